@@ -1,0 +1,301 @@
+"""Compiled objectives and the on-disk kernel cache.  Imports NumPy and Numba, never SymPy.
+
+A kernel cache entry is a directory ``<cache>/kernels/<entry>/`` holding one generated module
+per kernel (``f.py``, ``g.py``, ``fg.py``, ``h.py``, ``f_cols.py``, ``g_cols.py``, see
+:mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns, formula, and the
+SHA-256 of every module).  Entries are written to a private temporary directory and renamed
+into place, so a reader never sees half an entry and two writers of the same entry both end up
+using one complete copy.  Numba's own cache (``cache=True``) lives in the entry's
+``__pycache__``, so a later process loads the machine code without compiling, and without
+importing SymPy when the formula text is known (:func:`load_formula`).
+
+The cache location is ``$LANDSCAPE_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/landscape``,
+else ``~/.cache/landscape``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError
+from .kernel_types import KINDS
+
+#: Bump when the generated source changes shape: old entries are then simply not found.
+GENERATOR_VERSION = "1"
+
+_EMPTY = np.zeros((0, 0))
+
+
+def cache_root() -> Path:
+    """The directory under which kernel entries are stored (created on demand)."""
+    env = os.environ.get("LANDSCAPE_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "landscape"
+
+
+def entry_name(key: str) -> str:
+    """Directory name of the cache entry for an objective key (includes the generator version)."""
+    return hashlib.sha256(f"{GENERATOR_VERSION}:{key}".encode()).hexdigest()[:40]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _as_data(data: Any) -> np.ndarray:
+    if data is None:
+        return _EMPTY
+    arr = np.ascontiguousarray(np.asarray(data, dtype=np.float64))
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise InputError(f"data must be a 2-D table (rows x columns), got shape {arr.shape}")
+    return arr
+
+
+class CompiledObjective:
+    """An objective's compiled kernels, loaded lazily, plus the data matrix they average over.
+
+    Attributes ``f, g, fg, h, f_cols, g_cols`` are Numba dispatchers with the signatures of
+    :mod:`landscape.kernel_types`; :meth:`value`, :meth:`gradient`, :meth:`hessian` and
+    :meth:`values` are NumPy conveniences.
+    """
+
+    def __init__(self, directory: Path, meta: Mapping[str, Any], data: Any = None):
+        self.directory = Path(directory)
+        self.meta = dict(meta)
+        self.key: str = self.meta["key"]
+        self.variables: tuple[str, ...] = tuple(self.meta["variables"])
+        self.data_names: tuple[str, ...] = tuple(self.meta.get("data", ()))
+        self.text: str = self.meta.get("text", "")
+        self.data = _as_data(data)
+        if self.data_names and self.data.size and self.data.shape[1] != len(self.data_names):
+            raise InputError(
+                f"data has {self.data.shape[1]} columns but the formula names "
+                f"{len(self.data_names)} data symbols ({', '.join(self.data_names)})"
+            )
+        self._kernels: dict[str, Any] = {}
+
+    @property
+    def n(self) -> int:
+        """Number of variables."""
+        return len(self.variables)
+
+    @property
+    def is_finite_sum(self) -> bool:
+        """True when the objective is a mean over the rows of a data matrix."""
+        return bool(self.data_names)
+
+    def with_data(self, data: Any) -> CompiledObjective:
+        """The same kernels bound to another data matrix (rows = samples)."""
+        other = CompiledObjective(self.directory, self.meta, data)
+        other._kernels = self._kernels
+        return other
+
+    def kernel(self, kind: str):
+        """The compiled kernel ``kind`` (one of ``f g fg h f_cols g_cols``), loaded on first use."""
+        k = self._kernels.get(kind)
+        if k is None:
+            if kind not in KINDS:
+                raise KeyError(kind)
+            k = _load_kernel_module(self.directory, self.key, kind)
+            self._kernels[kind] = k
+        return k
+
+    f = property(lambda self: self.kernel("f"))
+    g = property(lambda self: self.kernel("g"))
+    fg = property(lambda self: self.kernel("fg"))
+    h = property(lambda self: self.kernel("h"))
+    f_cols = property(lambda self: self.kernel("f_cols"))
+    g_cols = property(lambda self: self.kernel("g_cols"))
+
+    def _check_data(self) -> None:
+        if self.is_finite_sum and self.data.shape[0] == 0:
+            raise InputError("this objective averages over data rows; bind data first")
+
+    def _point(self, x: Any) -> np.ndarray:
+        arr = np.ascontiguousarray(np.asarray(x, dtype=np.float64).reshape(-1))
+        if arr.shape[0] != self.n:
+            raise InputError(f"expected a point with {self.n} coordinates, got {arr.shape[0]}")
+        return arr
+
+    def value(self, x: Any) -> float:
+        """f(x)."""
+        self._check_data()
+        return float(self.f(self._point(x), self.data))
+
+    def gradient(self, x: Any) -> np.ndarray:
+        """∇f(x) as a new array."""
+        self._check_data()
+        out = np.empty(self.n)
+        self.g(self._point(x), self.data, out)
+        return out
+
+    def hessian(self, x: Any) -> np.ndarray:
+        """∇²f(x) as a new (n, n) array."""
+        self._check_data()
+        out = np.empty((self.n, self.n))
+        self.h(self._point(x), self.data, out)
+        return out
+
+    def values(self, points: Any) -> np.ndarray:
+        """f at each row of ``points`` (shape (N, n)); returns shape (N,)."""
+        self._check_data()
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, self.n)
+        cols = np.ascontiguousarray(pts.T)
+        out = np.empty(pts.shape[0])
+        self.f_cols(cols, self.data, out)
+        return out
+
+    def gradients(self, points: Any) -> np.ndarray:
+        """∇f at each row of ``points`` (shape (N, n)); returns shape (N, n)."""
+        self._check_data()
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, self.n)
+        cols = np.ascontiguousarray(pts.T)
+        out = np.empty_like(cols)
+        self.g_cols(cols, self.data, out)
+        return out.T.copy()
+
+    def __repr__(self) -> str:
+        return f"CompiledObjective({self.text or self.key[:12]!r}, variables={self.variables})"
+
+
+def _load_kernel_module(directory: Path, key: str, kind: str):
+    path = directory / f"{kind}.py"
+    name = f"_landscape_kernel_{directory.name[:16]}_{kind}"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:  # pragma: no cover - path always exists here
+            raise InputError(f"kernel module {path} cannot be loaded")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+    return getattr(module, kind)
+
+
+def _read_meta(directory: Path) -> dict[str, Any] | None:
+    """The entry's metadata if the entry is complete and every module matches its checksum."""
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+        for kind in KINDS:
+            if _sha((directory / f"{kind}.py").read_text()) != meta["files"][kind]:
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return meta
+
+
+def load(key: str, data: Any = None) -> CompiledObjective | None:
+    """The cached compiled objective for ``key``, or ``None`` when absent or damaged.
+
+    A damaged entry (missing file, checksum mismatch, unreadable metadata) is moved aside so
+    that the next :func:`store` rebuilds it.
+    """
+    directory = cache_root() / "kernels" / entry_name(key)
+    if not directory.exists():
+        return None
+    meta = _read_meta(directory)
+    if meta is None or meta.get("key") != key:
+        _discard(directory)
+        return None
+    return CompiledObjective(directory, meta, data)
+
+
+def _discard(directory: Path) -> None:
+    """Move a damaged entry out of the way (atomically), then delete it."""
+    trash = directory.with_name(f".broken-{directory.name}-{uuid.uuid4().hex[:8]}")
+    try:
+        os.rename(directory, trash)
+    except OSError:
+        return
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def store(
+    key: str,
+    sources: Mapping[str, str],
+    *,
+    variables: Sequence[str],
+    data_names: Sequence[str] = (),
+    text: str = "",
+    data: Any = None,
+) -> CompiledObjective:
+    """Write a cache entry atomically (or adopt the one another process just wrote)."""
+    root = cache_root() / "kernels"
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / entry_name(key)
+    existing = load(key, data)
+    if existing is not None:
+        return existing
+    meta = {
+        "generator": GENERATOR_VERSION,
+        "key": key,
+        "text": text,
+        "variables": list(variables),
+        "data": list(data_names),
+        "files": {kind: _sha(sources[kind]) for kind in KINDS},
+    }
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name[:12]}-", dir=root))
+    try:
+        for kind in KINDS:
+            (tmp / f"{kind}.py").write_text(sources[kind])
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            # Another process won the race (or a damaged entry is in the way).
+            if load(key, data) is None:
+                _discard(final)
+                os.rename(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    result = load(key, data)
+    if result is None:  # pragma: no cover - only if the disk lies to us
+        raise OSError(f"kernel cache entry {final} could not be written")
+    return result
+
+
+def load_formula(
+    text: str,
+    *,
+    variables: Sequence[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    dim: int | None = None,
+    data_names: Sequence[str] = (),
+    data: Any = None,
+) -> CompiledObjective:
+    """Formula text → compiled objective, from the cache without SymPy when possible.
+
+    On a cache miss the formula is parsed, differentiated and compiled (SymPy is imported).
+    """
+    from .parse import canonical_key
+
+    key = canonical_key(text, variables=variables, params=params, dim=dim, data=data_names)
+    hit = load(key, data)
+    if hit is not None:
+        return hit
+    from .objective import Objective
+
+    obj = Objective.parse(text, variables=variables, params=params, dim=dim, data=data_names)
+    return obj.compiled.with_data(data) if data is not None else obj.compiled

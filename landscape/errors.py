@@ -1,0 +1,59 @@
+"""The project's documented errors.
+
+Every failure a user can cause (a bad formula, an impossible request) or meet (an analysis
+that cannot be completed) is one of these classes.  The command line maps them to exit codes:
+``InputError`` and its subclasses exit with 2 (bad usage or input), every other
+``LandscapeError`` exits with 1 (analysis failed).  Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class LandscapeError(Exception):
+    """Base class of the project's errors; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class InputError(LandscapeError, ValueError):
+    """The user's input (formula, option, file) cannot be used.  CLI exit code 2."""
+
+    exit_code = 2
+
+
+class ParseError(InputError):
+    """A formula that does not parse, or uses a construct outside the allow-list.
+
+    ``column`` is 1-based (``None`` when the error is not tied to one place); ``text`` is the
+    formula.  ``str(err)`` is a single line; :meth:`caret` renders the formula with a caret
+    under the offending column.
+    """
+
+    def __init__(self, message: str, text: str = "", column: int | None = None):
+        self.message = message
+        self.text = text
+        self.column = column
+        where = f" (column {column})" if column is not None else ""
+        super().__init__(f"{message}{where}")
+
+    def caret(self) -> str:
+        """The formula and a caret line pointing at the column (empty when unknown)."""
+        if self.column is None or not self.text or len(self.text) > 200:
+            return ""
+        return f"  {self.text}\n  {' ' * (self.column - 1)}^"
+
+
+class UnsafeFormulaError(ParseError):
+    """A formula refused for safety: attribute access, calls outside the table, blow-ups."""
+
+
+class UnsupportedError(InputError):
+    """A well-formed request this toolkit cannot honour (e.g. a function Numba cannot compile)."""
+
+
+class AnalysisError(LandscapeError):
+    """An analysis step failed (no convergence, nothing found, numerical breakdown)."""
+
+
+class BudgetExceeded(AnalysisError):
+    """A step ran past its time or memory budget and was abandoned."""
