@@ -1,0 +1,695 @@
+"""``minimize`` / ``minimize_batch``: validate, run the compiled engines, package the results.
+
+Conventions (shared by every method)
+------------------------------------
+* One *iteration* is one update of x (a sweep of n coordinates for ``coordinate``, one
+  minibatch step for minibatch SGD).  ``nit`` counts completed iterations.
+* ``steps=K`` runs exactly K iterations with no early stop (status ``steps``); ``maxiter=K``
+  is an upper bound with the tolerances (status ``maxiter`` when reached).  Default maxiter:
+  1000 for first-order and coordinate methods, 200 for newton, cg, bfgs and lbfgs.
+* Stopping tests, after each iteration (and at x₀ for gtol):
+  gtol: ‖∇f(x)‖∞ ≤ gtol (max-norm, as SciPy's BFGS and Optim.jl; with ``weight_decay`` λ the
+  gradient of the regularised objective f + (λ/2)‖x‖², i.e. ‖∇f + λx‖∞);
+  ftol: |f_k − f_{k+1}| / max(|f_k|, |f_{k+1}|, 1) ≤ ftol (off when 0);
+  xtol: ‖x_{k+1} − x_k‖∞ ≤ xtol (off when 0).
+  Minibatch runs test them at epoch ends (and at the last step) on the full-data f and ∇f.
+* Divergence (status ``diverged``): x, f(x) or ∇f(x) not finite, or
+  ‖x‖∞ > 1e8·(1 + ‖x₀‖∞) (:data:`DIVERGENCE_BOUND`).  The last iterate that passed these
+  checks is reported (with its finite f and ∇f), and ``nit`` is its index.  A NaN objective
+  at a finite point means the step left the objective's domain (log or sqrt of a negative
+  number, …), and the message says so.
+* ``stalled``: an iteration left x unchanged without meeting the tolerances, a singular
+  Hessian (pure Newton), or negative curvature in linear CG.  ``line_search_failed``: no step
+  satisfied the line-search conditions (the best point seen is kept) or the direction was
+  not a descent direction.  ``success`` is true for ``converged`` and ``steps``.
+* Trajectories (``record=True``) store x, f and ‖∇f‖∞ per iterate; a batch refuses
+  (``InputError``) when N·(K+1)·(n+2) float64s exceed :data:`RECORD_LIMIT_BYTES` (2e8 bytes),
+  a single run keeps the first iterates that fit and sets ``path_truncated``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import numba
+import numpy as np
+
+from landscape.errors import InputError
+from landscape.jsonutil import jsonable
+
+from . import _layout as L
+from .engine import engines
+from .methods import CHOICE_CODES, METHOD_CODES, MethodSpec, resolve
+
+#: divergence when ‖x‖∞ > DIVERGENCE_BOUND·(1 + ‖x₀‖∞)
+DIVERGENCE_BOUND = 1e8
+#: memory guard of recorded trajectories, bytes
+RECORD_LIMIT_BYTES = 2e8
+#: starts per lock-step chunk (first-order) and per work item (per-start methods)
+FIRST_ORDER_CHUNK = 64
+PER_START_CHUNK = 4
+#: cap on the per-chunk minibatch permutation table (rows × chunk int64s)
+PERMUTATION_BUDGET = 1 << 22
+
+#: what each stopping criterion measures (the ``name`` of a :class:`Criterion`)
+CRITERIA_MEASURES = {
+    "gtol": "‖∇f(x)‖∞",
+    "ftol": "|f_k − f_{k+1}| / max(|f_k|, |f_{k+1}|, 1)",
+    "xtol": "‖x_{k+1} − x_k‖∞",
+    "maxiter": "iterations",
+    "steps": "iterations",
+}
+
+
+class Criterion(NamedTuple):
+    """A stopping criterion: its name, threshold, the value achieved at the end, and whether
+    it was met.  ``CRITERIA_MEASURES[name]`` says what is measured (norms are max-norms)."""
+
+    name: str
+    threshold: float
+    achieved: float
+    met: bool
+
+
+def _criteria(gnorm, fchange, xchange, nit, gtol, ftol, xtol, K, steps_mode) -> list[Criterion]:
+    out = [
+        Criterion("gtol", gtol, gnorm, bool(gnorm <= gtol)),
+        Criterion("ftol", ftol, fchange, bool(ftol > 0 and fchange <= ftol)),
+        Criterion("xtol", xtol, xchange, bool(xtol > 0 and xchange <= xtol)),
+    ]
+    if steps_mode:
+        out.append(Criterion("steps", K, nit, bool(nit == K)))
+    else:
+        out.append(Criterion("maxiter", K, nit, bool(nit >= K)))
+    return out
+
+
+def _message(status: int, detail: int, r: np.ndarray, nit: int, ctx: Mapping[str, Any]) -> str:
+    g = r[L.R_GNORM]
+    if status == L.ST_CONVERGED:
+        if detail == L.D_FTOL:
+            return (f"converged: relative decrease of f {r[L.R_FCHANGE]:.3g} ≤ ftol = "
+                    f"{ctx['ftol']:g}")  # fmt: skip
+        if detail == L.D_XTOL:
+            return f"converged: step ‖Δx‖∞ = {r[L.R_XCHANGE]:.3g} ≤ xtol = {ctx['xtol']:g}"
+        return f"converged: ‖∇f‖∞ = {g:.3g} ≤ gtol = {ctx['gtol']:g}"
+    if status == L.ST_MAXITER:
+        return (f"maxiter = {ctx['K']} iterations reached without meeting the tolerances "
+                f"(‖∇f‖∞ = {g:.3g})")  # fmt: skip
+    if status == L.ST_STEPS:
+        return f"ran the requested {ctx['K']} steps (‖∇f‖∞ = {g:.3g})"
+    last = f"; reporting the last finite iterate (iteration {nit})"
+    if status == L.ST_DIVERGED:
+        if detail == L.D_F_NAN:
+            return ("diverged: the objective is NaN at the next iterate: the step left the "
+                    "objective's domain (e.g. log or sqrt of a negative number)" + last)
+        if detail == L.D_F_INF:
+            return "diverged: the objective overflowed to ±inf" + last
+        if detail == L.D_G_NONFINITE:
+            return "diverged: the gradient is not finite at the next iterate" + last
+        if detail == L.D_X_NONFINITE:
+            return "diverged: the iterate is not finite" + last
+        if detail == L.D_X_BOUND:
+            return (f"diverged: ‖x‖∞ exceeded {DIVERGENCE_BOUND:g}·(1 + ‖x₀‖∞)" + last)
+        if detail == L.D_START_NAN:
+            return ("diverged at the start: the objective is NaN at x0, which lies outside "
+                    "the objective's domain")
+        return "diverged at the start: the objective or its gradient is not finite at x0"
+    if status == L.ST_LS_FAILED:
+        if detail == L.D_LS_NOT_DESCENT:
+            hint = (" (the Hessian is not positive definite and modification = 'none')"
+                    if ctx["method"] == "newton" else "")  # fmt: skip
+            return "line search failed: the direction is not a descent direction" + hint
+        return (f"line search failed: no step satisfied the {ctx['line_search']} conditions "
+                f"(‖∇f‖∞ = {g:.3g}); keeping the best point found")  # fmt: skip
+    if status == L.ST_STALLED:
+        if detail == L.D_SINGULAR:
+            return ("stalled: the Hessian is singular (or not finite) at the current point; "
+                    "the Newton step is undefined")
+        if detail == L.D_NEG_CURVATURE:
+            return ("stalled: dᵀAd ≤ 0, linear CG needs a positive definite quadratic; use "
+                    "variant 'pr+' for general functions")
+        return f"stalled: the iteration did not change x (‖∇f‖∞ = {g:.3g} > gtol)"
+    return "not run"
+
+
+# ====================================================================== results
+class OptimizeResult(dict):
+    """Result of :func:`minimize`: a dict with attribute access, like SciPy's.
+
+    Fields: ``x, fun, jac, nit, nfev, njev, nhev, status, success, message, method, hyper,
+    criteria, time``; ``path, fun_path, grad_norm_path`` (and ``epoch_fun`` for minibatch
+    runs) with ``record=True``; ``x_avg, fun_avg`` with averaging.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
+
+    def __dir__(self):
+        return list(self.keys())
+
+    def __repr__(self) -> str:
+        keys = ("status", "fun", "x", "nit", "nfev", "njev", "nhev", "message")
+        body = ", ".join(f"{k}={self[k]!r}" for k in keys if k in self)
+        return f"OptimizeResult({body})"
+
+    def summary(self) -> str:
+        """Optim.jl-style multi-line report: status, solution, work counters, criteria."""
+        ok = "success" if self.success else "failure"
+        hyper = ", ".join(f"{k}={v}" for k, v in self.hyper.items())
+        lines = [
+            f" * Status: {ok} ({self.status})",
+            f"   {self.message}",
+            "",
+            f" * Method: {self.method} ({hyper})",
+            "",
+            " * Candidate solution",
+            f"    Final objective value:  {self.fun:.10g}",
+            f"    ‖∇f(x)‖∞:               {float(np.max(np.abs(self.jac), initial=0.0)):.3e}",
+            f"    x:                      {np.array2string(np.asarray(self.x), precision=6)}",
+        ]
+        if "x_avg" in self:
+            lines.append(f"    f(x_avg):               {self.fun_avg:.10g}")
+        lines += [
+            "",
+            " * Work counters",
+            f"    Seconds run:   {self.time:.3g}",
+            f"    Iterations:    {self.nit}",
+            f"    f(x) calls:    {self.nfev}",
+            f"    ∇f(x) calls:   {self.njev}",
+            f"    ∇²f(x) calls:  {self.nhev}",
+            "",
+            " * Convergence measures",
+        ]
+        steps_mode = any(c.name == "steps" for c in self.criteria)
+        for c in self.criteria:
+            mark = "✓" if c.met else "✗"
+            measure = CRITERIA_MEASURES[c.name]
+            if c.name == "steps":
+                lines.append(f"    {measure} = {int(c.achieved)} of {int(c.threshold)}  {mark}"
+                             "  (steps)")  # fmt: skip
+                continue
+            if c.name == "maxiter":
+                state = "limit reached" if c.met else "not reached"
+                lines.append(f"    {measure} = {int(c.achieved)} of {int(c.threshold)}"
+                             f"  ({c.name}, {state})")  # fmt: skip
+                continue
+            note = ""
+            if steps_mode:
+                note = ", not used with steps"
+            elif c.name != "gtol" and c.threshold == 0:
+                note = ", off"
+            lines.append(f"    {measure} = {c.achieved:.2e} ≤ {c.threshold:.1e}  {mark}  "
+                         f"({c.name}{note})")  # fmt: skip
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``run --json`` object of design.md (non-finite numbers → null)."""
+        out = {k: self[k] for k in ("method", "x", "fun", "jac", "nit", "nfev", "njev", "nhev",
+                                    "status", "success", "message")}  # fmt: skip
+        out["hyper"] = self.hyper
+        out["criteria"] = [
+            {"name": c.name, "measure": CRITERIA_MEASURES[c.name], "threshold": c.threshold,
+             "achieved": c.achieved, "met": c.met}
+            for c in self.criteria
+        ]  # fmt: skip
+        if "x_avg" in self:
+            out["x_avg"] = self.x_avg
+            out["fun_avg"] = self.fun_avg
+        if "path" in self:
+            traj = {"x": self.path, "fun": self.fun_path, "grad_norm": self.grad_norm_path}
+            if "epoch_fun" in self:
+                traj["epoch_fun"] = self.epoch_fun
+            out["trajectory"] = traj
+        return jsonable(out)
+
+
+class BatchSummary(dict):
+    """Counts per status, success rate, percentiles of ``nit``, best start.
+
+    A dict (``summary["counts"]``, JSON-ready); ``str(summary)``, ``summary.text()`` and
+    ``summary()`` give the multi-line text, so ``batch.summary()`` reads like
+    ``result.summary()``.
+    """
+
+    def __call__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        counts = ", ".join(f"{k} {v}" for k, v in self["counts"].items())
+        nit = self["nit"]
+        best = self["best"]
+        lines = [
+            f" * Starts: {self['n_starts']}  ({counts})",
+            f" * Success rate: {100 * self['success_rate']:.1f} %",
+            f" * Iterations: median {nit['median']:g}, 10–90 % [{nit['p10']:g}, {nit['p90']:g}],"
+            f" min {nit['min']:g}, max {nit['max']:g}",
+        ]
+        if best["start"] is None:
+            lines.append(" * Best: no start reached a finite objective value")
+        else:
+            lines.append(f" * Best: f = {best['fun']:.10g} from start {best['start']} at "
+                         f"{np.array2string(np.asarray(best['x']), precision=6)}")  # fmt: skip
+        lines.append(f" * Seconds run: {self['time']:.3g}")
+        return "\n".join(lines)
+
+    def text(self) -> str:
+        """Same as ``str(summary)``."""
+        return str(self)
+
+
+class BatchResult:
+    """Results of :func:`minimize_batch`, one entry per start, as arrays.
+
+    ``x, jac`` (N, n); ``fun, nit, nfev, njev, nhev, success`` (N,); ``status``, ``message``
+    (N,) arrays of str; ``x_avg, fun_avg`` with averaging; ``path`` (N, K+1, n) padded with NaN
+    after each start's last iterate, ``fun_path``, ``grad_norm_path`` (N, K+1) with
+    ``record=True``; ``gnorm, fchange, xchange`` the achieved criteria values.
+    ``batch[i]`` is start i's :class:`OptimizeResult`; ``summary`` a :class:`BatchSummary`.
+    """
+
+    def __init__(self, **fields: Any):
+        self.__dict__.update(fields)
+        self._messages: np.ndarray | None = None
+
+    @property
+    def n_starts(self) -> int:
+        return int(self.x.shape[0])
+
+    def __len__(self) -> int:
+        return self.n_starts
+
+    @property
+    def message(self) -> np.ndarray:
+        if self._messages is None:
+            self._messages = np.array(
+                [
+                    _message(int(self._status_code[i]), int(self._detail[i]), self._r[i],
+                             int(self.nit[i]), self._ctx)
+                    for i in range(self.n_starts)
+                ],
+                dtype=object,
+            )  # fmt: skip
+        return self._messages
+
+    def criteria_of(self, i: int) -> list[Criterion]:
+        c = self._ctx
+        return _criteria(float(self.gnorm[i]), float(self.fchange[i]), float(self.xchange[i]),
+                         int(self.nit[i]), c["gtol"], c["ftol"], c["xtol"], c["K"],
+                         c["steps_mode"])  # fmt: skip
+
+    def __getitem__(self, i: int) -> OptimizeResult:
+        if not -self.n_starts <= i < self.n_starts:
+            raise IndexError(i)
+        i = i % self.n_starts
+        res = OptimizeResult(
+            x=self.x[i].copy(),
+            fun=float(self.fun[i]),
+            jac=self.jac[i].copy(),
+            nit=int(self.nit[i]),
+            nfev=int(self.nfev[i]),
+            njev=int(self.njev[i]),
+            nhev=int(self.nhev[i]),
+            status=str(self.status[i]),
+            success=bool(self.success[i]),
+            message=str(self.message[i]),
+            method=self.method,
+            hyper=dict(self.hyper),
+            criteria=self.criteria_of(i),
+            time=self.time / max(1, self.n_starts),
+        )
+        if self.x_avg is not None:
+            res.x_avg = self.x_avg[i].copy()
+            res.fun_avg = float(self.fun_avg[i])
+        if self.path is not None:
+            k = min(int(self.nit[i]) + 1, self.path.shape[1])
+            res.path = self.path[i, :k].copy()
+            res.fun_path = self.fun_path[i, :k].copy()
+            res.grad_norm_path = self.grad_norm_path[i, :k].copy()
+            res.path_truncated = bool(int(self.nit[i]) + 1 > self.path.shape[1])
+            if self.epoch_fun is not None:
+                e = self._epochs_done(i)
+                res.epoch_fun = self.epoch_fun[i, :e].copy()
+        return res
+
+    def _epochs_done(self, i: int) -> int:
+        nb = self._ctx.get("batches_per_epoch") or 1
+        return min(int(self.nit[i]) // nb + 1, self.epoch_fun.shape[1])
+
+    @property
+    def summary(self) -> BatchSummary:
+        """Counts per status, success rate, nit percentiles, best f and its start."""
+        statuses, counts = np.unique(self.status.astype(str), return_counts=True)
+        finite = np.isfinite(self.fun)
+        best: dict[str, Any] = {"fun": None, "start": None, "x": None}
+        if finite.any():
+            i = int(np.flatnonzero(finite)[np.argmin(self.fun[finite])])
+            best = {"fun": float(self.fun[i]), "start": i, "x": self.x[i].tolist()}
+        nit = self.nit.astype(float)
+        return BatchSummary(
+            n_starts=self.n_starts,
+            counts={str(s): int(c) for s, c in zip(statuses, counts, strict=True)},
+            success_rate=float(np.mean(self.success)) if self.n_starts else 0.0,
+            nit={
+                "median": float(np.median(nit)),
+                "p10": float(np.percentile(nit, 10)),
+                "p90": float(np.percentile(nit, 90)),
+                "min": float(nit.min()),
+                "max": float(nit.max()),
+            },
+            best=best,
+            time=self.time,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """``run --json`` with ``--starts N``: the single-run fields as arrays, plus
+        ``n_starts`` and ``summary``."""
+        out: dict[str, Any] = {
+            "method": self.method,
+            "x": self.x,
+            "fun": self.fun,
+            "jac": self.jac,
+            "nit": self.nit,
+            "nfev": self.nfev,
+            "njev": self.njev,
+            "nhev": self.nhev,
+            "status": [str(s) for s in self.status],
+            "success": self.success,
+            "message": [str(m) for m in self.message],
+            "hyper": self.hyper,
+            "n_starts": self.n_starts,
+            "summary": dict(self.summary),
+        }
+        if self.x_avg is not None:
+            out["x_avg"] = self.x_avg
+            out["fun_avg"] = self.fun_avg
+        if self.path is not None:
+            trajs = []
+            for i in range(self.n_starts):
+                k = min(int(self.nit[i]) + 1, self.path.shape[1])
+                trajs.append({"x": self.path[i, :k], "fun": self.fun_path[i, :k],
+                              "grad_norm": self.grad_norm_path[i, :k]})  # fmt: skip
+            out["trajectory"] = trajs
+        return jsonable(out)
+
+    def __repr__(self) -> str:
+        return f"BatchResult(method={self.method!r}, n_starts={self.n_starts})"
+
+
+# ====================================================================== running
+def _hp_array(spec: MethodSpec, eff: Mapping[str, Any]) -> np.ndarray:
+    hp = np.zeros(L.NHP)
+    slots = {
+        "lr": L.LR, "momentum": L.MOMENTUM, "dampening": L.DAMPENING, "nesterov": L.NESTEROV,
+        "weight_decay": L.WEIGHT_DECAY, "alpha": L.ALPHA, "rho": L.RHO, "beta1": L.BETA1,
+        "beta2": L.BETA2, "eps": L.EPS, "amsgrad": L.AMSGRAD, "centered": L.CENTERED,
+        "lr_decay": L.LR_DECAY, "initial_accumulator_value": L.INIT_ACC, "noise": L.NOISE,
+        "step_size": L.STEP_SIZE, "gamma": L.GAMMA, "power": L.POWER, "tau": L.TAU,
+        "final_lr": L.FINAL_LR, "T_max": L.T_MAX, "eta_min": L.ETA_MIN, "warmup": L.WARMUP,
+        "average_start": L.AVERAGE_START, "ema_decay": L.EMA_DECAY, "c1": L.C1, "c2": L.C2,
+        "shrink": L.SHRINK, "damping": L.DAMPING, "memory": L.MEMORY,
+    }  # fmt: skip
+    choice_slots = {
+        "schedule": L.SCHEDULE, "average": L.AVERAGE, "line_search": L.LINE_SEARCH,
+        "modification": L.MODIFICATION, "variant": L.VARIANT, "order": L.ORDER,
+        "update": L.UPDATE,
+    }  # fmt: skip
+    hp[L.LINE_SEARCH] = L.LS_NONE
+    hp[L.C1] = 1e-4
+    hp[L.C2] = 0.9
+    hp[L.SHRINK] = 0.5
+    hp[L.DAMPING] = 1.0
+    hp[L.MEMORY] = 1
+    for name, value in eff.items():
+        if name in choice_slots:
+            hp[choice_slots[name]] = CHOICE_CODES[name][value]
+        elif name in slots:
+            hp[slots[name]] = float(value)
+        elif name == "batch_size":
+            hp[L.BATCH_SIZE] = 0 if value is None else int(value)
+    return hp
+
+
+def _as_points(X0: Any, n: int, single: bool) -> np.ndarray:
+    try:
+        arr = np.array(X0, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"starting points must be numbers: {exc}") from None
+    if single:
+        arr = arr.reshape(1, -1)
+    if arr.ndim == 1 and n == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2 or arr.shape[1] != n:
+        what = "x0" if single else "X0"
+        raise InputError(
+            f"{what} must have {'' if single else 'shape (N, n) with '}n = {n} coordinates "
+            f"(the variables), got shape {np.shape(X0)}"
+        )
+    if arr.shape[0] == 0:
+        raise InputError("X0 holds no starting points")
+    if not np.all(np.isfinite(arr)):
+        raise InputError("starting points must be finite numbers")
+    return np.ascontiguousarray(arr)
+
+
+def _nonneg(name: str, value: Any) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {value!r}") from None
+    if not (v >= 0.0) or math.isnan(v):
+        raise InputError(f"{name} must be ≥ 0, got {value!r}")
+    return v
+
+
+def _count(name: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise InputError(f"{name} must be a non-negative integer, got {value!r}")
+    try:
+        v = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a non-negative integer, got {value!r}") from None
+    if v != value or v < 0:
+        raise InputError(f"{name} must be a non-negative integer, got {value!r}")
+    return v
+
+
+def _run(
+    obj: Any,
+    X0: Any,
+    method: str,
+    *,
+    steps: int | None,
+    maxiter: int | None,
+    gtol: float,
+    ftol: float,
+    xtol: float,
+    record: bool,
+    seed: int,
+    progress: Callable[[int, int], Any] | None,
+    single: bool,
+    hyper: Mapping[str, Any],
+) -> BatchResult:
+    compiled = getattr(obj, "compiled", obj)
+    if not all(hasattr(compiled, k) for k in ("f", "g", "fg", "h", "f_cols", "g_cols", "data")):
+        raise InputError("obj must be an Objective or a CompiledObjective")
+    spec, eff = resolve(method, hyper)
+    n = compiled.n
+    pts = _as_points(X0, n, single)
+    N = pts.shape[0]
+    D = np.ascontiguousarray(compiled.data, dtype=np.float64)
+    if getattr(compiled, "is_finite_sum", False) and D.shape[0] == 0:
+        raise InputError("this objective averages over data rows; bind data first "
+                         "(compiled.with_data(D) or optimizers.data.bind_data)")  # fmt: skip
+    if steps is not None and maxiter is not None:
+        raise InputError("give either steps (exact count) or maxiter (upper bound), not both")
+    steps_mode = steps is not None
+    K = _count("steps", steps) if steps_mode else (
+        spec.maxiter if maxiter is None else _count("maxiter", maxiter))  # fmt: skip
+    gtol = _nonneg("gtol", gtol)
+    ftol = _nonneg("ftol", ftol)
+    xtol = _nonneg("xtol", xtol)
+    seed_i = _count("seed", seed)
+    if seed_i >= 2**63:
+        raise InputError("seed must be below 2**63")
+    batch_size = eff.get("batch_size")
+    m = D.shape[0]
+    if batch_size is not None and not getattr(compiled, "is_finite_sum", False):
+        raise InputError("batch_size needs a finite-sum objective (one with data symbols "
+                         "bound to a data matrix)")  # fmt: skip
+    if batch_size is not None and batch_size > m:
+        raise InputError(f"batch_size = {batch_size} exceeds the {m} data rows")
+
+    hp = _hp_array(spec, eff)
+    hp[L.GTOL] = gtol
+    hp[L.FTOL] = ftol
+    hp[L.XTOL] = xtol
+    hp[L.MAXITER] = K
+    hp[L.STEPS_MODE] = 1.0 if steps_mode else 0.0
+    hp[L.BOUND] = DIVERGENCE_BOUND
+    per_start = spec.engine == "per-start" or (
+        method == "gd" and eff.get("line_search", "none") != "none"
+    )
+    code = L.P_GD if method == "gd" and per_start else METHOD_CODES[method]
+    if per_start:
+        chunk = PER_START_CHUNK
+    elif batch_size is not None:
+        chunk = max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
+    else:
+        chunk = FIRST_ORDER_CHUNK
+    hp[L.CHUNK] = chunk
+
+    # ---- outputs (trajectories under the memory guard)
+    Lp = 0
+    if record:
+        per_iter = (n + 2) * 8
+        Lp = K + 1
+        if N * Lp * per_iter > RECORD_LIMIT_BYTES:
+            if not single:
+                raise InputError(
+                    f"recording {N} trajectories of {K + 1} iterates × {n} coordinates needs "
+                    f"{N * Lp * per_iter / 1e6:.0f} MB, over the {RECORD_LIMIT_BYTES / 1e6:.0f}"
+                    " MB limit; record fewer starts or steps"
+                )
+            Lp = max(1, int(RECORD_LIMIT_BYTES // per_iter))
+    nb = 0
+    E = 0
+    if batch_size is not None:
+        nb = -(-m // batch_size)
+        if record:
+            E = K // nb + 1
+    out_x = np.zeros((N, n))
+    out_jac = np.zeros((N, n))
+    out_xavg = np.zeros((N, n))
+    out_r = np.zeros((N, L.NR))
+    out_i = np.zeros((N, L.NI), dtype=np.int64)
+    path = np.full((N, Lp, n), np.nan)
+    fpath = np.full((N, Lp), np.nan)
+    gpath = np.full((N, Lp), np.nan)
+    epoch_f = np.full((N, E), np.nan)
+
+    eng = engines()
+    kind = "per_start" if per_start else "first_order"
+    fn = eng[kind]
+    worker = eng[f"{kind}_chunk"]
+    if per_start:
+        kernels = (compiled.f, compiled.g, compiled.fg, compiled.h)
+    else:
+        kernels = (compiled.f, compiled.fg, compiled.f_cols, compiled.g_cols)
+    t0 = time.perf_counter()
+    blocks = [(0, N)]
+    if progress is not None and N > 0:
+        step = max(chunk * numba.get_num_threads() * 2, -(-N // 20))
+        step = -(-step // chunk) * chunk
+        blocks = [(a, min(N, a + step)) for a in range(0, N, step)]
+    old_chunk = numba.get_parallel_chunksize()
+    numba.set_parallel_chunksize(1)
+    try:
+        for a, b in blocks:
+            extra = (epoch_f[a:b],) if not per_start else ()
+            fn(worker, code, hp, seed_i, a, *kernels, pts[a:b], D, out_x[a:b], out_jac[a:b],
+               out_xavg[a:b], out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b],
+               *extra)  # fmt: skip
+            if progress is not None:
+                progress(b, N)
+    finally:
+        numba.set_parallel_chunksize(old_chunk)
+    elapsed = time.perf_counter() - t0
+
+    status_code = out_i[:, L.I_STATUS]
+    names = np.array(L.STATUS_NAMES, dtype=object)
+    averaging = eff.get("average", "none") != "none"
+    ctx = {
+        "gtol": gtol, "ftol": ftol, "xtol": xtol, "K": K, "steps_mode": steps_mode,
+        "method": method, "line_search": eff.get("line_search", "none"),
+        "batches_per_epoch": nb,
+    }  # fmt: skip
+    return BatchResult(
+        x=out_x,
+        fun=out_r[:, L.R_FUN].copy(),
+        jac=out_jac,
+        nit=out_i[:, L.I_NIT].copy(),
+        nfev=out_i[:, L.I_NFEV].copy(),
+        njev=out_i[:, L.I_NJEV].copy(),
+        nhev=out_i[:, L.I_NHEV].copy(),
+        status=names[status_code],
+        success=(status_code == L.ST_CONVERGED) | (status_code == L.ST_STEPS),
+        gnorm=out_r[:, L.R_GNORM].copy(),
+        fchange=out_r[:, L.R_FCHANGE].copy(),
+        xchange=out_r[:, L.R_XCHANGE].copy(),
+        x_avg=out_xavg if averaging else None,
+        fun_avg=out_r[:, L.R_FUN_AVG].copy() if averaging else None,
+        path=path if record else None,
+        fun_path=fpath if record else None,
+        grad_norm_path=gpath if record else None,
+        epoch_fun=epoch_f if (record and batch_size is not None) else None,
+        method=method,
+        hyper=eff,
+        time=elapsed,
+        _status_code=status_code,
+        _detail=out_i[:, L.I_DETAIL].copy(),
+        _r=out_r,
+        _ctx=ctx,
+    )
+
+
+def minimize(
+    obj: Any,
+    x0: Any,
+    method: str = "gd",
+    *,
+    steps: int | None = None,
+    maxiter: int | None = None,
+    gtol: float = 1e-6,
+    ftol: float = 0.0,
+    xtol: float = 0.0,
+    record: bool = False,
+    seed: int = 0,
+    **hyper: Any,
+) -> OptimizeResult:
+    """Minimise ``obj`` (an Objective or CompiledObjective) from ``x0`` with ``method``.
+
+    ``hyper`` are the method's hyperparameters (``METHODS[method].hyper``, PyTorch names).
+    See the module docstring for the stopping rules, statuses and divergence handling.
+    Runs the compiled batch engine with one start.
+    """
+    batch = _run(obj, x0, method, steps=steps, maxiter=maxiter, gtol=gtol, ftol=ftol,
+                 xtol=xtol, record=record, seed=seed, progress=None, single=True,
+                 hyper=hyper)  # fmt: skip
+    res = batch[0]
+    res.time = batch.time
+    return res
+
+
+def minimize_batch(
+    obj: Any,
+    X0: Any,
+    method: str = "gd",
+    *,
+    steps: int | None = None,
+    maxiter: int | None = None,
+    gtol: float = 1e-6,
+    ftol: float = 0.0,
+    xtol: float = 0.0,
+    record: bool = False,
+    seed: int = 0,
+    progress: Callable[[int, int], Any] | None = None,
+    **hyper: Any,
+) -> BatchResult:
+    """Minimise from every row of ``X0`` (shape (N, n)) in parallel; see :func:`minimize`.
+
+    Start i draws its random numbers from the stream of (seed, i), so results do not depend
+    on the number of threads.  ``progress(done, total)`` is called after each block of starts.
+    """
+    return _run(obj, X0, method, steps=steps, maxiter=maxiter, gtol=gtol, ftol=ftol, xtol=xtol,
+                record=record, seed=seed, progress=progress, single=False,
+                hyper=hyper)  # fmt: skip

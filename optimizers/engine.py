@@ -1,0 +1,838 @@
+r"""The compiled entry points of the optimizer library.
+
+The schedulers take the objective's kernels as first-class functions
+(``numba.types.FunctionType``, see :mod:`landscape.kernel_types`), all hyperparameters in one
+float64 array ``hp`` (slots in :mod:`optimizers._layout`), and run ``prange`` over chunks of
+starts, each chunk with its own workspace.  They are compiled once for every formula, stored
+in Numba's disk cache, and loaded from there by later processes; a new formula only compiles
+its own kernels.
+
+``first_order_engine(worker, method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D,
+                     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)``
+    Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
+    ``(n, chunk)`` workspace, gradients come from one ``g_cols`` call per step for the whole
+    chunk (or per start on its own minibatch), and each start stops on its own criterion.
+    Columns of finished starts are compacted away once half of the chunk is done.
+``per_start_engine(worker, method, hp, seed, offset, f, g, fg, h, X0, D,
+                   out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
+    Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
+    other inside a chunk.
+
+Outputs are preallocated by :mod:`optimizers.driver`: ``out_x, out_jac, out_xavg`` (N, n),
+``out_r`` (N, NR) floats, ``out_i`` (N, NI) ints, ``path`` (N, Lp, n), ``fpath, gpath``
+(N, Lp) with Lp = 0 when not recording, ``epoch_f`` (N, E) full-data loss per epoch.
+Random numbers come from per-start streams keyed by ``(seed, offset + start)``
+(:mod:`optimizers.rng`), so results are bit-identical for any thread count or chunking.
+
+Iteration bookkeeping shared by both engines (documented in :mod:`optimizers.driver`):
+``‖·‖∞`` norms for gtol (gradient) and xtol (step), relative decrease for ftol, divergence when
+x, f or ∇f is not finite or ‖x‖∞ > ``BOUND``·(1 + ‖x₀‖∞), reporting the last iterate that passed
+these checks.
+
+Compilation: each compiled function's machine code contains every function it calls, and
+Numba re-optimises that whole tree at each level of the call graph.  The parallel schedulers
+therefore call the chunk workers through a function pointer (a ``FunctionType`` argument),
+which keeps them out of the schedulers' code; four dispatchers are compiled, each once, with
+explicit signatures: ``first_order_chunk``, ``per_start_chunk`` (the work) and
+``first_order``, ``per_start`` (the ``prange`` schedulers).
+
+Numba's cache key of a function covers only its own file and bytecode, not the helpers it
+calls in other files; a stamp of :data:`SOURCE_HASH` (a hash of every compiled module of this
+package) beside each entry point's cache empties its cache index when any of them changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from pathlib import Path
+
+import numpy as np
+from numba import njit, prange, types
+
+from landscape.kernel_types import (
+    F_COLS_TYPE,
+    F_TYPE,
+    FG_TYPE,
+    G_COLS_TYPE,
+    G_TYPE,
+    H_TYPE,
+    MAT,
+    VEC,
+)
+
+from . import _layout as L
+from .averaging import average_value
+from .cg import cg_step
+from .coordinate import coordinate_sweep
+from .first_order import apply_update
+from .linesearch import line_step
+from .newton import newton_step
+from .quasi_newton import bfgs_step, lbfgs_step
+from .rng import epoch_permutation, normal_pair, stream_key
+from .schedules import lr_from_hp
+
+#: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
+#: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
+#: copy could outlive a change elsewhere.
+_JIT = dict(nogil=True, error_model="numpy")
+
+#: Modules whose compiled code ends up inside the entry points.
+COMPILED_MODULES = (
+    "_layout",
+    "averaging",
+    "cg",
+    "coordinate",
+    "engine",
+    "first_order",
+    "linesearch",
+    "newton",
+    "quasi_newton",
+    "rng",
+    "schedules",
+)
+
+
+def _source_hash() -> str:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in COMPILED_MODULES:
+        h.update(name.encode())
+        h.update((here / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
+
+SOURCE_HASH = _source_hash()
+
+I64_2D = types.int64[:, ::1]
+F64_3D = types.float64[:, :, ::1]
+
+FIRST_ORDER_CHUNK_SIG = types.void(
+    types.int64, VEC, types.int64, types.int64,
+    F_TYPE, FG_TYPE, F_COLS_TYPE, G_COLS_TYPE,
+    MAT, MAT, types.int64, types.int64,
+    MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT, MAT,
+)  # fmt: skip
+PER_START_CHUNK_SIG = types.void(
+    types.int64, VEC, types.int64, types.int64,
+    F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
+    MAT, MAT, types.int64, types.int64,
+    MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT,
+)  # fmt: skip
+FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
+PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
+FIRST_ORDER_SIG = types.void(
+    FIRST_ORDER_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
+    F_TYPE, FG_TYPE, F_COLS_TYPE, G_COLS_TYPE,
+    MAT, MAT, MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT, MAT,
+)  # fmt: skip
+PER_START_SIG = types.void(
+    PER_START_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
+    F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
+    MAT, MAT, MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT,
+)  # fmt: skip
+
+
+# ============================================================================ shared helpers
+@njit(**_JIT)
+def rel_change(fa, fb):
+    """|f_a − f_b| / max(|f_a|, |f_b|, 1)."""
+    return abs(fa - fb) / max(abs(fa), abs(fb), 1.0)
+
+
+@njit(**_JIT)
+def f_detail(fval):
+    """Divergence detail for a non-finite objective value (0 when finite)."""
+    if math.isnan(fval):
+        return L.D_F_NAN
+    if math.isinf(fval):
+        return L.D_F_INF
+    return 0
+
+
+@njit(**_JIT)
+def point_detail(x, fval, gvec, bound):
+    """Divergence detail of a point (0 when x, f and ∇f are finite and ‖x‖∞ ≤ bound)."""
+    xm = 0.0
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            return L.D_X_NONFINITE
+        xm = max(xm, abs(x[i]))
+    d = f_detail(fval)
+    if d != 0:
+        return d
+    for i in range(gvec.shape[0]):
+        if not math.isfinite(gvec[i]):
+            return L.D_G_NONFINITE
+    if xm > bound:
+        return L.D_X_BOUND
+    return 0
+
+
+@njit(**_JIT)
+def start_detail(x, fval, gvec):
+    """Detail for an unusable start: NaN objective (outside the domain) or non-finite values."""
+    d = point_detail(x, fval, gvec, math.inf)
+    if d == 0:
+        return 0
+    return L.D_START_NAN if d == L.D_F_NAN else L.D_START_NONFINITE
+
+
+@njit(**_JIT)
+def norm_inf(v):
+    """max_i |v_i|."""
+    m = 0.0
+    for i in range(v.shape[0]):
+        m = max(m, abs(v[i]))
+    return m
+
+
+# ============================================================================ lock-step engine
+@njit(**_JIT)
+def _col_gnorm(G, X, j, wd):
+    m = 0.0
+    for i in range(G.shape[0]):
+        m = max(m, abs(G[i, j] + wd * X[i, j]))
+    return m
+
+
+@njit(**_JIT)
+def _col_detail(X, j, bound, fval, G, check_fg):
+    xm = 0.0
+    for i in range(X.shape[0]):
+        if not math.isfinite(X[i, j]):
+            return L.D_X_NONFINITE
+        xm = max(xm, abs(X[i, j]))
+    if check_fg:
+        d = f_detail(fval)
+        if d != 0:
+            return d
+        for i in range(G.shape[0]):
+            if not math.isfinite(G[i, j]):
+                return L.D_G_NONFINITE
+    if xm > bound:
+        return L.D_X_BOUND
+    return 0
+
+
+@njit(**_JIT)
+def _record_col(path, fpath, gpath, s, k, X, j, fval, gn):
+    if k < path.shape[1]:
+        for i in range(X.shape[0]):
+            path[s, k, i] = X[i, j]
+        fpath[s, k] = fval
+        gpath[s, k] = gn
+
+
+@njit(**_JIT)
+def _compact_cols(A, keep):
+    out = np.empty((A.shape[0], keep.shape[0]), dtype=A.dtype)
+    for i in range(A.shape[0]):
+        for t in range(keep.shape[0]):
+            out[i, t] = A[i, keep[t]]
+    return out
+
+
+@njit(**_JIT)
+def _compact_rows(A, keep):
+    out = np.empty((keep.shape[0], A.shape[1]), dtype=A.dtype)
+    for t in range(keep.shape[0]):
+        for i in range(A.shape[1]):
+            out[t, i] = A[keep[t], i]
+    return out
+
+
+@njit(**_JIT)
+def _compact_vec(a, keep):
+    out = np.empty(keep.shape[0], dtype=a.dtype)
+    for t in range(keep.shape[0]):
+        out[t] = a[keep[t]]
+    return out
+
+
+@njit(**_JIT)
+def _fo_finish(
+    j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch,
+    f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
+):  # fmt: skip
+    """Write start gid[j]'s results (point = column j of X with gradient column j of G)."""
+    s = gid[j]
+    n = X.shape[0]
+    for i in range(n):
+        out_x[s, i] = X[i, j]
+        out_jac[s, i] = G[i, j]
+    if minibatch:
+        fval = fg(out_x[s], D, out_jac[s])
+        nf[j] += 1
+        ng[j] += 1
+    gn = 0.0
+    for i in range(n):
+        gn = max(gn, abs(out_jac[s, i] + wd * out_x[s, i]))
+    if minibatch and nit < fpath.shape[1]:
+        fpath[s, nit] = fval
+        gpath[s, nit] = gn
+    out_r[s, L.R_FUN] = fval
+    out_r[s, L.R_GNORM] = gn
+    out_r[s, L.R_FCHANGE] = FC[j]
+    out_r[s, L.R_XCHANGE] = XC[j]
+    out_r[s, L.R_NAVG] = NA[j]
+    if NA[j] > 0:
+        for i in range(n):
+            out_xavg[s, i] = XA[i, j]
+        out_r[s, L.R_FUN_AVG] = f(out_xavg[s], D)
+    else:
+        for i in range(n):
+            out_xavg[s, i] = math.nan
+        out_r[s, L.R_FUN_AVG] = math.nan
+    out_i[s, L.I_NIT] = nit
+    out_i[s, L.I_NFEV] = nf[j]
+    out_i[s, L.I_NJEV] = ng[j]
+    out_i[s, L.I_NHEV] = 0
+    out_i[s, L.I_STATUS] = status
+    out_i[s, L.I_DETAIL] = detail
+    alive[j] = False
+
+
+def first_order_chunk(
+    method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D, s0, s1,
+    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
+):  # fmt: skip
+    """Run starts s0 … s1−1 in lock-step (see the module docstring)."""
+    n = X0.shape[1]
+    c = s1 - s0
+    K = int(hp[L.MAXITER])
+    steps_mode = hp[L.STEPS_MODE] != 0.0
+    gtol = hp[L.GTOL]
+    ftol = hp[L.FTOL]
+    xtol = hp[L.XTOL]
+    wd = hp[L.WEIGHT_DECAY]
+    wd_coupled = 0.0 if method == L.M_ADAMW else wd
+    noise = hp[L.NOISE]
+    bs = int(hp[L.BATCH_SIZE])
+    m = D.shape[0]
+    nd = D.shape[1]
+    minibatch = bs > 0
+    avg_kind = int(hp[L.AVERAGE])
+    avg_start = int(hp[L.AVERAGE_START])
+    decay = hp[L.EMA_DECAY]
+    done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
+
+    X = np.empty((n, c))
+    XP = np.empty((n, c))
+    G = np.empty((n, c))
+    GP = np.empty((n, c))
+    GW = np.empty((n, c))
+    S1 = np.zeros((n, c))
+    S2 = np.zeros((n, c))
+    S3 = np.zeros((n, c))
+    XA = np.zeros((n, c))
+    if method == L.M_ADAGRAD:
+        S1[:, :] = hp[L.INIT_ACC]
+    F = np.empty(c)
+    FP = np.empty(c)
+    FE = np.empty(c)
+    FC = np.zeros(c)
+    XC = np.zeros(c)
+    NA = np.zeros(c)
+    BND = np.empty(c)
+    rng = np.empty(c, dtype=np.uint64)
+    gid = np.empty(c, dtype=np.int64)
+    alive = np.ones(c, dtype=np.bool_)
+    nf = np.ones(c, dtype=np.int64)
+    ng = np.ones(c, dtype=np.int64)
+    xv = np.empty(n)
+    gv = np.empty(n)
+    nb = 1
+    rem = 0
+    if minibatch:
+        nb = (m + bs - 1) // bs
+        rem = m - (nb - 1) * bs
+        perm = np.empty((c, m), dtype=np.int64)
+        Db = np.empty((bs, nd))
+        Dr = np.empty((rem, nd))
+    else:
+        perm = np.empty((c, 0), dtype=np.int64)
+        Db = np.empty((0, nd))
+        Dr = np.empty((0, nd))
+
+    for j in range(c):
+        s = s0 + j
+        gid[j] = s
+        rng[j] = stream_key(seed, offset + s)
+        xm = 0.0
+        for i in range(n):
+            X[i, j] = X0[s, i]
+            xm = max(xm, abs(X0[s, i]))
+        BND[j] = hp[L.BOUND] * (1.0 + xm)
+    f_cols(X, D, F)
+    g_cols(X, D, G)
+    nalive = 0
+    for j in range(c):
+        s = gid[j]
+        for i in range(n):
+            xv[i] = X[i, j]
+            gv[i] = G[i, j]
+        det = start_detail(xv, F[j], gv)
+        if det != 0:
+            _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
+                       minibatch, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
+                       gpath, alive)  # fmt: skip
+            continue
+        gn = _col_gnorm(G, X, j, wd)
+        _record_col(path, fpath, gpath, s, 0, X, j, F[j], gn)
+        FE[j] = F[j]
+        if epoch_f.shape[1] > 0:
+            epoch_f[s, 0] = F[j]
+        if avg_start == 0:
+            NA[j] = 1.0
+            for i in range(n):
+                XA[i, j] = X[i, j]
+        if (not steps_mode and gn <= gtol) or K == 0:
+            st = L.ST_CONVERGED if (not steps_mode and gn <= gtol) else done_st
+            _fo_finish(j, st, L.D_GTOL if st == L.ST_CONVERGED else 0, 0, X, G, F[j], gid, XA,
+                       NA, nf, ng, FC, XC, wd, minibatch, f, fg, D, out_x, out_jac, out_xavg,
+                       out_r, out_i, fpath, gpath, alive)  # fmt: skip
+            continue
+        nalive += 1
+
+    ncols = c
+    for k in range(K):
+        if nalive == 0:
+            break
+        lr = lr_from_hp(k, hp)
+        kk = k + 1
+        # ---- the gradient each rule sees: full or minibatch, + noise, + coupled decay
+        if minibatch:
+            b = k % nb
+            rows = bs if b < nb - 1 else rem
+            Dm = Db if rows == bs else Dr
+            for j in range(ncols):
+                if not alive[j]:
+                    continue
+                s = gid[j]
+                if b == 0:
+                    epoch_permutation(seed, offset + s, k // nb, perm[j])
+                for r in range(rows):
+                    src = perm[j, b * bs + r]
+                    for q in range(nd):
+                        Dm[r, q] = D[src, q]
+                for i in range(n):
+                    xv[i] = X[i, j]
+                fb = fg(xv, Dm, gv)
+                nf[j] += 1
+                ng[j] += 1
+                det = point_detail(xv, fb, gv, math.inf)
+                if det != 0:
+                    if k == 0:
+                        _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng,
+                                   FC, XC, wd, minibatch, f, fg, D, out_x, out_jac, out_xavg,
+                                   out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                    else:
+                        _fo_finish(j, L.ST_DIVERGED, det, k - 1, XP, GP, FP[j], gid, XA, NA,
+                                   nf, ng, FC, XC, wd, minibatch, f, fg, D, out_x, out_jac,
+                                   out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                    nalive -= 1
+                    continue
+                if k < fpath.shape[1]:
+                    fpath[s, k] = fb
+                    gpath[s, k] = norm_inf(gv)
+                for i in range(n):
+                    GW[i, j] = gv[i]
+        else:
+            for i in range(n):
+                for j in range(ncols):
+                    GW[i, j] = G[i, j]
+        for j in range(ncols):
+            if not alive[j]:
+                continue
+            if noise > 0.0:
+                for i in range(0, n, 2):
+                    z1, z2 = normal_pair(rng, j)
+                    GW[i, j] += noise * z1
+                    if i + 1 < n:
+                        GW[i + 1, j] += noise * z2
+            if wd_coupled != 0.0:
+                for i in range(n):
+                    GW[i, j] += wd_coupled * X[i, j]
+            FP[j] = F[j]
+        for i in range(n):
+            for j in range(ncols):
+                XP[i, j] = X[i, j]
+                GP[i, j] = G[i, j]
+        # ---- the step, then the new values
+        apply_update(method, k, lr, hp, X, GW, S1, S2, S3, alive, ncols)
+        if not minibatch:
+            f_cols(X, D, F)
+            g_cols(X, D, G)
+        for j in range(ncols):
+            if not alive[j]:
+                continue
+            s = gid[j]
+            if not minibatch:
+                nf[j] += 1
+                ng[j] += 1
+            det = _col_detail(X, j, BND[j], F[j], G, not minibatch)
+            if det != 0:
+                _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf, ng, FC,
+                           XC, wd, minibatch, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
+                           fpath, gpath, alive)  # fmt: skip
+                nalive -= 1
+                continue
+            xc = 0.0
+            for i in range(n):
+                xc = max(xc, abs(X[i, j] - XP[i, j]))
+            XC[j] = xc
+            check = not steps_mode
+            gn = math.inf
+            if minibatch:
+                full = kk % nb == 0 or kk == K
+                check = check and full
+                if full:
+                    for i in range(n):
+                        xv[i] = X[i, j]
+                    fe = fg(xv, D, gv)
+                    nf[j] += 1
+                    ng[j] += 1
+                    det = point_detail(xv, fe, gv, math.inf)
+                    if det != 0:
+                        _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf,
+                                   ng, FC, XC, wd, minibatch, f, fg, D, out_x, out_jac,
+                                   out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                        nalive -= 1
+                        continue
+                    if kk % nb == 0 and kk // nb < epoch_f.shape[1]:
+                        epoch_f[s, kk // nb] = fe
+                    FC[j] = rel_change(FE[j], fe)
+                    FE[j] = fe
+                    gn = 0.0
+                    for i in range(n):
+                        gn = max(gn, abs(gv[i] + wd * xv[i]))
+                if kk < path.shape[1]:
+                    for i in range(n):
+                        path[s, kk, i] = X[i, j]
+            else:
+                FC[j] = rel_change(FP[j], F[j])
+                gn = _col_gnorm(G, X, j, wd)
+                _record_col(path, fpath, gpath, s, kk, X, j, F[j], gn)
+            if kk >= avg_start:
+                NA[j] += 1.0
+                for i in range(n):
+                    XA[i, j] = average_value(avg_kind, XA[i, j], X[i, j], NA[j], decay)
+            st = 0
+            det = 0
+            if check:
+                if gn <= gtol:
+                    st = L.ST_CONVERGED
+                    det = L.D_GTOL
+                elif ftol > 0.0 and FC[j] <= ftol:
+                    st = L.ST_CONVERGED
+                    det = L.D_FTOL
+                elif xtol > 0.0 and xc <= xtol:
+                    st = L.ST_CONVERGED
+                    det = L.D_XTOL
+            if st == 0 and kk == K:
+                st = done_st
+            if st != 0:
+                _fo_finish(j, st, det, kk, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
+                           minibatch, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
+                           gpath, alive)  # fmt: skip
+                nalive -= 1
+        # ---- drop finished columns once half of the workspace is idle
+        if nalive > 0 and 2 * nalive <= ncols and ncols >= 8:
+            keep = np.empty(nalive, dtype=np.int64)
+            t = 0
+            for j in range(ncols):
+                if alive[j]:
+                    keep[t] = j
+                    t += 1
+            X = _compact_cols(X, keep)
+            XP = _compact_cols(XP, keep)
+            G = _compact_cols(G, keep)
+            GP = _compact_cols(GP, keep)
+            GW = _compact_cols(GW, keep)
+            S1 = _compact_cols(S1, keep)
+            S2 = _compact_cols(S2, keep)
+            S3 = _compact_cols(S3, keep)
+            XA = _compact_cols(XA, keep)
+            perm = _compact_rows(perm, keep)
+            F = _compact_vec(F, keep)
+            FP = _compact_vec(FP, keep)
+            FE = _compact_vec(FE, keep)
+            FC = _compact_vec(FC, keep)
+            XC = _compact_vec(XC, keep)
+            NA = _compact_vec(NA, keep)
+            BND = _compact_vec(BND, keep)
+            rng = _compact_vec(rng, keep)
+            gid = _compact_vec(gid, keep)
+            nf = _compact_vec(nf, keep)
+            ng = _compact_vec(ng, keep)
+            alive = np.ones(nalive, dtype=np.bool_)
+            ncols = nalive
+
+
+# ============================================================================ per-start engine
+@njit(**_JIT)
+def _ps_record(path, fpath, gpath, s, k, x, fval, gn):
+    if k < path.shape[1]:
+        for i in range(x.shape[0]):
+            path[s, k, i] = x[i]
+        fpath[s, k] = fval
+        gpath[s, k] = gn
+
+
+def per_start_chunk(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
+                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
+    """Run starts s0 … s1−1 one after the other with one workspace (compiled as an entry point;
+    the start loop, the method dispatch and the bookkeeping live in this one function because
+    every extra level of calls re-optimises the whole call tree at compile time)."""
+    n = X0.shape[1]
+    mem = max(1, int(hp[L.MEMORY]))
+    V = np.zeros((9, n))
+    M = np.zeros((3, n, n))
+    S = np.zeros((mem, n))
+    Y = np.zeros((mem, n))
+    rho = np.zeros(mem)
+    al = np.zeros(mem)
+    perm = np.empty(n, dtype=np.int64)
+    rng = np.empty(1, dtype=np.uint64)
+    fs = np.zeros(4)
+    ist = np.zeros(4, dtype=np.int64)
+    cnt = np.zeros(3, dtype=np.int64)
+    x = V[0]
+    gx = V[1]
+    xn = V[2]
+    gn = V[3]
+    d = V[4]
+    xa = V[8]
+    K = int(hp[L.MAXITER])
+    steps_mode = hp[L.STEPS_MODE] != 0.0
+    gtol = hp[L.GTOL]
+    ftol = hp[L.FTOL]
+    xtol = hp[L.XTOL]
+    avg_kind = int(hp[L.AVERAGE])
+    avg_start = int(hp[L.AVERAGE_START])
+    decay = hp[L.EMA_DECAY]
+    # a sweep of randomly drawn coordinates may miss every coordinate that can still move
+    stall_test = not (method == L.P_COORDINATE and int(hp[L.ORDER]) == L.ORDER_RANDOM)
+    ls_kind = int(hp[L.LINE_SEARCH])
+    gd_alpha0 = hp[L.LR] if ls_kind == L.LS_NONE else 1.0
+    for s in range(s0, s1):
+        rng[0] = stream_key(seed, offset + s)
+        fs[:] = 0.0
+        ist[:] = 0
+        cnt[:] = 0
+        for i in range(n):
+            x[i] = X0[s, i]
+        fx = fg(x, D, gx)
+        cnt[0] = 1
+        cnt[1] = 1
+        bound = hp[L.BOUND] * (1.0 + norm_inf(x))
+        gnorm = norm_inf(gx)
+        nit = 0
+        na = 0.0
+        fc = 0.0
+        xc = 0.0
+        status = L.ST_DIVERGED
+        detail = start_detail(x, fx, gx)
+        if detail == 0:
+            _ps_record(path, fpath, gpath, s, 0, x, fx, gnorm)
+            if avg_start == 0:
+                na = 1.0
+                for i in range(n):
+                    xa[i] = x[i]
+            while True:
+                if not steps_mode and gnorm <= gtol:
+                    status = L.ST_CONVERGED
+                    detail = L.D_GTOL
+                    break
+                if nit >= K:
+                    status = L.ST_STEPS if steps_mode else L.ST_MAXITER
+                    break
+                if gnorm == 0.0:  # --steps at an exact critical point: every method stays put
+                    for i in range(n):
+                        xn[i] = x[i]
+                        gn[i] = gx[i]
+                    rc = 0
+                    fn = fx
+                else:
+                    # ---- one iteration of the method into (xn, fn, gn)
+                    if method == L.P_GD:
+                        for i in range(n):
+                            d[i] = -gx[i]
+                        rc, fn = line_step(ls_kind, f, g, fg, D, x, fx, gx, d, gd_alpha0, hp[L.C1],
+                                           hp[L.C2], hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
+                    elif method == L.P_NEWTON:
+                        rc, fn = newton_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1], M[2],
+                                             V[5], V[6], hp, cnt)  # fmt: skip
+                    elif method == L.P_CG:
+                        rc, fn = cg_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, V[5], V[6], M[0], hp,
+                                         fs, ist, cnt)  # fmt: skip
+                    elif method == L.P_BFGS:
+                        rc, fn = bfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, V[5], V[6], V[7],
+                                           M[0], hp, ist, cnt)  # fmt: skip
+                    elif method == L.P_LBFGS:
+                        rc, fn = lbfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, S, Y, rho, al, hp,
+                                            ist, cnt)  # fmt: skip
+                    else:
+                        rc = 0
+                        fn = coordinate_sweep(f, g, fg, h, D, x, fx, xn, gn, M[0], perm, rng, hp,
+                                              cnt)  # fmt: skip
+                if rc == L.D_LS_NOT_DESCENT or (rc != 0 and rc != L.D_LS_FAILED):
+                    status = L.ST_LS_FAILED if rc == L.D_LS_NOT_DESCENT else L.ST_STALLED
+                    detail = rc
+                    break
+                det = point_detail(xn, fn, gn, bound)
+                if det != 0:
+                    if rc == L.D_LS_FAILED:
+                        status = L.ST_LS_FAILED
+                        detail = rc
+                    else:
+                        status = L.ST_DIVERGED
+                        detail = det
+                    break
+                fc = rel_change(fx, fn)
+                xc = 0.0
+                for i in range(n):
+                    xc = max(xc, abs(xn[i] - x[i]))
+                if rc == L.D_LS_FAILED and not (fn < fx):
+                    status = L.ST_LS_FAILED
+                    detail = rc
+                    break
+                for i in range(n):
+                    x[i] = xn[i]
+                    gx[i] = gn[i]
+                fx = fn
+                nit += 1
+                gnorm = norm_inf(gx)
+                _ps_record(path, fpath, gpath, s, nit, x, fx, gnorm)
+                if nit >= avg_start:
+                    na += 1.0
+                    for i in range(n):
+                        xa[i] = average_value(avg_kind, xa[i], x[i], na, decay)
+                if rc == L.D_LS_FAILED:
+                    status = L.ST_LS_FAILED
+                    detail = rc
+                    break
+                if not steps_mode:
+                    if ftol > 0.0 and fc <= ftol:
+                        status = L.ST_CONVERGED
+                        detail = L.D_FTOL
+                        break
+                    if xtol > 0.0 and xc <= xtol:
+                        status = L.ST_CONVERGED
+                        detail = L.D_XTOL
+                        break
+                    if xc == 0.0 and gnorm > gtol and stall_test:
+                        status = L.ST_STALLED
+                        detail = L.D_NO_CHANGE
+                        break
+        for i in range(n):
+            out_x[s, i] = x[i]
+            out_jac[s, i] = gx[i]
+        out_r[s, L.R_FUN] = fx
+        out_r[s, L.R_GNORM] = gnorm
+        out_r[s, L.R_FCHANGE] = fc
+        out_r[s, L.R_XCHANGE] = xc
+        out_r[s, L.R_NAVG] = na
+        if na > 0:
+            for i in range(n):
+                out_xavg[s, i] = xa[i]
+            out_r[s, L.R_FUN_AVG] = f(out_xavg[s], D)
+        else:
+            for i in range(n):
+                out_xavg[s, i] = math.nan
+            out_r[s, L.R_FUN_AVG] = math.nan
+        out_i[s, L.I_NIT] = nit
+        out_i[s, L.I_NFEV] = cnt[0]
+        out_i[s, L.I_NJEV] = cnt[1]
+        out_i[s, L.I_NHEV] = cnt[2]
+        out_i[s, L.I_STATUS] = status
+        out_i[s, L.I_DETAIL] = detail
+
+
+# ============================================================================ entry points
+def first_order_engine(worker, method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D,
+                       out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath,
+                       epoch_f):  # fmt: skip
+    """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`)."""
+    N = X0.shape[0]
+    chunk = max(1, int(hp[L.CHUNK]))
+    nchunks = (N + chunk - 1) // chunk
+    for c in prange(nchunks):
+        s0 = c * chunk
+        s1 = min(N, s0 + chunk)
+        worker(method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D, s0, s1,
+               out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
+
+
+def per_start_engine(worker, method, hp, seed, offset, f, g, fg, h, X0, D,
+                     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
+    """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`)."""
+    N = X0.shape[0]
+    chunk = max(1, int(hp[L.CHUNK]))
+    nchunks = (N + chunk - 1) // chunk
+    for c in prange(nchunks):
+        s0 = c * chunk
+        s1 = min(N, s0 + chunk)
+        worker(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
+               out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)
+
+
+_LOCK = threading.Lock()
+_ENGINES: dict[str, object] = {}
+
+#: (name, Python function, signature, parallel)
+ENTRY_POINTS = (
+    ("first_order_chunk", first_order_chunk, FIRST_ORDER_CHUNK_SIG, False),
+    ("per_start_chunk", per_start_chunk, PER_START_CHUNK_SIG, False),
+    ("first_order", first_order_engine, FIRST_ORDER_SIG, True),
+    ("per_start", per_start_engine, PER_START_SIG, True),
+)
+
+
+def _stale_guard(disp, name: str) -> Path | None:
+    """Empty ``disp``'s disk-cache index when it was built from other sources.
+
+    Numba keys a cached function on its own file only; the entry points contain code from the
+    whole package, so a stamp file beside the cache records :data:`SOURCE_HASH`.  Returns the
+    stamp path to write after compiling (``None`` when it is current or cannot be used).
+    """
+    cache = getattr(disp, "_cache", None)
+    path = getattr(cache, "cache_path", None)
+    if not path or not hasattr(cache, "flush"):
+        return None
+    stamp = Path(path) / f"optimizers.engine.{name}.sources"
+    try:
+        if stamp.read_text() == SOURCE_HASH:
+            return None
+    except OSError:
+        pass
+    cache.flush()
+    return stamp
+
+
+def engines() -> dict[str, object]:
+    """The compiled entry points, compiled or loaded from the disk cache on first use.
+
+    ``first_order`` / ``per_start`` are the parallel schedulers; they run the chunk workers
+    ``first_order_chunk`` / ``per_start_chunk`` (passed as their first argument) through a
+    function pointer, so the scheduler's machine code does not contain (and re-optimise) the
+    workers'.  Each dispatcher holds exactly one signature and refuses to compile another.
+    """
+    with _LOCK:
+        if not _ENGINES:
+            for name, fn, sig, parallel in ENTRY_POINTS:
+                opts = dict(cache=True, parallel=parallel, nogil=True, error_model="numpy")
+                disp = njit(**opts)(fn)
+                stamp = _stale_guard(disp, name)
+                disp.compile(sig.args)
+                disp.disable_compile()
+                if stamp is not None:
+                    try:
+                        stamp.write_text(SOURCE_HASH)
+                    except OSError:
+                        pass
+                _ENGINES[name] = disp
+        return _ENGINES
+
