@@ -1,0 +1,294 @@
+"""Theory against measurement: one verdict and, when they differ, the likely reason.
+
+Agreement rules (``rtol`` default 0.01):
+
+* **exact linear** prediction: the measured kind must be ``linear`` and both the relative rate
+  difference ``|r_m - r_p|/r_p`` and the relative *speed* difference
+  ``|ln r_m - ln r_p|/|ln r_p|`` must be <= rtol (the second matters for rates near 1, where
+  1% on the rate can be a 10x difference in iterations). When the dominant root is double
+  (Polyak's and Nesterov's tuned parameters) ``||e_k|| ~ k r^k`` and a window ``[a, b]`` sees
+  the mean ratio ``r ((b+1)/(a+1))^(1/(b-a))``; a measured rate between ``r`` and that value
+  (widened by rtol) agrees, with a ``note``.
+* **bounds** (``exact=False``: CG, line-search GD, L-BFGS, BFGS, random coordinate descent,
+  degenerate minimizers): the measurement agrees when it is at least as fast — a faster kind
+  (order ``diverges < sublinear < linear < superlinear < quadratic``) or the same kind with
+  ``r_m <= r_p (1 + rtol)``. Finite termination (``finite_steps``) is also agreement when the
+  floor is reached within ``finite_steps + 1`` iterations.
+* **quadratic**: measured kind quadratic (``rel_diff`` = ``|q - 2|/2``).
+* **sublinear**: measured kind sublinear and, when both exponents exist, relative exponent
+  difference <= ``exponent_rtol`` (default 0.1; sublinear exponents converge slowly).
+* **diverges**: measured kind diverges (growth rates reported, not required to match).
+* **stochastic** predictions: compare the stationary level ``E||e||^2`` (or the constant C in
+  ``E||e_k||^2 ~ C/k``): agree when ``|m - p| <= max(rtol_level * p, 3 * SE)``
+  (``rtol_level`` default 0.05, SE the batch-means standard error of the measurement).
+* predicted ``none`` (adaptive methods, summable schedules): ``not comparable``.
+
+Reasons for a disagreement, first match wins: no measurable phase -> "not yet in the asymptotic
+regime" / "floating-point floor reached before the asymptotic phase"; degenerate minimizer;
+"line search changed the step" (theory assumed the hyperparameter step, the run had a line
+search); floor reached with a short window; window before ``valid_from`` or not settled -> "not
+yet in the asymptotic regime"; different kinds -> "kind differs: predicted X, measured Y";
+otherwise "rate differs: ...".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from analysis.empirical import Measurement
+from analysis.theory import Prediction
+from landscape.jsonutil import jsonable
+
+SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4}
+MIN_WINDOW = 5
+
+NOT_ASYMPTOTIC = "not yet in the asymptotic regime"
+FLOOR_EARLY = "floating-point floor reached before the asymptotic phase"
+DEGENERATE = "degenerate minimizer"
+LINE_SEARCH = "line search changed the step"
+STOCHASTIC = "stochastic: compare error levels, not rates"
+NO_THEORY = "theory promises no rate for this method"
+DOUBLE_ROOT = (
+    "double root (Jordan block) in the iteration matrix: |e_k| ~ k*rate^k, the measured ratio "
+    "approaches the rate only like rate*(1+1/k)"
+)
+
+
+@dataclass
+class Comparison:
+    """Verdict of :func:`compare`.
+
+    ``verdict`` is ``agrees``/``disagrees``/``not comparable``; ``agree`` is true only for
+    ``agrees``; ``quantity`` names what was compared (``rate``, ``order``, ``exponent``,
+    ``kind``, ``error_level``, ``error_constant``, ``finite_termination``) with
+    ``predicted``/``measured`` values and ``rel_diff``; ``speed_diff`` is the relative
+    difference of ``-ln(rate)``; ``reason`` is None when agreeing; ``note`` an optional remark
+    on how agreement was reached.
+    """
+
+    agree: bool
+    verdict: str
+    rel_diff: float | None = None
+    reason: str | None = None
+    quantity: str | None = None
+    predicted: float | None = None
+    measured: float | None = None
+    speed_diff: float | None = None
+    tolerance: float | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return jsonable(
+            {
+                "agree": self.agree,
+                "verdict": self.verdict,
+                "rel_diff": self.rel_diff,
+                "reason": self.reason,
+                "quantity": self.quantity,
+                "predicted": self.predicted,
+                "measured": self.measured,
+                "speed_diff": self.speed_diff,
+                "tolerance": self.tolerance,
+                "note": self.note,
+            }
+        )
+
+
+def _rel(m: float | None, p: float | None) -> float | None:
+    if m is None or p is None or not (math.isfinite(m) and math.isfinite(p)):
+        return None
+    if p == 0:
+        return 0.0 if m == 0 else math.inf
+    return abs(m - p) / abs(p)
+
+
+def _speed_diff(m: float | None, p: float | None) -> float | None:
+    if m is None or p is None or not (0 < m and 0 < p) or p == 1.0:
+        return None
+    return abs(math.log(m) - math.log(p)) / abs(math.log(p))
+
+
+def _agrees(**kw: Any) -> Comparison:
+    return Comparison(True, "agrees", **kw)
+
+
+def _not_comparable(reason: str, **kw: Any) -> Comparison:
+    return Comparison(False, "not comparable", reason=reason, **kw)
+
+
+def _disagreement_reason(p: Prediction, m: Measurement) -> str | None:
+    """The structural reasons, in priority order (None: look at kinds and values)."""
+    if p.degenerate:
+        return DEGENERATE
+    if p.fixed_step and p.line_search is not None:
+        return LINE_SEARCH
+    if m.floor_index is not None and m.window_length < MIN_WINDOW:
+        return FLOOR_EARLY
+    if m.window is not None and m.window[0] < p.valid_from:
+        return NOT_ASYMPTOTIC + f" (window starts before iteration {p.valid_from})"
+    if m.window_length < MIN_WINDOW or (m.kind == "linear" and not m.settled):
+        return NOT_ASYMPTOTIC
+    return None
+
+
+def _disagree(p: Prediction, m: Measurement, fallback: str, **kw: Any) -> Comparison:
+    reason = _disagreement_reason(p, m) or fallback
+    return Comparison(False, "disagrees", reason=reason, **kw)
+
+
+def _kind_differs(p: Prediction, m: Measurement) -> str:
+    return f"kind differs: predicted {p.kind}, measured {m.kind}"
+
+
+def _compare_stochastic(p: Prediction, m: Measurement, rtol_level: float) -> Comparison:
+    for quantity, pv, mv, se in (
+        ("error_level", p.error_level, m.error_level, m.error_level_se),
+        ("error_constant", p.error_constant, m.error_constant, m.error_constant_se),
+    ):
+        if pv is None or mv is None:
+            continue
+        if se is None:
+            return _not_comparable("stochastic: too few samples for an error-level comparison",
+                                   quantity=quantity, predicted=pv, measured=mv)
+        tol = max(rtol_level * abs(pv), 3.0 * se)
+        kw = dict(quantity=quantity, predicted=pv, measured=mv, rel_diff=_rel(mv, pv),
+                  tolerance=tol / abs(pv) if pv else None)
+        if abs(mv - pv) <= tol:
+            return _agrees(**kw)
+        reason = DEGENERATE if p.degenerate else (
+            f"{quantity} differs: predicted {pv:.6g}, measured {mv:.6g} +- {se:.2g}")
+        return Comparison(False, "disagrees", reason=reason, **kw)
+    return _not_comparable(STOCHASTIC)
+
+
+def _double_root_rate(p: Prediction, m: Measurement) -> float | None:
+    """Effective rate of ``||e_k|| ~ k rate^k`` over the measured window ``[a, b]``:
+    ``rate * ((b+1)/(a+1))^(1/(b-a))`` (the mean log-slope), for a double dominant root."""
+    if not p.details.get("double_root") or p.rate is None or m.window is None:
+        return None
+    a, b = m.window
+    if b <= a:
+        return None
+    return p.rate * ((b + 1.0) / (a + 1.0)) ** (1.0 / (b - a))
+
+
+def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
+    kw = dict(quantity="rate", predicted=p.rate, measured=m.rate, rel_diff=_rel(m.rate, p.rate),
+              speed_diff=_speed_diff(m.rate, p.rate), tolerance=rtol)
+    if p.rate is None or m.rate is None:
+        if p.rate is None and m.kind == "linear":
+            return _agrees(quantity="kind")
+        return _disagree(p, m, _kind_differs(p, m), quantity="kind")
+    if p.exact:
+        ok = kw["rel_diff"] <= rtol and (kw["speed_diff"] is None or kw["speed_diff"] <= rtol)
+    else:
+        ok = m.rate <= p.rate * (1.0 + rtol)
+    if ok:
+        return _agrees(**kw)
+    eff = _double_root_rate(p, m)
+    if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
+        return _agrees(note=f"double root: the window [{m.window[0]}, {m.window[1]}] of "
+                       f"k*rate^k has effective rate {eff:.6g}; measured within [rate, that]",
+                       **kw)
+    bound = "" if p.exact else " (above the bound)"
+    fallback = (f"rate differs{bound}: predicted {p.rate:.6g}, measured {m.rate:.6g} "
+                f"(rel. diff {kw['rel_diff']:.3g})")
+    if p.details.get("double_root") and m.rate > p.rate:
+        fallback = DOUBLE_ROOT
+    return _disagree(p, m, fallback, **kw)
+
+
+def compare(
+    prediction: Prediction,
+    measurement: Measurement,
+    *,
+    rtol: float = 0.01,
+    exponent_rtol: float = 0.1,
+    rtol_level: float = 0.05,
+    line_search: str | None = None,
+) -> Comparison:
+    """Compare a :class:`~analysis.theory.Prediction` with a
+    :class:`~analysis.empirical.Measurement` (rules in the module docstring).
+
+    ``line_search``: the line search the run actually used, when known (overrides the one
+    recorded in the prediction; ``"none"`` means a fixed step).
+    """
+    p, m = prediction, measurement
+    if line_search is not None:
+        ls = None if str(line_search).lower() in ("none", "", "false") else str(line_search)
+        p = replace(p, line_search=ls)
+    if p.stochastic and (p.error_level is not None or p.error_constant is not None):
+        return _compare_stochastic(p, m, rtol_level)
+    if p.kind == "none":
+        return _not_comparable(STOCHASTIC if p.stochastic else NO_THEORY)
+    if (p.finite_steps is not None and m.floor_index is not None
+            and m.floor_index <= p.finite_steps + 1):
+        return _agrees(quantity="finite_termination", predicted=float(p.finite_steps),
+                       measured=float(m.floor_index))
+    if m.kind == "none":
+        reason = FLOOR_EARLY if m.floor_index is not None else NOT_ASYMPTOTIC
+        return _not_comparable(reason)
+    if p.kind == "diverges":
+        kw = dict(quantity="rate", predicted=p.rate, measured=m.rate,
+                  rel_diff=_rel(m.rate, p.rate))
+        if m.kind == "diverges":
+            return _agrees(**kw)
+        return _disagree(p, m, _kind_differs(p, m), **kw)
+    if p.stochastic:
+        return _not_comparable(STOCHASTIC)
+    if m.kind == "diverges":
+        return _disagree(p, m, _kind_differs(p, m))
+    faster = SPEED[m.kind] > SPEED[p.kind]
+    if not p.exact and faster:
+        return _agrees(quantity="kind")
+    if p.kind != m.kind:
+        return _disagree(p, m, _kind_differs(p, m), quantity="kind")
+    if p.kind == "linear":
+        return _compare_linear(p, m, rtol)
+    if p.kind == "quadratic":
+        return _agrees(quantity="order", predicted=2.0, measured=m.order,
+                       rel_diff=_rel(m.order, 2.0))
+    if p.kind == "sublinear" and p.exponent is not None and m.exponent is not None:
+        rel = _rel(m.exponent, p.exponent)
+        kw = dict(quantity="exponent", predicted=p.exponent, measured=m.exponent,
+                  rel_diff=rel, tolerance=exponent_rtol)
+        if rel is not None and (rel <= exponent_rtol or (not p.exact and m.exponent > p.exponent)):
+            return _agrees(**kw)
+        fallback = (f"exponent differs: predicted k^-{p.exponent:.4g}, "
+                    f"measured k^-{m.exponent:.4g}")
+        return _disagree(p, m, fallback, **kw)
+    return _agrees(quantity="kind", predicted=p.order, measured=m.order,
+                   rel_diff=_rel(m.order, p.order))
+
+
+def rates_record(
+    method: str,
+    hyper: Mapping[str, Any],
+    minimizer: Sequence[float] | Any,
+    eigenvalues: Sequence[float] | Any,
+    prediction: Prediction,
+    measurement: Measurement,
+    comparison: Comparison,
+) -> dict[str, Any]:
+    """The ``landscape rates --json`` object of design.md (non-finite numbers -> null).
+
+    Top-level keys exactly ``method, hyper, minimizer, eigenvalues, predicted, measured, agree,
+    reason``; ``predicted``/``measured`` start with the design keys (``kind, rate, order,
+    basis`` / ``kind, rate, order, window, iterations``) followed by the extra fields of
+    :meth:`Prediction.to_json` / :meth:`Measurement.to_json`.
+    """
+    return jsonable(
+        {
+            "method": method,
+            "hyper": dict(hyper),
+            "minimizer": minimizer,
+            "eigenvalues": eigenvalues,
+            "predicted": prediction.to_json(),
+            "measured": measurement.to_json(),
+            "agree": comparison.agree,
+            "reason": comparison.reason,
+        }
+    )

@@ -1,0 +1,382 @@
+"""analysis.empirical and analysis.compare on synthetic sequences and plain NumPy loops."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import compare as C
+from analysis import empirical as E
+from analysis import theory as T
+
+# --------------------------------------------------------------------------------------------
+# plain loops
+# --------------------------------------------------------------------------------------------
+
+
+def gd_path(A, x0, x_star, lr, steps):
+    x = np.array(x0, float)
+    out = [x.copy()]
+    for _ in range(steps):
+        x = x - lr * (A @ (x - x_star))
+        out.append(x.copy())
+    return np.array(out)
+
+
+def newton_path(fp, fpp, x, steps):
+    out = [x]
+    for _ in range(steps):
+        x = x - fp(x) / fpp(x)
+        out.append(x)
+    return np.array(out)
+
+
+def secant_path(f, x0, x1, steps):
+    out = [x0, x1]
+    for _ in range(steps):
+        if f(x1) == f(x0):
+            break
+        x0, x1 = x1, x1 - f(x1) * (x1 - x0) / (f(x1) - f(x0))
+        out.append(x1)
+    return np.array(out)
+
+
+# --------------------------------------------------------------------------------------------
+# linear rate
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(rho=st.floats(0.05, 0.98), c=st.floats(1e-3, 1e3), seed=st.integers(0, 10_000))
+def test_fit_linear_rate_synthetic(rho, c, seed):
+    rng = np.random.default_rng(seed)
+    K = min(3000, int(40 / -math.log(rho)) + 20)
+    k = np.arange(K)
+    clean = c * rho**k
+    for noise, tol in ((1e-9, 1e-6), (1e-3, 2e-3)):
+        e = clean * (1 + noise * rng.standard_normal(K))
+        rate, window = E.fit_linear_rate(e, scale=c)
+        assert rate == pytest.approx(rho, rel=tol)
+        assert 0 <= window[0] < window[1] <= K - 1
+        assert np.all(e[window[0]:window[1] + 1] > E.default_floor(c))
+
+
+@pytest.mark.parametrize("x_star", [[0.0, 0.0, 0.0], [0.5, -2.0, 1.0]])
+def test_fit_linear_rate_gd_loop(x_star):
+    A = np.diag([1.0, 3.0, 10.0])
+    lr = 0.15  # rates 0.85, 0.55, 0.5
+    path = gd_path(A, [1.0, 1.0, 1.0], np.array(x_star), lr, 400)
+    err = E.errors(path, x_star)
+    rate, window = E.fit_linear_rate(err, scale=np.linalg.norm(x_star))
+    assert rate == pytest.approx(T.gd_rate(lr, [1, 3, 10]), rel=1e-6)
+    m = E.measure(path, x_star)
+    assert m.kind == "linear" and m.rate == pytest.approx(0.85, rel=1e-6)
+    assert m.order == 1.0 and m.iterations == 400 and not m.oscillating
+    assert m.floor_index is not None and m.window[1] < m.floor_index
+    assert m.settled
+
+
+def test_window_skips_transient_and_floor():
+    k = np.arange(200)
+    e = 1.0 * 0.3**k + 1e-2 * 0.9**k  # fast mode dominates first, then rate 0.9
+    e[150:] = 1e-14 * (1 + np.abs(np.sin(k[150:])))  # rounding floor
+    rate, (a, b) = E.fit_linear_rate(e)
+    assert rate == pytest.approx(0.9, rel=1e-5)
+    assert a >= 5 and b < 150
+
+
+def test_inexact_minimizer_and_valley():
+    A = np.diag([1.0, 4.0])
+    path = gd_path(A, [1.0, 1.0], np.zeros(2), 0.2, 300)
+    m = E.measure(path, [1e-9, 0.0])  # x* given with an error of 1e-9
+    assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6)
+    assert any("distance" in n for n in m.notes)
+    V = np.array([[1.0, 1.0], [1.0, 1.0]])  # valley x + y = 0: eigenvalues 0, 2
+    path = gd_path(V, [1.0, 0.3], np.zeros(2), 0.3, 200)
+    m = E.measure(path, [0.0, 0.0])
+    assert m.kind == "linear" and m.rate == pytest.approx(0.4, rel=1e-6)
+
+
+# --------------------------------------------------------------------------------------------
+# order, sublinear, divergence, oscillation
+# --------------------------------------------------------------------------------------------
+
+
+def test_estimate_order_newton_and_secant():
+    r = math.log(2.0)
+    newton = newton_path(lambda x: math.exp(x) - 2, math.exp, 3.0, 10)
+    q = E.estimate_order(E.errors(newton, [r]), scale=r)
+    assert q == pytest.approx(2.0, abs=0.05)
+    m = E.measure(newton, [r])
+    assert m.kind == "quadratic" and m.order == pytest.approx(2.0, abs=0.05)
+    root = 2 ** (1 / 3)
+    sec = secant_path(lambda x: x**3 - 2, 1.0, 2.0, 12)
+    q = E.estimate_order(E.errors(sec, [root]), scale=root)
+    assert q == pytest.approx((1 + math.sqrt(5)) / 2, abs=0.1)
+    assert E.measure(sec, [root]).kind == "superlinear"
+    lin = 0.5 ** np.arange(30)
+    assert E.estimate_order(lin) == pytest.approx(1.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("p", [1.0, 0.5, 2.0])
+def test_sublinear_detection(p):
+    k = np.arange(1, 3001, dtype=float)
+    m = E.measure((1.0 / k**p)[:, None], [0.0])
+    assert m.kind == "sublinear" and m.exponent == pytest.approx(p, rel=0.02)
+    assert m.rate is None
+
+
+def test_sublinear_gd_on_quartic():
+    x, lr, out = 1.0, 0.1, [1.0]
+    for _ in range(4000):
+        x -= lr * 4 * x**3
+        out.append(x)
+    m = E.measure(np.array(out), [0.0])
+    assert m.kind == "sublinear" and m.exponent == pytest.approx(0.5, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    "seq",
+    [1.05 ** np.arange(200), [1.0, 2.0, 4.0, np.inf], [1.0, 0.5, np.nan, 0.1],
+     [1e-8, 1e-6, 1e-4, 1e-2]],
+)
+def test_divergence(seq):
+    e = np.asarray(seq, float)
+    assert E.detect_divergence(e)
+    assert E.measure(e[:, None], [0.0]).kind == "diverges"
+    assert not E.detect_divergence(0.9 ** np.arange(50))
+
+
+def test_divergence_growth_rate_at_a_saddle():
+    A = np.diag([2.0, -2.0])  # f = x^2 - y^2
+    path = gd_path(A, [1.0, 1e-8], np.zeros(2), 0.1, 120)
+    m = E.measure(path, [0.0, 0.0])
+    assert m.kind == "diverges" and m.rate == pytest.approx(1.2, rel=1e-6)
+    p = T.predict("gd", {"lr": 0.1}, [-2.0, 2.0])
+    c = C.compare(p, m)
+    assert c.agree and c.verdict == "agrees"
+
+
+def test_momentum_spiral_is_linear_not_superlinear():
+    H = np.array([[1.0, 0.5], [0.5, 10.0]])  # complex roots: modulated successive ratios
+    x, v, out = np.ones(2), np.zeros(2), []
+    for _ in range(400):
+        out.append(x.copy())
+        v = 0.5 * v + H @ x
+        x = x - 0.1 * v
+    m = E.measure(np.array(out), [0.0, 0.0])
+    p = T.predict("momentum", {"lr": 0.1, "momentum": 0.5}, np.linalg.eigvalsh(H))
+    assert m.kind == "linear" and C.compare(p, m).agree
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_stationary_sgd_is_not_called_decaying(seed):
+    rng = np.random.default_rng(seed)
+    lam, lr, sigma = np.array([0.97, 10.03]), 0.05, 0.3
+    X = np.ones(2)
+    out = np.empty((20001, 2))
+    xi = rng.standard_normal((20000, 2))
+    out[0] = X
+    for k in range(20000):
+        X = X - lr * (lam * X + sigma * xi[k])
+        out[k + 1] = X
+    m = E.measure(out, [0.0, 0.0], stochastic=True)
+    assert m.kind == "none"
+    assert abs(m.error_level - T.sgd_stationary_error(lam, lr, sigma)) <= 4 * m.error_level_se
+
+
+def test_too_few_points():
+    m = E.measure(np.array([[1.0], [0.0], [0.0]]), [0.0])
+    assert m.kind == "none" and m.floor_index == 1
+    assert E.measure(np.array([[1.0]]), [0.0]).kind == "none"
+
+
+def test_oscillation():
+    A = np.array([[2.0, 0.5], [0.5, 8.0]])
+    lam = np.linalg.eigvalsh(A)
+    for lr in (0.22, 0.1):
+        path = gd_path(A, [1.0, 1.0], np.zeros(2), lr, 300)
+        osc = E.oscillation(path, [0.0, 0.0], window=(20, 60))
+        assert osc.oscillating == (1 - lr * lam[-1] < -abs(1 - lr * lam[0]))
+        assert osc.oscillating == T.predict("gd", {"lr": lr}, lam).oscillating
+        json.dumps(osc.to_json())
+
+
+def test_iterations_to_tolerance():
+    e = 0.5 ** np.arange(40)
+    assert E.iterations_to_tolerance(e, 1e-3) == 10
+    assert E.iterations_to_tolerance(e, 1e-30) is None
+    assert E.iterations_to_tolerance([np.nan, 1.0, 0.1], 0.5) == 2
+
+
+def test_step_length_proxy_and_function_rate():
+    A = np.diag([1.0, 4.0])
+    path = gd_path(A, [1.0, 1.0], np.zeros(2), 0.2, 200)
+    m = E.measure(path, None)
+    assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6)
+    f = 0.5 * np.einsum("ij,jk,ik->i", path, A, path)
+    m = E.measure(path, [0.0, 0.0], fun=f, fun_star=0.0)
+    assert m.fun_rate == pytest.approx(0.64, rel=1e-6)
+
+
+def test_stochastic_level():
+    rng = np.random.default_rng(3)
+    lam, lr, sigma = np.array([1.0, 4.0]), 0.1, 0.5
+    x = np.ones(2)
+    out = [x.copy()]
+    for _ in range(40_000):
+        x = x - lr * (lam * x + sigma * rng.standard_normal(2))
+        out.append(x.copy())
+    m = E.measure(np.array(out), [0.0, 0.0], stochastic=True)
+    pred = T.predict("sgd", {"lr": lr, "noise": sigma}, lam)
+    assert m.kind == "none" and m.error_level_se is not None
+    assert abs(m.error_level - pred.error_level) <= 4 * m.error_level_se
+    c = C.compare(pred, m)
+    assert c.agree and c.quantity == "error_level"
+    det = E.measure(np.array(out), [0.0, 0.0])  # forgot stochastic=True
+    assert C.compare(pred, det).reason == C.STOCHASTIC
+
+
+# --------------------------------------------------------------------------------------------
+# compare()
+# --------------------------------------------------------------------------------------------
+
+
+def test_compare_gd_agrees_and_record():
+    A = np.diag([1.0, 10.0])
+    path = gd_path(A, [1.0, 1.0], np.zeros(2), 0.18, 200)
+    p = T.predict("gd", {"lr": 0.18}, [1.0, 10.0])
+    m = E.measure(path, [0.0, 0.0])
+    c = C.compare(p, m)
+    assert c.agree and c.verdict == "agrees" and c.reason is None
+    assert c.rel_diff < 0.01
+    rec = C.rates_record("gd", {"lr": 0.18}, [0.0, 0.0], [1.0, 10.0], p, m, c)
+    assert list(rec) == ["method", "hyper", "minimizer", "eigenvalues", "predicted", "measured",
+                         "agree", "reason"]
+    assert list(rec["predicted"])[:4] == ["kind", "rate", "order", "basis"]
+    assert list(rec["measured"])[:5] == ["kind", "rate", "order", "window", "iterations"]
+    assert rec["agree"] is True and rec["reason"] is None
+    json.dumps(rec, allow_nan=False)
+
+
+def test_compare_rate_differs_and_speed():
+    p = T.predict("gd", {"lr": 0.18}, [1.0, 10.0])
+    m = E.Measurement("linear", 0.8, 1.0, (10, 100), 120, settled=True)
+    c = C.compare(p, m)
+    assert not c.agree and c.verdict == "disagrees" and c.reason.startswith("rate differs")
+    slow = T.predict("gd", {"lr": 0.001}, [1.0, 10.0])  # rate 0.999
+    m = E.Measurement("linear", 0.998, 1.0, (10, 1000), 1000, settled=True)
+    c = C.compare(slow, m)
+    assert c.rel_diff < 0.01 and c.speed_diff > 0.9 and not c.agree
+
+
+def test_compare_reasons():
+    deg = T.predict("gd", {"lr": 0.1}, [0.0, 2.0], extra={"leading_order": 4})
+    m_lin = E.Measurement("diverges", 1.1, None, (0, 50), 50)
+    assert C.compare(deg, m_lin).reason == C.DEGENERATE
+    p = T.predict("gd", {"lr": 0.18}, [1.0, 10.0])
+    A = np.diag([1.0, 10.0])  # steepest descent with exact line search on the same quadratic
+    x, out = np.array([1.0, 0.3]), []
+    for _ in range(60):
+        out.append(x.copy())
+        g = A @ x
+        x = x - (g @ g) / (g @ A @ g) * g
+    m = E.measure(np.array(out), [0.0, 0.0])
+    assert C.compare(p, m, line_search="exact").reason == C.LINE_SEARCH
+    short = E.measure(gd_path(A, [1.0, 1.0], np.zeros(2), 0.18, 2), [0.0, 0.0])
+    c = C.compare(p, short)
+    assert c.verdict == "not comparable" and c.reason == C.NOT_ASYMPTOTIC
+    fast = E.Measurement("linear", 0.02, 1.0, (0, 3), 10, floor_index=4, settled=False)
+    assert C.compare(p, fast).reason == C.FLOOR_EARLY
+    quad = E.Measurement("quadratic", None, 2.0, (0, 6), 10, floor_index=7, settled=True)
+    assert C.compare(p, quad).reason == "kind differs: predicted linear, measured quadratic"
+    adam = T.predict("adam", {"lr": 1e-3}, [1.0, 10.0])
+    c = C.compare(adam, quad)
+    assert c.verdict == "not comparable" and c.reason == C.NO_THEORY
+    late = T.predict("gd", {"lr": 0.18, "schedule": "linear", "final_lr": 0.09, "tau": 100},
+                     [1.0, 10.0])
+    early = E.Measurement("linear", 0.85, 1.0, (10, 90), 100, settled=True)
+    assert C.compare(late, early).reason.startswith(C.NOT_ASYMPTOTIC)
+
+
+def test_compare_bounds_and_finite_termination():
+    spectrum = [1.0, 1.0, 4.0, 9.0]
+    cg = T.predict("cg", {}, spectrum)
+    faster = E.Measurement("linear", 0.1, 1.0, (0, 20), 20, settled=True)
+    slower = E.Measurement("linear", 0.9, 1.0, (0, 20), 20, settled=True)
+    assert C.compare(cg, faster).agree
+    assert "above the bound" in C.compare(cg, slower).reason
+    assert C.compare(cg, E.Measurement("quadratic", None, 2.0, (0, 5), 6)).agree
+    done = E.Measurement("none", iterations=5, floor_index=3)
+    c = C.compare(cg, done)
+    assert c.agree and c.quantity == "finite_termination"
+    bfgs = T.predict("bfgs", {}, spectrum)
+    assert C.compare(bfgs, E.Measurement("quadratic", None, 2.0, (0, 5), 6)).agree
+    assert not C.compare(bfgs, slower).agree
+    lbfgs = T.predict("lbfgs", {}, spectrum)
+    assert C.compare(lbfgs, slower).agree
+
+
+def test_compare_newton_degenerate_and_quadratic():
+    x, out = 1.0, [1.0]
+    for _ in range(80):
+        x -= (4 * x**3) / (12 * x**2)
+        out.append(x)
+    m = E.measure(np.array(out), [0.0])
+    p = T.predict("newton", {"line_search": "none", "modification": "none"}, [0.0],
+                  extra={"leading_order": 4})
+    c = C.compare(p, m)
+    assert c.agree and m.rate == pytest.approx(2 / 3, rel=1e-9)
+    r = math.log(2.0)
+    mq = E.measure(newton_path(lambda z: math.exp(z) - 2, math.exp, 3.0, 10), [r])
+    assert C.compare(T.predict("newton", {}, [2.0]), mq).agree
+    sub = E.measure((1.0 / np.arange(1, 3001))[:, None], [0.0])
+    gd4 = T.predict("gd", {"lr": 0.1}, [0.0], extra={"leading_order": 3})  # exponent 1
+    assert C.compare(gd4, sub).agree
+
+
+def test_compare_double_root_window_correction():
+    rng = np.random.default_rng(4)
+    q, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    lam = np.sort(rng.uniform(0.5, 20.0, 6))
+    H = (q * lam) @ q.T
+    for name, (lr, b, r) in (("momentum", T.polyak_optimal(lam)),
+                             ("nesterov", T.nesterov_standard(lam))):
+        x, v, out = rng.standard_normal(6), np.zeros(6), []
+        for _ in range(400):
+            out.append(x.copy())
+            g = H @ x
+            v = b * v + g
+            x = x - lr * ((g + b * v) if name == "nesterov" else v)
+        m = E.measure(np.array(out), np.zeros(6))
+        p = T.predict(name, {"lr": lr, "momentum": b}, lam)
+        assert p.details["double_root"] and m.rate > r  # k r^k: finite windows look slower
+        c = C.compare(p, m)
+        assert c.agree and "double root" in c.note
+
+
+def test_scipy_quasi_newton_paths_are_superlinear():
+    from scipy.optimize import minimize, rosen, rosen_der
+
+    hess = np.array([[802.0, -400.0], [-400.0, 200.0]])  # Rosenbrock at (1, 1)
+    for method, name in (("BFGS", "bfgs"), ("CG", "cg")):
+        path = [np.array([-1.2, 1.0])]
+        minimize(rosen, path[0], jac=rosen_der, method=method, options={"gtol": 1e-14},
+                 callback=lambda xk, path=path: path.append(np.array(xk)))
+        m = E.measure(np.array(path), [1.0, 1.0])
+        assert m.kind in ("superlinear", "quadratic")
+        assert C.compare(T.predict(name, {}, np.linalg.eigvalsh(hess)), m).agree
+
+
+def test_measurement_json_nonfinite():
+    m = E.Measurement("diverges", math.inf, None, (0, 3), 3)
+    js = m.to_json()
+    assert js["rate"] is None
+    json.dumps(js, allow_nan=False)
+    with pytest.raises(ValueError):
+        E.Measurement("fast")
