@@ -1,0 +1,627 @@
+"""Convexity of an objective on a box: proof where possible, refutation with a checked witness.
+
+f is convex on a box B iff its Hessian H(x) is positive semidefinite for every x ∈ B; concave
+iff −f is convex.  The moduli reported on the box are
+
+    μ = min_{x∈B} λ_min(H(x))      (strong-convexity modulus, reported when ≥ 0)
+    L = max_{x∈B} ‖H(x)‖₂ = max_{x∈B} max |λ(H(x))|   (smoothness constant)
+
+**Symbolic** (under the ``convexity`` budget, :func:`landscape.budget.run_with_budget`):
+
+* constant Hessian: exact eigenvalues (n ≤ 4), so μ, L and the verdict are exact;
+* one variable: the extremes of f'' on [lo, hi] are among the endpoints and the zeros of
+  f''' (``solveset``; a finite set is complete), so min/max f'' are exact; f is strictly
+  convex when f'' ≥ 0 with finitely many zeros;
+* otherwise (n ≤ 4): every principal minor of H (factored) is shown ≥ 0 on the box, first by
+  SymPy's sign reasoning, then by interval arithmetic (mpmath ``iv``, outward rounding) with
+  bisection.  All principal minors ≥ 0 ⇔ H ⪰ 0; leading minors > 0 ⇔ H ≻ 0 (strict).
+
+**Numeric**: λ_min and λ_max of the compiled Hessian at Halton samples of the box (plus the
+corners and the centre), refined by bounded local optimisation from the best samples.  A
+negative λ_min refutes convexity only through a *chord witness*: points x, y and α = ½ with
+gap = f(αx + (1−α)y) − αf(x) − (1−α)f(y) > 0, re-evaluated exactly with SymPy at the rational
+points (50 digits); a witness is reported only if that check holds.  When nothing refutes
+convexity and no proof was found, the verdict is ``convex`` with ``method: "numeric"`` and
+``how["verdict"]`` says "no refutation found in N samples (not a proof)".
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .budget import budget_seconds, run_with_budget
+from .errors import AnalysisError, BudgetExceeded, InputError
+from .jsonutil import jsonable
+
+#: Relative tolerance on eigenvalues (scaled by max(1, L)) below which they count as zero.
+EIG_RTOL = 1e-8
+
+#: Maximum number of sub-boxes the interval proof may visit per minor.
+MAX_BOXES = 2000
+
+
+@dataclass
+class Convexity:
+    """Convexity verdict on the box, with proof (``how``) or witness.
+
+    ``verdict`` ∈ convex | concave | nonconvex | unknown; ``mu`` is μ when the verdict is
+    convex (else None); ``L`` is the smoothness constant on the box; ``witness`` refutes
+    convexity (design.md shape) and is None for proofs; ``how`` says how each number was
+    obtained.  ``mu_exact``/``L_exact`` hold the SymPy values when they are exact.
+    """
+
+    verdict: str
+    strict: bool
+    strong: bool
+    mu: float | None
+    L: float | None
+    method: str
+    witness: dict[str, Any] | None
+    how: dict[str, str] = field(default_factory=dict)
+    mu_exact: sp.Expr | None = None
+    L_exact: sp.Expr | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The design.md shape plus ``how``."""
+        return jsonable(
+            {
+                "verdict": self.verdict,
+                "strict": bool(self.strict),
+                "strong": bool(self.strong),
+                "mu": self.mu,
+                "L": self.L,
+                "method": self.method,
+                "witness": self.witness,
+                "how": dict(self.how),
+            }
+        )
+
+
+# ============================================================================ interval arithmetic
+
+
+class _NoInterval(Exception):
+    """The expression has a construct the interval evaluator does not handle."""
+
+
+def _iv():
+    from mpmath import iv
+
+    return iv
+
+
+def _hull(*vals):
+    iv = _iv()
+    lo = min(v.a for v in vals)
+    hi = max(v.b for v in vals)
+    return iv.mpf([lo.a, hi.b])
+
+
+def _monotone(fn, x, increasing=True):
+    """Interval image of a monotone function: evaluate at the endpoints (as intervals)."""
+    lo, hi = fn(x.a), fn(x.b)
+    return _hull(lo, hi) if increasing else _hull(hi, lo)
+
+
+def interval_eval(expr: sp.Expr, env: dict[sp.Symbol, Any]):
+    """An interval containing ``expr`` for all values of its symbols in ``env`` (mpmath iv).
+
+    Handles +, ×, integer and rational powers, exp, log, sin, cos, tan, sinh, cosh, tanh, |·|,
+    π, e and rational constants; raises :class:`_NoInterval` otherwise.  Sound (outward
+    rounding), not tight: dependent occurrences of a variable widen the bound.
+    """
+    iv = _iv()
+    if expr.is_Symbol:
+        return env[expr]
+    if expr.is_Rational:
+        return iv.mpf(int(expr.p)) / iv.mpf(int(expr.q))
+    if expr is sp.pi:
+        return iv.pi
+    if expr is sp.E:
+        return iv.e
+    if expr.is_Float:
+        return iv.mpf(str(expr))
+    args = [interval_eval(a, env) for a in expr.args] if not expr.is_Pow else None
+    if expr.is_Add:
+        out = args[0]
+        for a in args[1:]:
+            out = out + a
+        return out
+    if expr.is_Mul:
+        out = args[0]
+        for a in args[1:]:
+            out = out * a
+        return out
+    if expr.is_Pow:
+        base, e = expr.args
+        b = interval_eval(base, env)
+        if e.is_Integer:
+            return b ** int(e)
+        if e == sp.S.Half:
+            if b.a < 0:
+                raise _NoInterval("sqrt of a possibly negative number")
+            return iv.sqrt(b)
+        if b.a <= 0:
+            raise _NoInterval("real power of a possibly non-positive number")
+        return iv.exp(interval_eval(e, env) * iv.log(b))
+    x = args[0] if args else None
+    if isinstance(expr, sp.exp):
+        return iv.exp(x)
+    if isinstance(expr, sp.log):
+        if x.a <= 0:
+            raise _NoInterval("log of a possibly non-positive number")
+        return iv.log(x)
+    if isinstance(expr, (sp.sin, sp.cos, sp.tan)):
+        return getattr(iv, type(expr).__name__)(x)
+    if isinstance(expr, sp.Abs):
+        return abs(x)
+    if isinstance(expr, sp.sinh):
+        return _monotone(lambda t: (iv.exp(t) - iv.exp(-t)) / 2, x)
+    if isinstance(expr, sp.tanh):
+        return _monotone(lambda t: 1 - 2 / (iv.exp(2 * t) + 1), x)
+    if isinstance(expr, sp.cosh):
+        a = abs(x)
+        return _monotone(lambda t: (iv.exp(t) + iv.exp(-t)) / 2, a)
+    raise _NoInterval(f"no interval rule for {type(expr).__name__}")
+
+
+def interval_nonnegative(
+    expr: sp.Expr, variables: tuple[sp.Symbol, ...], box: np.ndarray, strict: bool = False
+) -> bool | None:
+    """Is ``expr`` ≥ 0 (> 0 if ``strict``) on the box?  Branch and bound on interval bounds.
+
+    Returns True (proved), False (refuted: a sub-box where it is negative everywhere) or None
+    (undecided within :data:`MAX_BOXES` sub-boxes).
+    """
+    from collections import deque
+
+    iv = _iv()
+    queue = deque([box.copy()])  # breadth first: coarse sub-boxes (and refutations) first
+    visited = 0
+    while queue:
+        b = queue.popleft()
+        visited += 1
+        if visited > MAX_BOXES:
+            return None
+        env = {v: iv.mpf([float(b[i, 0]), float(b[i, 1])]) for i, v in enumerate(variables)}
+        try:
+            val = interval_eval(expr, env)
+        except (_NoInterval, ZeroDivisionError, ValueError):
+            return None
+        lo = val.a
+        if (lo > 0) if strict else (lo >= 0):
+            continue
+        if val.b < 0:
+            return False
+        w = b[:, 1] - b[:, 0]
+        if float(np.max(w)) < 1e-9 * max(1.0, float(np.max(np.abs(box)))):
+            return None
+        k = int(np.argmax(w))
+        mid = 0.5 * (b[k, 0] + b[k, 1])
+        left, right = b.copy(), b.copy()
+        left[k, 1] = mid
+        right[k, 0] = mid
+        queue.extend([left, right])
+    return True
+
+
+# ============================================================================ symbolic analysis
+
+
+@dataclass
+class _Symbolic:
+    """What the symbolic step established (picklable)."""
+
+    psd: bool | None = None  # H ⪰ 0 on the box (None: undecided)
+    nsd: bool | None = None  # H ⪯ 0 on the box
+    pd: bool = False  # H ≻ 0 on the box (strict convexity)
+    nd: bool = False
+    lam_min: sp.Expr | None = None  # exact min over the box of λ_min(H)
+    lam_max: sp.Expr | None = None  # exact max over the box of λ_max(H)
+    argmin: tuple[sp.Expr, ...] | None = None
+    argmax: tuple[sp.Expr, ...] | None = None
+    eigvec_min: tuple[float, ...] | None = None
+    strict_convex: bool = False
+    strict_concave: bool = False
+    strict_known: bool = False  # strictness decided exactly
+    how: str = ""
+
+
+def _exact_box(box: np.ndarray) -> list[tuple[sp.Rational, sp.Rational]]:
+    return [(sp.Rational(str(lo)), sp.Rational(str(hi))) for lo, hi in box]
+
+
+def _constant_hessian(H: sp.Matrix, n: int, box: np.ndarray) -> _Symbolic:
+    """Constant Hessian: exact eigenvalues; the extremes hold at every point (we use the centre)."""
+    centre = tuple((lo + hi) / 2 for lo, hi in _exact_box(box))
+    if n <= 4:
+        evs = H.eigenvals(multiple=True)
+        evs = sorted(evs, key=lambda e: float(sp.N(e, 30)))
+        lo, hi = sp.simplify(evs[0]), sp.simplify(evs[-1])
+        vec = np.linalg.eigh(np.array(H.evalf(30), dtype=float))[1][:, 0]
+        out = _Symbolic(lam_min=lo, lam_max=hi, argmin=centre, argmax=centre,
+                        eigvec_min=tuple(vec), how="Hessian constant; exact eigenvalues")
+        out.psd, out.nsd = bool(sp.N(lo, 30) >= 0), bool(sp.N(hi, 30) <= 0)
+        out.pd, out.nd = bool(sp.N(lo, 30) > 0), bool(sp.N(hi, 30) < 0)
+    else:
+        out = _Symbolic(how="Hessian constant; exact definiteness test")
+        out.psd = bool(H.is_positive_semidefinite)
+        out.nsd = bool((-H).is_positive_semidefinite)
+        out.pd = bool(H.is_positive_definite)
+        out.nd = bool((-H).is_positive_definite)
+    out.strict_convex, out.strict_concave = out.pd, out.nd
+    out.strict_known = True
+    return out
+
+
+def _second_derivative_extremes(d2: sp.Expr, x: sp.Symbol, box: np.ndarray) -> _Symbolic | None:
+    """1-D: exact min and max of f'' on [lo, hi] from endpoints and zeros of f'''."""
+    (lo, hi), = _exact_box(box)
+    interval = sp.Interval(lo, hi)
+    from sympy.calculus.util import continuous_domain
+
+    if continuous_domain(d2, x, interval) != interval:
+        return None
+    d3 = sp.diff(d2, x)
+    crit = sp.solveset(d3, x, interval) if d3 != 0 else sp.FiniteSet(lo)
+    if not isinstance(crit, sp.FiniteSet) and crit is not sp.S.EmptySet:
+        return None
+    cands = [lo, hi, *list(crit)]
+    vals = [(sp.N(d2.subs(x, c), 40), sp.simplify(d2.subs(x, c)), c) for c in cands]
+    mn = min(vals, key=lambda v: v[0])
+    mx = max(vals, key=lambda v: v[0])
+    out = _Symbolic(lam_min=mn[1], lam_max=mx[1], argmin=(mn[2],), argmax=(mx[2],),
+                    eigvec_min=(1.0,),
+                    how="f'' extremes on the interval from endpoints and zeros of f''' (exact)")
+    out.psd, out.nsd = bool(mn[0] >= 0), bool(mx[0] <= 0)
+    out.pd, out.nd = bool(mn[0] > 0), bool(mx[0] < 0)
+    zeros = sp.solveset(d2, x, interval) if d2 != 0 else interval
+    finite = isinstance(zeros, sp.FiniteSet) or zeros is sp.S.EmptySet
+    out.strict_convex = out.psd and finite
+    out.strict_concave = out.nsd and finite
+    out.strict_known = finite or isinstance(zeros, sp.Interval)
+    return out
+
+
+def _principal_minors(H: sp.Matrix) -> tuple[list[sp.Expr], list[sp.Expr]]:
+    """(all principal minors, leading principal minors), factored."""
+    n = H.rows
+    allm, lead = [], []
+    for k in range(1, n + 1):
+        for idx in itertools.combinations(range(n), k):
+            m = sp.factor(H.extract(list(idx), list(idx)).det())
+            allm.append(m)
+            if idx == tuple(range(k)):
+                lead.append(m)
+    return allm, lead
+
+
+def _nonnegative(m: sp.Expr, variables, box, strict=False) -> bool | None:
+    """SymPy sign reasoning (the variables are real), then the interval proof."""
+    decided = m.is_positive if strict else m.is_nonnegative
+    if decided:
+        return True
+    return interval_nonnegative(m, variables, box, strict=strict)
+
+
+def _minor_proof(H: sp.Matrix, variables, box: np.ndarray) -> _Symbolic:
+    out = _Symbolic(how="principal minors of H bounded on the box (sign reasoning / intervals)")
+    for sign, attr in ((1, "psd"), (-1, "nsd")):
+        allm, lead = _principal_minors(sign * H)
+        proved = all(_nonnegative(m, variables, box) is True for m in allm)
+        setattr(out, attr, True if proved else None)
+        if proved:
+            strict = all(_nonnegative(m, variables, box, strict=True) is True for m in lead)
+            if sign > 0:
+                out.pd = out.strict_convex = strict
+            else:
+                out.nd = out.strict_concave = strict
+    return out
+
+
+def symbolic_convexity(
+    hessian: sp.Matrix, variables: tuple[sp.Symbol, ...], box: np.ndarray
+) -> _Symbolic:
+    """Exact facts about H on the box (run this under a budget)."""
+    n = len(variables)
+    H = sp.Matrix(hessian)
+    if not H.free_symbols & set(variables):
+        return _constant_hessian(H, n, box)
+    if n == 1:
+        res = _second_derivative_extremes(H[0, 0], variables[0], box)
+        if res is not None:
+            return res
+    if n <= 4:
+        return _minor_proof(H, variables, box)
+    return _Symbolic(how="no symbolic method for n > 4 with a non-constant Hessian")
+
+
+# ============================================================================ numeric analysis
+
+
+@dataclass
+class _Scan:
+    lam_min: float
+    lam_max: float
+    argmin: np.ndarray
+    argmax: np.ndarray
+    vec_min: np.ndarray
+    vec_max: np.ndarray
+    samples: int
+    points: np.ndarray
+    mins: np.ndarray
+    maxs: np.ndarray
+    vecs: np.ndarray
+    vecs_max: np.ndarray
+
+
+def _samples(box: np.ndarray, count: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc
+
+    n = box.shape[0]
+    U = qmc.Halton(d=n, scramble=True, seed=seed).random(count)
+    pts = [box[:, 0] + U * (box[:, 1] - box[:, 0]), box.mean(axis=1)[None, :]]
+    if n <= 8:
+        pts.append(np.array(list(itertools.product(*box))))
+    return np.ascontiguousarray(np.vstack(pts))
+
+
+def _spectra(obj: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (ascending) and eigenvectors of the compiled Hessian at each row of X."""
+    n = obj.n
+    Hs = np.empty((X.shape[0], n, n))
+    h, D = obj.compiled.h, obj.compiled.data
+    for i in range(X.shape[0]):
+        h(X[i], D, Hs[i])
+    Hs = 0.5 * (Hs + np.transpose(Hs, (0, 2, 1)))
+    bad = ~np.all(np.isfinite(Hs.reshape(X.shape[0], -1)), axis=1)
+    Hs[bad] = 0.0
+    w, V = np.linalg.eigh(Hs)
+    w[bad] = np.nan
+    return w, V
+
+
+def _extreme(obj: Any, box: np.ndarray, x0: np.ndarray, sign: float, which: int) -> np.ndarray:
+    """Local optimisation of sign·λ_which(H(x)) over the box from x0 (bounded L-BFGS-B)."""
+    from scipy.optimize import minimize
+
+    def fun(x):
+        w = np.linalg.eigvalsh(obj.compiled.hessian(x))
+        v = sign * w[which]
+        return float(v) if np.isfinite(v) else 1e300
+
+    res = minimize(fun, x0, method="L-BFGS-B", bounds=[tuple(b) for b in box],
+                   options={"maxiter": 100})
+    return res.x if res.fun <= fun(x0) else x0
+
+
+def numeric_scan(obj: Any, box: np.ndarray, count: int, seed: int) -> _Scan:
+    """min λ_min and max λ_max of H over the box: samples, then local refinement."""
+    X = _samples(box, count, seed)
+    w, V = _spectra(obj, X)
+    mins, maxs = w[:, 0], w[:, -1]
+    finite = np.isfinite(mins)
+    if not np.any(finite):
+        raise AnalysisError("the Hessian is not finite anywhere in the sampled box")
+    cands = []
+    for sign, vals, which in ((1.0, mins, 0), (-1.0, maxs, -1)):
+        order = np.argsort(np.where(finite, sign * vals, np.inf))[:3]
+        cands.append([_extreme(obj, box, X[i], sign, which) for i in order])
+    extra = np.vstack(cands[0] + cands[1])
+    we, Ve = _spectra(obj, extra)
+    allX = np.vstack([X, extra])
+    allw = np.vstack([w, we])
+    allV = np.concatenate([V, Ve])
+    fin = np.isfinite(allw[:, 0])
+    i_min = int(np.argmin(np.where(fin, allw[:, 0], np.inf)))
+    i_max = int(np.argmax(np.where(fin, allw[:, -1], -np.inf)))
+    return _Scan(
+        lam_min=float(allw[i_min, 0]), lam_max=float(allw[i_max, -1]),
+        argmin=allX[i_min], argmax=allX[i_max],
+        vec_min=allV[i_min][:, 0], vec_max=allV[i_max][:, -1],
+        samples=X.shape[0], points=allX, mins=allw[:, 0], maxs=allw[:, -1],
+        vecs=allV[:, :, 0], vecs_max=allV[:, :, -1],
+    )
+
+
+# ============================================================================ witnesses
+
+
+def _chord_gap_exact(expr, variables, x, y) -> float:
+    """gap = f((x+y)/2) − (f(x)+f(y))/2 at the exact rationals of the float coordinates."""
+    xr = [sp.Rational(float(v)) for v in x]
+    yr = [sp.Rational(float(v)) for v in y]
+    mid = [(a + b) / 2 for a, b in zip(xr, yr, strict=True)]
+
+    def f(p):
+        return expr.xreplace(dict(zip(variables, p, strict=True)))
+
+    gap = f(mid) - (f(xr) + f(yr)) / 2
+    return float(sp.N(gap, 50))
+
+
+def chord_witness(
+    obj: Any, box: np.ndarray, point: np.ndarray, v: np.ndarray, timeout: float, sign: float = 1.0
+) -> dict[str, Any] | None:
+    """A verified chord witness against convexity of sign·f along direction v near ``point``.
+
+    Candidates: x, y = p ∓ s·v with α = ½, p = ``point`` pulled inside the box so that both
+    ends fit, s = min(1, room), then halved (20 times).  The first candidate whose float gap
+    is positive is re-evaluated exactly (50 digits, SymPy, rational points); returned only if
+    the exact gap is positive.
+    """
+    v = np.asarray(v, float) / np.linalg.norm(v)
+    width = box[:, 1] - box[:, 0]
+    with np.errstate(divide="ignore"):
+        room = float(np.min(np.where(np.abs(v) > 0, 0.5 * width / np.abs(v), np.inf)))
+    s = min(1.0, 0.999 * room)
+    expr = sign * obj.expr
+    for _ in range(21):
+        p = np.clip(point, box[:, 0] + s * np.abs(v), box[:, 1] - s * np.abs(v))
+        x, y = p - s * v, p + s * v
+        fx, fy, fm = (sign * obj.compiled.value(q) for q in (x, y, 0.5 * (x + y)))
+        if np.isfinite(fm) and fm - 0.5 * (fx + fy) > 0:
+            try:
+                gap = run_with_budget(_chord_gap_exact, expr, obj.variables, x, y,
+                                      timeout=timeout)
+            except (BudgetExceeded, AnalysisError):
+                return None
+            if gap > 0:
+                return {"x": [float(t) for t in x], "y": [float(t) for t in y],
+                        "alpha": 0.5, "gap": gap}
+        s *= 0.5
+    return None
+
+
+# ============================================================================ orchestration
+
+
+def _float(e: sp.Expr | None) -> float | None:
+    return None if e is None else float(sp.N(e, 30))
+
+
+def _affine_segment(obj: Any, points, lams, vecs, tau: float) -> bool:
+    """Numeric strictness check: at sampled points where the extreme eigenvalue is ≈ 0, is f
+    affine along its eigenvector v (vᵀH(x+tv)v ≈ 0 for several t)?  Then f is not strict."""
+    flat = np.where(np.abs(lams) <= tau)[0][:20]
+    for i in flat:
+        x, v = points[i], vecs[i]
+        curv = [v @ obj.compiled.hessian(x + t * v) @ v for t in (-0.1, -0.01, 0.01, 0.1)]
+        if np.all(np.abs(curv) <= tau):
+            return True
+    return False
+
+
+def _strict(obj: Any, sym: _Symbolic, scan: _Scan, tau: float, convex: bool,
+            how: dict[str, str]) -> bool:
+    """Strict convexity (concavity): exact when the symbolic step decided it, else the
+    numeric segment check."""
+    value = sym.strict_convex if convex else sym.strict_concave
+    if value or sym.strict_known:
+        how["strict"] = "exact"
+        return bool(value)
+    if convex:
+        affine = _affine_segment(obj, scan.points, scan.mins, scan.vecs, tau)
+    else:
+        affine = _affine_segment(obj, scan.points, scan.maxs, scan.vecs_max, tau)
+    how["strict"] = "numeric: searched for segments where f is affine at near-singular samples"
+    return not affine
+
+
+def _witness_point(obj: Any, point: np.ndarray, which: int) -> tuple[np.ndarray, float]:
+    """Eigenvector and eigenvalue (``which`` = 0 smallest, −1 largest) of H at ``point``."""
+    Hp = obj.compiled.hessian(point)
+    w, V = np.linalg.eigh(0.5 * (Hp + Hp.T))
+    return V[:, which], float(w[which])
+
+
+def analyze_convexity(
+    obj: Any,
+    box: Any = None,
+    *,
+    starts: int | None = None,
+    seed: int = 0,
+    timeout: float | None = None,
+) -> Convexity:
+    """Convexity verdict of ``obj`` on the box, with μ, L, a proof summary or a witness.
+
+    ``starts``: number of Halton samples of the numeric scan (default 1000·n, at most 8000);
+    ``timeout``: budget in seconds of the symbolic proof (default ``budget_seconds``).
+    Verdict: proved convex/concave (``method: "symbolic"``); nonconvex when both convexity
+    and concavity are refuted (by exact eigenvalues, or by exactly verified chord witnesses);
+    convex/concave with ``method: "numeric"`` when nothing refutes it (``how`` says it is not
+    a proof); unknown when negative curvature was seen but no witness could be verified.
+    """
+    if obj.data_symbols:
+        raise InputError("convexity of finite-sum objectives is not supported symbolically")
+    B = obj.box(box)
+    n = obj.n
+    count = int(starts) if starts is not None else min(1000 * n, 8000)
+    if count < 1:
+        raise InputError("starts must be a positive number of samples")
+    budget = budget_seconds("convexity") if timeout is None else timeout
+    how: dict[str, str] = {}
+    try:
+        sym = run_with_budget(symbolic_convexity, obj.hessian, obj.variables, B, timeout=budget)
+    except BudgetExceeded:
+        sym = _Symbolic(how=f"symbolic proof abandoned after {budget:.3g} s")
+    except AnalysisError as exc:
+        sym = _Symbolic(how=f"symbolic proof failed ({exc})")
+    scan = numeric_scan(obj, B, count, seed)
+    exact = sym.lam_min is not None and sym.lam_max is not None
+    L_exact = None
+    if exact:
+        lam_min, lam_max = _float(sym.lam_min), _float(sym.lam_max)
+        L_exact = sp.simplify(sp.Max(sp.Abs(sym.lam_min), sp.Abs(sym.lam_max)))
+        how["L"] = "exact"
+    else:
+        lam_min, lam_max = scan.lam_min, scan.lam_max
+        how["L"] = (f"numeric: max over {scan.samples:,} sampled points + local refinement "
+                    f"(L-BFGS-B), rel. tol {EIG_RTOL:g}")
+    L = max(abs(lam_min), abs(lam_max))
+    tau = EIG_RTOL * max(1.0, L)
+    verify = min(budget_seconds("verify"), budget)
+
+    witness = None
+    convex_refuted = concave_refuted = False
+    if lam_min < -tau and not sym.psd:
+        point = (np.array([float(sp.N(c, 30)) for c in sym.argmin])
+                 if exact and sym.argmin is not None else scan.argmin)
+        v, lam = _witness_point(obj, point, 0)
+        chord = chord_witness(obj, B, point, v, verify)
+        convex_refuted = exact or chord is not None
+        witness = {"point": [float(t) for t in point], "min_eigenvalue": lam, "chord": chord}
+    if lam_max > tau and not sym.nsd:
+        point = (np.array([float(sp.N(c, 30)) for c in sym.argmax])
+                 if exact and sym.argmax is not None else scan.argmax)
+        v, _ = _witness_point(obj, point, -1)
+        concave_refuted = exact or chord_witness(obj, B, point, v, verify, -1.0) is not None
+
+    if sym.psd:
+        verdict, method = "convex", "symbolic"
+        how["verdict"] = f"proved: {sym.how}"
+        if sym.nsd:
+            how["verdict"] += "; the Hessian vanishes: f is affine (also concave)"
+    elif sym.nsd:
+        verdict, method = "concave", "symbolic"
+        how["verdict"] = f"proved: {sym.how}"
+    elif convex_refuted and concave_refuted:
+        verdict = "nonconvex"
+        method = "symbolic" if exact else "numeric"
+        how["verdict"] = ("refuted: λ_min < 0 and λ_max > 0 on the box "
+                          + ("(exact)" if exact else "with chord witnesses verified exactly"))
+    elif lam_min >= -tau:
+        verdict, method = "convex", "numeric"
+        how["verdict"] = (f"no refutation found in {scan.samples:,} samples (not a proof); "
+                          f"{sym.how}")
+    elif lam_max <= tau:
+        verdict, method = "concave", "numeric"
+        how["verdict"] = (f"no refutation of concavity found in {scan.samples:,} samples "
+                          f"(not a proof); {sym.how}")
+    else:
+        verdict, method = "unknown", "numeric"
+        how["verdict"] = "curvature of both signs seen, but no chord witness could be verified"
+    if verdict != "nonconvex":
+        witness = None
+
+    mu = mu_exact = None
+    strict = strong = False
+    if verdict == "convex":
+        if exact:
+            mu_exact = sym.lam_min
+            mu = _float(mu_exact)
+            how["mu"] = "exact"
+        else:
+            mu = max(lam_min, 0.0)
+            how["mu"] = (f"numeric: min over {scan.samples:,} sampled points + local "
+                         f"refinement, rel. tol {EIG_RTOL:g}")
+        strong = mu > tau
+        strict = strong or _strict(obj, sym, scan, tau, True, how)
+    elif verdict == "concave":
+        strict = lam_max < -tau or _strict(obj, sym, scan, tau, False, how)
+    return Convexity(verdict, strict, strong, mu, L, method, witness, how, mu_exact, L_exact)

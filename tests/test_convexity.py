@@ -1,0 +1,116 @@
+"""Convexity on the box: proofs, moduli μ and L, and exactly verified chord witnesses.
+
+Expected values by hand: f'' (or the constant Hessian) and its extremes on the box.
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from landscape.convexity import analyze_convexity, interval_nonnegative
+from landscape.objective import Objective
+
+
+def conv(text, box=None, **kw):
+    obj = Objective.parse(text)
+    return obj, analyze_convexity(obj, box, **kw)
+
+
+def check_chord(obj, chord):
+    """Independent check of a chord witness: f(αx+(1−α)y) − αf(x) − (1−α)f(y) > 0."""
+    a = chord["alpha"]
+    x, y = chord["x"], chord["y"]
+    mid = [a * u + (1 - a) * v for u, v in zip(x, y, strict=True)]
+    gap = obj.value(mid) - a * obj.value(x) - (1 - a) * obj.value(y)
+    assert gap > 0 and gap == pytest.approx(chord["gap"], rel=1e-9, abs=1e-12)
+
+
+def test_parabola():
+    _, c = conv("x**2")
+    assert (c.verdict, c.strict, c.strong, c.method) == ("convex", True, True, "symbolic")
+    assert c.mu == 2.0 and c.L == 2.0 and c.witness is None
+    assert c.how["mu"] == "exact" and c.how["verdict"].startswith("proved")
+
+
+def test_saddle_witness_design_shape():
+    obj, c = conv("x**2 - y**2")
+    j = json.loads(json.dumps(c.to_json()))
+    assert j["verdict"] == "nonconvex" and j["method"] == "symbolic"
+    assert j["mu"] is None and j["L"] == 2.0 and not j["strict"] and not j["strong"]
+    w = j["witness"]
+    assert w["min_eigenvalue"] == -2.0 and w["point"] == [0.0, 0.0]
+    # along y: gap = s²·|λ|/2 = 1 for s = 1
+    assert w["chord"] == {"x": [0.0, -1.0], "y": [0.0, 1.0], "alpha": 0.5, "gap": 1.0}
+    check_chord(obj, w["chord"])
+
+
+def test_ill_conditioned_quadratic():
+    _, c = conv("0.1*x1**2 + 2*x2**2")
+    assert c.verdict == "convex" and c.strong and c.method == "symbolic"
+    assert c.mu_exact == sp.Rational(1, 5) and c.L_exact == 4
+    assert c.mu == pytest.approx(0.2) and c.L == 4.0
+
+
+def test_quartic_strict_not_strong():
+    _, c = conv("x**4")
+    assert c.verdict == "convex" and c.strict and not c.strong
+    assert c.mu == 0.0 and c.L == 300.0  # f'' = 12x² ∈ [0, 300]
+
+
+def test_cosh_moduli_exact():
+    _, c = conv("cosh(x)")
+    assert c.verdict == "convex" and c.strong and c.mu == 1.0
+    assert c.L_exact == sp.cosh(5) and c.L == pytest.approx(math.cosh(5), rel=1e-15)
+
+
+def test_cubic_depends_on_box():
+    obj, c = conv("x**3")
+    assert c.verdict == "nonconvex" and c.L == 30.0
+    assert c.witness["min_eigenvalue"] == -30.0
+    check_chord(obj, c.witness["chord"])
+    _, c = conv("x**3", "0:5")
+    assert c.verdict == "convex" and c.strict and c.mu == 0.0 and c.L == 30.0
+
+
+def test_concave_functions():
+    _, c = conv("-x**2")
+    assert c.verdict == "concave" and c.strict and c.mu is None and c.L == 2.0
+    _, c = conv("log(x)", "1:5")
+    assert c.verdict == "concave" and c.strict and c.L == 1.0  # |f''| = 1/x² ≤ 1
+
+
+def test_exp_convex_with_exact_moduli():
+    _, c = conv("exp(x)")
+    assert c.verdict == "convex" and c.strong
+    assert c.mu == pytest.approx(math.exp(-5)) and c.L == pytest.approx(math.exp(5))
+
+
+@pytest.mark.parametrize("text", ["x*cos(pi*x)", "cos(x)", "tanh(x)"])
+def test_nonconvex_with_verified_witness(text):
+    obj, c = conv(text)
+    assert c.verdict == "nonconvex"
+    assert c.witness["min_eigenvalue"] < 0
+    check_chord(obj, c.witness["chord"])
+
+
+def test_x_cos_pi_x_curvature_bound():
+    """|f''| = |−2π sin(πx) − π²x cos(πx)| ≤ 2π + 5π² on [−5, 5], attained near ±5."""
+    _, c = conv("x*cos(pi*x)")
+    assert c.L == pytest.approx(5 * math.pi**2, rel=1e-6)
+
+
+def test_two_dimensional_nonpolynomial_proof():
+    _, c = conv("exp(x + y) + x**2")
+    assert c.verdict == "convex" and c.method == "symbolic"
+    assert c.how["verdict"].startswith("proved: principal minors")
+
+
+def test_interval_proof_and_refutation():
+    x, y = sp.symbols("x y", real=True)
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    assert interval_nonnegative(144 * x**2 * y**2, (x, y), box) is True
+    assert interval_nonnegative(sp.cosh(x) - 1, (x, y), box) is True
+    assert interval_nonnegative(x - 1, (x, y), box) is False

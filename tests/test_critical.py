@@ -1,0 +1,182 @@
+"""Critical points: exact where provable, numeric otherwise; classification incl. degenerate.
+
+Expected values are derived independently: by hand, closed forms, the literature
+(Himmelblau), or a second method (scipy's brentq for x·cos(πx)).
+"""
+
+import json
+import math
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy.optimize import brentq
+
+from landscape.critical import CriticalPoints, find_critical_points
+from landscape.objective import Objective
+
+
+def crit(text, box=None, **kw) -> CriticalPoints:
+    return find_critical_points(Objective.parse(text), box, **kw)
+
+
+def only(points):
+    assert len(points) == 1, points
+    return points[0]
+
+
+def test_saddle_json_is_the_design_shape():
+    cps = crit("x**2 - y**2")
+    assert cps.complete and cps.method == "exact"
+    assert json.loads(json.dumps(cps.to_json()))["critical_points"] == [
+        {"point": [0.0, 0.0], "value": 0.0, "gradient_norm": 0.0,
+         "eigenvalues": [-2.0, 2.0], "condition_number": 1.0, "index": 1,
+         "kind": "saddle", "degenerate": False, "test": "hessian", "exact": True}
+    ]
+    assert cps.to_json()["critical_points_complete"] is True
+    p = cps[0]
+    assert p.point_exact == (0, 0) and set(p.eigenvalues_exact) == {-2, 2}
+
+
+def test_parabola_minimum():
+    p = only(crit("x**2"))
+    assert p.kind == "minimum" and p.point == (0.0,) and p.eigenvalues == (2.0,)
+    assert p.condition_number == 1.0 and p.index == 0 and not p.degenerate
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("x**3", "saddle"),  # inflection: f''' ≠ 0, odd order
+        ("x**4", "minimum"),
+        ("-x**4", "maximum"),
+        ("x**4 + y**4", "minimum"),
+        ("x**3 - 3*x*y**2", "saddle"),  # monkey saddle
+        ("x**2 + y**4", "minimum"),
+        ("x**2 - y**4", "saddle"),  # Hessian diag(2, 0): needs the higher-order test
+        ("x**2 + y**3", "saddle"),
+        ("x**4 - y**4", "saddle"),
+        ("(x - y**2)*(x - 2*y**2)", "saddle"),  # Peano: min on every line, still a saddle
+    ],
+)
+def test_degenerate_points_exact(text, kind):
+    cps = crit(text)
+    assert cps.complete
+    p = only(cps)
+    assert p.point == (0.0,) * len(p.point) and p.exact
+    assert p.degenerate and p.kind == kind
+    assert p.test == "higher-order"
+    assert p.to_json()["condition_number"] is None  # singular Hessian: κ = ∞ → null
+
+
+@pytest.mark.parametrize(
+    "text, kind", [("x**4 + y**4", "minimum"), ("x**3", "saddle"), ("x**2 - y**4", "saddle")]
+)
+def test_degenerate_points_numeric_path(text, kind):
+    cps = crit(text, exact=False)
+    assert not cps.complete and cps.method == "numeric"
+    p = only(cps)
+    assert np.allclose(p.point, 0.0, atol=1e-6) and not p.exact
+    assert p.degenerate and p.kind == kind and p.test == "higher-order"
+
+
+def test_himmelblau_nine_points():
+    cps = crit("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    assert cps.complete and len(cps) == 9
+    kinds = [p.kind for p in cps]
+    assert kinds.count("minimum") == 4 and kinds.count("maximum") == 1
+    assert kinds.count("saddle") == 4
+    minima = sorted(p.point for p in cps if p.kind == "minimum")
+    literature = sorted([(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
+                         (3.584428, -1.848126)])
+    for got, want in zip(minima, literature, strict=True):
+        assert got == pytest.approx(want, abs=2e-6)
+    assert all(abs(p.value) < 1e-12 for p in cps if p.kind == "minimum")
+    (mx,) = [p for p in cps if p.kind == "maximum"]
+    assert mx.point == pytest.approx((-0.270845, -0.923039), abs=1e-6)
+    assert mx.value == pytest.approx(181.617, abs=1e-3)
+    (m32,) = [p for p in cps if p.point == (3.0, 2.0)]
+    assert m32.point_exact == (3, 2)
+
+
+def test_rosenbrock_condition_number():
+    p = only(crit("(1 - x)**2 + 100*(y - x**2)**2"))
+    assert p.kind == "minimum" and p.point_exact == (1, 1)
+    # Hessian [[802, -400], [-400, 200]]: λ = 501 ± √(301² + 400²)
+    r = math.sqrt(301**2 + 400**2)
+    assert p.eigenvalues == pytest.approx((501 - r, 501 + r), rel=1e-12)
+    assert p.condition_number == pytest.approx((501 + r) / (501 - r), rel=1e-9)
+    assert p.condition_number == pytest.approx(2508.0, abs=0.05)
+    assert sp.simplify(p.eigenvalues_exact[0] - (501 - sp.sqrt(250601))) == 0
+
+
+@pytest.mark.parametrize("text", ["tanh(x)", "exp(x)"])
+def test_no_critical_point_is_a_complete_empty_list(text):
+    cps = crit(text)
+    assert list(cps) == [] and cps.complete
+
+
+def test_cos_critical_points_at_multiples_of_pi():
+    cps = crit("cos(x)")
+    assert cps.complete
+    assert [p.point_exact for p in cps] == [(-sp.pi,), (0,), (sp.pi,)]
+    assert [p.kind for p in cps] == ["minimum", "maximum", "minimum"]
+
+
+def test_quadratic_and_cosh():
+    p = only(crit("0.1*x1**2 + 2*x2**2"))
+    assert p.kind == "minimum" and p.eigenvalues == pytest.approx((0.2, 4.0))
+    assert p.condition_number == pytest.approx(20.0)
+    q = only(crit("cosh(x)"))
+    assert q.kind == "minimum" and q.point == (0.0,) and q.value == 1.0
+
+
+def test_x_cos_pi_x_against_brentq():
+    """f'(x) = cos(πx) − πx·sin(πx): roots bracketed on a fine grid, solved by brentq."""
+    cps = crit("x*cos(pi*x)")
+    assert not cps.complete and cps.method == "numeric"
+    assert any("numeric search" in n for n in cps.notes)
+
+    def d(x):
+        return math.cos(math.pi * x) - math.pi * x * math.sin(math.pi * x)
+
+    grid = np.linspace(-5, 5, 10001)
+    vals = [d(x) for x in grid]
+    roots = [brentq(d, a, b, xtol=1e-14) for a, b, fa, fb in
+             zip(grid[:-1], grid[1:], vals[:-1], vals[1:], strict=True) if fa * fb < 0]
+    assert len(cps) == len(roots) == 10
+    assert [p.point[0] for p in cps] == pytest.approx(roots, abs=1e-10)
+    kinds = [p.kind for p in cps]
+    assert set(kinds) == {"minimum", "maximum"}
+    assert all(a != b for a, b in zip(kinds[:-1], kinds[1:], strict=True))  # alternate
+    assert all(p.gradient_norm < 1e-20 for p in cps)
+
+
+def test_closed_box_and_boundary_points():
+    cps = crit("x**3", "0:5")
+    assert cps.complete and [p.point for p in cps] == [(0.0,)]
+    assert list(crit("(x - 7)**2")) == []  # minimizer outside the default box
+
+
+def test_continuum_is_not_complete():
+    cps = crit("(x - y)**2")
+    assert not cps.complete
+    assert any("continuum" in n for n in cps.notes)
+    assert len(cps) >= 3 and all(p.point[0] == p.point[1] for p in cps)
+    assert all(p.degenerate and p.kind == "minimum" for p in cps)
+
+
+def test_hanging_solve_falls_back_to_numeric():
+    text = "x**7*y**5 + 3*x**3*y**6 - 2*x**5*y**2 + y**7 + x*y - x**4 + y"
+    obj = Objective.parse(text)
+    assert obj.compiled.h is not None  # compile the kernels outside the timing
+    t0 = time.monotonic()
+    cps = find_critical_points(obj, timeout=0.5)
+    elapsed = time.monotonic() - t0
+    assert elapsed < 0.5 + 4.0
+    assert cps.method == "numeric" and not cps.complete
+    assert any("abandoned" in n for n in cps.notes)
+    assert any("numeric search" in n for n in cps.notes)
+    for p in cps:  # every reported point is a critical point
+        assert np.linalg.norm(obj.grad(p.point)) < 1e-8

@@ -1,0 +1,112 @@
+"""Vanishing-gradient regions, plateaus and deep activation chains (closed forms by hand)."""
+
+import json
+import math
+
+import pytest
+import sympy as sp
+
+from landscape.errors import InputError
+from landscape.objective import Objective
+from landscape.vanishing import activation_chain, chain_study, find_vanishing_regions
+
+
+def regions(text, box=None, **kw):
+    return find_vanishing_regions(Objective.parse(text), box, **kw)
+
+
+def test_tanh_plateaus_at_both_ends():
+    """1 − tanh²(x) < t ⇔ |x| > atanh(√(1 − t))."""
+    rep = regions("tanh(x)", threshold=1e-3)
+    edge = math.atanh(math.sqrt(1 - 1e-3))
+    assert [(r.lower[0], r.upper[0]) for r in rep.regions] == [
+        pytest.approx((-5.0, -edge), abs=1e-10), pytest.approx((edge, 5.0), abs=1e-10)
+    ]
+    left, right = rep.regions
+    assert not left.plateau  # the neighbourhood of the box minimizer x = −5
+    assert right.plateau and right.above_min == pytest.approx(2 * math.tanh(5))
+    assert left.critical_point is None and right.critical_point is None
+    assert rep.f_min == pytest.approx(-math.tanh(5)) and rep.f_max == pytest.approx(math.tanh(5))
+
+
+def test_polynomial_intervals_are_exact():
+    rep = regions("x**2", threshold=1e-3)  # |2x| < 1e-3
+    (r,) = rep.regions
+    assert rep.method == "exact-roots" and r.exact
+    assert (r.lower[0], r.upper[0]) == pytest.approx((-5e-4, 5e-4), abs=1e-15)
+    assert not r.plateau and r.critical_point == "nondegenerate"
+    (r,) = regions("-x**4").regions  # |4x³| < 1e-3: a flat top, far above the minimum
+    assert r.upper[0] == pytest.approx((1e-3 / 4) ** (1 / 3), rel=1e-12)
+    assert r.plateau and r.critical_point == "degenerate"
+
+
+def test_maxima_neighbourhoods_are_not_plateaus():
+    rep = regions("x*cos(pi*x)", "0:1.5")
+    assert len(rep.regions) == 2
+    assert all(r.critical_point == "nondegenerate" and not r.plateau for r in rep.regions)
+
+
+def test_two_dimensional_components():
+    rep = regions("tanh(x) + tanh(y)", threshold=1e-3)
+    # ‖∇f‖ < t only where both sech² are small: the four corners of the box
+    assert len(rep.regions) == 4
+    plateaus = sorted(r.plateau for r in rep.regions)
+    assert plateaus == [False, True, True, True]
+    for r in rep.regions:
+        assert all(abs(p) == 5.0 for p in r.point)
+    j = json.loads(json.dumps(rep.to_json()))
+    assert j["threshold"] == 1e-3 and len(j["regions"]) == 4 and "box" in j["regions"][0]
+
+
+def test_sub_grid_region_around_a_minimum():
+    rep = regions("x**2 + 3*y**2 + 0.1*x", threshold=1e-6)
+    (r,) = rep.regions
+    assert r.point == pytest.approx((-0.05, 0.0), abs=1e-9)
+    assert r.critical_point == "nondegenerate" and not r.plateau
+    # ∇f = (2(x + 0.05), 6y): ‖∇f‖ < t within |x + 0.05| < t/2, |y| < t/6
+    assert r.lower == pytest.approx((-0.05 - 5e-7, -1e-6 / 6), rel=1e-6)
+    assert r.upper == pytest.approx((-0.05 + 5e-7, 1e-6 / 6), rel=1e-6)
+
+
+def test_tanh_single_layer_closed_form():
+    c = activation_chain("tanh", 1, 1.0, 4)
+    assert c.derivative == pytest.approx(1 - math.tanh(4) ** 2, rel=1e-12)
+    assert c.derivative == pytest.approx(1.34e-3, rel=1e-2)
+    assert sp.simplify(c.derivative_exact - (1 - sp.tanh(4) ** 2)) == 0
+
+
+def test_sigmoid_chain_vanishes_like_four_to_the_minus_depth():
+    study = chain_study("sigmoid", [1, 2, 3, 5, 10, 50, 100], 1.0, 0.0)
+    assert study.rows[0].derivative == 0.25  # σ'(0) = 1/4
+    for r in study.rows:
+        assert 0 < r.derivative <= 4.0 ** -r.depth
+        assert r.bound == 4.0 ** -r.depth
+        if r.derivative_exact is not None:
+            assert float(r.derivative_exact) == pytest.approx(r.derivative, rel=1e-12)
+    logs = [r.log10_abs_derivative for r in study.rows]
+    assert all(b < a for a, b in zip(logs[:-1], logs[1:], strict=True))
+    assert "depth" in study.table()
+    json.dumps(study.to_json())
+
+
+def test_deep_chains_do_not_underflow():
+    c = activation_chain("sigmoid", 1000, 1.0, 0.0)
+    assert c.derivative == 0.0 or c.derivative < 1e-300  # below float range ...
+    assert c.log10_abs_derivative < -600  # ... but the log is still tracked
+    assert c.derivative_exact is None
+
+
+def test_symbolic_and_numeric_chain_agree():
+    for act in ("tanh", "sigmoid", "relu"):
+        c = activation_chain(act, 4, 1.5, "1/3")
+        assert float(c.derivative_exact) == pytest.approx(c.derivative, rel=1e-12)
+
+
+def test_relu_chain_and_input_checks():
+    assert activation_chain("relu", 10, 1.0, 2.0).derivative == 1.0
+    assert activation_chain("relu", 10, 1.0, -2.0).derivative == 0.0
+    assert activation_chain("relu", 3, 2.0, 1.0).derivative == 8.0
+    with pytest.raises(InputError):
+        activation_chain("softplus", 2)
+    with pytest.raises(InputError):
+        regions("x**2", threshold=0)
