@@ -1,0 +1,445 @@
+"""The ``landscape`` command.
+
+Exit codes: 0 success, 1 analysis failed, 2 bad usage or input (one line on stderr; for parse
+errors the formula with a caret under the offending column).  A traceback is printed only for
+internal errors and only when ``LANDSCAPE_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from landscape.errors import InputError, LandscapeError, ParseError
+
+
+class UsageError(InputError):
+    """Bad command-line usage (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so that all errors share one path."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        hint = ""
+        if message.startswith("unrecognized arguments:"):
+            import difflib
+
+            known = [o for o in _option_table(self)[0] if o.startswith("--")]
+            for tok in message.split(":", 1)[1].split():
+                close = difflib.get_close_matches(tok.split("=", 1)[0], known, n=1)
+                if tok.startswith("--") and close:
+                    hint = f"; did you mean {close[0]}?"
+                    break
+        raise UsageError(f"{message}{hint} (see '{self.prog} --help')")
+
+
+# --------------------------------------------------------------------------- shared options
+def _add_formula_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("formula", help="objective, e.g. '(x**2 + y - 11)**2 + (x + y**2 - 7)**2'")
+    p.add_argument("--var", action="append", metavar="NAME", help="variable (repeat; sets order)")
+    p.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="bind a parameter, e.g. c=0.15*pi"
+    )
+    p.add_argument("--dim", type=int, metavar="N", help="dimension n for x[i] / sum(..., i, 1, n)")
+    p.add_argument("--box", metavar="LO:HI[,LO:HI...]", help="analysis box (default -5:5 each)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _params(items: Sequence[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"--param expects NAME=VALUE, got {item!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _objective(args: argparse.Namespace):
+    from landscape.objective import Objective
+
+    if args.dim is not None and not 1 <= args.dim <= 10_000:
+        raise UsageError("--dim must be between 1 and 10000")
+    return Objective.parse(
+        args.formula, variables=args.var, params=_params(args.param), dim=args.dim
+    )
+
+
+def _emit(args: argparse.Namespace, record: dict[str, Any], text: Callable[[dict], str]) -> None:
+    from landscape.jsonutil import dumps
+
+    if args.json:
+        print(dumps(record, indent=1))
+    else:
+        print(text(record))
+
+
+# --------------------------------------------------------------------------- analyze
+def analyze_record(obj, box: Any = None, threshold: float = 1e-3) -> dict[str, Any]:
+    """The ``analyze --json`` object of design.md for an Objective."""
+    import sympy as sp
+
+    b = obj.box(box)
+    cps = obj.critical_points(box=b)
+    conv = obj.convexity(box=b)
+    van = obj.vanishing(box=b, threshold=threshold)
+    return {
+        "formula": obj.text,
+        "variables": list(obj.names),
+        "parameters": {k: str(v) for k, v in obj.parameters.items()},
+        "gradient": [sp.sstr(g) for g in obj.gradient_list],
+        "hessian": [[sp.sstr(obj.hessian[i, j]) for j in range(obj.n)] for i in range(obj.n)],
+        "box": b.tolist(),
+        "critical_points": [cp.to_json() for cp in cps],
+        "critical_points_complete": bool(cps.complete),
+        "critical_points_method": cps.method,
+        "critical_points_notes": list(cps.notes),
+        "convexity": conv.to_json(),
+        "vanishing_gradient": van.to_json(),
+    }
+
+
+def _fmt(v: Any, digits: int = 6) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.{digits}g}"
+    if isinstance(v, (list, tuple)):
+        return "(" + ", ".join(_fmt(x, digits) for x in v) + ")"
+    return str(v)
+
+
+def analyze_text(rec: dict[str, Any]) -> str:
+    """Readable form of an ``analyze`` record."""
+    names = ", ".join(rec["variables"])
+    lines = [f"f({names}) = {rec['formula']}"]
+    if rec["parameters"]:
+        lines.append("parameters: " + ", ".join(f"{k} = {v}" for k, v in rec["parameters"].items()))
+    lines.append("box: " + " × ".join(f"[{_fmt(lo)}, {_fmt(hi)}]" for lo, hi in rec["box"]))
+    lines.append("gradient: [" + ", ".join(rec["gradient"]) + "]")
+    lines.append("Hessian:  [" + "; ".join(", ".join(r) for r in rec["hessian"]) + "]")
+    cps = rec["critical_points"]
+    how = "complete (exact solve)" if rec["critical_points_complete"] else (
+        f"{rec['critical_points_method']} search, may be incomplete"
+    )
+    lines.append("")
+    lines.append(f"critical points in the box: {len(cps)} — {how}")
+    for note in rec.get("critical_points_notes", []):
+        lines.append(f"  note: {note}")
+    if cps:
+        header = f"  {'point':<28} {'f':>12} {'|grad|':>9} {'eigenvalues':<26} {'kappa':>9}  kind"
+        lines.append(header)
+        for cp in cps:
+            kind = cp["kind"]
+            if cp["degenerate"]:
+                kind += f" (degenerate, {cp['test']} test)"
+            elif cp["kind"] == "saddle":
+                kind += f" (index {cp['index']})"
+            lines.append(
+                f"  {_fmt(cp['point']):<28} {_fmt(cp['value']):>12} "
+                f"{_fmt(cp['gradient_norm'], 2):>9} {_fmt(cp['eigenvalues'], 4):<26} "
+                f"{_fmt(cp['condition_number'], 4):>9}  {kind}"
+                + ("" if cp.get("exact") else "  [numeric]")
+            )
+    conv = rec["convexity"]
+    lines.append("")
+    line = f"convexity on the box: {conv['verdict']} ({conv['method']})"
+    extras = []
+    if conv.get("strict"):
+        extras.append("strict")
+    if conv.get("strong"):
+        extras.append("strongly convex")
+    if extras:
+        line += " — " + ", ".join(extras)
+    lines.append(line)
+    lines.append(f"  mu = {_fmt(conv.get('mu'))}, L = {_fmt(conv.get('L'))}")
+    w = conv.get("witness")
+    if w:
+        lines.append(
+            f"  witness: min Hessian eigenvalue {_fmt(w.get('min_eigenvalue'))} "
+            f"at {_fmt(w.get('point'))}"
+        )
+        chord = w.get("chord")
+        if chord:
+            lines.append(
+                f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {_fmt(chord['gap'])} "
+                f"at x = {_fmt(chord['x'])}, y = {_fmt(chord['y'])}, a = {_fmt(chord['alpha'])}"
+            )
+    van = rec["vanishing_gradient"]
+    regions = van.get("regions", [])
+    lines.append("")
+    lines.append(
+        f"vanishing gradient (|grad f| < {_fmt(van.get('threshold'))}): {len(regions)} region(s)"
+    )
+    for r in regions:
+        kind = "plateau" if r.get("plateau") else "near a critical point"
+        lines.append(
+            f"  {kind}: {_fmt(r.get('box'))}, e.g. at "
+            f"{_fmt(r.get('point'))} |grad f| = {_fmt(r.get('gradient_norm'), 3)}"
+        )
+    return "\n".join(lines)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    obj = _objective(args)
+    rec = analyze_record(obj, args.box, args.threshold)
+    _emit(args, rec, analyze_text)
+    return 0
+
+
+# --------------------------------------------------------------------------- run
+def _hyper_flags() -> dict[str, tuple[str, str]]:
+    """Every hyperparameter name of every method → (kind, help), for the flags of ``run``."""
+    from optimizers import METHODS
+
+    flags: dict[str, tuple[str, str]] = {}
+    for spec in METHODS.values():
+        for h in spec.hyper.values():
+            flags.setdefault(h.name, (h.kind, h.help))
+    return flags
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--method", "-m", required=True, help="gd sgd momentum nesterov adagrad "
+                   "rmsprop adadelta adam adamw newton cg bfgs lbfgs coordinate")
+    p.add_argument("--x0", metavar="A,B,...", help="start point (safe constant formulas)")
+    p.add_argument("--starts", type=int, metavar="N", help="N starts drawn uniformly in the box")
+    p.add_argument("--seed", type=int, default=0, help="seed of the starts and of noise (0)")
+    stop = p.add_mutually_exclusive_group()
+    stop.add_argument("--steps", type=int, metavar="K", help="exactly K iterations, no early stop")
+    stop.add_argument("--maxiter", type=int, metavar="K", help="at most K iterations")
+    p.add_argument("--gtol", type=float, default=1e-6, help="gradient tolerance (1e-6)")
+    p.add_argument("--ftol", type=float, default=0.0, help="relative f decrease tolerance (off)")
+    p.add_argument("--xtol", type=float, default=0.0, help="step length tolerance (off)")
+    p.add_argument("--data", metavar="PATH", help="CSV/.npy data: the objective is the mean "
+                   "of the formula over its rows; column names are data symbols")
+    p.add_argument("--columns", metavar="A,B,...", help="names of the data columns to use")
+    for name, (kind, help_text) in _hyper_flags().items():
+        flag = "--" + name.replace("_", "-")
+        if kind == "bool":
+            p.add_argument(flag, dest=f"hp_{name}", nargs="?", const="true", metavar="BOOL",
+                           help=help_text)
+        else:
+            p.add_argument(flag, dest=f"hp_{name}", metavar="VALUE", help=help_text)
+
+
+def _number(text: str, what: str) -> float:
+    from landscape.errors import InputError as _InputError
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    from landscape.parse import parse_constant
+
+    try:
+        return float(parse_constant(text))
+    except (TypeError, ValueError) as exc:
+        raise _InputError(f"{what}: {text!r} is not a real number") from exc
+
+
+def _hyper_values(args: argparse.Namespace) -> dict[str, Any]:
+    from optimizers.methods import get_spec
+
+    spec = get_spec(args.method)
+    out: dict[str, Any] = {}
+    for key, value in vars(args).items():
+        if not key.startswith("hp_") or value is None:
+            continue
+        name = key[3:]
+        h = spec.hyper.get(name)
+        if h is not None and h.kind in ("float", "int"):
+            value = _number(value, "--" + name.replace("_", "-"))
+        out[name] = value
+    return out
+
+
+def _compiled_for_run(args: argparse.Namespace):
+    """Formula → compiled objective (from the kernel cache without SymPy when possible)."""
+    from landscape.compiled import load_formula
+
+    data = names = None
+    if args.data:
+        from optimizers import load_data
+
+        columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
+        data, names = load_data(args.data, columns)
+    if args.dim is not None and not 1 <= args.dim <= 10_000:
+        raise UsageError("--dim must be between 1 and 10000")
+    return load_formula(
+        args.formula, variables=args.var, params=_params(args.param), dim=args.dim,
+        data_names=tuple(names or ()), data=data,
+    )
+
+
+def _start_points(args: argparse.Namespace, n: int):
+    import numpy as np
+
+    from landscape.box import as_box
+
+    if args.x0 is not None and args.starts is not None:
+        raise UsageError("give either --x0 or --starts, not both")
+    if args.x0 is not None:
+        x0 = [_number(v.strip(), "--x0") for v in args.x0.split(",")]
+        if len(x0) != n:
+            raise UsageError(f"--x0 has {len(x0)} coordinates but the formula has {n} variables")
+        return np.asarray(x0), None
+    box = as_box(args.box, n)
+    count = 1 if args.starts is None else args.starts
+    if not 1 <= count <= 10_000_000:
+        raise UsageError("--starts must be between 1 and 10000000")
+    rng = np.random.default_rng(args.seed)
+    X0 = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((count, n))
+    if args.starts is None:
+        return X0[0], f"x0 drawn uniformly from the box with seed {args.seed}"
+    return X0, None
+
+
+def _progress_printer(total: int):
+    if total < 20_000 or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} starts", end="" if done < total else "\n", file=sys.stderr)
+
+    return show
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from optimizers import minimize, minimize_batch
+
+    obj = _compiled_for_run(args)
+    hyper = _hyper_values(args)
+    start, note = _start_points(args, obj.n)
+    common = dict(steps=args.steps, maxiter=args.maxiter, gtol=args.gtol, ftol=args.ftol,
+                  xtol=args.xtol, seed=args.seed, **hyper)
+    if args.starts is None:
+        res = minimize(obj, start, args.method, record=args.trajectory, **common)
+        if args.json:
+            from landscape.jsonutil import dumps
+
+            print(dumps(res.to_json()))
+        else:
+            if note:
+                print(f"({note}: {', '.join(f'{v:.6g}' for v in start)})")
+            print(res.summary())
+            if args.trajectory:
+                print("\n  k  f(x_k)  x_k")
+                for k, (x, f) in enumerate(zip(res.path, res.fun_path, strict=True)):
+                    print(f"  {k}  {f:.10g}  " + ", ".join(f"{v:.10g}" for v in x))
+        return 0
+    batch = minimize_batch(obj, start, args.method, record=args.trajectory,
+                           progress=_progress_printer(len(start)), **common)
+    if args.json:
+        from landscape.jsonutil import dumps
+
+        print(dumps(batch.to_json()))
+    else:
+        print(f"{args.method} on {obj.text} from {len(start)} starts in the box "
+              f"(seed {args.seed})")
+        print(batch.summary())
+    return 0
+
+
+# --------------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``landscape`` command."""
+    parser = _Parser(prog="landscape", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("analyze", help="symbolic landscape analysis of a formula")
+    _add_formula_options(p)
+    p.add_argument("--threshold", type=float, default=1e-3, help="vanishing-gradient threshold")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("run", help="run an optimizer (one start or a parallel batch)")
+    _add_formula_options(p)
+    _add_run_options(p)
+    p.add_argument("--trajectory", action="store_true", help="record and print every iterate")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def _option_table(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """(all option strings, option strings that take exactly one value) of every subcommand."""
+    options: set[str] = set()
+    valued: set[str] = set()
+    parsers = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            parsers.extend(action.choices.values())
+    for p in parsers:
+        for action in p._actions:
+            options.update(action.option_strings)
+            if action.option_strings and action.nargs is None and action.const is None:
+                valued.update(action.option_strings)
+    return options, valued
+
+
+def normalize_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """Let values and formulas start with ``-``: ``--x0 -1,2`` and ``analyze "-x**2"``.
+
+    argparse takes any token starting with ``-`` for an option.  A value that starts with
+    ``-`` is glued to its option (``--x0=-1,2``); any other token that starts with ``-`` but
+    is not a known option is a formula and is protected with a leading space (formulas are
+    stripped before parsing).
+    """
+    options, valued = _option_table(parser)
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok in valued and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            sep = "=" if tok.startswith("--") else ""
+            out.append(f"{tok}{sep}{argv[i + 1]}")
+            i += 2
+            continue
+        if tok.startswith("-") and not tok.startswith("--") and tok.split("=", 1)[0] not in options:
+            tok = " " + tok
+        out.append(tok)
+        i += 1
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``landscape`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(normalize_argv(parser, sys.argv[1:] if argv is None else argv))
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
+        if isinstance(getattr(args, "formula", None), str):
+            args.formula = args.formula.strip()
+        return int(args.func(args) or 0)
+    except ParseError as err:
+        print(f"landscape: {err}", file=sys.stderr)
+        caret = err.caret()
+        if caret:
+            print(caret, file=sys.stderr)
+        return err.exit_code
+    except LandscapeError as err:
+        print(f"landscape: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("landscape: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+        if os.environ.get("LANDSCAPE_DEBUG"):
+            raise
+        print(
+            f"landscape: internal error: {type(err).__name__}: {err} "
+            "(set LANDSCAPE_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
