@@ -47,6 +47,12 @@ def _add_formula_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dim", type=int, metavar="N", help="dimension n for x[i] / sum(..., i, 1, n)")
     p.add_argument("--box", metavar="LO:HI[,LO:HI...]", help="analysis box (default -5:5 each)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_common(p)
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="abandon the whole command after this many seconds (exit 1)")
 
 
 def _params(items: Sequence[str] | None) -> dict[str, str]:
@@ -405,6 +411,57 @@ def normalize_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
     return out
 
 
+class _Deadline:
+    """``--timeout``: a graceful stop, then a hard one.
+
+    At the deadline a SIGALRM handler raises :class:`BudgetExceeded` in the main thread, so
+    ``finally`` blocks run (temporary files removed, worker processes reaped).  Compiled loops
+    do not see Python signals until they return, so a watchdog thread ends the process with
+    exit code 1 if the graceful stop has not happened a few seconds later.
+    """
+
+    GRACE = 3.0
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.done = None
+
+    def __enter__(self) -> _Deadline:
+        if self.seconds is None:
+            return self
+        if not self.seconds > 0:
+            raise UsageError("--timeout must be positive")
+        import signal
+        import threading
+
+        from landscape.errors import BudgetExceeded
+
+        seconds = self.seconds
+
+        def on_alarm(signum, frame):
+            raise BudgetExceeded(f"timed out after {seconds:g} s (--timeout)")
+
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        self.done = threading.Event()
+
+        def watchdog() -> None:
+            if not self.done.wait(seconds + self.GRACE):
+                print(f"landscape: timed out after {seconds:g} s (--timeout)", file=sys.stderr)
+                sys.stderr.flush()
+                os._exit(1)
+
+        threading.Thread(target=watchdog, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.done is not None:
+            import signal
+
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.done.set()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``landscape`` console script; returns the exit code."""
     parser = build_parser()
@@ -415,7 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         if isinstance(getattr(args, "formula", None), str):
             args.formula = args.formula.strip()
-        return int(args.func(args) or 0)
+        with _Deadline(getattr(args, "timeout", None)):
+            return int(args.func(args) or 0)
     except ParseError as err:
         print(f"landscape: {err}", file=sys.stderr)
         caret = err.caret()
