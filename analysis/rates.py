@@ -1,0 +1,649 @@
+"""Theory next to measurement: one run, its minimizer, the predicted and the measured rate.
+
+:func:`rate_study` runs ``method`` from ``x0`` with the compiled optimizers (``record=True``),
+decides which point the theory is about, evaluates :func:`analysis.theory.predict` at that
+point's Hessian spectrum, measures the run with :func:`analysis.empirical.measure` and compares
+the two with :func:`analysis.compare.compare`.  :meth:`RateStudy.to_json` is the
+``landscape rates --json`` object of design.md plus ``"minimizer_how"``.
+
+Which point the theory is about (``minimizer`` / ``reference``)
+----------------------------------------------------------------
+1. ``minimizer=`` given (coordinates, or a :class:`~landscape.critical.CriticalPoint`): that
+   point (``minimizer_how`` ``"given"``, or ``"exact"`` for a given exact critical point).
+2. Else the critical points of ``obj`` in ``box`` (``obj.critical_points``; default box
+   ``-5:5`` per variable; pass ``critical_points=`` to reuse a list): the point nearest to the
+   run's final iterate ``x_K``, when the run *converged to it*, i.e.
+   ``|x_K - p| <= max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, distance to the other critical
+   points))`` (a slow, sublinear run counts once it is well inside p's neighbourhood).  If it
+   is of kind ``minimum`` (or ``unknown`` with a positive semidefinite Hessian) it is the
+   minimizer (``"exact"`` when the point is exact, else ``"numeric: ..."``); its float
+   coordinates are the 30-digit ones, so the measured error ``|x_k - x*|`` uses the exact x*.
+3. Else ``x_K`` refined by Newton on ``grad f = 0`` with the compiled kernels until the step
+   is below ``1e-14 max(1, |x|)`` (:func:`refine_critical_point`); accepted when it moved
+   less than ``max(1e-8 (1 + |q|), 0.1 |x0 - q|)`` and the Hessian there is positive
+   semidefinite (``minimizer_how`` says how many steps, the last step and the tolerance).
+4. Otherwise there is **no minimizer** (``minimizer`` is None):
+
+   * the run converged to a critical point that is not a minimum (a saddle reached from its
+     stable manifold, or pure Newton attracted to a saddle): the theory is evaluated at that
+     point (``reference``) and the run is measured against it;
+   * the run diverged, or ended far from every critical point: the theory is evaluated at the
+     minimum nearest to ``x0`` — the minimizer the start was near, the one a stability
+     threshold such as GD's ``lr < 2/L`` refers to — and the run is measured against it, so
+     "predicted diverges, measured diverges" agrees.  A run that neither diverged nor
+     converged is *not comparable* (reason says where it ended).
+
+Automatic number of steps (neither ``steps`` nor ``maxiter`` given)
+--------------------------------------------------------------------
+A pilot run of the method's default ``maxiter`` (1000 first-order and coordinate, 200 Newton
+type) with ``gtol=0`` (so only an exact zero gradient, a stall, a line-search failure or a
+divergence stops it early).  Then, at most :data:`AUTO_ROUNDS` times:
+
+* the error reached the rounding floor at iteration f: re-run with ``maxiter = f + 10``
+  (the path ends just past the floor; prefixes are identical, runs are deterministic);
+* still above the floor at a linear rate r: extend to the step where ``r^k`` reaches the floor
+  (+10%); sublinear, no rate yet, or far from any minimizer: 10x the steps;
+* stochastic runs (gradient noise): at least :data:`STOCHASTIC_STEPS` steps for the level;
+
+capped by :data:`AUTO_CAP` steps and by the recording memory guard.  ``steps=K`` runs exactly K
+iterations; ``maxiter=K`` is an upper bound (with ``gtol``, default 0 here).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from analysis.compare import Comparison, compare, rates_record
+from analysis.empirical import Measurement, default_floor, errors, measure
+from analysis.theory import Prediction, predict
+from landscape.errors import AnalysisError, BudgetExceeded, InputError
+from optimizers import RECORD_LIMIT_BYTES, OptimizeResult, minimize, resolve
+
+#: upper bound of the automatic number of steps
+AUTO_CAP = 20_000
+#: re-runs of the automatic step choice
+AUTO_ROUNDS = 4
+#: iterations kept after the first iterate at the rounding floor
+FLOOR_MARGIN = 10
+#: minimum steps of a stochastic run (stationary error level)
+STOCHASTIC_STEPS = 4000
+#: Newton refinement of a final iterate: relative step tolerance and iteration cap
+REFINE_TOL = 1e-14
+REFINE_MAXITER = 200
+#: a run converged to p when |x_K - p| <= CONVERGED_FRACTION * (its scale), see the docstring
+CONVERGED_FRACTION = 0.1
+#: relative eigenvalue tolerance for a zero eigenvalue at a numerically located minimizer
+NUMERIC_ZERO_TOL = 1e-8
+#: probe steps of the numeric leading-order estimate along a null direction
+_PROBE_T = 0.2 * 0.5 ** np.arange(14)
+
+_RUN_OPTIONS = ("steps", "maxiter", "minimizer", "box", "critical_points", "gtol", "seed")
+
+
+# ============================================================================ result type
+
+
+@dataclass
+class RateStudy:
+    """Theory against measurement for one run (see the module docstring for the rules).
+
+    ``hyper`` are the effective hyperparameters (defaults included); ``minimizer`` the point
+    the run converged to when it is a minimizer (None otherwise) and ``minimizer_how`` how it
+    was obtained; ``reference`` the point the theory was evaluated at (the minimizer, or the
+    point described in ``minimizer_how``); ``eigenvalues``/``hessian`` the Hessian there;
+    ``degenerate`` and ``leading_order`` (p of the first non-vanishing term along the
+    degenerate directions) for degenerate points; ``result`` the run (with ``path``).
+    """
+
+    method: str
+    hyper: dict[str, Any]
+    x0: np.ndarray
+    minimizer: np.ndarray | None
+    minimizer_how: str
+    eigenvalues: list[float] | None
+    hessian: np.ndarray | None
+    degenerate: bool
+    leading_order: int | None
+    prediction: Prediction
+    measurement: Measurement
+    comparison: Comparison
+    result: OptimizeResult
+    reference: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        """Whether theory and measurement agree (``comparison.agree``)."""
+        return self.comparison.agree
+
+    def to_json(self) -> dict[str, Any]:
+        """design.md's ``rates --json`` object (:func:`analysis.compare.rates_record`) plus
+        ``"minimizer_how"``."""
+        out = rates_record(
+            self.method,
+            self.hyper,
+            None if self.minimizer is None else [float(v) for v in self.minimizer],
+            self.eigenvalues,
+            self.prediction,
+            self.measurement,
+            self.comparison,
+        )
+        out["minimizer_how"] = self.minimizer_how
+        return out
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """Result of :func:`refine_critical_point`."""
+
+    point: np.ndarray
+    converged: bool
+    iterations: int
+    last_step: float
+    gradient_norm: float
+
+    def describe(self) -> str:
+        """How the point was refined (for ``minimizer_how``)."""
+        return (f"final iterate refined by Newton on grad f = 0 with the compiled kernels "
+                f"({self.iterations} steps, last step {self.last_step:.2g}, |grad f| = "
+                f"{self.gradient_norm:.2g}; tolerance {REFINE_TOL:g} max(1, |x|))")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The point the theory is about: ``minimizer`` (None when the run did not converge to a
+    minimizer), ``reference`` (where the theory is evaluated; None when there is no point),
+    ``how`` (the ``minimizer_how`` text), ``critical`` (the critical point record, if any),
+    ``comparable`` (False: the run ended far from every critical point without diverging)."""
+
+    minimizer: np.ndarray | None
+    reference: np.ndarray | None
+    how: str
+    critical: Any = None
+    comparable: bool = True
+
+
+# ============================================================================ small helpers
+
+
+def as_start(obj: Any, x0: Any) -> np.ndarray:
+    """``x0`` as a float vector of ``obj.n`` finite coordinates (InputError otherwise)."""
+    x = np.asarray(x0, dtype=float).ravel()
+    if x.size != obj.n or not np.all(np.isfinite(x)):
+        raise InputError(f"x0 must be {obj.n} finite numbers, got {x0!r}")
+    return x
+
+
+def _fmt(x: Any) -> str:
+    """Coordinates as ``(a, b, ...)`` with 6 significant digits."""
+    return "(" + ", ".join(f"{float(v):.6g}" for v in np.ravel(x)) + ")"
+
+
+_CP_CACHE: dict[tuple[str, bytes], list[Any]] = {}
+
+
+def critical_points_of(obj: Any, box: Any = None) -> list[Any]:
+    """``obj.critical_points(box)``, remembered per (formula, box) for the process (the exact
+    solve can take seconds and every study of one formula needs the same list)."""
+    B = obj.box(box)
+    key = (obj.key, B.tobytes())
+    if key not in _CP_CACHE:
+        if len(_CP_CACHE) >= 64:
+            _CP_CACHE.pop(next(iter(_CP_CACHE)))
+        _CP_CACHE[key] = list(obj.critical_points(box=B))
+    return _CP_CACHE[key]
+
+
+def refine_critical_point(obj: Any, x: Any, *, tol: float = REFINE_TOL,
+                          maxiter: int = REFINE_MAXITER) -> Refinement:
+    """Newton on ``grad f = 0`` from ``x`` with the compiled gradient and Hessian kernels.
+
+    Steps solve ``H s = -g`` in the least-squares sense (so a singular Hessian at a degenerate
+    point still gives the minimum-norm step); a step that increases ``|g|`` more than tenfold
+    is halved (up to 30 times).  Stops when ``|s| <= tol max(1, |x|)`` or the gradient is
+    exactly zero; ``converged`` is False when it hit ``maxiter`` or left the finite numbers.
+    """
+    c = obj.compiled
+    x = np.array(x, dtype=float)
+    g = c.gradient(x)
+    gn = float(np.linalg.norm(g))
+    last = math.inf
+    for k in range(maxiter):
+        if not math.isfinite(gn):
+            return Refinement(x, False, k, last, gn)
+        if gn == 0.0:
+            return Refinement(x, True, k, 0.0, gn)
+        s = np.linalg.lstsq(c.hessian(x), -g, rcond=1e-13)[0]
+        for _ in range(30):
+            xt = x + s
+            gt = c.gradient(xt)
+            gtn = float(np.linalg.norm(gt))
+            if math.isfinite(gtn) and gtn <= 10.0 * gn:
+                break
+            s = 0.5 * s
+        else:
+            return Refinement(x, False, k, last, gn)
+        last = float(np.linalg.norm(s))
+        x, g, gn = xt, gt, gtn
+        if last <= tol * max(1.0, float(np.linalg.norm(x))):
+            return Refinement(x, True, k + 1, last, gn)
+    return Refinement(x, False, maxiter, last, gn)
+
+
+def _separation(p: np.ndarray, points: Sequence[np.ndarray]) -> float:
+    """Distance from ``p`` to the nearest other point of ``points`` (inf if none)."""
+    d = [float(np.linalg.norm(p - q)) for q in points if q is not p]
+    d = [v for v in d if v > 0]
+    return min(d) if d else math.inf
+
+
+def converged_to(x_final: np.ndarray, p: np.ndarray, x0: np.ndarray,
+                 separation: float = math.inf) -> bool:
+    """Whether a run from ``x0`` that ended at ``x_final`` converged to the point ``p``:
+    ``|x_final - p| <= max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, separation))``."""
+    if not np.all(np.isfinite(x_final)):
+        return False
+    scale = min(float(np.linalg.norm(x0 - p)), separation)
+    tol = max(1e-8 * (1.0 + float(np.linalg.norm(p))), CONVERGED_FRACTION * scale)
+    return float(np.linalg.norm(x_final - p)) <= tol
+
+
+def is_psd(eigenvalues: Sequence[float], tol: float = NUMERIC_ZERO_TOL) -> bool:
+    """Whether every eigenvalue is ``>= -tol * max(1, max |lambda|)``."""
+    lam = np.asarray(eigenvalues, dtype=float)
+    return bool(np.all(lam >= -tol * max(1.0, float(np.max(np.abs(lam))))))
+
+
+# ============================================================================ the target point
+
+
+def _given_target(obj: Any, minimizer: Any) -> Target:
+    """A caller's minimizer: coordinates, or a CriticalPoint (its eigenvalues are reused)."""
+    if hasattr(minimizer, "point") and hasattr(minimizer, "kind"):
+        p = np.asarray(minimizer.point, dtype=float)
+        how = "exact" if minimizer.exact else "given (numeric critical point)"
+        return Target(p, p, how, minimizer)
+    p = as_start(obj, minimizer)
+    return Target(p, p, "given")
+
+
+def nearest_minimum(points: Sequence[Any], x: np.ndarray) -> Any | None:
+    """The critical point of kind ``minimum`` nearest to ``x`` (None if there is none)."""
+    mins = [cp for cp in points if cp.kind == "minimum"]
+    if not mins:
+        return None
+    return min(mins, key=lambda cp: float(np.linalg.norm(np.asarray(cp.point) - x)))
+
+
+def _cp_how(cp: Any) -> str:
+    """``minimizer_how`` of a critical point the run converged to."""
+    if cp.kind != "minimum":
+        base = "exact" if cp.exact else "numeric: critical point of obj.critical_points"
+        return (f"{base}; kind {cp.kind} ({cp.test} test), taken as the minimizer because the "
+                "Hessian is positive semidefinite")
+    if cp.exact:
+        return "exact"
+    return ("numeric: critical point found by the numeric search of obj.critical_points "
+            "(refined to 30 digits)")
+
+
+def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[Any]) -> Target:
+    """No minimizer: the run diverged or ended far from every critical point."""
+    diverged = res.status == "diverged"
+    what = (f"the run diverged ({res.message})" if diverged else
+            f"the run ended far from every critical point (status {res.status}, at "
+            f"{_fmt(res.x)}, |grad f|_inf = {float(np.max(np.abs(res.jac))):.3g})")
+    cp = nearest_minimum(points, x0)
+    if cp is not None:
+        p = np.asarray(cp.point, dtype=float)
+        how = (f"none: {what}; theory evaluated at the minimum {_fmt(p)} nearest to x0 "
+               f"({'exact' if cp.exact else 'numeric'})")
+        return Target(None, p, how, cp, comparable=diverged)
+    ref = refine_critical_point(obj, x0)
+    if ref.converged:
+        lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(ref.point)))
+        if is_psd(lam):
+            how = (f"none: {what}; theory evaluated at the minimizer {_fmt(ref.point)} found "
+                   "by Newton on grad f = 0 from x0")
+            return Target(None, ref.point, how, comparable=diverged)
+    return Target(None, None, f"none: {what}; no minimizer found near x0", comparable=False)
+
+
+def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: Any = None,
+                  points: Callable[[], Sequence[Any]] | None = None) -> Target:
+    """The point the theory is about, by the rules of the module docstring.
+
+    ``points`` returns the critical points (called only when needed).
+    """
+    if minimizer is not None:
+        return _given_target(obj, minimizer)
+    cps: Sequence[Any] = points() if points is not None else []
+    xk = np.asarray(res.x, dtype=float)
+    if res.status != "diverged" and np.all(np.isfinite(xk)):
+        coords = [np.asarray(cp.point, dtype=float) for cp in cps]
+        if coords:
+            i = int(np.argmin([np.linalg.norm(xk - p) for p in coords]))
+            p = coords[i]
+            if converged_to(xk, p, x0, _separation(p, coords)):
+                cp = cps[i]
+                if cp.kind == "minimum" or (cp.kind == "unknown" and is_psd(cp.eigenvalues)):
+                    return Target(p, p, _cp_how(cp), cp)
+                how = (f"none: the run converged to a critical point of kind {cp.kind} at "
+                       f"{_fmt(p)}, not a minimizer; theory evaluated there")
+                return Target(None, p, how, cp)
+        ref = refine_critical_point(obj, xk)
+        q = ref.point
+        if ref.converged and converged_to(xk, q, x0):
+            lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(q)))
+            if is_psd(lam):
+                return Target(q, q, "numeric: " + ref.describe())
+            how = (f"none: the run converged to a critical point with Hessian eigenvalues "
+                   f"{_fmt(lam)} (not a minimizer) at {_fmt(q)}; theory evaluated there "
+                   f"({ref.describe()})")
+            return Target(None, q, how)
+    return _far_target(obj, res, x0, cps)
+
+
+# ============================================================================ local model
+
+
+def symmetric(H: np.ndarray) -> np.ndarray:
+    """The symmetric part ``(H + H^T)/2`` (removes rounding asymmetry of a Hessian)."""
+    return 0.5 * (H + H.T)
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    """Hessian data at the reference point."""
+
+    eigenvalues: list[float]
+    hessian: np.ndarray
+    degenerate: bool
+    leading_order: int | None
+    notes: tuple[str, ...] = ()
+
+
+def _exact_leading_order(expr: Any, variables: tuple, hess: Any, point: tuple) -> int | None:
+    """Lowest order of the reduced function (splitting lemma) at an exact point: p such that
+    ``f(x* + z) - f(x*)`` restricted to the Hessian's null space starts with order-p terms."""
+    import sympy as sp
+
+    from landscape.critical import (
+        TAYLOR_DEGREE_1D,
+        TAYLOR_DEGREE_ND,
+        is_zero,
+        reduced_function,
+        taylor_polynomial,
+    )
+
+    n = len(variables)
+    degree = TAYLOR_DEGREE_1D if n == 1 else TAYLOR_DEGREE_ND
+    z = tuple(sp.Symbol(f"_z{i}") for i in range(n))
+    taylor = taylor_polynomial(expr, variables, point, z, degree)
+    fp = taylor.xreplace({zi: 0 for zi in z})
+    H0 = hess.xreplace(dict(zip(variables, point, strict=True))).applyfunc(sp.simplify)
+    g, a, _ = reduced_function(sp.expand(taylor - fp), z, H0, degree)
+    if g == 0:
+        return None
+    degrees = [sum(m) for m, c in sp.Poly(sp.expand(g), *a).terms() if not is_zero(c)]
+    return min(degrees) if degrees else None
+
+
+def _numeric_leading_order(obj: Any, x: np.ndarray, null: np.ndarray) -> int | None:
+    """p from ``phi(t) = f(x* + t v) - f(x*)`` along each null direction v: the log-log slope
+    ``log2(phi(2t)/phi(t))`` at the smallest probe t where phi is clear of rounding (the
+    largest p over the directions, which sets the slowest Newton rate)."""
+    c = obj.compiled
+    f0 = c.value(x)
+    orders = []
+    for v in null.T:
+        phi = np.array([c.value(x + t * v) - f0 for t in _PROBE_T])
+        phi_m = np.array([c.value(x - t * v) - f0 for t in _PROBE_T])
+        phi = np.minimum(np.abs(phi), np.abs(phi_m))
+        ok = phi > 1e-9 * max(1.0, abs(f0))
+        slopes = [math.log2(phi[j] / phi[j + 1]) for j in range(len(phi) - 1)
+                  if ok[j] and ok[j + 1]]
+        if slopes:
+            orders.append(int(round(slopes[-1])))
+    p = max(orders, default=None)
+    return p if p is not None and p >= 3 else None
+
+
+def leading_order(obj: Any, point: np.ndarray, *, point_exact: tuple | None = None,
+                  null: np.ndarray | None = None) -> tuple[int | None, str]:
+    """Order p of the first non-vanishing term of f along the degenerate directions at
+    ``point`` (4 for x^4 at 0), and how it was found.
+
+    Exact (under the ``higher-order`` time budget) when ``point_exact`` is known: the lowest
+    degree of the reduced function of the splitting lemma (in 1-D simply the Taylor series).
+    Otherwise numeric, from ``f(x* + t v)`` along the Hessian's ``null`` directions.
+    """
+    if point_exact is not None:
+        from landscape.budget import budget_seconds, run_with_budget
+
+        try:
+            p = run_with_budget(_exact_leading_order, obj.expr, obj.variables, obj.hessian,
+                                tuple(point_exact), timeout=budget_seconds("higher-order"))
+            if p is not None:
+                return int(p), "exact Taylor data (splitting lemma)"
+        except (BudgetExceeded, AnalysisError):
+            pass
+    if null is None or null.size == 0:
+        return None, "no degenerate direction"
+    p = _numeric_leading_order(obj, point, null)
+    return p, "numeric directional probe f(x* + t v)"
+
+
+def _zero_eigenvalues(lam: np.ndarray, rel: float) -> np.ndarray:
+    """Mask of eigenvalues with ``|lambda| <= rel * max(1, max |lambda|)``."""
+    return np.abs(lam) <= rel * max(1.0, float(np.max(np.abs(lam))))
+
+
+def local_model(obj: Any, target: Target) -> LocalModel | None:
+    """Eigenvalues, Hessian, degeneracy and leading order at ``target.reference``.
+
+    With a critical-point record its (exact or 30-digit) eigenvalues and degeneracy verdict
+    are used, zero eigenvalues being those below ``1e-12`` relative; at a numerically located
+    point the Hessian kernel's eigenvalues, zero below :data:`NUMERIC_ZERO_TOL` relative (the
+    point is only accurate to ~1e-14, so a degenerate direction keeps a tiny curvature).
+    Zero eigenvalues are passed to the theory as exact zeros.
+    """
+    if target.reference is None:
+        return None
+    x = target.reference
+    H = symmetric(np.asarray(obj.compiled.hessian(x), dtype=float))
+    cp = target.critical
+    evals, evecs = np.linalg.eigh(H)
+    if cp is not None:
+        lam = np.sort(np.asarray(cp.eigenvalues, dtype=float))
+        degenerate = bool(cp.degenerate)
+        zero = _zero_eigenvalues(lam, 1e-12) if degenerate else np.zeros(lam.size, bool)
+    else:
+        lam = evals.copy()
+        zero = _zero_eigenvalues(lam, NUMERIC_ZERO_TOL)
+        degenerate = bool(np.any(zero))
+    if not degenerate:
+        return LocalModel([float(v) for v in lam], H, False, None)
+    lam = np.where(zero, 0.0, lam)
+    null = evecs[:, _zero_eigenvalues(evals, NUMERIC_ZERO_TOL)]
+    exact_pt = getattr(cp, "point_exact", None) if cp is not None else None
+    p, how = leading_order(obj, x, point_exact=exact_pt, null=null)
+    note = f"degenerate point: leading order p = {p} ({how})"
+    return LocalModel([float(v) for v in lam], H, True, p, (note,))
+
+
+# ============================================================================ runs and steps
+
+
+def _run(obj: Any, x0: np.ndarray, method: str, hyper: Mapping[str, Any], *,
+         steps: int | None, maxiter: int | None, gtol: float, seed: int) -> OptimizeResult:
+    """One recorded compiled run."""
+    return minimize(obj, x0, method, steps=steps, maxiter=maxiter, gtol=gtol, record=True,
+                    seed=seed, **hyper)
+
+
+def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool) -> Measurement:
+    """The run measured against the target point (step lengths when there is none)."""
+    x_star = target.reference if (target.comparable or res.status == "diverged") else None
+    fun_star = None if x_star is None else float(obj.compiled.value(x_star))
+    meas = measure(res.path, x_star, fun=res.fun_path if x_star is not None else None,
+                   fun_star=fun_star, stochastic=stochastic and x_star is not None)
+    if res.status == "diverged" and meas.kind != "diverges":
+        meas = replace(meas, kind="diverges", notes=[*meas.notes,
+                       f"the optimizer stopped the run: {res.message}"])
+    return meas
+
+
+def auto_cap(n: int) -> int:
+    """:data:`AUTO_CAP`, lowered so the recorded path fits the optimizers' memory guard."""
+    return int(min(AUTO_CAP, RECORD_LIMIT_BYTES // (8 * (n + 2)) - 1))
+
+
+def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stochastic: bool,
+                cap: int) -> tuple[int | None, bool]:
+    """The next ``maxiter`` of the automatic step choice and whether it is the last round
+    (``(None, True)``: keep this run).  Rules in the module docstring."""
+    K = int(res.nit)
+    if res.status == "diverged":
+        return None, True
+    if stochastic:
+        want = min(cap, STOCHASTIC_STEPS)
+        return (want, True) if res.status == "maxiter" and K < want else (None, True)
+    if meas.floor_index is not None:
+        k = meas.floor_index + FLOOR_MARGIN
+        return (k, True) if k < K else (None, True)
+    if res.status != "maxiter" or K >= cap:
+        return None, True
+    if meas.kind == "linear" and meas.rate is not None and 0 < meas.rate < 1 and meas.window:
+        x_star = target.reference
+        e = errors(res.path, x_star) if x_star is not None else None
+        if e is not None:
+            b = min(meas.window[1], e.size - 1)
+            floor = default_floor(float(np.linalg.norm(x_star)))
+            need = b + math.log(floor / max(float(e[b]), floor)) / math.log(meas.rate)
+            want = int(math.ceil(1.1 * need)) + FLOOR_MARGIN
+            if want > K:
+                return min(cap, want), False
+    return min(cap, 10 * K), False
+
+
+# ============================================================================ the study
+
+
+def _no_point_prediction(target: Target) -> Prediction:
+    """Kind ``none``: there is no point to evaluate the theory at."""
+    return Prediction("none", None, None, "none", False,
+                      [f"no critical point to evaluate the theory at ({target.how})"])
+
+
+def _comparison(pred: Prediction, meas: Measurement, target: Target,
+                line_search: str | None) -> Comparison:
+    """:func:`analysis.compare.compare`, or *not comparable* when the run ended far from every
+    critical point (unless theory predicts divergence there)."""
+    if target.reference is None or (not target.comparable and pred.kind != "diverges"):
+        reason = target.how.removeprefix("none: ")
+        return Comparison(False, "not comparable", reason=reason)
+    return compare(pred, meas, line_search=line_search)
+
+
+def rate_study(
+    obj: Any,
+    method: str,
+    x0: Any,
+    *,
+    steps: int | None = None,
+    maxiter: int | None = None,
+    minimizer: Any = None,
+    box: Any = None,
+    critical_points: Sequence[Any] | None = None,
+    gtol: float = 0.0,
+    seed: int = 0,
+    **hyper: Any,
+) -> RateStudy:
+    """Run ``method`` from ``x0`` and put the theoretical rate next to the measured one.
+
+    ``steps``/``maxiter`` as in :func:`optimizers.minimize` (neither: automatic, see the module
+    docstring); ``minimizer``: the point the theory is about (else located from the run);
+    ``box``: where to look for critical points; ``critical_points``: a precomputed list (e.g.
+    ``obj.critical_points(box)``); ``gtol``: the run's gradient tolerance (0: run to the
+    floor); ``hyper``: the method's hyperparameters (PyTorch names).
+    """
+    spec, eff = resolve(method, hyper)
+    x = as_start(obj, x0)
+    cache: dict[str, Sequence[Any]] = {}
+    if critical_points is not None:
+        cache["cps"] = list(critical_points)
+
+    def points() -> Sequence[Any]:
+        if "cps" not in cache:
+            try:
+                cache["cps"] = critical_points_of(obj, box)
+            except (InputError, AnalysisError):  # e.g. finite sums: refine the run instead
+                cache["cps"] = []
+        return cache["cps"]
+
+    stochastic = float(eff.get("noise", 0.0) or 0.0) > 0.0 or eff.get("batch_size") is not None
+    auto = steps is None and maxiter is None
+    budget = spec.maxiter if auto else maxiter
+    cap = auto_cap(obj.n)
+    for _ in range(AUTO_ROUNDS + 1):
+        res = _run(obj, x, method, hyper, steps=steps, maxiter=budget, gtol=gtol, seed=seed)
+        target = locate_target(obj, res, x, minimizer=minimizer, points=points)
+        meas = _measure(obj, res, target, stochastic)
+        if not auto:
+            break
+        nxt, last = next_budget(res, meas, target, stochastic=stochastic, cap=cap)
+        if nxt is None:
+            break
+        budget = nxt
+        if last:
+            res = _run(obj, x, method, hyper, steps=None, maxiter=budget, gtol=gtol, seed=seed)
+            target = locate_target(obj, res, x, minimizer=minimizer, points=points)
+            meas = _measure(obj, res, target, stochastic)
+            break
+    model = local_model(obj, target)
+    notes = list(model.notes) if model is not None else []
+    if model is None:
+        pred = _no_point_prediction(target)
+    else:
+        extra = {"leading_order": model.leading_order} if model.leading_order else None
+        pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
+    comp = _comparison(pred, meas, target, eff.get("line_search"))
+    return RateStudy(
+        method=method,
+        hyper=eff,
+        x0=x,
+        minimizer=target.minimizer,
+        minimizer_how=target.how,
+        eigenvalues=None if model is None else model.eigenvalues,
+        hessian=None if model is None else model.hessian,
+        degenerate=False if model is None else model.degenerate,
+        leading_order=None if model is None else model.leading_order,
+        prediction=pred,
+        measurement=meas,
+        comparison=comp,
+        result=res,
+        reference=target.reference,
+        notes=notes,
+    )
+
+
+def rate_table(obj: Any, runs: Sequence[tuple[str, Mapping[str, Any]]], x0: Any,
+               **kw: Any) -> list[RateStudy]:
+    """One :func:`rate_study` per ``(method, hyper)`` row, from the same ``x0``.
+
+    ``kw``: run options shared by every row (``steps, maxiter, minimizer, box,
+    critical_points, gtol, seed``) and hyperparameters shared by every row (a row's own
+    ``hyper`` wins).  The critical points are computed once for the table.
+    """
+    options = {k: v for k, v in kw.items() if k in _RUN_OPTIONS}
+    common = {k: v for k, v in kw.items() if k not in _RUN_OPTIONS}
+    if options.get("minimizer") is None and options.get("critical_points") is None:
+        options["critical_points"] = critical_points_of(obj, options.get("box"))
+    return [rate_study(obj, method, x0, **options, **{**common, **dict(hyper)})
+            for method, hyper in runs]

@@ -1,0 +1,582 @@
+"""Sweeps of compiled runs against theory: learning-rate thresholds, momentum stability maps,
+basins of attraction.
+
+* :func:`lr_sweep` — one run per learning rate from the same start; which diverge, and where
+  the observed threshold lies next to the predicted one (2/L for GD, ...).
+* :func:`momentum_stability_map` — heavy ball / Nesterov on a (momentum, lr) grid: measured
+  rates next to the spectral radius of the iteration matrix, and the agreement.
+* :func:`basins` — one ``minimize_batch`` over a grid of starts; each start labelled by the
+  critical point it converged to.
+
+The minimizer of a sweep (``minimizer=None``) is the critical point of kind minimum nearest to
+``x0`` (exact coordinates when available): the minimizer the start is near, which is the one a
+stability threshold refers to.  Without a critical-point list entry it is ``x0`` refined by
+Newton on ``grad f = 0`` (accepted when the Hessian there is positive semidefinite).
+
+**Divergence** of a run (:func:`diverging`): the optimizer stopped it as diverged, or its error
+``|x_k - x*|`` (step lengths when there is no x*) *grows* over the second half of the run:
+the robust log-slope (:func:`analysis.empirical.robust_slope`) exceeds :data:`GROWTH_TOL`
+per step.  A run on the boundary (radius exactly 1, e.g. GD on x^2 with lr = 1, which
+alternates between x0 and -x0) neither converges nor diverges and counts as not diverged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from analysis import theory
+from analysis.compare import compare
+from analysis.empirical import default_floor, errors, measure, robust_slope
+from analysis.rates import (
+    as_start,
+    critical_points_of,
+    is_psd,
+    nearest_minimum,
+    refine_critical_point,
+    symmetric,
+)
+from landscape.errors import InputError
+from landscape.jsonutil import jsonable
+from optimizers import minimize, minimize_batch, resolve
+
+#: a run diverges when log|e_k| grows faster than this per step over its second half
+GROWTH_TOL = 1e-6
+#: with gradient noise, a diverging run must also end this far above its second-half median
+NOISY_GROWTH = 10.0
+#: basins: match tolerance = min(BASIN_BOX_FRACTION * box diagonal,
+#: BASIN_SEPARATION_FRACTION * smallest distance between two critical points)
+BASIN_BOX_FRACTION = 1e-2
+BASIN_SEPARATION_FRACTION = 0.25
+
+
+# ============================================================================ shared helpers
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """The minimizer a sweep refers to, how it was found, and its Hessian spectrum."""
+
+    point: np.ndarray | None
+    how: str
+    eigenvalues: np.ndarray | None
+    hessian: np.ndarray | None
+
+
+def sweep_minimizer(obj: Any, x0: np.ndarray, minimizer: Any = None, box: Any = None,
+                    critical_points: Sequence[Any] | None = None) -> SweepPoint:
+    """The minimizer the start ``x0`` is near (rules in the module docstring)."""
+    cp = None
+    if minimizer is not None:
+        if hasattr(minimizer, "point"):
+            cp, p, how = minimizer, np.asarray(minimizer.point, float), "given critical point"
+        else:
+            p, how = as_start(obj, minimizer), "given"
+    else:
+        cps = critical_points if critical_points is not None else critical_points_of(obj, box)
+        cp = nearest_minimum(cps, x0)
+        if cp is not None:
+            p = np.asarray(cp.point, dtype=float)
+            how = "exact: nearest minimum to x0" if cp.exact else "numeric: nearest minimum to x0"
+        else:
+            ref = refine_critical_point(obj, x0)
+            H = symmetric(obj.compiled.hessian(ref.point)) if ref.converged else None
+            if H is None or not is_psd(np.linalg.eigvalsh(H)):
+                return SweepPoint(None, "none: no minimizer found near x0", None, None)
+            p, how = ref.point, "numeric: " + ref.describe().replace("final iterate", "x0")
+    H = symmetric(np.asarray(obj.compiled.hessian(p), dtype=float))
+    lam = (np.sort(np.asarray(cp.eigenvalues, float)) if cp is not None
+           else np.linalg.eigvalsh(H))
+    return SweepPoint(p, how, lam, H)
+
+
+def diverging(path: ArrayLike, status: str, x_star: ArrayLike | None, *,
+              stochastic: bool = False) -> bool:
+    """Whether a recorded run diverges (module docstring): the optimizer's ``diverged`` status,
+    or errors (step lengths without ``x_star``) growing over the second half of the path.
+
+    ``stochastic`` (gradient noise): the noisy stationary error has a random slope, so growth
+    must also lift the final error to :data:`NOISY_GROWTH` times the second half's median.
+    """
+    if status == "diverged":
+        return True
+    p = np.asarray(path, dtype=float)
+    if p.ndim == 1:
+        p = p[:, None]
+    e = errors(p, x_star)
+    if e.size < 5:
+        return False
+    half = e[e.size // 2:]
+    if not np.all(np.isfinite(half)):
+        return True
+    scale = 0.0 if x_star is None else float(np.linalg.norm(np.asarray(x_star, float)))
+    if half[-1] <= default_floor(scale) or np.any(half <= 0):
+        return False
+    growing = robust_slope(np.log(half)) > GROWTH_TOL
+    if stochastic:
+        growing = growing and half[-1] >= NOISY_GROWTH * float(np.median(half))
+    return bool(growing)
+
+
+def predicted_lr_threshold(method: str, hyper: Mapping[str, Any], eigenvalues: ArrayLike,
+                           hessian: ArrayLike | None = None) -> tuple[float | None, str]:
+    """Largest stable learning rate at a minimizer, from the theory's stability regions, and
+    its formula (``(None, reason)`` where the theory has none).
+
+    gd / sgd: ``2/L`` (:func:`analysis.theory.gd_threshold`); heavy ball with dampening τ:
+    ``2(1+β)/((1-τ)L)`` (:func:`analysis.theory.heavy_ball_stable`); Nesterov:
+    ``2(1+β)/((1+2β)L)`` (:func:`analysis.theory.nesterov_stable`); ``L`` is the largest
+    eigenvalue plus ``weight_decay``.  Coordinate gradient steps: random or shuffled order
+    ``2/max_i H_ii`` (a single coordinate step must be stable; the bound of
+    :func:`analysis.theory.random_coordinate_rate`); cyclic order the smallest lr where the
+    spectral radius of :func:`analysis.theory.coordinate_gradient_matrix` reaches 1, found by
+    bisection above ``2/max_i H_ii`` (below it the sweep converges for every SPD Hessian: the
+    splitting ``M = I/lr + L`` is P-regular, ``M^T + N = 2I/lr - D > 0``).
+    """
+    lam = np.sort(np.asarray(eigenvalues, dtype=float)) + float(hyper.get("weight_decay") or 0)
+    if lam[-1] <= 0:
+        return None, "no positive curvature: no step-size threshold"
+    L = float(lam[-1])
+    b = float(hyper.get("momentum") or 0.0)
+    if method in ("gd", "sgd") and hyper.get("line_search", "none") == "none":
+        return theory.gd_threshold(lam), "2/L"
+    if method == "nesterov" or (method == "momentum" and hyper.get("nesterov")):
+        return 2.0 * (1.0 + b) / ((1.0 + 2.0 * b) * L), "2(1+momentum)/((1+2 momentum) L)"
+    if method == "momentum":
+        tau = float(hyper.get("dampening") or 0.0)
+        if tau >= 1.0:
+            return None, "dampening 1: the velocity never moves"
+        return 2.0 * (1.0 + b) / ((1.0 - tau) * L), "2(1+momentum)/((1-dampening) L)"
+    if method == "coordinate" and hyper.get("update") == "gradient":
+        if hessian is None:
+            return None, "coordinate gradient steps need the Hessian diagonal"
+        H = np.asarray(hessian, dtype=float)
+        d = float(np.max(np.diag(H)))
+        if d <= 0:
+            return None, "no positive diagonal"
+        if hyper.get("order", "cyclic") != "cyclic":
+            return 2.0 / d, "2/max_i H_ii"
+        thr = _cyclic_coordinate_threshold(H, 2.0 / d)
+        return thr, "rho((I+lr*L)^-1 (I-lr*(D+U))) = 1 (bisection)"
+    return None, f"theory has no learning-rate threshold for {method}"
+
+
+def _cyclic_coordinate_threshold(H: np.ndarray, start: float) -> float | None:
+    """Smallest lr >= ``start`` where the cyclic coordinate-gradient sweep stops contracting:
+    a geometric scan (factor 1.05, up to 1000x ``start``) then 60 bisection steps."""
+    def unstable(lr: float) -> bool:
+        return theory.coordinate_rate(H, lr) >= 1.0
+
+    lo = start
+    if unstable(lo):
+        return lo
+    hi = lo * 1.05
+    while not unstable(hi):
+        lo, hi = hi, hi * 1.05
+        if hi > 1000.0 * start:
+            return None
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if unstable(mid) else (mid, hi)
+    return hi
+
+
+def _lrs(lrs: ArrayLike) -> np.ndarray:
+    """Learning rates as a positive finite float vector (InputError otherwise)."""
+    a = np.asarray(lrs, dtype=float).ravel()
+    if a.size == 0 or not np.all(np.isfinite(a)) or np.any(a <= 0):
+        raise InputError("learning rates must be positive finite numbers")
+    return a
+
+
+# ============================================================================ lr sweep
+
+
+@dataclass
+class LRSweep:
+    """Result of :func:`lr_sweep` (arrays aligned with ``lrs``, in the order given).
+
+    ``final_error`` is ``|x_K - x*|`` (NaN without a minimizer), ``status`` the optimizer's
+    status per run, ``diverged`` by :func:`diverging`; ``predicted_threshold`` from
+    :func:`predicted_lr_threshold` at the minimizer; ``observed_threshold`` the smallest lr that
+    diverged and ``bracket`` = (largest lr below it, which did not diverge; that lr) — the true
+    threshold lies in between; ``monotone`` is False when a larger lr was stable again.
+    """
+
+    method: str
+    hyper: dict[str, Any]
+    lrs: np.ndarray
+    final_error: np.ndarray
+    final_fun: np.ndarray
+    status: np.ndarray
+    diverged: np.ndarray
+    predicted_threshold: float | None
+    observed_threshold: float | None
+    minimizer: np.ndarray | None
+    bracket: tuple[float | None, float | None] = (None, None)
+    monotone: bool = True
+    threshold_basis: str = ""
+    minimizer_how: str = ""
+    eigenvalues: list[float] | None = None
+    steps: int = 0
+    time: float = 0.0
+
+    def brackets_prediction(self, rtol: float = 1e-9) -> bool:
+        """Whether ``bracket[0] <= predicted_threshold <= bracket[1]`` (open ends allowed; the
+        bounds are widened by ``rtol`` so an lr equal to the threshold up to rounding counts)."""
+        thr = self.predicted_threshold
+        if thr is None:
+            return False
+        lo, hi = self.bracket
+        return ((lo is None or lo <= thr * (1.0 + rtol))
+                and (hi is None or thr <= hi * (1.0 + rtol)))
+
+    def to_json(self) -> dict[str, Any]:
+        return jsonable({
+            "method": self.method, "hyper": self.hyper, "lrs": self.lrs,
+            "final_error": self.final_error, "final_fun": self.final_fun,
+            "status": [str(s) for s in self.status], "diverged": self.diverged,
+            "predicted_threshold": self.predicted_threshold,
+            "threshold_basis": self.threshold_basis,
+            "observed_threshold": self.observed_threshold, "bracket": list(self.bracket),
+            "monotone": self.monotone, "brackets_prediction": self.brackets_prediction(),
+            "minimizer": self.minimizer, "minimizer_how": self.minimizer_how,
+            "eigenvalues": self.eigenvalues, "steps": self.steps, "time": self.time,
+        })
+
+
+def observed_threshold(lrs: np.ndarray, diverged: np.ndarray
+                       ) -> tuple[float | None, tuple[float | None, float | None], bool]:
+    """Smallest diverging lr, its bracket (largest lr below it, the lr itself) and whether
+    divergence is monotone in lr (no stable lr above the smallest diverging one)."""
+    order = np.argsort(lrs, kind="stable")
+    a, d = lrs[order], diverged[order]
+    hits = np.flatnonzero(d)
+    if hits.size == 0:
+        return None, (float(a[-1]), None), True
+    i = int(hits[0])
+    lo = float(a[i - 1]) if i > 0 else None
+    return float(a[i]), (lo, float(a[i])), bool(np.all(d[i:]))
+
+
+def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200,
+             minimizer: Any = None, box: Any = None,
+             critical_points: Sequence[Any] | None = None, **hyper: Any) -> LRSweep:
+    """Run ``method`` from ``x0`` for exactly ``steps`` iterations at each learning rate.
+
+    One compiled run per lr (recorded, to judge divergence by the error trend); ``hyper`` are
+    the other hyperparameters.  The elapsed time is in ``time``.
+    """
+    if "lr" in hyper:
+        raise InputError("lr is swept: pass the values in lrs, not as a hyperparameter")
+    t0 = time.perf_counter()
+    a = _lrs(lrs)
+    x = as_start(obj, x0)
+    _, eff = resolve(method, {**hyper, "lr": float(a[0])})
+    eff.pop("lr", None)
+    target = sweep_minimizer(obj, x, minimizer, box, critical_points)
+    noisy = float(eff.get("noise") or 0.0) > 0.0 or eff.get("batch_size") is not None
+    final_error = np.full(a.size, np.nan)
+    final_fun = np.full(a.size, np.nan)
+    status = np.empty(a.size, dtype=object)
+    div = np.zeros(a.size, dtype=bool)
+    for j, lr in enumerate(a):
+        res = minimize(obj, x, method, steps=steps, record=True, lr=float(lr), **hyper)
+        status[j] = res.status
+        final_fun[j] = res.fun
+        if target.point is not None:
+            final_error[j] = float(np.linalg.norm(res.x - target.point))
+        div[j] = diverging(res.path, res.status, target.point, stochastic=noisy)
+    thr, basis = (None, "no minimizer") if target.eigenvalues is None else \
+        predicted_lr_threshold(method, eff, target.eigenvalues, target.hessian)
+    obs, bracket, mono = observed_threshold(a, div)
+    return LRSweep(
+        method=method, hyper=eff, lrs=a, final_error=final_error, final_fun=final_fun,
+        status=status.astype(str), diverged=div, predicted_threshold=thr,
+        observed_threshold=obs, minimizer=target.point, bracket=bracket, monotone=mono,
+        threshold_basis=basis, minimizer_how=target.how,
+        eigenvalues=None if target.eigenvalues is None else [float(v) for v in
+                                                             target.eigenvalues],
+        steps=int(steps), time=time.perf_counter() - t0,
+    )
+
+
+# ============================================================================ momentum map
+
+
+@dataclass
+class StabilityMap:
+    """Result of :func:`momentum_stability_map`; grids have shape ``(len(momenta), len(lrs))``.
+
+    ``measured_rate``: the rate :func:`analysis.empirical.measure` finds (NaN where the run
+    diverged or no linear phase was measurable); ``predicted_radius``:
+    :func:`analysis.theory.momentum_radius_grid` at the minimizer's eigenvalues; ``diverged``
+    by :func:`diverging`; ``rate_agrees`` per cell: the measured rate is within ``rtol`` (1%)
+    of the predicted one, or :func:`analysis.compare.compare` agrees (which also accepts the
+    ``k*rate^k`` window effect of a double root).  ``agreement``:
+
+    * ``rate``: fraction of the *stable cells* — predicted radius ``< 1 - boundary_margin``
+      and not diverged — whose rates agree (on the boundary no finite run measures a rate);
+    * ``compare``: fraction of the stable cells where ``compare`` agrees (1% on the rate *and*
+      on ``-ln rate``, stricter for rates near 1);
+    * ``stability``: fraction of all cells where ``diverged == (radius >= 1)``;
+    * ``stability_away_from_boundary``: the same over cells with ``|radius - 1| >
+      boundary_margin``; plus the cell counts.
+    """
+
+    lrs: np.ndarray
+    momenta: np.ndarray
+    measured_rate: np.ndarray
+    predicted_radius: np.ndarray
+    diverged: np.ndarray
+    nesterov: bool
+    agreement: dict[str, Any]
+    rate_agrees: np.ndarray | None = None
+    minimizer: np.ndarray | None = None
+    eigenvalues: list[float] | None = None
+    steps: int = 0
+    time: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return jsonable({
+            "lrs": self.lrs, "momenta": self.momenta, "measured_rate": self.measured_rate,
+            "predicted_radius": self.predicted_radius, "diverged": self.diverged,
+            "rate_agrees": self.rate_agrees, "nesterov": self.nesterov,
+            "agreement": self.agreement, "minimizer": self.minimizer,
+            "eigenvalues": self.eigenvalues, "steps": self.steps, "time": self.time,
+            "notes": self.notes,
+        })
+
+
+def _fraction(mask: np.ndarray, among: np.ndarray) -> float | None:
+    """Share of the ``among`` cells where ``mask`` holds (None when there are none)."""
+    total = int(np.count_nonzero(among))
+    return None if total == 0 else float(np.count_nonzero(mask & among)) / total
+
+
+def momentum_stability_map(obj: Any, x0: Any, lrs: ArrayLike, momenta: ArrayLike, *,
+                           nesterov: bool = False, steps: int = 300, minimizer: Any = None,
+                           box: Any = None, critical_points: Sequence[Any] | None = None,
+                           boundary_margin: float = 0.01, rtol: float = 0.01) -> StabilityMap:
+    """Heavy ball (``nesterov=False``) or Nesterov momentum on every (momentum, lr) pair:
+    ``steps`` compiled iterations each from ``x0`` (one :func:`optimizers.minimize` per cell,
+    method ``momentum`` with ``nesterov``), measured against the minimizer, next to the
+    spectral radius of the linearised iteration there.  Agreement rules (``rtol`` on the rate,
+    ``boundary_margin`` around radius 1) in :class:`StabilityMap`."""
+    t0 = time.perf_counter()
+    a = _lrs(lrs)
+    b = np.asarray(momenta, dtype=float).ravel()
+    if b.size == 0 or np.any(b < 0) or np.any(b >= 1):
+        raise InputError("momenta must lie in [0, 1)")
+    x = as_start(obj, x0)
+    target = sweep_minimizer(obj, x, minimizer, box, critical_points)
+    if target.point is None:
+        raise InputError("momentum_stability_map needs a minimizer near x0 (" + target.how + ")")
+    lam = target.eigenvalues
+    radius = theory.momentum_radius_grid(lam, a, b, nesterov=nesterov)
+    rate = np.full(radius.shape, np.nan)
+    div = np.zeros(radius.shape, dtype=bool)
+    agrees = np.zeros(radius.shape, dtype=bool)
+    strict = np.zeros(radius.shape, dtype=bool)
+    for i, mom in enumerate(b):
+        for j, lr in enumerate(a):
+            hyper = {"lr": float(lr), "momentum": float(mom), "nesterov": bool(nesterov)}
+            res = minimize(obj, x, "momentum", steps=steps, record=True, **hyper)
+            div[i, j] = diverging(res.path, res.status, target.point)
+            if div[i, j]:
+                continue
+            meas = measure(res.path, target.point)
+            if meas.kind == "linear" and meas.rate is not None:
+                rate[i, j] = meas.rate
+            pred = theory.predict("momentum", resolve("momentum", hyper)[1], lam,
+                                  hessian=target.hessian)
+            if pred.kind != "linear":
+                continue
+            comp = compare(pred, meas, rtol=rtol)
+            strict[i, j] = comp.agree
+            close = comp.quantity == "rate" and comp.rel_diff is not None and \
+                comp.rel_diff <= rtol
+            agrees[i, j] = comp.agree or close
+    predicted_stable = radius < 1.0
+    stable = (radius < 1.0 - boundary_margin) & ~div
+    right = div == ~predicted_stable
+    away = np.abs(radius - 1.0) > boundary_margin
+    agreement = {
+        "rate": _fraction(agrees, stable),
+        "compare": _fraction(strict, stable),
+        "stability": _fraction(right, np.ones_like(right)),
+        "stability_away_from_boundary": _fraction(right, away),
+        "stable_cells": int(np.count_nonzero(stable)),
+        "cells": int(radius.size),
+        "cells_away_from_boundary": int(np.count_nonzero(away)),
+        "boundary_margin": boundary_margin,
+        "rtol": rtol,
+    }
+    return StabilityMap(a, b, rate, radius, div, bool(nesterov), agreement, agrees,
+                        target.point, [float(v) for v in lam], int(steps),
+                        time.perf_counter() - t0, [f"minimizer: {target.how}"])
+
+
+# ============================================================================ basins
+
+
+@dataclass
+class BasinMap:
+    """Result of :func:`basins`.
+
+    ``xs`` (and ``ys`` for 2-D grids; None for 1-D objectives) are the grid axes; ``labels``
+    has shape ``(len(xs),)`` in 1-D and ``(len(ys), len(xs))`` in 2-D (row = y, as
+    ``np.meshgrid``/``imshow``): the index into ``points`` of the critical point each start
+    converged to, -1 when it diverged or ended farther than ``tolerance`` from every critical
+    point.  ``kinds[i]`` is the kind of ``points[i]``; ``counts`` maps label -> number of
+    starts (summing to the grid size).  For n > 2 the grid is the slice through ``slice_at``
+    spanned by the variables ``axes``.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray | None
+    labels: np.ndarray
+    points: np.ndarray
+    kinds: list[str]
+    method: str
+    hyper: dict[str, Any]
+    counts: dict[int, int]
+    tolerance: float = 0.0
+    box: np.ndarray | None = None
+    axes: tuple[int, ...] = (0,)
+    slice_at: np.ndarray | None = None
+    status_counts: dict[str, int] = field(default_factory=dict)
+    time: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return jsonable({
+            "method": self.method, "hyper": self.hyper, "xs": self.xs, "ys": self.ys,
+            "labels": self.labels, "points": self.points, "kinds": self.kinds,
+            "counts": {str(k): v for k, v in self.counts.items()},
+            "tolerance": self.tolerance, "box": self.box, "axes": list(self.axes),
+            "slice_at": self.slice_at, "status_counts": self.status_counts,
+            "n_starts": int(self.labels.size), "time": self.time,
+        })
+
+
+def _basin_points(obj: Any, critical_points: Any, box: Any) -> tuple[np.ndarray, list[str]]:
+    """Coordinates and kinds of the critical points (arrays are classified by their Hessian:
+    nondegenerate by the signs of its eigenvalues, degenerate as ``unknown``)."""
+    cps = critical_points_of(obj, box) if critical_points is None else critical_points
+    if len(cps) and hasattr(cps[0], "point"):
+        return (np.array([cp.point for cp in cps], dtype=float).reshape(-1, obj.n),
+                [str(cp.kind) for cp in cps])
+    pts = np.asarray(cps, dtype=float).reshape(-1, obj.n)
+    kinds = []
+    for p in pts:
+        lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(p)))
+        scale = max(1.0, float(np.max(np.abs(lam))))
+        if np.any(np.abs(lam) <= 1e-8 * scale):
+            kinds.append("unknown")
+        else:
+            kinds.append("minimum" if lam[0] > 0 else "maximum" if lam[-1] < 0 else "saddle")
+    return pts, kinds
+
+
+def basin_tolerance(box: np.ndarray, points: np.ndarray) -> float:
+    """Matching tolerance: ``min(1e-2 * box diagonal, 0.25 * smallest distance between two
+    critical points)``."""
+    tol = BASIN_BOX_FRACTION * float(np.linalg.norm(box[:, 1] - box[:, 0]))
+    if len(points) > 1:
+        d = np.linalg.norm(points[:, None, :] - points[None, :, :], axis=-1)
+        d = d[np.triu_indices(len(points), 1)]
+        d = d[d > 0]
+        if d.size:
+            tol = min(tol, BASIN_SEPARATION_FRACTION * float(d.min()))
+    return tol
+
+
+def match_labels(X: np.ndarray, ok: np.ndarray, points: np.ndarray, tol: float) -> np.ndarray:
+    """Index of the nearest critical point within ``tol`` of each row of X (-1 otherwise or
+    where ``ok`` is False)."""
+    labels = np.full(X.shape[0], -1, dtype=np.int64)
+    if len(points) == 0:
+        return labels
+    d = np.linalg.norm(X[:, None, :] - points[None, :, :], axis=-1)
+    near = np.argmin(np.where(np.isfinite(d), d, np.inf), axis=1)
+    hit = ok & (d[np.arange(X.shape[0]), near] <= tol)
+    labels[hit] = near[hit]
+    return labels
+
+
+def _grid(obj: Any, B: np.ndarray, resolution: int, axes: tuple[int, ...],
+          slice_at: Any, points: np.ndarray, kinds: list[str]):
+    """Grid axes, the (N, n) starts, the slice point (n > 2) and the grid shape."""
+    if obj.n == 1:
+        xs = np.linspace(B[0, 0], B[0, 1], resolution)
+        return xs, None, xs[:, None].copy(), None, (resolution,)
+    if len(axes) != 2 or len(set(axes)) != 2 or not all(0 <= a < obj.n for a in axes):
+        raise InputError(f"axes must be two distinct variable indices below {obj.n}")
+    i, j = axes
+    xs = np.linspace(B[i, 0], B[i, 1], resolution)
+    ys = np.linspace(B[j, 0], B[j, 1], resolution)
+    base = B.mean(axis=1)
+    if obj.n > 2:
+        if slice_at is not None:
+            base = as_start(obj, slice_at)
+        else:
+            mins = [k for k, kind in enumerate(kinds) if kind == "minimum"]
+            if mins:
+                vals = [obj.compiled.value(points[k]) for k in mins]
+                base = points[mins[int(np.argmin(vals))]].copy()
+    XX, YY = np.meshgrid(xs, ys)
+    X0 = np.tile(base, (XX.size, 1))
+    X0[:, i] = XX.ravel()
+    X0[:, j] = YY.ravel()
+    return xs, ys, X0, (base if obj.n > 2 else None), XX.shape
+
+
+def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
+           critical_points: Any = None, steps: int | None = None, maxiter: int | None = None,
+           gtol: float = 1e-6, axes: Sequence[int] = (0, 1), slice_at: Any = None,
+           seed: int = 0, **hyper: Any) -> BasinMap:
+    """Basins of attraction of ``method`` on a ``resolution``-point grid per axis of ``box``.
+
+    One :func:`optimizers.minimize_batch` over all starts (no recording); each final point is
+    matched to the nearest critical point within :func:`basin_tolerance` (diverged starts get
+    -1).  ``critical_points``: a list of :class:`~landscape.critical.CriticalPoint` or an
+    (k, n) array (default ``obj.critical_points(box)``).  Objectives with n > 2 variables are
+    mapped on the 2-D slice through ``slice_at`` (default: the lowest minimum found, else the
+    box centre) spanned by the variables ``axes``; the other coordinates start at ``slice_at``
+    and move freely during the runs.
+    """
+    t0 = time.perf_counter()
+    if int(resolution) < 2:
+        raise InputError("resolution must be at least 2")
+    _, eff = resolve(method, hyper)
+    B = obj.box(box)
+    points, kinds = _basin_points(obj, critical_points, B)
+    xs, ys, X0, base, shape = _grid(obj, B, int(resolution), tuple(axes), slice_at, points,
+                                    kinds)
+    batch = minimize_batch(obj, X0, method, steps=steps, maxiter=maxiter, gtol=gtol, seed=seed,
+                           **hyper)
+    tol = basin_tolerance(B, points)
+    ok = (batch.status != "diverged") & np.all(np.isfinite(batch.x), axis=1)
+    labels = match_labels(batch.x, ok, points, tol)
+    uniq, cnt = np.unique(labels, return_counts=True)
+    st, st_cnt = np.unique(batch.status.astype(str), return_counts=True)
+    return BasinMap(
+        xs=xs, ys=ys, labels=labels.reshape(shape), points=points, kinds=kinds,
+        method=method, hyper=eff, counts={int(u): int(c) for u, c in zip(uniq, cnt, strict=True)},
+        tolerance=tol, box=B, axes=(0,) if obj.n == 1 else tuple(int(a) for a in axes),
+        slice_at=base, status_counts={str(s): int(c) for s, c in zip(st, st_cnt, strict=True)},
+        time=time.perf_counter() - t0,
+    )
+
+
+__all__ = [
+    "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
+    "diverging", "lr_sweep", "match_labels", "momentum_stability_map", "observed_threshold",
+    "predicted_lr_threshold", "sweep_minimizer",
+]

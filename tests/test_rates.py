@@ -1,0 +1,245 @@
+"""Theory against measurement: real compiled runs compared with analysis.theory, to 1%."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from analysis import theory
+from analysis.empirical import errors, fit_linear_rate
+from analysis.rates import RateStudy, rate_study, rate_table, refine_critical_point
+from landscape import Objective
+
+LAM = (1.0, 10.0)
+DIAG = "0.5*x**2 + 5*y**2"
+# ½ (z - z*)ᵀ R diag(1, 10) Rᵀ (z - z*) with R = [[3/5, -4/5], [4/5, 3/5]], z* = (1, -2)
+ROTATED = "(169*(x - 1)**2 - 216*(x - 1)*(y + 2) + 106*(y + 2)**2)/50"
+DESIGN_KEYS = {"method", "hyper", "minimizer", "eigenvalues", "predicted", "measured", "agree",
+               "reason", "minimizer_how"}
+
+
+@pytest.fixture(scope="module")
+def quadratics() -> dict[str, tuple[Objective, list[float]]]:
+    return {"diag": (Objective.parse(DIAG), [1.0, 1.0]),
+            "rotated": (Objective.parse(ROTATED), [-1.0, 1.0])}
+
+
+@pytest.fixture(scope="module")
+def exp_minus_x() -> Objective:
+    return Objective.parse("exp(x) - x")
+
+
+def assert_rate_matches(s: RateStudy, rate: float) -> None:
+    """Measured linear rate within 1% of ``rate`` and the comparison agrees."""
+    assert s.measurement.kind == "linear", s.measurement
+    assert s.prediction.rate == pytest.approx(rate, rel=1e-12)
+    assert s.comparison.agree, s.comparison
+    assert s.comparison.rel_diff < 0.01
+    assert abs(s.measurement.rate - rate) / rate < 0.01
+
+
+def jordan_rate(s: RateStudy) -> float:
+    """Linear rate of e_k/(k+1): the rate of ||e_k|| ~ C k r^k without the k factor."""
+    e = errors(s.result.path, s.minimizer)
+    rate, _ = fit_linear_rate(e / np.arange(1, e.size + 1))
+    return rate
+
+
+# ------------------------------------------------------------------------ first order
+
+
+@pytest.mark.parametrize("name", ["diag", "rotated"])
+def test_quadratic_minimizer_and_spectrum_are_exact(quadratics, name):
+    obj, x0 = quadratics[name]
+    s = rate_study(obj, "gd", x0, lr=0.1)
+    assert s.minimizer_how == "exact"
+    assert s.eigenvalues == pytest.approx(LAM, rel=1e-14)
+    assert s.minimizer == pytest.approx([0.0, 0.0] if name == "diag" else [1.0, -2.0], abs=1e-15)
+    assert not s.degenerate and s.leading_order is None
+
+
+@pytest.mark.parametrize("name", ["diag", "rotated"])
+@pytest.mark.parametrize("lr", [0.05, 0.18, theory.gd_optimal(LAM)[0]])
+def test_gd_rate(quadratics, name, lr):
+    obj, x0 = quadratics[name]
+    assert_rate_matches(rate_study(obj, "gd", x0, lr=lr), theory.gd_rate(lr, LAM))
+
+
+@pytest.mark.parametrize("name", ["diag", "rotated"])
+@pytest.mark.parametrize("lr, momentum", [(0.1, 0.5), (0.05, 0.8), (0.15, 0.3)])
+def test_heavy_ball_rate(quadratics, name, lr, momentum):
+    obj, x0 = quadratics[name]
+    s = rate_study(obj, "momentum", x0, lr=lr, momentum=momentum)
+    assert_rate_matches(s, theory.heavy_ball_radius(lr, momentum, LAM))
+
+
+@pytest.mark.parametrize("name", ["diag", "rotated"])
+@pytest.mark.parametrize("lr, momentum", [(0.1, 0.5), (0.05, 0.8)])
+def test_nesterov_rate(quadratics, name, lr, momentum):
+    obj, x0 = quadratics[name]
+    s = rate_study(obj, "nesterov", x0, lr=lr, momentum=momentum)
+    assert_rate_matches(s, theory.nesterov_radius(lr, momentum, LAM))
+
+
+@pytest.mark.parametrize("name", ["diag", "rotated"])
+@pytest.mark.parametrize("method, tuning", [("momentum", theory.polyak_optimal),
+                                            ("nesterov", theory.nesterov_standard),
+                                            ("nesterov", theory.nesterov_optimal)])
+def test_optimal_momentum_rates(quadratics, name, method, tuning):
+    """Tuned parameters give a double root: ||e_k|| ~ C k r^k.  The run agrees with theory
+    (compare's double-root rule) and e_k/(k+1) contracts at r to 1%."""
+    obj, x0 = quadratics[name]
+    lr, momentum, rate = tuning(LAM)
+    s = rate_study(obj, method, x0, lr=lr, momentum=momentum)
+    assert s.prediction.rate == pytest.approx(rate, rel=1e-6)  # sqrt of a ~0 discriminant
+    assert s.prediction.details.get("double_root")
+    assert s.comparison.agree, s.comparison
+    assert s.measurement.rate >= rate
+    assert abs(jordan_rate(s) - rate) / rate < 0.01
+
+
+def test_coordinate_descent_rates(quadratics):
+    obj, x0 = quadratics["rotated"]
+    H = np.array([[169.0, -108.0], [-108.0, 106.0]]) / 25.0
+    s = rate_study(obj, "coordinate", x0)  # exact cyclic minimisation = Gauss–Seidel
+    assert s.hessian == pytest.approx(H, rel=1e-14)
+    assert_rate_matches(s, theory.coordinate_rate(H))
+    assert s.measurement.rate == pytest.approx(108.0**2 / (169.0 * 106.0), rel=0.01)
+    for lr in (0.05, 0.1, 0.15):
+        s = rate_study(obj, "coordinate", x0, update="gradient", lr=lr)
+        assert_rate_matches(s, theory.coordinate_rate(H, lr))
+
+
+# ------------------------------------------------------------------------ Newton, CG
+
+
+def test_newton_quadratic_order(exp_minus_x):
+    s = rate_study(exp_minus_x, "newton", [1.0], line_search="none")
+    assert s.prediction.kind == "quadratic"
+    assert s.measurement.kind == "quadratic"
+    assert s.measurement.order == pytest.approx(2.0, abs=0.1)
+    assert s.comparison.agree
+
+
+def test_newton_rosenbrock_order():
+    obj = Objective.parse("100*(y - x**2)**2 + (1 - x)**2")
+    s = rate_study(obj, "newton", [-1.2, 1.0])
+    assert s.minimizer_how == "exact" and s.minimizer == pytest.approx([1.0, 1.0])
+    assert s.measurement.kind == "quadratic"
+    assert s.measurement.order == pytest.approx(2.0, abs=0.1)
+    assert s.comparison.agree
+
+
+@pytest.mark.parametrize("p", [4, 6])
+def test_newton_degenerate_rate(p):
+    obj = Objective.parse(f"x**{p}")
+    s = rate_study(obj, "newton", [1.0], line_search="none", modification="none")
+    assert s.degenerate and s.leading_order == p
+    assert_rate_matches(s, (p - 2) / (p - 1))
+
+
+@pytest.mark.parametrize("damping", [0.25, 0.5])
+def test_damped_newton_rate(exp_minus_x, damping):
+    s = rate_study(exp_minus_x, "newton", [1.0], line_search="none", damping=damping)
+    assert_rate_matches(s, 1.0 - damping)
+
+
+def test_linear_cg_terminates_in_distinct_eigenvalue_steps():
+    v = sp.Matrix([1, 2, 0, 1, 1, 3])
+    Q = sp.eye(6) - 2 * v * v.T / (v.T * v)[0]  # Householder reflection: orthogonal, rational
+    A = Q * sp.diag(1, 1, 4, 4, 9, 9) * Q.T
+    X = sp.Matrix(sp.symbols("x1:7"))
+    b = sp.Matrix([1, 0, -1, 2, 0, 1])
+    obj = Objective.parse(str(sp.expand((X.T * A * X)[0] / 2 - (b.T * X)[0])))
+    s = rate_study(obj, "cg", [1, 2, 3, 4, 5, 6], variant="linear")
+    assert s.eigenvalues == pytest.approx([1, 1, 4, 4, 9, 9])
+    assert s.minimizer == pytest.approx([float(c) for c in A.solve(b)], abs=1e-14)
+    assert s.prediction.finite_steps == 3
+    assert s.measurement.floor_index == 3
+    assert s.comparison.agree and s.comparison.quantity == "finite_termination"
+    e = errors(s.result.path, s.minimizer)
+    assert e[2] > 1.0 and e[3] < 1e-13
+
+
+# ------------------------------------------------------------------------ contract, rules
+
+
+def test_rates_json_design_example(quadratics):
+    obj, _ = quadratics["diag"]
+    s = rate_study(obj, "gd", [1.0, 1.0], lr=0.18)
+    out = s.to_json()
+    assert set(out) == DESIGN_KEYS
+    json.dumps(out, allow_nan=False)
+    assert out["agree"] is True and out["reason"] is None
+    assert out["minimizer"] == [0.0, 0.0] and out["eigenvalues"] == [1.0, 10.0]
+    assert out["minimizer_how"] == "exact"
+    assert out["hyper"]["lr"] == 0.18 and out["hyper"]["weight_decay"] == 0.0  # defaults in
+    assert list(out["predicted"])[:4] == ["kind", "rate", "order", "basis"]
+    assert list(out["measured"])[:5] == ["kind", "rate", "order", "window", "iterations"]
+    # max(|1 - 0.18|, |1 - 1.8|) = 0.82; design.md's 0.818181... is the optimal lr = 2/11
+    assert out["predicted"]["rate"] == pytest.approx(0.82)
+    assert out["measured"]["rate"] == pytest.approx(0.82, rel=0.01)
+    s = rate_study(obj, "gd", [1.0, 1.0], lr=2 / 11)
+    assert s.to_json()["predicted"]["rate"] == pytest.approx(0.8181818181818)
+    assert s.to_json()["measured"]["rate"] == pytest.approx(0.8181818181818, rel=1e-6)
+
+
+def test_automatic_steps_stop_just_past_the_floor(quadratics):
+    obj, x0 = quadratics["diag"]
+    s = rate_study(obj, "gd", x0, lr=0.1)
+    m = s.measurement
+    assert m.floor_index is not None and m.iterations == m.floor_index + 10
+    assert s.result.nit == m.iterations
+    fixed = rate_study(obj, "gd", x0, lr=0.1, steps=50)
+    assert fixed.result.nit == 50 and fixed.result.status == "steps"
+    assert fixed.measurement.rate == pytest.approx(0.9, rel=1e-9)
+
+
+def test_diverging_run_has_no_minimizer_but_theory_agrees(quadratics):
+    obj, x0 = quadratics["diag"]
+    s = rate_study(obj, "gd", x0, lr=0.25)  # beyond 2/L = 0.2
+    assert s.minimizer is None and s.minimizer_how.startswith("none: the run diverged")
+    assert s.reference == pytest.approx([0.0, 0.0])
+    assert s.prediction.kind == "diverges" and s.prediction.rate == pytest.approx(1.5)
+    assert s.measurement.kind == "diverges"
+    assert s.comparison.agree
+    out = s.to_json()
+    assert out["minimizer"] is None and out["eigenvalues"] == [1.0, 10.0]
+
+
+def test_numeric_minimizer_outside_the_box():
+    obj = Objective.parse("x**2 - y**2 + y**4/4")  # minima at (0, ±sqrt(2)), saddle at 0
+    s = rate_study(obj, "gd", [1.0, 0.1], lr=0.1, box=[[-1, 1], [-0.5, 0.5]])
+    assert s.minimizer_how.startswith("numeric: final iterate refined by Newton")
+    assert s.minimizer == pytest.approx([0.0, math.sqrt(2.0)], abs=1e-14)
+    assert_rate_matches(s, 0.8)  # max |1 - 0.1 λ| over λ = (2, 4)
+    saddle = rate_study(obj, "gd", [1.0, 0.0], lr=0.1)  # on the saddle's stable manifold
+    assert saddle.minimizer is None and "kind saddle" in saddle.minimizer_how
+    assert saddle.prediction.kind == "diverges" and not saddle.comparison.agree
+
+
+def test_gd_at_degenerate_minimizer_is_sublinear():
+    s = rate_study(Objective.parse("x**4"), "gd", [1.0], lr=0.1)
+    assert s.degenerate and s.leading_order == 4
+    assert s.prediction.exponent == 0.5 and s.measurement.kind == "sublinear"
+    assert s.measurement.exponent == pytest.approx(0.5, rel=0.01)
+    assert s.comparison.agree
+
+
+def test_refine_critical_point_reaches_machine_precision():
+    obj = Objective.parse("exp(x) - x + y**2")
+    r = refine_critical_point(obj, [0.3, -0.2])
+    assert r.converged and np.max(np.abs(r.point)) < 1e-15
+
+
+def test_rate_table_rows(quadratics):
+    obj, x0 = quadratics["diag"]
+    rows = rate_table(obj, [("gd", {"lr": 0.1}), ("momentum", {"lr": 0.1, "momentum": 0.5}),
+                            ("nesterov", {"momentum": 0.5})], x0, lr=0.1)
+    assert [r.method for r in rows] == ["gd", "momentum", "nesterov"]
+    assert rows[2].hyper["lr"] == 0.1 and rows[1].hyper["momentum"] == 0.5
+    assert all(r.comparison.agree for r in rows)

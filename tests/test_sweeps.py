@@ -1,0 +1,152 @@
+"""Sweeps against theory: lr thresholds, momentum stability maps, basins of attraction."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analysis import theory
+from analysis.sweeps import (
+    basins,
+    diverging,
+    lr_sweep,
+    momentum_stability_map,
+    predicted_lr_threshold,
+)
+from landscape import Objective
+from optimizers import minimize
+
+LAM = (1.0, 10.0)
+
+
+@pytest.fixture(scope="module")
+def quad() -> Objective:
+    return Objective.parse("0.5*x**2 + 5*y**2")
+
+
+@pytest.fixture(scope="module")
+def himmelblau() -> Objective:
+    return Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+
+
+# ------------------------------------------------------------------------ lr sweeps
+
+
+def test_gd_threshold_on_x_squared():
+    s = lr_sweep(Objective.parse("x**2"), "gd", [1.0], np.linspace(0.8, 1.2, 9))
+    assert s.predicted_threshold == pytest.approx(1.0)
+    assert s.observed_threshold == pytest.approx(1.05)
+    assert s.bracket == pytest.approx((1.0, 1.05))
+    assert s.brackets_prediction() and s.monotone
+    assert list(s.diverged) == [lr > 1.0 + 1e-12 for lr in s.lrs]
+    assert s.final_error[4] == pytest.approx(1.0)  # lr = 1: x alternates between 1 and -1
+    json.dumps(s.to_json(), allow_nan=False)
+
+
+@pytest.mark.parametrize("method, hyper, expected", [
+    ("momentum", {"momentum": 0.5}, 2 * 1.5 / 10),
+    ("nesterov", {"momentum": 0.5}, 2 * 1.5 / (2.0 * 10)),
+    ("sgd", {}, 0.2),
+    ("sgd", {"noise": 0.1}, 0.2),
+])
+def test_momentum_thresholds_bracketed(quad, method, hyper, expected):
+    s = lr_sweep(quad, method, [1.0, 1.0], np.linspace(0.1, 0.5, 41), **hyper)
+    assert s.predicted_threshold == pytest.approx(expected)
+    assert s.brackets_prediction() and s.monotone
+    assert s.bracket[1] - s.bracket[0] == pytest.approx(0.01)
+    assert s.time < 5.0
+
+
+def test_cyclic_coordinate_gradient_threshold_bracketed():
+    rotated = Objective.parse("(169*(x - 1)**2 - 216*(x - 1)*(y + 2) + 106*(y + 2)**2)/50")
+    s = lr_sweep(rotated, "coordinate", [-1.0, 1.0], np.linspace(0.2, 0.6, 21),
+                 update="gradient")
+    assert s.minimizer == pytest.approx([1.0, -2.0])
+    assert s.predicted_threshold == pytest.approx(0.38378, rel=1e-4)
+    assert s.bracket == pytest.approx((0.38, 0.40)) and s.brackets_prediction()
+
+
+def test_predicted_thresholds_are_the_theory_stability_edges():
+    H = np.array([[169.0, -108.0], [-108.0, 106.0]]) / 25.0
+    for b in (0.0, 0.3, 0.9):
+        hb, _ = predicted_lr_threshold("momentum", {"momentum": b}, LAM)
+        assert theory.heavy_ball_stable(hb * (1 - 1e-9), b, LAM)
+        assert not theory.heavy_ball_stable(hb * (1 + 1e-9), b, LAM)
+        nv, _ = predicted_lr_threshold("nesterov", {"momentum": b}, LAM)
+        assert theory.nesterov_stable(nv * (1 - 1e-9), b, LAM)
+        assert not theory.nesterov_stable(nv * (1 + 1e-9), b, LAM)
+    cd, _ = predicted_lr_threshold("coordinate", {"update": "gradient"}, LAM, H)
+    assert cd > 2.0 / H[0, 0]  # the P-regular bound 2/max H_ii is only sufficient
+    assert theory.coordinate_rate(H, cd * (1 - 1e-9)) < 1.0 <= theory.coordinate_rate(H, cd)
+    assert predicted_lr_threshold("adam", {}, LAM)[0] is None
+
+
+def test_divergence_is_judged_by_the_error_trend():
+    obj = Objective.parse("x**2")
+    marginal = minimize(obj, [1.0], "gd", lr=1.0, steps=100, record=True)
+    assert not diverging(marginal.path, marginal.status, [0.0])
+    slow = minimize(obj, [1.0], "gd", lr=1.005, steps=100, record=True)  # |1 - 2 lr| = 1.01
+    assert slow.status == "steps" and diverging(slow.path, slow.status, [0.0])
+    assert diverging(slow.path, slow.status, None)  # step lengths grow too
+
+
+# ------------------------------------------------------------------------ stability maps
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_stability_map_agrees_with_theory(quad, nesterov):
+    lrs = np.linspace(0.02, 0.6, 24)
+    momenta = np.linspace(0.0, 0.9, 10)
+    m = momentum_stability_map(quad, [1.0, 1.0], lrs, momenta, nesterov=nesterov)
+    assert m.measured_rate.shape == m.predicted_radius.shape == (10, 24)
+    assert np.allclose(m.predicted_radius,
+                       theory.momentum_radius_grid(LAM, lrs, momenta, nesterov=nesterov))
+    assert np.all(np.isnan(m.measured_rate[m.diverged]))
+    assert m.agreement["stable_cells"] >= 30
+    assert m.agreement["rate"] >= 0.95
+    assert m.agreement["stability_away_from_boundary"] == 1.0
+    assert m.diverged.any() and (~m.diverged).any()
+    json.dumps(m.to_json(), allow_nan=False)
+
+
+# ------------------------------------------------------------------------ basins
+
+
+@pytest.mark.parametrize("method, hyper", [("gd", {"lr": 0.005}), ("newton", {})])
+def test_himmelblau_basins_are_minima(himmelblau, method, hyper):
+    b = basins(himmelblau, method, resolution=21, **hyper)  # grid step 0.5 contains (3, 2)
+    assert b.labels.shape == (21, 21)
+    assert sum(b.counts.values()) == 21 * 21
+    assert min(b.counts) >= 0
+    assert {b.kinds[k] for k in b.counts} == {"minimum"}
+    assert len(b.counts) == 4  # every minimum has a basin
+    i, j = list(b.xs).index(3.0), list(b.ys).index(2.0)
+    assert b.points[b.labels[j, i]] == pytest.approx([3.0, 2.0])
+    json.dumps(b.to_json(), allow_nan=False)
+
+
+def test_pure_newton_basins_include_saddles(himmelblau):
+    b = basins(himmelblau, "newton", resolution=21, line_search="none", modification="none")
+    assert {"minimum", "saddle", "maximum"} <= {b.kinds[k] for k in b.counts if k >= 0}
+
+
+def test_one_dimensional_basins():
+    obj = Objective.parse("x*cos(c*x)", params={"c": "0.15*pi"})
+    b = basins(obj, "gd", resolution=101, lr=0.05)
+    assert b.ys is None and b.labels.shape == (101,)
+    assert sum(b.counts.values()) == 101
+    assert all(b.kinds[k] == "minimum" for k in b.counts if k >= 0)
+    x_min = b.points[[k for k, kind in enumerate(b.kinds) if kind == "minimum"][0], 0]
+    assert np.all(b.labels[b.xs < x_min] >= 0)  # left of the minimum everything flows in
+    at = basins(obj, "gd", critical_points=b.points, resolution=3, lr=0.05,
+                box=[[x_min, x_min + 1.0]])
+    assert at.labels[0] >= 0 and at.points[at.labels[0], 0] == x_min
+
+
+def test_three_variables_use_a_slice():
+    obj = Objective.parse("x**2 + y**2 + (z - 1)**2 - x*y")
+    b = basins(obj, "gd", resolution=5, lr=0.1)
+    assert b.labels.shape == (5, 5) and b.slice_at == pytest.approx([0.0, 0.0, 1.0])
+    assert b.counts == {0: 25}
