@@ -209,21 +209,24 @@ def _hyper_flags() -> dict[str, tuple[str, str]]:
     return flags
 
 
-def _add_run_options(p: argparse.ArgumentParser) -> None:
+def _add_run_options(p: argparse.ArgumentParser, batch: bool = True) -> None:
     p.add_argument("--method", "-m", required=True, help="gd sgd momentum nesterov adagrad "
                    "rmsprop adadelta adam adamw newton cg bfgs lbfgs coordinate")
     p.add_argument("--x0", metavar="A,B,...", help="start point (safe constant formulas)")
-    p.add_argument("--starts", type=int, metavar="N", help="N starts drawn uniformly in the box")
+    if batch:
+        p.add_argument("--starts", type=int, metavar="N",
+                       help="N starts drawn uniformly in the box")
     p.add_argument("--seed", type=int, default=0, help="seed of the starts and of noise (0)")
     stop = p.add_mutually_exclusive_group()
     stop.add_argument("--steps", type=int, metavar="K", help="exactly K iterations, no early stop")
     stop.add_argument("--maxiter", type=int, metavar="K", help="at most K iterations")
-    p.add_argument("--gtol", type=float, default=1e-6, help="gradient tolerance (1e-6)")
-    p.add_argument("--ftol", type=float, default=0.0, help="relative f decrease tolerance (off)")
-    p.add_argument("--xtol", type=float, default=0.0, help="step length tolerance (off)")
-    p.add_argument("--data", metavar="PATH", help="CSV/.npy data: the objective is the mean "
-                   "of the formula over its rows; column names are data symbols")
-    p.add_argument("--columns", metavar="A,B,...", help="names of the data columns to use")
+    if batch:
+        p.add_argument("--gtol", type=float, default=1e-6, help="gradient tolerance (1e-6)")
+        p.add_argument("--ftol", type=float, default=0.0, help="relative f decrease tolerance")
+        p.add_argument("--xtol", type=float, default=0.0, help="step length tolerance (off)")
+        p.add_argument("--data", metavar="PATH", help="CSV/.npy data: the objective is the "
+                       "mean of the formula over its rows; column names are data symbols")
+        p.add_argument("--columns", metavar="A,B,...", help="names of the data columns to use")
     for name, (kind, help_text) in _hyper_flags().items():
         flag = "--" + name.replace("_", "-")
         if kind == "bool":
@@ -351,6 +354,58 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- rates
+def rates_text(rec: dict[str, Any], study) -> str:
+    """Readable predicted-vs-measured comparison of one run."""
+    pred, meas = rec["predicted"], rec["measured"]
+    hyper = ", ".join(f"{k}={v}" for k, v in rec["hyper"].items())
+    lines = [f"{rec['method']} ({hyper})", f"  from x0 = {_fmt(list(study.x0))}"]
+    if rec["minimizer"] is not None:
+        lines.append(f"  minimizer x* = {_fmt(rec['minimizer'])}  [{rec.get('minimizer_how')}]")
+        lines.append(f"  Hessian eigenvalues at x*: {_fmt(rec['eigenvalues'])}")
+    else:
+        lines.append(f"  no minimizer: {rec.get('minimizer_how')}")
+    lines.append("")
+    lines.append(f"  {'':10} {'kind':<12} {'rate':>12} {'order':>7}  basis / window")
+    lines.append(
+        f"  {'predicted':10} {pred['kind']:<12} {_fmt(pred.get('rate')):>12} "
+        f"{_fmt(pred.get('order'), 3):>7}  {pred.get('basis') or ''}"
+    )
+    window = meas.get("window")
+    lines.append(
+        f"  {'measured':10} {meas['kind']:<12} {_fmt(meas.get('rate')):>12} "
+        f"{_fmt(meas.get('order'), 3):>7}  iterations {window[0] if window else '—'}"
+        f"–{window[1] if window else '—'} of {meas.get('iterations')}"
+    )
+    lines.append("")
+    verdict = "agree" if rec["agree"] else "disagree"
+    lines.append(f"  theory and measurement {verdict}" + (f": {rec['reason']}" if rec["reason"]
+                                                        else ""))
+    for note in list(pred.get("notes") or [])[:4]:
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+def cmd_rates(args: argparse.Namespace) -> int:
+    from analysis.rates import rate_study
+
+    obj = _objective(args)
+    hyper = _hyper_values(args)
+    x0, note = _start_points(args, obj.n)
+    study = rate_study(obj, args.method, x0, steps=args.steps, maxiter=args.maxiter,
+                       box=args.box, seed=args.seed, **hyper)
+    rec = study.to_json()
+    if args.json:
+        from landscape.jsonutil import dumps
+
+        print(dumps(rec))
+    else:
+        if note:
+            print(f"({note})")
+        print(rates_text(rec, study))
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``landscape`` command."""
@@ -367,6 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p)
     p.add_argument("--trajectory", action="store_true", help="record and print every iterate")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("rates", help="predicted vs measured convergence rate of one run")
+    _add_formula_options(p)
+    _add_run_options(p, batch=False)
+    p.set_defaults(func=cmd_rates, starts=None)
     return parser
 
 
