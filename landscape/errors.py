@@ -37,10 +37,16 @@ class ParseError(InputError):
         super().__init__(f"{message}{where}")
 
     def caret(self) -> str:
-        """The formula and a caret line pointing at the column (empty when unknown)."""
+        """The formula and a caret line pointing at the column (empty when unknown).
+
+        Exactly two lines: characters that would break the layout (newlines, tabs, other
+        control and invisible characters) are shown as ``?``, one for one, so the caret still
+        points at the right column.
+        """
         if self.column is None or not self.text or len(self.text) > 200:
             return ""
-        return f"  {self.text}\n  {' ' * (self.column - 1)}^"
+        shown = "".join(ch if ch.isprintable() else "?" for ch in self.text)
+        return f"  {shown}\n  {' ' * (self.column - 1)}^"
 
 
 class UnsafeFormulaError(ParseError):
