@@ -14,7 +14,10 @@ Agreement rules (``rtol`` default 0.01):
   (order ``diverges < sublinear < linear < superlinear < quadratic``) or the same kind with
   ``r_m <= r_p (1 + rtol)``. Finite termination (``finite_steps``) is also agreement when the
   floor is reached within ``finite_steps + 1`` iterations.
-* **quadratic**: measured kind quadratic (``rel_diff`` = ``|q - 2|/2``).
+* **order** (predicted order q >= 2: Newton's 2, or 3 when the third derivatives vanish):
+  measured kind quadratic or superlinear with ``0.9 q <= q_m <= 1.3 q`` (``rel_diff`` =
+  ``|q_m - q|/q``); outside that band with fewer than 5 points before the rounding floor:
+  ``not comparable`` (pre-asymptotic estimate).
 * **sublinear**: measured kind sublinear and, when both exponents exist, relative exponent
   difference <= ``exponent_rtol`` (default 0.1; sublinear exponents converge slowly).
 * **diverges**: measured kind diverges (growth rates reported, not required to match).
@@ -201,6 +204,22 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     return _disagree(p, m, fallback, **kw)
 
 
+def _compare_order(p: Prediction, m: Measurement) -> Comparison:
+    """Predicted order q >= 2 against the measured one: agree when ``0.9 q <= q_m <= 1.3 q``
+    (for q = 2 the empirical quadratic band 1.8..2.6).  A measured order outside the band
+    with fewer than :data:`MIN_WINDOW` points before the rounding floor cannot decide:
+    'not comparable'."""
+    kw = dict(quantity="order", predicted=p.order, measured=m.order,
+              rel_diff=_rel(m.order, p.order))
+    if m.order is not None and 0.9 * p.order <= m.order <= 1.3 * p.order:
+        return _agrees(**kw)
+    if m.floor_index is not None and m.window_length < MIN_WINDOW:
+        return _not_comparable(FLOOR_EARLY + f" (only {m.window_length} iterations in the "
+                               "fast phase; the order estimate is pre-asymptotic)", **kw)
+    got = "no order" if m.order is None else f"order {m.order:.3g}"
+    return _disagree(p, m, f"order differs: predicted {p.order:.3g}, measured {got}", **kw)
+
+
 def compare(
     prediction: Prediction,
     measurement: Measurement,
@@ -241,6 +260,9 @@ def compare(
         return _not_comparable(STOCHASTIC)
     if m.kind == "diverges":
         return _disagree(p, m, _kind_differs(p, m))
+    fast = ("quadratic", "superlinear")
+    if p.kind in fast and m.kind in fast and p.order is not None and p.order >= 2:
+        return _compare_order(p, m)
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
         return _agrees(quantity="kind")

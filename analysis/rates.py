@@ -366,6 +366,7 @@ class LocalModel:
     degenerate: bool
     leading_order: int | None
     notes: tuple[str, ...] = ()
+    third_derivative_zero: bool = False
 
 
 def _exact_leading_order(expr: Any, variables: tuple, hess: Any, point: tuple) -> int | None:
@@ -439,6 +440,27 @@ def leading_order(obj: Any, point: np.ndarray, *, point_exact: tuple | None = No
     return p, "numeric directional probe f(x* + t v)"
 
 
+def third_derivatives_vanish(obj: Any, x: np.ndarray, rtol: float = 1e-6) -> bool:
+    """Whether every third derivative of f vanishes at ``x`` (numeric).
+
+    ``T_i = (H(x + h e_i) - H(x - h e_i)) / (2h)`` with ``h = 1e-4 max(1, |x_i|)`` (central
+    differences of the compiled Hessian, error ``O(h^2 f^(5)) + O(eps |H| / h)``); the third
+    derivatives count as zero when ``max |T| <= rtol * max(1, max |H|)``.  Then Newton's error
+    obeys ``e_(k+1) = O(|e_k|^3)`` at a nondegenerate minimizer.
+    """
+    hess = obj.compiled.hessian
+    H = np.asarray(hess(x), dtype=float)
+    scale = max(1.0, float(np.max(np.abs(H))))
+    for i in range(x.size):
+        h = 1e-4 * max(1.0, abs(float(x[i])))
+        e = np.zeros_like(x)
+        e[i] = h
+        T = (np.asarray(hess(x + e), dtype=float) - np.asarray(hess(x - e), dtype=float)) / (2 * h)
+        if not np.all(np.isfinite(T)) or float(np.max(np.abs(T))) > rtol * scale:
+            return False
+    return True
+
+
 def _zero_eigenvalues(lam: np.ndarray, rel: float) -> np.ndarray:
     """Mask of eigenvalues with ``|lambda| <= rel * max(1, max |lambda|)``."""
     return np.abs(lam) <= rel * max(1.0, float(np.max(np.abs(lam))))
@@ -468,6 +490,10 @@ def local_model(obj: Any, target: Target) -> LocalModel | None:
         zero = _zero_eigenvalues(lam, NUMERIC_ZERO_TOL)
         degenerate = bool(np.any(zero))
     if not degenerate:
+        if third_derivatives_vanish(obj, x):
+            return LocalModel([float(v) for v in lam], H, False, None,
+                              ("third derivatives vanish at the point (central differences of "
+                               "the Hessian, 1e-6 relative)",), True)
         return LocalModel([float(v) for v in lam], H, False, None)
     lam = np.where(zero, 0.0, lam)
     null = evecs[:, _zero_eigenvalues(evals, NUMERIC_ZERO_TOL)]
@@ -611,7 +637,11 @@ def rate_study(
     if model is None:
         pred = _no_point_prediction(target)
     else:
-        extra = {"leading_order": model.leading_order} if model.leading_order else None
+        extra: dict[str, Any] = {}
+        if model.leading_order:
+            extra["leading_order"] = model.leading_order
+        if model.third_derivative_zero:
+            extra["third_derivative_zero"] = True
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
     comp = _comparison(pred, meas, target, eff.get("line_search"))
     return RateStudy(

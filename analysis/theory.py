@@ -923,6 +923,8 @@ def predict(
     * ``iteration``: ``"sweep"`` (default) or ``"coordinate"`` for coordinate descent;
     * ``accumulator``: AdaGrad's final accumulator G (a-posteriori rate);
     * ``grad0`` / ``x0``: gradient / point at the start (adaptive first-step size);
+    * ``third_derivative_zero``: all third derivatives vanish at the point (Newton with a
+      unit step then converges with order 3: ``e_(k+1) = O(|e_k|^3)``);
     * ``zero_tol``: relative tolerance for a zero eigenvalue (default 1e-9).
     """
     method = str(method).lower()
@@ -1211,6 +1213,11 @@ def _predict_newton(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) 
     if step is None:
         notes.append("the trial step is rejected and the zoom phase picks the step: no rate")
         return Prediction("linear", None, 1.0, "zoom", False, notes, True, **common)
+    if step == 1.0 and extra.get("third_derivative_zero"):
+        notes.append("nondegenerate minimizer, unit step, vanishing third derivatives: "
+                     "e_(k+1) = H^-1 (T4[e,e,e]/3 ...) = O(|e_k|^3), cubic convergence")
+        return Prediction("superlinear", None, 3.0, "e_{k+1} = O(|e_k|^3)", True, notes, True,
+                          oscillating=False, **common)
     if step == 1.0:
         notes.append("nondegenerate minimizer, unit step: quadratic convergence (N&W Thm 3.5)")
         return Prediction("quadratic", None, 2.0, "e_{k+1} = O(|e_k|^2)", True, notes, True,

@@ -134,6 +134,37 @@ def test_newton_rosenbrock_order():
     assert s.comparison.agree
 
 
+def test_newton_cubic_order_when_third_derivatives_vanish():
+    # Newton on cosh(x): x <- x - tanh(x) = x^3/3 + O(x^5), so e_(k+1)/e_k^3 -> 1/3
+    obj = Objective.parse("cosh(x)")
+    s = rate_study(obj, "newton", [1.0], line_search="none")
+    x = [1.0]
+    while abs(x[-1]) > 1e-30 and len(x) < 10:
+        x.append(x[-1] - math.tanh(x[-1]))
+    assert s.result.path[:4, 0] == pytest.approx(x[:4], rel=1e-12)
+    assert abs(x[3]) / abs(x[2]) ** 3 == pytest.approx(1 / 3, rel=0.02)
+    assert s.prediction.order == 3.0 and s.prediction.kind == "superlinear"
+    assert s.measurement.order == pytest.approx(3.0, rel=0.1)
+    assert s.comparison.agree
+    # a nonzero third derivative (exp(-x) + x has f'''(0) = -1) keeps the quadratic prediction
+    plain = rate_study(Objective.parse("exp(-x) + x"), "newton", [1.0], line_search="none")
+    assert plain.prediction.order == 2.0 and plain.prediction.kind == "quadratic"
+
+
+def test_order_compare_band_and_preasymptotic_estimate():
+    from analysis.compare import compare
+    from analysis.empirical import Measurement
+
+    pred = theory.predict("newton", {"line_search": "none"}, [2.0])
+    ok = Measurement("quadratic", None, 2.4, (3, 8), floor_index=8)
+    assert compare(pred, ok).verdict == "agrees"
+    early = Measurement("superlinear", None, 1.72, (5, 7), floor_index=8)
+    c = compare(pred, early)
+    assert c.verdict == "not comparable" and "floor" in c.reason
+    slow = Measurement("superlinear", None, 1.5, (2, 30), floor_index=None)
+    assert compare(pred, slow).verdict == "disagrees"
+
+
 @pytest.mark.parametrize("p", [4, 6])
 def test_newton_degenerate_rate(p):
     obj = Objective.parse(f"x**{p}")
