@@ -1,0 +1,2110 @@
+"""PDF reports of one objective (:func:`build_report`), written atomically with JSON and CSV.
+
+A report is an A4 PDF made with matplotlib's ``PdfPages`` only (TrueType fonts embedded,
+``pdf.fonttype = 42``, so every word and number is selectable and searchable), plus
+``NAME.json`` (every result, structured) and ``NAME.csv`` (every number in the report, one per
+row, with how it was obtained).  The three files are written to temporary files in the target
+directory and moved into place with :func:`os.replace` only when all three are complete: a run
+that fails or is interrupted leaves the previous report untouched and no partial file.
+
+Each section is computed inside its own guard: an exception (no critical point in the box, a
+failed exact solve, a diverging method, an unplottable figure) is recorded, and the report
+still gets written with a **What failed** section that says what went wrong and where.
+
+How every number was obtained is marked (legend on the title page and under the tables):
+
+======  ===========================================================================
+ ᵉ      exact — a SymPy result (rational, radical, π, …) shown rounded
+ ⁿ      numeric — floating point, to the tolerance stated beside it
+ ᵐ      measured — read off an optimizer run
+ ᶠ      fitted — estimated from a run by a fit (rates over a window, orders)
+ ᵗ      theory — a closed-form prediction evaluated in floating point
+ ˢ      setting — an input chosen for the run (hyperparameters, start)
+======  ===========================================================================
+
+The page engine (:class:`Document`) is shared with :mod:`analysis.study`: blocks (headings,
+paragraphs, typeset formulas, tables that split across pages with repeated headers, figures
+drawn by :mod:`analysis.plots` into sub-figures) flow onto A4 pages; the table of contents is
+filled in after layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as _dt
+import io
+import json
+import math
+import os
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextToPath
+
+from landscape.jsonutil import jsonable
+
+# ============================================================================ page geometry
+
+PAGE_W, PAGE_H = 8.27 * 72.0, 11.69 * 72.0  # A4 in points
+MARGIN_X = 50.0
+MARGIN_TOP = 50.0
+MARGIN_BOTTOM = 58.0
+CONTENT_W = PAGE_W - 2.0 * MARGIN_X
+CONTENT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+
+FONT = "DejaVu Sans"
+MONO = "DejaVu Sans Mono"
+BODY = 9.5
+SMALL = 8.0
+TABLE = 7.2
+LEADING = 1.28
+
+#: zlib level of the PDF streams (tests set 0 to search the raw file for text).
+PDF_COMPRESSION = 6
+
+#: Provenance markers appended to numbers, and their meaning.
+HOW = {
+    "exact": ("ᵉ", "exact (SymPy), shown rounded"),
+    "numeric": ("ⁿ", "numeric (floating point, to the stated tolerance)"),
+    "measured": ("ᵐ", "measured in an optimizer run"),
+    "fit": ("ᶠ", "estimated from a run by a fit"),
+    "theory": ("ᵗ", "theory: closed-form prediction evaluated in floating point"),
+    "setting": ("ˢ", "setting chosen for the run"),
+}
+
+
+def mark(text: str, how: str) -> str:
+    """``text`` followed by the provenance marker of ``how`` (see :data:`HOW`)."""
+    return f"{text}{HOW[how][0]}" if text not in ("—", "") else text
+
+
+def legend_text(hows: Sequence[str] | None = None) -> str:
+    """One line explaining the markers ``hows`` (default: all)."""
+    keys = list(HOW) if hows is None else [h for h in HOW if h in hows]
+    return "   ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
+
+
+# ============================================================================ text measurement
+
+_T2P = TextToPath()
+
+
+@lru_cache(maxsize=100_000)
+def _prop(size: float, weight: str, style: str, family: str) -> FontProperties:
+    return FontProperties(family=family, size=size, weight=weight, style=style)
+
+
+@lru_cache(maxsize=200_000)
+def text_width(s: str, size: float = BODY, weight: str = "normal", style: str = "normal",
+               family: str = FONT) -> float:
+    """Width of plain text ``s`` in points (the metrics the PDF uses)."""
+    if not s:
+        return 0.0
+    w, _, _ = _T2P.get_text_width_height_descent(s, _prop(size, weight, style, family),
+                                                 ismath=False)
+    return float(w)
+
+
+@lru_cache(maxsize=4096)
+def _math_width10(s: str) -> float:
+    w, _, _ = _T2P.get_text_width_height_descent(s, _prop(10.0, "normal", "normal", FONT),
+                                                 ismath=True)
+    return float(w)
+
+
+def math_width(s: str, size: float) -> float:
+    """Width of mathtext ``s`` (with its ``$`` delimiters) in points at ``size`` (measured
+    once at 10 pt and scaled); raises ValueError when mathtext cannot parse it."""
+    return _math_width10(s) * size / 10.0
+
+
+def _break_word(word: str, width: float, **font: Any) -> list[str]:
+    """Split a word longer than ``width`` into pieces that fit."""
+    pieces = []
+    while word and text_width(word, **font) > width:
+        lo, hi = 1, len(word)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if text_width(word[:mid], **font) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        pieces.append(word[:lo])
+        word = word[lo:]
+    if word:
+        pieces.append(word)
+    return pieces
+
+
+def wrap(text: str, width: float, *, size: float = BODY, weight: str = "normal",
+         style: str = "normal", family: str = FONT) -> list[str]:
+    """Greedy word wrap of ``text`` to ``width`` points (``\\n`` forces a break)."""
+    font = dict(size=size, weight=weight, style=style, family=family)
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        cur = ""
+        for word in para.split(" "):
+            cand = word if not cur else f"{cur} {word}"
+            if text_width(cand, **font) <= width + 0.01:
+                cur = cand
+                continue
+            if cur:
+                lines.append(cur)
+            pieces = _break_word(word, width, **font)
+            lines.extend(pieces[:-1])
+            cur = pieces[-1] if pieces else ""
+        lines.append(cur)
+    return lines
+
+
+# ============================================================================ formulas
+
+
+@dataclass
+class MathLine:
+    """One typeset line: mathtext (``math=True``, with ``$`` delimiters) or plain text."""
+
+    text: str
+    size: float
+    math: bool
+    family: str = FONT
+
+
+#: Longest LaTeX string handed to mathtext (longer ones are shown as plain text).
+MAX_LATEX = 1800
+
+
+def _signed_terms(expr: Any) -> list[str]:
+    """LaTeX of the terms of a sum, each with its sign (``+ a``, ``- b``)."""
+    import sympy as sp
+
+    out = []
+    for i, t in enumerate(sp.Add.make_args(expr)):
+        neg = t.could_extract_minus_sign()
+        body = sp.latex(-t if neg else t)
+        if i == 0:
+            out.append(f"- {body}" if neg else body)
+        else:
+            out.append(f"- {body}" if neg else f"+ {body}")
+    return out
+
+
+def _pack(lhs: str, terms: list[str], width: float, size: float) -> list[str] | None:
+    """Greedy packing of signed terms into lines of at most ``width`` (estimated from the
+    widths of the pieces, each measured once); None when a single piece is too wide."""
+    gap = 0.35 * size
+    first = math_width(f"${lhs} =$", size) + gap
+    widths = [math_width(f"${t}$", size) for t in terms]
+    indent = math_width(r"$\quad$", size)
+    lines: list[list[str]] = [[]]
+    used = first
+    for t, w in zip(terms, widths, strict=True):
+        if lines[-1] and used + gap + w > width:
+            lines.append([])
+            used = indent
+        if used + w > width:
+            return None
+        lines[-1].append(t)
+        used += gap + w
+    out = [f"{lhs} = " + " ".join(lines[0])]
+    out += [r"\quad " + " ".join(line) for line in lines[1:]]
+    return out
+
+
+def _math_lines(lhs: str, expr: Any, width: float, size: float) -> list[MathLine] | None:
+    """``lhs = expr`` as mathtext lines no wider than ``width`` at ``size``, splitting a sum
+    between its terms; None when it cannot be done at this size."""
+    import sympy as sp
+
+    full = sp.latex(expr)
+    if len(full) > MAX_LATEX:
+        return None
+    try:
+        terms = _signed_terms(expr) if isinstance(expr, sp.Add) else [full]
+        lines = _pack(lhs, terms, width, size)
+        if lines is None:
+            return None
+        if any(math_width(f"${s}$", size) > width for s in lines):
+            return None
+        return [MathLine(f"${s}$", size, True) for s in lines]
+    except (ValueError, RuntimeError, KeyError, IndexError):
+        return None
+
+
+def typeset(lhs: str, expr: Any, *, plain_lhs: str | None = None, width: float = CONTENT_W,
+            sizes: Sequence[float] = (13.0, 11.0, 9.5, 8.0)) -> list[MathLine]:
+    """Typeset ``lhs = expr`` (a SymPy expression) as matplotlib mathtext from
+    :func:`sympy.latex`, wrapped between the terms of a sum; falls back to wrapped plain text
+    (:func:`sympy.sstr`, monospace) when mathtext cannot render it.  Never raises."""
+    try:
+        for size in sizes:
+            lines = _math_lines(lhs, expr, width, size)
+            if lines is not None:
+                return lines
+    except Exception:  # noqa: BLE001 - a formula must never break the report
+        pass
+    return plain_formula(f"{plain_lhs or lhs} = {_sstr(expr)}", width)
+
+
+def _sstr(expr: Any) -> str:
+    try:
+        import sympy as sp
+
+        return sp.sstr(expr)
+    except Exception:  # noqa: BLE001
+        return str(expr)
+
+
+def plain_formula(text: str, width: float = CONTENT_W, size: float = 8.5,
+                  limit: int = 3000) -> list[MathLine]:
+    """Plain-text fallback for a formula: monospace, wrapped, truncated after ``limit``
+    characters (with a note of how many were left out)."""
+    if len(text) > limit:
+        text = text[:limit] + f" … ({len(text) - limit} more characters)"
+    return [MathLine(s, size, False, MONO) for s in wrap(text, width, size=size, family=MONO)]
+
+
+# ============================================================================ blocks
+
+
+class Block:
+    """Something that occupies vertical space on a page (sizes in points)."""
+
+    keep_with_next = False
+
+    def height(self, width: float) -> float:
+        raise NotImplementedError
+
+    def min_height(self, width: float) -> float:
+        """Height of the smallest first piece (what a preceding heading must see with it)."""
+        return self.height(width)
+
+    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
+        """(part that fits in ``avail``, rest); ``(None, self)`` when nothing fits."""
+        return (self, None) if self.height(width) <= avail else (None, self)
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        raise NotImplementedError
+
+
+class PageCanvas:
+    """Drawing helpers on one A4 page Figure in points from the top-left corner."""
+
+    def __init__(self, fig: Figure, number: int, doc: Document):
+        self.fig = fig
+        self.number = number
+        self.doc = doc
+        self.subfigures: dict[int, Any] = {}
+
+    def text(self, x: float, top: float, s: str, *, size: float = BODY, weight: str = "normal",
+             style: str = "normal", color: str = "black", family: str = FONT,
+             ha: str = "left", math: bool = False) -> None:
+        """Text whose top-left (or top-right/centre with ``ha``) is at (x, top)."""
+        self.fig.text(x / PAGE_W, 1.0 - top / PAGE_H, s, fontsize=size, fontweight=weight,
+                      fontstyle=style, color=color, family=family, ha=ha, va="top",
+                      parse_math=math)
+
+    def rect(self, x: float, top: float, w: float, h: float, color: str) -> None:
+        self.fig.add_artist(Rectangle((x / PAGE_W, 1.0 - (top + h) / PAGE_H), w / PAGE_W,
+                                      h / PAGE_H, transform=self.fig.transFigure,
+                                      facecolor=color, edgecolor="none", zorder=-1))
+
+    def hline(self, x0: float, x1: float, y: float, lw: float = 0.6, color: str = "black"
+              ) -> None:
+        self.fig.add_artist(Line2D([x0 / PAGE_W, x1 / PAGE_W], [1 - y / PAGE_H] * 2,
+                                   transform=self.fig.transFigure, lw=lw, color=color))
+
+
+@dataclass
+class Spacer(Block):
+    """Vertical space."""
+
+    space: float = 6.0
+
+    def height(self, width: float) -> float:
+        return self.space
+
+    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
+        return (self, None)
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        return None
+
+
+class PageBreak(Block):
+    """Start a new page."""
+
+    def height(self, width: float) -> float:
+        return 0.0
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        return None
+
+
+@dataclass
+class Paragraph(Block):
+    """Wrapped text; splits across pages between lines.  ``bullet`` adds a hanging indent."""
+
+    text: str
+    size: float = BODY
+    weight: str = "normal"
+    style: str = "normal"
+    color: str = "black"
+    family: str = FONT
+    bullet: str | None = None
+    indent: float = 0.0
+    before: float = 0.0
+    after: float = 5.0
+    _lines: list[str] | None = None
+    _width: float | None = None
+
+    def _hang(self) -> float:
+        return self.indent + (text_width(self.bullet + " ", self.size) if self.bullet else 0.0)
+
+    def lines(self, width: float) -> list[str]:
+        if self._lines is None or self._width != width:
+            self._lines = wrap(self.text, width - self._hang(), size=self.size,
+                               weight=self.weight, style=self.style, family=self.family)
+            self._width = width
+        return self._lines
+
+    def _lh(self) -> float:
+        return self.size * LEADING
+
+    def height(self, width: float) -> float:
+        return self.before + len(self.lines(width)) * self._lh() + self.after
+
+    def min_height(self, width: float) -> float:
+        lines = self.lines(width)
+        if len(lines) <= 3:
+            return self.height(width)
+        return self.before + 2 * self._lh()
+
+    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
+        lines = self.lines(width)
+        if self.height(width) <= avail:
+            return self, None
+        fit = min(int((avail - self.before) // self._lh()), len(lines) - 2)
+        if fit < 2:
+            return None, self
+        head = _paragraph_part(self, lines[:fit], before=self.before, after=0.0, first=True)
+        tail = _paragraph_part(self, lines[fit:], before=0.0, after=self.after, first=False)
+        return head, tail
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        y = top + self.before
+        hang = self._hang()
+        for i, line in enumerate(self.lines(width)):
+            if i == 0 and self.bullet:
+                page.text(x + self.indent, y, self.bullet, size=self.size, color=self.color)
+            page.text(x + hang, y, line, size=self.size, weight=self.weight, style=self.style,
+                      color=self.color, family=self.family)
+            y += self._lh()
+
+
+def _paragraph_part(p: Paragraph, lines: list[str], *, before: float, after: float,
+                    first: bool) -> Paragraph:
+    """A piece of a split paragraph (continuations drop the bullet but keep its indent)."""
+    part = Paragraph("\n".join(lines), p.size, p.weight, p.style, p.color, p.family,
+                     p.bullet if first else None, p.indent if first else p._hang(), before,
+                     after)
+    part._lines, part._width = list(lines), p._width
+    return part
+
+
+@dataclass
+class Heading(Block):
+    """A numbered heading (levels 1–3); kept on the page of what follows it."""
+
+    text: str
+    level: int = 1
+    number: str = ""
+    numbered: bool = True
+    keep_with_next = True
+
+    SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
+
+    @property
+    def title(self) -> str:
+        return f"{self.number}  {self.text}" if self.number else self.text
+
+    def _size(self) -> float:
+        return self.SIZES.get(self.level, 10.0)
+
+    def _lines(self, width: float) -> list[str]:
+        return wrap(self.title, width, size=self._size(), weight="bold")
+
+    def height(self, width: float) -> float:
+        before = {0: 0.0, 1: 10.0, 2: 8.0}.get(self.level, 5.0)
+        return before + len(self._lines(width)) * self._size() * 1.25 + 6.0
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        y = top + {0: 0.0, 1: 10.0, 2: 8.0}.get(self.level, 5.0)
+        for line in self._lines(width):
+            page.text(x, y, line, size=self._size(), weight="bold")
+            y += self._size() * 1.25
+        if self.level == 1:
+            page.hline(x, x + width, y + 1.0, lw=0.8)
+
+
+@dataclass
+class Formula(Block):
+    """Typeset formula lines (see :func:`typeset`), indented."""
+
+    lines: list[MathLine]
+    indent: float = 14.0
+    after: float = 5.0
+
+    def _lh(self, line: MathLine) -> float:
+        return line.size * (2.2 if line.math else 1.3)
+
+    def height(self, width: float) -> float:
+        return sum(self._lh(m) for m in self.lines) + self.after
+
+    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
+        used, k = 0.0, 0
+        for m in self.lines:
+            if used + self._lh(m) > avail:
+                break
+            used += self._lh(m)
+            k += 1
+        if k == len(self.lines) and self.height(width) <= avail:
+            return self, None
+        if k == 0:
+            return None, self
+        return Formula(self.lines[:k], self.indent, 0.0), Formula(self.lines[k:], self.indent,
+                                                                  self.after)
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        y = top
+        for m in self.lines:
+            page.text(x + self.indent, y + (0.25 * m.size if m.math else 0.0), m.text,
+                      size=m.size, family=m.family, math=m.math)
+            y += self._lh(m)
+
+
+@dataclass
+class Column:
+    """A table column: header, alignment (``l``/``r``/``c``) and optional width share."""
+
+    header: str
+    align: str = "l"
+    share: float | None = None
+
+
+@dataclass
+class Table(Block):
+    """A table with a bold header row, zebra stripes and wrapped cells.
+
+    Splits between rows across pages; the continuation repeats the header and the title gets
+    "(continued)".  ``notes`` are printed under the last part.  Column widths follow the
+    content (or the ``share`` of each column).
+    """
+
+    columns: list[Column]
+    rows: list[list[str]]
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+    size: float = TABLE
+    continued: bool = False
+    _layout: tuple[float, list[float], list[list[list[str]]], list[list[str]]] | None = None
+
+    PAD_X = 3.0
+    PAD_Y = 2.0
+
+    def _widths(self, width: float) -> list[float]:
+        if all(c.share for c in self.columns):
+            tot = sum(c.share for c in self.columns)  # type: ignore[misc]
+            return [width * c.share / tot for c in self.columns]  # type: ignore[operator]
+        natural, minimal = [], []
+        for j, c in enumerate(self.columns):
+            cells = [c.header] + [r[j] for r in self.rows]
+            nat = max(text_width(s, self.size, "bold" if i == 0 else "normal")
+                      for i, s in enumerate(cells)) + 2 * self.PAD_X
+            words = [w for s in cells for w in str(s).split()]
+            mn = max([text_width(w, self.size, "bold") for w in words] or [10.0])
+            minimal.append(min(mn, width / 3) + 2 * self.PAD_X + 0.5)
+            natural.append(max(nat, minimal[-1]))
+        if sum(natural) <= width:
+            return [w * width / sum(natural) for w in natural]
+        if sum(minimal) >= width:
+            return [width * m / sum(minimal) for m in minimal]
+        room = width - sum(minimal)
+        flex = [nat - mn for nat, mn in zip(natural, minimal, strict=True)]
+        return [mn + room * f / sum(flex) for mn, f in zip(minimal, flex, strict=True)]
+
+    def _prepare(self, width: float):
+        if self._layout is not None and self._layout[0] == width:
+            return self._layout
+        widths = self._widths(width)
+        head = [wrap(c.header, w - 2 * self.PAD_X, size=self.size, weight="bold")
+                for c, w in zip(self.columns, widths, strict=True)]
+        cells = [[wrap(str(v), w - 2 * self.PAD_X, size=self.size)
+                  for v, w in zip(r, widths, strict=True)] for r in self.rows]
+        self._layout = (width, widths, cells, head)
+        return self._layout
+
+    def _lh(self) -> float:
+        return self.size * 1.25
+
+    def _row_h(self, cell_lines: list[list[str]]) -> float:
+        return max(len(c) for c in cell_lines) * self._lh() + 2 * self.PAD_Y
+
+    def _title_h(self) -> float:
+        return 0.0 if not self.title else self.size * 1.6 + 3.0
+
+    def _notes_h(self, width: float) -> float:
+        return sum(len(wrap(n, width, size=self.size - 0.4, style="italic")) for n in
+                   self.notes) * (self.size - 0.4) * 1.3 + (3.0 if self.notes else 0.0)
+
+    def height(self, width: float) -> float:
+        _, _, cells, head = self._prepare(width)
+        return (self._title_h() + self._row_h(head) + sum(self._row_h(c) for c in cells)
+                + self._notes_h(width) + 8.0)
+
+    def min_height(self, width: float) -> float:
+        _, _, cells, head = self._prepare(width)
+        first = self._row_h(cells[0]) if cells else 0.0
+        return self._title_h() + self._row_h(head) + first
+
+    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
+        if self.height(width) <= avail:
+            return self, None
+        _, _, cells, head = self._prepare(width)
+        used = self._title_h() + self._row_h(head) + 8.0
+        k = 0
+        for c in cells:
+            if used + self._row_h(c) > avail:
+                break
+            used += self._row_h(c)
+            k += 1
+        if k == 0 or k == len(cells):
+            return None, self
+        first = Table(self.columns, self.rows[:k], self.title, [], self.size, self.continued)
+        title = self.title
+        if title and not title.endswith("(continued)"):
+            title = f"{title} (continued)"
+        rest = Table(self.columns, self.rows[k:], title, self.notes, self.size, True)
+        return first, rest
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        _, widths, cells, head = self._prepare(width)
+        y = top
+        if self.title:
+            page.text(x, y, self.title, size=self.size + 1.0, weight="bold")
+            y += self._title_h()
+        page.hline(x, x + width, y, lw=0.9)
+        y = self._draw_row(page, x, y, widths, head, bold=True)
+        page.hline(x, x + width, y, lw=0.6)
+        for i, c in enumerate(cells):
+            h = self._row_h(c)
+            if i % 2 == 1:
+                page.rect(x, y, width, h, "#eef2f7")
+            y = self._draw_row(page, x, y, widths, c)
+        page.hline(x, x + width, y, lw=0.9)
+        y += 3.0
+        for n in self.notes:
+            for line in wrap(n, width, size=self.size - 0.4, style="italic"):
+                page.text(x, y, line, size=self.size - 0.4, style="italic", color="#333333")
+                y += (self.size - 0.4) * 1.3
+
+    def _draw_row(self, page: PageCanvas, x: float, y: float, widths: list[float],
+                  cells: list[list[str]], bold: bool = False) -> float:
+        cx = x
+        for col, w, lines in zip(self.columns, widths, cells, strict=True):
+            for k, line in enumerate(lines):
+                ly = y + self.PAD_Y + k * self._lh()
+                if col.align == "r":
+                    page.text(cx + w - self.PAD_X, ly, line, size=self.size, ha="right",
+                              weight="bold" if bold else "normal")
+                elif col.align == "c":
+                    page.text(cx + w / 2, ly, line, size=self.size, ha="center",
+                              weight="bold" if bold else "normal")
+                else:
+                    page.text(cx + self.PAD_X, ly, line, size=self.size,
+                              weight="bold" if bold else "normal")
+            cx += w
+        return y + self._row_h(cells)
+
+
+@dataclass
+class FigureBlock(Block):
+    """A figure drawn by ``draw(subfigure)`` (a function of :mod:`analysis.plots` with
+    ``fig=``) into a band ``height`` points tall, with a caption under it."""
+
+    draw_fn: Callable[[Any], Any]
+    fig_height: float
+    caption: str = ""
+    label: str = ""
+    error: str | None = None
+
+    def _caption_lines(self, width: float) -> list[str]:
+        return wrap(self.caption, width, size=SMALL, style="italic") if self.caption else []
+
+    def height(self, width: float) -> float:
+        return self.fig_height + len(self._caption_lines(width)) * SMALL * 1.3 + 10.0
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        sub = page.subfigures.get(id(self))
+        if sub is not None:
+            try:
+                with mpl.rc_context({"figure.facecolor": "white"}):
+                    self.draw_fn(sub)
+            except Exception as exc:  # noqa: BLE001 - a figure must not kill the report
+                self.error = f"{type(exc).__name__}: {exc}"
+                for ax in list(sub.axes):
+                    ax.remove()
+                sub.text(0.5, 0.5, f"figure failed: {self.error}", ha="center", va="center",
+                         fontsize=9, color="#aa0000", wrap=True)
+                page.doc.render_failures.append((self.label or self.caption[:40], self.error))
+        y = top + self.fig_height + 4.0
+        for line in self._caption_lines(width):
+            page.text(x, y, line, size=SMALL, style="italic", color="#222222")
+            y += SMALL * 1.3
+
+
+@dataclass
+class Contents(Block):
+    """Table of contents (levels 1–2), page numbers filled in after layout."""
+
+    doc: Document
+    size: float = 9.5
+
+    def _entries(self) -> list[Heading]:
+        return [h for h in self.doc.headings if 1 <= h.level <= 2]
+
+    def height(self, width: float) -> float:
+        return len(self._entries()) * self.size * 1.45 + 6.0
+
+    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
+        return (self, None) if self.height(width) <= avail else (None, self)
+
+    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
+        y = top
+        for h in self._entries():
+            indent = 0.0 if h.level == 1 else 16.0
+            weight = "bold" if h.level == 1 else "normal"
+            page.text(x + indent, y, h.title, size=self.size, weight=weight)
+            number = self.doc.page_of.get(id(h))
+            page.text(x + width, y, "" if number is None else str(number), size=self.size,
+                      ha="right", weight=weight)
+            y += self.size * 1.45
+
+
+# ============================================================================ document
+
+
+class Document:
+    """Blocks flowing onto numbered A4 pages; :meth:`save` writes the PDF.
+
+    Headings are numbered (1, 1.1, …) in page order unless ``numbered=False``; ``figure`` takes a
+    drawing function ``draw(fig)`` and tries it once on a scratch figure at once (so a
+    failing figure raises inside the caller's guard, not while the PDF is written).
+    """
+
+    def __init__(self, title: str, *, footer: str | None = None):
+        self.title = title
+        self.footer = footer or title
+        self.blocks: list[Block] = []
+        self.page_of: dict[int, int] = {}
+        self.render_failures: list[tuple[str, str]] = []
+        self.pages = 0
+
+    # ---------------------------------------------------------------- adding content
+    def add(self, block: Block) -> Block:
+        self.blocks.append(block)
+        return block
+
+    def heading(self, text: str, level: int = 1, numbered: bool = True) -> Heading:
+        """A heading; numbers (1, 1.1, 1.1.1) are assigned in page order at layout."""
+        h = Heading(text, level, numbered=numbered and 1 <= level <= 3)
+        self.add(h)
+        return h
+
+    @property
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)]
+
+    def number_headings(self) -> None:
+        counters = [0, 0, 0]
+        for h in self.headings:
+            if not h.numbered:
+                continue
+            counters[h.level - 1] += 1
+            for k in range(h.level, 3):
+                counters[k] = 0
+            h.number = ".".join(str(c) for c in counters[: h.level])
+
+    def take(self) -> list[Block]:
+        """Remove and return all blocks (to build front matter first and append them)."""
+        blocks, self.blocks = self.blocks, []
+        return blocks
+
+    def extend(self, blocks: Sequence[Block]) -> None:
+        self.blocks.extend(blocks)
+
+    def paragraph(self, text: str, **kw: Any) -> Paragraph:
+        return self.add(Paragraph(text, **kw))  # type: ignore[return-value]
+
+    def bullets(self, items: Sequence[str], **kw: Any) -> None:
+        for i, s in enumerate(items):
+            self.add(Paragraph(s, bullet="•", indent=6.0, after=2.5 if i < len(items) - 1
+                               else 6.0, **kw))
+
+    def formula(self, lhs: str, expr: Any, *, plain_lhs: str | None = None,
+                sizes: Sequence[float] = (13.0, 11.0, 9.5, 8.0), indent: float = 14.0
+                ) -> Formula:
+        lines = typeset(lhs, expr, plain_lhs=plain_lhs, width=CONTENT_W - indent, sizes=sizes)
+        return self.add(Formula(lines, indent))  # type: ignore[return-value]
+
+    def table(self, columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
+              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE
+              ) -> Table:
+        cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
+        body = [[str(v) for v in r] for r in rows]
+        if not body:
+            body = [["(none)"] + [""] * (len(cols) - 1)]
+        return self.add(Table(cols, body, title, list(notes), size))  # type: ignore[return-value]
+
+    def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
+               label: str = "", trial: bool = True) -> FigureBlock:
+        """Add a figure; ``draw(fig)`` is tried at once on a scratch figure of the same size."""
+        if trial:
+            scratch = Figure(figsize=(CONTENT_W / 72.0, height / 72.0), layout="constrained")
+            draw(scratch)
+        return self.add(FigureBlock(draw, height, caption, label))  # type: ignore[return-value]
+
+    def contents(self) -> Contents:
+        return self.add(Contents(self))  # type: ignore[return-value]
+
+    def page_break(self) -> None:
+        self.add(PageBreak())
+
+    # ---------------------------------------------------------------- layout
+    def layout(self) -> list[list[tuple[Block, float]]]:
+        """Assign blocks (or their parts) to pages; returns per page (block, top offset)."""
+        W = CONTENT_W
+        self.number_headings()
+        pages: list[list[tuple[Block, float]]] = []
+        cur: list[tuple[Block, float]] = []
+        y = 0.0
+        queue = list(self.blocks)
+
+        def new_page() -> None:
+            nonlocal cur, y
+            pages.append(cur)
+            cur, y = [], 0.0
+
+        while queue:
+            b = queue.pop(0)
+            if isinstance(b, PageBreak):
+                if cur:
+                    new_page()
+                continue
+            h = b.height(W)
+            avail = CONTENT_H - y
+            need = h
+            if b.keep_with_next:
+                nxt = next((q for q in queue if not isinstance(q, Spacer)), None)
+                if nxt is not None and not isinstance(nxt, PageBreak):
+                    need = h + min(nxt.min_height(W), CONTENT_H / 2)
+            if need <= avail:
+                cur.append((b, y))
+                y += h
+                continue
+            if isinstance(b, Spacer):
+                new_page()
+                continue
+            if not b.keep_with_next:
+                first, rest = b.split(W, avail)
+                if first is not None:
+                    cur.append((first, y))
+                    if rest is not None:
+                        queue.insert(0, rest)
+                    new_page()
+                    continue
+            if not cur:  # does not fit even on an empty page: split or overflow
+                first, rest = b.split(W, CONTENT_H)
+                cur.append((first or b, 0.0))
+                if first is not None and rest is not None:
+                    queue.insert(0, rest)
+                new_page()
+                continue
+            new_page()
+            queue.insert(0, b)
+        if cur:
+            pages.append(cur)
+        self.page_of = {}
+        for i, placed in enumerate(pages, start=1):
+            for b, _ in placed:
+                if isinstance(b, Heading):
+                    self.page_of.setdefault(id(b), i)
+        return pages
+
+    # ---------------------------------------------------------------- rendering
+    def _page_figure(self, placed: list[tuple[Block, float]], number: int) -> PageCanvas:
+        figs = [(b, t) for b, t in placed if isinstance(b, FigureBlock)]
+        fig = Figure(figsize=(PAGE_W / 72.0, PAGE_H / 72.0),
+                     layout="constrained" if figs else None)
+        page = PageCanvas(fig, number, self)
+        if figs:
+            edges: list[tuple[float, float, FigureBlock | None]] = []
+            pos = 0.0
+            for b, t in figs:
+                if t > pos:
+                    edges.append((pos, t, None))
+                edges.append((t, t + b.fig_height, b))  # type: ignore[arg-type]
+                pos = t + b.fig_height
+            if pos < CONTENT_H:
+                edges.append((pos, CONTENT_H, None))
+            fig.get_layout_engine().set(rect=(MARGIN_X / PAGE_W, MARGIN_BOTTOM / PAGE_H,
+                                              CONTENT_W / PAGE_W, CONTENT_H / PAGE_H))
+            gs = fig.add_gridspec(len(edges), 1, height_ratios=[b - a for a, b, _ in edges],
+                                  hspace=0.0)
+            for i, (_, _, blk) in enumerate(edges):
+                if blk is not None:
+                    sub = fig.add_subfigure(gs[i, 0])
+                    page.subfigures[id(blk)] = sub
+        return page
+
+    def render(self, path: str | os.PathLike, *, metadata: Mapping[str, str] | None = None
+               ) -> int:
+        """Lay out and write the PDF to ``path``; returns the number of pages."""
+        pages = self.layout()
+        self.pages = len(pages)
+        meta = {"Title": self.title, "Creator": "landscape (matplotlib PdfPages)"}
+        meta.update(metadata or {})
+        rc = {"pdf.fonttype": 42, "pdf.compression": PDF_COMPRESSION,
+              "font.family": "sans-serif", "font.sans-serif": [FONT],
+              "mathtext.fontset": "dejavusans"}
+        with mpl.rc_context(rc), PdfPages(path, metadata=meta) as pdf:
+            for number, placed in enumerate(pages, start=1):
+                page = self._page_figure(placed, number)
+                for b, top in placed:
+                    b.draw(page, MARGIN_X, MARGIN_TOP + top, CONTENT_W)
+                page.text(PAGE_W / 2, PAGE_H - MARGIN_BOTTOM + 26.0,
+                          f"{self.footer}  ·  page {number} of {len(pages)}", size=7.5,
+                          color="#555555", ha="center")
+                pdf.savefig(page.fig)
+                page.fig.clear()
+        return len(pages)
+
+
+# ============================================================================ ledger, results
+
+
+@dataclass
+class Number:
+    """One number of the report and how it was obtained (a CSV row)."""
+
+    section: str
+    item: str
+    quantity: str
+    value: Any
+    how: str
+    note: str = ""
+
+
+class Ledger(list):
+    """Every number shown in a report, with its provenance (``how`` ∈ :data:`HOW`)."""
+
+    def add(self, section: str, item: str, quantity: str, value: Any, how: str,
+            note: str = "") -> Any:
+        """Record a number and return it unchanged."""
+        if how not in HOW:
+            raise ValueError(f"unknown provenance {how!r}")
+        self.append(Number(section, str(item), quantity, value, how, note))
+        return value
+
+    def csv_text(self) -> str:
+        """CSV with header ``section,item,quantity,value,how,note`` (non-finite → empty)."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["section", "item", "quantity", "value", "how", "note"])
+        for n in self:
+            v = jsonable(n.value)
+            if isinstance(v, (list, dict)):
+                v = json.dumps(v)
+            w.writerow([n.section, n.item, n.quantity, "" if v is None else v, n.how, n.note])
+        return buf.getvalue()
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [jsonable(vars(n)) for n in self]
+
+
+@dataclass
+class Failure:
+    """Something that failed while building a report: where, the error type and message."""
+
+    section: str
+    error: str
+    message: str
+    detail: str = ""
+
+    def text(self) -> str:
+        return f"{self.section}: {self.error}: {self.message}"
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` / :func:`analysis.study.build_study` wrote.
+
+    ``pdf``, ``json``, ``csv``: the paths written; ``failures``: what failed (sections that
+    raised, figures that could not be drawn); ``findings``: analysis outcomes a reader must
+    know (diverged methods, incomplete critical-point lists, …); ``pages``; ``seconds``.
+    """
+
+    pdf: Path
+    json: Path
+    csv: Path
+    failures: list[Failure] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+    sections: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no section failed."""
+        return not self.failures
+
+    @property
+    def paths(self) -> list[Path]:
+        return [self.pdf, self.json, self.csv]
+
+    def summary(self) -> str:
+        """One line per file and per failure (for the command line)."""
+        lines = [f"wrote {p}" for p in self.paths]
+        lines.append(f"{self.pages} pages in {self.seconds:.1f} s")
+        lines += [f"failed: {f.text()}" for f in self.failures]
+        return "\n".join(lines)
+
+
+def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) -> None:
+    """Write sibling files ``path.with_suffix(suffix)`` for each ``suffix → writer(tmp)``.
+
+    Every writer writes a temporary file in the target directory; only when all succeeded
+    are they moved into place with :func:`os.replace` (atomic per file).  On any error or
+    interruption (including KeyboardInterrupt) the temporary files are removed and the
+    previous files are left as they were.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    directory.mkdir(parents=True, exist_ok=True)
+    temps: dict[str, Path] = {}
+    try:
+        for suffix, writer in writers.items():
+            fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{suffix}.tmp",
+                                        dir=directory)
+            os.close(fd)
+            temps[suffix] = Path(name)
+            writer(temps[suffix])
+        for suffix, tmp in temps.items():
+            os.replace(tmp, path.with_suffix(suffix))
+        temps.clear()
+    finally:
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _write_text(text: str) -> Callable[[Path], None]:
+    def writer(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    return writer
+
+
+class Builder:
+    """A document with its ledger, JSON data and failure list, and the section guard."""
+
+    def __init__(self, title: str, footer: str | None = None):
+        self.doc = Document(title, footer=footer)
+        self.ledger = Ledger()
+        self.data: dict[str, Any] = {}
+        self.failures: list[Failure] = []
+        self.findings: list[str] = []
+        self.sections: list[str] = []
+        self.t0 = time.perf_counter()
+
+    @contextlib.contextmanager
+    def guard(self, section: str, *, note: bool = True) -> Iterator[None]:
+        """Run a section; an exception is recorded (and said in the document) instead of
+        propagating.  KeyboardInterrupt and SystemExit propagate."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 - that is the point of the guard
+            tb = traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-3)
+            f = Failure(section, type(exc).__name__, str(exc) or repr(exc), "".join(tb))
+            self.failures.append(f)
+            if note:
+                self.doc.paragraph(f"This part failed ({f.error}: {_short(f.message)}); see "
+                                   "“What failed”.", style="italic", color="#aa0000")
+
+    def write(self, path: str | os.PathLike) -> ReportResult:
+        """Write PDF, JSON and CSV atomically; returns the :class:`ReportResult`."""
+        pdf = Path(path)
+        if pdf.suffix.lower() != ".pdf":
+            pdf = pdf.with_suffix(".pdf")
+        pages = [0]
+
+        def write_pdf(tmp: Path) -> None:
+            pages[0] = self.doc.render(tmp)
+
+        def write_json(tmp: Path) -> None:
+            for label, err in self.doc.render_failures:
+                f = Failure(f"figure {label}", "FigureError", err)
+                if all(g.text() != f.text() for g in self.failures):
+                    self.failures.append(f)
+            data = dict(self.data)
+            data["failures"] = [vars(f) for f in self.failures]
+            data["findings"] = list(self.findings)
+            data["numbers"] = self.ledger.to_json()
+            data["pages"] = pages[0]
+            tmp.write_text(json.dumps(jsonable(data), indent=1, allow_nan=False),
+                           encoding="utf-8")
+
+        write_atomically(pdf, {".pdf": write_pdf, ".json": write_json,
+                               ".csv": lambda t: _write_text(self.ledger.csv_text())(t)})
+        return ReportResult(pdf, pdf.with_suffix(".json"), pdf.with_suffix(".csv"),
+                            list(self.failures), list(self.findings), pages[0],
+                            time.perf_counter() - self.t0, list(self.sections))
+
+
+def _short(s: str, n: int = 240) -> str:
+    s = " ".join(str(s).split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# ============================================================================ report analysis
+
+#: Methods of a report when none are given.
+DEFAULT_METHODS = ("gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg")
+
+#: Seed of the default start point.
+DEFAULT_SEED = 0
+
+#: Fraction of the box diagonal the default start keeps from every critical point.
+START_CLEARANCE = 0.25
+
+#: Hyperparameters shown in the comparison table, per method (others are defaults).
+SHOWN_HYPER = {
+    "gd": ("lr", "line_search"), "sgd": ("lr", "noise", "batch_size"),
+    "momentum": ("lr", "momentum", "dampening"), "nesterov": ("lr", "momentum"),
+    "adagrad": ("lr",), "rmsprop": ("lr", "alpha"), "adadelta": ("lr", "rho"),
+    "adam": ("lr", "beta1", "beta2"), "adamw": ("lr", "beta1", "beta2", "weight_decay"),
+    "newton": ("line_search", "modification", "damping"), "cg": ("variant", "line_search"),
+    "bfgs": ("line_search",), "lbfgs": ("memory", "line_search"),
+    "coordinate": ("update", "order", "lr"),
+}
+
+
+@dataclass
+class MethodRun:
+    """One method of a report: label, method name, hyperparameters and why they were chosen,
+    the comparison run and the rate study (None where they failed)."""
+
+    label: str
+    method: str
+    hyper: dict[str, Any]
+    why: str
+    result: Any = None
+    study: Any = None
+
+
+@dataclass
+class Analysis:
+    """Everything computed for a report (None where a step failed)."""
+
+    obj: Any
+    box: np.ndarray
+    x0: np.ndarray | None = None
+    x0_how: str = ""
+    cps: Any = None
+    convexity: Any = None
+    vanishing: Any = None
+    minimum: Any = None
+    eigenvalues: np.ndarray | None = None
+    runs: list[MethodRun] = field(default_factory=list)
+    lr_sweep: Any = None
+    basins: Any = None
+    basin_method: str = ""
+
+
+def _objective(obj_or_formula: Any, params: Mapping[str, Any] | None, dim: int | None) -> Any:
+    """An Objective from a formula string (parsed safely) or an Objective as is."""
+    if isinstance(obj_or_formula, str):
+        from landscape import Objective
+
+        return Objective.parse(obj_or_formula, params=params, dim=dim)
+    if params or dim:
+        from landscape.errors import InputError
+
+        raise InputError("params and dim apply to a formula string, not to an Objective")
+    return obj_or_formula
+
+
+def _method_list(methods: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """``(label, method, hyper)`` for each requested method (names, or (name, hyper) pairs,
+    or a mapping name → hyper); labels are made unique."""
+    from landscape.errors import InputError
+    from optimizers import METHODS
+
+    if methods is None:
+        items: list[tuple[str, dict[str, Any]]] = [(m, {}) for m in DEFAULT_METHODS]
+    elif isinstance(methods, str):
+        items = [(m.strip(), {}) for m in methods.split(",") if m.strip()]
+    elif isinstance(methods, Mapping):
+        items = [(str(k), dict(v or {})) for k, v in methods.items()]
+    else:
+        items = [(m, {}) if isinstance(m, str) else (str(m[0]), dict(m[1])) for m in methods]
+    out, seen = [], {}
+    for name, hyper in items:
+        if name not in METHODS:
+            raise InputError(f"unknown method {name!r}; choose from {', '.join(METHODS)}")
+        seen[name] = seen.get(name, 0) + 1
+        label = name if seen[name] == 1 else f"{name} ({seen[name]})"
+        out.append((label, name, hyper))
+    if not out:
+        raise InputError("no methods given")
+    return out
+
+
+def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
+                  minimizer: np.ndarray | None = None, seed: int = 0, tries: int = 500
+                  ) -> tuple[np.ndarray, str]:
+    """The default start: uniform draws (seeded) from the box, rounded to 2 decimals, until
+    one is at least :data:`START_CLEARANCE` × the box diagonal from the minimizer (when there
+    is one), at least 5 % of the diagonal from every other critical point, and has a finite
+    f and ∇f.  Returns the point and a sentence saying how it was chosen."""
+    rng = np.random.default_rng(seed)
+    lo, hi = box[:, 0], box[:, 1]
+    diag = float(np.linalg.norm(hi - lo))
+    best, best_score = None, -math.inf
+    for _ in range(tries):
+        x = np.round(lo + rng.random(lo.size) * (hi - lo), 2)
+        try:
+            ok = np.isfinite(obj.compiled.value(x)) and np.all(np.isfinite(obj.grad(x)))
+        except Exception:  # noqa: BLE001 - a point outside the domain is just skipped
+            ok = False
+        if not ok:
+            continue
+        d_min = math.inf if minimizer is None else float(np.linalg.norm(x - minimizer))
+        d_any = min((float(np.linalg.norm(x - p)) for p in points), default=math.inf)
+        if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
+            return x, (f"uniform draw from the box (seed {seed}), rounded to 2 decimals, at "
+                       f"least {START_CLEARANCE:g} × the box diagonal from the minimizer and "
+                       "5 % of it from other critical points")
+        score = min(d_min / START_CLEARANCE, d_any / 0.05)
+        if score > best_score:
+            best, best_score = x, score
+    if best is None:
+        raise ValueError("no point of the box has a finite objective and gradient")
+    return best, (f"the uniform draw (seed {seed}) farthest from the critical points; none "
+                  "met the clearance rule")
+
+
+def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
+                  distance: float) -> tuple[dict[str, Any], str]:
+    """Hyperparameters of a method in a report when none are given, and why.
+
+    With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball
+    ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``,
+    ``momentum = (√κ−1)/(√κ+1)``.  Without one, L is the smoothness constant on the box (or
+    1) and momentum 0.5.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is doubled:
+    the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
+    RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about
+    100 steps cross the distance from the start to the minimizer).  Newton, CG, BFGS, L-BFGS
+    and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
+    """
+    from analysis import theory
+
+    lam = None if eigenvalues is None else np.sort(np.asarray(eigenvalues, float))
+    if lam is not None and lam.size and lam[0] > 0 and lam[-1] <= lam[0] * (1 + 1e-9):
+        L = 2.0 * float(lam[-1])
+        src = ("2 × the Hessian eigenvalue at the minimizer: with κ = 1 the step 1/λ would be "
+               "an exact Newton step")
+        lam = None
+    elif lam is not None and lam.size and lam[0] > 0:
+        L, src = float(lam[-1]), "L = largest Hessian eigenvalue at the minimizer"
+    elif L_box is not None and math.isfinite(L_box) and L_box > 0:
+        L, src, lam = float(L_box), "L = smoothness constant on the box", None
+    else:
+        L, src, lam = 1.0, "no curvature information: L = 1", None
+    if method in ("gd", "sgd"):
+        return {"lr": 1.0 / L}, f"lr = 1/L ({src})"
+    if method == "momentum":
+        if lam is not None:
+            _, mom, _ = theory.polyak_optimal(lam)
+            return ({"lr": 1.0 / L, "momentum": mom},
+                    "lr = 1/L, Polyak's momentum ((√κ−1)/(√κ+1))²")
+        return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
+    if method == "nesterov":
+        if lam is not None:
+            lr, mom, _ = theory.nesterov_standard(lam)
+            return {"lr": lr, "momentum": mom}, "lr = 1/L, momentum = (√κ−1)/(√κ+1)"
+        return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
+    if method in ("adam", "adamw", "rmsprop", "adagrad"):
+        lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
+        return {"lr": lr}, "lr = ‖x₀ − x*‖/100 (≈ 100 steps of length lr cross the distance)"
+    return {}, "defaults"
+
+
+def _box_text(obj: Any, box: np.ndarray) -> str:
+    return ", ".join(f"{v} ∈ [{fmt_num(lo)}, {fmt_num(hi)}]"
+                     for v, (lo, hi) in zip(obj.names, box, strict=True))
+
+
+def fmt_num(v: Any, digits: int = 4) -> str:
+    """``%g`` with ``digits`` significant digits; '—' for None/NaN, ∞ for infinities."""
+    from analysis.plots import fmt
+
+    return fmt(v, digits)
+
+
+def fmt_point(p: Any, digits: int = 4) -> str:
+    """``(a, b, …)`` with each coordinate to ``digits`` significant digits."""
+    return "(" + ", ".join(fmt_num(v, digits) for v in np.ravel(np.asarray(p, float))) + ")"
+
+
+def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
+    """``(…)`` of SymPy values in their exact form when short, else None."""
+    if values is None:
+        return None
+    try:
+        import sympy as sp
+
+        parts = [sp.sstr(v) for v in values]
+    except Exception:  # noqa: BLE001
+        return None
+    text = ", ".join(parts)
+    return f"({text})" if len(text) <= limit else None
+
+
+def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str, dict]],
+             x0: Any, seed: int) -> Analysis:
+    """Run every analysis of a report, each under its own guard."""
+    from analysis.rates import rate_study
+    from optimizers import minimize, resolve
+
+    A = Analysis(obj, box)
+    with b.guard("critical points", note=False):
+        A.cps = obj.critical_points(box=box)
+    with b.guard("convexity", note=False):
+        A.convexity = obj.convexity(box=box)
+    with b.guard("vanishing gradient", note=False):
+        A.vanishing = obj.vanishing(box=box)
+    mins = [cp for cp in (A.cps or []) if cp.kind == "minimum"]
+    if mins:
+        A.minimum = min(mins, key=lambda cp: cp.value)
+        A.eigenvalues = np.sort(np.asarray(A.minimum.eigenvalues, float))
+    points = [np.asarray(cp.point, float) for cp in (A.cps or [])]
+    with b.guard("start point", note=False):
+        if x0 is not None:
+            A.x0 = np.asarray(x0, dtype=float).ravel()
+            A.x0_how = "given"
+        else:
+            xm = None if A.minimum is None else np.asarray(A.minimum.point, float)
+            A.x0, A.x0_how = default_start(obj, box, points, xm, seed)
+    L_box = None if A.convexity is None else A.convexity.L
+    xstar = None if A.minimum is None else np.asarray(A.minimum.point, float)
+    if A.x0 is not None and xstar is not None:
+        distance = float(np.linalg.norm(A.x0 - xstar))
+    else:
+        distance = float(np.linalg.norm(box[:, 1] - box[:, 0])) / 4.0
+    for label, method, given in methods:
+        run = MethodRun(label, method, dict(given), "given")
+        with b.guard(f"hyperparameters of {label}", note=False):
+            if not given:
+                run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance)
+            resolve(method, run.hyper)  # validates names and ranges
+        A.runs.append(run)
+        if A.x0 is None:
+            continue
+        with b.guard(f"run of {label}", note=False):
+            run.result = minimize(obj, A.x0, method, record=True, **run.hyper)
+        with b.guard(f"rate study of {label}", note=False):
+            run.study = rate_study(obj, method, A.x0, box=box,
+                                   critical_points=list(A.cps) if A.cps is not None else None,
+                                   **run.hyper)
+    _sweeps(b, A, seed)
+    return A
+
+
+def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
+    """Learning-rate sweep of GD around 2/L and the basins of attraction (n ≤ 2)."""
+    from analysis.sweeps import basins, lr_sweep
+
+    obj = A.obj
+    cps = list(A.cps) if A.cps is not None else None
+    gd = next((r for r in A.runs if r.method == "gd"), None)
+    if A.x0 is not None and A.eigenvalues is not None and A.eigenvalues[-1] > 0:
+        with b.guard("learning-rate sweep", note=False):
+            thr = 2.0 / float(A.eigenvalues[-1])
+            lrs = np.geomspace(0.02 * thr, 1.6 * thr, 25)
+            A.lr_sweep = lr_sweep(obj, "gd", A.x0, lrs, steps=200, critical_points=cps,
+                                  box=A.box)
+    if obj.n <= 2 and cps and any(cp.kind == "minimum" for cp in cps):
+        with b.guard("basins of attraction", note=False):
+            hyper = dict(gd.hyper) if gd is not None else {}
+            method = "gd" if gd is not None and "lr" in hyper else "bfgs"
+            if method == "bfgs":
+                hyper = {}
+            A.basin_method = method
+            A.basins = basins(obj, method, A.box, resolution=301 if obj.n == 1 else 61,
+                              critical_points=cps, seed=seed, **hyper)
+
+
+# ============================================================================ report document
+
+
+def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
+         digits: int = 4, note: str = "") -> str:
+    """A table cell: the number formatted with its provenance marker, recorded in the
+    ledger."""
+    b.ledger.add(section, item, quantity, value, how, note)
+    return mark(fmt_num(value, digits), how)
+
+
+def cells(b: Builder, section: str, item: str, quantity: str, values: Sequence[Any],
+          how: str, digits: int = 4) -> str:
+    """Several numbers in one cell (e.g. eigenvalues), each recorded."""
+    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits)
+                     for i, v in enumerate(values))
+
+
+def versions() -> str:
+    """Versions of landscape and of its dependencies."""
+    import numba
+    import scipy
+    import sympy
+
+    import landscape
+
+    return (f"landscape {landscape.__version__} (numpy {np.__version__}, sympy "
+            f"{sympy.__version__}, scipy {scipy.__version__}, numba {numba.__version__}, "
+            f"matplotlib {mpl.__version__})")
+
+
+def lhs_latex(obj: Any) -> tuple[str, str]:
+    """``f(x, y)`` as LaTeX and as plain text (``f(x)`` beyond four variables)."""
+    import sympy as sp
+
+    if obj.n > 4:
+        return r"f(\mathbf{x})", "f(x)"
+    return ("f(" + ", ".join(sp.latex(v) for v in obj.variables) + ")",
+            "f(" + ", ".join(obj.names) + ")")
+
+
+def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | None) -> None:
+    """Title page: title, typeset formula, box, start, methods, date and versions, legend,
+    contents."""
+    d, obj = b.doc, A.obj
+    d.heading(title or "Landscape report", level=0, numbered=False)
+    d.paragraph("The objective", weight="bold", after=2.0)
+    lhs, plain = lhs_latex(obj)
+    d.formula(lhs, obj.expr, plain_lhs=plain, sizes=(15.0, 13.0, 11.0, 9.5, 8.0))
+    facts = [f"Formula as given: {obj.text}", f"Box: {_box_text(obj, A.box)}"]
+    if obj.parameters:
+        facts.append("Parameters: " + ", ".join(
+            f"{k} = {v} ≈ {fmt_num(float(v), 6)}" for k, v in obj.parameters.items()))
+    if A.x0 is not None:
+        facts.append(f"Start x₀ = {fmt_point(A.x0)} ({A.x0_how}).")
+    facts.append("Methods: " + ", ".join(r.label for r in A.runs) + ".")
+    facts.append(f"Generated {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by {versions()}.")
+    d.bullets(facts, size=SMALL + 0.5)
+    d.paragraph("How each number was obtained (marker after the number):", weight="bold",
+                size=SMALL + 0.5, after=2.0, before=4.0)
+    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
+    d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
+    d.contents()
+    d.page_break()
+
+
+def _kind_counts(cps: Sequence[Any]) -> str:
+    counts: dict[str, int] = {}
+    for cp in cps:
+        counts[cp.kind] = counts.get(cp.kind, 0) + 1
+    parts = []
+    for kind in ("minimum", "maximum", "saddle", "unknown"):
+        if kind in counts:
+            c = counts[kind]
+            word = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles",
+                    "unknown": "points of unknown kind"}[kind] if c != 1 else (
+                "point of unknown kind" if kind == "unknown" else kind)
+            parts.append(f"{c} {word}")
+    return ", ".join(parts) if parts else "none"
+
+
+def _convexity_sentence(A: Analysis) -> str:
+    cv = A.convexity
+    if cv is None:
+        return "Convexity could not be decided (the analysis failed)."
+    how = cv.how.get("verdict", cv.method)
+    if cv.verdict == "convex":
+        kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
+        extra = f" with μ = {fmt_num(cv.mu)} and L = {fmt_num(cv.L)}" if cv.strong else ""
+        return f"f is {kind} on the box{extra} ({cv.method}: {how})."
+    if cv.verdict == "concave":
+        return f"f is concave on the box ({cv.method}: {how})."
+    if cv.verdict == "nonconvex":
+        w = cv.witness or {}
+        where = ""
+        if w.get("point") is not None:
+            where = (f": at {fmt_point(w['point'])} the Hessian has the negative eigenvalue "
+                     f"{fmt_num(w.get('min_eigenvalue'))}")
+        return f"f is not convex on the box{where} ({cv.method})."
+    return f"Convexity on the box is undecided ({how})."
+
+
+def plural(n: int, word: str) -> str:
+    """``1 iteration``, ``2 iterations``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _status_phrase(res: Any) -> str:
+    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+    if res.status == "converged":
+        return plural(res.nit, "iteration")
+    if res.status == "diverged":
+        return f"diverged after {plural(res.nit, 'iteration')}"
+    return (f"{res.status} after {plural(res.nit, 'iteration')}, ‖∇f‖∞ = "
+            f"{fmt_num(gmax, 2)}")
+
+
+def _summary(b: Builder, A: Analysis) -> None:
+    """The key findings in sentences."""
+    d = b.doc
+    d.heading("Summary")
+    items: list[str] = [_convexity_sentence(A)]
+    if A.cps is not None:
+        where = ("the list is complete (proved by an exact solve)" if A.cps.complete else
+                 "found by a numeric search of the box, so the list may be incomplete")
+        if len(A.cps):
+            items.append(f"Critical points in the box: {_kind_counts(A.cps)}; {where}.")
+        else:
+            items.append(f"There is no critical point in the box ({where}): no minimizer to "
+                         "measure convergence against.")
+    if A.minimum is not None:
+        lam = A.eigenvalues
+        kappa = A.minimum.condition_number
+        how = "exact" if A.minimum.exact else "numeric"
+        items.append(
+            f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
+            f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
+            f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
+            + (f", so GD with η = 1/L contracts the error by at most 1 − 1/κ = "
+               f"{fmt_num(1 - 1 / kappa)} per step." if np.isfinite(kappa) and kappa > 0
+               else " (degenerate: no linear rate for GD)."))
+    elif A.cps is not None and len(A.cps):
+        items.append("No critical point in the box is a minimum.")
+    runs = [r for r in A.runs if r.result is not None]
+    conv = [r for r in runs if r.result.status == "converged"]
+    other = [r for r in runs if r.result.status != "converged"]
+    if conv:
+        conv.sort(key=lambda r: r.result.nit)
+        items.append("Converged (‖∇f‖∞ ≤ gtol): " + ", ".join(
+            f"{r.label} in {plural(r.result.nit, 'iteration')}" for r in conv) + ".")
+    if other:
+        items.append("Did not converge: " + "; ".join(
+            f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
+    studies = [r for r in A.runs if r.study is not None]
+    if studies:
+        agree = [r.label for r in studies if r.study.comparison.verdict == "agrees"]
+        dis = [r for r in studies if r.study.comparison.verdict == "disagrees"]
+        nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
+        text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
+        text += f" ({', '.join(agree)})." if agree else "."
+        if dis:
+            text += " They disagree for " + "; ".join(
+                f"{r.label} ({r.study.comparison.reason})" for r in dis) + "."
+        if nc:
+            text += (" Not comparable (reasons under “What failed”): "
+                     + ", ".join(r.label for r in nc) + ".")
+        items.append(text)
+    if A.lr_sweep is not None and A.lr_sweep.predicted_threshold is not None:
+        s = A.lr_sweep
+        obs = ("no tested step diverged" if s.observed_threshold is None else
+               f"the smallest diverging tested step is η = {fmt_num(s.observed_threshold)}")
+        items.append(f"GD step-size threshold: theory says η < {s.threshold_basis} = "
+                     f"{fmt_num(s.predicted_threshold)}; {obs}"
+                     + (" (consistent)." if s.brackets_prediction() else
+                        " (inconsistent with the prediction)."))
+    if A.vanishing is not None:
+        plateaus = [r for r in A.vanishing.regions if r.plateau]
+        if plateaus:
+            items.append(f"The gradient is below {fmt_num(A.vanishing.threshold)} on "
+                         f"{len(plateaus)} plateau region(s) far above the minimum value: "
+                         "gradient methods crawl there.")
+    d.bullets(items)
+
+
+def _what_failed(b: Builder, A: Analysis) -> list[str]:
+    """The “What failed” section; returns the findings listed (besides exceptions)."""
+    d = b.doc
+    d.heading("What failed")
+    findings: list[str] = []
+    theory: list[str] = []
+    if A.cps is not None:
+        if not len(A.cps):
+            findings.append(f"No critical point in the box {_box_text(A.obj, A.box)}: rates "
+                            "cannot be measured against a minimizer.")
+        elif not A.minimum:
+            findings.append("No minimum among the critical points in the box.")
+        if not A.cps.complete:
+            findings.append("The critical-point list is not proved complete (numeric search).")
+        findings += [f"Critical points: {n}" for n in A.cps.notes]
+    if A.convexity is not None and A.convexity.verdict == "unknown":
+        findings.append("Convexity could not be decided on the box.")
+    for r in A.runs:
+        res = r.result
+        if res is not None and res.status not in ("converged", "steps"):
+            findings.append(f"Method {r.label}: {res.message}")
+        if r.study is not None and r.study.comparison.verdict != "agrees":
+            c = r.study.comparison
+            theory.append(f"{r.label}: {c.verdict} — {_short(comparison_reason(c), 200)}")
+    if b.failures:
+        d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
+                    "unaffected):", weight="bold", after=2.0)
+        d.bullets([f"{f.section}: {f.error}: {_short(f.message, 300)}" for f in b.failures])
+    if findings:
+        d.paragraph("Analyses that came back empty or incomplete, and runs that did not "
+                    "converge:", weight="bold", after=2.0)
+        d.bullets(findings)
+    if theory:
+        d.paragraph("Theory and measurement not compared, or disagreeing (details in the "
+                    "theory section):", weight="bold", after=2.0)
+        d.bullets(theory)
+    findings += [f"Theory vs measurement, {t}" for t in theory]
+    if not b.failures and not findings:
+        d.paragraph("Nothing failed: every section was computed, every method converged and "
+                    "theory agreed with measurement everywhere it applies.")
+    return findings
+
+
+def _symbolic(b: Builder, A: Analysis) -> None:
+    """Gradient, Hessian, critical points, convexity, vanishing gradient."""
+    import sympy as sp
+
+    d, obj = b.doc, A.obj
+    d.heading("Symbolic results")
+    d.heading("Gradient and Hessian", 2)
+    with b.guard("gradient and Hessian"):
+        grad = obj.gradient_list
+        shown = min(len(grad), 6)
+        for v, g in list(zip(obj.variables, grad, strict=True))[:shown]:
+            d.formula(rf"\frac{{\partial f}}{{\partial {sp.latex(v)}}}", g,
+                      plain_lhs=f"∂f/∂{v.name}", sizes=(11.0, 9.5, 8.0))
+        if len(grad) > shown:
+            d.paragraph(f"… {len(grad) - shown} more components (all in the JSON file).",
+                        style="italic")
+        entries = sorted(obj.hessian_entries.items())
+        d.paragraph(f"Hessian: {len(entries)} nonzero entries on or above the diagonal "
+                    f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
+                    after=2.0)
+        for (i, j), h in entries[:8]:
+            vi, vj = obj.variables[i], obj.variables[j]
+            den = (rf"\partial {sp.latex(vi)}^{{2}}" if i == j else
+                   rf"\partial {sp.latex(vi)} \partial {sp.latex(vj)}")
+            d.formula(rf"\frac{{\partial^{{2}} f}}{{{den}}}", h,
+                      plain_lhs=f"∂²f/∂{vi.name}∂{vj.name}", sizes=(11.0, 9.5, 8.0))
+        if len(entries) > 8:
+            d.paragraph(f"… {len(entries) - 8} more entries (all in the JSON file).",
+                        style="italic")
+        b.data["gradient"] = [sp.sstr(g) for g in grad]
+        b.data["hessian_entries"] = {f"{i},{j}": sp.sstr(h) for (i, j), h in entries}
+    d.heading("Critical points", 2)
+    with b.guard("critical-point table"):
+        _critical_table(b, A)
+    d.heading("Convexity", 2)
+    with b.guard("convexity table"):
+        _convexity_table(b, A)
+    d.heading("Vanishing gradient", 2)
+    with b.guard("vanishing-gradient table"):
+        _vanishing_table(b, A)
+
+
+def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
+    d, cps = b.doc, A.cps
+    if cps is None:
+        d.paragraph("The critical-point analysis failed; see “What failed”.", style="italic")
+        return
+    b.data["critical_points"] = cps.to_json()
+    how = ("complete: an exact solve (SymPy) proved that these are all the critical points "
+           "in the box" if cps.complete else
+           f"found by a numeric search ({cps.method}); there may be others in the box")
+    d.paragraph(f"{len(cps)} critical point(s) in the box — {how}.")
+    rows = []
+    sec = "critical points"
+    for i, cp in enumerate(list(cps)[:limit], start=1):
+        item = f"P{i}"
+        exact_pt = _exact_text(cp.point_exact) if cp.exact else None
+        point = (mark(exact_pt, "exact") if exact_pt else
+                 "(" + ", ".join(cell(b, sec, item, f"x[{k}]", v,
+                                      "exact" if cp.exact else "numeric", 6)
+                                 for k, v in enumerate(cp.point)) + ")")
+        if exact_pt:
+            for k, v in enumerate(cp.point):
+                b.ledger.add(sec, item, f"x[{k}]", v, "exact", exact_pt)
+        ehow = "exact" if cp.eigenvalues_exact is not None else "numeric"
+        kind = cp.kind + (" (degenerate)" if cp.degenerate else "")
+        rows.append([
+            item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric"),
+            kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
+            cell(b, sec, item, "condition number", cp.condition_number, ehow),
+            cp.test, "exact" if cp.exact else
+            f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})",
+        ])
+    d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
+             Column("κ", "r"), "test", "how found"], rows,
+            title="Critical points and their Hessians",
+            notes=[legend_text(["exact", "numeric"]) + ".  κ = max|λ| / min|λ|; ‘test’ says "
+                   "how the kind was decided (hessian: eigenvalue signs; higher-order: "
+                   "Taylor terms beyond the Hessian)."])
+    if len(cps) > limit:
+        d.paragraph(f"… {len(cps) - limit} more points (all in the JSON file).",
+                    style="italic")
+    if cps.notes:
+        d.paragraph("Notes from the solver:", weight="bold", after=2.0)
+        d.bullets([str(n) for n in cps.notes], size=SMALL)
+
+
+def _convexity_table(b: Builder, A: Analysis) -> None:
+    d, cv = b.doc, A.convexity
+    if cv is None:
+        d.paragraph("The convexity analysis failed; see “What failed”.", style="italic")
+        return
+    b.data["convexity"] = cv.to_json()
+    d.paragraph(_convexity_sentence(A))
+    sec = "convexity"
+
+    def how_of(key: str) -> str:
+        text = str(cv.how.get(key, cv.method))
+        return "exact" if text.startswith(("exact", "proved")) else "numeric"
+
+    rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
+            ["strict / strong", f"{cv.strict} / {cv.strong}", cv.method]]
+    for key, label in (("mu", "μ (strong convexity)"), ("L", "L (smoothness)")):
+        v = getattr(cv, key)
+        if v is not None:
+            rows.append([label, cell(b, sec, "box", key, v, how_of(key)),
+                         str(cv.how.get(key, cv.method))])
+    w = cv.witness or {}
+    if w.get("point") is not None:
+        rows.append(["witness point", fmt_point(w["point"]), "where convexity fails"])
+        rows.append(["λ_min there", cell(b, sec, "witness", "min eigenvalue",
+                                         w.get("min_eigenvalue"), "numeric"),
+                     "negative: the Hessian is not positive semidefinite"])
+    chord = w.get("chord") if isinstance(w, Mapping) else None
+    if chord:
+        rows.append(["chord test", f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
+                     f"α = {fmt_num(chord.get('alpha'))}",
+                     "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = "
+                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "numeric")])
+    d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
+            notes=[legend_text(["exact", "numeric"])])
+
+
+def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
+    d, v = b.doc, A.vanishing
+    if v is None:
+        d.paragraph("The vanishing-gradient analysis failed; see “What failed”.",
+                    style="italic")
+        return
+    b.data["vanishing_gradient"] = v.to_json()
+    sec = "vanishing gradient"
+    plateaus = sum(r.plateau for r in v.regions)
+    d.paragraph(f"Regions of the box where ‖∇f‖ < {fmt_num(v.threshold)} ({v.method}): "
+                f"{len(v.regions)}, of which {plateaus} plateau(s) — flat regions whose value "
+                "is far above the minimum, where gradient steps become tiny without being "
+                "near a solution.  f ranges over "
+                f"[{fmt_num(v.f_min)}, {fmt_num(v.f_max)}] on the box.")
+    rows = []
+    for i, r in enumerate(v.regions[:limit], start=1):
+        item = f"R{i}"
+        how = "exact" if r.exact else "numeric"
+        span = "; ".join(f"[{cell(b, sec, item, f'lower[{k}]', lo, how)}, "
+                         f"{cell(b, sec, item, f'upper[{k}]', hi, how)}]"
+                         for k, (lo, hi) in enumerate(zip(r.lower, r.upper, strict=True)))
+        rows.append([item, span, fmt_point(r.point),
+                     cell(b, sec, item, "gradient norm", r.gradient_norm, "numeric", 3),
+                     cell(b, sec, item, "f - min f", r.above_min, "numeric", 3),
+                     "plateau" if r.plateau else "near a critical point",
+                     r.critical_point or "none"])
+    if rows:
+        d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),
+                 Column("f − min f", "r"), "type", "critical point inside"], rows,
+                title="Small-gradient regions",
+                notes=[legend_text(["exact", "numeric"]) + ".  Region bounds are exact when "
+                       "they are roots of |f′| = threshold solved by SymPy."])
+    for n in v.notes:
+        d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def _hyper_text(method: str, hyper: Mapping[str, Any]) -> str:
+    keys = SHOWN_HYPER.get(method, tuple(hyper))
+    parts = []
+    for k in keys:
+        if k in hyper and hyper[k] is not None:
+            v = hyper[k]
+            parts.append(f"{k} = {fmt_num(v) if isinstance(v, float) else v}")
+    return ", ".join(parts) or "defaults"
+
+
+def _ended_near(A: Analysis, x: Any) -> str:
+    if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
+        return "—"
+    from analysis.sweeps import basin_tolerance
+
+    pts = np.array([cp.point for cp in A.cps], float).reshape(-1, A.obj.n)
+    dist = np.linalg.norm(pts - np.asarray(x, float), axis=1)
+    i = int(np.argmin(dist))
+    if dist[i] <= basin_tolerance(A.box, pts):
+        return f"P{i + 1} ({A.cps[i].kind})"
+    return "no critical point"
+
+
+def _optimizers(b: Builder, A: Analysis) -> None:
+    """The comparison table of the runs."""
+    d = b.doc
+    d.heading("Optimizer comparison")
+    runs = [r for r in A.runs if r.result is not None]
+    if not runs:
+        d.paragraph("No optimizer run is available; see “What failed”.", style="italic")
+        return
+    crit = {c.name: c.threshold for c in runs[0].result.criteria}
+    d.paragraph(
+        f"Every method started at x₀ = {fmt_point(A.x0)} ({A.x0_how}) and stopped with the "
+        f"optimizers' default rules: ‖∇f‖∞ ≤ gtol = {fmt_num(crit.get('gtol'))}, or the "
+        "iteration limit (1000 for first-order methods, 200 for Newton, CG, BFGS and "
+        "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within the "
+        "matching tolerance of the final iterate.")
+    sec = "optimizer comparison"
+    rows = []
+    for r in runs:
+        res = r.result
+        gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+        rows.append([r.label, _hyper_text(r.method, res.hyper) + f"  ({r.why})", res.status,
+                     cell(b, sec, r.label, "iterations", res.nit, "measured"),
+                     cell(b, sec, r.label, "f evaluations", res.nfev, "measured"),
+                     cell(b, sec, r.label, "gradient evaluations", res.njev, "measured"),
+                     cell(b, sec, r.label, "final f", res.fun, "measured", 6),
+                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3),
+                     _ended_near(A, res.x)])
+        for k, v in res.hyper.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                b.ledger.add(sec, r.label, f"hyper {k}", v, "setting")
+    d.table(["method", "hyperparameters (why)", "status", Column("iterations", "r"),
+             Column("f evals", "r"), Column("∇f evals", "r"), Column("final f", "r"),
+             Column("‖∇f‖∞", "r"), "ended near"], rows,
+            title="Runs from the same start",
+            notes=[legend_text(["measured"]) + ".  Hyperparameters not listed keep the "
+                   "optimizers' defaults (PyTorch conventions; Newton: Wolfe line search and "
+                   "eigenvalue shift)."])
+    b.data["runs"] = {r.label: {"method": r.method, "why": r.why, **r.result.to_json()}
+                      for r in runs}
+
+
+def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
+    sec = "theory vs measurement"
+    kind = p.kind + ("" if p.exact or p.kind == "none" else " (bound)")
+    if p.kind == "sublinear" and p.exponent is not None:
+        rate = "∝ k^−" + cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4)
+    elif p.rate is None:
+        rate = "—"
+    else:
+        rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
+                                                "theory", 5)
+    order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
+                                             "theory", 3)
+    return kind, rate, order
+
+
+def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
+    sec = "theory vs measurement"
+    rate = "—"
+    if m.kind == "sublinear" and m.exponent is not None:
+        rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
+    elif m.rate is not None:
+        rate = cell(b, sec, label, "measured rate", m.rate, "fit", 5)
+        if m.window is not None:
+            rate += f" [{m.window[0]}–{m.window[1]}]"
+    order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
+    return m.kind, rate, order
+
+
+def theory_row(b: Builder, label: str, study: Any) -> list[str]:
+    """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`."""
+    c = study.comparison
+    pk, pr, po = _pred_cells(b, label, study.prediction)
+    mk, mr, mo = _meas_cells(b, label, study.measurement)
+    rel = "—"
+    if c.rel_diff is not None:
+        b.ledger.add("theory vs measurement", label, "relative difference", c.rel_diff, "fit")
+        rel = percent(c.rel_diff)
+    return [label, pk, pr, po, mk, mr, mo, rel, c.verdict, _short(comparison_reason(c), 220)]
+
+
+def percent(v: float | None) -> str:
+    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None)."""
+    if v is None or not math.isfinite(v):
+        return "—"
+    if v == 0:
+        return "0%"
+    if abs(v) < 1e-4:
+        return "<0.01%"
+    return f"{100 * v:.2g}%"
+
+
+def comparison_reason(c: Any) -> str:
+    """Why theory and measurement (dis)agree, in words (the comparison's reason or note, or
+    what was compared when they agree)."""
+    if c.reason:
+        return str(c.reason)
+    if c.note:
+        return str(c.note)
+    if c.quantity == "finite_termination":
+        return (f"finite termination: floor reached at iteration {fmt_num(c.measured)} "
+                f"(theory: within {fmt_num(c.predicted)} + 1)")
+    if c.quantity == "kind" and c.verdict == "agrees":
+        return "at least as fast as the bound"
+    if c.quantity == "order" and c.measured is not None:
+        return f"measured order {fmt_num(c.measured, 3)} vs 2"
+    return ""
+
+
+THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
+                  Column("order", "r"), "measured kind", Column("measured rate [window]", "r"),
+                  Column("order", "r"), Column("rel. diff.", "r"), "verdict", "reason"]
+
+THEORY_NOTES = (
+    "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
+    "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at the point the run converged to and the "
+    "hyperparameters (analysis.theory); measured by a robust fit over the window of "
+    "iterations shown (analysis.empirical).  Agreement: same kind and rates within 1 % "
+    "(also on −ln ρ); a bound (line-search methods) agrees when the run is at least as fast.")
+
+
+def reference_text(runs: Sequence[MethodRun]) -> list[str]:
+    """Per distinct reference point of the rate studies: the point, how it was found and the
+    methods it applies to."""
+    groups: dict[str, list[str]] = {}
+    for r in runs:
+        st = r.study
+        ref = "no point" if st.reference is None else f"x = {fmt_point(st.reference)}"
+        key = f"{ref} ({_short(st.minimizer_how, 160)})"
+        groups.setdefault(key, []).append(r.label)
+    return [f"{k} for {', '.join(v)}" for k, v in groups.items()]
+
+
+def _theory(b: Builder, A: Analysis) -> None:
+    """The theory-vs-measurement table of the rate studies."""
+    d = b.doc
+    d.heading("Theory against measurement")
+    studies = [r for r in A.runs if r.study is not None]
+    if not studies:
+        d.paragraph("No rate study is available; see “What failed”.", style="italic")
+        return
+    d.paragraph("Each method ran again from x₀ with no gradient tolerance, long enough to "
+                "reach the floating-point floor (or a cap), so that the asymptotic phase is "
+                "visible.  Its error is measured to the point the run converged to.")
+    rows = [theory_row(b, r.label, r.study) for r in studies]
+    d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
+            notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
+    d.paragraph("Where the theory was evaluated: " + "; ".join(reference_text(studies)) + ".",
+                size=SMALL, style="italic")
+    b.data["rates"] = {r.label: r.study.to_json() for r in studies}
+
+
+FIRST_ORDER_FAMILY = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
+                      "adam", "adamw", "coordinate")
+
+
+def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:
+    """Trajectory figure: curve panels (n = 1), contours (n = 2), f − f* (n ≥ 3)."""
+    from analysis import plots
+
+    obj = A.obj
+    cps = list(A.cps) if A.cps is not None else []
+    if obj.n == 1:
+        shown = runs[:6]
+        rows = (len(shown) + 1) // 2
+
+        def draw(fig: Any) -> None:
+            subs = np.atleast_1d(fig.subfigures(rows, 2)).ravel()
+            for sub, r in zip(subs, shown, strict=False):
+                path = r.result.path[:, 0]
+                plots.plot_curve_1d(obj, {r.label: path}, xlim=tuple(A.box[0]),
+                                    title=f"{r.label}: {_hyper_text(r.method, r.result.hyper)}",
+                                    arrows=15, numbered=6, legend=False, fig=sub)
+
+        cap = ("Iterates of each method on the curve (first six methods): circle = start, "
+               "square = last iterate, numbers = iteration index.")
+        return draw, 165.0 * rows, cap
+    if obj.n == 2:
+        def draw(fig: Any) -> None:
+            plots.plot_contour(obj, A.box, {r.label: r.result.path for r in runs}, cps,
+                               xlabel=obj.names[0], ylabel=obj.names[1], fig=fig)
+
+        return draw, 420.0, ("Trajectories of all methods from the same start over the "
+                             "contours of f, with the critical points by kind.")
+    fstar = A.minimum.value if A.minimum is not None else None
+
+    def draw(fig: Any) -> None:
+        series = {r.label: r.result.fun_path - (fstar if fstar is not None else 0.0)
+                  for r in runs}
+        plots.plot_iterates(series, ylabel="f(xₖ) − f*" if fstar is not None else "|f(xₖ)|",
+                            logy=True, title="Objective gap against iteration", fig=fig)
+
+    return draw, 300.0, "Objective gap against iteration (no trajectory plot for n ≥ 3)."
+
+
+def _figures(b: Builder, A: Analysis) -> None:
+    """All figures of a report, each under its own guard."""
+    from analysis import plots
+
+    d = b.doc
+    d.heading("Figures")
+    runs = [r for r in A.runs if r.result is not None and getattr(r.result, "path", None)
+            is not None]
+    if runs:
+        with b.guard("trajectory figure"):
+            draw, height, cap = _paths_draw(A, runs)
+            d.figure(draw, height=height, caption=cap, label="trajectories")
+    studies = [r for r in A.runs if r.study is not None and (
+        r.study.reference is not None or r.study.minimizer is not None)]
+    groups = [("first-order and adaptive methods",
+               [r for r in studies if r.method in FIRST_ORDER_FAMILY]),
+              ("Newton, quasi-Newton and CG", [r for r in studies
+                                              if r.method not in FIRST_ORDER_FAMILY])]
+    for name, group in groups:
+        if not group:
+            continue
+        with b.guard(f"error figure ({name})"):
+            st = {r.label: r.study for r in group}
+            d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
+                st, title=f"Error against iteration: {name}", fig=fig), height=300.0,
+                caption="Measured error ‖xₖ − x*‖ (solid, log scale) with the theoretical "
+                        "rate ρ^k (dashed) anchored at the start of the shaded window where "
+                        "the measured rate was fitted.", label=f"error {name}")
+    if runs:
+        with b.guard("gradient-norm figure"):
+            norms = {r.label: r.result.grad_norm_path for r in runs}
+            gtol = next((c.threshold for c in runs[0].result.criteria if c.name == "gtol"),
+                        None)
+            d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
+                     caption="Gradient norm along the comparison runs (log scale); the dotted "
+                             "line is the stopping tolerance.", label="gradient norm")
+    if A.cps is not None and len(A.cps):
+        with b.guard("eigenvalue figure"):
+            cps = list(A.cps)[:12]
+            d.figure(lambda fig: plots.plot_hessian_eigenvalues(cps, fig=fig), height=260.0,
+                     caption="Hessian eigenvalues at the critical points (first 12): all "
+                             "positive = minimum, all negative = maximum, mixed = saddle.",
+                     label="eigenvalues")
+    if A.basins is not None:
+        with b.guard("basin figure"):
+            bm = A.basins
+            d.figure(lambda fig: plots.plot_basins(
+                bm, A.obj, xlabel=A.obj.names[0],
+                ylabel=A.obj.names[1] if A.obj.n > 1 else "y",
+                title=f"Basins of attraction of {A.basin_method} "
+                      f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
+                height=330.0 if A.obj.n == 2 else 290.0,
+                caption="Each start of a grid over the box is coloured by the critical point "
+                        "the method converged to; grey starts diverged or did not converge.",
+                label="basins")
+    if A.lr_sweep is not None:
+        with b.guard("learning-rate figure"):
+            sw = A.lr_sweep
+            d.figure(lambda fig: plots.plot_lr_sweep(
+                sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
+                fig=fig), height=270.0,
+                caption="Learning-rate sensitivity of gradient descent: theory predicts "
+                        f"divergence above {sw.threshold_basis}; the dashed line is the "
+                        "smallest tested step that diverged.", label="lr sweep")
+    if A.obj.n == 1 and A.vanishing is not None:
+        with b.guard("vanishing-gradient figure"):
+            v = A.vanishing
+            d.figure(lambda fig: plots.plot_vanishing_1d(
+                A.obj, A.box[0], threshold=v.threshold, regions=v.regions,
+                x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
+                caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
+                        "(darker: plateaus).", label="vanishing")
+
+
+def build_report(
+    obj_or_formula: Any,
+    path: str | os.PathLike,
+    *,
+    methods: Sequence[str] | Mapping[str, Mapping[str, Any]] | str | None = None,
+    box: Any = None,
+    params: Mapping[str, Any] | None = None,
+    dim: int | None = None,
+    x0: Any = None,
+    title: str | None = None,
+    seed: int = DEFAULT_SEED,
+) -> ReportResult:
+    """Analyse an objective and write ``path`` (PDF) with ``NAME.json`` and ``NAME.csv``.
+
+    ``obj_or_formula``: an :class:`~landscape.objective.Objective` or a formula string (parsed
+    safely with ``params`` and ``dim``).  ``methods``: names (``"gd,adam"`` or a list), or a
+    mapping name → hyperparameters; default :data:`DEFAULT_METHODS` with hyperparameters from
+    the Hessian at the minimizer (:func:`default_hyper`).  ``box``: analysis box (default
+    ``-5:5`` per variable).  ``x0``: start of every run (default :func:`default_start`,
+    seeded by ``seed``).  ``title``: title of the first page.
+
+    Bad input (unparsable formula, unknown method, wrong box or x0 size) raises
+    :class:`~landscape.errors.InputError` before anything is written.  A formula that breaks
+    an analysis still produces a report whose “What failed” section says what failed.
+    The three files are replaced atomically (see :func:`write_atomically`).
+    """
+    from landscape.errors import InputError
+
+    obj = _objective(obj_or_formula, params, dim)
+    B = obj.box(box)
+    todo = _method_list(methods)
+    if x0 is not None:
+        x = np.asarray(x0, dtype=float).ravel()
+        if x.size != obj.n or not np.all(np.isfinite(x)):
+            raise InputError(f"x0 must be {obj.n} finite numbers")
+    b = Builder(title or "Landscape report", footer=f"landscape report · {_short(obj.text, 60)}")
+    A = _analyse(b, obj, B, todo, x0, seed)
+    b.data.update({"formula": obj.text, "variables": list(obj.names),
+                   "parameters": {k: str(v) for k, v in obj.parameters.items()},
+                   "box": B, "x0": A.x0, "x0_how": A.x0_how,
+                   "methods": {r.label: {"method": r.method, "hyper": r.hyper, "why": r.why}
+                               for r in A.runs}})
+    if A.minimum is not None:
+        b.data["minimizer"] = A.minimum.to_json()
+    if A.lr_sweep is not None:
+        b.data["lr_sweep"] = A.lr_sweep.to_json()
+    if A.basins is not None:
+        b.data["basins"] = A.basins.to_json()
+    for name, fn in (("symbolic results", _symbolic), ("optimizer comparison", _optimizers),
+                     ("theory against measurement", _theory), ("figures", _figures)):
+        with b.guard(name):
+            fn(b, A)
+    body = b.doc.take()
+    with b.guard("title page", note=False):
+        _front_matter(b, A, title, params)
+    with b.guard("summary"):
+        _summary(b, A)
+    b.findings = _what_failed(b, A)
+    b.doc.extend(body)
+    b.sections = [h.text for h in b.doc.headings if h.level == 1]
+    return b.write(path)

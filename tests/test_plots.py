@@ -1,0 +1,205 @@
+"""analysis.plots: every function returns a Figure with the expected artists and data."""
+
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import plots
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _legend_texts(fig):
+    return [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+
+
+def _gd_1d(x0, lr, steps, fprime):
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * fprime(xs[-1]))
+    return np.array(xs)
+
+
+def test_curve_1d_draws_curve_iterates_and_labels():
+    path = _gd_1d(10.0, 0.2, 10, lambda x: 2 * x)
+    fig = plots.plot_curve_1d(lambda x: x**2, {"η = 0.2": path}, title="GD on x²")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert ax.get_title() == "GD on x²"
+    assert ax.get_xlabel() == "x" and ax.get_ylabel() == "f(x)"
+    iterates = [ln for ln in ax.lines if ln.get_label().startswith("η = 0.2")][0]
+    np.testing.assert_allclose(iterates.get_xdata(), path)
+    np.testing.assert_allclose(iterates.get_ydata(), path**2)
+    numbers = {t.get_text() for t in ax.texts}
+    assert {"0", "1", "2"} <= numbers
+    assert any("start" in t for t in _legend_texts(fig))
+    lo, hi = ax.get_xlim()
+    assert lo < path.min() and hi > path.max()
+
+
+def test_contour_marks_paths_start_and_critical_points_by_kind():
+    def f(p):
+        return p[:, 0] ** 2 - p[:, 1] ** 2
+
+    paths = {"gd": np.array([[1.0, 0.1], [0.8, 0.12], [0.64, 0.144]]),
+             "far": np.array([[1.0, 0.1], [3.0, 3.0]])}
+    cps = [{"point": [0.0, 0.0], "kind": "saddle"}, {"point": [9.0, 9.0], "kind": "minimum"}]
+    fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, cps)
+    texts = _legend_texts(fig)
+    assert any(t.startswith("gd (2 it.)") for t in texts)
+    assert any("far" in t and "leaves the box" in t for t in texts)
+    assert "saddle (1)" in texts
+    assert not any(t.startswith("minimum") for t in texts)  # outside the box
+    assert "start" in texts
+    assert fig.axes[0].get_xlim() == (-2.0, 2.0)
+
+
+def test_error_plot_theory_line_is_rate_power_k_times_anchor():
+    e = 3.0 * 0.7 ** np.arange(40) * (1 + 0.3 * (np.arange(40) < 5))
+    window = (10, 35)
+    fig = plots.plot_error({"gd": e}, rates={"gd": 0.7}, windows={"gd": window})
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    theory = [ln for ln in ax.lines if "theory" in ln.get_label()][0]
+    k = np.asarray(theory.get_xdata())
+    anchor = e[window[0]] * 0.7 ** (-window[0])
+    np.testing.assert_allclose(theory.get_ydata(), anchor * 0.7**k)
+    assert k[0] == window[0] and k[-1] == len(e) - 1
+    kk, yy = plots.theory_line(e, 0.7, window)
+    np.testing.assert_allclose(yy, anchor * 0.7**kk)
+    assert any(p.get_x() == window[0] for p in ax.patches)  # the shaded window
+    assert any("fit window 10–35" in t for t in _legend_texts(fig))
+
+
+def test_error_plot_masks_zero_errors_and_uses_symlog_for_mixed_lengths():
+    fig = plots.plot_error({"newton": np.array([1.0, 1e-3, 1e-9, 0.0]),
+                            "gd": 0.9 ** np.arange(300)})
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "symlog"
+    newton = [ln for ln in ax.lines if ln.get_label().startswith("newton")][0]
+    assert np.isnan(newton.get_ydata()[-1])
+
+
+def test_grad_norm_plot_is_log_with_tolerance_line():
+    fig = plots.plot_grad_norm({"a": np.geomspace(1, 1e-8, 30), "b": np.geomspace(1, 1e-3, 30)},
+                               gtol=1e-6)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    assert len([ln for ln in ax.lines if ln.get_label() in ("a (29 it.)", "b (29 it.)")]) == 2
+    assert any("gtol" in t for t in _legend_texts(fig))
+
+
+def test_hessian_eigenvalues_coloured_by_sign_with_symlog():
+    cps = [NS(point=(0, 0), kind="minimum", eigenvalues=(0.2, 4.0), condition_number=20.0),
+           NS(point=(1, 2), kind="saddle", eigenvalues=(-500.0, 2.0), condition_number=250.0)]
+    fig = plots.plot_hessian_eigenvalues(cps)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "symlog"
+    colours = {ln.get_color() for ln in ax.lines if ln.get_marker() in ("o", "v")}
+    assert colours == {plots.OKABE_ITO["blue"], plots.OKABE_ITO["vermillion"]}
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0].startswith("P1 minimum") and "κ = 250" in ticks[1]
+
+
+def test_basins_2d_image_and_legend_shares():
+    xs, ys = np.linspace(-1, 1, 10), np.linspace(-1, 1, 8)
+    labels = np.zeros((8, 10), dtype=int)
+    labels[:, 5:] = 1
+    labels[0, :] = -1
+    bm = NS(xs=xs, ys=ys, labels=labels, points=np.array([[-0.5, 0.0], [0.5, 0.0], [0, 0.9]]),
+            kinds=["minimum", "minimum", "saddle"], counts={})
+    fig = plots.plot_basins(bm)
+    ax = fig.axes[0]
+    shown = ax.images[0].get_array()
+    assert shown.shape == labels.shape
+    assert shown[0, 0] == -1 and shown[3, 0] == 0 and shown[3, 9] == 1
+    texts = _legend_texts(fig)
+    assert any("minimum at (-0.5, 0)" in t and "44 %" in t for t in texts)
+    assert any("diverged" in t and "12 %" in t for t in texts)
+    assert not any("saddle at" in t for t in texts)  # attracts no start
+
+
+def test_basins_1d_strip_under_curve():
+    xs = np.linspace(-3, 3, 50)
+    labels = np.where(xs < 0, 0, 1)
+    bm = NS(xs=xs, ys=None, labels=labels, points=np.array([[-1.0], [1.0]]),
+            kinds=["minimum", "minimum"], counts={})
+    fig = plots.plot_basins(bm, lambda x: (x**2 - 1) ** 2)
+    assert len(fig.axes) == 2
+    assert fig.axes[1].images[0].get_array().shape == (1, 50)
+
+
+def test_lr_sweep_log_log_with_threshold_lines():
+    lrs = np.geomspace(0.01, 2.0, 20)
+    err = np.where(lrs < 1, np.abs(1 - 2 * lrs) ** 50 * 10 + 1e-30, np.inf)
+    sweep = NS(lrs=lrs, final_error=err, diverged=lrs >= 1, predicted_threshold=1.0,
+               observed_threshold=1.05)
+    fig = plots.plot_lr_sweep(sweep)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()]
+    assert sorted(ln.get_xdata()[0] for ln in vlines) == [1.0, 1.05]
+    crosses = [ln for ln in ax.lines if ln.get_label().startswith("diverged")][0]
+    assert len(crosses.get_xdata()) == int(np.sum(lrs >= 1))
+
+
+def test_momentum_map_heatmap_and_boundary():
+    from analysis.theory import momentum_radius_grid
+
+    lrs, mom = np.linspace(0.05, 1.2, 12), np.linspace(0.0, 0.9, 8)
+    radius = momentum_radius_grid([0.2, 4.0], lrs, mom)
+    smap = NS(lrs=lrs, momenta=mom, measured_rate=np.where(radius < 1, radius, np.nan),
+              predicted_radius=radius, diverged=radius >= 1)
+    fig = plots.plot_momentum_map(smap, mark=[(0.6, 0.5, "η = 0.6, β = 0.5")])
+    ax = fig.axes[0]
+    assert ax.get_xlabel().startswith("learning rate") and "momentum" in ax.get_ylabel()
+    texts = _legend_texts(fig)
+    assert any("stability boundary" in t for t in texts)
+    assert "η = 0.6, β = 0.5" in texts
+    assert len(fig.axes) == 2  # the colour bar
+
+
+def test_vanishing_1d_bands_and_log_derivative():
+    regions = [NS(lower=(2.65,), upper=(6.0,), plateau=True)]
+    fig = plots.plot_vanishing_1d(np.tanh, (-6, 6), fprime=lambda x: 1 - np.tanh(x) ** 2,
+                                  threshold=1e-2, regions=regions, x0=4.0)
+    top, bottom = fig.axes
+    assert bottom.get_yscale() == "log"
+    texts = _legend_texts(fig)
+    assert any("plateau" in t for t in texts) and any("threshold" in t for t in texts)
+    assert any("|f′(4)| = 0.00134" in t.get_text() for t in bottom.texts)
+
+
+def test_chain_depth_numeric_line_and_exact_markers():
+    from landscape.vanishing import chain_study
+
+    studies = [chain_study(a, depths=(1, 2, 3, 10)) for a in ("tanh", "sigmoid")]
+    fig = plots.plot_chain_depth(studies)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    num = [ln for ln in ax.lines if ln.get_label() == "sigmoid: numeric chain rule"][0]
+    expected = [10 ** r.log10_abs_derivative for r in studies[1].rows]
+    np.testing.assert_allclose(num.get_ydata(), expected)
+    exact = [ln for ln in ax.lines if ln.get_label() == "tanh: exact (SymPy)"][0]
+    assert list(exact.get_xdata()) == [1, 2, 3]  # symbolic only up to depth 8
+
+
+def test_ecdf_stays_below_one_with_unsolved_starts():
+    its = {"solver": np.array([3, 5, 8, np.nan]), "all": np.array([1, 2, 3, 4])}
+    fig = plots.plot_ecdf(its)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    solver = [ln for ln in ax.lines if ln.get_label().startswith("solver")][0]
+    assert solver.get_ydata()[-1] == pytest.approx(0.75)
+    assert "solved 3/4" in solver.get_label()
+    x, y = plots.ecdf_points([3, None, 1])
+    assert list(x) == [1, 3] and list(y) == pytest.approx([1 / 3, 2 / 3])
+
+
+def test_draws_into_a_given_subfigure():
+    parent = Figure(layout="constrained")
+    sub = parent.subfigures(1, 2)[1]
+    out = plots.plot_iterates({"x": np.arange(5.0)}, ylabel="x_k", fig=sub)
+    assert out is sub and len(sub.axes) == 1

@@ -1,0 +1,182 @@
+"""analysis.report / analysis.study: files written atomically, text searchable, failures said."""
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from analysis import report
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def pdf_text(path) -> str:
+    """Text of a PDF: pdftotext when installed, else the strings of the (uncompressed,
+    see the ``uncompressed`` fixture) TJ operators, decoded from UTF-16BE."""
+    if shutil.which("pdftotext"):
+        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                             check=True)
+        return out.stdout.decode("utf-8", "replace")
+    raw = path.read_bytes()
+    parts = []
+    for arr in re.findall(rb"\[(.*?)\]\s*TJ", raw, flags=re.S):
+        chunks = re.findall(rb"\(((?:\\.|[^\\)])*)\)", arr, flags=re.S)
+        data = b"".join(re.sub(rb"\\(.)", rb"\1", c) for c in chunks)
+        parts.append(data.decode("utf-16-be", "replace"))
+    return "\n".join(parts)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def uncompressed(monkeypatch):
+    monkeypatch.setattr(report, "PDF_COMPRESSION", 0)
+
+
+@pytest.fixture(scope="module")
+def small_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rep") / "quad.pdf"
+    result = report.build_report("x**2 + 2*y**2", path, methods=["gd", "newton"])
+    return path, result
+
+
+def test_writes_pdf_json_csv_with_searchable_tables(small_report):
+    path, result = small_report
+    assert result.pdf == path and path.exists()
+    assert result.json.exists() and result.csv.exists()
+    assert result.ok and result.pages >= 3
+    text = squash(pdf_text(path))
+    for header in ("Runs from the same start", "Predicted and measured convergence",
+                   "Critical points and their Hessians", "Convexity on the box",
+                   "What failed", "Summary", "hyperparameters", "verdict"):
+        assert header in text, header
+    assert "Formula as given: x**2 + 2*y**2" in text
+    data = json.loads(result.json.read_text())
+    assert data["formula"] == "x**2 + 2*y**2"
+    assert set(data["rates"]) == {"gd", "newton"}
+    assert data["critical_points"]["critical_points_complete"] is True
+    rows = list(csv.DictReader(result.csv.open()))
+    assert {"section", "item", "quantity", "value", "how"} <= set(rows[0])
+    assert {r["how"] for r in rows} <= set(report.HOW)
+    its = [r for r in rows if r["item"] == "gd" and r["quantity"] == "iterations"]
+    assert its and int(its[0]["value"]) == data["runs"]["gd"]["nit"]
+
+
+def test_uncompressed_pdf_text_is_extractable_without_poppler(tmp_path, uncompressed,
+                                                              monkeypatch):
+    doc = report.Builder("Test document")
+    doc.doc.heading("Theory against measurement")
+    doc.doc.table(["method", "predicted kind"], [["gd", "linear"]], title="The table")
+    res = doc.write(tmp_path / "t.pdf")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    text = pdf_text(res.pdf)
+    assert "Theory against measurement" in text and "predicted kind" in text
+
+
+def test_formula_typeset_with_plain_fallback():
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    lines = report.typeset("f(x)", x**2 / 10 + sp.cos(3 * x))
+    assert lines[0].math and lines[0].text.startswith("$f(x) = ")
+    piecewise = report.typeset("f(x)", sp.Piecewise((x, x > 0), (x**2, True)))
+    assert not piecewise[0].math and "Piecewise" in piecewise[0].text
+    long = report.typeset("f(x)", sum(sp.sin(k * x) for k in range(1, 40)))
+    assert len(long) > 1 and all(m.math for m in long)
+
+
+def _previous(small_report, tmp_path):
+    """A copy of the module's report in ``tmp_path`` (the "previous" report)."""
+    path, result = small_report
+    for p in result.paths:
+        shutil.copy(p, tmp_path / p.name)
+    return tmp_path / path.name, {p.name: p.read_bytes() for p in result.paths}
+
+
+def test_interrupted_run_keeps_previous_report(small_report, tmp_path, monkeypatch):
+    path, before = _previous(small_report, tmp_path)
+
+    def interrupt(b, A):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "_figures", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        report.build_report("x**2 + 1", path, methods=["gd"])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_failure_while_writing_leaves_no_partial_file(small_report, tmp_path, monkeypatch):
+    path, before = _previous(small_report, tmp_path)
+
+    def render_then_fail(self, target, **kw):
+        with open(target, "wb") as fh:  # half a PDF in the temporary file ...
+            fh.write(b"%PDF-1.4 partial")
+        raise OSError("disk full")  # ... and then the run fails
+
+    monkeypatch.setattr(report.Document, "render", render_then_fail)
+    with pytest.raises(OSError):
+        report.build_report("x**4", path, methods=["gd"])
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_section_exception_is_reported_not_fatal(tmp_path, monkeypatch):
+    def broken(b, A):
+        raise ValueError("deliberately broken section")
+
+    monkeypatch.setattr(report, "_symbolic", broken)
+    res = report.build_report("x**2", tmp_path / "r.pdf", methods=["gd"])
+    assert res.pdf.exists()
+    assert [f.section for f in res.failures] == ["symbolic results"]
+    text = squash(pdf_text(res.pdf))
+    assert "deliberately broken section" in text and "This part failed" in text
+    data = json.loads(res.json.read_text())
+    assert data["failures"][0]["error"] == "ValueError"
+
+
+def test_no_critical_point_and_diverging_method_are_said(tmp_path):
+    res = report.build_report("exp(x)", tmp_path / "e.pdf", methods=["gd", "bfgs"])
+    text = squash(pdf_text(res.pdf))
+    assert "No critical point in the box" in text
+    assert any("No critical point" in f for f in res.findings)
+    res = report.build_report("x**2", tmp_path / "d.pdf", methods={"gd": {"lr": 1.5}})
+    text = squash(pdf_text(res.pdf))
+    assert "diverged" in text
+    assert any("diverged" in f for f in res.findings)
+    assert res.ok  # a diverging method is a finding, not a failure of the report
+
+
+def test_bad_input_raises_before_writing(tmp_path):
+    from landscape.errors import InputError
+
+    with pytest.raises(InputError):
+        report.build_report("x**2", tmp_path / "r.pdf", methods=["nope"])
+    with pytest.raises(InputError):
+        report.build_report("x**2", tmp_path / "r.pdf", x0=[1.0, 2.0])
+    assert not list(tmp_path.iterdir())
+
+
+def test_table_splits_across_pages_with_repeated_header():
+    t = report.Table([report.Column("#"), report.Column("value")],
+                     [[str(i), "x" * 10] for i in range(200)], title="Long")
+    first, rest = t.split(report.CONTENT_W, 300.0)
+    assert first is not None and rest is not None
+    assert len(first.rows) + len(rest.rows) == 200
+    assert rest.title == "Long (continued)" and rest.columns == t.columns
+
+
+def test_reduced_study_smoke(tmp_path):
+    from analysis import study
+
+    res = study.build_study(tmp_path, quick=True, sections=[study.section_quadratic])
+    assert res.pdf == tmp_path / "study.pdf" and res.ok
+    data = json.loads(res.json.read_text())
+    verdicts = {c["what"]: c["verdict"] for c in data["checks"]}
+    assert verdicts["GD divergence threshold (η)"] == "agrees"
+    assert verdicts["gd η = 0.2: convergence"] == "agrees"
+    text = squash(pdf_text(res.pdf))
+    assert "Summary of all checks" in text and "GD on x²" in text
