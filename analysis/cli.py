@@ -406,6 +406,57 @@ def cmd_rates(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- report, study, bench
+def _report_summary(result: Any, as_json: bool) -> None:
+    from landscape.jsonutil import dumps
+
+    if as_json:
+        print(dumps({"pdf": str(result.pdf), "json": str(result.json), "csv": str(result.csv),
+                     "pages": result.pages, "seconds": result.seconds,
+                     "failures": [f.text() for f in result.failures],
+                     "findings": list(result.findings)}))
+        return
+    print(result.summary())
+    for finding in result.findings:
+        print(f"note: {finding}")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from analysis.report import build_report
+
+    obj = _objective(args)
+    x0 = None
+    if args.x0 is not None:
+        x0 = [_number(v.strip(), "--x0") for v in args.x0.split(",")]
+        if len(x0) != obj.n:
+            raise UsageError(f"--x0 has {len(x0)} coordinates but the formula has {obj.n} "
+                             "variables")
+    out = args.output or os.path.join("reports", "report.pdf")
+    if not out.lower().endswith(".pdf"):
+        raise UsageError(f"-o must name a .pdf file, got {out!r}")
+    parent = os.path.dirname(os.path.abspath(out))
+    os.makedirs(parent, exist_ok=True)
+    result = build_report(obj, out, methods=args.methods, box=args.box, x0=x0, seed=args.seed,
+                          title=args.title)
+    _report_summary(result, args.json)
+    return 0
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    from analysis.study import build_study
+
+    os.makedirs(args.output, exist_ok=True)
+    result = build_study(args.output, quick=args.quick)
+    _report_summary(result, args.json)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from analysis import bench
+
+    return int(bench.run_cli(args) or 0)
+
+
 # --------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``landscape`` command."""
@@ -427,6 +478,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_formula_options(p)
     _add_run_options(p, batch=False)
     p.set_defaults(func=cmd_rates, starts=None)
+
+    p = sub.add_parser("report", help="analysis, optimizer runs and theory checks as a PDF")
+    _add_formula_options(p)
+    p.add_argument("-o", "--output", metavar="PATH.pdf",
+                   help="report file (default reports/report.pdf; .json and .csv beside it)")
+    p.add_argument("--methods", metavar="M,M,...",
+                   help="optimizers to run (default gd,momentum,nesterov,adam,newton,bfgs,"
+                        "lbfgs,cg)")
+    p.add_argument("--x0", metavar="X,Y,...", help="start of every run (default: seeded, "
+                   "away from the critical points)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the default start (default 0)")
+    p.add_argument("--title", help="title of the first page")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("study", help="the lecture-note study functions -> DIR/study.pdf")
+    p.add_argument("-o", "--output", metavar="DIR", default="reports",
+                   help="output directory (default reports/)")
+    p.add_argument("--quick", action="store_true", help="coarser grids, fewer starts")
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
+    _add_common(p)
+    p.set_defaults(func=cmd_study)
+
+    p = sub.add_parser("bench", help="benchmark against SciPy and NumPy (ratios, one run)")
+    p.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_common(p)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
