@@ -27,6 +27,17 @@ NumPy/mpmath).  Nondegenerate → by signs.  Degenerate with both signs → sadd
 higher-order test: at exact points the splitting lemma (reduce f to the Hessian's null space by
 solving ∂f/∂(range) = 0 as a power series, then read the lowest non-vanishing homogeneous
 term); elsewhere local probing of f(x*+r·d) − f(x*) over many directions and radii.
+
+**Non-smooth points**: a critical point that lies on a *kink* of f — where the argument of an
+``Abs``/``sign``/``Heaviside`` vanishes, two arguments of a ``Max``/``Min`` tie for the
+extreme value, or a ``Piecewise`` condition is on its boundary — has no Hessian.  It is
+reported with ``differentiable = False``, ``test = "nondifferentiable"``, no eigenvalues (NaN,
+``null`` in JSON), and its kind decided by probing f itself around the point (a comparison of
+values, valid without derivatives), never by Hessian signs.  Kinks where the conventional
+gradient (see :mod:`landscape.derive`: sign(0) = 0, Heaviside(0) = 1/2) vanishes are searched
+symbolically (``abs(x) + abs(y)`` at the origin, which Newton on ∇f cannot find); a formula
+with ``Piecewise`` is never reported complete, since its derivative at a branch boundary is
+that of one branch rather than the midpoint convention.
 """
 
 from __future__ import annotations
@@ -74,9 +85,15 @@ class CriticalPoint:
     exact: bool
     point_exact: tuple[sp.Expr, ...] | None = None
     eigenvalues_exact: tuple[sp.Expr, ...] | None = None
+    differentiable: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        """The design.md shape (non-finite numbers → ``None``)."""
+        """The design.md shape (non-finite numbers → ``None``).
+
+        A point on a kink of f adds ``"differentiable": false`` (the key is absent otherwise,
+        so smooth results keep exactly the documented shape).
+        """
+        extra = {} if self.differentiable else {"differentiable": False}
         return jsonable(
             {
                 "point": [float(v) for v in self.point],
@@ -89,6 +106,7 @@ class CriticalPoint:
                 "degenerate": bool(self.degenerate),
                 "test": self.test,
                 "exact": bool(self.exact),
+                **extra,
             }
         )
 
@@ -549,6 +567,102 @@ def exact_critical_points(
     )
 
 
+# ============================================================================ kinks
+
+
+def switching_functions(expr: sp.Expr) -> list[tuple[str, tuple[sp.Expr, ...]]]:
+    """Where f may fail to be differentiable: ``("zero", (u,))`` — a kink where u = 0 (``Abs``,
+    ``sign``, ``Heaviside``, ``Piecewise`` boundaries); ``("max", (a, b, ...))`` /
+    ``("min", ...)`` — a kink where two arguments of a ``Max``/``Min`` tie for the extreme."""
+    out: list[tuple[str, tuple[sp.Expr, ...]]] = []
+    seen: set = set()
+
+    def add(kind: str, args: tuple[sp.Expr, ...]) -> None:
+        if (kind, args) not in seen and any(a.free_symbols for a in args):
+            seen.add((kind, args))
+            out.append((kind, args))
+
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+            add("zero", (node.args[0],))
+        elif isinstance(node, (sp.Max, sp.Min)):
+            add("max" if isinstance(node, sp.Max) else "min", tuple(node.args))
+        elif isinstance(node, sp.Piecewise):
+            for _, cond in node.args:
+                for rel in getattr(cond, "atoms", lambda *_: ())(sp.core.relational.Relational):
+                    add("zero", (rel.lhs - rel.rhs,))
+    return out
+
+
+def on_kink(switches, variables, coords, tol: float) -> bool:
+    """Whether the point ``coords`` (exact or float) lies on one of the ``switches``."""
+    sub = dict(zip(variables, coords, strict=True))
+    for kind, args in switches:
+        try:
+            vals = [complex(sp.N(a.xreplace(sub), 30)).real for a in args]
+        except (TypeError, ValueError):
+            continue
+        scale = 1.0 + max(abs(v) for v in vals)
+        if kind == "zero" and abs(vals[0]) <= tol * scale:
+            return True
+        if kind != "zero":
+            extreme = max(vals) if kind == "max" else min(vals)
+            if sum(abs(v - extreme) <= tol * scale for v in vals) >= 2:
+                return True
+    return False
+
+
+def kink_points(
+    expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr], box: np.ndarray,
+    max_switches: int = 6,
+) -> list[_ExactPoint]:
+    """Kinks where the conventional gradient vanishes (run this under a budget).
+
+    For every set S of at most n polynomial switching equations (u = 0, or a − b = 0 for ties),
+    solve S for some variables, substitute into ∇f (``sign(0)`` becomes 0 exactly) and solve
+    what is left for the remaining variables; keep isolated real points in the box where every
+    component of ∇f is exactly 0.
+    """
+    from itertools import combinations
+
+    eqs: list[sp.Expr] = []
+    for kind, args in switching_functions(expr):
+        cand = [args[0]] if kind == "zero" else [a - b for a, b in combinations(args, 2)]
+        for e in cand:
+            e = rationalize(sp.expand(e))
+            if e.free_symbols and e.is_polynomial(*variables) and e not in eqs:
+                eqs.append(e)
+    if not eqs or len(eqs) > max_switches:
+        return []
+    found: dict[tuple, _ExactPoint] = {}
+    for size in range(1, min(len(variables), len(eqs)) + 1):
+        for subset in combinations(eqs, size):
+            for sol in sp.solve(list(subset), list(variables), dict=True):
+                rest = [v for v in variables if v not in sol]
+                g = [sp.simplify(gi.subs(sol)) for gi in grad]
+                todo = [gi for gi in g if gi != 0]
+                if rest:
+                    if not todo or not all(gi.is_polynomial(*rest) for gi in todo):
+                        continue
+                    extra = sp.solve(todo, rest, dict=True)
+                else:
+                    if todo:
+                        continue
+                    extra = [{}]
+                for more in extra:
+                    full = {**{k: v.subs(more) for k, v in sol.items()}, **more}
+                    coords = tuple(sp.nsimplify(full.get(v, v)) for v in variables)
+                    if any(c.free_symbols or not c.is_real for c in coords):
+                        continue
+                    sub = dict(zip(variables, coords, strict=True))
+                    if any(not is_zero(gi.xreplace(sub)) for gi in grad):
+                        continue
+                    pt = tuple(float(c) for c in coords)
+                    if _in_box(pt, box):
+                        found.setdefault(pt, _ExactPoint(coords))
+    return list(found.values())
+
+
 # ============================================================================ exact classification
 
 
@@ -961,6 +1075,7 @@ class _Context:
         self.diameter = float(np.linalg.norm(box[:, 1] - box[:, 0]))
         self.radius = 1e-4 * self.diameter
         self.notes: list[str] = []
+        self.switches = switching_functions(obj.expr)
 
     def budget(self, name: str) -> float:
         b = budget_seconds(name)
@@ -991,12 +1106,40 @@ def _numeric_candidates(ctx: _Context, starts: Any, seed: int) -> tuple[list[np.
 def _finish_numeric(ctx: _Context, x: np.ndarray, gnorm: float, exact: bool) -> CriticalPoint:
     """Classify a numeric point: compiled Hessian eigenvalues, then probing if degenerate."""
     obj, n = ctx.obj, ctx.n
+    kink = _kink_point(ctx, x, gnorm, None, exact)
+    if kink is not None:
+        return kink
     H = obj.compiled.hessian(x)
     evals, evecs = np.linalg.eigh(0.5 * (H + H.T))
     hnorm = float(np.max(np.abs(evals))) if n else 0.0
     tau = max(ctx.tol, 10 * math.sqrt(max(gnorm, 0.0))) * max(1.0, hnorm)
     null = np.abs(evals) <= tau
     return _assemble(ctx, x, obj.compiled.value(x), gnorm, evals, evecs, null, None, None, exact)
+
+
+def _kink_point(ctx: _Context, x, gnorm: float, point_exact, exact: bool) -> CriticalPoint | None:
+    """The point classified without a Hessian if it lies on a kink of f, else None."""
+    if not ctx.switches:
+        return None
+    coords = point_exact if point_exact is not None else tuple(float(v) for v in x)
+    tol = 1e-20 if point_exact is not None else 1e-8
+    if not on_kink(ctx.switches, ctx.obj.variables, coords, tol):
+        return None
+    n = ctx.n
+    xf = np.asarray(x, float)
+    kind = probe_kind(ctx.obj, xf, np.eye(n), np.ones(n, dtype=bool), _probe_radius(ctx, xf),
+                      ctx.rng)
+    if point_exact is not None:
+        sub = dict(zip(ctx.obj.variables, point_exact, strict=True))
+        value = float(sp.N(ctx.obj.expr.xreplace(sub), 30))
+    else:
+        value = ctx.obj.compiled.value(xf)
+    return CriticalPoint(
+        point=tuple(float(v) + 0.0 for v in xf), value=value + 0.0, gradient_norm=float(gnorm),
+        eigenvalues=(math.nan,) * n, condition_number=math.nan, index=0,
+        kind=kind or "unknown", degenerate=False, test="nondifferentiable", exact=exact,
+        point_exact=point_exact, eigenvalues_exact=None, differentiable=False,
+    )
 
 
 def _assemble(ctx, x, value, gnorm, evals, evecs, null, eig_exact, point_exact, exact,
@@ -1053,6 +1196,9 @@ def _probe_radius(ctx: _Context, x) -> float:
 def _classify_exact_point(ctx: _Context, ep: _ExactPoint) -> CriticalPoint:
     obj = ctx.obj
     floats = np.array([float(sp.N(c, 30)) for c in ep.coords])
+    kink = _kink_point(ctx, floats, 0.0, ep.coords, True)
+    if kink is not None:
+        return kink
     try:
         res = run_with_budget(
             classify_exact, obj.expr, obj.variables, obj.hessian, ep,
@@ -1136,19 +1282,52 @@ def find_critical_points(
             ctx.notes.append(f"exact solve abandoned after {time.monotonic() - t0:.3g} s")
         except AnalysisError as exc:
             ctx.notes.append(f"exact solve failed ({exc})")
+    kinks, kinks_done = _search_kinks(ctx) if exact else ([], not ctx.switches)
     if sol is not None and sol.status in ("complete", "continuum") and (
         sol.status == "complete" or sol.points
     ):
-        ctx.all_points = [tuple(float(sp.N(c, 20)) for c in p.coords) for p in sol.points]
-        pts = [_classify_exact_point(ctx, ep) for ep in sol.points]
-        complete = sol.status == "complete"
+        points = _merge_points(sol.points, kinks, ctx.radius)
+        ctx.all_points = [tuple(float(sp.N(c, 20)) for c in p.coords) for p in points]
+        pts = [_classify_exact_point(ctx, ep) for ep in points]
+        complete = sol.status == "complete" and kinks_done
+        if complete and obj.expr.has(sp.Piecewise):
+            complete = False
+            ctx.notes.append("f has branches (Piecewise): points on a branch boundary where 0 is "
+                             "between the one-sided derivatives may be missing")
         if complete and ctx.n == 1 and not obj.expr.is_polynomial(*obj.variables):
             complete = _cross_check(ctx, pts, starts, seed)
         pts.sort(key=lambda p: p.point)
         return CriticalPoints(pts, complete=complete, method="exact",
                               notes=_collapse_notes(ctx.notes))
-    exact_pts = [] if sol is None else [_classify_exact_point(ctx, ep) for ep in sol.points]
+    points = _merge_points([] if sol is None else sol.points, kinks, ctx.radius)
+    exact_pts = [_classify_exact_point(ctx, ep) for ep in points]
     return _numeric_path(ctx, starts, seed, exact_pts, snap=exact)
+
+
+def _search_kinks(ctx: _Context) -> tuple[list[_ExactPoint], bool]:
+    """Kinks of f where the conventional gradient is 0 (exact); and whether the search ran."""
+    if not ctx.switches:
+        return [], True
+    obj = ctx.obj
+    try:
+        return run_with_budget(kink_points, obj.expr, obj.variables, obj.gradient_list,
+                               ctx.box, timeout=ctx.budget("solve")), True
+    except (BudgetExceeded, AnalysisError) as exc:
+        ctx.notes.append(f"symbolic search of the kinks of f abandoned ({exc})")
+        return [], False
+
+
+def _merge_points(points: list[_ExactPoint], more: list[_ExactPoint],
+                  radius: float) -> list[_ExactPoint]:
+    """``points`` plus those of ``more`` that are not within ``radius`` of one of them."""
+    out = list(points)
+    have = [np.array([float(sp.N(c, 20)) for c in p.coords]) for p in out]
+    for p in more:
+        x = np.array([float(sp.N(c, 20)) for c in p.coords])
+        if all(np.linalg.norm(x - h) > radius for h in have):
+            out.append(p)
+            have.append(x)
+    return out
 
 
 def _cross_check(ctx: _Context, pts: list[CriticalPoint], starts: Any, seed: int) -> bool:
