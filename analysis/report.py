@@ -1883,7 +1883,8 @@ def comparison_reason(c: Any) -> str:
     if c.quantity == "kind" and c.verdict == "agrees":
         return "at least as fast as the bound"
     if c.quantity == "order" and c.measured is not None:
-        return f"measured order {fmt_num(c.measured, 3)} vs 2"
+        return (f"measured order {fmt_num(c.measured, 3)} vs "
+                f"{fmt_num(2.0 if c.predicted is None else c.predicted, 3)}")
     return ""
 
 

@@ -501,7 +501,8 @@ def section_newton_cosh(S: Study) -> None:
            "extremely accurate.  Textbooks promise quadratic convergence (e_(k+1) ≈ C e_k²) "
            "at a nondegenerate minimum.  Here f is even, so f‴(0) = 0, the quadratic term of "
            "the error vanishes and Taylor's theorem gives e_(k+1) = (c²/3) e_k³: the order is "
-           "3.  The generic theory (order 2) is a lower bound that this run beats.")
+           "3.  The theory module notices this: it checks the third derivatives at the minimizer "
+           "(central differences of the Hessian) and predicts order 3 instead of 2.")
     since = len(S.checks)
     st = S.rate("newton (pure)", obj, "newton", [10.0], line_search="none",
                 modification="none", box=[(-12, 12)])
