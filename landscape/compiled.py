@@ -175,7 +175,18 @@ class CompiledObjective:
         return f"CompiledObjective({self.text or self.key[:12]!r}, variables={self.variables})"
 
 
+def _numba_cache_files(directory: Path, kind: str) -> list[Path]:
+    """Numba's cache files (index ``.nbi`` and data ``.nbc``) of one kernel module."""
+    return sorted((directory / "__pycache__").glob(f"{kind}.{kind}-*.nb[ic]"))
+
+
 def _load_kernel_module(directory: Path, key: str, kind: str):
+    """Import the kernel module (Numba loads its machine code from ``__pycache__``).
+
+    A damaged Numba cache file (truncated or garbled by a crash or a full disk) makes the
+    import fail while unpickling; the kernel's cache files are then deleted and the module is
+    imported once more, which compiles it afresh and rewrites them.
+    """
     path = directory / f"{kind}.py"
     name = f"_landscape_kernel_{directory.name[:16]}_{kind}"
     module = sys.modules.get(name)
@@ -183,13 +194,22 @@ def _load_kernel_module(directory: Path, key: str, kind: str):
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:  # pragma: no cover - path always exists here
             raise InputError(f"kernel module {path} cannot be loaded")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            sys.modules.pop(name, None)
-            raise
+        for attempt in (1, 2):
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+                break
+            except Exception:
+                sys.modules.pop(name, None)
+                damaged = _numba_cache_files(directory, kind)
+                if attempt == 2 or not damaged:
+                    raise
+                for file in damaged:
+                    file.unlink(missing_ok=True)
+            except BaseException:
+                sys.modules.pop(name, None)
+                raise
     return getattr(module, kind)
 
 
