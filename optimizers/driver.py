@@ -372,7 +372,12 @@ class BatchResult:
 
     def to_json(self) -> dict[str, Any]:
         """``run --json`` with ``--starts N``: the single-run fields as arrays, plus
-        ``n_starts`` and ``summary``."""
+        ``n_starts`` and ``summary``.
+
+        The wall-clock ``time`` is left out of the JSON summary (it stays in ``summary`` and
+        its text), so the same seed gives byte-identical JSON.
+        """
+        summary = {k: v for k, v in self.summary.items() if k != "time"}
         out: dict[str, Any] = {
             "method": self.method,
             "x": self.x,
@@ -387,7 +392,7 @@ class BatchResult:
             "message": [str(m) for m in self.message],
             "hyper": self.hyper,
             "n_starts": self.n_starts,
-            "summary": dict(self.summary),
+            "summary": summary,
         }
         if self.x_avg is not None:
             out["x_avg"] = self.x_avg
