@@ -177,9 +177,16 @@ class Objective:
         return derive.hessian_matrix(self.hessian_entries, self.n)
 
     # ----------------------------------------------------------------- numeric
+    def _require_variables(self) -> None:
+        """A constant (no variables) has nothing to compile, optimize or analyze."""
+        if not self.variables:
+            raise InputError(f"the formula {self.text!r} has no variables: it is a constant, "
+                             "so there is nothing to analyze or optimize")
+
     @cached_property
     def compiled(self) -> CompiledObjective:
         """The compiled kernels (from the disk cache, or generated and compiled now)."""
+        self._require_variables()
         hit = load(self.key)
         if hit is not None:
             return hit
@@ -212,6 +219,7 @@ class Objective:
         """The analysis box as an (n, 2) array (default ``-5:5`` per variable)."""
         from .box import as_box
 
+        self._require_variables()
         return as_box(box, self.n)
 
     # ----------------------------------------------------------------- analyses
@@ -219,18 +227,21 @@ class Objective:
         """Critical points in the box, classified (see :mod:`landscape.critical`)."""
         from .critical import find_critical_points
 
+        self._require_variables()
         return find_critical_points(self, box=box, **options)
 
     def convexity(self, box: Any = None, **options: Any):
         """Convexity verdict on the box with proof or witness (see :mod:`landscape.convexity`)."""
         from .convexity import analyze_convexity
 
+        self._require_variables()
         return analyze_convexity(self, box=box, **options)
 
     def vanishing(self, box: Any = None, **options: Any):
         """Small-gradient regions and plateaus in the box (see :mod:`landscape.vanishing`)."""
         from .vanishing import find_vanishing_regions
 
+        self._require_variables()
         return find_vanishing_regions(self, box=box, **options)
 
     # ----------------------------------------------------------------- display
