@@ -22,6 +22,7 @@ alternates between x0 and -x0) neither converges nor diverges and counts as not 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -324,6 +325,10 @@ class StabilityMap:
       and not diverged — whose rates agree (on the boundary no finite run measures a rate);
     * ``compare``: fraction of the stable cells where ``compare`` agrees (1% on the rate *and*
       on ``-ln rate``, stricter for rates near 1);
+    * ``rate_settling``: the same as ``rate`` over the stable cells whose predicted radius
+      contracts the error by :data:`SETTLE_DROP` (1e-3) within ``steps``
+      (``radius^steps <= 1e-3``), i.e. where the run can reach its asymptotic phase
+      (``settling_cells`` counts them);
     * ``stability``: fraction of all cells where ``diverged == (radius >= 1)``;
     * ``stability_away_from_boundary``: the same over cells with ``|radius - 1| >
       boundary_margin``; plus the cell counts.
@@ -352,6 +357,10 @@ class StabilityMap:
             "eigenvalues": self.eigenvalues, "steps": self.steps, "time": self.time,
             "notes": self.notes,
         })
+
+
+#: error drop ``radius^steps`` below which a stable cell counts as settling within the run
+SETTLE_DROP = 1e-3
 
 
 def _fraction(mask: np.ndarray, among: np.ndarray) -> float | None:
@@ -405,11 +414,15 @@ def momentum_stability_map(obj: Any, x0: Any, lrs: ArrayLike, momenta: ArrayLike
             agrees[i, j] = comp.agree or close
     predicted_stable = radius < 1.0
     stable = (radius < 1.0 - boundary_margin) & ~div
+    with np.errstate(divide="ignore", under="ignore"):
+        settles = stable & (steps * np.log(np.maximum(radius, 1e-300)) <= math.log(SETTLE_DROP))
     right = div == ~predicted_stable
     away = np.abs(radius - 1.0) > boundary_margin
     agreement = {
         "rate": _fraction(agrees, stable),
         "compare": _fraction(strict, stable),
+        "rate_settling": _fraction(agrees, settles),
+        "settling_cells": int(np.count_nonzero(settles)),
         "stability": _fraction(right, np.ones_like(right)),
         "stability_away_from_boundary": _fraction(right, away),
         "stable_cells": int(np.count_nonzero(stable)),

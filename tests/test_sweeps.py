@@ -106,6 +106,9 @@ def test_momentum_stability_map_agrees_with_theory(quad, nesterov):
     assert np.all(np.isnan(m.measured_rate[m.diverged]))
     assert m.agreement["stable_cells"] >= 30
     assert m.agreement["rate"] >= 0.95
+    settles = (m.predicted_radius < 0.99) & ~m.diverged & (m.predicted_radius ** 300 <= 1e-3)
+    assert m.agreement["settling_cells"] == int(settles.sum()) > 0
+    assert m.agreement["rate_settling"] >= 0.95
     assert m.agreement["stability_away_from_boundary"] == 1.0
     assert m.diverged.any() and (~m.diverged).any()
     json.dumps(m.to_json(), allow_nan=False)
