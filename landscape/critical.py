@@ -711,7 +711,9 @@ def classify_exact(
     """Exact value, Hessian eigenvalues, degeneracy and (if degenerate) higher-order kind."""
     n = len(variables)
     sub = dict(zip(variables, point.coords, strict=True))
-    value = float(sp.N(expr.xreplace(sub), 30))
+    # at 60 digits a value below 1e-45 is the evaluation noise of an exact zero (as is_zero)
+    v60 = complex(sp.N(expr.xreplace(sub), 60))
+    value = 0.0 if abs(v60) < 1e-45 else v60.real
     H = _hessian_at(hess, variables, point)
     exact_eigs = None
     if n <= 4 and point.theta is None:
