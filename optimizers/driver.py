@@ -29,6 +29,7 @@ Conventions (shared by every method)
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -505,7 +506,10 @@ def _run(
     hyper: Mapping[str, Any],
 ) -> BatchResult:
     compiled = getattr(obj, "compiled", obj)
-    if not all(hasattr(compiled, k) for k in ("f", "g", "fg", "h", "f_cols", "g_cols", "data")):
+    # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
+    # run compiles only the four it passes to its engine.
+    if not all(inspect.getattr_static(compiled, k, None) is not None
+               for k in ("f", "g", "fg", "h", "f_cols", "g_cols", "data")):  # fmt: skip
         raise InputError("obj must be an Objective or a CompiledObjective")
     spec, eff = resolve(method, hyper)
     n = compiled.n
