@@ -558,6 +558,10 @@ def exact_critical_points(
     grad = [rationalize(sp.expand(g) if g.is_polynomial(*variables) else g) for g in grad]
     if all(g == 0 for g in grad):
         return _ExactSolution("continuum", notes=["f is constant: every point is critical"])
+    for v, g in zip(variables, grad, strict=True):
+        if g.is_positive or g.is_negative:
+            return _ExactSolution("complete", notes=[
+                f"∂f/∂{v} = {g} never vanishes (SymPy sign reasoning): no critical point"])
     if len(variables) == 1:
         return _solve_1d(grad[0], variables[0], box)
     if all(g.is_polynomial(*variables) for g in grad):

@@ -112,7 +112,8 @@ def test_rosenbrock_condition_number():
     assert sp.simplify(p.eigenvalues_exact[0] - (501 - sp.sqrt(250601))) == 0
 
 
-@pytest.mark.parametrize("text", ["tanh(x)", "exp(x)"])
+@pytest.mark.parametrize("text", ["tanh(x)", "exp(x)", "exp(x) + y", "exp(x)*cosh(y) + x",
+                                  "sigmoid(x) - y**3 - y"])
 def test_no_critical_point_is_a_complete_empty_list(text):
     cps = crit(text)
     assert list(cps) == [] and cps.complete
