@@ -165,7 +165,19 @@ def generate_sources(
     hessian: dict[tuple[int, int], sp.Expr],
     data_symbols: Sequence[sp.Symbol] = (),
 ) -> dict[str, str]:
-    """Source text of the six kernels (see :mod:`landscape.kernel_types`)."""
+    """Source text of the six kernels (see :mod:`landscape.kernel_types`).
+
+    Raises :class:`UnsupportedError` when SymPy's printer meets something it cannot print.
+    """
+    try:
+        return _generate_sources(expr, variables, gradient, hessian, data_symbols)
+    except NotImplementedError as exc:
+        text = str(exc).strip()
+        reason = text.splitlines()[0] if text else type(exc).__name__
+        raise UnsupportedError(f"cannot generate kernel code: {reason}") from exc
+
+
+def _generate_sources(expr, variables, gradient, hessian, data_symbols) -> dict[str, str]:
     check_compilable([expr, *gradient, *hessian.values()])
     em = _Emitter(variables, data_symbols)
     n = em.n

@@ -33,8 +33,28 @@ def drop_point_masses(expr: sp.Expr) -> sp.Expr:
     return expr
 
 
+class _RealAbs(sp.Function):
+    """|u| differentiated by the real convention d|u| = sign(u)·du, whatever SymPy knows of u."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return _RealSign(self.args[0])
+
+
+class _RealSign(sp.Function):
+    """sign(u) with derivative 0 (its point mass is dropped, as everywhere here)."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.S.Zero
+
+
 def _diff(term: sp.Expr, var: sp.Symbol) -> sp.Expr:
-    return drop_point_masses(sp.diff(term, var))
+    d = sp.diff(term, var)
+    if d.has(sp.re, sp.im, sp.Derivative) and term.has(sp.Abs, sp.sign):
+        # SymPy differentiates |u| through re(u) and im(u) when it cannot prove u real
+        # (|sqrt(x)|, |exp(x)| in some forms): apply the real convention explicitly.
+        swapped = term.replace(sp.Abs, _RealAbs).replace(sp.sign, _RealSign)
+        d = sp.diff(swapped, var).replace(_RealAbs, sp.Abs).replace(_RealSign, sp.sign)
+    return drop_point_masses(d)
 
 
 def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Expr]:
