@@ -82,7 +82,7 @@ class Sizes:
     repeat: int = 3
     #: multi-start runs: starts (ours), starts for SciPy's loop, dimension of the chained case
     starts_2d: int = 10_000
-    starts_nd: int = 2_000
+    starts_nd: int = 10_000
     peer_starts_2d: int = 200
     peer_starts_nd: int = 40
     n_chained: int = 20
@@ -137,6 +137,37 @@ def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         out = fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), out
+
+
+def _interleaved(fns: Sequence[Callable[[], Any]], repeat: int) -> list[tuple[float, Any]]:
+    """Median wall time and last result of each function, run round-robin ``repeat`` times.
+
+    Taking turns exposes every contender to the same bursts of load from other processes.
+    """
+    times: list[list[float]] = [[] for _ in fns]
+    outs: list[Any] = [None] * len(fns)
+    for _ in range(max(1, repeat)):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            outs[i] = fn()
+            times[i].append(time.perf_counter() - t0)
+    return [(statistics.median(t), o) for t, o in zip(times, outs, strict=True)]
+
+
+def _on_threads(fn: Callable[[], Any], threads: int) -> Callable[[], Any]:
+    """``fn`` run with ``threads`` Numba threads (the previous count restored after)."""
+
+    def run() -> Any:
+        import numba
+
+        old = numba.get_num_threads()
+        numba.set_num_threads(threads)
+        try:
+            return fn()
+        finally:
+            numba.set_num_threads(old)
+
+    return run
 
 
 def _starts(count: int, n: int, seed: int) -> np.ndarray:
@@ -239,6 +270,8 @@ def _scipy_loop(method: str, X0: np.ndarray, gtol: float, maxiter: int) -> np.nd
 
 def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None) -> list[dict]:
     """Multi-start BFGS, L-BFGS, CG and Newton vs SciPy's loop, 2-D and chained Rosenbrock."""
+    import numba
+
     from optimizers import minimize_batch
 
     rows = []
@@ -253,11 +286,14 @@ def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None)
             if progress:
                 progress(f"multistart {method} {label}")
             minimize_batch(obj, X0[:8], method, **kw)  # load the kernels and the engine
-            t_ours, batch = _median_time(partial(minimize_batch, obj, X0, method, **kw),
-                                         sizes.repeat)  # fmt: skip
-            t_peer, xs = _median_time(
-                partial(_scipy_loop, method, X0[:M], sizes.gtol, sizes.maxiter), sizes.repeat
-            )
+            ours = partial(minimize_batch, obj, X0, method, **kw)
+            fns = [ours, partial(_scipy_loop, method, X0[:M], sizes.gtol, sizes.maxiter)]
+            if numba.get_num_threads() > 1:
+                fns.append(_on_threads(ours, 1))
+            timed = _interleaved(fns, sizes.repeat)
+            (t_ours, batch), (t_peer, xs) = timed[:2]
+            t_one = timed[2][0] if len(timed) > 2 else None
+            one = (t_peer / M) / (t_one / N) if t_one else None
             ok = _solved(batch.x)
             ours_sub = float(ok[:M].mean())
             peer_ok = float(_solved(xs).mean())
@@ -269,7 +305,10 @@ def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None)
                 "multistart", f"{method}, {label}, {N} starts", f"scipy {_SCIPY_METHODS[method]} "
                 f"loop ({M} starts)", t_ours / N, t_peer / M, unit="s/start",
                 ours_success=float(ok.mean()), peer_success=peer_ok, target=target, met=met,
-                detail={"n": n, "starts": N, "peer_starts": M, "ours_success_same_starts":
+                note=f"ours on 1 thread: {_fmt_time(t_one / N)}/start, ratio {_fmt_ratio(one)}"
+                if t_one else "",
+                detail={"ours_1thread_s": t_one / N if t_one else None, "ratio_1thread": one,
+                        "n": n, "starts": N, "peer_starts": M, "ours_success_same_starts":
                         ours_sub, "gtol": sizes.gtol, "maxiter": sizes.maxiter,
                         "ours_median_nit": float(np.median(batch.nit)),
                         "threads": _thread_note()},
@@ -383,15 +422,15 @@ def bench_first_order(sizes: Sizes, progress: Callable[[str], Any] | None = None
                 progress(f"first-order {method} {label}")
             hyper = _fo_hyper(method, n)
             minimize_batch(obj, X0[:8], method, steps=2, **hyper)
-            t_ours, batch = _median_time(
-                partial(minimize_batch, obj, X0, method, steps=K, **hyper), sizes.repeat
-            )
-            t_np, xs = _median_time(partial(numpy_first_order, method, X0, K, hyper),
-                                    sizes.repeat)  # fmt: skip
+            (t_ours, batch), (t_np, xs) = _interleaved(
+                [partial(minimize_batch, obj, X0, method, steps=K, **hyper),
+                 partial(numpy_first_order, method, X0, K, hyper)], sizes.repeat,
+            )  # fmt: skip
             ours_ok = _fo_ok(X0, batch.x)
             both = ours_ok & _fo_ok(X0, xs)
             diff = float(np.max(np.abs(batch.x[both] - xs[both]), initial=0.0))
-            work = f"{method} {hyper}, {label}, {N} starts × {K} steps"
+            hp = " ".join(f"{k}={v:g}" for k, v in hyper.items())
+            work = f"{method} ({hp}), {label}, {N} starts × {K} steps"
             rows.append(_row(
                 "first_order", work, "NumPy vectorised over starts", t_ours, t_np,
                 ours_success=float(ours_ok.mean()), peer_success=float(_fo_ok(X0, xs).mean()),
@@ -439,14 +478,8 @@ def bench_scaling(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
         if progress:
             progress(f"scaling {method}")
         minimize_batch(obj, X0[:8], method, **kw)
-        t_all, batch = _median_time(lambda m=method, k=kw: minimize_batch(obj, X0, m, **k),
-                                    sizes.repeat)  # fmt: skip
-        numba.set_num_threads(1)
-        try:
-            t_one, batch1 = _median_time(lambda m=method, k=kw: minimize_batch(obj, X0, m, **k),
-                                         sizes.repeat)  # fmt: skip
-        finally:
-            numba.set_num_threads(threads)
+        run = partial(minimize_batch, obj, X0, method, **kw)
+        (t_all, batch), (t_one, batch1) = _interleaved([run, _on_threads(run, 1)], sizes.repeat)
         same = bool(np.array_equal(batch.x, batch1.x))
         steps = f" × {kw['steps']} steps" if "steps" in kw else ""
         met = bool(t_one >= 1.8 * t_all) if threads >= 2 else None
@@ -523,11 +556,9 @@ def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
 
         run_bare()
         minimize_batch(obj, X0[:8], "gd", steps=2, lr=lr)
-        t_opt, batch = _median_time(
-            lambda obj=obj, X0=X0, lr=lr: minimize_batch(obj, X0, "gd", steps=K, lr=lr),
-            sizes.repeat,
+        (t_opt, batch), (t_bare, xb) = _interleaved(
+            [partial(minimize_batch, obj, X0, "gd", steps=K, lr=lr), run_bare], sizes.repeat
         )
-        t_bare, xb = _median_time(run_bare, sizes.repeat)
         ok = _fo_ok(X0, batch.x)
         diff = float(np.max(np.abs(batch.x[ok] - xb[ok]), initial=0.0))
         rows.append(_row(
