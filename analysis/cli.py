@@ -141,7 +141,9 @@ def analyze_text(rec: dict[str, Any]) -> str:
         lines.append(header)
         for cp in cps:
             kind = cp["kind"]
-            if cp["degenerate"]:
+            if cp.get("differentiable") is False:
+                kind += " (not differentiable: a kink of f, decided by nearby values)"
+            elif cp["degenerate"]:
                 kind += f" (degenerate, {cp['test']} test)"
             elif cp["kind"] == "saddle":
                 kind += f" (index {cp['index']})"
@@ -165,10 +167,13 @@ def analyze_text(rec: dict[str, Any]) -> str:
     lines.append(f"  mu = {_fmt(conv.get('mu'))}, L = {_fmt(conv.get('L'))}")
     w = conv.get("witness")
     if w:
-        lines.append(
-            f"  witness: min Hessian eigenvalue {_fmt(w.get('min_eigenvalue'))} "
-            f"at {_fmt(w.get('point'))}"
-        )
+        if w.get("min_eigenvalue") is None:
+            lines.append(f"  witness: a chord around {_fmt(w.get('point'))} (f has kinks)")
+        else:
+            lines.append(
+                f"  witness: min Hessian eigenvalue {_fmt(w.get('min_eigenvalue'))} "
+                f"at {_fmt(w.get('point'))}"
+            )
         chord = w.get("chord")
         if chord:
             lines.append(

@@ -545,6 +545,10 @@ def analyze_convexity(
     if count < 1:
         raise InputError("starts must be a positive number of samples")
     budget = budget_seconds("convexity") if timeout is None else timeout
+    from .critical import switching_functions
+
+    if switching_functions(obj.expr):
+        return nonsmooth_convexity(obj, B, budget, seed)
     how: dict[str, str] = {}
     try:
         sym = run_with_budget(symbolic_convexity, obj.hessian, obj.variables, B, timeout=budget)
@@ -625,3 +629,144 @@ def analyze_convexity(
     elif verdict == "concave":
         strict = lam_max < -tau or _strict(obj, sym, scan, tau, False, how)
     return Convexity(verdict, strict, strong, mu, L, method, witness, how, mu_exact, L_exact)
+
+
+# ============================================================================ non-smooth f
+
+#: Random chords tried against convexity (and concavity) of a non-smooth f.
+KINK_CHORDS = 4000
+
+
+def _is_affine(e: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
+    return e.is_polynomial(*variables) and sp.Poly(e, *variables).total_degree() <= 1
+
+
+def composition_curvature(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> int | None:
+    """Curvature by composition rules (as in disciplined convex programming): +1 convex,
+    −1 concave, 0 affine, None undecided.
+
+    Rules: affine → 0; c·g → sign(c)·curv(g); a sum of terms of one curvature keeps it;
+    |u| with u affine → +1; max(g₁, …) of convex/affine gᵢ → +1; min(g₁, …) of
+    concave/affine gᵢ → −1; |u|ᵖ and max(0, u)ᵖ with u affine and p ≥ 1 → +1.
+    """
+    if not expr.free_symbols & set(variables) or _is_affine(expr, variables):
+        return 0
+    if isinstance(expr, sp.Add):
+        curv = [composition_curvature(a, variables) for a in expr.args]
+        if any(c is None for c in curv) or (1 in curv and -1 in curv):
+            return None
+        return max(curv) if 1 in curv else min(curv)
+    if isinstance(expr, sp.Mul):
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff != 1 and coeff.is_real:
+            c = composition_curvature(rest, variables)
+            return None if c is None else (c if coeff > 0 else -c)
+        return None
+    if isinstance(expr, sp.Abs):
+        return 1 if _is_affine(expr.args[0], variables) else None
+    if isinstance(expr, (sp.Max, sp.Min)):
+        want = 1 if isinstance(expr, sp.Max) else -1
+        curv = [composition_curvature(a, variables) for a in expr.args]
+        return want if all(c in (0, want) for c in curv) else None
+    if isinstance(expr, sp.Pow) and expr.exp.is_number and expr.exp >= 1:
+        base = expr.base
+        if isinstance(base, sp.Abs) and _is_affine(base.args[0], variables):
+            return 1
+        if (isinstance(base, sp.Max) and len(base.args) == 2 and 0 in base.args
+                and all(_is_affine(a, variables) for a in base.args)):
+            return 1
+    return None
+
+
+def _chord_search(obj: Any, box: np.ndarray, count: int, seed: int, sign: float,
+                  timeout: float) -> dict[str, Any] | None:
+    """Largest float gap f((x+y)/2) − (f(x)+f(y))/2 (of sign·f) over ``count`` random chords
+    of the box, verified exactly (:func:`_chord_gap_exact`); None when no chord is verified."""
+    n = obj.n
+    P = _samples(np.vstack([box, box]), count, seed)[:count]
+    X, Y = P[:, :n], P[:, n:]
+    f = obj.compiled.value
+    gaps = np.array([sign * (f(0.5 * (x + y)) - 0.5 * (f(x) + f(y))) for x, y in zip(X, Y,
+                                                                                      strict=True)])
+    gaps[~np.isfinite(gaps)] = -np.inf
+    for i in np.argsort(-gaps)[:5]:
+        if gaps[i] <= 0:
+            break
+        try:
+            gap = run_with_budget(_chord_gap_exact, sign * obj.expr, obj.variables, X[i], Y[i],
+                                  timeout=timeout)
+        except (BudgetExceeded, AnalysisError):
+            continue
+        if gap > 0:
+            return {"x": [float(t) for t in X[i]], "y": [float(t) for t in Y[i]],
+                    "alpha": 0.5, "gap": gap}
+    return None
+
+
+def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0) -> Convexity:
+    """Convexity of an f with kinks (|u|, max/min, sign, Heaviside, Piecewise) on the box.
+
+    The Hessian misses the kinks (its point masses are dropped by the derivative convention),
+    so it cannot decide alone.  Proof: f = (smooth terms) + (terms with kinks); the smooth
+    part's Hessian is shown PSD (NSD) as for a smooth f, and every kink term is convex
+    (concave) by :func:`composition_curvature`; a sum of convex functions is convex.
+    Refutation: a verified chord witness among :data:`KINK_CHORDS` random chords.  ``L`` is
+    None (∇f jumps across a kink: no Lipschitz constant); ``mu`` is the smooth part's exact
+    μ when the proof gives one (a lower bound).
+    """
+    variables = obj.variables
+    smooth, kinky = [], []
+    from .critical import switching_functions
+
+    for term in sp.Add.make_args(obj.expr):
+        (kinky if switching_functions(term) else smooth).append(term)
+    curv = [composition_curvature(t, variables) for t in kinky]
+    how: dict[str, str] = {"L": "not defined: ∇f jumps across the kinks of f"}
+    sym = _Symbolic(psd=True, nsd=True, how="no smooth part")
+    smooth_expr = sp.Add(*smooth)
+    if smooth_expr.free_symbols & set(variables):
+        H = sp.hessian(smooth_expr, variables)
+        try:
+            sym = run_with_budget(symbolic_convexity, H, variables, box, timeout=budget)
+        except (BudgetExceeded, AnalysisError) as exc:
+            sym = _Symbolic(how=f"symbolic proof of the smooth part abandoned ({exc})")
+    verify = min(budget_seconds("verify"), budget)
+    mu = None
+    if sym.psd and all(c in (0, 1) for c in curv):
+        verdict, method = "convex", "symbolic"
+        how["verdict"] = ("proved: smooth part " + (sym.how or "affine")
+                          + "; kink terms convex by composition rules (|affine|, max of convex)")
+        if sym.lam_min is not None and _float(sym.lam_min) > 0:
+            mu = _float(sym.lam_min)
+            how["mu"] = "exact lower bound: μ of the smooth part"
+    elif sym.nsd and all(c in (0, -1) for c in curv):
+        verdict, method = "concave", "symbolic"
+        how["verdict"] = ("proved: smooth part " + (sym.how or "affine")
+                          + "; kink terms concave by composition rules")
+    else:
+        convex_w = _chord_search(obj, box, KINK_CHORDS, seed, 1.0, verify)
+        concave_w = _chord_search(obj, box, KINK_CHORDS, seed + 1, -1.0, verify)
+        method = "numeric"
+        if convex_w and concave_w:
+            verdict = "nonconvex"
+            how["verdict"] = "refuted both ways by chord witnesses verified exactly"
+        elif concave_w:
+            verdict = "convex"
+            how["verdict"] = (f"no chord of {KINK_CHORDS:,} refutes convexity (not a proof); "
+                              "concavity refuted by a verified chord")
+        elif convex_w:
+            verdict = "concave"
+            how["verdict"] = (f"no chord of {KINK_CHORDS:,} refutes concavity (not a proof); "
+                              "convexity refuted by a verified chord")
+        else:
+            verdict = "unknown"
+            how["verdict"] = f"no chord of {KINK_CHORDS:,} refutes either (f may be affine)"
+        if verdict == "nonconvex":
+            chord = convex_w
+            mid = [0.5 * (a + b) for a, b in zip(chord["x"], chord["y"], strict=True)]
+            witness = {"point": mid, "min_eigenvalue": None, "chord": chord}
+            return Convexity(verdict, False, False, None, None, method, witness, how)
+    strong = mu is not None and mu > 0
+    how["strict"] = ("implied by μ > 0" if strong
+                     else "not decided for a non-smooth f (reported false)")
+    return Convexity(verdict, strong, strong, mu, None, method, None, how)
