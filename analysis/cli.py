@@ -383,7 +383,9 @@ def rates_text(rec: dict[str, Any], study) -> str:
         f"–{window[1] if window else '—'} of {meas.get('iterations')}"
     )
     lines.append("")
-    verdict = "agree" if rec["agree"] else "disagree"
+    verdict = {"agrees": "agree", "disagrees": "disagree",
+               "not comparable": "cannot be compared"}.get(study.comparison.verdict,
+                                                           study.comparison.verdict)
     lines.append(f"  theory and measurement {verdict}" + (f": {rec['reason']}" if rec["reason"]
                                                         else ""))
     for note in list(pred.get("notes") or [])[:4]:

@@ -632,9 +632,14 @@ def rate_study(
             target = locate_target(obj, res, x, minimizer=minimizer, points=points)
             meas = _measure(obj, res, target, stochastic)
             break
-    model = local_model(obj, target)
+    kink = target.critical is not None and not getattr(target.critical, "differentiable", True)
+    model = None if kink else local_model(obj, target)
     notes = list(model.notes) if model is not None else []
-    if model is None:
+    if kink:
+        pred = Prediction("none", None, None, "none", False, [
+            "the point is a kink of f (not differentiable there): the Hessian-based theory "
+            "does not apply"])
+    elif model is None:
         pred = _no_point_prediction(target)
     else:
         extra: dict[str, Any] = {}
@@ -644,6 +649,9 @@ def rate_study(
             extra["third_derivative_zero"] = True
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
     comp = _comparison(pred, meas, target, eff.get("line_search"))
+    if kink and comp.verdict == "not comparable":
+        comp = Comparison(False, "not comparable",
+                          reason="the minimizer is a kink of f: no Hessian-based rate theory")
     return RateStudy(
         method=method,
         hyper=eff,

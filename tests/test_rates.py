@@ -274,3 +274,11 @@ def test_rate_table_rows(quadratics):
     assert [r.method for r in rows] == ["gd", "momentum", "nesterov"]
     assert rows[2].hyper["lr"] == 0.1 and rows[1].hyper["momentum"] == 0.5
     assert all(r.comparison.agree for r in rows)
+
+
+def test_minimizer_on_a_kink_has_no_rate_theory():
+    s = rate_study(Objective.parse("abs(x) + 0.5*y**2"), "gd", [1.0, 1.0], lr=0.1)
+    assert s.minimizer == pytest.approx([0.0, 0.0])
+    assert s.prediction.kind == "none"
+    assert s.comparison.verdict == "not comparable" and "kink" in s.comparison.reason
+    json.dumps(s.to_json(), allow_nan=False)
