@@ -1503,13 +1503,19 @@ def _summary(b: Builder, A: Analysis) -> None:
         lam = A.eigenvalues
         kappa = A.minimum.condition_number
         how = "exact" if A.minimum.exact else "numeric"
-        items.append(
-            f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-            f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
-            f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
-            + (f", so GD with η = 1/L contracts the error by at most 1 − 1/κ = "
-               f"{fmt_num(1 - 1 / kappa)} per step." if np.isfinite(kappa) and kappa > 0
-               else " (degenerate: no linear rate for GD)."))
+        if not getattr(A.minimum, "differentiable", True):
+            items.append(
+                f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
+                f"f(x*) = {fmt_num(A.minimum.value)} ({how}); it lies on a kink of f, where f "
+                "has no gradient or Hessian: no Hessian-based rate applies there.")
+        else:
+            items.append(
+                f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
+                f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
+                f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
+                + (f", so GD with η = 1/L contracts the error by at most 1 − 1/κ = "
+                   f"{fmt_num(1 - 1 / kappa)} per step." if np.isfinite(kappa) and kappa > 0
+                   else " (degenerate: no linear rate for GD)."))
     elif A.cps is not None and len(A.cps):
         items.append("No critical point in the box is a minimum.")
     runs = [r for r in A.runs if r.result is not None]
