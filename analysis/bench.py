@@ -170,6 +170,55 @@ def _on_threads(fn: Callable[[], Any], threads: int) -> Callable[[], Any]:
     return run
 
 
+class _SingleThreadedBLAS:
+    """Context manager: every loaded OpenBLAS (NumPy's and SciPy's) runs on one thread.
+
+    SciPy's per-start loop does tiny BLAS calls that only lose from threads, and OpenBLAS
+    threads that compete with other processes for the cores slow it down many-fold; a fair
+    peer runs them single-threaded (as ``OPENBLAS_NUM_THREADS=1`` would).  ``applied`` lists
+    the libraries that were switched.
+    """
+
+    def __init__(self) -> None:
+        self.applied: list[str] = []
+        self._restore: list[tuple[Any, int]] = []
+
+    def __enter__(self) -> _SingleThreadedBLAS:
+        import ctypes
+
+        try:
+            maps = Path("/proc/self/maps").read_text()
+        except OSError:
+            return self
+        paths = sorted({line.split(None, 5)[-1] for line in maps.splitlines()
+                        if "openblas" in line.lower() and "/" in line})  # fmt: skip
+        for path in paths:
+            try:
+                lib = ctypes.CDLL(path)
+            except OSError:
+                continue
+            for prefix in ("scipy_openblas", "openblas"):
+                for suffix in ("", "64_"):
+                    get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                    put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                    if get is None or put is None:
+                        continue
+                    get.restype = ctypes.c_int
+                    put.argtypes = [ctypes.c_int]
+                    self._restore.append((put, int(get())))
+                    put(1)
+                    self.applied.append(Path(path).name)
+                    break
+                else:
+                    continue
+                break
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for put, threads in reversed(self._restore):
+            put(threads)
+
+
 def _starts(count: int, n: int, seed: int) -> np.ndarray:
     """``count`` points uniform in [−2, 2]ⁿ (a fixed seed per workload)."""
     return np.random.default_rng(seed).uniform(-2.0, 2.0, size=(count, n))
@@ -896,14 +945,19 @@ def run_bench(
     if versions["jax"] is None and "first_order" in chosen:
         notes.append("JAX is not installed: the JAX jit+vmap peer was skipped")
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    import scipy.optimize  # noqa: F401 - loads SciPy's OpenBLAS before it is switched
+
     t0 = time.perf_counter()
     rows: list[dict] = []
     try:
-        for g in GROUPS:
-            if g in chosen:
-                rows.extend(_SECTIONS[g](sz, progress))
+        with _SingleThreadedBLAS() as blas:
+            for g in GROUPS:
+                if g in chosen:
+                    rows.extend(_SECTIONS[g](sz, progress))
     finally:
         numba.set_num_threads(old_threads)
+    if blas.applied:
+        notes.append("OpenBLAS ran single-threaded (" + ", ".join(blas.applied) + ")")
     seconds = time.perf_counter() - t0
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
     if load and load[0] > 0.5:
@@ -917,7 +971,8 @@ def run_bench(
             "cpus": os.cpu_count(), "threads": numba.config.NUMBA_NUM_THREADS
             if threads is None else threads, "platform": platform.platform(),
             "load_average_at_start": list(load) if load else None,
-            "load_average_at_end": list(load_end) if load_end else None, **versions,
+            "load_average_at_end": list(load_end) if load_end else None,
+            "blas_single_threaded": blas.applied, **versions,
         },  # fmt: skip
         "settings": settings,
         "success_criteria": {
