@@ -1006,6 +1006,8 @@ def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) 
     directory = path.parent if str(path.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
     temps: dict[str, Path] = {}
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for suffix, writer in writers.items():
             fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{suffix}.tmp",
@@ -1013,6 +1015,7 @@ def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) 
             os.close(fd)
             temps[suffix] = Path(name)
             writer(temps[suffix])
+            os.chmod(temps[suffix], 0o666 & ~umask)  # as open() would create it, not 0600
         for suffix, tmp in temps.items():
             os.replace(tmp, path.with_suffix(suffix))
         temps.clear()

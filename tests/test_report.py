@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -180,3 +181,17 @@ def test_reduced_study_smoke(tmp_path):
     assert verdicts["gd η = 0.2: convergence"] == "agrees"
     text = squash(pdf_text(res.pdf))
     assert "Summary of all checks" in text and "GD on x²" in text
+
+
+def test_atomic_files_get_the_usual_permissions(tmp_path):
+    from analysis.report import write_atomically
+
+    old = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "r.pdf", {".pdf": lambda p: p.write_bytes(b"%PDF-1.4\n"),
+                                              ".json": lambda p: p.write_text("{}")})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r.pdf").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
