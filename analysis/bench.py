@@ -109,8 +109,8 @@ class Sizes:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-#: the full benchmark (the README table; ~10 minutes on 2 cores)
-FULL = Sizes("full")
+#: the full benchmark (the README table; about 5 minutes on 2 cores)
+FULL = Sizes("full", repeat=5)
 #: ``--quick``: the same rows on smaller batches, no cold library build (well under 2 minutes)
 QUICK = Sizes(
     "quick", repeat=3, starts_2d=2_000, starts_nd=300, peer_starts_2d=50, peer_starts_nd=10,
@@ -139,10 +139,13 @@ def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), out
 
 
-def _interleaved(fns: Sequence[Callable[[], Any]], repeat: int) -> list[tuple[float, Any]]:
+def _interleaved(
+    fns: Sequence[Callable[[], Any]], repeat: int, log: dict[str, Any] | None = None
+) -> list[tuple[float, Any]]:
     """Median wall time and last result of each function, run round-robin ``repeat`` times.
 
     Taking turns exposes every contender to the same bursts of load from other processes.
+    Every measured time goes to ``log["times"]`` (one list per function) when given.
     """
     times: list[list[float]] = [[] for _ in fns]
     outs: list[Any] = [None] * len(fns)
@@ -151,6 +154,8 @@ def _interleaved(fns: Sequence[Callable[[], Any]], repeat: int) -> list[tuple[fl
             t0 = time.perf_counter()
             outs[i] = fn()
             times[i].append(time.perf_counter() - t0)
+    if log is not None:
+        log["times"] = times
     return [(statistics.median(t), o) for t, o in zip(times, outs, strict=True)]
 
 
@@ -339,7 +344,8 @@ def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None)
             fns = [ours, partial(_scipy_loop, method, X0[:M], sizes.gtol, sizes.maxiter)]
             if numba.get_num_threads() > 1:
                 fns.append(_on_threads(ours, 1))
-            timed = _interleaved(fns, sizes.repeat)
+            log: dict[str, Any] = {}
+            timed = _interleaved(fns, sizes.repeat, log)
             (t_ours, batch), (t_peer, xs) = timed[:2]
             t_one = timed[2][0] if len(timed) > 2 else None
             one = (t_peer / M) / (t_one / N) if t_one else None
@@ -360,6 +366,7 @@ def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None)
                         "n": n, "starts": N, "peer_starts": M, "ours_success_same_starts":
                         ours_sub, "gtol": sizes.gtol, "maxiter": sizes.maxiter,
                         "ours_median_nit": float(np.median(batch.nit)),
+                        "times_ours_peer_1thread_s": log["times"],
                         "threads": _thread_note()},
             ))  # fmt: skip
     return rows
@@ -471,9 +478,10 @@ def bench_first_order(sizes: Sizes, progress: Callable[[str], Any] | None = None
                 progress(f"first-order {method} {label}")
             hyper = _fo_hyper(method, n)
             minimize_batch(obj, X0[:8], method, steps=2, **hyper)
+            log: dict[str, Any] = {}
             (t_ours, batch), (t_np, xs) = _interleaved(
                 [partial(minimize_batch, obj, X0, method, steps=K, **hyper),
-                 partial(numpy_first_order, method, X0, K, hyper)], sizes.repeat,
+                 partial(numpy_first_order, method, X0, K, hyper)], sizes.repeat, log,
             )  # fmt: skip
             ours_ok = _fo_ok(X0, batch.x)
             both = ours_ok & _fo_ok(X0, xs)
@@ -485,7 +493,8 @@ def bench_first_order(sizes: Sizes, progress: Callable[[str], Any] | None = None
                 ours_success=float(ours_ok.mean()), peer_success=float(_fo_ok(X0, xs).mean()),
                 target="≥ 10×", met=bool(t_np >= 10.0 * t_ours),
                 detail={"n": n, "starts": N, "steps": K, "hyper": hyper,
-                        "max_abs_diff_final_x": diff, "threads": _thread_note()},
+                        "max_abs_diff_final_x": diff, "threads": _thread_note(),
+                        "times_ours_peer_s": log["times"]},
             ))  # fmt: skip
             if have_jax:
                 rows.append(_jax_row(method, hyper, X0, K, t_ours, ours_ok, work, sizes))
@@ -528,7 +537,9 @@ def bench_scaling(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
             progress(f"scaling {method}")
         minimize_batch(obj, X0[:8], method, **kw)
         run = partial(minimize_batch, obj, X0, method, **kw)
-        (t_all, batch), (t_one, batch1) = _interleaved([run, _on_threads(run, 1)], sizes.repeat)
+        log: dict[str, Any] = {}
+        (t_all, batch), (t_one, batch1) = _interleaved([run, _on_threads(run, 1)], sizes.repeat,
+                                                       log)  # fmt: skip
         same = bool(np.array_equal(batch.x, batch1.x))
         steps = f" × {kw['steps']} steps" if "steps" in kw else ""
         met = bool(t_one >= 1.8 * t_all) if threads >= 2 else None
@@ -538,7 +549,8 @@ def bench_scaling(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
             peer_success=float(batch1.success.mean()),
             target="≥ 1.8× on 2 threads" if threads >= 2 else None, met=met,
             note="" if threads >= 2 else "one thread only: no scaling to measure",
-            detail={"threads": threads, "identical_results": same},
+            detail={"threads": threads, "identical_results": same,
+                    "times_all_one_thread_s": log["times"]},
         ))  # fmt: skip
     return rows
 
@@ -605,8 +617,9 @@ def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
 
         run_bare()
         minimize_batch(obj, X0[:8], "gd", steps=2, lr=lr)
+        log: dict[str, Any] = {}
         (t_opt, batch), (t_bare, xb) = _interleaved(
-            [partial(minimize_batch, obj, X0, "gd", steps=K, lr=lr), run_bare], sizes.repeat
+            [partial(minimize_batch, obj, X0, "gd", steps=K, lr=lr), run_bare], sizes.repeat, log
         )
         ok = _fo_ok(X0, batch.x)
         diff = float(np.max(np.abs(batch.x[ok] - xb[ok]), initial=0.0))
@@ -617,7 +630,7 @@ def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
             target="optimizer ≤ 2× bare loop (ratio ≥ 0.5)", met=bool(t_opt <= 2.0 * t_bare),
             note="ratio < 1 is the optimizer's cost over the limit",
             detail={"n": n, "starts": N, "steps": K, "lr": lr, "max_abs_diff_final_x": diff,
-                    "threads": _thread_note()},
+                    "threads": _thread_note(), "times_ours_peer_s": log["times"]},
         ))  # fmt: skip
     return rows
 
