@@ -18,8 +18,8 @@ Workloads (:data:`GROUPS`)
     Newton-CG ``xtol`` 1e-10) so that ``gtol`` decides, as in our runs.
 ``first_order``
     GD, heavy-ball momentum and Adam, a fixed number of steps from many starts, against the same
-    update rules written with NumPy, vectorised over the starts (and JAX ``jit`` + ``vmap``
-    when JAX is installed).  Success (both): f(x_K) finite and ≤ f(x₀).  The largest
+    update rules written with NumPy, vectorised over the starts and in place (and JAX ``jit`` +
+    ``vmap`` when JAX is installed).  Success (both): f(x_K) finite and ≤ f(x₀).  The largest
     difference between our final iterates and NumPy's is reported as a check of equal work.
 ``scaling``
     One thread against all threads (``numba.set_num_threads``) on a large batch.
@@ -279,16 +279,20 @@ def _rosen_cols(X: np.ndarray) -> np.ndarray:
     return np.sum(100.0 * (X[1:] - X[:-1] ** 2) ** 2 + (1.0 - X[:-1]) ** 2, axis=0)
 
 
-def _rosen_grad_cols(X: np.ndarray) -> np.ndarray:
-    """∇ of the chained Rosenbrock function at each column of X, as ``scipy.optimize.rosen_der``
-    writes it, vectorised over the columns."""
+def _rosen_grad_into(X: np.ndarray, G: np.ndarray, T: np.ndarray, U: np.ndarray) -> None:
+    """G ← ∇ of the chained Rosenbrock function at each column of X (shape (n, N)), written
+    as ``scipy.optimize.rosen_der`` but without temporaries (T, U: (n − 1, N) workspace)."""
     x0 = X[:-1]
-    x1 = X[1:]
-    t = x1 - x0**2
-    G = np.zeros_like(X)
-    G[:-1] = -400.0 * x0 * t - 2.0 * (1.0 - x0)
-    G[1:] += 200.0 * t
-    return G
+    np.multiply(x0, x0, out=T)
+    np.subtract(X[1:], T, out=T)  # t = x_{i+1} − x_i²
+    np.multiply(x0, T, out=U)
+    np.multiply(U, -400.0, out=G[:-1])  # −400 x_i t
+    np.multiply(x0, 2.0, out=U)
+    np.subtract(U, 2.0, out=U)
+    np.add(G[:-1], U, out=G[:-1])  # − 2 (1 − x_i)
+    G[-1] = 0.0
+    np.multiply(T, 200.0, out=U)
+    np.add(G[1:], U, out=G[1:])  # + 200 t_{i−1}
 
 
 def _solved(X: np.ndarray) -> np.ndarray:
@@ -385,29 +389,53 @@ def _fo_hyper(method: str, n: int) -> dict[str, float]:
 
 def numpy_first_order(method: str, X0: np.ndarray, steps: int, hyper: dict) -> np.ndarray:
     """The peer: ``steps`` fixed steps of gd / momentum / adam (PyTorch's rules, as in
-    :mod:`optimizers.first_order`) with NumPy, vectorised over the starts; the final points."""
+    :mod:`optimizers.first_order`) with NumPy, vectorised over the starts (one column per
+    start) and in place (``out=``, preallocated workspace: no temporaries, no page faults);
+    returns the final points."""
     X = np.ascontiguousarray(X0.T)
+    n, N = X.shape
+    G = np.empty_like(X)
+    W = np.empty_like(X)
+    T = np.empty((n - 1, N))
+    U = np.empty((n - 1, N))
     lr = hyper["lr"]
     if method == "gd":
         for _ in range(steps):
-            X -= lr * _rosen_grad_cols(X)
+            _rosen_grad_into(X, G, T, U)
+            np.multiply(G, lr, out=W)
+            np.subtract(X, W, out=X)
     elif method == "momentum":
         mu = hyper["momentum"]
-        b = None
-        for _ in range(steps):
-            g = _rosen_grad_cols(X)
-            b = g if b is None else mu * b + g
-            X -= lr * b
+        B = np.empty_like(X)
+        for k in range(steps):
+            _rosen_grad_into(X, G, T, U)
+            if k == 0:
+                B[...] = G
+            else:
+                np.multiply(B, mu, out=B)
+                np.add(B, G, out=B)
+            np.multiply(B, lr, out=W)
+            np.subtract(X, W, out=X)
     elif method == "adam":
         b1, b2, eps = hyper.get("beta1", 0.9), hyper.get("beta2", 0.999), hyper.get("eps", 1e-8)
         m = np.zeros_like(X)
         v = np.zeros_like(X)
         for k in range(steps):
-            g = _rosen_grad_cols(X)
-            m = b1 * m + (1.0 - b1) * g
-            v = b2 * v + (1.0 - b2) * g * g
+            _rosen_grad_into(X, G, T, U)
+            np.multiply(m, b1, out=m)
+            np.multiply(G, 1.0 - b1, out=W)
+            np.add(m, W, out=m)
+            np.multiply(v, b2, out=v)
+            np.multiply(G, G, out=W)
+            np.multiply(W, 1.0 - b2, out=W)
+            np.add(v, W, out=v)
             t = k + 1
-            X -= (lr / (1.0 - b1**t)) * m / (np.sqrt(v) / math.sqrt(1.0 - b2**t) + eps)
+            np.sqrt(v, out=W)
+            np.divide(W, math.sqrt(1.0 - b2**t), out=W)
+            np.add(W, eps, out=W)
+            np.divide(m, W, out=W)
+            np.multiply(W, lr / (1.0 - b1**t), out=W)
+            np.subtract(X, W, out=X)
     else:  # pragma: no cover - the table lists only these
         raise ValueError(method)
     return X.T.copy()
