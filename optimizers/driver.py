@@ -586,8 +586,8 @@ def _run(
     gpath = np.full((N, Lp), np.nan)
     epoch_f = np.full((N, E), np.nan)
 
-    eng = engines()
     kind = "per_start" if per_start else "first_order"
+    eng = engines(kind)
     fn = eng[kind]
     worker = eng[f"{kind}_chunk"]
     if per_start:

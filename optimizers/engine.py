@@ -812,27 +812,32 @@ def _stale_guard(disp, name: str) -> Path | None:
     return stamp
 
 
-def engines() -> dict[str, object]:
+def engines(kind: str | None = None) -> dict[str, object]:
     """The compiled entry points, compiled or loaded from the disk cache on first use.
 
     ``first_order`` / ``per_start`` are the parallel schedulers; they run the chunk workers
     ``first_order_chunk`` / ``per_start_chunk`` (passed as their first argument) through a
     function pointer, so the scheduler's machine code does not contain (and re-optimise) the
     workers'.  Each dispatcher holds exactly one signature and refuses to compile another.
+    ``kind`` (``"first_order"`` or ``"per_start"``) loads only that family (scheduler and
+    worker), which halves the start-up of a process that runs one kind of method.
     """
+    wanted = [e for e in ENTRY_POINTS if kind is None or e[0] in (kind, f"{kind}_chunk")]
+    if not wanted:
+        raise ValueError(f"unknown engine family {kind!r}")
     with _LOCK:
-        if not _ENGINES:
-            for name, fn, sig, parallel in ENTRY_POINTS:
-                opts = dict(cache=True, parallel=parallel, nogil=True, error_model="numpy")
-                disp = njit(**opts)(fn)
-                stamp = _stale_guard(disp, name)
-                disp.compile(sig.args)
-                disp.disable_compile()
-                if stamp is not None:
-                    try:
-                        stamp.write_text(SOURCE_HASH)
-                    except OSError:
-                        pass
-                _ENGINES[name] = disp
-        return _ENGINES
-
+        for name, fn, sig, parallel in wanted:
+            if name in _ENGINES:
+                continue
+            opts = dict(cache=True, parallel=parallel, nogil=True, error_model="numpy")
+            disp = njit(**opts)(fn)
+            stamp = _stale_guard(disp, name)
+            disp.compile(sig.args)
+            disp.disable_compile()
+            if stamp is not None:
+                try:
+                    stamp.write_text(SOURCE_HASH)
+                except OSError:
+                    pass
+            _ENGINES[name] = disp
+        return dict(_ENGINES)
