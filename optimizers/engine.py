@@ -77,6 +77,9 @@ from .schedules import lr_from_hp
 #: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
 #: copy could outlive a change elsewhere.
 _JIT = dict(nogil=True, error_model="numpy")
+#: small per-column helpers that take arrays: inlined in Numba IR, so no call and no
+#: reference counting of the array arguments per column and step (measured 5-12 ns each)
+_INLINE = dict(_JIT, inline="always")
 
 #: Modules whose compiled code ends up inside the entry points.
 COMPILED_MODULES = (
@@ -135,13 +138,13 @@ PER_START_SIG = types.void(
 
 
 # ============================================================================ shared helpers
-@njit(**_JIT)
+@njit(**_INLINE)
 def rel_change(fa, fb):
     """|f_a − f_b| / max(|f_a|, |f_b|, 1)."""
     return abs(fa - fb) / max(abs(fa), abs(fb), 1.0)
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def f_detail(fval):
     """Divergence detail for a non-finite objective value (0 when finite)."""
     if math.isnan(fval):
@@ -151,7 +154,7 @@ def f_detail(fval):
     return 0
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def point_detail(x, fval, gvec, bound):
     """Divergence detail of a point (0 when x, f and ∇f are finite and ‖x‖∞ ≤ bound)."""
     xm = 0.0
@@ -179,7 +182,7 @@ def start_detail(x, fval, gvec):
     return L.D_START_NAN if d == L.D_F_NAN else L.D_START_NONFINITE
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def norm_inf(v):
     """max_i |v_i|."""
     m = 0.0
@@ -189,7 +192,7 @@ def norm_inf(v):
 
 
 # ============================================================================ lock-step engine
-@njit(**_JIT)
+@njit(**_INLINE)
 def _col_gnorm(G, X, j, wd):
     m = 0.0
     for i in range(G.shape[0]):
@@ -197,7 +200,7 @@ def _col_gnorm(G, X, j, wd):
     return m
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _col_detail(X, j, bound, fval, G, check_fg):
     xm = 0.0
     for i in range(X.shape[0]):
@@ -216,7 +219,7 @@ def _col_detail(X, j, bound, fval, G, check_fg):
     return 0
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _record_col(path, fpath, gpath, s, k, X, j, fval, gn):
     if k < path.shape[1]:
         for i in range(X.shape[0]):
