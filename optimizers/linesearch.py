@@ -32,6 +32,8 @@ from . import _layout as L
 #: copy could outlive a change elsewhere.  Self-contained leaves are cached (``_LEAF``).
 _JIT = dict(nogil=True, error_model="numpy")
 _LEAF = dict(cache=True, nogil=True, error_model="numpy")
+#: the trial-point evaluations take arrays: inlined (no call, no array refcounting per trial)
+_INLINE = dict(nogil=True, error_model="numpy", inline="always")
 
 #: iteration caps of the bracketing phase, the zoom phase and the backtracking loop
 MAX_BRACKET = 30
@@ -41,7 +43,7 @@ MAX_BACKTRACK = 60
 ALPHA_MAX = 1e100
 
 
-@njit(**_LEAF)
+@njit(**_INLINE)
 def _phi(f, x, d, D, alpha, xt, cnt):
     """xt ← x + αd; returns f(xt), with +∞ for non-finite values."""
     for i in range(x.shape[0]):
@@ -53,7 +55,7 @@ def _phi(f, x, d, D, alpha, xt, cnt):
     return v
 
 
-@njit(**_LEAF)
+@njit(**_INLINE)
 def _dphi(g, x, d, D, alpha, xt, gt, cnt):
     """xt ← x + αd; gt ← ∇f(xt); returns gtᵀd (NaN when not finite)."""
     for i in range(x.shape[0]):
