@@ -53,7 +53,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -106,7 +106,6 @@ class Sizes:
     cold_build: bool = True
     #: symbolic scale: chained Rosenbrock dimensions
     symbolic_dims: tuple[int, ...] = (10, 50, 100, 200)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 #: the full benchmark (the README table; about 5 minutes on 2 cores)
@@ -1016,7 +1015,7 @@ def run_bench(
     if busy > 0.5:
         notes.append(f"load average up to {busy:.2f} (start/end) from other processes: timings, "
                      "the parallel speed-up above all, are pessimistic")
-    settings = {k: v for k, v in asdict(sz).items() if k != "extra"}
+    settings = asdict(sz)
     return {
         "version": RECORD_VERSION,
         "mode": sz.name,
