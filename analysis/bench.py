@@ -425,15 +425,15 @@ def numpy_first_order(method: str, X0: np.ndarray, steps: int, hyper: dict) -> n
             np.multiply(G, 1.0 - b1, out=W)
             np.add(m, W, out=m)
             np.multiply(v, b2, out=v)
-            np.multiply(G, G, out=W)
-            np.multiply(W, 1.0 - b2, out=W)
+            np.multiply(G, 1.0 - b2, out=W)
+            np.multiply(W, G, out=W)
             np.add(v, W, out=v)
             t = k + 1
             np.sqrt(v, out=W)
             np.divide(W, math.sqrt(1.0 - b2**t), out=W)
-            np.add(W, eps, out=W)
-            np.divide(m, W, out=W)
-            np.multiply(W, lr / (1.0 - b1**t), out=W)
+            np.add(W, eps, out=W)  # W = √v̂ / √(1 − β₂ᵗ) + ε
+            np.multiply(m, lr / (1.0 - b1**t), out=G)
+            np.divide(G, W, out=W)  # (η / (1 − β₁ᵗ)) · m / W, in the engine's order
             np.subtract(X, W, out=X)
     else:  # pragma: no cover - the table lists only these
         raise ValueError(method)
