@@ -507,9 +507,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_study)
 
+    from analysis import bench  # NumPy only: no SymPy, no Numba at parse time
+
     p = sub.add_parser("bench", help="benchmark against SciPy and NumPy (ratios, one run)")
-    p.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    bench.add_arguments(p)
     _add_common(p)
     p.set_defaults(func=cmd_bench)
     return parser
