@@ -1,4 +1,5 @@
-"""Fuzzing the whole pipeline: parse → analyze (symbolic, under budgets) → run (compiled).
+"""Fuzzing the whole pipeline: parse → analyze (symbolic, under budgets) → run (compiled) →
+report (PDF, JSON and CSV written whole or not at all).
 
 Random formulas are built from the grammar (the function table, ``+ - * / **``, numbers, the
 variables x and y); some are then damaged (a token inserted, a character dropped or
@@ -183,6 +184,28 @@ def check_cli(text: str) -> None:
         assert message.startswith("landscape: "), (text, message)
 
 
+def check_report(text: str, directory) -> None:
+    """``landscape report`` exits 0 with all three files, or 1/2 with one line and no file."""
+    pdf = directory / "fuzz.pdf"
+    for suffix in (".pdf", ".json", ".csv"):
+        pdf.with_suffix(suffix).unlink(missing_ok=True)
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(["report", text, "--methods", "gd,bfgs", "-o", str(pdf), "--var", "x",
+                     "--var", "y", "--timeout", "120"])
+    message = err.getvalue()
+    assert code in (0, 1, 2), (text, code, message)
+    assert "Traceback" not in message and "internal error" not in message, (text, message)
+    written = [pdf.with_suffix(s).exists() for s in (".pdf", ".json", ".csv")]
+    if code == 0:
+        assert all(written), (text, written)
+        assert pdf.read_bytes().startswith(b"%PDF")
+    else:
+        assert not any(written), (text, code, message)
+        assert message.startswith("landscape: "), (text, message)
+    STATS[f"report exit {code}"] = STATS.get(f"report exit {code}", 0) + 1
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _budgets():
     """Shorter symbolic budgets: the fuzzer wants no hang, not complete answers."""
@@ -227,6 +250,12 @@ def test_cli_stage(text):
     check_cli(text)
 
 
+@_settings(max(2, (ENV_EXAMPLES or 300) // 100))
+@given(text=st.one_of(expressions(depth=2), damaged()))
+def test_report_stage(text, tmp_path_factory):
+    check_report(text, tmp_path_factory.mktemp("report"))
+
+
 # --------------------------------------------------------------------------- make fuzz
 
 
@@ -256,3 +285,10 @@ def test_analysis_campaign(text):
 @given(text=FORMULAS)
 def test_cli_campaign(text):
     check_cli(text)
+
+
+@pytest.mark.slow
+@_settings(max(10, SLOW_EXAMPLES // 100))
+@given(text=st.one_of(expressions(depth=3), damaged()))
+def test_report_campaign(text, tmp_path_factory):
+    check_report(text, tmp_path_factory.mktemp("report"))
