@@ -428,6 +428,17 @@ def _report_summary(result: Any, as_json: bool) -> None:
         print(f"note: {finding}")
 
 
+def _output_directory(path: str) -> None:
+    """Create the output directory, or refuse the path (exit 2) with the reason."""
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.access(path, os.W_OK):
+            raise PermissionError(f"no write permission for {path}")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"cannot write to the output directory {path!r}: {reason}") from exc
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from analysis.report import build_report
 
@@ -441,8 +452,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = args.output or os.path.join("reports", "report.pdf")
     if not out.lower().endswith(".pdf"):
         raise UsageError(f"-o must name a .pdf file, got {out!r}")
-    parent = os.path.dirname(os.path.abspath(out))
-    os.makedirs(parent, exist_ok=True)
+    _output_directory(os.path.dirname(os.path.abspath(out)))
     result = build_report(obj, out, methods=args.methods, box=args.box, x0=x0, seed=args.seed,
                           title=args.title)
     _report_summary(result, args.json)
@@ -452,7 +462,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_study(args: argparse.Namespace) -> int:
     from analysis.study import build_study
 
-    os.makedirs(args.output, exist_ok=True)
+    _output_directory(args.output)
     result = build_study(args.output, quick=args.quick)
     _report_summary(result, args.json)
     return 0
@@ -634,6 +644,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # disk full, file removed under us: say so, no traceback
+        print(f"landscape: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 1
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("LANDSCAPE_DEBUG"):
             raise

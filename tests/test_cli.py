@@ -132,3 +132,13 @@ def test_study_command_writes_the_study(capsys, tmp_path, monkeypatch):
     rates = [c for c in checks if "η = 0.2" in c["what"] and "convergence" in c["what"]]
     assert rates and rates[0]["verdict"] == "agrees"
     assert "0.6" in rates[0]["theory"]
+
+
+def test_unwritable_output_directory_exits_2(capsys, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    for argv in (["study", "-o", str(blocker / "sub")],
+                 ["report", "x**2", "-o", str(blocker / "r.pdf")]):
+        code, _, err = run_cli(capsys, *argv)
+        assert code == 2 and "cannot write to the output directory" in err
+        assert "Traceback" not in err and "internal error" not in err
