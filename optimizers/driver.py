@@ -42,7 +42,7 @@ from landscape.errors import InputError
 from landscape.jsonutil import jsonable
 
 from . import _layout as L
-from .engine import engines
+from .engine import engines, no_hessian
 from .methods import CHOICE_CODES, METHOD_CODES, MethodSpec, resolve
 
 #: divergence when ‖x‖∞ > DIVERGENCE_BOUND·(1 + ‖x₀‖∞)
@@ -591,7 +591,9 @@ def _run(
     fn = eng[kind]
     worker = eng[f"{kind}_chunk"]
     if per_start:
-        kernels = (compiled.f, compiled.g, compiled.fg, compiled.h)
+        uses_h = method in ("newton", "coordinate") or (
+            method == "cg" and eff.get("variant") == "linear")
+        kernels = (compiled.f, compiled.g, compiled.fg, compiled.h if uses_h else no_hessian)
     else:
         kernels = (compiled.f, compiled.fg, compiled.f_cols, compiled.g_cols)
     t0 = time.perf_counter()

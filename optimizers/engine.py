@@ -57,6 +57,7 @@ from landscape.kernel_types import (
     FG_TYPE,
     G_COLS_TYPE,
     G_TYPE,
+    H_SIG,
     H_TYPE,
     MAT,
     VEC,
@@ -135,6 +136,17 @@ PER_START_SIG = types.void(
     F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
     MAT, MAT, MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT,
 )  # fmt: skip
+
+
+# ============================================================================ stubs
+@njit(H_SIG, cache=True, nogil=True, error_model="numpy")
+def no_hessian(x, D, H):
+    """H ← NaN: the Hessian slot of the per-start engine for methods that never evaluate it
+    (GD with a line search, nonlinear CG, BFGS, L-BFGS), so that a new formula run by them
+    does not compile its Hessian kernel, the largest of its kernels."""
+    for i in range(H.shape[0]):
+        for j in range(H.shape[1]):
+            H[i, j] = math.nan
 
 
 # ============================================================================ shared helpers
