@@ -20,6 +20,8 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from .errors import UnsupportedError
+
 
 def additive_terms(expr: sp.Expr) -> tuple[sp.Expr, ...]:
     """The top-level summands of ``expr`` (``expr`` itself when it is not a sum)."""
@@ -48,7 +50,10 @@ class _RealSign(sp.Function):
 
 
 def _diff(term: sp.Expr, var: sp.Symbol) -> sp.Expr:
-    d = sp.diff(term, var)
+    try:
+        d = sp.diff(term, var)
+    except (ValueError, TypeError) as exc:  # SymPy refuses, e.g. Heaviside of a complex value
+        raise UnsupportedError(f"cannot differentiate {term} by {var}: {exc}") from exc
     if d.has(sp.re, sp.im, sp.Derivative) and term.has(sp.Abs, sp.sign):
         # SymPy differentiates |u| through re(u) and im(u) when it cannot prove u real
         # (|sqrt(x)|, |exp(x)| in some forms): apply the real convention explicitly.

@@ -132,6 +132,9 @@ class Objective:
         extra = set(by_name) - set(names) - set(data_names)
         if extra:
             raise InputError(f"symbols {sorted(extra)} are neither variables, parameters nor data")
+        if expr.has(sp.I):
+            raise InputError("the formula takes complex values (e.g. log or sqrt of a negative "
+                             "constant): only real-valued objectives are supported")
         return cls(expr, syms, parameters=bound, data_symbols=data_syms)
 
     def _expr_key(self) -> str:
