@@ -96,10 +96,25 @@ def sweep_minimizer(obj: Any, x0: np.ndarray, minimizer: Any = None, box: Any = 
     return SweepPoint(p, how, lam, H)
 
 
+def _settling(p: np.ndarray) -> bool:
+    """Whether the step lengths ``‖x_(k+1) − x_k‖`` shrink over the second half of the path
+    (down to rounding, or with a robust log-slope below ``−GROWTH_TOL``): the run is
+    converging somewhere, whatever its distance to a given x*."""
+    steps = np.linalg.norm(np.diff(p, axis=0), axis=1)
+    half = steps[steps.size // 2:]
+    if half.size < 4 or not np.all(np.isfinite(half)):
+        return False
+    if half[-1] <= 1e-12 * (1.0 + float(np.max(np.abs(p[-1])))):
+        return True
+    pos = half[half > 0]
+    return pos.size >= 4 and robust_slope(np.log(pos)) < -GROWTH_TOL
+
+
 def diverging(path: ArrayLike, status: str, x_star: ArrayLike | None, *,
               stochastic: bool = False) -> bool:
     """Whether a recorded run diverges (module docstring): the optimizer's ``diverged`` status,
-    or errors (step lengths without ``x_star``) growing over the second half of the path.
+    or errors (step lengths without ``x_star``) growing over the second half of the path —
+    unless the steps shrink there (:func:`_settling`: the run converges to another point).
 
     ``stochastic`` (gradient noise): the noisy stationary error has a random slope, so growth
     must also lift the final error to :data:`NOISY_GROWTH` times the second half's median.
@@ -119,6 +134,8 @@ def diverging(path: ArrayLike, status: str, x_star: ArrayLike | None, *,
     if half[-1] <= default_floor(scale) or np.any(half <= 0):
         return False
     growing = robust_slope(np.log(half)) > GROWTH_TOL
+    if growing and x_star is not None and not stochastic and _settling(p):
+        return False  # moving away from x* but settling elsewhere: another basin, not divergence
     if stochastic:
         growing = growing and half[-1] >= NOISY_GROWTH * float(np.median(half))
     return bool(growing)

@@ -153,3 +153,15 @@ def test_three_variables_use_a_slice():
     b = basins(obj, "gd", resolution=5, lr=0.1)
     assert b.labels.shape == (5, 5) and b.slice_at == pytest.approx([0.0, 0.0, 1.0])
     assert b.counts == {0: 25}
+
+
+def test_converging_to_another_point_is_not_divergence():
+    from analysis.sweeps import diverging
+
+    k = np.arange(60.0)
+    elsewhere = (5.0 - 4.0 * 0.8**k)[:, None]  # from 1 to the point 5, away from x* = 0
+    assert not diverging(elsewhere, "steps", [0.0])
+    blowing_up = (1.2**k)[:, None]  # |1 − ηλ| = 1.2: the classic divergence
+    assert diverging(blowing_up, "steps", [0.0])
+    oscillating = ((-1.1) ** k)[:, None]  # overshooting with growing amplitude
+    assert diverging(oscillating, "steps", [0.0])
