@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, UnsupportedError
 from .kernel_types import KINDS
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
@@ -200,10 +200,17 @@ def _load_kernel_module(directory: Path, key: str, kind: str):
             try:
                 spec.loader.exec_module(module)
                 break
-            except Exception:
+            except Exception as exc:
                 sys.modules.pop(name, None)
                 damaged = _numba_cache_files(directory, kind)
                 if attempt == 2 or not damaged:
+                    from numba.core.errors import NumbaError
+
+                    if isinstance(exc, NumbaError):
+                        first = next((ln for ln in str(exc).splitlines() if ln.strip()), "")
+                        raise UnsupportedError(
+                            f"Numba cannot compile the {kind} kernel of this formula: "
+                            f"{first.strip()[:200]}") from exc
                     raise
                 for file in damaged:
                     file.unlink(missing_ok=True)

@@ -1123,6 +1123,18 @@ def _finish_numeric(ctx: _Context, x: np.ndarray, gnorm: float, exact: bool) -> 
     return _assemble(ctx, x, obj.compiled.value(x), gnorm, evals, evecs, null, None, None, exact)
 
 
+class _OutsideDomain(Exception):
+    """A candidate point where f itself is not finite (a kink of log|x| at 0): not a point."""
+
+
+def _kept(make: Any, *args: Any) -> list[CriticalPoint]:
+    """``[make(*args)]``, or ``[]`` when the candidate lies outside the domain of f."""
+    try:
+        return [make(*args)]
+    except _OutsideDomain:
+        return []
+
+
 def _kink_point(ctx: _Context, x, gnorm: float, point_exact, exact: bool) -> CriticalPoint | None:
     """The point classified without a Hessian if it lies on a kink of f, else None."""
     if not ctx.switches:
@@ -1133,13 +1145,18 @@ def _kink_point(ctx: _Context, x, gnorm: float, point_exact, exact: bool) -> Cri
         return None
     n = ctx.n
     xf = np.asarray(x, float)
-    kind = probe_kind(ctx.obj, xf, np.eye(n), np.ones(n, dtype=bool), _probe_radius(ctx, xf),
-                      ctx.rng)
     if point_exact is not None:
         sub = dict(zip(ctx.obj.variables, point_exact, strict=True))
-        value = float(sp.N(ctx.obj.expr.xreplace(sub), 30))
+        v = sp.N(ctx.obj.expr.xreplace(sub), 30)
+        if not (v.is_real and v.is_finite):
+            raise _OutsideDomain  # e.g. log|x| at 0: f is not defined there
+        value = float(v)
     else:
         value = ctx.obj.compiled.value(xf)
+        if not math.isfinite(value):
+            raise _OutsideDomain
+    kind = probe_kind(ctx.obj, xf, np.eye(n), np.ones(n, dtype=bool), _probe_radius(ctx, xf),
+                      ctx.rng)
     return CriticalPoint(
         point=tuple(float(v) + 0.0 for v in xf), value=value + 0.0, gradient_norm=float(gnorm),
         eigenvalues=(math.nan,) * n, condition_number=math.nan, index=0,
@@ -1294,7 +1311,7 @@ def find_critical_points(
     ):
         points = _merge_points(sol.points, kinks, ctx.radius)
         ctx.all_points = [tuple(float(sp.N(c, 20)) for c in p.coords) for p in points]
-        pts = [_classify_exact_point(ctx, ep) for ep in points]
+        pts = [cp for ep in points for cp in _kept(_classify_exact_point, ctx, ep)]
         complete = sol.status == "complete" and kinks_done
         if complete and obj.expr.has(sp.Piecewise):
             complete = False
@@ -1306,7 +1323,7 @@ def find_critical_points(
         return CriticalPoints(pts, complete=complete, method="exact",
                               notes=_collapse_notes(ctx.notes))
     points = _merge_points([] if sol is None else sol.points, kinks, ctx.radius)
-    exact_pts = [_classify_exact_point(ctx, ep) for ep in points]
+    exact_pts = [cp for ep in points for cp in _kept(_classify_exact_point, ctx, ep)]
     return _numeric_path(ctx, starts, seed, exact_pts, snap=exact)
 
 
@@ -1346,7 +1363,7 @@ def _cross_check(ctx: _Context, pts: list[CriticalPoint], starts: Any, seed: int
     deadline = time.monotonic() + ctx.budget("refine")
     confirmed = _refine_all(ctx, missing, False, deadline)
     for x, g, _ in confirmed:
-        pts.append(_finish_numeric(ctx, x, g, False))
+        pts.extend(_kept(_finish_numeric, ctx, x, g, False))
     if confirmed:
         ctx.notes.append(f"numeric search found {len(confirmed)} critical point(s) the exact "
                          "solver missed; list not proved complete")
@@ -1367,9 +1384,9 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
     points = list(exact_pts)
     for x, g, ex in refined:
         if ex is not None:
-            points.append(_classify_exact_point(ctx, _ExactPoint(ex)))
+            points.extend(_kept(_classify_exact_point, ctx, _ExactPoint(ex)))
         else:
-            points.append(_finish_numeric(ctx, x, g, False))
+            points.extend(_kept(_finish_numeric, ctx, x, g, False))
     points.sort(key=lambda p: p.point)
     ctx.notes.append(
         f"numeric search of the box with {count} starts (Newton/Levenberg–Marquardt on ∇f = 0); "

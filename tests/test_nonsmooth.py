@@ -206,3 +206,10 @@ def test_batch_never_returns_nan_points(method):
             assert xk[0] > 0  # the last finite iterate lies inside the domain
         elif status == "converged":
             assert xk[0] == pytest.approx(1.0, abs=1e-5)
+
+
+@pytest.mark.parametrize("text", ["log(abs(x))", "log(abs(x)) + y**2"])
+def test_kink_outside_the_domain_is_not_a_critical_point(text):
+    # found by the fuzzer: the kink of |x| at 0 is where log|x| = -inf; (log|x|)' = 1/x ≠ 0
+    cps = Objective.parse(text).critical_points()
+    assert [p for p in cps if abs(p.point[0]) < 1e-9] == []
