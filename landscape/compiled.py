@@ -15,6 +15,7 @@ else ``~/.cache/landscape``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -22,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -258,6 +260,20 @@ def _discard(directory: Path) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
+#: a temporary entry directory older than this (seconds) was left by a crashed writer
+STALE_TEMP_SECONDS = 3600.0
+
+
+def _sweep_stale_temps(root: Path) -> None:
+    """Remove ``.tmp-*`` directories that a process crashing mid-write left behind (only old
+    ones: a young one may belong to a writer that is still running)."""
+    now = time.time()
+    for tmp in root.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
 def store(
     key: str,
     sources: Mapping[str, str],
@@ -274,6 +290,7 @@ def store(
     existing = load(key, data)
     if existing is not None:
         return existing
+    _sweep_stale_temps(root)
     meta = {
         "generator": GENERATOR_VERSION,
         "key": key,

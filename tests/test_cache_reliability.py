@@ -185,3 +185,16 @@ def test_partial_entry_in_place_does_not_break_later_loads(cache):
     _check_values(_load_in_subprocess(cache))
     assert _valid(entry)
     assert "SystemExit" not in (entry / "g.py").read_text()
+
+
+def test_stale_temporary_entries_are_swept_young_ones_kept(tmp_path):
+    root = tmp_path / "kernels"
+    root.mkdir()
+    old, young = root / ".tmp-abc-old", root / ".tmp-abc-young"
+    for d in (old, young):
+        d.mkdir()
+        (d / "f.py").write_text("# partial")
+    past = time.time() - 2 * compiled.STALE_TEMP_SECONDS
+    os.utime(old, (past, past))
+    compiled._sweep_stale_temps(root)
+    assert not old.exists() and young.exists()
