@@ -104,8 +104,9 @@ class _Emitter:
         self.printer = KernelPrinter()
         self.n = len(variables)
         self.k = len(data_symbols)
-        self.local = {v: sp.Symbol(f"_v{i}") for i, v in enumerate(variables)}
-        self.local.update({d: sp.Symbol(f"_d{j}") for j, d in enumerate(data_symbols)})
+        # real locals, like the variables: Abs(exp(v)) must not become exp(re(v))
+        self.local = {v: sp.Symbol(f"_v{i}", real=True) for i, v in enumerate(variables)}
+        self.local.update({d: sp.Symbol(f"_d{j}", real=True) for j, d in enumerate(data_symbols)})
 
     def prepare(self, exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
         return [_complete_piecewise(sp.sympify(e).xreplace(self.local)) for e in exprs]

@@ -213,3 +213,15 @@ def test_kink_outside_the_domain_is_not_a_critical_point(text):
     # found by the fuzzer: the kink of |x| at 0 is where log|x| = -inf; (log|x|)' = 1/x ≠ 0
     cps = Objective.parse(text).critical_points()
     assert [p for p in cps if abs(p.point[0]) < 1e-9] == []
+
+
+def test_abs_of_a_positive_function_compiles_and_minimizes():
+    # |e^x| = e^x for real x; f' = e^x + 2(x - 1) = 0 has one root, found independently by brentq
+    from scipy.optimize import brentq
+
+    from optimizers import minimize
+
+    obj = Objective.parse("abs(exp(x)) + (x - 1)**2")
+    root = brentq(lambda t: np.exp(t) + 2 * (t - 1), -5, 5, xtol=1e-15)
+    res = minimize(obj, [2.0], "bfgs")
+    assert res.status == "converged" and res.x[0] == pytest.approx(root, abs=1e-7)
