@@ -33,22 +33,6 @@ def _realify(expr: sp.Expr) -> tuple[sp.Expr, dict[str, sp.Symbol]]:
     return expr.xreplace(mapping), {s.name: r for s, r in mapping.items()}
 
 
-def _complex_part(expr: sp.Expr) -> str | None:
-    """A constant subexpression of ``expr`` with a nonzero imaginary part (``log(-1)`` kept
-    unevaluated by the parser, ``I`` itself), as text; None when there is none."""
-    if expr.has(sp.I):
-        return "I"
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, (sp.Function, sp.Pow)) and not node.free_symbols:
-            try:
-                value = complex(sp.N(node, 15))
-            except (TypeError, ValueError, ArithmeticError):
-                continue
-            if value.imag != 0.0:
-                return f"{sp.sstr(node)[:40]} = {sp.sstr(sp.N(node, 6))[:40]}"
-    return None
-
-
 class Objective:
     """A real objective f(x₁, …, xₙ): expression, variables, parameters and derivatives.
 
@@ -79,10 +63,9 @@ class Objective:
         self.key = key or self._expr_key()
         if len(set(self.variables)) != len(self.variables):
             raise InputError("variables must be distinct")
-        bad = _complex_part(expr)
-        if bad is not None:
-            raise InputError(f"the formula takes complex values ({bad}): only real-valued "
-                             "objectives are supported")
+        if expr.has(sp.I):  # formulas are checked where they are parsed; this is SymPy input
+            raise InputError("the formula takes complex values: only real-valued objectives "
+                             "are supported")
 
     # ----------------------------------------------------------------- construction
     @classmethod

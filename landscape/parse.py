@@ -1476,6 +1476,11 @@ class _Converter:
         # and exp(log(N)/2) would take a root of a big N.
         numeric = all(a.is_number for a in args)
         evaluate = all(a.is_Symbol or _small_number(a) for a in args)
+        if name == "log" and not numeric:
+            # log(a, base) is log(a)/log(base): a constant a or base must be positive on its own
+            for a in args:
+                if a.is_number:
+                    self.real_constant(self.sp.log(a), node)
         result = FUNCTIONS[name].build(self.sp, args, evaluate)
         return self.real_constant(result, node) if numeric else result
 
