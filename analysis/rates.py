@@ -648,10 +648,11 @@ def rate_study(
         if model.third_derivative_zero:
             extra["third_derivative_zero"] = True
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
-    comp = _comparison(pred, meas, target, eff.get("line_search"))
-    if kink and comp.verdict == "not comparable":
+    if kink:
         comp = Comparison(False, "not comparable",
                           reason="the minimizer is a kink of f: no Hessian-based rate theory")
+    else:
+        comp = _comparison(pred, meas, target, eff.get("line_search"))
     return RateStudy(
         method=method,
         hyper=eff,
