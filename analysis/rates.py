@@ -366,7 +366,6 @@ class LocalModel:
     degenerate: bool
     leading_order: int | None
     notes: tuple[str, ...] = ()
-    third_derivative_zero: bool = False
 
 
 def _exact_leading_order(expr: Any, variables: tuple, hess: Any, point: tuple) -> int | None:
@@ -490,10 +489,6 @@ def local_model(obj: Any, target: Target) -> LocalModel | None:
         zero = _zero_eigenvalues(lam, NUMERIC_ZERO_TOL)
         degenerate = bool(np.any(zero))
     if not degenerate:
-        if third_derivatives_vanish(obj, x):
-            return LocalModel([float(v) for v in lam], H, False, None,
-                              ("third derivatives vanish at the point (central differences of "
-                               "the Hessian, 1e-6 relative)",), True)
         return LocalModel([float(v) for v in lam], H, False, None)
     lam = np.where(zero, 0.0, lam)
     null = evecs[:, _zero_eigenvalues(evals, NUMERIC_ZERO_TOL)]
@@ -645,8 +640,11 @@ def rate_study(
         extra: dict[str, Any] = {}
         if model.leading_order:
             extra["leading_order"] = model.leading_order
-        if model.third_derivative_zero:
+        if (method == "newton" and not model.degenerate
+                and third_derivatives_vanish(obj, target.reference)):  # only Newton's order uses it
             extra["third_derivative_zero"] = True
+            notes.append("third derivatives vanish at the point (central differences of the "
+                         "Hessian, 1e-6 relative)")
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
     if kink:
         comp = Comparison(False, "not comparable",
