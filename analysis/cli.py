@@ -290,6 +290,14 @@ def _compiled_for_run(args: argparse.Namespace):
     )
 
 
+def _x0_values(text: str, n: int) -> list[float]:
+    """``--x0 A,B,...`` as n numbers (each a safe constant formula)."""
+    x0 = [_number(v.strip(), "--x0") for v in text.split(",")]
+    if len(x0) != n:
+        raise UsageError(f"--x0 has {len(x0)} coordinates but the formula has {n} variables")
+    return x0
+
+
 def _start_points(args: argparse.Namespace, n: int):
     import numpy as np
 
@@ -298,10 +306,7 @@ def _start_points(args: argparse.Namespace, n: int):
     if args.x0 is not None and args.starts is not None:
         raise UsageError("give either --x0 or --starts, not both")
     if args.x0 is not None:
-        x0 = [_number(v.strip(), "--x0") for v in args.x0.split(",")]
-        if len(x0) != n:
-            raise UsageError(f"--x0 has {len(x0)} coordinates but the formula has {n} variables")
-        return np.asarray(x0), None
+        return np.asarray(_x0_values(args.x0, n)), None
     box = as_box(args.box, n)
     count = 1 if args.starts is None else args.starts
     if not 1 <= count <= 10_000_000:
@@ -443,12 +448,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from analysis.report import build_report
 
     obj = _objective(args)
-    x0 = None
-    if args.x0 is not None:
-        x0 = [_number(v.strip(), "--x0") for v in args.x0.split(",")]
-        if len(x0) != obj.n:
-            raise UsageError(f"--x0 has {len(x0)} coordinates but the formula has {obj.n} "
-                             "variables")
+    x0 = None if args.x0 is None else _x0_values(args.x0, obj.n)
     out = args.output or os.path.join("reports", "report.pdf")
     if not out.lower().endswith(".pdf"):
         raise UsageError(f"-o must name a .pdf file, got {out!r}")
@@ -466,12 +466,6 @@ def cmd_study(args: argparse.Namespace) -> int:
     result = build_study(args.output, quick=args.quick)
     _report_summary(result, args.json)
     return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from analysis import bench
-
-    return int(bench.run_cli(args) or 0)
 
 
 # --------------------------------------------------------------------------- main
@@ -522,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmark against SciPy and NumPy (ratios, one run)")
     bench.add_arguments(p)
     _add_common(p)
-    p.set_defaults(func=cmd_bench)
+    p.set_defaults(func=bench.run_cli)
     return parser
 
 
