@@ -12,7 +12,9 @@ its own kernels.
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
     ``(n, chunk)`` workspace, gradients come from one ``g_cols`` call per step for the whole
     chunk (or per start on its own minibatch), and each start stops on its own criterion.
-    Columns of finished starts are compacted away once half of the chunk is done.
+    Columns of finished starts are compacted away once half of the chunk is done.  A plain
+    fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
+    recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
 ``per_start_engine(worker, method, hp, seed, offset, f, g, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
@@ -309,6 +311,88 @@ def _fo_finish(
     alive[j] = False
 
 
+@njit(**_JIT)
+def _fo_fixed_steps(
+    method, K, hp, f, fg, f_cols, g_cols, X, G, F, S1, S2, S3, alive, nalive, gid, BND, XA, NA,
+    nf, ng, FC, XC, wd, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
+):  # fmt: skip
+    """K fixed steps of a lock-step chunk without per-start bookkeeping in the loop.
+
+    The fast path of :func:`first_order_chunk` for ``steps`` runs that need nothing per step
+    but the update (no minibatch, noise, coupled weight decay, averaging or recording); its
+    results are bit-identical to the general loop.  Per step, on the whole ``(n, chunk)``
+    block::
+
+        X⁺ = update(X, G)                       (:func:`apply_update`, into a second buffer)
+        F⁺ = f_cols(X⁺),  G⁺ = g_cols(X⁺)
+        ok_j = f⁺_j finite ∧ ∀i: |x⁺_ij| ≤ bound_j ∧ g⁺_ij finite     (row loops, no branches)
+
+    and only a column that fails the check is finished (diverged, at its last finite iterate
+    x_k with f, ∇f, and the f/x changes of step k − 1) and frozen there.  Three rotating point
+    buffers (x_{k−1}, x_k, x_{k+1}) give the last step's ‖x_K − x_{K−1}‖∞ and relative f
+    change without copies; the stopping criteria of a fixed-step run are not checked.
+    """
+    n, c = X.shape
+    XQ = np.empty((n, c))
+    XN = np.empty((n, c))
+    GN = np.empty((n, c))
+    FQ = np.empty(c)
+    FN = np.empty(c)
+    ok = np.empty(c, dtype=np.bool_)
+    for k in range(K):
+        lr = lr_from_hp(k, hp)
+        apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, c, XN)
+        f_cols(XN, D, FN)
+        g_cols(XN, D, GN)
+        for j in range(c):
+            ok[j] = FN[j] - FN[j] == 0.0
+        for i in range(n):
+            for j in range(c):
+                ok[j] = ok[j] & (abs(XN[i, j]) <= BND[j]) & (GN[i, j] - GN[i, j] == 0.0)
+        all_ok = True
+        for j in range(c):
+            all_ok = all_ok & ok[j]
+        if not all_ok:
+            for j in range(c):
+                if not alive[j] or ok[j]:
+                    continue
+                det = _col_detail(XN, j, BND[j], FN[j], GN, True)
+                if k > 0:
+                    FC[j] = rel_change(FQ[j], F[j])
+                    xc = 0.0
+                    for i in range(n):
+                        xc = max(xc, abs(X[i, j] - XQ[i, j]))
+                    XC[j] = xc
+                nf[j] = k + 2
+                ng[j] = k + 2
+                _fo_finish(j, L.ST_DIVERGED, det, k, X, G, F[j], gid, XA, NA, nf, ng, FC, XC,
+                           wd, False, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
+                           gpath, alive)  # fmt: skip
+                nalive -= 1
+                # frozen at its last finite iterate, which passes the check from now on
+                for i in range(n):
+                    XN[i, j] = X[i, j]
+                    GN[i, j] = G[i, j]
+                FN[j] = F[j]
+            if nalive == 0:
+                return
+        XQ, X, XN = X, XN, XQ
+        G, GN = GN, G
+        FQ, F, FN = F, FN, FQ
+    for j in range(c):
+        if not alive[j]:
+            continue
+        FC[j] = rel_change(FQ[j], F[j])
+        xc = 0.0
+        for i in range(n):
+            xc = max(xc, abs(X[i, j] - XQ[i, j]))
+        XC[j] = xc
+        nf[j] = K + 1
+        ng[j] = K + 1
+        _fo_finish(j, L.ST_STEPS, 0, K, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd, False, f,
+                   fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+
+
 def first_order_chunk(
     method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D, s0, s1,
     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
@@ -331,7 +415,10 @@ def first_order_chunk(
     avg_kind = int(hp[L.AVERAGE])
     avg_start = int(hp[L.AVERAGE_START])
     decay = hp[L.EMA_DECAY]
+    averaging = avg_kind != L.AVG_NONE
     done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
+    lean = (steps_mode and not minibatch and noise == 0.0 and wd_coupled == 0.0
+            and not averaging and path.shape[1] == 0)  # fmt: skip
 
     X = np.empty((n, c))
     XP = np.empty((n, c))
@@ -399,7 +486,7 @@ def first_order_chunk(
         FE[j] = F[j]
         if epoch_f.shape[1] > 0:
             epoch_f[s, 0] = F[j]
-        if avg_start == 0:
+        if averaging and avg_start == 0:
             NA[j] = 1.0
             for i in range(n):
                 XA[i, j] = X[i, j]
@@ -411,6 +498,11 @@ def first_order_chunk(
             continue
         nalive += 1
 
+    if lean and nalive > 0:
+        _fo_fixed_steps(method, K, hp, f, fg, f_cols, g_cols, X, G, F, S1, S2, S3, alive,
+                        nalive, gid, BND, XA, NA, nf, ng, FC, XC, wd, D, out_x, out_jac,
+                        out_xavg, out_r, out_i, fpath, gpath)  # fmt: skip
+        return
     ncols = c
     for k in range(K):
         if nalive == 0:
@@ -476,7 +568,7 @@ def first_order_chunk(
                 XP[i, j] = X[i, j]
                 GP[i, j] = G[i, j]
         # ---- the step, then the new values
-        apply_update(method, k, lr, hp, X, GW, S1, S2, S3, alive, ncols)
+        apply_update(method, k, lr, hp, X, GW, S1, S2, S3, alive, ncols, X)
         if not minibatch:
             f_cols(X, D, F)
             g_cols(X, D, G)
@@ -530,7 +622,7 @@ def first_order_chunk(
                 FC[j] = rel_change(FP[j], F[j])
                 gn = _col_gnorm(G, X, j, wd)
                 _record_col(path, fpath, gpath, s, kk, X, j, F[j], gn)
-            if kk >= avg_start:
+            if averaging and kk >= avg_start:
                 NA[j] += 1.0
                 for i in range(n):
                     XA[i, j] = average_value(avg_kind, XA[i, j], X[i, j], NA[j], decay)

@@ -17,6 +17,7 @@ import pytest
 import sympy as sp
 
 from landscape.objective import Objective
+from optimizers import _layout as L
 from optimizers import minimize, minimize_batch
 from optimizers.schedules import lr_at
 
@@ -392,3 +393,71 @@ def test_noise_statistics(quad):
     z = res.x.ravel() / 0.2
     assert abs(z.mean()) < 0.05
     assert abs(z.std() - 1.0) < 0.05
+
+
+# ----------------------------------------------------------------------------- fixed-step path
+LOCK_STEP = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw")
+RESULT_FIELDS = ("x", "fun", "jac", "nit", "nfev", "njev", "nhev", "status", "gnorm", "fchange",
+                 "xchange", "_detail")  # fmt: skip
+
+
+def _same_results(a, b) -> None:
+    for name in RESULT_FIELDS:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+def test_fixed_step_fast_path_follows_matrix_powers(quad):
+    """Without recording, ``steps`` runs take the engine's fast path; GD is still M^k x₀."""
+    lr = 0.3
+    res = minimize_batch(quad, np.tile(X0, (3, 1)), "gd", lr=lr, steps=25)
+    expected = np.linalg.matrix_power(np.eye(2) - lr * A, 25) @ X0
+    np.testing.assert_allclose(res.x, np.tile(expected, (3, 1)), rtol=1e-12, atol=1e-15)
+    assert list(res.status) == ["steps"] * 3 and list(res.nfev) == [26] * 3
+    x24 = np.linalg.matrix_power(np.eye(2) - lr * A, 24) @ X0
+    np.testing.assert_allclose(res.xchange, np.max(np.abs(expected - x24)), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "lr", "detail"),
+    [
+        ("100*(y - x**2)**2 + (1 - x)**2", 1e-4, None),  # every start runs all steps
+        ("100*(y - x**2)**2 + (1 - x)**2", 3e-3, L.D_X_BOUND),  # some leave the bound
+        ("x - log(x) + y**2", 0.9, L.D_F_NAN),  # steps leave the domain, ∇f stays finite
+    ],
+)
+def test_fixed_step_fast_path_is_bit_identical_to_the_general_loop(text, lr, detail):
+    """Recording forces the general lock-step loop; every result field, divergence details
+    and last finite iterates included, must be bit-identical to the fast path's."""
+    obj = Objective.parse(text)
+    X = np.random.default_rng(1).uniform(0.1, 2.0, size=(150, 2))
+    details = set()
+    for method in LOCK_STEP:
+        kw = {"lr": lr if method in ("gd", "momentum", "nesterov") else 10 * lr}
+        if method == "adamw":
+            kw["weight_decay"] = 0.01
+        fast = minimize_batch(obj, X, method, steps=60, **kw)
+        general = minimize_batch(obj, X, method, steps=60, record=True, **kw)
+        _same_results(fast, general)
+        details.update(int(d) for d in fast._detail[fast.status == "diverged"])
+    # the case exercises that kind of divergence (or none)
+    assert (detail in details) if detail else not details
+
+
+def test_lock_step_chunk_width_does_not_change_results(quad, monkeypatch):
+    import optimizers.driver as drv
+
+    X = np.random.default_rng(3).normal(size=(700, 2))
+    runs = []
+    for width in (64, 256):
+        monkeypatch.setattr(drv, "lock_step_chunk", lambda n, starts, threads, w=width: w)
+        runs.append(minimize_batch(quad, X, "adam", lr=0.05, steps=40))
+    _same_results(*runs)
+
+
+def test_lock_step_chunk_spreads_work_over_threads():
+    from optimizers.driver import FIRST_ORDER_CHUNK, lock_step_chunk
+
+    assert lock_step_chunk(2, 10_000, 2) == 256  # ⌊512 / 2⌋ starts of a 2-D problem
+    assert lock_step_chunk(20, 10_000, 2) == FIRST_ORDER_CHUNK
+    assert lock_step_chunk(2, 600, 2) == 75  # ⌈600 / 8⌉: four chunks per thread
+    assert lock_step_chunk(2, 100, 2) == FIRST_ORDER_CHUNK
