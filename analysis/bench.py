@@ -598,8 +598,9 @@ _BARE: dict[str, Any] = {}
 
 
 def _bare_gd_loop():
-    """A parallel compiled GD loop over chunks of 64 columns: ``g_cols`` then ``x ← x − ηg``,
-    nothing else (the limit the lock-step engine is measured against)."""
+    """A parallel compiled GD loop over chunks of columns as wide as the optimizer's:
+    ``g_cols`` then ``x ← x − ηg``, nothing else (the limit the lock-step engine is measured
+    against)."""
     if "gd" in _BARE:
         return _BARE["gd"]
     from numba import njit, prange, types
@@ -634,8 +635,10 @@ def _bare_gd_loop():
 
 def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -> list[dict]:
     """The lock-step GD optimizer against the bare gradient loop on the same work."""
+    import numba
+
     from optimizers import minimize_batch
-    from optimizers.driver import FIRST_ORDER_CHUNK
+    from optimizers.driver import lock_step_chunk
 
     bare = _bare_gd_loop()
     rows = []
@@ -648,9 +651,11 @@ def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
         lr = _fo_hyper("gd", n)["lr"]
         D = np.ascontiguousarray(obj.data)
 
-        def run_bare(X0=X0, lr=lr, obj=obj, D=D):
+        chunk = lock_step_chunk(n, N, numba.get_num_threads())
+
+        def run_bare(X0=X0, lr=lr, obj=obj, D=D, chunk=chunk):
             XT = np.ascontiguousarray(X0.T)
-            bare(obj.g_cols, XT, D, lr, K, FIRST_ORDER_CHUNK)
+            bare(obj.g_cols, XT, D, lr, K, chunk)
             return XT.T
 
         run_bare()

@@ -49,9 +49,14 @@ from .methods import CHOICE_CODES, METHOD_CODES, MethodSpec, resolve
 DIVERGENCE_BOUND = 1e8
 #: memory guard of recorded trajectories, bytes
 RECORD_LIMIT_BYTES = 2e8
-#: starts per lock-step chunk (first-order) and per work item (per-start methods)
+#: starts per lock-step chunk (first-order; see :func:`lock_step_chunk`) and per work item
+#: (per-start methods)
 FIRST_ORDER_CHUNK = 64
 PER_START_CHUNK = 4
+#: a lock-step chunk's workspace aims at about this many coordinates (n × chunk) ...
+LOCK_STEP_COORDS = 512
+#: ... with at most this many starts
+LOCK_STEP_MAX_CHUNK = 256
 #: cap on the per-chunk minibatch permutation table (rows × chunk int64s)
 PERMUTATION_BUDGET = 1 << 22
 
@@ -445,6 +450,19 @@ def _hp_array(spec: MethodSpec, eff: Mapping[str, Any]) -> np.ndarray:
     return hp
 
 
+def lock_step_chunk(n: int, starts: int, threads: int) -> int:
+    """Starts per chunk of a lock-step batch (results do not depend on it).
+
+    chunk = clamp(⌊LOCK_STEP_COORDS / n⌋, FIRST_ORDER_CHUNK, LOCK_STEP_MAX_CHUNK), lowered to
+    ⌈starts / (4 · threads)⌉ (not below FIRST_ORDER_CHUNK) so that every thread gets chunks.
+    Wider chunks at small n spread each step's fixed costs (kernel calls, the learning rate,
+    loop set-up) over more starts; at n = 2, 256 starts per chunk run ~30 % faster than 64.
+    """
+    want = min(max(LOCK_STEP_COORDS // max(n, 1), FIRST_ORDER_CHUNK), LOCK_STEP_MAX_CHUNK)
+    spread = -(-starts // (4 * max(threads, 1)))
+    return max(FIRST_ORDER_CHUNK, min(want, spread))
+
+
 def _as_points(X0: Any, n: int, single: bool) -> np.ndarray:
     try:
         arr = np.array(X0, dtype=np.float64)
@@ -554,7 +572,7 @@ def _run(
     elif batch_size is not None:
         chunk = max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
     else:
-        chunk = FIRST_ORDER_CHUNK
+        chunk = lock_step_chunk(n, N, numba.get_num_threads())
     hp[L.CHUNK] = chunk
 
     # ---- outputs (trajectories under the memory guard)
