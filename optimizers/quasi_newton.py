@@ -37,21 +37,35 @@ SKIP = 1e-10
 
 
 @njit(**_LEAF)
+def sym_matvec(A, v, out, sign):
+    """out ← sign · A v for a symmetric A, accumulated column by column
+    (out_i = Σ_j A_ji v_j in the order j = 0, 1, …): the inner loop runs over i without a
+    reduction, so it vectorises; for an exactly symmetric A it equals the row-wise sum."""
+    n = A.shape[0]
+    for i in range(n):
+        out[i] = 0.0
+    for j in range(n):
+        vj = sign * v[j]
+        for i in range(n):
+            out[i] += A[j, i] * vj
+
+
+@njit(**_LEAF)
 def bfgs_update(H, s, y, Hy, ys):
-    """H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ = H − ρ(Hy sᵀ + s (Hy)ᵀ) + (ρ² yᵀHy + ρ) ssᵀ."""
+    """H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ = H − ρ(Hy sᵀ + s (Hy)ᵀ) + (ρ² yᵀHy + ρ) ssᵀ.
+
+    Every entry's formula is symmetric in (i, j) to the last rounding, so H stays exactly
+    symmetric (which :func:`sym_matvec` relies on)."""
     n = H.shape[0]
     rho = 1.0 / ys
+    sym_matvec(H, y, Hy, 1.0)
     yHy = 0.0
     for i in range(n):
-        t = 0.0
-        for j in range(n):
-            t += H[i, j] * y[j]
-        Hy[i] = t
-        yHy += y[i] * t
+        yHy += y[i] * Hy[i]
     c = rho * rho * yHy + rho
     for i in range(n):
         for j in range(n):
-            H[i, j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + c * s[i] * s[j]
+            H[i, j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + c * (s[i] * s[j])
 
 
 @njit(**_JIT)
@@ -75,13 +89,10 @@ def bfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, s, y, Hy, H, hp, ist, cnt):
             for j in range(n):
                 H[i, j] = 1.0 if i == j else 0.0
         ist[0] = 0
+    sym_matvec(H, gx, d, -1.0)
     slope = 0.0
     for i in range(n):
-        t = 0.0
-        for j in range(n):
-            t -= H[i, j] * gx[j]
-        d[i] = t
-        slope += gx[i] * t
+        slope += gx[i] * d[i]
     if not (slope < 0.0):
         for i in range(n):
             d[i] = -gx[i]
