@@ -69,7 +69,7 @@ from . import _layout as L
 from .averaging import average_value
 from .cg import cg_step
 from .coordinate import coordinate_sweep
-from .first_order import apply_update
+from .first_order import apply_update, gd_cols
 from .linesearch import line_step
 from .newton import newton_step
 from .quasi_newton import bfgs_step, lbfgs_step
@@ -341,7 +341,10 @@ def _fo_fixed_steps(
     ok = np.empty(c, dtype=np.bool_)
     for k in range(K):
         lr = lr_from_hp(k, hp)
-        apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, c, XN)
+        if method == L.M_GD or method == L.M_SGD:
+            gd_cols(lr, X, G, alive, c, XN)  # inlined: no call per step for the plainest rule
+        else:
+            apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, c, XN)
         f_cols(XN, D, FN)
         g_cols(XN, D, GN)
         for j in range(c):

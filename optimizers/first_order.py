@@ -144,6 +144,16 @@ def decoupled_decay(x, lr, weight_decay):
     return x * (1.0 - lr * weight_decay)
 
 
+@njit(**_JIT, inline="always")
+def gd_cols(lr, X, G, alive, ncols, XO):
+    """XO ← X − η G on the live columns (:func:`gd_rule`); inlined where it is called, so the
+    fixed-step path can run plain GD without a call per step."""
+    for i in range(X.shape[0]):
+        for j in range(ncols):
+            x = gd_rule(X[i, j], G[i, j], lr)
+            XO[i, j] = x if alive[j] else X[i, j]
+
+
 @njit(**_JIT)
 def apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, ncols, XO):
     """One step of rule ``method`` on every coordinate of the live columns: XO ← update(X).
@@ -157,10 +167,7 @@ def apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, ncols, XO):
     n = X.shape[0]
     t = k + 1.0
     if method == L.M_GD or method == L.M_SGD:
-        for i in range(n):
-            for j in range(ncols):
-                x = gd_rule(X[i, j], G[i, j], lr)
-                XO[i, j] = x if alive[j] else X[i, j]
+        gd_cols(lr, X, G, alive, ncols, XO)
     elif method == L.M_MOMENTUM or method == L.M_NESTEROV:
         mu = hp[L.MOMENTUM]
         damp = hp[L.DAMPENING]
