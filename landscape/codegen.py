@@ -6,6 +6,13 @@ subexpression elimination) for the six kernels of :mod:`landscape.kernel_types` 
 ``njit(signature, cache=True, error_model='numpy')``: floating-point exceptions give inf/NaN
 (which the optimizers detect) instead of raising, and machine code is cached on disk.
 
+Terms that repeat one template under an index shift (the expansion of ``sum(..., i, LO, HI)``,
+or the same written out; see :mod:`landscape.loops`) become loops whose bodies are printed once,
+with the template differentiated once: Numba's compile time grows with the length of the
+straight-line code (about 1-2 ms an operation), so a chained sum of n terms would otherwise
+cost seconds to compile at n = 100.  Finite-sum objectives (data symbols) keep the
+straight-line form.
+
 Why not ``lambdify``: it allocates on every call, cannot use Numba's disk cache, and its
 Hessians take minutes to JIT for n ≈ 50 (see the design notes).
 
@@ -15,13 +22,15 @@ before any source is written, with :class:`~landscape.errors.UnsupportedError`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
 from sympy.printing.pycode import PythonCodePrinter
 
+from . import derive
 from .errors import UnsupportedError
+from .loops import LoopGroup, LoopPlan, find_loops, fuse, placeholders
 
 #: Function classes the printer turns into Numba-compilable code.
 COMPILABLE = (
@@ -98,15 +107,28 @@ def _complete_piecewise(e: sp.Expr) -> sp.Expr:
 
 
 class _Emitter:
-    """Builds one kernel's source: bindings, CSE temporaries, outputs."""
+    """Builds one kernel's source: bindings, CSE temporaries, outputs.
 
-    def __init__(self, variables: Sequence[sp.Symbol], data_symbols: Sequence[sp.Symbol]):
+    ``variables[i]`` is printed as the local ``{prefix}{i}``, data symbol ``j`` as ``_d{j}``
+    and CSE temporaries as ``{temps}0, {temps}1, ...``.
+    """
+
+    def __init__(
+        self,
+        variables: Sequence[sp.Symbol],
+        data_symbols: Sequence[sp.Symbol],
+        prefix: str = "_v",
+        temps: str = "_c",
+    ):
         self.printer = KernelPrinter()
         self.n = len(variables)
         self.k = len(data_symbols)
+        self.prefix = prefix
+        self.temps = temps
         # real locals, like the variables: Abs(exp(v)) must not become exp(re(v))
-        self.local = {v: sp.Symbol(f"_v{i}", real=True) for i, v in enumerate(variables)}
+        self.local = {v: sp.Symbol(f"{prefix}{i}", real=True) for i, v in enumerate(variables)}
         self.local.update({d: sp.Symbol(f"_d{j}", real=True) for j, d in enumerate(data_symbols)})
+        self.position = {v: i for i, v in enumerate(variables)}
 
     def prepare(self, exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
         return [_complete_piecewise(sp.sympify(e).xreplace(self.local)) for e in exprs]
@@ -114,7 +136,7 @@ class _Emitter:
     def block(self, exprs: Sequence[sp.Expr], targets: Sequence[str], op: str = "=") -> list[str]:
         """CSE temporaries then ``target op expr`` lines (zero outputs print as ``0.0``)."""
         reps, reduced = sp.cse(
-            self.prepare(exprs), symbols=sp.numbered_symbols("_c"), order="none"
+            self.prepare(exprs), symbols=sp.numbered_symbols(self.temps), order="none"
         )
         p = self.printer.doprint
         lines = [f"{c} = {p(v)}" for c, v in reps]
@@ -124,9 +146,18 @@ class _Emitter:
             lines.append(f"{t} {op} {p(e)}")
         return lines
 
-    def bind(self, src: str) -> list[str]:
-        """Local names for the variables from ``x[i]`` or ``X[i, _k]``."""
-        return [f"_v{i} = {src.format(i=i)}" for i in range(self.n)]
+    def bind(
+        self, src: str, exprs: Sequence[sp.Expr] | None = None, at: Callable[[int], str] = str
+    ) -> list[str]:
+        """Local names for the variables from ``x[i]`` or ``X[i, _k]``: all of them, or only
+        those that occur in ``exprs``; position ``i`` is printed as ``at(i)`` (``_i + 2`` in a
+        loop body)."""
+        if exprs is None:
+            positions: Sequence[int] = range(self.n)
+        else:
+            used = set().union(*(sp.sympify(e).free_symbols for e in exprs))
+            positions = sorted(self.position[v] for v in used if v in self.position)
+        return [f"{self.prefix}{i} = {src.format(i=at(i))}" for i in positions]
 
     def data_bind(self) -> list[str]:
         return [f"_d{j} = D[_r, {j}]" for j in range(self.k)]
@@ -159,19 +190,38 @@ def _mean(em: _Emitter, exprs, targets, init: list[str], finish: list[str]) -> l
     return ["_m = D.shape[0]", *init, *loop, *finish]
 
 
+def _force(value):
+    """``value()`` for a function (a lazily computed gradient or Hessian), else ``value``."""
+    return value() if callable(value) else value
+
+
 def generate_sources(
     expr: sp.Expr,
     variables: Sequence[sp.Symbol],
-    gradient: Sequence[sp.Expr],
-    hessian: dict[tuple[int, int], sp.Expr],
+    gradient: Sequence[sp.Expr] | Callable[[], Sequence[sp.Expr]],
+    hessian: Mapping[tuple[int, int], sp.Expr] | Callable[[], Mapping[tuple[int, int], sp.Expr]],
     data_symbols: Sequence[sp.Symbol] = (),
+    *,
+    loops: bool = True,
 ) -> dict[str, str]:
     """Source text of the six kernels (see :mod:`landscape.kernel_types`).
+
+    Without data symbols, terms of ``expr`` that repeat one template under an index shift
+    (:func:`landscape.loops.find_loops`) are generated as loops, with derivatives taken from
+    the template once; then ``gradient`` and ``hessian`` are not used, and either may be given
+    as a zero-argument function so that it is only computed when needed.  ``loops=False`` (or
+    no loop found, or data symbols) gives straight-line code from ``gradient`` and
+    ``hessian`` (``{(i, j): ∂²f/∂xᵢ∂xⱼ}``, ``i ≤ j``).
 
     Raises :class:`UnsupportedError` when SymPy's printer meets something it cannot print.
     """
     try:
-        return _generate_sources(expr, variables, gradient, hessian, data_symbols)
+        plan = find_loops(expr, variables) if loops and not data_symbols else None
+        if plan is not None and plan.groups:
+            return _loop_sources(plan, variables)
+        return _generate_sources(
+            expr, variables, _force(gradient), _force(hessian), data_symbols
+        )
     except NotImplementedError as exc:
         text = str(exc).strip()
         reason = text.splitlines()[0] if text else type(exc).__name__
@@ -229,3 +279,145 @@ def _generate_sources(expr, variables, gradient, hessian, data_symbols) -> dict[
     out["f_cols"] = _function("f_cols", "X, D, F", [loop_cols] + _indent(fc_body, 1))
     out["g_cols"] = _function("g_cols", "X, D, G", [loop_cols] + _indent(gc_body, 1))
     return out
+
+
+# ------------------------------------------------------------------------------ loop form
+def _at(a: int) -> str:
+    """Index ``_i + a`` as printed in a loop body."""
+    return "_i" if a == 0 else f"_i + {a}"
+
+
+def _range(g: LoopGroup) -> str:
+    step = "" if g.step == 1 else f", {g.step}"
+    return f"range({g.start}, {g.stop}{step})"
+
+
+def _symmetric_block(
+    em: _Emitter, exprs: Sequence[sp.Expr], keys: Sequence[tuple[int, int]], index: Callable
+) -> list[str]:
+    """``H[i, j] += e`` and, for ``i != j``, ``H[j, i] += e``: both triangles in one pass
+    (``keys`` are ``(i, j)``, ``i ≤ j``; ``index`` prints a position)."""
+    names = [f"{em.temps}h{m}" for m in range(len(exprs))]
+    lines = em.block(exprs, names)
+    for name, (i, j) in zip(names, keys, strict=True):
+        lines.append(f"H[{index(i)}, {index(j)}] += {name}")
+        if i != j:
+            lines.append(f"H[{index(j)}, {index(i)}] += {name}")
+    return lines
+
+
+class _LoopBody:
+    """One loop's template with its gradient and Hessian in the placeholders (derived once),
+    and the emitter that prints them with locals ``_y{a}`` and temporaries ``_c{number}_*``."""
+
+    def __init__(self, group: LoopGroup, number: int):
+        self.group = group
+        ys = placeholders(group.width)
+        self.value = group.template
+        self.grad = derive.gradient(group.template, ys)
+        hess = derive.hessian_entries(self.grad, ys)
+        self.hkeys = sorted(hess)
+        self.hess = [hess[ab] for ab in self.hkeys]
+        self.em = _Emitter(ys, (), prefix="_y", temps=f"_c{number}_")
+
+    def exprs(self) -> list[sp.Expr]:
+        return [self.value, *self.grad, *self.hess]
+
+    def loop(self, body: list[str]) -> list[str]:
+        return [f"for _i in {_range(self.group)}:", *_indent(body, 1)]
+
+    def accumulate(self, exprs: Sequence[sp.Expr], targets: Sequence[str], src: str) -> list[str]:
+        """Loop body: bind ``_y{a} = src(_i + a)``, then ``targets += exprs``."""
+        return self.em.bind(src, exprs, _at) + self.em.block(exprs, targets, "+=")
+
+    def f(self) -> list[str]:
+        return self.loop(self.accumulate([self.value], ["_f"], "x[{i}]"))
+
+    def g(self) -> list[str]:
+        out = [f"out[{_at(a)}]" for a in range(self.group.width)]
+        return self.loop(self.accumulate(self.grad, out, "x[{i}]"))
+
+    def fg(self) -> list[str]:
+        out = [f"out[{_at(a)}]" for a in range(self.group.width)]
+        return self.loop(self.accumulate([self.value, *self.grad], ["_f", *out], "x[{i}]"))
+
+    def h(self) -> list[str]:
+        if not self.hess:
+            return []
+        bind = self.em.bind("x[{i}]", self.hess, _at)
+        return self.loop(bind + _symmetric_block(self.em, self.hess, self.hkeys, _at))
+
+    def f_cols(self) -> list[str]:
+        return self.loop(self._columns(self.value, "F[_k]"))
+
+    def g_cols(self) -> list[str]:
+        """One column loop per output row ``G[_i + a, :]``: each inner loop updates a single
+        row, which lets LLVM vectorise it over the columns (several rows updated in one loop
+        may alias as far as it can tell, and then it does not)."""
+        body = [
+            line
+            for a, d in enumerate(self.grad)
+            if d != 0
+            for line in self._columns(d, f"G[{_at(a)}, _k]")
+        ]
+        return self.loop(body)
+
+    def _columns(self, expr: sp.Expr, target: str) -> list[str]:
+        body = self.accumulate([expr], [target], "X[{i}, _k]")
+        return ["for _k in range(X.shape[1]):", *_indent(body, 1)]
+
+
+def _loop_sources(plan: LoopPlan, variables: Sequence[sp.Symbol]) -> dict[str, str]:
+    """The six kernels as the residual (straight-line, from its own derivatives) plus loops::
+
+        f += T(x[i + ·]);   ∂f/∂x[i + a] += ∂T/∂y_a;   ∂²f/∂x[i + a]∂x[i + b] += ∂²T/∂y_a∂y_b
+
+    for ``i`` in each loop's range, with ``T`` differentiated once in its placeholders ``y_a``.
+    Outputs are zeroed first; Hessian entries are added to both triangles.  The column kernels
+    loop over the columns innermost (``X[i, :]`` is contiguous).
+    """
+    n = len(variables)
+    em = _Emitter(variables, ())
+    res = plan.residual
+    rgrad = derive.gradient(res, variables)
+    rhess_map = derive.hessian_entries(rgrad, variables)
+    rkeys = sorted(rhess_map)
+    rhess = [rhess_map[ij] for ij in rkeys]
+    bodies = [_LoopBody(g, number) for number, g in enumerate(fuse(plan.groups))]
+    check_compilable([res, *rgrad, *rhess, *(e for b in bodies for e in b.exprs())])
+
+    def straight(exprs: Sequence[sp.Expr], targets: Sequence[str], src: str) -> list[str]:
+        return em.bind(src, exprs) + em.block(exprs, targets, "+=")
+
+    gt = [f"out[{i}]" for i in range(n)]
+    gct = [f"G[{i}, _k]" for i in range(n)]
+    each_col = "for _k in range(X.shape[1]):"
+    zero_out = ["for _i in range(out.shape[0]):", "    out[_i] = 0.0"]
+    zero_h = ["for _i in range(H.shape[0]):", "    for _j in range(H.shape[1]):",
+              "        H[_i, _j] = 0.0"]  # fmt: skip
+    zero_g = ["for _i in range(G.shape[0]):", "    for _k in range(G.shape[1]):",
+              "        G[_i, _k] = 0.0"]  # fmt: skip
+
+    f_body = ["_f = 0.0", *straight([res], ["_f"], "x[{i}]")]
+    g_body = [*zero_out, *straight(rgrad, gt, "x[{i}]")]
+    fg_body = ["_f = 0.0", *zero_out, *straight([res, *rgrad], ["_f", *gt], "x[{i}]")]
+    h_body = [*zero_h, *em.bind("x[{i}]", rhess), *_symmetric_block(em, rhess, rkeys, str)]
+    fc_res = em.bind("X[{i}, _k]", [res]) + em.block([res], ["F[_k]"])
+    fc_body = [each_col, *_indent(fc_res, 1)]
+    gc_res = straight(rgrad, gct, "X[{i}, _k]")
+    gc_body = [*zero_g, *([each_col, *_indent(gc_res, 1)] if gc_res else [])]
+    for b in bodies:
+        f_body += b.f()
+        g_body += b.g()
+        fg_body += b.fg()
+        h_body += b.h()
+        fc_body += b.f_cols()
+        gc_body += b.g_cols()
+    return {
+        "f": _function("f", "x, D", [*f_body, "return _f"]),
+        "g": _function("g", "x, D, out", g_body),
+        "fg": _function("fg", "x, D, out", [*fg_body, "return _f"]),
+        "h": _function("h", "x, D, H", h_body),
+        "f_cols": _function("f_cols", "X, D, F", fc_body),
+        "g_cols": _function("g_cols", "X, D, G", gc_body),
+    }

@@ -35,7 +35,7 @@ from .errors import InputError, UnsupportedError
 from .kernel_types import KINDS
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 _EMPTY = np.zeros((0, 0))
 

@@ -195,8 +195,13 @@ class Objective:
             return hit
         from .codegen import generate_sources
 
+        # the derivatives are passed lazily: loop kernels differentiate their templates only
         sources = generate_sources(
-            self.expr, self.variables, self.gradient_list, self.hessian_entries, self.data_symbols
+            self.expr,
+            self.variables,
+            lambda: self.gradient_list,
+            lambda: self.hessian_entries,
+            self.data_symbols,
         )
         return store(
             self.key,
