@@ -268,7 +268,7 @@ def _compact_vec(a, keep):
     return out
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _fo_finish(
     j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch,
     f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
@@ -682,7 +682,7 @@ def first_order_chunk(
 
 
 # ============================================================================ per-start engine
-@njit(**_JIT)
+@njit(**_INLINE)
 def _ps_record(path, fpath, gpath, s, k, x, fval, gn):
     if k < path.shape[1]:
         for i in range(x.shape[0]):
