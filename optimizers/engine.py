@@ -327,8 +327,9 @@ def _fo_fixed_steps(
         F⁺ = f_cols(X⁺),  G⁺ = g_cols(X⁺)
         ok_j = f⁺_j finite ∧ ∀i: |x⁺_ij| ≤ bound_j ∧ g⁺_ij finite     (row loops, no branches)
 
-    and only a column that fails the check is finished (diverged, at its last finite iterate
-    x_k with f, ∇f, and the f/x changes of step k − 1) and frozen there.  Three rotating point
+    and only a live column that fails the check is finished (diverged, at its last finite
+    iterate x_k with f, ∇f, and the f/x changes of step k − 1); finished columns are updated
+    on with the others (branch-free loops) and ignored.  Three rotating point
     buffers (x_{k−1}, x_k, x_{k+1}) give the last step's ‖x_K − x_{K−1}‖∞ and relative f
     change without copies; the stopping criteria of a fixed-step run are not checked.
     """
@@ -342,9 +343,9 @@ def _fo_fixed_steps(
     for k in range(K):
         lr = lr_from_hp(k, hp)
         if method == L.M_GD or method == L.M_SGD:
-            gd_cols(lr, X, G, alive, c, XN)  # inlined: no call per step for the plainest rule
+            gd_cols(lr, X, G, c, XN)  # inlined: no call per step for the plainest rule
         else:
-            apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, c, XN)
+            apply_update(method, k, lr, hp, X, G, S1, S2, S3, c, XN)
         f_cols(XN, D, FN)
         g_cols(XN, D, GN)
         for j in range(c):
@@ -354,7 +355,7 @@ def _fo_fixed_steps(
                 ok[j] = ok[j] & (abs(XN[i, j]) <= BND[j]) & (GN[i, j] - GN[i, j] == 0.0)
         all_ok = True
         for j in range(c):
-            all_ok = all_ok & ok[j]
+            all_ok = all_ok & (ok[j] | (not alive[j]))
         if not all_ok:
             for j in range(c):
                 if not alive[j] or ok[j]:
@@ -372,11 +373,6 @@ def _fo_fixed_steps(
                            wd, False, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
                            gpath, alive)  # fmt: skip
                 nalive -= 1
-                # frozen at its last finite iterate, which passes the check from now on
-                for i in range(n):
-                    XN[i, j] = X[i, j]
-                    GN[i, j] = G[i, j]
-                FN[j] = F[j]
             if nalive == 0:
                 return
         XQ, X, XN = X, XN, XQ
@@ -571,7 +567,7 @@ def first_order_chunk(
                 XP[i, j] = X[i, j]
                 GP[i, j] = G[i, j]
         # ---- the step, then the new values
-        apply_update(method, k, lr, hp, X, GW, S1, S2, S3, alive, ncols, X)
+        apply_update(method, k, lr, hp, X, GW, S1, S2, S3, ncols, X)
         if not minibatch:
             f_cols(X, D, F)
             g_cols(X, D, G)

@@ -145,29 +145,28 @@ def decoupled_decay(x, lr, weight_decay):
 
 
 @njit(**_JIT, inline="always")
-def gd_cols(lr, X, G, alive, ncols, XO):
-    """XO ← X − η G on the live columns (:func:`gd_rule`); inlined where it is called, so the
-    fixed-step path can run plain GD without a call per step."""
+def gd_cols(lr, X, G, ncols, XO):
+    """XO ← X − η G on every column (:func:`gd_rule`); inlined where it is called, so the
+    fixed-step path runs plain GD without a call per step."""
     for i in range(X.shape[0]):
         for j in range(ncols):
-            x = gd_rule(X[i, j], G[i, j], lr)
-            XO[i, j] = x if alive[j] else X[i, j]
+            XO[i, j] = gd_rule(X[i, j], G[i, j], lr)
 
 
 @njit(**_JIT)
-def apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, ncols, XO):
-    """One step of rule ``method`` on every coordinate of the live columns: XO ← update(X).
+def apply_update(method, k, lr, hp, X, G, S1, S2, S3, ncols, XO):
+    """One step of rule ``method`` on every coordinate of the first ``ncols`` columns:
+    XO ← update(X), the state ``S1, S2, S3`` updated in place.
 
     ``G`` holds the gradients the rule sees (noise and coupled weight decay already added);
-    ``S1, S2, S3`` are the rule's state (zero-initialised, Adagrad's S1 = initial accumulator),
-    updated in place.  ``XO`` may be ``X`` (in place); a finished column (``alive[j]`` false)
-    keeps its point and state.  The rules are applied to every column and the finished ones
-    restored by a select, which keeps the row loops free of branches (vectorised).
+    ``S1, S2, S3`` are the rule's state (zero-initialised, Adagrad's S1 = initial accumulator).
+    ``XO`` may be ``X`` (in place).  Columns of finished starts are updated too (their values
+    are no longer used): loops without a branch per column vectorise.
     """
     n = X.shape[0]
     t = k + 1.0
     if method == L.M_GD or method == L.M_SGD:
-        gd_cols(lr, X, G, alive, ncols, XO)
+        gd_cols(lr, X, G, ncols, XO)
     elif method == L.M_MOMENTUM or method == L.M_NESTEROV:
         mu = hp[L.MOMENTUM]
         damp = hp[L.DAMPENING]
@@ -175,19 +174,15 @@ def apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, ncols, XO):
         first = k == 0
         for i in range(n):
             for j in range(ncols):
-                x, b = momentum_rule(X[i, j], G[i, j], S1[i, j], lr, mu, damp, nest, first)
-                live = alive[j]
-                XO[i, j] = x if live else X[i, j]
-                S1[i, j] = b if live else S1[i, j]
+                XO[i, j], S1[i, j] = momentum_rule(
+                    X[i, j], G[i, j], S1[i, j], lr, mu, damp, nest, first
+                )
     elif method == L.M_ADAGRAD:
         clr = lr / (1.0 + k * hp[L.LR_DECAY])
         eps = hp[L.EPS]
         for i in range(n):
             for j in range(ncols):
-                x, a = adagrad_rule(X[i, j], G[i, j], S1[i, j], clr, eps)
-                live = alive[j]
-                XO[i, j] = x if live else X[i, j]
-                S1[i, j] = a if live else S1[i, j]
+                XO[i, j], S1[i, j] = adagrad_rule(X[i, j], G[i, j], S1[i, j], clr, eps)
     elif method == L.M_RMSPROP:
         alpha = hp[L.ALPHA]
         eps = hp[L.EPS]
@@ -195,25 +190,18 @@ def apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, ncols, XO):
         centered = hp[L.CENTERED] != 0.0
         for i in range(n):
             for j in range(ncols):
-                x, v, gbar, b = rmsprop_rule(
+                XO[i, j], S1[i, j], S2[i, j], S3[i, j] = rmsprop_rule(
                     X[i, j], G[i, j], S1[i, j], S2[i, j], S3[i, j],
                     lr, alpha, eps, mu, centered,
                 )  # fmt: skip
-                live = alive[j]
-                XO[i, j] = x if live else X[i, j]
-                S1[i, j] = v if live else S1[i, j]
-                S2[i, j] = gbar if live else S2[i, j]
-                S3[i, j] = b if live else S3[i, j]
     elif method == L.M_ADADELTA:
         rho = hp[L.RHO]
         eps = hp[L.EPS]
         for i in range(n):
             for j in range(ncols):
-                x, v, u = adadelta_rule(X[i, j], G[i, j], S1[i, j], S2[i, j], lr, rho, eps)
-                live = alive[j]
-                XO[i, j] = x if live else X[i, j]
-                S1[i, j] = v if live else S1[i, j]
-                S2[i, j] = u if live else S2[i, j]
+                XO[i, j], S1[i, j], S2[i, j] = adadelta_rule(
+                    X[i, j], G[i, j], S1[i, j], S2[i, j], lr, rho, eps
+                )
     else:  # adam, adamw
         beta1 = hp[L.BETA1]
         beta2 = hp[L.BETA2]
@@ -227,12 +215,7 @@ def apply_update(method, k, lr, hp, X, G, S1, S2, S3, alive, ncols, XO):
                 x = X[i, j]
                 if wd != 0.0:
                     x = decoupled_decay(x, lr, wd)
-                x, m, v, vmax = adam_rule(
+                XO[i, j], S1[i, j], S2[i, j], S3[i, j] = adam_rule(
                     x, G[i, j], S1[i, j], S2[i, j], S3[i, j],
                     lr, beta1, beta2, eps, bc1, bc2_sqrt, ams,
                 )  # fmt: skip
-                live = alive[j]
-                XO[i, j] = x if live else X[i, j]
-                S1[i, j] = m if live else S1[i, j]
-                S2[i, j] = v if live else S2[i, j]
-                S3[i, j] = vmax if live else S3[i, j]
