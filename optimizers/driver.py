@@ -464,28 +464,26 @@ def lock_step_chunk(n: int, starts: int, threads: int) -> int:
 
 
 def _output_arrays(N: int, n: int) -> tuple[np.ndarray, ...]:
-    """The engine's outputs ``out_x, out_jac, out_xavg`` (N, n), ``out_r`` (N, NR) and
-    ``out_i`` (N, NI, int64) as views of one zeroed block.
+    """The engine's outputs as views of one zeroed block: ``out_x, out_jac, out_xavg`` (N, n)
+    row-major, ``out_r`` (N, NR) and ``out_i`` (N, NI, int64) column-major, so that every
+    result field (``fun``, ``nit``, ...) is a contiguous column given to the result as it is.
 
-    One block instead of five arrays: NumPy backs blocks of 4 MiB and more with transparent
-    huge pages, so the first write costs one page fault per 2 MiB instead of one per 4 KiB;
-    with 100,000 starts, separate arrays spent milliseconds in page faults, all of them outside
-    the parallel part of the run.
+    One block instead of five arrays and nine column copies: NumPy backs blocks of 4 MiB and
+    more with transparent huge pages, so the first write costs one page fault per 2 MiB
+    instead of one per 4 KiB; with 100,000 starts the separate arrays spent milliseconds in
+    page faults and copies, all of it outside the parallel part of the run.
     """
     widths = (n, n, n, L.NR, L.NI)
     block = np.zeros(N * sum(widths))
-    out = []
+    parts = []
     at = 0
     for w in widths:
-        out.append(block[at : at + N * w].reshape(N, w))
+        parts.append(block[at : at + N * w])
         at += N * w
-    out[-1] = out[-1].view(np.int64)
-    return tuple(out)
-
-
-def _columns(A: np.ndarray) -> np.ndarray:
-    """Aᵀ as a C-contiguous array in one block: row k is column k of A."""
-    return np.ascontiguousarray(A.T)
+    rows = [p.reshape(N, n) for p in parts[:3]]
+    out_r = parts[3].reshape(L.NR, N).T
+    out_i = parts[4].view(np.int64).reshape(L.NI, N).T
+    return (*rows, out_r, out_i)
 
 
 def _as_points(X0: Any, n: int, single: bool) -> np.ndarray:
@@ -655,9 +653,7 @@ def _run(
         numba.set_parallel_chunksize(old_chunk)
     elapsed = time.perf_counter() - t0
 
-    r_cols = _columns(out_r)
-    i_cols = _columns(out_i)
-    status_code = i_cols[L.I_STATUS]
+    status_code = out_i[:, L.I_STATUS]
     names = np.array(L.STATUS_NAMES, dtype=object)
     averaging = eff.get("average", "none") != "none"
     ctx = {
@@ -667,19 +663,19 @@ def _run(
     }  # fmt: skip
     return BatchResult(
         x=out_x,
-        fun=r_cols[L.R_FUN],
+        fun=out_r[:, L.R_FUN],
         jac=out_jac,
-        nit=i_cols[L.I_NIT],
-        nfev=i_cols[L.I_NFEV],
-        njev=i_cols[L.I_NJEV],
-        nhev=i_cols[L.I_NHEV],
+        nit=out_i[:, L.I_NIT],
+        nfev=out_i[:, L.I_NFEV],
+        njev=out_i[:, L.I_NJEV],
+        nhev=out_i[:, L.I_NHEV],
         status=names[status_code],
         success=(status_code == L.ST_CONVERGED) | (status_code == L.ST_STEPS),
-        gnorm=r_cols[L.R_GNORM],
-        fchange=r_cols[L.R_FCHANGE],
-        xchange=r_cols[L.R_XCHANGE],
+        gnorm=out_r[:, L.R_GNORM],
+        fchange=out_r[:, L.R_FCHANGE],
+        xchange=out_r[:, L.R_XCHANGE],
         x_avg=out_xavg if averaging else None,
-        fun_avg=r_cols[L.R_FUN_AVG] if averaging else None,
+        fun_avg=out_r[:, L.R_FUN_AVG] if averaging else None,
         path=path if record else None,
         fun_path=fpath if record else None,
         grad_norm_path=gpath if record else None,
@@ -688,7 +684,7 @@ def _run(
         hyper=eff,
         time=elapsed,
         _status_code=status_code,
-        _detail=i_cols[L.I_DETAIL],
+        _detail=out_i[:, L.I_DETAIL],
         _r=out_r,
         _ctx=ctx,
     )

@@ -111,32 +111,35 @@ def _source_hash() -> str:
 
 SOURCE_HASH = _source_hash()
 
-I64_2D = types.int64[:, ::1]
+#: ``out_r`` and ``out_i`` are column-major (N, NR) / (N, NI) arrays (any strides): each
+#: result field is a contiguous column, handed to the user without a copy
+R_OUT = types.float64[:, :]
+I_OUT = types.int64[:, :]
 F64_3D = types.float64[:, :, ::1]
 
 FIRST_ORDER_CHUNK_SIG = types.void(
     types.int64, VEC, types.int64, types.int64,
     F_TYPE, FG_TYPE, F_COLS_TYPE, G_COLS_TYPE,
     MAT, MAT, types.int64, types.int64,
-    MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT, MAT,
+    MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )  # fmt: skip
 PER_START_CHUNK_SIG = types.void(
     types.int64, VEC, types.int64, types.int64,
     F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
     MAT, MAT, types.int64, types.int64,
-    MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT,
+    MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )  # fmt: skip
 FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
 PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
 FIRST_ORDER_SIG = types.void(
     FIRST_ORDER_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
     F_TYPE, FG_TYPE, F_COLS_TYPE, G_COLS_TYPE,
-    MAT, MAT, MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT, MAT,
+    MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )  # fmt: skip
 PER_START_SIG = types.void(
     PER_START_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
     F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
-    MAT, MAT, MAT, MAT, MAT, MAT, I64_2D, F64_3D, MAT, MAT,
+    MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )  # fmt: skip
 
 
