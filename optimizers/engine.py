@@ -218,6 +218,15 @@ def _col_gnorm(G, X, j, wd):
 
 
 @njit(**_INLINE)
+def _col_step(X, XP, j):
+    """‖x − x_prev‖∞ of column j."""
+    m = 0.0
+    for i in range(X.shape[0]):
+        m = max(m, abs(X[i, j] - XP[i, j]))
+    return m
+
+
+@njit(**_INLINE)
 def _col_detail(X, j, bound, fval, G, check_fg):
     xm = 0.0
     for i in range(X.shape[0]):
@@ -366,10 +375,7 @@ def _fo_fixed_steps(
                 det = _col_detail(XN, j, BND[j], FN[j], GN, True)
                 if k > 0:
                     FC[j] = rel_change(FQ[j], F[j])
-                    xc = 0.0
-                    for i in range(n):
-                        xc = max(xc, abs(X[i, j] - XQ[i, j]))
-                    XC[j] = xc
+                    XC[j] = _col_step(X, XQ, j)
                 nf[j] = k + 2
                 ng[j] = k + 2
                 _fo_finish(j, L.ST_DIVERGED, det, k, X, G, F[j], gid, XA, NA, nf, ng, FC, XC,
@@ -385,10 +391,7 @@ def _fo_fixed_steps(
         if not alive[j]:
             continue
         FC[j] = rel_change(FQ[j], F[j])
-        xc = 0.0
-        for i in range(n):
-            xc = max(xc, abs(X[i, j] - XQ[i, j]))
-        XC[j] = xc
+        XC[j] = _col_step(X, XQ, j)
         nf[j] = K + 1
         ng[j] = K + 1
         _fo_finish(j, L.ST_STEPS, 0, K, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd, False, f,
@@ -588,9 +591,7 @@ def first_order_chunk(
                            fpath, gpath, alive)  # fmt: skip
                 nalive -= 1
                 continue
-            xc = 0.0
-            for i in range(n):
-                xc = max(xc, abs(X[i, j] - XP[i, j]))
+            xc = _col_step(X, XP, j)
             XC[j] = xc
             check = not steps_mode
             gn = math.inf
