@@ -95,7 +95,7 @@ def linear_cg_step(fg, h, D, x, gx, xn, gn, d, r, Ad, A, fs, ist, cnt):
 
 
 @njit(**_JIT)
-def cg_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, r, Ad, A, hp, fs, ist, cnt):
+def cg_step(fg, h, D, x, fx, gx, xn, gn, d, r, Ad, A, hp, fs, ist, cnt):
     """One nonlinear (or linear) CG iteration; ``d`` carries the search direction over.
 
     State: ``fs[0]`` previous f (for the initial step), ``ist[0]`` iterations since the last
@@ -128,7 +128,7 @@ def cg_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, r, Ad, A, hp, fs, ist, cnt):
         a = 1.01 * 2.0 * (fx - fs[0]) / dphi0
         alpha0 = min(1.0, a) if (a > 0.0 and math.isfinite(a)) else 1.0
     rc, fn = line_step(
-        kind, f, g, fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt
+        kind, fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt
     )
     if rc != 0:
         return rc, fn

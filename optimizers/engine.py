@@ -55,9 +55,11 @@ from numba import njit, prange, types
 
 from landscape.kernel_types import (
     F_COLS_TYPE,
+    F_SIG,
     F_TYPE,
     FG_TYPE,
     G_COLS_TYPE,
+    G_SIG,
     G_TYPE,
     H_SIG,
     H_TYPE,
@@ -144,6 +146,21 @@ PER_START_SIG = types.void(
 
 
 # ============================================================================ stubs
+@njit(F_SIG, cache=True, nogil=True, error_model="numpy")
+def no_value(x, D):
+    """NaN: the f slot of the per-start engine for methods that evaluate f and ∇f together
+    through ``fg`` (all but coordinate descent), so that their run compiles neither the f
+    nor the ∇f kernel of a new formula."""
+    return math.nan
+
+
+@njit(G_SIG, cache=True, nogil=True, error_model="numpy")
+def no_gradient(x, D, out):
+    """out ← NaN: the ∇f slot of the per-start engine (see :func:`no_value`)."""
+    for i in range(out.shape[0]):
+        out[i] = math.nan
+
+
 @njit(H_SIG, cache=True, nogil=True, error_model="numpy")
 def no_hessian(x, D, H):
     """H ← NaN: the Hessian slot of the per-start engine for methods that never evaluate it
@@ -770,20 +787,20 @@ def per_start_chunk(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
                     if method == L.P_GD:
                         for i in range(n):
                             d[i] = -gx[i]
-                        rc, fn = line_step(ls_kind, f, g, fg, D, x, fx, gx, d, gd_alpha0, hp[L.C1],
+                        rc, fn = line_step(ls_kind, fg, D, x, fx, gx, d, gd_alpha0, hp[L.C1],
                                            hp[L.C2], hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
                     elif method == L.P_NEWTON:
-                        rc, fn = newton_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1], M[2],
-                                             V[5], V[6], hp, cnt)  # fmt: skip
+                        rc, fn = newton_step(fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1], M[2], V[5],
+                                             V[6], hp, cnt)  # fmt: skip
                     elif method == L.P_CG:
-                        rc, fn = cg_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, V[5], V[6], M[0], hp,
-                                         fs, ist, cnt)  # fmt: skip
+                        rc, fn = cg_step(fg, h, D, x, fx, gx, xn, gn, d, V[5], V[6], M[0], hp, fs,
+                                         ist, cnt)  # fmt: skip
                     elif method == L.P_BFGS:
-                        rc, fn = bfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, V[5], V[6], V[7],
-                                           M[0], hp, ist, cnt)  # fmt: skip
+                        rc, fn = bfgs_step(fg, D, x, fx, gx, xn, gn, d, V[5], V[6], V[7], M[0], hp,
+                                           ist, cnt)  # fmt: skip
                     elif method == L.P_LBFGS:
-                        rc, fn = lbfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, S, Y, rho, al, hp,
-                                            ist, cnt)  # fmt: skip
+                        rc, fn = lbfgs_step(fg, D, x, fx, gx, xn, gn, d, S, Y, rho, al, hp, ist,
+                                            cnt)  # fmt: skip
                     else:
                         rc = 0
                         fn = coordinate_sweep(f, g, fg, h, D, x, fx, xn, gn, M[0], perm, rng, hp,
@@ -848,7 +865,7 @@ def per_start_chunk(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
         if na > 0:
             for i in range(n):
                 out_xavg[s, i] = xa[i]
-            out_r[s, L.R_FUN_AVG] = f(out_xavg[s], D)
+            out_r[s, L.R_FUN_AVG] = fg(out_xavg[s], D, V[5])  # V[5]: scratch by now
         else:
             for i in range(n):
                 out_xavg[s, i] = math.nan

@@ -16,7 +16,12 @@ Strong Wolfe (Nocedal & Wright Alg. 3.5 with zoom Alg. 3.6, as in SciPy's
 A non-finite φ(α) (overflow, or x + αd outside the objective's domain) counts as +∞, so the
 search backs off.  A search that fails reports the best point it saw (``alpha_best``,
 ``f_best``) and the caller ends that start with status ``line_search_failed`` there.
-``cnt[0]`` / ``cnt[1]`` count function / gradient evaluations.
+
+Every trial point is evaluated by the objective's ``fg`` kernel, value and gradient in one
+pass: φ'(α) is then at hand whenever the search needs it (it is always wanted at the point
+just evaluated), the accepted point comes with its gradient, and a run of these methods
+compiles no separate f or ∇f kernel.  ``cnt[0]`` / ``cnt[1]`` count function / gradient
+evaluations, so both grow by one per trial point.
 """
 
 from __future__ import annotations
@@ -44,26 +49,23 @@ ALPHA_MAX = 1e100
 
 
 @njit(**_INLINE)
-def _phi(f, x, d, D, alpha, xt, cnt):
-    """xt ← x + αd; returns f(xt), with +∞ for non-finite values."""
+def _phi(fg, x, d, D, alpha, xt, gt, cnt):
+    """xt ← x + αd; gt ← ∇f(xt); returns f(xt), with +∞ for a non-finite value."""
     for i in range(x.shape[0]):
         xt[i] = x[i] + alpha * d[i]
     cnt[0] += 1
-    v = f(xt, D)
+    cnt[1] += 1
+    v = fg(xt, D, gt)
     if not math.isfinite(v):
         return math.inf
     return v
 
 
 @njit(**_INLINE)
-def _dphi(g, x, d, D, alpha, xt, gt, cnt):
-    """xt ← x + αd; gt ← ∇f(xt); returns gtᵀd (NaN when not finite)."""
-    for i in range(x.shape[0]):
-        xt[i] = x[i] + alpha * d[i]
-    cnt[1] += 1
-    g(xt, D, gt)
+def _slope(gt, d):
+    """φ'(α) = gtᵀd at the point :func:`_phi` evaluated last (NaN when not finite)."""
     s = 0.0
-    for i in range(x.shape[0]):
+    for i in range(d.shape[0]):
         s += gt[i] * d[i]
     return s
 
@@ -102,7 +104,7 @@ def quadmin(a, fa, fpa, b, fb):
 
 
 @njit(**_LEAF)
-def armijo(f, g, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
+def armijo(fg, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
     """Backtracking until φ(α) ≤ φ(0) + c₁αφ'(0).
 
     Returns ``(ok, alpha, f_alpha, alpha_best, f_best)``; on success xt, gt hold the accepted
@@ -112,9 +114,8 @@ def armijo(f, g, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
     a_best = 0.0
     f_best = fx
     for _ in range(MAX_BACKTRACK):
-        ft = _phi(f, x, d, D, alpha, xt, cnt)
+        ft = _phi(fg, x, d, D, alpha, xt, gt, cnt)
         if ft <= fx + c1 * alpha * dphi0:
-            _dphi(g, x, d, D, alpha, xt, gt, cnt)
             return True, alpha, ft, alpha, ft
         if ft < f_best:
             a_best = alpha
@@ -126,7 +127,7 @@ def armijo(f, g, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
 
 
 @njit(**_LEAF)
-def _zoom(f, g, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c2, xt, gt, cnt):
+def _zoom(fg, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c2, xt, gt, cnt):
     """Nocedal & Wright Alg. 3.6 with safeguarded cubic / quadratic interpolation.
 
     Returns ``(ok, alpha, phi, alpha_best, phi_best)``.
@@ -156,7 +157,7 @@ def _zoom(f, g, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c
             a_j = quadmin(a_lo, phi_lo, dphi_lo, a_hi, phi_hi)
             if not (a_j <= b - qchk and a_j >= a + qchk):
                 a_j = a_lo + 0.5 * dalpha
-        phi_j = _phi(f, x, d, D, a_j, xt, cnt)
+        phi_j = _phi(fg, x, d, D, a_j, xt, gt, cnt)
         if phi_j < f_best:
             a_best = a_j
             f_best = phi_j
@@ -166,7 +167,7 @@ def _zoom(f, g, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c
             a_hi = a_j
             phi_hi = phi_j
         else:
-            dphi_j = _dphi(g, x, d, D, a_j, xt, gt, cnt)
+            dphi_j = _slope(gt, d)
             if not math.isfinite(dphi_j):
                 phi_rec = phi_hi
                 a_rec = a_hi
@@ -192,7 +193,7 @@ def _zoom(f, g, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c
 
 
 @njit(**_LEAF)
-def wolfe(f, g, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
+def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
     """Strong Wolfe search (Nocedal & Wright Alg. 3.5), ``dphi0 = ∇f(x)ᵀd < 0``.
 
     Returns ``(ok, alpha, f_alpha, alpha_best, f_best)``; on success xt, gt hold the accepted
@@ -202,7 +203,7 @@ def wolfe(f, g, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
     alpha1 = min(alpha0, ALPHA_MAX)
     phi_a0 = fx
     dphi_a0 = dphi0
-    phi_a1 = _phi(f, x, d, D, alpha1, xt, cnt)
+    phi_a1 = _phi(fg, x, d, D, alpha1, xt, gt, cnt)
     a_best = 0.0
     f_best = fx
     for i in range(MAX_BRACKET):
@@ -211,17 +212,17 @@ def wolfe(f, g, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
             f_best = phi_a1
         if phi_a1 > fx + c1 * alpha1 * dphi0 or (i > 0 and phi_a1 >= phi_a0):
             ok, a, fa, ab, fb = _zoom(
-                f, g, x, d, D, alpha0_, alpha1, phi_a0, phi_a1, dphi_a0, fx, dphi0, c1, c2,
+                fg, x, d, D, alpha0_, alpha1, phi_a0, phi_a1, dphi_a0, fx, dphi0, c1, c2,
                 xt, gt, cnt,
             )  # fmt: skip
             if fb < f_best:
                 a_best = ab
                 f_best = fb
             return ok, a, fa, a_best, f_best
-        dphi_a1 = _dphi(g, x, d, D, alpha1, xt, gt, cnt)
+        dphi_a1 = _slope(gt, d)
         if not math.isfinite(dphi_a1):
             ok, a, fa, ab, fb = _zoom(
-                f, g, x, d, D, alpha0_, alpha1, phi_a0, math.inf, dphi_a0, fx, dphi0, c1, c2,
+                fg, x, d, D, alpha0_, alpha1, phi_a0, math.inf, dphi_a0, fx, dphi0, c1, c2,
                 xt, gt, cnt,
             )  # fmt: skip
             if fb < f_best:
@@ -232,7 +233,7 @@ def wolfe(f, g, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
             return True, alpha1, phi_a1, alpha1, phi_a1
         if dphi_a1 >= 0.0:
             ok, a, fa, ab, fb = _zoom(
-                f, g, x, d, D, alpha1, alpha0_, phi_a1, phi_a0, dphi_a1, fx, dphi0, c1, c2,
+                fg, x, d, D, alpha1, alpha0_, phi_a1, phi_a0, dphi_a1, fx, dphi0, c1, c2,
                 xt, gt, cnt,
             )  # fmt: skip
             if fb < f_best:
@@ -246,12 +247,12 @@ def wolfe(f, g, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
         alpha1 = alpha2
         phi_a0 = phi_a1
         dphi_a0 = dphi_a1
-        phi_a1 = _phi(f, x, d, D, alpha1, xt, cnt)
+        phi_a1 = _phi(fg, x, d, D, alpha1, xt, gt, cnt)
     return False, 0.0, fx, a_best, f_best
 
 
 @njit(**_JIT)
-def line_step(kind, f, g, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, cnt):
+def line_step(kind, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, cnt):
     """xn = x + αd, gn = ∇f(xn): α = α₀ (``kind`` none) or from Armijo / strong Wolfe.
 
     Returns ``(rc, f(xn))`` with rc = 0 on success, ``D_LS_NOT_DESCENT`` when ∇f(x)ᵀd ≥ 0
@@ -274,9 +275,9 @@ def line_step(kind, f, g, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, c
             gn[i] = gx[i]
         return L.D_LS_NOT_DESCENT, fx
     if kind == L.LS_ARMIJO:
-        ok, a, fa, ab, fb = armijo(f, g, x, fx, d, dphi0, D, alpha0, c1, shrink, xn, gn, cnt)
+        ok, a, fa, ab, fb = armijo(fg, x, fx, d, dphi0, D, alpha0, c1, shrink, xn, gn, cnt)
     else:
-        ok, a, fa, ab, fb = wolfe(f, g, x, fx, d, dphi0, D, alpha0, c1, c2, xn, gn, cnt)
+        ok, a, fa, ab, fb = wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xn, gn, cnt)
     if ok:
         return 0, fa
     if fb < fx:

@@ -227,7 +227,7 @@ def newton_direction(modification, H, g, d, W1, W2, wv, tv):
 
 
 @njit(**_JIT)
-def newton_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, H, W1, W2, wv, tv, hp, cnt):
+def newton_step(fg, h, D, x, fx, gx, xn, gn, d, H, W1, W2, wv, tv, hp, cnt):
     """One Newton iteration from (x, f(x), ∇f(x)); the new point goes to (xn, ·, gn).
 
     Returns ``(rc, f_new)``: rc = 0, or a detail code (singular, line-search failure).
@@ -238,6 +238,6 @@ def newton_step(f, g, fg, h, D, x, fx, gx, xn, gn, d, H, W1, W2, wv, tv, hp, cnt
     if rc != 0:
         return rc, fx
     return line_step(
-        int(hp[L.LINE_SEARCH]), f, g, fg, D, x, fx, gx, d, hp[L.DAMPING],
+        int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, hp[L.DAMPING],
         hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt,
     )  # fmt: skip

@@ -81,7 +81,7 @@ def _first_alpha(hp, gx, unscaled):
 
 
 @njit(**_JIT)
-def bfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, s, y, Hy, H, hp, ist, cnt):
+def bfgs_step(fg, D, x, fx, gx, xn, gn, d, s, y, Hy, H, hp, ist, cnt):
     """One BFGS iteration.  ``ist[0]`` = 1 once H₀ has been scaled, ``ist[1]`` iterations."""
     n = x.shape[0]
     if ist[1] == 0:
@@ -101,7 +101,7 @@ def bfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, s, y, Hy, H, hp, ist, cnt):
         ist[0] = 0
     alpha0 = _first_alpha(hp, gx, ist[0] == 0)
     rc, fn = line_step(
-        int(hp[L.LINE_SEARCH]), f, g, fg, D, x, fx, gx, d, alpha0,
+        int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, alpha0,
         hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt,
     )  # fmt: skip
     ist[1] += 1
@@ -166,7 +166,7 @@ def two_loop(g, S, Y, rho, alpha, count, newest, out):
 
 
 @njit(**_JIT)
-def lbfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, S, Y, rho, alpha, hp, ist, cnt):
+def lbfgs_step(fg, D, x, fx, gx, xn, gn, d, S, Y, rho, alpha, hp, ist, cnt):
     """One L-BFGS iteration.  ``ist[0]`` stored pairs, ``ist[1]`` iterations, ``ist[2]`` newest."""
     n = x.shape[0]
     m = S.shape[0]
@@ -184,7 +184,7 @@ def lbfgs_step(f, g, fg, D, x, fx, gx, xn, gn, d, S, Y, rho, alpha, hp, ist, cnt
             d[i] = -gx[i]
     alpha0 = _first_alpha(hp, gx, ist[0] == 0)
     rc, fn = line_step(
-        int(hp[L.LINE_SEARCH]), f, g, fg, D, x, fx, gx, d, alpha0,
+        int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, alpha0,
         hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt,
     )  # fmt: skip
     ist[1] += 1

@@ -247,14 +247,22 @@ def test_engine_cache_is_stamped_with_the_package_sources(bowl):
         assert eng_mod._stale_guard(disp, name) is None
 
 
-def test_quasi_newton_runs_do_not_compile_the_hessian_kernel(tmp_path, monkeypatch):
+def test_per_start_runs_compile_only_the_kernels_they_evaluate(tmp_path, monkeypatch):
     monkeypatch.setenv("LANDSCAPE_CACHE_DIR", str(tmp_path))
     obj = Objective.parse("(x - 0.375)**2 + 3*(y + 0.625)**4 + x*y/7")
-    for method in ("bfgs", "lbfgs", "cg"):
-        res = minimize(obj, [1.0, 1.0], method)
-        assert res.status == "converged" and res.nhev == 0
-    compiled = {p.name.split(".")[0] for p in tmp_path.rglob("*.nbi")}
-    assert compiled == {"f", "g", "fg"}
+
+    def compiled() -> set[str]:
+        return {p.name.split(".")[0] for p in tmp_path.rglob("*.nbi")}
+
+    runs = (("bfgs", {}), ("lbfgs", {}), ("cg", {}), ("gd", {"line_search": "armijo"}))
+    for method, extra in runs:
+        res = minimize(obj, [1.0, 1.0], method, maxiter=5000, **extra)
+        assert res.status == "converged" and res.nhev == 0, method
+        assert res.nfev == res.njev  # every trial point: value and gradient in one fg call
+    assert compiled() == {"fg"}
     res = minimize(obj, [1.0, 1.0], "newton")  # the Hessian kernel only when a method needs it
     assert res.status == "converged" and res.nhev > 0
-    assert "h" in {p.name.split(".")[0] for p in tmp_path.rglob("*.nbi")}
+    assert compiled() == {"fg", "h"}
+    res = minimize(obj, [1.0, 1.0], "coordinate")
+    assert res.status == "converged"
+    assert compiled() == {"f", "g", "fg", "h"}
