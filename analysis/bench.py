@@ -865,7 +865,7 @@ def _probe_seconds(proc: subprocess.CompletedProcess) -> float | None:
 # ============================================================================ symbolic
 def symbolic_stages(n: int) -> dict[str, float]:
     """Seconds of each stage for the chained Rosenbrock function of dimension ``n``: parse,
-    gradient, Hessian, kernel source generation, compilation of the six kernels.  Uses the
+    gradient, Hessian, kernel source generation, compilation of the seven kernels.  Uses the
     current kernel cache (run it with an empty ``LANDSCAPE_CACHE_DIR`` for cold numbers)."""
     from landscape.codegen import generate_sources
     from landscape.compiled import store

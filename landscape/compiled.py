@@ -1,13 +1,13 @@
 """Compiled objectives and the on-disk kernel cache.  Imports NumPy and Numba, never SymPy.
 
 A kernel cache entry is a directory ``<cache>/kernels/<entry>/`` holding one generated module
-per kernel (``f.py``, ``g.py``, ``fg.py``, ``h.py``, ``f_cols.py``, ``g_cols.py``, see
-:mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns, formula, and the
-SHA-256 of every module).  Entries are written to a private temporary directory and renamed
-into place, so a reader never sees half an entry and two writers of the same entry both end up
-using one complete copy.  Numba's own cache (``cache=True``) lives in the entry's
-``__pycache__``, so a later process loads the machine code without compiling, and without
-importing SymPy when the formula text is known (:func:`load_formula`).
+per kernel (``f.py``, ``g.py``, ``fg.py``, ``h.py``, ``f_cols.py``, ``g_cols.py``,
+``fg_cols.py``, see :mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns,
+formula, and the SHA-256 of every module).  Entries are written to a private temporary
+directory and renamed into place, so a reader never sees half an entry and two writers of the
+same entry both end up using one complete copy.  Numba's own cache (``cache=True``) lives in
+the entry's ``__pycache__``, so a later process loads the machine code without compiling, and
+without importing SymPy when the formula text is known (:func:`load_formula`).
 
 The cache location is ``$LANDSCAPE_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/landscape``,
 else ``~/.cache/landscape``.
@@ -35,7 +35,7 @@ from .errors import InputError, UnsupportedError
 from .kernel_types import KINDS
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 _EMPTY = np.zeros((0, 0))
 
@@ -73,9 +73,9 @@ def _as_data(data: Any) -> np.ndarray:
 class CompiledObjective:
     """An objective's compiled kernels, loaded lazily, plus the data matrix they average over.
 
-    Attributes ``f, g, fg, h, f_cols, g_cols`` are Numba dispatchers with the signatures of
-    :mod:`landscape.kernel_types`; :meth:`value`, :meth:`gradient`, :meth:`hessian` and
-    :meth:`values` are NumPy conveniences.
+    Attributes ``f, g, fg, h, f_cols, g_cols, fg_cols`` are Numba dispatchers with the
+    signatures of :mod:`landscape.kernel_types`; :meth:`value`, :meth:`gradient`,
+    :meth:`hessian` and :meth:`values` are NumPy conveniences.
     """
 
     def __init__(self, directory: Path, meta: Mapping[str, Any], data: Any = None):
@@ -110,7 +110,8 @@ class CompiledObjective:
         return other
 
     def kernel(self, kind: str):
-        """The compiled kernel ``kind`` (one of ``f g fg h f_cols g_cols``), loaded on first use."""
+        """The compiled kernel ``kind`` (one of :data:`~landscape.kernel_types.KINDS`), loaded on
+        first use."""
         k = self._kernels.get(kind)
         if k is None:
             if kind not in KINDS:
@@ -125,6 +126,7 @@ class CompiledObjective:
     h = property(lambda self: self.kernel("h"))
     f_cols = property(lambda self: self.kernel("f_cols"))
     g_cols = property(lambda self: self.kernel("g_cols"))
+    fg_cols = property(lambda self: self.kernel("fg_cols"))
 
     def _check_data(self) -> None:
         if self.is_finite_sum and self.data.shape[0] == 0:

@@ -1,6 +1,6 @@
 """Numba signatures shared by generated objective kernels and the compiled optimizer library.
 
-Every objective is compiled to the same six kernels, all taking a data matrix ``D``
+Every objective is compiled to the same seven kernels, all taking a data matrix ``D``
 (``(m, k)`` float64, C-contiguous; ``(0, 0)`` for an ordinary formula, one row per sample for a
 finite-sum objective, whose value is then the mean over the rows)::
 
@@ -10,6 +10,7 @@ finite-sum objective, whose value is then the mean over the rows)::
     h(x, D, H)                       H[:, :] = ∇²f(x)   (full symmetric matrix)
     f_cols(X, D, F)                  F[k] = f(X[:, k])   X is (n, m): one point per column
     g_cols(X, D, G)                  G[:, k] = ∇f(X[:, k])
+    fg_cols(X, D, F, G)              both in one pass (the lock-step optimizers' kernel)
 
 Compiled code receives them as first-class functions (``numba.types.FunctionType``), so the
 optimizer library is compiled once for all formulas.  This module imports Numba but not SymPy.
@@ -28,6 +29,7 @@ FG_SIG = types.float64(VEC, MAT, VEC)
 H_SIG = types.void(VEC, MAT, MAT)
 F_COLS_SIG = types.void(MAT, MAT, VEC)
 G_COLS_SIG = types.void(MAT, MAT, MAT)
+FG_COLS_SIG = types.void(MAT, MAT, VEC, MAT)
 
 SIGNATURES = {
     "f": F_SIG,
@@ -36,6 +38,7 @@ SIGNATURES = {
     "h": H_SIG,
     "f_cols": F_COLS_SIG,
     "g_cols": G_COLS_SIG,
+    "fg_cols": FG_COLS_SIG,
 }
 
 #: First-class function types for compiled consumers (optimizers, root finders).
@@ -45,5 +48,6 @@ FG_TYPE = types.FunctionType(FG_SIG)
 H_TYPE = types.FunctionType(H_SIG)
 F_COLS_TYPE = types.FunctionType(F_COLS_SIG)
 G_COLS_TYPE = types.FunctionType(G_COLS_SIG)
+FG_COLS_TYPE = types.FunctionType(FG_COLS_SIG)
 
 KINDS = tuple(SIGNATURES)

@@ -553,7 +553,7 @@ def _run(
     # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
     # run compiles only the four it passes to its engine.
     if not all(inspect.getattr_static(compiled, k, None) is not None
-               for k in ("f", "g", "fg", "h", "f_cols", "g_cols", "data")):  # fmt: skip
+               for k in ("f", "g", "fg", "h", "fg_cols", "data")):  # fmt: skip
         raise InputError("obj must be an Objective or a CompiledObjective")
     spec, eff = resolve(method, hyper)
     n = compiled.n
@@ -639,7 +639,7 @@ def _run(
         kernels = (compiled.f if own else no_value, compiled.g if own else no_gradient,
                    compiled.fg, compiled.h if uses_h else no_hessian)  # fmt: skip
     else:
-        kernels = (compiled.f, compiled.fg, compiled.f_cols, compiled.g_cols)
+        kernels = (compiled.f, compiled.fg, compiled.fg_cols)
     t0 = time.perf_counter()
     blocks = [(0, N)]
     if progress is not None and N > 0:

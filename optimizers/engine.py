@@ -7,11 +7,12 @@ starts, each chunk with its own workspace.  They are compiled once for every for
 in Numba's disk cache, and loaded from there by later processes; a new formula only compiles
 its own kernels.
 
-``first_order_engine(worker, method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D,
+``first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)``
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
-    ``(n, chunk)`` workspace, gradients come from one ``g_cols`` call per step for the whole
-    chunk (or per start on its own minibatch), and each start stops on its own criterion.
+    ``(n, chunk)`` workspace, values and gradients come from one ``fg_cols`` call per step for
+    the whole chunk (or per start on its own minibatch), and each start stops on its own
+    criterion.
     Columns of finished starts are compacted away once half of the chunk is done.  A plain
     fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
@@ -54,11 +55,10 @@ import numpy as np
 from numba import njit, prange, types
 
 from landscape.kernel_types import (
-    F_COLS_TYPE,
     F_SIG,
     F_TYPE,
+    FG_COLS_TYPE,
     FG_TYPE,
-    G_COLS_TYPE,
     G_SIG,
     G_TYPE,
     H_SIG,
@@ -121,7 +121,7 @@ F64_3D = types.float64[:, :, ::1]
 
 FIRST_ORDER_CHUNK_SIG = types.void(
     types.int64, VEC, types.int64, types.int64,
-    F_TYPE, FG_TYPE, F_COLS_TYPE, G_COLS_TYPE,
+    F_TYPE, FG_TYPE, FG_COLS_TYPE,
     MAT, MAT, types.int64, types.int64,
     MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )  # fmt: skip
@@ -135,7 +135,7 @@ FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
 PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
 FIRST_ORDER_SIG = types.void(
     FIRST_ORDER_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
-    F_TYPE, FG_TYPE, F_COLS_TYPE, G_COLS_TYPE,
+    F_TYPE, FG_TYPE, FG_COLS_TYPE,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )  # fmt: skip
 PER_START_SIG = types.void(
@@ -342,7 +342,7 @@ def _fo_finish(
 
 @njit(**_JIT)
 def _fo_fixed_steps(
-    method, K, hp, f, fg, f_cols, g_cols, X, G, F, S1, S2, S3, alive, nalive, gid, BND, XA, NA,
+    method, K, hp, f, fg, fg_cols, X, G, F, S1, S2, S3, alive, nalive, gid, BND, XA, NA,
     nf, ng, FC, XC, wd, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
 ):  # fmt: skip
     """K fixed steps of a lock-step chunk without per-start bookkeeping in the loop.
@@ -353,7 +353,7 @@ def _fo_fixed_steps(
     block::
 
         X⁺ = update(X, G)                       (:func:`apply_update`, into a second buffer)
-        F⁺ = f_cols(X⁺),  G⁺ = g_cols(X⁺)
+        F⁺, G⁺ = fg_cols(X⁺)                    (values and gradients in one pass)
         ok_j = f⁺_j finite ∧ ∀i: |x⁺_ij| ≤ bound_j ∧ g⁺_ij finite     (row loops, no branches)
 
     and only a live column that fails the check is finished (diverged, at its last finite
@@ -375,8 +375,7 @@ def _fo_fixed_steps(
             gd_cols(lr, X, G, c, XN)  # inlined: no call per step for the plainest rule
         else:
             apply_update(method, k, lr, hp, X, G, S1, S2, S3, c, XN)
-        f_cols(XN, D, FN)
-        g_cols(XN, D, GN)
+        fg_cols(XN, D, FN, GN)
         for j in range(c):
             ok[j] = FN[j] - FN[j] == 0.0
         for i in range(n):
@@ -416,7 +415,7 @@ def _fo_fixed_steps(
 
 
 def first_order_chunk(
-    method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D, s0, s1,
+    method, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
 ):  # fmt: skip
     """Run starts s0 … s1−1 in lock-step (see the module docstring)."""
@@ -489,8 +488,7 @@ def first_order_chunk(
             X[i, j] = X0[s, i]
             xm = max(xm, abs(X0[s, i]))
         BND[j] = hp[L.BOUND] * (1.0 + xm)
-    f_cols(X, D, F)
-    g_cols(X, D, G)
+    fg_cols(X, D, F, G)
     nalive = 0
     for j in range(c):
         s = gid[j]
@@ -521,7 +519,7 @@ def first_order_chunk(
         nalive += 1
 
     if lean and nalive > 0:
-        _fo_fixed_steps(method, K, hp, f, fg, f_cols, g_cols, X, G, F, S1, S2, S3, alive,
+        _fo_fixed_steps(method, K, hp, f, fg, fg_cols, X, G, F, S1, S2, S3, alive,
                         nalive, gid, BND, XA, NA, nf, ng, FC, XC, wd, D, out_x, out_jac,
                         out_xavg, out_r, out_i, fpath, gpath)  # fmt: skip
         return
@@ -592,8 +590,7 @@ def first_order_chunk(
         # ---- the step, then the new values
         apply_update(method, k, lr, hp, X, GW, S1, S2, S3, ncols, X)
         if not minibatch:
-            f_cols(X, D, F)
-            g_cols(X, D, G)
+            fg_cols(X, D, F, G)
         for j in range(ncols):
             if not alive[j]:
                 continue
@@ -879,7 +876,7 @@ def per_start_chunk(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
 
 
 # ============================================================================ entry points
-def first_order_engine(worker, method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D,
+def first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
                        out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath,
                        epoch_f):  # fmt: skip
     """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`)."""
@@ -889,7 +886,7 @@ def first_order_engine(worker, method, hp, seed, offset, f, fg, f_cols, g_cols, 
     for c in prange(nchunks):
         s0 = c * chunk
         s1 = min(N, s0 + chunk)
-        worker(method, hp, seed, offset, f, fg, f_cols, g_cols, X0, D, s0, s1,
+        worker(method, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
 
 

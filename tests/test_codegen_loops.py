@@ -54,13 +54,15 @@ def _evaluate(c: CompiledObjective, x: np.ndarray, X: np.ndarray) -> dict[str, n
     n, D = x.size, np.zeros((0, 0))
     g, gfg, H = np.full(n, np.nan), np.full(n, np.nan), np.full((n, n), np.nan)
     F, G = np.full(X.shape[1], np.nan), np.full(X.shape, np.nan)
+    F2, G2 = np.full(X.shape[1], np.nan), np.full(X.shape, np.nan)
     c.g(x, D, g)
     ffg = c.fg(x, D, gfg)
     c.h(x, D, H)
     c.f_cols(X, D, F)
     c.g_cols(X, D, G)
+    c.fg_cols(X, D, F2, G2)
     return {"f": np.array(c.f(x, D)), "g": g, "fg_f": np.array(ffg), "fg_g": gfg, "h": H,
-            "f_cols": F, "g_cols": G}  # fmt: skip
+            "f_cols": F, "g_cols": G, "fg_cols_f": F2, "fg_cols_g": G2}  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- grouping
@@ -163,6 +165,8 @@ def test_rosenbrock_loop_kernels_match_scipy_and_straight_line(rosen30):
         _close(got["h"], rosen_hess(x))
         _close(got["f_cols"], [rosen(c) for c in X.T])
         _close(got["g_cols"], np.array([rosen_der(c) for c in X.T]).T)
+        _close(got["fg_cols_f"], [rosen(c) for c in X.T])
+        _close(got["fg_cols_g"], np.array([rosen_der(c) for c in X.T]).T)
         ref = _evaluate(straight, x, X)
         for kind, value in got.items():
             _close(value, ref[kind])

@@ -37,6 +37,19 @@ def test_full_batch_value_is_the_mean_over_rows(mean_loss):
     assert res.fun == pytest.approx(0.5 * np.mean((VALUES - VALUES.mean()) ** 2))
 
 
+def test_column_kernels_average_over_rows(regression):
+    """fg_cols (the lock-step kernel) against the least-squares mean computed by NumPy."""
+    obj, D, names, _ = regression
+    c = bind_data(obj, D, names)
+    W = np.ascontiguousarray(np.random.default_rng(5).normal(size=(2, 7)))
+    F, G = np.full(7, np.nan), np.full((2, 7), np.nan)
+    c.fg_cols(W, c.data, F, G)
+    X, y = c.data[:, :2], c.data[:, 2]
+    R = X @ W - y[:, None]  # residuals, one column per point
+    np.testing.assert_allclose(F, 0.5 * np.mean(R**2, axis=0), rtol=1e-12)
+    np.testing.assert_allclose(G, X.T @ R / len(y), rtol=1e-12, atol=1e-14)
+
+
 def test_minibatch_visits_every_sample_once_per_epoch(mean_loss):
     """With batch_size 1 and lr 1 the step is w ← a_i: the path shows the sample order."""
     res = minimize(mean_loss, [0.0], "sgd", lr=1.0, batch_size=1, steps=30, seed=5,
