@@ -35,11 +35,15 @@ MAX_HALVINGS = 40
 
 
 @njit(**_JIT)
-def newton_coordinate(f, g, h, D, x, i, fcur, gbuf, H, lr, cnt):
-    """Minimise f along coordinate i from x (in place) by safeguarded 1-D Newton; returns f."""
+def newton_coordinate(fg, h, D, x, i, fcur, gbuf, H, lr, cnt):
+    """Minimise f along coordinate i from x (in place) by safeguarded 1-D Newton; returns f.
+
+    Values and gradients come from ``fg`` together (counted as both); ``gbuf`` holds ∇f at the
+    current x when the loop starts over."""
+    fg(x, D, gbuf)
+    cnt[0] += 1
+    cnt[1] += 1
     for _ in range(MAX_INNER):
-        g(x, D, gbuf)
-        cnt[1] += 1
         gi = gbuf[i]
         if gi == 0.0 or not math.isfinite(gi):
             break
@@ -52,8 +56,9 @@ def newton_coordinate(f, g, h, D, x, i, fcur, gbuf, H, lr, cnt):
         ft = fcur
         for _ in range(MAX_HALVINGS):
             x[i] = xi + step
-            ft = f(x, D)
+            ft = fg(x, D, gbuf)
             cnt[0] += 1
+            cnt[1] += 1
             if ft <= fcur:
                 accepted = True
                 break
@@ -68,7 +73,7 @@ def newton_coordinate(f, g, h, D, x, i, fcur, gbuf, H, lr, cnt):
 
 
 @njit(**_JIT)
-def coordinate_sweep(f, g, fg, h, D, x, fx, xn, gn, H, perm, rng, hp, cnt):
+def coordinate_sweep(fg, h, D, x, fx, xn, gn, H, perm, rng, hp, cnt):
     """One sweep from x into xn (gn = ∇f(xn)); returns f(xn)."""
     n = x.shape[0]
     order = int(hp[L.ORDER])
@@ -87,9 +92,10 @@ def coordinate_sweep(f, g, fg, h, D, x, fx, xn, gn, H, perm, rng, hp, cnt):
         else:
             i = perm[t]
         if newton:
-            fcur = newton_coordinate(f, g, h, D, xn, i, fcur, gn, H, lr, cnt)
+            fcur = newton_coordinate(fg, h, D, xn, i, fcur, gn, H, lr, cnt)
         else:
-            g(xn, D, gn)
+            fg(xn, D, gn)
+            cnt[0] += 1
             cnt[1] += 1
             xn[i] -= lr * gn[i]
     cnt[0] += 1

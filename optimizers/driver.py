@@ -22,9 +22,10 @@ Conventions (shared by every method)
   Hessian (pure Newton), or negative curvature in linear CG.  ``line_search_failed``: no step
   satisfied the line-search conditions (the best point seen is kept) or the direction was
   not a descent direction.  ``success`` is true for ``converged`` and ``steps``.
-* ``nfev`` / ``njev`` / ``nhev`` count evaluations of f / ∇f / ∇²f.  GD with a line search,
-  Newton, CG, BFGS and L-BFGS evaluate f and ∇f together at every point, line-search trials
-  included (one ``fg`` kernel call), so for them ``nfev == njev``.
+* ``nfev`` / ``njev`` / ``nhev`` count evaluations of f / ∇f / ∇²f.  The per-start methods
+  (GD with a line search, Newton, CG, BFGS, L-BFGS, coordinate descent) evaluate f and ∇f
+  together at every point, line-search trials included (one ``fg`` kernel call), so for
+  them ``nfev == njev``.
 * Trajectories (``record=True``) store x, f and ‖∇f‖∞ per iterate; a batch refuses
   (``InputError``) when N·(K+1)·(n+2) float64s exceed :data:`RECORD_LIMIT_BYTES` (2e8 bytes),
   a single run keeps the first iterates that fit and sets ``path_truncated``.
@@ -45,7 +46,7 @@ from landscape.errors import InputError
 from landscape.jsonutil import jsonable
 
 from . import _layout as L
-from .engine import engines, no_gradient, no_hessian, no_value
+from .engine import engines, no_hessian
 from .methods import CHOICE_CODES, METHOD_CODES, MethodSpec, resolve
 
 #: divergence when ‖x‖∞ > DIVERGENCE_BOUND·(1 + ‖x₀‖∞)
@@ -631,13 +632,11 @@ def _run(
     fn = eng[kind]
     worker = eng[f"{kind}_chunk"]
     if per_start:
-        # only the kernels the method evaluates are compiled: line searches and steps use fg
-        # (value and gradient in one pass), coordinate descent also f and ∇f on their own
+        # only the kernels the method evaluates are compiled: fg (value and gradient in one
+        # pass) always, the Hessian when the method uses it
         uses_h = method in ("newton", "coordinate") or (
             method == "cg" and eff.get("variant") == "linear")
-        own = method == "coordinate"
-        kernels = (compiled.f if own else no_value, compiled.g if own else no_gradient,
-                   compiled.fg, compiled.h if uses_h else no_hessian)  # fmt: skip
+        kernels = (compiled.fg, compiled.h if uses_h else no_hessian)
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
     t0 = time.perf_counter()

@@ -16,7 +16,7 @@ its own kernels.
     Columns of finished starts are compacted away once half of the chunk is done.  A plain
     fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
-``per_start_engine(worker, method, hp, seed, offset, f, g, fg, h, X0, D,
+``per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
     other inside a chunk.
@@ -55,12 +55,9 @@ import numpy as np
 from numba import njit, prange, types
 
 from landscape.kernel_types import (
-    F_SIG,
     F_TYPE,
     FG_COLS_TYPE,
     FG_TYPE,
-    G_SIG,
-    G_TYPE,
     H_SIG,
     H_TYPE,
     MAT,
@@ -127,7 +124,7 @@ FIRST_ORDER_CHUNK_SIG = types.void(
 )  # fmt: skip
 PER_START_CHUNK_SIG = types.void(
     types.int64, VEC, types.int64, types.int64,
-    F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
+    FG_TYPE, H_TYPE,
     MAT, MAT, types.int64, types.int64,
     MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )  # fmt: skip
@@ -140,27 +137,12 @@ FIRST_ORDER_SIG = types.void(
 )  # fmt: skip
 PER_START_SIG = types.void(
     PER_START_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
-    F_TYPE, G_TYPE, FG_TYPE, H_TYPE,
+    FG_TYPE, H_TYPE,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )  # fmt: skip
 
 
 # ============================================================================ stubs
-@njit(F_SIG, cache=True, nogil=True, error_model="numpy")
-def no_value(x, D):
-    """NaN: the f slot of the per-start engine for methods that evaluate f and ∇f together
-    through ``fg`` (all but coordinate descent), so that their run compiles neither the f
-    nor the ∇f kernel of a new formula."""
-    return math.nan
-
-
-@njit(G_SIG, cache=True, nogil=True, error_model="numpy")
-def no_gradient(x, D, out):
-    """out ← NaN: the ∇f slot of the per-start engine (see :func:`no_value`)."""
-    for i in range(out.shape[0]):
-        out[i] = math.nan
-
-
 @njit(H_SIG, cache=True, nogil=True, error_model="numpy")
 def no_hessian(x, D, H):
     """H ← NaN: the Hessian slot of the per-start engine for methods that never evaluate it
@@ -705,7 +687,7 @@ def _ps_record(path, fpath, gpath, s, k, x, fval, gn):
         gpath[s, k] = gn
 
 
-def per_start_chunk(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
+def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
                     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
     """Run starts s0 … s1−1 one after the other with one workspace (compiled as an entry point;
     the start loop, the method dispatch and the bookkeeping live in this one function because
@@ -800,7 +782,7 @@ def per_start_chunk(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
                                             cnt)  # fmt: skip
                     else:
                         rc = 0
-                        fn = coordinate_sweep(f, g, fg, h, D, x, fx, xn, gn, M[0], perm, rng, hp,
+                        fn = coordinate_sweep(fg, h, D, x, fx, xn, gn, M[0], perm, rng, hp,
                                               cnt)  # fmt: skip
                 if rc == L.D_LS_NOT_DESCENT or (rc != 0 and rc != L.D_LS_FAILED):
                     status = L.ST_LS_FAILED if rc == L.D_LS_NOT_DESCENT else L.ST_STALLED
@@ -890,7 +872,7 @@ def first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
 
 
-def per_start_engine(worker, method, hp, seed, offset, f, g, fg, h, X0, D,
+def per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
     """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`)."""
     N = X0.shape[0]
@@ -899,7 +881,7 @@ def per_start_engine(worker, method, hp, seed, offset, f, g, fg, h, X0, D,
     for c in prange(nchunks):
         s0 = c * chunk
         s1 = min(N, s0 + chunk)
-        worker(method, hp, seed, offset, f, g, fg, h, X0, D, s0, s1,
+        worker(method, hp, seed, offset, fg, h, X0, D, s0, s1,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)
 
 
