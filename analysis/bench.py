@@ -655,7 +655,13 @@ def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
 
         def run_bare(X0=X0, lr=lr, obj=obj, D=D, chunk=chunk):
             XT = np.ascontiguousarray(X0.T)
-            bare(obj.g_cols, XT, D, lr, K, chunk)
+            # the chunks handed out one at a time, as the driver schedules the optimizer's
+            old = numba.get_parallel_chunksize()
+            numba.set_parallel_chunksize(1)
+            try:
+                bare(obj.g_cols, XT, D, lr, K, chunk)
+            finally:
+                numba.set_parallel_chunksize(old)
             return XT.T
 
         run_bare()
