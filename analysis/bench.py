@@ -108,7 +108,7 @@ class Sizes:
     symbolic_dims: tuple[int, ...] = (10, 50, 100, 200)
 
 
-#: the full benchmark (the README table; about 5 minutes on 2 cores)
+#: the full benchmark (the README table; about 2.5 minutes on 2 cores)
 FULL = Sizes("full", repeat=5)
 #: ``--quick``: the same rows on smaller batches, no cold library build (well under 2 minutes)
 QUICK = Sizes(

@@ -552,7 +552,7 @@ def _run(
 ) -> BatchResult:
     compiled = getattr(obj, "compiled", obj)
     # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
-    # run compiles only the four it passes to its engine.
+    # run compiles only the ones it passes to its engine.
     if not all(inspect.getattr_static(compiled, k, None) is not None
                for k in ("f", "g", "fg", "h", "fg_cols", "data")):  # fmt: skip
         raise InputError("obj must be an Objective or a CompiledObjective")

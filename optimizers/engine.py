@@ -12,9 +12,8 @@ its own kernels.
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
     ``(n, chunk)`` workspace, values and gradients come from one ``fg_cols`` call per step for
     the whole chunk (or per start on its own minibatch), and each start stops on its own
-    criterion.
-    Columns of finished starts are compacted away once half of the chunk is done.  A plain
-    fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
+    criterion.  Columns of finished starts are compacted away once half of the chunk is done.
+    A plain fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
 ``per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
@@ -424,10 +423,7 @@ def first_order_chunk(
             and not averaging and path.shape[1] == 0)  # fmt: skip
 
     X = np.empty((n, c))
-    XP = np.empty((n, c))
     G = np.empty((n, c))
-    GP = np.empty((n, c))
-    GW = np.empty((n, c))
     S1 = np.zeros((n, c))
     S2 = np.zeros((n, c))
     S3 = np.zeros((n, c))
@@ -435,7 +431,6 @@ def first_order_chunk(
     if method == L.M_ADAGRAD:
         S1[:, :] = hp[L.INIT_ACC]
     F = np.empty(c)
-    FP = np.empty(c)
     FE = np.empty(c)
     FC = np.zeros(c)
     XC = np.zeros(c)
@@ -505,6 +500,11 @@ def first_order_chunk(
                         nalive, gid, BND, XA, NA, nf, ng, FC, XC, wd, D, out_x, out_jac,
                         out_xavg, out_r, out_i, fpath, gpath)  # fmt: skip
         return
+    # the general loop's own workspace: previous point, gradient and value, gradient seen
+    XP = np.empty((n, c))
+    GP = np.empty((n, c))
+    GW = np.empty((n, c))
+    FP = np.empty(c)
     ncols = c
     for k in range(K):
         if nalive == 0:
