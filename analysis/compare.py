@@ -11,20 +11,31 @@ Agreement rules (``rtol`` default 0.01):
   (widened by rtol) agrees, with a ``note``.
 * **bounds** (``exact=False``: CG, line-search GD, L-BFGS, BFGS, random coordinate descent,
   degenerate minimizers): the measurement agrees when it is at least as fast — a faster kind
-  (order ``diverges < sublinear < linear < superlinear < quadratic``) or the same kind with
-  ``r_m <= r_p (1 + rtol)``. Finite termination (``finite_steps``) is also agreement when the
-  floor is reached within ``finite_steps + 1`` iterations.
+  (order ``diverges < sublinear < linear < superlinear < quadratic < finite``) or the same kind
+  with ``r_m <= r_p (1 + rtol)``.
+* **finite** (Newton's unit step on a quadratic: 1 step; linear CG: at most the number of
+  distinct eigenvalues): the run reached x* (measured kind ``finite``, or the error at the
+  rounding floor) by iteration ``finite_steps + 1``.
 * **order** (predicted order q >= 2: Newton's 2, or 3 when the third derivatives vanish):
-  measured kind quadratic or superlinear with ``0.9 q <= q_m <= 1.3 q`` (``rel_diff`` =
-  ``|q_m - q|/q``); outside that band with fewer than 5 points before the rounding floor:
-  ``not comparable`` (pre-asymptotic estimate).
+  measured kind quadratic or superlinear with ``0.9 q <= q_m <= 1.3 q`` (widened by two
+  standard errors of q_m; ``rel_diff`` = ``|q_m - q|/q``); outside that band with fewer than 5
+  points before the rounding floor: ``not comparable`` (pre-asymptotic estimate). A fast
+  measurement without an order (the data do not determine one) or a floor reached in one jump
+  agrees on the kind.
 * **sublinear**: measured kind sublinear and, when both exponents exist, relative exponent
-  difference <= ``exponent_rtol`` (default 0.1; sublinear exponents converge slowly).
-* **diverges**: measured kind diverges (growth rates reported, not required to match).
+  difference <= ``exponent_rtol`` (default 0.1; sublinear exponents converge slowly; a bound
+  also accepts a larger exponent).
+* **diverges** (a saddle, or a fixed step past the stability limit: not convergent to x*):
+  measured ``diverges`` agrees; measured ``bounded`` (a cycle or band) agrees unless f is
+  quadratic (then the prediction is an exact blow-up). The note says which happened.
+* **bounded** (constant-step subgradient method at a kink): measured ``bounded`` with a band no
+  wider than the predicted ``2 lr G/(1-m)`` (rtol), or an iterate landing exactly on the kink.
 * **stochastic** predictions: compare the stationary level ``E||e||^2`` (or the constant C in
   ``E||e_k||^2 ~ C/k``): agree when ``|m - p| <= max(rtol_level * p, 3 * SE)``
   (``rtol_level`` default 0.05, SE the batch-means standard error of the measurement).
-* predicted ``none`` (adaptive methods, summable schedules): ``not comparable``.
+* predicted ``none`` (adaptive methods, summable schedules, Hessian methods at a kink):
+  ``not comparable`` with the prediction's reason; measured ``none``: ``not comparable`` with
+  the measurement's reason.
 
 Reasons for a disagreement, first match wins: no measurable phase -> "not yet in the asymptotic
 regime" / "floating-point floor reached before the asymptotic phase"; degenerate minimizer;
@@ -45,7 +56,8 @@ from analysis.empirical import Measurement
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
 
-SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4}
+SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
+         "finite": 5}
 MIN_WINDOW = 5
 
 NOT_ASYMPTOTIC = "not yet in the asymptotic regime"
@@ -211,13 +223,112 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     'not comparable'."""
     kw = dict(quantity="order", predicted=p.order, measured=m.order,
               rel_diff=_rel(m.order, p.order))
-    if m.order is not None and 0.9 * p.order <= m.order <= 1.3 * p.order:
-        return _agrees(**kw)
+    se = getattr(m, "order_se", None) or 0.0
+    if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
+            m.order - 2 * se <= 1.3 * p.order:
+        unc = f" +- {se:.2g}" if se else ""
+        return _agrees(note=f"measured order {m.order:.3g}{unc} within [0.9, 1.3] x the "
+                            f"predicted {p.order:.3g}", **kw)
     if m.floor_index is not None and m.window_length < MIN_WINDOW:
         return _not_comparable(FLOOR_EARLY + f" (only {m.window_length} iterations in the "
                                "fast phase; the order estimate is pre-asymptotic)", **kw)
     got = "no order" if m.order is None else f"order {m.order:.3g}"
     return _disagree(p, m, f"order differs: predicted {p.order:.3g}, measured {got}", **kw)
+
+
+def _measured_none(m: Measurement) -> Comparison:
+    """Too little evidence in the run: *not comparable*, with the measurement's own reason."""
+    why = getattr(m, "reason", None)
+    if not why:
+        why = FLOOR_EARLY if m.floor_index is not None else NOT_ASYMPTOTIC
+    return _not_comparable(f"measured kind none: {why}")
+
+
+def _limit_set_text(m: Measurement) -> str:
+    """``a 2-cycle of size 0.8`` / ``a band of size 0.03`` (period and band of a ``bounded``
+    measurement)."""
+    period = getattr(m, "period", None)
+    band = getattr(m, "band", None)
+    size = "" if band is None else f" of size {band:.3g}"
+    return f"a {period}-cycle{size}" if period else f"a band{size}"
+
+
+def _compare_finite(p: Prediction, m: Measurement) -> Comparison:
+    """Predicted finite termination in (at most) ``k = p.finite_steps`` iterations.
+
+    Agrees when the run reached x* (kind ``finite``, or its error at the rounding floor) by
+    iteration ``k + 1`` (one step of slack: the last step of an exact method leaves a rounding
+    error that can sit just above the floor)."""
+    k = int(p.finite_steps or 0)
+    steps = getattr(m, "finite_steps", None) if m.kind == "finite" else None
+    if steps is None:
+        steps = m.floor_index
+    bound = "at most " if not p.exact else ""
+    kw = dict(quantity="finite_termination", predicted=float(k),
+              measured=None if steps is None else float(steps))
+    if steps is not None and steps <= k + 1:
+        extra = (" (one step more: the rounding error of the exact step sat above the floor)"
+                 if steps == k + 1 else "")
+        return _agrees(note=f"finite termination: x* reached at iteration {steps} "
+                            f"(theory: {bound}{k}){extra}", **kw)
+    if m.kind == "none":
+        return _measured_none(m)
+    got = m.kind if steps is None else f"x* reached only at iteration {steps}"
+    return _disagree(p, m, f"kind differs: predicted finite termination in {bound}{k} "
+                           f"step(s), measured {got}", **kw)
+
+
+def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:
+    """Predicted ``diverges``: a saddle the iterates escape, or a fixed step past the stability
+    limit (``stable=False``: not convergent to x*). A measured blow-up agrees; a measured
+    ``bounded`` (a cycle or band) agrees unless f is quadratic (``exact``: the linearization
+    then says blow-up)."""
+    kw = dict(quantity="kind", predicted=p.rate, measured=m.rate)
+    if m.kind == "diverges":
+        grow = "" if m.rate is None else f" (growth factor {m.rate:.4g} per step)"
+        return _agrees(note=f"not convergent to x*: the iterates blow up{grow}", **kw)
+    if m.kind == "bounded" and not p.exact:
+        return _agrees(note=f"not convergent to x*: the run settled on {_limit_set_text(m)} "
+                            "instead of blowing up (held by the higher-order terms of f)", **kw)
+    if m.kind == "none":
+        return _measured_none(m)
+    what = _limit_set_text(m) if m.kind == "bounded" else m.kind
+    return _disagree(p, m, f"kind differs: predicted not convergent to x* "
+                           f"({p.details.get('outcome', 'diverges')}), measured {what}", **kw)
+
+
+def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:
+    """Predicted ``bounded`` (constant-step subgradient method at a kink): a measured band or
+    cycle no wider than the predicted diameter ``p.band`` (widened by rtol) agrees; a run that
+    landed exactly on the kink (kind ``finite``) agrees too."""
+    band = getattr(m, "band", None)
+    kw = dict(quantity="band", predicted=p.band, measured=band, rel_diff=_rel(band, p.band),
+              tolerance=rtol)
+    if m.kind == "bounded":
+        if band is None or p.band is None or band <= p.band * (1.0 + rtol):
+            limit = "" if p.band is None else f" (bound 2 lr G/(1-m) = {p.band:.3g})"
+            return _agrees(note=f"the iterates settle on {_limit_set_text(m)} around the kink"
+                                f"{limit}", **kw)
+        return _disagree(p, m, f"band differs: measured {_limit_set_text(m)}, wider than the "
+                               f"bound {p.band:.3g}", **kw)
+    if m.kind == "finite":
+        return _agrees(note="an iterate landed exactly on the kink, where the conventional "
+                            "gradient is 0, and the run stopped there", **kw)
+    if m.kind == "none":
+        return _measured_none(m)
+    return _disagree(p, m, _kind_differs(p, m), **kw)
+
+
+def _compare_order_or_kind(p: Prediction, m: Measurement) -> Comparison:
+    """Predicted quadratic/superlinear with an order q >= 2 against a fast measurement."""
+    if m.kind == "finite":
+        return _agrees(quantity="kind", note="the floor was reached in one jump (kind finite): "
+                       "consistent with the predicted order, which the data cannot measure")
+    if m.order is None:
+        return _agrees(quantity="kind", predicted=p.order,
+                       note=f"measured {m.kind} (ratios -> 0); the data do not determine an "
+                            "order")
+    return _compare_order(p, m)
 
 
 def compare(
@@ -242,48 +353,47 @@ def compare(
     if p.stochastic and (p.error_level is not None or p.error_constant is not None):
         return _compare_stochastic(p, m, rtol_level)
     if p.kind == "none":
-        return _not_comparable(STOCHASTIC if p.stochastic else NO_THEORY)
-    if (p.finite_steps is not None and m.floor_index is not None
-            and m.floor_index <= p.finite_steps + 1):
-        return _agrees(quantity="finite_termination", predicted=float(p.finite_steps),
-                       measured=float(m.floor_index))
-    if m.kind == "none":
-        reason = FLOOR_EARLY if m.floor_index is not None else NOT_ASYMPTOTIC
-        return _not_comparable(reason)
+        return _not_comparable(p.reason or (STOCHASTIC if p.stochastic else NO_THEORY))
+    if p.kind == "finite":
+        return _compare_finite(p, m)
     if p.kind == "diverges":
-        kw = dict(quantity="rate", predicted=p.rate, measured=m.rate,
-                  rel_diff=_rel(m.rate, p.rate))
-        if m.kind == "diverges":
-            return _agrees(**kw)
-        return _disagree(p, m, _kind_differs(p, m), **kw)
+        return _compare_not_convergent(p, m)
+    if p.kind == "bounded":
+        return _compare_bounded(p, m, rtol)
+    if m.kind == "none":
+        return _measured_none(m)
     if p.stochastic:
         return _not_comparable(STOCHASTIC)
-    if m.kind == "diverges":
-        return _disagree(p, m, _kind_differs(p, m))
+    if m.kind in ("diverges", "bounded"):
+        what = _limit_set_text(m) if m.kind == "bounded" else m.kind
+        return _disagree(p, m, f"kind differs: predicted {p.kind}, measured {what}",
+                         quantity="kind")
     fast = ("quadratic", "superlinear")
-    if p.kind in fast and m.kind in fast and p.order is not None and p.order >= 2:
-        return _compare_order(p, m)
+    if p.kind in fast and m.kind in (*fast, "finite") and p.order is not None and p.order >= 2:
+        return _compare_order_or_kind(p, m)
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
-        return _agrees(quantity="kind")
+        return _agrees(quantity="kind", note=f"measured {m.kind}: at least as fast as the "
+                                             f"predicted {p.kind} bound")
     if p.kind != m.kind:
         return _disagree(p, m, _kind_differs(p, m), quantity="kind")
     if p.kind == "linear":
         return _compare_linear(p, m, rtol)
-    if p.kind == "quadratic":
-        return _agrees(quantity="order", predicted=2.0, measured=m.order,
-                       rel_diff=_rel(m.order, 2.0))
     if p.kind == "sublinear" and p.exponent is not None and m.exponent is not None:
         rel = _rel(m.exponent, p.exponent)
         kw = dict(quantity="exponent", predicted=p.exponent, measured=m.exponent,
                   rel_diff=rel, tolerance=exponent_rtol)
-        if rel is not None and (rel <= exponent_rtol or (not p.exact and m.exponent > p.exponent)):
+        if rel is not None and rel <= exponent_rtol:
             return _agrees(**kw)
+        if not p.exact and m.exponent > p.exponent:
+            return _agrees(note=f"measured exponent {m.exponent:.4g} exceeds the bound "
+                                f"{p.exponent:.4g}: at least as fast", **kw)
         fallback = (f"exponent differs: predicted k^-{p.exponent:.4g}, "
                     f"measured k^-{m.exponent:.4g}")
         return _disagree(p, m, fallback, **kw)
     return _agrees(quantity="kind", predicted=p.order, measured=m.order,
-                   rel_diff=_rel(m.order, p.order))
+                   rel_diff=_rel(m.order, p.order),
+                   note=f"same kind ({m.kind}); no number to compare")
 
 
 def rates_record(
@@ -298,7 +408,9 @@ def rates_record(
     """The ``landscape rates --json`` object of design.md (non-finite numbers -> null).
 
     Top-level keys exactly ``method, hyper, minimizer, eigenvalues, predicted, measured, agree,
-    reason``; ``predicted``/``measured`` start with the design keys (``kind, rate, order,
+    reason``; ``reason`` says why they do not agree, or, for an agreement that needs a word
+    (a cycle instead of a blow-up, finite termination, a bound), how they agree (else null);
+    ``predicted``/``measured`` start with the design keys (``kind, rate, order,
     basis`` / ``kind, rate, order, window, iterations``) followed by the extra fields of
     :meth:`Prediction.to_json` / :meth:`Measurement.to_json`.
     """
@@ -311,6 +423,6 @@ def rates_record(
             "predicted": prediction.to_json(),
             "measured": measurement.to_json(),
             "agree": comparison.agree,
-            "reason": comparison.reason,
+            "reason": comparison.reason if not comparison.agree else comparison.note,
         }
     )

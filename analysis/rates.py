@@ -60,7 +60,7 @@ import numpy as np
 
 from analysis.compare import Comparison, compare, rates_record
 from analysis.empirical import Measurement, default_floor, errors, measure
-from analysis.theory import Prediction, predict
+from analysis.theory import Prediction, predict, predict_kink
 from landscape.errors import AnalysisError, BudgetExceeded, InputError
 from optimizers import RECORD_LIMIT_BYTES, OptimizeResult, minimize, resolve
 
@@ -259,6 +259,70 @@ def is_psd(eigenvalues: Sequence[float], tol: float = NUMERIC_ZERO_TOL) -> bool:
     return bool(np.all(lam >= -tol * max(1.0, float(np.max(np.abs(lam))))))
 
 
+def is_quadratic(obj: Any) -> bool:
+    """Whether f is a polynomial of total degree <= 2 in its variables (then its Hessian is
+    constant and every local model of the theory is exact)."""
+    import sympy as sp
+
+    expr = obj.expr
+    if not expr.is_polynomial(*obj.variables):
+        return False
+    return sp.Poly(expr, *obj.variables).total_degree() <= 2
+
+
+def on_a_kink(obj: Any, x: np.ndarray, target: Target | None = None) -> bool:
+    """Whether the point lies on a kink of f: a critical-point record that says so
+    (``differentiable=False``), or a switching function of f (``abs``, ``relu``, ``max``...,
+    :func:`landscape.critical.switching_functions`) that vanishes there (``1e-8`` relative)."""
+    if target is not None and target.critical is not None:
+        return not getattr(target.critical, "differentiable", True)
+    from landscape.critical import on_kink, switching_functions
+
+    switches = switching_functions(obj.expr)
+    return bool(switches) and on_kink(switches, obj.variables, tuple(float(v) for v in x), 1e-8)
+
+
+def _probe_directions(n: int) -> np.ndarray:
+    """Unit directions around a point: ``±e_i`` and the sign vectors ``(±1, ..., ±1)/sqrt n``
+    (all 2^n for n <= 8, else 256 fixed ones) — one in every orthant, so every piece of a
+    function that is smooth on orthant-like cells is visited."""
+    eye = np.eye(n)
+    if n <= 8:
+        signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * n, indexing="ij")).reshape(n, -1).T
+    else:
+        signs = np.where(np.random.default_rng(0).random((256, n)) < 0.5, -1.0, 1.0)
+    return np.vstack([eye, -eye, signs / math.sqrt(n)])
+
+
+def subgradient_bound(obj: Any, x: Any, radius: float | None = None) -> float:
+    """G = the largest gradient norm of the pieces of f meeting at ``x``: ``max |grad f(x + r u)|``
+    over the :func:`_probe_directions` u at ``r = 1e-7 max(1, |x|)`` (the one-sided gradients,
+    which bound every subgradient at x: the Clarke subdifferential is their convex hull)."""
+    x = np.asarray(x, dtype=float)
+    r = 1e-7 * max(1.0, float(np.linalg.norm(x))) if radius is None else float(radius)
+    grads = [obj.compiled.gradient(x + r * u) for u in _probe_directions(x.size)]
+    norms = [float(np.linalg.norm(g)) for g in grads if np.all(np.isfinite(g))]
+    return max(norms) if norms else math.nan
+
+
+def polish(obj: Any, x: np.ndarray) -> tuple[np.ndarray, bool]:
+    """``x`` refined to 30 digits by :func:`landscape.critical.refine_point` (mpmath Newton on
+    grad f = 0, under the ``refine`` time budget), so that x* is accurate beyond any float64
+    run's rounding floor; ``(x, False)`` when it fails or runs out of time."""
+    from landscape.budget import budget_seconds, run_with_budget
+    from landscape.critical import refine_point
+
+    radius = 1e-6 * max(1.0, float(np.linalg.norm(x)))
+    try:
+        r = run_with_budget(refine_point, obj.gradient_list, obj.hessian, obj.variables, x,
+                            radius, False, timeout=budget_seconds("refine"))
+    except (BudgetExceeded, AnalysisError):
+        return x, False
+    if not r.converged:
+        return x, False
+    return np.asarray(r.point, dtype=float), True
+
+
 # ============================================================================ the target point
 
 
@@ -341,7 +405,9 @@ def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: A
         if ref.converged and converged_to(xk, q, x0):
             lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(q)))
             if is_psd(lam):
-                return Target(q, q, "numeric: " + ref.describe())
+                q, digits = polish(obj, q)
+                more = "; then to 30 digits (mpmath Newton)" if digits else ""
+                return Target(q, q, "numeric: " + ref.describe() + more)
             how = (f"none: the run converged to a critical point with Hessian eigenvalues "
                    f"{_fmt(lam)} (not a minimizer) at {_fmt(q)}; theory evaluated there "
                    f"({ref.describe()})")
@@ -509,8 +575,9 @@ def _run(obj: Any, x0: np.ndarray, method: str, hyper: Mapping[str, Any], *,
 
 
 def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool) -> Measurement:
-    """The run measured against the target point (step lengths when there is none)."""
-    x_star = target.reference if (target.comparable or res.status == "diverged") else None
+    """The run measured against the target point (step lengths when there is none); also a
+    run that ended far from it, so that a cycle or band around x* is measured as such."""
+    x_star = target.reference
     fun_star = None if x_star is None else float(obj.compiled.value(x_star))
     meas = measure(res.path, x_star, fun=res.fun_path if x_star is not None else None,
                    fun_star=fun_star, stochastic=stochastic and x_star is not None)
@@ -538,7 +605,7 @@ def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stoch
     if meas.floor_index is not None:
         k = meas.floor_index + FLOOR_MARGIN
         return (k, True) if k < K else (None, True)
-    if res.status != "maxiter" or K >= cap:
+    if res.status != "maxiter" or K >= cap or meas.kind in ("bounded", "finite"):
         return None, True
     if meas.kind == "linear" and meas.rate is not None and 0 < meas.rate < 1 and meas.window:
         x_star = target.reference
@@ -627,30 +694,27 @@ def rate_study(
             target = locate_target(obj, res, x, minimizer=minimizer, points=points)
             meas = _measure(obj, res, target, stochastic)
             break
-    kink = target.critical is not None and not getattr(target.critical, "differentiable", True)
+    kink = target.reference is not None and on_a_kink(obj, target.reference, target)
     model = None if kink else local_model(obj, target)
     notes = list(model.notes) if model is not None else []
     if kink:
-        pred = Prediction("none", None, None, "none", False, [
-            "the point is a kink of f (not differentiable there): the Hessian-based theory "
-            "does not apply"])
+        G = subgradient_bound(obj, target.reference)
+        notes.append(f"x* is a kink of f: largest gradient norm of the pieces there G = {G:.6g} "
+                     "(one-sided gradients probed around x*)")
+        pred = predict_kink(method, eff, G)
     elif model is None:
         pred = _no_point_prediction(target)
     else:
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"quadratic": is_quadratic(obj)}
         if model.leading_order:
             extra["leading_order"] = model.leading_order
-        if (method == "newton" and not model.degenerate
-                and third_derivatives_vanish(obj, target.reference)):  # only Newton's order uses it
+        if (method == "newton" and not model.degenerate and not extra["quadratic"]
+                and third_derivatives_vanish(obj, target.reference)):  # only Newton's order
             extra["third_derivative_zero"] = True
             notes.append("third derivatives vanish at the point (central differences of the "
                          "Hessian, 1e-6 relative)")
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
-    if kink:
-        comp = Comparison(False, "not comparable",
-                          reason="the minimizer is a kink of f: no Hessian-based rate theory")
-    else:
-        comp = _comparison(pred, meas, target, eff.get("line_search"))
+    comp = _comparison(pred, meas, target, eff.get("line_search"))
     return RateStudy(
         method=method,
         hyper=eff,

@@ -38,7 +38,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from landscape.jsonutil import jsonable
 
-KINDS = ("linear", "superlinear", "quadratic", "sublinear", "diverges", "none")
+KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
+         "none")
 FIRST_ORDER = ("gd", "sgd", "momentum", "nesterov")
 ADAPTIVE = ("adagrad", "rmsprop", "adadelta", "adam", "adamw")
 METHODS = FIRST_ORDER + ADAPTIVE + ("newton", "cg", "bfgs", "lbfgs", "coordinate")
@@ -56,16 +57,24 @@ class Prediction:
 
     ``kind`` is one of :data:`KINDS`; ``rate`` the asymptotic linear contraction factor of
     ``||x - x*||`` (a growth factor > 1 for ``diverges``; ``None`` where no factor applies);
-    ``order`` the q-order (1 linear, 2 quadratic, ``None`` when not predicted); ``basis`` a
-    short formula; ``exact`` is true for a closed form and false for a bound (then ``rate`` is
-    an upper bound and ``kind`` the slowest kind allowed); ``stable`` whether the iteration is
-    locally stable. Further fields used by :mod:`analysis.compare`:
+    ``order`` the q-order (1 linear, 2 quadratic, 3 cubic, ``None`` when not predicted);
+    ``basis`` a short formula; ``exact`` is true for a closed form and false for a bound (then
+    ``rate`` is an upper bound and ``kind`` the slowest kind allowed; ``finite_steps`` an upper
+    bound); ``stable`` whether the iteration converges to x* (False: "not convergent to x*",
+    kind ``diverges``: the error leaves x*'s neighbourhood — a blow-up, or on a non-quadratic
+    f possibly a cycle, which ``exact=False`` allows). Further fields used by
+    :mod:`analysis.compare`:
 
     * ``exponent``: for ``sublinear``, ``p`` in ``||e_k|| ~ C k^-p``;
     * ``oscillating``: whether the dominant mode alternates sign (``None``: undecided/n.a.);
     * ``error_level``: stochastic runs, stationary ``E||x_k - x*||^2``;
     * ``error_constant``: stochastic runs, ``C`` in ``E||x_k - x*||^2 ~ C/k``;
-    * ``finite_steps``: finite termination count (linear CG on a quadratic);
+    * ``finite_steps``: for ``finite``, the iterations to reach x* (Newton on a quadratic: 1;
+      linear CG: at most the number of distinct eigenvalues);
+    * ``band``: for ``bounded``, the predicted diameter of the set the iterates settle in
+      (constant-step subgradient method at a kink: ``2 lr G``); ``period`` a predicted cycle
+      length (None: not predicted);
+    * ``reason``: for ``none``, why theory promises nothing here;
     * ``valid_from``: first iteration the prediction applies to (end of warm-up / schedule);
     * ``degenerate``: a zero eigenvalue; ``fixed_step``: theory assumes the step set by the
       hyperparameters is taken as is; ``line_search``: the line search of the run;
@@ -90,10 +99,15 @@ class Prediction:
     line_search: str | None = None
     stochastic: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    band: float | None = None
+    period: int | None = None
+    reason: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
+        if self.kind == "none" and self.reason is None:
+            self.reason = self.notes[-1] if self.notes else "theory promises no rate here"
 
     def to_json(self) -> dict[str, Any]:
         """The ``predicted`` object: design keys first, then the extra fields (non-finite→null)."""
@@ -103,13 +117,16 @@ class Prediction:
                 "rate": self.rate,
                 "order": self.order,
                 "basis": self.basis,
+                "finite_steps": self.finite_steps,
+                "exponent": self.exponent,
+                "period": self.period,
+                "band": self.band,
+                "reason": self.reason,
                 "exact": self.exact,
                 "stable": self.stable,
-                "exponent": self.exponent,
                 "oscillating": self.oscillating,
                 "error_level": self.error_level,
                 "error_constant": self.error_constant,
-                "finite_steps": self.finite_steps,
                 "valid_from": self.valid_from,
                 "degenerate": self.degenerate,
                 "fixed_step": self.fixed_step,
@@ -925,6 +942,9 @@ def predict(
     * ``grad0`` / ``x0``: gradient / point at the start (adaptive first-step size);
     * ``third_derivative_zero``: all third derivatives vanish at the point (Newton with a
       unit step then converges with order 3: ``e_(k+1) = O(|e_k|^3)``);
+    * ``quadratic``: f is a quadratic polynomial (its Hessian is the constant ``hessian``), so
+      the local model is exact: Newton's unit step and linear CG terminate, and an unstable
+      fixed step blows up;
     * ``zero_tol``: relative tolerance for a zero eigenvalue (default 1e-9).
     """
     method = str(method).lower()
@@ -1031,18 +1051,49 @@ def _predict_first_order(
         return _predict_first_order_degenerate(lam, zero, step, b, nesterov, basis, notes,
                                                extra, details, common)
     if not stable:
-        notes.append(f"unstable: rate {rho:.6g} >= 1 (lr beyond the stability threshold)")
-        return Prediction("diverges", rho, None, basis, True, notes, False, oscillating=osc,
-                          details=details, **common)
+        return _predict_unstable(rho, osc, basis, notes, details, extra, common)
     if sigma > 0:
         return _predict_noisy(step, b, nesterov, sigma, hyper, lam, rho, notes, details,
                               common)
+    if b == 0.0 and extra.get("quadratic") and rho <= 1e-15:
+        notes.append("lr*lambda = 1 for every eigenvalue of the quadratic: one step lands on x*")
+        return Prediction("finite", 0.0, None, basis, True, notes, True, finite_steps=1,
+                          oscillating=False, details=details, **common)
     notes.append("exact asymptotic rate for a generic start (component along the slowest mode)")
     if b != 0.0:
         notes.append(
             "PyTorch's first step v_1 = g_0 only sets the initial state; rate unchanged"
         )
     return Prediction("linear", rho, 1.0, basis, True, notes, True, oscillating=osc,
+                      details=details, **common)
+
+
+def _predict_unstable(
+    rho: float, osc: bool | None, basis: str, notes: list[str], details: dict[str, Any],
+    extra: dict[str, Any], common: dict[str, Any],
+) -> Prediction:
+    """A fixed step past the stability limit: not convergent to x*.
+
+    The linearized error grows by ``rho > 1`` per step. On a quadratic f the linearization is
+    exact, so the iterates blow up (``exact``). Otherwise only the local statement holds: the
+    iterates leave x*'s neighbourhood and then either blow up or are caught by the higher-order
+    terms of f on a cycle — a 2-cycle when the dominant root is negative (GD as lr crosses
+    2/L: a period-doubling bifurcation) — or a band (``exact=False``: measured ``bounded`` or
+    ``diverges`` both agree).
+    """
+    notes.append(f"unstable: spectral radius {rho:.6g} >= 1 (lr beyond the stability "
+                 "threshold): not convergent to x*")
+    if extra.get("quadratic"):
+        notes.append("f is quadratic, so the linearization is exact: the error grows by "
+                     f"{rho:.6g} per step without bound (blow-up)")
+        details["outcome"] = "blow-up"
+        return Prediction("diverges", rho, None, basis, True, notes, False, oscillating=osc,
+                          details=details, **common)
+    cycle = "a 2-cycle (the dominant root is negative: period doubling)" if osc else "a cycle"
+    notes.append("f is not quadratic: the iterates leave x*'s neighbourhood and either blow up "
+                 f"or settle on {cycle} or a band held by the higher-order terms of f")
+    details["outcome"] = "blow-up, cycle or band"
+    return Prediction("diverges", rho, None, basis, False, notes, False, oscillating=osc,
                       details=details, **common)
 
 
@@ -1204,7 +1255,7 @@ def _predict_newton(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) 
         )
     common = dict(line_search=ls, fixed_step=ls is None)
     if np.any(lam < 0) and not np.any(zero):
-        return _predict_newton_saddle(lam, eta, ls, mod, notes, common)
+        return _predict_newton_saddle(lam, eta, ls, mod, notes, extra, common)
     if np.any(zero):
         return _predict_newton_degenerate(lam, zero, eta, ls, hyper, mod, notes, extra, common)
     step = newton_accepted_step(eta, ls, c1=float(hyper.get("c1", 1e-4)),
@@ -1213,6 +1264,11 @@ def _predict_newton(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) 
     if step is None:
         notes.append("the trial step is rejected and the zoom phase picks the step: no rate")
         return Prediction("linear", None, 1.0, "zoom", False, notes, True, **common)
+    if step == 1.0 and extra.get("quadratic"):
+        notes.append("f is quadratic: the Newton step x - H^-1 grad f(x) is its exact minimizer, "
+                     "reached in one step (N&W §3.3: Newton's model is f itself)")
+        return Prediction("finite", None, None, "x_1 = x0 - H^-1 g = x*", True, notes, True,
+                          finite_steps=1, oscillating=False, **common)
     if step == 1.0 and extra.get("third_derivative_zero"):
         notes.append("nondegenerate minimizer, unit step, vanishing third derivatives: "
                      "e_(k+1) = H^-1 (T4[e,e,e]/3 ...) = O(|e_k|^3), cubic convergence")
@@ -1231,13 +1287,17 @@ def _predict_newton(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) 
 
 def _predict_newton_saddle(
     lam: NDArray, eta: float, ls: str | None, mod: str, notes: list[str],
-    common: dict[str, Any],
+    extra: dict[str, Any], common: dict[str, Any],
 ) -> Prediction:
     if mod == "none":
         notes.append(
             "pure Newton is attracted to any nondegenerate critical point, saddles included "
             "(with a line search an ascent direction may be rejected instead)"
         )
+        if ls is None and eta == 1.0 and extra.get("quadratic"):
+            notes.append("f is quadratic: the unit Newton step lands on its critical point")
+            return Prediction("finite", None, None, "x_1 = x0 - H^-1 g = x*", True, notes, True,
+                              finite_steps=1, **common)
         if ls is None and eta == 1.0:
             return Prediction("quadratic", None, 2.0, "e_{k+1} = O(|e_k|^2)", True, notes, True,
                               **common)
@@ -1303,26 +1363,39 @@ def _predict_newton_degenerate(
 
 
 def _predict_cg(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) -> Prediction:
-    ls = _line_search(hyper, "wolfe")
+    variant = str(hyper.get("variant", "pr+")).lower()
+    linear = variant == "linear"
+    ls = None if linear else _line_search(hyper, "wolfe")
     zero = _zero_mask(lam, float(extra.get("zero_tol", ZERO_TOL)))
     common = dict(line_search=ls, fixed_step=False)
     if np.any(lam <= 0) or np.any(zero):
-        notes = ["CG bound needs a positive definite Hessian: no rate promised here"]
+        notes = ["CG theory needs a positive definite Hessian: no rate promised here"]
         return Prediction("none", None, None, "none", False, notes, True,
                           degenerate=bool(np.any(zero)), **common)
-    rate = cg_rate(lam)
     m = cg_termination_steps(lam)
+    if linear and extra.get("quadratic"):
+        notes = [f"linear CG on a quadratic reaches x* in at most {m} steps, the number of "
+                 "distinct Hessian eigenvalues (N&W Thm 5.4; fewer when x0 - x* lacks some "
+                 "eigen-components)"]
+        return Prediction("finite", None, None, "distinct eigenvalues of H", False, notes,
+                          True, finite_steps=m, **common)
+    if linear:
+        notes = ["linear CG fixes A = Hessian at x0 and minimizes the quadratic model at x0: "
+                 f"it reaches x0 - A^-1 grad f(x0) in at most {m} steps, which is not x* on a "
+                 "non-quadratic f; no convergence to x* is promised"]
+        return Prediction("none", None, None, "none", False, notes, True, **common)
+    rate = cg_rate(lam)
     notes = [
-        "bound 2((sqrt k-1)/(sqrt k+1))^k on the A-norm error of linear CG (N&W Eq. 5.36); "
-        "the measured rate should not exceed it",
-        f"on a quadratic with exact line search CG terminates after at most {m} steps "
-        "(number of distinct eigenvalues, N&W Thm 5.4)",
-        f"nonlinear CG (variant {hyper.get('variant', 'default')}) on a non-quadratic function "
-        "with inexact line search follows the bound only approximately; with restarts it is "
-        "n-step quadratic (N&W §5.2)",
+        "bound 2((sqrt k-1)/(sqrt k+1))^k on the A-norm error of CG with exact line searches "
+        "(N&W Eq. 5.36); the measured rate should not exceed it",
+        f"variant {variant} with an inexact ({ls}) line search does not terminate finitely "
+        f"even on a quadratic (the {m}-step termination of N&W Thm 5.4 needs exact steps)",
     ]
+    if not extra.get("quadratic"):
+        notes.append("on a non-quadratic f the bound holds only approximately; with restarts "
+                     "every n steps CG is n-step quadratic (N&W §5.2), so faster is consistent")
     return Prediction("linear", rate, 1.0, "(sqrt(kappa)-1)/(sqrt(kappa)+1)", False, notes,
-                      True, finite_steps=m, **common)
+                      True, **common)
 
 
 def _predict_quasi_newton(
@@ -1338,22 +1411,124 @@ def _predict_quasi_newton(
         ]
         return Prediction("none", None, None, "none", False, notes, True,
                           degenerate=bool(np.any(zero)), **common)
+    finite = ("no order is predicted (only ratios -> 0); BFGS terminates in n steps on a "
+              "quadratic only with exact line searches (N&W §6.4); the search here is "
+              f"{ls or 'a fixed step'}, so superlinear even there")
     if method == "bfgs":
         notes = [
             "superlinear convergence (Dennis-More characterization; N&W Thm 3.7/6.6) at a "
             "minimizer with Lipschitz Hessian, Wolfe line search trying the unit step first",
-            "no order is predicted (between 1 and 2); on an n-dim quadratic with exact line "
-            "search BFGS terminates in n steps",
+            finite,
         ]
         return Prediction("superlinear", None, None, "Dennis-More", False, notes, True,
                           **common)
+    memory = int(hyper.get("memory", 10) or 10)
+    if memory >= lam.size:
+        notes = [
+            f"L-BFGS with memory {memory} >= n = {lam.size}: the stored pairs span the space "
+            "and the update approximates the Hessian along the steps as BFGS does (Dennis-More "
+            "condition): superlinear in practice, although proved in general is only R-linear "
+            "convergence (Liu & Nocedal 1989, Thm 7.1)",
+            finite,
+        ]
+        return Prediction("superlinear", None, None, "Dennis-More (memory >= n)", False, notes,
+                          True, **common)
     notes = [
-        f"L-BFGS (memory {hyper.get('memory', 'default')}): R-linear convergence on uniformly "
-        "convex functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2); the constant is not "
-        "computable from the spectrum: no closed-form rate",
-        "measured faster-than-linear behaviour is consistent (e.g. memory >= n on a quadratic)",
+        f"L-BFGS (memory {memory} < n = {lam.size}): R-linear convergence on uniformly convex "
+        "functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2); the constant is not computable "
+        "from the spectrum: no closed-form rate",
+        "measured faster-than-linear behaviour is consistent with this bound",
     ]
     return Prediction("linear", None, 1.0, "Liu-Nocedal R-linear", False, notes, True, **common)
+
+
+# ---- minimizers on a kink (subgradient theory) ----------------------------------------------
+
+
+def subgradient_band(lr: float, G: float, momentum: float = 0.0) -> float:
+    """Predicted diameter ``2 lr G / (1 - momentum)`` of the band a constant-step subgradient
+    method settles in around a kink minimizer.
+
+    Near the kink every step has length ``lr |g|`` with ``|g| <= G`` (G bounds the gradients of
+    the smooth pieces meeting at x*); an iterate on either side of the kink got there by one
+    step from the other side, so the limit set lies within ``lr G`` of the kink on each side:
+    diameter ``<= 2 lr G``. Heavy ball / Nesterov settle to the effective step
+    ``lr/(1 - momentum)`` (the velocity sums a geometric series of bounded gradients). The
+    classical form of the same fact: ``min_j f(x_j) - f* <= (|x0 - x*|^2 + lr^2 G^2 k)/(2 lr k)
+    -> lr G^2/2`` (Nesterov 2018 §3.2.3; Boyd & Mutapcic, *Subgradient methods*, §3).
+    """
+    return 2.0 * float(lr) * float(G) / (1.0 - float(momentum))
+
+
+_KINK_NOTE = ("x* is a kink of f (f is not differentiable there): subgradient theory applies, "
+              "not the Hessian-based rates")
+
+
+def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
+    """Predicted behaviour of ``method`` at a minimizer on a kink of f (subgradient theory).
+
+    ``G``: a bound on the gradient norms of the pieces of f near x* (the largest subgradient
+    norm). First-order methods with a fixed step are subgradient methods there: the iterates do
+    not converge but settle in a band of diameter :func:`subgradient_band` (kind ``bounded``,
+    a bound: ``exact=False``). With ``lr_k = lr/(1 + gamma k)^p`` (``0 < p <= 1``, sum of steps
+    infinite) they converge: ``min_j f(x_j) - f* = O(1/sqrt k)`` for ``p = 1/2`` (Shor 1985;
+    Nesterov 2018 Thm 3.2.2) and, at a sharp minimizer (``f - f* >= alpha |x - x*|``), every
+    iterate past the kink stays within one step ``lr_k G`` of it: ``|e_k| = O(k^-p)`` (kind
+    ``sublinear``, exponent p, a bound). Newton, CG, (L-)BFGS and coordinate descent assume f
+    twice differentiable at x*, and the adaptive methods have no theory here: kind ``none``.
+    """
+    method = str(method).lower()
+    hyper = dict(hyper)
+    notes = [_KINK_NOTE]
+    common = dict(fixed_step=True)
+    if method in ADAPTIVE or method not in FIRST_ORDER:
+        what = ("has no convergence theory at a kink" if method in ADAPTIVE else
+                "rests on f being twice differentiable at x* (Hessian model, curvature "
+                "condition of the line search): no rate is promised at a kink")
+        return Prediction("none", None, None, "none", False, notes, True,
+                          reason=f"{method} {what}", fixed_step=method in ADAPTIVE)
+    lr = _flt(hyper, "lr")
+    b = float(hyper.get("momentum", 0.0 if method in ("gd", "sgd") else 0.9) or 0.0)
+    damp = float(hyper.get("dampening", 0.0) or 0.0)
+    if float(hyper.get("noise", 0.0) or 0.0) > 0 or hyper.get("batch_size") is not None:
+        return Prediction("none", None, None, "none", False, notes, True, stochastic=True,
+                          reason="stochastic subgradients at a kink: no rate is compared")
+    if float(hyper.get("weight_decay", 0.0) or 0.0):
+        return Prediction("none", None, None, "none", False, notes, True,
+                          reason="weight decay moves the minimizer off the kink x*")
+    if _line_search(hyper, None) is not None:
+        return Prediction("none", None, None, "none", False, notes, True, fixed_step=False,
+                          reason="a line search at a kink has no rate theory (the Armijo "
+                                 "steps shrink to zero near x*)")
+    sched = schedule_asymptotics({**hyper, "lr": lr})
+    if sched.note:
+        notes.append(sched.note)
+    common["valid_from"] = sched.valid_from
+    details: dict[str, Any] = {"G": float(G)}
+    if sched.regime == "constant":
+        step = sched.lr_final * (1.0 - damp)
+        band = subgradient_band(step, G, b)
+        details["lr_used"] = sched.lr_final
+        notes.append(
+            f"constant step: the iterates settle in a band of diameter <= 2 lr G/(1-m) = "
+            f"{band:.3g} around x* (G = {G:.4g}, the largest gradient norm of the pieces "
+            "near x*); they converge only if an iterate lands exactly on the kink"
+        )
+        return Prediction("bounded", None, None, "2*lr*G/(1-m)", False, notes, True,
+                          band=band, details=details, **common)
+    if sched.regime == "inverse_time":
+        p = float(sched.power)
+        notes.append(
+            f"diminishing steps lr_k = lr/(1+gamma k)^{p:g} with a divergent sum: "
+            "min_j f(x_j) - f* = O(1/sqrt k) for p = 1/2 (Nesterov 2018 Thm 3.2.2); at a "
+            f"sharp kink every iterate stays within one step lr_k G of x*: |e_k| = O(k^-{p:g}) "
+            "(smooth directions of f may be slower for p = 1)"
+        )
+        return Prediction("sublinear", None, None, "lr_k*G", False, notes, True, exponent=p,
+                          details=details, **common)
+    return Prediction("none", None, None, "none", False, notes, True, details=details,
+                      reason="the steps are summable: the iterates stop at a finite distance "
+                             "from x*", **common)
 
 
 # ---- coordinate descent ---------------------------------------------------------------------

@@ -276,9 +276,28 @@ def test_rate_table_rows(quadratics):
     assert all(r.comparison.agree for r in rows)
 
 
-def test_minimizer_on_a_kink_has_no_rate_theory():
-    s = rate_study(Objective.parse("abs(x) + 0.5*y**2"), "gd", [1.0, 1.0], lr=0.1)
+def test_minimizer_on_a_kink_gets_subgradient_theory():
+    """GD on |x| + y^2/2 from (1, 1) with lr = 0.1 is the subgradient method along x: ten
+    steps of -0.1 bring x to 1.4e-16 (rounding), after which x alternates between that and
+    -0.1: a 2-cycle of diameter lr * |g| = 0.1 (reproduced below with plain floats), inside
+    the predicted band 2 lr G = 0.2 (G = 1: the gradients of the pieces at 0 are (+-1, 0))."""
+    s = rate_study(Objective.parse("abs(x) + 0.5*y**2"), "gd", [1.0, 1.0], lr=0.1, steps=60)
     assert s.minimizer == pytest.approx([0.0, 0.0])
-    assert s.prediction.kind == "none"
-    assert s.comparison.verdict == "not comparable" and "kink" in s.comparison.reason
-    json.dumps(s.to_json(), allow_nan=False)
+    p = s.prediction
+    assert p.kind == "bounded" and not p.exact
+    assert p.band == pytest.approx(0.2, rel=1e-6) and p.details["G"] == pytest.approx(1.0)
+    x = 1.0
+    xs = [x]
+    for _ in range(60):
+        x = x - 0.1 * float(np.sign(x))
+        xs.append(x)
+    assert s.result.path[:, 0] == pytest.approx(xs, abs=1e-15)
+    assert max(xs[-10:]) - min(xs[-10:]) == pytest.approx(0.1, rel=1e-9)
+    out = s.to_json()
+    json.dumps(out, allow_nan=False)
+    assert out["predicted"]["kind"] == "bounded" and out["predicted"]["band"] == p.band
+    newton = rate_study(Objective.parse("abs(x) + 0.5*y**2"), "newton", [1.0, 1.0], steps=5,
+                        minimizer=[0.0, 0.0])
+    assert newton.prediction.kind == "none" and "twice differentiable" in newton.prediction.reason
+    assert newton.comparison.verdict == "not comparable"
+    assert "twice differentiable" in newton.comparison.reason

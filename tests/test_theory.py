@@ -212,8 +212,13 @@ def test_cg_termination_and_bound(spectrum):
     a_norm = [math.sqrt((x - x_star) @ A @ (x - x_star)) for x in xs]
     for k, e in enumerate(a_norm):
         assert e <= T.cg_bound(spectrum, k) * a_norm[0] + 1e-12
-    p = T.predict("cg", {}, spectrum)
-    assert p.finite_steps == len(set(spectrum)) and not p.exact
+    # linear CG on a quadratic: finite, in at most the number of distinct eigenvalues
+    p = T.predict("cg", {"variant": "linear"}, spectrum, extra={"quadratic": True})
+    assert p.kind == "finite" and p.finite_steps == len(set(spectrum)) and not p.exact
+    # nonlinear CG with an inexact (Wolfe) line search does not terminate finitely: the
+    # linear-CG factor is only a bound on its linear rate
+    p = T.predict("cg", {}, spectrum, extra={"quadratic": True})
+    assert p.kind == "linear" and p.finite_steps is None and not p.exact
     if len(set(spectrum)) > 1:
         assert p.rate == pytest.approx(T.cg_rate(spectrum))
 
@@ -293,7 +298,14 @@ def test_newton_wolfe_acceptance_interval():
 def test_quasi_newton_predictions():
     b = T.predict("bfgs", {}, [1.0, 4.0])
     assert b.kind == "superlinear" and b.rate is None and not b.exact
+    assert b.order is None  # superlinear without an invented order
+    # even on a quadratic: finite termination needs exact line searches, ours are Wolfe
+    assert T.predict("bfgs", {}, [1.0, 4.0], extra={"quadratic": True}).kind == "superlinear"
+    # memory >= n: the stored pairs span the space, BFGS-like (superlinear, no order)
     lb = T.predict("lbfgs", {"memory": 5}, [1.0, 4.0])
+    assert lb.kind == "superlinear" and lb.order is None and not lb.exact
+    # memory < n: only the R-linear bound of Liu & Nocedal, without a closed-form rate
+    lb = T.predict("lbfgs", {"memory": 2}, [1.0, 4.0, 9.0])
     assert lb.kind == "linear" and lb.rate is None and "closed-form" in " ".join(lb.notes)
 
 
