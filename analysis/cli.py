@@ -365,35 +365,73 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- rates
+def _kind_details(d: dict[str, Any], predicted: bool) -> str:
+    """What a ``predicted``/``measured`` object says beyond its kind, in the JSON's numbers."""
+    kind, bound = d["kind"], predicted and d.get("exact") is False
+    le = "≤ " if bound else ""
+    if kind == "finite":
+        k = d.get("finite_steps")
+        return "x* reached" + ("" if k is None else f" in {'at most ' if bound else ''}{k} "
+                                                    f"step{'s' if k != 1 else ''}")
+    if kind == "linear":
+        return "rate " + (f"{le}{_fmt(d.get('rate'))}" if d.get("rate") is not None
+                          else "not predicted (no closed form)")
+    if kind in ("quadratic", "superlinear"):
+        if d.get("order") is None:
+            return "ratios e_(k+1)/e_k → 0; order " + ("not predicted" if predicted else
+                                                      "not determined by the data")
+        se = d.get("order_se")
+        return f"order {_fmt(d['order'], 3)}" + ("" if se is None else f" ± {_fmt(se, 2)}")
+    if kind == "sublinear":
+        p = d.get("exponent")
+        return "e_k ∝ k^-p, p " + ("not predicted" if p is None else
+                                   f"{'≥ ' if bound else '= '}{_fmt(p, 4)}")
+    if kind == "bounded":
+        parts = []
+        if d.get("period"):
+            parts.append(f"{d['period']}-cycle")
+        if d.get("band") is not None:
+            parts.append(f"band {le}{_fmt(d['band'], 4)}")
+        return ", ".join(parts) or "neither converging nor diverging"
+    if kind == "diverges":
+        rate = d.get("rate")
+        grow = "" if rate is None else f"; growth factor {_fmt(rate)} per step"
+        if predicted and d.get("stable") is False:
+            return "not convergent to x*" + grow
+        return "error grows" + grow
+    return str(d.get("reason") or "")
+
+
 def rates_text(rec: dict[str, Any], study) -> str:
-    """Readable predicted-vs-measured comparison of one run."""
+    """Readable predicted-vs-measured comparison of one run: the same kinds, numbers, verdict
+    and reason as ``rates --json``."""
     pred, meas = rec["predicted"], rec["measured"]
     hyper = ", ".join(f"{k}={v}" for k, v in rec["hyper"].items())
     lines = [f"{rec['method']} ({hyper})", f"  from x0 = {_fmt(list(study.x0))}"]
     if rec["minimizer"] is not None:
         lines.append(f"  minimizer x* = {_fmt(rec['minimizer'])}  [{rec.get('minimizer_how')}]")
-        lines.append(f"  Hessian eigenvalues at x*: {_fmt(rec['eigenvalues'])}")
+        if rec["eigenvalues"] is not None:
+            lines.append(f"  Hessian eigenvalues at x*: {_fmt(rec['eigenvalues'])}")
     else:
         lines.append(f"  no minimizer: {rec.get('minimizer_how')}")
     lines.append("")
-    lines.append(f"  {'':10} {'kind':<12} {'rate':>12} {'order':>7}  basis / window")
-    lines.append(
-        f"  {'predicted':10} {pred['kind']:<12} {_fmt(pred.get('rate')):>12} "
-        f"{_fmt(pred.get('order'), 3):>7}  {pred.get('basis') or ''}"
-    )
     window = meas.get("window")
-    lines.append(
-        f"  {'measured':10} {meas['kind']:<12} {_fmt(meas.get('rate')):>12} "
-        f"{_fmt(meas.get('order'), 3):>7}  iterations {window[0] if window else '—'}"
-        f"–{window[1] if window else '—'} of {meas.get('iterations')}"
-    )
+    span = (f"iterations {window[0]}–{window[1]} of {meas.get('iterations')}" if window
+            else f"{meas.get('iterations')} iterations")
+    lines.append(f"  {'predicted':10} {pred['kind']:<12} {_kind_details(pred, True)}"
+                 f"   [{pred.get('basis') or '—'}]")
+    lines.append(f"  {'measured':10} {meas['kind']:<12} {_kind_details(meas, False)}   [{span}]")
     lines.append("")
+    c = study.comparison
     verdict = {"agrees": "agree", "disagrees": "disagree",
-               "not comparable": "cannot be compared"}.get(study.comparison.verdict,
-                                                           study.comparison.verdict)
-    lines.append(f"  theory and measurement {verdict}" + (f": {rec['reason']}" if rec["reason"]
-                                                        else ""))
-    for note in list(pred.get("notes") or [])[:4]:
+               "not comparable": "cannot be compared"}.get(c.verdict, c.verdict)
+    rule = ""
+    if c.rel_diff is not None and c.tolerance is not None and c.quantity in ("rate", "exponent"):
+        rule = (f" (rel. diff. {100 * c.rel_diff:.2g}% "
+                f"{'≤' if c.rel_diff <= c.tolerance else '>'} {100 * c.tolerance:.2g}%)")
+    lines.append(f"  theory and measurement {verdict}{rule}"
+                 + (f": {rec['reason']}" if rec["reason"] else ""))
+    for note in list(pred.get("notes") or [])[-3:]:
         lines.append(f"  note: {note}")
     return "\n".join(lines)
 
