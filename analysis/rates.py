@@ -283,26 +283,48 @@ def on_a_kink(obj: Any, x: np.ndarray, target: Target | None = None) -> bool:
 
 
 def _probe_directions(n: int) -> np.ndarray:
-    """Unit directions around a point: ``±e_i`` and the sign vectors ``(±1, ..., ±1)/sqrt n``
-    (all 2^n for n <= 8, else 256 fixed ones) — one in every orthant, so every piece of a
-    function that is smooth on orthant-like cells is visited."""
-    eye = np.eye(n)
+    """Unit directions around a point, one in every orthant (all 2^n sign patterns for
+    n <= 8, else 256 seeded random ones), each tilted off the diagonal by fixed irrational
+    weights so that no probe lies on a kink set through the point (x = 0, x = y, ...)."""
     if n <= 8:
         signs = np.array(np.meshgrid(*[[-1.0, 1.0]] * n, indexing="ij")).reshape(n, -1).T
+        w = 1.0 + 0.3 * ((np.arange(1, n + 1) * 0.6180339887498949) % 1.0)
+        dirs = signs * w
     else:
-        signs = np.where(np.random.default_rng(0).random((256, n)) < 0.5, -1.0, 1.0)
-    return np.vstack([eye, -eye, signs / math.sqrt(n)])
+        dirs = np.random.default_rng(0).standard_normal((256, n))
+    return dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
 
 
-def subgradient_bound(obj: Any, x: Any, radius: float | None = None) -> float:
-    """G = the largest gradient norm of the pieces of f meeting at ``x``: ``max |grad f(x + r u)|``
-    over the :func:`_probe_directions` u at ``r = 1e-7 max(1, |x|)`` (the one-sided gradients,
-    which bound every subgradient at x: the Clarke subdifferential is their convex hull)."""
+@dataclass(frozen=True)
+class KinkProbe:
+    """The pieces of f meeting at a kink point, probed at ``x + r u``: ``G`` the largest
+    gradient norm (it bounds every subgradient there: the Clarke subdifferential is the convex
+    hull of the one-sided gradients), and ``piece_hessian`` the Hessian of a piece whose own
+    gradient vanishes at x (None if there is none)."""
+
+    G: float
+    piece_hessian: np.ndarray | None
+
+
+def probe_kink(obj: Any, x: Any, radius: float | None = None) -> KinkProbe:
+    """Gradients and Hessians of f at ``x + r u`` over the :func:`_probe_directions` u, with
+    ``r = 1e-7 max(1, |x|)``. A piece is stationary at x when its gradient there is explained
+    by curvature alone: ``|grad f(x + r u)| <= 10 r (1 + |H(x + r u)|_2)``."""
     x = np.asarray(x, dtype=float)
     r = 1e-7 * max(1.0, float(np.linalg.norm(x))) if radius is None else float(radius)
-    grads = [obj.compiled.gradient(x + r * u) for u in _probe_directions(x.size)]
-    norms = [float(np.linalg.norm(g)) for g in grads if np.all(np.isfinite(g))]
-    return max(norms) if norms else math.nan
+    c = obj.compiled
+    G, piece = 0.0, None
+    for u in _probe_directions(x.size):
+        g = np.asarray(c.gradient(x + r * u), dtype=float)
+        if not np.all(np.isfinite(g)):
+            continue
+        gn = float(np.linalg.norm(g))
+        G = max(G, gn)
+        if piece is None:
+            H = symmetric(np.asarray(c.hessian(x + r * u), dtype=float))
+            if np.all(np.isfinite(H)) and gn <= 10.0 * r * (1.0 + float(np.linalg.norm(H, 2))):
+                piece = H
+    return KinkProbe(G if G > 0 else math.nan, piece)
 
 
 def polish(obj: Any, x: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -629,13 +651,51 @@ def _no_point_prediction(target: Target) -> Prediction:
                       [f"no critical point to evaluate the theory at ({target.how})"])
 
 
+def unstable_at_start(obj: Any, x0: np.ndarray, method: str,
+                      hyper: Mapping[str, Any]) -> str | None:
+    """Why a fixed-step run that theory calls stable at x* can diverge anyway: the step is
+    past the stability limit for the largest curvature at the start, ``lambda_max(H(x0))``
+    (the prediction of the same method for the spectrum ``[lambda_max(H(x0))]`` is unstable).
+    Returns that reason, or None."""
+    if METHODS_FIXED_STEP.get(method) is None or hyper.get("line_search", "none") != "none":
+        return None
+    H = symmetric(np.asarray(obj.compiled.hessian(x0), dtype=float))
+    if not np.all(np.isfinite(H)):
+        return None
+    lam = float(np.max(np.linalg.eigvalsh(H)))
+    if lam <= 0:
+        return None
+    try:
+        at_start = predict(method, hyper, [lam])
+    except ValueError:
+        return None
+    if at_start.stable:
+        return None
+    return (f"the run diverged before reaching x*'s neighbourhood: the step is past the "
+            f"stability limit for the curvature at x0 (lambda_max(H(x0)) = {lam:.4g}, "
+            f"{METHODS_FIXED_STEP[method]} = {at_start.rate:.4g} > 1), while stable at x*; "
+            "the local theory at x* does not describe this path")
+
+
+#: fixed-step methods and the quantity whose size decides stability
+METHODS_FIXED_STEP = {"gd": "max|1 - lr lambda|", "sgd": "max|1 - lr lambda|",
+                      "momentum": "spectral radius", "nesterov": "spectral radius"}
+
+
 def _comparison(pred: Prediction, meas: Measurement, target: Target,
-                line_search: str | None) -> Comparison:
+                line_search: str | None, start_reason: Callable[[], str | None]) -> Comparison:
     """:func:`analysis.compare.compare`, or *not comparable* when the run ended far from every
-    critical point (unless theory predicts divergence there)."""
+    critical point (unless theory predicts divergence there), or diverged from the start
+    because the step is unstable for the curvature at x0 (``start_reason``)."""
     if target.reference is None or (not target.comparable and pred.kind != "diverges"):
         reason = target.how.removeprefix("none: ")
+        if meas.kind == "diverges" and pred.stable and (why := start_reason()):
+            reason = why
         return Comparison(False, "not comparable", reason=reason)
+    if meas.kind == "diverges" and pred.stable and pred.kind != "none":
+        why = start_reason()
+        if why:
+            return Comparison(False, "not comparable", reason=why)
     return compare(pred, meas, line_search=line_search)
 
 
@@ -697,11 +757,18 @@ def rate_study(
     kink = target.reference is not None and on_a_kink(obj, target.reference, target)
     model = None if kink else local_model(obj, target)
     notes = list(model.notes) if model is not None else []
-    if kink:
-        G = subgradient_bound(obj, target.reference)
-        notes.append(f"x* is a kink of f: largest gradient norm of the pieces there G = {G:.6g} "
-                     "(one-sided gradients probed around x*)")
-        pred = predict_kink(method, eff, G)
+    probe = probe_kink(obj, target.reference) if kink else None
+    if probe is not None and probe.piece_hessian is not None:
+        H = probe.piece_hessian
+        model = LocalModel([float(v) for v in np.linalg.eigvalsh(H)], H, False, None)
+        notes.append("x* is a kink of f, but a piece of f meeting there is stationary at x* (its "
+                     "own gradient vanishes): runs that settle in that piece follow its smooth "
+                     "theory, evaluated with that piece's Hessian")
+        pred = predict(method, eff, model.eigenvalues, hessian=H, extra={"quadratic": False})
+    elif probe is not None:
+        notes.append(f"x* is a kink of f: largest gradient norm of the pieces there "
+                     f"G = {probe.G:.6g} (one-sided gradients probed around x*)")
+        pred = predict_kink(method, eff, probe.G)
     elif model is None:
         pred = _no_point_prediction(target)
     else:
@@ -714,7 +781,8 @@ def rate_study(
             notes.append("third derivatives vanish at the point (central differences of the "
                          "Hessian, 1e-6 relative)")
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
-    comp = _comparison(pred, meas, target, eff.get("line_search"))
+    comp = _comparison(pred, meas, target, eff.get("line_search"),
+                       lambda: unstable_at_start(obj, x, method, eff))
     return RateStudy(
         method=method,
         hyper=eff,

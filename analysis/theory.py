@@ -1582,6 +1582,11 @@ def _predict_coordinate(
         basis = "rho((I+lr*L)^-1 (I-lr*(D+U)))"
         notes.append("cyclic coordinate gradient steps of size lr (SOR-like sweep)")
     rho = spectral_radius(M)
+    if exact_min and order == "cyclic" and extra.get("quadratic") and rho <= 1e-15:
+        notes.append("the Hessian of the quadratic is diagonal: each coordinate is minimized "
+                     "exactly once, so one sweep reaches x* (Gauss-Seidel matrix 0)")
+        return Prediction("finite", 0.0, None, basis, True, notes, True, finite_steps=1,
+                          **common)
     rate = rho ** (1.0 / n) if per_coordinate else rho
     if per_coordinate:
         notes.append("per coordinate update: geometric mean rho^(1/n) over a sweep")
@@ -1656,5 +1661,11 @@ def _predict_adaptive(
             return Prediction("linear" if rate < 1 else "diverges", rate, 1.0,
                               "rho(I-diag(lr/(sqrt(G)+eps))H)", True, notes, rate < 1,
                               details=details)
+    why = {"adagrad": "AdaGrad's rate depends on the accumulator the run builds up (no "
+                      "a-priori rate; Duchi, Hazan & Singer 2011 bound regret only)",
+           "rmsprop": "RMSProp has no convergence guarantee (Tieleman & Hinton 2012)",
+           "adadelta": "AdaDelta promises no convergence rate (Zeiler 2012)"}.get(
+        method, f"{method} with a constant lr promises no rate (Reddi, Kale & Kumar 2018: Adam "
+                "can fail to converge)")
     return Prediction("none", None, None, "none", False, notes, True, details=details,
-                      fixed_step=False)
+                      fixed_step=False, reason=why)
