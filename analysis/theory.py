@@ -973,7 +973,7 @@ def predict(
 def _predict_first_order(
     method: str, hyper: dict[str, Any], lam0: NDArray[np.float64], extra: dict[str, Any]
 ) -> Prediction:
-    lr = _flt(hyper, "lr")
+    lr = _flt(hyper, "lr", 1.0 if _line_search(hyper, None) else None)  # ls: unused
     nesterov = method == "nesterov" or bool(hyper.get("nesterov", False))
     default_b = None if method in ("momentum", "nesterov") else 0.0
     b = _flt(hyper, "momentum", default_b)
@@ -1487,7 +1487,6 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
                 "condition of the line search): no rate is promised at a kink")
         return Prediction("none", None, None, "none", False, notes, True,
                           reason=f"{method} {what}", fixed_step=method in ADAPTIVE)
-    lr = _flt(hyper, "lr")
     b = float(hyper.get("momentum", 0.0 if method in ("gd", "sgd") else 0.9) or 0.0)
     damp = float(hyper.get("dampening", 0.0) or 0.0)
     if float(hyper.get("noise", 0.0) or 0.0) > 0 or hyper.get("batch_size") is not None:
@@ -1500,6 +1499,7 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
         return Prediction("none", None, None, "none", False, notes, True, fixed_step=False,
                           reason="a line search at a kink has no rate theory (the Armijo "
                                  "steps shrink to zero near x*)")
+    lr = _flt(hyper, "lr")
     sched = schedule_asymptotics({**hyper, "lr": lr})
     if sched.note:
         notes.append(sched.note)
