@@ -5,7 +5,8 @@ is a path in one variable), error sequences, function values — so it applies t
 result that carries ``path``.
 
 Definitions (``e_k = ||x_k - x*||``, ``l_k = ln e_k``, ``d_k = l_k - l_{k+1}`` the per-step
-decay, ``r_k = e_{k+1}/e_k = exp(-d_k)`` the successive ratio):
+decay, ``r_k = e_{k+1}/e_k = exp(-d_k)`` the successive ratio, ``eps`` the double-precision
+machine epsilon):
 
 * **Floor.** Points with ``e_k <= floor`` (default ``1e3 * eps * max(1, ||x*||)``) or non-finite
   are rounding noise: the analysis uses the prefix before the first such point. A later
@@ -22,27 +23,61 @@ decay, ``r_k = e_{k+1}/e_k = exp(-d_k)`` the successive ratio):
   before). The rate is ``exp(median of (l_{i+h} - l_i)/h)``, ``h`` = half the window — a
   Theil–Sen estimator restricted to long baselines, robust to rounding noise and to periodic
   modulation (momentum); ordinary least squares is reported beside it as a check.
-* **Kinds** (checked in this order):
-  ``diverges``: a non-finite error, or the final error >= 100x ``max(e_0, floor)``, or >= 100x
-  the smallest error with >= 90% increasing steps in the last quarter (saddle escape).
-  ``none``: fewer than 3 points above the floor, no decrease, or a linear window shorter than
-  5 points (its rate is still reported).
-  ``quadratic`` / ``superlinear``: the ratios ``r_k`` fall toward 0 at the end — either they
+* **Order.** ``q`` is the least-squares slope of ``l_{k+1} = ln C + q l_k`` over the last
+  clean window before the floor: the last ``w`` points, ``4 <= w <= 6``, ``w`` minimising the
+  standard error ``se = sqrt(RSS/(w-3)/Sxx)``. The data *determine* q when
+  ``q - 2 se > 1`` and ``se <= 0.1 q``; otherwise no order is reported (null), so an order
+  is never <= 1 under a superlinear label.
+* **Kinds** (checked in this order; each result carries only the fields of its kind, and the
+  :class:`Measurement` constructor rejects contradictions):
+  ``diverges``: a non-finite error.
+  ``bounded`` (cycle): for the smallest period ``m`` in 2..32 the last ``m`` iterates are
+  pairwise at least ``s > 1e3 eps max(1, |x_K|)`` apart and every phase ``x_i, x_{i+m}, ...``
+  is within ``0.01 s`` of its limit (its last m-step move if that is at the rounding level,
+  else the geometric tail ``u1 r/(1-r)`` of its last two m-step moves ``u0, u1``, ``r =
+  u1/u0``): the m limits are distinct, so the run settled on an m-cycle, not on a point.
+  ``period`` = m, ``band`` = the cycle's diameter (largest distance between two of its points).
+  ``diverges``: the final error >= 100x ``max(e_0, floor)``, or >= 100x the smallest error with
+  >= 90% increasing steps in the last quarter (saddle escape).
+  ``bounded`` (band): a run of >= 64 iterates whose last half stays above the floor and whose
+  maxima of ``ln e`` over 8 equal blocks are neither strictly decreasing nor strictly
+  increasing (last within 2x of first), with step-length block maxima not strictly
+  decreasing (last >= half the first), spanning more than ``sqrt(eps) max(1, |x_K|)`` (a
+  smaller stagnation is the rounding floor). ``band`` = the diameter of the last half (at
+  most its last 512 iterates), ``period`` null.
+  ``none``: a single iterate, or the first iterate already at the floor (``reason`` says).
+  ``finite``: the first iterate at the floor, ``x_k`` (``k = finite_steps``), is reached by a
+  jump the trend does not explain: ``ln(e_{k-1}/floor) >= ln 1000`` and ``>= 3 max_{j<k-1}
+  d_j`` (3: even a cubic step from the largest earlier decay would not reach the floor), and
+  the error stays within ``1e3 floor`` afterwards. Newton on a quadratic: 1; linear CG: the
+  number of distinct eigenvalues.
+  ``none``: fewer than 3 points above the floor (or the plateau).
+  ``quadratic`` / ``superlinear``: the ratios ``r_k`` fall toward 0 at the end — rule A: they
   decrease strictly over a final stretch of >= 2 ratios (monotone errors from 3 steps before)
   down to <= 1/4 of the stretch's first ratio (and <= 0.1 if the stretch has only 2 ratios);
-  or the geometric mean of the last 3 ratios is <= 1/4 of the median of the 3 before
-  (all 6 steps decreasing; BFGS-like noisy acceleration). Then ``quadratic`` if
-  ``1.8 <= q <= 2.6`` (1.8 separates Newton's 2 from the secant method's golden ratio 1.618),
-  else ``superlinear``; ``q`` is the median of the last three ``d_k/d_(k-1)``.
+  rule B: the geometric mean of the last 3 ratios is <= 1/4 of the median of the 3 before
+  (all 6 steps decreasing; noisy acceleration). ``quadratic`` when the order is determined
+  and ``1.8 <= q <= 2.6`` (1.8 separates Newton's 2 from the secant method's 1.618), else
+  ``superlinear`` (with the order if determined).
   ``sublinear``: over the last half, the block decay rates ``d`` are positive, decrease (last
   <= 0.8 x first, at most one increase) and the final ratio ``r`` exceeds 0.9 — the signature
   of ``d ~ p/(k + k0)``; ``p = 1/slope`` of ``1/d`` against ``k`` (offset-free).
-  ``linear``: otherwise, with the fitted rate (< 1).
+  ``superlinear`` (rule C): on the envelope ``c_k = -ln min_{j<=k} e_j`` a jump over
+  ``h <= 3`` steps gains ``>= ln 1000`` and ``>= 8h`` times the mean decay ``pre`` of the
+  ``max(3, 2h)`` steps before it, and the steps after it (if any) decay on average between
+  ``2 pre`` and half the jump's rate (restarted CG, quasi-Newton arriving at a noisy floor; a
+  jump into a faster linear phase keeps its rate, a momentum spiral's near-zero falls back).
+  ``linear``: otherwise, with the fitted rate in (0, 1) and order 1; ``none`` when the error
+  does not decrease or the linear window is shorter than 5 points (``reason`` says which).
 * **Stochastic runs** (``stochastic=True``): the level ``E||x - x*||^2`` is the mean of
   ``e_k^2`` over the last half with a batch-means standard error (20 batches); if the means
   of ``e^2`` over 20 blocks of ``[K/10, K]`` decay in ``k`` (log-log OLS slope < -0.2 and
   significant: slope + 3 SE < 0) the kind is ``sublinear`` (``||e||`` exponent = -slope/2) and
   ``C = mean(k e_k^2)`` estimates ``E||e_k||^2 ~ C/k``; else ``none`` (stationary).
+
+Robustness: every threshold above compares quantities that a perturbation of the iterates by a
+few ulps moves by far less than the margins (the floor is 1000 ulps of ``x*``), so the kind
+does not change under such a perturbation (tested on perturbed paths).
 """
 
 from __future__ import annotations
@@ -57,10 +92,20 @@ from numpy.typing import ArrayLike, NDArray
 from landscape.jsonutil import jsonable
 
 EPS = float(np.finfo(float).eps)
-KINDS = ("linear", "superlinear", "quadratic", "sublinear", "diverges", "none")
+KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
+         "none")
 QUADRATIC_ORDER = (1.8, 2.6)
 DIVERGENCE_GROWTH = 100.0
 MIN_WINDOW = 5
+ORDER_MAX_POINTS = 6
+ORDER_REL_SE = 0.1
+FINITE_FACTOR = 3.0
+JUMP_FACTOR = 8.0
+CYCLE_MAX_PERIOD = 32
+CYCLE_RTOL = 0.01
+BAND_MIN_POINTS = 64
+BAND_BLOCKS = 8
+BAND_DIAMETER_POINTS = 512
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,6 +291,69 @@ def fit_linear_rate(err: ArrayLike, *, floor: float | None = None, scale: float 
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OrderFit:
+    """Result of :func:`fit_order`: ``order`` q and its standard error ``se`` from the
+    regression of ``l_{k+1}`` on ``l_k`` over ``window`` (inclusive indices); ``determined``
+    when the data fix q > 1 (``q - 2 se > 1`` and ``se <= ORDER_REL_SE * q``)."""
+
+    order: float
+    se: float
+    window: tuple[int, int]
+    determined: bool
+
+
+def _ols(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float]:
+    """Slope of the least-squares line ``y = a + q x`` and its standard error
+    ``sqrt(RSS / (m - 2) / Sxx)`` (inf with fewer than 3 points or ``Sxx = 0``)."""
+    xm, ym = float(np.mean(x)), float(np.mean(y))
+    sxx = float(np.sum((x - xm) ** 2))
+    if x.size < 2 or sxx <= 0:
+        return math.nan, math.inf
+    q = float(np.sum((x - xm) * (y - ym))) / sxx
+    if x.size < 3:
+        return q, math.inf
+    rss = float(np.sum((y - ym - q * (x - xm)) ** 2))
+    return q, math.sqrt(rss / (x.size - 2) / sxx)
+
+
+def fit_order(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0,
+              start: int = 0, max_points: int = ORDER_MAX_POINTS) -> OrderFit | None:
+    """q-order of ``e_{k+1} ~ C e_k^q``: least-squares slope of ``l_{k+1} = ln C + q l_k``.
+
+    Fitted over the last clean window before the floor: the last ``w`` points above the floor
+    (and at or after ``start``) with ``4 <= w <= max_points``, ``w`` chosen to minimise the
+    standard error (the window where the data determine q best; the pre-asymptotic points of
+    a long transient bias q and widen the error). None with fewer than 4 such points.
+    """
+    e = np.asarray(err, dtype=float)
+    n = valid_length(e, default_floor(scale) if floor is None else float(floor))
+    best: OrderFit | None = None
+    for w in range(4, max_points + 1):
+        a = n - w
+        if a < max(0, start):
+            break
+        l = np.log(e[a:n])
+        q, se = _ols(l[:-1], l[1:])
+        if not math.isfinite(q):
+            continue
+        if best is None or se <= best.se:
+            det = q - 2.0 * se > 1.0 and se <= ORDER_REL_SE * abs(q)
+            best = OrderFit(q, se, (a, n - 1), det)
+    return best
+
+
+def estimate_order(err: ArrayLike, *, floor: float | None = None,
+                   scale: float = 1.0) -> float | None:
+    """The q of :func:`fit_order` (None with fewer than 4 points above the floor).
+
+    ``e_{k+1} = C e_k^2`` gives exactly 2, a linear sequence exactly 1, the secant method
+    values near 1.618. Whether the data *determine* q is :attr:`OrderFit.determined`.
+    """
+    fit = fit_order(err, floor=floor, scale=scale)
+    return None if fit is None else fit.order
+
+
 def _accelerating_start(d: NDArray[np.float64]) -> int:
     """Start of the final stretch where the decays ``d_k`` are positive and strictly increasing
     (i.e. the ratios ``r_k`` decrease toward 0)."""
@@ -257,23 +365,60 @@ def _accelerating_start(d: NDArray[np.float64]) -> int:
     return s
 
 
-def estimate_order(err: ArrayLike, *, floor: float | None = None,
-                   scale: float = 1.0) -> float | None:
-    """q-order from ``q_k = ln(e_{k+1}/e_k) / ln(e_k/e_{k-1}) = d_k/d_{k-1}``.
+def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
+    """Start (in ``d`` indices) of a superlinear final phase by rule A or B, or None.
 
-    The median of the last three ``q_k`` (the final, fastest phase) over the points above the
-    floor; None with fewer than three such points. For ``e_{k+1} = C e_k^2`` every ``q_k`` is
-    exactly 2; the secant method gives values scattering around 1.618.
+    Rule A (clean acceleration): the ratios decrease strictly over a final stretch of >= 2
+    ratios, the 3 steps before it decrease the error too, the last ratio is <= 1/4 of the
+    stretch's first ratio, and (with only 2 ratios) the last ratio is <= 0.1.
+    Rule B (noisy acceleration, e.g. BFGS): the geometric mean of the last 3 ratios is <= 1/4
+    of the median of the 3 ratios before, and these 6 steps all decrease the error.
+    """
+    if d.size < 2:
+        return None
+    s = _accelerating_start(d)
+    stretch = d.size - s
+    if stretch >= 2 and np.all(d[max(0, s - 3):] > 0):
+        last, first = math.exp(-d[-1]), math.exp(-d[s])
+        if last <= 0.25 * first and (stretch >= 3 or last <= 0.1):
+            return s
+    if d.size >= 6 and np.all(d[-6:] > 0):
+        tail = math.exp(-float(np.mean(d[-3:])))
+        before = float(np.median(np.exp(-d[-6:-3])))
+        if tail <= 0.25 * before:
+            return d.size - 3
+    return None
+
+
+def envelope_jump(err: ArrayLike) -> int | None:
+    """Start of the last unexplained jump of the error envelope (rule C), or None.
+
+    On ``c_k = -ln min_{j<=k} e_j`` (the running minimum: stalls and rebounds removed), a jump
+    over ``h`` in {1, 2, 3} steps from ``j`` gains ``J = c_{j+h} - c_j >= ln 1000`` and at
+    least ``JUMP_FACTOR * h`` times the mean decay ``pre`` of the ``max(3, 2h)`` steps before
+    it, and the steps after it (if any) still decay at least twice as fast as ``pre`` on
+    average but at most half as fast as during the jump (a jump into a faster *linear* phase
+    keeps the jump's rate). A linear iteration cannot do this; restarted CG and quasi-Newton
+    steps arriving at the run's noise floor do.
     """
     e = np.asarray(err, dtype=float)
-    n = valid_length(e, default_floor(scale) if floor is None else float(floor))
-    if n < 3:
+    if e.size < 5 or np.any(e <= 0):
         return None
-    d = -np.diff(np.log(e[:n]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = d[1:] / d[:-1]
-    q = q[-3:][(d[:-1][-3:] > 0) & (d[1:][-3:] > 0)]
-    return float(np.median(q)) if q.size else None
+    c = -np.log(np.minimum.accumulate(e))
+    b = e.size - 1
+    for j in range(b - 1, 2, -1):
+        for h in (1, 2, 3):
+            w = max(3, 2 * h)
+            if j + h > b or j - w < 0:
+                continue
+            jump = c[j + h] - c[j]
+            pre = (c[j] - c[j - w]) / w
+            if jump < math.log(1e3) or jump < JUMP_FACTOR * h * pre:
+                continue
+            post = (c[b] - c[j + h]) / (b - j - h) if b > j + h else None
+            if post is None or 2.0 * pre <= post <= 0.5 * jump / h:
+                return j
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,6 +469,124 @@ def oscillation(path: ArrayLike, x_star: ArrayLike | None = None, *,
 
 
 # --------------------------------------------------------------------------------------------
+# Bounded behaviour: cycles and bands
+# --------------------------------------------------------------------------------------------
+
+
+def diameter(points: ArrayLike) -> float:
+    """Largest distance between two of the points (rows)."""
+    p = as_path(points)
+    best = 0.0
+    for i in range(p.shape[0] - 1):
+        d = np.linalg.norm(p[i + 1:] - p[i], axis=1)
+        best = max(best, float(np.max(d)))
+    return best
+
+
+def _min_separation(points: NDArray[np.float64]) -> float:
+    """Smallest distance between two of the points (rows)."""
+    best = math.inf
+    for i in range(points.shape[0] - 1):
+        best = min(best, float(np.min(np.linalg.norm(points[i + 1:] - points[i], axis=1))))
+    return best
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A bounded limit set: ``period`` m of a cycle (None for a band), ``band`` its diameter
+    (largest distance between two of its points: for a 2-cycle the distance between the two
+    points), ``start`` the first iteration of the window over which it was established."""
+
+    period: int | None
+    band: float
+    start: int
+
+
+def _phase_remaining(p: NDArray[np.float64], i: int, m: int) -> float:
+    """Distance still to go from ``x_i`` to the limit of its phase ``x_i, x_{i+m}, ...``:
+    the last m-step move ``u1 = |x_i - x_{i-m}|`` if it is at the rounding level of ``x_i``,
+    else the geometric tail ``u1 r/(1-r)`` with ``r = u1/u0`` (``u0`` the move before; inf
+    when ``r >= 1``)."""
+    u1 = float(np.linalg.norm(p[i] - p[i - m]))
+    if u1 <= default_floor(float(np.linalg.norm(p[i]))):
+        return u1
+    u0 = float(np.linalg.norm(p[i - m] - p[i - 2 * m]))
+    if not (u0 > 0 and u1 < u0):
+        return math.inf
+    r = u1 / u0
+    return u1 * r / (1.0 - r)
+
+
+def detect_cycle(path: ArrayLike, *, max_period: int = CYCLE_MAX_PERIOD) -> Bounded | None:
+    """The smallest period m >= 2 whose m phases converge to m distinct points (a cycle).
+
+    With ``x_K`` the last iterate: the last m iterates are pairwise at least ``s`` apart
+    (``s > default_floor(|x_K|)``), and for each phase the distance still to go to its limit
+    (:func:`_phase_remaining`) is <= ``CYCLE_RTOL * s``, so the m limits are distinct. A run
+    converging to a point (even oscillating, with a root near -1) has phases that share one
+    limit and fails this; period 1 (a limit point) is not a cycle. ``start``: the first ``k``
+    from which every ``|x_{k+m} - x_k| <= CYCLE_RTOL * s``.
+    """
+    p = as_path(path)
+    K = p.shape[0] - 1
+    if not np.all(np.isfinite(p)):
+        return None
+    for m in range(2, min(max_period, K // 3) + 1):
+        last = p[K - m + 1:]
+        s = _min_separation(last)
+        if not s > default_floor(float(np.linalg.norm(p[-1]))):
+            continue
+        rem = max(_phase_remaining(p, K - j, m) for j in range(m))
+        if rem > CYCLE_RTOL * s:
+            continue
+        moves = np.linalg.norm(p[m:] - p[:-m], axis=1)
+        far = np.flatnonzero(moves > CYCLE_RTOL * s)
+        start = int(far[-1]) + 1 if far.size else 0
+        return Bounded(m, diameter(last), start)
+    return None
+
+
+def _block_maxima(v: NDArray[np.float64], blocks: int) -> NDArray[np.float64]:
+    edges = np.linspace(0, v.size, blocks + 1).astype(int)
+    return np.array([np.max(v[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)])
+
+
+def detect_band(path: ArrayLike, err: ArrayLike, floor: float) -> Bounded | None:
+    """A band: over the last half of a run of >= ``BAND_MIN_POINTS`` iterates the error neither
+    converges nor grows. All errors there are above ``floor``; the maxima of ``ln e`` over
+    ``BAND_BLOCKS`` equal blocks are neither strictly decreasing nor strictly increasing and
+    the last is within a factor 2 of the first; the block maxima of the step lengths are not
+    strictly decreasing and the last is >= half the first; and the points span more than
+    ``sqrt(eps) * max(1, |x_K|)`` (a smaller stagnation is the run's rounding floor).
+    ``band``: the diameter of the last half (at most its last ``BAND_DIAMETER_POINTS``
+    iterates)."""
+    p = as_path(path)
+    e = np.asarray(err, dtype=float)
+    K = p.shape[0] - 1
+    if K + 1 < BAND_MIN_POINTS or e.size < K + 1:
+        return None
+    t0 = K // 2
+    tail = e[t0:]
+    if not np.all(np.isfinite(tail)) or np.any(tail <= floor):
+        return None
+    steps = step_lengths(p[t0:])
+    if np.any(steps <= 0) or not np.all(np.isfinite(steps)):
+        return None
+    for v, both in ((np.log(tail), True), (np.log(steps), False)):
+        mx = _block_maxima(v, BAND_BLOCKS)
+        dm = np.diff(mx)
+        if np.all(dm < 0) or (both and np.all(dm > 0)):
+            return None
+        if mx[-1] < mx[0] - math.log(2.0) or (both and mx[-1] > mx[0] + math.log(2.0)):
+            return None
+    pts = p[max(t0, K + 1 - BAND_DIAMETER_POINTS):]
+    size = diameter(pts)
+    if size <= math.sqrt(EPS) * max(1.0, float(np.linalg.norm(p[-1]))):
+        return None
+    return Bounded(None, size, t0)
+
+
+# --------------------------------------------------------------------------------------------
 # measure()
 # --------------------------------------------------------------------------------------------
 
@@ -337,6 +600,15 @@ class Measurement:
     floor, ``settled`` whether the local rate was constant over the window, ``rate_lstsq`` the
     least-squares confirmation of ``rate``; ``error_level`` (+ ``_se``) and ``error_constant``
     (+ ``_se``) are for stochastic runs; ``fun_rate`` the linear rate of ``f - f*`` if given.
+    ``finite_steps`` (kind ``finite``): the iteration at which the minimizer was reached;
+    ``order_se``: standard error of ``order`` (None when the order is not fitted); ``period``
+    and ``band`` (kind ``bounded``): the cycle's period (None for a band) and the diameter of
+    the limit set (largest distance between two of its points); ``reason`` (kind ``none``):
+    why the evidence does not decide.
+
+    The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
+    None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
+    ``finite_steps``; ``bounded`` needs ``band``; only ``diverges`` may have a rate >= 1.
     """
 
     kind: str
@@ -355,10 +627,18 @@ class Measurement:
     settled: bool = False
     rate_lstsq: float | None = None
     fun_rate: float | None = None
+    finite_steps: int | None = None
+    order_se: float | None = None
+    period: int | None = None
+    band: float | None = None
+    reason: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
+        problem = _contradiction(self)
+        if problem:
+            raise ValueError(f"inconsistent measurement ({self.kind}): {problem}")
 
     @property
     def window_length(self) -> int:
@@ -373,8 +653,13 @@ class Measurement:
                 "order": self.order,
                 "window": None if self.window is None else list(self.window),
                 "iterations": self.iterations,
-                "oscillating": self.oscillating,
+                "finite_steps": self.finite_steps,
                 "exponent": self.exponent,
+                "period": self.period,
+                "band": self.band,
+                "reason": self.reason,
+                "order_se": self.order_se,
+                "oscillating": self.oscillating,
                 "error_level": self.error_level,
                 "error_level_se": self.error_level_se,
                 "error_constant": self.error_constant,
@@ -386,6 +671,28 @@ class Measurement:
                 "notes": list(self.notes),
             }
         )
+
+
+def _contradiction(m: Measurement) -> str | None:
+    """What makes kind, rate, order and the kind's own fields contradict each other."""
+    if m.kind == "linear" and not (m.rate is not None and 0.0 < m.rate < 1.0):
+        return "a linear kind needs a rate in (0, 1)"
+    if m.kind == "linear" and m.order not in (None, 1.0):
+        return "a linear kind has order 1"
+    if m.kind in ("quadratic", "superlinear"):
+        if m.rate is not None:
+            return "ratios tending to 0 have no linear rate"
+        if m.order is not None and not m.order > 1.0:
+            return "an order <= 1 is not superlinear"
+    if m.kind == "finite" and m.finite_steps is None:
+        return "finite_steps is required"
+    if m.kind == "bounded" and m.band is None:
+        return "band is required"
+    if m.kind != "diverges" and m.rate is not None and not 0.0 < m.rate < 1.0:
+        return "only a diverging run has a rate >= 1"
+    if m.kind != "finite" and m.finite_steps is not None:
+        return "finite_steps belongs to kind finite"
+    return None
 
 
 def _batch_means(values: NDArray[np.float64], batches: int = 20) -> tuple[float, float | None]:
@@ -473,9 +780,10 @@ def _measure_stochastic(e: NDArray, K: int, notes: list[str]) -> Measurement:
         )
         return Measurement("sublinear", None, None, (t0, K), K, None, notes, -slope / 2.0,
                            level, se, c, c_se, settled=True)
-    notes.append("stochastic: stationary error level (mean of e^2 over the last half)")
+    reason = "stochastic: stationary error level (mean of e^2 over the last half), no decay"
+    notes.append(reason)
     return Measurement("none", None, None, (t0, K), K, None, notes, None, level, se,
-                       settled=True)
+                       settled=True, reason=reason)
 
 
 def measure(
@@ -510,13 +818,20 @@ def measure(
     e = errors(p, xs)
     if xs is None:
         notes.append("no x*: step lengths |x_(k+1)-x_k| used as the error proxy")
+    if K == 0:
+        return _none("a single iterate: no iterations to measure", notes, iterations=0)
 
-    if detect_divergence(e, floor=fl):
+    if not np.all(np.isfinite(e)):
         return _measure_divergence(p, e, K, fl, notes)
     if stochastic:
         if xs is None:
             raise ValueError("stochastic measurement needs x_star")
         return _measure_stochastic(e, K, notes)
+    cyc = detect_cycle(p)
+    if cyc is not None:
+        return _bounded(cyc, e, K, notes)
+    if detect_divergence(e, floor=fl):
+        return _measure_divergence(p, e, K, fl, notes)
 
     if xs is not None and floor is None:
         lim = _limit_point(p, xs, fl)
@@ -529,45 +844,63 @@ def measure(
             xs = p[-1].copy()
             e = errors(p, xs)
             fl = max(default_floor(float(np.linalg.norm(xs))), 1e3 * remaining)
+    band = detect_band(p, e, fl)
+    if band is not None:
+        return _bounded(band, e, K, notes)
 
     n = valid_length(e, fl)
     floor_index = n if n < e.size else None
+    fun_rate = _fun_rate(fun, fun_star)
+    base = dict(iterations=K, floor_index=floor_index, fun_rate=fun_rate)
+    if n == 0:
+        return _none("the first iterate is already at the minimizer (error at or below the "
+                     f"floor {fl:.3g})", notes, **base)
+    if floor_index is not None:
+        k = _finite_steps(e, n, fl)
+        if k is not None:
+            notes.append(f"error falls from {e[n - 1]:.3g} to the floor {fl:.3g} in one step at "
+                         f"iteration {k}, far faster than the steps before: terminated")
+            return Measurement("finite", window=(0, k), notes=notes, finite_steps=k,
+                               settled=True, **base)
     pl = plateau_start(e[:n])
     if pl is not None:
         top = float(np.max(e[(3 * n) // 4:n]))
         notes.append(f"error stagnates near {top:.3g} from iteration {pl}: treated as a floor")
         n = int(np.flatnonzero(e[:n] <= 10.0 * top)[0]) if pl > 0 else 0
-    fun_rate = _fun_rate(fun, fun_star)
-    base = dict(iterations=K, floor_index=floor_index, fun_rate=fun_rate)
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
-        notes.append(f"only {n} point(s) above {where}: no asymptotic phase")
-        return Measurement("none", notes=notes, **base)
+        return _none(f"only {n} point(s) above {where}: no asymptotic phase", notes, **base)
 
     l = np.log(e[:n])
     d = -np.diff(l)
-    result = _measure_superlinear(e, d, n, fl, notes, base)
-    if result is not None:
-        return result
+    s = _superlinear_tail(d)
+    if s is not None:
+        notes.append(f"ratios e_(k+1)/e_k fall toward 0 from iteration {s} on")
+        return _superlinear(e, n, s, fl, notes, base)
     p_sub = _sublinear(l, n // 2)
     if p_sub is not None:
         notes.append("decay slows like 1/k: sublinear (exponent from the slope of 1/d vs k)")
         osc = oscillation(p, xs, window=(n // 2, n - 1)).oscillating
         return Measurement("sublinear", None, None, (n // 2, n - 1), oscillating=osc,
                            notes=notes, exponent=p_sub, settled=True, **base)
+    j = envelope_jump(e[:n])
+    if j is not None:
+        notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
+                     "preceding trend and keeps falling faster: superlinear")
+        return _superlinear(e, n, j, fl, notes, base)
     fit = linear_fit(e[:n], floor=fl, settle_rtol=settle_rtol)
+    long_window = fit is not None and fit.window[1] - fit.window[0] + 1 >= MIN_WINDOW
     if fit is None or not fit.rate < 1.0:
-        notes.append("no decrease of the error over the asymptotic window")
-        return Measurement("none", notes=notes, **base)
+        return _none("no decrease of the error over the asymptotic window", notes, **base)
     if abs(fit.rate_lstsq - fit.rate) > 0.01 * fit.rate:
         notes.append(
             f"robust rate {fit.rate:.6g} and least-squares rate {fit.rate_lstsq:.6g} differ by "
             "more than 1% (oscillation or transient in the window)"
         )
-    if fit.window[1] - fit.window[0] + 1 < MIN_WINDOW:
-        notes.append(f"asymptotic window has fewer than {MIN_WINDOW} points: no reliable rate")
-        return Measurement("none", fit.rate, 1.0, fit.window, notes=notes, settled=False,
-                           rate_lstsq=fit.rate_lstsq, **base)
+    if not long_window:
+        return _none(f"the asymptotic window [{fit.window[0]}, {fit.window[1]}] has fewer than "
+                     f"{MIN_WINDOW} points: no reliable rate (robust fit {fit.rate:.4g})",
+                     notes, **base)
     if not fit.settled:
         notes.append("local rate still drifting: the asymptotic phase may not have been reached")
     osc = oscillation(p, xs, window=fit.window).oscillating
@@ -575,42 +908,53 @@ def measure(
                        settled=fit.settled, rate_lstsq=fit.rate_lstsq, **base)
 
 
-def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
-    """Start (in ``d`` indices) of a superlinear final phase, or None.
+def _none(reason: str, notes: list[str], **kw: Any) -> Measurement:
+    notes.append(reason)
+    return Measurement("none", notes=notes, reason=reason, **kw)
 
-    Rule A (clean acceleration): the ratios decrease strictly over a final stretch of >= 2
-    ratios, the 3 steps before it decrease the error too, the last ratio is <= 1/4 of the
-    stretch's first ratio, and (with only 2 ratios) the last ratio is <= 0.1.
-    Rule B (noisy acceleration, e.g. BFGS): the geometric mean of the last 3 ratios is <= 1/4
-    of the median of the 3 ratios before, and these 6 steps all decrease the error.
-    """
-    if d.size < 2:
+
+def _finite_steps(e: NDArray[np.float64], n: int, fl: float) -> int | None:
+    """``n`` (the first iterate at the floor) when it is reached by an unexplained jump
+    (module docstring rule ``finite``), else None."""
+    if np.any(e[n:] > 1e3 * fl) or e[n - 1] <= 0:
         return None
-    s = _accelerating_start(d)
-    stretch = d.size - s
-    if stretch >= 2 and np.all(d[max(0, s - 3):] > 0):
-        last, first = math.exp(-d[-1]), math.exp(-d[s])
-        if last <= 0.25 * first and (stretch >= 3 or last <= 0.1):
-            return s
-    if d.size >= 6 and np.all(d[-6:] > 0):
-        tail = math.exp(-float(np.mean(d[-3:])))
-        before = float(np.median(np.exp(-d[-6:-3])))
-        if tail <= 0.25 * before:
-            return d.size - 3
+    need = math.log(e[n - 1] / fl)
+    d = -np.diff(np.log(e[:n]))
+    before = float(np.max(d)) if d.size else 0.0
+    if need >= math.log(1e3) and need >= FINITE_FACTOR * before:
+        return n
     return None
 
 
-def _measure_superlinear(e: NDArray, d: NDArray, n: int, fl: float, notes: list[str],
-                         base: dict[str, Any]) -> Measurement | None:
-    s = _superlinear_tail(d)
-    if s is None:
-        return None
-    q = estimate_order(e[:n], floor=fl)
+def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
+                 base: dict[str, Any]) -> Measurement:
+    """Kind ``quadratic`` or ``superlinear`` from iteration ``s`` to ``n - 1``; the order where
+    :func:`fit_order` determines it (``quadratic`` when it lies in ``QUADRATIC_ORDER``)."""
+    fit = fit_order(e[:n], floor=fl, start=max(0, s - 1))
     lo, hi = QUADRATIC_ORDER
-    kind = "quadratic" if q is not None and lo <= q <= hi else "superlinear"
-    notes.append(f"ratios e_(k+1)/e_k fall toward 0 from iteration {s} on")
-    return Measurement(kind, None, q, (s, n - 1), oscillating=False, notes=notes,
-                       settled=n - s >= 4, **base)
+    order = se = None
+    if fit is not None and fit.determined:
+        order, se = fit.order, fit.se
+    elif fit is not None:
+        notes.append(f"order not determined by the data (fit {fit.order:.3g} +- {fit.se:.2g} "
+                     f"over iterations {fit.window[0]}-{fit.window[1]})")
+    else:
+        notes.append("order not determined by the data (fewer than 4 points in the fast phase)")
+    kind = "quadratic" if order is not None and lo <= order <= hi else "superlinear"
+    return Measurement(kind, None, order, (s, n - 1), oscillating=False, notes=notes,
+                       settled=n - s >= 4, order_se=se, **base)
+
+
+def _bounded(b: Bounded, e: NDArray, K: int, notes: list[str]) -> Measurement:
+    if b.period is None:
+        notes.append(f"neither converging nor diverging: the iterates stay in a band of "
+                     f"diameter {b.band:.3g} (error between {np.min(e[b.start:]):.3g} and "
+                     f"{np.max(e[b.start:]):.3g})")
+    else:
+        notes.append(f"the iterates settle on a cycle of period {b.period} (diameter "
+                     f"{b.band:.3g}) from iteration {b.start}")
+    return Measurement("bounded", window=(b.start, K), iterations=K, notes=notes,
+                       period=b.period, band=b.band, settled=True)
 
 
 def _measure_divergence(p: NDArray, e: NDArray, K: int, fl: float,

@@ -191,9 +191,22 @@ def test_stationary_sgd_is_not_called_decaying(seed):
 
 
 def test_too_few_points():
+    # 1e-11 -> 1e-12 -> 0: the last step to the floor (2.2e-13) gains only ln(4.5), which the
+    # step before (ln 10) explains: no termination, and 2 points are too few for a rate
+    m = E.measure(np.array([[1e-11], [1e-12], [0.0]]), [0.0])
+    assert m.kind == "none" and m.floor_index == 2 and "2 point(s)" in m.reason
+    one = E.measure(np.array([[1.0]]), [0.0])
+    assert one.kind == "none" and one.reason
+    at = E.measure(np.array([[0.0], [0.0]]), [0.0])
+    assert at.kind == "none" and "already at the minimizer" in at.reason
+
+
+def test_one_step_to_the_minimizer_is_finite():
+    # 1 -> 0 (Newton on a quadratic, GD with lr = 1/lambda in 1-D): the minimizer is reached in
+    # one step (this path used to be reported as "none: too few points")
     m = E.measure(np.array([[1.0], [0.0], [0.0]]), [0.0])
-    assert m.kind == "none" and m.floor_index == 1
-    assert E.measure(np.array([[1.0]]), [0.0]).kind == "none"
+    assert m.kind == "finite" and m.finite_steps == 1 and m.floor_index == 1
+    assert m.rate is None and m.order is None
 
 
 def test_oscillation():
