@@ -140,6 +140,8 @@ def _disagreement_reason(p: Prediction, m: Measurement) -> str | None:
         return DEGENERATE
     if p.fixed_step and p.line_search is not None:
         return LINE_SEARCH
+    if m.kind in ("bounded", "diverges", "finite"):
+        return None  # no asymptotic window to be too short: the kinds differ
     if m.floor_index is not None and m.window_length < MIN_WINDOW:
         return FLOOR_EARLY
     if m.window is not None and m.window[0] < p.valid_from:
@@ -223,7 +225,7 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     'not comparable'."""
     kw = dict(quantity="order", predicted=p.order, measured=m.order,
               rel_diff=_rel(m.order, p.order))
-    se = getattr(m, "order_se", None) or 0.0
+    se = m.order_se or 0.0
     if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
             m.order - 2 * se <= 1.3 * p.order:
         unc = f" +- {se:.2g}" if se else ""
@@ -238,7 +240,7 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
 
 def _measured_none(m: Measurement) -> Comparison:
     """Too little evidence in the run: *not comparable*, with the measurement's own reason."""
-    why = getattr(m, "reason", None)
+    why = m.reason
     if not why:
         why = FLOOR_EARLY if m.floor_index is not None else NOT_ASYMPTOTIC
     return _not_comparable(f"measured kind none: {why}")
@@ -247,8 +249,8 @@ def _measured_none(m: Measurement) -> Comparison:
 def _limit_set_text(m: Measurement) -> str:
     """``a 2-cycle of size 0.8`` / ``a band of size 0.03`` (period and band of a ``bounded``
     measurement)."""
-    period = getattr(m, "period", None)
-    band = getattr(m, "band", None)
+    period = m.period
+    band = m.band
     size = "" if band is None else f" of size {band:.3g}"
     return f"a {period}-cycle{size}" if period else f"a band{size}"
 
@@ -260,7 +262,7 @@ def _compare_finite(p: Prediction, m: Measurement) -> Comparison:
     iteration ``k + 1`` (one step of slack: the last step of an exact method leaves a rounding
     error that can sit just above the floor)."""
     k = int(p.finite_steps or 0)
-    steps = getattr(m, "finite_steps", None) if m.kind == "finite" else None
+    steps = m.finite_steps if m.kind == "finite" else None
     if steps is None:
         steps = m.floor_index
     bound = "at most " if not p.exact else ""
@@ -301,7 +303,7 @@ def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     """Predicted ``bounded`` (constant-step subgradient method at a kink): a measured band or
     cycle no wider than the predicted diameter ``p.band`` (widened by rtol) agrees; a run that
     landed exactly on the kink (kind ``finite``) agrees too."""
-    band = getattr(m, "band", None)
+    band = m.band
     kw = dict(quantity="band", predicted=p.band, measured=band, rel_diff=_rel(band, p.band),
               tolerance=rtol)
     if m.kind == "bounded":

@@ -21,7 +21,9 @@ Which point the theory is about (``minimizer`` / ``reference``)
 3. Else ``x_K`` refined by Newton on ``grad f = 0`` with the compiled kernels until the step
    is below ``1e-14 max(1, |x|)`` (:func:`refine_critical_point`); accepted when it moved
    less than ``max(1e-8 (1 + |q|), 0.1 |x0 - q|)`` and the Hessian there is positive
-   semidefinite (``minimizer_how`` says how many steps, the last step and the tolerance).
+   semidefinite (``minimizer_how`` says how many steps, the last step and the tolerance),
+   then polished to 30 digits by :func:`landscape.critical.refine_point` (mpmath Newton, under
+   the ``refine`` budget) so that x* is accurate beyond the run's own rounding floor.
 4. Otherwise there is **no minimizer** (``minimizer`` is None):
 
    * the run converged to a critical point that is not a minimum (a saddle reached from its
@@ -33,6 +35,20 @@ Which point the theory is about (``minimizer`` / ``reference``)
      "predicted diverges, measured diverges" agrees.  A run that neither diverged nor
      converged is *not comparable* (reason says where it ended).
 
+Which theory (:func:`rate_study`)
+---------------------------------
+* a point on a kink of f (a critical-point record with ``differentiable=False``, or a switching
+  function of f vanishing at the given/refined point): subgradient theory
+  (:func:`analysis.theory.predict_kink`) with ``G`` from :func:`probe_kink` — unless a piece of
+  f meeting there is itself stationary at x* (``relu(x) + x^2/2`` at 0), whose smooth theory
+  then applies with that piece's Hessian;
+* otherwise :func:`analysis.theory.predict` with the Hessian spectrum, told whether f is a
+  quadratic polynomial (:func:`is_quadratic`: Newton's unit step and linear CG terminate, an
+  unstable fixed step blows up exactly);
+* a fixed-step run that diverged although theory calls the step stable at x*, with the step
+  unstable for ``lambda_max`` of the Hessian at x0: *not comparable*, with that reason
+  (:func:`unstable_at_start`).
+
 Automatic number of steps (neither ``steps`` nor ``maxiter`` given)
 --------------------------------------------------------------------
 A pilot run of the method's default ``maxiter`` (1000 first-order and coordinate, 200 Newton
@@ -42,7 +58,8 @@ divergence stops it early).  Then, at most :data:`AUTO_ROUNDS` times:
 * the error reached the rounding floor at iteration f: re-run with ``maxiter = f + 10``
   (the path ends just past the floor; prefixes are identical, runs are deterministic);
 * still above the floor at a linear rate r: extend to the step where ``r^k`` reaches the floor
-  (+10%); sublinear, no rate yet, or far from any minimizer: 10x the steps;
+  (+10%); sublinear, no rate yet, or far from any minimizer: 10x the steps; a ``bounded`` or
+  ``finite`` measurement: keep the run;
 * stochastic runs (gradient noise): at least :data:`STOCHASTIC_STEPS` steps for the level;
 
 capped by :data:`AUTO_CAP` steps and by the recording memory guard.  ``steps=K`` runs exactly K

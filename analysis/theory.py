@@ -36,10 +36,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from analysis.empirical import KINDS
 from landscape.jsonutil import jsonable
 
-KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
-         "none")
 FIRST_ORDER = ("gd", "sgd", "momentum", "nesterov")
 ADAPTIVE = ("adagrad", "rmsprop", "adadelta", "adam", "adamw")
 METHODS = FIRST_ORDER + ADAPTIVE + ("newton", "cg", "bfgs", "lbfgs", "coordinate")
@@ -1423,23 +1422,17 @@ def _predict_quasi_newton(
         return Prediction("superlinear", None, None, "Dennis-More", False, notes, True,
                           **common)
     memory = int(hyper.get("memory", 10) or 10)
-    if memory >= lam.size:
-        notes = [
-            f"L-BFGS with memory {memory} >= n = {lam.size}: the stored pairs span the space "
-            "and the update approximates the Hessian along the steps as BFGS does (Dennis-More "
-            "condition): superlinear in practice, although proved in general is only R-linear "
-            "convergence (Liu & Nocedal 1989, Thm 7.1)",
-            finite,
-        ]
-        return Prediction("superlinear", None, None, "Dennis-More (memory >= n)", False, notes,
-                          True, **common)
     notes = [
-        f"L-BFGS (memory {memory} < n = {lam.size}): R-linear convergence on uniformly convex "
-        "functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2); the constant is not computable "
-        "from the spectrum: no closed-form rate",
-        "measured faster-than-linear behaviour is consistent with this bound",
+        f"L-BFGS (memory {memory}, n = {lam.size}): what is proved is R-linear convergence on "
+        "uniformly convex functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2), with a constant "
+        "not computable from the spectrum: a linear bound without a rate and no order",
+        "the matrix is rebuilt each step from H0 = gamma_k I and the last pairs, not the BFGS "
+        "sequence, so the Dennis-More superlinear theorem does not carry over; superlinear "
+        "runs (common when memory >= n) are faster than the bound and agree",
+        finite,
     ]
-    return Prediction("linear", None, 1.0, "Liu-Nocedal R-linear", False, notes, True, **common)
+    return Prediction("linear", None, None, "Liu-Nocedal R-linear", False, notes, True,
+                      **common)
 
 
 # ---- minimizers on a kink (subgradient theory) ----------------------------------------------
