@@ -302,15 +302,17 @@ def test_compare_reasons():
     m = E.measure(np.array(out), [0.0, 0.0])
     assert C.compare(p, m, line_search="exact").reason == C.LINE_SEARCH
     short = E.measure(gd_path(A, [1.0, 1.0], np.zeros(2), 0.18, 2), [0.0, 0.0])
-    c = C.compare(p, short)
-    assert c.verdict == "not comparable" and c.reason == C.NOT_ASYMPTOTIC
+    c = C.compare(p, short)  # the measurement's own reason for kind none is passed on
+    assert c.verdict == "not comparable" and c.reason == f"measured kind none: {short.reason}"
+    assert "fewer than 5 points" in c.reason
     fast = E.Measurement("linear", 0.02, 1.0, (0, 3), 10, floor_index=4, settled=False)
     assert C.compare(p, fast).reason == C.FLOOR_EARLY
     quad = E.Measurement("quadratic", None, 2.0, (0, 6), 10, floor_index=7, settled=True)
     assert C.compare(p, quad).reason == "kind differs: predicted linear, measured quadratic"
     adam = T.predict("adam", {"lr": 1e-3}, [1.0, 10.0])
     c = C.compare(adam, quad)
-    assert c.verdict == "not comparable" and c.reason == C.NO_THEORY
+    assert c.verdict == "not comparable" and c.reason == adam.reason  # the specific reason
+    assert "promises no rate" in c.reason and "Reddi" in c.reason
     late = T.predict("gd", {"lr": 0.18, "schedule": "linear", "final_lr": 0.09, "tau": 100},
                      [1.0, 10.0])
     early = E.Measurement("linear", 0.85, 1.0, (10, 90), 100, settled=True)
@@ -326,7 +328,8 @@ def test_compare_bounds_and_finite_termination():
     assert "above the bound" in C.compare(cg, slower).reason
     assert C.compare(cg, E.Measurement("quadratic", None, 2.0, (0, 5), 6)).agree
     done = E.Measurement("none", iterations=5, floor_index=3)
-    c = C.compare(cg, done)
+    linear_cg = T.predict("cg", {"variant": "linear"}, spectrum, extra={"quadratic": True})
+    c = C.compare(linear_cg, done)  # finite termination: linear CG, 3 distinct eigenvalues
     assert c.agree and c.quantity == "finite_termination"
     bfgs = T.predict("bfgs", {}, spectrum)
     assert C.compare(bfgs, E.Measurement("quadratic", None, 2.0, (0, 5), 6)).agree
