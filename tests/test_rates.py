@@ -301,3 +301,47 @@ def test_minimizer_on_a_kink_gets_subgradient_theory():
     assert newton.prediction.kind == "none" and "twice differentiable" in newton.prediction.reason
     assert newton.comparison.verdict == "not comparable"
     assert "twice differentiable" in newton.comparison.reason
+
+
+def test_polished_minimizer_and_quadratic_detection():
+    """A minimizer found by refining the final iterate is polished to 30 digits: for
+    x^2 - y^2 + y^4/4 the minimum (0, sqrt 2) then rounds to the nearest double of sqrt 2."""
+    from analysis.rates import is_quadratic, polish
+
+    obj = Objective.parse("x**2 - y**2 + y**4/4")
+    p, ok = polish(obj, np.array([1e-9, 1.4142135]))
+    assert ok and p[0] == 0.0 and p[1] == math.sqrt(2.0)
+    assert is_quadratic(Objective.parse(ROTATED)) and is_quadratic(Objective.parse("x*y + 3"))
+    assert not is_quadratic(obj) and not is_quadratic(Objective.parse("abs(x) + y**2"))
+
+
+def test_probe_kink_gradient_bound_and_stationary_piece():
+    """|x - 1| + 2|y + 0.5| + 0.1(x^2 + y^2) at (1, -0.5): the pieces' gradients are
+    (+-1 + 0.2, +-2 - 0.1), the largest |(1.2, 2.1)| = sqrt(5.85); none vanishes there.
+    relu(x) + x^2/2 + (y - 1)^2 at (0, 1): the left piece x^2/2 + (y-1)^2 is stationary, with
+    Hessian diag(1, 2)."""
+    from analysis.rates import probe_kink
+
+    pr = probe_kink(Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)"), [1.0, -0.5])
+    assert pr.G == pytest.approx(math.sqrt(1.2**2 + 2.1**2), rel=1e-6)
+    assert pr.piece_hessian is None
+    pr = probe_kink(Objective.parse("relu(x) + (y-1)**2 + 0.5*x**2"), [0.0, 1.0])
+    assert pr.piece_hessian == pytest.approx(np.diag([1.0, 2.0]))
+
+
+def test_rates_text_says_what_the_json_says(capsys):
+    """Newton on a quadratic: the issue's "superlinear, order 3 ... cannot be compared" is now
+    "finite in 1 step ... agree", in the text as in the JSON."""
+    from analysis.cli import main
+
+    args = ["rates", "0.1*x**2 + 2*y**2", "--method", "newton", "--x0", "1,1"]
+    assert main(args + ["--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["predicted"]["kind"] == "finite" and rec["predicted"]["finite_steps"] == 1
+    assert rec["measured"]["kind"] == "finite" and rec["measured"]["finite_steps"] == 1
+    assert rec["agree"] is True and "iteration 1" in rec["reason"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "predicted  finite" in text and "measured   finite" in text
+    assert "x* reached in 1 step" in text and "theory and measurement agree" in text
+    assert "cannot be compared" not in text and "order 3" not in text

@@ -593,3 +593,38 @@ def test_predict_errors():
         T.predict("momentum", {"lr": 0.1}, [1.0])
     assert T.predict("gd", {"lr": 0.1}, [], hessian=np.diag([1.0, 2.0])).rate == \
         pytest.approx(0.9)
+
+
+def test_kink_predictions():
+    """Subgradient theory at a kink (Boyd & Mutapcic; Nesterov 2018 §3.2): constant step ->
+    a band of diameter 2 lr G/(1 - m); lr/(1 + gamma k)^p -> sublinear, exponent p; summable
+    steps, line searches, Hessian-based and adaptive methods -> none, with the reason."""
+    assert T.subgradient_band(0.1, 2.0) == pytest.approx(0.4)
+    assert T.subgradient_band(0.1, 2.0, 0.5) == pytest.approx(0.8)
+    p = T.predict_kink("gd", {"lr": 0.1}, 2.0)
+    assert p.kind == "bounded" and p.band == pytest.approx(0.4) and not p.exact
+    p = T.predict_kink("momentum", {"lr": 0.1, "momentum": 0.5}, 2.0)
+    assert p.kind == "bounded" and p.band == pytest.approx(0.8)
+    p = T.predict_kink("gd", {"lr": 0.1, "schedule": "inverse_time", "power": 0.5}, 2.0)
+    assert p.kind == "sublinear" and p.exponent == 0.5 and "O(1/sqrt k)" in " ".join(p.notes)
+    p = T.predict_kink("gd", {"lr": 0.1, "schedule": "exponential", "gamma": 0.9}, 2.0)
+    assert p.kind == "none" and "finite distance" in p.reason
+    for method in ("newton", "cg", "bfgs", "lbfgs", "coordinate"):
+        p = T.predict_kink(method, {}, 2.0)
+        assert p.kind == "none" and "twice differentiable" in p.reason
+    assert "no convergence theory" in T.predict_kink("adam", {"lr": 0.1}, 2.0).reason
+    assert "line search" in T.predict_kink("gd", {"line_search": "armijo"}, 2.0).reason
+
+
+def test_unstable_fixed_step_is_not_convergent():
+    """Past 2/L: on a quadratic an exact blow-up (|1 - lr L| per step); otherwise not
+    convergent to x*, a blow-up or a cycle (exact=False)."""
+    q = T.predict("gd", {"lr": 0.25}, [1.0, 10.0], extra={"quadratic": True})
+    assert q.kind == "diverges" and not q.stable and q.exact and q.rate == pytest.approx(1.5)
+    assert q.details["outcome"] == "blow-up"
+    g = T.predict("gd", {"lr": 0.25}, [1.0, 10.0])
+    assert g.kind == "diverges" and not g.stable and not g.exact
+    assert "2-cycle" in " ".join(g.notes)
+    # GD with lr*lambda = 1 on every eigenvalue of a quadratic lands on x* in one step
+    one = T.predict("gd", {"lr": 0.5}, [2.0, 2.0], extra={"quadratic": True})
+    assert one.kind == "finite" and one.finite_steps == 1
