@@ -228,8 +228,10 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     se = m.order_se or 0.0
     if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
             m.order - 2 * se <= 1.3 * p.order:
+        inside = 0.9 * p.order <= m.order <= 1.3 * p.order
         unc = f" +- {se:.2g}" if se else ""
-        return _agrees(note=f"measured order {m.order:.3g}{unc} within [0.9, 1.3] x the "
+        how = ("within" if inside else "within two standard errors of")
+        return _agrees(note=f"measured order {m.order:.3g}{unc} {how} [0.9, 1.3] x the "
                             f"predicted {p.order:.3g}", **kw)
     if m.floor_index is not None and m.window_length < MIN_WINDOW:
         return _not_comparable(FLOOR_EARLY + f" (only {m.window_length} iterations in the "
