@@ -65,7 +65,10 @@ machine epsilon):
   ``superlinear`` (with the order if determined).
   ``sublinear``: over the last half, the block decay rates ``d`` are positive, decrease (last
   <= 0.8 x first, at most one increase) and the final ratio ``r`` exceeds 0.9 — the signature
-  of ``d ~ p/(k + k0)``; ``p = 1/slope`` of ``1/d`` against ``k`` (offset-free). When >= 25%
+  of ``d ~ p/(k + k0)``; ``p = 1/slope`` of ``1/d`` against ``k`` (offset-free), ``k0`` the
+  median of ``p/d - k``. The exponent is reported only when the window ``[a, b]`` spans
+  ``(b + k0)/(a + k0) >= 1.5`` (else a large ``k0`` makes ``d`` nearly constant and ``p`` is
+  arbitrary: sublinear without an exponent). When >= 25%
   of the last half's steps increase the error (a shrinking oscillation: subgradient steps
   ``eta_k ~ 1/sqrt(k)`` around a kink), the test runs on the upper envelope
   ``u_k = max_{j>=k} e_j``.
@@ -113,6 +116,7 @@ CYCLE_RTOL = 0.01
 BAND_MIN_POINTS = 64
 BAND_BLOCKS = 8
 BAND_DIAMETER_POINTS = 512
+SUBLINEAR_SPAN = 1.5
 
 
 # --------------------------------------------------------------------------------------------
@@ -741,8 +745,9 @@ def _limit_point(p: NDArray, x_star: NDArray, floor: float) -> tuple[float, floa
     return (d_lim, remaining) if remaining <= 0.1 * d_lim else None
 
 
-def _sublinear(l: NDArray[np.float64], start: int) -> float | None:
-    """Exponent p if ``l[start:]`` decays like ``-p ln(k + k0)`` (module docstring rule)."""
+def _sublinear(l: NDArray[np.float64], start: int) -> tuple[float, float] | None:
+    """``(p, k0)`` if ``l[start:]`` decays like ``-p ln(k + k0)`` (module docstring rule);
+    ``k0`` is the median of ``p/d_i - k_i`` over the blocks."""
     h = l[start:]
     if h.size < 12:
         return None
@@ -759,7 +764,10 @@ def _sublinear(l: NDArray[np.float64], start: int) -> float | None:
     slopes = [(inv[j] - inv[i]) / (centers[j] - centers[i])
               for i in range(m) for j in range(i + 1, m)]
     slope = float(np.median(slopes))
-    return 1.0 / slope if slope > 0 else None
+    if not slope > 0:
+        return None
+    p = 1.0 / slope
+    return p, float(np.median(p * inv - centers))
 
 
 def _decay_slope(e2: NDArray[np.float64], k0: int, blocks: int = 20) -> tuple[float, float]:
@@ -897,17 +905,24 @@ def measure(
     if s is not None:
         notes.append(f"ratios e_(k+1)/e_k fall toward 0 from iteration {s} on")
         return _superlinear(e, n, s, fl, notes, base)
-    p_sub = _sublinear(l, n // 2)
-    if p_sub is None and np.mean(d[(n - 1) // 2:] < 0) >= 0.25:
-        p_sub = _sublinear(np.log(suffix_max(e[:n])), n // 2)
-        if p_sub is not None:
+    sub = _sublinear(l, n // 2)
+    if sub is None and np.mean(d[(n - 1) // 2:] < 0) >= 0.25:
+        sub = _sublinear(np.log(suffix_max(e[:n])), n // 2)
+        if sub is not None:
             notes.append("the error oscillates: sublinear test on its upper envelope "
                          "max_(j>=k) e_j")
-    if p_sub is not None:
+    if sub is not None:
+        a = n // 2
+        expo, k0 = sub
+        span = (n - 1 + k0) / (a + k0) if a + k0 > 0 else math.inf
         notes.append("decay slows like 1/k: sublinear (exponent from the slope of 1/d vs k)")
-        osc = oscillation(p, xs, window=(n // 2, n - 1)).oscillating
-        return Measurement("sublinear", None, None, (n // 2, n - 1), oscillating=osc,
-                           notes=notes, exponent=p_sub, settled=True, **base)
+        if span < SUBLINEAR_SPAN:
+            notes.append(f"exponent not determined: the fitted law (k + {k0:.3g})^-{expo:.3g} "
+                         f"spans only a factor {span:.3g} in k + k0 over the window")
+            expo = None
+        osc = oscillation(p, xs, window=(a, n - 1)).oscillating
+        return Measurement("sublinear", None, None, (a, n - 1), oscillating=osc,
+                           notes=notes, exponent=expo, settled=True, **base)
     j = envelope_jump(e[:n])
     if j is not None:
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
