@@ -12,7 +12,9 @@ machine epsilon):
   are rounding noise: the analysis uses the prefix before the first such point. A later
   *plateau* is also treated as a floor — over the last quarter the robust trend changes the
   error by less than 4x either way while 25–75% of the steps increase it (or it is exactly
-  flat); the analysis stops where the error first comes within 10x of the plateau's maximum.
+  flat), and the iterates from its start span at most ``sqrt(eps) max(1, |x|)`` (iterates
+  that still move are not at a rounding floor); the analysis stops where the error first
+  comes within 10x of the plateau's maximum.
   When the iterates converge to a point ``x_hat`` visibly different from the given ``x*`` (the
   geometric tail of the steps is < 10% of ``||x_K - x*||``: an inexact ``x*`` or a valley of
   minimizers), errors are measured to ``x_hat = x_K`` and a note says so.
@@ -56,12 +58,20 @@ machine epsilon):
   decrease strictly over a final stretch of >= 2 ratios (monotone errors from 3 steps before)
   down to <= 1/4 of the stretch's first ratio (and <= 0.1 if the stretch has only 2 ratios);
   rule B: the geometric mean of the last 3 ratios is <= 1/4 of the median of the 3 before
-  (all 6 steps decreasing; noisy acceleration). ``quadratic`` when the order is determined
+  (all 6 steps decreasing; noisy acceleration); rule B2: the same on two-step blocks of the
+  last 8 steps (mean of the last 2 block decays >= twice and >= ``2 ln 4`` more than the 2
+  before; CG restarted every 2 steps). ``quadratic`` when the order is determined
   and ``1.8 <= q <= 2.6`` (1.8 separates Newton's 2 from the secant method's 1.618), else
   ``superlinear`` (with the order if determined).
   ``sublinear``: over the last half, the block decay rates ``d`` are positive, decrease (last
   <= 0.8 x first, at most one increase) and the final ratio ``r`` exceeds 0.9 — the signature
-  of ``d ~ p/(k + k0)``; ``p = 1/slope`` of ``1/d`` against ``k`` (offset-free).
+  of ``d ~ p/(k + k0)``; ``p = 1/slope`` of ``1/d`` against ``k`` (offset-free), ``k0`` the
+  median of ``p/d - k``. The exponent is reported only when the window ``[a, b]`` spans
+  ``(b + k0)/(a + k0) >= 1.5`` (else a large ``k0`` makes ``d`` nearly constant and ``p`` is
+  arbitrary: sublinear without an exponent). When >= 25%
+  of the last half's steps increase the error (a shrinking oscillation: subgradient steps
+  ``eta_k ~ 1/sqrt(k)`` around a kink), the test runs on the upper envelope
+  ``u_k = max_{j>=k} e_j``.
   ``superlinear`` (rule C): on the envelope ``c_k = -ln min_{j<=k} e_j`` a jump over
   ``h <= 3`` steps gains ``>= ln 1000`` and ``>= 8h`` times the mean decay ``pre`` of the
   ``max(3, 2h)`` steps before it, and the steps after it (if any) decay on average between
@@ -106,6 +116,7 @@ CYCLE_RTOL = 0.01
 BAND_MIN_POINTS = 64
 BAND_BLOCKS = 8
 BAND_DIAMETER_POINTS = 512
+SUBLINEAR_SPAN = 1.5
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,6 +384,9 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
     stretch's first ratio, and (with only 2 ratios) the last ratio is <= 0.1.
     Rule B (noisy acceleration, e.g. BFGS): the geometric mean of the last 3 ratios is <= 1/4
     of the median of the 3 ratios before, and these 6 steps all decrease the error.
+    Rule B2 (two-step acceleration, e.g. CG restarted every 2 steps): over the last 8 steps the
+    decays of the 4 two-step blocks are positive and the mean of the last 2 is >= twice and
+    >= ``2 ln 4`` more than the mean of the 2 before.
     """
     if d.size < 2:
         return None
@@ -387,6 +401,11 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
         before = float(np.median(np.exp(-d[-6:-3])))
         if tail <= 0.25 * before:
             return d.size - 3
+    if d.size >= 8:
+        pairs = d[-8:].reshape(4, 2).sum(axis=1)
+        last, before = float(np.mean(pairs[2:])), float(np.mean(pairs[:2]))
+        if np.all(pairs > 0) and last >= before + 2.0 * math.log(4.0) and last >= 2.0 * before:
+            return d.size - 4
     return None
 
 
@@ -608,7 +627,8 @@ class Measurement:
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
-    ``finite_steps``; ``bounded`` needs ``band``; only ``diverges`` may have a rate >= 1.
+    ``finite_steps``; ``bounded`` needs ``band``; only ``linear`` and ``diverges`` (its growth
+    factor) have a rate.
     """
 
     kind: str
@@ -688,8 +708,8 @@ def _contradiction(m: Measurement) -> str | None:
         return "finite_steps is required"
     if m.kind == "bounded" and m.band is None:
         return "band is required"
-    if m.kind != "diverges" and m.rate is not None and not 0.0 < m.rate < 1.0:
-        return "only a diverging run has a rate >= 1"
+    if m.kind not in ("linear", "diverges") and m.rate is not None:
+        return "only a linear or diverging run has a rate"
     if m.kind != "finite" and m.finite_steps is not None:
         return "finite_steps belongs to kind finite"
     return None
@@ -725,8 +745,9 @@ def _limit_point(p: NDArray, x_star: NDArray, floor: float) -> tuple[float, floa
     return (d_lim, remaining) if remaining <= 0.1 * d_lim else None
 
 
-def _sublinear(l: NDArray[np.float64], start: int) -> float | None:
-    """Exponent p if ``l[start:]`` decays like ``-p ln(k + k0)`` (module docstring rule)."""
+def _sublinear(l: NDArray[np.float64], start: int) -> tuple[float, float] | None:
+    """``(p, k0)`` if ``l[start:]`` decays like ``-p ln(k + k0)`` (module docstring rule);
+    ``k0`` is the median of ``p/d_i - k_i`` over the blocks."""
     h = l[start:]
     if h.size < 12:
         return None
@@ -743,7 +764,10 @@ def _sublinear(l: NDArray[np.float64], start: int) -> float | None:
     slopes = [(inv[j] - inv[i]) / (centers[j] - centers[i])
               for i in range(m) for j in range(i + 1, m)]
     slope = float(np.median(slopes))
-    return 1.0 / slope if slope > 0 else None
+    if not slope > 0:
+        return None
+    p = 1.0 / slope
+    return p, float(np.median(p * inv - centers))
 
 
 def _decay_slope(e2: NDArray[np.float64], k0: int, blocks: int = 20) -> tuple[float, float]:
@@ -863,6 +887,10 @@ def measure(
             return Measurement("finite", window=(0, k), notes=notes, finite_steps=k,
                                settled=True, **base)
     pl = plateau_start(e[:n])
+    if pl is not None and not _rounding_level(p[pl:n]):
+        notes.append(f"the error stalls from iteration {pl} while the iterates still move: "
+                     "not a rounding floor")
+        pl = None
     if pl is not None:
         top = float(np.max(e[(3 * n) // 4:n]))
         notes.append(f"error stagnates near {top:.3g} from iteration {pl}: treated as a floor")
@@ -877,12 +905,24 @@ def measure(
     if s is not None:
         notes.append(f"ratios e_(k+1)/e_k fall toward 0 from iteration {s} on")
         return _superlinear(e, n, s, fl, notes, base)
-    p_sub = _sublinear(l, n // 2)
-    if p_sub is not None:
+    sub = _sublinear(l, n // 2)
+    if sub is None and np.mean(d[(n - 1) // 2:] < 0) >= 0.25:
+        sub = _sublinear(np.log(suffix_max(e[:n])), n // 2)
+        if sub is not None:
+            notes.append("the error oscillates: sublinear test on its upper envelope "
+                         "max_(j>=k) e_j")
+    if sub is not None:
+        a = n // 2
+        expo, k0 = sub
+        span = (n - 1 + k0) / (a + k0) if a + k0 > 0 else math.inf
         notes.append("decay slows like 1/k: sublinear (exponent from the slope of 1/d vs k)")
-        osc = oscillation(p, xs, window=(n // 2, n - 1)).oscillating
-        return Measurement("sublinear", None, None, (n // 2, n - 1), oscillating=osc,
-                           notes=notes, exponent=p_sub, settled=True, **base)
+        if span < SUBLINEAR_SPAN:
+            notes.append(f"exponent not determined: the fitted law (k + {k0:.3g})^-{expo:.3g} "
+                         f"spans only a factor {span:.3g} in k + k0 over the window")
+            expo = None
+        osc = oscillation(p, xs, window=(a, n - 1)).oscillating
+        return Measurement("sublinear", None, None, (a, n - 1), oscillating=osc,
+                           notes=notes, exponent=expo, settled=True, **base)
     j = envelope_jump(e[:n])
     if j is not None:
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
@@ -906,6 +946,22 @@ def measure(
     osc = oscillation(p, xs, window=fit.window).oscillating
     return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
                        settled=fit.settled, rate_lstsq=fit.rate_lstsq, **base)
+
+
+def suffix_max(err: ArrayLike) -> NDArray[np.float64]:
+    """Upper envelope ``u_k = max_{j>=k} e_j`` (non-increasing; ``u = e`` for a decreasing
+    sequence)."""
+    e = np.asarray(err, dtype=float)
+    return np.maximum.accumulate(e[::-1])[::-1]
+
+
+def _rounding_level(points: NDArray[np.float64]) -> bool:
+    """Whether the iterates span at most ``sqrt(eps) * max(1, |x|)`` (a stagnation at the
+    rounding level, as opposed to iterates that keep moving)."""
+    if points.shape[0] == 0:
+        return True
+    scale = max(1.0, float(np.max(np.linalg.norm(points, axis=1))))
+    return diameter(points[-BAND_DIAMETER_POINTS:]) <= math.sqrt(EPS) * scale
 
 
 def _none(reason: str, notes: list[str], **kw: Any) -> Measurement:

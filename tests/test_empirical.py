@@ -396,3 +396,162 @@ def test_measurement_json_nonfinite():
     json.dumps(js, allow_nan=False)
     with pytest.raises(ValueError):
         E.Measurement("fast")
+
+
+# --------------------------------------------------------------------------------------------
+# the cases of the verdict issue: finite, bounded, orders only where determined, ulp stability
+# --------------------------------------------------------------------------------------------
+
+
+def himmelblau_grad(v):
+    x, y = v
+    return np.array([4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7),
+                     2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7)])
+
+
+def himmelblau(v):
+    x, y = v
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def test_newton_on_a_quadratic_is_finite_in_one_step():
+    # f = 0.1 x^2 + 2 y^2: one Newton step x - H^-1 grad lands on x* = 0 (lecture notes)
+    H = np.diag([0.2, 4.0])
+    x, out = np.array([1.0, 1.0]), []
+    for _ in range(4):
+        out.append(x.copy())
+        x = x - np.linalg.solve(H, H @ x)
+    m = E.measure(np.array(out), [0.0, 0.0])
+    assert m.kind == "finite" and m.finite_steps == 1 and m.window == (0, 1)
+    assert m.to_json()["finite_steps"] == 1
+
+
+def test_linear_cg_terminates_in_the_number_of_distinct_eigenvalues():
+    # f = x^2 + 2 y^2 + 3 z^2 (A = diag(2, 4, 6), three distinct eigenvalues) from (1, 1, 1):
+    # exact-line-search CG reaches x* in 3 steps (Nocedal & Wright, Thm 5.4)
+    A = np.diag([2.0, 4.0, 6.0])
+    x = np.ones(3)
+    r = -(A @ x)
+    d = r.copy()
+    out = [x.copy()]
+    for _ in range(3):
+        a = (r @ r) / (d @ A @ d)
+        x = x + a * d
+        r_new = r - a * (A @ d)
+        d = r_new + (r_new @ r_new) / (r @ r) * d
+        r = r_new
+        out.append(x.copy())
+    m = E.measure(np.array(out), np.zeros(3))
+    assert m.kind == "finite" and m.finite_steps == 3
+
+
+def test_gd_past_the_stability_limit_settles_on_a_two_cycle():
+    # GD with lr = 0.0199 > 2/L = 0.01897 at Himmelblau's minimizer (3.584, -1.848): the
+    # 2-cycle solves x2 = x1 - lr g(x1), x1 = x2 - lr g(x2) (solved here with fsolve)
+    from scipy.optimize import fsolve, minimize
+
+    lr = 0.0199
+    x_star = minimize(himmelblau, [3.58, -1.85], jac=himmelblau_grad, method="BFGS",
+                      options={"gtol": 1e-13}).x
+
+    def two_step(z):
+        a, b = z[:2], z[2:]
+        return np.r_[b - (a - lr * himmelblau_grad(a)), a - (b - lr * himmelblau_grad(b))]
+
+    z = fsolve(two_step, [3.9, -1.8, 3.1, -1.88], xtol=1e-14)
+    x, out = np.array([3.584, -1.848]), []
+    for _ in range(2000):
+        out.append(x.copy())
+        x = x - lr * himmelblau_grad(x)
+    m = E.measure(np.array(out), x_star)
+    assert m.kind == "bounded" and m.period == 2
+    assert m.band == pytest.approx(np.linalg.norm(z[:2] - z[2:]), rel=1e-6)
+    assert m.rate is None and m.order is None
+    js = m.to_json()
+    assert js["kind"] == "bounded" and js["period"] == 2 and js["band"] == m.band
+
+
+def test_constant_step_subgradient_on_abs_cycles_between_037_and_minus_063():
+    # x - 1 * sign(x) from 5.37: 5.37, 4.37, ..., 0.37, -0.63, 0.37, ...: a 2-cycle of size 1
+    x, out = 5.37, []
+    for _ in range(40):
+        out.append(x)
+        x -= np.sign(x)
+    m = E.measure(np.array(out), [0.0])
+    assert m.kind == "bounded" and m.period == 2 and m.band == pytest.approx(1.0, abs=1e-12)
+    assert all("floor" not in n for n in m.notes)
+
+
+def test_constant_step_on_a_kinked_minimizer_is_a_band():
+    # f = |x - 1| + 2|y + 0.5| + 0.1 (x^2 + y^2), minimizer (1, -0.5) on the kinks; a constant
+    # step lr moves by lr*|g| with 1 <= |g| <= 3 near it, so the iterates stay in a band whose
+    # diameter is at least one step (lr) and O(lr |g|)
+    lr = 0.01
+
+    def sub(v):
+        return np.array([np.sign(v[0] - 1) + 0.2 * v[0], 2 * np.sign(v[1] + 0.5) + 0.2 * v[1]])
+
+    x, out = np.zeros(2), []
+    for _ in range(3000):
+        out.append(x.copy())
+        x = x - lr * sub(x)
+    m = E.measure(np.array(out), [1.0, -0.5])
+    assert m.kind == "bounded" and m.period in (None, *range(2, 33))
+    assert lr <= m.band <= 2 * 3 * lr
+
+
+def test_diminishing_subgradient_step_is_sublinear():
+    # x - lr_k sign(x), lr_k = 0.5/sqrt(k+1): once at the kink the iterates straddle 0 within
+    # one step, |x_k| <= lr_(k-1) ~ k^-1/2: the envelope decays with exponent 1/2
+    x, out = 5.37, []
+    for k in range(3000):
+        out.append(x)
+        x -= 0.5 / math.sqrt(k + 1) * np.sign(x)
+    m = E.measure(np.array(out), [0.0])
+    assert m.kind == "sublinear" and m.exponent == pytest.approx(0.5, rel=0.1)
+
+
+@pytest.mark.parametrize("method", ["BFGS", "CG"])
+def test_scipy_paths_are_superlinear_from_ulp_perturbed_starts(method):
+    # 21 starts within 10 ulps of (-1.2, 1) on Rosenbrock and of (1, -2) on Himmelblau give
+    # visibly different paths near the floor (SciPy's line searches branch on last bits): the
+    # verdict must not depend on them; an order, when reported, is > 1
+    from scipy.optimize import minimize, rosen, rosen_der
+
+    eps = np.finfo(float).eps
+    for fun, jac, x0, x_star in ((rosen, rosen_der, [-1.2, 1.0], np.ones(2)),
+                                 (himmelblau, himmelblau_grad, [1.0, -2.0], None)):
+        for j in range(-10, 11):
+            start = np.array(x0) * (1 + j * eps)
+            path = [start]
+            res = minimize(fun, start, jac=jac, method=method, options={"gtol": 1e-14},
+                           callback=lambda xk, path=path: path.append(np.array(xk)))
+            ref = x_star if x_star is not None else minimize(
+                fun, res.x, jac=jac, method="BFGS", options={"gtol": 1e-15}).x
+            m = E.measure(np.array(path), ref)
+            assert m.kind in ("superlinear", "quadratic"), (j, m.kind, m.notes)
+            assert m.order is None or m.order > 1.0
+
+
+def test_verdicts_survive_ulp_perturbations_of_the_path():
+    # every coordinate of every iterate moved by up to 4 ulps, 200 times: same kind each time
+    from scipy.optimize import minimize, rosen, rosen_der
+
+    eps = np.finfo(float).eps
+    rng = np.random.default_rng(11)
+    paths = {}
+    for method in ("BFGS", "CG"):
+        path = [np.array([-1.2, 1.0])]
+        minimize(rosen, path[0], jac=rosen_der, method=method, options={"gtol": 1e-14},
+                 callback=lambda xk, path=path: path.append(np.array(xk)))
+        paths[method] = (np.array(path), np.ones(2))
+    paths["gd"] = (gd_path(np.diag([1.0, 10.0]), [1.0, 1.0], np.zeros(2), 0.18, 300),
+                   np.zeros(2))
+    r = math.log(2.0)
+    paths["newton"] = (newton_path(lambda z: math.exp(z) - 2, math.exp, 3.0, 10)[:, None],
+                       np.array([r]))
+    for name, (path, x_star) in paths.items():
+        kind = E.measure(path, x_star).kind
+        for _ in range(200):
+            q = path * (1 + rng.integers(-4, 5, size=path.shape) * eps)
+            assert E.measure(q, x_star).kind == kind, name

@@ -1,0 +1,184 @@
+"""Property tests of analysis.empirical.measure: paths synthesized with a known kind (and known
+finite_steps, order, rate, exponent, period or band) are classified right, also after every
+coordinate of every iterate is moved by a few ulps.
+
+The synthesized sequences are the independent answer: each is built from its defining formula
+(``e_{k+1} = C e_k^q``, ``e_k = c rho^k``, ``e_k = c (k + k0)^-p``, a repeated set of m points,
+...) and placed along a fixed direction from a random ``x*``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from analysis import empirical as E
+
+EPS = np.finfo(float).eps
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+def along(err, x_star, seed, alternate=False):
+    """Iterates ``x* + s_k e_k u`` for a fixed random unit vector ``u`` (``s_k = (-1)^k`` when
+    ``alternate``: an oscillating approach), so that ``||x_k - x*|| = e_k``."""
+    rng = np.random.default_rng(seed)
+    u = rng.standard_normal(len(x_star))
+    u /= np.linalg.norm(u)
+    e = np.asarray(err, float)
+    sign = (-1.0) ** np.arange(e.size) if alternate else np.ones(e.size)
+    return np.asarray(x_star, float) + (sign * e)[:, None] * u
+
+
+def ulp_perturbed(path, seed):
+    """Every coordinate multiplied by ``1 + j eps`` with a random integer ``|j| <= 4``."""
+    rng = np.random.default_rng(seed)
+    return path * (1.0 + rng.integers(-4, 5, size=path.shape) * EPS)
+
+
+def versions(path, seed, count=4):
+    return [path] + [ulp_perturbed(path, seed + i) for i in range(count)]
+
+
+x_stars = st.sampled_from([[0.0, 0.0], [1.0, 1.0], [3.584428, -1.848127], [0.5, -2.0, 1.0]])
+seeds = st.integers(0, 10_000)
+
+
+@SETTINGS
+@given(k=st.integers(1, 5), rho=st.floats(0.1, 0.9), c=st.floats(1e-2, 1e2), xs=x_stars,
+       seed=seeds)
+def test_finite_termination(k, rho, c, xs, seed):
+    # c rho^j for j < k, then exactly x*: reached in k steps by a jump no trend explains
+    err = np.r_[c * rho ** np.arange(k), np.zeros(4)]
+    for path in versions(along(err, xs, seed), seed):
+        m = E.measure(path, xs)
+        assert m.kind == "finite" and m.finite_steps == k and m.floor_index == k
+        assert m.rate is None and m.order is None
+
+
+@SETTINGS
+@given(q=st.floats(1.3, 2.5), e0=st.floats(0.3, 0.9), C=st.floats(0.5, 1.0), xs=x_stars,
+       seed=seeds)
+def test_superlinear_orders(q, e0, C, xs, seed):
+    # e_(k+1) = C e_k^q down to the floor: order q, quadratic exactly when 1.8 <= q <= 2.6
+    err = [e0]
+    while err[-1] > 1e-30:
+        err.append(C * err[-1] ** q)
+    err = np.r_[err, np.zeros(3)]
+    above = int(np.sum(err > E.default_floor(np.linalg.norm(xs))))
+    assume(above >= 5)
+    for path in versions(along(err, xs, seed), seed):
+        m = E.measure(path, xs)
+        assert m.kind == ("quadratic" if 1.8 <= q <= 2.6 else "superlinear")
+        assert m.order is not None and m.order == pytest.approx(q, abs=0.05)
+        assert m.rate is None and m.order_se is not None and m.order_se < 0.05
+
+
+@SETTINGS
+@given(rho=st.floats(0.05, 0.97), c=st.floats(1e-2, 1e2), alternate=st.booleans(),
+       xs=x_stars, seed=seeds)
+def test_linear_rates(rho, c, alternate, xs, seed):
+    # c rho^k (alternating sides of x* or not) to below the floor, then rounding-level noise
+    K = int(math.log(1e-15 / c) / math.log(rho)) + 1
+    err = np.r_[c * rho ** np.arange(K), np.full(10, 1e-17)]
+    for path in versions(along(err, xs, seed, alternate), seed):
+        m = E.measure(path, xs)
+        assert m.kind == "linear" and m.rate == pytest.approx(rho, rel=1e-6)
+        assert m.order == 1.0 and m.settled
+
+
+@SETTINGS
+@given(p=st.floats(0.5, 2.0), k0=st.floats(1.0, 50.0), xs=x_stars, seed=seeds)
+def test_sublinear_exponents(p, k0, xs, seed):
+    # e_k = (k + k0)^-p over 3000 steps
+    err = (np.arange(3001) + k0) ** -p
+    for path in versions(along(err, xs, seed), seed, count=2):
+        m = E.measure(path, xs)
+        assert m.kind == "sublinear" and m.exponent == pytest.approx(p, rel=0.03)
+        assert m.rate is None and m.order is None
+
+
+@SETTINGS
+@given(m=st.integers(2, 8), n=st.integers(1, 3), rho=st.floats(0.0, 0.9), K=st.integers(60, 400),
+       seed=seeds)
+def test_cycles(m, n, rho, K, seed):
+    # m distinct points z_j visited in turn, approached like rho^k: a cycle of period m whose
+    # size is the largest distance between two of the z_j
+    rng = np.random.default_rng(seed)
+    z = rng.uniform(-2.0, 2.0, size=(m, n))
+    sep = min(np.linalg.norm(z[i] - z[j]) for i in range(m) for j in range(i))
+    assume(sep > 0.05)
+    diam = max(np.linalg.norm(z[i] - z[j]) for i in range(m) for j in range(i))
+    k = np.arange(K + 1)
+    path = z[k % m] + (rho ** k)[:, None] * rng.standard_normal(n)
+    x_star = z.mean(axis=0) + 10.0  # a minimizer the run never reaches
+    # the band is the diameter of the last m iterates, each still off its z_j by the transient
+    off = max(np.linalg.norm(path[-1 - j] - z[(K - j) % m]) for j in range(m))
+    for p in versions(path, seed):
+        meas = E.measure(p, x_star)
+        assert meas.kind == "bounded" and meas.period == m
+        assert abs(meas.band - diam) <= 2 * off + 1e-12
+
+
+@SETTINGS
+@given(radius=st.floats(1e-3, 10.0), n=st.integers(1, 3), K=st.integers(200, 2000), seed=seeds)
+def test_bands(radius, n, K, seed):
+    # independent uniform points in a cube of half-width `radius` around x*: neither converging
+    # nor diverging nor periodic; the band is their diameter (<= 2 sqrt(n) radius)
+    rng = np.random.default_rng(seed)
+    x_star = rng.standard_normal(n)
+    path = x_star + rng.uniform(-radius, radius, size=(K + 1, n))
+    tail = path[K // 2:][-512:]
+    diam = max(float(np.max(np.linalg.norm(tail - t, axis=1))) for t in tail)
+    for p in versions(path, seed):
+        m = E.measure(p, x_star)
+        assert m.kind == "bounded" and m.period is None
+        assert m.band == pytest.approx(diam, rel=1e-9)
+        assert m.band <= 2 * math.sqrt(n) * radius
+
+
+@SETTINGS
+@given(g=st.floats(1.05, 3.0), c=st.floats(1e-6, 1.0), xs=x_stars, seed=seeds)
+def test_divergence(g, c, xs, seed):
+    K = int(math.log(1e6 / c) / math.log(g)) + 1
+    err = c * g ** np.arange(K)
+    for path in versions(along(err, xs, seed), seed):
+        m = E.measure(path, xs)
+        assert m.kind == "diverges" and m.rate == pytest.approx(g, rel=1e-6)
+    blown = np.r_[along(err, xs, seed), np.full((1, len(xs)), np.inf)]
+    assert E.measure(blown, xs).kind == "diverges"
+
+
+@pytest.mark.parametrize("kind", ["finite", "quadratic", "superlinear", "linear", "sublinear",
+                                  "bounded", "diverges", "none"])
+def test_every_kind_is_in_kinds(kind):
+    assert kind in E.KINDS
+
+
+def test_contradictions_are_rejected():
+    with pytest.raises(ValueError):
+        E.Measurement("superlinear", None, 0.748)  # an order <= 1 under a superlinear label
+    with pytest.raises(ValueError):
+        E.Measurement("quadratic", 0.5, 2.0)  # a linear rate with ratios tending to 0
+    with pytest.raises(ValueError):
+        E.Measurement("linear", 1.2, 1.0)
+    with pytest.raises(ValueError):
+        E.Measurement("finite")
+    with pytest.raises(ValueError):
+        E.Measurement("bounded", period=2)
+    with pytest.raises(ValueError):
+        E.Measurement("none", 0.5)
+
+
+@pytest.mark.parametrize("p", [2.0, 13.88])
+def test_sublinear_exponent_only_where_the_window_determines_it(p):
+    # e_k = (1 + k/3000)^-p over k = 0..3000: over the last half k + k0 grows only from 4500 to
+    # 6000 (factor 1.33 < 1.5), so d = p/(k + k0) changes by 25% and p trades off against k0
+    # (13.88 and 2 fit the same decays up to the offset): slowing decay, no exponent
+    err = (1.0 + np.arange(3001) / 3000.0) ** -p
+    m = E.measure(err[:, None], [0.0])
+    assert m.kind == "sublinear" and m.exponent is None
+    assert any("exponent not determined" in n for n in m.notes)
