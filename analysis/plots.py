@@ -55,6 +55,8 @@ LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), 
               (0, (6, 2)))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 GREY = "#9a9a9a"
+#: basin maps: starts that end on a cycle
+CYCLE_COLOR = "#3b3b3b"
 
 #: How critical points are drawn: marker, face colour (all with a black edge).
 KIND_STYLE = {
@@ -746,24 +748,34 @@ def plot_basins(
     labels = np.asarray(_attr(basins, "labels"), dtype=int)
     points = [np.atleast_1d(np.asarray(p, dtype=float)) for p in _attr(basins, "points")]
     kinds = list(_attr(basins, "kinds"))
+    inside = list(getattr(basins, "inside", None) or [True] * len(points))
+    cycles = dict(getattr(basins, "cycles", None) or {})
     total = labels.size
     present = [i for i in range(len(points)) if np.any(labels == i)]
     colors = [color(j) for j in range(len(present))]
-    cmap = ListedColormap([GREY, *colors])
-    norm = BoundaryNorm(np.arange(-1.5, len(present) + 0.5, 1.0), cmap.N)
+    cmap = ListedColormap([CYCLE_COLOR, GREY, *colors])
+    norm = BoundaryNorm(np.arange(-2.5, len(present) + 0.5, 1.0), cmap.N)
     compact = {i: j for j, i in enumerate(present)}
-    shown = np.vectorize(lambda v: compact.get(int(v), -1), otypes=[int])(labels) \
-        if labels.size else labels
+    shown = np.vectorize(lambda v: compact.get(int(v), -2 if v == -2 else -1),
+                         otypes=[int])(labels) if labels.size else labels
     handles: list[Any] = []
     for j, i in enumerate(present):
         share = float(np.mean(labels == i)) if total else 0.0
         where = ", ".join(fmt(v, 3) for v in points[i])
-        handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}): "
+        out = "" if inside[i] else " (outside the box)"
+        handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}){out}: "
                                                       f"{100 * share:.0f} % of starts"))
-    ndiv = int(np.sum(labels < 0))
+    ncyc = int(np.sum(labels == -2))
+    if ncyc:
+        periods = ", ".join(f"period {p}" for p in sorted(cycles)) or "cycle"
+        handles.append(Patch(color=CYCLE_COLOR, label=f"end on a cycle ({periods}): "
+                                                      f"{100 * ncyc / max(total, 1):.0f} %"))
+    ndiv = int(np.sum(labels == -1))
     if ndiv:
         handles.append(Patch(color=GREY, label=f"diverged / not converged: "
                                                f"{100 * ndiv / max(total, 1):.0f} %"))
+    points = [p for p, keep in zip(points, inside, strict=True) if keep]
+    kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:
         _basins_1d(fig, f, xs, shown.ravel(), points, kinds, cmap, norm, xlabel)
     else:

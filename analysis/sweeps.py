@@ -54,6 +54,10 @@ NOISY_GROWTH = 10.0
 #: BASIN_SEPARATION_FRACTION * smallest distance between two critical points)
 BASIN_BOX_FRACTION = 1e-2
 BASIN_SEPARATION_FRACTION = 0.25
+#: basin label of a start that ended on a cycle (-1: diverged or did not converge)
+CYCLE = -2
+#: at most this many limits not among the given critical points are added to a basin map
+MAX_UNLISTED = 12
 
 
 # ============================================================================ shared helpers
@@ -463,10 +467,12 @@ class BasinMap:
     ``xs`` (and ``ys`` for 2-D grids; None for 1-D objectives) are the grid axes; ``labels``
     has shape ``(len(xs),)`` in 1-D and ``(len(ys), len(xs))`` in 2-D (row = y, as
     ``np.meshgrid``/``imshow``): the index into ``points`` of the critical point each start
-    converged to, -1 when it diverged or ended farther than ``tolerance`` from every critical
-    point.  ``kinds[i]`` is the kind of ``points[i]``; ``counts`` maps label -> number of
-    starts (summing to the grid size).  For n > 2 the grid is the slice through ``slice_at``
-    spanned by the variables ``axes``.
+    converged to, :data:`CYCLE` when it ended on a cycle (``cycles`` maps period -> starts),
+    -1 when it diverged or did not converge.  ``kinds[i]`` is the kind of ``points[i]`` and
+    ``inside[i]`` whether it lies in the box: the given critical points come first, then the
+    limits the runs found that were not among them (outside the box, or missed by the
+    search).  ``counts`` maps label -> number of starts (summing to the grid size).  For
+    n > 2 the grid is the slice through ``slice_at`` spanned by the variables ``axes``.
     """
 
     xs: np.ndarray
@@ -483,11 +489,14 @@ class BasinMap:
     slice_at: np.ndarray | None = None
     status_counts: dict[str, int] = field(default_factory=dict)
     time: float = 0.0
+    inside: list[bool] = field(default_factory=list)
+    cycles: dict[int, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({
             "method": self.method, "hyper": self.hyper, "xs": self.xs, "ys": self.ys,
             "labels": self.labels, "points": self.points, "kinds": self.kinds,
+            "inside": self.inside, "cycles": {str(k): v for k, v in self.cycles.items()},
             "counts": {str(k): v for k, v in self.counts.items()},
             "tolerance": self.tolerance, "box": self.box, "axes": list(self.axes),
             "slice_at": self.slice_at, "status_counts": self.status_counts,
@@ -503,15 +512,7 @@ def _basin_points(obj: Any, critical_points: Any, box: Any) -> tuple[np.ndarray,
         return (np.array([cp.point for cp in cps], dtype=float).reshape(-1, obj.n),
                 [str(cp.kind) for cp in cps])
     pts = np.asarray(cps, dtype=float).reshape(-1, obj.n)
-    kinds = []
-    for p in pts:
-        lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(p)))
-        scale = max(1.0, float(np.max(np.abs(lam))))
-        if np.any(np.abs(lam) <= 1e-8 * scale):
-            kinds.append("unknown")
-        else:
-            kinds.append("minimum" if lam[0] > 0 else "maximum" if lam[-1] < 0 else "saddle")
-    return pts, kinds
+    return pts, [_kind_at(obj, p) for p in pts]
 
 
 def basin_tolerance(box: np.ndarray, points: np.ndarray) -> float:
@@ -538,6 +539,61 @@ def match_labels(X: np.ndarray, ok: np.ndarray, points: np.ndarray, tol: float) 
     hit = ok & (d[np.arange(X.shape[0]), near] <= tol)
     labels[hit] = near[hit]
     return labels
+
+
+def _kind_at(obj: Any, p: np.ndarray) -> str:
+    """Kind of a critical point from the signs of its Hessian eigenvalues (``unknown`` when
+    one is zero to 1e-8 relative)."""
+    lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(p)))
+    scale = max(1.0, float(np.max(np.abs(lam))))
+    if np.any(np.abs(lam) <= 1e-8 * scale):
+        return "unknown"
+    return "minimum" if lam[0] > 0 else "maximum" if lam[-1] < 0 else "saddle"
+
+
+def unlisted_limits(obj: Any, X: np.ndarray, settled: np.ndarray, points: np.ndarray,
+                    tol: float) -> tuple[np.ndarray, list[str]]:
+    """Critical points that runs converged to but that are not in ``points``.
+
+    The end points ``X[settled]`` farther than ``tol`` from every point of ``points`` are
+    grouped greedily (within ``tol`` of a group's first member); each group's first member is
+    refined by Newton on ∇f = 0 (:func:`analysis.rates.refine_critical_point`) and kept, with
+    the kind of its Hessian, when the refinement converges within ``tol`` of it.
+    """
+    n = X.shape[1]
+    far = settled & (match_labels(X, settled, points, tol) < 0)
+    found: list[np.ndarray] = []
+    kinds: list[str] = []
+    for x in X[far]:
+        if any(np.linalg.norm(x - q) <= tol for q in found):
+            continue
+        ref = refine_critical_point(obj, x)
+        if ref.converged and np.linalg.norm(ref.point - x) <= tol:
+            found.append(np.asarray(ref.point, float))
+            kinds.append(_kind_at(obj, ref.point))
+        if len(found) >= MAX_UNLISTED:
+            break
+    return np.array(found, dtype=float).reshape(-1, n), kinds
+
+
+def cycle_periods(obj: Any, method: str, X: np.ndarray, tol: float, *, max_period: int = 4,
+                  **hyper: Any) -> np.ndarray:
+    """Period of the cycle each row of ``X`` lies on (0: none found), for a memoryless
+    fixed-step method: the smallest ``m <= max_period`` with ``‖x_m − x_0‖ <= tol`` after
+    ``m`` more steps while ``‖x_1 − x_0‖ > tol`` (a fixed point is not a cycle)."""
+    periods = np.zeros(X.shape[0], dtype=np.int64)
+    if X.shape[0] == 0:
+        return periods
+    moved = None
+    for m in range(1, max_period + 1):
+        batch = minimize_batch(obj, X, method, steps=m, **hyper)
+        d = np.linalg.norm(batch.x - X, axis=1)
+        if m == 1:
+            moved = d > tol
+            continue
+        back = moved & (periods == 0) & (d <= tol)
+        periods[back] = m
+    return periods
 
 
 def _grid(obj: Any, B: np.ndarray, resolution: int, axes: tuple[int, ...],
@@ -594,6 +650,23 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
     tol = basin_tolerance(B, points)
     ok = (batch.status != "diverged") & np.all(np.isfinite(batch.x), axis=1)
     labels = match_labels(batch.x, ok, points, tol)
+    settled = ok & (batch.status == "converged")
+    extra, extra_kinds = unlisted_limits(obj, batch.x, settled & (labels < 0), points, tol)
+    if len(extra):
+        points = np.vstack([points.reshape(-1, obj.n), extra])
+        kinds = [*kinds, *extra_kinds]
+        labels = match_labels(batch.x, ok, points, tol)
+    inside = [bool(np.all((p >= B[:, 0]) & (p <= B[:, 1]))) for p in points]
+    cycles: dict[int, int] = {}
+    memoryless = method == "gd" and eff.get("line_search", "none") == "none" and not (
+        eff.get("momentum") or eff.get("noise") or eff.get("batch_size") is not None)
+    open_ = ok & (labels < 0)
+    if memoryless and np.any(open_):
+        periods = cycle_periods(obj, method, batch.x[open_], tol, **hyper)
+        idx = np.flatnonzero(open_)
+        labels[idx[periods > 0]] = CYCLE
+        per, per_cnt = np.unique(periods[periods > 0], return_counts=True)
+        cycles = {int(p): int(c) for p, c in zip(per, per_cnt, strict=True)}
     uniq, cnt = np.unique(labels, return_counts=True)
     st, st_cnt = np.unique(batch.status.astype(str), return_counts=True)
     return BasinMap(
@@ -601,12 +674,12 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         method=method, hyper=eff, counts={int(u): int(c) for u, c in zip(uniq, cnt, strict=True)},
         tolerance=tol, box=B, axes=(0,) if obj.n == 1 else tuple(int(a) for a in axes),
         slice_at=base, status_counts={str(s): int(c) for s, c in zip(st, st_cnt, strict=True)},
-        time=time.perf_counter() - t0,
+        time=time.perf_counter() - t0, inside=inside, cycles=cycles,
     )
 
 
 __all__ = [
-    "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
-    "diverging", "lr_sweep", "match_labels", "momentum_stability_map", "observed_threshold",
-    "predicted_lr_threshold", "sweep_minimizer",
+    "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
+    "cycle_periods", "diverging", "lr_sweep", "match_labels", "momentum_stability_map",
+    "observed_threshold", "predicted_lr_threshold", "sweep_minimizer", "unlisted_limits",
 ]
