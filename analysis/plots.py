@@ -839,20 +839,28 @@ def plot_lr_sweep(
     """Final error against learning rate (log–log) with the divergence thresholds.
 
     ``sweep`` has ``lrs``, ``final_error``, ``diverged`` (bool per lr), ``predicted_threshold``
-    and ``observed_threshold``.  Diverged runs are drawn as ✕ on the top edge (their error is
-    not finite or huge); the predicted threshold (2/L for GD) is a solid vertical line, the
-    observed one dashed.
+    and ``observed_threshold`` (and ``bounded``: runs that neither converge nor diverge, drawn
+    as squares at their final error).  Diverged runs are drawn as ✕ on the top edge (their
+    error is not finite or huge); the predicted threshold (2/L for GD) is a solid vertical
+    line, the observed one (smallest η that does not converge) dashed.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     lrs = np.asarray(_attr(sweep, "lrs"), dtype=float)
     err = np.asarray(_attr(sweep, "final_error"), dtype=float)
     div = np.asarray(_attr(sweep, "diverged"), dtype=bool)
-    ok = ~div & np.isfinite(err) & (err > 0)
+    bnd_attr = getattr(sweep, "bounded", None)
+    bnd = (np.zeros_like(div) if bnd_attr is None else np.asarray(bnd_attr, dtype=bool)) & ~div
+    ok = ~div & ~bnd & np.isfinite(err) & (err > 0)
     handles = []
     (h,) = ax.plot(lrs[ok], err[ok], color=color(0), marker="o", ms=4,
-                   label=f"converged or finite ({int(ok.sum())} runs)")
+                   label=f"converging ({int(ok.sum())} runs)")
     handles.append(h)
+    cyc = bnd & np.isfinite(err) & (err > 0)
+    if cyc.any():
+        (h,) = ax.plot(lrs[cyc], err[cyc], ls="none", marker="s", ms=5, color=color(3),
+                       label=f"bounded: a cycle or band, not converging ({int(cyc.sum())} runs)")
+        handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
     _clip_log_axis(ax, 25)

@@ -1617,8 +1617,13 @@ def _summary(b: Builder, A: Analysis) -> None:
         items.append(text)
     if A.lr_sweep is not None and A.lr_sweep.predicted_threshold is not None:
         s = A.lr_sweep
-        obs = ("no tested step diverged" if s.observed_threshold is None else
-               f"the smallest diverging tested step is η = {fmt_num(s.observed_threshold)}")
+        obs = ("every tested step converged" if s.observed_threshold is None else
+               f"the smallest tested step that does not converge is η = "
+               f"{fmt_num(s.observed_threshold)}")
+        n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
+        if n_bnd:
+            obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
+                    f"{n_div} diverged)")
         items.append(f"GD step-size threshold: theory says η < {s.threshold_basis} = "
                      f"{fmt_num(s.predicted_threshold)}; {obs}"
                      + (" (consistent)." if s.brackets_prediction() else
@@ -2121,8 +2126,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
                 fig=fig), height=270.0,
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
-                        f"divergence above {sw.threshold_basis}; the dashed line is the "
-                        "smallest tested step that diverged.", label="lr sweep")
+                        f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
+                        "cycle such as a 2-cycle); the dashed line is the smallest tested step "
+                        "whose run did not converge.", label="lr sweep")
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing

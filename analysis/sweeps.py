@@ -145,6 +145,28 @@ def diverging(path: ArrayLike, status: str, x_star: ArrayLike | None, *,
     return bool(growing)
 
 
+def bounded(path: ArrayLike, status: str, x_star: ArrayLike | None) -> bool:
+    """Whether a recorded run neither converges nor diverges: its error ``‖x_k − x*‖`` does
+    not shrink over the second half of the path (robust log-slope ≥ ``−GROWTH_TOL``, above the
+    rounding floor) while it does not diverge (:func:`diverging`) and does not settle at
+    another point (:func:`_settling`).  A fixed step past the stability limit gives this: GD
+    on x² with η = 1 alternates ±x₀, GD on Himmelblau with η = 0.0199 > 2/L settles on a
+    2-cycle.  Without ``x_star`` nothing is bounded."""
+    if x_star is None or diverging(path, status, x_star):
+        return False
+    p = np.asarray(path, dtype=float)
+    if p.ndim == 1:
+        p = p[:, None]
+    e = errors(p, x_star)
+    half = e[e.size // 2:]
+    if half.size < 4 or not np.all(np.isfinite(half)):
+        return False
+    scale = float(np.linalg.norm(np.asarray(x_star, float)))
+    if np.any(half <= default_floor(scale)) or _settling(p):
+        return False
+    return bool(robust_slope(np.log(half)) >= -GROWTH_TOL)
+
+
 def predicted_lr_threshold(method: str, hyper: Mapping[str, Any], eigenvalues: ArrayLike,
                            hessian: ArrayLike | None = None) -> tuple[float | None, str]:
     """Largest stable learning rate at a minimizer, from the theory's stability regions, and
@@ -224,10 +246,13 @@ class LRSweep:
     """Result of :func:`lr_sweep` (arrays aligned with ``lrs``, in the order given).
 
     ``final_error`` is ``|x_K - x*|`` (NaN without a minimizer), ``status`` the optimizer's
-    status per run, ``diverged`` by :func:`diverging`; ``predicted_threshold`` from
-    :func:`predicted_lr_threshold` at the minimizer; ``observed_threshold`` the smallest lr that
-    diverged and ``bracket`` = (largest lr below it, which did not diverge; that lr) — the true
-    threshold lies in between; ``monotone`` is False when a larger lr was stable again.
+    status per run, ``diverged`` by :func:`diverging`, ``bounded`` by :func:`bounded` (a
+    cycle or a band: neither converging nor diverging); ``predicted_threshold`` from
+    :func:`predicted_lr_threshold` at the minimizer (the largest step for which the iteration
+    converges to x*); ``observed_threshold`` the smallest lr whose run did not converge to x*
+    (diverged or bounded) and ``bracket`` = (largest lr below it, which converged; that lr) —
+    the true threshold lies in between; ``monotone`` is False when a larger lr converged
+    again.
     """
 
     method: str
@@ -247,6 +272,13 @@ class LRSweep:
     eigenvalues: list[float] | None = None
     steps: int = 0
     time: float = 0.0
+    bounded: np.ndarray | None = None
+
+    @property
+    def not_convergent(self) -> np.ndarray:
+        """Runs that did not converge to x*: diverged or bounded."""
+        b = np.zeros_like(self.diverged) if self.bounded is None else self.bounded
+        return self.diverged | b
 
     def brackets_prediction(self, rtol: float = 1e-9) -> bool:
         """Whether ``bracket[0] <= predicted_threshold <= bracket[1]`` (open ends allowed; the
@@ -263,6 +295,7 @@ class LRSweep:
             "method": self.method, "hyper": self.hyper, "lrs": self.lrs,
             "final_error": self.final_error, "final_fun": self.final_fun,
             "status": [str(s) for s in self.status], "diverged": self.diverged,
+            "bounded": self.bounded,
             "predicted_threshold": self.predicted_threshold,
             "threshold_basis": self.threshold_basis,
             "observed_threshold": self.observed_threshold, "bracket": list(self.bracket),
@@ -274,8 +307,9 @@ class LRSweep:
 
 def observed_threshold(lrs: np.ndarray, diverged: np.ndarray
                        ) -> tuple[float | None, tuple[float | None, float | None], bool]:
-    """Smallest diverging lr, its bracket (largest lr below it, the lr itself) and whether
-    divergence is monotone in lr (no stable lr above the smallest diverging one)."""
+    """Smallest lr flagged in ``diverged`` (whatever failure the caller counts: divergence,
+    or not converging), its bracket (largest lr below it, the lr itself) and whether the flag
+    is monotone in lr (no unflagged lr above the smallest flagged one)."""
     order = np.argsort(lrs, kind="stable")
     a, d = lrs[order], diverged[order]
     hits = np.flatnonzero(d)
@@ -307,6 +341,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
     final_fun = np.full(a.size, np.nan)
     status = np.empty(a.size, dtype=object)
     div = np.zeros(a.size, dtype=bool)
+    bnd = np.zeros(a.size, dtype=bool)
     for j, lr in enumerate(a):
         res = minimize(obj, x, method, steps=steps, record=True, lr=float(lr), **hyper)
         status[j] = res.status
@@ -314,9 +349,10 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         if target.point is not None:
             final_error[j] = float(np.linalg.norm(res.x - target.point))
         div[j] = diverging(res.path, res.status, target.point, stochastic=noisy)
+        bnd[j] = not noisy and bounded(res.path, res.status, target.point)
     thr, basis = (None, "no minimizer") if target.eigenvalues is None else \
         predicted_lr_threshold(method, eff, target.eigenvalues, target.hessian)
-    obs, bracket, mono = observed_threshold(a, div)
+    obs, bracket, mono = observed_threshold(a, div | bnd)
     return LRSweep(
         method=method, hyper=eff, lrs=a, final_error=final_error, final_fun=final_fun,
         status=status.astype(str), diverged=div, predicted_threshold=thr,
@@ -324,7 +360,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         threshold_basis=basis, minimizer_how=target.how,
         eigenvalues=None if target.eigenvalues is None else [float(v) for v in
                                                              target.eigenvalues],
-        steps=int(steps), time=time.perf_counter() - t0,
+        steps=int(steps), time=time.perf_counter() - t0, bounded=bnd,
     )
 
 
@@ -680,6 +716,6 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
 
 __all__ = [
     "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
-    "cycle_periods", "diverging", "lr_sweep", "match_labels", "momentum_stability_map",
+    "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels", "momentum_stability_map",
     "observed_threshold", "predicted_lr_threshold", "sweep_minimizer", "unlisted_limits",
 ]

@@ -37,10 +37,13 @@ def himmelblau() -> Objective:
 def test_gd_threshold_on_x_squared():
     s = lr_sweep(Objective.parse("x**2"), "gd", [1.0], np.linspace(0.8, 1.2, 9))
     assert s.predicted_threshold == pytest.approx(1.0)
-    assert s.observed_threshold == pytest.approx(1.05)
-    assert s.bracket == pytest.approx((1.0, 1.05))
+    # η = 1: x ← x − 2x = −x alternates ±x₀ (closed form), a 2-cycle: not convergent, not
+    # diverging; the first η that does not converge to 0 is 1, the threshold itself
+    assert s.observed_threshold == pytest.approx(1.0)
+    assert s.bracket == pytest.approx((0.95, 1.0))
     assert s.brackets_prediction() and s.monotone
     assert list(s.diverged) == [lr > 1.0 + 1e-12 for lr in s.lrs]
+    assert list(s.bounded) == [abs(lr - 1.0) < 1e-12 for lr in s.lrs]
     assert s.final_error[4] == pytest.approx(1.0)  # lr = 1: x alternates between 1 and -1
     json.dumps(s.to_json(), allow_nan=False)
 
@@ -217,3 +220,13 @@ def test_himmelblau_two_cycle_past_the_step_limit(himmelblau):
         p = p - 0.0199 * grad(p)
     q = p - 0.0199 * grad(p)
     assert np.linalg.norm(p - q) > 0.5 and np.linalg.norm(q - 0.0199 * grad(q) - p) < 1e-9
+
+
+def test_two_cycle_past_the_limit_is_not_convergent(himmelblau):
+    """GD from (3.6, −1.85) near the minimum (3.584, −1.848) where L = 105.4, 2/L = 0.01897:
+    η = 0.0199 settles on a 2-cycle (not convergent, not diverging), η = 0.018 converges.
+    The sweep's observed threshold brackets 2/L, consistent with the theory."""
+    s = lr_sweep(himmelblau, "gd", [3.6, -1.85], [0.018, 0.0199], steps=4000)
+    assert s.predicted_threshold == pytest.approx(2 / 105.4, rel=2e-3)
+    assert list(s.bounded) == [False, True] and not s.diverged.any()
+    assert s.observed_threshold == 0.0199 and s.brackets_prediction()
