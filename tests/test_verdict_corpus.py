@@ -374,9 +374,7 @@ SMOOTH = [
          "BFGS on Rosenbrock: superlinear (N&W §6.1, Table 6.? discussion)"),
     Case("lbfgs-rosenbrock", ROSENBROCK, "lbfgs", (-1.2, 1), {}, "linear", FAST, AGREE,
          "R-linear bound (Liu & Nocedal); the run's last ratios before the floor fall to "
-         "1.4e-2, 0.14, 8e-3, 3e-4: faster than linear",
-         known="measured linear 0.907 over the whole run: one increasing step (ratio 4.6) "
-               "among the last six hides the fall of the ratios to 3e-4"),
+         "1.4e-2, 0.14, 8e-3, 3e-4: faster than linear"),
     Case("cg-rosenbrock", ROSENBROCK, "cg", (-1.2, 1), {}, "linear", FAST, AGREE,
          "nonlinear CG with restarts: n-step quadratic (N&W §5.2), faster than the bound",
          known="measured bounded: a 2-cycle of size 7.8e-13 at the run's rounding floor "
