@@ -704,6 +704,8 @@ def _comparison(pred: Prediction, meas: Measurement, target: Target,
     """:func:`analysis.compare.compare`, or *not comparable* when the run ended far from every
     critical point (unless theory predicts divergence there), or diverged from the start
     because the step is unstable for the curvature at x0 (``start_reason``)."""
+    if target.reference is None:
+        return Comparison(False, "not comparable", reason=target.how.removeprefix("none: "))
     if pred.kind == "none" and not pred.stochastic:
         where = "" if target.comparable else "; " + target.how.removeprefix("none: ")
         return Comparison(False, "not comparable", reason=f"{pred.reason}{where}")
