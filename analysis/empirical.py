@@ -710,8 +710,6 @@ def _contradiction(m: Measurement) -> str | None:
         return "band is required"
     if m.kind not in ("linear", "diverges") and m.rate is not None:
         return "only a linear or diverging run has a rate"
-    if m.kind != "finite" and m.finite_steps is not None:
-        return "finite_steps belongs to kind finite"
     return None
 
 
