@@ -34,19 +34,20 @@ machine epsilon):
   :class:`Measurement` constructor rejects contradictions):
   ``diverges``: a non-finite error.
   ``bounded`` (cycle): for the smallest period ``m`` in 2..32 the last ``m`` iterates are
-  pairwise at least ``s > 1e3 eps max(1, |x_K|)`` apart and every phase ``x_i, x_{i+m}, ...``
-  is within ``0.01 s`` of its limit (its last m-step move if that is at the rounding level,
+  pairwise at least ``s > sqrt(eps) max(1, |x_K|)`` apart, every m-step move of the last 2
+  periods is <= ``0.1 s``, and every phase ``x_i, x_{i+m}, ...`` is within ``0.01 s`` of its
+  limit (its last m-step move if that is at the rounding level,
   else the geometric tail ``u1 r/(1-r)`` of its last two m-step moves ``u0, u1``, ``r =
   u1/u0``): the m limits are distinct, so the run settled on an m-cycle, not on a point.
   ``period`` = m, ``band`` = the cycle's diameter (largest distance between two of its points).
-  ``diverges``: the final error >= 100x ``max(e_0, floor)``, or >= 100x the smallest error with
-  >= 90% increasing steps in the last quarter (saddle escape).
   ``bounded`` (band): a run of >= 64 iterates whose last half stays above the floor and whose
   maxima of ``ln e`` over 8 equal blocks are neither strictly decreasing nor strictly
   increasing (last within 2x of first), with step-length block maxima not strictly
   decreasing (last >= half the first), spanning more than ``sqrt(eps) max(1, |x_K|)`` (a
   smaller stagnation is the rounding floor). ``band`` = the diameter of the last half (at
   most its last 512 iterates), ``period`` null.
+  ``diverges``: the final error >= 100x ``max(e_0, floor)``, or >= 100x the smallest error with
+  >= 90% increasing steps in the last quarter (saddle escape).
   ``none``: a single iterate, or the first iterate already at the floor (``reason`` says).
   ``finite``: the first iterate at the floor, ``x_k`` (``k = finite_steps``), is reached by a
   jump the trend does not explain: ``ln(e_{k-1}/floor) >= ln 1000`` and ``>= 3 max_{j<k-1}
@@ -540,8 +541,10 @@ def detect_cycle(path: ArrayLike, *, max_period: int = CYCLE_MAX_PERIOD) -> Boun
     """The smallest period m >= 2 whose m phases converge to m distinct points (a cycle).
 
     With ``x_K`` the last iterate: the last m iterates are pairwise at least ``s`` apart
-    (``s > default_floor(|x_K|)``), and for each phase the distance still to go to its limit
-    (:func:`_phase_remaining`) is <= ``CYCLE_RTOL * s``, so the m limits are distinct. A run
+    (``s > sqrt(eps) max(1, |x_K|)``: not a rounding-level flicker), every m-step move of the
+    last 2 periods is <= ``0.1 s`` (the cycle visibly repeats), and for each phase the
+    distance still to go to its limit (:func:`_phase_remaining`) is <= ``CYCLE_RTOL * s``, so
+    the m limits are distinct. A run
     converging to a point (even oscillating, with a root near -1) has phases that share one
     limit and fails this; period 1 (a limit point) is not a cycle. ``start``: the first ``k``
     from which every ``|x_{k+m} - x_k| <= CYCLE_RTOL * s``.
@@ -553,12 +556,14 @@ def detect_cycle(path: ArrayLike, *, max_period: int = CYCLE_MAX_PERIOD) -> Boun
     for m in range(2, min(max_period, K // 3) + 1):
         last = p[K - m + 1:]
         s = _min_separation(last)
-        if not s > default_floor(float(np.linalg.norm(p[-1]))):
+        if not s > math.sqrt(EPS) * max(1.0, float(np.linalg.norm(p[-1]))):
+            continue
+        moves = np.linalg.norm(p[m:] - p[:-m], axis=1)
+        if np.any(moves[-2 * m:] > 0.1 * s):
             continue
         rem = max(_phase_remaining(p, K - j, m) for j in range(m))
         if rem > CYCLE_RTOL * s:
             continue
-        moves = np.linalg.norm(p[m:] - p[:-m], axis=1)
         far = np.flatnonzero(moves > CYCLE_RTOL * s)
         start = int(far[-1]) + 1 if far.size else 0
         return Bounded(m, diameter(last), start)
@@ -852,6 +857,9 @@ def measure(
     cyc = detect_cycle(p)
     if cyc is not None:
         return _bounded(cyc, e, K, notes)
+    band = detect_band(p, e, fl)
+    if band is not None:
+        return _bounded(band, e, K, notes)
     if detect_divergence(e, floor=fl):
         return _measure_divergence(p, e, K, fl, notes)
 
@@ -866,9 +874,6 @@ def measure(
             xs = p[-1].copy()
             e = errors(p, xs)
             fl = max(default_floor(float(np.linalg.norm(xs))), 1e3 * remaining)
-    band = detect_band(p, e, fl)
-    if band is not None:
-        return _bounded(band, e, K, notes)
 
     n = valid_length(e, fl)
     floor_index = n if n < e.size else None
