@@ -431,19 +431,22 @@ def envelope_jump(err: ArrayLike) -> int | None:
         return None
     c = -np.log(np.minimum.accumulate(e))
     b = e.size - 1
-    for j in range(b - 1, 2, -1):
-        for h in (1, 2, 3):
-            w = max(3, 2 * h)
-            if j + h > b or j - w < 0:
-                continue
-            jump = c[j + h] - c[j]
-            pre = (c[j] - c[j - w]) / w
-            if jump < math.log(1e3) or jump < JUMP_FACTOR * h * pre:
-                continue
-            post = (c[b] - c[j + h]) / (b - j - h) if b > j + h else None
-            if post is None or 2.0 * pre <= post <= 0.5 * jump / h:
-                return j
-    return None
+    found = -1
+    for h in (1, 2, 3):
+        w = max(3, 2 * h)
+        j = np.arange(w, b - h + 1)
+        if j.size == 0:
+            continue
+        jump = c[j + h] - c[j]
+        pre = (c[j] - c[j - w]) / w
+        after = b - j - h
+        with np.errstate(divide="ignore", invalid="ignore"):
+            post = np.where(after > 0, (c[b] - c[j + h]) / np.maximum(after, 1), np.nan)
+        ok = (jump >= math.log(1e3)) & (jump >= JUMP_FACTOR * h * pre) & (
+            (after == 0) | ((2.0 * pre <= post) & (post <= 0.5 * jump / h)))
+        if np.any(ok):
+            found = max(found, int(j[ok][-1]))
+    return found if found >= 0 else None
 
 
 # --------------------------------------------------------------------------------------------
