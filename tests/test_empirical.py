@@ -555,3 +555,28 @@ def test_verdicts_survive_ulp_perturbations_of_the_path():
         for _ in range(200):
             q = path * (1 + rng.integers(-4, 5, size=path.shape) * eps)
             assert E.measure(q, x_star).kind == kind, name
+
+
+def test_fast_convergence_on_alternating_sides_is_not_a_cycle():
+    # e_(k+1) = e_k^2 along two directions in turn: the last two iterates are distinct and each
+    # "phase" seems to have stopped moving, yet both tend to x*; it is quadratic, not a 2-cycle
+    e = [0.5]
+    while e[-1] > 1e-13:
+        e.append(e[-1] ** 2)
+    u = np.array([[1.0, 0.0], [0.6, 0.8]])
+    path = np.array([ek * u[k % 2] for k, ek in enumerate(e)])
+    m = E.measure(path, [0.0, 0.0])
+    assert m.kind == "quadratic" and m.order == pytest.approx(2.0, abs=1e-3)
+    # the last 8 iterates (minus (1, 1)) of nonlinear CG on Rosenbrock: a stall, a jump, and
+    # so on down to 1.3e-15 from x* = (1, 1). The last two points are 7.8e-13 apart and each
+    # phase's geometric extrapolation has stopped, but the run reached x*: no cycle
+    tail = np.array([[-2.8689790356850597e-04, -5.8547570165057294e-04],
+                     [-2.9103544135400394e-04, -5.8311881669281806e-04],
+                     [2.2637465122210543e-05, 4.5270007885456209e-05],
+                     [2.2579603243588764e-05, 4.5271333389385049e-05],
+                     [2.8427504794592551e-10, 7.2405637041583759e-11],
+                     [8.5566664864700215e-11, 1.7147594455479975e-10],
+                     [5.4334314825155161e-13, 5.5666582454705349e-13],
+                     [-5.5511151231257827e-16, -1.2212453270876722e-15]])
+    m = E.measure(1.0 + tail, [1.0, 1.0])
+    assert m.kind == "superlinear" and m.period is None

@@ -70,6 +70,7 @@ def test_superlinear_orders(q, e0, C, xs, seed):
     err = np.r_[err, np.zeros(3)]
     above = int(np.sum(err > E.default_floor(np.linalg.norm(xs))))
     assume(above >= 5)
+    assume(abs(q - 1.8) > 0.02)  # a fitted q within rounding of the 1.8 threshold goes either way
     for path in versions(along(err, xs, seed), seed):
         m = E.measure(path, xs)
         assert m.kind == ("quadratic" if 1.8 <= q <= 2.6 else "superlinear")
@@ -81,12 +82,14 @@ def test_superlinear_orders(q, e0, C, xs, seed):
 @given(rho=st.floats(0.05, 0.97), c=st.floats(1e-2, 1e2), alternate=st.booleans(),
        xs=x_stars, seed=seeds)
 def test_linear_rates(rho, c, alternate, xs, seed):
-    # c rho^k (alternating sides of x* or not) to below the floor, then rounding-level noise
+    # c rho^k (alternating sides of x* or not) to below the floor, then rounding-level noise;
+    # placing x* + e_k u in floating point moves e_k by ~eps |x*|, up to 1e-3 relative near the
+    # floor (1e3 eps max(1, |x*|)), hence the rate to 1e-3 when few points lie above it
     K = int(math.log(1e-15 / c) / math.log(rho)) + 1
     err = np.r_[c * rho ** np.arange(K), np.full(10, 1e-17)]
     for path in versions(along(err, xs, seed, alternate), seed):
         m = E.measure(path, xs)
-        assert m.kind == "linear" and m.rate == pytest.approx(rho, rel=1e-6)
+        assert m.kind == "linear" and m.rate == pytest.approx(rho, rel=1e-3)
         assert m.order == 1.0 and m.settled
 
 
@@ -112,8 +115,11 @@ def test_cycles(m, n, rho, K, seed):
     sep = min(np.linalg.norm(z[i] - z[j]) for i in range(m) for j in range(i))
     assume(sep > 0.05)
     diam = max(np.linalg.norm(z[i] - z[j]) for i in range(m) for j in range(i))
+    v = rng.standard_normal(n)
+    # the cycle is established: over the last 3 periods the transient is < 1e-3 of the spacing
+    assume(rho ** (K - 3 * m) * np.linalg.norm(v) <= 1e-3 * sep)
     k = np.arange(K + 1)
-    path = z[k % m] + (rho ** k)[:, None] * rng.standard_normal(n)
+    path = z[k % m] + (rho ** k)[:, None] * v
     x_star = z.mean(axis=0) + 10.0  # a minimizer the run never reaches
     # the band is the diameter of the last m iterates, each still off its z_j by the transient
     off = max(np.linalg.norm(path[-1 - j] - z[(K - j) % m]) for j in range(m))
