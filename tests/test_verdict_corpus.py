@@ -376,10 +376,7 @@ SMOOTH = [
          "R-linear bound (Liu & Nocedal); the run's last ratios before the floor fall to "
          "1.4e-2, 0.14, 8e-3, 3e-4: faster than linear"),
     Case("cg-rosenbrock", ROSENBROCK, "cg", (-1.2, 1), {}, "linear", FAST, AGREE,
-         "nonlinear CG with restarts: n-step quadratic (N&W §5.2), faster than the bound",
-         known="measured bounded: the errors end 1.9e-10, 7.8e-13, 1.3e-15 (the last below "
-               "the floor) and detect_cycle reads the shrinking two-step moves of this "
-               "superlinear finish as two phases converging apart, a 'cycle' of size 7.8e-13"),
+         "nonlinear CG with restarts: n-step quadratic (N&W §5.2), faster than the bound"),
     Case("momentum-smooth", "x**2 + exp(y) - y", "momentum", (1, 1),
          {"lr": 0.1, "momentum": 0.5}, "linear", ("linear",), AGREE,
          "Hessian diag(2, 1) at 0: heavy-ball roots by numpy",
