@@ -14,7 +14,9 @@ Which point the theory is about (``minimizer`` / ``reference``)
    ``-5:5`` per variable; pass ``critical_points=`` to reuse a list): the point nearest to the
    run's final iterate ``x_K``, when the run *converged to it*, i.e.
    ``|x_K - p| <= max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, distance to the other critical
-   points))`` (a slow, sublinear run counts once it is well inside p's neighbourhood).  If it
+   points))`` (a slow, sublinear run counts once it is well inside p's neighbourhood; a run
+   ending on a cycle or band counts when the mean of its last :data:`TAIL_POINTS` iterates
+   does, as the subgradient method's 2-cycle around a kink).  If it
    is of kind ``minimum`` (or ``unknown`` with a positive semidefinite Hessian) it is the
    minimizer (``"exact"`` when the point is exact, else ``"numeric: ..."``); its float
    coordinates are the 30-digit ones, so the measured error ``|x_k - x*|`` uses the exact x*.
@@ -94,6 +96,8 @@ REFINE_TOL = 1e-14
 REFINE_MAXITER = 200
 #: a run converged to p when |x_K - p| <= CONVERGED_FRACTION * (its scale), see the docstring
 CONVERGED_FRACTION = 0.1
+#: the last iterates whose mean stands for a run that ends on a cycle or band
+TAIL_POINTS = 8
 #: relative eigenvalue tolerance for a zero eigenvalue at a numerically located minimizer
 NUMERIC_ZERO_TOL = 1e-8
 #: probe steps of the numeric leading-order estimate along a null direction
@@ -223,12 +227,15 @@ def refine_critical_point(obj: Any, x: Any, *, tol: float = REFINE_TOL,
     Steps solve ``H s = -g`` in the least-squares sense (so a singular Hessian at a degenerate
     point still gives the minimum-norm step); a step that increases ``|g|`` more than tenfold
     is halved (up to 30 times).  Stops when ``|s| <= tol max(1, |x|)`` or the gradient is
-    exactly zero; ``converged`` is False when it hit ``maxiter`` or left the finite numbers.
+    exactly zero; ``converged`` is False when it hit ``maxiter``, left the finite numbers, or
+    stopped with ``|g|`` above ``1e-6 max(1, |g(x)|)`` (a gradient outside the Hessian's range,
+    as on the flat side of a kink, gives a zero step without a critical point).
     """
     c = obj.compiled
     x = np.array(x, dtype=float)
     g = c.gradient(x)
     gn = float(np.linalg.norm(g))
+    g_tol = 1e-6 * max(1.0, gn)  # a vanishing step with a gradient that did not vanish: a kink
     last = math.inf
     for k in range(maxiter):
         if not math.isfinite(gn):
@@ -248,7 +255,7 @@ def refine_critical_point(obj: Any, x: Any, *, tol: float = REFINE_TOL,
         last = float(np.linalg.norm(s))
         x, g, gn = xt, gt, gtn
         if last <= tol * max(1.0, float(np.linalg.norm(x))):
-            return Refinement(x, True, k + 1, last, gn)
+            return Refinement(x, gn <= g_tol, k + 1, last, gn)
     return Refinement(x, False, maxiter, last, gn)
 
 
@@ -427,12 +434,19 @@ def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: A
         return _given_target(obj, minimizer)
     cps: Sequence[Any] = points() if points is not None else []
     xk = np.asarray(res.x, dtype=float)
+    path = getattr(res, "path", None)
+    centre = xk if path is None or len(path) < 2 else np.mean(path[-TAIL_POINTS:], axis=0)
     if res.status != "diverged" and np.all(np.isfinite(xk)):
         coords = [np.asarray(cp.point, dtype=float) for cp in cps]
         if coords:
             i = int(np.argmin([np.linalg.norm(xk - p) for p in coords]))
+            j = int(np.argmin([np.linalg.norm(centre - p) for p in coords]))
+            if not converged_to(xk, coords[i], x0, _separation(coords[i], coords)) and \
+                    converged_to(centre, coords[j], x0, _separation(coords[j], coords)):
+                i = j  # a cycle or band around the point: its centre converged to it
             p = coords[i]
-            if converged_to(xk, p, x0, _separation(p, coords)):
+            if converged_to(xk, p, x0, _separation(p, coords)) or i == j and \
+                    converged_to(centre, p, x0, _separation(p, coords)):
                 cp = cps[i]
                 if cp.kind == "minimum" or (cp.kind == "unknown" and is_psd(cp.eigenvalues)):
                     return Target(p, p, _cp_how(cp), cp)

@@ -345,3 +345,28 @@ def test_rates_text_says_what_the_json_says(capsys):
     assert "predicted  finite" in text and "measured   finite" in text
     assert "x* reached in 1 step" in text and "theory and measurement agree" in text
     assert "cannot be compared" not in text and "order 3" not in text
+
+
+def test_kink_critical_point_record_and_cycle_centre():
+    """A kink minimum as the critical-point search reports it (differentiable=False, no
+    eigenvalues): GD with lr = 1 on |x| + relu(y-1) + y^2/2 from (0.37, 2) (the issue's
+    report case) ends on the 2-cycle x = 0.37 <-> -0.63, y = 0; the last iterate is farther
+    from x* = 0 than a tenth of |x0 - x*|, the cycle's centre is not, and the theory is the
+    subgradient method's. Newton refinement from a point on the flat side of the kink
+    (gradient (1, 0), Hessian diag(0, 1)) takes a zero step without a critical point: not
+    converged."""
+    from landscape.critical import CriticalPoint
+
+    kink = CriticalPoint(point=(0.0, 0.0), value=0.0, gradient_norm=0.0,
+                         eigenvalues=(math.nan, math.nan), condition_number=math.nan, index=0,
+                         kind="minimum", degenerate=False, test="nondifferentiable", exact=True,
+                         differentiable=False)
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    s = rate_study(obj, "gd", [0.37, 2.0], lr=1.0, steps=40, critical_points=[kink])
+    # x: 0.37 <-> -0.63 (|x_K - x*| = 0.37 > 0.1 |x0 - x*| = 0.2; the centre -0.13 is within)
+    assert s.minimizer == pytest.approx([0.0, 0.0]) and s.minimizer_how == "exact"
+    assert s.prediction.kind == "bounded" and s.prediction.band == pytest.approx(2.0)
+    assert s.measurement.kind == "bounded" and s.measurement.period == 2
+    assert s.measurement.band == pytest.approx(1.0) and s.comparison.agree
+    r = refine_critical_point(obj, [0.37, 0.0])
+    assert not r.converged and r.gradient_norm == pytest.approx(1.0)
