@@ -1410,13 +1410,15 @@ def _predict_quasi_newton(
         ]
         return Prediction("none", None, None, "none", False, notes, True,
                           degenerate=bool(np.any(zero)), **common)
-    finite = ("no order is predicted (only ratios -> 0); BFGS terminates in n steps on a "
-              "quadratic only with exact line searches (N&W §6.4); the search here is "
-              f"{ls or 'a fixed step'}, so superlinear even there")
+    finite = ("a quasi-Newton method terminates in n steps on a quadratic only with exact "
+              "line searches (then, from H0 = I, BFGS generates the CG iterates: Nazareth "
+              f"1979); the search here is {ls or 'a fixed step'}, so no finite termination is "
+              "predicted even there")
     if method == "bfgs":
         notes = [
             "superlinear convergence (Dennis-More characterization; N&W Thm 3.7/6.6) at a "
-            "minimizer with Lipschitz Hessian, Wolfe line search trying the unit step first",
+            "minimizer with Lipschitz Hessian, Wolfe line search trying the unit step first; "
+            "no order is predicted (only ratios e_(k+1)/e_k -> 0)",
             finite,
         ]
         return Prediction("superlinear", None, None, "Dennis-More", False, notes, True,

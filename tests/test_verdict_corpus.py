@@ -331,7 +331,7 @@ SMOOTH = [
                           and (s.measurement.order is None or s.measurement.order > 2.4)),
          issue=True),
     Case("newton-rosenbrock", ROSENBROCK, "newton", (-1.2, 1), {}, "quadratic", FAST, AGREE,
-         "nondegenerate minimum (1, 1): quadratic convergence (N&W Thm 3.5, Fig. 3.? run)"),
+         "nondegenerate minimum (1, 1), Lipschitz Hessian: quadratic convergence (N&W Thm 3.5)"),
     Case("newton-x4", "x**4", "newton", (1,), {"line_search": "none", "modification": "none"},
          "linear", ("linear",), AGREE, "x - x^4'/x^4'' = x - x/3: rate 2/3",
          check=rate_is(2 / 3)),
@@ -371,7 +371,8 @@ SMOOTH = [
          known="measured 'none' (window [4, 6] too short) although every ratio of the 8 "
                "steps to the floor is <= 0.5 (0.094, 0.015, 0.11, 0.16, 0.0066, 0.49, 1e-7)"),
     Case("bfgs-rosenbrock", ROSENBROCK, "bfgs", (-1.2, 1), {}, "superlinear", FAST, AGREE,
-         "BFGS on Rosenbrock: superlinear (N&W §6.1, Table 6.? discussion)"),
+         "BFGS at a minimizer with Lipschitz Hessian and Wolfe steps trying 1 first: "
+         "superlinear (N&W Thm 6.6)"),
     Case("lbfgs-rosenbrock", ROSENBROCK, "lbfgs", (-1.2, 1), {}, "linear", FAST, AGREE,
          "R-linear bound (Liu & Nocedal); the run's last ratios before the floor fall to "
          "1.4e-2, 0.14, 8e-3, 3e-4: faster than linear"),
