@@ -871,6 +871,7 @@ def measure(
     if detect_divergence(e, floor=fl):
         return _measure_divergence(p, e, K, fl, notes)
 
+    lim = None
     if xs is not None and floor is None:
         lim = _limit_point(p, xs, fl)
         if lim is not None:
@@ -888,8 +889,9 @@ def measure(
     fun_rate = _fun_rate(fun, fun_star)
     base = dict(iterations=K, floor_index=floor_index, fun_rate=fun_rate)
     if n == 0:
-        return _none("the first iterate is already at the minimizer (error at or below the "
-                     f"floor {fl:.3g})", notes, **base)
+        where = "the minimizer" if lim is None else "the point the run stays at"
+        return _none(f"the first iterate is already at {where} (error at or below the floor "
+                     f"{fl:.3g})", notes, **base)
     if floor_index is not None:
         k = _finite_steps(e, n, fl)
         if k is not None:

@@ -186,7 +186,7 @@ def test_stationary_sgd_is_not_called_decaying(seed):
         X = X - lr * (lam * X + sigma * xi[k])
         out[k + 1] = X
     m = E.measure(out, [0.0, 0.0], stochastic=True)
-    assert m.kind == "none"
+    assert m.kind == "none" and m.reason.startswith("stochastic: stationary")
     assert abs(m.error_level - T.sgd_stationary_error(lam, lr, sigma)) <= 4 * m.error_level_se
 
 
@@ -199,6 +199,8 @@ def test_too_few_points():
     assert one.kind == "none" and one.reason
     at = E.measure(np.array([[0.0], [0.0]]), [0.0])
     assert at.kind == "none" and "already at the minimizer" in at.reason
+    stuck = E.measure(np.ones((10, 2)), [0.0, 0.0])  # never moves, 1.41 away from x*
+    assert stuck.kind == "none" and "the point the run stays at" in stuck.reason
 
 
 def test_one_step_to_the_minimizer_is_finite():
