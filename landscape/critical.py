@@ -57,6 +57,7 @@ import numpy as np
 import sympy as sp
 from numba import njit, prange, types
 
+from .box import require_analysis_box
 from .budget import budget_seconds, run_with_budget
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
@@ -557,11 +558,21 @@ def _continuum(
     )
 
 
+def _radical(g: sp.Expr) -> sp.Expr:
+    """g = c·Π pᵢ^eᵢ (as written) → Π pᵢ: the same real zero set, without expanding the powers
+    (10000·(x + y)^9999 → x + y)."""
+    parts = [a.as_base_exp() for a in sp.Mul.make_args(g) if a.free_symbols]
+    if not parts:
+        return g
+    return sp.Mul(*[b if (e.is_Integer and e > 0) else b**e for b, e in parts])
+
+
 def exact_critical_points(
     expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr], box: np.ndarray
 ) -> _ExactSolution:
     """Solve ∇f = 0 symbolically in the box (run this under a budget)."""
-    grad = [rationalize(sp.expand(g) if g.is_polynomial(*variables) else g) for g in grad]
+    grad = [rationalize(sp.expand(_radical(g)) if g.is_polynomial(*variables) else g)
+            for g in grad]
     if all(g == 0 for g in grad):
         return _ExactSolution("continuum", notes=["f is constant: every point is critical"])
     for v, g in zip(variables, grad, strict=True):
@@ -950,7 +961,7 @@ def kink_points(
     status = "complete" if complete else "partial"
     if complete and continua:
         status = "continuum"  # every stratum solved; some are continua of critical points
-    return _ExactSolution(status, list(found.values()), notes)
+    return _ExactSolution(status, list(found.values()), list(dict.fromkeys(notes)))
 
 
 # ============================================================================ exact classification
@@ -1043,13 +1054,29 @@ def _truncate(expr: sp.Expr, gens: tuple[sp.Symbol, ...], degree: int) -> sp.Exp
     )
 
 
+def _degree_bound(expr: sp.Expr) -> int:
+    """An upper bound of the total degree of a polynomial as written (no expansion)."""
+    if expr.is_Symbol:
+        return 1
+    if not expr.free_symbols:
+        return 0
+    if expr.is_Add:
+        return max(_degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree_bound(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer:
+        return int(expr.exp) * _degree_bound(expr.base)
+    return 10**9
+
+
 def taylor_polynomial(
     expr: sp.Expr, variables: tuple[sp.Symbol, ...], point: tuple[sp.Expr, ...],
     z: tuple[sp.Symbol, ...], degree: int,
 ) -> sp.Expr:
-    """Σ_{|α| ≤ degree} ∂^α f(p) z^α / α!  (exact; polynomials are simply re-expanded)."""
+    """Σ_{|α| ≤ degree} ∂^α f(p) z^α / α!  (exact; polynomials of low degree are simply
+    re-expanded, others differentiated along s in f(p + s·z): (x + y)^10000 is never expanded)."""
     shifted = {v: p + zi for v, p, zi in zip(variables, point, z, strict=True)}
-    if expr.is_polynomial(*variables):
+    if expr.is_polynomial(*variables) and _degree_bound(expr) <= 8 * max(degree, 8):
         return _truncate(expr.xreplace(shifted), z, degree)
     s = sp.Symbol("_s")
     scaled = expr.xreplace({v: p + s * zi for v, p, zi in zip(variables, point, z, strict=True)})
@@ -1216,9 +1243,15 @@ def refine_point(
 ) -> _Refined:
     """Newton at 30 digits from x0 (least squares where H is singular); confirm and snap.
 
-    Converged when ‖∇f‖ < 1e-25·max(1, ‖∇f‖ scale) within ``radius`` of x0.  When ``snap``,
-    each coordinate is matched to a simple exact number and the match is kept only if every
-    component of ∇f vanishes exactly there.
+    Converged when ‖∇f‖ < 1e-25·max(1, ‖H‖) within ``radius`` of x0 *and* the point has
+    stopped moving: the next Newton step s is below 1e-15·max(1, ‖x‖), or, where Newton
+    converges linearly (a degenerate point, steps shrinking by ρ), the distance to the limit
+    ρ/(1 − ρ)·‖s‖ is below 1e-8·max(1, ‖x‖); there the step m·s with m = 1/(1 − ρ), the
+    multiplicity, is taken when it reduces ‖∇f‖ (Schröder).  A tiny gradient alone is not
+    enough: where f underflows ((x + y)^10000 at x + y = 0.4, ∇f ≈ 10⁻³⁹⁷⁵) Newton is still
+    far from a root.
+    When ``snap``, each coordinate is matched to a simple exact number and the match is kept
+    only if every component of ∇f vanishes exactly there.
     """
     import mpmath
 
@@ -1230,26 +1263,61 @@ def refine_point(
         gv = mpmath.matrix(gf(*x))
         scale = max(1, mpmath.norm(mpmath.matrix(hf(*x)), 1))
         target = mpmath.mpf(10) ** (5 - REFINE_DPS) * scale
+        settled, previous = False, None
         for _ in range(300):
-            if mpmath.norm(gv) <= target:
+            gn = mpmath.norm(gv)
+            if gn == 0:
+                settled = True
                 break
             Hv = mpmath.matrix(hf(*x))
             try:
                 step = mpmath.lu_solve(Hv, -gv)
-            except ZeroDivisionError:
-                step = mpmath.qr_solve(Hv, -gv)[0]
-            x = x + step
-            gv = mpmath.matrix(gf(*x))
+            except (ZeroDivisionError, ValueError):  # (numerically) singular H
+                step = _pseudo_inverse_step(Hv, gv)
+            sn = mpmath.norm(step)
+            size = max(1, mpmath.norm(x))
+            rho = sn / previous if previous else None
+            if gn <= target and (sn <= mpmath.mpf(10) ** -15 * size or (
+                    rho is not None and rho < 1
+                    and rho / (1 - rho) * sn <= mpmath.mpf(10) ** -8 * size)):
+                settled = True
+                break
+            previous = sn
+            xt = x + step
+            gv = mpmath.matrix(gf(*xt))
+            if rho is not None and mpmath.mpf("0.2") < rho < 1:
+                # steps shrinking by ρ: a root of multiplicity m = 1/(1 − ρ), where the
+                # step m·s (Schröder) converges quadratically; kept if ∇f is smaller there
+                xm = x + min(1 / (1 - rho), 10**6) * step
+                gm = mpmath.matrix(gf(*xm))
+                if mpmath.norm(gm) < mpmath.norm(gv):
+                    xt, gv = xm, gm
+            x = xt
             if mpmath.norm(x - start) > radius:
                 return _Refined(tuple(float(v) for v in x0), float("nan"), False)
         gnorm = mpmath.norm(gv)
-        converged = bool(gnorm <= target)
+        converged = bool(gnorm <= target) and settled
         point = tuple(float(v) for v in x)
         exact = None
         if snap and converged:
             err = max(1e-20, float(mpmath.cbrt(gnorm)))
             exact = _snap(grad, variables, [float(v) for v in x], 1e3 * err)
         return _Refined(point, float(gnorm), converged, exact)
+
+
+def _pseudo_inverse_step(H: Any, g: Any) -> Any:
+    """−H⁺g from the symmetric eigen-decomposition H = Σ λᵢ vᵢvᵢᵀ (terms with λᵢ = 0 left out):
+    the Newton step where H is singular or too ill-conditioned for LU (H ∝ x⁸ near 0 for x¹⁰)."""
+    import mpmath
+
+    H = (H + H.T) / 2
+    lam, V = mpmath.eigsy(H)
+    step = mpmath.matrix(H.rows, 1)
+    for i in range(H.rows):
+        if lam[i] != 0:
+            v = V[:, i]
+            step -= v * ((v.T * g)[0] / lam[i])
+    return step
 
 
 def _snap(grad, variables, point, tol) -> tuple[sp.Expr, ...] | None:
@@ -1310,6 +1378,37 @@ def probe_kind(
     decided = [v for v in verdicts if v is not None]
     if len(decided) >= 2 and len(set(decided)) == 1:
         return decided[0]
+    if not decided and hasattr(obj, "expr"):
+        # every difference was below double precision's resolution (f underflows, as
+        # (x + y)^10000 within 0.9 of its valley): compare the same values at 30 digits
+        return _probe_precise(obj, x, D, radius)
+    return None
+
+
+def _probe_precise(obj: Any, x: np.ndarray, D: np.ndarray, radius: float) -> str | None:
+    """:func:`probe_kind`'s verdict from f evaluated at 30 digits (mpmath, no underflow), with
+    "noise" 10⁻²⁵ of the largest |f| involved, at the radii r and r/10 along the rows of D."""
+    import mpmath
+
+    fn = sp.lambdify(obj.variables, obj.expr, "mpmath")
+    verdicts = []
+    with mpmath.workdps(30):
+        x0 = [mpmath.mpf(float(v)) for v in x]
+        f0 = fn(*x0)
+        for r in (radius, 0.1 * radius):
+            diffs = []
+            for d in D[:: max(1, D.shape[0] // 400)]:
+                v = fn(*[a + mpmath.mpf(float(r * b)) for a, b in zip(x0, d, strict=True)])
+                if not mpmath.isfinite(v) or mpmath.im(v) != 0:
+                    return None
+                diffs.append(v - f0)
+            noise = mpmath.mpf(10) ** -25 * max([abs(f0)] + [abs(d + f0) for d in diffs])
+            pos = any(d > noise for d in diffs)
+            neg = any(d < -noise for d in diffs)
+            verdicts.append("saddle" if pos and neg else "minimum" if pos else
+                            "maximum" if neg else None)
+    if None not in verdicts and len(set(verdicts)) == 1:
+        return verdicts[0]
     return None
 
 
@@ -1557,6 +1656,7 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
     return out
 
 
+@np.errstate(all="ignore")  # overflow to inf/nan is handled where it matters
 def find_critical_points(
     obj: Any,
     box: Any = None,
@@ -1578,7 +1678,7 @@ def find_critical_points(
     if obj.data_symbols:
         raise InputError("critical points of finite-sum objectives need bound data; "
                          "not supported by the symbolic analysis")
-    B = obj.box(box)
+    B = require_analysis_box(obj.box(box))
     ctx = _Context(obj, B, tol, timeout, seed)
     sol: _ExactSolution | None = None
     if exact:

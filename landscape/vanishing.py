@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .box import require_analysis_box
 from .budget import budget_seconds, run_with_budget
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
@@ -386,6 +387,7 @@ def _vanishing_nd(obj, box, threshold, max_regions) -> VanishingReport:
     return VanishingReport(threshold, regions, f_min, f_max, method, notes)
 
 
+@np.errstate(all="ignore")  # overflow to inf/nan is handled where it matters
 def find_vanishing_regions(
     obj: Any,
     box: Any = None,
@@ -399,7 +401,7 @@ def find_vanishing_regions(
         raise InputError("threshold must be a positive number")
     if obj.data_symbols:
         raise InputError("vanishing-gradient analysis of finite-sum objectives is not supported")
-    B = obj.box(box)
+    B = require_analysis_box(obj.box(box))
     if obj.n == 1:
         budget = budget_seconds("vanishing") if timeout is None else timeout
         return _vanishing_1d(obj, B, threshold, budget)
