@@ -393,7 +393,7 @@ def _components(mask: np.ndarray, shape: tuple[int, ...] | None, X: np.ndarray,
 
 
 #: Most local minima of ‖∇f‖ on the grid that are refined below the grid scale.
-MAX_SEEDS = 400
+MAX_SEEDS = 4000
 
 
 def _seeds(gn: np.ndarray, shape: tuple[int, ...] | None) -> np.ndarray:
@@ -405,27 +405,39 @@ def _seeds(gn: np.ndarray, shape: tuple[int, ...] | None) -> np.ndarray:
     from scipy import ndimage
 
     G = np.where(finite, gn, np.inf).reshape(shape)
-    local = (ndimage.minimum_filter(G, size=3, mode="nearest") == G) & np.isfinite(G)
+    local = ((ndimage.minimum_filter(G, size=3, mode="nearest") == G) & np.isfinite(G)
+             & (ndimage.maximum_filter(G, size=3, mode="nearest") > G))  # not flat
     idx = np.nonzero(local.ravel())[0]
     return idx[np.argsort(gn[idx], kind="stable")]
 
 
-def _refine_seed(obj, box, x0) -> np.ndarray:
-    """Local minimum of ‖∇f‖² from x0 in the box (L-BFGS-B with the gradient 2·H·∇f)."""
-    from scipy.optimize import minimize
+def _refine_seeds(obj, box, X0: np.ndarray, threshold: float) -> np.ndarray:
+    """From each row of X0, Newton with the Levenberg–Marquardt safeguard on ∇f = 0 (the
+    compiled, parallel :func:`landscape.critical.newton_batch`, which only accepts steps that
+    decrease ‖∇f‖): ends at a zero or a local minimum of ‖∇f‖.  The end points inside the box."""
+    from .critical import newton_batch
 
-    def fun(x):
-        g = obj.compiled.gradient(x)
-        v = float(g @ g)
-        return v if math.isfinite(v) else 1e300
+    if X0.shape[0] == 0:
+        return X0
+    c = obj.compiled
+    X0 = np.ascontiguousarray(X0, dtype=float)
+    X = np.empty_like(X0)
+    gnorm = np.empty(X0.shape[0])
+    status = np.empty(X0.shape[0], dtype=np.int64)
+    newton_batch(c.g, c.h, c.data, X0, np.ascontiguousarray(box), 100, 1e-10 * threshold,
+                 X, gnorm, status)
+    ok = np.all((X >= box[:, 0]) & (X <= box[:, 1]), axis=1) & (gnorm < threshold)
+    return X[ok]
 
-    def jac(x):
-        J = 2.0 * obj.compiled.hessian(x) @ obj.compiled.gradient(x)
-        return J if np.all(np.isfinite(J)) else np.zeros_like(x)
 
-    res = minimize(fun, x0, jac=jac, method="L-BFGS-B", bounds=[tuple(b) for b in box],
-                   options={"ftol": 1e-30, "gtol": 1e-30, "maxiter": 200})
-    return res.x if res.fun <= fun(x0) else np.asarray(x0, float)
+def _may_reach(obj, x: np.ndarray, g: float, threshold: float, reach: float) -> bool:
+    """Whether ‖∇f‖ can fall below t within ``reach`` of the node x: ‖∇f(x)‖ ≤ t + 4·‖H(x)‖·reach
+    (the gradient changes by at most sup‖H‖ per unit length; 4 is a margin for the change of
+    H over the cell)."""
+    H = obj.compiled.hessian(x)
+    if not np.all(np.isfinite(H)):
+        return True
+    return g <= threshold + 4.0 * float(np.linalg.norm(H, 2)) * reach
 
 
 def _directions(n: int) -> np.ndarray:
@@ -662,17 +674,16 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
         add(best, known)
     # points below the grid's resolution: the critical points already known, and local minima
     # of ‖∇f‖ on the grid refined; each one not in a region yet starts a region of its own
-    starts = [np.asarray(cp.point, float) for cp in listed] + [X[i] for i in seeds]
+    reach = 0.5 * spacing * math.sqrt(n)  # every point of the box is this close to a node
+    seeds = [i for i in seeds if labels[i] == 0 and _may_reach(obj, X[i], gn[i], threshold,
+                                                                 reach)]
+    starts = [np.asarray(cp.point, float) for cp in listed]
+    starts += list(_refine_seeds(obj, box, X[seeds], threshold))
     for j, p in enumerate(starts):
         if time.monotonic() > deadline:
             notes.append(f"sub-grid search stopped by the time budget after {j} of "
-                         f"{len(starts)} starts: small regions may be missing")
+                         f"{len(starts)} points: small regions may be missing")
             break
-        if j >= len(listed):
-            i = seeds[j - len(listed)]
-            if labels[i] != 0 or on_trace(p):
-                continue
-            p = _refine_seed(obj, box, p)
         if not (_gradient_norms(obj, p[None, :])[0] < threshold) or on_trace(p):
             continue
         if any(_joined(obj, r, p, threshold) for r in regions):
