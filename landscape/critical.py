@@ -731,12 +731,35 @@ def _switch_equations(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> tuple[
             e = rationalize(sp.expand(e))
             if not e.free_symbols:
                 continue
-            if not e.is_polynomial(*variables):
-                polynomial = False
-                continue
+            polynomial &= bool(e.is_polynomial(*variables))
             if e not in eqs and -e not in eqs:
                 eqs.append(e)
     return eqs, polynomial
+
+
+def _solve_stratum(subset: tuple, variables: tuple, box: np.ndarray) -> tuple[list[dict], bool]:
+    """Solutions of the kink equations ``subset`` (dicts variable → expression) and whether
+    they are all of them: polynomial systems by ``sp.solve``; one equation in one variable by
+    ``solveset`` on the box's interval (sin x = 0 → kπ, enumerated); others by ``sp.solve``,
+    not complete (it gives principal solutions)."""
+    if not subset:
+        return [{}], True
+    if all(e.is_polynomial(*variables) for e in subset):
+        return sp.solve(list(subset), list(variables), dict=True), True
+    singles = [next(iter(e.free_symbols)) for e in subset if len(e.free_symbols) == 1]
+    if len(singles) == len(subset) == len(set(singles)):
+        # each equation in a variable of its own: the product of the 1-D solution sets
+        from itertools import product
+
+        per, complete = [], True
+        for e, v in zip(subset, singles, strict=True):
+            row = box[variables.index(v):variables.index(v) + 1]
+            interval = sp.Interval(sp.Rational(str(row[0, 0])), sp.Rational(str(row[0, 1])))
+            pts, ok = _enumerate_set(sp.solveset(e, v, interval), v, row)
+            per.append([(v, p) for p in pts])
+            complete &= ok
+        return [dict(c) for c in product(*per)], complete
+    return sp.solve(list(subset), list(variables), dict=True), False
 
 
 def _simplex_distance(G: np.ndarray) -> float:
@@ -882,12 +905,10 @@ def kink_points(
 
     eqs, polynomial = _switch_equations(expr, variables)
     notes: list[str] = []
-    complete = polynomial and len(eqs) <= max_switches
-    if not polynomial:
-        notes.append("some kinks of f lie on non-polynomial curves: not searched symbolically")
+    complete = len(eqs) <= max_switches
     if len(eqs) > max_switches:
-        notes.append(f"f has {len(eqs)} kink surfaces (more than {max_switches}): only those "
-                     "where the conventional gradient vanishes were searched")
+        notes.append(f"f has {len(eqs)} kink surfaces (more than {max_switches}): the kinks "
+                     "were not searched")
         eqs = []
     jumps = sorted({type(nd).__name__ for nd in _switch_nodes(expr)
                     if not isinstance(nd, _CONTINUOUS_SWITCHES)})
@@ -911,10 +932,13 @@ def kink_points(
     for size in range(0, min(len(variables), len(eqs)) + 1):
         for subset in combinations(eqs, size):
             try:
-                sols = sp.solve(list(subset), list(variables), dict=True) if subset else [{}]
-            except NotImplementedError:
+                sols, listed_all = _solve_stratum(subset, variables, box)
+            except (NotImplementedError, ValueError, TypeError):
+                sols, listed_all = [], False
+            if not listed_all:
                 complete = False
-                continue
+                notes.append("kinks on " + " and ".join(f"{e} = 0" for e in subset)
+                             + " may not all be listed (no complete symbolic solution)")
             for sol in sols:
                 rest = [v for v in variables if v not in sol]
                 if not rest:

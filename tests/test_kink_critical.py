@@ -52,6 +52,16 @@ CASES = [
     ("abs(abs(x)-1) + abs(y)",
      [((-1.0, 0.0), "minimum", 0.0), ((0.0, 0.0), "saddle", 1.0), ((1.0, 0.0), "minimum", 0.0)],
      True),
+    # kinks on a non-polynomial curve: f = |sin x| + |y − 1|.  Off y = 1, ∂f/∂y = ±1 ≠ 0.  On
+    # y = 1, ∂f/∂y = [−1, 1] ∋ 0 and in x: where sin x = 0, ∂ = [−1, 1]·|cos x| ∋ 0 (minima,
+    # f = 0); elsewhere (|sin x|)' = sign(sin x)·cos x = 0 at x = π/2 + kπ, maxima of |sin x|
+    # (saddles of f, f = 1).  In [−5, 5]: kπ for k = −1, 0, 1 and π/2 + kπ for k = −2..1.
+    ("abs(sin(x)) + abs(y-1)",
+     [((-3 * math.pi / 2, 1.0), "saddle", 1.0), ((-math.pi, 1.0), "minimum", 0.0),
+      ((-math.pi / 2, 1.0), "saddle", 1.0), ((0.0, 1.0), "minimum", 0.0),
+      ((math.pi / 2, 1.0), "saddle", 1.0), ((math.pi, 1.0), "minimum", 0.0),
+      ((3 * math.pi / 2, 1.0), "saddle", 1.0)],
+     True),
 ]
 
 
