@@ -397,11 +397,11 @@ MAX_SEEDS = 4000
 
 
 def _seeds(gn: np.ndarray, shape: tuple[int, ...] | None) -> np.ndarray:
-    """Grid indices of the discrete local minima of ‖∇f‖ (over the 3ⁿ neighbourhood), smallest
-    first; for scattered samples, the samples in increasing ‖∇f‖."""
+    """Grid indices of the discrete local minima of ‖∇f‖ (over the 3ⁿ neighbourhood, not flat),
+    smallest first; for scattered samples, the MAX_SEEDS/20 samples of smallest ‖∇f‖."""
     finite = np.isfinite(gn)
     if shape is None:
-        return np.argsort(np.where(finite, gn, np.inf))[: MAX_SEEDS]
+        return np.argsort(np.where(finite, gn, np.inf))[: MAX_SEEDS // 20]
     from scipy import ndimage
 
     G = np.where(finite, gn, np.inf).reshape(shape)
@@ -560,11 +560,18 @@ def measured_extent(obj, box, p, threshold, known=None) -> tuple[np.ndarray, np.
     return lower, upper
 
 
-def trace_critical_curve(obj, box, p, threshold, h, max_steps=20_000) -> np.ndarray | None:
+def trace_critical_curve(obj, box, p, threshold, h, max_steps=20_000,
+                         seconds: float = math.inf) -> tuple[np.ndarray, bool] | None:
     """The curve of critical points through p, where the Hessian has a one-dimensional null
     space (the valley xy = 1 of (xy − 1)²): steps of length h along the null vector v, each
     corrected back onto ∇f = 0 by pseudo-inverse Newton steps (−H⁺∇f, orthogonal to v),
-    both ways until the box's edge or ‖∇f‖ ≥ t.  None when the null space is not a line."""
+    both ways until the box's edge or ‖∇f‖ ≥ t.  Returns the points and whether the trace
+    ended there (False: cut by ``max_steps`` or ``seconds``); None when the null space is not
+    a line."""
+    import time
+
+    stop = time.monotonic() + seconds
+    finished = True
     def null_vector(x):
         H = obj.compiled.hessian(x)
         ev, vecs = np.linalg.eigh(0.5 * (H + H.T))
@@ -578,7 +585,10 @@ def trace_critical_curve(obj, box, p, threshold, h, max_steps=20_000) -> np.ndar
     out = [p]
     for sign in (1.0, -1.0):
         x, v = p.copy(), sign * v0
-        for _ in range(max_steps):
+        for step in range(max_steps + 1):
+            if step == max_steps or time.monotonic() > stop:
+                finished = False
+                break
             y = np.clip(x + h * v, box[:, 0], box[:, 1])
             for _newton in range(8):
                 H = obj.compiled.hessian(y)
@@ -595,7 +605,7 @@ def trace_critical_curve(obj, box, p, threshold, h, max_steps=20_000) -> np.ndar
             out.append(y)
             v = w if w @ v > 0 else -w
             x = y
-    return np.array(out)
+    return np.array(out), finished
 
 
 def _joined(obj, region: VanishingRegion, p: np.ndarray, threshold: float) -> bool:
@@ -610,7 +620,6 @@ def _joined(obj, region: VanishingRegion, p: np.ndarray, threshold: float) -> bo
 def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> VanishingReport:
     import time
 
-    deadline = time.monotonic() + timeout
     n = obj.n
     notes = []
     if n <= 4:
@@ -656,8 +665,15 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
         r = _region(obj, lower, upper, p, f_min, f_max, box=box, listed=listed,
                     threshold=threshold)
         if r.critical_point == "degenerate" and n >= 2:
-            path = trace_critical_curve(obj, box, np.asarray(r.point), threshold, spacing / 4)
-            if path is not None:
+            traced = trace_critical_curve(obj, box, np.asarray(r.point), threshold, spacing / 4,
+                                          seconds=timeout)
+            if traced is not None:
+                path, finished = traced
+                if not finished:
+                    from .critical import _fmt as _fmt_point
+
+                    notes.append(f"the curve of critical points through {_fmt_point(r.point)} "
+                                 "was traced only in part (time budget): its region is larger")
                 traces.append(path)
                 r.critical_curve = True
                 r.lower = tuple(np.minimum(r.lower, path.min(axis=0)).tolist())
@@ -679,8 +695,9 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
                                                                  reach)]
     starts = [np.asarray(cp.point, float) for cp in listed]
     starts += list(_refine_seeds(obj, box, X[seeds], threshold))
+    deadline = time.monotonic() + timeout
     for j, p in enumerate(starts):
-        if time.monotonic() > deadline:
+        if j >= len(listed) + 20 and time.monotonic() > deadline:
             notes.append(f"sub-grid search stopped by the time budget after {j} of "
                          f"{len(starts)} points: small regions may be missing")
             break
