@@ -63,7 +63,8 @@ class VanishingRegion:
     above_min: float
     plateau: bool
     exact: bool = False
-    critical_point: str | None = None  # "nondegenerate" | "degenerate" | None (none inside)
+    critical_point: str | None = None  # "nondegenerate" | "degenerate" | "nondifferentiable"
+    #                                   (on a kink) | None (none inside)
     label: str = "plateau"  # "critical point" | "tail" | "plateau" (see :func:`region_label`)
     critical_kind: str | None = None  # kind of the critical point inside (minimum, ...)
     critical_curve: bool = False  # the region follows a traced curve of critical points
@@ -78,8 +79,9 @@ class VanishingRegion:
                     "(degenerate)")
         elif self.label == "critical point":
             text = f"around a {self.critical_kind or 'critical point'}"
-            if self.critical_point == "degenerate":
-                text += " (degenerate)"
+            if self.critical_point in ("degenerate", "nondifferentiable"):
+                text += (" (degenerate)" if self.critical_point == "degenerate"
+                         else " on a kink of f")
         elif self.label == "tail":
             text = "tail at the box edge (no critical point)"
         else:
@@ -222,6 +224,15 @@ def _critical_kind(obj: Any, x: np.ndarray, box: np.ndarray, listed: Sequence[An
     return probe_kind(obj, x, vecs, null, radius, np.random.default_rng(0)) or "unknown"
 
 
+def _on_a_kink(obj: Any, point: Sequence[float]) -> bool:
+    """Whether the point lies on a kink of f (:func:`landscape.critical.on_kink`, 1e-8)."""
+    from .critical import on_kink, switching_functions
+
+    switches = switching_functions(obj.expr)
+    return bool(switches) and on_kink(switches, obj.variables,
+                                      tuple(float(v) for v in point), 1e-8)
+
+
 def region_label(critical: str | None, point: Sequence[float], box: np.ndarray) -> str:
     """``"critical point"`` when one lies inside; else ``"tail"`` when ‖∇f‖ is smallest on the
     box's boundary (it keeps falling beyond the box, as tanh's ends); else ``"plateau"``
@@ -259,6 +270,8 @@ def _region(obj, lower, upper, point, f_min, f_max, exact=False, box=None,
     plateau = above > PLATEAU_FRACTION * (f_max - f_min) and critical != "nondegenerate"
     B = np.column_stack([lower, upper]) if box is None else box
     kind = None if critical is None else _critical_kind(obj, np.asarray(point, float), B, listed)
+    if critical is not None and _on_a_kink(obj, point):
+        critical = "nondifferentiable"  # no Hessian there: neither degenerate nor not
     return VanishingRegion(
         lower=tuple(float(t) for t in lower),
         upper=tuple(float(t) for t in upper),

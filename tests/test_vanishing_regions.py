@@ -151,3 +151,13 @@ def test_analyze_text_says_what_each_region_is(capsys):
     (r,) = json.loads(capsys.readouterr().out)["vanishing_gradient"]["regions"]
     assert r["label"] == "critical point" and r["critical_kind"] == "saddle"
     assert r["description"] == "around a saddle"
+
+
+def test_region_at_a_kink_is_the_point_itself():
+    # |x| − |y|: the midpoint gradient (sign x, −sign y) has norm ≥ 1 except at the origin,
+    # where it is 0 — the region is the single point, a saddle on a kink (no Hessian there)
+    rep = Objective.parse("abs(x) - abs(y)").vanishing()
+    (r,) = rep.regions
+    assert r.lower == (0.0, 0.0) and r.upper == (0.0, 0.0)
+    assert r.critical_point == "nondifferentiable" and r.critical_kind == "saddle"
+    assert r.describe().startswith("around a saddle on a kink of f")
