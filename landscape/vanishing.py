@@ -13,8 +13,19 @@ whether that point is degenerate.
   |f'| − t on a fine grid, refined by ``brentq`` (numeric; features narrower than the grid
   spacing can be missed).
 * n ≤ 4 variables: a regular grid of the box (about 2·10⁵ points), gradients through the
-  compiled ``g_cols`` kernel, connected components (full connectivity), plus local minima of
-  ‖∇f‖ refined below the grid scale.  n > 4: Halton samples grouped by single linkage.
+  compiled ``g_cols`` kernel, connected components (full connectivity).  Below the grid's
+  resolution: every critical point passed in, and every local minimum of ‖∇f‖ on the grid
+  that can reach t within a cell (‖∇f‖ ≤ t + 4‖H‖·reach), refined by the compiled
+  Levenberg–Marquardt batch; each one not in a region yet starts one.  n > 4: Halton samples
+  grouped by single linkage.
+* Extents are measured, not taken from the grid: first exits of ‖∇f‖ < t along rays from the
+  region's point and along the grid edges leaving it, each extreme pushed further by SLSQP on
+  ‖∇f‖ ≤ t.  Where the Hessian at a degenerate critical point has a one-dimensional null
+  space, the curve of critical points through it is traced (predictor along the null vector,
+  pseudo-inverse Newton corrector) and is one region.
+* Labels (:func:`region_label`): around a critical point of a given kind (or along a curve of
+  them), a ``tail`` (‖∇f‖ smallest on the box's edge, no critical point), or a ``plateau``
+  (flat, no critical point).  A cap on the number of regions is stated with the count found.
 
 **Deep activation chains** h₀ = x, h_k = a(w·h_{k−1}):  by the chain rule
 dh_d/dx = Π_{k=1..d} w·a'(w·h_{k−1}).  Since |tanh'| ≤ 1, σ' ≤ 1/4 and relu' ∈ {0, 1}, the
