@@ -777,12 +777,14 @@ def _simplex_distance(G: np.ndarray) -> float:
 
 
 def limiting_gradients(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr],
-                       coords: tuple, seed: int = 0) -> np.ndarray:
-    """Gradients of f at x* + ε·d (ε = 10⁻³⁰, 60 digits) for directions d entering every
+                       coords: tuple, seed: int = 0, eps: float = 1e-30,
+                       active_tol: float = 1e-20) -> np.ndarray:
+    """Gradients of f at x* + ε·d (ε = ``eps``, 60 digits) for directions d entering every
     sector of the kinks active at x*: d = N⁺s for each sign vector s ∈ {±1}^m, where the m rows
     of N are the normals of the active kink surfaces, plus ±eᵢ and 32 random directions.
     Each is ∇f_σ(x*) of one smooth piece to O(ε), or (on a surface) a convex combination of
-    such; their convex hull is the Clarke subdifferential ∂f(x*) (up to O(ε))."""
+    such; their convex hull is the Clarke subdifferential ∂f(x*) (up to O(ε)).  A kink is
+    active when its switching value is within ``active_tol`` (relative) of 0."""
     from itertools import product
 
     import mpmath
@@ -796,11 +798,11 @@ def limiting_gradients(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: li
             vals = [complex(sp.N(a.xreplace(sub), 30)).real for a in args]
             scale = 1.0 + max(abs(v) for v in vals)
             if kind == "zero":
-                active = [args[0]] if abs(vals[0]) <= 1e-20 * scale else []
+                active = [args[0]] if abs(vals[0]) <= active_tol * scale else []
             else:
                 ext = max(vals) if kind == "max" else min(vals)
                 tied = [a for a, v in zip(args, vals, strict=True)
-                        if abs(v - ext) <= 1e-20 * scale]
+                        if abs(v - ext) <= active_tol * scale]
                 active = [a - tied[0] for a in tied[1:]]
             for u in active:
                 normals.append([float(sp.N(sp.diff(u, v).xreplace(sub), 20)) for v in variables])
@@ -811,7 +813,7 @@ def limiting_gradients(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: li
             pinv = np.linalg.pinv(N)
             dirs += [pinv @ np.array(s) for s in product((1.0, -1.0), repeat=N.shape[0])]
         gf = sp.lambdify(variables, grad, "mpmath")
-        eps = mpmath.mpf(10) ** -30 * max(1, max(abs(v) for v in x))
+        eps = mpmath.mpf(eps) * max(1, max(abs(v) for v in x))
         rows = []
         for d in dirs:
             nd = float(np.linalg.norm(d))
@@ -825,10 +827,13 @@ def limiting_gradients(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: li
 
 
 def clarke_stationary(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr],
-                      coords: tuple, tol: float = 1e-9) -> bool:
+                      coords: tuple, tol: float = 1e-9, eps: float = 1e-30,
+                      active_tol: float = 1e-20) -> bool:
     """0 ∈ ∂f(x*): the distance from 0 to the hull of the limiting gradients
-    (:func:`limiting_gradients`) is at most ``tol``·max(1, max‖g‖)."""
-    G = limiting_gradients(expr, variables, grad, coords)
+    (:func:`limiting_gradients`) is at most ``tol``·max(1, max‖g‖).  For a floating-point x*
+    (a kink known to ~1e-16) use ε ≈ 1e-7 and tol ≈ 1e-5 (the gradients are then off by
+    O(ε·‖H‖))."""
+    G = limiting_gradients(expr, variables, grad, coords, eps=eps, active_tol=active_tol)
     if G.shape[0] == 0:
         return False
     scale = max(1.0, float(np.max(np.linalg.norm(G, axis=1))))
@@ -1652,11 +1657,21 @@ def _classify_exact_point(ctx: _Context, ep: _ExactPoint) -> CriticalPoint:
                      ep.coords, True, kind=res.kind)
 
 
+def _float_kink_stationary(ctx: _Context, x: np.ndarray) -> bool:
+    """A floating-point point on a kink of f (switch within 1e-8) where 0 ∈ ∂f to 1e-5."""
+    coords = tuple(float(v) for v in x)
+    if not ctx.switches or not on_kink(ctx.switches, ctx.obj.variables, coords, 1e-8):
+        return False
+    exact = tuple(sp.Rational(v) for v in coords)
+    return clarke_stationary(ctx.obj.expr, ctx.obj.variables, ctx.obj.gradient_list, exact,
+                             tol=1e-5, eps=1e-7, active_tol=1e-8)
+
+
 def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: float):
     """Refine numeric candidates; drop those the 30-digit Newton refutes."""
     obj = ctx.obj
     out = []
-    dropped = 0
+    dropped = kinks = 0
     for x in cands:
         left = deadline - time.monotonic()
         try:
@@ -1671,9 +1686,17 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
             out.append((x, g, None))
             continue
         if not r.converged:
-            dropped += 1
+            if _float_kink_stationary(ctx, x):
+                kinks += 1
+                out.append((x, float(np.linalg.norm(obj.compiled.gradient(x))), None))
+            else:
+                dropped += 1
             continue
         out.append((np.array(r.point), r.gnorm, r.exact))
+    if kinks:
+        ctx.notes.append(f"{kinks} candidate point(s) on kinks of f, where Newton has no "
+                         "derivative to settle on, were kept: 0 ∈ ∂f there to 1e-5 (one-sided "
+                         "gradients at distance 1e-7)")
     if dropped:
         ctx.notes.append(f"{dropped} candidate point(s) with small ‖∇f‖ were not confirmed by "
                          f"Newton at {REFINE_DPS} digits and were dropped")

@@ -126,3 +126,13 @@ def test_analyze_lists_the_kink_minimizer_and_calls_the_list_complete(capsys):
     (cp,) = rec["critical_points"]
     assert cp["point"] == [0.0, 1.0] and cp["kind"] == "minimum"
     assert cp["differentiable"] is False and cp["eigenvalues"] == [None, None]
+
+
+def test_numeric_search_keeps_a_kink_candidate_newton_cannot_settle():
+    # without the exact search, Newton on the midpoint gradient (x + H(x), 2y − 2) creeps to
+    # x → 0⁻ and the 30-digit refinement jumps at the kink (H(0) = ½); since
+    # ∂f(0, 1) = ([0, 1], 0) ∋ 0, the point is kept, not dropped as unconfirmed.
+    cps = Objective.parse("relu(x) + (y-1)**2 + 0.5*x**2").critical_points(exact=False)
+    assert [p.point for p in cps] == [pytest.approx((0.0, 1.0), abs=1e-9)]
+    assert cps[0].kind == "minimum" and cps[0].differentiable is False
+    assert any("on kinks of f" in n for n in cps.notes)
