@@ -1496,6 +1496,7 @@ class _Context:
         self.radius = 1e-4 * self.diameter
         self.notes: list[str] = []
         self.switches = switching_functions(obj.expr)
+        self.kinks_searched = False  # set when the search by strata ran to the end
 
     def budget(self, name: str) -> float:
         b = budget_seconds(name)
@@ -1739,6 +1740,7 @@ def find_critical_points(
         except AnalysisError as exc:
             ctx.notes.append(f"exact solve failed ({exc})")
     ksol = _search_kinks(ctx) if exact else None
+    ctx.kinks_searched = ksol is not None and ksol.status in ("complete", "continuum")
     kinks = ksol.points if ksol is not None else []
     kinks_done = ksol.status == "complete" if ksol is not None else not ctx.switches
     kinks_solved = ksol is not None and ksol.status in ("complete", "continuum")
@@ -1807,6 +1809,43 @@ def _cross_check(ctx: _Context, pts: list[CriticalPoint], starts: Any, seed: int
     return not confirmed
 
 
+def _kink_minima(ctx: _Context, seed: int, count: int = 8) -> list[np.ndarray]:
+    """Minima of f on kinks when the search by strata did not run to the end: Powell's method
+    (no derivatives) on f from the box's centre and ``count`` Halton starts; an end point is
+    kept where 0 ∈ ∂f to 1e-4 (one-sided gradients at 1e-6, kinks active within 1e-6).
+    Finds minimizers only — maxima and saddles on kinks need the search by strata."""
+    from scipy.optimize import minimize
+
+    obj, box = ctx.obj, ctx.box
+    X0 = np.vstack([box.mean(axis=1), _start_points(box, count, seed + 1)])
+    out: list[np.ndarray] = []
+
+    def fun(x):
+        v = obj.compiled.value(x)
+        return v if math.isfinite(v) else 1e300
+
+    deadline = time.monotonic() + ctx.budget("refine")
+    for x0 in X0:
+        if time.monotonic() > deadline:
+            break
+        res = minimize(fun, x0, method="Powell", bounds=[tuple(b) for b in box],
+                       options={"xtol": 1e-13, "ftol": 1e-15, "maxfev": 5_000})
+        x = np.asarray(res.x, float)
+        coords = tuple(float(v) for v in x)
+        if any(np.linalg.norm(x - y) <= 10 * ctx.radius for y in out):
+            continue
+        if not on_kink(ctx.switches, obj.variables, coords, 1e-6):
+            continue
+        if clarke_stationary(obj.expr, obj.variables, obj.gradient_list,
+                             tuple(sp.Rational(v) for v in coords), tol=1e-4, eps=1e-6,
+                             active_tol=1e-6):
+            out.append(x)
+    if out:
+        ctx.notes.append(f"{len(out)} minimum/minima on kinks of f found by minimising f "
+                         "(Powell) and checked: 0 ∈ ∂f to 1e-4")
+    return out
+
+
 def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[CriticalPoint],
                   snap: bool) -> CriticalPoints:
     cands, count = _numeric_candidates(ctx, starts, seed)
@@ -1814,6 +1853,11 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
              if all(np.linalg.norm(x - np.array(p.point)) > 10 * ctx.radius for p in exact_pts)]
     deadline = time.monotonic() + 3.0 * ctx.budget("refine")
     refined = _refine_all(ctx, cands, snap, deadline)
+    if ctx.switches and not ctx.kinks_searched:
+        known = [np.array(p.point) for p in exact_pts] + [r[0] for r in refined]
+        refined += [(x, float(np.linalg.norm(ctx.obj.compiled.gradient(x))), None)
+                    for x in _kink_minima(ctx, seed)
+                    if all(np.linalg.norm(x - k) > 10 * ctx.radius for k in known)]
     pts_arr = [r[0] for r in refined]
     reps = _dedupe(pts_arr, [r[1] for r in refined], ctx.radius)
     refined = [refined[i] for i in reps]

@@ -136,3 +136,14 @@ def test_numeric_search_keeps_a_kink_candidate_newton_cannot_settle():
     assert [p.point for p in cps] == [pytest.approx((0.0, 1.0), abs=1e-9)]
     assert cps[0].kind == "minimum" and cps[0].differentiable is False
     assert any("on kinks of f" in n for n in cps.notes)
+
+
+def test_convex_kink_minimizer_is_found_without_the_search_by_strata():
+    # exact=False (as when the symbolic search runs out of time): Newton on the midpoint
+    # gradient cannot reach the kink (1, −½) of |x − 1| + 2|y + ½| + 0.1(x² + y²); minimising
+    # f itself reaches it, and ∂f(1, −½) ∋ 0 (see CASES) confirms it.
+    cps = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)").critical_points(
+        exact=False)
+    assert [p.point for p in cps] == [pytest.approx((1.0, -0.5), abs=1e-9)]
+    assert cps[0].kind == "minimum" and cps[0].differentiable is False
+    assert cps.complete is False
