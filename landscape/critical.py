@@ -820,7 +820,10 @@ def limiting_gradients(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: li
             if not nd > 0:
                 continue
             pt = [xi + eps * mpmath.mpf(float(di / nd)) for xi, di in zip(x, d, strict=True)]
-            g = [complex(v) for v in gf(*pt)]
+            try:
+                g = [complex(v) for v in gf(*pt)]
+            except (ZeroDivisionError, ValueError, TypeError):
+                return np.zeros((0, n))  # f is not differentiable next to x*: no subgradients
             if all(math.isfinite(v.real) and abs(v.imag) < 1e-20 for v in g):
                 rows.append([v.real for v in g])
     return np.array(rows) if rows else np.zeros((0, n))
@@ -930,6 +933,9 @@ def kink_points(
         pt = tuple(float(sp.N(c, 20)) for c in coords)
         if pt in found or not _in_box(pt, box):
             return
+        value = sp.N(expr.xreplace(dict(zip(variables, coords, strict=True))), 20)
+        if not (value.is_real and value.is_finite):
+            return  # outside the domain of f (log|x| at 0)
         if on_kink_ and not clarke_stationary(expr, variables, grad, coords):
             return
         found[pt] = _ExactPoint(coords)
@@ -950,6 +956,8 @@ def kink_points(
                     add(tuple(sp.nsimplify(sol[v]) for v in variables), True)
                     continue
                 phi = expr.xreplace(sol)
+                if phi.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+                    continue  # the stratum lies outside the domain of f (log|x| on x = 0)
                 pieces = branch_pieces(phi)
                 if pieces is None:
                     complete = False
@@ -1812,7 +1820,8 @@ def _cross_check(ctx: _Context, pts: list[CriticalPoint], starts: Any, seed: int
 def _kink_minima(ctx: _Context, seed: int, count: int = 8) -> list[np.ndarray]:
     """Minima of f on kinks when the search by strata did not run to the end: Powell's method
     (no derivatives) on f from the box's centre and ``count`` Halton starts; an end point is
-    kept where 0 ∈ ∂f to 1e-4 (one-sided gradients at 1e-6, kinks active within 1e-6).
+    kept where f is Lipschitz nearby (the one-sided gradients at 1e-6 are not much larger than
+    at 1e-4) and 0 ∈ ∂f to 1e-4 (one-sided gradients at 1e-6, kinks active within 1e-6).
     Finds minimizers only — maxima and saddles on kinks need the search by strata."""
     from scipy.optimize import minimize
 
@@ -1836,9 +1845,14 @@ def _kink_minima(ctx: _Context, seed: int, count: int = 8) -> list[np.ndarray]:
             continue
         if not on_kink(ctx.switches, obj.variables, coords, 1e-6):
             continue
-        if clarke_stationary(obj.expr, obj.variables, obj.gradient_list,
-                             tuple(sp.Rational(v) for v in coords), tol=1e-4, eps=1e-6,
-                             active_tol=1e-6):
+        exact = tuple(sp.Rational(v) for v in coords)
+        near = [limiting_gradients(obj.expr, obj.variables, obj.gradient_list, exact, eps=e,
+                                   active_tol=1e-6) for e in (1e-6, 1e-4)]
+        if near[0].shape != near[1].shape or not near[0].size or not np.all(
+                np.linalg.norm(near[0], axis=1) <= 2 * np.linalg.norm(near[1], axis=1) + 1):
+            continue  # gradients blow up towards x (log|x| at 0): f is not Lipschitz there
+        if clarke_stationary(obj.expr, obj.variables, obj.gradient_list, exact, tol=1e-4,
+                             eps=1e-6, active_tol=1e-6):
             out.append(x)
     if out:
         ctx.notes.append(f"{len(out)} minimum/minima on kinks of f found by minimising f "
