@@ -1781,7 +1781,8 @@ def _search_kinks(ctx: _Context) -> _ExactSolution | None:
         res = run_with_budget(kink_points, obj.expr, obj.variables, obj.gradient_list,
                               ctx.box, timeout=ctx.budget("solve"))
     except (BudgetExceeded, AnalysisError) as exc:
-        ctx.notes.append(f"symbolic search of the kinks of f abandoned ({exc})")
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        ctx.notes.append(f"symbolic search of the kinks of f abandoned ({first})")
         return _ExactSolution("partial")
     ctx.notes.extend(res.notes)
     return res
