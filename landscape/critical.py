@@ -1666,6 +1666,29 @@ def _classify_exact_point(ctx: _Context, ep: _ExactPoint) -> CriticalPoint:
                      ep.coords, True, kind=res.kind)
 
 
+def _float_settled(obj: Any, x: np.ndarray) -> bool:
+    """The double-precision Newton step −H⁺∇f from x is below 1e-8·max(1, ‖x‖): x is where
+    Newton stops, not merely where ∇f is tiny."""
+    g, H = obj.compiled.gradient(x), obj.compiled.hessian(x)
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        return False
+    step = np.linalg.pinv(0.5 * (H + H.T), rcond=1e-12) @ g
+    return bool(np.linalg.norm(step) <= 1e-8 * max(1.0, float(np.linalg.norm(x))))
+
+
+def _underflows(obj: Any, x: np.ndarray) -> bool:
+    """∇f(x) is 0 in double precision but not at 30 digits: the float zero is underflow
+    ((x + y)^10000 at x + y = 0.4), not a critical point."""
+    import mpmath
+
+    with mpmath.workdps(REFINE_DPS):
+        sub = {v: sp.Float(float(c), REFINE_DPS) for v, c in zip(obj.variables, x, strict=True)}
+        try:
+            return any(sp.N(g.xreplace(sub), REFINE_DPS) != 0 for g in obj.gradient_list)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+
+
 def _float_kink_stationary(ctx: _Context, x: np.ndarray) -> bool:
     """A floating-point point on a kink of f (switch within 1e-8) where 0 ∈ ∂f to 1e-5."""
     coords = tuple(float(v) for v in x)
@@ -1680,7 +1703,7 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
     """Refine numeric candidates; drop those the 30-digit Newton refutes."""
     obj = ctx.obj
     out = []
-    dropped = kinks = 0
+    dropped = kinks = underflow = 0
     for x in cands:
         left = deadline - time.monotonic()
         try:
@@ -1689,9 +1712,12 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
             r = run_with_budget(refine_point, obj.gradient_list, obj.hessian, obj.variables, x,
                                 50 * ctx.radius, snap, timeout=min(left, ctx.budget("refine")))
         except (BudgetExceeded, AnalysisError) as exc:
+            g = float(np.linalg.norm(obj.compiled.gradient(x)))
+            if not _float_settled(obj, x) or (g == 0.0 and _underflows(obj, x)):
+                underflow += 1
+                continue
             ctx.notes.append(f"refinement of {_fmt(x)} abandoned ({exc}); "
                              "float point kept")
-            g = float(np.linalg.norm(obj.compiled.gradient(x)))
             out.append((x, g, None))
             continue
         if not r.converged:
@@ -1702,6 +1728,9 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
                 dropped += 1
             continue
         out.append((np.array(r.point), r.gnorm, r.exact))
+    if underflow:
+        ctx.notes.append(f"{underflow} unrefined candidate point(s) were dropped: a Newton step "
+                         "from them is not small (or ∇f is 0 only by underflow)")
     if kinks:
         ctx.notes.append(f"{kinks} candidate point(s) on kinks of f, where Newton has no "
                          "derivative to settle on, were kept: 0 ∈ ∂f there to 1e-5 (one-sided "
