@@ -93,7 +93,7 @@ def analyze_record(obj, box: Any = None, threshold: float = 1e-3) -> dict[str, A
     b = obj.box(box)
     cps = obj.critical_points(box=b)
     conv = obj.convexity(box=b)
-    van = obj.vanishing(box=b, threshold=threshold)
+    van = obj.vanishing(box=b, threshold=threshold, critical_points=cps)
     return {
         "formula": obj.text,
         "variables": list(obj.names),
@@ -184,13 +184,16 @@ def analyze_text(rec: dict[str, Any]) -> str:
     van = rec["vanishing_gradient"]
     regions = van.get("regions", [])
     lines.append("")
-    lines.append(
-        f"vanishing gradient (|grad f| < {_fmt(van.get('threshold'))}): {len(regions)} region(s)"
-    )
+    found = van.get("regions_found", len(regions))
+    listed = f"{len(regions)} region(s)" if found == len(regions) else (
+        f"{found} region(s), the {len(regions)} largest listed")
+    lines.append(f"vanishing gradient (|grad f| < {_fmt(van.get('threshold'))}, "
+                 f"{van.get('method')}): {listed}")
+    for note in van.get("notes", []):
+        lines.append(f"  note: {note}")
     for r in regions:
-        kind = "plateau" if r.get("plateau") else "near a critical point"
         lines.append(
-            f"  {kind}: {_fmt(r.get('box'))}, e.g. at "
+            f"  {r.get('description')}: {_fmt(r.get('box'))}, smallest at "
             f"{_fmt(r.get('point'))} |grad f| = {_fmt(r.get('gradient_norm'), 3)}"
         )
     return "\n".join(lines)

@@ -1827,7 +1827,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rows.append([item, span, fmt_point(r.point),
                      cell(b, sec, item, "gradient norm", r.gradient_norm, "numeric", 3),
                      cell(b, sec, item, "f - min f", r.above_min, "numeric", 3),
-                     "plateau" if r.plateau else "near a critical point",
+                     r.describe(),
                      r.critical_point or "none"])
     if rows:
         d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),

@@ -70,3 +70,19 @@ def _pairs(box: Any) -> Sequence[Sequence[Any]]:
         if len(pair) != 2:
             raise InputError(f"box interval {pair!r} must have two bounds")
     return seq
+
+
+#: Largest |bound| the analyses (critical points, vanishing gradients) accept: beyond ±1e150,
+#: squares of coordinates and distances between points of the box overflow double precision.
+ANALYSIS_BOUND = 1e150
+
+
+def require_analysis_box(box: np.ndarray) -> np.ndarray:
+    """``box`` itself if every bound lies within ±:data:`ANALYSIS_BOUND`, else InputError."""
+    worst = float(np.max(np.abs(box)))
+    if worst > ANALYSIS_BOUND:
+        raise InputError(
+            f"box bound {worst:.3g} is too large for the analysis: beyond ±{ANALYSIS_BOUND:.0e} "
+            "squares and distances of points overflow double precision; choose a smaller box"
+        )
+    return box

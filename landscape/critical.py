@@ -28,16 +28,22 @@ higher-order test: at exact points the splitting lemma (reduce f to the Hessian'
 solving ∂f/∂(range) = 0 as a power series, then read the lowest non-vanishing homogeneous
 term); elsewhere local probing of f(x*+r·d) − f(x*) over many directions and radii.
 
-**Non-smooth points**: a critical point that lies on a *kink* of f — where the argument of an
-``Abs``/``sign``/``Heaviside`` vanishes, two arguments of a ``Max``/``Min`` tie for the
-extreme value, or a ``Piecewise`` condition is on its boundary — has no Hessian.  It is
-reported with ``differentiable = False``, ``test = "nondifferentiable"``, no eigenvalues (NaN,
-``null`` in JSON), and its kind decided by probing f itself around the point (a comparison of
-values, valid without derivatives), never by Hessian signs.  Kinks where the conventional
-gradient (see :mod:`landscape.derive`: sign(0) = 0, Heaviside(0) = 1/2) vanishes are searched
-symbolically (``abs(x) + abs(y)`` at the origin, which Newton on ∇f cannot find); a formula
-with ``Piecewise`` is never reported complete, since its derivative at a branch boundary is
-that of one branch rather than the midpoint convention.
+**Non-smooth points**: a critical point of a non-smooth f is a point where 0 lies in the
+Clarke subdifferential ∂f (the convex hull of the limits of ∇f at nearby smooth points), found
+whether or not the midpoint-convention gradient (see :mod:`landscape.derive`: sign(0) = 0,
+Heaviside(0) = 1/2) vanishes there.  The kinks of f are the surfaces where the argument of an
+``Abs``/``sign``/``Heaviside`` vanishes, two arguments of a ``Max``/``Min`` (``relu``) tie,
+or a ``Piecewise`` condition is on its boundary.  :func:`kink_points` visits every stratum —
+an intersection of at most n kink surfaces, down to the open regions — restricts f to it,
+solves for the stationary points of each smooth piece exactly, and keeps a point on a kink
+when 0 is in the hull of the one-sided gradients there (computed at 60 digits,
+:func:`clarke_stationary`).  For continuous f (``Abs``/``Max``/``Min``) with polynomial kink
+surfaces and pieces this is complete; a stratum along which f is constant (|x − y| on x = y)
+is a continuum, sampled and never complete; ``sign``/``Heaviside``/``Piecewise`` may jump, so
+their lists are not claimed complete.  A point on a kink has no Hessian: it is reported with
+``differentiable = False``, ``test = "nondifferentiable"``, no eigenvalues (NaN, ``null`` in
+JSON), and its kind decided by probing f itself around the point (a comparison of values,
+valid without derivatives), never by Hessian signs.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ import numpy as np
 import sympy as sp
 from numba import njit, prange, types
 
+from .box import require_analysis_box
 from .budget import budget_seconds, run_with_budget
 from .codegen import lambdify_renamed
 from .errors import AnalysisError, BudgetExceeded, InputError
@@ -552,11 +559,21 @@ def _continuum(
     )
 
 
+def _radical(g: sp.Expr) -> sp.Expr:
+    """g = c·Π pᵢ^eᵢ (as written) → Π pᵢ: the same real zero set, without expanding the powers
+    (10000·(x + y)^9999 → x + y)."""
+    parts = [a.as_base_exp() for a in sp.Mul.make_args(g) if a.free_symbols]
+    if not parts:
+        return g
+    return sp.Mul(*[b if (e.is_Integer and e > 0) else b**e for b, e in parts])
+
+
 def exact_critical_points(
     expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr], box: np.ndarray
 ) -> _ExactSolution:
     """Solve ∇f = 0 symbolically in the box (run this under a budget)."""
-    grad = [rationalize(sp.expand(g) if g.is_polynomial(*variables) else g) for g in grad]
+    grad = [rationalize(sp.expand(_radical(g)) if g.is_polynomial(*variables) else g)
+            for g in grad]
     if all(g == 0 for g in grad):
         return _ExactSolution("continuum", notes=["f is constant: every point is critical"])
     for v, g in zip(variables, grad, strict=True):
@@ -617,55 +634,372 @@ def on_kink(switches, variables, coords, tol: float) -> bool:
     return False
 
 
-def kink_points(
-    expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr], box: np.ndarray,
-    max_switches: int = 6,
-) -> list[_ExactPoint]:
-    """Kinks where the conventional gradient vanishes (run this under a budget).
+#: Switches whose one-sided pieces join continuously (f stays continuous across the kink).
+_CONTINUOUS_SWITCHES = (sp.Abs, sp.Max, sp.Min)
 
-    For every set S of at most n polynomial switching equations (u = 0, or a − b = 0 for ties),
-    solve S for some variables, substitute into ∇f (``sign(0)`` becomes 0 exactly) and solve
-    what is left for the remaining variables; keep isolated real points in the box where every
-    component of ∇f is exactly 0.
-    """
+#: Largest number of branch combinations enumerated on one stratum of kinks.
+MAX_BRANCHES = 64
+
+
+def _switch_nodes(expr: sp.Expr) -> list[sp.Expr]:
+    """Sub-expressions of ``expr`` where it may switch branch, innermost first."""
+    kinds = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Piecewise)
+    nodes = [e for e in sp.postorder_traversal(expr) if isinstance(e, kinds) and e.free_symbols]
+    return list(dict.fromkeys(nodes))
+
+
+def _node_branches(node: sp.Expr) -> list[tuple[sp.Expr, list[sp.Basic]]]:
+    """The smooth pieces of one switch with the (strict) conditions under which each holds:
+    |u| = ±u where ±u > 0; sign u = ±1; Heaviside u = 1 (u > 0) or 0 (u < 0);
+    max(a₁..a_k) = a_i where a_i > a_j (j ≠ i), min alike; a Piecewise branch where its
+    condition holds and the earlier ones do not."""
+    if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside)):
+        u = node.args[0]
+        if isinstance(node, sp.Abs):
+            values = (u, -u)
+        elif isinstance(node, sp.sign):
+            values = (sp.S.One, -sp.S.One)
+        else:
+            values = (sp.S.One, sp.S.Zero)
+        return [(values[0], [u > 0]), (values[1], [u < 0])]
+    if isinstance(node, (sp.Max, sp.Min)):
+        args = node.args
+        out = []
+        for i, a in enumerate(args):
+            rel = [(a > b) if isinstance(node, sp.Max) else (a < b)
+                   for j, b in enumerate(args) if j != i]
+            out.append((a, rel))
+        return out
+    out, earlier = [], []
+    for e, cond in node.args:
+        out.append((e, [cond, *[sp.Not(c) for c in earlier]]))
+        earlier.append(cond)
+    return out
+
+
+def branch_pieces(expr: sp.Expr, cap: int = MAX_BRANCHES) -> list[tuple[sp.Expr, list]] | None:
+    """Every smooth piece f_σ of ``expr`` with its conditions: each switch (innermost first)
+    replaced by one of its branches (:func:`_node_branches`).  None when there are more than
+    ``cap`` combinations."""
+    todo = [(expr, [])]
+    done = []
+    while todo:
+        e, conds = todo.pop()
+        nodes = _switch_nodes(e)
+        if not nodes:
+            done.append((e, conds))
+            if len(done) > cap:
+                return None
+            continue
+        node = nodes[0]
+        for value, more in _node_branches(node):
+            todo.append((e.xreplace({node: value}), conds + more))
+        if len(todo) + len(done) > 4 * cap:
+            return None
+    return done
+
+
+def _conditions_hold(conds: list, sub: dict) -> bool:
+    """All conditions true at the point and none on its boundary: each relation is decided by
+    the sign of lhs − rhs at 30 digits, which must exceed 1e-25 in size."""
+    for c in conds:
+        rels = [c] if isinstance(c, sp.core.relational.Relational) else list(
+            c.atoms(sp.core.relational.Relational))
+        truth = {}
+        for rel in rels:
+            gap = sp.N((rel.lhs - rel.rhs).xreplace(sub), 30)
+            if not (gap.is_real and gap.is_finite) or abs(float(gap)) <= 1e-25:
+                return False
+            truth[rel] = sp.true if rel.func(float(gap), 0) else sp.false
+        if c.xreplace(truth) is not sp.true:
+            return False
+    return True
+
+
+def _switch_equations(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> tuple[list, bool]:
+    """The equations of the kink surfaces (u = 0; a − b = 0 for ties), and whether all of them
+    are polynomial (the others cannot be solved completely here)."""
     from itertools import combinations
 
     eqs: list[sp.Expr] = []
+    polynomial = True
     for kind, args in switching_functions(expr):
         cand = [args[0]] if kind == "zero" else [a - b for a, b in combinations(args, 2)]
-        for e in cand:
+        # a switch inside a switch (|(|x| − 1)|): its surface is the union of those of the
+        # inner pieces (|x| − 1 = 0 ⇔ x − 1 = 0 or −x − 1 = 0)
+        pieces = [p for c in cand for p, _ in (branch_pieces(c) or [(c, [])])]
+        for e in pieces:
             e = rationalize(sp.expand(e))
-            if e.free_symbols and e.is_polynomial(*variables) and e not in eqs:
+            if not e.free_symbols:
+                continue
+            polynomial &= bool(e.is_polynomial(*variables))
+            if e not in eqs and -e not in eqs:
                 eqs.append(e)
-    if not eqs or len(eqs) > max_switches:
+    return eqs, polynomial
+
+
+def _solve_stratum(subset: tuple, variables: tuple, box: np.ndarray) -> tuple[list[dict], bool]:
+    """Solutions of the kink equations ``subset`` (dicts variable → expression) and whether
+    they are all of them: polynomial systems by ``sp.solve``; one equation in one variable by
+    ``solveset`` on the box's interval (sin x = 0 → kπ, enumerated); others by ``sp.solve``,
+    not complete (it gives principal solutions)."""
+    if not subset:
+        return [{}], True
+    if all(e.is_polynomial(*variables) for e in subset):
+        return sp.solve(list(subset), list(variables), dict=True), True
+    singles = [next(iter(e.free_symbols)) for e in subset if len(e.free_symbols) == 1]
+    if len(singles) == len(subset) == len(set(singles)):
+        # each equation in a variable of its own: the product of the 1-D solution sets
+        from itertools import product
+
+        per, complete = [], True
+        for e, v in zip(subset, singles, strict=True):
+            row = box[variables.index(v):variables.index(v) + 1]
+            interval = sp.Interval(sp.Rational(str(row[0, 0])), sp.Rational(str(row[0, 1])))
+            pts, ok = _enumerate_set(sp.solveset(e, v, interval), v, row)
+            per.append([(v, p) for p in pts])
+            complete &= ok
+        return [dict(c) for c in product(*per)], complete
+    return sp.solve(list(subset), list(variables), dict=True), False
+
+
+def _simplex_distance(G: np.ndarray) -> float:
+    """dist(0, conv{rows of G}) = min ‖Gᵀλ‖ over λ ≥ 0, Σλ = 1 (NNLS with the sum as a heavily
+    weighted extra row)."""
+    from scipy.optimize import nnls
+
+    scale = max(1.0, float(np.max(np.abs(G))))
+    w = 1e6
+    A = np.vstack([G.T / scale, w * np.ones((1, G.shape[0]))])
+    b = np.concatenate([np.zeros(G.shape[1]), [w]])
+    lam, _ = nnls(A, b, maxiter=50 * G.shape[0])
+    lam = lam / lam.sum() if lam.sum() > 0 else lam
+    return float(np.linalg.norm(G.T @ lam))
+
+
+def limiting_gradients(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr],
+                       coords: tuple, seed: int = 0, eps: float = 1e-30,
+                       active_tol: float = 1e-20) -> np.ndarray:
+    """Gradients of f at x* + ε·d (ε = ``eps``, 60 digits) for directions d entering every
+    sector of the kinks active at x*: d = N⁺s for each sign vector s ∈ {±1}^m, where the m rows
+    of N are the normals of the active kink surfaces, plus ±eᵢ and 32 random directions.
+    Each is ∇f_σ(x*) of one smooth piece to O(ε), or (on a surface) a convex combination of
+    such; their convex hull is the Clarke subdifferential ∂f(x*) (up to O(ε)).  A kink is
+    active when its switching value is within ``active_tol`` (relative) of 0."""
+    from itertools import product
+
+    import mpmath
+
+    n = len(variables)
+    with mpmath.workdps(60):
+        x = [mpmath.mpf(str(sp.N(c, 60))) for c in coords]
+        sub = dict(zip(variables, coords, strict=True))
+        normals = []
+        for kind, args in switching_functions(expr):
+            vals = [complex(sp.N(a.xreplace(sub), 30)).real for a in args]
+            scale = 1.0 + max(abs(v) for v in vals)
+            if kind == "zero":
+                active = [args[0]] if abs(vals[0]) <= active_tol * scale else []
+            else:
+                ext = max(vals) if kind == "max" else min(vals)
+                tied = [a for a, v in zip(args, vals, strict=True)
+                        if abs(v - ext) <= active_tol * scale]
+                active = [a - tied[0] for a in tied[1:]]
+            for u in active:
+                normals.append([float(sp.N(sp.diff(u, v).xreplace(sub), 20)) for v in variables])
+        dirs = [row for i in range(n) for row in (np.eye(n)[i], -np.eye(n)[i])]
+        dirs += list(np.random.default_rng(seed).standard_normal((32, n)))
+        if normals:
+            N = np.array(normals)[:10]
+            pinv = np.linalg.pinv(N)
+            dirs += [pinv @ np.array(s) for s in product((1.0, -1.0), repeat=N.shape[0])]
+        gf = sp.lambdify(variables, grad, "mpmath")
+        eps = mpmath.mpf(eps) * max(1, max(abs(v) for v in x))
+        rows = []
+        for d in dirs:
+            nd = float(np.linalg.norm(d))
+            if not nd > 0:
+                continue
+            pt = [xi + eps * mpmath.mpf(float(di / nd)) for xi, di in zip(x, d, strict=True)]
+            try:
+                g = [complex(v) for v in gf(*pt)]
+            except (ZeroDivisionError, ValueError, TypeError):
+                return np.zeros((0, n))  # f is not differentiable next to x*: no subgradients
+            if all(math.isfinite(v.real) and abs(v.imag) < 1e-20 for v in g):
+                rows.append([v.real for v in g])
+    return np.array(rows) if rows else np.zeros((0, n))
+
+
+def clarke_stationary(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr],
+                      coords: tuple, tol: float = 1e-9, eps: float = 1e-30,
+                      active_tol: float = 1e-20) -> bool:
+    """0 ∈ ∂f(x*): the distance from 0 to the hull of the limiting gradients
+    (:func:`limiting_gradients`) is at most ``tol``·max(1, max‖g‖).  For a floating-point x*
+    (a kink known to ~1e-16) use ε ≈ 1e-7 and tol ≈ 1e-5 (the gradients are then off by
+    O(ε·‖H‖))."""
+    G = limiting_gradients(expr, variables, grad, coords, eps=eps, active_tol=active_tol)
+    if G.shape[0] == 0:
+        return False
+    scale = max(1.0, float(np.max(np.linalg.norm(G, axis=1))))
+    return _simplex_distance(G) <= tol * scale
+
+
+def _positive_forms(conds: list) -> list[sp.Expr] | None:
+    """Conditions as g > 0 (or g ≥ 0) forms; None when one is not a single (negated) inequality."""
+    out = []
+    for c in conds:
+        neg = isinstance(c, sp.Not)
+        rel = c.args[0] if neg else c
+        if rel is sp.true and not neg:
+            continue
+        if not isinstance(rel, (sp.Gt, sp.Ge, sp.Lt, sp.Le)):
+            return None
+        g = rel.lhs - rel.rhs if isinstance(rel, (sp.Gt, sp.Ge)) else rel.rhs - rel.lhs
+        out.append(-g if neg else g)
+    return out
+
+
+def _flat_region_points(conds: list, rest: list, box: np.ndarray) -> list[dict] | None:
+    """A point of {conditions hold} ∩ box, for a piece of f that is constant there.
+
+    Linear conditions gᵢ(x) = aᵢ·x + bᵢ > 0: the Chebyshev centre of the region in the box,
+    max t s.t. gᵢ(x) ≥ t‖aᵢ‖ and lo + t ≤ x ≤ hi − t (an LP), decides whether the region is
+    empty (t* ≤ 0, returns []) and otherwise gives its deepest point.  None when a condition
+    is not linear (undecided)."""
+    from scipy.optimize import linprog
+
+    forms = _positive_forms(conds)
+    if forms is None or any(g.free_symbols and not sp.Poly(g, *rest).is_linear for g in forms):
+        return None
+    m = len(rest)
+    A, b = [], []
+    for g in forms:
+        coeffs = [float(g.coeff(v, 1)) for v in rest]
+        const = float(g.xreplace({v: 0 for v in rest}))
+        A.append([-c for c in coeffs] + [float(np.linalg.norm(coeffs))])  # t‖a‖ − a·x ≤ b
+        b.append(const)
+    for i in range(m):
+        for sign, bound in ((1.0, box[i, 1]), (-1.0, -box[i, 0])):  # ±x + t ≤ ±bound
+            A.append([sign if j == i else 0.0 for j in range(m)] + [1.0])
+            b.append(float(bound))
+    cost = np.zeros(m + 1)
+    cost[-1] = -1.0
+    res = linprog(cost, A_ub=np.array(A), b_ub=np.array(b),
+                  bounds=[(None, None)] * (m + 1), method="highs")
+    if res.status != 0:
+        return None
+    if not (-res.fun > 1e-9):
         return []
+    return [{v: sp.Rational(str(float(c))) for v, c in zip(rest, res.x[:m], strict=True)}]
+
+
+def kink_points(
+    expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: list[sp.Expr], box: np.ndarray,
+    max_switches: int = 8,
+) -> _ExactSolution:
+    """Every point of the box where 0 ∈ ∂f (Clarke), by strata (run this under a budget).
+
+    f is smooth off the kink surfaces {u = 0} (ties a = b of a max/min).  A point where the
+    surfaces S = {u₁ = … = u_m = 0} meet (m = 0: an open region) lies on the stratum
+    x_S = s(x_rest) (``sp.solve``); there the pieces of f agree, so 0 ∈ ∂f forces the
+    restriction φ = f(s(x_rest), x_rest) to be stationary, and φ is smooth on each branch of
+    its remaining switches (:func:`branch_pieces`).  So for every S of at most n surfaces and
+    every branch σ, the solutions of ∇φ_σ = 0 (:func:`exact_critical_points`) that satisfy σ's
+    conditions strictly are the candidates, complete when every solve is; a candidate on a kink
+    is kept when 0 ∈ conv{∇f_σ(x*)} (:func:`clarke_stationary`).  ``status`` is "complete"
+    only for continuous f (Abs/Max/Min switches) with polynomial surfaces and pieces solved
+    completely; a stratum along which φ is constant is a continuum (sampled, never complete).
+    """
+    from itertools import combinations
+
+    eqs, polynomial = _switch_equations(expr, variables)
+    notes: list[str] = []
+    complete = len(eqs) <= max_switches
+    if len(eqs) > max_switches:
+        notes.append(f"f has {len(eqs)} kink surfaces (more than {max_switches}): the kinks "
+                     "were not searched")
+        eqs = []
+    jumps = sorted({type(nd).__name__ for nd in _switch_nodes(expr)
+                    if not isinstance(nd, _CONTINUOUS_SWITCHES)})
+    if jumps:
+        complete = False
+        notes.append(f"f has branches ({', '.join(jumps)}) and may jump across a branch "
+                     "boundary, where ∂f is not defined: the list is not claimed complete")
+    continua: list[str] = []
     found: dict[tuple, _ExactPoint] = {}
-    for size in range(1, min(len(variables), len(eqs)) + 1):
+
+    def add(coords: tuple, on_kink_: bool) -> None:
+        if any(c.free_symbols or not c.is_real for c in coords):
+            return
+        pt = tuple(float(sp.N(c, 20)) for c in coords)
+        if pt in found or not _in_box(pt, box):
+            return
+        value = sp.N(expr.xreplace(dict(zip(variables, coords, strict=True))), 20)
+        if not (value.is_real and value.is_finite):
+            return  # outside the domain of f (log|x| at 0)
+        if on_kink_ and not clarke_stationary(expr, variables, grad, coords):
+            return
+        found[pt] = _ExactPoint(coords)
+
+    for size in range(0, min(len(variables), len(eqs)) + 1):
         for subset in combinations(eqs, size):
-            for sol in sp.solve(list(subset), list(variables), dict=True):
+            try:
+                sols, listed_all = _solve_stratum(subset, variables, box)
+            except (NotImplementedError, ValueError, TypeError):
+                sols, listed_all = [], False
+            if not listed_all:
+                complete = False
+                notes.append("kinks on " + " and ".join(f"{e} = 0" for e in subset)
+                             + " may not all be listed (no complete symbolic solution)")
+            for sol in sols:
                 rest = [v for v in variables if v not in sol]
-                g = [sp.simplify(gi.subs(sol)) for gi in grad]
-                todo = [gi for gi in g if gi != 0]
-                if rest:
-                    if not todo or not all(gi.is_polynomial(*rest) for gi in todo):
-                        continue
-                    extra = sp.solve(todo, rest, dict=True)
-                else:
-                    if todo:
-                        continue
-                    extra = [{}]
-                for more in extra:
-                    full = {**{k: v.subs(more) for k, v in sol.items()}, **more}
-                    coords = tuple(sp.nsimplify(full.get(v, v)) for v in variables)
-                    if any(c.free_symbols or not c.is_real for c in coords):
-                        continue
-                    sub = dict(zip(variables, coords, strict=True))
-                    if any(not is_zero(gi.xreplace(sub)) for gi in grad):
-                        continue
-                    pt = tuple(float(c) for c in coords)
-                    if _in_box(pt, box):
-                        found.setdefault(pt, _ExactPoint(coords))
-    return list(found.values())
+                if not rest:
+                    add(tuple(sp.nsimplify(sol[v]) for v in variables), True)
+                    continue
+                phi = expr.xreplace(sol)
+                if phi.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+                    continue  # the stratum lies outside the domain of f (log|x| on x = 0)
+                pieces = branch_pieces(phi)
+                if pieces is None:
+                    complete = False
+                    notes.append(f"more than {MAX_BRANCHES} branch combinations on a kink "
+                                 "stratum: not enumerated")
+                    continue
+                idx = [variables.index(v) for v in rest]
+                for piece, conds in pieces:
+                    g = [sp.diff(piece, v) for v in rest]
+                    try:
+                        res = exact_critical_points(piece, tuple(rest), g, box[idx])
+                    except (NotImplementedError, ValueError, TypeError,
+                            sp.PolynomialError) as exc:
+                        res = _ExactSolution("partial", notes=[str(exc)])
+                    if res.status not in ("complete", "continuum"):
+                        complete = False
+                    subs = [dict(zip(rest, p.coords, strict=True)) for p in res.points]
+                    if res.status == "continuum" and all(gi == 0 for gi in g):
+                        flat = _flat_region_points(conds, rest, box[idx])
+                        if flat is None:
+                            complete = False
+                            notes.append(f"f is constant on a piece ({piece}) whose region "
+                                         "could not be located")
+                        subs += flat or []
+                    kept = 0
+                    for s in subs:
+                        if not _conditions_hold(conds, s):
+                            continue
+                        kept += 1
+                        full = {**{k: sp.nsimplify(v.xreplace(s)) for k, v in sol.items()}, **s}
+                        add(tuple(full[v] for v in variables), bool(subset))
+                    if res.status == "continuum" and kept:
+                        continua.append(" and ".join(f"{e} = 0" for e in subset)
+                                        or f"f = {piece} on an open region")
+    if continua:
+        notes.append("critical points form a continuum where " + "; ".join(
+            dict.fromkeys(continua)) + " (sampled)")
+    status = "complete" if complete else "partial"
+    if complete and continua:
+        status = "continuum"  # every stratum solved; some are continua of critical points
+    return _ExactSolution(status, list(found.values()), list(dict.fromkeys(notes)))
 
 
 # ============================================================================ exact classification
@@ -758,13 +1092,29 @@ def _truncate(expr: sp.Expr, gens: tuple[sp.Symbol, ...], degree: int) -> sp.Exp
     )
 
 
+def _degree_bound(expr: sp.Expr) -> int:
+    """An upper bound of the total degree of a polynomial as written (no expansion)."""
+    if expr.is_Symbol:
+        return 1
+    if not expr.free_symbols:
+        return 0
+    if expr.is_Add:
+        return max(_degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree_bound(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer:
+        return int(expr.exp) * _degree_bound(expr.base)
+    return 10**9
+
+
 def taylor_polynomial(
     expr: sp.Expr, variables: tuple[sp.Symbol, ...], point: tuple[sp.Expr, ...],
     z: tuple[sp.Symbol, ...], degree: int,
 ) -> sp.Expr:
-    """Σ_{|α| ≤ degree} ∂^α f(p) z^α / α!  (exact; polynomials are simply re-expanded)."""
+    """Σ_{|α| ≤ degree} ∂^α f(p) z^α / α!  (exact; polynomials of low degree are simply
+    re-expanded, others differentiated along s in f(p + s·z): (x + y)^10000 is never expanded)."""
     shifted = {v: p + zi for v, p, zi in zip(variables, point, z, strict=True)}
-    if expr.is_polynomial(*variables):
+    if expr.is_polynomial(*variables) and _degree_bound(expr) <= 8 * max(degree, 8):
         return _truncate(expr.xreplace(shifted), z, degree)
     s = sp.Symbol("_s")
     scaled = expr.xreplace({v: p + s * zi for v, p, zi in zip(variables, point, z, strict=True)})
@@ -931,9 +1281,15 @@ def refine_point(
 ) -> _Refined:
     """Newton at 30 digits from x0 (least squares where H is singular); confirm and snap.
 
-    Converged when ‖∇f‖ < 1e-25·max(1, ‖∇f‖ scale) within ``radius`` of x0.  When ``snap``,
-    each coordinate is matched to a simple exact number and the match is kept only if every
-    component of ∇f vanishes exactly there.
+    Converged when ‖∇f‖ < 1e-25·max(1, ‖H‖) within ``radius`` of x0 *and* the point has
+    stopped moving: the next Newton step s is below 1e-15·max(1, ‖x‖), or, where Newton
+    converges linearly (a degenerate point, steps shrinking by ρ), the distance to the limit
+    ρ/(1 − ρ)·‖s‖ is below 1e-8·max(1, ‖x‖); there the step m·s with m = 1/(1 − ρ), the
+    multiplicity, is taken when it reduces ‖∇f‖ (Schröder).  A tiny gradient alone is not
+    enough: where f underflows ((x + y)^10000 at x + y = 0.4, ∇f ≈ 10⁻³⁹⁷⁵) Newton is still
+    far from a root.
+    When ``snap``, each coordinate is matched to a simple exact number and the match is kept
+    only if every component of ∇f vanishes exactly there.
     """
     import mpmath
 
@@ -945,26 +1301,61 @@ def refine_point(
         gv = mpmath.matrix(gf(*x))
         scale = max(1, mpmath.norm(mpmath.matrix(hf(*x)), 1))
         target = mpmath.mpf(10) ** (5 - REFINE_DPS) * scale
+        settled, previous = False, None
         for _ in range(300):
-            if mpmath.norm(gv) <= target:
+            gn = mpmath.norm(gv)
+            if gn == 0:
+                settled = True
                 break
             Hv = mpmath.matrix(hf(*x))
             try:
                 step = mpmath.lu_solve(Hv, -gv)
-            except ZeroDivisionError:
-                step = mpmath.qr_solve(Hv, -gv)[0]
-            x = x + step
-            gv = mpmath.matrix(gf(*x))
+            except (ZeroDivisionError, ValueError):  # (numerically) singular H
+                step = _pseudo_inverse_step(Hv, gv)
+            sn = mpmath.norm(step)
+            size = max(1, mpmath.norm(x))
+            rho = sn / previous if previous else None
+            if gn <= target and (sn <= mpmath.mpf(10) ** -15 * size or (
+                    rho is not None and rho < 1
+                    and rho / (1 - rho) * sn <= mpmath.mpf(10) ** -8 * size)):
+                settled = True
+                break
+            previous = sn
+            xt = x + step
+            gv = mpmath.matrix(gf(*xt))
+            if rho is not None and mpmath.mpf("0.2") < rho < 1:
+                # steps shrinking by ρ: a root of multiplicity m = 1/(1 − ρ), where the
+                # step m·s (Schröder) converges quadratically; kept if ∇f is smaller there
+                xm = x + min(1 / (1 - rho), 10**6) * step
+                gm = mpmath.matrix(gf(*xm))
+                if mpmath.norm(gm) < mpmath.norm(gv):
+                    xt, gv = xm, gm
+            x = xt
             if mpmath.norm(x - start) > radius:
                 return _Refined(tuple(float(v) for v in x0), float("nan"), False)
         gnorm = mpmath.norm(gv)
-        converged = bool(gnorm <= target)
+        converged = bool(gnorm <= target) and settled
         point = tuple(float(v) for v in x)
         exact = None
         if snap and converged:
             err = max(1e-20, float(mpmath.cbrt(gnorm)))
             exact = _snap(grad, variables, [float(v) for v in x], 1e3 * err)
         return _Refined(point, float(gnorm), converged, exact)
+
+
+def _pseudo_inverse_step(H: Any, g: Any) -> Any:
+    """−H⁺g from the symmetric eigen-decomposition H = Σ λᵢ vᵢvᵢᵀ (terms with λᵢ = 0 left out):
+    the Newton step where H is singular or too ill-conditioned for LU (H ∝ x⁸ near 0 for x¹⁰)."""
+    import mpmath
+
+    H = (H + H.T) / 2
+    lam, V = mpmath.eigsy(H)
+    step = mpmath.matrix(H.rows, 1)
+    for i in range(H.rows):
+        if lam[i] != 0:
+            v = V[:, i]
+            step -= v * ((v.T * g)[0] / lam[i])
+    return step
 
 
 def _snap(grad, variables, point, tol) -> tuple[sp.Expr, ...] | None:
@@ -1025,6 +1416,37 @@ def probe_kind(
     decided = [v for v in verdicts if v is not None]
     if len(decided) >= 2 and len(set(decided)) == 1:
         return decided[0]
+    if not decided and hasattr(obj, "expr"):
+        # every difference was below double precision's resolution (f underflows, as
+        # (x + y)^10000 within 0.9 of its valley): compare the same values at 30 digits
+        return _probe_precise(obj, x, D, radius)
+    return None
+
+
+def _probe_precise(obj: Any, x: np.ndarray, D: np.ndarray, radius: float) -> str | None:
+    """:func:`probe_kind`'s verdict from f evaluated at 30 digits (mpmath, no underflow), with
+    "noise" 10⁻²⁵ of the largest |f| involved, at the radii r and r/10 along the rows of D."""
+    import mpmath
+
+    fn = sp.lambdify(obj.variables, obj.expr, "mpmath")
+    verdicts = []
+    with mpmath.workdps(30):
+        x0 = [mpmath.mpf(float(v)) for v in x]
+        f0 = fn(*x0)
+        for r in (radius, 0.1 * radius):
+            diffs = []
+            for d in D[:: max(1, D.shape[0] // 400)]:
+                v = fn(*[a + mpmath.mpf(float(r * b)) for a, b in zip(x0, d, strict=True)])
+                if not mpmath.isfinite(v) or mpmath.im(v) != 0:
+                    return None
+                diffs.append(v - f0)
+            noise = mpmath.mpf(10) ** -25 * max([abs(f0)] + [abs(d + f0) for d in diffs])
+            pos = any(d > noise for d in diffs)
+            neg = any(d < -noise for d in diffs)
+            verdicts.append("saddle" if pos and neg else "minimum" if pos else
+                            "maximum" if neg else None)
+    if None not in verdicts and len(set(verdicts)) == 1:
+        return verdicts[0]
     return None
 
 
@@ -1083,6 +1505,7 @@ class _Context:
         self.radius = 1e-4 * self.diameter
         self.notes: list[str] = []
         self.switches = switching_functions(obj.expr)
+        self.kinks_searched = False  # set when the search by strata ran to the end
 
     def budget(self, name: str) -> float:
         b = budget_seconds(name)
@@ -1244,11 +1667,44 @@ def _classify_exact_point(ctx: _Context, ep: _ExactPoint) -> CriticalPoint:
                      ep.coords, True, kind=res.kind)
 
 
+def _float_settled(obj: Any, x: np.ndarray) -> bool:
+    """The double-precision Newton step −H⁺∇f from x is below 1e-8·max(1, ‖x‖): x is where
+    Newton stops, not merely where ∇f is tiny."""
+    g, H = obj.compiled.gradient(x), obj.compiled.hessian(x)
+    if not (np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+        return False
+    step = np.linalg.pinv(0.5 * (H + H.T), rcond=1e-12) @ g
+    return bool(np.linalg.norm(step) <= 1e-8 * max(1.0, float(np.linalg.norm(x))))
+
+
+def _underflows(obj: Any, x: np.ndarray) -> bool:
+    """∇f(x) is 0 in double precision but not at 30 digits: the float zero is underflow
+    ((x + y)^10000 at x + y = 0.4), not a critical point."""
+    import mpmath
+
+    with mpmath.workdps(REFINE_DPS):
+        sub = {v: sp.Float(float(c), REFINE_DPS) for v, c in zip(obj.variables, x, strict=True)}
+        try:
+            return any(sp.N(g.xreplace(sub), REFINE_DPS) != 0 for g in obj.gradient_list)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+
+
+def _float_kink_stationary(ctx: _Context, x: np.ndarray) -> bool:
+    """A floating-point point on a kink of f (switch within 1e-8) where 0 ∈ ∂f to 1e-5."""
+    coords = tuple(float(v) for v in x)
+    if not ctx.switches or not on_kink(ctx.switches, ctx.obj.variables, coords, 1e-8):
+        return False
+    exact = tuple(sp.Rational(v) for v in coords)
+    return clarke_stationary(ctx.obj.expr, ctx.obj.variables, ctx.obj.gradient_list, exact,
+                             tol=1e-5, eps=1e-7, active_tol=1e-8)
+
+
 def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: float):
     """Refine numeric candidates; drop those the 30-digit Newton refutes."""
     obj = ctx.obj
     out = []
-    dropped = 0
+    dropped = kinks = underflow = 0
     for x in cands:
         left = deadline - time.monotonic()
         try:
@@ -1257,21 +1713,36 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
             r = run_with_budget(refine_point, obj.gradient_list, obj.hessian, obj.variables, x,
                                 50 * ctx.radius, snap, timeout=min(left, ctx.budget("refine")))
         except (BudgetExceeded, AnalysisError) as exc:
+            g = float(np.linalg.norm(obj.compiled.gradient(x)))
+            if not _float_settled(obj, x) or (g == 0.0 and _underflows(obj, x)):
+                underflow += 1
+                continue
             ctx.notes.append(f"refinement of {_fmt(x)} abandoned ({exc}); "
                              "float point kept")
-            g = float(np.linalg.norm(obj.compiled.gradient(x)))
             out.append((x, g, None))
             continue
         if not r.converged:
-            dropped += 1
+            if _float_kink_stationary(ctx, x):
+                kinks += 1
+                out.append((x, float(np.linalg.norm(obj.compiled.gradient(x))), None))
+            else:
+                dropped += 1
             continue
         out.append((np.array(r.point), r.gnorm, r.exact))
+    if underflow:
+        ctx.notes.append(f"{underflow} unrefined candidate point(s) were dropped: a Newton step "
+                         "from them is not small (or ∇f is 0 only by underflow)")
+    if kinks:
+        ctx.notes.append(f"{kinks} candidate point(s) on kinks of f, where Newton has no "
+                         "derivative to settle on, were kept: 0 ∈ ∂f there to 1e-5 (one-sided "
+                         "gradients at distance 1e-7)")
     if dropped:
         ctx.notes.append(f"{dropped} candidate point(s) with small ‖∇f‖ were not confirmed by "
                          f"Newton at {REFINE_DPS} digits and were dropped")
     return out
 
 
+@np.errstate(all="ignore")  # overflow to inf/nan is handled where it matters
 def find_critical_points(
     obj: Any,
     box: Any = None,
@@ -1293,7 +1764,7 @@ def find_critical_points(
     if obj.data_symbols:
         raise InputError("critical points of finite-sum objectives need bound data; "
                          "not supported by the symbolic analysis")
-    B = obj.box(box)
+    B = require_analysis_box(obj.box(box))
     ctx = _Context(obj, B, tol, timeout, seed)
     sol: _ExactSolution | None = None
     if exact:
@@ -1306,20 +1777,23 @@ def find_critical_points(
             ctx.notes.append(f"exact solve abandoned after {time.monotonic() - t0:.3g} s")
         except AnalysisError as exc:
             ctx.notes.append(f"exact solve failed ({exc})")
-    kinks, kinks_done = _search_kinks(ctx) if exact else ([], not ctx.switches)
-    if sol is not None and sol.status in ("complete", "continuum") and (
-        sol.status == "complete" or sol.points
-    ):
-        points = _merge_points(sol.points, kinks, ctx.radius)
+    ksol = _search_kinks(ctx) if exact else None
+    ctx.kinks_searched = ksol is not None and ksol.status in ("complete", "continuum")
+    kinks = ksol.points if ksol is not None else []
+    kinks_done = ksol.status == "complete" if ksol is not None else not ctx.switches
+    kinks_solved = ksol is not None and ksol.status in ("complete", "continuum")
+    solved = sol is not None and sol.status in ("complete", "continuum") and (
+        sol.status == "complete" or bool(sol.points))
+    if solved or kinks_solved:
+        # with kinks, the search by strata covers the smooth regions too: it alone is complete
+        points = _merge_points(sol.points if sol is not None else [], kinks, ctx.radius)
         ctx.all_points = [tuple(float(sp.N(c, 20)) for c in p.coords) for p in points]
         pts = [cp for ep in points for cp in _kept(_classify_exact_point, ctx, ep)]
-        complete = sol.status == "complete" and kinks_done
-        if complete and obj.expr.has(sp.Piecewise):
-            complete = False
-            ctx.notes.append("f has branches (Piecewise): points on a branch boundary where 0 is "
-                             "between the one-sided derivatives may be missing")
+        complete = kinks_done and (not solved or sol.status == "complete")
         if complete and ctx.n == 1 and not obj.expr.is_polynomial(*obj.variables):
             complete = _cross_check(ctx, pts, starts, seed)
+        if not solved and sol is not None:  # the strata answered what ∇f = 0 could not
+            ctx.notes = [note for note in ctx.notes if note not in sol.notes]
         pts.sort(key=lambda p: p.point)
         return CriticalPoints(pts, complete=complete, method="exact",
                               notes=_collapse_notes(ctx.notes))
@@ -1328,17 +1802,20 @@ def find_critical_points(
     return _numeric_path(ctx, starts, seed, exact_pts, snap=exact)
 
 
-def _search_kinks(ctx: _Context) -> tuple[list[_ExactPoint], bool]:
-    """Kinks of f where the conventional gradient is 0 (exact); and whether the search ran."""
+def _search_kinks(ctx: _Context) -> _ExactSolution | None:
+    """Points where 0 ∈ ∂f found by strata (:func:`kink_points`), or None without kinks."""
     if not ctx.switches:
-        return [], True
+        return None
     obj = ctx.obj
     try:
-        return run_with_budget(kink_points, obj.expr, obj.variables, obj.gradient_list,
-                               ctx.box, timeout=ctx.budget("solve")), True
+        res = run_with_budget(kink_points, obj.expr, obj.variables, obj.gradient_list,
+                              ctx.box, timeout=ctx.budget("solve"))
     except (BudgetExceeded, AnalysisError) as exc:
-        ctx.notes.append(f"symbolic search of the kinks of f abandoned ({exc})")
-        return [], False
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        ctx.notes.append(f"symbolic search of the kinks of f abandoned ({first})")
+        return _ExactSolution("partial")
+    ctx.notes.extend(res.notes)
+    return res
 
 
 def _merge_points(points: list[_ExactPoint], more: list[_ExactPoint],
@@ -1371,6 +1848,49 @@ def _cross_check(ctx: _Context, pts: list[CriticalPoint], starts: Any, seed: int
     return not confirmed
 
 
+def _kink_minima(ctx: _Context, seed: int, count: int = 8) -> list[np.ndarray]:
+    """Minima of f on kinks when the search by strata did not run to the end: Powell's method
+    (no derivatives) on f from the box's centre and ``count`` Halton starts; an end point is
+    kept where f is Lipschitz nearby (the one-sided gradients at 1e-6 are not much larger than
+    at 1e-4) and 0 ∈ ∂f to 1e-4 (one-sided gradients at 1e-6, kinks active within 1e-6).
+    Finds minimizers only — maxima and saddles on kinks need the search by strata."""
+    from scipy.optimize import minimize
+
+    obj, box = ctx.obj, ctx.box
+    X0 = np.vstack([box.mean(axis=1), _start_points(box, count, seed + 1)])
+    out: list[np.ndarray] = []
+
+    def fun(x):
+        v = obj.compiled.value(x)
+        return v if math.isfinite(v) else 1e300
+
+    deadline = time.monotonic() + ctx.budget("refine")
+    for x0 in X0:
+        if time.monotonic() > deadline:
+            break
+        res = minimize(fun, x0, method="Powell", bounds=[tuple(b) for b in box],
+                       options={"xtol": 1e-13, "ftol": 1e-15, "maxfev": 5_000})
+        x = np.asarray(res.x, float)
+        coords = tuple(float(v) for v in x)
+        if any(np.linalg.norm(x - y) <= 10 * ctx.radius for y in out):
+            continue
+        if not on_kink(ctx.switches, obj.variables, coords, 1e-6):
+            continue
+        exact = tuple(sp.Rational(v) for v in coords)
+        near = [limiting_gradients(obj.expr, obj.variables, obj.gradient_list, exact, eps=e,
+                                   active_tol=1e-6) for e in (1e-6, 1e-4)]
+        if near[0].shape != near[1].shape or not near[0].size or not np.all(
+                np.linalg.norm(near[0], axis=1) <= 2 * np.linalg.norm(near[1], axis=1) + 1):
+            continue  # gradients blow up towards x (log|x| at 0): f is not Lipschitz there
+        if clarke_stationary(obj.expr, obj.variables, obj.gradient_list, exact, tol=1e-4,
+                             eps=1e-6, active_tol=1e-6):
+            out.append(x)
+    if out:
+        ctx.notes.append(f"{len(out)} minimum/minima on kinks of f found by minimising f "
+                         "(Powell) and checked: 0 ∈ ∂f to 1e-4")
+    return out
+
+
 def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[CriticalPoint],
                   snap: bool) -> CriticalPoints:
     cands, count = _numeric_candidates(ctx, starts, seed)
@@ -1378,6 +1898,11 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
              if all(np.linalg.norm(x - np.array(p.point)) > 10 * ctx.radius for p in exact_pts)]
     deadline = time.monotonic() + 3.0 * ctx.budget("refine")
     refined = _refine_all(ctx, cands, snap, deadline)
+    if ctx.switches and not ctx.kinks_searched:
+        known = [np.array(p.point) for p in exact_pts] + [r[0] for r in refined]
+        refined += [(x, float(np.linalg.norm(ctx.obj.compiled.gradient(x))), None)
+                    for x in _kink_minima(ctx, seed)
+                    if all(np.linalg.norm(x - k) > 10 * ctx.radius for k in known)]
     pts_arr = [r[0] for r in refined]
     reps = _dedupe(pts_arr, [r[1] for r in refined], ctx.radius)
     refined = [refined[i] for i in reps]

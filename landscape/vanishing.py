@@ -13,8 +13,19 @@ whether that point is degenerate.
   |f'| − t on a fine grid, refined by ``brentq`` (numeric; features narrower than the grid
   spacing can be missed).
 * n ≤ 4 variables: a regular grid of the box (about 2·10⁵ points), gradients through the
-  compiled ``g_cols`` kernel, connected components (full connectivity), plus local minima of
-  ‖∇f‖ refined below the grid scale.  n > 4: Halton samples grouped by single linkage.
+  compiled ``g_cols`` kernel, connected components (full connectivity).  Below the grid's
+  resolution: every critical point passed in, and every local minimum of ‖∇f‖ on the grid
+  that can reach t within a cell (‖∇f‖ ≤ t + 4‖H‖·reach), refined by the compiled
+  Levenberg–Marquardt batch; each one not in a region yet starts one.  n > 4: Halton samples
+  grouped by single linkage.
+* Extents are measured, not taken from the grid: first exits of ‖∇f‖ < t along rays from the
+  region's point and along the grid edges leaving it, each extreme pushed further by SLSQP on
+  ‖∇f‖ ≤ t.  Where the Hessian at a degenerate critical point has a one-dimensional null
+  space, the curve of critical points through it is traced (predictor along the null vector,
+  pseudo-inverse Newton corrector) and is one region.
+* Labels (:func:`region_label`): around a critical point of a given kind (or along a curve of
+  them), a ``tail`` (‖∇f‖ smallest on the box's edge, no critical point), or a ``plateau``
+  (flat, no critical point).  A cap on the number of regions is stated with the count found.
 
 **Deep activation chains** h₀ = x, h_k = a(w·h_{k−1}):  by the chain rule
 dh_d/dx = Π_{k=1..d} w·a'(w·h_{k−1}).  Since |tanh'| ≤ 1, σ' ≤ 1/4 and relu' ∈ {0, 1}, the
@@ -31,6 +42,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .box import require_analysis_box
 from .budget import budget_seconds, run_with_budget
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
@@ -62,11 +74,37 @@ class VanishingRegion:
     above_min: float
     plateau: bool
     exact: bool = False
-    critical_point: str | None = None  # "nondegenerate" | "degenerate" | None (none inside)
+    critical_point: str | None = None  # "nondegenerate" | "degenerate" | "nondifferentiable"
+    #                                   (on a kink) | None (none inside)
+    label: str = "plateau"  # "critical point" | "tail" | "plateau" (see :func:`region_label`)
+    critical_kind: str | None = None  # kind of the critical point inside (minimum, ...)
+    critical_curve: bool = False  # the region follows a traced curve of critical points
+
+    def describe(self) -> str:
+        """What the region is, in words: ``around a saddle``, ``tail at the box edge (no
+        critical point)``, ``plateau (no critical point)``; ``, degenerate`` for a degenerate
+        critical point and ``, far above the minimum`` where :attr:`plateau` holds."""
+        if self.label == "critical point" and self.critical_curve:
+            plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles"}
+            text = (f"along a curve of {plural.get(self.critical_kind, 'critical points')} "
+                    "(degenerate)")
+        elif self.label == "critical point":
+            text = f"around a {self.critical_kind or 'critical point'}"
+            if self.critical_point in ("degenerate", "nondifferentiable"):
+                text += (" (degenerate)" if self.critical_point == "degenerate"
+                         else " on a kink of f")
+        elif self.label == "tail":
+            text = "tail at the box edge (no critical point)"
+        else:
+            text = "plateau (no critical point)"
+        if self.plateau and self.label != "plateau":
+            text += ", far above the minimum"
+        return text
 
     def to_json(self) -> dict[str, Any]:
         """``{"box": [[lo, hi], ...], "point", "gradient_norm", "value", "above_min",
-        "plateau", "exact", "critical_point"}``."""
+        "plateau", "exact", "critical_point", "label", "critical_kind", "critical_curve",
+        "description"}``."""
         return jsonable(
             {
                 "box": [[lo, hi] for lo, hi in zip(self.lower, self.upper, strict=True)],
@@ -77,6 +115,10 @@ class VanishingRegion:
                 "plateau": self.plateau,
                 "exact": self.exact,
                 "critical_point": self.critical_point,
+                "label": self.label,
+                "critical_kind": self.critical_kind,
+                "critical_curve": self.critical_curve,
+                "description": self.describe(),
             }
         )
 
@@ -91,13 +133,20 @@ class VanishingReport:
     f_max: float
     method: str
     notes: list[str] = field(default_factory=list)
+    found: int | None = None  # regions found (more than listed when capped)
+
+    def __post_init__(self) -> None:
+        if self.found is None:
+            self.found = len(self.regions)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"threshold", "regions": [...], "f_min", "f_max", "method", "notes"}``."""
+        """``{"threshold", "regions": [...], "regions_found", "f_min", "f_max", "method",
+        "notes"}``."""
         return jsonable(
             {
                 "threshold": self.threshold,
                 "regions": [r.to_json() for r in self.regions],
+                "regions_found": self.found,
                 "f_min": self.f_min,
                 "f_max": self.f_max,
                 "method": self.method,
@@ -165,12 +214,75 @@ def _critical_inside(obj, lower, upper, point) -> tuple[np.ndarray, str | None]:
     return x0, ("degenerate" if ev.min() <= 1e-6 * scale else "nondegenerate")
 
 
-def _region(obj, lower, upper, point, f_min, f_max, exact=False) -> VanishingRegion:
-    point, critical = _critical_inside(obj, lower, upper, point)
+def _critical_kind(obj: Any, x: np.ndarray, box: np.ndarray, listed: Sequence[Any]) -> str:
+    """Kind of the critical point x: that of a listed critical point within 1e-6 of the box
+    diagonal, else by the Hessian's signs, else (degenerate) by comparing values around it
+    (:func:`landscape.critical.probe_kind`)."""
+    from .critical import probe_kind
+
+    diag = float(np.linalg.norm(box[:, 1] - box[:, 0]))
+    for cp in listed:
+        if np.linalg.norm(np.asarray(cp.point) - x) <= 1e-6 * diag:
+            return cp.kind
+    H = obj.compiled.hessian(x)
+    ev, vecs = np.linalg.eigh(0.5 * (H + H.T))
+    null = np.abs(ev) <= 1e-6 * max(1.0, float(np.max(np.abs(ev))))
+    if not np.any(null):
+        return "minimum" if ev[0] > 0 else ("maximum" if ev[-1] < 0 else "saddle")
+    if np.any(ev[~null] > 0) and np.any(ev[~null] < 0):
+        return "saddle"
+    radius = 0.02 * float(np.min(box[:, 1] - box[:, 0]))
+    return probe_kind(obj, x, vecs, null, radius, np.random.default_rng(0)) or "unknown"
+
+
+def _on_a_kink(obj: Any, point: Sequence[float]) -> bool:
+    """Whether the point lies on a kink of f (:func:`landscape.critical.on_kink`, 1e-8)."""
+    from .critical import on_kink, switching_functions
+
+    switches = switching_functions(obj.expr)
+    return bool(switches) and on_kink(switches, obj.variables,
+                                      tuple(float(v) for v in point), 1e-8)
+
+
+def region_label(critical: str | None, point: Sequence[float], box: np.ndarray) -> str:
+    """``"critical point"`` when one lies inside; else ``"tail"`` when ‖∇f‖ is smallest on the
+    box's boundary (it keeps falling beyond the box, as tanh's ends); else ``"plateau"``
+    (flat without a critical point)."""
+    if critical is not None:
+        return "critical point"
+    p = np.asarray(point, float)
+    tol = 1e-9 * (box[:, 1] - box[:, 0])
+    if np.any(np.abs(p - box[:, 0]) <= tol) or np.any(np.abs(p - box[:, 1]) <= tol):
+        return "tail"
+    return "plateau"
+
+
+def _listed_inside(obj, lower, upper, point, listed, threshold) -> np.ndarray | None:
+    """The listed critical point nearest to ``point`` that lies in [lower, upper] and is joined
+    to it by a segment inside ‖∇f‖ < t, or None."""
+    p = np.asarray(point, float)
+    inside = [np.asarray(cp.point, float) for cp in listed
+              if np.all(np.asarray(cp.point) >= lower) and np.all(np.asarray(cp.point) <= upper)]
+    for q in sorted(inside, key=lambda q: float(np.linalg.norm(q - p))):
+        seg = p + np.linspace(0.0, 1.0, 33)[:, None] * (q - p)
+        if threshold is None or np.all(_gradient_norms(obj, seg) < threshold):
+            return q
+    return None
+
+
+def _region(obj, lower, upper, point, f_min, f_max, exact=False, box=None,
+            listed=(), threshold=None) -> VanishingRegion:
+    q = _listed_inside(obj, np.asarray(lower, float), np.asarray(upper, float), point, listed,
+                       threshold)
+    point, critical = _critical_inside(obj, lower, upper, point if q is None else q)
     g = float(np.linalg.norm(obj.compiled.gradient(point)))
     v = obj.compiled.value(point)
     above = v - f_min
     plateau = above > PLATEAU_FRACTION * (f_max - f_min) and critical != "nondegenerate"
+    B = np.column_stack([lower, upper]) if box is None else box
+    kind = None if critical is None else _critical_kind(obj, np.asarray(point, float), B, listed)
+    if critical is not None and _on_a_kink(obj, point):
+        critical = "nondifferentiable"  # no Hessian there: neither degenerate nor not
     return VanishingRegion(
         lower=tuple(float(t) for t in lower),
         upper=tuple(float(t) for t in upper),
@@ -181,6 +293,8 @@ def _region(obj, lower, upper, point, f_min, f_max, exact=False) -> VanishingReg
         plateau=bool(plateau),
         exact=exact,
         critical_point=critical,
+        label=region_label(critical, point, B),
+        critical_kind=kind,
     )
 
 
@@ -223,7 +337,7 @@ def _numeric_breakpoints(obj, xs: np.ndarray, small: np.ndarray, threshold: floa
     return out
 
 
-def _vanishing_1d(obj, box, threshold, timeout) -> VanishingReport:
+def _vanishing_1d(obj, box, threshold, timeout, listed) -> VanishingReport:
     lo, hi = float(box[0, 0]), float(box[0, 1])
     xs = np.linspace(lo, hi, GRID_POINTS)
     X = xs[:, None]
@@ -257,7 +371,8 @@ def _vanishing_1d(obj, box, threshold, timeout) -> VanishingReport:
             a = prev.lower[0]
             if prev.gradient_norm < abs(obj.compiled.gradient([best])[0]):
                 best = prev.point[0]
-        regions.append(_region(obj, (a,), (b,), (best,), f_min, f_max, exact))
+        regions.append(_region(obj, (a,), (b,), (best,), f_min, f_max, exact, box, listed,
+                               threshold))
     method = "exact-roots" if exact else "grid+brentq"
     return VanishingReport(threshold, regions, f_min, f_max, method, notes)
 
@@ -301,43 +416,238 @@ def _components(mask: np.ndarray, shape: tuple[int, ...] | None, X: np.ndarray,
     return labels
 
 
-def _subgrid_minima(obj, box, X, gn, threshold, count=20) -> list[np.ndarray]:
-    """Local minimisation of ‖∇f‖² from the smallest grid values: points below the threshold
-    that the grid spacing misses (the neighbourhood of an isolated critical point)."""
+#: Most local minima of ‖∇f‖ on the grid that are refined below the grid scale.
+MAX_SEEDS = 4000
+
+
+def _seeds(gn: np.ndarray, shape: tuple[int, ...] | None) -> np.ndarray:
+    """Grid indices of the discrete local minima of ‖∇f‖ (over the 3ⁿ neighbourhood, not flat),
+    smallest first; for scattered samples, the MAX_SEEDS/20 samples of smallest ‖∇f‖."""
+    finite = np.isfinite(gn)
+    if shape is None:
+        return np.argsort(np.where(finite, gn, np.inf))[: MAX_SEEDS // 20]
+    from scipy import ndimage
+
+    G = np.where(finite, gn, np.inf).reshape(shape)
+    local = ((ndimage.minimum_filter(G, size=3, mode="nearest") == G) & np.isfinite(G)
+             & (ndimage.maximum_filter(G, size=3, mode="nearest") > G))  # not flat
+    idx = np.nonzero(local.ravel())[0]
+    return idx[np.argsort(gn[idx], kind="stable")]
+
+
+def _refine_seeds(obj, box, X0: np.ndarray, threshold: float) -> np.ndarray:
+    """From each row of X0, Newton with the Levenberg–Marquardt safeguard on ∇f = 0 (the
+    compiled, parallel :func:`landscape.critical.newton_batch`, which only accepts steps that
+    decrease ‖∇f‖): ends at a zero or a local minimum of ‖∇f‖.  The end points inside the box."""
+    from .critical import newton_batch
+
+    if X0.shape[0] == 0:
+        return X0
+    c = obj.compiled
+    X0 = np.ascontiguousarray(X0, dtype=float)
+    X = np.empty_like(X0)
+    gnorm = np.empty(X0.shape[0])
+    status = np.empty(X0.shape[0], dtype=np.int64)
+    newton_batch(c.g, c.h, c.data, X0, np.ascontiguousarray(box), 100, 1e-10 * threshold,
+                 X, gnorm, status)
+    ok = np.all((X >= box[:, 0]) & (X <= box[:, 1]), axis=1) & (gnorm < threshold)
+    return X[ok]
+
+
+def _may_reach(obj, x: np.ndarray, g: float, threshold: float, reach: float) -> bool:
+    """Whether ‖∇f‖ can fall below t within ``reach`` of the node x: ‖∇f(x)‖ ≤ t + 4·‖H(x)‖·reach
+    (the gradient changes by at most sup‖H‖ per unit length; 4 is a margin for the change of
+    H over the cell)."""
+    H = obj.compiled.hessian(x)
+    if not np.all(np.isfinite(H)):
+        return True
+    return g <= threshold + 4.0 * float(np.linalg.norm(H, 2)) * reach
+
+
+def _directions(n: int) -> np.ndarray:
+    """Unit directions of the radial measurement: 72 angles in 2-D, ±eᵢ and 150·n random
+    (fixed seed) in more dimensions."""
+    if n == 2:
+        a = np.linspace(0.0, 2 * math.pi, 72, endpoint=False)
+        return np.column_stack([np.cos(a), np.sin(a)])
+    D = np.vstack([np.eye(n), -np.eye(n), np.random.default_rng(0).standard_normal((150 * n, n))])
+    return D / np.linalg.norm(D, axis=1, keepdims=True)
+
+
+def _small(obj, P: np.ndarray, threshold: float) -> np.ndarray:
+    return _gradient_norms(obj, P) < threshold
+
+
+def radial_extent(obj, box, p, D, threshold) -> np.ndarray:
+    """Distances s(d) from p along each row d of D to where ‖∇f(p + s·d)‖ first reaches t
+    (the box's edge if it never does): a scan over 48 geometric steps up to the edge, then 50
+    bisections (vectorised over the directions)."""
+    p = np.asarray(p, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_hi = np.where(D > 0, (box[:, 1] - p) / D, np.inf)
+        to_lo = np.where(D < 0, (box[:, 0] - p) / D, np.inf)
+    smax = np.maximum(np.min(np.minimum(to_hi, to_lo), axis=1), 0.0)
+    S = smax[:, None] * np.geomspace(1e-12, 1.0, 48)[None, :]
+    m, k = S.shape
+    inside = _small(obj, (p + S[:, :, None] * D[:, None, :]).reshape(-1, p.size),
+                    threshold).reshape(m, k)
+    out = ~inside
+    first = np.argmax(out, axis=1)
+    leaves = out.any(axis=1)
+    rows = np.arange(m)
+    lo = np.where(first > 0, S[rows, np.maximum(first - 1, 0)], 0.0)
+    hi = S[rows, first]
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        ok = _small(obj, p + mid[:, None] * D, threshold)
+        lo = np.where(ok, mid, lo)
+        hi = np.where(ok, hi, mid)
+    return np.where(leaves, lo, smax)
+
+
+def _edge_crossings(obj, X, shape, members, gn, threshold) -> np.ndarray:
+    """Points where ‖∇f‖ = t on the grid edges leaving a component (bisection, vectorised)."""
+    n = len(shape)
+    grid = np.arange(X.shape[0]).reshape(shape)
+    inside = np.zeros(X.shape[0], dtype=bool)
+    inside[members] = True
+    A, B = [], []
+    for axis in range(n):
+        for step in (1, -1):
+            a = np.take(grid, range(max(0, -step), shape[axis] - max(0, step)), axis=axis)
+            b = np.take(grid, range(max(0, step), shape[axis] + min(0, step)), axis=axis)
+            a, b = a.ravel(), b.ravel()
+            sel = inside[a] & ~(gn[b] < threshold)
+            A.append(a[sel])
+            B.append(b[sel])
+    a, b = np.concatenate(A), np.concatenate(B)
+    if a.size == 0:
+        return np.zeros((0, n))
+    lo, hi = X[a].copy(), X[b].copy()
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        ok = _small(obj, mid, threshold)
+        lo = np.where(ok[:, None], mid, lo)
+        hi = np.where(ok[:, None], hi, mid)
+    return lo
+
+
+def _polish_extent(obj, box, start, axis, sign, threshold) -> np.ndarray | None:
+    """max sign·x_axis subject to ‖∇f(x)‖ ≤ t (SLSQP from a boundary point of the region),
+    kept only if the segment from ``start`` stays in the region (a local, connected move)."""
     from scipy.optimize import minimize
 
-    out = []
-    for i in np.argsort(gn)[:count]:
-        def fun(x):
-            g = obj.compiled.gradient(x)
-            v = float(g @ g)
-            return v if math.isfinite(v) else 1e300
+    def cons(x):
+        return 1.0 - float(np.linalg.norm(obj.compiled.gradient(x))) / threshold
 
-        res = minimize(fun, X[i], method="L-BFGS-B", bounds=[tuple(b) for b in box])
-        if math.sqrt(max(res.fun, 0.0)) < threshold:
-            out.append(res.x)
-    return out
+    def cons_jac(x):
+        g = obj.compiled.gradient(x)
+        ng = float(np.linalg.norm(g))
+        if not ng > 0:
+            return np.zeros_like(x)
+        return -(obj.compiled.hessian(x) @ g) / (ng * threshold)
+
+    c = np.zeros(start.size)
+    c[axis] = -sign
+    res = minimize(lambda x: float(c @ x), start, jac=lambda x: c, method="SLSQP",
+                   bounds=[tuple(b) for b in box],
+                   constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
+                   options={"ftol": 1e-15, "maxiter": 100})
+    q = np.clip(res.x, box[:, 0], box[:, 1])
+    if not np.all(np.isfinite(q)) or sign * (q[axis] - start[axis]) <= 0:
+        return None
+    seg = start + np.linspace(0.0, 1.0, 33)[:, None] * (q - start)
+    if not np.all(_gradient_norms(obj, seg) <= threshold * (1 + 1e-6)):
+        return None
+    return q
 
 
-def _linear_region(obj, box, p, threshold) -> tuple[np.ndarray, np.ndarray]:
-    """Bounding box of {x : ‖H(p)(x − p)‖ < t} (∇f ≈ H·(x − p) near a critical point p):
-    half-widths t·‖row_i(H⁻¹)‖; just the point when H is singular."""
-    H = obj.compiled.hessian(p)
-    try:
-        half = threshold * np.linalg.norm(np.linalg.inv(H), axis=1)
-    except np.linalg.LinAlgError:
-        half = np.zeros_like(p)
-    if not np.all(np.isfinite(half)):
-        half = np.zeros_like(p)
-    return np.maximum(p - half, box[:, 0]), np.minimum(p + half, box[:, 1])
+def measured_extent(obj, box, p, threshold, known=None) -> tuple[np.ndarray, np.ndarray]:
+    """Bounding box of the region {‖∇f‖ < t} around p, measured: the first exits along
+    radial directions from p (:func:`radial_extent`), the points in ``known`` (grid nodes and
+    edge crossings of the region), each extreme then pushed by SLSQP along the boundary
+    (:func:`_polish_extent`)."""
+    p = np.asarray(p, float)
+    D = _directions(p.size)
+    P = p + radial_extent(obj, box, p, D, threshold)[:, None] * D
+    pts = np.vstack([p[None, :], P] + ([known] if known is not None and len(known) else []))
+    lower, upper = pts.min(axis=0), pts.max(axis=0)
+    for axis in range(p.size):
+        for sign in (1.0, -1.0):
+            start = pts[np.argmax(sign * pts[:, axis])]
+            if (sign > 0 and start[axis] >= box[axis, 1]) or (
+                    sign < 0 and start[axis] <= box[axis, 0]):
+                continue
+            q = _polish_extent(obj, box, start, axis, sign, threshold)
+            if q is not None:
+                lower, upper = np.minimum(lower, q), np.maximum(upper, q)
+    return lower, upper
 
 
-def _vanishing_nd(obj, box, threshold, max_regions) -> VanishingReport:
+def trace_critical_curve(obj, box, p, threshold, h, max_steps=20_000,
+                         seconds: float = math.inf) -> tuple[np.ndarray, bool] | None:
+    """The curve of critical points through p, where the Hessian has a one-dimensional null
+    space (the valley xy = 1 of (xy − 1)²): steps of length h along the null vector v, each
+    corrected back onto ∇f = 0 by pseudo-inverse Newton steps (−H⁺∇f, orthogonal to v),
+    both ways until the box's edge or ‖∇f‖ ≥ t.  Returns the points and whether the trace
+    ended there (False: cut by ``max_steps`` or ``seconds``); None when the null space is not
+    a line."""
+    import time
+
+    stop = time.monotonic() + seconds
+    finished = True
+    def null_vector(x):
+        H = obj.compiled.hessian(x)
+        ev, vecs = np.linalg.eigh(0.5 * (H + H.T))
+        scale = max(1.0, float(np.max(np.abs(ev))))
+        null = np.abs(ev) <= 1e-6 * scale
+        return vecs[:, np.argmin(np.abs(ev))] if null.sum() == 1 else None
+
+    v0 = null_vector(p)
+    if v0 is None:
+        return None
+    out = [p]
+    for sign in (1.0, -1.0):
+        x, v = p.copy(), sign * v0
+        for step in range(max_steps + 1):
+            if step == max_steps or time.monotonic() > stop:
+                finished = False
+                break
+            y = np.clip(x + h * v, box[:, 0], box[:, 1])
+            for _newton in range(8):
+                H = obj.compiled.hessian(y)
+                s = -np.linalg.pinv(0.5 * (H + H.T), rcond=1e-8) @ obj.compiled.gradient(y)
+                if not np.all(np.isfinite(s)):
+                    break
+                y = np.clip(y + s, box[:, 0], box[:, 1])
+                if np.linalg.norm(s) <= 1e-14 * max(1.0, float(np.linalg.norm(y))):
+                    break
+            w = null_vector(y)
+            if (w is None or not np.linalg.norm(obj.compiled.gradient(y)) < threshold
+                    or np.linalg.norm(y - x) < 0.1 * h):
+                break
+            out.append(y)
+            v = w if w @ v > 0 else -w
+            x = y
+    return np.array(out), finished
+
+
+def _joined(obj, region: VanishingRegion, p: np.ndarray, threshold: float) -> bool:
+    """p lies in the region's box and the segment from the region's point to p stays in
+    ‖∇f‖ < t (33 points): the same region."""
+    if np.any(p < np.array(region.lower)) or np.any(p > np.array(region.upper)):
+        return False
+    seg = np.asarray(region.point) + np.linspace(0.0, 1.0, 33)[:, None] * (p - region.point)
+    return bool(np.all(_small(obj, seg, threshold)))
+
+
+def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> VanishingReport:
+    import time
+
     n = obj.n
     notes = []
     if n <= 4:
         X, shape = _grid(box, GRID_POINTS)
-        spacing = float(np.max((box[:, 1] - box[:, 0]) / (shape[0] - 1)))
         method = f"grid {'×'.join(str(s) for s in shape)}"
     else:
         from scipy.stats import qmc
@@ -346,9 +656,10 @@ def _vanishing_nd(obj, box, threshold, max_regions) -> VanishingReport:
         U = qmc.Halton(d=n, scramble=True, seed=0).random(count)
         X = box[:, 0] + U * (box[:, 1] - box[:, 0])
         shape = None
-        spacing = float(np.linalg.norm(box[:, 1] - box[:, 0]) * count ** (-1.0 / n))
         method = f"{count:,} Halton samples, single linkage"
         notes.append("sampled, not gridded: regions are indicative only")
+    spacing = (float(np.max((box[:, 1] - box[:, 0]) / (shape[0] - 1))) if shape else
+               float(np.linalg.norm(box[:, 1] - box[:, 0]) * X.shape[0] ** (-1.0 / n)))
     gn = _gradient_norms(obj, X)
     F = obj.compiled.values(X)
     f_min, f_max = _box_range(obj, box, X, F)
@@ -358,32 +669,79 @@ def _vanishing_nd(obj, box, threshold, max_regions) -> VanishingReport:
         mask[keep] = False
         notes.append("more than 5,000 small-gradient samples: only the first 5,000 grouped")
     labels = _components(mask, shape, X, spacing)
-    regions = []
-    half = 0.5 * (box[:, 1] - box[:, 0]) / ((shape[0] - 1) if shape else 1)
     sizes = np.bincount(labels)
-    order = [k for k in np.argsort(-sizes) if k != 0 and sizes[k] > 0]
-    if len(order) > max_regions:
-        notes.append(f"{len(order)} regions; the {max_regions} largest are reported")
-        order = order[:max_regions]
-    for k in order:
+    comps = [k for k in np.argsort(-sizes, kind="stable") if k != 0 and sizes[k] > 0]
+    # points below the grid's resolution: local minima of ‖∇f‖ on the grid, refined, and the
+    # critical points already known; each one not on a component starts a region of its own
+    seeds = _seeds(gn, shape)
+    if seeds.size > MAX_SEEDS:
+        notes.append(f"{seeds.size} local minima of ‖∇f‖ on the grid; the {MAX_SEEDS} smallest "
+                     "were refined below the grid scale")
+        seeds = seeds[:MAX_SEEDS]
+    regions: list[VanishingRegion] = []
+    traces: list[np.ndarray] = []
+
+    def on_trace(p: np.ndarray) -> bool:
+        return any(np.min(np.linalg.norm(t - p, axis=1)) <= 2 * spacing for t in traces)
+
+    def add(p: np.ndarray, known: np.ndarray | None) -> None:
+        lower, upper = measured_extent(obj, box, p, threshold, known)
+        r = _region(obj, lower, upper, p, f_min, f_max, box=box, listed=listed,
+                    threshold=threshold)
+        if r.critical_point == "degenerate" and n >= 2:
+            traced = trace_critical_curve(obj, box, np.asarray(r.point), threshold, spacing / 4,
+                                          seconds=timeout)
+            if traced is not None:
+                path, finished = traced
+                if not finished:
+                    from .critical import _fmt as _fmt_point
+
+                    notes.append(f"the curve of critical points through {_fmt_point(r.point)} "
+                                 "was traced only in part (time budget): its region is larger")
+                traces.append(path)
+                r.critical_curve = True
+                r.lower = tuple(np.minimum(r.lower, path.min(axis=0)).tolist())
+                r.upper = tuple(np.maximum(r.upper, path.max(axis=0)).tolist())
+        regions.append(r)
+
+    for k in comps:
         idx = np.nonzero(labels == k)[0]
-        pts = X[idx]
-        lower = np.maximum(pts.min(axis=0) - half, box[:, 0])
-        upper = np.minimum(pts.max(axis=0) + half, box[:, 1])
-        best = pts[np.argmin(gn[idx])]
-        regions.append(_region(obj, lower, upper, best, f_min, f_max))
-    for p in _subgrid_minima(obj, box, X, gn, threshold):
-        covered = any(np.all(p >= np.array(r.lower) - spacing) and
-                      np.all(p <= np.array(r.upper) + spacing) for r in regions)
-        if covered or len(regions) >= max_regions:
+        best = X[idx[np.argmin(gn[idx])]]
+        if on_trace(best):
+            continue  # a piece of a curve of critical points already traced
+        known = X[idx] if shape is None else np.vstack(
+            [X[idx], _edge_crossings(obj, X, shape, idx, gn, threshold)])
+        add(best, known)
+    # points below the grid's resolution: the critical points already known, and local minima
+    # of ‖∇f‖ on the grid refined; each one not in a region yet starts a region of its own
+    reach = 0.5 * spacing * math.sqrt(n)  # every point of the box is this close to a node
+    seeds = [i for i in seeds if labels[i] == 0 and _may_reach(obj, X[i], gn[i], threshold,
+                                                                 reach)]
+    starts = [np.asarray(cp.point, float) for cp in listed]
+    starts += list(_refine_seeds(obj, box, X[seeds], threshold))
+    deadline = time.monotonic() + timeout
+    for j, p in enumerate(starts):
+        if j >= len(listed) + 20 and time.monotonic() > deadline:
+            notes.append(f"sub-grid search stopped by the time budget after {j} of "
+                         f"{len(starts)} points: small regions may be missing")
+            break
+        if not (_gradient_norms(obj, p[None, :])[0] < threshold) or on_trace(p):
             continue
-        near = (np.maximum(p - spacing, box[:, 0]), np.minimum(p + spacing, box[:, 1]))
-        p, _ = _critical_inside(obj, near[0], near[1], p)
-        lower, upper = _linear_region(obj, box, p, threshold)
-        regions.append(_region(obj, lower, upper, p, f_min, f_max))
-        notes.append(f"region around {tuple(round(float(v), 6) for v in p)} is below the "
-                     "grid resolution (bounds from the local linearisation of ∇f)")
-    return VanishingReport(threshold, regions, f_min, f_max, method, notes)
+        if any(_joined(obj, r, p, threshold) for r in regions):
+            continue  # in a region already listed
+        if shape is not None:
+            node = np.clip(np.rint((p - box[:, 0]) / (box[:, 1] - box[:, 0]) * (shape[0] - 1)),
+                           0, shape[0] - 1).astype(int)
+            if labels[np.ravel_multi_index(tuple(node), shape)] != 0:
+                continue  # on a component
+        add(p, None)
+    found = len(regions)
+    if len(regions) > max_regions:
+        notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
+        regions = regions[:max_regions]
+    notes.append("extents measured: first exits of ‖∇f‖ < t along rays from each region's "
+                 "point and along grid edges, extremes refined by SLSQP on ‖∇f‖ ≤ t")
+    return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)
 
 
 def find_vanishing_regions(
@@ -393,17 +751,22 @@ def find_vanishing_regions(
     threshold: float = 1e-3,
     max_regions: int = 50,
     timeout: float | None = None,
+    critical_points: Sequence[Any] = (),
 ) -> VanishingReport:
-    """Regions of the box where ‖∇f‖ < ``threshold``, with plateau flags (see module doc)."""
+    """Regions of the box where ‖∇f‖ < ``threshold``, with plateau flags (see module doc).
+
+    ``critical_points`` (already found, e.g. by :func:`landscape.critical.find_critical_points`)
+    each get a region and name the kind of the point inside; ``max_regions`` caps the list,
+    and the report says how many were found."""
     if not (threshold > 0 and math.isfinite(threshold)):
         raise InputError("threshold must be a positive number")
     if obj.data_symbols:
         raise InputError("vanishing-gradient analysis of finite-sum objectives is not supported")
-    B = obj.box(box)
+    B = require_analysis_box(obj.box(box))
+    budget = budget_seconds("vanishing") if timeout is None else timeout
     if obj.n == 1:
-        budget = budget_seconds("vanishing") if timeout is None else timeout
-        return _vanishing_1d(obj, B, threshold, budget)
-    return _vanishing_nd(obj, B, threshold, max_regions)
+        return _vanishing_1d(obj, B, threshold, budget, list(critical_points))
+    return _vanishing_nd(obj, B, threshold, max_regions, list(critical_points), budget)
 
 
 # ============================================================================ activation chains
