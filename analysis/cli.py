@@ -13,10 +13,11 @@ import os
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from landscape.errors import InputError, LandscapeError, ParseError
+from landscape.errors import InputError, LandscapeError, LandscapeWarning, ParseError
 
 
 class UsageError(InputError):
@@ -675,13 +676,12 @@ def os_error_message(err: OSError) -> tuple[str, int]:
 
 
 class _Notes:
-    """Warnings of the libraries (NumPy, SciPy, matplotlib, Numba, SymPy) during a command,
-    collected and printed once each at the end as the command's own notes (one line, with the
-    count) instead of Python's two-line warnings with file names."""
+    """Warnings during a command as one-line notes on stderr, never Python's two-line warnings
+    with file names: the project's own (:class:`LandscapeWarning`) when they happen, those of
+    the libraries (NumPy, SciPy, matplotlib, Numba, SymPy) collected and printed once each at
+    the end, with their count."""
 
     def __enter__(self) -> _Notes:
-        import warnings
-
         self.seen: dict[tuple[str, str, str], int] = {}
         self._cm = warnings.catch_warnings()
         self._cm.__enter__()
@@ -690,6 +690,9 @@ class _Notes:
         return self
 
     def _show(self, message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, LandscapeWarning):  # the project's own: said when it happens
+            print(f"landscape: note: {message}", file=sys.stderr)
+            return
         parts = os.path.normpath(str(filename)).split(os.sep)
         lib = next((p for p in reversed(parts[:-1]) if p in _LIBRARIES), "")
         text = " ".join(str(message).split())[:200]

@@ -65,6 +65,15 @@ class BudgetExceeded(AnalysisError):
     """A step ran past its time or memory budget and was abandoned."""
 
 
+class LandscapeWarning(UserWarning):
+    """Something the user should know that does not stop the work (the CLI prints it as a
+    one-line note on stderr)."""
+
+
+class CacheNotTrustedWarning(LandscapeWarning):
+    """The kernel cache directory is not used (not the user's own, or writable by others)."""
+
+
 def os_error_behind(err: BaseException | None) -> OSError | None:
     """The OSError behind ``err``: itself, its cause, or the error being handled when it was
     raised (a full disk surfaces from a PDF writer as a compression error raised during the

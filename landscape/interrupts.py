@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -109,6 +110,14 @@ def install() -> None:
     signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
     _state["wakeup"] = (reader, writer)
     threading.Thread(target=_watch, args=(reader,), daemon=True).start()
+    atexit.register(_close_wakeup)
+
+
+def _close_wakeup() -> None:
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+    for sock in _state.pop("wakeup", ()):
+        sock.close()
 
 
 def finished() -> None:

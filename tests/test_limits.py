@@ -393,13 +393,13 @@ def test_output_naming_a_directory_message(tmp_path):
 
 
 def test_read_only_cache_message(tmp_path, monkeypatch):
-    """A cache that cannot be written said "Operation not permitted: …/.tmp-…"; the message
-    now names the cache and how to choose another (simulated: the test may run as root, whom
-    permissions do not stop)."""
+    """A cache that cannot be written said "Operation not permitted: …/.tmp-…" and exited 1.
+    Now the command runs without it and says so in one note naming the cache (simulated: the
+    test may run as root, whom permissions do not stop)."""
     import tempfile
 
     cache = tmp_path / "cache"
-    cache.mkdir()
+    cache.mkdir(mode=0o700)
     monkeypatch.setenv("LANDSCAPE_CACHE_DIR", str(cache))
     for name in ("mkstemp", "mkdtemp"):
         real = getattr(tempfile, name)
@@ -411,8 +411,12 @@ def test_read_only_cache_message(tmp_path, monkeypatch):
             return _real(*args, dir=dir, **kw)
 
         monkeypatch.setattr(tempfile, name, refuse)
-    code, _, err = run_cli("run", "x**2 + 3*x", "--method", "gd", "--x0", "1")
-    one_line_refusal(code, err, "kernel cache", str(cache), "LANDSCAPE_CACHE_DIR")
+    code, out, err = run_cli("run", "x**2 + 3*x", "--method", "bfgs", "--x0", "1", "--json")
+    assert code == 0, err
+    assert json.loads(out)["x"] == pytest.approx([-1.5])  # f' = 2x + 3 = 0
+    lines = err.rstrip("\n").split("\n")
+    assert len(lines) == 1 and lines[0].startswith("landscape: note: "), err
+    assert str(cache) in err and "kernel cache" in err and ".tmp" not in err
 
 
 def test_full_disk_message(tmp_path):
