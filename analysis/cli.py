@@ -683,19 +683,28 @@ class _Notes:
 
     def __enter__(self) -> _Notes:
         self.seen: dict[tuple[str, str, str], int] = {}
+        self.said: set[tuple[str, str, str]] = set()
         self._cm = warnings.catch_warnings()
         self._cm.__enter__()
-        warnings.simplefilter("default")
+        warnings.simplefilter("always")  # every one is counted; each is said once
+        for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                      ResourceWarning):  # ignored by Python's defaults: for developers
+            warnings.simplefilter("ignore", quiet)
         warnings.showwarning = self._show
         return self
 
     def _show(self, message, category, filename, lineno, file=None, line=None) -> None:
         if issubclass(category, LandscapeWarning):  # the project's own: said when it happens
-            print(f"landscape: note: {message}", file=sys.stderr)
+            key = ("landscape", category.__name__, str(message))
+            if key not in self.said:
+                self.said.add(key)
+                print(f"landscape: note: {message}", file=sys.stderr)
             return
         parts = os.path.normpath(str(filename)).split(os.sep)
         lib = next((p for p in reversed(parts[:-1]) if p in _LIBRARIES), "")
         text = " ".join(str(message).split())[:200]
+        # NumPy's floating-point warnings name the caller's file, not NumPy's
+        lib = "numpy" if " encountered in " in text else lib
         key = (_LIBRARIES.get(lib, "Python"), category.__name__, text)
         self.seen[key] = self.seen.get(key, 0) + 1
 
@@ -703,8 +712,7 @@ class _Notes:
         self._cm.__exit__(*exc)
         for (lib, kind, text), count in self.seen.items():
             times = f", {count} times" if count > 1 else ""
-            print(f"landscape: note: {lib} warned during the computation: {text} "
-                  f"({kind}{times})", file=sys.stderr)
+            print(f"landscape: note: {lib} warned: {text} ({kind}{times})", file=sys.stderr)
 
 
 _LIBRARIES = {"numpy": "NumPy", "scipy": "SciPy", "matplotlib": "matplotlib",
