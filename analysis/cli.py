@@ -432,11 +432,32 @@ def rates_text(rec: dict[str, Any], study) -> str:
     return "\n".join(lines)
 
 
+def _rates_limits(args: argparse.Namespace, n: int, hyper: dict[str, Any]) -> None:
+    """``rates`` measures every iterate: refuse (exit 2) a run whose trajectory would have to
+    be strided to fit the record limit (:func:`optimizers.driver.record_stride`)."""
+    from landscape.limits import check_count
+    from optimizers.driver import RECORD_LIMIT_BYTES, record_stride
+    from optimizers.methods import get_spec
+
+    K = get_spec(args.method).maxiter
+    flag = "--maxiter"
+    if args.steps is not None:
+        K, flag = check_count("--steps", args.steps), "--steps"
+    elif args.maxiter is not None:
+        K = check_count("--maxiter", args.maxiter)
+    if record_stride(K, 1, n, True)[0] > 1:
+        fit = int(RECORD_LIMIT_BYTES // ((n + 2) * 8))
+        raise UsageError(f"rates measures every iterate: {flag} {K} needs {K + 1} iterates, "
+                         f"more than the {fit} of {n} coordinate(s) that fit the record limit "
+                         f"({RECORD_LIMIT_BYTES:g} bytes)")
+
+
 def cmd_rates(args: argparse.Namespace) -> int:
     from analysis.rates import rate_study
 
     obj = _objective(args)
     hyper = _hyper_values(args)
+    _rates_limits(args, obj.n, hyper)
     x0, note = _start_points(args, obj.n)
     study = rate_study(obj, args.method, x0, steps=args.steps, maxiter=args.maxiter,
                        box=args.box, seed=args.seed, **hyper)

@@ -521,3 +521,13 @@ def test_library_warnings_become_notes(monkeypatch):
         "(RuntimeWarning, 3 times)",
         "landscape: note: NumPy warned: overflow encountered in exp (RuntimeWarning)",
     ]
+
+
+def test_rates_refuses_runs_it_cannot_record_whole():
+    """rates measures the rate per iteration from the recorded iterates; a run longer than
+    the record limit (2·10⁸ bytes = 8,333,333 iterates of x, f, ‖∇f‖ for n = 1) would be
+    strided, and its rows mistaken for iterations ("iterations 0–4999999 of 5000000" for a
+    run of 10⁷): refused."""
+    code, _, err = run_cli("rates", "x**2", "--method", "gd", "--x0", "1", "--steps",
+                           "10000000")  # fmt: skip
+    one_line_refusal(code, err, "every iterate", "8333333")
