@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 #: seconds the main thread gets to unwind after SIGINT/SIGTERM before the process is ended
-GRACE = 0.35
+GRACE = 0.25
 
 #: held while a section that must not be cut runs; exits of the watchdogs take it first
 COMMIT_LOCK = threading.RLock()

@@ -531,3 +531,25 @@ def test_rates_refuses_runs_it_cannot_record_whole():
     code, _, err = run_cli("rates", "x**2", "--method", "gd", "--x0", "1", "--steps",
                            "10000000")  # fmt: skip
     one_line_refusal(code, err, "every iterate", "8333333")
+
+
+@pytest.mark.parametrize("seconds", [2.5, 8.0, 20.0])
+def test_sigterm_during_report_keeps_the_previous_set(seconds, tmp_path):
+    """SIGTERM killed ``report`` on the spot, leaving ``.r.XXXX.pdf.tmp`` files; now it unwinds:
+    exit 143 within half a second, the previous set untouched, no temporary file left."""
+    out = tmp_path / "r.pdf"
+    prev = {s: f"previous{s}".encode() for s in (".pdf", ".json", ".csv")}
+    for suffix, data in prev.items():
+        out.with_suffix(suffix).write_bytes(data)
+    proc = subprocess.Popen([str(SCRIPT), "report", "(x-1)**2 + 4*y**2", "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(seconds)
+    if proc.poll() is not None:
+        pytest.skip(f"the report finished within {seconds} s")
+    proc.send_signal(signal.SIGTERM)
+    took = _wait(proc, 10.0)
+    err = proc.stderr.read()
+    assert took is not None and took < 0.5, (took, err[-500:])
+    assert proc.returncode == 143 and "landscape: terminated" in err, err[-2000:]
+    assert {s: out.with_suffix(s).read_bytes() for s in prev} == prev
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.pdf"]
