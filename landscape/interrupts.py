@@ -24,10 +24,14 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 #: seconds the main thread gets to unwind after SIGINT/SIGTERM before the process is ended
 GRACE = 0.25
+
+#: seconds after which an interrupt swallowed by a callback is sent again
+RESEND_DELAY = 0.005
 
 #: held while a section that must not be cut runs; exits of the watchdogs take it first
 COMMIT_LOCK = threading.RLock()
@@ -66,11 +70,18 @@ def _unraisable(hook: Callable) -> Callable:
         raised = _state["raised"]
         if raised is not None and unraisable.exc_value is raised[0]:
             _state["raised"] = None
-            signal.raise_signal(raised[1])  # raised again at the next safe point
+            # sent again from another thread a moment later, when this callback has ended
+            threading.Thread(target=_resend, args=(raised[1],), daemon=True).start()
             return
         hook(unraisable)
 
+    redeliver.landscape = True  # type: ignore[attr-defined]
     return redeliver
+
+
+def _resend(signum: int) -> None:
+    time.sleep(RESEND_DELAY)
+    os.kill(os.getpid(), signum)
 
 
 def hard_exit(code: int, message: str) -> None:
@@ -101,10 +112,11 @@ def install() -> None:
     on_signal(signal.SIGINT, KeyboardInterrupt)
     on_signal(signal.SIGTERM, Terminated)
     _done.clear()
+    if not getattr(sys.unraisablehook, "landscape", False):  # another may have replaced it
+        sys.unraisablehook = _unraisable(sys.unraisablehook)
     if "wakeup" in _state:  # installed before in this process (the CLI called in-process)
         signal.set_wakeup_fd(_state["wakeup"][1].fileno(), warn_on_full_buffer=False)
         return
-    sys.unraisablehook = _unraisable(sys.unraisablehook)
     reader, writer = socket.socketpair()
     writer.setblocking(False)
     signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
@@ -121,8 +133,14 @@ def _close_wakeup() -> None:
 
 
 def finished() -> None:
-    """The main thread is done: the watchdog no longer ends the process."""
+    """The main thread is done: the watchdog no longer ends the process, and signals that
+    arrived during the command are forgotten (a later command in the same process starts
+    afresh)."""
     _done.set()
+    if "wakeup" in _state:
+        with contextlib.suppress(OSError):
+            while _state["wakeup"][0].recv(4096, socket.MSG_DONTWAIT):
+                pass
 
 
 def reset_in_child() -> None:

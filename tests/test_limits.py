@@ -553,3 +553,40 @@ def test_sigterm_during_report_keeps_the_previous_set(seconds, tmp_path):
     assert proc.returncode == 143 and "landscape: terminated" in err, err[-2000:]
     assert {s: out.with_suffix(s).read_bytes() for s in prev} == prev
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.pdf"]
+
+
+def test_sigint_in_a_weakref_callback_is_not_lost(monkeypatch):
+    """The cause of the lost Ctrl-C in ``study``: SIGINT's KeyboardInterrupt raised while a
+    weakref callback (WeakSet._remove during garbage collection) runs is only printed
+    ("Exception ignored in …"), and the command ran on and exited 0.  Here the signal is sent
+    from inside such a callback, so its handler runs there: the command must still end with
+    130, without "Exception ignored"."""
+    import weakref
+
+    import analysis.cli as cli
+
+    real = cli.analyze_record
+
+    class Thing:
+        pass
+
+    def in_callback(ref):
+        signal.raise_signal(signal.SIGINT)
+        total = 0
+        for i in range(1000):  # the handler runs here, inside the callback
+            total += i
+
+    def collected(*args, **kw):
+        thing = Thing()
+        keep = weakref.ref(thing, in_callback)
+        del thing  # the callback runs now
+        total = 0
+        for i in range(100_000):  # a re-sent interrupt is raised here
+            total += i
+        assert keep() is None
+        return real(*args, **kw)
+
+    monkeypatch.setattr(cli, "analyze_record", collected)
+    code, out, err = run_cli("analyze", "x**2")
+    assert code == 130 and out == "", err
+    assert "Exception ignored" not in err and err.strip() == "landscape: interrupted"
