@@ -158,7 +158,8 @@ class OptimizeResult(dict):
 
     Fields: ``x, fun, jac, nit, nfev, njev, nhev, status, success, message, method, hyper,
     criteria, time``; ``path, fun_path, grad_norm_path`` (and ``epoch_fun`` for minibatch
-    runs) with ``record=True``; ``x_avg, fun_avg`` with averaging.
+    runs) with ``record``, holding iterates 0, s, 2s, … for ``path_stride`` = s (see the
+    module docstring); ``x_avg, fun_avg`` with averaging.
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -242,7 +243,7 @@ class OptimizeResult(dict):
             out["x_avg"] = self.x_avg
             out["fun_avg"] = self.fun_avg
         if "path" in self:
-            traj = {"stride": self.path_stride, "count": len(self.path),
+            traj = {"stride": self.get("path_stride", 1), "count": len(self.path),
                     "iterations": self.nit, "x": self.path, "fun": self.fun_path,
                     "grad_norm": self.grad_norm_path}  # fmt: skip
             if "epoch_fun" in self:
@@ -594,7 +595,7 @@ def _run(
     gtol: float,
     ftol: float,
     xtol: float,
-    record: bool,
+    record: bool | int,
     seed: int,
     progress: Callable[[int, int], Any] | None,
     single: bool,
@@ -749,7 +750,7 @@ def minimize(
     gtol: float = 1e-6,
     ftol: float = 0.0,
     xtol: float = 0.0,
-    record: bool = False,
+    record: bool | int = False,
     seed: int = 0,
     **hyper: Any,
 ) -> OptimizeResult:
@@ -777,7 +778,7 @@ def minimize_batch(
     gtol: float = 1e-6,
     ftol: float = 0.0,
     xtol: float = 0.0,
-    record: bool = False,
+    record: bool | int = False,
     seed: int = 0,
     progress: Callable[[int, int], Any] | None = None,
     **hyper: Any,
