@@ -500,7 +500,9 @@ def _output_directory(path: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from analysis.report import build_report
+    from analysis.report import build_report, check_title
+
+    check_title(args.title)  # before the formula is parsed: a refusal costs no SymPy
 
     obj = _objective(args)
     x0 = None if args.x0 is None else _x0_values(args.x0, obj.n)

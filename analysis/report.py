@@ -1174,6 +1174,16 @@ def _short(s: str, n: int = 240) -> str:
 #: Longest title of a report, in characters (a title is typeset on one page, word by word).
 TITLE_LIMIT = 200
 
+def check_title(title: str | None) -> None:
+    """Refuse (:class:`InputError`) a title longer than :data:`TITLE_LIMIT` characters or not
+    one line of printable text (typesetting 20,000 characters took minutes)."""
+    from landscape.errors import InputError
+
+    if title is not None and (len(title) > TITLE_LIMIT or not title.isprintable()):
+        raise InputError(f"the title must be at most {TITLE_LIMIT} printable characters (one "
+                         f"line), got {len(title)}")
+
+
 #: Methods of a report when none are given.
 DEFAULT_METHODS = ("gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg")
 
@@ -2254,9 +2264,7 @@ def build_report(
         x = np.asarray(x0, dtype=float).ravel()
         if x.size != obj.n or not np.all(np.isfinite(x)):
             raise InputError(f"x0 must be {obj.n} finite numbers")
-    if title is not None and (len(title) > TITLE_LIMIT or not title.isprintable()):
-        raise InputError(f"the title must be at most {TITLE_LIMIT} printable characters (one "
-                         f"line), got {len(title)}")
+    check_title(title)
     b = Builder(title or "Landscape report", footer=f"landscape report · {_short(obj.text, 60)}")
     A = _analyse(b, obj, B, todo, x0, seed)
     b.data.update({"formula": obj.text, "variables": list(obj.names),
