@@ -619,8 +619,8 @@ def normalize_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
     return out
 
 
-#: when this module was imported: the start of the command, for --timeout
-_T0 = time.monotonic()
+#: when :func:`main` was called: the start of the command, for --timeout
+_START = {"t": time.monotonic()}
 
 
 class _Deadline:
@@ -650,7 +650,7 @@ class _Deadline:
 
         seconds = check_seconds("--timeout", _number(str(self.seconds), "--timeout"))
         message = f"timed out after {seconds:g} s (--timeout)"
-        left = max(seconds - (time.monotonic() - _T0), 1e-3)
+        left = max(seconds - (time.monotonic() - _START["t"]), 1e-3)
         def expired() -> BudgetExceeded:
             _HURRY.add("timeout")
             return BudgetExceeded(message)
@@ -754,6 +754,7 @@ def _check_environment() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``landscape`` console script; returns the exit code."""
+    _START["t"] = time.monotonic()
     from landscape import interrupts
 
     if threading.current_thread() is threading.main_thread():

@@ -590,3 +590,11 @@ def test_sigint_in_a_weakref_callback_is_not_lost(monkeypatch):
     code, out, err = run_cli("analyze", "x**2")
     assert code == 130 and out == "", err
     assert "Exception ignored" not in err and err.strip() == "landscape: interrupted"
+
+
+def test_timeout_counts_from_the_call():
+    """In a process that imported the CLI long ago (this one), --timeout still counts from the
+    call of main: a one-second command with a 30 s limit completes."""
+    code, out, err = run_cli("analyze", "x**2 - y**2", "--timeout", "30", "--json")
+    assert code == 0, err
+    assert json.loads(out)["critical_points"][0]["kind"] == "saddle"
