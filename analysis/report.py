@@ -1058,7 +1058,7 @@ def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) 
     killed writers are swept by the next writer.
     """
     from landscape.errors import os_error_behind
-    from landscape.interrupts import critical
+    from landscape.interrupts import TEMP_FILES, critical
 
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
@@ -1072,6 +1072,7 @@ def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) 
             fd, name = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.",
                                         suffix=f"{suffix}.tmp", dir=directory)
             os.close(fd)
+            TEMP_FILES.add(name)
             temps[suffix] = Path(name)
             try:
                 writer(temps[suffix])
@@ -1094,9 +1095,11 @@ def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) 
             temps.clear()  # from here on the journal completes the set, whatever happens
             for suffix, tmp in committed.items():
                 os.replace(tmp, path.with_suffix(suffix))
+                TEMP_FILES.discard(str(tmp))
             journal.unlink()
     finally:
         for tmp in temps.values():
+            TEMP_FILES.discard(str(tmp))
             with contextlib.suppress(OSError):
                 tmp.unlink()
 

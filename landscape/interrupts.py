@@ -36,6 +36,10 @@ RESEND_DELAY = 0.005
 #: held while a section that must not be cut runs; exits of the watchdogs take it first
 COMMIT_LOCK = threading.RLock()
 
+#: temporary files being written: a watchdog's exit removes them (``finally`` blocks do not
+#: run then)
+TEMP_FILES: set[str] = set()
+
 _state: dict = {"depth": 0, "pending": [], "raised": None}
 _handlers: dict[int, Callable[[], BaseException]] = {}
 _done = threading.Event()
@@ -85,8 +89,12 @@ def _resend(signum: int) -> None:
 
 
 def hard_exit(code: int, message: str) -> None:
-    """Print ``message`` and end the process now, but never inside :func:`critical`."""
+    """Remove :data:`TEMP_FILES`, print ``message`` and end the process now, but never inside
+    :func:`critical`."""
     with COMMIT_LOCK:
+        for name in list(TEMP_FILES):
+            with contextlib.suppress(OSError):
+                os.unlink(name)
         print(f"landscape: {message}", file=sys.stderr)
         sys.stderr.flush()
         os._exit(code)
