@@ -892,7 +892,7 @@ class Document:
         rc = {"pdf.fonttype": 42, "pdf.compression": PDF_COMPRESSION,
               "font.family": "sans-serif", "font.sans-serif": [FONT],
               "mathtext.fontset": "dejavusans"}
-        with mpl.rc_context(rc), PdfPages(path, metadata=meta) as pdf:
+        with mpl.rc_context(rc), _PdfPages(path, metadata=meta) as pdf:
             for number, placed in enumerate(pages, start=1):
                 page = self._page_figure(placed, number)
                 for b, top in placed:
@@ -1043,6 +1043,23 @@ def recover_set(path: Path) -> None:
             if stale:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+class _PdfPages(PdfPages):
+    """PdfPages that, when its body raises (an interrupt, a failed page), closes the file
+    without finalizing it: the file is a temporary one about to be removed, and finalizing
+    (subsetting and embedding the fonts) takes up to a second, during which an interrupted
+    command would not end.  (PdfPages has no public way to abandon a file: ``_file`` is its
+    PdfFile, created on the first page.)"""
+
+    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        file, self._file = self._file, None
+        if file is not None:
+            with contextlib.suppress(Exception):
+                file.close()
 
 
 def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) -> None:
