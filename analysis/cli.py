@@ -8,8 +8,11 @@ internal errors and only when ``LANDSCAPE_DEBUG=1``.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -306,7 +309,9 @@ def _start_points(args: argparse.Namespace, n: int):
     import numpy as np
 
     from landscape.box import as_box
+    from landscape.limits import check_count, check_memory
 
+    check_count("--seed", args.seed, 0, 2**63 - 1)
     if args.x0 is not None and args.starts is not None:
         raise UsageError("give either --x0 or --starts, not both")
     if args.x0 is not None:
@@ -315,6 +320,9 @@ def _start_points(args: argparse.Namespace, n: int):
     count = 1 if args.starts is None else args.starts
     if not 1 <= count <= 10_000_000:
         raise UsageError("--starts must be between 1 and 10000000")
+    # the draw holds the points and two temporaries of the same size
+    check_memory(f"drawing {count} starts in {n} dimensions", 3 * 8 * count * n,
+                 "use fewer starts")
     rng = np.random.default_rng(args.seed)
     X0 = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((count, n))
     if args.starts is None:
@@ -332,16 +340,38 @@ def _progress_printer(total: int):
     return show
 
 
+#: iterates ``run --trajectory`` keeps per start (every s-th beyond it, said in the output)
+TRAJECTORY_ROWS = 100_001
+
+
+def _run_limits(args: argparse.Namespace, n: int, hyper: dict[str, Any]) -> None:
+    """Range and memory checks of ``run`` before any start is drawn (exit 2 above a limit)."""
+    from landscape.limits import check_count
+    from optimizers.driver import check_run_memory
+
+    K = None
+    if args.steps is not None:
+        K = check_count("--steps", args.steps)
+    elif args.maxiter is not None:
+        K = check_count("--maxiter", args.maxiter)
+    count = 1 if args.starts is None else args.starts
+    if 1 <= count <= 10_000_000:
+        check_run_memory(n, count, args.method, hyper, K,
+                         TRAJECTORY_ROWS if args.trajectory else False)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from optimizers import minimize, minimize_batch
 
     obj = _compiled_for_run(args)
     hyper = _hyper_values(args)
+    _run_limits(args, obj.n, hyper)
     start, note = _start_points(args, obj.n)
+    record = TRAJECTORY_ROWS if args.trajectory else False
     common = dict(steps=args.steps, maxiter=args.maxiter, gtol=args.gtol, ftol=args.ftol,
                   xtol=args.xtol, seed=args.seed, **hyper)
     if args.starts is None:
-        res = minimize(obj, start, args.method, record=args.trajectory, **common)
+        res = minimize(obj, start, args.method, record=record, **common)
         if args.json:
             from landscape.jsonutil import dumps
 
@@ -351,11 +381,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"({note}: {', '.join(f'{v:.6g}' for v in start)})")
             print(res.summary())
             if args.trajectory:
+                s = res.path_stride
+                if s > 1:
+                    print(f"\n  every {s}th iterate of {res.nit + 1} ({len(res.path)} kept)")
                 print("\n  k  f(x_k)  x_k")
-                for k, (x, f) in enumerate(zip(res.path, res.fun_path, strict=True)):
-                    print(f"  {k}  {f:.10g}  " + ", ".join(f"{v:.10g}" for v in x))
+                for r, (x, f) in enumerate(zip(res.path, res.fun_path, strict=True)):
+                    print(f"  {r * s}  {f:.10g}  " + ", ".join(f"{v:.10g}" for v in x))
         return 0
-    batch = minimize_batch(obj, start, args.method, record=args.trajectory,
+    batch = minimize_batch(obj, start, args.method, record=record,
                            progress=_progress_printer(len(start)), **common)
     if args.json:
         from landscape.jsonutil import dumps
@@ -440,11 +473,32 @@ def rates_text(rec: dict[str, Any], study) -> str:
     return "\n".join(lines)
 
 
+def _rates_limits(args: argparse.Namespace, n: int, hyper: dict[str, Any]) -> None:
+    """``rates`` measures every iterate: refuse (exit 2) a run whose trajectory would have to
+    be strided to fit the record limit (:func:`optimizers.driver.record_stride`)."""
+    from landscape.limits import check_count
+    from optimizers.driver import RECORD_LIMIT_BYTES, record_stride
+    from optimizers.methods import get_spec
+
+    K = get_spec(args.method).maxiter
+    flag = "--maxiter"
+    if args.steps is not None:
+        K, flag = check_count("--steps", args.steps), "--steps"
+    elif args.maxiter is not None:
+        K = check_count("--maxiter", args.maxiter)
+    if record_stride(K, 1, n, True)[0] > 1:
+        fit = int(RECORD_LIMIT_BYTES // ((n + 2) * 8))
+        raise UsageError(f"rates measures every iterate: {flag} {K} needs {K + 1} iterates, "
+                         f"more than the {fit} of {n} coordinate(s) that fit the record limit "
+                         f"({RECORD_LIMIT_BYTES:g} bytes)")
+
+
 def cmd_rates(args: argparse.Namespace) -> int:
     from analysis.rates import rate_study
 
     obj = _objective(args)
     hyper = _hyper_values(args)
+    _rates_limits(args, obj.n, hyper)
     x0, note = _start_points(args, obj.n)
     study = rate_study(obj, args.method, x0, steps=args.steps, maxiter=args.maxiter,
                        box=args.box, seed=args.seed, **hyper)
@@ -487,13 +541,16 @@ def _output_directory(path: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from analysis.report import build_report
+    from analysis.report import build_report, check_title
+
+    check_title(args.title)  # before the formula is parsed: a refusal costs no SymPy
 
     obj = _objective(args)
     x0 = None if args.x0 is None else _x0_values(args.x0, obj.n)
     out = args.output or os.path.join("reports", "report.pdf")
-    if not out.lower().endswith(".pdf"):
-        raise UsageError(f"-o must name a .pdf file, got {out!r}")
+    if not out.lower().endswith(".pdf") or os.path.isdir(out):
+        raise UsageError(f"-o must name a .pdf file, got {out!r}"
+                         + (", a directory" if os.path.isdir(out) else ""))
     _output_directory(os.path.dirname(os.path.abspath(out)))
     result = build_report(obj, out, methods=args.methods, box=args.box, x0=x0, seed=args.seed,
                           title=args.title)
@@ -603,16 +660,20 @@ def normalize_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
     return out
 
 
+#: when :func:`main` was called: the start of the command, for --timeout
+_START = {"t": time.monotonic()}
+
+
 class _Deadline:
-    """``--timeout``: a graceful stop, then a hard one.
+    """``--timeout``: a graceful stop, then a hard one, within half a second of the limit.
 
-    At the deadline a SIGALRM handler raises :class:`BudgetExceeded` in the main thread, so
-    ``finally`` blocks run (temporary files removed, worker processes reaped).  Compiled loops
-    do not see Python signals until they return, so a watchdog thread ends the process with
-    exit code 1 if the graceful stop has not happened a few seconds later.
+    The limit counts from the start of the command.  At the deadline a SIGALRM handler raises
+    :class:`BudgetExceeded` in the main thread, so ``finally`` blocks run (temporary files
+    removed, worker processes reaped).  Compiled loops and C libraries do not see Python
+    signals until they return, so a watchdog thread ends the process with exit code 1 if the
+    graceful stop has not happened :data:`landscape.interrupts.GRACE` seconds later (never in
+    the middle of moving a report set into place; workers die with the process).
     """
-
-    GRACE = 3.0
 
     def __init__(self, seconds: float | None):
         self.seconds = seconds
@@ -621,27 +682,27 @@ class _Deadline:
     def __enter__(self) -> _Deadline:
         if self.seconds is None:
             return self
-        if not self.seconds > 0:
-            raise UsageError("--timeout must be positive")
         import signal
         import threading
 
+        from landscape import interrupts
         from landscape.errors import BudgetExceeded
+        from landscape.limits import check_seconds
 
-        seconds = self.seconds
+        seconds = check_seconds("--timeout", _number(str(self.seconds), "--timeout"))
+        message = f"timed out after {seconds:g} s (--timeout)"
+        left = max(seconds - (time.monotonic() - _START["t"]), 1e-3)
+        def expired() -> BudgetExceeded:
+            _HURRY.add("timeout")
+            return BudgetExceeded(message)
 
-        def on_alarm(signum, frame):
-            raise BudgetExceeded(f"timed out after {seconds:g} s (--timeout)")
-
-        signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        interrupts.on_signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, left)
         self.done = threading.Event()
 
         def watchdog() -> None:
-            if not self.done.wait(seconds + self.GRACE):
-                print(f"landscape: timed out after {seconds:g} s (--timeout)", file=sys.stderr)
-                sys.stderr.flush()
-                os._exit(1)
+            if not self.done.wait(left + interrupts.GRACE):
+                interrupts.hard_exit(1, message)
 
         threading.Thread(target=watchdog, daemon=True).start()
         return self
@@ -654,29 +715,143 @@ class _Deadline:
             self.done.set()
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """The project's own warnings as one line on stderr (no file name, no source line)."""
-    if issubclass(category, LandscapeWarning):
-        print(f"landscape: note: {message}", file=sys.stderr)
-    else:
-        _LIBRARY_SHOWWARNING(message, category, filename, lineno, file, line)
+#: errno values that mean "no room to write": the disk, a quota or the file size limit
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
-_LIBRARY_SHOWWARNING = warnings.showwarning
+def os_error_message(err: OSError) -> tuple[str, int]:
+    """One line and an exit code for an OSError: 2 when the user can fix it (no room, no
+    permission, a directory where a file was meant), naming the place rather than a temporary
+    file; 1 otherwise."""
+    from landscape.compiled import cache_root
+
+    name = os.fsdecode(err.filename) if err.filename is not None else ""
+    reason = err.strerror or str(err)
+    place = os.path.dirname(name) if os.path.basename(name).startswith(".") else name
+    cache = os.path.abspath(cache_root())
+    if name and os.path.abspath(name).startswith(cache + os.sep):
+        return (f"cannot write the kernel cache {cache}: {reason} (set LANDSCAPE_CACHE_DIR "
+                "to a directory you can write)", 2)
+    if err.errno in _NO_ROOM:
+        return f"no room to write {place or 'a file'}: {reason}; free some space", 2
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR):
+        return f"cannot write {place or 'a file'}: {reason}", 2
+    return f"{reason}: {name}".rstrip(": "), 1
+
+
+class _Notes:
+    """Warnings during a command as one-line notes on stderr, never Python's two-line warnings
+    with file names: the project's own (:class:`LandscapeWarning`) when they happen, those of
+    the libraries (NumPy, SciPy, matplotlib, Numba, SymPy) collected and printed once each at
+    the end, with their count."""
+
+    def __enter__(self) -> _Notes:
+        self.seen: dict[tuple[str, str, str], int] = {}
+        self.said: set[tuple[str, str, str]] = set()
+        self._cm = warnings.catch_warnings()
+        self._cm.__enter__()
+        warnings.simplefilter("always")  # every one is counted; each is said once
+        for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                      ResourceWarning):  # ignored by Python's defaults: for developers
+            warnings.simplefilter("ignore", quiet)
+        warnings.showwarning = self._show
+        return self
+
+    def _show(self, message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, LandscapeWarning):  # the project's own: said when it happens
+            key = ("landscape", category.__name__, str(message))
+            if key not in self.said:
+                self.said.add(key)
+                print(f"landscape: note: {message}", file=sys.stderr)
+            return
+        parts = os.path.normpath(str(filename)).split(os.sep)
+        lib = next((p for p in reversed(parts[:-1]) if p in _LIBRARIES), "")
+        text = " ".join(str(message).split())[:200]
+        # NumPy's floating-point warnings name the caller's file, not NumPy's
+        lib = "numpy" if " encountered in " in text else lib
+        key = (_LIBRARIES.get(lib, "Python"), category.__name__, text)
+        self.seen[key] = self.seen.get(key, 0) + 1
+
+    def __exit__(self, *exc) -> None:
+        self._cm.__exit__(*exc)
+        for (lib, kind, text), count in self.seen.items():
+            times = f", {count} times" if count > 1 else ""
+            print(f"landscape: note: {lib} warned: {text} ({kind}{times})", file=sys.stderr)
+
+
+_LIBRARIES = {"numpy": "NumPy", "scipy": "SciPy", "matplotlib": "matplotlib",
+              "numba": "Numba", "sympy": "SymPy", "mpmath": "mpmath", "landscape": "landscape",
+              "optimizers": "landscape", "analysis": "landscape"}
+
+
+def _check_environment() -> None:
+    """Refuse (exit 2) environment variables out of range before any work starts."""
+    from landscape.budget import budget_scale
+    from landscape.limits import memory_limit_bytes
+
+    budget_scale()
+    memory_limit_bytes()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``landscape`` console script; returns the exit code."""
-    warnings.showwarning = _show_warning
-    parser = build_parser()
+    _START["t"] = time.monotonic()
+    from landscape import interrupts
+
+    if threading.current_thread() is threading.main_thread():
+        interrupts.install()
+    _HURRY.clear()
     try:
-        args = parser.parse_args(normalize_argv(parser, sys.argv[1:] if argv is None else argv))
-        if not getattr(args, "func", None):
-            parser.print_help(sys.stderr)
-            return 2
-        if isinstance(getattr(args, "formula", None), str):
-            args.formula = args.formula.strip()
-        with _Deadline(getattr(args, "timeout", None)):
+        code = _main(argv)
+    finally:
+        interrupts.finished()
+    if argv is None and _HURRY:
+        # the console script after a timeout or a signal: end now, without the interpreter's
+        # teardown (Numba's and LLVM's finalizers take about half a second)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+#: set when the command ends by a timeout or a signal (then the process ends at once)
+_HURRY: set[str] = set()
+
+
+def _early_timeout(argv: Sequence[str]) -> str | None:
+    """The value of ``--timeout`` in ``argv`` (None when absent), read before the parser is
+    built: building it imports Numba, which takes a second of the time limit."""
+    for i, tok in enumerate(argv):
+        if tok == "--timeout" and i + 1 < len(argv):
+            return argv[i + 1]
+        if tok.startswith("--timeout="):
+            return tok.split("=", 1)[1]
+    return None
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    import contextlib
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with contextlib.ExitStack() as stack:
+            early = _early_timeout(argv)
+            if early is not None:
+                stack.enter_context(_Deadline(early))
+            from landscape.limits import check_thread_env
+
+            check_thread_env()  # before build_parser imports Numba
+            parser = build_parser()
+            args = parser.parse_args(normalize_argv(parser, argv))
+            if not getattr(args, "func", None):
+                parser.print_help(sys.stderr)
+                return 2
+            if isinstance(getattr(args, "formula", None), str):
+                args.formula = args.formula.strip()
+            _check_environment()
+            stack.enter_context(_Notes())
+            if early is None:
+                stack.enter_context(_Deadline(getattr(args, "timeout", None)))
             return int(args.func(args) or 0)
     except ParseError as err:
         print(f"landscape: {err}", file=sys.stderr)
@@ -687,16 +862,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LandscapeError as err:
         print(f"landscape: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("landscape: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        from landscape.interrupts import Terminated, exit_code
+
+        _HURRY.add("signal")
+        print(f"landscape: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}",
+              file=sys.stderr)
+        return exit_code(exc)
     except BrokenPipeError:
         return 0
     except OSError as err:  # disk full, file removed under us: say so, no traceback
-        print(f"landscape: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
-              file=sys.stderr)
-        return 1
+        message, code = os_error_message(err)
+        print(f"landscape: {message}", file=sys.stderr)
+        return code
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+        from landscape.errors import os_error_behind
+
+        cause = os_error_behind(err)
+        if cause is not None and not os.environ.get("LANDSCAPE_DEBUG"):
+            message, code = os_error_message(cause)
+            print(f"landscape: {message}", file=sys.stderr)
+            return code
         if os.environ.get("LANDSCAPE_DEBUG"):
             raise
         print(

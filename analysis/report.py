@@ -37,6 +37,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 import time
 import traceback
@@ -891,7 +892,7 @@ class Document:
         rc = {"pdf.fonttype": 42, "pdf.compression": PDF_COMPRESSION,
               "font.family": "sans-serif", "font.sans-serif": [FONT],
               "mathtext.fontset": "dejavusans"}
-        with mpl.rc_context(rc), PdfPages(path, metadata=meta) as pdf:
+        with mpl.rc_context(rc), _PdfPages(path, metadata=meta) as pdf:
             for number, placed in enumerate(pages, start=1):
                 page = self._page_figure(placed, number)
                 for b, top in placed:
@@ -994,33 +995,128 @@ class ReportResult:
         return "\n".join(lines)
 
 
+#: a temporary file of a report writer: ``.{stem}.{pid}.{random}{suffix}.tmp``
+_TMP_PID = re.compile(r"\.(\d+)\.[^.]+\.[a-z]+\.tmp$")
+#: temporary files without a writer's pid (older versions) are swept after this many seconds
+_STALE_SECONDS = 600.0
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (it may belong to another user)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _journal(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.commit")
+
+
+def recover_set(path: Path) -> None:
+    """Finish or clean up what killed writers of ``path``'s set left behind.
+
+    A commit journal (written before the first rename, removed after the last) means a writer
+    died while moving its set into place: the renames are completed from it, so the set is
+    the new one whole.  Temporary files of writers that no longer run are removed.
+    """
+    path = Path(path)
+    journal = _journal(path)
+    with contextlib.suppress(FileNotFoundError):
+        for line in journal.read_text(encoding="utf-8").splitlines():
+            tmp, sep, target = line.partition("\t")
+            if sep and os.path.exists(tmp):
+                os.replace(tmp, target)
+        journal.unlink()
+    now = time.time()
+    prefix = f".{path.stem}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent if str(path.parent) else "."):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            m = _TMP_PID.search(entry.name[len(prefix) - 1:])
+            stale = (not _alive(int(m.group(1)))) if m else (
+                now - entry.stat().st_mtime > _STALE_SECONDS)
+            if stale:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+class _PdfPages(PdfPages):
+    """PdfPages that, when its body raises (an interrupt, a failed page), closes the file
+    without finalizing it: the file is a temporary one about to be removed, and finalizing
+    (subsetting and embedding the fonts) takes up to a second, during which an interrupted
+    command would not end.  (PdfPages has no public way to abandon a file: ``_file`` is its
+    PdfFile, created on the first page.)"""
+
+    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        file, self._file = self._file, None
+        if file is not None:
+            with contextlib.suppress(Exception):
+                file.close()
+
+
 def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) -> None:
-    """Write sibling files ``path.with_suffix(suffix)`` for each ``suffix → writer(tmp)``.
+    """Write sibling files ``path.with_suffix(suffix)`` for each ``suffix → writer(tmp)``,
+    all or nothing.
 
     Every writer writes a temporary file in the target directory; only when all succeeded
-    are they moved into place with :func:`os.replace` (atomic per file).  On any error or
-    interruption (including KeyboardInterrupt) the temporary files are removed and the
-    previous files are left as they were.
+    are they moved into place.  The moves run inside :func:`landscape.interrupts.critical`
+    (SIGINT, SIGTERM and the timeout wait until the set is complete) after a journal listing
+    them was written, so even a writer killed between two moves leaves a set that the next
+    writer (:func:`recover_set`) completes.  On any error or interruption before the moves the
+    temporary files are removed and the previous set is left as it was; temporary files of
+    killed writers are swept by the next writer.
     """
+    from landscape.errors import os_error_behind
+    from landscape.interrupts import TEMP_FILES, critical
+
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     directory.mkdir(parents=True, exist_ok=True)
+    recover_set(path)
     temps: dict[str, Path] = {}
     umask = os.umask(0)
     os.umask(umask)
     try:
         for suffix, writer in writers.items():
-            fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{suffix}.tmp",
-                                        dir=directory)
+            fd, name = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.",
+                                        suffix=f"{suffix}.tmp", dir=directory)
             os.close(fd)
+            TEMP_FILES.add(name)
             temps[suffix] = Path(name)
-            writer(temps[suffix])
+            try:
+                writer(temps[suffix])
+            except Exception as exc:
+                cause = os_error_behind(exc)
+                if cause is None or cause.filename is not None:
+                    raise
+                # a write into an open file names no file: name the one being written
+                raise OSError(cause.errno, cause.strerror, str(path.with_suffix(suffix))) from exc
             os.chmod(temps[suffix], 0o666 & ~umask)  # as open() would create it, not 0600
-        for suffix, tmp in temps.items():
-            os.replace(tmp, path.with_suffix(suffix))
-        temps.clear()
+        journal = _journal(path)
+        lines = "".join(f"{tmp}\t{path.with_suffix(sfx)}\n" for sfx, tmp in temps.items())
+        with critical():
+            fd, name = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.",
+                                        suffix=".journal.tmp", dir=directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(lines)
+            os.replace(name, journal)
+            committed = dict(temps)
+            temps.clear()  # from here on the journal completes the set, whatever happens
+            for suffix, tmp in committed.items():
+                os.replace(tmp, path.with_suffix(suffix))
+                TEMP_FILES.discard(str(tmp))
+            journal.unlink()
     finally:
         for tmp in temps.values():
+            TEMP_FILES.discard(str(tmp))
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
@@ -1094,6 +1190,19 @@ def _short(s: str, n: int = 240) -> str:
 
 
 # ============================================================================ report analysis
+
+#: Longest title of a report, in characters (a title is typeset on one page, word by word).
+TITLE_LIMIT = 200
+
+def check_title(title: str | None) -> None:
+    """Refuse (:class:`InputError`) a title longer than :data:`TITLE_LIMIT` characters or not
+    one line of printable text (typesetting 20,000 characters took minutes)."""
+    from landscape.errors import InputError
+
+    if title is not None and (len(title) > TITLE_LIMIT or not title.isprintable()):
+        raise InputError(f"the title must be at most {TITLE_LIMIT} printable characters (one "
+                         f"line), got {len(title)}")
+
 
 #: Methods of a report when none are given.
 DEFAULT_METHODS = ("gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg")
@@ -2158,7 +2267,8 @@ def build_report(
     mapping name → hyperparameters; default :data:`DEFAULT_METHODS` with hyperparameters from
     the Hessian at the minimizer (:func:`default_hyper`).  ``box``: analysis box (default
     ``-5:5`` per variable).  ``x0``: start of every run (default :func:`default_start`,
-    seeded by ``seed``).  ``title``: title of the first page.
+    seeded by ``seed``).  ``title``: title of the first page (one line of at most
+    :data:`TITLE_LIMIT` characters).
 
     Bad input (unparsable formula, unknown method, wrong box or x0 size) raises
     :class:`~landscape.errors.InputError` before anything is written.  A formula that breaks
@@ -2174,6 +2284,7 @@ def build_report(
         x = np.asarray(x0, dtype=float).ravel()
         if x.size != obj.n or not np.all(np.isfinite(x)):
             raise InputError(f"x0 must be {obj.n} finite numbers")
+    check_title(title)
     b = Builder(title or "Landscape report", footer=f"landscape report · {_short(obj.text, 60)}")
     A = _analyse(b, obj, B, todo, x0, seed)
     b.data.update({"formula": obj.text, "variables": list(obj.names),

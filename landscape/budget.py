@@ -12,8 +12,8 @@ costs milliseconds and the callable need not be importable by name (closures wor
 (threads do not survive a fork).
 
 Per-step defaults are in :data:`DEFAULT_BUDGETS`; the environment variable
-``LANDSCAPE_BUDGET_SCALE`` (a positive multiplier) scales all of them, which is how a global
-``--timeout`` is implemented.
+``LANDSCAPE_BUDGET_SCALE`` (a positive multiplier up to :data:`MAX_SCALE`) scales all of
+them, which is how a global ``--timeout`` is implemented.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 from . import errors
 from .errors import AnalysisError, BudgetExceeded, InputError
+from .interrupts import reset_in_child
+from .limits import MAX_SECONDS
 
 T = TypeVar("T")
 
@@ -46,6 +48,9 @@ DEFAULT_BUDGETS: dict[str, float] = {
 #: Name of the environment variable holding the global budget multiplier.
 SCALE_ENV = "LANDSCAPE_BUDGET_SCALE"
 
+#: Largest multiplier: the longest default budget (10 s) times it stays within MAX_SECONDS.
+MAX_SCALE = MAX_SECONDS / max(DEFAULT_BUDGETS.values())
+
 #: Seconds a terminated worker gets to exit before it is killed.
 _GRACE = 0.5
 
@@ -62,8 +67,8 @@ def budget_scale() -> float:
         scale = float(text)
     except ValueError as exc:
         raise InputError(f"{SCALE_ENV}={text!r} is not a number") from exc
-    if not (math.isfinite(scale) and scale > 0):
-        raise InputError(f"{SCALE_ENV}={text!r} must be a positive finite number")
+    if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise InputError(f"{SCALE_ENV}={text!r} must be a positive number up to {MAX_SCALE:g}")
     return scale
 
 
@@ -78,7 +83,11 @@ def budget_seconds(name: str, default: float | None = None) -> float:
 
 
 def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-    """Worker body: run ``func`` and send ``("ok", result)`` or ``("error", name, message)``."""
+    """Worker body: run ``func`` and send ``("ok", result)`` or ``("error", name, message)``.
+
+    The worker dies with its parent (even a ``kill -9`` of the parent): it cannot be orphaned.
+    """
+    reset_in_child()
     try:
         result = func(*args, **kwargs)
         message: tuple = ("ok", result)

@@ -72,3 +72,16 @@ class LandscapeWarning(UserWarning):
 
 class CacheNotTrustedWarning(LandscapeWarning):
     """The kernel cache directory is not used (not the user's own, or writable by others)."""
+
+
+def os_error_behind(err: BaseException | None) -> OSError | None:
+    """The OSError behind ``err``: itself, its cause, or the error being handled when it was
+    raised (a full disk surfaces from a PDF writer as a compression error raised during the
+    cleanup of the failed write); None when there is none."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, OSError):
+            return err
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__
+    return None

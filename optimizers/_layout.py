@@ -54,7 +54,8 @@ MAXITER = 41
 STEPS_MODE = 42
 BOUND = 43
 CHUNK = 44
-NHP = 45
+STRIDE = 45  # trajectories record iterates 0, STRIDE, 2·STRIDE, … (1 = every one)
+NHP = 46
 
 # ---------------------------------------------------------------- method codes
 # lock-step first-order engine

@@ -64,9 +64,9 @@ def load_data(
             raise InputError(f"cannot read {str(p)!r} as .npy: {exc}") from None
         if arr.dtype.names:
             cols = list(arr.dtype.names)
-            D = np.column_stack([np.asarray(arr[c], dtype=np.float64) for c in cols])
+            D = np.column_stack([_real_column(arr[c], p, c) for c in cols])
         else:
-            D = np.asarray(arr, dtype=np.float64)
+            D = _real_column(arr, p)
             if D.ndim == 1:
                 D = D.reshape(-1, 1)
             if D.ndim != 2:
@@ -75,7 +75,33 @@ def load_data(
             if len(cols) != D.shape[1]:
                 raise InputError(f"{len(cols)} names for {D.shape[1]} columns in {str(p)!r}")
     elif suffix in (".csv", ".txt"):
-        with p.open(newline="") as fh:
+        try:
+            header, rows = _read_csv(p)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{str(p)!r} is not a text CSV file (byte {exc.start} is not "
+                             "UTF-8)") from None
+        except csv.Error as exc:
+            raise InputError(f"{str(p)!r} is not a readable CSV file: {exc}") from None
+        cols = header
+        D = np.array(rows, dtype=np.float64).reshape(len(rows), len(header))
+    else:
+        raise InputError(f"unsupported data file type {suffix!r} (use .csv or .npy)")
+    if len(set(cols)) != len(cols):
+        raise InputError(f"duplicate column names in {str(p)!r}")
+    if D.shape[0] == 0:
+        raise InputError(f"{str(p)!r} holds no data rows (only column names)")
+    return _select(D, cols, columns)
+
+
+#: longest CSV field (a column name or a number) in characters
+CSV_FIELD_LIMIT = 1000
+
+
+def _read_csv(p: Path) -> tuple[list[str], list[list[float]]]:
+    """Header and rows of a UTF-8 CSV file whose fields are at most CSV_FIELD_LIMIT long."""
+    old = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
             reader = csv.reader(fh)
             try:
                 header = [h.strip() for h in next(reader)]
@@ -91,14 +117,25 @@ def load_data(
                 try:
                     rows.append([float(c) for c in row])
                 except ValueError:
-                    raise InputError(f"{str(p)!r} line {lineno}: not a number in {row}") from None
-        cols = header
-        D = np.array(rows, dtype=np.float64).reshape(len(rows), len(header))
-    else:
-        raise InputError(f"unsupported data file type {suffix!r} (use .csv or .npy)")
-    if len(set(cols)) != len(cols):
-        raise InputError(f"duplicate column names in {str(p)!r}")
-    return _select(D, cols, columns)
+                    shown = ", ".join(c[:20] for c in row[:8])
+                    raise InputError(f"{str(p)!r} line {lineno}: not a number in "
+                                     f"[{shown}]") from None
+    finally:
+        csv.field_size_limit(old)
+    return header, rows
+
+
+def _real_column(arr: np.ndarray, p: Path, name: str | None = None) -> np.ndarray:
+    """``arr`` as float64, refusing what does not convert exactly: strings, objects, and
+    complex numbers (whose imaginary parts would be dropped)."""
+    where = f"{str(p)!r}" + (f" column {name!r}" if name else "")
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise InputError(f"{where} holds complex numbers; the data must be real (give the "
+                         "real and imaginary parts as two columns)")
+    if kind not in "biuf":
+        raise InputError(f"{where} holds {arr.dtype} values, not numbers")
+    return np.asarray(arr, dtype=np.float64)
 
 
 def bind_data(obj: Any, data: Any, names: Sequence[str] | None = None):

@@ -26,9 +26,14 @@ Conventions (shared by every method)
   (GD with a line search, Newton, CG, BFGS, L-BFGS, coordinate descent) evaluate f and ∇f
   together at every point, line-search trials included (one ``fg`` kernel call), so for
   them ``nfev == njev``.
-* Trajectories (``record=True``) store x, f and ‖∇f‖∞ per iterate; a batch refuses
-  (``InputError``) when N·(K+1)·(n+2) float64s exceed :data:`RECORD_LIMIT_BYTES` (2e8 bytes),
-  a single run keeps the first iterates that fit and sets ``path_truncated``.
+* Trajectories (``record=True``) store x, f and ‖∇f‖∞ per iterate.  When the K + 1 iterates
+  of the N starts, N·(K+1)·(n+2) float64s, exceed :data:`RECORD_LIMIT_BYTES` (2e8 bytes), or
+  ``record`` is an int r < K + 1 (the most iterates to keep per start), every s-th iterate is
+  kept with the smallest stride s that fits: iterates 0, s, 2s, … ≤ nit.  ``path_stride``
+  says which (1: all of them).  A batch whose starts cannot keep two iterates each is refused.
+* Limits (:mod:`landscape.limits`): counts are integers of at most 2⁵³, tolerances finite,
+  and the run's memory (starts, results, trajectories, workspaces) is estimated before it is
+  allocated and refused above the memory limit.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ import numpy as np
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
+from landscape.limits import check_count, check_memory
 
 from . import _layout as L
 from .engine import engines, no_hessian
@@ -152,7 +158,8 @@ class OptimizeResult(dict):
 
     Fields: ``x, fun, jac, nit, nfev, njev, nhev, status, success, message, method, hyper,
     criteria, time``; ``path, fun_path, grad_norm_path`` (and ``epoch_fun`` for minibatch
-    runs) with ``record=True``; ``x_avg, fun_avg`` with averaging.
+    runs) with ``record``, holding iterates 0, s, 2s, … for ``path_stride`` = s (see the
+    module docstring); ``x_avg, fun_avg`` with averaging.
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -236,7 +243,9 @@ class OptimizeResult(dict):
             out["x_avg"] = self.x_avg
             out["fun_avg"] = self.fun_avg
         if "path" in self:
-            traj = {"x": self.path, "fun": self.fun_path, "grad_norm": self.grad_norm_path}
+            traj = {"stride": self.get("path_stride", 1), "count": len(self.path),
+                    "iterations": self.nit, "x": self.path, "fun": self.fun_path,
+                    "grad_norm": self.grad_norm_path}  # fmt: skip
             if "epoch_fun" in self:
                 traj["epoch_fun"] = self.epoch_fun
             out["trajectory"] = traj
@@ -341,15 +350,19 @@ class BatchResult:
             res.x_avg = self.x_avg[i].copy()
             res.fun_avg = float(self.fun_avg[i])
         if self.path is not None:
-            k = min(int(self.nit[i]) + 1, self.path.shape[1])
+            k = self.path_rows(i)
             res.path = self.path[i, :k].copy()
             res.fun_path = self.fun_path[i, :k].copy()
             res.grad_norm_path = self.grad_norm_path[i, :k].copy()
-            res.path_truncated = bool(int(self.nit[i]) + 1 > self.path.shape[1])
+            res.path_stride = self.path_stride
             if self.epoch_fun is not None:
                 e = self._epochs_done(i)
                 res.epoch_fun = self.epoch_fun[i, :e].copy()
         return res
+
+    def path_rows(self, i: int) -> int:
+        """Rows of start i's trajectory: iterates 0, s, 2s, … ≤ nit (s = ``path_stride``)."""
+        return min(int(self.nit[i]) // self.path_stride + 1, self.path.shape[1])
 
     def _epochs_done(self, i: int) -> int:
         nb = self._ctx.get("batches_per_epoch") or 1
@@ -410,8 +423,10 @@ class BatchResult:
         if self.path is not None:
             trajs = []
             for i in range(self.n_starts):
-                k = min(int(self.nit[i]) + 1, self.path.shape[1])
-                trajs.append({"x": self.path[i, :k], "fun": self.fun_path[i, :k],
+                k = self.path_rows(i)
+                trajs.append({"stride": self.path_stride, "count": k,
+                              "iterations": int(self.nit[i]), "x": self.path[i, :k],
+                              "fun": self.fun_path[i, :k],
                               "grad_norm": self.grad_norm_path[i, :k]})  # fmt: skip
             out["trajectory"] = trajs
         return jsonable(out)
@@ -515,23 +530,59 @@ def _as_points(X0: Any, n: int, single: bool) -> np.ndarray:
 def _nonneg(name: str, value: Any) -> float:
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"{name} must be a number, got {value!r}") from None
-    if not (v >= 0.0) or math.isnan(v):
-        raise InputError(f"{name} must be ≥ 0, got {value!r}")
+    if not (v >= 0.0 and math.isfinite(v)):
+        raise InputError(f"{name} must be a finite number ≥ 0, got {value!r}")
     return v
 
 
-def _count(name: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise InputError(f"{name} must be a non-negative integer, got {value!r}")
-    try:
-        v = int(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a non-negative integer, got {value!r}") from None
-    if v != value or v < 0:
-        raise InputError(f"{name} must be a non-negative integer, got {value!r}")
-    return v
+def record_stride(K: int, N: int, n: int, record: bool | int) -> tuple[int, int]:
+    """(stride s, rows per start) of the trajectories of N starts × K + 1 iterates.
+
+    Rows available per start: r = ⌊RECORD_LIMIT_BYTES / (N (n + 2) 8)⌋, and at most ``record``
+    when it is an int; s = ⌈(K + 1) / r⌉ and rows = ⌊K / s⌋ + 1 ≤ r (iterates 0, s, 2s, …).
+    Raises :class:`InputError` when r < 2.
+    """
+    per_iter = (n + 2) * 8
+    r = int(RECORD_LIMIT_BYTES // (N * per_iter))
+    if not isinstance(record, bool):
+        r = min(r, check_count("record (iterates kept per start)", record, 2))
+    if r < 2:
+        raise InputError(
+            f"recording {N} trajectories of {n} coordinates needs "
+            f"{2 * N * per_iter / 1e6:.0f} MB for just two iterates each, over the "
+            f"{RECORD_LIMIT_BYTES / 1e6:.0f} MB limit; record fewer starts"
+        )
+    s = -(-(K + 1) // r)
+    return s, K // s + 1
+
+
+def run_bytes(n: int, N: int, per_start: bool, memory: int, rows: int, threads: int) -> int:
+    """Peak bytes of a run (float64s): starts and results N (4n + NR + NI), trajectories
+    N·rows·(n + 2), and one workspace per thread: per-start methods 10n + 3n² (Newton and BFGS
+    matrices) + 2m(n + 1) (L-BFGS pairs), lock-step chunks 16 n·chunk."""
+    per_run = N * (4 * n + L.NR + L.NI) + N * rows * (n + 2)
+    if per_start:
+        work = 10 * n + 3 * n * n + 2 * memory * (n + 1)
+    else:
+        work = 16 * n * lock_step_chunk(n, N, threads)
+    return 8 * (per_run + threads * work)
+
+
+def check_run_memory(n: int, N: int, method: str, hyper: Mapping[str, Any], K: int | None = None,
+                     record: bool | int = False) -> None:
+    """Refuse (:class:`InputError`) a run whose :func:`run_bytes` exceed the memory limit."""
+    spec, eff = resolve(method, hyper)
+    K = spec.maxiter if K is None else K
+    rows = record_stride(K, N, n, record)[1] if record else 0
+    per_start = spec.engine == "per-start" or eff.get("line_search", "none") != "none"
+    memory = min(int(eff.get("memory", 1)), max(K, 1))  # as the run allocates it
+    nbytes = run_bytes(n, N, per_start, memory, rows,
+                       numba.get_num_threads())  # fmt: skip
+    hint = ("lower memory (L-BFGS pairs)" if memory > 10_000 else
+            "use lbfgs for large n" if per_start and n > 1000 else "use fewer starts")
+    check_memory(f"{method} from {N} start(s) in {n} dimensions", nbytes, hint)
 
 
 def _run(
@@ -544,7 +595,7 @@ def _run(
     gtol: float,
     ftol: float,
     xtol: float,
-    record: bool,
+    record: bool | int,
     seed: int,
     progress: Callable[[int, int], Any] | None,
     single: bool,
@@ -567,14 +618,12 @@ def _run(
     if steps is not None and maxiter is not None:
         raise InputError("give either steps (exact count) or maxiter (upper bound), not both")
     steps_mode = steps is not None
-    K = _count("steps", steps) if steps_mode else (
-        spec.maxiter if maxiter is None else _count("maxiter", maxiter))  # fmt: skip
+    K = check_count("steps", steps) if steps_mode else (
+        spec.maxiter if maxiter is None else check_count("maxiter", maxiter))  # fmt: skip
     gtol = _nonneg("gtol", gtol)
     ftol = _nonneg("ftol", ftol)
     xtol = _nonneg("xtol", xtol)
-    seed_i = _count("seed", seed)
-    if seed_i >= 2**63:
-        raise InputError("seed must be below 2**63")
+    seed_i = check_count("seed", seed, 0, 2**63 - 1)
     batch_size = eff.get("batch_size")
     m = D.shape[0]
     if batch_size is not None and not getattr(compiled, "is_finite_sum", False):
@@ -588,6 +637,9 @@ def _run(
     hp[L.FTOL] = ftol
     hp[L.XTOL] = xtol
     hp[L.MAXITER] = K
+    # a run of K iterations stores at most K L-BFGS pairs: a ring of min(m, K) slots never
+    # wraps and gives the same iterates as one of m slots, without allocating m·n numbers
+    hp[L.MEMORY] = min(hp[L.MEMORY], max(K, 1))
     hp[L.STEPS_MODE] = 1.0 if steps_mode else 0.0
     hp[L.BOUND] = DIVERGENCE_BOUND
     per_start = spec.engine == "per-start" or (
@@ -602,19 +654,10 @@ def _run(
         chunk = lock_step_chunk(n, N, numba.get_num_threads())
     hp[L.CHUNK] = chunk
 
-    # ---- outputs (trajectories under the memory guard)
-    Lp = 0
-    if record:
-        per_iter = (n + 2) * 8
-        Lp = K + 1
-        if N * Lp * per_iter > RECORD_LIMIT_BYTES:
-            if not single:
-                raise InputError(
-                    f"recording {N} trajectories of {K + 1} iterates × {n} coordinates needs "
-                    f"{N * Lp * per_iter / 1e6:.0f} MB, over the {RECORD_LIMIT_BYTES / 1e6:.0f}"
-                    " MB limit; record fewer starts or steps"
-                )
-            Lp = max(1, int(RECORD_LIMIT_BYTES // per_iter))
+    # ---- outputs (trajectories strided under the memory guard)
+    stride, Lp = record_stride(K, N, n, record) if record else (1, 0)
+    hp[L.STRIDE] = stride
+    check_run_memory(n, N, method, hyper, K, record)
     nb = 0
     E = 0
     if batch_size is not None:
@@ -683,6 +726,7 @@ def _run(
         x_avg=out_xavg if averaging else None,
         fun_avg=out_r[:, L.R_FUN_AVG] if averaging else None,
         path=path if record else None,
+        path_stride=stride,
         fun_path=fpath if record else None,
         grad_norm_path=gpath if record else None,
         epoch_fun=epoch_f if (record and batch_size is not None) else None,
@@ -706,7 +750,7 @@ def minimize(
     gtol: float = 1e-6,
     ftol: float = 0.0,
     xtol: float = 0.0,
-    record: bool = False,
+    record: bool | int = False,
     seed: int = 0,
     **hyper: Any,
 ) -> OptimizeResult:
@@ -734,7 +778,7 @@ def minimize_batch(
     gtol: float = 1e-6,
     ftol: float = 0.0,
     xtol: float = 0.0,
-    record: bool = False,
+    record: bool | int = False,
     seed: int = 0,
     progress: Callable[[int, int], Any] | None = None,
     **hyper: Any,

@@ -244,12 +244,21 @@ def _col_detail(X, j, bound, fval, G, check_fg):
 
 
 @njit(**_INLINE)
-def _record_col(path, fpath, gpath, s, k, X, j, fval, gn):
-    if k < path.shape[1]:
+def _slot(k, st, length):
+    """Row of iterate k in a trajectory that keeps every st-th iterate, or -1 if none."""
+    if k % st != 0 or k // st >= length:
+        return -1
+    return k // st
+
+
+@njit(**_INLINE)
+def _record_col(path, fpath, gpath, s, k, stride, X, j, fval, gn):
+    r = _slot(k, stride, path.shape[1])
+    if r >= 0:
         for i in range(X.shape[0]):
-            path[s, k, i] = X[i, j]
-        fpath[s, k] = fval
-        gpath[s, k] = gn
+            path[s, r, i] = X[i, j]
+        fpath[s, r] = fval
+        gpath[s, r] = gn
 
 
 @njit(**_JIT)
@@ -280,7 +289,7 @@ def _compact_vec(a, keep):
 
 @njit(**_INLINE)
 def _fo_finish(
-    j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch,
+    j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch, stride,
     f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
 ):  # fmt: skip
     """Write start gid[j]'s results (point = column j of X with gradient column j of G)."""
@@ -296,9 +305,10 @@ def _fo_finish(
     gn = 0.0
     for i in range(n):
         gn = max(gn, abs(out_jac[s, i] + wd * out_x[s, i]))
-    if minibatch and nit < fpath.shape[1]:
-        fpath[s, nit] = fval
-        gpath[s, nit] = gn
+    r = _slot(nit, stride, fpath.shape[1]) if minibatch else -1
+    if r >= 0:
+        fpath[s, r] = fval
+        gpath[s, r] = gn
     out_r[s, L.R_FUN] = fval
     out_r[s, L.R_GNORM] = gn
     out_r[s, L.R_FCHANGE] = FC[j]
@@ -344,6 +354,7 @@ def _fo_fixed_steps(
     change without copies; the stopping criteria of a fixed-step run are not checked.
     """
     n, c = X.shape
+    stride = 1  # nothing is recorded on this path
     XQ = np.empty((n, c))
     XN = np.empty((n, c))
     GN = np.empty((n, c))
@@ -376,8 +387,8 @@ def _fo_fixed_steps(
                 nf[j] = k + 2
                 ng[j] = k + 2
                 _fo_finish(j, L.ST_DIVERGED, det, k, X, G, F[j], gid, XA, NA, nf, ng, FC, XC,
-                           wd, False, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
-                           gpath, alive)  # fmt: skip
+                           wd, False, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
+                           fpath, gpath, alive)  # fmt: skip
                 nalive -= 1
             if nalive == 0:
                 return
@@ -391,9 +402,9 @@ def _fo_fixed_steps(
         XC[j] = _col_step(X, XQ, j)
         nf[j] = K + 1
         ng[j] = K + 1
-        _fo_finish(j, L.ST_STEPS, 0, K, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd, False, f,
-                   fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
-
+        _fo_finish(j, L.ST_STEPS, 0, K, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd, False,
+                   stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
+                   alive)  # fmt: skip
 
 def first_order_chunk(
     method, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
@@ -419,6 +430,7 @@ def first_order_chunk(
     decay = hp[L.EMA_DECAY]
     averaging = avg_kind != L.AVG_NONE
     done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
+    stride = max(1, int(hp[L.STRIDE]))
     lean = (steps_mode and not minibatch and noise == 0.0 and wd_coupled == 0.0
             and not averaging and path.shape[1] == 0)  # fmt: skip
 
@@ -475,11 +487,11 @@ def first_order_chunk(
         det = start_detail(xv, F[j], gv)
         if det != 0:
             _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
-                       minibatch, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
+                       minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
                        gpath, alive)  # fmt: skip
             continue
         gn = _col_gnorm(G, X, j, wd)
-        _record_col(path, fpath, gpath, s, 0, X, j, F[j], gn)
+        _record_col(path, fpath, gpath, s, 0, stride, X, j, F[j], gn)
         FE[j] = F[j]
         if epoch_f.shape[1] > 0:
             epoch_f[s, 0] = F[j]
@@ -490,8 +502,8 @@ def first_order_chunk(
         if (not steps_mode and gn <= gtol) or K == 0:
             st = L.ST_CONVERGED if (not steps_mode and gn <= gtol) else done_st
             _fo_finish(j, st, L.D_GTOL if st == L.ST_CONVERGED else 0, 0, X, G, F[j], gid, XA,
-                       NA, nf, ng, FC, XC, wd, minibatch, f, fg, D, out_x, out_jac, out_xavg,
-                       out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                       NA, nf, ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
+                       out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
             continue
         nalive += 1
 
@@ -535,17 +547,18 @@ def first_order_chunk(
                 if det != 0:
                     if k == 0:
                         _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng,
-                                   FC, XC, wd, minibatch, f, fg, D, out_x, out_jac, out_xavg,
-                                   out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                                   FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
+                                   out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
                     else:
                         _fo_finish(j, L.ST_DIVERGED, det, k - 1, XP, GP, FP[j], gid, XA, NA,
-                                   nf, ng, FC, XC, wd, minibatch, f, fg, D, out_x, out_jac,
+                                   nf, ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
                                    out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
                     nalive -= 1
                     continue
-                if k < fpath.shape[1]:
-                    fpath[s, k] = fb
-                    gpath[s, k] = norm_inf(gv)
+                r = _slot(k, stride, fpath.shape[1])
+                if r >= 0:
+                    fpath[s, r] = fb
+                    gpath[s, r] = norm_inf(gv)
                 for i in range(n):
                     GW[i, j] = gv[i]
         else:
@@ -583,8 +596,8 @@ def first_order_chunk(
             det = _col_detail(X, j, BND[j], F[j], G, not minibatch)
             if det != 0:
                 _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf, ng, FC,
-                           XC, wd, minibatch, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
-                           fpath, gpath, alive)  # fmt: skip
+                           XC, wd, minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r,
+                           out_i, fpath, gpath, alive)  # fmt: skip
                 nalive -= 1
                 continue
             xc = _col_step(X, XP, j)
@@ -603,7 +616,7 @@ def first_order_chunk(
                     det = point_detail(xv, fe, gv, math.inf)
                     if det != 0:
                         _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf,
-                                   ng, FC, XC, wd, minibatch, f, fg, D, out_x, out_jac,
+                                   ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
                                    out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
                         nalive -= 1
                         continue
@@ -614,13 +627,14 @@ def first_order_chunk(
                     gn = 0.0
                     for i in range(n):
                         gn = max(gn, abs(gv[i] + wd * xv[i]))
-                if kk < path.shape[1]:
+                r = _slot(kk, stride, path.shape[1])
+                if r >= 0:
                     for i in range(n):
-                        path[s, kk, i] = X[i, j]
+                        path[s, r, i] = X[i, j]
             else:
                 FC[j] = rel_change(FP[j], F[j])
                 gn = _col_gnorm(G, X, j, wd)
-                _record_col(path, fpath, gpath, s, kk, X, j, F[j], gn)
+                _record_col(path, fpath, gpath, s, kk, stride, X, j, F[j], gn)
             if averaging and kk >= avg_start:
                 NA[j] += 1.0
                 for i in range(n):
@@ -641,8 +655,8 @@ def first_order_chunk(
                 st = done_st
             if st != 0:
                 _fo_finish(j, st, det, kk, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
-                           minibatch, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
-                           gpath, alive)  # fmt: skip
+                           minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
+                           fpath, gpath, alive)  # fmt: skip
                 nalive -= 1
         # ---- drop finished columns once half of the workspace is idle
         if nalive > 0 and 2 * nalive <= ncols and ncols >= 8:
@@ -679,12 +693,13 @@ def first_order_chunk(
 
 # ============================================================================ per-start engine
 @njit(**_INLINE)
-def _ps_record(path, fpath, gpath, s, k, x, fval, gn):
-    if k < path.shape[1]:
+def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
+    r = _slot(k, stride, path.shape[1])
+    if r >= 0:
         for i in range(x.shape[0]):
-            path[s, k, i] = x[i]
-        fpath[s, k] = fval
-        gpath[s, k] = gn
+            path[s, r, i] = x[i]
+        fpath[s, r] = fval
+        gpath[s, r] = gn
 
 
 def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
@@ -694,6 +709,7 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
     every extra level of calls re-optimises the whole call tree at compile time)."""
     n = X0.shape[1]
     mem = max(1, int(hp[L.MEMORY]))
+    stride = max(1, int(hp[L.STRIDE]))
     V = np.zeros((9, n))
     M = np.zeros((3, n, n))
     S = np.zeros((mem, n))
@@ -742,7 +758,7 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
         status = L.ST_DIVERGED
         detail = start_detail(x, fx, gx)
         if detail == 0:
-            _ps_record(path, fpath, gpath, s, 0, x, fx, gnorm)
+            _ps_record(path, fpath, gpath, s, 0, stride, x, fx, gnorm)
             if avg_start == 0:
                 na = 1.0
                 for i in range(n):
@@ -811,7 +827,7 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
                 fx = fn
                 nit += 1
                 gnorm = norm_inf(gx)
-                _ps_record(path, fpath, gpath, s, nit, x, fx, gnorm)
+                _ps_record(path, fpath, gpath, s, nit, stride, x, fx, gnorm)
                 if nit >= avg_start:
                     na += 1.0
                     for i in range(n):

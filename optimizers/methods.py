@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landscape.errors import InputError
+from landscape.limits import MAX_COUNT, check_count
 
 from . import _layout as L
 from .schedules import SCHEDULE_ALIASES, SCHEDULES
@@ -310,9 +311,8 @@ def _coerce(h: Hyper, value: Any, method: str) -> Any:
     if not math.isfinite(num):
         raise InputError(f"{where} must be finite, got {value!r}")
     if h.kind == "int":
-        if num != int(num):
-            raise InputError(f"{where} must be an integer, got {value!r}")
-        num = int(num)
+        low = -MAX_COUNT if h.low is None or h.low < 0 else 0
+        num = check_count(where, num, low, MAX_COUNT)
     bad = (
         (h.low is not None and (num < h.low or (h.open_low and num == h.low)))
         or (h.high is not None and (num > h.high or (h.open_high and num == h.high)))

@@ -175,12 +175,23 @@ def test_batch_with_trajectories_pads_with_nan(bowl):
 
 
 def test_memory_guard(monkeypatch, bowl):
+    """Trajectories over the limit are strided, not cut: 4000 bytes hold r = 4000 // 32 = 125
+    iterates of n = 2 (x, f, ‖∇f‖: 4 float64s); 501 iterates need stride s = ⌈501 / 125⌉ = 5,
+    so rows are iterates 0, 5, …, 500 (101 of them).  A batch whose starts cannot keep two
+    iterates each is refused."""
     monkeypatch.setattr(driver_mod, "RECORD_LIMIT_BYTES", 4000)
     with pytest.raises(InputError, match="limit"):
-        minimize_batch(bowl, np.zeros((10, 2)), "gd", steps=50, record=True)
+        minimize_batch(bowl, np.zeros((100, 2)), "gd", steps=50, record=True)
+    full = minimize(bowl, [3.0, 3.0], "gd", lr=0.01, steps=100, record=True)
     res = minimize(bowl, [3.0, 3.0], "gd", lr=0.01, steps=500, record=True)
-    assert res.path_truncated and res.path.shape == (4000 // 32, 2)
-    assert res.nit == 500
+    assert res.path_stride == 5 and res.path.shape == (101, 2) and res.nit == 500
+    np.testing.assert_array_equal(res.path[:21], full.path[::5])
+    # 500 is a multiple of 5: the last row is the final iterate
+    np.testing.assert_allclose(res.path[-1], res.x, rtol=0, atol=0)
+    batch = minimize_batch(bowl, np.zeros((10, 2)) + 3.0, "gd", lr=0.01, steps=50,
+                           record=True)  # fmt: skip
+    # 4000 // (10 · 32) = 12 rows per start: stride ⌈51 / 12⌉ = 5, rows 0, 5, …, 50
+    assert batch.path_stride == 5 and batch[0].path.shape == (11, 2)
 
 
 def test_maxiter_default_and_status(rosen):
