@@ -1,9 +1,12 @@
 """Compiled objectives and the on-disk kernel cache.  Imports NumPy and Numba, never SymPy.
 
 A kernel cache entry is a directory ``<cache>/kernels/<entry>/`` holding one generated module
-per kernel (``f.py``, ``g.py``, ``fg.py``, ``h.py``, ``f_cols.py``, ``g_cols.py``,
-``fg_cols.py``, see :mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns,
-formula, and the SHA-256 of every module).  Entries are written to a private temporary
+per kernel (``f.py``, ``g.py``, ``fg.py``, ``f_cols.py``, ``g_cols.py``, ``fg_cols.py``, see
+:mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns, formula, and the
+SHA-256 of every module).  The Hessian kernel ``h.py`` is generated only when a method or an
+analysis first asks for it (second derivatives of a large formula cost far more than the
+first), into an entry of its own keyed ``<key>|h`` (:func:`hessian_key`); entries are never
+modified once written.  Entries are written to a private temporary
 directory and renamed into place, so a reader never sees half an entry and two writers of the
 same entry both end up using one complete copy.  Numba's own cache (``cache=True``) lives in
 the entry's ``__pycache__``, so a later process loads the machine code without compiling, and
@@ -25,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,10 @@ from .errors import InputError, UnsupportedError
 from .kernel_types import KINDS
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
+
+#: The kernels of an objective's main entry (all but the Hessian, which is built on demand).
+FIRST_KINDS = tuple(k for k in KINDS if k != "h")
 
 _EMPTY = np.zeros((0, 0))
 
@@ -78,8 +84,16 @@ class CompiledObjective:
     :meth:`hessian` and :meth:`values` are NumPy conveniences.
     """
 
-    def __init__(self, directory: Path, meta: Mapping[str, Any], data: Any = None):
+    def __init__(
+        self,
+        directory: Path,
+        meta: Mapping[str, Any],
+        data: Any = None,
+        sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
+    ):
         self.directory = Path(directory)
+        #: generates the source of kernels missing from the entry (the Hessian), on demand
+        self.sources = sources
         self.meta = dict(meta)
         self.key: str = self.meta["key"]
         self.variables: tuple[str, ...] = tuple(self.meta["variables"])
@@ -105,7 +119,7 @@ class CompiledObjective:
 
     def with_data(self, data: Any) -> CompiledObjective:
         """The same kernels bound to another data matrix (rows = samples)."""
-        other = CompiledObjective(self.directory, self.meta, data)
+        other = CompiledObjective(self.directory, self.meta, data, self.sources)
         other._kernels = self._kernels
         return other
 
@@ -116,9 +130,26 @@ class CompiledObjective:
         if k is None:
             if kind not in KINDS:
                 raise KeyError(kind)
-            k = _load_kernel_module(self.directory, self.key, kind)
+            if kind in self.meta.get("files", {}):
+                k = _load_kernel_module(self.directory, self.key, kind)
+            else:
+                k = self._extra_entry(kind).kernel(kind)
             self._kernels[kind] = k
         return k
+
+    def _extra_entry(self, kind: str) -> CompiledObjective:
+        """The entry holding kernel ``kind`` (the Hessian): from the cache, else generated now
+        by :attr:`sources` and stored."""
+        key = hessian_key(self.key)
+        hit = load(key, kinds=(kind,))
+        if hit is not None:
+            return hit
+        if self.sources is None:
+            raise UnsupportedError(
+                f"the {kind} kernel of this objective has not been generated; build the "
+                "objective with Objective.parse or Objective.from_expr to generate it")
+        return store(key, self.sources((kind,)), variables=self.variables,
+                     data_names=self.data_names, text=self.text, kinds=(kind,))
 
     f = property(lambda self: self.kernel("f"))
     g = property(lambda self: self.kernel("g"))
@@ -224,11 +255,20 @@ def _load_kernel_module(directory: Path, key: str, kind: str):
     return getattr(module, kind)
 
 
-def _read_meta(directory: Path) -> dict[str, Any] | None:
-    """The entry's metadata if the entry is complete and every module matches its checksum."""
+def hessian_key(key: str) -> str:
+    """Key of the entry that holds the Hessian kernel of the objective ``key``."""
+    return f"{key}|h"
+
+
+def _read_meta(directory: Path, kinds: Sequence[str] = FIRST_KINDS) -> dict[str, Any] | None:
+    """The entry's metadata if the entry holds at least ``kinds`` and every module it lists
+    matches its checksum."""
     try:
         meta = json.loads((directory / "meta.json").read_text())
-        for kind in KINDS:
+        files = meta["files"]
+        if not set(kinds) <= set(files) or not set(files) <= set(KINDS):
+            return None
+        for kind in files:
             if _sha((directory / f"{kind}.py").read_text()) != meta["files"][kind]:
                 return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -236,8 +276,15 @@ def _read_meta(directory: Path) -> dict[str, Any] | None:
     return meta
 
 
-def load(key: str, data: Any = None) -> CompiledObjective | None:
-    """The cached compiled objective for ``key``, or ``None`` when absent or damaged.
+def load(
+    key: str,
+    data: Any = None,
+    *,
+    kinds: Sequence[str] = FIRST_KINDS,
+    sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
+) -> CompiledObjective | None:
+    """The cached compiled objective for ``key`` (an entry holding at least ``kinds``), or
+    ``None`` when absent or damaged.  ``sources`` generates kernels the entry lacks.
 
     A damaged entry (missing file, checksum mismatch, unreadable metadata) is moved aside so
     that the next :func:`store` rebuilds it.
@@ -245,11 +292,11 @@ def load(key: str, data: Any = None) -> CompiledObjective | None:
     directory = cache_root() / "kernels" / entry_name(key)
     if not directory.exists():
         return None
-    meta = _read_meta(directory)
+    meta = _read_meta(directory, kinds)
     if meta is None or meta.get("key") != key:
         _discard(directory)
         return None
-    return CompiledObjective(directory, meta, data)
+    return CompiledObjective(directory, meta, data, sources)
 
 
 def _discard(directory: Path) -> None:
@@ -284,12 +331,23 @@ def store(
     data_names: Sequence[str] = (),
     text: str = "",
     data: Any = None,
+    kinds: Sequence[str] | None = None,
+    generate: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
 ) -> CompiledObjective:
-    """Write a cache entry atomically (or adopt the one another process just wrote)."""
+    """Write a cache entry atomically (or adopt the one another process just wrote).
+
+    The entry holds the kernels ``kinds`` (default: all those in ``sources``; at least
+    :data:`FIRST_KINDS` for an objective's main entry); ``generate`` is kept to build the
+    kernels it lacks on demand.
+    """
+    kinds = tuple(k for k in KINDS if k in (sources if kinds is None else kinds))
+    missing = set(kinds) - set(sources)
+    if missing:
+        raise KeyError(f"no source for kernels {sorted(missing)}")
     root = cache_root() / "kernels"
     root.mkdir(parents=True, exist_ok=True)
     final = root / entry_name(key)
-    existing = load(key, data)
+    existing = load(key, data, kinds=kinds, sources=generate)
     if existing is not None:
         return existing
     _sweep_stale_temps(root)
@@ -299,24 +357,24 @@ def store(
         "text": text,
         "variables": list(variables),
         "data": list(data_names),
-        "files": {kind: _sha(sources[kind]) for kind in KINDS},
+        "files": {kind: _sha(sources[kind]) for kind in kinds},
     }
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name[:12]}-", dir=root))
     try:
-        for kind in KINDS:
+        for kind in kinds:
             (tmp / f"{kind}.py").write_text(sources[kind])
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
         try:
             os.rename(tmp, final)
         except OSError:
             # Another process won the race (or a damaged entry is in the way).
-            if load(key, data) is None:
+            if load(key, data, kinds=kinds) is None:
                 _discard(final)
                 os.rename(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    result = load(key, data)
+    result = load(key, data, kinds=kinds, sources=generate)
     if result is None:  # pragma: no cover - only if the disk lies to us
         raise OSError(f"kernel cache entry {final} could not be written")
     return result
@@ -338,10 +396,15 @@ def load_formula(
     from .parse import canonical_key
 
     key = canonical_key(text, variables=variables, params=params, dim=dim, data=data_names)
-    hit = load(key, data)
+
+    def parsed():
+        from .objective import Objective
+
+        return Objective.parse(text, variables=variables, params=params, dim=dim,
+                               data=data_names)
+
+    hit = load(key, data, sources=lambda kinds: parsed().kernel_sources(kinds))
     if hit is not None:
         return hit
-    from .objective import Objective
-
-    obj = Objective.parse(text, variables=variables, params=params, dim=dim, data=data_names)
+    obj = parsed()
     return obj.compiled.with_data(data) if data is not None else obj.compiled
