@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from landscape.errors import InputError, LandscapeError, ParseError
+from landscape.errors import InputError, LandscapeError, LandscapeWarning, ParseError
 
 
 class UsageError(InputError):
@@ -612,8 +613,20 @@ class _Deadline:
             self.done.set()
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """The project's own warnings as one line on stderr (no file name, no source line)."""
+    if issubclass(category, LandscapeWarning):
+        print(f"landscape: note: {message}", file=sys.stderr)
+    else:
+        _LIBRARY_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_LIBRARY_SHOWWARNING = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``landscape`` console script; returns the exit code."""
+    warnings.showwarning = _show_warning
     parser = build_parser()
     try:
         args = parser.parse_args(normalize_argv(parser, sys.argv[1:] if argv is None else argv))

@@ -22,8 +22,10 @@ before any source is written, with :class:`~landscape.errors.UnsupportedError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
+from typing import Any
 
 import sympy as sp
 from sympy.codegen.cfunctions import log1p
@@ -41,6 +43,11 @@ COMPILABLE = (
     sp.exp, sp.log, log1p, sp.Abs, sp.sign, sp.erf, sp.erfc,
     sp.Min, sp.Max, sp.Heaviside, sp.Piecewise,
 )  # fmt: skip
+
+
+#: names the kernel printer emits for symbols: variables ``_v{i}`` / loop placeholders ``_y{a}``,
+#: data columns ``_d{j}`` and CSE temporaries ``_c{k}``, ``_c{m}_{k}``, ``_ch{k}``
+_LOCAL_NAME = re.compile(r"_[vyd][0-9]+|_c[0-9a-z_]*[0-9]+")
 
 
 class KernelPrinter(PythonCodePrinter):
@@ -68,6 +75,14 @@ class KernelPrinter(PythonCodePrinter):
             return f"{b}**{p}" if p > 0 else f"(1.0/{b}**{-p})"
         return super()._print_Pow(expr, rational=rational)
 
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        """Only the kernel's own locals are printed (``_v0``, ``_d1``, ``_c2``, ...): every
+        user symbol was renamed before printing, so any other name is a bug, not code."""
+        name = expr.name
+        if not _LOCAL_NAME.fullmatch(name):
+            raise UnsupportedError(f"symbol {name[:40]!r} is not a kernel variable")
+        return name
+
     def _print_NaN(self, expr) -> str:
         return "math.nan"
 
@@ -81,20 +96,63 @@ class KernelPrinter(PythonCodePrinter):
         return "math.nan"
 
 
+#: Every other node a kernel expression may contain (an allow-list: whatever is not listed here
+#: or in :data:`COMPILABLE` is refused before any source is printed, so no node can bring text
+#: of its own into the generated module).
+PRINTABLE = (
+    sp.Symbol, sp.Number, sp.Add, sp.Mul, sp.Pow, sp.core.numbers.ComplexInfinity,
+    sp.core.numbers.Pi, sp.core.numbers.Exp1, sp.functions.elementary.piecewise.ExprCondPair,
+    sp.core.relational.Relational, sp.And, sp.Or, sp.Not,
+    sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse,
+)  # fmt: skip
+
+
+def _describe(node: sp.Basic) -> str:
+    """A short, printable name for a refused node (never its raw text)."""
+    if isinstance(node, sp.Function):
+        return f"function {getattr(node.func, '__name__', type(node).__name__)[:40]!r}"
+    return type(node).__name__
+
+
 def check_compilable(exprs: Sequence[sp.Expr]) -> None:
-    """Raise :class:`UnsupportedError` if any expression uses something Numba cannot compile."""
+    """Raise :class:`UnsupportedError` if any expression uses something Numba cannot compile.
+
+    Every node must be an arithmetic operation, a number, a symbol, one of the functions of
+    :data:`COMPILABLE` or a piece of a ``Piecewise`` (:data:`PRINTABLE`).
+    """
     for e in exprs:
         if e.has(sp.I):
             raise UnsupportedError(
                 "the expression is complex-valued; only real objectives are supported"
             )
-        for fn in e.atoms(sp.Function):
-            if not isinstance(fn, COMPILABLE):
-                name = getattr(fn.func, "__name__", str(fn.func))
-                raise UnsupportedError(
-                    f"function {name} cannot be compiled (no Numba implementation); "
-                    "rewrite the formula without it"
-                )
+        for node in sp.preorder_traversal(sp.sympify(e)):
+            if isinstance(node, COMPILABLE) or isinstance(node, PRINTABLE):
+                continue
+            what = _describe(node)
+            if isinstance(node, sp.Function):
+                what += " cannot be compiled (no Numba implementation)"
+            else:
+                what += " cannot be compiled"
+            raise UnsupportedError(f"{what}; rewrite the formula without it")
+
+
+def lambdify_renamed(variables: Sequence[sp.Symbol], expr: Any, modules: str) -> Callable:
+    """``sympy.lambdify`` with every variable renamed ``_v{i}`` first, so no user symbol name
+    reaches the generated function (a variable named ``mpf`` or ``cos`` would otherwise shadow
+    the module's own names, and a name that is not an identifier would be code).  Symbols of
+    ``expr`` that are not among ``variables`` are refused."""
+    local = {v: sp.Symbol(f"_v{i}", real=True) for i, v in enumerate(variables)}
+    if isinstance(expr, list | tuple):
+        renamed: Any = [sp.sympify(e).xreplace(local) for e in expr]
+        free = set().union(*(e.free_symbols for e in renamed))
+    else:
+        renamed = sp.sympify(expr).xreplace(local)
+        free = renamed.free_symbols
+    stray = free - set(local.values())
+    if stray:
+        raise UnsupportedError(f"symbol {sorted(s.name for s in stray)[0][:40]!r} is not a "
+                               "variable of the objective")
+    return sp.lambdify(list(local.values()), renamed, modules)
 
 
 def _complete_piecewise(e: sp.Expr) -> sp.Expr:
@@ -134,7 +192,19 @@ class _Emitter:
         self.data = tuple(data_symbols)
 
     def prepare(self, exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
-        return [_complete_piecewise(sp.sympify(e).xreplace(self.local)) for e in exprs]
+        """The expressions in the kernel's locals; a symbol that is neither a variable nor a
+        data column is refused (its name must never reach the generated source)."""
+        out = [_complete_piecewise(sp.sympify(e).xreplace(self.local)) for e in exprs]
+        known = set(self.local.values())
+        for e in out:
+            stray = e.free_symbols - known
+            if stray:
+                name = sorted(s.name for s in stray)[0]
+                raise UnsupportedError(
+                    f"symbol {name[:40]!r} is neither a variable nor a data column of the "
+                    "objective"
+                )
+        return out
 
     def block(
         self, exprs: Sequence[sp.Expr], targets: Sequence[str], op: str | Sequence[str] = "="

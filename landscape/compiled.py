@@ -14,27 +14,49 @@ without importing SymPy when the formula text is known (:func:`load_formula`).
 
 The cache location is ``$LANDSCAPE_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/landscape``,
 else ``~/.cache/landscape``.
+
+**Trust.**  Loading an entry runs code: its modules are imported and Numba unpickles its cache
+files.  So the cache is used only when it is yours, as OpenSSH treats its key files
+(:func:`trust_problem`): the cache directory, ``kernels/`` and every entry (with its
+``__pycache__``) must be owned by the current user and not writable by group or others, and
+every directory above them owned by the user or root and not writable by others unless
+sticky (like ``/tmp``).  Otherwise the cache is not used: kernels go to a private temporary
+directory for this process only, and a :class:`CacheNotTrustedWarning` says why, once.
+Every entry is also authenticated with HMAC-SHA256 under a per-user secret (``key``, 32
+random bytes, mode 0600, created beside ``kernels/``): ``meta.json`` carries the MAC of its
+own content (which holds the SHA-256 of every module), and ``<kind>.nbmac`` the MAC of
+Numba's cache files for that kernel, written after Numba produced them.  An entry whose MAC
+does not verify is rebuilt; Numba cache files that do not verify are deleted before the
+module is imported, so they are never unpickled.  Whoever can read the secret or write the
+directory is you (or root): the cache then protects against nothing more than Python itself
+does.  Out of scope: the installed packages (including the optimizer library's own Numba
+cache beside them) and ``$NUMBA_CACHE_DIR``, which are as trusted as the Python environment.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
+import hmac
 import importlib.util
 import json
 import os
+import secrets
 import shutil
+import stat
 import sys
 import tempfile
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .errors import InputError, UnsupportedError
+from .errors import CacheNotTrustedWarning, InputError, UnsupportedError
 from .kernel_types import KINDS
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
@@ -54,6 +76,141 @@ def cache_root() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "landscape"
+
+
+#: size of the per-user secret under which entries are authenticated
+SECRET_BYTES = 32
+
+
+def _owner_problem(path: Path, st: os.stat_result, *, strict: bool) -> str | None:
+    """Why ``path`` cannot be trusted, or None.
+
+    ``strict`` (the cache's own directories): owned by the current user, not writable by group
+    or others.  Otherwise (a directory above them): owned by the user or root, and not
+    writable by group or others unless the sticky bit is set (``/tmp``).
+    """
+    uid = os.getuid()
+    if st.st_uid != uid and (strict or st.st_uid != 0):
+        return f"{path} is owned by uid {st.st_uid}, not by you (uid {uid})"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and (strict or not st.st_mode & stat.S_ISVTX):
+        mode = stat.S_IMODE(st.st_mode)
+        return f"{path} is writable by group or others (mode {mode:o}; fix: chmod go-w)"
+    return None
+
+
+def trust_problem(directory: Path) -> str | None:
+    """Why the cache directory ``directory`` (which exists) cannot be trusted, or None.
+
+    The directory itself is checked strictly, every directory above it (after resolving
+    symbolic links) leniently: see :func:`_owner_problem`.
+    """
+    real = Path(os.path.realpath(directory))
+    try:
+        problem = _owner_problem(real, os.stat(real), strict=True)
+        for parent in real.parents:
+            problem = problem or _owner_problem(parent, os.stat(parent), strict=False)
+    except OSError as exc:
+        return f"{real} cannot be inspected ({exc.strerror or exc})"
+    return problem
+
+
+def _private_dir(path: Path) -> None:
+    """Create ``path`` (and its parents) if missing; a directory this module creates is 0700."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+
+
+_ROOTS: dict[str, tuple[Path, bytes]] = {}
+
+
+def _fallback_root() -> Path:
+    """A private directory for this process's kernels, removed when the process exits."""
+    tmp = Path(tempfile.mkdtemp(prefix="landscape-kernels-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    return tmp
+
+
+def _read_secret(root: Path) -> bytes | None:
+    """The per-user secret in ``root/key``, created (atomically) when missing; None when the
+    file is not a private regular file of the user's (then the cache is not trusted)."""
+    path = root / "key"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(prefix=".key-", dir=root)  # mode 0600
+        try:
+            os.write(fd, secrets.token_bytes(SECRET_BYTES))
+            os.fsync(fd)
+            os.close(fd)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)  # atomic: a reader sees no key or a whole one
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        st = os.fstat(fd)
+        if (not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
+                or st.st_mode & 0o077 or st.st_size != SECRET_BYTES):
+            return None
+        return os.read(fd, SECRET_BYTES)
+    finally:
+        os.close(fd)
+
+
+def active_root() -> tuple[Path, bytes]:
+    """The kernel cache directory in use and its secret: :func:`cache_root` when it can be
+    trusted (created 0700 when missing), else a private temporary directory (with a
+    :class:`CacheNotTrustedWarning` once per configured directory)."""
+    configured = cache_root()
+    known = _ROOTS.get(str(configured))
+    if known is not None:
+        return known
+    problem: str | None
+    try:
+        _private_dir(configured)
+        _private_dir(configured / "kernels")
+        problem = trust_problem(configured) or trust_problem(configured / "kernels")
+        secret = None if problem else _read_secret(configured)
+        if secret is None and problem is None:
+            problem = f"{configured / 'key'} is not a private file of yours (mode 600)"
+    except OSError as exc:
+        problem = f"{configured} cannot be used ({exc.strerror or exc})"
+    if problem is None:
+        chosen = (configured, secret)
+    else:
+        warnings.warn(f"the kernel cache is not used: {problem}; compiled kernels are kept for "
+                      "this process only", CacheNotTrustedWarning, stacklevel=2)
+        private = _fallback_root()
+        _private_dir(private / "kernels")
+        chosen = (private, _read_secret(private) or secrets.token_bytes(SECRET_BYTES))
+    _ROOTS[str(configured)] = chosen
+    return chosen
+
+
+def _mac(secret: bytes, *parts: bytes) -> str:
+    """HMAC-SHA256 of the parts (each length-prefixed, so the split is unambiguous)."""
+    h = hmac.new(secret, digestmod=hashlib.sha256)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _meta_mac(secret: bytes, meta: Mapping[str, Any]) -> str:
+    body = {k: v for k, v in meta.items() if k != "mac"}
+    return _mac(secret, b"meta", json.dumps(body, sort_keys=True).encode())
+
+
+def _numba_mac(secret: bytes, directory: Path, kind: str) -> str | None:
+    """The MAC of a kernel's Numba cache files (names and bytes), or None when there are
+    none."""
+    files = _numba_cache_files(directory, kind)
+    if not files:
+        return None
+    parts = [kind.encode()]
+    for f in files:
+        parts += [f.name.encode(), f.read_bytes()]
+    return _mac(secret, b"numba", *parts)
 
 
 def entry_name(key: str) -> str:
@@ -84,16 +241,13 @@ class CompiledObjective:
     :meth:`hessian` and :meth:`values` are NumPy conveniences.
     """
 
-    def __init__(
-        self,
-        directory: Path,
-        meta: Mapping[str, Any],
-        data: Any = None,
-        sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
-    ):
+    def __init__(self, directory: Path, meta: Mapping[str, Any], data: Any = None,
+                 secret: bytes = b"",
+                 sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None):
         self.directory = Path(directory)
         #: generates the source of kernels missing from the entry (the Hessian), on demand
         self.sources = sources
+        self._secret = secret
         self.meta = dict(meta)
         self.key: str = self.meta["key"]
         self.variables: tuple[str, ...] = tuple(self.meta["variables"])
@@ -119,7 +273,7 @@ class CompiledObjective:
 
     def with_data(self, data: Any) -> CompiledObjective:
         """The same kernels bound to another data matrix (rows = samples)."""
-        other = CompiledObjective(self.directory, self.meta, data, self.sources)
+        other = CompiledObjective(self.directory, self.meta, data, self._secret, self.sources)
         other._kernels = self._kernels
         return other
 
@@ -131,7 +285,7 @@ class CompiledObjective:
             if kind not in KINDS:
                 raise KeyError(kind)
             if kind in self.meta.get("files", {}):
-                k = _load_kernel_module(self.directory, self.key, kind)
+                k = _load_kernel_module(self.directory, self.key, kind, self._secret)
             else:
                 k = self._extra_entry(kind).kernel(kind)
             self._kernels[kind] = k
@@ -215,17 +369,50 @@ def _numba_cache_files(directory: Path, kind: str) -> list[Path]:
     return sorted((directory / "__pycache__").glob(f"{kind}.{kind}-*.nb[ic]"))
 
 
-def _load_kernel_module(directory: Path, key: str, kind: str):
+def _verify_numba_files(directory: Path, kind: str, secret: bytes) -> None:
+    """Delete the kernel's Numba cache files unless their MAC verifies (they are pickles:
+    unverified ones are never loaded; Numba then compiles from the verified source)."""
+    mac_file = directory / f"{kind}.nbmac"
+    actual = _numba_mac(secret, directory, kind)
+    if actual is None:
+        return
+    with contextlib.suppress(OSError):
+        if hmac.compare_digest(mac_file.read_text().strip(), actual):
+            return
+    for file in _numba_cache_files(directory, kind):
+        file.unlink(missing_ok=True)
+    mac_file.unlink(missing_ok=True)
+
+
+def _sign_numba_files(directory: Path, kind: str, secret: bytes) -> None:
+    """Record the MAC of the Numba cache files just written (atomically)."""
+    actual = _numba_mac(secret, directory, kind)
+    if actual is None:
+        return
+    mac_file = directory / f"{kind}.nbmac"
+    with contextlib.suppress(OSError):
+        if mac_file.read_text().strip() == actual:
+            return
+    tmp = directory / f".{kind}.nbmac.{uuid.uuid4().hex[:8]}"
+    with contextlib.suppress(OSError):
+        tmp.write_text(actual)
+        os.replace(tmp, mac_file)
+
+
+def _load_kernel_module(directory: Path, key: str, kind: str, secret: bytes):
     """Import the kernel module (Numba loads its machine code from ``__pycache__``).
 
-    A damaged Numba cache file (truncated or garbled by a crash or a full disk) makes the
-    import fail while unpickling; the kernel's cache files are then deleted and the module is
-    imported once more, which compiles it afresh and rewrites them.
+    Numba's cache files are used only when their MAC verifies (:func:`_verify_numba_files`);
+    after the import the files Numba wrote are signed.  A damaged Numba cache file (truncated
+    or garbled by a crash or a full disk) makes the import fail while unpickling; the
+    kernel's cache files are then deleted and the module is imported once more, which
+    compiles it afresh and rewrites them.
     """
     path = directory / f"{kind}.py"
     name = f"_landscape_kernel_{directory.name[:16]}_{kind}"
     module = sys.modules.get(name)
     if module is None:
+        _verify_numba_files(directory, kind, secret)
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:  # pragma: no cover - path always exists here
             raise InputError(f"kernel module {path} cannot be loaded")
@@ -252,6 +439,7 @@ def _load_kernel_module(directory: Path, key: str, kind: str):
             except BaseException:
                 sys.modules.pop(name, None)
                 raise
+        _sign_numba_files(directory, kind, secret)
     return getattr(module, kind)
 
 
@@ -260,18 +448,27 @@ def hessian_key(key: str) -> str:
     return f"{key}|h"
 
 
-def _read_meta(directory: Path, kinds: Sequence[str] = FIRST_KINDS) -> dict[str, Any] | None:
-    """The entry's metadata if the entry holds at least ``kinds`` and every module it lists
-    matches its checksum."""
+def _read_meta(directory: Path, secret: bytes | None = None,
+               kinds: Sequence[str] = FIRST_KINDS) -> dict[str, Any] | None:
+    """The entry's metadata if the entry holds at least ``kinds``, its MAC verifies under
+    ``secret`` (the active cache's when None), every module it lists matches its checksum and
+    the entry's directories are the user's own (:func:`_owner_problem`)."""
+    if secret is None:
+        secret = active_root()[1]
     try:
+        for d in (directory, directory / "__pycache__"):
+            if d.exists() and _owner_problem(d, os.lstat(d), strict=True):
+                return None
         meta = json.loads((directory / "meta.json").read_text())
+        if not hmac.compare_digest(str(meta["mac"]), _meta_mac(secret, meta)):
+            return None
         files = meta["files"]
         if not set(kinds) <= set(files) or not set(files) <= set(KINDS):
             return None
         for kind in files:
-            if _sha((directory / f"{kind}.py").read_text()) != meta["files"][kind]:
+            if _sha((directory / f"{kind}.py").read_text()) != files[kind]:
                 return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return meta
 
@@ -286,17 +483,18 @@ def load(
     """The cached compiled objective for ``key`` (an entry holding at least ``kinds``), or
     ``None`` when absent or damaged.  ``sources`` generates kernels the entry lacks.
 
-    A damaged entry (missing file, checksum mismatch, unreadable metadata) is moved aside so
-    that the next :func:`store` rebuilds it.
+    A damaged entry (missing file, checksum or MAC mismatch, unreadable metadata, directories
+    that are not the user's own) is moved aside so that the next :func:`store` rebuilds it.
     """
-    directory = cache_root() / "kernels" / entry_name(key)
+    root, secret = active_root()
+    directory = root / "kernels" / entry_name(key)
     if not directory.exists():
         return None
-    meta = _read_meta(directory, kinds)
+    meta = _read_meta(directory, secret, kinds)
     if meta is None or meta.get("key") != key:
         _discard(directory)
         return None
-    return CompiledObjective(directory, meta, data, sources)
+    return CompiledObjective(directory, meta, data, secret, sources)
 
 
 def _discard(directory: Path) -> None:
@@ -344,8 +542,9 @@ def store(
     missing = set(kinds) - set(sources)
     if missing:
         raise KeyError(f"no source for kernels {sorted(missing)}")
-    root = cache_root() / "kernels"
-    root.mkdir(parents=True, exist_ok=True)
+    base, secret = active_root()
+    root = base / "kernels"
+    _private_dir(root)
     final = root / entry_name(key)
     existing = load(key, data, kinds=kinds, sources=generate)
     if existing is not None:
@@ -359,8 +558,10 @@ def store(
         "data": list(data_names),
         "files": {kind: _sha(sources[kind]) for kind in kinds},
     }
+    meta["mac"] = _meta_mac(secret, meta)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name[:12]}-", dir=root))
     try:
+        (tmp / "__pycache__").mkdir(mode=0o700)  # Numba's, private from the start
         for kind in kinds:
             (tmp / f"{kind}.py").write_text(sources[kind])
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))

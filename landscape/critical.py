@@ -52,6 +52,7 @@ import sympy as sp
 from numba import njit, prange, types
 
 from .budget import budget_seconds, run_with_budget
+from .codegen import lambdify_renamed
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
 from .kernel_types import G_TYPE, H_TYPE, MAT, VEC
@@ -837,7 +838,7 @@ def _form_sign(q: sp.Expr, a: tuple[sp.Symbol, ...], rng: np.random.Generator) -
     if len(a) == 1:
         c = sp.Poly(q, *a).coeffs()[0]
         return "pd" if sp.N(c) > 0 else "nd"
-    fn = sp.lambdify(a, q, "numpy")
+    fn = lambdify_renamed(a, q, "numpy")
     d = rng.standard_normal((4000, len(a)))
     d = np.vstack([d, np.eye(len(a)), -np.eye(len(a))])
     d /= np.linalg.norm(d, axis=1, keepdims=True)
@@ -936,8 +937,8 @@ def refine_point(
     """
     import mpmath
 
-    gf = sp.lambdify(variables, grad, "mpmath")
-    hf = sp.lambdify(variables, hess, "mpmath")
+    gf = lambdify_renamed(variables, grad, "mpmath")
+    hf = lambdify_renamed(variables, hess, "mpmath")
     with mpmath.workdps(REFINE_DPS):
         x = mpmath.matrix([mpmath.mpf(float(v)) for v in x0])
         start = mpmath.matrix(x)

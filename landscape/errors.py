@@ -63,3 +63,12 @@ class AnalysisError(LandscapeError):
 
 class BudgetExceeded(AnalysisError):
     """A step ran past its time or memory budget and was abandoned."""
+
+
+class LandscapeWarning(UserWarning):
+    """Something the user should know that does not stop the work (the CLI prints it as a
+    one-line note on stderr)."""
+
+
+class CacheNotTrustedWarning(LandscapeWarning):
+    """The kernel cache directory is not used (not the user's own, or writable by others)."""

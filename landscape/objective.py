@@ -63,6 +63,7 @@ class Objective:
         self.key = key or self._expr_key()
         if len(set(self.variables)) != len(self.variables):
             raise InputError("variables must be distinct")
+        _check_symbols(expr, self.variables, self.data_symbols)
         if expr.has(sp.I):  # formulas are checked where they are parsed; this is SymPy input
             raise InputError("the formula takes complex values: only real-valued objectives "
                              "are supported")
@@ -132,9 +133,6 @@ class Objective:
         else:
             names = [str(v) for v in variables]
         syms = [by_name.get(n, sp.Symbol(n, real=True)) for n in names]
-        extra = set(by_name) - set(names) - set(data_names)
-        if extra:
-            raise InputError(f"symbols {sorted(extra)} are neither variables, parameters nor data")
         return cls(expr, syms, parameters=bound, data_symbols=data_syms)
 
     def _expr_key(self) -> str:
@@ -276,6 +274,30 @@ class Objective:
 
     def __repr__(self) -> str:
         return f"Objective({self.text!r}, variables={self.names})"
+
+
+def _short(name: str) -> str:
+    """A symbol name fit for a one-line message: escaped and cut to 40 characters."""
+    text = repr(name)
+    return text if len(text) <= 42 else text[:40] + "…"
+
+
+def _check_symbols(
+    expr: sp.Expr, variables: Sequence[sp.Symbol], data_symbols: Sequence[sp.Symbol]
+) -> None:
+    """Every variable and data column is a SymPy ``Symbol``, and every free symbol of ``expr``
+    is one of them (parameters are substituted before an Objective is made)."""
+    for s in (*variables, *data_symbols):
+        if not isinstance(s, sp.Symbol):
+            raise InputError(f"variables and data columns must be SymPy symbols, got "
+                             f"{type(s).__name__}")
+    if not isinstance(expr, sp.Expr):
+        raise InputError(f"the objective must be a SymPy expression, got {type(expr).__name__}")
+    stray = expr.free_symbols - set(variables) - set(data_symbols)
+    if stray:
+        names = ", ".join(_short(getattr(s, "name", str(type(s).__name__)))
+                          for s in sorted(stray, key=sp.default_sort_key)[:3])
+        raise InputError(f"symbols {names} are neither variables, parameters nor data")
 
 
 def _constant(text: str) -> sp.Expr:
