@@ -280,9 +280,10 @@ def _compiled_for_run(args: argparse.Namespace):
     data = names = None
     if args.data:
         from optimizers import load_data
+        from optimizers.data import formula_columns
 
         columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
-        data, names = load_data(args.data, columns)
+        data, names = formula_columns(*load_data(args.data, columns), args.formula)
     if args.dim is not None and not 1 <= args.dim <= 10_000:
         raise UsageError("--dim must be between 1 and 10000")
     return load_formula(
@@ -329,11 +330,26 @@ def _progress_printer(total: int):
     return show
 
 
+def _check_run_cost(args: argparse.Namespace, obj, hyper: dict[str, Any]) -> None:
+    """Refuse a run whose memory is above the limit before any start is drawn (exit 2)."""
+    from optimizers.driver import check_run_memory
+    from optimizers.methods import get_spec
+
+    iterations = args.steps if args.steps is not None else args.maxiter
+    if iterations is None:
+        iterations = get_spec(args.method).maxiter
+    starts = 1 if args.starts is None else args.starts
+    if isinstance(iterations, int) and iterations >= 0 and isinstance(starts, int) and starts > 0:
+        check_run_memory(args.method, hyper, obj.n, starts, iterations, args.trajectory,
+                         obj.data.shape[0], single=args.starts is None)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from optimizers import minimize, minimize_batch
 
     obj = _compiled_for_run(args)
     hyper = _hyper_values(args)
+    _check_run_cost(args, obj, hyper)
     start, note = _start_points(args, obj.n)
     common = dict(steps=args.steps, maxiter=args.maxiter, gtol=args.gtol, ftol=args.ftol,
                   xtol=args.xtol, seed=args.seed, **hyper)

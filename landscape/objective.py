@@ -167,6 +167,13 @@ class Objective:
         """Nonzero Hessian entries ``{(i, j): ∂²f/∂xᵢ∂xⱼ}`` with ``i ≤ j``."""
         return derive.hessian_entries(self.gradient_list, self.variables)
 
+    @cached_property
+    def kernel_cost(self):
+        """Size estimates of the kernels (:func:`landscape.cost.kernel_cost`)."""
+        from .cost import kernel_cost
+
+        return kernel_cost(self.expr, self.variables, self.data_symbols)
+
     @property
     def gradient(self) -> sp.ImmutableMatrix:
         """∇f as an (n, 1) SymPy matrix."""
@@ -202,8 +209,12 @@ class Objective:
 
     def kernel_sources(self, kinds: Sequence[str]) -> dict[str, str]:
         """Source text of the kernels ``kinds`` (see :func:`landscape.codegen.generate_sources`):
-        the Hessian is derived only when ``"h"`` is among them."""
+        the Hessian is derived only when ``"h"`` is among them.  Kernels whose estimated size
+        is above the limits of :mod:`landscape.cost` are refused first (:class:`TooLarge`)."""
         from .codegen import generate_sources
+        from .cost import check_kernels
+
+        check_kernels(self.kernel_cost, kinds)
 
         # the derivatives are passed lazily: loop kernels differentiate their templates only
         return generate_sources(

@@ -534,6 +534,92 @@ def _count(name: str, value: Any) -> int:
     return v
 
 
+def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
+                   m: int) -> tuple[bool, int]:
+    """(per-start engine?, starts per chunk) of a run of ``N`` starts in ``n`` variables over
+    ``m`` data rows."""
+    per_start = spec.engine == "per-start" or (
+        spec.name == "gd" and eff.get("line_search", "none") != "none"
+    )
+    if per_start:
+        return True, PER_START_CHUNK
+    if eff.get("batch_size") is not None:
+        return False, max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
+    return False, lock_step_chunk(n, N, numba.get_num_threads())
+
+
+#: (n, chunk) arrays of the lock-step engine's workspace (iterates, gradients, method state,
+#: the general loop's copies)
+LOCK_STEP_ARRAYS = 14
+#: n-vectors of the per-start engine's workspace besides the L-BFGS history
+PER_START_VECTORS = 10
+
+
+def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, iterations: int,
+               record: bool, rows: int = 0, *, single: bool = False) -> dict[str, float]:
+    """Bytes a run allocates, by part (8 bytes a float)::
+
+        starts      N·n                        (the start points)
+        results     N·(3n + NR + NI)
+        workspace   chunks·(M·n² + (V + 2·memory)·n)   per-start engine, M matrices
+                    chunks·(W·n + rows)·chunk           lock-step engine
+        trajectory  N·(K + 1)·(n + 2)          when recorded (one start: at most the record
+                                                limit, the rest is dropped)
+
+    with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once, ``M`` the n × n
+    matrices the method keeps (:func:`optimizers.engine.matrices_used`: BFGS 1, Newton 3).
+    """
+    from .engine import matrices_used
+
+    spec, eff = resolve(method, hyper)
+    per_start, chunk = _engine_layout(spec, eff, n, starts, rows)
+    chunks = min(numba.get_num_threads(), -(-starts // chunk)) if starts else 0
+    word = 8.0
+    if per_start:
+        variant = CHOICE_CODES.get("variant", {}).get(eff.get("variant"), 0)
+        update = CHOICE_CODES.get("update", {}).get(eff.get("update"), 0)
+        mats = matrices_used.py_func(METHOD_CODES[spec.name] if spec.name != "gd" else L.P_GD,
+                                     variant, update)
+        memory = int(eff.get("memory", 1) or 1)
+        work = chunks * (mats * n * n + (PER_START_VECTORS + 2 * memory) * n) * word
+    else:
+        work = chunks * (LOCK_STEP_ARRAYS * n + rows) * chunk * word
+    out = {
+        "starts": starts * n * word,
+        "results": starts * (3 * n + L.NR + L.NI) * word,
+        "workspace": work,
+        "trajectory": 0.0,
+    }
+    if record:
+        per_iter = (n + 2) * word
+        total = starts * (iterations + 1) * per_iter
+        out["trajectory"] = min(total, RECORD_LIMIT_BYTES) if single else total
+    return out
+
+
+def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
+                     iterations: int, record: bool, rows: int = 0, *,
+                     single: bool = False) -> None:
+    """Refuse a run whose :func:`run_memory` exceeds the memory limit of
+    :mod:`landscape.cost`, saying which part is too large and what to do instead."""
+    from landscape.cost import check_memory, human_bytes
+
+    parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single)
+    total = sum(parts.values())
+    biggest = max(parts, key=parts.get)
+    advice = {
+        "workspace": (f"{method} keeps dense n × n matrices; use lbfgs (memory O(n)) for "
+                      "large n" if method in ("bfgs", "newton", "coordinate", "cg")
+                      else "use fewer starts or a smaller memory"),
+        "trajectory": "record fewer steps or starts, or run without the trajectory",
+        "starts": "use fewer starts",
+        "results": "use fewer starts",
+    }[biggest]
+    detail = ", ".join(f"{k} {human_bytes(v)}" for k, v in parts.items() if v)
+    check_memory(f"{method} with {starts:,} start(s) in {n:,} variables ({detail})", total,
+                 advice)
+
+
 def _run(
     obj: Any,
     X0: Any,
@@ -590,17 +676,10 @@ def _run(
     hp[L.MAXITER] = K
     hp[L.STEPS_MODE] = 1.0 if steps_mode else 0.0
     hp[L.BOUND] = DIVERGENCE_BOUND
-    per_start = spec.engine == "per-start" or (
-        method == "gd" and eff.get("line_search", "none") != "none"
-    )
+    per_start, chunk = _engine_layout(spec, eff, n, N, m)
     code = L.P_GD if method == "gd" and per_start else METHOD_CODES[method]
-    if per_start:
-        chunk = PER_START_CHUNK
-    elif batch_size is not None:
-        chunk = max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
-    else:
-        chunk = lock_step_chunk(n, N, numba.get_num_threads())
     hp[L.CHUNK] = chunk
+    check_run_memory(spec.name, eff, n, N, K, record, m, single=single)
 
     # ---- outputs (trajectories under the memory guard)
     Lp = 0

@@ -1,0 +1,191 @@
+"""Cost estimates made before the work, and the limits above which a request is refused.
+
+Three costs grow without bound with the size of a request, and each is estimated from numbers
+that are cheap to get before anything expensive starts:
+
+* **Kernel size** (symbolic differentiation, code generation, Numba compilation).  Terms that
+  repeat one template under an index shift, and products over an index, become loops whose
+  size does not depend on n (:mod:`landscape.loops`); everything else is straight-line code.
+  For the straight-line terms ``t`` with ``ops(t)`` operations and ``v(t)`` variables::
+
+      ops(f) = Σ ops(t),   ops(∇f) ≈ Σ v(t)·ops(t),   ops(∇²f) ≈ Σ v(t)(v(t)+1)/2·ops(t)
+      branches(f, ∇f) ≈ Σ c(t)·(1 + v(t))     (c(t): conditionals in t, ``a if cond else b``)
+
+  The largest kernel a request compiles (``fg``: f and ∇f, or ``h``) must stay within
+  :data:`KERNEL_ENV` operations and :data:`BRANCH_ENV` branches: Numba's compile time grows
+  faster than linearly in both (measured on a 2-core machine: ``sum(i*x[i]**2, i, 1, n)``,
+  whose terms differ in their coefficient and stay straight-line, compiles ``fg`` and
+  ``fg_cols`` in 4 s at n = 100 and 520 s at n = 1000; 100 terms ``x if x < i else y``
+  (300 branches in ``fg``) in 23 s and 0.5 GB, 400 of them in 333 s and 5.4 GB).
+* **Memory** of a run or an analysis (workspaces, n × n matrices, trajectories, outputs): at
+  most :data:`MEMORY_ENV` bytes.
+
+Above a limit the request is refused before any of that work with :class:`TooLarge` (exit 2),
+saying what is too large, by how much, and what to do instead.  Each limit is raised by its
+environment variable (``LANDSCAPE_MEMORY_LIMIT=8G``, ``LANDSCAPE_KERNEL_LIMIT=100000``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import InputError
+
+#: bytes one request may allocate (suffixes K, M, G, T: powers of 1024)
+MEMORY_ENV = "LANDSCAPE_MEMORY_LIMIT"
+#: estimated operations of the largest straight-line kernel
+KERNEL_ENV = "LANDSCAPE_KERNEL_LIMIT"
+#: estimated conditional branches of the largest kernel
+BRANCH_ENV = "LANDSCAPE_BRANCH_LIMIT"
+
+DEFAULTS: dict[str, float] = {
+    MEMORY_ENV: 2 * 1024**3,
+    KERNEL_ENV: 1200,
+    BRANCH_ENV: 200,
+}
+
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+class TooLarge(InputError):
+    """A request whose estimated cost is above a limit (CLI exit code 2)."""
+
+
+def limit(name: str) -> float:
+    """The limit ``name`` (one of :data:`DEFAULTS`) from the environment, else its default.
+
+    Raises :class:`InputError` when the variable is set but is not a positive number (with an
+    optional K/M/G/T suffix for the memory limit).
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return DEFAULTS[name]
+    m = re.fullmatch(r"([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([KMGT]?)i?B?", text.upper())
+    value = float(m.group(1)) * _UNITS[m.group(2)] if m else math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise InputError(f"{name}={text!r} must be a positive number"
+                         + (" of bytes (e.g. 4G)" if name == MEMORY_ENV else ""))
+    return value
+
+
+def human_bytes(nbytes: float) -> str:
+    """``1.5 GiB``, ``800 MiB``, ``12 KiB``, ``512 B``."""
+    for unit, size in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if nbytes >= size:
+            return f"{nbytes / size:.3g} {unit}"
+    return f"{nbytes:.0f} B"
+
+
+def check(what: str, amount: float, name: str, advice: str) -> None:
+    """Raise :class:`TooLarge` when ``amount`` exceeds the limit ``name``."""
+    cap = limit(name)
+    if amount <= cap:
+        return
+    if name == MEMORY_ENV:
+        shown, capped = human_bytes(amount), human_bytes(cap)
+    else:
+        shown, capped = f"{amount:,.0f}", f"{cap:,.0f}"
+    raise TooLarge(f"{what} ({shown}) is above the limit of {capped}; {advice} "
+                   f"(or raise the limit: {name}=...)")
+
+
+def check_memory(what: str, nbytes: float, advice: str) -> None:
+    """Raise :class:`TooLarge` when ``nbytes`` exceeds :data:`MEMORY_ENV`."""
+    check(f"{what} needs memory", nbytes, MEMORY_ENV, advice)
+
+
+# ------------------------------------------------------------------------------ kernels
+@dataclass(frozen=True)
+class KernelCost:
+    """Size estimates of an objective's kernels (see the module docstring)."""
+
+    n: int  #: variables
+    terms: int  #: additive terms after expansion
+    factors: int  #: factors of the products among them
+    conditionals: int  #: conditionals (Piecewise) in the straight-line terms
+    loops: int  #: terms and factors generated as loops
+    f_ops: int
+    gradient_ops: int
+    hessian_ops: int
+    branches: int  #: conditionals in f and ∇f together
+    hessian_branches: int
+    data_columns: int
+
+
+def _conditionals(term: sp.Expr) -> int:
+    """Number of conditional nodes (``Piecewise``; ``Min``/``Max`` of k arguments count k-1)."""
+    count = 0
+    for node in sp.preorder_traversal(term):
+        if isinstance(node, sp.Piecewise):
+            count += len(node.args) - 1
+        elif isinstance(node, (sp.Min, sp.Max)):
+            count += len(node.args) - 1
+    return count
+
+
+def kernel_cost(
+    expr: sp.Expr, variables: Sequence[sp.Symbol], data_symbols: Sequence[sp.Symbol] = ()
+) -> KernelCost:
+    """Estimate the kernels' sizes from the expression alone (nothing is differentiated)."""
+    from .loops import find_loops
+
+    terms = sp.Add.make_args(expr)
+    factors = sum(len(sp.Mul.make_args(t)) for t in terms if isinstance(t, sp.Mul))
+    looped = 0
+    if data_symbols:
+        straight = terms
+        names = set(variables)
+    else:
+        plan = find_loops(expr, variables)
+        straight = sp.Add.make_args(plan.residual)
+        looped = sum(g.count for g in plan.groups) + sum(p.count for p in plan.products)
+        # a loop body is one template: its size does not grow with n
+        templates = [g.template for g in plan.groups] + [p.factor.template for p in plan.products]
+        straight = (*straight, *templates)
+        names = set(variables).union(*(t.free_symbols for t in templates))
+    f_ops = g_ops = h_ops = conds = branches = h_branches = 0
+    for t in straight:
+        ops = int(sp.count_ops(t)) + 1
+        v = len(t.free_symbols & names)
+        c = _conditionals(t)
+        f_ops += ops
+        g_ops += v * ops
+        h_ops += v * (v + 1) // 2 * ops
+        conds += c
+        branches += c * (1 + v)
+        h_branches += c * v * (v + 1) // 2
+    return KernelCost(
+        n=len(variables), terms=len(terms), factors=factors, conditionals=conds, loops=looped,
+        f_ops=f_ops, gradient_ops=g_ops, hessian_ops=h_ops, branches=branches,
+        hessian_branches=h_branches, data_columns=len(data_symbols),
+    )
+
+
+def check_kernels(cost: KernelCost, kinds: Sequence[str]) -> None:
+    """Refuse (:class:`TooLarge`) kernels ``kinds`` whose estimated size is above the limits.
+
+    ``fg`` (f and ∇f) is the largest of the first-order kernels; ``h`` is checked only when
+    asked for (Newton-type methods, analyses).
+    """
+    first = set(kinds) - {"h"}
+    shape = (f"{cost.n} variables, {cost.terms:,} terms, {cost.factors:,} factors in products, "
+             f"{cost.conditionals:,} conditionals, {cost.loops:,} terms as loops")
+    advice = ("write repeated terms as sum(..., i, 1, n) or prod(..., i, 1, n) over x[i] with "
+              "one template (they compile as loops), or split the formula")
+    if first:
+        check(f"the kernels of f and its gradient ({shape}) would have about",
+              cost.f_ops + cost.gradient_ops, KERNEL_ENV, f"operations: {advice}")
+        check(f"the kernels of f and its gradient ({shape}) would have about",
+              cost.branches, BRANCH_ENV, f"conditional branches: {advice}")
+    if "h" in kinds:
+        second = "use a first-order or quasi-Newton method (lbfgs, bfgs, cg)"
+        check(f"the Hessian kernel ({shape}) would have about", cost.hessian_ops, KERNEL_ENV,
+              f"operations: {second}, or {advice}")
+        check(f"the Hessian kernel ({shape}) would have about", cost.hessian_branches,
+              BRANCH_ENV, f"conditional branches: {second}")
