@@ -197,7 +197,10 @@ def analyze_text(rec: dict[str, Any]) -> str:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from landscape.cost import check_analysis
+
     obj = _objective(args)
+    check_analysis(obj.n)
     rec = analyze_record(obj, args.box, args.threshold)
     _emit(args, rec, analyze_text)
     return 0

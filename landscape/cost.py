@@ -19,6 +19,10 @@ that are cheap to get before anything expensive starts:
   (300 branches in ``fg``) in 23 s and 0.5 GB, 400 of them in 333 s and 5.4 GB).
 * **Memory** of a run or an analysis (workspaces, n × n matrices, trajectories, outputs): at
   most :data:`MEMORY_ENV` bytes.
+* **Dense linear algebra of an analysis**: the numeric critical-point search runs Newton from
+  S = 200·n starts (:mod:`landscape.critical`), each step factorising an n × n Hessian, so at
+  least S·n³ = 200·n⁴ operations; at most :data:`WORK_ENV` (n = 150 is 1.0·10¹¹, measured
+  6 s; n = 300 is 1.6·10¹² and ran for over 20 minutes).
 
 Above a limit the request is refused before any of that work with :class:`TooLarge` (exit 2),
 saying what is too large, by how much, and what to do instead.  Each limit is raised by its
@@ -43,11 +47,14 @@ MEMORY_ENV = "LANDSCAPE_MEMORY_LIMIT"
 KERNEL_ENV = "LANDSCAPE_KERNEL_LIMIT"
 #: estimated conditional branches of the largest kernel
 BRANCH_ENV = "LANDSCAPE_BRANCH_LIMIT"
+#: estimated work of an analysis's dense linear algebra (an n × n factorisation counts n³)
+WORK_ENV = "LANDSCAPE_WORK_LIMIT"
 
 DEFAULTS: dict[str, float] = {
     MEMORY_ENV: 2 * 1024**3,
     KERNEL_ENV: 1200,
     BRANCH_ENV: 200,
+    WORK_ENV: 2e11,
 }
 
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -82,8 +89,9 @@ def human_bytes(nbytes: float) -> str:
     return f"{nbytes:.0f} B"
 
 
-def check(what: str, amount: float, name: str, advice: str) -> None:
-    """Raise :class:`TooLarge` when ``amount`` exceeds the limit ``name``."""
+def check(what: str, amount: float, name: str, unit: str, detail: str, advice: str) -> None:
+    """Raise :class:`TooLarge` when ``amount`` exceeds the limit ``name``, as one line:
+    ``{what} {amount} {unit} ({detail}), above the limit of …; {advice} (or raise …)``."""
     cap = limit(name)
     if amount <= cap:
         return
@@ -91,13 +99,13 @@ def check(what: str, amount: float, name: str, advice: str) -> None:
         shown, capped = human_bytes(amount), human_bytes(cap)
     else:
         shown, capped = f"{amount:,.0f}", f"{cap:,.0f}"
-    raise TooLarge(f"{what} ({shown}) is above the limit of {capped}; {advice} "
+    raise TooLarge(f"{what} {shown}{unit} ({detail}), above the limit of {capped}; {advice} "
                    f"(or raise the limit: {name}=...)")
 
 
-def check_memory(what: str, nbytes: float, advice: str) -> None:
+def check_memory(what: str, nbytes: float, detail: str, advice: str) -> None:
     """Raise :class:`TooLarge` when ``nbytes`` exceeds :data:`MEMORY_ENV`."""
-    check(f"{what} needs memory", nbytes, MEMORY_ENV, advice)
+    check(f"{what} needs", nbytes, MEMORY_ENV, "", detail, advice)
 
 
 # ------------------------------------------------------------------------------ kernels
@@ -178,14 +186,49 @@ def check_kernels(cost: KernelCost, kinds: Sequence[str]) -> None:
              f"{cost.conditionals:,} conditionals, {cost.loops:,} terms as loops")
     advice = ("write repeated terms as sum(..., i, 1, n) or prod(..., i, 1, n) over x[i] with "
               "one template (they compile as loops), or split the formula")
+    what = "the kernels of f and its gradient would have about"
     if first:
-        check(f"the kernels of f and its gradient ({shape}) would have about",
-              cost.f_ops + cost.gradient_ops, KERNEL_ENV, f"operations: {advice}")
-        check(f"the kernels of f and its gradient ({shape}) would have about",
-              cost.branches, BRANCH_ENV, f"conditional branches: {advice}")
+        check(what, cost.f_ops + cost.gradient_ops, KERNEL_ENV, " operations", shape, advice)
+        check(what, cost.branches, BRANCH_ENV, " conditional branches", shape, advice)
     if "h" in kinds:
         second = "use a first-order or quasi-Newton method (lbfgs, bfgs, cg)"
-        check(f"the Hessian kernel ({shape}) would have about", cost.hessian_ops, KERNEL_ENV,
-              f"operations: {second}, or {advice}")
-        check(f"the Hessian kernel ({shape}) would have about", cost.hessian_branches,
-              BRANCH_ENV, f"conditional branches: {second}")
+        what = "the Hessian kernel would have about"
+        check(what, cost.hessian_ops, KERNEL_ENV, " operations", shape, f"{second}, or {advice}")
+        check(what, cost.hessian_branches, BRANCH_ENV, " conditional branches", shape, second)
+
+
+# ------------------------------------------------------------------------------ analyses
+def _starts(n: int) -> int:
+    """Starts of the numeric critical-point search (:mod:`landscape.critical`'s default)."""
+    from .critical import _default_starts
+
+    return _default_starts(n)
+
+
+def analysis_cost(n: int) -> dict[str, float]:
+    """Bytes and work of ``analyze`` in n variables::
+
+        critical    3·S·n doubles (starts, gradients, end points), S = 200·n starts
+        convexity   P·(3n + 2) doubles (samples, extreme eigenpairs), P scan samples
+        hessian     3·n² doubles (a Hessian, its eigenvectors, the eigensolver's workspace)
+        work        S·n³ (one Newton step from each start)
+    """
+    from .convexity import scan_samples
+
+    S, P, word = _starts(n), scan_samples(n), 8.0
+    return {"critical": 3 * S * n * word, "convexity": P * (3 * n + 2) * word,
+            "hessian": 3 * n * n * word, "work": float(S) * n**3}
+
+
+def check_analysis(n: int) -> None:
+    """Refuse (:class:`TooLarge`) an analysis in ``n`` variables whose memory or work of
+    :func:`analysis_cost` is above the limits."""
+    cost = analysis_cost(n)
+    work = cost.pop("work")
+    detail = ", ".join(f"{k} {human_bytes(v)}" for k, v in cost.items())
+    starts = _starts(n)
+    advice = (f"the numeric critical-point search runs Newton from {starts:,} starts; "
+              "analyze fewer variables, or study large n with run (lbfgs, cg, gd)")
+    check_memory(f"analyze in {n:,} variables", sum(cost.values()), detail, advice)
+    check(f"analyze in {n:,} variables needs about", work, WORK_ENV, " operations",
+          f"{starts:,} starts × n³ per Newton step", advice)

@@ -610,13 +610,13 @@ def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
     advice = {
         "workspace": (f"{method} keeps dense n × n matrices; use lbfgs (memory O(n)) for "
                       "large n" if method in ("bfgs", "newton", "coordinate", "cg")
-                      else "use fewer starts or a smaller memory"),
+                      else "use fewer starts or a smaller --memory"),
         "trajectory": "record fewer steps or starts, or run without the trajectory",
         "starts": "use fewer starts",
         "results": "use fewer starts",
     }[biggest]
     detail = ", ".join(f"{k} {human_bytes(v)}" for k, v in parts.items() if v)
-    check_memory(f"{method} with {starts:,} start(s) in {n:,} variables ({detail})", total,
+    check_memory(f"{method} with {starts:,} start(s) in {n:,} variables", total, detail,
                  advice)
 
 
