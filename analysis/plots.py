@@ -55,6 +55,8 @@ LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), 
               (0, (6, 2)))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 GREY = "#9a9a9a"
+#: basin maps: starts that end on a cycle
+CYCLE_COLOR = "#3b3b3b"
 
 #: How critical points are drawn: marker, face colour (all with a black edge).
 KIND_STYLE = {
@@ -746,24 +748,34 @@ def plot_basins(
     labels = np.asarray(_attr(basins, "labels"), dtype=int)
     points = [np.atleast_1d(np.asarray(p, dtype=float)) for p in _attr(basins, "points")]
     kinds = list(_attr(basins, "kinds"))
+    inside = list(getattr(basins, "inside", None) or [True] * len(points))
+    cycles = dict(getattr(basins, "cycles", None) or {})
     total = labels.size
     present = [i for i in range(len(points)) if np.any(labels == i)]
     colors = [color(j) for j in range(len(present))]
-    cmap = ListedColormap([GREY, *colors])
-    norm = BoundaryNorm(np.arange(-1.5, len(present) + 0.5, 1.0), cmap.N)
+    cmap = ListedColormap([CYCLE_COLOR, GREY, *colors])
+    norm = BoundaryNorm(np.arange(-2.5, len(present) + 0.5, 1.0), cmap.N)
     compact = {i: j for j, i in enumerate(present)}
-    shown = np.vectorize(lambda v: compact.get(int(v), -1), otypes=[int])(labels) \
-        if labels.size else labels
+    shown = np.vectorize(lambda v: compact.get(int(v), -2 if v == -2 else -1),
+                         otypes=[int])(labels) if labels.size else labels
     handles: list[Any] = []
     for j, i in enumerate(present):
         share = float(np.mean(labels == i)) if total else 0.0
         where = ", ".join(fmt(v, 3) for v in points[i])
-        handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}): "
+        out = "" if inside[i] else " (outside the box)"
+        handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}){out}: "
                                                       f"{100 * share:.0f} % of starts"))
-    ndiv = int(np.sum(labels < 0))
+    ncyc = int(np.sum(labels == -2))
+    if ncyc:
+        periods = ", ".join(f"period {p}" for p in sorted(cycles)) or "cycle"
+        handles.append(Patch(color=CYCLE_COLOR, label=f"end on a cycle ({periods}): "
+                                                      f"{100 * ncyc / max(total, 1):.0f} %"))
+    ndiv = int(np.sum(labels == -1))
     if ndiv:
         handles.append(Patch(color=GREY, label=f"diverged / not converged: "
                                                f"{100 * ndiv / max(total, 1):.0f} %"))
+    points = [p for p, keep in zip(points, inside, strict=True) if keep]
+    kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:
         _basins_1d(fig, f, xs, shown.ravel(), points, kinds, cmap, norm, xlabel)
     else:
@@ -827,20 +839,28 @@ def plot_lr_sweep(
     """Final error against learning rate (log–log) with the divergence thresholds.
 
     ``sweep`` has ``lrs``, ``final_error``, ``diverged`` (bool per lr), ``predicted_threshold``
-    and ``observed_threshold``.  Diverged runs are drawn as ✕ on the top edge (their error is
-    not finite or huge); the predicted threshold (2/L for GD) is a solid vertical line, the
-    observed one dashed.
+    and ``observed_threshold`` (and ``bounded``: runs that neither converge nor diverge, drawn
+    as squares at their final error).  Diverged runs are drawn as ✕ on the top edge (their
+    error is not finite or huge); the predicted threshold (2/L for GD) is a solid vertical
+    line, the observed one (smallest η that does not converge) dashed.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     lrs = np.asarray(_attr(sweep, "lrs"), dtype=float)
     err = np.asarray(_attr(sweep, "final_error"), dtype=float)
     div = np.asarray(_attr(sweep, "diverged"), dtype=bool)
-    ok = ~div & np.isfinite(err) & (err > 0)
+    bnd_attr = getattr(sweep, "bounded", None)
+    bnd = (np.zeros_like(div) if bnd_attr is None else np.asarray(bnd_attr, dtype=bool)) & ~div
+    ok = ~div & ~bnd & np.isfinite(err) & (err > 0)
     handles = []
     (h,) = ax.plot(lrs[ok], err[ok], color=color(0), marker="o", ms=4,
-                   label=f"converged or finite ({int(ok.sum())} runs)")
+                   label=f"converging ({int(ok.sum())} runs)")
     handles.append(h)
+    cyc = bnd & np.isfinite(err) & (err > 0)
+    if cyc.any():
+        (h,) = ax.plot(lrs[cyc], err[cyc], ls="none", marker="s", ms=5, color=color(3),
+                       label=f"bounded: a cycle or band, not converging ({int(cyc.sum())} runs)")
+        handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
     _clip_log_axis(ax, 25)

@@ -1221,15 +1221,40 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
                   "met the clearance rule")
 
 
+#: points on the segment from the start to the minimizer where the curvature is sampled
+PATH_SAMPLES = 33
+#: a default fixed step that diverges is halved at most this many times
+MAX_HALVINGS = 12
+
+
+def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
+                   samples: int = PATH_SAMPLES) -> float | None:
+    """The largest Hessian eigenvalue ``max_t λ_max(∇²f(x₀ + t (x* − x₀)))`` over ``samples``
+    equally spaced ``t ∈ [0, 1]`` (only ``t = 0`` without a minimizer): the curvature a run
+    from x₀ meets on its way in, which a fixed step must respect (``η < 2/λ``) as much as the
+    curvature at x*.  None when no sample has a finite Hessian."""
+    ts = np.linspace(0.0, 1.0, samples) if xstar is not None else np.zeros(1)
+    end = x0 if xstar is None else xstar
+    top = -math.inf
+    for t in ts:
+        H = np.asarray(obj.compiled.hessian(x0 + t * (end - x0)), dtype=float)
+        if np.all(np.isfinite(H)):
+            top = max(top, float(np.linalg.eigvalsh(0.5 * (H + H.T))[-1]))
+    return top if math.isfinite(top) else None
+
+
 def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
-                  distance: float) -> tuple[dict[str, Any], str]:
+                  distance: float, L_path: float | None = None) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why.
 
     With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball
     ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``,
-    ``momentum = (√κ−1)/(√κ+1)``.  Without one, L is the smoothness constant on the box (or
-    1) and momentum 0.5.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is doubled:
-    the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
+    ``momentum = (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the
+    minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a step
+    fitted to x* alone can diverge before the run gets there (chained Rosenbrock: λ_max = 1649
+    at x*, 2.9·10⁴ at the start).  Without a minimizer, L is the smoothness constant on the
+    box (or 1) and momentum 0.5.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is
+    doubled: the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
     RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about
     100 steps cross the distance from the start to the minimizer).  Newton, CG, BFGS, L-BFGS
     and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
@@ -1237,7 +1262,14 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
     from analysis import theory
 
     lam = None if eigenvalues is None else np.sort(np.asarray(eigenvalues, float))
-    if lam is not None and lam.size and lam[0] > 0 and lam[-1] <= lam[0] * (1 + 1e-9):
+    steeper = (lam is not None and lam.size and L_path is not None
+               and L_path > float(lam[-1]) * (1 + 1e-9))
+    if lam is not None and lam.size and lam[0] > 0 and steeper:
+        L = float(L_path)
+        src = ("L = largest Hessian eigenvalue on the segment from x₀ to the minimizer "
+               f"({fmt_num(L)}, above {fmt_num(float(lam[-1]))} at the minimizer)")
+        lam = np.append(lam, L)
+    elif lam is not None and lam.size and lam[0] > 0 and lam[-1] <= lam[0] * (1 + 1e-9):
         L = 2.0 * float(lam[-1])
         src = ("2 × the Hessian eigenvalue at the minimizer: with κ = 1 the step 1/λ would be "
                "an exact Newton step")
@@ -1254,12 +1286,12 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
         if lam is not None:
             _, mom, _ = theory.polyak_optimal(lam)
             return ({"lr": 1.0 / L, "momentum": mom},
-                    "lr = 1/L, Polyak's momentum ((√κ−1)/(√κ+1))²")
+                    f"lr = 1/L ({src}), Polyak's momentum ((√κ−1)/(√κ+1))²")
         return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
     if method == "nesterov":
         if lam is not None:
             lr, mom, _ = theory.nesterov_standard(lam)
-            return {"lr": lr, "momentum": mom}, "lr = 1/L, momentum = (√κ−1)/(√κ+1)"
+            return {"lr": lr, "momentum": mom}, f"lr = 1/L ({src}), momentum = (√κ−1)/(√κ+1)"
         return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
@@ -1329,17 +1361,31 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         distance = float(np.linalg.norm(A.x0 - xstar))
     else:
         distance = float(np.linalg.norm(box[:, 1] - box[:, 0])) / 4.0
+    L_path = None
+    if A.x0 is not None and any(not given for _, _, given in methods):
+        with b.guard("curvature on the way to the minimizer", note=False):
+            L_path = path_curvature(obj, A.x0, xstar)
     for label, method, given in methods:
         run = MethodRun(label, method, dict(given), "given")
         with b.guard(f"hyperparameters of {label}", note=False):
             if not given:
-                run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance)
+                run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance,
+                                                   L_path)
             resolve(method, run.hyper)  # validates names and ranges
         A.runs.append(run)
         if A.x0 is None:
             continue
         with b.guard(f"run of {label}", note=False):
             run.result = minimize(obj, A.x0, method, record=True, **run.hyper)
+            halvings = 0
+            while (not given and "lr" in run.hyper and run.result.status == "diverged"
+                   and halvings < MAX_HALVINGS):  # backtracking on the default step
+                halvings += 1
+                run.hyper = {**run.hyper, "lr": run.hyper["lr"] / 2.0}
+                run.result = minimize(obj, A.x0, method, record=True, **run.hyper)
+            if halvings:
+                run.why += (f"; halved {plural(halvings, 'time')} because the run diverged "
+                            "with the larger step")
         with b.guard(f"rate study of {label}", note=False):
             run.study = rate_study(obj, method, A.x0, box=box,
                                    critical_points=list(A.cps) if A.cps is not None else None,
@@ -1479,6 +1525,14 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _same_point(A: Analysis, x: Any) -> bool:
+    """Whether ``x`` is the lowest minimum of the analysis (within 1e-6 relative)."""
+    if A.minimum is None:
+        return False
+    p = np.asarray(A.minimum.point, float)
+    return bool(np.linalg.norm(np.asarray(x, float) - p) <= 1e-6 * (1 + np.linalg.norm(p)))
+
+
 def _status_phrase(res: Any) -> str:
     gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
     if res.status == "converged":
@@ -1516,9 +1570,25 @@ def _summary(b: Builder, A: Analysis) -> None:
                 f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
                 f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
                 f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
-                + (f", so GD with η = 1/L contracts the error by at most 1 − 1/κ = "
-                   f"{fmt_num(1 - 1 / kappa)} per step." if np.isfinite(kappa) and kappa > 0
+                + ("." if np.isfinite(kappa) and kappa > 0
                    else " (degenerate: no linear rate for GD)."))
+    gd = next((r for r in A.runs if r.method == "gd" and r.study is not None), None)
+    if gd is not None and gd.study.minimizer is not None:
+        st = gd.study
+        p, m = st.prediction, st.measurement
+        which = "the lowest minimum" if _same_point(A, st.minimizer) else "another minimum"
+        said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
+                f"({which})")
+        if p.rate is not None and p.kind == "linear":
+            said += (f", where theory predicts the error to shrink by ρ = {fmt_num(p.rate, 5)} "
+                     "per step")
+        else:
+            said += f", where theory predicts: {p.kind}"
+        if m.rate is not None and m.kind == "linear":
+            said += f"; the run measured {fmt_num(m.rate, 5)}"
+        else:
+            said += f"; the run measured: {m.kind}"
+        items.append(said + f" ({st.comparison.verdict}).")
     elif A.cps is not None and len(A.cps):
         items.append("No critical point in the box is a minimum.")
     runs = [r for r in A.runs if r.result is not None]
@@ -1547,8 +1617,13 @@ def _summary(b: Builder, A: Analysis) -> None:
         items.append(text)
     if A.lr_sweep is not None and A.lr_sweep.predicted_threshold is not None:
         s = A.lr_sweep
-        obs = ("no tested step diverged" if s.observed_threshold is None else
-               f"the smallest diverging tested step is η = {fmt_num(s.observed_threshold)}")
+        obs = ("every tested step converged" if s.observed_threshold is None else
+               f"the smallest tested step that does not converge is η = "
+               f"{fmt_num(s.observed_threshold)}")
+        n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
+        if n_bnd:
+            obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
+                    f"{n_div} diverged)")
         items.append(f"GD step-size threshold: theory says η < {s.threshold_basis} = "
                      f"{fmt_num(s.predicted_threshold)}; {obs}"
                      + (" (consistent)." if s.brackets_prediction() else
@@ -2010,7 +2085,11 @@ def _figures(b: Builder, A: Analysis) -> None:
                 st, title=f"Error against iteration: {name}", fig=fig), height=300.0,
                 caption="Measured error ‖xₖ − x*‖ (solid, log scale) with the theoretical "
                         "rate ρ^k (dashed) anchored at the start of the shaded window where "
-                        "the measured rate was fitted.", label=f"error {name}")
+                        "the measured rate was fitted.  These are the rate studies' runs, "
+                        "continued past the comparison runs' stopping rule to the rounding "
+                        "floor: " + "; ".join(
+                            f"{r.label} {plural(r.study.result.nit, 'iteration')}"
+                            for r in group) + ".", label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.label: r.result.grad_norm_path for r in runs}
@@ -2036,7 +2115,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                       f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
-                        "the method converged to; grey starts diverged or did not converge.",
+                        "the method converged to (named in the legend, also when it lies "
+                        "outside the box); dark grey starts ended on a cycle, light grey ones "
+                        "diverged or did not converge.",
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):
@@ -2045,8 +2126,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
                 fig=fig), height=270.0,
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
-                        f"divergence above {sw.threshold_basis}; the dashed line is the "
-                        "smallest tested step that diverged.", label="lr sweep")
+                        f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
+                        "cycle such as a 2-cycle); the dashed line is the smallest tested step "
+                        "whose run did not converge.", label="lr sweep")
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing

@@ -54,6 +54,10 @@ NOISY_GROWTH = 10.0
 #: BASIN_SEPARATION_FRACTION * smallest distance between two critical points)
 BASIN_BOX_FRACTION = 1e-2
 BASIN_SEPARATION_FRACTION = 0.25
+#: basin label of a start that ended on a cycle (-1: diverged or did not converge)
+CYCLE = -2
+#: at most this many limits not among the given critical points are added to a basin map
+MAX_UNLISTED = 12
 
 
 # ============================================================================ shared helpers
@@ -141,6 +145,28 @@ def diverging(path: ArrayLike, status: str, x_star: ArrayLike | None, *,
     return bool(growing)
 
 
+def bounded(path: ArrayLike, status: str, x_star: ArrayLike | None) -> bool:
+    """Whether a recorded run neither converges nor diverges: its error ``‖x_k − x*‖`` does
+    not shrink over the second half of the path (robust log-slope ≥ ``−GROWTH_TOL``, above the
+    rounding floor) while it does not diverge (:func:`diverging`) and does not settle at
+    another point (:func:`_settling`).  A fixed step past the stability limit gives this: GD
+    on x² with η = 1 alternates ±x₀, GD on Himmelblau with η = 0.0199 > 2/L settles on a
+    2-cycle.  Without ``x_star`` nothing is bounded."""
+    if x_star is None or diverging(path, status, x_star):
+        return False
+    p = np.asarray(path, dtype=float)
+    if p.ndim == 1:
+        p = p[:, None]
+    e = errors(p, x_star)
+    half = e[e.size // 2:]
+    if half.size < 4 or not np.all(np.isfinite(half)):
+        return False
+    scale = float(np.linalg.norm(np.asarray(x_star, float)))
+    if np.any(half <= default_floor(scale)) or _settling(p):
+        return False
+    return bool(robust_slope(np.log(half)) >= -GROWTH_TOL)
+
+
 def predicted_lr_threshold(method: str, hyper: Mapping[str, Any], eigenvalues: ArrayLike,
                            hessian: ArrayLike | None = None) -> tuple[float | None, str]:
     """Largest stable learning rate at a minimizer, from the theory's stability regions, and
@@ -220,10 +246,13 @@ class LRSweep:
     """Result of :func:`lr_sweep` (arrays aligned with ``lrs``, in the order given).
 
     ``final_error`` is ``|x_K - x*|`` (NaN without a minimizer), ``status`` the optimizer's
-    status per run, ``diverged`` by :func:`diverging`; ``predicted_threshold`` from
-    :func:`predicted_lr_threshold` at the minimizer; ``observed_threshold`` the smallest lr that
-    diverged and ``bracket`` = (largest lr below it, which did not diverge; that lr) — the true
-    threshold lies in between; ``monotone`` is False when a larger lr was stable again.
+    status per run, ``diverged`` by :func:`diverging`, ``bounded`` by :func:`bounded` (a
+    cycle or a band: neither converging nor diverging); ``predicted_threshold`` from
+    :func:`predicted_lr_threshold` at the minimizer (the largest step for which the iteration
+    converges to x*); ``observed_threshold`` the smallest lr whose run did not converge to x*
+    (diverged or bounded) and ``bracket`` = (largest lr below it, which converged; that lr) —
+    the true threshold lies in between; ``monotone`` is False when a larger lr converged
+    again.
     """
 
     method: str
@@ -243,6 +272,13 @@ class LRSweep:
     eigenvalues: list[float] | None = None
     steps: int = 0
     time: float = 0.0
+    bounded: np.ndarray | None = None
+
+    @property
+    def not_convergent(self) -> np.ndarray:
+        """Runs that did not converge to x*: diverged or bounded."""
+        b = np.zeros_like(self.diverged) if self.bounded is None else self.bounded
+        return self.diverged | b
 
     def brackets_prediction(self, rtol: float = 1e-9) -> bool:
         """Whether ``bracket[0] <= predicted_threshold <= bracket[1]`` (open ends allowed; the
@@ -259,6 +295,7 @@ class LRSweep:
             "method": self.method, "hyper": self.hyper, "lrs": self.lrs,
             "final_error": self.final_error, "final_fun": self.final_fun,
             "status": [str(s) for s in self.status], "diverged": self.diverged,
+            "bounded": self.bounded,
             "predicted_threshold": self.predicted_threshold,
             "threshold_basis": self.threshold_basis,
             "observed_threshold": self.observed_threshold, "bracket": list(self.bracket),
@@ -270,8 +307,9 @@ class LRSweep:
 
 def observed_threshold(lrs: np.ndarray, diverged: np.ndarray
                        ) -> tuple[float | None, tuple[float | None, float | None], bool]:
-    """Smallest diverging lr, its bracket (largest lr below it, the lr itself) and whether
-    divergence is monotone in lr (no stable lr above the smallest diverging one)."""
+    """Smallest lr flagged in ``diverged`` (whatever failure the caller counts: divergence,
+    or not converging), its bracket (largest lr below it, the lr itself) and whether the flag
+    is monotone in lr (no unflagged lr above the smallest flagged one)."""
     order = np.argsort(lrs, kind="stable")
     a, d = lrs[order], diverged[order]
     hits = np.flatnonzero(d)
@@ -303,6 +341,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
     final_fun = np.full(a.size, np.nan)
     status = np.empty(a.size, dtype=object)
     div = np.zeros(a.size, dtype=bool)
+    bnd = np.zeros(a.size, dtype=bool)
     for j, lr in enumerate(a):
         res = minimize(obj, x, method, steps=steps, record=True, lr=float(lr), **hyper)
         status[j] = res.status
@@ -310,9 +349,10 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         if target.point is not None:
             final_error[j] = float(np.linalg.norm(res.x - target.point))
         div[j] = diverging(res.path, res.status, target.point, stochastic=noisy)
+        bnd[j] = not noisy and bounded(res.path, res.status, target.point)
     thr, basis = (None, "no minimizer") if target.eigenvalues is None else \
         predicted_lr_threshold(method, eff, target.eigenvalues, target.hessian)
-    obs, bracket, mono = observed_threshold(a, div)
+    obs, bracket, mono = observed_threshold(a, div | bnd)
     return LRSweep(
         method=method, hyper=eff, lrs=a, final_error=final_error, final_fun=final_fun,
         status=status.astype(str), diverged=div, predicted_threshold=thr,
@@ -320,7 +360,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         threshold_basis=basis, minimizer_how=target.how,
         eigenvalues=None if target.eigenvalues is None else [float(v) for v in
                                                              target.eigenvalues],
-        steps=int(steps), time=time.perf_counter() - t0,
+        steps=int(steps), time=time.perf_counter() - t0, bounded=bnd,
     )
 
 
@@ -463,10 +503,12 @@ class BasinMap:
     ``xs`` (and ``ys`` for 2-D grids; None for 1-D objectives) are the grid axes; ``labels``
     has shape ``(len(xs),)`` in 1-D and ``(len(ys), len(xs))`` in 2-D (row = y, as
     ``np.meshgrid``/``imshow``): the index into ``points`` of the critical point each start
-    converged to, -1 when it diverged or ended farther than ``tolerance`` from every critical
-    point.  ``kinds[i]`` is the kind of ``points[i]``; ``counts`` maps label -> number of
-    starts (summing to the grid size).  For n > 2 the grid is the slice through ``slice_at``
-    spanned by the variables ``axes``.
+    converged to, :data:`CYCLE` when it ended on a cycle (``cycles`` maps period -> starts),
+    -1 when it diverged or did not converge.  ``kinds[i]`` is the kind of ``points[i]`` and
+    ``inside[i]`` whether it lies in the box: the given critical points come first, then the
+    limits the runs found that were not among them (outside the box, or missed by the
+    search).  ``counts`` maps label -> number of starts (summing to the grid size).  For
+    n > 2 the grid is the slice through ``slice_at`` spanned by the variables ``axes``.
     """
 
     xs: np.ndarray
@@ -483,11 +525,14 @@ class BasinMap:
     slice_at: np.ndarray | None = None
     status_counts: dict[str, int] = field(default_factory=dict)
     time: float = 0.0
+    inside: list[bool] = field(default_factory=list)
+    cycles: dict[int, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({
             "method": self.method, "hyper": self.hyper, "xs": self.xs, "ys": self.ys,
             "labels": self.labels, "points": self.points, "kinds": self.kinds,
+            "inside": self.inside, "cycles": {str(k): v for k, v in self.cycles.items()},
             "counts": {str(k): v for k, v in self.counts.items()},
             "tolerance": self.tolerance, "box": self.box, "axes": list(self.axes),
             "slice_at": self.slice_at, "status_counts": self.status_counts,
@@ -503,15 +548,7 @@ def _basin_points(obj: Any, critical_points: Any, box: Any) -> tuple[np.ndarray,
         return (np.array([cp.point for cp in cps], dtype=float).reshape(-1, obj.n),
                 [str(cp.kind) for cp in cps])
     pts = np.asarray(cps, dtype=float).reshape(-1, obj.n)
-    kinds = []
-    for p in pts:
-        lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(p)))
-        scale = max(1.0, float(np.max(np.abs(lam))))
-        if np.any(np.abs(lam) <= 1e-8 * scale):
-            kinds.append("unknown")
-        else:
-            kinds.append("minimum" if lam[0] > 0 else "maximum" if lam[-1] < 0 else "saddle")
-    return pts, kinds
+    return pts, [_kind_at(obj, p) for p in pts]
 
 
 def basin_tolerance(box: np.ndarray, points: np.ndarray) -> float:
@@ -538,6 +575,61 @@ def match_labels(X: np.ndarray, ok: np.ndarray, points: np.ndarray, tol: float) 
     hit = ok & (d[np.arange(X.shape[0]), near] <= tol)
     labels[hit] = near[hit]
     return labels
+
+
+def _kind_at(obj: Any, p: np.ndarray) -> str:
+    """Kind of a critical point from the signs of its Hessian eigenvalues (``unknown`` when
+    one is zero to 1e-8 relative)."""
+    lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(p)))
+    scale = max(1.0, float(np.max(np.abs(lam))))
+    if np.any(np.abs(lam) <= 1e-8 * scale):
+        return "unknown"
+    return "minimum" if lam[0] > 0 else "maximum" if lam[-1] < 0 else "saddle"
+
+
+def unlisted_limits(obj: Any, X: np.ndarray, settled: np.ndarray, points: np.ndarray,
+                    tol: float) -> tuple[np.ndarray, list[str]]:
+    """Critical points that runs converged to but that are not in ``points``.
+
+    The end points ``X[settled]`` farther than ``tol`` from every point of ``points`` are
+    grouped greedily (within ``tol`` of a group's first member); each group's first member is
+    refined by Newton on ∇f = 0 (:func:`analysis.rates.refine_critical_point`) and kept, with
+    the kind of its Hessian, when the refinement converges within ``tol`` of it.
+    """
+    n = X.shape[1]
+    far = settled & (match_labels(X, settled, points, tol) < 0)
+    found: list[np.ndarray] = []
+    kinds: list[str] = []
+    for x in X[far]:
+        if any(np.linalg.norm(x - q) <= tol for q in found):
+            continue
+        ref = refine_critical_point(obj, x)
+        if ref.converged and np.linalg.norm(ref.point - x) <= tol:
+            found.append(np.asarray(ref.point, float))
+            kinds.append(_kind_at(obj, ref.point))
+        if len(found) >= MAX_UNLISTED:
+            break
+    return np.array(found, dtype=float).reshape(-1, n), kinds
+
+
+def cycle_periods(obj: Any, method: str, X: np.ndarray, tol: float, *, max_period: int = 4,
+                  **hyper: Any) -> np.ndarray:
+    """Period of the cycle each row of ``X`` lies on (0: none found), for a memoryless
+    fixed-step method: the smallest ``m <= max_period`` with ``‖x_m − x_0‖ <= tol`` after
+    ``m`` more steps while ``‖x_1 − x_0‖ > tol`` (a fixed point is not a cycle)."""
+    periods = np.zeros(X.shape[0], dtype=np.int64)
+    if X.shape[0] == 0:
+        return periods
+    moved = None
+    for m in range(1, max_period + 1):
+        batch = minimize_batch(obj, X, method, steps=m, **hyper)
+        d = np.linalg.norm(batch.x - X, axis=1)
+        if m == 1:
+            moved = d > tol
+            continue
+        back = moved & (periods == 0) & (d <= tol)
+        periods[back] = m
+    return periods
 
 
 def _grid(obj: Any, B: np.ndarray, resolution: int, axes: tuple[int, ...],
@@ -594,6 +686,23 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
     tol = basin_tolerance(B, points)
     ok = (batch.status != "diverged") & np.all(np.isfinite(batch.x), axis=1)
     labels = match_labels(batch.x, ok, points, tol)
+    settled = ok & (batch.status == "converged")
+    extra, extra_kinds = unlisted_limits(obj, batch.x, settled & (labels < 0), points, tol)
+    if len(extra):
+        points = np.vstack([points.reshape(-1, obj.n), extra])
+        kinds = [*kinds, *extra_kinds]
+        labels = match_labels(batch.x, ok, points, tol)
+    inside = [bool(np.all((p >= B[:, 0]) & (p <= B[:, 1]))) for p in points]
+    cycles: dict[int, int] = {}
+    memoryless = method == "gd" and eff.get("line_search", "none") == "none" and not (
+        eff.get("momentum") or eff.get("noise") or eff.get("batch_size") is not None)
+    open_ = ok & (labels < 0)
+    if memoryless and np.any(open_):
+        periods = cycle_periods(obj, method, batch.x[open_], tol, **hyper)
+        idx = np.flatnonzero(open_)
+        labels[idx[periods > 0]] = CYCLE
+        per, per_cnt = np.unique(periods[periods > 0], return_counts=True)
+        cycles = {int(p): int(c) for p, c in zip(per, per_cnt, strict=True)}
     uniq, cnt = np.unique(labels, return_counts=True)
     st, st_cnt = np.unique(batch.status.astype(str), return_counts=True)
     return BasinMap(
@@ -601,12 +710,12 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         method=method, hyper=eff, counts={int(u): int(c) for u, c in zip(uniq, cnt, strict=True)},
         tolerance=tol, box=B, axes=(0,) if obj.n == 1 else tuple(int(a) for a in axes),
         slice_at=base, status_counts={str(s): int(c) for s, c in zip(st, st_cnt, strict=True)},
-        time=time.perf_counter() - t0,
+        time=time.perf_counter() - t0, inside=inside, cycles=cycles,
     )
 
 
 __all__ = [
-    "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
-    "diverging", "lr_sweep", "match_labels", "momentum_stability_map", "observed_threshold",
-    "predicted_lr_threshold", "sweep_minimizer",
+    "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
+    "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels", "momentum_stability_map",
+    "observed_threshold", "predicted_lr_threshold", "sweep_minimizer", "unlisted_limits",
 ]

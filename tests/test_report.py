@@ -3,9 +3,7 @@
 import csv
 import json
 import os
-import re
 import shutil
-import subprocess
 
 import pytest
 
@@ -15,28 +13,15 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 
 def pdf_text(path) -> str:
-    """Text of a PDF: pdftotext when installed, else the strings of the (uncompressed,
-    see the ``uncompressed`` fixture) TJ operators, decoded from UTF-16BE."""
-    if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                             check=True)
-        return out.stdout.decode("utf-8", "replace")
-    raw = path.read_bytes()
-    parts = []
-    for arr in re.findall(rb"\[(.*?)\]\s*TJ", raw, flags=re.S):
-        chunks = re.findall(rb"\(((?:\\.|[^\\)])*)\)", arr, flags=re.S)
-        data = b"".join(re.sub(rb"\\(.)", rb"\1", c) for c in chunks)
-        parts.append(data.decode("utf-16-be", "replace"))
-    return "\n".join(parts)
+    """The text of a PDF as a reader extracts it (pypdf: no system tools needed), pages joined
+    by newlines."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
 def squash(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture
-def uncompressed(monkeypatch):
-    monkeypatch.setattr(report, "PDF_COMPRESSION", 0)
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +53,11 @@ def test_writes_pdf_json_csv_with_searchable_tables(small_report):
     assert its and int(its[0]["value"]) == data["runs"]["gd"]["nit"]
 
 
-def test_uncompressed_pdf_text_is_extractable_without_poppler(tmp_path, uncompressed,
-                                                              monkeypatch):
+def test_pdf_text_is_selectable(tmp_path):
     doc = report.Builder("Test document")
     doc.doc.heading("Theory against measurement")
     doc.doc.table(["method", "predicted kind"], [["gd", "linear"]], title="The table")
     res = doc.write(tmp_path / "t.pdf")
-    monkeypatch.setattr(shutil, "which", lambda name: None)
     text = pdf_text(res.pdf)
     assert "Theory against measurement" in text and "predicted kind" in text
 
@@ -195,3 +178,71 @@ def test_atomic_files_get_the_usual_permissions(tmp_path):
     assert (tmp_path / "r.pdf").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# ------------------------------------------------------------------ one number, one value
+
+#: ledger quantities of the report's tables and where the same number lives in its JSON
+_RUN_FIELDS = {"iterations": "nit", "f evaluations": "nfev", "gradient evaluations": "njev",
+               "final f": "fun"}
+_RATE_FIELDS = {"predicted rate": ("predicted", "rate"), "predicted order": ("predicted", "order"),
+                "predicted exponent": ("predicted", "exponent"),
+                "measured rate": ("measured", "rate"), "measured order": ("measured", "order"),
+                "measured exponent": ("measured", "exponent")}
+
+
+def check_one_number_one_value(result) -> int:
+    """Every number of the runs and theory tables (CSV ledger, JSON ``numbers``) equals the
+    value of the same quantity in the JSON's ``runs`` and ``rates`` objects; returns how many
+    numbers were checked."""
+    data = json.loads(result.json.read_text())
+    rows = list(csv.DictReader(result.csv.open()))
+    assert len(rows) == len(data["numbers"])
+    checked = 0
+    for row, entry in zip(rows, data["numbers"], strict=True):
+        assert (row["section"], row["item"], row["quantity"]) == (
+            entry["section"], entry["item"], entry["quantity"])
+        if entry["value"] is not None and not isinstance(entry["value"], (list, dict)):
+            assert float(row["value"]) == pytest.approx(float(entry["value"]), rel=1e-12)
+        label, quantity = row["item"], row["quantity"]
+        if row["section"] == "optimizer comparison" and quantity in _RUN_FIELDS:
+            want = data["runs"][label][_RUN_FIELDS[quantity]]
+        elif row["section"] == "theory vs measurement" and quantity in _RATE_FIELDS:
+            side, key = _RATE_FIELDS[quantity]
+            want = data["rates"][label][side][key]
+        else:
+            continue
+        assert float(row["value"]) == pytest.approx(float(want), rel=1e-12), (label, quantity)
+        checked += 1
+    return checked
+
+
+@pytest.fixture(scope="module")
+def himmelblau_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("himmelblau") / "h.pdf"
+    return report.build_report("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", path,
+                               methods=["gd", "bfgs", "newton"])
+
+
+def test_report_numbers_agree_between_tables_json_and_csv(small_report, himmelblau_report):
+    for result in (small_report[1], himmelblau_report):
+        assert check_one_number_one_value(result) >= 8
+
+
+def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
+    """The summary's GD rate is the theory table's, at the minimizer the run reached (not at
+    the lowest minimum of the box when the run went elsewhere)."""
+    data = json.loads(himmelblau_report.json.read_text())
+    gd = data["rates"]["gd"]
+    text = squash(pdf_text(himmelblau_report.pdf))
+    assert f"ran to x = {report.fmt_point(gd['minimizer'])}" in text
+    if gd["predicted"]["kind"] == "linear":
+        assert f"shrink by ρ = {report.fmt_num(gd['predicted']['rate'], 5)} per step" in text
+
+
+def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
+    data = json.loads(himmelblau_report.json.read_text())
+    text = squash(pdf_text(himmelblau_report.pdf))
+    for label in ("gd", "bfgs", "newton"):
+        its = data["rates"][label]["measured"]["iterations"]
+        assert f"{label} {report.plural(its, 'iteration')}" in text

@@ -37,10 +37,13 @@ def himmelblau() -> Objective:
 def test_gd_threshold_on_x_squared():
     s = lr_sweep(Objective.parse("x**2"), "gd", [1.0], np.linspace(0.8, 1.2, 9))
     assert s.predicted_threshold == pytest.approx(1.0)
-    assert s.observed_threshold == pytest.approx(1.05)
-    assert s.bracket == pytest.approx((1.0, 1.05))
+    # η = 1: x ← x − 2x = −x alternates ±x₀ (closed form), a 2-cycle: not convergent, not
+    # diverging; the first η that does not converge to 0 is 1, the threshold itself
+    assert s.observed_threshold == pytest.approx(1.0)
+    assert s.bracket == pytest.approx((0.95, 1.0))
     assert s.brackets_prediction() and s.monotone
     assert list(s.diverged) == [lr > 1.0 + 1e-12 for lr in s.lrs]
+    assert list(s.bounded) == [abs(lr - 1.0) < 1e-12 for lr in s.lrs]
     assert s.final_error[4] == pytest.approx(1.0)  # lr = 1: x alternates between 1 and -1
     json.dumps(s.to_json(), allow_nan=False)
 
@@ -165,3 +168,65 @@ def test_converging_to_another_point_is_not_divergence():
     assert diverging(blowing_up, "steps", [0.0])
     oscillating = ((-1.1) ** k)[:, None]  # overshooting with growing amplitude
     assert diverging(oscillating, "steps", [0.0])
+
+
+def test_basins_name_minima_outside_the_box():
+    """x·cos(cx), c = 0.15π, on [−20, 20]: starts near the right edge converge to the
+    minimum just outside the box.  Independent answer: f′(x) = cos(cx) − c·x·sin(cx) = 0
+    solved by SciPy's brentq on [20, 21], where f″ > 0."""
+    from scipy.optimize import brentq
+
+    c = 0.15 * np.pi
+    obj = Objective.parse("x*cos(c*x)", params={"c": "0.15*pi"})
+    root = brentq(lambda x: np.cos(c * x) - c * x * np.sin(c * x), 20.0, 21.0, xtol=1e-14)
+    assert -2 * c * np.sin(c * root) - c * c * root * np.cos(c * root) > 0  # a minimum
+    bm = basins(obj, "gd", [(-20.0, 20.0)], resolution=201, lr=0.2, maxiter=3000)
+    outside = [i for i, inside in enumerate(bm.inside) if not inside]
+    assert len(outside) == 1
+    (i,) = outside
+    assert bm.kinds[i] == "minimum"
+    assert bm.points[i][0] == pytest.approx(root, abs=1e-9)
+    assert bm.counts.get(i, 0) > 0
+    # the starts at the right edge of the box converge there, not "not converged"
+    assert bm.labels[-1] == i
+    json.dumps(bm.to_json())
+
+
+def test_basins_name_two_cycles():
+    """GD on x² with η = 1: x ← x − 2x = −x, a 2-cycle from every start but 0 (closed form)."""
+    bm = basins(Objective.parse("x**2"), "gd", [(-1.0, 1.0)], resolution=21, lr=1.0,
+                steps=50)
+    from analysis.sweeps import CYCLE
+
+    assert bm.cycles == {2: 20}
+    assert bm.labels[10] == 0  # the start at 0 is the minimizer itself
+    assert np.sum(bm.labels == CYCLE) == 20
+
+
+def test_himmelblau_two_cycle_past_the_step_limit(himmelblau):
+    """GD with η = 0.0199 > 2/L = 0.01897 (L = 105.4 at the minimum (3.584, −1.848)): starts
+    near that minimum settle on the 2-cycle (3.9168, −1.8070) ↔ (3.1183, −1.8818).  The cycle
+    is checked independently: two NumPy GD steps from it return to it."""
+    def grad(p):
+        x, y = p
+        return np.array([4 * x * (x**2 + y - 11) + 2 * (x + y**2 - 7),
+                         2 * (x**2 + y - 11) + 4 * y * (x + y**2 - 7)])
+
+    bm = basins(himmelblau, "gd", [(3.4, 3.8), (-2.0, -1.7)], resolution=5, lr=0.0199,
+                maxiter=4000)
+    assert bm.cycles.get(2, 0) > 0
+    p = np.array([3.9168, -1.8070])
+    for _ in range(2000):
+        p = p - 0.0199 * grad(p)
+    q = p - 0.0199 * grad(p)
+    assert np.linalg.norm(p - q) > 0.5 and np.linalg.norm(q - 0.0199 * grad(q) - p) < 1e-9
+
+
+def test_two_cycle_past_the_limit_is_not_convergent(himmelblau):
+    """GD from (3.6, −1.85) near the minimum (3.584, −1.848) where L = 105.4, 2/L = 0.01897:
+    η = 0.0199 settles on a 2-cycle (not convergent, not diverging), η = 0.018 converges.
+    The sweep's observed threshold brackets 2/L, consistent with the theory."""
+    s = lr_sweep(himmelblau, "gd", [3.6, -1.85], [0.018, 0.0199], steps=4000)
+    assert s.predicted_threshold == pytest.approx(2 / 105.4, rel=2e-3)
+    assert list(s.bounded) == [False, True] and not s.diverged.any()
+    assert s.observed_threshold == 0.0199 and s.brackets_prediction()
