@@ -203,7 +203,10 @@ def analyze_text(rec: dict[str, Any]) -> str:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from landscape.cost import check_analysis
+
     obj = _objective(args)
+    check_analysis(obj.n)
     rec = analyze_record(obj, args.box, args.threshold)
     _emit(args, rec, analyze_text)
     return 0
@@ -286,9 +289,10 @@ def _compiled_for_run(args: argparse.Namespace):
     data = names = None
     if args.data:
         from optimizers import load_data
+        from optimizers.data import formula_columns
 
         columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
-        data, names = load_data(args.data, columns)
+        data, names = formula_columns(*load_data(args.data, columns), args.formula)
     if args.dim is not None and not 1 <= args.dim <= 10_000:
         raise UsageError("--dim must be between 1 and 10000")
     return load_formula(
@@ -344,20 +348,23 @@ def _progress_printer(total: int):
 TRAJECTORY_ROWS = 100_001
 
 
-def _run_limits(args: argparse.Namespace, n: int, hyper: dict[str, Any]) -> None:
+def _run_limits(args: argparse.Namespace, obj: Any, hyper: dict[str, Any]) -> None:
     """Range and memory checks of ``run`` before any start is drawn (exit 2 above a limit)."""
     from landscape.limits import check_count
     from optimizers.driver import check_run_memory
+    from optimizers.methods import get_spec
 
-    K = None
     if args.steps is not None:
         K = check_count("--steps", args.steps)
     elif args.maxiter is not None:
         K = check_count("--maxiter", args.maxiter)
+    else:
+        K = get_spec(args.method).maxiter
     count = 1 if args.starts is None else args.starts
     if 1 <= count <= 10_000_000:
-        check_run_memory(n, count, args.method, hyper, K,
-                         TRAJECTORY_ROWS if args.trajectory else False)
+        check_run_memory(args.method, hyper, obj.n, count, K,
+                         TRAJECTORY_ROWS if args.trajectory else False, obj.data.shape[0],
+                         single=args.starts is None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -365,7 +372,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     obj = _compiled_for_run(args)
     hyper = _hyper_values(args)
-    _run_limits(args, obj.n, hyper)
+    _run_limits(args, obj, hyper)
     start, note = _start_points(args, obj.n)
     record = TRAJECTORY_ROWS if args.trajectory else False
     common = dict(steps=args.steps, maxiter=args.maxiter, gtol=args.gtol, ftol=args.ftol,

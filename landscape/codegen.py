@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import sympy as sp
@@ -32,7 +33,8 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from . import derive
 from .errors import UnsupportedError
-from .loops import LoopGroup, LoopPlan, find_loops, fuse, placeholders
+from .kernel_types import KINDS
+from .loops import LoopGroup, LoopPlan, ProductGroup, find_loops, fuse, placeholders
 
 #: Function classes the printer turns into Numba-compilable code.
 COMPILABLE = (
@@ -187,6 +189,7 @@ class _Emitter:
         self.local = {v: sp.Symbol(f"{prefix}{i}", real=True) for i, v in enumerate(variables)}
         self.local.update({d: sp.Symbol(f"_d{j}", real=True) for j, d in enumerate(data_symbols)})
         self.position = {v: i for i, v in enumerate(variables)}
+        self.data = tuple(data_symbols)
 
     def prepare(self, exprs: Sequence[sp.Expr]) -> list[sp.Expr]:
         """The expressions in the kernel's locals; a symbol that is neither a variable nor a
@@ -233,8 +236,10 @@ class _Emitter:
             positions = sorted(self.position[v] for v in used if v in self.position)
         return [f"{self.prefix}{i} = {src.format(i=at(i))}" for i in positions]
 
-    def data_bind(self) -> list[str]:
-        return [f"_d{j} = D[_r, {j}]" for j in range(self.k)]
+    def data_bind(self, exprs: Sequence[sp.Expr]) -> list[str]:
+        """``_d{j} = D[_r, j]`` for the data columns that occur in ``exprs``."""
+        used = set().union(*(sp.sympify(e).free_symbols for e in exprs))
+        return [f"_d{j} = D[_r, {j}]" for j, d in enumerate(self.data) if d in used]
 
 
 def _indent(lines: Sequence[str], depth: int) -> list[str]:
@@ -261,7 +266,8 @@ def _function(kind: str, args: str, body: list[str]) -> str:
 
 def _mean(em: _Emitter, exprs, targets, init: list[str], finish: list[str]) -> list[str]:
     """Accumulate ``targets += exprs`` over the rows of D, between ``init`` and ``finish``."""
-    loop = ["for _r in range(_m):"] + _indent(em.data_bind() + em.block(exprs, targets, "+="), 1)
+    body = em.data_bind(exprs) + em.block(exprs, targets, "+=")
+    loop = ["for _r in range(_m):"] + _indent(body, 1)
     return ["_m = D.shape[0]", *init, *loop, *finish]
 
 
@@ -278,42 +284,62 @@ def generate_sources(
     data_symbols: Sequence[sp.Symbol] = (),
     *,
     loops: bool = True,
+    kinds: Sequence[str] = KINDS,
 ) -> dict[str, str]:
-    """Source text of the seven kernels (see :mod:`landscape.kernel_types`).
+    """Source text of the kernels ``kinds`` (default all seven, see
+    :mod:`landscape.kernel_types`).
 
     Without data symbols, terms of ``expr`` that repeat one template under an index shift
     (:func:`landscape.loops.find_loops`) are generated as loops, with derivatives taken from
     the template once; then ``gradient`` and ``hessian`` are not used, and either may be given
     as a zero-argument function so that it is only computed when needed.  ``loops=False`` (or
     no loop found, or data symbols) gives straight-line code from ``gradient`` and
-    ``hessian`` (``{(i, j): ∂²f/∂xᵢ∂xⱼ}``, ``i ≤ j``).
+    ``hessian`` (``{(i, j): ∂²f/∂xᵢ∂xⱼ}``, ``i ≤ j``).  Second derivatives are taken only when
+    ``kinds`` contains ``"h"``: first-order and quasi-Newton methods never need them.
 
     Raises :class:`UnsupportedError` when SymPy's printer meets something it cannot print.
     """
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise KeyError(f"unknown kernel kinds {sorted(unknown)}")
+    wanted = tuple(k for k in KINDS if k in kinds)
     try:
         plan = find_loops(expr, variables) if loops and not data_symbols else None
-        if plan is not None and plan.groups:
-            return _loop_sources(plan, variables)
-        return _generate_sources(
-            expr, variables, _force(gradient), _force(hessian), data_symbols
-        )
+        if plan is not None and plan.has_loops:
+            return _loop_sources(plan, variables, wanted)
+        hess = _force(hessian) if "h" in wanted else {}
+        return _generate_sources(expr, variables, _force(gradient), hess, data_symbols, wanted)
     except NotImplementedError as exc:
         text = str(exc).strip()
         reason = text.splitlines()[0] if text else type(exc).__name__
         raise UnsupportedError(f"cannot generate kernel code: {reason}") from exc
 
 
-def _generate_sources(expr, variables, gradient, hessian, data_symbols) -> dict[str, str]:
+def _nonzero(exprs: Sequence[sp.Expr], targets: Sequence[str]) -> tuple[list, list[str]]:
+    """The pairs ``(expr, target)`` whose expression is not identically zero."""
+    pairs = [(e, t) for e, t in zip(exprs, targets, strict=True) if e != 0]
+    return [e for e, _ in pairs], [t for _, t in pairs]
+
+
+def _generate_sources(
+    expr, variables, gradient, hessian, data_symbols, kinds: Sequence[str]
+) -> dict[str, str]:
+    """Straight-line kernels.  Outputs are zeroed by loops and only nonzero entries are
+    written, and only the variables (data columns) an expression uses are read: a kernel's
+    length grows with its nonzero derivatives, not with n (``x[1]**2`` in n = 10⁴ variables
+    is a few lines)."""
     check_compilable([expr, *gradient, *hessian.values()])
     em = _Emitter(variables, data_symbols)
-    n = em.n
     data = em.k > 0
     hkeys = sorted(hessian)
     hexprs = [hessian[ij] for ij in hkeys]
     out: dict[str, str] = {}
 
-    bind = em.bind("x[{i}]")
-    gt = [f"out[{i}]" for i in range(n)]
+    def bind(exprs, src="x[{i}]"):
+        return em.bind(src, exprs)
+
+    gexprs, gt = _nonzero(gradient, [f"out[{i}]" for i in range(em.n)])
+    gpos = [int(t[4:-1]) for t in gt]
     zero_out = ["for _i in range(out.shape[0]):", "    out[_i] = 0.0"]
     mean_out = ["for _i in range(out.shape[0]):", "    out[_i] /= _m"]
     each_h = ["for _i in range(H.shape[0]):", "    for _j in range(H.shape[1]):"]
@@ -321,45 +347,58 @@ def _generate_sources(expr, variables, gradient, hessian, data_symbols) -> dict[
     mean_h = [*each_h, "        H[_i, _j] /= _m"]
     ht = [f"H[{i}, {j}]" for i, j in hkeys]
     mirror = [f"H[{j}, {i}] = H[{i}, {j}]" for i, j in hkeys if i != j]
-    gct = [f"G[{i}, _k]" for i in range(n)]
-    acc = [f"_a{i}" for i in range(n)]
+    gct = [f"G[{i}, _k]" for i in gpos]
+    zero_g = ["for _i in range(G.shape[0]):", "    for _k in range(G.shape[1]):",
+              "        G[_i, _k] = 0.0"]  # fmt: skip
+    acc = [f"_a{i}" for i in gpos]
+    fg_exprs = [expr, *gexprs]
 
     if data:
-        f_body = bind + _mean(em, [expr], ["_f"], ["_f = 0.0"], ["return _f / _m"])
-        g_body = bind + _mean(em, gradient, gt, zero_out, mean_out)
-        fg_body = bind + _mean(em, [expr, *gradient], ["_f", *gt], ["_f = 0.0", *zero_out],
-                               [*mean_out, "return _f / _m"])
-        h_body = bind + _mean(em, hexprs, ht, zero_h, mirror + mean_h)
-        fc_body = em.bind("X[{i}, _k]") + _mean(
-            em, [expr], ["_f"], ["_f = 0.0"], ["F[_k] = _f / _m"]
-        )
-        gc_body = em.bind("X[{i}, _k]") + _mean(
-            em, gradient, acc, [f"{a} = 0.0" for a in acc],
-            [f"{t} = {a} / _m" for t, a in zip(gct, acc, strict=True)],
-        )
-        fgc_body = em.bind("X[{i}, _k]") + _mean(
-            em, [expr, *gradient], ["_f", *acc], ["_f = 0.0", *(f"{a} = 0.0" for a in acc)],
-            ["F[_k] = _f / _m", *(f"{t} = {a} / _m" for t, a in zip(gct, acc, strict=True))],
-        )
+        bodies = {
+            "f": lambda: bind([expr]) + _mean(em, [expr], ["_f"], ["_f = 0.0"],
+                                              ["return _f / _m"]),
+            "g": lambda: bind(gexprs) + _mean(em, gexprs, gt, zero_out, mean_out),
+            "fg": lambda: bind(fg_exprs) + _mean(
+                em, fg_exprs, ["_f", *gt], ["_f = 0.0", *zero_out],
+                [*mean_out, "return _f / _m"]),
+            "h": lambda: bind(hexprs) + _mean(em, hexprs, ht, zero_h, mirror + mean_h),
+            "f_cols": lambda: bind([expr], "X[{i}, _k]") + _mean(
+                em, [expr], ["_f"], ["_f = 0.0"], ["F[_k] = _f / _m"]),
+            "g_cols": lambda: bind(gexprs, "X[{i}, _k]") + _mean(
+                em, gexprs, acc, [f"{a} = 0.0" for a in acc],
+                [f"{t} = {a} / _m" for t, a in zip(gct, acc, strict=True)]),
+            "fg_cols": lambda: bind(fg_exprs, "X[{i}, _k]") + _mean(
+                em, fg_exprs, ["_f", *acc], ["_f = 0.0", *(f"{a} = 0.0" for a in acc)],
+                ["F[_k] = _f / _m",
+                 *(f"{t} = {a} / _m" for t, a in zip(gct, acc, strict=True))]),
+        }  # fmt: skip
     else:
-        f_body = bind + em.block([expr], ["_f"]) + ["return _f"]
-        g_body = bind + em.block(gradient, gt)
-        fg_body = bind + em.block([expr, *gradient], ["_f", *gt]) + ["return _f"]
-        dense = len(hkeys) == n * (n + 1) // 2
-        h_body = ([] if dense else zero_h) + bind + em.block(hexprs, ht) + mirror
-        fc_body = em.bind("X[{i}, _k]") + em.block([expr], ["F[_k]"])
-        gc_body = em.bind("X[{i}, _k]") + em.block(gradient, gct)
-        fgc_body = em.bind("X[{i}, _k]") + em.block([expr, *gradient], ["F[_k]", *gct])
-
+        dense = len(hkeys) == em.n * (em.n + 1) // 2
+        bodies = {
+            "f": lambda: bind([expr]) + em.block([expr], ["_f"]) + ["return _f"],
+            "g": lambda: zero_out + bind(gexprs) + em.block(gexprs, gt),
+            "fg": lambda: zero_out + bind(fg_exprs) + em.block(fg_exprs, ["_f", *gt])
+            + ["return _f"],
+            "h": lambda: ([] if dense else zero_h) + bind(hexprs) + em.block(hexprs, ht)
+            + mirror,
+            "f_cols": lambda: bind([expr], "X[{i}, _k]") + em.block([expr], ["F[_k]"]),
+            "g_cols": lambda: bind(gexprs, "X[{i}, _k]") + em.block(gexprs, gct),
+            "fg_cols": lambda: bind(fg_exprs, "X[{i}, _k]")
+            + em.block(fg_exprs, ["F[_k]", *gct]),
+        }  # fmt: skip
     loop_cols = "for _k in range(X.shape[1]):"
-    out["f"] = _function("f", "x, D", f_body)
-    out["g"] = _function("g", "x, D, out", g_body)
-    out["fg"] = _function("fg", "x, D, out", fg_body)
-    out["h"] = _function("h", "x, D, H", h_body)
-    out["f_cols"] = _function("f_cols", "X, D, F", [loop_cols] + _indent(fc_body, 1))
-    out["g_cols"] = _function("g_cols", "X, D, G", [loop_cols] + _indent(gc_body, 1))
-    out["fg_cols"] = _function("fg_cols", "X, D, F, G", [loop_cols] + _indent(fgc_body, 1))
+    zero_cols = {"g_cols": zero_g, "fg_cols": zero_g}
+    for kind in kinds:
+        body = bodies[kind]()
+        if kind.endswith("_cols"):
+            body = zero_cols.get(kind, []) + [loop_cols] + _indent(body, 1)
+        out[kind] = _function(kind, _ARGS[kind], body)
     return out
+
+
+#: argument lists of the kernels (see :mod:`landscape.kernel_types`)
+_ARGS = {"f": "x, D", "g": "x, D, out", "fg": "x, D, out", "h": "x, D, H", "f_cols": "X, D, F",
+         "g_cols": "X, D, G", "fg_cols": "X, D, F, G"}
 
 
 # ------------------------------------------------------------------------------ loop form
@@ -394,15 +433,27 @@ class _LoopBody:
     def __init__(self, group: LoopGroup, number: int):
         self.group = group
         ys = placeholders(group.width)
+        self.ys = ys
         self.value = group.template
         self.grad = derive.gradient(group.template, ys)
-        hess = derive.hessian_entries(self.grad, ys)
-        self.hkeys = sorted(hess)
-        self.hess = [hess[ab] for ab in self.hkeys]
         self.em = _Emitter(ys, (), prefix="_y", temps=f"_c{number}_")
 
-    def exprs(self) -> list[sp.Expr]:
-        return [self.value, *self.grad, *self.hess]
+    @cached_property
+    def _hessian(self) -> tuple[list[tuple[int, int]], list[sp.Expr]]:
+        hess = derive.hessian_entries(self.grad, self.ys)
+        keys = sorted(hess)
+        return keys, [hess[ab] for ab in keys]
+
+    @property
+    def hkeys(self) -> list[tuple[int, int]]:
+        return self._hessian[0]
+
+    @property
+    def hess(self) -> list[sp.Expr]:
+        return self._hessian[1]
+
+    def exprs(self, second: bool = True) -> list[sp.Expr]:
+        return [self.value, *self.grad, *(self.hess if second else ())]
 
     def loop(self, body: list[str]) -> list[str]:
         return [f"for _i in {_range(self.group)}:", *_indent(body, 1)]
@@ -468,24 +519,138 @@ class _LoopBody:
         return ["for _k in range(X.shape[1]):", *_indent(body, 1)]
 
 
-def _loop_sources(plan: LoopPlan, variables: Sequence[sp.Symbol]) -> dict[str, str]:
-    """The seven kernels as the residual (straight-line, from its own derivatives) plus loops::
+class _ProductBody:
+    """Kernel lines of one product ``c · Π_j u_j`` with ``u_j = T(x[i_j + ·])``,
+    ``i_j = start + step·j`` (``j < K``), from the template ``T`` differentiated once::
+
+        q_j = Π_{l<j} u_l,   r_j = Π_{l≥j} u_l,    f = c·q_K
+        ∂f/∂x[i_j + a]           += c · ∂T/∂y_a(j) · q_j · r_{j+1}
+        ∂²f/∂x[i_j + a]∂x[i_j + b] += c · ∂²T/∂y_a∂y_b(j) · q_j · r_{j+1}
+        ∂²f/∂x[i_j + a]∂x[i_l + b] += c · ∂T/∂y_a(j) · ∂T/∂y_b(l) · q_j · Π_{j<m<l} u_m · r_{l+1}
+
+    (``j < l``, added to both triangles): O(K) work for f and ∇f, O(K²) for the Hessian,
+    and a kernel whose length does not grow with K.  Locals are ``_P{number}*``.
+    """
+
+    def __init__(self, product: ProductGroup, number: int):
+        self.group = product.factor
+        self.c = product.coefficient
+        self.ys = placeholders(self.group.width)
+        self.grad = derive.gradient(self.group.template, self.ys)
+        self.em = _Emitter(self.ys, (), prefix="_y", temps=f"_P{number}_")
+        self.name = f"_P{number}"
+
+    @cached_property
+    def _hessian(self) -> tuple[list[tuple[int, int]], list[sp.Expr]]:
+        hess = derive.hessian_entries(self.grad, self.ys)
+        keys = sorted(hess)
+        return keys, [hess[ab] for ab in keys]
+
+    def exprs(self, second: bool = True) -> list[sp.Expr]:
+        return [self.group.template, *self.grad, *(self._hessian[1] if second else ())]
+
+    def _position(self, counter: str = "_j") -> str:
+        g = self.group
+        return f"_i = {g.start} + {g.step} * {counter}"
+
+    def _factors(self, src: str) -> list[str]:
+        """``u`` (factor values) and ``q`` (prefix products) arrays at the point ``src``."""
+        p, T = self.name, self.group.template
+        body = [self._position(), *self.em.bind(src, [T], _at),
+                *self.em.block([T], [f"{p}u[_j]"]), f"{p}q[_j + 1] = {p}q[_j] * {p}u[_j]"]
+        return [f"{p}q[0] = 1.0", f"for _j in range({self.group.count}):", *_indent(body, 1)]
+
+    def allocations(self, second: bool = False) -> list[str]:
+        p, K, w = self.name, self.group.count, self.group.width
+        lines = [f"{p}u = np.empty({K})", f"{p}q = np.empty({K + 1})"]
+        if second:
+            lines += [f"{p}r = np.empty({K + 1})", f"{p}e = np.zeros(({K}, {w}))"]
+        return lines
+
+    def value(self, target: str, src: str = "x[{i}]") -> list[str]:
+        """``target += c · Π u_j``."""
+        return [f"{self.name}v = 1.0", f"for _j in range({self.group.count}):",
+                *_indent([self._position(), *self.em.bind(src, [self.group.template], _at),
+                          *self.em.block([self.group.template], [f"{self.name}v"], "*=")], 1),
+                f"{target} += {self._c()} * {self.name}v"]  # fmt: skip
+
+    def _c(self) -> str:
+        return f"({self.em.printer.doprint(self.c)})"
+
+    def gradient(self, out: Callable[[str], str], src: str, value: str | None) -> list[str]:
+        """``out(position) += ∂f/∂x[position]`` (and ``value += f`` unless ``None``), after
+        :meth:`allocations`."""
+        p, K = self.name, self.group.count
+        rows = [a for a, d in enumerate(self.grad) if d != 0]
+        back = [self._position(), f"{p}o = {self._c()} * {p}q[_j] * {p}s",
+                *self.em.bind(src, [self.grad[a] for a in rows], _at)]
+        names = [f"{self.em.temps}g{a}" for a in rows]
+        back += self.em.block([self.grad[a] for a in rows], names)
+        back += [f"{out(_at(a))} += {t} * {p}o" for a, t in zip(rows, names, strict=True)]
+        back.append(f"{p}s *= {p}u[_j]")
+        lines = self._factors(src)
+        if value is not None:
+            lines.append(f"{value} += {self._c()} * {p}q[{K}]")
+        return [*lines, f"{p}s = 1.0", f"for _j in range({K - 1}, -1, -1):", *_indent(back, 1)]
+
+    def hessian(self) -> list[str]:
+        """``H += ∇²(c · Π u_j)`` (both triangles), after :meth:`allocations` (second)."""
+        p, K, w = self.name, self.group.count, self.group.width
+        keys, hess = self._hessian
+        rows = [a for a, d in enumerate(self.grad) if d != 0]
+        first = [self._position(), *self.em.bind("x[{i}]", [self.grad[a] for a in rows], _at),
+                 *self.em.block([self.grad[a] for a in rows], [f"{p}e[_j, {a}]" for a in rows])]
+        lines = [*self._factors("x[{i}]"), f"for _j in range({K}):", *_indent(first, 1),
+                 f"{p}r[{K}] = 1.0", f"for _j in range({K - 1}, -1, -1):",
+                 f"    {p}r[_j] = {p}r[_j + 1] * {p}u[_j]"]
+        names = [f"{self.em.temps}h{m}" for m in range(len(hess))]
+        own = [self._position(), f"{p}o = {self._c()} * {p}q[_j] * {p}r[_j + 1]",
+               *self.em.bind("x[{i}]", hess, _at), *self.em.block(hess, names)]
+        for name, (a, b) in zip(names, keys, strict=True):
+            own.append(f"H[{_at(a)}, {_at(b)}] += {name} * {p}o")
+            if a != b:
+                own.append(f"H[{_at(b)}, {_at(a)}] += {name} * {p}o")
+        pairs = [
+            f"{p}m = 1.0",
+            f"for _l in range(_j + 1, {K}):",
+            f"    _i2 = {self.group.start} + {self.group.step} * _l",
+            f"    {p}o = {self._c()} * {p}q[_j] * {p}m * {p}r[_l + 1]",
+            f"    for _a in range({w}):",
+            f"        for _b in range({w}):",
+            f"            {p}t = {p}e[_j, _a] * {p}e[_l, _b] * {p}o",
+            "            H[_i + _a, _i2 + _b] += " + f"{p}t",
+            "            H[_i2 + _b, _i + _a] += " + f"{p}t",
+            f"    {p}m *= {p}u[_l]",
+        ]
+        return [*lines, f"for _j in range({K}):", *_indent([*own, *pairs], 1)]
+
+
+def _loop_sources(
+    plan: LoopPlan, variables: Sequence[sp.Symbol], kinds: Sequence[str] = KINDS
+) -> dict[str, str]:
+    """The kernels ``kinds`` as the residual (straight-line, from its own derivatives) plus
+    loops::
 
         f += T(x[i + ·]);   ∂f/∂x[i + a] += ∂T/∂y_a;   ∂²f/∂x[i + a]∂x[i + b] += ∂²T/∂y_a∂y_b
 
-    for ``i`` in each loop's range, with ``T`` differentiated once in its placeholders ``y_a``.
-    Outputs are zeroed first; Hessian entries are added to both triangles.  The column kernels
-    loop over the columns innermost (``X[i, :]`` is contiguous).
+    for ``i`` in each loop's range, with ``T`` differentiated once in its placeholders ``y_a``
+    (twice only when ``h`` is wanted).  Outputs are zeroed first; Hessian entries are added to
+    both triangles.  The column kernels loop over the columns innermost (``X[i, :]`` is
+    contiguous).
     """
     n = len(variables)
     em = _Emitter(variables, ())
     res = plan.residual
     rgrad = derive.gradient(res, variables)
-    rhess_map = derive.hessian_entries(rgrad, variables)
+    second = "h" in kinds
+    rhess_map = derive.hessian_entries(rgrad, variables) if second else {}
     rkeys = sorted(rhess_map)
     rhess = [rhess_map[ij] for ij in rkeys]
     bodies = [_LoopBody(g, number) for number, g in enumerate(fuse(plan.groups))]
-    check_compilable([res, *rgrad, *rhess, *(e for b in bodies for e in b.exprs())])
+    prods = [_ProductBody(p, number) for number, p in enumerate(plan.products)]
+    check_compilable([res, *rgrad, *rhess,
+                      *(e for b in [*bodies, *prods] for e in b.exprs(second))])
+    allocs = [ln for p in prods for ln in p.allocations()]
 
     def straight(exprs: Sequence[sp.Expr], targets: Sequence[str], src: str) -> list[str]:
         return em.bind(src, exprs) + em.block(exprs, targets, "+=")
@@ -499,37 +664,62 @@ def _loop_sources(plan: LoopPlan, variables: Sequence[sp.Symbol]) -> dict[str, s
     zero_g = ["for _i in range(G.shape[0]):", "    for _k in range(G.shape[1]):",
               "        G[_i, _k] = 0.0"]  # fmt: skip
 
-    f_body = ["_f = 0.0", *straight([res], ["_f"], "x[{i}]")]
-    g_body = [*zero_out, *straight(rgrad, gt, "x[{i}]")]
-    fg_body = ["_f = 0.0", *zero_out, *straight([res, *rgrad], ["_f", *gt], "x[{i}]")]
-    h_body = [*zero_h, *em.bind("x[{i}]", rhess), *_symmetric_block(em, rhess, rkeys, str)]
-    fc_res = em.bind("X[{i}, _k]", [res]) + em.block([res], ["F[_k]"])
-    fc_body = [each_col, *_indent(fc_res, 1)]
-    gc_res = straight(rgrad, gct, "X[{i}, _k]")
-    gc_body = [*zero_g, *([each_col, *_indent(gc_res, 1)] if gc_res else [])]
-    # F from the residual's value, G zeroed row by row (vectorised) then its gradient added
-    fgc_res = em.bind("X[{i}, _k]", [res, *rgrad]) + em.block(
-        [res, *rgrad], ["F[_k]", *gct], ["="] + ["+="] * n
-    )
-    fgc_allocs: list[str] = []
-    fgc_loops: list[str] = []
-    for b in bodies:
-        f_body += b.f()
-        g_body += b.g()
-        fg_body += b.fg()
-        h_body += b.h()
-        fc_body += b.f_cols()
-        gc_body += b.g_cols()
-        allocs, loop = b.fg_cols()
-        fgc_allocs += allocs
-        fgc_loops += loop
-    fgc_body = [*fgc_allocs, *zero_g, each_col, *_indent(fgc_res, 1), *fgc_loops]
-    return {
-        "f": _function("f", "x, D", [*f_body, "return _f"]),
-        "g": _function("g", "x, D, out", g_body),
-        "fg": _function("fg", "x, D, out", [*fg_body, "return _f"]),
-        "h": _function("h", "x, D, H", h_body),
-        "f_cols": _function("f_cols", "X, D, F", fc_body),
-        "g_cols": _function("g_cols", "X, D, G", gc_body),
-        "fg_cols": _function("fg_cols", "X, D, F, G", fgc_body),
-    }
+    def out(i: str) -> str:
+        return f"out[{i}]"
+
+    def col(i: str) -> str:
+        return f"G[{i}, _k]"
+
+    def per_col(lines: list[str]) -> list[str]:
+        return [each_col, *_indent(lines, 1)] if lines else []
+
+    def f_body() -> list[str]:
+        return ["_f = 0.0", *straight([res], ["_f"], "x[{i}]"),
+                *(ln for b in bodies for ln in b.f()),
+                *(ln for p in prods for ln in p.value("_f")), "return _f"]
+
+    def g_body() -> list[str]:
+        return [*allocs, *zero_out, *straight(rgrad, gt, "x[{i}]"),
+                *(ln for b in bodies for ln in b.g()),
+                *(ln for p in prods for ln in p.gradient(out, "x[{i}]", None))]
+
+    def fg_body() -> list[str]:
+        return [*allocs, "_f = 0.0", *zero_out,
+                *straight([res, *rgrad], ["_f", *gt], "x[{i}]"),
+                *(ln for b in bodies for ln in b.fg()),
+                *(ln for p in prods for ln in p.gradient(out, "x[{i}]", "_f")), "return _f"]
+
+    def h_body() -> list[str]:
+        return [*(ln for p in prods for ln in p.allocations(True)), *zero_h,
+                *em.bind("x[{i}]", rhess), *_symmetric_block(em, rhess, rkeys, str),
+                *(ln for b in bodies for ln in b.h()), *(ln for p in prods for ln in p.hessian())]
+
+    def fc_body() -> list[str]:
+        fc_res = em.bind("X[{i}, _k]", [res]) + em.block([res], ["F[_k]"])
+        return [each_col, *_indent(fc_res, 1), *(ln for b in bodies for ln in b.f_cols()),
+                *per_col([ln for p in prods for ln in p.value("F[_k]", "X[{i}, _k]")])]
+
+    def gc_body() -> list[str]:
+        gc_res = straight(rgrad, gct, "X[{i}, _k]")
+        return [*allocs, *zero_g, *per_col(gc_res),
+                *(ln for b in bodies for ln in b.g_cols()),
+                *per_col([ln for p in prods for ln in p.gradient(col, "X[{i}, _k]", None)])]
+
+    def fgc_body() -> list[str]:
+        # F from the residual's value, G zeroed row by row (vectorised) then its gradient added
+        fgc_res = em.bind("X[{i}, _k]", [res, *rgrad]) + em.block(
+            [res, *rgrad], ["F[_k]", *gct], ["="] + ["+="] * n
+        )
+        scratch: list[str] = []
+        loops: list[str] = []
+        for b in bodies:
+            a, lp = b.fg_cols()
+            scratch += a
+            loops += lp
+        tail = [ln for p in prods for ln in p.gradient(col, "X[{i}, _k]", "F[_k]")]
+        return [*allocs, *scratch, *zero_g, each_col, *_indent(fgc_res, 1), *loops,
+                *per_col(tail)]
+
+    makers = {"f": f_body, "g": g_body, "fg": fg_body, "h": h_body, "f_cols": fc_body,
+              "g_cols": gc_body, "fg_cols": fgc_body}  # fmt: skip
+    return {kind: _function(kind, _ARGS[kind], makers[kind]()) for kind in kinds}

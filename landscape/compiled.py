@@ -1,9 +1,12 @@
 """Compiled objectives and the on-disk kernel cache.  Imports NumPy and Numba, never SymPy.
 
 A kernel cache entry is a directory ``<cache>/kernels/<entry>/`` holding one generated module
-per kernel (``f.py``, ``g.py``, ``fg.py``, ``h.py``, ``f_cols.py``, ``g_cols.py``,
-``fg_cols.py``, see :mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns,
-formula, and the SHA-256 of every module).  Entries are written to a private temporary
+per kernel (``f.py``, ``g.py``, ``fg.py``, ``f_cols.py``, ``g_cols.py``, ``fg_cols.py``, see
+:mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns, formula, and the
+SHA-256 of every module).  The Hessian kernel ``h.py`` is generated only when a method or an
+analysis first asks for it (second derivatives of a large formula cost far more than the
+first), into an entry of its own keyed ``<key>|h`` (:func:`hessian_key`); entries are never
+modified once written.  Entries are written to a private temporary
 directory and renamed into place, so a reader never sees half an entry and two writers of the
 same entry both end up using one complete copy.  Numba's own cache (``cache=True``) lives in
 the entry's ``__pycache__``, so a later process loads the machine code without compiling, and
@@ -47,7 +50,7 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +60,10 @@ from .errors import CacheNotTrustedWarning, InputError, UnsupportedError
 from .kernel_types import KINDS
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
+
+#: The kernels of an objective's main entry (all but the Hessian, which is built on demand).
+FIRST_KINDS = tuple(k for k in KINDS if k != "h")
 
 _EMPTY = np.zeros((0, 0))
 
@@ -236,8 +242,11 @@ class CompiledObjective:
     """
 
     def __init__(self, directory: Path, meta: Mapping[str, Any], data: Any = None,
-                 secret: bytes = b""):
+                 secret: bytes = b"",
+                 sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None):
         self.directory = Path(directory)
+        #: generates the source of kernels missing from the entry (the Hessian), on demand
+        self.sources = sources
         self._secret = secret
         self.meta = dict(meta)
         self.key: str = self.meta["key"]
@@ -264,7 +273,7 @@ class CompiledObjective:
 
     def with_data(self, data: Any) -> CompiledObjective:
         """The same kernels bound to another data matrix (rows = samples)."""
-        other = CompiledObjective(self.directory, self.meta, data, self._secret)
+        other = CompiledObjective(self.directory, self.meta, data, self._secret, self.sources)
         other._kernels = self._kernels
         return other
 
@@ -275,9 +284,26 @@ class CompiledObjective:
         if k is None:
             if kind not in KINDS:
                 raise KeyError(kind)
-            k = _load_kernel_module(self.directory, self.key, kind, self._secret)
+            if kind in self.meta.get("files", {}):
+                k = _load_kernel_module(self.directory, self.key, kind, self._secret)
+            else:
+                k = self._extra_entry(kind).kernel(kind)
             self._kernels[kind] = k
         return k
+
+    def _extra_entry(self, kind: str) -> CompiledObjective:
+        """The entry holding kernel ``kind`` (the Hessian): from the cache, else generated now
+        by :attr:`sources` and stored."""
+        key = hessian_key(self.key)
+        hit = load(key, kinds=(kind,))
+        if hit is not None:
+            return hit
+        if self.sources is None:
+            raise UnsupportedError(
+                f"the {kind} kernel of this objective has not been generated; build the "
+                "objective with Objective.parse or Objective.from_expr to generate it")
+        return store(key, self.sources((kind,)), variables=self.variables,
+                     data_names=self.data_names, text=self.text, kinds=(kind,))
 
     f = property(lambda self: self.kernel("f"))
     g = property(lambda self: self.kernel("g"))
@@ -417,10 +443,16 @@ def _load_kernel_module(directory: Path, key: str, kind: str, secret: bytes):
     return getattr(module, kind)
 
 
-def _read_meta(directory: Path, secret: bytes | None = None) -> dict[str, Any] | None:
-    """The entry's metadata if the entry is complete, its MAC verifies under ``secret`` (the
-    active cache's when None), every module matches its checksum and the entry's directories
-    are the user's own (:func:`_owner_problem`)."""
+def hessian_key(key: str) -> str:
+    """Key of the entry that holds the Hessian kernel of the objective ``key``."""
+    return f"{key}|h"
+
+
+def _read_meta(directory: Path, secret: bytes | None = None,
+               kinds: Sequence[str] = FIRST_KINDS) -> dict[str, Any] | None:
+    """The entry's metadata if the entry holds at least ``kinds``, its MAC verifies under
+    ``secret`` (the active cache's when None), every module it lists matches its checksum and
+    the entry's directories are the user's own (:func:`_owner_problem`)."""
     if secret is None:
         secret = active_root()[1]
     try:
@@ -430,16 +462,26 @@ def _read_meta(directory: Path, secret: bytes | None = None) -> dict[str, Any] |
         meta = json.loads((directory / "meta.json").read_text())
         if not hmac.compare_digest(str(meta["mac"]), _meta_mac(secret, meta)):
             return None
-        for kind in KINDS:
-            if _sha((directory / f"{kind}.py").read_text()) != meta["files"][kind]:
+        files = meta["files"]
+        if not set(kinds) <= set(files) or not set(files) <= set(KINDS):
+            return None
+        for kind in files:
+            if _sha((directory / f"{kind}.py").read_text()) != files[kind]:
                 return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return meta
 
 
-def load(key: str, data: Any = None) -> CompiledObjective | None:
-    """The cached compiled objective for ``key``, or ``None`` when absent or damaged.
+def load(
+    key: str,
+    data: Any = None,
+    *,
+    kinds: Sequence[str] = FIRST_KINDS,
+    sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
+) -> CompiledObjective | None:
+    """The cached compiled objective for ``key`` (an entry holding at least ``kinds``), or
+    ``None`` when absent or damaged.  ``sources`` generates kernels the entry lacks.
 
     A damaged entry (missing file, checksum or MAC mismatch, unreadable metadata, directories
     that are not the user's own) is moved aside so that the next :func:`store` rebuilds it.
@@ -448,11 +490,11 @@ def load(key: str, data: Any = None) -> CompiledObjective | None:
     directory = root / "kernels" / entry_name(key)
     if not directory.exists():
         return None
-    meta = _read_meta(directory, secret)
+    meta = _read_meta(directory, secret, kinds)
     if meta is None or meta.get("key") != key:
         _discard(directory)
         return None
-    return CompiledObjective(directory, meta, data, secret)
+    return CompiledObjective(directory, meta, data, secret, sources)
 
 
 def _discard(directory: Path) -> None:
@@ -487,13 +529,24 @@ def store(
     data_names: Sequence[str] = (),
     text: str = "",
     data: Any = None,
+    kinds: Sequence[str] | None = None,
+    generate: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
 ) -> CompiledObjective:
-    """Write a cache entry atomically (or adopt the one another process just wrote)."""
+    """Write a cache entry atomically (or adopt the one another process just wrote).
+
+    The entry holds the kernels ``kinds`` (default: all those in ``sources``; at least
+    :data:`FIRST_KINDS` for an objective's main entry); ``generate`` is kept to build the
+    kernels it lacks on demand.
+    """
+    kinds = tuple(k for k in KINDS if k in (sources if kinds is None else kinds))
+    missing = set(kinds) - set(sources)
+    if missing:
+        raise KeyError(f"no source for kernels {sorted(missing)}")
     base, secret = active_root()
     root = base / "kernels"
     _private_dir(root)
     final = root / entry_name(key)
-    existing = load(key, data)
+    existing = load(key, data, kinds=kinds, sources=generate)
     if existing is not None:
         return existing
     _sweep_stale_temps(root)
@@ -503,26 +556,26 @@ def store(
         "text": text,
         "variables": list(variables),
         "data": list(data_names),
-        "files": {kind: _sha(sources[kind]) for kind in KINDS},
+        "files": {kind: _sha(sources[kind]) for kind in kinds},
     }
     meta["mac"] = _meta_mac(secret, meta)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name[:12]}-", dir=root))
     try:
         (tmp / "__pycache__").mkdir(mode=0o700)  # Numba's, private from the start
-        for kind in KINDS:
+        for kind in kinds:
             (tmp / f"{kind}.py").write_text(sources[kind])
         (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
         try:
             os.rename(tmp, final)
         except OSError:
             # Another process won the race (or a damaged entry is in the way).
-            if load(key, data) is None:
+            if load(key, data, kinds=kinds) is None:
                 _discard(final)
                 os.rename(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    result = load(key, data)
+    result = load(key, data, kinds=kinds, sources=generate)
     if result is None:  # pragma: no cover - only if the disk lies to us
         raise OSError(f"kernel cache entry {final} could not be written")
     return result
@@ -544,10 +597,15 @@ def load_formula(
     from .parse import canonical_key
 
     key = canonical_key(text, variables=variables, params=params, dim=dim, data=data_names)
-    hit = load(key, data)
+
+    def parsed():
+        from .objective import Objective
+
+        return Objective.parse(text, variables=variables, params=params, dim=dim,
+                               data=data_names)
+
+    hit = load(key, data, sources=lambda kinds: parsed().kernel_sources(kinds))
     if hit is not None:
         return hit
-    from .objective import Objective
-
-    obj = Objective.parse(text, variables=variables, params=params, dim=dim, data=data_names)
+    obj = parsed()
     return obj.compiled.with_data(data) if data is not None else obj.compiled

@@ -41,6 +41,27 @@ from .jsonutil import jsonable
 #: Relative tolerance on eigenvalues (scaled by max(1, L)) below which they count as zero.
 EIG_RTOL = 1e-8
 
+#: Work budgets (an eigendecomposition of an n × n matrix counted as n³; about 15 ms at
+#: n = 150 on a 2-core machine) of the numeric scan's samples and of each local refinement.
+#: They bind only from n ≈ 63 (samples) and n ≈ 60 (refinement) on, where the scan and its
+#: finite-difference refinement would otherwise take minutes (analyze at n = 150: 356 s in
+#: the convexity step before these budgets).
+SCAN_FLOPS = 2e9
+REFINE_FLOPS = 1e9
+
+
+def scan_samples(n: int) -> int:
+    """Default number of scan samples: 1000·n, at most 8000 and at most SCAN_FLOPS / n³ (but
+    at least 200)."""
+    return int(min(1000 * n, 8000, max(200, SCAN_FLOPS // n**3)))
+
+
+def refines(n: int) -> bool:
+    """Whether the local refinement fits REFINE_FLOPS: one finite-difference gradient of an
+    extreme eigenvalue costs (n + 1) eigendecompositions."""
+    return (n + 1) * n**3 <= REFINE_FLOPS
+
+
 #: Maximum number of sub-boxes the interval proof may visit per minor.
 MAX_BOXES = 2000
 
@@ -358,6 +379,13 @@ class _Scan:
     maxs: np.ndarray
     vecs: np.ndarray
     vecs_max: np.ndarray
+    refined: bool = True
+
+    def method(self) -> str:
+        """How the extremes were found, for the ``how`` notes."""
+        how = f"{self.samples:,} sampled points"
+        return how + (" + local refinement (L-BFGS-B)" if self.refined
+                      else " (no local refinement: over its work budget at this n)")
 
 
 def _samples(box: np.ndarray, count: int, seed: int) -> np.ndarray:
@@ -371,19 +399,43 @@ def _samples(box: np.ndarray, count: int, seed: int) -> np.ndarray:
     return np.ascontiguousarray(np.vstack(pts))
 
 
-def _spectra(obj: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (ascending) and eigenvectors of the compiled Hessian at each row of X."""
-    n = obj.n
-    Hs = np.empty((X.shape[0], n, n))
+@dataclass
+class _Spectra:
+    """Extreme eigenpairs of the Hessian at each of P points: (P,) values, (P, n) vectors."""
+
+    mins: np.ndarray
+    maxs: np.ndarray
+    vec_min: np.ndarray
+    vec_max: np.ndarray
+
+    @staticmethod
+    def join(a: _Spectra, b: _Spectra) -> _Spectra:
+        return _Spectra(*(np.concatenate([u, v]) for u, v in zip(
+            (a.mins, a.maxs, a.vec_min, a.vec_max), (b.mins, b.maxs, b.vec_min, b.vec_max),
+            strict=True)))
+
+
+def _spectra(obj: Any, X: np.ndarray) -> _Spectra:
+    """Smallest and largest eigenvalue, with eigenvectors, of the compiled Hessian at each row
+    of X (NaN where it is not finite).
+
+    One point at a time into one (n, n) buffer: memory 8·(n² + 2P(n + 1)) bytes, not the
+    8·2Pn² of all P matrices and eigenbases at once (8001 points at n = 300: 40 MB instead of
+    11.5 GB).
+    """
+    P, n = X.shape[0], obj.n
+    mins, maxs = np.full(P, np.nan), np.full(P, np.nan)
+    vmin, vmax = np.zeros((P, n)), np.zeros((P, n))
+    H = np.empty((n, n))
     h, D = obj.compiled.h, obj.compiled.data
-    for i in range(X.shape[0]):
-        h(X[i], D, Hs[i])
-    Hs = 0.5 * (Hs + np.transpose(Hs, (0, 2, 1)))
-    bad = ~np.all(np.isfinite(Hs.reshape(X.shape[0], -1)), axis=1)
-    Hs[bad] = 0.0
-    w, V = np.linalg.eigh(Hs)
-    w[bad] = np.nan
-    return w, V
+    for i in range(P):
+        h(X[i], D, H)
+        if not np.all(np.isfinite(H)):
+            continue
+        w, V = np.linalg.eigh(0.5 * (H + H.T))
+        mins[i], maxs[i] = w[0], w[-1]
+        vmin[i], vmax[i] = V[:, 0], V[:, -1]
+    return _Spectra(mins, maxs, vmin, vmax)
 
 
 def _extreme(obj: Any, box: np.ndarray, x0: np.ndarray, sign: float, which: int) -> np.ndarray:
@@ -395,37 +447,40 @@ def _extreme(obj: Any, box: np.ndarray, x0: np.ndarray, sign: float, which: int)
         v = sign * w[which]
         return float(v) if np.isfinite(v) else 1e300
 
+    n = x0.shape[0]
+    # at least one finite-difference gradient (n + 1 evaluations), at most REFINE_FLOPS of work
+    maxfun = int(max(n + 2, min(15000, REFINE_FLOPS // n**3)))
     res = minimize(fun, x0, method="L-BFGS-B", bounds=[tuple(b) for b in box],
-                   options={"maxiter": 100})
+                   options={"maxiter": 100, "maxfun": maxfun})
     return res.x if res.fun <= fun(x0) else x0
 
 
 def numeric_scan(obj: Any, box: np.ndarray, count: int, seed: int) -> _Scan:
     """min λ_min and max λ_max of H over the box: samples, then local refinement."""
     X = _samples(box, count, seed)
-    w, V = _spectra(obj, X)
-    mins, maxs = w[:, 0], w[:, -1]
+    sp_ = _spectra(obj, X)
+    mins, maxs = sp_.mins, sp_.maxs
     finite = np.isfinite(mins)
     if not np.any(finite):
         raise AnalysisError("the Hessian is not finite anywhere in the sampled box")
     cands = []
+    refine = refines(obj.n)
     for sign, vals, which in ((1.0, mins, 0), (-1.0, maxs, -1)):
         order = np.argsort(np.where(finite, sign * vals, np.inf))[:3]
-        cands.append([_extreme(obj, box, X[i], sign, which) for i in order])
+        cands.append([_extreme(obj, box, X[i], sign, which) if refine else X[i]
+                      for i in order])
     extra = np.vstack(cands[0] + cands[1])
-    we, Ve = _spectra(obj, extra)
     allX = np.vstack([X, extra])
-    allw = np.vstack([w, we])
-    allV = np.concatenate([V, Ve])
-    fin = np.isfinite(allw[:, 0])
-    i_min = int(np.argmin(np.where(fin, allw[:, 0], np.inf)))
-    i_max = int(np.argmax(np.where(fin, allw[:, -1], -np.inf)))
+    al = _Spectra.join(sp_, _spectra(obj, extra))
+    fin = np.isfinite(al.mins)
+    i_min = int(np.argmin(np.where(fin, al.mins, np.inf)))
+    i_max = int(np.argmax(np.where(fin, al.maxs, -np.inf)))
     return _Scan(
-        lam_min=float(allw[i_min, 0]), lam_max=float(allw[i_max, -1]),
+        lam_min=float(al.mins[i_min]), lam_max=float(al.maxs[i_max]),
         argmin=allX[i_min], argmax=allX[i_max],
-        vec_min=allV[i_min][:, 0], vec_max=allV[i_max][:, -1],
-        samples=X.shape[0], points=allX, mins=allw[:, 0], maxs=allw[:, -1],
-        vecs=allV[:, :, 0], vecs_max=allV[:, :, -1],
+        vec_min=al.vec_min[i_min], vec_max=al.vec_max[i_max],
+        samples=X.shape[0], points=allX, mins=al.mins, maxs=al.maxs,
+        vecs=al.vec_min, vecs_max=al.vec_max, refined=refine,
     )
 
 
@@ -530,7 +585,8 @@ def analyze_convexity(
 ) -> Convexity:
     """Convexity verdict of ``obj`` on the box, with μ, L, a proof summary or a witness.
 
-    ``starts``: number of Halton samples of the numeric scan (default 1000·n, at most 8000);
+    ``starts``: number of Halton samples of the numeric scan (default :func:`scan_samples`:
+    1000·n, at most 8000, fewer from n ≈ 136 on);
     ``timeout``: budget in seconds of the symbolic proof (default ``budget_seconds``).
     Verdict: proved convex/concave (``method: "symbolic"``); nonconvex when both convexity
     and concavity are refuted (by exact eigenvalues, or by exactly verified chord witnesses);
@@ -541,7 +597,7 @@ def analyze_convexity(
         raise InputError("convexity of finite-sum objectives is not supported symbolically")
     B = obj.box(box)
     n = obj.n
-    count = int(starts) if starts is not None else min(1000 * n, 8000)
+    count = int(starts) if starts is not None else scan_samples(n)
     if count < 1:
         raise InputError("starts must be a positive number of samples")
     budget = budget_seconds("convexity") if timeout is None else timeout
@@ -565,8 +621,7 @@ def analyze_convexity(
         how["L"] = "exact"
     else:
         lam_min, lam_max = scan.lam_min, scan.lam_max
-        how["L"] = (f"numeric: max over {scan.samples:,} sampled points + local refinement "
-                    f"(L-BFGS-B), rel. tol {EIG_RTOL:g}")
+        how["L"] = f"numeric: max over {scan.method()}, rel. tol {EIG_RTOL:g}"
     L = max(abs(lam_min), abs(lam_max))
     tau = EIG_RTOL * max(1.0, L)
     verify = min(budget_seconds("verify"), budget)
@@ -622,8 +677,7 @@ def analyze_convexity(
             how["mu"] = "exact"
         else:
             mu = max(lam_min, 0.0)
-            how["mu"] = (f"numeric: min over {scan.samples:,} sampled points + local "
-                         f"refinement, rel. tol {EIG_RTOL:g}")
+            how["mu"] = f"numeric: min over {scan.method()}, rel. tol {EIG_RTOL:g}"
         strong = mu > tau
         strict = strong or _strict(obj, sym, scan, tau, True, how)
     elif verdict == "concave":

@@ -57,6 +57,11 @@ class UnsupportedError(InputError):
     """A well-formed request this toolkit cannot honour (e.g. a function Numba cannot compile)."""
 
 
+class TooLarge(InputError):
+    """A request whose estimated cost (memory, kernel size, work) is above a limit (CLI exit
+    code 2); the message says what to do instead and how to raise the limit."""
+
+
 class AnalysisError(LandscapeError):
     """An analysis step failed (no convergence, nothing found, numerical breakdown)."""
 

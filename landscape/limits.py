@@ -10,7 +10,7 @@ by another, and memory is estimated before it is allocated.
   be rounded, and from 2⁶³ on it would wrap to a negative int64).
 * Real-valued flags must be finite.
 * Memory: a request whose estimated peak exceeds :func:`memory_limit_bytes` is refused.  The
-  limit is half the machine's physical memory unless ``$LANDSCAPE_MEMORY_LIMIT`` gives another
+  limit is :data:`DEFAULT_MEMORY` (2 GiB) unless ``$LANDSCAPE_MEMORY_LIMIT`` gives another
   (bytes, or a number with a unit: ``8G``, ``512M``).
 * Seconds (``--timeout``, symbolic step budgets): at most :data:`MAX_SECONDS` (about 11.6 days),
   the range every clock and timer of the platform accepts.
@@ -23,7 +23,7 @@ import os
 import re
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, TooLarge
 
 #: largest count (steps, iterations, integer hyperparameter) the engine holds exactly
 MAX_COUNT = 2**53
@@ -31,27 +31,22 @@ MAX_COUNT = 2**53
 MAX_SECONDS = 1e6
 #: environment variable overriding the memory limit
 MEMORY_ENV = "LANDSCAPE_MEMORY_LIMIT"
+#: memory one request may allocate unless ``$LANDSCAPE_MEMORY_LIMIT`` says otherwise
+DEFAULT_MEMORY = 2 * 2**30
 
 _UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
 
-def physical_memory_bytes() -> int:
-    """Physical memory of the machine (pages × page size), or 8 GiB when it cannot be read."""
-    try:
-        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return 8 * 2**30
-
-
 def memory_limit_bytes() -> int:
-    """The memory a single request may use: ``$LANDSCAPE_MEMORY_LIMIT`` or half the RAM.
+    """The memory a single request may use: ``$LANDSCAPE_MEMORY_LIMIT`` or
+    :data:`DEFAULT_MEMORY`.
 
     The variable holds bytes or a number with a binary unit (``K``, ``M``, ``G``, ``T``,
     optionally followed by ``B`` or ``iB``); anything else is an :class:`InputError`.
     """
     text = os.environ.get(MEMORY_ENV, "").strip()
     if not text:
-        return physical_memory_bytes() // 2
+        return DEFAULT_MEMORY
     m = re.fullmatch(r"([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([kKmMgGtT]?)(?:i?[bB])?", text)
     value = float(m.group(1)) * _UNITS[m.group(2).lower()] if m else math.nan
     if not (math.isfinite(value) and 1 <= value <= 2**62):
@@ -68,17 +63,16 @@ def format_bytes(n: float) -> str:
     return f"{n:.0f} B"
 
 
-def check_memory(what: str, nbytes: float, hint: str = "") -> None:
-    """Refuse ``what`` when its estimated ``nbytes`` exceed :func:`memory_limit_bytes`.
-
-    The message gives the estimate, the limit, how to raise it, and ``hint`` (what to ask for
-    instead).
-    """
+def check_memory(what: str, nbytes: float, advice: str = "", detail: str = "") -> None:
+    """Refuse ``what`` (:class:`~landscape.errors.TooLarge`) when its estimated ``nbytes``
+    exceed :func:`memory_limit_bytes`, in one line: the estimate (with ``detail``: its parts),
+    the limit, ``advice`` (what to ask for instead) and how to raise the limit."""
     limit = memory_limit_bytes()
     if nbytes > limit:
-        more = f"; {hint}" if hint else ""
-        raise InputError(f"{what} needs about {format_bytes(nbytes)} of memory, over the limit "
-                         f"of {format_bytes(limit)} (set {MEMORY_ENV} to raise it){more}")
+        parts = f" ({detail})" if detail else ""
+        more = f"; {advice}" if advice else ""
+        raise TooLarge(f"{what} needs {format_bytes(nbytes)} of memory{parts}, above the limit "
+                       f"of {format_bytes(limit)}{more} (or raise the limit: {MEMORY_ENV}=...)")
 
 
 def check_count(name: str, value: Any, low: int = 0, high: int = MAX_COUNT) -> int:

@@ -18,8 +18,15 @@ progressions ``start, start + step, ...``, and every progression of at least
 
     Σ_{members} t  =  Σ_{i in range(start, stop, step)} T(x[i], x[i + 1], ..., x[i + width - 1])
 
+A term that is a *product* of such factors (the expansion of ``prod(EXPR, i, LO, HI)``) is
+found the same way one level down: when every factor of the term that depends on a variable is
+one template at the members of a single progression, the term becomes a :class:`ProductGroup`
+``c · Π_{i in range(start, stop, step)} T(x[i], …)``, whose derivatives are generated from
+``T`` once (prefix and suffix products, see :mod:`landscape.codegen`).
+
 Everything else (constants, terms with symbols that are not variables, groups and runs too
-short, irregular members) is the *residual*: ``expr`` equals ``residual + Σ loops`` as a function.
+short, irregular members) is the *residual*: ``expr`` equals ``residual + Σ loops + Σ
+products`` as a function.
 """
 
 from __future__ import annotations
@@ -73,11 +80,31 @@ class LoopGroup:
 
 
 @dataclass(frozen=True)
+class ProductGroup:
+    """``coefficient · Π_{i in range(start, stop, step)} template(y_a = x[i + a])``."""
+
+    coefficient: sp.Expr  #: a number (the factors of the term without variables)
+    factor: LoopGroup  #: the template and range of the factors (its ``template`` is ``T``)
+
+    @property
+    def count(self) -> int:
+        """Number of factors."""
+        return self.factor.count
+
+
+@dataclass(frozen=True)
 class LoopPlan:
-    """``expr == residual + Σ_g Σ_i groups[g]`` (see :class:`LoopGroup`)."""
+    """``expr == residual + Σ_g Σ_i groups[g] + Σ_p products[p]`` (see :class:`LoopGroup`,
+    :class:`ProductGroup`)."""
 
     residual: sp.Expr
     groups: tuple[LoopGroup, ...]
+    products: tuple[ProductGroup, ...] = ()
+
+    @property
+    def has_loops(self) -> bool:
+        """True when any term is generated as a loop."""
+        return bool(self.groups or self.products)
 
 
 def canonical_term(
@@ -125,12 +152,43 @@ def progressions(bases: Sequence[int], min_run: int) -> tuple[list[range], list[
     return runs, rest
 
 
+def product_group(
+    term: sp.Expr, index: dict[sp.Symbol, int], min_run: int = LOOP_MIN
+) -> ProductGroup | None:
+    """The term as ``c · Π T(x[i + ·])`` over one progression of at least ``min_run`` factors,
+    or ``None`` when it is not such a product (a factor with a symbol that is not a variable,
+    two templates, factors off the progression, too few of them)."""
+    if not isinstance(term, sp.Mul):
+        return None
+    coefficient = []
+    bases: dict[int, sp.Expr] = {}
+    template = width = None
+    for factor in term.args:
+        if not factor.free_symbols:
+            coefficient.append(factor)
+            continue
+        found = canonical_term(factor, index)
+        if found is None or found[1] in bases or (template is not None and found[0] != template):
+            return None
+        template, base, width = found
+        bases[base] = factor
+    if template is None or len(bases) < max(min_run, 2):
+        return None
+    runs, rest = progressions(sorted(bases), min_run)
+    if rest or len(runs) != 1:
+        return None
+    r = runs[0]
+    return ProductGroup(sp.Mul(*coefficient), LoopGroup(template, width, r.start, r.stop, r.step))
+
+
 def find_loops(
     expr: sp.Expr, variables: Sequence[sp.Symbol], min_run: int = LOOP_MIN
 ) -> LoopPlan:
-    """Split ``expr`` into loop groups and a residual (see the module docstring)."""
+    """Split ``expr`` into loop groups, product groups and a residual (see the module
+    docstring)."""
     index = {v: i for i, v in enumerate(variables)}
     residual: list[sp.Expr] = []
+    products: list[ProductGroup] = []
     members: dict[sp.Expr, dict[int, sp.Expr]] = {}
     widths: dict[sp.Expr, int] = {}
     for term in sp.Add.make_args(expr):
@@ -153,7 +211,15 @@ def find_loops(
             LoopGroup(canonical, widths[canonical], r.start, r.stop, r.step) for r in runs
         )
     groups.sort(key=lambda g: (g.start, g.step, g.stop, sp.default_sort_key(g.template)))
-    return LoopPlan(sp.Add(*residual), tuple(groups))
+    # a term left over may still be a product over a progression (sum loops come first)
+    rest_terms = []
+    for term in residual:
+        product = product_group(term, index, min_run)
+        if product is None:
+            rest_terms.append(term)
+        else:
+            products.append(product)
+    return LoopPlan(sp.Add(*rest_terms), tuple(groups), tuple(products))
 
 
 def fuse(groups: Sequence[LoopGroup]) -> tuple[LoopGroup, ...]:

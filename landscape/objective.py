@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from . import derive
-from .compiled import CompiledObjective, load, store
+from .compiled import FIRST_KINDS, CompiledObjective, load, store
 from .errors import InputError
 
 
@@ -167,6 +167,13 @@ class Objective:
         """Nonzero Hessian entries ``{(i, j): ∂²f/∂xᵢ∂xⱼ}`` with ``i ≤ j``."""
         return derive.hessian_entries(self.gradient_list, self.variables)
 
+    @cached_property
+    def kernel_cost(self):
+        """Size estimates of the kernels (:func:`landscape.cost.kernel_cost`)."""
+        from .cost import kernel_cost
+
+        return kernel_cost(self.expr, self.variables, self.data_symbols)
+
     @property
     def gradient(self) -> sp.ImmutableMatrix:
         """∇f as an (n, 1) SymPy matrix."""
@@ -188,25 +195,35 @@ class Objective:
     def compiled(self) -> CompiledObjective:
         """The compiled kernels (from the disk cache, or generated and compiled now)."""
         self._require_variables()
-        hit = load(self.key)
+        hit = load(self.key, sources=self.kernel_sources)
         if hit is not None:
             return hit
+        return store(
+            self.key,
+            self.kernel_sources(FIRST_KINDS),
+            variables=self.names,
+            data_names=[d.name for d in self.data_symbols],
+            text=self.text,
+            generate=self.kernel_sources,
+        )
+
+    def kernel_sources(self, kinds: Sequence[str]) -> dict[str, str]:
+        """Source text of the kernels ``kinds`` (see :func:`landscape.codegen.generate_sources`):
+        the Hessian is derived only when ``"h"`` is among them.  Kernels whose estimated size
+        is above the limits of :mod:`landscape.cost` are refused first (:class:`TooLarge`)."""
         from .codegen import generate_sources
+        from .cost import check_kernels
+
+        check_kernels(self.kernel_cost, kinds)
 
         # the derivatives are passed lazily: loop kernels differentiate their templates only
-        sources = generate_sources(
+        return generate_sources(
             self.expr,
             self.variables,
             lambda: self.gradient_list,
             lambda: self.hessian_entries,
             self.data_symbols,
-        )
-        return store(
-            self.key,
-            sources,
-            variables=self.names,
-            data_names=[d.name for d in self.data_symbols],
-            text=self.text,
+            kinds=kinds,
         )
 
     def value(self, x: Any) -> float:

@@ -813,6 +813,13 @@ def check(text: str) -> ast.Expression:
     return _check(text)[1]
 
 
+def names_in(text: str) -> frozenset[str]:
+    """Every name the formula mentions (variables, data columns, parameters, functions, sum
+    indices), from its checked tree without SymPy; raises :class:`ParseError` like
+    :func:`check`."""
+    return frozenset(node.id for node in ast.walk(check(text)) if isinstance(node, ast.Name))
+
+
 # ----------------------------------------------------------------------------- canonical key
 
 

@@ -138,6 +138,23 @@ def _real_column(arr: np.ndarray, p: Path, name: str | None = None) -> np.ndarra
     return np.asarray(arr, dtype=np.float64)
 
 
+def formula_columns(
+    D: np.ndarray, names: Sequence[str], text: str
+) -> tuple[np.ndarray, list[str]]:
+    """The columns of ``D`` (named ``names``) that the formula ``text`` mentions, in their
+    order: a column the formula does not use would only make every kernel longer (each data
+    column is a symbol bound in every kernel).  Refuses data of which no column is used."""
+    from landscape.parse import names_in
+
+    used = names_in(text)
+    keep = [c for c in names if c in used]
+    if not keep:
+        shown = ", ".join(list(names)[:5]) + (", …" if len(names) > 5 else "")
+        raise InputError(f"the formula uses none of the {len(names)} data columns ({shown}); "
+                         "name the columns in the formula or drop --data")
+    return _select(D, list(names), keep)
+
+
 def bind_data(obj: Any, data: Any, names: Sequence[str] | None = None):
     """The objective's compiled kernels bound to ``data``, columns matched by name.
 

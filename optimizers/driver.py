@@ -49,7 +49,7 @@ import numpy as np
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
-from landscape.limits import check_count, check_memory
+from landscape.limits import check_count, check_memory, format_bytes
 
 from . import _layout as L
 from .engine import engines, no_hessian
@@ -558,31 +558,87 @@ def record_stride(K: int, N: int, n: int, record: bool | int) -> tuple[int, int]
     return s, K // s + 1
 
 
-def run_bytes(n: int, N: int, per_start: bool, memory: int, rows: int, threads: int) -> int:
-    """Peak bytes of a run (float64s): starts and results N (4n + NR + NI), trajectories
-    N·rows·(n + 2), and one workspace per thread: per-start methods 10n + 3n² (Newton and BFGS
-    matrices) + 2m(n + 1) (L-BFGS pairs), lock-step chunks 16 n·chunk."""
-    per_run = N * (4 * n + L.NR + L.NI) + N * rows * (n + 2)
+def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
+                   m: int) -> tuple[bool, int]:
+    """(per-start engine?, starts per chunk) of a run of ``N`` starts in ``n`` variables over
+    ``m`` data rows."""
+    per_start = spec.engine == "per-start" or (
+        spec.name == "gd" and eff.get("line_search", "none") != "none"
+    )
     if per_start:
-        work = 10 * n + 3 * n * n + 2 * memory * (n + 1)
-    else:
-        work = 16 * n * lock_step_chunk(n, N, threads)
-    return 8 * (per_run + threads * work)
+        return True, PER_START_CHUNK
+    if eff.get("batch_size") is not None:
+        return False, max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
+    return False, lock_step_chunk(n, N, numba.get_num_threads())
 
 
-def check_run_memory(n: int, N: int, method: str, hyper: Mapping[str, Any], K: int | None = None,
-                     record: bool | int = False) -> None:
-    """Refuse (:class:`InputError`) a run whose :func:`run_bytes` exceed the memory limit."""
+#: (n, chunk) arrays of the lock-step engine's workspace (iterates, gradients, method state,
+#: the general loop's copies)
+LOCK_STEP_ARRAYS = 14
+#: n-vectors of the per-start engine's workspace besides the L-BFGS history
+PER_START_VECTORS = 10
+
+
+def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, iterations: int,
+               record: bool | int, rows: int = 0, *, single: bool = False) -> dict[str, float]:
+    """Bytes a run allocates, by part (8 bytes a float)::
+
+        starts      N·n                        (the start points)
+        results     N·(3n + NR + NI)
+        workspace   chunks·(M·n² + (V + 2·memory)·n)   per-start engine, M matrices
+                    chunks·(W·n + rows)·chunk           lock-step engine
+        trajectory  N·rows·(n + 2)             when recorded, rows per start as strided by
+                                                :func:`record_stride`
+
+    with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once, ``M`` the n × n
+    matrices the method keeps (:func:`optimizers.engine.matrices_used`: BFGS 1, Newton 3).
+    """
+    from .engine import matrices_used
+
     spec, eff = resolve(method, hyper)
-    K = spec.maxiter if K is None else K
-    rows = record_stride(K, N, n, record)[1] if record else 0
-    per_start = spec.engine == "per-start" or eff.get("line_search", "none") != "none"
-    memory = min(int(eff.get("memory", 1)), max(K, 1))  # as the run allocates it
-    nbytes = run_bytes(n, N, per_start, memory, rows,
-                       numba.get_num_threads())  # fmt: skip
-    hint = ("lower memory (L-BFGS pairs)" if memory > 10_000 else
-            "use lbfgs for large n" if per_start and n > 1000 else "use fewer starts")
-    check_memory(f"{method} from {N} start(s) in {n} dimensions", nbytes, hint)
+    per_start, chunk = _engine_layout(spec, eff, n, starts, rows)
+    chunks = min(numba.get_num_threads(), -(-starts // chunk)) if starts else 0
+    word = 8.0
+    if per_start:
+        variant = CHOICE_CODES.get("variant", {}).get(eff.get("variant"), 0)
+        update = CHOICE_CODES.get("update", {}).get(eff.get("update"), 0)
+        mats = matrices_used.py_func(METHOD_CODES[spec.name] if spec.name != "gd" else L.P_GD,
+                                     variant, update)
+        memory = int(eff.get("memory", 1) or 1)
+        work = chunks * (mats * n * n + (PER_START_VECTORS + 2 * memory) * n) * word
+    else:
+        work = chunks * (LOCK_STEP_ARRAYS * n + rows) * chunk * word
+    out = {
+        "starts": starts * n * word,
+        "results": starts * (3 * n + L.NR + L.NI) * word,
+        "workspace": work,
+        "trajectory": 0.0,
+    }
+    if record:  # strided to fit (record_stride): rows kept per start, n + 2 numbers a row
+        out["trajectory"] = starts * record_stride(iterations, starts, n, record)[1] * (
+            n + 2) * word
+    return out
+
+
+def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
+                     iterations: int, record: bool | int, rows: int = 0, *,
+                     single: bool = False) -> None:
+    """Refuse a run whose :func:`run_memory` exceeds the memory limit of
+    :mod:`landscape.limits`, saying which part is too large and what to do instead."""
+    parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single)
+    total = sum(parts.values())
+    biggest = max(parts, key=parts.get)
+    advice = {
+        "workspace": (f"{method} keeps dense n × n matrices; use lbfgs (memory O(n)) for "
+                      "large n" if method in ("bfgs", "newton", "coordinate", "cg")
+                      else "use fewer starts or a smaller --memory"),
+        "trajectory": "record fewer steps or starts, or run without the trajectory",
+        "starts": "use fewer starts",
+        "results": "use fewer starts",
+    }[biggest]
+    detail = ", ".join(f"{k} {format_bytes(v)}" for k, v in parts.items() if v)
+    check_memory(f"{method} with {starts:,} start(s) in {n:,} variables", total, advice=advice,
+                 detail=detail)
 
 
 def _run(
@@ -642,22 +698,14 @@ def _run(
     hp[L.MEMORY] = min(hp[L.MEMORY], max(K, 1))
     hp[L.STEPS_MODE] = 1.0 if steps_mode else 0.0
     hp[L.BOUND] = DIVERGENCE_BOUND
-    per_start = spec.engine == "per-start" or (
-        method == "gd" and eff.get("line_search", "none") != "none"
-    )
+    per_start, chunk = _engine_layout(spec, eff, n, N, m)
     code = L.P_GD if method == "gd" and per_start else METHOD_CODES[method]
-    if per_start:
-        chunk = PER_START_CHUNK
-    elif batch_size is not None:
-        chunk = max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
-    else:
-        chunk = lock_step_chunk(n, N, numba.get_num_threads())
     hp[L.CHUNK] = chunk
+    check_run_memory(spec.name, eff, n, N, K, record, m, single=single)
 
     # ---- outputs (trajectories strided under the memory guard)
     stride, Lp = record_stride(K, N, n, record) if record else (1, 0)
     hp[L.STRIDE] = stride
-    check_run_memory(n, N, method, hyper, K, record)
     nb = 0
     E = 0
     if batch_size is not None:

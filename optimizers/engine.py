@@ -693,6 +693,22 @@ def first_order_chunk(
 
 # ============================================================================ per-start engine
 @njit(**_INLINE)
+def matrices_used(method, variant, update):
+    """How many n × n matrices a per-start method keeps: Newton 3 (Hessian, its factor or
+    eigenvectors, a scratch copy), BFGS 1 (inverse Hessian), linear CG and Newton coordinate
+    updates 1 (the Hessian), every other method none."""
+    if method == L.P_NEWTON:
+        return 3
+    if method == L.P_BFGS:
+        return 1
+    if method == L.P_CG and variant == L.CG_LINEAR:
+        return 1
+    if method == L.P_COORDINATE and update == L.UPDATE_NEWTON:
+        return 1
+    return 0
+
+
+@njit(**_INLINE)
 def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
     r = _slot(k, stride, path.shape[1])
     if r >= 0:
@@ -711,7 +727,10 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
     mem = max(1, int(hp[L.MEMORY]))
     stride = max(1, int(hp[L.STRIDE]))
     V = np.zeros((9, n))
-    M = np.zeros((3, n, n))
+    # n × n matrices only for the methods that use them (at n = 10⁴ each is 800 MB)
+    nmat = matrices_used(method, int(hp[L.VARIANT]), int(hp[L.UPDATE]))
+    nn = n if nmat > 0 else 0
+    M = np.zeros((max(nmat, 1), nn, nn))
     S = np.zeros((mem, n))
     Y = np.zeros((mem, n))
     rho = np.zeros(mem)
