@@ -315,12 +315,6 @@ def generate_sources(
         raise UnsupportedError(f"cannot generate kernel code: {reason}") from exc
 
 
-def _nonzero(exprs: Sequence[sp.Expr], targets: Sequence[str]) -> tuple[list, list[str]]:
-    """The pairs ``(expr, target)`` whose expression is not identically zero."""
-    pairs = [(e, t) for e, t in zip(exprs, targets, strict=True) if e != 0]
-    return [e for e, _ in pairs], [t for _, t in pairs]
-
-
 def _generate_sources(
     expr, variables, gradient, hessian, data_symbols, kinds: Sequence[str]
 ) -> dict[str, str]:
@@ -338,8 +332,9 @@ def _generate_sources(
     def bind(exprs, src="x[{i}]"):
         return em.bind(src, exprs)
 
-    gexprs, gt = _nonzero(gradient, [f"out[{i}]" for i in range(em.n)])
-    gpos = [int(t[4:-1]) for t in gt]
+    gpos = [i for i, e in enumerate(gradient) if e != 0]
+    gexprs = [gradient[i] for i in gpos]
+    gt = [f"out[{i}]" for i in gpos]
     zero_out = ["for _i in range(out.shape[0]):", "    out[_i] = 0.0"]
     mean_out = ["for _i in range(out.shape[0]):", "    out[_i] /= _m"]
     each_h = ["for _i in range(H.shape[0]):", "    for _j in range(H.shape[1]):"]

@@ -24,9 +24,11 @@ that are cheap to get before anything expensive starts:
   least S·n³ = 200·n⁴ operations; at most :data:`WORK_ENV` (n = 150 is 1.0·10¹¹, measured
   6 s; n = 300 is 1.6·10¹² and ran for over 20 minutes).
 
-Above a limit the request is refused before any of that work with :class:`TooLarge` (exit 2),
-saying what is too large, by how much, and what to do instead.  Each limit is raised by its
-environment variable (``LANDSCAPE_MEMORY_LIMIT=8G``, ``LANDSCAPE_KERNEL_LIMIT=100000``).
+This module imports SymPy only to estimate a formula's kernels (a run from the kernel cache
+never imports it).  Above a limit the request is refused before any of that work with
+:class:`TooLarge` (exit 2), saying what is too large, by how much, and what to do instead.
+Each limit is raised by its environment variable (``LANDSCAPE_MEMORY_LIMIT=8G``,
+``LANDSCAPE_KERNEL_LIMIT=100000``).
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import sympy as sp
+from typing import TYPE_CHECKING
 
 from .errors import InputError, TooLarge
 from .limits import MEMORY_ENV, check_memory, format_bytes, memory_limit_bytes
+
+if TYPE_CHECKING:  # SymPy is imported only where a formula is differentiated
+    import sympy as sp
 
 #: estimated operations of the largest straight-line kernel
 KERNEL_ENV = "LANDSCAPE_KERNEL_LIMIT"
@@ -106,6 +110,8 @@ class KernelCost:
 
 def _conditionals(term: sp.Expr) -> int:
     """Number of conditional nodes (``Piecewise``; ``Min``/``Max`` of k arguments count k-1)."""
+    import sympy as sp
+
     count = 0
     for node in sp.preorder_traversal(term):
         if isinstance(node, sp.Piecewise):
@@ -119,6 +125,8 @@ def kernel_cost(
     expr: sp.Expr, variables: Sequence[sp.Symbol], data_symbols: Sequence[sp.Symbol] = ()
 ) -> KernelCost:
     """Estimate the kernels' sizes from the expression alone (nothing is differentiated)."""
+    import sympy as sp
+
     from .loops import find_loops
 
     terms = sp.Add.make_args(expr)
