@@ -464,6 +464,10 @@ def _may_reach(obj, x: np.ndarray, g: float, threshold: float, reach: float) -> 
     return g <= threshold + 4.0 * float(np.linalg.norm(H, 2)) * reach
 
 
+#: numbers (float64) of one block of the radial scan's points (8 MB)
+SCAN_BLOCK = 1_000_000
+
+
 def _directions(n: int) -> np.ndarray:
     """Unit directions of the radial measurement: 72 angles in 2-D, ±eᵢ and 150·n random
     (fixed seed) in more dimensions."""
@@ -489,8 +493,12 @@ def radial_extent(obj, box, p, D, threshold) -> np.ndarray:
     smax = np.maximum(np.min(np.minimum(to_hi, to_lo), axis=1), 0.0)
     S = smax[:, None] * np.geomspace(1e-12, 1.0, 48)[None, :]
     m, k = S.shape
-    inside = _small(obj, (p + S[:, :, None] * D[:, None, :]).reshape(-1, p.size),
-                    threshold).reshape(m, k)
+    # the scan's points in blocks of directions: at most SCAN_BLOCK numbers at a time
+    block = max(1, SCAN_BLOCK // (k * p.size))
+    inside = np.concatenate([
+        _small(obj, (p + S[a:a + block, :, None] * D[a:a + block, None, :]).reshape(-1, p.size),
+               threshold).reshape(-1, k)
+        for a in range(0, m, block)]) if m else np.zeros((0, k), dtype=bool)
     out = ~inside
     first = np.argmax(out, axis=1)
     leaves = out.any(axis=1)

@@ -604,7 +604,8 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
         update = CHOICE_CODES.get("update", {}).get(eff.get("update"), 0)
         mats = matrices_used.py_func(METHOD_CODES[spec.name] if spec.name != "gd" else L.P_GD,
                                      variant, update)
-        memory = int(eff.get("memory", 1) or 1)
+        # as the run allocates it: a run of K iterations stores at most K pairs
+        memory = min(int(eff.get("memory", 1) or 1), max(iterations, 1))
         work = chunks * (mats * n * n + (PER_START_VECTORS + 2 * memory) * n) * word
     else:
         work = chunks * (LOCK_STEP_ARRAYS * n + rows) * chunk * word
