@@ -210,6 +210,9 @@ def test_ftol_and_xtol(bowl):
 
 # ----------------------------------------------------------------------------- parallelism
 def test_bit_identical_results_with_one_and_two_threads():
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("Numba was started with one thread (NUMBA_NUM_THREADS=1): no second "
+                    "thread count to compare with")
     obj = Objective.from_expr(x**2 / 2 + 2 * y**2 + sp.cos(x + y))
     rng = np.random.default_rng(5)
     X = rng.uniform(-4, 4, (10_000, 2))
