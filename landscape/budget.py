@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from collections.abc import Callable
@@ -88,6 +89,7 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict) -> No
     The worker dies with its parent (even a ``kill -9`` of the parent): it cannot be orphaned.
     """
     reset_in_child()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         result = func(*args, **kwargs)
         message: tuple = ("ok", result)
@@ -144,7 +146,15 @@ def run_with_budget(func: Callable[..., T], *args: Any, timeout: float | None, *
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(sender, func, args, kwargs), daemon=True)
     start = time.monotonic()
-    proc.start()
+    # SIGINT/SIGTERM blocked across the fork: the child starts with them blocked and unblocks
+    # them only after reset_in_child (before, Ctrl-C in the first instants of a worker ran the
+    # parent's handler there and printed a traceback); the parent gets them when unblocked
+    shield = {signal.SIGINT, signal.SIGTERM}
+    masked = signal.pthread_sigmask(signal.SIG_BLOCK, shield)
+    try:
+        proc.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, masked)
     sender.close()
     try:
         if not receiver.poll(timeout):
