@@ -652,6 +652,7 @@ class FigureBlock(Block):
     caption: str = ""
     label: str = ""
     error: str | None = None
+    half: bool = False
 
     def _caption_lines(self, width: float) -> list[str]:
         return wrap(self.caption, width, size=SMALL, style="italic") if self.caption else []
@@ -782,12 +783,19 @@ class Document:
         return self.add(Table(cols, body, title, list(notes), size))  # type: ignore[return-value]
 
     def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
-               label: str = "", trial: bool = True) -> FigureBlock:
-        """Add a figure; ``draw(fig)`` is tried at once on a scratch figure of the same size."""
+               label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
+        """Add a figure; ``draw(fig)`` is tried at once on a scratch figure of the same size.
+
+        ``half=True`` asks for half the text width: consecutive half figures share a row."""
         if trial:
             scratch = Figure(figsize=(CONTENT_W / 72.0, height / 72.0), layout="constrained")
             draw(scratch)
-        return self.add(FigureBlock(draw, height, caption, label))  # type: ignore[return-value]
+        return self.add(FigureBlock(draw, height, caption, label,  # type: ignore[return-value]
+                                    half=half))
+
+    def figures(self) -> list[FigureBlock]:
+        """Every figure of the document, in order (tests draw and audit them)."""
+        return [b for b in self.blocks if isinstance(b, FigureBlock)]
 
     def contents(self) -> Contents:
         return self.add(Contents(self))  # type: ignore[return-value]
