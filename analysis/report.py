@@ -1,7 +1,7 @@
 """PDF reports of one objective (:func:`build_report`), written atomically with JSON and CSV.
 
-A report is an A4 PDF made with matplotlib's ``PdfPages`` only (TrueType fonts embedded,
-``pdf.fonttype = 42``, so every word and number is selectable and searchable), plus
+A report is an A4 PDF laid out by :mod:`analysis.pages` (ReportLab platypus, TrueType fonts
+embedded, so every word and number is selectable and searchable), plus
 ``NAME.json`` (every result, structured) and ``NAME.csv`` (every number in the report, one per
 row, with how it was obtained).  The three files are written to temporary files in the target
 directory and moved into place with :func:`os.replace` only when all three are complete: a run
@@ -22,10 +22,11 @@ How every number was obtained is marked (legend on the title page and under the 
  ˢ      setting — an input chosen for the run (hyperparameters, start)
 ======  ===========================================================================
 
-The page engine (:class:`Document`) is shared with :mod:`analysis.study`: blocks (headings,
-paragraphs, typeset formulas, tables that split across pages with repeated headers, figures
-drawn by :mod:`analysis.plots` into sub-figures) flow onto A4 pages; the table of contents is
-filled in after layout.
+The page engine (:class:`analysis.pages.Document`) is shared with :mod:`analysis.study`:
+headings, paragraphs, typeset formulas, tables (kept whole when short, split with repeated
+headers when long, notes as footnotes once per page) and figures drawn by
+:mod:`analysis.plots` (two per row when half width) flow onto A4 pages with a table of
+contents.
 """
 
 from __future__ import annotations
@@ -43,875 +44,23 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
-from matplotlib.textpath import TextToPath
 
+from analysis.pages import (
+    HOW,
+    SMALL,
+    Column,
+    Document,
+    legend_text,
+    mark,
+)
+from analysis.pages import PageFill as PageFill  # re-exported: the Document API
+from analysis.pages import typeset as typeset  # re-exported: the Document API
 from landscape.jsonutil import jsonable
-
-# ============================================================================ page geometry
-
-PAGE_W, PAGE_H = 8.27 * 72.0, 11.69 * 72.0  # A4 in points
-MARGIN_X = 50.0
-MARGIN_TOP = 50.0
-MARGIN_BOTTOM = 58.0
-CONTENT_W = PAGE_W - 2.0 * MARGIN_X
-CONTENT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
-
-FONT = "DejaVu Sans"
-MONO = "DejaVu Sans Mono"
-BODY = 9.5
-SMALL = 8.0
-TABLE = 7.2
-LEADING = 1.28
-
-#: zlib level of the PDF streams (tests set 0 to search the raw file for text).
-PDF_COMPRESSION = 6
-
-#: Provenance markers appended to numbers, and their meaning.
-HOW = {
-    "exact": ("ᵉ", "exact (SymPy), shown rounded"),
-    "numeric": ("ⁿ", "numeric (floating point, to the stated tolerance)"),
-    "measured": ("ᵐ", "measured in an optimizer run"),
-    "fit": ("ᶠ", "estimated from a run by a fit"),
-    "theory": ("ᵗ", "theory: closed-form prediction evaluated in floating point"),
-    "setting": ("ˢ", "setting chosen for the run"),
-}
-
-
-def mark(text: str, how: str) -> str:
-    """``text`` followed by the provenance marker of ``how`` (see :data:`HOW`)."""
-    return f"{text}{HOW[how][0]}" if text not in ("—", "") else text
-
-
-def legend_text(hows: Sequence[str] | None = None) -> str:
-    """One line explaining the markers ``hows`` (default: all)."""
-    keys = list(HOW) if hows is None else [h for h in HOW if h in hows]
-    return "   ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
-
-
-# ============================================================================ text measurement
-
-_T2P = TextToPath()
-
-
-@lru_cache(maxsize=100_000)
-def _prop(size: float, weight: str, style: str, family: str) -> FontProperties:
-    return FontProperties(family=family, size=size, weight=weight, style=style)
-
-
-@lru_cache(maxsize=200_000)
-def text_width(s: str, size: float = BODY, weight: str = "normal", style: str = "normal",
-               family: str = FONT) -> float:
-    """Width of plain text ``s`` in points (the metrics the PDF uses)."""
-    if not s:
-        return 0.0
-    w, _, _ = _T2P.get_text_width_height_descent(s, _prop(size, weight, style, family),
-                                                 ismath=False)
-    return float(w)
-
-
-@lru_cache(maxsize=4096)
-def _math_width10(s: str) -> float:
-    w, _, _ = _T2P.get_text_width_height_descent(s, _prop(10.0, "normal", "normal", FONT),
-                                                 ismath=True)
-    return float(w)
-
-
-def math_width(s: str, size: float) -> float:
-    """Width of mathtext ``s`` (with its ``$`` delimiters) in points at ``size`` (measured
-    once at 10 pt and scaled); raises ValueError when mathtext cannot parse it."""
-    return _math_width10(s) * size / 10.0
-
-
-def _break_word(word: str, width: float, **font: Any) -> list[str]:
-    """Split a word longer than ``width`` into pieces that fit."""
-    pieces = []
-    while word and text_width(word, **font) > width:
-        lo, hi = 1, len(word)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if text_width(word[:mid], **font) <= width:
-                lo = mid
-            else:
-                hi = mid - 1
-        pieces.append(word[:lo])
-        word = word[lo:]
-    if word:
-        pieces.append(word)
-    return pieces
-
-
-def wrap(text: str, width: float, *, size: float = BODY, weight: str = "normal",
-         style: str = "normal", family: str = FONT) -> list[str]:
-    """Greedy word wrap of ``text`` to ``width`` points (``\\n`` forces a break)."""
-    font = dict(size=size, weight=weight, style=style, family=family)
-    lines: list[str] = []
-    for para in str(text).split("\n"):
-        cur = ""
-        for word in para.split(" "):
-            cand = word if not cur else f"{cur} {word}"
-            if text_width(cand, **font) <= width + 0.01:
-                cur = cand
-                continue
-            if cur:
-                lines.append(cur)
-            pieces = _break_word(word, width, **font)
-            lines.extend(pieces[:-1])
-            cur = pieces[-1] if pieces else ""
-        lines.append(cur)
-    return lines
-
-
-# ============================================================================ formulas
-
-
-@dataclass
-class MathLine:
-    """One typeset line: mathtext (``math=True``, with ``$`` delimiters) or plain text."""
-
-    text: str
-    size: float
-    math: bool
-    family: str = FONT
-
-
-#: Longest LaTeX string handed to mathtext (longer ones are shown as plain text).
-MAX_LATEX = 1800
-
-
-def _signed_terms(expr: Any) -> list[str]:
-    """LaTeX of the terms of a sum, each with its sign (``+ a``, ``- b``)."""
-    import sympy as sp
-
-    out = []
-    for i, t in enumerate(sp.Add.make_args(expr)):
-        neg = t.could_extract_minus_sign()
-        body = sp.latex(-t if neg else t)
-        if i == 0:
-            out.append(f"- {body}" if neg else body)
-        else:
-            out.append(f"- {body}" if neg else f"+ {body}")
-    return out
-
-
-def _pack(lhs: str, terms: list[str], width: float, size: float) -> list[str] | None:
-    """Greedy packing of signed terms into lines of at most ``width`` (estimated from the
-    widths of the pieces, each measured once); None when a single piece is too wide."""
-    gap = 0.35 * size
-    first = math_width(f"${lhs} =$", size) + gap
-    widths = [math_width(f"${t}$", size) for t in terms]
-    indent = math_width(r"$\quad$", size)
-    lines: list[list[str]] = [[]]
-    used = first
-    for t, w in zip(terms, widths, strict=True):
-        if lines[-1] and used + gap + w > width:
-            lines.append([])
-            used = indent
-        if used + w > width:
-            return None
-        lines[-1].append(t)
-        used += gap + w
-    out = [f"{lhs} = " + " ".join(lines[0])]
-    out += [r"\quad " + " ".join(line) for line in lines[1:]]
-    return out
-
-
-def _math_lines(lhs: str, expr: Any, width: float, size: float) -> list[MathLine] | None:
-    """``lhs = expr`` as mathtext lines no wider than ``width`` at ``size``, splitting a sum
-    between its terms; None when it cannot be done at this size."""
-    import sympy as sp
-
-    full = sp.latex(expr)
-    if len(full) > MAX_LATEX:
-        return None
-    try:
-        terms = _signed_terms(expr) if isinstance(expr, sp.Add) else [full]
-        lines = _pack(lhs, terms, width, size)
-        if lines is None:
-            return None
-        if any(math_width(f"${s}$", size) > width for s in lines):
-            return None
-        return [MathLine(f"${s}$", size, True) for s in lines]
-    except (ValueError, RuntimeError, KeyError, IndexError):
-        return None
-
-
-def typeset(lhs: str, expr: Any, *, plain_lhs: str | None = None, width: float = CONTENT_W,
-            sizes: Sequence[float] = (13.0, 11.0, 9.5, 8.0)) -> list[MathLine]:
-    """Typeset ``lhs = expr`` (a SymPy expression) as matplotlib mathtext from
-    :func:`sympy.latex`, wrapped between the terms of a sum; falls back to wrapped plain text
-    (:func:`sympy.sstr`, monospace) when mathtext cannot render it.  Never raises."""
-    try:
-        for size in sizes:
-            lines = _math_lines(lhs, expr, width, size)
-            if lines is not None:
-                return lines
-    except Exception:  # noqa: BLE001 - a formula must never break the report
-        pass
-    return plain_formula(f"{plain_lhs or lhs} = {_sstr(expr)}", width)
-
-
-def _sstr(expr: Any) -> str:
-    try:
-        import sympy as sp
-
-        return sp.sstr(expr)
-    except Exception:  # noqa: BLE001
-        return str(expr)
-
-
-def plain_formula(text: str, width: float = CONTENT_W, size: float = 8.5,
-                  limit: int = 3000) -> list[MathLine]:
-    """Plain-text fallback for a formula: monospace, wrapped, truncated after ``limit``
-    characters (with a note of how many were left out)."""
-    if len(text) > limit:
-        text = text[:limit] + f" … ({len(text) - limit} more characters)"
-    return [MathLine(s, size, False, MONO) for s in wrap(text, width, size=size, family=MONO)]
-
-
-# ============================================================================ blocks
-
-
-class Block:
-    """Something that occupies vertical space on a page (sizes in points)."""
-
-    keep_with_next = False
-
-    def height(self, width: float) -> float:
-        raise NotImplementedError
-
-    def min_height(self, width: float) -> float:
-        """Height of the smallest first piece (what a preceding heading must see with it)."""
-        return self.height(width)
-
-    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
-        """(part that fits in ``avail``, rest); ``(None, self)`` when nothing fits."""
-        return (self, None) if self.height(width) <= avail else (None, self)
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        raise NotImplementedError
-
-
-class PageCanvas:
-    """Drawing helpers on one A4 page Figure in points from the top-left corner."""
-
-    def __init__(self, fig: Figure, number: int, doc: Document):
-        self.fig = fig
-        self.number = number
-        self.doc = doc
-        self.subfigures: dict[int, Any] = {}
-
-    def text(self, x: float, top: float, s: str, *, size: float = BODY, weight: str = "normal",
-             style: str = "normal", color: str = "black", family: str = FONT,
-             ha: str = "left", math: bool = False) -> None:
-        """Text whose top-left (or top-right/centre with ``ha``) is at (x, top)."""
-        self.fig.text(x / PAGE_W, 1.0 - top / PAGE_H, s, fontsize=size, fontweight=weight,
-                      fontstyle=style, color=color, family=family, ha=ha, va="top",
-                      parse_math=math)
-
-    def rect(self, x: float, top: float, w: float, h: float, color: str) -> None:
-        self.fig.add_artist(Rectangle((x / PAGE_W, 1.0 - (top + h) / PAGE_H), w / PAGE_W,
-                                      h / PAGE_H, transform=self.fig.transFigure,
-                                      facecolor=color, edgecolor="none", zorder=-1))
-
-    def hline(self, x0: float, x1: float, y: float, lw: float = 0.6, color: str = "black"
-              ) -> None:
-        self.fig.add_artist(Line2D([x0 / PAGE_W, x1 / PAGE_W], [1 - y / PAGE_H] * 2,
-                                   transform=self.fig.transFigure, lw=lw, color=color))
-
-
-@dataclass
-class Spacer(Block):
-    """Vertical space."""
-
-    space: float = 6.0
-
-    def height(self, width: float) -> float:
-        return self.space
-
-    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
-        return (self, None)
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        return None
-
-
-class PageBreak(Block):
-    """Start a new page."""
-
-    def height(self, width: float) -> float:
-        return 0.0
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        return None
-
-
-@dataclass
-class Paragraph(Block):
-    """Wrapped text; splits across pages between lines.  ``bullet`` adds a hanging indent."""
-
-    text: str
-    size: float = BODY
-    weight: str = "normal"
-    style: str = "normal"
-    color: str = "black"
-    family: str = FONT
-    bullet: str | None = None
-    indent: float = 0.0
-    before: float = 0.0
-    after: float = 5.0
-    _lines: list[str] | None = None
-    _width: float | None = None
-
-    def _hang(self) -> float:
-        return self.indent + (text_width(self.bullet + " ", self.size) if self.bullet else 0.0)
-
-    def lines(self, width: float) -> list[str]:
-        if self._lines is None or self._width != width:
-            self._lines = wrap(self.text, width - self._hang(), size=self.size,
-                               weight=self.weight, style=self.style, family=self.family)
-            self._width = width
-        return self._lines
-
-    def _lh(self) -> float:
-        return self.size * LEADING
-
-    def height(self, width: float) -> float:
-        return self.before + len(self.lines(width)) * self._lh() + self.after
-
-    def min_height(self, width: float) -> float:
-        lines = self.lines(width)
-        if len(lines) <= 3:
-            return self.height(width)
-        return self.before + 2 * self._lh()
-
-    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
-        lines = self.lines(width)
-        if self.height(width) <= avail:
-            return self, None
-        fit = min(int((avail - self.before) // self._lh()), len(lines) - 2)
-        if fit < 2:
-            return None, self
-        head = _paragraph_part(self, lines[:fit], before=self.before, after=0.0, first=True)
-        tail = _paragraph_part(self, lines[fit:], before=0.0, after=self.after, first=False)
-        return head, tail
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        y = top + self.before
-        hang = self._hang()
-        for i, line in enumerate(self.lines(width)):
-            if i == 0 and self.bullet:
-                page.text(x + self.indent, y, self.bullet, size=self.size, color=self.color)
-            page.text(x + hang, y, line, size=self.size, weight=self.weight, style=self.style,
-                      color=self.color, family=self.family)
-            y += self._lh()
-
-
-def _paragraph_part(p: Paragraph, lines: list[str], *, before: float, after: float,
-                    first: bool) -> Paragraph:
-    """A piece of a split paragraph (continuations drop the bullet but keep its indent)."""
-    part = Paragraph("\n".join(lines), p.size, p.weight, p.style, p.color, p.family,
-                     p.bullet if first else None, p.indent if first else p._hang(), before,
-                     after)
-    part._lines, part._width = list(lines), p._width
-    return part
-
-
-@dataclass
-class Heading(Block):
-    """A numbered heading (levels 1–3); kept on the page of what follows it."""
-
-    text: str
-    level: int = 1
-    number: str = ""
-    numbered: bool = True
-    keep_with_next = True
-
-    SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
-
-    @property
-    def title(self) -> str:
-        return f"{self.number}  {self.text}" if self.number else self.text
-
-    def _size(self) -> float:
-        return self.SIZES.get(self.level, 10.0)
-
-    def _lines(self, width: float) -> list[str]:
-        return wrap(self.title, width, size=self._size(), weight="bold")
-
-    def height(self, width: float) -> float:
-        before = {0: 0.0, 1: 10.0, 2: 8.0}.get(self.level, 5.0)
-        return before + len(self._lines(width)) * self._size() * 1.25 + 6.0
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        y = top + {0: 0.0, 1: 10.0, 2: 8.0}.get(self.level, 5.0)
-        for line in self._lines(width):
-            page.text(x, y, line, size=self._size(), weight="bold")
-            y += self._size() * 1.25
-        if self.level == 1:
-            page.hline(x, x + width, y + 1.0, lw=0.8)
-
-
-@dataclass
-class Formula(Block):
-    """Typeset formula lines (see :func:`typeset`), indented."""
-
-    lines: list[MathLine]
-    indent: float = 14.0
-    after: float = 5.0
-
-    def _lh(self, line: MathLine) -> float:
-        return line.size * (2.2 if line.math else 1.3)
-
-    def height(self, width: float) -> float:
-        return sum(self._lh(m) for m in self.lines) + self.after
-
-    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
-        used, k = 0.0, 0
-        for m in self.lines:
-            if used + self._lh(m) > avail:
-                break
-            used += self._lh(m)
-            k += 1
-        if k == len(self.lines) and self.height(width) <= avail:
-            return self, None
-        if k == 0:
-            return None, self
-        return Formula(self.lines[:k], self.indent, 0.0), Formula(self.lines[k:], self.indent,
-                                                                  self.after)
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        y = top
-        for m in self.lines:
-            page.text(x + self.indent, y + (0.25 * m.size if m.math else 0.0), m.text,
-                      size=m.size, family=m.family, math=m.math)
-            y += self._lh(m)
-
-
-@dataclass
-class Column:
-    """A table column: header, alignment (``l``/``r``/``c``) and optional width share."""
-
-    header: str
-    align: str = "l"
-    share: float | None = None
-
-
-@dataclass
-class Table(Block):
-    """A table with a bold header row, zebra stripes and wrapped cells.
-
-    Splits between rows across pages; the continuation repeats the header and the title gets
-    "(continued)".  ``notes`` are printed under the last part.  Column widths follow the
-    content (or the ``share`` of each column).
-    """
-
-    columns: list[Column]
-    rows: list[list[str]]
-    title: str | None = None
-    notes: list[str] = field(default_factory=list)
-    size: float = TABLE
-    continued: bool = False
-    _layout: tuple[float, list[float], list[list[list[str]]], list[list[str]]] | None = None
-
-    PAD_X = 3.0
-    PAD_Y = 2.0
-
-    def _widths(self, width: float) -> list[float]:
-        if all(c.share for c in self.columns):
-            tot = sum(c.share for c in self.columns)  # type: ignore[misc]
-            return [width * c.share / tot for c in self.columns]  # type: ignore[operator]
-        natural, minimal = [], []
-        for j, c in enumerate(self.columns):
-            cells = [c.header] + [r[j] for r in self.rows]
-            nat = max(text_width(s, self.size, "bold" if i == 0 else "normal")
-                      for i, s in enumerate(cells)) + 2 * self.PAD_X
-            words = [w for s in cells for w in str(s).split()]
-            mn = max([text_width(w, self.size, "bold") for w in words] or [10.0])
-            minimal.append(min(mn, width / 3) + 2 * self.PAD_X + 0.5)
-            natural.append(max(nat, minimal[-1]))
-        if sum(natural) <= width:
-            return [w * width / sum(natural) for w in natural]
-        if sum(minimal) >= width:
-            return [width * m / sum(minimal) for m in minimal]
-        room = width - sum(minimal)
-        flex = [nat - mn for nat, mn in zip(natural, minimal, strict=True)]
-        return [mn + room * f / sum(flex) for mn, f in zip(minimal, flex, strict=True)]
-
-    def _prepare(self, width: float):
-        if self._layout is not None and self._layout[0] == width:
-            return self._layout
-        widths = self._widths(width)
-        head = [wrap(c.header, w - 2 * self.PAD_X, size=self.size, weight="bold")
-                for c, w in zip(self.columns, widths, strict=True)]
-        cells = [[wrap(str(v), w - 2 * self.PAD_X, size=self.size)
-                  for v, w in zip(r, widths, strict=True)] for r in self.rows]
-        self._layout = (width, widths, cells, head)
-        return self._layout
-
-    def _lh(self) -> float:
-        return self.size * 1.25
-
-    def _row_h(self, cell_lines: list[list[str]]) -> float:
-        return max(len(c) for c in cell_lines) * self._lh() + 2 * self.PAD_Y
-
-    def _title_h(self) -> float:
-        return 0.0 if not self.title else self.size * 1.6 + 3.0
-
-    def _notes_h(self, width: float) -> float:
-        return sum(len(wrap(n, width, size=self.size - 0.4, style="italic")) for n in
-                   self.notes) * (self.size - 0.4) * 1.3 + (3.0 if self.notes else 0.0)
-
-    def height(self, width: float) -> float:
-        _, _, cells, head = self._prepare(width)
-        return (self._title_h() + self._row_h(head) + sum(self._row_h(c) for c in cells)
-                + self._notes_h(width) + 8.0)
-
-    def min_height(self, width: float) -> float:
-        _, _, cells, head = self._prepare(width)
-        first = self._row_h(cells[0]) if cells else 0.0
-        return self._title_h() + self._row_h(head) + first
-
-    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
-        if self.height(width) <= avail:
-            return self, None
-        _, _, cells, head = self._prepare(width)
-        used = self._title_h() + self._row_h(head) + 8.0
-        k = 0
-        for c in cells:
-            if used + self._row_h(c) > avail:
-                break
-            used += self._row_h(c)
-            k += 1
-        if k == 0 or k == len(cells):
-            return None, self
-        first = Table(self.columns, self.rows[:k], self.title, [], self.size, self.continued)
-        title = self.title
-        if title and not title.endswith("(continued)"):
-            title = f"{title} (continued)"
-        rest = Table(self.columns, self.rows[k:], title, self.notes, self.size, True)
-        return first, rest
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        _, widths, cells, head = self._prepare(width)
-        y = top
-        if self.title:
-            page.text(x, y, self.title, size=self.size + 1.0, weight="bold")
-            y += self._title_h()
-        page.hline(x, x + width, y, lw=0.9)
-        y = self._draw_row(page, x, y, widths, head, bold=True)
-        page.hline(x, x + width, y, lw=0.6)
-        for i, c in enumerate(cells):
-            h = self._row_h(c)
-            if i % 2 == 1:
-                page.rect(x, y, width, h, "#eef2f7")
-            y = self._draw_row(page, x, y, widths, c)
-        page.hline(x, x + width, y, lw=0.9)
-        y += 3.0
-        for n in self.notes:
-            for line in wrap(n, width, size=self.size - 0.4, style="italic"):
-                page.text(x, y, line, size=self.size - 0.4, style="italic", color="#333333")
-                y += (self.size - 0.4) * 1.3
-
-    def _draw_row(self, page: PageCanvas, x: float, y: float, widths: list[float],
-                  cells: list[list[str]], bold: bool = False) -> float:
-        cx = x
-        for col, w, lines in zip(self.columns, widths, cells, strict=True):
-            for k, line in enumerate(lines):
-                ly = y + self.PAD_Y + k * self._lh()
-                if col.align == "r":
-                    page.text(cx + w - self.PAD_X, ly, line, size=self.size, ha="right",
-                              weight="bold" if bold else "normal")
-                elif col.align == "c":
-                    page.text(cx + w / 2, ly, line, size=self.size, ha="center",
-                              weight="bold" if bold else "normal")
-                else:
-                    page.text(cx + self.PAD_X, ly, line, size=self.size,
-                              weight="bold" if bold else "normal")
-            cx += w
-        return y + self._row_h(cells)
-
-
-@dataclass
-class FigureBlock(Block):
-    """A figure drawn by ``draw(subfigure)`` (a function of :mod:`analysis.plots` with
-    ``fig=``) into a band ``height`` points tall, with a caption under it."""
-
-    draw_fn: Callable[[Any], Any]
-    fig_height: float
-    caption: str = ""
-    label: str = ""
-    error: str | None = None
-    half: bool = False
-
-    def _caption_lines(self, width: float) -> list[str]:
-        return wrap(self.caption, width, size=SMALL, style="italic") if self.caption else []
-
-    def height(self, width: float) -> float:
-        return self.fig_height + len(self._caption_lines(width)) * SMALL * 1.3 + 10.0
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        sub = page.subfigures.get(id(self))
-        if sub is not None:
-            try:
-                with mpl.rc_context({"figure.facecolor": "white"}):
-                    self.draw_fn(sub)
-            except Exception as exc:  # noqa: BLE001 - a figure must not kill the report
-                self.error = f"{type(exc).__name__}: {exc}"
-                for ax in list(sub.axes):
-                    ax.remove()
-                sub.text(0.5, 0.5, f"figure failed: {self.error}", ha="center", va="center",
-                         fontsize=9, color="#aa0000", wrap=True)
-                page.doc.render_failures.append((self.label or self.caption[:40], self.error))
-        y = top + self.fig_height + 4.0
-        for line in self._caption_lines(width):
-            page.text(x, y, line, size=SMALL, style="italic", color="#222222")
-            y += SMALL * 1.3
-
-
-@dataclass
-class Contents(Block):
-    """Table of contents (levels 1–2), page numbers filled in after layout."""
-
-    doc: Document
-    size: float = 9.5
-
-    def _entries(self) -> list[Heading]:
-        return [h for h in self.doc.headings if 1 <= h.level <= 2]
-
-    def height(self, width: float) -> float:
-        return len(self._entries()) * self.size * 1.45 + 6.0
-
-    def split(self, width: float, avail: float) -> tuple[Block | None, Block | None]:
-        return (self, None) if self.height(width) <= avail else (None, self)
-
-    def draw(self, page: PageCanvas, x: float, top: float, width: float) -> None:
-        y = top
-        for h in self._entries():
-            indent = 0.0 if h.level == 1 else 16.0
-            weight = "bold" if h.level == 1 else "normal"
-            page.text(x + indent, y, h.title, size=self.size, weight=weight)
-            number = self.doc.page_of.get(id(h))
-            page.text(x + width, y, "" if number is None else str(number), size=self.size,
-                      ha="right", weight=weight)
-            y += self.size * 1.45
-
-
-# ============================================================================ document
-
-
-class Document:
-    """Blocks flowing onto numbered A4 pages; :meth:`save` writes the PDF.
-
-    Headings are numbered (1, 1.1, …) in page order unless ``numbered=False``; ``figure`` takes a
-    drawing function ``draw(fig)`` and tries it once on a scratch figure at once (so a
-    failing figure raises inside the caller's guard, not while the PDF is written).
-    """
-
-    def __init__(self, title: str, *, footer: str | None = None):
-        self.title = title
-        self.footer = footer or title
-        self.blocks: list[Block] = []
-        self.page_of: dict[int, int] = {}
-        self.render_failures: list[tuple[str, str]] = []
-        self.pages = 0
-
-    # ---------------------------------------------------------------- adding content
-    def add(self, block: Block) -> Block:
-        self.blocks.append(block)
-        return block
-
-    def heading(self, text: str, level: int = 1, numbered: bool = True) -> Heading:
-        """A heading; numbers (1, 1.1, 1.1.1) are assigned in page order at layout."""
-        h = Heading(text, level, numbered=numbered and 1 <= level <= 3)
-        self.add(h)
-        return h
-
-    @property
-    def headings(self) -> list[Heading]:
-        return [b for b in self.blocks if isinstance(b, Heading)]
-
-    def number_headings(self) -> None:
-        counters = [0, 0, 0]
-        for h in self.headings:
-            if not h.numbered:
-                continue
-            counters[h.level - 1] += 1
-            for k in range(h.level, 3):
-                counters[k] = 0
-            h.number = ".".join(str(c) for c in counters[: h.level])
-
-    def take(self) -> list[Block]:
-        """Remove and return all blocks (to build front matter first and append them)."""
-        blocks, self.blocks = self.blocks, []
-        return blocks
-
-    def extend(self, blocks: Sequence[Block]) -> None:
-        self.blocks.extend(blocks)
-
-    def paragraph(self, text: str, **kw: Any) -> Paragraph:
-        return self.add(Paragraph(text, **kw))  # type: ignore[return-value]
-
-    def bullets(self, items: Sequence[str], **kw: Any) -> None:
-        for i, s in enumerate(items):
-            self.add(Paragraph(s, bullet="•", indent=6.0, after=2.5 if i < len(items) - 1
-                               else 6.0, **kw))
-
-    def formula(self, lhs: str, expr: Any, *, plain_lhs: str | None = None,
-                sizes: Sequence[float] = (13.0, 11.0, 9.5, 8.0), indent: float = 14.0
-                ) -> Formula:
-        lines = typeset(lhs, expr, plain_lhs=plain_lhs, width=CONTENT_W - indent, sizes=sizes)
-        return self.add(Formula(lines, indent))  # type: ignore[return-value]
-
-    def table(self, columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
-              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE
-              ) -> Table:
-        cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
-        body = [[str(v) for v in r] for r in rows]
-        if not body:
-            body = [["(none)"] + [""] * (len(cols) - 1)]
-        return self.add(Table(cols, body, title, list(notes), size))  # type: ignore[return-value]
-
-    def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
-               label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
-        """Add a figure; ``draw(fig)`` is tried at once on a scratch figure of the same size.
-
-        ``half=True`` asks for half the text width: consecutive half figures share a row."""
-        if trial:
-            scratch = Figure(figsize=(CONTENT_W / 72.0, height / 72.0), layout="constrained")
-            draw(scratch)
-        return self.add(FigureBlock(draw, height, caption, label,  # type: ignore[return-value]
-                                    half=half))
-
-    def figures(self) -> list[FigureBlock]:
-        """Every figure of the document, in order (tests draw and audit them)."""
-        return [b for b in self.blocks if isinstance(b, FigureBlock)]
-
-    def contents(self) -> Contents:
-        return self.add(Contents(self))  # type: ignore[return-value]
-
-    def page_break(self) -> None:
-        self.add(PageBreak())
-
-    # ---------------------------------------------------------------- layout
-    def layout(self) -> list[list[tuple[Block, float]]]:
-        """Assign blocks (or their parts) to pages; returns per page (block, top offset)."""
-        W = CONTENT_W
-        self.number_headings()
-        pages: list[list[tuple[Block, float]]] = []
-        cur: list[tuple[Block, float]] = []
-        y = 0.0
-        queue = list(self.blocks)
-
-        def new_page() -> None:
-            nonlocal cur, y
-            pages.append(cur)
-            cur, y = [], 0.0
-
-        while queue:
-            b = queue.pop(0)
-            if isinstance(b, PageBreak):
-                if cur:
-                    new_page()
-                continue
-            h = b.height(W)
-            avail = CONTENT_H - y
-            need = h
-            if b.keep_with_next:
-                nxt = next((q for q in queue if not isinstance(q, Spacer)), None)
-                if nxt is not None and not isinstance(nxt, PageBreak):
-                    need = h + min(nxt.min_height(W), CONTENT_H / 2)
-            if need <= avail:
-                cur.append((b, y))
-                y += h
-                continue
-            if isinstance(b, Spacer):
-                new_page()
-                continue
-            if not b.keep_with_next:
-                first, rest = b.split(W, avail)
-                if first is not None:
-                    cur.append((first, y))
-                    if rest is not None:
-                        queue.insert(0, rest)
-                    new_page()
-                    continue
-            if not cur:  # does not fit even on an empty page: split or overflow
-                first, rest = b.split(W, CONTENT_H)
-                cur.append((first or b, 0.0))
-                if first is not None and rest is not None:
-                    queue.insert(0, rest)
-                new_page()
-                continue
-            new_page()
-            queue.insert(0, b)
-        if cur:
-            pages.append(cur)
-        self.page_of = {}
-        for i, placed in enumerate(pages, start=1):
-            for b, _ in placed:
-                if isinstance(b, Heading):
-                    self.page_of.setdefault(id(b), i)
-        return pages
-
-    # ---------------------------------------------------------------- rendering
-    def _page_figure(self, placed: list[tuple[Block, float]], number: int) -> PageCanvas:
-        figs = [(b, t) for b, t in placed if isinstance(b, FigureBlock)]
-        fig = Figure(figsize=(PAGE_W / 72.0, PAGE_H / 72.0),
-                     layout="constrained" if figs else None)
-        page = PageCanvas(fig, number, self)
-        if figs:
-            edges: list[tuple[float, float, FigureBlock | None]] = []
-            pos = 0.0
-            for b, t in figs:
-                if t > pos:
-                    edges.append((pos, t, None))
-                edges.append((t, t + b.fig_height, b))  # type: ignore[arg-type]
-                pos = t + b.fig_height
-            if pos < CONTENT_H:
-                edges.append((pos, CONTENT_H, None))
-            fig.get_layout_engine().set(rect=(MARGIN_X / PAGE_W, MARGIN_BOTTOM / PAGE_H,
-                                              CONTENT_W / PAGE_W, CONTENT_H / PAGE_H))
-            gs = fig.add_gridspec(len(edges), 1, height_ratios=[b - a for a, b, _ in edges],
-                                  hspace=0.0)
-            for i, (_, _, blk) in enumerate(edges):
-                if blk is not None:
-                    sub = fig.add_subfigure(gs[i, 0])
-                    page.subfigures[id(blk)] = sub
-        return page
-
-    def render(self, path: str | os.PathLike, *, metadata: Mapping[str, str] | None = None
-               ) -> int:
-        """Lay out and write the PDF to ``path``; returns the number of pages."""
-        pages = self.layout()
-        self.pages = len(pages)
-        meta = {"Title": self.title, "Creator": "landscape (matplotlib PdfPages)"}
-        meta.update(metadata or {})
-        rc = {"pdf.fonttype": 42, "pdf.compression": PDF_COMPRESSION,
-              "font.family": "sans-serif", "font.sans-serif": [FONT],
-              "mathtext.fontset": "dejavusans"}
-        with mpl.rc_context(rc), _PdfPages(path, metadata=meta) as pdf:
-            for number, placed in enumerate(pages, start=1):
-                page = self._page_figure(placed, number)
-                for b, top in placed:
-                    b.draw(page, MARGIN_X, MARGIN_TOP + top, CONTENT_W)
-                page.text(PAGE_W / 2, PAGE_H - MARGIN_BOTTOM + 26.0,
-                          f"{self.footer}  ·  page {number} of {len(pages)}", size=7.5,
-                          color="#555555", ha="center")
-                pdf.savefig(page.fig)
-                page.fig.clear()
-        return len(pages)
-
 
 # ============================================================================ ledger, results
 
@@ -974,7 +123,8 @@ class ReportResult:
 
     ``pdf``, ``json``, ``csv``: the paths written; ``failures``: what failed (sections that
     raised, figures that could not be drawn); ``findings``: analysis outcomes a reader must
-    know (diverged methods, incomplete critical-point lists, …); ``pages``; ``seconds``.
+    know (diverged methods, incomplete critical-point lists, …); ``pages``; ``seconds``;
+    ``page_fill``: per page, the blank share of the text area and whether it ends a section.
     """
 
     pdf: Path
@@ -985,6 +135,7 @@ class ReportResult:
     pages: int = 0
     seconds: float = 0.0
     sections: list[str] = field(default_factory=list)
+    page_fill: list[PageFill] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -1051,23 +202,6 @@ def recover_set(path: Path) -> None:
             if stale:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
-
-
-class _PdfPages(PdfPages):
-    """PdfPages that, when its body raises (an interrupt, a failed page), closes the file
-    without finalizing it: the file is a temporary one about to be removed, and finalizing
-    (subsetting and embedding the fonts) takes up to a second, during which an interrupted
-    command would not end.  (PdfPages has no public way to abandon a file: ``_file`` is its
-    PdfFile, created on the first page.)"""
-
-    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
-        if exc_type is None:
-            self.close()
-            return
-        file, self._file = self._file, None
-        if file is not None:
-            with contextlib.suppress(Exception):
-                file.close()
 
 
 def write_atomically(path: Path, writers: Mapping[str, Callable[[Path], None]]) -> None:
@@ -1159,7 +293,7 @@ class Builder:
             f = Failure(section, type(exc).__name__, str(exc) or repr(exc), "".join(tb))
             self.failures.append(f)
             if note:
-                self.doc.paragraph(f"This part failed ({f.error}: {_short(f.message)}); see "
+                self.doc.paragraph(f"This part failed ({f.error}: {f.message}); see "
                                    "“What failed”.", style="italic", color="#aa0000")
 
     def write(self, path: str | os.PathLike) -> ReportResult:
@@ -1189,12 +323,8 @@ class Builder:
                                ".csv": lambda t: _write_text(self.ledger.csv_text())(t)})
         return ReportResult(pdf, pdf.with_suffix(".json"), pdf.with_suffix(".csv"),
                             list(self.failures), list(self.findings), pages[0],
-                            time.perf_counter() - self.t0, list(self.sections))
-
-
-def _short(s: str, n: int = 240) -> str:
-    s = " ".join(str(s).split())
-    return s if len(s) <= n else s[: n - 1] + "…"
+                            time.perf_counter() - self.t0, list(self.sections),
+                            list(self.doc.page_fill))
 
 
 # ============================================================================ report analysis
@@ -1777,11 +907,11 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
             findings.append(f"Method {r.label}: {res.message}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
-            theory.append(f"{r.label}: {c.verdict} — {_short(comparison_reason(c), 200)}")
+            theory.append(f"{r.label}: {c.verdict} — {comparison_reason(c)}")
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
                     "unaffected):", weight="bold", after=2.0)
-        d.bullets([f"{f.section}: {f.error}: {_short(f.message, 300)}" for f in b.failures])
+        d.bullets([f"{f.section}: {f.error}: {f.message}" for f in b.failures])
     if findings:
         d.paragraph("Analyses that came back empty or incomplete, and runs that did not "
                     "converge:", weight="bold", after=2.0)
@@ -2057,7 +1187,7 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     if c.rel_diff is not None:
         b.ledger.add("theory vs measurement", label, "relative difference", c.rel_diff, "fit")
         rel = percent(c.rel_diff)
-    return [label, pk, pr, po, mk, mr, mo, rel, c.verdict, _short(comparison_reason(c), 220)]
+    return [label, pk, pr, po, mk, mr, mo, rel, c.verdict, comparison_reason(c)]
 
 
 def percent(v: float | None) -> str:
@@ -2108,7 +1238,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     for r in runs:
         st = r.study
         ref = "no point" if st.reference is None else f"x = {fmt_point(st.reference)}"
-        key = f"{ref} ({_short(st.minimizer_how, 160)})"
+        key = f"{ref} ({st.minimizer_how})"
         groups.setdefault(key, []).append(r.label)
     return [f"{k} for {', '.join(v)}" for k, v in groups.items()]
 
@@ -2293,7 +1423,7 @@ def build_report(
         if x.size != obj.n or not np.all(np.isfinite(x)):
             raise InputError(f"x0 must be {obj.n} finite numbers")
     check_title(title)
-    b = Builder(title or "Landscape report", footer=f"landscape report · {_short(obj.text, 60)}")
+    b = Builder(title or "Landscape report", footer=f"landscape report · {obj.text}")
     A = _analyse(b, obj, B, todo, x0, seed)
     b.data.update({"formula": obj.text, "variables": list(obj.names),
                    "parameters": {k: str(v) for k, v in obj.parameters.items()},

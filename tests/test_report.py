@@ -144,15 +144,6 @@ def test_bad_input_raises_before_writing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_table_splits_across_pages_with_repeated_header():
-    t = report.Table([report.Column("#"), report.Column("value")],
-                     [[str(i), "x" * 10] for i in range(200)], title="Long")
-    first, rest = t.split(report.CONTENT_W, 300.0)
-    assert first is not None and rest is not None
-    assert len(first.rows) + len(rest.rows) == 200
-    assert rest.title == "Long (continued)" and rest.columns == t.columns
-
-
 def test_reduced_study_smoke(tmp_path):
     from analysis import study
 

@@ -1,0 +1,1213 @@
+"""The PDF page engine of reports and of the study: ReportLab platypus flowables on A4 pages.
+
+A :class:`Document` collects blocks (headings, paragraphs, bullets, typeset formulas, tables,
+figures, a table of contents) through a small API; :meth:`Document.render` turns them into
+platypus flowables and writes the PDF with ``multiBuild`` (two or three passes until the page
+numbers of the contents are stable).
+
+* Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans Mono, the TrueType
+  files that ship with matplotlib, registered with ReportLab and embedded as subsets
+  (``FontFile2``): every word is selectable, and the provenance markers ᵉ ⁿ ᵐ ᶠ ᵗ ˢ, Greek
+  letters, ², ≤ and ‖ render and extract.
+* Figures: ``draw(fig)`` draws into a matplotlib Figure sized to its slot, saved as SVG with
+  text kept as text (``svg.fonttype = "none"``) and converted by svglib into a ReportLab
+  Drawing: vector graphics, figure labels in the same embedded fonts.  A figure that fails is
+  replaced by a red note and recorded in :attr:`Document.render_failures`.  A figure that
+  nearly fits the rest of a page is drawn smaller to fill it (down to :data:`MIN_SHRINK` of
+  its height, or :data:`LAST_SHRINK` rather than leave a third of the page blank);
+  consecutive ``half=True`` figures share a row.
+* Formulas: matplotlib mathtext (from :func:`sympy.latex`), one line per Drawing, broken
+  between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
+  mathtext cannot draw them.
+* Tables: cells are wrapped paragraphs, column widths follow the content within the text
+  width; a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
+  whole, a longer one splits between rows with its header row repeated, never leaving fewer
+  than :data:`MIN_ROWS` rows on either side.
+* Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
+  on the page where the table (or the table's last part) ends.
+* Headings are kept with what follows them; the contents list levels 1 and 2 with page
+  numbers; every page has the footer "footer · page k of n".
+* :attr:`Document.page_fill` records per page the blank fraction of the text area and
+  whether the page ends a section (the next page begins with a level-1 heading, or a forced
+  page break, or the document ends).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+# ============================================================================ page geometry
+
+PAGE_W, PAGE_H = 595.2756, 841.8898  # A4 in points
+MARGIN_X = 50.0
+MARGIN_TOP = 50.0
+MARGIN_BOTTOM = 58.0
+CONTENT_W = PAGE_W - 2.0 * MARGIN_X
+CONTENT_H = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+
+FONT = "DejaVuSans"
+MONO = "DejaVuSansMono"
+BODY = 9.5
+SMALL = 8.0
+TABLE = 7.2
+LEADING = 1.28
+
+#: zlib compression of the PDF streams (0 = none: tests may search the raw file).
+PDF_COMPRESSION = 6
+
+#: A figure that does not fit the rest of a page shrinks to it down to this share of its height.
+MIN_SHRINK = 0.75
+#: ... and further, down to this share, when otherwise more than a third of the page would
+#: stay blank.
+LAST_SHRINK = 0.6
+#: Tables with at most this many rows (and at most a third of a page tall) are never split.
+SHORT_ROWS = 12
+#: A split table leaves at least this many rows on each side of the break.
+MIN_ROWS = 3
+#: Horizontal gap between the two figures of a row, in points.
+FIGURE_GAP = 14.0
+
+HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
+HEADING_BEFORE = {0: 0.0, 1: 10.0, 2: 8.0, 3: 5.0}
+
+
+# ============================================================================ fonts
+
+
+def _font_dir() -> str:
+    import matplotlib as mpl
+
+    return os.path.join(mpl.get_data_path(), "fonts", "ttf")
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> dict[str, str]:
+    """Register DejaVu Sans (4 faces) and DejaVu Sans Mono with ReportLab (and with svglib,
+    under the family names matplotlib writes into SVG, plus the STIX and Computer Modern faces
+    mathtext may use); returns ReportLab name → TrueType file."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    d = _font_dir()
+    faces = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
+             f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
+             f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf",
+             MONO: "DejaVuSansMono.ttf", f"{MONO}-Bold": "DejaVuSansMono-Bold.ttf"}
+    files = {name: os.path.join(d, f) for name, f in faces.items()}
+    for name, path in files.items():
+        pdfmetrics.registerFont(TTFont(name, path))
+    for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Oblique"),
+                                 (1, 1, "-BoldOblique")):
+        addMapping(FONT, bold, italic, f"{FONT}{suffix}")
+    for bold, italic in ((0, 0), (1, 0), (0, 1), (1, 1)):
+        addMapping(MONO, bold, italic, f"{MONO}-Bold" if bold else MONO)
+    _register_svg_fonts(d)
+    return files
+
+
+def _register_svg_fonts(d: str) -> None:
+    """Map the font families matplotlib names in SVG text to ReportLab fonts for svglib."""
+    from matplotlib.ft2font import FT2Font
+    from svglib.fonts import get_global_font_map
+
+    fm = get_global_font_map()
+    for fname in sorted(os.listdir(d)):
+        if not fname.endswith(".ttf") or fname.startswith("LastResort"):
+            continue
+        path = os.path.join(d, fname)
+        try:
+            font = FT2Font(path)
+        except Exception:  # noqa: BLE001 - an unreadable font is just not mapped
+            continue
+        style = font.style_name.lower()
+        weight = "bold" if "bold" in style else "normal"
+        slant = "italic" if ("oblique" in style or "italic" in style) else "normal"
+        rl_name = "mpl-" + fname[:-4]
+        if rl_name.startswith("mpl-DejaVuSans") and "Mono" not in rl_name \
+                and "Display" not in rl_name:
+            rl_name = FONT + fname[len("DejaVuSans"):-4]
+        elif fname == "DejaVuSansMono.ttf":
+            rl_name = MONO
+        elif fname == "DejaVuSansMono-Bold.ttf":
+            rl_name = f"{MONO}-Bold"
+        try:
+            fm.register_font(font.family_name, path, weight=weight, style=slant,
+                             rlgFontName=rl_name)
+            if font.family_name == "DejaVu Sans":
+                fm.register_font("sans-serif", path, weight=weight, style=slant,
+                                 rlgFontName=rl_name)
+            if font.family_name == "DejaVu Sans Mono":
+                fm.register_font("monospace", path, weight=weight, style=slant,
+                                 rlgFontName=rl_name)
+        except Exception:  # noqa: BLE001 - a font ReportLab cannot read is left out
+            continue
+
+
+def string_width(text: str, size: float, font: str = FONT) -> float:
+    """Width of ``text`` in points in a registered font (the metrics the PDF uses)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    register_fonts()
+    return float(stringWidth(text, font, size))
+
+
+# ============================================================================ provenance markers
+
+#: Provenance markers appended to numbers, and their meaning.
+HOW = {
+    "exact": ("ᵉ", "exact (SymPy), shown rounded"),
+    "numeric": ("ⁿ", "numeric (floating point, to the stated tolerance)"),
+    "measured": ("ᵐ", "measured in an optimizer run"),
+    "fit": ("ᶠ", "estimated from a run by a fit"),
+    "theory": ("ᵗ", "theory: closed-form prediction evaluated in floating point"),
+    "setting": ("ˢ", "setting chosen for the run"),
+}
+
+
+def mark(text: str, how: str) -> str:
+    """``text`` followed by the provenance marker of ``how`` (see :data:`HOW`)."""
+    return f"{text}{HOW[how][0]}" if text not in ("—", "") else text
+
+
+def legend_text(hows: Sequence[str] | None = None) -> str:
+    """One line explaining the markers ``hows`` (default: all)."""
+    keys = list(HOW) if hows is None else [h for h in HOW if h in hows]
+    return "   ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
+
+
+# ============================================================================ formulas
+
+
+@dataclass
+class MathLine:
+    """One typeset line: mathtext (``math=True``, with ``$`` delimiters) or plain text."""
+
+    text: str
+    size: float
+    math: bool
+    family: str = MONO
+
+
+#: Longest LaTeX string handed to mathtext (longer ones are shown as plain text).
+MAX_LATEX = 1800
+
+
+@lru_cache(maxsize=4096)
+def _math_extent10(s: str) -> tuple[float, float, float]:
+    """(width, height, descent) of mathtext ``s`` at 10 pt; raises ValueError when mathtext
+    cannot parse it."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    w, h, d = TextToPath().get_text_width_height_descent(
+        s, FontProperties(family="DejaVu Sans", size=10.0), ismath=True)
+    return float(w), float(h), float(d)
+
+
+def math_width(s: str, size: float) -> float:
+    """Width of mathtext ``s`` (with its ``$`` delimiters) in points at ``size`` (measured
+    once at 10 pt and scaled linearly: w(size) = w(10) · size / 10)."""
+    return _math_extent10(s)[0] * size / 10.0
+
+
+def _signed_terms(expr: Any) -> list[str]:
+    """LaTeX of the terms of a sum, each with its sign (``+ a``, ``- b``)."""
+    import sympy as sp
+
+    out = []
+    for i, t in enumerate(sp.Add.make_args(expr)):
+        neg = t.could_extract_minus_sign()
+        body = sp.latex(-t if neg else t)
+        if i == 0:
+            out.append(f"- {body}" if neg else body)
+        else:
+            out.append(f"- {body}" if neg else f"+ {body}")
+    return out
+
+
+def _pack(lhs: str, terms: list[str], width: float, size: float) -> list[str] | None:
+    """Greedy packing of signed terms into lines of at most ``width`` (estimated from the
+    widths of the pieces, each measured once); None when a single piece is too wide."""
+    gap = 0.35 * size
+    first = math_width(f"${lhs} =$", size) + gap
+    widths = [math_width(f"${t}$", size) for t in terms]
+    indent = math_width(r"$\quad$", size)
+    lines: list[list[str]] = [[]]
+    used = first
+    for t, w in zip(terms, widths, strict=True):
+        if lines[-1] and used + gap + w > width:
+            lines.append([])
+            used = indent
+        if used + w > width:
+            return None
+        lines[-1].append(t)
+        used += gap + w
+    out = [f"{lhs} = " + " ".join(lines[0])]
+    out += [r"\quad " + " ".join(line) for line in lines[1:]]
+    return out
+
+
+def _math_lines(lhs: str, expr: Any, width: float, size: float) -> list[MathLine] | None:
+    """``lhs = expr`` as mathtext lines no wider than ``width`` at ``size``, splitting a sum
+    between its terms; None when it cannot be done at this size."""
+    import sympy as sp
+
+    full = sp.latex(expr)
+    if len(full) > MAX_LATEX:
+        return None
+    try:
+        terms = _signed_terms(expr) if isinstance(expr, sp.Add) else [full]
+        lines = _pack(lhs, terms, width, size)
+        if lines is None:
+            return None
+        if any(math_width(f"${s}$", size) > width for s in lines):
+            return None
+        return [MathLine(f"${s}$", size, True) for s in lines]
+    except (ValueError, RuntimeError, KeyError, IndexError):
+        return None
+
+
+def typeset(lhs: str, expr: Any, *, plain_lhs: str | None = None, width: float = CONTENT_W,
+            sizes: Sequence[float] = (13.0, 11.0, 9.5, 8.0)) -> list[MathLine]:
+    """Typeset ``lhs = expr`` (a SymPy expression) as matplotlib mathtext from
+    :func:`sympy.latex`, wrapped between the terms of a sum at the largest of ``sizes`` that
+    fits ``width``; falls back to plain text (:func:`sympy.sstr`, monospace, wrapped on the
+    page and never cut) when mathtext cannot render it.  Never raises."""
+    try:
+        for size in sizes:
+            lines = _math_lines(lhs, expr, width, size)
+            if lines is not None:
+                return lines
+    except Exception:  # noqa: BLE001 - a formula must never break the report
+        pass
+    return plain_formula(f"{plain_lhs or lhs} = {_sstr(expr)}")
+
+
+def _sstr(expr: Any) -> str:
+    try:
+        import sympy as sp
+
+        return sp.sstr(expr)
+    except Exception:  # noqa: BLE001
+        return str(expr)
+
+
+def plain_formula(text: str, size: float = 8.5) -> list[MathLine]:
+    """Plain-text fallback for a formula: one monospace line, wrapped on the page, whole."""
+    return [MathLine(text, size, False, MONO)]
+
+
+# ============================================================================ blocks
+
+
+@dataclass
+class Spacer:
+    """Vertical space."""
+
+    space: float = 6.0
+
+
+class PageBreak:
+    """Start a new page (a page that ends at one counts as ending a section)."""
+
+
+@dataclass
+class Paragraph:
+    """Wrapped text; splits across pages between lines.  ``bullet`` adds a hanging indent."""
+
+    text: str
+    size: float = BODY
+    weight: str = "normal"
+    style: str = "normal"
+    color: str = "black"
+    family: str = FONT
+    bullet: str | None = None
+    indent: float = 0.0
+    before: float = 0.0
+    after: float = 5.0
+
+
+@dataclass
+class Heading:
+    """A numbered heading (levels 0–3; 0 is the title, unnumbered); kept with what follows."""
+
+    text: str
+    level: int = 1
+    number: str = ""
+    numbered: bool = True
+
+    @property
+    def title(self) -> str:
+        return f"{self.number}  {self.text}" if self.number else self.text
+
+
+@dataclass
+class Formula:
+    """Typeset formula lines (see :func:`typeset`), indented."""
+
+    lines: list[MathLine]
+    indent: float = 14.0
+    after: float = 5.0
+
+
+@dataclass
+class Column:
+    """A table column: header, alignment (``l``/``r``/``c``) and optional width share."""
+
+    header: str
+    align: str = "l"
+    share: float | None = None
+
+
+@dataclass
+class Table:
+    """A table with a bold header row, zebra stripes and wrapped cells; ``notes`` become
+    footnotes of the page where the table ends (each distinct note once per page)."""
+
+    columns: list[Column]
+    rows: list[list[str]]
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+    size: float = TABLE
+
+
+@dataclass
+class FigureBlock:
+    """A figure drawn by ``draw(fig)`` (a function of :mod:`analysis.plots` with ``fig=``) into
+    a slot ``fig_height`` points tall (full or half text width), with a caption under it."""
+
+    draw_fn: Callable[[Any], Any]
+    fig_height: float
+    caption: str = ""
+    label: str = ""
+    error: str | None = None
+    half: bool = False
+    _drawings: dict[tuple[float, float], Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def width(self) -> float:
+        """Width of the slot in points: the text width, or half of it less half the gap."""
+        return (CONTENT_W - FIGURE_GAP) / 2.0 if self.half else CONTENT_W
+
+
+@dataclass
+class Contents:
+    """Table of contents (levels 1–2) with page numbers."""
+
+    size: float = 9.5
+
+
+Block = Spacer | PageBreak | Paragraph | Heading | Formula | Table | FigureBlock | Contents
+
+
+# ============================================================================ drawing helpers
+
+
+def _rc() -> dict[str, Any]:
+    """matplotlib settings of every figure and formula drawn into the PDF."""
+    return {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"],
+            "mathtext.fontset": "dejavusans", "svg.fonttype": "none",
+            "figure.facecolor": "white", "savefig.facecolor": "white"}
+
+
+def _svg_drawing(fig: Any) -> Any:
+    """A matplotlib Figure as a ReportLab Drawing (SVG with text as text, read by svglib)."""
+    import matplotlib as mpl
+    from svglib.svglib import svg2rlg
+
+    register_fonts()
+    buf = io.BytesIO()
+    with mpl.rc_context(_rc()):
+        fig.savefig(buf, format="svg")
+    buf.seek(0)
+    drawing = svg2rlg(buf)
+    if drawing is None:
+        raise ValueError("the figure could not be converted to a drawing")
+    return drawing
+
+
+def figure_drawing(draw: Callable[[Any], Any], width: float, height: float) -> Any:
+    """``draw(fig)`` into a constrained-layout Figure of ``width`` × ``height`` points, as a
+    Drawing of that size (exceptions of ``draw`` propagate)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    with mpl.rc_context(_rc()):
+        fig = Figure(figsize=(width / 72.0, height / 72.0), layout="constrained")
+        draw(fig)
+        return _svg_drawing(fig)
+
+
+@lru_cache(maxsize=512)
+def math_drawing(text: str, size: float) -> Any:
+    """Mathtext ``text`` at ``size`` as a Drawing just as large as the typeset line (width,
+    height + descent from matplotlib's own measurement)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    w, h, d = (v * size / 10.0 for v in _math_extent10(text))
+    pad = 0.15 * size
+    with mpl.rc_context(_rc()):
+        fig = Figure(figsize=((w + 2 * pad) / 72.0, (h + 2 * pad) / 72.0))
+        fig.patch.set_alpha(0.0)
+        fig.text(pad / (w + 2 * pad), (d + pad) / (h + 2 * pad), text, fontsize=size,
+                 ha="left", va="baseline")
+        return _svg_drawing(fig)
+
+
+def markup(text: str) -> str:
+    """``text`` escaped for ReportLab's paragraph markup; newlines become line breaks."""
+    return escape(str(text)).replace("\n", "<br/>")
+
+
+# ============================================================================ flowables
+
+
+def _flowables() -> Any:
+    """The platypus flowable classes of this engine (defined on first use: ReportLab is
+    imported only when a PDF is written)."""
+    return _define_flowables()
+
+
+@lru_cache(maxsize=1)
+def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
+    from reportlab.graphics import renderPDF
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Flowable, TableStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+    from reportlab.platypus import Table as RLTable
+
+    register_fonts()
+
+    class NS:
+        pass
+
+    ns = NS()
+
+    def style(size: float, *, weight: str = "normal", slant: str = "normal",
+              color: str = "black", family: str = FONT, align: int = TA_LEFT,
+              leading: float | None = None, indent: float = 0.0, hang: float = 0.0,
+              before: float = 0.0, after: float = 0.0) -> ParagraphStyle:
+        name = family
+        if family == FONT:
+            name = {(0, 0): FONT, (1, 0): f"{FONT}-Bold", (0, 1): f"{FONT}-Oblique",
+                    (1, 1): f"{FONT}-BoldOblique"}[(weight == "bold", slant == "italic")]
+        elif family == MONO and weight == "bold":
+            name = f"{MONO}-Bold"
+        return ParagraphStyle(
+            f"s{size}{name}{color}{align}{indent}{hang}", fontName=name, fontSize=size,
+            leading=leading or size * LEADING, textColor=colors.HexColor(color)
+            if color.startswith("#") else getattr(colors, color, colors.black),
+            alignment=align, leftIndent=indent + hang, firstLineIndent=0.0,
+            bulletIndent=indent, spaceBefore=before, spaceAfter=after,
+            bulletFontName=FONT, bulletFontSize=size, splitLongWords=1, allowWidows=0,
+            allowOrphans=0)
+
+    ns.style = style
+
+    class HeadingFlowable(RLParagraph):
+        """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
+
+        def __init__(self, h: Heading, key: str):
+            size = HEADING_SIZES.get(h.level, 10.0)
+            super().__init__(markup(h.title), style(size, weight="bold", leading=size * 1.25,
+                                                    before=HEADING_BEFORE.get(h.level, 5.0),
+                                                    after=6.0))
+            self.heading = h
+            self.key = key
+            self.starts_section = h.level <= 1
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            w, h = super().wrap(aW, aH)
+            return w, h + (3.0 if self.heading.level == 1 else 0.0)
+
+        def draw(self) -> None:
+            super().draw()
+            h = self.heading
+            if h.level == 1:
+                self.canv.setLineWidth(0.8)
+                self.canv.line(0, -1.5, self.width, -1.5)
+            doc = getattr(self.canv, "_doctemplate", None)
+            page = self.canv.getPageNumber()
+            self.canv.bookmarkPage(self.key)
+            if 0 <= h.level <= 3:
+                self.canv.addOutlineEntry(h.title, self.key, level=max(0, h.level - 1)
+                                          if h.level else 0, closed=h.level >= 2)
+            if doc is not None and 1 <= h.level <= 2:
+                doc.notify("TOCEntry", (h.level - 1, h.title, page, self.key))
+
+    ns.HeadingFlowable = HeadingFlowable
+
+    class MathFlowable(Flowable):
+        """One mathtext line as a vector drawing, indented."""
+
+        def __init__(self, line: MathLine, indent: float, after: float):
+            super().__init__()
+            self.line, self.indent, self.after = line, indent, after
+            self.drawing = math_drawing(line.text, line.size)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            return aW, self.drawing.height + 0.4 * self.line.size
+
+        def getSpaceAfter(self) -> float:
+            return self.after
+
+        def draw(self) -> None:
+            renderPDF.draw(self.drawing, self.canv, self.indent, 0.2 * self.line.size)
+
+    ns.MathFlowable = MathFlowable
+
+    class KeepWithNext(Flowable):
+        """Headings kept on the page of the first part of the block that follows them."""
+
+        def __init__(self, heads: list[Flowable], nxt: Flowable | None):
+            super().__init__()
+            self.heads, self.nxt = heads, nxt
+            self.starts_section = any(getattr(h, "starts_section", False) for h in heads)
+
+        def _parts(self) -> list[Flowable]:
+            return self.heads + ([self.nxt] if self.nxt is not None else [])
+
+        def _heads_h(self, aW: float) -> float:
+            total = 0.0
+            for i, f in enumerate(self.heads):
+                _, h = f.wrap(aW, 1e6)
+                total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0.0)
+            return total
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            hh = self._heads_h(aW)
+            self._hh = hh
+            nh = 0.0
+            if self.nxt is not None:
+                self.nxt.canv = self.canv
+                self.nxt._frame = getattr(self, "_frame", None)
+                _, nh = self.nxt.wrap(aW, max(aH - hh - self.nxt.getSpaceBefore(), 0.0))
+                nh += self.nxt.getSpaceBefore()
+            self.width, self.height = aW, hh + nh
+            return aW, self.height
+
+        def getSpaceBefore(self) -> float:
+            return self.heads[0].getSpaceBefore()
+
+        def getSpaceAfter(self) -> float:
+            return self.nxt.getSpaceAfter() if self.nxt is not None else \
+                self.heads[-1].getSpaceAfter()
+
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            hh = self._heads_h(aW)
+            if self.nxt is None or hh >= aH:
+                return []
+            self.nxt.canv = self.canv
+            self.nxt._frame = getattr(self, "_frame", None)
+            parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
+            if len(parts) < 2:
+                return []
+            return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
+
+        def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+            top = y + self.height
+            frame = getattr(self, "_frame", None)
+            for i, f in enumerate(self._parts()):
+                if i:
+                    top -= f.getSpaceBefore()
+                f.canv = canv
+                f._frame = frame
+                _, h = f.wrap(self.width, 1e6 if f is not self.nxt else max(top - y, 0.0))
+                f.drawOn(canv, x, top - h, _sW=0)
+                top -= h
+                if f is not self._parts()[-1]:
+                    top -= f.getSpaceAfter()
+
+    ns.KeepWithNext = KeepWithNext
+
+    class TableFlowable(Flowable):
+        """Title, table and the footnotes it brings to its page (see module docstring)."""
+
+        def __init__(self, t: Table, doc: Document, widths: list[float] | None = None,
+                     continued: bool = False, rows: list[list[str]] | None = None,
+                     notes: bool = True):
+            super().__init__()
+            self.t, self.doc, self.continued = t, doc, continued
+            self.rows = t.rows if rows is None else rows
+            self.with_notes = notes
+            self.widths = widths or column_widths(t, CONTENT_W)
+            title = t.title and (f"{t.title} (continued)" if continued else t.title)
+            self.title = RLParagraph(markup(title), style(t.size + 1.0, weight="bold",
+                                                          after=3.0)) if title else None
+            self.table = self._table(self.rows)
+            self._reserve = 0.0
+
+        def _cell(self, text: str, align: str, bold: bool = False) -> Any:
+            a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
+            return RLParagraph(markup(text), style(self.t.size, weight="bold" if bold
+                                                   else "normal", align=a,
+                                                   leading=self.t.size * 1.25))
+
+        def _table(self, rows: list[list[str]]) -> Any:
+            cols = self.t.columns
+            data = [[self._cell(c.header, c.align, True) for c in cols]]
+            data += [[self._cell(v, c.align) for v, c in zip(r, cols, strict=True)]
+                     for r in rows]
+            tab = RLTable(data, colWidths=self.widths, repeatRows=1, splitByRow=1)
+            tab.setStyle(TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3.0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3.0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.0),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.9, colors.black),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white,
+                                                      colors.HexColor("#eef2f7")]),
+            ]))
+            return tab
+
+        def _title_h(self, aW: float) -> float:
+            if self.title is None:
+                return 0.0
+            return self.title.wrap(aW, 1e6)[1] + self.title.getSpaceAfter()
+
+        def _notes(self) -> list[str]:
+            return self.t.notes if self.with_notes else []
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            th = self.table.wrap(aW, 1e6)[1]
+            self._reserve = self.doc._note_space(self.canv, self._notes()) \
+                if getattr(self, "canv", None) is not None else 0.0
+            self.width, self.height = aW, self._title_h(aW) + th + self._reserve
+            return aW, self.height
+
+        def getSpaceAfter(self) -> float:
+            # the footnote space is taken at the foot of the page, not under the table
+            return 8.0 - self._reserve
+
+        def short(self) -> bool:
+            th = self.table.wrap(CONTENT_W, 1e6)[1]
+            return len(self.rows) <= SHORT_ROWS and th <= CONTENT_H / 3.0
+
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            full = aH >= self.doc._frame_height - 1.0
+            if self.short() and not full:
+                return []
+            avail = aH - self._title_h(aW)
+            self.table.wrap(aW, 1e6)
+            rows_h = self.table._rowHeights
+            used, k = rows_h[0], 0
+            for rh in rows_h[1:]:
+                if used + rh > avail:
+                    break
+                used += rh
+                k += 1
+            n = len(self.rows)
+            if n - k < MIN_ROWS <= n - MIN_ROWS:
+                k = n - MIN_ROWS  # no orphan rows at the top of the next page
+            if k < MIN_ROWS and not full:
+                return []
+            k = max(1, min(k, n - 1))
+            first = TableFlowable(self.t, self.doc, self.widths, self.continued,
+                                  self.rows[:k], notes=False)
+            rest = TableFlowable(self.t, self.doc, self.widths, True, self.rows[k:],
+                                 notes=self.with_notes)
+            return [first, rest]
+
+        def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+            top = y + self.height
+            if self.title is not None:
+                _, h = self.title.wrap(self.width, 1e6)
+                self.title.drawOn(canv, x, top - h)
+                top -= h + self.title.getSpaceAfter()
+            _, h = self.table.wrap(self.width, 1e6)
+            self.table.drawOn(canv, x, top - h)
+            if self._notes():
+                self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
+                                    self._reserve)
+
+    ns.TableFlowable = TableFlowable
+
+    class FigureRow(Flowable):
+        """One full-width figure, or two half-width ones side by side, captions under each;
+        shrinks to the rest of the page down to :data:`MIN_SHRINK` of its height (to
+        :data:`LAST_SHRINK` when the rest is more than a third of the page)."""
+
+        def __init__(self, items: list[FigureBlock], doc: Document):
+            super().__init__()
+            self.items, self.doc = items, doc
+            self.caps = [RLParagraph(markup(b.caption), style(SMALL, slant="italic",
+                                                              color="#222222"))
+                         if b.caption else None for b in items]
+            self.scale = 1.0
+
+        def _cap_h(self) -> float:
+            return max((c.wrap(b.width, 1e6)[1] for b, c in zip(self.items, self.caps,
+                                                                  strict=True) if c),
+                       default=0.0)
+
+        def _fig_h(self) -> float:
+            return max(b.fig_height for b in self.items)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            cap = self._cap_h() + 4.0
+            fh = self._fig_h()
+            frame_h = self.doc._frame_height
+            scale = 1.0
+            fit = (aH - cap) / fh
+            if fh + cap > aH and (fit >= MIN_SHRINK or (aH > frame_h / 3.0
+                                                        and fit >= LAST_SHRINK)):
+                scale = fit
+            if fh * scale + cap > frame_h:  # taller than a page: fit the page
+                scale = (frame_h - cap) / fh
+            self.scale = scale
+            self.width, self.height = aW, fh * scale + cap
+            return aW, self.height
+
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            return []
+
+        def getSpaceAfter(self) -> float:
+            return 8.0
+
+        def draw(self) -> None:
+            n = len(self.items)
+            slot = self.items[0].width
+            x0 = 0.0 if n == 2 or not self.items[0].half else (self.width - slot) / 2.0
+            fh = self._fig_h() * self.scale
+            for i, (b, cap) in enumerate(zip(self.items, self.caps, strict=True)):
+                x = x0 + i * (slot + FIGURE_GAP)
+                h = b.fig_height * self.scale
+                drawing = self.doc._figure(b, slot, h)
+                top = self.height
+                if drawing is not None:
+                    renderPDF.draw(drawing, self.canv, x, top - h)
+                else:
+                    self._failed(b, x, top - h, slot, h)
+                if cap is not None:
+                    _, ch = cap.wrap(slot, 1e6)
+                    cap.drawOn(self.canv, x, top - fh - 4.0 - ch)
+
+        def _failed(self, b: FigureBlock, x: float, y: float, w: float, h: float) -> None:
+            c = self.canv
+            c.saveState()
+            c.setStrokeColor(colors.HexColor("#aa0000"))
+            c.rect(x, y, w, h, stroke=1, fill=0)
+            p = RLParagraph(markup(f"figure failed: {b.error}"),
+                            style(9.0, color="#aa0000", align=TA_CENTER))
+            _, ph = p.wrap(w - 20.0, h)
+            p.drawOn(c, x + 10.0, y + (h - ph) / 2.0)
+            c.restoreState()
+
+    ns.FigureRow = FigureRow
+    return ns
+
+
+def column_widths(t: Table, width: float) -> list[float]:
+    """Column widths of table ``t`` that add up to ``width``.
+
+    With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
+    has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
+    word, at most a third of ``width``), both plus the padding; the widths are n_j scaled up to
+    ``width`` when Σ n ≤ width, m_j scaled down when Σ m ≥ width, else
+    ``m_j + (width − Σ m) · (n_j − m_j) / Σ (n − m)``; cells wrap within them."""
+    cols = t.columns
+    if all(c.share for c in cols):
+        tot = sum(c.share for c in cols)  # type: ignore[misc]
+        return [width * c.share / tot for c in cols]  # type: ignore[operator]
+    pad = 6.0
+    natural, minimal = [], []
+    for j, c in enumerate(cols):
+        cells = [(c.header, True)] + [(r[j], False) for r in t.rows]
+        fonts = {True: f"{FONT}-Bold", False: FONT}
+        nat = max(max((string_width(line, t.size, fonts[b]) for line in str(s).split("\n")),
+                      default=0.0) for s, b in cells) + pad
+        words = [(w, b) for s, b in cells for w in str(s).split()]
+        mn = max([string_width(w, t.size, fonts[b]) for w, b in words] or [10.0])
+        minimal.append(min(mn, width / 3.0) + pad + 0.5)
+        natural.append(max(nat, minimal[-1]))
+    if sum(natural) <= width:
+        return [w * width / sum(natural) for w in natural]
+    if sum(minimal) >= width:
+        return [width * m / sum(minimal) for m in minimal]
+    room = width - sum(minimal)
+    flex = [nat - mn for nat, mn in zip(natural, minimal, strict=True)]
+    return [mn + room * f / sum(flex) for mn, f in zip(minimal, flex, strict=True)]
+
+
+# ============================================================================ document
+
+
+@dataclass
+class PageFill:
+    """How full one page is: ``blank`` = share of the text area left empty at its foot,
+    ``ends_section`` = the page is the last of a section (or of the document)."""
+
+    page: int
+    blank: float
+    ends_section: bool
+
+
+class Document:
+    """Blocks flowing onto numbered A4 pages; :meth:`render` writes the PDF.
+
+    Headings are numbered (1, 1.1, …) in order unless ``numbered=False``; ``figure`` takes a
+    drawing function ``draw(fig)`` and tries it at once on a figure of its slot's size (so a
+    failing figure raises inside the caller's guard, not while the PDF is written; the
+    drawing is kept and reused on the page).
+    """
+
+    def __init__(self, title: str, *, footer: str | None = None):
+        self.title = title
+        self.footer = footer or title
+        self.blocks: list[Any] = []
+        self.render_failures: list[tuple[str, str]] = []
+        self.pages = 0
+        self.page_fill: list[PageFill] = []
+        self.page_notes: dict[int, list[str]] = {}
+        self._frame_height = CONTENT_H
+
+    # ---------------------------------------------------------------- adding content
+    def add(self, block: Any) -> Any:
+        self.blocks.append(block)
+        return block
+
+    def heading(self, text: str, level: int = 1, numbered: bool = True) -> Heading:
+        """A heading; numbers (1, 1.1, 1.1.1) are assigned in order when the PDF is made."""
+        return self.add(Heading(text, level, numbered=numbered and 1 <= level <= 3))
+
+    @property
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)]
+
+    def number_headings(self) -> None:
+        counters = [0, 0, 0]
+        for h in self.headings:
+            if not h.numbered:
+                continue
+            counters[h.level - 1] += 1
+            for k in range(h.level, 3):
+                counters[k] = 0
+            h.number = ".".join(str(c) for c in counters[: h.level])
+
+    def take(self) -> list[Any]:
+        """Remove and return all blocks (to build front matter first and append them)."""
+        blocks, self.blocks = self.blocks, []
+        return blocks
+
+    def extend(self, blocks: Sequence[Any]) -> None:
+        self.blocks.extend(blocks)
+
+    def paragraph(self, text: str, **kw: Any) -> Paragraph:
+        return self.add(Paragraph(text, **kw))
+
+    def bullets(self, items: Sequence[str], **kw: Any) -> None:
+        for i, s in enumerate(items):
+            self.add(Paragraph(s, bullet="•", indent=6.0, after=2.5 if i < len(items) - 1
+                               else 6.0, **kw))
+
+    def formula(self, lhs: str, expr: Any, *, plain_lhs: str | None = None,
+                sizes: Sequence[float] = (13.0, 11.0, 9.5, 8.0), indent: float = 14.0
+                ) -> Formula:
+        lines = typeset(lhs, expr, plain_lhs=plain_lhs, width=CONTENT_W - indent, sizes=sizes)
+        return self.add(Formula(lines, indent))
+
+    def table(self, columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
+              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE
+              ) -> Table:
+        cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
+        body = [[str(v) for v in r] for r in rows]
+        if not body:
+            body = [["(none)"] + [""] * (len(cols) - 1)]
+        return self.add(Table(cols, body, title, list(notes), size))
+
+    def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
+               label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
+        """Add a figure; ``draw(fig)`` is tried at once on a figure of the slot's size (its
+        drawing is kept for the page).  ``half=True`` asks for half the text width:
+        consecutive half figures share a row."""
+        block = FigureBlock(draw, height, caption, label, half=half)
+        if trial:
+            block._drawings[(round(block.width, 2), round(height, 2))] = figure_drawing(
+                draw, block.width, height)
+        return self.add(block)
+
+    def figures(self) -> list[FigureBlock]:
+        """Every figure of the document, in order (tests draw and audit them)."""
+        return [b for b in self.blocks if isinstance(b, FigureBlock)]
+
+    def contents(self) -> Contents:
+        return self.add(Contents())
+
+    def page_break(self) -> None:
+        self.add(PageBreak())
+
+    # ---------------------------------------------------------------- figures and notes
+    def _figure(self, b: FigureBlock, width: float, height: float) -> Any:
+        """The drawing of figure ``b`` at this size (drawn once per size), or None when its
+        ``draw`` fails (the error is kept in ``b.error`` and :attr:`render_failures`)."""
+        key = (round(width, 2), round(height, 2))
+        if key in b._drawings:
+            return b._drawings[key]
+        try:
+            d = figure_drawing(b.draw_fn, width, height)
+        except Exception as exc:  # noqa: BLE001 - a figure must not kill the report
+            d = None
+            b.error = f"{type(exc).__name__}: {exc}"
+            entry = (b.label or b.caption, b.error)
+            if entry not in self.render_failures:
+                self.render_failures.append(entry)
+        b._drawings[key] = d
+        return d
+
+    def _note_paragraphs(self, notes: Sequence[str]) -> list[Any]:
+        ns = _flowables()
+        st = ns.style(TABLE - 0.4, slant="italic", color="#333333", after=1.5)
+        return [_rl_paragraph(markup(n), st) for n in notes]
+
+    def _note_space(self, canv: Any, notes: Sequence[str]) -> float:
+        """Height at the foot of the current page that ``notes`` add (0 for notes already
+        printed on this page; the first note of a page also brings the separator rule)."""
+        page = canv.getPageNumber()
+        have = self.page_notes.get(page, [])
+        new = [n for n in dict.fromkeys(notes) if n not in have]
+        if not new:
+            return 0.0
+        h = sum(p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in self._note_paragraphs(new))
+        return h + (8.0 if not have else 0.0)
+
+    def _add_notes(self, canv: Any, notes: Sequence[str], frame: Any, reserve: float) -> None:
+        page = canv.getPageNumber()
+        have = self.page_notes.setdefault(page, [])
+        have.extend(n for n in dict.fromkeys(notes) if n not in have)
+        if frame is not None and reserve > 0:
+            frame._y1p += reserve  # the foot of the frame now holds the notes
+
+    def _draw_notes(self, canv: Any, page: int) -> None:
+        notes = self.page_notes.get(page, [])
+        if not notes:
+            return
+        paras = self._note_paragraphs(notes)
+        heights = [p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in paras]
+        y = MARGIN_BOTTOM + sum(heights)
+        canv.saveState()
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, y + 4.0, MARGIN_X + 80.0, y + 4.0)
+        canv.restoreState()
+        for p, h in zip(paras, heights, strict=True):
+            p.drawOn(canv, MARGIN_X, y - h + 1.5)
+            y -= h
+
+    # ---------------------------------------------------------------- story
+    def story(self) -> list[Any]:
+        """The blocks as platypus flowables: headings kept with what follows, consecutive
+        half figures paired into rows."""
+        from reportlab.platypus import PageBreak as RLPageBreak
+        from reportlab.platypus import Spacer as RLSpacer
+        from reportlab.platypus.tableofcontents import TableOfContents
+
+        ns = _flowables()
+        self.number_headings()
+        out: list[Any] = []
+        heads: list[Any] = []
+        blocks = list(self.blocks)
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            i += 1
+            flow: list[Any]
+            if isinstance(b, Heading):
+                heads.append(ns.HeadingFlowable(b, f"h{i}"))
+                continue
+            if isinstance(b, PageBreak):
+                flow = [RLPageBreak()]
+            elif isinstance(b, Spacer):
+                flow = [RLSpacer(1, b.space)]
+            elif isinstance(b, Paragraph):
+                flow = [_paragraph(b)]
+            elif isinstance(b, Formula):
+                flow = _formula_flowables(b)
+            elif isinstance(b, Table):
+                flow = [ns.TableFlowable(b, self)]
+            elif isinstance(b, FigureBlock):
+                row = [b]
+                if b.half and i < len(blocks) and isinstance(blocks[i], FigureBlock) \
+                        and blocks[i].half:
+                    row.append(blocks[i])
+                    i += 1
+                flow = [ns.FigureRow(row, self)]
+            elif isinstance(b, Contents):
+                toc = TableOfContents(dotsMinLevel=0)
+                toc.levelStyles = [
+                    ns.style(b.size, weight="bold", leading=b.size * 1.45),
+                    ns.style(b.size, indent=16.0, leading=b.size * 1.45)]
+                flow = [toc]
+            else:
+                raise TypeError(f"not a block of a document: {b!r}")
+            if heads:
+                if isinstance(flow[0], RLPageBreak):
+                    out.append(ns.KeepWithNext(heads, None))
+                else:
+                    flow[0] = ns.KeepWithNext(heads, flow[0])
+                heads = []
+            out.extend(flow)
+        if heads:
+            out.append(ns.KeepWithNext(heads, None))
+        return out
+
+    # ---------------------------------------------------------------- rendering
+    def render(self, path: str | os.PathLike, *, metadata: Mapping[str, str] | None = None
+               ) -> int:
+        """Lay out and write the PDF to ``path``; returns the number of pages (also in
+        :attr:`pages`; the fill of each page in :attr:`page_fill`)."""
+        register_fonts()
+        meta = {"Title": self.title, "Creator": "landscape (ReportLab platypus)"}
+        meta.update(metadata or {})
+        doc = _doc_template(self, str(path), meta)
+        doc.multiBuild(self.story(), canvasmaker=_numbered_canvas(self, meta))
+        self.pages = doc.page_count
+        self.page_fill = doc.fill()
+        return self.pages
+
+    def footer_text(self, page: int, pages: int) -> str:
+        """``footer · page k of n`` (the title instead of ``footer`` when that does not fit
+        one line)."""
+        tail = f"  ·  page {page} of {pages}"
+        head = self.footer
+        if string_width(head + tail, 7.5) > CONTENT_W:
+            head = self.title
+        return head + tail
+
+
+def _rl_paragraph(text: str, st: Any) -> Any:
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    return RLParagraph(text, st)
+
+
+def _paragraph(p: Paragraph) -> Any:
+    ns = _flowables()
+    hang = string_width((p.bullet or "") + " ", p.size) if p.bullet else 0.0
+    st = ns.style(p.size, weight=p.weight, slant="italic" if p.style == "italic" else "normal",
+                  color=p.color, family=p.family if p.family in (FONT, MONO) else FONT,
+                  indent=p.indent, hang=hang, before=p.before, after=p.after)
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    return RLParagraph(markup(p.text), st, bulletText=p.bullet)
+
+
+def _formula_flowables(f: Formula) -> list[Any]:
+    ns = _flowables()
+    out: list[Any] = []
+    for k, m in enumerate(f.lines):
+        after = f.after if k == len(f.lines) - 1 else 0.0
+        if m.math:
+            try:
+                out.append(ns.MathFlowable(m, f.indent, after))
+                continue
+            except Exception:  # noqa: BLE001 - then shown as plain text
+                pass
+        st = ns.style(m.size, family=MONO, indent=f.indent, after=after,
+                      leading=m.size * 1.3)
+        text = m.text[1:-1] if m.math and m.text.startswith("$") else m.text
+        out.append(_rl_paragraph(markup(text), st))
+    return out
+
+
+def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
+    """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
+    the footnotes of each page."""
+    from reportlab.platypus import Frame, PageTemplate
+    from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate
+
+    class Template(BaseDocTemplate):
+        def beforeDocument(self) -> None:
+            d.page_notes = {}
+            self._fill: list[tuple[int, float, bool]] = []
+            self._starts: dict[int, bool] = {}
+            self._broken: set[int] = set()
+            self.page_count = 0
+
+        def handle_pageBegin(self) -> None:
+            super().handle_pageBegin()
+            self.frame._geom()  # undo the footnote space taken on the previous page
+
+        def handle_pageEnd(self) -> None:
+            f = self.frame
+            blank = max(0.0, f._y - f._y1p) / f._aH
+            self._fill.append((self.page, blank, False))
+            d._draw_notes(self.canv, self.page)
+            self.page_count = self.page
+            super().handle_pageEnd()
+
+        def handle_pageBreak(self, slow: Any = None) -> None:
+            self._broken.add(self.page)
+            super().handle_pageBreak(slow)
+
+        def afterFlowable(self, flowable: Any) -> None:
+            if self.page not in self._starts and not isinstance(flowable, ActionFlowable):
+                self._starts[self.page] = bool(getattr(flowable, "starts_section", False))
+
+        def fill(self) -> list[PageFill]:
+            n = len(self._fill)
+            out = []
+            for k, (page, blank, _) in enumerate(self._fill):
+                ends = (k == n - 1 or page in self._broken
+                        or self._starts.get(page + 1, False))
+                out.append(PageFill(page, round(blank, 4), ends))
+            return out
+
+    frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, CONTENT_H, leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+    doc = Template(path, pagesize=(PAGE_W, PAGE_H), title=meta.get("Title", ""),
+                   author=meta.get("Author", ""), subject=meta.get("Subject", ""),
+                   creator=meta.get("Creator", ""), keywords=meta.get("Keywords", ""),
+                   pageCompression=1 if PDF_COMPRESSION else 0, initialFontName=FONT,
+                   initialFontSize=BODY, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                   topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, allowSplitting=1)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    d._frame_height = CONTENT_H
+    return doc
+
+
+def _numbered_canvas(d: Document, meta: Mapping[str, str]) -> Any:
+    """A canvas class that draws the footer "footer · page k of n" once n is known."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *a: Any, **kw: Any):
+            super().__init__(*a, **kw)
+            self._states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            n = len(self._states)
+            for state in self._states:
+                self.__dict__.update(state)
+                self.setFont(FONT, 7.5)
+                self.setFillColorRGB(0.33, 0.33, 0.33)
+                self.drawCentredString(PAGE_W / 2.0, MARGIN_BOTTOM - 26.0,
+                                       d.footer_text(self._pageNumber, n))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+__all__ = [
+    "BODY", "CONTENT_H", "CONTENT_W", "FONT", "HOW", "MONO", "PAGE_H", "PAGE_W", "SMALL",
+    "TABLE", "Column", "Contents", "Document", "FigureBlock", "Formula", "Heading", "MathLine",
+    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "column_widths", "figure_drawing",
+    "legend_text", "mark", "markup", "math_width", "plain_formula", "register_fonts",
+    "string_width", "typeset",
+]

@@ -1,0 +1,291 @@
+"""analysis.pages: the PDF page engine, checked on the PDFs it writes (read back with pypdf).
+
+Fonts embedded, text extractable (provenance markers, Greek), pages not left a third blank
+unless they end a section, short tables whole, long tables with repeated headers, each
+footnote once per page, nothing cut with "…", every piece of text inside the text area.
+"""
+
+import re
+
+import pytest
+
+from analysis import pages, report
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+MARKERS = "ᵉⁿᵐᶠᵗˢ"
+#: the footer's band: below the text area, above the page edge
+FOOTER_BAND = (10.0, pages.MARGIN_BOTTOM - 8.0)
+
+
+def reader(path):
+    from pypdf import PdfReader
+
+    return PdfReader(str(path))
+
+
+def page_texts(path) -> list[str]:
+    return [" ".join(p.extract_text().split()) for p in reader(path).pages]
+
+
+def text_pieces(page) -> list[tuple[str, float, float, float, float, str]]:
+    """(text, x, y, a, size, font) of every text run drawn on ``page``: the position and
+    horizontal scale ``a`` in page space (text matrix × current matrix, as pypdf reports
+    them), the font size, the font's base name."""
+    out = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        a, b, c, d, e, f = tm
+        A, B, C, D, E, F = cm
+        x, y = e * A + f * C + E, e * B + f * D + F
+        scale = (a * A + b * C) * size
+        name = str(font.get("/BaseFont", "")) if font else ""
+        out.append((text, x, y, scale, size, name))
+
+    page.extract_text(visitor_text=visit)
+    return out
+
+
+def fonts_of(obj, seen=None):
+    """Every font dictionary reachable from a page or form's resources."""
+    seen = set() if seen is None else seen
+    res = obj.get("/Resources")
+    if res is None:
+        return
+    res = res.get_object()
+    for f in (res.get("/Font") or {}).values():
+        f = f.get_object()
+        if id(f) not in seen:
+            seen.add(id(f))
+            yield f
+    for x in (res.get("/XObject") or {}).values():
+        x = x.get_object()
+        if x.get("/Subtype") == "/Form":
+            yield from fonts_of(x, seen)
+
+
+def embedded(font) -> bool:
+    """Whether a font dictionary (simple or Type0) carries its font program."""
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    desc = font.get("/FontDescriptor")
+    if desc is None:
+        return False
+    desc = desc.get_object()
+    return any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+# ------------------------------------------------------------------ documents made here
+
+
+def filler(doc, n: int) -> None:
+    for k in range(n):
+        doc.paragraph(f"Filler paragraph {k}: " + "words that take up room " * 12)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """A small document exercising every block: markers, Greek, a short table placed where it
+    would have to split, a long table, the same note under three tables, figures."""
+    import sympy as sp
+
+    x = sp.Symbol("x", real=True)
+    b = report.Builder("Engine test ᵉ α")
+    d = b.doc
+    d.heading("Engine test", level=0, numbered=False)
+    d.contents()
+    d.heading("Markers and symbols")
+    d.paragraph("Markers " + " ".join(f"1.5{m}" for m in MARKERS)
+                + " Greek αβγηκλμρ ‖∇f‖ ≤ x² − 1 <tag> & done")
+    d.formula("f(x)", sum(sp.sin(k * x) / k for k in range(1, 25)))
+    filler(d, 9)
+    d.table(["kind", "value"], [[f"short row {i}", f"{i}.5ᵗ"] for i in range(10)],
+            title="A short table", notes=["NOTE-ONE: the same footnote under every table."])
+    d.heading("Tables")
+    d.table(["#", "value", "text"],
+            [[f"long row {i}", f"{i}ⁿ", "a few words " * (i % 5)] for i in range(130)],
+            title="A long table", notes=["NOTE-ONE: the same footnote under every table."])
+    for k in range(3):
+        d.table(["a", "b"], [[f"t{k} r{i}", "x"] for i in range(3)], title=f"Tiny {k}",
+                notes=["NOTE-ONE: the same footnote under every table.", f"NOTE-T{k}"])
+    d.heading("Figures")
+
+    def draw(fig):
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [2, 0, 1], label="η = 0.1")
+        ax.set_xlabel("iteration k")
+        ax.legend()
+
+    d.figure(draw, height=260.0, caption="A full-width figure.")
+    d.figure(draw, height=220.0, caption="Left half.", half=True)
+    d.figure(draw, height=220.0, caption="Right half.", half=True)
+    path = tmp_path_factory.mktemp("pages") / "engine.pdf"
+    return b.write(path), b.doc
+
+
+@pytest.fixture(scope="module")
+def real_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("real") / "ellipse.pdf"
+    return report.build_report("0.1*x**2 + 2*y**2", path)
+
+
+@pytest.fixture(scope="module")
+def quick_study(tmp_path_factory):
+    from analysis import study
+
+    return study.build_study(tmp_path_factory.mktemp("study"), quick=True,
+                             sections=[study.section_quadratic, study.section_saddle])
+
+
+# ------------------------------------------------------------------ fonts and text
+
+
+def test_every_font_is_embedded(synthetic, real_report):
+    for result in (synthetic[0], real_report):
+        fonts = [f for p in reader(result.pdf).pages for f in fonts_of(p)]
+        assert fonts
+        missing = {str(f.get("/BaseFont")) for f in fonts if not embedded(f)}
+        assert not missing, missing
+
+
+def test_text_extracts_with_markers_and_greek(synthetic):
+    text = " ".join(page_texts(synthetic[0].pdf))
+    assert "Markers " + " ".join(f"1.5{m}" for m in MARKERS) in text
+    assert "Greek αβγηκλμρ ‖∇f‖ ≤ x² − 1 <tag> & done" in text
+    assert "short row 9" in text and "9.5ᵗ" in text
+    meta = reader(synthetic[0].pdf).metadata
+    assert meta.title == "Engine test ᵉ α" and "landscape" in meta.creator
+
+
+def test_footer_numbers_pages_and_contents_has_page_numbers(synthetic):
+    texts = page_texts(synthetic[0].pdf)
+    n = len(texts)
+    for k, t in enumerate(texts, start=1):
+        assert f"Engine test ᵉ α · page {k} of {n}" in t
+    first = texts[0]
+    tables_page = next(k for k, t in enumerate(texts, start=1)
+                       if re.search(r"2 Tables A long table", t))
+    assert re.search(rf"2 Tables[ .]*{tables_page}\b", first)
+
+
+def test_nothing_is_cut_with_an_ellipsis(synthetic, real_report, quick_study):
+    for result in (synthetic[0], real_report, quick_study):
+        for k, t in enumerate(page_texts(result.pdf), start=1):
+            assert "…" not in t, (result.pdf.name, k)
+
+
+# ------------------------------------------------------------------ tables and notes
+
+
+def test_short_table_is_kept_whole(synthetic):
+    texts = page_texts(synthetic[0].pdf)
+    where = {k for k, t in enumerate(texts) for i in range(10) if f"short row {i} " in t}
+    assert len(where) == 1, where
+    # and it really had to move: the filler before it ends on an earlier page
+    filler_pages = {k for k, t in enumerate(texts) if "Filler paragraph 8" in t}
+    assert filler_pages and max(filler_pages) <= min(where)
+
+
+def test_long_table_repeats_its_header(synthetic):
+    texts = page_texts(synthetic[0].pdf)
+    parts = [t for t in texts if re.search(r"long row \d+ ", t)]
+    assert len(parts) >= 2
+    rows = [int(r) for t in parts for r in re.findall(r"long row (\d+) ", t)]
+    assert sorted(rows) == list(range(130))
+    for t in parts:
+        assert re.search(r"# value text long row", t), t[:200]
+    assert all("A long table (continued)" in t for t in parts[1:])
+    for t in parts:  # at least MIN_ROWS rows on each part
+        assert len(re.findall(r"long row \d+ ", t)) >= pages.MIN_ROWS
+
+
+def test_each_footnote_once_per_page(synthetic, real_report, quick_study):
+    texts = page_texts(synthetic[0].pdf)
+    counts = [t.count("NOTE-ONE") for t in texts]
+    assert max(counts) == 1
+    tiny = [k for k, t in enumerate(texts) if "Tiny 0" in t or "Tiny 2" in t]
+    assert all(counts[k] == 1 for k in tiny)
+    for k in range(3):
+        assert sum(t.count(f"NOTE-T{k}") for t in texts) == 1
+    for result in (real_report, quick_study):
+        for k, t in enumerate(page_texts(result.pdf), start=1):
+            for note in (report.THEORY_NOTES[:60], report.legend_text()[:60]):
+                assert t.count(" ".join(note.split())) <= 1, (result.pdf.name, k, note)
+
+
+# ------------------------------------------------------------------ page fill and geometry
+
+
+def text_bottom(page) -> float | None:
+    """The lowest baseline of text in the text area (above the footer), in points."""
+    ys = [y for _, _, y, _, _, _ in text_pieces(page) if y > FOOTER_BAND[1]]
+    return min(ys) if ys else None
+
+
+def check_fill(result) -> None:
+    """No page more than a third blank unless it ends a section: the blank share measured
+    independently of the engine, from the lowest line of text on the page (captions sit
+    under figures, footnotes at the foot), against the engine's own record."""
+    pdf = reader(result.pdf)
+    fill = result.page_fill
+    assert len(fill) == len(pdf.pages) == result.pages
+    for f, page in zip(fill, pdf.pages, strict=True):
+        bottom = text_bottom(page)
+        assert bottom is not None, f.page
+        blank = (bottom - pages.MARGIN_BOTTOM) / pages.CONTENT_H
+        assert blank <= f.blank + 0.03, (f, blank)  # the record does not hide blank space
+        if not f.ends_section:
+            assert blank <= 1 / 3, (result.pdf.name, f, blank)
+    assert fill[-1].ends_section
+
+
+def test_pages_are_filled_unless_they_end_a_section(synthetic, real_report, quick_study):
+    for result in (synthetic[0], real_report, quick_study):
+        check_fill(result)
+
+
+def test_every_text_lies_inside_the_text_area(synthetic, real_report):
+    """Text (figure labels and legends included: they are text too) starts inside the text
+    area and ends inside it; the footer lies in its band."""
+    for result in (synthetic[0], real_report):
+        for k, page in enumerate(reader(result.pdf).pages, start=1):
+            for text, x, y, a, size, font in text_pieces(page):
+                where = (result.pdf.name, k, text[:40], round(x, 1), round(y, 1))
+                assert 0 <= x <= pages.PAGE_W and 0 <= y <= pages.PAGE_H, where
+                if FOOTER_BAND[0] <= y <= FOOTER_BAND[1]:
+                    continue  # the footer
+                assert pages.MARGIN_X - 1.0 <= x <= pages.PAGE_W - pages.MARGIN_X, where
+                assert pages.MARGIN_BOTTOM - 2.0 <= y <= pages.PAGE_H - pages.MARGIN_TOP, where
+                if abs(a - size) < 1e-6:  # horizontal, unscaled text: check its right end
+                    name = font.split("+")[-1].lstrip("/")
+                    face = name if name in pages.register_fonts() else pages.FONT
+                    right = x + pages.string_width(text, size, face)
+                    assert right <= pages.PAGE_W - pages.MARGIN_X + 1.0, where
+
+
+def test_failing_figure_is_recorded_not_fatal(tmp_path):
+    b = report.Builder("Broken figure")
+    b.doc.heading("Figures")
+
+    def broken(fig):
+        raise RuntimeError("deliberately broken figure")
+
+    b.doc.figure(broken, height=200.0, caption="never drawn", label="broken", trial=False)
+    res = b.write(tmp_path / "b.pdf")
+    assert [(f.section, f.error) for f in res.failures] == [("figure broken", "FigureError")]
+    assert "figure failed: RuntimeError: deliberately broken figure" in page_texts(res.pdf)[0]
+
+
+def test_half_figures_share_a_row(synthetic):
+    rows = [f for f in synthetic[1].figures()]
+    assert [f.half for f in rows] == [False, True, True]
+    texts = page_texts(synthetic[0].pdf)
+    k = next(i for i, t in enumerate(texts) if "Left half." in t)
+    assert "Right half." in texts[k]
+    page = reader(synthetic[0].pdf).pages[k]
+    caps = {t.strip(): (x, y) for t, x, y, *_ in text_pieces(page) if "half." in t}
+    (xl, yl), (xr, yr) = caps["Left half."], caps["Right half."]
+    assert abs(yl - yr) < 0.5 and xr - xl == pytest.approx(
+        (pages.CONTENT_W + pages.FIGURE_GAP) / 2.0, abs=0.5)
