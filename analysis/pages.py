@@ -24,7 +24,8 @@ numbers of the contents are stable).
   whole, a longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
-  on the page where the table (or the table's last part) ends.
+  on the page where the table (or the table's last part) ends; the provenance legends that
+  begin notes (:func:`legend_text`) merge into one legend line per page.
 * Headings are kept with what follows them; the contents list levels 1 and 2 with page
   numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
@@ -112,6 +113,10 @@ def register_fonts() -> dict[str, str]:
     return files
 
 
+#: ReportLab names of the fonts svglib may use (registered by :func:`register_fonts`).
+_SVG_FONTS: set[str] = set()
+
+
 def _register_svg_fonts(d: str) -> None:
     """Map the font families matplotlib names in SVG text to ReportLab fonts for svglib."""
     from matplotlib.ft2font import FT2Font
@@ -140,6 +145,7 @@ def _register_svg_fonts(d: str) -> None:
         try:
             fm.register_font(font.family_name, path, weight=weight, style=slant,
                              rlgFontName=rl_name)
+            _SVG_FONTS.add(rl_name)
             if font.family_name == "DejaVu Sans":
                 fm.register_font("sans-serif", path, weight=weight, style=slant,
                                  rlgFontName=rl_name)
@@ -180,6 +186,25 @@ def legend_text(hows: Sequence[str] | None = None) -> str:
     """One line explaining the markers ``hows`` (default: all)."""
     keys = list(HOW) if hows is None else [h for h in HOW if h in hows]
     return "   ".join(f"{HOW[k][0]} {HOW[k][1]}" for k in keys)
+
+
+@lru_cache(maxsize=1)
+def _legends() -> list[tuple[str, frozenset[str]]]:
+    """The legend text of every non-empty set of markers, longest first."""
+    from itertools import combinations
+
+    out = [(legend_text(c), frozenset(c)) for r in range(1, len(HOW) + 1)
+           for c in combinations(HOW, r)]
+    return sorted(out, key=lambda t: -len(t[0]))
+
+
+def split_legend(note: str) -> tuple[set[str], str]:
+    """(markers, rest) of a note that begins with :func:`legend_text` of some markers
+    (``rest`` without the joining ".  "); (∅, note) for any other note."""
+    for text, keys in _legends():
+        if note.startswith(text):
+            return set(keys), note[len(text):].lstrip(" .;")
+    return set(), note
 
 
 # ============================================================================ formulas
@@ -430,7 +455,26 @@ def _svg_drawing(fig: Any) -> Any:
     drawing = svg2rlg(buf)
     if drawing is None:
         raise ValueError("the figure could not be converted to a drawing")
+    drawing.initialFontName = FONT  # not Helvetica, which would be an unembedded font
+    _own_fonts(drawing, set(_SVG_FONTS) | set(register_fonts()))
     return drawing
+
+
+def _own_fonts(node: Any, ours: set[str]) -> None:
+    """Give every string of a Drawing one of our embedded fonts: svglib falls back to
+    Helvetica (not embedded) for blank runs and to guesses for styles it does not map
+    (mathtext's "oblique"); those become the DejaVu Sans face of the same weight and slant."""
+    from reportlab.graphics.shapes import String
+
+    for child in getattr(node, "contents", ()):
+        if isinstance(child, String):
+            if child.fontName not in ours:
+                name = child.fontName.lower()
+                bold, slant = "bold" in name, ("oblique" in name or "italic" in name)
+                child.fontName = FONT + {(0, 0): "", (1, 0): "-Bold", (0, 1): "-Oblique",
+                                         (1, 1): "-BoldOblique"}[(bold, slant)]
+        else:
+            _own_fonts(child, ours)
 
 
 def figure_drawing(draw: Callable[[Any], Any], width: float, height: float) -> Any:
@@ -510,7 +554,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             alignment=align, leftIndent=indent + hang, firstLineIndent=0.0,
             bulletIndent=indent, spaceBefore=before, spaceAfter=after,
             bulletFontName=FONT, bulletFontSize=size, splitLongWords=1, allowWidows=0,
-            allowOrphans=0)
+            allowOrphans=0, spaceShrinkage=0.0)  # no line wider than the column
 
     ns.style = style
 
@@ -661,6 +705,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             tab = RLTable(data, colWidths=self.widths, repeatRows=1, splitByRow=1)
             tab.setStyle(TableStyle([
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3.0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3.0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -872,6 +917,7 @@ class Document:
         self.pages = 0
         self.page_fill: list[PageFill] = []
         self.page_notes: dict[int, list[str]] = {}
+        self._foot: dict[int, tuple[set[str], list[str]]] = {}
         self._frame_height = CONTENT_H
 
     # ---------------------------------------------------------------- adding content
@@ -972,21 +1018,38 @@ class Document:
         st = ns.style(TABLE - 0.4, slant="italic", color="#333333", after=1.5)
         return [_rl_paragraph(markup(n), st) for n in notes]
 
-    def _note_space(self, canv: Any, notes: Sequence[str]) -> float:
-        """Height at the foot of the current page that ``notes`` add (0 for notes already
-        printed on this page; the first note of a page also brings the separator rule)."""
-        page = canv.getPageNumber()
-        have = self.page_notes.get(page, [])
-        new = [n for n in dict.fromkeys(notes) if n not in have]
-        if not new:
+    def _notes_height(self, lines: Sequence[str]) -> float:
+        """Height of a page's footnote block: its lines plus the separator rule."""
+        if not lines:
             return 0.0
-        h = sum(p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in self._note_paragraphs(new))
-        return h + (8.0 if not have else 0.0)
+        return sum(p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in self._note_paragraphs(lines)) + 8.0
+
+    def _merged(self, page: int, notes: Sequence[str]) -> tuple[set[str], list[str]]:
+        keys, rest = self._foot.get(page, (set(), []))
+        keys, rest = set(keys), list(rest)
+        for n in notes:
+            k, r = split_legend(n)
+            keys |= k
+            if r and r not in rest:
+                rest.append(r)
+        return keys, rest
+
+    @staticmethod
+    def _lines(keys: set[str], rest: list[str]) -> list[str]:
+        return ([legend_text(keys)] if keys else []) + rest
+
+    def _note_space(self, canv: Any, notes: Sequence[str]) -> float:
+        """Height that ``notes`` add to the footnotes of the current page: a note already
+        there adds nothing, provenance legends merge into one legend line per page."""
+        page = canv.getPageNumber()
+        before = self._lines(*self._foot.get(page, (set(), [])))
+        after = self._lines(*self._merged(page, notes))
+        return self._notes_height(after) - self._notes_height(before)
 
     def _add_notes(self, canv: Any, notes: Sequence[str], frame: Any, reserve: float) -> None:
         page = canv.getPageNumber()
-        have = self.page_notes.setdefault(page, [])
-        have.extend(n for n in dict.fromkeys(notes) if n not in have)
+        self._foot[page] = self._merged(page, notes)
+        self.page_notes[page] = self._lines(*self._foot[page])
         if frame is not None and reserve > 0:
             frame._y1p += reserve  # the foot of the frame now holds the notes
 
@@ -1011,6 +1074,7 @@ class Document:
         half figures paired into rows."""
         from reportlab.platypus import PageBreak as RLPageBreak
         from reportlab.platypus import Spacer as RLSpacer
+        from reportlab.platypus import TableStyle
         from reportlab.platypus.tableofcontents import TableOfContents
 
         ns = _flowables()
@@ -1044,7 +1108,10 @@ class Document:
                     i += 1
                 flow = [ns.FigureRow(row, self)]
             elif isinstance(b, Contents):
-                toc = TableOfContents(dotsMinLevel=0)
+                toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle([
+                    ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
                 toc.levelStyles = [
                     ns.style(b.size, weight="bold", leading=b.size * 1.45),
                     ns.style(b.size, indent=16.0, leading=b.size * 1.45)]
@@ -1052,7 +1119,7 @@ class Document:
             else:
                 raise TypeError(f"not a block of a document: {b!r}")
             if heads:
-                if isinstance(flow[0], RLPageBreak):
+                if isinstance(flow[0], (RLPageBreak, TableOfContents)):
                     out.append(ns.KeepWithNext(heads, None))
                 else:
                     flow[0] = ns.KeepWithNext(heads, flow[0])
@@ -1071,7 +1138,7 @@ class Document:
         meta = {"Title": self.title, "Creator": "landscape (ReportLab platypus)"}
         meta.update(metadata or {})
         doc = _doc_template(self, str(path), meta)
-        doc.multiBuild(self.story(), canvasmaker=_numbered_canvas(self, meta))
+        doc.multiBuild(self.story(), canvasmaker=_numbered_canvas(self))
         self.pages = doc.page_count
         self.page_fill = doc.fill()
         return self.pages
@@ -1129,7 +1196,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
 
     class Template(BaseDocTemplate):
         def beforeDocument(self) -> None:
-            d.page_notes = {}
+            d.page_notes, d._foot = {}, {}
             self._fill: list[tuple[int, float, bool]] = []
             self._starts: dict[int, bool] = {}
             self._broken: set[int] = set()
@@ -1144,6 +1211,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             blank = max(0.0, f._y - f._y1p) / f._aH
             self._fill.append((self.page, blank, False))
             d._draw_notes(self.canv, self.page)
+            self.canv.footer(self.page, max(self.page, d.pages))
             self.page_count = self.page
             super().handle_pageEnd()
 
@@ -1165,7 +1233,9 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             return out
 
     frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_W, CONTENT_H, leftPadding=0,
-                  rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+                  rightPadding=0, topPadding=0, bottomPadding=0, id="text",
+                  overlapAttachedSpace=0)  # spaces add up: a table's negative space after
+    # (its footnotes' room, moved to the foot of the page) must not become space before
     doc = Template(path, pagesize=(PAGE_W, PAGE_H), title=meta.get("Title", ""),
                    author=meta.get("Author", ""), subject=meta.get("Subject", ""),
                    creator=meta.get("Creator", ""), keywords=meta.get("Keywords", ""),
@@ -1177,28 +1247,37 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
     return doc
 
 
-def _numbered_canvas(d: Document, meta: Mapping[str, str]) -> Any:
-    """A canvas class that draws the footer "footer · page k of n" once n is known."""
+#: name of the form that holds the page count n of "page k of n"
+_COUNT_FORM = "landscape-page-count"
+
+
+def _numbered_canvas(d: Document) -> Any:
+    """A canvas class whose pages show the footer "footer · page k of n": n is a form
+    (XObject) referenced by every page and defined when the canvas is saved, once n is
+    known."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *a: Any, **kw: Any):
-            super().__init__(*a, **kw)
-            self._states: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._states.append(dict(self.__dict__))
-            self._startPage()
+        def footer(self, page: int, guess: int) -> None:
+            """Draw the footer of page ``page`` (centred for ``guess`` pages)."""
+            text = d.footer_text(page, guess)
+            head = text[: text.rindex(" of ") + 4]
+            x = (PAGE_W - string_width(text, 7.5)) / 2.0
+            y = MARGIN_BOTTOM - 26.0
+            self.saveState()
+            self.setFont(FONT, 7.5)
+            self.setFillColorRGB(0.33, 0.33, 0.33)
+            self.drawString(x, y, head)
+            self.translate(x + string_width(head, 7.5), y)
+            self.doForm(_COUNT_FORM)
+            self.restoreState()
 
         def save(self) -> None:
-            n = len(self._states)
-            for state in self._states:
-                self.__dict__.update(state)
-                self.setFont(FONT, 7.5)
-                self.setFillColorRGB(0.33, 0.33, 0.33)
-                self.drawCentredString(PAGE_W / 2.0, MARGIN_BOTTOM - 26.0,
-                                       d.footer_text(self._pageNumber, n))
-                super().showPage()
+            self.beginForm(_COUNT_FORM)
+            self.setFont(FONT, 7.5)
+            self.setFillColorRGB(0.33, 0.33, 0.33)
+            self.drawString(0, 0, str(self.getPageNumber() - 1))
+            self.endForm()
             super().save()
 
     return NumberedCanvas
