@@ -100,7 +100,6 @@ def synthetic(tmp_path_factory):
     d.paragraph("Markers " + " ".join(f"1.5{m}" for m in MARKERS)
                 + " Greek αβγηκλμρ ‖∇f‖ ≤ x² − 1 <tag> & done")
     d.formula("f(x)", sum(sp.sin(k * x) / k for k in range(1, 25)))
-    filler(d, 9)
     d.table(["kind", "value"], [[f"short row {i}", f"{i}.5ᵗ"] for i in range(10)],
             title="A short table", notes=["NOTE-ONE: the same footnote under every table."])
     d.heading("Tables")
@@ -184,13 +183,19 @@ def test_nothing_is_cut_with_an_ellipsis(synthetic, real_report, quick_study):
 # ------------------------------------------------------------------ tables and notes
 
 
-def test_short_table_is_kept_whole(synthetic):
-    texts = page_texts(synthetic[0].pdf)
-    where = {k for k, t in enumerate(texts) for i in range(10) if f"short row {i} " in t}
-    assert len(where) == 1, where
-    # and it really had to move: the filler before it ends on an earlier page
-    filler_pages = {k for k, t in enumerate(texts) if "Filler paragraph 8" in t}
-    assert filler_pages and max(filler_pages) <= min(where)
+def test_short_table_is_kept_whole(tmp_path):
+    """A 10-row table whose upper half would fit at the foot of the page moves whole."""
+    b = report.Builder("Short table")
+    rows = [[f"short row {i}", f"{i}.5ᵗ"] for i in range(10)]
+    probe = pages._flowables().TableFlowable(pages.Table([pages.Column("kind"),
+                                                          pages.Column("value")], rows), b.doc)
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    b.doc.add(pages.Spacer(pages.CONTENT_H - height / 2.0))
+    b.doc.table(["kind", "value"], rows)
+    res = b.write(tmp_path / "short.pdf")
+    texts = page_texts(res.pdf)
+    assert len(texts) == 2 and all(f"short row {i} " in texts[1] for i in range(10))
+    assert res.page_fill[0].blank * pages.CONTENT_H >= height / 2.0 - 2.0  # it moved
 
 
 def test_long_table_repeats_its_header(synthetic):
@@ -254,6 +259,11 @@ def check_fill(result) -> None:
         if not f.ends_section:
             assert blank <= 1 / 3 and f.blank <= 1 / 3, (result.pdf.name, f, blank)
     assert fill[-1].ends_section
+    texts = page_texts(result.pdf)
+    chapters = [" ".join(m.title.split()) for m in pdf.outline if not isinstance(m, list)]
+    for f, nxt in zip(fill[1:-1], texts[2:], strict=True):
+        if f.ends_section:  # then the next page begins with a level-1 heading
+            assert any(nxt.startswith(c) for c in chapters), (f, nxt[:80])
 
 
 def test_pages_are_filled_unless_they_end_a_section(synthetic, real_report, quick_study):
