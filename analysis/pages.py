@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -87,71 +88,81 @@ def _font_dir() -> str:
     return os.path.join(mpl.get_data_path(), "fonts", "ttf")
 
 
+#: Our faces: ReportLab name → (file in matplotlib's fonts, family, weight, slant).
+FACES = {
+    FONT: ("DejaVuSans.ttf", "DejaVu Sans", "normal", "normal"),
+    f"{FONT}-Bold": ("DejaVuSans-Bold.ttf", "DejaVu Sans", "bold", "normal"),
+    f"{FONT}-Oblique": ("DejaVuSans-Oblique.ttf", "DejaVu Sans", "normal", "italic"),
+    f"{FONT}-BoldOblique": ("DejaVuSans-BoldOblique.ttf", "DejaVu Sans", "bold", "italic"),
+    MONO: ("DejaVuSansMono.ttf", "DejaVu Sans Mono", "normal", "normal"),
+    f"{MONO}-Bold": ("DejaVuSansMono-Bold.ttf", "DejaVu Sans Mono", "bold", "normal"),
+}
+
+#: ReportLab names of the fonts svglib may use (registered with it).
+_SVG_FONTS: set[str] = set()
+
+
 @lru_cache(maxsize=1)
 def register_fonts() -> dict[str, str]:
-    """Register DejaVu Sans (4 faces) and DejaVu Sans Mono with ReportLab (and with svglib,
-    under the family names matplotlib writes into SVG, plus the STIX and Computer Modern faces
-    mathtext may use); returns ReportLab name → TrueType file."""
+    """Register DejaVu Sans (4 faces) and DejaVu Sans Mono (2) with ReportLab, and with
+    svglib under the family names matplotlib writes into SVG; returns ReportLab name →
+    TrueType file.  (Other faces mathtext may use, STIX and Computer Modern, are registered
+    when a drawing names them: :func:`_register_family`.)"""
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from svglib.fonts import get_global_font_map
 
     d = _font_dir()
-    faces = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
-             f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
-             f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf",
-             MONO: "DejaVuSansMono.ttf", f"{MONO}-Bold": "DejaVuSansMono-Bold.ttf"}
-    files = {name: os.path.join(d, f) for name, f in faces.items()}
-    for name, path in files.items():
-        pdfmetrics.registerFont(TTFont(name, path))
+    fm = get_global_font_map()
+    files = {}
+    for name, (fname, family, weight, slant) in FACES.items():
+        files[name] = os.path.join(d, fname)
+        # svglib registers the TrueType font with ReportLab under our name
+        fm.register_font(family, files[name], weight=weight, style=slant, rlgFontName=name)
+        _SVG_FONTS.add(name)
     for bold, italic, suffix in ((0, 0, ""), (1, 0, "-Bold"), (0, 1, "-Oblique"),
                                  (1, 1, "-BoldOblique")):
         addMapping(FONT, bold, italic, f"{FONT}{suffix}")
     for bold, italic in ((0, 0), (1, 0), (0, 1), (1, 1)):
         addMapping(MONO, bold, italic, f"{MONO}-Bold" if bold else MONO)
-    _register_svg_fonts(d)
     return files
 
 
-#: ReportLab names of the fonts svglib may use (registered by :func:`register_fonts`).
-_SVG_FONTS: set[str] = set()
-
-
-def _register_svg_fonts(d: str) -> None:
-    """Map the font families matplotlib names in SVG text to ReportLab fonts for svglib."""
+@lru_cache(maxsize=1)
+def _families() -> dict[str, list[tuple[str, str, str]]]:
+    """Font family → [(file, weight, slant)] of the TrueType files shipped with matplotlib."""
     from matplotlib.ft2font import FT2Font
-    from svglib.fonts import get_global_font_map
 
-    fm = get_global_font_map()
+    d = _font_dir()
+    out: dict[str, list[tuple[str, str, str]]] = {}
     for fname in sorted(os.listdir(d)):
-        if not fname.endswith(".ttf") or fname.startswith("LastResort"):
+        if not fname.endswith(".ttf"):
             continue
-        path = os.path.join(d, fname)
         try:
-            font = FT2Font(path)
-        except Exception:  # noqa: BLE001 - an unreadable font is just not mapped
+            font = FT2Font(os.path.join(d, fname))
+        except Exception:  # noqa: BLE001 - an unreadable font is just not offered
             continue
         style = font.style_name.lower()
-        weight = "bold" if "bold" in style else "normal"
-        slant = "italic" if ("oblique" in style or "italic" in style) else "normal"
-        rl_name = "mpl-" + fname[:-4]
-        if rl_name.startswith("mpl-DejaVuSans") and "Mono" not in rl_name \
-                and "Display" not in rl_name:
-            rl_name = FONT + fname[len("DejaVuSans"):-4]
-        elif fname == "DejaVuSansMono.ttf":
-            rl_name = MONO
-        elif fname == "DejaVuSansMono-Bold.ttf":
-            rl_name = f"{MONO}-Bold"
+        out.setdefault(font.family_name, []).append((
+            fname, "bold" if "bold" in style else "normal",
+            "italic" if ("oblique" in style or "italic" in style) else "normal"))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _register_family(family: str) -> None:
+    """Register the faces of a matplotlib font family (e.g. STIXGeneral) with svglib."""
+    from svglib.fonts import get_global_font_map
+
+    register_fonts()
+    if family in ("DejaVu Sans", "DejaVu Sans Mono"):
+        return
+    fm = get_global_font_map()
+    for fname, weight, slant in _families().get(family, []):
+        name = "mpl-" + fname[:-4]
         try:
-            fm.register_font(font.family_name, path, weight=weight, style=slant,
-                             rlgFontName=rl_name)
-            _SVG_FONTS.add(rl_name)
-            if font.family_name == "DejaVu Sans":
-                fm.register_font("sans-serif", path, weight=weight, style=slant,
-                                 rlgFontName=rl_name)
-            if font.family_name == "DejaVu Sans Mono":
-                fm.register_font("monospace", path, weight=weight, style=slant,
-                                 rlgFontName=rl_name)
+            fm.register_font(family, os.path.join(_font_dir(), fname), weight=weight,
+                             style=slant, rlgFontName=name)
+            _SVG_FONTS.add(name)
         except Exception:  # noqa: BLE001 - a font ReportLab cannot read is left out
             continue
 
@@ -451,12 +462,14 @@ def _svg_drawing(fig: Any) -> Any:
     buf = io.BytesIO()
     with mpl.rc_context(_rc()):
         fig.savefig(buf, format="svg")
+    for family in set(re.findall(rb"font-family: ?'([^']+)'", buf.getvalue())):
+        _register_family(family.decode("utf-8", "replace"))
     buf.seek(0)
     drawing = svg2rlg(buf)
     if drawing is None:
         raise ValueError("the figure could not be converted to a drawing")
     drawing.initialFontName = FONT  # not Helvetica, which would be an unembedded font
-    _own_fonts(drawing, set(_SVG_FONTS) | set(register_fonts()))
+    _own_fonts(drawing, set(_SVG_FONTS))
     return drawing
 
 

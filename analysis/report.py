@@ -50,6 +50,9 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
+from analysis.pages import (  # re-exported: the Document API of analysis.pages
+    CONTENT_W as CONTENT_W,
+)
 from analysis.pages import (
     HOW,
     SMALL,
@@ -58,8 +61,13 @@ from analysis.pages import (
     legend_text,
     mark,
 )
-from analysis.pages import PageFill as PageFill  # re-exported: the Document API
-from analysis.pages import typeset as typeset  # re-exported: the Document API
+from analysis.pages import FigureBlock as FigureBlock
+from analysis.pages import Heading as Heading
+from analysis.pages import MathLine as MathLine
+from analysis.pages import PageFill as PageFill
+from analysis.pages import Paragraph as Paragraph
+from analysis.pages import Table as Table
+from analysis.pages import typeset as typeset
 from landscape.jsonutil import jsonable
 
 # ============================================================================ ledger, results
