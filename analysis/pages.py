@@ -596,9 +596,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             doc = getattr(self.canv, "_doctemplate", None)
             page = self.canv.getPageNumber()
             self.canv.bookmarkPage(self.key)
-            if 0 <= h.level <= 3:
-                self.canv.addOutlineEntry(h.title, self.key, level=max(0, h.level - 1)
-                                          if h.level else 0, closed=h.level >= 2)
+            # outline levels: title and chapters 0, sections 1, …; never deeper than one
+            # below the previous entry (a PDF outline cannot skip a level)
+            level = min(max(0, h.level - 1), getattr(self.canv, "_outline_level", -1) + 1)
+            self.canv._outline_level = level
+            self.canv.addOutlineEntry(h.title, self.key, level=level, closed=level >= 1)
             if doc is not None and 1 <= h.level <= 2:
                 doc.notify("TOCEntry", (h.level - 1, h.title, page, self.key))
 
