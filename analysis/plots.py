@@ -119,14 +119,62 @@ def marker(i: int) -> str:
 
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a plotting function under :data:`STYLE` (read when the artists are created)."""
+    """Run a plotting function under :data:`STYLE` (read when the artists are created), then
+    wrap every title to the width of its axes (:func:`fit_titles`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with mpl.rc_context(STYLE):
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+            if isinstance(out, (Figure, SubFigure)):
+                fit_titles(out)
+            return out
 
     return wrapper
+
+
+def wrap_words(text: str, available: float, size: float) -> str:
+    """``text`` broken at spaces into lines of at most ``available`` points at ``size``
+    (greedy; a single word longer than that stays whole)."""
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and text_width_pt(trial, size) > available:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def fit_titles(fig: FigureLike) -> None:
+    """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
+    the axes' width (its grid slot before layout) and the subfigure's width, so that no title
+    runs past its panel into the next one or off the figure."""
+    root = _root(fig)
+    for container in _containers(fig):
+        width_pt = container.bbox.width / root.dpi * 72.0
+        for ax in _own_axes(container):
+            if getattr(ax, "_colorbar", None) is not None:
+                continue
+            for t in (ax.title,):
+                text = t.get_text()
+                if not text:
+                    continue
+                pos = ax.get_position()  # in the container's fraction, before layout
+                centre = 0.5 * (pos.x0 + pos.x1)
+                avail = 0.92 * width_pt * min(pos.width * 1.1,
+                                              2.0 * min(centre, 1.0 - centre) - 0.12)
+                flat = " ".join(text.replace("\n", " ").split())
+                t.set_text(wrap_words(flat, avail, float(t.get_fontsize())))
+        sup = getattr(container, "_suptitle", None)
+        if sup is not None and sup.get_text():
+            avail = container.bbox.width / root.dpi * 72.0 * 0.95
+            flat = " ".join(sup.get_text().replace("\n", " ").split())
+            sup.set_text(wrap_words(flat, avail, float(sup.get_fontsize())))
 
 
 def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIGSIZE
@@ -170,11 +218,10 @@ def legend_columns(widths: Sequence[float], available: float, size: float,
     A column is as wide as its widest entry: handle (2 em) + pad (0.8 em) + text; columns are
     separated by 2 em and the frame adds 0.8 em per side (matplotlib's defaults), so ``c``
     columns need Σ_j max_{i in col j}(wᵢ + 2.8 em) + 2 em·(c − 1) + 1.6 em ≤ available, with
-    the entries filled column by column as matplotlib does."""
+    the entries split into columns as matplotlib does (``np.array_split``)."""
     n = len(widths)
     for c in range(max(1, min(most, n)), 1, -1):
-        rows = -(-n // c)
-        cols = [widths[j * rows:(j + 1) * rows] for j in range(c)]
+        cols = [list(col) for col in np.array_split(np.asarray(widths, dtype=float), c)]
         need = sum(max(col) + 2.8 * size for col in cols if col) + 2.0 * size * (c - 1)
         if need + 1.6 * size <= available:
             return c
@@ -999,6 +1046,7 @@ def plot_iterates(
     ylabel: str,
     xlabel: str = "iteration k",
     logy: bool = False,
+    logx: bool = False,
     hlines: Sequence[tuple[float, str]] = (),
     vlines: Sequence[tuple[float, str]] = (),
     title: str | None = None,
@@ -1008,14 +1056,21 @@ def plot_iterates(
     """Any per-iteration quantity (a coordinate, |y_k|, f(xₖ)) against iteration.
 
     ``hlines``/``vlines``: (value, label) reference lines, e.g. a predicted crossing time.
+    ``logx``: a log iteration axis (for power laws such as 1/k, straight on log–log); it
+    starts at k = 1, since k = 0 has no place on it (the x label says so).
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     handles = []
+    first = 1 if logx else 0
     for i, (label, y) in enumerate(_as_series(series).items()):
         yy = _positive(np.abs(y)) if logy else y
-        (h,) = ax.plot(np.arange(len(y)), yy, color=color(i), ls=linestyle(i), label=label)
+        (h,) = ax.plot(np.arange(first, len(y)), yy[first:], color=color(i), ls=linestyle(i),
+                       label=label)
         handles.append(h)
+    if logx:
+        ax.set_xscale("log")
+        xlabel += " (log scale, from k = 1)"
     refs = [(v, s, "h") for v, s in hlines] + [(v, s, "v") for v, s in vlines]
     for j, (v, s, orient) in enumerate(refs):
         style = dict(color="black" if j == 0 else GREY, ls=(":", "--", "-.")[j % 3], lw=1.1,
@@ -1032,6 +1087,27 @@ def plot_iterates(
 
 
 # ============================================================================ Hessian spectra
+
+
+#: Short names of the kinds for crowded tick labels.
+KIND_SHORT = {"minimum": "min", "maximum": "max", "saddle": "saddle", "unknown": "?"}
+
+
+def symlog_ticks(values: ArrayLike, thresh: float, most: int = 4) -> list[float]:
+    """Ticks of a symlog axis: 0 and ±10^j for the decades the values span (from the linear
+    threshold up), every s-th decade so that at most ``most`` ticks fall on each side."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    out = [0.0]
+    for sign in (1.0, -1.0):
+        side = np.abs(v[v * sign > 0])
+        if side.size == 0:
+            continue
+        lo = math.ceil(math.log10(max(thresh, 1e-300)))
+        hi = math.ceil(math.log10(max(float(side.max()), thresh)))
+        step = max(1, math.ceil((hi - lo + 1) / most))
+        out += [sign * 10.0 ** j for j in range(hi, lo - 1, -step)]
+    return sorted(out)
 
 
 def _eigen_scale(values: NDArray[np.float64]) -> tuple[str, float | None]:
@@ -1070,6 +1146,8 @@ def plot_hessian_eigenvalues(
         "zero": ("s", GREY),
     }
     seen: set[str] = set()
+    crowded = len(critical_points) > 4 or any(
+        np.size(_attr(cp, "point", ())) > 2 for cp in critical_points)
     for i, cp in enumerate(critical_points):
         lam = np.asarray(_attr(cp, "eigenvalues", ()), dtype=float).ravel()
         scale = max(1.0, float(np.max(np.abs(lam)))) if lam.size else 1.0
@@ -1083,15 +1161,18 @@ def plot_hessian_eigenvalues(
         kind = str(_attr(cp, "kind", "?"))
         kappa = _attr(cp, "condition_number")
         point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
-        ticks.append(f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa)}")
+        ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
+                     else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa)}")
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
     if scale == "symlog":
         ax.set_yscale("symlog", linthresh=thresh)
+        ax.set_yticks(symlog_ticks(np.asarray(allv), thresh))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 2)))
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
     elif scale == "log":
         ax.set_yscale("log")
-    ax.set_xticks(range(len(ticks)), ticks, fontsize=7 if len(ticks) > 5 else 8,
-                  rotation=0 if len(ticks) <= 6 else 45)
+    ax.set_xticks(range(len(ticks)), ticks, fontsize=7 if len(ticks) > 5 else 8)
     ax.set_xlim(-0.6, max(len(ticks), 1) - 0.4)
     ax.set_ylabel("Hessian eigenvalue λ" + ("" if scale == "linear" else f" ({scale} scale)"))
     ax.set_xlabel("critical point")
@@ -1550,10 +1631,20 @@ def study_rate(study: Any) -> float | None:
     return r if np.isfinite(r) and r > 0 else None
 
 
+def above_floor(errors: ArrayLike) -> NDArray[np.float64]:
+    """The errors up to and including the first one below the rounding floor
+    (:func:`rounding_floor`): past it a run sits at x* to machine precision, and on x* = 0
+    the errors would shrink through hundreds of decades of exact zeros in all but name."""
+    e = np.asarray(errors, dtype=float).ravel()
+    below = np.nonzero(np.isfinite(e) & (e < rounding_floor(e)))[0]
+    return e if below.size == 0 else e[: int(below[0]) + 1]
+
+
 def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
-    """The labels of ``studies`` grouped by run length (:func:`length_groups`): one figure
-    row per group, each with a linear iteration axis."""
-    return length_groups({k: len(study_errors(s)) for k, s in studies.items()})
+    """The labels of ``studies`` grouped by the length of their drawn errors
+    (:func:`length_groups`, :func:`above_floor`): one figure row per group, each with a
+    linear iteration axis."""
+    return length_groups({k: len(above_floor(study_errors(s))) for k, s in studies.items()})
 
 
 @styled
@@ -1566,9 +1657,10 @@ def plot_rate_studies(
 ) -> FigureLike:
     """:func:`plot_error` for rate studies (:mod:`analysis.rates`): measured error, the
     predicted rate line and the fitted window, per label, with the ratios e_(k+1)/e_k
-    against ρ.  Runs of very different lengths (:func:`rate_study_groups`) go to separate
-    rows, each with its own linear iteration axis."""
-    errs = {k: study_errors(s) for k, s in studies.items()}
+    against ρ.  Errors are drawn down to the first one below the rounding floor
+    (:func:`above_floor`).  Runs of very different lengths (:func:`rate_study_groups`) go
+    to separate rows, each with its own linear iteration axis."""
+    errs = {k: above_floor(study_errors(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
     wins = {}
     for k, s in studies.items():
@@ -1705,6 +1797,14 @@ def _inside(inner: Any, outer: Any, slack: float) -> bool:
             and inner.x1 <= outer.x1 + slack and inner.y1 <= outer.y1 + slack)
 
 
+def _own_axes(container: FigureLike) -> list[Any]:
+    """The axes placed directly in ``container`` (a root figure's ``axes`` also lists those
+    of its subfigures)."""
+    subs = {id(a) for sub in getattr(container, "subfigs", ()) for c in _containers(sub)
+            for a in c.axes}
+    return [a for a in container.axes if id(a) not in subs]
+
+
 def _texts_of(container: FigureLike) -> list[tuple[str, Any]]:
     """(description, artist) of every legend and text box owned by ``container``."""
     items: list[tuple[str, Any]] = [("legend", leg) for leg in container.legends]
@@ -1712,7 +1812,7 @@ def _texts_of(container: FigureLike) -> list[tuple[str, Any]]:
     sup = getattr(container, "_suptitle", None)
     if sup is not None:
         items.append((f"suptitle {sup.get_text()!r}", sup))
-    for ax in container.axes:
+    for ax in _own_axes(container):
         name = f"axes {ax.get_title()!r}"
         if ax.get_legend() is not None:
             items.append((f"{name}: legend", ax.get_legend()))
@@ -1773,12 +1873,20 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     root = _root(fig)
     renderer = _renderer(root)
     problems: list[str] = []
+    seen: set[int] = set()
     for container in _containers(fig):
         box = container.bbox
-        for ax in container.axes:
-            problems += _check_series(ax, slack)
+        for ax in _own_axes(container):
+            if id(ax) in seen:
+                continue
+            seen.add(id(ax))
+            if getattr(ax, "_colorbar", None) is None:  # a colour bar's extension
+                problems += _check_series(ax, slack)   # triangles lie outside by design
             problems += _tick_overlaps(ax, renderer)
         for name, artist in _texts_of(container):
+            if id(artist) in seen:
+                continue
+            seen.add(id(artist))
             if not artist.get_visible():
                 continue
             if hasattr(artist, "get_text") and not artist.get_text():
