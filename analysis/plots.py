@@ -167,7 +167,7 @@ def fit_titles(fig: FigureLike) -> None:
                 pos = ax.get_position()  # in the container's fraction, before layout
                 centre = 0.5 * (pos.x0 + pos.x1)
                 avail = 0.92 * width_pt * min(pos.width * 1.1,
-                                              2.0 * min(centre, 1.0 - centre) - 0.12)
+                                              2.0 * min(centre, 1.0 - centre) - 0.2)
                 flat = " ".join(text.replace("\n", " ").split())
                 t.set_text(wrap_words(flat, avail, float(t.get_fontsize())))
         sup = getattr(container, "_suptitle", None)
@@ -1829,12 +1829,18 @@ def _drawn_tick_labels(axis: Any) -> list[Any]:
     """The tick labels an axis draws: visible, non-empty, at a tick inside the view."""
     if not axis.get_visible():
         return []
-    lo, hi = sorted(axis.get_view_interval())
+    scale = axis.get_transform()  # compare in scale coordinates (log axes)
+    with np.errstate(all="ignore"):
+        lo, hi = sorted(scale.transform(np.asarray(axis.get_view_interval(), float)))
     eps = 1e-9 * (abs(hi - lo) + abs(hi) + abs(lo))
     out = []
     for tick in axis.get_major_ticks() + axis.get_minor_ticks():
         loc = tick.get_loc()
-        if loc is None or not (lo - eps <= loc <= hi + eps):
+        if loc is None:
+            continue
+        with np.errstate(all="ignore"):
+            t = float(scale.transform(np.array([float(loc)]))[0])
+        if not (np.isfinite(t) and lo - eps <= t <= hi + eps):
             continue
         out += [lb for lb in (tick.label1, tick.label2) if lb.get_visible() and lb.get_text()]
     return out
