@@ -185,6 +185,16 @@ def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIG
     return Figure(figsize=figsize, layout="constrained")
 
 
+def fmt_rate(r: float) -> str:
+    """A rate with enough digits to tell it from 1: 4 significant digits, or as many as
+    −log10|1 − r| + 3 when r is close to 1 (0.99998, not 1)."""
+    if r is None or not np.isfinite(r):
+        return fmt(r)
+    gap = abs(1.0 - float(r))
+    digits = 4 if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
+    return fmt(r, digits)
+
+
 def fmt(v: Any, digits: int = 3) -> str:
     """A number in ``%g`` style with ``digits`` significant digits ('—' for None/NaN)."""
     if v is None:
@@ -877,6 +887,7 @@ def plot_error(
     xlabel: str = "iteration k",
     rate_labels: Mapping[str, str] | None = None,
     ratios: bool = True,
+    ratio_series: Iterable[str] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -887,9 +898,11 @@ def plot_error(
     upwards so that it does not hide the measured line it agrees with; anchored at the start
     of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
     the window where the measured rate was fitted, shaded along the curve.  Right (when
-    ``ratios`` and some ρ is given): the measured ratios e_(k+1)/e_k (:func:`error_ratios`)
+    ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
+    when there is one)
     against the predicted ρ as a horizontal dashed line — agreement is the points settling on
-    the line.  The iteration axis is linear; zero errors (exact convergence) cannot be drawn
+    the line; ``ratio_series`` limits that panel to some labels (those theory says
+    something about).  The iteration axis is linear; zero errors (exact convergence) cannot be drawn
     on a log axis and are left out.
     """
     fig = new_figure(fig, figsize)
@@ -898,7 +911,8 @@ def plot_error(
     series = _as_series(errors)
     has_rate = {k: (rates.get(k) is not None and np.isfinite(rates[k]) and rates[k] > 0)
                 for k in series}
-    with_ratios = ratios and any(len(e) > 2 for e in series.values())
+    in_ratios = set(series) if ratio_series is None else set(ratio_series)
+    with_ratios = ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)
     if with_ratios:
         ax, axr = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
     else:
@@ -906,6 +920,7 @@ def plot_error(
     handles: list[Any] = []
     single = len(series) == 1
     kmax = 1
+    kr_lo = 10**9
     ratio_vals: list[float] = []
     for i, (label, e) in enumerate(series.items()):
         c = color(i)
@@ -920,8 +935,14 @@ def plot_error(
             a, b = int(win[0]), min(int(win[1]), len(e) - 1)
             ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=7, alpha=0.2,
                     solid_capstyle="butt", zorder=1)
-        if axr is not None and len(e) > 1:
+        if axr is not None and len(e) > 1 and label in in_ratios:
             kr, r = error_ratios(e)
+            if win is not None:  # the asymptotic phase: transients would set the scale
+                inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
+                kr, r = kr[inwin], r[inwin]
+                kr_lo = min(kr_lo, int(win[0]))
+            else:
+                kr_lo = 0
             if kr.size:
                 axr.plot(kr, r, color=c, ls="-", lw=0.8, marker=marker(i),
                          ms=3 if kr.size < 80 else 1.5, zorder=3)
@@ -931,7 +952,7 @@ def plot_error(
             a = 0 if win is None else int(win[0])
             if 0 <= a < len(e) and np.isfinite(e[a]) and e[a] > 0:
                 kk, yy = theory_line(e, rho, win)
-                text = (rate_labels or {}).get(label, f"theory ρ = {fmt(rho, 4)}")
+                text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
                 tc = "black" if single else c
                 (t,) = ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
                                label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
@@ -946,11 +967,12 @@ def plot_error(
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Error against iteration: measured (solid) and "
                              "theory (dashed)", fig))
-    if any(w is not None for w in windows.values()):
+    if any(windows.get(k) is not None for k in series):
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35,
                               label="window where the measured rate was fitted"))
     if axr is not None:
-        axr.set_xlim(-0.02 * kmax, 1.02 * kmax)
+        lo_k = 0 if kr_lo >= 10**9 else kr_lo
+        axr.set_xlim(lo_k - 0.02 * (kmax - lo_k), kmax + 0.02 * (kmax - lo_k))
         v = np.asarray(ratio_vals, dtype=float)
         v = v[np.isfinite(v)]
         if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):
@@ -960,8 +982,9 @@ def plot_error(
             _fit_linear_axis(axr)
         axr.set_xlabel(xlabel)
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" vs theory ρ (dashed)" if any(has_rate.values())
-                                          else ": → 0 when superlinear"))
+        axr.set_title("Ratio per step" + (" in the fit window" if any(
+            windows.get(k) is not None for k in series) else "") + (
+            " vs theory ρ (dashed)" if any(has_rate.values()) else ": → 0 when superlinear"))
     _outside_legend(fig, handles)
     return fig
 
@@ -1657,9 +1680,10 @@ def plot_rate_studies(
 ) -> FigureLike:
     """:func:`plot_error` for rate studies (:mod:`analysis.rates`): measured error, the
     predicted rate line and the fitted window, per label, with the ratios e_(k+1)/e_k
-    against ρ.  Errors are drawn down to the first one below the rounding floor
-    (:func:`above_floor`).  Runs of very different lengths (:func:`rate_study_groups`) go
-    to separate rows, each with its own linear iteration axis."""
+    against ρ (for the runs theory promises something about).  Errors are drawn down to the
+    first one below the rounding floor (:func:`above_floor`).  Runs of very different
+    lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
+    iteration axis."""
     errs = {k: above_floor(study_errors(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
     wins = {}
@@ -1671,17 +1695,20 @@ def plot_rate_studies(
         p = _attr(s, "prediction")
         if rates[k] is not None:
             word = "bound" if not _attr(p, "exact", True) else "theory"
-            labels[k] = f"{word} ρ = {fmt(rates[k], 4)}"
+            labels[k] = f"{word} ρ = {fmt_rate(rates[k])}"
+    promised = [k for k, s in studies.items()
+                if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
     groups = rate_study_groups(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
-                                      rate_labels=labels, fig=fig, figsize=figsize)
+                                      rate_labels=labels, ratio_series=promised, fig=fig,
+                                      figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * 1.8))
     for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, ("short", "long"),
                                 strict=False):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
-                               rate_labels=labels, fig=sub,
+                               rate_labels=labels, ratio_series=promised, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(up to {n} iterations)")
     return fig

@@ -2124,7 +2124,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                       ) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
-    (ρ for linear convergence; 0 for the ratio and the order q for superlinear).  Returns
+    (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
+    quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  Returns
     whether a table was added (none without a reference point or usable errors)."""
     from analysis import plots
 
@@ -2149,13 +2150,15 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
-    if p.kind == "linear" and p.rate is not None:
+    if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", 4)
-    elif q is not None:
+    elif p.kind in ("quadratic", "superlinear", "finite"):
         limit = "→ 0"
+    elif p.kind == "sublinear":
+        limit = "→ 1"
     else:
-        limit = p.kind
+        limit = p.kind + ("" if p.exact else " (bound, no rate)")
     last = ["theory", "", limit]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
