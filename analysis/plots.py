@@ -980,6 +980,7 @@ def plot_error(
             _fit_log_axis(axr)
         else:
             _fit_linear_axis(axr)
+            axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in the fit window" if any(

@@ -2206,10 +2206,17 @@ def _theory(b: Builder, A: Analysis) -> None:
     d.paragraph("Where the theory was evaluated: " + "; ".join(reference_text(studies)) + ".",
                 size=SMALL, style="italic")
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
-    d.paragraph(NW_TEXT)
-    for r in studies:
+    promised = [r for r in studies if r.study.prediction.kind != "none"]
+    silent = [r.label for r in studies if r.study.prediction.kind == "none"]
+    if promised:
+        d.paragraph(NW_TEXT)
+    for r in promised:
         with b.guard(f"convergence table of {r.label}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement")
+    if silent:
+        d.paragraph(f"No table of ratios for {', '.join(silent)}: theory promises no rate "
+                    "there (reasons in the table above), so there is no value to set them "
+                    "beside.", style="italic")
 
 
 FIRST_ORDER_FAMILY = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
@@ -2303,7 +2310,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "continued past the comparison runs' stopping rule to the rounding "
                         "floor: " + "; ".join(
                             f"{r.label} {plural(r.study.result.nit, 'iteration')}"
-                            for r in group) + ".", label=f"error {name}")
+                            for r in group) + " (drawn until the error first falls below "
+                        "10³·ε·max(e₀, 1), where the ratios become rounding noise).",
+                label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.label: r.result.grad_norm_path for r in runs}
