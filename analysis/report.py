@@ -2125,7 +2125,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
-    quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  Returns
+    quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  For a linear rate the
+    row before it is the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b]: the
+    per-step ratio of an oscillating mode (heavy ball, complex roots) fluctuates around ρ.  Returns
     whether a table was added (none without a reference point or usable errors)."""
     from analysis import plots
 
@@ -2150,6 +2152,14 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
+    win = study.measurement.window
+    if win is not None and q is None:
+        a, z = int(win[0]), min(int(win[1]), len(e) - 1)
+        if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
+            mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
+            row = [f"{a}–{z}", "geometric mean",
+                   cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit", 4)]
+            body.append(row)
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", 4)
@@ -2173,7 +2183,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
 
 NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
-           "tables; the last row is what theory says the ratio tends to.  Iterations whose "
+           "tables; the last row is what theory says the ratio tends to, the row before it "
+           "(linear rates) the geometric mean of the ratio over the fit window.  Iterations whose "
            "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
 
 
