@@ -547,7 +547,8 @@ def clip_to_box(path: ArrayLike, box: ArrayLike) -> NDArray[np.float64]:
                     if num < 0:
                         t0, t1 = 1.0, 0.0
                 else:
-                    t = num / den
+                    with np.errstate(over="ignore"):  # a nearly parallel edge: t = ±inf
+                        t = num / den
                     if den < 0:
                         t0 = max(t0, t)
                     else:
