@@ -472,6 +472,7 @@ def plot_curve_1d(
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
                      ylabel=ylabel, first=m)
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
+        az.ticklabel_format(useOffset=False)
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
                      fontsize=8.5)
         axes = [ax, az]

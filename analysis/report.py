@@ -2378,7 +2378,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
                         "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run did not converge.", label="lr sweep")
+                        "whose run did not converge.", label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing

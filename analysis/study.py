@@ -173,8 +173,8 @@ class Study:
         self.doc.paragraph(s)
 
     def figure(self, draw: Callable[[Any], Any], height: float, caption: str,
-               label: str) -> None:
-        self.doc.figure(draw, height=height, caption=caption, label=label)
+               label: str, half: bool = False) -> None:
+        self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
 def _rel(v: float | None) -> str:
@@ -256,7 +256,7 @@ def section_quadratic(S: Study) -> None:
         f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum"
         + ("; an error of exactly 0 is drawn as a triangle on the bottom edge"
            if np.any(np.asarray(sweep.final_error) == 0) else "")
-        + ") and explodes beyond 2/L.", "x² sweep")
+        + ") and explodes beyond 2/L.", "x² sweep", half=True)
     lo, hi = sweep.bracket
     S.statement_check(
         "GD divergence threshold (η)",
@@ -417,7 +417,7 @@ def section_tanh(S: Study) -> None:
         hlines=[(x_end, f"x = {x_end:g}")], vlines=vlines,
         title="GD from x₀ = 4 crawls across the plateau", fig=fig), HALF,
         "xₖ against k: hundreds of steps to leave the plateau, then the slope is steep and "
-        "the iterates run towards −∞ (tanh has no minimum).", "tanh crossing")
+        "the iterates run towards −∞ (tanh has no minimum).", "tanh crossing", half=True)
     S.numeric_check("tanh′(4) compiled kernel vs exact", exact_val, numeric, rtol=1e-12,
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
@@ -788,9 +788,11 @@ def section_newton_nonconvex(S: Study) -> None:
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
               "saddle-free Newton": free.result.path[:, 0]},
-        xlim=(-2, 10), numbered=5, title=f"Newton from x₀ = {x0:g}", fig=fig), HALF,
+        xlim=(-2, 10), numbered=5, zoom=False, title=f"Newton from x₀ = {x0:g}", fig=fig),
+        HALF,
         f"Pure Newton ends at x = {fmt_num(pure.result.x[0])}; saddle-free Newton at "
-        f"x = {fmt_num(free.result.x[0])} (kinds in the table below).", "newton nonconvex")
+        f"x = {fmt_num(free.result.x[0])} (kinds in the table below).", "newton nonconvex",
+        half=True)
 
     def end_kind(st: Any) -> str:
         x = st.result.x
