@@ -185,14 +185,18 @@ def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIG
     return Figure(figsize=figsize, layout="constrained")
 
 
-def fmt_rate(r: float) -> str:
-    """A rate with enough digits to tell it from 1: 4 significant digits, or as many as
-    −log10|1 − r| + 3 when r is close to 1 (0.99998, not 1)."""
+def rate_digits(r: float | None) -> int:
+    """Significant digits that tell a rate from 1: 4, or −log10|1 − r| + 3 (at most 12)
+    when r is within 10⁻³ of 1 (0.99998, not 1)."""
     if r is None or not np.isfinite(r):
-        return fmt(r)
+        return 4
     gap = abs(1.0 - float(r))
-    digits = 4 if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
-    return fmt(r, digits)
+    return 4 if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
+
+
+def fmt_rate(r: float) -> str:
+    """A rate with :func:`rate_digits` significant digits."""
+    return fmt(r, rate_digits(r))
 
 
 def fmt(v: Any, digits: int = 3) -> str:

@@ -2147,7 +2147,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     for k in chosen:
         row = [str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
-               cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured", 4)]
+               cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
+                    plots.rate_digits(float(ratio[k])))]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
@@ -2158,11 +2159,12 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
             mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
             row = [f"{a}–{z}", "geometric mean",
-                   cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit", 4)]
+                   cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit",
+                        plots.rate_digits(mean))]
             body.append(row)
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 "theory", 4)
+                                                 "theory", plots.rate_digits(p.rate))
     elif p.kind in ("quadratic", "superlinear", "finite"):
         limit = "→ 0"
     elif p.kind == "sublinear":

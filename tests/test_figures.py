@@ -379,3 +379,31 @@ def test_quick_study_figures_pass_the_audit(monkeypatch, tmp_path):
     assert len(doc.figures()) >= 15
     problems = _audit_document(doc)
     assert problems == [], "\n".join(problems)
+
+
+def _study(errors, kind, rate=None, order=None, window=None):
+    return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+              reference=np.zeros(1), minimizer=np.zeros(1),
+              prediction=NS(kind=kind, rate=rate, order=order, exact=True),
+              measurement=NS(window=window))
+
+
+def test_convergence_table_columns_are_the_ratios_of_the_errors():
+    b = report.Builder("t")
+    e = 3.0 * 0.5 ** np.arange(40)  # linear, ρ = 1/2 exactly
+    assert report.convergence_table(b, "gd", _study(e, "linear", 0.5, window=(5, 30)), "s")
+    table = b.doc.blocks[-1]
+    assert table.title == "gd: errors and ratios per step"
+    body = table.rows
+    assert [r[0] for r in body[:2]] == ["0", "1"] and body[-1][0] == "theory"
+    assert all(r[2].startswith("0.5") for r in body[:-1])  # e_(k+1)/e_k, and the mean
+    assert body[-2][:2] == ["5–30", "geometric mean"]
+    assert body[-1][2] == "0.5ᵗ"
+    k3 = [r for r in body if r[0] == "1"][0]
+    assert k3[1] == "1.5ᵐ"  # e_1 = 3/2
+    q = np.array([0.5, 0.25, 0.0625, 0.00390625, 1.52587890625e-05])  # e_(k+1) = e_k²
+    b2 = report.Builder("t")
+    assert report.convergence_table(b2, "newton", _study(q, "quadratic", order=2.0), "s")
+    rows = b2.doc.blocks[-1].rows
+    assert [r[3] for r in rows[:-1]] == ["1ᵐ"] * (len(rows) - 1)  # e_(k+1)/e_k² = 1
+    assert rows[-1][2] == "→ 0" and "q = 2" in rows[-1][3]
