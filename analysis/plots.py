@@ -57,6 +57,10 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 GREY = "#9a9a9a"
 #: basin maps: starts that end on a cycle
 CYCLE_COLOR = "#3b3b3b"
+#: Basin fills: colour-blind-safe (Tol's "muted" scheme) and disjoint from the marker colours of
+#: :data:`KIND_STYLE` (yellow, vermillion, sky, grey), so a basin never looks like a marker.
+BASIN_PALETTE = ("#332288", "#117733", "#44AA99", "#999933", "#882255", "#AA4499",
+                 "#6699CC", "#661100")
 
 #: How critical points are drawn: marker, face colour (all with a black edge).
 KIND_STYLE = {
@@ -89,6 +93,16 @@ STYLE = {
 }
 
 
+def is_geometric(grid: ArrayLike, rtol: float = 1e-6) -> bool:
+    """Whether ``grid`` (≥ 3 positive values) is a geometric progression, x_(i+1)/x_i
+    constant — the grids to draw on a log axis (a linear grid there bunches on the right)."""
+    g = np.asarray(grid, dtype=float).ravel()
+    if g.size < 3 or not np.all(np.isfinite(g)) or np.any(g <= 0):
+        return False
+    r = g[1:] / g[:-1]
+    return bool(np.all(np.abs(r - r[0]) <= rtol * abs(r[0])) and abs(r[0] - 1) > rtol)
+
+
 def color(i: int) -> str:
     """The i-th series colour (cycling through :data:`PALETTE`)."""
     return PALETTE[i % len(PALETTE)]
@@ -105,14 +119,62 @@ def marker(i: int) -> str:
 
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a plotting function under :data:`STYLE` (read when the artists are created)."""
+    """Run a plotting function under :data:`STYLE` (read when the artists are created), then
+    wrap every title to the width of its axes (:func:`fit_titles`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with mpl.rc_context(STYLE):
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+            if isinstance(out, (Figure, SubFigure)):
+                fit_titles(out)
+            return out
 
     return wrapper
+
+
+def wrap_words(text: str, available: float, size: float) -> str:
+    """``text`` broken at spaces into lines of at most ``available`` points at ``size``
+    (greedy; a single word longer than that stays whole)."""
+    lines: list[str] = []
+    for para in str(text).split("\n"):
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and text_width_pt(trial, size) > available:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def fit_titles(fig: FigureLike) -> None:
+    """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
+    the axes' width (its grid slot before layout) and the subfigure's width, so that no title
+    runs past its panel into the next one or off the figure."""
+    root = _root(fig)
+    for container in _containers(fig):
+        width_pt = container.bbox.width / root.dpi * 72.0
+        for ax in _own_axes(container):
+            if getattr(ax, "_colorbar", None) is not None:
+                continue
+            for t in (ax.title,):
+                text = t.get_text()
+                if not text:
+                    continue
+                pos = ax.get_position()  # in the container's fraction, before layout
+                centre = 0.5 * (pos.x0 + pos.x1)
+                avail = 0.92 * width_pt * min(pos.width * 1.1,
+                                              2.0 * min(centre, 1.0 - centre) - 0.2)
+                flat = " ".join(text.replace("\n", " ").split())
+                t.set_text(wrap_words(flat, avail, float(t.get_fontsize())))
+        sup = getattr(container, "_suptitle", None)
+        if sup is not None and sup.get_text():
+            avail = container.bbox.width / root.dpi * 72.0 * 0.95
+            flat = " ".join(sup.get_text().replace("\n", " ").split())
+            sup.set_text(wrap_words(flat, avail, float(sup.get_fontsize())))
 
 
 def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIGSIZE
@@ -121,6 +183,20 @@ def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIG
     if fig is not None:
         return fig
     return Figure(figsize=figsize, layout="constrained")
+
+
+def rate_digits(r: float | None) -> int:
+    """Significant digits that tell a rate from 1: 4, or −log10|1 − r| + 3 (at most 12)
+    when r is within 10⁻³ of 1 (0.99998, not 1)."""
+    if r is None or not np.isfinite(r):
+        return 4
+    gap = abs(1.0 - float(r))
+    return 4 if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
+
+
+def fmt_rate(r: float) -> str:
+    """A rate with :func:`rate_digits` significant digits."""
+    return fmt(r, rate_digits(r))
 
 
 def fmt(v: Any, digits: int = 3) -> str:
@@ -138,26 +214,66 @@ def fmt(v: Any, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def text_width_pt(s: str, size: float) -> float:
+    """Width in points of the one-line string ``s`` in the default font at ``size`` points
+    (measured on the glyph outlines by :class:`matplotlib.textpath.TextToPath`)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(size=size)
+    return max((TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
+                for line in str(s).split("\n")), default=0.0)
+
+
+def legend_columns(widths: Sequence[float], available: float, size: float,
+                   most: int = 4) -> int:
+    """How many legend columns fit in ``available`` points.
+
+    A column is as wide as its widest entry: handle (2 em) + pad (0.8 em) + text; columns are
+    separated by 2 em and the frame adds 0.8 em per side (matplotlib's defaults), so ``c``
+    columns need Σ_j max_{i in col j}(wᵢ + 2.8 em) + 2 em·(c − 1) + 1.6 em ≤ available, with
+    the entries split into columns as matplotlib does (``np.array_split``)."""
+    n = len(widths)
+    for c in range(max(1, min(most, n)), 1, -1):
+        cols = [list(col) for col in np.array_split(np.asarray(widths, dtype=float), c)]
+        need = sum(max(col) + 2.8 * size for col in cols if col) + 2.0 * size * (c - 1)
+        if need + 1.6 * size <= available:
+            return c
+    return 1
+
+
+def _fit_label(label: str, available: float, size: float) -> str:
+    """``label`` wrapped at spaces so that each line fits ``available`` points."""
+    import textwrap
+
+    if text_width_pt(label, size) + 2.8 * size + 1.6 * size <= available:
+        return label
+    per_char = max(text_width_pt(label, size) / max(len(label), 1), 1e-6)
+    chars = max(12, int((available - 4.4 * size) / per_char))
+    return "\n".join(textwrap.wrap(label, chars)) or label
+
+
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
                     ncols: int | None = None) -> Any:
-    """A legend below the axes of ``fig`` (outside the data area)."""
+    """A legend below the axes of ``fig`` (outside the data area, inside the figure).
+
+    The number of columns is the largest (≤ ``ncols``, ≤ 4) whose measured width fits the
+    (sub)figure; a label too long for a single column is wrapped."""
     if not handles:
         return None
     if labels is None:
         labels = [h.get_label() for h in handles]
-    n = len(handles)
     size = float(mpl.rcParams["legend.fontsize"]) if isinstance(
         mpl.rcParams["legend.fontsize"], (int, float)) else 8.0
-    longest = max((len(s) for s in labels), default=10)
-    entry = 0.52 * size * longest + 3.2 * size  # points: text + handle + padding
     try:
         width = fig.get_window_extent().width / fig.dpi * 72.0
     except Exception:  # noqa: BLE001 - unknown container size: assume a full figure
         width = FIGSIZE[0] * 72.0
-    fit = max(1, int(width // entry))
-    ncols = fit if ncols is None else min(ncols, fit)
-    ncols = max(1, min(n, ncols, 4))
-    return fig.legend(handles, labels, loc="outside lower center", ncols=ncols)
+    available = 0.96 * width
+    labels = [_fit_label(str(s), available, size) for s in labels]
+    widths = [text_width_pt(s, size) for s in labels]
+    fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
+    return fig.legend(handles, labels, loc="outside lower center", ncols=fit)
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
@@ -244,6 +360,69 @@ def _declutter(xs: Sequence[float], span: float, limit: int, min_gap: float = 0.
     return chosen
 
 
+def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
+                 lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
+                 first: int = 0) -> list[Any]:
+    """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
+    arrows between successive shown iterates, numbers, start and last iterate."""
+    grid = np.linspace(lo, hi, 801)
+    ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
+    handles = [ax.lines[-1]]
+    span = hi - lo
+    for i, (label, p) in enumerate(runs.items()):
+        xs = p[:, 0]
+        ys = values(p)
+        idx = np.arange(len(xs))
+        keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
+        c = color(i)
+        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=marker(i), color=c, ms=4.5,
+                       zorder=3, label=f"{label} ({len(xs) - 1} steps)")
+        handles.append(h)
+        drawn = 0
+        for k in range(first, len(xs) - 1):
+            if drawn >= arrows:
+                break
+            if keep[k] and keep[k + 1]:
+                ax.annotate("", xy=(xs[k + 1], ys[k + 1]), xytext=(xs[k], ys[k]),
+                            arrowprops=dict(arrowstyle="->", color=c, lw=0.9, alpha=0.8,
+                                            shrinkA=2, shrinkB=2), zorder=2)
+                drawn += 1
+        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
+        for j in _declutter(shown, span, numbered):
+            ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
+                        xytext=(4, 5 + 7 * (i % 2)), fontsize=7, color=c, zorder=4)
+        if keep[0]:
+            ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
+                    ls="none", zorder=4)
+        if keep[-1]:
+            ax.plot(xs[-1:], ys[-1:], marker="s", ms=7, color=c, mec="black", ls="none",
+                    zorder=4)
+    ax.set_xlim(lo, hi)
+    return handles
+
+
+def cluster_window(xs: ArrayLike, span: float, fraction: float = 0.05
+                   ) -> tuple[int, float, float] | None:
+    """Where the iterates ``xs`` crowd together: the first index ``m`` from which all later
+    iterates lie within ``fraction`` of ``span``, and their padded range (lo, hi) — or None
+    when fewer than 6 iterates crowd (nothing to zoom)."""
+    x = np.asarray(xs, dtype=float).ravel()
+    x = x[np.isfinite(x)]
+    if x.size < 7 or span <= 0:
+        return None
+    m = x.size - 1
+    while m > 0:
+        tail = x[m - 1:]
+        if tail.max() - tail.min() > fraction * span:
+            break
+        m -= 1
+    if x.size - m < 6:
+        return None
+    tail = x[m:]
+    width = max(float(tail.max() - tail.min()), 1e-3 * span)
+    return m, float(tail.min()) - 0.25 * width, float(tail.max()) + 0.25 * width
+
+
 @styled
 def plot_curve_1d(
     f: Any,
@@ -256,6 +435,7 @@ def plot_curve_1d(
     numbered: int = 8,
     arrows: int = 25,
     legend: bool = True,
+    zoom: bool | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -265,11 +445,12 @@ def plot_curve_1d(
     Successive iterates are joined by arrows (the first ``arrows`` steps), the first
     ``numbered`` iterates carry their index (skipping ones that would overlap), the start is a
     black-edged circle and the last iterate a square.  The x-range covers ``xlim`` (default:
-    the iterates, padded) and all iterates.  ``legend=False`` leaves the legend out (for
-    small multiples).
+    the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
+    into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
+    with their own numbers (``zoom`` forces it on or off).  ``legend=False`` leaves the legend
+    out (for small multiples).
     """
     fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
     runs = _as_paths(paths, 1)
     values = evaluator(f, 1)
     allx = np.concatenate([p[:, 0] for p in runs.values()]) if runs else np.zeros(1)
@@ -279,37 +460,35 @@ def plot_curve_1d(
         lo, hi = min(lo, xlim[0]), max(hi, xlim[1])
     pad = 0.08 * (hi - lo if hi > lo else max(1.0, abs(hi)))
     lo, hi = lo - pad, hi + pad
-    grid = np.linspace(lo, hi, 801)
-    ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
-    handles = [ax.lines[-1]]
-    span = hi - lo
-    for i, (label, p) in enumerate(runs.items()):
-        xs = p[:, 0]
-        ys = values(p)
-        c = color(i)
-        (h,) = ax.plot(xs, ys, ls="none", marker=marker(i), color=c, ms=4.5, zorder=3,
-                       label=f"{label} ({len(xs) - 1} steps)")
-        handles.append(h)
-        for k in range(min(arrows, len(xs) - 1)):
-            if np.all(np.isfinite([xs[k], ys[k], xs[k + 1], ys[k + 1]])):
-                ax.annotate("", xy=(xs[k + 1], ys[k + 1]), xytext=(xs[k], ys[k]),
-                            arrowprops=dict(arrowstyle="->", color=c, lw=0.9, alpha=0.8,
-                                            shrinkA=2, shrinkB=2), zorder=2)
-        for j in _declutter(list(xs), span, numbered):
-            ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
-                        xytext=(4, 5 + 7 * (i % 2)), fontsize=7, color=c, zorder=4)
-        ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4, ls="none",
-                zorder=4)
-        ax.plot(xs[-1:], ys[-1:], marker="s", ms=7, color=c, mec="black", ls="none", zorder=4)
+    crowd = None
+    if zoom is not False and runs:
+        crowd = cluster_window(next(iter(runs.values()))[:, 0], hi - lo)
+    if crowd is None:
+        ax = fig.add_subplot()
+        handles = _curve_panel(ax, values, runs, lo, hi, numbered=numbered, arrows=arrows,
+                               ylabel=ylabel)
+        axes = [ax]
+    else:
+        m, zlo, zhi = crowd
+        ax, az = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
+        handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
+                               arrows=min(arrows, m), ylabel=ylabel)
+        _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
+                     ylabel=ylabel, first=m)
+        ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
+        az.ticklabel_format(useOffset=False)
+        az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
+                     fontsize=8.5)
+        axes = [ax, az]
     handles.append(Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                           ls="none", label="start x₀"))
     handles.append(Line2D([], [], marker="s", ms=7, color=GREY, mec="black", ls="none",
                           label="last iterate"))
-    ax.set_xlim(lo, hi)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
-                             fig))
+    for a in axes:
+        a.set_xlabel(xlabel)
+    axes[0].set_ylabel(ylabel)
+    axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
+                                  fig, 10.0 * len(axes)))
     if legend:
         _outside_legend(fig, handles)
     return fig
@@ -327,9 +506,12 @@ def _grid_values(f: Any, box: NDArray, resolution: int) -> tuple[NDArray, NDArra
 
 
 def contour_levels(Z: NDArray, count: int = 18) -> tuple[NDArray, bool]:
-    """Contour levels for the values ``Z``: geometric above the minimum when the values span
-    more than two decades (a valley like Rosenbrock's), else evenly spaced.  Returns the levels
-    and whether they are geometric."""
+    """Contour levels for the values ``Z``, geometric in f − f_min.
+
+    With m = min Z and g = Z − m: levels m and m + gⱼ, gⱼ geometric from g_lo to max g, where
+    g_lo is the 0.5th percentile of the positive g (at least 10⁻⁸·max g) — so the levels are
+    dense near every minimum (Himmelblau's four basins) and sparse on the walls.  Evenly spaced
+    only when g spans less than a decade.  Returns the levels and whether they are geometric."""
     z = Z[np.isfinite(Z)]
     if z.size == 0:
         return np.linspace(0.0, 1.0, count), False
@@ -338,11 +520,76 @@ def contour_levels(Z: NDArray, count: int = 18) -> tuple[NDArray, bool]:
         return np.array([zmin - 1.0, zmin, zmin + 1.0]), False
     shifted = z - zmin
     pos = shifted[shifted > 0]
-    low = float(np.percentile(pos, 0.5)) if pos.size else 1.0
-    if pos.size and (zmax - zmin) / max(low, 1e-300) > 1e3:
-        levels = zmin + np.geomspace(max(low, (zmax - zmin) * 1e-6), zmax - zmin, count)
+    span = zmax - zmin
+    low = max(float(np.percentile(pos, 0.5)) if pos.size else span, span * 1e-8)
+    if span / low >= 10.0:
+        levels = zmin + np.geomspace(low, span, count)
         return np.concatenate([[zmin], levels]), True
     return np.linspace(zmin, zmax, count + 1), False
+
+
+def clip_to_box(path: ArrayLike, box: ArrayLike) -> NDArray[np.float64]:
+    """The polyline ``path`` (K+1, 2) cut to the rectangle ``box`` ((lo, hi) per axis).
+
+    Each segment p→q keeps its part p + t(q − p), t ∈ [t₀, t₁], inside the box
+    (Liang–Barsky); pieces that are not joined are separated by a row of NaN, and segments
+    with a non-finite end are dropped, so nothing drawn leaves the box."""
+    p = np.asarray(path, dtype=float).reshape(-1, 2)
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    out: list[NDArray] = []
+    last: NDArray | None = None
+    if p.shape[0] == 1:
+        inside = np.all(np.isfinite(p[0])) and np.all((p[0] >= b[:, 0]) & (p[0] <= b[:, 1]))
+        return p.copy() if inside else np.zeros((0, 2))
+    for a, q in zip(p[:-1], p[1:], strict=True):
+        if not (np.all(np.isfinite(a)) and np.all(np.isfinite(q))):
+            continue
+        d = q - a
+        t0, t1 = 0.0, 1.0
+        for j in range(2):
+            for num, den in ((a[j] - b[j, 0], -d[j]), (b[j, 1] - a[j], d[j])):
+                if den == 0.0:
+                    if num < 0:
+                        t0, t1 = 1.0, 0.0
+                else:
+                    with np.errstate(over="ignore"):  # a nearly parallel edge: t = ±inf
+                        t = num / den
+                    if den < 0:
+                        t0 = max(t0, t)
+                    else:
+                        t1 = min(t1, t)
+        if t0 > t1:
+            continue
+        start, end = a + t0 * d, a + t1 * d
+        if last is None or not np.allclose(start, last, rtol=0, atol=1e-12):
+            if out:
+                out.append(np.array([np.nan, np.nan]))
+            out.append(start)
+        out.append(end)
+        last = end
+    return np.array(out) if out else np.zeros((0, 2))
+
+
+def path_window(paths: Iterable[ArrayLike], box: ArrayLike, pad: float = 0.12,
+                least: float = 0.06, aspect: float = 1.6) -> NDArray[np.float64] | None:
+    """The rectangle around the in-box iterates of ``paths``, padded by ``pad`` of its size
+    (and at least ``least`` of the box per axis), widened so that its sides differ by at
+    most a factor ``aspect``, inside ``box``; None without iterates."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    pts = [np.asarray(p, dtype=float).reshape(-1, 2) for p in paths]
+    allp = np.concatenate(pts) if pts else np.zeros((0, 2))
+    ok = np.all(np.isfinite(allp), axis=1)
+    allp = allp[ok]
+    allp = allp[np.all((allp >= b[:, 0]) & (allp <= b[:, 1]), axis=1)]
+    if allp.shape[0] == 0:
+        return None
+    lo, hi = allp.min(axis=0), allp.max(axis=0)
+    size = np.maximum(hi - lo, least * (b[:, 1] - b[:, 0]))
+    mid = 0.5 * (lo + hi)
+    half = 0.5 * size * (1.0 + 2.0 * pad)
+    half = np.maximum(half, half.max() / aspect)  # not thinner than 1 : aspect
+    w = np.column_stack([np.maximum(mid - half, b[:, 0]), np.minimum(mid + half, b[:, 1])])
+    return w
 
 
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
@@ -377,6 +624,72 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
+                   critical_points: Iterable[Any], *, resolution: int, levels: int,
+                   colours: Mapping[str, int] | None = None) -> tuple[list[Any], Any, NDArray,
+                                                                      bool]:
+    """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
+    (:func:`clip_to_box`), starts, last iterates and critical points; returns the legend
+    handles, the contour set, the levels and whether they are geometric."""
+    X, Y, Z = _grid_values(f, b, resolution)
+    lv, geometric = contour_levels(Z, levels)
+    greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
+    cs = ax.contourf(X, Y, Z, levels=lv, cmap=greys, extend="both")
+    ax.contour(X, Y, Z, levels=lv, colors="0.45", linewidths=0.5)
+    handles: list[Any] = []
+    starts: list[NDArray] = []
+
+    def inside(q: NDArray) -> bool:
+        return bool(np.all(np.isfinite(q)) and np.all((q >= b[:, 0]) & (q <= b[:, 1])))
+
+    for i, (label, p) in enumerate(paths.items()):
+        j = i if colours is None else colours.get(label, i)
+        fin = np.all(np.isfinite(p), axis=1)
+        leaves = bool(np.any(~fin) or np.any((p < b[:, 0]) | (p > b[:, 1])))
+        name = f"{label} ({len(p) - 1} it.)" + (" (leaves the box)" if leaves else "")
+        shown = clip_to_box(p, b)
+        (h,) = ax.plot(shown[:, 0], shown[:, 1], color=color(j), ls=linestyle(j),
+                       marker=marker(j), ms=3, lw=1.4, label=name, zorder=4,
+                       markevery=max(1, int(shown.shape[0]) // 40))
+        handles.append(h)
+        if inside(p[0]) and not any(np.allclose(p[0], s0) for s0 in starts):
+            ax.plot(p[0, 0], p[0, 1], marker="o", ms=9, mfc="white", mec="black", mew=1.4,
+                    zorder=5)
+            starts.append(p[0])
+        last = p[fin][-1] if fin.any() else None
+        if last is not None and inside(last):
+            ax.plot(last[0], last[1], marker="s", ms=6, color=color(j), mec="black", zorder=5)
+    if paths:
+        handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
+                              ls="none", label="start"))
+        handles.append(Line2D([], [], marker="s", ms=6, color=GREY, mec="black", ls="none",
+                              label="last iterate"))
+    handles += _critical_handles(ax, critical_points or (), b, 2)
+    ax.set_xlim(*b[0])
+    ax.set_ylim(*b[1])
+    ax.grid(False)
+    return handles, cs, lv, geometric
+
+
+def _contour_colorbar(fig: FigureLike, cs: Any, ax: Any, lv: NDArray, geometric: bool) -> None:
+    cb = fig.colorbar(cs, ax=ax, shrink=0.9, pad=0.02)
+    cb.set_label("f" + (" (levels geometric in f − f_min)" if geometric else ""))
+    cb.ax.tick_params(labelsize=7)
+    cb.set_ticks(lv[::3] if len(lv) > 12 else lv[::2])
+    cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 2)))
+
+
+def needs_zoom(paths: Iterable[ArrayLike], box: ArrayLike, fraction: float = 0.25) -> bool:
+    """Whether the iterates occupy less than ``fraction`` of the box's width or height
+    (then a zoom shows them; :func:`path_window`)."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    w = path_window(paths, b, pad=0.0, least=0.0)
+    if w is None:
+        return False
+    rel = (w[:, 1] - w[:, 0]) / (b[:, 1] - b[:, 0])
+    return bool(np.min(rel) < fraction or np.prod(rel) < fraction ** 2 * 2)
+
+
 @styled
 def plot_contour(
     f: Any,
@@ -390,6 +703,7 @@ def plot_contour(
     xlabel: str = "x",
     ylabel: str = "y",
     colorbar: bool = True,
+    zoom: bool | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.2),
 ) -> FigureLike:
@@ -397,55 +711,101 @@ def plot_contour(
     points.
 
     ``paths``: label → (K+1, 2) iterates (one line per method, each with its own colour, line
-    style and marker; the start is a black-edged circle, the last iterate a square; a label
-    gains "(leaves the box)" when its iterates leave the plotted box).  ``critical_points``:
-    objects or dicts with ``point`` and ``kind`` — minimum ★, maximum ▲, saddle ✕,
-    unknown ◆.  Levels are geometric when f spans decades (see :func:`contour_levels`).
+    style and marker; the start is a black-edged circle, the last iterate a square; a path is
+    cut where it leaves the box and its label gains "(leaves the box)").
+    ``critical_points``: objects or dicts with ``point`` and ``kind`` — minimum ★,
+    maximum ▲, saddle ✕, unknown ◆.  Levels are geometric in f − f_min
+    (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of
+    the box, :func:`needs_zoom`) adds a second panel on the rectangle around the iterates,
+    with equal axes and its own levels; the first panel outlines that rectangle.
     """
     b = np.asarray(box, dtype=float).reshape(2, 2)
     fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
-    X, Y, Z = _grid_values(f, b, resolution)
-    lv, geometric = contour_levels(Z, levels)
-    greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
-    cs = ax.contourf(X, Y, Z, levels=lv, cmap=greys, extend="both")
-    ax.contour(X, Y, Z, levels=lv, colors="0.45", linewidths=0.5)
-    if colorbar:
-        cb = fig.colorbar(cs, ax=ax, shrink=0.9, pad=0.02)
-        cb.set_label("f" + (" (geometric levels above min)" if geometric else ""))
-        cb.ax.tick_params(labelsize=7)
-        cb.set_ticks(lv[::2])
-        cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 2)))
-    handles: list[Any] = []
-    starts: list[NDArray] = []
-    for i, (label, p) in enumerate(_as_paths(paths or {}, 2).items()):
-        fin = np.all(np.isfinite(p), axis=1)
-        leaves = bool(np.any(~fin) or np.any((p < b[:, 0]) | (p > b[:, 1])))
-        name = f"{label} ({len(p) - 1} it.)" + (" (leaves the box)" if leaves else "")
-        (h,) = ax.plot(p[fin, 0], p[fin, 1], color=color(i), ls=linestyle(i), marker=marker(i),
-                       ms=3, lw=1.4, label=name, zorder=4,
-                       markevery=max(1, int(fin.sum()) // 40))
-        handles.append(h)
-        if not any(np.allclose(p[0], s) for s in starts):
-            ax.plot(p[0, 0], p[0, 1], marker="o", ms=9, mfc="white", mec="black", mew=1.4,
-                    zorder=5)
-            starts.append(p[0])
-        last = p[fin][-1] if fin.any() else None
-        if last is not None:
-            ax.plot(last[0], last[1], marker="s", ms=6, color=color(i), mec="black", zorder=5)
-    if starts:
-        handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
-                              ls="none", label="start"))
-        handles.append(Line2D([], [], marker="s", ms=6, color=GREY, mec="black", ls="none",
-                              label="last iterate"))
-    handles += _critical_handles(ax, critical_points or (), b, 2)
-    ax.set_xlim(*b[0])
-    ax.set_ylim(*b[1])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(False)
-    ax.set_title(title or "Contours of f with trajectories and critical points")
+    runs = _as_paths(paths or {}, 2)
+    if zoom is None:
+        zoom = needs_zoom(runs.values(), b)
+    window = path_window(runs.values(), b) if zoom else None
+    if window is None:
+        ax = fig.add_subplot()
+        handles, cs, lv, geometric = _contour_panel(ax, f, b, runs, critical_points or (),
+                                                    resolution=resolution, levels=levels)
+        if colorbar:
+            _contour_colorbar(fig, cs, ax, lv, geometric)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(_wrap_title(title or "Contours of f with trajectories and critical "
+                                 "points", fig))
+    else:
+        ax, az = fig.subplots(1, 2)
+        cps = list(critical_points or ())
+        handles, *_ = _contour_panel(ax, f, b, runs, cps, resolution=resolution,
+                                     levels=levels)
+        _contour_panel(az, f, window, runs, cps, resolution=resolution, levels=levels)
+        ax.add_patch(mpl.patches.Rectangle((window[0, 0], window[1, 0]),
+                                           window[0, 1] - window[0, 0],
+                                           window[1, 1] - window[1, 0], fill=False,
+                                           ec="black", lw=1.0, ls="--", zorder=7))
+        az.set_aspect("equal", adjustable="box")
+        ax.set_aspect("equal", adjustable="box")
+        for a in (ax, az):
+            a.set_xlabel(xlabel)
+            a.set_ylabel(ylabel)
+        ax.set_title(_wrap_title(title or "Contours of f (levels geometric in f − f_min)",
+                                 fig, 10.0 * 2))
+        az.set_title("Zoom on the iterates (dashed box)")
     _outside_legend(fig, handles)
+    return fig
+
+
+@styled
+def plot_paths_grid(
+    f: Any,
+    box: ArrayLike,
+    paths: Mapping[str, ArrayLike],
+    critical_points: Iterable[Any] | None = None,
+    *,
+    ncols: int | None = None,
+    resolution: int = 140,
+    levels: int = 16,
+    title: str | None = None,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = (6.8, 5.2),
+) -> FigureLike:
+    """Small multiples: one contour panel per path, all on the same ``box`` with shared,
+    equal-aspect axes and the same geometric levels, so paths that would overlap in one
+    panel can be told apart and compared (Tufte).  Each panel shows one path (cut to the
+    box), its start and last iterate, and the critical points."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    fig = new_figure(fig, figsize)
+    runs = _as_paths(paths, 2)
+    n = max(len(runs), 1)
+    cols = ncols or (n if n <= 3 else (2 if n == 4 else 3))
+    rows = -(-n // cols)
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+                         ).ravel()
+    handles: list[Any] = []
+    colours = {k: i for i, k in enumerate(runs)}
+    for ax, (label, p) in zip(axes, runs.items(), strict=False):
+        h, *_ = _contour_panel(ax, f, b, {label: p}, critical_points or (),
+                               resolution=resolution, levels=levels, colours=colours)
+        handles += [x for x in h if x.get_label() not in {y.get_label() for y in handles}]
+        ax.set_title(h[0].get_label(), fontsize=8.5)
+        ax.set_aspect("equal", adjustable="box")
+    for ax in axes[len(runs):]:
+        ax.remove()
+    for ax in axes[:len(runs)]:
+        ss = ax.get_subplotspec()
+        if ss.is_last_row() or not any(a.get_subplotspec().rowspan.start
+                                       == ss.rowspan.start + 1 for a in axes[:len(runs)]):
+            ax.set_xlabel(xlabel)
+        if ss.is_first_col():
+            ax.set_ylabel(ylabel)
+    if title:
+        fig.suptitle(_wrap_title(title, fig, 11.0))
+    keep = [h for h in handles if not isinstance(h, Line2D) or h.get_linestyle() == "None"]
+    _outside_legend(fig, keep)
     return fig
 
 
@@ -475,6 +835,53 @@ def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
+#: The theory line of an error plot is drawn this factor above the measured curve, so that
+#: both stay visible when they agree (said in its legend entry).
+THEORY_OFFSET = 10.0
+
+
+def rounding_floor(errors: ArrayLike) -> float:
+    """The error below which ratios are rounding noise: 10³·ε·max(e₀, 1) (ε = 2.2·10⁻¹⁶)."""
+    e = np.asarray(errors, dtype=float).ravel()
+    e0 = float(e[0]) if e.size and np.isfinite(e[0]) else 1.0
+    return 1e3 * float(np.finfo(float).eps) * max(e0, 1.0)
+
+
+def error_ratios(errors: ArrayLike, order: float = 1.0, floor: float | None = None
+                 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Iterations k and ratios rₖ = e_(k+1) / e_k^q (Nocedal & Wright's table columns).
+
+    Only the k with e_k and e_(k+1) both finite and above ``floor`` (default
+    :func:`rounding_floor`) are kept: below it the errors are rounding noise.  For linear
+    convergence (q = 1) rₖ → ρ; for order q, rₖ → C of e_(k+1) ≈ C e_k^q."""
+    e = np.asarray(errors, dtype=float).ravel()
+    if e.size < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    fl = rounding_floor(e) if floor is None else float(floor)
+    a, b = e[:-1], e[1:]
+    ok = np.isfinite(a) & np.isfinite(b) & (a > fl) & (b > fl)
+    k = np.nonzero(ok)[0]
+    with np.errstate(all="ignore"):
+        r = b[ok] / a[ok] ** float(order)
+    return k.astype(np.int64), r
+
+
+def length_groups(lengths: Mapping[str, int], spread: float = 20.0) -> list[list[str]]:
+    """Labels split into runs of similar length: one group unless the longest run is more
+    than ``spread`` times the shortest, then two, split at the largest ratio between
+    consecutive sorted lengths (Newton's 6 iterations apart from GD's 5000), so that each
+    group gets a linear iteration axis of its own."""
+    items = sorted(lengths.items(), key=lambda kv: kv[1])
+    if len(items) < 2:
+        return [[k for k, _ in items]]
+    ls = np.maximum([max(n, 1) for _, n in items], 1).astype(float)
+    if ls[-1] <= spread * ls[0]:
+        return [list(lengths)]
+    cut = int(np.argmax(ls[1:] / ls[:-1])) + 1
+    short = {k for k, _ in items[:cut]}
+    return [[k for k in lengths if k in short], [k for k in lengths if k not in short]]
+
+
 @styled
 def plot_error(
     errors: ArrayLike | Mapping[str, ArrayLike],
@@ -485,94 +892,149 @@ def plot_error(
     ylabel: str = "error ‖xₖ − x*‖₂ (log scale)",
     xlabel: str = "iteration k",
     rate_labels: Mapping[str, str] | None = None,
+    ratios: bool = True,
+    ratio_series: Iterable[str] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Measured error against iteration (log scale) with the theoretical slope beside it.
+    """Measured error against iteration (log scale) beside theory, in two panels.
 
-    ``errors``: label → error sequence e₀, e₁, …  ``rates``: label → predicted linear rate ρ
-    (contraction < 1, or growth > 1) — drawn as a dashed line ``anchor·ρ^k`` anchored in the
-    measured window (:func:`theory_line`); ``windows``: label → (first, last) iteration of the
-    window where the measured rate was fitted, shaded in the series' colour.  Zero errors
-    (exact convergence) cannot be drawn on a log axis and are left out.
+    Left: the errors e₀, e₁, … of each label (solid) and, where ``rates`` gives a predicted
+    linear rate ρ, the theoretical slope ``THEORY_OFFSET·anchor·ρ^k`` (dashed, shifted ×10
+    upwards so that it does not hide the measured line it agrees with; anchored at the start
+    of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
+    the window where the measured rate was fitted, shaded along the curve.  Right (when
+    ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
+    when there is one)
+    against the predicted ρ as a horizontal dashed line — agreement is the points settling on
+    the line; ``ratio_series`` limits that panel to some labels (those theory says
+    something about).  The iteration axis is linear; zero errors (exact convergence) cannot be drawn
+    on a log axis and are left out.
     """
     fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
     rates = rates or {}
     windows = windows or {}
-    handles: list[Any] = []
     series = _as_series(errors)
+    has_rate = {k: (rates.get(k) is not None and np.isfinite(rates[k]) and rates[k] > 0)
+                for k in series}
+    in_ratios = set(series) if ratio_series is None else set(ratio_series)
+    with_ratios = ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)
+    if with_ratios:
+        ax, axr = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
+    else:
+        ax, axr = fig.add_subplot(), None
+    handles: list[Any] = []
     single = len(series) == 1
+    kmax = 1
+    kr_lo = 10**9
+    ratio_vals: list[float] = []
     for i, (label, e) in enumerate(series.items()):
         c = color(i)
         k = np.arange(len(e))
+        kmax = max(kmax, len(e) - 1)
         win = windows.get(label)
-        name = f"{label}: measured"
-        if win is not None and not single:
-            name += f" (fit window {win[0]}–{win[1]} shaded)"
+        name = label if single else f"{label}"
         (h,) = ax.plot(k, _positive(e), color=c, ls="-", marker=marker(i),
-                       ms=3 if len(e) < 80 else 0, label=name)
+                       ms=3 if len(e) < 80 else 0, label=f"{name}: measured", zorder=3)
         handles.append(h)
         if win is not None:
-            if single:
-                ax.axvspan(win[0], win[1], color=c, alpha=0.12, lw=0)
-                handles.append(Patch(color=c, alpha=0.25,
-                                     label=f"fit window {win[0]}–{win[1]}"))
+            a, b = int(win[0]), min(int(win[1]), len(e) - 1)
+            ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=7, alpha=0.2,
+                    solid_capstyle="butt", zorder=1)
+        if axr is not None and len(e) > 1 and label in in_ratios:
+            kr, r = error_ratios(e)
+            if win is not None:  # the asymptotic phase: transients would set the scale
+                inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
+                kr, r = kr[inwin], r[inwin]
+                kr_lo = min(kr_lo, int(win[0]))
             else:
-                a, b = int(win[0]), min(int(win[1]), len(e) - 1)
-                ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=8, alpha=0.22,
-                        solid_capstyle="butt", zorder=1)
+                kr_lo = 0
+            if kr.size:
+                axr.plot(kr, r, color=c, ls="-", lw=0.8, marker=marker(i),
+                         ms=3 if kr.size < 80 else 1.5, zorder=3)
+                ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
-        if rho is not None and np.isfinite(rho) and rho > 0 and len(e):
+        if has_rate[label] and len(e):
             a = 0 if win is None else int(win[0])
             if 0 <= a < len(e) and np.isfinite(e[a]) and e[a] > 0:
                 kk, yy = theory_line(e, rho, win)
-                text = (rate_labels or {}).get(label, f"theory ρ = {fmt(rho, 4)}")
-                (t,) = ax.plot(kk, yy, color="black" if len(errors) == 1 else c, ls="--",
-                               lw=1.2, label=f"{label}: {text}", zorder=5)
-                t.set_dashes((4, 2))
+                text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
+                tc = "black" if single else c
+                (t,) = ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
+                               label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
                 handles.append(t)
+                if axr is not None:
+                    axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5)
+                    ratio_vals.append(float(rho))
     ax.set_yscale("log")
-    if _iteration_axis(ax, [len(e) for e in series.values()]):
-        xlabel += " (linear to 10, then log)"
+    _fit_log_axis(ax)
+    ax.set_xlim(-0.02 * kmax, 1.02 * kmax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title or "Error against iteration: measured (solid) and theory (dashed)")
-    _clip_log_axis(ax)
+    ax.set_title(_wrap_title(title or "Error against iteration: measured (solid) and "
+                             "theory (dashed)", fig))
+    if any(windows.get(k) is not None for k in series):
+        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35,
+                              label="window where the measured rate was fitted"))
+    if axr is not None:
+        lo_k = 0 if kr_lo >= 10**9 else kr_lo
+        axr.set_xlim(lo_k - 0.02 * (kmax - lo_k), kmax + 0.02 * (kmax - lo_k))
+        v = np.asarray(ratio_vals, dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):
+            axr.set_yscale("log")
+            _fit_log_axis(axr)
+        else:
+            _fit_linear_axis(axr)
+            axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
+        axr.set_xlabel(xlabel)
+        axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
+        axr.set_title("Ratio per step" + (" in the fit window" if any(
+            windows.get(k) is not None for k in series) else "") + (
+            " vs theory ρ (dashed)" if any(has_rate.values()) else ": → 0 when superlinear"))
     _outside_legend(fig, handles)
     return fig
 
 
-def _clip_log_axis(ax: Any, decades: float = 20.0) -> None:
-    """Fit a log y-axis to the positive data of its lines (a small margin, at most
-    ``decades`` decades below the maximum) — autoscaling would add margins proportional to
-    the span, and rounding-level values (1e-300) would stretch it absurdly."""
-    vals = []
-    data_y = (ax.transData, ax.get_yaxis_transform())
+def log_limits(values: Iterable[ArrayLike], margin: float = 2.5) -> tuple[float, float] | None:
+    """Limits of a log axis holding every positive finite value of ``values``:
+    (min/margin, max·margin), or None when there is none.  Nothing is cut off: a series
+    that reaches 10⁻³⁰⁰ widens the axis to 10⁻³⁰⁰."""
+    vals = [np.asarray(v, dtype=float).ravel() for v in values]
+    y = np.concatenate(vals) if vals else np.zeros(0)
+    y = y[np.isfinite(y) & (y > 0)]
+    if y.size == 0:
+        return None
+    return float(y.min()) / margin, float(y.max()) * margin
+
+
+def _line_ys(ax: Any) -> list[NDArray[np.float64]]:
+    """The y data of every line of ``ax`` drawn in data y (also horizontal reference lines)."""
+    out = []
     for line in ax.get_lines():
-        if not any(line.get_transform() == t for t in data_y):
-            continue  # e.g. axvline: y in axes coordinates
-        y = np.asarray(line.get_ydata(), dtype=float)
-        y = y[np.isfinite(y) & (y > 0)]
-        if y.size:
-            vals.append(y)
-    if not vals:
-        return
-    y = np.concatenate(vals)
-    hi = float(y.max())
-    lo = max(float(y.min()), hi * 10.0 ** (-decades))
-    ax.set_ylim(lo / 2.5, hi * 2.5)
+        t = line.get_transform()
+        if t.contains_branch_seperately(ax.transData)[1]:
+            out.append(np.asarray(line.get_ydata(), dtype=float))
+    return out
 
 
-def _iteration_axis(ax: Any, lengths: Sequence[int]) -> bool:
-    """Use a symlog iteration axis (linear up to 10, then log) when the runs' lengths span
-    more than a factor 20 (Newton's 5 iterations next to GD's 1000); returns whether it did."""
-    lengths = [n for n in lengths if n > 0]
-    if lengths and max(lengths) > 40 and max(lengths) > 20 * min(lengths):
-        ax.set_xscale("symlog", linthresh=10, linscale=0.6)
-        ax.set_xlim(left=0)
-        return True
-    return False
+def _fit_log_axis(ax: Any, extra: Iterable[float] = ()) -> None:
+    """Fit a log y-axis to all positive data of its lines and reference lines (and
+    ``extra`` values): autoscaling adds margins proportional to the span, so set it."""
+    lim = log_limits([*_line_ys(ax), np.asarray(list(extra), dtype=float)])
+    if lim is not None:
+        ax.set_ylim(*lim)
+
+
+def _fit_linear_axis(ax: Any, extra: Iterable[float] = (), margin: float = 0.06) -> None:
+    """Fit a linear y-axis to all finite data of its lines and ``extra`` values."""
+    ys = [*_line_ys(ax), np.asarray(list(extra), dtype=float)]
+    y = np.concatenate([v.ravel() for v in ys]) if ys else np.zeros(0)
+    y = y[np.isfinite(y)]
+    if y.size:
+        lo, hi = float(y.min()), float(y.max())
+        pad = margin * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.1
+        ax.set_ylim(lo - pad, hi + pad)
 
 
 @styled
@@ -599,9 +1061,7 @@ def plot_grad_norm(
         handles.append(ax.axhline(gtol, color="black", ls=":", lw=1.0,
                                   label=f"tolerance gtol = {fmt(gtol)}"))
     ax.set_yscale("log")
-    _clip_log_axis(ax)
-    if _iteration_axis(ax, [len(g) for g in series.values()]):
-        xlabel += " (linear to 10, then log)"
+    _fit_log_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Gradient norm against iteration")
@@ -616,6 +1076,7 @@ def plot_iterates(
     ylabel: str,
     xlabel: str = "iteration k",
     logy: bool = False,
+    logx: bool = False,
     hlines: Sequence[tuple[float, str]] = (),
     vlines: Sequence[tuple[float, str]] = (),
     title: str | None = None,
@@ -625,14 +1086,21 @@ def plot_iterates(
     """Any per-iteration quantity (a coordinate, |y_k|, f(xₖ)) against iteration.
 
     ``hlines``/``vlines``: (value, label) reference lines, e.g. a predicted crossing time.
+    ``logx``: a log iteration axis (for power laws such as 1/k, straight on log–log); it
+    starts at k = 1, since k = 0 has no place on it (the x label says so).
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     handles = []
+    first = 1 if logx else 0
     for i, (label, y) in enumerate(_as_series(series).items()):
         yy = _positive(np.abs(y)) if logy else y
-        (h,) = ax.plot(np.arange(len(y)), yy, color=color(i), ls=linestyle(i), label=label)
+        (h,) = ax.plot(np.arange(first, len(y)), yy[first:], color=color(i), ls=linestyle(i),
+                       label=label)
         handles.append(h)
+    if logx:
+        ax.set_xscale("log")
+        xlabel += " (log scale, from k = 1)"
     refs = [(v, s, "h") for v, s in hlines] + [(v, s, "v") for v, s in vlines]
     for j, (v, s, orient) in enumerate(refs):
         style = dict(color="black" if j == 0 else GREY, ls=(":", "--", "-.")[j % 3], lw=1.1,
@@ -640,7 +1108,7 @@ def plot_iterates(
         handles.append(ax.axhline(v, **style) if orient == "h" else ax.axvline(v, **style))
     if logy:
         ax.set_yscale("log")
-        _clip_log_axis(ax)
+        _fit_log_axis(ax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{ylabel} against iteration")
@@ -649,6 +1117,27 @@ def plot_iterates(
 
 
 # ============================================================================ Hessian spectra
+
+
+#: Short names of the kinds for crowded tick labels.
+KIND_SHORT = {"minimum": "min", "maximum": "max", "saddle": "saddle", "unknown": "?"}
+
+
+def symlog_ticks(values: ArrayLike, thresh: float, most: int = 4) -> list[float]:
+    """Ticks of a symlog axis: 0 and ±10^j for the decades the values span (from the linear
+    threshold up), every s-th decade so that at most ``most`` ticks fall on each side."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    out = [0.0]
+    for sign in (1.0, -1.0):
+        side = np.abs(v[v * sign > 0])
+        if side.size == 0:
+            continue
+        lo = math.ceil(math.log10(max(thresh, 1e-300)))
+        hi = math.ceil(math.log10(max(float(side.max()), thresh)))
+        step = max(1, math.ceil((hi - lo + 1) / most))
+        out += [sign * 10.0 ** j for j in range(hi, lo - 1, -step)]
+    return sorted(out)
 
 
 def _eigen_scale(values: NDArray[np.float64]) -> tuple[str, float | None]:
@@ -687,6 +1176,8 @@ def plot_hessian_eigenvalues(
         "zero": ("s", GREY),
     }
     seen: set[str] = set()
+    crowded = len(critical_points) > 4 or any(
+        np.size(_attr(cp, "point", ())) > 2 for cp in critical_points)
     for i, cp in enumerate(critical_points):
         lam = np.asarray(_attr(cp, "eigenvalues", ()), dtype=float).ravel()
         scale = max(1.0, float(np.max(np.abs(lam)))) if lam.size else 1.0
@@ -700,15 +1191,18 @@ def plot_hessian_eigenvalues(
         kind = str(_attr(cp, "kind", "?"))
         kappa = _attr(cp, "condition_number")
         point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
-        ticks.append(f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa)}")
+        ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
+                     else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa)}")
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
     if scale == "symlog":
         ax.set_yscale("symlog", linthresh=thresh)
+        ax.set_yticks(symlog_ticks(np.asarray(allv), thresh))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 2)))
+        ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
     elif scale == "log":
         ax.set_yscale("log")
-    ax.set_xticks(range(len(ticks)), ticks, fontsize=7 if len(ticks) > 5 else 8,
-                  rotation=0 if len(ticks) <= 6 else 45)
+    ax.set_xticks(range(len(ticks)), ticks, fontsize=7 if len(ticks) > 5 else 8)
     ax.set_xlim(-0.6, max(len(ticks), 1) - 0.4)
     ax.set_ylabel("Hessian eigenvalue λ" + ("" if scale == "linear" else f" ({scale} scale)"))
     ax.set_xlabel("critical point")
@@ -752,7 +1246,7 @@ def plot_basins(
     cycles = dict(getattr(basins, "cycles", None) or {})
     total = labels.size
     present = [i for i in range(len(points)) if np.any(labels == i)]
-    colors = [color(j) for j in range(len(present))]
+    colors = [BASIN_PALETTE[j % len(BASIN_PALETTE)] for j in range(len(present))]
     cmap = ListedColormap([CYCLE_COLOR, GREY, *colors])
     norm = BoundaryNorm(np.arange(-2.5, len(present) + 0.5, 1.0), cmap.N)
     compact = {i: j for j, i in enumerate(present)}
@@ -863,7 +1357,7 @@ def plot_lr_sweep(
         handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    _clip_log_axis(ax, 25)
+    _fit_log_axis(ax)
     if div.any():
         top = ax.get_ylim()[1]
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), top), ls="none", marker="x",
@@ -949,7 +1443,7 @@ def plot_momentum_map(
         (h,) = ax.plot(x, y, marker=("o", "s", "D", "^")[j % 4], ms=9, mfc=OKABE_ITO["orange"],
                        mec="black", mew=1.2, ls="none", label=text, zorder=6)
         handles.append(h)
-    if len(lrs) > 2 and np.all(lrs > 0) and lrs[-1] / lrs[0] > 20:
+    if is_geometric(lrs):
         ax.set_xscale("log")
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("momentum β")
@@ -992,7 +1486,7 @@ def plot_vanishing_1d(
     axd.plot(x, _positive(dfx), color=color(1), ls="--", label=f"|{f_label}′|")
     handles = [ax.lines[0], axd.lines[0]]
     axd.set_yscale("log")
-    _clip_log_axis(axd, 18)
+    _fit_log_axis(axd, [threshold])
     lo = axd.get_ylim()[0]
     band = axd.axhspan(lo, threshold, color=OKABE_ITO["orange"], alpha=0.18, lw=0,
                        label=f"|f′| below threshold {fmt(threshold)}")
@@ -1167,6 +1661,22 @@ def study_rate(study: Any) -> float | None:
     return r if np.isfinite(r) and r > 0 else None
 
 
+def above_floor(errors: ArrayLike) -> NDArray[np.float64]:
+    """The errors up to and including the first one below the rounding floor
+    (:func:`rounding_floor`): past it a run sits at x* to machine precision, and on x* = 0
+    the errors would shrink through hundreds of decades of exact zeros in all but name."""
+    e = np.asarray(errors, dtype=float).ravel()
+    below = np.nonzero(np.isfinite(e) & (e < rounding_floor(e)))[0]
+    return e if below.size == 0 else e[: int(below[0]) + 1]
+
+
+def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
+    """The labels of ``studies`` grouped by the length of their drawn errors
+    (:func:`length_groups`, :func:`above_floor`): one figure row per group, each with a
+    linear iteration axis."""
+    return length_groups({k: len(above_floor(study_errors(s))) for k, s in studies.items()})
+
+
 @styled
 def plot_rate_studies(
     studies: Mapping[str, Any],
@@ -1176,8 +1686,12 @@ def plot_rate_studies(
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
     """:func:`plot_error` for rate studies (:mod:`analysis.rates`): measured error, the
-    predicted rate line and the fitted window, per label."""
-    errs = {k: study_errors(s) for k, s in studies.items()}
+    predicted rate line and the fitted window, per label, with the ratios e_(k+1)/e_k
+    against ρ (for the runs theory promises something about).  Errors are drawn down to the
+    first one below the rounding floor (:func:`above_floor`).  Runs of very different
+    lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
+    iteration axis."""
+    errs = {k: above_floor(study_errors(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
     wins = {}
     for k, s in studies.items():
@@ -1188,9 +1702,243 @@ def plot_rate_studies(
         p = _attr(s, "prediction")
         if rates[k] is not None:
             word = "bound" if not _attr(p, "exact", True) else "theory"
-            labels[k] = f"{word} ρ = {fmt(rates[k], 4)}"
-    return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
-                                  rate_labels=labels, fig=fig, figsize=figsize)
+            labels[k] = f"{word} ρ = {fmt_rate(rates[k])}"
+    promised = [k for k, s in studies.items()
+                if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
+    groups = rate_study_groups(studies)
+    if len(groups) == 1:
+        return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
+                                      rate_labels=labels, ratio_series=promised, fig=fig,
+                                      figsize=figsize)
+    fig = new_figure(fig, (figsize[0], figsize[1] * 1.8))
+    for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, ("short", "long"),
+                                strict=False):
+        n = max(len(errs[k]) for k in group) - 1
+        plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
+                               rate_labels=labels, ratio_series=promised, fig=sub,
+                               title=(f"{title}: " if title else "") + f"{word} runs "
+                                     f"(up to {n} iterations)")
+    return fig
+
+
+# ============================================================================ audit
+
+
+def _containers(fig: FigureLike) -> list[FigureLike]:
+    """``fig`` and all its subfigures, depth first."""
+    out = [fig]
+    for sub in getattr(fig, "subfigs", ()):
+        out += _containers(sub)
+    return out
+
+
+def _root(fig: FigureLike) -> Figure:
+    """The top-level :class:`Figure` of a figure or subfigure."""
+    while isinstance(fig, SubFigure):
+        fig = fig._parent  # noqa: SLF001 - matplotlib has no public accessor before 3.10
+    return fig
+
+
+def _renderer(fig: Figure) -> Any:
+    """Lay ``fig`` out and draw it once with the Agg renderer; return that renderer."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def _outside_unit(uv: NDArray[np.float64], slack: float) -> NDArray[np.bool_]:
+    """Rows of ``uv`` (axes-fraction coordinates) outside [0, 1]² by more than ``slack``;
+    rows that are not finite (NaN data, log of a non-positive value) do not count."""
+    fin = np.all(np.isfinite(uv), axis=1)
+    out = np.any((uv < -slack) | (uv > 1.0 + slack), axis=1)
+    return fin & out
+
+
+def _artist_name(artist: Any) -> str:
+    label = str(artist.get_label() or "")
+    kind = type(artist).__name__
+    return f"{kind} {label!r}" if label and not label.startswith("_") else kind
+
+
+def _series_points(artist: Any) -> tuple[NDArray[np.float64], Any] | None:
+    """The data points of a plotted artist and the transform taking them to display
+    coordinates (None when the artist carries no data points to check)."""
+    from matplotlib.collections import Collection
+    from matplotlib.patches import Patch as _Patch
+    from matplotlib.text import Annotation, Text
+
+    if isinstance(artist, Line2D):
+        xy = np.asarray(artist.get_xydata(), dtype=float).reshape(-1, 2)
+        return xy, artist.get_transform()
+    if isinstance(artist, Annotation):
+        if artist.xycoords != "data":
+            return None
+        return np.asarray([artist.xy], dtype=float), artist.axes.transData
+    if isinstance(artist, Text):
+        return np.asarray([artist.get_position()], dtype=float), artist.get_transform()
+    if isinstance(artist, Collection):
+        offsets = np.asarray(artist.get_offsets(), dtype=float).reshape(-1, 2)
+        paths = artist.get_paths()
+        if offsets.size and (len(paths) <= 1 or offsets.shape[0] > 1):
+            # scatter: the markers sit at the offsets (their paths are marker shapes)
+            if not (offsets.shape[0] == 1 and np.allclose(offsets, 0.0)):
+                return offsets, artist.get_offset_transform()
+        verts = [np.asarray(p.vertices, dtype=float) for p in paths if len(p.vertices)]
+        if not verts:
+            return None
+        return np.concatenate(verts), artist.get_transform()
+    if isinstance(artist, _Patch):
+        verts = np.asarray(artist.get_path().vertices, dtype=float)
+        return artist.get_patch_transform().transform(verts), artist.get_data_transform()
+    return None
+
+
+def _check_series(ax: Any, slack: float) -> list[str]:
+    """Plotted series of ``ax`` with finite points outside its limits."""
+    problems = []
+    to_axes = ax.transAxes.inverted()
+    artists = [*ax.lines, *ax.collections, *ax.patches, *ax.texts]
+    for artist in artists:
+        if not artist.get_visible():
+            continue
+        got = _series_points(artist)
+        if got is None:
+            continue
+        xy, transform = got
+        if xy.size == 0:
+            continue
+        with np.errstate(all="ignore"):
+            finite = np.all(np.isfinite(xy), axis=1)
+            if not finite.any():
+                continue
+            uv = to_axes.transform(transform.transform(xy[finite]))
+        bad = _outside_unit(uv, slack)
+        if bad.any():
+            pts = xy[finite][bad]
+            problems.append(
+                f"axes {ax.get_title()!r}: {_artist_name(artist)} has {int(bad.sum())} of "
+                f"{int(finite.sum())} finite points outside the limits x {fmt(ax.get_xlim()[0])}"
+                f"…{fmt(ax.get_xlim()[1])}, y {fmt(ax.get_ylim()[0])}…{fmt(ax.get_ylim()[1])} "
+                f"(e.g. ({fmt(pts[0, 0])}, {fmt(pts[0, 1])}))")
+    return problems
+
+
+def _inside(inner: Any, outer: Any, slack: float) -> bool:
+    return (inner.x0 >= outer.x0 - slack and inner.y0 >= outer.y0 - slack
+            and inner.x1 <= outer.x1 + slack and inner.y1 <= outer.y1 + slack)
+
+
+def _own_axes(container: FigureLike) -> list[Any]:
+    """The axes placed directly in ``container`` (a root figure's ``axes`` also lists those
+    of its subfigures)."""
+    subs = {id(a) for sub in getattr(container, "subfigs", ()) for c in _containers(sub)
+            for a in c.axes}
+    return [a for a in container.axes if id(a) not in subs]
+
+
+def _texts_of(container: FigureLike) -> list[tuple[str, Any]]:
+    """(description, artist) of every legend and text box owned by ``container``."""
+    items: list[tuple[str, Any]] = [("legend", leg) for leg in container.legends]
+    items += [(f"text {t.get_text()!r}", t) for t in container.texts]
+    sup = getattr(container, "_suptitle", None)
+    if sup is not None:
+        items.append((f"suptitle {sup.get_text()!r}", sup))
+    for ax in _own_axes(container):
+        name = f"axes {ax.get_title()!r}"
+        if ax.get_legend() is not None:
+            items.append((f"{name}: legend", ax.get_legend()))
+        for t in (ax.title, ax._left_title, ax._right_title,  # noqa: SLF001
+                  ax.xaxis.label, ax.yaxis.label, *ax.texts):
+            items.append((f"{name}: text {t.get_text()!r}", t))
+        for axis in (ax.xaxis, ax.yaxis):
+            for t in _drawn_tick_labels(axis):
+                items.append((f"{name}: tick label {t.get_text()!r}", t))
+    return items
+
+
+def _drawn_tick_labels(axis: Any) -> list[Any]:
+    """The tick labels an axis draws: visible, non-empty, at a tick inside the view."""
+    if not axis.get_visible():
+        return []
+    scale = axis.get_transform()  # compare in scale coordinates (log axes)
+    with np.errstate(all="ignore"):
+        lo, hi = sorted(scale.transform(np.asarray(axis.get_view_interval(), float)))
+    eps = 1e-9 * (abs(hi - lo) + abs(hi) + abs(lo))
+    out = []
+    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+        loc = tick.get_loc()
+        if loc is None:
+            continue
+        with np.errstate(all="ignore"):
+            t = float(scale.transform(np.array([float(loc)]))[0])
+        if not (np.isfinite(t) and lo - eps <= t <= hi + eps):
+            continue
+        out += [lb for lb in (tick.label1, tick.label2) if lb.get_visible() and lb.get_text()]
+    return out
+
+
+def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
+    """Pairs of neighbouring tick labels of ``ax`` whose boxes overlap."""
+    problems = []
+    for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        boxes = [(t.get_text(), t.get_window_extent(renderer))
+                 for t in _drawn_tick_labels(axis)]
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i][1], boxes[j][1]
+                ox = min(a.x1, b.x1) - max(a.x0, b.x0)
+                oy = min(a.y1, b.y1) - max(a.y0, b.y0)
+                if ox > 0.5 and oy > 0.5:
+                    problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels "
+                                    f"{boxes[i][0]!r} and {boxes[j][0]!r} overlap")
+    return problems
+
+
+def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
+    """Problems of a drawn figure, one sentence each (an empty list: none found).
+
+    The figure (its top-level :class:`Figure`) is laid out and drawn once with Agg, then:
+
+    * every plotted series — lines (also ``axhline``/``axvline`` references, checked in
+      their data coordinate), scatter and polygon collections, patches, text anchors — has
+      all its finite points inside its axes' limits: in axes-fraction coordinates
+      u = (transAxes⁻¹ ∘ T)(x, y), 0 − s ≤ u ≤ 1 + s with s = ``slack``;
+    * every legend, text, title, axis label and tick label lies inside the bounding box of
+      the (sub)figure that owns it (1 px slack);
+    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px).
+    """
+    root = _root(fig)
+    renderer = _renderer(root)
+    problems: list[str] = []
+    seen: set[int] = set()
+    for container in _containers(fig):
+        box = container.bbox
+        for ax in _own_axes(container):
+            if id(ax) in seen:
+                continue
+            seen.add(id(ax))
+            if getattr(ax, "_colorbar", None) is None:  # a colour bar's extension
+                problems += _check_series(ax, slack)   # triangles lie outside by design
+            problems += _tick_overlaps(ax, renderer)
+        for name, artist in _texts_of(container):
+            if id(artist) in seen:
+                continue
+            seen.add(id(artist))
+            if not artist.get_visible():
+                continue
+            if hasattr(artist, "get_text") and not artist.get_text():
+                continue
+            ext = artist.get_window_extent(renderer)
+            if ext.width <= 0 and ext.height <= 0:
+                continue
+            if not _inside(ext, box, 1.0):
+                problems.append(f"{name} extends outside its figure "
+                                f"({ext.x0:.0f}…{ext.x1:.0f} × {ext.y0:.0f}…{ext.y1:.0f} px "
+                                f"vs {box.x0:.0f}…{box.x1:.0f} × {box.y0:.0f}…{box.y1:.0f})")
+    return problems
 
 
 __all__ = [
@@ -1198,6 +1946,7 @@ __all__ = [
     "KIND_STYLE",
     "OKABE_ITO",
     "PALETTE",
+    "audit",
     "contour_levels",
     "ecdf_points",
     "evaluator",
@@ -1212,7 +1961,9 @@ __all__ = [
     "plot_iterates",
     "plot_lr_sweep",
     "plot_momentum_map",
+    "plot_paths_grid",
     "plot_rate_studies",
+    "rate_study_groups",
     "plot_vanishing_1d",
     "study_errors",
     "study_rate",

@@ -1239,6 +1239,95 @@ THEORY_NOTES = (
     "(also on −ln ρ); a bound (line-search methods) agrees when the run is at least as fast.")
 
 
+def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
+    """At most ``rows`` of the iterations ``ks`` for a convergence table: all of them when
+    few, else the first two and the rest evenly spaced up to the last one."""
+    ks = list(ks)
+    if len(ks) <= rows:
+        return ks
+    rest = np.linspace(2, len(ks) - 1, rows - 2).round().astype(int)
+    return sorted({ks[0], ks[1], *(ks[i] for i in rest)})
+
+
+def convergence_order(p: Any) -> float | None:
+    """The q of the column e_(k+1)/e_k^q: the predicted order of a superlinear or quadratic
+    prediction (2 for quadratic when unstated), else None (linear: the ratio column)."""
+    if p.kind in ("quadratic", "superlinear"):
+        return float(p.order) if p.order is not None else (2.0 if p.kind == "quadratic"
+                                                           else None)
+    return None
+
+
+def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
+                      ) -> bool:
+    """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
+    iterations clear of the rounding floor, with the theory's limit in the last row
+    (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
+    quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  For a linear rate the
+    row before it is the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b]: the
+    per-step ratio of an oscillating mode (heavy ball, complex roots) fluctuates around ρ.  Returns
+    whether a table was added (none without a reference point or usable errors)."""
+    from analysis import plots
+
+    try:
+        e = plots.study_errors(study)
+    except ValueError:
+        return False
+    p = study.prediction
+    q = convergence_order(p)
+    ks, r1 = plots.error_ratios(e)
+    if ks.size == 0:
+        return False
+    chosen = table_iterations([int(k) for k in ks], rows)
+    ratio = dict(zip((int(k) for k in ks), r1, strict=True))
+    kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
+    ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
+    body = []
+    for k in chosen:
+        row = [str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
+               cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
+                    plots.rate_digits(float(ratio[k])))]
+        if q is not None:
+            row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
+                            float(ratio_q[k]), "measured", 4))
+        body.append(row)
+    win = study.measurement.window
+    if win is not None and q is None:
+        a, z = int(win[0]), min(int(win[1]), len(e) - 1)
+        if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
+            mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
+            row = [f"{a}–{z}", "geometric mean",
+                   cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit",
+                        plots.rate_digits(mean))]
+            body.append(row)
+    if p.kind in ("linear", "diverges") and p.rate is not None:
+        limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
+                                                 "theory", plots.rate_digits(p.rate))
+    elif p.kind in ("quadratic", "superlinear", "finite"):
+        limit = "→ 0"
+    elif p.kind == "sublinear":
+        limit = "→ 1"
+    else:
+        limit = p.kind + ("" if p.exact else " (bound, no rate)")
+    last = ["theory", "", limit]
+    if q is not None:
+        order = cell(b, section, label, "predicted order", q, "theory", 3)
+        last.append(f"bounded (order q = {order})")
+    body.append(last)
+    cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
+    if q is not None:
+        cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
+    b.doc.table(cols, body, title=f"{label}: errors and ratios per step")
+    return True
+
+
+NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
+           "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
+           "tables; the last row is what theory says the ratio tends to, the row before it "
+           "(linear rates) the geometric mean of the ratio over the fit window.  Iterations whose "
+           "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
+
+
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     """Per distinct reference point of the rate studies: the point, how it was found and the
     methods it applies to."""
@@ -1268,6 +1357,17 @@ def _theory(b: Builder, A: Analysis) -> None:
     d.paragraph("Where the theory was evaluated: " + "; ".join(reference_text(studies)) + ".",
                 size=SMALL, style="italic")
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
+    promised = [r for r in studies if r.study.prediction.kind != "none"]
+    silent = [r.label for r in studies if r.study.prediction.kind == "none"]
+    if promised:
+        d.paragraph(NW_TEXT)
+    for r in promised:
+        with b.guard(f"convergence table of {r.label}", note=False):
+            convergence_table(b, r.label, r.study, "theory vs measurement")
+    if silent:
+        d.paragraph(f"No table of ratios for {', '.join(silent)}: theory promises no rate "
+                    "there (reasons in the table above), so there is no value to set them "
+                    "beside.", style="italic")
 
 
 FIRST_ORDER_FAMILY = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
@@ -1290,18 +1390,26 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                 path = r.result.path[:, 0]
                 plots.plot_curve_1d(obj, {r.label: path}, xlim=tuple(A.box[0]),
                                     title=f"{r.label}: {_hyper_text(r.method, r.result.hyper)}",
-                                    arrows=15, numbered=6, legend=False, fig=sub)
+                                    arrows=15, numbered=6, legend=False, zoom=False, fig=sub)
 
         cap = ("Iterates of each method on the curve (first six methods): circle = start, "
                "square = last iterate, numbers = iteration index.")
         return draw, 165.0 * rows, cap
     if obj.n == 2:
-        def draw(fig: Any) -> None:
-            plots.plot_contour(obj, A.box, {r.label: r.result.path for r in runs}, cps,
-                               xlabel=obj.names[0], ylabel=obj.names[1], fig=fig)
+        paths = {r.label: r.result.path for r in runs}
+        zoom = plots.needs_zoom(paths.values(), A.box)
 
-        return draw, 420.0, ("Trajectories of all methods from the same start over the "
-                             "contours of f, with the critical points by kind.")
+        def draw(fig: Any) -> None:
+            plots.plot_contour(obj, A.box, paths, cps, xlabel=obj.names[0],
+                               ylabel=obj.names[1], zoom=zoom, fig=fig)
+
+        cap = ("Trajectories of all methods from the same start over the contours of f "
+               "(levels geometric in f − f_min, so that every basin shows), with the critical "
+               "points by kind; a path that leaves the box is cut at its edge.")
+        if zoom:
+            cap += ("  The iterates occupy a small part of the box: the right panel zooms on "
+                    "them (dashed rectangle on the left), with equal axes.")
+        return draw, 380.0 if zoom else 420.0, cap
     fstar = A.minimum.value if A.minimum is not None else None
 
     def draw(fig: Any) -> None:
@@ -1310,7 +1418,9 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         plots.plot_iterates(series, ylabel="f(xₖ) − f*" if fstar is not None else "|f(xₖ)|",
                             logy=True, title="Objective gap against iteration", fig=fig)
 
-    return draw, 300.0, "Objective gap against iteration (no trajectory plot for n ≥ 3)."
+    return draw, 300.0, ("Objective gap f(xₖ) − f* of the comparison runs against iteration "
+                         "(log scale, all values shown; a gap of exactly 0 cannot be drawn "
+                         "on a log axis and is left out).  No trajectory plot for n ≥ 3.")
 
 
 def _figures(b: Builder, A: Analysis) -> None:
@@ -1336,31 +1446,56 @@ def _figures(b: Builder, A: Analysis) -> None:
             continue
         with b.guard(f"error figure ({name})"):
             st = {r.label: r.study for r in group}
+            rows = len(plots.rate_study_groups(st))
             d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
-                st, title=f"Error against iteration: {name}", fig=fig), height=300.0,
-                caption="Measured error ‖xₖ − x*‖ (solid, log scale) with the theoretical "
-                        "rate ρ^k (dashed) anchored at the start of the shaded window where "
-                        "the measured rate was fitted.  These are the rate studies' runs, "
+                st, title=f"Error against iteration: {name}", fig=fig),
+                height=300.0 if rows == 1 else 520.0,
+                caption="Left: measured error ‖xₖ − x*‖ (solid, log scale) and the "
+                        "theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
+                        "that both show), anchored at the start of the shaded window where "
+                        "the measured rate was fitted.  Right: the measured ratio "
+                        "e_(k+1)/e_k per step against the predicted ρ (dashed horizontal "
+                        "line)" + ("; runs of very different lengths are in separate rows, "
+                                   "each with a linear iteration axis" if rows > 1 else "")
+                        + ".  These are the rate studies' runs, "
                         "continued past the comparison runs' stopping rule to the rounding "
                         "floor: " + "; ".join(
                             f"{r.label} {plural(r.study.result.nit, 'iteration')}"
-                            for r in group) + ".", label=f"error {name}")
+                            for r in group) + " (drawn until the error first falls below "
+                        "10³·ε·max(e₀, 1), where the ratios become rounding noise).",
+                label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.label: r.result.grad_norm_path for r in runs}
             gtol = next((c.threshold for c in runs[0].result.criteria if c.name == "gtol"),
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
-                     caption="Gradient norm along the comparison runs (log scale); the dotted "
-                             "line is the stopping tolerance.", label="gradient norm")
-    if A.cps is not None and len(A.cps):
+                     caption="Gradient norm along the comparison runs (log scale, every "
+                             "value and the tolerance shown; an exact 0 is left out); the "
+                             "dotted line is the stopping tolerance gtol.",
+                     label="gradient norm")
+    if A.cps is not None and len(A.cps) == 1:
+        d.paragraph("No eigenvalue figure: there is a single critical point, and its Hessian "
+                    "eigenvalues are in the table of critical points.", style="italic")
+    if A.cps is not None and len(A.cps) > 1:
         with b.guard("eigenvalue figure"):
             cps = list(A.cps)[:12]
             d.figure(lambda fig: plots.plot_hessian_eigenvalues(cps, fig=fig), height=260.0,
                      caption="Hessian eigenvalues at the critical points (first 12): all "
                              "positive = minimum, all negative = maximum, mixed = saddle.",
                      label="eigenvalues")
-    if A.basins is not None:
+    attractors = [] if A.basins is None else sorted(
+        int(v) for v in np.unique(np.asarray(A.basins.labels)))
+    if A.basins is not None and len(attractors) == 1 and attractors[0] >= 0:
+        bm = A.basins
+        where = fmt_point(bm.points[attractors[0]])
+        d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
+                    f"the box converged, with {A.basin_method}, to the same point {where} "
+                    f"({bm.kinds[attractors[0]]}); a map of one colour would show nothing.",
+                    style="italic")
+        b.ledger.add("figures", "basins", "starts converging to the single attractor",
+                     int(np.size(bm.labels)), "measured")
+    elif A.basins is not None:
         with b.guard("basin figure"):
             bm = A.basins
             d.figure(lambda fig: plots.plot_basins(
@@ -1383,7 +1518,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
                         "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run did not converge.", label="lr sweep")
+                        "whose run did not converge.", label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing

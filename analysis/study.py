@@ -37,6 +37,7 @@ import numpy as np
 from analysis import plots
 from analysis.report import (
     HOW,
+    NW_TEXT,
     SMALL,
     THEORY_COLUMNS,
     THEORY_NOTES,
@@ -45,6 +46,7 @@ from analysis.report import (
     ReportResult,
     cell,
     comparison_reason,
+    convergence_table,
     fmt_num,
     fmt_point,
     legend_text,
@@ -85,6 +87,7 @@ class Study:
     section: str = ""
     rows: list[list[str]] = field(default_factory=list)
     studies: dict[str, Any] = field(default_factory=dict)
+    section_studies: list[tuple[str, Any]] = field(default_factory=list)
 
     @property
     def doc(self) -> Any:
@@ -94,6 +97,7 @@ class Study:
         """Begin a section: heading and a fresh list of rate-study rows."""
         self.section = title
         self.rows = []
+        self.section_studies = []
         self.doc.heading(title)
 
     def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4) -> str:
@@ -135,6 +139,7 @@ class Study:
             _kind_text(m.kind, m.rate, m.order, True), c.rel_diff, c.verdict,
             comparison_reason(c)))
         self.studies[f"{self.section} / {label}"] = st
+        self.section_studies.append((label, st))
         return st
 
     def theory_table(self, title: str = "Predicted and measured convergence") -> None:
@@ -142,6 +147,19 @@ class Study:
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
                            notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
+        self.convergence_tables()
+
+    def convergence_tables(self) -> None:
+        """Per rate study of this section that theory gives a rate or an order for, the
+        table of e_k, e_(k+1)/e_k and e_(k+1)/e_k^q (:func:`analysis.report.convergence_table`)
+        — once per section."""
+        todo = [(lab, st) for lab, st in self.section_studies if st.prediction.kind != "none"]
+        self.section_studies = []
+        if not todo:
+            return
+        self.doc.paragraph(NW_TEXT, size=SMALL)
+        for label, st in todo:
+            convergence_table(self.b, label, st, self.section)
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
@@ -155,8 +173,8 @@ class Study:
         self.doc.paragraph(s)
 
     def figure(self, draw: Callable[[Any], Any], height: float, caption: str,
-               label: str) -> None:
-        self.doc.figure(draw, height=height, caption=caption, label=label)
+               label: str, half: bool = False) -> None:
+        self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
 def _rel(v: float | None) -> str:
@@ -218,21 +236,27 @@ def section_quadratic(S: Study) -> None:
     def draw(fig: Any) -> None:
         for sub, eta in zip(fig.subfigures(1, 3), etas, strict=True):
             plots.plot_curve_1d(obj, {f"η = {eta}": paths[eta]}, legend=False, numbered=6,
+                                zoom=False,
                                 title=f"η = {eta}: 10 steps from x₀ = 10", fig=sub)
 
     S.figure(draw, 190.0, "GD on x² from x₀ = 10 (circle: start, square: after 10 steps; "
              "numbers: iteration index).", "x² iterates")
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig), HALF,
-        "Measured error (solid, log scale) against the theoretical factor |1 − ηL| per step "
-        "(dashed); the fitted window is shaded along each curve.", "x² errors")
+        "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
+        "(dashed, drawn ×10 above so that both show); the fitted window is shaded along each "
+        "curve.  Right: the measured factor e_(k+1)/e_k per step sits on the predicted "
+        "|1 − ηL| (dashed lines).", "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=50)
     S.figure(lambda fig: plots.plot_lr_sweep(
         sweep, title="GD on x²: distance to the minimum after 50 steps", fig=fig), HALF,
-        "Final error after 50 steps from x₀ = 10 against η (log–log).  The error is smallest "
-        f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum) and explodes "
-        "beyond 2/L.", "x² sweep")
+        "Final error after 50 steps from x₀ = 10 against η (log–log, the y-axis spans every "
+        "error, down to the smallest).  The error is smallest "
+        f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum"
+        + ("; an error of exactly 0 is drawn as a triangle on the bottom edge"
+           if np.any(np.asarray(sweep.final_error) == 0) else "")
+        + ") and explodes beyond 2/L.", "x² sweep", half=True)
     lo, hi = sweep.bracket
     S.statement_check(
         "GD divergence threshold (η)",
@@ -273,9 +297,8 @@ def section_cubic(S: Study) -> None:
         plots.plot_curve_1d(obj, {"gd": path[:12]}, xlim=(-1.2, 1.2), numbered=6,
                             legend=False, title="first 11 GD steps from x₀ = 1", fig=left)
         plots.plot_iterates({"GD iterates xₖ": path, "theory 1/(1/x₀ + 3ηk)": flow},
-                            ylabel="xₖ (log scale)", logy=True,
+                            ylabel="xₖ (log scale)", logy=True, logx=True,
                             title="xₖ against k: a 1/k decay", fig=right)
-        right.axes[0].set_xscale("log")
 
     S.figure(draw, HALF, "GD with η = 0.1 on x³ from x₀ = 1: the iterates approach the "
              "degenerate saddle at 0 ever more slowly (right: log–log, slope −1).", "x³")
@@ -323,7 +346,7 @@ def section_saddle(S: Study) -> None:
         plots.plot_error({"|xₖ| (stable)": np.abs(p[:, 0]),
                           "|yₖ| (unstable)": np.abs(p[:, 1])},
                          rates={"|xₖ| (stable)": 1 - 2 * eta, "|yₖ| (unstable)": 1 + 2 * eta},
-                         ylabel="coordinate size (log scale)",
+                         ylabel="coordinate size (log scale)", ratios=False,
                          title="The two directions, against theory", fig=right)
         ax = right.axes[0]
         ax.axvline(k_esc, color="black", ls=":", lw=1.2)
@@ -333,7 +356,8 @@ def section_saddle(S: Study) -> None:
 
     S.figure(draw, 300.0, "Left: GD from (1, 10⁻⁶) passes close to the saddle and leaves along "
              "y; from (1, 0) it converges to the saddle.  Right: |xₖ| shrinks by 1 − 2η, "
-             "|yₖ| grows by 1 + 2η (dashed: theory); the dotted line marks the predicted "
+             "|yₖ| grows by 1 + 2η (dashed: theory slope, drawn ×10 above the measurement); the "
+             "dotted line marks the predicted "
              f"escape time to |y| ≥ {radius:g}.", "saddle")
     ks = np.arange(measured + 1)
     grow = math.exp(np.polyfit(ks, np.log(np.abs(p[: measured + 1, 1])), 1)[0])
@@ -393,7 +417,7 @@ def section_tanh(S: Study) -> None:
         hlines=[(x_end, f"x = {x_end:g}")], vlines=vlines,
         title="GD from x₀ = 4 crawls across the plateau", fig=fig), HALF,
         "xₖ against k: hundreds of steps to leave the plateau, then the slope is steep and "
-        "the iterates run towards −∞ (tanh has no minimum).", "tanh crossing")
+        "the iterates run towards −∞ (tanh has no minimum).", "tanh crossing", half=True)
     S.numeric_check("tanh′(4) compiled kernel vs exact", exact_val, numeric, rtol=1e-12,
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
@@ -509,14 +533,15 @@ def section_newton_cosh(S: Study) -> None:
     path = st.result.path[:, 0]
 
     def draw(fig: Any) -> None:
-        left, right = fig.subfigures(1, 2)
-        plots.plot_curve_1d(obj, {"newton": path}, numbered=7, legend=False,
+        left, right = fig.subfigures(1, 2, width_ratios=[1.0, 1.6])
+        plots.plot_curve_1d(obj, {"newton": path}, numbered=7, legend=False, zoom=False,
                             title="Newton iterates from x₀ = 10", fig=left)
         plots.plot_rate_studies({"newton": st}, title="Error |xₖ| (log scale)", fig=right)
 
-    S.figure(draw, HALF, "Left: iterates on the curve.  Right: the error falls by steps of "
+    S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "
              f"≈ 1/c = {fmt_num(1 / c)} at first, then the number of correct digits roughly "
-             "triples per step.", "cosh")
+             "triples per step.  Right: the ratio e_(k+1)/e_k tends to 0 (superlinear); the "
+             "table below gives e_(k+1)/e_k³ → c²/3.", "cosh")
     est = _order_estimate(np.abs(path))
     if est is not None:
         q, C, k = est
@@ -562,11 +587,16 @@ def section_conditioning(S: Study) -> None:
         S.rate(lab, obj, m, x0, **h)
     box = [(-6.0, 6.0), (-3.0, 3.0)]
     cps = obj.critical_points(box=box)
-    S.figure(lambda fig: plots.plot_contour(
+    S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {k: r.path for k, r in runs.items()}, cps, xlabel="x₁", ylabel="x₂",
-        title="20 steps from (−5, −2)", fig=fig), FULL,
-        "GD with η = 0.6 zig-zags out of the plot along x₂; momentum with the same η "
-        "converges.", "conditioning paths")
+        title="20 steps from (−5, −2), one panel per method (same axes, equal scales)",
+        fig=fig), 400.0,
+        "GD with η = 0.6 zig-zags along x₂ with growing amplitude and leaves the plotted box "
+        "(its path is cut at the edge); momentum with the same η stays inside.  Distance to "
+        "the minimum after 20 steps: " + "; ".join(
+            k + " " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
+                              "measured", 3)
+            for k, r in runs.items()) + ".", "conditioning paths")
     rates_x2 = {"gd η = 0.4": abs(1 - 0.4 * L), "gd η = 0.6": abs(1 - 0.6 * L),
                 "momentum η = 0.6, β = 0.5": theory.heavy_ball_radius(0.6, 0.5, [L])}
     S.figure(lambda fig: plots.plot_error(
@@ -645,15 +675,22 @@ def section_rosenbrock(S: Study) -> None:
             for lab, m, h in configs}
     studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
                for lab, m, h in configs}
-    S.figure(lambda fig: plots.plot_contour(
+    its = ", ".join(f"{k} {r.nit}" for k, r in runs.items())
+    S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {f"{k}": r.path for k, r in runs.items()}, cps,
-        title="Paths from (−1.2, 1) to the minimum (1, 1)", fig=fig), FULL,
-        "Contours are geometric (f spans decades).  GD follows the valley floor in thousands "
-        "of tiny steps; Newton and the quasi-Newton methods cut across.", "rosenbrock paths")
+        title="Paths from (−1.2, 1) to the minimum (1, 1), one panel per method", fig=fig),
+        430.0, "One panel per method on the same axes (equal scales, contours geometric in "
+        f"f − f_min).  Iterations: {its}.  GD follows the curved valley floor in thousands of "
+        "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps, with far "
+        "fewer points along the valley.", "rosenbrock paths")
+    rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig), HALF,
-        "Errors of the rate-study runs (log scale; iteration axis linear to 10, then log).  "
-        "Dashed: theory's rate where it gives one.", "rosenbrock errors")
+        studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
+        HALF if rows == 1 else 520.0,
+        "Errors of the rate-study runs (log scale, linear iteration axes"
+        + ("; the short and the long runs in separate rows" if rows > 1 else "")
+        + ").  Dashed: theory's rate where it gives one (drawn ×10 above); right: the ratio "
+        "e_(k+1)/e_k per step.", "rosenbrock errors")
     n = 60 if S.quick else 200
     rng = np.random.default_rng(0)
     X0 = np.column_stack([rng.uniform(*box[0], n), rng.uniform(*box[1], n)])
@@ -751,9 +788,11 @@ def section_newton_nonconvex(S: Study) -> None:
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
               "saddle-free Newton": free.result.path[:, 0]},
-        xlim=(-2, 10), numbered=5, title=f"Newton from x₀ = {x0:g}", fig=fig), HALF,
+        xlim=(-2, 10), numbered=5, zoom=False, title=f"Newton from x₀ = {x0:g}", fig=fig),
+        HALF,
         f"Pure Newton ends at x = {fmt_num(pure.result.x[0])}; saddle-free Newton at "
-        f"x = {fmt_num(free.result.x[0])} (kinds in the table below).", "newton nonconvex")
+        f"x = {fmt_num(free.result.x[0])} (kinds in the table below).", "newton nonconvex",
+        half=True)
 
     def end_kind(st: Any) -> str:
         x = st.result.x

@@ -65,19 +65,29 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     theory = [ln for ln in ax.lines if "theory" in ln.get_label()][0]
     k = np.asarray(theory.get_xdata())
     anchor = e[window[0]] * 0.7 ** (-window[0])
-    np.testing.assert_allclose(theory.get_ydata(), anchor * 0.7**k)
+    # drawn ×10 above the measured line, so both stay visible where they agree
+    np.testing.assert_allclose(theory.get_ydata(), plots.THEORY_OFFSET * anchor * 0.7**k)
+    assert "×10" in theory.get_label()
     assert k[0] == window[0] and k[-1] == len(e) - 1
     kk, yy = plots.theory_line(e, 0.7, window)
     np.testing.assert_allclose(yy, anchor * 0.7**kk)
-    assert any(p.get_x() == window[0] for p in ax.patches)  # the shaded window
-    assert any("fit window 10–35" in t for t in _legend_texts(fig))
+    band = [ln for ln in ax.lines if ln.get_linewidth() >= 6][0]  # the fit window
+    assert band.get_xdata()[0] == window[0] and band.get_xdata()[-1] == window[1]
+    assert any("window where the measured rate was fitted" in t for t in _legend_texts(fig))
+    ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
+    rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
+    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
+                                       if ln is not rho_line)
+    measured = ratio_ax.lines[0]
+    np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5
 
 
-def test_error_plot_masks_zero_errors_and_uses_symlog_for_mixed_lengths():
+def test_error_plot_masks_zero_errors_and_keeps_one_linear_iteration_scale():
     fig = plots.plot_error({"newton": np.array([1.0, 1e-3, 1e-9, 0.0]),
                             "gd": 0.9 ** np.arange(300)})
     ax = fig.axes[0]
-    assert ax.get_xscale() == "symlog"
+    assert ax.get_xscale() == "linear"  # not "linear to 10, then log": lines stay straight
+    assert plots.length_groups({"newton": 4, "gd": 300}) == [["newton"], ["gd"]]
     newton = [ln for ln in ax.lines if ln.get_label().startswith("newton")][0]
     assert np.isnan(newton.get_ydata()[-1])
 

@@ -1,0 +1,409 @@
+"""Figures show what they claim: plots.audit finds data outside its axes, text outside the
+figure and overlapping tick labels; every plot function and every figure of a real report and
+of the quick study passes it."""
+
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import plots, report
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _fig(w=6.8, h=4.2):
+    return Figure(figsize=(w, h), layout="constrained")
+
+
+def _clean(fig):
+    problems = plots.audit(fig)
+    assert problems == [], "\n".join(problems)
+
+
+# ============================================================================ the audit itself
+
+
+def test_audit_passes_a_plain_figure():
+    fig = _fig()
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [1, 4, 9], label="data")
+    ax.axhline(5.0)
+    ax.set_title("squares")
+    fig.legend(loc="outside lower center")
+    _clean(fig)
+
+
+def test_audit_finds_a_line_cut_by_the_limits():
+    fig = _fig()
+    ax = fig.add_subplot()
+    ax.semilogy(np.arange(30), np.geomspace(1, 1e-30, 30), label="error")
+    ax.set_ylim(1e-20, 10)  # the old 20-decade clip of plots._clip_log_axis
+    problems = plots.audit(fig)
+    assert len(problems) == 1 and "'error'" in problems[0] and "10 of 30" in problems[0]
+
+
+def test_audit_finds_a_reference_line_off_the_plot():
+    fig = _fig()
+    ax = fig.add_subplot()
+    ax.semilogy(np.arange(10), np.geomspace(1, 1e-3, 10))
+    ax.axhline(1e-6, label="gtol")  # the gradient-norm figure of the Rosenbrock report
+    ax.set_ylim(5e-4, 2)
+    assert any("'gtol'" in p for p in plots.audit(fig))
+    ax.axvline(20.0, label="threshold")
+    ax.set_xlim(0, 10)
+    assert any("'threshold'" in p for p in plots.audit(fig))
+
+
+def test_audit_finds_scatter_polygons_patches_and_annotations_outside():
+    fig = _fig()
+    ax = fig.add_subplot()
+    ax.scatter([0.5, 3.0], [0.5, 0.5], label="points")
+    ax.fill_between([0, 2], [0, 0], [1, 1], label="band")
+    ax.annotate("here", (5.0, 0.5))
+    ax.add_patch(__import__("matplotlib").patches.Rectangle((0.2, 0.2), 4.0, 0.1, label="box"))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    text = "\n".join(plots.audit(fig))
+    for name in ("PathCollection 'points'", "FillBetweenPolyCollection 'band'",
+                 "Annotation", "Rectangle 'box'"):
+        if name.startswith("FillBetween") and "FillBetween" not in text:
+            name = "PolyCollection 'band'"  # older matplotlib
+        assert name in text, text
+
+
+def test_audit_finds_legends_and_texts_outside_the_figure():
+    fig = _fig(3.0, 2.0)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="a label far too long to fit beside the plot " * 2)
+    fig.legend(loc="outside lower center", ncols=1)
+    fig.text(1.05, 0.5, "off the right edge")
+    text = "\n".join(plots.audit(fig))
+    assert "legend extends outside" in text and "'off the right edge'" in text
+
+
+def test_audit_finds_overlapping_tick_labels():
+    fig = _fig(3.0, 2.0)
+    ax = fig.add_subplot()
+    ax.plot(range(12), range(12))
+    ax.set_xticks(range(12), [f"label number {i}" for i in range(12)])
+    assert any("tick labels" in p and "overlap" in p for p in plots.audit(fig))
+
+
+def test_audit_walks_subfigures():
+    fig = _fig()
+    left, right = fig.subfigures(1, 2)
+    left.add_subplot().plot([0, 1], [0, 1])
+    ax = right.add_subplot()
+    ax.plot([0, 1], [0, 5], label="cut")
+    ax.set_ylim(0, 1)
+    problems = plots.audit(right)
+    assert len(problems) == 1 and "'cut'" in problems[0]
+
+
+# ============================================================================ helpers
+
+
+def test_log_limits_hold_every_value_and_reference():
+    assert plots.log_limits([np.array([1e-300, 1.0, 0.0, np.nan]), [1e3]]) == pytest.approx(
+        (1e-300 / 2.5, 1e3 * 2.5))
+    assert plots.log_limits([np.zeros(3)]) is None
+
+
+def test_error_ratios_are_nocedal_wright_columns_clear_of_the_floor():
+    e = 2.0 * 0.5 ** np.arange(80)  # exact halving down to 1e-24
+    k, r = plots.error_ratios(e)
+    np.testing.assert_allclose(r, 0.5)
+    floor = plots.rounding_floor(e)
+    assert np.all(e[k + 1] > floor) and e[k[-1] + 2] <= floor
+    q = np.array([1e-1, 1e-2, 1e-4, 1e-8, 1e-16])  # quadratic: e_(k+1) = e_k²
+    kq, rq = plots.error_ratios(q, 2.0, floor=0.0)
+    np.testing.assert_allclose(rq, 1.0)
+    assert list(kq) == [0, 1, 2, 3]
+
+
+def test_clip_to_box_keeps_inside_parts_and_cuts_at_the_edge():
+    box = [(-1.0, 1.0), (-1.0, 1.0)]
+    p = np.array([[0.0, 0.0], [0.0, 2.0], [0.5, 0.0], [3.0, 3.0], [np.nan, 0.0], [0.2, 0.2]])
+    c = plots.clip_to_box(p, box)
+    fin = c[np.all(np.isfinite(c), axis=1)]
+    assert np.all(np.abs(fin) <= 1.0 + 1e-12)
+    # (0,0)→(0,2) leaves at (0,1); (0,2)→(0.5,0) re-enters at t = 1/2: (0.25, 1)
+    np.testing.assert_allclose(c[:2], [[0.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_allclose(c[3:5], [[0.25, 1.0], [0.5, 0.0]])
+    assert np.isnan(c[2]).all()  # a break, not a line along the edge
+    # (0.5,0)→(3,3) leaves through x = 1 at t = 0.2: (1, 0.6)
+    np.testing.assert_allclose(c[5], [1.0, 0.6])
+
+
+def test_contour_levels_are_geometric_in_f_minus_fmin():
+    x = np.linspace(-5, 5, 161)
+    X, Y = np.meshgrid(x, x)
+    Z = (X**2 + Y - 11) ** 2 + (X + Y**2 - 7) ** 2  # Himmelblau, f_min = 0
+    lv, geometric = plots.contour_levels(Z, 18)
+    assert geometric
+    g = lv[1:] - lv[0]
+    np.testing.assert_allclose(g[1:] / g[:-1], g[1] / g[0])  # constant ratio
+    # the old evenly spaced levels put none below 1 % of the range, where the basins are
+    assert np.sum(lv < Z.min() + 0.01 * np.ptp(Z)) >= 5
+
+
+def test_basin_fills_never_share_a_colour_with_critical_point_markers():
+    markers = {face.lower() for _, face, _ in plots.KIND_STYLE.values()}
+    assert not markers & {c.lower() for c in plots.BASIN_PALETTE}
+
+
+def test_geometric_grid_detection():
+    assert plots.is_geometric(np.geomspace(0.01, 1, 9))
+    assert not plots.is_geometric(np.linspace(0.02, 1.2, 30))
+
+
+def test_legend_columns_fit_the_width():
+    size = 8.0
+    widths = [plots.text_width_pt(s, size) for s in ("gd: measured", "a much longer entry " * 3)]
+    c = plots.legend_columns(widths, 200.0, size)
+    assert c == 1
+    assert plots.legend_columns([20.0] * 6, 495.0, size) == 4
+
+
+def test_length_groups_split_short_from_long_runs():
+    assert plots.length_groups({"a": 10, "b": 12, "c": 15}) == [["a", "b", "c"]]
+    assert plots.length_groups({"gd": 5000, "newton": 6, "bfgs": 30, "momentum": 900}) == [
+        ["newton", "bfgs"], ["gd", "momentum"]]
+
+
+def test_cluster_window_finds_the_crowded_tail():
+    x = np.concatenate([[10.0, 0.6], -1.9 + 0.3 * (-0.8) ** np.arange(24)])
+    m, lo, hi = plots.cluster_window(x, 43.0)
+    assert m == 2 and lo < x[2:].min() and hi > x[2:].max() and hi - lo < 0.1 * 43
+
+
+# ============================================================================ every plot function
+
+
+def _rate_study(errors, rate, window):
+    path = np.asarray(errors, float).reshape(-1, 1)
+    return NS(result=NS(path=path), reference=np.zeros(1), minimizer=np.zeros(1),
+              prediction=NS(kind="linear", rate=rate, exact=True),
+              measurement=NS(window=window))
+
+
+def _quadratic(points):
+    p = np.atleast_2d(points)
+    return 0.1 * p[:, 0] ** 2 + 2.0 * p[:, 1] ** 2
+
+
+def _gd_path(x0, lr, steps, scale=(0.2, 4.0)):
+    xs = [np.array(x0, float)]
+    for _ in range(steps):
+        xs.append(xs[-1] - lr * np.array(scale) * xs[-1])
+    return np.array(xs)
+
+
+def _himmelblau(p):
+    p = np.atleast_2d(p)
+    return (p[:, 0] ** 2 + p[:, 1] - 11) ** 2 + (p[:, 0] + p[:, 1] ** 2 - 7) ** 2
+
+
+CASES = {
+    "curve": lambda: plots.plot_curve_1d(lambda x: x**2, {"η = 0.2": 10 * 0.6 ** np.arange(11)}),
+    "curve crowded": lambda: plots.plot_curve_1d(
+        lambda x: x * np.cos(0.15 * np.pi * x),
+        np.concatenate([[10.0, 0.6], -1.9 + 0.3 * (-0.8) ** np.arange(24)]), xlim=(-20, 20)),
+    "contour": lambda: plots.plot_contour(
+        _quadratic, [(-6, 6), (-3, 3)],
+        {"gd η = 0.4": _gd_path([-5, -2], 0.4, 20), "gd η = 0.6": _gd_path([-5, -2], 0.6, 20)},
+        [{"point": [0, 0], "kind": "minimum"}]),
+    "contour zoom": lambda: plots.plot_contour(
+        _himmelblau, [(-5, 5), (-5, 5)], {"path": np.array([[1.4, -2.3], [2.5, -2.0],
+                                                            [3.4, -1.9], [3.58, -1.85]])},
+        [{"point": [3.584, -1.848], "kind": "minimum"}, {"point": [3.0, 2.0], "kind": "minimum"},
+         {"point": [-0.27, -0.92], "kind": "maximum"}]),
+    "small multiples": lambda: plots.plot_paths_grid(
+        _quadratic, [(-6, 6), (-3, 3)],
+        {f"gd η = {lr}": _gd_path([-5, -2], lr, 20) for lr in (0.2, 0.4, 0.45, 0.6)},
+        [{"point": [0, 0], "kind": "minimum"}], title="one panel per method"),
+    "error": lambda: plots.plot_error(
+        {"gd": 3 * 0.7 ** np.arange(60), "slow": 3 * 0.95 ** np.arange(80),
+         "blow-up": 0.1 * 1.2 ** np.arange(40)},
+        rates={"gd": 0.7, "slow": 0.95, "blow-up": 1.2},
+        windows={"gd": (5, 40), "slow": (10, 70), "blow-up": (0, 39)}),
+    "rate studies mixed": lambda: plots.plot_rate_studies(
+        {"newton": _rate_study([1.0, 1e-2, 1e-4, 1e-8, 1e-16], None, None),
+         "gd": _rate_study(0.99 ** np.arange(3000), 0.99, (100, 2900))}),
+    "grad norm": lambda: plots.plot_grad_norm(
+        {"a": np.geomspace(1e4, 1e-9, 40), "b": np.geomspace(1, 1e-3, 300)}, gtol=1e-6),
+    "iterates": lambda: plots.plot_iterates(
+        {"x": 1.0 / (1.0 + 0.3 * np.arange(200))}, ylabel="x_k", logy=True, logx=True,
+        hlines=[(0.01, "target")], vlines=[(150.0, "predicted")]),
+    "eigenvalues": lambda: plots.plot_hessian_eigenvalues(
+        [NS(point=(i, -i), kind=k, eigenvalues=e, condition_number=c) for i, (k, e, c) in
+         enumerate([("minimum", (0.2, 4.0), 20.0), ("saddle", (-500.0, 2.0), 250.0),
+                    ("minimum", (1e-3, 2e3), 2e6), ("maximum", (-3.0, -1.0), 3.0),
+                    ("saddle", (-1e-2, 5.0), 500.0), ("minimum", (1.0, 1.0), 1.0)])]),
+    "basins": lambda: plots.plot_basins(
+        NS(xs=np.linspace(-1, 1, 10), ys=np.linspace(-1, 1, 8),
+           labels=np.where(np.arange(80).reshape(8, 10) % 10 < 5, 0, 1),
+           points=np.array([[-0.5, 0.0], [0.5, 0.0]]), kinds=["minimum", "minimum"],
+           counts={}), _quadratic),
+    "lr sweep": lambda: plots.plot_lr_sweep(NS(
+        lrs=np.geomspace(0.01, 1.5, 31),
+        final_error=np.where(np.geomspace(0.01, 1.5, 31) < 1,
+                             10 * np.abs(1 - 2 * np.geomspace(0.01, 1.5, 31)) ** 50, np.inf),
+        diverged=np.geomspace(0.01, 1.5, 31) >= 1, predicted_threshold=1.0,
+        observed_threshold=1.03)),
+    "momentum map": lambda: _momentum_map(),
+    "vanishing": lambda: plots.plot_vanishing_1d(
+        np.tanh, (-6, 6), fprime=lambda x: 1 - np.tanh(x) ** 2, threshold=1e-2,
+        regions=[NS(lower=(2.65,), upper=(6.0,), plateau=True)], x0=4.0),
+    "chains": lambda: _chains(),
+}
+
+
+def _momentum_map():
+    from analysis.theory import momentum_radius_grid
+
+    lrs, mom = np.linspace(0.02, 1.2, 30), np.linspace(0.0, 0.95, 20)
+    radius = momentum_radius_grid([0.2, 4.0], lrs, mom)
+    return plots.plot_momentum_map(NS(
+        lrs=lrs, momenta=mom, measured_rate=np.where(radius < 1, radius, np.nan),
+        predicted_radius=radius, diverged=radius >= 1), mark=[(0.6, 0.5, "η = 0.6, β = 0.5")])
+
+
+def _chains():
+    from landscape.vanishing import chain_study
+
+    return plots.plot_chain_depth([chain_study(a, depths=(1, 2, 3, 10, 20))
+                                   for a in ("tanh", "sigmoid", "relu")])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_plot_function_passes_the_audit(name):
+    _clean(CASES[name]())
+
+
+def test_log_axis_shows_the_tolerance_and_every_value():
+    fig = CASES["grad norm"]()
+    lo, hi = fig.axes[0].get_ylim()
+    assert lo <= 1e-9 and hi >= 1e4  # the old axis stopped 20 decades below the maximum
+
+
+def test_lr_sweep_shows_the_best_step():
+    fig = CASES["lr sweep"]()
+    ax = fig.axes[0]
+    line = [ln for ln in ax.lines if ln.get_label().startswith("converging")][0]
+    best = np.nanmin(line.get_ydata())
+    assert best < 1e-50 and ax.get_ylim()[0] <= best  # η = 1/L at the bottom, not cut
+
+
+def test_theory_and_measurement_both_visible():
+    fig = CASES["error"]()
+    ax, axr = fig.axes[:2]
+    measured = [ln for ln in ax.lines if ln.get_label() == "gd: measured"][0]
+    theory = [ln for ln in ax.lines if ln.get_label().startswith("gd: theory")][0]
+    k = np.asarray(theory.get_xdata(), int)
+    # not drawn under the measurement: a constant factor 10 above it
+    np.testing.assert_allclose(np.asarray(theory.get_ydata()) / measured.get_ydata()[k],
+                               plots.THEORY_OFFSET)
+    assert theory.get_zorder() > measured.get_zorder()
+    assert sorted(ln.get_ydata()[0] for ln in axr.lines if len(ln.get_ydata()) == 2) == [
+        0.7, 0.95, 1.2]
+
+
+def test_no_symlog_iteration_axis():
+    fig = CASES["rate studies mixed"]()
+    assert all(ax.get_xscale() == "linear" for ax in fig.axes)
+    assert len(fig.subfigs) == 2  # Newton's 5 iterates and GD's 3000 in separate rows
+
+
+def test_small_multiples_share_equal_axes():
+    fig = CASES["small multiples"]()
+    axes = fig.axes
+    assert len(axes) == 4
+    assert {ax.get_xlim() for ax in axes} == {(-6.0, 6.0)}
+    assert all(ax.get_aspect() == 1.0 for ax in axes)
+
+
+def test_momentum_map_linear_grid_on_linear_axis():
+    assert CASES["momentum map"]().axes[0].get_xscale() == "linear"
+
+
+# ============================================================================ real documents
+
+
+def _documents(monkeypatch, build):
+    """The Documents that ``build()`` would write (nothing is rendered)."""
+    docs = []
+    monkeypatch.setattr(report.Builder, "write", lambda self, path: docs.append(self.doc))
+    build()
+    return docs
+
+
+def _audit_document(doc):
+    problems = []
+    for blk in doc.figures():
+        width = report.CONTENT_W * (0.5 if getattr(blk, "half", False) else 1.0)
+        fig = Figure(figsize=(width / 72.0, blk.fig_height / 72.0), layout="constrained")
+        blk.draw_fn(fig)
+        problems += [f"[{blk.label}] {p}" for p in plots.audit(fig)]
+    return problems
+
+
+def test_report_figures_pass_the_audit(monkeypatch, tmp_path):
+    (doc,) = _documents(monkeypatch, lambda: report.build_report(
+        "(x**2 + y - 11)**2 + (x + y**2 - 7)**2", tmp_path / "h.pdf",
+        methods="gd,momentum,newton,bfgs"))
+    labels = [b.label for b in doc.figures()]
+    assert {"trajectories", "eigenvalues", "basins", "lr sweep"} <= set(labels)
+    problems = _audit_document(doc)
+    assert problems == [], "\n".join(problems)
+    titles = [getattr(b, "title", "") for b in doc.blocks]
+    assert sum("errors and ratios per step" in str(t) for t in titles) == 4  # one per run
+
+
+def test_report_leaves_out_figures_with_nothing_to_show(monkeypatch, tmp_path):
+    (doc,) = _documents(monkeypatch, lambda: report.build_report(
+        "0.1*x**2 + 2*y**2", tmp_path / "q.pdf", methods="gd,newton"))
+    labels = [b.label for b in doc.figures()]
+    assert "eigenvalues" not in labels and "basins" not in labels
+    text = " ".join(getattr(b, "text", "") for b in doc.blocks)
+    assert "No eigenvalue figure" in text and "No basin map" in text
+    assert _audit_document(doc) == []
+
+
+def test_quick_study_figures_pass_the_audit(monkeypatch, tmp_path):
+    from analysis import study
+
+    (doc,) = _documents(monkeypatch, lambda: study.build_study(tmp_path, quick=True))
+    assert len(doc.figures()) >= 15
+    problems = _audit_document(doc)
+    assert problems == [], "\n".join(problems)
+
+
+def _study(errors, kind, rate=None, order=None, window=None):
+    return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+              reference=np.zeros(1), minimizer=np.zeros(1),
+              prediction=NS(kind=kind, rate=rate, order=order, exact=True),
+              measurement=NS(window=window))
+
+
+def test_convergence_table_columns_are_the_ratios_of_the_errors():
+    b = report.Builder("t")
+    e = 3.0 * 0.5 ** np.arange(40)  # linear, ρ = 1/2 exactly
+    assert report.convergence_table(b, "gd", _study(e, "linear", 0.5, window=(5, 30)), "s")
+    table = b.doc.blocks[-1]
+    assert table.title == "gd: errors and ratios per step"
+    body = table.rows
+    assert [r[0] for r in body[:2]] == ["0", "1"] and body[-1][0] == "theory"
+    assert all(r[2].startswith("0.5") for r in body[:-1])  # e_(k+1)/e_k, and the mean
+    assert body[-2][:2] == ["5–30", "geometric mean"]
+    assert body[-1][2] == "0.5ᵗ"
+    k3 = [r for r in body if r[0] == "1"][0]
+    assert k3[1] == "1.5ᵐ"  # e_1 = 3/2
+    q = np.array([0.5, 0.25, 0.0625, 0.00390625, 1.52587890625e-05])  # e_(k+1) = e_k²
+    b2 = report.Builder("t")
+    assert report.convergence_table(b2, "newton", _study(q, "quadratic", order=2.0), "s")
+    rows = b2.doc.blocks[-1].rows
+    assert [r[3] for r in rows[:-1]] == ["1ᵐ"] * (len(rows) - 1)  # e_(k+1)/e_k² = 1
+    assert rows[-1][2] == "→ 0" and "q = 2" in rows[-1][3]
