@@ -34,6 +34,7 @@ from analysis.plots import (
 
 __all__ = [
     "plot_chords",
+    "plot_error_ratios",
     "plot_decay_vs_constant",
     "plot_minibatch_variance",
     "plot_momentum_weights",
@@ -112,6 +113,9 @@ def plot_surfaces(
             (h,) = ax.plot(path[:, 0], path[:, 1], path[:, 2], color=OKABE_ITO["vermillion"],
                            marker="o", ms=2.5, lw=1.4, zorder=10,
                            label=p.get("path_label", "path"))
+            base = float(np.min(p["Z"]))
+            ax.plot(path[:, 0], path[:, 1], np.full(len(path), base), color=h.get_color(),
+                    ls="--", lw=1.0)
             if not any(x.get_label() == h.get_label() for x in handles):
                 handles.append(h)
         for x, y, z, kind in p.get("points", ()):
@@ -123,7 +127,6 @@ def plot_surfaces(
         ax.set_title(p["title"], fontsize=9)
         ax.set_xlabel("x", labelpad=-2)
         ax.set_ylabel("y", labelpad=-2)
-        ax.set_zlabel("f", labelpad=-2)
         ax.tick_params(labelsize=7, pad=0)
         ax.view_init(elev=p.get("elev", 28), azim=p.get("azim", -58))
     _outside_legend(fig, handles)
@@ -291,16 +294,63 @@ def plot_momentum_weights(
     for i, b in enumerate(betas):
         w = (1 - b) * b**t
         keep = w >= floor  # drawn down to the floor (not clipped by the axes)
-        (h,) = ax.plot(t[keep], w[keep], color=color(i), ls=linestyle(i), marker=marker(i),
-                       ms=2.5, markevery=max(1, horizon // 15), label=f"β = {fmt(b)}")
+        (h,) = ax.plot(t[keep] + 1, w[keep], color=color(i), ls=linestyle(i), marker=marker(i),
+                       ms=2.5, markevery=0.08, label=f"β = {fmt(b)}")
         handles.append(h)
         win = 1.0 / (1.0 - b)
         if win <= horizon:
-            ax.axvline(win, color=color(i), ls=":", lw=1.0)
+            ax.axvline(win + 1, color=color(i), ls=":", lw=1.0)
     handles.append(Line2D([], [], color=GREY, ls=":", label="window 1/(1 − β)"))
     ax.set_yscale("log")
-    ax.set_xlabel("age t of the gradient (steps back)")
+    ax.set_xscale("log")
+    ax.set_xlabel("age t of the gradient, steps back (t + 1 on a log scale)")
     ax.set_ylabel("weight (1 − β)βᵗ (log scale)")
     ax.set_title("Momentum's weights on past gradients")
+    _outside_legend(fig, handles, ncols=2)
+    return fig
+
+
+@styled
+def plot_error_ratios(
+    errors: Mapping[str, ArrayLike],
+    rates: Mapping[str, float],
+    *,
+    mark: int | None = None,
+    title: str | None = None,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k against
+    the predicted rates ρ (horizontal lines), so theory and measurement are both visible
+    instead of one line hiding the other.  ``mark``: an iteration to mark (dotted)."""
+    fig = new_figure(fig, figsize)
+    left, right = fig.subplots(1, 2)
+    handles = []
+    for i, (label, e) in enumerate(errors.items()):
+        e = np.asarray(e, float)
+        k = np.arange(e.size)
+        (h,) = left.plot(k, _positive(e), color=color(i), ls=linestyle(i), lw=1.4,
+                         label=f"{label}: measured")
+        handles.append(h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = e[1:] / e[:-1]
+        ok = np.isfinite(r) & (e[:-1] > 0)
+        right.plot(k[1:][ok], r[ok], color=color(i), ls="", marker=marker(i), ms=2.5)
+        rho = rates.get(label)
+        if rho is not None:
+            right.axhline(rho, color=color(i), ls="--", lw=1.1)
+            handles.append(Line2D([], [], color=color(i), ls="--",
+                                  label=f"{label}: theory ρ = {fmt(rho, 4)}"))
+    if mark is not None:
+        for ax in (left, right):
+            ax.axvline(mark, color=GREY, ls=":", lw=1.2)
+        handles.append(Line2D([], [], color=GREY, ls=":", label=f"k = {mark}"))
+    left.set_yscale("log")
+    left.set_xlabel("iteration k")
+    left.set_ylabel("error ‖xₖ − x*‖ (log scale)")
+    left.set_title(title or "Error against iteration", fontsize=9)
+    right.set_xlabel("iteration k")
+    right.set_ylabel("ratio e_(k+1)/e_k")
+    right.set_title("Per-step ratio (markers) and ρ (dashed)", fontsize=9)
     _outside_legend(fig, handles, ncols=2)
     return fig

@@ -804,21 +804,21 @@ def section_convexity(S: Study) -> None:
            "two grid points, at every grid point between them.")
     since = len(S.checks)
     n = 61 if S.quick else 121
-    cases = [("x**2", (-2.0, 2.0), [(-2.0, 1.0), (-1.5, 0.5)], "x²"),
-             ("cos(x)", (-math.pi, math.pi), [(-math.pi, math.pi), (-2.0, 1.0)], "cos x"),
-             ("exp(x)", (-2.0, 2.0), [(-2.0, 2.0), (-1.0, 1.5)], "eˣ")]
+    cases = [("x**2", (-2.0, 2.0), [(-2.0, 1.0), (-1.5, 0.5)], "x²", "[−2, 2]"),
+             ("cos(x)", (-math.pi, math.pi), [(-3.0, 0.3), (1.0, 3.1)], "cos x", "[−π, π]"),
+             ("exp(x)", (-2.0, 2.0), [(-2.0, 2.0), (-1.0, 1.5)], "eˣ", "[−2, 2]")]
     panels = []
-    for text, (lo, hi), chords, name in cases:
+    for text, (lo, hi), chords, name, where in cases:
         obj = _parse(text)
         x = np.linspace(lo, hi, n)
         f = np.array([obj.value([v]) for v in x])
         conv = obj.convexity(box=[(lo, hi)])
         above, below = chord_gaps(f, x)
         chord_convex = above <= 1e-12 * max(1.0, float(np.max(np.abs(f))))
-        panels.append({"title": f"{name} on [{fmt_num(lo, 3)}, {fmt_num(hi, 3)}]: "
-                                f"{conv.verdict}", "x": x, "f": f, "chords": chords})
+        panels.append({"title": f"{name} on {where}: {conv.verdict}", "x": x, "f": f,
+                       "chords": chords})
         S.statement_check(
-            f"{name}: convex on [{fmt_num(lo, 3)}, {fmt_num(hi, 3)}]?",
+            f"{name}: convex on {where}?",
             f"{conv.verdict} ({conv.method} analysis)",
             f"largest graph-above-chord gap on a {n}-point grid: "
             + S.value(name, "largest graph-above-chord gap", above, "measured", 3),
@@ -844,8 +844,9 @@ def section_convexity(S: Study) -> None:
                             "misses that point by at most half a cell")
     S.figure(lambda fig: plots_lecture.plot_chords(panels, fig=fig), 230.0,
              "Chords (purple) between points of each graph.  Green: where the graph of cos x "
-             "rises above a chord — the witness that cos x is not convex on [−π, π]; the "
-             "chords of x² and eˣ stay above their graphs.", "convexity chords")
+             "rises above a chord — the witness that cos x is not convex on [−π, π]; near "
+             "±π, where cos is convex (f″ > 0), the same chords lie above the graph.  The "
+             "chords of x² and eˣ stay above their graphs everywhere.", "convexity chords")
     S.checks_table(since)
 
 
@@ -877,7 +878,8 @@ def section_surfaces(S: Study) -> None:
            "derivative f‴ = 6 ≠ 0 decides — an odd-order first nonzero derivative means f "
            "changes sign, a degenerate saddle.  The notes draw x³ as a curve; here it is the "
            "surface z = x³ over (x, y), flat along y.  The red path is GD (η = 0.1) from "
-           "(1.4, 0.02): it slides down towards the saddle, then leaves along −y².")
+           "(1.4, 0.02): it slides down towards the saddle, then leaves along y, where "
+           "f = −y² falls.")
     since = len(S.checks)
     eta, x0, steps = 0.1, [1.4, 0.02], 22
     run = _run(saddle, x0, "gd", lr=eta, steps=steps)
@@ -885,17 +887,17 @@ def section_surfaces(S: Study) -> None:
     g = np.linspace(-1.5, 1.5, 31 if S.quick else 41)
     X, Y = np.meshgrid(g, g)
     panels = [
-        {"title": "x² − y² with a GD path", "X": X, "Y": Y, "Z": X**2 - Y**2,
+        {"title": "f = x² − y² with a GD path", "X": X, "Y": Y, "Z": X**2 - Y**2,
          "path": np.column_stack([p, p[:, 0] ** 2 - p[:, 1] ** 2]),
          "path_label": f"GD η = {eta:g}, {steps} steps from (1.4, 0.02)",
          "points": [(0.0, 0.0, 0.0, "saddle")]},
-        {"title": "z = x³ over (x, y)", "X": X, "Y": Y, "Z": X**3, "azim": -120,
+        {"title": "f = x³ over (x, y)", "X": X, "Y": Y, "Z": X**3, "azim": -120,
          "points": [(0.0, 0.0, 0.0, "saddle")]},
     ]
     S.figure(lambda fig: plots_lecture.plot_surfaces(panels, fig=fig), 260.0,
              "Left: the saddle x² − y² (up along x, down along y) and GD's path on it.  "
-             "Right: z = x³, whose critical points (0, y) are degenerate saddles; contours "
-             "below each surface.", "surfaces")
+             "Dashed: the path's shadow on the contour plane.  Right: f = x³, whose critical "
+             "points (0, y) are degenerate saddles; contours below each surface.", "surfaces")
     for obj, name, at in ((saddle, "x² − y²", [0.0, 0.0]), (cubic, "x³", [0.0])):
         box = [(-1.5, 1.5)] * len(at)
         cp = min(obj.critical_points(box=box), key=lambda c: float(np.linalg.norm(
@@ -1005,7 +1007,7 @@ def section_sgd(S: Study) -> None:
                     reason="every minibatch is the whole data set")
     # --- decaying steps
     L_, x0, K = 1.0, 2.0, 2000
-    R = 1000 if S.quick else 4000
+    R = 1000 if S.quick else 2000
     a0, gam = 0.5, 0.25
     lrs_dec = a0 / (1 + gam * np.arange(K))
     one_d = _parse("x**2/2")
@@ -1014,7 +1016,7 @@ def section_sgd(S: Study) -> None:
                    (f"η_k = {a0:g}/(1 + {gam:g}k)", {"lr": a0, "schedule": "inverse_time",
                                                        "gamma": gam})):
         runs[lab] = minimize_batch(one_d, np.full((R, 1), x0), "sgd", noise=sigma, steps=K,
-                                   seed=5, record=200, **h)
+                                   seed=5, record=True, **h)
     labels = list(runs)
     stride = int(runs[labels[0]].path_stride)
     ks = np.arange(runs[labels[0]].path.shape[1]) * stride
@@ -1138,16 +1140,20 @@ def section_schedules(S: Study) -> None:
     sigma, x0, R = 1.0, 3.0, (1000 if S.quick else 4000)
     Ks = 200
     finals, exact, rows = {}, {}, []
+    curves_m: dict[str, np.ndarray] = {}
+    curves_t: dict[str, np.ndarray] = {}
     effect = [("constant", {}), ("step", {"step_size": 50, "gamma": 0.3}),
               ("cosine", {"T_max": Ks, "eta_min": 0.0}),
               ("cosine", {"T_max": Ks - 20, "eta_min": 0.0, "warmup": 20})]
     for name, p in effect:
         lab = _schedule_label(name, p)
         b = minimize_batch(obj, np.full((R, 1), x0), "sgd", lr=lr0, noise=sigma, steps=Ks,
-                           seed=3, schedule=name, **p)
+                           seed=3, schedule=name, record=True, **p)
         finals[lab] = float(np.mean(b.x[:, 0] ** 2))
-        exact[lab] = float(theory.sgd_mean_square_path(
-            schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[-1])
+        curves_m[lab] = np.mean(b.path[:, 1:, 0] ** 2, axis=0)
+        curves_t[lab] = theory.sgd_mean_square_path(
+            schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[1:]
+        exact[lab] = float(curves_t[lab][-1])
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
                             finals[lab], rtol=4 * math.sqrt(2 / R), how_p="theory",
                             reason=f"exact recursion; 4 standard errors over {R} runs")
@@ -1162,6 +1168,13 @@ def section_schedules(S: Study) -> None:
            "ordering, and the runs follow it.  Warm-up costs a little here (20 steps at small "
            "η): on a quadratic with exact statistics nothing needs it; its benefit is for "
            "methods whose early statistics are poor, such as Adam's second moment.")
+    S.figure(lambda fig: plots_lecture.plot_decay_vs_constant(
+        np.arange(1, Ks + 1), curves_m, curves_t,
+        title=f"Noisy SGD on x²/2 under four schedules, mean over {R} runs", fig=fig),
+        300.0, "Mean-square error against step (log–log) for each schedule: measured "
+        "(coloured) and the exact expected value (black).  The constant step flattens at its "
+        "floor; the step schedule drops to a lower floor at each decay; cosine anneals.",
+        "schedule effect", half=True)
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
     S.statement_check("ranking of the schedules by final error",
@@ -1213,10 +1226,14 @@ def section_nesterov(S: Study) -> None:
         "Nesterov, η = 1/L": S.rate("Nesterov, η = 1/L", obj, "nesterov", x0, lr=ne_lr,
                                     momentum=ne_b),
     }
-    S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
-        "Errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters; dashed: "
-        "the predicted rates.", "nesterov", half=True)
+    S.figure(lambda fig: plots_lecture.plot_error_ratios(
+        {k: plots.study_errors(v) for k, v in studies.items()},
+        {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None},
+        title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
+        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters.  "
+        "Right: per-step ratios against the predicted rates (dashed); the tuned momentum "
+        "methods sit at a double root, so their ratios approach ρ from above like "
+        "ρ(1 + 1/k).", "nesterov")
     for lab, closed, form in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1),
                                "(√κ − 1)/(√κ + 1)"),
                               ("Nesterov, η = 1/L", 1 - 1 / q, "1 − 1/√κ")):
@@ -1315,14 +1332,17 @@ def section_momentum_weights(S: Study) -> None:
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
            "to finish within the 20 steps drawn.  Who is right about convergence is theory "
            "(and the longer run below); the notes describe a 20-step snapshot.")
-    S.figure(lambda fig: plots.plot_error(
+    S.figure(lambda fig: plots_lecture.plot_error_ratios(
         {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]},
-        rates={"β = 0.5": rho[0.5], "β = 0.25": rho[0.25]},
-        windows={"β = 0.5": (lo, hi), "β = 0.25": (lo, hi)},
-        title="‖xₖ‖ with η = 0.6: the notes stop at k = 20", fig=fig), 300.0,
-        "Distance to the minimum (log scale) over 80 steps; GD without momentum diverges "
-        "(20 steps shown).  Dashed: the predicted rates; the notes' figure ends at k = 20.",
-        "beta 0.25", half=True)
+        {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])},
+        mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
+        "Left: distance to the minimum (log scale) over 80 steps; GD without momentum "
+        "diverges (20 steps shown); the notes' figure ends at the dotted line k = 20.  "
+        "Right: per-step ratios against the predicted ρ (dashed).  For β = 0.25 and GD the "
+        "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
+        "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
+        "ρ — their geometric mean over steps 30–80 is the fitted rate in the table.",
+        "beta 0.25")
     for b in (0.25, 0.5):
         S.numeric_check(f"β = {b:g}: rate per step (fit over steps {lo}–{hi})", rho[b], fit[b],
                         rtol=0.02, how_m="fit", reason="spectral radius of the 2 × 2 "
@@ -1424,6 +1444,9 @@ def section_adaptive(S: Study) -> None:
                     rtol=0.0, abs_tol=1e-9, how_p="exact", digits=2,
                     reason="two implementations of the same update rules")
     final = {k: float(np.linalg.norm(r.x)) for k, r in runs.items()}
+    for k, r in runs.items():
+        S.b.ledger.add(S.section, k, f"x after {steps} steps", [float(v) for v in r.x],
+                       "measured")
     start = float(np.linalg.norm(x0))
     ag = runs["AdaGrad η = 0.4"].path[:, 0]
     bound = 0.4 * float(np.sum(1 / np.sqrt(np.arange(1, steps + 1))))
@@ -1447,7 +1470,7 @@ def section_adaptive(S: Study) -> None:
             plots.plot_contour(obj, box, {lab: r.path}, cps, xlabel="x₁", ylabel="x₂",
                                colorbar=False, title=lab, fig=sub)
 
-    S.figure(draw, 2 * 230.0,
+    S.figure(draw, 2 * 210.0,
              f"{steps} steps from (−5, −2), one panel per method.  AdaGrad with η = 0.4 moves "
              "diagonally at first, then its accumulated squares shrink every step and it stops "
              "halfway along x₁; with η = 2 it reaches the minimum.  RMSProp forgets old "
