@@ -205,3 +205,24 @@ def test_lecture_figures_keep_their_lines_inside_the_axes(S):
                               ), f"{block.label}: {line.get_label()} leaves the x range"
                 assert np.all((ys[ok] >= y0 - 1e-9 * abs(y0)) & (ys[ok] <= y1 + 1e-9 * abs(y1))
                               ), f"{block.label}: {line.get_label()} leaves the y range"
+
+
+def test_mean_square_recursion_and_minibatch_variance_helpers():
+    from analysis import theory
+
+    # constant step: the fixed point is ησ²/(L(2 − ηL)) = 0.3/(2·1.4) for η = 0.3, L = 2
+    s = theory.sgd_mean_square_path(np.full(400, 0.3), 2.0, 1.0, 5.0)
+    assert s[0] == 25.0 and s[-1] == pytest.approx(0.3 / (2.0 * 1.4), rel=1e-12)
+    # one step by hand: (1 − 0.3·2)²·25 + 0.3²
+    assert s[1] == pytest.approx(0.16 * 25 + 0.09)
+    # drawing the whole population leaves no variance; one sample keeps all of it
+    assert theory.minibatch_variance(3.0, 50, 50) == 0.0
+    assert theory.minibatch_variance(3.0, 50, 1) == pytest.approx(3.0)
+    # brute force over every 2-subset of four values
+    import itertools
+
+    vals = np.array([1.0, 2.0, 4.0, 8.0])
+    means = [np.mean(c) for c in itertools.combinations(vals, 2)]
+    assert theory.minibatch_variance(vals.var(), 4, 2) == pytest.approx(np.var(means))
+    with pytest.raises(ValueError):
+        theory.minibatch_variance(1.0, 4, 5)
