@@ -103,7 +103,7 @@ def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
     eta, sigma, L = 0.1, 1.0, 1.0
     floor = eta * sigma**2 / (L * (2 - eta * L))
     runs = 1000
-    assert number(S, "constant step: E(x_K") == pytest.approx(floor, rel=4 * math.sqrt(2 / runs))
+    assert number(S, "constant step: E(x_k") == pytest.approx(floor, rel=4 * math.sqrt(2 / runs))
     a, K = 0.5 / 0.25, 2000  # η_k = 0.5/(1 + 0.25k) ~ a/k, 2aL = 4 > 1
     asymptote = a * a * sigma**2 / ((2 * a * L - 1) * K)
     assert number(S, "decaying step: E(x_K") == pytest.approx(asymptote, rel=0.2)
