@@ -640,6 +640,41 @@ def sgd_decaying_error(
     return None, float(2.0 * a * lam[0])
 
 
+def sgd_mean_square_path(
+    lrs: ArrayLike, lam: float, sigma: float, e0: float
+) -> NDArray[np.float64]:
+    """Exact ``E e_k^2`` of SGD on ``f = lam x^2 / 2`` with steps ``lr_k`` and noise sigma.
+
+    ``e_{k+1} = (1 - lr_k lam) e_k - lr_k sigma xi_k`` with independent standard normal
+    ``xi_k`` gives ``s_{k+1} = (1 - lr_k lam)^2 s_k + lr_k^2 sigma^2`` (``s_0 = e0^2``).
+    For a constant step the fixed point is ``lr sigma^2 / (lam (2 - lr lam))``
+    (:func:`sgd_stationary_error`); for ``lr_k ~ a/k`` with ``2 a lam > 1`` it decays like
+    ``a^2 sigma^2 / ((2 a lam - 1) k)`` (:func:`sgd_decaying_error`).  Returns
+    ``s_0 … s_K`` for ``K = len(lrs)``.
+    """
+    lr = np.asarray(lrs, dtype=float)
+    s = np.empty(lr.size + 1)
+    s[0] = float(e0) ** 2
+    for k, a in enumerate(lr):
+        s[k + 1] = (1.0 - a * lam) ** 2 * s[k] + a * a * sigma * sigma
+    return s
+
+
+def minibatch_variance(sample_variance: float, population: int, batch: int) -> float:
+    """Variance of the mean of ``batch`` of ``population`` values drawn without replacement.
+
+    ``Var = (s^2 / B) (N - B) / (N - 1)`` with ``s^2`` the population variance (divisor N) of
+    the per-sample values (Cochran, *Sampling Techniques*, 3rd ed. (1977), Thm 2.2): ``1/B``
+    times the finite-population correction, which makes it 0 at ``B = N``.
+    """
+    N, B = int(population), int(batch)
+    if not 1 <= B <= N:
+        raise ValueError("batch must lie in 1..population")
+    if N == 1:
+        return 0.0
+    return float(sample_variance) / B * (N - B) / (N - 1)
+
+
 def polyak_ruppert_error(
     eigenvalues: ArrayLike,
     sigma: float = 1.0,

@@ -1,0 +1,356 @@
+"""Figures of the lecture phenomena the study adds: chords, surfaces, SGD, schedules, momentum.
+
+Same conventions as :mod:`analysis.plots` (whose palette, styles and helpers these reuse):
+every function draws into ``fig`` (a Figure or SubFigure, or a new one) and returns it; every
+series lies inside its axes (limits are left to matplotlib or set from the data), and legends
+sit inside the figure, below the axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Ellipse
+from numpy.typing import ArrayLike
+
+from analysis.plots import (
+    FIGSIZE,
+    GREY,
+    KIND_STYLE,
+    OKABE_ITO,
+    FigureLike,
+    _outside_legend,
+    _positive,
+    color,
+    fmt,
+    linestyle,
+    marker,
+    new_figure,
+    styled,
+)
+
+__all__ = [
+    "plot_chords",
+    "plot_error_ratios",
+    "plot_decay_vs_constant",
+    "plot_minibatch_variance",
+    "plot_momentum_weights",
+    "plot_noise_ball",
+    "plot_schedules",
+    "plot_surfaces",
+]
+
+
+@styled
+def plot_chords(
+    panels: Sequence[Mapping[str, Any]],
+    *,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """One panel per function: its graph, chords between pairs of points, and where the graph
+    rises above a chord (the refutation of convexity: f(αa + (1 − α)b) > αf(a) + (1 − α)f(b)).
+
+    Each panel is a mapping with ``title``, ``x`` (grid), ``f`` (values on the grid) and
+    ``chords`` (list of (a, b) pairs of grid abscissae).
+    """
+    fig = new_figure(fig, figsize)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    above_drawn = False
+    for ax, p in zip(axes, panels, strict=True):
+        x, f = np.asarray(p["x"], float), np.asarray(p["f"], float)
+        ax.plot(x, f, color=OKABE_ITO["blue"], lw=1.8, zorder=3)
+        for j, (a, b) in enumerate(p["chords"]):
+            fa, fb = np.interp(a, x, f), np.interp(b, x, f)
+            ax.plot([a, b], [fa, fb], color=OKABE_ITO["purple"], lw=1.2, ls=linestyle(j),
+                    marker="o", ms=3.5, zorder=4)
+            inside = (x >= a) & (x <= b)
+            chord = fa + (fb - fa) * (x[inside] - a) / (b - a)
+            above = np.where(f[inside] > chord + 1e-12, f[inside], np.nan)
+            if np.any(np.isfinite(above)):
+                ax.plot(x[inside], above, color=OKABE_ITO["green"], lw=4.0, alpha=0.8,
+                        zorder=2, solid_capstyle="butt")
+                above_drawn = True
+        ax.set_title(p["title"], fontsize=9)
+        ax.set_xlabel("x")
+    axes[0].set_ylabel("f(x)")
+    handles = [Line2D([], [], color=OKABE_ITO["blue"], lw=1.8, label="graph of f"),
+               Line2D([], [], color=OKABE_ITO["purple"], lw=1.2, marker="o", ms=3.5,
+                      label="chords αf(a) + (1 − α)f(b)")]
+    if above_drawn:
+        handles.append(Line2D([], [], color=OKABE_ITO["green"], lw=4.0, alpha=0.8,
+                              label="graph above a chord (not convex)"))
+    _outside_legend(fig, handles)
+    return fig
+
+
+@styled
+def plot_surfaces(
+    panels: Sequence[Mapping[str, Any]],
+    *,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """3-D surfaces z = f(x, y), one panel each, with an optional optimizer path on the surface.
+
+    Each panel: ``title``, ``X``, ``Y``, ``Z`` (meshgrids), optionally ``path`` ((K, 3): x, y,
+    f), ``path_label`` and ``points`` (list of (x, y, z, kind) critical points).
+    """
+    fig = new_figure(fig, figsize)
+    handles: list[Any] = []
+    for i, p in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), i + 1, projection="3d")
+        ax.plot_surface(p["X"], p["Y"], p["Z"], cmap="viridis", alpha=0.55, linewidth=0,
+                        antialiased=True, rstride=2, cstride=2)
+        ax.contour(p["X"], p["Y"], p["Z"], zdir="z", offset=float(np.min(p["Z"])),
+                   levels=12, cmap="viridis", linewidths=0.6)
+        path = p.get("path")
+        if path is not None:
+            path = np.asarray(path, float)
+            (h,) = ax.plot(path[:, 0], path[:, 1], path[:, 2], color=OKABE_ITO["vermillion"],
+                           marker="o", ms=2.5, lw=1.4, zorder=10,
+                           label=p.get("path_label", "path"))
+            base = float(np.min(p["Z"]))
+            ax.plot(path[:, 0], path[:, 1], np.full(len(path), base), color=h.get_color(),
+                    ls="--", lw=1.0)
+            if not any(x.get_label() == h.get_label() for x in handles):
+                handles.append(h)
+        for x, y, z, kind in p.get("points", ()):
+            m, c, s = KIND_STYLE.get(kind, KIND_STYLE["unknown"])
+            h = ax.scatter([x], [y], [z], marker=m, s=s * 6, c=c, edgecolors="black",
+                           depthshade=False, zorder=11, label=f"{kind} (critical point)")
+            if not any(x_.get_label() == h.get_label() for x_ in handles):
+                handles.append(h)
+        ax.set_title(p["title"], fontsize=9)
+        ax.set_xlabel("x", labelpad=-2)
+        ax.set_ylabel("y", labelpad=-2)
+        ax.tick_params(labelsize=7, pad=0)
+        ax.view_init(elev=p.get("elev", 28), azim=p.get("azim", -58))
+    _outside_legend(fig, handles)
+    return fig
+
+
+@styled
+def plot_noise_ball(
+    points: ArrayLike,
+    variances: Sequence[float],
+    *,
+    title: str | None = None,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """End points of many constant-step SGD runs around the minimum (0, 0) with the
+    theoretical 1σ and 2σ ellipses of the stationary distribution (axes √Var_i, 2√Var_i)."""
+    fig = new_figure(fig, figsize)
+    ax = fig.add_subplot()
+    P = np.asarray(points, float)
+    ax.scatter(P[:, 0], P[:, 1], s=2, color=OKABE_ITO["blue"], alpha=0.35, lw=0,
+               label=f"{len(P)} end points", rasterized=True)
+    sd = np.sqrt(np.asarray(variances, float))
+    for j, k in enumerate((1, 2)):
+        ax.add_patch(Ellipse((0, 0), 2 * k * sd[0], 2 * k * sd[1], fill=False,
+                             color="black", ls=("-", "--")[j], lw=1.3))
+    ax.plot([0], [0], marker="*", ms=12, color=KIND_STYLE["minimum"][1], mec="black", ls="")
+    span = 1.05 * max(np.max(np.abs(P), axis=0).max(), 2.2 * sd.max())
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-span, span)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(title or "Constant-step SGD: the noise ball")
+    handles = [Line2D([], [], ls="", marker="o", ms=3, color=OKABE_ITO["blue"],
+                      label="end points of the runs"),
+               Line2D([], [], color="black", label="theory: 1σ ellipse"),
+               Line2D([], [], color="black", ls="--", label="theory: 2σ ellipse"),
+               Line2D([], [], ls="", marker="*", ms=9, color=KIND_STYLE["minimum"][1],
+                      mec="black", label="minimum")]
+    _outside_legend(fig, handles, ncols=2)
+    return fig
+
+
+@styled
+def plot_decay_vs_constant(
+    k: ArrayLike,
+    measured: Mapping[str, ArrayLike],
+    theory: Mapping[str, ArrayLike],
+    *,
+    title: str | None = None,
+    ylabel: str = "mean of (xₖ − x*)² over the runs (log scale)",
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """Measured mean-square errors against iteration (solid, one per setting) with the exact
+    expected value of each (dashed: the recursion s_(k+1) = (1 − η_k L)² s_k + η_k² σ²),
+    log–log axes."""
+    fig = new_figure(fig, figsize)
+    ax = fig.add_subplot()
+    kk = np.asarray(k, float)
+    handles = []
+    for i, (label, m) in enumerate(measured.items()):
+        (h,) = ax.plot(kk, _positive(np.asarray(m, float)), color=color(i), lw=1.4,
+                       label=f"{label}: measured")
+        handles.append(h)
+        t = theory.get(label)
+        if t is not None:
+            (h2,) = ax.plot(kk, _positive(np.asarray(t, float)), color="black", lw=1.0,
+                            ls=linestyle(i + 1), label=f"{label}: theory")
+            handles.append(h2)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration k (log scale)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or "Constant step: a floor; decaying steps: to the minimum")
+    _outside_legend(fig, handles, ncols=2)
+    return fig
+
+
+@styled
+def plot_minibatch_variance(
+    sizes: ArrayLike,
+    measured: ArrayLike,
+    theory: ArrayLike,
+    population: int,
+    *,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """Variance of the minibatch gradient against the batch size B (log–log): measured
+    (markers), theory s²(N − B)/(B(N − 1)) (line), and the i.i.d. law s²/B (dotted).
+    B = N (zero variance) cannot be drawn on a log axis and is left out."""
+    fig = new_figure(fig, figsize)
+    ax = fig.add_subplot()
+    B = np.asarray(sizes, float)
+    m, t = np.asarray(measured, float), np.asarray(theory, float)
+    keep = B < population
+    fine = np.geomspace(B[keep].min(), B[keep].max(), 80)
+    s2 = t[0] * B[0] * (population - 1) / (population - B[0])
+    h1 = ax.plot(fine, s2 * (population - fine) / (fine * (population - 1)), color="black",
+                 lw=1.2, label="theory s²(N − B)/(B(N − 1))")[0]
+    h2 = ax.plot(fine, s2 / fine, color=GREY, ls=":", lw=1.4,
+                 label="s²/B (sampling with replacement)")[0]
+    h3 = ax.plot(B[keep], _positive(m[keep]), ls="", marker="o", ms=5,
+                 color=OKABE_ITO["vermillion"], label="measured over the runs")[0]
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("batch size B (log scale)")
+    ax.set_ylabel("trace of Var[g_B] (log scale)")
+    ax.set_title(f"Minibatch gradient variance, N = {population} samples")
+    _outside_legend(fig, [h3, h1, h2], ncols=1)
+    return fig
+
+
+@styled
+def plot_schedules(
+    curves: Mapping[str, ArrayLike],
+    *,
+    recovered: Mapping[str, ArrayLike] | None = None,
+    title: str | None = None,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """Learning rate η_k against step k for each schedule (closed form, lines) and the step
+    sizes read back from runs (markers, every few steps)."""
+    fig = new_figure(fig, figsize)
+    ax = fig.add_subplot()
+    handles = []
+    for i, (label, eta) in enumerate(curves.items()):
+        e = np.asarray(eta, float)
+        (h,) = ax.plot(np.arange(e.size), e, color=color(i), ls=linestyle(i), lw=1.5,
+                       label=label)
+        handles.append(h)
+        r = (recovered or {}).get(label)
+        if r is not None:
+            r = np.asarray(r, float)
+            idx = np.arange(0, r.size, max(1, r.size // 12))
+            ax.plot(idx, r[idx], ls="", marker=marker(i), ms=4, mfc="none", color=color(i))
+    if recovered:
+        handles.append(Line2D([], [], ls="", marker="o", mfc="none", color="black",
+                              label="read back from a run: 1 − x_(k+1)/x_k"))
+    ax.set_xlabel("step k")
+    ax.set_ylabel("learning rate η_k")
+    ax.set_title(title or "Learning-rate schedules")
+    _outside_legend(fig, handles, ncols=2)
+    return fig
+
+
+@styled
+def plot_momentum_weights(
+    betas: Sequence[float],
+    horizon: int,
+    *,
+    floor: float = 1e-6,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """Weight (1 − β)βᵗ of the gradient t steps back in the momentum average, for each β,
+    with the window t = 1/(1 − β) marked (dotted); weights below ``floor`` are not drawn."""
+    fig = new_figure(fig, figsize)
+    ax = fig.add_subplot()
+    t = np.arange(horizon + 1)
+    handles = []
+    for i, b in enumerate(betas):
+        w = (1 - b) * b**t
+        keep = w >= floor  # drawn down to the floor (not clipped by the axes)
+        (h,) = ax.plot(t[keep] + 1, w[keep], color=color(i), ls=linestyle(i), marker=marker(i),
+                       ms=2.5, markevery=0.08, label=f"β = {fmt(b)}")
+        handles.append(h)
+        win = 1.0 / (1.0 - b)
+        if win <= horizon:
+            ax.axvline(win + 1, color=color(i), ls=":", lw=1.0)
+    handles.append(Line2D([], [], color=GREY, ls=":", label="window 1/(1 − β)"))
+    ax.set_yscale("log")
+    ax.set_xscale("log")
+    ax.set_xlabel("age t of the gradient, steps back (t + 1 on a log scale)")
+    ax.set_ylabel("weight (1 − β)βᵗ (log scale)")
+    ax.set_title("Momentum's weights on past gradients")
+    _outside_legend(fig, handles, ncols=2)
+    return fig
+
+
+@styled
+def plot_error_ratios(
+    errors: Mapping[str, ArrayLike],
+    rates: Mapping[str, float],
+    *,
+    mark: int | None = None,
+    title: str | None = None,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k against
+    the predicted rates ρ (horizontal lines), so theory and measurement are both visible
+    instead of one line hiding the other.  ``mark``: an iteration to mark (dotted)."""
+    fig = new_figure(fig, figsize)
+    left, right = fig.subplots(1, 2)
+    handles = []
+    for i, (label, e) in enumerate(errors.items()):
+        e = np.asarray(e, float)
+        k = np.arange(e.size)
+        (h,) = left.plot(k, _positive(e), color=color(i), ls=linestyle(i), lw=1.4,
+                         label=f"{label}: measured")
+        handles.append(h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = e[1:] / e[:-1]
+        ok = np.isfinite(r) & (e[:-1] > 0)
+        right.plot(k[1:][ok], r[ok], color=color(i), ls="", marker=marker(i), ms=2.5)
+        rho = rates.get(label)
+        if rho is not None:
+            right.axhline(rho, color=color(i), ls="--", lw=1.1)
+            handles.append(Line2D([], [], color=color(i), ls="--",
+                                  label=f"{label}: theory ρ = {fmt(rho, 4)}"))
+    if mark is not None:
+        for ax in (left, right):
+            ax.axvline(mark, color=GREY, ls=":", lw=1.2)
+        handles.append(Line2D([], [], color=GREY, ls=":", label=f"k = {mark}"))
+    left.set_yscale("log")
+    left.set_xlabel("iteration k")
+    left.set_ylabel("error ‖xₖ − x*‖ (log scale)")
+    left.set_title(title or "Error against iteration", fontsize=9)
+    right.set_xlabel("iteration k")
+    right.set_ylabel("ratio e_(k+1)/e_k")
+    right.set_title("Per-step ratio (markers) and ρ (dashed)", fontsize=9)
+    _outside_legend(fig, handles, ncols=2)
+    return fig

@@ -1,0 +1,228 @@
+"""The lecture sections of the study: their measured values against closed forms computed here.
+
+The sections run once in quick mode (module fixture) without writing a PDF; every number a
+check shows is in the builder's ledger, and each test recomputes the theory it should match
+independently (closed forms typed in, NumPy re-implementations), not with the study's code.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from analysis import study
+from analysis.report import Builder
+
+LECTURE = (study.section_convexity, study.section_surfaces, study.section_sgd,
+           study.section_schedules, study.section_nesterov, study.section_momentum_weights,
+           study.section_adaptive)
+
+
+@pytest.fixture(scope="module")
+def S():
+    s = study.Study(Builder("lecture test"), quick=True)
+    for fn in LECTURE:
+        fn(s)
+    return s
+
+
+def number(S, item: str, quantity: str = "measured"):
+    """The ledger value of ``item`` (exact match, else the only item starting with it)."""
+    hits = [n for n in S.b.ledger if n.quantity == quantity and n.item == item]
+    if not hits:
+        hits = [n for n in S.b.ledger if n.quantity == quantity and n.item.startswith(item)]
+    assert len(hits) == 1, f"{item!r}/{quantity}: {len(hits)} ledger entries"
+    return hits[0].value
+
+
+def test_every_lecture_check_agrees(S):
+    bad = [(c.what, c.theory, c.measured) for c in S.checks if c.verdict != "agrees"]
+    assert not bad
+    sections = {c.section for c in S.checks}
+    assert len(sections) == len(LECTURE) and len(S.checks) >= 40
+
+
+def test_chord_gaps_of_the_three_functions(S):
+    # x² on [−2, 2]: the chord from −2 to 2 lies α(1 − α)(b − a)² = 4 above the graph at 0
+    assert number(S, "x²: largest chord-above-graph") == pytest.approx(4.0, rel=1e-12)
+    # cos on [−π, π]: graph − chord reaches max cos − min cos = 2 (chord −π…π, point 0)
+    assert number(S, "cos x: largest graph-above-chord") == pytest.approx(2.0, rel=1e-12)
+    # eˣ on [−2, 2]: ℓ(x) − eˣ is largest where eˣ = s = sinh(2)/2, the chord's slope
+    s = math.sinh(2.0) / 2.0
+    gap = math.exp(-2.0) + s * (math.log(s) + 2.0) - s
+    assert number(S, "eˣ: largest chord-above-graph") == pytest.approx(gap, rel=2e-3)
+    assert number(S, "eˣ: largest chord-above-graph") <= gap  # a grid cannot exceed the max
+    # convex functions have no chord below the graph: the largest graph − chord is ≤ 0
+    for name in ("x²", "eˣ"):
+        assert number(S, name, "largest graph-above-chord gap") <= 0
+
+
+def test_chord_gaps_helper_on_a_line_and_a_kink():
+    x = np.linspace(-1, 1, 11)
+    assert study.chord_gaps(3 * x + 1, x) == pytest.approx((0.0, 0.0), abs=1e-12)
+    above, below = study.chord_gaps(np.abs(x), x)
+    assert above == pytest.approx(0.0, abs=1e-12) and below == pytest.approx(1.0)
+
+
+def test_saddle_hessian_eigenvalues(S):
+    ev = sorted(number(S, "x² − y²", q) for q in ("eigenvalue 0 exact", "eigenvalue 1 exact"))
+    assert ev == [-2.0, 2.0]  # Hessian of x² − y² is diag(2, −2)
+    fd = sorted(number(S, "x² − y²", f"eigenvalue {i} finite differences") for i in (0, 1))
+    assert fd == pytest.approx([-2.0, 2.0], abs=1e-8)
+    assert number(S, "x³", "eigenvalue 0 exact") == 0.0  # f″(0) = 6·0
+
+
+def test_noise_ball_variance(S):
+    eta, sigma, n = 0.1, 1.0, 4000
+    tol = 4 * math.sqrt(2 / n)
+    for i, lam in ((1, 1.0), (2, 4.0)):
+        var = eta * sigma**2 / (lam * (2 - eta * lam))
+        got = number(S, f"noise ball: Var(x{'₁₂'[i - 1]})")
+        assert got == pytest.approx(var, rel=tol)
+
+
+def test_minibatch_variance_is_one_over_b_with_the_population_correction(S):
+    from optimizers import make_regression
+
+    D, _, _ = make_regression(100, 2, noise=0.5, seed=3)
+    A, y = D[:, :2], D[:, 2]
+    G = -y[:, None] * A  # per-sample gradients of (aᵀw − y)²/2 at w = 0
+    N, B = len(y), 10
+    s2 = np.sum(np.mean((G - G.mean(axis=0)) ** 2, axis=0))
+    want = s2 / B * (N - B) / (N - 1)
+    assert number(S, "Var of the minibatch gradient at B = 10") == pytest.approx(want, rel=0.1)
+    assert number(S, "slope of log(Var") == pytest.approx(-1.0, abs=0.03)
+    assert abs(number(S, "Var of the gradient at B = N")) < 1e-20
+
+
+def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
+    eta, sigma, L = 0.1, 1.0, 1.0
+    floor = eta * sigma**2 / (L * (2 - eta * L))
+    runs = 1000
+    assert number(S, "constant step: E(x_k") == pytest.approx(floor, rel=4 * math.sqrt(2 / runs))
+    a, K = 0.5 / 0.25, 2000  # η_k = 0.5/(1 + 0.25k) ~ a/k, 2aL = 4 > 1
+    asymptote = a * a * sigma**2 / ((2 * a * L - 1) * K)
+    assert number(S, "decaying step: E(x_K") == pytest.approx(asymptote, rel=0.2)
+    assert number(S, "decaying step: E(x_K") < 0.05 * floor
+
+
+def test_schedule_closed_forms_against_hand_values():
+    k = np.array([0, 24, 25, 50, 99])
+    lr = 0.5
+    np.testing.assert_allclose(study.schedule_closed_form(
+        "step", k, lr, {"step_size": 25, "gamma": 0.5}), [0.5, 0.5, 0.25, 0.125, 0.0625])
+    np.testing.assert_allclose(study.schedule_closed_form(
+        "cosine", np.array([0, 50, 100, 120]), lr, {"T_max": 100, "eta_min": 0.0}),
+        [0.5, 0.25, 0.0, 0.0], atol=1e-15)
+    np.testing.assert_allclose(study.schedule_closed_form(
+        "linear", np.array([0, 40, 80, 90]), lr, {"tau": 80, "final_lr": 0.005}),
+        [0.5, 0.2525, 0.005, 0.005])
+    warm = study.schedule_closed_form("cosine", np.array([0, 4, 9, 10]), lr,
+                                      {"T_max": 90, "eta_min": 0.0, "warmup": 10})
+    np.testing.assert_allclose(warm, [0.05, 0.25, 0.5, 0.5])
+
+
+def test_schedules_read_back_from_runs(S):
+    assert number(S, "schedules: η_k read from runs") <= 1e-12
+    # the constant step's noise floor η₀σ²/(L(2 − η₀L)) with η₀ = 0.5, σ = 1, L = 1
+    assert number(S, "E(x_K − x*)² after 200 noisy steps: constant") == pytest.approx(
+        0.5 / 1.5, rel=4 * math.sqrt(2 / 1000))
+
+
+def test_nesterov_and_heavy_ball_rates(S):
+    kappa = 100.0
+    q = math.sqrt(kappa)
+    hb = number(S, "heavy ball, Polyak's tuning: rate vs")
+    ne = number(S, "Nesterov, η = 1/L: rate vs")
+    assert hb == pytest.approx((q - 1) / (q + 1), rel=0.02)
+    assert ne == pytest.approx(1 - 1 / q, rel=0.02)
+    assert hb < ne < (kappa - 1) / (kappa + 1)
+
+
+def _heavy_ball(beta: float, steps: int) -> np.ndarray:
+    """The notes' momentum v ← βv + g, x ← x − ηv on 0.1x₁² + 2x₂², η = 0.6, from (−5, −2)."""
+    x, v = np.array([-5.0, -2.0]), np.zeros(2)
+    out = [x.copy()]
+    for _ in range(steps):
+        v = beta * v + np.array([0.2, 4.0]) * x
+        x = x - 0.6 * v
+        out.append(x.copy())
+    return np.array(out)
+
+
+def test_beta_quarter_converges_at_the_predicted_rate(S):
+    for beta in (0.25, 0.5):
+        rho = max(max(abs(np.roots([1.0, -(1 + beta - 0.6 * lam), beta])))
+                  for lam in (0.2, 4.0))
+        assert number(S, f"β = {beta:g}: rate per step") == pytest.approx(rho, rel=0.01)
+        path = _heavy_ball(beta, 20)
+        ratio = np.linalg.norm(path[20]) / np.linalg.norm(path[0])
+        assert number(S, f"β = {beta:g}: ‖x₂₀‖/‖x₀‖") == pytest.approx(ratio, rel=1e-9)
+    assert 0.85 < number(S, "β = 0.25: rate per step") < 0.87  # converges (ρ < 1), slowly
+
+
+def test_momentum_buffer_is_the_weighted_sum_of_past_gradients(S):
+    assert number(S, "buffer of a real run") <= 1e-12
+    assert number(S, "constant gradient g = 1") == pytest.approx(1 / (1 - 0.9), rel=1e-8)
+
+
+def test_adaptive_methods_move_as_in_the_notes(S):
+    # d2l (Zhang et al., Dive into Deep Learning, §11.7–11.8), the notes' source, prints after
+    # 20 steps: AdaGrad η = 0.4 (−2.382563, −0.158591), η = 2 (−0.002295, −0.000000),
+    # RMSProp η = 0.4, γ = 0.9 (−0.010599, 0.000000).
+    published = {"AdaGrad η = 0.4": (-2.382563, -0.158591),
+                 "AdaGrad η = 2": (-0.002295, 0.0),
+                 "RMSProp η = 0.4, α = 0.9": (-0.010599, 0.0)}
+    for label, want in published.items():
+        got = number(S, label, "x after 20 steps")
+        assert got == pytest.approx(want, abs=2e-6)
+    adam = number(S, "Adam η = 0.4", "x after 20 steps")
+    assert math.hypot(*adam) < 0.3 * math.hypot(5.0, 2.0)  # it moves: not stuck near x₀
+
+
+def test_lecture_figures_keep_their_lines_inside_the_axes(S):
+    for block in S.doc.figures():
+        fig = Figure(figsize=(6.8, block.fig_height / 72.0), layout="constrained")
+        block.draw_fn(fig)
+        fig.canvas.draw()
+        for ax in fig.get_axes():
+            if getattr(ax, "name", "") == "3d":
+                continue
+            x0, x1 = sorted(ax.get_xlim())
+            y0, y1 = sorted(ax.get_ylim())
+            for line in ax.get_lines():
+                if not isinstance(line, Line2D) or line.get_transform() != ax.transData:
+                    continue
+                xs, ys = (np.asarray(a, float) for a in line.get_data())
+                ok = np.isfinite(xs) & np.isfinite(ys)
+                if xs.size != ys.size or not ok.any():
+                    continue
+                assert np.all((xs[ok] >= x0 - 1e-9 * abs(x0)) & (xs[ok] <= x1 + 1e-9 * abs(x1))
+                              ), f"{block.label}: {line.get_label()} leaves the x range"
+                assert np.all((ys[ok] >= y0 - 1e-9 * abs(y0)) & (ys[ok] <= y1 + 1e-9 * abs(y1))
+                              ), f"{block.label}: {line.get_label()} leaves the y range"
+
+
+def test_mean_square_recursion_and_minibatch_variance_helpers():
+    from analysis import theory
+
+    # constant step: the fixed point is ησ²/(L(2 − ηL)) = 0.3/(2·1.4) for η = 0.3, L = 2
+    s = theory.sgd_mean_square_path(np.full(400, 0.3), 2.0, 1.0, 5.0)
+    assert s[0] == 25.0 and s[-1] == pytest.approx(0.3 / (2.0 * 1.4), rel=1e-12)
+    # one step by hand: (1 − 0.3·2)²·25 + 0.3²
+    assert s[1] == pytest.approx(0.16 * 25 + 0.09)
+    # drawing the whole population leaves no variance; one sample keeps all of it
+    assert theory.minibatch_variance(3.0, 50, 50) == 0.0
+    assert theory.minibatch_variance(3.0, 50, 1) == pytest.approx(3.0)
+    # brute force over every 2-subset of four values
+    import itertools
+
+    vals = np.array([1.0, 2.0, 4.0, 8.0])
+    means = [np.mean(c) for c in itertools.combinations(vals, 2)]
+    assert theory.minibatch_variance(vals.var(), 4, 2) == pytest.approx(np.var(means))
+    with pytest.raises(ValueError):
+        theory.minibatch_variance(1.0, 4, 5)
