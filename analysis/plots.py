@@ -1116,7 +1116,7 @@ def plot_ecdf(
     never count, so a method that fails on some starts ends below 1.  Curves continue flat up
     to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost, at most 1).  Each method has its
-    own colour, line style and marker; the legend sits inside the axes where it hides least.
+    own colour, line style and marker; the legend sits below the axes, inside the figure.
     ``solved`` is the word of the legend's count (``gd: solved 93/100``).
     """
     fig = new_figure(fig, figsize)
@@ -1148,9 +1148,7 @@ def plot_ecdf(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
-    if handles:
-        ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85,
-                  fontsize="small")
+    _outside_legend(fig, handles, ncols=2)
     return fig
 
 

@@ -2348,7 +2348,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         rows.append([name, point, fval] + [
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
-    d.table(["ended at", "point (lowest end point)", Column("f", "r")]
+    d.table(["ended at", "point (lowest end point)", Column("lowest final f", "r")]
             + [Column(lab, "r") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
