@@ -431,7 +431,8 @@ def _known_critical_points(args: argparse.Namespace, n: int) -> tuple[Any, str]:
     except (AnalysisError, BudgetExceeded) as exc:
         return None, f"not matched to critical points (their analysis failed: {exc})"
     how = "exact, complete" if getattr(cps, "complete", False) else "numeric search"
-    return cps, f"matched to the {len(cps)} critical points of the analysis ({how})"
+    points = "critical point" if len(cps) == 1 else f"{len(cps)} critical points"
+    return cps, f"matched to the {points} of the analysis ({how})"
 
 
 def _batch_ends(args: argparse.Namespace, obj: Any, batch: Any) -> dict[str, Any]:

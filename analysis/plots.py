@@ -1115,15 +1115,16 @@ def plot_ecdf(
     As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
     never count, so a method that fails on some starts ends below 1.  Curves continue flat up
     to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
-    0 is drawn at the axis floor (the smallest positive cost, at most 1).  Each method has its
-    own colour, line style and marker; the legend sits below the axes, inside the figure.
+    0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  Each
+    method has its own colour, line style and marker; the legend sits below the axes, inside
+    the figure.
     ``solved`` is the word of the legend's count (``gd: solved 93/100``).
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     pts = {label: ecdf_points(v) for label, v in iterations.items()}
-    positive = [x[x > 0] for x, _ in pts.values()]
-    floor = min([1.0] + [float(x.min()) for x in positive if x.size])
+    positive = [float(x[x > 0].min()) for x, _ in pts.values() if np.any(x > 0)]
+    floor = min(positive, default=1.0)
     top = budget
     if top is None:
         top = max([floor] + [float(x.max()) for x, _ in pts.values() if x.size])

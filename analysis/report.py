@@ -2262,12 +2262,53 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
     return mark(f"{round(value * n)}/{n}", "measured")
 
 
+def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
+          scale: float) -> str:
+    """``q25 – q75`` of a quantity (scaled), each recorded; ``—`` when there is none."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "—"
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", 3) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", 3))
+
+
+def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
+                 ) -> None:
+    from analysis import plots
+
+    N = int(study.X0.shape[0])
+    target = study.target
+    d.figure(lambda fig: plots.plot_ecdf(
+        ecdf, xlabel="weighted evaluations to reach the target (units of one f evaluation, "
+                     "log scale)", ylabel="fraction of starts at the target",
+        solved="at target",
+        title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
+              f"|f*|)) over {N} starts",
+        fig=fig), height=280.0,
+        caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
+                "reached the target within a given weighted cost; a curve that ends below 1 "
+                "left some starts short of the target (not converged, diverged or at a "
+                "higher critical point).  Weights measured: " + costs.text() + ".",
+        label=label)
+
+
+def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int) -> None:
+    d.table(["method", Column("at target", "r"), Column("converged", "r"),
+             Column("median cost", "r"), Column("IQR cost", "r"),
+             Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
+             Column(f"batch ms ({N} starts)", "r")], rows,
+            title="Cost to reach the target (medians and IQR over the starts that reached it)",
+            notes=[legend_text(["measured"]) + f".  Cost: weighted evaluations (units of one f "
+                   f"evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
+                   f"kernels (the optimizer's own arithmetic excluded).  Batch ms: measured "
+                   f"wall time of all {N} starts on {threads} thread(s); a start's own "
+                   "wall time is not measured (starts run in parallel)."])
+
+
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                 label: str = "many starts") -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
     ended, for an :class:`analysis.starts.StartsStudy` (report and study alike)."""
-    from analysis import plots
-    from analysis.starts import CLASSES, OTHER, quartiles
+    from analysis.starts import outcome_order, quartiles
 
     d = b.doc
     runs = study.runs
@@ -2290,18 +2331,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                      "measured")
         b.ledger.add(section, "kernel costs", f"weight of {k}", w, "measured")
     ecdf = {lab: r.cost_to_target() for lab, r in runs.items()}
-    d.figure(lambda fig: plots.plot_ecdf(
-        ecdf, xlabel="weighted evaluations to reach the target (units of one f evaluation, "
-                     "log scale)", ylabel="fraction of starts at the target",
-        solved="at target",
-        title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
-              f"|f*|)) over {N} starts",
-        fig=fig), height=280.0,
-        caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
-                "reached the target within a given weighted cost; a curve that ends below 1 "
-                "left some starts short of the target (not converged, diverged or at a "
-                "higher critical point).  Weights measured: " + costs.text() + ".",
-        label=label)
+    if not any(np.any(r.reached) for r in runs.values()):
+        d.paragraph("No start of any method reached the target, so there is no distribution "
+                    "of cost to draw; the tables say where the starts ended.")
+    else:
+        _ecdf_figure(d, study, ecdf, costs, label)
     rows = []
     for lab, r in runs.items():
         q25, med, q75 = quartiles(r.cost_to_target())
@@ -2313,28 +2347,17 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
                  4),
-            cell(b, section, lab, "q25 weighted evaluations", q25, "measured", 3) + " – "
-            + cell(b, section, lab, "q75 weighted evaluations", q75, "measured", 3),
+            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
                  "measured", 3),
-            cell(b, section, lab, "q25 kernel microseconds", q25 * t_f * 1e6, "measured", 3)
-            + " – " + cell(b, section, lab, "q75 kernel microseconds", q75 * t_f * 1e6,
-                           "measured", 3),
+            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6),
             cell(b, section, lab, "batch wall milliseconds", r.seconds * 1e3, "measured", 3),
         ])
-    d.table(["method", Column("at target", "r"), Column("converged", "r"),
-             Column("median cost", "r"), Column("IQR cost", "r"),
-             Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
-             Column(f"batch ms ({N} starts)", "r")], rows,
-            title="Cost to reach the target (medians and IQR over the starts that reached it)",
-            notes=[legend_text(["measured"]) + f".  Cost: weighted evaluations (units of one f "
-                   f"evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
-                   f"kernels (the optimizer's own arithmetic excluded).  Batch ms: measured "
-                   f"wall time of all {N} starts on {study.threads} thread(s); a start's own "
-                   "wall time is not measured (starts run in parallel)."])
+    _cost_table(d, rows, N, study.threads)
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
-    keys += [k for k in (*CLASSES, OTHER) if any(k in c for c in counts.values())]
+    keys += [k for k in outcome_order([k for c in counts.values() for k in c])
+             if isinstance(k, str)]
     rows = []
     for k in keys:
         if isinstance(k, int):
@@ -2355,7 +2378,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                    f"{fmt_num(study.tolerance, 3)} of one another are one row, named after the "
                    "critical point within that distance (the critical-point table's "
                    "numbering).  Not converged: iteration limit, stalled or failed line "
-                   "search inside the box; outside the box: a finite end point beyond it."])
+                   "search inside the box (‘near P’: within that distance of a critical "
+                   "point); outside the box: a finite end point beyond it."])
 
 
 def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:

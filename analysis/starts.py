@@ -24,7 +24,9 @@ all run by one :func:`optimizers.minimize_batch`:
   arithmetic excluded).
 * **Where starts end.**  Each start gets one outcome: ``diverged`` (status diverged or a
   non-finite end point), ``outside the box`` (a finite end point outside the box),
-  ``not converged`` (in the box, status maxiter / stalled / line_search_failed), or a cluster
+  ``not converged`` (in the box, status maxiter / stalled / line_search_failed; ``not
+  converged, near P2 (minimum)`` when the end point is within the matching tolerance of a
+  known critical point, as on a kink, where ∇f never vanishes), or a cluster
   of converged end points (:func:`cluster_points`: leaders taken in order of increasing f,
   members within the matching tolerance of :func:`analysis.sweeps.basin_tolerance`), matched
   to the nearest known critical point within the same tolerance.
@@ -32,6 +34,7 @@ all run by one :func:`optimizers.minimize_batch`:
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -76,51 +79,75 @@ _LOOPS: dict[str, Any] = {}
 
 
 def _timing_loops() -> dict[str, Any]:
-    """Compiled loops calling one kernel ``reps`` times over the rows of P (cached on disk)."""
+    """Compiled timers: ``rounds`` loops of ``reps`` calls of one kernel over the rows of P,
+    each loop timed inside compiled code; the best loop's seconds per call (cached on disk)."""
     if _LOOPS:
         return _LOOPS
-    from numba import njit, types
+    from numba import njit, objmode, types
 
     from landscape.kernel_types import F_TYPE, FG_TYPE, G_TYPE, H_TYPE, MAT
 
-    opts = dict(cache=True, nogil=True, error_model="numpy")
+    opts = dict(cache=True, error_model="numpy")  # object-mode clock: no nogil
 
-    def rep_f(f, P, D, reps):
-        s = 0.0
+    def clock():
+        with objmode(t="float64"):
+            t = time.perf_counter()
+        return t
+
+    clock = njit(types.float64(), **opts)(clock)
+
+    def time_f(f, P, D, reps, rounds):
         m = P.shape[0]
-        for r in range(reps):
-            s += f(P[r % m], D)
-        return s
-
-    def rep_fg(fg, P, D, reps):
+        best = np.inf
         s = 0.0
+        for _ in range(rounds):
+            t0 = clock()
+            for r in range(reps):
+                s += f(P[r % m], D)
+            best = min(best, clock() - t0)
+        return best / reps + 0.0 * s
+
+    def time_fg(fg, P, D, reps, rounds):
         m = P.shape[0]
         out = np.empty(P.shape[1])
-        for r in range(reps):
-            s += fg(P[r % m], D, out) + out[0]
-        return s
-
-    def rep_g(g, P, D, reps):
+        best = np.inf
         s = 0.0
+        for _ in range(rounds):
+            t0 = clock()
+            for r in range(reps):
+                s += fg(P[r % m], D, out)
+            best = min(best, clock() - t0)
+        return best / reps + 0.0 * (s + out[0])
+
+    def time_g(g, P, D, reps, rounds):
         m = P.shape[0]
         out = np.empty(P.shape[1])
-        for r in range(reps):
-            g(P[r % m], D, out)
-            s += out[0]
-        return s
-
-    def rep_h(h, P, D, reps):
+        best = np.inf
         s = 0.0
+        for _ in range(rounds):
+            t0 = clock()
+            for r in range(reps):
+                g(P[r % m], D, out)
+                s += out[0]
+            best = min(best, clock() - t0)
+        return best / reps + 0.0 * s
+
+    def time_h(h, P, D, reps, rounds):
         m, n = P.shape
         H = np.empty((n, n))
-        for r in range(reps):
-            h(P[r % m], D, H)
-            s += H[0, 0]
-        return s
+        best = np.inf
+        s = 0.0
+        for _ in range(rounds):
+            t0 = clock()
+            for r in range(reps):
+                h(P[r % m], D, H)
+                s += H[0, 0]
+            best = min(best, clock() - t0)
+        return best / reps + 0.0 * s
 
-    for name, fn, ftype in (("f", rep_f, F_TYPE), ("fg", rep_fg, FG_TYPE),
-                            ("g", rep_g, G_TYPE), ("h", rep_h, H_TYPE)):
-        sig = types.float64(ftype, MAT, MAT, types.int64)
+    for name, fn, ftype in (("f", time_f, F_TYPE), ("fg", time_fg, FG_TYPE),
+                            ("g", time_g, G_TYPE), ("h", time_h, H_TYPE)):
+        sig = types.float64(ftype, MAT, MAT, types.int64, types.int64)
         _LOOPS[name] = njit(sig, **opts)(fn)
     return _LOOPS
 
@@ -150,18 +177,21 @@ class KernelCosts:
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({"seconds": self.seconds, "weights": self.weights,
-                         "how": f"measured: best of {self.repeat} timed loops of compiled "
-                                f"calls over {self.points} start points"})
+                         "how": f"measured: best of {self.repeat} loops of compiled calls "
+                                f"over {self.points} start points, timed in compiled code"})
 
 
 def measure_kernel_costs(obj: Any, points: ArrayLike, kinds: Sequence[str] = ("f", "fg", "h"),
-                         *, min_seconds: float = 2e-3, repeat: int = 5) -> KernelCosts:
+                         *, loop_seconds: float = 1e-4, repeat: int = 60) -> KernelCosts:
     """Seconds per call of each kernel in ``kinds`` (``f`` always), measured in compiled code.
 
-    A compiled loop calls the kernel over the rows of ``points`` (at most 64, cycled) ``reps``
-    times, ``reps`` doubled until one loop takes ``min_seconds``; the time per call is the
-    best of ``repeat`` loops divided by ``reps`` (the indirect call included, as the
-    optimizers make it).
+    A compiled loop calls the kernel ``R`` times over the rows of ``points`` (at most 64,
+    cycled), ``R`` chosen so that one loop takes about ``loop_seconds``; the loops are timed
+    inside compiled code (no cost of entering from Python) and the time per call is the best
+    of ``repeat`` loops divided by ``R`` (short loops, so that some run uninterrupted on a
+    busy machine).  The indirect call of the kernel is included, as the optimizers make it.
+    The kernels are timed in turn, in three rounds, so that a change of clock speed affects
+    them alike.
     """
     c = getattr(obj, "compiled", obj)
     P = np.ascontiguousarray(np.asarray(points, dtype=float).reshape(-1, c.n)[:64])
@@ -169,25 +199,16 @@ def measure_kernel_costs(obj: Any, points: ArrayLike, kinds: Sequence[str] = ("f
         raise InputError("kernel costs need finite points")
     D = np.ascontiguousarray(c.data, dtype=np.float64)
     loops = _timing_loops()
-    seconds: dict[str, float] = {}
-    for kind in dict.fromkeys(("f", *kinds)):
-        kernel = getattr(c, kind)
-        loop = loops[kind]
-        loop(kernel, P, D, 1)  # compile / load
-        reps = 16
-        while True:
-            t0 = time.perf_counter()
-            loop(kernel, P, D, reps)
-            dt = time.perf_counter() - t0
-            if dt >= min_seconds or reps >= 1 << 26:
-                break
-            reps *= 2
-        best = dt
-        for _ in range(repeat - 1):
-            t0 = time.perf_counter()
-            loop(kernel, P, D, reps)
-            best = min(best, time.perf_counter() - t0)
-        seconds[kind] = best / reps
+    todo = list(dict.fromkeys(("f", *kinds)))
+    reps: dict[str, int] = {}
+    for kind in todo:
+        per_call = loops[kind](getattr(c, kind), P, D, 16, 3)  # compiles / loads, calibrates
+        reps[kind] = int(min(max(loop_seconds / max(per_call, 1e-10), 16), 1 << 24))
+    seconds = dict.fromkeys(todo, math.inf)
+    for _ in range(3):
+        for kind in todo:
+            t = loops[kind](getattr(c, kind), P, D, reps[kind], max(1, repeat // 3))
+            seconds[kind] = min(seconds[kind], t)
     return KernelCosts(seconds, int(P.shape[0]), int(repeat))
 
 
@@ -316,6 +337,16 @@ def best_minimum(critical_points: Any) -> float | None:
     return min(vals) if vals else None
 
 
+def outcome_order(keys: Sequence[Any]) -> list[Any]:
+    """Distinct outcomes in table order: cluster indices, then ``not converged, near …``
+    (sorted), then the classes :data:`CLASSES` and :data:`OTHER`."""
+    uniq = set(keys)
+    ints = sorted(k for k in uniq if isinstance(k, int))
+    fixed = [k for k in (*CLASSES, OTHER) if k in uniq]
+    near = sorted(k for k in uniq if isinstance(k, str) and k not in fixed)
+    return [*ints, *near, *fixed]
+
+
 def target_of(f_star: float | None, tol: float = TARGET_TOL) -> float | None:
     """The target value ``f* + tol·max(1, |f*|)`` (None without f*)."""
     if f_star is None:
@@ -373,14 +404,13 @@ class StartsRun:
         return np.where(self.reached, self.cost, np.nan)
 
     def counts(self) -> dict[Any, int]:
-        """Starts per outcome: cluster index → count, then each class → count (nonzero)."""
+        """Starts per outcome: cluster index → count, then each class → count (nonzero), in
+        the order of :func:`outcome_order`."""
+        keys = [int(c) for c in self.cluster if c >= 0] + [o for o in self.outcome if o]
         out: dict[Any, int] = {}
-        for k in sorted(set(int(c) for c in self.cluster if c >= 0)):
-            out[k] = int(np.sum(self.cluster == k))
-        for name in (*CLASSES, OTHER):
-            c = int(np.sum(self.outcome == name))
-            if c:
-                out[name] = c
+        for k in outcome_order(keys):
+            where = self.cluster == k if isinstance(k, int) else self.outcome == k
+            out[k] = int(np.sum(where))
         return out
 
 
@@ -466,6 +496,12 @@ def classify(runs: Sequence[StartsRun], box: ArrayLike, critical_points: Any = N
         r.cluster = lab
         r.outcome[part & (lab < 0)] = OTHER
         a += r.n
+        # starts stopped short of the tolerances, but within it of a known point (a kink)
+        open_ = r.outcome == NOT_CONVERGED
+        if len(pts) and np.any(open_):
+            near = match_labels(r.x, open_, pts, tol)
+            for i in np.flatnonzero(near >= 0):
+                r.outcome[i] = f"{NOT_CONVERGED}, near P{near[i] + 1} ({kinds[near[i]]})"
     return clusters, float(tol)
 
 
@@ -550,11 +586,10 @@ def breakdown_rows(run: StartsRun, clusters: Sequence[Cluster]) -> list[dict[str
         rows.append({"outcome": c.name(), "cluster": k, "count": counts[k],
                      "point": c.point, "fun": c.fun, "spread": c.spread,
                      "critical_point": c.match, "kind": c.kind})
-    for name in (*CLASSES, OTHER):
-        if name in counts:
-            rows.append({"outcome": name, "cluster": None, "count": counts[name],
-                         "point": None, "fun": None, "spread": None,
-                         "critical_point": None, "kind": None})
+    for name in (k for k in counts if isinstance(k, str)):
+        rows.append({"outcome": name, "cluster": None, "count": counts[name],
+                     "point": None, "fun": None, "spread": None,
+                     "critical_point": None, "kind": None})
     return rows
 
 
@@ -582,6 +617,6 @@ __all__ = [
     "CLASSES", "DEFAULT_STARTS", "DIVERGED", "NOT_CONVERGED", "OTHER", "OUTSIDE", "TARGET_TOL",
     "Cluster", "KernelCosts", "StartsRun", "StartsStudy", "best_minimum", "breakdown_rows",
     "breakdown_text", "classify", "cluster_points", "from_batch", "in_box",
-    "many_starts", "measure_kernel_costs", "outcome_classes", "quartiles", "target_of",
-    "uniform_starts", "weighted_cost",
+    "many_starts", "measure_kernel_costs", "outcome_classes", "outcome_order", "quartiles",
+    "target_of", "uniform_starts", "weighted_cost",
 ]
