@@ -411,24 +411,29 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-#: ``run --starts`` matches end points to the critical points of an analysis only for
-#: objectives of at most this many variables (no data), within this many seconds
+#: ``run --starts`` matches end points to the critical points of an analysis only when it is
+#: cheap: polynomial objectives of at most this many variables (no data), whose exact solve
+#: gets this many seconds
 ENDS_ANALYSIS_MAX_VARS = 2
-ENDS_ANALYSIS_SECONDS = 10.0
+ENDS_ANALYSIS_SECONDS = 5.0
 
 
 def _known_critical_points(args: argparse.Namespace, n: int) -> tuple[Any, str]:
-    """The critical points in the box when their analysis is cheap (n ≤ 2, no data), with a
-    phrase saying where the list came from or why there is none."""
+    """The critical points in the box when their analysis is cheap (a polynomial in n ≤ 2
+    variables, no data), with a phrase saying where the list came from or why there is
+    none."""
+    tail = "; `landscape analyze` lists them"
     if args.data or n > ENDS_ANALYSIS_MAX_VARS:
         why = "a finite-sum objective" if args.data else f"{n} variables"
-        return None, (f"not matched to critical points ({why}; `landscape analyze` lists "
-                      "them)")
-    from landscape.errors import AnalysisError, BudgetExceeded
+        return None, f"not matched to critical points ({why}{tail})"
+    from landscape.errors import AnalysisError
 
+    obj = _objective(args)
+    if not obj.expr.is_polynomial(*obj.variables):
+        return None, f"not matched to critical points (not a polynomial{tail})"
     try:
-        cps = _objective(args).critical_points(box=args.box, timeout=ENDS_ANALYSIS_SECONDS)
-    except (AnalysisError, BudgetExceeded) as exc:
+        cps = obj.critical_points(box=args.box, timeout=ENDS_ANALYSIS_SECONDS)
+    except AnalysisError as exc:
         return None, f"not matched to critical points (their analysis failed: {exc})"
     how = "exact, complete" if getattr(cps, "complete", False) else "numeric search"
     points = "critical point" if len(cps) == 1 else f"{len(cps)} critical points"

@@ -58,7 +58,7 @@ DIVERGED = "diverged"
 OUTSIDE = "outside the box"
 CLASSES = (NOT_CONVERGED, DIVERGED, OUTSIDE)
 #: at most this many clusters; converged end points beyond them count as "other end points"
-MAX_CLUSTERS = 200
+MAX_CLUSTERS = 2000
 OTHER = "other end points"
 
 
@@ -281,21 +281,79 @@ def cluster_points(X: ArrayLike, fun: ArrayLike, tol: float, max_clusters: int =
     """Leader clustering of end points: in order of increasing f, the first point not yet in
     a cluster leads a new one, which takes every unassigned point within ``tol`` (Euclidean)
     of it.  Cluster k's leader is its lowest point.  Returns the cluster index per row
-    (-1 for points left when ``max_clusters`` clusters exist)."""
+    (-1 for points left when ``max_clusters`` clusters exist).
+
+    In up to three dimensions the points are first binned in cells of side ``tol``: a point
+    within ``tol`` of a leader lies in the leader's cell or a neighbouring one, so only those
+    are searched (the same clusters, in O(N log N) instead of O(N × clusters)).
+    """
     X = np.asarray(X, dtype=float)
+    X = X.reshape(X.shape[0], -1) if X.ndim != 2 else X
     f = np.asarray(fun, dtype=float)
-    labels = np.full(X.shape[0], -1, dtype=np.int64)
-    order = np.argsort(f, kind="stable")
+    N, n = X.shape
+    labels = np.full(N, -1, dtype=np.int64)
+    order = np.argsort(f, kind="stable")  # lowest f first
+    scale = float(np.max(np.abs(X), initial=0.0))
+    if N == 0 or n > 3 or not tol > 0 or scale / tol > 1e15:
+        return _leaders_plain(X, order, tol, max_clusters, labels)
+    import itertools
+
+    keys = np.floor(X / tol).astype(np.int64)
+    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    inv = inv.ravel()
+    by_cell = np.argsort(inv, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=len(uniq)))])
+    cell_of = {tuple(int(v) for v in u): c for c, u in enumerate(uniq)}
+    offsets = [np.array(o) for o in itertools.product((-1, 0, 1), repeat=n)]
     k = 0
     for i in order:
         if labels[i] >= 0:
             continue
         if k >= max_clusters:
             break
-        near = (labels < 0) & (np.linalg.norm(X - X[i], axis=1) <= tol)
+        home = keys[i]
+        parts = []
+        for o in offsets:
+            c = cell_of.get(tuple(int(v) for v in home + o))
+            if c is not None:
+                parts.append(by_cell[starts[c]:starts[c + 1]])
+        cand = np.concatenate(parts)
+        cand = cand[labels[cand] < 0]
+        near = cand[np.linalg.norm(X[cand] - X[i], axis=1) <= tol]
         labels[near] = k
         k += 1
     return labels
+
+
+def _leaders_plain(X: NDArray[np.float64], order: NDArray[np.int64], tol: float,
+                   max_clusters: int, labels: NDArray[np.int64]) -> NDArray[np.int64]:
+    """:func:`cluster_points` by one pass over the unassigned points per cluster."""
+    rest = order
+    k = 0
+    while rest.size and k < max_clusters:
+        near = np.linalg.norm(X[rest] - X[rest[0]], axis=1) <= tol
+        labels[rest[near]] = k
+        rest = rest[~near]
+        k += 1
+    return labels
+
+
+def nearest_within(X: ArrayLike, points: ArrayLike, tol: float, block: int = 1 << 20
+                   ) -> NDArray[np.int64]:
+    """Index of the nearest of ``points`` within ``tol`` of each row of X (-1 otherwise), in
+    blocks of rows so that the distance table stays within ``block`` numbers."""
+    X = np.asarray(X, dtype=float)
+    pts = np.asarray(points, dtype=float).reshape(-1, X.shape[1] if X.ndim == 2 else 1)
+    out = np.full(X.shape[0], -1, dtype=np.int64)
+    if len(pts) == 0 or X.shape[0] == 0:
+        return out
+    from analysis.sweeps import match_labels
+
+    rows = max(1, block // (len(pts) * pts.shape[1]))
+    for a in range(0, X.shape[0], rows):
+        part = X[a:a + rows]
+        out[a:a + rows] = match_labels(part, np.ones(part.shape[0], bool), pts, tol)
+    return out
 
 
 @dataclass
@@ -406,12 +464,12 @@ class StartsRun:
     def counts(self) -> dict[Any, int]:
         """Starts per outcome: cluster index → count, then each class → count (nonzero), in
         the order of :func:`outcome_order`."""
-        keys = [int(c) for c in self.cluster if c >= 0] + [o for o in self.outcome if o]
-        out: dict[Any, int] = {}
-        for k in outcome_order(keys):
-            where = self.cluster == k if isinstance(k, int) else self.outcome == k
-            out[k] = int(np.sum(where))
-        return out
+        ks, kc = np.unique(self.cluster[self.cluster >= 0], return_counts=True)
+        named = self.outcome[self.outcome != ""].astype(str)
+        ns, nc = np.unique(named, return_counts=True)
+        found = {**{int(k): int(c) for k, c in zip(ks, kc, strict=True)},
+                 **{str(k): int(c) for k, c in zip(ns, nc, strict=True)}}
+        return {k: found[k] for k in outcome_order(list(found))}
 
 
 @dataclass
@@ -462,7 +520,7 @@ def classify(runs: Sequence[StartsRun], box: ArrayLike, critical_points: Any = N
     together, so a cluster means the same place for every method) and match each cluster to
     the nearest known critical point; returns the clusters and the tolerance used
     (default :func:`analysis.sweeps.basin_tolerance` of the box and the known points)."""
-    from analysis.sweeps import basin_tolerance, match_labels
+    from analysis.sweeps import basin_tolerance
 
     B = np.asarray(box, dtype=float).reshape(-1, 2)
     n = B.shape[0]
@@ -480,16 +538,21 @@ def classify(runs: Sequence[StartsRun], box: ArrayLike, critical_points: Any = N
     labels[ok] = cluster_points(X[ok], F[ok], tol)
     clusters: list[Cluster] = []
     k_max = int(labels.max(initial=-1)) + 1
+    members_of = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[members_of], np.arange(k_max + 1))
+    leads = []
     for k in range(k_max):
-        members = labels == k
-        lead = int(np.flatnonzero(members)[np.argmin(F[members])])
+        members = members_of[bounds[k]:bounds[k + 1]]
+        lead = int(members[np.argmin(F[members])])
+        leads.append(lead)
         p = X[lead]
         spread = float(np.max(np.linalg.norm(X[members] - p, axis=1)))
-        c = Cluster(p.copy(), float(F[lead]), spread, compared=critical_points is not None)
-        m = int(match_labels(p[None, :], np.array([True]), pts, tol)[0]) if len(pts) else -1
+        clusters.append(Cluster(p.copy(), float(F[lead]), spread,
+                                compared=critical_points is not None))
+    match = nearest_within(X[leads].reshape(-1, n), pts, tol)
+    for c, m in zip(clusters, match, strict=True):
         if m >= 0:
-            c.match, c.kind, c.value = m, kinds[m], values[m]
-        clusters.append(c)
+            c.match, c.kind, c.value = int(m), kinds[m], values[m]
     a = 0
     for r, part in zip(runs, parts, strict=True):
         lab = labels[a:a + r.n]
@@ -499,9 +562,10 @@ def classify(runs: Sequence[StartsRun], box: ArrayLike, critical_points: Any = N
         # starts stopped short of the tolerances, but within it of a known point (a kink)
         open_ = r.outcome == NOT_CONVERGED
         if len(pts) and np.any(open_):
-            near = match_labels(r.x, open_, pts, tol)
-            for i in np.flatnonzero(near >= 0):
-                r.outcome[i] = f"{NOT_CONVERGED}, near P{near[i] + 1} ({kinds[near[i]]})"
+            idx = np.flatnonzero(open_)
+            near = nearest_within(r.x[idx], pts, tol)
+            for i, m in zip(idx[near >= 0], near[near >= 0], strict=True):
+                r.outcome[i] = f"{NOT_CONVERGED}, near P{m + 1} ({kinds[m]})"
     return clusters, float(tol)
 
 
@@ -594,19 +658,26 @@ def breakdown_rows(run: StartsRun, clusters: Sequence[Cluster]) -> list[dict[str
 
 
 def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: float,
-                   target: float | None = None, known: str = "") -> str:
-    """The lines of ``run --starts``: where the starts ended (count, point, f, match) and
-    the success rate against the target."""
+                   target: float | None = None, known: str = "", max_lines: int = 20) -> str:
+    """The lines of ``run --starts``: where the starts ended (count, point, f, match; the
+    ``max_lines`` largest groups, then the rest in one line) and the success rate against
+    the target."""
     lines = [f" * Where the starts ended (end points within {tolerance:.3g} of each other "
              f"grouped{'; ' + known if known else ''}):"]
     width = len(str(run.n))
-    for row in breakdown_rows(run, clusters):
-        if row["point"] is None:
-            lines.append(f"   {row['count']:>{width}}  {row['outcome']}")
-            continue
+    rows = breakdown_rows(run, clusters)
+    groups = [r for r in rows if r["point"] is not None]
+    for row in groups[:max_lines]:
         pt = ", ".join(f"{v:.6g}" for v in row["point"])
         lines.append(f"   {row['count']:>{width}}  at ({pt})  f = {row['fun']:.10g}  "
                      f"{row['outcome']}")
+    rest = groups[max_lines:]
+    if rest:
+        lines.append(f"   {sum(r['count'] for r in rest):>{width}}  in {len(rest)} more "
+                     "groups (listed by --json)")
+    for row in rows:
+        if row["point"] is None:
+            lines.append(f"   {row['count']:>{width}}  {row['outcome']}")
     if target is not None and run.reached is not None:
         lines.append(f" * Reached f ≤ {target:.10g}: {int(np.sum(run.reached))} of {run.n} "
                      f"({100 * float(np.mean(run.reached)):.1f} %)")
@@ -616,7 +687,7 @@ def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: fl
 __all__ = [
     "CLASSES", "DEFAULT_STARTS", "DIVERGED", "NOT_CONVERGED", "OTHER", "OUTSIDE", "TARGET_TOL",
     "Cluster", "KernelCosts", "StartsRun", "StartsStudy", "best_minimum", "breakdown_rows",
-    "breakdown_text", "classify", "cluster_points", "from_batch", "in_box",
+    "breakdown_text", "classify", "cluster_points", "from_batch", "in_box", "nearest_within",
     "many_starts", "measure_kernel_costs", "outcome_classes", "outcome_order", "quartiles",
     "target_of", "uniform_starts", "weighted_cost",
 ]

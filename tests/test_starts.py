@@ -95,6 +95,27 @@ def test_cluster_points_groups_within_tolerance_led_by_the_lowest_point():
     assert list(labels) == [1, 1, 2, 2, 0]
 
 
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_cell_binned_clusters_equal_the_plain_leader_pass(n):
+    from analysis.starts import _leaders_plain
+
+    rng = np.random.default_rng(n)
+    centres = rng.uniform(-3, 3, (12, n))
+    X = centres[rng.integers(0, 12, 3000)] + rng.normal(0, 0.05, (3000, n))
+    X[:200] = rng.uniform(-3, 3, (200, n))  # scattered points too
+    f = rng.random(3000)
+    tol = 0.2
+    got = cluster_points(X, f, tol)
+    want = _leaders_plain(X, np.argsort(f, kind="stable"), tol, 10**6,
+                          np.full(3000, -1, dtype=np.int64))
+    assert np.array_equal(got, want)
+    # every point is within tol of its cluster's leader, the lowest point of the cluster
+    for k in np.unique(got):
+        members = np.flatnonzero(got == k)
+        lead = members[np.argmin(f[members])]
+        assert np.all(np.linalg.norm(X[members] - X[lead], axis=1) <= tol)
+
+
 def test_ecdf_points_and_quartiles_against_direct_numpy():
     rng = np.random.default_rng(3)
     cost = rng.lognormal(3.0, 1.0, 57)
