@@ -327,8 +327,9 @@ def _start_points(args: argparse.Namespace, n: int):
     # the draw holds the points and two temporaries of the same size
     check_memory(f"drawing {count} starts in {n} dimensions", 3 * 8 * count * n,
                  "use fewer starts")
-    rng = np.random.default_rng(args.seed)
-    X0 = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((count, n))
+    from analysis.starts import uniform_starts
+
+    X0 = uniform_starts(box, count, args.seed)
     if args.starts is None:
         return X0[0], f"x0 drawn uniformly from the box with seed {args.seed}"
     return X0, None
@@ -397,15 +398,74 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     batch = minimize_batch(obj, start, args.method, record=record,
                            progress=_progress_printer(len(start)), **common)
+    ends = _batch_ends(args, obj, batch)
     if args.json:
         from landscape.jsonutil import dumps
 
-        print(dumps(batch.to_json()))
+        print(dumps({**batch.to_json(), "ends": ends["json"]}))
     else:
         print(f"{args.method} on {obj.text} from {len(start)} starts in the box "
               f"(seed {args.seed})")
         print(batch.summary())
+        print(ends["text"])
     return 0
+
+
+#: ``run --starts`` matches end points to the critical points of an analysis only when it is
+#: cheap: polynomial objectives of at most this many variables (no data), whose exact solve
+#: gets this many seconds
+ENDS_ANALYSIS_MAX_VARS = 2
+ENDS_ANALYSIS_SECONDS = 5.0
+
+
+def _known_critical_points(args: argparse.Namespace, n: int) -> tuple[Any, str]:
+    """The critical points in the box when their analysis is cheap (a polynomial in n ≤ 2
+    variables, no data), with a phrase saying where the list came from or why there is
+    none."""
+    tail = "; `landscape analyze` lists them"
+    if args.data or n > ENDS_ANALYSIS_MAX_VARS:
+        why = "a finite-sum objective" if args.data else f"{n} variables"
+        return None, f"not matched to critical points ({why}{tail})"
+    from landscape.errors import AnalysisError
+
+    obj = _objective(args)
+    if not obj.expr.is_polynomial(*obj.variables):
+        return None, f"not matched to critical points (not a polynomial{tail})"
+    try:
+        cps = obj.critical_points(box=args.box, timeout=ENDS_ANALYSIS_SECONDS)
+    except AnalysisError as exc:
+        return None, f"not matched to critical points (their analysis failed: {exc})"
+    how = "exact, complete" if getattr(cps, "complete", False) else "numeric search"
+    points = "critical point" if len(cps) == 1 else f"{len(cps)} critical points"
+    return cps, f"matched to the {points} of the analysis ({how})"
+
+
+def _batch_ends(args: argparse.Namespace, obj: Any, batch: Any) -> dict[str, Any]:
+    """Where the starts of a batch ended: clusters of converged end points (matched to the
+    critical points when their analysis is cheap), not converged, diverged, outside the box;
+    the text lines and the ``ends`` field of the JSON."""
+    from analysis import starts as st
+    from landscape.box import as_box
+
+    box = as_box(args.box, obj.n)
+    run = st.from_batch(args.method, batch)
+    cps, known = _known_critical_points(args, obj.n)
+    clusters, tol = st.classify([run], box, cps)
+    target = st.target_of(st.best_minimum(cps))
+    run.set_target(target)
+    rows = st.breakdown_rows(run, clusters)
+    record = {
+        "tolerance": tol, "critical_points_note": known,
+        "critical_points": None if cps is None else [cp.to_json() for cp in cps],
+        "outcomes": [{k: v for k, v in r.items() if k != "spread" or v is not None}
+                     for r in rows],
+        "cluster": [None if c < 0 else int(c) for c in run.cluster],
+        "outcome": [o if o else "cluster" for o in run.outcome],
+        "target": target,
+        "target_success_rate": None if target is None else run.success_rate,
+    }
+    text = st.breakdown_text(run, clusters, tolerance=tol, target=target, known=known)
+    return {"json": record, "text": text}
 
 
 # --------------------------------------------------------------------------- rates

@@ -1580,10 +1580,11 @@ def plot_chain_depth(
 # ============================================================================ ECDF
 
 
-def ecdf_points(iterations: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Sorted iterations-to-tolerance of the solved starts and the fraction of *all* starts
-    solved by then (NaN, inf, None or negative = unsolved, so the curve stays below 1)."""
-    v = np.array([np.nan if x is None else float(x) for x in np.ravel(iterations)], float)
+def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Sorted costs (iterations, evaluations, …) of the solved starts and the fraction of
+    *all* starts solved by then: ``y_i = i / N`` at the i-th smallest solved cost (NaN, inf,
+    None or negative = unsolved, so the curve stays below 1)."""
+    v = np.array([np.nan if x is None else float(x) for x in np.ravel(values)], float)
     n = v.size
     solved = np.sort(v[np.isfinite(v) & (v >= 0)])
     frac = np.arange(1, solved.size + 1) / max(n, 1)
@@ -1596,40 +1597,53 @@ def plot_ecdf(
     *,
     budget: float | None = None,
     xlabel: str = "iterations to reach the tolerance (log scale)",
+    ylabel: str = "fraction of starts solved",
+    solved: str = "solved",
     title: str | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Empirical CDF of iterations-to-tolerance over many starts, one step curve per method.
+    """Empirical CDF of a cost to reach a target over many starts, one step curve per method
+    (``iterations``: label → per-start costs, NaN where the start did not reach the target).
 
-    As in COCO / benchopt: y is the fraction of starts solved within x iterations; unsolved
-    starts never count, so a method that fails on some starts ends below 1.  Curves continue
-    flat up to ``budget`` (default: the largest value seen).  A start solved at iteration 0 is
-    drawn at 1 (log axis).
+    As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
+    never count, so a method that fails on some starts ends below 1.  Curves continue flat up
+    to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
+    0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  Each
+    method has its own colour, line style and marker; the legend sits below the axes, inside
+    the figure.
+    ``solved`` is the word of the legend's count (``gd: solved 93/100``).
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
-    handles = []
+    pts = {label: ecdf_points(v) for label, v in iterations.items()}
+    positive = [float(x[x > 0].min()) for x, _ in pts.values() if np.any(x > 0)]
+    floor = min(positive, default=1.0)
     top = budget
     if top is None:
-        allv = [np.max(ecdf_points(v)[0], initial=1.0) for v in iterations.values()]
-        top = max(allv, default=1.0)
-    for i, (label, its) in enumerate(iterations.items()):
-        xs, ys = ecdf_points(its)
-        n = np.size(its)
-        xs = np.maximum(xs, 1.0)
-        sx = np.concatenate([[xs[0] if xs.size else 1.0], xs, [max(top, 1.0)]])
+        top = max([floor] + [float(x.max()) for x, _ in pts.values() if x.size])
+    top = max(top, floor)
+    handles = []
+    for i, (label, (xs, ys)) in enumerate(pts.items()):
+        n = np.size(iterations[label])
+        xs = np.maximum(xs, floor)
+        sx = np.concatenate([[xs[0] if xs.size else floor], xs, [top]])
         sy = np.concatenate([[0.0], ys, [ys[-1] if ys.size else 0.0]])
         (h,) = ax.step(sx, sy, where="post", color=color(i), ls=linestyle(i),
-                       label=f"{label}: solved {xs.size}/{n}")
+                       marker=marker(i), markevery=max(1, sx.size // 6), markersize=4,
+                       label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
     ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
+    lo, hi = floor, top
+    if hi <= lo * 1.5:
+        lo, hi = lo / 2.0, hi * 2.0
+    ax.set_xlim(lo / 1.25, hi * 1.25)
     ax.set_ylim(-0.02, 1.05)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("fraction of starts solved")
-    ax.set_title(title or "Iterations to tolerance over many starts (ECDF)")
-    _outside_legend(fig, handles)
+    ax.set_ylabel(ylabel)
+    ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
+    _outside_legend(fig, handles, ncols=2)
     return fig
 
 

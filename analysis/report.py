@@ -44,6 +44,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -1529,6 +1530,152 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "(darker: plateaus).", label="vanishing")
 
 
+def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: int) -> str:
+    """A fraction of n starts as ``93/100``, recorded in the ledger."""
+    b.ledger.add(section, item, quantity, value, "measured")
+    return mark(f"{round(value * n)}/{n}", "measured")
+
+
+def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
+          scale: float) -> str:
+    """``q25 – q75`` of a quantity (scaled), each recorded; ``—`` when there is none."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "—"
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", 3) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", 3))
+
+
+def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
+                 ) -> None:
+    from analysis import plots
+
+    N = int(study.X0.shape[0])
+    target = study.target
+    d.figure(lambda fig: plots.plot_ecdf(
+        ecdf, xlabel="weighted evaluations to reach the target (units of one f evaluation, "
+                     "log scale)", ylabel="fraction of starts at the target",
+        solved="at target",
+        title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
+              f"|f*|)) over {N} starts",
+        fig=fig), height=280.0,
+        caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
+                "reached the target within a given weighted cost; a curve that ends below 1 "
+                "left some starts short of the target (not converged, diverged or at a "
+                "higher critical point).  Weights measured: " + costs.text() + ".",
+        label=label)
+
+
+def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int) -> None:
+    d.table(["method", Column("at target", "r"), Column("converged", "r"),
+             Column("median cost", "r"), Column("IQR cost", "r"),
+             Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
+             Column(f"batch ms ({N} starts)", "r")], rows,
+            title="Cost to reach the target (medians and IQR over the starts that reached it)",
+            notes=[legend_text(["measured"]) + f".  Cost: weighted evaluations (units of one f "
+                   f"evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
+                   f"kernels (the optimizer's own arithmetic excluded).  Batch ms: measured "
+                   f"wall time of all {N} starts on {threads} thread(s); a start's own "
+                   "wall time is not measured (starts run in parallel)."])
+
+
+def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
+                label: str = "many starts") -> None:
+    """The ECDF of cost to reach the target, the cost table and the table of where the starts
+    ended, for an :class:`analysis.starts.StartsStudy` (report and study alike)."""
+    from analysis.starts import outcome_order, quartiles
+
+    d = b.doc
+    runs = study.runs
+    N = int(study.X0.shape[0])
+    costs = study.costs
+    target = study.target
+    d.paragraph(
+        f"Each method ran from the same {N} starts drawn uniformly from the box (seed "
+        f"{study.seed}) with one batch call, with the hyperparameters and stopping rules of "
+        f"its single run.  A start reaches the target when its final value is "
+        f"f ≤ f* + {study.target_tol:g}·max(1, |f*|) = {fmt_num(target, 6)}, where f* = "
+        f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
+        "evaluations weighted by the measured cost of the compiled kernels, in units of one "
+        f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
+        f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  A run "
+        "stops at ‖∇f‖∞ ≤ gtol or its iteration limit, not at the first iterate below the "
+        "target, so its cost bounds the cost of first reaching it from above.")
+    for k, w in costs.weights.items():
+        b.ledger.add(section, "kernel costs", f"seconds per {k} call", costs.seconds[k],
+                     "measured")
+        b.ledger.add(section, "kernel costs", f"weight of {k}", w, "measured")
+    ecdf = {lab: r.cost_to_target() for lab, r in runs.items()}
+    if not any(np.any(r.reached) for r in runs.values()):
+        d.paragraph("No start of any method reached the target, so there is no distribution "
+                    "of cost to draw; the tables say where the starts ended.")
+    else:
+        _ecdf_figure(d, study, ecdf, costs, label)
+    rows = []
+    for lab, r in runs.items():
+        q25, med, q75 = quartiles(r.cost_to_target())
+        t_f = costs.seconds["f"]
+        conv = float(np.mean(np.isin(r.status.astype(str), ("converged", "steps"))))
+        rows.append([
+            lab,
+            _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
+            _share(b, section, lab, "fraction of starts converged", conv, N),
+            cell(b, section, lab, "median weighted evaluations to target", med, "measured",
+                 4),
+            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0),
+            cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
+                 "measured", 3),
+            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6),
+            cell(b, section, lab, "batch wall milliseconds", r.seconds * 1e3, "measured", 3),
+        ])
+    _cost_table(d, rows, N, study.threads)
+    counts = {lab: r.counts() for lab, r in runs.items()}
+    keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
+    keys += [k for k in outcome_order([k for c in counts.values() for k in c])
+             if isinstance(k, str)]
+    rows = []
+    for k in keys:
+        if isinstance(k, int):
+            c = study.clusters[k]
+            name = c.name() or f"cluster {k + 1}"
+            item = f"cluster {k + 1}"
+            point = "(" + ", ".join(fmt_num(v, 5) for v in c.point) + ")"
+            fval = cell(b, section, item, "lowest final f", c.fun, "measured", 6)
+        else:
+            name, item, point, fval = k, k, "—", "—"
+        rows.append([name, point, fval] + [
+            cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
+            for lab in runs])
+    d.table(["ended at", "point (lowest end point)", Column("lowest final f", "r")]
+            + [Column(lab, "r") for lab in runs], rows,
+            title=f"Where the {N} starts ended (counts per method)",
+            notes=[legend_text(["measured"]) + f".  Converged end points within "
+                   f"{fmt_num(study.tolerance, 3)} of one another are one row, named after the "
+                   "critical point within that distance (the critical-point table's "
+                   "numbering).  Not converged: iteration limit, stalled or failed line "
+                   "search inside the box (‘near P’: within that distance of a critical "
+                   "point); outside the box: a finite end point beyond it."])
+
+
+def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:
+    """Every method of the report from the same uniform starts (:mod:`analysis.starts`)."""
+    from analysis.starts import DEFAULT_STARTS, many_starts
+
+    d = b.doc
+    d.heading("Many starts")
+    runs = [r for r in A.runs if r.result is not None]
+    if not runs:
+        d.paragraph("No method ran; see “What failed”.", style="italic")
+        return
+    study = many_starts(A.obj, {r.label: (r.method, r.hyper) for r in runs}, box=A.box,
+                        starts=DEFAULT_STARTS, seed=seed,
+                        critical_points=A.cps)
+    exact = A.minimum is not None and bool(getattr(A.minimum, "exact", False))
+    how = (f"the lowest minimum of the critical-point table ({'exact' if exact else 'numeric'})"
+           if A.minimum is not None else study.f_star_how)
+    starts_body(b, "many starts", study, f_star_how=how)
+    b.data["starts"] = study.to_json()
+
+
 def build_report(
     obj_or_formula: Any,
     path: str | os.PathLike,
@@ -1580,7 +1727,8 @@ def build_report(
     if A.basins is not None:
         b.data["basins"] = A.basins.to_json()
     for name, fn in (("symbolic results", _symbolic), ("optimizer comparison", _optimizers),
-                     ("theory against measurement", _theory), ("figures", _figures)):
+                     ("theory against measurement", _theory),
+                     ("many starts", partial(_many_starts, seed=seed)), ("figures", _figures)):
         with b.guard(name):
             fn(b, A)
     body = b.doc.take()
