@@ -1119,9 +1119,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, default=None,
                    help="Numba threads (default: all)")
     p.add_argument("--repeat", type=int, default=None,
-                   help="timed repeats per measurement, medians reported (default 3)")
+                   help="timed repeats per measurement, medians reported (default: "
+                        f"{FULL.repeat}, {QUICK.repeat} with --quick)")
     p.add_argument("--only", default=None, metavar="GROUP[,GROUP...]",
-                   help=f"run only these sections: {', '.join(GROUPS)}")  # fmt: skip
+                   help=f"run only these sections: {', '.join(GROUPS)} (default: all)")
 
 
 def run_cli(args: argparse.Namespace) -> int:

@@ -56,7 +56,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 
+from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
+from landscape.progress import Progress, Stages
 
 # ============================================================================ page geometry
 
@@ -1137,9 +1139,13 @@ def _write_text(text: str) -> Callable[[Path], None]:
 
 
 class Builder:
-    """A document with its ledger, JSON data and failure list, and the section guard."""
+    """A document with its ledger, JSON data and failure list, and the section guard.
 
-    def __init__(self, title: str, footer: str | None = None):
+    ``progress`` (optional, :mod:`landscape.progress`) is told each outermost guarded section
+    as it starts and the writing of the files; ``total`` is their number when known."""
+
+    def __init__(self, title: str, footer: str | None = None, *,
+                 progress: Progress | None = None, total: int | None = None):
         self.doc = Document(title, footer=footer)
         self.ledger = Ledger()
         self.data: dict[str, Any] = {}
@@ -1147,11 +1153,17 @@ class Builder:
         self.findings: list[str] = []
         self.sections: list[str] = []
         self.t0 = time.perf_counter()
+        self.stages = Stages(progress, total)
+        self._depth = 0
 
     @contextlib.contextmanager
     def guard(self, section: str, *, note: bool = True) -> Iterator[None]:
         """Run a section; an exception is recorded (and said in the document) instead of
-        propagating.  KeyboardInterrupt and SystemExit propagate."""
+        propagating.  KeyboardInterrupt, SystemExit and the command's --timeout
+        (:class:`~landscape.errors.CommandTimeout`) propagate."""
+        if not self._depth:
+            self.stages(section)
+        self._depth += 1
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - that is the point of the guard
@@ -1161,9 +1173,12 @@ class Builder:
             if note:
                 self.doc.paragraph(f"This part failed ({f.error}: {_short(f.message)}); see "
                                    "“What failed”.", style="italic", color="#aa0000")
+        finally:
+            self._depth -= 1
 
     def write(self, path: str | os.PathLike) -> ReportResult:
         """Write PDF, JSON and CSV atomically; returns the :class:`ReportResult`."""
+        self.stages(f"writing {Path(path).name}")
         pdf = Path(path)
         if pdf.suffix.lower() != ".pdf":
             pdf = pdf.with_suffix(".pdf")
@@ -1187,6 +1202,7 @@ class Builder:
 
         write_atomically(pdf, {".pdf": write_pdf, ".json": write_json,
                                ".csv": lambda t: _write_text(self.ledger.csv_text())(t)})
+        self.stages.finish()
         return ReportResult(pdf, pdf.with_suffix(".json"), pdf.with_suffix(".csv"),
                             list(self.failures), list(self.findings), pages[0],
                             time.perf_counter() - self.t0, list(self.sections))
@@ -1213,10 +1229,10 @@ def check_title(title: str | None) -> None:
 
 
 #: Methods of a report when none are given.
-DEFAULT_METHODS = ("gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg")
+DEFAULT_METHODS = REPORT_METHODS
 
 #: Seed of the default start point.
-DEFAULT_SEED = 0
+DEFAULT_SEED = SEED
 
 #: Fraction of the box diagonal the default start keeps from every critical point.
 START_CLEARANCE = 0.25
@@ -2267,6 +2283,7 @@ def build_report(
     x0: Any = None,
     title: str | None = None,
     seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
 ) -> ReportResult:
     """Analyse an objective and write ``path`` (PDF) with ``NAME.json`` and ``NAME.csv``.
 
@@ -2276,7 +2293,8 @@ def build_report(
     the Hessian at the minimizer (:func:`default_hyper`).  ``box``: analysis box (default
     ``-5:5`` per variable).  ``x0``: start of every run (default :func:`default_start`,
     seeded by ``seed``).  ``title``: title of the first page (one line of at most
-    :data:`TITLE_LIMIT` characters).
+    :data:`TITLE_LIMIT` characters).  ``progress``: optional callback told each section as
+    it starts (:mod:`landscape.progress`).
 
     Bad input (unparsable formula, unknown method, wrong box or x0 size) raises
     :class:`~landscape.errors.InputError` before anything is written.  A formula that breaks
@@ -2293,7 +2311,8 @@ def build_report(
         if x.size != obj.n or not np.all(np.isfinite(x)):
             raise InputError(f"x0 must be {obj.n} finite numbers")
     check_title(title)
-    b = Builder(title or "Landscape report", footer=f"landscape report · {_short(obj.text, 60)}")
+    b = Builder(title or "Landscape report", footer=f"landscape report · {_short(obj.text, 60)}",
+                progress=progress)
     A = _analyse(b, obj, B, todo, x0, seed)
     b.data.update({"formula": obj.text, "variables": list(obj.names),
                    "parameters": {k: str(v) for k, v in obj.parameters.items()},
