@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from analysis import progress_bar
-from landscape.defaults import REPORT_METHODS, SEED, VANISHING_THRESHOLD
+from landscape.defaults import DEFAULT_HALF_WIDTH, REPORT_METHODS, SEED, VANISHING_THRESHOLD
 from landscape.errors import (
     CommandTimeout,
     InputError,
@@ -68,8 +68,6 @@ class _Parser(argparse.ArgumentParser):
 
 # --------------------------------------------------------------------------- shared options
 def _add_formula_options(p: argparse.ArgumentParser) -> None:
-    from landscape.box import DEFAULT_HALF_WIDTH
-
     w = DEFAULT_HALF_WIDTH
     p.add_argument("formula", help="objective, e.g. '(x**2 + y - 11)**2 + (x + y**2 - 7)**2'")
     p.add_argument("--var", action="append", metavar="NAME",
@@ -712,6 +710,12 @@ def cmd_study(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from analysis import bench
+
+    return bench.run_cli(args)
+
+
 # --------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``landscape`` command."""
@@ -762,12 +766,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_study)
 
-    from analysis import bench  # NumPy only: no SymPy, no Numba at parse time
+    from analysis.bench_options import add_arguments  # no NumPy at parse time
 
     p = sub.add_parser("bench", help="benchmark against SciPy and NumPy (ratios, one run)")
-    bench.add_arguments(p)
+    add_arguments(p)
     _add_common(p)
-    p.set_defaults(func=bench.run_cli)
+    p.set_defaults(func=_bench)
     return parser
 
 
@@ -997,7 +1001,7 @@ _HURRY: set[str] = set()
 
 def _early_timeout(argv: Sequence[str]) -> str | None:
     """The value of ``--timeout`` in ``argv`` (None when absent), read before the parser is
-    built: building it imports Numba, which takes a second of the time limit."""
+    built, so that the limit covers the whole command."""
     for i, tok in enumerate(argv):
         if tok == "--timeout" and i + 1 < len(argv):
             return argv[i + 1]
@@ -1025,7 +1029,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 stack.enter_context(_Deadline(early))
             from landscape.limits import check_thread_env
 
-            check_thread_env()  # before build_parser imports Numba
+            check_thread_env()  # before anything imports Numba
             parser = build_parser()
             args = parser.parse_args(normalize_argv(parser, argv))
             if not getattr(args, "func", None):

@@ -1,6 +1,9 @@
 """Defaults of the analysis that ``landscape ... --help`` shows, in a module that imports
 nothing heavy (no NumPy, SymPy or Numba), so that listing them costs no start-up time."""
 
+#: the box used when none is given: ``-5:5`` in every variable
+DEFAULT_HALF_WIDTH = 5.0
+
 #: ‖∇f‖ below which a region of the box counts as a vanishing gradient
 VANISHING_THRESHOLD = 1e-3
 
