@@ -1539,7 +1539,7 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
             thr = 2.0 / float(A.eigenvalues[-1])
             lrs = np.geomspace(0.02 * thr, 1.6 * thr, 25)
             A.lr_sweep = lr_sweep(obj, "gd", A.x0, lrs, steps=200, critical_points=cps,
-                                  box=A.box)
+                                  box=A.box, progress=b.stages.within())
     if obj.n <= 2 and cps and any(cp.kind == "minimum" for cp in cps):
         with b.guard("basins of attraction", note=False):
             hyper = dict(gd.hyper) if gd is not None else {}
@@ -1548,7 +1548,8 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
                 hyper = {}
             A.basin_method = method
             A.basins = basins(obj, method, A.box, resolution=301 if obj.n == 1 else 61,
-                              critical_points=cps, seed=seed, **hyper)
+                              critical_points=cps, seed=seed, progress=b.stages.within(),
+                              **hyper)
 
 
 # ============================================================================ report document

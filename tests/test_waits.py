@@ -332,3 +332,25 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
                           timeout=120, cwd=tmp_path)
     assert proc.returncode == 0
     assert proc.stderr == ""
+
+
+def test_sweeps_report_their_runs():
+    """The learning-rate sweep announces each of its runs; the basin map its starts, block by
+    block, up to all of them; both give the same results as without a callback."""
+    from analysis.sweeps import basins, lr_sweep
+    from landscape.objective import Objective
+
+    obj = Objective.parse("x**2 + 3*y**2")
+    calls = []
+    lrs = [0.05, 0.1, 0.2]
+    sw = lr_sweep(obj, "gd", [1.0, 1.0], lrs, steps=20, progress=lambda *a: calls.append(a))
+    assert calls == [(0, 3, "learning rates"), (1, 3, "learning rates"), (2, 3, "learning rates")]
+    plain = lr_sweep(obj, "gd", [1.0, 1.0], lrs, steps=20)
+    assert list(sw.final_error) == list(plain.final_error)
+    calls.clear()
+    bm = basins(obj, "gd", "-1:1,-1:1", resolution=11, lr=0.1, maxiter=50,
+                progress=lambda *a: calls.append(a))
+    assert calls and calls[-1] == (121, 121, "starts")
+    assert [c[0] for c in calls] == sorted(c[0] for c in calls)
+    plain = basins(obj, "gd", "-1:1,-1:1", resolution=11, lr=0.1, maxiter=50)
+    assert (bm.labels == plain.labels).all()
