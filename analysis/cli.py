@@ -940,7 +940,7 @@ class _Notes:
             key = ("landscape", category.__name__, str(message))
             if key not in self.said:
                 self.said.add(key)
-                print(f"landscape: note: {message}", file=sys.stderr)
+                progress_bar.say(f"landscape: note: {message}")
             return
         parts = os.path.normpath(str(filename)).split(os.sep)
         lib = next((p for p in reversed(parts[:-1]) if p in _LIBRARIES), "")

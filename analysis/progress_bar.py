@@ -20,6 +20,23 @@ DELAY = 0.5
 TICK = 0.25
 
 
+#: the bars being drawn (the innermost last), for :func:`say`
+_ACTIVE: list[Bar] = []
+
+
+def say(line: str, stream: TextIO | None = None) -> None:
+    """Print ``line`` on ``stream`` (default stderr) above the bar being drawn, if any, which
+    is then drawn again below it."""
+    stream = sys.stderr if stream is None else stream
+    if not _ACTIVE:
+        print(line, file=stream)
+        return
+    from tqdm import tqdm
+
+    with tqdm.external_write_mode(file=stream):
+        print(line, file=stream)
+
+
 def wanted(stream: TextIO | None = None, quiet: bool = False) -> bool:
     """True when progress should be drawn on ``stream`` (default stderr): a terminal, and
     not ``quiet``."""
@@ -52,6 +69,7 @@ class Bar:
         self._ticker = threading.Thread(target=self._tick, name="landscape-progress",
                                         daemon=True)
         self._ticker.start()
+        _ACTIVE.append(self)
 
     def _tick(self) -> None:
         while not self._stop.wait(TICK):
@@ -82,6 +100,8 @@ class Bar:
             return
         self._stop.set()
         self._ticker.join()
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
         self._bar.close()
 
     def __enter__(self) -> Bar:
