@@ -177,8 +177,9 @@ def watchdog_calls(monkeypatch):
 
 
 @pytest.mark.parametrize("argv, limit", [
-    (["analyze", GOLDSTEIN_PRICE], 2.0),  # inside the exact solve: fallback must not catch it
-    (["report", GOLDSTEIN_PRICE], 3.0),   # inside a section guard: must not be recorded
+    # both land in the exact solve (10 s budget), after the imports and the parsing
+    (["analyze", GOLDSTEIN_PRICE], 3.0),  # its numeric fallback must not catch the timeout
+    (["report", GOLDSTEIN_PRICE], 5.0),   # nor the report's section guard
 ])
 def test_timeout_stops_gracefully_inside_fallbacks_and_guards(argv, limit, tmp_path,
                                                               watchdog_calls):
@@ -354,3 +355,32 @@ def test_sweeps_report_their_runs():
     assert [c[0] for c in calls] == sorted(c[0] for c in calls)
     plain = basins(obj, "gd", "-1:1,-1:1", resolution=11, lr=0.1, maxiter=50)
     assert (bm.labels == plain.labels).all()
+
+
+def test_an_error_after_the_deadline_is_said_as_the_timeout(monkeypatch, watchdog_calls):
+    """A library interrupted by the timeout may raise an error of its own (Numba, stopped in
+    the middle of a compilation, raised ``RuntimeError: no compiled object yet``, printed as
+    an internal error); after the deadline any error is said as the timeout."""
+    import types
+
+    import analysis.cli as cli
+
+    entered = []
+
+    def interrupted_library(*args, **kwargs):
+        entered.append(True)
+        try:  # a compilation cut short: the library swallows the interruption ...
+            time.sleep(30)
+        except BaseException:
+            pass
+        # ... and fails on its next use
+        raise RuntimeError("no compiled object yet for <Library>")
+
+    # the deadline must land in the library, not in parsing the formula
+    monkeypatch.setattr(cli, "_objective", lambda args: types.SimpleNamespace(n=1))
+    monkeypatch.setattr(cli, "analyze_record", interrupted_library)
+    code, out, err = run_cli("analyze", "x**2", "--timeout", "4")
+    assert entered
+    assert code == 1
+    assert err.strip() == "landscape: timed out after 4 s (--timeout)"
+    assert watchdog_calls == []
