@@ -14,7 +14,7 @@ fields in :mod:`optimizers.driver`; the compiled entry points in :mod:`optimizer
 
 from __future__ import annotations
 
-from typing import Any
+from landscape.lazy import lazy_exports
 
 # Names are imported lazily: listing the methods and their defaults (``METHODS``, the command
 # line's --help) must not import Numba, which the engines need.
@@ -40,16 +40,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'optimizers' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
