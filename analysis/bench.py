@@ -1081,8 +1081,12 @@ def run_cli(args: argparse.Namespace) -> int:
     if getattr(args, "repeat", None) is not None and args.repeat < 1:
         raise InputError("--repeat must be at least 1")
 
+    from analysis.progress_bar import wanted
+
+    show = wanted(quiet=getattr(args, "quiet", False))
+
     def progress(msg: str) -> None:
-        if sys.stderr.isatty():
+        if show:
             print(f"  bench: {msg} …", file=sys.stderr, flush=True)
 
     record = run_bench(quick=bool(args.quick), repeat=getattr(args, "repeat", None),
