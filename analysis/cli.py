@@ -678,7 +678,7 @@ def _output_directory(path: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    with _progress(args, "report", "sections") as progress:
+    with _progress(args, "report", "parts") as progress:
         if progress is not None:
             progress(0, None, "reading the formula")
         from analysis.report import build_report, check_title
