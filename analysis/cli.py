@@ -525,6 +525,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     print(f"  {r * s}  {f:.10g}  " + ", ".join(f"{v:.10g}" for v in x))
         return 0
     with _progress(args, args.method, "starts", rate=True) as progress:
+        if progress is not None:  # the count is known before the first block ends
+            progress(0, len(start))
         batch = minimize_batch(obj, start, args.method, record=record, progress=progress,
                                **common)
     if args.json:

@@ -64,6 +64,9 @@ class Bar:
         self._rate = rate
         self._bar = tqdm(total=None, desc=what, unit=f" {unit}", file=stream or sys.stderr,
                          delay=DELAY, leave=False, miniters=0, mininterval=0.1,
+                         smoothing=0,  # the rate is done / elapsed: the ticker's redraws
+                         # between two counts would otherwise make tqdm's moving average
+                         # see a whole block done in the last quarter second
                          dynamic_ncols=True, unit_scale=rate, bar_format=self._format(None))
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="landscape-progress",
