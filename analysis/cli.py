@@ -8,20 +8,45 @@ internal errors and only when ``LANDSCAPE_DEBUG=1``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
 import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from landscape.errors import InputError, LandscapeError, LandscapeWarning, ParseError
+from analysis import progress_bar
+from landscape.defaults import DEFAULT_HALF_WIDTH, REPORT_METHODS, SEED, VANISHING_THRESHOLD
+from landscape.errors import (
+    CommandTimeout,
+    InputError,
+    LandscapeError,
+    LandscapeWarning,
+    ParseError,
+)
+from landscape.progress import Progress, Stages
 
 
 class UsageError(InputError):
     """Bad command-line usage (exit code 2)."""
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help that shows every option's default: ``(default: V)`` after the value argparse
+    fills in, ``(default: off)`` after a flag; an option whose default is decided later (per
+    method, drawn, derived) says it in its own help, which then holds the word "default"."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if (not action.option_strings or "default" in text or action.required
+                or action.default in (None, argparse.SUPPRESS)):
+            return text
+        if action.default is False and action.nargs == 0:
+            return f"{text} (default: off)"
+        return f"{text} (default: %(default)s)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,20 +68,40 @@ class _Parser(argparse.ArgumentParser):
 
 # --------------------------------------------------------------------------- shared options
 def _add_formula_options(p: argparse.ArgumentParser) -> None:
+    w = DEFAULT_HALF_WIDTH
     p.add_argument("formula", help="objective, e.g. '(x**2 + y - 11)**2 + (x + y**2 - 7)**2'")
-    p.add_argument("--var", action="append", metavar="NAME", help="variable (repeat; sets order)")
-    p.add_argument(
-        "--param", action="append", metavar="NAME=VALUE", help="bind a parameter, e.g. c=0.15*pi"
-    )
-    p.add_argument("--dim", type=int, metavar="N", help="dimension n for x[i] / sum(..., i, 1, n)")
-    p.add_argument("--box", metavar="LO:HI[,LO:HI...]", help="analysis box (default -5:5 each)")
+    p.add_argument("--var", action="append", metavar="NAME",
+                   help="variable (repeat; sets order; default: every free symbol of the "
+                        "formula that is not a parameter)")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="bind a parameter, e.g. c=0.15*pi (default: none)")
+    p.add_argument("--dim", type=int, metavar="N",
+                   help="dimension n for x[i] / sum(..., i, 1, n) (default: none)")
+    p.add_argument("--box", metavar="LO:HI[,LO:HI...]",
+                   help=f"analysis box (default: {-w:g}:{w:g} in every variable)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _add_common(p)
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="abandon the whole command after this many seconds (exit 1)")
+                   help="abandon the whole command after this many seconds (exit 1; "
+                        "default: no limit)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress on stderr (default: a bar on a terminal, for waits "
+                        f"over {progress_bar.DELAY:g} s)")
+
+
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace, what: str, unit: str,
+              rate: bool = False) -> Iterator[Progress | None]:
+    """A progress callback drawing a bar on stderr (:mod:`analysis.progress_bar`), or None
+    when stderr is not a terminal or with ``--quiet``."""
+    if not progress_bar.wanted(quiet=getattr(args, "quiet", False)):
+        yield None
+        return
+    with progress_bar.Bar(what, unit, rate=rate) as bar:
+        yield bar
 
 
 def _params(items: Sequence[str] | None) -> dict[str, str]:
@@ -89,14 +134,21 @@ def _emit(args: argparse.Namespace, record: dict[str, Any], text: Callable[[dict
 
 
 # --------------------------------------------------------------------------- analyze
-def analyze_record(obj, box: Any = None, threshold: float = 1e-3) -> dict[str, Any]:
-    """The ``analyze --json`` object of design.md for an Objective."""
+def analyze_record(obj, box: Any = None, threshold: float = VANISHING_THRESHOLD,
+                   progress: Progress | None = None) -> dict[str, Any]:
+    """The ``analyze --json`` object of design.md for an Objective; ``progress`` (optional,
+    :mod:`landscape.progress`) is told each stage."""
     import sympy as sp
 
+    stage = Stages(progress, 3)
     b = obj.box(box)
-    cps = obj.critical_points(box=b)
+    stage("critical points")
+    cps = obj.critical_points(box=b, progress=stage.within())
+    stage("convexity")
     conv = obj.convexity(box=b)
+    stage("vanishing-gradient regions")
     van = obj.vanishing(box=b, threshold=threshold, critical_points=cps)
+    stage.finish()
     return {
         "formula": obj.text,
         "variables": list(obj.names),
@@ -205,43 +257,127 @@ def analyze_text(rec: dict[str, Any]) -> str:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from landscape.cost import check_analysis
 
-    obj = _objective(args)
-    check_analysis(obj.n)
-    rec = analyze_record(obj, args.box, args.threshold)
+    with _progress(args, "analyze", "stages") as progress:
+        if progress is not None:
+            progress(0, None, "reading the formula")
+        obj = _objective(args)
+        check_analysis(obj.n)
+        rec = analyze_record(obj, args.box, args.threshold, progress=progress)
     _emit(args, rec, analyze_text)
     return 0
 
 
 # --------------------------------------------------------------------------- run
 def _hyper_flags() -> dict[str, tuple[str, str]]:
-    """Every hyperparameter name of every method → (kind, help), for the flags of ``run``."""
+    """Every hyperparameter name of every method → (kind, help with the defaults), for the
+    flags of ``run`` and ``rates``."""
     from optimizers import METHODS
 
     flags: dict[str, tuple[str, str]] = {}
     for spec in METHODS.values():
         for h in spec.hyper.values():
-            flags.setdefault(h.name, (h.kind, h.help))
+            if h.name not in flags:
+                text = h.help + (f": {h.range_text()}" if h.kind == "choice" else "")
+                if "default" not in text:  # final_lr's help gives its derived default
+                    text += f" (default: {hyper_defaults_text(h.name)})"
+                flags[h.name] = (h.kind, text)
     return flags
 
 
+def _shown(value: Any) -> str:
+    """A default as ``--help`` shows it: numbers in %g, booleans and None in words."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def hyper_defaults_text(name: str) -> str:
+    """The defaults of hyperparameter ``name`` as the methods' specs give them.
+
+    One default for every method that takes ``name``: that value, and the choice under which
+    it applies (``"100 (with --schedule step)"``).  Several: each value with its methods
+    (``"0.001 for gd (with --line-search none), sgd; 0.01 for adagrad"``).  A default that
+    depends on another choice (``gamma`` by ``--schedule``) is given for each of its values.
+    """
+    from optimizers import METHODS
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for spec in METHODS.values():
+        h = spec.hyper.get(name)
+        if h is None:
+            continue
+        cond = ""
+        if h.when is not None:
+            ctrl = "--" + h.when[0].replace("_", "-")
+            cond = f"with {ctrl} {' or '.join(h.when[1])}"
+        if h.default_by:
+            value = ", ".join(f"{_shown(v)} with {ctrl} {k}" for k, v in h.default_by.items())
+            cond = ""
+        else:
+            value = _shown(h.default)
+        groups.setdefault(value, []).append((spec.name, cond))
+
+    def shared(members: list[tuple[str, str]]) -> str:
+        conds = {c for _, c in members}
+        return conds.pop() if len(conds) == 1 else ""
+
+    if len(groups) == 1:
+        value, members = next(iter(groups.items()))
+        cond = shared(members)
+        return f"{value} ({cond})" if cond else value
+    parts = []
+    for value, members in groups.items():
+        cond = shared(members)
+        if cond:
+            who = ", ".join(m for m, _ in members) + f" ({cond})"
+        else:
+            who = ", ".join(m + (f" ({c})" if c else "") for m, c in members)
+        parts.append(f"{value} for {who}")
+    return "; ".join(parts)
+
+
+def _maxiter_text() -> str:
+    """``--maxiter``'s default per method, from the specs."""
+    from optimizers import METHODS
+
+    groups: dict[int, list[str]] = {}
+    for spec in METHODS.values():
+        groups.setdefault(spec.maxiter, []).append(spec.name)
+    return "; ".join(f"{k} for {', '.join(names)}" for k, names in groups.items())
+
+
 def _add_run_options(p: argparse.ArgumentParser, batch: bool = True) -> None:
-    p.add_argument("--method", "-m", required=True, help="gd sgd momentum nesterov adagrad "
-                   "rmsprop adadelta adam adamw newton cg bfgs lbfgs coordinate")
-    p.add_argument("--x0", metavar="A,B,...", help="start point (safe constant formulas)")
+    from optimizers.methods import DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_XTOL, METHODS
+
+    p.add_argument("--method", "-m", required=True, help="required: " + " ".join(METHODS))
+    p.add_argument("--x0", metavar="A,B,...", help="start point (safe constant formulas; "
+                   "default: drawn uniformly from the box with --seed)")
     if batch:
         p.add_argument("--starts", type=int, metavar="N",
-                       help="N starts drawn uniformly in the box")
-    p.add_argument("--seed", type=int, default=0, help="seed of the starts and of noise (0)")
+                       help="N starts drawn uniformly in the box (default: one start)")
+    p.add_argument("--seed", type=int, default=SEED, help="seed of the starts and of noise")
     stop = p.add_mutually_exclusive_group()
-    stop.add_argument("--steps", type=int, metavar="K", help="exactly K iterations, no early stop")
-    stop.add_argument("--maxiter", type=int, metavar="K", help="at most K iterations")
+    stop.add_argument("--steps", type=int, metavar="K",
+                      help="exactly K iterations, no early stop (default: off; --maxiter bounds "
+                           "the run)")
+    stop.add_argument("--maxiter", type=int, metavar="K",
+                      help=f"at most K iterations (default: {_maxiter_text()})")
     if batch:
-        p.add_argument("--gtol", type=float, default=1e-6, help="gradient tolerance (1e-6)")
-        p.add_argument("--ftol", type=float, default=0.0, help="relative f decrease tolerance")
-        p.add_argument("--xtol", type=float, default=0.0, help="step length tolerance (off)")
+        p.add_argument("--gtol", type=float, default=DEFAULT_GTOL,
+                       help="gradient tolerance on ‖∇f‖∞")
+        p.add_argument("--ftol", type=float, default=DEFAULT_FTOL,
+                       help="relative f decrease tolerance (0 = off)")
+        p.add_argument("--xtol", type=float, default=DEFAULT_XTOL,
+                       help="step length tolerance (0 = off)")
         p.add_argument("--data", metavar="PATH", help="CSV/.npy data: the objective is the "
-                       "mean of the formula over its rows; column names are data symbols")
-        p.add_argument("--columns", metavar="A,B,...", help="names of the data columns to use")
+                       "mean of the formula over its rows; column names are data symbols "
+                       "(default: none)")
+        p.add_argument("--columns", metavar="A,B,...",
+                       help="names of the data columns to use (default: all)")
     for name, (kind, help_text) in _hyper_flags().items():
         flag = "--" + name.replace("_", "-")
         if kind == "bool":
@@ -335,16 +471,6 @@ def _start_points(args: argparse.Namespace, n: int):
     return X0, None
 
 
-def _progress_printer(total: int):
-    if total < 20_000 or not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        print(f"\r  {done}/{total} starts", end="" if done < total else "\n", file=sys.stderr)
-
-    return show
-
-
 #: iterates ``run --trajectory`` keeps per start (every s-th beyond it, said in the output)
 TRAJECTORY_ROWS = 100_001
 
@@ -379,7 +505,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     common = dict(steps=args.steps, maxiter=args.maxiter, gtol=args.gtol, ftol=args.ftol,
                   xtol=args.xtol, seed=args.seed, **hyper)
     if args.starts is None:
-        res = minimize(obj, start, args.method, record=record, **common)
+        with _progress(args, args.method, "starts") as progress:
+            if progress is not None:  # one start: the bar shows that it runs, and how long
+                progress(0, 1, "one start")
+            res = minimize(obj, start, args.method, record=record, **common)
         if args.json:
             from landscape.jsonutil import dumps
 
@@ -396,8 +525,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                 for r, (x, f) in enumerate(zip(res.path, res.fun_path, strict=True)):
                     print(f"  {r * s}  {f:.10g}  " + ", ".join(f"{v:.10g}" for v in x))
         return 0
-    batch = minimize_batch(obj, start, args.method, record=record,
-                           progress=_progress_printer(len(start)), **common)
+    with _progress(args, args.method, "starts", rate=True) as progress:
+        if progress is not None:  # the count is known before the first block ends
+            progress(0, len(start))
+        batch = minimize_batch(obj, start, args.method, record=record, progress=progress,
+                               **common)
     ends = _batch_ends(args, obj, batch)
     if args.json:
         from landscape.jsonutil import dumps
@@ -608,41 +740,61 @@ def _output_directory(path: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from analysis.report import build_report, check_title
+    with _progress(args, "report", "parts") as progress:
+        if progress is not None:
+            progress(0, None, "reading the formula")
+        from analysis.report import build_report, check_title
 
-    check_title(args.title)  # before the formula is parsed: a refusal costs no SymPy
+        check_title(args.title)  # before the formula is parsed: a refusal costs no SymPy
 
-    obj = _objective(args)
-    x0 = None if args.x0 is None else _x0_values(args.x0, obj.n)
-    out = args.output or os.path.join("reports", "report.pdf")
-    if not out.lower().endswith(".pdf") or os.path.isdir(out):
-        raise UsageError(f"-o must name a .pdf file, got {out!r}"
-                         + (", a directory" if os.path.isdir(out) else ""))
-    _output_directory(os.path.dirname(os.path.abspath(out)))
-    result = build_report(obj, out, methods=args.methods, box=args.box, x0=x0, seed=args.seed,
-                          title=args.title)
+        obj = _objective(args)
+        x0 = None if args.x0 is None else _x0_values(args.x0, obj.n)
+        out = args.output or os.path.join("reports", "report.pdf")
+        if not out.lower().endswith(".pdf") or os.path.isdir(out):
+            raise UsageError(f"-o must name a .pdf file, got {out!r}"
+                             + (", a directory" if os.path.isdir(out) else ""))
+        _output_directory(os.path.dirname(os.path.abspath(out)))
+        result = build_report(obj, out, methods=args.methods, box=args.box, x0=x0,
+                              seed=args.seed, title=args.title, progress=progress)
     _report_summary(result, args.json)
     return 0
 
 
 def cmd_study(args: argparse.Namespace) -> int:
-    from analysis.study import build_study
-
     _output_directory(args.output)
-    result = build_study(args.output, quick=args.quick)
+    with _progress(args, "study", "sections") as progress:
+        if progress is not None:
+            progress(0, None, "loading")
+        from analysis.study import build_study
+
+        result = build_study(args.output, quick=args.quick, progress=progress)
     _report_summary(result, args.json)
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from analysis import bench
+
+    return bench.run_cli(args)
 
 
 # --------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``landscape`` command."""
-    parser = _Parser(prog="landscape", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="landscape", description=__doc__.splitlines()[0],
+                     formatter_class=_HelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    real_add = sub.add_parser
+
+    def add_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
+        return real_add(name, formatter_class=_HelpFormatter, **kw)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     p = sub.add_parser("analyze", help="symbolic landscape analysis of a formula")
     _add_formula_options(p)
-    p.add_argument("--threshold", type=float, default=1e-3, help="vanishing-gradient threshold")
+    p.add_argument("--threshold", type=float, default=VANISHING_THRESHOLD,
+                   help="vanishing-gradient threshold on ‖∇f‖")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("run", help="run an optimizer (one start or a parallel batch)")
@@ -661,28 +813,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="PATH.pdf",
                    help="report file (default reports/report.pdf; .json and .csv beside it)")
     p.add_argument("--methods", metavar="M,M,...",
-                   help="optimizers to run (default gd,momentum,nesterov,adam,newton,bfgs,"
-                        "lbfgs,cg)")
-    p.add_argument("--x0", metavar="X,Y,...", help="start of every run (default: seeded, "
-                   "away from the critical points)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the default start (default 0)")
-    p.add_argument("--title", help="title of the first page")
+                   help=f"optimizers to run (default: {','.join(REPORT_METHODS)})")
+    p.add_argument("--x0", metavar="X,Y,...", help="start of every run (default: drawn with "
+                   "--seed, away from the critical points)")
+    p.add_argument("--seed", type=int, default=SEED, help="seed of the default start")
+    p.add_argument("--title", help="title of the first page (default: Landscape report)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("study", help="the lecture-note study functions -> DIR/study.pdf")
     p.add_argument("-o", "--output", metavar="DIR", default="reports",
-                   help="output directory (default reports/)")
+                   help="output directory")
     p.add_argument("--quick", action="store_true", help="coarser grids, fewer starts")
     p.add_argument("--json", action="store_true", help="machine-readable summary")
     _add_common(p)
     p.set_defaults(func=cmd_study)
 
-    from analysis import bench  # NumPy only: no SymPy, no Numba at parse time
+    from analysis.bench_options import add_arguments  # no NumPy at parse time
 
     p = sub.add_parser("bench", help="benchmark against SciPy and NumPy (ratios, one run)")
-    bench.add_arguments(p)
+    add_arguments(p)
     _add_common(p)
-    p.set_defaults(func=bench.run_cli)
+    p.set_defaults(func=_bench)
     return parser
 
 
@@ -727,19 +878,39 @@ def normalize_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
     return out
 
 
-#: when :func:`main` was called: the start of the command, for --timeout
+#: when the command started (:func:`main`'s call, or the process's start for the console
+#: script), for --timeout
 _START = {"t": time.monotonic()}
+
+#: the message of the --timeout in force (set when it is armed)
+_TIMEOUT: dict[str, str] = {}
+
+
+def _process_age() -> float:
+    """Seconds since this process started: now on ``CLOCK_BOOTTIME`` minus field 22 of
+    ``/proc/self/stat`` (start time in clock ticks after boot); 0 where either is missing or
+    the difference is not between 0 and 10 s (a clock this module cannot trust)."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - int(fields[19]) / os.sysconf(
+            "SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+    return age if 0.0 <= age <= 10.0 else 0.0
 
 
 class _Deadline:
     """``--timeout``: a graceful stop, then a hard one, within half a second of the limit.
 
-    The limit counts from the start of the command.  At the deadline a SIGALRM handler raises
-    :class:`BudgetExceeded` in the main thread, so ``finally`` blocks run (temporary files
-    removed, worker processes reaped).  Compiled loops and C libraries do not see Python
-    signals until they return, so a watchdog thread ends the process with exit code 1 if the
-    graceful stop has not happened :data:`landscape.interrupts.GRACE` seconds later (never in
-    the middle of moving a report set into place; workers die with the process).
+    The limit counts from the start of the command (of the process, for the console script).
+    At the deadline a SIGALRM handler raises :class:`~landscape.errors.CommandTimeout` in the
+    main thread, so ``finally`` blocks run (temporary files removed, worker processes reaped)
+    while no numeric fallback and no report section guard catches it.  Compiled loops and C
+    libraries do not see Python signals until they return, so a watchdog thread ends the
+    process with exit code 1 if the graceful stop has not happened
+    :data:`landscape.interrupts.GRACE` seconds later (never in the middle of moving a report
+    set into place; workers die with the process).
     """
 
     def __init__(self, seconds: float | None):
@@ -753,15 +924,17 @@ class _Deadline:
         import threading
 
         from landscape import interrupts
-        from landscape.errors import BudgetExceeded
+        from landscape.errors import CommandTimeout
         from landscape.limits import check_seconds
 
         seconds = check_seconds("--timeout", _number(str(self.seconds), "--timeout"))
         message = f"timed out after {seconds:g} s (--timeout)"
         left = max(seconds - (time.monotonic() - _START["t"]), 1e-3)
-        def expired() -> BudgetExceeded:
+        _TIMEOUT["message"] = message
+
+        def expired() -> CommandTimeout:
             _HURRY.add("timeout")
-            return BudgetExceeded(message)
+            return CommandTimeout(message)
 
         interrupts.on_signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, left)
@@ -829,7 +1002,7 @@ class _Notes:
             key = ("landscape", category.__name__, str(message))
             if key not in self.said:
                 self.said.add(key)
-                print(f"landscape: note: {message}", file=sys.stderr)
+                progress_bar.say(f"landscape: note: {message}")
             return
         parts = os.path.normpath(str(filename)).split(os.sep)
         lib = next((p for p in reversed(parts[:-1]) if p in _LIBRARIES), "")
@@ -862,7 +1035,10 @@ def _check_environment() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``landscape`` console script; returns the exit code."""
-    _START["t"] = time.monotonic()
+    # the console script counts from the start of the process (Python's start-up and the
+    # imports before this call are part of the command); a call in a running process, from now
+    _START["t"] = time.monotonic() - (_process_age() if argv is None else 0.0)
+    _TIMEOUT.clear()
     from landscape import interrupts
 
     if threading.current_thread() is threading.main_thread():
@@ -887,7 +1063,7 @@ _HURRY: set[str] = set()
 
 def _early_timeout(argv: Sequence[str]) -> str | None:
     """The value of ``--timeout`` in ``argv`` (None when absent), read before the parser is
-    built: building it imports Numba, which takes a second of the time limit."""
+    built, so that the limit covers the whole command."""
     for i, tok in enumerate(argv):
         if tok == "--timeout" and i + 1 < len(argv):
             return argv[i + 1]
@@ -896,9 +1072,17 @@ def _early_timeout(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    import contextlib
+def _timed_out() -> bool:
+    """True (and the timeout said on stderr) when the deadline passed during the command: an
+    error raised after it (a library that turned the timeout into an error of its own, e.g.
+    Numba interrupted while compiling) is the timeout, not a failure of the analysis."""
+    if "timeout" not in _HURRY:
+        return False
+    print(f"landscape: {_TIMEOUT.get('message', 'timed out (--timeout)')}", file=sys.stderr)
+    return True
 
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         with contextlib.ExitStack() as stack:
@@ -907,7 +1091,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 stack.enter_context(_Deadline(early))
             from landscape.limits import check_thread_env
 
-            check_thread_env()  # before build_parser imports Numba
+            check_thread_env()  # before anything imports Numba
             parser = build_parser()
             args = parser.parse_args(normalize_argv(parser, argv))
             if not getattr(args, "func", None):
@@ -920,13 +1104,20 @@ def _main(argv: Sequence[str] | None) -> int:
             if early is None:
                 stack.enter_context(_Deadline(getattr(args, "timeout", None)))
             return int(args.func(args) or 0)
+    except CommandTimeout as err:
+        print(f"landscape: {err}", file=sys.stderr)
+        return err.exit_code
     except ParseError as err:
+        if _timed_out():
+            return 1
         print(f"landscape: {err}", file=sys.stderr)
         caret = err.caret()
         if caret:
             print(caret, file=sys.stderr)
         return err.exit_code
     except LandscapeError as err:
+        if _timed_out():
+            return 1
         print(f"landscape: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt as exc:
@@ -944,6 +1135,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return code
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         from landscape.errors import os_error_behind
+
+        if _timed_out():
+            return 1
 
         cause = os_error_behind(err)
         if cause is not None and not os.environ.get("LANDSCAPE_DEBUG"):

@@ -69,7 +69,9 @@ from analysis.pages import PageFill as PageFill
 from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
 from analysis.pages import typeset as typeset
+from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
+from landscape.progress import Progress, Stages
 
 # ============================================================================ ledger, results
 
@@ -280,9 +282,13 @@ def _write_text(text: str) -> Callable[[Path], None]:
 
 
 class Builder:
-    """A document with its ledger, JSON data and failure list, and the section guard."""
+    """A document with its ledger, JSON data and failure list, and the section guard.
 
-    def __init__(self, title: str, footer: str | None = None):
+    ``progress`` (optional, :mod:`landscape.progress`) is told each outermost guarded section
+    as it starts and the writing of the files; ``total`` is their number when known."""
+
+    def __init__(self, title: str, footer: str | None = None, *,
+                 progress: Progress | None = None, total: int | None = None):
         self.doc = Document(title, footer=footer)
         self.ledger = Ledger()
         self.data: dict[str, Any] = {}
@@ -290,11 +296,17 @@ class Builder:
         self.findings: list[str] = []
         self.sections: list[str] = []
         self.t0 = time.perf_counter()
+        self.stages = Stages(progress, total)
+        self._depth = 0
 
     @contextlib.contextmanager
     def guard(self, section: str, *, note: bool = True) -> Iterator[None]:
         """Run a section; an exception is recorded (and said in the document) instead of
-        propagating.  KeyboardInterrupt and SystemExit propagate."""
+        propagating.  KeyboardInterrupt, SystemExit and the command's --timeout
+        (:class:`~landscape.errors.CommandTimeout`) propagate."""
+        if not self._depth:
+            self.stages(section)
+        self._depth += 1
         try:
             yield
         except Exception as exc:  # noqa: BLE001 - that is the point of the guard
@@ -304,9 +316,12 @@ class Builder:
             if note:
                 self.doc.paragraph(f"This part failed ({f.error}: {f.message}); see "
                                    "“What failed”.", style="italic", color="#aa0000")
+        finally:
+            self._depth -= 1
 
     def write(self, path: str | os.PathLike) -> ReportResult:
         """Write PDF, JSON and CSV atomically; returns the :class:`ReportResult`."""
+        self.stages(f"writing {Path(path).name}")
         pdf = Path(path)
         if pdf.suffix.lower() != ".pdf":
             pdf = pdf.with_suffix(".pdf")
@@ -330,6 +345,7 @@ class Builder:
 
         write_atomically(pdf, {".pdf": write_pdf, ".json": write_json,
                                ".csv": lambda t: _write_text(self.ledger.csv_text())(t)})
+        self.stages.finish()
         return ReportResult(pdf, pdf.with_suffix(".json"), pdf.with_suffix(".csv"),
                             list(self.failures), list(self.findings), pages[0],
                             time.perf_counter() - self.t0, list(self.sections),
@@ -352,10 +368,10 @@ def check_title(title: str | None) -> None:
 
 
 #: Methods of a report when none are given.
-DEFAULT_METHODS = ("gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg")
+DEFAULT_METHODS = REPORT_METHODS
 
 #: Seed of the default start point.
-DEFAULT_SEED = 0
+DEFAULT_SEED = SEED
 
 #: Fraction of the box diagonal the default start keeps from every critical point.
 START_CLEARANCE = 0.25
@@ -662,7 +678,7 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
             thr = 2.0 / float(A.eigenvalues[-1])
             lrs = np.geomspace(0.02 * thr, 1.6 * thr, 25)
             A.lr_sweep = lr_sweep(obj, "gd", A.x0, lrs, steps=200, critical_points=cps,
-                                  box=A.box)
+                                  box=A.box, progress=b.stages.within())
     if obj.n <= 2 and cps and any(cp.kind == "minimum" for cp in cps):
         with b.guard("basins of attraction", note=False):
             hyper = dict(gd.hyper) if gd is not None else {}
@@ -671,7 +687,8 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
                 hyper = {}
             A.basin_method = method
             A.basins = basins(obj, method, A.box, resolution=301 if obj.n == 1 else 61,
-                              critical_points=cps, seed=seed, **hyper)
+                              critical_points=cps, seed=seed, progress=b.stages.within(),
+                              **hyper)
 
 
 # ============================================================================ report document
@@ -1687,6 +1704,7 @@ def build_report(
     x0: Any = None,
     title: str | None = None,
     seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
 ) -> ReportResult:
     """Analyse an objective and write ``path`` (PDF) with ``NAME.json`` and ``NAME.csv``.
 
@@ -1696,7 +1714,8 @@ def build_report(
     the Hessian at the minimizer (:func:`default_hyper`).  ``box``: analysis box (default
     ``-5:5`` per variable).  ``x0``: start of every run (default :func:`default_start`,
     seeded by ``seed``).  ``title``: title of the first page (one line of at most
-    :data:`TITLE_LIMIT` characters).
+    :data:`TITLE_LIMIT` characters).  ``progress``: optional callback told each section as
+    it starts (:mod:`landscape.progress`).
 
     Bad input (unparsable formula, unknown method, wrong box or x0 size) raises
     :class:`~landscape.errors.InputError` before anything is written.  A formula that breaks
@@ -1713,7 +1732,8 @@ def build_report(
         if x.size != obj.n or not np.all(np.isfinite(x)):
             raise InputError(f"x0 must be {obj.n} finite numbers")
     check_title(title)
-    b = Builder(title or "Landscape report", footer=f"landscape report · {obj.text}")
+    b = Builder(title or "Landscape report", footer=f"landscape report · {obj.text}",
+                progress=progress)
     A = _analyse(b, obj, B, todo, x0, seed)
     b.data.update({"formula": obj.text, "variables": list(obj.names),
                    "parameters": {k: str(v) for k, v in obj.parameters.items()},

@@ -66,6 +66,7 @@ from analysis.report import (
     theory_row,
     versions,
 )
+from landscape.progress import Progress
 
 #: Figure heights in points (A4 text width is about 495 pt).
 FULL = 330.0
@@ -1613,17 +1614,21 @@ def _section_fn(title: str) -> Any:
 
 
 def build_study(out_dir: str | os.PathLike = "reports", *, quick: bool = False,
-                sections: Sequence[Callable[[Study], None]] | None = None) -> ReportResult:
+                sections: Sequence[Callable[[Study], None]] | None = None,
+                progress: Progress | None = None) -> ReportResult:
     """Write ``out_dir/study.pdf`` (+ ``study.json``, ``study.csv``) atomically.
 
     ``quick=True`` uses coarser grids and fewer starts (for smoke tests); ``sections``
     selects study functions (default :data:`SECTIONS`).  A section that raises is reported
-    under “What failed”; the others are unaffected.
+    under “What failed”; the others are unaffected.  ``progress``: optional callback told
+    each section as it starts, then the title page and the writing (:mod:`landscape.progress`).
     """
     t0 = time.perf_counter()
-    b = Builder("Optimization landscapes: the lecture notes", footer="landscape study")
+    todo = list(sections or SECTIONS)
+    b = Builder("Optimization landscapes: the lecture notes", footer="landscape study",
+                progress=progress, total=len(todo) + 2)
     S = Study(b, quick=quick)
-    for fn in sections or SECTIONS:
+    for fn in todo:
         before = len(b.doc.blocks)
         with b.guard((fn.__doc__ or fn.__name__).splitlines()[0]):
             fn(S)

@@ -44,6 +44,7 @@ from analysis.rates import (
 )
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
+from landscape.progress import Progress
 from optimizers import minimize, minimize_batch, resolve
 
 #: a run diverges when log|e_k| grows faster than this per step over its second half
@@ -322,11 +323,13 @@ def observed_threshold(lrs: np.ndarray, diverged: np.ndarray
 
 def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200,
              minimizer: Any = None, box: Any = None,
-             critical_points: Sequence[Any] | None = None, **hyper: Any) -> LRSweep:
+             critical_points: Sequence[Any] | None = None, progress: Progress | None = None,
+             **hyper: Any) -> LRSweep:
     """Run ``method`` from ``x0`` for exactly ``steps`` iterations at each learning rate.
 
     One compiled run per lr (recorded, to judge divergence by the error trend); ``hyper`` are
-    the other hyperparameters.  The elapsed time is in ``time``.
+    the other hyperparameters.  The elapsed time is in ``time``.  ``progress`` (optional,
+    :mod:`landscape.progress`) is told each learning rate as its run starts.
     """
     if "lr" in hyper:
         raise InputError("lr is swept: pass the values in lrs, not as a hyperparameter")
@@ -343,6 +346,8 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
     div = np.zeros(a.size, dtype=bool)
     bnd = np.zeros(a.size, dtype=bool)
     for j, lr in enumerate(a):
+        if progress is not None:
+            progress(j, a.size, "learning rates")
         res = minimize(obj, x, method, steps=steps, record=True, lr=float(lr), **hyper)
         status[j] = res.status
         final_fun[j] = res.fun
@@ -429,12 +434,14 @@ def _fraction(mask: np.ndarray, among: np.ndarray) -> float | None:
 def momentum_stability_map(obj: Any, x0: Any, lrs: ArrayLike, momenta: ArrayLike, *,
                            nesterov: bool = False, steps: int = 300, minimizer: Any = None,
                            box: Any = None, critical_points: Sequence[Any] | None = None,
-                           boundary_margin: float = 0.01, rtol: float = 0.01) -> StabilityMap:
+                           boundary_margin: float = 0.01, rtol: float = 0.01,
+                           progress: Progress | None = None) -> StabilityMap:
     """Heavy ball (``nesterov=False``) or Nesterov momentum on every (momentum, lr) pair:
     ``steps`` compiled iterations each from ``x0`` (one :func:`optimizers.minimize` per cell,
     method ``momentum`` with ``nesterov``), measured against the minimizer, next to the
     spectral radius of the linearised iteration there.  Agreement rules (``rtol`` on the rate,
-    ``boundary_margin`` around radius 1) in :class:`StabilityMap`."""
+    ``boundary_margin`` around radius 1) in :class:`StabilityMap`.  ``progress`` (optional,
+    :mod:`landscape.progress`) is told each cell as its run starts."""
     t0 = time.perf_counter()
     a = _lrs(lrs)
     b = np.asarray(momenta, dtype=float).ravel()
@@ -452,6 +459,8 @@ def momentum_stability_map(obj: Any, x0: Any, lrs: ArrayLike, momenta: ArrayLike
     strict = np.zeros(radius.shape, dtype=bool)
     for i, mom in enumerate(b):
         for j, lr in enumerate(a):
+            if progress is not None:
+                progress(i * a.size + j, a.size * b.size, "(momentum, lr) cells")
             hyper = {"lr": float(lr), "momentum": float(mom), "nesterov": bool(nesterov)}
             res = minimize(obj, x, "momentum", steps=steps, record=True, **hyper)
             div[i, j] = diverging(res.path, res.status, target.point)
@@ -662,7 +671,7 @@ def _grid(obj: Any, B: np.ndarray, resolution: int, axes: tuple[int, ...],
 def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
            critical_points: Any = None, steps: int | None = None, maxiter: int | None = None,
            gtol: float = 1e-6, axes: Sequence[int] = (0, 1), slice_at: Any = None,
-           seed: int = 0, **hyper: Any) -> BasinMap:
+           seed: int = 0, progress: Progress | None = None, **hyper: Any) -> BasinMap:
     """Basins of attraction of ``method`` on a ``resolution``-point grid per axis of ``box``.
 
     One :func:`optimizers.minimize_batch` over all starts (no recording); each final point is
@@ -671,7 +680,8 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
     (k, n) array (default ``obj.critical_points(box)``).  Objectives with n > 2 variables are
     mapped on the 2-D slice through ``slice_at`` (default: the lowest minimum found, else the
     box centre) spanned by the variables ``axes``; the other coordinates start at ``slice_at``
-    and move freely during the runs.
+    and move freely during the runs.  ``progress`` (optional, :mod:`landscape.progress`) is
+    told the starts done, block by block.
     """
     t0 = time.perf_counter()
     if int(resolution) < 2:
@@ -681,8 +691,10 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
     points, kinds = _basin_points(obj, critical_points, B)
     xs, ys, X0, base, shape = _grid(obj, B, int(resolution), tuple(axes), slice_at, points,
                                     kinds)
+    starts = None if progress is None else (
+        lambda done, total: progress(done, total, "starts"))  # fmt: skip
     batch = minimize_batch(obj, X0, method, steps=steps, maxiter=maxiter, gtol=gtol, seed=seed,
-                           **hyper)
+                           progress=starts, **hyper)
     tol = basin_tolerance(B, points)
     ok = (batch.status != "diverged") & np.all(np.isfinite(batch.x), axis=1)
     labels = match_labels(batch.x, ok, points, tol)

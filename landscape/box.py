@@ -7,10 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .defaults import DEFAULT_HALF_WIDTH
 from .errors import InputError
-
-#: The box used when none is given: ``-5:5`` in every variable.
-DEFAULT_HALF_WIDTH = 5.0
 
 
 def _bound(value: Any) -> float:

@@ -63,6 +63,7 @@ from .codegen import lambdify_renamed
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
 from .kernel_types import G_TYPE, H_TYPE, MAT, VEC
+from .progress import Progress, Stages
 
 #: Kinds of critical points.
 KINDS = ("minimum", "maximum", "saddle", "unknown")
@@ -1752,6 +1753,7 @@ def find_critical_points(
     seed: int = 0,
     tol: float = 1e-10,
     timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> CriticalPoints:
     """Critical points of ``obj`` in the (closed) box, classified.
 
@@ -1759,15 +1761,18 @@ def find_critical_points(
     seconds); ``starts``: number of numeric starts (default 200·n) or an explicit (N, n)
     array; ``tol``: gradient tolerance of the numeric search (scaled by the typical gradient
     size) and relative eigenvalue tolerance for degeneracy.  ``complete`` is True only when
-    the exact solve proved the list complete.
+    the exact solve proved the list complete.  ``progress``: optional callback told each
+    stage (exact solve, kinks, classification, numeric search; :mod:`landscape.progress`).
     """
     if obj.data_symbols:
         raise InputError("critical points of finite-sum objectives need bound data; "
                          "not supported by the symbolic analysis")
     B = require_analysis_box(obj.box(box))
     ctx = _Context(obj, B, tol, timeout, seed)
+    stage = Stages(progress)
     sol: _ExactSolution | None = None
     if exact:
+        stage(f"exact solve (at most {ctx.budget('solve'):.3g} s)")
         t0 = time.monotonic()
         try:
             sol = run_with_budget(exact_critical_points, obj.expr, obj.variables,
@@ -1777,6 +1782,8 @@ def find_critical_points(
             ctx.notes.append(f"exact solve abandoned after {time.monotonic() - t0:.3g} s")
         except AnalysisError as exc:
             ctx.notes.append(f"exact solve failed ({exc})")
+    if exact and ctx.switches:
+        stage("kinks of f")
     ksol = _search_kinks(ctx) if exact else None
     ctx.kinks_searched = ksol is not None and ksol.status in ("complete", "continuum")
     kinks = ksol.points if ksol is not None else []
@@ -1788,6 +1795,7 @@ def find_critical_points(
         # with kinks, the search by strata covers the smooth regions too: it alone is complete
         points = _merge_points(sol.points if sol is not None else [], kinks, ctx.radius)
         ctx.all_points = [tuple(float(sp.N(c, 20)) for c in p.coords) for p in points]
+        stage(f"classification of {len(points)} point(s)")
         pts = [cp for ep in points for cp in _kept(_classify_exact_point, ctx, ep)]
         complete = kinks_done and (not solved or sol.status == "complete")
         if complete and ctx.n == 1 and not obj.expr.is_polynomial(*obj.variables):
@@ -1799,7 +1807,7 @@ def find_critical_points(
                               notes=_collapse_notes(ctx.notes))
     points = _merge_points([] if sol is None else sol.points, kinks, ctx.radius)
     exact_pts = [cp for ep in points for cp in _kept(_classify_exact_point, ctx, ep)]
-    return _numeric_path(ctx, starts, seed, exact_pts, snap=exact)
+    return _numeric_path(ctx, starts, seed, exact_pts, snap=exact, stage=stage)
 
 
 def _search_kinks(ctx: _Context) -> _ExactSolution | None:
@@ -1892,7 +1900,9 @@ def _kink_minima(ctx: _Context, seed: int, count: int = 8) -> list[np.ndarray]:
 
 
 def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[CriticalPoint],
-                  snap: bool) -> CriticalPoints:
+                  snap: bool, stage: Stages | None = None) -> CriticalPoints:
+    stage = stage or Stages(None)
+    stage("numeric search")
     cands, count = _numeric_candidates(ctx, starts, seed)
     cands = [x for x in cands
              if all(np.linalg.norm(x - np.array(p.point)) > 10 * ctx.radius for p in exact_pts)]
@@ -1907,6 +1917,7 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
     reps = _dedupe(pts_arr, [r[1] for r in refined], ctx.radius)
     refined = [refined[i] for i in reps]
     ctx.all_points = [p.point for p in exact_pts] + [tuple(r[0]) for r in refined]
+    stage(f"classification of {len(refined)} point(s)")
     points = list(exact_pts)
     for x, g, ex in refined:
         if ex is not None:

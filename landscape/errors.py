@@ -70,6 +70,18 @@ class BudgetExceeded(AnalysisError):
     """A step ran past its time or memory budget and was abandoned."""
 
 
+class CommandTimeout(BaseException):
+    """The whole command's ``--timeout`` passed (CLI exit code 1).
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`: a step that falls back to a
+    numeric method when its own budget is exceeded (``except BudgetExceeded``) and a report
+    section guard (``except Exception``) must not take the end of the command for a failed
+    step and carry on.
+    """
+
+    exit_code = 1
+
+
 class LandscapeWarning(UserWarning):
     """Something the user should know that does not stop the work (the CLI prints it as a
     one-line note on stderr)."""

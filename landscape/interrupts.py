@@ -95,7 +95,11 @@ def hard_exit(code: int, message: str) -> None:
         for name in list(TEMP_FILES):
             with contextlib.suppress(OSError):
                 os.unlink(name)
-        print(f"landscape: {message}", file=sys.stderr)
+        try:  # on a terminal, the line replaces a progress bar being drawn there
+            erase = "\r\x1b[K" if sys.stderr.isatty() else ""
+        except (AttributeError, ValueError):
+            erase = ""
+        print(f"{erase}landscape: {message}", file=sys.stderr)
         sys.stderr.flush()
         os._exit(code)
 

@@ -44,6 +44,7 @@ import sympy as sp
 
 from .box import require_analysis_box
 from .budget import budget_seconds, run_with_budget
+from .defaults import VANISHING_THRESHOLD
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
 
@@ -756,7 +757,7 @@ def find_vanishing_regions(
     obj: Any,
     box: Any = None,
     *,
-    threshold: float = 1e-3,
+    threshold: float = VANISHING_THRESHOLD,
     max_regions: int = 50,
     timeout: float | None = None,
     critical_points: Sequence[Any] = (),

@@ -12,35 +12,32 @@ documented in :mod:`optimizers.first_order`, :mod:`optimizers.newton`, :mod:`opt
 fields in :mod:`optimizers.driver`; the compiled entry points in :mod:`optimizers.engine`.
 """
 
-from .data import bind_data, load_data, make_regression
-from .driver import (
-    CRITERIA_MEASURES,
-    DIVERGENCE_BOUND,
-    RECORD_LIMIT_BYTES,
-    BatchResult,
-    BatchSummary,
-    Criterion,
-    OptimizeResult,
-    minimize,
-    minimize_batch,
-)
-from .methods import METHODS, Hyper, MethodSpec, resolve
+from __future__ import annotations
 
-__all__ = [
-    "CRITERIA_MEASURES",
-    "DIVERGENCE_BOUND",
-    "METHODS",
-    "RECORD_LIMIT_BYTES",
-    "BatchResult",
-    "BatchSummary",
-    "Criterion",
-    "Hyper",
-    "MethodSpec",
-    "OptimizeResult",
-    "bind_data",
-    "load_data",
-    "make_regression",
-    "minimize",
-    "minimize_batch",
-    "resolve",
-]
+from landscape.lazy import lazy_exports
+
+# Names are imported lazily: listing the methods and their defaults (``METHODS``, the command
+# line's --help) must not import Numba, which the engines need.
+_EXPORTS = {
+    "CRITERIA_MEASURES": "optimizers.driver",
+    "DIVERGENCE_BOUND": "optimizers.driver",
+    "METHODS": "optimizers.methods",
+    "RECORD_LIMIT_BYTES": "optimizers.driver",
+    "BatchResult": "optimizers.driver",
+    "BatchSummary": "optimizers.driver",
+    "Criterion": "optimizers.driver",
+    "Hyper": "optimizers.methods",
+    "MethodSpec": "optimizers.methods",
+    "OptimizeResult": "optimizers.driver",
+    "bind_data": "optimizers.data",
+    "load_data": "optimizers.data",
+    "make_regression": "optimizers.data",
+    "minimize": "optimizers.driver",
+    "minimize_batch": "optimizers.driver",
+    "resolve": "optimizers.methods",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -84,6 +84,17 @@ SCHED_INVERSE_TIME = 3
 SCHED_LINEAR = 4
 SCHED_COSINE = 5
 
+#: schedule name → (code, parameter names with their defaults; ``None`` = derived from lr)
+SCHEDULES: dict[str, tuple[int, dict[str, float | int | None]]] = {
+    "constant": (SCHED_CONSTANT, {}),
+    "step": (SCHED_STEP, {"step_size": 100, "gamma": 0.1}),
+    "exponential": (SCHED_EXPONENTIAL, {"gamma": 0.99}),
+    "inverse_time": (SCHED_INVERSE_TIME, {"gamma": 1.0, "power": 1.0}),
+    "linear": (SCHED_LINEAR, {"tau": 100, "final_lr": None}),
+    "cosine": (SCHED_COSINE, {"T_max": 100, "eta_min": 0.0}),
+}
+SCHEDULE_ALIASES = {"polynomial": "inverse_time"}
+
 AVG_NONE = 0
 AVG_POLYAK = 1
 AVG_EMA = 2

@@ -53,7 +53,15 @@ from landscape.limits import check_count, check_memory, format_bytes
 
 from . import _layout as L
 from .engine import engines, no_hessian
-from .methods import CHOICE_CODES, METHOD_CODES, MethodSpec, resolve
+from .methods import (
+    CHOICE_CODES,
+    DEFAULT_FTOL,
+    DEFAULT_GTOL,
+    DEFAULT_XTOL,
+    METHOD_CODES,
+    MethodSpec,
+    resolve,
+)
 
 #: divergence when ‖x‖∞ > DIVERGENCE_BOUND·(1 + ‖x₀‖∞)
 DIVERGENCE_BOUND = 1e8
@@ -796,9 +804,9 @@ def minimize(
     *,
     steps: int | None = None,
     maxiter: int | None = None,
-    gtol: float = 1e-6,
-    ftol: float = 0.0,
-    xtol: float = 0.0,
+    gtol: float = DEFAULT_GTOL,
+    ftol: float = DEFAULT_FTOL,
+    xtol: float = DEFAULT_XTOL,
     record: bool | int = False,
     seed: int = 0,
     **hyper: Any,
@@ -824,9 +832,9 @@ def minimize_batch(
     *,
     steps: int | None = None,
     maxiter: int | None = None,
-    gtol: float = 1e-6,
-    ftol: float = 0.0,
-    xtol: float = 0.0,
+    gtol: float = DEFAULT_GTOL,
+    ftol: float = DEFAULT_FTOL,
+    xtol: float = DEFAULT_XTOL,
     record: bool | int = False,
     seed: int = 0,
     progress: Callable[[int, int], Any] | None = None,

@@ -19,10 +19,16 @@ from landscape.errors import InputError
 from landscape.limits import MAX_COUNT, check_count
 
 from . import _layout as L
-from .schedules import SCHEDULE_ALIASES, SCHEDULES
+from ._layout import SCHEDULE_ALIASES, SCHEDULES  # no Numba: the method table is read by --help
 
 FIRST_ORDER_MAXITER = 1000
 NEWTON_TYPE_MAXITER = 200
+
+#: stopping tolerances when none is given: ‖∇f‖∞ ≤ gtol; ftol and xtol 0 = off (see
+#: :mod:`optimizers.driver` for the tests)
+DEFAULT_GTOL = 1e-6
+DEFAULT_FTOL = 0.0
+DEFAULT_XTOL = 0.0
 
 
 @dataclass(frozen=True)

@@ -28,17 +28,7 @@ import math
 from numba import njit
 
 from . import _layout as L
-
-#: name → (code, parameter names with their defaults; ``None`` = derived from lr)
-SCHEDULES: dict[str, tuple[int, dict[str, float | int | None]]] = {
-    "constant": (L.SCHED_CONSTANT, {}),
-    "step": (L.SCHED_STEP, {"step_size": 100, "gamma": 0.1}),
-    "exponential": (L.SCHED_EXPONENTIAL, {"gamma": 0.99}),
-    "inverse_time": (L.SCHED_INVERSE_TIME, {"gamma": 1.0, "power": 1.0}),
-    "linear": (L.SCHED_LINEAR, {"tau": 100, "final_lr": None}),
-    "cosine": (L.SCHED_COSINE, {"T_max": 100, "eta_min": 0.0}),
-}
-SCHEDULE_ALIASES = {"polynomial": "inverse_time"}
+from ._layout import SCHEDULE_ALIASES, SCHEDULES  # noqa: F401 - the table lives with the codes
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
