@@ -3,29 +3,30 @@
 :func:`build_study` writes ``study.pdf`` (with ``study.json`` and ``study.csv`` beside it,
 atomically, see :func:`analysis.report.write_atomically`).  One section per study function:
 
-1. x² — GD from x = 10 with η = 0.2, 0.05 and 1.1, and the learning-rate sweep (2/L = 1);
-2. x³ — a degenerate saddle: GD slows down like 1/k;
-3. x² − y² — a saddle: GD near the stable manifold stalls, then escapes (escape time);
-4. tanh — a plateau: GD from x = 4 barely moves (crossing time ∫dx/(η|f′|), f′(4));
-5. x·cos(cx), c = 0.15π — a local-minimum trap with η = 2, and basins of attraction;
-6. cosh(cx) — Newton's fast local convergence, and its measured order;
-7. 0.1x₁² + 2x₂² and x₁² + 2x₂² — ill-conditioning, the threshold 2/L, momentum damping,
+1. convexity by chords — x², cos x, eˣ: the exact verdict against every chord on a grid;
+2. x² — GD from x = 10 with η = 0.2, 0.05 and 1.1, and the learning-rate sweep (2/L = 1);
+3. x³ — a degenerate saddle: GD slows down like 1/k;
+4. x² − y² — a saddle: GD near the stable manifold stalls, then escapes (escape time);
+5. 3-D surfaces of the saddle x² − y² (with a GD path) and of x³ — exact Hessian eigenvalues;
+6. tanh — a plateau: GD from x = 4 barely moves (crossing time ∫dx/(η|f′|), f′(4));
+7. x·cos(cx), c = 0.15π — a local-minimum trap with η = 2, and basins of attraction;
+8. cosh(cx) — Newton's fast local convergence, and its measured order;
+9. 0.1x₁² + 2x₂² and x₁² + 2x₂² — ill-conditioning, the threshold 2/L, momentum damping,
    the momentum stability map;
-8. Rosenbrock — Newton, BFGS, L-BFGS, CG against GD, and an ECDF over many starts;
-9. activation chains — the vanishing derivative with depth (tanh, sigmoid, relu);
-10. Newton on the nonconvex x·cos(cx) — pure Newton finds a maximum, saddle-free Newton
-    a minimum;
-11. convexity by chords — x², cos x, eˣ: the exact verdict against every chord on a grid;
-12. 3-D surfaces of the saddle x² − y² (with a GD path) and of x³ — exact Hessian eigenvalues;
-13. SGD — the noise ball ησ²/(λ(2 − ηλ)), minibatch variance s²(N − B)/(B(N − 1)), decaying
-    steps (Σηₖ = ∞, Σηₖ² < ∞) against a constant step's noise floor;
-14. learning-rate schedules and warm-up — closed forms against the steps of real runs, and
-    their effect on noisy SGD against the exact mean-square recursion;
-15. Nesterov against heavy ball at tuned parameters — (√κ − 1)/(√κ + 1) and 1 − 1/√κ;
-16. momentum's weights βᵗ on past gradients (checked on a run's buffer) and the notes'
+10. Nesterov against heavy ball at tuned parameters — (√κ − 1)/(√κ + 1) and 1 − 1/√κ;
+11. momentum's weights βᵗ on past gradients (checked on a run's buffer) and the notes'
     "β = 0.25 does not converge in 20 steps" set against ρ = 0.859;
-17. AdaGrad, RMSProp, Adam at the notes' settings on the ill-conditioned ellipse — first step
-    ≈ lr·sign(g), and the compiled runs against the notes' pseudo-code.
+12. SGD — the noise ball ησ²/(λ(2 − ηλ)), minibatch variance s²(N − B)/(B(N − 1)), decaying
+    steps (Σηₖ = ∞, Σηₖ² < ∞) against a constant step's noise floor;
+13. learning-rate schedules and warm-up — closed forms against the steps of real runs, and
+    their effect on noisy SGD against the exact mean-square recursion;
+14. AdaGrad, RMSProp, Adam at the notes' settings on the ill-conditioned ellipse — first step
+    ≈ lr·sign(g), and the compiled runs against the notes' pseudo-code;
+15. Rosenbrock — Newton, BFGS, L-BFGS, CG against GD, and many starts (ECDF of weighted
+    evaluations to the target, where the starts ended);
+16. activation chains — the vanishing derivative with depth (tanh, sigmoid, relu);
+17. Newton on the nonconvex x·cos(cx) — pure Newton finds a maximum, saddle-free Newton
+    a minimum.
 
 Each section has its figures, a theory-vs-measurement table and a few sentences for students;
 the first pages hold a table of contents and one summary table of every check.  Every number
@@ -1538,10 +1539,10 @@ def section_adaptive(S: Study) -> None:
 # ============================================================================ the document
 
 SECTIONS: tuple[Callable[[Study], None], ...] = (
-    section_quadratic, section_cubic, section_saddle, section_tanh, section_local_minimum,
-    section_newton_cosh, section_conditioning, section_rosenbrock, section_chain,
-    section_newton_nonconvex, section_convexity, section_surfaces, section_sgd,
-    section_schedules, section_nesterov, section_momentum_weights, section_adaptive,
+    section_convexity, section_quadratic, section_cubic, section_saddle, section_surfaces,
+    section_tanh, section_local_minimum, section_newton_cosh, section_conditioning,
+    section_nesterov, section_momentum_weights, section_sgd, section_schedules, section_adaptive,
+    section_rosenbrock, section_chain, section_newton_nonconvex,
 )
 
 SECTION_TITLES = {
