@@ -456,6 +456,7 @@ def _rc() -> dict[str, Any]:
 def _svg_drawing(fig: Any) -> Any:
     """A matplotlib Figure as a ReportLab Drawing (SVG with text as text, read by svglib)."""
     import matplotlib as mpl
+    import svglib.svglib as svglib_module
     from svglib.svglib import svg2rlg
 
     register_fonts()
@@ -465,7 +466,16 @@ def _svg_drawing(fig: Any) -> Any:
     for family in set(re.findall(rb"font-family: ?'([^']+)'", buf.getvalue())):
         _register_family(family.decode("utf-8", "replace"))
     buf.seek(0)
-    drawing = svg2rlg(buf)
+    # svglib stops expanding <use> elements (each scatter marker is one) after a limit meant
+    # for untrusted files and silently drops the rest; this SVG is our own, so every marker
+    # of it is expanded.
+    uses = buf.getvalue().count(b"<use ")
+    limit = svglib_module.MAX_USE_EXPANSIONS
+    svglib_module.MAX_USE_EXPANSIONS = max(limit, uses + 1)
+    try:
+        drawing = svg2rlg(buf)
+    finally:
+        svglib_module.MAX_USE_EXPANSIONS = limit
     if drawing is None:
         raise ValueError("the figure could not be converted to a drawing")
     drawing.initialFontName = FONT  # not Helvetica, which would be an unembedded font

@@ -319,3 +319,30 @@ def test_half_figures_share_a_row(synthetic):
     (xl, yl), (xr, yr) = caps["Left half."], caps["Right half."]
     assert abs(yl - yr) < 0.5 and xr - xl == pytest.approx(
         (pages.CONTENT_W + pages.FIGURE_GAP) / 2.0, abs=0.5)
+
+
+def test_dense_scatter_keeps_every_marker():
+    """svglib drops <use> elements past its limit for untrusted files (10 000); a figure of
+    ours with more markers than that keeps them all."""
+    import numpy as np
+    from reportlab.graphics.shapes import Group
+
+    from analysis.pages import figure_drawing
+
+    n = 12_000
+    pts = np.random.default_rng(0).normal(size=(n, 2))
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.plot(pts[:, 0], pts[:, 1], ".", ms=1)
+
+    drawing = figure_drawing(draw, 300.0, 200.0)
+    leaves = 0
+    stack = [drawing]
+    while stack:
+        node = stack.pop()
+        kids = list(getattr(node, "contents", ()))
+        if not kids and not isinstance(node, Group):
+            leaves += 1
+        stack.extend(kids)
+    assert leaves >= n
