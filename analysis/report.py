@@ -862,7 +862,7 @@ def _summary(b: Builder, A: Analysis) -> None:
         else:
             said += f"; the run measured: {m.kind}"
         items.append(said + f" ({st.comparison.verdict}).")
-    elif A.cps is not None and len(A.cps):
+    elif A.minimum is None and A.cps is not None and len(A.cps):
         items.append("No critical point in the box is a minimum.")
     runs = [r for r in A.runs if r.result is not None]
     conv = [r for r in runs if r.result.status == "converged"]

@@ -237,3 +237,12 @@ def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
     for label in ("gd", "bfgs", "newton"):
         its = data["rates"][label]["measured"]["iterations"]
         assert f"{label} {report.plural(its, 'iteration')}" in text
+
+
+def test_summary_without_gd_does_not_deny_the_minimum(tmp_path):
+    """A report without a GD rate study used to say "No critical point in the box is a
+    minimum" beside the minimum it had just named."""
+    res = report.build_report("x**2 + y**2", tmp_path / "n.pdf", methods=["newton"])
+    text = squash(pdf_text(res.pdf))
+    assert "The lowest minimum in the box is x* = (0, 0)" in text
+    assert "No critical point in the box is a minimum" not in text
