@@ -9,7 +9,6 @@ is erased when the command ends, so that stdout reads the same with and without 
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from typing import Any, TextIO
@@ -50,14 +49,6 @@ def wanted(stream: TextIO | None = None, quiet: bool = False) -> bool:
         return False
 
 
-def terminal_columns(stream: TextIO) -> int:
-    """The width of the terminal behind ``stream`` in columns (0 when it reports none)."""
-    try:
-        return os.get_terminal_size(stream.fileno()).columns
-    except (AttributeError, OSError, ValueError):
-        return 0
-
-
 class Bar:
     """A tqdm bar fed by ``bar(done, total, label)`` calls (:mod:`landscape.progress`).
 
@@ -71,17 +62,12 @@ class Bar:
         from tqdm import tqdm
 
         self._rate = rate
-        stream = stream or sys.stderr
-        # a terminal that reports no size (0 columns: some emulators, fresh ptys) would get
-        # an empty bar from tqdm's dynamic width; it gets a fixed 80 columns instead
-        sized = terminal_columns(stream) > 0
-        self._bar = tqdm(total=None, desc=what, unit=f" {unit}", file=stream,
+        self._bar = tqdm(total=None, desc=what, unit=f" {unit}", file=stream or sys.stderr,
                          delay=DELAY, leave=False, miniters=0, mininterval=0.1,
                          smoothing=0,  # the rate is done / elapsed: the ticker's redraws
                          # between two counts would otherwise make tqdm's moving average
                          # see a whole block done in the last quarter second
-                         dynamic_ncols=sized, ncols=None if sized else 80,
-                         unit_scale=rate, bar_format=self._format(None))
+                         dynamic_ncols=True, unit_scale=rate, bar_format=self._format(None))
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="landscape-progress",
                                         daemon=True)

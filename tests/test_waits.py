@@ -327,15 +327,6 @@ def test_progress_on_a_terminal_only_for_long_waits_and_never_with_quiet(tmp_pat
     assert (code, drawn) == (0, "")
 
 
-def test_progress_on_a_terminal_that_reports_no_size(tmp_path):
-    """A terminal that reports 0 columns (a fresh pty, some emulators) still gets its bar:
-    tqdm's dynamic width drew nothing there."""
-    long = ["run", "x**2", "--method", "gd", "--starts", "200", "--steps", "5000000"]
-    code, drawn = _on_a_terminal(long, tmp_path, columns=0)
-    assert code == 0
-    assert re.search(r"gd: +\d+%\|.*\| *[\d.]+k?/200 starts", drawn), drawn[-500:]
-
-
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     proc = subprocess.run([str(SCRIPT), "run", "x**2", "--method", "gd", "--starts", "200",
                            "--steps", "5000000"], capture_output=True, text=True,
