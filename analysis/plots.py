@@ -1810,9 +1810,40 @@ def _series_points(artist: Any) -> tuple[NDArray[np.float64], Any] | None:
     return None
 
 
+def _check_series_3d(ax: Any, slack: float) -> list[str]:
+    """Series of 3-D axes (lines and scatters) with finite points outside the x, y, z limits:
+    each coordinate c with limits [lo, hi] must satisfy lo − s·(hi − lo) ≤ c ≤ hi + s·(hi − lo).
+    (Their 2-D offsets are projections, not data, so the 2-D check does not apply.)"""
+    problems = []
+    lims = [ax.get_xlim(), ax.get_ylim(), ax.get_zlim()]
+    for artist in [*ax.lines, *ax.collections]:
+        if not artist.get_visible():
+            continue
+        data = getattr(artist, "_offsets3d", None)
+        if data is None and hasattr(artist, "get_data_3d"):
+            data = artist.get_data_3d()
+        if data is None:
+            continue  # surfaces and other polygons: drawn from the data that set the limits
+        xyz = np.column_stack([np.asarray(c, dtype=float).ravel() for c in data])
+        with np.errstate(all="ignore"):
+            finite = np.all(np.isfinite(xyz), axis=1)
+        pts = xyz[finite]
+        bad = np.zeros(len(pts), dtype=bool)
+        for k, (lo, hi) in enumerate(lims):
+            lo, hi = min(lo, hi), max(lo, hi)
+            pad = slack * (hi - lo)
+            bad |= (pts[:, k] < lo - pad) | (pts[:, k] > hi + pad)
+        if bad.any():
+            problems.append(f"3-D axes {ax.get_title()!r}: {_artist_name(artist)} has "
+                            f"{int(bad.sum())} of {len(pts)} finite points outside the limits")
+    return problems
+
+
 def _check_series(ax: Any, slack: float) -> list[str]:
     """Plotted series of ``ax`` with finite points outside its limits."""
     problems = []
+    if hasattr(ax, "get_zlim"):  # 3-D axes: data checked against the three limits
+        return _check_series_3d(ax, slack)
     to_axes = ax.transAxes.inverted()
     artists = [*ax.lines, *ax.collections, *ax.patches, *ax.texts]
     for artist in artists:

@@ -178,7 +178,7 @@ def plot_decay_vs_constant(
     theory: Mapping[str, ArrayLike],
     *,
     title: str | None = None,
-    ylabel: str = "mean of (xₖ − x*)² over the runs (log scale)",
+    ylabel: str = "mean (xₖ − x*)² over runs (log)",
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -303,7 +303,7 @@ def plot_momentum_weights(
     handles.append(Line2D([], [], color=GREY, ls=":", label="window 1/(1 − β)"))
     ax.set_yscale("log")
     ax.set_xscale("log")
-    ax.set_xlabel("age t of the gradient, steps back (t + 1 on a log scale)")
+    ax.set_xlabel("age t of the gradient (log scale of t + 1)")
     ax.set_ylabel("weight (1 − β)βᵗ (log scale)")
     ax.set_title("Momentum's weights on past gradients")
     _outside_legend(fig, handles, ncols=2)

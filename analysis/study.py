@@ -989,7 +989,7 @@ def section_sgd(S: Study) -> None:
     var_m = batch.x.var(axis=0, ddof=1)
     tol = 4 * math.sqrt(2 / (N - 1))
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
-        batch.x, var_th, title=f"{N} runs of SGD, η = {eta:g}, σ = {sigma:g}, after 200 steps",
+        batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {N} runs",
         fig=fig), 280.0, "End points of SGD runs started at the minimum of 0.5x₁² + 2x₂² "
         "with gradient noise σ: a Gaussian cloud whose 1σ and 2σ ellipses (theory, black) "
         "have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions spread wider.", "noise ball",
