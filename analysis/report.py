@@ -850,8 +850,13 @@ def _summary(b: Builder, A: Analysis) -> None:
         st = gd.study
         p, m = st.prediction, st.measurement
         which = "the lowest minimum" if _same_point(A, st.minimizer) else "another minimum"
-        said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
-                f"({which})")
+        if gd.result is not None and gd.result.status != "converged":
+            said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
+                    f"({_status_phrase(gd.result)}); theory is evaluated at x = "
+                    f"{fmt_point(st.minimizer)} ({which})")
+        else:
+            said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
+                    f"({which})")
         if p.rate is not None and p.kind == "linear":
             said += (f", where theory predicts the error to shrink by ρ = {fmt_num(p.rate, 5)} "
                      "per step")

@@ -246,3 +246,14 @@ def test_summary_without_gd_does_not_deny_the_minimum(tmp_path):
     text = squash(pdf_text(res.pdf))
     assert "The lowest minimum in the box is x* = (0, 0)" in text
     assert "No critical point in the box is a minimum" not in text
+
+
+def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(tmp_path):
+    """GD on abs(x) + relu(y-1) + y²/2 cycles around the kink at (0, 0) until maxiter; the
+    summary used to say it "ran to x = (0, 0) (the lowest minimum)"."""
+    res = report.build_report("abs(x) + relu(y-1) + 0.5*y**2", tmp_path / "k.pdf",
+                              methods=["gd"])
+    text = squash(pdf_text(res.pdf))
+    assert "GD (" in text
+    assert "ran to x = (0, 0)" not in text
+    assert "did not converge" in text
