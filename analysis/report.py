@@ -1258,8 +1258,12 @@ THEORY_NOTES = (
     "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at the point the run converged to and the "
     "hyperparameters (analysis.theory); measured by a robust fit over the window of "
-    "iterations shown (analysis.empirical).  Agreement: same kind and rates within 1 % "
-    "(also on −ln ρ); a bound (line-search methods) agrees when the run is at least as fast.")
+    "iterations shown (analysis.empirical).  Agreement (analysis.compare): an exact linear "
+    "rate within 1 % on ρ and on −ln ρ (a double root allows the window's k-bias); a bound "
+    "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
+    "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
+    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or 3 "
+    "standard errors.  Rel. diff. is that of the quantity compared.")
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
