@@ -465,7 +465,12 @@ def _svg_drawing(fig: Any) -> Any:
         fig.savefig(buf, format="svg")
     for family in set(re.findall(rb"font-family: ?'([^']+)'", buf.getvalue())):
         _register_family(family.decode("utf-8", "replace"))
-    buf.seek(0)
+    # matplotlib writes the alpha of a patch drawn with ``color=..., alpha=...`` (axhspan,
+    # axvspan, bars) as the element's ``opacity``, which svglib ignores (the patch came out
+    # opaque and hid what lies under it); svglib honours fill- and stroke-opacity
+    svg = re.sub(rb"(?<![-\w])opacity: ?([0-9.eE+-]+)",
+                 rb"fill-opacity: \1; stroke-opacity: \1", buf.getvalue())
+    buf = io.BytesIO(svg)
     # svglib stops expanding <use> elements (each scatter marker is one) after a limit meant
     # for untrusted files and silently drops the rest; this SVG is our own, so every marker
     # of it is expanded.

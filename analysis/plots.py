@@ -1497,15 +1497,16 @@ def plot_vanishing_1d(
         lower = float(np.ravel(_attr(r, "lower"))[0])
         upper = float(np.ravel(_attr(r, "upper"))[0])
         plateau = bool(_attr(r, "plateau", False))
-        for a in (ax, axd):
-            a.axvspan(lower, upper, color=GREY, alpha=0.35 if plateau else 0.15, lw=0)
+        for a in (ax, axd):  # the two kinds in two colours (not two shades of one)
+            a.axvspan(lower, upper, color="#cfcfcf" if plateau else "#bfe3d6", lw=0,
+                      zorder=0)  # light tints, not alpha: the PDF keeps them as drawn
         plateau_seen |= plateau
         small_seen |= not plateau
     if plateau_seen:
-        handles.append(Patch(color=GREY, alpha=0.5, label="plateau (small |f′|, f far above "
-                                                          "its minimum)"))
+        handles.append(Patch(color="#cfcfcf", label="plateau (small |f′|, f far above "
+                                                    "its minimum)"))
     if small_seen:
-        handles.append(Patch(color=GREY, alpha=0.2, label="small |f′|, f near its lowest value"))
+        handles.append(Patch(color="#bfe3d6", label="small |f′|, f near its lowest value"))
     if x0 is not None:
         d0 = float(np.abs(fprime(np.array([x0])) if fprime is not None
                           else derivative_evaluator(f)(np.array([x0])))[0])

@@ -346,3 +346,28 @@ def test_dense_scatter_keeps_every_marker():
             leaves += 1
         stack.extend(kids)
     assert leaves >= n
+
+
+def test_transparent_spans_stay_transparent():
+    """matplotlib writes an axhspan's alpha as the element's opacity, which svglib ignores:
+    the band came out opaque and hid the curves under it."""
+    from analysis.pages import figure_drawing
+
+    def draw(fig):
+        ax = fig.subplots()
+        ax.axhspan(0.0, 1.0, color="orange", alpha=0.2)
+        ax.plot([0, 1], [0, 1])
+
+    alphas = []
+    stack = [figure_drawing(draw, 200.0, 100.0)]
+    while stack:
+        node = stack.pop()
+        for attr in ("fillOpacity",):
+            value = getattr(node, attr, None)
+            if value is not None and value < 1:
+                alphas.append(value)
+        fill = getattr(node, "fillColor", None)
+        if fill is not None and getattr(fill, "alpha", 1) < 1:
+            alphas.append(fill.alpha)
+        stack.extend(getattr(node, "contents", ()))
+    assert alphas and min(alphas) == pytest.approx(0.2)
