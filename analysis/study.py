@@ -692,14 +692,14 @@ def section_rosenbrock(S: Study) -> None:
     S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {f"{k}": r.path for k, r in runs.items()}, cps,
         title="Paths from (−1.2, 1) to the minimum (1, 1), one panel per method", fig=fig),
-        430.0, "One panel per method on the same axes (equal scales, contours geometric in "
+        340.0, "One panel per method on the same axes (equal scales, contours geometric in "
         f"f − f_min).  Iterations: {its}.  GD follows the curved valley floor in thousands of "
         "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps, with far "
         "fewer points along the valley.", "rosenbrock paths")
     rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
-        HALF if rows == 1 else 520.0,
+        HALF if rows == 1 else 400.0,
         "Errors of the rate-study runs (log scale, linear iteration axes"
         + ("; the short and the long runs in separate rows" if rows > 1 else "")
         + ").  Dashed: theory's rate where it gives one (drawn ×10 above); right: the ratio "
