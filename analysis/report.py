@@ -967,26 +967,27 @@ def _symbolic(b: Builder, A: Analysis) -> None:
     d.heading("Gradient and Hessian", 2)
     with b.guard("gradient and Hessian"):
         grad = obj.gradient_list
-        shown = min(len(grad), 6)
+        shown = len(grad) if len(grad) <= 8 else 6
         for v, g in list(zip(obj.variables, grad, strict=True))[:shown]:
             d.formula(rf"\frac{{\partial f}}{{\partial {sp.latex(v)}}}", g,
                       plain_lhs=f"∂f/∂{v.name}", sizes=(11.0, 9.5, 8.0))
         if len(grad) > shown:
-            d.paragraph(f"… {len(grad) - shown} more components (all in the JSON file).",
-                        style="italic")
+            d.paragraph(f"The other {len(grad) - shown} components are in the JSON file "
+                        "(field gradient).", style="italic")
         entries = sorted(obj.hessian_entries.items())
         d.paragraph(f"Hessian: {len(entries)} nonzero entries on or above the diagonal "
                     f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
                     after=2.0)
-        for (i, j), h in entries[:8]:
+        n_shown = len(entries) if len(entries) <= 12 else 8
+        for (i, j), h in entries[:n_shown]:
             vi, vj = obj.variables[i], obj.variables[j]
             den = (rf"\partial {sp.latex(vi)}^{{2}}" if i == j else
                    rf"\partial {sp.latex(vi)} \partial {sp.latex(vj)}")
             d.formula(rf"\frac{{\partial^{{2}} f}}{{{den}}}", h,
                       plain_lhs=f"∂²f/∂{vi.name}∂{vj.name}", sizes=(11.0, 9.5, 8.0))
-        if len(entries) > 8:
-            d.paragraph(f"… {len(entries) - 8} more entries (all in the JSON file).",
-                        style="italic")
+        if len(entries) > n_shown:
+            d.paragraph(f"The other {len(entries) - n_shown} entries are in the JSON file "
+                        "(field hessian_entries).", style="italic")
         b.data["gradient"] = [sp.sstr(g) for g in grad]
         b.data["hessian_entries"] = {f"{i},{j}": sp.sstr(h) for (i, j), h in entries}
     d.heading("Critical points", 2)

@@ -257,3 +257,14 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(tmp_path):
     assert "GD (" in text
     assert "ran to x = (0, 0)" not in text
     assert "did not converge" in text
+
+
+def test_short_hessian_lists_are_shown_whole(tmp_path):
+    """Chained Rosenbrock in 5 variables has 9 Hessian entries on or above the diagonal; the
+    report used to show 8 and end with "… 1 more entries"."""
+    res = report.build_report("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)",
+                              tmp_path / "r.pdf", dim=5, methods=["newton"])
+    text = squash(pdf_text(res.pdf))
+    assert "Hessian: 9 nonzero entries" in text
+    assert "more entries" not in text and "entries are in the JSON" not in text
+    assert "…" not in text
