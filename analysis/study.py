@@ -467,8 +467,13 @@ def section_local_minimum(S: Study) -> None:
     eta = 2.0
     run = _run(obj, [10.0], "gd", lr=eta, steps=25)
     trap = min(mins, key=lambda cp: abs(cp.point[0] - run.x[0]))
-    S.text(f"With c = 0.15π the function has {len(mins)} minima in [−20, 20]; the lowest is at "
-           f"x = {fmt_num(best.point[0])} (f = {fmt_num(best.value)}).  GD with η = {eta:g} "
+    edge = max(box[0], key=lambda e: -obj.value([e]))  # the box edge where f is lower
+    f_edge = obj.value([edge])
+    lower_edge = (f"; f is lower still at the edge x = {edge:g} (f = {fmt_num(f_edge)}), "
+                  "on the way to a minimum just outside the box" if f_edge < best.value else "")
+    S.text(f"With c = 0.15π the function has {len(mins)} minima in [−20, 20]; the lowest of them "
+           f"is at x = {fmt_num(best.point[0])} (f = {fmt_num(best.value)}){lower_edge}.  "
+           f"GD with η = {eta:g} "
            f"from x₀ = 10 overshoots into the shallow minimum at x = "
            f"{fmt_num(trap.point[0])} (f = {fmt_num(trap.value)}) and stays there: a local "
            f"minimum.  Why that one?  A minimum with curvature f″ attracts GD only if "
