@@ -36,6 +36,7 @@ numbers of the contents are stable).
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -77,6 +78,17 @@ FIGURE_GAP = 14.0
 
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
 HEADING_BEFORE = {0: 0.0, 1: 10.0, 2: 8.0, 3: 5.0}
+
+
+def _drop_font_fallback(record: logging.LogRecord) -> bool:
+    """False for matplotlib's "findfont: Font family … not found" warnings: mathtext looks up
+    its fallback families (STIX, Computer Modern) by name and, where the font list does not
+    name them, falls back to DejaVu Sans, the face these pages embed anyway.  Printed on
+    stderr they broke commands' one-line messages."""
+    return not str(record.msg).startswith("findfont: Font family")
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_drop_font_fallback)
 
 
 # ============================================================================ fonts
