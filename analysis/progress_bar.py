@@ -49,6 +49,17 @@ def wanted(stream: TextIO | None = None, quiet: bool = False) -> bool:
         return False
 
 
+def _screen_shape(stream: Any) -> tuple[int | None, int | None]:
+    """The (columns, rows) of the terminal behind ``stream``; a size the terminal does not
+    report (0 or less, e.g. a pseudo-terminal opened without one) is ``None``, which tqdm
+    draws as an untrimmed line."""
+    from tqdm.utils import _screen_shape_wrapper
+
+    shape = _screen_shape_wrapper()
+    cols, rows = shape(stream) if shape else (None, None)
+    return (cols if cols and cols > 0 else None, rows if rows and rows > 0 else None)
+
+
 class Bar:
     """A tqdm bar fed by ``bar(done, total, label)`` calls (:mod:`landscape.progress`).
 
@@ -68,6 +79,11 @@ class Bar:
                          # between two counts would otherwise make tqdm's moving average
                          # see a whole block done in the last quarter second
                          dynamic_ncols=True, unit_scale=rate, bar_format=self._format(None))
+        # tqdm reads the terminal's size on every redraw; a terminal that reports none
+        # (a pseudo-terminal opened without a size: 0 x 0, which tqdm turns into -1 x -1)
+        # would trim every line to nothing, so such a size counts as unknown
+        self._bar.dynamic_ncols = _screen_shape
+        self._bar.ncols, self._bar.nrows = _screen_shape(self._bar.fp)
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, name="landscape-progress",
                                         daemon=True)

@@ -286,9 +286,11 @@ def test_builder_reports_outer_sections_and_the_writing(tmp_path):
 
 # ------------------------------------------------------------------ progress on a terminal
 def _on_a_terminal(argv, cwd, columns=120):
-    """Run the console script with stderr on a pseudo-terminal: (exit code, what it drew)."""
+    """Run the console script with stderr on a pseudo-terminal: (exit code, what it drew).
+    ``columns=None`` leaves the terminal without a size (0 x 0, as a bare ``openpty``)."""
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
+    if columns is not None:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
     proc = subprocess.Popen([str(SCRIPT), *argv], stdout=subprocess.DEVNULL, stderr=slave,
                             stdin=subprocess.DEVNULL, cwd=cwd)
     os.close(slave)
@@ -322,9 +324,18 @@ def test_progress_on_a_terminal_only_for_long_waits_and_never_with_quiet(tmp_pat
     assert "\n" not in drawn.replace("\r\n", "\r").rstrip("\r").replace("\r", ""), drawn
     code, drawn = _on_a_terminal([*long, "--quiet"], tmp_path)
     assert (code, drawn) == (0, "")
-    code, drawn = _on_a_terminal(["run", "x**2", "--method", "gd", "--starts", "200000",
+    code, drawn = _on_a_terminal(["run", "x**2", "--method", "gd", "--starts", "20000",
                                   "--steps", "10"], tmp_path)
     assert (code, drawn) == (0, "")
+
+
+def test_progress_on_a_terminal_that_reports_no_size(tmp_path):
+    """A pseudo-terminal opened without a size reports 0 x 0; the bar is drawn untrimmed
+    (tqdm alone trimmed every line to nothing there)."""
+    code, drawn = _on_a_terminal(["run", "x**2", "--method", "gd", "--starts", "200",
+                                  "--steps", "5000000"], tmp_path, columns=None)
+    assert code == 0
+    assert re.search(r"gd: +\d+%\|.*\| *[\d.]+k?/200 starts", drawn), drawn[-500:]
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
