@@ -55,7 +55,11 @@ STEPS_MODE = 42
 BOUND = 43
 CHUNK = 44
 STRIDE = 45  # trajectories record iterates 0, STRIDE, 2·STRIDE, … (1 = every one)
-NHP = 46
+INITIAL_TRUST_RADIUS = 46
+MAX_TRUST_RADIUS = 47
+ETA = 48
+INITIAL_DAMPING = 49
+NHP = 50
 
 # ---------------------------------------------------------------- method codes
 # lock-step first-order engine

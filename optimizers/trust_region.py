@@ -1,0 +1,131 @@
+r"""The trust-region iteration shared by ``trust-ncg`` and ``trust-exact`` (Nocedal & Wright,
+*Numerical Optimization*, 2nd ed., §4.1, Alg. 4.1).
+
+At x with g = ∇f(x) and B = ∇²f(x) the model is m(p) = f + gᵀp + ½ pᵀBp; a subproblem solver
+returns p with ‖p‖ ≤ Δ (Steihaug–Toint CG in :mod:`optimizers.trust_ncg`, Moré–Sorensen in
+:mod:`optimizers.trust_exact`).  Then
+
+    ρ = (f(x) − f(x + p)) / (m(0) − m(p))              actual over predicted reduction
+    Δ ← Δ/4                   if ρ < ¼
+    Δ ← min(2Δ, Δ_max)        if ρ > ¾ and ‖p‖ = Δ
+    x ← x + p                 if ρ > η, else x stays and p is recomputed with the new Δ
+
+with SciPy's defaults Δ₀ = ``initial_trust_radius`` = 1, Δ_max = ``max_trust_radius`` = 1000,
+η = ``eta`` = 0.15.  One iteration of ours is one *accepted* step: the rejected trial steps
+before it (the Hessian is not re-evaluated for them) are counted in nfev, not in nit, whereas
+SciPy's ``nit`` counts every trial.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from . import _layout as L
+
+_JIT = dict(nogil=True, error_model="numpy")
+_LEAF = dict(cache=True, nogil=True, error_model="numpy")
+
+#: SciPy's defaults (``scipy.optimize._trustregion._minimize_trust_region``)
+INITIAL_TRUST_RADIUS = 1.0
+MAX_TRUST_RADIUS = 1000.0
+ETA = 0.15
+#: rejected trial steps allowed in one iteration before the start is declared stalled
+MAX_REJECTIONS = 60
+
+
+@njit(**_LEAF)
+def boundary_tau(z, d, delta):
+    """The τ ≥ 0 with ‖z + τd‖ = Δ (for ‖z‖ ≤ Δ):  τ = (−zᵀd + √((zᵀd)² + ‖d‖²(Δ² − ‖z‖²))) / ‖d‖².
+
+    The root is written as c/(−b − √disc) when zᵀd < 0, to avoid cancellation."""
+    a = 0.0
+    b = 0.0
+    c = 0.0
+    for i in range(z.shape[0]):
+        a += d[i] * d[i]
+        b += z[i] * d[i]
+        c += z[i] * z[i]
+    c -= delta * delta
+    if not (a > 0.0):
+        return 0.0
+    disc = math.sqrt(max(b * b - a * c, 0.0))
+    if b > 0.0:
+        return -c / (b + disc) if (b + disc) > 0.0 else 0.0
+    return (disc - b) / a
+
+
+@njit(**_LEAF)
+def model_decrease(g, B, p):
+    """Predicted reduction m(0) − m(p) = −(gᵀp + ½ pᵀBp)."""
+    n = g.shape[0]
+    lin = 0.0
+    quad = 0.0
+    for i in range(n):
+        lin += g[i] * p[i]
+        s = 0.0
+        for j in range(n):
+            s += B[i, j] * p[j]
+        quad += p[i] * s
+    return -(lin + 0.5 * quad)
+
+
+@njit(**_LEAF)
+def radius_update(rho, delta, pnorm, max_delta):
+    """Nocedal & Wright Alg. 4.1: Δ/4 if ρ < ¼; min(2Δ, Δ_max) if ρ > ¾ and the step reached
+    the boundary (‖p‖ ≥ (1 − 10⁻⁸)Δ); else Δ unchanged.  A NaN ρ shrinks."""
+    if not (rho >= 0.25):
+        return 0.25 * delta
+    if rho > 0.75 and pnorm >= (1.0 - 1e-8) * delta:
+        return min(2.0 * delta, max_delta)
+    return delta
+
+
+@njit(**_LEAF)
+def norm2(v):
+    """‖v‖₂."""
+    s = 0.0
+    for i in range(v.shape[0]):
+        s += v[i] * v[i]
+    return math.sqrt(s)
+
+
+@njit(**_JIT)
+def trust_region_step(solve, fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2, v3, hp,
+                      fs, ist, cnt):  # fmt: skip
+    """One accepted trust-region step from (x, f(x), ∇f(x)) into (xn, f, gn).
+
+    ``solve(B, g, Δ, p, W1, W2, v1, v2, v3)`` is the subproblem solver (p with ‖p‖ ≤ Δ);
+    the radius lives in ``fs[0]`` between iterations (``ist[0] = 1`` once set from
+    ``initial_trust_radius``).  Returns ``(rc, f_new)``: rc = 0, or ``D_NO_CHANGE`` when the
+    model predicts no decrease or :data:`MAX_REJECTIONS` trial steps were rejected in a row.
+    """
+    n = x.shape[0]
+    if ist[0] == 0:
+        fs[0] = hp[L.INITIAL_TRUST_RADIUS]
+        ist[0] = 1
+    delta = fs[0]
+    max_delta = hp[L.MAX_TRUST_RADIUS]
+    eta = hp[L.ETA]
+    h(x, D, B)
+    cnt[2] += 1
+    for _ in range(MAX_REJECTIONS):
+        solve(B, gx, delta, p, W1, W2, v1, v2, v3)
+        pred = model_decrease(gx, B, p)
+        if not (pred > 0.0):
+            return L.D_NO_CHANGE, fx
+        for i in range(n):
+            xn[i] = x[i] + p[i]
+        cnt[0] += 1
+        cnt[1] += 1
+        fn = fg(xn, D, gn)
+        rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
+        delta = radius_update(rho, delta, norm2(p), max_delta)
+        fs[0] = delta
+        if rho > eta:
+            return 0, fn
+    for i in range(n):
+        xn[i] = x[i]
+        gn[i] = gx[i]
+    return L.D_NO_CHANGE, fx
