@@ -79,6 +79,9 @@ P_CG = 2
 P_BFGS = 3
 P_LBFGS = 4
 P_COORDINATE = 5
+P_TRUST_NCG = 6
+P_TRUST_EXACT = 7
+P_LM = 8
 
 # ---------------------------------------------------------------- choice codes
 SCHED_CONSTANT = 0

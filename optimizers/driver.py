@@ -455,6 +455,8 @@ def _hp_array(spec: MethodSpec, eff: Mapping[str, Any]) -> np.ndarray:
         "final_lr": L.FINAL_LR, "T_max": L.T_MAX, "eta_min": L.ETA_MIN, "warmup": L.WARMUP,
         "average_start": L.AVERAGE_START, "ema_decay": L.EMA_DECAY, "c1": L.C1, "c2": L.C2,
         "shrink": L.SHRINK, "damping": L.DAMPING, "memory": L.MEMORY,
+        "initial_trust_radius": L.INITIAL_TRUST_RADIUS, "max_trust_radius": L.MAX_TRUST_RADIUS,
+        "eta": L.ETA, "initial_damping": L.INITIAL_DAMPING,
     }  # fmt: skip
     choice_slots = {
         "schedule": L.SCHEDULE, "average": L.AVERAGE, "line_search": L.LINE_SEARCH,
@@ -734,9 +736,12 @@ def _run(
     if per_start:
         # only the kernels the method evaluates are compiled: fg (value and gradient in one
         # pass) always, the Hessian when the method uses it
-        uses_h = method in ("newton", "coordinate") or (
+        uses_h = method in ("newton", "coordinate", "trust-ncg", "trust-exact") or (
             method == "cg" and eff.get("variant") == "linear")
-        kernels = (compiled.fg, compiled.h if uses_h else no_hessian)
+        # lm's second kernel is the Gauss-Newton matrix 2JᵀJ (InputError if f is no Σ rᵢ²)
+        second = compiled.kernel("gn") if method == "lm" else (
+            compiled.h if uses_h else no_hessian)  # fmt: skip
+        kernels = (compiled.fg, second)
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
     t0 = time.perf_counter()

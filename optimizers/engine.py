@@ -69,10 +69,13 @@ from .cg import cg_step
 from .coordinate import coordinate_sweep
 from .first_order import apply_update, gd_cols
 from .linesearch import line_step
+from .lm import lm_step
 from .newton import newton_step
 from .quasi_newton import bfgs_step, lbfgs_step
 from .rng import epoch_permutation, normal_pair, stream_key
 from .schedules import lr_from_hp
+from .trust_exact import trust_exact_step
+from .trust_ncg import trust_ncg_step
 
 #: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
 #: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
@@ -91,10 +94,14 @@ COMPILED_MODULES = (
     "engine",
     "first_order",
     "linesearch",
+    "lm",
     "newton",
     "quasi_newton",
     "rng",
     "schedules",
+    "trust_exact",
+    "trust_ncg",
+    "trust_region",
 )
 
 
@@ -694,10 +701,11 @@ def first_order_chunk(
 # ============================================================================ per-start engine
 @njit(**_INLINE)
 def matrices_used(method, variant, update):
-    """How many n × n matrices a per-start method keeps: Newton 3 (Hessian, its factor or
+    """How many n × n matrices a per-start method keeps: Newton, trust-ncg, trust-exact and lm 3
+    (Hessian or Gauss–Newton matrix, its factor or
     eigenvectors, a scratch copy), BFGS 1 (inverse Hessian), linear CG and Newton coordinate
     updates 1 (the Hessian), every other method none."""
-    if method == L.P_NEWTON:
+    if method == L.P_NEWTON or method >= L.P_TRUST_NCG:  # trust-ncg, trust-exact, lm
         return 3
     if method == L.P_BFGS:
         return 1
@@ -812,6 +820,16 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
                     elif method == L.P_BFGS:
                         rc, fn = bfgs_step(fg, D, x, fx, gx, xn, gn, d, V[5], V[6], V[7], M[0], hp,
                                            ist, cnt)  # fmt: skip
+                    elif method == L.P_TRUST_NCG:
+                        rc, fn = trust_ncg_step(fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1], M[2],
+                                                V[5], V[6], V[7], hp, fs, ist, cnt)  # fmt: skip
+                    elif method == L.P_TRUST_EXACT:
+                        rc, fn = trust_exact_step(fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1],
+                                                  M[2], V[5], V[6], V[7], hp, fs, ist,
+                                                  cnt)  # fmt: skip
+                    elif method == L.P_LM:
+                        rc, fn = lm_step(fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1], M[2], V[5],
+                                         V[6], hp, fs, ist, cnt)  # fmt: skip
                     elif method == L.P_LBFGS:
                         rc, fn = lbfgs_step(fg, D, x, fx, gx, xn, gn, d, S, Y, rho, al, hp, ist,
                                             cnt)  # fmt: skip

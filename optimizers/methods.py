@@ -166,6 +166,17 @@ def _line_search(default, c2, when=None):
     ]
 
 
+def _trust_region():
+    """SciPy's trust-region hyperparameters and defaults."""
+    return [
+        _f("initial_trust_radius", 1.0, "initial trust radius Δ₀", 0.0, open_low=True),
+        _f("max_trust_radius", 1000.0, "largest trust radius Δ_max", 0.0, open_low=True),
+        _f("eta", 0.15, "acceptance threshold η on ρ = actual / predicted decrease", 0.0, 0.25,
+           open_high=True),
+        *_average(),
+    ]
+
+
 def _spec(name, family, engine, formula, hypers, maxiter=FIRST_ORDER_MAXITER, doc=""):
     return MethodSpec(name, family, engine, formula, {h.name: h for h in hypers}, maxiter, doc)
 
@@ -245,6 +256,16 @@ METHODS: dict[str, MethodSpec] = {
                _c("update", "newton", ("newton", "gradient"),
                   "exact 1-D Newton minimisation or a gradient step"),
                _lr(1e-3), *_average()]),
+        _spec("trust-ncg", "trust-region", "per-start",
+              "min gᵀp + ½pᵀ∇²f p, ‖p‖ ≤ Δ by Steihaug–Toint CG;  x ← x + p if ρ > η",
+              _trust_region(), NEWTON_TYPE_MAXITER),
+        _spec("trust-exact", "trust-region", "per-start",
+              "(∇²f + λI) p = −∇f, ‖p‖ = Δ or λ = 0 (Moré–Sorensen);  x ← x + p if ρ > η",
+              _trust_region(), NEWTON_TYPE_MAXITER),
+        _spec("lm", "least-squares", "per-start",
+              "(2JᵀJ + μ diag d) p = −∇f,  f = Σ rᵢ²;  x ← x + p if ρ > 0",
+              [_f("initial_damping", 1e-3, "initial damping μ₀ (relative to diag JᵀJ)", 0.0,
+                  open_low=True), *_average()], NEWTON_TYPE_MAXITER),
     ]  # fmt: skip
 }
 
@@ -252,7 +273,8 @@ METHOD_CODES = {
     "gd": L.M_GD, "sgd": L.M_SGD, "momentum": L.M_MOMENTUM, "nesterov": L.M_NESTEROV,
     "adagrad": L.M_ADAGRAD, "rmsprop": L.M_RMSPROP, "adadelta": L.M_ADADELTA, "adam": L.M_ADAM,
     "adamw": L.M_ADAMW, "newton": L.P_NEWTON, "cg": L.P_CG, "bfgs": L.P_BFGS,
-    "lbfgs": L.P_LBFGS, "coordinate": L.P_COORDINATE,
+    "lbfgs": L.P_LBFGS, "coordinate": L.P_COORDINATE, "trust-ncg": L.P_TRUST_NCG,
+    "trust-exact": L.P_TRUST_EXACT, "lm": L.P_LM,
 }  # fmt: skip
 
 CHOICE_CODES = {

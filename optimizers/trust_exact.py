@@ -20,7 +20,7 @@ hard case
 
 λ₁ and q₁ come from the cyclic Jacobi eigendecomposition of :mod:`optimizers.newton`, the
 factorisations from its Cholesky.  The radius update and acceptance are
-:func:`optimizers.trust_region.trust_region_step`.
+:mod:`optimizers.trust_region`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,16 @@ import math
 from numba import njit
 
 from .newton import cholesky, cholesky_solve, jacobi_eigh
-from .trust_region import boundary_tau, norm2, trust_region_step
+from .trust_region import (
+    MAX_REJECTIONS,
+    NO_DECREASE,
+    REJECTED,
+    boundary_tau,
+    norm2,
+    trust_region_begin,
+    trust_region_end,
+    trust_region_trial,
+)
 
 _JIT = dict(nogil=True, error_model="numpy")
 
@@ -130,6 +139,14 @@ def more_sorensen(B, g, delta, p, W1, Q, w, q, t):
 
 @njit(**_JIT)
 def trust_exact_step(fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2, v3, hp, fs, ist, cnt):
-    """One accepted trust-region step with the Moré–Sorensen subproblem solver."""
-    return trust_region_step(more_sorensen, fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2,
-                             v3, hp, fs, ist, cnt)  # fmt: skip
+    """One accepted trust-region step with the Moré–Sorensen subproblem solver (or the
+    ``D_NO_CHANGE`` code, see :mod:`optimizers.trust_region`)."""
+    trust_region_begin(h, D, x, B, hp, fs, ist, cnt)
+    verdict = NO_DECREASE
+    fn = fx
+    for _ in range(MAX_REJECTIONS):
+        more_sorensen(B, gx, fs[0], p, W1, W2, v1, v2, v3)
+        verdict, fn = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, hp, fs, cnt)
+        if verdict != REJECTED:
+            break
+    return trust_region_end(verdict, x, fx, gx, xn, gn, fn)

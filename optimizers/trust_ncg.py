@@ -14,7 +14,7 @@ with ε = min(½, √‖g‖)·‖g‖ (SciPy's forcing term, superlinear then q
 first CG iterate is the Cauchy point when it lies inside the region, so the step always
 decreases the model at least as much as the Cauchy point; on negative curvature along −g it
 goes to the boundary along −g.  The radius update and acceptance are
-:func:`optimizers.trust_region.trust_region_step`.
+:mod:`optimizers.trust_region`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,16 @@ import math
 
 from numba import njit
 
-from .trust_region import boundary_tau, norm2, trust_region_step
+from .trust_region import (
+    MAX_REJECTIONS,
+    NO_DECREASE,
+    REJECTED,
+    boundary_tau,
+    norm2,
+    trust_region_begin,
+    trust_region_end,
+    trust_region_trial,
+)
 
 _JIT = dict(nogil=True, error_model="numpy")
 _LEAF = dict(cache=True, nogil=True, error_model="numpy")
@@ -117,6 +126,14 @@ def steihaug_cg(B, g, delta, p, W1, W2, r, d, bd):
 
 @njit(**_JIT)
 def trust_ncg_step(fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2, v3, hp, fs, ist, cnt):
-    """One accepted trust-region step with the Steihaug–Toint subproblem solver."""
-    return trust_region_step(steihaug_cg, fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2,
-                             v3, hp, fs, ist, cnt)  # fmt: skip
+    """One accepted trust-region step with the Steihaug–Toint subproblem solver (or the
+    ``D_NO_CHANGE`` code, see :mod:`optimizers.trust_region`)."""
+    trust_region_begin(h, D, x, B, hp, fs, ist, cnt)
+    verdict = NO_DECREASE
+    fn = fx
+    for _ in range(MAX_REJECTIONS):
+        steihaug_cg(B, gx, fs[0], p, W1, W2, v1, v2, v3)
+        verdict, fn = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, hp, fs, cnt)
+        if verdict != REJECTED:
+            break
+    return trust_region_end(verdict, x, fx, gx, xn, gn, fn)

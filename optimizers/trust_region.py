@@ -13,7 +13,17 @@ returns p with ‖p‖ ≤ Δ (Steihaug–Toint CG in :mod:`optimizers.trust_ncg
 with SciPy's defaults Δ₀ = ``initial_trust_radius`` = 1, Δ_max = ``max_trust_radius`` = 1000,
 η = ``eta`` = 0.15.  One iteration of ours is one *accepted* step: the rejected trial steps
 before it (the Hessian is not re-evaluated for them) are counted in nfev, not in nit, whereas
-SciPy's ``nit`` counts every trial.
+SciPy's ``nit`` counts every trial.  A method's step is
+
+    trust_region_begin(...)
+    for _ in range(MAX_REJECTIONS):
+        <its subproblem solver>(B, g, fs[0], p, ...)
+        verdict, fn = trust_region_trial(...)
+        if verdict != REJECTED: break
+    return trust_region_end(verdict, ...)
+
+(the solver is called by name, not passed as a function: a compiled function passed as an
+argument keeps the engine out of Numba's disk cache).
 """
 
 from __future__ import annotations
@@ -33,6 +43,10 @@ MAX_TRUST_RADIUS = 1000.0
 ETA = 0.15
 #: rejected trial steps allowed in one iteration before the start is declared stalled
 MAX_REJECTIONS = 60
+#: verdicts of :func:`trust_region_trial`
+ACCEPTED = 0
+REJECTED = 1
+NO_DECREASE = 2
 
 
 @njit(**_LEAF)
@@ -92,40 +106,44 @@ def norm2(v):
 
 
 @njit(**_JIT)
-def trust_region_step(solve, fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2, v3, hp,
-                      fs, ist, cnt):  # fmt: skip
-    """One accepted trust-region step from (x, f(x), ∇f(x)) into (xn, f, gn).
-
-    ``solve(B, g, Δ, p, W1, W2, v1, v2, v3)`` is the subproblem solver (p with ‖p‖ ≤ Δ);
-    the radius lives in ``fs[0]`` between iterations (``ist[0] = 1`` once set from
-    ``initial_trust_radius``).  Returns ``(rc, f_new)``: rc = 0, or ``D_NO_CHANGE`` when the
-    model predicts no decrease or :data:`MAX_REJECTIONS` trial steps were rejected in a row.
-    """
-    n = x.shape[0]
+def trust_region_begin(h, D, x, B, hp, fs, ist, cnt):
+    """Start of an iteration: B ← ∇²f(x); the radius Δ (``fs[0]``) is set from
+    ``initial_trust_radius`` at a start's first iteration (``ist[0] = 0``)."""
     if ist[0] == 0:
         fs[0] = hp[L.INITIAL_TRUST_RADIUS]
         ist[0] = 1
-    delta = fs[0]
-    max_delta = hp[L.MAX_TRUST_RADIUS]
-    eta = hp[L.ETA]
     h(x, D, B)
     cnt[2] += 1
-    for _ in range(MAX_REJECTIONS):
-        solve(B, gx, delta, p, W1, W2, v1, v2, v3)
-        pred = model_decrease(gx, B, p)
-        if not (pred > 0.0):
-            return L.D_NO_CHANGE, fx
-        for i in range(n):
-            xn[i] = x[i] + p[i]
-        cnt[0] += 1
-        cnt[1] += 1
-        fn = fg(xn, D, gn)
-        rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
-        delta = radius_update(rho, delta, norm2(p), max_delta)
-        fs[0] = delta
-        if rho > eta:
-            return 0, fn
-    for i in range(n):
+
+
+@njit(**_JIT)
+def trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, hp, fs, cnt):
+    """Try the subproblem's step p: evaluate f(x + p) into (xn, gn), update Δ = ``fs[0]`` by
+    :func:`radius_update`.  Returns ``(verdict, f_new)``: :data:`ACCEPTED` (ρ > η),
+    :data:`REJECTED` (solve again with the new Δ) or :data:`NO_DECREASE` (the model predicts
+    none: x is stationary for the model, within rounding)."""
+    pred = model_decrease(gx, B, p)
+    if not (pred > 0.0):
+        return NO_DECREASE, fx
+    for i in range(x.shape[0]):
+        xn[i] = x[i] + p[i]
+    cnt[0] += 1
+    cnt[1] += 1
+    fn = fg(xn, D, gn)
+    rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
+    fs[0] = radius_update(rho, fs[0], norm2(p), hp[L.MAX_TRUST_RADIUS])
+    if rho > hp[L.ETA]:
+        return ACCEPTED, fn
+    return REJECTED, fn
+
+
+@njit(**_JIT)
+def trust_region_end(verdict, x, fx, gx, xn, gn, fn):
+    """``(rc, f_new)`` for the engine after the last trial: rc = 0 for an accepted step, else
+    ``D_NO_CHANGE`` with (xn, gn) reset to (x, ∇f(x))."""
+    if verdict == ACCEPTED:
+        return 0, fn
+    for i in range(x.shape[0]):
         xn[i] = x[i]
         gn[i] = gx[i]
     return L.D_NO_CHANGE, fx
