@@ -19,7 +19,8 @@ Optimization and Nonlinear Equations*, 1983, Thm. 10.2.1 and §10.3; N&W §10.3)
     μₖ → 0, the iteration is asymptotically Gauss–Newton's, e_{k+1} ≈ (I − A⁻¹H) e_k:
 
     - zero residual (r(x*) = 0) and J(x*) of full column rank: H = A, the linear term
-      vanishes; with μₖ ≤ ‖r(xₖ)‖ (Fan & Yuan, Computing 74, 2005) convergence is quadratic;
+      vanishes; with μₖ ≤ ‖r(xₖ)‖² (Yamashita & Fukushima, Computing Suppl. 15, 2001)
+      convergence is quadratic;
     - nonzero residual: linear with rate ρ(I − A⁻¹H) = ρ(A⁻¹ · 2Σ rᵢ∇²rᵢ), the residual
       curvature measured against JᵀJ; LM converges locally only if this is below 1 (else the
       damping stays active and theory promises no rate);
@@ -119,8 +120,9 @@ def predict_lm(gauss_newton: ArrayLike, hessian: ArrayLike, residual_sq: float) 
     if zero_res:
         return Prediction("quadratic", None, 2.0, "e_{k+1} = O(|e_k|^2)", True,
                           ["zero residual, J of full rank: Gauss-Newton is Newton at x*, "
-                           "and the damping mu_k <= |r_k| (Fan & Yuan 2005) keeps it "
-                           "quadratic"], True, oscillating=False, details=details, **common)
+                           "and the damping mu_k <= |r_k|^2 (Yamashita & Fukushima 2001) "
+                           "keeps it quadratic"], True, oscillating=False, details=details,
+                          **common)
     if rate >= 1.0:
         return Prediction("none", None, None, "rho(I - A^-1 H) >= 1", False,
                           [f"nonzero residual with rho(I - A^-1 H) = {rate:.4g} >= 1: "

@@ -8,15 +8,17 @@ formula by :mod:`landscape.residuals`; a weighted sum Σ cᵢrᵢ² is Σ (√c�
 
     (A + μ·diag(d)) p = −g,      dⱼ = max over the iterations so far of Aⱼⱼ  (Moré's scaling)
     ρ = (f(x) − f(x + p)) / (m(0) − m(p)),   m(p) = f + gᵀp + ½pᵀAp
-    ρ > 0:  x ← x + p,  μ ← min(μ·max(⅓, 1 − (2ρ − 1)³), √f(x + p)),  ν ← 2
+    ρ > 0:  x ← x + p,  μ ← min(μ·max(⅓, 1 − (2ρ − 1)³), f(x + p)),  ν ← 2
     ρ ≤ 0:  x stays,    μ ← μ·ν,  ν ← 2ν,  p is recomputed
 
 from μ₀ = ``initial_damping`` (τ = 10⁻³; relative, since d ≈ diag A).  Small μ gives the
-Gauss–Newton step, large μ a short scaled gradient step.  The cap μ ≤ √f = ‖r̃‖ is the
-choice μₖ = ‖r(xₖ)‖ of Fan & Yuan (Computing 74, 2005), under which LM converges
-quadratically to a zero-residual solution with J of full rank (Nielsen's rule alone lets μ
-fall only by ⅓ a step: superlinear, not quadratic); with nonzero residuals the cap is inactive
-near x* and LM, like Gauss–Newton, converges linearly.  The system is solved by Cholesky
+Gauss–Newton step, large μ a short scaled gradient step.  The cap μ ≤ f = ‖r̃‖² is the
+choice μₖ = ‖r(xₖ)‖² of Yamashita & Fukushima (Computing Suppl. 15, 2001; Fan & Yuan,
+Computing 74, 2005, allow ‖r‖^δ, δ ∈ [1, 2]), under which LM converges quadratically to a
+zero-residual solution (Nielsen's rule alone lets μ fall only by ⅓ a step: superlinear, not
+quadratic; with δ = 1 the damping term's constant, ‖A⁻¹ diag d‖·‖J‖, hid the quadratic rate
+for the first ten iterations on Rosenbrock's function); with nonzero residuals the cap is
+inactive near x* and LM, like Gauss–Newton, converges linearly.  The system is solved by Cholesky
 (the normal equations: their condition number is that of J squared, unlike MINPACK's QR of
 J; fine for the small, well-scaled problems this library targets).  One iteration is one
 accepted step; rejected trials count in nfev.
@@ -113,7 +115,7 @@ def lm_step(fg, gn_matrix, D, x, fx, gx, xn, gn, p, A, M, Lm, scale, t, hp, fs, 
         rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
         mu, nu = nielsen_update(mu, nu, rho)
         if rho > 0.0:
-            fs[0] = max(min(mu, math.sqrt(max(fn, 0.0))), MU_FLOOR)
+            fs[0] = max(min(mu, max(fn, 0.0)), MU_FLOOR)
             fs[1] = nu
             return 0, fn
     fs[0] = mu

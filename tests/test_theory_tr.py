@@ -72,3 +72,14 @@ def test_lm_quadratic_at_zero_residual_and_none_when_rank_deficient():
     assert p.details["gauss_newton_rate"] == pytest.approx(0.0, abs=1e-12)
     singular = predict_lm(np.array([[2.0, 2.0], [2.0, 2.0]]), np.eye(2), residual_sq=0.0)
     assert singular.kind == "none" and singular.degenerate
+
+
+def test_predict_dispatches_to_the_trust_region_and_lm_predictors():
+    from analysis.theory import predict
+
+    assert predict("trust-exact", {}, [1.0, 2.0]).kind == "quadratic"
+    assert predict("trust-ncg", {}, [-1.0, 2.0]).kind == "diverges"
+    A = np.array([[4.0]])
+    lin = predict("lm", {}, [2.0], hessian=[[2.0]], extra={"gauss_newton": A, "residual_sq": 2.0})
+    assert lin.kind == "linear" and lin.rate == pytest.approx(0.5)
+    assert predict("lm", {}, [2.0]).kind == "none"
