@@ -290,3 +290,17 @@ def line_step(kind, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, cnt):
         xn[i] = x[i]
         gn[i] = gx[i]
     return L.D_LS_FAILED, fx
+
+
+@njit(**_JIT)
+def first_alpha(hp, gx, unscaled):
+    """First trial step: ``lr`` without a line search, min(1, 1.01/‖∇f‖₂) while the
+    quasi-Newton matrix is the unscaled identity, else 1 (BFGS, L-BFGS)."""
+    if int(hp[L.LINE_SEARCH]) == L.LS_NONE:
+        return hp[L.LR]
+    if unscaled:
+        gg = 0.0
+        for i in range(gx.shape[0]):
+            gg += gx[i] * gx[i]
+        return min(1.0, 1.01 / math.sqrt(gg))
+    return 1.0
