@@ -7,7 +7,7 @@ starts, each chunk with its own workspace.  They are compiled once for every for
 in Numba's disk cache, and loaded from there by later processes; a new formula only compiles
 its own kernels.
 
-``first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
+``first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)``
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
     ``(n, chunk)`` workspace, values and gradients come from one ``fg_cols`` call per step for
@@ -15,10 +15,14 @@ its own kernels.
     criterion.  Columns of finished starts are compacted away once half of the chunk is done.
     A plain fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
-``per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
+``per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
     other inside a chunk.
+
+``update`` and ``step`` are the method's own compiled functions (:func:`method_kernel`, the
+contract in :mod:`optimizers.registry`), passed as first-class functions like the objective's
+kernels: the engines' loops name no method.
 
 Outputs are preallocated by :mod:`optimizers.driver`: ``out_x, out_jac, out_xavg`` (N, n),
 ``out_r`` (N, NR) floats, ``out_i`` (N, NI) ints, ``path`` (N, Lp, n), ``fpath, gpath``
@@ -39,8 +43,11 @@ explicit signatures: ``first_order_chunk``, ``per_start_chunk`` (the work) and
 ``first_order``, ``per_start`` (the ``prange`` schedulers).
 
 Numba's cache key of a function covers only its own file and bytecode, not the helpers it
-calls in other files; a stamp of :data:`SOURCE_HASH` (a hash of every compiled module of this
-package) beside each entry point's cache empties its cache index when any of them changed.
+calls in other files; a stamp of :data:`SOURCE_HASH` beside each entry point's and each
+method kernel's cache empties its cache index when any source changed.  The hash covers
+:func:`compiled_sources`, derived from the files themselves: the method modules, every module
+of the package that imports Numba, and all they import from ``optimizers`` and
+``landscape``.
 """
 
 from __future__ import annotations
@@ -74,44 +81,54 @@ from .registry import METHODS, spec_module
 from .rng import epoch_permutation, normal_pair, stream_key
 from .schedules import lr_from_hp
 
-_JIT = KERNEL
-_INLINE = INLINE
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _landscape_imports(path: Path) -> set[str]:
-    """Modules of the ``landscape`` package that the file at ``path`` imports."""
+def _imports(path: Path, package: str) -> set[str]:
+    """Dotted names of the ``optimizers`` / ``landscape`` modules (or packages) that the file
+    at ``path``, a module of ``package``, imports (absolute or relative)."""
     out: set[str] = set()
     for node in ast.walk(ast.parse(path.read_bytes())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "landscape":
-                out.update(f"landscape.{a.name}" for a in node.names)
-            elif node.module.startswith("landscape."):
-                out.add(node.module)
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            out.add(base)
+            out.update(f"{base}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names if a.name.startswith("landscape."))
-    return out
+            out.update(a.name for a in node.names)
+    return {m for m in out if m.split(".")[0] in ("optimizers", "landscape")}
+
+
+def _uses_numba(path: Path) -> bool:
+    return any(isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+        (getattr(node, "module", None) or a.name).split(".")[0] == "numba" for a in node.names)
+        for node in ast.walk(ast.parse(path.read_bytes())))  # fmt: skip
 
 
 def compiled_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """Every source file whose code can end up in the compiled library: all modules of this
-    package (method modules included, at any depth) and, transitively, the modules of the
-    ``landscape`` package they import.  Derived from the files, no list kept by hand."""
-    files = sorted(package_dir.rglob("*.py"))
+    """Every source file whose code can end up in the compiled library, derived from the
+    files (no list kept by hand): the method modules (``algorithms/``, compiled by the engine)
+    and every module of this package that imports Numba, with everything they import from
+    the ``optimizers`` and ``landscape`` packages, transitively."""
     root = package_dir.parent
-    seen: set[Path] = set(files)
-    todo = list(files)
+    todo = [p for p in sorted(package_dir.rglob("*.py"))
+            if p.parent.name == "algorithms" or _uses_numba(p)]  # fmt: skip
+    seen = set(todo)
     while todo:
-        for mod in _landscape_imports(todo.pop()):
-            parts = mod.split(".")
-            for cand in (root.joinpath(*parts).with_suffix(".py"),
-                         root.joinpath(*parts, "__init__.py")):  # fmt: skip
+        path = todo.pop()
+        rel = path.relative_to(root).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        package = ".".join(parts if rel.name == "__init__" else parts[:-1])
+        for mod in _imports(path, package):
+            bits = mod.split(".")
+            for cand in (root.joinpath(*bits).with_suffix(".py"),
+                         root.joinpath(*bits, "__init__.py")):  # fmt: skip
                 if cand.is_file() and cand not in seen:
                     seen.add(cand)
                     todo.append(cand)
-                    files.append(cand)
-    return files
+    return sorted(seen)
 
 
 def source_hash(package_dir: Path = PACKAGE_DIR) -> str:
@@ -186,13 +203,13 @@ def no_hessian(x, D, H):
 
 
 # ============================================================================ shared helpers
-@njit(**_INLINE)
+@njit(**INLINE)
 def rel_change(fa, fb):
     """|f_a − f_b| / max(|f_a|, |f_b|, 1)."""
     return abs(fa - fb) / max(abs(fa), abs(fb), 1.0)
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def f_detail(fval):
     """Divergence detail for a non-finite objective value (0 when finite)."""
     if math.isnan(fval):
@@ -202,7 +219,7 @@ def f_detail(fval):
     return 0
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def point_detail(x, fval, gvec, bound):
     """Divergence detail of a point (0 when x, f and ∇f are finite and ‖x‖∞ ≤ bound)."""
     xm = 0.0
@@ -221,7 +238,7 @@ def point_detail(x, fval, gvec, bound):
     return 0
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def start_detail(x, fval, gvec):
     """Detail for an unusable start: NaN objective (outside the domain) or non-finite values."""
     d = point_detail(x, fval, gvec, math.inf)
@@ -230,7 +247,7 @@ def start_detail(x, fval, gvec):
     return L.D_START_NAN if d == L.D_F_NAN else L.D_START_NONFINITE
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def norm_inf(v):
     """max_i |v_i|."""
     m = 0.0
@@ -240,7 +257,7 @@ def norm_inf(v):
 
 
 # ============================================================================ lock-step engine
-@njit(**_INLINE)
+@njit(**INLINE)
 def _col_gnorm(G, X, j, wd):
     m = 0.0
     for i in range(G.shape[0]):
@@ -248,7 +265,7 @@ def _col_gnorm(G, X, j, wd):
     return m
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _col_step(X, XP, j):
     """‖x − x_prev‖∞ of column j."""
     m = 0.0
@@ -257,7 +274,7 @@ def _col_step(X, XP, j):
     return m
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _col_detail(X, j, bound, fval, G, check_fg):
     xm = 0.0
     for i in range(X.shape[0]):
@@ -276,7 +293,7 @@ def _col_detail(X, j, bound, fval, G, check_fg):
     return 0
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _slot(k, st, length):
     """Row of iterate k in a trajectory that keeps every st-th iterate, or -1 if none."""
     if k % st != 0 or k // st >= length:
@@ -284,7 +301,7 @@ def _slot(k, st, length):
     return k // st
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _record_col(path, fpath, gpath, s, k, stride, X, j, fval, gn):
     r = _slot(k, stride, path.shape[1])
     if r >= 0:
@@ -294,7 +311,7 @@ def _record_col(path, fpath, gpath, s, k, stride, X, j, fval, gn):
         gpath[s, r] = gn
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _compact_cols(A, keep):
     out = np.empty((A.shape[0], keep.shape[0]), dtype=A.dtype)
     for i in range(A.shape[0]):
@@ -303,7 +320,7 @@ def _compact_cols(A, keep):
     return out
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _compact_rows(A, keep):
     out = np.empty((keep.shape[0], A.shape[1]), dtype=A.dtype)
     for t in range(keep.shape[0]):
@@ -312,7 +329,7 @@ def _compact_rows(A, keep):
     return out
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _compact_state(S, keep):
     out = np.empty((S.shape[0], S.shape[1], keep.shape[0]))
     for r in range(S.shape[0]):
@@ -322,7 +339,7 @@ def _compact_state(S, keep):
     return out
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _compact_vec(a, keep):
     out = np.empty(keep.shape[0], dtype=a.dtype)
     for t in range(keep.shape[0]):
@@ -330,7 +347,7 @@ def _compact_vec(a, keep):
     return out
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _fo_finish(
     j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch, stride,
     f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
@@ -374,7 +391,7 @@ def _fo_finish(
     alive[j] = False
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _fo_fixed_steps(
     update, K, hp, f, fg, fg_cols, X, G, F, S, alive, nalive, gid, BND, XA, NA,
     nf, ng, FC, XC, wd, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
@@ -726,7 +743,7 @@ def first_order_chunk(
 
 
 # ============================================================================ per-start engine
-@njit(**_INLINE)
+@njit(**INLINE)
 def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
     r = _slot(k, stride, path.shape[1])
     if r >= 0:
@@ -736,7 +753,7 @@ def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
         gpath[s, r] = gn
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def work_for(hp, n):
     """The per-start workspace (:data:`Work`) sized by the ``W_*`` slots of ``hp``; n × n
     matrices only when the method keeps some (at n = 10⁴ each is 800 MB)."""
