@@ -714,7 +714,8 @@ def _run(
     if per_start:
         # only the kernels the method evaluates are compiled: fg (value and gradient in one
         # pass) always, the Hessian when the method uses it
-        kernels = (compiled.fg, compiled.h if spec.uses_hessian(eff) else no_hessian)
+        kernels = (compiled.fg, compiled.kernel(spec.hessian_kernel) if spec.uses_hessian(eff)
+                   else no_hessian)  # fmt: skip
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
     t0 = time.perf_counter()

@@ -36,7 +36,9 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    ``maxiter``        default iteration cap (``FIRST_ORDER_MAXITER`` 1000 or
                       ``NEWTON_TYPE_MAXITER`` 200).
    ``needs_hessian``  bool or ``(hyper, values)``: the Hessian kernel ``h`` is compiled and
-                      passed only then (otherwise ``h`` fills H with NaN).
+                      passed only then (otherwise ``h`` fills H with NaN);
+                      ``hessian_kernel="gn"`` passes the Gauss–Newton matrix 2JᵀJ of a sum
+                      of squares in its place (``lm``).
    ``state``          the named state layout (below); ``matrices_when=(hyper, values)``
                       allocates its n × n matrices only under that condition.
    ``stall_test_off`` ``True`` or ``(hyper, values)``: an iteration that leaves x unchanged
@@ -112,6 +114,9 @@ MODULES = (
     "bfgs",
     "lbfgs",
     "coordinate",
+    "trust_ncg",
+    "trust_exact",
+    "lm",
 )
 
 PACKAGE = "optimizers.algorithms"

@@ -124,6 +124,8 @@ class MethodSpec:
     ``family`` (theory's dispatch key), compiled ``engine`` (``lockstep`` or ``per-start``;
     ``per_start_when`` moves a lock-step method to the per-start engine under a condition),
     ``needs_hessian`` (a bool or a condition: whether the Hessian kernel is compiled),
+    ``hessian_kernel`` (the objective kernel passed as ``h`` then: ``"h"`` = ∇²f, ``"gn"`` =
+    the Gauss–Newton matrix 2JᵀJ of a sum of squares, :mod:`landscape.residuals`),
     a one-line ``formula``, its hyperparameters, the default ``maxiter``, its ``state``,
     ``matrices_when`` (the n × n matrices of the state are allocated only then),
     ``stall_test_off`` (no "stalled" status under this condition: an iteration may
@@ -141,6 +143,7 @@ class MethodSpec:
     maxiter: int = FIRST_ORDER_MAXITER
     doc: str = ""
     needs_hessian: bool | Cond = False
+    hessian_kernel: str = "h"
     state: State = NO_STATE
     matrices_when: bool | Cond = True
     per_start_when: Cond | None = None

@@ -1,9 +1,9 @@
 r"""The trust-region iteration shared by ``trust-ncg`` and ``trust-exact`` (Nocedal & Wright,
-*Numerical Optimization*, 2nd ed., §4.1, Alg. 4.1).
+*Numerical Optimization*, 2nd ed., §4.1, Alg. 4.1), and the model decrease ``lm`` uses too.
 
 At x with g = ∇f(x) and B = ∇²f(x) the model is m(p) = f + gᵀp + ½ pᵀBp; a subproblem solver
-returns p with ‖p‖ ≤ Δ (Steihaug–Toint CG in :mod:`optimizers.trust_ncg`, Moré–Sorensen in
-:mod:`optimizers.trust_exact`).  Then
+returns p with ‖p‖ ≤ Δ (Steihaug–Toint CG in :mod:`optimizers.algorithms.trust_ncg`, Moré–Sorensen
+in :mod:`optimizers.algorithms.trust_exact`).  Then
 
     ρ = (f(x) − f(x + p)) / (m(0) − m(p))              actual over predicted reduction
     Δ ← Δ/4                   if ρ < ¼
@@ -11,14 +11,15 @@ returns p with ‖p‖ ≤ Δ (Steihaug–Toint CG in :mod:`optimizers.trust_ncg
     x ← x + p                 if ρ > η, else x stays and p is recomputed with the new Δ
 
 with SciPy's defaults Δ₀ = ``initial_trust_radius`` = 1, Δ_max = ``max_trust_radius`` = 1000,
-η = ``eta`` = 0.15.  One iteration of ours is one *accepted* step: the rejected trial steps
-before it (the Hessian is not re-evaluated for them) are counted in nfev, not in nit, whereas
-SciPy's ``nit`` counts every trial.  A method's step is
+η = ``eta`` = 0.15 (declared in :mod:`optimizers.algorithms.trust_ncg`).  One iteration of ours
+is one *accepted* step: the rejected trial steps before it (the Hessian is not re-evaluated
+for them) are counted in nfev, not in nit, whereas SciPy's ``nit`` counts every trial.  A
+method's step is
 
-    trust_region_begin(...)
+    B ← ∇²f(x);  Δ ← Δ₀ at the first iteration
     for _ in range(MAX_REJECTIONS):
-        <its subproblem solver>(B, g, fs[0], p, ...)
-        verdict, fn = trust_region_trial(...)
+        <its subproblem solver>(B, g, Δ, p, ...)
+        verdict, fn, Δ = trust_region_trial(...)
         if verdict != REJECTED: break
     return trust_region_end(verdict, ...)
 
@@ -32,15 +33,10 @@ import math
 
 from numba import njit
 
+from landscape.jit import CACHED, KERNEL
+
 from . import _layout as L
 
-_JIT = dict(nogil=True, error_model="numpy")
-_LEAF = dict(cache=True, nogil=True, error_model="numpy")
-
-#: SciPy's defaults (``scipy.optimize._trustregion._minimize_trust_region``)
-INITIAL_TRUST_RADIUS = 1.0
-MAX_TRUST_RADIUS = 1000.0
-ETA = 0.15
 #: rejected trial steps allowed in one iteration before the start is declared stalled
 MAX_REJECTIONS = 60
 #: verdicts of :func:`trust_region_trial`
@@ -49,7 +45,7 @@ REJECTED = 1
 NO_DECREASE = 2
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def boundary_tau(z, d, delta):
     """The τ ≥ 0 with ‖z + τd‖ = Δ (for ‖z‖ ≤ Δ):  τ = (−zᵀd + √((zᵀd)² + ‖d‖²(Δ² − ‖z‖²))) / ‖d‖².
 
@@ -70,7 +66,7 @@ def boundary_tau(z, d, delta):
     return (disc - b) / a
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def model_decrease(g, B, p):
     """Predicted reduction m(0) − m(p) = −(gᵀp + ½ pᵀBp)."""
     n = g.shape[0]
@@ -85,7 +81,7 @@ def model_decrease(g, B, p):
     return -(lin + 0.5 * quad)
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def radius_update(rho, delta, pnorm, max_delta):
     """Nocedal & Wright Alg. 4.1: Δ/4 if ρ < ¼; min(2Δ, Δ_max) if ρ > ¾ and the step reached
     the boundary (‖p‖ ≥ (1 − 10⁻⁸)Δ); else Δ unchanged.  A NaN ρ shrinks."""
@@ -96,7 +92,7 @@ def radius_update(rho, delta, pnorm, max_delta):
     return delta
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def norm2(v):
     """‖v‖₂."""
     s = 0.0
@@ -105,39 +101,28 @@ def norm2(v):
     return math.sqrt(s)
 
 
-@njit(**_JIT)
-def trust_region_begin(h, D, x, B, hp, fs, ist, cnt):
-    """Start of an iteration: B ← ∇²f(x); the radius Δ (``fs[0]``) is set from
-    ``initial_trust_radius`` at a start's first iteration (``ist[0] = 0``)."""
-    if ist[0] == 0:
-        fs[0] = hp[L.INITIAL_TRUST_RADIUS]
-        ist[0] = 1
-    h(x, D, B)
-    cnt[2] += 1
-
-
-@njit(**_JIT)
-def trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, hp, fs, cnt):
-    """Try the subproblem's step p: evaluate f(x + p) into (xn, gn), update Δ = ``fs[0]`` by
-    :func:`radius_update`.  Returns ``(verdict, f_new)``: :data:`ACCEPTED` (ρ > η),
-    :data:`REJECTED` (solve again with the new Δ) or :data:`NO_DECREASE` (the model predicts
-    none: x is stationary for the model, within rounding)."""
+@njit(**KERNEL)
+def trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, delta, max_delta, eta, cnt):
+    """Try the subproblem's step p: evaluate f(x + p) into (xn, gn) and update Δ by
+    :func:`radius_update`.  Returns ``(verdict, f_new, Δ_new)``: verdict :data:`ACCEPTED`
+    (ρ > η), :data:`REJECTED` (solve again with the new Δ) or :data:`NO_DECREASE` (the model
+    predicts none: x is stationary for the model, within rounding)."""
     pred = model_decrease(gx, B, p)
     if not (pred > 0.0):
-        return NO_DECREASE, fx
+        return NO_DECREASE, fx, delta
     for i in range(x.shape[0]):
         xn[i] = x[i] + p[i]
     cnt[0] += 1
     cnt[1] += 1
     fn = fg(xn, D, gn)
     rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
-    fs[0] = radius_update(rho, fs[0], norm2(p), hp[L.MAX_TRUST_RADIUS])
-    if rho > hp[L.ETA]:
-        return ACCEPTED, fn
-    return REJECTED, fn
+    delta = radius_update(rho, delta, norm2(p), max_delta)
+    if rho > eta:
+        return ACCEPTED, fn, delta
+    return REJECTED, fn, delta
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def trust_region_end(verdict, x, fx, gx, xn, gn, fn):
     """``(rc, f_new)`` for the engine after the last trial: rc = 0 for an accepted step, else
     ``D_NO_CHANGE`` with (xn, gn) reset to (x, ∇f(x))."""

@@ -8,14 +8,28 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from optimizers.lm import lm_solve, nielsen_update
-from optimizers.trust_exact import more_sorensen
-from optimizers.trust_ncg import steihaug_cg
+from optimizers.engine import prepare
+from optimizers.registry import module
 from optimizers.trust_region import boundary_tau, model_decrease, radius_update
+
+# the methods' own helpers, compiled as the engine compiles them
+_NCG = prepare(module("trust_ncg"))
+_EXACT = prepare(module("trust_exact"))
+_LM = prepare(module("lm"))
+steihaug_cg = _NCG.steihaug_cg
+more_sorensen = _EXACT.more_sorensen
+lm_solve = _LM.lm_solve
+nielsen_update = _LM.nielsen_update
 
 
 def _work(n):
+    """Workspace of more_sorensen (W1, Q, w, q, t)."""
     return np.zeros((n, n)), np.zeros((n, n)), np.zeros(n), np.zeros(n), np.zeros(n)
+
+
+def _cg_work(n):
+    """Workspace of steihaug_cg (r, d, bd)."""
+    return np.zeros(n), np.zeros(n), np.zeros(n)
 
 
 def _model(g, B, p):
@@ -81,7 +95,7 @@ def test_steihaug_cauchy_point_when_the_first_cg_step_leaves_the_region():
     g = np.array([3.0, -4.0])
     delta = 0.5
     p = np.zeros(2)
-    assert steihaug_cg(B, g, delta, p, *_work(2)) == 1
+    assert steihaug_cg(B, g, delta, p, *_cg_work(2)) == 1
     np.testing.assert_allclose(p, -delta * g / np.linalg.norm(g), rtol=1e-13)
 
 
@@ -93,7 +107,7 @@ def test_steihaug_on_the_cg_path_between_cauchy_and_newton():
     newton = -np.linalg.solve(B, g)
     delta = 0.5 * (np.linalg.norm(z1) + np.linalg.norm(newton))
     p = np.zeros(2)
-    assert steihaug_cg(B, g, delta, p, *_work(2)) == 1
+    assert steihaug_cg(B, g, delta, p, *_cg_work(2)) == 1
     assert np.linalg.norm(p) == pytest.approx(delta, rel=1e-12)
     # collinear with z1 and newton: the cross product of (p − z1) and (newton − z1) vanishes
     u, v = p - z1, newton - z1
@@ -105,7 +119,7 @@ def test_steihaug_interior_newton_step_on_a_convex_quadratic():
     B = np.array([[4.0, 1.0], [1.0, 3.0]])
     g = np.array([1e-3, -2e-3])
     p = np.zeros(2)
-    assert steihaug_cg(B, g, 10.0, p, *_work(2)) == 0
+    assert steihaug_cg(B, g, 10.0, p, *_cg_work(2)) == 0
     np.testing.assert_allclose(p, -np.linalg.solve(B, g), rtol=1e-10)
 
 
@@ -114,7 +128,7 @@ def test_steihaug_negative_curvature_along_minus_g():
     B = np.array([[-1.0, 0.0], [0.0, 2.0]])
     g = np.array([1.0, 0.1])
     p = np.zeros(2)
-    assert steihaug_cg(B, g, 2.0, p, *_work(2)) == 1
+    assert steihaug_cg(B, g, 2.0, p, *_cg_work(2)) == 1
     np.testing.assert_allclose(p, -2.0 * g / np.linalg.norm(g), rtol=1e-13)
 
 

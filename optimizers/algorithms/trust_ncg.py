@@ -13,39 +13,69 @@ Bp = −g started at z₀ = 0, r₀ = g, d₀ = −g:
 with ε = min(½, √‖g‖)·‖g‖ (SciPy's forcing term, superlinear then quadratic convergence).  The
 first CG iterate is the Cauchy point when it lies inside the region, so the step always
 decreases the model at least as much as the Cauchy point; on negative curvature along −g it
-goes to the boundary along −g.  The radius update and acceptance are
-:mod:`optimizers.trust_region`.
+goes to the boundary along −g.  The radius update and acceptance (N&W Alg. 4.1) are
+:mod:`optimizers.trust_region`'s.
+
+Hyperparameters (SciPy's names and defaults, shared with ``trust-exact``):
+``initial_trust_radius`` Δ₀ = 1, ``max_trust_radius`` Δ_max = 1000, ``eta`` η = 0.15.
+State: the Hessian H, the step p, CG's residual r, direction d and H·d; the radius Δ.
 """
+
 
 from __future__ import annotations
 
 import math
 
-from numba import njit
+from optimizers import _layout as L
+from optimizers.spec import NEWTON_TYPE_MAXITER, average, hfloat, method, state
 
-from .trust_region import (
-    MAX_REJECTIONS,
-    NO_DECREASE,
-    REJECTED,
-    boundary_tau,
-    norm2,
-    trust_region_begin,
-    trust_region_end,
-    trust_region_trial,
-)
+#: hp slots of the trust-region hyperparameters (private to the method)
+INITIAL_RADIUS = L.OWN + 0
+MAX_RADIUS = L.OWN + 1
+ETA = L.OWN + 2
 
-_JIT = dict(nogil=True, error_model="numpy")
-_LEAF = dict(cache=True, nogil=True, error_model="numpy")
+#: SciPy's trust-region hyperparameters (``scipy.optimize._trustregion``), also trust-exact's
+HYPERS = (
+    hfloat("initial_trust_radius", 1.0, "initial trust radius Δ₀", 0.0, open_low=True,
+           slot=INITIAL_RADIUS),
+    hfloat("max_trust_radius", 1000.0, "largest trust radius Δ_max", 0.0, open_low=True,
+           slot=MAX_RADIUS),
+    hfloat("eta", 0.15, "acceptance threshold η on ρ = actual / predicted decrease", 0.0, 0.25,
+           open_high=True, slot=ETA),
+)  # fmt: skip
+
+STATE = state(vectors=("p", "r", "d", "bd"), matrices=("H",), floats=("radius",))
+#: helpers of this module compiled for the step
+KERNELS = ("along", "model", "steihaug_cg")
+
+SPEC = method(
+    "trust-ncg", "trust-region", "per-start",
+    "min gᵀp + ½pᵀ∇²f p, ‖p‖ ≤ Δ by Steihaug–Toint CG;  x ← x + p if ρ > η",
+    [*HYPERS, *average()],
+    maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
+)  # fmt: skip
 
 
-@njit(**_LEAF)
-def _along(z, d, tau, p):
+def link() -> None:
+    """Bind the compiled helpers :func:`step` calls."""
+    global MAX_REJECTIONS, REJECTED, boundary_tau, norm2, trust_region_end, trust_region_trial
+    from optimizers.trust_region import (
+        MAX_REJECTIONS,
+        REJECTED,
+        boundary_tau,
+        norm2,
+        trust_region_end,
+        trust_region_trial,
+    )
+
+
+def along(z, d, tau, p):
+    """p ← z + τd."""
     for i in range(z.shape[0]):
         p[i] = z[i] + tau * d[i]
 
 
-@njit(**_LEAF)
-def _model(g, B, p):
+def model(g, B, p):
     """m(p) − f = gᵀp + ½ pᵀBp."""
     n = g.shape[0]
     v = 0.0
@@ -57,12 +87,11 @@ def _model(g, B, p):
     return v
 
 
-@njit(**_LEAF)
-def steihaug_cg(B, g, delta, p, W1, W2, r, d, bd):
+def steihaug_cg(B, g, delta, p, r, d, bd):
     """Steihaug–Toint truncated CG (N&W Alg. 7.2) for min gᵀp + ½pᵀBp, ‖p‖ ≤ Δ, into ``p``.
 
-    ``r``, ``d``, ``bd`` are scratch vectors (residual, direction, B·d); ``W1``, ``W2`` are
-    unused (the shared subproblem signature).  Returns 1 when p is on the boundary, 0 inside.
+    ``r``, ``d``, ``bd`` are scratch vectors (residual, direction, B·d).  Returns 1 when p is
+    on the boundary, 0 inside.
     """
     n = g.shape[0]
     gnorm = norm2(g)
@@ -89,12 +118,12 @@ def steihaug_cg(B, g, delta, p, W1, W2, r, d, bd):
             for i in range(n):
                 d[i] = -d[i]
             tb = boundary_tau(p, d, delta)
-            _along(p, d, tb, r)
-            mb = _model(g, B, r)
+            along(p, d, tb, r)
+            mb = model(g, B, r)
             for i in range(n):
                 d[i] = -d[i]
-            _along(p, d, ta, bd)
-            if _model(g, B, bd) <= mb:
+            along(p, d, ta, bd)
+            if model(g, B, bd) <= mb:
                 for i in range(n):
                     p[i] = bd[i]
             else:
@@ -108,7 +137,7 @@ def steihaug_cg(B, g, delta, p, W1, W2, r, d, bd):
             znorm2 += zi * zi
         if math.sqrt(znorm2) >= delta:
             tau = boundary_tau(p, d, delta)
-            _along(p, d, tau, p)
+            along(p, d, tau, p)
             return 1
         rr_new = 0.0
         for i in range(n):
@@ -124,16 +153,24 @@ def steihaug_cg(B, g, delta, p, W1, W2, r, d, bd):
     return 0
 
 
-@njit(**_JIT)
-def trust_ncg_step(fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2, v3, hp, fs, ist, cnt):
-    """One accepted trust-region step with the Steihaug–Toint subproblem solver (or the
-    ``D_NO_CHANGE`` code, see :mod:`optimizers.trust_region`)."""
-    trust_region_begin(h, D, x, B, hp, fs, ist, cnt)
-    verdict = NO_DECREASE
+def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+    """H = ∇²f(x); Steihaug–Toint steps with the radius updated until one is accepted (or
+    ``D_NO_CHANGE``, see :mod:`optimizers.trust_region`)."""
+    H = W.m[STATE.m.H]
+    p = W.v[STATE.v.p]
+    if k == 0:
+        W.f[STATE.f.radius] = hp[INITIAL_RADIUS]
+    h(x, D, H)
+    cnt[2] += 1
+    verdict = REJECTED
     fn = fx
     for _ in range(MAX_REJECTIONS):
-        steihaug_cg(B, gx, fs[0], p, W1, W2, v1, v2, v3)
-        verdict, fn = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, hp, fs, cnt)
+        steihaug_cg(H, gx, W.f[STATE.f.radius], p, W.v[STATE.v.r], W.v[STATE.v.d],
+                    W.v[STATE.v.bd])  # fmt: skip
+        verdict, fn, delta = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, H,
+                                                W.f[STATE.f.radius], hp[MAX_RADIUS], hp[ETA],
+                                                cnt)  # fmt: skip
+        W.f[STATE.f.radius] = delta
         if verdict != REJECTED:
             break
     return trust_region_end(verdict, x, fx, gx, xn, gn, fn)

@@ -18,30 +18,23 @@ hard case
     g ⟂ the eigenspace of λ₁ ≤ 0 and ‖p(−λ₁)‖ ≤ Δ, p(−λ₁) = −Σ_{λⱼ > λ₁} (qⱼᵀg)/(λⱼ − λ₁) qⱼ:
     p = p(−λ₁) + τq₁ with ‖p‖ = Δ (N&W eq. 4.45).
 
-λ₁ and q₁ come from the cyclic Jacobi eigendecomposition of :mod:`optimizers.newton`, the
-factorisations from its Cholesky.  The radius update and acceptance are
-:mod:`optimizers.trust_region`.
+λ₁ and q₁ come from the cyclic Jacobi eigendecomposition of :mod:`landscape.linalg`, the
+factorisations from its Cholesky.  The radius update and acceptance (N&W Alg. 4.1) are
+:mod:`optimizers.trust_region`'s.
+
+Hyperparameters: ``trust-ncg``'s (SciPy's names and defaults: ``initial_trust_radius`` 1,
+``max_trust_radius`` 1000, ``eta`` 0.15).  State: the Hessian H, the Cholesky factor (or
+Jacobi scratch) and the eigenvectors of H, the step p, eigenvalues w, two work vectors; the
+radius Δ.
 """
+
 
 from __future__ import annotations
 
 import math
 
-from numba import njit
-
-from .newton import cholesky, cholesky_solve, jacobi_eigh
-from .trust_region import (
-    MAX_REJECTIONS,
-    NO_DECREASE,
-    REJECTED,
-    boundary_tau,
-    norm2,
-    trust_region_begin,
-    trust_region_end,
-    trust_region_trial,
-)
-
-_JIT = dict(nogil=True, error_model="numpy")
+from optimizers.algorithms.trust_ncg import ETA, HYPERS, INITIAL_RADIUS, MAX_RADIUS
+from optimizers.spec import NEWTON_TYPE_MAXITER, average, method, state
 
 #: |‖p‖ − Δ| ≤ SECULAR_RTOL·Δ ends the Newton iteration on φ(λ)
 SECULAR_RTOL = 1e-10
@@ -51,9 +44,34 @@ EIG_RTOL = 1e-10
 #: g counts as orthogonal to the eigenspace of λ₁ when its component there is below this·‖g‖
 HARD_GTOL = 1e-10
 
+STATE = state(vectors=("p", "w", "q", "t"), matrices=("H", "W1", "Q"), floats=("radius",))
+#: helpers of this module compiled for the step
+KERNELS = ("forward", "more_sorensen")
 
-@njit(**_JIT)
-def _forward(Lm, b, out):
+SPEC = method(
+    "trust-exact", "trust-region", "per-start",
+    "(∇²f + λI) p = −∇f, ‖p‖ = Δ or λ = 0 (Moré–Sorensen);  x ← x + p if ρ > η",
+    [*HYPERS, *average()],
+    maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
+)  # fmt: skip
+
+
+def link() -> None:
+    """Bind the compiled helpers :func:`step` calls."""
+    global MAX_REJECTIONS, REJECTED, boundary_tau, cholesky, cholesky_solve, jacobi_eigh
+    global norm2, trust_region_end, trust_region_trial
+    from landscape.linalg import cholesky, cholesky_solve, jacobi_eigh
+    from optimizers.trust_region import (
+        MAX_REJECTIONS,
+        REJECTED,
+        boundary_tau,
+        norm2,
+        trust_region_end,
+        trust_region_trial,
+    )
+
+
+def forward(Lm, b, out):
     """Solve L out = b (L lower triangular)."""
     n = Lm.shape[0]
     for i in range(n):
@@ -63,7 +81,6 @@ def _forward(Lm, b, out):
         out[i] = s / Lm[i, i]
 
 
-@njit(**_JIT)
 def more_sorensen(B, g, delta, p, W1, Q, w, q, t):
     """Nearly exact solution of min gᵀp + ½pᵀBp, ‖p‖ ≤ Δ (see the module docstring) into
     ``p``.  ``W1`` (Cholesky factor / Jacobi scratch) and ``Q`` (eigenvectors) are n × n
@@ -121,7 +138,7 @@ def more_sorensen(B, g, delta, p, W1, Q, w, q, t):
         pn = norm2(p)
         if abs(pn - delta) <= SECULAR_RTOL * delta:
             break
-        _forward(W1, p, q)
+        forward(W1, p, q)
         qn = norm2(q)
         step = (pn / qn) ** 2 * (pn - delta) / delta
         nxt = lam + step
@@ -137,16 +154,24 @@ def more_sorensen(B, g, delta, p, W1, Q, w, q, t):
     return 1
 
 
-@njit(**_JIT)
-def trust_exact_step(fg, h, D, x, fx, gx, xn, gn, p, B, W1, W2, v1, v2, v3, hp, fs, ist, cnt):
-    """One accepted trust-region step with the Moré–Sorensen subproblem solver (or the
-    ``D_NO_CHANGE`` code, see :mod:`optimizers.trust_region`)."""
-    trust_region_begin(h, D, x, B, hp, fs, ist, cnt)
-    verdict = NO_DECREASE
+def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+    """H = ∇²f(x); Moré–Sorensen steps with the radius updated until one is accepted (or
+    ``D_NO_CHANGE``, see :mod:`optimizers.trust_region`)."""
+    H = W.m[STATE.m.H]
+    p = W.v[STATE.v.p]
+    if k == 0:
+        W.f[STATE.f.radius] = hp[INITIAL_RADIUS]
+    h(x, D, H)
+    cnt[2] += 1
+    verdict = REJECTED
     fn = fx
     for _ in range(MAX_REJECTIONS):
-        more_sorensen(B, gx, fs[0], p, W1, W2, v1, v2, v3)
-        verdict, fn = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, hp, fs, cnt)
+        more_sorensen(H, gx, W.f[STATE.f.radius], p, W.m[STATE.m.W1], W.m[STATE.m.Q],
+                      W.v[STATE.v.w], W.v[STATE.v.q], W.v[STATE.v.t])  # fmt: skip
+        verdict, fn, delta = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, H,
+                                                W.f[STATE.f.radius], hp[MAX_RADIUS], hp[ETA],
+                                                cnt)  # fmt: skip
+        W.f[STATE.f.radius] = delta
         if verdict != REJECTED:
             break
     return trust_region_end(verdict, x, fx, gx, xn, gn, fn)

@@ -22,19 +22,21 @@ inactive near x* and LM, like Gauss–Newton, converges linearly.  The system is
 (the normal equations: their condition number is that of J squared, unlike MINPACK's QR of
 J; fine for the small, well-scaled problems this library targets).  One iteration is one
 accepted step; rejected trials count in nfev.
+
+Hyperparameter: ``initial_damping`` μ₀ = 10⁻³.  The engine passes the ``gn`` kernel (the
+Gauss–Newton matrix) where other methods get the Hessian (``hessian_kernel="gn"``); a
+formula that is not a sum of squares is refused with the reason when it is built.
+State: A = 2JᵀJ, the damped matrix and its Cholesky factor, the step p, the scaling d, a work
+vector; μ and ν.
 """
+
 
 from __future__ import annotations
 
 import math
 
-from numba import njit
-
-from . import _layout as L
-from .newton import cholesky, cholesky_solve
-from .trust_region import model_decrease
-
-_JIT = dict(nogil=True, error_model="numpy")
+from optimizers import _layout as L
+from optimizers.spec import NEWTON_TYPE_MAXITER, average, hfloat, method, state
 
 #: Madsen–Nielsen–Tingleff's recommended τ for a start that may be far from the solution
 INITIAL_DAMPING = 1e-3
@@ -44,9 +46,30 @@ MAX_REJECTIONS = 40
 MU_FLOOR = 1e-300
 #: floor of the scaling dⱼ relative to the largest (a zero column of J keeps a positive scale)
 SCALE_FLOOR = 1e-12
+#: hp slot of ``initial_damping``
+INITIAL = L.OWN + 0
+
+STATE = state(vectors=("p", "scale", "t"), matrices=("A", "M", "Lm"), floats=("mu", "nu"))
+#: helpers of this module compiled for the step
+KERNELS = ("nielsen_update", "lm_solve")
+
+SPEC = method(
+    "lm", "least-squares", "per-start",
+    "(2JᵀJ + μ diag d) p = −∇f,  f = Σ rᵢ²;  x ← x + p if ρ > 0",
+    [hfloat("initial_damping", INITIAL_DAMPING, "initial damping μ₀ (relative to diag 2JᵀJ)",
+            0.0, open_low=True, slot=INITIAL),
+     *average()],
+    maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, hessian_kernel="gn", state=STATE,
+)  # fmt: skip
 
 
-@njit(**_JIT)
+def link() -> None:
+    """Bind the compiled helpers :func:`step` calls."""
+    global cholesky, cholesky_solve, model_decrease
+    from landscape.linalg import cholesky, cholesky_solve
+    from optimizers.trust_region import model_decrease
+
+
 def nielsen_update(mu, nu, rho):
     """Nielsen's damping rule: returns (μ, ν) after a trial with gain ratio ρ.
 
@@ -56,7 +79,6 @@ def nielsen_update(mu, nu, rho):
     return mu * nu, 2.0 * nu
 
 
-@njit(**_JIT)
 def lm_solve(A, g, mu, scale, p, M, Lm, t):
     """p solving (A + μ·diag(scale)) p = −g by Cholesky (``M``, ``Lm``: n × n workspaces,
     ``t`` a vector); False when the matrix is not numerically positive definite."""
@@ -72,41 +94,42 @@ def lm_solve(A, g, mu, scale, p, M, Lm, t):
     return True
 
 
-@njit(**_JIT)
-def lm_step(fg, gn_matrix, D, x, fx, gx, xn, gn, p, A, M, Lm, scale, t, hp, fs, ist, cnt):
+def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
     """One accepted Levenberg–Marquardt step from (x, f(x), ∇f(x)) into (xn, f, gn).
 
-    ``gn_matrix(x, D, A)`` writes the Gauss–Newton matrix 2JᵀJ; μ and ν live in ``fs[0]``,
-    ``fs[1]`` and Moré's scaling in ``scale`` between iterations (set on the first, when
-    ``ist[0] = 0``).  Returns ``(rc, f_new)``: rc = 0, or ``D_NO_CHANGE`` when the model
-    predicts no decrease or :data:`MAX_REJECTIONS` trials in a row fail.
+    ``h`` is the Gauss–Newton kernel: ``h(x, D, A)`` writes A = 2JᵀJ.  μ, ν and Moré's
+    scaling d are set at the first iteration.  Returns ``(rc, f_new)``: rc = 0, or
+    ``D_NO_CHANGE`` when the model predicts no decrease or :data:`MAX_REJECTIONS` trials in
+    a row fail.
     """
     n = x.shape[0]
-    gn_matrix(x, D, A)
+    A = W.m[STATE.m.A]
+    p = W.v[STATE.v.p]
+    scale = W.v[STATE.v.scale]
+    h(x, D, A)
     cnt[2] += 1
     dmax = 0.0
     for i in range(n):
         dmax = max(dmax, A[i, i])
-    if ist[0] == 0:
+    if k == 0:
         for i in range(n):
             scale[i] = 0.0
-        fs[0] = hp[L.INITIAL_DAMPING]
-        fs[1] = 2.0
-        ist[0] = 1
+        W.f[STATE.f.mu] = hp[INITIAL]
+        W.f[STATE.f.nu] = 2.0
     floor = SCALE_FLOOR * max(dmax, 1e-300)
     for i in range(n):
         scale[i] = max(scale[i], A[i, i], floor)
-    mu = fs[0]
-    nu = fs[1]
+    mu = W.f[STATE.f.mu]
+    nu = W.f[STATE.f.nu]
+    rc = L.D_NO_CHANGE
+    fn = fx
     for _ in range(MAX_REJECTIONS):
-        if not lm_solve(A, gx, mu, scale, p, M, Lm, t):
+        if not lm_solve(A, gx, mu, scale, p, W.m[STATE.m.M], W.m[STATE.m.Lm], W.v[STATE.v.t]):
             mu, nu = nielsen_update(mu, nu, -1.0)
             continue
         pred = model_decrease(gx, A, p)
         if not (pred > 0.0):
-            fs[0] = mu
-            fs[1] = nu
-            return L.D_NO_CHANGE, fx
+            break
         for i in range(n):
             xn[i] = x[i] + p[i]
         cnt[0] += 1
@@ -115,12 +138,14 @@ def lm_step(fg, gn_matrix, D, x, fx, gx, xn, gn, p, A, M, Lm, scale, t, hp, fs, 
         rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
         mu, nu = nielsen_update(mu, nu, rho)
         if rho > 0.0:
-            fs[0] = max(min(mu, max(fn, 0.0)), MU_FLOOR)
-            fs[1] = nu
-            return 0, fn
-    fs[0] = mu
-    fs[1] = nu
-    for i in range(n):
-        xn[i] = x[i]
-        gn[i] = gx[i]
-    return L.D_NO_CHANGE, fx
+            mu = max(min(mu, max(fn, 0.0)), MU_FLOOR)
+            rc = 0
+            break
+    W.f[STATE.f.mu] = mu
+    W.f[STATE.f.nu] = nu
+    if rc != 0:
+        for i in range(n):
+            xn[i] = x[i]
+            gn[i] = gx[i]
+        fn = fx
+    return rc, fn
