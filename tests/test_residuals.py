@@ -92,3 +92,18 @@ def test_not_a_sum_of_squares_is_refused_with_the_reason(formula, why):
     with pytest.raises(InputError, match="lm needs f = Σ rᵢ") as info:
         obj.kernel_sources(("gn",))
     assert why in str(info.value)
+
+
+def test_gauss_newton_kernel_from_the_formula_text_alone():
+    """The command line loads kernels by formula text (no Objective in hand): the gn kernel is
+    generated through the entry's source callback, cached under its own key, and refused with
+    the reason for a formula that is not a sum of squares."""
+    from landscape.compiled import load_formula
+
+    comp = load_formula("(x - 1)^2 + 4*(x*y)^2")
+    A = np.zeros((2, 2))
+    comp.gn(np.array([2.0, 3.0]), comp.data, A)
+    J = np.array([[1.0, 0.0], [2 * 3.0, 2 * 2.0]])  # r̃ = (x − 1, 2xy)
+    np.testing.assert_allclose(A, 2 * J.T @ J, rtol=1e-14)
+    with pytest.raises(InputError, match="the term x\\*y is not a square"):
+        load_formula("x*y + y^2").kernel("gn")

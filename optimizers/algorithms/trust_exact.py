@@ -12,7 +12,8 @@ interior
     λ₁ > 0 and ‖B⁻¹g‖ ≤ Δ: p = −B⁻¹g, the Newton step.
 easy case
     λ > max(0, −λ₁) solves φ(λ) = 1/Δ − 1/‖p(λ)‖ = 0, found by Newton's method on φ (Alg. 4.3):
-    B + λI = LLᵀ,  LLᵀp = −g,  Lq = p,  λ ← λ + (‖p‖/‖q‖)² (‖p‖ − Δ)/Δ,
+    B + λI = LLᵀ,  LLᵀp = −g,  Lq = p,  λ ← λ + (‖p‖/‖q‖)² (‖p‖ − Δ)/Δ
+    (‖q‖² = pᵀ(B + λI)⁻¹p, from a second Cholesky solve),
     safeguarded to stay above max(0, −λ₁) (halfway to the bound when a step crosses it).
 hard case
     g ⟂ the eigenspace of λ₁ ≤ 0 and ‖p(−λ₁)‖ ≤ Δ, p(−λ₁) = −Σ_{λⱼ > λ₁} (qⱼᵀg)/(λⱼ − λ₁) qⱼ:
@@ -46,7 +47,7 @@ HARD_GTOL = 1e-10
 
 STATE = state(vectors=("p", "w", "q", "t"), matrices=("H", "W1", "Q"), floats=("radius",))
 #: helpers of this module compiled for the step
-KERNELS = ("forward", "more_sorensen")
+KERNELS = ("more_sorensen",)
 
 SPEC = method(
     "trust-exact", "trust-region", "per-start",
@@ -69,16 +70,6 @@ def link() -> None:
         trust_region_end,
         trust_region_trial,
     )
-
-
-def forward(Lm, b, out):
-    """Solve L out = b (L lower triangular)."""
-    n = Lm.shape[0]
-    for i in range(n):
-        s = b[i]
-        for k in range(i):
-            s -= Lm[i, k] * out[k]
-        out[i] = s / Lm[i, i]
 
 
 def more_sorensen(B, g, delta, p, W1, Q, w, q, t):
@@ -138,9 +129,11 @@ def more_sorensen(B, g, delta, p, W1, Q, w, q, t):
         pn = norm2(p)
         if abs(pn - delta) <= SECULAR_RTOL * delta:
             break
-        forward(W1, p, q)
-        qn = norm2(q)
-        step = (pn / qn) ** 2 * (pn - delta) / delta
+        cholesky_solve(W1, p, q)  # ‖L⁻¹p‖² = pᵀ(B + λI)⁻¹p
+        qn2 = 0.0
+        for i in range(n):
+            qn2 += p[i] * q[i]
+        step = pn * pn / qn2 * (pn - delta) / delta
         nxt = lam + step
         if nxt <= lo:
             nxt = 0.5 * (lam + lo)
