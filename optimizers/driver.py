@@ -564,8 +564,9 @@ def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
 #: (n, chunk) arrays of the lock-step engine's workspace (iterates, gradients, method state,
 #: the general loop's copies)
 LOCK_STEP_ARRAYS = 14
-#: n-vectors of the per-start engine's own workspace (besides the method's named state)
-PER_START_VECTORS = 8
+#: n-vectors of the per-start engine's own workspace (x, ∇f, x_new, ∇f_new, x_avg, scratch)
+#: and its permutation; the method's named state comes on top (:func:`engine.work_for`)
+PER_START_VECTORS = 7
 
 
 def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, iterations: int,
@@ -574,13 +575,15 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
 
         starts      N·n                        (the start points)
         results     N·(3n + NR + NI)
-        workspace   chunks·(M·n² + (V + 2·memory)·n)   per-start engine, M matrices
+        workspace   chunks·(M·n² + (7 + V)·n + T·memory·n + Q·memory)   per-start engine
                     chunks·(W·n + rows)·chunk           lock-step engine
         trajectory  N·rows·(n + 2)             when recorded, rows per start as strided by
                                                 :func:`record_stride`
 
-    with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once, ``M`` the n × n
-    matrices the method keeps (its state's, :meth:`MethodSpec.matrices`: BFGS 1, Newton 3).
+    with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once and the method's
+    named state (:class:`optimizers.spec.State`): ``M`` n × n matrices
+    (:meth:`MethodSpec.matrices`: BFGS 1, Newton 3), ``V`` n-vectors, ``T`` history tables and
+    ``Q`` history scalars (L-BFGS: 2 and 2).
     """
     spec, eff = resolve(method, hyper)
     per_start, chunk = _engine_layout(spec, eff, n, starts, rows)
@@ -591,10 +594,8 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
         mats = spec.matrices(eff)
         # as the run allocates it: a run of K iterations stores at most K pairs
         memory = min(int(eff.get("memory", 1) or 1), max(iterations, 1))
-        vectors = PER_START_VECTORS + max(1, len(st.v))
-        work = chunks * (max(mats, 1) * n * n * (mats > 0) + vectors * n
-                         + max(1, len(st.t)) * memory * n
-                         + max(1, len(st.q)) * memory) * word  # fmt: skip
+        work = chunks * (mats * n * n + (PER_START_VECTORS + len(st.v)) * n
+                         + len(st.t) * memory * n + len(st.q) * memory) * word  # fmt: skip
     else:
         work = chunks * (LOCK_STEP_ARRAYS * n + rows) * chunk * word
     out = {

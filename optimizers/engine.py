@@ -761,12 +761,12 @@ def work_for(hp, n):
     nm = int(hp[L.W_MATRICES])
     nn = n if nm > 0 else 0
     return Work(
-        np.zeros((max(1, int(hp[L.W_VECTORS])), n)),
-        np.zeros((max(1, nm), nn, nn)),
-        np.zeros((max(1, int(hp[L.W_HISTORY])), mem, n)),
-        np.zeros((max(1, int(hp[L.W_HISTORY_SCALARS])), mem)),
-        np.zeros(max(1, int(hp[L.W_FLOATS]))),
-        np.zeros(max(1, int(hp[L.W_INTS])), dtype=np.int64),
+        np.zeros((int(hp[L.W_VECTORS]), n)),
+        np.zeros((max(1, nm), nn, nn)),  # one 0 × 0 matrix when none is kept
+        np.zeros((int(hp[L.W_HISTORY]), mem, n)),
+        np.zeros((int(hp[L.W_HISTORY_SCALARS]), mem)),
+        np.zeros(int(hp[L.W_FLOATS])),
+        np.zeros(int(hp[L.W_INTS]), dtype=np.int64),
         np.zeros(n, dtype=np.int64),
         np.empty(1, dtype=np.uint64),
     )
