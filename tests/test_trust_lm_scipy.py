@@ -124,3 +124,15 @@ def test_lm_refuses_a_formula_that_is_not_a_sum_of_squares():
 
     with pytest.raises(InputError, match="the term x\\*y is not a square"):
         minimize(Objective.parse("x*y + x^2 + y^2"), [1.0, 1.0], "lm")
+
+
+def test_lm_on_a_finite_sum_is_linear_least_squares():
+    """Mean over data rows of (w·a + b − t)²: LM reaches the least-squares line (np.polyfit)."""
+    rng = np.random.default_rng(7)
+    a = rng.uniform(0, 5, size=30)
+    t = 1.7 * a - 0.4 + rng.normal(scale=0.3, size=30)
+    obj = Objective.parse("(w*a + b - t)^2", variables=["w", "b"], data=["a", "t"])
+    comp = obj.compiled.with_data(np.column_stack([a, t]))
+    res = minimize(comp, [0.0, 0.0], "lm", gtol=1e-12)
+    assert res.status == "converged"
+    np.testing.assert_allclose(res.x, np.polyfit(a, t, 1), rtol=1e-9)
