@@ -57,5 +57,3 @@ FG_COLS_TYPE = types.FunctionType(FG_COLS_SIG)
 
 #: the kernels every objective can have (``gn`` exists for sums of squares only)
 KINDS = tuple(k for k in SIGNATURES if k != "gn")
-#: kernels built on demand into an entry of their own (see :mod:`landscape.compiled`)
-ON_DEMAND = ("h", "gn")
