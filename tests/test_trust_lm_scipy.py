@@ -136,3 +136,15 @@ def test_lm_on_a_finite_sum_is_linear_least_squares():
     res = minimize(comp, [0.0, 0.0], "lm", gtol=1e-12)
     assert res.status == "converged"
     np.testing.assert_allclose(res.x, np.polyfit(a, t, 1), rtol=1e-9)
+
+
+def test_hyperparameters_are_scipys():
+    from optimizers import METHODS
+
+    for name in ("trust-ncg", "trust-exact"):
+        spec = METHODS[name]
+        assert spec.family == "trust-region" and spec.engine == "per-start"
+        assert spec.defaults == {"initial_trust_radius": 1.0, "max_trust_radius": 1000.0,
+                                 "eta": 0.15, "average": "none"}
+    assert METHODS["lm"].family == "least-squares"
+    assert METHODS["lm"].defaults == {"initial_damping": 1e-3, "average": "none"}
