@@ -343,7 +343,7 @@ def _fo_hyper(method: str, n: int) -> dict[str, float]:
 
 def numpy_first_order(method: str, X0: np.ndarray, steps: int, hyper: dict) -> np.ndarray:
     """The peer: ``steps`` fixed steps of gd / momentum / adam (PyTorch's rules, as in
-    :mod:`optimizers.first_order`) with NumPy, vectorised over the starts (one column per
+    :mod:`optimizers.algorithms`) with NumPy, vectorised over the starts (one column per
     start) and in place (``out=``, preallocated workspace: no temporaries, no page faults);
     returns the final points."""
     X = np.ascontiguousarray(X0.T)

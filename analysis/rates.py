@@ -816,6 +816,12 @@ def rate_study(
             extra["third_derivative_zero"] = True
             notes.append("third derivatives vanish at the point (central differences of the "
                          "Hessian, 1e-6 relative)")
+        if method == "lm":  # Gauss-Newton matrix and residual at x* for its linear rate
+            comp = obj.compiled
+            xr = np.ascontiguousarray(target.reference, dtype=float)
+            extra["gauss_newton"] = np.zeros((obj.n, obj.n))
+            comp.gn(xr, comp.data, extra["gauss_newton"])
+            extra["residual_sq"] = comp.value(xr)
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
     comp = _comparison(pred, meas, target, eff.get("line_search"),
                        lambda: unstable_at_start(obj, x, method, eff))

@@ -72,6 +72,7 @@ from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.progress import Progress, Stages
+from optimizers.registry import names
 
 # ============================================================================ ledger, results
 
@@ -1398,8 +1399,7 @@ def _theory(b: Builder, A: Analysis) -> None:
                     "beside.", style="italic")
 
 
-FIRST_ORDER_FAMILY = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
-                      "adam", "adamw", "coordinate")
+FIRST_ORDER_FAMILY = names("first-order", "adaptive", "coordinate")
 
 
 def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:

@@ -41,7 +41,9 @@ from landscape.jsonutil import jsonable
 
 FIRST_ORDER = ("gd", "sgd", "momentum", "nesterov")
 ADAPTIVE = ("adagrad", "rmsprop", "adadelta", "adam", "adamw")
-METHODS = FIRST_ORDER + ADAPTIVE + ("newton", "cg", "bfgs", "lbfgs", "coordinate")
+TRUST_REGION = ("trust-ncg", "trust-exact")
+METHODS = (FIRST_ORDER + ADAPTIVE + ("newton", "cg", "bfgs", "lbfgs", "coordinate")
+           + TRUST_REGION + ("lm",))
 ZERO_TOL = 1e-9  # |lambda| <= ZERO_TOL * max|lambda| counts as a zero eigenvalue
 
 
@@ -979,7 +981,9 @@ def predict(
     * ``quadratic``: f is a quadratic polynomial (its Hessian is the constant ``hessian``), so
       the local model is exact: Newton's unit step and linear CG terminate, and an unstable
       fixed step blows up;
-    * ``zero_tol``: relative tolerance for a zero eigenvalue (default 1e-9).
+    * ``zero_tol``: relative tolerance for a zero eigenvalue (default 1e-9);
+    * ``gauss_newton`` / ``residual_sq``: for ``lm``, A = 2JᵀJ and f = ‖r‖² at the point
+      (:mod:`analysis.theory_tr`).
     """
     method = str(method).lower()
     extra = dict(extra or {})
@@ -998,7 +1002,22 @@ def predict(
         return _predict_coordinate(dict(hyper), lam, hessian, extra)
     if method in ADAPTIVE:
         return _predict_adaptive(method, dict(hyper), lam, hessian, extra)
+    if method in TRUST_REGION or method == "lm":
+        return _predict_tr(method, lam, hessian, extra)
     raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+
+
+def _predict_tr(method: str, lam: NDArray, hessian: ArrayLike | None,
+                extra: dict[str, Any]) -> Prediction:
+    """Trust-region Newton and Levenberg–Marquardt: :mod:`analysis.theory_tr`."""
+    from analysis.theory_tr import predict_lm, predict_trust_region
+
+    if method in TRUST_REGION:
+        return predict_trust_region(method, lam, _leading_order(extra))
+    if hessian is None or "gauss_newton" not in extra or "residual_sq" not in extra:
+        return Prediction("none", None, None, "none", False,
+                          ["lm's rate needs the Hessian, 2J^T J and the residual at the point"])
+    return predict_lm(extra["gauss_newton"], hessian, float(extra["residual_sq"]))
 
 
 # ---- first-order (gd, sgd, momentum, nesterov) ---------------------------------------------

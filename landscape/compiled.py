@@ -5,8 +5,9 @@ per kernel (``f.py``, ``g.py``, ``fg.py``, ``f_cols.py``, ``g_cols.py``, ``fg_co
 :mod:`landscape.kernel_types`) and ``meta.json`` (variables, data columns, formula, and the
 SHA-256 of every module).  The Hessian kernel ``h.py`` is generated only when a method or an
 analysis first asks for it (second derivatives of a large formula cost far more than the
-first), into an entry of its own keyed ``<key>|h`` (:func:`hessian_key`); entries are never
-modified once written.  Entries are written to a private temporary
+first), into an entry of its own keyed ``<key>|h`` (:func:`hessian_key`), and so is the
+Gauss–Newton kernel ``gn.py`` of a sum of squares (``<key>|gn``, :mod:`landscape.residuals`);
+entries are never modified once written.  Entries are written to a private temporary
 directory and renamed into place, so a reader never sees half an entry and two writers of the
 same entry both end up using one complete copy.  Numba's own cache (``cache=True``) lives in
 the entry's ``__pycache__``, so a later process loads the machine code without compiling, and
@@ -57,7 +58,7 @@ from typing import Any
 import numpy as np
 
 from .errors import CacheNotTrustedWarning, InputError, UnsupportedError
-from .kernel_types import KINDS
+from .kernel_types import KINDS, SIGNATURES
 
 #: Bump when the generated source changes shape: old entries are then simply not found.
 GENERATOR_VERSION = "4"
@@ -282,7 +283,7 @@ class CompiledObjective:
         first use."""
         k = self._kernels.get(kind)
         if k is None:
-            if kind not in KINDS:
+            if kind not in SIGNATURES:
                 raise KeyError(kind)
             if kind in self.meta.get("files", {}):
                 k = _load_kernel_module(self.directory, self.key, kind, self._secret)
@@ -292,9 +293,9 @@ class CompiledObjective:
         return k
 
     def _extra_entry(self, kind: str) -> CompiledObjective:
-        """The entry holding kernel ``kind`` (the Hessian): from the cache, else generated now
-        by :attr:`sources` and stored."""
-        key = hessian_key(self.key)
+        """The entry holding kernel ``kind`` (the Hessian, the Gauss–Newton matrix): from the
+        cache, else generated now by :attr:`sources` and stored."""
+        key = extra_key(self.key, kind)
         hit = load(key, kinds=(kind,))
         if hit is not None:
             return hit
@@ -309,6 +310,7 @@ class CompiledObjective:
     g = property(lambda self: self.kernel("g"))
     fg = property(lambda self: self.kernel("fg"))
     h = property(lambda self: self.kernel("h"))
+    gn = property(lambda self: self.kernel("gn"))
     f_cols = property(lambda self: self.kernel("f_cols"))
     g_cols = property(lambda self: self.kernel("g_cols"))
     fg_cols = property(lambda self: self.kernel("fg_cols"))
@@ -443,9 +445,14 @@ def _load_kernel_module(directory: Path, key: str, kind: str, secret: bytes):
     return getattr(module, kind)
 
 
+def extra_key(key: str, kind: str) -> str:
+    """Key of the entry that holds the on-demand kernel ``kind`` of the objective ``key``."""
+    return f"{key}|{kind}"
+
+
 def hessian_key(key: str) -> str:
     """Key of the entry that holds the Hessian kernel of the objective ``key``."""
-    return f"{key}|h"
+    return extra_key(key, "h")
 
 
 def _read_meta(directory: Path, secret: bytes | None = None,
@@ -463,7 +470,7 @@ def _read_meta(directory: Path, secret: bytes | None = None,
         if not hmac.compare_digest(str(meta["mac"]), _meta_mac(secret, meta)):
             return None
         files = meta["files"]
-        if not set(kinds) <= set(files) or not set(files) <= set(KINDS):
+        if not set(kinds) <= set(files) or not set(files) <= set(SIGNATURES):
             return None
         for kind in files:
             if _sha((directory / f"{kind}.py").read_text()) != files[kind]:
@@ -538,7 +545,7 @@ def store(
     :data:`FIRST_KINDS` for an objective's main entry); ``generate`` is kept to build the
     kernels it lacks on demand.
     """
-    kinds = tuple(k for k in KINDS if k in (sources if kinds is None else kinds))
+    kinds = tuple(k for k in SIGNATURES if k in (sources if kinds is None else kinds))
     missing = set(kinds) - set(sources)
     if missing:
         raise KeyError(f"no source for kernels {sorted(missing)}")

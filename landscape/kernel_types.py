@@ -12,6 +12,10 @@ finite-sum objective, whose value is then the mean over the rows)::
     g_cols(X, D, G)                  G[:, k] = ∇f(X[:, k])
     fg_cols(X, D, F, G)              both in one pass (the lock-step optimizers' kernel)
 
+and, for a sum of squares f = Σ rᵢ² only (:mod:`landscape.residuals`), on demand::
+
+    gn(x, D, A)                      A[:, :] = 2JᵀJ, the Gauss–Newton matrix (J = ∂r/∂x)
+
 Compiled code receives them as first-class functions (``numba.types.FunctionType``), so the
 optimizer library is compiled once for all formulas.  This module imports Numba but not SymPy.
 """
@@ -39,6 +43,7 @@ SIGNATURES = {
     "f_cols": F_COLS_SIG,
     "g_cols": G_COLS_SIG,
     "fg_cols": FG_COLS_SIG,
+    "gn": H_SIG,
 }
 
 #: First-class function types for compiled consumers (optimizers, root finders).
@@ -50,4 +55,5 @@ F_COLS_TYPE = types.FunctionType(F_COLS_SIG)
 G_COLS_TYPE = types.FunctionType(G_COLS_SIG)
 FG_COLS_TYPE = types.FunctionType(FG_COLS_SIG)
 
-KINDS = tuple(SIGNATURES)
+#: the kernels every objective can have (``gn`` exists for sums of squares only)
+KINDS = tuple(k for k in SIGNATURES if k != "gn")

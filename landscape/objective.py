@@ -210,10 +210,16 @@ class Objective:
     def kernel_sources(self, kinds: Sequence[str]) -> dict[str, str]:
         """Source text of the kernels ``kinds`` (see :func:`landscape.codegen.generate_sources`):
         the Hessian is derived only when ``"h"`` is among them.  Kernels whose estimated size
-        is above the limits of :mod:`landscape.cost` are refused first (:class:`TooLarge`)."""
+        is above the limits of :mod:`landscape.cost` are refused first (:class:`TooLarge`).
+        The Gauss–Newton kernel ``"gn"`` (asked for alone) exists only for a sum of squares
+        (:func:`landscape.residuals.gauss_newton_sources`; :class:`InputError` otherwise)."""
         from .codegen import generate_sources
         from .cost import check_kernels
 
+        if "gn" in kinds:
+            from .residuals import gauss_newton_sources
+
+            return gauss_newton_sources(self.expr, self.variables, self.data_symbols)
         check_kernels(self.kernel_cost, kinds)
 
         # the derivatives are passed lazily: loop kernels differentiate their templates only

@@ -5,11 +5,12 @@
 >>> batch = minimize_batch(obj, X0, method="bfgs")                       # doctest: +SKIP
 
 Methods (``METHODS``): gd sgd momentum nesterov adagrad rmsprop adadelta adam adamw (lock-step
-first-order engine), newton cg bfgs lbfgs coordinate (per-start engine).  The update rules are
-documented in :mod:`optimizers.first_order`, :mod:`optimizers.newton`, :mod:`optimizers.cg`,
-:mod:`optimizers.quasi_newton`, :mod:`optimizers.coordinate`, :mod:`optimizers.linesearch`,
-:mod:`optimizers.schedules` and :mod:`optimizers.averaging`; the stopping rules and result
-fields in :mod:`optimizers.driver`; the compiled entry points in :mod:`optimizers.engine`.
+first-order engine), newton cg bfgs lbfgs coordinate (per-start engine), one module each in
+:mod:`optimizers.algorithms` (update rule in its docstring), collected by
+:mod:`optimizers.registry` (which states the contract of a method module).  Shared pieces:
+:mod:`optimizers.linesearch`, :mod:`optimizers.schedules`, :mod:`optimizers.averaging`; the
+stopping rules and result fields in :mod:`optimizers.driver`; the compiled entry points in
+:mod:`optimizers.engine`.
 """
 
 from __future__ import annotations

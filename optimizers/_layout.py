@@ -55,7 +55,22 @@ STEPS_MODE = 42
 BOUND = 43
 CHUNK = 44
 STRIDE = 45  # trajectories record iterates 0, STRIDE, 2·STRIDE, … (1 = every one)
-NHP = 46
+# set by the driver from the method's spec: sizes of its named state (optimizers.spec.State),
+# the weight decay added to the gradient (0 for decoupled decay), the stall test on/off
+W_VECTORS = 46
+W_MATRICES = 47
+W_HISTORY = 48
+W_HISTORY_SCALARS = 49
+W_FLOATS = 50
+W_INTS = 51
+WD_COUPLED = 52
+STALL_TEST = 53
+WD_DECOUPLED = 54
+#: a method's own hyperparameters: slots OWN … OWN + NOWN − 1, private to the method (one run
+#: has one method, so methods share them)
+OWN = 55
+NOWN = 8
+NHP = OWN + NOWN
 
 # ---------------------------------------------------------------- method codes
 # lock-step first-order engine

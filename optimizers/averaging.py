@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from numba import njit
 
+from landscape.jit import KERNEL
+
 from . import _layout as L
 
 
-@njit(nogil=True, error_model="numpy")  # uses _layout codes: not cached on its own
+@njit(**KERNEL)  # uses _layout codes: not cached on its own
 def average_value(kind, a, x, count, decay):
     """New average of one coordinate after adding iterate value ``x`` as the ``count``-th one."""
     if count <= 1:

@@ -52,16 +52,9 @@ from landscape.jsonutil import jsonable
 from landscape.limits import check_count, check_memory, format_bytes
 
 from . import _layout as L
-from .engine import engines, no_hessian
-from .methods import (
-    CHOICE_CODES,
-    DEFAULT_FTOL,
-    DEFAULT_GTOL,
-    DEFAULT_XTOL,
-    METHOD_CODES,
-    MethodSpec,
-    resolve,
-)
+from .engine import engines, method_kernel, no_hessian
+from .methods import DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_XTOL, MethodSpec, resolve
+from .spec import holds
 
 #: divergence when ‖x‖∞ > DIVERGENCE_BOUND·(1 + ‖x₀‖∞)
 DIVERGENCE_BOUND = 1e8
@@ -445,35 +438,26 @@ class BatchResult:
 
 # ====================================================================== running
 def _hp_array(spec: MethodSpec, eff: Mapping[str, Any]) -> np.ndarray:
+    """The compiled engines' hyperparameter array: every hyperparameter of the spec at its
+    ``slot`` (the effective value, or its declared default where it does not apply), the
+    spec's ``fixed`` slots, and the sizes of its named state."""
     hp = np.zeros(L.NHP)
-    slots = {
-        "lr": L.LR, "momentum": L.MOMENTUM, "dampening": L.DAMPENING, "nesterov": L.NESTEROV,
-        "weight_decay": L.WEIGHT_DECAY, "alpha": L.ALPHA, "rho": L.RHO, "beta1": L.BETA1,
-        "beta2": L.BETA2, "eps": L.EPS, "amsgrad": L.AMSGRAD, "centered": L.CENTERED,
-        "lr_decay": L.LR_DECAY, "initial_accumulator_value": L.INIT_ACC, "noise": L.NOISE,
-        "step_size": L.STEP_SIZE, "gamma": L.GAMMA, "power": L.POWER, "tau": L.TAU,
-        "final_lr": L.FINAL_LR, "T_max": L.T_MAX, "eta_min": L.ETA_MIN, "warmup": L.WARMUP,
-        "average_start": L.AVERAGE_START, "ema_decay": L.EMA_DECAY, "c1": L.C1, "c2": L.C2,
-        "shrink": L.SHRINK, "damping": L.DAMPING, "memory": L.MEMORY,
-    }  # fmt: skip
-    choice_slots = {
-        "schedule": L.SCHEDULE, "average": L.AVERAGE, "line_search": L.LINE_SEARCH,
-        "modification": L.MODIFICATION, "variant": L.VARIANT, "order": L.ORDER,
-        "update": L.UPDATE,
-    }  # fmt: skip
-    hp[L.LINE_SEARCH] = L.LS_NONE
-    hp[L.C1] = 1e-4
-    hp[L.C2] = 0.9
-    hp[L.SHRINK] = 0.5
-    hp[L.DAMPING] = 1.0
-    hp[L.MEMORY] = 1
-    for name, value in eff.items():
-        if name in choice_slots:
-            hp[choice_slots[name]] = CHOICE_CODES[name][value]
-        elif name in slots:
-            hp[slots[name]] = float(value)
-        elif name == "batch_size":
-            hp[L.BATCH_SIZE] = 0 if value is None else int(value)
+    for h in spec.hyper.values():
+        if h.slot is not None:
+            hp[h.slot] = h.code(eff.get(h.name, h.default))
+    for slot, value in spec.fixed.items():
+        hp[slot] = value
+    st = spec.state
+    hp[L.W_VECTORS] = len(st.v)
+    hp[L.W_MATRICES] = spec.matrices(eff)
+    hp[L.W_HISTORY] = len(st.t)
+    hp[L.W_HISTORY_SCALARS] = len(st.q)
+    hp[L.W_FLOATS] = len(st.f)
+    hp[L.W_INTS] = len(st.i)
+    wd = float(eff.get("weight_decay", 0.0))
+    hp[L.WD_COUPLED] = 0.0 if spec.decoupled_decay else wd
+    hp[L.WD_DECOUPLED] = wd if spec.decoupled_decay else 0.0
+    hp[L.STALL_TEST] = 0.0 if holds(spec.stall_test_off, eff) else 1.0
     return hp
 
 
@@ -570,10 +554,7 @@ def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
                    m: int) -> tuple[bool, int]:
     """(per-start engine?, starts per chunk) of a run of ``N`` starts in ``n`` variables over
     ``m`` data rows."""
-    per_start = spec.engine == "per-start" or (
-        spec.name == "gd" and eff.get("line_search", "none") != "none"
-    )
-    if per_start:
+    if spec.per_start(eff):
         return True, PER_START_CHUNK
     if eff.get("batch_size") is not None:
         return False, max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
@@ -583,8 +564,9 @@ def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
 #: (n, chunk) arrays of the lock-step engine's workspace (iterates, gradients, method state,
 #: the general loop's copies)
 LOCK_STEP_ARRAYS = 14
-#: n-vectors of the per-start engine's workspace besides the L-BFGS history
-PER_START_VECTORS = 10
+#: n-vectors of the per-start engine's own workspace (x, ∇f, x_new, ∇f_new, x_avg, scratch)
+#: and its permutation; the method's named state comes on top (:func:`engine.work_for`)
+PER_START_VECTORS = 7
 
 
 def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, iterations: int,
@@ -593,28 +575,27 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
 
         starts      N·n                        (the start points)
         results     N·(3n + NR + NI)
-        workspace   chunks·(M·n² + (V + 2·memory)·n)   per-start engine, M matrices
+        workspace   chunks·(M·n² + (7 + V)·n + T·memory·n + Q·memory)   per-start engine
                     chunks·(W·n + rows)·chunk           lock-step engine
         trajectory  N·rows·(n + 2)             when recorded, rows per start as strided by
                                                 :func:`record_stride`
 
-    with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once, ``M`` the n × n
-    matrices the method keeps (:func:`optimizers.engine.matrices_used`: BFGS 1, Newton 3).
+    with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once and the method's
+    named state (:class:`optimizers.spec.State`): ``M`` n × n matrices
+    (:meth:`MethodSpec.matrices`: BFGS 1, Newton 3), ``V`` n-vectors, ``T`` history tables and
+    ``Q`` history scalars (L-BFGS: 2 and 2).
     """
-    from .engine import matrices_used
-
     spec, eff = resolve(method, hyper)
     per_start, chunk = _engine_layout(spec, eff, n, starts, rows)
     chunks = min(numba.get_num_threads(), -(-starts // chunk)) if starts else 0
     word = 8.0
     if per_start:
-        variant = CHOICE_CODES.get("variant", {}).get(eff.get("variant"), 0)
-        update = CHOICE_CODES.get("update", {}).get(eff.get("update"), 0)
-        mats = matrices_used.py_func(METHOD_CODES[spec.name] if spec.name != "gd" else L.P_GD,
-                                     variant, update)
+        st = spec.state
+        mats = spec.matrices(eff)
         # as the run allocates it: a run of K iterations stores at most K pairs
         memory = min(int(eff.get("memory", 1) or 1), max(iterations, 1))
-        work = chunks * (mats * n * n + (PER_START_VECTORS + 2 * memory) * n) * word
+        work = chunks * (mats * n * n + (PER_START_VECTORS + len(st.v)) * n
+                         + len(st.t) * memory * n + len(st.q) * memory) * word  # fmt: skip
     else:
         work = chunks * (LOCK_STEP_ARRAYS * n + rows) * chunk * word
     out = {
@@ -639,7 +620,7 @@ def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
     biggest = max(parts, key=parts.get)
     advice = {
         "workspace": (f"{method} keeps dense n × n matrices; use lbfgs (memory O(n)) for "
-                      "large n" if method in ("bfgs", "newton", "coordinate", "cg")
+                      "large n" if resolve(method, hyper)[0].state.m
                       else "use fewer starts or a smaller --memory"),
         "trajectory": "record fewer steps or starts, or run without the trajectory",
         "starts": "use fewer starts",
@@ -708,7 +689,6 @@ def _run(
     hp[L.STEPS_MODE] = 1.0 if steps_mode else 0.0
     hp[L.BOUND] = DIVERGENCE_BOUND
     per_start, chunk = _engine_layout(spec, eff, n, N, m)
-    code = L.P_GD if method == "gd" and per_start else METHOD_CODES[method]
     hp[L.CHUNK] = chunk
     check_run_memory(spec.name, eff, n, N, K, record, m, single=single)
 
@@ -728,15 +708,15 @@ def _run(
     epoch_f = np.full((N, E), np.nan)
 
     kind = "per_start" if per_start else "first_order"
+    code = method_kernel(spec.name, per_start)
     eng = engines(kind)
     fn = eng[kind]
     worker = eng[f"{kind}_chunk"]
     if per_start:
         # only the kernels the method evaluates are compiled: fg (value and gradient in one
         # pass) always, the Hessian when the method uses it
-        uses_h = method in ("newton", "coordinate") or (
-            method == "cg" and eff.get("variant") == "linear")
-        kernels = (compiled.fg, compiled.h if uses_h else no_hessian)
+        kernels = (compiled.fg, compiled.kernel(spec.hessian_kernel) if spec.uses_hessian(eff)
+                   else no_hessian)  # fmt: skip
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
     t0 = time.perf_counter()

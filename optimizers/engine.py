@@ -7,7 +7,7 @@ starts, each chunk with its own workspace.  They are compiled once for every for
 in Numba's disk cache, and loaded from there by later processes; a new formula only compiles
 its own kernels.
 
-``first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
+``first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)``
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
     ``(n, chunk)`` workspace, values and gradients come from one ``fg_cols`` call per step for
@@ -15,10 +15,14 @@ its own kernels.
     criterion.  Columns of finished starts are compacted away once half of the chunk is done.
     A plain fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
-``per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
+``per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
     other inside a chunk.
+
+``update`` and ``step`` are the method's own compiled functions (:func:`method_kernel`, the
+contract in :mod:`optimizers.registry`), passed as first-class functions like the objective's
+kernels: the engines' loops name no method.
 
 Outputs are preallocated by :mod:`optimizers.driver`: ``out_x, out_jac, out_xavg`` (N, n),
 ``out_r`` (N, NR) floats, ``out_i`` (N, NI) ints, ``path`` (N, Lp, n), ``fpath, gpath``
@@ -39,20 +43,28 @@ explicit signatures: ``first_order_chunk``, ``per_start_chunk`` (the work) and
 ``first_order``, ``per_start`` (the ``prange`` schedulers).
 
 Numba's cache key of a function covers only its own file and bytecode, not the helpers it
-calls in other files; a stamp of :data:`SOURCE_HASH` (a hash of every compiled module of this
-package) beside each entry point's cache empties its cache index when any of them changed.
+calls in other files; a stamp of :data:`SOURCE_HASH` beside each entry point's and each
+method kernel's cache empties its cache index when any source changed.  The hash covers
+:func:`compiled_sources`, derived from the files themselves: the method modules, every module
+of the package that imports Numba, and all they import from ``optimizers`` and
+``landscape``.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import math
 import threading
+from collections import namedtuple
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from numba import njit, prange, types
+from numba.core.registry import CPUDispatcher
 
+from landscape.jit import CACHED, INLINE, KERNEL
 from landscape.kernel_types import (
     F_TYPE,
     FG_COLS_TYPE,
@@ -65,49 +77,72 @@ from landscape.kernel_types import (
 
 from . import _layout as L
 from .averaging import average_value
-from .cg import cg_step
-from .coordinate import coordinate_sweep
-from .first_order import apply_update, gd_cols
-from .linesearch import line_step
-from .newton import newton_step
-from .quasi_newton import bfgs_step, lbfgs_step
+from .registry import METHODS, spec_module
 from .rng import epoch_permutation, normal_pair, stream_key
 from .schedules import lr_from_hp
 
-#: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
-#: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
-#: copy could outlive a change elsewhere.
-_JIT = dict(nogil=True, error_model="numpy")
-#: small per-column helpers that take arrays: inlined in Numba IR, so no call and no
-#: reference counting of the array arguments per column and step (measured 5-12 ns each)
-_INLINE = dict(_JIT, inline="always")
-
-#: Modules whose compiled code ends up inside the entry points.
-COMPILED_MODULES = (
-    "_layout",
-    "averaging",
-    "cg",
-    "coordinate",
-    "engine",
-    "first_order",
-    "linesearch",
-    "newton",
-    "quasi_newton",
-    "rng",
-    "schedules",
-)
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _source_hash() -> str:
-    here = Path(__file__).resolve().parent
+def _imports(path: Path, package: str) -> set[str]:
+    """Dotted names of the ``optimizers`` / ``landscape`` modules (or packages) that the file
+    at ``path``, a module of ``package``, imports (absolute or relative)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            out.add(base)
+            out.update(f"{base}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return {m for m in out if m.split(".")[0] in ("optimizers", "landscape")}
+
+
+def _uses_numba(path: Path) -> bool:
+    return any(isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+        (getattr(node, "module", None) or a.name).split(".")[0] == "numba" for a in node.names)
+        for node in ast.walk(ast.parse(path.read_bytes())))  # fmt: skip
+
+
+def compiled_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """Every source file whose code can end up in the compiled library, derived from the
+    files (no list kept by hand): the method modules (``algorithms/``, compiled by the engine)
+    and every module of this package that imports Numba, with everything they import from
+    the ``optimizers`` and ``landscape`` packages, transitively."""
+    root = package_dir.parent
+    todo = [p for p in sorted(package_dir.rglob("*.py"))
+            if p.parent.name == "algorithms" or _uses_numba(p)]  # fmt: skip
+    seen = set(todo)
+    while todo:
+        path = todo.pop()
+        rel = path.relative_to(root).with_suffix("")
+        parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+        package = ".".join(parts if rel.name == "__init__" else parts[:-1])
+        for mod in _imports(path, package):
+            bits = mod.split(".")
+            for cand in (root.joinpath(*bits).with_suffix(".py"),
+                         root.joinpath(*bits, "__init__.py")):  # fmt: skip
+                if cand.is_file() and cand not in seen:
+                    seen.add(cand)
+                    todo.append(cand)
+    return sorted(seen)
+
+
+def source_hash(package_dir: Path = PACKAGE_DIR) -> str:
+    """SHA-256 over the relative paths and contents of :func:`compiled_sources`."""
     h = hashlib.sha256()
-    for name in COMPILED_MODULES:
-        h.update(name.encode())
-        h.update((here / f"{name}.py").read_bytes())
+    root = package_dir.parent
+    for path in sorted(compiled_sources(package_dir)):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
-SOURCE_HASH = _source_hash()
+SOURCE_HASH = source_hash()
 
 #: ``out_r`` and ``out_i`` are column-major (N, NR) / (N, NI) arrays (any strides): each
 #: result field is a contiguous column, handed to the user without a copy
@@ -115,14 +150,29 @@ R_OUT = types.float64[:, :]
 I_OUT = types.int64[:, :]
 F64_3D = types.float64[:, :, ::1]
 
+#: the workspace of a per-start method (:mod:`optimizers.registry`, contract item 3)
+Work = namedtuple("Work", "v m t q f i perm rng")
+WORK_TYPE = types.NamedTuple(
+    (MAT, F64_3D, F64_3D, MAT, VEC, types.int64[::1], types.int64[::1], types.uint64[::1]), Work
+)
+#: step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt) -> (rc, fn) of a per-start method
+STEP_SIG = types.Tuple((types.int64, types.float64))(
+    FG_TYPE, H_TYPE, MAT, VEC, types.int64, VEC, types.float64, VEC, VEC, VEC, WORK_TYPE,
+    types.int64[::1],
+)  # fmt: skip
+#: update(k, lr, hp, X, G, S, ncols, XO) of a lock-step method
+UPDATE_SIG = types.void(types.int64, types.float64, VEC, MAT, MAT, F64_3D, types.int64, MAT)
+STEP_TYPE = types.FunctionType(STEP_SIG)
+UPDATE_TYPE = types.FunctionType(UPDATE_SIG)
+
 FIRST_ORDER_CHUNK_SIG = types.void(
-    types.int64, VEC, types.int64, types.int64,
+    UPDATE_TYPE, VEC, types.int64, types.int64,
     F_TYPE, FG_TYPE, FG_COLS_TYPE,
     MAT, MAT, types.int64, types.int64,
     MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )  # fmt: skip
 PER_START_CHUNK_SIG = types.void(
-    types.int64, VEC, types.int64, types.int64,
+    STEP_TYPE, VEC, types.int64, types.int64,
     FG_TYPE, H_TYPE,
     MAT, MAT, types.int64, types.int64,
     MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
@@ -130,19 +180,19 @@ PER_START_CHUNK_SIG = types.void(
 FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
 PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
 FIRST_ORDER_SIG = types.void(
-    FIRST_ORDER_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
+    FIRST_ORDER_CHUNK_TYPE, UPDATE_TYPE, VEC, types.int64, types.int64,
     F_TYPE, FG_TYPE, FG_COLS_TYPE,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )  # fmt: skip
 PER_START_SIG = types.void(
-    PER_START_CHUNK_TYPE, types.int64, VEC, types.int64, types.int64,
+    PER_START_CHUNK_TYPE, STEP_TYPE, VEC, types.int64, types.int64,
     FG_TYPE, H_TYPE,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )  # fmt: skip
 
 
 # ============================================================================ stubs
-@njit(H_SIG, cache=True, nogil=True, error_model="numpy")
+@njit(H_SIG, **CACHED)
 def no_hessian(x, D, H):
     """H ← NaN: the Hessian slot of the per-start engine for methods that never evaluate it
     (GD with a line search, nonlinear CG, BFGS, L-BFGS), so that a new formula run by them
@@ -153,13 +203,13 @@ def no_hessian(x, D, H):
 
 
 # ============================================================================ shared helpers
-@njit(**_INLINE)
+@njit(**INLINE)
 def rel_change(fa, fb):
     """|f_a − f_b| / max(|f_a|, |f_b|, 1)."""
     return abs(fa - fb) / max(abs(fa), abs(fb), 1.0)
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def f_detail(fval):
     """Divergence detail for a non-finite objective value (0 when finite)."""
     if math.isnan(fval):
@@ -169,7 +219,7 @@ def f_detail(fval):
     return 0
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def point_detail(x, fval, gvec, bound):
     """Divergence detail of a point (0 when x, f and ∇f are finite and ‖x‖∞ ≤ bound)."""
     xm = 0.0
@@ -188,7 +238,7 @@ def point_detail(x, fval, gvec, bound):
     return 0
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def start_detail(x, fval, gvec):
     """Detail for an unusable start: NaN objective (outside the domain) or non-finite values."""
     d = point_detail(x, fval, gvec, math.inf)
@@ -197,7 +247,7 @@ def start_detail(x, fval, gvec):
     return L.D_START_NAN if d == L.D_F_NAN else L.D_START_NONFINITE
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def norm_inf(v):
     """max_i |v_i|."""
     m = 0.0
@@ -207,7 +257,7 @@ def norm_inf(v):
 
 
 # ============================================================================ lock-step engine
-@njit(**_INLINE)
+@njit(**INLINE)
 def _col_gnorm(G, X, j, wd):
     m = 0.0
     for i in range(G.shape[0]):
@@ -215,7 +265,7 @@ def _col_gnorm(G, X, j, wd):
     return m
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _col_step(X, XP, j):
     """‖x − x_prev‖∞ of column j."""
     m = 0.0
@@ -224,7 +274,7 @@ def _col_step(X, XP, j):
     return m
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _col_detail(X, j, bound, fval, G, check_fg):
     xm = 0.0
     for i in range(X.shape[0]):
@@ -243,7 +293,7 @@ def _col_detail(X, j, bound, fval, G, check_fg):
     return 0
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _slot(k, st, length):
     """Row of iterate k in a trajectory that keeps every st-th iterate, or -1 if none."""
     if k % st != 0 or k // st >= length:
@@ -251,7 +301,7 @@ def _slot(k, st, length):
     return k // st
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _record_col(path, fpath, gpath, s, k, stride, X, j, fval, gn):
     r = _slot(k, stride, path.shape[1])
     if r >= 0:
@@ -261,7 +311,7 @@ def _record_col(path, fpath, gpath, s, k, stride, X, j, fval, gn):
         gpath[s, r] = gn
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _compact_cols(A, keep):
     out = np.empty((A.shape[0], keep.shape[0]), dtype=A.dtype)
     for i in range(A.shape[0]):
@@ -270,7 +320,7 @@ def _compact_cols(A, keep):
     return out
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _compact_rows(A, keep):
     out = np.empty((keep.shape[0], A.shape[1]), dtype=A.dtype)
     for t in range(keep.shape[0]):
@@ -279,7 +329,17 @@ def _compact_rows(A, keep):
     return out
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
+def _compact_state(S, keep):
+    out = np.empty((S.shape[0], S.shape[1], keep.shape[0]))
+    for r in range(S.shape[0]):
+        for i in range(S.shape[1]):
+            for t in range(keep.shape[0]):
+                out[r, i, t] = S[r, i, keep[t]]
+    return out
+
+
+@njit(**KERNEL)
 def _compact_vec(a, keep):
     out = np.empty(keep.shape[0], dtype=a.dtype)
     for t in range(keep.shape[0]):
@@ -287,7 +347,7 @@ def _compact_vec(a, keep):
     return out
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _fo_finish(
     j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch, stride,
     f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
@@ -331,9 +391,9 @@ def _fo_finish(
     alive[j] = False
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def _fo_fixed_steps(
-    method, K, hp, f, fg, fg_cols, X, G, F, S1, S2, S3, alive, nalive, gid, BND, XA, NA,
+    update, K, hp, f, fg, fg_cols, X, G, F, S, alive, nalive, gid, BND, XA, NA,
     nf, ng, FC, XC, wd, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
 ):  # fmt: skip
     """K fixed steps of a lock-step chunk without per-start bookkeeping in the loop.
@@ -343,7 +403,7 @@ def _fo_fixed_steps(
     results are bit-identical to the general loop.  Per step, on the whole ``(n, chunk)``
     block::
 
-        X⁺ = update(X, G)                       (:func:`apply_update`, into a second buffer)
+        X⁺ = update(X, G)                       (the method's update, into a second buffer)
         F⁺, G⁺ = fg_cols(X⁺)                    (values and gradients in one pass)
         ok_j = f⁺_j finite ∧ ∀i: |x⁺_ij| ≤ bound_j ∧ g⁺_ij finite     (row loops, no branches)
 
@@ -363,10 +423,7 @@ def _fo_fixed_steps(
     ok = np.empty(c, dtype=np.bool_)
     for k in range(K):
         lr = lr_from_hp(k, hp)
-        if method == L.M_GD or method == L.M_SGD:
-            gd_cols(lr, X, G, c, XN)  # inlined: no call per step for the plainest rule
-        else:
-            apply_update(method, k, lr, hp, X, G, S1, S2, S3, c, XN)
+        update(k, lr, hp, X, G, S, c, XN)
         fg_cols(XN, D, FN, GN)
         for j in range(c):
             ok[j] = FN[j] - FN[j] == 0.0
@@ -407,7 +464,7 @@ def _fo_fixed_steps(
                    alive)  # fmt: skip
 
 def first_order_chunk(
-    method, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
+    update, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
 ):  # fmt: skip
     """Run starts s0 … s1−1 in lock-step (see the module docstring)."""
@@ -419,7 +476,7 @@ def first_order_chunk(
     ftol = hp[L.FTOL]
     xtol = hp[L.XTOL]
     wd = hp[L.WEIGHT_DECAY]
-    wd_coupled = 0.0 if method == L.M_ADAMW else wd
+    wd_coupled = hp[L.WD_COUPLED]
     noise = hp[L.NOISE]
     bs = int(hp[L.BATCH_SIZE])
     m = D.shape[0]
@@ -436,12 +493,8 @@ def first_order_chunk(
 
     X = np.empty((n, c))
     G = np.empty((n, c))
-    S1 = np.zeros((n, c))
-    S2 = np.zeros((n, c))
-    S3 = np.zeros((n, c))
+    S = np.zeros((max(1, int(hp[L.W_VECTORS])), n, c))  # the method's named state
     XA = np.zeros((n, c))
-    if method == L.M_ADAGRAD:
-        S1[:, :] = hp[L.INIT_ACC]
     F = np.empty(c)
     FE = np.empty(c)
     FC = np.zeros(c)
@@ -508,7 +561,7 @@ def first_order_chunk(
         nalive += 1
 
     if lean and nalive > 0:
-        _fo_fixed_steps(method, K, hp, f, fg, fg_cols, X, G, F, S1, S2, S3, alive,
+        _fo_fixed_steps(update, K, hp, f, fg, fg_cols, X, G, F, S, alive,
                         nalive, gid, BND, XA, NA, nf, ng, FC, XC, wd, D, out_x, out_jac,
                         out_xavg, out_r, out_i, fpath, gpath)  # fmt: skip
         return
@@ -583,7 +636,7 @@ def first_order_chunk(
                 XP[i, j] = X[i, j]
                 GP[i, j] = G[i, j]
         # ---- the step, then the new values
-        apply_update(method, k, lr, hp, X, GW, S1, S2, S3, ncols, X)
+        update(k, lr, hp, X, GW, S, ncols, X)
         if not minibatch:
             fg_cols(X, D, F, G)
         for j in range(ncols):
@@ -671,9 +724,7 @@ def first_order_chunk(
             G = _compact_cols(G, keep)
             GP = _compact_cols(GP, keep)
             GW = _compact_cols(GW, keep)
-            S1 = _compact_cols(S1, keep)
-            S2 = _compact_cols(S2, keep)
-            S3 = _compact_cols(S3, keep)
+            S = _compact_state(S, keep)
             XA = _compact_cols(XA, keep)
             perm = _compact_rows(perm, keep)
             F = _compact_vec(F, keep)
@@ -692,23 +743,7 @@ def first_order_chunk(
 
 
 # ============================================================================ per-start engine
-@njit(**_INLINE)
-def matrices_used(method, variant, update):
-    """How many n × n matrices a per-start method keeps: Newton 3 (Hessian, its factor or
-    eigenvectors, a scratch copy), BFGS 1 (inverse Hessian), linear CG and Newton coordinate
-    updates 1 (the Hessian), every other method none."""
-    if method == L.P_NEWTON:
-        return 3
-    if method == L.P_BFGS:
-        return 1
-    if method == L.P_CG and variant == L.CG_LINEAR:
-        return 1
-    if method == L.P_COORDINATE and update == L.UPDATE_NEWTON:
-        return 1
-    return 0
-
-
-@njit(**_INLINE)
+@njit(**INLINE)
 def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
     r = _slot(k, stride, path.shape[1])
     if r >= 0:
@@ -718,34 +753,41 @@ def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
         gpath[s, r] = gn
 
 
-def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
-                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
-    """Run starts s0 … s1−1 one after the other with one workspace (compiled as an entry point;
-    the start loop, the method dispatch and the bookkeeping live in this one function because
-    every extra level of calls re-optimises the whole call tree at compile time)."""
-    n = X0.shape[1]
+@njit(**KERNEL)
+def work_for(hp, n):
+    """The per-start workspace (:data:`Work`) sized by the ``W_*`` slots of ``hp``; n × n
+    matrices only when the method keeps some (at n = 10⁴ each is 800 MB)."""
     mem = max(1, int(hp[L.MEMORY]))
+    nm = int(hp[L.W_MATRICES])
+    nn = n if nm > 0 else 0
+    return Work(
+        np.zeros((int(hp[L.W_VECTORS]), n)),
+        np.zeros((max(1, nm), nn, nn)),  # one 0 × 0 matrix when none is kept
+        np.zeros((int(hp[L.W_HISTORY]), mem, n)),
+        np.zeros((int(hp[L.W_HISTORY_SCALARS]), mem)),
+        np.zeros(int(hp[L.W_FLOATS])),
+        np.zeros(int(hp[L.W_INTS]), dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.empty(1, dtype=np.uint64),
+    )
+
+
+def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
+                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
+    """Run starts s0 … s1−1 one after the other with one workspace, each iteration one call
+    of the method's ``step`` (a first-class function: this loop names no method); stopping,
+    divergence, averaging, recording and results are written here once."""
+    n = X0.shape[1]
     stride = max(1, int(hp[L.STRIDE]))
-    V = np.zeros((9, n))
-    # n × n matrices only for the methods that use them (at n = 10⁴ each is 800 MB)
-    nmat = matrices_used(method, int(hp[L.VARIANT]), int(hp[L.UPDATE]))
-    nn = n if nmat > 0 else 0
-    M = np.zeros((max(nmat, 1), nn, nn))
-    S = np.zeros((mem, n))
-    Y = np.zeros((mem, n))
-    rho = np.zeros(mem)
-    al = np.zeros(mem)
-    perm = np.empty(n, dtype=np.int64)
-    rng = np.empty(1, dtype=np.uint64)
-    fs = np.zeros(4)
-    ist = np.zeros(4, dtype=np.int64)
+    E = np.zeros((6, n))  # the engine's own vectors
+    W = work_for(hp, n)
     cnt = np.zeros(3, dtype=np.int64)
-    x = V[0]
-    gx = V[1]
-    xn = V[2]
-    gn = V[3]
-    d = V[4]
-    xa = V[8]
+    x = E[0]
+    gx = E[1]
+    xn = E[2]
+    gn = E[3]
+    xa = E[4]
+    scratch = E[5]
     K = int(hp[L.MAXITER])
     steps_mode = hp[L.STEPS_MODE] != 0.0
     gtol = hp[L.GTOL]
@@ -754,15 +796,13 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
     avg_kind = int(hp[L.AVERAGE])
     avg_start = int(hp[L.AVERAGE_START])
     decay = hp[L.EMA_DECAY]
-    # a sweep of randomly drawn coordinates may miss every coordinate that can still move
-    stall_test = not (method == L.P_COORDINATE and int(hp[L.ORDER]) == L.ORDER_RANDOM)
-    ls_kind = int(hp[L.LINE_SEARCH])
-    gd_alpha0 = hp[L.LR] if ls_kind == L.LS_NONE else 1.0
+    stall_test = hp[L.STALL_TEST] != 0.0
     for s in range(s0, s1):
-        rng[0] = stream_key(seed, offset + s)
-        fs[:] = 0.0
-        ist[:] = 0
+        W.rng[0] = stream_key(seed, offset + s)
+        W.f[:] = 0.0
+        W.i[:] = 0
         cnt[:] = 0
+        calls = 0
         for i in range(n):
             x[i] = X0[s, i]
         fx = fg(x, D, gx)
@@ -798,27 +838,8 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
                     fn = fx
                 else:
                     # ---- one iteration of the method into (xn, fn, gn)
-                    if method == L.P_GD:
-                        for i in range(n):
-                            d[i] = -gx[i]
-                        rc, fn = line_step(ls_kind, fg, D, x, fx, gx, d, gd_alpha0, hp[L.C1],
-                                           hp[L.C2], hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
-                    elif method == L.P_NEWTON:
-                        rc, fn = newton_step(fg, h, D, x, fx, gx, xn, gn, d, M[0], M[1], M[2], V[5],
-                                             V[6], hp, cnt)  # fmt: skip
-                    elif method == L.P_CG:
-                        rc, fn = cg_step(fg, h, D, x, fx, gx, xn, gn, d, V[5], V[6], M[0], hp, fs,
-                                         ist, cnt)  # fmt: skip
-                    elif method == L.P_BFGS:
-                        rc, fn = bfgs_step(fg, D, x, fx, gx, xn, gn, d, V[5], V[6], V[7], M[0], hp,
-                                           ist, cnt)  # fmt: skip
-                    elif method == L.P_LBFGS:
-                        rc, fn = lbfgs_step(fg, D, x, fx, gx, xn, gn, d, S, Y, rho, al, hp, ist,
-                                            cnt)  # fmt: skip
-                    else:
-                        rc = 0
-                        fn = coordinate_sweep(fg, h, D, x, fx, xn, gn, M[0], perm, rng, hp,
-                                              cnt)  # fmt: skip
+                    rc, fn = step(fg, h, D, hp, calls, x, fx, gx, xn, gn, W, cnt)
+                    calls += 1
                 if rc == L.D_LS_NOT_DESCENT or (rc != 0 and rc != L.D_LS_FAILED):
                     status = L.ST_LS_FAILED if rc == L.D_LS_NOT_DESCENT else L.ST_STALLED
                     detail = rc
@@ -879,7 +900,7 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
         if na > 0:
             for i in range(n):
                 out_xavg[s, i] = xa[i]
-            out_r[s, L.R_FUN_AVG] = fg(out_xavg[s], D, V[5])  # V[5]: scratch by now
+            out_r[s, L.R_FUN_AVG] = fg(out_xavg[s], D, scratch)
         else:
             for i in range(n):
                 out_xavg[s, i] = math.nan
@@ -893,7 +914,7 @@ def per_start_chunk(method, hp, seed, offset, fg, h, X0, D, s0, s1,
 
 
 # ============================================================================ entry points
-def first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
+def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
                        out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath,
                        epoch_f):  # fmt: skip
     """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`)."""
@@ -903,11 +924,11 @@ def first_order_engine(worker, method, hp, seed, offset, f, fg, fg_cols, X0, D,
     for c in prange(nchunks):
         s0 = c * chunk
         s1 = min(N, s0 + chunk)
-        worker(method, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
+        worker(update, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
 
 
-def per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
+def per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
     """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`)."""
     N = X0.shape[0]
@@ -916,11 +937,11 @@ def per_start_engine(worker, method, hp, seed, offset, fg, h, X0, D,
     for c in prange(nchunks):
         s0 = c * chunk
         s1 = min(N, s0 + chunk)
-        worker(method, hp, seed, offset, fg, h, X0, D, s0, s1,
+        worker(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)
 
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 _ENGINES: dict[str, object] = {}
 
 #: (name, Python function, signature, parallel)
@@ -953,6 +974,55 @@ def _stale_guard(disp, name: str) -> Path | None:
     return stamp
 
 
+def prepare(module: ModuleType) -> ModuleType:
+    """Make a method module's step compilable: bind its helpers from other modules
+    (``link()``) and compile its own helpers (``KERNELS``) in place, once."""
+    if not getattr(module, "_prepared", False):
+        link = getattr(module, "link", None)
+        if link is not None:
+            link()
+        for name in getattr(module, "KERNELS", ()):
+            fn = getattr(module, name)
+            if not isinstance(fn, CPUDispatcher):
+                setattr(module, name, njit(**KERNEL)(fn))
+        module._prepared = True
+    return module
+
+
+_KERNELS: dict[tuple[str, bool], object] = {}
+
+
+def method_kernel(method: str, per_start: bool):
+    """Method ``method``'s compiled ``step`` (per-start engine) or ``update`` (lock-step), as
+    a first-class function for the engine; compiled once with its signature and disk-cached
+    (the cache emptied when :data:`SOURCE_HASH` changed, as the entry points')."""
+    key = (method, per_start)
+    with _LOCK:
+        if key in _KERNELS:
+            return _KERNELS[key]
+        module = prepare(spec_module(method))
+        name, sig = ("step", STEP_SIG) if per_start else ("update", UPDATE_SIG)
+        fn = getattr(module, name, None)
+        if fn is None:
+            raise ValueError(f"method {method!r} has no {name} for the "
+                             f"{'per-start' if per_start else 'lock-step'} engine")  # fmt: skip
+        disp = njit(**CACHED)(fn)
+        stamp = _stale_guard(disp, f"{module.__name__}.{name}")
+        disp.compile(sig.args)
+        disp.disable_compile()
+        _write_stamp(stamp)
+        _KERNELS[key] = disp
+        return disp
+
+
+def _write_stamp(stamp: Path | None) -> None:
+    if stamp is not None:
+        try:
+            stamp.write_text(SOURCE_HASH)
+        except OSError:
+            pass
+
+
 def engines(kind: str | None = None) -> dict[str, object]:
     """The compiled entry points, compiled or loaded from the disk cache on first use.
 
@@ -961,7 +1031,9 @@ def engines(kind: str | None = None) -> dict[str, object]:
     function pointer, so the scheduler's machine code does not contain (and re-optimise) the
     workers'.  Each dispatcher holds exactly one signature and refuses to compile another.
     ``kind`` (``"first_order"`` or ``"per_start"``) loads only that family (scheduler and
-    worker), which halves the start-up of a process that runs one kind of method.
+    worker), which halves the start-up of a process that runs one kind of method.  Without
+    ``kind`` the whole library is built: both engines and every registered method's step or
+    update (:func:`method_kernel`).
     """
     wanted = [e for e in ENTRY_POINTS if kind is None or e[0] in (kind, f"{kind}_chunk")]
     if not wanted:
@@ -970,15 +1042,18 @@ def engines(kind: str | None = None) -> dict[str, object]:
         for name, fn, sig, parallel in wanted:
             if name in _ENGINES:
                 continue
-            opts = dict(cache=True, parallel=parallel, nogil=True, error_model="numpy")
+            opts = dict(KERNEL, cache=True, parallel=parallel)
             disp = njit(**opts)(fn)
             stamp = _stale_guard(disp, name)
             disp.compile(sig.args)
             disp.disable_compile()
-            if stamp is not None:
-                try:
-                    stamp.write_text(SOURCE_HASH)
-                except OSError:
-                    pass
+            _write_stamp(stamp)
             _ENGINES[name] = disp
-        return dict(_ENGINES)
+        out = dict(_ENGINES)
+    if kind is None:
+        for method, spec in METHODS.items():
+            if spec.engine == "lockstep":
+                method_kernel(method, False)
+            if spec.engine == "per-start" or spec.per_start_when is not None:
+                method_kernel(method, True)
+    return out

@@ -30,15 +30,9 @@ import math
 
 from numba import njit
 
-from . import _layout as L
+from landscape.jit import CACHED, INLINE, KERNEL
 
-#: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
-#: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
-#: copy could outlive a change elsewhere.  Self-contained leaves are cached (``_LEAF``).
-_JIT = dict(nogil=True, error_model="numpy")
-_LEAF = dict(cache=True, nogil=True, error_model="numpy")
-#: the trial-point evaluations take arrays: inlined (no call, no array refcounting per trial)
-_INLINE = dict(nogil=True, error_model="numpy", inline="always")
+from . import _layout as L
 
 #: iteration caps of the bracketing phase, the zoom phase and the backtracking loop
 MAX_BRACKET = 30
@@ -48,7 +42,7 @@ MAX_BACKTRACK = 60
 ALPHA_MAX = 1e100
 
 
-@njit(**_INLINE)
+@njit(**INLINE)  # trial-point evaluations: no call per trial
 def _phi(fg, x, d, D, alpha, xt, gt, cnt):
     """xt ← x + αd; gt ← ∇f(xt); returns f(xt), with +∞ for a non-finite value."""
     for i in range(x.shape[0]):
@@ -61,7 +55,7 @@ def _phi(fg, x, d, D, alpha, xt, gt, cnt):
     return v
 
 
-@njit(**_INLINE)
+@njit(**INLINE)
 def _slope(gt, d):
     """φ'(α) = gtᵀd at the point :func:`_phi` evaluated last (NaN when not finite)."""
     s = 0.0
@@ -70,7 +64,7 @@ def _slope(gt, d):
     return s
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def cubicmin(a, fa, fpa, b, fb, c, fc):
     """Minimiser of the cubic through (a, fa) with slope fpa, (b, fb) and (c, fc); NaN if none."""
     C = fpa
@@ -90,7 +84,7 @@ def cubicmin(a, fa, fpa, b, fb, c, fc):
     return xmin if math.isfinite(xmin) else math.nan
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def quadmin(a, fa, fpa, b, fb):
     """Minimiser of the quadratic through (a, fa) with slope fpa and (b, fb); NaN if none."""
     db = b - a
@@ -103,7 +97,7 @@ def quadmin(a, fa, fpa, b, fb):
     return xmin if math.isfinite(xmin) else math.nan
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def armijo(fg, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
     """Backtracking until φ(α) ≤ φ(0) + c₁αφ'(0).
 
@@ -126,7 +120,7 @@ def armijo(fg, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
     return False, 0.0, fx, a_best, f_best
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def _zoom(fg, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c2, xt, gt, cnt):
     """Nocedal & Wright Alg. 3.6 with safeguarded cubic / quadratic interpolation.
 
@@ -192,7 +186,7 @@ def _zoom(fg, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c2,
     return False, 0.0, phi0, a_best, f_best
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
     """Strong Wolfe search (Nocedal & Wright Alg. 3.5), ``dphi0 = ∇f(x)ᵀd < 0``.
 
@@ -251,7 +245,7 @@ def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
     return False, 0.0, fx, a_best, f_best
 
 
-@njit(**_JIT)
+@njit(**KERNEL)
 def line_step(kind, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, cnt):
     """xn = x + αd, gn = ∇f(xn): α = α₀ (``kind`` none) or from Armijo / strong Wolfe.
 
@@ -290,3 +284,17 @@ def line_step(kind, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, cnt):
         xn[i] = x[i]
         gn[i] = gx[i]
     return L.D_LS_FAILED, fx
+
+
+@njit(**KERNEL)
+def first_alpha(hp, gx, unscaled):
+    """First trial step: ``lr`` without a line search, min(1, 1.01/‖∇f‖₂) while the
+    quasi-Newton matrix is the unscaled identity, else 1 (BFGS, L-BFGS)."""
+    if int(hp[L.LINE_SEARCH]) == L.LS_NONE:
+        return hp[L.LR]
+    if unscaled:
+        gg = 0.0
+        for i in range(gx.shape[0]):
+            gg += gx[i] * gx[i]
+        return min(1.0, 1.01 / math.sqrt(gg))
+    return 1.0

@@ -23,6 +23,8 @@ import math
 import numpy as np
 from numba import njit
 
+from landscape.jit import CACHED
+
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -34,10 +36,7 @@ _S11 = np.uint64(11)
 _ONE = np.uint64(1)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 
-_JIT = dict(cache=True, nogil=True, error_model="numpy")
-
-
-@njit(**_JIT)
+@njit(**CACHED)
 def mix(z):
     """SplitMix64 finaliser: ``z ← (z ⊕ z≫30)·M₁; z ← (z ⊕ z≫27)·M₂; z ⊕ z≫31`` (uint64)."""
     z = (z ^ (z >> _S30)) * _M1
@@ -45,19 +44,19 @@ def mix(z):
     return z ^ (z >> _S31)
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def stream_key(seed, start):
     """Initial state of start ``start``'s stream: ``mix(mix(seed) ⊕ mix(start + 1))``."""
     return mix(mix(np.uint64(seed)) ^ mix(np.uint64(start) + _ONE))
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def epoch_key(seed, start, epoch):
     """Initial state of the permutation stream of ``(seed, start, epoch)``."""
     return mix(stream_key(seed, start) ^ mix(np.uint64(epoch) ^ _EPOCH_SALT))
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def next_u64(state, j):
     """Advance ``state[j]`` by γ and return ``mix(state[j])``."""
     s = state[j] + _GAMMA
@@ -65,13 +64,13 @@ def next_u64(state, j):
     return mix(s)
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def uniform(state, j):
     """A uniform double in [0, 1) from ``state[j]``: ``(z ≫ 11)·2⁻⁵³``."""
     return float(next_u64(state, j) >> _S11) * _INV53
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def normal_pair(state, j):
     """Two independent N(0, 1) draws by Box–Muller from two uniforms of ``state[j]``."""
     u1 = uniform(state, j)
@@ -81,7 +80,7 @@ def normal_pair(state, j):
     return r * math.cos(t), r * math.sin(t)
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def permutation(state, j, out):
     """Fisher–Yates shuffle of ``out[:] = 0, 1, …, m−1`` with uniforms from ``state[j]``."""
     m = out.shape[0]
@@ -96,7 +95,7 @@ def permutation(state, j, out):
         out[r] = t
 
 
-@njit(**_JIT)
+@njit(**CACHED)
 def epoch_permutation(seed, start, epoch, out):
     """The order in which start ``start`` visits the data rows in epoch ``epoch``."""
     st = np.empty(1, dtype=np.uint64)

@@ -27,11 +27,13 @@ import math
 
 from numba import njit
 
+from landscape.jit import CACHED, KERNEL
+
 from . import _layout as L
 from ._layout import SCHEDULE_ALIASES, SCHEDULES  # noqa: F401 - the table lives with the codes
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(**CACHED)
 def lr_at(k, lr0, code, step_size, gamma, power, tau, final_lr, t_max, eta_min, warmup):
     """Learning rate at step ``k`` (see the module docstring for each ``code``'s formula)."""
     if warmup > 0:
@@ -56,7 +58,7 @@ def lr_at(k, lr0, code, step_size, gamma, power, tau, final_lr, t_max, eta_min, 
     return lr0
 
 
-@njit(nogil=True, error_model="numpy")  # reads _layout slots: not cached on its own
+@njit(**KERNEL)  # reads _layout slots: not cached on its own
 def lr_from_hp(k, hp):
     """``lr_at(k, …)`` with every argument read from the engine's hyperparameter array."""
     return lr_at(

@@ -177,13 +177,14 @@ def test_finding9_memory_limit_is_raised_by_its_variable(tmp_path):
 
 
 def test_run_memory_counts_each_part():
-    # bfgs, one start, n = 10⁴: one chunk holding one n × n matrix and 10 + 2·1 n-vectors
+    # bfgs, one start, n = 10⁴: one chunk holding one n × n matrix, the engine's 7 n-vectors
+    # and BFGS's 4 (d, s, y, Hy)
     parts = run_memory("bfgs", {}, 10_000, 1, 1000, False, single=True)
-    assert parts["workspace"] == (10_000**2 + 12 * 10_000) * 8
+    assert parts["workspace"] == (10_000**2 + 11 * 10_000) * 8
     assert parts["starts"] == 10_000 * 8 and parts["results"] == (3 * 10_000 + 12) * 8
     # lbfgs keeps no matrix: memory m of s and y pairs
     parts = run_memory("lbfgs", {"memory": 7}, 100, 1, 10, False, single=True)
-    assert parts["workspace"] == (10 + 14) * 100 * 8
+    assert parts["workspace"] == ((7 + 1 + 2 * 7) * 100 + 2 * 7) * 8  # + d; S, Y; ρ, α
     # a recorded batch: N (K + 1) (n + 2) doubles
     parts = run_memory("gd", {}, 3, 50, 99, True)
     assert parts["trajectory"] == 50 * 100 * 5 * 8
@@ -201,7 +202,7 @@ def test_finding4_large_trajectories_are_estimated_as_strided():
     assert parts["trajectory"] == 1000 * 6061 * 4 * 8 <= RECORD_LIMIT_BYTES
     # L-BFGS stores at most K pairs whatever --memory says (the iterates are the same)
     parts = run_memory("lbfgs", {"memory": 10**12}, 2, 1, 50, False, single=True)
-    assert parts["workspace"] == (10 + 2 * 50) * 2 * 8
+    assert parts["workspace"] == ((7 + 1 + 2 * 50) * 2 + 2 * 50) * 8
 
 
 # ------------------------------------------------------------------- finding 9: kernel size

@@ -31,7 +31,8 @@ def rosen():
 
 # ----------------------------------------------------------------------------- validation
 def test_methods_table_lists_every_method_with_defaults():
-    assert set(METHODS) == {"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
+    # a superset: a method added by a module and a registry line needs no edit here
+    assert set(METHODS) >= {"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
                             "adadelta", "adam", "adamw", "newton", "cg", "bfgs", "lbfgs",
                             "coordinate"}  # fmt: skip
     assert METHODS["adam"].defaults == {

@@ -8,10 +8,10 @@ import pytest
 import scipy.optimize as so
 import sympy as sp
 
+from landscape.linalg import jacobi_eigh
 from landscape.objective import Objective
 from optimizers import minimize, minimize_batch
 from optimizers.linesearch import cubicmin, quadmin
-from optimizers.newton import jacobi_eigh
 
 x, y = sp.symbols("x y", real=True)
 

@@ -82,7 +82,8 @@ def _subparsers():
 def _option_help(p, flag: str) -> str:
     """The help text of ``flag`` as ``--help`` prints it, on one line."""
     text = p.format_help()
-    start = re.search(rf"^  (?:-\S+(?: \S+)?, )*{re.escape(flag)}\b.*$", text, re.M)
+    # the flag ends at a space, a comma or the line's end (``--eta`` is not ``--eta-min``)
+    start = re.search(rf"^  (?:-\S+(?: \S+)?, )*{re.escape(flag)}(?=[ ,]|$).*$", text, re.M)
     assert start, flag
     rest = text[start.start():].split("\n")
     lines = [rest[0]] + [ln for ln in _takewhile_indented(rest[1:])]

@@ -23,44 +23,73 @@ Linear CG (N&W Alg. 5.2) for f = ½xᵀAx − bᵀx (+c), with A = ∇²f(x₀) 
 
 In exact arithmetic it terminates in as many steps as A has distinct eigenvalues.  dᵀAd ≤ 0
 (not positive definite) stalls the start.
+Defaults: ``variant='pr+'``, ``line_search='wolfe'`` with c₂ = 0.1.  State: the direction d,
+the residual r and A d (linear CG), the Hessian A (linear CG only), the previous f and the
+squared residual, the iterations since the last restart.
 """
 
 from __future__ import annotations
 
 import math
 
-from numba import njit
-
-from . import _layout as L
-from .linesearch import line_step
-
-#: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
-#: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
-#: copy could outlive a change elsewhere.
-_JIT = dict(nogil=True, error_model="numpy")
+from optimizers import _layout as L
+from optimizers.spec import (
+    NEWTON_TYPE_MAXITER,
+    NONE_LS,
+    average,
+    hchoice,
+    line_search,
+    lr,
+    method,
+    state,
+)
 
 #: Powell's restart threshold |g_{k+1}ᵀg_k| ≥ ν‖g_{k+1}‖²
 POWELL_NU = 0.2
 
+STATE = state(vectors=("d", "r", "Ad"), matrices=("A",), floats=("f_prev", "rr"),
+              ints=("since_restart",))  # fmt: skip
+#: helpers of this module compiled for the step
+KERNELS = ("beta", "linear_step")
 
-@njit(**_JIT)
-def cg_beta(variant, gg, gngn, gng, dy):
-    """β for the variant from gᵀg, g₊ᵀg₊, g₊ᵀg and dᵀy (y = g₊ − g)."""
-    gny = gngn - gng
+_LINEAR = ("variant", ("linear",))
+
+SPEC = method(
+    "cg", "cg", "per-start", "d ← −∇f(x) + βd;  x ← x + αd",
+    [hchoice("variant", "pr+", ("fr", "pr+", "hs", "dy", "linear"), "β formula, or linear CG",
+             slot=L.VARIANT, codes={"fr": L.CG_FR, "pr+": L.CG_PRPLUS, "hs": L.CG_HS,
+                                    "dy": L.CG_DY, "linear": L.CG_LINEAR}),
+     *line_search("wolfe", 0.1), lr(1.0, when=NONE_LS), *average()],
+    maxiter=NEWTON_TYPE_MAXITER, needs_hessian=_LINEAR, state=STATE, matrices_when=_LINEAR,
+)  # fmt: skip
+
+
+def link() -> None:
+    """Bind the compiled helpers :func:`step` calls."""
+    global line_step
+    from optimizers.linesearch import line_step
+
+
+def beta(variant, gg, gngn, gng, dy):
+    """β of the variant (gg = g_kᵀg_k, gngn = g_{k+1}ᵀg_{k+1}, gng = g_{k+1}ᵀg_k,
+    dy = d_kᵀy_k)."""
     if variant == L.CG_FR:
         return gngn / gg
     if variant == L.CG_PRPLUS:
-        return max(0.0, gny / gg)
+        return max(0.0, (gngn - gng) / gg)
     if variant == L.CG_HS:
-        return gny / dy
+        return (gngn - gng) / dy
     return gngn / dy  # Dai–Yuan
 
 
-@njit(**_JIT)
-def linear_cg_step(fg, h, D, x, gx, xn, gn, d, r, Ad, A, fs, ist, cnt):
+def linear_step(fg, h, D, k, x, gx, xn, gn, W, cnt):
     """One step of linear CG (exact step length with the Hessian A = ∇²f(x₀))."""
     n = x.shape[0]
-    if ist[1] == 0:
+    d = W.v[STATE.v.d]
+    r = W.v[STATE.v.r]
+    Ad = W.v[STATE.v.Ad]
+    A = W.m[STATE.m.A]
+    if k == 0:
         h(x, D, A)
         cnt[2] += 1
         rr = 0.0
@@ -68,7 +97,7 @@ def linear_cg_step(fg, h, D, x, gx, xn, gn, d, r, Ad, A, fs, ist, cnt):
             r[i] = -gx[i]
             d[i] = r[i]
             rr += r[i] * r[i]
-        fs[1] = rr
+        W.f[STATE.f.rr] = rr
     dAd = 0.0
     for i in range(n):
         s = 0.0
@@ -78,37 +107,33 @@ def linear_cg_step(fg, h, D, x, gx, xn, gn, d, r, Ad, A, fs, ist, cnt):
         dAd += d[i] * s
     if not (dAd > 0.0):
         return L.D_NEG_CURVATURE, 0.0
-    alpha = fs[1] / dAd
+    alpha = W.f[STATE.f.rr] / dAd
     rr = 0.0
     for i in range(n):
         xn[i] = x[i] + alpha * d[i]
         r[i] -= alpha * Ad[i]
         rr += r[i] * r[i]
-    beta = rr / fs[1]
+    b = rr / W.f[STATE.f.rr]
     for i in range(n):
-        d[i] = r[i] + beta * d[i]
-    fs[1] = rr
-    ist[1] += 1
+        d[i] = r[i] + b * d[i]
+    W.f[STATE.f.rr] = rr
     cnt[0] += 1
     cnt[1] += 1
     return 0, fg(xn, D, gn)
 
 
-@njit(**_JIT)
-def cg_step(fg, h, D, x, fx, gx, xn, gn, d, r, Ad, A, hp, fs, ist, cnt):
-    """One nonlinear (or linear) CG iteration; ``d`` carries the search direction over.
-
-    State: ``fs[0]`` previous f (for the initial step), ``ist[0]`` iterations since the last
-    restart, ``ist[1]`` iterations done.  Returns ``(rc, f_new)``.
-    """
+def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+    """One nonlinear (or linear) CG iteration; ``d`` carries the search direction over."""
     variant = int(hp[L.VARIANT])
     if variant == L.CG_LINEAR:
-        return linear_cg_step(fg, h, D, x, gx, xn, gn, d, r, Ad, A, fs, ist, cnt)
+        return linear_step(fg, h, D, k, x, gx, xn, gn, W, cnt)
     n = x.shape[0]
-    if ist[1] == 0:
+    d = W.v[STATE.v.d]
+    since = STATE.i.since_restart
+    if k == 0:
         for i in range(n):
             d[i] = -gx[i]
-        ist[0] = 0
+        W.i[since] = 0
     dphi0 = 0.0
     gg = 0.0
     for i in range(n):
@@ -118,21 +143,20 @@ def cg_step(fg, h, D, x, fx, gx, xn, gn, d, r, Ad, A, hp, fs, ist, cnt):
         for i in range(n):
             d[i] = -gx[i]
         dphi0 = -gg
-        ist[0] = 0
+        W.i[since] = 0
     kind = int(hp[L.LINE_SEARCH])
     if kind == L.LS_NONE:
         alpha0 = hp[L.LR]
-    elif ist[1] == 0:
+    elif k == 0:
         alpha0 = min(1.0, 1.01 / math.sqrt(gg))
     else:
-        a = 1.01 * 2.0 * (fx - fs[0]) / dphi0
+        a = 1.01 * 2.0 * (fx - W.f[STATE.f.f_prev]) / dphi0
         alpha0 = min(1.0, a) if (a > 0.0 and math.isfinite(a)) else 1.0
-    rc, fn = line_step(
-        kind, fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt
-    )
+    rc, fn = line_step(kind, fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK], xn,
+                       gn, cnt)  # fmt: skip
     if rc != 0:
         return rc, fn
-    fs[0] = fx
+    W.f[STATE.f.f_prev] = fx
     gngn = 0.0
     gng = 0.0
     dy = 0.0
@@ -140,18 +164,17 @@ def cg_step(fg, h, D, x, fx, gx, xn, gn, d, r, Ad, A, hp, fs, ist, cnt):
         gngn += gn[i] * gn[i]
         gng += gn[i] * gx[i]
         dy += d[i] * (gn[i] - gx[i])
-    beta = cg_beta(variant, gg, gngn, gng, dy)
-    ist[0] += 1
-    if ist[0] >= n or abs(gng) >= POWELL_NU * gngn or not math.isfinite(beta):
-        beta = 0.0
-        ist[0] = 0
+    b = beta(variant, gg, gngn, gng, dy)
+    W.i[since] += 1
+    if W.i[since] >= n or abs(gng) >= POWELL_NU * gngn or not math.isfinite(b):
+        b = 0.0
+        W.i[since] = 0
     slope = 0.0
     for i in range(n):
-        d[i] = -gn[i] + beta * d[i]
+        d[i] = -gn[i] + b * d[i]
         slope += gn[i] * d[i]
     if not (slope < 0.0):
         for i in range(n):
             d[i] = -gn[i]
-        ist[0] = 0
-    ist[1] += 1
+        W.i[since] = 0
     return 0, fn

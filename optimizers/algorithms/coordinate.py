@@ -14,27 +14,47 @@ r"""Coordinate descent: one iteration is a sweep of n coordinate updates.
         increase; at most 20 Newton iterations per coordinate, stopping once the step is below
         10⁻¹⁴(1 + |x_i|).  On a separable quadratic one sweep is exact.
     gradient — x_i ← x_i − η ∂_i f(x)  (η = ``lr``; no safeguard).
+Defaults: ``order='cyclic'``, ``update='newton'``, η = 1e-3.  State: the Hessian (Newton
+updates only) and, through the workspace, the start's random stream and a permutation.
 """
 
 from __future__ import annotations
 
 import math
 
-from numba import njit
-
-from . import _layout as L
-from .rng import permutation, uniform
-
-#: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
-#: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
-#: copy could outlive a change elsewhere.
-_JIT = dict(nogil=True, error_model="numpy")
+from optimizers import _layout as L
+from optimizers.spec import average, hchoice, lr, method, state
 
 MAX_INNER = 20
 MAX_HALVINGS = 40
 
+STATE = state(matrices=("H",))
+#: helpers of this module compiled for the step
+KERNELS = ("newton_coordinate",)
 
-@njit(**_JIT)
+_NEWTON = ("update", ("newton",))
+
+SPEC = method(
+    "coordinate", "coordinate", "per-start",
+    "x_i ← x_i − ∂_i f / ∂²_ii f  for i in a sweep (cyclic or random)",
+    [hchoice("order", "cyclic", ("cyclic", "random", "shuffle"), "coordinate order",
+             slot=L.ORDER, codes={"cyclic": L.ORDER_CYCLIC, "random": L.ORDER_RANDOM,
+                                  "shuffle": L.ORDER_SHUFFLE}),
+     hchoice("update", "newton", ("newton", "gradient"),
+             "exact 1-D Newton minimisation or a gradient step", slot=L.UPDATE,
+             codes={"newton": L.UPDATE_NEWTON, "gradient": L.UPDATE_GRADIENT}),
+     lr(1e-3), *average()],
+    needs_hessian=_NEWTON, state=STATE, matrices_when=_NEWTON,
+    stall_test_off=("order", ("random",)),
+)  # fmt: skip
+
+
+def link() -> None:
+    """Bind the compiled helpers :func:`step` calls."""
+    global permutation, uniform
+    from optimizers.rng import permutation, uniform
+
+
 def newton_coordinate(fg, h, D, x, i, fcur, gbuf, H, lr, cnt):
     """Minimise f along coordinate i from x (in place) by safeguarded 1-D Newton; returns f.
 
@@ -72,25 +92,25 @@ def newton_coordinate(fg, h, D, x, i, fcur, gbuf, H, lr, cnt):
     return fcur
 
 
-@njit(**_JIT)
-def coordinate_sweep(fg, h, D, x, fx, xn, gn, H, perm, rng, hp, cnt):
-    """One sweep from x into xn (gn = ∇f(xn)); returns f(xn)."""
+def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+    """One sweep from x into xn (gn = ∇f(xn)); returns (0, f(xn))."""
     n = x.shape[0]
     order = int(hp[L.ORDER])
     newton = int(hp[L.UPDATE]) == L.UPDATE_NEWTON
     lr = hp[L.LR]
+    H = W.m[STATE.m.H]  # 0 × 0 unless update = newton
     for i in range(n):
         xn[i] = x[i]
     if order == L.ORDER_SHUFFLE:
-        permutation(rng, 0, perm)
+        permutation(W.rng, 0, W.perm)
     fcur = fx
     for t in range(n):
         if order == L.ORDER_CYCLIC:
             i = t
         elif order == L.ORDER_RANDOM:
-            i = min(int(uniform(rng, 0) * n), n - 1)
+            i = min(int(uniform(W.rng, 0) * n), n - 1)
         else:
-            i = perm[t]
+            i = W.perm[t]
         if newton:
             fcur = newton_coordinate(fg, h, D, xn, i, fcur, gn, H, lr, cnt)
         else:
@@ -100,4 +120,4 @@ def coordinate_sweep(fg, h, D, x, fx, xn, gn, H, perm, rng, hp, cnt):
             xn[i] -= lr * gn[i]
     cnt[0] += 1
     cnt[1] += 1
-    return fg(xn, D, gn)
+    return 0, fg(xn, D, gn)

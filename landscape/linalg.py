@@ -1,28 +1,10 @@
-r"""Newton's method and the small dense linear algebra it needs (no BLAS, no allocation).
+"""Small dense linear algebra for compiled code: no BLAS, no allocation (the caller passes
+the workspace), one definition of each factorisation for the whole library.
 
-Step (d solves a model of ∇²f(x) d = −∇f(x)):
-
-    x ← x + α d,   α = ``damping`` (line_search none) or from the line search started at
-                   α₀ = ``damping`` (default strong Wolfe, c₁ = 1e-4, c₂ = 0.9)
-
-``modification`` chooses the matrix B in B d = −g:
-
-none
-    B = H = ∇²f(x), solved by Gaussian elimination with partial pivoting (a singular H stalls
-    the start; an indefinite H may give an ascent direction: pure Newton is attracted by
-    saddles and maxima).
-shift (default; Levenberg / Nocedal & Wright Alg. 3.3, "Cholesky with added multiple of the
-identity")
-    B = H + τI with the smallest τ in the sequence τ₀ = 0 if min_i H_ii > 0 else
-    β − min_i H_ii, τ_{j+1} = max(2τ_j, β), β = 10⁻³, for which the Cholesky factorisation
-    succeeds: B is positive definite, d a descent direction; near a strict minimum τ = 0 and
-    the step is Newton's.
-saddle-free (Dauphin et al. 2014)
-    B = |H| = Q |Λ| Qᵀ from the eigendecomposition H = QΛQᵀ (cyclic Jacobi), with |λ| floored
-    at δ = 10⁻⁸·max(1, max|λ|): negative curvature directions are followed downhill.
-
-Pure Newton (the textbook iteration) is ``line_search='none', damping=1,
-modification='none'``; damped Newton is ``line_search='none', damping=α``.
+``cholesky``        lower factor L of A + τI (L Lᵀ = A + τI), or False if not positive definite
+``cholesky_solve``  L Lᵀ x = b by forward then back substitution
+``lu_solve``        A x = b by Gaussian elimination with partial pivoting
+``jacobi_eigh``     A = V diag(w) Vᵀ for symmetric A by cyclic Jacobi rotations
 """
 
 from __future__ import annotations
@@ -31,25 +13,13 @@ import math
 
 from numba import njit
 
-from . import _layout as L
-from .linesearch import line_step
+from landscape.jit import CACHED
 
-#: Functions that depend on other modules (``_layout`` constants, helpers elsewhere) are not
-#: disk-cached on their own: Numba keys a cache entry on its own file only, so a cached
-#: copy could outlive a change elsewhere.  Self-contained leaves are cached (``_LEAF``).
-_JIT = dict(nogil=True, error_model="numpy")
-_LEAF = dict(cache=True, nogil=True, error_model="numpy")
-
-#: Alg. 3.3's increment β and its cap on the number of trial shifts
-SHIFT_BETA = 1e-3
-MAX_SHIFTS = 100
-#: relative floor of |λ| in the saddle-free modification
-SADDLE_FREE_FLOOR = 1e-8
 #: Jacobi sweeps cap
 MAX_SWEEPS = 100
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def cholesky(A, tau, Lm):
     """Lower Cholesky factor of A + τI into Lm; returns False if not positive definite."""
     n = A.shape[0]
@@ -71,7 +41,7 @@ def cholesky(A, tau, Lm):
     return True
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def cholesky_solve(Lm, b, out):
     """Solve L Lᵀ out = b (forward then back substitution)."""
     n = Lm.shape[0]
@@ -87,7 +57,7 @@ def cholesky_solve(Lm, b, out):
         out[i] = s / Lm[i, i]
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def lu_solve(A, b, W, out):
     """Solve A out = b by Gaussian elimination with partial pivoting (A copied into W).
 
@@ -133,7 +103,7 @@ def lu_solve(A, b, W, out):
     return True
 
 
-@njit(**_LEAF)
+@njit(**CACHED)
 def jacobi_eigh(A, W, V, w):
     """Eigendecomposition of symmetric A by cyclic Jacobi rotations: A = V diag(w) Vᵀ.
 
@@ -183,61 +153,3 @@ def jacobi_eigh(A, W, V, w):
                     V[k, q] = s * vkp + c * vkq
     for i in range(n):
         w[i] = W[i, i]
-
-
-@njit(**_JIT)
-def newton_direction(modification, H, g, d, W1, W2, wv, tv):
-    """d solving B d = −g for the chosen modification; returns 0 or ``D_SINGULAR``."""
-    n = H.shape[0]
-    for i in range(n):
-        tv[i] = -g[i]
-    if modification == L.MOD_NONE:
-        if not lu_solve(H, tv, W1, d):
-            return L.D_SINGULAR
-        return 0
-    if modification == L.MOD_SHIFT:
-        dmin = math.inf
-        for i in range(n):
-            dmin = min(dmin, H[i, i])
-        tau = 0.0 if dmin > 0.0 else SHIFT_BETA - dmin
-        for _ in range(MAX_SHIFTS):
-            if cholesky(H, tau, W1):
-                cholesky_solve(W1, tv, d)
-                return 0
-            tau = max(2.0 * tau, SHIFT_BETA)
-        return L.D_SINGULAR
-    # saddle-free: d = −Q |Λ|⁻¹ Qᵀ g
-    jacobi_eigh(H, W1, W2, wv)
-    lmax = 0.0
-    for i in range(n):
-        if not math.isfinite(wv[i]):
-            return L.D_SINGULAR
-        lmax = max(lmax, abs(wv[i]))
-    floor = SADDLE_FREE_FLOOR * max(1.0, lmax)
-    for i in range(n):
-        d[i] = 0.0
-    for k in range(n):
-        c = 0.0
-        for i in range(n):
-            c += W2[i, k] * tv[i]
-        c /= max(abs(wv[k]), floor)
-        for i in range(n):
-            d[i] += c * W2[i, k]
-    return 0
-
-
-@njit(**_JIT)
-def newton_step(fg, h, D, x, fx, gx, xn, gn, d, H, W1, W2, wv, tv, hp, cnt):
-    """One Newton iteration from (x, f(x), ∇f(x)); the new point goes to (xn, ·, gn).
-
-    Returns ``(rc, f_new)``: rc = 0, or a detail code (singular, line-search failure).
-    """
-    h(x, D, H)
-    cnt[2] += 1
-    rc = newton_direction(int(hp[L.MODIFICATION]), H, gx, d, W1, W2, wv, tv)
-    if rc != 0:
-        return rc, fx
-    return line_step(
-        int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, hp[L.DAMPING],
-        hp[L.C1], hp[L.C2], hp[L.SHRINK], xn, gn, cnt,
-    )  # fmt: skip

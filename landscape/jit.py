@@ -1,0 +1,20 @@
+"""The one set of Numba options of the compiled library (plain dicts: importing this module
+imports no Numba).
+
+``KERNEL``  ``nogil``, ``error_model="numpy"`` (floating-point exceptions give inf/NaN, as in
+            NumPy, instead of raising): every compiled function of the optimizers.
+``CACHED``  ``KERNEL`` + ``cache=True``: self-contained leaves (no constants or helpers from
+            other modules), whose disk-cache entry cannot outlive a change elsewhere.
+``INLINE``  ``KERNEL`` + ``inline="always"``: small helpers that take arrays, inlined in Numba
+            IR (no call and no reference counting of the array arguments per column and step).
+
+Functions that use constants or helpers of other modules take ``KERNEL`` (not cached on their
+own: Numba keys a cache entry on its own file only); they are cached as part of the entry
+points, whose cache is keyed on every compiled module (:mod:`optimizers.engine`).
+"""
+
+from __future__ import annotations
+
+KERNEL: dict[str, object] = {"nogil": True, "error_model": "numpy"}
+CACHED: dict[str, object] = {**KERNEL, "cache": True}
+INLINE: dict[str, object] = {**KERNEL, "inline": "always"}
