@@ -420,7 +420,7 @@ def _hyper_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def _compiled_for_run(args: argparse.Namespace):
     """Formula → compiled objective (from the kernel cache without SymPy when possible)."""
-    from landscape.compiled import load_formula
+    from landscape.loader import load_formula
 
     data = names = None
     if args.data:
