@@ -49,15 +49,37 @@ def _targets(module: str, is_package: bool, node: ast.Import | ast.ImportFrom) -
     return [stem, *(f"{stem}.{alias.name}" for alias in node.names)]
 
 
+def _type_checking(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``): a block that never runs."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(tree: ast.AST):
+    """Every import statement of a tree, except those under ``if TYPE_CHECKING:``."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif _type_checking(node):
+            todo.extend(node.orelse)
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+
+
 def import_graph(modules: dict[str, Path] = MODULES) -> dict[str, set[str]]:
-    """Module → the set of the three packages' modules it imports (anywhere in its source)."""
+    """Module → the set of the three packages' modules it imports (anywhere in its source,
+    imports for type checkers only excepted)."""
     graph = {}
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
         deps = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                deps.update(t for t in _targets(name, is_package, node) if t in modules)
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            deps.update(t for t in _targets(name, is_package, node) if t in modules)
         deps.discard(name)
         graph[name] = deps
     return graph
@@ -105,9 +127,11 @@ def test_the_graph_reader_sees_relative_and_absolute_imports(tmp_path):
     pkg.mkdir()
     (pkg / "__init__.py").write_text("")
     (pkg / "a.py").write_text("from .b import thing\n")
-    (pkg / "b.py").write_text("def thing():\n    from . import a\n    import analysis.cli\n")
+    (pkg / "b.py").write_text("def thing():\n    from . import a\n    import analysis.cli\n"
+                              "if TYPE_CHECKING:\n    from analysis import report\n")
     modules = {"landscape": pkg / "__init__.py", "landscape.a": pkg / "a.py",
-               "landscape.b": pkg / "b.py", "analysis.cli": pkg / "__init__.py"}
+               "landscape.b": pkg / "b.py", "analysis.cli": pkg / "__init__.py",
+               "analysis.report": pkg / "__init__.py"}
     graph = import_graph(modules)
     assert graph["landscape.a"] == {"landscape.b"}
     assert graph["landscape.b"] == {"landscape", "landscape.a", "analysis.cli"}
