@@ -27,6 +27,7 @@ from landscape.errors import (
     LandscapeWarning,
     ParseError,
 )
+from landscape.numfmt import fmt
 from landscape.progress import Progress, Stages
 
 
@@ -165,23 +166,13 @@ def analyze_record(obj, box: Any = None, threshold: float = VANISHING_THRESHOLD,
     }
 
 
-def _fmt(v: Any, digits: int = 6) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:.{digits}g}"
-    if isinstance(v, (list, tuple)):
-        return "(" + ", ".join(_fmt(x, digits) for x in v) + ")"
-    return str(v)
-
-
 def analyze_text(rec: dict[str, Any]) -> str:
     """Readable form of an ``analyze`` record."""
     names = ", ".join(rec["variables"])
     lines = [f"f({names}) = {rec['formula']}"]
     if rec["parameters"]:
         lines.append("parameters: " + ", ".join(f"{k} = {v}" for k, v in rec["parameters"].items()))
-    lines.append("box: " + " × ".join(f"[{_fmt(lo)}, {_fmt(hi)}]" for lo, hi in rec["box"]))
+    lines.append("box: " + " × ".join(f"[{fmt(lo)}, {fmt(hi)}]" for lo, hi in rec["box"]))
     lines.append("gradient: [" + ", ".join(rec["gradient"]) + "]")
     lines.append("Hessian:  [" + "; ".join(", ".join(r) for r in rec["hessian"]) + "]")
     cps = rec["critical_points"]
@@ -204,9 +195,9 @@ def analyze_text(rec: dict[str, Any]) -> str:
             elif cp["kind"] == "saddle":
                 kind += f" (index {cp['index']})"
             lines.append(
-                f"  {_fmt(cp['point']):<28} {_fmt(cp['value']):>12} "
-                f"{_fmt(cp['gradient_norm'], 2):>9} {_fmt(cp['eigenvalues'], 4):<26} "
-                f"{_fmt(cp['condition_number'], 4):>9}  {kind}"
+                f"  {fmt(cp['point']):<28} {fmt(cp['value']):>12} "
+                f"{fmt(cp['gradient_norm'], 2):>9} {fmt(cp['eigenvalues'], 4):<26} "
+                f"{fmt(cp['condition_number'], 4):>9}  {kind}"
                 + ("" if cp.get("exact") else "  [numeric]")
             )
     conv = rec["convexity"]
@@ -220,21 +211,21 @@ def analyze_text(rec: dict[str, Any]) -> str:
     if extras:
         line += " — " + ", ".join(extras)
     lines.append(line)
-    lines.append(f"  mu = {_fmt(conv.get('mu'))}, L = {_fmt(conv.get('L'))}")
+    lines.append(f"  mu = {fmt(conv.get('mu'))}, L = {fmt(conv.get('L'))}")
     w = conv.get("witness")
     if w:
         if w.get("min_eigenvalue") is None:
-            lines.append(f"  witness: a chord around {_fmt(w.get('point'))} (f has kinks)")
+            lines.append(f"  witness: a chord around {fmt(w.get('point'))} (f has kinks)")
         else:
             lines.append(
-                f"  witness: min Hessian eigenvalue {_fmt(w.get('min_eigenvalue'))} "
-                f"at {_fmt(w.get('point'))}"
+                f"  witness: min Hessian eigenvalue {fmt(w.get('min_eigenvalue'))} "
+                f"at {fmt(w.get('point'))}"
             )
         chord = w.get("chord")
         if chord:
             lines.append(
-                f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {_fmt(chord['gap'])} "
-                f"at x = {_fmt(chord['x'])}, y = {_fmt(chord['y'])}, a = {_fmt(chord['alpha'])}"
+                f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {fmt(chord['gap'])} "
+                f"at x = {fmt(chord['x'])}, y = {fmt(chord['y'])}, a = {fmt(chord['alpha'])}"
             )
     van = rec["vanishing_gradient"]
     regions = van.get("regions", [])
@@ -242,14 +233,14 @@ def analyze_text(rec: dict[str, Any]) -> str:
     found = van.get("regions_found", len(regions))
     listed = f"{len(regions)} region(s)" if found == len(regions) else (
         f"{found} region(s), the {len(regions)} largest listed")
-    lines.append(f"vanishing gradient (|grad f| < {_fmt(van.get('threshold'))}, "
+    lines.append(f"vanishing gradient (|grad f| < {fmt(van.get('threshold'))}, "
                  f"{van.get('method')}): {listed}")
     for note in van.get("notes", []):
         lines.append(f"  note: {note}")
     for r in regions:
         lines.append(
-            f"  {r.get('description')}: {_fmt(r.get('box'))}, smallest at "
-            f"{_fmt(r.get('point'))} |grad f| = {_fmt(r.get('gradient_norm'), 3)}"
+            f"  {r.get('description')}: {fmt(r.get('box'))}, smallest at "
+            f"{fmt(r.get('point'))} |grad f| = {fmt(r.get('gradient_norm'), 3)}"
         )
     return "\n".join(lines)
 
@@ -291,7 +282,7 @@ def _shown(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, float):
-        return f"{value:g}"
+        return fmt(value)
     return str(value)
 
 
@@ -610,28 +601,28 @@ def _kind_details(d: dict[str, Any], predicted: bool) -> str:
         return "x* reached" + ("" if k is None else f" in {'at most ' if bound else ''}{k} "
                                                     f"step{'s' if k != 1 else ''}")
     if kind == "linear":
-        return "rate " + (f"{le}{_fmt(d.get('rate'))}" if d.get("rate") is not None
+        return "rate " + (f"{le}{fmt(d.get('rate'))}" if d.get("rate") is not None
                           else "not predicted (no closed form)")
     if kind in ("quadratic", "superlinear"):
         if d.get("order") is None:
             return "ratios e_(k+1)/e_k → 0; order " + ("not predicted" if predicted else
                                                       "not determined by the data")
         se = d.get("order_se")
-        return f"order {_fmt(d['order'], 3)}" + ("" if se is None else f" ± {_fmt(se, 2)}")
+        return f"order {fmt(d['order'], 3)}" + ("" if se is None else f" ± {fmt(se, 2)}")
     if kind == "sublinear":
         p = d.get("exponent")
         return "e_k ∝ k^-p, p " + ("not predicted" if p is None else
-                                   f"{'≥ ' if bound else '= '}{_fmt(p, 4)}")
+                                   f"{'≥ ' if bound else '= '}{fmt(p, 4)}")
     if kind == "bounded":
         parts = []
         if d.get("period"):
             parts.append(f"{d['period']}-cycle")
         if d.get("band") is not None:
-            parts.append(f"band {le}{_fmt(d['band'], 4)}")
+            parts.append(f"band {le}{fmt(d['band'], 4)}")
         return ", ".join(parts) or "neither converging nor diverging"
     if kind == "diverges":
         rate = d.get("rate")
-        grow = "" if rate is None else f"; growth factor {_fmt(rate)} per step"
+        grow = "" if rate is None else f"; growth factor {fmt(rate)} per step"
         if predicted and d.get("stable") is False:
             return "not convergent to x*" + grow
         return "error grows" + grow
@@ -643,11 +634,11 @@ def rates_text(rec: dict[str, Any], study) -> str:
     and reason as ``rates --json``."""
     pred, meas = rec["predicted"], rec["measured"]
     hyper = ", ".join(f"{k}={v}" for k, v in rec["hyper"].items())
-    lines = [f"{rec['method']} ({hyper})", f"  from x0 = {_fmt(list(study.x0))}"]
+    lines = [f"{rec['method']} ({hyper})", f"  from x0 = {fmt(list(study.x0))}"]
     if rec["minimizer"] is not None:
-        lines.append(f"  minimizer x* = {_fmt(rec['minimizer'])}  [{rec.get('minimizer_how')}]")
+        lines.append(f"  minimizer x* = {fmt(rec['minimizer'])}  [{rec.get('minimizer_how')}]")
         if rec["eigenvalues"] is not None:
-            lines.append(f"  Hessian eigenvalues at x*: {_fmt(rec['eigenvalues'])}")
+            lines.append(f"  Hessian eigenvalues at x*: {fmt(rec['eigenvalues'])}")
     else:
         lines.append(f"  no minimizer: {rec.get('minimizer_how')}")
     lines.append("")

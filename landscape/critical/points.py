@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..budget import budget_seconds, run_with_budget
 from ..errors import AnalysisError, BudgetExceeded, InputError
+from ..numfmt import fmt
 from .classify import classify_exact
 from .exact import _ExactPoint, _in_box
 from .kernel import NONFINITE, newton_batch
@@ -197,10 +198,6 @@ def _assemble(ctx, x, value, gnorm, evals, evecs, null, eig_exact, point_exact, 
     )
 
 
-def _fmt(x: Any) -> str:
-    return "(" + ", ".join(f"{float(v):.6g}" for v in x) + ")"
-
-
 def _probe_radius(ctx: _Context, x) -> float:
     width = float(np.min(ctx.box[:, 1] - ctx.box[:, 0]))
     r = 0.02 * width
@@ -224,7 +221,7 @@ def _classify_exact_point(ctx: _Context, ep: _ExactPoint) -> CriticalPoint:
             timeout=ctx.budget("eigenvalues"),
         )
     except (BudgetExceeded, AnalysisError) as exc:
-        ctx.notes.append(f"exact classification of {_fmt(floats)} abandoned ({exc}); "
+        ctx.notes.append(f"exact classification of {fmt(floats)} abandoned ({exc}); "
                          "classified numerically")
         cp = _finish_numeric(ctx, floats, 0.0, True)
         cp.point_exact = ep.coords
@@ -234,7 +231,7 @@ def _classify_exact_point(ctx: _Context, ep: _ExactPoint) -> CriticalPoint:
     _, evecs = np.linalg.eigh(0.5 * (H + H.T))
     null = np.array(res.zero)
     if res.note and res.kind is None:
-        ctx.notes.append(f"higher-order test at {_fmt(floats)}: {res.note}; probing")
+        ctx.notes.append(f"higher-order test at {fmt(floats)}: {res.note}; probing")
     return _assemble(ctx, floats, res.value, 0.0, evals, evecs, null, res.eigenvalues_exact,
                      ep.coords, True, kind=res.kind)
 
@@ -289,7 +286,7 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
             if not _float_settled(obj, x) or (g == 0.0 and _underflows(obj, x)):
                 underflow += 1
                 continue
-            ctx.notes.append(f"refinement of {_fmt(x)} abandoned ({exc}); "
+            ctx.notes.append(f"refinement of {fmt(x)} abandoned ({exc}); "
                              "float point kept")
             out.append((x, g, None))
             continue
