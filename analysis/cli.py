@@ -175,11 +175,19 @@ def analyze_text(rec: dict[str, Any]) -> str:
     lines.append("box: " + " × ".join(f"[{fmt(lo)}, {fmt(hi)}]" for lo, hi in rec["box"]))
     lines.append("gradient: [" + ", ".join(rec["gradient"]) + "]")
     lines.append("Hessian:  [" + "; ".join(", ".join(r) for r in rec["hessian"]) + "]")
+    lines += _critical_points_text(rec)
+    lines += _convexity_text(rec["convexity"])
+    lines += _vanishing_text(rec["vanishing_gradient"])
+    return "\n".join(lines)
+
+
+def _critical_points_text(rec: dict[str, Any]) -> list[str]:
+    """The critical-point lines of :func:`analyze_text` (a blank line first)."""
     cps = rec["critical_points"]
     how = "complete (exact solve)" if rec["critical_points_complete"] else (
         f"{rec['critical_points_method']} search, may be incomplete"
     )
-    lines.append("")
+    lines = [""]
     lines.append(f"critical points in the box: {len(cps)} — {how}")
     for note in rec.get("critical_points_notes", []):
         lines.append(f"  note: {note}")
@@ -200,8 +208,12 @@ def analyze_text(rec: dict[str, Any]) -> str:
                 f"{fmt(cp['condition_number'], 4):>9}  {kind}"
                 + ("" if cp.get("exact") else "  [numeric]")
             )
-    conv = rec["convexity"]
-    lines.append("")
+    return lines
+
+
+def _convexity_text(conv: dict[str, Any]) -> list[str]:
+    """The convexity lines of :func:`analyze_text` (a blank line first)."""
+    lines = [""]
     line = f"convexity on the box: {conv['verdict']} ({conv['method']})"
     extras = []
     if conv.get("strict"):
@@ -227,9 +239,13 @@ def analyze_text(rec: dict[str, Any]) -> str:
                 f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {fmt(chord['gap'])} "
                 f"at x = {fmt(chord['x'])}, y = {fmt(chord['y'])}, a = {fmt(chord['alpha'])}"
             )
-    van = rec["vanishing_gradient"]
+    return lines
+
+
+def _vanishing_text(van: dict[str, Any]) -> list[str]:
+    """The vanishing-gradient lines of :func:`analyze_text` (a blank line first)."""
     regions = van.get("regions", [])
-    lines.append("")
+    lines = [""]
     found = van.get("regions_found", len(regions))
     listed = f"{len(regions)} region(s)" if found == len(regions) else (
         f"{found} region(s), the {len(regions)} largest listed")
@@ -242,7 +258,7 @@ def analyze_text(rec: dict[str, Any]) -> str:
             f"  {r.get('description')}: {fmt(r.get('box'))}, smallest at "
             f"{fmt(r.get('point'))} |grad f| = {fmt(r.get('gradient_norm'), 3)}"
         )
-    return "\n".join(lines)
+    return lines
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -1073,28 +1089,33 @@ def _timed_out() -> bool:
     return True
 
 
+def _run(argv: list[str]) -> int:
+    """Parse ``argv`` and run the command, under its deadline and note collection."""
+    with contextlib.ExitStack() as stack:
+        early = _early_timeout(argv)
+        if early is not None:
+            stack.enter_context(_Deadline(early))
+        from landscape.limits import check_thread_env
+
+        check_thread_env()  # before anything imports Numba
+        parser = build_parser()
+        args = parser.parse_args(normalize_argv(parser, argv))
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
+        if isinstance(getattr(args, "formula", None), str):
+            args.formula = args.formula.strip()
+        _check_environment()
+        stack.enter_context(_Notes())
+        if early is None:
+            stack.enter_context(_Deadline(getattr(args, "timeout", None)))
+        return int(args.func(args) or 0)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        with contextlib.ExitStack() as stack:
-            early = _early_timeout(argv)
-            if early is not None:
-                stack.enter_context(_Deadline(early))
-            from landscape.limits import check_thread_env
-
-            check_thread_env()  # before anything imports Numba
-            parser = build_parser()
-            args = parser.parse_args(normalize_argv(parser, argv))
-            if not getattr(args, "func", None):
-                parser.print_help(sys.stderr)
-                return 2
-            if isinstance(getattr(args, "formula", None), str):
-                args.formula = args.formula.strip()
-            _check_environment()
-            stack.enter_context(_Notes())
-            if early is None:
-                stack.enter_context(_Deadline(getattr(args, "timeout", None)))
-            return int(args.func(args) or 0)
+        return _run(argv)
     except CommandTimeout as err:
         print(f"landscape: {err}", file=sys.stderr)
         return err.exit_code
@@ -1125,24 +1146,28 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"landscape: {message}", file=sys.stderr)
         return code
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
-        from landscape.errors import os_error_behind
-
         if _timed_out():
             return 1
-
-        cause = os_error_behind(err)
-        if cause is not None and not os.environ.get("LANDSCAPE_DEBUG"):
-            message, code = os_error_message(cause)
-            print(f"landscape: {message}", file=sys.stderr)
-            return code
         if os.environ.get("LANDSCAPE_DEBUG"):
             raise
-        print(
-            f"landscape: internal error: {type(err).__name__}: {err} "
-            "(set LANDSCAPE_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
-        return 1
+        return _internal_error(err)
+
+
+def _internal_error(err: Exception) -> int:
+    """Say what went wrong in one line (an OS error behind it as such) and give the exit code."""
+    from landscape.errors import os_error_behind
+
+    cause = os_error_behind(err)
+    if cause is not None:
+        message, code = os_error_message(cause)
+        print(f"landscape: {message}", file=sys.stderr)
+        return code
+    print(
+        f"landscape: internal error: {type(err).__name__}: {err} "
+        "(set LANDSCAPE_DEBUG=1 for a traceback)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

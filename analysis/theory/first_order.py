@@ -111,12 +111,7 @@ def _predict_first_order(
     zero = _zero_mask(lam, float(extra.get("zero_tol", ZERO_TOL)))
     common = dict(valid_from=sched.valid_from, line_search=ls, stochastic=sigma > 0)
 
-    if b == 0.0:
-        basis = "max|1-lr*lambda|"
-    elif nesterov:
-        basis = "max|roots(z^2-(1+m)(1-lr*lambda)z+m(1-lr*lambda))|"
-    else:
-        basis = "max|roots(z^2-(1+m-lr*lambda)z+m)|"
+    basis = _first_order_basis(b, nesterov)
 
     def radius(step: float, eigs: NDArray[np.float64]) -> tuple[float, bool | None]:
         tr, de = _momentum_trace_det(step, b, eigs, nesterov)
@@ -134,23 +129,8 @@ def _predict_first_order(
     rho, osc = radius(step, lam)
     stable = rho < 1.0
     details: dict[str, Any] = {"lr_used": sched.lr_final, "kappa": condition_number(lam)}
-    if b == 0.0 and np.all(lam > 0):
-        details["lr_threshold"] = gd_threshold(lam)
-        details["lr_optimal"], details["rate_optimal"] = gd_optimal(lam)
-    elif b != 0.0 and np.all(lam > 0):
-        stab = nesterov_stable if nesterov else heavy_ball_stable
-        details["stable_region"] = (
-            "0 < lr*lambda < 2(1+m)/(1+2m)" if nesterov else "0 < lr*lambda < 2(1+m)"
-        )
-        stable = stable and stab(step, b, lam)
-        opt = (nesterov_optimal if nesterov else polyak_optimal)(lam)
-        details["lr_optimal"], details["momentum_optimal"], details["rate_optimal"] = opt
-        if _double_root(step, b, lam, nesterov):
-            details["double_root"] = True
-            notes.append(
-                "the dominant root is double (Jordan block): |e_k| ~ k*rate^k, so measured "
-                "ratios approach the rate only like rate*(1+1/k)"
-            )
+    if np.all(lam > 0):
+        stable = _stability_details(step, b, nesterov, lam, details, notes) and stable
     if np.any((lam < 0) & ~zero):
         esc = 1.0 + step * abs(float(lam[0]))
         notes.append(
@@ -180,6 +160,43 @@ def _predict_first_order(
         )
     return Prediction("linear", rho, 1.0, basis, True, notes, True, oscillating=osc,
                       details=details, **common)
+
+
+def _first_order_basis(b: float, nesterov: bool) -> str:
+    """The formula of the rate: ``max|1 - lr λ|`` for plain GD, else the largest root of the
+    heavy-ball or Nesterov characteristic polynomial per eigenvalue."""
+    if b == 0.0:
+        return "max|1-lr*lambda|"
+    if nesterov:
+        return "max|roots(z^2-(1+m)(1-lr*lambda)z+m(1-lr*lambda))|"
+    return "max|roots(z^2-(1+m-lr*lambda)z+m)|"
+
+
+def _stability_details(
+    step: float, b: float, nesterov: bool, lam: NDArray[np.float64], details: dict[str, Any],
+    notes: list[str],
+) -> bool:
+    """On a positive spectrum: the step threshold and optimal parameters into ``details`` (GD:
+    ``2/L``, ``2/(μ+L)``; momentum: the stability region and Polyak's or Nesterov's optimum),
+    and whether momentum's stability region holds the step (always True for GD)."""
+    if b == 0.0:
+        details["lr_threshold"] = gd_threshold(lam)
+        details["lr_optimal"], details["rate_optimal"] = gd_optimal(lam)
+        return True
+    stab = nesterov_stable if nesterov else heavy_ball_stable
+    details["stable_region"] = (
+        "0 < lr*lambda < 2(1+m)/(1+2m)" if nesterov else "0 < lr*lambda < 2(1+m)"
+    )
+    stable = stab(step, b, lam)
+    opt = (nesterov_optimal if nesterov else polyak_optimal)(lam)
+    details["lr_optimal"], details["momentum_optimal"], details["rate_optimal"] = opt
+    if _double_root(step, b, lam, nesterov):
+        details["double_root"] = True
+        notes.append(
+            "the dominant root is double (Jordan block): |e_k| ~ k*rate^k, so measured "
+            "ratios approach the rate only like rate*(1+1/k)"
+        )
+    return stable
 
 
 def _predict_unstable(

@@ -5,6 +5,7 @@ functions, branch pieces, strata, limiting gradients and Clarke stationarity.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import sympy as sp
@@ -358,17 +359,7 @@ def kink_points(
     found: dict[tuple, _ExactPoint] = {}
 
     def add(coords: tuple, on_kink_: bool) -> None:
-        if any(c.free_symbols or not c.is_real for c in coords):
-            return
-        pt = tuple(float(sp.N(c, 20)) for c in coords)
-        if pt in found or not _in_box(pt, box):
-            return
-        value = sp.N(expr.xreplace(dict(zip(variables, coords, strict=True))), 20)
-        if not (value.is_real and value.is_finite):
-            return  # outside the domain of f (log|x| at 0)
-        if on_kink_ and not clarke_stationary(expr, variables, grad, coords):
-            return
-        found[pt] = _ExactPoint(coords)
+        _add_kink_point(found, expr, variables, grad, box, coords, on_kink_)
 
     for size in range(0, min(len(variables), len(eqs)) + 1):
         for subset in combinations(eqs, size):
@@ -381,47 +372,9 @@ def kink_points(
                 notes.append("kinks on " + " and ".join(f"{e} = 0" for e in subset)
                              + " may not all be listed (no complete symbolic solution)")
             for sol in sols:
-                rest = [v for v in variables if v not in sol]
-                if not rest:
-                    add(tuple(sp.nsimplify(sol[v]) for v in variables), True)
-                    continue
-                phi = expr.xreplace(sol)
-                if phi.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-                    continue  # the stratum lies outside the domain of f (log|x| on x = 0)
-                pieces = branch_pieces(phi)
-                if pieces is None:
+                if not _search_stratum_solution(expr, variables, box, subset, sol, add, notes,
+                                                continua):
                     complete = False
-                    notes.append(f"more than {MAX_BRANCHES} branch combinations on a kink "
-                                 "stratum: not enumerated")
-                    continue
-                idx = [variables.index(v) for v in rest]
-                for piece, conds in pieces:
-                    g = [sp.diff(piece, v) for v in rest]
-                    try:
-                        res = exact_critical_points(piece, tuple(rest), g, box[idx])
-                    except (NotImplementedError, ValueError, TypeError,
-                            sp.PolynomialError) as exc:
-                        res = _ExactSolution("partial", notes=[str(exc)])
-                    if res.status not in ("complete", "continuum"):
-                        complete = False
-                    subs = [dict(zip(rest, p.coords, strict=True)) for p in res.points]
-                    if res.status == "continuum" and all(gi == 0 for gi in g):
-                        flat = _flat_region_points(conds, rest, box[idx])
-                        if flat is None:
-                            complete = False
-                            notes.append(f"f is constant on a piece ({piece}) whose region "
-                                         "could not be located")
-                        subs += flat or []
-                    kept = 0
-                    for s in subs:
-                        if not _conditions_hold(conds, s):
-                            continue
-                        kept += 1
-                        full = {**{k: sp.nsimplify(v.xreplace(s)) for k, v in sol.items()}, **s}
-                        add(tuple(full[v] for v in variables), bool(subset))
-                    if res.status == "continuum" and kept:
-                        continua.append(" and ".join(f"{e} = 0" for e in subset)
-                                        or f"f = {piece} on an open region")
     if continua:
         notes.append("critical points form a continuum where " + "; ".join(
             dict.fromkeys(continua)) + " (sampled)")
@@ -429,3 +382,86 @@ def kink_points(
     if complete and continua:
         status = "continuum"  # every stratum solved; some are continua of critical points
     return _ExactSolution(status, list(found.values()), list(dict.fromkeys(notes)))
+
+
+#: ``add(coords, on_kink)``: keep an exact candidate (:func:`_add_kink_point`)
+_Add = Callable[[tuple, bool], None]
+
+
+def _add_kink_point(found: dict[tuple, _ExactPoint], expr: sp.Expr, variables: tuple,
+                    grad: list[sp.Expr], box: np.ndarray, coords: tuple, on_kink_: bool) -> None:
+    """Add the exact point ``coords`` to ``found`` (keyed by its floats) when it is real, in
+    the box, in the domain of f and, on a kink, Clarke stationary."""
+    if any(c.free_symbols or not c.is_real for c in coords):
+        return
+    pt = tuple(float(sp.N(c, 20)) for c in coords)
+    if pt in found or not _in_box(pt, box):
+        return
+    value = sp.N(expr.xreplace(dict(zip(variables, coords, strict=True))), 20)
+    if not (value.is_real and value.is_finite):
+        return  # outside the domain of f (log|x| at 0)
+    if on_kink_ and not clarke_stationary(expr, variables, grad, coords):
+        return
+    found[pt] = _ExactPoint(coords)
+
+
+def _search_stratum_solution(expr: sp.Expr, variables: tuple, box: np.ndarray, subset: tuple,
+                             sol: dict, add: _Add, notes: list[str], continua: list[str]) -> bool:
+    """The candidates on one solution x_S = s(x_rest) of the stratum ``subset``: the stationary
+    points of every branch of φ = f(s(x_rest), x_rest), passed to ``add``.  Returns whether
+    they were all found (notes say what was not)."""
+    rest = [v for v in variables if v not in sol]
+    if not rest:
+        add(tuple(sp.nsimplify(sol[v]) for v in variables), True)
+        return True
+    phi = expr.xreplace(sol)
+    if phi.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        return True  # the stratum lies outside the domain of f (log|x| on x = 0)
+    pieces = branch_pieces(phi)
+    if pieces is None:
+        notes.append(f"more than {MAX_BRANCHES} branch combinations on a kink "
+                     "stratum: not enumerated")
+        return False
+    idx = [variables.index(v) for v in rest]
+    complete = True
+    for piece, conds in pieces:
+        if not _search_piece(piece, conds, rest, idx, variables, box, subset, sol, add, notes,
+                             continua):
+            complete = False
+    return complete
+
+
+def _search_piece(piece: sp.Expr, conds: list, rest: list, idx: list[int], variables: tuple,
+                  box: np.ndarray, subset: tuple, sol: dict, add: _Add, notes: list[str],
+                  continua: list[str]) -> bool:
+    """The stationary points of one smooth branch ``piece`` of φ that satisfy its conditions
+    strictly (a flat piece: points of its region), passed to ``add``.  Returns whether the
+    solve was complete."""
+    complete = True
+    g = [sp.diff(piece, v) for v in rest]
+    try:
+        res = exact_critical_points(piece, tuple(rest), g, box[idx])
+    except (NotImplementedError, ValueError, TypeError,
+            sp.PolynomialError) as exc:
+        res = _ExactSolution("partial", notes=[str(exc)])
+    if res.status not in ("complete", "continuum"):
+        complete = False
+    subs = [dict(zip(rest, p.coords, strict=True)) for p in res.points]
+    if res.status == "continuum" and all(gi == 0 for gi in g):
+        flat = _flat_region_points(conds, rest, box[idx])
+        if flat is None:
+            complete = False
+            notes.append(f"f is constant on a piece ({piece}) whose region "
+                         "could not be located")
+        subs += flat or []
+    kept = 0
+    for s in subs:
+        if not _conditions_hold(conds, s):
+            continue
+        kept += 1
+        full = {**{k: sp.nsimplify(v.xreplace(s)) for k, v in sol.items()}, **s}
+        add(tuple(full[v] for v in variables), bool(subset))
+    if res.status == "continuum" and kept:
+        continua.append(" and ".join(f"{e} = 0" for e in subset)
+                        or f"f = {piece} on an open region")
+    return complete

@@ -100,15 +100,7 @@ def _prescan(text: str) -> None:
             _fail(f"number too large: more than {MAX_LITERAL_DIGITS} digits", text, m.start() + 1)
     depth = signs = 0
     for i, ch in enumerate(text):
-        code = ord(ch)
-        if (code < 32 and ch not in "\t\r\n") or code == 127:
-            _fail(f"control character {ch!r} is not allowed", text, i + 1)
-        if ch in "'\"":
-            _fail("strings are not allowed", text, i + 1, unsafe=True)
-        if ch == "#":
-            _fail("comments ('#') are not allowed", text, i + 1)
-        if ch == "\\":
-            _fail("backslashes are not allowed", text, i + 1)
+        _refuse_character(ch, text, i)
         if ch in "([{":
             depth += 1
             if depth > MAX_DEPTH:
@@ -121,6 +113,19 @@ def _prescan(text: str) -> None:
                 _fail(f"more than {MAX_SIGNS} consecutive signs", text, i + 1)
         elif ch not in " \t\r\n":
             signs = 0
+
+
+def _refuse_character(ch: str, text: str, i: int) -> None:
+    """Refuse a control character, a string quote, a comment or a backslash at ``text[i]``."""
+    code = ord(ch)
+    if (code < 32 and ch not in "\t\r\n") or code == 127:
+        _fail(f"control character {ch!r} is not allowed", text, i + 1)
+    if ch in "'\"":
+        _fail("strings are not allowed", text, i + 1, unsafe=True)
+    if ch == "#":
+        _fail("comments ('#') are not allowed", text, i + 1)
+    if ch == "\\":
+        _fail("backslashes are not allowed", text, i + 1)
 
 
 _PARSE_LOCK = threading.Lock()
