@@ -27,6 +27,7 @@ from landscape.errors import (
     LandscapeWarning,
     ParseError,
 )
+from landscape.numfmt import fmt
 from landscape.progress import Progress, Stages
 
 
@@ -165,30 +166,28 @@ def analyze_record(obj, box: Any = None, threshold: float = VANISHING_THRESHOLD,
     }
 
 
-def _fmt(v: Any, digits: int = 6) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:.{digits}g}"
-    if isinstance(v, (list, tuple)):
-        return "(" + ", ".join(_fmt(x, digits) for x in v) + ")"
-    return str(v)
-
-
 def analyze_text(rec: dict[str, Any]) -> str:
     """Readable form of an ``analyze`` record."""
     names = ", ".join(rec["variables"])
     lines = [f"f({names}) = {rec['formula']}"]
     if rec["parameters"]:
         lines.append("parameters: " + ", ".join(f"{k} = {v}" for k, v in rec["parameters"].items()))
-    lines.append("box: " + " × ".join(f"[{_fmt(lo)}, {_fmt(hi)}]" for lo, hi in rec["box"]))
+    lines.append("box: " + " × ".join(f"[{fmt(lo)}, {fmt(hi)}]" for lo, hi in rec["box"]))
     lines.append("gradient: [" + ", ".join(rec["gradient"]) + "]")
     lines.append("Hessian:  [" + "; ".join(", ".join(r) for r in rec["hessian"]) + "]")
+    lines += _critical_points_text(rec)
+    lines += _convexity_text(rec["convexity"])
+    lines += _vanishing_text(rec["vanishing_gradient"])
+    return "\n".join(lines)
+
+
+def _critical_points_text(rec: dict[str, Any]) -> list[str]:
+    """The critical-point lines of :func:`analyze_text` (a blank line first)."""
     cps = rec["critical_points"]
     how = "complete (exact solve)" if rec["critical_points_complete"] else (
         f"{rec['critical_points_method']} search, may be incomplete"
     )
-    lines.append("")
+    lines = [""]
     lines.append(f"critical points in the box: {len(cps)} — {how}")
     for note in rec.get("critical_points_notes", []):
         lines.append(f"  note: {note}")
@@ -204,13 +203,17 @@ def analyze_text(rec: dict[str, Any]) -> str:
             elif cp["kind"] == "saddle":
                 kind += f" (index {cp['index']})"
             lines.append(
-                f"  {_fmt(cp['point']):<28} {_fmt(cp['value']):>12} "
-                f"{_fmt(cp['gradient_norm'], 2):>9} {_fmt(cp['eigenvalues'], 4):<26} "
-                f"{_fmt(cp['condition_number'], 4):>9}  {kind}"
+                f"  {fmt(cp['point']):<28} {fmt(cp['value']):>12} "
+                f"{fmt(cp['gradient_norm'], 2):>9} {fmt(cp['eigenvalues'], 4):<26} "
+                f"{fmt(cp['condition_number'], 4):>9}  {kind}"
                 + ("" if cp.get("exact") else "  [numeric]")
             )
-    conv = rec["convexity"]
-    lines.append("")
+    return lines
+
+
+def _convexity_text(conv: dict[str, Any]) -> list[str]:
+    """The convexity lines of :func:`analyze_text` (a blank line first)."""
+    lines = [""]
     line = f"convexity on the box: {conv['verdict']} ({conv['method']})"
     extras = []
     if conv.get("strict"):
@@ -220,38 +223,42 @@ def analyze_text(rec: dict[str, Any]) -> str:
     if extras:
         line += " — " + ", ".join(extras)
     lines.append(line)
-    lines.append(f"  mu = {_fmt(conv.get('mu'))}, L = {_fmt(conv.get('L'))}")
+    lines.append(f"  mu = {fmt(conv.get('mu'))}, L = {fmt(conv.get('L'))}")
     w = conv.get("witness")
     if w:
         if w.get("min_eigenvalue") is None:
-            lines.append(f"  witness: a chord around {_fmt(w.get('point'))} (f has kinks)")
+            lines.append(f"  witness: a chord around {fmt(w.get('point'))} (f has kinks)")
         else:
             lines.append(
-                f"  witness: min Hessian eigenvalue {_fmt(w.get('min_eigenvalue'))} "
-                f"at {_fmt(w.get('point'))}"
+                f"  witness: min Hessian eigenvalue {fmt(w.get('min_eigenvalue'))} "
+                f"at {fmt(w.get('point'))}"
             )
         chord = w.get("chord")
         if chord:
             lines.append(
-                f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {_fmt(chord['gap'])} "
-                f"at x = {_fmt(chord['x'])}, y = {_fmt(chord['y'])}, a = {_fmt(chord['alpha'])}"
+                f"  chord: f(a x + (1-a) y) exceeds a f(x) + (1-a) f(y) by {fmt(chord['gap'])} "
+                f"at x = {fmt(chord['x'])}, y = {fmt(chord['y'])}, a = {fmt(chord['alpha'])}"
             )
-    van = rec["vanishing_gradient"]
+    return lines
+
+
+def _vanishing_text(van: dict[str, Any]) -> list[str]:
+    """The vanishing-gradient lines of :func:`analyze_text` (a blank line first)."""
     regions = van.get("regions", [])
-    lines.append("")
+    lines = [""]
     found = van.get("regions_found", len(regions))
     listed = f"{len(regions)} region(s)" if found == len(regions) else (
         f"{found} region(s), the {len(regions)} largest listed")
-    lines.append(f"vanishing gradient (|grad f| < {_fmt(van.get('threshold'))}, "
+    lines.append(f"vanishing gradient (|grad f| < {fmt(van.get('threshold'))}, "
                  f"{van.get('method')}): {listed}")
     for note in van.get("notes", []):
         lines.append(f"  note: {note}")
     for r in regions:
         lines.append(
-            f"  {r.get('description')}: {_fmt(r.get('box'))}, smallest at "
-            f"{_fmt(r.get('point'))} |grad f| = {_fmt(r.get('gradient_norm'), 3)}"
+            f"  {r.get('description')}: {fmt(r.get('box'))}, smallest at "
+            f"{fmt(r.get('point'))} |grad f| = {fmt(r.get('gradient_norm'), 3)}"
         )
-    return "\n".join(lines)
+    return lines
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -291,7 +298,7 @@ def _shown(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, float):
-        return f"{value:g}"
+        return fmt(value)
     return str(value)
 
 
@@ -420,7 +427,7 @@ def _hyper_values(args: argparse.Namespace) -> dict[str, Any]:
 
 def _compiled_for_run(args: argparse.Namespace):
     """Formula → compiled objective (from the kernel cache without SymPy when possible)."""
-    from landscape.compiled import load_formula
+    from landscape.loader import load_formula
 
     data = names = None
     if args.data:
@@ -610,28 +617,28 @@ def _kind_details(d: dict[str, Any], predicted: bool) -> str:
         return "x* reached" + ("" if k is None else f" in {'at most ' if bound else ''}{k} "
                                                     f"step{'s' if k != 1 else ''}")
     if kind == "linear":
-        return "rate " + (f"{le}{_fmt(d.get('rate'))}" if d.get("rate") is not None
+        return "rate " + (f"{le}{fmt(d.get('rate'))}" if d.get("rate") is not None
                           else "not predicted (no closed form)")
     if kind in ("quadratic", "superlinear"):
         if d.get("order") is None:
             return "ratios e_(k+1)/e_k → 0; order " + ("not predicted" if predicted else
                                                       "not determined by the data")
         se = d.get("order_se")
-        return f"order {_fmt(d['order'], 3)}" + ("" if se is None else f" ± {_fmt(se, 2)}")
+        return f"order {fmt(d['order'], 3)}" + ("" if se is None else f" ± {fmt(se, 2)}")
     if kind == "sublinear":
         p = d.get("exponent")
         return "e_k ∝ k^-p, p " + ("not predicted" if p is None else
-                                   f"{'≥ ' if bound else '= '}{_fmt(p, 4)}")
+                                   f"{'≥ ' if bound else '= '}{fmt(p, 4)}")
     if kind == "bounded":
         parts = []
         if d.get("period"):
             parts.append(f"{d['period']}-cycle")
         if d.get("band") is not None:
-            parts.append(f"band {le}{_fmt(d['band'], 4)}")
+            parts.append(f"band {le}{fmt(d['band'], 4)}")
         return ", ".join(parts) or "neither converging nor diverging"
     if kind == "diverges":
         rate = d.get("rate")
-        grow = "" if rate is None else f"; growth factor {_fmt(rate)} per step"
+        grow = "" if rate is None else f"; growth factor {fmt(rate)} per step"
         if predicted and d.get("stable") is False:
             return "not convergent to x*" + grow
         return "error grows" + grow
@@ -643,11 +650,11 @@ def rates_text(rec: dict[str, Any], study) -> str:
     and reason as ``rates --json``."""
     pred, meas = rec["predicted"], rec["measured"]
     hyper = ", ".join(f"{k}={v}" for k, v in rec["hyper"].items())
-    lines = [f"{rec['method']} ({hyper})", f"  from x0 = {_fmt(list(study.x0))}"]
+    lines = [f"{rec['method']} ({hyper})", f"  from x0 = {fmt(list(study.x0))}"]
     if rec["minimizer"] is not None:
-        lines.append(f"  minimizer x* = {_fmt(rec['minimizer'])}  [{rec.get('minimizer_how')}]")
+        lines.append(f"  minimizer x* = {fmt(rec['minimizer'])}  [{rec.get('minimizer_how')}]")
         if rec["eigenvalues"] is not None:
-            lines.append(f"  Hessian eigenvalues at x*: {_fmt(rec['eigenvalues'])}")
+            lines.append(f"  Hessian eigenvalues at x*: {fmt(rec['eigenvalues'])}")
     else:
         lines.append(f"  no minimizer: {rec.get('minimizer_how')}")
     lines.append("")
@@ -1082,28 +1089,33 @@ def _timed_out() -> bool:
     return True
 
 
+def _run(argv: list[str]) -> int:
+    """Parse ``argv`` and run the command, under its deadline and note collection."""
+    with contextlib.ExitStack() as stack:
+        early = _early_timeout(argv)
+        if early is not None:
+            stack.enter_context(_Deadline(early))
+        from landscape.limits import check_thread_env
+
+        check_thread_env()  # before anything imports Numba
+        parser = build_parser()
+        args = parser.parse_args(normalize_argv(parser, argv))
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
+        if isinstance(getattr(args, "formula", None), str):
+            args.formula = args.formula.strip()
+        _check_environment()
+        stack.enter_context(_Notes())
+        if early is None:
+            stack.enter_context(_Deadline(getattr(args, "timeout", None)))
+        return int(args.func(args) or 0)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        with contextlib.ExitStack() as stack:
-            early = _early_timeout(argv)
-            if early is not None:
-                stack.enter_context(_Deadline(early))
-            from landscape.limits import check_thread_env
-
-            check_thread_env()  # before anything imports Numba
-            parser = build_parser()
-            args = parser.parse_args(normalize_argv(parser, argv))
-            if not getattr(args, "func", None):
-                parser.print_help(sys.stderr)
-                return 2
-            if isinstance(getattr(args, "formula", None), str):
-                args.formula = args.formula.strip()
-            _check_environment()
-            stack.enter_context(_Notes())
-            if early is None:
-                stack.enter_context(_Deadline(getattr(args, "timeout", None)))
-            return int(args.func(args) or 0)
+        return _run(argv)
     except CommandTimeout as err:
         print(f"landscape: {err}", file=sys.stderr)
         return err.exit_code
@@ -1134,24 +1146,28 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"landscape: {message}", file=sys.stderr)
         return code
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
-        from landscape.errors import os_error_behind
-
         if _timed_out():
             return 1
-
-        cause = os_error_behind(err)
-        if cause is not None and not os.environ.get("LANDSCAPE_DEBUG"):
-            message, code = os_error_message(cause)
-            print(f"landscape: {message}", file=sys.stderr)
-            return code
         if os.environ.get("LANDSCAPE_DEBUG"):
             raise
-        print(
-            f"landscape: internal error: {type(err).__name__}: {err} "
-            "(set LANDSCAPE_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
-        return 1
+        return _internal_error(err)
+
+
+def _internal_error(err: Exception) -> int:
+    """Say what went wrong in one line (an OS error behind it as such) and give the exit code."""
+    from landscape.errors import os_error_behind
+
+    cause = os_error_behind(err)
+    if cause is not None:
+        message, code = os_error_message(cause)
+        print(f"landscape: {message}", file=sys.stderr)
+        return code
+    print(
+        f"landscape: internal error: {type(err).__name__}: {err} "
+        "(set LANDSCAPE_DEBUG=1 for a traceback)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

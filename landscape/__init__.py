@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Objective": "landscape.objective",
     "CompiledObjective": "landscape.compiled",
-    "load_formula": "landscape.compiled",
+    "load_formula": "landscape.loader",
     "LandscapeError": "landscape.errors",
     "InputError": "landscape.errors",
     "ParseError": "landscape.errors",

@@ -11,7 +11,7 @@ entries are never modified once written.  Entries are written to a private tempo
 directory and renamed into place, so a reader never sees half an entry and two writers of the
 same entry both end up using one complete copy.  Numba's own cache (``cache=True``) lives in
 the entry's ``__pycache__``, so a later process loads the machine code without compiling, and
-without importing SymPy when the formula text is known (:func:`load_formula`).
+without importing SymPy when the formula text is known (:func:`landscape.loader.load_formula`).
 
 The cache location is ``$LANDSCAPE_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/landscape``,
 else ``~/.cache/landscape``.
@@ -587,32 +587,3 @@ def store(
         raise OSError(f"kernel cache entry {final} could not be written")
     return result
 
-
-def load_formula(
-    text: str,
-    *,
-    variables: Sequence[str] | None = None,
-    params: Mapping[str, Any] | None = None,
-    dim: int | None = None,
-    data_names: Sequence[str] = (),
-    data: Any = None,
-) -> CompiledObjective:
-    """Formula text → compiled objective, from the cache without SymPy when possible.
-
-    On a cache miss the formula is parsed, differentiated and compiled (SymPy is imported).
-    """
-    from .parse import canonical_key
-
-    key = canonical_key(text, variables=variables, params=params, dim=dim, data=data_names)
-
-    def parsed():
-        from .objective import Objective
-
-        return Objective.parse(text, variables=variables, params=params, dim=dim,
-                               data=data_names)
-
-    hit = load(key, data, sources=lambda kinds: parsed().kernel_sources(kinds))
-    if hit is not None:
-        return hit
-    obj = parsed()
-    return obj.compiled.with_data(data) if data is not None else obj.compiled

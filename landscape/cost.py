@@ -186,7 +186,7 @@ def check_kernels(cost: KernelCost, kinds: Sequence[str]) -> None:
 # ------------------------------------------------------------------------------ analyses
 def _starts(n: int) -> int:
     """Starts of the numeric critical-point search (:mod:`landscape.critical`'s default)."""
-    from .critical import _default_starts
+    from .critical.points import _default_starts
 
     return _default_starts(n)
 

@@ -703,9 +703,9 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
             if traced is not None:
                 path, finished = traced
                 if not finished:
-                    from .critical import _fmt as _fmt_point
+                    from .numfmt import fmt
 
-                    notes.append(f"the curve of critical points through {_fmt_point(r.point)} "
+                    notes.append(f"the curve of critical points through {fmt(r.point)} "
                                  "was traced only in part (time budget): its region is larger")
                 traces.append(path)
                 r.critical_curve = True

@@ -34,7 +34,7 @@ go = Path(sys.argv[2])
 while not go.exists():  # start line: both workers compile at the same moment
     time.sleep(0.005)
 import numpy as np
-from landscape.compiled import load_formula
+from landscape.loader import load_formula
 obj = load_formula(sys.argv[1])
 p = np.array([1.0, 2.0])
 print(json.dumps({"value": obj.value(p), "gradient": obj.gradient(p).tolist(),
@@ -44,10 +44,11 @@ print(json.dumps({"value": obj.value(p), "gradient": obj.gradient(p).tolist(),
 CRASH = r"""
 import os, sys
 import landscape.compiled as c
+from landscape.loader import load_formula
 def crash(src, dst):  # the process dies after writing the temporary entry, before the rename
     os._exit(17)
 c.os.rename = crash
-c.load_formula(sys.argv[1])
+load_formula(sys.argv[1])
 """
 
 

@@ -121,7 +121,7 @@ EXPECTED = {"value": 4.0, "gradient": [2.0, 3.0]}
 LOAD = r"""
 import json, sys, warnings
 warnings.simplefilter("always")
-from landscape.compiled import load_formula
+from landscape.loader import load_formula
 with warnings.catch_warnings(record=True) as caught:
     obj = load_formula(sys.argv[1])
     out = {"value": obj.value([1.0, 1.0]), "gradient": obj.gradient([1.0, 1.0]).tolist(),

@@ -628,3 +628,44 @@ def test_unstable_fixed_step_is_not_convergent():
     # GD with lr*lambda = 1 on every eigenvalue of a quadratic lands on x* in one step
     one = T.predict("gd", {"lr": 0.5}, [2.0, 2.0], extra={"quadratic": True})
     assert one.kind == "finite" and one.finite_steps == 1
+
+
+def test_dispatch_reads_the_family_from_the_registry():
+    """Every registered method reaches a predictor through its registry family (no list in
+    theory); a family without a predictor and an unknown method are clear errors."""
+    from optimizers.methods import METHODS
+
+    for name, spec in METHODS.items():
+        fam = T.method_family(name)
+        assert fam == spec.family or (spec.family, fam) == ("first-order", "adaptive")
+        assert T.predictor_for(name) is T.PREDICTORS[fam]
+    # gd goes through the first-order predictor: |1 - lr*lambda| maximised over the spectrum
+    assert T.predict("gd", {"lr": 0.1}, [1.0, 4.0]).rate == pytest.approx(0.9)
+    with pytest.raises(ValueError, match="unknown method 'nope'"):
+        T.predict("nope", {}, [1.0])
+    assert T.method_family("nope", strict=False) is None
+
+
+def test_a_new_family_registers_its_predictor(monkeypatch):
+    """The place a new family plugs in: ``register`` keyed by the registry's family name."""
+    import dataclasses
+
+    from analysis.theory import dispatch
+    from optimizers.methods import METHODS
+
+    toy = dataclasses.replace(METHODS["newton"], name="toy-trust", family="toy-region")
+    monkeypatch.setitem(METHODS, "toy-trust", toy)
+    monkeypatch.setattr(dispatch, "PREDICTORS", dict(dispatch.PREDICTORS))
+    with pytest.raises(ValueError, match="no predictor for 'toy-trust'"):
+        T.predict("toy-trust", {}, [1.0])
+    seen = []
+
+    def predictor(method, hyper, lam, hessian, extra):
+        seen.append((method, list(lam)))
+        return T.Prediction("quadratic", 0.0, 2.0, "model", True, [], True)
+
+    dispatch.register("toy-region", predictor)
+    assert T.predict("toy-trust", {}, [2.0, 3.0]).order == 2.0
+    assert seen == [("toy-trust", [2.0, 3.0])]
+    with pytest.raises(ValueError, match="already registered"):
+        dispatch.register("toy-region", lambda *a: None)

@@ -1,4 +1,4 @@
-"""Theory for trust-region Newton and Levenberg–Marquardt (analysis.theory_tr): predictions
+"""Theory for trust-region Newton and Levenberg–Marquardt (analysis.theory): predictions
 against closed forms and against iterations simulated independently in NumPy."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.theory_tr import gauss_newton_rate, predict_lm, predict_trust_region
+from analysis.theory import gauss_newton_rate, predict_lm, predict_trust_region
 
 
 def test_trust_exact_quadratic_and_trust_ncg_superlinear_at_a_minimizer():

@@ -1,7 +1,7 @@
 """trust-ncg, trust-exact and lm against SciPy (``minimize(method='trust-ncg'/'trust-exact')``
 with the same derivatives, ``least_squares(method='lm')``) on smooth problems: the same
 minimizer and iteration counts of the same order; and the local rates theory predicts
-(analysis.theory_tr), measured on the iterates."""
+(analysis.theory), measured on the iterates."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from scipy.optimize import least_squares
 from scipy.optimize import minimize as scipy_minimize
 
-from analysis.theory_tr import gauss_newton_rate, predict_lm
+from analysis.theory import gauss_newton_rate, predict_lm
 from landscape.objective import Objective
 from optimizers import minimize
 

@@ -26,7 +26,7 @@ Optimization and Nonlinear Equations*, 1983, Thm. 10.2.1 and §10.3; N&W §10.3)
       damping stays active and theory promises no rate);
     - J(x*) rank deficient: A singular, no rate promised (the damping keeps the steps finite).
 
-Every function is pure and returns a :class:`analysis.theory.Prediction` (or a number).
+Every function is pure and returns a :class:`Prediction` (or a number).
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analysis.theory import Prediction, newton_degenerate_rate
+from .dispatch import register
+from .newton import newton_degenerate_rate
+from .prediction import Prediction
+from .spectrum import _leading_order
 
 #: the trust-region methods this module predicts
 TRUST_REGION = ("trust-exact", "trust-ncg")
@@ -134,3 +137,20 @@ def predict_lm(gauss_newton: ArrayLike, hessian: ArrayLike, residual_sq: float) 
                        "(I - A^-1 H) e_k (Dennis & Schnabel Thm. 10.2.1); the rate is the "
                        "residual curvature 2 sum r_i Hess r_i measured against 2J^T J"], True,
                       details=details, **common)
+
+
+def _predict_least_squares(method: str, hyper: dict, lam, hessian, extra: dict) -> Prediction:
+    """``lm``: needs the Hessian, A = 2JᵀJ (``extra["gauss_newton"]``) and f = ‖r‖²
+    (``extra["residual_sq"]``) at the point; without them theory promises nothing."""
+    if hessian is None or "gauss_newton" not in extra or "residual_sq" not in extra:
+        return Prediction("none", None, None, "none", False,
+                          ["lm's rate needs the Hessian, 2J^T J and the residual at the point"])
+    return predict_lm(extra["gauss_newton"], hessian, float(extra["residual_sq"]))
+
+
+register(
+    "trust-region",
+    lambda method, hyper, lam, hessian, extra: predict_trust_region(
+        method, lam, _leading_order(extra)),
+)
+register("least-squares", _predict_least_squares)

@@ -1,0 +1,59 @@
+"""BFGS and L-BFGS: superlinear (BFGS) and R-linear (L-BFGS, Liu & Nocedal) local behaviour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .dispatch import register
+from .prediction import Prediction
+from .spectrum import ZERO_TOL, _line_search, _zero_mask
+
+
+def _predict_quasi_newton(
+    method: str, hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]
+) -> Prediction:
+    ls = _line_search(hyper, "wolfe")
+    zero = _zero_mask(lam, float(extra.get("zero_tol", ZERO_TOL)))
+    common = dict(line_search=ls, fixed_step=False)
+    if np.any(lam <= 0) or np.any(zero):
+        notes = [
+            f"{method}: convergence theory needs a positive definite Hessian at x*; at a "
+            "degenerate or non-minimizing point no rate is promised"
+        ]
+        return Prediction("none", None, None, "none", False, notes, True,
+                          degenerate=bool(np.any(zero)), **common)
+    finite = ("a quasi-Newton method terminates in n steps on a quadratic only with exact "
+              "line searches (then, from H0 = I, BFGS generates the CG iterates: Nazareth "
+              f"1979); the search here is {ls or 'a fixed step'}, so no finite termination is "
+              "predicted even there")
+    if method == "bfgs":
+        notes = [
+            "superlinear convergence (Dennis-More characterization; N&W Thm 3.7/6.6) at a "
+            "minimizer with Lipschitz Hessian, Wolfe line search trying the unit step first; "
+            "no order is predicted (only ratios e_(k+1)/e_k -> 0)",
+            finite,
+        ]
+        return Prediction("superlinear", None, None, "Dennis-More", False, notes, True,
+                          **common)
+    memory = int(hyper.get("memory", 10) or 10)
+    notes = [
+        f"L-BFGS (memory {memory}, n = {lam.size}): what is proved is R-linear convergence on "
+        "uniformly convex functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2), with a constant "
+        "not computable from the spectrum: a linear bound without a rate and no order",
+        "the matrix is rebuilt each step from H0 = gamma_k I and the last pairs, not the BFGS "
+        "sequence, so the Dennis-More superlinear theorem does not carry over; superlinear "
+        "runs (common when memory >= n) are faster than the bound and agree",
+        finite,
+    ]
+    return Prediction("linear", None, None, "Liu-Nocedal R-linear", False, notes, True,
+                      **common)
+
+
+register(
+    "quasi-newton",
+    lambda method, hyper, lam, hessian, extra: _predict_quasi_newton(method, hyper, lam, extra),
+)

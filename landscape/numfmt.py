@@ -1,0 +1,53 @@
+"""The one number formatter of the toolkit: numbers in ``%g`` style for text, tables and notes.
+
+Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
+
+* a float (Python, NumPy or any real number) → ``f"{x:.{digits}g}"``: ``0.1`` → ``0.1``,
+  ``1/3`` → ``0.333333``, ``1e-7`` → ``1e-07``, ``123456789.0`` → ``1.23457e+08``;
+* an integer (``int``, NumPy integers; not ``bool``) → its exact decimal digits (an integer
+  carries no rounding to show): ``123456789`` → ``123456789``;
+* ``None`` and NaN → ``—`` (no value); ±∞ → ``∞`` / ``−∞``;
+* a sequence (list, tuple, NumPy array of any shape, read in C order) → ``(a, b, …)`` with
+  each entry by these rules (a 0-d array is its scalar);
+* anything else (a string, a bool, a SymPy number) → ``str(v)``.
+
+Imports nothing beyond the standard library (a NumPy value is recognised by duck typing), so
+it can be used from every layer.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+#: Shown for a missing value (None) and for NaN.
+MISSING = "—"
+
+
+def fmt(v: Any, digits: int = 6) -> str:
+    """``v`` as text by the rules of this module (``%.{digits}g`` for reals)."""
+    if v is None:
+        return MISSING
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, numbers.Real):
+        x = float(v)
+        if math.isnan(x):
+            return MISSING
+        if math.isinf(x):
+            return "∞" if x > 0 else "−∞"
+        return f"{x:.{digits}g}"
+    if hasattr(v, "ndim") and hasattr(v, "tolist"):  # a NumPy array (or scalar)
+        flat = v.tolist() if v.ndim == 0 else v.ravel().tolist()
+        return fmt(flat, digits) if v.ndim == 0 else _tuple(flat, digits)
+    if isinstance(v, list | tuple):
+        return _tuple(v, digits)
+    return str(v)
+
+
+def _tuple(values: list | tuple, digits: int) -> str:
+    """``(a, b, …)``: each entry by :func:`fmt`."""
+    return "(" + ", ".join(fmt(x, digits) for x in values) + ")"
