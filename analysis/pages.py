@@ -67,11 +67,12 @@ PDF_COMPRESSION = 6
 #: A figure that does not fit the rest of a page shrinks to it down to this share of its height.
 MIN_SHRINK = 0.75
 #: ... and further, down to this share, when otherwise more than a third of the page would
-#: stay blank.
-LAST_SHRINK = 0.6
+#: stay blank (titles, labels and legends keep their size: only the panels shrink, and no
+#: further than :data:`MIN_PANEL`).
+LAST_SHRINK = 0.5
 #: ... but never so far that a panel (axes) of the figure ends up lower than this many points:
 #: such a figure goes to the next page whole instead of being squashed to a strip.
-MIN_PANEL = 110.0
+MIN_PANEL = 90.0
 #: Tables with at most this many rows (and at most a third of a page tall) are never split.
 SHORT_ROWS = 12
 #: A split table leaves at least this many rows on each side of the break.

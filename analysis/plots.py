@@ -964,12 +964,13 @@ def envelope(values: ArrayLike, bins: int = 120
 class ErrorPanels:
     """What :func:`plot_error` draws, decided before drawing (captions say what is drawn):
     labels with a theory line, labels in the ratio panel (empty: no ratio panel), labels
-    drawn as envelopes (:func:`oscillates`), labels with a shaded fit window."""
+    drawn as envelopes (:func:`oscillates`), labels with a shaded fit window, all labels."""
 
     theory: list[str]
     ratios: list[str]
     envelopes: list[str]
     windows: list[str]
+    labels: list[str]
 
 
 def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
@@ -1000,7 +1001,7 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                 shown.append(label)
     if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
         shown = []
-    return ErrorPanels(theory, shown, env, wins)
+    return ErrorPanels(theory, shown, env, wins, list(series))
 
 
 def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: bool,
@@ -1026,7 +1027,7 @@ def plot_error(
     rates: Mapping[str, float | None] | None = None,
     windows: Mapping[str, tuple[int, int] | None] | None = None,
     title: str | None = None,
-    ylabel: str = "error ‖xₖ − x*‖₂ (log scale)",
+    ylabel: str = "error ‖xₖ − x*‖₂ (log)",
     xlabel: str = "iteration k",
     rate_labels: Mapping[str, str] | None = None,
     ratios: bool = True,
@@ -1045,7 +1046,9 @@ def plot_error(
     when there is one)
     against the predicted ρ as a horizontal dashed line — agreement is the points settling on
     the line; ``ratio_series`` limits that panel to some labels (those theory says
-    something about).  A series that goes up and down at almost every step
+    something about).  The legend has one entry per label (its measured line, named with
+    its predicted ρ), one for the dashed theory lines and one for the windows, so that it
+    takes few rows.  A series that goes up and down at almost every step
     (:func:`oscillates`: a cycle) is drawn as its lower and upper envelope, in both panels,
     so that it does not paint a band over the others; what is drawn is
     :func:`error_panels`.  Colours, line styles and markers are the labels'
@@ -1064,6 +1067,7 @@ def plot_error(
     else:
         ax, axr = fig.add_subplot(), None
     handles: list[Any] = []
+    names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
     kmax = 1
     kr_lo = 10**9
@@ -1077,6 +1081,7 @@ def plot_error(
         win = windows.get(label)
         name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
         handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4))
+        names.append(label + (" (cycles: envelope)" if env else ""))
         if label in plan.windows:
             a, b = int(win[0]), min(int(win[1]), len(e) - 1)
             ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=7, alpha=0.2,
@@ -1100,9 +1105,9 @@ def plot_error(
             kk, yy = theory_line(e, rho, win)
             text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
             tc = "black" if single else c
-            (t,) = ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
-                           label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
-            handles.append(t)
+            ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
+                    label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
+            names[-1] += f": {text}"
             if axr is not None:
                 axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5)
                 ratio_vals.append(float(rho))
@@ -1113,9 +1118,12 @@ def plot_error(
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Error against iteration: measured (solid)"
                              + (" and theory (dashed)" if plan.theory else ""), fig))
+    if plan.theory:
+        handles.append(Line2D([], [], color="black", ls=(0, (4, 2)), lw=1.5))
+        names.append("theory slope ρᵏ (×10 above)")
     if plan.windows:
-        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35,
-                              label="window where the measured rate was fitted"))
+        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
+        names.append("window of the rate fit")
     if axr is not None:
         lo_k = 0 if kr_lo >= 10**9 else kr_lo
         axr.set_xlim(lo_k - 0.02 * (kmax - lo_k), kmax + 0.02 * (kmax - lo_k))
@@ -1129,9 +1137,8 @@ def plot_error(
             axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" in the fit window" if plan.windows else "") + (
-            " vs theory ρ (dashed)" if plan.theory else ""))
-    _outside_legend(fig, handles)
+        axr.set_title("Ratio per step" + (" vs theory ρ" if plan.theory else ""))
+    _outside_legend(fig, handles, names)
     return fig
 
 
@@ -1520,6 +1527,7 @@ def plot_lr_sweep(
     _fit_log_axis(ax)
     lo, hi = ax.get_ylim()
     if hi > lo > 0:  # headroom: the data end 80 % up the axis, diverged runs on a row at 91 %
+        lo = lo / (hi / lo) ** 0.05  # and a margin of 5 % of the decades below
         ax.set_ylim(lo, lo * (hi / lo) ** (1.0 / (0.8 if div.any() else 0.92)))
     if lrs.size:
         span = (lrs.max() / lrs.min()) ** 0.04 if lrs.min() > 0 and lrs.max() > lrs.min() \

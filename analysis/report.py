@@ -1107,6 +1107,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     sec = "vanishing gradient"
     plateaus = sum(r.plateau for r in v.regions)
     f_star, exact = lowest_value(A)
+    vj = b.data["vanishing_gradient"]
+    vj.update({"f_star": f_star, "f_star_how": "exact" if exact else "sampled"})
+    for rj, r in zip(vj.get("regions", []), v.regions, strict=False):
+        rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
     d.paragraph(f"Regions of the box where ‖∇f‖ < {fmt_num(v.threshold)} ({v.method}): "
@@ -1274,7 +1278,7 @@ def decided_by(c: Any, p: Any = None) -> str:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
             return f"ρ {fmt_num(m, 4)} {'≤' if c.agree else '>'} bound {fmt_num(pv, 4)}"
         limit = "" if tol is None else f" {'≤' if c.rel_diff <= tol else '>'} {percent(tol)}"
-        return f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]} = {percent(c.rel_diff)}{limit}"
+        return f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]} {percent(c.rel_diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
         return f"q = {fmt_num(m, 3)} vs [{fmt_num(0.9 * pv, 3)}, {fmt_num(1.3 * pv, 3)}]"
     if q == "band" and m is not None and pv is not None:
@@ -1395,8 +1399,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                    cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit",
                         plots.rate_digits(mean))]
             body.append(row)
-            fitted = study.measurement.rate
-            if fitted is not None and study.measurement.kind == "linear":
+            fitted = getattr(study.measurement, "rate", None)
+            if fitted is not None and getattr(study.measurement, "kind", None) == "linear":
                 body.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
                              cell(b, section, label, "measured rate", fitted, "fit",
                                   plots.rate_digits(fitted))])
@@ -1624,14 +1628,16 @@ def error_caption(panels: Sequence[Any]) -> str:
     ratios = [k for p in panels for k in p.ratios]
     env = [k for p in panels for k in p.envelopes]
     wins = [k for p in panels for k in p.windows]
+    every = [k for p in panels for k in p.labels]
     side = "Left: " if ratios else ""
     text = side + "measured error ‖xₖ − x*‖ (solid, log scale)"
     if theory:
-        text += (f" and, for {_names(theory)}, the theoretical slope ρ^k (dashed, drawn ×10 "
-                 "above the measurement so that both show), anchored at the start of the fit "
-                 "window")
+        text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
+                 + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
+                 "that both show), anchored at the start of the fit window")
     if wins:
-        text += f"; the shaded stretch of {_names(wins)} is the window where the rate was fitted"
+        text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
+                 + "the window where the rate was fitted")
     text += "."
     if env:
         text += (f"  {_names(env)} {'cycles' if len(env) == 1 else 'cycle'} up and down at "
@@ -1639,7 +1645,8 @@ def error_caption(panels: Sequence[Any]) -> str:
                  f"{'its' if len(env) == 1 else 'their'} values (two thin lines) so that the "
                  "other series stay visible.")
     if ratios:
-        text += f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
+        text += (f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
+                 + (" over the fit window" if wins else ""))
         text += (" against the predicted ρ (dashed horizontal line)." if theory else
                  "; no method here has a predicted linear rate to draw beside it.")
     else:
@@ -1675,7 +1682,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             st = {r.label: r.study for r in group}
             panels = plots.rate_studies_panels(st)
             d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
-                st, title=f"Error against iteration: {name}", fig=fig),
+                st, title=f"Error: {name}", fig=fig),
                 height=300.0 if len(panels) == 1 else 520.0,
                 caption=error_caption(panels) + "  These are the rate studies' runs, "
                         "continued past the comparison runs' stopping rule to the rounding "
