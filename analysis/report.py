@@ -1277,8 +1277,13 @@ def decided_by(c: Any, p: Any = None) -> str:
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
             return f"ρ {fmt_num(m, 4)} {'≤' if c.agree else '>'} bound {fmt_num(pv, 4)}"
-        limit = "" if tol is None else f" {'≤' if c.rel_diff <= tol else '>'} {percent(tol)}"
-        return f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]} {percent(c.rel_diff)}{limit}"
+        name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", c.rel_diff
+        if q == "rate" and c.speed_diff is not None and c.speed_diff > diff:
+            name, diff = "Δln ρ/ln ρ", c.speed_diff  # the rule's second test decided
+        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
+        if c.agree and tol is not None and diff > tol:
+            limit += " (double-root band)" if "double root" in str(c.note) else ""
+        return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
         return f"q = {fmt_num(m, 3)} vs [{fmt_num(0.9 * pv, 3)}, {fmt_num(1.3 * pv, 3)}]"
     if q == "band" and m is not None and pv is not None:

@@ -241,3 +241,11 @@ def test_lr_sweep_markers_keep_clear_of_the_frame_and_words_match_the_errors():
     assert any(t.startswith("converged: final error") and "(4 runs)" in t for t in labels)
     assert not any(t.startswith("converging") for t in labels)
     assert any("(1 run," in t for t in labels)
+
+
+def test_a_rate_decided_by_its_speed_shows_the_speed_difference():
+    """An exact rate near 1 agrees only when −ln ρ is within 1 % too: beside 'disagrees' the
+    cell shows that difference, not the smaller rate difference."""
+    c = Comparison(False, "disagrees", rel_diff=0.004, speed_diff=0.4, quantity="rate",
+                   predicted=0.99, measured=0.994, tolerance=0.01)
+    assert report.decided_by(c, NS(exact=True)) == "Δln ρ/ln ρ 40% > 1%"
