@@ -1753,10 +1753,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
                         "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run did not converge.  Filled dots: final error ≤ "
-                        f"{fmt_num(plots.sweep_tolerance(sw), 2)} "
-                        f"({plots.SWEEP_TOL:g}·max(1, ‖x*‖)), converged; open dots: above "
-                        f"it after {sw.steps} steps, not yet converged.",
+                        "whose run did not converge.  " + sweep_dots(sw),
                 label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
@@ -1766,6 +1763,25 @@ def _figures(b: Builder, A: Analysis) -> None:
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
                 caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
+
+
+def sweep_dots(sw: Any) -> str:
+    """What the dots of the η-sweep figure are, for the kinds of dot it draws: filled =
+    final error ≤ :func:`analysis.plots.sweep_tolerance` (converged), open = above it after
+    the sweep's steps without diverging or cycling."""
+    from analysis import plots
+
+    tol = plots.sweep_tolerance(sw)
+    err = np.asarray(sw.final_error, float)
+    other = ~np.asarray(sw.not_convergent, bool) & np.isfinite(err) & (err > 0)
+    parts = []
+    if np.any(other & (err <= tol)):
+        parts.append(f"filled dots: final error ≤ {fmt_num(tol, 2)} "
+                     f"({plots.SWEEP_TOL:g}·max(1, ‖x*‖)), converged")
+    if np.any(other & (err > tol)):
+        parts.append(f"open dots: final error above {fmt_num(tol, 2)} after {sw.steps} "
+                     "steps, not yet converged")
+    return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""
 
 
 def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: int) -> str:

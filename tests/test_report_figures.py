@@ -249,3 +249,14 @@ def test_a_rate_decided_by_its_speed_shows_the_speed_difference():
     c = Comparison(False, "disagrees", rel_diff=0.004, speed_diff=0.4, quantity="rate",
                    predicted=0.99, measured=0.994, tolerance=0.01)
     assert report.decided_by(c, NS(exact=True)) == "Δln ρ/ln ρ 40% > 1%"
+
+
+def test_the_sweep_caption_names_only_the_dots_drawn():
+    """The chained-Rosenbrock caption explained filled dots that the figure did not have."""
+    sw = NS(final_error=np.array([3.0, 2.0, np.nan]), not_convergent=np.array([0, 0, 1], bool),
+            minimizer=np.ones(5), steps=200)
+    text = report.sweep_dots(sw)
+    assert text.startswith("Open dots: final error above 2.2e-06 after 200 steps")
+    assert "filled" not in text.lower()
+    sw.final_error = np.array([1e-9, 2.0, np.nan])
+    assert "Filled dots" in report.sweep_dots(sw) and "open dots" in report.sweep_dots(sw)
