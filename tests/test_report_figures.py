@@ -260,3 +260,17 @@ def test_the_sweep_caption_names_only_the_dots_drawn():
     assert "filled" not in text.lower()
     sw.final_error = np.array([1e-9, 2.0, np.nan])
     assert "Filled dots" in report.sweep_dots(sw) and "open dots" in report.sweep_dots(sw)
+
+
+def test_every_rate_study_bullet_says_where_its_run_ended():
+    """The kink report's CG bullet lacked the end point the others had (their reasons carry
+    it): it is added, once, to every bullet whose reason does not say it."""
+    A = NS(cps=None)
+    res = NS(x=np.array([1.0, 2.0]), jac=np.array([0.5, -1.0]), nit=7, status="maxiter")
+    st = NS(result=res, comparison=Comparison(False, "not comparable",
+                                              reason="no rate is promised at a kink"))
+    assert report.study_end(A, st) == ("; the run ended at (1, 2) after 7 iterations "
+                                       "(status maxiter, ‖∇f‖∞ = 1)")
+    st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
+                                                               "every critical point (…)")
+    assert report.study_end(A, st) == ""
