@@ -1337,9 +1337,10 @@ THEORY_NOTES = (
     "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
     "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or 3 "
-    "standard errors.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ: relative "
-    "difference of the rates; q: measured order against the band; cycle: its size against "
-    "2ηG/(1 − β); kind: only the kinds were compared).")
+    "standard errors.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
+    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; q: "
+    "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
+    "kinds were compared).")
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
