@@ -67,8 +67,12 @@ PDF_COMPRESSION = 6
 #: A figure that does not fit the rest of a page shrinks to it down to this share of its height.
 MIN_SHRINK = 0.75
 #: ... and further, down to this share, when otherwise more than a third of the page would
-#: stay blank.
-LAST_SHRINK = 0.6
+#: stay blank (titles, labels and legends keep their size: only the panels shrink, and no
+#: further than :data:`MIN_PANEL`).
+LAST_SHRINK = 0.5
+#: ... but never so far that a panel (axes) of the figure ends up lower than this many points:
+#: such a figure goes to the next page whole instead of being squashed to a strip.
+MIN_PANEL = 90.0
 #: Tables with at most this many rows (and at most a third of a page tall) are never split.
 SHORT_ROWS = 12
 #: A split table leaves at least this many rows on each side of the break.
@@ -438,6 +442,9 @@ class FigureBlock:
     error: str | None = None
     half: bool = False
     _drawings: dict[tuple[float, float], Any] = field(default_factory=dict, repr=False)
+    #: smallest scale of the slot that keeps every panel :data:`MIN_PANEL` tall (None until
+    #: the figure is drawn at full size)
+    min_scale: float | None = None
 
     @property
     def width(self) -> float:
@@ -517,16 +524,66 @@ def _own_fonts(node: Any, ours: set[str]) -> None:
             _own_fonts(child, ours)
 
 
-def figure_drawing(draw: Callable[[Any], Any], width: float, height: float) -> Any:
-    """``draw(fig)`` into a constrained-layout Figure of ``width`` × ``height`` points, as a
-    Drawing of that size (exceptions of ``draw`` propagate)."""
+def shrink_floor(panels: Sequence[tuple[float, float]], height: float,
+                 min_panel: float = MIN_PANEL) -> float:
+    """The smallest scale s of a figure ``height`` points tall that keeps each of its panels
+    (axes, given as (bottom, top) in points) at least ``min_panel`` tall.
+
+    Constrained layout keeps titles, labels and legends at their size, so the (1 − s)·H points
+    a shrink takes come out of the panels, in proportion to their heights: with S the height
+    the panels cover (the union of their spans) and h the lowest panel,
+    h·(S − (1 − s)·H)/S ≥ m  ⇔  s ≥ 1 − S·(1 − m/h)/H.  1 (no shrink) when h < m already;
+    0 without panels."""
+    spans = sorted((float(a), float(b)) for a, b in panels if b > a)
+    if not spans or height <= 0:
+        return 0.0
+    h = min(b - a for a, b in spans)
+    if h < min_panel:
+        return 1.0
+    covered, lo, hi = 0.0, spans[0][0], spans[0][1]
+    for a, b in spans[1:]:
+        if a > hi:
+            covered, lo = covered + hi - lo, a
+        hi = max(hi, b)
+    covered += hi - lo
+    return float(min(1.0, max(0.0, 1.0 - covered * (1.0 - min_panel / h) / height)))
+
+
+def _panels(fig: Any) -> list[tuple[float, float]]:
+    """(bottom, top) in points of every axes of a drawn figure, colour bars left out."""
+    out = []
+    for ax in _all_axes(fig):
+        if getattr(ax, "_colorbar", None) is not None:
+            continue
+        bb = ax.get_window_extent()
+        out.append((bb.y0 * 72.0 / fig.dpi, bb.y1 * 72.0 / fig.dpi))
+    return out
+
+
+def _all_axes(fig: Any) -> list[Any]:
+    """The axes of a figure and of its subfigures."""
+    axes = list(fig.axes)
+    for sub in getattr(fig, "subfigs", ()):
+        axes += [a for a in _all_axes(sub) if a not in axes]
+    return axes
+
+
+def drawn_figure(draw: Callable[[Any], Any], width: float, height: float) -> tuple[Any, float]:
+    """:func:`figure_drawing` and the figure's :func:`shrink_floor`."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
     with mpl.rc_context(_rc()):
         fig = Figure(figsize=(width / 72.0, height / 72.0), layout="constrained")
         draw(fig)
-        return _svg_drawing(fig)
+        drawing = _svg_drawing(fig)
+        return drawing, shrink_floor(_panels(fig), height)
+
+
+def figure_drawing(draw: Callable[[Any], Any], width: float, height: float) -> Any:
+    """``draw(fig)`` into a constrained-layout Figure of ``width`` × ``height`` points, as a
+    Drawing of that size (exceptions of ``draw`` propagate)."""
+    return drawn_figure(draw, width, height)[0]
 
 
 @lru_cache(maxsize=512)
@@ -825,7 +882,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     class FigureRow(Flowable):
         """One full-width figure, or two half-width ones side by side, captions under each;
         shrinks to the rest of the page down to :data:`MIN_SHRINK` of its height (to
-        :data:`LAST_SHRINK` when the rest is more than a third of the page)."""
+        :data:`LAST_SHRINK` when the rest is more than a third of the page), never so far
+        that a panel is lower than :data:`MIN_PANEL` (:func:`shrink_floor`)."""
 
         def __init__(self, items: list[FigureBlock], doc: Document):
             super().__init__()
@@ -843,6 +901,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def _fig_h(self) -> float:
             return max(b.fig_height for b in self.items)
 
+        def _floor(self) -> float:
+            """The largest :attr:`FigureBlock.min_scale` of the row (drawn at full size
+            first when unknown)."""
+            for b in self.items:
+                if b.min_scale is None:
+                    self.doc._figure(b, b.width, b.fig_height)
+            return max((b.min_scale or 0.0) for b in self.items)
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             cap = self._cap_h() + 4.0
             fh = self._fig_h()
@@ -850,7 +916,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             scale = 1.0
             fit = (aH - cap) / fh
             if fh + cap > aH and (fit >= MIN_SHRINK or (aH > frame_h / 3.0
-                                                        and fit >= LAST_SHRINK)):
+                                                        and fit >= LAST_SHRINK)) \
+                    and fit >= self._floor():
                 scale = fit
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
@@ -1023,8 +1090,8 @@ class Document:
         consecutive half figures share a row."""
         block = FigureBlock(draw, height, caption, label, half=half)
         if trial:
-            block._drawings[(round(block.width, 2), round(height, 2))] = figure_drawing(
-                draw, block.width, height)
+            block._drawings[(round(block.width, 2), round(height, 2))], block.min_scale = \
+                drawn_figure(draw, block.width, height)
         return self.add(block)
 
     def figures(self) -> list[FigureBlock]:
@@ -1045,7 +1112,9 @@ class Document:
         if key in b._drawings:
             return b._drawings[key]
         try:
-            d = figure_drawing(b.draw_fn, width, height)
+            d, floor = drawn_figure(b.draw_fn, width, height)
+            if key == (round(b.width, 2), round(b.fig_height, 2)):
+                b.min_scale = floor
         except Exception as exc:  # noqa: BLE001 - a figure must not kill the report
             d = None
             b.error = f"{type(exc).__name__}: {exc}"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
@@ -116,6 +117,51 @@ def linestyle(i: int) -> Any:
 def marker(i: int) -> str:
     """The i-th series marker."""
     return MARKERS[i % len(MARKERS)]
+
+
+#: One colour per optimizer, fixed by the method's name in every figure, all distinct: the
+#: report's default methods take the Okabe–Ito colours (and a brown), the others colours of
+#: Tol's schemes.  The order of the keys also fixes each method's line style and marker.
+METHOD_COLORS = {
+    "gd": OKABE_ITO["blue"], "momentum": OKABE_ITO["vermillion"],
+    "nesterov": OKABE_ITO["green"], "adam": OKABE_ITO["orange"],
+    "newton": OKABE_ITO["purple"], "bfgs": OKABE_ITO["sky"], "lbfgs": OKABE_ITO["black"],
+    "cg": "#8C510A", "sgd": "#332288", "adagrad": "#999933", "rmsprop": "#882255",
+    "adadelta": "#44AA99", "adamw": "#AA4499", "coordinate": "#661100",
+}
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """Colour, line style and marker of one plotted series."""
+
+    color: str
+    linestyle: Any
+    marker: str
+
+
+def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
+    """The style of each label, the one mapping every figure uses.
+
+    A label that is a method name (``gd``, ``adam``) always gets that method's colour
+    (:data:`METHOD_COLORS`), line style and marker, whatever else is drawn beside it; every
+    other label (``gd (2)``, ``heavy ball``) gets, in order, the first colour of
+    :data:`PALETTE` then :data:`METHOD_COLORS` not taken by a label shown with it, so the
+    colours of the labels shown together are distinct (up to 14 + 7 of them)."""
+    labels = list(dict.fromkeys(labels))
+    order = list(METHOD_COLORS)
+    out: dict[str, SeriesStyle] = {}
+    for lab in labels:
+        if lab in METHOD_COLORS:
+            j = order.index(lab)
+            out[lab] = SeriesStyle(METHOD_COLORS[lab], linestyle(j), marker(j))
+    taken = {s.color for s in out.values()}
+    free = [c for c in dict.fromkeys((*PALETTE, *METHOD_COLORS.values())) if c not in taken]
+    for i, lab in enumerate(labels):
+        if lab not in out:
+            c = free.pop(0) if free else color(i)
+            out[lab] = SeriesStyle(c, linestyle(i), marker(i))
+    return out
 
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -369,13 +415,14 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
     handles = [ax.lines[-1]]
     span = hi - lo
+    sty = series_styles(runs)
     for i, (label, p) in enumerate(runs.items()):
         xs = p[:, 0]
         ys = values(p)
         idx = np.arange(len(xs))
         keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
-        c = color(i)
-        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=marker(i), color=c, ms=4.5,
+        c = sty[label].color
+        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
                        zorder=3, label=f"{label} ({len(xs) - 1} steps)")
         handles.append(h)
         drawn = 0
@@ -626,8 +673,8 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
-                   colours: Mapping[str, int] | None = None) -> tuple[list[Any], Any, NDArray,
-                                                                      bool]:
+                   styles: Mapping[str, SeriesStyle] | None = None
+                   ) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
     (:func:`clip_to_box`), starts, last iterates and critical points; returns the legend
     handles, the contour set, the levels and whether they are geometric."""
@@ -642,14 +689,15 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     def inside(q: NDArray) -> bool:
         return bool(np.all(np.isfinite(q)) and np.all((q >= b[:, 0]) & (q <= b[:, 1])))
 
-    for i, (label, p) in enumerate(paths.items()):
-        j = i if colours is None else colours.get(label, i)
+    sty = {**series_styles(paths), **(styles or {})}
+    for label, p in paths.items():
+        st = sty[label]
         fin = np.all(np.isfinite(p), axis=1)
         leaves = bool(np.any(~fin) or np.any((p < b[:, 0]) | (p > b[:, 1])))
         name = f"{label} ({len(p) - 1} it.)" + (" (leaves the box)" if leaves else "")
         shown = clip_to_box(p, b)
-        (h,) = ax.plot(shown[:, 0], shown[:, 1], color=color(j), ls=linestyle(j),
-                       marker=marker(j), ms=3, lw=1.4, label=name, zorder=4,
+        (h,) = ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle,
+                       marker=st.marker, ms=3, lw=1.4, label=name, zorder=4,
                        markevery=max(1, int(shown.shape[0]) // 40))
         handles.append(h)
         if inside(p[0]) and not any(np.allclose(p[0], s0) for s0 in starts):
@@ -658,7 +706,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             starts.append(p[0])
         last = p[fin][-1] if fin.any() else None
         if last is not None and inside(last):
-            ax.plot(last[0], last[1], marker="s", ms=6, color=color(j), mec="black", zorder=5)
+            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=5)
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
                               ls="none", label="start"))
@@ -786,10 +834,10 @@ def plot_paths_grid(
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
                          ).ravel()
     handles: list[Any] = []
-    colours = {k: i for i, k in enumerate(runs)}
+    styles = series_styles(runs)
     for ax, (label, p) in zip(axes, runs.items(), strict=False):
         h, *_ = _contour_panel(ax, f, b, {label: p}, critical_points or (),
-                               resolution=resolution, levels=levels, colours=colours)
+                               resolution=resolution, levels=levels, styles=styles)
         handles += [x for x in h if x.get_label() not in {y.get_label() for y in handles}]
         ax.set_title(h[0].get_label(), fontsize=8.5)
         ax.set_aspect("equal", adjustable="box")
@@ -882,6 +930,96 @@ def length_groups(lengths: Mapping[str, int], spread: float = 20.0) -> list[list
     return [[k for k in lengths if k in short], [k for k in lengths if k not in short]]
 
 
+def oscillates(values: ArrayLike, least: int = 60, share: float = 0.25) -> bool:
+    """Whether a series of at least ``least`` positive values goes up and down so often (more
+    than ``share`` of its steps reverse the direction of the one before) that a line through
+    it would paint a solid band hiding every series under it (cycles at a kink)."""
+    y = np.asarray(values, dtype=float).ravel()
+    y = y[np.isfinite(y) & (y > 0)]
+    if y.size < least:
+        return False
+    d = np.sign(np.diff(np.log(y)))
+    d = d[d != 0]
+    return d.size > 2 and float(np.mean(d[1:] != d[:-1])) > share
+
+
+def envelope(values: ArrayLike, bins: int = 120
+             ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The lower and upper envelope of a series over ``bins`` consecutive blocks of its
+    indices: (block centre k, min, max) of the finite positive values of each block."""
+    y = np.asarray(values, dtype=float).ravel()
+    ok = np.isfinite(y) & (y > 0)
+    edges = np.unique(np.linspace(0, y.size, min(bins, max(y.size, 1)) + 1).astype(int))
+    ks, lo, hi = [], [], []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        v = y[a:b][ok[a:b]]
+        if v.size:
+            ks.append(0.5 * (a + b - 1))
+            lo.append(float(v.min()))
+            hi.append(float(v.max()))
+    return np.asarray(ks, float), np.asarray(lo, float), np.asarray(hi, float)
+
+
+@dataclass
+class ErrorPanels:
+    """What :func:`plot_error` draws, decided before drawing (captions say what is drawn):
+    labels with a theory line, labels in the ratio panel (empty: no ratio panel), labels
+    drawn as envelopes (:func:`oscillates`), labels with a shaded fit window, all labels."""
+
+    theory: list[str]
+    ratios: list[str]
+    envelopes: list[str]
+    windows: list[str]
+    labels: list[str]
+
+
+def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
+                 rates: Mapping[str, float | None] | None = None,
+                 windows: Mapping[str, tuple[int, int] | None] | None = None,
+                 ratios: bool = True, ratio_series: Iterable[str] | None = None
+                 ) -> ErrorPanels:
+    """The :class:`ErrorPanels` of :func:`plot_error` for these arguments."""
+    rates, windows = rates or {}, windows or {}
+    series = _as_series(errors)
+    in_ratios = set(series) if ratio_series is None else set(ratio_series)
+    theory, shown, env, wins = [], [], [], []
+    for label, e in series.items():
+        rho, win = rates.get(label), windows.get(label)
+        if oscillates(e):
+            env.append(label)
+        elif win is not None:
+            wins.append(label)
+        a = 0 if win is None else int(win[0])
+        if (rho is not None and np.isfinite(rho) and rho > 0 and 0 <= a < len(e)
+                and np.isfinite(e[a]) and e[a] > 0):
+            theory.append(label)
+        if ratios and label in in_ratios and len(e) > 1:
+            kr, _ = error_ratios(e)
+            if win is not None:
+                kr = kr[(kr >= int(win[0])) & (kr <= int(win[1]))]
+            if kr.size:
+                shown.append(label)
+    if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
+        shown = []
+    return ErrorPanels(theory, shown, env, wins, list(series))
+
+
+def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: bool,
+                  label: str | None, zorder: float, ms: float = 3.0) -> Any:
+    """A series as a line with markers, or as its lower and upper envelope (two thin lines
+    of its colour and style) when ``enveloped``; returns the legend handle."""
+    if enveloped:
+        kk, lo, hi = envelope(y)
+        kk = np.interp(kk, np.arange(len(k)), k) if len(k) else kk
+        (h,) = ax.plot(kk, hi, color=st.color, ls=st.linestyle, lw=1.1, label=label,
+                       zorder=zorder)
+        ax.plot(kk, lo, color=st.color, ls=st.linestyle, lw=1.1, zorder=zorder)
+        return h
+    (h,) = ax.plot(k, _positive(y), color=st.color, ls="-", marker=st.marker,
+                   ms=ms if len(y) < 80 else 0, label=label, zorder=zorder)
+    return h
+
+
 @styled
 def plot_error(
     errors: ArrayLike | Mapping[str, ArrayLike],
@@ -889,7 +1027,7 @@ def plot_error(
     rates: Mapping[str, float | None] | None = None,
     windows: Mapping[str, tuple[int, int] | None] | None = None,
     title: str | None = None,
-    ylabel: str = "error ‖xₖ − x*‖₂ (log scale)",
+    ylabel: str = "error ‖xₖ − x*‖₂ (log)",
     xlabel: str = "iteration k",
     rate_labels: Mapping[str, str] | None = None,
     ratios: bool = True,
@@ -908,40 +1046,47 @@ def plot_error(
     when there is one)
     against the predicted ρ as a horizontal dashed line — agreement is the points settling on
     the line; ``ratio_series`` limits that panel to some labels (those theory says
-    something about).  The iteration axis is linear; zero errors (exact convergence) cannot be drawn
-    on a log axis and are left out.
+    something about).  The legend has one entry per label (its measured line, named with
+    its predicted ρ), one for the dashed theory lines and one for the windows, so that it
+    takes few rows.  A series that goes up and down at almost every step
+    (:func:`oscillates`: a cycle) is drawn as its lower and upper envelope, in both panels,
+    so that it does not paint a band over the others; what is drawn is
+    :func:`error_panels`.  Colours, line styles and markers are the labels'
+    :func:`series_styles`.  The iteration axis is linear; zero errors (exact convergence)
+    cannot be drawn on a log axis and are left out.
     """
     fig = new_figure(fig, figsize)
     rates = rates or {}
     windows = windows or {}
     series = _as_series(errors)
-    has_rate = {k: (rates.get(k) is not None and np.isfinite(rates[k]) and rates[k] > 0)
-                for k in series}
-    in_ratios = set(series) if ratio_series is None else set(ratio_series)
-    with_ratios = ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)
-    if with_ratios:
+    plan = error_panels(series, rates=rates, windows=windows, ratios=ratios,
+                        ratio_series=ratio_series)
+    sty = series_styles(series)
+    if plan.ratios:
         ax, axr = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
     else:
         ax, axr = fig.add_subplot(), None
     handles: list[Any] = []
+    names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
     kmax = 1
     kr_lo = 10**9
     ratio_vals: list[float] = []
-    for i, (label, e) in enumerate(series.items()):
-        c = color(i)
+    for label, e in series.items():
+        st = sty[label]
+        c = st.color
+        env = label in plan.envelopes
         k = np.arange(len(e))
         kmax = max(kmax, len(e) - 1)
         win = windows.get(label)
-        name = label if single else f"{label}"
-        (h,) = ax.plot(k, _positive(e), color=c, ls="-", marker=marker(i),
-                       ms=3 if len(e) < 80 else 0, label=f"{name}: measured", zorder=3)
-        handles.append(h)
-        if win is not None:
+        name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
+        handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4))
+        names.append(label + (" (cycles: envelope)" if env else ""))
+        if label in plan.windows:
             a, b = int(win[0]), min(int(win[1]), len(e) - 1)
             ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=7, alpha=0.2,
                     solid_capstyle="butt", zorder=1)
-        if axr is not None and len(e) > 1 and label in in_ratios:
+        if axr is not None and label in plan.ratios:
             kr, r = error_ratios(e)
             if win is not None:  # the asymptotic phase: transients would set the scale
                 inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
@@ -949,33 +1094,36 @@ def plot_error(
                 kr_lo = min(kr_lo, int(win[0]))
             else:
                 kr_lo = 0
-            if kr.size:
-                axr.plot(kr, r, color=c, ls="-", lw=0.8, marker=marker(i),
-                         ms=3 if kr.size < 80 else 1.5, zorder=3)
-                ratio_vals += list(r[np.isfinite(r)])
+            if env:
+                _band_or_line(axr, kr, r, st, True, None, 3)
+            else:
+                axr.plot(kr, r, color=c, ls="-", lw=0.8, marker=st.marker,
+                         ms=3 if kr.size < 80 else 1.5, zorder=4)
+            ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
-        if has_rate[label] and len(e):
-            a = 0 if win is None else int(win[0])
-            if 0 <= a < len(e) and np.isfinite(e[a]) and e[a] > 0:
-                kk, yy = theory_line(e, rho, win)
-                text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
-                tc = "black" if single else c
-                (t,) = ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
-                               label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
-                handles.append(t)
-                if axr is not None:
-                    axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5)
-                    ratio_vals.append(float(rho))
+        if label in plan.theory:
+            kk, yy = theory_line(e, rho, win)
+            text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
+            tc = "black" if single else c
+            ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
+                    label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
+            names[-1] += f": {text}"
+            if axr is not None:
+                axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5)
+                ratio_vals.append(float(rho))
     ax.set_yscale("log")
     _fit_log_axis(ax)
     ax.set_xlim(-0.02 * kmax, 1.02 * kmax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(_wrap_title(title or "Error against iteration: measured (solid) and "
-                             "theory (dashed)", fig))
-    if any(windows.get(k) is not None for k in series):
-        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35,
-                              label="window where the measured rate was fitted"))
+    ax.set_title(_wrap_title(title or "Error against iteration: measured (solid)"
+                             + (" and theory (dashed)" if plan.theory else ""), fig))
+    if plan.theory:
+        handles.append(Line2D([], [], color="black", ls=(0, (4, 2)), lw=1.5))
+        names.append("theory slope ρᵏ (×10 above)")
+    if plan.windows:
+        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
+        names.append("window of the rate fit")
     if axr is not None:
         lo_k = 0 if kr_lo >= 10**9 else kr_lo
         axr.set_xlim(lo_k - 0.02 * (kmax - lo_k), kmax + 0.02 * (kmax - lo_k))
@@ -989,10 +1137,8 @@ def plot_error(
             axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" in the fit window" if any(
-            windows.get(k) is not None for k in series) else "") + (
-            " vs theory ρ (dashed)" if any(has_rate.values()) else ": → 0 when superlinear"))
-    _outside_legend(fig, handles)
+        axr.set_title("Ratio per step" + (" vs theory ρ" if plan.theory else ""))
+    _outside_legend(fig, handles, names)
     return fig
 
 
@@ -1053,8 +1199,10 @@ def plot_grad_norm(
     ax = fig.add_subplot()
     handles = []
     series = _as_series(norms)
-    for i, (label, g) in enumerate(series.items()):
-        (h,) = ax.plot(np.arange(len(g)), _positive(g), color=color(i), ls=linestyle(i),
+    sty = series_styles(series)
+    for label, g in series.items():
+        (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
+                       ls=sty[label].linestyle,
                        label=f"{label} ({len(g) - 1} it.)")
         handles.append(h)
     if gtol is not None:
@@ -1093,9 +1241,11 @@ def plot_iterates(
     ax = fig.add_subplot()
     handles = []
     first = 1 if logx else 0
-    for i, (label, y) in enumerate(_as_series(series).items()):
+    sty = series_styles(_as_series(series))
+    for label, y in _as_series(series).items():
         yy = _positive(np.abs(y)) if logy else y
-        (h,) = ax.plot(np.arange(first, len(y)), yy[first:], color=color(i), ls=linestyle(i),
+        (h,) = ax.plot(np.arange(first, len(y)), yy[first:], color=sty[label].color,
+                       ls=sty[label].linestyle,
                        label=label)
         handles.append(h)
     if logx:
@@ -1327,6 +1477,7 @@ def plot_lr_sweep(
     *,
     title: str | None = None,
     ylabel: str = "final error ‖x_K − x*‖₂",
+    tol: float | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -1334,8 +1485,11 @@ def plot_lr_sweep(
 
     ``sweep`` has ``lrs``, ``final_error``, ``diverged`` (bool per lr), ``predicted_threshold``
     and ``observed_threshold`` (and ``bounded``: runs that neither converge nor diverge, drawn
-    as squares at their final error).  Diverged runs are drawn as ✕ on the top edge (their
-    error is not finite or huge); the predicted threshold (2/L for GD) is a solid vertical
+    as squares at their final error).  The other runs are split by their final error against
+    ``tol`` (default :func:`sweep_tolerance`): at most ``tol`` = converged, above it = not
+    yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
+    data (their error is not finite or huge); the axis keeps headroom so that no marker
+    touches the frame or the title.  The predicted threshold (2/L for GD) is a solid vertical
     line, the observed one (smallest η that does not converge) dashed.
     """
     fig = new_figure(fig, figsize)
@@ -1346,23 +1500,44 @@ def plot_lr_sweep(
     bnd_attr = getattr(sweep, "bounded", None)
     bnd = (np.zeros_like(div) if bnd_attr is None else np.asarray(bnd_attr, dtype=bool)) & ~div
     ok = ~div & ~bnd & np.isfinite(err) & (err > 0)
+    tol = sweep_tolerance(sweep) if tol is None else float(tol)
+    steps = _attr(sweep, "steps")
+    done = ok & (err <= tol)
     handles = []
-    (h,) = ax.plot(lrs[ok], err[ok], color=color(0), marker="o", ms=4,
-                   label=f"converging ({int(ok.sum())} runs)")
-    handles.append(h)
+    (h,) = ax.plot(lrs[ok], err[ok], color=color(0), lw=1.0, zorder=2)
+    if done.any():
+        (h,) = ax.plot(lrs[done], err[done], color=color(0), marker="o", ms=4, ls="none",
+                       label=f"converged: final error ≤ {fmt(tol, 2)} "
+                             f"({_runs(int(done.sum()))})", zorder=3)
+        handles.append(h)
+    if (ok & ~done).any():
+        after = f" after {steps} steps" if steps else ""
+        (h,) = ax.plot(lrs[ok & ~done], err[ok & ~done], color=color(0), marker="o", ms=4,
+                       mfc="white", ls="none", zorder=3,
+                       label=f"not yet converged{after}: final error > {fmt(tol, 2)}, "
+                             f"not diverging ({_runs(int((ok & ~done).sum()))})")
+        handles.append(h)
     cyc = bnd & np.isfinite(err) & (err > 0)
     if cyc.any():
         (h,) = ax.plot(lrs[cyc], err[cyc], ls="none", marker="s", ms=5, color=color(3),
-                       label=f"bounded: a cycle or band, not converging ({int(cyc.sum())} runs)")
+                       label=f"bounded: a cycle or band, not converging ({_runs(int(cyc.sum()))})")
         handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
     _fit_log_axis(ax)
+    lo, hi = ax.get_ylim()
+    if hi > lo > 0:  # headroom: the data end 80 % up the axis, diverged runs on a row at 91 %
+        lo = lo / (hi / lo) ** 0.05  # and a margin of 5 % of the decades below
+        ax.set_ylim(lo, lo * (hi / lo) ** (1.0 / (0.8 if div.any() else 0.92)))
+    if lrs.size:
+        span = (lrs.max() / lrs.min()) ** 0.04 if lrs.min() > 0 and lrs.max() > lrs.min() \
+            else 1.5
+        ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
-        top = ax.get_ylim()[1]
-        (h,) = ax.plot(lrs[div], np.full(int(div.sum()), top), ls="none", marker="x",
-                       color=color(1), ms=7, mew=1.8, clip_on=False,
-                       label=f"diverged ({int(div.sum())} runs, drawn at the top)")
+        (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
+                       color=color(1), ms=7, mew=1.8, transform=ax.get_xaxis_transform(),
+                       label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
+                             "data)")
         handles.append(h)
     zero = ~div & np.isfinite(err) & (err <= 0)
     if zero.any():
@@ -1383,6 +1558,23 @@ def plot_lr_sweep(
     ax.set_title(title or "Learning-rate sensitivity: final error against η")
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+def _runs(n: int) -> str:
+    """``1 run``, ``3 runs``."""
+    return f"{n} run" if n == 1 else f"{n} runs"
+
+
+#: A sweep run has converged when its final error is at most this × max(1, ‖x*‖).
+SWEEP_TOL = 1e-6
+
+
+def sweep_tolerance(sweep: Any, rtol: float = SWEEP_TOL) -> float:
+    """The final error below which a run of a learning-rate sweep counts as converged:
+    ``rtol · max(1, ‖x*‖)`` (x* = the sweep's ``minimizer``; ``rtol`` without one)."""
+    xs = _attr(sweep, "minimizer")
+    scale = 1.0 if xs is None else max(1.0, float(np.linalg.norm(np.asarray(xs, float))))
+    return rtol * scale
 
 
 @styled
@@ -1592,6 +1784,11 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
     return solved, frac
 
 
+#: Bottom of an ECDF's y axis: below 0, so that a method that solved no start draws its flat
+#: curve visibly above the axis line instead of on it.
+ECDF_FLOOR = -0.06
+
+
 @styled
 def plot_ecdf(
     iterations: Mapping[str, ArrayLike],
@@ -1610,9 +1807,11 @@ def plot_ecdf(
     As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
     never count, so a method that fails on some starts ends below 1.  Curves continue flat up
     to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
-    0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  Each
-    method has its own colour, line style and marker; the legend sits below the axes, inside
-    the figure.
+    0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
+    that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
+    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  Each method has its own
+    colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
+    inside the figure.
     ``solved`` is the word of the legend's count (``gd: solved 93/100``).
     """
     fig = new_figure(fig, figsize)
@@ -1625,13 +1824,19 @@ def plot_ecdf(
         top = max([floor] + [float(x.max()) for x, _ in pts.values() if x.size])
     top = max(top, floor)
     handles = []
-    for i, (label, (xs, ys)) in enumerate(pts.items()):
+    sty = series_styles(pts)
+    for label, (xs, ys) in pts.items():
         n = np.size(iterations[label])
+        if xs.size == 0:  # a flat line at 0 would hide under the axis and under the others
+            handles.append(Line2D([], [], ls="none", marker=sty[label].marker,
+                                  color=sty[label].color, mfc="none",
+                                  label=f"{label}: {solved} 0/{n} (no curve)"))
+            continue
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0] if xs.size else floor], xs, [top]])
         sy = np.concatenate([[0.0], ys, [ys[-1] if ys.size else 0.0]])
-        (h,) = ax.step(sx, sy, where="post", color=color(i), ls=linestyle(i),
-                       marker=marker(i), markevery=max(1, sx.size // 6), markersize=4,
+        (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
+                       marker=sty[label].marker, markevery=max(1, sx.size // 6), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
     ax.axhline(1.0, color="black", lw=0.8, ls=":")
@@ -1640,7 +1845,7 @@ def plot_ecdf(
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
-    ax.set_ylim(-0.02, 1.05)
+    ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
@@ -1692,20 +1897,9 @@ def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
     return length_groups({k: len(above_floor(study_errors(s))) for k, s in studies.items()})
 
 
-@styled
-def plot_rate_studies(
-    studies: Mapping[str, Any],
-    *,
-    title: str | None = None,
-    fig: FigureLike | None = None,
-    figsize: tuple[float, float] = FIGSIZE,
-) -> FigureLike:
-    """:func:`plot_error` for rate studies (:mod:`analysis.rates`): measured error, the
-    predicted rate line and the fitted window, per label, with the ratios e_(k+1)/e_k
-    against ρ (for the runs theory promises something about).  Errors are drawn down to the
-    first one below the rounding floor (:func:`above_floor`).  Runs of very different
-    lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
-    iteration axis."""
+def _rate_study_args(studies: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, list[str]]:
+    """Errors (to the rounding floor), predicted rates, fit windows, rate labels and the
+    labels theory promises something about, of each rate study (:func:`plot_rate_studies`)."""
     errs = {k: above_floor(study_errors(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
     wins = {}
@@ -1720,6 +1914,31 @@ def plot_rate_studies(
             labels[k] = f"{word} ρ = {fmt_rate(rates[k])}"
     promised = [k for k, s in studies.items()
                 if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
+    return errs, rates, wins, labels, promised
+
+
+def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
+    """What :func:`plot_rate_studies` draws, one :class:`ErrorPanels` per row."""
+    errs, rates, wins, _, promised = _rate_study_args(studies)
+    return [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
+                         ratio_series=promised) for group in rate_study_groups(studies)]
+
+
+@styled
+def plot_rate_studies(
+    studies: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """:func:`plot_error` for rate studies (:mod:`analysis.rates`): measured error, the
+    predicted rate line and the fitted window, per label, with the ratios e_(k+1)/e_k
+    against ρ (for the runs theory promises something about).  Errors are drawn down to the
+    first one below the rounding floor (:func:`above_floor`).  Runs of very different
+    lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
+    iteration axis."""
+    errs, rates, wins, labels, promised = _rate_study_args(studies)
     groups = rate_study_groups(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,

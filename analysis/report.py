@@ -875,10 +875,10 @@ def _summary(b: Builder, A: Analysis) -> None:
     other = [r for r in runs if r.result.status != "converged"]
     if conv:
         conv.sort(key=lambda r: r.result.nit)
-        items.append("Converged (‖∇f‖∞ ≤ gtol): " + ", ".join(
+        items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + ", ".join(
             f"{r.label} in {plural(r.result.nit, 'iteration')}" for r in conv) + ".")
     if other:
-        items.append("Did not converge: " + "; ".join(
+        items.append("Did not converge, comparison runs from x₀: " + "; ".join(
             f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
     studies = [r for r in A.runs if r.study is not None]
     if studies:
@@ -916,6 +916,20 @@ def _summary(b: Builder, A: Analysis) -> None:
     d.bullets(items)
 
 
+def study_end(A: Analysis, study: Any) -> str:
+    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, near P1 (minimum))``:
+    where a rate study's run ended, unless its reason already says so (empty)."""
+    res = getattr(study, "result", None)
+    reason = comparison_reason(study.comparison)
+    if res is None or "run ended" in reason:
+        return ""
+    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+    near = _ended_near(A, res.x)
+    where = "" if near == "—" else f", {'near ' if near.startswith('P') else ''}{near}"
+    return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
+            f"(status {res.status}, ‖∇f‖∞ = {fmt_num(gmax, 3)}{where})")
+
+
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
     """The “What failed” section; returns the findings listed (besides exceptions)."""
     d = b.doc
@@ -936,10 +950,11 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     for r in A.runs:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
-            findings.append(f"Method {r.label}: {res.message}")
+            findings.append(f"Method {r.label} (comparison run): {res.message}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
-            theory.append(f"{r.label}: {c.verdict} — {comparison_reason(c)}")
+            theory.append(f"{r.label} (rate-study run): {c.verdict} — {comparison_reason(c)}"
+                          + study_end(A, r.study))
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
                     "unaffected):", weight="bold", after=2.0)
@@ -1092,11 +1107,18 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     b.data["vanishing_gradient"] = v.to_json()
     sec = "vanishing gradient"
     plateaus = sum(r.plateau for r in v.regions)
+    f_star, exact = lowest_value(A)
+    vj = b.data["vanishing_gradient"]
+    vj.update({"f_star": f_star, "f_star_how": "exact" if exact else "sampled"})
+    for rj, r in zip(vj.get("regions", []), v.regions, strict=False):
+        rj["above_f_star"] = r.value - f_star
+    low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
+           if exact else f"{fmt_num(f_star)} (sampled)")
     d.paragraph(f"Regions of the box where ‖∇f‖ < {fmt_num(v.threshold)} ({v.method}): "
                 f"{len(v.regions)}, of which {plateaus} plateau(s) — flat regions whose value "
                 "is far above the minimum, where gradient steps become tiny without being "
-                "near a solution.  f ranges over "
-                f"[{fmt_num(v.f_min)}, {fmt_num(v.f_max)}] on the box.")
+                f"near a solution.  f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on "
+                "the box.")
     rows = []
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
@@ -1106,17 +1128,35 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                          for k, (lo, hi) in enumerate(zip(r.lower, r.upper, strict=True)))
         rows.append([item, span, fmt_point(r.point),
                      cell(b, sec, item, "gradient norm", r.gradient_norm, "numeric", 3),
-                     cell(b, sec, item, "f - min f", r.above_min, "numeric", 3),
+                     cell(b, sec, item, "f - f*" if exact else "f - min f",
+                          r.value - f_star, "numeric", 3),
                      r.describe(),
                      r.critical_point or "none"])
     if rows:
         d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),
-                 Column("f − min f", "r"), "type", "critical point inside"], rows,
+                 Column("f − f*" if exact else "f − min f", "r"), "type",
+                 "critical point inside"], rows,
                 title="Small-gradient regions",
                 notes=[legend_text(["exact", "numeric"]) + ".  Region bounds are exact when "
-                       "they are roots of |f′| = threshold solved by SymPy."])
+                       "they are roots of |f′| = threshold solved by SymPy.  "
+                       + (f"f* = {fmt_num(f_star)}: the exact lowest minimum value."
+                          if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def lowest_value(A: Analysis) -> tuple[float, bool]:
+    """The lowest value of f on the box and whether it is exact: the exact value of the lowest
+    minimum of the critical-point table when there is one and no sampled value of the
+    vanishing-gradient analysis lies below it (beyond 10⁻⁹ relative: then the box's edge is
+    lower), else the sampled minimum."""
+    sampled = float(A.vanishing.f_min)
+    m = A.minimum
+    if m is not None and bool(getattr(m, "exact", False)) and math.isfinite(float(m.value)):
+        fv = float(m.value)
+        if not sampled < fv - 1e-9 * max(1.0, abs(fv)):
+            return fv, True
+    return sampled, False
 
 
 def _hyper_text(method: str, hyper: Mapping[str, Any]) -> str:
@@ -1216,11 +1256,44 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     c = study.comparison
     pk, pr, po = _pred_cells(b, label, study.prediction)
     mk, mr, mo = _meas_cells(b, label, study.measurement)
-    rel = "—"
-    if c.rel_diff is not None:
+    if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", c.rel_diff, "fit")
-        rel = percent(c.rel_diff)
-    return [label, pk, pr, po, mk, mr, mo, rel, c.verdict, comparison_reason(c)]
+    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction), c.verdict,
+            comparison_reason(c)]
+
+
+#: Quantities whose verdict is a relative difference against a tolerance.
+RELATIVE_RULES = {"rate": "ρ", "exponent": "exponent", "error_level": "E‖e‖²",
+                  "error_constant": "C"}
+
+
+def decided_by(c: Any, p: Any = None) -> str:
+    """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
+    criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
+    exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
+    tolerance; a bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink
+    by its size against 2ηG/(1 − β); finite termination by the iteration reached; ``kind``
+    when only the kinds were compared (— when nothing was)."""
+    q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
+    if q in RELATIVE_RULES and c.rel_diff is not None:
+        if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
+            return f"ρ {fmt_num(m, 4)} {'≤' if c.agree else '>'} bound {fmt_num(pv, 4)}"
+        name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", c.rel_diff
+        if q == "rate" and c.speed_diff is not None and c.speed_diff > diff:
+            name, diff = "Δln ρ/ln ρ", c.speed_diff  # the rule's second test decided
+        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
+        if c.agree and tol is not None and diff > tol:
+            limit += " (double-root band)" if "double root" in str(c.note) else ""
+        return f"{name} {percent(diff)}{limit}"
+    if q == "order" and m is not None and pv is not None:
+        return f"q = {fmt_num(m, 3)} vs [{fmt_num(0.9 * pv, 3)}, {fmt_num(1.3 * pv, 3)}]"
+    if q == "band" and m is not None and pv is not None:
+        return f"cycle {fmt_num(m, 3)} {'≤' if m <= pv * 1.01 else '>'} {fmt_num(pv, 3)}"
+    if q == "band":
+        return "landed on the kink" if c.agree and m is None else "kind"
+    if q == "finite_termination" and m is not None and pv is not None:
+        return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
+    return "kind" if q is not None else "—"
 
 
 def percent(v: float | None) -> str:
@@ -1254,7 +1327,7 @@ def comparison_reason(c: Any) -> str:
 
 THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
                   Column("order", "r"), "measured kind", Column("measured rate [window]", "r"),
-                  Column("order", "r"), Column("rel. diff.", "r"), "verdict", "reason"]
+                  Column("order", "r"), "decided by", "verdict", "reason"]
 
 THEORY_NOTES = (
     "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
@@ -1265,7 +1338,10 @@ THEORY_NOTES = (
     "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
     "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or 3 "
-    "standard errors.  Rel. diff. is that of the quantity compared.")
+    "standard errors.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
+    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; q: "
+    "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
+    "kinds were compared).")
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
@@ -1321,6 +1397,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
     win = study.measurement.window
+    notes: list[str] = []
     if win is not None and q is None:
         a, z = int(win[0]), min(int(win[1]), len(e) - 1)
         if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
@@ -1329,6 +1406,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                    cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit",
                         plots.rate_digits(mean))]
             body.append(row)
+            fitted = getattr(study.measurement, "rate", None)
+            if fitted is not None and getattr(study.measurement, "kind", None) == "linear":
+                body.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
+                             cell(b, section, label, "measured rate", fitted, "fit",
+                                  plots.rate_digits(fitted))])
+                notes.append(
+                    "Geometric mean and robust fit are two estimators of the rate over the "
+                    "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
+                    "sees only the window's two end errors; the robust fit (analysis.empirical, "
+                    "the measured rate of the theory table) uses every iteration of the window. "
+                    " They differ when the window's first steps are still transient.")
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", plots.rate_digits(p.rate))
@@ -1346,14 +1434,15 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=f"{label}: errors and ratios per step")
+    b.doc.table(cols, body, title=f"{label}: errors and ratios per step", notes=notes)
     return True
 
 
 NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
-           "tables; the last row is what theory says the ratio tends to, the row before it "
-           "(linear rates) the geometric mean of the ratio over the fit window.  Iterations whose "
+           "tables; the last row is what theory says the ratio tends to, the rows before it "
+           "(linear rates) the geometric mean of the ratio over the fit window and the rate "
+           "the robust fit measured there.  Iterations whose "
            "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
 
 
@@ -1402,6 +1491,81 @@ def _theory(b: Builder, A: Analysis) -> None:
 FIRST_ORDER_FAMILY = names("first-order", "adaptive", "coordinate")
 
 
+def coinciding(series: Mapping[str, Any], rtol: float = 1e-6, atol: float = 1e-12
+               ) -> list[list[str]]:
+    """Groups (of two or more labels, in the given order) of series that lie on one another
+    where both are drawn: equal within ``rtol``/``atol`` at every shared index (paths: every
+    shared iterate), joined transitively.  One series drawn over the other hides it."""
+    labels = list(series)
+    arrs = {k: np.asarray(v, dtype=float).reshape(len(v), -1) for k, v in series.items()}
+    parent = {k: k for k in labels}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for i, a in enumerate(labels):
+        for b2 in labels[i + 1:]:
+            n = min(len(arrs[a]), len(arrs[b2]))
+            if n >= 2 and arrs[a].shape[1] == arrs[b2].shape[1] and np.allclose(
+                    arrs[a][:n], arrs[b2][:n], rtol=rtol, atol=atol, equal_nan=True):
+                parent[root(b2)] = root(a)
+    groups: dict[str, list[str]] = {}
+    for k in labels:
+        groups.setdefault(root(k), []).append(k)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def settled_groups(series: Mapping[str, Any], rtol: float = 1e-6, share: float = 0.5
+                   ) -> list[tuple[float, int, list[str]]]:
+    """Groups of two or more series that end on the same constant value, each holding it
+    (within ``rtol``) over at least ``share`` of its length: (value, first iteration at which
+    all of the group hold it, labels).  Drawn, they are one horizontal line."""
+    ends: dict[str, tuple[float, int]] = {}
+    for k, v in series.items():
+        y = np.ravel(np.asarray(v, dtype=float))
+        if y.size < 2 or not np.isfinite(y[-1]):
+            continue
+        off = ~np.isclose(y, y[-1], rtol=rtol, atol=0.0)
+        start = int(np.nonzero(off)[0][-1]) + 1 if off.any() else 0
+        if y.size - start >= share * y.size and y.size - start >= 2:
+            ends[k] = (float(y[-1]), start)
+    groups: list[tuple[float, int, list[str]]] = []
+    for k, (v, start) in ends.items():
+        for i, (gv, gs, labels) in enumerate(groups):
+            if math.isclose(v, gv, rel_tol=rtol):
+                groups[i] = (gv, max(gs, start), [*labels, k])
+                break
+        else:
+            groups.append((v, start, [k]))
+    return [g for g in groups if len(g[2]) > 1]
+
+
+def coinciding_text(series: Mapping[str, Any], what: str) -> str:
+    """A caption sentence naming the series of :func:`settled_groups` and of
+    :func:`coinciding` (empty when none): which ones lie on one another, on a constant value
+    when they do, and which is drawn on top."""
+    out, told = [], set()
+    for v, start, g in settled_groups(series):
+        out.append(f"The {what} of {_names(g)} settle on the same value {fmt_num(v, 3)} "
+                   f"(from iteration {start} on, at the latest): one horizontal line there, "
+                   f"{g[-1]} drawn on top.")
+        told.update(g)
+    for g in coinciding(series):
+        if set(g) <= told:
+            continue
+        vals = np.concatenate([np.ravel(np.asarray(series[k], float)) for k in g])
+        vals = vals[np.isfinite(vals)]
+        same = (f" (all at {fmt_num(float(vals[0]), 3)})" if vals.size and np.allclose(
+            vals, vals[0], rtol=1e-6, atol=1e-12) else "")
+        lens = {len(series[k]) for k in g}
+        where = "identical" if len(lens) == 1 else "identical over their shared iterations"
+        out.append(f"The {what} of {_names(g)} are {where}{same}: they lie on one another, "
+                   f"{g[-1]} drawn on top.")
+    return ("  " + "  ".join(out)) if out else ""
+
+
 def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:
     """Trajectory figure: curve panels (n = 1), contours (n = 2), f − f* (n ≥ 3)."""
     from analysis import plots
@@ -1420,7 +1584,9 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                                     title=f"{r.label}: {_hyper_text(r.method, r.result.hyper)}",
                                     arrows=15, numbered=6, legend=False, zoom=False, fig=sub)
 
-        cap = ("Iterates of each method on the curve (first six methods): circle = start, "
+        cap = ("Iterates of each method on the curve ("
+               + (f"the first {len(shown)} of {len(runs)} methods" if len(runs) > len(shown)
+                  else f"all {plural(len(shown), 'method')}") + "): circle = start, "
                "square = last iterate, numbers = iteration index.")
         return draw, 165.0 * rows, cap
     if obj.n == 2:
@@ -1433,7 +1599,8 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
 
         cap = ("Trajectories of all methods from the same start over the contours of f "
                "(levels geometric in f − f_min, so that every basin shows), with the critical "
-               "points by kind; a path that leaves the box is cut at its edge.")
+               "points by kind; a path that leaves the box is cut at its edge."
+               + coinciding_text(paths, "paths"))
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "
                     "them (dashed rectangle on the left), with equal axes.")
@@ -1448,7 +1615,52 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
 
     return draw, 300.0, ("Objective gap f(xₖ) − f* of the comparison runs against iteration "
                          "(log scale, all values shown; a gap of exactly 0 cannot be drawn "
-                         "on a log axis and is left out).  No trajectory plot for n ≥ 3.")
+                         "on a log axis and is left out).  No trajectory plot for n ≥ 3."
+                         + coinciding_text({r.label: r.result.fun_path for r in runs},
+                                           "objective values"))
+
+
+def _names(labels: Sequence[str]) -> str:
+    """``gd``, ``gd and adam``, ``gd, adam and cg``."""
+    labels = list(labels)
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def error_caption(panels: Sequence[Any]) -> str:
+    """The caption of an error figure, from what it draws (:func:`analysis.plots.
+    rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
+    envelopes, with a shaded fit window)."""
+    theory = [k for p in panels for k in p.theory]
+    ratios = [k for p in panels for k in p.ratios]
+    env = [k for p in panels for k in p.envelopes]
+    wins = [k for p in panels for k in p.windows]
+    every = [k for p in panels for k in p.labels]
+    side = "Left: " if ratios else ""
+    text = side + "measured error ‖xₖ − x*‖ (solid, log scale)"
+    if theory:
+        text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
+                 + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
+                 "that both show), anchored at the start of the fit window")
+    if wins:
+        text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
+                 + "the window where the rate was fitted")
+    text += "."
+    if env:
+        text += (f"  {_names(env)} {'cycles' if len(env) == 1 else 'cycle'} up and down at "
+                 "almost every step: drawn as the lower and upper envelope of "
+                 f"{'its' if len(env) == 1 else 'their'} values (two thin lines) so that the "
+                 "other series stay visible.")
+    if ratios:
+        text += (f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
+                 + (" over the fit window" if wins else ""))
+        text += (" against the predicted ρ (dashed horizontal line)." if theory else
+                 "; no method here has a predicted linear rate to draw beside it.")
+    else:
+        text += "  No ratio panel: theory promises no rate for these methods."
+    if len(panels) > 1:
+        text += ("  Runs of very different lengths are in separate rows, each with a linear "
+                 "iteration axis.")
+    return text
 
 
 def _figures(b: Builder, A: Analysis) -> None:
@@ -1474,18 +1686,11 @@ def _figures(b: Builder, A: Analysis) -> None:
             continue
         with b.guard(f"error figure ({name})"):
             st = {r.label: r.study for r in group}
-            rows = len(plots.rate_study_groups(st))
+            panels = plots.rate_studies_panels(st)
             d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
-                st, title=f"Error against iteration: {name}", fig=fig),
-                height=300.0 if rows == 1 else 520.0,
-                caption="Left: measured error ‖xₖ − x*‖ (solid, log scale) and the "
-                        "theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
-                        "that both show), anchored at the start of the shaded window where "
-                        "the measured rate was fitted.  Right: the measured ratio "
-                        "e_(k+1)/e_k per step against the predicted ρ (dashed horizontal "
-                        "line)" + ("; runs of very different lengths are in separate rows, "
-                                   "each with a linear iteration axis" if rows > 1 else "")
-                        + ".  These are the rate studies' runs, "
+                st, title=f"Error: {name}", fig=fig),
+                height=300.0 if len(panels) == 1 else 520.0,
+                caption=error_caption(panels) + "  These are the rate studies' runs, "
                         "continued past the comparison runs' stopping rule to the rounding "
                         "floor: " + "; ".join(
                             f"{r.label} {plural(r.study.result.nit, 'iteration')}"
@@ -1500,7 +1705,8 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
                      caption="Gradient norm along the comparison runs (log scale, every "
                              "value and the tolerance shown; an exact 0 is left out); the "
-                             "dotted line is the stopping tolerance gtol.",
+                             "dotted line is the stopping tolerance gtol."
+                             + coinciding_text(norms, "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:
         d.paragraph("No eigenvalue figure: there is a single critical point, and its Hessian "
@@ -1508,8 +1714,10 @@ def _figures(b: Builder, A: Analysis) -> None:
     if A.cps is not None and len(A.cps) > 1:
         with b.guard("eigenvalue figure"):
             cps = list(A.cps)[:12]
+            which = (f"the first {len(cps)} of {len(A.cps)}" if len(A.cps) > len(cps) else
+                     f"all {len(cps)}")
             d.figure(lambda fig: plots.plot_hessian_eigenvalues(cps, fig=fig), height=260.0,
-                     caption="Hessian eigenvalues at the critical points (first 12): all "
+                     caption=f"Hessian eigenvalues at the critical points ({which}): all "
                              "positive = minimum, all negative = maximum, mixed = saddle.",
                      label="eigenvalues")
     attractors = [] if A.basins is None else sorted(
@@ -1546,7 +1754,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
                         "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run did not converge.", label="lr sweep", half=True)
+                        "whose run did not converge.  " + sweep_dots(sw),
+                label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing
@@ -1555,6 +1764,25 @@ def _figures(b: Builder, A: Analysis) -> None:
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
                 caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
+
+
+def sweep_dots(sw: Any) -> str:
+    """What the dots of the η-sweep figure are, for the kinds of dot it draws: filled =
+    final error ≤ :func:`analysis.plots.sweep_tolerance` (converged), open = above it after
+    the sweep's steps without diverging or cycling."""
+    from analysis import plots
+
+    tol = plots.sweep_tolerance(sw)
+    err = np.asarray(sw.final_error, float)
+    other = ~np.asarray(sw.not_convergent, bool) & np.isfinite(err) & (err > 0)
+    parts = []
+    if np.any(other & (err <= tol)):
+        parts.append(f"filled dots: final error ≤ {fmt_num(tol, 2)} "
+                     f"({plots.SWEEP_TOL:g}·max(1, ‖x*‖)), converged")
+    if np.any(other & (err > tol)):
+        parts.append(f"open dots: final error above {fmt_num(tol, 2)} after {sw.steps} "
+                     "steps, not yet converged")
+    return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""
 
 
 def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: int) -> str:
@@ -1578,6 +1806,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
 
     N = int(study.X0.shape[0])
     target = study.target
+    none = [lab for lab, c in ecdf.items() if not np.any(np.isfinite(np.asarray(c, float)))]
     d.figure(lambda fig: plots.plot_ecdf(
         ecdf, xlabel="weighted evaluations to reach the target (units of one f evaluation, "
                      "log scale)", ylabel="fraction of starts at the target",
@@ -1588,7 +1817,10 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
                 "reached the target within a given weighted cost; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
-                "higher critical point).  Weights measured: " + costs.text() + ".",
+                "higher critical point)." + (
+                    f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
+                    "only the legend entry." if none else "")
+                + "  Weights measured: " + costs.text() + ".",
         label=label)
 
 

@@ -268,3 +268,19 @@ def test_short_hessian_lists_are_shown_whole(tmp_path):
     assert "Hessian: 9 nonzero entries" in text
     assert "more entries" not in text and "entries are in the JSON" not in text
     assert "…" not in text
+
+
+def test_captions_and_tables_state_what_they_show(himmelblau_report):
+    """Captions said "first 12" for 9 points; the vanishing-gradient section quoted the
+    sampled minimum 8.5e-16 (and f − min f against it) although the exact f* = 0 is known;
+    the geometric mean beside the fitted rate was not said to be a second estimator."""
+    data = json.loads(himmelblau_report.json.read_text())
+    text = squash(pdf_text(himmelblau_report.pdf))
+    n = len(data["critical_points"]["critical_points"])
+    assert n == 9
+    assert "first 12" not in text and f"at the critical points (all {n})" in text
+    assert data["vanishing_gradient"]["f_min"] > 0.0  # sampled, not the exact 0
+    assert "f ranges over [0 (the exact minimum value f* of the critical-point table)" in text
+    assert "f − f*" in text and "f − min f" not in text
+    assert "two estimators of the rate" in text
+    assert "robust fit (measured rate)" in text

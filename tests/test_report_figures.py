@@ -1,0 +1,276 @@
+"""Figures and captions of the reports: what each figure draws is visible and the captions and
+tables say what is drawn (the defects found reading the reports page by page)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from analysis import pages, plots, report
+from analysis.compare import Comparison
+
+# ---------------------------------------------------------------- panels keep their height
+
+
+def _error_figure(fig):
+    """A figure like the quadratic report's old error figure: a panel under a title, above
+    a legend of seven one-column rows (which constrained layout keeps at full size)."""
+    ax = fig.add_subplot()
+    k = np.arange(600)
+    for i, r in enumerate((0.95, 0.91, 0.78, 0.97, 0.9, 0.8, 0.99)):
+        ax.plot(k, 2.0 * r ** k, label=f"series {i}: measured error and its theory line, "
+                                       f"ρ = {r} (slope ρᵏ, drawn ×10 above the data)")
+    ax.set_yscale("log")
+    ax.set_title("Error against iteration")
+    ax.set_xlabel("iteration k")
+    ax.set_ylabel("error (log scale)")
+    fig.legend(loc="outside lower center", ncols=1)
+
+
+def _lowest_axes_pt(draw, width, height):
+    import matplotlib as mpl
+
+    with mpl.rc_context(pages._rc()), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = Figure(figsize=(width / 72.0, height / 72.0), layout="constrained")
+        draw(fig)
+        pages._svg_drawing(fig)  # laid out as for the PDF
+    if any("collapsed" in str(w.message) for w in caught):
+        return 0.0  # no room left for the panel: matplotlib gave up the layout
+    return min(b - a for a, b in pages._panels(fig))
+
+
+def test_shrink_floor_closed_form():
+    # one panel 200 pt tall in a 300 pt figure: 200·(200 − (1 − s)·300)/200 ≥ 110 ⇔ s ≥ 0.7
+    assert pages.shrink_floor([(50.0, 250.0)], 300.0, 110.0) == pytest.approx(0.7)
+    # two rows of 120 pt: S = 240, h = 120: s ≥ 1 − 240·(1 − 110/120)/400 = 0.95
+    assert pages.shrink_floor([(20.0, 140.0), (200.0, 320.0)], 400.0, 110.0) == \
+        pytest.approx(1.0 - 240.0 * (1.0 - 110.0 / 120.0) / 400.0)
+    assert pages.shrink_floor([(0.0, 90.0)], 300.0, 110.0) == 1.0  # already too low
+    assert pages.shrink_floor([], 300.0) == 0.0
+
+
+def test_a_shrunk_figure_keeps_every_panel_min_panel_tall():
+    """The page engine used to shrink a figure to 60 % of its height: the quadratic report's
+    error figure became a strip whose label ran into the caption above.  Drawn at its
+    :func:`shrink_floor`, its lowest panel is still MIN_PANEL tall (measured by drawing)."""
+    W, H = pages.CONTENT_W, 300.0
+    _, floor = pages.drawn_figure(_error_figure, W, H)
+    assert pages.LAST_SHRINK < floor < 1.0
+    assert _lowest_axes_pt(_error_figure, W, floor * H) >= pages.MIN_PANEL - 2.0
+    # the old floor, 60 %, squashed it below that (to a strip)
+    assert _lowest_axes_pt(_error_figure, W, 0.6 * H) < pages.MIN_PANEL
+
+
+def test_a_figure_that_would_be_squashed_goes_to_the_next_page(tmp_path):
+    d = pages.Document("t")
+    d.paragraph("x " * 2600)  # most of the first page
+    d.figure(_error_figure, height=300.0, caption="error")
+    row = None
+    ns = pages._flowables()
+    story = d.story()
+    row = next(f for f in story if isinstance(f, ns.FigureRow))
+    for aH in (300.0 * pages.LAST_SHRINK + 30.0, 300.0 * 0.8):
+        row.wrap(pages.CONTENT_W, aH)
+        assert row.scale == 1.0 or row.scale >= row._floor() - 1e-9
+    d.render(tmp_path / "t.pdf")
+
+
+# ---------------------------------------------------------------- one colour per method
+
+
+def test_every_method_has_its_own_colour_in_every_figure():
+    from optimizers import METHODS
+
+    assert set(plots.METHOD_COLORS) == set(METHODS)
+    assert len(set(plots.METHOD_COLORS.values())) == len(METHODS)
+    alone = plots.series_styles(["adam"])["adam"]
+    together = plots.series_styles(["gd", "momentum", "nesterov", "adam", "newton", "bfgs",
+                                    "lbfgs", "cg"])
+    assert alone == together["adam"]
+    assert len({s.color for s in together.values()}) == 8
+    # other labels take colours no method shown with them has
+    mixed = plots.series_styles(["gd", "gd (2)", "heavy ball"])
+    assert len({s.color for s in mixed.values()}) == 3
+
+
+def test_a_one_method_panel_draws_that_methods_colour():
+    fig = plots.plot_grad_norm({"adam": np.geomspace(1.0, 1e-3, 20)})
+    (line,) = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("adam")]
+    assert to_hex(line.get_color()) == to_hex(plots.METHOD_COLORS["adam"])
+    fig = plots.plot_ecdf({"cg": np.arange(1.0, 11.0), "gd": np.arange(2.0, 12.0)})
+    cols = {ln.get_label().split(":")[0]: to_hex(ln.get_color())
+            for ln in fig.axes[0].get_lines() if ":" in ln.get_label()}
+    assert cols["cg"] != cols["gd"] and cols["gd"] == to_hex(plots.METHOD_COLORS["gd"])
+
+
+# ---------------------------------------------------------------- cycles and captions
+
+
+def _two_cycle(n, a, b):
+    return np.where(np.arange(n) % 2 == 0, a, b).astype(float)
+
+
+def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
+    k = np.arange(1000)
+    errs = {"gd": np.r_[6.0, _two_cycle(999, 0.4, 0.6)],
+            "momentum": np.r_[6.0, _two_cycle(999, 0.01, 1.3)],
+            "adam": 6.0 * 0.9 ** k + 1e-3}
+    assert plots.oscillates(errs["gd"]) and not plots.oscillates(errs["adam"])
+    kk, lo, hi = plots.envelope(errs["momentum"])
+    assert lo.min() == pytest.approx(0.01) and hi.max() == pytest.approx(6.0)
+    panels = plots.error_panels(errs, windows={"adam": (10, 200)}, ratio_series=["gd"])
+    assert panels.envelopes == ["gd", "momentum"] and panels.theory == []
+    assert panels.windows == ["adam"] and panels.ratios == ["gd"]
+    cap = report.error_caption([panels])
+    assert "theoretical slope" not in cap and "predicted ρ" not in cap
+    assert "gd and momentum cycle" in cap and "Right:" in cap
+    # with a rate, the theory line and its mention come back
+    p2 = plots.error_panels({"adam": errs["adam"]}, rates={"adam": 0.9})
+    assert p2.theory == ["adam"] and "theoretical slope" in report.error_caption([p2])
+    fig = plots.plot_error(errs, windows={"adam": (10, 200)}, ratio_series=["gd"])
+    assert plots.audit(fig) == []
+    # no line is a solid band: the cycling series are drawn as two envelope lines
+    ax = fig.axes[0]
+    wide = [ln for ln in ax.get_lines() if ln.get_color() == plots.METHOD_COLORS["momentum"]]
+    assert len(wide) == 2 and all(len(ln.get_xdata()) <= 120 for ln in wide)
+
+
+# ---------------------------------------------------------------- ECDF at 0
+
+
+def test_ecdf_of_a_method_that_never_reaches_the_target_is_not_hidden_on_the_axis():
+    fig = plots.plot_ecdf({"gd": np.full(100, np.nan), "cg": np.r_[np.arange(1.0, 6.0),
+                                                                   np.full(95, np.nan)]})
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] < 0.0
+    drawn = [ln.get_label() for ln in ax.get_lines() if len(ln.get_xdata())]
+    assert not any(lab.startswith("gd") for lab in drawn)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any(t.startswith("gd:") and "0/100" in t for t in legend)
+
+
+# ---------------------------------------------------------------- exact f*
+
+
+def test_the_vanishing_table_uses_the_exact_minimum_value():
+    A = NS(vanishing=NS(f_min=8.543e-16), minimum=NS(exact=True, value=0.0))
+    assert report.lowest_value(A) == (0.0, True)
+    A = NS(vanishing=NS(f_min=3.93), minimum=NS(exact=True, value=0.0))
+    assert report.lowest_value(A) == (0.0, True)
+    # the box's edge lower than the lowest critical minimum: the sampled value
+    A = NS(vanishing=NS(f_min=-5.0), minimum=NS(exact=True, value=0.0))
+    assert report.lowest_value(A) == (-5.0, False)
+    A = NS(vanishing=NS(f_min=0.25), minimum=NS(exact=False, value=0.2))
+    assert report.lowest_value(A) == (0.25, False)
+
+
+# ---------------------------------------------------------------- verdict beside its number
+
+
+@pytest.mark.parametrize("c, p, want", [
+    (Comparison(True, "agrees", rel_diff=0.5, quantity="band", predicted=2.0, measured=1.0,
+                tolerance=0.01), None, "cycle 1 ≤ 2"),
+    (Comparison(False, "disagrees", rel_diff=0.5, quantity="band", predicted=2.0,
+                measured=3.0, tolerance=0.01), None, "cycle 3 > 2"),
+    (Comparison(True, "agrees", rel_diff=0.015, quantity="order", predicted=2.0,
+                measured=1.97), None, "q = 1.97 vs [1.8, 2.6]"),
+    (Comparison(True, "agrees", rel_diff=2e-5, quantity="rate", predicted=0.78555,
+                measured=0.78554, tolerance=0.01), NS(exact=True), "Δρ/ρ <0.01% ≤ 1%"),
+    (Comparison(True, "agrees", rel_diff=0.4, quantity="rate", predicted=0.5,
+                measured=0.3, tolerance=0.01), NS(exact=False), "ρ 0.3 ≤ bound 0.5"),
+    (Comparison(True, "agrees", quantity="kind"), None, "kind"),
+    (Comparison(False, "not comparable", reason="x"), None, "—"),
+])
+def test_the_theory_table_shows_the_quantity_that_decided_the_verdict(c, p, want):
+    """The kink report showed a 50 % rate difference beside 'agrees' for a cycle that the rule
+    judges by its size against 2ηG/(1 − β)."""
+    assert report.decided_by(c, p) == want
+
+
+# ---------------------------------------------------------------- coinciding series
+
+
+def test_coinciding_paths_and_lines_are_found_and_said():
+    p = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 1.5]])
+    paths = {"bfgs": p, "lbfgs": p.copy(), "gd": p + 0.1}
+    assert report.coinciding(paths) == [["bfgs", "lbfgs"]]
+    assert "bfgs and lbfgs are identical" in report.coinciding_text(paths, "paths")
+    norms = {"gd": np.r_[5.0, np.ones(999)], "momentum": np.r_[3.0, 2.0, np.ones(998)],
+             "newton": np.array([4.81, 4.81]), "adam": np.r_[np.linspace(5, 1.1, 70),
+                                                              np.ones(930)],
+             "cg": np.geomspace(1.0, 1e-8, 30)}
+    groups = report.settled_groups(norms)
+    assert groups == [(1.0, 70, ["gd", "momentum", "adam"])]
+    text = report.coinciding_text(norms, "gradient norms")
+    assert "gd, momentum and adam settle on the same value 1" in text
+    assert report.coinciding_text({"a": np.arange(5.0), "b": np.arange(5.0) + 1}, "x") == ""
+
+
+# ---------------------------------------------------------------- η sweep
+
+
+def test_lr_sweep_markers_keep_clear_of_the_frame_and_words_match_the_errors():
+    lrs = np.geomspace(1e-4, 2e-3, 12)
+    err = np.r_[np.geomspace(4.0, 2.0, 6), np.geomspace(1e-7, 1e-10, 4), [0.5], [np.nan]]
+    sweep = NS(lrs=lrs, final_error=err, diverged=np.r_[np.zeros(11, bool), True],
+               bounded=np.r_[np.zeros(10, bool), True, False], predicted_threshold=1.2e-3,
+               observed_threshold=lrs[10], minimizer=np.ones(5), steps=200)
+    fig = plots.plot_lr_sweep(sweep)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    frame = ax.get_window_extent()
+    title = ax.title.get_window_extent()
+    for ln in ax.get_lines():
+        if ln.get_marker() in ("x", "s", "o"):
+            for pt in ln.get_transform().transform(np.column_stack(ln.get_data())):
+                if np.all(np.isfinite(pt)):
+                    assert frame.y0 + 4 < pt[1] < frame.y1 - 4, ln.get_label()
+                    assert pt[1] < title.y0
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    tol = plots.sweep_tolerance(sweep)
+    assert tol == pytest.approx(1e-6 * math.sqrt(5))
+    assert any(t.startswith("not yet converged after 200 steps") and "(6 runs)" in t
+               for t in labels)
+    assert any(t.startswith("converged: final error") and "(4 runs)" in t for t in labels)
+    assert not any(t.startswith("converging") for t in labels)
+    assert any("(1 run," in t for t in labels)
+
+
+def test_a_rate_decided_by_its_speed_shows_the_speed_difference():
+    """An exact rate near 1 agrees only when −ln ρ is within 1 % too: beside 'disagrees' the
+    cell shows that difference, not the smaller rate difference."""
+    c = Comparison(False, "disagrees", rel_diff=0.004, speed_diff=0.4, quantity="rate",
+                   predicted=0.99, measured=0.994, tolerance=0.01)
+    assert report.decided_by(c, NS(exact=True)) == "Δln ρ/ln ρ 40% > 1%"
+
+
+def test_the_sweep_caption_names_only_the_dots_drawn():
+    """The chained-Rosenbrock caption explained filled dots that the figure did not have."""
+    sw = NS(final_error=np.array([3.0, 2.0, np.nan]), not_convergent=np.array([0, 0, 1], bool),
+            minimizer=np.ones(5), steps=200)
+    text = report.sweep_dots(sw)
+    assert text.startswith("Open dots: final error above 2.2e-06 after 200 steps")
+    assert "filled" not in text.lower()
+    sw.final_error = np.array([1e-9, 2.0, np.nan])
+    assert "Filled dots" in report.sweep_dots(sw) and "open dots" in report.sweep_dots(sw)
+
+
+def test_every_rate_study_bullet_says_where_its_run_ended():
+    """The kink report's CG bullet lacked the end point the others had (their reasons carry
+    it): it is added, once, to every bullet whose reason does not say it."""
+    A = NS(cps=None)
+    res = NS(x=np.array([1.0, 2.0]), jac=np.array([0.5, -1.0]), nit=7, status="maxiter")
+    st = NS(result=res, comparison=Comparison(False, "not comparable",
+                                              reason="no rate is promised at a kink"))
+    assert report.study_end(A, st) == ("; the run ended at (1, 2) after 7 iterations "
+                                       "(status maxiter, ‖∇f‖∞ = 1)")
+    st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
+                                                               "every critical point (…)")
+    assert report.study_end(A, st) == ""
