@@ -360,6 +360,20 @@ def _declutter(xs: Sequence[float], span: float, limit: int, min_gap: float = 0.
     return chosen
 
 
+def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
+    """Legend text of a 1-D path: its number of steps and which iterates carry a number,
+    ``14 steps; iterates 0, 1 numbered`` (all of them: ``3 steps``; none: ``14 steps``)."""
+    text = f"{steps} step{'s' if steps != 1 else ''}"
+    if not numbered or (len(numbered) == steps + 1 and drawn == steps + 1):
+        return text
+    idx = list(numbered)
+    if idx == list(range(idx[0], idx[-1] + 1)) and len(idx) > 2:
+        which = f"{idx[0]}–{idx[-1]}"
+    else:
+        which = ", ".join(str(j) for j in idx)
+    return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
                  first: int = 0) -> list[Any]:
@@ -375,8 +389,11 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         idx = np.arange(len(xs))
         keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
         c = color(i)
+        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
+        nums = _declutter(shown, span, numbered)
+        what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=marker(i), color=c, ms=4.5,
-                       zorder=3, label=f"{label} ({len(xs) - 1} steps)")
+                       zorder=3, label=f"{label} ({what})")
         handles.append(h)
         drawn = 0
         for k in range(first, len(xs) - 1):
@@ -387,8 +404,7 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
                             arrowprops=dict(arrowstyle="->", color=c, lw=0.9, alpha=0.8,
                                             shrinkA=2, shrinkB=2), zorder=2)
                 drawn += 1
-        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
-        for j in _declutter(shown, span, numbered):
+        for j in nums:
             ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
                         xytext=(4, 5 + 7 * (i % 2)), fontsize=7, color=c, zorder=4)
         if keep[0]:
@@ -795,6 +811,8 @@ def plot_paths_grid(
         ax.set_aspect("equal", adjustable="box")
     for ax in axes[len(runs):]:
         ax.remove()
+    if cols > 1 and len(runs) > 1:  # side by side, a tick label at the box's edge would
+        axes[0].set_xticks(inner_ticks(b[0, 0], b[0, 1]))  # touch its neighbour's
     for ax in axes[:len(runs)]:
         ss = ax.get_subplotspec()
         if ss.is_last_row() or not any(a.get_subplotspec().rowspan.start
@@ -807,6 +825,18 @@ def plot_paths_grid(
     keep = [h for h in handles if not isinstance(h, Line2D) or h.get_linestyle() == "None"]
     _outside_legend(fig, keep)
     return fig
+
+
+def inner_ticks(lo: float, hi: float, nbins: int = 5) -> NDArray[np.float64]:
+    """Round tick positions strictly inside (lo, hi) — matplotlib's MaxNLocator on ``nbins``
+    bins with steps 1, 2, 5, without the end points — or all of them when fewer than two
+    lie inside."""
+    from matplotlib.ticker import MaxNLocator
+
+    t = MaxNLocator(nbins=nbins, steps=[1, 2, 5, 10]).tick_values(lo, hi)
+    t = t[(t >= lo) & (t <= hi)]
+    inner = t[(t > lo) & (t < hi)]
+    return inner if inner.size >= 2 else t
 
 
 # ============================================================================ errors and rates
@@ -1440,8 +1470,9 @@ def plot_momentum_map(
     if div.any():
         handles.append(Patch(color=GREY, label="diverged (measured)"))
     for j, (x, y, text) in enumerate(mark):
-        (h,) = ax.plot(x, y, marker=("o", "s", "D", "^")[j % 4], ms=9, mfc=OKABE_ITO["orange"],
-                       mec="black", mew=1.2, ls="none", label=text, zorder=6)
+        (h,) = ax.plot(x, y, marker=("o", "s", "D", "^", "X", "P")[j % 6], ms=9,
+                       mfc=OKABE_ITO["orange"], mec="black", mew=1.2, ls="none", label=text,
+                       zorder=6)
         handles.append(h)
     if is_geometric(lrs):
         ax.set_xscale("log")
@@ -1538,11 +1569,15 @@ def plot_chain_depth(
 
     ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
     numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
-    markers, and the bound (|w|·sup|a′|)^d the dotted line.
+    markers, and the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
+    coincides with shows through the gaps); activations with the same bound (tanh and relu:
+    sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
+    under another line.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     handles = []
+    bounds: list[tuple[NDArray[np.float64], NDArray[np.float64], list[str], str]] = []
     floor = math.inf
     for i, st in enumerate(studies):
         rows = list(_attr(st, "rows"))
@@ -1562,11 +1597,19 @@ def plot_chain_depth(
             handles.append(h)
         if show_bound:
             bound = np.array([r.bound for r in rows], dtype=float)
-            (h,) = ax.plot(d, _positive(bound), color=c, ls=":", lw=1.0,
-                           label=f"{name}: bound (|w|·sup|a′|)^d")
-            handles.append(h)
+            same = next((b for b in bounds if b[0].shape == d.shape and np.array_equal(b[0], d)
+                         and np.allclose(b[1], bound, rtol=1e-12)), None)
+            if same is None:
+                bounds.append((d, bound, [name], c))
+            else:
+                same[2].append(name)
         if np.any(np.isfinite(y) & (y > 0)):
             floor = min(floor, float(np.nanmin(y[y > 0])))
+    for d, bound, names, c in bounds:
+        (h,) = ax.plot(d, _positive(bound), color=c if len(names) == 1 else "black",
+                       ls=(0, (1, 1.5)), lw=1.4, zorder=5,
+                       label=f"{', '.join(names)}: bound (|w|·sup|a′|)^d")
+        handles.append(h)
     ax.set_yscale("log")
     ax.set_xlabel("depth d (number of layers)")
     ax.set_ylabel("|dh_d/dx| (log scale)")
