@@ -29,6 +29,7 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
@@ -362,23 +363,28 @@ def _declutter(xs: Sequence[float], span: float, limit: int, min_gap: float = 0.
 
 def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     """Legend text of a 1-D path: its number of steps and which iterates carry a number,
-    ``14 steps; iterates 0, 1 numbered`` (all of them: ``3 steps``; none: ``14 steps``)."""
+    ``14 steps; iterates 0–2, 7 numbered`` (all of them: ``3 steps``; none: ``14 steps``)."""
     text = f"{steps} step{'s' if steps != 1 else ''}"
     if not numbered or (len(numbered) == steps + 1 and drawn == steps + 1):
         return text
-    idx = list(numbered)
-    if idx == list(range(idx[0], idx[-1] + 1)) and len(idx) > 2:
-        which = f"{idx[0]}–{idx[-1]}"
-    else:
-        which = ", ".join(str(j) for j in idx)
+    idx = sorted(numbered)
+    groups: list[list[int]] = []
+    for j in idx:  # consecutive indices: 0–4 for three or more
+        if groups and j == groups[-1][-1] + 1:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    which = ", ".join(f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(map(str, g))
+                      for g in groups)
     return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
 
 
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
-                 first: int = 0) -> list[Any]:
+                 first: int = 0, record: dict[str, list[int]] | None = None) -> list[Any]:
     """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
-    arrows between successive shown iterates, numbers, start and last iterate."""
+    arrows between successive shown iterates, numbers, start and last iterate.  ``record``
+    (optional) receives, per run label, the indices of the iterates that were numbered."""
     grid = np.linspace(lo, hi, 801)
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
     handles = [ax.lines[-1]]
@@ -391,6 +397,8 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         c = color(i)
         shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
         nums = _declutter(shown, span, numbered)
+        if record is not None:
+            record[label] = record.get(label, []) + nums
         what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=marker(i), color=c, ms=4.5,
                        zorder=3, label=f"{label} ({what})")
@@ -487,10 +495,14 @@ def plot_curve_1d(
     else:
         m, zlo, zhi = crowd
         ax, az = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
+        record: dict[str, list[int]] = {}
         handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel)
+                               arrows=min(arrows, m), ylabel=ylabel, record=record)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
-                     ylabel=ylabel, first=m)
+                     ylabel=ylabel, first=m, record=record)
+        for h, (label, p) in zip(handles[1:], runs.items(), strict=False):
+            nums = sorted(set(record.get(label, [])))  # numbered in either panel
+            h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})")
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
@@ -868,6 +880,8 @@ def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
 #: The theory line of an error plot is drawn this factor above the measured curve, so that
 #: both stay visible when they agree (said in its legend entry).
 THEORY_OFFSET = 10.0
+#: At most about this many ratio markers per series in the ratio panel of :func:`plot_error`.
+RATIO_MARKERS = 100
 
 
 def rounding_floor(errors: ArrayLike) -> float:
@@ -935,11 +949,12 @@ def plot_error(
     of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
     the window where the measured rate was fitted, shaded along the curve.  Right (when
     ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
-    when there is one)
-    against the predicted ρ as a horizontal dashed line — agreement is the points settling on
-    the line; ``ratio_series`` limits that panel to some labels (those theory says
-    something about).  The iteration axis is linear; zero errors (exact convergence) cannot be drawn
-    on a log axis and are left out.
+    when there is one; hollow markers, a long run thinned to every j-th step so that at most
+    about :data:`RATIO_MARKERS` remain) against the predicted ρ as a horizontal dashed line
+    drawn on top of them with a white halo — agreement is the points settling on the line;
+    ``ratio_series`` limits that panel to some labels (those theory says something about).
+    The iteration axis is linear; zero errors (exact convergence) cannot be drawn on a log
+    axis and are left out.
     """
     fig = new_figure(fig, figsize)
     rates = rates or {}
@@ -980,8 +995,11 @@ def plot_error(
             else:
                 kr_lo = 0
             if kr.size:
-                axr.plot(kr, r, color=c, ls="-", lw=0.8, marker=marker(i),
-                         ms=3 if kr.size < 80 else 1.5, zorder=3)
+                # a long run: hollow markers at every j-th step (at most RATIO_MARKERS), no
+                # joining line, so the theory line on top shows between them
+                step = max(1, -(-kr.size // RATIO_MARKERS))
+                axr.plot(kr[::step], r[::step], color=c, ls="-" if step == 1 else "none",
+                         lw=0.8, marker=marker(i), ms=3, mfc="none", mew=0.9, zorder=3)
                 ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
         if has_rate[label] and len(e):
@@ -994,7 +1012,9 @@ def plot_error(
                                label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
                 handles.append(t)
                 if axr is not None:
-                    axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5)
+                    axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5,
+                                path_effects=[patheffects.withStroke(linewidth=3.5,
+                                                                     foreground="white")])
                     ratio_vals.append(float(rho))
     ax.set_yscale("log")
     _fit_log_axis(ax)

@@ -34,7 +34,7 @@ from analysis.plots import (
 )
 
 #: At most about this many ratio markers per series in :func:`plot_error_ratios`.
-MAX_MARKERS = 60
+MAX_MARKERS = 100
 
 __all__ = [
     "plot_chords",

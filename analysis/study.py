@@ -236,7 +236,9 @@ def _run(obj: Any, x0: Sequence[float], method: str, **kw: Any) -> Any:
 def _iterations_text(results: Mapping[str, Any]) -> str:
     """``newton 21, gd 20 000 (stopped at its iteration limit)``: each run's iteration count
     and, unless it converged, its status."""
-    why = {"maxiter": "stopped at its iteration limit", "steps": "fixed number of steps"}
+    why = {"maxiter": "stopped at its iteration limit", "steps": "fixed number of steps",
+           "line_search_failed": "stopped when its line search found no decrease",
+           "diverged": "diverged", "stalled": "stalled"}
     return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged"
                                        else f" ({why.get(r.status, r.status)})")
                      for k, r in results.items())
@@ -645,7 +647,7 @@ def section_conditioning(S: Study) -> None:
     S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {k: r.path for k, r in runs.items()}, cps, xlabel="x₁", ylabel="x₂",
         title="20 steps from (−5, −2), one panel per method (same axes, equal scales)",
-        fig=fig), 400.0,
+        fig=fig), 330.0,
         "GD with η = 0.6 zig-zags along x₂ with growing amplitude and leaves the plotted box "
         "(its path is cut at the edge); momentum with the same η stays inside.  Distance to "
         "the minimum after 20 steps: " + "; ".join(
@@ -1206,8 +1208,9 @@ def section_sgd(S: Study) -> None:
         "mean over the runs as open markers on top (at log-spaced k).  The constant step "
         f"reaches its floor {fmt_num(eta * sigma**2 / (L_ * (2 - eta * L_)), 3)} after a few "
         "dozen steps and stays there; the decaying step keeps going down like 1/k.  Right: "
-        "measured/theory at every recorded step, with the band of two standard errors "
-        "(±2√(2/R)).", "sgd decay")
+        "measured/theory at every recorded step, with the band of two standard errors of one "
+        "step's mean (±2√(2/R)); neighbouring steps are correlated, so over a thousand steps "
+        "a few excursions to three standard errors are expected.", "sgd decay")
     # the final squared errors of the R independent runs: mean ± standard error
     final = {lab: _mean_se(r.x[:, 0] ** 2) for lab, r in runs.items()}
     late = runs[labels[0]].path[:, ks >= K // 2, 0]
@@ -1363,7 +1366,8 @@ def section_schedules(S: Study) -> None:
         "expected value (lines) and the mean over the runs (open markers on top, at "
         "log-spaced steps).  The constant step flattens at its floor; the step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
-        "step, with the band of two standard errors (±2√(2/R)).", "schedule effect")
+        "step, with the band of two standard errors of one step's mean (±2√(2/R)).",
+        "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
     S.statement_check("ranking of the schedules by final error",
@@ -1651,17 +1655,12 @@ def section_adaptive(S: Study) -> None:
                           "‖x₂₀‖ < 1 % of ‖x₀‖",
                           f"‖x₂₀‖ = {fmt_num(final[lab], 3)} (start {fmt_num(start, 3)})",
                           final[lab] < 0.01 * start)
-    S.checks_table(since, title="First steps and runs: theory and measurement")
     box = [(-6.0, 6.0), (-3.0, 3.0)]
     cps = obj.critical_points(box=box)
-
-    def draw(fig: Any) -> None:
-        subs = fig.subfigures(2, 2)
-        for sub, (lab, r) in zip(subs.ravel(), runs.items(), strict=True):
-            plots.plot_contour(obj, box, {lab: r.path}, cps, xlabel="x₁", ylabel="x₂",
-                               colorbar=False, title=lab, fig=sub)
-
-    S.figure(draw, 2 * 210.0,
+    S.figure(lambda fig: plots.plot_paths_grid(
+        obj, box, {lab: r.path for lab, r in runs.items()}, cps, xlabel="x₁", ylabel="x₂",
+        title=f"{steps} steps from (−5, −2), one panel per method (same axes, equal scales)",
+        fig=fig), 330.0,
              f"{steps} steps from (−5, −2), one panel per method.  AdaGrad with η = 0.4 moves "
              "diagonally at first, then its accumulated squares shrink every step and it stops "
              "halfway along x₁; with η = 2 it reaches the minimum.  RMSProp forgets old "
@@ -1677,6 +1676,7 @@ def section_adaptive(S: Study) -> None:
         "the step sizes change with the gradient history.  Adam overshoots along x₁ (its "
         "momentum β₁ = 0.9 averages about 10 steps) and is on its way back at k = 20.",
         "adaptive errors", half=True)
+    S.checks_table(since, title="First steps and runs: theory and measurement")
 
 
 # ============================================================================ the document

@@ -181,3 +181,20 @@ def test_no_rate_cells_are_the_white_cells_and_say_why():
             assert c["radius"] == pytest.approx(math.sqrt(b), rel=1e-9)
         assert c["settles"] == (200 * math.log(c["radius"]) <= math.log(1e-3))
         assert c["kind"] != "linear"
+
+
+def test_zoomed_curve_legend_counts_the_numbers_of_both_panels():
+    # x·cos(cx), GD η = 2 from 10: the later iterates crowd into a zoom panel
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("x*cos(c*x)", params={"c": "0.15*pi"})
+    path = minimize(obj, [10.0], "gd", lr=2.0, steps=25, record=True).path[:, 0]
+    fig = plots.plot_curve_1d(obj, {"gd": path}, xlim=(-20, 20), numbered=6, fig=_fig())
+    assert len(fig.get_axes()) == 2  # the zoom is there
+    drawn = sorted({int(t.get_text()) for ax in fig.get_axes() for t in ax.texts
+                    if t.get_text().isdigit()})
+    label = next(t.get_text() for t in fig.legends[0].get_texts()
+                 if t.get_text().startswith("gd"))
+    assert label == f"gd ({plots._numbered_text(25, drawn, 26)})"
+    assert len(drawn) > 3
