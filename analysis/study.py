@@ -270,7 +270,8 @@ def section_quadratic(S: Study) -> None:
            f"{fmt_num(f1[etas[2]])} > 1): every iterate jumps to the other side of the "
            "minimum, farther away.")
     since = len(S.checks)
-    paths = {eta: _run(obj, [10.0], "gd", lr=eta, steps=10).path[:, 0] for eta in etas}
+    n_path, n_sweep = 10, 50
+    paths = {eta: _run(obj, [10.0], "gd", lr=eta, steps=n_path).path[:, 0] for eta in etas}
     studies = {f"gd η = {eta}": S.rate(f"gd η = {eta}", obj, "gd", [10.0], lr=eta)
                for eta in etas}
 
@@ -278,10 +279,10 @@ def section_quadratic(S: Study) -> None:
         for sub, eta in zip(fig.subfigures(1, 3), etas, strict=True):
             plots.plot_curve_1d(obj, {f"η = {eta}": paths[eta]}, legend=False, numbered=6,
                                 zoom=False,
-                                title=f"η = {eta}: 10 steps from x₀ = 10", fig=sub)
+                                title=f"η = {eta}: {n_path} steps from x₀ = 10", fig=sub)
 
-    S.figure(draw, 190.0, "GD on x² from x₀ = 10 (circle: start, square: after 10 steps; "
-             "numbers: iteration index).", "x² iterates")
+    S.figure(draw, 190.0, f"GD on x² from x₀ = 10 (circle: start, square: after {n_path} "
+             "steps; numbers: iteration index).", "x² iterates")
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig), HALF,
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
@@ -290,11 +291,11 @@ def section_quadratic(S: Study) -> None:
         f"more than {plots.RATIO_MARKERS} steps shows every j-th) sits on the predicted "
         "|1 − ηL| (dashed lines, drawn on top).", "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
-                     steps=50)
+                     steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
-        sweep, title="GD on x²: distance to the minimum after 50 steps", fig=fig), HALF,
-        "Final error after 50 steps from x₀ = 10 against η (log–log, the y-axis spans every "
-        "error, down to the smallest).  The error is smallest "
+        sweep, title=f"GD on x²: distance to the minimum after {n_sweep} steps", fig=fig),
+        HALF, f"Final error after {n_sweep} steps from x₀ = 10 against η (log–log, the y-axis "
+        "spans every error, down to the smallest).  The error is smallest "
         f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum"
         + ("; an error of exactly 0 is drawn as a triangle on the bottom edge"
            if np.any(np.asarray(sweep.final_error) == 0) else "")
@@ -808,13 +809,17 @@ def section_rosenbrock(S: Study) -> None:
         "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps, with far "
         "fewer points along the valley.", "rosenbrock paths")
     n = 100 if S.quick else 200
-    methods = {lab: (m, {**h, "maxiter": 50000} if m == "gd" else h) for lab, m, h in configs}
+    methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,
-                                                           "maxiter": 50000})
+                                                           "maxiter": gd_max})
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
                 label="rosenbrock ecdf")
-    S.text("GD and momentum may run 50 000 iterations, the others their default 200.")
+    from optimizers.methods import METHODS
+
+    defaults = sorted({METHODS[m].maxiter for _, m, _ in configs if m != "gd"})
+    S.text(f"GD and momentum may run {gd_max_text} iterations, the others their default "
+           f"{' or '.join(str(d) for d in defaults)}.")
     rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
@@ -1533,13 +1538,14 @@ def section_momentum_weights(S: Study) -> None:
         {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]},
         {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])},
         mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
-        "Left: distance to the minimum (log scale) over 80 steps; GD without momentum "
-        "diverges (20 steps shown); the notes' figure ends at the dotted line k = 20.  "
+        f"Left: distance to the minimum (log scale) over {steps} steps; GD without momentum "
+        f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
+        "line k = 20.  "
         "Right: per-step ratios (open markers) against the predicted ρ (dashed lines drawn "
         "on top of the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
         "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
-        "ρ — their geometric mean over steps 30–80 is the fitted rate in the table.",
+        f"ρ — their geometric mean over steps {lo}–{hi} is the fitted rate in the table.",
         "beta 0.25")
     for b in (0.25, 0.5):
         S.numeric_check(f"β = {b:g}: rate per step (fit over steps {lo}–{hi})", rho[b], fit[b],
