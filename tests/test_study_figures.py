@@ -198,3 +198,44 @@ def test_zoomed_curve_legend_counts_the_numbers_of_both_panels():
                  if t.get_text().startswith("gd"))
     assert label == f"gd ({plots._numbered_text(25, drawn, 26)})"
     assert len(drawn) > 3
+
+
+def test_run_lengths_are_stated_with_their_stopping_reason():
+    from types import SimpleNamespace as R
+
+    text = study._iterations_text({"newton": R(nit=21, status="converged"),
+                                   "gd": R(nit=20000, status="maxiter"),
+                                   "cg": R(nit=46, status="line_search_failed")})
+    assert text == ("newton 21, gd 20000 (stopped at its iteration limit), cg 46 (stopped "
+                    "when its line search found no decrease)")
+
+
+@pytest.fixture(scope="module")
+def conditioning():
+    s = study.Study(Builder("study conditioning test"), quick=True)
+    study.section_conditioning(s)
+    return s
+
+
+def test_momentum_ratio_swing_is_explained_by_complex_roots(conditioning):
+    from landscape import Objective
+    from optimizers import minimize
+
+    caption = next(b.caption for b in conditioning.doc.figures() if b.label == "x2 errors")
+    # η = 0.6, β = 0.5, L = 4: z² + 0.9z + 0.5 has roots −0.45 ± 0.5454i, modulus √0.5
+    assert "complex, -0.45 ± 0.545i" in caption and "√β = 0.7071" in caption
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    x2 = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
+                  record=True).path[:, 1]
+    gmean = abs(x2[-1] / x2[0]) ** (1 / 20)  # the geometric mean of the 20 ratios
+    assert f"over the 20 steps: {plots.fmt(gmean, 4)}" in caption
+
+
+def test_stability_map_rows_state_their_rule(conditioning):
+    rows = [c for c in conditioning.checks if c.what.startswith("stability map")]
+    assert len(rows) == 2
+    for c in rows:
+        assert "agrees when at least 98 % " in c.reason
+    settle = rows[1]
+    n_ok, n_all = (int(v) for v in settle.reason.split(";")[1].split(" do")[0].split(" of "))
+    assert settle.verdict == ("agrees" if n_ok >= 0.98 * n_all else "disagrees")
