@@ -224,9 +224,9 @@ def plot_decay_vs_constant(
         (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
                        mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
         handles.append(h)
-    for a in (ax, axr):
+    for a, text in ((ax, "iteration k (log scale)"), (axr, "k (log scale)")):
         a.set_xscale("log")
-        a.set_xlabel("iteration k (log scale)")
+        a.set_xlabel(text)
     ax.set_yscale("log")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Constant step: a floor; decaying steps: to the minimum", fontsize=9)
