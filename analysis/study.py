@@ -349,7 +349,8 @@ def section_cubic(S: Study) -> None:
     ratio = path[1:] / flow[1:]
     low = int(np.argmin(ratio))
     S.figure(draw, 300.0, f"GD with η = {eta} on x³ from x₀ = 1: the iterates approach the "
-             "degenerate saddle at 0 ever more slowly.  Middle: xₖ (open markers at "
+             f"degenerate saddle at 0 ever more slowly.  Left: the first {first} steps on the "
+             "curve (with a zoom on the later ones).  Middle: xₖ (open markers at "
              "log-spaced k) on the continuous-time theory 1/(1/x₀ + 3ηk) (line; log–log, "
              "slope −1).  Right: their ratio — the discrete steps run ahead of the flow at "
              f"first (ratio {fmt_num(ratio[low], 3)} at k = {low + 1}), then the gap closes "
