@@ -30,6 +30,7 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
@@ -406,11 +407,30 @@ def _declutter(xs: Sequence[float], span: float, limit: int, min_gap: float = 0.
     return chosen
 
 
+def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
+    """Legend text of a 1-D path: its number of steps and which iterates carry a number,
+    ``14 steps; iterates 0–2, 7 numbered`` (all of them: ``3 steps``; none: ``14 steps``)."""
+    text = f"{steps} step{'s' if steps != 1 else ''}"
+    if not numbered or (len(numbered) == steps + 1 and drawn == steps + 1):
+        return text
+    idx = sorted(numbered)
+    groups: list[list[int]] = []
+    for j in idx:  # consecutive indices: 0–4 for three or more
+        if groups and j == groups[-1][-1] + 1:
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    which = ", ".join(f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(map(str, g))
+                      for g in groups)
+    return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
-                 first: int = 0) -> list[Any]:
+                 first: int = 0, record: dict[str, list[int]] | None = None) -> list[Any]:
     """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
-    arrows between successive shown iterates, numbers, start and last iterate."""
+    arrows between successive shown iterates, numbers, start and last iterate.  ``record``
+    (optional) receives, per run label, the indices of the iterates that were numbered."""
     grid = np.linspace(lo, hi, 801)
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
     handles = [ax.lines[-1]]
@@ -422,8 +442,13 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         idx = np.arange(len(xs))
         keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
         c = sty[label].color
+        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
+        nums = _declutter(shown, span, numbered)
+        if record is not None:
+            record[label] = record.get(label, []) + nums
+        what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
-                       zorder=3, label=f"{label} ({len(xs) - 1} steps)")
+                       zorder=3, label=f"{label} ({what})")
         handles.append(h)
         drawn = 0
         for k in range(first, len(xs) - 1):
@@ -434,8 +459,7 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
                             arrowprops=dict(arrowstyle="->", color=c, lw=0.9, alpha=0.8,
                                             shrinkA=2, shrinkB=2), zorder=2)
                 drawn += 1
-        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
-        for j in _declutter(shown, span, numbered):
+        for j in nums:
             ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
                         xytext=(4, 5 + 7 * (i % 2)), fontsize=7, color=c, zorder=4)
         if keep[0]:
@@ -518,10 +542,14 @@ def plot_curve_1d(
     else:
         m, zlo, zhi = crowd
         ax, az = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
+        record: dict[str, list[int]] = {}
         handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel)
+                               arrows=min(arrows, m), ylabel=ylabel, record=record)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
-                     ylabel=ylabel, first=m)
+                     ylabel=ylabel, first=m, record=record)
+        for h, (label, p) in zip(handles[1:], runs.items(), strict=False):
+            nums = sorted(set(record.get(label, [])))  # numbered in either panel
+            h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})")
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
@@ -843,6 +871,8 @@ def plot_paths_grid(
         ax.set_aspect("equal", adjustable="box")
     for ax in axes[len(runs):]:
         ax.remove()
+    if cols > 1 and len(runs) > 1:  # side by side, a tick label at the box's edge would
+        axes[0].set_xticks(inner_ticks(b[0, 0], b[0, 1]))  # touch its neighbour's
     for ax in axes[:len(runs)]:
         ss = ax.get_subplotspec()
         if ss.is_last_row() or not any(a.get_subplotspec().rowspan.start
@@ -855,6 +885,18 @@ def plot_paths_grid(
     keep = [h for h in handles if not isinstance(h, Line2D) or h.get_linestyle() == "None"]
     _outside_legend(fig, keep)
     return fig
+
+
+def inner_ticks(lo: float, hi: float, nbins: int = 5) -> NDArray[np.float64]:
+    """Round tick positions strictly inside (lo, hi) — matplotlib's MaxNLocator on ``nbins``
+    bins with steps 1, 2, 5, without the end points — or all of them when fewer than two
+    lie inside."""
+    from matplotlib.ticker import MaxNLocator
+
+    t = MaxNLocator(nbins=nbins, steps=[1, 2, 5, 10]).tick_values(lo, hi)
+    t = t[(t >= lo) & (t <= hi)]
+    inner = t[(t > lo) & (t < hi)]
+    return inner if inner.size >= 2 else t
 
 
 # ============================================================================ errors and rates
@@ -886,6 +928,8 @@ def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
 #: The theory line of an error plot is drawn this factor above the measured curve, so that
 #: both stay visible when they agree (said in its legend entry).
 THEORY_OFFSET = 10.0
+#: At most about this many ratio markers per series in the ratio panel of :func:`plot_error`.
+RATIO_MARKERS = 100
 
 
 def rounding_floor(errors: ArrayLike) -> float:
@@ -1043,17 +1087,17 @@ def plot_error(
     of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
     the window where the measured rate was fitted, shaded along the curve.  Right (when
     ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
-    when there is one)
-    against the predicted ρ as a horizontal dashed line — agreement is the points settling on
-    the line; ``ratio_series`` limits that panel to some labels (those theory says
-    something about).  The legend has one entry per label (its measured line, named with
-    its predicted ρ), one for the dashed theory lines and one for the windows, so that it
-    takes few rows.  A series that goes up and down at almost every step
-    (:func:`oscillates`: a cycle) is drawn as its lower and upper envelope, in both panels,
-    so that it does not paint a band over the others; what is drawn is
-    :func:`error_panels`.  Colours, line styles and markers are the labels'
-    :func:`series_styles`.  The iteration axis is linear; zero errors (exact convergence)
-    cannot be drawn on a log axis and are left out.
+    when there is one; hollow markers, a long run thinned to every j-th step so that at most
+    about :data:`RATIO_MARKERS` remain) against the predicted ρ as a horizontal dashed line
+    drawn on top of them with a white halo — agreement is the points settling on the line;
+    ``ratio_series`` limits that panel to some labels (those theory says something about).
+    The legend has one entry per label (its measured line, named with its predicted ρ), one
+    for the dashed theory lines and one for the windows, so that it takes few rows.  A series
+    that goes up and down at almost every step (:func:`oscillates`: a cycle) is drawn as its
+    lower and upper envelope, in both panels, so that it does not paint a band over the
+    others; what is drawn is :func:`error_panels`.  Colours, line styles and markers are the
+    labels' :func:`series_styles`.  The iteration axis is linear; zero errors (exact
+    convergence) cannot be drawn on a log axis and are left out.
     """
     fig = new_figure(fig, figsize)
     rates = rates or {}
@@ -1096,9 +1140,12 @@ def plot_error(
                 kr_lo = 0
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
-            else:
-                axr.plot(kr, r, color=c, ls="-", lw=0.8, marker=st.marker,
-                         ms=3 if kr.size < 80 else 1.5, zorder=4)
+            elif kr.size:
+                # a long run: hollow markers at every j-th step (at most RATIO_MARKERS), no
+                # joining line, so the theory line on top shows between them
+                step = max(1, -(-kr.size // RATIO_MARKERS))
+                axr.plot(kr[::step], r[::step], color=c, ls="-" if step == 1 else "none",
+                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=3)
             ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
         if label in plan.theory:
@@ -1109,7 +1156,9 @@ def plot_error(
                     label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
             names[-1] += f": {text}"
             if axr is not None:
-                axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5)
+                axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5,
+                            path_effects=[patheffects.withStroke(linewidth=3.5,
+                                                                 foreground="white")])
                 ratio_vals.append(float(rho))
     ax.set_yscale("log")
     _fit_log_axis(ax)
@@ -1632,8 +1681,9 @@ def plot_momentum_map(
     if div.any():
         handles.append(Patch(color=GREY, label="diverged (measured)"))
     for j, (x, y, text) in enumerate(mark):
-        (h,) = ax.plot(x, y, marker=("o", "s", "D", "^")[j % 4], ms=9, mfc=OKABE_ITO["orange"],
-                       mec="black", mew=1.2, ls="none", label=text, zorder=6)
+        (h,) = ax.plot(x, y, marker=("o", "s", "D", "^", "X", "P")[j % 6], ms=9,
+                       mfc=OKABE_ITO["orange"], mec="black", mew=1.2, ls="none", label=text,
+                       zorder=6)
         handles.append(h)
     if is_geometric(lrs):
         ax.set_xscale("log")
@@ -1730,11 +1780,15 @@ def plot_chain_depth(
 
     ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
     numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
-    markers, and the bound (|w|·sup|a′|)^d the dotted line.
+    markers, and the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
+    coincides with shows through the gaps); activations with the same bound (tanh and relu:
+    sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
+    under another line.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     handles = []
+    bounds: list[tuple[NDArray[np.float64], NDArray[np.float64], list[str], str]] = []
     floor = math.inf
     for i, st in enumerate(studies):
         rows = list(_attr(st, "rows"))
@@ -1754,11 +1808,19 @@ def plot_chain_depth(
             handles.append(h)
         if show_bound:
             bound = np.array([r.bound for r in rows], dtype=float)
-            (h,) = ax.plot(d, _positive(bound), color=c, ls=":", lw=1.0,
-                           label=f"{name}: bound (|w|·sup|a′|)^d")
-            handles.append(h)
+            same = next((b for b in bounds if b[0].shape == d.shape and np.array_equal(b[0], d)
+                         and np.allclose(b[1], bound, rtol=1e-12)), None)
+            if same is None:
+                bounds.append((d, bound, [name], c))
+            else:
+                same[2].append(name)
         if np.any(np.isfinite(y) & (y > 0)):
             floor = min(floor, float(np.nanmin(y[y > 0])))
+    for d, bound, names, c in bounds:
+        (h,) = ax.plot(d, _positive(bound), color=c if len(names) == 1 else "black",
+                       ls=(0, (1, 1.5)), lw=1.4, zorder=5,
+                       label=f"{', '.join(names)}: bound (|w|·sup|a′|)^d")
+        handles.append(h)
     ax.set_yscale("log")
     ax.set_xlabel("depth d (number of layers)")
     ax.set_ylabel("|dh_d/dx| (log scale)")

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.lines import Line2D
-from matplotlib.patches import Ellipse
+from matplotlib.patches import Ellipse, Patch
 from numpy.typing import ArrayLike
 
 from analysis.plots import (
@@ -31,6 +32,9 @@ from analysis.plots import (
     new_figure,
     styled,
 )
+
+#: At most about this many ratio markers per series in :func:`plot_error_ratios`.
+MAX_MARKERS = 100
 
 __all__ = [
     "plot_chords",
@@ -171,38 +175,69 @@ def plot_noise_ball(
     return fig
 
 
+def _log_spaced(k: np.ndarray, count: int = 24) -> np.ndarray:
+    """Indices into the increasing positive iterations ``k`` at about ``count`` log-spaced
+    values (first and last included): markers that stay readable on a log axis."""
+    if k.size <= count:
+        return np.arange(k.size)
+    want = np.geomspace(max(float(k[0]), 1.0), float(k[-1]), count)
+    return np.unique(np.clip(np.searchsorted(k, want), 0, k.size - 1))
+
+
 @styled
 def plot_decay_vs_constant(
     k: ArrayLike,
     measured: Mapping[str, ArrayLike],
     theory: Mapping[str, ArrayLike],
     *,
+    runs: int | None = None,
     title: str | None = None,
     ylabel: str = "mean (xₖ − x*)² over runs (log)",
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Measured mean-square errors against iteration (solid, one per setting) with the exact
-    expected value of each (dashed: the recursion s_(k+1) = (1 − η_k L)² s_k + η_k² σ²),
-    log–log axes."""
+    """Measured mean-square errors against iteration beside their exact expected values.
+
+    Left (log–log): the exact expected value of each setting as a line (the recursion
+    s_(k+1) = (1 − η_k L)² s_k + η_k² σ²) and the measured mean over the runs as markers on
+    top of it at log-spaced k, so neither hides the other.  Right: the ratio measured/theory
+    against k — agreement is the ratio staying near 1; with ``runs`` (R) the band
+    1 ± 2√(2/R) is two standard errors of a mean of R squared Gaussians (the relative
+    standard error of a mean of x² over R runs is at most √(2/R) when x is Gaussian)."""
     fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
+    ax, axr = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
     kk = np.asarray(k, float)
     handles = []
     for i, (label, m) in enumerate(measured.items()):
-        (h,) = ax.plot(kk, _positive(np.asarray(m, float)), color=color(i), lw=1.4,
-                       label=f"{label}: measured")
-        handles.append(h)
+        m = np.asarray(m, float)
         t = theory.get(label)
         if t is not None:
-            (h2,) = ax.plot(kk, _positive(np.asarray(t, float)), color="black", lw=1.0,
-                            ls=linestyle(i + 1), label=f"{label}: theory")
+            t = np.asarray(t, float)
+            (h2,) = ax.plot(kk, _positive(t), color=color(i), lw=1.2, ls=linestyle(i),
+                            zorder=2, label=f"{label}: theory")
             handles.append(h2)
-    ax.set_xscale("log")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = m / t
+            ok = np.isfinite(ratio)
+            axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i), zorder=3)
+        idx = _log_spaced(kk)
+        (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
+                       mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
+        handles.append(h)
+    for a, text in ((ax, "iteration k (log scale)"), (axr, "k (log scale)")):
+        a.set_xscale("log")
+        a.set_xlabel(text)
     ax.set_yscale("log")
-    ax.set_xlabel("iteration k (log scale)")
     ax.set_ylabel(ylabel)
-    ax.set_title(title or "Constant step: a floor; decaying steps: to the minimum")
+    ax.set_title(title or "Constant step: a floor; decaying steps: to the minimum", fontsize=9)
+    axr.axhline(1.0, color="black", lw=0.9, zorder=2)
+    if runs:
+        band = 2.0 * float(np.sqrt(2.0 / runs))
+        axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)
+        handles.append(Patch(facecolor=GREY, alpha=0.25,
+                             label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
+    axr.set_ylabel("measured / theory")
+    axr.set_title("Measured over theory", fontsize=9)
     _outside_legend(fig, handles, ncols=2)
     return fig
 
@@ -320,9 +355,11 @@ def plot_error_ratios(
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k against
-    the predicted rates ρ (horizontal lines), so theory and measurement are both visible
-    instead of one line hiding the other.  ``mark``: an iteration to mark (dotted)."""
+    """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k
+    (hollow markers, at most about ``MAX_MARKERS`` per series: a long run is thinned to every
+    j-th step) against the predicted rates ρ (dashed horizontal lines drawn *on top* of the
+    markers with a white halo), so theory and measurement are both visible instead of one
+    hiding the other.  ``mark``: an iteration to mark (dotted)."""
     fig = new_figure(fig, figsize)
     left, right = fig.subplots(1, 2)
     handles = []
@@ -335,10 +372,15 @@ def plot_error_ratios(
         with np.errstate(divide="ignore", invalid="ignore"):
             r = e[1:] / e[:-1]
         ok = np.isfinite(r) & (e[:-1] > 0)
-        right.plot(k[1:][ok], r[ok], color=color(i), ls="", marker=marker(i), ms=2.5)
+        kr, rr = k[1:][ok], r[ok]
+        step = max(1, -(-kr.size // MAX_MARKERS))
+        right.plot(kr[::step], rr[::step], color=color(i), ls="", marker=marker(i), ms=3.5,
+                   mfc="none", mew=0.9, zorder=3)
         rho = rates.get(label)
         if rho is not None:
-            right.axhline(rho, color=color(i), ls="--", lw=1.1)
+            right.axhline(rho, color=color(i), ls="--", lw=1.4, zorder=5,
+                          path_effects=[patheffects.withStroke(linewidth=3.2,
+                                                               foreground="white")])
             handles.append(Line2D([], [], color=color(i), ls="--",
                                   label=f"{label}: theory ρ = {fmt(rho, 4)}"))
     if mark is not None:
@@ -351,6 +393,6 @@ def plot_error_ratios(
     left.set_title(title or "Error against iteration", fontsize=9)
     right.set_xlabel("iteration k")
     right.set_ylabel("ratio e_(k+1)/e_k")
-    right.set_title("Per-step ratio (markers) and ρ (dashed)", fontsize=9)
+    right.set_title("Per-step ratio (markers) and theory ρ (dashed, on top)", fontsize=9)
     _outside_legend(fig, handles, ncols=2)
     return fig

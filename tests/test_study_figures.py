@@ -1,0 +1,241 @@
+"""The study's figures show theory and measurement both, and their texts state what is drawn.
+
+Each test would fail on a defect found by reading the study page by page: a theory line hidden
+under the measured markers, a bound under another line, a legend that counts steps the plot
+does not number, tick labels at the edges of side-by-side panels, a label struck by a line, a
+colour word that is not the colour drawn, a mean without its sampling uncertainty.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import plots, plots_lecture, study
+from analysis.report import Builder
+
+
+def _fig(height: float = 4.0) -> Figure:
+    return Figure(figsize=(6.8, height), layout="constrained")
+
+
+def _marker_lines(ax):
+    return [ln for ln in ax.get_lines() if ln.get_linestyle() == "None"]
+
+
+# ------------------------------------------------------------------ theory above measurement
+
+
+def test_ratio_panel_draws_theory_on_top_of_thinned_markers():
+    rho = 0.98
+    e = rho ** np.arange(1500)
+    fig = plots_lecture.plot_error_ratios({"gd": e}, {"gd": rho}, fig=_fig())
+    fig.canvas.draw()
+    right = fig.get_axes()[1]
+    marks = _marker_lines(right)
+    theory = [ln for ln in right.get_lines() if ln.get_linestyle() == "--"]
+    assert len(marks) == 1 and len(theory) == 1
+    # a 1500-step run: no more than about MAX_MARKERS markers, so the line shows between them
+    assert len(marks[0].get_xdata()) <= plots_lecture.MAX_MARKERS + 1
+    assert np.allclose(marks[0].get_ydata(), rho)
+    assert theory[0].get_zorder() > marks[0].get_zorder()
+    assert theory[0].get_ydata()[0] == pytest.approx(rho)
+
+
+def test_mean_square_figure_has_markers_over_theory_and_a_ratio_panel():
+    k = np.arange(1, 2001)
+    t = 0.05 + 4.0 / k  # any positive curve
+    m = t * (1 + 0.01 * np.sin(k))
+    fig = plots_lecture.plot_decay_vs_constant(k, {"a": m}, {"a": t}, runs=2000, fig=_fig())
+    fig.canvas.draw()
+    left, right = fig.get_axes()
+    marks = _marker_lines(left)
+    lines = [ln for ln in left.get_lines() if ln.get_linestyle() != "None"]
+    assert len(marks) == 1 and len(lines) == 1
+    assert marks[0].get_zorder() > lines[0].get_zorder()
+    assert len(marks[0].get_xdata()) <= 30  # log-spaced, not 2000 markers over the line
+    ratio = right.get_lines()[0]
+    assert np.allclose(ratio.get_ydata(), m / t)
+    # the band of two standard errors 1 ± 2√(2/R)
+    patch = right.patches[0]  # a Rectangle (matplotlib ≥ 3.9) or a Polygon, y in data units
+    ys = ([patch.get_y(), patch.get_y() + patch.get_height()] if hasattr(patch, "get_y")
+          else patch.get_xy()[:, 1])
+    lo, hi = min(ys), max(ys)
+    assert (lo, hi) == pytest.approx((1 - 2 * math.sqrt(2 / 2000), 1 + 2 * math.sqrt(2 / 2000)),
+                                     rel=1e-6)
+
+
+def test_equal_chain_bounds_share_one_line_drawn_over_the_data():
+    from landscape.vanishing import chain_study
+
+    studies = [chain_study(a, depths=(1, 2, 3, 10, 20), weight=1, x=1)
+               for a in ("tanh", "sigmoid", "relu")]
+    fig = plots.plot_chain_depth(studies, fig=_fig())
+    ax = fig.get_axes()[0]
+    bounds = [ln for ln in ax.get_lines() if "bound" in ln.get_label()]
+    data = [ln for ln in ax.get_lines() if "numeric" in ln.get_label()]
+    # tanh and relu both have sup|a′| = 1: one line for the two, sigmoid its own (0.25^d)
+    assert sorted(ln.get_label().split(":")[0] for ln in bounds) == ["sigmoid", "tanh, relu"]
+    shared = next(ln for ln in bounds if ln.get_label().startswith("tanh, relu"))
+    assert np.allclose(shared.get_ydata(), 1.0)
+    sig = next(ln for ln in bounds if ln.get_label().startswith("sigmoid"))
+    assert np.allclose(sig.get_ydata(), 0.25 ** np.array([1, 2, 3, 10, 20]))
+    assert min(ln.get_zorder() for ln in bounds) > max(ln.get_zorder() for ln in data)
+
+
+# ------------------------------------------------------------------ texts that match the drawing
+
+
+def test_curve_legend_says_which_iterates_are_numbered():
+    path = np.array([3.0, 1.0, 1e-3] + [1e-6 / 2**j for j in range(12)])  # 14 steps
+    fig = plots.plot_curve_1d(lambda x: x**2, {"run": path}, xlim=(-4, 4), numbered=5,
+                              zoom=False, fig=_fig())
+    ax = fig.get_axes()[0]
+    drawn = sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit())
+    label = next(t.get_text() for t in fig.legends[0].get_texts()
+                 if t.get_text().startswith("run"))
+    assert drawn == [0, 1, 2]
+    assert label == "run (14 steps; iterates 0–2 numbered)"
+
+
+def test_numbered_text_forms():
+    assert plots._numbered_text(3, [0, 1, 2, 3], 4) == "3 steps"
+    assert plots._numbered_text(14, [0, 1], 15) == "14 steps; iterates 0, 1 numbered"
+    assert plots._numbered_text(1, [0], 2) == "1 step; iterate 0 numbered"
+    assert plots._numbered_text(9, [], 10) == "9 steps"
+
+
+@pytest.mark.parametrize("lo, hi, want", [(-2, 2, [-1, 0, 1]), (-6, 6, [-5, 0, 5]),
+                                          (-1.5, 1.5, [-1, 0, 1]), (0, 1, [0.2, 0.4, 0.6, 0.8])])
+def test_inner_ticks_avoid_the_box_edges(lo, hi, want):
+    assert np.allclose(plots.inner_ticks(lo, hi), want)
+
+
+def test_side_by_side_path_panels_have_no_tick_label_at_the_shared_edge():
+    box = [(-2.0, 2.0), (-1.0, 3.0)]
+    paths = {"a": np.array([[-1.0, 1.0], [0.0, 0.0]]), "b": np.array([[1.0, 2.0], [0.5, 0.5]])}
+    fig = plots.plot_paths_grid(lambda x: x[..., 0] ** 2 + x[..., 1] ** 2, box, paths,
+                                fig=_fig())
+    for ax in fig.get_axes():
+        ticks = [t for t in ax.get_xticks() if -2 <= t <= 2]
+        assert ticks and all(-2 < t < 2 for t in ticks)
+
+
+def test_mean_and_standard_error():
+    v = np.array([1.0, 2.0, 4.0, 7.0])
+    m, se = study._mean_se(v)
+    assert m == 3.5
+    assert se == pytest.approx(math.sqrt(((2.5**2 + 1.5**2 + 0.5**2 + 3.5**2) / 3) / 4))
+    assert study._pm(0.05583, 0.001654) == "0.0558 ± 0.0017"
+    assert study._point([1.8264]) == "1.826" and study._point([1.0, 2.0]) == "(1, 2)"
+
+
+@pytest.fixture(scope="module")
+def saddle_and_surfaces():
+    s = study.Study(Builder("study figures test"), quick=True)
+    study.section_saddle(s)
+    study.section_surfaces(s)
+    return s
+
+
+def test_saddle_escape_is_named_in_the_legend_not_on_the_line(saddle_and_surfaces):
+    block = next(b for b in saddle_and_surfaces.doc.figures() if b.label == "saddle")
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    fig.canvas.draw()
+    texts = [t.get_text() for f in fig.subfigs for ax in f.get_axes() for t in ax.texts]
+    assert not any("escape" in t for t in texts)
+    legend = [t.get_text() for f in fig.subfigs for lg in f.legends for t in lg.get_texts()]
+    assert "predicted escape: k = 76" in legend  # ceil(ln(1/10⁻⁶)/ln 1.2) = 76
+
+
+def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
+    from analysis.pages import Paragraph
+
+    texts = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)]
+    label = "GD η = 0.1, 22 steps from (1.4, 0.02)"
+    assert any(label in t for t in texts)
+    assert not any("red path" in t for t in texts)
+
+
+def test_no_rate_cells_are_the_white_cells_and_say_why():
+    from analysis.sweeps import momentum_stability_map
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    lrs, betas = [0.2, 0.02 + 8 * 1.18 / 29], [0.75, 0.95]
+    smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, betas, steps=200)
+    cells = study.no_rate_cells(obj, [-5.0, -2.0], smap)
+    white = {(float(smap.lrs[j]), float(smap.momenta[i]))
+             for i, j in zip(*np.nonzero(np.isnan(smap.measured_rate) & ~smap.diverged),
+                             strict=True)}
+    assert {(c["lr"], c["momentum"]) for c in cells} == white
+    for c in cells:
+        b, lr = c["momentum"], c["lr"]
+        # complex roots of z² − (1 + β − ηλ)z + β for both λ ∈ {0.2, 4}: modulus √β
+        assert c["complex"] == all((1 + b - lr * lam) ** 2 < 4 * b for lam in (0.2, 4.0))
+        if c["complex"]:
+            assert c["radius"] == pytest.approx(math.sqrt(b), rel=1e-9)
+        assert c["settles"] == (200 * math.log(c["radius"]) <= math.log(1e-3))
+        assert c["kind"] != "linear"
+
+
+def test_zoomed_curve_legend_counts_the_numbers_of_both_panels():
+    # x·cos(cx), GD η = 2 from 10: the later iterates crowd into a zoom panel
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("x*cos(c*x)", params={"c": "0.15*pi"})
+    path = minimize(obj, [10.0], "gd", lr=2.0, steps=25, record=True).path[:, 0]
+    fig = plots.plot_curve_1d(obj, {"gd": path}, xlim=(-20, 20), numbered=6, fig=_fig())
+    assert len(fig.get_axes()) == 2  # the zoom is there
+    drawn = sorted({int(t.get_text()) for ax in fig.get_axes() for t in ax.texts
+                    if t.get_text().isdigit()})
+    label = next(t.get_text() for t in fig.legends[0].get_texts()
+                 if t.get_text().startswith("gd"))
+    assert label == f"gd ({plots._numbered_text(25, drawn, 26)})"
+    assert len(drawn) > 3
+
+
+def test_run_lengths_are_stated_with_their_stopping_reason():
+    from types import SimpleNamespace as R
+
+    text = study._iterations_text({"newton": R(nit=21, status="converged"),
+                                   "gd": R(nit=20000, status="maxiter"),
+                                   "cg": R(nit=46, status="line_search_failed")})
+    assert text == ("newton 21, gd 20000 (stopped at its iteration limit), cg 46 (stopped "
+                    "when its line search found no decrease)")
+
+
+@pytest.fixture(scope="module")
+def conditioning():
+    s = study.Study(Builder("study conditioning test"), quick=True)
+    study.section_conditioning(s)
+    return s
+
+
+def test_momentum_ratio_swing_is_explained_by_complex_roots(conditioning):
+    from landscape import Objective
+    from optimizers import minimize
+
+    caption = next(b.caption for b in conditioning.doc.figures() if b.label == "x2 errors")
+    # η = 0.6, β = 0.5, L = 4: z² + 0.9z + 0.5 has roots −0.45 ± 0.5454i, modulus √0.5
+    assert "complex, -0.45 ± 0.545i" in caption and "√β = 0.7071" in caption
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    x2 = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
+                  record=True).path[:, 1]
+    gmean = abs(x2[-1] / x2[0]) ** (1 / 20)  # the geometric mean of the 20 ratios
+    assert f"over the 20 steps: {plots.fmt(gmean, 4)}" in caption
+
+
+def test_stability_map_rows_state_their_rule(conditioning):
+    rows = [c for c in conditioning.checks if c.what.startswith("stability map")]
+    assert len(rows) == 2
+    for c in rows:
+        assert "agrees when at least 98 % " in c.reason
+    settle = rows[1]
+    n_ok, n_all = (int(v) for v in settle.reason.split(";")[1].split(" do")[0].split(" of "))
+    assert settle.verdict == ("agrees" if n_ok >= 0.98 * n_all else "disagrees")
