@@ -129,6 +129,7 @@ METHOD_COLORS = {
     "newton": OKABE_ITO["purple"], "bfgs": OKABE_ITO["sky"], "lbfgs": OKABE_ITO["black"],
     "cg": "#8C510A", "sgd": "#332288", "adagrad": "#999933", "rmsprop": "#882255",
     "adadelta": "#44AA99", "adamw": "#AA4499", "coordinate": "#661100",
+    "trust-ncg": "#117733", "trust-exact": "#6699CC", "lm": "#DDAA33",
 }
 
 
@@ -148,7 +149,7 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
     (:data:`METHOD_COLORS`), line style and marker, whatever else is drawn beside it; every
     other label (``gd (2)``, ``heavy ball``) gets, in order, the first colour of
     :data:`PALETTE` then :data:`METHOD_COLORS` not taken by a label shown with it, so the
-    colours of the labels shown together are distinct (up to 14 + 7 of them)."""
+    colours of the labels shown together are distinct (up to 17 + 7 of them)."""
     labels = list(dict.fromkeys(labels))
     order = list(METHOD_COLORS)
     out: dict[str, SeriesStyle] = {}

@@ -156,9 +156,9 @@ class MethodSpec:
     @property
     def defaults(self) -> dict[str, Any]:
         """Defaults of the hyperparameters that apply when nothing else is chosen."""
-        from .methods import resolve
+        from .hyperparams import resolve_spec
 
-        return resolve(self.name, {})[1]
+        return resolve_spec(self, {})
 
     def per_start(self, eff: Mapping[str, Any]) -> bool:
         """Whether a run with hyperparameters ``eff`` uses the per-start engine."""
