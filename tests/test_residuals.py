@@ -98,7 +98,7 @@ def test_gauss_newton_kernel_from_the_formula_text_alone():
     """The command line loads kernels by formula text (no Objective in hand): the gn kernel is
     generated through the entry's source callback, cached under its own key, and refused with
     the reason for a formula that is not a sum of squares."""
-    from landscape.compiled import load_formula
+    from landscape.loader import load_formula
 
     comp = load_formula("(x - 1)^2 + 4*(x*y)^2")
     A = np.zeros((2, 2))
