@@ -150,7 +150,7 @@ class _SingleThreadedBLAS:
         except OSError:
             return self
         paths = sorted({line.split(None, 5)[-1] for line in maps.splitlines()
-                        if "openblas" in line.lower() and "/" in line})  # fmt: skip
+                        if "openblas" in line.lower() and "/" in line})
         for path in paths:
             try:
                 lib = ctypes.CDLL(path)
@@ -288,7 +288,7 @@ def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None)
 
     rows = []
     cases = [(2, sizes.starts_2d, sizes.peer_starts_2d, 500.0),
-             (sizes.n_chained, sizes.starts_nd, sizes.peer_starts_nd, 200.0)]  # fmt: skip
+             (sizes.n_chained, sizes.starts_nd, sizes.peer_starts_nd, 200.0)]
     for n, N, M, bfgs_target in cases:
         obj, label = _objective(n)
         X0 = _starts(N, n, seed=n)
@@ -326,7 +326,7 @@ def bench_multistart(sizes: Sizes, progress: Callable[[str], Any] | None = None)
                         "ours_median_nit": float(np.median(batch.nit)),
                         "times_ours_peer_1thread_s": log["times"],
                         "threads": _thread_note()},
-            ))  # fmt: skip
+            ))
     return rows
 
 
@@ -464,7 +464,7 @@ def bench_first_order(sizes: Sizes, progress: Callable[[str], Any] | None = None
             (t_ours, batch), (t_np, xs) = _interleaved(
                 [partial(minimize_batch, obj, X0, method, steps=K, **hyper),
                  partial(numpy_first_order, method, X0, K, hyper)], sizes.repeat, log,
-            )  # fmt: skip
+            )
             ours_ok = _fo_ok(X0, batch.x)
             both = ours_ok & _fo_ok(X0, xs)
             diff = float(np.max(np.abs(batch.x[both] - xs[both]), initial=0.0))
@@ -477,7 +477,7 @@ def bench_first_order(sizes: Sizes, progress: Callable[[str], Any] | None = None
                 detail={"n": n, "starts": N, "steps": K, "hyper": hyper,
                         "max_abs_diff_final_x": diff, "threads": _thread_note(),
                         "times_ours_peer_s": log["times"]},
-            ))  # fmt: skip
+            ))
             if have_jax:
                 rows.append(_jax_row(method, hyper, X0, K, t_ours, ours_ok, work, sizes))
     return rows
@@ -492,10 +492,10 @@ def _jax_row(method, hyper, X0, K, t_ours, ours_ok, work, sizes) -> dict:
     except Exception as err:  # noqa: BLE001 - an optional peer must not break the benchmark
         return _row("first_order", work, "JAX jit+vmap (CPU)", t_ours, None,
                     ours_success=float(ours_ok.mean()), target="faster than JAX",
-                    note=f"JAX failed: {type(err).__name__}: {err}")  # fmt: skip
+                    note=f"JAX failed: {type(err).__name__}: {err}")
     return _row("first_order", work, "JAX jit+vmap (CPU)", t_ours, t_jax,
                 ours_success=float(ours_ok.mean()), peer_success=float(_fo_ok(X0, xs).mean()),
-                target="faster than JAX", met=bool(t_jax > t_ours))  # fmt: skip
+                target="faster than JAX", met=bool(t_jax > t_ours))
 
 
 # ============================================================================ scaling
@@ -528,7 +528,7 @@ def bench_scaling(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
 
         log: dict[str, Any] = {}
         (t_all, batch), (t_one, batch1) = _interleaved([run, _on_threads(run, 1)], sizes.repeat,
-                                                       log)  # fmt: skip
+                                                       log)
         # CPU time / wall time of the all-thread runs: how many cores the run actually got
         # (about `threads` when no other process competed; threads spin while they wait)
         cores = statistics.median(shares[0::2])
@@ -544,7 +544,7 @@ def bench_scaling(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
             if threads >= 2 else "one thread only: no scaling to measure",
             detail={"threads": threads, "identical_results": same, "cores_obtained": cores,
                     "times_all_one_thread_s": log["times"]},
-        ))  # fmt: skip
+        ))
     return rows
 
 
@@ -635,7 +635,7 @@ def bench_overhead(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
             note="ratio < 1 is the optimizer's cost over the limit",
             detail={"n": n, "starts": N, "steps": K, "lr": lr, "max_abs_diff_final_x": diff,
                     "threads": _thread_note(), "times_ours_peer_s": log["times"]},
-        ))  # fmt: skip
+        ))
     return rows
 
 
@@ -652,7 +652,7 @@ def _timed_process(cmd: Sequence[str], env: dict[str, str],
                    timeout: float = 600.0) -> tuple[float, subprocess.CompletedProcess]:
     t0 = time.perf_counter()
     proc = subprocess.run(list(cmd), env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)  # fmt: skip
+                          check=False)
     return time.perf_counter() - t0, proc
 
 
@@ -776,7 +776,7 @@ def bench_latency(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
             None, t_new, None, ours_success=float(np.mean(new_ok)), target="≤ 1.5 s",
             met=bool(t_new <= 1.5), note=failure,
             detail={"runs": new_t, "command": "landscape run FORMULA --method bfgs --x0 ..."},
-        ))  # fmt: skip
+        ))
         no_sympy = sympy_cli is False and sympy_api is not True
         rows.append(_row(
             "latency", f"same formula n={n} again (fresh process, cache hit)", None, t_hit,
@@ -785,7 +785,7 @@ def bench_latency(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
             note=f"SymPy imported: CLI {sympy_cli}, load_formula+minimize {sympy_api}",
             detail={"runs": hit_t, "sympy_imported_cli": sympy_cli,
                     "sympy_imported_api": sympy_api},
-        ))  # fmt: skip
+        ))
     if progress:
         progress("latency: optimizer library")
     state = _engine_cache_state()
@@ -795,7 +795,7 @@ def bench_latency(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
         "latency", "optimizer library load from Numba's disk cache (fresh process)", None,
         load, None, note=f"cache {state}; process wall time {t:.2f} s",
         detail={"process_seconds": t, "cache_state": state},
-    ))  # fmt: skip
+    ))
     if sizes.cold_build:
         tmp = tempfile.mkdtemp(prefix="landscape-bench-numba-")
         try:
@@ -807,12 +807,12 @@ def bench_latency(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
             "latency", "optimizer library one-off build (empty Numba cache)", None,
             _probe_seconds(proc), None, note="once per installation (or source change)",
             detail={"process_seconds": t},
-        ))  # fmt: skip
+        ))
     else:
         rows.append(_row(
             "latency", "optimizer library one-off build (empty Numba cache)", None, None, None,
             note=f"not measured with --quick; the library's cache is {state.split()[0]}",
-        ))  # fmt: skip
+        ))
     return rows
 
 
@@ -850,7 +850,7 @@ def symbolic_stages(n: int) -> dict[str, float]:
         out[f"compile_{kind}"] = time.perf_counter() - tk
     t5 = time.perf_counter()
     out.update(parse=t1 - t0, gradient=t2 - t1, hessian=t3 - t2, codegen=t4 - t3,
-               compile=t5 - t4)  # fmt: skip
+               compile=t5 - t4)
     ones = np.ones(n)
     out["check_f_at_minimiser"] = compiled.value(ones)
     out["check_gnorm_at_minimiser"] = float(np.max(np.abs(compiled.gradient(ones))))
@@ -880,7 +880,7 @@ def bench_symbolic(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
         except (ValueError, IndexError):
             err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
             rows.append(_row("symbolic", f"chained Rosenbrock n={n}", None, None, None,
-                             note=f"failed: {err}"))  # fmt: skip
+                             note=f"failed: {err}"))
             continue
         work = st["gradient"] + st["hessian"] + st["codegen"] + st["compile"]
         correct = abs(st["check_f_at_minimiser"]) < 1e-12 and st["check_gnorm_at_minimiser"] < 1e-9
@@ -888,12 +888,12 @@ def bench_symbolic(sizes: Sizes, progress: Callable[[str], Any] | None = None) -
         if n == 100:
             target, met = "≤ 5 s (gradient + Hessian + kernels)", bool(work <= 5.0)
         stages = ", ".join(f"{k} {st[k]:.2f}" for k in
-                           ("parse", "gradient", "hessian", "codegen", "compile"))  # fmt: skip
+                           ("parse", "gradient", "hessian", "codegen", "compile"))
         rows.append(_row(
             "symbolic", f"chained Rosenbrock n={n}: gradient + Hessian + codegen + compile",
             None, work, None, ours_success=1.0 if correct else 0.0, target=target, met=met,
             note=f"stages (s): {stages}", detail={**st, "process_seconds": t},
-        ))  # fmt: skip
+        ))
     return rows
 
 
@@ -915,7 +915,7 @@ def _versions() -> dict[str, str | None]:
     out: dict[str, str | None] = {
         "python": platform.python_version(), "numpy": np.__version__,
         "numba": numba.__version__, "scipy": scipy.__version__,
-    }  # fmt: skip
+    }
     try:
         import jax
 
@@ -991,7 +991,7 @@ def run_bench(
             "load_average_at_start": list(load) if load else None,
             "load_average_at_end": list(load_end) if load_end else None,
             "blas_single_threaded": blas.applied, **versions,
-        },  # fmt: skip
+        },
         "settings": settings,
         "success_criteria": {
             "multistart": f"‖x − (1, …, 1)‖∞ ≤ {SUCCESS_RADIUS:g}",
@@ -1047,7 +1047,7 @@ def bench_text(record: dict[str, Any]) -> str:
             succ = f"{_fmt_rate(r['ours_success'])} / {_fmt_rate(r['peer_success'])}"
             met = {True: "met", False: "NOT MET", None: ""}[r["met"]]
             table.append((r["workload"], r["peer"] or "—", ours, peer, _fmt_ratio(r["ratio"]),
-                          succ, r["target"] or "", met))  # fmt: skip
+                          succ, r["target"] or "", met))
         widths = [max(len(h), *(len(t[i]) for t in table)) for i, h in enumerate(headers)]
         lines.append("")
         lines.append(f"[{group}]")
@@ -1091,7 +1091,7 @@ def run_cli(args: argparse.Namespace) -> int:
 
     record = run_bench(quick=bool(args.quick), repeat=getattr(args, "repeat", None),
                        threads=getattr(args, "threads", None), groups=groups,
-                       progress=progress)  # fmt: skip
+                       progress=progress)
     if args.json:
         from landscape.jsonutil import dumps
 

@@ -52,14 +52,14 @@ QUICK = Sizes(
     fo_starts_2d=2_000, fo_starts_nd=1_000, fo_steps=300, scaling_starts=20_000,
     scaling_steps=100, overhead_starts=2_000, overhead_steps=300, latency_repeat=1,
     latency_dims=(2,), cold_build=False, symbolic_dims=(10, 50),
-)  # fmt: skip
+)
 #: a smoke-test size for the test suite (every section, seconds of work)
 TINY = Sizes(
     "tiny", repeat=1, starts_2d=200, starts_nd=40, peer_starts_2d=20, peer_starts_nd=4,
     n_chained=6, multistart_methods=("bfgs", "newton"), fo_starts_2d=256, fo_starts_nd=128,
     fo_steps=50, scaling_starts=512, scaling_steps=20, overhead_starts=256, overhead_steps=50,
     latency_repeat=1, latency_dims=(2,), cold_build=False, symbolic_dims=(4,),
-)  # fmt: skip
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -692,7 +692,7 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
     xs, ys, X0, base, shape = _grid(obj, B, int(resolution), tuple(axes), slice_at, points,
                                     kinds)
     starts = None if progress is None else (
-        lambda done, total: progress(done, total, "starts"))  # fmt: skip
+        lambda done, total: progress(done, total, "starts"))
     batch = minimize_batch(obj, X0, method, steps=steps, maxiter=maxiter, gtol=gtol, seed=seed,
                            progress=starts, **hyper)
     tol = basin_tolerance(B, points)

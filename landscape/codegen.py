@@ -42,7 +42,7 @@ COMPILABLE = (
     sp.sinh, sp.cosh, sp.tanh, sp.asinh, sp.acosh, sp.atanh,
     sp.exp, sp.log, log1p, sp.Abs, sp.sign, sp.erf, sp.erfc,
     sp.Min, sp.Max, sp.Heaviside, sp.Piecewise,
-)  # fmt: skip
+)
 
 
 #: names the kernel printer emits for symbols: variables ``_v{i}`` / loop placeholders ``_y{a}``,
@@ -104,7 +104,7 @@ PRINTABLE = (
     sp.core.numbers.Pi, sp.core.numbers.Exp1, sp.functions.elementary.piecewise.ExprCondPair,
     sp.core.relational.Relational, sp.And, sp.Or, sp.Not,
     sp.logic.boolalg.BooleanTrue, sp.logic.boolalg.BooleanFalse,
-)  # fmt: skip
+)
 
 
 def _describe(node: sp.Basic) -> str:
@@ -349,7 +349,7 @@ def _generate_sources(
     mirror = [f"H[{j}, {i}] = H[{i}, {j}]" for i, j in hkeys if i != j]
     gct = [f"G[{i}, _k]" for i in gpos]
     zero_g = ["for _i in range(G.shape[0]):", "    for _k in range(G.shape[1]):",
-              "        G[_i, _k] = 0.0"]  # fmt: skip
+              "        G[_i, _k] = 0.0"]
     acc = [f"_a{i}" for i in gpos]
     fg_exprs = [expr, *gexprs]
 
@@ -372,7 +372,7 @@ def _generate_sources(
                 em, fg_exprs, ["_f", *acc], ["_f = 0.0", *(f"{a} = 0.0" for a in acc)],
                 ["F[_k] = _f / _m",
                  *(f"{t} = {a} / _m" for t, a in zip(gct, acc, strict=True))]),
-        }  # fmt: skip
+        }
     else:
         dense = len(hkeys) == em.n * (em.n + 1) // 2
         bodies = {
@@ -388,7 +388,7 @@ def _generate_sources(
             "g_cols": lambda: bind(gexprs, "X[{i}, _k]") + em.block(gexprs, gct),
             "fg_cols": lambda: bind(fg_exprs, "X[{i}, _k]")
             + em.block(fg_exprs, ["F[_k]", *gct]),
-        }  # fmt: skip
+        }
     loop_cols = "for _k in range(X.shape[1]):"
     zero_cols = {"g_cols": zero_g, "fg_cols": zero_g}
     for kind in kinds:
@@ -575,7 +575,7 @@ class _ProductBody:
         return [f"{self.name}v = 1.0", f"for _j in range({self.group.count}):",
                 *_indent([self._position(), *self.em.bind(src, [self.group.template], _at),
                           *self.em.block([self.group.template], [f"{self.name}v"], "*=")], 1),
-                f"{target} += {self._c()} * {self.name}v"]  # fmt: skip
+                f"{target} += {self._c()} * {self.name}v"]
 
     def _c(self) -> str:
         return f"({self.em.printer.doprint(self.c)})"
@@ -663,9 +663,9 @@ def _loop_sources(
     each_col = "for _k in range(X.shape[1]):"
     zero_out = ["for _i in range(out.shape[0]):", "    out[_i] = 0.0"]
     zero_h = ["for _i in range(H.shape[0]):", "    for _j in range(H.shape[1]):",
-              "        H[_i, _j] = 0.0"]  # fmt: skip
+              "        H[_i, _j] = 0.0"]
     zero_g = ["for _i in range(G.shape[0]):", "    for _k in range(G.shape[1]):",
-              "        G[_i, _k] = 0.0"]  # fmt: skip
+              "        G[_i, _k] = 0.0"]
 
     def out(i: str) -> str:
         return f"out[{i}]"
@@ -724,5 +724,5 @@ def _loop_sources(
                 *per_col(tail)]
 
     makers = {"f": f_body, "g": g_body, "fg": fg_body, "h": h_body, "f_cols": fc_body,
-              "g_cols": gc_body, "fg_cols": fgc_body}  # fmt: skip
+              "g_cols": gc_body, "fg_cols": fgc_body}
     return {kind: _function(kind, _ARGS[kind], makers[kind]()) for kind in kinds}

@@ -113,7 +113,7 @@ def _read_csv(p: Path) -> tuple[list[str], list[list[float]]]:
                     continue
                 if len(row) != len(header):
                     raise InputError(f"{str(p)!r} line {lineno}: {len(row)} fields, "
-                                     f"header has {len(header)}")  # fmt: skip
+                                     f"header has {len(header)}")
                 try:
                     rows.append([float(c) for c in row])
                 except ValueError:
@@ -175,7 +175,7 @@ def bind_data(obj: Any, data: Any, names: Sequence[str] | None = None):
         D, _ = _select(D, names, want)
     elif D.shape[1] != len(want):
         raise InputError(f"data has {D.shape[1]} columns, the objective needs {len(want)} "
-                         f"({', '.join(want)})")  # fmt: skip
+                         f"({', '.join(want)})")
     if not np.all(np.isfinite(D)):
         raise InputError("data must be finite numbers")
     return compiled.with_data(np.ascontiguousarray(D))

@@ -109,13 +109,13 @@ def _message(status: int, detail: int, r: np.ndarray, nit: int, ctx: Mapping[str
     if status == L.ST_CONVERGED:
         if detail == L.D_FTOL:
             return (f"converged: relative decrease of f {r[L.R_FCHANGE]:.3g} ≤ ftol = "
-                    f"{ctx['ftol']:g}")  # fmt: skip
+                    f"{ctx['ftol']:g}")
         if detail == L.D_XTOL:
             return f"converged: step ‖Δx‖∞ = {r[L.R_XCHANGE]:.3g} ≤ xtol = {ctx['xtol']:g}"
         return f"converged: ‖∇f‖∞ = {g:.3g} ≤ gtol = {ctx['gtol']:g}"
     if status == L.ST_MAXITER:
         return (f"maxiter = {ctx['K']} iterations reached without meeting the tolerances "
-                f"(‖∇f‖∞ = {g:.3g})")  # fmt: skip
+                f"(‖∇f‖∞ = {g:.3g})")
     if status == L.ST_STEPS:
         return f"ran the requested {ctx['K']} steps (‖∇f‖∞ = {g:.3g})"
     last = f"; reporting the last finite iterate (iteration {nit})"
@@ -138,10 +138,10 @@ def _message(status: int, detail: int, r: np.ndarray, nit: int, ctx: Mapping[str
     if status == L.ST_LS_FAILED:
         if detail == L.D_LS_NOT_DESCENT:
             hint = (" (the Hessian is not positive definite and modification = 'none')"
-                    if ctx["method"] == "newton" else "")  # fmt: skip
+                    if ctx["method"] == "newton" else "")
             return "line search failed: the direction is not a descent direction" + hint
         return (f"line search failed: no step satisfied the {ctx['line_search']} conditions "
-                f"(‖∇f‖∞ = {g:.3g}); keeping the best point found")  # fmt: skip
+                f"(‖∇f‖∞ = {g:.3g}); keeping the best point found")
     if status == L.ST_STALLED:
         if detail == L.D_SINGULAR:
             return ("stalled: the Hessian is singular (or not finite) at the current point; "
@@ -214,12 +214,12 @@ class OptimizeResult(dict):
             measure = CRITERIA_MEASURES[c.name]
             if c.name == "steps":
                 lines.append(f"    {measure} = {int(c.achieved)} of {int(c.threshold)}  {mark}"
-                             "  (steps)")  # fmt: skip
+                             "  (steps)")
                 continue
             if c.name == "maxiter":
                 state = "limit reached" if c.met else "not reached"
                 lines.append(f"    {measure} = {int(c.achieved)} of {int(c.threshold)}"
-                             f"  ({c.name}, {state})")  # fmt: skip
+                             f"  ({c.name}, {state})")
                 continue
             note = ""
             if steps_mode:
@@ -227,26 +227,26 @@ class OptimizeResult(dict):
             elif c.name != "gtol" and c.threshold == 0:
                 note = ", off"
             lines.append(f"    {measure} = {c.achieved:.2e} ≤ {c.threshold:.1e}  {mark}  "
-                         f"({c.name}{note})")  # fmt: skip
+                         f"({c.name}{note})")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """The ``run --json`` object of design.md (non-finite numbers → null)."""
         out = {k: self[k] for k in ("method", "x", "fun", "jac", "nit", "nfev", "njev", "nhev",
-                                    "status", "success", "message")}  # fmt: skip
+                                    "status", "success", "message")}
         out["hyper"] = self.hyper
         out["criteria"] = [
             {"name": c.name, "measure": CRITERIA_MEASURES[c.name], "threshold": c.threshold,
              "achieved": c.achieved, "met": c.met}
             for c in self.criteria
-        ]  # fmt: skip
+        ]
         if "x_avg" in self:
             out["x_avg"] = self.x_avg
             out["fun_avg"] = self.fun_avg
         if "path" in self:
             traj = {"stride": self.get("path_stride", 1), "count": len(self.path),
                     "iterations": self.nit, "x": self.path, "fun": self.fun_path,
-                    "grad_norm": self.grad_norm_path}  # fmt: skip
+                    "grad_norm": self.grad_norm_path}
             if "epoch_fun" in self:
                 traj["epoch_fun"] = self.epoch_fun
             out["trajectory"] = traj
@@ -278,7 +278,7 @@ class BatchSummary(dict):
             lines.append(" * Best: no start reached a finite objective value")
         else:
             lines.append(f" * Best: f = {best['fun']:.10g} from start {best['start']} at "
-                         f"{np.array2string(np.asarray(best['x']), precision=6)}")  # fmt: skip
+                         f"{np.array2string(np.asarray(best['x']), precision=6)}")
         lines.append(f" * Seconds run: {self['time']:.3g}")
         return "\n".join(lines)
 
@@ -318,14 +318,14 @@ class BatchResult:
                     for i in range(self.n_starts)
                 ],
                 dtype=object,
-            )  # fmt: skip
+            )
         return self._messages
 
     def criteria_of(self, i: int) -> list[Criterion]:
         c = self._ctx
         return _criteria(float(self.gnorm[i]), float(self.fchange[i]), float(self.xchange[i]),
                          int(self.nit[i]), c["gtol"], c["ftol"], c["xtol"], c["K"],
-                         c["steps_mode"])  # fmt: skip
+                         c["steps_mode"])
 
     def __getitem__(self, i: int) -> OptimizeResult:
         if not -self.n_starts <= i < self.n_starts:
@@ -428,7 +428,7 @@ class BatchResult:
                 trajs.append({"stride": self.path_stride, "count": k,
                               "iterations": int(self.nit[i]), "x": self.path[i, :k],
                               "fun": self.fun_path[i, :k],
-                              "grad_norm": self.grad_norm_path[i, :k]})  # fmt: skip
+                              "grad_norm": self.grad_norm_path[i, :k]})
             out["trajectory"] = trajs
         return jsonable(out)
 
@@ -595,7 +595,7 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
         # as the run allocates it: a run of K iterations stores at most K pairs
         memory = min(int(eff.get("memory", 1) or 1), max(iterations, 1))
         work = chunks * (mats * n * n + (PER_START_VECTORS + len(st.v)) * n
-                         + len(st.t) * memory * n + len(st.q) * memory) * word  # fmt: skip
+                         + len(st.t) * memory * n + len(st.q) * memory) * word
     else:
         work = chunks * (LOCK_STEP_ARRAYS * n + rows) * chunk * word
     out = {
@@ -651,7 +651,7 @@ def _run(
     # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
     # run compiles only the ones it passes to its engine.
     if not all(inspect.getattr_static(compiled, k, None) is not None
-               for k in ("f", "g", "fg", "h", "fg_cols", "data")):  # fmt: skip
+               for k in ("f", "g", "fg", "h", "fg_cols", "data")):
         raise InputError("obj must be an Objective or a CompiledObjective")
     spec, eff = resolve(method, hyper)
     n = compiled.n
@@ -660,12 +660,12 @@ def _run(
     D = np.ascontiguousarray(compiled.data, dtype=np.float64)
     if getattr(compiled, "is_finite_sum", False) and D.shape[0] == 0:
         raise InputError("this objective averages over data rows; bind data first "
-                         "(compiled.with_data(D) or optimizers.data.bind_data)")  # fmt: skip
+                         "(compiled.with_data(D) or optimizers.data.bind_data)")
     if steps is not None and maxiter is not None:
         raise InputError("give either steps (exact count) or maxiter (upper bound), not both")
     steps_mode = steps is not None
     K = check_count("steps", steps) if steps_mode else (
-        spec.maxiter if maxiter is None else check_count("maxiter", maxiter))  # fmt: skip
+        spec.maxiter if maxiter is None else check_count("maxiter", maxiter))
     gtol = _nonneg("gtol", gtol)
     ftol = _nonneg("ftol", ftol)
     xtol = _nonneg("xtol", xtol)
@@ -674,7 +674,7 @@ def _run(
     m = D.shape[0]
     if batch_size is not None and not getattr(compiled, "is_finite_sum", False):
         raise InputError("batch_size needs a finite-sum objective (one with data symbols "
-                         "bound to a data matrix)")  # fmt: skip
+                         "bound to a data matrix)")
     if batch_size is not None and batch_size > m:
         raise InputError(f"batch_size = {batch_size} exceeds the {m} data rows")
 
@@ -716,7 +716,7 @@ def _run(
         # only the kernels the method evaluates are compiled: fg (value and gradient in one
         # pass) always, the Hessian when the method uses it
         kernels = (compiled.fg, compiled.kernel(spec.hessian_kernel) if spec.uses_hessian(eff)
-                   else no_hessian)  # fmt: skip
+                   else no_hessian)
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
     t0 = time.perf_counter()
@@ -732,7 +732,7 @@ def _run(
             extra = (epoch_f[a:b],) if not per_start else ()
             fn(worker, code, hp, seed_i, a, *kernels, pts[a:b], D, out_x[a:b], out_jac[a:b],
                out_xavg[a:b], out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b],
-               *extra)  # fmt: skip
+               *extra)
             if progress is not None:
                 progress(b, N)
     finally:
@@ -746,7 +746,7 @@ def _run(
         "gtol": gtol, "ftol": ftol, "xtol": xtol, "K": K, "steps_mode": steps_mode,
         "method": method, "line_search": eff.get("line_search", "none"),
         "batches_per_epoch": nb,
-    }  # fmt: skip
+    }
     return BatchResult(
         x=out_x,
         fun=out_r[:, L.R_FUN],
@@ -799,7 +799,7 @@ def minimize(
     """
     batch = _run(obj, x0, method, steps=steps, maxiter=maxiter, gtol=gtol, ftol=ftol,
                  xtol=xtol, record=record, seed=seed, progress=None, single=True,
-                 hyper=hyper)  # fmt: skip
+                 hyper=hyper)
     res = batch[0]
     res.time = batch.time
     return res
@@ -827,4 +827,4 @@ def minimize_batch(
     """
     return _run(obj, X0, method, steps=steps, maxiter=maxiter, gtol=gtol, ftol=ftol, xtol=xtol,
                 record=record, seed=seed, progress=progress, single=False,
-                hyper=hyper)  # fmt: skip
+                hyper=hyper)

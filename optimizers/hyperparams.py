@@ -65,7 +65,7 @@ def _coerce(h: Hyper, value: Any, method: str) -> Any:
     bad = (
         (h.low is not None and (num < h.low or (h.open_low and num == h.low)))
         or (h.high is not None and (num > h.high or (h.open_high and num == h.high)))
-    )  # fmt: skip
+    )
     if bad:
         raise InputError(f"{where} must be in {h.range_text()}, got {value!r}")
     return num

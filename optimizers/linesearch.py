@@ -208,7 +208,7 @@ def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
             ok, a, fa, ab, fb = _zoom(
                 fg, x, d, D, alpha0_, alpha1, phi_a0, phi_a1, dphi_a0, fx, dphi0, c1, c2,
                 xt, gt, cnt,
-            )  # fmt: skip
+            )
             if fb < f_best:
                 a_best = ab
                 f_best = fb
@@ -218,7 +218,7 @@ def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
             ok, a, fa, ab, fb = _zoom(
                 fg, x, d, D, alpha0_, alpha1, phi_a0, math.inf, dphi_a0, fx, dphi0, c1, c2,
                 xt, gt, cnt,
-            )  # fmt: skip
+            )
             if fb < f_best:
                 a_best = ab
                 f_best = fb
@@ -229,7 +229,7 @@ def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
             ok, a, fa, ab, fb = _zoom(
                 fg, x, d, D, alpha1, alpha0_, phi_a1, phi_a0, dphi_a1, fx, dphi0, c1, c2,
                 xt, gt, cnt,
-            )  # fmt: skip
+            )
             if fb < f_best:
                 a_best = ab
                 f_best = fb

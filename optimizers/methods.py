@@ -24,7 +24,7 @@ __all__ = [
     "DEFAULT_FTOL", "DEFAULT_GTOL", "DEFAULT_XTOL", "FIRST_ORDER_MAXITER", "METHODS",
     "NEWTON_TYPE_MAXITER", "SCHEDULES", "SCHEDULE_ALIASES", "Hyper", "MethodSpec", "families",
     "get_spec", "names", "resolve",
-]  # fmt: skip
+]
 
 #: stopping tolerances when none is given: ‖∇f‖∞ ≤ gtol; ftol and xtol 0 = off (see
 #: :mod:`optimizers.driver` for the tests)

@@ -75,7 +75,7 @@ class Hyper:
         """The number stored in ``hp[slot]`` for ``value``."""
         if self.kind == "choice":
             table = self.codes if self.codes is not None else {
-                c: i for i, c in enumerate(self.choices)}  # fmt: skip
+                c: i for i, c in enumerate(self.choices)}
             return float(table[value])
         if value is None:
             return 0.0
@@ -105,13 +105,13 @@ def _names(kind: str, names: tuple[str, ...]) -> tuple:
 
 
 def state(vectors=(), matrices=(), history=(), history_scalars=(), floats=(),
-          ints=()) -> State:  # fmt: skip
+          ints=()) -> State:
     """The named layout of a method's state: ``state(vectors=("s", "y"), ints=("k",))``
     gives ``S.v.s == 0, S.v.y == 1, S.i.k == 0``."""
     return State(_names("vectors", tuple(vectors)), _names("matrices", tuple(matrices)),
                  _names("history", tuple(history)),
                  _names("history_scalars", tuple(history_scalars)),
-                 _names("floats", tuple(floats)), _names("ints", tuple(ints)))  # fmt: skip
+                 _names("floats", tuple(floats)), _names("ints", tuple(ints)))
 
 
 NO_STATE = state()
@@ -228,7 +228,7 @@ def schedule(when=None):
              when=("schedule", ("cosine",)), slot=L.T_MAX),
         hfloat("eta_min", 0.0, "cosine: final learning rate", 0.0,
                when=("schedule", ("cosine",)), slot=L.ETA_MIN),
-    ]  # fmt: skip
+    ]
 
 
 def average():
@@ -240,7 +240,7 @@ def average():
              when=("average", ("polyak", "ema")), slot=L.AVERAGE_START),
         hfloat("ema_decay", 0.9, "EMA decay d in x̄ ← d x̄ + (1 − d) x", 0.0, 1.0, open_high=True,
                when=("average", ("ema",)), slot=L.EMA_DECAY),
-    ]  # fmt: skip
+    ]
 
 
 def weight_decay(default=0.0):
@@ -253,7 +253,7 @@ def stochastic():
         hfloat("noise", 0.0, "std σ of additive Gaussian gradient noise", 0.0, slot=L.NOISE),
         hint("batch_size", None, "minibatch size for finite-sum objectives (None = all rows)", 1,
              optional=True, slot=L.BATCH_SIZE),
-    ]  # fmt: skip
+    ]
 
 
 def line_search(default, c2, when=None):
@@ -268,7 +268,7 @@ def line_search(default, c2, when=None):
                when=("line_search", ("wolfe",)), slot=L.C2),
         hfloat("shrink", 0.5, "Armijo backtracking factor", 0.0, 1.0, True, True,
                when=("line_search", ("armijo",)), slot=L.SHRINK),
-    ]  # fmt: skip
+    ]
 
 
 NONE_LS: Cond = ("line_search", ("none",))

@@ -110,7 +110,7 @@ def x(j: int) -> str:
 def rosenbrock() -> Problem:
     """MGH 1: r₁ = 10(x₂ − x₁²), r₂ = 1 − x₁."""
     return Problem(1, "rosenbrock", 2, ("10*(x2 - x1**2)", "1 - x1"), (-1.2, 1.0),
-                   Point(0.0, "minimum", "MGH 1 (d)", (1.0, 1.0)), f0=24.2)  # fmt: skip
+                   Point(0.0, "minimum", "MGH 1 (d)", (1.0, 1.0)), f0=24.2)
 
 
 def freudenstein_roth() -> Problem:
@@ -122,14 +122,14 @@ def freudenstein_roth() -> Problem:
         (Point(48.9842, "local minimum", "MGH 2 (d): f = 48.9842... at (11.41..., −0.8968...)",
                (11.41, -0.8968)),),
         f0=400.5,
-    )  # fmt: skip
+    )
 
 
 def powell_badly_scaled() -> Problem:
     """MGH 3: r₁ = 10⁴x₁x₂ − 1, r₂ = exp(−x₁) + exp(−x₂) − 1.0001."""
     return Problem(3, "powell-badly-scaled", 2,
                    ("10000*x1*x2 - 1", "exp(-x1) + exp(-x2) - 1.0001"), (0.0, 1.0),
-                   Point(0.0, "minimum", "MGH 3 (d)", (1.098e-5, 9.106)))  # fmt: skip
+                   Point(0.0, "minimum", "MGH 3 (d)", (1.098e-5, 9.106)))
 
 
 def brown_badly_scaled() -> Problem:
@@ -137,7 +137,7 @@ def brown_badly_scaled() -> Problem:
     return Problem(4, "brown-badly-scaled", 2,
                    ("x1 - 1000000", "x2 - 0.000002", "x1*x2 - 2"), (1.0, 1.0),
                    Point(0.0, "minimum", "MGH 4 (d)", (1e6, 2e-6)),
-                   f0=999998000002.999996)  # fmt: skip
+                   f0=999998000002.999996)
 
 
 def beale() -> Problem:
@@ -145,7 +145,7 @@ def beale() -> Problem:
     y = ("1.5", "2.25", "2.625")
     res = tuple(f"{y[i - 1]} - x1*(1 - x2**{i})" for i in range(1, 4))
     return Problem(5, "beale", 2, res, (1.0, 1.0),
-                   Point(0.0, "minimum", "MGH 5 (d)", (3.0, 0.5)), f0=14.203125)  # fmt: skip
+                   Point(0.0, "minimum", "MGH 5 (d)", (3.0, 0.5)), f0=14.203125)
 
 
 def jennrich_sampson(m: int = 10) -> Problem:
@@ -153,7 +153,7 @@ def jennrich_sampson(m: int = 10) -> Problem:
     res = tuple(f"{2 + 2 * i} - (exp({i}*x1) + exp({i}*x2))" for i in range(1, m + 1))
     return Problem(6, "jennrich-sampson", 2, res, (0.3, 0.4),
                    Point(124.362, "minimum", "MGH 6 (d): f = 124.362... at x₁ = x₂ = 0.2578... "
-                         "(m = 10)", (0.2578, 0.2578)))  # fmt: skip
+                         "(m = 10)", (0.2578, 0.2578)))
 
 
 def helical_valley() -> Problem:
@@ -162,11 +162,11 @@ def helical_valley() -> Problem:
     theta = "(atan(x2/x1)/(2*pi) + (1/2 if x1 < 0 else 0))"
     res = (f"10*(x3 - 10*{theta})", "10*(sqrt(x1**2 + x2**2) - 1)", "x3")
     return Problem(7, "helical-valley", 3, res, (-1.0, 0.0, 0.0),
-                   Point(0.0, "minimum", "MGH 7 (d)", (1.0, 0.0, 0.0)), f0=2500.0)  # fmt: skip
+                   Point(0.0, "minimum", "MGH 7 (d)", (1.0, 0.0, 0.0)), f0=2500.0)
 
 
 BARD_Y = ("0.14", "0.18", "0.22", "0.25", "0.29", "0.32", "0.35", "0.39", "0.37", "0.58", "0.73",
-          "0.96", "1.34", "2.10", "4.39")  # fmt: skip
+          "0.96", "1.34", "2.10", "4.39")
 
 
 def bard() -> Problem:
@@ -178,30 +178,30 @@ def bard() -> Problem:
     return Problem(8, "bard", 3, tuple(res), (1.0, 1.0, 1.0),
                    Point(8.21487e-3, "minimum", "MGH 8 (d): f = 8.21487...·10⁻³"),
                    notes="MGH also lists f = 17.4286... at (0.8406..., −∞, −∞): no finite "
-                         "point, not a stationary point")  # fmt: skip
+                         "point, not a stationary point")
 
 
 GAUSSIAN_Y = ("0.0009", "0.0044", "0.0175", "0.0540", "0.1295", "0.2420", "0.3521", "0.3989",
-              "0.3521", "0.2420", "0.1295", "0.0540", "0.0175", "0.0044", "0.0009")  # fmt: skip
+              "0.3521", "0.2420", "0.1295", "0.0540", "0.0175", "0.0044", "0.0009")
 
 
 def gaussian() -> Problem:
     """MGH 9: rᵢ = x₁ exp(−x₂(tᵢ − x₃)²/2) − yᵢ, tᵢ = (8 − i)/2."""
     res = tuple(f"x1*exp(-x2*({num(Fraction(8 - i, 2))} - x3)**2/2) - {y}"
-                for i, y in enumerate(GAUSSIAN_Y, start=1))  # fmt: skip
+                for i, y in enumerate(GAUSSIAN_Y, start=1))
     return Problem(9, "gaussian", 3, res, (0.4, 1.0, 0.0),
-                   Point(1.12793e-8, "minimum", "MGH 9 (d): f = 1.12793...·10⁻⁸"))  # fmt: skip
+                   Point(1.12793e-8, "minimum", "MGH 9 (d): f = 1.12793...·10⁻⁸"))
 
 
 MEYER_Y = ("34780", "28610", "23650", "19630", "16370", "13720", "11540", "9744", "8261", "7030",
-           "6005", "5147", "4427", "3820", "3307", "2872")  # fmt: skip
+           "6005", "5147", "4427", "3820", "3307", "2872")
 
 
 def meyer() -> Problem:
     """MGH 10: rᵢ = x₁ exp(x₂/(tᵢ + x₃)) − yᵢ, tᵢ = 45 + 5i."""
     res = tuple(f"x1*exp(x2/({45 + 5 * i} + x3)) - {y}" for i, y in enumerate(MEYER_Y, start=1))
     return Problem(10, "meyer", 3, res, (0.02, 4000.0, 250.0),
-                   Point(87.9458, "minimum", "MGH 10 (d): f = 87.9458..."))  # fmt: skip
+                   Point(87.9458, "minimum", "MGH 10 (d): f = 87.9458..."))
 
 
 def box_3d(m: int = 10) -> Problem:
@@ -212,7 +212,7 @@ def box_3d(m: int = 10) -> Problem:
         res.append(f"exp(-{t}*x1) - exp(-{t}*x2) - x3*(exp(-{t}) - exp(-10*{t}))")
     return Problem(12, "box-3d", 3, tuple(res), (0.0, 10.0, 20.0),
                    Point(0.0, "minimum", "MGH 12 (d): f = 0 at (1, 10, 1), (10, 1, −1) and "
-                         "wherever x₁ = x₂, x₃ = 0", (1.0, 10.0, 1.0)))  # fmt: skip
+                         "wherever x₁ = x₂, x₃ = 0", (1.0, 10.0, 1.0)))
 
 
 def powell_singular() -> Problem:
@@ -220,33 +220,33 @@ def powell_singular() -> Problem:
     res = ("x1 + 10*x2", "sqrt(5)*(x3 - x4)", "(x2 - 2*x3)**2", "sqrt(10)*(x1 - x4)**2")
     return Problem(13, "powell-singular", 4, res, (3.0, -1.0, 0.0, 1.0),
                    Point(0.0, "minimum", "MGH 13 (d): f = 0 at the origin (singular Hessian)",
-                         (0.0, 0.0, 0.0, 0.0)), f0=215.0)  # fmt: skip
+                         (0.0, 0.0, 0.0, 0.0)), f0=215.0)
 
 
 def wood() -> Problem:
     """MGH 14: r₁ = 10(x₂ − x₁²), r₂ = 1 − x₁, r₃ = √90(x₄ − x₃²), r₄ = 1 − x₃,
     r₅ = √10(x₂ + x₄ − 2), r₆ = (x₂ − x₄)/√10."""
     res = ("10*(x2 - x1**2)", "1 - x1", "sqrt(90)*(x4 - x3**2)", "1 - x3",
-           "sqrt(10)*(x2 + x4 - 2)", "(x2 - x4)/sqrt(10)")  # fmt: skip
+           "sqrt(10)*(x2 + x4 - 2)", "(x2 - x4)/sqrt(10)")
     return Problem(14, "wood", 4, res, (-3.0, -1.0, -3.0, -1.0),
                    Point(0.0, "minimum", "MGH 14 (d)", (1.0, 1.0, 1.0, 1.0)),
-                   f0=19192.0)  # fmt: skip
+                   f0=19192.0)
 
 
 KOWALIK_Y = ("0.1957", "0.1947", "0.1735", "0.1600", "0.0844", "0.0627", "0.0456", "0.0342",
-             "0.0323", "0.0235", "0.0246")  # fmt: skip
+             "0.0323", "0.0235", "0.0246")
 KOWALIK_U = ("4", "2", "1", "0.5", "0.25", "0.167", "0.125", "0.1", "0.0833", "0.0714",
-             "0.0625")  # fmt: skip
+             "0.0625")
 
 
 def kowalik_osborne() -> Problem:
     """MGH 15: rᵢ = yᵢ − x₁(uᵢ² + uᵢx₂)/(uᵢ² + uᵢx₃ + x₄) (uᵢ as the paper prints them)."""
     res = tuple(f"{y} - x1*({u}**2 + {u}*x2)/({u}**2 + {u}*x3 + x4)"
-                for y, u in zip(KOWALIK_Y, KOWALIK_U, strict=True))  # fmt: skip
+                for y, u in zip(KOWALIK_Y, KOWALIK_U, strict=True))
     return Problem(15, "kowalik-osborne", 4, res, (0.25, 0.39, 0.415, 0.39),
                    Point(3.07505e-4, "minimum", "MGH 15 (d): f = 3.07505...·10⁻⁴"),
                    notes="MGH also lists f = 1.02734...·10⁻³ at (+∞, −14.07..., −∞, −∞): no "
-                         "finite point")  # fmt: skip
+                         "finite point")
 
 
 def brown_dennis(m: int = 20) -> Problem:
@@ -256,21 +256,21 @@ def brown_dennis(m: int = 20) -> Problem:
         t = num(Fraction(i, 5))
         res.append(f"(x1 + {t}*x2 - exp({t}))**2 + (x3 + x4*sin({t}) - cos({t}))**2")
     return Problem(16, "brown-dennis", 4, tuple(res), (25.0, 5.0, -5.0, -1.0),
-                   Point(85822.2, "minimum", "MGH 16 (d): f = 85822.2... (m = 20)"))  # fmt: skip
+                   Point(85822.2, "minimum", "MGH 16 (d): f = 85822.2... (m = 20)"))
 
 
 OSBORNE1_Y = ("0.844", "0.908", "0.932", "0.936", "0.925", "0.908", "0.881", "0.850", "0.818",
               "0.784", "0.751", "0.718", "0.685", "0.658", "0.628", "0.603", "0.580", "0.558",
               "0.538", "0.522", "0.506", "0.490", "0.478", "0.467", "0.457", "0.448", "0.438",
-              "0.431", "0.424", "0.420", "0.414", "0.411", "0.406")  # fmt: skip
+              "0.431", "0.424", "0.420", "0.414", "0.411", "0.406")
 
 
 def osborne1() -> Problem:
     """MGH 17: rᵢ = yᵢ − (x₁ + x₂ exp(−tᵢx₄) + x₃ exp(−tᵢx₅)), tᵢ = 10(i − 1)."""
     res = tuple(f"{y} - (x1 + x2*exp(-{10 * (i - 1)}*x4) + x3*exp(-{10 * (i - 1)}*x5))"
-                for i, y in enumerate(OSBORNE1_Y, start=1))  # fmt: skip
+                for i, y in enumerate(OSBORNE1_Y, start=1))
     return Problem(17, "osborne1", 5, res, (0.5, 1.5, -1.0, 0.01, 0.02),
-                   Point(5.46489e-5, "minimum", "MGH 17 (d): f = 5.46489...·10⁻⁵"))  # fmt: skip
+                   Point(5.46489e-5, "minimum", "MGH 17 (d): f = 5.46489...·10⁻⁵"))
 
 
 def biggs_exp6(m: int = 13) -> Problem:
@@ -286,7 +286,7 @@ def biggs_exp6(m: int = 13) -> Problem:
                          "(m = 13)"),
                    (Point(0.0, "global minimum", "zero residual by construction: yᵢ is the "
                           "model at (1, 10, 1, 5, 4, 3)", (1.0, 10.0, 1.0, 5.0, 4.0, 3.0)),),
-                   notes=BIGGS_VALLEY)  # fmt: skip
+                   notes=BIGGS_VALLEY)
 
 
 #: what Newton's method (Wolfe line search, eigenvalue shift) does on Biggs EXP6 from x₀
@@ -311,7 +311,7 @@ def watson(n: int = 6) -> Problem:
     fstar = {6: 2.28767e-3, 9: 1.39976e-6}[n]
     return Problem(20, f"watson{n}", n, tuple(res), (0.0,) * n,
                    Point(fstar, "minimum", f"MGH 20 (d): f = {fstar:g}... (n = {n})"),
-                   f0=30.0)  # fmt: skip
+                   f0=30.0)
 
 
 def extended_rosenbrock(n: int = 4) -> Problem:
@@ -321,7 +321,7 @@ def extended_rosenbrock(n: int = 4) -> Problem:
         res += [f"10*({x(2 * i)} - {x(2 * i - 1)}**2)", f"1 - {x(2 * i - 1)}"]
     return Problem(21, f"extended-rosenbrock{n}", n, tuple(res), (-1.2, 1.0) * (n // 2),
                    Point(0.0, "minimum", "MGH 21 (d)", (1.0,) * n),
-                   f0=24.2 * (n // 2))  # fmt: skip
+                   f0=24.2 * (n // 2))
 
 
 def extended_powell(n: int = 8) -> Problem:
@@ -330,10 +330,10 @@ def extended_powell(n: int = 8) -> Problem:
     for i in range(1, n // 4 + 1):
         a, b, c, d = (x(4 * i - 3), x(4 * i - 2), x(4 * i - 1), x(4 * i))
         res += [f"{a} + 10*{b}", f"sqrt(5)*({c} - {d})", f"({b} - 2*{c})**2",
-                f"sqrt(10)*({a} - {d})**2"]  # fmt: skip
+                f"sqrt(10)*({a} - {d})**2"]
     return Problem(22, f"extended-powell{n}", n, tuple(res), (3.0, -1.0, 0.0, 1.0) * (n // 4),
                    Point(0.0, "minimum", "MGH 22 (d): f = 0 at the origin", (0.0,) * n),
-                   f0=215.0 * (n // 4))  # fmt: skip
+                   f0=215.0 * (n // 4))
 
 
 def penalty1(n: int = 4) -> Problem:
@@ -343,10 +343,10 @@ def penalty1(n: int = 4) -> Problem:
     fstar = {4: 2.24997e-5, 10: 7.08765e-5}[n]
     x0 = tuple(float(j) for j in range(1, n + 1))
     f0 = 1e-5 * sum((j - 1) ** 2 for j in range(1, n + 1)) + (sum(j * j for j in range(1, n + 1))
-                                                             - 0.25) ** 2  # fmt: skip
+                                                             - 0.25) ** 2
     return Problem(23, f"penalty1-{n}", n, tuple(res), x0,
                    Point(fstar, "minimum", f"MGH 23 (d): f = {fstar:g}... (n = {n})"),
-                   f0=f0)  # fmt: skip
+                   f0=f0)
 
 
 def penalty2(n: int = 4) -> Problem:
@@ -363,7 +363,7 @@ def penalty2(n: int = 4) -> Problem:
     res.append(" + ".join(f"{n - j + 1}*{x(j)}**2" for j in range(1, n + 1)) + " - 1")
     fstar = {4: 9.37629e-6, 10: 2.93660e-4}[n]
     return Problem(24, f"penalty2-{n}", n, tuple(res), (0.5,) * n,
-                   Point(fstar, "minimum", f"MGH 24 (d): f = {fstar:g}... (n = {n})"))  # fmt: skip
+                   Point(fstar, "minimum", f"MGH 24 (d): f = {fstar:g}... (n = {n})"))
 
 
 def variably_dimensioned(n: int = 4) -> Problem:
@@ -373,16 +373,16 @@ def variably_dimensioned(n: int = 4) -> Problem:
     res = [f"{x(i)} - 1" for i in range(1, n + 1)] + [s, f"({s})**2"]
     x0 = tuple(1 - j / n for j in range(1, n + 1))
     return Problem(25, f"variably-dimensioned{n}", n, tuple(res), x0,
-                   Point(0.0, "minimum", "MGH 25 (d)", (1.0,) * n))  # fmt: skip
+                   Point(0.0, "minimum", "MGH 25 (d)", (1.0,) * n))
 
 
 def trigonometric(n: int = 5) -> Problem:
     """MGH 26: rᵢ = n − Σⱼ cos xⱼ + i(1 − cos xᵢ) − sin xᵢ; x₀ = (1/n, ...)."""
     cos_sum = " + ".join(f"cos({x(j)})" for j in range(1, n + 1))
     res = tuple(f"{n} - ({cos_sum}) + {i}*(1 - cos({x(i)})) - sin({x(i)})"
-                for i in range(1, n + 1))  # fmt: skip
+                for i in range(1, n + 1))
     return Problem(26, f"trigonometric{n}", n, res, (1 / n,) * n,
-                   Point(0.0, "minimum", "MGH 26 (d)"))  # fmt: skip
+                   Point(0.0, "minimum", "MGH 26 (d)"))
 
 
 def brown_almost_linear(n: int = 5) -> Problem:
@@ -394,7 +394,7 @@ def brown_almost_linear(n: int = 5) -> Problem:
                    Point(0.0, "minimum", "MGH 27 (d): f = 0 at (α, ..., α, α^{1−n}) with "
                          "nαⁿ − (n + 1)αⁿ⁻¹ + 1 = 0, e.g. α = 1"),
                    (Point(1.0, "stationary point", "MGH 27 (d): f = 1 at (0, ..., 0, n + 1)",
-                          (0.0,) * (n - 1) + (float(n + 1),)),))  # fmt: skip
+                          (0.0,) * (n - 1) + (float(n + 1),)),))
 
 
 def discrete_boundary_value(n: int = 4) -> Problem:
@@ -408,7 +408,7 @@ def discrete_boundary_value(n: int = 4) -> Problem:
         res.append(f"2*{x(i)}{left}{right} + {num(h * h / 2)}*({x(i)} + {num(i * h)} + 1)**3")
     x0 = tuple(float(i * h * (i * h - 1)) for i in range(1, n + 1))
     return Problem(28, f"discrete-boundary-value{n}", n, tuple(res), x0,
-                   Point(0.0, "minimum", "MGH 28 (d)"))  # fmt: skip
+                   Point(0.0, "minimum", "MGH 28 (d)"))
 
 
 def broyden_tridiagonal(n: int = 4) -> Problem:
@@ -419,7 +419,7 @@ def broyden_tridiagonal(n: int = 4) -> Problem:
         right = f" - 2*{x(i + 1)}" if i < n else ""
         res.append(f"(3 - 2*{x(i)})*{x(i)}{left}{right} + 1")
     return Problem(30, f"broyden-tridiagonal{n}", n, tuple(res), (-1.0,) * n,
-                   Point(0.0, "minimum", "MGH 30 (d)"))  # fmt: skip
+                   Point(0.0, "minimum", "MGH 30 (d)"))
 
 
 def broyden_banded(n: int = 4) -> Problem:
@@ -431,7 +431,7 @@ def broyden_banded(n: int = 4) -> Problem:
         s = " + ".join(f"{x(j)}*(1 + {x(j)})" for j in band)
         res.append(f"{x(i)}*(2 + 5*{x(i)}**2) + 1 - ({s})")
     return Problem(31, f"broyden-banded{n}", n, tuple(res), (-1.0,) * n,
-                   Point(0.0, "minimum", "MGH 31 (d)"))  # fmt: skip
+                   Point(0.0, "minimum", "MGH 31 (d)"))
 
 
 def linear_full_rank(n: int = 4, m: int = 6) -> Problem:
@@ -440,7 +440,7 @@ def linear_full_rank(n: int = 4, m: int = 6) -> Problem:
     res = [f"{x(i)} - {s} - 1" for i in range(1, n + 1)] + [f"-{s} - 1"] * (m - n)
     return Problem(32, f"linear-full-rank{n}-{m}", n, tuple(res), (1.0,) * n,
                    Point(float(m - n), "minimum", "MGH 32 (d): f = m − n at (−1, ..., −1)",
-                         (-1.0,) * n))  # fmt: skip
+                         (-1.0,) * n))
 
 
 def linear_rank1(n: int = 4, m: int = 6) -> Problem:
@@ -450,7 +450,7 @@ def linear_rank1(n: int = 4, m: int = 6) -> Problem:
     fstar = Fraction(m * (m - 1), 2 * (2 * m + 1))
     return Problem(33, f"linear-rank1-{n}-{m}", n, res, (1.0,) * n,
                    Point(float(fstar), "minimum", "MGH 33 (d): f = m(m − 1)/(2(2m + 1)) on the "
-                         "hyperplane Σ j xⱼ = 3/(2m + 1)"))  # fmt: skip
+                         "hyperplane Σ j xⱼ = 3/(2m + 1)"))
 
 
 def linear_rank1_zero(n: int = 4, m: int = 6) -> Problem:
@@ -461,7 +461,7 @@ def linear_rank1_zero(n: int = 4, m: int = 6) -> Problem:
     fstar = Fraction(m * m + 3 * m - 6, 2 * (2 * m - 3))
     return Problem(34, f"linear-rank1-zero{n}-{m}", n, res, (1.0,) * n,
                    Point(float(fstar), "minimum", "MGH 34 (d): f = (m² + 3m − 6)/(2(2m − 3)) on "
-                         "the hyperplane Σⱼ₌₂ⁿ⁻¹ j xⱼ = 3/(2m − 3)"))  # fmt: skip
+                         "the hyperplane Σⱼ₌₂ⁿ⁻¹ j xⱼ = 3/(2m − 3)"))
 
 
 def shifted_chebyshev(i: int) -> list[int]:
@@ -493,7 +493,7 @@ def chebyquad(n: int = 5) -> Problem:
         res.append(f"({s})/{n} - {num(integral)}")
     x0 = tuple(j / (n + 1) for j in range(1, n + 1))
     return Problem(35, f"chebyquad{n}", n, tuple(res), x0,
-                   Point(0.0, "minimum", f"MGH 35 (d): f = 0 for m = n ≤ 7 (n = {n})"))  # fmt: skip
+                   Point(0.0, "minimum", f"MGH 35 (d): f = 0 for m = n ≤ 7 (n = {n})"))
 
 
 BUILDERS = (rosenbrock, freudenstein_roth, powell_badly_scaled, brown_badly_scaled, beale,
@@ -502,7 +502,7 @@ BUILDERS = (rosenbrock, freudenstein_roth, powell_badly_scaled, brown_badly_scal
             extended_rosenbrock, extended_powell, penalty1, penalty2, variably_dimensioned,
             trigonometric, brown_almost_linear, discrete_boundary_value, broyden_tridiagonal,
             broyden_banded, linear_full_rank, linear_rank1, linear_rank1_zero,
-            chebyquad)  # fmt: skip
+            chebyquad)
 
 
 @cache

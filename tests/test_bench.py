@@ -21,7 +21,7 @@ from landscape.errors import InputError
 from landscape.jsonutil import dumps, jsonable
 
 ROW_KEYS = {"group", "workload", "peer", "unit", "ours_s", "peer_s", "ratio", "ours_success",
-            "peer_success", "target", "met", "note", "detail"}  # fmt: skip
+            "peer_success", "target", "met", "note", "detail"}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_multistart_rows_match_scipy_success(record):
     for r in rows:
         assert r["unit"] == "s/start"
         assert r["detail"]["starts"] == (bench.TINY.starts_2d if r["detail"]["n"] == 2
-                                         else bench.TINY.starts_nd)  # fmt: skip
+                                         else bench.TINY.starts_nd)
         assert 0.0 <= r["detail"]["ours_success_same_starts"] <= 1.0
     bfgs_2d = next(r for r in rows if r["workload"].startswith("bfgs") and r["detail"]["n"] == 2)
     assert bfgs_2d["detail"]["ours_success_same_starts"] >= bfgs_2d["peer_success"]

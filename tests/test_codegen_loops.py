@@ -24,7 +24,7 @@ ROSEN = "sum(100*(x[i+1] - x[i]**2)**2 + (1 - x[i])**2, i, 1, n-1)"
 #: a strided template, a template of kinks and branches, and residual terms
 MIXED = ("sum((x[2*i] - x[2*i-1])**2, i, 1, n//2) + x[1]*x[n] + abs(x[3])"
          " + sum(log(1 + x[i]**2) + abs(x[i] - x[i+2]) + max(x[i], x[i+1])"
-         " + (x[i]*x[i+1] if x[i+1] > 0 else -x[i]**3), i, 2, n-3)")  # fmt: skip
+         " + (x[i]*x[i+1] if x[i+1] > 0 else -x[i]**3), i, 2, n-3)")
 RTOL = 1e-12
 
 
@@ -62,7 +62,7 @@ def _evaluate(c: CompiledObjective, x: np.ndarray, X: np.ndarray) -> dict[str, n
     c.g_cols(X, D, G)
     c.fg_cols(X, D, F2, G2)
     return {"f": np.array(c.f(x, D)), "g": g, "fg_f": np.array(ffg), "fg_g": gfg, "h": H,
-            "f_cols": F, "g_cols": G, "fg_cols_f": F2, "fg_cols_g": G2}  # fmt: skip
+            "f_cols": F, "g_cols": G, "fg_cols_f": F2, "fg_cols_g": G2}
 
 
 # ----------------------------------------------------------------------------- grouping

@@ -39,7 +39,7 @@ def console(*argv: str, env: dict | None = None, timeout: float = 120, **kw):
     """The installed ``landscape`` command in a subprocess."""
     full = dict(os.environ, **(env or {}))
     return subprocess.run([str(SCRIPT), *argv], capture_output=True, text=True,
-                          timeout=timeout, env=full, **kw)  # fmt: skip
+                          timeout=timeout, env=full, **kw)
 
 
 def one_line_refusal(code: int, err: str, *needles: str) -> None:
@@ -86,7 +86,7 @@ def _bowl():
 def test_lbfgs_memory_beyond_the_limit_is_refused(value):
     """--memory 1e300 ran as memory 1 (the float wrapped in the engine): now refused."""
     code, _, err = run_cli("run", "x**2 + y**2", "--method", "lbfgs", "--x0", "1,1",
-                           "--memory", value)  # fmt: skip
+                           "--memory", value)
     one_line_refusal(code, err, "memory", "2**53")
 
 
@@ -141,7 +141,7 @@ def test_starts_memory_is_estimated_before_drawing_them():
     the limit, refused before anything is allocated."""
     t = time.perf_counter()
     code, _, err = run_cli("run", "sum(x[i]**2, i, 1, n)", "--dim", "1000", "--starts",
-                           "10000000", "--method", "gd")  # fmt: skip
+                           "10000000", "--method", "gd")
     one_line_refusal(code, err, "memory", "LANDSCAPE_MEMORY_LIMIT", "fewer starts")
     assert time.perf_counter() - t < 5.0
 
@@ -166,7 +166,7 @@ def test_trajectory_json_says_which_iterates():
     arithmetic.  The CLI keeps at most 100,001 iterates, so the stride is ⌈300001 / 100001⌉ = 3:
     rows are iterates 0, 3, 6, …, 300000 (100,001 of them), and the JSON says so."""
     code, out, err = run_cli("run", "x**2", "--method", "gd", "--lr", "1e-6", "--x0", "1",
-                             "--steps", "300000", "--trajectory", "--json")  # fmt: skip
+                             "--steps", "300000", "--trajectory", "--json")
     assert code == 0, err
     traj = json.loads(out)["trajectory"]
     assert traj["stride"] == 3 and traj["count"] == 100_001 and traj["iterations"] == 300_000
@@ -277,7 +277,7 @@ def test_signal_during_a_compiled_loop_ends_within_half_a_second(signum, code, t
     handler; the watchdog ends the process with 128 + signum within half a second."""
     proc = subprocess.Popen([str(SCRIPT), "run", "x**2", "--method", "gd", "--x0", "1",
                              "--steps", str(2**40)], stderr=subprocess.PIPE, text=True,
-                            cwd=tmp_path)  # fmt: skip
+                            cwd=tmp_path)
     time.sleep(6.0)  # startup, kernel load, well inside the loop
     assert proc.poll() is None
     proc.send_signal(signum)
@@ -342,7 +342,7 @@ def test_binary_csv_message(tmp_path):
     path = tmp_path / "d.csv"
     path.write_bytes(bytes(range(256)) * 4)
     code, _, err = run_cli("run", "(w - a)**2", "--method", "gd", "--x0", "0",
-                           "--data", str(path))  # fmt: skip
+                           "--data", str(path))
     one_line_refusal(code, err, "not a text CSV")
 
 
@@ -350,7 +350,7 @@ def test_huge_header_field_message(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("a" * 2_000_000 + ",b\n1,2\n")
     code, _, err = run_cli("run", "(w - b)**2", "--method", "gd", "--x0", "0",
-                           "--data", str(path))  # fmt: skip
+                           "--data", str(path))
     one_line_refusal(code, err, "field larger than")
     assert len(err) < 500
 
@@ -359,7 +359,7 @@ def test_string_npy_message(tmp_path):
     path = tmp_path / "d.npy"
     np.save(path, np.array([["a", "b"], ["c", "d"]]))
     code, _, err = run_cli("run", "(w - c0)**2", "--method", "gd", "--x0", "0",
-                           "--data", str(path))  # fmt: skip
+                           "--data", str(path))
     one_line_refusal(code, err, "not numbers")
 
 
@@ -368,7 +368,7 @@ def test_complex_npy_message(tmp_path):
     path = tmp_path / "d.npy"
     np.save(path, np.array([[1 + 2j], [3 - 1j]]))
     code, _, err = run_cli("run", "(w - c0)**2", "--method", "gd", "--x0", "0",
-                           "--data", str(path))  # fmt: skip
+                           "--data", str(path))
     one_line_refusal(code, err, "complex")
 
 
@@ -377,14 +377,14 @@ def test_header_only_csv_message(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("a,b\n")
     code, _, err = run_cli("run", "(w - a)**2", "--method", "gd", "--x0", "0",
-                           "--data", str(path))  # fmt: skip
+                           "--data", str(path))
     one_line_refusal(code, err, "no data rows")
     assert "with_data" not in err
 
 
 def test_zero_numba_threads_message():
     proc = console("run", "x**2", "--method", "gd", "--x0", "1",
-                   env={"NUMBA_NUM_THREADS": "0"})  # fmt: skip
+                   env={"NUMBA_NUM_THREADS": "0"})
     one_line_refusal(proc.returncode, proc.stderr, "NUMBA_NUM_THREADS")
 
 
@@ -543,7 +543,7 @@ def test_rates_refuses_runs_it_cannot_record_whole():
     strided, and its rows mistaken for iterations ("iterations 0–4999999 of 5000000" for a
     run of 10⁷): refused."""
     code, _, err = run_cli("rates", "x**2", "--method", "gd", "--x0", "1", "--steps",
-                           "10000000")  # fmt: skip
+                           "10000000")
     one_line_refusal(code, err, "every iterate", "8333333")
 
 

@@ -37,7 +37,7 @@ def r_rosenbrock(x):
 
 def r_freudenstein_roth(x):
     return np.array([-13 + x[0] + ((5 - x[1]) * x[1] - 2) * x[1],
-                     -29 + x[0] + ((x[1] + 1) * x[1] - 14) * x[1]])  # fmt: skip
+                     -29 + x[0] + ((x[1] + 1) * x[1] - 14) * x[1]])
 
 
 def r_powell_bs(x):
@@ -90,7 +90,7 @@ def r_box(x):
 
 def _powell_block(x):
     return [x[0] + 10 * x[1], math.sqrt(5) * (x[2] - x[3]), (x[1] - 2 * x[2]) ** 2,
-            math.sqrt(10) * (x[0] - x[3]) ** 2]  # fmt: skip
+            math.sqrt(10) * (x[0] - x[3]) ** 2]
 
 
 def r_powell_singular(x):
@@ -100,7 +100,7 @@ def r_powell_singular(x):
 def r_wood(x):
     return np.array([10 * (x[1] - x[0] ** 2), 1 - x[0], math.sqrt(90) * (x[3] - x[2] ** 2),
                      1 - x[2], math.sqrt(10) * (x[1] + x[3] - 2),
-                     (x[1] - x[3]) / math.sqrt(10)])  # fmt: skip
+                     (x[1] - x[3]) / math.sqrt(10)])
 
 
 def r_kowalik(x):
@@ -124,7 +124,7 @@ def r_biggs(x):
     t = _t(13, 0.1)
     y = np.exp(-t) - 5 * np.exp(-10 * t) + 3 * np.exp(-4 * t)
     return (x[2] * np.exp(-t * x[0]) - x[3] * np.exp(-t * x[1]) + x[5] * np.exp(-t * x[4])
-            - y)  # fmt: skip
+            - y)
 
 
 def r_watson(x):
@@ -230,7 +230,7 @@ RESIDUALS = {
     24: r_penalty2, 25: r_variably_dimensioned, 26: r_trigonometric, 27: r_brown_almost_linear,
     28: r_discrete_bv, 30: r_broyden_tridiagonal, 31: r_broyden_banded, 32: r_linear_full_rank,
     33: r_linear_rank1, 34: r_linear_rank1_zero, 35: r_chebyquad,
-}  # fmt: skip
+}
 
 
 def f_numpy(p: mgh.Problem, x) -> float:
@@ -276,7 +276,7 @@ ALGORITHM_566_F0 = {
     "03-powell-badly-scaled": 1.14, "12-box-3d": 1.03e3, "20-watson6": 3.00e1,
     "04-brown-badly-scaled": 1.00e12, "16-brown-dennis": 7.93e6, "05-beale": 1.42e1,
     "14-wood": 1.92e4,
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("key", sorted(ALGORITHM_566_F0))
@@ -293,7 +293,7 @@ def test_scipy_reaches_a_listed_point(key):
     p = mgh.problem(key)
     fun = RESIDUALS[p.number]
     sol = least_squares(fun, np.array(p.x0), method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                        max_nfev=20000)  # fmt: skip
+                        max_nfev=20000)
     f = float(sol.fun @ sol.fun)
     outcome, _ = mgh.classify(p, f)
     assert outcome != "failed", (f, sol.x)
@@ -360,9 +360,9 @@ BASELINE_KEYS = (
     "26-trigonometric5", "27-brown-almost-linear5", "28-discrete-boundary-value4",
     "30-broyden-tridiagonal4", "31-broyden-banded4", "32-linear-full-rank4-6",
     "33-linear-rank1-4-6", "34-linear-rank1-zero4-6", "35-chebyquad5",
-)  # fmt: skip
+)
 BASELINE = [(m, k) for m, skip in UNSOLVED_AT_BASELINE.items() for k in BASELINE_KEYS
-            if k not in skip]  # fmt: skip
+            if k not in skip]
 
 
 def test_baseline_covers_the_collection():
@@ -401,6 +401,6 @@ def test_solves_every_problem(method, key):
 
     if method not in METHODS:
         pytest.skip(f"method {method!r} is not registered in optimizers.methods.METHODS yet "
-                    f"(registered: {', '.join(METHODS)})")  # fmt: skip
+                    f"(registered: {', '.join(METHODS)})")
     end = mgh.run(mgh.problem(key), method)
     assert end.solved, end

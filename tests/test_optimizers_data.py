@@ -53,7 +53,7 @@ def test_column_kernels_average_over_rows(regression):
 def test_minibatch_visits_every_sample_once_per_epoch(mean_loss):
     """With batch_size 1 and lr 1 the step is w ← a_i: the path shows the sample order."""
     res = minimize(mean_loss, [0.0], "sgd", lr=1.0, batch_size=1, steps=30, seed=5,
-                   record=True)  # fmt: skip
+                   record=True)
     visited = res.path[1:, 0]
     orders = []
     for e in range(3):
@@ -63,10 +63,10 @@ def test_minibatch_visits_every_sample_once_per_epoch(mean_loss):
         np.testing.assert_array_equal(chunk, VALUES[epoch_order(5, 0, e, 10)])
     assert len(set(orders)) == 3  # a new permutation each epoch
     again = minimize(mean_loss, [0.0], "sgd", lr=1.0, batch_size=1, steps=30, seed=5,
-                     record=True)  # fmt: skip
+                     record=True)
     np.testing.assert_array_equal(again.path, res.path)
     other = minimize(mean_loss, [0.0], "sgd", lr=1.0, batch_size=1, steps=30, seed=6,
-                     record=True)  # fmt: skip
+                     record=True)
     assert not np.array_equal(other.path, res.path)
     assert len(res.epoch_fun) == 4
     np.testing.assert_allclose(res.epoch_fun[1], mean_loss.value(res.path[10]))
@@ -75,13 +75,13 @@ def test_minibatch_visits_every_sample_once_per_epoch(mean_loss):
 def test_minibatch_remainder_batch_and_batch_starts(mean_loss):
     """batch_size 4 over 10 rows: batches of 4, 4, 2; each start has its own order."""
     batch = minimize_batch(mean_loss, np.zeros((3, 1)), "sgd", lr=1.0, batch_size=4, steps=6,
-                           seed=2, record=True)  # fmt: skip
+                           seed=2, record=True)
     for s in range(3):
         for e in range(2):
             order = epoch_order(2, s, e, 10)
             means = [VALUES[order[:4]].mean(), VALUES[order[4:8]].mean(), VALUES[order[8:]].mean()]
             np.testing.assert_allclose(batch.path[s, 1 + 3 * e : 4 + 3 * e, 0], means,
-                                       rtol=1e-14)  # fmt: skip
+                                       rtol=1e-14)
     assert not np.array_equal(batch.path[0], batch.path[1])
 
 
@@ -96,7 +96,7 @@ def test_minibatch_sgd_solves_regression(regression):
     np.testing.assert_allclose(sgd.x_avg, ls, atol=0.02)
     np.testing.assert_allclose(w_true, ls, atol=0.05)
     stopped = minimize(bound, [0.0, 0.0], "adam", lr=0.05, batch_size=20, gtol=1e-3,
-                       maxiter=20000, seed=1)  # fmt: skip
+                       maxiter=20000, seed=1)
     assert stopped.status == "converged"
     assert stopped.nit % 10 == 0  # tested at epoch ends (10 batches per epoch)
 
@@ -150,7 +150,7 @@ def test_load_errors(tmp_path):
         load_data(good, columns=["c"])
     with pytest.raises(InputError, match="type"):
         load_data(tmp_path.joinpath("x.parquet").with_suffix(".parquet").touch() or
-                  tmp_path / "x.parquet")  # fmt: skip
+                  tmp_path / "x.parquet")
 
 
 def test_bind_data_reorders_columns(regression):

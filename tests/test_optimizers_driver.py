@@ -34,12 +34,12 @@ def test_methods_table_lists_every_method_with_defaults():
     # a superset: a method added by a module and a registry line needs no edit here
     assert set(METHODS) >= {"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop",
                             "adadelta", "adam", "adamw", "newton", "cg", "bfgs", "lbfgs",
-                            "coordinate"}  # fmt: skip
+                            "coordinate"}
     assert METHODS["adam"].defaults == {
         "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "amsgrad": False,
         "weight_decay": 0.0, "noise": 0.0, "batch_size": None, "schedule": "constant",
         "warmup": 0, "average": "none",
-    }  # fmt: skip
+    }
     assert METHODS["adadelta"].defaults["lr"] == 1.0
     assert METHODS["rmsprop"].defaults["alpha"] == 0.99
     assert METHODS["newton"].defaults["line_search"] == "wolfe"
@@ -103,7 +103,7 @@ def test_effective_hyperparameters_include_defaults(bowl):
     res = minimize(bowl, [0, 0], "sgd", lr=0.1, schedule="step", steps=3)
     assert res.hyper == {"lr": 0.1, "noise": 0.0, "batch_size": None, "weight_decay": 0.0,
                          "schedule": "step", "warmup": 0, "step_size": 100, "gamma": 0.1,
-                         "average": "none"}  # fmt: skip
+                         "average": "none"}
     assert minimize(bowl, [0, 0], "sgd", schedule="exponential", steps=1).hyper["gamma"] == 0.99
 
 
@@ -124,12 +124,12 @@ def test_optimize_result_fields_summary_and_json(rosen):
     assert gtol.threshold == 1e-6 and gtol.met and gtol.achieved <= 1e-6
     text = res.summary()
     for piece in ("Status: success", "bfgs", "Iterations:", "f(x) calls:", "‖∇f(x)‖∞", "✓",
-                  "(gtol)", "(maxiter, not reached)"):  # fmt: skip
+                  "(gtol)", "(maxiter, not reached)"):
         assert piece in text
     js = res.to_json()
     json.dumps(js, allow_nan=False)
     assert {"method", "x", "fun", "jac", "nit", "nfev", "njev", "nhev", "status", "success",
-            "message", "trajectory"} <= set(js)  # fmt: skip
+            "message", "trajectory"} <= set(js)
     assert len(js["trajectory"]["x"]) == res.nit + 1
 
 
@@ -190,7 +190,7 @@ def test_memory_guard(monkeypatch, bowl):
     # 500 is a multiple of 5: the last row is the final iterate
     np.testing.assert_allclose(res.path[-1], res.x, rtol=0, atol=0)
     batch = minimize_batch(bowl, np.zeros((10, 2)) + 3.0, "gd", lr=0.01, steps=50,
-                           record=True)  # fmt: skip
+                           record=True)
     # 4000 // (10 · 32) = 12 rows per start: stride ⌈51 / 12⌉ = 5, rows 0, 5, …, 50
     assert batch.path_stride == 5 and batch[0].path.shape == (11, 2)
 

@@ -86,7 +86,7 @@ def test_nesterov_matches_linear_recurrence(quad):
     res = minimize(quad, X0, "nesterov", lr=lr, momentum=mu, steps=40, record=True)
     np.testing.assert_allclose(res.path, expected, rtol=1e-10, atol=1e-13)
     flag = minimize(quad, X0, "momentum", lr=lr, momentum=mu, nesterov=True, steps=40,
-                    record=True)  # fmt: skip
+                    record=True)
     np.testing.assert_array_equal(flag.path, res.path)
 
 
@@ -117,14 +117,14 @@ def test_adagrad_first_step(quad):
     res = minimize(quad, X0, "adagrad", lr=0.1, steps=1, record=True)
     np.testing.assert_allclose(res.path[1] - X0, -0.1 * G0 / (np.abs(G0) + 1e-10), rtol=1e-14)
     res = minimize(quad, X0, "adagrad", lr=0.1, initial_accumulator_value=4.0, steps=1,
-                   record=True)  # fmt: skip
+                   record=True)
     np.testing.assert_allclose(res.path[1] - X0, -0.1 * G0 / (np.sqrt(4.0 + G0**2) + 1e-10))
 
 
 def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_alpha(quad):
     res = minimize(quad, X0, "rmsprop", lr=0.01, alpha=0.9, eps=0.0, steps=1, record=True)
     np.testing.assert_allclose(res.path[1] - X0, -0.01 / math.sqrt(0.1) * np.sign(G0),
-                               rtol=1e-14)  # fmt: skip
+                               rtol=1e-14)
 
 
 def test_adadelta_first_step(quad):
@@ -149,7 +149,7 @@ def ref_sgd(p, lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0
 
 
 def ref_adagrad(p, lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10,
-                steps=50):  # fmt: skip
+                steps=50):
     s = np.full(2, initial_accumulator_value)
     out = [p.copy()]
     for t in range(1, steps + 1):
@@ -162,7 +162,7 @@ def ref_adagrad(p, lr, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value
 
 
 def ref_rmsprop(p, lr, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
-                steps=50):  # fmt: skip
+                steps=50):
     v = np.zeros(2)
     gave = np.zeros(2)
     b = np.zeros(2)
@@ -198,7 +198,7 @@ def ref_adadelta(p, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, steps=50):
 
 
 def ref_adam(p, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, amsgrad=False,
-             decoupled=False, steps=50):  # fmt: skip
+             decoupled=False, steps=50):
     m = np.zeros(2)
     v = np.zeros(2)
     vmax = np.zeros(2)
@@ -245,7 +245,7 @@ REFERENCE_CASES = [
                                                                 decoupled=True)),
     ("adamw", dict(lr=0.05, amsgrad=True), lambda: ref_adam(P0, 0.05, weight_decay=0.01,
                                                             amsgrad=True, decoupled=True)),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("method", "hyper", "reference"), REFERENCE_CASES)
@@ -265,7 +265,7 @@ TORCH_CASES = [
     ("adadelta", dict(rho=0.95), "Adadelta", dict(rho=0.95)),
     ("adam", dict(lr=0.05, amsgrad=True), "Adam", dict(lr=0.05, amsgrad=True)),
     ("adamw", dict(lr=0.05, weight_decay=0.1), "AdamW", dict(lr=0.05, weight_decay=0.1)),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("method", "hyper", "tname", "thyper"), TORCH_CASES)
@@ -323,7 +323,7 @@ def test_schedule_steps_match_formula(line, name, params, warmup):
     """On f = x each gd step moves x by exactly −η_k."""
     lr0 = 0.5
     res = minimize(line, [0.0], "gd", lr=lr0, schedule=name, warmup=warmup, steps=40,
-                   record=True, **params)  # fmt: skip
+                   record=True, **params)
     steps = -np.diff(res.path[:, 0])
     expected = [_schedule_formula(k, lr0, name, params, warmup) for k in range(40)]
     np.testing.assert_allclose(steps, expected, rtol=1e-12, atol=1e-15)
@@ -339,7 +339,7 @@ def test_lr_at_is_a_pure_function():
 
 def test_linear_schedule_default_floor_is_one_percent(line):
     res = minimize(line, [0.0], "sgd", lr=0.2, schedule="linear", tau=10, steps=12,
-                   record=True)  # fmt: skip
+                   record=True)
     assert res.hyper["final_lr"] == pytest.approx(0.002)
     assert -np.diff(res.path[:, 0])[-1] == pytest.approx(0.002)
 
@@ -347,7 +347,7 @@ def test_linear_schedule_default_floor_is_one_percent(line):
 # ----------------------------------------------------------------------------- averaging
 def test_polyak_average_is_mean_of_recorded_iterates(wavy):
     res = minimize(wavy, P0, "momentum", lr=0.05, steps=60, average="polyak", average_start=10,
-                   record=True)  # fmt: skip
+                   record=True)
     np.testing.assert_allclose(res.x_avg, res.path[10:].mean(axis=0), rtol=1e-12)
     assert res.fun_avg == pytest.approx(wavy.value(res.x_avg), rel=1e-12)
 
@@ -355,7 +355,7 @@ def test_polyak_average_is_mean_of_recorded_iterates(wavy):
 def test_ema_average(wavy):
     d = 0.8
     res = minimize(wavy, P0, "adam", lr=0.05, steps=30, average="ema", ema_decay=d,
-                   average_start=5, record=True)  # fmt: skip
+                   average_start=5, record=True)
     a = res.path[5].copy()
     for p in res.path[6:]:
         a = d * a + (1 - d) * p
@@ -398,7 +398,7 @@ def test_noise_statistics(quad):
 # ----------------------------------------------------------------------------- fixed-step path
 LOCK_STEP = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw")
 RESULT_FIELDS = ("x", "fun", "jac", "nit", "nfev", "njev", "nhev", "status", "gnorm", "fchange",
-                 "xchange", "_detail")  # fmt: skip
+                 "xchange", "_detail")
 
 
 def _same_results(a, b) -> None:

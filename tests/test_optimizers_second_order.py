@@ -149,7 +149,7 @@ def test_linear_cg_stalls_on_negative_curvature():
     "hyper",
     [{}, {"line_search": "none", "modification": "none"}, {"modification": "saddle-free"},
      {"line_search": "armijo"}],
-)  # fmt: skip
+)
 def test_newton_one_step_on_quadratic(repeated_quadratic, hyper):
     obj, Amat, b = repeated_quadratic
     res = minimize(obj, np.ones(6), "newton", gtol=1e-9, **hyper)
@@ -162,7 +162,7 @@ def test_damped_newton_contracts_by_one_minus_damping(repeated_quadratic):
     obj, Amat, b = repeated_quadratic
     xs = np.linalg.solve(Amat, b)
     res = minimize(obj, np.ones(6), "newton", line_search="none", damping=0.5, steps=5,
-                   record=True)  # fmt: skip
+                   record=True)
     err = np.linalg.norm(res.path - xs, axis=1)
     np.testing.assert_allclose(err[1:] / err[:-1], 0.5, rtol=1e-8)
 
@@ -222,10 +222,10 @@ def test_coordinate_descent_exact_on_separable_quadratic_in_one_sweep(separable,
 
 def test_coordinate_gradient_update_and_random_order(separable):
     res = minimize(separable, [5.0, 5.0, 5.0], "coordinate", update="gradient", lr=0.05,
-                   order="random", seed=3, maxiter=5000)  # fmt: skip
+                   order="random", seed=3, maxiter=5000)
     assert res.status == "converged"
     again = minimize(separable, [5.0, 5.0, 5.0], "coordinate", update="gradient", lr=0.05,
-                     order="random", seed=3, maxiter=5000)  # fmt: skip
+                     order="random", seed=3, maxiter=5000)
     np.testing.assert_array_equal(res.x, again.x)
 
 
@@ -254,7 +254,7 @@ def test_diverging_starts_do_not_affect_the_others():
     X = np.array([[0.5], [5.0], [-0.3], [-8.0], [0.9], [3.0]])
     batch = minimize_batch(obj, X, "gd", lr=0.1, maxiter=300)
     assert list(batch.status) == ["maxiter", "diverged", "maxiter", "diverged", "maxiter",
-                                  "diverged"]  # fmt: skip
+                                  "diverged"]
     assert np.isfinite(batch.x).all() and np.isfinite(batch.fun).all()
     for i in range(len(X)):
         alone = minimize(obj, X[i], "gd", lr=0.1, maxiter=300)
@@ -266,7 +266,7 @@ def test_diverging_starts_do_not_affect_the_others():
 def test_leaving_the_domain_reports_last_finite_iterate(method):
     obj = Objective.from_expr(x**2 - sp.log(x))
     hyper = {"lr": 1.0} if method == "gd" else {"lr": 5.0} if method == "adam" else {
-        "line_search": "none", "damping": 5.0}  # fmt: skip
+        "line_search": "none", "damping": 5.0}
     res = minimize(obj, [3.0], method, record=True, **hyper)
     assert res.status == "diverged"
     assert "domain" in res.message

@@ -43,7 +43,7 @@ def test_the_driver_writes_every_effective_hyperparameter_at_its_slot():
     from optimizers.driver import _hp_array
 
     spec, eff = resolve("adam", {"lr": 0.25, "beta2": 0.5, "amsgrad": True, "schedule": "step",
-                                 "gamma": 0.3})  # fmt: skip
+                                 "gamma": 0.3})
     hp = _hp_array(spec, eff)
     assert (hp[L.LR], hp[L.BETA2], hp[L.AMSGRAD], hp[L.GAMMA]) == (0.25, 0.5, 1.0, 0.3)
     assert hp[L.SCHEDULE] == L.SCHED_STEP and hp[L.BETA1] == 0.9
@@ -91,9 +91,9 @@ def test_every_registered_method_has_a_theory_predictor_or_declares_none():
 def test_spec_reading_imports_neither_numba_nor_numpy():
     code = ("import sys; from optimizers.registry import METHODS; "
             "assert METHODS['bfgs'].state.m.H == 0; "
-            "print(sorted({'numba', 'llvmlite', 'numpy'} & set(sys.modules)))")  # fmt: skip
+            "print(sorted({'numba', 'llvmlite', 'numpy'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, cwd=ROOT)  # fmt: skip
+                         timeout=60, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
@@ -103,7 +103,7 @@ def _copy_sources(tmp_path: Path) -> Path:
     """The optimizers and landscape packages' sources, copied (no caches)."""
     for pkg in ("optimizers", "landscape"):
         shutil.copytree(ROOT / pkg, tmp_path / pkg,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.nb*"))  # fmt: skip
+                        ignore=shutil.ignore_patterns("__pycache__", "*.nb*"))
     return tmp_path / "optimizers"
 
 
@@ -115,7 +115,7 @@ def test_cache_key_covers_method_modules_and_the_landscape_modules_they_import(t
     assert base == SOURCE_HASH  # the copy hashes as the installed package does
     names = {str(p.relative_to(tmp_path)) for p in compiled_sources(pkg)}
     assert {"optimizers/algorithms/bfgs.py", "optimizers/engine.py", "landscape/linalg.py",
-            "landscape/jit.py", "landscape/kernel_types.py"} <= names  # fmt: skip
+            "landscape/jit.py", "landscape/kernel_types.py"} <= names
     assert "landscape/parse.py" not in names  # not imported by the compiled library
 
     bfgs = pkg / "algorithms" / "bfgs.py"

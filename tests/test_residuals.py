@@ -44,7 +44,7 @@ def _jacobian(res, x, h=1e-6):
         # a symbolic positive weight
         ("pi*(sin(x) - y)^2", lambda v: np.array([np.sqrt(np.pi) * (np.sin(v[0]) - v[1])])),
     ],
-)  # fmt: skip
+)
 def test_gauss_newton_kernel_is_2_jt_j(formula, res):
     obj = Objective.parse(formula)
     rng = np.random.default_rng(0)

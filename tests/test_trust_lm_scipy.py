@@ -30,7 +30,7 @@ PROBLEMS = {
                                  np.sqrt(90) * (v[3] - v[2] ** 2), 1 - v[2],
                                  np.sqrt(10) * (v[1] + v[3] - 2),
                                  (v[1] - v[3]) / np.sqrt(10)])),
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")

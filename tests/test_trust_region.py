@@ -78,7 +78,7 @@ def test_model_decrease_is_minus_the_model():
     ("rho", "pnorm", "expected"),
     [(0.1, 1.0, 0.25), (-3.0, 0.5, 0.25), (float("nan"), 1.0, 0.25), (0.5, 1.0, 1.0),
      (0.9, 1.0, 2.0), (0.9, 0.5, 1.0)],
-)  # fmt: skip
+)
 def test_radius_update_alg_4_1(rho, pnorm, expected):
     """Δ = 1: ρ < ¼ quarters it, ρ > ¾ on the boundary doubles it, otherwise it stays."""
     assert radius_update(rho, 1.0, pnorm, 1000.0) == expected
@@ -203,7 +203,7 @@ def test_lm_solve_is_the_damped_normal_equation():
     ("rho", "expected"),
     [(0.5, (1.0, 2.0)), (1.0, (1.0 / 3.0, 2.0)), (0.25, (1.0 - (-0.5) ** 3, 2.0)),
      (0.0, (8.0, 16.0)), (-1.0, (8.0, 16.0))],
-)  # fmt: skip
+)
 def test_nielsen_update(rho, expected):
     """μ = 1, ν = 8: ρ > 0 → μ·max(⅓, 1 − (2ρ−1)³), ν = 2; else μ·ν, 2ν."""
     mu, nu = nielsen_update(1.0, 8.0, rho)
