@@ -104,52 +104,72 @@ def _criteria(gnorm, fchange, xchange, nit, gtol, ftol, xtol, K, steps_mode) -> 
     return out
 
 
+def _converged_message(detail: int, r: np.ndarray, ctx: Mapping[str, Any]) -> str:
+    """Which tolerance stopped a converged run: ftol, xtol, else gtol."""
+    if detail == L.D_FTOL:
+        return (f"converged: relative decrease of f {r[L.R_FCHANGE]:.3g} ≤ ftol = "
+                f"{ctx['ftol']:g}")
+    if detail == L.D_XTOL:
+        return f"converged: step ‖Δx‖∞ = {r[L.R_XCHANGE]:.3g} ≤ xtol = {ctx['xtol']:g}"
+    return f"converged: ‖∇f‖∞ = {r[L.R_GNORM]:.3g} ≤ gtol = {ctx['gtol']:g}"
+
+
+def _diverged_message(detail: int, nit: int) -> str:
+    """What was not finite (or too large) when the run diverged, and which iterate is kept."""
+    last = f"; reporting the last finite iterate (iteration {nit})"
+    if detail == L.D_F_NAN:
+        return ("diverged: the objective is NaN at the next iterate: the step left the "
+                "objective's domain (e.g. log or sqrt of a negative number)" + last)
+    if detail == L.D_F_INF:
+        return "diverged: the objective overflowed to ±inf" + last
+    if detail == L.D_G_NONFINITE:
+        return "diverged: the gradient is not finite at the next iterate" + last
+    if detail == L.D_X_NONFINITE:
+        return "diverged: the iterate is not finite" + last
+    if detail == L.D_X_BOUND:
+        return (f"diverged: ‖x‖∞ exceeded {DIVERGENCE_BOUND:g}·(1 + ‖x₀‖∞)" + last)
+    if detail == L.D_START_NAN:
+        return ("diverged at the start: the objective is NaN at x0, which lies outside "
+                "the objective's domain")
+    return "diverged at the start: the objective or its gradient is not finite at x0"
+
+
+def _ls_failed_message(detail: int, g: float, ctx: Mapping[str, Any]) -> str:
+    """Why the line search failed: not a descent direction, or no acceptable step."""
+    if detail == L.D_LS_NOT_DESCENT:
+        hint = (" (the Hessian is not positive definite and modification = 'none')"
+                if ctx["method"] == "newton" else "")
+        return "line search failed: the direction is not a descent direction" + hint
+    return (f"line search failed: no step satisfied the {ctx['line_search']} conditions "
+            f"(‖∇f‖∞ = {g:.3g}); keeping the best point found")
+
+
+def _stalled_message(detail: int, g: float) -> str:
+    """Why the iteration stalled: singular Hessian, negative curvature, or no change in x."""
+    if detail == L.D_SINGULAR:
+        return ("stalled: the Hessian is singular (or not finite) at the current point; "
+                "the Newton step is undefined")
+    if detail == L.D_NEG_CURVATURE:
+        return ("stalled: dᵀAd ≤ 0, linear CG needs a positive definite quadratic; use "
+                "variant 'pr+' for general functions")
+    return f"stalled: the iteration did not change x (‖∇f‖∞ = {g:.3g} > gtol)"
+
+
 def _message(status: int, detail: int, r: np.ndarray, nit: int, ctx: Mapping[str, Any]) -> str:
     g = r[L.R_GNORM]
     if status == L.ST_CONVERGED:
-        if detail == L.D_FTOL:
-            return (f"converged: relative decrease of f {r[L.R_FCHANGE]:.3g} ≤ ftol = "
-                    f"{ctx['ftol']:g}")
-        if detail == L.D_XTOL:
-            return f"converged: step ‖Δx‖∞ = {r[L.R_XCHANGE]:.3g} ≤ xtol = {ctx['xtol']:g}"
-        return f"converged: ‖∇f‖∞ = {g:.3g} ≤ gtol = {ctx['gtol']:g}"
+        return _converged_message(detail, r, ctx)
     if status == L.ST_MAXITER:
         return (f"maxiter = {ctx['K']} iterations reached without meeting the tolerances "
                 f"(‖∇f‖∞ = {g:.3g})")
     if status == L.ST_STEPS:
         return f"ran the requested {ctx['K']} steps (‖∇f‖∞ = {g:.3g})"
-    last = f"; reporting the last finite iterate (iteration {nit})"
     if status == L.ST_DIVERGED:
-        if detail == L.D_F_NAN:
-            return ("diverged: the objective is NaN at the next iterate: the step left the "
-                    "objective's domain (e.g. log or sqrt of a negative number)" + last)
-        if detail == L.D_F_INF:
-            return "diverged: the objective overflowed to ±inf" + last
-        if detail == L.D_G_NONFINITE:
-            return "diverged: the gradient is not finite at the next iterate" + last
-        if detail == L.D_X_NONFINITE:
-            return "diverged: the iterate is not finite" + last
-        if detail == L.D_X_BOUND:
-            return (f"diverged: ‖x‖∞ exceeded {DIVERGENCE_BOUND:g}·(1 + ‖x₀‖∞)" + last)
-        if detail == L.D_START_NAN:
-            return ("diverged at the start: the objective is NaN at x0, which lies outside "
-                    "the objective's domain")
-        return "diverged at the start: the objective or its gradient is not finite at x0"
+        return _diverged_message(detail, nit)
     if status == L.ST_LS_FAILED:
-        if detail == L.D_LS_NOT_DESCENT:
-            hint = (" (the Hessian is not positive definite and modification = 'none')"
-                    if ctx["method"] == "newton" else "")
-            return "line search failed: the direction is not a descent direction" + hint
-        return (f"line search failed: no step satisfied the {ctx['line_search']} conditions "
-                f"(‖∇f‖∞ = {g:.3g}); keeping the best point found")
+        return _ls_failed_message(detail, g, ctx)
     if status == L.ST_STALLED:
-        if detail == L.D_SINGULAR:
-            return ("stalled: the Hessian is singular (or not finite) at the current point; "
-                    "the Newton step is undefined")
-        if detail == L.D_NEG_CURVATURE:
-            return ("stalled: dᵀAd ≤ 0, linear CG needs a positive definite quadratic; use "
-                    "variant 'pr+' for general functions")
-        return f"stalled: the iteration did not change x (‖∇f‖∞ = {g:.3g} > gtol)"
+        return _stalled_message(detail, g)
     return "not run"
 
 
