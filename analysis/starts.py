@@ -78,23 +78,10 @@ def uniform_starts(box: ArrayLike, count: int, seed: int) -> NDArray[np.float64]
 _LOOPS: dict[str, Any] = {}
 
 
-def _timing_loops() -> dict[str, Any]:
-    """Compiled timers: ``rounds`` loops of ``reps`` calls of one kernel over the rows of P,
-    each loop timed inside compiled code; the best loop's seconds per call (cached on disk)."""
-    if _LOOPS:
-        return _LOOPS
-    from numba import njit, objmode, types
-
-    from landscape.kernel_types import F_TYPE, FG_TYPE, G_TYPE, H_TYPE, MAT
-
-    opts = dict(cache=True, error_model="numpy")  # object-mode clock: no nogil
-
-    def clock():
-        with objmode(t="float64"):
-            t = time.perf_counter()
-        return t
-
-    clock = njit(types.float64(), **opts)(clock)
+def _timer_sources(clock: Any) -> dict[str, Any]:
+    """The four timing loops as plain Python (to be compiled): each runs ``rounds`` loops of
+    ``reps`` calls of one kernel over the rows of P and returns the best loop's seconds per
+    call, ``min_rounds (t_end - t_start) / reps``; the running sum keeps the calls alive."""
 
     def time_f(f, P, D, reps, rounds):
         m = P.shape[0]
@@ -145,10 +132,31 @@ def _timing_loops() -> dict[str, Any]:
             best = min(best, clock() - t0)
         return best / reps + 0.0 * s
 
-    for name, fn, ftype in (("f", time_f, F_TYPE), ("fg", time_fg, FG_TYPE),
-                            ("g", time_g, G_TYPE), ("h", time_h, H_TYPE)):
+    return {"f": time_f, "fg": time_fg, "g": time_g, "h": time_h}
+
+
+def _timing_loops() -> dict[str, Any]:
+    """Compiled timers: ``rounds`` loops of ``reps`` calls of one kernel over the rows of P,
+    each loop timed inside compiled code; the best loop's seconds per call (cached on disk)."""
+    if _LOOPS:
+        return _LOOPS
+    from numba import njit, objmode, types
+
+    from landscape.kernel_types import F_TYPE, FG_TYPE, G_TYPE, H_TYPE, MAT
+
+    opts = dict(cache=True, error_model="numpy")  # object-mode clock: no nogil
+
+    def clock():
+        with objmode(t="float64"):
+            t = time.perf_counter()
+        return t
+
+    clock = njit(types.float64(), **opts)(clock)
+
+    sources = _timer_sources(clock)
+    for name, ftype in (("f", F_TYPE), ("fg", FG_TYPE), ("g", G_TYPE), ("h", H_TYPE)):
         sig = types.float64(ftype, MAT, MAT, types.int64, types.int64)
-        _LOOPS[name] = njit(sig, **opts)(fn)
+        _LOOPS[name] = njit(sig, **opts)(sources[name])
     return _LOOPS
 
 
