@@ -335,6 +335,31 @@ def _compare_order_or_kind(p: Prediction, m: Measurement) -> Comparison:
     return _compare_order(p, m)
 
 
+def _with_line_search(p: Prediction, line_search: str | None) -> Prediction:
+    """The prediction with the line search the run actually used (``None``: keep the recorded
+    one; ``"none"``, ``""``, ``"false"``: a fixed step)."""
+    if line_search is None:
+        return p
+    ls = None if str(line_search).lower() in ("none", "", "false") else str(line_search)
+    return replace(p, line_search=ls)
+
+
+def _compare_exponent(p: Prediction, m: Measurement, exponent_rtol: float) -> Comparison:
+    """Sublinear ``f_k - f* ~ C k^-a``: agree when ``|a_meas - a_pred| / |a_pred| <=
+    exponent_rtol``, or, for a bound (not exact), when ``a_meas > a_pred`` (at least as fast)."""
+    rel = _rel(m.exponent, p.exponent)
+    kw = dict(quantity="exponent", predicted=p.exponent, measured=m.exponent,
+              rel_diff=rel, tolerance=exponent_rtol)
+    if rel is not None and rel <= exponent_rtol:
+        return _agrees(**kw)
+    if not p.exact and m.exponent > p.exponent:
+        return _agrees(note=f"measured exponent {m.exponent:.4g} exceeds the bound "
+                            f"{p.exponent:.4g}: at least as fast", **kw)
+    fallback = (f"exponent differs: predicted k^-{p.exponent:.4g}, "
+                f"measured k^-{m.exponent:.4g}")
+    return _disagree(p, m, fallback, **kw)
+
+
 def compare(
     prediction: Prediction,
     measurement: Measurement,
@@ -350,10 +375,7 @@ def compare(
     ``line_search``: the line search the run actually used, when known (overrides the one
     recorded in the prediction; ``"none"`` means a fixed step).
     """
-    p, m = prediction, measurement
-    if line_search is not None:
-        ls = None if str(line_search).lower() in ("none", "", "false") else str(line_search)
-        p = replace(p, line_search=ls)
+    p, m = _with_line_search(prediction, line_search), measurement
     if p.stochastic and (p.error_level is not None or p.error_constant is not None):
         return _compare_stochastic(p, m, rtol_level)
     if p.kind == "none":
@@ -384,17 +406,7 @@ def compare(
     if p.kind == "linear":
         return _compare_linear(p, m, rtol)
     if p.kind == "sublinear" and p.exponent is not None and m.exponent is not None:
-        rel = _rel(m.exponent, p.exponent)
-        kw = dict(quantity="exponent", predicted=p.exponent, measured=m.exponent,
-                  rel_diff=rel, tolerance=exponent_rtol)
-        if rel is not None and rel <= exponent_rtol:
-            return _agrees(**kw)
-        if not p.exact and m.exponent > p.exponent:
-            return _agrees(note=f"measured exponent {m.exponent:.4g} exceeds the bound "
-                                f"{p.exponent:.4g}: at least as fast", **kw)
-        fallback = (f"exponent differs: predicted k^-{p.exponent:.4g}, "
-                    f"measured k^-{m.exponent:.4g}")
-        return _disagree(p, m, fallback, **kw)
+        return _compare_exponent(p, m, exponent_rtol)
     return _agrees(quantity="kind", predicted=p.order, measured=m.order,
                    rel_diff=_rel(m.order, p.order),
                    note=f"same kind ({m.kind}); no number to compare")
