@@ -821,6 +821,126 @@ def _measure_stochastic(e: NDArray, K: int, notes: list[str]) -> Measurement:
                        settled=True, reason=reason)
 
 
+def _not_convergent(
+    p: NDArray[np.float64], e: NDArray[np.float64], K: int, fl: float,
+    xs: NDArray[np.float64] | None, stochastic: bool, notes: list[str],
+) -> Measurement | None:
+    """The measurements decided before any rate is fitted, in this order: divergence (a
+    non-finite error), the noise level of a stochastic run, a cycle or a band (bounded), a
+    growing error (divergence); None when the run may converge."""
+    if not np.all(np.isfinite(e)):
+        return _measure_divergence(p, e, K, fl, notes)
+    if stochastic:
+        if xs is None:
+            raise ValueError("stochastic measurement needs x_star")
+        return _measure_stochastic(e, K, notes)
+    cyc = detect_cycle(p)
+    if cyc is not None:
+        return _bounded(cyc, e, K, notes)
+    band = detect_band(p, e, fl)
+    if band is not None:
+        return _bounded(band, e, K, notes)
+    if detect_divergence(e, floor=fl):
+        return _measure_divergence(p, e, K, fl, notes)
+    return None
+
+
+def _to_limit_point(
+    p: NDArray[np.float64], lim: tuple[float, float], notes: list[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """Switch the reference to the final iterate ``x_K`` (the run converges to a point at
+    distance ``d_lim`` from x*): ``x* <- x_K``, ``e_k = |x_k - x_K|`` and floor
+    ``max(default_floor(|x_K|), 1e3 * remaining)``."""
+    d_lim, remaining = lim
+    notes.append(
+        f"iterates converge to a point at distance {d_lim:.3g} from x* (inexact x* or "
+        "a valley of minimizers): errors measured to the final iterate"
+    )
+    xs = p[-1].copy()
+    e = errors(p, xs)
+    fl = max(default_floor(float(np.linalg.norm(xs))), 1e3 * remaining)
+    return xs, e, fl
+
+
+def _cut_plateau(
+    p: NDArray[np.float64], e: NDArray[np.float64], n: int, notes: list[str]
+) -> tuple[int, int | None]:
+    """``(n, pl)``: a plateau of the error from iteration ``pl`` (None: none, or the iterates
+    still move) is treated as a floor, and the window ends at the first ``k`` with
+    ``e_k <= 10 * max(e over the last quarter)`` (0 if the plateau starts at 0)."""
+    pl = plateau_start(e[:n])
+    if pl is not None and not _rounding_level(p[pl:n]):
+        notes.append(f"the error stalls from iteration {pl} while the iterates still move: "
+                     "not a rounding floor")
+        pl = None
+    if pl is not None:
+        top = float(np.max(e[(3 * n) // 4:n]))
+        notes.append(f"error stagnates near {top:.3g} from iteration {pl}: treated as a floor")
+        n = int(np.flatnonzero(e[:n] <= 10.0 * top)[0]) if pl > 0 else 0
+    return n, pl
+
+
+def _sublinear_fit(
+    e: NDArray[np.float64], l: NDArray[np.float64], d: NDArray[np.float64], n: int,
+    notes: list[str],
+) -> tuple[float, float] | None:
+    """The sublinear law ``(exponent, k0)`` fitted from ``n // 2`` on to ``l = log e``; when at
+    least a quarter of the late decrements ``d = -diff(l)`` are negative (an oscillating error)
+    and ``l`` itself fits none, the fit is tried on the upper envelope ``max_(j>=k) e_j``."""
+    sub = _sublinear(l, n // 2)
+    if sub is None and np.mean(d[(n - 1) // 2:] < 0) >= 0.25:
+        sub = _sublinear(np.log(suffix_max(e[:n])), n // 2)
+        if sub is not None:
+            notes.append("the error oscillates: sublinear test on its upper envelope "
+                         "max_(j>=k) e_j")
+    return sub
+
+
+def _sublinear_measurement(
+    p: NDArray[np.float64], xs: NDArray[np.float64] | None, n: int, sub: tuple[float, float],
+    notes: list[str], base: dict[str, Any],
+) -> Measurement:
+    """A sublinear measurement over the window ``[n // 2, n - 1]``; the exponent of the law
+    ``(k + k0)^-a`` is dropped when ``(n - 1 + k0) / (n // 2 + k0) < SUBLINEAR_SPAN``."""
+    a = n // 2
+    expo, k0 = sub
+    span = (n - 1 + k0) / (a + k0) if a + k0 > 0 else math.inf
+    notes.append("decay slows like 1/k: sublinear (exponent from the slope of 1/d vs k)")
+    if span < SUBLINEAR_SPAN:
+        notes.append(f"exponent not determined: the fitted law (k + {k0:.3g})^-{expo:.3g} "
+                     f"spans only a factor {span:.3g} in k + k0 over the window")
+        expo = None
+    osc = oscillation(p, xs, window=(a, n - 1)).oscillating
+    return Measurement("sublinear", None, None, (a, n - 1), oscillating=osc,
+                       notes=notes, exponent=expo, settled=True, **base)
+
+
+def _linear_measurement(
+    p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64], fl: float,
+    settle_rtol: float, notes: list[str], base: dict[str, Any],
+) -> Measurement:
+    """The linear rate of the errors ``e`` above the floor (:func:`linear_fit`); none when the
+    fitted rate is not below 1 or the window has fewer than ``MIN_WINDOW`` points."""
+    fit = linear_fit(e, floor=fl, settle_rtol=settle_rtol)
+    long_window = fit is not None and fit.window[1] - fit.window[0] + 1 >= MIN_WINDOW
+    if fit is None or not fit.rate < 1.0:
+        return _none("no decrease of the error over the asymptotic window", notes, **base)
+    if abs(fit.rate_lstsq - fit.rate) > 0.01 * fit.rate:
+        notes.append(
+            f"robust rate {fit.rate:.6g} and least-squares rate {fit.rate_lstsq:.6g} differ by "
+            "more than 1% (oscillation or transient in the window)"
+        )
+    if not long_window:
+        return _none(f"the asymptotic window [{fit.window[0]}, {fit.window[1]}] has fewer than "
+                     f"{MIN_WINDOW} points: no reliable rate (robust fit {fit.rate:.4g})",
+                     notes, **base)
+    if not fit.settled:
+        notes.append("local rate still drifting: the asymptotic phase may not have been reached")
+    osc = oscillation(p, xs, window=fit.window).oscillating
+    return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
+                       settled=fit.settled, rate_lstsq=fit.rate_lstsq, **base)
+
+
 def measure(
     path: ArrayLike,
     x_star: ArrayLike | None,
@@ -856,33 +976,15 @@ def measure(
     if K == 0:
         return _none("a single iterate: no iterations to measure", notes, iterations=0)
 
-    if not np.all(np.isfinite(e)):
-        return _measure_divergence(p, e, K, fl, notes)
-    if stochastic:
-        if xs is None:
-            raise ValueError("stochastic measurement needs x_star")
-        return _measure_stochastic(e, K, notes)
-    cyc = detect_cycle(p)
-    if cyc is not None:
-        return _bounded(cyc, e, K, notes)
-    band = detect_band(p, e, fl)
-    if band is not None:
-        return _bounded(band, e, K, notes)
-    if detect_divergence(e, floor=fl):
-        return _measure_divergence(p, e, K, fl, notes)
+    early = _not_convergent(p, e, K, fl, xs, stochastic, notes)
+    if early is not None:
+        return early
 
     lim = None
     if xs is not None and floor is None:
         lim = _limit_point(p, xs, fl)
         if lim is not None:
-            d_lim, remaining = lim
-            notes.append(
-                f"iterates converge to a point at distance {d_lim:.3g} from x* (inexact x* or "
-                "a valley of minimizers): errors measured to the final iterate"
-            )
-            xs = p[-1].copy()
-            e = errors(p, xs)
-            fl = max(default_floor(float(np.linalg.norm(xs))), 1e3 * remaining)
+            xs, e, fl = _to_limit_point(p, lim, notes)
 
     n = valid_length(e, fl)
     floor_index = n if n < e.size else None
@@ -899,15 +1001,7 @@ def measure(
                          f"iteration {k}, far faster than the steps before: terminated")
             return Measurement("finite", window=(0, k), notes=notes, finite_steps=k,
                                settled=True, **base)
-    pl = plateau_start(e[:n])
-    if pl is not None and not _rounding_level(p[pl:n]):
-        notes.append(f"the error stalls from iteration {pl} while the iterates still move: "
-                     "not a rounding floor")
-        pl = None
-    if pl is not None:
-        top = float(np.max(e[(3 * n) // 4:n]))
-        notes.append(f"error stagnates near {top:.3g} from iteration {pl}: treated as a floor")
-        n = int(np.flatnonzero(e[:n] <= 10.0 * top)[0]) if pl > 0 else 0
+    n, pl = _cut_plateau(p, e, n, notes)
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
         return _none(f"only {n} point(s) above {where}: no asymptotic phase", notes, **base)
@@ -918,47 +1012,15 @@ def measure(
     if s is not None:
         notes.append(f"ratios e_(k+1)/e_k fall toward 0 from iteration {s} on")
         return _superlinear(e, n, s, fl, notes, base)
-    sub = _sublinear(l, n // 2)
-    if sub is None and np.mean(d[(n - 1) // 2:] < 0) >= 0.25:
-        sub = _sublinear(np.log(suffix_max(e[:n])), n // 2)
-        if sub is not None:
-            notes.append("the error oscillates: sublinear test on its upper envelope "
-                         "max_(j>=k) e_j")
+    sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
-        a = n // 2
-        expo, k0 = sub
-        span = (n - 1 + k0) / (a + k0) if a + k0 > 0 else math.inf
-        notes.append("decay slows like 1/k: sublinear (exponent from the slope of 1/d vs k)")
-        if span < SUBLINEAR_SPAN:
-            notes.append(f"exponent not determined: the fitted law (k + {k0:.3g})^-{expo:.3g} "
-                         f"spans only a factor {span:.3g} in k + k0 over the window")
-            expo = None
-        osc = oscillation(p, xs, window=(a, n - 1)).oscillating
-        return Measurement("sublinear", None, None, (a, n - 1), oscillating=osc,
-                           notes=notes, exponent=expo, settled=True, **base)
+        return _sublinear_measurement(p, xs, n, sub, notes, base)
     j = envelope_jump(e[:n])
     if j is not None:
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
                      "preceding trend and keeps falling faster: superlinear")
         return _superlinear(e, n, j, fl, notes, base)
-    fit = linear_fit(e[:n], floor=fl, settle_rtol=settle_rtol)
-    long_window = fit is not None and fit.window[1] - fit.window[0] + 1 >= MIN_WINDOW
-    if fit is None or not fit.rate < 1.0:
-        return _none("no decrease of the error over the asymptotic window", notes, **base)
-    if abs(fit.rate_lstsq - fit.rate) > 0.01 * fit.rate:
-        notes.append(
-            f"robust rate {fit.rate:.6g} and least-squares rate {fit.rate_lstsq:.6g} differ by "
-            "more than 1% (oscillation or transient in the window)"
-        )
-    if not long_window:
-        return _none(f"the asymptotic window [{fit.window[0]}, {fit.window[1]}] has fewer than "
-                     f"{MIN_WINDOW} points: no reliable rate (robust fit {fit.rate:.4g})",
-                     notes, **base)
-    if not fit.settled:
-        notes.append("local rate still drifting: the asymptotic phase may not have been reached")
-    osc = oscillation(p, xs, window=fit.window).oscillating
-    return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
-                       settled=fit.settled, rate_lstsq=fit.rate_lstsq, **base)
+    return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
 
 
 def suffix_max(err: ArrayLike) -> NDArray[np.float64]:
