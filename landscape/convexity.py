@@ -129,16 +129,9 @@ def _monotone(fn, x, increasing=True):
     return _hull(lo, hi) if increasing else _hull(hi, lo)
 
 
-def interval_eval(expr: sp.Expr, env: dict[sp.Symbol, Any]):
-    """An interval containing ``expr`` for all values of its symbols in ``env`` (mpmath iv).
-
-    Handles +, ×, integer and rational powers, exp, log, sin, cos, tan, sinh, cosh, tanh, |·|,
-    π, e and rational constants; raises :class:`_NoInterval` otherwise.  Sound (outward
-    rounding), not tight: dependent occurrences of a variable widen the bound.
-    """
-    iv = _iv()
-    if expr.is_Symbol:
-        return env[expr]
+def _interval_constant(expr: sp.Expr, iv: Any):
+    """The interval of a constant: a rational ``p/q`` (quotient of exact integers, rounded
+    outward), π, e or a float; None when ``expr`` is none of these."""
     if expr.is_Rational:
         return iv.mpf(int(expr.p)) / iv.mpf(int(expr.q))
     if expr is sp.pi:
@@ -147,30 +140,29 @@ def interval_eval(expr: sp.Expr, env: dict[sp.Symbol, Any]):
         return iv.e
     if expr.is_Float:
         return iv.mpf(str(expr))
-    args = [interval_eval(a, env) for a in expr.args] if not expr.is_Pow else None
-    if expr.is_Add:
-        out = args[0]
-        for a in args[1:]:
-            out = out + a
-        return out
-    if expr.is_Mul:
-        out = args[0]
-        for a in args[1:]:
-            out = out * a
-        return out
-    if expr.is_Pow:
-        base, e = expr.args
-        b = interval_eval(base, env)
-        if e.is_Integer:
-            return b ** int(e)
-        if e == sp.S.Half:
-            if b.a < 0:
-                raise _NoInterval("sqrt of a possibly negative number")
-            return iv.sqrt(b)
-        if b.a <= 0:
-            raise _NoInterval("real power of a possibly non-positive number")
-        return iv.exp(interval_eval(e, env) * iv.log(b))
-    x = args[0] if args else None
+    return None
+
+
+def _interval_pow(expr: sp.Pow, env: dict[sp.Symbol, Any], iv: Any):
+    """The interval of ``b^e``: ``B^n`` for an integer n, ``sqrt(B)`` for e = 1/2 (B >= 0),
+    else ``exp(E · log B)`` (B > 0)."""
+    base, e = expr.args
+    b = interval_eval(base, env)
+    if e.is_Integer:
+        return b ** int(e)
+    if e == sp.S.Half:
+        if b.a < 0:
+            raise _NoInterval("sqrt of a possibly negative number")
+        return iv.sqrt(b)
+    if b.a <= 0:
+        raise _NoInterval("real power of a possibly non-positive number")
+    return iv.exp(interval_eval(e, env) * iv.log(b))
+
+
+def _interval_function(expr: sp.Expr, x: Any, iv: Any):
+    """The interval of a function of one argument with interval ``x``: exp, log (x > 0), sin,
+    cos, tan, |·|, and through :func:`_monotone` sinh, tanh = 1 - 2/(e^(2t) + 1) and
+    cosh(|x|)."""
     if isinstance(expr, sp.exp):
         return iv.exp(x)
     if isinstance(expr, sp.log):
@@ -189,6 +181,36 @@ def interval_eval(expr: sp.Expr, env: dict[sp.Symbol, Any]):
         a = abs(x)
         return _monotone(lambda t: (iv.exp(t) + iv.exp(-t)) / 2, a)
     raise _NoInterval(f"no interval rule for {type(expr).__name__}")
+
+
+def interval_eval(expr: sp.Expr, env: dict[sp.Symbol, Any]):
+    """An interval containing ``expr`` for all values of its symbols in ``env`` (mpmath iv).
+
+    Handles +, ×, integer and rational powers, exp, log, sin, cos, tan, sinh, cosh, tanh, |·|,
+    π, e and rational constants; raises :class:`_NoInterval` otherwise.  Sound (outward
+    rounding), not tight: dependent occurrences of a variable widen the bound.
+    """
+    iv = _iv()
+    if expr.is_Symbol:
+        return env[expr]
+    const = _interval_constant(expr, iv)
+    if const is not None:
+        return const
+    args = [interval_eval(a, env) for a in expr.args] if not expr.is_Pow else None
+    if expr.is_Add:
+        out = args[0]
+        for a in args[1:]:
+            out = out + a
+        return out
+    if expr.is_Mul:
+        out = args[0]
+        for a in args[1:]:
+            out = out * a
+        return out
+    if expr.is_Pow:
+        return _interval_pow(expr, env, iv)
+    x = args[0] if args else None
+    return _interval_function(expr, x, iv)
 
 
 def interval_nonnegative(
