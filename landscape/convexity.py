@@ -597,6 +597,66 @@ def _witness_point(obj: Any, point: np.ndarray, which: int) -> tuple[np.ndarray,
     return V[:, which], float(w[which])
 
 
+def _verdict(
+    sym: _Symbolic, scan: _Scan, exact: bool, convex_refuted: bool, concave_refuted: bool,
+    lams: tuple[float, float], tau: float, how: dict[str, str],
+) -> tuple[str, str]:
+    """``(verdict, method)`` (rules of :func:`analyze_convexity`) and ``how["verdict"]``: proved
+    by the symbolic test, refuted both ways, else numeric from the extreme eigenvalues
+    ``λ_min >= -τ`` (convex), ``λ_max <= τ`` (concave), otherwise unknown."""
+    lam_min, lam_max = lams
+    if sym.psd:
+        verdict, method = "convex", "symbolic"
+        how["verdict"] = f"proved: {sym.how}"
+        if sym.nsd:
+            how["verdict"] += "; the Hessian vanishes: f is affine (also concave)"
+    elif sym.nsd:
+        verdict, method = "concave", "symbolic"
+        how["verdict"] = f"proved: {sym.how}"
+    elif convex_refuted and concave_refuted:
+        verdict = "nonconvex"
+        method = "symbolic" if exact else "numeric"
+        how["verdict"] = ("refuted: λ_min < 0 and λ_max > 0 on the box "
+                          + ("(exact)" if exact else "with chord witnesses verified exactly"))
+    elif lam_min >= -tau:
+        verdict, method = "convex", "numeric"
+        how["verdict"] = (f"no refutation found in {scan.samples:,} samples (not a proof); "
+                          f"{sym.how}")
+    elif lam_max <= tau:
+        verdict, method = "concave", "numeric"
+        how["verdict"] = (f"no refutation of concavity found in {scan.samples:,} samples "
+                          f"(not a proof); {sym.how}")
+    else:
+        verdict, method = "unknown", "numeric"
+        how["verdict"] = "curvature of both signs seen, but no chord witness could be verified"
+    return verdict, method
+
+
+def _curvature_bounds(
+    obj: Any, sym: _Symbolic, scan: _Scan, verdict: str, exact: bool,
+    lams: tuple[float, float], tau: float, how: dict[str, str],
+) -> tuple[float | None, Any, bool, bool]:
+    """``(μ, μ exact, strict, strong)``: for a convex f, ``μ = λ_min`` (exact, or
+    ``max(λ_min, 0)`` from the scan), strong when ``μ > τ``; for a concave f, strict when
+    ``λ_max < -τ``; otherwise strictness from :func:`_strict`."""
+    lam_min, lam_max = lams
+    mu = mu_exact = None
+    strict = strong = False
+    if verdict == "convex":
+        if exact:
+            mu_exact = sym.lam_min
+            mu = _float(mu_exact)
+            how["mu"] = "exact"
+        else:
+            mu = max(lam_min, 0.0)
+            how["mu"] = f"numeric: min over {scan.method()}, rel. tol {EIG_RTOL:g}"
+        strong = mu > tau
+        strict = strong or _strict(obj, sym, scan, tau, True, how)
+    elif verdict == "concave":
+        strict = lam_max < -tau or _strict(obj, sym, scan, tau, False, how)
+    return mu, mu_exact, strict, strong
+
+
 def analyze_convexity(
     obj: Any,
     box: Any = None,
@@ -663,47 +723,13 @@ def analyze_convexity(
         v, _ = _witness_point(obj, point, -1)
         concave_refuted = exact or chord_witness(obj, B, point, v, verify, -1.0) is not None
 
-    if sym.psd:
-        verdict, method = "convex", "symbolic"
-        how["verdict"] = f"proved: {sym.how}"
-        if sym.nsd:
-            how["verdict"] += "; the Hessian vanishes: f is affine (also concave)"
-    elif sym.nsd:
-        verdict, method = "concave", "symbolic"
-        how["verdict"] = f"proved: {sym.how}"
-    elif convex_refuted and concave_refuted:
-        verdict = "nonconvex"
-        method = "symbolic" if exact else "numeric"
-        how["verdict"] = ("refuted: λ_min < 0 and λ_max > 0 on the box "
-                          + ("(exact)" if exact else "with chord witnesses verified exactly"))
-    elif lam_min >= -tau:
-        verdict, method = "convex", "numeric"
-        how["verdict"] = (f"no refutation found in {scan.samples:,} samples (not a proof); "
-                          f"{sym.how}")
-    elif lam_max <= tau:
-        verdict, method = "concave", "numeric"
-        how["verdict"] = (f"no refutation of concavity found in {scan.samples:,} samples "
-                          f"(not a proof); {sym.how}")
-    else:
-        verdict, method = "unknown", "numeric"
-        how["verdict"] = "curvature of both signs seen, but no chord witness could be verified"
+    verdict, method = _verdict(sym, scan, exact, convex_refuted, concave_refuted,
+                               (lam_min, lam_max), tau, how)
     if verdict != "nonconvex":
         witness = None
 
-    mu = mu_exact = None
-    strict = strong = False
-    if verdict == "convex":
-        if exact:
-            mu_exact = sym.lam_min
-            mu = _float(mu_exact)
-            how["mu"] = "exact"
-        else:
-            mu = max(lam_min, 0.0)
-            how["mu"] = f"numeric: min over {scan.method()}, rel. tol {EIG_RTOL:g}"
-        strong = mu > tau
-        strict = strong or _strict(obj, sym, scan, tau, True, how)
-    elif verdict == "concave":
-        strict = lam_max < -tau or _strict(obj, sym, scan, tau, False, how)
+    mu, mu_exact, strict, strong = _curvature_bounds(obj, sym, scan, verdict, exact,
+                                                     (lam_min, lam_max), tau, how)
     return Convexity(verdict, strict, strong, mu, L, method, witness, how, mu_exact, L_exact)
 
 
