@@ -650,11 +650,12 @@ def _joined(obj, region: VanishingRegion, p: np.ndarray, threshold: float) -> bo
     return bool(np.all(_small(obj, seg, threshold)))
 
 
-def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> VanishingReport:
-    import time
-
-    n = obj.n
-    notes = []
+def _sample_box(
+    box: np.ndarray, n: int, notes: list[str]
+) -> tuple[np.ndarray, tuple[int, ...] | None, str, float]:
+    """``(X, shape, method, spacing)``: for n <= 4 a grid of ``GRID_POINTS`` per axis, spacing
+    ``max_i (b_i - a_i) / (points - 1)``; above, 20,000 scrambled Halton samples (shape None),
+    spacing ``‖b - a‖ · count^(-1/n)``."""
     if n <= 4:
         X, shape = _grid(box, GRID_POINTS)
         method = f"grid {'×'.join(str(s) for s in shape)}"
@@ -669,6 +670,52 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
         notes.append("sampled, not gridded: regions are indicative only")
     spacing = (float(np.max((box[:, 1] - box[:, 0]) / (shape[0] - 1))) if shape else
                float(np.linalg.norm(box[:, 1] - box[:, 0]) * X.shape[0] ** (-1.0 / n)))
+    return X, shape, method, spacing
+
+
+def _curve_through(
+    obj: Any, box: np.ndarray, r: VanishingRegion, threshold: float, spacing: float,
+    timeout: float, notes: list[str],
+) -> np.ndarray | None:
+    """The traced curve of critical points through a degenerate region's point (n >= 2, step
+    ``spacing / 4``), the region widened to contain it and marked a critical curve; None when
+    the point is not degenerate or nothing was traced."""
+    if not (r.critical_point == "degenerate" and obj.n >= 2):
+        return None
+    traced = trace_critical_curve(obj, box, np.asarray(r.point), threshold, spacing / 4,
+                                  seconds=timeout)
+    if traced is None:
+        return None
+    path, finished = traced
+    if not finished:
+        from .numfmt import fmt
+
+        notes.append(f"the curve of critical points through {fmt(r.point)} "
+                     "was traced only in part (time budget): its region is larger")
+    r.critical_curve = True
+    r.lower = tuple(np.minimum(r.lower, path.min(axis=0)).tolist())
+    r.upper = tuple(np.maximum(r.upper, path.max(axis=0)).tolist())
+    return path
+
+
+def _on_component(
+    p: np.ndarray, box: np.ndarray, shape: tuple[int, ...] | None, labels: np.ndarray
+) -> bool:
+    """Whether the grid node nearest to p, ``round((p - a) / (b - a) · (points - 1))``, lies on
+    a component (label != 0); always False for samples (no grid)."""
+    if shape is None:
+        return False
+    node = np.clip(np.rint((p - box[:, 0]) / (box[:, 1] - box[:, 0]) * (shape[0] - 1)),
+                   0, shape[0] - 1).astype(int)
+    return bool(labels[np.ravel_multi_index(tuple(node), shape)] != 0)
+
+
+def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> VanishingReport:
+    import time
+
+    n = obj.n
+    notes = []
+    X, shape, method, spacing = _sample_box(box, n, notes)
     gn = _gradient_norms(obj, X)
     F = obj.compiled.values(X)
     f_min, f_max = _box_range(obj, box, X, F)
@@ -697,20 +744,9 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
         lower, upper = measured_extent(obj, box, p, threshold, known)
         r = _region(obj, lower, upper, p, f_min, f_max, box=box, listed=listed,
                     threshold=threshold)
-        if r.critical_point == "degenerate" and n >= 2:
-            traced = trace_critical_curve(obj, box, np.asarray(r.point), threshold, spacing / 4,
-                                          seconds=timeout)
-            if traced is not None:
-                path, finished = traced
-                if not finished:
-                    from .numfmt import fmt
-
-                    notes.append(f"the curve of critical points through {fmt(r.point)} "
-                                 "was traced only in part (time budget): its region is larger")
-                traces.append(path)
-                r.critical_curve = True
-                r.lower = tuple(np.minimum(r.lower, path.min(axis=0)).tolist())
-                r.upper = tuple(np.maximum(r.upper, path.max(axis=0)).tolist())
+        path = _curve_through(obj, box, r, threshold, spacing, timeout, notes)
+        if path is not None:
+            traces.append(path)
         regions.append(r)
 
     for k in comps:
@@ -738,11 +774,8 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
             continue
         if any(_joined(obj, r, p, threshold) for r in regions):
             continue  # in a region already listed
-        if shape is not None:
-            node = np.clip(np.rint((p - box[:, 0]) / (box[:, 1] - box[:, 0]) * (shape[0] - 1)),
-                           0, shape[0] - 1).astype(int)
-            if labels[np.ravel_multi_index(tuple(node), shape)] != 0:
-                continue  # on a component
+        if _on_component(p, box, shape, labels):
+            continue
         add(p, None)
     found = len(regions)
     if len(regions) > max_regions:
