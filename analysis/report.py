@@ -817,59 +817,70 @@ def _status_phrase(res: Any) -> str:
             f"{fmt_num(gmax, 2)}")
 
 
-def _summary(b: Builder, A: Analysis) -> None:
-    """The key findings in sentences."""
-    d = b.doc
-    d.heading("Summary")
-    items: list[str] = [_convexity_sentence(A)]
-    if A.cps is not None:
-        where = ("the list is complete (proved by an exact solve)" if A.cps.complete else
-                 "found by a numeric search of the box, so the list may be incomplete")
-        if len(A.cps):
-            items.append(f"Critical points in the box: {_kind_counts(A.cps)}; {where}.")
-        else:
-            items.append(f"There is no critical point in the box ({where}): no minimizer to "
-                         "measure convergence against.")
-    if A.minimum is not None:
-        lam = A.eigenvalues
-        kappa = A.minimum.condition_number
-        how = "exact" if A.minimum.exact else "numeric"
-        if not getattr(A.minimum, "differentiable", True):
-            items.append(
-                f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-                f"f(x*) = {fmt_num(A.minimum.value)} ({how}); it lies on a kink of f, where f "
-                "has no gradient or Hessian: no Hessian-based rate applies there.")
-        else:
-            items.append(
-                f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-                f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
-                f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
-                + ("." if np.isfinite(kappa) and kappa > 0
-                   else " (degenerate: no linear rate for GD)."))
+def _critical_points_sentence(A: Analysis) -> str | None:
+    """How many critical points of each kind, and whether the list is proved complete."""
+    if A.cps is None:
+        return None
+    where = ("the list is complete (proved by an exact solve)" if A.cps.complete else
+             "found by a numeric search of the box, so the list may be incomplete")
+    if len(A.cps):
+        return f"Critical points in the box: {_kind_counts(A.cps)}; {where}."
+    return (f"There is no critical point in the box ({where}): no minimizer to "
+            "measure convergence against.")
+
+
+def _minimum_sentence(A: Analysis) -> str | None:
+    """The lowest minimum, its value and its Hessian's eigenvalues and κ (or its kink)."""
+    if A.minimum is None:
+        return None
+    lam = A.eigenvalues
+    kappa = A.minimum.condition_number
+    how = "exact" if A.minimum.exact else "numeric"
+    if not getattr(A.minimum, "differentiable", True):
+        return (
+            f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
+            f"f(x*) = {fmt_num(A.minimum.value)} ({how}); it lies on a kink of f, where f "
+            "has no gradient or Hessian: no Hessian-based rate applies there.")
+    return (
+        f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
+        f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
+        f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
+        + ("." if np.isfinite(kappa) and kappa > 0
+           else " (degenerate: no linear rate for GD)."))
+
+
+def _gd_sentence(A: Analysis) -> str | None:
+    """Where GD went, the rate theory predicts there and the rate the run measured."""
     gd = next((r for r in A.runs if r.method == "gd" and r.study is not None), None)
-    if gd is not None and gd.study.minimizer is not None:
-        st = gd.study
-        p, m = st.prediction, st.measurement
-        which = "the lowest minimum" if _same_point(A, st.minimizer) else "another minimum"
-        if gd.result is not None and gd.result.status != "converged":
-            said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
-                    f"({_status_phrase(gd.result)}); theory is evaluated at x = "
-                    f"{fmt_point(st.minimizer)} ({which})")
-        else:
-            said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
-                    f"({which})")
-        if p.rate is not None and p.kind == "linear":
-            said += (f", where theory predicts the error to shrink by ρ = {fmt_num(p.rate, 5)} "
-                     "per step")
-        else:
-            said += f", where theory predicts: {p.kind}"
-        if m.rate is not None and m.kind == "linear":
-            said += f"; the run measured {fmt_num(m.rate, 5)}"
-        else:
-            said += f"; the run measured: {m.kind}"
-        items.append(said + f" ({st.comparison.verdict}).")
-    elif A.minimum is None and A.cps is not None and len(A.cps):
-        items.append("No critical point in the box is a minimum.")
+    if gd is None or gd.study.minimizer is None:
+        if A.minimum is None and A.cps is not None and len(A.cps):
+            return "No critical point in the box is a minimum."
+        return None
+    st = gd.study
+    p, m = st.prediction, st.measurement
+    which = "the lowest minimum" if _same_point(A, st.minimizer) else "another minimum"
+    if gd.result is not None and gd.result.status != "converged":
+        said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
+                f"({_status_phrase(gd.result)}); theory is evaluated at x = "
+                f"{fmt_point(st.minimizer)} ({which})")
+    else:
+        said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
+                f"({which})")
+    if p.rate is not None and p.kind == "linear":
+        said += (f", where theory predicts the error to shrink by ρ = {fmt_num(p.rate, 5)} "
+                 "per step")
+    else:
+        said += f", where theory predicts: {p.kind}"
+    if m.rate is not None and m.kind == "linear":
+        said += f"; the run measured {fmt_num(m.rate, 5)}"
+    else:
+        said += f"; the run measured: {m.kind}"
+    return said + f" ({st.comparison.verdict})."
+
+
+def _runs_sentences(A: Analysis) -> list[str]:
+    """The comparison runs that converged (fewest iterations first) and those that did not."""
+    items: list[str] = []
     runs = [r for r in A.runs if r.result is not None]
     conv = [r for r in runs if r.result.status == "converged"]
     other = [r for r in runs if r.result.status != "converged"]
@@ -880,39 +891,68 @@ def _summary(b: Builder, A: Analysis) -> None:
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
             f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
+    return items
+
+
+def _agreement_sentence(A: Analysis) -> str | None:
+    """For how many methods theory and measurement agree, disagree (why), are not comparable."""
     studies = [r for r in A.runs if r.study is not None]
-    if studies:
-        agree = [r.label for r in studies if r.study.comparison.verdict == "agrees"]
-        dis = [r for r in studies if r.study.comparison.verdict == "disagrees"]
-        nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
-        text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
-        text += f" ({', '.join(agree)})." if agree else "."
-        if dis:
-            text += " They disagree for " + "; ".join(
-                f"{r.label} ({r.study.comparison.reason})" for r in dis) + "."
-        if nc:
-            text += (" Not comparable (reasons under “What failed”): "
-                     + ", ".join(r.label for r in nc) + ".")
-        items.append(text)
-    if A.lr_sweep is not None and A.lr_sweep.predicted_threshold is not None:
-        s = A.lr_sweep
-        obs = ("every tested step converged" if s.observed_threshold is None else
-               f"the smallest tested step that does not converge is η = "
-               f"{fmt_num(s.observed_threshold)}")
-        n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
-        if n_bnd:
-            obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
-                    f"{n_div} diverged)")
-        items.append(f"GD step-size threshold: theory says η < {s.threshold_basis} = "
-                     f"{fmt_num(s.predicted_threshold)}; {obs}"
-                     + (" (consistent)." if s.brackets_prediction() else
-                        " (inconsistent with the prediction)."))
-    if A.vanishing is not None:
-        plateaus = [r for r in A.vanishing.regions if r.plateau]
-        if plateaus:
-            items.append(f"The gradient is below {fmt_num(A.vanishing.threshold)} on "
-                         f"{len(plateaus)} plateau region(s) far above the minimum value: "
-                         "gradient methods crawl there.")
+    if not studies:
+        return None
+    agree = [r.label for r in studies if r.study.comparison.verdict == "agrees"]
+    dis = [r for r in studies if r.study.comparison.verdict == "disagrees"]
+    nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
+    text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
+    text += f" ({', '.join(agree)})." if agree else "."
+    if dis:
+        text += " They disagree for " + "; ".join(
+            f"{r.label} ({r.study.comparison.reason})" for r in dis) + "."
+    if nc:
+        text += (" Not comparable (reasons under “What failed”): "
+                 + ", ".join(r.label for r in nc) + ".")
+    return text
+
+
+def _threshold_sentence(A: Analysis) -> str | None:
+    """The predicted GD step-size threshold against the smallest tested step that fails."""
+    if A.lr_sweep is None or A.lr_sweep.predicted_threshold is None:
+        return None
+    s = A.lr_sweep
+    obs = ("every tested step converged" if s.observed_threshold is None else
+           f"the smallest tested step that does not converge is η = "
+           f"{fmt_num(s.observed_threshold)}")
+    n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
+    if n_bnd:
+        obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
+                f"{n_div} diverged)")
+    return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
+            f"{fmt_num(s.predicted_threshold)}; {obs}"
+            + (" (consistent)." if s.brackets_prediction() else
+               " (inconsistent with the prediction)."))
+
+
+def _plateau_sentence(A: Analysis) -> str | None:
+    """How many plateau regions (small gradient far above the minimum value) were found."""
+    if A.vanishing is None:
+        return None
+    plateaus = [r for r in A.vanishing.regions if r.plateau]
+    if not plateaus:
+        return None
+    return (f"The gradient is below {fmt_num(A.vanishing.threshold)} on "
+            f"{len(plateaus)} plateau region(s) far above the minimum value: "
+            "gradient methods crawl there.")
+
+
+def _summary(b: Builder, A: Analysis) -> None:
+    """The key findings in sentences."""
+    d = b.doc
+    d.heading("Summary")
+    items: list[str] = [_convexity_sentence(A)]
+    items += [t for t in (_critical_points_sentence(A), _minimum_sentence(A), _gd_sentence(A))
+              if t is not None]
+    items += _runs_sentences(A)
+    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A), _plateau_sentence(A))
+              if t is not None]
     d.bullets(items)
 
 
