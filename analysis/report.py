@@ -799,6 +799,28 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+_VERDICT_PLURAL = {"agrees": "agree", "disagrees": "disagree"}
+
+
+def verdict_tally(verdicts: Sequence[str]) -> str:
+    """Count verdicts in words: ``all 86 agree``, ``80 agree, 1 disagrees, 5 not comparable``.
+
+    The verb follows the count (n = 1: ``agrees``; n > 1: ``agree``); a single kind reads
+    ``all n …`` (n > 1)."""
+    order = ["agrees", "disagrees", "not comparable"]
+    kinds = order + sorted(set(verdicts) - set(order))
+    counts = [(v, sum(x == v for x in verdicts)) for v in kinds]
+    counts = [(v, n) for v, n in counts if n]
+
+    def word(v: str, n: int) -> str:
+        return v if n == 1 else _VERDICT_PLURAL.get(v, v)
+
+    if len(counts) == 1:
+        v, n = counts[0]
+        return f"1 {v}" if n == 1 else f"all {n} {word(v, n)}"
+    return ", ".join(f"{n} {word(v, n)}" for v, n in counts)
+
+
 def _same_point(A: Analysis, x: Any) -> bool:
     """Whether ``x`` is the lowest minimum of the analysis (within 1e-6 relative)."""
     if A.minimum is None:
