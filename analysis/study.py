@@ -65,6 +65,7 @@ from analysis.report import (
     percent,
     starts_body,
     theory_row,
+    verdict_tally,
     versions,
 )
 from landscape.progress import Progress
@@ -1648,7 +1649,9 @@ def section_adaptive(S: Study) -> None:
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
                             for i, v in enumerate(step)) + ")",
             rel, "agrees" if rel <= 1e-6 else "disagrees",
-            f"−η g/(|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate"))
+            (f"−η g/(√(1 − α)·|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate "
+             "(the first average is (1 − α) g²)" if m == "rmsprop" else
+             f"−η g/(|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate")))
     worst = 0.0
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
@@ -1735,9 +1738,7 @@ def _front(S: Study, seconds: float) -> None:
     d.bullets([f"Generated {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by {versions()}.",
                f"Computation time {seconds:.0f} s (analysis and runs, before writing the PDF).",
                f"{len(S.checks)} checks of theory against measurement: "
-               + ", ".join(f"{sum(c.verdict == v for c in S.checks)} {v}"
-                           for v in ("agrees", "disagrees", "not comparable")
-                           if any(c.verdict == v for c in S.checks)) + "."],
+               + verdict_tally([c.verdict for c in S.checks]) + "."],
               size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0)
