@@ -51,6 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
+from analysis.compare import SE_RULE
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -1354,13 +1355,13 @@ THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
 THEORY_NOTES = (
     "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at the point the run converged to and the "
-    "hyperparameters (analysis.theory); measured by a robust fit over the window of "
-    "iterations shown (analysis.empirical).  Agreement (analysis.compare): an exact linear "
+    "hyperparameters; measured by a robust fit over the window of "
+    "iterations shown.  Agreement: an exact linear "
     "rate within 1 % on ρ and on −ln ρ (a double root allows the window's k-bias); a bound "
     "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
-    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or 3 "
-    "standard errors.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
+    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or "
+    f"{SE_RULE}.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
     "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; q: "
     "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
     "kinds were compared).")

@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from analysis import plots, plots_lecture
+from analysis.compare import SE_RULE, STOCHASTIC_SE
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -1131,7 +1132,7 @@ def section_sgd(S: Study) -> None:
                            seed=11)
     var_th = eta * sigma**2 / (lam * (2 - eta * lam))
     var_m = batch.x.var(axis=0, ddof=1)
-    tol = 4 * math.sqrt(2 / (N - 1))
+    tol = STOCHASTIC_SE * math.sqrt(2 / (N - 1))
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
         batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {N} runs",
         fig=fig), 280.0, "End points of SGD runs started at the minimum of 0.5x₁² + 2x₂² "
@@ -1141,8 +1142,8 @@ def section_sgd(S: Study) -> None:
     for i in range(2):
         S.numeric_check(f"noise ball: Var(x{'₁₂'[i]}), λ = {lam[i]:g}", float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)); {N} runs: 4 standard errors "
-                        f"(4√(2/N) = {percent(tol)})")
+                        reason=f"ησ²/(λ(2 − ηλ)); {N} runs: {SE_RULE} "
+                        f"({STOCHASTIC_SE}√(2/N) = {percent(tol)})")
     # --- minibatch variance
     n_rows = 100
     D, names, _ = make_regression(n_rows, 2, noise=0.5, seed=3)
@@ -1189,8 +1190,8 @@ def section_sgd(S: Study) -> None:
                     reason=f"least squares over B = {', '.join(str(int(b)) for b in Bs)}")
     i10 = sizes.index(10)
     S.numeric_check("Var of the minibatch gradient at B = 10", theory_v[i10], measured[i10],
-                    rtol=4 * se[i10] / theory_v[i10], how_p="theory",
-                    reason=f"s²(N − B)/(B(N − 1)); tolerance 4 standard errors over {M} runs")
+                    rtol=STOCHASTIC_SE * se[i10] / theory_v[i10], how_p="theory",
+                    reason=f"s²(N − B)/(B(N − 1)); tolerance {SE_RULE} over {M} runs")
     S.numeric_check(f"Var of the gradient at B = N = {n_rows}", 0.0, measured[-1],
                     rtol=0.0, abs_tol=1e-20, how_p="exact",
                     reason="every minibatch is the whole data set")
@@ -1237,27 +1238,28 @@ def section_sgd(S: Study) -> None:
     floor_m, floor_se = _mean_se(np.mean(late**2, axis=1))
     floor_th = float(exact[labels[0]][-1])
     S.numeric_check(f"constant step: E(x_k − x*)² over k = {K // 2}…{K} (noise floor)",
-                    floor_th, floor_m, rtol=4 * floor_se / floor_th,
+                    floor_th, floor_m, rtol=STOCHASTIC_SE * floor_se / floor_th,
                     reason=f"floor ησ²/(L(2 − ηL)); measured {_pm(floor_m, floor_se)} (mean "
                     f"± standard error over {R} runs of each run's average over the last "
-                    f"{K - K // 2 + 1} steps); agree within 4 standard errors")
+                    f"{K - K // 2 + 1} steps); agree within {SE_RULE}")
     dec_th = float(exact[labels[1]][-1])
     dec_m, dec_se = final[labels[1]]
     S.numeric_check(f"decaying step: E(x_K − x*)² at K = {K}", dec_th, dec_m,
-                    rtol=4 * dec_se / dec_th,
+                    rtol=STOCHASTIC_SE * dec_se / dec_th,
                     reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
                     f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}); measured "
-                    f"{_pm(dec_m, dec_se)} over {R} runs; agree within 4 standard errors")
+                    f"{_pm(dec_m, dec_se)} over {R} runs; agree within {SE_RULE}")
     const_m, const_se = final[labels[0]]
     z = (const_m - floor_th) / const_se
     S.statement_check("decaying steps go below the constant step's noise floor",
                       "Σηₖ = ∞, Σηₖ² < ∞ ⇒ E(xₖ − x*)² → 0",
                       f"at k = {K}: {_pm(dec_m, dec_se)} against {_pm(const_m, const_se)} "
                       f"(mean ± standard error over {R} runs)",
-                      dec_m + 4 * dec_se < 0.1 * (const_m - 4 * const_se),
+                      dec_m + STOCHASTIC_SE * dec_se < 0.1 * (const_m - STOCHASTIC_SE * const_se),
                       f"the constant step's value is {fmt_num(z, 2)} standard errors from its "
                       f"floor {fmt_num(floor_th, 3)}: "
-                      + ("within 3, sampling noise" if abs(z) <= 3 else "more than 3"))
+                      + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
+                         else f"more than {STOCHASTIC_SE}"))
     S.checks_table(since)
 
 
@@ -1364,9 +1366,9 @@ def section_schedules(S: Study) -> None:
             schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[1:]
         exact[lab] = float(curves_t[lab][-1])
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
-                            finals[lab], rtol=4 * se / exact[lab], how_p="theory",
+                            finals[lab], rtol=STOCHASTIC_SE * se / exact[lab], how_p="theory",
                             reason=f"exact recursion; measured {_pm(finals[lab], se)} (mean ± "
-                            f"standard error over {R} runs); agree within 4 standard errors")
+                            f"standard error over {R} runs); agree within {SE_RULE}")
         rows.append([lab, c.theory, c.measured, c.verdict])
     S.text(f"Effect on a run: SGD on x²/2 with gradient noise σ = {sigma:g} from x₀ = "
            f"{x0:g}, η₀ = {lr0:g}, {Ks} steps, {R} runs.  A constant step ends at its noise "
