@@ -71,8 +71,8 @@ STOCHASTIC_SE = 4
 SE_RULE = f"{STOCHASTIC_SE} standard errors"
 NO_THEORY = "theory promises no rate for this method"
 DOUBLE_ROOT = (
-    "double root (Jordan block) in the iteration matrix: |e_k| ~ k*rate^k, the measured ratio "
-    "approaches the rate only like rate*(1+1/k)"
+    "double root (Jordan block) in the iteration matrix: ‖e_k‖ ≈ C k ρᵏ, the measured ratio "
+    "approaches the rate ρ only like ρ(1 + 1/k)"
 )
 
 
@@ -211,9 +211,9 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(**kw)
     eff = _double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
-        return _agrees(note=f"double root: the window [{m.window[0]}, {m.window[1]}] of "
-                       f"k*rate^k has effective rate {eff:.6g}; measured within [rate, that]",
-                       **kw)
+        return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by {eff:.6g} "
+                       f"per step over the window [{m.window[0]}, {m.window[1]}]; the "
+                       f"measured rate lies between ρ = {p.rate:.6g} and that", **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {p.rate:.6g}, measured {m.rate:.6g} "
                 f"(rel. diff {kw['rel_diff']:.3g})")

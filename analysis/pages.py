@@ -351,6 +351,20 @@ def _sstr(expr: Any) -> str:
         return str(expr)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def inline_math(expr: Any) -> str:
+    """A SymPy expression as one line of running text: integer powers as superscripts,
+    ``*`` as ``·`` and minus as ``−`` (``1 - tanh(4)**2`` → ``1 − tanh(4)²``); other powers
+    keep ``^`` (``x^(1/3)``)."""
+    text = _sstr(expr)
+    text = re.sub(r"\*\*(?:\((-\d+)\)|(\d+))",
+                  lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), text)
+    text = text.replace("**", "^").replace("*", "·")
+    return text.replace("-", "−")
+
+
 def plain_formula(text: str, size: float = 8.5) -> list[MathLine]:
     """Plain-text fallback for a formula: one monospace line, wrapped on the page, whole."""
     return [MathLine(text, size, False, MONO)]

@@ -47,6 +47,7 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE
+from analysis.pages import inline_math
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -460,7 +461,7 @@ def section_tanh(S: Study) -> None:
     numeric = float(obj.grad([x0])[0])
     S.text("Far from 0, tanh is flat: f′(x) = 1 − tanh²(x) decays like 4e^(−2|x|).  At "
            f"x = 4 the slope is only {fmt_num(exact_val, 3)} (exact value "
-           f"{str(exact).replace('**', '^')}), so a GD step of η = {eta:g} moves x by about "
+           f"{inline_math(exact)}), so a GD step of η = {eta:g} moves x by about "
            f"{fmt_num(eta * exact_val, 1)}.  "
            "Gradient descent is a discretised gradient flow dx/dt = −f′(x); the number of "
            "steps to cross from x₀ to x₁ is about ∫ dx /(η|f′(x)|) — large where |f′| is "

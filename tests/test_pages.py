@@ -371,3 +371,14 @@ def test_transparent_spans_stay_transparent():
             alphas.append(fill.alpha)
         stack.extend(getattr(node, "contents", ()))
     assert alphas and min(alphas) == pytest.approx(0.2)
+
+
+def test_inline_math_typesets_powers_products_and_minus():
+    import sympy as sp
+
+    from analysis.pages import inline_math
+    x = sp.Symbol("x")
+    assert inline_math(1 - sp.tanh(4) ** 2) == "1 − tanh(4)²"
+    assert inline_math(2 * x ** 3) == "2·x³"
+    assert inline_math(x ** sp.Rational(1, 3)) == "x^(1/3)"
+    assert "**" not in inline_math(x ** -12) and inline_math(x ** -12) == "x⁻¹²"
