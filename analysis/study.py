@@ -1559,7 +1559,8 @@ def section_momentum_weights(S: Study) -> None:
         "on top of the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
         "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
-        f"ρ — their geometric mean over steps {lo}–{hi} is the fitted rate in the table.",
+        f"ρ; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
+        f"{lo}–{hi}, which averages the rotation out.",
         "beta 0.25")
     for b in (0.25, 0.5):
         S.numeric_check(f"β = {b:g}: rate per step (fit over steps {lo}–{hi})", rho[b], fit[b],
