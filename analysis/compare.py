@@ -130,6 +130,12 @@ def _speed_diff(m: float | None, p: float | None) -> float | None:
     return abs(math.log(m) - math.log(p)) / abs(math.log(p))
 
 
+def rate_diff(m: float, p: float) -> float:
+    """Relative difference of a measured linear rate ``m`` from a predicted ``p`` on both
+    scales of the rate rule: ``max(|m − p|/p, |ln m − ln p|/|ln p|)``."""
+    return max(v for v in (_rel(m, p), _speed_diff(m, p), 0.0) if v is not None)
+
+
 def _agrees(**kw: Any) -> Comparison:
     return Comparison(True, "agrees", **kw)
 
