@@ -1437,8 +1437,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                 notes.append(
                     "Geometric mean and robust fit are two estimators of the rate over the "
                     "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
-                    "sees only the window's two end errors; the robust fit (analysis.empirical, "
-                    "the measured rate of the theory table) uses every iteration of the window. "
+                    "sees only the window's two end errors; the robust fit (the measured rate of "
+                    "the theory table) uses every iteration of the window. "
                     " They differ when the window's first steps are still transient.")
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
