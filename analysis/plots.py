@@ -1747,7 +1747,7 @@ def plot_vanishing_1d(
         small_seen |= not plateau
     if plateau_seen:
         handles.append(Patch(color="#cfcfcf", label="plateau (small |f′|, f far above "
-                                                    "its minimum)"))
+                                                    "its lowest value on the box)"))
     if small_seen:
         handles.append(Patch(color="#bfe3d6", label="small |f′|, f near its lowest value"))
     if x0 is not None:
@@ -1756,9 +1756,11 @@ def plot_vanishing_1d(
         for a in (ax, axd):
             a.axvline(x0, color="black", ls=":", lw=1.1)
         left = x0 > 0.5 * (b[0] + b[1])
+        # the label stands clear of the dotted start line, on a white ground
         axd.annotate(f"|f′({fmt(x0)})| = {fmt(d0, 3)}", (x0, d0), textcoords="offset points",
-                     xytext=(-8 if left else 8, 10), ha="right" if left else "left",
-                     fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8))
+                     xytext=(-24 if left else 24, 14), ha="right" if left else "left",
+                     va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
+                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
         handles.append(Line2D([], [], color="black", ls=":", label=f"start x₀ = {fmt(x0)}"))
     ax.set_ylabel(f_label)
     axd.set_ylabel("|f′(x)| (log scale)")
