@@ -426,6 +426,29 @@ def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
 
 
+def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
+                     ) -> tuple[float, float]:
+    """Unit direction (axes-scaled) in which to put iterate ``j``'s number clear of the arrows
+    to and from its neighbours: v = −(u₋ + u₊) with u± the unit vectors towards iterates
+    j ± 1 (coordinates divided by the spans ``sx``, ``sy``); when the neighbours lie on
+    opposite sides (|v| small) the normal of the path, on its upper side."""
+    p = np.array([xs[j] / sx, ys[j] / sy])
+    units = []
+    for k in (j - 1, j + 1):
+        if 0 <= k < len(xs) and np.isfinite(xs[k]) and np.isfinite(ys[k]):
+            d = np.array([xs[k] / sx, ys[k] / sy]) - p
+            if np.hypot(*d) > 0:
+                units.append(d / np.hypot(*d))
+    if not units:
+        return (0.6, 0.8)
+    v = -np.sum(units, axis=0)
+    if np.hypot(*v) < 0.5:  # a straight run through j: step off it sideways
+        v = np.array([-units[0][1], units[0][0]])
+        v = v if v[1] >= 0 else -v
+    v = v / np.hypot(*v)
+    return (float(v[0]), float(v[1]))
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
                  first: int = 0, record: dict[str, list[int]] | None = None) -> list[Any]:
@@ -460,9 +483,15 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
                             arrowprops=dict(arrowstyle="->", color=c, lw=0.9, alpha=0.8,
                                             shrinkA=2, shrinkB=2), zorder=2)
                 drawn += 1
-        for j in nums:
+        fin = ys[keep]
+        sy = float(np.ptp(fin)) if fin.size and np.ptp(fin) > 0 else 1.0
+        for j in nums:  # each number off the arrows that meet at its iterate
+            u, v = _label_direction(xs, ys, j, span or 1.0, sy)
+            r = 8.0 + 5.0 * (i % 2)
             ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
-                        xytext=(4, 5 + 7 * (i % 2)), fontsize=7, color=c, zorder=4)
+                        xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
+                        ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
+                        va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
         if keep[0]:
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)
