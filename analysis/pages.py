@@ -249,17 +249,19 @@ def used_hows(cells: Iterable[str]) -> list[str]:
 
 
 def table_notes(t: Table) -> list[str]:
-    """The notes of table ``t`` with their provenance legend (:func:`legend_text`) reduced to
-    the markers its cells use (dropped when they use none)."""
+    """The notes of table ``t`` with a provenance legend (:func:`legend_text`) of exactly the
+    markers its cells use: a given legend is reduced to them (dropped when none is used), and
+    one is added when the cells use markers and no note explains them."""
     used = used_hows(v for row in t.rows for v in row)
-    out = []
+    out, legend = [], False
     for n in t.notes:
         keys, rest = split_legend(n)
         if keys:
+            legend = True
             n = ".  ".join(x for x in (legend_text(used) if used else "", rest) if x)
         if n:
             out.append(n)
-    return out
+    return out if legend or not used else [legend_text(used), *out]
 
 
 def note_reference(note: str, page: int) -> str:

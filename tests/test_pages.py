@@ -396,13 +396,15 @@ def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path)
         cells = [["a", "0.5ᵐ"]] if k < 2 else [["a", "0.5ᵗ"], ["b", "(1, 2)ᶠ"]]
         b.doc.table(["x", "value"], cells, title=f"Table {k}",
                     notes=[pages.legend_text(["theory", "fit"]), long_note])
+        if k == 1:  # a table without a legend still gets its markers explained
+            b.doc.table(["x", "value"], [["c", "0.7ᵉ"]], title="Table 1b")
     texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "n.pdf").pdf)]
     assert len(texts) == 3
     assert "More words of explanation" in texts[0]
     for t in texts[1:]:
         assert "More words" not in t
         assert "LONG-NOTE explains the table: see the full note on p. 1" in t
-    for t, used in zip(texts, ("ᵐ", "ᵐ", "ᵗᶠ"), strict=True):
+    for t, used in zip(texts, ("ᵐ", "ᵉᵐ", "ᵗᶠ"), strict=True):
         legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in t}
         assert legend == set(used), (legend, t[-300:])
 
