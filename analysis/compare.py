@@ -31,7 +31,7 @@ Agreement rules (``rtol`` default 0.01):
 * **bounded** (constant-step subgradient method at a kink): measured ``bounded`` with a band no
   wider than the predicted ``2 lr G/(1-m)`` (rtol), or an iterate landing exactly on the kink.
 * **stochastic** predictions: compare the stationary level ``E||e||^2`` (or the constant C in
-  ``E||e_k||^2 ~ C/k``): agree when ``|m - p| <= max(rtol_level * p, 3 * SE)``
+  ``E||e_k||^2 ~ C/k``): agree when ``|m - p| <= max(rtol_level * p, STOCHASTIC_SE * SE)``
   (``rtol_level`` default 0.05, SE the batch-means standard error of the measurement).
 * predicted ``none`` (adaptive methods, summable schedules, Hessian methods at a kink):
   ``not comparable`` with the prediction's reason; measured ``none``: ``not comparable`` with
@@ -65,10 +65,14 @@ FLOOR_EARLY = "floating-point floor reached before the asymptotic phase"
 DEGENERATE = "degenerate minimizer"
 LINE_SEARCH = "line search changed the step"
 STOCHASTIC = "stochastic: compare error levels, not rates"
+#: A stochastic measurement agrees with theory within this many of its standard errors
+#: (the one rule of every stochastic check: here and in the study's checks).
+STOCHASTIC_SE = 4
+SE_RULE = f"{STOCHASTIC_SE} standard errors"
 NO_THEORY = "theory promises no rate for this method"
 DOUBLE_ROOT = (
-    "double root (Jordan block) in the iteration matrix: |e_k| ~ k*rate^k, the measured ratio "
-    "approaches the rate only like rate*(1+1/k)"
+    "double root (Jordan block) in the iteration matrix: ‖e_k‖ ≈ C k ρᵏ, the measured ratio "
+    "approaches the rate ρ only like ρ(1 + 1/k)"
 )
 
 
@@ -126,6 +130,12 @@ def _speed_diff(m: float | None, p: float | None) -> float | None:
     return abs(math.log(m) - math.log(p)) / abs(math.log(p))
 
 
+def rate_diff(m: float, p: float) -> float:
+    """Relative difference of a measured linear rate ``m`` from a predicted ``p`` on both
+    scales of the rate rule: ``max(|m − p|/p, |ln m − ln p|/|ln p|)``."""
+    return max(v for v in (_rel(m, p), _speed_diff(m, p), 0.0) if v is not None)
+
+
 def _agrees(**kw: Any) -> Comparison:
     return Comparison(True, "agrees", **kw)
 
@@ -170,13 +180,13 @@ def _compare_stochastic(p: Prediction, m: Measurement, rtol_level: float) -> Com
         if se is None:
             return _not_comparable("stochastic: too few samples for an error-level comparison",
                                    quantity=quantity, predicted=pv, measured=mv)
-        tol = max(rtol_level * abs(pv), 3.0 * se)
+        tol = max(rtol_level * abs(pv), STOCHASTIC_SE * se)
         kw = dict(quantity=quantity, predicted=pv, measured=mv, rel_diff=_rel(mv, pv),
                   tolerance=tol / abs(pv) if pv else None)
         if abs(mv - pv) <= tol:
             return _agrees(**kw)
         reason = DEGENERATE if p.degenerate else (
-            f"{quantity} differs: predicted {pv:.6g}, measured {mv:.6g} +- {se:.2g}")
+            f"{quantity} differs: predicted {pv:.6g}, measured {mv:.6g} ± {se:.2g}")
         return Comparison(False, "disagrees", reason=reason, **kw)
     return _not_comparable(STOCHASTIC)
 
@@ -207,9 +217,9 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(**kw)
     eff = _double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
-        return _agrees(note=f"double root: the window [{m.window[0]}, {m.window[1]}] of "
-                       f"k*rate^k has effective rate {eff:.6g}; measured within [rate, that]",
-                       **kw)
+        return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by {eff:.6g} "
+                       f"per step over the window [{m.window[0]}, {m.window[1]}]; the "
+                       f"measured rate lies between ρ = {p.rate:.6g} and that", **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {p.rate:.6g}, measured {m.rate:.6g} "
                 f"(rel. diff {kw['rel_diff']:.3g})")
@@ -229,9 +239,9 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
             m.order - 2 * se <= 1.3 * p.order:
         inside = 0.9 * p.order <= m.order <= 1.3 * p.order
-        unc = f" +- {se:.2g}" if se else ""
+        unc = f" ± {se:.2g}" if se else ""
         how = ("within" if inside else "within two standard errors of")
-        return _agrees(note=f"measured order {m.order:.3g}{unc} {how} [0.9, 1.3] x the "
+        return _agrees(note=f"measured order {m.order:.3g}{unc} {how} [0.9, 1.3] × the "
                             f"predicted {p.order:.3g}", **kw)
     if m.floor_index is not None and m.window_length < MIN_WINDOW:
         return _not_comparable(FLOOR_EARLY + f" (only {m.window_length} iterations in the "

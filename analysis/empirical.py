@@ -810,7 +810,7 @@ def _measure_stochastic(e: NDArray, K: int, notes: list[str]) -> Measurement:
         k = np.arange(t0, K + 1, dtype=float)
         c, c_se = _batch_means(e2 * k)
         notes.append(
-            f"stochastic: E|e|^2 decays like k^{slope:.3g} (+- {slope_se:.2g}); C = mean(k e_k^2) "
+            f"stochastic: E|e|^2 decays like k^{slope:.3g} (± {slope_se:.2g}); C = mean(k e_k^2) "
             "over the last half (batch-means SE is optimistic when the correlation time grows)"
         )
         return Measurement("sublinear", None, None, (t0, K), K, None, notes, -slope / 2.0,
@@ -1067,7 +1067,7 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
     if fit is not None and fit.determined:
         order, se = fit.order, fit.se
     elif fit is not None:
-        notes.append(f"order not determined by the data (fit {fit.order:.3g} +- {fit.se:.2g} "
+        notes.append(f"order not determined by the data (fit {fit.order:.3g} ± {fit.se:.2g} "
                      f"over iterations {fit.window[0]}-{fit.window[1]})")
     else:
         notes.append("order not determined by the data (fewer than 4 points in the fast phase)")

@@ -39,7 +39,7 @@ import io
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -234,6 +234,45 @@ def split_legend(note: str) -> tuple[set[str], str]:
     return set(), note
 
 
+#: a marker counts when it follows a number or a closing bracket (``0.5ᵐ``, ``(1, 2)ᵉ``), not
+#: an exponent in text (``βᵗ``)
+_MARKED = {k: re.compile(rf"(?<=[\d∞)\]%]){re.escape(v[0])}") for k, v in HOW.items()}
+
+#: a note at least this long is explained once per document: later pages refer to it
+LONG_NOTE = 240
+
+
+def used_hows(cells: Iterable[str]) -> list[str]:
+    """The keys of :data:`HOW` whose marker appears after a value in ``cells``."""
+    text = "\n".join(str(c) for c in cells)
+    return [k for k, rx in _MARKED.items() if rx.search(text)]
+
+
+def table_notes(t: Table) -> list[str]:
+    """The notes of table ``t`` with a provenance legend (:func:`legend_text`) of exactly the
+    markers its cells use: a given legend is reduced to them (dropped when none is used), and
+    one is added when the cells use markers and no note explains them."""
+    used = used_hows(v for row in t.rows for v in row)
+    out, legend = [], False
+    for n in t.notes:
+        keys, rest = split_legend(n)
+        if keys:
+            legend = True
+            n = ".  ".join(x for x in (legend_text(used) if used else "", rest) if x)
+        if n:
+            out.append(n)
+    return out if legend or not used else [legend_text(used), *out]
+
+
+def note_reference(note: str, page: int) -> str:
+    """A later page's pointer to a long note printed in full on ``page``: its first clause
+    (up to the first '.  ', '; ' or ':'; at most 90 characters) and the page."""
+    head = re.split(r"\.\s|;\s|:\s", note, maxsplit=1)[0].rstrip(" .")
+    if len(head) > 90:
+        head = head[:88].rsplit(" ", 1)[0] + " …"
+    return f"{head}: see the full note on p. {page}."
+
+
 # ============================================================================ formulas
 
 
@@ -349,6 +388,20 @@ def _sstr(expr: Any) -> str:
         return sp.sstr(expr)
     except Exception:  # noqa: BLE001
         return str(expr)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def inline_math(expr: Any) -> str:
+    """A SymPy expression as one line of running text: integer powers as superscripts,
+    ``*`` as ``·`` and minus as ``−`` (``1 - tanh(4)**2`` → ``1 − tanh(4)²``); other powers
+    keep ``^`` (``x^(1/3)``)."""
+    text = _sstr(expr)
+    text = re.sub(r"\*\*(?:\((-\d+)\)|(\d+))",
+                  lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), text)
+    text = text.replace("**", "^").replace("*", "·")
+    return text.replace("-", "−")
 
 
 def plain_formula(text: str, size: float = 8.5) -> list[MathLine]:
@@ -823,7 +876,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return self.title.wrap(aW, 1e6)[1] + self.title.getSpaceAfter()
 
         def _notes(self) -> list[str]:
-            return self.t.notes if self.with_notes else []
+            return table_notes(self.t) if self.with_notes else []
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = self.table.wrap(aW, 1e6)[1]
@@ -1027,6 +1080,7 @@ class Document:
         self.page_fill: list[PageFill] = []
         self.page_notes: dict[int, list[str]] = {}
         self._foot: dict[int, tuple[set[str], list[str]]] = {}
+        self._note_pages: dict[str, int] = {}
         self._frame_height = CONTENT_H
 
     # ---------------------------------------------------------------- adding content
@@ -1135,12 +1189,20 @@ class Document:
             return 0.0
         return sum(p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in self._note_paragraphs(lines)) + 8.0
 
-    def _merged(self, page: int, notes: Sequence[str]) -> tuple[set[str], list[str]]:
+    def _merged(self, page: int, notes: Sequence[str],
+                register: bool = False) -> tuple[set[str], list[str]]:
+        """The footnotes of ``page`` with ``notes`` added: legends merged, each note once, a
+        long note (:data:`LONG_NOTE`) in full only on the first page that has it (recorded
+        when ``register``) and as a :func:`note_reference` on later pages."""
         keys, rest = self._foot.get(page, (set(), []))
         keys, rest = set(keys), list(rest)
         for n in notes:
             k, r = split_legend(n)
             keys |= k
+            if r and len(r) >= LONG_NOTE:
+                first = (self._note_pages.setdefault(r, page) if register
+                         else self._note_pages.get(r, page))
+                r = r if first == page else note_reference(r, first)
             if r and r not in rest:
                 rest.append(r)
         return keys, rest
@@ -1159,7 +1221,7 @@ class Document:
 
     def _add_notes(self, canv: Any, notes: Sequence[str], frame: Any, reserve: float) -> None:
         page = canv.getPageNumber()
-        self._foot[page] = self._merged(page, notes)
+        self._foot[page] = self._merged(page, notes, register=True)
         self.page_notes[page] = self._lines(*self._foot[page])
         if frame is not None and reserve > 0:
             frame._y1p += reserve  # the foot of the frame now holds the notes
@@ -1307,7 +1369,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
 
     class Template(BaseDocTemplate):
         def beforeDocument(self) -> None:
-            d.page_notes, d._foot = {}, {}
+            d.page_notes, d._foot, d._note_pages = {}, {}, {}
             self._fill: list[tuple[int, float, bool]] = []
             self._starts: dict[int, bool] = {}
             self._broken: set[int] = set()

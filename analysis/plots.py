@@ -426,6 +426,29 @@ def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
 
 
+def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
+                     ) -> tuple[float, float]:
+    """Unit direction (axes-scaled) in which to put iterate ``j``'s number clear of the arrows
+    to and from its neighbours: v = −(u₋ + u₊) with u± the unit vectors towards iterates
+    j ± 1 (coordinates divided by the spans ``sx``, ``sy``); when the neighbours lie on
+    opposite sides (|v| small) the normal of the path, on its upper side."""
+    p = np.array([xs[j] / sx, ys[j] / sy])
+    units = []
+    for k in (j - 1, j + 1):
+        if 0 <= k < len(xs) and np.isfinite(xs[k]) and np.isfinite(ys[k]):
+            d = np.array([xs[k] / sx, ys[k] / sy]) - p
+            if np.hypot(*d) > 0:
+                units.append(d / np.hypot(*d))
+    if not units:
+        return (0.6, 0.8)
+    v = -np.sum(units, axis=0)
+    if np.hypot(*v) < 0.5:  # a straight run through j: step off it sideways
+        v = np.array([-units[0][1], units[0][0]])
+        v = v if v[1] >= 0 else -v
+    v = v / np.hypot(*v)
+    return (float(v[0]), float(v[1]))
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
                  first: int = 0, record: dict[str, list[int]] | None = None) -> list[Any]:
@@ -460,9 +483,15 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
                             arrowprops=dict(arrowstyle="->", color=c, lw=0.9, alpha=0.8,
                                             shrinkA=2, shrinkB=2), zorder=2)
                 drawn += 1
-        for j in nums:
+        fin = ys[keep]
+        sy = float(np.ptp(fin)) if fin.size and np.ptp(fin) > 0 else 1.0
+        for j in nums:  # each number off the arrows that meet at its iterate
+            u, v = _label_direction(xs, ys, j, span or 1.0, sy)
+            r = 8.0 + 5.0 * (i % 2)
             ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
-                        xytext=(4, 5 + 7 * (i % 2)), fontsize=7, color=c, zorder=4)
+                        xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
+                        ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
+                        va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
         if keep[0]:
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)
@@ -1747,7 +1776,7 @@ def plot_vanishing_1d(
         small_seen |= not plateau
     if plateau_seen:
         handles.append(Patch(color="#cfcfcf", label="plateau (small |f′|, f far above "
-                                                    "its minimum)"))
+                                                    "its lowest value on the box)"))
     if small_seen:
         handles.append(Patch(color="#bfe3d6", label="small |f′|, f near its lowest value"))
     if x0 is not None:
@@ -1756,9 +1785,11 @@ def plot_vanishing_1d(
         for a in (ax, axd):
             a.axvline(x0, color="black", ls=":", lw=1.1)
         left = x0 > 0.5 * (b[0] + b[1])
+        # the label stands clear of the dotted start line, on a white ground
         axd.annotate(f"|f′({fmt(x0)})| = {fmt(d0, 3)}", (x0, d0), textcoords="offset points",
-                     xytext=(-8 if left else 8, 10), ha="right" if left else "left",
-                     fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8))
+                     xytext=(-24 if left else 24, 14), ha="right" if left else "left",
+                     va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
+                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
         handles.append(Line2D([], [], color="black", ls=":", label=f"start x₀ = {fmt(x0)}"))
     ax.set_ylabel(f_label)
     axd.set_ylabel("|f′(x)| (log scale)")

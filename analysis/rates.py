@@ -407,7 +407,7 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
             f"the run ended far from every critical point (status {res.status}, at "
-            f"{_fmt(res.x)}, |grad f|_inf = {float(np.max(np.abs(res.jac))):.3g})")
+            f"{_fmt(res.x)}, ‖∇f‖∞ = {float(np.max(np.abs(res.jac))):.3g})")
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)

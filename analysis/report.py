@@ -51,6 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
+from analysis.compare import SE_RULE
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -799,6 +800,28 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+_VERDICT_PLURAL = {"agrees": "agree", "disagrees": "disagree"}
+
+
+def verdict_tally(verdicts: Sequence[str]) -> str:
+    """Count verdicts in words: ``all 86 agree``, ``80 agree, 1 disagrees, 5 not comparable``.
+
+    The verb follows the count (n = 1: ``agrees``; n > 1: ``agree``); a single kind reads
+    ``all n …`` (n > 1)."""
+    order = ["agrees", "disagrees", "not comparable"]
+    kinds = order + sorted(set(verdicts) - set(order))
+    counts = [(v, sum(x == v for x in verdicts)) for v in kinds]
+    counts = [(v, n) for v, n in counts if n]
+
+    def word(v: str, n: int) -> str:
+        return v if n == 1 else _VERDICT_PLURAL.get(v, v)
+
+    if len(counts) == 1:
+        v, n = counts[0]
+        return f"1 {v}" if n == 1 else f"all {n} {word(v, n)}"
+    return ", ".join(f"{n} {word(v, n)}" for v, n in counts)
+
+
 def _same_point(A: Analysis, x: Any) -> bool:
     """Whether ``x`` is the lowest minimum of the analysis (within 1e-6 relative)."""
     if A.minimum is None:
@@ -1372,13 +1395,13 @@ THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
 THEORY_NOTES = (
     "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at the point the run converged to and the "
-    "hyperparameters (analysis.theory); measured by a robust fit over the window of "
-    "iterations shown (analysis.empirical).  Agreement (analysis.compare): an exact linear "
+    "hyperparameters; measured by a robust fit over the window of "
+    "iterations shown.  Agreement: an exact linear "
     "rate within 1 % on ρ and on −ln ρ (a double root allows the window's k-bias); a bound "
     "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
-    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or 3 "
-    "standard errors.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
+    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or "
+    f"{SE_RULE}.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
     "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; q: "
     "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
     "kinds were compared).")
@@ -1454,8 +1477,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                 notes.append(
                     "Geometric mean and robust fit are two estimators of the rate over the "
                     "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
-                    "sees only the window's two end errors; the robust fit (analysis.empirical, "
-                    "the measured rate of the theory table) uses every iteration of the window. "
+                    "sees only the window's two end errors; the robust fit (the measured rate of "
+                    "the theory table) uses every iteration of the window. "
                     " They differ when the window's first steps are still transient.")
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,

@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 
 from analysis import plots, plots_lecture
+from analysis.compare import SE_RULE, STOCHASTIC_SE, rate_diff
+from analysis.pages import inline_math
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -65,6 +67,7 @@ from analysis.report import (
     percent,
     starts_body,
     theory_row,
+    verdict_tally,
     versions,
 )
 from landscape.progress import Progress
@@ -129,6 +132,19 @@ class Study:
                   reason or (f"within {percent(rtol)}" if ok and rtol else ""))
         if not ok and not reason:
             c.reason = f"differ by more than {percent(rtol)}"
+        self.checks.append(c)
+        return c
+
+    def rate_check(self, what: str, predicted: float, measured: float, *, rtol: float,
+                   reason: str, how_m: str = "fit") -> Check:
+        """Compare two linear rates: agree when max(|Δρ|/ρ, |Δln ρ|/|ln ρ|) ≤ rtol (the
+        rule is stated in the row's note)."""
+        d = rate_diff(measured, predicted)
+        c = Check(self.section, what, self.value(what, "theory", predicted, "theory"),
+                  self.value(what, "measured", measured, how_m), d,
+                  "agrees" if d <= rtol else "disagrees",
+                  f"{reason}; rule: within {percent(rtol)} on ρ and on −ln ρ (here "
+                  f"{percent(d)})")
         self.checks.append(c)
         return c
 
@@ -440,6 +456,18 @@ def section_saddle(S: Study) -> None:
     S.checks_table(since)
 
 
+def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str:
+    """What a run towards the minimum 0 does along x₁, read from its path: whether x₁ changed
+    sign (overshot) and whether ‖xₖ‖ fell or rose over the last ``back`` steps."""
+    x1, d = path[:, 0], np.linalg.norm(path, axis=1)
+    K, k0 = len(d) - 1, max(len(d) - 1 - back, 0)
+    if not np.any(np.sign(x1[1:]) * np.sign(x1[0]) < 0):
+        return f"{name} does not overshoot along x₁ in {K} steps."
+    trend = ("on its way back" if d[-1] < d[k0] else "still moving away from the minimum")
+    return (f"{name} overshoots along x₁ ({why}) and is {trend} at k = {K} "
+            f"(‖xₖ‖ = {fmt_num(d[k0], 2)} at k = {k0}, {fmt_num(d[-1], 2)} at k = {K}).")
+
+
 # ============================================================================ 4. tanh
 
 
@@ -458,7 +486,7 @@ def section_tanh(S: Study) -> None:
     numeric = float(obj.grad([x0])[0])
     S.text("Far from 0, tanh is flat: f′(x) = 1 − tanh²(x) decays like 4e^(−2|x|).  At "
            f"x = 4 the slope is only {fmt_num(exact_val, 3)} (exact value "
-           f"{str(exact).replace('**', '^')}), so a GD step of η = {eta:g} moves x by about "
+           f"{inline_math(exact)}), so a GD step of η = {eta:g} moves x by about "
            f"{fmt_num(eta * exact_val, 1)}.  "
            "Gradient descent is a discretised gradient flow dx/dt = −f′(x); the number of "
            "steps to cross from x₀ to x₁ is about ∫ dx /(η|f′(x)|) — large where |f′| is "
@@ -1130,7 +1158,7 @@ def section_sgd(S: Study) -> None:
                            seed=11)
     var_th = eta * sigma**2 / (lam * (2 - eta * lam))
     var_m = batch.x.var(axis=0, ddof=1)
-    tol = 4 * math.sqrt(2 / (N - 1))
+    tol = STOCHASTIC_SE * math.sqrt(2 / (N - 1))
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
         batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {N} runs",
         fig=fig), 280.0, "End points of SGD runs started at the minimum of 0.5x₁² + 2x₂² "
@@ -1140,8 +1168,8 @@ def section_sgd(S: Study) -> None:
     for i in range(2):
         S.numeric_check(f"noise ball: Var(x{'₁₂'[i]}), λ = {lam[i]:g}", float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)); {N} runs: 4 standard errors "
-                        f"(4√(2/N) = {percent(tol)})")
+                        reason=f"ησ²/(λ(2 − ηλ)); {N} runs: {SE_RULE} "
+                        f"({STOCHASTIC_SE}√(2/N) = {percent(tol)})")
     # --- minibatch variance
     n_rows = 100
     D, names, _ = make_regression(n_rows, 2, noise=0.5, seed=3)
@@ -1188,8 +1216,8 @@ def section_sgd(S: Study) -> None:
                     reason=f"least squares over B = {', '.join(str(int(b)) for b in Bs)}")
     i10 = sizes.index(10)
     S.numeric_check("Var of the minibatch gradient at B = 10", theory_v[i10], measured[i10],
-                    rtol=4 * se[i10] / theory_v[i10], how_p="theory",
-                    reason=f"s²(N − B)/(B(N − 1)); tolerance 4 standard errors over {M} runs")
+                    rtol=STOCHASTIC_SE * se[i10] / theory_v[i10], how_p="theory",
+                    reason=f"s²(N − B)/(B(N − 1)); tolerance {SE_RULE} over {M} runs")
     S.numeric_check(f"Var of the gradient at B = N = {n_rows}", 0.0, measured[-1],
                     rtol=0.0, abs_tol=1e-20, how_p="exact",
                     reason="every minibatch is the whole data set")
@@ -1236,27 +1264,28 @@ def section_sgd(S: Study) -> None:
     floor_m, floor_se = _mean_se(np.mean(late**2, axis=1))
     floor_th = float(exact[labels[0]][-1])
     S.numeric_check(f"constant step: E(x_k − x*)² over k = {K // 2}…{K} (noise floor)",
-                    floor_th, floor_m, rtol=4 * floor_se / floor_th,
+                    floor_th, floor_m, rtol=STOCHASTIC_SE * floor_se / floor_th,
                     reason=f"floor ησ²/(L(2 − ηL)); measured {_pm(floor_m, floor_se)} (mean "
                     f"± standard error over {R} runs of each run's average over the last "
-                    f"{K - K // 2 + 1} steps); agree within 4 standard errors")
+                    f"{K - K // 2 + 1} steps); agree within {SE_RULE}")
     dec_th = float(exact[labels[1]][-1])
     dec_m, dec_se = final[labels[1]]
     S.numeric_check(f"decaying step: E(x_K − x*)² at K = {K}", dec_th, dec_m,
-                    rtol=4 * dec_se / dec_th,
+                    rtol=STOCHASTIC_SE * dec_se / dec_th,
                     reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
                     f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}); measured "
-                    f"{_pm(dec_m, dec_se)} over {R} runs; agree within 4 standard errors")
+                    f"{_pm(dec_m, dec_se)} over {R} runs; agree within {SE_RULE}")
     const_m, const_se = final[labels[0]]
     z = (const_m - floor_th) / const_se
     S.statement_check("decaying steps go below the constant step's noise floor",
                       "Σηₖ = ∞, Σηₖ² < ∞ ⇒ E(xₖ − x*)² → 0",
                       f"at k = {K}: {_pm(dec_m, dec_se)} against {_pm(const_m, const_se)} "
                       f"(mean ± standard error over {R} runs)",
-                      dec_m + 4 * dec_se < 0.1 * (const_m - 4 * const_se),
+                      dec_m + STOCHASTIC_SE * dec_se < 0.1 * (const_m - STOCHASTIC_SE * const_se),
                       f"the constant step's value is {fmt_num(z, 2)} standard errors from its "
                       f"floor {fmt_num(floor_th, 3)}: "
-                      + ("within 3, sampling noise" if abs(z) <= 3 else "more than 3"))
+                      + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
+                         else f"more than {STOCHASTIC_SE}"))
     S.checks_table(since)
 
 
@@ -1363,9 +1392,9 @@ def section_schedules(S: Study) -> None:
             schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[1:]
         exact[lab] = float(curves_t[lab][-1])
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
-                            finals[lab], rtol=4 * se / exact[lab], how_p="theory",
+                            finals[lab], rtol=STOCHASTIC_SE * se / exact[lab], how_p="theory",
                             reason=f"exact recursion; measured {_pm(finals[lab], se)} (mean ± "
-                            f"standard error over {R} runs); agree within 4 standard errors")
+                            f"standard error over {R} runs); agree within {SE_RULE}")
         rows.append([lab, c.theory, c.measured, c.verdict])
     S.text(f"Effect on a run: SGD on x²/2 with gradient noise σ = {sigma:g} from x₀ = "
            f"{x0:g}, η₀ = {lr0:g}, {Ks} steps, {R} runs.  A constant step ends at its noise "
@@ -1555,12 +1584,18 @@ def section_momentum_weights(S: Study) -> None:
         "on top of the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
         "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
-        f"ρ — their geometric mean over steps {lo}–{hi} is the fitted rate in the table.",
+        f"ρ; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
+        f"{lo}–{hi}, which averages the rotation out.",
         "beta 0.25")
     for b in (0.25, 0.5):
-        S.numeric_check(f"β = {b:g}: rate per step (fit over steps {lo}–{hi})", rho[b], fit[b],
-                        rtol=0.02, how_m="fit", reason="spectral radius of the 2 × 2 "
-                        "heavy-ball matrix, max over λ ∈ {0.2, 4}")
+        modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)
+        S.rate_check(f"β = {b:g}: rate per step (fit over steps {lo}–{hi})", rho[b], fit[b],
+                     rtol=0.02, reason="spectral radius of the 2 × 2 heavy-ball matrix, max "
+                     f"over λ ∈ {{{', '.join(f'{v:g}' for v in lam)}}}; "
+                     + (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
+                        if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
+                        f"the window also sees the λ = {modes[0][1]:g} mode "
+                        f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2 % rather than 1 %")
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")
@@ -1648,7 +1683,9 @@ def section_adaptive(S: Study) -> None:
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
                             for i, v in enumerate(step)) + ")",
             rel, "agrees" if rel <= 1e-6 else "disagrees",
-            f"−η g/(|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate"))
+            (f"−η g/(√(1 − α)·|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate "
+             "(the first average is (1 − α) g²)" if m == "rmsprop" else
+             f"−η g/(|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate")))
     worst = 0.0
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
@@ -1692,8 +1729,9 @@ def section_adaptive(S: Study) -> None:
         fig=fig), 300.0,
         f"Distance to the minimum after {steps} steps — " + "; ".join(
             f"{k}: {fmt_num(v, 2)}" for k, v in final.items()) + ".  No fixed linear rate: "
-        "the step sizes change with the gradient history.  Adam overshoots along x₁ (its "
-        "momentum β₁ = 0.9 averages about 10 steps) and is on its way back at k = 20.",
+        "the step sizes change with the gradient history.  " + _overshoot_text(
+            "Adam", runs["Adam η = 0.4, β = (0.9, 0.999)"].path,
+            "its momentum β₁ = 0.9 averages about 10 steps"),
         "adaptive errors", half=True)
     S.checks_table(since, title="First steps and runs: theory and measurement")
 
@@ -1735,9 +1773,7 @@ def _front(S: Study, seconds: float) -> None:
     d.bullets([f"Generated {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by {versions()}.",
                f"Computation time {seconds:.0f} s (analysis and runs, before writing the PDF).",
                f"{len(S.checks)} checks of theory against measurement: "
-               + ", ".join(f"{sum(c.verdict == v for c in S.checks)} {v}"
-                           for v in ("agrees", "disagrees", "not comparable")
-                           if any(c.verdict == v for c in S.checks)) + "."],
+               + verdict_tally([c.verdict for c in S.checks]) + "."],
               size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0)

@@ -371,3 +371,43 @@ def test_transparent_spans_stay_transparent():
             alphas.append(fill.alpha)
         stack.extend(getattr(node, "contents", ()))
     assert alphas and min(alphas) == pytest.approx(0.2)
+
+
+def test_inline_math_typesets_powers_products_and_minus():
+    import sympy as sp
+
+    from analysis.pages import inline_math
+    x = sp.Symbol("x")
+    assert inline_math(1 - sp.tanh(4) ** 2) == "1 − tanh(4)²"
+    assert inline_math(2 * x ** 3) == "2·x³"
+    assert inline_math(x ** sp.Rational(1, 3)) == "x^(1/3)"
+    assert "**" not in inline_math(x ** -12) and inline_math(x ** -12) == "x⁻¹²"
+
+
+def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path):
+    """A long note is printed in full on the first page that has it and referred to on later
+    pages; each page's legend lists exactly the markers its tables use."""
+    long_note = "LONG-NOTE explains the table.  " + "More words of explanation. " * 12
+    assert len(long_note) >= pages.LONG_NOTE
+    b = report.Builder("Notes")
+    for k in range(3):
+        if k:
+            b.doc.page_break()
+        cells = [["a", "0.5ᵐ"]] if k < 2 else [["a", "0.5ᵗ"], ["b", "(1, 2)ᶠ"]]
+        b.doc.table(["x", "value"], cells, title=f"Table {k}",
+                    notes=[pages.legend_text(["theory", "fit"]), long_note])
+        if k == 1:  # a table without a legend still gets its markers explained
+            b.doc.table(["x", "value"], [["c", "0.7ᵉ"]], title="Table 1b")
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "n.pdf").pdf)]
+    assert len(texts) == 3
+    assert "More words of explanation" in texts[0]
+    for t in texts[1:]:
+        assert "More words" not in t
+        assert "LONG-NOTE explains the table: see the full note on p. 1" in t
+    for t, used in zip(texts, ("ᵐ", "ᵉᵐ", "ᵗᶠ"), strict=True):
+        legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in t}
+        assert legend == set(used), (legend, t[-300:])
+
+
+def test_used_hows_ignores_exponents_in_text():
+    assert pages.used_hows(["Σ βᵗ g", "0.3ᵐ", "(1, 2)ᵉ", "—"]) == ["exact", "measured"]

@@ -213,3 +213,18 @@ def test_draws_into_a_given_subfigure():
     sub = parent.subfigures(1, 2)[1]
     out = plots.plot_iterates({"x": np.arange(5.0)}, ylabel="x_k", fig=sub)
     assert out is sub and len(sub.axes) == 1
+
+
+def test_iterate_numbers_stand_off_the_arrows():
+    """An iterate's number points away from both neighbours (and off a straight path)."""
+    import numpy as np
+
+    from analysis.plots import _label_direction
+    xs, ys = np.array([2.0, 0.0, -2.0]), np.array([4.0, 0.0, 4.0])    # zig-zag: both above
+    u, v = _label_direction(xs, ys, 1, 1.0, 1.0)
+    assert abs(u) < 1e-12 and v == -1.0                                # below the iterate
+    xs, ys = np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 2.0])      # straight diagonal
+    u, v = _label_direction(xs, ys, 1, 1.0, 1.0)
+    assert abs(u * 1 + v * 1) < 1e-12 and v > 0                        # normal, upper side
+    xs, ys = np.array([1.0, 0.0]), np.array([1.0, 0.0])                # last: away from j − 1
+    assert np.allclose(_label_direction(xs, ys, 1, 1.0, 1.0), (-2 ** -0.5, -2 ** -0.5))

@@ -284,3 +284,12 @@ def test_captions_and_tables_state_what_they_show(himmelblau_report):
     assert "f − f*" in text and "f − min f" not in text
     assert "two estimators of the rate" in text
     assert "robust fit (measured rate)" in text
+
+
+def test_verdict_tally_grammar_follows_the_counts():
+    from analysis.report import verdict_tally
+    assert verdict_tally(["agrees"] * 86) == "all 86 agree"
+    assert verdict_tally(["agrees"]) == "1 agrees"
+    assert (verdict_tally(["agrees"] * 3 + ["disagrees"] + ["not comparable"] * 2)
+            == "3 agree, 1 disagrees, 2 not comparable")
+    assert verdict_tally(["disagrees", "agrees", "disagrees"]) == "1 agrees, 2 disagree"

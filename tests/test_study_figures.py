@@ -239,3 +239,14 @@ def test_stability_map_rows_state_their_rule(conditioning):
     settle = rows[1]
     n_ok, n_all = (int(v) for v in settle.reason.split(";")[1].split(" do")[0].split(" of "))
     assert settle.verdict == ("agrees" if n_ok >= 0.98 * n_all else "disagrees")
+
+
+def test_overshoot_caption_follows_the_path():
+    """The adaptive-errors caption says 'on its way back' only when ‖xₖ‖ falls at the end."""
+    from analysis.study import _overshoot_text
+    out = np.array([[-5.0, -2.0], [-1.0, -0.5], [0.2, 0.0], [0.5, 0.0], [1.0, 0.0]])
+    back = np.array([[-5.0, -2.0], [-1.0, -0.5], [0.9, 0.0], [0.6, 0.0], [0.3, 0.0]])
+    never = np.array([[-5.0, -2.0], [-3.0, -1.0], [-1.0, -0.5], [-0.5, 0.0]])
+    assert "still moving away" in _overshoot_text("Adam", out, "momentum", back=2)
+    assert "on its way back" in _overshoot_text("Adam", back, "momentum", back=2)
+    assert "does not overshoot" in _overshoot_text("Adam", never, "momentum")

@@ -193,8 +193,8 @@ def _stability_details(
     if _double_root(step, b, lam, nesterov):
         details["double_root"] = True
         notes.append(
-            "the dominant root is double (Jordan block): |e_k| ~ k*rate^k, so measured "
-            "ratios approach the rate only like rate*(1+1/k)"
+            "the dominant root is double (Jordan block): ‖e_k‖ ≈ C k ρᵏ, so measured "
+            "ratios approach the rate ρ only like ρ(1 + 1/k)"
         )
     return stable
 
