@@ -7,6 +7,12 @@ imports no Numba).
             other modules), whose disk-cache entry cannot outlive a change elsewhere.
 ``INLINE``  ``KERNEL`` + ``inline="always"``: small helpers that take arrays, inlined in Numba
             IR (no call and no reference counting of the array arguments per column and step).
+``BORROW``  ``CACHED`` without Numba's reference counting (``_nrt=False``), inherited by every
+            helper it calls: functions that only read and write arrays owned by their caller
+            and allocate none (a per-start method's step, called once per iteration through a
+            function pointer).  Every array argument and every view of one would otherwise
+            cost an atomic increment and decrement per call; an allocation inside fails to
+            compile.
 
 Functions that use constants or helpers of other modules take ``KERNEL`` (not cached on their
 own: Numba keys a cache entry on its own file only); they are cached as part of the entry
@@ -18,3 +24,4 @@ from __future__ import annotations
 KERNEL: dict[str, object] = {"nogil": True, "error_model": "numpy"}
 CACHED: dict[str, object] = {**KERNEL, "cache": True}
 INLINE: dict[str, object] = {**KERNEL, "inline": "always"}
+BORROW: dict[str, object] = {**CACHED, "_nrt": False}

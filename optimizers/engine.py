@@ -64,7 +64,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.core.registry import CPUDispatcher
 
-from landscape.jit import CACHED, INLINE, KERNEL
+from landscape.jit import BORROW, CACHED, INLINE, KERNEL
 from landscape.kernel_types import (
     F_TYPE,
     FG_COLS_TYPE,
@@ -995,7 +995,13 @@ _KERNELS: dict[tuple[str, bool], object] = {}
 def method_kernel(method: str, per_start: bool):
     """Method ``method``'s compiled ``step`` (per-start engine) or ``update`` (lock-step), as
     a first-class function for the engine; compiled once with its signature and disk-cached
-    (the cache emptied when :data:`SOURCE_HASH` changed, as the entry points')."""
+    (the cache emptied when :data:`SOURCE_HASH` changed, as the entry points').
+
+    A step is compiled with :data:`landscape.jit.BORROW` (no reference counting, for it and
+    the helpers it calls): it works in the engine's workspace and allocates nothing, and it
+    runs once per iteration behind a function pointer, where the increments and decrements
+    of its fifteen array arguments (eight in ``W``) and of the views it takes of ``W`` cost
+    more than the rest of an iteration on a small problem."""
     key = (method, per_start)
     with _LOCK:
         if key in _KERNELS:
@@ -1006,7 +1012,7 @@ def method_kernel(method: str, per_start: bool):
         if fn is None:
             raise ValueError(f"method {method!r} has no {name} for the "
                              f"{'per-start' if per_start else 'lock-step'} engine")  # fmt: skip
-        disp = njit(**CACHED)(fn)
+        disp = njit(**(BORROW if per_start else CACHED))(fn)
         stamp = _stale_guard(disp, f"{module.__name__}.{name}")
         disp.compile(sig.args)
         disp.disable_compile()

@@ -75,11 +75,14 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    point seen); ``L.D_LS_NOT_DESCENT`` = not a descent direction; any other ``L.D_*`` code
    (``D_SINGULAR``, ``D_NEG_CURVATURE``, ...) = stalled.  The step decides nothing else:
    stopping tests, divergence checks, averaging, recording and results are the engine's,
-   written once.  Reading ``SPEC`` must import neither Numba nor NumPy, so the module's
-   own helpers are plain functions too, named in ``KERNELS = ("helper", ...)`` (compiled in
-   place before the step, with the options ``landscape.jit.KERNEL``), and helpers from other
-   modules (line search, Cholesky in ``landscape.linalg``) are bound by a module function
-   ``link()`` (``global name; from … import name``), called by the engine before compiling.
+   written once.  The step allocates no array: it is compiled without reference counting
+   (``landscape.jit.BORROW``; an allocation fails to compile), its arrays are the engine's
+   and its scratch is ``W``.  Reading ``SPEC`` must import neither Numba nor NumPy, so the
+   module's own helpers are plain functions too, named in ``KERNELS = ("helper", ...)``
+   (compiled in place before the step, with the options ``landscape.jit.KERNEL``), and
+   helpers from other modules (line search, Cholesky in ``landscape.linalg``) are bound by a
+   module function ``link()`` (``global name; from … import name``), called by the engine
+   before compiling.
 
    Lock-step modules instead define ``update(k, lr, hp, X, G, S, ncols, XO)``: ``XO ← rule(X,
    G)`` on the first ``ncols`` columns of the (n, chunk) block, state ``S[STATE.v.<name>]``
