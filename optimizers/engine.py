@@ -104,7 +104,7 @@ def _imports(path: Path, package: str) -> set[str]:
 def _uses_numba(path: Path) -> bool:
     return any(isinstance(node, (ast.Import, ast.ImportFrom)) and any(
         (getattr(node, "module", None) or a.name).split(".")[0] == "numba" for a in node.names)
-        for node in ast.walk(ast.parse(path.read_bytes())))  # fmt: skip
+        for node in ast.walk(ast.parse(path.read_bytes())))
 
 
 def compiled_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
@@ -114,7 +114,7 @@ def compiled_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
     the ``optimizers`` and ``landscape`` packages, transitively."""
     root = package_dir.parent
     todo = [p for p in sorted(package_dir.rglob("*.py"))
-            if p.parent.name == "algorithms" or _uses_numba(p)]  # fmt: skip
+            if p.parent.name == "algorithms" or _uses_numba(p)]
     seen = set(todo)
     while todo:
         path = todo.pop()
@@ -124,7 +124,7 @@ def compiled_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
         for mod in _imports(path, package):
             bits = mod.split(".")
             for cand in (root.joinpath(*bits).with_suffix(".py"),
-                         root.joinpath(*bits, "__init__.py")):  # fmt: skip
+                         root.joinpath(*bits, "__init__.py")):
                 if cand.is_file() and cand not in seen:
                     seen.add(cand)
                     todo.append(cand)
@@ -159,7 +159,7 @@ WORK_TYPE = types.NamedTuple(
 STEP_SIG = types.Tuple((types.int64, types.float64))(
     FG_TYPE, H_TYPE, MAT, VEC, types.int64, VEC, types.float64, VEC, VEC, VEC, WORK_TYPE,
     types.int64[::1],
-)  # fmt: skip
+)
 #: update(k, lr, hp, X, G, S, ncols, XO) of a lock-step method
 UPDATE_SIG = types.void(types.int64, types.float64, VEC, MAT, MAT, F64_3D, types.int64, MAT)
 STEP_TYPE = types.FunctionType(STEP_SIG)
@@ -170,25 +170,25 @@ FIRST_ORDER_CHUNK_SIG = types.void(
     F_TYPE, FG_TYPE, FG_COLS_TYPE,
     MAT, MAT, types.int64, types.int64,
     MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
-)  # fmt: skip
+)
 PER_START_CHUNK_SIG = types.void(
     STEP_TYPE, VEC, types.int64, types.int64,
     FG_TYPE, H_TYPE,
     MAT, MAT, types.int64, types.int64,
     MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
-)  # fmt: skip
+)
 FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
 PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
 FIRST_ORDER_SIG = types.void(
     FIRST_ORDER_CHUNK_TYPE, UPDATE_TYPE, VEC, types.int64, types.int64,
     F_TYPE, FG_TYPE, FG_COLS_TYPE,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
-)  # fmt: skip
+)
 PER_START_SIG = types.void(
     PER_START_CHUNK_TYPE, STEP_TYPE, VEC, types.int64, types.int64,
     FG_TYPE, H_TYPE,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
-)  # fmt: skip
+)
 
 
 # ============================================================================ stubs
@@ -351,7 +351,7 @@ def _compact_vec(a, keep):
 def _fo_finish(
     j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch, stride,
     f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
-):  # fmt: skip
+):
     """Write start gid[j]'s results (point = column j of X with gradient column j of G)."""
     s = gid[j]
     n = X.shape[0]
@@ -395,7 +395,7 @@ def _fo_finish(
 def _fo_fixed_steps(
     update, K, hp, f, fg, fg_cols, X, G, F, S, alive, nalive, gid, BND, XA, NA,
     nf, ng, FC, XC, wd, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
-):  # fmt: skip
+):
     """K fixed steps of a lock-step chunk without per-start bookkeeping in the loop.
 
     The fast path of :func:`first_order_chunk` for ``steps`` runs that need nothing per step
@@ -445,7 +445,7 @@ def _fo_fixed_steps(
                 ng[j] = k + 2
                 _fo_finish(j, L.ST_DIVERGED, det, k, X, G, F[j], gid, XA, NA, nf, ng, FC, XC,
                            wd, False, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
-                           fpath, gpath, alive)  # fmt: skip
+                           fpath, gpath, alive)
                 nalive -= 1
             if nalive == 0:
                 return
@@ -461,12 +461,12 @@ def _fo_fixed_steps(
         ng[j] = K + 1
         _fo_finish(j, L.ST_STEPS, 0, K, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd, False,
                    stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
-                   alive)  # fmt: skip
+                   alive)
 
 def first_order_chunk(
     update, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
-):  # fmt: skip
+):
     """Run starts s0 … s1−1 in lock-step (see the module docstring)."""
     n = X0.shape[1]
     c = s1 - s0
@@ -489,7 +489,7 @@ def first_order_chunk(
     done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
     stride = max(1, int(hp[L.STRIDE]))
     lean = (steps_mode and not minibatch and noise == 0.0 and wd_coupled == 0.0
-            and not averaging and path.shape[1] == 0)  # fmt: skip
+            and not averaging and path.shape[1] == 0)
 
     X = np.empty((n, c))
     G = np.empty((n, c))
@@ -541,7 +541,7 @@ def first_order_chunk(
         if det != 0:
             _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
                        minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
-                       gpath, alive)  # fmt: skip
+                       gpath, alive)
             continue
         gn = _col_gnorm(G, X, j, wd)
         _record_col(path, fpath, gpath, s, 0, stride, X, j, F[j], gn)
@@ -556,14 +556,14 @@ def first_order_chunk(
             st = L.ST_CONVERGED if (not steps_mode and gn <= gtol) else done_st
             _fo_finish(j, st, L.D_GTOL if st == L.ST_CONVERGED else 0, 0, X, G, F[j], gid, XA,
                        NA, nf, ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                       out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                       out_xavg, out_r, out_i, fpath, gpath, alive)
             continue
         nalive += 1
 
     if lean and nalive > 0:
         _fo_fixed_steps(update, K, hp, f, fg, fg_cols, X, G, F, S, alive,
                         nalive, gid, BND, XA, NA, nf, ng, FC, XC, wd, D, out_x, out_jac,
-                        out_xavg, out_r, out_i, fpath, gpath)  # fmt: skip
+                        out_xavg, out_r, out_i, fpath, gpath)
         return
     # the general loop's own workspace: previous point, gradient and value, gradient seen
     XP = np.empty((n, c))
@@ -601,11 +601,11 @@ def first_order_chunk(
                     if k == 0:
                         _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng,
                                    FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                                   out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                                   out_xavg, out_r, out_i, fpath, gpath, alive)
                     else:
                         _fo_finish(j, L.ST_DIVERGED, det, k - 1, XP, GP, FP[j], gid, XA, NA,
                                    nf, ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                                   out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                                   out_xavg, out_r, out_i, fpath, gpath, alive)
                     nalive -= 1
                     continue
                 r = _slot(k, stride, fpath.shape[1])
@@ -650,7 +650,7 @@ def first_order_chunk(
             if det != 0:
                 _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf, ng, FC,
                            XC, wd, minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r,
-                           out_i, fpath, gpath, alive)  # fmt: skip
+                           out_i, fpath, gpath, alive)
                 nalive -= 1
                 continue
             xc = _col_step(X, XP, j)
@@ -670,7 +670,7 @@ def first_order_chunk(
                     if det != 0:
                         _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf,
                                    ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                                   out_xavg, out_r, out_i, fpath, gpath, alive)  # fmt: skip
+                                   out_xavg, out_r, out_i, fpath, gpath, alive)
                         nalive -= 1
                         continue
                     if kk % nb == 0 and kk // nb < epoch_f.shape[1]:
@@ -709,7 +709,7 @@ def first_order_chunk(
             if st != 0:
                 _fo_finish(j, st, det, kk, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
                            minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
-                           fpath, gpath, alive)  # fmt: skip
+                           fpath, gpath, alive)
                 nalive -= 1
         # ---- drop finished columns once half of the workspace is idle
         if nalive > 0 and 2 * nalive <= ncols and ncols >= 8:
@@ -773,7 +773,7 @@ def work_for(hp, n):
 
 
 def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
-                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
+                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):
     """Run starts s0 … s1−1 one after the other with one workspace, each iteration one call
     of the method's ``step`` (a first-class function: this loop names no method); stopping,
     divergence, averaging, recording and results are written here once."""
@@ -916,7 +916,7 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
 # ============================================================================ entry points
 def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
                        out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath,
-                       epoch_f):  # fmt: skip
+                       epoch_f):
     """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`)."""
     N = X0.shape[0]
     chunk = max(1, int(hp[L.CHUNK]))
@@ -929,7 +929,7 @@ def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
 
 
 def per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
-                     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):  # fmt: skip
+                     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):
     """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`)."""
     N = X0.shape[0]
     chunk = max(1, int(hp[L.CHUNK]))
@@ -1011,7 +1011,7 @@ def method_kernel(method: str, per_start: bool):
         fn = getattr(module, name, None)
         if fn is None:
             raise ValueError(f"method {method!r} has no {name} for the "
-                             f"{'per-start' if per_start else 'lock-step'} engine")  # fmt: skip
+                             f"{'per-start' if per_start else 'lock-step'} engine")
         disp = njit(**(BORROW if per_start else CACHED))(fn)
         stamp = _stale_guard(disp, f"{module.__name__}.{name}")
         disp.compile(sig.args)

@@ -23,7 +23,7 @@ def _step_ir(name: str) -> str:
     disp.compile(STEP_SIG.args)
     ir = disp.inspect_llvm(STEP_SIG.args)
     bodies = [b for b in re.split(r"\n(?=define )", ir)
-              if re.match(r"define [^\n]*@_ZN\d+optimizers\w*4stepB", b)]  # fmt: skip
+              if re.match(r"define [^\n]*@_ZN\d+optimizers\w*4stepB", b)]
     assert len(bodies) == 1
     return bodies[0]
 

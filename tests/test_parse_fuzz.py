@@ -42,7 +42,6 @@ def _timed(fn, *args, **kwargs):
 
 # ----------------------------------------------------------------------------- 1. any text
 
-# fmt: off
 TOKENS = [
     "x", "y", "z", "x1", "n", "i", "e", "pi", "q", "_", "__class__", "__import__", "os",
     "sin", "exp", "log", "sqrt", "abs", "max", "min", "relu", "sigmoid", "atan2", "sum", "prod",
@@ -53,7 +52,6 @@ TOKENS = [
     "'", '"', "#", "\\", "$", "?", "!", "`",
     "\uff58", "\u00e9", "\u2211", "\u200b", "\u0131", "\x00", "\x7f", "\U0001d431",
 ]
-# fmt: on
 RAW_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
 
 
@@ -94,12 +92,10 @@ def test_any_text_parses_or_raises_parse_error(text, dim):
 # Tree nodes: ("num", text) | ("var", name) | ("neg", a) | ("bin", op, a, b) | ("pow", a, k)
 #             | ("fn", name, args) | ("if", a, op, b, then, else)
 NUMBERS = ["0", "1", "2", "3", "7", "10", "0.5", "2.25", ".125", "1e-2", "3E1", "1_5", "0.1"]
-# fmt: off
 UNARY = [
     "sin", "cos", "atan", "tanh", "exp", "log", "sqrt", "abs", "sign", "sigmoid", "softplus",
     "relu", "erf", "log1p", "sinh", "cosh", "asinh", "asin", "acos", "acosh", "atanh", "tan",
 ]
-# fmt: on
 BINARY_FUNCTIONS = ["atan2", "min", "max", "log"]
 POWERS = ["0", "1", "2", "3", "-1", "-2", "0.5", "1.5"]
 
@@ -163,7 +159,6 @@ def _real(value) -> float:
     return float(value) + 0.0  # no signed zeros in exact arithmetic: -0.0 becomes 0.0
 
 
-# fmt: off
 REFERENCE_FUNCTIONS = {
     "sin": math.sin, "cos": math.cos, "tan": math.tan, "atan": math.atan, "tanh": math.tanh,
     "exp": math.exp, "sqrt": math.sqrt, "abs": abs, "erf": math.erf, "log1p": math.log1p,
@@ -176,7 +171,6 @@ REFERENCE_FUNCTIONS = {
     "relu": lambda u: max(0.0, u),
     "log": lambda u, base=None: math.log(u) if base is None else math.log(u) / math.log(base),
 }
-# fmt: on
 def _atan2(v: float, u: float) -> float:
     if v == 0 and u == 0:  # math says 0; mathematically (and in SymPy) undefined
         raise Undefined

@@ -33,7 +33,7 @@ def betas():
     return [hfloat("beta1", 0.9, "β₁", 0.0, 1.0, open_high=True, slot=L.BETA1),
             hfloat("beta2", 0.999, "β₂", 0.0, 1.0, open_high=True, slot=L.BETA2),
             hfloat("eps", 1e-8, "ε", 0.0, slot=L.EPS),
-            hbool("amsgrad", False, "AMSGrad: v̂ ← max(v̂, v)", slot=L.AMSGRAD)]  # fmt: skip
+            hbool("amsgrad", False, "AMSGrad: v̂ ← max(v̂, v)", slot=L.AMSGRAD)]
 
 
 SPEC = method(
@@ -41,7 +41,7 @@ SPEC = method(
     "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  x ← x − η m̂ / (√v̂ + ε)",
     [lr(1e-3), *betas(), weight_decay(), *stochastic(), *schedule(), *average()],
     state=STATE,
-)  # fmt: skip
+)
 
 
 def update(k, lr, hp, X, G, S, ncols, XO):

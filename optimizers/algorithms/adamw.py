@@ -18,6 +18,6 @@ SPEC = method(
      hfloat("weight_decay", 1e-2, "decoupled weight decay λ", 0.0, slot=L.WEIGHT_DECAY),
      *stochastic(), *schedule(), *average()],
     state=STATE, decoupled_decay=True,
-)  # fmt: skip
+)
 
 __all__ = ["SPEC", "STATE", "update"]

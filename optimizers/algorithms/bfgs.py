@@ -31,7 +31,7 @@ SPEC = method(
     "bfgs", "quasi-newton", "per-start", "x ← x − αH∇f;  H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ",
     [*line_search("wolfe", 0.9), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, state=STATE,
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -95,7 +95,7 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
         W.i[scaled] = 0
     alpha0 = first_alpha(hp, gx, W.i[scaled] == 0)
     rc, fn = line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2],
-                       hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
+                       hp[L.SHRINK], xn, gn, cnt)
     if rc != 0:
         return rc, fn
     ys = 0.0

@@ -48,7 +48,7 @@ from optimizers.spec import (
 POWELL_NU = 0.2
 
 STATE = state(vectors=("d", "r", "Ad"), matrices=("A",), floats=("f_prev", "rr"),
-              ints=("since_restart",))  # fmt: skip
+              ints=("since_restart",))
 #: helpers of this module compiled for the step
 KERNELS = ("beta", "linear_step")
 
@@ -61,7 +61,7 @@ SPEC = method(
                                     "dy": L.CG_DY, "linear": L.CG_LINEAR}),
      *line_search("wolfe", 0.1), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=_LINEAR, state=STATE, matrices_when=_LINEAR,
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -153,7 +153,7 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
         a = 1.01 * 2.0 * (fx - W.f[STATE.f.f_prev]) / dphi0
         alpha0 = min(1.0, a) if (a > 0.0 and math.isfinite(a)) else 1.0
     rc, fn = line_step(kind, fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK], xn,
-                       gn, cnt)  # fmt: skip
+                       gn, cnt)
     if rc != 0:
         return rc, fn
     W.f[STATE.f.f_prev] = fx

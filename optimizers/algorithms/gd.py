@@ -22,7 +22,7 @@ SPEC = method(
      *schedule(when=NONE_LS), *average()],
     doc="gradient descent; with a line search: α₀ = 1 then Armijo/Wolfe",
     state=STATE, per_start_when=("line_search", ("armijo", "wolfe")),
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -44,4 +44,4 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
     for i in range(x.shape[0]):
         d[i] = -gx[i]
     return line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, 1.0, hp[L.C1], hp[L.C2],
-                     hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
+                     hp[L.SHRINK], xn, gn, cnt)

@@ -31,7 +31,7 @@ from optimizers.spec import (
 )
 
 STATE = state(vectors=("d",), history=("S", "Y"), history_scalars=("rho", "alpha"),
-              ints=("count", "newest"))  # fmt: skip
+              ints=("count", "newest"))
 #: helpers of this module compiled for the step
 KERNELS = ("two_loop",)
 
@@ -40,7 +40,7 @@ SPEC = method(
     [hint("memory", 10, "number m of stored (s, y) pairs", 1, slot=L.MEMORY),
      *line_search("wolfe", 0.9), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, state=STATE,
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -110,7 +110,7 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
             d[i] = -gx[i]
     alpha0 = first_alpha(hp, gx, W.i[count] == 0)
     rc, fn = line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2],
-                       hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
+                       hp[L.SHRINK], xn, gn, cnt)
     if rc != 0:
         return rc, fn
     ys = 0.0

@@ -60,7 +60,7 @@ SPEC = method(
             0.0, open_low=True, slot=INITIAL),
      *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, hessian_kernel="gn", state=STATE,
-)  # fmt: skip
+)
 
 
 def link() -> None:

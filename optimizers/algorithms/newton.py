@@ -62,7 +62,7 @@ SPEC = method(
              codes={"none": L.MOD_NONE, "shift": L.MOD_SHIFT, "saddle-free": L.MOD_SADDLE_FREE}),
      *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -119,9 +119,9 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
     h(x, D, H)
     cnt[2] += 1
     rc = direction(int(hp[L.MODIFICATION]), H, gx, d, W.m[STATE.m.W1], W.m[STATE.m.W2],
-                   W.v[STATE.v.w], W.v[STATE.v.t])  # fmt: skip
+                   W.v[STATE.v.w], W.v[STATE.v.t])
     if rc != 0:
         return rc, fx
     return line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, hp[L.DAMPING], hp[L.C1],
-                     hp[L.C2], hp[L.SHRINK], xn, gn, cnt)  # fmt: skip
+                     hp[L.C2], hp[L.SHRINK], xn, gn, cnt)
 

@@ -37,7 +37,7 @@ SPEC = method(
      hbool("centered", False, "divide by the estimated variance √(v − ḡ²)", slot=L.CENTERED),
      weight_decay(), *stochastic(), *schedule(), *average()],
     state=STATE,
-)  # fmt: skip
+)
 
 
 def update(k, lr, hp, X, G, S, ncols, XO):

@@ -54,7 +54,7 @@ SPEC = method(
     "(∇²f + λI) p = −∇f, ‖p‖ = Δ or λ = 0 (Moré–Sorensen);  x ← x + p if ρ > η",
     [*HYPERS, *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -160,10 +160,10 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
     fn = fx
     for _ in range(MAX_REJECTIONS):
         more_sorensen(H, gx, W.f[STATE.f.radius], p, W.m[STATE.m.W1], W.m[STATE.m.Q],
-                      W.v[STATE.v.w], W.v[STATE.v.q], W.v[STATE.v.t])  # fmt: skip
+                      W.v[STATE.v.w], W.v[STATE.v.q], W.v[STATE.v.t])
         verdict, fn, delta = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, H,
                                                 W.f[STATE.f.radius], hp[MAX_RADIUS], hp[ETA],
-                                                cnt)  # fmt: skip
+                                                cnt)
         W.f[STATE.f.radius] = delta
         if verdict != REJECTED:
             break

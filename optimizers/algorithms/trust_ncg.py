@@ -42,7 +42,7 @@ HYPERS = (
            slot=MAX_RADIUS),
     hfloat("eta", 0.15, "acceptance threshold η on ρ = actual / predicted decrease", 0.0, 0.25,
            open_high=True, slot=ETA),
-)  # fmt: skip
+)
 
 STATE = state(vectors=("p", "r", "d", "bd"), matrices=("H",), floats=("radius",))
 #: helpers of this module compiled for the step
@@ -53,7 +53,7 @@ SPEC = method(
     "min gᵀp + ½pᵀ∇²f p, ‖p‖ ≤ Δ by Steihaug–Toint CG;  x ← x + p if ρ > η",
     [*HYPERS, *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
-)  # fmt: skip
+)
 
 
 def link() -> None:
@@ -166,10 +166,10 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
     fn = fx
     for _ in range(MAX_REJECTIONS):
         steihaug_cg(H, gx, W.f[STATE.f.radius], p, W.v[STATE.v.r], W.v[STATE.v.d],
-                    W.v[STATE.v.bd])  # fmt: skip
+                    W.v[STATE.v.bd])
         verdict, fn, delta = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, H,
                                                 W.f[STATE.f.radius], hp[MAX_RADIUS], hp[ETA],
-                                                cnt)  # fmt: skip
+                                                cnt)
         W.f[STATE.f.radius] = delta
         if verdict != REJECTED:
             break
