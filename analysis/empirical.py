@@ -79,6 +79,10 @@ machine epsilon):
   ``max(3, 2h)`` steps before it, and the steps after it (if any) decay on average between
   ``2 pre`` and half the jump's rate (restarted CG, quasi-Newton arriving at a noisy floor; a
   jump into a faster linear phase keeps its rate, a momentum spiral's near-zero falls back).
+  ``superlinear`` (rule D): on the same envelope, the mean decays per step ``D1, D2, D3``
+  over the three blocks of the last half (>= 9 steps) satisfy ``D1 <= D2``, ``D3 >= 2 D2``
+  and ``D3 >= ln 2``: the ratios keep falling through the last half (BFGS from afar, with
+  rebounds that defeat rules A/B); the window starts at the middle block.
   ``linear``: otherwise, with the fitted rate in (0, 1) and order 1; ``none`` when the error
   does not decrease or the linear window is shorter than 5 points (``reason`` says which).
 * **Stochastic runs** (``stochastic=True``): the level ``E||x - x*||^2`` is the mean of
@@ -412,6 +416,32 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
         last, before = float(np.mean(pairs[2:])), float(np.mean(pairs[:2]))
         if np.all(pairs > 0) and last >= before + 2.0 * math.log(4.0) and last >= 2.0 * before:
             return d.size - 4
+    return None
+
+
+def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
+    """Start of an accelerating last half (rule D), or None.
+
+    On the envelope ``c_k = -ln min_{j<=k} e_j`` the last half of the run (>= ``min_steps``
+    steps) is cut into three equal blocks with mean decays ``D1, D2, D3`` per step. The run
+    accelerates when ``D1 <= D2``, ``D3 >= 2 D2`` and ``D3 >= ln 2`` (the last ratios average
+    at most 1/2 and keep falling): noisy quasi-Newton ratios that fall toward 0 through the
+    last half with rebounds that defeat rules A/B. A linear phase has ``D1 ~ D2 ~ D3``; a
+    transient into a faster linear phase has ``D3 ~ D2``. Returns the first index of the
+    middle block (where the acceleration is seen).
+    """
+    e = np.asarray(err, dtype=float)
+    if np.any(e <= 0):
+        return None
+    c = -np.log(np.minimum.accumulate(e))
+    steps = (e.size - 1) // 2
+    t = steps // 3
+    if steps < min_steps or t < 3:
+        return None
+    a = e.size - 1 - 3 * t
+    D1, D2, D3 = ((c[a + (i + 1) * t] - c[a + i * t]) / t for i in range(3))
+    if D1 <= D2 and D3 >= 2.0 * D2 and D3 >= math.log(2.0):
+        return a + t
     return None
 
 
@@ -940,6 +970,11 @@ def measure(
     if j is not None:
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
                      "preceding trend and keeps falling faster: superlinear")
+        return _superlinear(e, n, j, fl, notes, base)
+    j = accelerating_thirds(e[:n])
+    if j is not None:
+        notes.append(f"the decay per step keeps growing over the last half (mean ratios fall "
+                     f"toward 0 from iteration {j} on): superlinear")
         return _superlinear(e, n, j, fl, notes, base)
     fit = linear_fit(e[:n], floor=fl, settle_rtol=settle_rtol)
     long_window = fit is not None and fit.window[1] - fit.window[0] + 1 >= MIN_WINDOW
