@@ -54,7 +54,8 @@ machine epsilon):
   d_j`` (3: even a cubic step from the largest earlier decay would not reach the floor), and
   the error stays within ``1e3 floor`` afterwards. Newton on a quadratic: 1; linear CG: the
   number of distinct eigenvalues.
-  ``none``: fewer than 3 points above the floor (or the plateau).
+  ``none``: fewer than 3 points above the floor (or the plateau), or a run that stops above
+  the floor after fewer than 3 iterations (too short to measure).
   ``quadratic`` / ``superlinear``: the ratios ``r_k`` fall toward 0 at the end — rule A: they
   decrease strictly over a final stretch of >= 2 ratios (monotone errors from 3 steps before)
   down to <= 1/4 of the stretch's first ratio (and <= 0.1 if the stretch has only 2 ratios);
@@ -62,7 +63,8 @@ machine epsilon):
   (all 6 steps decreasing; noisy acceleration); rule B2: the same on two-step blocks of the
   last 8 steps (mean of the last 2 block decays >= twice and >= ``2 ln 4`` more than the 2
   before; CG restarted every 2 steps). ``quadratic`` when the order is determined
-  and ``1.8 <= q <= 2.6`` (1.8 separates Newton's 2 from the secant method's 1.618), else
+  and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
+  secant method's 1.618; two standard errors: the rule of the comparison), else
   ``superlinear`` (with the order if determined). The window is the fast phase, from the
   start of the accelerating stretch to the last point above the floor; the order is fitted
   on its last (at most 6) points.
@@ -904,6 +906,13 @@ def measure(
     lim = None
     if xs is not None and floor is None:
         lim = _limit_point(p, xs, fl)
+        if lim is not None and lim[1] > 0 and valid_length(
+                errors(p, p[-1]), max(default_floor(float(np.linalg.norm(p[-1]))),
+                                      1e3 * lim[1])) < 3:
+            notes.append(f"the iterates may approach a point at distance {lim[0]:.3g} from x*, "
+                         f"but its estimated remaining distance {lim[1]:.3g} leaves fewer than "
+                         "3 errors above the resulting floor: errors measured to x*")
+            lim = None
         if lim is not None:
             d_lim, remaining = lim
             notes.append(
@@ -941,6 +950,9 @@ def measure(
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
         return _none(f"only {n} point(s) above {where}: no asymptotic phase", notes, **base)
+    if n < 4 and floor_index is None and pl is None:
+        return _none(f"too short to measure: the run stopped after {n - 1} iterations, above "
+                     "the floor (at least 3 ratios are needed to tell a kind)", notes, **base)
 
     l = np.log(e[:n])
     d = -np.diff(l)
@@ -1033,7 +1045,9 @@ def _finite_steps(e: NDArray[np.float64], n: int, fl: float) -> int | None:
 def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
                  base: dict[str, Any]) -> Measurement:
     """Kind ``quadratic`` or ``superlinear`` from iteration ``s`` to ``n - 1``; the order where
-    :func:`fit_order` determines it (``quadratic`` when it lies in ``QUADRATIC_ORDER``)."""
+    :func:`fit_order` determines it (``quadratic`` when ``q - 2 se <= 2.6`` and
+    ``q + 2 se >= 1.8``: within two standard errors of ``QUADRATIC_ORDER``, the rule the
+    comparison with a predicted order 2 uses)."""
     fit = fit_order(e[:n], floor=fl, start=s)
     lo, hi = QUADRATIC_ORDER
     order = se = None
@@ -1044,7 +1058,12 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
                      f"over iterations {fit.window[0]}-{fit.window[1]})")
     else:
         notes.append("order not determined by the data (fewer than 4 points in the fast phase)")
-    kind = "quadratic" if order is not None and lo <= order <= hi else "superlinear"
+    se2 = 2.0 * (se or 0.0)
+    kind = ("quadratic" if order is not None and lo <= order + se2 and order - se2 <= hi
+            else "superlinear")
+    if kind == "quadratic" and not lo <= order <= hi:
+        notes.append(f"order {order:.3g} +- {se:.2g} lies within two standard errors of the "
+                     f"quadratic band [{lo}, {hi}]: quadratic")
     return Measurement(kind, None, order, (s, n - 1), oscillating=False, notes=notes,
                        settled=n - s >= 4, order_se=se, **base)
 

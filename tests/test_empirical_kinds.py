@@ -230,3 +230,46 @@ def test_bfgs_on_five_dimensional_rosenbrock_from_afar_is_superlinear():
     m = E.measure(res.path, xs)
     assert m.kind in ("superlinear", "quadratic"), m.notes
     assert m.window[0] > 30
+
+
+def test_measured_kind_uses_the_same_two_standard_error_band_as_the_verdict():
+    # pure Newton from 3 on x cos(cx) converges to the maximum; the order fitted on its last
+    # points is 1.79 +- 0.16: below 1.8 but within two standard errors of [1.8, 2.6]. The
+    # comparison with the predicted order 2 agrees by that rule, so the measured kind beside
+    # the verdict must say quadratic, not superlinear.
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("x*cos(c*x)", params={"c": "0.15*pi"})
+    st = rate_study(obj, "newton", [3.0], line_search="none", modification="none",
+                    box=[(-20.0, 20.0)])
+    m = st.measurement
+    lo, hi = E.QUADRATIC_ORDER
+    assert m.order is not None and not lo <= m.order <= hi  # the case at issue
+    assert st.comparison.verdict == "agrees"
+    assert m.kind == "quadratic"
+    assert any("two standard errors" in note for note in m.notes)
+
+
+def test_a_run_of_two_iterations_above_the_floor_is_too_short_to_measure():
+    # two falling ratios (0.3, 0.033) would pass rule A, but two ratios cannot tell a kind
+    m = E.measure(_path_from_errors([1.0, 0.3, 0.01]), [0.0])
+    assert m.kind == "none" and "too short to measure" in m.reason
+    # with three ratios rule A applies again
+    assert E.measure(_path_from_errors([1.0, 0.3, 0.01, 1e-5]), [0.0]).kind != "none"
+
+
+def test_an_uncertain_limit_point_does_not_swallow_the_run():
+    # Adam on 5-d Rosenbrock after 1000 steps is still 2 away from x* = (1, ..., 1) and its steps
+    # shrink slowly: the estimated remaining distance to a limit point (~0.2) would make a floor
+    # 1e3 x larger than every error, and the run would read as "already at its limit" (which
+    # cut the automatic budget of the rate study to 10 iterations). It is measured against x*.
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
+    res = minimize(obj, [1.37, -2.3, -4.59, -4.83, 3.13], "adam", record=True, lr=0.09,
+                   maxiter=1000, gtol=0.0)
+    m = E.measure(res.path, np.ones(5))
+    assert m.floor_index is None and m.kind != "none", m.notes
+    assert any("errors measured to x*" in note for note in m.notes)
