@@ -1449,13 +1449,24 @@ NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     """Per distinct reference point of the rate studies: the point, how it was found and the
     methods it applies to."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for r in runs:
         st = r.study
         ref = "no point" if st.reference is None else f"x = {fmt_point(st.reference)}"
-        key = f"{ref} ({st.minimizer_how})"
+        how = st.minimizer_how or ""
+        if how.startswith("none: "):  # not a minimizer the run converged to: say why briefly
+            what, _, where = how[len("none: "):].partition("; theory evaluated ")
+            where = where.removeprefix("at ")
+            short = ("diverged" if what.startswith("the run diverged") else
+                     "converged to a critical point that is not a minimizer"
+                     if "not a minimizer" in what else "did not converge to a critical point")
+            key = (ref, f": the run {short} (see the table)"
+                        + (f"; theory evaluated at {where}" if where and where != "there"
+                           else ""))
+        else:
+            key = (ref, f" ({how})")
         groups.setdefault(key, []).append(r.label)
-    return [f"{k} for {', '.join(v)}" for k, v in groups.items()]
+    return [f"{ref} for {', '.join(v)}{tail}" for (ref, tail), v in groups.items()]
 
 
 def _theory(b: Builder, A: Analysis) -> None:

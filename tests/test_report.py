@@ -284,3 +284,23 @@ def test_captions_and_tables_state_what_they_show(himmelblau_report):
     assert "f − f*" in text and "f − min f" not in text
     assert "two estimators of the rate" in text
     assert "robust fit (measured rate)" in text
+
+
+def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
+    from types import SimpleNamespace as NS
+
+    far = ("none: the run ended far from every critical point (status line_search_failed, at "
+           "(7e-12, -4.8), |grad f|_inf = 4.81); theory evaluated at the minimum (0, 0) nearest "
+           "to x0 (exact)")
+    runs = [NS(label="gd", study=NS(reference=[0.0, 0.0], minimizer=[0.0, 0.0],
+                                    minimizer_how="exact")),
+            NS(label="newton", study=NS(reference=[0.0, 0.0], minimizer=None,
+                                        minimizer_how=far)),
+            NS(label="bfgs", study=NS(reference=[0.0, 0.0], minimizer=None,
+                                      minimizer_how=far.replace("4.81", "1")))]
+    text = report.reference_text(runs)
+    assert text[0] == "x = (0, 0) for gd (exact)"
+    assert len(text) == 2 and text[1].startswith("x = (0, 0) for newton, bfgs: the run did not "
+                                                 "converge to a critical point")
+    assert "(none:" not in text[1] and "|grad f|" not in text[1]  # no contradiction, no repeat
+    assert text[1].endswith("theory evaluated at the minimum (0, 0) nearest to x0 (exact)")
