@@ -896,17 +896,16 @@ def _summary(b: Builder, A: Analysis) -> None:
         items.append(text)
     if A.lr_sweep is not None and A.lr_sweep.predicted_threshold is not None:
         s = A.lr_sweep
-        obs = ("every tested step converged" if s.observed_threshold is None else
-               f"the smallest tested step that does not converge is η = "
-               f"{fmt_num(s.observed_threshold)}")
+        obs = ("no tested step diverged or cycled" if s.observed_threshold is None else
+               f"the smallest tested step whose run diverged or settled on a cycle or band "
+               f"is η = {fmt_num(s.observed_threshold)}")
         n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
         if n_bnd:
             obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
                     f"{n_div} diverged)")
         items.append(f"GD step-size threshold: theory says η < {s.threshold_basis} = "
-                     f"{fmt_num(s.predicted_threshold)}; {obs}"
-                     + (" (consistent)." if s.brackets_prediction() else
-                        " (inconsistent with the prediction)."))
+                     f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; {obs}"
+                     + _sweep_verdict(A, s) + ".")
     if A.vanishing is not None:
         plateaus = [r for r in A.vanishing.regions if r.plateau]
         if plateaus:
@@ -1765,7 +1764,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
                         "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run did not converge.  " + sweep_dots(sw),
+                        "whose run diverged or settled on a cycle or band.  " + sweep_dots(sw),
                 label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
@@ -1775,6 +1774,34 @@ def _figures(b: Builder, A: Analysis) -> None:
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
                 caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
+
+
+def _sweep_L_text(sw: Any) -> str:
+    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*``."""
+    if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
+        return ""
+    return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x* "
+            "(a local prediction)")
+
+
+def _sweep_verdict(A: Any, sw: Any) -> str:
+    """`` (consistent)`` when the observed threshold brackets the prediction; when it falls
+    below it but not below ``2/λmax(∇²f(x₀))``, the run met larger curvature than at x*
+    (``λ₀ > L``): the local prediction does not cover the start; else inconsistent."""
+    if sw.brackets_prediction():
+        return " (consistent)"
+    obs, thr = sw.observed_threshold, sw.predicted_threshold
+    if obs is not None and thr is not None and obs < thr and A.x0 is not None:
+        lam0 = float(np.max(np.linalg.eigvalsh(np.asarray(A.obj.hess(A.x0), float))))
+        if lam0 > 0 and 2.0 / lam0 <= obs:
+            return (f" (below the local prediction, not below 2/λmax(∇²f(x₀)) = "
+                    f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
+                    f"{fmt_num(lam0)}, so the run starts outside the region the prediction at "
+                    "x* covers)")
+        if lam0 > 0:
+            return (f" (inconsistent with the prediction; 2/λmax(∇²f(x₀)) = "
+                    f"{fmt_num(2.0 / lam0)} at the start)")
+    return " (inconsistent with the prediction)"
 
 
 def sweep_dots(sw: Any) -> str:

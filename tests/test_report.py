@@ -304,3 +304,25 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
                                                  "converge to a critical point")
     assert "(none:" not in text[1] and "|grad f|" not in text[1]  # no contradiction, no repeat
     assert text[1].endswith("theory evaluated at the minimum (0, 0) nearest to x0 (exact)")
+
+
+def test_sweep_verdict_judges_against_the_curvature_along_the_run():
+    # f = x^4/4 + x^2/2: L = f''(0) = 1 at the minimizer (2/L = 2), f''(x0 = 2) = 3*4 + 1 = 13
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+
+    from landscape import Objective
+
+    A = NS(obj=Objective.parse("x**4/4 + x**2/2"), x0=np.array([2.0]))
+
+    def sweep(observed):
+        return NS(observed_threshold=observed, predicted_threshold=2.0, eigenvalues=[1.0],
+                  threshold_basis="2/L", brackets_prediction=lambda: False)
+
+    between = report._sweep_verdict(A, sweep(0.5))  # 2/13 = 0.1538 <= 0.5 < 2
+    assert "outside the region" in between and "0.1538" in between and "13" in between
+    below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
+    assert below.startswith(" (inconsistent") and "0.1538" in below
+    assert report._sweep_L_text(sweep(0.5)) == (" with L = λmax(∇²f) = 1 at the minimizer x* "
+                                                "(a local prediction)")
