@@ -1719,8 +1719,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                              + coinciding_text(norms, "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:
-        d.paragraph("No eigenvalue figure: there is a single critical point, and its Hessian "
-                    "eigenvalues are in the table of critical points.", style="italic")
+        d.paragraph(single_point_eigen_text(A.cps[0]), style="italic")
     if A.cps is not None and len(A.cps) > 1:
         with b.guard("eigenvalue figure"):
             cps = list(A.cps)[:12]
@@ -1774,6 +1773,19 @@ def _figures(b: Builder, A: Analysis) -> None:
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
                 caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
+
+
+def single_point_eigen_text(cp: Any) -> str:
+    """Why there is no eigenvalue figure for a single critical point: its eigenvalues are in
+    the table, or (a kink of f: no Hessian there, "—" in the table) its kind comes from the
+    test named in the table."""
+    lam = np.asarray(cp.eigenvalues, float)
+    if getattr(cp, "differentiable", True) and lam.size and np.all(np.isfinite(lam)):
+        return ("No eigenvalue figure: there is a single critical point, and its Hessian "
+                "eigenvalues are in the table of critical points.")
+    return ("No eigenvalue figure: the single critical point is a kink of f, where f has no "
+            f"Hessian (“—” in the table of critical points); its kind ({cp.kind}) is decided "
+            f"without one (test “{cp.test}” in the table).")
 
 
 def _sweep_L_text(sw: Any) -> str:

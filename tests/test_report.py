@@ -326,3 +326,15 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
     assert below.startswith(" (inconsistent") and "0.1538" in below
     assert report._sweep_L_text(sweep(0.5)) == (" with L = λmax(∇²f) = 1 at the minimizer x* "
                                                 "(a local prediction)")
+
+
+def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
+    from landscape import Objective
+
+    kink = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2").critical_points(
+        box=[(-5.0, 5.0), (-5.0, 5.0)])
+    assert len(kink) == 1
+    text = report.single_point_eigen_text(kink[0])
+    assert "eigenvalues are in the table" not in text and "kink" in text
+    smooth = Objective.parse("x**2 + 2*y**2").critical_points(box=[(-5.0, 5.0), (-5.0, 5.0)])
+    assert "eigenvalues are in the table" in report.single_point_eigen_text(smooth[0])
