@@ -1362,6 +1362,10 @@ def convergence_order(p: Any) -> float | None:
     return None
 
 
+#: marks a row of the per-step table outside the measurement's asymptotic window
+OUTSIDE_MARK = "†"
+
+
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
                       ) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
@@ -1387,16 +1391,22 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     body = []
+    win = study.measurement.window
+    outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     for k in chosen:
-        row = [str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
+        row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
+               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
                     plots.rate_digits(float(ratio[k])))]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
-    win = study.measurement.window
     notes: list[str] = []
+    if outside:
+        notes.append(f"{OUTSIDE_MARK} step outside the asymptotic window {win[0]}–{win[1]} on "
+                     "which the measured kind and the verdict rest; the theory's limit is "
+                     "asymptotic (a bound need not hold at every step of the transient).")
     if win is not None and q is None:
         a, z = int(win[0]), min(int(win[1]), len(e) - 1)
         if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
@@ -1419,6 +1429,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", plots.rate_digits(p.rate))
+        limit += "" if p.exact else " (asymptotic)"
     elif p.kind in ("quadratic", "superlinear", "finite"):
         limit = "→ 0"
     elif p.kind == "sublinear":
