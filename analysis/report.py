@@ -517,7 +517,8 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
 
 
 def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
-                  distance: float, L_path: float | None = None) -> tuple[dict[str, Any], str]:
+                  distance: float, L_path: float | None = None, at: str = ""
+                  ) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why.
 
     With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball
@@ -526,11 +527,13 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
     minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a step
     fitted to x* alone can diverge before the run gets there (chained Rosenbrock: λ_max = 1649
     at x*, 2.9·10⁴ at the start).  Without a minimizer, L is the smoothness constant on the
-    box (or 1) and momentum 0.5.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is
-    doubled: the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
-    RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about
-    100 steps cross the distance from the start to the minimizer).  Newton, CG, BFGS, L-BFGS
-    and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
+    box (or 1) and momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the
+    explanation, so every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g.
+    one variable) L is doubled: the step 1/λ would be an exact Newton step and hide the
+    linear rate.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per
+    coordinate, so about 100 steps cross the distance from the start to the minimizer).
+    Newton, CG, BFGS, L-BFGS and the rest keep their defaults (Wolfe line search; Newton with
+    eigenvalue shift).
     """
     from analysis import theory
 
@@ -540,7 +543,7 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
     if lam is not None and lam.size and lam[0] > 0 and steeper:
         L = float(L_path)
         src = ("L = largest Hessian eigenvalue on the segment from x₀ to the minimizer "
-               f"({fmt_num(L)}, above {fmt_num(float(lam[-1]))} at the minimizer)")
+               f"({fmt_num(L)}, above {fmt_num(float(lam[-1]))} at the minimizer{at})")
         lam = np.append(lam, L)
     elif lam is not None and lam.size and lam[0] > 0 and lam[-1] <= lam[0] * (1 + 1e-9):
         L = 2.0 * float(lam[-1])
@@ -548,9 +551,10 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
                "an exact Newton step")
         lam = None
     elif lam is not None and lam.size and lam[0] > 0:
-        L, src = float(lam[-1]), "L = largest Hessian eigenvalue at the minimizer"
+        L, src = float(lam[-1]), (f"L = {fmt_num(float(lam[-1]))}, largest Hessian eigenvalue "
+                                  f"at the minimizer{at}")
     elif L_box is not None and math.isfinite(L_box) and L_box > 0:
-        L, src, lam = float(L_box), "L = smoothness constant on the box", None
+        L, src, lam = float(L_box), f"L = {fmt_num(L_box)}, smoothness constant on the box", None
     else:
         L, src, lam = 1.0, "no curvature information: L = 1", None
     if method in ("gd", "sgd"):
@@ -570,6 +574,15 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
         return {"lr": lr}, "lr = ‖x₀ − x*‖/100 (≈ 100 steps of length lr cross the distance)"
     return {}, "defaults"
+
+
+def _minimum_name(A: Any) -> str:
+    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use."""
+    if A.minimum is None:
+        return ""
+    cps = list(A.cps or [])
+    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is A.minimum), "")
+    return f"{name} {fmt_point(A.minimum.point)}"
 
 
 def _box_text(obj: Any, box: np.ndarray) -> str:
@@ -643,7 +656,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         with b.guard(f"hyperparameters of {label}", note=False):
             if not given:
                 run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance,
-                                                   L_path)
+                                                   L_path, at=_minimum_name(A))
             resolve(method, run.hyper)  # validates names and ranges
         A.runs.append(run)
         if A.x0 is None:
@@ -1076,7 +1089,8 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
 
     rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
             ["strict / strong", f"{cv.strict} / {cv.strong}", cv.method]]
-    for key, label in (("mu", "μ (strong convexity)"), ("L", "L (smoothness)")):
+    for key, label in (("mu", "μ (strong convexity, min over the box)"),
+                       ("L", "L (smoothness, max over the box)")):
         v = getattr(cv, key)
         if v is not None:
             rows.append([label, cell(b, sec, "box", key, v, how_of(key)),
@@ -1803,8 +1817,9 @@ def _sweep_L_text(sw: Any) -> str:
     """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*``."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
-    return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x* "
-            "(a local prediction)")
+    where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
+    return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
+            "near x₀ (a local prediction)")
 
 
 def _sweep_verdict(A: Any, sw: Any) -> str:

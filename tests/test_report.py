@@ -318,14 +318,15 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
 
     def sweep(observed):
         return NS(observed_threshold=observed, predicted_threshold=2.0, eigenvalues=[1.0],
-                  threshold_basis="2/L", brackets_prediction=lambda: False)
+                  threshold_basis="2/L", brackets_prediction=lambda: False,
+                  minimizer=np.array([0.0]))
 
     between = report._sweep_verdict(A, sweep(0.5))  # 2/13 = 0.1538 <= 0.5 < 2
     assert "outside the region" in between and "0.1538" in between and "13" in between
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
     assert below.startswith(" (inconsistent") and "0.1538" in below
     assert report._sweep_L_text(sweep(0.5)) == (" with L = λmax(∇²f) = 1 at the minimizer x* "
-                                                "(a local prediction)")
+                                                "(0) near x₀ (a local prediction)")
 
 
 def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
@@ -338,3 +339,13 @@ def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
     assert "eigenvalues are in the table" not in text and "kink" in text
     smooth = Objective.parse("x**2 + 2*y**2").critical_points(box=[(-5.0, 5.0), (-5.0, 5.0)])
     assert "eigenvalues are in the table" in report.single_point_eigen_text(smooth[0])
+
+
+def test_every_default_step_says_where_its_L_is_taken():
+    hyper, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, at=" P1 (3, 2)")
+    assert hyper == {"lr": 0.25}
+    assert "L = 4, largest Hessian eigenvalue at the minimizer P1 (3, 2)" in why
+    hyper, why = report.default_hyper("gd", None, 30.0, 1.0)
+    assert hyper["lr"] == 1.0 / 30.0 and "L = 30, smoothness constant on the box" in why
+    _, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, L_path=9.0, at=" P1 (3, 2)")
+    assert "segment from x₀ to the minimizer (9, above 4 at the minimizer P1 (3, 2))" in why
