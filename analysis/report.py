@@ -1726,11 +1726,11 @@ def _figures(b: Builder, A: Analysis) -> None:
                 st, title=f"Error: {name}", fig=fig),
                 height=300.0 if len(panels) == 1 else 520.0,
                 caption=error_caption(panels) + "  These are the rate studies' runs, "
-                        "continued past the comparison runs' stopping rule to the rounding "
-                        "floor: " + "; ".join(
-                            f"{r.label} {plural(r.study.result.nit, 'iteration')}"
-                            for r in group) + " (drawn until the error first falls below "
-                        "10³·ε·max(e₀, 1), where the ratios become rounding noise).",
+                        "continued past the comparison runs' stopping rule toward the "
+                        "rounding floor: " + "; ".join(study_length_text(r.label, r.study)
+                                                       for r in group)
+                        + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
+                        "the ratios become rounding noise).",
                 label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
@@ -1811,6 +1811,18 @@ def single_point_eigen_text(cp: Any) -> str:
     return ("No eigenvalue figure: the single critical point is a kink of f, where f has no "
             f"Hessian (“—” in the table of critical points); its kind ({cp.kind}) is decided "
             f"without one (test “{cp.test}” in the table).")
+
+
+def study_length_text(label: str, study: Any) -> str:
+    """``gd 20000 iterations (cap reached above the floor)``: a rate-study run's length and why
+    it ended — at the rounding floor, at the iteration cap, or stopped by the optimizer."""
+    res, m = study.result, study.measurement
+    text = f"{label} {plural(int(res.nit), 'iteration')}"
+    if getattr(m, "floor_index", None) is not None:
+        return text + " (floor reached)"
+    if res.status == "maxiter":
+        return text + " (iteration cap, floor not reached)"
+    return text + f" (stopped: {str(res.status).replace('_', ' ')}, above the floor)"
 
 
 def _sweep_L_text(sw: Any) -> str:

@@ -349,3 +349,17 @@ def test_every_default_step_says_where_its_L_is_taken():
     assert hyper["lr"] == 1.0 / 30.0 and "L = 30, smoothness constant on the box" in why
     _, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, L_path=9.0, at=" P1 (3, 2)")
     assert "segment from x₀ to the minimizer (9, above 4 at the minimizer P1 (3, 2))" in why
+
+
+def test_rate_study_lengths_say_whether_the_floor_was_reached():
+    from types import SimpleNamespace as NS
+
+    def st(nit, status, floor_index):
+        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index))
+
+    assert report.study_length_text("newton", st(26, "converged", 20)) == \
+        "newton 26 iterations (floor reached)"
+    assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
+        "adam 20000 iterations (iteration cap, floor not reached)"
+    assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
+        "bfgs 69 iterations (stopped: line search failed, above the floor)"
