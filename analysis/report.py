@@ -1419,8 +1419,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     notes: list[str] = []
     if outside:
         notes.append(f"{OUTSIDE_MARK} step outside the asymptotic window {win[0]}–{win[1]} on "
-                     "which the measured kind and the verdict rest; the theory's limit is "
-                     "asymptotic (a bound need not hold at every step of the transient).")
+                     "which the measured kind and the verdict rest (the verdict compares the "
+                     "window's rate or kind, not single steps); the theory's limit is "
+                     "asymptotic (a bound need not hold at every step).")
     if win is not None and q is None:
         a, z = int(win[0]), min(int(win[1]), len(e) - 1)
         if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
