@@ -1815,14 +1815,15 @@ def single_point_eigen_text(cp: Any) -> str:
 
 
 def study_length_text(label: str, study: Any) -> str:
-    """``gd 20000 iterations (cap reached above the floor)``: a rate-study run's length and why
-    it ended — at the rounding floor, at the iteration cap, or stopped by the optimizer."""
+    """``gd 20000 iterations (iteration budget used up, above the floor)``: a rate-study run's
+    length and why it ended — at the rounding floor, at its iteration budget (the automatic
+    budget or the cap), or stopped by the optimizer."""
     res, m = study.result, study.measurement
     text = f"{label} {plural(int(res.nit), 'iteration')}"
     if getattr(m, "floor_index", None) is not None:
         return text + " (floor reached)"
     if res.status == "maxiter":
-        return text + " (iteration cap, floor not reached)"
+        return text + " (iteration budget used up, above the floor)"
     return text + f" (stopped: {str(res.status).replace('_', ' ')}, above the floor)"
 
 

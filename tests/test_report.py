@@ -360,6 +360,6 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     assert report.study_length_text("newton", st(26, "converged", 20)) == \
         "newton 26 iterations (floor reached)"
     assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
-        "adam 20000 iterations (iteration cap, floor not reached)"
+        "adam 20000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
