@@ -1787,9 +1787,10 @@ def _figures(b: Builder, A: Analysis) -> None:
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
                 fig=fig), height=270.0,
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
-                        f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
-                        "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run diverged or settled on a cycle or band.  " + sweep_dots(sw),
+                        f"no convergence to x* above {sw.threshold_basis}{_sweep_L_text(sw)} "
+                        "(a blow-up, or a cycle such as a 2-cycle); the dashed line is the "
+                        "smallest tested step whose run diverged or settled on a cycle or "
+                        "band.  " + sweep_dots(sw),
                 label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
