@@ -54,7 +54,8 @@ machine epsilon):
   d_j`` (3: even a cubic step from the largest earlier decay would not reach the floor), and
   the error stays within ``1e3 floor`` afterwards. Newton on a quadratic: 1; linear CG: the
   number of distinct eigenvalues.
-  ``none``: fewer than 3 points above the floor (or the plateau).
+  ``none``: fewer than 3 points above the floor (or the plateau), or a run that stops above
+  the floor after fewer than 3 iterations (too short to measure).
   ``quadratic`` / ``superlinear``: the ratios ``r_k`` fall toward 0 at the end — rule A: they
   decrease strictly over a final stretch of >= 2 ratios (monotone errors from 3 steps before)
   down to <= 1/4 of the stretch's first ratio (and <= 0.1 if the stretch has only 2 ratios);
@@ -62,7 +63,8 @@ machine epsilon):
   (all 6 steps decreasing; noisy acceleration); rule B2: the same on two-step blocks of the
   last 8 steps (mean of the last 2 block decays >= twice and >= ``2 ln 4`` more than the 2
   before; CG restarted every 2 steps). ``quadratic`` when the order is determined
-  and ``1.8 <= q <= 2.6`` (1.8 separates Newton's 2 from the secant method's 1.618), else
+  and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
+  secant method's 1.618; two standard errors: the rule of the comparison), else
   ``superlinear`` (with the order if determined). The window is the fast phase, from the
   start of the accelerating stretch to the last point above the floor; the order is fitted
   on its last (at most 6) points.
@@ -79,6 +81,10 @@ machine epsilon):
   ``max(3, 2h)`` steps before it, and the steps after it (if any) decay on average between
   ``2 pre`` and half the jump's rate (restarted CG, quasi-Newton arriving at a noisy floor; a
   jump into a faster linear phase keeps its rate, a momentum spiral's near-zero falls back).
+  ``superlinear`` (rule D): on the same envelope, the mean decays per step ``D1, D2, D3``
+  over the three blocks of the last half (>= 9 steps) satisfy ``D1 <= D2``, ``D3 >= 2 D2``
+  and ``D3 >= ln 2``: the ratios keep falling through the last half (BFGS from afar, with
+  rebounds that defeat rules A/B); the window starts at the middle block.
   ``linear``: otherwise, with the fitted rate in (0, 1) and order 1; ``none`` when the error
   does not decrease or the linear window is shorter than 5 points (``reason`` says which).
 * **Stochastic runs** (``stochastic=True``): the level ``E||x - x*||^2`` is the mean of
@@ -412,6 +418,32 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
         last, before = float(np.mean(pairs[2:])), float(np.mean(pairs[:2]))
         if np.all(pairs > 0) and last >= before + 2.0 * math.log(4.0) and last >= 2.0 * before:
             return d.size - 4
+    return None
+
+
+def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
+    """Start of an accelerating last half (rule D), or None.
+
+    On the envelope ``c_k = -ln min_{j<=k} e_j`` the last half of the run (>= ``min_steps``
+    steps) is cut into three equal blocks with mean decays ``D1, D2, D3`` per step. The run
+    accelerates when ``D1 <= D2``, ``D3 >= 2 D2`` and ``D3 >= ln 2`` (the last ratios average
+    at most 1/2 and keep falling): noisy quasi-Newton ratios that fall toward 0 through the
+    last half with rebounds that defeat rules A/B. A linear phase has ``D1 ~ D2 ~ D3``; a
+    transient into a faster linear phase has ``D3 ~ D2``. Returns the first index of the
+    middle block (where the acceleration is seen).
+    """
+    e = np.asarray(err, dtype=float)
+    if np.any(e <= 0):
+        return None
+    c = -np.log(np.minimum.accumulate(e))
+    steps = (e.size - 1) // 2
+    t = steps // 3
+    if steps < min_steps or t < 3:
+        return None
+    a = e.size - 1 - 3 * t
+    D1, D2, D3 = ((c[a + (i + 1) * t] - c[a + i * t]) / t for i in range(3))
+    if D1 <= D2 and D3 >= 2.0 * D2 and D3 >= math.log(2.0):
+        return a + t
     return None
 
 
@@ -845,6 +877,23 @@ def _not_convergent(
     return None
 
 
+def _usable_limit_point(
+    p: NDArray[np.float64], lim: tuple[float, float] | None, notes: list[str]
+) -> tuple[float, float] | None:
+    """``lim`` = (d_lim, remaining) unless switching the reference to ``x_K`` would leave
+    fewer than 3 errors above the floor ``max(default_floor(|x_K|), 1e3 * remaining)`` (a
+    remaining distance above every error: the errors stay measured to x*)."""
+    if lim is None or not lim[1] > 0:
+        return lim
+    floor = max(default_floor(float(np.linalg.norm(p[-1]))), 1e3 * lim[1])
+    if valid_length(errors(p, p[-1]), floor) >= 3:
+        return lim
+    notes.append(f"the iterates may approach a point at distance {lim[0]:.3g} from x*, but its "
+                 f"estimated remaining distance {lim[1]:.3g} leaves fewer than 3 errors above "
+                 "the resulting floor: errors measured to x*")
+    return None
+
+
 def _to_limit_point(
     p: NDArray[np.float64], lim: tuple[float, float], notes: list[str]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
@@ -982,7 +1031,7 @@ def measure(
 
     lim = None
     if xs is not None and floor is None:
-        lim = _limit_point(p, xs, fl)
+        lim = _usable_limit_point(p, _limit_point(p, xs, fl), notes)
         if lim is not None:
             xs, e, fl = _to_limit_point(p, lim, notes)
 
@@ -1005,6 +1054,9 @@ def measure(
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
         return _none(f"only {n} point(s) above {where}: no asymptotic phase", notes, **base)
+    if n < 4 and floor_index is None and pl is None:
+        return _none(f"too short to measure: the run stopped after {n - 1} iterations, above "
+                     "the floor (at least 3 ratios are needed to tell a kind)", notes, **base)
 
     l = np.log(e[:n])
     d = -np.diff(l)
@@ -1019,6 +1071,11 @@ def measure(
     if j is not None:
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
                      "preceding trend and keeps falling faster: superlinear")
+        return _superlinear(e, n, j, fl, notes, base)
+    j = accelerating_thirds(e[:n])
+    if j is not None:
+        notes.append(f"the decay per step keeps growing over the last half (mean ratios fall "
+                     f"toward 0 from iteration {j} on): superlinear")
         return _superlinear(e, n, j, fl, notes, base)
     return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
 
@@ -1060,7 +1117,9 @@ def _finite_steps(e: NDArray[np.float64], n: int, fl: float) -> int | None:
 def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
                  base: dict[str, Any]) -> Measurement:
     """Kind ``quadratic`` or ``superlinear`` from iteration ``s`` to ``n - 1``; the order where
-    :func:`fit_order` determines it (``quadratic`` when it lies in ``QUADRATIC_ORDER``)."""
+    :func:`fit_order` determines it (``quadratic`` when ``q - 2 se <= 2.6`` and
+    ``q + 2 se >= 1.8``: within two standard errors of ``QUADRATIC_ORDER``, the rule the
+    comparison with a predicted order 2 uses)."""
     fit = fit_order(e[:n], floor=fl, start=s)
     lo, hi = QUADRATIC_ORDER
     order = se = None
@@ -1071,7 +1130,12 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
                      f"over iterations {fit.window[0]}-{fit.window[1]})")
     else:
         notes.append("order not determined by the data (fewer than 4 points in the fast phase)")
-    kind = "quadratic" if order is not None and lo <= order <= hi else "superlinear"
+    se2 = 2.0 * (se or 0.0)
+    kind = ("quadratic" if order is not None and lo <= order + se2 and order - se2 <= hi
+            else "superlinear")
+    if kind == "quadratic" and not lo <= order <= hi:
+        notes.append(f"order {order:.3g} ± {se:.2g} lies within two standard errors of the "
+                     f"quadratic band [{lo}, {hi}]: quadratic")
     return Measurement(kind, None, order, (s, n - 1), oscillating=False, notes=notes,
                        settled=n - s >= 4, order_se=se, **base)
 

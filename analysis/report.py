@@ -518,7 +518,8 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
 
 
 def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
-                  distance: float, L_path: float | None = None) -> tuple[dict[str, Any], str]:
+                  distance: float, L_path: float | None = None, at: str = ""
+                  ) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why.
 
     With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball
@@ -527,11 +528,13 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
     minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a step
     fitted to x* alone can diverge before the run gets there (chained Rosenbrock: λ_max = 1649
     at x*, 2.9·10⁴ at the start).  Without a minimizer, L is the smoothness constant on the
-    box (or 1) and momentum 0.5.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is
-    doubled: the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
-    RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about
-    100 steps cross the distance from the start to the minimizer).  Newton, CG, BFGS, L-BFGS
-    and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
+    box (or 1) and momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the
+    explanation, so every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g.
+    one variable) L is doubled: the step 1/λ would be an exact Newton step and hide the
+    linear rate.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per
+    coordinate, so about 100 steps cross the distance from the start to the minimizer).
+    Newton, CG, BFGS, L-BFGS and the rest keep their defaults (Wolfe line search; Newton with
+    eigenvalue shift).
     """
     from analysis import theory
 
@@ -541,7 +544,7 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
     if lam is not None and lam.size and lam[0] > 0 and steeper:
         L = float(L_path)
         src = ("L = largest Hessian eigenvalue on the segment from x₀ to the minimizer "
-               f"({fmt_num(L)}, above {fmt_num(float(lam[-1]))} at the minimizer)")
+               f"({fmt_num(L)}, above {fmt_num(float(lam[-1]))} at the minimizer{at})")
         lam = np.append(lam, L)
     elif lam is not None and lam.size and lam[0] > 0 and lam[-1] <= lam[0] * (1 + 1e-9):
         L = 2.0 * float(lam[-1])
@@ -549,9 +552,10 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
                "an exact Newton step")
         lam = None
     elif lam is not None and lam.size and lam[0] > 0:
-        L, src = float(lam[-1]), "L = largest Hessian eigenvalue at the minimizer"
+        L, src = float(lam[-1]), (f"L = {fmt_num(float(lam[-1]))}, largest Hessian eigenvalue "
+                                  f"at the minimizer{at}")
     elif L_box is not None and math.isfinite(L_box) and L_box > 0:
-        L, src, lam = float(L_box), "L = smoothness constant on the box", None
+        L, src, lam = float(L_box), f"L = {fmt_num(L_box)}, smoothness constant on the box", None
     else:
         L, src, lam = 1.0, "no curvature information: L = 1", None
     if method in ("gd", "sgd"):
@@ -571,6 +575,15 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
         return {"lr": lr}, "lr = ‖x₀ − x*‖/100 (≈ 100 steps of length lr cross the distance)"
     return {}, "defaults"
+
+
+def _minimum_name(A: Any) -> str:
+    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use."""
+    if A.minimum is None:
+        return ""
+    cps = list(A.cps or [])
+    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is A.minimum), "")
+    return f"{name} {fmt_point(A.minimum.point)}"
 
 
 def _box_text(obj: Any, box: np.ndarray) -> str:
@@ -644,7 +657,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         with b.guard(f"hyperparameters of {label}", note=False):
             if not given:
                 run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance,
-                                                   L_path)
+                                                   L_path, at=_minimum_name(A))
             resolve(method, run.hyper)  # validates names and ranges
         A.runs.append(run)
         if A.x0 is None:
@@ -941,17 +954,16 @@ def _threshold_sentence(A: Analysis) -> str | None:
     if A.lr_sweep is None or A.lr_sweep.predicted_threshold is None:
         return None
     s = A.lr_sweep
-    obs = ("every tested step converged" if s.observed_threshold is None else
-           f"the smallest tested step that does not converge is η = "
-           f"{fmt_num(s.observed_threshold)}")
+    obs = ("no tested step diverged or cycled" if s.observed_threshold is None else
+           f"the smallest tested step whose run diverged or settled on a cycle or band "
+           f"is η = {fmt_num(s.observed_threshold)}")
     n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
     if n_bnd:
         obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
                 f"{n_div} diverged)")
     return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
-            f"{fmt_num(s.predicted_threshold)}; {obs}"
-            + (" (consistent)." if s.brackets_prediction() else
-               " (inconsistent with the prediction)."))
+            f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; {obs}"
+            + _sweep_verdict(A, s) + ".")
 
 
 def _plateau_sentence(A: Analysis) -> str | None:
@@ -1140,7 +1152,8 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
 
     rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
             ["strict / strong", f"{cv.strict} / {cv.strong}", cv.method]]
-    for key, label in (("mu", "μ (strong convexity)"), ("L", "L (smoothness)")):
+    for key, label in (("mu", "μ (strong convexity, min over the box)"),
+                       ("L", "L (smoothness, max over the box)")):
         v = getattr(cv, key)
         if v is not None:
             rows.append([label, cell(b, sec, "box", key, v, how_of(key)),
@@ -1426,6 +1439,10 @@ def convergence_order(p: Any) -> float | None:
     return None
 
 
+#: marks a row of the per-step table outside the measurement's asymptotic window
+OUTSIDE_MARK = "†"
+
+
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
                       ) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
@@ -1451,16 +1468,23 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     body = []
+    win = study.measurement.window
+    outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     for k in chosen:
-        row = [str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
+        row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
+               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
                     plots.rate_digits(float(ratio[k])))]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
-    win = study.measurement.window
     notes: list[str] = []
+    if outside:
+        notes.append(f"{OUTSIDE_MARK} step outside the asymptotic window {win[0]}–{win[1]} on "
+                     "which the measured kind and the verdict rest (the verdict compares the "
+                     "window's rate or kind, not single steps); the theory's limit is "
+                     "asymptotic (a bound need not hold at every step).")
     if win is not None and q is None:
         a, z = int(win[0]), min(int(win[1]), len(e) - 1)
         if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
@@ -1483,6 +1507,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", plots.rate_digits(p.rate))
+        limit += "" if p.exact else " (asymptotic)"
     elif p.kind in ("quadratic", "superlinear", "finite"):
         limit = "→ 0"
     elif p.kind == "sublinear":
@@ -1512,13 +1537,24 @@ NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     """Per distinct reference point of the rate studies: the point, how it was found and the
     methods it applies to."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for r in runs:
         st = r.study
         ref = "no point" if st.reference is None else f"x = {fmt_point(st.reference)}"
-        key = f"{ref} ({st.minimizer_how})"
+        how = st.minimizer_how or ""
+        if how.startswith("none: "):  # not a minimizer the run converged to: say why briefly
+            what, _, where = how[len("none: "):].partition("; theory evaluated ")
+            where = where.removeprefix("at ")
+            short = ("diverged" if what.startswith("the run diverged") else
+                     "converged to a critical point that is not a minimizer"
+                     if "not a minimizer" in what else "did not converge to a critical point")
+            key = (ref, f": the run {short} (see the table)"
+                        + (f"; theory evaluated at {where}" if where and where != "there"
+                           else ""))
+        else:
+            key = (ref, f" ({how})")
         groups.setdefault(key, []).append(r.label)
-    return [f"{k} for {', '.join(v)}" for k, v in groups.items()]
+    return [f"{ref} for {', '.join(v)}{tail}" for (ref, tail), v in groups.items()]
 
 
 def _theory(b: Builder, A: Analysis) -> None:
@@ -1754,11 +1790,11 @@ def _figures(b: Builder, A: Analysis) -> None:
                 st, title=f"Error: {name}", fig=fig),
                 height=300.0 if len(panels) == 1 else 520.0,
                 caption=error_caption(panels) + "  These are the rate studies' runs, "
-                        "continued past the comparison runs' stopping rule to the rounding "
-                        "floor: " + "; ".join(
-                            f"{r.label} {plural(r.study.result.nit, 'iteration')}"
-                            for r in group) + " (drawn until the error first falls below "
-                        "10³·ε·max(e₀, 1), where the ratios become rounding noise).",
+                        "continued past the comparison runs' stopping rule toward the "
+                        "rounding floor: " + "; ".join(study_length_text(r.label, r.study)
+                                                       for r in group)
+                        + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
+                        "the ratios become rounding noise).",
                 label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
@@ -1772,8 +1808,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                              + coinciding_text(norms, "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:
-        d.paragraph("No eigenvalue figure: there is a single critical point, and its Hessian "
-                    "eigenvalues are in the table of critical points.", style="italic")
+        d.paragraph(single_point_eigen_text(A.cps[0]), style="italic")
     if A.cps is not None and len(A.cps) > 1:
         with b.guard("eigenvalue figure"):
             cps = list(A.cps)[:12]
@@ -1815,9 +1850,10 @@ def _figures(b: Builder, A: Analysis) -> None:
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
                 fig=fig), height=270.0,
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
-                        f"no convergence to x* above {sw.threshold_basis} (a blow-up, or a "
-                        "cycle such as a 2-cycle); the dashed line is the smallest tested step "
-                        "whose run did not converge.  " + sweep_dots(sw),
+                        f"no convergence to x* above {sw.threshold_basis}{_sweep_L_text(sw)} "
+                        "(a blow-up, or a cycle such as a 2-cycle); the dashed line is the "
+                        "smallest tested step whose run diverged or settled on a cycle or "
+                        "band.  " + sweep_dots(sw),
                 label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
@@ -1827,6 +1863,61 @@ def _figures(b: Builder, A: Analysis) -> None:
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
                 caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
+
+
+def single_point_eigen_text(cp: Any) -> str:
+    """Why there is no eigenvalue figure for a single critical point: its eigenvalues are in
+    the table, or (a kink of f: no Hessian there, "—" in the table) its kind comes from the
+    test named in the table."""
+    lam = np.asarray(cp.eigenvalues, float)
+    if getattr(cp, "differentiable", True) and lam.size and np.all(np.isfinite(lam)):
+        return ("No eigenvalue figure: there is a single critical point, and its Hessian "
+                "eigenvalues are in the table of critical points.")
+    return ("No eigenvalue figure: the single critical point is a kink of f, where f has no "
+            f"Hessian (“—” in the table of critical points); its kind ({cp.kind}) is decided "
+            f"without one (test “{cp.test}” in the table).")
+
+
+def study_length_text(label: str, study: Any) -> str:
+    """``gd 20000 iterations (iteration budget used up, above the floor)``: a rate-study run's
+    length and why it ended — at the rounding floor, at its iteration budget (the automatic
+    budget or the cap), or stopped by the optimizer."""
+    res, m = study.result, study.measurement
+    text = f"{label} {plural(int(res.nit), 'iteration')}"
+    if getattr(m, "floor_index", None) is not None:
+        return text + " (floor reached)"
+    if res.status == "maxiter":
+        return text + " (iteration budget used up, above the floor)"
+    return text + f" (stopped: {str(res.status).replace('_', ' ')}, above the floor)"
+
+
+def _sweep_L_text(sw: Any) -> str:
+    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*``."""
+    if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
+        return ""
+    where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
+    return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
+            "near x₀ (a local prediction)")
+
+
+def _sweep_verdict(A: Any, sw: Any) -> str:
+    """`` (consistent)`` when the observed threshold brackets the prediction; when it falls
+    below it but not below ``2/λmax(∇²f(x₀))``, the run met larger curvature than at x*
+    (``λ₀ > L``): the local prediction does not cover the start; else inconsistent."""
+    if sw.brackets_prediction():
+        return " (consistent)"
+    obs, thr = sw.observed_threshold, sw.predicted_threshold
+    if obs is not None and thr is not None and obs < thr and A.x0 is not None:
+        lam0 = float(np.max(np.linalg.eigvalsh(np.asarray(A.obj.hess(A.x0), float))))
+        if lam0 > 0 and 2.0 / lam0 <= obs:
+            return (f" (below the local prediction, not below 2/λmax(∇²f(x₀)) = "
+                    f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
+                    f"{fmt_num(lam0)}, so the run starts outside the region the prediction at "
+                    "x* covers)")
+        if lam0 > 0:
+            return (f" (inconsistent with the prediction; 2/λmax(∇²f(x₀)) = "
+                    f"{fmt_num(2.0 / lam0)} at the start)")
+    return " (inconsistent with the prediction)"
 
 
 def sweep_dots(sw: Any) -> str:

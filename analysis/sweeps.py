@@ -516,7 +516,10 @@ class BasinMap:
     -1 when it diverged or did not converge.  ``kinds[i]`` is the kind of ``points[i]`` and
     ``inside[i]`` whether it lies in the box: the given critical points come first, then the
     limits the runs found that were not among them (outside the box, or missed by the
-    search).  ``counts`` maps label -> number of starts (summing to the grid size).  For
+    search).  ``counts`` maps label -> number of starts (summing to the grid size).
+    ``exact_landings``: starts that ended exactly on a critical point (see
+    :func:`exact_landings`); they are labelled by the run from a start moved by a relative
+    1e-6, so a grid aligned with the step does not fake a basin.  For
     n > 2 the grid is the slice through ``slice_at`` spanned by the variables ``axes``.
     """
 
@@ -536,6 +539,7 @@ class BasinMap:
     time: float = 0.0
     inside: list[bool] = field(default_factory=list)
     cycles: dict[int, int] = field(default_factory=dict)
+    exact_landings: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({
@@ -546,6 +550,7 @@ class BasinMap:
             "tolerance": self.tolerance, "box": self.box, "axes": list(self.axes),
             "slice_at": self.slice_at, "status_counts": self.status_counts,
             "n_starts": int(self.labels.size), "time": self.time,
+            "exact_landings": self.exact_landings,
         })
 
 
@@ -704,11 +709,21 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         points = np.vstack([points.reshape(-1, obj.n), extra])
         kinds = [*kinds, *extra_kinds]
         labels = match_labels(batch.x, ok, points, tol)
+    landed = exact_landings(batch.x, labels, points)
+    if np.any(landed):  # rerun them from a start moved off the grid by a relative 1e-6
+        nudge = 1e-6 * (B[:, 1] - B[:, 0]) * np.random.default_rng(seed).choice(
+            [-1.0, 1.0], size=obj.n)
+        again = minimize_batch(obj, X0[landed] + nudge, method, steps=steps, maxiter=maxiter,
+                               gtol=gtol, seed=seed, **hyper)
+        batch.x[landed], batch.status[landed] = again.x, again.status
+        ok = (batch.status != "diverged") & np.all(np.isfinite(batch.x), axis=1)
+        labels = match_labels(batch.x, ok, points, tol)
     inside = [bool(np.all((p >= B[:, 0]) & (p <= B[:, 1]))) for p in points]
     cycles: dict[int, int] = {}
     memoryless = method == "gd" and eff.get("line_search", "none") == "none" and not (
         eff.get("momentum") or eff.get("noise") or eff.get("batch_size") is not None)
-    open_ = ok & (labels < 0)
+    # not converged: a start near a point may still be on a cycle around it (a kink)
+    open_ = ok & ((labels < 0) | (batch.status != "converged"))
     if memoryless and np.any(open_):
         periods = cycle_periods(obj, method, batch.x[open_], tol, **hyper)
         idx = np.flatnonzero(open_)
@@ -723,7 +738,23 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         tolerance=tol, box=B, axes=(0,) if obj.n == 1 else tuple(int(a) for a in axes),
         slice_at=base, status_counts={str(s): int(c) for s, c in zip(st, st_cnt, strict=True)},
         time=time.perf_counter() - t0, inside=inside, cycles=cycles,
+        exact_landings=int(np.sum(landed)),
     )
+
+
+def exact_landings(X: np.ndarray, labels: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Starts whose final point equals their critical point to rounding,
+    ``‖x − p‖ <= 4 eps max(1, ‖p‖)``: a fixed step that lands exactly on a kink from a grid
+    start aligned with it (GD with lr = 1 on |x| from an integer x), a coincidence of the grid
+    that a start moved by a hair does not repeat."""
+    hit = labels >= 0
+    out = np.zeros(X.shape[0], dtype=bool)
+    if not np.any(hit):
+        return out
+    p = points[labels[hit]]
+    scale = np.maximum(1.0, np.linalg.norm(p, axis=1))
+    out[hit] = np.linalg.norm(X[hit] - p, axis=1) <= 4.0 * np.finfo(float).eps * scale
+    return out
 
 
 __all__ = [

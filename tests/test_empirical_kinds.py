@@ -188,3 +188,88 @@ def test_sublinear_exponent_only_where_the_window_determines_it(p):
     m = E.measure(err[:, None], [0.0])
     assert m.kind == "sublinear" and m.exponent is None
     assert any("exponent not determined" in n for n in m.notes)
+
+
+def _path_from_errors(err):
+    """1-d iterates x_k = e_k around x* = 0."""
+    return np.asarray(err, dtype=float).reshape(-1, 1)
+
+
+def test_noisy_acceleration_after_a_linear_transient_is_superlinear():
+    # 40 steps at ratio 0.97, then ratios falling 0.9 -> 0.04 with two rebounds (ratio > 1)
+    # that defeat rules A/B; a linear fit over the whole run would give a rate near 0.9.
+    ratios = [0.97] * 40 + list(np.geomspace(0.9, 0.3, 10)) + [1.02, 0.2, 0.05, 1.01, 0.08, 0.04]
+    err = np.cumprod([1.0] + ratios)
+    m = E.measure(_path_from_errors(err), [0.0])
+    assert m.kind in ("superlinear", "quadratic")
+    assert m.window[0] >= 28 and m.window[1] == err.size - 1  # within the last half
+    # the same run without the acceleration stays linear at 0.97
+    lin = E.measure(_path_from_errors(np.cumprod([1.0] + [0.97] * 56)), [0.0])
+    assert lin.kind == "linear" and lin.rate == pytest.approx(0.97, rel=1e-6)
+
+
+def test_transient_into_a_faster_linear_phase_stays_linear():
+    # slow then fast, but the fast phase keeps one rate: D3 ~ D2, not an acceleration
+    err = np.cumprod([1.0] + [0.98] * 30 + [0.6] * 30)
+    m = E.measure(_path_from_errors(err), [0.0])
+    assert m.kind == "linear" and m.rate == pytest.approx(0.6, rel=1e-6)
+
+
+def test_bfgs_on_five_dimensional_rosenbrock_from_afar_is_superlinear():
+    # BFGS (Wolfe) from a far start: ~45 slow steps, then ratios falling to ~0.04 with a
+    # rebound, and a final stall when f stops decreasing; the reference minimizer (the local
+    # minimum near (-0.96, 0.94, 0.88, 0.78, 0.61)) comes from Newton's method, a second method.
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
+    xs = minimize(obj, [-0.962, 0.936, 0.881, 0.778, 0.605], "newton").x
+    res = minimize(obj, [1.37, -2.3, -4.59, -4.83, 3.13], "bfgs", record=True,
+                   line_search="wolfe", gtol=0.0)
+    assert np.linalg.norm(res.path[-1] - xs) < 1e-8  # the run ends at that minimizer
+    m = E.measure(res.path, xs)
+    assert m.kind in ("superlinear", "quadratic"), m.notes
+    assert m.window[0] > 30
+
+
+def test_measured_kind_uses_the_same_two_standard_error_band_as_the_verdict():
+    # pure Newton from 3 on x cos(cx) converges to the maximum; the order fitted on its last
+    # points is 1.79 +- 0.16: below 1.8 but within two standard errors of [1.8, 2.6]. The
+    # comparison with the predicted order 2 agrees by that rule, so the measured kind beside
+    # the verdict must say quadratic, not superlinear.
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("x*cos(c*x)", params={"c": "0.15*pi"})
+    st = rate_study(obj, "newton", [3.0], line_search="none", modification="none",
+                    box=[(-20.0, 20.0)])
+    m = st.measurement
+    lo, hi = E.QUADRATIC_ORDER
+    assert m.order is not None and not lo <= m.order <= hi  # the case at issue
+    assert st.comparison.verdict == "agrees"
+    assert m.kind == "quadratic"
+    assert any("two standard errors" in note for note in m.notes)
+
+
+def test_a_run_of_two_iterations_above_the_floor_is_too_short_to_measure():
+    # two falling ratios (0.3, 0.033) would pass rule A, but two ratios cannot tell a kind
+    m = E.measure(_path_from_errors([1.0, 0.3, 0.01]), [0.0])
+    assert m.kind == "none" and "too short to measure" in m.reason
+    # with three ratios rule A applies again
+    assert E.measure(_path_from_errors([1.0, 0.3, 0.01, 1e-5]), [0.0]).kind != "none"
+
+
+def test_an_uncertain_limit_point_does_not_swallow_the_run():
+    # Adam on 5-d Rosenbrock after 1000 steps is still 2 away from x* = (1, ..., 1) and its steps
+    # shrink slowly: the estimated remaining distance to a limit point (~0.2) would make a floor
+    # 1e3 x larger than every error, and the run would read as "already at its limit" (which
+    # cut the automatic budget of the rate study to 10 iterations). It is measured against x*.
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
+    res = minimize(obj, [1.37, -2.3, -4.59, -4.83, 3.13], "adam", record=True, lr=0.09,
+                   maxiter=1000, gtol=0.0)
+    m = E.measure(res.path, np.ones(5))
+    assert m.floor_index is None and m.kind != "none", m.notes
+    assert any("errors measured to x*" in note for note in m.notes)

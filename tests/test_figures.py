@@ -395,11 +395,11 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
     table = b.doc.blocks[-1]
     assert table.title == "gd: errors and ratios per step"
     body = table.rows
-    assert [r[0] for r in body[:2]] == ["0", "1"] and body[-1][0] == "theory"
+    assert [r[0] for r in body[:2]] == ["0†", "1†"] and body[-1][0] == "theory"  # before 5
     assert all(r[2].startswith("0.5") for r in body[:-1])  # e_(k+1)/e_k, and the mean
     assert body[-2][:2] == ["5–30", "geometric mean"]
     assert body[-1][2] == "0.5ᵗ"
-    k3 = [r for r in body if r[0] == "1"][0]
+    k3 = [r for r in body if r[0] == "1†"][0]
     assert k3[1] == "1.5ᵐ"  # e_1 = 3/2
     q = np.array([0.5, 0.25, 0.0625, 0.00390625, 1.52587890625e-05])  # e_(k+1) = e_k²
     b2 = report.Builder("t")
@@ -407,3 +407,21 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
     rows = b2.doc.blocks[-1].rows
     assert [r[3] for r in rows[:-1]] == ["1ᵐ"] * (len(rows) - 1)  # e_(k+1)/e_k² = 1
     assert rows[-1][2] == "→ 0" and "q = 2" in rows[-1][3]
+
+
+def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
+    # a transient at ratio 0.6 for 5 steps, then the bound's asymptotic rate 0.3 (window 5-29)
+    e = np.cumprod([1.0] + [0.6] * 5 + [0.3] * 24)
+    st = _study(e, "linear", 0.314, window=(5, 29))
+    st.prediction.exact = False
+    b = report.Builder("t")
+    assert report.convergence_table(b, "cg", st, "s")
+    table = b.doc.blocks[-1]
+    steps = [r for r in table.rows if r[0][0].isdigit() and "–" not in r[0]]
+    for r in steps:
+        k = int(r[0].rstrip("†"))
+        assert r[0].endswith("†") == (k < 5)  # exactly the transient steps are marked
+        assert float(r[2].rstrip("ᵐ")) == pytest.approx(0.6 if k < 5 else 0.3, rel=1e-3)
+    assert any(r[0].endswith("†") for r in steps)
+    assert "(asymptotic)" in table.rows[-1][2]
+    assert any("outside the asymptotic window 5–29" in n for n in table.notes)

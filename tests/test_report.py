@@ -293,3 +293,82 @@ def test_verdict_tally_grammar_follows_the_counts():
     assert (verdict_tally(["agrees"] * 3 + ["disagrees"] + ["not comparable"] * 2)
             == "3 agree, 1 disagrees, 2 not comparable")
     assert verdict_tally(["disagrees", "agrees", "disagrees"]) == "1 agrees, 2 disagree"
+
+
+def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
+    from types import SimpleNamespace as NS
+
+    far = ("none: the run ended far from every critical point (status line_search_failed, at "
+           "(7e-12, -4.8), |grad f|_inf = 4.81); theory evaluated at the minimum (0, 0) nearest "
+           "to x0 (exact)")
+    runs = [NS(label="gd", study=NS(reference=[0.0, 0.0], minimizer=[0.0, 0.0],
+                                    minimizer_how="exact")),
+            NS(label="newton", study=NS(reference=[0.0, 0.0], minimizer=None,
+                                        minimizer_how=far)),
+            NS(label="bfgs", study=NS(reference=[0.0, 0.0], minimizer=None,
+                                      minimizer_how=far.replace("4.81", "1")))]
+    text = report.reference_text(runs)
+    assert text[0] == "x = (0, 0) for gd (exact)"
+    assert len(text) == 2 and text[1].startswith("x = (0, 0) for newton, bfgs: the run did not "
+                                                 "converge to a critical point")
+    assert "(none:" not in text[1] and "|grad f|" not in text[1]  # no contradiction, no repeat
+    assert text[1].endswith("theory evaluated at the minimum (0, 0) nearest to x0 (exact)")
+
+
+def test_sweep_verdict_judges_against_the_curvature_along_the_run():
+    # f = x^4/4 + x^2/2: L = f''(0) = 1 at the minimizer (2/L = 2), f''(x0 = 2) = 3*4 + 1 = 13
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+
+    from landscape import Objective
+
+    A = NS(obj=Objective.parse("x**4/4 + x**2/2"), x0=np.array([2.0]))
+
+    def sweep(observed):
+        return NS(observed_threshold=observed, predicted_threshold=2.0, eigenvalues=[1.0],
+                  threshold_basis="2/L", brackets_prediction=lambda: False,
+                  minimizer=np.array([0.0]))
+
+    between = report._sweep_verdict(A, sweep(0.5))  # 2/13 = 0.1538 <= 0.5 < 2
+    assert "outside the region" in between and "0.1538" in between and "13" in between
+    below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
+    assert below.startswith(" (inconsistent") and "0.1538" in below
+    assert report._sweep_L_text(sweep(0.5)) == (" with L = λmax(∇²f) = 1 at the minimizer x* "
+                                                "(0) near x₀ (a local prediction)")
+
+
+def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
+    from landscape import Objective
+
+    kink = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2").critical_points(
+        box=[(-5.0, 5.0), (-5.0, 5.0)])
+    assert len(kink) == 1
+    text = report.single_point_eigen_text(kink[0])
+    assert "eigenvalues are in the table" not in text and "kink" in text
+    smooth = Objective.parse("x**2 + 2*y**2").critical_points(box=[(-5.0, 5.0), (-5.0, 5.0)])
+    assert "eigenvalues are in the table" in report.single_point_eigen_text(smooth[0])
+
+
+def test_every_default_step_says_where_its_L_is_taken():
+    hyper, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, at=" P1 (3, 2)")
+    assert hyper == {"lr": 0.25}
+    assert "L = 4, largest Hessian eigenvalue at the minimizer P1 (3, 2)" in why
+    hyper, why = report.default_hyper("gd", None, 30.0, 1.0)
+    assert hyper["lr"] == 1.0 / 30.0 and "L = 30, smoothness constant on the box" in why
+    _, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, L_path=9.0, at=" P1 (3, 2)")
+    assert "segment from x₀ to the minimizer (9, above 4 at the minimizer P1 (3, 2))" in why
+
+
+def test_rate_study_lengths_say_whether_the_floor_was_reached():
+    from types import SimpleNamespace as NS
+
+    def st(nit, status, floor_index):
+        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index))
+
+    assert report.study_length_text("newton", st(26, "converged", 20)) == \
+        "newton 26 iterations (floor reached)"
+    assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
+        "adam 20000 iterations (iteration budget used up, above the floor)"
+    assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
+        "bfgs 69 iterations (stopped: line search failed, above the floor)"

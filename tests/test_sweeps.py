@@ -230,3 +230,18 @@ def test_two_cycle_past_the_limit_is_not_convergent(himmelblau):
     assert s.predicted_threshold == pytest.approx(2 / 105.4, rel=2e-3)
     assert list(s.bounded) == [False, True] and not s.diverged.any()
     assert s.observed_threshold == 0.0199 and s.brackets_prediction()
+
+
+def test_a_fixed_step_cycling_at_a_kink_has_no_basin():
+    from analysis.sweeps import CYCLE
+    # GD with lr = 1 on |x| + relu(y-1) + y^2/2: y -> 0 in at most two steps, x -> x - sign(x)
+    # ends on the 2-cycle {r, r - 1} (0 < r < 1) from every start except integer x, where it
+    # lands exactly on the kink 0 (a grid coincidence: x = -5 + i/6 is an integer for the 11
+    # columns i = 0, 6, ..., 60). No start may be counted in the basin of (0, 0): the exact
+    # landings are rerun from a start moved by a hair, and the non-converged starts that end
+    # near (0, 0) are on the cycle.
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    b = basins(obj, "gd", [[-5.0, 5.0], [-5.0, 5.0]], resolution=61, lr=1.0)
+    assert b.exact_landings == 11 * 61
+    assert b.counts == {CYCLE: 61 * 61} and b.cycles == {2: 61 * 61}
+    assert b.status_counts == {"maxiter": 61 * 61}
