@@ -1005,6 +1005,20 @@ def envelope(values: ArrayLike, bins: int = 120
     return np.asarray(ks, float), np.asarray(lo, float), np.asarray(hi, float)
 
 
+def thin_indices(n: int, most: int = RATIO_MARKERS, head: int = 10,
+                 keep: Iterable[int] = ()) -> NDArray[np.int64]:
+    """Indices 0 … n−1 to draw when at most about ``most`` markers fit: all of them when
+    n ≤ most, else the first ``head`` (the transient, where the ratios still move), every
+    j-th of the rest with j = ⌈(n − head) / (most − head)⌉, and the indices in ``keep``
+    (e.g. the extreme values, so that the drawn points span the values' range)."""
+    if n <= most:
+        return np.arange(n, dtype=np.int64)
+    head = max(0, min(head, most - 1))
+    step = -(-(n - head) // (most - head))
+    idx = {*range(head), *range(head, n, step), *(int(i) for i in keep if 0 <= i < n)}
+    return np.asarray(sorted(idx), dtype=np.int64)
+
+
 @dataclass
 class ErrorPanels:
     """What :func:`plot_error` draws, decided before drawing (captions say what is drawn):
@@ -1088,9 +1102,11 @@ def plot_error(
     of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
     the window where the measured rate was fitted, shaded along the curve.  Right (when
     ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
-    when there is one; hollow markers, a long run thinned to every j-th step so that at most
-    about :data:`RATIO_MARKERS` remain) against the predicted ρ as a horizontal dashed line
-    drawn on top of them with a white halo — agreement is the points settling on the line;
+    when there is one; hollow markers drawn over the line, a long run thinned by
+    :func:`thin_indices` to its first steps, its extremes and every j-th step, about
+    :data:`RATIO_MARKERS` in all; the x limits are those of the points drawn there)
+    against the predicted ρ as a horizontal dashed line with a white halo under them —
+    agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
     The legend has one entry per label (its measured line, named with its predicted ρ), one
     for the dashed theory lines and one for the windows, so that it takes few rows.  A series
@@ -1115,7 +1131,7 @@ def plot_error(
     names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
     kmax = 1
-    kr_lo = 10**9
+    ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
     for label, e in series.items():
         st = sty[label]
@@ -1136,17 +1152,18 @@ def plot_error(
             if win is not None:  # the asymptotic phase: transients would set the scale
                 inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
                 kr, r = kr[inwin], r[inwin]
-                kr_lo = min(kr_lo, int(win[0]))
-            else:
-                kr_lo = 0
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
-                # a long run: hollow markers at every j-th step (at most RATIO_MARKERS), no
-                # joining line, so the theory line on top shows between them
-                step = max(1, -(-kr.size // RATIO_MARKERS))
-                axr.plot(kr[::step], r[::step], color=c, ls="-" if step == 1 else "none",
-                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=3)
+                # a long run: hollow markers (the transient, the extremes and every j-th
+                # step: thin_indices), no joining line, drawn over the theory line
+                fin = np.flatnonzero(np.isfinite(r))
+                keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
+                idx = thin_indices(kr.size, keep=keep)
+                axr.plot(kr[idx], r[idx], color=c, ls="-" if idx.size == kr.size else "none",
+                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=6)
+            if kr.size:
+                ratio_k += [int(kr.min()), int(kr.max())]
             ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
         if label in plan.theory:
@@ -1175,8 +1192,9 @@ def plot_error(
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
         names.append("window of the rate fit")
     if axr is not None:
-        lo_k = 0 if kr_lo >= 10**9 else kr_lo
-        axr.set_xlim(lo_k - 0.02 * (kmax - lo_k), kmax + 0.02 * (kmax - lo_k))
+        lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
+        pad = 0.04 * max(hi_k - lo_k, 1)  # the limits of the points drawn in this panel
+        axr.set_xlim(lo_k - pad, hi_k + pad)
         v = np.asarray(ratio_vals, dtype=float)
         v = v[np.isfinite(v)]
         if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):
@@ -1187,7 +1205,8 @@ def plot_error(
             axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" vs theory ρ" if plan.theory else ""))
+        axr.set_title("Ratio per step" + (" in the fit window" if plan.windows else "")
+                      + (" vs theory ρ" if plan.theory else ""))
     _outside_legend(fig, handles, names)
     return fig
 

@@ -76,7 +76,8 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     assert any("window of the rate fit" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
-    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
+    # the hollow ratio markers are drawn over the line: a ratio sitting on ρ stays visible
+    assert rho_line.get_zorder() < min(ln.get_zorder() for ln in ratio_ax.lines
                                        if ln is not rho_line)
     measured = ratio_ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5
@@ -213,3 +214,28 @@ def test_draws_into_a_given_subfigure():
     sub = parent.subfigures(1, 2)[1]
     out = plots.plot_iterates({"x": np.arange(5.0)}, ylabel="x_k", fig=sub)
     assert out is sub and len(sub.axes) == 1
+
+
+def test_thin_indices_keeps_transient_extremes_and_at_most_about_most():
+    assert list(plots.thin_indices(5, most=10)) == [0, 1, 2, 3, 4]
+    idx = plots.thin_indices(1000, most=100, head=10, keep=[537])
+    assert list(idx[:10]) == list(range(10)) and 537 in idx
+    assert 100 <= idx.size <= 102  # 10 + ⌈990/90⌉-spaced + the kept index
+
+
+def test_error_plot_ratio_panel_draws_transient_ratios_and_fits_drawn_series():
+    # e_k: a transient ratio 1.5 at k = 1 (above the settled 0.9) in a run of 400 steps,
+    # and a short second run: the ratio panel must show the 1.5 inside its y limits and
+    # its x limits must come from the ratios drawn, not from a longer undrawn series
+    e = 0.9 ** np.arange(400.0)
+    e[2:] *= 1.5 / 0.9
+    fig = Figure()
+    plots.plot_error({"long": e, "other": 0.5 ** np.arange(1200.0) + 1e-300},
+                     rates={"long": 0.9}, windows={"long": (0, 398)}, ratio_series=["long"],
+                     fig=fig)
+    axr = fig.axes[1]
+    ys = np.concatenate([ln.get_ydata() for ln in axr.get_lines() if len(ln.get_ydata()) > 2])
+    assert np.any(np.isclose(ys, 1.5))
+    assert axr.get_ylim()[1] >= 1.5
+    assert axr.get_xlim()[1] < 420  # 'other' (1200 steps) is not in this panel
+    assert plots.audit(fig) == []
