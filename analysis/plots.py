@@ -1263,25 +1263,54 @@ def plot_grad_norm(
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Gradient norm against iteration, log scale, one line per run (``gtol`` dotted)."""
+    """Gradient norm against iteration, log scale, one line per run.
+
+    Runs of very different lengths (:func:`length_groups`: Newton's 5 iterations beside
+    GD's 500) get two panels side by side, the short runs left, each with a linear iteration
+    axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a dotted line when
+    it lies within a factor 100 below the smallest norm drawn in a panel, else its legend
+    entry says that it lies below the axis (the runs did not come near it)."""
+    from matplotlib.ticker import MaxNLocator
+
     fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
-    handles = []
     series = _as_series(norms)
     sty = series_styles(series)
-    for label, g in series.items():
-        (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
-                       ls=sty[label].linestyle,
-                       label=f"{label} ({len(g) - 1} it.)")
-        handles.append(h)
+    groups = length_groups({k: len(g) for k, g in series.items()})
+    axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
+    handles = []
+    below = False
+    for ax, group in zip(axes, groups, strict=True):
+        for label in group:
+            g = series[label]
+            (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
+                           ls=sty[label].linestyle, marker=sty[label].marker,
+                           ms=3 if len(g) < 40 else 0, label=f"{label} ({len(g) - 1} it.)")
+            handles.append(h)
+        ax.set_yscale("log")
+        lim = log_limits([_positive(series[k]) for k in group])
+        if gtol is not None and (lim is None or gtol >= lim[0] * 2.5 / 100.0):
+            ax.axhline(gtol, color="black", ls=":", lw=1.0)
+            _fit_log_axis(ax)
+        else:
+            below = below or gtol is not None
+            if lim is not None:
+                ax.set_ylim(*lim)
+        n = max(len(series[k]) for k in group) - 1
+        ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(xlabel)
+        if len(axes) > 1:
+            ax.set_title(f"{'short' if ax is axes[0] else 'long'} runs (up to {n} it.)",
+                         fontsize=9)
+    axes[0].set_ylabel(ylabel)
     if gtol is not None:
-        handles.append(ax.axhline(gtol, color="black", ls=":", lw=1.0,
-                                  label=f"tolerance gtol = {fmt(gtol)}"))
-    ax.set_yscale("log")
-    _fit_log_axis(ax)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title or "Gradient norm against iteration")
+        handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
+                              label=f"tolerance gtol = {fmt(gtol)}"
+                                    + (" (below the axis where not drawn)" if below else "")))
+    if len(axes) > 1:
+        fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
+    else:
+        axes[0].set_title(title or "Gradient norm against iteration")
     _outside_legend(fig, handles)
     return fig
 

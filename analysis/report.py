@@ -1703,9 +1703,15 @@ def _figures(b: Builder, A: Analysis) -> None:
             gtol = next((c.threshold for c in runs[0].result.criteria if c.name == "gtol"),
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
-                     caption="Gradient norm along the comparison runs (log scale, every "
-                             "value and the tolerance shown; an exact 0 is left out); the "
-                             "dotted line is the stopping tolerance gtol."
+                     caption="Gradient norm along the comparison runs (log scale fitted "
+                             "to the norms, every value shown; an exact 0 is left out); the "
+                             "dotted line is the stopping tolerance gtol, drawn where the "
+                             "norms come within a factor 100 of it (the legend says when it "
+                             "lies below an axis)."
+                             + ("  Runs of very different lengths are in two panels, short "
+                                "runs left, each with its own iteration axis." if len(
+                                 plots.length_groups({k: len(v) for k, v in norms.items()}))
+                                > 1 else "")
                              + coinciding_text(norms, "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:

@@ -239,3 +239,18 @@ def test_error_plot_ratio_panel_draws_transient_ratios_and_fits_drawn_series():
     assert axr.get_ylim()[1] >= 1.5
     assert axr.get_xlim()[1] < 420  # 'other' (1200 steps) is not in this panel
     assert plots.audit(fig) == []
+
+
+def test_grad_norm_plot_splits_short_runs_and_fits_y_to_the_norms():
+    # Newton's 4 iterations beside GD's 400: two panels, each x axis fitted to its runs;
+    # norms between 0.1 and 10 with gtol = 1e-6: the y axis fits the norms (not 1e-6…10)
+    fig = plots.plot_grad_norm({"newton": np.geomspace(10, 1e-12, 5),
+                                "gd": 0.1 + np.abs(np.sin(np.arange(401.0)))}, gtol=1e-6)
+    short, long_ = fig.axes[:2]
+    assert short.get_xlim()[1] < 5 and long_.get_xlim()[1] > 390
+    assert [ln.get_label() for ln in short.lines if "it." in ln.get_label()] == ["newton (4 it.)"]
+    lo, hi = long_.get_ylim()
+    assert lo > 1e-2 and hi < 100  # fitted to 0.1 … 1.1, gtol far below is not drawn there
+    assert any("gtol = 1e-06 (below the axis" in t for t in _legend_texts(fig))
+    assert short.get_ylim()[0] < 1e-6  # drawn where the norms reach it
+    assert plots.audit(fig) == []
