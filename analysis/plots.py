@@ -1096,7 +1096,7 @@ def plot_error(
 ) -> FigureLike:
     """Measured error against iteration (log scale) beside theory, in two panels.
 
-    Left: the errors e₀, e₁, … of each label (solid) and, where ``rates`` gives a predicted
+    Left: the errors e₀, e₁, … of each label (its line style) and, where ``rates`` gives a predicted
     linear rate ρ, the theoretical slope ``THEORY_OFFSET·anchor·ρ^k`` (dashed, shifted ×10
     upwards so that it does not hide the measured line it agrees with; anchored at the start
     of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
@@ -1116,6 +1116,8 @@ def plot_error(
     labels' :func:`series_styles`.  The iteration axis is linear; zero errors (exact
     convergence) cannot be drawn on a log axis and are left out.
     """
+    from matplotlib.ticker import MaxNLocator
+
     fig = new_figure(fig, figsize)
     rates = rates or {}
     windows = windows or {}
@@ -1183,8 +1185,9 @@ def plot_error(
     ax.set_xlim(-0.02 * kmax, 1.02 * kmax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(_wrap_title(title or "Error against iteration: measured (solid)"
-                             + (" and theory (dashed)" if plan.theory else ""), fig))
+    ax.set_title(_wrap_title(title or "Error against iteration: measured"
+                             + (" and theory (dashed, ×10 above)" if plan.theory else ""), fig))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if plan.theory:
         handles.append(Line2D([], [], color="black", ls=(0, (4, 2)), lw=1.5))
         names.append("theory slope ρᵏ (×10 above)")
@@ -1204,6 +1207,7 @@ def plot_error(
             _fit_linear_axis(axr)
             axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
+        axr.xaxis.set_major_locator(MaxNLocator(integer=True))
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in the fit window" if plan.windows else "")
                       + (" vs theory ρ" if plan.theory else ""))

@@ -1636,7 +1636,7 @@ def error_caption(panels: Sequence[Any]) -> str:
     wins = [k for p in panels for k in p.windows]
     every = [k for p in panels for k in p.labels]
     side = "Left: " if ratios else ""
-    text = side + "measured error ‖xₖ − x*‖ (solid, log scale)"
+    text = side + "measured error ‖xₖ − x*‖ (log scale; line styles as in the legend)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
                  + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
@@ -1695,7 +1695,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "floor: " + "; ".join(
                             f"{r.label} {plural(r.study.result.nit, 'iteration')}"
                             for r in group) + " (drawn until the error first falls below "
-                        "10³·ε·max(e₀, 1), where the ratios become rounding noise).",
+                        "10³·ε·max(e₀, 1), where the ratios become rounding noise)."
+                        + coinciding_text({r.label: plots.above_floor(plots.study_errors(
+                            r.study)) for r in group}, "errors"),
                 label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):

@@ -254,3 +254,13 @@ def test_grad_norm_plot_splits_short_runs_and_fits_y_to_the_norms():
     assert any("gtol = 1e-06 (below the axis" in t for t in _legend_texts(fig))
     assert short.get_ylim()[0] < 1e-6  # drawn where the norms reach it
     assert plots.audit(fig) == []
+
+
+def test_error_plot_iteration_ticks_are_integers_on_short_runs():
+    fig = Figure()
+    plots.plot_error({"a": np.array([1.0, 0.1, 0.01]), "b": np.array([1.0, 0.5, 0.2])},
+                     rates={"a": 0.1}, fig=fig)
+    for ax in fig.axes[:2]:
+        lo, hi = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+        assert ticks and all(float(t).is_integer() for t in ticks)

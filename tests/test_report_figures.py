@@ -131,6 +131,7 @@ def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
     cap = report.error_caption([panels])
     assert "theoretical slope" not in cap and "predicted ρ" not in cap
     assert "gd and momentum cycle" in cap and "Right:" in cap
+    assert "solid" not in cap  # envelopes and methods have dashed/dotted styles: the legend
     # with a rate, the theory line and its mention come back
     p2 = plots.error_panels({"adam": errs["adam"]}, rates={"adam": 0.9})
     assert p2.theory == ["adam"] and "theoretical slope" in report.error_caption([p2])
