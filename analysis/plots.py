@@ -1904,6 +1904,15 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 ECDF_FLOOR = -0.06
 
 
+def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
+    """The top of a zoomed y axis for :func:`plot_ecdf`: 1.15·h when the highest fraction
+    solved h = max over methods of (solved starts / starts) is below ``below`` (the curves
+    would lie in a strip at the bottom of a 0–1 axis), else None (the full 0–1 axis)."""
+    h = max((float(np.mean(np.isfinite(np.asarray(v, dtype=float))))
+             for v in iterations.values() if np.size(v)), default=0.0)
+    return 1.15 * h if 0.0 < h < below else None
+
+
 @styled
 def plot_ecdf(
     iterations: Mapping[str, ArrayLike],
@@ -1924,7 +1933,10 @@ def plot_ecdf(
     to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
-    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  Each method has its own
+    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
+    low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its label says so).  Markers of the
+    successive curves are staggered along them, so that curves lying on one another still
+    show each one's markers.  Each method has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
     ``solved`` is the word of the legend's count (``gd: solved 93/100``).
@@ -1940,7 +1952,7 @@ def plot_ecdf(
     top = max(top, floor)
     handles = []
     sty = series_styles(pts)
-    for label, (xs, ys) in pts.items():
+    for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
         if xs.size == 0:  # a flat line at 0 would hide under the axis and under the others
             handles.append(Line2D([], [], ls="none", marker=sty[label].marker,
@@ -1950,17 +1962,24 @@ def plot_ecdf(
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0] if xs.size else floor], xs, [top]])
         sy = np.concatenate([[0.0], ys, [ys[-1] if ys.size else 0.0]])
+        every = max(1, min(sx.size, max(len(pts), sx.size // 6)))  # curve i: from i on
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
-                       marker=sty[label].marker, markevery=max(1, sx.size // 6), markersize=4,
+                       marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
-    ax.axhline(1.0, color="black", lw=0.8, ls=":")
+    if ecdf_zoom(iterations) is None:
+        ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
     lo, hi = floor, top
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
-    ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
+    zoom = ecdf_zoom(iterations)
+    if zoom is None:
+        ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
+    else:  # every curve low: zoom in (1 is off the axis, and said in the label)
+        ax.set_ylim(ECDF_FLOOR * zoom, zoom)
+        ylabel = f"{ylabel} (zoomed to 0–{fmt(zoom, 2)})"
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
@@ -2329,6 +2348,7 @@ __all__ = [
     "audit",
     "contour_levels",
     "ecdf_points",
+    "ecdf_zoom",
     "evaluator",
     "plot_basins",
     "plot_chain_depth",

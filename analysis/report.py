@@ -1828,6 +1828,11 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
                 "higher critical point)." + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "only the legend entry." if none else "")
+                + (f"  Every curve stays below {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
+                   "the y axis is zoomed to that range (1 is off the axis)."
+                   if plots.ecdf_zoom(ecdf) is not None else "")
+                + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
+                                   if k not in none}, "curves")
                 + "  Weights measured: " + costs.text() + ".",
         label=label)
 
