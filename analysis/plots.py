@@ -705,7 +705,9 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    styles: Mapping[str, SeriesStyle] | None = None
                    ) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
-    (:func:`clip_to_box`), starts, last iterates and critical points; returns the legend
+    (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
+    markers unclipped at the box's edge, the last iterates drawn over the critical points'
+    larger markers); returns the legend
     handles, the contour set, the levels and whether they are geometric."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
@@ -731,11 +733,13 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         handles.append(h)
         if inside(p[0]) and not any(np.allclose(p[0], s0) for s0 in starts):
             ax.plot(p[0, 0], p[0, 1], marker="o", ms=9, mfc="white", mec="black", mew=1.4,
-                    zorder=5)
+                    zorder=5, clip_on=False)  # a start near the edge: the whole circle
             starts.append(p[0])
         last = p[fin][-1] if fin.any() else None
         if last is not None and inside(last):
-            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=5)
+            # over the critical points' markers (larger), so an end at a minimum shows
+            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=7,
+                    clip_on=False)
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
                               ls="none", label="start"))

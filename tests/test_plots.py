@@ -264,3 +264,19 @@ def test_error_plot_iteration_ticks_are_integers_on_short_runs():
         lo, hi = ax.get_xlim()
         ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
         assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
+    def f(p):
+        return p[:, 0] ** 2 + p[:, 1] ** 2
+
+    paths = {"gd": np.array([[1.0, -1.95], [0.5, -1.0], [0.0, 0.0]])}
+    fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, [{"point": [0.0, 0.0],
+                                                            "kind": "minimum"}])
+    ax = fig.axes[0]
+    marks = [ln for ln in ax.lines if len(ln.get_xdata()) == 1]
+    start = next(ln for ln in marks if ln.get_marker() == "o")
+    end = next(ln for ln in marks if ln.get_marker() == "s")
+    star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
+    assert not start.get_clip_on()  # its lower half would be cut at y = −2
+    assert end.get_zorder() > star.get_zorder()
