@@ -1440,10 +1440,12 @@ def section_nesterov(S: Study) -> None:
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
         {k: plots.study_errors(v) for k, v in studies.items()},
         {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None},
+        windows={k: v.measurement.window for k, v in studies.items()},
         title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
         "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters.  "
-        "Right: per-step ratios (open markers; runs longer than "
-        f"{plots_lecture.MAX_MARKERS} steps show every j-th step) against the predicted "
+        "Right: per-step ratios over each run's fit window (open markers; runs longer than "
+        f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
+        "step) against the predicted "
         "rates (dashed lines drawn on top of the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
     for lab, closed, form in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1),
