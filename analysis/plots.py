@@ -33,6 +33,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -321,7 +322,8 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
     labels = [_fit_label(str(s), available, size) for s in labels]
     widths = [text_width_pt(s, size) for s in labels]
     fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
-    return fig.legend(handles, labels, loc="outside lower center", ncols=fit)
+    return fig.legend(handles, labels, loc="outside lower center", ncols=fit,
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
@@ -909,16 +911,20 @@ def inner_ticks(lo: float, hi: float, nbins: int = 5) -> NDArray[np.float64]:
 
 def theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None = None,
                 end: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The predicted error ``anchor · rate^k`` for k from the window start to ``end``.
+    """The predicted error ``anchor · rate^k`` for k from k₀ to ``end`` (default: the last
+    iteration K).
 
     It is anchored at the first iteration ``a`` of the measured window (``a = 0`` without a
     window): ``anchor = e_a · rate^(−a)``, so the line passes through the measured error at
-    ``a`` and has the theoretical slope ``log10(rate)`` per iteration on a log axis.
+    ``a`` and has the theoretical slope ``log10(rate)`` per iteration on a log axis.  It
+    starts at k₀ = max(0, min(a, K − ⌈K/3⌉)): at the window's start, or earlier when the
+    window is the last few steps, so that the line spans at least a third of the run (a
+    slope over three steps would be a stub).
     """
     e = np.asarray(errors, dtype=float).ravel()
     a = 0 if window is None else int(window[0])
     stop = (len(e) - 1) if end is None else int(end)
-    k = np.arange(a, stop + 1)
+    k = np.arange(max(0, min(a, stop - math.ceil(stop / 3))), stop + 1)
     anchor = e[a] * float(rate) ** (-a)
     return k, anchor * float(rate) ** k
 
@@ -1192,8 +1198,9 @@ def plot_error(
     ax.set_title(_wrap_title(title or "Error against iteration: measured"
                              + (" and theory (dashed, ×10 above)" if plan.theory else ""), fig))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if plan.theory:
-        handles.append(Line2D([], [], color="black", ls=(0, (4, 2)), lw=1.5))
+    if plan.theory:  # the entry shows the dashes in the colours they are drawn in
+        handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
+                                    ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
         names.append("theory slope ρᵏ (×10 above)")
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))

@@ -1640,7 +1640,8 @@ def error_caption(panels: Sequence[Any]) -> str:
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
                  + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
-                 "that both show), anchored at the start of the fit window")
+                 "that both show), anchored at the start of the fit window and drawn over "
+                 "at least the last third of the run")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
                  + "the window where the rate was fitted")

@@ -280,3 +280,21 @@ def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
     star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
     assert not start.get_clip_on()  # its lower half would be cut at y = −2
     assert end.get_zorder() > star.get_zorder()
+
+
+def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
+    # a window on the last 3 of 46 steps: the line starts at 46 − ⌈46/3⌉ = 30, not at 43
+    e = 0.6 ** np.arange(47.0)
+    kk, yy = plots.theory_line(e, 0.6, (43, 46))
+    assert kk[0] == 30 and kk[-1] == 46
+    np.testing.assert_allclose(yy, e[43] * 0.6 ** (kk - 43.0))
+    fig = plots.plot_error({"gd": 0.9 ** np.arange(60.0), "cg": e}, rates={"gd": 0.9, "cg": 0.6},
+                           windows={"cg": (43, 46)}, ratios=False)
+    leg = fig.legends[0]
+    entry = [h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
+             if t.get_text().startswith("theory slope")]
+    # drawn by a tuple handler, one dash per colour drawn (the first: gd's), not black
+    assert entry and entry[0].get_color() == plots.METHOD_COLORS["gd"]
+    dashes = {ln.get_color() for ln in fig.axes[0].lines if "theory" in ln.get_label()}
+    assert dashes == {plots.METHOD_COLORS["gd"], plots.METHOD_COLORS["cg"]}
+    assert "black" not in dashes
