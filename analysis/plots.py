@@ -1197,7 +1197,7 @@ def plot_error(
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Error against iteration: measured"
                              + (" and theory (dashed, ×10 above)" if plan.theory else ""), fig))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
     if plan.theory:  # the entry shows the dashes in the colours they are drawn in
         handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
                                     ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
@@ -1218,7 +1218,7 @@ def plot_error(
             _fit_linear_axis(axr)
             axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
-        axr.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in the fit window" if plan.windows else "")
                       + (" vs theory ρ" if plan.theory else ""))
@@ -1312,7 +1312,7 @@ def plot_grad_norm(
                 ax.set_ylim(*lim)
         n = max(len(series[k]) for k in group) - 1
         ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         ax.set_xlabel(xlabel)
         if len(axes) > 1:
             ax.set_title(f"{'short' if ax is axes[0] else 'long'} runs (up to {n} it.)",
