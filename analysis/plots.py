@@ -1220,8 +1220,8 @@ def plot_error(
         axr.set_xlabel(xlabel)
         axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" in the fit window" if plan.windows else "")
-                      + (" vs theory ρ" if plan.theory else ""))
+        axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
+                      + (" vs ρ" if plan.theory else ""))
     _outside_legend(fig, handles, names)
     return fig
 

@@ -1636,12 +1636,11 @@ def error_caption(panels: Sequence[Any]) -> str:
     wins = [k for p in panels for k in p.windows]
     every = [k for p in panels for k in p.labels]
     side = "Left: " if ratios else ""
-    text = side + "measured error ‖xₖ − x*‖ (log scale; line styles as in the legend)"
+    text = side + "measured error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
                  + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
-                 "that both show), anchored at the start of the fit window and drawn over "
-                 "at least the last third of the run")
+                 "that both show), anchored at the start of the fit window")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
                  + "the window where the rate was fitted")
@@ -1706,11 +1705,10 @@ def _figures(b: Builder, A: Analysis) -> None:
             gtol = next((c.threshold for c in runs[0].result.criteria if c.name == "gtol"),
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
-                     caption="Gradient norm along the comparison runs (log scale fitted "
-                             "to the norms, every value shown; an exact 0 is left out); the "
-                             "dotted line is the stopping tolerance gtol, drawn where the "
-                             "norms come within a factor 100 of it (the legend says when it "
-                             "lies below an axis)."
+                     caption="Gradient norm along the comparison runs (log scale; an "
+                             "exact 0 is left out); dotted: the stopping tolerance gtol, "
+                             "where the norms come within 100× of it (else the legend says "
+                             "it is below the axis)."
                              + ("  Runs of very different lengths are in two panels, short "
                                 "runs left, each with its own iteration axis." if len(
                                  plots.length_groups({k: len(v) for k, v in norms.items()}))
