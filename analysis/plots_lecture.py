@@ -406,9 +406,9 @@ def plot_error_ratios(
     left.set_title(title or "Error against iteration", fontsize=9)
     right.set_xlabel("iteration k")
     right.set_ylabel("ratio e_(k+1)/e_k")
-    right.set_title("Per-step ratio (markers" + (", fit windows" if any(
-        (windows or {}).get(k) is not None for k in errors) else "")
-        + ") and theory ρ (dashed, on top)", fontsize=9)
+    right.set_title("Per-step ratio" + (" in fit windows" if any(
+        (windows or {}).get(k) is not None for k in errors) else " (markers)")
+        + " vs theory ρ (dashed)", fontsize=9)
     if drawn_k:
         pad = 0.04 * max(max(drawn_k) - min(drawn_k), 1)
         right.set_xlim(min(drawn_k) - pad, max(drawn_k) + pad)
