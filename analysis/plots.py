@@ -1267,6 +1267,11 @@ def _fit_linear_axis(ax: Any, extra: Iterable[float] = (), margin: float = 0.06)
         ax.set_ylim(lo - pad, hi + pad)
 
 
+#: Runs longer than this many times the shortest get a panel of their own in
+#: :func:`plot_grad_norm` (a run of 8 steps on a 0–60 axis is a vertical stroke).
+GRAD_SPREAD = 5.0
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -1280,17 +1285,21 @@ def plot_grad_norm(
 ) -> FigureLike:
     """Gradient norm against iteration, log scale, one line per run.
 
-    Runs of very different lengths (:func:`length_groups`: Newton's 5 iterations beside
-    GD's 500) get two panels side by side, the short runs left, each with a linear iteration
-    axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a dotted line when
-    it lies within a factor 100 below the smallest norm drawn in a panel, else its legend
-    entry says that it lies below the axis (the runs did not come near it)."""
+    Runs of very different lengths (:func:`length_groups` with spread
+    :data:`GRAD_SPREAD`, the longer group split once more: Newton's 5 iterations, GD's 60,
+    Adam's 350) get panels side by side, the shortest runs left, each with a linear
+    iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
+    dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
+    else its legend entry says that it lies below the axis (the runs did not come near it)."""
     from matplotlib.ticker import MaxNLocator
 
     fig = new_figure(fig, figsize)
     series = _as_series(norms)
     sty = series_styles(series)
-    groups = length_groups({k: len(g) for k, g in series.items()})
+    lens = {k: len(g) for k, g in series.items()}
+    groups = length_groups(lens, spread=GRAD_SPREAD)
+    if len(groups) == 2:  # the longer runs may still differ as much: split them once more
+        groups = [groups[0], *length_groups({k: lens[k] for k in groups[1]}, GRAD_SPREAD)]
     axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
     handles = []
     below = False
@@ -1315,8 +1324,7 @@ def plot_grad_norm(
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         ax.set_xlabel(xlabel)
         if len(axes) > 1:
-            ax.set_title(f"{'short' if ax is axes[0] else 'long'} runs (up to {n} it.)",
-                         fontsize=9)
+            ax.set_title(f"runs up to {n} it.", fontsize=9)
     axes[0].set_ylabel(ylabel)
     if gtol is not None:
         handles.append(Line2D([], [], color="black", ls=":", lw=1.0,

@@ -1709,10 +1709,11 @@ def _figures(b: Builder, A: Analysis) -> None:
                              "exact 0 is left out); dotted: the stopping tolerance gtol, "
                              "where the norms come within 100× of it (else the legend says "
                              "it is below the axis)."
-                             + ("  Runs of very different lengths are in two panels, short "
-                                "runs left, each with its own iteration axis." if len(
-                                 plots.length_groups({k: len(v) for k, v in norms.items()}))
-                                > 1 else "")
+                             + ("  Runs of very different lengths are in separate "
+                                "panels, the shortest left, each with its own iteration axis."
+                                if len(plots.length_groups({k: len(v) for k, v in
+                                                            norms.items()},
+                                                           plots.GRAD_SPREAD)) > 1 else "")
                              + coinciding_text(norms, "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:

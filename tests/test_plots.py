@@ -298,3 +298,12 @@ def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_co
     dashes = {ln.get_color() for ln in fig.axes[0].lines if "theory" in ln.get_label()}
     assert dashes == {plots.METHOD_COLORS["gd"], plots.METHOD_COLORS["cg"]}
     assert "black" not in dashes
+
+
+def test_grad_norm_plot_gives_three_length_scales_three_panels():
+    # 6, 60 and 360 iterations: 6 steps on a 0–60 axis would be a vertical stroke
+    fig = plots.plot_grad_norm({"newton": np.geomspace(1, 1e-9, 7),
+                                "gd": np.geomspace(1, 1e-6, 61),
+                                "adam": np.geomspace(1, 1e-6, 361)})
+    assert [round(ax.get_xlim()[1]) for ax in fig.axes[:3]] == [6, 62, 371]
+    assert plots.audit(fig) == []
