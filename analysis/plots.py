@@ -1953,7 +1953,7 @@ def plot_ecdf(
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
     curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
-    low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its label says so).  Markers of the
+    low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers.  Each method has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
@@ -1998,7 +1998,8 @@ def plot_ecdf(
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
     else:  # every curve low: zoom in (1 is off the axis, and said in the label)
         ax.set_ylim(ECDF_FLOOR * zoom, zoom)
-        ylabel = f"{ylabel} (zoomed to 0–{fmt(zoom, 2)})"
+        title = (title or "Cost to reach the target over many starts (ECDF)") + (
+            f" (y zoomed to 0–{fmt(zoom, 2)})")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))

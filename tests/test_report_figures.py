@@ -167,7 +167,7 @@ def test_ecdf_of_low_curves_is_zoomed_and_coinciding_curves_are_told():
     assert plots.ecdf_zoom({"gd": np.arange(1.0, 101.0)}) is None
     fig = plots.plot_ecdf(ecdf)
     ax = fig.axes[0]
-    assert ax.get_ylim()[1] == pytest.approx(0.046) and "zoomed" in ax.get_ylabel()
+    assert ax.get_ylim()[1] == pytest.approx(0.046) and "zoomed" in ax.get_title()
     assert plots.audit(fig) == []
     curves = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
     assert len({str(ln.get_markevery()) for ln in curves}) == len(curves)
