@@ -33,6 +33,7 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -321,7 +322,8 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
     labels = [_fit_label(str(s), available, size) for s in labels]
     widths = [text_width_pt(s, size) for s in labels]
     fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
-    return fig.legend(handles, labels, loc="outside lower center", ncols=fit)
+    return fig.legend(handles, labels, loc="outside lower center", ncols=fit,
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
@@ -734,7 +736,9 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    styles: Mapping[str, SeriesStyle] | None = None
                    ) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
-    (:func:`clip_to_box`), starts, last iterates and critical points; returns the legend
+    (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
+    markers unclipped at the box's edge, the last iterates drawn over the critical points'
+    larger markers); returns the legend
     handles, the contour set, the levels and whether they are geometric."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
@@ -760,11 +764,13 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         handles.append(h)
         if inside(p[0]) and not any(np.allclose(p[0], s0) for s0 in starts):
             ax.plot(p[0, 0], p[0, 1], marker="o", ms=9, mfc="white", mec="black", mew=1.4,
-                    zorder=5)
+                    zorder=5, clip_on=False)  # a start near the edge: the whole circle
             starts.append(p[0])
         last = p[fin][-1] if fin.any() else None
         if last is not None and inside(last):
-            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=5)
+            # over the critical points' markers (larger), so an end at a minimum shows
+            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=7,
+                    clip_on=False)
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
                               ls="none", label="start"))
@@ -934,16 +940,20 @@ def inner_ticks(lo: float, hi: float, nbins: int = 5) -> NDArray[np.float64]:
 
 def theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None = None,
                 end: int | None = None) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The predicted error ``anchor · rate^k`` for k from the window start to ``end``.
+    """The predicted error ``anchor · rate^k`` for k from k₀ to ``end`` (default: the last
+    iteration K).
 
     It is anchored at the first iteration ``a`` of the measured window (``a = 0`` without a
     window): ``anchor = e_a · rate^(−a)``, so the line passes through the measured error at
-    ``a`` and has the theoretical slope ``log10(rate)`` per iteration on a log axis.
+    ``a`` and has the theoretical slope ``log10(rate)`` per iteration on a log axis.  It
+    starts at k₀ = max(0, min(a, K − ⌈K/3⌉)): at the window's start, or earlier when the
+    window is the last few steps, so that the line spans at least a third of the run (a
+    slope over three steps would be a stub).
     """
     e = np.asarray(errors, dtype=float).ravel()
     a = 0 if window is None else int(window[0])
     stop = (len(e) - 1) if end is None else int(end)
-    k = np.arange(a, stop + 1)
+    k = np.arange(max(0, min(a, stop - math.ceil(stop / 3))), stop + 1)
     anchor = e[a] * float(rate) ** (-a)
     return k, anchor * float(rate) ** k
 
@@ -1034,6 +1044,20 @@ def envelope(values: ArrayLike, bins: int = 120
     return np.asarray(ks, float), np.asarray(lo, float), np.asarray(hi, float)
 
 
+def thin_indices(n: int, most: int = RATIO_MARKERS, head: int = 10,
+                 keep: Iterable[int] = ()) -> NDArray[np.int64]:
+    """Indices 0 … n−1 to draw when at most about ``most`` markers fit: all of them when
+    n ≤ most, else the first ``head`` (the transient, where the ratios still move), every
+    j-th of the rest with j = ⌈(n − head) / (most − head)⌉, and the indices in ``keep``
+    (e.g. the extreme values, so that the drawn points span the values' range)."""
+    if n <= most:
+        return np.arange(n, dtype=np.int64)
+    head = max(0, min(head, most - 1))
+    step = -(-(n - head) // (most - head))
+    idx = {*range(head), *range(head, n, step), *(int(i) for i in keep if 0 <= i < n)}
+    return np.asarray(sorted(idx), dtype=np.int64)
+
+
 @dataclass
 class ErrorPanels:
     """What :func:`plot_error` draws, decided before drawing (captions say what is drawn):
@@ -1111,15 +1135,17 @@ def plot_error(
 ) -> FigureLike:
     """Measured error against iteration (log scale) beside theory, in two panels.
 
-    Left: the errors e₀, e₁, … of each label (solid) and, where ``rates`` gives a predicted
+    Left: the errors e₀, e₁, … of each label (its line style) and, where ``rates`` gives a predicted
     linear rate ρ, the theoretical slope ``THEORY_OFFSET·anchor·ρ^k`` (dashed, shifted ×10
     upwards so that it does not hide the measured line it agrees with; anchored at the start
     of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
     the window where the measured rate was fitted, shaded along the curve.  Right (when
     ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
-    when there is one; hollow markers, a long run thinned to every j-th step so that at most
-    about :data:`RATIO_MARKERS` remain) against the predicted ρ as a horizontal dashed line
-    drawn on top of them with a white halo — agreement is the points settling on the line;
+    when there is one; hollow markers drawn over the line, a long run thinned by
+    :func:`thin_indices` to its first steps, its extremes and every j-th step, about
+    :data:`RATIO_MARKERS` in all; the x limits are those of the points drawn there)
+    against the predicted ρ as a horizontal dashed line with a white halo under them —
+    agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
     The legend has one entry per label (its measured line, named with its predicted ρ), one
     for the dashed theory lines and one for the windows, so that it takes few rows.  A series
@@ -1129,6 +1155,8 @@ def plot_error(
     labels' :func:`series_styles`.  The iteration axis is linear; zero errors (exact
     convergence) cannot be drawn on a log axis and are left out.
     """
+    from matplotlib.ticker import MaxNLocator
+
     fig = new_figure(fig, figsize)
     rates = rates or {}
     windows = windows or {}
@@ -1144,7 +1172,7 @@ def plot_error(
     names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
     kmax = 1
-    kr_lo = 10**9
+    ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
     for label, e in series.items():
         st = sty[label]
@@ -1165,17 +1193,18 @@ def plot_error(
             if win is not None:  # the asymptotic phase: transients would set the scale
                 inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
                 kr, r = kr[inwin], r[inwin]
-                kr_lo = min(kr_lo, int(win[0]))
-            else:
-                kr_lo = 0
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
-                # a long run: hollow markers at every j-th step (at most RATIO_MARKERS), no
-                # joining line, so the theory line on top shows between them
-                step = max(1, -(-kr.size // RATIO_MARKERS))
-                axr.plot(kr[::step], r[::step], color=c, ls="-" if step == 1 else "none",
-                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=3)
+                # a long run: hollow markers (the transient, the extremes and every j-th
+                # step: thin_indices), no joining line, drawn over the theory line
+                fin = np.flatnonzero(np.isfinite(r))
+                keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
+                idx = thin_indices(kr.size, keep=keep)
+                axr.plot(kr[idx], r[idx], color=c, ls="-" if idx.size == kr.size else "none",
+                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=6)
+            if kr.size:
+                ratio_k += [int(kr.min()), int(kr.max())]
             ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
         if label in plan.theory:
@@ -1195,17 +1224,20 @@ def plot_error(
     ax.set_xlim(-0.02 * kmax, 1.02 * kmax)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(_wrap_title(title or "Error against iteration: measured (solid)"
-                             + (" and theory (dashed)" if plan.theory else ""), fig))
-    if plan.theory:
-        handles.append(Line2D([], [], color="black", ls=(0, (4, 2)), lw=1.5))
+    ax.set_title(_wrap_title(title or "Error against iteration: measured"
+                             + (" and theory (dashed, ×10 above)" if plan.theory else ""), fig))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+    if plan.theory:  # the entry shows the dashes in the colours they are drawn in
+        handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
+                                    ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
         names.append("theory slope ρᵏ (×10 above)")
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
         names.append("window of the rate fit")
     if axr is not None:
-        lo_k = 0 if kr_lo >= 10**9 else kr_lo
-        axr.set_xlim(lo_k - 0.02 * (kmax - lo_k), kmax + 0.02 * (kmax - lo_k))
+        lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
+        pad = 0.04 * max(hi_k - lo_k, 1)  # the limits of the points drawn in this panel
+        axr.set_xlim(lo_k - pad, hi_k + pad)
         v = np.asarray(ratio_vals, dtype=float)
         v = v[np.isfinite(v)]
         if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):
@@ -1215,8 +1247,10 @@ def plot_error(
             _fit_linear_axis(axr)
             axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
         axr.set_xlabel(xlabel)
+        axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" vs theory ρ" if plan.theory else ""))
+        axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
+                      + (" vs ρ" if plan.theory else ""))
     _outside_legend(fig, handles, names)
     return fig
 
@@ -1262,6 +1296,11 @@ def _fit_linear_axis(ax: Any, extra: Iterable[float] = (), margin: float = 0.06)
         ax.set_ylim(lo - pad, hi + pad)
 
 
+#: Runs longer than this many times the shortest get a panel of their own in
+#: :func:`plot_grad_norm` (a run of 8 steps on a 0–60 axis is a vertical stroke).
+GRAD_SPREAD = 5.0
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -1273,25 +1312,57 @@ def plot_grad_norm(
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Gradient norm against iteration, log scale, one line per run (``gtol`` dotted)."""
+    """Gradient norm against iteration, log scale, one line per run.
+
+    Runs of very different lengths (:func:`length_groups` with spread
+    :data:`GRAD_SPREAD`, the longer group split once more: Newton's 5 iterations, GD's 60,
+    Adam's 350) get panels side by side, the shortest runs left, each with a linear
+    iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
+    dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
+    else its legend entry says that it lies below the axis (the runs did not come near it)."""
+    from matplotlib.ticker import MaxNLocator
+
     fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
-    handles = []
     series = _as_series(norms)
     sty = series_styles(series)
-    for label, g in series.items():
-        (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
-                       ls=sty[label].linestyle,
-                       label=f"{label} ({len(g) - 1} it.)")
-        handles.append(h)
+    lens = {k: len(g) for k, g in series.items()}
+    groups = length_groups(lens, spread=GRAD_SPREAD)
+    if len(groups) == 2:  # the longer runs may still differ as much: split them once more
+        groups = [groups[0], *length_groups({k: lens[k] for k in groups[1]}, GRAD_SPREAD)]
+    axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
+    handles = []
+    below = False
+    for ax, group in zip(axes, groups, strict=True):
+        for label in group:
+            g = series[label]
+            (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
+                           ls=sty[label].linestyle, marker=sty[label].marker,
+                           ms=3 if len(g) < 40 else 0, label=f"{label} ({len(g) - 1} it.)")
+            handles.append(h)
+        ax.set_yscale("log")
+        lim = log_limits([_positive(series[k]) for k in group])
+        if gtol is not None and (lim is None or gtol >= lim[0] * 2.5 / 100.0):
+            ax.axhline(gtol, color="black", ls=":", lw=1.0)
+            _fit_log_axis(ax)
+        else:
+            below = below or gtol is not None
+            if lim is not None:
+                ax.set_ylim(*lim)
+        n = max(len(series[k]) for k in group) - 1
+        ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        ax.set_xlabel(xlabel)
+        if len(axes) > 1:
+            ax.set_title(f"runs up to {n} it.", fontsize=9)
+    axes[0].set_ylabel(ylabel)
     if gtol is not None:
-        handles.append(ax.axhline(gtol, color="black", ls=":", lw=1.0,
-                                  label=f"tolerance gtol = {fmt(gtol)}"))
-    ax.set_yscale("log")
-    _fit_log_axis(ax)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title or "Gradient norm against iteration")
+        handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
+                              label=f"tolerance gtol = {fmt(gtol)}"
+                                    + (" (below the axis where not drawn)" if below else "")))
+    if len(axes) > 1:
+        fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
+    else:
+        axes[0].set_title(title or "Gradient norm against iteration")
     _outside_legend(fig, handles)
     return fig
 
@@ -1883,6 +1954,15 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 ECDF_FLOOR = -0.06
 
 
+def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
+    """The top of a zoomed y axis for :func:`plot_ecdf`: 1.15·h when the highest fraction
+    solved h = max over methods of (solved starts / starts) is below ``below`` (the curves
+    would lie in a strip at the bottom of a 0–1 axis), else None (the full 0–1 axis)."""
+    h = max((float(np.mean(np.isfinite(np.asarray(v, dtype=float))))
+             for v in iterations.values() if np.size(v)), default=0.0)
+    return 1.15 * h if 0.0 < h < below else None
+
+
 @styled
 def plot_ecdf(
     iterations: Mapping[str, ArrayLike],
@@ -1903,7 +1983,10 @@ def plot_ecdf(
     to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
-    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  Each method has its own
+    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
+    low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
+    successive curves are staggered along them, so that curves lying on one another still
+    show each one's markers.  Each method has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
     ``solved`` is the word of the legend's count (``gd: solved 93/100``).
@@ -1919,7 +2002,7 @@ def plot_ecdf(
     top = max(top, floor)
     handles = []
     sty = series_styles(pts)
-    for label, (xs, ys) in pts.items():
+    for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
         if xs.size == 0:  # a flat line at 0 would hide under the axis and under the others
             handles.append(Line2D([], [], ls="none", marker=sty[label].marker,
@@ -1929,17 +2012,25 @@ def plot_ecdf(
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0] if xs.size else floor], xs, [top]])
         sy = np.concatenate([[0.0], ys, [ys[-1] if ys.size else 0.0]])
+        every = max(1, min(sx.size, max(len(pts), sx.size // 6)))  # curve i: from i on
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
-                       marker=sty[label].marker, markevery=max(1, sx.size // 6), markersize=4,
+                       marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
-    ax.axhline(1.0, color="black", lw=0.8, ls=":")
+    if ecdf_zoom(iterations) is None:
+        ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
     lo, hi = floor, top
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
-    ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
+    zoom = ecdf_zoom(iterations)
+    if zoom is None:
+        ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
+    else:  # every curve low: zoom in (1 is off the axis, and said in the label)
+        ax.set_ylim(ECDF_FLOOR * zoom, zoom)
+        title = (title or "Cost to reach the target over many starts (ECDF)") + (
+            f" (y zoomed to 0–{fmt(zoom, 2)})")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
@@ -2308,6 +2399,7 @@ __all__ = [
     "audit",
     "contour_levels",
     "ecdf_points",
+    "ecdf_zoom",
     "evaluator",
     "plot_basins",
     "plot_chain_depth",

@@ -351,18 +351,25 @@ def plot_error_ratios(
     rates: Mapping[str, float],
     *,
     mark: int | None = None,
+    windows: Mapping[str, tuple[int, int] | None] | None = None,
     title: str | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
     """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k
-    (hollow markers, at most about ``MAX_MARKERS`` per series: a long run is thinned to every
-    j-th step) against the predicted rates ρ (dashed horizontal lines drawn *on top* of the
-    markers with a white halo), so theory and measurement are both visible instead of one
-    hiding the other.  ``mark``: an iteration to mark (dotted)."""
+    (hollow markers, at most about ``MAX_MARKERS`` per series: a long run is thinned by
+    :func:`analysis.plots.thin_indices`) against the predicted rates ρ (dashed horizontal
+    lines drawn *on top* of the markers with a white halo), so theory and measurement are
+    both visible instead of one hiding the other.  ``windows``: label → (first, last)
+    iteration of its rate fit; the ratios of such a label are drawn over that window only
+    (early transients and a long tail would set the scale), the panel's title says so, and
+    its x limits are those of the ratios drawn.  ``mark``: an iteration to mark (dotted)."""
+    from analysis.plots import thin_indices
+
     fig = new_figure(fig, figsize)
     left, right = fig.subplots(1, 2)
     handles = []
+    drawn_k: list[int] = []
     for i, (label, e) in enumerate(errors.items()):
         e = np.asarray(e, float)
         k = np.arange(e.size)
@@ -372,10 +379,16 @@ def plot_error_ratios(
         with np.errstate(divide="ignore", invalid="ignore"):
             r = e[1:] / e[:-1]
         ok = np.isfinite(r) & (e[:-1] > 0)
-        kr, rr = k[1:][ok], r[ok]
-        step = max(1, -(-kr.size // MAX_MARKERS))
-        right.plot(kr[::step], rr[::step], color=color(i), ls="", marker=marker(i), ms=3.5,
+        kr, rr = k[:-1][ok], r[ok]  # r_k = e_(k+1)/e_k at iteration k, as in the tables
+        win = (windows or {}).get(label)
+        if win is not None:
+            inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
+            kr, rr = kr[inwin], rr[inwin]
+        idx = thin_indices(kr.size, most=MAX_MARKERS)
+        right.plot(kr[idx], rr[idx], color=color(i), ls="", marker=marker(i), ms=3.5,
                    mfc="none", mew=0.9, zorder=3)
+        if kr.size:
+            drawn_k += [int(kr.min()), int(kr.max())]
         rho = rates.get(label)
         if rho is not None:
             right.axhline(rho, color=color(i), ls="--", lw=1.4, zorder=5,
@@ -393,6 +406,11 @@ def plot_error_ratios(
     left.set_title(title or "Error against iteration", fontsize=9)
     right.set_xlabel("iteration k")
     right.set_ylabel("ratio e_(k+1)/e_k")
-    right.set_title("Per-step ratio (markers) and theory ρ (dashed, on top)", fontsize=9)
+    right.set_title("Per-step ratio" + (" in fit windows" if any(
+        (windows or {}).get(k) is not None for k in errors) else " (markers)")
+        + " vs theory ρ (dashed)", fontsize=9)
+    if drawn_k:
+        pad = 0.04 * max(max(drawn_k) - min(drawn_k), 1)
+        right.set_xlim(min(drawn_k) - pad, max(drawn_k) + pad)
     _outside_legend(fig, handles, ncols=2)
     return fig

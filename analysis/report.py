@@ -1735,7 +1735,7 @@ def error_caption(panels: Sequence[Any]) -> str:
     wins = [k for p in panels for k in p.windows]
     every = [k for p in panels for k in p.labels]
     side = "Left: " if ratios else ""
-    text = side + "measured error ‖xₖ − x*‖ (solid, log scale)"
+    text = side + "measured error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
                  + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
@@ -1794,7 +1794,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "rounding floor: " + "; ".join(study_length_text(r.label, r.study)
                                                        for r in group)
                         + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
-                        "the ratios become rounding noise).",
+                        "the ratios become rounding noise)."
+                        + coinciding_text({r.label: plots.above_floor(plots.study_errors(
+                            r.study)) for r in group}, "errors"),
                 label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
@@ -1802,9 +1804,15 @@ def _figures(b: Builder, A: Analysis) -> None:
             gtol = next((c.threshold for c in runs[0].result.criteria if c.name == "gtol"),
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
-                     caption="Gradient norm along the comparison runs (log scale, every "
-                             "value and the tolerance shown; an exact 0 is left out); the "
-                             "dotted line is the stopping tolerance gtol."
+                     caption="Gradient norm along the comparison runs (log scale; an "
+                             "exact 0 is left out); dotted: the stopping tolerance gtol, "
+                             "where the norms come within 100× of it (else the legend says "
+                             "it is below the axis)."
+                             + ("  Runs of very different lengths are in separate "
+                                "panels, the shortest left, each with its own iteration axis."
+                                if len(plots.length_groups({k: len(v) for k, v in
+                                                            norms.items()},
+                                                           plots.GRAD_SPREAD)) > 1 else "")
                              + coinciding_text(norms, "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:
@@ -1974,6 +1982,11 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
                 "higher critical point)." + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "only the legend entry." if none else "")
+                + (f"  Every curve stays below {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
+                   "the y axis is zoomed to that range (1 is off the axis)."
+                   if plots.ecdf_zoom(ecdf) is not None else "")
+                + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
+                                   if k not in none}, "curves")
                 + "  Weights measured: " + costs.text() + ".",
         label=label)
 

@@ -304,7 +304,8 @@ def section_quadratic(S: Study) -> None:
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
         "(dashed, drawn ×10 above so that both show); the fitted window is shaded along each "
         "curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a run of "
-        f"more than {plots.RATIO_MARKERS} steps shows every j-th) sits on the predicted "
+        f"more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes and every "
+        "j-th) sits on the predicted "
         "|1 − ηL| (dashed lines, drawn on top).", "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
@@ -869,7 +870,8 @@ def section_rosenbrock(S: Study) -> None:
         f"with iterations: {_iterations_text({k: v.result for k, v in studies.items()})}.  "
         "Dashed: theory's rate where it gives one (drawn ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
-        f"long run shows every j-th of its steps, at most {plots.RATIO_MARKERS}).",
+        "long run shows its first steps, its extremes and every j-th step, about "
+        f"{plots.RATIO_MARKERS} in all).",
         "rosenbrock errors")
     S.theory_table()
     S.checks_table(since)
@@ -1469,10 +1471,12 @@ def section_nesterov(S: Study) -> None:
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
         {k: plots.study_errors(v) for k, v in studies.items()},
         {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None},
+        windows={k: v.measurement.window for k, v in studies.items()},
         title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
         "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters.  "
-        "Right: per-step ratios (open markers; runs longer than "
-        f"{plots_lecture.MAX_MARKERS} steps show every j-th step) against the predicted "
+        "Right: per-step ratios over each run's fit window (open markers; runs longer than "
+        f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
+        "step) against the predicted "
         "rates (dashed lines drawn on top of the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
     for lab, closed, form in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1),

@@ -76,7 +76,8 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     assert any("window of the rate fit" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
-    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
+    # the hollow ratio markers are drawn over the line: a ratio sitting on ρ stays visible
+    assert rho_line.get_zorder() < min(ln.get_zorder() for ln in ratio_ax.lines
                                        if ln is not rho_line)
     measured = ratio_ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5
@@ -228,3 +229,96 @@ def test_iterate_numbers_stand_off_the_arrows():
     assert abs(u * 1 + v * 1) < 1e-12 and v > 0                        # normal, upper side
     xs, ys = np.array([1.0, 0.0]), np.array([1.0, 0.0])                # last: away from j − 1
     assert np.allclose(_label_direction(xs, ys, 1, 1.0, 1.0), (-2 ** -0.5, -2 ** -0.5))
+
+
+def test_thin_indices_keeps_transient_extremes_and_at_most_about_most():
+    assert list(plots.thin_indices(5, most=10)) == [0, 1, 2, 3, 4]
+    idx = plots.thin_indices(1000, most=100, head=10, keep=[537])
+    assert list(idx[:10]) == list(range(10)) and 537 in idx
+    assert 100 <= idx.size <= 102  # 10 + ⌈990/90⌉-spaced + the kept index
+
+
+def test_error_plot_ratio_panel_draws_transient_ratios_and_fits_drawn_series():
+    # e_k: a transient ratio 1.5 at k = 1 (above the settled 0.9) in a run of 400 steps,
+    # and a short second run: the ratio panel must show the 1.5 inside its y limits and
+    # its x limits must come from the ratios drawn, not from a longer undrawn series
+    e = 0.9 ** np.arange(400.0)
+    e[2:] *= 1.5 / 0.9
+    fig = Figure()
+    plots.plot_error({"long": e, "other": 0.5 ** np.arange(1200.0) + 1e-300},
+                     rates={"long": 0.9}, windows={"long": (0, 398)}, ratio_series=["long"],
+                     fig=fig)
+    axr = fig.axes[1]
+    ys = np.concatenate([ln.get_ydata() for ln in axr.get_lines() if len(ln.get_ydata()) > 2])
+    assert np.any(np.isclose(ys, 1.5))
+    assert axr.get_ylim()[1] >= 1.5
+    assert axr.get_xlim()[1] < 420  # 'other' (1200 steps) is not in this panel
+    assert plots.audit(fig) == []
+
+
+def test_grad_norm_plot_splits_short_runs_and_fits_y_to_the_norms():
+    # Newton's 4 iterations beside GD's 400: two panels, each x axis fitted to its runs;
+    # norms between 0.1 and 10 with gtol = 1e-6: the y axis fits the norms (not 1e-6…10)
+    fig = plots.plot_grad_norm({"newton": np.geomspace(10, 1e-12, 5),
+                                "gd": 0.1 + np.abs(np.sin(np.arange(401.0)))}, gtol=1e-6)
+    short, long_ = fig.axes[:2]
+    assert short.get_xlim()[1] < 5 and long_.get_xlim()[1] > 390
+    assert [ln.get_label() for ln in short.lines if "it." in ln.get_label()] == ["newton (4 it.)"]
+    lo, hi = long_.get_ylim()
+    assert lo > 1e-2 and hi < 100  # fitted to 0.1 … 1.1, gtol far below is not drawn there
+    assert any("gtol = 1e-06 (below the axis" in t for t in _legend_texts(fig))
+    assert short.get_ylim()[0] < 1e-6  # drawn where the norms reach it
+    assert plots.audit(fig) == []
+
+
+def test_error_plot_iteration_ticks_are_integers_on_short_runs():
+    fig = Figure()
+    plots.plot_error({"a": np.array([1.0, 0.1, 0.01]), "b": np.array([1.0, 0.5, 0.2])},
+                     rates={"a": 0.1}, fig=fig)
+    for ax in fig.axes[:2]:
+        lo, hi = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+        assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
+    def f(p):
+        return p[:, 0] ** 2 + p[:, 1] ** 2
+
+    paths = {"gd": np.array([[1.0, -1.95], [0.5, -1.0], [0.0, 0.0]])}
+    fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, [{"point": [0.0, 0.0],
+                                                            "kind": "minimum"}])
+    ax = fig.axes[0]
+    marks = [ln for ln in ax.lines if len(ln.get_xdata()) == 1]
+    start = next(ln for ln in marks if ln.get_marker() == "o")
+    end = next(ln for ln in marks if ln.get_marker() == "s")
+    star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
+    assert not start.get_clip_on()  # its lower half would be cut at y = −2
+    assert end.get_zorder() > star.get_zorder()
+
+
+def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
+    # a window on the last 3 of 46 steps: the line starts at 46 − ⌈46/3⌉ = 30, not at 43
+    e = 0.6 ** np.arange(47.0)
+    kk, yy = plots.theory_line(e, 0.6, (43, 46))
+    assert kk[0] == 30 and kk[-1] == 46
+    np.testing.assert_allclose(yy, e[43] * 0.6 ** (kk - 43.0))
+    fig = plots.plot_error({"gd": 0.9 ** np.arange(60.0), "cg": e}, rates={"gd": 0.9, "cg": 0.6},
+                           windows={"cg": (43, 46)}, ratios=False)
+    leg = fig.legends[0]
+    entry = [h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
+             if t.get_text().startswith("theory slope")]
+    # drawn by a tuple handler, one dash per colour drawn (the first: gd's), not black
+    assert entry and entry[0].get_color() == plots.METHOD_COLORS["gd"]
+    dashes = {ln.get_color() for ln in fig.axes[0].lines if "theory" in ln.get_label()}
+    assert dashes == {plots.METHOD_COLORS["gd"], plots.METHOD_COLORS["cg"]}
+    assert "black" not in dashes
+
+
+def test_grad_norm_plot_gives_three_length_scales_three_panels():
+    # 6, 60 and 360 iterations: 6 steps on a 0–60 axis would be a vertical stroke
+    fig = plots.plot_grad_norm({"newton": np.geomspace(1, 1e-9, 7),
+                                "gd": np.geomspace(1, 1e-6, 61),
+                                "adam": np.geomspace(1, 1e-6, 361)})
+    assert [round(ax.get_xlim()[1]) for ax in fig.axes[:3]] == [6, 62, 371]
+    assert plots.audit(fig) == []

@@ -131,6 +131,7 @@ def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
     cap = report.error_caption([panels])
     assert "theoretical slope" not in cap and "predicted ρ" not in cap
     assert "gd and momentum cycle" in cap and "Right:" in cap
+    assert "solid" not in cap  # envelopes and methods have dashed/dotted styles: the legend
     # with a rate, the theory line and its mention come back
     p2 = plots.error_panels({"adam": errs["adam"]}, rates={"adam": 0.9})
     assert p2.theory == ["adam"] and "theoretical slope" in report.error_caption([p2])
@@ -154,6 +155,24 @@ def test_ecdf_of_a_method_that_never_reaches_the_target_is_not_hidden_on_the_axi
     assert not any(lab.startswith("gd") for lab in drawn)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert any(t.startswith("gd:") and "0/100" in t for t in legend)
+
+
+def test_ecdf_of_low_curves_is_zoomed_and_coinciding_curves_are_told():
+    # 3 and 4 of 100 starts reach the target: the y axis is zoomed to 1.15 · 0.04, every
+    # point inside it; two methods with the same costs are named in the caption sentence
+    low = np.r_[np.arange(1.0, 4.0), np.full(97, np.nan)]
+    ecdf = {"lbfgs": low, "cg": low.copy(), "bfgs": np.r_[np.arange(1.0, 5.0),
+                                                          np.full(96, np.nan)]}
+    assert plots.ecdf_zoom(ecdf) == pytest.approx(1.15 * 0.04)
+    assert plots.ecdf_zoom({"gd": np.arange(1.0, 101.0)}) is None
+    fig = plots.plot_ecdf(ecdf)
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] == pytest.approx(0.046) and "zoomed" in ax.get_title()
+    assert plots.audit(fig) == []
+    curves = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
+    assert len({str(ln.get_markevery()) for ln in curves}) == len(curves)
+    text = report.coinciding_text({k: np.sort(v) for k, v in ecdf.items()}, "curves")
+    assert "lbfgs and cg are identical" in text
 
 
 # ---------------------------------------------------------------- exact f*

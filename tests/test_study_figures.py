@@ -250,3 +250,20 @@ def test_overshoot_caption_follows_the_path():
     assert "still moving away" in _overshoot_text("Adam", out, "momentum", back=2)
     assert "on its way back" in _overshoot_text("Adam", back, "momentum", back=2)
     assert "does not overshoot" in _overshoot_text("Adam", never, "momentum")
+
+
+def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
+    # heavy ball: two early ratios near 1.8 before its window; GD runs 1500 steps but its
+    # window ends at 300: the panel shows the windows only, x limits from what is drawn
+    hb = np.r_[1.0, 1.8, 1.8 ** 2, 1.8 ** 2 * 0.5 ** np.arange(1, 60)]
+    gd = 0.98 ** np.arange(1500)
+    fig = plots_lecture.plot_error_ratios({"hb": hb, "gd": gd}, {"hb": 0.5, "gd": 0.98},
+                                          windows={"hb": (5, 50), "gd": (0, 300)}, fig=_fig())
+    right = fig.get_axes()[1]
+    marks = _marker_lines(right)
+    ks = np.concatenate([m.get_xdata() for m in marks])
+    ys = np.concatenate([m.get_ydata() for m in marks])
+    assert ks.min() >= 0 and ks.max() <= 300 and right.get_xlim()[1] < 320
+    assert ys.max() < 1.0  # the 1.8 transients lie before hb's window
+    assert "fit windows" in " ".join(right.get_title().split())
+    assert plots.audit(fig) == []
