@@ -1791,8 +1791,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=300.0 if len(panels) == 1 else 520.0,
                 caption=error_caption(panels) + "  These are the rate studies' runs, "
                         "continued past the comparison runs' stopping rule toward the "
-                        "rounding floor: " + "; ".join(study_length_text(r.label, r.study)
-                                                       for r in group)
+                        "rounding floor: " + study_lengths_text([(r.label, r.study)
+                                                                for r in group])
                         + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
                         "the ratios become rounding noise)."
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
@@ -1886,17 +1886,31 @@ def single_point_eigen_text(cp: Any) -> str:
             f"without one (test “{cp.test}” in the table).")
 
 
+def _study_end(study: Any) -> str:
+    """Why a rate-study run ended: ``floor reached``, ``iteration budget used up, above the
+    floor`` or ``stopped: line search failed, above the floor``."""
+    res, m = study.result, study.measurement
+    if getattr(m, "floor_index", None) is not None:
+        return "floor reached"
+    if res.status == "maxiter":
+        return "iteration budget used up, above the floor"
+    return f"stopped: {str(res.status).replace('_', ' ')}, above the floor"
+
+
 def study_length_text(label: str, study: Any) -> str:
     """``gd 20000 iterations (iteration budget used up, above the floor)``: a rate-study run's
     length and why it ended — at the rounding floor, at its iteration budget (the automatic
     budget or the cap), or stopped by the optimizer."""
-    res, m = study.result, study.measurement
-    text = f"{label} {plural(int(res.nit), 'iteration')}"
-    if getattr(m, "floor_index", None) is not None:
-        return text + " (floor reached)"
-    if res.status == "maxiter":
-        return text + " (iteration budget used up, above the floor)"
-    return text + f" (stopped: {str(res.status).replace('_', ' ')}, above the floor)"
+    return f"{label} {plural(int(study.result.nit), 'iteration')} ({_study_end(study)})"
+
+
+def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
+    """The lengths of several rate-study runs, grouped by why they ended:
+    ``gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (…)``."""
+    groups: dict[str, list[str]] = {}
+    for label, study in runs:
+        groups.setdefault(_study_end(study), []).append(f"{label} {int(study.result.nit)}")
+    return "; ".join(f"{', '.join(v)} iterations ({end})" for end, v in groups.items())
 
 
 def _sweep_L_text(sw: Any) -> str:

@@ -372,3 +372,8 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         "adam 20000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
+    assert report.study_lengths_text([("gd", st(608, "maxiter", 600)),
+                                      ("adam", st(20000, "maxiter", None)),
+                                      ("momentum", st(338, "converged", 300))]) == \
+        ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
+         "budget used up, above the floor)")
