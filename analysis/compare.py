@@ -219,7 +219,8 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
         return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by {eff:.6g} "
                        f"per step over the window [{m.window[0]}, {m.window[1]}]; the "
-                       f"measured rate lies between ρ = {p.rate:.6g} and that", **kw)
+                       f"measured rate lies between ρ = {p.rate:.6g} and this average factor "
+                       f"{eff:.6g}, within {rtol:.0%}", **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {p.rate:.6g}, measured {m.rate:.6g} "
                 f"(rel. diff {kw['rel_diff']:.3g})")

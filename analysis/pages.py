@@ -1243,8 +1243,8 @@ class Document:
 
     # ---------------------------------------------------------------- story
     def story(self) -> list[Any]:
-        """The blocks as platypus flowables: headings kept with what follows, consecutive
-        half figures paired into rows."""
+        """The blocks as platypus flowables: headings (and a formula right under a heading)
+        kept with what follows, consecutive half figures paired into rows."""
         from reportlab.platypus import PageBreak as RLPageBreak
         from reportlab.platypus import Spacer as RLSpacer
         from reportlab.platypus import TableStyle
@@ -1271,6 +1271,9 @@ class Document:
                 flow = [_paragraph(b)]
             elif isinstance(b, Formula):
                 flow = _formula_flowables(b)
+                if heads and i < len(blocks):  # a heading's formula stays with the text after it
+                    heads.extend(flow)
+                    continue
             elif isinstance(b, Table):
                 flow = [ns.TableFlowable(b, self)]
             elif isinstance(b, FigureBlock):

@@ -1481,7 +1481,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         body.append(row)
     notes: list[str] = []
     if outside:
-        notes.append(f"{OUTSIDE_MARK} step outside the asymptotic window {win[0]}–{win[1]} on "
+        notes.append(f"{OUTSIDE_MARK} ({label}) step outside the asymptotic window "
+                     f"{win[0]}–{win[1]} on "
                      "which the measured kind and the verdict rest (the verdict compares the "
                      "window's rate or kind, not single steps); the theory's limit is "
                      "asymptotic (a bound need not hold at every step).")

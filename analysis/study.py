@@ -1687,9 +1687,9 @@ def section_adaptive(S: Study) -> None:
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
                             for i, v in enumerate(step)) + ")",
             rel, "agrees" if rel <= 1e-6 else "disagrees",
-            (f"−η g/(√(1 − α)·|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate "
+            (f"−η g/(√(1 − α)·|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate "
              "(the first average is (1 − α) g²)" if m == "rmsprop" else
-             f"−η g/(|g| + ε) ≈ {fmt_num(sign, 3)}·sign(g) per coordinate")))
+             f"−η g/(|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate")))
     worst = 0.0
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
