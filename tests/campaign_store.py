@@ -1,6 +1,6 @@
 """A small campaign store written by running the optimizers, for the campaign-report tests.
 
-Rows follow the campaign store's schema (one row per start): every start of every
+Rows are written by :mod:`analysis.campaign.store` (one row per start): every start of every
 (objective, method, cell) is run by :func:`optimizers.driver.minimize_batch` with ``record=True``;
 ``hit_iter`` is read off the recorded f per iterate (first k with f_k − f* ≤ Δ) and
 ``hit_cost`` is the estimate ``cost·k/nit`` (per-iteration counts are not recorded), as the
@@ -16,9 +16,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from analysis.campaign.store import write_meta, write_part
 from landscape import Objective
 from optimizers.driver import minimize_batch
 from optimizers.registry import spec_module
@@ -69,8 +68,6 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
     objectives = OBJECTIVES if objectives is None else objectives
     methods = METHODS if methods is None else methods
     hp_names = sorted({n for axes, _ in methods.values() for n in axes})
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "rows").mkdir(exist_ok=True)
     meta = {"objectives": {}, "targets": TARGETS, "cost_weights": WEIGHTS, "schema_version": 1,
             "spec": {"seed": seed, "starts": starts}, "spec_hash": "test",
             "hit_cost": "estimated as cost*k/nit", "minimum_tolerance": 1e-3}
@@ -121,23 +118,8 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
                         cols[k].append(v)
                     for n in hp_names:
                         cols["hp_" + n].append(float(cell[n]) if n in cell else None)
-                schema = _schema(hp_names)
-                table = pa.table({f.name: cols[f.name] for f in schema}, schema=schema)
-                pq.write_table(table, root / "rows" / f"{task}.parquet")
+                write_part(root, task, cols, hp_names)
                 tasks += 1
     meta["tasks"] = tasks
-    (root / "campaign.json").write_text(json.dumps(meta, indent=1))
+    write_meta(root, meta)
     return root
-
-
-def _schema(hp_names: list[str]) -> pa.Schema:
-    s, i32, i64, f64 = pa.string(), pa.int32(), pa.int64(), pa.float64()
-    head = [("task_id", s), ("objective_id", s), ("objective_hash", s), ("objective", s),
-            ("dim", i32), ("method", s), ("family", s), ("hyper", s), ("cell", s)]
-    tail = [("seed", i64), ("start", i64), ("x0", pa.list_(f64)), ("x", pa.list_(f64)),
-            ("f", f64), ("f_star", f64), ("status", s), ("success", pa.bool_()),
-            ("nit", i64), ("nfev", i64), ("njev", i64), ("nhev", i64), ("minimum", i32),
-            ("hit_iter", pa.list_(i64)), ("hit_cost", pa.list_(f64)), ("cost", f64),
-            ("seconds", f64)]
-    hp = [("hp_" + n, f64) for n in hp_names]
-    return pa.schema([pa.field(n, t) for n, t in head + hp + tail])

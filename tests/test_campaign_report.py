@@ -185,8 +185,15 @@ def test_cli_refuses_what_is_not_a_campaign_store(tmp_path, capsys):
     assert main(["campaign", "report", str(tmp_path / "none")]) == 2
     assert "no such directory" in capsys.readouterr().err
     assert main(["campaign", "report", str(tmp_path)]) == 2
-    assert "not a campaign store" in capsys.readouterr().err
+    assert "not a campaign" in capsys.readouterr().err
     (tmp_path / "campaign.json").write_text(json.dumps({"targets": [1.0], "objectives": {}}))
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "schema_version" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps({"schema_version": 1}))
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "no targets or objectives" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps(
+        {"targets": [1.0], "objectives": {}, "schema_version": 1}))
     (tmp_path / "rows").mkdir()
     assert main(["campaign", "report", str(tmp_path)]) == 2
     assert "no rows" in capsys.readouterr().err

@@ -101,26 +101,16 @@ class Campaign:
         return list(dict.fromkeys(self.cols["cell"][m].tolist()))
 
 
-def _parts(root: Path) -> list[Path]:
-    rows = root / "rows"
-    if not rows.is_dir():
-        raise InputError(f"{root}: not a campaign store (no rows/ directory)")
-    return sorted(p for p in rows.iterdir()
-                  if p.suffix == ".parquet" and not p.name.startswith((".", "_")))
-
-
 def read_meta(root: Path) -> dict[str, Any]:
-    """``root/campaign.json`` as a dict (InputError when missing, unreadable or not one)."""
-    path = root / "campaign.json"
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{root}: not a campaign store (no campaign.json)") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read it ({exc})") from None
+    """``root/campaign.json`` (:func:`analysis.campaign.store.read_meta`), checked to hold the
+    targets and objectives the report reads (InputError otherwise)."""
+    from analysis.campaign import store
+
+    meta = store.read_meta(root)
     if not isinstance(meta, dict) or not isinstance(meta.get("targets"), list) or \
             not isinstance(meta.get("objectives"), dict):
-        raise InputError(f"{path}: not a campaign description (no targets or objectives)")
+        raise InputError(f"{root / store.META}: not a campaign description "
+                         "(no targets or objectives)")
     return meta
 
 
@@ -145,14 +135,16 @@ def load(root: str | os.PathLike) -> Campaign:
     if not root.is_dir():
         raise InputError(f"{root}: no such directory")
     meta = read_meta(root)
-    parts = _parts(root)
+    from analysis.campaign import store
+
+    parts = store.done_tasks(root)
     if not parts:
-        raise InputError(f"{root}: the campaign has no rows yet (rows/ holds no part file)")
+        raise InputError(f"{root}: the campaign has no rows yet (no part file in "
+                         f"{store.ROWS}/)")
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     try:
-        table = pa.concat_tables([pq.read_table(p) for p in parts], promote_options="default")
+        table = store.read_rows(root)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{root}: cannot read the rows ({exc})") from None
     missing = [c for c in NEEDED if c not in table.column_names]
