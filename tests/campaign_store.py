@@ -70,11 +70,14 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
     hp_names = sorted({n for axes, _ in methods.values() for n in axes})
     meta = {"objectives": {}, "targets": TARGETS, "cost_weights": WEIGHTS, "schema_version": 1,
             "spec": {"seed": seed, "starts": starts}, "spec_hash": "test",
-            "hit_cost": "estimated as cost*k/nit", "minimum_tolerance": 1e-3}
+            "cost_how": {"hit_cost": "estimated: cost·k/nit for the first iteration k that "
+                                     "reached the target"},
+            "minimum_tol": 1e-3}
     tasks = 0
     for oi, (oid, (formula, box, f_star, minima)) in enumerate(objectives.items()):
         obj = Objective.parse(formula)
-        meta["objectives"][oid] = {"formula": formula, "dim": obj.n, "f_star": f_star,
+        meta["objectives"][oid] = {"formula": formula, "params": {}, "dim": obj.n,
+                                   "f_star": f_star,
                                    "minima": minima, "box": box, "source": "test"}
         B = np.asarray(box, float)
         M = np.asarray(minima, float)

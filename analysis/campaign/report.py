@@ -324,16 +324,16 @@ class MinimumCurvature:
         return float(max(self.eigenvalues))
 
 
-def minimum_curvatures(formula: str, dim: int | None, minima: Sequence[Sequence[float]]
-                       ) -> list[MinimumCurvature]:
+def minimum_curvatures(formula: str, dim: int | None, minima: Sequence[Sequence[float]],
+                       params: Mapping[str, Any] | None = None) -> list[MinimumCurvature]:
     """Eigenvalues of ∇²f at each known minimum (compiled Hessian, through
-    :func:`analysis.sweeps.sweep_minimizer` with the minimum given)."""
+    :func:`analysis.sweeps.sweep_minimizer` with the minimum given); the formula is parsed by
+    the project's parser with its ``params`` and ``dim`` as campaign.json lists them."""
     from analysis.sweeps import sweep_minimizer
     from landscape import Objective
 
-    obj = Objective.parse(formula)
-    if dim is not None and obj.n != int(dim):
-        obj = Objective.parse(formula, dim=int(dim))
+    obj = Objective.parse(formula, params=dict(params or {}),
+                          dim=None if dim is None else int(dim))
     out = []
     for p in minima:
         x = np.asarray(p, dtype=float)
@@ -449,6 +449,12 @@ def _cell_axes(cell: str) -> dict[str, float]:
     return out
 
 
+def _hit_how(meta: Mapping[str, Any]) -> str | None:
+    """How campaign.json says the cost to a target was obtained (``cost_how.hit_cost``)."""
+    how = meta.get("cost_how")
+    return how.get("hit_cost") if isinstance(how, Mapping) else None
+
+
 def _title_page(b: Any, c: Campaign, title: str | None) -> None:
     from analysis.pages import HOW, SMALL
     from analysis.report import plural, versions
@@ -468,7 +474,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
         + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.",
         "Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h with "
         f"c_f = {w.get('f', '—')}, c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}"
-        + (f"; cost to a target: {meta['hit_cost']}." if meta.get("hit_cost") else "."),
+        + (f"; cost to a target: {_hit_how(meta)}." if _hit_how(meta) else "."),
     ]
     d.bullets(facts, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
@@ -656,7 +662,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 if info.get("minima"):
                     if o not in curv:
                         curv[o] = minimum_curvatures(info["formula"], info.get("dim"),
-                                                     info["minima"])
+                                                     info["minima"], info.get("params"))
                     chk = stability_check(c, o, m, curv[o])
                 if chk is not None:
                     checks.append(chk)
@@ -723,9 +729,12 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
 
     d = b.doc
     d.heading("Where starts ended")
+    tol = c.meta.get("minimum_tol")
     d.paragraph("Known minima of each objective (campaign.json), then, for each method's best "
-                "cell, how many starts ended at each (within the store's matching tolerance), "
-                "at none of them, or diverged (counts, measured).")
+                "cell, how many starts ended at each ("
+                + (f"‖x − x*‖∞ ≤ {tol:g}" if isinstance(tol, (int, float)) else
+                   "within the store's matching tolerance")
+                + "), at none of them, or diverged (counts, measured).")
     rows = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
