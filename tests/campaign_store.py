@@ -48,7 +48,10 @@ def _cells(axes: dict[str, list[float]]) -> list[dict[str, float]]:
             for vals in itertools.product(*(axes[n] for n in names))]
 
 
-def _hits(fun_path: np.ndarray, nit: int, cost: float, f_star: float) -> tuple[list, list]:
+def _hits(fun_path: np.ndarray, nit: int, cost: float, f_star: float | None
+          ) -> tuple[list | None, list | None]:
+    if f_star is None:  # no targets without f*
+        return None, None
     gap = fun_path[: nit + 1] - f_star
     iters, costs = [], []
     for t in TARGETS:
@@ -80,7 +83,7 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
                                    "f_star": f_star,
                                    "minima": minima, "box": box, "source": "test"}
         B = np.asarray(box, float)
-        M = np.asarray(minima, float)
+        M = np.asarray(minima, float).reshape(-1, obj.n)
         for method, (axes, fixed) in methods.items():
             family = spec_module(method).SPEC.family
             for ci, cell in enumerate(_cells(axes)):
@@ -104,7 +107,8 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
                             + WEIGHTS["h"] * r.nhev[i])
                     hi, hc = _hits(r.fun_path[i], int(r.nit[i]), float(cost), f_star)
                     x = r.x[i]
-                    d = np.max(np.abs(M - x), axis=1) if np.all(np.isfinite(x)) else None
+                    d = np.max(np.abs(M - x), axis=1) if M.size and np.all(np.isfinite(x)) \
+                        else None
                     mi = int(np.argmin(d)) if d is not None and d.min() <= 1e-3 else -1
                     row = {"task_id": task, "objective_id": oid,
                            "objective_hash": hashlib.sha256(formula.encode()).hexdigest(),

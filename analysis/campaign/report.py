@@ -78,27 +78,34 @@ class Campaign:
     targets: NDArray[np.float64]
     hp_names: list[str]
     parts: int = 0
+    #: (objective, method, cell) → its rows' indices, in the order first met
+    groups: dict[tuple[str, str, str], NDArray[np.int64]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.groups:
+            keys = zip(self.cols["objective_id"].tolist(), self.cols["method"].tolist(),
+                       self.cols["cell"].tolist(), strict=True)
+            idx: dict[tuple[str, str, str], list[int]] = {}
+            for i, k in enumerate(keys):
+                idx.setdefault(k, []).append(i)
+            self.groups = {k: np.asarray(v, dtype=np.int64) for k, v in idx.items()}
 
     @property
     def n(self) -> int:
         return int(self.hit.shape[0])
 
-    def where(self, **eq: Any) -> NDArray[np.bool_]:
-        """Mask of the rows whose columns equal the given values."""
-        m = np.ones(self.n, dtype=bool)
-        for k, v in eq.items():
-            m &= self.cols[k] == v
-        return m
+    def rows(self, objective: str, method: str, cell: str) -> NDArray[np.int64]:
+        """Indices of the rows of one (objective, method, cell)."""
+        return self.groups.get((objective, method, cell), np.zeros(0, dtype=np.int64))
 
     def objectives(self) -> list[str]:
-        return list(dict.fromkeys(self.cols["objective_id"].tolist()))
+        return list(dict.fromkeys(k[0] for k in self.groups))
 
     def methods(self) -> list[str]:
-        return list(dict.fromkeys(self.cols["method"].tolist()))
+        return list(dict.fromkeys(k[1] for k in self.groups))
 
     def cells(self, objective: str, method: str) -> list[str]:
-        m = self.where(objective_id=objective, method=method)
-        return list(dict.fromkeys(self.cols["cell"][m].tolist()))
+        return [k[2] for k in self.groups if k[0] == objective and k[1] == method]
 
 
 def read_meta(root: Path) -> dict[str, Any]:
@@ -114,18 +121,25 @@ def read_meta(root: Path) -> dict[str, Any]:
     return meta
 
 
-def hit_matrix(values: Sequence[Any], targets: int) -> NDArray[np.float64]:
-    """Rows' ``hit_cost`` lists as an N × T array: −1, null, a null list or a non-finite
-    cost → NaN (target not reached, or f* unknown)."""
-    out = np.full((len(values), targets), np.nan)
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        a = np.array([np.nan if c is None else float(c) for c in v], dtype=float)
-        if a.size != targets:
-            raise InputError(f"a row has {a.size} target costs, campaign.json lists {targets}")
-        a[~np.isfinite(a) | (a < 0)] = np.nan
-        out[i] = a
+def hit_matrix(values: Any, targets: int) -> NDArray[np.float64]:
+    """Rows' ``hit_cost`` lists (a pyarrow list array or a sequence of lists) as an N × T
+    array: −1, null, a null list or a non-finite cost → NaN (target not reached, or f*
+    unknown)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if not isinstance(arr, pa.Array):
+        arr = pa.array(list(values), type=pa.list_(pa.float64()))
+    lens = pc.list_value_length(arr).to_numpy(zero_copy_only=False)
+    has = np.isfinite(lens.astype(float))
+    if np.any(has & (lens != targets)):
+        bad = int(lens[has & (lens != targets)][0])
+        raise InputError(f"a row has {bad} target costs, campaign.json lists {targets}")
+    out = np.full((len(arr), targets), np.nan)
+    flat = arr.flatten().cast(pa.float64()).to_numpy(zero_copy_only=False)
+    out[has] = flat.reshape(-1, targets) if targets else flat.reshape(0, 0)
+    out[~np.isfinite(out) | (out < 0)] = np.nan
     return out
 
 
@@ -142,23 +156,26 @@ def load(root: str | os.PathLike) -> Campaign:
         raise InputError(f"{root}: the campaign has no rows yet (no part file in "
                          f"{store.ROWS}/)")
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     try:
-        table = store.read_rows(root)
+        names = pq.read_schema(store.part_path(root, sorted(parts)[0])).names
+        missing = [c for c in NEEDED if c not in names]
+        if missing:
+            raise InputError(f"{root}: rows lack the column(s) {', '.join(missing)}")
+        hp = [n for n in names if n.startswith("hp_")]
+        table = store.read_rows(root, columns=list(NEEDED) + hp)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{root}: cannot read the rows ({exc})") from None
-    missing = [c for c in NEEDED if c not in table.column_names]
-    if missing:
-        raise InputError(f"{root}: rows lack the column(s) {', '.join(missing)}")
     cols: dict[str, NDArray[Any]] = {}
     for name in table.column_names:
-        if name in ("x0", "x", "hit_iter", "hit_cost"):
+        if name == "hit_cost":
             continue
         arr = table.column(name).to_numpy(zero_copy_only=False)
         cols[name] = arr.astype(float) if arr.dtype == object and name.startswith("hp_") \
             else arr
     targets = np.asarray(meta["targets"], dtype=float)
-    hit = hit_matrix(table.column("hit_cost").to_pylist(), targets.size)
+    hit = hit_matrix(table.column("hit_cost"), targets.size)
     hp = sorted(n[3:] for n in table.column_names if n.startswith("hp_"))
     return Campaign(root, meta, cols, hit, targets, hp, len(parts))
 
@@ -206,10 +223,10 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
     """:class:`CellStats` of every cell of a method on an objective, at target ``ref``."""
     out = []
     for cell in c.cells(objective, method):
-        m = c.where(objective_id=objective, method=method, cell=cell)
+        m = c.rows(objective, method, cell)
         h = c.hit[m, ref]
         ok = np.isfinite(h)
-        out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.sum()),
+        out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, c.cols["cost"][m]),
                              float(np.median(h[ok])) if ok.any() else math.nan,
                              int(diverged(c.cols["status"][m], c.cols["f"][m]).sum())))
@@ -241,7 +258,7 @@ def ecdf_costs(c: Campaign, best: Mapping[tuple[str, str], CellStats], *,
     for (o, meth), s in best.items():
         if not has_f_star(c, o):
             continue
-        m = c.where(objective_id=o, method=meth, cell=s.cell)
+        m = c.rows(o, meth, s.cell)
         h = c.hit[m]
         if seconds:
             cost = c.cols["cost"][m].astype(float)
@@ -300,7 +317,7 @@ def profile_table(c: Campaign, best: Mapping[tuple[str, str], CellStats]
                 if s is None:
                     row.append(math.inf)
                     continue
-                m = c.where(objective_id=o, method=meth, cell=s.cell)
+                m = c.rows(o, meth, s.cell)
                 row.append(average_running_time(c.hit[m, j], c.cols["cost"][m]))
             problems.append((o, float(delta)))
             rows.append(row)
@@ -402,7 +419,7 @@ def stability_check(c: Campaign, objective: str, method: str,
     cell, or the grid has no lr)."""
     cells, lrs, thrs, meas, formula = [], [], [], [], ""
     for cell in c.cells(objective, method):
-        m = c.where(objective_id=objective, method=method, cell=cell)
+        m = c.rows(objective, method, cell)
         hyper = json.loads(c.cols["hyper"][m][0])
         if "lr" not in hyper:
             continue
@@ -747,11 +764,11 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
                 title="Known minima (as listed in campaign.json)")
     rows = []
     for (o, m), s in best.items():
-        mk = c.where(objective_id=o, method=m, cell=s.cell)
+        mk = c.rows(o, m, s.cell)
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
                                           c.cols["f"][mk])
         text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
-        rows.append([o, m, s.cell or "(no grid)", str(int(mk.sum())), text, str(none),
+        rows.append([o, m, s.cell or "(no grid)", str(int(mk.size)), text, str(none),
                      str(div)])
     d.table([Column("objective"), Column("method"), Column("cell", share=1.5),
              Column("starts", "r"), Column("known minimum reached", share=1.6),
