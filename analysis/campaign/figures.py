@@ -95,6 +95,8 @@ class Grid:
     y: NDArray[np.float64] | None = None
     boundary: Callable[[float], float | None] | None = None
     boundary_label: str = "predicted stability boundary"
+    #: what ``share`` counts (starts reaching the target, or converged when f* is unknown)
+    share_label: str = "share reaching the target"
 
 
 def axis_positions(values: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
@@ -141,13 +143,26 @@ def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
     return px, py
 
 
-def _cells_text(ax: Any, share: NDArray[np.float64]) -> None:
+def crossed_cells(px: ArrayLike, py: ArrayLike, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """Cells (i, j) of a grid of ``shape`` that the curve through the points (px, py) (cell
+    coordinates, NaN = not drawn) passes through."""
+    x, y = np.asarray(px, float), np.asarray(py, float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    j = np.clip(np.rint(x[ok]).astype(int), 0, shape[1] - 1)
+    i = np.clip(np.rint(y[ok]).astype(int), 0, shape[0] - 1)
+    out = np.zeros(shape, dtype=bool)
+    out[i, j] = True
+    return out
+
+
+def _cells_text(ax: Any, share: NDArray[np.float64], crossed: NDArray[np.bool_]) -> None:
+    """The share written in each cell (grids up to 8 × 8) but those the boundary crosses."""
     ny, nx = share.shape
     if nx > 8 or ny > 8:
         return
     for i in range(ny):
         for j in range(nx):
-            if np.isfinite(share[i, j]):
+            if np.isfinite(share[i, j]) and not crossed[i, j]:
                 ax.text(j, i, f"{share[i, j]:.2f}", ha="center", va="center", fontsize=6,
                         color="white" if share[i, j] < 0.6 else "black")
 
@@ -166,8 +181,9 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
         mesh = ax.imshow(np.ma.masked_invalid(g.share), origin="lower", aspect="auto",
                          cmap=mpl.colormaps["viridis"], norm=Normalize(0.0, 1.0),
                          extent=(-0.5, g.x.size - 0.5, -0.5, g.y.size - 0.5))
-        fig.colorbar(mesh, ax=ax, pad=0.02).set_label("share reaching the target")
-        _cells_text(ax, g.share)
+        fig.colorbar(mesh, ax=ax, pad=0.02).set_label(g.share_label)
+        px, py = boundary_curve(g) if g.boundary is not None else (np.zeros(0), np.zeros(0))
+        _cells_text(ax, g.share, crossed_cells(px, py, g.share.shape))
         for i, j in zip(*np.nonzero(g.diverged), strict=True):
             ax.add_patch(Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False,
                                    ec=DIVERGED_EDGE, lw=1.6))
@@ -175,7 +191,6 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
             handles.append(Patch(fill=False, ec=DIVERGED_EDGE, lw=1.6,
                                  label="a start diverged (measured unstable)"))
         if g.boundary is not None:
-            px, py = boundary_curve(g)
             if np.isfinite(px).any():
                 (h,) = ax.plot(px, py, color="black", lw=2.0, label=g.boundary_label)
                 handles.append(h)
@@ -195,7 +210,7 @@ def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
     share = g.share.ravel()
     div = g.diverged.ravel()
     (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=4,
-                   label="share reaching the target")
+                   label=g.share_label)
     handles.append(h)
     if div.any():
         (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=8, mfc="none",

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from analysis.starts import SETTLED
 from landscape.errors import InputError
 
 #: the reference target is the campaign's target nearest this gap f − f*
@@ -57,6 +58,7 @@ BOUNDARY_BAND = 0.10
 MAX_GRID_FIGURES = 24
 #: statuses of a start that diverged
 DIVERGED = "diverged"
+
 
 # ============================================================================ the store
 
@@ -217,6 +219,7 @@ class CellStats:
     art: float
     median: float
     diverged: int
+    converged: float = math.nan
 
 
 def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellStats]:
@@ -229,7 +232,8 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, c.cols["cost"][m]),
                              float(np.median(h[ok])) if ok.any() else math.nan,
-                             int(diverged(c.cols["status"][m], c.cols["f"][m]).sum())))
+                             int(diverged(c.cols["status"][m], c.cols["f"][m]).sum()),
+                             float(np.isin(c.cols["status"][m], SETTLED).mean())))
     return out
 
 
@@ -600,7 +604,8 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         if not has_f_star(c, o):
-            rows.append([o, m, s.cell or "(no grid)", "—", "—", "—", f"{s.diverged}"])
+            rows.append([o, m, s.cell or "(no grid)", "—", "—", "—",
+                         f"{s.diverged}/{s.starts}"])
             continue
         rows.append([o, m, s.cell or "(no grid)",
                      cell(b, sec, item, "share reaching the reference target", s.solved,
@@ -633,10 +638,12 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
     yv = np.unique([a[names[1]] for a in axes if names[1] in a]) if len(names) == 2 else None
     shape = (1 if yv is None else yv.size, xv.size)
     share, div = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+    known = has_f_star(c, objective)
     for s, a in zip(stats, axes, strict=True):
         i = 0 if yv is None else int(np.searchsorted(yv, a[names[1]]))
         j = int(np.searchsorted(xv, a[names[0]]))
-        share[i, j], div[i, j] = s.solved, s.diverged > 0
+        share[i, j] = s.solved if known else s.converged
+        div[i, j] = s.diverged > 0
     boundary = None
     if check is not None and names[0] == "lr":
         base = stats[0].hyper
@@ -648,7 +655,9 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
             return cell_threshold(method, hyper, check.curvatures)[0]
 
     return Grid(names[0], xv, share, div, None if yv is None else names[1], yv, boundary,
-                f"predicted boundary η < {check.formula}" if check else "")
+                f"predicted boundary η < {check.formula}" if check else "",
+                "share reaching the target" if has_f_star(c, objective) else
+                "share converged (no f*)")
 
 
 def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
@@ -692,7 +701,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 drawn += 1
                 d.figure(lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}", fig=fig),
                          height=250, half=True, label=f"grid-{o}-{m}",
-                         caption=_grid_caption(o, m, g, chk))
+                         caption=_grid_caption(o, m, g, chk, bool(info.get("minima"))))
     if skipped:
         d.paragraph(f"{skipped} more grids are not drawn (at most {MAX_GRID_FIGURES}); "
                     "their numbers are in the JSON file.")
@@ -729,15 +738,23 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     return checks
 
 
-def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None) -> str:
+def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
+                  known_min: bool = True) -> str:
+    from analysis.report import fmt_num
+
+    what = ("share of starts reaching Δ_ref" if g.share_label.startswith("share reaching")
+            else "share of starts converged (status converged or steps; no f*, so no target)")
     if chk is None:
-        return f"{m} on {o}: share of starts reaching Δ_ref (measured); no theory threshold."
-    s = f"{m} on {o}: share reaching Δ_ref (measured); boundary η < {chk.formula} (theory, " \
+        why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
+               else f"the theory has no step-size threshold for {m}")
+        return f"{m} on {o}: {what} (measured); {why}."
+    s = f"{m} on {o}: {what} (measured); boundary η < {chk.formula} (theory, " \
         f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
-    if g.boundary is not None and g.y is None:
-        thr = g.boundary(0.0)
-        if thr is not None and not (g.x.min() / 1.3 <= thr <= g.x.max() * 1.3):
-            s += f" The threshold {thr:.4g} lies outside the grid."
+    if chk.predicted.all():
+        s += " Every cell is predicted stable (η below the threshold)."
+    elif not chk.predicted.any():
+        s += f" Every cell is predicted unstable (threshold ≤ {fmt_num(chk.threshold.max())} " \
+             f"< the smallest η {fmt_num(chk.lr.min())})."
     return s
 
 
