@@ -218,3 +218,22 @@ def test_cli_writes_the_report_whole_or_not_at_all(store, tmp_path, monkeypatch,
     assert main(["campaign", "report", str(store), "-o", str(out), "--quiet"]) != 0
     assert out.read_bytes() == before  # the previous report untouched, no partial files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.pdf"]
+
+
+def test_the_title_page_summary_agrees_with_the_tables(camp):
+    import re
+
+    b = cr.campaign_builder(camp)
+    lines = cr.summary_lines(b.data)
+    rho1 = {n.item: n.value for n in b.ledger if n.quantity == "rho(tau=1)"}
+    problems = len(b.data["profile"]["problems"])
+    m = re.match(r"(\S+) has the smallest aRT on (\d+) of (\d+) problems", lines[0])
+    assert m and int(m[3]) == problems
+    assert int(m[2]) == round(rho1[m[1]] * problems) == round(max(rho1.values()) * problems)
+    agree = sum(int(chk["agree"] * len(chk["cells"]) + 0.5) for chk in b.data["stability"])
+    cells = sum(len(chk["cells"]) for chk in b.data["stability"])
+    assert f"in {agree} of {cells} cells" in lines[-1]
+    half = {n.item: n.value for n in b.ledger
+            if n.quantity == "cost where half the pairs are solved"}
+    best = min(half, key=half.get)
+    assert f"soonest by {best}," in lines[1]

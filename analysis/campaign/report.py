@@ -476,6 +476,40 @@ def _hit_how(meta: Mapping[str, Any]) -> str | None:
     return how.get("hit_cost") if isinstance(how, Mapping) else None
 
 
+def summary_lines(data: Mapping[str, Any]) -> list[str]:
+    """The title page's findings, from the numbers the sections put in the report's data."""
+    from analysis.report import fmt_num, plural
+
+    out = []
+    prof = data.get("profile")
+    if prof and len(prof["problems"]):
+        R = np.asarray(prof["ratios"], dtype=float)
+        best = (R <= 1.0).sum(axis=0)
+        solved = np.isfinite(R).sum(axis=0)
+        i = int(np.argmax(best))
+        out.append(f"{prof['methods'][i]} has the smallest aRT on {int(best[i])} of "
+                   f"{plural(R.shape[0], 'problem')} (objective, target); it reaches the "
+                   f"target on {int(solved[i])}. "
+                   + "; ".join(f"{m}: best on {int(b_)}, solves {int(s_)}"
+                               for m, b_, s_ in zip(prof["methods"], best, solved, strict=True)
+                               if m != prof["methods"][i]) + ".")
+    ecdf = data.get("ecdf")
+    if ecdf:
+        half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
+        if half:
+            m = min(half, key=half.get)
+            out.append(f"Half of the (objective, start, target) pairs are solved soonest by {m}, "
+                       f"at a weighted cost of {fmt_num(half[m])} (measured).")
+    st = data.get("stability")
+    if st:
+        agree = sum(int(np.sum(np.asarray(k["predicted_stable"]) ==
+                               np.asarray(k["measured_stable"]))) for k in st)
+        cells = sum(len(k["cells"]) for k in st)
+        out.append(f"The theory's step-size boundary agrees with the measured stability in "
+                   f"{agree} of {plural(cells, 'cell')} ({len(st)} method grids).")
+    return out
+
+
 def _title_page(b: Any, c: Campaign, title: str | None) -> None:
     from analysis.pages import HOW, SMALL
     from analysis.report import plural, versions
@@ -498,6 +532,10 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
         + (f"; cost to a target: {_hit_how(meta)}." if _hit_how(meta) else "."),
     ]
     d.bullets(facts, size=SMALL + 0.5)
+    found = summary_lines(b.data)
+    if found:
+        d.paragraph("In short", weight="bold", size=SMALL + 0.5, after=2.0, before=4.0)
+        d.bullets(found, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0, before=4.0)
     d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
