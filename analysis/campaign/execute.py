@@ -104,10 +104,13 @@ def _existing(root: Path, c: Campaign) -> dict[str, Any] | None:
 
 
 def calibrate(c: Campaign, progress: Callable[..., None] | None = None) -> dict[str, int]:
-    """Starts per task for every (objective, method table), from a timed run of its first
-    cell (after a warm-up run that also compiles what the campaign needs)."""
+    """Starts per task for every (objective, method table): the spec's ``chunk``, else from a
+    timed run of its first cell (after a warm-up run that also compiles what the campaign
+    needs)."""
     chunks: dict[str, int] = {}
     pairs = [(o, m) for o in c.objectives for m in c.methods]
+    if c.chunk is not None:
+        return {chunk_key(o, m): c.chunk for o, m in pairs}
     for i, (o, m) in enumerate(pairs):
         if progress is not None:
             progress(i, len(pairs), f"calibrating {o.id} × {m.name}")

@@ -8,6 +8,7 @@
     targets = [1e1, 1e0, 1e-2]    # optional: f − f* targets (default 1e1, 1e0, …, 1e-8)
     cost_weights = { f = 1, g = 1, h = 1 }   # optional: cost = nfev·f + njev·g + nhev·h
     minimum_tol = 1e-3            # optional: ‖x − x*‖∞ that counts as reaching x*
+    chunk = 256                   # optional: starts per task (default: calibrated, 5 % rule)
 
     [[objective]]
     formula = "x*cos(c*x)"        # parsed by the project's parser (never eval)
@@ -59,7 +60,8 @@ RUN_OPTIONS = ("steps", "maxiter", "gtol", "ftol", "xtol")
 #: at most this many tasks' worth of starts per (objective, method, cell, seed)
 MAX_STARTS = 10**9
 
-CAMPAIGN_KEYS = {"seed", "seeds", "starts", "targets", "cost_weights", "minimum_tol", "name"}
+CAMPAIGN_KEYS = {"seed", "seeds", "starts", "targets", "cost_weights", "minimum_tol", "name",
+                 "chunk"}
 OBJECTIVE_KEYS = {"formula", "label", "params", "box", "dim", "f_star", "minima", "suite",
                   "only", "var"}
 
@@ -137,6 +139,7 @@ class Campaign:
     cost_weights: dict[str, float]
     minimum_tol: float
     hp_names: list[str] = field(default_factory=list)
+    chunk: int | None = None
 
     @property
     def hash(self) -> str:
@@ -216,6 +219,9 @@ def parse(text: str, path: str = "<spec>") -> Campaign:
     if not isinstance(camp, dict):
         raise at.error(None, "[campaign] must be a table")
     seeds, starts, targets, weights, mtol = _campaign(camp, at)
+    chunk = camp.get("chunk")
+    if chunk is not None:
+        chunk = _int(chunk, "chunk", 1, MAX_STARTS, at, at.key("campaign", 0, "chunk"))
     objs = raw.get("objective")
     meths = raw.get("method")
     if not isinstance(objs, list) or not objs:
@@ -227,7 +233,7 @@ def parse(text: str, path: str = "<spec>") -> Campaign:
     hp_names = sorted({name for m in methods for name in m.axes})
     return Campaign(path=path, text=text, raw=raw, objectives=objectives, methods=methods,
                     seeds=seeds, starts=starts, targets=targets, cost_weights=weights,
-                    minimum_tol=mtol, hp_names=hp_names)
+                    minimum_tol=mtol, hp_names=hp_names, chunk=chunk)
 
 
 def _int(value: Any, what: str, low: int, high: int, at: Lines, line: int | None) -> int:

@@ -108,14 +108,14 @@ def start_points(box: Sequence[Sequence[float]], seed: int, objective_hash: str,
 
 def plan(c: Campaign, chunks: Mapping[str, int]) -> list[Task]:
     """Every task of the campaign, in a fixed order; ``chunks[run_key]`` = starts per task of
-    that (objective, method, cell) (default: all starts in one task)."""
+    that (objective, method table) (default: the spec's chunk, else all starts in one task)."""
     tasks: list[Task] = []
     seen: set[str] = set()
     for obj in c.objectives:
         for m in c.methods:
             for cell in m.cells():
                 key = run_key(obj, m, cell)
-                size = max(1, min(c.starts, chunks.get(chunk_key(obj, m), c.starts)))
+                size = max(1, min(c.starts, chunks.get(chunk_key(obj, m), c.chunk or c.starts)))
                 for seed in c.seeds:
                     for a in range(0, c.starts, size):
                         tid = (f"{slug(obj.id)}.{m.name}.{key[:12]}.s{seed}."
