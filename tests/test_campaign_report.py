@@ -208,6 +208,14 @@ def test_cli_writes_the_report_whole_or_not_at_all(store, tmp_path, monkeypatch,
     out = tmp_path / "r.pdf"
     assert main(["campaign", "report", str(store), "-o", str(out), "--quiet"]) == 0
     assert out.exists() and out.with_suffix(".json").exists() and out.with_suffix(".csv").exists()
+    # options before the word 'report': through the campaign command's own parser
+    other = tmp_path / "other" / "o.pdf"
+    assert main(["campaign", "--quiet", "-o", str(other), "report", str(store)]) == 0
+    assert json.loads(other.with_suffix(".json").read_text())["rows"] == \
+        json.loads(out.with_suffix(".json").read_text())["rows"]
+    for p in other.parent.iterdir():
+        p.unlink()
+    other.parent.rmdir()
     before = out.read_bytes()
     from analysis import pages
 

@@ -16,7 +16,9 @@ method             string           registry name
 family             string           registry family (theory's dispatch key)
 hyper              string           JSON (sorted keys) of all effective hyperparameters
 cell               string           canonical ``"lr=0.01,momentum=0.9"`` of the grid values
-hp_<name>          float64          one column per hyperparameter named in any grid (null n/a)
+hp_<name>          float64          one column per hyperparameter named in any grid: its value
+                                    (bool 0/1, a choice its registry code), null when the
+                                    row's method has no such grid axis
 seed               int64            the spec's seed
 start              int64            start index within (objective, cell, seed)
 x0                 list<float64>    starting point
@@ -31,7 +33,8 @@ minimum            int32            index into the objective's known minima of c
                                     reached (‖x − x*‖∞ ≤ its tolerance), −1 if none
 hit_iter           list<int64>      per target Δ of campaign.json: first iteration k with
                                     f_k − f* ≤ Δ, −1 if never; null when f* is unknown
-hit_cost           list<float64>    weighted cost up to that iteration (how: campaign.json)
+hit_cost           list<float64>    weighted cost up to that iteration (how: campaign.json),
+                                    null entries where hit_iter is −1
 cost               float64          nfev·c_f + njev·c_g + nhev·c_h of the whole run
 seconds            float64          task wall seconds / starts in the task
 =================  ===============  ==========================================================

@@ -50,9 +50,10 @@ def _atomic_write(path: Path, write) -> None:
             tmp.unlink()
 
 
-def write_part(root: str | os.PathLike, task_id: str, rows: Mapping[str, list],
+def write_part(root: str | os.PathLike, task_id: str, rows: Any,
                hp_names: Iterable[str]) -> Path:
-    """Write one task's rows (column name → list of values) as its part file, atomically.
+    """Write one task's rows (a pyarrow Table, or column name → list of values) as its part
+    file, atomically.
 
     The columns must be exactly those of :func:`schema.row_schema(hp_names)`.
     """
@@ -60,10 +61,14 @@ def write_part(root: str | os.PathLike, task_id: str, rows: Mapping[str, list],
     import pyarrow.parquet as pq
 
     schema = row_schema(hp_names)
-    missing = set(schema.names) ^ set(rows)
+    names = rows.column_names if isinstance(rows, pa.Table) else list(rows)
+    missing = set(schema.names) ^ set(names)
     if missing:
         raise ValueError(f"columns differ from the schema: {sorted(missing)}")
-    table = pa.Table.from_pydict({n: rows[n] for n in schema.names}, schema=schema)
+    if isinstance(rows, pa.Table):
+        table = rows.select(schema.names).cast(schema)
+    else:
+        table = pa.Table.from_pydict({n: rows[n] for n in schema.names}, schema=schema)
     path = part_path(root, task_id)
     _atomic_write(path, lambda tmp: pq.write_table(table, tmp))
     return path
