@@ -103,7 +103,10 @@ def test_ecdf_values_by_a_second_computation(store, camp):
         hits = [r["hit_cost"][ref] for r in rs if r["hit_cost"][ref] >= 0]
         spent = sum(r["hit_cost"][ref] if r["hit_cost"][ref] >= 0 else r["cost"] for r in rs)
         art = spent / len(hits) if hits else math.inf
-        key = (-len(hits) / len(rs), art)
+        conv = [r["cost"] for r in rs if r["status"] in ("converged", "steps")]
+        div = sum(r["status"] == "diverged" or not math.isfinite(r["f"]) for r in rs)
+        key = (-len(hits) / len(rs), art, -len(conv) / len(rs), div,
+               float(np.median(conv)) if conv else math.inf)
         if (o, m) not in best or key < best[(o, m)][0]:
             best[(o, m)] = (key, cell)
     got_best = cr.best_cells(camp, ref)

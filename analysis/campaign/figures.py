@@ -23,11 +23,18 @@ from analysis.plots import (
     OKABE_ITO,
     _outside_legend,
     fmt,
-    is_geometric,
     new_figure,
     series_styles,
     styled,
 )
+
+
+def log_grid(values: ArrayLike) -> bool:
+    """Whether a grid axis is drawn (and interpolated) in log10: all values positive and
+    spanning a factor of at least 10 (0.001, 0.003, 0.01, … is not exactly geometric)."""
+    v = np.asarray(values, dtype=float)
+    return bool(v.size > 1 and np.all(v > 0) and v.max() / v.min() >= 10.0)
+
 
 #: edge colour of a grid cell where some start diverged
 DIVERGED_EDGE = OKABE_ITO["vermillion"]
@@ -101,13 +108,13 @@ class Grid:
 
 def axis_positions(values: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
     """Cell-index coordinate of ``v`` on a grid axis with cells centred on 0, 1, …: linear
-    interpolation between the grid values (in log10 on a geometric grid), extrapolated by
+    interpolation between the grid values (in log10 on a :func:`log_grid`), extrapolated by
     the end spacing (half a cell beyond the ends is the axis edge)."""
     g = np.asarray(values, dtype=float)
     w = np.asarray(v, dtype=float)
     if g.size == 1:
         return np.zeros_like(w) if g[0] == 0 else w / g[0] - 1.0
-    geo = is_geometric(g) and np.all(g > 0)
+    geo = log_grid(g)
     tr = np.log10 if geo else (lambda a: a)
     with np.errstate(divide="ignore", invalid="ignore"):
         tg, tw = tr(g), tr(np.where(w > 0, w, np.nan) if geo else w)
@@ -216,7 +223,7 @@ def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
         (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=8, mfc="none",
                        mec=DIVERGED_EDGE, mew=1.5, label="a start diverged (measured unstable)")
         handles.append(h)
-    geo = is_geometric(g.x) and g.x.size > 2 and np.all(g.x > 0)
+    geo = log_grid(g.x)
     if geo:
         ax.set_xscale("log")
         lo, hi = g.x.min() / 1.3, g.x.max() * 1.3

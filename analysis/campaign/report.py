@@ -8,7 +8,9 @@ row per start), each a small pure function below:
   has no targets).  The *reference target* ``Δ_ref`` is the campaign's target nearest 10⁻⁶
   (on a log scale); success rates, best cells and heatmaps are read at it.
 * **Best cell** of a method on an objective: the grid cell with the largest share of starts
-  solving ``Δ_ref``; ties by the smaller average running time (below), then the first cell.
+  solving ``Δ_ref``; ties by the smaller average running time (below), then the larger share
+  of converged starts, the fewer diverged ones, the smaller median cost of the converged ones,
+  the first cell (without f* only the last four count).
 * **Average running time** (COCO's aRT, Hansen et al. 2016) of a cell at a target: the cost
   spent over all its starts divided by the number that reached it::
 
@@ -220,6 +222,7 @@ class CellStats:
     median: float
     diverged: int
     converged: float = math.nan
+    converged_cost: float = math.nan
 
 
 def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellStats]:
@@ -229,17 +232,25 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         m = c.rows(objective, method, cell)
         h = c.hit[m, ref]
         ok = np.isfinite(h)
+        conv = np.isin(c.cols["status"][m], SETTLED)
+        cost = c.cols["cost"][m].astype(float)
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
-                             float(ok.mean()), average_running_time(h, c.cols["cost"][m]),
+                             float(ok.mean()), average_running_time(h, cost),
                              float(np.median(h[ok])) if ok.any() else math.nan,
                              int(diverged(c.cols["status"][m], c.cols["f"][m]).sum()),
-                             float(np.isin(c.cols["status"][m], SETTLED).mean())))
+                             float(conv.mean()),
+                             float(np.median(cost[conv])) if conv.any() else math.nan))
     return out
 
 
 def best_cell(stats: Sequence[CellStats]) -> CellStats:
-    """The cell with the largest share solved, then the smallest aRT, then the first."""
-    return min(stats, key=lambda s: (-s.solved, s.art))
+    """The cell with the largest share solved, then the smallest aRT, the largest share
+    converged, the fewest diverged, the smallest median cost of the converged, the first."""
+    def key(s: CellStats) -> tuple[float, ...]:
+        cc = s.converged_cost if math.isfinite(s.converged_cost) else math.inf
+        return (-s.solved, s.art, -s.converged, s.diverged, cc)
+
+    return min(stats, key=key)
 
 
 def best_cells(c: Campaign, ref: int) -> dict[tuple[str, str], CellStats]:
@@ -635,26 +646,33 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     delta = c.targets[ref]
     d.paragraph(
         f"For each objective and method, the grid cell where the most starts reach "
-        f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT). Median cost over the starts "
-        "that reached it; aRT as in the profiles.")
+        f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, then more starts converged, "
+        "fewer diverged). Median cost over the starts that reached it; aRT as in the "
+        "profiles; converged: status converged or steps.")
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
+        conv = cell(b, sec, item, "share converged", s.converged, "measured", 3)
         if not has_f_star(c, o):
-            rows.append([o, m, s.cell or "(no grid)", "—", "—", "—",
-                         f"{s.diverged}/{s.starts}"])
+            rows.append([o, m, s.cell or "(no grid)", "—", conv,
+                         cell(b, sec, item, "median cost of the converged starts",
+                              s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
             continue
         rows.append([o, m, s.cell or "(no grid)",
                      cell(b, sec, item, "share reaching the reference target", s.solved,
-                          "measured", 3),
+                          "measured", 3), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
                           "measured"),
                      cell(b, sec, item, "aRT to the reference target", s.art, "measured"),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
-             Column("share at Δ_ref", "r"), Column("median cost", "r"), Column("aRT", "r"),
-             Column("diverged", "r")], rows, title="Best cell of each method per objective")
+             Column("share at Δ_ref", "r"), Column("converged", "r"),
+             Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
+            title="Best cell of each method per objective",
+            notes=["Without f* (no target): the best cell is the one where most starts "
+                   "converge, and the median cost is that of the converged starts."]
+            if any(not has_f_star(c, o) for o, _ in best) else ())
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
 
 
@@ -693,7 +711,7 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
             return cell_threshold(method, hyper, check.curvatures)[0]
 
     return Grid(names[0], xv, share, div, None if yv is None else names[1], yv, boundary,
-                f"predicted boundary η < {check.formula}" if check else "",
+                f"predicted boundary η < {short_formula(check.formula)}" if check else "",
                 "share reaching the target" if has_f_star(c, objective) else
                 "share converged (no f*)")
 
@@ -757,23 +775,41 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
         if len(chk.curvatures) > 4:
             Ls += f", … ({len(chk.curvatures)} minima)"
         away = chk.away
-        rows.append([chk.objective, chk.method, f"η < {chk.formula}", Ls,
+        rows.append([chk.objective, chk.method, f"η < {short_formula(chk.formula)}", Ls,
                      f"{int(chk.agree.sum())}/{chk.agree.size}",
                      cell(b, sec, item, "share of cells that agree", chk.share(), "measured", 3),
                      cell(b, sec, item, "share away from the boundary", chk.share(away),
-                          "measured", 3) + f" ({int(away.sum())})"])
-    d.table([Column("objective"), Column("method"), Column("theory", share=1.5),
+                          "measured", 3) + f" ({int(away.sum())})",
+                     str(int(np.sum(chk.predicted & ~chk.measured))),
+                     str(int(np.sum(~chk.predicted & chk.measured)))])
+    d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
              Column("L at the minima", share=1.3), Column("cells agree", "r"),
-             Column("share", "r"), Column("away from boundary", "r")], rows,
+             Column("share", "r"), Column("away from boundary", "r"),
+             Column("stable, diverged", "r"), Column("unstable, none diverged", "r")], rows,
             title="Stability cell by cell: predicted (η below the threshold at some known "
                   "minimum) against measured (no start diverged)",
             notes=[f"‘Away from the boundary’: cells with |η/threshold − 1| > "
-                   f"{BOUNDARY_BAND:g}, their number in brackets."])
+                   f"{BOUNDARY_BAND:g}, their number in brackets; β = momentum, "
+                   "τ = dampening. ‘Stable, diverged’: "
+                   "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
+                   "predicted unstable, yet no start diverged."])
+    if not all(k.agree.all() for k in checks):
+        d.paragraph(
+            "The threshold is local: it holds near a minimum, where f is close to its quadratic "
+            "model. A start far from every minimum meets other curvatures (larger on a quartic "
+            "wall, so a step below the threshold can still throw it out), and a step above every "
+            "threshold need not diverge where the gradient stays bounded (the iterates wander "
+            "or cycle instead). Cells of the last two columns are such cases.")
     total = sum(int(k.agree.sum()) for k in checks)
     cells_n = sum(k.agree.size for k in checks)
     b.findings.append(f"stability boundary: {total}/{cells_n} cells agree with the theory")
     b.data["stability"] = [k.to_json() for k in checks]
     return checks
+
+
+def short_formula(formula: str) -> str:
+    """The theory's threshold formula with β for momentum and τ for dampening."""
+    return formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
 
 
 def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
@@ -786,8 +822,11 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
         return f"{m} on {o}: {what} (measured); {why}."
-    s = f"{m} on {o}: {what} (measured); boundary η < {chk.formula} (theory, " \
+    s = f"{m} on {o}: {what} (measured); boundary η < {short_formula(chk.formula)} (theory, " \
         f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
+    if "β" in short_formula(chk.formula):
+        s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
+                                else ".")
     if chk.predicted.all():
         s += " Every cell is predicted stable (η below the threshold)."
     elif not chk.predicted.any():
@@ -811,11 +850,13 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         for k, p in enumerate(info.get("minima") or []):
-            rows.append([o, f"x*{k}", fmt_point(p), fmt_num(info.get("f_star")),
-                         str(info.get("source") or "—")])
+            rows.append([o if k == 0 else "", f"x*{k}", fmt_point(p),
+                         fmt_num(info.get("f_star")) if k == 0 else "",
+                         str(info.get("source") or "—") if k == 0 else ""])
     if rows:
-        d.table([Column("objective"), Column("minimum"), Column("point", share=1.6),
-                 Column("f* (best known)", "r"), Column("source", share=1.6)], rows,
+        d.table([Column("objective"), Column("minimum", share=0.7),
+                 Column("point", share=1.5), Column("f* (best known)", "r"),
+                 Column("source", share=3.0)], rows,
                 title="Known minima (as listed in campaign.json)")
     rows = []
     for (o, m), s in best.items():
