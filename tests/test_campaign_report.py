@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from analysis import plots
 from analysis.campaign import report as cr
-from analysis.campaign.figures import Grid, axis_positions, plot_grid, plot_profile
+from analysis.campaign.figures import Grid, axis_positions, plot_grid
 from analysis.cli import main
 from landscape.errors import InputError
 
@@ -176,9 +176,22 @@ def test_grid_figure_draws_the_boundary_inside_its_axes():
     ok = np.isfinite(x)
     # at β = 0 the boundary is η = 0.2, the middle grid value (index 1)
     assert np.interp(0.0, y[ok], x[ok]) == pytest.approx(1.0, abs=0.02)
-    fig = plot_profile(np.array([[1.0, np.inf], [2.0, 1.0]]), ["gd", "bfgs"],
-                       fig=Figure(figsize=(6.8, 4), layout="constrained"))
+
+
+
+def test_the_profile_drawn_is_rho_of_the_ratios():
+    """ρ_s(τ) is the ECDF of the ratios r_{p,s}: the drawn step curve at each ratio equals
+    performance_profile there."""
+    R = cr.performance_ratios([[1.0, 3.0], [4.0, 2.0], [np.inf, 5.0], [2.0, np.inf]])
+    fig = plots.plot_ecdf({"gd": R[:, 0], "bfgs": R[:, 1]}, solved="solves",
+                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
     assert plots.audit(fig) == []
+    for i, m in enumerate(["gd", "bfgs"]):
+        line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith(m + ":"))
+        x, y = (np.asarray(a, float) for a in line.get_data())
+        for tau in np.unique(R[:, i][np.isfinite(R[:, i])]):
+            k = np.flatnonzero(x <= tau)[-1]  # steps drawn 'post'
+            assert y[k] == pytest.approx(cr.performance_profile(R, [tau])[i, 0])
 
 
 # ============================================================================ command line

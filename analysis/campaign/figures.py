@@ -1,4 +1,6 @@
-"""Figures of the campaign report: performance profiles and hyperparameter grids.
+"""Figures of the campaign report: hyperparameter grids (the ECDFs and the performance profiles,
+which are the ECDFs of the performance ratios over the problems, are drawn by
+:func:`analysis.plots.plot_ecdf`).
 
 Drawn with the project's style (:func:`analysis.plots.styled`, one colour, line style and
 marker per method from :func:`analysis.plots.series_styles`, legends below the axes inside the
@@ -7,24 +9,21 @@ figure); every series lies inside its axes (checked by :func:`analysis.plots.aud
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.colors import Normalize
-from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.plots import (
-    ECDF_FLOOR,
     OKABE_ITO,
     _outside_legend,
     fmt,
     new_figure,
-    series_styles,
     styled,
 )
 
@@ -45,43 +44,6 @@ def profile_limit(ratios: ArrayLike) -> float:
     r = np.asarray(ratios, dtype=float)
     fin = r[np.isfinite(r)]
     return max(2.0, 2.0 * float(fin.max())) if fin.size else 2.0
-
-
-@styled
-def plot_profile(ratios: ArrayLike, methods: Sequence[str], *, title: str | None = None,
-                 fig: Any = None) -> Any:
-    """Dolan–Moré performance profiles ρ_s(τ) = #{p : r_{p,s} ≤ τ}/#P, one step curve per
-    method on a log τ axis from 1 to :func:`profile_limit`.  A method that is never within
-    the axis has no curve, only its legend entry."""
-    R = np.asarray(ratios, dtype=float)
-    fig = new_figure(fig)
-    ax = fig.add_subplot()
-    top = profile_limit(R)
-    sty = series_styles(methods)
-    P = R.shape[0]
-    handles = []
-    for i, meth in enumerate(methods):
-        r = np.sort(R[:, i][np.isfinite(R[:, i])])
-        if r.size == 0:
-            handles.append(Line2D([], [], ls="none", marker=sty[meth].marker,
-                                  color=sty[meth].color, mfc="none",
-                                  label=f"{meth}: 0/{P} problems (no curve)"))
-            continue
-        xs = np.concatenate([[1.0], r, [top]])
-        ys = np.concatenate([[0.0], np.arange(1, r.size + 1) / P, [r.size / P]])
-        (h,) = ax.step(xs, ys, where="post", color=sty[meth].color, ls=sty[meth].linestyle,
-                       marker=sty[meth].marker, markevery=(i % 3, 3), markersize=4,
-                       label=f"{meth}: best on {int(np.sum(r <= 1.0))}, solves {r.size}/{P}")
-        handles.append(h)
-    ax.set_xscale("log")
-    ax.set_xlim(1.0 / 1.05, top * 1.05)
-    ax.set_ylim(ECDF_FLOOR, 1.05)
-    ax.axhline(1.0, color="black", lw=0.8, ls=":")
-    ax.set_xlabel("performance ratio τ (aRT / best aRT, log scale)")
-    ax.set_ylabel("share of problems ρ(τ)")
-    ax.set_title(title or "Performance profiles (Dolan–Moré)")
-    _outside_legend(fig, handles, ncols=2)
-    return fig
 
 
 # ============================================================================ grids

@@ -605,7 +605,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
-    from analysis.campaign.figures import plot_profile
+    from analysis.campaign.figures import profile_limit
+    from analysis.plots import plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -622,7 +623,12 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
         d.paragraph("No problem with a known f*: no profile.")
         return
     R = performance_ratios(T)
-    d.figure(lambda fig: plot_profile(R, methods, fig=fig), height=290, label="profile",
+    ratios = {m: R[:, i] for i, m in enumerate(methods)}  # ρ_s is the ECDF of r_{p,s}
+    d.figure(lambda fig: plot_ecdf(ratios, budget=profile_limit(R), solved="solves",
+                                   xlabel="performance ratio τ (aRT / best aRT, log scale)",
+                                   ylabel="share of problems ρ(τ)",
+                                   title="Performance profiles (Dolan–Moré)", fig=fig),
+             height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
                      f"{len(c.targets)} targets); aRT measured.")
