@@ -57,6 +57,9 @@ def test_performance_profile_of_a_hand_made_table():
     np.testing.assert_allclose(rho, [[2 / 4, 3 / 4, 3 / 4, 3 / 4],
                                      [2 / 4, 3 / 4, 3 / 4, 3 / 4],
                                      [0 / 4, 1 / 4, 2 / 4, 2 / 4]])
+    # a target met at every start costs 0: measures are floored at one evaluation of f
+    np.testing.assert_array_equal(cr.performance_ratios([[0.0, 2.0, 0.0, inf]]),
+                                  [[1.0, 2.0, 1.0, inf]])
 
 
 def test_average_running_time_and_ecdf_helpers_by_hand():

@@ -297,15 +297,15 @@ def half_solved_cost(costs: ArrayLike) -> float:
     return float(v[need - 1]) if need >= 1 and v.size >= need else math.nan
 
 
-def performance_ratios(t: ArrayLike) -> NDArray[np.float64]:
-    """Dolan–Moré ratios of a P × S table of measures (∞ = failed): ``r = t / min_s t``;
-    a problem no method solved has r = ∞ for every method."""
-    T = np.asarray(t, dtype=float)
+def performance_ratios(t: ArrayLike, floor: float = 1.0) -> NDArray[np.float64]:
+    """Dolan–Moré ratios of a P × S table of measures (∞ = failed): ``r = t' / min_s t'``
+    with ``t' = max(t, floor)`` (a target met at the start costs nothing, yet the ratio needs
+    a positive measure: ``floor`` is one evaluation of f); a problem no method solved has
+    r = ∞ for every method."""
+    T = np.maximum(np.asarray(t, dtype=float), floor)
     best = np.min(np.where(np.isfinite(T), T, np.inf), axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(np.isfinite(T) & np.isfinite(best), T / best, np.inf)
-    r[np.isfinite(r) & (best == 0) & (T == 0)] = 1.0
-    return r
+        return np.where(np.isfinite(T) & np.isfinite(best), T / best, np.inf)
 
 
 def performance_profile(ratios: ArrayLike, taus: ArrayLike) -> NDArray[np.float64]:
@@ -616,13 +616,15 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
         "Dolan–Moré profiles over the problems p = (objective, target Δ) with a known f*: "
         "the measure of method s on p is its average running time aRT (weighted cost of all "
         "starts of its best cell until each reached Δ, or of the whole run when it did not, "
-        "divided by the starts that reached it), r = aRT / the best method's aRT on p, and "
+        "divided by the starts that reached it; at least one evaluation of f, the cost of "
+        "seeing that the start already meets the target), r = aRT / the best method's aRT "
+        "on p, and "
         "ρ_s(τ) is the share of problems with r ≤ τ. ρ_s(1) is the share where s is best; "
         "the curve's right end the share s solves at all.")
     if T.size == 0:
         d.paragraph("No problem with a known f*: no profile.")
         return
-    R = performance_ratios(T)
+    R = performance_ratios(T, float(c.meta.get("cost_weights", {}).get("f") or 1.0))
     ratios = {m: R[:, i] for i, m in enumerate(methods)}  # ρ_s is the ECDF of r_{p,s}
     d.figure(lambda fig: plot_ecdf(ratios, budget=profile_limit(R), solved="solves",
                                    xlabel="performance ratio τ (aRT / best aRT, log scale)",
