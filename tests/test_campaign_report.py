@@ -212,6 +212,10 @@ def test_cli_refuses_what_is_not_a_campaign_store(tmp_path, capsys):
     assert main(["campaign", "report", str(tmp_path)]) == 2
     assert "no targets or objectives" in capsys.readouterr().err
     (tmp_path / "campaign.json").write_text(json.dumps(
+        {"targets": [], "objectives": {}, "schema_version": 1}))
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "targets must be positive numbers" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps(
         {"targets": [1.0], "objectives": {}, "schema_version": 1}))
     (tmp_path / "rows").mkdir()
     assert main(["campaign", "report", str(tmp_path)]) == 2

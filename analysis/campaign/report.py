@@ -122,6 +122,9 @@ def read_meta(root: Path) -> dict[str, Any]:
             not isinstance(meta.get("objectives"), dict):
         raise InputError(f"{root / store.META}: not a campaign description "
                          "(no targets or objectives)")
+    t = meta["targets"]
+    if not t or not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in t):
+        raise InputError(f"{root / store.META}: targets must be positive numbers, got {t!r}")
     return meta
 
 
