@@ -810,6 +810,10 @@ def build_campaign_report_parser() -> argparse.ArgumentParser:
 
 
 def cmd_campaign(args: argparse.Namespace) -> int:
+    if args.spec == "report" and args.dir is not None:  # options before 'report DIR'
+        return cmd_campaign_report(argparse.Namespace(
+            directory=args.dir, output=args.output, title=None, json=False,
+            quiet=args.quiet, timeout=args.timeout))
     from analysis.campaign.cli import cmd_campaign as run
 
     return run(args, _progress)

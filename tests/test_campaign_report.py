@@ -268,3 +268,19 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
     assert f"soonest by {best}," in lines[1]
+
+
+def test_help_of_campaign_report_imports_no_numerical_library():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom analysis.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\n"
+            "print('MODULES', ' '.join({m.split('.')[0] for m in sys.modules}), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, "campaign", "report", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert "usage: landscape campaign report" in proc.stdout
+    assert "-o PATH.pdf" in proc.stdout and "default DIR/report.pdf" in proc.stdout
+    loaded = set(next(ln for ln in proc.stderr.splitlines() if ln.startswith("MODULES"))
+                 .split()[1:])
+    assert not loaded & {"numpy", "numba", "sympy", "matplotlib", "scipy", "pyarrow"}

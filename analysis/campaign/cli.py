@@ -46,10 +46,6 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
     """Run the command; ``progress_factory(args, what, unit, rate)`` is the CLI's bar."""
     from landscape.errors import InputError
 
-    if args.spec == "report" and args.dir is not None:
-        from . import report  # the report of a campaign directory
-
-        return int(report.cmd_report(args) or 0)
     if args.dir is not None:
         raise InputError(f"unexpected argument {args.dir!r} (see 'landscape campaign --help')")
     from . import execute, spec

@@ -931,16 +931,3 @@ def build_campaign_report(root: str | os.PathLike | Campaign, path: str | os.Pat
     check_title(title)
     c = root if isinstance(root, Campaign) else load(root)
     return campaign_builder(c, title=title, progress=progress).write(path)
-
-
-def cmd_report(args: Any) -> int:
-    """``landscape campaign [OPTIONS] report DIR`` as the campaign command's parser reads it
-    (``spec == "report"``, ``dir``, ``-o``): the same command as ``landscape campaign report
-    DIR`` (:func:`analysis.cli.cmd_campaign_report`)."""
-    import argparse
-
-    from analysis.cli import cmd_campaign_report
-
-    return cmd_campaign_report(argparse.Namespace(
-        directory=args.dir, output=args.output, title=None, json=False,
-        quiet=getattr(args, "quiet", False), timeout=getattr(args, "timeout", None)))
