@@ -241,6 +241,18 @@ def test_rows_do_not_depend_on_the_chunking(small, tmp_path):
     assert a.equals(b)
 
 
+def test_a_task_too_large_to_record_at_once_runs_as_sub_batches(small, monkeypatch):
+    c, root, _ = small
+    task = next(t for t in tasks.plan(c, {}) if t.method.name == "sgd" and
+                t.objective.id == "himmelblau")
+    whole = tasks.run_task(task, c)
+    monkeypatch.setattr(tasks, "RECORD_BYTES", 3 * 8 * 31 * 4)  # 3 starts of 30 steps, n = 2
+    assert tasks.record_cap(2, 30) == 3
+    split = tasks.run_task(task, c)
+    assert split.drop(["seconds"]).equals(whole.drop(["seconds"]))
+    assert whole.num_rows == 8 and whole["hit_iter"].null_count == 0
+
+
 def test_rerun_computes_only_the_missing_tasks(small, tmp_path):
     import shutil
 

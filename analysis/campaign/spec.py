@@ -42,6 +42,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +90,9 @@ class ObjectiveDef:
     def n(self) -> int:
         return len(self.box)
 
-    @property
+    @cached_property
     def hash(self) -> str:
-        """sha256 of the canonical formula (the parser's canonical key)."""
+        """sha256 of the canonical formula (the parser's canonical key); computed once."""
         from landscape.parse import canonical_key
 
         key = canonical_key(self.formula, variables=self.variables, params=self.params or None,
