@@ -35,7 +35,7 @@ from typing import Any
 from landscape.errors import InputError
 
 from . import store
-from .spec import Campaign
+from .model import Campaign
 from .tasks import Task, chunk_for, chunk_key, plan, run_task
 
 #: fixed seconds a task costs beside its starts, flat in the task's size: the driver's set-up,

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .spec import Campaign, MethodDef, ObjectiveDef
+from .model import Campaign, MethodDef, ObjectiveDef
 
 #: statuses that count as success (the driver's)
 SUCCESS = ("converged", "steps")
