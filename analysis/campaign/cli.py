@@ -65,6 +65,8 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
     from analysis.progress_bar import say as above_bar
 
     say = None if args.quiet else (lambda line: above_bar(f"landscape: {line}"))
+    with progress_factory(args, "calibrating", "runs", False) as progress:
+        execute.prepare(camp, root, progress)  # chunk sizes, campaign.json (once per DIR)
     with progress_factory(args, "campaign", "tasks", True) as progress:
         outcome = execute.run(camp, root, workers=args.workers, scheduler=args.scheduler,
                               progress=progress, say=say)
