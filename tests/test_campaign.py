@@ -99,13 +99,32 @@ def test_spec_errors_name_the_line_and_reason(tmp_path, text, line, reason):
 def test_cli_refuses_a_bad_spec_with_exit_2_before_any_task(tmp_path):
     p = _spec(tmp_path, BASE + '[[method]]\nname = "adam"\nbeta1 = [0.9, 1.2]\n')
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "analysis.cli", "campaign", str(p), "-o",
-                        str(out), "--quiet"], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    r = _cli(str(p), "-o", str(out), "--quiet")
     assert r.returncode == 2, r.stderr
     assert "spec.toml:9: beta1 (method adam) must be in" in r.stderr
     assert "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis.cli", "campaign", *args],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+
+
+def test_cli_runs_then_reruns_only_what_is_missing(tmp_path):
+    p = _spec(tmp_path, SMALL.replace("starts = 24", "starts = 8"))
+    out = tmp_path / "out"
+    first = _cli(str(p), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "6 tasks: 0 already in the store, 6 computed in this process" in first.stdout
+    assert "6 tasks, 0 already in" in first.stderr
+    next(iter((out / "rows").glob("*.parquet"))).unlink()
+    again = _cli(str(p), "-o", str(out), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert "6 tasks: 5 already in the store, 1 computed" in again.stdout
+    assert again.stderr == ""
+    assert store.read_rows(out).num_rows == 6 * 8
 
 
 # --------------------------------------------------------------------------- suites

@@ -46,8 +46,11 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
     from landscape.errors import InputError
 
     if args.spec == "report" and args.dir is not None:
-        from . import report  # the report of a campaign directory
-
+        try:
+            from . import report  # the report of a campaign directory
+        except ImportError:
+            raise InputError("'landscape campaign report' is not available in this version") \
+                from None
         return int(report.cmd_report(args) or 0)
     if args.dir is not None:
         raise InputError(f"unexpected argument {args.dir!r} (see 'landscape campaign --help')")
