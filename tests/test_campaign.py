@@ -96,6 +96,17 @@ def test_spec_errors_name_the_line_and_reason(tmp_path, text, line, reason):
     assert reason in msg
 
 
+def test_both_suites_run_their_shared_objective_once_and_labels_must_differ(tmp_path):
+    both = spec.parse(BASE.replace('formula = "x**2"', 'suite = "lecture"') +
+                      '[[objective]]\nsuite = "classic"\n\n[[method]]\nname = "gd"\n')
+    ids = [o.id for o in both.objectives]
+    assert ids.count("rosenbrock") == 1 and len(ids) == len(suites.SUITES["lecture"]) + \
+        len(suites.SUITES["classic"]) - 1
+    msg = _error(tmp_path, BASE + '[[objective]]\nformula = "x**4"\nlabel = "x**2"\n\n'
+                 '[[method]]\nname = "gd"\n')
+    assert ":7: objective 'x**2' appears twice (also in the [[objective]] at line 4)" in msg
+
+
 def test_cli_refuses_a_bad_spec_with_exit_2_before_any_task(tmp_path):
     p = _spec(tmp_path, BASE + '[[method]]\nname = "adam"\nbeta1 = [0.9, 1.2]\n')
     out = tmp_path / "out"

@@ -45,6 +45,12 @@ class ObjectiveDef:
                             dim=self.dim)
         return hashlib.sha256(key.encode()).hexdigest()
 
+    def same_as(self, other: ObjectiveDef) -> bool:
+        """The same function, box and known minima (sources and notes aside)."""
+        keep = ("formula", "params", "dim", "f_star", "minima", "box", "hash")
+        a, b = self.record(), other.record()
+        return all(a[k] == b[k] for k in keep)
+
     def record(self) -> dict[str, Any]:
         """campaign.json's entry for this objective."""
         return {"formula": self.formula, "params": self.params, "dim": self.n,

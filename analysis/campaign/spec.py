@@ -202,7 +202,7 @@ def _campaign(camp: Mapping[str, Any], at: Lines):
 # ------------------------------------------------------------------------ objectives
 def _objectives(objs: Sequence[Any], at: Lines) -> list[ObjectiveDef]:
     out: list[ObjectiveDef] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, int]] = {}
     for i, o in enumerate(objs):
         header = at.header("objective", i)
         if not isinstance(o, dict):
@@ -215,9 +215,13 @@ def _objectives(objs: Sequence[Any], at: Lines) -> list[ObjectiveDef]:
         made = _suite(o, i, at) if "suite" in o else [_formula(o, i, at)]
         for obj in made:
             if obj.id in seen:
+                first = out[seen[obj.id][1]]
+                if first.same_as(obj):  # the same objective twice (from two suites)
+                    continue
                 raise at.error(header, f"objective {obj.id!r} appears twice (also in the "
-                                       f"[[objective]] at line {seen[obj.id]}); give a label")
-            seen[obj.id] = header or 0
+                                       f"[[objective]] at line {seen[obj.id][0]}); give a "
+                                       "label")
+            seen[obj.id] = (header or 0, len(out))
             out.append(obj)
     return out
 

@@ -27,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from landscape.errors import InputError
+
 from .model import Campaign, MethodDef, ObjectiveDef
 
 #: statuses that count as success (the driver's)
@@ -121,8 +123,6 @@ def plan(c: Campaign, chunks: Mapping[str, int]) -> list[Task]:
                         tid = (f"{slug(obj.id)}.{m.name}.{key[:12]}.s{seed}."
                                f"{a:0{len(str(c.starts))}d}")
                         if tid in seen:
-                            from landscape.errors import InputError
-
                             raise InputError(f"{c.path}:{m.line}: this [[method]] table "
                                              "repeats another one (same method, values and "
                                              "options)")
