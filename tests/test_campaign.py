@@ -96,16 +96,46 @@ def test_spec_errors_name_the_line_and_reason(tmp_path, text, line, reason):
     assert reason in msg
 
 
+def test_both_suites_run_their_shared_objective_once_and_labels_must_differ(tmp_path):
+    both = spec.parse(BASE.replace('formula = "x**2"', 'suite = "lecture"') +
+                      '[[objective]]\nsuite = "classic"\n\n[[method]]\nname = "gd"\n')
+    ids = [o.id for o in both.objectives]
+    assert ids.count("rosenbrock") == 1 and len(ids) == len(suites.SUITES["lecture"]) + \
+        len(suites.SUITES["classic"]) - 1
+    msg = _error(tmp_path, BASE + '[[objective]]\nformula = "x**4"\nlabel = "x**2"\n\n'
+                 '[[method]]\nname = "gd"\n')
+    assert ":7: objective 'x**2' appears twice (also in the [[objective]] at line 4)" in msg
+
+
 def test_cli_refuses_a_bad_spec_with_exit_2_before_any_task(tmp_path):
     p = _spec(tmp_path, BASE + '[[method]]\nname = "adam"\nbeta1 = [0.9, 1.2]\n')
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "analysis.cli", "campaign", str(p), "-o",
-                        str(out), "--quiet"], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    r = _cli(str(p), "-o", str(out), "--quiet")
     assert r.returncode == 2, r.stderr
     assert "spec.toml:9: beta1 (method adam) must be in" in r.stderr
     assert "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis.cli", "campaign", *args],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+
+
+def test_cli_runs_then_reruns_only_what_is_missing(tmp_path):
+    p = _spec(tmp_path, SMALL.replace("starts = 24", "starts = 8"))
+    out = tmp_path / "out"
+    first = _cli(str(p), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "6 tasks: 0 already in the store, 6 computed in this process" in first.stdout
+    assert "6 tasks, 0 already in" in first.stderr
+    next(iter((out / "rows").glob("*.parquet"))).unlink()
+    again = _cli(str(p), "-o", str(out), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert "6 tasks: 5 already in the store, 1 computed" in again.stdout
+    assert again.stderr == ""
+    assert store.read_rows(out).num_rows == 6 * 8
 
 
 # --------------------------------------------------------------------------- suites
@@ -239,6 +269,18 @@ def test_rows_do_not_depend_on_the_chunking(small, tmp_path):
     a = store.read_rows(root).drop(drop).sort_by([(k, "ascending") for k in key])
     b = store.read_rows(tmp_path / "out").drop(drop).sort_by([(k, "ascending") for k in key])
     assert a.equals(b)
+
+
+def test_a_task_too_large_to_record_at_once_runs_as_sub_batches(small, monkeypatch):
+    c, root, _ = small
+    task = next(t for t in tasks.plan(c, {}) if t.method.name == "sgd" and
+                t.objective.id == "himmelblau")
+    whole = tasks.run_task(task, c)
+    monkeypatch.setattr(tasks, "RECORD_BYTES", 3 * 8 * 31 * 4)  # 3 starts of 30 steps, n = 2
+    assert tasks.record_cap(2, 30) == 3
+    split = tasks.run_task(task, c)
+    assert split.drop(["seconds"]).equals(whole.drop(["seconds"]))
+    assert whole.num_rows == 8 and whole["hit_iter"].null_count == 0
 
 
 def test_rerun_computes_only_the_missing_tasks(small, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 #: where rows go without -o: campaigns/<spec file name without .toml>
@@ -59,7 +58,11 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
         return 0
     root = output_root(args.spec, args.output)
     _writable(root)
-    say = None if args.quiet else (lambda line: print(f"landscape: {line}", file=sys.stderr))
+    from analysis.progress_bar import say as above_bar
+
+    say = None if args.quiet else (lambda line: above_bar(f"landscape: {line}"))
+    with progress_factory(args, "calibrating", "runs", False) as progress:
+        execute.prepare(camp, root, progress)  # chunk sizes, campaign.json (once per DIR)
     with progress_factory(args, "campaign", "tasks", True) as progress:
         outcome = execute.run(camp, root, workers=args.workers, scheduler=args.scheduler,
                               progress=progress, say=say)

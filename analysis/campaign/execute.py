@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,12 +35,15 @@ from typing import Any
 from landscape.errors import InputError
 
 from . import store
-from .spec import Campaign
-from .tasks import Task, chunk_for, chunk_key, iterations, plan, run_task
+from .model import Campaign
+from .tasks import Task, chunk_for, chunk_key, plan, run_task
 
-#: fixed seconds a task costs beside its starts: the driver's set-up, building the rows and
-#: writing the part file in-process (≈ 3 ms), plus Dask's scheduling and the transfer of the
-#: rows (≈ 5 ms more); measured on a 2-core machine, see the README's campaign section
+#: fixed seconds a task costs beside its starts, flat in the task's size: the driver's set-up,
+#: the start points, building the rows and writing the part file (in-process, fitted
+#: T(c) = overhead + c·t_start over chunks c = 1 … 1024: 7.4–7.7 ms; 5.9 ms in a profile, of
+#: which ≈ 4 ms the Parquet write and rename), and on one Dask worker, scheduling and the
+#: transfer of the rows with the client's write overlapping the next task (fit: 6.2–9.4 ms);
+#: measured on a 2-core machine under load (README, Campaigns)
 TASK_OVERHEAD = 0.008
 #: the overhead is at most this share of a task
 OVERHEAD_SHARE = 0.05
@@ -121,7 +123,7 @@ def calibrate(c: Campaign, progress: Callable[..., None] | None = None) -> dict[
         run_task(probe, c)
         per_start = (time.perf_counter() - t0) / n
         chunks[chunk_key(o, m)] = chunk_for(per_start, TASK_OVERHEAD, OVERHEAD_SHARE,
-                                            c.starts, o.n, iterations(m))
+                                            c.starts)
     return chunks
 
 
@@ -239,7 +241,3 @@ def run_on(client: Any, c: Campaign, root, todo: list[Task],
             progress(k, len(todo), "")
         if on_result is not None:
             on_result(k)
-
-
-def stderr_say(line: str) -> None:
-    print(line, file=sys.stderr)

@@ -35,17 +35,15 @@ box, an unknown method or hyperparameter, a value out of its range.
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from landscape.errors import InputError
+
+from .model import Campaign, MethodDef, ObjectiveDef
 
 #: targets Δ of f − f* (COCO's 1e1 … 1e-8)
 DEFAULT_TARGETS = tuple(10.0 ** -k for k in range(-1, 9))
@@ -64,92 +62,6 @@ CAMPAIGN_KEYS = {"seed", "seeds", "starts", "targets", "cost_weights", "minimum_
                  "chunk"}
 OBJECTIVE_KEYS = {"formula", "label", "params", "box", "dim", "f_star", "minima", "suite",
                   "only", "var"}
-
-
-@dataclass(frozen=True)
-class ObjectiveDef:
-    """One objective of a campaign, with what is known about its minima.
-
-    ``minima`` are known minimizers (global ones for the suites), ``f_star`` the best known
-    value (None: unknown, or no minimum), ``source`` where both come from.
-    """
-
-    id: str
-    formula: str
-    params: dict[str, str]
-    dim: int | None
-    box: tuple[tuple[float, float], ...]
-    f_star: float | None
-    minima: tuple[tuple[float, ...], ...]
-    source: str
-    variables: tuple[str, ...] | None = None
-    note: str = ""
-
-    @property
-    def n(self) -> int:
-        return len(self.box)
-
-    @property
-    def hash(self) -> str:
-        """sha256 of the canonical formula (the parser's canonical key)."""
-        from landscape.parse import canonical_key
-
-        key = canonical_key(self.formula, variables=self.variables, params=self.params or None,
-                            dim=self.dim)
-        return hashlib.sha256(key.encode()).hexdigest()
-
-    def record(self) -> dict[str, Any]:
-        """campaign.json's entry for this objective."""
-        return {"formula": self.formula, "params": self.params, "dim": self.n,
-                "f_star": self.f_star, "minima": [list(m) for m in self.minima],
-                "box": [list(b) for b in self.box], "source": self.source, "note": self.note,
-                "hash": self.hash}
-
-
-@dataclass(frozen=True)
-class MethodDef:
-    """One [[method]] table: the method, its grid axes, fixed hyperparameters, run options."""
-
-    name: str
-    family: str
-    axes: dict[str, list[Any]]
-    fixed: dict[str, Any]
-    options: dict[str, Any]
-    line: int
-
-    def cells(self) -> list[dict[str, Any]]:
-        """The grid's cells: the product of the axes (sorted by name), as dicts."""
-        names = sorted(self.axes)
-        return [dict(zip(names, combo, strict=True))
-                for combo in itertools.product(*(self.axes[n] for n in names))]
-
-
-@dataclass(frozen=True)
-class Campaign:
-    """A checked spec: objectives × methods (cells) × seeds × starts, and its settings."""
-
-    path: str
-    text: str
-    raw: dict[str, Any]
-    objectives: list[ObjectiveDef]
-    methods: list[MethodDef]
-    seeds: list[int]
-    starts: int
-    targets: tuple[float, ...]
-    cost_weights: dict[str, float]
-    minimum_tol: float
-    hp_names: list[str] = field(default_factory=list)
-    chunk: int | None = None
-
-    @property
-    def hash(self) -> str:
-        """sha256 of the canonical JSON of the parsed spec (comments and layout ignored)."""
-        return spec_hash(self.raw)
-
-
-def spec_hash(raw: Mapping[str, Any]) -> str:
-    """sha256 of ``json.dumps(raw, sort_keys=True)``."""
-    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------ locating lines
@@ -290,7 +202,7 @@ def _campaign(camp: Mapping[str, Any], at: Lines):
 # ------------------------------------------------------------------------ objectives
 def _objectives(objs: Sequence[Any], at: Lines) -> list[ObjectiveDef]:
     out: list[ObjectiveDef] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, int]] = {}
     for i, o in enumerate(objs):
         header = at.header("objective", i)
         if not isinstance(o, dict):
@@ -303,9 +215,13 @@ def _objectives(objs: Sequence[Any], at: Lines) -> list[ObjectiveDef]:
         made = _suite(o, i, at) if "suite" in o else [_formula(o, i, at)]
         for obj in made:
             if obj.id in seen:
+                first = out[seen[obj.id][1]]
+                if first.same_as(obj):  # the same objective twice (from two suites)
+                    continue
                 raise at.error(header, f"objective {obj.id!r} appears twice (also in the "
-                                       f"[[objective]] at line {seen[obj.id]}); give a label")
-            seen[obj.id] = header or 0
+                                       f"[[objective]] at line {seen[obj.id][0]}); give a "
+                                       "label")
+            seen[obj.id] = (header or 0, len(out))
             out.append(obj)
     return out
 

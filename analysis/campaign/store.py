@@ -66,7 +66,9 @@ def write_part(root: str | os.PathLike, task_id: str, rows: Any,
     if missing:
         raise ValueError(f"columns differ from the schema: {sorted(missing)}")
     if isinstance(rows, pa.Table):
-        table = rows.select(schema.names).cast(schema)
+        table = rows.select(schema.names)
+        if table.schema != schema:
+            table = table.cast(schema)
     else:
         table = pa.Table.from_pydict({n: rows[n] for n in schema.names}, schema=schema)
     path = part_path(root, task_id)

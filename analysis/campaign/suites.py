@@ -23,7 +23,7 @@ solve, and agrees with the printed digits; tests check every f* and minimizer by
 
 from __future__ import annotations
 
-from .spec import ObjectiveDef
+from .model import ObjectiveDef
 
 JY13 = "Jamil & Yang 2013 (Int. J. Math. Model. Numer. Optim. 4(2):150-194)"
 SB = "Surjanovic & Bingham, Virtual Library of Simulation Experiments (sfu.ca/~ssurjano)"

@@ -24,10 +24,12 @@ import math
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .spec import Campaign, MethodDef, ObjectiveDef
+from landscape.errors import InputError
+
+from .model import Campaign, MethodDef, ObjectiveDef
 
 #: statuses that count as success (the driver's)
 SUCCESS = ("converged", "steps")
@@ -121,8 +123,6 @@ def plan(c: Campaign, chunks: Mapping[str, int]) -> list[Task]:
                         tid = (f"{slug(obj.id)}.{m.name}.{key[:12]}.s{seed}."
                                f"{a:0{len(str(c.starts))}d}")
                         if tid in seen:
-                            from landscape.errors import InputError
-
                             raise InputError(f"{c.path}:{m.line}: this [[method]] table "
                                              "repeats another one (same method, values and "
                                              "options)")
@@ -138,16 +138,14 @@ def chunk_key(obj: ObjectiveDef, m: MethodDef) -> str:
     return f"{obj.hash[:16]}|{m.name}|{_sha(m.fixed, m.options, sorted(m.axes))[:12]}"
 
 
-def chunk_for(per_start: float, overhead: float, share: float, starts: int, n: int,
-              iterations: int) -> int:
+def chunk_for(per_start: float, overhead: float, share: float, starts: int) -> int:
     """Starts per task so that the per-task overhead is at most ``share`` of a task:
     c = ⌈overhead / (share · per_start)⌉, rounded up to a multiple of :data:`MIN_CHUNK`, within
-    [MIN_CHUNK, MAX_CHUNK], at most ``starts``, and small enough that the recorded f per
-    iterate, c·(K+1)·(n+2)·8 bytes, stays within :data:`RECORD_BYTES`."""
+    [MIN_CHUNK, MAX_CHUNK] and at most ``starts`` (a chunk too large to record every iterate
+    of at once runs as sub-batches, :func:`run_task`)."""
     want = math.ceil(overhead / (share * max(per_start, 1e-9)))
     want = -(-want // MIN_CHUNK) * MIN_CHUNK
-    cap = max(MIN_CHUNK, RECORD_BYTES // (8 * (iterations + 1) * (n + 2)))
-    return int(max(1, min(starts, MAX_CHUNK, cap, max(MIN_CHUNK, want))))
+    return int(max(1, min(starts, MAX_CHUNK, max(MIN_CHUNK, want))))
 
 
 # ---------------------------------------------------------------------------- running
@@ -215,14 +213,34 @@ def reached_minimum(X, minima: Sequence[Sequence[float]], tol: float):
     return out
 
 
+def record_cap(n: int, iters: int) -> int:
+    """Most starts whose f per iterate (with x: (K+1)·(n+2) float64s each) fit within
+    :data:`RECORD_BYTES`, so that every iterate is kept (stride 1)."""
+    return max(1, RECORD_BYTES // (8 * (iters + 1) * (n + 2)))
+
+
 def run_task(task: Task, c: Campaign):
-    """Run one task and return its rows as a pyarrow Table with the campaign's schema."""
+    """Run one task and return its rows as a pyarrow Table with the campaign's schema.
+
+    With f* known the f of every iterate is recorded (for ``hit_iter``); a chunk larger than
+    :func:`record_cap` runs as consecutive sub-batches (``start_index`` keeps each start's
+    stream), so every iterate is kept.
+    """
+    import pyarrow as pa
+
     t0 = time.perf_counter()
     obj = task.objective
     record = obj.f_star is not None
-    X0, res = run_batch(task, record)
-    seconds = (time.perf_counter() - t0)
-    return rows_table(task, c, X0, res, seconds)
+    step = record_cap(obj.n, iterations(task.method)) if record else task.starts
+    parts = []
+    for a in range(task.a, task.b, step):
+        sub = replace(task, a=a, b=min(task.b, a + step))
+        X0, res = run_batch(sub, record)
+        parts.append((sub, X0, res))
+    seconds = time.perf_counter() - t0
+    tables = [rows_table(sub, c, X0, res, seconds * sub.starts / max(task.starts, 1))
+              for sub, X0, res in parts]
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
 
 def _list_column(M, dtype, missing=None):
