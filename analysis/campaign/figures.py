@@ -28,6 +28,23 @@ from analysis.plots import (
 )
 
 
+def tidy_log_x(fig: Any) -> Any:
+    """Label log x axes at 1, 2, 5 × 10^k (a span under a decade), 1, 3 × 10^k (under two) or
+    10^k only, with no minor labels: a narrow span otherwise gets overlapping minor labels."""
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
+
+    for ax in fig.axes:
+        if ax.get_xscale() != "log":
+            continue
+        lo, hi = ax.get_xlim()
+        span = hi / lo if lo > 0 else np.inf
+        subs = (1.0, 2.0, 5.0) if span < 10 else (1.0, 3.0) if span < 100 else (1.0,)
+        ax.xaxis.set_major_locator(LogLocator(subs=subs))
+        ax.xaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    return fig
+
+
 def log_grid(values: ArrayLike) -> bool:
     """Whether a grid axis is drawn (and interpolated) in log10: all values positive and
     spanning a factor of at least 10 (0.001, 0.003, 0.01, … is not exactly geometric)."""

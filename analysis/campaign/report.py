@@ -560,6 +560,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
+    from analysis.campaign.figures import tidy_log_x
     from analysis.plots import plot_ecdf
     from analysis.report import Column, cell
 
@@ -579,14 +580,14 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     if not cost:
         d.paragraph("No objective of the campaign has a known f*: there is no ECDF to draw.")
         return
-    d.figure(lambda fig: plot_ecdf(cost, xlabel="weighted evaluations to the target (log)",
-                                   ylabel="fraction of pairs solved", title="ECDF over cost",
-                                   fig=fig),
+    d.figure(lambda fig: tidy_log_x(plot_ecdf(
+                 cost, xlabel="weighted evaluations to the target (log)",
+                 ylabel="fraction of pairs solved", title="ECDF over cost", fig=fig)),
              height=300, half=True, label="ecdf-cost",
              caption="Weighted evaluations to the target (measured counts, weights as set).")
-    d.figure(lambda fig: plot_ecdf(secs, xlabel="wall seconds to the target (log)",
-                                   ylabel="fraction of pairs solved", title="ECDF over time",
-                                   fig=fig),
+    d.figure(lambda fig: tidy_log_x(plot_ecdf(
+                 secs, xlabel="wall seconds to the target (log)",
+                 ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
              height=300, half=True, label="ecdf-time",
              caption="Wall seconds to the target: a start's measured seconds (task time / "
                      "starts) × hit_cost / cost.")
@@ -608,7 +609,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
-    from analysis.campaign.figures import profile_limit
+    from analysis.campaign.figures import profile_limit, tidy_log_x
     from analysis.plots import plot_ecdf
     from analysis.report import Column, cell
 
@@ -629,10 +630,11 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
         return
     R = performance_ratios(T, float(c.meta.get("cost_weights", {}).get("f") or 1.0))
     ratios = {m: R[:, i] for i, m in enumerate(methods)}  # ρ_s is the ECDF of r_{p,s}
-    d.figure(lambda fig: plot_ecdf(ratios, budget=profile_limit(R), solved="solves",
-                                   xlabel="performance ratio τ (aRT / best aRT, log scale)",
-                                   ylabel="share of problems ρ(τ)",
-                                   title="Performance profiles (Dolan–Moré)", fig=fig),
+    d.figure(lambda fig: tidy_log_x(plot_ecdf(
+                 ratios, budget=profile_limit(R), solved="solves",
+                 xlabel="performance ratio τ (aRT / best aRT, log scale)",
+                 ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
+                 fig=fig)),
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
