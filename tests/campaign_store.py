@@ -67,7 +67,7 @@ def _hits(fun_path: np.ndarray, nit: int, cost: float, f_star: float | None
 
 def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 400,
                 objectives: dict | None = None, methods: dict | None = None) -> Path:
-    """Run the campaign and write ``root/campaign.json`` and ``root/rows/*.parquet``."""
+    """Run the campaign and write ``root/campaign.json`` and ``root/results/*.parquet``."""
     objectives = OBJECTIVES if objectives is None else objectives
     methods = METHODS if methods is None else methods
     hp_names = sorted({n for axes, _ in methods.values() for n in axes})
@@ -98,7 +98,7 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
                 task = f"{oid}-{method}-{ci}"
                 cols: dict[str, list] = {k: [] for k in (
                     "task_id objective_id objective_hash objective dim method family hyper "
-                    "cell seed start x0 x f f_star status success nit nfev njev nhev minimum "
+                    "cell seed start x0 x fun f_star status success nit nfev njev nhev minimum "
                     "hit_iter hit_cost cost seconds").split()}
                 for n in hp_names:
                     cols["hp_" + n] = []
@@ -109,14 +109,14 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
                     x = r.x[i]
                     d = np.max(np.abs(M - x), axis=1) if M.size and np.all(np.isfinite(x)) \
                         else None
-                    mi = int(np.argmin(d)) if d is not None and d.min() <= 1e-3 else -1
+                    mi = int(np.argmin(d)) if d is not None and d.min() <= 1e-3 else None
                     row = {"task_id": task, "objective_id": oid,
                            "objective_hash": hashlib.sha256(formula.encode()).hexdigest(),
                            "objective": formula, "dim": obj.n, "method": method,
                            "family": family, "hyper": json.dumps(hyper, sort_keys=True),
                            "cell": ",".join(f"{k}={v:g}" for k, v in sorted(cell.items())),
                            "seed": seed, "start": i, "x0": list(X0[i]), "x": list(x),
-                           "f": float(r.fun[i]), "f_star": f_star, "status": str(r.status[i]),
+                           "fun": float(r.fun[i]), "f_star": f_star, "status": str(r.status[i]),
                            "success": bool(r.success[i]), "nit": int(r.nit[i]),
                            "nfev": int(r.nfev[i]), "njev": int(r.njev[i]),
                            "nhev": int(r.nhev[i]), "minimum": mi, "hit_iter": hi,

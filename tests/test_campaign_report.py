@@ -89,7 +89,7 @@ def test_axis_positions_interpolate_in_log_on_a_geometric_grid():
 
 def _rows(store: Path) -> list[dict]:
     out = []
-    for p in sorted((store / "rows").glob("*.parquet")):
+    for p in sorted((store / "results").glob("*.parquet")):
         out += pq.read_table(p).to_pylist()
     return out
 
@@ -107,7 +107,7 @@ def test_ecdf_values_by_a_second_computation(store, camp):
         spent = sum(r["hit_cost"][ref] if r["hit_cost"][ref] >= 0 else r["cost"] for r in rs)
         art = spent / len(hits) if hits else math.inf
         conv = [r["cost"] for r in rs if r["status"] in ("converged", "steps")]
-        div = sum(r["status"] == "diverged" or not math.isfinite(r["f"]) for r in rs)
+        div = sum(r["status"] == "diverged" or not math.isfinite(r["fun"]) for r in rs)
         key = (-len(hits) / len(rs), art, -len(conv) / len(rs), div,
                float(np.median(conv)) if conv else math.inf)
         if (o, m) not in best or key < best[(o, m)][0]:
@@ -217,7 +217,7 @@ def test_cli_refuses_what_is_not_a_campaign_store(tmp_path, capsys):
     assert "targets must be positive numbers" in capsys.readouterr().err
     (tmp_path / "campaign.json").write_text(json.dumps(
         {"targets": [1.0], "objectives": {}, "schema_version": 1}))
-    (tmp_path / "rows").mkdir()
+    (tmp_path / "results").mkdir()
     assert main(["campaign", "report", str(tmp_path)]) == 2
     assert "no rows" in capsys.readouterr().err
     (tmp_path / "campaign.json").write_text("{")

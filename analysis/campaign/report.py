@@ -1,6 +1,6 @@
 """``landscape campaign report DIR``: a campaign's rows read back as a PDF (with JSON and CSV).
 
-What the report computes from the store (``DIR/campaign.json`` and ``DIR/rows/*.parquet``, one
+What the report computes from the store (``DIR/campaign.json`` and ``DIR/results/*.parquet``, one
 row per start), each a small pure function below:
 
 * **Targets.**  A start *solves* the pair (start, Δ) when some iterate has ``f_k − f* ≤ Δ``
@@ -65,7 +65,7 @@ DIVERGED = "diverged"
 # ============================================================================ the store
 
 #: columns the report reads (a store without one of them is not a campaign store)
-NEEDED = ("objective_id", "method", "cell", "hyper", "start", "f", "status", "cost",
+NEEDED = ("objective_id", "method", "cell", "hyper", "start", "fun", "status", "cost",
           "seconds", "minimum", "hit_cost", "nfev", "njev", "nhev")
 
 
@@ -163,6 +163,7 @@ def load(root: str | os.PathLike) -> Campaign:
         raise InputError(f"{root}: the campaign has no rows yet (no part file in "
                          f"{store.ROWS}/)")
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
@@ -178,7 +179,10 @@ def load(root: str | os.PathLike) -> Campaign:
     for name in table.column_names:
         if name == "hit_cost":
             continue
-        arr = table.column(name).to_numpy(zero_copy_only=False)
+        col = table.column(name)
+        if name == "minimum":  # null (no known minimum reached) → −1
+            col = pc.fill_null(col, -1)
+        arr = col.to_numpy(zero_copy_only=False)
         cols[name] = arr.astype(float) if arr.dtype == object and name.startswith("hp_") \
             else arr
     targets = np.asarray(meta["targets"], dtype=float)
@@ -240,7 +244,7 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, cost),
                              float(np.median(h[ok])) if ok.any() else math.nan,
-                             int(diverged(c.cols["status"][m], c.cols["f"][m]).sum()),
+                             int(diverged(c.cols["status"][m], c.cols["fun"][m]).sum()),
                              float(conv.mean()),
                              float(np.median(cost[conv])) if conv.any() else math.nan))
     return out
@@ -447,7 +451,7 @@ def stability_check(c: Campaign, objective: str, method: str,
         cells.append(cell)
         lrs.append(float(hyper["lr"]))
         thrs.append(thr)
-        meas.append(not diverged(c.cols["status"][m], c.cols["f"][m]).any())
+        meas.append(not diverged(c.cols["status"][m], c.cols["fun"][m]).any())
     if not cells:
         return None
     lr, thr = np.asarray(lrs), np.asarray(thrs)
@@ -875,7 +879,7 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
-                                          c.cols["f"][mk])
+                                          c.cols["fun"][mk])
         text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
         rows.append([o, m, s.cell or "(no grid)", str(int(mk.size)), text, str(none),
                      str(div)])
