@@ -47,7 +47,7 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
 
     if args.dir is not None:
         raise InputError(f"unexpected argument {args.dir!r} (see 'landscape campaign --help')")
-    from . import execute, spec
+    from . import execute, spec, store
 
     camp = spec.load(args.spec)
     if args.warm:
@@ -67,8 +67,8 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
         outcome = execute.run(camp, root, workers=args.workers, scheduler=args.scheduler,
                               progress=progress, say=say)
     print(outcome.text())
-    print(f"rows: {root / 'rows'} (Parquet, one row per start); campaign: "
-          f"{root / 'campaign.json'}")
+    print(f"rows: {store.rows_dir(root)} (Parquet, one row per start); campaign: "
+          f"{root / store.META}")
     return 0
 
 
