@@ -386,9 +386,6 @@ KNOWN_FAILURES = {
         "follows the valley to infinity of mgh.BIGGS_VALLEY (f = 0.242677 at maxiter): x0 lies "
         "on the symmetry (x1, x3) <-> (x5, x6) and exact subproblem steps never leave it; "
         "SciPy's trust-exact escapes only through its inexact subproblem solution",
-    ("trust-ncg", "10-meyer"):
-        "stalls at f = 89.02 where cond(Hessian) is about 1e16 (SciPy's trust-ncg stops at "
-        "f = 88.44 with 'bad approximation')",
 }
 EVERY_PAIR = [pytest.param(m, k, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[m, k]))
               if (m, k) in KNOWN_FAILURES else (m, k)

@@ -123,6 +123,20 @@ def test_steihaug_interior_newton_step_on_a_convex_quadratic():
     np.testing.assert_allclose(p, -np.linalg.solve(B, g), rtol=1e-10)
 
 
+def test_truncated_cg_run_to_completion_is_the_newton_step_when_ill_conditioned():
+    """cond B = 10¹²: the forcing term stops CG after its first iterate, a step along the steep
+    eigenvector only; with ε = 0 (how trust-ncg re-solves a rejected interior step) CG
+    reaches −B⁻¹g, whose model decrease is the Newton decrement ½gᵀB⁻¹g."""
+    B = np.diag([1e12, 1.0])
+    g = np.array([10.0, 0.1])
+    newton = -np.linalg.solve(B, g)
+    p = np.zeros(2)
+    assert steihaug_cg(B, g, 100.0, p, *_cg_work(2)) == 0
+    assert -_model(g, B, p) < 1e-3 * -_model(g, B, newton)
+    assert _NCG.truncated_cg(B, g, 100.0, 0.0, p, *_cg_work(2)) == 0
+    np.testing.assert_allclose(p, newton, rtol=1e-10)
+
+
 def test_steihaug_negative_curvature_along_minus_g():
     """gᵀBg < 0 at the first step: the boundary point of lower model value, −Δ g/‖g‖."""
     B = np.array([[-1.0, 0.0], [0.0, 2.0]])
