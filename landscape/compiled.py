@@ -60,8 +60,24 @@ import numpy as np
 from .errors import CacheNotTrustedWarning, InputError, UnsupportedError
 from .kernel_types import KINDS, SIGNATURES
 
-#: Bump when the generated source changes shape: old entries are then simply not found.
-GENERATOR_VERSION = "4"
+#: modules whose code decides the text of a generated kernel
+GENERATOR_SOURCES = ("codegen.py", "derive.py", "loops.py", "kernel_types.py")
+
+
+def generator_version(directory: Path | None = None,
+                      sources: tuple[str, ...] = GENERATOR_SOURCES) -> str:
+    """A manual number and the SHA-256 of the kernel generator's sources, so that any edit of
+    the generator misses the old cache entries instead of loading kernels it would no longer
+    write (a hand-bumped number alone kept a broken kernel after its generator was fixed)."""
+    here = Path(__file__).parent if directory is None else directory
+    h = hashlib.sha256()
+    for name in sources:
+        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return "5:" + h.hexdigest()[:16]
+
+
+#: part of every cache entry's name: old entries are then simply not found
+GENERATOR_VERSION = generator_version()
 
 #: The kernels of an objective's main entry (all but the Hessian, which is built on demand).
 FIRST_KINDS = tuple(k for k in KINDS if k != "h")

@@ -199,3 +199,24 @@ def test_stale_temporary_entries_are_swept_young_ones_kept(tmp_path):
     os.utime(old, (past, past))
     compiled._sweep_stale_temps(root)
     assert not old.exists() and young.exists()
+
+
+def test_generator_version_follows_the_generator_sources(tmp_path):
+    """Editing any module that writes kernel text changes the cache entries' names."""
+    import shutil
+    from pathlib import Path
+
+    import landscape.compiled as compiled
+
+    src = Path(compiled.__file__).parent
+    for name in compiled.GENERATOR_SOURCES:
+        shutil.copy(src / name, tmp_path / name)
+    base = compiled.generator_version(tmp_path)
+    assert base == compiled.GENERATOR_VERSION
+    for name in compiled.GENERATOR_SOURCES:
+        p = tmp_path / name
+        text = p.read_text()
+        p.write_text(text + "\n# edited\n")
+        assert compiled.generator_version(tmp_path) != base, name
+        p.write_text(text)
+    assert compiled.generator_version(tmp_path) == base
