@@ -182,3 +182,12 @@ def test_hanging_solve_falls_back_to_numeric():
     assert any("numeric search" in n for n in cps.notes)
     for p in cps:  # every reported point is a critical point
         assert np.linalg.norm(obj.grad(p.point)) < 1e-8
+
+
+@pytest.mark.parametrize("text", ["-((x - x))", "3 + 0*y + x - x"])
+def test_a_constant_function_lists_no_points_and_says_why(text):
+    """Every point of a constant f is critical: a continuum, not 256 numeric points (a
+    fuzzed -((x - x)) once listed one per search start)."""
+    res = find_critical_points(Objective.parse(text))
+    assert res.points == [] and not res.complete
+    assert any("f is constant" in note for note in res.notes)

@@ -58,6 +58,10 @@ def find_critical_points(
     B = require_analysis_box(obj.box(box))
     ctx = _Context(obj, B, tol, timeout, seed)
     stage = Stages(progress)
+    if all(gi == 0 for gi in obj.gradient_list):  # nothing to search: a continuum, not a list
+        return CriticalPoints([], complete=False, method="exact", notes=[
+            "f is constant: every point of the box is critical (each a global minimum and "
+            "maximum), so none is listed"])
     sol: _ExactSolution | None = None
     if exact:
         stage(f"exact solve (at most {ctx.budget('solve'):.3g} s)")
