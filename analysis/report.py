@@ -2006,17 +2006,27 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         label=label)
 
 
-def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int) -> None:
+def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
+    """How a many-starts batch time was measured (:func:`analysis.starts.timed_batch`)."""
+    lo, hi = min(calls), max(calls)
+    count = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    return (f"Batch ms: wall time of all {N} starts on {threads} thread(s), the fastest of "
+            f"{count} timed call(s) of each method, each method timed after a warm-up call on "
+            "one start (compiling or loading its kernels is not in the figure)")
+
+
+def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
+                calls: Sequence[int]) -> None:
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
              Column(f"batch ms ({N} starts)", "r")], rows,
             title="Cost to reach the target (medians and IQR over the starts that reached it)",
-            notes=[legend_text(["measured"]) + f".  Cost: weighted evaluations (units of one f "
-                   f"evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
-                   f"kernels (the optimizer's own arithmetic excluded).  Batch ms: measured "
-                   f"wall time of all {N} starts on {threads} thread(s); a start's own "
-                   "wall time is not measured (starts run in parallel)."])
+            notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
+                   "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
+                   "kernels (the optimizer's own arithmetic excluded).  "
+                   + batch_time_text(calls, N, threads) + "; a start's own wall time is not "
+                   "measured (starts run in parallel)."])
 
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
@@ -2068,7 +2078,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6),
             cell(b, section, lab, "batch wall milliseconds", r.seconds * 1e3, "measured", 3),
         ])
-    _cost_table(d, rows, N, study.threads)
+    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()])
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
     keys += [k for k in outcome_order([k for c in counts.values() for k in c])
