@@ -1441,6 +1441,68 @@ def convergence_order(p: Any) -> float | None:
 
 #: marks a row of the per-step table outside the measurement's asymptotic window
 OUTSIDE_MARK = "†"
+#: marks a per-step ratio above the predicted bound on the rate
+ABOVE_MARK = "‡"
+
+
+def bound_steps_note(label: str, steps: Sequence[int], bound: float,
+                     window: tuple[int, int] | None, mean: float | None, kind: str | None
+                     ) -> str:
+    """The note of the per-step ratios above a predicted bound ρ̄: a bound on the asymptotic
+    rate is compared with the fit window [a, z] as a whole, (e_z/e_a)^(1/(z−a)) ≤ ρ̄ (and
+    with the measured kind), not with single steps."""
+    from analysis import plots
+
+    ks = ", ".join(str(k) for k in steps)
+    rho = fmt_num(bound, plots.rate_digits(bound))
+    head = f"{ABOVE_MARK} ({label}) ratio above the bound {rho} at k = {ks}: the bound is on the "
+    if window is None or mean is None:
+        return head + ("asymptotic rate and need not hold at every step; there is no fit "
+                       "window to compare with it.")
+    held = "≤" if mean <= bound else ">"
+    faster = kind in ("superlinear", "quadratic", "finite")
+    kind_text = f"; its measured kind, {kind}, is faster than linear" if faster else ""
+    return (head + f"asymptotic rate, so the verdict compares the window "
+            f"{window[0]}–{window[1]} as a whole with it (its geometric mean "
+            f"{fmt_num(mean, plots.rate_digits(mean))} {held} {rho}{kind_text}), not single "
+            "steps.")
+
+
+def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
+                 measurement: Any, bound: float | None, above: Sequence[int]
+                 ) -> tuple[list[list[str]], list[str], bool]:
+    """The per-step table's rows of the fit window [a, z]: the geometric mean
+    (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit;
+    their notes; whether the steps ``above`` the bound got their note."""
+    from analysis import plots
+
+    a, z = int(win[0]), min(int(win[1]), len(e) - 1)
+    if not (z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z])):
+        return [], [], False
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
+    what = "geometric mean"
+    if bound is not None:
+        what = (f"window geometric mean {'≤' if mean <= bound else '>'} bound "
+                f"{fmt_num(bound, plots.rate_digits(bound))}")
+    rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
+                                        "fit", plots.rate_digits(mean))])
+    kind = getattr(measurement, "kind", None)
+    if above:
+        notes.append(bound_steps_note(label, above, bound, (a, z), mean, kind))
+    fitted = getattr(measurement, "rate", None)
+    if fitted is not None and kind == "linear":
+        rows.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
+                     cell(b, section, label, "measured rate", fitted, "fit",
+                          plots.rate_digits(fitted))])
+        notes.append(
+            "Geometric mean and robust fit are two estimators of the rate over the "
+            "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
+            "sees only the window's two end errors; the robust fit (the measured rate of "
+            "the theory table) uses every iteration of the window. "
+            " They differ when the window's first steps are still transient.")
+    return rows, notes, bool(above)
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
@@ -1470,11 +1532,14 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     win = study.measurement.window
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
+    bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
+             else None)
+    above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
     for k in chosen:
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
                cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    plots.rate_digits(float(ratio[k])))]
+                    plots.rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
@@ -1487,24 +1552,14 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                      "window's rate or kind, not single steps); the theory's limit is "
                      "asymptotic (a bound need not hold at every step).")
     if win is not None and q is None:
-        a, z = int(win[0]), min(int(win[1]), len(e) - 1)
-        if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
-            mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
-            row = [f"{a}–{z}", "geometric mean",
-                   cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit",
-                        plots.rate_digits(mean))]
-            body.append(row)
-            fitted = getattr(study.measurement, "rate", None)
-            if fitted is not None and getattr(study.measurement, "kind", None) == "linear":
-                body.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
-                             cell(b, section, label, "measured rate", fitted, "fit",
-                                  plots.rate_digits(fitted))])
-                notes.append(
-                    "Geometric mean and robust fit are two estimators of the rate over the "
-                    "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
-                    "sees only the window's two end errors; the robust fit (the measured rate of "
-                    "the theory table) uses every iteration of the window. "
-                    " They differ when the window's first steps are still transient.")
+        rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
+                                                 bound, above)
+        body += rows_w
+        notes += notes_w
+        above = [] if compared else above
+    if above:  # no fit window to compare: the bound alone
+        notes.append(bound_steps_note(label, above, bound, None, None,
+                                      getattr(study.measurement, "kind", None)))
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", plots.rate_digits(p.rate))

@@ -421,7 +421,37 @@ def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
     for r in steps:
         k = int(r[0].rstrip("†"))
         assert r[0].endswith("†") == (k < 5)  # exactly the transient steps are marked
-        assert float(r[2].rstrip("ᵐ")) == pytest.approx(0.6 if k < 5 else 0.3, rel=1e-3)
+        assert float(r[2].rstrip("ᵐ‡")) == pytest.approx(0.6 if k < 5 else 0.3, rel=1e-3)
+        assert r[2].endswith("‡") == (k < 5)  # 0.6 lies above the bound 0.314, 0.3 below
     assert any(r[0].endswith("†") for r in steps)
     assert "(asymptotic)" in table.rows[-1][2]
     assert any("outside the asymptotic window 5–29" in n for n in table.notes)
+
+
+def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean():
+    # cg-like: inside the window 4-8 single ratios (0.61, 0.49) exceed the bound 0.3143 while
+    # the window as a whole falls far faster: (e_8/e_4)^(1/4) = (0.61·1e-4·0.2·0.49)^(1/4)
+    ratios = [0.1, 0.1, 0.3, 0.1, 0.61, 1e-4, 0.2, 0.49, 0.2, 0.2]
+    e = np.cumprod([2.26] + ratios)
+    st = _study(e, "linear", 0.3143, window=(4, 8))
+    st.prediction.exact = False
+    st.measurement.kind = "superlinear"
+    b = report.Builder("t")
+    assert report.convergence_table(b, "cg", st, "s")
+    table = b.doc.blocks[-1]
+    steps = {int(r[0].rstrip("†")): r for r in table.rows
+             if r[0][0].isdigit() and "–" not in r[0]}
+    for k, r in steps.items():
+        assert r[2].endswith("‡") == (ratios[k] > 0.3143), (k, r)
+    assert steps[4][2].endswith("‡") and steps[7][2].endswith("‡")
+    mean = (0.61 * 1e-4 * 0.2 * 0.49) ** (1 / 4)
+    (row,) = [r for r in table.rows if r[0] == "4–8"]
+    assert row[1] == "window geometric mean ≤ bound 0.3143"
+    assert float(row[2].rstrip("ᶠ")) == pytest.approx(mean, rel=1e-3)
+    (note,) = [n for n in table.notes if n.startswith("‡")]
+    assert "k = 4, 7" in note and "window 4–8" in note and "superlinear" in note
+    # an exact rate is no bound: ratios above it are not marked
+    st.prediction.exact = True
+    b2 = report.Builder("t")
+    report.convergence_table(b2, "cg", st, "s")
+    assert not any("‡" in c for r in b2.doc.blocks[-1].rows for c in r)
