@@ -1943,14 +1943,20 @@ def single_point_eigen_text(cp: Any) -> str:
 
 
 def _study_end(study: Any) -> str:
-    """Why a rate-study run ended: ``floor reached``, ``iteration budget used up, above the
-    floor`` or ``stopped: line search failed, above the floor``."""
+    """Why a rate-study run ended, the measurement and the run apart: ``floor reached`` (the
+    run stopped there), ``error at the floor; the run ended at its iteration budget, status
+    maxiter`` (the error sat at its floor while the run went on), ``iteration budget used up,
+    above the floor`` or ``stopped: line search failed, above the floor``."""
     res, m = study.result, study.measurement
-    if getattr(m, "floor_index", None) is not None:
-        return "floor reached"
-    if res.status == "maxiter":
-        return "iteration budget used up, above the floor"
-    return f"stopped: {str(res.status).replace('_', ' ')}, above the floor"
+    status = str(res.status)
+    floor = getattr(m, "floor_index", None) is not None
+    if status in ("converged", "steps"):
+        return "floor reached" if floor else f"{status}, above the floor"
+    if status == "maxiter":
+        return ("error at the floor; the run ended at its iteration budget, status maxiter"
+                if floor else "iteration budget used up, above the floor")
+    stopped = f"stopped: {status.replace('_', ' ')}"
+    return f"error at the floor; the run {stopped}" if floor else f"{stopped}, above the floor"
 
 
 def study_length_text(label: str, study: Any) -> str:

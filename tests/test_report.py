@@ -373,8 +373,16 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         "adam 20000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
-    assert report.study_lengths_text([("gd", st(608, "maxiter", 600)),
+    # the measurement reached its floor, the run its budget: both said, not "floor reached"
+    assert report.study_length_text("adam", st(544, "maxiter", 460)) == \
+        ("adam 544 iterations (error at the floor; the run ended at its iteration budget, "
+         "status maxiter)")
+    assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
+        "cg 40 iterations (error at the floor; the run stopped: line search failed)"
+    assert report.study_lengths_text([("gd", st(608, "converged", 600)),
                                       ("adam", st(20000, "maxiter", None)),
-                                      ("momentum", st(338, "converged", 300))]) == \
+                                      ("momentum", st(338, "converged", 300)),
+                                      ("nesterov", st(544, "maxiter", 400))]) == \
         ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
-         "budget used up, above the floor)")
+         "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
+         "run ended at its iteration budget, status maxiter)")
