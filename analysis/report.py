@@ -1976,10 +1976,16 @@ def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
 
 
 def _sweep_L_text(sw: Any) -> str:
-    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*``."""
+    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*`` and how
+    far the prediction reaches — near x₀ only (a local prediction, from the Hessian at x*),
+    or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
     where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
+    if getattr(sw, "hessian_constant", False):
+        return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
+                "point (f is quadratic, its Hessian constant: the prediction is exact from "
+                "any start)")
     return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
             "near x₀ (a local prediction)")
 
