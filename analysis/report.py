@@ -1721,6 +1721,16 @@ def coinciding_text(series: Mapping[str, Any], what: str) -> str:
     return ("  " + "  ".join(out)) if out else ""
 
 
+def contour_levels_text(minima: int) -> str:
+    """Why the contour levels are geometric in f − f_min, worded for the number of minima
+    in the box: each of several basins, the one minimum's valley, or structure at every
+    scale when there is none."""
+    why = ("so that the valley of the one minimum shows at every scale" if minima == 1 else
+           f"so that each of the {minima} basins shows" if minima > 1 else
+           "so that the structure at every scale shows")
+    return f"levels geometric in f − f_min, {why}"
+
+
 def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:
     """Trajectory figure: curve panels (n = 1), contours (n = 2), f − f* (n ≥ 3)."""
     from analysis import plots
@@ -1752,8 +1762,9 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
             plots.plot_contour(obj, A.box, paths, cps, xlabel=obj.names[0],
                                ylabel=obj.names[1], zoom=zoom, fig=fig)
 
+        minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
-               "(levels geometric in f − f_min, so that every basin shows), with the critical "
+               f"({contour_levels_text(minima)}), with the critical "
                "points by kind; a path that leaves the box is cut at its edge."
                + coinciding_text(paths, "paths"))
         if zoom:

@@ -392,3 +392,10 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
          "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
          "run ended at its iteration budget, status maxiter)")
+
+
+def test_contour_caption_counts_the_basins():
+    one = report.contour_levels_text(1)
+    assert "basins" not in one and "every basin" not in one and "one minimum" in one
+    assert "each of the 4 basins" in report.contour_levels_text(4)
+    assert "basin" not in report.contour_levels_text(0)
