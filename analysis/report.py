@@ -416,6 +416,9 @@ class Analysis:
     vanishing: Any = None
     minimum: Any = None
     eigenvalues: np.ndarray | None = None
+    #: the minimum the default steps are tuned to (:func:`tuning_minimum`) and its spectrum
+    tuned: Any = None
+    tuned_eigenvalues: np.ndarray | None = None
     runs: list[MethodRun] = field(default_factory=list)
     lr_sweep: Any = None
     basins: Any = None
@@ -578,12 +581,26 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
 
 
 def _minimum_name(A: Any) -> str:
-    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use."""
-    if A.minimum is None:
+    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use
+    (``A.tuned``), and why that one when there are several."""
+    m = A.tuned
+    if m is None:
         return ""
     cps = list(A.cps or [])
-    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is A.minimum), "")
-    return f"{name} {fmt_point(A.minimum.point)}"
+    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is m), "")
+    many = sum(1 for cp in cps if cp.kind == "minimum") > 1
+    return f"{name} {fmt_point(m.point)}" + (", the minimum nearest x₀" if many else "")
+
+
+def tuning_minimum(A: Any) -> Any:
+    """The minimum the default steps are tuned to: the one nearest the start x₀ (the one
+    whose basin the runs start in, the one the step-size sweep and the theory of a run that
+    converges there use); the lowest minimum without a start."""
+    from analysis.rates import nearest_minimum
+
+    if A.x0 is None or not A.cps:
+        return A.minimum
+    return nearest_minimum(list(A.cps), np.asarray(A.x0, float)) or A.minimum
 
 
 def _box_text(obj: Any, box: np.ndarray) -> str:
@@ -643,7 +660,10 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
             xm = None if A.minimum is None else np.asarray(A.minimum.point, float)
             A.x0, A.x0_how = default_start(obj, box, points, xm, seed)
     L_box = None if A.convexity is None else A.convexity.L
-    xstar = None if A.minimum is None else np.asarray(A.minimum.point, float)
+    A.tuned = tuning_minimum(A)
+    if A.tuned is not None:
+        A.tuned_eigenvalues = np.sort(np.asarray(A.tuned.eigenvalues, float))
+    xstar = None if A.tuned is None else np.asarray(A.tuned.point, float)
     if A.x0 is not None and xstar is not None:
         distance = float(np.linalg.norm(A.x0 - xstar))
     else:
@@ -656,7 +676,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         run = MethodRun(label, method, dict(given), "given")
         with b.guard(f"hyperparameters of {label}", note=False):
             if not given:
-                run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance,
+                run.hyper, run.why = default_hyper(method, A.tuned_eigenvalues, L_box, distance,
                                                    L_path, at=_minimum_name(A))
             resolve(method, run.hyper)  # validates names and ranges
         A.runs.append(run)
@@ -688,9 +708,10 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
     obj = A.obj
     cps = list(A.cps) if A.cps is not None else None
     gd = next((r for r in A.runs if r.method == "gd"), None)
-    if A.x0 is not None and A.eigenvalues is not None and A.eigenvalues[-1] > 0:
+    lam = A.tuned_eigenvalues
+    if A.x0 is not None and lam is not None and lam.size and lam[-1] > 0:
         with b.guard("learning-rate sweep", note=False):
-            thr = 2.0 / float(A.eigenvalues[-1])
+            thr = 2.0 / float(lam[-1])
             lrs = np.geomspace(0.02 * thr, 1.6 * thr, 25)
             A.lr_sweep = lr_sweep(obj, "gd", A.x0, lrs, steps=200, critical_points=cps,
                                   box=A.box, progress=b.stages.within())

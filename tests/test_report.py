@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 
+import numpy as np
 import pytest
 
 from analysis import report
@@ -399,3 +400,22 @@ def test_contour_caption_counts_the_basins():
     assert "basins" not in one and "every basin" not in one and "one minimum" in one
     assert "each of the 4 basins" in report.contour_levels_text(4)
     assert "basin" not in report.contour_levels_text(0)
+
+
+def test_default_steps_are_tuned_at_the_minimum_nearest_the_start():
+    from types import SimpleNamespace as NS
+
+    # Himmelblau's four minima all have f = 0; the runs from x0 near P4 go to P4, so the
+    # steps, the sweep and the theory must all use P4, not the first-listed lowest minimum
+    pts = [(-3.779, -3.283), (-2.805, 3.131), (3.0, 2.0), (3.584, -1.848)]
+    cps = [NS(kind="minimum", point=np.array(p), eigenvalues=[i + 1.0, 10.0 * (i + 1)],
+              value=0.0) for i, p in enumerate(pts)]
+    cps.insert(1, NS(kind="saddle", point=np.array([3.3, -1.9]), eigenvalues=[-1.0, 1.0],
+                     value=1.0))  # nearer x0 than P4, but no minimum
+    A = NS(x0=np.array([3.4, -1.7]), cps=cps, minimum=cps[0])
+    assert report.tuning_minimum(A) is cps[4]
+    A.tuned = report.tuning_minimum(A)
+    assert report._minimum_name(A) == " P5 (3.584, -1.848), the minimum nearest x₀"
+    # without a start the lowest minimum is used
+    A.x0 = None
+    assert report.tuning_minimum(A) is cps[0]
