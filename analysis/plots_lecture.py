@@ -330,7 +330,7 @@ def plot_momentum_weights(
         w = (1 - b) * b**t
         keep = w >= floor  # drawn down to the floor (not clipped by the axes)
         (h,) = ax.plot(t[keep] + 1, w[keep], color=color(i), ls=linestyle(i), marker=marker(i),
-                       ms=2.5, markevery=0.08, label=f"β = {fmt(b)}")
+                       ms=2.5, markevery=0.08, label=f"β = {fmt(b, 3)}")
         handles.append(h)
         win = 1.0 / (1.0 - b)
         if win <= horizon:

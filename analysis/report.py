@@ -72,6 +72,7 @@ from analysis.pages import Table as Table
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
+from landscape.numfmt import fmt
 from landscape.progress import Progress, Stages
 from optimizers.registry import names
 
@@ -609,15 +610,15 @@ def _box_text(obj: Any, box: np.ndarray) -> str:
 
 
 def fmt_num(v: Any, digits: int = 4) -> str:
-    """``%g`` with ``digits`` significant digits; '—' for None/NaN, ∞ for infinities."""
-    from analysis.plots import fmt
-
+    """:func:`landscape.numfmt.fmt` with the reports' default of 4 significant digits
+    (``%.4g``; '—' for None/NaN, ∞ for infinities, integers exact)."""
     return fmt(v, digits)
 
 
 def fmt_point(p: Any, digits: int = 4) -> str:
-    """``(a, b, …)`` with each coordinate to ``digits`` significant digits."""
-    return "(" + ", ".join(fmt_num(v, digits) for v in np.ravel(np.asarray(p, float))) + ")"
+    """``(a, b, …)`` with each coordinate to ``digits`` significant digits
+    (:func:`landscape.numfmt.fmt` of the coordinates as floats)."""
+    return fmt(np.ravel(np.asarray(p, float)), digits)
 
 
 def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
@@ -1401,7 +1402,7 @@ def percent(v: float | None) -> str:
         return "0%"
     if abs(v) < 1e-4:
         return "<0.01%"
-    return f"{100 * v:.2g}%"
+    return f"{fmt(100 * v, 2)}%"
 
 
 def comparison_reason(c: Any) -> str:
