@@ -136,6 +136,14 @@ def rate_diff(m: float, p: float) -> float:
     return max(v for v in (_rel(m, p), _speed_diff(m, p), 0.0) if v is not None)
 
 
+def decisive_diff(c: Comparison) -> float | None:
+    """The relative difference a verdict rests on: for a rate the larger of ``|Δρ|/ρ`` and
+    ``|Δln ρ|/|ln ρ|`` (both are tested, :func:`rate_diff`), else ``rel_diff``."""
+    if c.quantity == "rate" and c.rel_diff is not None and c.speed_diff is not None:
+        return max(c.rel_diff, c.speed_diff)
+    return c.rel_diff
+
+
 def _agrees(**kw: Any) -> Comparison:
     return Comparison(True, "agrees", **kw)
 

@@ -51,7 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from analysis.compare import SE_RULE
+from analysis.compare import SE_RULE, decisive_diff
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -1355,7 +1355,8 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     pk, pr, po = _pred_cells(b, label, study.prediction)
     mk, mr, mo = _meas_cells(b, label, study.measurement)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
-        b.ledger.add("theory vs measurement", label, "relative difference", c.rel_diff, "fit")
+        b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
+                     "fit")
     return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction), c.verdict,
             comparison_reason(c)]
 
@@ -1376,9 +1377,9 @@ def decided_by(c: Any, p: Any = None) -> str:
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
             return f"ρ {fmt_num(m, 4)} {'≤' if c.agree else '>'} bound {fmt_num(pv, 4)}"
-        name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", c.rel_diff
-        if q == "rate" and c.speed_diff is not None and c.speed_diff > diff:
-            name, diff = "Δln ρ/ln ρ", c.speed_diff  # the rule's second test decided
+        name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
+        if diff != c.rel_diff:
+            name = "Δln ρ/ln ρ"  # the rule's second test decided
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         if c.agree and tol is not None and diff > tol:
             limit += " (double-root band)" if "double root" in str(c.note) else ""

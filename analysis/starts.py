@@ -64,7 +64,7 @@ CLASSES = (NOT_CONVERGED, DIVERGED, OUTSIDE)
 MAX_CLUSTERS = 2000
 OTHER = "other end points"
 #: timed calls of each method's batch after its warm-up call (the fastest is reported) …
-TIME_REPEATS = 3
+TIME_REPEATS = 5
 #: … fewer once the timed calls together took this many seconds
 TIME_BUDGET = 0.5
 

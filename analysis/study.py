@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from analysis import plots, plots_lecture
-from analysis.compare import SE_RULE, STOCHASTIC_SE, rate_diff
+from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import inline_math
 from analysis.report import (
     HOW,
@@ -78,6 +78,11 @@ HALF = 270.0
 
 
 # ============================================================================ checks
+
+
+#: what the rel. diff. column of a rate's row is (the quantity its verdict rests on)
+RATE_DIFF_NOTE = ("Rel. diff. of a rate: the larger of |Δρ|/ρ and |Δln ρ|/|ln ρ| (the rule "
+                  "tests both; the theory tables' ‘decided by’ names the larger).")
 
 
 @dataclass
@@ -165,7 +170,7 @@ class Study:
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_text(p.kind, p.rate, p.order, p.exact),
-            _kind_text(m.kind, m.rate, m.order, True), c.rel_diff, c.verdict,
+            _kind_text(m.kind, m.rate, m.order, True), decisive_diff(c), c.verdict,
             comparison_reason(c)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
@@ -1795,7 +1800,7 @@ def _front(S: Study, seconds: float) -> None:
              c.measured, _rel(c.rel_diff), c.verdict, c.reason] for c in S.checks]
     d.table(["section", "what", "theory", "measured", Column("rel. diff.", "r"), "verdict",
              "note"], rows, title="Theory against measurement, all sections",
-            notes=[legend_text()])
+            notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")
     if S.b.failures:
         d.bullets([f"{f.section}: {f.error}: {f.message}" for f in S.b.failures])

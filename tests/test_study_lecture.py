@@ -226,3 +226,24 @@ def test_mean_square_recursion_and_minibatch_variance_helpers():
     assert theory.minibatch_variance(vals.var(), 4, 2) == pytest.approx(np.var(means))
     with pytest.raises(ValueError):
         theory.minibatch_variance(1.0, 4, 5)
+
+
+def test_a_rate_check_shows_the_difference_its_verdict_rests_on():
+    """The summary's rel. diff. of a rate is the quantity the theory table's 'decided by'
+    shows: max(|Δρ|/ρ, |Δln ρ|/|ln ρ|), recomputed here from the two rates (heavy ball on
+    0.1x² + 2y² with η = 0.6, β = 0.5: ρ = √β exactly, the fit a little above it)."""
+    import math
+
+    from analysis.report import decided_by, percent
+    from landscape import Objective
+
+    s = study.Study(Builder("rate check"), quick=True)
+    st = s.rate("hb", Objective.parse("0.1*x**2 + 2*y**2"), "momentum", [-5.0, -2.0], lr=0.6,
+                momentum=0.5)
+    p, m = st.prediction.rate, st.measurement.rate
+    assert p == pytest.approx(math.sqrt(0.5), rel=1e-9)
+    on_rho, on_log = abs(m - p) / p, abs(math.log(m) - math.log(p)) / abs(math.log(p))
+    assert on_log > on_rho  # the log scale decides here
+    (check,) = [c for c in s.checks if c.what == "hb: convergence"]
+    assert check.rel_diff == pytest.approx(on_log, rel=1e-9)
+    assert percent(check.rel_diff) in decided_by(st.comparison, st.prediction)
