@@ -55,6 +55,7 @@ from typing import Any
 from analysis.empirical import Measurement
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
+from landscape.numfmt import fmt, fmt_rate
 
 SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
          "finite": 5}
@@ -225,13 +226,15 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(**kw)
     eff = _double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
-        return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by {eff:.6g} "
-                       f"per step over the window [{m.window[0]}, {m.window[1]}]; the "
-                       f"measured rate lies between ρ = {p.rate:.6g} and this average factor "
-                       f"{eff:.6g}, within {rtol:.0%}", **kw)
+        a, z = m.window
+        return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
+                       f"ρ·((b+1)/(a+1))^(1/(b−a)) = {fmt_rate(eff)} per step over the window "
+                       f"[a, b] = [{a}, {z}] (theory); the measured rate {fmt_rate(m.rate)} "
+                       f"lies between ρ = {fmt_rate(p.rate)} and this average factor, within "
+                       f"{rtol:.0%}", **kw)
     bound = "" if p.exact else " (above the bound)"
-    fallback = (f"rate differs{bound}: predicted {p.rate:.6g}, measured {m.rate:.6g} "
-                f"(rel. diff {kw['rel_diff']:.3g})")
+    fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
+                f"{fmt_rate(m.rate)} (rel. diff {fmt(kw['rel_diff'], 3)})")
     if p.details.get("double_root") and m.rate > p.rate:
         fallback = DOUBLE_ROOT
     return _disagree(p, m, fallback, **kw)

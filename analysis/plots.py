@@ -39,7 +39,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike, NDArray
 
-from landscape.numfmt import fmt
+from landscape.numfmt import fmt, fmt_rate
 
 FigureLike = Figure | SubFigure
 
@@ -234,20 +234,6 @@ def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIG
     if fig is not None:
         return fig
     return Figure(figsize=figsize, layout="constrained")
-
-
-def rate_digits(r: float | None) -> int:
-    """Significant digits that tell a rate from 1: 4, or −log10|1 − r| + 3 (at most 12)
-    when r is within 10⁻³ of 1 (0.99998, not 1)."""
-    if r is None or not np.isfinite(r):
-        return 4
-    gap = abs(1.0 - float(r))
-    return 4 if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
-
-
-def fmt_rate(r: float) -> str:
-    """A rate with :func:`rate_digits` significant digits."""
-    return fmt(r, rate_digits(r))
 
 
 def text_width_pt(s: str, size: float) -> float:

@@ -27,6 +27,7 @@ from analysis.plots import (
     _positive,
     color,
     fmt,
+    fmt_rate,
     linestyle,
     marker,
     new_figure,
@@ -395,7 +396,7 @@ def plot_error_ratios(
                           path_effects=[patheffects.withStroke(linewidth=3.2,
                                                                foreground="white")])
             handles.append(Line2D([], [], color=color(i), ls="--",
-                                  label=f"{label}: theory ρ = {fmt(rho, 4)}"))
+                                  label=f"{label}: theory ρ = {fmt_rate(rho)}"))
     if mark is not None:
         for ax in (left, right):
             ax.axvline(mark, color=GREY, ls=":", lw=1.2)

@@ -72,7 +72,7 @@ from analysis.pages import Table as Table
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt
+from landscape.numfmt import fmt, fmt_rate, rate_digits
 from landscape.progress import Progress, Stages
 from optimizers.registry import names
 
@@ -925,12 +925,12 @@ def _gd_sentence(A: Analysis) -> str | None:
         said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
                 f"({which})")
     if p.rate is not None and p.kind == "linear":
-        said += (f", where theory predicts the error to shrink by ρ = {fmt_num(p.rate, 5)} "
+        said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step")
     else:
         said += f", where theory predicts: {p.kind}"
     if m.rate is not None and m.kind == "linear":
-        said += f"; the run measured {fmt_num(m.rate, 5)}"
+        said += f"; the run measured {fmt_rate(m.rate)}"
     else:
         said += f"; the run measured: {m.kind}"
     return said + f" ({st.comparison.verdict})."
@@ -1330,7 +1330,7 @@ def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
         rate = "—"
     else:
         rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
-                                                "theory", 5)
+                                                "theory", rate_digits(p.rate))
     order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
                                              "theory", 3)
     return kind, rate, order
@@ -1342,7 +1342,7 @@ def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
     if m.kind == "sublinear" and m.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
     elif m.rate is not None:
-        rate = cell(b, sec, label, "measured rate", m.rate, "fit", 5)
+        rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate))
         if m.window is not None:
             rate += f" [{m.window[0]}–{m.window[1]}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
@@ -1376,7 +1376,7 @@ def decided_by(c: Any, p: Any = None) -> str:
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
-            return f"ρ {fmt_num(m, 4)} {'≤' if c.agree else '>'} bound {fmt_num(pv, 4)}"
+            return f"ρ {fmt_rate(m)} {'≤' if c.agree else '>'} bound {fmt_rate(pv)}"
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
@@ -1474,10 +1474,9 @@ def bound_steps_note(label: str, steps: Sequence[int], bound: float,
     """The note of the per-step ratios above a predicted bound ρ̄: a bound on the asymptotic
     rate is compared with the fit window [a, z] as a whole, (e_z/e_a)^(1/(z−a)) ≤ ρ̄ (and
     with the measured kind), not with single steps."""
-    from analysis import plots
 
     ks = ", ".join(str(k) for k in steps)
-    rho = fmt_num(bound, plots.rate_digits(bound))
+    rho = fmt_rate(bound)
     head = f"{ABOVE_MARK} ({label}) ratio above the bound {rho} at k = {ks}: the bound is on the "
     if window is None or mean is None:
         return head + ("asymptotic rate and need not hold at every step; there is no fit "
@@ -1487,7 +1486,7 @@ def bound_steps_note(label: str, steps: Sequence[int], bound: float,
     kind_text = f"; its measured kind, {kind}, is faster than linear" if faster else ""
     return (head + f"asymptotic rate, so the verdict compares the window "
             f"{window[0]}–{window[1]} as a whole with it (its geometric mean "
-            f"{fmt_num(mean, plots.rate_digits(mean))} {held} {rho}{kind_text}), not single "
+            f"{fmt_rate(mean)} {held} {rho}{kind_text}), not single "
             "steps.")
 
 
@@ -1497,7 +1496,6 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     """The per-step table's rows of the fit window [a, z]: the geometric mean
     (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit;
     their notes; whether the steps ``above`` the bound got their note."""
-    from analysis import plots
 
     a, z = int(win[0]), min(int(win[1]), len(e) - 1)
     if not (z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z])):
@@ -1508,9 +1506,9 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     what = "geometric mean"
     if bound is not None:
         what = (f"window geometric mean {'≤' if mean <= bound else '>'} bound "
-                f"{fmt_num(bound, plots.rate_digits(bound))}")
+                f"{fmt_rate(bound)}")
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
-                                        "fit", plots.rate_digits(mean))])
+                                        "fit", rate_digits(mean))])
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(bound_steps_note(label, above, bound, (a, z), mean, kind))
@@ -1518,7 +1516,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     if fitted is not None and kind == "linear":
         rows.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
                      cell(b, section, label, "measured rate", fitted, "fit",
-                          plots.rate_digits(fitted))])
+                          rate_digits(fitted))])
         notes.append(
             "Geometric mean and robust fit are two estimators of the rate over the "
             "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
@@ -1562,7 +1560,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
                cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    plots.rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")]
+                    rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
@@ -1585,7 +1583,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                                       getattr(study.measurement, "kind", None)))
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 "theory", plots.rate_digits(p.rate))
+                                                 "theory", rate_digits(p.rate))
         limit += "" if p.exact else " (asymptotic)"
     elif p.kind in ("quadratic", "superlinear", "finite"):
         limit = "→ 0"

@@ -70,6 +70,7 @@ from analysis.report import (
     verdict_tally,
     versions,
 )
+from landscape.numfmt import fmt_rate
 from landscape.progress import Progress
 
 #: Figure heights in points (A4 text width is about 495 pt).
@@ -236,7 +237,7 @@ def _kind_text(kind: str, rate: float | None, order: float | None, exact: bool) 
     """``linear, ρ = 0.6`` / ``quadratic`` / ``sublinear`` for the summary table."""
     parts = [kind + ("" if exact or kind == "none" else " (bound)")]
     if rate is not None:
-        parts.append(f"ρ {'=' if exact else '≤'} {fmt_num(rate, 4)}")
+        parts.append(f"ρ {'=' if exact else '≤'} {fmt_rate(rate)}")
     if order is not None and kind in ("quadratic", "superlinear"):
         parts.append(f"q = {fmt_num(order, 3)}")
     return ", ".join(parts)
@@ -1571,7 +1572,7 @@ def section_momentum_weights(S: Study) -> None:
     S.text(f"The notes (momentum on 0.1x₁² + 2x₂², η = 0.6, from (−5, −2), 20 steps) say: "
            "‘when the β value is [changed] to 0.25, we find that convergence is not achieved "
            "in the end’.  Theory: the heavy-ball spectral radius at η = 0.6 is "
-           f"ρ = {fmt_num(rho[0.25], 4)} for β = 0.25 (against {fmt_num(rho[0.5], 4)} for "
+           f"ρ = {fmt_rate(rho[0.25])} for β = 0.25 (against {fmt_rate(rho[0.5])} for "
            f"β = 0.5, and |1 − ηL| = {fmt_num(abs(1 - eta * lam[-1]), 3)} > 1 without momentum)"
            f" — below 1, so the iteration converges.  In 20 steps ρ²⁰ = "
            f"{fmt_num(rho[0.25] ** 20, 3)}: the error shrinks only by a factor of about 20 "

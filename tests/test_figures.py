@@ -455,3 +455,23 @@ def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean(
     b2 = report.Builder("t")
     report.convergence_table(b2, "cg", st, "s")
     assert not any("‡" in c for r in b2.doc.blocks[-1].rows for c in r)
+
+
+def test_one_rate_reads_the_same_in_every_table():
+    """The measured rate of a run in the theory table and in the per-step table's robust-fit
+    row, and the predicted rate in both, are one text each (chained Rosenbrock's Nesterov
+    read 0.99605 in one and 0.996 in the other)."""
+    from landscape.numfmt import fmt_rate
+
+    e = 2.0 * 0.99605 ** np.arange(400)
+    st = _study(e, "linear", 0.995867, window=(50, 350))
+    st.measurement.kind, st.measurement.rate = "linear", 0.9960512
+    st.measurement.order, st.measurement.exponent = 1.0, None
+    b = report.Builder("t")
+    assert report.convergence_table(b, "nesterov", st, "s")
+    rows = b.doc.blocks[-1].rows
+    (fit,) = [r for r in rows if r[1] == "robust fit (measured rate)"]
+    _, measured, _ = report._meas_cells(b, "nesterov", st.measurement)
+    assert measured.split(" [")[0] == fit[2] == "0.99605ᶠ" == fmt_rate(0.9960512) + "ᶠ"
+    _, predicted, _ = report._pred_cells(b, "nesterov", st.prediction)
+    assert predicted == rows[-1][2] == "0.99587ᵗ"
