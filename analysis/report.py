@@ -2068,12 +2068,17 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
 
 
 def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
-          scale: float) -> str:
-    """``q25 – q75`` of a quantity (scaled), each recorded; ``—`` when there is none."""
+          scale: float, digits: int) -> str:
+    """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
+    beside it (a quartile equal to the median reads the same); ``—`` when there is none."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
-    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", 3) + " – "
-            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", 3))
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
+
+
+#: significant digits of the many-starts cost and kernel-time columns (median and IQR alike)
+COST_DIGITS, KERNEL_DIGITS = 4, 3
 
 
 def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
@@ -2170,11 +2175,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
-                 4),
-            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0),
+                 COST_DIGITS),
+            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
-                 "measured", 3),
-            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6),
+                 "measured", KERNEL_DIGITS),
+            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch wall milliseconds", r.seconds * 1e3, "measured", 3),
         ])
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()])

@@ -48,6 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
+from landscape.numfmt import fmt
 
 #: default relative tolerance of the target f ≤ f* + tol·max(1, |f*|)
 TARGET_TOL = 1e-6
@@ -187,8 +188,8 @@ class KernelCosts:
     def text(self) -> str:
         """``t_f = 12 ns; weights f 1, f+∇f 1.9, ∇²f 2.4`` (measured)."""
         names = {"f": "f", "fg": "f and ∇f", "g": "∇f", "h": "∇²f"}
-        w = ", ".join(f"{names[k]} {v:.3g}" for k, v in self.weights.items())
-        return f"one f evaluation t_f = {self.seconds['f'] * 1e9:.3g} ns; weights {w}"
+        w = ", ".join(f"{names[k]} {fmt(v, 3)}" for k, v in self.weights.items())
+        return f"one f evaluation t_f = {fmt(self.seconds['f'] * 1e9, 3)} ns; weights {w}"
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({"seconds": self.seconds, "weights": self.weights,
@@ -705,13 +706,13 @@ def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: fl
     """The lines of ``run --starts``: where the starts ended (count, point, f, match; the
     ``max_lines`` largest groups, then the rest in one line) and the success rate against
     the target."""
-    lines = [f" * Where the starts ended (end points within {tolerance:.3g} of each other "
+    lines = [f" * Where the starts ended (end points within {fmt(tolerance, 3)} of each other "
              f"grouped{'; ' + known if known else ''}):"]
     width = len(str(run.n))
     rows = breakdown_rows(run, clusters)
     groups = [r for r in rows if r["point"] is not None]
     for row in groups[:max_lines]:
-        pt = ", ".join(f"{v:.6g}" for v in row["point"])
+        pt = ", ".join(fmt(float(v)) for v in row["point"])
         lines.append(f"   {row['count']:>{width}}  at ({pt})  f = {row['fun']:.10g}  "
                      f"{row['outcome']}")
     rest = groups[max_lines:]

@@ -419,3 +419,30 @@ def test_default_steps_are_tuned_at_the_minimum_nearest_the_start():
     # without a start the lowest minimum is used
     A.x0 = None
     assert report.tuning_minimum(A) is cps[0]
+
+
+def test_many_starts_median_and_quartiles_read_alike():
+    """A quartile equal to the median prints as the same text (the kink report showed the
+    median 55.85 beside an IQR top 55.8)."""
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+
+    n = 5
+    cost = np.array([50.0, 55.85, 55.85, 55.85, 60.0])  # q25 = median = q75 = 55.85
+    run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
+                    status=np.array(["converged"] * n, dtype=object),
+                    nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
+                    nhev=np.zeros(n, int), seconds=1e-3, cost=cost,
+                    reached=np.ones(n, bool), outcome=np.array([""] * n, dtype=object),
+                    cluster=np.zeros(n, int))
+    study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
+                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                        tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                        f_star=0.0)
+    b = report.Builder("t")
+    report.starts_body(b, "many starts", study, f_star_how="known")
+    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Cost to")]
+    row = table.rows[0]
+    median, (q25, q75) = row[3], row[4].split(" – ")
+    assert median == q25 == q75 == "55.85ᵐ"
+    kmedian, (k25, k75) = row[5], row[6].split(" – ")
+    assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
