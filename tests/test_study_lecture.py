@@ -247,3 +247,15 @@ def test_a_rate_check_shows_the_difference_its_verdict_rests_on():
     (check,) = [c for c in s.checks if c.what == "hb: convergence"]
     assert check.rel_diff == pytest.approx(on_log, rel=1e-9)
     assert percent(check.rel_diff) in decided_by(st.comparison, st.prediction)
+
+
+def test_the_beta_quarter_factor_is_worded_from_its_numbers(S):
+    """'Shrinks by a factor of about N' states 1/ρ²⁰ and the measured 1/(‖x₂₀‖/‖x₀‖), each
+    computed here from the heavy-ball roots and an independent run (the text once said 20
+    for a measured 1/0.0419 ≈ 24)."""
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
+    path = _heavy_ball(0.25, 20)
+    measured = np.linalg.norm(path[20]) / np.linalg.norm(path[0])
+    text = " ".join(getattr(blk, "text", "") for blk in S.doc.blocks)
+    assert f"by a factor of about {1 / rho ** 20:.2g} (1/ρ²⁰;" in text
+    assert f"a factor of {1 / measured:.2g};" in text
