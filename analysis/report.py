@@ -1813,6 +1813,31 @@ def _names(labels: Sequence[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+def window_cut_text(studies: Mapping[str, Any]) -> str:
+    """A caption sentence for each rate study whose drawn error curve stops before the end
+    of its fit window: the curve is drawn until the error first falls below the rounding
+    floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may use
+    exact errors past it (x* = 0 is representable); empty when every window lies inside
+    the drawn data."""
+    from analysis import plots
+
+    cut = []
+    for label, st in studies.items():
+        win = getattr(getattr(st, "measurement", None), "window", None)
+        try:
+            drawn = len(plots.above_floor(plots.study_errors(st))) - 1
+        except ValueError:
+            continue
+        if win is not None and int(win[1]) > drawn:
+            cut.append(f"{label} is drawn to k = {drawn}, its fit window runs to "
+                       f"k = {int(win[1])}")
+    if not cut:
+        return ""
+    return ("  Each curve stops where its error first falls below the rounding floor "
+            "10³·ε·max(e₀, 1) (below it the ratios are rounding noise); the fit uses the "
+            "run's errors beyond that cut: " + "; ".join(cut) + ".")
+
+
 def error_caption(panels: Sequence[Any]) -> str:
     """The caption of an error figure, from what it draws (:func:`analysis.plots.
     rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
@@ -1882,7 +1907,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "rounding floor: " + study_lengths_text([(r.label, r.study)
                                                                 for r in group])
                         + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
-                        "the ratios become rounding noise)."
+                        "the ratios become rounding noise)." + window_cut_text(st)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors"),
                 label=f"error {name}")

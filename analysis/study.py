@@ -69,6 +69,7 @@ from analysis.report import (
     theory_row,
     verdict_tally,
     versions,
+    window_cut_text,
 )
 from landscape.numfmt import fmt_rate
 from landscape.progress import Progress
@@ -312,7 +313,7 @@ def section_quadratic(S: Study) -> None:
         "curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a run of "
         f"more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes and every "
         "j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, drawn on top).", "x² errors")
+        "|1 − ηL| (dashed lines, drawn on top)." + window_cut_text(studies), "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
@@ -645,7 +646,8 @@ def section_newton_cosh(S: Study) -> None:
     S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "
              f"≈ 1/c = {fmt_num(1 / c)} at first, then the number of correct digits roughly "
              "triples per step.  Right: the ratio e_(k+1)/e_k tends to 0 (superlinear); the "
-             "table below gives e_(k+1)/e_k³ → c²/3.", "cosh")
+             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({"newton": st}),
+             "cosh")
     est = _order_estimate(np.abs(path))
     if est is not None:
         q, C, k = est
@@ -877,7 +879,7 @@ def section_rosenbrock(S: Study) -> None:
         "Dashed: theory's rate where it gives one (drawn ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
-        f"{plots.RATIO_MARKERS} in all).",
+        f"{plots.RATIO_MARKERS} in all)." + window_cut_text(studies),
         "rosenbrock errors")
     S.theory_table()
     S.checks_table(since)
