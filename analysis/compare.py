@@ -226,12 +226,11 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(**kw)
     eff = _double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
-        a, z = m.window
-        return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
-                       f"ρ·((b+1)/(a+1))^(1/(b−a)) = {fmt_rate(eff)} per step over the window "
-                       f"[a, b] = [{a}, {z}] (theory); the measured rate {fmt_rate(m.rate)} "
-                       f"lies between ρ = {fmt_rate(p.rate)} and this average factor, within "
-                       f"{rtol:.0%}", **kw)
+        return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
+                       f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
+                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} lies between "
+                       f"ρ = {fmt_rate(p.rate)} and this average factor, within {rtol:.0%}",
+                       **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
                 f"{fmt_rate(m.rate)} (rel. diff {fmt(kw['rel_diff'], 3)})")
