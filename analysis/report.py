@@ -2103,7 +2103,7 @@ def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: flo
 
 
 #: significant digits of the many-starts cost and kernel-time columns (median and IQR alike)
-COST_DIGITS, KERNEL_DIGITS = 4, 3
+COST_DIGITS = KERNEL_DIGITS = 3
 
 
 def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str

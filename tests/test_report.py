@@ -425,6 +425,7 @@ def test_many_starts_median_and_quartiles_read_alike():
     """A quartile equal to the median prints as the same text (the kink report showed the
     median 55.85 beside an IQR top 55.8)."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+    from landscape.numfmt import fmt
 
     n = 5
     cost = np.array([50.0, 55.85, 55.85, 55.85, 60.0])  # q25 = median = q75 = 55.85
@@ -443,6 +444,6 @@ def test_many_starts_median_and_quartiles_read_alike():
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Cost to")]
     row = table.rows[0]
     median, (q25, q75) = row[3], row[4].split(" – ")
-    assert median == q25 == q75 == "55.85ᵐ"
+    assert median == q25 == q75 == fmt(55.85, report.COST_DIGITS) + "ᵐ"
     kmedian, (k25, k75) = row[5], row[6].split(" – ")
     assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
