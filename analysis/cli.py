@@ -669,9 +669,12 @@ def rates_text(rec: dict[str, Any], study) -> str:
     verdict = {"agrees": "agree", "disagrees": "disagree",
                "not comparable": "cannot be compared"}.get(c.verdict, c.verdict)
     rule = ""
-    if c.rel_diff is not None and c.tolerance is not None and c.quantity in ("rate", "exponent"):
-        rule = (f" (rel. diff. {100 * c.rel_diff:.2g}% "
-                f"{'≤' if c.rel_diff <= c.tolerance else '>'} {100 * c.tolerance:.2g}%)")
+    from analysis.compare import decisive_diff
+
+    diff = decisive_diff(c)
+    if diff is not None and c.tolerance is not None and c.quantity in ("rate", "exponent"):
+        rule = (f" (rel. diff. {fmt(100 * diff, 2)}% "
+                f"{'≤' if diff <= c.tolerance else '>'} {fmt(100 * c.tolerance, 2)}%)")
     lines.append(f"  theory and measurement {verdict}{rule}"
                  + (f": {rec['reason']}" if rec["reason"] else ""))
     for note in list(pred.get("notes") or [])[-3:]:

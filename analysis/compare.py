@@ -55,6 +55,7 @@ from typing import Any
 from analysis.empirical import Measurement
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
+from landscape.numfmt import fmt, fmt_rate
 
 SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
          "finite": 5}
@@ -134,6 +135,14 @@ def rate_diff(m: float, p: float) -> float:
     """Relative difference of a measured linear rate ``m`` from a predicted ``p`` on both
     scales of the rate rule: ``max(|m − p|/p, |ln m − ln p|/|ln p|)``."""
     return max(v for v in (_rel(m, p), _speed_diff(m, p), 0.0) if v is not None)
+
+
+def decisive_diff(c: Comparison) -> float | None:
+    """The relative difference a verdict rests on: for a rate the larger of ``|Δρ|/ρ`` and
+    ``|Δln ρ|/|ln ρ|`` (both are tested, :func:`rate_diff`), else ``rel_diff``."""
+    if c.quantity == "rate" and c.rel_diff is not None and c.speed_diff is not None:
+        return max(c.rel_diff, c.speed_diff)
+    return c.rel_diff
 
 
 def _agrees(**kw: Any) -> Comparison:
@@ -217,13 +226,14 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(**kw)
     eff = _double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
-        return _agrees(note=f"double root: ‖e_k‖ ≈ C k ρᵏ shrinks on average by {eff:.6g} "
-                       f"per step over the window [{m.window[0]}, {m.window[1]}]; the "
-                       f"measured rate lies between ρ = {p.rate:.6g} and this average factor "
-                       f"{eff:.6g}, within {rtol:.0%}", **kw)
+        return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
+                       f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
+                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} lies between "
+                       f"ρ = {fmt_rate(p.rate)} and this average factor, within {rtol:.0%}",
+                       **kw)
     bound = "" if p.exact else " (above the bound)"
-    fallback = (f"rate differs{bound}: predicted {p.rate:.6g}, measured {m.rate:.6g} "
-                f"(rel. diff {kw['rel_diff']:.3g})")
+    fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
+                f"{fmt_rate(m.rate)} (rel. diff {fmt(kw['rel_diff'], 3)})")
     if p.details.get("double_root") and m.rate > p.rate:
         fallback = DOUBLE_ROOT
     return _disagree(p, m, fallback, **kw)

@@ -39,6 +39,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike, NDArray
 
+from landscape.numfmt import fmt, fmt_rate
+
 FigureLike = Figure | SubFigure
 
 #: Okabe & Ito (2008) colour-blind-safe palette (yellow left out: too pale on white).
@@ -232,35 +234,6 @@ def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIG
     if fig is not None:
         return fig
     return Figure(figsize=figsize, layout="constrained")
-
-
-def rate_digits(r: float | None) -> int:
-    """Significant digits that tell a rate from 1: 4, or −log10|1 − r| + 3 (at most 12)
-    when r is within 10⁻³ of 1 (0.99998, not 1)."""
-    if r is None or not np.isfinite(r):
-        return 4
-    gap = abs(1.0 - float(r))
-    return 4 if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
-
-
-def fmt_rate(r: float) -> str:
-    """A rate with :func:`rate_digits` significant digits."""
-    return fmt(r, rate_digits(r))
-
-
-def fmt(v: Any, digits: int = 3) -> str:
-    """A number in ``%g`` style with ``digits`` significant digits ('—' for None/NaN)."""
-    if v is None:
-        return "—"
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if math.isnan(x):
-        return "—"
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    return f"{x:.{digits}g}"
 
 
 def text_width_pt(s: str, size: float) -> float:
@@ -1357,7 +1330,7 @@ def plot_grad_norm(
     axes[0].set_ylabel(ylabel)
     if gtol is not None:
         handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
-                              label=f"tolerance gtol = {fmt(gtol)}"
+                              label=f"tolerance gtol = {fmt(gtol, 3)}"
                                     + (" (below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
@@ -1492,7 +1465,7 @@ def plot_hessian_eigenvalues(
         kappa = _attr(cp, "condition_number")
         point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
         ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
-                     else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa)}")
+                     else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa, 3)}")
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
     if scale == "symlog":
@@ -1776,7 +1749,7 @@ def plot_momentum_map(
     if inner:
         cl = ax.contour(lrs, mom, radius, levels=inner, colors="white", linewidths=1.1,
                         linestyles="--")
-        ax.clabel(cl, fmt=lambda v: f"ρ={v:g}", fontsize=7)
+        ax.clabel(cl, fmt=lambda v: f"ρ={fmt(v)}", fontsize=7)
         handles.append(Line2D([], [], color="0.4", ls="--", lw=1.1,
                               label="predicted spectral radius " + ", ".join(map(str, inner))))
     if div.any():
@@ -1832,7 +1805,7 @@ def plot_vanishing_1d(
     _fit_log_axis(axd, [threshold])
     lo = axd.get_ylim()[0]
     band = axd.axhspan(lo, threshold, color=OKABE_ITO["orange"], alpha=0.18, lw=0,
-                       label=f"|f′| below threshold {fmt(threshold)}")
+                       label=f"|f′| below threshold {fmt(threshold, 3)}")
     axd.axhline(threshold, color=OKABE_ITO["orange"], lw=1.0)
     handles.append(band)
     plateau_seen = small_seen = False
@@ -1857,11 +1830,12 @@ def plot_vanishing_1d(
             a.axvline(x0, color="black", ls=":", lw=1.1)
         left = x0 > 0.5 * (b[0] + b[1])
         # the label stands clear of the dotted start line, on a white ground
-        axd.annotate(f"|f′({fmt(x0)})| = {fmt(d0, 3)}", (x0, d0), textcoords="offset points",
+        axd.annotate(f"|f′({fmt(x0, 3)})| = {fmt(d0, 3)}", (x0, d0),
+                     textcoords="offset points",
                      xytext=(-24 if left else 24, 14), ha="right" if left else "left",
                      va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
                      bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
-        handles.append(Line2D([], [], color="black", ls=":", label=f"start x₀ = {fmt(x0)}"))
+        handles.append(Line2D([], [], color="black", ls=":", label=f"start x₀ = {fmt(x0, 3)}"))
     ax.set_ylabel(f_label)
     axd.set_ylabel("|f′(x)| (log scale)")
     axd.set_xlabel("x")
@@ -1929,8 +1903,8 @@ def plot_chain_depth(
     ax.set_ylabel("|dh_d/dx| (log scale)")
     w = _attr(studies[0], "weight") if studies else None
     x = _attr(studies[0], "x") if studies else None
-    ax.set_title(title or f"Gradient through a chain of activations (w = {fmt(w)}, "
-                          f"x = {fmt(x)})")
+    ax.set_title(title or f"Gradient through a chain of activations (w = {fmt(w, 3)}, "
+                          f"x = {fmt(x, 3)})")
     _outside_legend(fig, handles, ncols=3)
     return fig
 
@@ -2270,9 +2244,10 @@ def _check_series(ax: Any, slack: float) -> list[str]:
             pts = xy[finite][bad]
             problems.append(
                 f"axes {ax.get_title()!r}: {_artist_name(artist)} has {int(bad.sum())} of "
-                f"{int(finite.sum())} finite points outside the limits x {fmt(ax.get_xlim()[0])}"
-                f"…{fmt(ax.get_xlim()[1])}, y {fmt(ax.get_ylim()[0])}…{fmt(ax.get_ylim()[1])} "
-                f"(e.g. ({fmt(pts[0, 0])}, {fmt(pts[0, 1])}))")
+                f"{int(finite.sum())} finite points outside the limits x "
+                f"{fmt(ax.get_xlim()[0], 3)}…{fmt(ax.get_xlim()[1], 3)}, y "
+                f"{fmt(ax.get_ylim()[0], 3)}…{fmt(ax.get_ylim()[1], 3)} "
+                f"(e.g. {fmt(pts[0, :2], 3)})")
     return problems
 
 

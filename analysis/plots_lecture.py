@@ -27,6 +27,7 @@ from analysis.plots import (
     _positive,
     color,
     fmt,
+    fmt_rate,
     linestyle,
     marker,
     new_figure,
@@ -330,7 +331,7 @@ def plot_momentum_weights(
         w = (1 - b) * b**t
         keep = w >= floor  # drawn down to the floor (not clipped by the axes)
         (h,) = ax.plot(t[keep] + 1, w[keep], color=color(i), ls=linestyle(i), marker=marker(i),
-                       ms=2.5, markevery=0.08, label=f"β = {fmt(b)}")
+                       ms=2.5, markevery=0.08, label=f"β = {fmt(b, 3)}")
         handles.append(h)
         win = 1.0 / (1.0 - b)
         if win <= horizon:
@@ -395,7 +396,7 @@ def plot_error_ratios(
                           path_effects=[patheffects.withStroke(linewidth=3.2,
                                                                foreground="white")])
             handles.append(Line2D([], [], color=color(i), ls="--",
-                                  label=f"{label}: theory ρ = {fmt(rho, 4)}"))
+                                  label=f"{label}: theory ρ = {fmt_rate(rho)}"))
     if mark is not None:
         for ax in (left, right):
             ax.axvline(mark, color=GREY, ls=":", lw=1.2)

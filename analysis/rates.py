@@ -81,6 +81,7 @@ from analysis.compare import Comparison, compare, rates_record
 from analysis.empirical import Measurement, default_floor, errors, measure
 from analysis.theory import Prediction, predict, predict_kink
 from landscape.errors import AnalysisError, BudgetExceeded, InputError
+from landscape.numfmt import fmt
 from optimizers import RECORD_LIMIT_BYTES, OptimizeResult, minimize, resolve
 
 #: upper bound of the automatic number of steps
@@ -201,8 +202,8 @@ def as_start(obj: Any, x0: Any) -> np.ndarray:
 
 
 def _fmt(x: Any) -> str:
-    """Coordinates as ``(a, b, ...)`` with 6 significant digits."""
-    return "(" + ", ".join(f"{float(v):.6g}" for v in np.ravel(x)) + ")"
+    """Coordinates as ``(a, b, ...)`` with 6 significant digits (:func:`fmt` of floats)."""
+    return fmt(np.ravel(np.asarray(x, float)))
 
 
 _CP_CACHE: dict[tuple[str, bytes], list[Any]] = {}

@@ -51,7 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from analysis.compare import SE_RULE
+from analysis.compare import SE_RULE, decisive_diff
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -72,6 +72,7 @@ from analysis.pages import Table as Table
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
+from landscape.numfmt import fmt, fmt_rate, rate_digits
 from landscape.progress import Progress, Stages
 from optimizers.registry import names
 
@@ -416,6 +417,9 @@ class Analysis:
     vanishing: Any = None
     minimum: Any = None
     eigenvalues: np.ndarray | None = None
+    #: the minimum the default steps are tuned to (:func:`tuning_minimum`) and its spectrum
+    tuned: Any = None
+    tuned_eigenvalues: np.ndarray | None = None
     runs: list[MethodRun] = field(default_factory=list)
     lr_sweep: Any = None
     basins: Any = None
@@ -578,12 +582,26 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
 
 
 def _minimum_name(A: Any) -> str:
-    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use."""
-    if A.minimum is None:
+    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use
+    (``A.tuned``), and why that one when there are several."""
+    m = A.tuned
+    if m is None:
         return ""
     cps = list(A.cps or [])
-    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is A.minimum), "")
-    return f"{name} {fmt_point(A.minimum.point)}"
+    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is m), "")
+    many = sum(1 for cp in cps if cp.kind == "minimum") > 1
+    return f"{name} {fmt_point(m.point)}" + (", the minimum nearest x₀" if many else "")
+
+
+def tuning_minimum(A: Any) -> Any:
+    """The minimum the default steps are tuned to: the one nearest the start x₀ (the one
+    whose basin the runs start in, the one the step-size sweep and the theory of a run that
+    converges there use); the lowest minimum without a start."""
+    from analysis.rates import nearest_minimum
+
+    if A.x0 is None or not A.cps:
+        return A.minimum
+    return nearest_minimum(list(A.cps), np.asarray(A.x0, float)) or A.minimum
 
 
 def _box_text(obj: Any, box: np.ndarray) -> str:
@@ -592,15 +610,15 @@ def _box_text(obj: Any, box: np.ndarray) -> str:
 
 
 def fmt_num(v: Any, digits: int = 4) -> str:
-    """``%g`` with ``digits`` significant digits; '—' for None/NaN, ∞ for infinities."""
-    from analysis.plots import fmt
-
+    """:func:`landscape.numfmt.fmt` with the reports' default of 4 significant digits
+    (``%.4g``; '—' for None/NaN, ∞ for infinities, integers exact)."""
     return fmt(v, digits)
 
 
 def fmt_point(p: Any, digits: int = 4) -> str:
-    """``(a, b, …)`` with each coordinate to ``digits`` significant digits."""
-    return "(" + ", ".join(fmt_num(v, digits) for v in np.ravel(np.asarray(p, float))) + ")"
+    """``(a, b, …)`` with each coordinate to ``digits`` significant digits
+    (:func:`landscape.numfmt.fmt` of the coordinates as floats)."""
+    return fmt(np.ravel(np.asarray(p, float)), digits)
 
 
 def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
@@ -643,7 +661,10 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
             xm = None if A.minimum is None else np.asarray(A.minimum.point, float)
             A.x0, A.x0_how = default_start(obj, box, points, xm, seed)
     L_box = None if A.convexity is None else A.convexity.L
-    xstar = None if A.minimum is None else np.asarray(A.minimum.point, float)
+    A.tuned = tuning_minimum(A)
+    if A.tuned is not None:
+        A.tuned_eigenvalues = np.sort(np.asarray(A.tuned.eigenvalues, float))
+    xstar = None if A.tuned is None else np.asarray(A.tuned.point, float)
     if A.x0 is not None and xstar is not None:
         distance = float(np.linalg.norm(A.x0 - xstar))
     else:
@@ -656,7 +677,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         run = MethodRun(label, method, dict(given), "given")
         with b.guard(f"hyperparameters of {label}", note=False):
             if not given:
-                run.hyper, run.why = default_hyper(method, A.eigenvalues, L_box, distance,
+                run.hyper, run.why = default_hyper(method, A.tuned_eigenvalues, L_box, distance,
                                                    L_path, at=_minimum_name(A))
             resolve(method, run.hyper)  # validates names and ranges
         A.runs.append(run)
@@ -688,9 +709,10 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
     obj = A.obj
     cps = list(A.cps) if A.cps is not None else None
     gd = next((r for r in A.runs if r.method == "gd"), None)
-    if A.x0 is not None and A.eigenvalues is not None and A.eigenvalues[-1] > 0:
+    lam = A.tuned_eigenvalues
+    if A.x0 is not None and lam is not None and lam.size and lam[-1] > 0:
         with b.guard("learning-rate sweep", note=False):
-            thr = 2.0 / float(A.eigenvalues[-1])
+            thr = 2.0 / float(lam[-1])
             lrs = np.geomspace(0.02 * thr, 1.6 * thr, 25)
             A.lr_sweep = lr_sweep(obj, "gd", A.x0, lrs, steps=200, critical_points=cps,
                                   box=A.box, progress=b.stages.within())
@@ -903,12 +925,12 @@ def _gd_sentence(A: Analysis) -> str | None:
         said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
                 f"({which})")
     if p.rate is not None and p.kind == "linear":
-        said += (f", where theory predicts the error to shrink by ρ = {fmt_num(p.rate, 5)} "
+        said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step")
     else:
         said += f", where theory predicts: {p.kind}"
     if m.rate is not None and m.kind == "linear":
-        said += f"; the run measured {fmt_num(m.rate, 5)}"
+        said += f"; the run measured {fmt_rate(m.rate)}"
     else:
         said += f"; the run measured: {m.kind}"
     return said + f" ({st.comparison.verdict})."
@@ -1308,7 +1330,7 @@ def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
         rate = "—"
     else:
         rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
-                                                "theory", 5)
+                                                "theory", rate_digits(p.rate))
     order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
                                              "theory", 3)
     return kind, rate, order
@@ -1320,7 +1342,7 @@ def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
     if m.kind == "sublinear" and m.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
     elif m.rate is not None:
-        rate = cell(b, sec, label, "measured rate", m.rate, "fit", 5)
+        rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate))
         if m.window is not None:
             rate += f" [{m.window[0]}–{m.window[1]}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
@@ -1333,7 +1355,8 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     pk, pr, po = _pred_cells(b, label, study.prediction)
     mk, mr, mo = _meas_cells(b, label, study.measurement)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
-        b.ledger.add("theory vs measurement", label, "relative difference", c.rel_diff, "fit")
+        b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
+                     "fit")
     return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction), c.verdict,
             comparison_reason(c)]
 
@@ -1353,10 +1376,10 @@ def decided_by(c: Any, p: Any = None) -> str:
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
-            return f"ρ {fmt_num(m, 4)} {'≤' if c.agree else '>'} bound {fmt_num(pv, 4)}"
-        name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", c.rel_diff
-        if q == "rate" and c.speed_diff is not None and c.speed_diff > diff:
-            name, diff = "Δln ρ/ln ρ", c.speed_diff  # the rule's second test decided
+            return f"ρ {fmt_rate(m)} {'≤' if c.agree else '>'} bound {fmt_rate(pv)}"
+        name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
+        if diff != c.rel_diff:
+            name = "Δln ρ/ln ρ"  # the rule's second test decided
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         if c.agree and tol is not None and diff > tol:
             limit += " (double-root band)" if "double root" in str(c.note) else ""
@@ -1380,7 +1403,7 @@ def percent(v: float | None) -> str:
         return "0%"
     if abs(v) < 1e-4:
         return "<0.01%"
-    return f"{100 * v:.2g}%"
+    return f"{fmt(100 * v, 2)}%"
 
 
 def comparison_reason(c: Any) -> str:
@@ -1441,6 +1464,66 @@ def convergence_order(p: Any) -> float | None:
 
 #: marks a row of the per-step table outside the measurement's asymptotic window
 OUTSIDE_MARK = "†"
+#: marks a per-step ratio above the predicted bound on the rate
+ABOVE_MARK = "‡"
+
+
+def bound_steps_note(label: str, steps: Sequence[int], bound: float,
+                     window: tuple[int, int] | None, mean: float | None, kind: str | None
+                     ) -> str:
+    """The note of the per-step ratios above a predicted bound ρ̄: a bound on the asymptotic
+    rate is compared with the fit window [a, z] as a whole, (e_z/e_a)^(1/(z−a)) ≤ ρ̄ (and
+    with the measured kind), not with single steps."""
+
+    ks = ", ".join(str(k) for k in steps)
+    rho = fmt_rate(bound)
+    head = f"{ABOVE_MARK} ({label}) ratio above the bound {rho} at k = {ks}: the bound is on the "
+    if window is None or mean is None:
+        return head + ("asymptotic rate and need not hold at every step; there is no fit "
+                       "window to compare with it.")
+    held = "≤" if mean <= bound else ">"
+    faster = kind in ("superlinear", "quadratic", "finite")
+    kind_text = f"; its measured kind, {kind}, is faster than linear" if faster else ""
+    return (head + f"asymptotic rate, so the verdict compares the window "
+            f"{window[0]}–{window[1]} as a whole with it (its geometric mean "
+            f"{fmt_rate(mean)} {held} {rho}{kind_text}), not single "
+            "steps.")
+
+
+def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
+                 measurement: Any, bound: float | None, above: Sequence[int]
+                 ) -> tuple[list[list[str]], list[str], bool]:
+    """The per-step table's rows of the fit window [a, z]: the geometric mean
+    (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit;
+    their notes; whether the steps ``above`` the bound got their note."""
+
+    a, z = int(win[0]), min(int(win[1]), len(e) - 1)
+    if not (z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z])):
+        return [], [], False
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
+    what = "geometric mean"
+    if bound is not None:
+        what = (f"window geometric mean {'≤' if mean <= bound else '>'} bound "
+                f"{fmt_rate(bound)}")
+    rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
+                                        "fit", rate_digits(mean))])
+    kind = getattr(measurement, "kind", None)
+    if above:
+        notes.append(bound_steps_note(label, above, bound, (a, z), mean, kind))
+    fitted = getattr(measurement, "rate", None)
+    if fitted is not None and kind == "linear":
+        rows.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
+                     cell(b, section, label, "measured rate", fitted, "fit",
+                          rate_digits(fitted))])
+        notes.append(
+            "Geometric mean and robust fit are two estimators of the rate over the "
+            "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
+            "sees only the window's two end errors; the robust fit (the measured rate of "
+            "the theory table) uses every iteration of the window. "
+            " They differ when the window's first steps are still transient.")
+    return rows, notes, bool(above)
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
@@ -1470,11 +1553,14 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     win = study.measurement.window
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
+    bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
+             else None)
+    above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
     for k in chosen:
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
                cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    plots.rate_digits(float(ratio[k])))]
+                    rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
@@ -1487,27 +1573,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                      "window's rate or kind, not single steps); the theory's limit is "
                      "asymptotic (a bound need not hold at every step).")
     if win is not None and q is None:
-        a, z = int(win[0]), min(int(win[1]), len(e) - 1)
-        if z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z]):
-            mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
-            row = [f"{a}–{z}", "geometric mean",
-                   cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean, "fit",
-                        plots.rate_digits(mean))]
-            body.append(row)
-            fitted = getattr(study.measurement, "rate", None)
-            if fitted is not None and getattr(study.measurement, "kind", None) == "linear":
-                body.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
-                             cell(b, section, label, "measured rate", fitted, "fit",
-                                  plots.rate_digits(fitted))])
-                notes.append(
-                    "Geometric mean and robust fit are two estimators of the rate over the "
-                    "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
-                    "sees only the window's two end errors; the robust fit (the measured rate of "
-                    "the theory table) uses every iteration of the window. "
-                    " They differ when the window's first steps are still transient.")
+        rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
+                                                 bound, above)
+        body += rows_w
+        notes += notes_w
+        above = [] if compared else above
+    if above:  # no fit window to compare: the bound alone
+        notes.append(bound_steps_note(label, above, bound, None, None,
+                                      getattr(study.measurement, "kind", None)))
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 "theory", plots.rate_digits(p.rate))
+                                                 "theory", rate_digits(p.rate))
         limit += "" if p.exact else " (asymptotic)"
     elif p.kind in ("quadratic", "superlinear", "finite"):
         limit = "→ 0"
@@ -1666,6 +1742,16 @@ def coinciding_text(series: Mapping[str, Any], what: str) -> str:
     return ("  " + "  ".join(out)) if out else ""
 
 
+def contour_levels_text(minima: int) -> str:
+    """Why the contour levels are geometric in f − f_min, worded for the number of minima
+    in the box: each of several basins, the one minimum's valley, or structure at every
+    scale when there is none."""
+    why = ("so that the valley of the one minimum shows at every scale" if minima == 1 else
+           f"so that each of the {minima} basins shows" if minima > 1 else
+           "so that the structure at every scale shows")
+    return f"levels geometric in f − f_min, {why}"
+
+
 def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:
     """Trajectory figure: curve panels (n = 1), contours (n = 2), f − f* (n ≥ 3)."""
     from analysis import plots
@@ -1697,8 +1783,9 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
             plots.plot_contour(obj, A.box, paths, cps, xlabel=obj.names[0],
                                ylabel=obj.names[1], zoom=zoom, fig=fig)
 
+        minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
-               "(levels geometric in f − f_min, so that every basin shows), with the critical "
+               f"({contour_levels_text(minima)}), with the critical "
                "points by kind; a path that leaves the box is cut at its edge."
                + coinciding_text(paths, "paths"))
         if zoom:
@@ -1724,6 +1811,31 @@ def _names(labels: Sequence[str]) -> str:
     """``gd``, ``gd and adam``, ``gd, adam and cg``."""
     labels = list(labels)
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def window_cut_text(studies: Mapping[str, Any]) -> str:
+    """A caption sentence for each rate study whose drawn error curve stops before the end
+    of its fit window: the curve is drawn until the error first falls below the rounding
+    floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may use
+    exact errors past it (x* = 0 is representable); empty when every window lies inside
+    the drawn data."""
+    from analysis import plots
+
+    cut = []
+    for label, st in studies.items():
+        win = getattr(getattr(st, "measurement", None), "window", None)
+        try:
+            drawn = len(plots.above_floor(plots.study_errors(st))) - 1
+        except ValueError:
+            continue
+        if win is not None and int(win[1]) > drawn:
+            cut.append(f"{label} is drawn to k = {drawn}, its fit window runs to "
+                       f"k = {int(win[1])}")
+    if not cut:
+        return ""
+    return ("  Each curve stops where its error first falls below the rounding floor "
+            "10³·ε·max(e₀, 1) (below it the ratios are rounding noise); the fit uses the "
+            "run's errors beyond that cut: " + "; ".join(cut) + ".")
 
 
 def error_caption(panels: Sequence[Any]) -> str:
@@ -1795,7 +1907,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "rounding floor: " + study_lengths_text([(r.label, r.study)
                                                                 for r in group])
                         + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
-                        "the ratios become rounding noise)."
+                        "the ratios become rounding noise)." + window_cut_text(st)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors"),
                 label=f"error {name}")
@@ -1888,14 +2000,20 @@ def single_point_eigen_text(cp: Any) -> str:
 
 
 def _study_end(study: Any) -> str:
-    """Why a rate-study run ended: ``floor reached``, ``iteration budget used up, above the
-    floor`` or ``stopped: line search failed, above the floor``."""
+    """Why a rate-study run ended, the measurement and the run apart: ``floor reached`` (the
+    run stopped there), ``error at the floor; the run ended at its iteration budget, status
+    maxiter`` (the error sat at its floor while the run went on), ``iteration budget used up,
+    above the floor`` or ``stopped: line search failed, above the floor``."""
     res, m = study.result, study.measurement
-    if getattr(m, "floor_index", None) is not None:
-        return "floor reached"
-    if res.status == "maxiter":
-        return "iteration budget used up, above the floor"
-    return f"stopped: {str(res.status).replace('_', ' ')}, above the floor"
+    status = str(res.status)
+    floor = getattr(m, "floor_index", None) is not None
+    if status in ("converged", "steps"):
+        return "floor reached" if floor else f"{status}, above the floor"
+    if status == "maxiter":
+        return ("error at the floor; the run ended at its iteration budget, status maxiter"
+                if floor else "iteration budget used up, above the floor")
+    stopped = f"stopped: {status.replace('_', ' ')}"
+    return f"error at the floor; the run {stopped}" if floor else f"{stopped}, above the floor"
 
 
 def study_length_text(label: str, study: Any) -> str:
@@ -1915,10 +2033,16 @@ def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
 
 
 def _sweep_L_text(sw: Any) -> str:
-    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*``."""
+    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*`` and how
+    far the prediction reaches — near x₀ only (a local prediction, from the Hessian at x*),
+    or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
     where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
+    if getattr(sw, "hessian_constant", False):
+        return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
+                "point (f is quadratic, its Hessian constant: the prediction is exact from "
+                "any start)")
     return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
             "near x₀ (a local prediction)")
 
@@ -1969,12 +2093,17 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
 
 
 def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
-          scale: float) -> str:
-    """``q25 – q75`` of a quantity (scaled), each recorded; ``—`` when there is none."""
+          scale: float, digits: int) -> str:
+    """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
+    beside it (a quartile equal to the median reads the same); ``—`` when there is none."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
-    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", 3) + " – "
-            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", 3))
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
+
+
+#: significant digits of the many-starts cost and kernel-time columns (median and IQR alike)
+COST_DIGITS = KERNEL_DIGITS = 3
 
 
 def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
@@ -2006,17 +2135,27 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         label=label)
 
 
-def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int) -> None:
+def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
+    """How a many-starts batch time was measured (:func:`analysis.starts.timed_batch`)."""
+    lo, hi = min(calls), max(calls)
+    count = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    return (f"Batch ms: wall time of all {N} starts on {threads} thread(s), the fastest of "
+            f"{count} timed call(s) of each method, each method timed after a warm-up call on "
+            "one start (compiling or loading its kernels is not in the figure)")
+
+
+def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
+                calls: Sequence[int]) -> None:
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
              Column(f"batch ms ({N} starts)", "r")], rows,
             title="Cost to reach the target (medians and IQR over the starts that reached it)",
-            notes=[legend_text(["measured"]) + f".  Cost: weighted evaluations (units of one f "
-                   f"evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
-                   f"kernels (the optimizer's own arithmetic excluded).  Batch ms: measured "
-                   f"wall time of all {N} starts on {threads} thread(s); a start's own "
-                   "wall time is not measured (starts run in parallel)."])
+            notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
+                   "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
+                   "kernels (the optimizer's own arithmetic excluded).  "
+                   + batch_time_text(calls, N, threads) + "; a start's own wall time is not "
+                   "measured (starts run in parallel)."])
 
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
@@ -2061,14 +2200,14 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
-                 4),
-            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0),
+                 COST_DIGITS),
+            _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
-                 "measured", 3),
-            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6),
+                 "measured", KERNEL_DIGITS),
+            _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch wall milliseconds", r.seconds * 1e3, "measured", 3),
         ])
-    _cost_table(d, rows, N, study.threads)
+    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()])
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
     keys += [k for k in outcome_order([k for c in counts.values() for k in c])

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from analysis import plots, plots_lecture
-from analysis.compare import SE_RULE, STOCHASTIC_SE, rate_diff
+from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import inline_math
 from analysis.report import (
     HOW,
@@ -69,7 +69,9 @@ from analysis.report import (
     theory_row,
     verdict_tally,
     versions,
+    window_cut_text,
 )
+from landscape.numfmt import fmt_rate
 from landscape.progress import Progress
 
 #: Figure heights in points (A4 text width is about 495 pt).
@@ -78,6 +80,11 @@ HALF = 270.0
 
 
 # ============================================================================ checks
+
+
+#: what the rel. diff. column of a rate's row is (the quantity its verdict rests on)
+RATE_DIFF_NOTE = ("Rel. diff. of a rate: the larger of |Δρ|/ρ and |Δln ρ|/|ln ρ| (the rule "
+                  "tests both; the theory tables' ‘decided by’ names the larger).")
 
 
 @dataclass
@@ -165,7 +172,7 @@ class Study:
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_text(p.kind, p.rate, p.order, p.exact),
-            _kind_text(m.kind, m.rate, m.order, True), c.rel_diff, c.verdict,
+            _kind_text(m.kind, m.rate, m.order, True), decisive_diff(c), c.verdict,
             comparison_reason(c)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
@@ -231,7 +238,7 @@ def _kind_text(kind: str, rate: float | None, order: float | None, exact: bool) 
     """``linear, ρ = 0.6`` / ``quadratic`` / ``sublinear`` for the summary table."""
     parts = [kind + ("" if exact or kind == "none" else " (bound)")]
     if rate is not None:
-        parts.append(f"ρ {'=' if exact else '≤'} {fmt_num(rate, 4)}")
+        parts.append(f"ρ {'=' if exact else '≤'} {fmt_rate(rate)}")
     if order is not None and kind in ("quadratic", "superlinear"):
         parts.append(f"q = {fmt_num(order, 3)}")
     return ", ".join(parts)
@@ -306,7 +313,7 @@ def section_quadratic(S: Study) -> None:
         "curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a run of "
         f"more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes and every "
         "j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, drawn on top).", "x² errors")
+        "|1 − ηL| (dashed lines, drawn on top)." + window_cut_text(studies), "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
@@ -639,7 +646,8 @@ def section_newton_cosh(S: Study) -> None:
     S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "
              f"≈ 1/c = {fmt_num(1 / c)} at first, then the number of correct digits roughly "
              "triples per step.  Right: the ratio e_(k+1)/e_k tends to 0 (superlinear); the "
-             "table below gives e_(k+1)/e_k³ → c²/3.", "cosh")
+             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({"newton": st}),
+             "cosh")
     est = _order_estimate(np.abs(path))
     if est is not None:
         q, C, k = est
@@ -871,7 +879,7 @@ def section_rosenbrock(S: Study) -> None:
         "Dashed: theory's rate where it gives one (drawn ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
-        f"{plots.RATIO_MARKERS} in all).",
+        f"{plots.RATIO_MARKERS} in all)." + window_cut_text(studies),
         "rosenbrock errors")
     S.theory_table()
     S.checks_table(since)
@@ -1566,11 +1574,12 @@ def section_momentum_weights(S: Study) -> None:
     S.text(f"The notes (momentum on 0.1x₁² + 2x₂², η = 0.6, from (−5, −2), 20 steps) say: "
            "‘when the β value is [changed] to 0.25, we find that convergence is not achieved "
            "in the end’.  Theory: the heavy-ball spectral radius at η = 0.6 is "
-           f"ρ = {fmt_num(rho[0.25], 4)} for β = 0.25 (against {fmt_num(rho[0.5], 4)} for "
+           f"ρ = {fmt_rate(rho[0.25])} for β = 0.25 (against {fmt_rate(rho[0.5])} for "
            f"β = 0.5, and |1 − ηL| = {fmt_num(abs(1 - eta * lam[-1]), 3)} > 1 without momentum)"
            f" — below 1, so the iteration converges.  In 20 steps ρ²⁰ = "
-           f"{fmt_num(rho[0.25] ** 20, 3)}: the error shrinks only by a factor of about 20 "
-           f"(measured ‖x₂₀‖/‖x₀‖ = {fmt_num(e20[0.25], 3)}; β = 0.5: "
+           f"{fmt_num(rho[0.25] ** 20, 3)}: the error shrinks only by a factor of about "
+           f"{fmt_num(1 / rho[0.25] ** 20, 2)} (1/ρ²⁰; measured ‖x₂₀‖/‖x₀‖ = "
+           f"{fmt_num(e20[0.25], 3)}, a factor of {fmt_num(1 / e20[0.25], 2)}; β = 0.5: "
            f"{fmt_num(e20[0.5], 3)}), and the iterate still sits visibly off the minimum, "
            f"at {fmt_point(runs[0.25].path[20])}.  Shrinking the error by 10³ takes "
            f"ln 10⁻³/ln ρ ≈ {fmt_num(need, 3)} steps (measured: {reached}).  So the plot in "
@@ -1795,7 +1804,7 @@ def _front(S: Study, seconds: float) -> None:
              c.measured, _rel(c.rel_diff), c.verdict, c.reason] for c in S.checks]
     d.table(["section", "what", "theory", "measured", Column("rel. diff.", "r"), "verdict",
              "note"], rows, title="Theory against measurement, all sections",
-            notes=[legend_text()])
+            notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")
     if S.b.failures:
         d.bullets([f"{f.section}: {f.error}: {f.message}" for f in S.b.failures])

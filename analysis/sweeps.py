@@ -38,6 +38,7 @@ from analysis.rates import (
     as_start,
     critical_points_of,
     is_psd,
+    is_quadratic,
     nearest_minimum,
     refine_critical_point,
     symmetric,
@@ -274,6 +275,8 @@ class LRSweep:
     steps: int = 0
     time: float = 0.0
     bounded: np.ndarray | None = None
+    #: f is quadratic: its Hessian is constant, so the threshold 2/L holds from every start
+    hessian_constant: bool = False
 
     @property
     def not_convergent(self) -> np.ndarray:
@@ -298,6 +301,7 @@ class LRSweep:
             "status": [str(s) for s in self.status], "diverged": self.diverged,
             "bounded": self.bounded,
             "predicted_threshold": self.predicted_threshold,
+            "hessian_constant": self.hessian_constant,
             "threshold_basis": self.threshold_basis,
             "observed_threshold": self.observed_threshold, "bracket": list(self.bracket),
             "monotone": self.monotone, "brackets_prediction": self.brackets_prediction(),
@@ -366,6 +370,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         eigenvalues=None if target.eigenvalues is None else [float(v) for v in
                                                              target.eigenvalues],
         steps=int(steps), time=time.perf_counter() - t0, bounded=bnd,
+        hessian_constant=getattr(obj, "expr", None) is not None and is_quadratic(obj),
     )
 
 

@@ -11,6 +11,10 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
   each entry by these rules (a 0-d array is its scalar);
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
+A rate ρ (a factor per iteration) is printed by :func:`fmt_rate`, with the digits of
+:func:`rate_digits`, wherever it appears (text, tables, notes, legends), so one rate reads
+the same everywhere.
+
 Imports nothing beyond the standard library (a NumPy value is recognised by duck typing), so
 it can be used from every layer.
 """
@@ -51,3 +55,27 @@ def fmt(v: Any, digits: int = 6) -> str:
 def _tuple(values: list | tuple, digits: int) -> str:
     """``(a, b, …)``: each entry by :func:`fmt`."""
     return "(" + ", ".join(fmt(x, digits) for x in values) + ")"
+
+
+#: significant digits of a rate not within 10⁻³ of 1
+RATE_DIGITS = 5
+
+
+def rate_digits(r: Any) -> int:
+    """Significant digits that tell a rate from 1 and from a neighbouring rate:
+    :data:`RATE_DIGITS`, or ``⌊−log10|1 − r|⌋ + 3`` (at most 12) when r is within 10⁻³ of
+    1 (0.99998, not 1)."""
+    try:
+        x = float(r)
+    except (TypeError, ValueError):
+        return RATE_DIGITS
+    if not math.isfinite(x):
+        return RATE_DIGITS
+    gap = abs(1.0 - x)
+    return RATE_DIGITS if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
+
+
+def fmt_rate(r: Any) -> str:
+    """A rate with :func:`rate_digits` significant digits: ``0.78555``, ``0.99605``,
+    ``0.999876``."""
+    return fmt(r, rate_digits(r))

@@ -421,7 +421,70 @@ def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
     for r in steps:
         k = int(r[0].rstrip("†"))
         assert r[0].endswith("†") == (k < 5)  # exactly the transient steps are marked
-        assert float(r[2].rstrip("ᵐ")) == pytest.approx(0.6 if k < 5 else 0.3, rel=1e-3)
+        assert float(r[2].rstrip("ᵐ‡")) == pytest.approx(0.6 if k < 5 else 0.3, rel=1e-3)
+        assert r[2].endswith("‡") == (k < 5)  # 0.6 lies above the bound 0.314, 0.3 below
     assert any(r[0].endswith("†") for r in steps)
     assert "(asymptotic)" in table.rows[-1][2]
     assert any("outside the asymptotic window 5–29" in n for n in table.notes)
+
+
+def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean():
+    # cg-like: inside the window 4-8 single ratios (0.61, 0.49) exceed the bound 0.3143 while
+    # the window as a whole falls far faster: (e_8/e_4)^(1/4) = (0.61·1e-4·0.2·0.49)^(1/4)
+    ratios = [0.1, 0.1, 0.3, 0.1, 0.61, 1e-4, 0.2, 0.49, 0.2, 0.2]
+    e = np.cumprod([2.26] + ratios)
+    st = _study(e, "linear", 0.3143, window=(4, 8))
+    st.prediction.exact = False
+    st.measurement.kind = "superlinear"
+    b = report.Builder("t")
+    assert report.convergence_table(b, "cg", st, "s")
+    table = b.doc.blocks[-1]
+    steps = {int(r[0].rstrip("†")): r for r in table.rows
+             if r[0][0].isdigit() and "–" not in r[0]}
+    for k, r in steps.items():
+        assert r[2].endswith("‡") == (ratios[k] > 0.3143), (k, r)
+    assert steps[4][2].endswith("‡") and steps[7][2].endswith("‡")
+    mean = (0.61 * 1e-4 * 0.2 * 0.49) ** (1 / 4)
+    (row,) = [r for r in table.rows if r[0] == "4–8"]
+    assert row[1] == "window geometric mean ≤ bound 0.3143"
+    assert float(row[2].rstrip("ᶠ")) == pytest.approx(mean, rel=1e-3)
+    (note,) = [n for n in table.notes if n.startswith("‡")]
+    assert "k = 4, 7" in note and "window 4–8" in note and "superlinear" in note
+    # an exact rate is no bound: ratios above it are not marked
+    st.prediction.exact = True
+    b2 = report.Builder("t")
+    report.convergence_table(b2, "cg", st, "s")
+    assert not any("‡" in c for r in b2.doc.blocks[-1].rows for c in r)
+
+
+def test_one_rate_reads_the_same_in_every_table():
+    """The measured rate of a run in the theory table and in the per-step table's robust-fit
+    row, and the predicted rate in both, are one text each (chained Rosenbrock's Nesterov
+    read 0.99605 in one and 0.996 in the other)."""
+    from landscape.numfmt import fmt_rate
+
+    e = 2.0 * 0.99605 ** np.arange(400)
+    st = _study(e, "linear", 0.995867, window=(50, 350))
+    st.measurement.kind, st.measurement.rate = "linear", 0.9960512
+    st.measurement.order, st.measurement.exponent = 1.0, None
+    b = report.Builder("t")
+    assert report.convergence_table(b, "nesterov", st, "s")
+    rows = b.doc.blocks[-1].rows
+    (fit,) = [r for r in rows if r[1] == "robust fit (measured rate)"]
+    _, measured, _ = report._meas_cells(b, "nesterov", st.measurement)
+    assert measured.split(" [")[0] == fit[2] == "0.99605ᶠ" == fmt_rate(0.9960512) + "ᶠ"
+    _, predicted, _ = report._pred_cells(b, "nesterov", st.prediction)
+    assert predicted == rows[-1][2] == "0.99587ᵗ"
+
+
+def test_a_fit_window_beyond_the_drawn_curve_is_said():
+    """The x² study's η = 0.05 curve stopped at the rounding-floor cut (k ≈ 277) while its
+    fit window ran to 298, unsaid: the caption now names both, computed from the same cut."""
+    e = 10.0 * 0.9 ** np.arange(320)  # x* = 0: the errors stay exact down to 1e-14
+    cut = int(np.argmax(e < 1e3 * np.finfo(float).eps * 10.0))  # first below the floor
+    inside = _study(e, "linear", 0.9, window=(0, cut - 5))
+    beyond = _study(e, "linear", 0.9, window=(0, 298))
+    assert report.window_cut_text({"gd η = 0.05": inside}) == ""
+    text = report.window_cut_text({"gd η = 0.05": beyond, "gd η = 0.2": inside})
+    assert f"gd η = 0.05 is drawn to k = {cut}, its fit window runs to k = 298" in text
+    assert "gd η = 0.2" not in text and "rounding floor" in text

@@ -59,3 +59,17 @@ def test_anything_else_is_its_str():
     import sympy as sp
 
     assert fmt(sp.sqrt(2)) == "sqrt(2)"
+
+
+def test_the_analysis_layer_formats_through_this_module():
+    """plots, reports and rate studies print numbers by these rules (one formatter), each
+    with its own default number of digits."""
+    from analysis import plots, rates, report
+
+    assert plots.fmt is fmt
+    assert report.fmt_num(123456) == "123456"  # an integer is exact (was 1.235e+05)
+    assert report.fmt_num(1 / 3) == fmt(1 / 3, 4) == "0.3333"
+    assert report.fmt_num(None) == report.fmt_num(math.nan) == MISSING
+    assert report.fmt_point([1 / 3, 2, math.inf]) == "(0.3333, 2, ∞)"
+    assert report.percent(0.0021) == "0.21%" and report.percent(None) == MISSING
+    assert rates._fmt(np.array([[1 / 3], [2.0]])) == "(0.333333, 2)"

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 
+import numpy as np
 import pytest
 
 from analysis import report
@@ -337,6 +338,12 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
     assert below.startswith(" (inconsistent") and "0.1538" in below
     assert report._sweep_L_text(sweep(0.5)) == (" with L = λmax(∇²f) = 1 at the minimizer x* "
                                                 "(0) near x₀ (a local prediction)")
+    # a quadratic's Hessian is constant: the same L everywhere, the prediction is global
+    quad = sweep(0.5)
+    quad.hessian_constant = True
+    text = report._sweep_L_text(quad)
+    assert "local" not in text and "near x₀" not in text
+    assert "L = λmax(∇²f) = 1, the same at every point" in text and "exact" in text
 
 
 def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
@@ -373,8 +380,70 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         "adam 20000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
-    assert report.study_lengths_text([("gd", st(608, "maxiter", 600)),
+    # the measurement reached its floor, the run its budget: both said, not "floor reached"
+    assert report.study_length_text("adam", st(544, "maxiter", 460)) == \
+        ("adam 544 iterations (error at the floor; the run ended at its iteration budget, "
+         "status maxiter)")
+    assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
+        "cg 40 iterations (error at the floor; the run stopped: line search failed)"
+    assert report.study_lengths_text([("gd", st(608, "converged", 600)),
                                       ("adam", st(20000, "maxiter", None)),
-                                      ("momentum", st(338, "converged", 300))]) == \
+                                      ("momentum", st(338, "converged", 300)),
+                                      ("nesterov", st(544, "maxiter", 400))]) == \
         ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
-         "budget used up, above the floor)")
+         "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
+         "run ended at its iteration budget, status maxiter)")
+
+
+def test_contour_caption_counts_the_basins():
+    one = report.contour_levels_text(1)
+    assert "basins" not in one and "every basin" not in one and "one minimum" in one
+    assert "each of the 4 basins" in report.contour_levels_text(4)
+    assert "basin" not in report.contour_levels_text(0)
+
+
+def test_default_steps_are_tuned_at_the_minimum_nearest_the_start():
+    from types import SimpleNamespace as NS
+
+    # Himmelblau's four minima all have f = 0; the runs from x0 near P4 go to P4, so the
+    # steps, the sweep and the theory must all use P4, not the first-listed lowest minimum
+    pts = [(-3.779, -3.283), (-2.805, 3.131), (3.0, 2.0), (3.584, -1.848)]
+    cps = [NS(kind="minimum", point=np.array(p), eigenvalues=[i + 1.0, 10.0 * (i + 1)],
+              value=0.0) for i, p in enumerate(pts)]
+    cps.insert(1, NS(kind="saddle", point=np.array([3.3, -1.9]), eigenvalues=[-1.0, 1.0],
+                     value=1.0))  # nearer x0 than P4, but no minimum
+    A = NS(x0=np.array([3.4, -1.7]), cps=cps, minimum=cps[0])
+    assert report.tuning_minimum(A) is cps[4]
+    A.tuned = report.tuning_minimum(A)
+    assert report._minimum_name(A) == " P5 (3.584, -1.848), the minimum nearest x₀"
+    # without a start the lowest minimum is used
+    A.x0 = None
+    assert report.tuning_minimum(A) is cps[0]
+
+
+def test_many_starts_median_and_quartiles_read_alike():
+    """A quartile equal to the median prints as the same text (the kink report showed the
+    median 55.85 beside an IQR top 55.8)."""
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+    from landscape.numfmt import fmt
+
+    n = 5
+    cost = np.array([50.0, 55.85, 55.85, 55.85, 60.0])  # q25 = median = q75 = 55.85
+    run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
+                    status=np.array(["converged"] * n, dtype=object),
+                    nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
+                    nhev=np.zeros(n, int), seconds=1e-3, cost=cost,
+                    reached=np.ones(n, bool), outcome=np.array([""] * n, dtype=object),
+                    cluster=np.zeros(n, int))
+    study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
+                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                        tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                        f_star=0.0)
+    b = report.Builder("t")
+    report.starts_body(b, "many starts", study, f_star_how="known")
+    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Cost to")]
+    row = table.rows[0]
+    median, (q25, q75) = row[3], row[4].split(" – ")
+    assert median == q25 == q75 == fmt(55.85, report.COST_DIGITS) + "ᵐ"
+    kmedian, (k25, k75) = row[5], row[6].split(" – ")
+    assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text

@@ -283,3 +283,49 @@ def test_run_starts_counts_diverged_starts(capsys):
     assert np.array_equal(outcome == "diverged", blew_up)
     row = next(o for o in rec["ends"]["outcomes"] if o["outcome"] == "diverged")
     assert row["count"] == int(blew_up.sum())
+
+
+def test_each_method_is_timed_after_a_warm_up_call(monkeypatch):
+    """The batch time of every method, the first included, excludes the first call's set-up
+    (compiling or loading the kernels): each method's first call is a one-start warm-up, its
+    timed calls come after it, and the reported time is the fastest timed call."""
+    import optimizers
+    from analysis import starts
+
+    calls: list[tuple[str, int]] = []
+    real = optimizers.minimize_batch
+
+    def spy(obj, X0, method, **kw):
+        calls.append((method, int(np.asarray(X0).shape[0])))
+        return real(obj, X0, method, **kw)
+
+    monkeypatch.setattr(optimizers, "minimize_batch", spy)
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    X0 = uniform_starts(BOX, 30, 3)
+    study = many_starts(obj, {"gd": ("gd", {"lr": 0.2}), "momentum": ("momentum", {})},
+                        box=BOX, X0=X0)
+    for method in ("gd", "momentum"):
+        mine = [n for m, n in calls if m == method]
+        assert mine[0] == 1, "the first call of each method must be the warm-up on one start"
+        assert all(n == 30 for n in mine[1:]) and 1 <= len(mine) - 1 <= starts.TIME_REPEATS
+        run = study.runs[method]
+        assert run.timed_calls == len(mine) - 1
+    # the result is the full batch's: the same end points as a direct call
+    direct = real(obj, X0, "gd", lr=0.2)
+    np.testing.assert_array_equal(study.runs["gd"].x, direct.x)
+
+
+def test_timed_batch_keeps_the_fastest_call_and_the_first_result():
+    from analysis.starts import timed_batch
+
+    seen = []
+    clock = iter([0.0, 3.0, 3.0, 4.0, 4.0, 6.0])  # timed calls last 3, 1 and 2 s
+
+    def run(P):
+        seen.append(len(P))
+        return len(seen)
+
+    out, times = timed_batch(run, np.zeros((5, 2)), repeats=3, budget=100.0,
+                             clock=lambda: next(clock))
+    assert seen == [1, 5, 5, 5]  # the warm-up on one start comes first, untimed
+    assert out == 2 and times == [3.0, 1.0, 2.0]

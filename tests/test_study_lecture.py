@@ -226,3 +226,36 @@ def test_mean_square_recursion_and_minibatch_variance_helpers():
     assert theory.minibatch_variance(vals.var(), 4, 2) == pytest.approx(np.var(means))
     with pytest.raises(ValueError):
         theory.minibatch_variance(1.0, 4, 5)
+
+
+def test_a_rate_check_shows_the_difference_its_verdict_rests_on():
+    """The summary's rel. diff. of a rate is the quantity the theory table's 'decided by'
+    shows: max(|Δρ|/ρ, |Δln ρ|/|ln ρ|), recomputed here from the two rates (heavy ball on
+    0.1x² + 2y² with η = 0.6, β = 0.5: ρ = √β exactly, the fit a little above it)."""
+    import math
+
+    from analysis.report import decided_by, percent
+    from landscape import Objective
+
+    s = study.Study(Builder("rate check"), quick=True)
+    st = s.rate("hb", Objective.parse("0.1*x**2 + 2*y**2"), "momentum", [-5.0, -2.0], lr=0.6,
+                momentum=0.5)
+    p, m = st.prediction.rate, st.measurement.rate
+    assert p == pytest.approx(math.sqrt(0.5), rel=1e-9)
+    on_rho, on_log = abs(m - p) / p, abs(math.log(m) - math.log(p)) / abs(math.log(p))
+    assert on_log > on_rho  # the log scale decides here
+    (check,) = [c for c in s.checks if c.what == "hb: convergence"]
+    assert check.rel_diff == pytest.approx(on_log, rel=1e-9)
+    assert percent(check.rel_diff) in decided_by(st.comparison, st.prediction)
+
+
+def test_the_beta_quarter_factor_is_worded_from_its_numbers(S):
+    """'Shrinks by a factor of about N' states 1/ρ²⁰ and the measured 1/(‖x₂₀‖/‖x₀‖), each
+    computed here from the heavy-ball roots and an independent run (the text once said 20
+    for a measured 1/0.0419 ≈ 24)."""
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
+    path = _heavy_ball(0.25, 20)
+    measured = np.linalg.norm(path[20]) / np.linalg.norm(path[0])
+    text = " ".join(getattr(blk, "text", "") for blk in S.doc.blocks)
+    assert f"by a factor of about {1 / rho ** 20:.2g} (1/ρ²⁰;" in text
+    assert f"a factor of {1 / measured:.2g};" in text

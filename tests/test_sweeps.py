@@ -43,6 +43,9 @@ def test_gd_threshold_on_x_squared():
     assert s.bracket == pytest.approx((0.95, 1.0))
     assert s.brackets_prediction() and s.monotone
     assert list(s.diverged) == [lr > 1.0 + 1e-12 for lr in s.lrs]
+    assert s.hessian_constant  # f'' = 2 everywhere
+    assert not lr_sweep(Objective.parse("x**4/4 + x**2"), "gd", [1.0], [0.5],
+                        steps=5).hessian_constant  # f'' = 3x² + 2
     assert list(s.bounded) == [abs(lr - 1.0) < 1e-12 for lr in s.lrs]
     assert s.final_error[4] == pytest.approx(1.0)  # lr = 1: x alternates between 1 and -1
     json.dumps(s.to_json(), allow_nan=False)
