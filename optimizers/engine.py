@@ -470,7 +470,7 @@ def _compact_book(cols, keep):
                 np.ones(keep.shape[0], dtype=np.bool_))
 
 
-@njit(**INLINE)
+@njit(**KERNEL_NORC)
 def _start_cols(X0, s0, seed, offset, bound, X, cols, rng):
     """Column j ← start s0 + j, its random stream and divergence bound·(1 + ‖x₀‖∞)."""
     n, c = X.shape
@@ -485,7 +485,7 @@ def _start_cols(X0, s0, seed, offset, bound, X, cols, rng):
         cols.bnd[j] = bound * (1.0 + xm)
 
 
-@njit(**INLINE)
+@njit(**KERNEL_NORC)
 def _fixed_diverged(k, X, XQ, G, F, FQ, XN, GN, FN, cols, out, wd, f, fg, D):
     """Finish the columns whose new iterate x_{k+1} fails :func:`_col_detail`, at their last
     finite iterate x_k (f/x changes of step k − 1); returns how many were finished."""
@@ -576,12 +576,15 @@ def _fo_fixed_steps(update, K, hp, f, fg, fg_cols, D, X, G, F, S, cols, out):
             c -= dead
             limit = 0.5 * np.min(cols.bnd)
         k += 1
-    X = XB[K % 3]
-    XQ = XB[(K + 2) % 3]
-    G = GB[K % 2]
-    F = FB[K % 3]
-    FQ = FB[(K + 2) % 3]
-    for j in range(c):
+    _close_steps(K, XB[K % 3], XB[(K + 2) % 3], GB[K % 2], FB[K % 3], FB[(K + 2) % 3], cols,
+                 out, wd, f, fg, D)
+
+
+@njit(**KERNEL_NORC)
+def _close_steps(K, X, XQ, G, F, FQ, cols, out, wd, f, fg, D):
+    """Finish every column after K fixed steps: x_K, f, ∇f and the changes of step K − 1
+    (without reference counting, as :func:`_open_cols`)."""
+    for j in range(X.shape[1]):
         cols.fc[j] = rel_change(FQ[j], F[j])
         cols.xc[j] = _col_step(X, XQ, j)
         cols.nf[j] = K + 1
@@ -657,17 +660,14 @@ def _epoch_eval(j, X, D, xv, gv, fg, cols, out, FE, kk, nb, wd):
     return 0, gn
 
 
-def first_order_chunk(
-    update, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
-    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
-):
-    """Run starts s0 … s1−1 in lock-step (see the module docstring).
-
-    Columns start (:func:`_start_cols`), unusable starts and those already stationary are
-    finished at once; a plain fixed-step run goes on in :func:`_fo_fixed_steps`, any other in
-    the general loop (:func:`_fo_general`).  Both finish through :func:`_write_result`."""
-    n = X0.shape[1]
-    c = s1 - s0
+@njit(**KERNEL_NORC)
+def _open_cols(hp, f, fg, D, X, G, F, FE, cols, out, xv, gv):
+    """Iterate 0 of every column: an unusable start (:func:`start_detail`) is finished as
+    diverged, a start that meets the stopping test (gtol, or K = 0) as such; the others are
+    recorded, averaged from ``average_start`` = 0 and counted (the return value).  Without
+    reference counting (:data:`landscape.jit.KERNEL_NORC`): the loop passes ``cols`` and
+    ``out`` (18 arrays) per column."""
+    n, c = X.shape
     K = int(hp[L.MAXITER])
     steps_mode = hp[L.STEPS_MODE] != 0.0
     wd = hp[L.WEIGHT_DECAY]
@@ -675,20 +675,6 @@ def first_order_chunk(
     averaging = int(hp[L.AVERAGE]) != L.AVG_NONE
     done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
     stride = max(1, int(hp[L.STRIDE]))
-    out = Out(out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
-    cols = Cols(np.empty(c, dtype=np.int64), np.ones(c, dtype=np.int64),
-                np.ones(c, dtype=np.int64), np.zeros(c), np.zeros(c), np.zeros(c),
-                np.zeros((n, c)), np.empty(c), np.ones(c, dtype=np.bool_))
-    X = np.empty((n, c))
-    G = np.empty((n, c))
-    F = np.empty(c)
-    FE = np.empty(c)
-    S = np.zeros((max(1, int(hp[L.W_VECTORS])), n, c))  # the method's named state
-    rng = np.empty(c, dtype=np.uint64)
-    xv = np.empty(n)
-    gv = np.empty(n)
-    _start_cols(X0, s0, seed, offset, hp[L.BOUND], X, cols, rng)
-    fg_cols(X, D, F, G)
     nalive = 0
     for j in range(c):
         s = cols.gid[j]
@@ -703,8 +689,8 @@ def first_order_chunk(
         gn = _col_gnorm(G, X, j, wd)
         _record_col(out, s, 0, stride, X, j, F[j], gn)
         FE[j] = F[j]
-        if epoch_f.shape[1] > 0:
-            epoch_f[s, 0] = F[j]
+        if out.epoch_f.shape[1] > 0:
+            out.epoch_f[s, 0] = F[j]
         if averaging and int(hp[L.AVERAGE_START]) == 0:
             cols.na[j] = 1.0
             for i in range(n):
@@ -715,6 +701,40 @@ def first_order_chunk(
             _write_result(j, st, det, 0, X, G, F[j], cols, out, wd, minibatch, stride, f, fg, D)
             continue
         nalive += 1
+    return nalive
+
+
+def first_order_chunk(
+    update, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
+    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
+):
+    """Run starts s0 … s1−1 in lock-step (see the module docstring).
+
+    Columns start (:func:`_start_cols`, :func:`_open_cols`: unusable starts and those
+    already stationary are finished at once); a plain fixed-step run goes on in
+    :func:`_fo_fixed_steps`, any other in the general loop (:func:`_fo_general`).  All
+    finish through :func:`_write_result`."""
+    n = X0.shape[1]
+    c = s1 - s0
+    K = int(hp[L.MAXITER])
+    steps_mode = hp[L.STEPS_MODE] != 0.0
+    minibatch = int(hp[L.BATCH_SIZE]) > 0
+    averaging = int(hp[L.AVERAGE]) != L.AVG_NONE
+    out = Out(out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
+    cols = Cols(np.empty(c, dtype=np.int64), np.ones(c, dtype=np.int64),
+                np.ones(c, dtype=np.int64), np.zeros(c), np.zeros(c), np.zeros(c),
+                np.zeros((n, c)), np.empty(c), np.ones(c, dtype=np.bool_))
+    X = np.empty((n, c))
+    G = np.empty((n, c))
+    F = np.empty(c)
+    FE = np.empty(c)
+    S = np.zeros((max(1, int(hp[L.W_VECTORS])), n, c))  # the method's named state
+    rng = np.empty(c, dtype=np.uint64)
+    xv = np.empty(n)
+    gv = np.empty(n)
+    _start_cols(X0, s0, seed, offset, hp[L.BOUND], X, cols, rng)
+    fg_cols(X, D, F, G)
+    nalive = _open_cols(hp, f, fg, D, X, G, F, FE, cols, out, xv, gv)
     if nalive == 0:
         return
     lean = (steps_mode and not minibatch and hp[L.NOISE] == 0.0 and hp[L.WD_COUPLED] == 0.0
