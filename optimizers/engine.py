@@ -14,7 +14,9 @@ its own kernels.
     the whole chunk (or per start on its own minibatch), and each start stops on its own
     criterion.  Columns of finished starts are compacted away once half of the chunk is done.
     A plain fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
-    recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
+    recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).  Both paths
+    share one stopping test (:func:`_stop_test`), one divergence test (:func:`_col_detail`)
+    and one result writer (:func:`_write_result`).
 ``per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
@@ -1154,11 +1156,11 @@ def method_kernel(method: str, per_start: bool):
     a first-class function for the engine; compiled once with its signature and disk-cached
     (the cache emptied when :data:`SOURCE_HASH` changed, as the entry points').
 
-    A step is compiled with :data:`landscape.jit.BORROW` (no reference counting, for it and
-    the helpers it calls): it works in the engine's workspace and allocates nothing, and it
-    runs once per iteration behind a function pointer, where the increments and decrements
-    of its fifteen array arguments (eight in ``W``) and of the views it takes of ``W`` cost
-    more than the rest of an iteration on a small problem."""
+    Steps and updates are compiled with :data:`landscape.jit.BORROW` (no reference counting,
+    for them and the helpers they call): they work in the engine's workspace and allocate
+    nothing, and they run once per iteration behind a function pointer, where the increments
+    and decrements of their array arguments (fifteen for a step, eight of them in ``W``) and
+    of the views they take cost more than the rest of an iteration on a small problem."""
     key = (method, per_start)
     with _LOCK:
         if key in _KERNELS:
