@@ -13,6 +13,15 @@ imports no Numba).
             function pointer).  Every array argument and every view of one would otherwise
             cost an atomic increment and decrement per call; an allocation inside fails to
             compile.
+``KERNEL_NORC`` ``KERNEL`` without reference counting (``_nrt=False``), as ``BORROW`` but not
+            cached on its own: a hot loop over arrays its caller allocated, which takes views
+            and passes arrays to other functions per iteration (each an atomic increment and
+            decrement otherwise).
+``REASSOC`` ``KERNEL`` + ``fastmath={"reassoc"}`` + ``_nrt=False``: a reduction whose result
+            does not depend on the order of its terms (a test whether a sum is finite and
+            small), which LLVM may then vectorise; NaN and inf keep their meaning (no
+            ``nnan``/``ninf``).  Called directly, not inlined (inlining would compile it with
+            the caller's options).
 
 Functions that use constants or helpers of other modules take ``KERNEL`` (not cached on their
 own: Numba keys a cache entry on its own file only); they are cached as part of the entry
@@ -25,3 +34,5 @@ KERNEL: dict[str, object] = {"nogil": True, "error_model": "numpy"}
 CACHED: dict[str, object] = {**KERNEL, "cache": True}
 INLINE: dict[str, object] = {**KERNEL, "inline": "always"}
 BORROW: dict[str, object] = {**CACHED, "_nrt": False}
+KERNEL_NORC: dict[str, object] = {**KERNEL, "_nrt": False}
+REASSOC: dict[str, object] = {**KERNEL, "fastmath": {"reassoc"}, "_nrt": False}

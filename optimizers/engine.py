@@ -14,7 +14,9 @@ its own kernels.
     the whole chunk (or per start on its own minibatch), and each start stops on its own
     criterion.  Columns of finished starts are compacted away once half of the chunk is done.
     A plain fixed-step run (``steps``, no minibatch, noise, coupled weight decay, averaging or
-    recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).
+    recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).  Both paths
+    share one stopping test (:func:`_stop_test`), one divergence test (:func:`_col_detail`)
+    and one result writer (:func:`_write_result`).
 ``per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
@@ -64,7 +66,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.core.registry import CPUDispatcher
 
-from landscape.jit import BORROW, CACHED, INLINE, KERNEL
+from landscape.jit import BORROW, CACHED, INLINE, KERNEL, KERNEL_NORC, REASSOC
 from landscape.kernel_types import (
     F_TYPE,
     FG_COLS_TYPE,
@@ -257,8 +259,17 @@ def norm_inf(v):
 
 
 # ============================================================================ lock-step engine
+#: where a lock-step chunk writes its results (the engine's output arrays, module docstring)
+Out = namedtuple("Out", "x jac xavg r i path fpath gpath epoch_f")
+#: per-column bookkeeping of a lock-step chunk: the start of each column, its evaluations of f
+#: and ∇f, its last relative f change and ‖Δx‖∞, its averaged iterates (count, average), its
+#: divergence bound and whether it still runs
+Cols = namedtuple("Cols", "gid nf ng fc xc na xa bnd alive")
+
+
 @njit(**INLINE)
 def _col_gnorm(G, X, j, wd):
+    """‖g + λx‖∞ of column j (λ = the weight decay)."""
     m = 0.0
     for i in range(G.shape[0]):
         m = max(m, abs(G[i, j] + wd * X[i, j]))
@@ -276,6 +287,8 @@ def _col_step(X, XP, j):
 
 @njit(**INLINE)
 def _col_detail(X, j, bound, fval, G, check_fg):
+    """The divergence test of column j (0 = passed): x finite with ‖x‖∞ ≤ bound, and (when
+    ``check_fg``) f and ∇f finite; the detail code of the first failure otherwise."""
     xm = 0.0
     for i in range(X.shape[0]):
         if not math.isfinite(X[i, j]):
@@ -293,6 +306,42 @@ def _col_detail(X, j, bound, fval, G, check_fg):
     return 0
 
 
+@njit(**REASSOC)
+def _block_sum(X, G, F):
+    """s = Σ_ij (|x_ij| + 0·g_ij) + Σ_j 0·f_j, summed in any order (vectorised).
+
+    The cheap divergence filter of the fixed-step path: s is finite only if every x, ∇f and
+    f of the block is, and s ≥ max_ij |x_ij| (a sum of non-negative terms, in any order), so
+    s ≤ ½ min_j bound_j means every column passes :func:`_col_detail`.  A block that fails
+    the filter is checked column by column."""
+    s = 0.0
+    for j in range(F.shape[0]):
+        s += F[j] * 0.0
+    for i in range(X.shape[0]):
+        for j in range(X.shape[1]):
+            s += abs(X[i, j]) + G[i, j] * 0.0
+    return s
+
+
+@njit(**INLINE)
+def _stop_test(check, kk, K, gn, fc, xc, gtol, ftol, xtol, done_st):
+    """(status, detail) of a start at iterate kk, (0, 0) to go on: the one stopping test.
+
+    With ``check``: converged when ‖∇f‖∞ ≤ gtol, else when ftol > 0 and the relative f change
+    ≤ ftol, else when xtol > 0 and ‖Δx‖∞ ≤ xtol; otherwise ``done_st`` (steps or maxiter)
+    once kk = K."""
+    if check:
+        if gn <= gtol:
+            return L.ST_CONVERGED, L.D_GTOL
+        if ftol > 0.0 and fc <= ftol:
+            return L.ST_CONVERGED, L.D_FTOL
+        if xtol > 0.0 and xc <= xtol:
+            return L.ST_CONVERGED, L.D_XTOL
+    if kk == K:
+        return done_st, 0
+    return 0, 0
+
+
 @njit(**INLINE)
 def _slot(k, st, length):
     """Row of iterate k in a trajectory that keeps every st-th iterate, or -1 if none."""
@@ -302,13 +351,67 @@ def _slot(k, st, length):
 
 
 @njit(**INLINE)
-def _record_col(path, fpath, gpath, s, k, stride, X, j, fval, gn):
-    r = _slot(k, stride, path.shape[1])
+def _record_col(out, s, k, stride, X, j, fval, gn):
+    """Iterate k of column j (start s) into the trajectory, if it keeps iterate k."""
+    r = _slot(k, stride, out.path.shape[1])
     if r >= 0:
         for i in range(X.shape[0]):
-            path[s, r, i] = X[i, j]
-        fpath[s, r] = fval
-        gpath[s, r] = gn
+            out.path[s, r, i] = X[i, j]
+        out.fpath[s, r] = fval
+        out.gpath[s, r] = gn
+
+
+@njit(**INLINE)
+def _average_col(cols, X, j, kind, decay):
+    """Add column j's iterate to its running average (Polyak mean or EMA)."""
+    cols.na[j] += 1.0
+    for i in range(X.shape[0]):
+        cols.xa[i, j] = average_value(kind, cols.xa[i, j], X[i, j], cols.na[j], decay)
+
+
+@njit(**INLINE)
+def _write_result(j, status, detail, nit, X, G, fval, cols, out, wd, minibatch, stride, f, fg,
+                  D):
+    """Write the result of column j's start (the point = column j of X, its gradient column
+    j of G, its value fval, reached at iterate nit) and retire the column: the one result
+    writer.  Minibatch runs report the full-data f and ∇f at the point (one more evaluation);
+    with averaging, x_avg and f(x_avg)."""
+    s = cols.gid[j]
+    n = X.shape[0]
+    for i in range(n):
+        out.x[s, i] = X[i, j]
+        out.jac[s, i] = G[i, j]
+    if minibatch:
+        fval = fg(out.x[s], D, out.jac[s])
+        cols.nf[j] += 1
+        cols.ng[j] += 1
+    gn = 0.0
+    for i in range(n):
+        gn = max(gn, abs(out.jac[s, i] + wd * out.x[s, i]))
+    r = _slot(nit, stride, out.fpath.shape[1]) if minibatch else -1
+    if r >= 0:
+        out.fpath[s, r] = fval
+        out.gpath[s, r] = gn
+    out.r[s, L.R_FUN] = fval
+    out.r[s, L.R_GNORM] = gn
+    out.r[s, L.R_FCHANGE] = cols.fc[j]
+    out.r[s, L.R_XCHANGE] = cols.xc[j]
+    out.r[s, L.R_NAVG] = cols.na[j]
+    if cols.na[j] > 0:
+        for i in range(n):
+            out.xavg[s, i] = cols.xa[i, j]
+        out.r[s, L.R_FUN_AVG] = f(out.xavg[s], D)
+    else:
+        for i in range(n):
+            out.xavg[s, i] = math.nan
+        out.r[s, L.R_FUN_AVG] = math.nan
+    out.i[s, L.I_NIT] = nit
+    out.i[s, L.I_NFEV] = cols.nf[j]
+    out.i[s, L.I_NJEV] = cols.ng[j]
+    out.i[s, L.I_NHEV] = 0
+    out.i[s, L.I_STATUS] = status
+    out.i[s, L.I_DETAIL] = detail
+    cols.alive[j] = False
 
 
 @njit(**KERNEL)
@@ -348,128 +451,317 @@ def _compact_vec(a, keep):
 
 
 @njit(**INLINE)
-def _fo_finish(
-    j, status, detail, nit, X, G, fval, gid, XA, NA, nf, ng, FC, XC, wd, minibatch, stride,
-    f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath, alive,
-):
-    """Write start gid[j]'s results (point = column j of X with gradient column j of G)."""
-    s = gid[j]
-    n = X.shape[0]
-    for i in range(n):
-        out_x[s, i] = X[i, j]
-        out_jac[s, i] = G[i, j]
-    if minibatch:
-        fval = fg(out_x[s], D, out_jac[s])
-        nf[j] += 1
-        ng[j] += 1
-    gn = 0.0
-    for i in range(n):
-        gn = max(gn, abs(out_jac[s, i] + wd * out_x[s, i]))
-    r = _slot(nit, stride, fpath.shape[1]) if minibatch else -1
-    if r >= 0:
-        fpath[s, r] = fval
-        gpath[s, r] = gn
-    out_r[s, L.R_FUN] = fval
-    out_r[s, L.R_GNORM] = gn
-    out_r[s, L.R_FCHANGE] = FC[j]
-    out_r[s, L.R_XCHANGE] = XC[j]
-    out_r[s, L.R_NAVG] = NA[j]
-    if NA[j] > 0:
+def _alive_cols(cols, ncols, nalive):
+    """Indices of the running columns among the first ncols (nalive of them)."""
+    keep = np.empty(nalive, dtype=np.int64)
+    t = 0
+    for j in range(ncols):
+        if cols.alive[j]:
+            keep[t] = j
+            t += 1
+    return keep
+
+
+@njit(**INLINE)
+def _compact_book(cols, keep):
+    """The bookkeeping of the columns ``keep`` only (all running)."""
+    return Cols(_compact_vec(cols.gid, keep), _compact_vec(cols.nf, keep),
+                _compact_vec(cols.ng, keep), _compact_vec(cols.fc, keep),
+                _compact_vec(cols.xc, keep), _compact_vec(cols.na, keep),
+                _compact_cols(cols.xa, keep), _compact_vec(cols.bnd, keep),
+                np.ones(keep.shape[0], dtype=np.bool_))
+
+
+@njit(**KERNEL_NORC)
+def _start_cols(X0, s0, seed, offset, bound, X, cols, rng):
+    """Column j ← start s0 + j, its random stream and divergence bound·(1 + ‖x₀‖∞)."""
+    n, c = X.shape
+    for j in range(c):
+        s = s0 + j
+        cols.gid[j] = s
+        rng[j] = stream_key(seed, offset + s)
+        xm = 0.0
         for i in range(n):
-            out_xavg[s, i] = XA[i, j]
-        out_r[s, L.R_FUN_AVG] = f(out_xavg[s], D)
-    else:
-        for i in range(n):
-            out_xavg[s, i] = math.nan
-        out_r[s, L.R_FUN_AVG] = math.nan
-    out_i[s, L.I_NIT] = nit
-    out_i[s, L.I_NFEV] = nf[j]
-    out_i[s, L.I_NJEV] = ng[j]
-    out_i[s, L.I_NHEV] = 0
-    out_i[s, L.I_STATUS] = status
-    out_i[s, L.I_DETAIL] = detail
-    alive[j] = False
+            X[i, j] = X0[s, i]
+            xm = max(xm, abs(X0[s, i]))
+        cols.bnd[j] = bound * (1.0 + xm)
+
+
+@njit(**KERNEL_NORC)
+def _fixed_diverged(k, X, XQ, G, F, FQ, XN, GN, FN, cols, out, wd, f, fg, D):
+    """Finish the columns whose new iterate x_{k+1} fails :func:`_col_detail`, at their last
+    finite iterate x_k (f/x changes of step k − 1); returns how many were finished."""
+    dead = 0
+    for j in range(X.shape[1]):
+        det = _col_detail(XN, j, cols.bnd[j], FN[j], GN, True)
+        if det == 0:
+            continue
+        if k > 0:
+            cols.fc[j] = rel_change(FQ[j], F[j])
+            cols.xc[j] = _col_step(X, XQ, j)
+        cols.nf[j] = k + 2
+        cols.ng[j] = k + 2
+        _write_result(j, L.ST_DIVERGED, det, k, X, G, F[j], cols, out, wd, False, 1, f, fg, D)
+        dead += 1
+    return dead
+
+
+@njit(**KERNEL_NORC)
+def _fixed_run(update, fg_cols, hp, D, k, K, XB, GB, FB, S, limit):
+    """Steps k, k + 1, … of the fixed-step path until K, or until the step whose new block
+    fails the filter :func:`_block_sum` ≤ ``limit``; returns the index of that step (K if
+    none).  Iterate k lives in ``XB[k % 3]``, ``GB[k % 2]``, ``FB[k % 3]``: the buffers rotate
+    by index, nothing is copied or allocated, and without reference counting
+    (:data:`landscape.jit.KERNEL_NORC`) the loop does per step only the update, the
+    evaluation and the sum."""
+    c = FB.shape[1]
+    while k < K:
+        lr = lr_from_hp(k, hp)
+        XN = XB[(k + 1) % 3]
+        GN = GB[(k + 1) % 2]
+        FN = FB[(k + 1) % 3]
+        update(k, lr, hp, XB[k % 3], GB[k % 2], S, c, XN)
+        fg_cols(XN, D, FN, GN)
+        if not _block_sum(XN, GN, FN) <= limit:
+            return k
+        k += 1
+    return K
 
 
 @njit(**KERNEL)
-def _fo_fixed_steps(
-    update, K, hp, f, fg, fg_cols, X, G, F, S, alive, nalive, gid, BND, XA, NA,
-    nf, ng, FC, XC, wd, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
-):
-    """K fixed steps of a lock-step chunk without per-start bookkeeping in the loop.
+def _fo_fixed_steps(update, K, hp, f, fg, fg_cols, D, X, G, F, S, cols, out):
+    """K fixed steps of a lock-step chunk whose columns all run, with nothing per step but the
+    update, the evaluation and one sum.
 
     The fast path of :func:`first_order_chunk` for ``steps`` runs that need nothing per step
     but the update (no minibatch, noise, coupled weight decay, averaging or recording); its
     results are bit-identical to the general loop.  Per step, on the whole ``(n, chunk)``
-    block::
+    block (:func:`_fixed_run`)::
 
-        X⁺ = update(X, G)                       (the method's update, into a second buffer)
+        X⁺ = update(X, G)                       (the method's update, into the next buffer)
         F⁺, G⁺ = fg_cols(X⁺)                    (values and gradients in one pass)
-        ok_j = f⁺_j finite ∧ ∀i: |x⁺_ij| ≤ bound_j ∧ g⁺_ij finite     (row loops, no branches)
+        s = Σ_ij |x⁺_ij| + 0·g⁺_ij + Σ_j 0·f⁺_j  (:func:`_block_sum`, vectorised)
 
-    and only a live column that fails the check is finished (diverged, at its last finite
-    iterate x_k with f, ∇f, and the f/x changes of step k − 1); finished columns are updated
-    on with the others (branch-free loops) and ignored.  Three rotating point
-    buffers (x_{k−1}, x_k, x_{k+1}) give the last step's ‖x_K − x_{K−1}‖∞ and relative f
-    change without copies; the stopping criteria of a fixed-step run are not checked.
+    and only when s > ½ min_j bound_j (or s is not finite) are the columns tested one by one
+    (:func:`_col_detail`); a column that fails is finished (diverged, at its last finite
+    iterate x_k, with f, ∇f and the f/x changes of step k − 1) and removed from the block,
+    so the sum stays a test of the running columns.  Three point buffers used in rotation
+    (x_{k−1}, x_k, x_{k+1}) give the last step's ‖x_K − x_{K−1}‖∞ and relative f change
+    without copies; the stopping criteria of a fixed-step run are not checked.
     """
     n, c = X.shape
-    stride = 1  # nothing is recorded on this path
-    XQ = np.empty((n, c))
-    XN = np.empty((n, c))
-    GN = np.empty((n, c))
-    FQ = np.empty(c)
-    FN = np.empty(c)
-    ok = np.empty(c, dtype=np.bool_)
-    for k in range(K):
-        lr = lr_from_hp(k, hp)
-        update(k, lr, hp, X, G, S, c, XN)
-        fg_cols(XN, D, FN, GN)
-        for j in range(c):
-            ok[j] = FN[j] - FN[j] == 0.0
+    wd = hp[L.WEIGHT_DECAY]
+    XB = np.empty((3, n, c))
+    GB = np.empty((2, n, c))
+    FB = np.empty((3, c))
+    XB[0] = X
+    GB[0] = G
+    FB[0] = F
+    limit = 0.5 * np.min(cols.bnd)
+    k = 0
+    while True:
+        k = _fixed_run(update, fg_cols, hp, D, k, K, XB, GB, FB, S, limit)
+        if k == K:
+            break
+        dead = _fixed_diverged(k, XB[k % 3], XB[(k + 2) % 3], GB[k % 2], FB[k % 3],
+                               FB[(k + 2) % 3], XB[(k + 1) % 3], GB[(k + 1) % 2],
+                               FB[(k + 1) % 3], cols, out, wd, f, fg, D)
+        if dead == c:
+            return
+        if dead > 0:
+            keep = _alive_cols(cols, c, c - dead)
+            XB = _compact_state(XB, keep)
+            GB = _compact_state(GB, keep)
+            FB = _compact_cols(FB, keep)
+            S = _compact_state(S, keep)
+            cols = _compact_book(cols, keep)
+            c -= dead
+            limit = 0.5 * np.min(cols.bnd)
+        k += 1
+    _close_steps(K, XB[K % 3], XB[(K + 2) % 3], GB[K % 2], FB[K % 3], FB[(K + 2) % 3], cols,
+                 out, wd, f, fg, D)
+
+
+@njit(**KERNEL_NORC)
+def _close_steps(K, X, XQ, G, F, FQ, cols, out, wd, f, fg, D):
+    """Finish every column after K fixed steps: x_K, f, ∇f and the changes of step K − 1
+    (without reference counting, as :func:`_open_cols`)."""
+    for j in range(X.shape[1]):
+        cols.fc[j] = rel_change(FQ[j], F[j])
+        cols.xc[j] = _col_step(X, XQ, j)
+        cols.nf[j] = K + 1
+        cols.ng[j] = K + 1
+        _write_result(j, L.ST_STEPS, 0, K, X, G, F[j], cols, out, wd, False, 1, f, fg, D)
+
+
+@njit(**INLINE)
+def _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D, xv, gv, cols,
+                    out, stride):
+    """∇f of column j on its minibatch k mod nb into gv (each start draws its own order of
+    the rows every epoch); returns the divergence detail of (x, f_batch, ∇f_batch)."""
+    b = k % nb
+    rows = bs if b < nb - 1 else rem
+    Dm = Db if rows == bs else Dr
+    s = cols.gid[j]
+    if b == 0:
+        epoch_permutation(seed, offset + s, k // nb, perm[j])
+    for r in range(rows):
+        src = perm[j, b * bs + r]
+        for q in range(D.shape[1]):
+            Dm[r, q] = D[src, q]
+    for i in range(X.shape[0]):
+        xv[i] = X[i, j]
+    fb = fg(xv, Dm, gv)
+    cols.nf[j] += 1
+    cols.ng[j] += 1
+    det = point_detail(xv, fb, gv, math.inf)
+    if det == 0:
+        r = _slot(k, stride, out.fpath.shape[1])
+        if r >= 0:
+            out.fpath[s, r] = fb
+            out.gpath[s, r] = norm_inf(gv)
+    return det
+
+
+@njit(**INLINE)
+def _perturb(GW, X, j, noise, wd_coupled, rng):
+    """The gradient the rule sees: + σ·N(0, 1) per coordinate (the start's stream), + λx."""
+    n = X.shape[0]
+    if noise > 0.0:
+        for i in range(0, n, 2):
+            z1, z2 = normal_pair(rng, j)
+            GW[i, j] += noise * z1
+            if i + 1 < n:
+                GW[i + 1, j] += noise * z2
+    if wd_coupled != 0.0:
         for i in range(n):
-            for j in range(c):
-                ok[j] = ok[j] & (abs(XN[i, j]) <= BND[j]) & (GN[i, j] - GN[i, j] == 0.0)
-        all_ok = True
-        for j in range(c):
-            all_ok = all_ok & (ok[j] | (not alive[j]))
-        if not all_ok:
-            for j in range(c):
-                if not alive[j] or ok[j]:
-                    continue
-                det = _col_detail(XN, j, BND[j], FN[j], GN, True)
-                if k > 0:
-                    FC[j] = rel_change(FQ[j], F[j])
-                    XC[j] = _col_step(X, XQ, j)
-                nf[j] = k + 2
-                ng[j] = k + 2
-                _fo_finish(j, L.ST_DIVERGED, det, k, X, G, F[j], gid, XA, NA, nf, ng, FC, XC,
-                           wd, False, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
-                           fpath, gpath, alive)
-                nalive -= 1
-            if nalive == 0:
-                return
-        XQ, X, XN = X, XN, XQ
-        G, GN = GN, G
-        FQ, F, FN = F, FN, FQ
+            GW[i, j] += wd_coupled * X[i, j]
+
+
+@njit(**INLINE)
+def _epoch_eval(j, X, D, xv, gv, fg, cols, out, FE, kk, nb, wd):
+    """Full-data f and ∇f at column j's iterate kk (an epoch end or the last step of a
+    minibatch run): returns (detail, ‖∇f + λx‖∞); stores the epoch's loss and the f change
+    since the last evaluation."""
+    for i in range(X.shape[0]):
+        xv[i] = X[i, j]
+    fe = fg(xv, D, gv)
+    cols.nf[j] += 1
+    cols.ng[j] += 1
+    det = point_detail(xv, fe, gv, math.inf)
+    if det != 0:
+        return det, math.inf
+    s = cols.gid[j]
+    if kk % nb == 0 and kk // nb < out.epoch_f.shape[1]:
+        out.epoch_f[s, kk // nb] = fe
+    cols.fc[j] = rel_change(FE[j], fe)
+    FE[j] = fe
+    gn = 0.0
+    for i in range(X.shape[0]):
+        gn = max(gn, abs(gv[i] + wd * xv[i]))
+    return 0, gn
+
+
+@njit(**KERNEL_NORC)
+def _open_cols(hp, f, fg, D, X, G, F, FE, cols, out, xv, gv):
+    """Iterate 0 of every column: an unusable start (:func:`start_detail`) is finished as
+    diverged, a start that meets the stopping test (gtol, or K = 0) as such; the others are
+    recorded, averaged from ``average_start`` = 0 and counted (the return value).  Without
+    reference counting (:data:`landscape.jit.KERNEL_NORC`): the loop passes ``cols`` and
+    ``out`` (18 arrays) per column."""
+    n, c = X.shape
+    K = int(hp[L.MAXITER])
+    steps_mode = hp[L.STEPS_MODE] != 0.0
+    wd = hp[L.WEIGHT_DECAY]
+    minibatch = int(hp[L.BATCH_SIZE]) > 0
+    averaging = int(hp[L.AVERAGE]) != L.AVG_NONE
+    done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
+    stride = max(1, int(hp[L.STRIDE]))
+    nalive = 0
     for j in range(c):
-        if not alive[j]:
+        s = cols.gid[j]
+        for i in range(n):
+            xv[i] = X[i, j]
+            gv[i] = G[i, j]
+        det = start_detail(xv, F[j], gv)
+        if det != 0:
+            _write_result(j, L.ST_DIVERGED, det, 0, X, G, F[j], cols, out, wd, minibatch,
+                          stride, f, fg, D)
             continue
-        FC[j] = rel_change(FQ[j], F[j])
-        XC[j] = _col_step(X, XQ, j)
-        nf[j] = K + 1
-        ng[j] = K + 1
-        _fo_finish(j, L.ST_STEPS, 0, K, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd, False,
-                   stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath, gpath,
-                   alive)
+        gn = _col_gnorm(G, X, j, wd)
+        _record_col(out, s, 0, stride, X, j, F[j], gn)
+        FE[j] = F[j]
+        if out.epoch_f.shape[1] > 0:
+            out.epoch_f[s, 0] = F[j]
+        if averaging and int(hp[L.AVERAGE_START]) == 0:
+            cols.na[j] = 1.0
+            for i in range(n):
+                cols.xa[i, j] = X[i, j]
+        st, det = _stop_test(not steps_mode, 0, K, gn, math.inf, math.inf, hp[L.GTOL],
+                             hp[L.FTOL], hp[L.XTOL], done_st)
+        if st != 0:
+            _write_result(j, st, det, 0, X, G, F[j], cols, out, wd, minibatch, stride, f, fg, D)
+            continue
+        nalive += 1
+    return nalive
+
 
 def first_order_chunk(
     update, hp, seed, offset, f, fg, fg_cols, X0, D, s0, s1,
     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f,
 ):
-    """Run starts s0 … s1−1 in lock-step (see the module docstring)."""
+    """Run starts s0 … s1−1 in lock-step (see the module docstring).
+
+    Columns start (:func:`_start_cols`, :func:`_open_cols`: unusable starts and those
+    already stationary are finished at once); a plain fixed-step run goes on in
+    :func:`_fo_fixed_steps`, any other in the general loop (:func:`_fo_general`).  All
+    finish through :func:`_write_result`."""
     n = X0.shape[1]
     c = s1 - s0
+    K = int(hp[L.MAXITER])
+    steps_mode = hp[L.STEPS_MODE] != 0.0
+    minibatch = int(hp[L.BATCH_SIZE]) > 0
+    averaging = int(hp[L.AVERAGE]) != L.AVG_NONE
+    out = Out(out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
+    cols = Cols(np.empty(c, dtype=np.int64), np.ones(c, dtype=np.int64),
+                np.ones(c, dtype=np.int64), np.zeros(c), np.zeros(c), np.zeros(c),
+                np.zeros((n, c)), np.empty(c), np.ones(c, dtype=np.bool_))
+    X = np.empty((n, c))
+    G = np.empty((n, c))
+    F = np.empty(c)
+    FE = np.empty(c)
+    S = np.zeros((max(1, int(hp[L.W_VECTORS])), n, c))  # the method's named state
+    rng = np.empty(c, dtype=np.uint64)
+    xv = np.empty(n)
+    gv = np.empty(n)
+    _start_cols(X0, s0, seed, offset, hp[L.BOUND], X, cols, rng)
+    fg_cols(X, D, F, G)
+    nalive = _open_cols(hp, f, fg, D, X, G, F, FE, cols, out, xv, gv)
+    if nalive == 0:
+        return
+    lean = (steps_mode and not minibatch and hp[L.NOISE] == 0.0 and hp[L.WD_COUPLED] == 0.0
+            and not averaging and path.shape[1] == 0)
+    if lean:
+        if nalive < c:
+            keep = _alive_cols(cols, c, nalive)
+            X = _compact_cols(X, keep)
+            G = _compact_cols(G, keep)
+            F = _compact_vec(F, keep)
+            cols = _compact_book(cols, keep)
+            S = np.zeros((S.shape[0], n, nalive))
+        _fo_fixed_steps(update, K, hp, f, fg, fg_cols, D, X, G, F, S, cols, out)
+    else:
+        _fo_general(update, hp, seed, offset, f, fg, fg_cols, D, X, G, F, FE, S, rng, cols,
+                    out, nalive)
+
+
+@njit(**KERNEL)
+def _fo_general(update, hp, seed, offset, f, fg, fg_cols, D, X, G, F, FE, S, rng, cols, out,
+                nalive):
+    """The general lock-step loop: minibatches, noise, coupled weight decay, averaging,
+    recording, stopping tests; finished columns are compacted away once half of the block
+    is idle."""
+    n, c = X.shape
     K = int(hp[L.MAXITER])
     steps_mode = hp[L.STEPS_MODE] != 0.0
     gtol = hp[L.GTOL]
@@ -488,26 +780,6 @@ def first_order_chunk(
     averaging = avg_kind != L.AVG_NONE
     done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
     stride = max(1, int(hp[L.STRIDE]))
-    lean = (steps_mode and not minibatch and noise == 0.0 and wd_coupled == 0.0
-            and not averaging and path.shape[1] == 0)
-
-    X = np.empty((n, c))
-    G = np.empty((n, c))
-    S = np.zeros((max(1, int(hp[L.W_VECTORS])), n, c))  # the method's named state
-    XA = np.zeros((n, c))
-    F = np.empty(c)
-    FE = np.empty(c)
-    FC = np.zeros(c)
-    XC = np.zeros(c)
-    NA = np.zeros(c)
-    BND = np.empty(c)
-    rng = np.empty(c, dtype=np.uint64)
-    gid = np.empty(c, dtype=np.int64)
-    alive = np.ones(c, dtype=np.bool_)
-    nf = np.ones(c, dtype=np.int64)
-    ng = np.ones(c, dtype=np.int64)
-    xv = np.empty(n)
-    gv = np.empty(n)
     nb = 1
     rem = 0
     if minibatch:
@@ -520,116 +792,45 @@ def first_order_chunk(
         perm = np.empty((c, 0), dtype=np.int64)
         Db = np.empty((0, nd))
         Dr = np.empty((0, nd))
-
-    for j in range(c):
-        s = s0 + j
-        gid[j] = s
-        rng[j] = stream_key(seed, offset + s)
-        xm = 0.0
-        for i in range(n):
-            X[i, j] = X0[s, i]
-            xm = max(xm, abs(X0[s, i]))
-        BND[j] = hp[L.BOUND] * (1.0 + xm)
-    fg_cols(X, D, F, G)
-    nalive = 0
-    for j in range(c):
-        s = gid[j]
-        for i in range(n):
-            xv[i] = X[i, j]
-            gv[i] = G[i, j]
-        det = start_detail(xv, F[j], gv)
-        if det != 0:
-            _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
-                       minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i, fpath,
-                       gpath, alive)
-            continue
-        gn = _col_gnorm(G, X, j, wd)
-        _record_col(path, fpath, gpath, s, 0, stride, X, j, F[j], gn)
-        FE[j] = F[j]
-        if epoch_f.shape[1] > 0:
-            epoch_f[s, 0] = F[j]
-        if averaging and avg_start == 0:
-            NA[j] = 1.0
-            for i in range(n):
-                XA[i, j] = X[i, j]
-        if (not steps_mode and gn <= gtol) or K == 0:
-            st = L.ST_CONVERGED if (not steps_mode and gn <= gtol) else done_st
-            _fo_finish(j, st, L.D_GTOL if st == L.ST_CONVERGED else 0, 0, X, G, F[j], gid, XA,
-                       NA, nf, ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                       out_xavg, out_r, out_i, fpath, gpath, alive)
-            continue
-        nalive += 1
-
-    if lean and nalive > 0:
-        _fo_fixed_steps(update, K, hp, f, fg, fg_cols, X, G, F, S, alive,
-                        nalive, gid, BND, XA, NA, nf, ng, FC, XC, wd, D, out_x, out_jac,
-                        out_xavg, out_r, out_i, fpath, gpath)
-        return
-    # the general loop's own workspace: previous point, gradient and value, gradient seen
+    xv = np.empty(n)
+    gv = np.empty(n)
+    # previous point, gradient and value, and the gradient the rule sees
     XP = np.empty((n, c))
     GP = np.empty((n, c))
     GW = np.empty((n, c))
     FP = np.empty(c)
     ncols = c
+    alive = cols.alive
     for k in range(K):
         if nalive == 0:
             break
         lr = lr_from_hp(k, hp)
         kk = k + 1
         # ---- the gradient each rule sees: full or minibatch, + noise, + coupled decay
-        if minibatch:
-            b = k % nb
-            rows = bs if b < nb - 1 else rem
-            Dm = Db if rows == bs else Dr
-            for j in range(ncols):
-                if not alive[j]:
-                    continue
-                s = gid[j]
-                if b == 0:
-                    epoch_permutation(seed, offset + s, k // nb, perm[j])
-                for r in range(rows):
-                    src = perm[j, b * bs + r]
-                    for q in range(nd):
-                        Dm[r, q] = D[src, q]
-                for i in range(n):
-                    xv[i] = X[i, j]
-                fb = fg(xv, Dm, gv)
-                nf[j] += 1
-                ng[j] += 1
-                det = point_detail(xv, fb, gv, math.inf)
+        for j in range(ncols):
+            if not alive[j]:
+                continue
+            if minibatch:
+                det = _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D,
+                                      xv, gv, cols, out, stride)
                 if det != 0:
                     if k == 0:
-                        _fo_finish(j, L.ST_DIVERGED, det, 0, X, G, F[j], gid, XA, NA, nf, ng,
-                                   FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                                   out_xavg, out_r, out_i, fpath, gpath, alive)
+                        _write_result(j, L.ST_DIVERGED, det, 0, X, G, F[j], cols, out, wd,
+                                      True, stride, f, fg, D)
                     else:
-                        _fo_finish(j, L.ST_DIVERGED, det, k - 1, XP, GP, FP[j], gid, XA, NA,
-                                   nf, ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                                   out_xavg, out_r, out_i, fpath, gpath, alive)
+                        _write_result(j, L.ST_DIVERGED, det, k - 1, XP, GP, FP[j], cols, out,
+                                      wd, True, stride, f, fg, D)
                     nalive -= 1
                     continue
-                r = _slot(k, stride, fpath.shape[1])
-                if r >= 0:
-                    fpath[s, r] = fb
-                    gpath[s, r] = norm_inf(gv)
                 for i in range(n):
                     GW[i, j] = gv[i]
-        else:
-            for i in range(n):
-                for j in range(ncols):
+            else:
+                for i in range(n):
                     GW[i, j] = G[i, j]
         for j in range(ncols):
             if not alive[j]:
                 continue
-            if noise > 0.0:
-                for i in range(0, n, 2):
-                    z1, z2 = normal_pair(rng, j)
-                    GW[i, j] += noise * z1
-                    if i + 1 < n:
-                        GW[i + 1, j] += noise * z2
-            if wd_coupled != 0.0:
-                for i in range(n):
-                    GW[i, j] += wd_coupled * X[i, j]
+            _perturb(GW, X, j, noise, wd_coupled, rng)
             FP[j] = F[j]
         for i in range(n):
             for j in range(ncols):
@@ -642,103 +843,61 @@ def first_order_chunk(
         for j in range(ncols):
             if not alive[j]:
                 continue
-            s = gid[j]
+            s = cols.gid[j]
             if not minibatch:
-                nf[j] += 1
-                ng[j] += 1
-            det = _col_detail(X, j, BND[j], F[j], G, not minibatch)
+                cols.nf[j] += 1
+                cols.ng[j] += 1
+            det = _col_detail(X, j, cols.bnd[j], F[j], G, not minibatch)
             if det != 0:
-                _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf, ng, FC,
-                           XC, wd, minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r,
-                           out_i, fpath, gpath, alive)
+                _write_result(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], cols, out, wd,
+                              minibatch, stride, f, fg, D)
                 nalive -= 1
                 continue
             xc = _col_step(X, XP, j)
-            XC[j] = xc
+            cols.xc[j] = xc
             check = not steps_mode
             gn = math.inf
             if minibatch:
                 full = kk % nb == 0 or kk == K
                 check = check and full
                 if full:
-                    for i in range(n):
-                        xv[i] = X[i, j]
-                    fe = fg(xv, D, gv)
-                    nf[j] += 1
-                    ng[j] += 1
-                    det = point_detail(xv, fe, gv, math.inf)
+                    det, gn = _epoch_eval(j, X, D, xv, gv, fg, cols, out, FE, kk, nb, wd)
                     if det != 0:
-                        _fo_finish(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], gid, XA, NA, nf,
-                                   ng, FC, XC, wd, minibatch, stride, f, fg, D, out_x, out_jac,
-                                   out_xavg, out_r, out_i, fpath, gpath, alive)
+                        _write_result(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], cols, out, wd,
+                                      True, stride, f, fg, D)
                         nalive -= 1
                         continue
-                    if kk % nb == 0 and kk // nb < epoch_f.shape[1]:
-                        epoch_f[s, kk // nb] = fe
-                    FC[j] = rel_change(FE[j], fe)
-                    FE[j] = fe
-                    gn = 0.0
-                    for i in range(n):
-                        gn = max(gn, abs(gv[i] + wd * xv[i]))
-                r = _slot(kk, stride, path.shape[1])
+                r = _slot(kk, stride, out.path.shape[1])
                 if r >= 0:
                     for i in range(n):
-                        path[s, r, i] = X[i, j]
+                        out.path[s, r, i] = X[i, j]
             else:
-                FC[j] = rel_change(FP[j], F[j])
+                cols.fc[j] = rel_change(FP[j], F[j])
                 gn = _col_gnorm(G, X, j, wd)
-                _record_col(path, fpath, gpath, s, kk, stride, X, j, F[j], gn)
+                _record_col(out, s, kk, stride, X, j, F[j], gn)
             if averaging and kk >= avg_start:
-                NA[j] += 1.0
-                for i in range(n):
-                    XA[i, j] = average_value(avg_kind, XA[i, j], X[i, j], NA[j], decay)
-            st = 0
-            det = 0
-            if check:
-                if gn <= gtol:
-                    st = L.ST_CONVERGED
-                    det = L.D_GTOL
-                elif ftol > 0.0 and FC[j] <= ftol:
-                    st = L.ST_CONVERGED
-                    det = L.D_FTOL
-                elif xtol > 0.0 and xc <= xtol:
-                    st = L.ST_CONVERGED
-                    det = L.D_XTOL
-            if st == 0 and kk == K:
-                st = done_st
+                _average_col(cols, X, j, avg_kind, decay)
+            st, det = _stop_test(check, kk, K, gn, cols.fc[j], xc, gtol, ftol, xtol, done_st)
             if st != 0:
-                _fo_finish(j, st, det, kk, X, G, F[j], gid, XA, NA, nf, ng, FC, XC, wd,
-                           minibatch, stride, f, fg, D, out_x, out_jac, out_xavg, out_r, out_i,
-                           fpath, gpath, alive)
+                _write_result(j, st, det, kk, X, G, F[j], cols, out, wd, minibatch, stride, f,
+                              fg, D)
                 nalive -= 1
         # ---- drop finished columns once half of the workspace is idle
         if nalive > 0 and 2 * nalive <= ncols and ncols >= 8:
-            keep = np.empty(nalive, dtype=np.int64)
-            t = 0
-            for j in range(ncols):
-                if alive[j]:
-                    keep[t] = j
-                    t += 1
+            keep = _alive_cols(cols, ncols, nalive)
             X = _compact_cols(X, keep)
             XP = _compact_cols(XP, keep)
             G = _compact_cols(G, keep)
             GP = _compact_cols(GP, keep)
             GW = _compact_cols(GW, keep)
             S = _compact_state(S, keep)
-            XA = _compact_cols(XA, keep)
             perm = _compact_rows(perm, keep)
             F = _compact_vec(F, keep)
             FP = _compact_vec(FP, keep)
             FE = _compact_vec(FE, keep)
-            FC = _compact_vec(FC, keep)
-            XC = _compact_vec(XC, keep)
-            NA = _compact_vec(NA, keep)
-            BND = _compact_vec(BND, keep)
             rng = _compact_vec(rng, keep)
-            gid = _compact_vec(gid, keep)
-            nf = _compact_vec(nf, keep)
-            ng = _compact_vec(ng, keep)
-            alive = np.ones(nalive, dtype=np.bool_)
+            cols = _compact_book(cols, keep)
+            alive = cols.alive
             ncols = nalive
 
 
@@ -997,11 +1156,11 @@ def method_kernel(method: str, per_start: bool):
     a first-class function for the engine; compiled once with its signature and disk-cached
     (the cache emptied when :data:`SOURCE_HASH` changed, as the entry points').
 
-    A step is compiled with :data:`landscape.jit.BORROW` (no reference counting, for it and
-    the helpers it calls): it works in the engine's workspace and allocates nothing, and it
-    runs once per iteration behind a function pointer, where the increments and decrements
-    of its fifteen array arguments (eight in ``W``) and of the views it takes of ``W`` cost
-    more than the rest of an iteration on a small problem."""
+    Steps and updates are compiled with :data:`landscape.jit.BORROW` (no reference counting,
+    for them and the helpers they call): they work in the engine's workspace and allocate
+    nothing, and they run once per iteration behind a function pointer, where the increments
+    and decrements of their array arguments (fifteen for a step, eight of them in ``W``) and
+    of the views they take cost more than the rest of an iteration on a small problem."""
     key = (method, per_start)
     with _LOCK:
         if key in _KERNELS:
@@ -1012,7 +1171,7 @@ def method_kernel(method: str, per_start: bool):
         if fn is None:
             raise ValueError(f"method {method!r} has no {name} for the "
                              f"{'per-start' if per_start else 'lock-step'} engine")
-        disp = njit(**(BORROW if per_start else CACHED))(fn)
+        disp = njit(**BORROW)(fn)
         stamp = _stale_guard(disp, f"{module.__name__}.{name}")
         disp.compile(sig.args)
         disp.disable_compile()

@@ -443,6 +443,26 @@ def test_fixed_step_fast_path_is_bit_identical_to_the_general_loop(text, lr, det
     assert (detail in details) if detail else not details
 
 
+def test_fixed_step_fast_path_with_far_points_matches_the_general_loop():
+    """Points far from the origin beside points near it: the fast path's one-sum divergence
+    filter (Σ|x| ≤ ½ min bound over the block) fails at every step although every start
+    stays within its own bound 1e8·(1 + ‖x₀‖∞); the run must go on, bit-identical to the
+    general loop, and no start may be reported diverged."""
+    obj = Objective.parse("(x - 10000000)**2/2 + (y + 10000000)**2/2")
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-1.0, 1.0, size=(150, 2))
+    X[::2] += [1e7, -1e7]  # every other start near the minimiser: Σ|x| ≈ 10⁹ per chunk
+    for method, lr in (("gd", 0.1), ("adam", 1e3)):
+        fast = minimize_batch(obj, X, method, lr=lr, steps=40)
+        general = minimize_batch(obj, X, method, lr=lr, steps=40, record=True)
+        _same_results(fast, general)
+        assert set(fast.status) == {"steps"}
+        # independent check for gd: x_k − m = (1 − η)^k (x₀ − m) coordinate-wise
+        if method == "gd":
+            m = np.array([1e7, -1e7])
+            np.testing.assert_allclose(fast.x - m, 0.9**40 * (X - m), rtol=1e-6, atol=1e-2)
+
+
 def test_lock_step_chunk_width_does_not_change_results(quad, monkeypatch):
     import optimizers.driver as drv
 
