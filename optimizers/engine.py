@@ -796,6 +796,8 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
     avg_kind = int(hp[L.AVERAGE])
     avg_start = int(hp[L.AVERAGE_START])
     decay = hp[L.EMA_DECAY]
+    averaging = avg_kind != L.AVG_NONE  # without it x_avg and f(x_avg) are not reported
+    recording = path.shape[1] > 0
     stall_test = hp[L.STALL_TEST] != 0.0
     for s in range(s0, s1):
         W.rng[0] = stream_key(seed, offset + s)
@@ -817,8 +819,9 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
         status = L.ST_DIVERGED
         detail = start_detail(x, fx, gx)
         if detail == 0:
-            _ps_record(path, fpath, gpath, s, 0, stride, x, fx, gnorm)
-            if avg_start == 0:
+            if recording:
+                _ps_record(path, fpath, gpath, s, 0, stride, x, fx, gnorm)
+            if averaging and avg_start == 0:
                 na = 1.0
                 for i in range(n):
                     xa[i] = x[i]
@@ -867,8 +870,9 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                 fx = fn
                 nit += 1
                 gnorm = norm_inf(gx)
-                _ps_record(path, fpath, gpath, s, nit, stride, x, fx, gnorm)
-                if nit >= avg_start:
+                if recording:
+                    _ps_record(path, fpath, gpath, s, nit, stride, x, fx, gnorm)
+                if averaging and nit >= avg_start:
                     na += 1.0
                     for i in range(n):
                         xa[i] = average_value(avg_kind, xa[i], x[i], na, decay)
