@@ -779,6 +779,12 @@ def cmd_study(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_campaign(args: argparse.Namespace) -> int:
+    from analysis.campaign.cli import cmd_campaign as run
+
+    return run(args, _progress)
+
+
 def _bench(args: argparse.Namespace) -> int:
     from analysis import bench
 
@@ -834,6 +840,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable summary")
     _add_common(p)
     p.set_defaults(func=cmd_study)
+
+    from analysis.campaign.cli import add_arguments as campaign_arguments  # no NumPy here
+
+    p = sub.add_parser("campaign", help="objectives × methods × grids × starts -> Parquet rows "
+                       "(in-process or on Dask); 'campaign report DIR' -> PDF")
+    campaign_arguments(p)
+    _add_common(p)
+    p.set_defaults(func=cmd_campaign)
 
     from analysis.bench_options import add_arguments  # no NumPy at parse time
 

@@ -683,6 +683,7 @@ def _run(
     progress: Callable[[int, int], Any] | None,
     single: bool,
     hyper: Mapping[str, Any],
+    start_index: int = 0,
 ) -> BatchResult:
     compiled = getattr(obj, "compiled", obj)
     # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
@@ -707,6 +708,7 @@ def _run(
     ftol = _nonneg("ftol", ftol)
     xtol = _nonneg("xtol", xtol)
     seed_i = check_count("seed", seed, 0, 2**63 - 1)
+    first = check_count("start_index", start_index, 0, 2**62)
     batch_size = eff.get("batch_size")
     m = D.shape[0]
     if batch_size is not None and not getattr(compiled, "is_finite_sum", False):
@@ -767,7 +769,7 @@ def _run(
     try:
         for a, b in blocks:
             extra = (epoch_f[a:b],) if not per_start else ()
-            fn(worker, code, hp, seed_i, a, *kernels, pts[a:b], D, out_x[a:b], out_jac[a:b],
+            fn(worker, code, hp, seed_i, first + a, *kernels, pts[a:b], D, out_x[a:b], out_jac[a:b],
                out_xavg[a:b], out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b],
                *extra)
             if progress is not None:
@@ -855,13 +857,16 @@ def minimize_batch(
     record: bool | int = False,
     seed: int = 0,
     progress: Callable[[int, int], Any] | None = None,
+    start_index: int = 0,
     **hyper: Any,
 ) -> BatchResult:
     """Minimise from every row of ``X0`` (shape (N, n)) in parallel; see :func:`minimize`.
 
-    Start i draws its random numbers from the stream of (seed, i), so results do not depend
-    on the number of threads.  ``progress(done, total)`` is called after each block of starts.
+    Row i is start ``start_index + i`` and draws its random numbers from the stream of
+    (seed, start_index + i), so results depend neither on the number of threads nor on how a
+    larger batch is cut into calls (rows a..b of a batch = ``start_index=a`` on rows a..b).
+    ``progress(done, total)`` is called after each block of starts.
     """
     return _run(obj, X0, method, steps=steps, maxiter=maxiter, gtol=gtol, ftol=ftol, xtol=xtol,
                 record=record, seed=seed, progress=progress, single=False,
-                hyper=hyper)
+                hyper=hyper, start_index=start_index)
