@@ -779,7 +779,41 @@ def cmd_study(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_campaign_report(args: argparse.Namespace) -> int:
+    out = args.output or os.path.join(args.directory, "report.pdf")
+    if not out.lower().endswith(".pdf") or os.path.isdir(out):
+        raise UsageError(f"-o must name a .pdf file, got {out!r}")
+    with _progress(args, "campaign report", "parts") as progress:
+        from analysis.campaign.report import build_campaign_report, load
+
+        store = load(args.directory)  # not a campaign store: exit 2, nothing made
+        _output_directory(os.path.dirname(os.path.abspath(out)))
+        result = build_campaign_report(store, out, title=args.title, progress=progress)
+    _report_summary(result, args.json)
+    return 0
+
+
+def build_campaign_report_parser() -> argparse.ArgumentParser:
+    """The parser of ``landscape campaign report DIR``."""
+    p = _Parser(prog="landscape campaign report", formatter_class=_HelpFormatter,
+                description="a campaign store's rows as a PDF report: ECDFs of cost to "
+                            "target, performance profiles, best cells, grids against the "
+                            "theory's stability boundary, where starts ended")
+    p.add_argument("directory", metavar="DIR", help="campaign store (campaign.json, rows/)")
+    p.add_argument("-o", "--output", metavar="PATH.pdf",
+                   help="report file (default DIR/report.pdf; .json and .csv beside it)")
+    p.add_argument("--title", help="title of the first page (default: Campaign report)")
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
+    _add_common(p)
+    p.set_defaults(func=cmd_campaign_report)
+    return p
+
+
 def cmd_campaign(args: argparse.Namespace) -> int:
+    if args.spec == "report" and args.dir is not None:  # options before 'report DIR'
+        return cmd_campaign_report(argparse.Namespace(
+            directory=args.dir, output=args.output, title=None, json=False,
+            quiet=args.quiet, timeout=args.timeout))
     from analysis.campaign.cli import cmd_campaign as run
 
     return run(args, _progress)
@@ -1112,7 +1146,10 @@ def _run(argv: list[str]) -> int:
         from landscape.limits import check_thread_env
 
         check_thread_env()  # before anything imports Numba
-        parser = build_parser()
+        if argv[:2] == ["campaign", "report"]:
+            parser, argv = build_campaign_report_parser(), argv[2:]
+        else:
+            parser = build_parser()
         args = parser.parse_args(normalize_argv(parser, argv))
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)

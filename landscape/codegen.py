@@ -393,8 +393,8 @@ def _generate_sources(
     zero_cols = {"g_cols": zero_g, "fg_cols": zero_g}
     for kind in kinds:
         body = bodies[kind]()
-        if kind.endswith("_cols"):
-            body = zero_cols.get(kind, []) + [loop_cols] + _indent(body, 1)
+        if kind.endswith("_cols"):  # no column loop when every entry is zero (f constant)
+            body = zero_cols.get(kind, []) + ([loop_cols, *_indent(body, 1)] if body else [])
         out[kind] = _function(kind, _ARGS[kind], body)
     return out
 

@@ -2,6 +2,7 @@
 the workspace), one definition of each factorisation for the whole library.
 
 ``cholesky``        lower factor L of A + τI (L Lᵀ = A + τI), or False if not positive definite
+``cholesky_index``  the same, returning n, or the first column j where it broke down
 ``cholesky_solve``  L Lᵀ x = b by forward then back substitution
 ``lu_solve``        A x = b by Gaussian elimination with partial pivoting
 ``jacobi_eigh``     A = V diag(w) Vᵀ for symmetric A by cyclic Jacobi rotations
@@ -20,15 +21,17 @@ MAX_SWEEPS = 100
 
 
 @njit(**CACHED)
-def cholesky(A, tau, Lm):
-    """Lower Cholesky factor of A + τI into Lm; returns False if not positive definite."""
+def cholesky_index(A, tau, Lm):
+    """Lower Cholesky factor of A + τI into Lm, column by column; returns n, or the first
+    column j (0-based) whose pivot s = A_jj + τ − Σₖ<ⱼ L_jk² is not positive (then the rows
+    L_j,0..j−1 are computed and A + τI + (−s)e_j e_jᵀ has a singular leading j + 1 block)."""
     n = A.shape[0]
     for j in range(n):
         s = A[j, j] + tau
         for k in range(j):
             s -= Lm[j, k] * Lm[j, k]
         if not (s > 0.0) or not math.isfinite(s):
-            return False
+            return j
         ljj = math.sqrt(s)
         Lm[j, j] = ljj
         for i in range(j + 1, n):
@@ -38,7 +41,13 @@ def cholesky(A, tau, Lm):
             Lm[i, j] = t / ljj
         for i in range(j):
             Lm[i, j] = 0.0
-    return True
+    return n
+
+
+@njit(**CACHED)
+def cholesky(A, tau, Lm):
+    """Lower Cholesky factor of A + τI into Lm; returns False if not positive definite."""
+    return cholesky_index(A, tau, Lm) == A.shape[0]
 
 
 @njit(**CACHED)

@@ -505,6 +505,58 @@ BUILDERS = (rosenbrock, freudenstein_roth, powell_badly_scaled, brown_badly_scal
             chebyquad)
 
 
+#: Where each problem's published values were checked, independently of the paper's layout
+#: as remembered: n, m, the standard start x₀ and f* (and the other listed stationary values)
+#: against funconstrain (an R transcription of MGH, one file per problem, its documentation
+#: quoting the paper's minima) and, where a second source was needed, the CUTEst SIF
+#: translation of S2MPJ (its ``SOLTN`` comment is CUTEst's recorded optimum).  Every value
+#: here agreed with them; the one disagreement between the sources, Brown & Dennis's x₀,₄
+#: (funconstrain's code has +1, CUTEst −1), is settled by CUTEst and by Algorithm 566's
+#: f(x₀) = 7.93·10⁶ (:data:`test_mgh.ALGORITHM_566_F0`): x₀,₄ = −1 gives 7,926,693, +1 gives
+#: 7,632,895.
+CHECKED = {
+    1: "FC R/01_rosen.R: x0 (-1.2, 1), f* = 0 at (1, 1)",
+    2: "FC R/02_freud_roth.R: x0 (0.5, -2), f* = 0 at (5, 4), f = 48.9842 at (11.41, -0.8968)",
+    3: "FC R/03_powell_bs.R: x0 (0, 1), f* = 0 at (1.098e-5, 9.106)",
+    4: "FC R/04_brown_bs.R: x0 (1, 1), f* = 0 at (1e6, 2e-6)",
+    5: "FC R/05_beale.R: x0 (1, 1), f* = 0 at (3, 0.5)",
+    6: "FC R/06_jenn_samp.R: x0 (0.3, 0.4), f* = 124.362 at x1 = x2 = 0.2578 (m = 10)",
+    7: "FC R/07_helical.R: x0 (-1, 0, 0), f* = 0 at (1, 0, 0)",
+    8: "FC R/08_bard.R: x0 (1, 1, 1), f* = 8.214877e-3",
+    9: "FC R/09_gauss.R: x0 (0.4, 1, 0), f* = 1.12793e-8",
+    10: "FC R/10_meyer.R: x0 (0.02, 4000, 250), f* = 87.9458; S2 python_problems/MEYER3.py: "
+        "same x0, SOLTN 87.9458",
+    12: "FC R/12_box_3d.R: x0 (0, 10, 20), f* = 0 at (1, 10, 1), (10, 1, -1), x1 = x2 & x3 = 0",
+    13: "FC R/13_powell_s.R: x0 (3, -1, 0, 1), f* = 0 at the origin",
+    14: "FC R/14_wood.R: x0 (-3, -1, -3, -1), f* = 0 at (1, 1, 1, 1)",
+    15: "FC R/15_kow_osb.R: x0 (0.25, 0.39, 0.415, 0.39), f* = 3.07505e-4 (and 1.02734e-3 at "
+        "infinity)",
+    16: "FC R/16_brown_den.R: f* = 85822.2 (m = 20); S2 python_problems/BROWNDEN.py: x0 "
+        "(25, 5, -5, -1), SOLTN 85822.2",
+    17: "FC R/17_osborne_1.R: x0 (0.5, 1.5, -1, 0.01, 0.02), f* = 5.46489e-5",
+    18: "FC R/18_biggs_exp6.R: x0 (1, 2, 1, 1, 1, 1), f = 5.65565e-3 (m = 13) and f = 0 at "
+        "(4, 10, 3, 5, 1, 1)",
+    20: "FC R/20_watson.R: x0 = 0, f* = 2.28767e-3 (n = 6), 1.39976e-6 (n = 9)",
+    21: "FC R/21_ex_rosen.R: x0 (-1.2, 1, ...), f* = 0 at (1, ..., 1)",
+    22: "FC R/22_ex_powell.R: x0 (3, -1, 0, 1, ...), f* = 0 at the origin",
+    23: "FC R/23_penalty_1.R: x0_j = j, f* = 2.24997e-5 (n = 4), 7.08765e-5 (n = 10)",
+    24: "FC R/24_penalty_2.R: x0 = 1/2, f* = 9.37629e-6 (n = 4), 2.93660e-4 (n = 10)",
+    25: "FC R/25_var_dim.R: x0_j = 1 - j/n, f* = 0 at (1, ..., 1)",
+    26: "FC R/26_trigon.R: x0 = 1/n, f* = 0",
+    27: "FC R/27_brown_al.R: x0 = 1/2, f* = 0 at (a, ..., a^(1-n)), f = 1 at (0, ..., 0, n + 1)",
+    28: "FC R/28_disc_bv.R: x0_j = t_j (t_j - 1), f* = 0",
+    30: "FC R/30_broyden_tri.R: x0 = -1, f* = 0",
+    31: "FC R/31_broyden_band.R: x0 = -1, band i-5..i+1, f* = 0",
+    32: "FC R/32_linfun_fr.R: x0 = 1, f* = m - n at (-1, ..., -1)",
+    33: "FC R/33_linfun_r1.R: x0 = 1, f* = m(m - 1)/(2(2m + 1)) on sum j x_j = 3/(2m + 1)",
+    34: "FC R/34_linfun_r1z.R: x0 = 1, f* = (m^2 + 3m - 6)/(2(2m - 3)) on "
+        "sum_{j=2}^{n-1} j x_j = 3/(2m - 3)",
+    35: "FC R/35_chebyquad.R: x0_j = j/(n + 1), f* = 0 for m = n <= 7",
+}
+#: the repositories abbreviated in :data:`CHECKED`
+CHECKED_REPOS = {"FC": "jlmelville/funconstrain", "S2": "GrattonToint/S2MPJ"}
+
+
 @cache
 def problems() -> tuple[Problem, ...]:
     """Every problem of the collection, in the paper's order."""

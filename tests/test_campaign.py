@@ -130,7 +130,7 @@ def test_cli_runs_then_reruns_only_what_is_missing(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "6 tasks: 0 already in the store, 6 computed in this process" in first.stdout
     assert "6 tasks, 0 already in" in first.stderr
-    next(iter((out / "rows").glob("*.parquet"))).unlink()
+    next(iter((out / "results").glob("*.parquet"))).unlink()
     again = _cli(str(p), "-o", str(out), "--quiet")
     assert again.returncode == 0, again.stderr
     assert "6 tasks: 5 already in the store, 1 computed" in again.stdout
@@ -239,6 +239,11 @@ def test_rows_schema_counts_and_closed_form_hits(small):
     t = store.read_rows(root)
     assert t.num_rows == 2 * 3 * 24
     assert t.schema.names == store.row_schema(["lr"]).names
+    # the columns the design's contract promises to scripts, in DIR/results/
+    contract = ("objective objective_id method hyper seed start x0 x fun status nit nfev njev "
+                "nhev minimum seconds").split()
+    assert set(contract) <= set(t.schema.names)
+    assert sorted((root / "results").glob("*.parquet"))
     rows = [r for r in t.to_pylist() if r["objective_id"] == "parabola" and r["method"] == "gd"]
     meta = json.loads((root / "campaign.json").read_text())
     assert meta["objectives"]["parabola"]["f_star"] == 0 and meta["tasks"] == out.total
@@ -253,7 +258,7 @@ def test_rows_schema_counts_and_closed_form_hits(small):
             want.append(k if k <= 40 else -1)
         assert r["hit_iter"] == want, (r["x0"], r["hit_iter"], want)
         assert r["cost"] == r["nfev"] * 1 + r["njev"] * 2
-        assert r["minimum"] == (0 if abs(r["x"][0]) <= 1e-3 else -1)
+        assert r["minimum"] == (0 if abs(r["x"][0]) <= 1e-3 else None)
         assert -3 <= r["x0"][0] <= 3
     sgd = [r for r in t.to_pylist() if r["method"] == "sgd"]
     assert all(r["hp_lr"] is None and r["cell"] == "" for r in sgd)
@@ -289,10 +294,10 @@ def test_rerun_computes_only_the_missing_tasks(small, tmp_path):
     c, root, out = small
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
-    parts = sorted((copy / "rows").glob("*.parquet"))
+    parts = sorted((copy / "results").glob("*.parquet"))
     for p in parts[:3]:
         p.unlink()
-    (copy / "rows" / ".half-written.parquet.tmp").write_bytes(b"PAR1 cut")  # a killed writer
+    (copy / "results" / ".half-written.parquet.tmp").write_bytes(b"PAR1 cut")  # a killed writer
     again = execute.run(c, copy)
     assert (again.total, again.skipped, again.computed) == (out.total, out.total - 3, 3)
     drop = ["seconds"]

@@ -91,7 +91,7 @@ def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(reference, tmp_pa
     assert killed, "no worker was busy after the first result"
     rows = store.read_rows(tmp_path / "out")
     assert sorted(store.done_tasks(tmp_path / "out")) == sorted(t.id for t in all_tasks)
-    assert not [p for p in (tmp_path / "out" / "rows").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (tmp_path / "out" / "results").iterdir() if p.name.startswith(".")]
     pairs = list(zip(rows["task_id"].to_pylist(), rows["start"].to_pylist(), strict=True))
     assert len(pairs) == len(set(pairs)) == 12 * 32
     for t in all_tasks:

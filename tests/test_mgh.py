@@ -16,6 +16,7 @@ Three kinds of checks, the last two on the optimizers:
 from __future__ import annotations
 
 import math
+import re
 
 import mgh
 import numpy as np
@@ -246,6 +247,21 @@ def test_collection_size():
     assert len(set(KEYS)) == len(KEYS)
 
 
+def test_every_problem_names_the_source_it_was_checked_against():
+    """Each problem's x₀ and f* were checked against a public transcription of MGH
+    (:data:`mgh.CHECKED`): the record names a repository and a file, and quotes the f* that
+    the problem's :class:`mgh.Point` carries."""
+    assert sorted(mgh.CHECKED) == sorted(p.number for p in PROBLEMS)
+    for p in PROBLEMS:
+        note = mgh.CHECKED[p.number]
+        abbrev = note.split()[0]
+        assert abbrev in mgh.CHECKED_REPOS and "/" in note.split()[1], note
+        if p.number in (32, 33, 34):  # closed forms, quoted as formulas
+            continue
+        quoted = [float(v) for v in re.findall(r"f\*? = ([0-9.]+(?:e-?[0-9]+)?)", note)]
+        assert any(p.minimum.matches(v) for v in quoted), (note, p.minimum)
+
+
 @pytest.mark.parametrize("key", KEYS)
 def test_formula_matches_numpy_residuals(key):
     """The compiled Σ rᵢ² equals the NumPy residuals' at x₀ and at 20 random points around it
@@ -380,16 +396,11 @@ def test_no_regression(method, key):
 EVERY_PROBLEM = ("trust-ncg", "trust-exact", "lm")
 
 
-#: the pairs that fail today, each with what it does (strict: a fix makes the test say so)
-KNOWN_FAILURES = {
-    ("trust-exact", "18-biggs-exp6"):
-        "follows the valley to infinity of mgh.BIGGS_VALLEY (f = 0.242677 at maxiter): x0 lies "
-        "on the symmetry (x1, x3) <-> (x5, x6) and exact subproblem steps never leave it; "
-        "SciPy's trust-exact escapes only through its inexact subproblem solution",
-    ("trust-ncg", "10-meyer"):
-        "stalls at f = 89.02 where cond(Hessian) is about 1e16 (SciPy's trust-ncg stops at "
-        "f = 88.44 with 'bad approximation')",
-}
+#: the pairs that fail today, each with what it does (strict: a fix makes the test say so);
+#: none since trust-exact's subproblem stops at Moré–Sorensen's tolerances (Biggs EXP6 left
+#: the valley of mgh.BIGGS_VALLEY) and trust-ncg re-solves a rejected interior step with CG
+#: run to completion (Meyer no longer stalls at f = 89.02)
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 EVERY_PAIR = [pytest.param(m, k, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[m, k]))
               if (m, k) in KNOWN_FAILURES else (m, k)
               for m in EVERY_PROBLEM for k in KEYS]

@@ -22,9 +22,13 @@ lm_solve = _LM.lm_solve
 nielsen_update = _LM.nielsen_update
 
 
+#: tolerances that make the Moré–Sorensen iteration solve the subproblem to rounding
+TIGHT = (1e-12, 1e-12)
+
+
 def _work(n):
-    """Workspace of more_sorensen (W1, Q, w, q, t)."""
-    return np.zeros((n, n)), np.zeros((n, n)), np.zeros(n), np.zeros(n), np.zeros(n)
+    """Workspace of more_sorensen (L, t, q, z, e)."""
+    return np.zeros((n, n)), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
 
 
 def _cg_work(n):
@@ -123,6 +127,20 @@ def test_steihaug_interior_newton_step_on_a_convex_quadratic():
     np.testing.assert_allclose(p, -np.linalg.solve(B, g), rtol=1e-10)
 
 
+def test_truncated_cg_run_to_completion_is_the_newton_step_when_ill_conditioned():
+    """cond B = 10¹²: the forcing term stops CG after its first iterate, a step along the steep
+    eigenvector only; with ε = 0 (how trust-ncg re-solves a rejected interior step) CG
+    reaches −B⁻¹g, whose model decrease is the Newton decrement ½gᵀB⁻¹g."""
+    B = np.diag([1e12, 1.0])
+    g = np.array([10.0, 0.1])
+    newton = -np.linalg.solve(B, g)
+    p = np.zeros(2)
+    assert steihaug_cg(B, g, 100.0, p, *_cg_work(2)) == 0
+    assert -_model(g, B, p) < 1e-3 * -_model(g, B, newton)
+    assert _NCG.truncated_cg(B, g, 100.0, 0.0, p, *_cg_work(2)) == 0
+    np.testing.assert_allclose(p, newton, rtol=1e-10)
+
+
 def test_steihaug_negative_curvature_along_minus_g():
     """gᵀBg < 0 at the first step: the boundary point of lower model value, −Δ g/‖g‖."""
     B = np.array([[-1.0, 0.0], [0.0, 2.0]])
@@ -138,39 +156,43 @@ def test_more_sorensen_is_the_newton_step_inside_a_large_region():
     B = _spd(rng, [0.5, 2.0, 7.0])
     g = rng.normal(size=3)
     p = np.zeros(3)
-    assert more_sorensen(B, g, 1e3, p, *_work(3)) == 0
+    assert more_sorensen(B, g, 1e3, *TIGHT, p, *_work(3)) == 0
     np.testing.assert_allclose(p, -np.linalg.solve(B, g), rtol=1e-12)
 
 
 @pytest.mark.parametrize("eigs", [[0.5, 2.0, 7.0], [-1.0, 2.0, 5.0], [-3.0, -1.0, 0.5]])
 @pytest.mark.parametrize("delta", [0.05, 0.7, 3.0])
 def test_more_sorensen_matches_the_secular_equation(eigs, delta):
-    """Boundary solutions against λ found by brentq on ‖(B + λI)⁻¹g‖ = Δ (N&W Thm. 4.1)."""
+    """With tolerances → 0 the iteration converges to the boundary solution: against λ found
+    by brentq on ‖(B + λI)⁻¹g‖ = Δ (N&W Thm. 4.1)."""
     rng = np.random.default_rng(4)
     B = _spd(rng, eigs)
     g = rng.normal(size=3)
     p = np.zeros(3)
     if min(eigs) > 0 and np.linalg.norm(np.linalg.solve(B, g)) <= delta:  # interior
-        assert more_sorensen(B, g, delta, p, *_work(3)) == 0
+        assert more_sorensen(B, g, delta, *TIGHT, p, *_work(3)) == 0
         np.testing.assert_allclose(p, -np.linalg.solve(B, g), rtol=1e-12)
         return
     ref, _ = _exact_reference(B, g, delta)
-    assert more_sorensen(B, g, delta, p, *_work(3)) == 1
+    assert more_sorensen(B, g, delta, *TIGHT, p, *_work(3)) == 1
     assert np.linalg.norm(p) == pytest.approx(delta, rel=1e-8)
     np.testing.assert_allclose(p, ref, rtol=1e-7, atol=1e-9 * delta)
     assert _model(g, B, p) <= _model(g, B, ref) + 1e-12
 
 
 def test_more_sorensen_hard_case():
-    """g ⟂ q₁ and ‖p(−λ₁)‖ < Δ: p = p(−λ₁) ± τq₁ on the boundary (N&W eq. 4.45)."""
+    """g ⟂ q₁ and ‖p(−λ₁)‖ < Δ: p = p(−λ₁) ± τq₁ on the boundary (N&W eq. 4.45).  The
+    iteration ends at the hard-case test τ²‖Lᵀz‖² ≤ κ_hard(…), i.e. with λ + λ₁ = O(κ_hard):
+    at κ_hard = 10⁻¹² the components agree to 10⁻¹⁰."""
     B = np.diag([-2.0, 1.0, 3.0])
     g = np.array([0.0, 1.0, 1.0])
     delta = 10.0
     p = np.zeros(3)
-    assert more_sorensen(B, g, delta, p, *_work(3)) == 1
+    assert more_sorensen(B, g, delta, *TIGHT, p, *_work(3)) == 1
     base = np.array([0.0, -1.0 / 3.0, -1.0 / 5.0])  # −g_j/(λ_j − λ₁)
-    np.testing.assert_allclose(p[1:], base[1:], rtol=1e-12)
+    np.testing.assert_allclose(p[1:], base[1:], rtol=1e-10)
     assert abs(p[0]) == pytest.approx(np.sqrt(delta**2 - base @ base), rel=1e-12)
+    assert np.linalg.norm(p) == pytest.approx(delta, rel=1e-12)
 
 
 def test_more_sorensen_beats_random_feasible_points():
@@ -180,11 +202,76 @@ def test_more_sorensen_beats_random_feasible_points():
     g = rng.normal(size=4)
     delta = 1.3
     p = np.zeros(4)
-    more_sorensen(B, g, delta, p, *_work(4))
+    more_sorensen(B, g, delta, *TIGHT, p, *_work(4))
     pts = rng.normal(size=(20000, 4))
     pts *= (delta * rng.uniform(size=(20000, 1)) ** 0.25) / np.linalg.norm(pts, axis=1)[:, None]
     vals = pts @ g + 0.5 * np.einsum("ij,jk,ik->i", pts, B, pts)
     assert _model(g, B, p) <= vals.min()
+
+
+def _optimal_model(B, g, delta):
+    """m* = min m(p) over ‖p‖ ≤ Δ: the interior Newton step, the brentq boundary solution, or
+    (hard case) p(−λ₁) completed to the boundary along q₁ (N&W eq. 4.45)."""
+    w, Q = np.linalg.eigh(B)
+    if w[0] > 0 and np.linalg.norm(np.linalg.solve(B, g)) <= delta:
+        return _model(g, B, -np.linalg.solve(B, g))
+    c = Q.T @ g
+    if w[0] <= 0 and abs(c[0]) < 1e-14:
+        base = -(Q[:, 1:] @ (c[1:] / (w[1:] - w[0])))
+        if np.linalg.norm(base) <= delta:
+            p = base + np.sqrt(delta**2 - base @ base) * Q[:, 0]
+            return _model(g, B, p)
+    ref, _ = _exact_reference(B, g, delta)
+    return _model(g, B, ref)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_more_sorensen_default_tolerances_keep_their_guarantee(seed):
+    """κ_easy = 0.1, κ_hard = 0.2 (SciPy's): the step is either p(λ) with Δ ≤ ‖p‖ ≤ 1.1Δ,
+    whose model value is at most the optimum over ‖p‖ ≤ Δ (it minimises m over the larger
+    ball), or lies in the region with m(p) ≤ (1 − κ_hard)·m* (Moré & Sorensen 1983, Lemma 3.4
+    with σ(2 − σ) = κ_hard)."""
+    rng = np.random.default_rng(100 + seed)
+    n = 2 + seed % 4
+    B = _spd(rng, rng.uniform(-3.0, 5.0, size=n))
+    g = rng.normal(size=n) * 10.0 ** rng.uniform(-2, 1)
+    if seed % 3 == 0:  # (nearly) the hard case: g almost ⟂ the lowest eigenvector
+        w, Q = np.linalg.eigh(B)
+        g -= (Q[:, 0] @ g) * Q[:, 0] * (1 - 1e-6)
+    delta = 10.0 ** rng.uniform(-1.5, 1.0)
+    p = np.zeros(n)
+    edge = more_sorensen(B, g, delta, _EXACT.K_EASY, _EXACT.K_HARD, p, *_work(n))
+    best = _optimal_model(B, g, delta)
+    pn = np.linalg.norm(p)
+    assert pn <= (1 + _EXACT.K_EASY) * delta * (1 + 1e-12)
+    if pn > delta * (1 + 1e-12):
+        assert _model(g, B, p) <= best + 1e-12 * abs(best)
+    else:
+        assert _model(g, B, p) <= (1 - _EXACT.K_HARD) * best + 1e-12 * abs(best)
+    assert edge == (0 if pn < delta * (1 - 1e-12) else 1) or edge == 1
+
+
+def test_more_sorensen_first_biggs_step_leaves_the_symmetry_exact_steps_keep():
+    """MGH 18 at x₀ = (1, 2, 1, 1, 1, 1), Δ₀ = 1: g and ∇²f are invariant under
+    (x₁, x₃) ↔ (x₅, x₆).  Solved to rounding the step keeps p₁ = p₅ and p₃ = p₆ (whence the
+    valley to infinity); with κ_hard = 0.2 the hard-case test ends with p + τz, z the LINPACK
+    estimate of the singular vector, which breaks the symmetry and models within 20 % of the
+    optimum."""
+    import mgh
+
+    c = mgh.compiled("18-biggs-exp6")
+    x0 = np.array(mgh.problem("18-biggs-exp6").x0)
+    g, B = c.gradient(x0), c.hessian(x0)
+    swap = [4, 1, 5, 3, 0, 2]
+    assert np.allclose(g[swap], g, rtol=0, atol=1e-14)
+    exact, inexact = np.zeros(6), np.zeros(6)
+    more_sorensen(B, g, 1.0, *TIGHT, exact, *_work(6))
+    more_sorensen(B, g, 1.0, _EXACT.K_EASY, _EXACT.K_HARD, inexact, *_work(6))
+    assert np.abs(exact[swap] - exact).max() < 1e-8
+    assert np.abs(inexact[swap] - inexact).max() > 0.05
+    best = _optimal_model(B, g, 1.0)
+    assert _model(g, B, exact) == pytest.approx(best, rel=1e-9)
+    assert best <= _model(g, B, inexact) <= (1 - _EXACT.K_HARD) * best
 
 
 # ----------------------------------------------------------------------- Levenberg-Marquardt

@@ -45,16 +45,9 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
     """Run the command; ``progress_factory(args, what, unit, rate)`` is the CLI's bar."""
     from landscape.errors import InputError
 
-    if args.spec == "report" and args.dir is not None:
-        try:
-            from . import report  # the report of a campaign directory
-        except ImportError:
-            raise InputError("'landscape campaign report' is not available in this version") \
-                from None
-        return int(report.cmd_report(args) or 0)
     if args.dir is not None:
         raise InputError(f"unexpected argument {args.dir!r} (see 'landscape campaign --help')")
-    from . import execute, spec
+    from . import execute, spec, store
 
     camp = spec.load(args.spec)
     if args.warm:
@@ -74,8 +67,8 @@ def cmd_campaign(args: argparse.Namespace, progress_factory) -> int:
         outcome = execute.run(camp, root, workers=args.workers, scheduler=args.scheduler,
                               progress=progress, say=say)
     print(outcome.text())
-    print(f"rows: {root / 'rows'} (Parquet, one row per start); campaign: "
-          f"{root / 'campaign.json'}")
+    print(f"rows: {store.rows_dir(root)} (Parquet, one row per start); campaign: "
+          f"{root / store.META}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """The campaign store's row schema: one Parquet row per start.
 
 A campaign directory ``DIR`` holds ``DIR/campaign.json`` (the spec, its hash, the targets, the
-cost weights and the objectives with their known minima) and ``DIR/rows/<task_id>.parquet``,
+cost weights and the objectives with their known minima) and ``DIR/results/<task_id>.parquet``,
 one part file per task, every part with :func:`row_schema`'s columns:
 
 =================  ===============  ==========================================================
@@ -23,14 +23,14 @@ seed               int64            the spec's seed
 start              int64            start index within (objective, cell, seed)
 x0                 list<float64>    starting point
 x                  list<float64>    final point
-f                  float64          f(x)
+fun                float64          f(x)
 f_star             float64          best known value (null when unknown)
 status             string           driver status (converged, maxiter, diverged, ...)
 success            bool             status in {converged, steps}
 nit, nfev, njev,   int64            iterations and evaluations of f, ∇f, ∇²f
 nhev
 minimum            int32            index into the objective's known minima of campaign.json
-                                    reached (‖x − x*‖∞ ≤ its tolerance), −1 if none
+                                    reached (‖x − x*‖∞ ≤ its tolerance), null if none
 hit_iter           list<int64>      per target Δ of campaign.json: first iteration k with
                                     f_k − f* ≤ Δ, −1 if never; null when f* is unknown
 hit_cost           list<float64>    weighted cost up to that iteration (how: campaign.json),
@@ -71,7 +71,7 @@ TAIL = (
     ("start", "int64"),
     ("x0", "list<float64>"),
     ("x", "list<float64>"),
-    ("f", "float64"),
+    ("fun", "float64"),
     ("f_star", "float64"),
     ("status", "string"),
     ("success", "bool"),

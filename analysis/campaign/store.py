@@ -1,6 +1,6 @@
-"""The campaign store: ``DIR/campaign.json`` and ``DIR/rows/<task_id>.parquet``.
+"""The campaign store: ``DIR/campaign.json`` and ``DIR/results/<task_id>.parquet``.
 
-Every part file is written whole to a hidden temporary name in ``DIR/rows`` and then renamed
+Every part file is written whole to a hidden temporary name in ``DIR/results`` and then renamed
 over its final name (``os.replace``, atomic on POSIX), so a reader never sees half a part, a
 killed writer leaves at most a hidden temporary file (which readers skip: pyarrow ignores names
 starting with ``.`` or ``_``), and a task computed twice (a worker lost after writing, its task
@@ -21,18 +21,18 @@ from landscape.errors import InputError
 
 from .schema import SCHEMA_VERSION, row_schema
 
-ROWS = "rows"
+ROWS = "results"
 META = "campaign.json"
 PART_SUFFIX = ".parquet"
 
 
 def rows_dir(root: str | os.PathLike) -> Path:
-    """``root/rows``, the directory of the part files."""
+    """``root/results``, the directory of the part files."""
     return Path(root) / ROWS
 
 
 def part_path(root: str | os.PathLike, task_id: str) -> Path:
-    """Where task ``task_id``'s rows live: ``root/rows/<task_id>.parquet``."""
+    """Where task ``task_id``'s rows live: ``root/results/<task_id>.parquet``."""
     if not task_id or "/" in task_id or task_id.startswith((".", "_")):
         raise ValueError(f"bad task id {task_id!r}")
     return rows_dir(root) / f"{task_id}{PART_SUFFIX}"

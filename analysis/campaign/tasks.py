@@ -13,7 +13,7 @@ chunk of start indices ``[a, b)``.  Everything a task computes is a function of 
 
 so the rows are the same on one process or N workers, whatever the chunking or the order.
 The task id names the objective, the method, a hash of the cell, the seed and the first start,
-and the rows live in ``DIR/rows/<task id>.parquet``.
+and the rows live in ``DIR/results/<task id>.parquet``.
 """
 
 from __future__ import annotations
@@ -243,6 +243,13 @@ def run_task(task: Task, c: Campaign):
     return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
 
+def _minimum_column(index):
+    """The ``minimum`` column: the index of the known minimum reached, null where none (−1)."""
+    import pyarrow as pa
+
+    return pa.array(index, type=pa.int32(), mask=index < 0)
+
+
 def _list_column(M, dtype, missing=None):
     """Rows of the (N, k) array ``M`` as a list column; entries where ``missing`` is true are
     null."""
@@ -305,11 +312,11 @@ def rows_table(task: Task, c: Campaign, X0, res, seconds: float):
         "seed": np.full(N, task.seed, dtype=np.int64),
         "start": np.arange(task.a, task.b, dtype=np.int64),
         "x0": _list_column(X0, pa.float64()), "x": _list_column(res.x, pa.float64()),
-        "f": res.fun, "f_star": [obj.f_star] * N,
+        "fun": res.fun, "f_star": [obj.f_star] * N,
         "status": [str(s) for s in res.status], "success": res.success.astype(bool),
         "nit": res.nit.astype(np.int64), "nfev": res.nfev.astype(np.int64),
         "njev": res.njev.astype(np.int64), "nhev": res.nhev.astype(np.int64),
-        "minimum": reached_minimum(res.x, obj.minima, c.minimum_tol),
+        "minimum": _minimum_column(reached_minimum(res.x, obj.minima, c.minimum_tol)),
         "cost": cost.astype(float), "seconds": np.full(N, seconds / max(N, 1)),
     })
     if obj.f_star is None:

@@ -1,0 +1,218 @@
+"""Figures of the campaign report: hyperparameter grids (the ECDFs and the performance profiles,
+which are the ECDFs of the performance ratios over the problems, are drawn by
+:func:`analysis.plots.plot_ecdf`).
+
+Drawn with the project's style (:func:`analysis.plots.styled`, one colour, line style and
+marker per method from :func:`analysis.plots.series_styles`, legends below the axes inside the
+figure); every series lies inside its axes (checked by :func:`analysis.plots.audit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.colors import Normalize
+from matplotlib.patches import Patch, Rectangle
+from numpy.typing import ArrayLike, NDArray
+
+from analysis.plots import (
+    OKABE_ITO,
+    _outside_legend,
+    fmt,
+    new_figure,
+    styled,
+)
+
+
+def tidy_log_x(fig: Any) -> Any:
+    """Label log x axes at 1, 2, 5 × 10^k (a span under a decade), 1, 3 × 10^k (under two) or
+    10^k only, with no minor labels: a narrow span otherwise gets overlapping minor labels."""
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
+
+    for ax in fig.axes:
+        if ax.get_xscale() != "log":
+            continue
+        lo, hi = ax.get_xlim()
+        span = hi / lo if lo > 0 else np.inf
+        subs = (1.0, 2.0, 5.0) if span < 10 else (1.0, 3.0) if span < 100 else (1.0,)
+        ax.xaxis.set_major_locator(LogLocator(subs=subs))
+        ax.xaxis.set_major_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    return fig
+
+
+def log_grid(values: ArrayLike) -> bool:
+    """Whether a grid axis is drawn (and interpolated) in log10: all values positive and
+    spanning a factor of at least 10 (0.001, 0.003, 0.01, … is not exactly geometric)."""
+    v = np.asarray(values, dtype=float)
+    return bool(v.size > 1 and np.all(v > 0) and v.max() / v.min() >= 10.0)
+
+
+#: edge colour of a grid cell where some start diverged
+DIVERGED_EDGE = OKABE_ITO["vermillion"]
+
+
+def profile_limit(ratios: ArrayLike) -> float:
+    """Right end of the τ axis: twice the largest finite ratio, at least 2."""
+    r = np.asarray(ratios, dtype=float)
+    fin = r[np.isfinite(r)]
+    return max(2.0, 2.0 * float(fin.max())) if fin.size else 2.0
+
+
+# ============================================================================ grids
+
+
+@dataclass
+class Grid:
+    """A method's 1- or 2-D hyperparameter grid on one objective: axis names and values,
+    ``share`` (len(y) × len(x), NaN = no such cell) of starts reaching the reference target,
+    ``diverged`` cells (some start diverged), and the predicted stability boundary as
+    ``boundary(y) → largest stable x`` (None without theory)."""
+
+    x_name: str
+    x: NDArray[np.float64]
+    share: NDArray[np.float64]
+    diverged: NDArray[np.bool_]
+    y_name: str | None = None
+    y: NDArray[np.float64] | None = None
+    boundary: Callable[[float], float | None] | None = None
+    boundary_label: str = "predicted stability boundary"
+    #: what ``share`` counts (starts reaching the target, or converged when f* is unknown)
+    share_label: str = "share reaching the target"
+
+
+def axis_positions(values: ArrayLike, v: ArrayLike) -> NDArray[np.float64]:
+    """Cell-index coordinate of ``v`` on a grid axis with cells centred on 0, 1, …: linear
+    interpolation between the grid values (in log10 on a :func:`log_grid`), extrapolated by
+    the end spacing (half a cell beyond the ends is the axis edge)."""
+    g = np.asarray(values, dtype=float)
+    w = np.asarray(v, dtype=float)
+    if g.size == 1:
+        return np.zeros_like(w) if g[0] == 0 else w / g[0] - 1.0
+    geo = log_grid(g)
+    tr = np.log10 if geo else (lambda a: a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tg, tw = tr(g), tr(np.where(w > 0, w, np.nan) if geo else w)
+    idx = np.interp(tw, tg, np.arange(g.size, dtype=float))
+    lo = (tw - tg[0]) / (tg[1] - tg[0])
+    hi = g.size - 1 + (tw - tg[-1]) / (tg[-1] - tg[-2])
+    return np.where(tw < tg[0], lo, np.where(tw > tg[-1], hi, idx))
+
+
+def _ticks(ax: Any, values: NDArray[np.float64], axis: str) -> None:
+    pos = np.arange(values.size)
+    labels = [fmt(v, 3) for v in values]
+    step = max(1, int(np.ceil(values.size / 8)))
+    (ax.set_xticks if axis == "x" else ax.set_yticks)(pos[::step], labels[::step])
+
+
+def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
+    """The boundary x = boundary(y) in cell-index coordinates over the y axis (NaN where it
+    leaves the axes)."""
+    assert g.y is not None and g.boundary is not None
+    py = np.linspace(-0.5, g.y.size - 0.5, samples)
+    if g.y.size == 1:
+        ys = np.full(samples, g.y[0])
+    else:
+        ys = np.interp(py, np.arange(g.y.size), g.y)
+        ys[py < 0] = g.y[0] + (g.y[1] - g.y[0]) * py[py < 0]
+        top = py > g.y.size - 1
+        ys[top] = g.y[-1] + (g.y[-1] - g.y[-2]) * (py[top] - g.y.size + 1)
+    xs = np.array([np.nan if (b := g.boundary(float(y))) is None else b for y in ys])
+    px = axis_positions(g.x, xs)
+    out = ~np.isfinite(px) | (px < -0.5) | (px > g.x.size - 0.5)
+    px[out] = np.nan
+    return px, py
+
+
+def crossed_cells(px: ArrayLike, py: ArrayLike, shape: tuple[int, int]) -> NDArray[np.bool_]:
+    """Cells (i, j) of a grid of ``shape`` that the curve through the points (px, py) (cell
+    coordinates, NaN = not drawn) passes through."""
+    x, y = np.asarray(px, float), np.asarray(py, float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    j = np.clip(np.rint(x[ok]).astype(int), 0, shape[1] - 1)
+    i = np.clip(np.rint(y[ok]).astype(int), 0, shape[0] - 1)
+    out = np.zeros(shape, dtype=bool)
+    out[i, j] = True
+    return out
+
+
+def _cells_text(ax: Any, share: NDArray[np.float64], crossed: NDArray[np.bool_]) -> None:
+    """The share written in each cell (grids up to 8 × 8) but those the boundary crosses."""
+    ny, nx = share.shape
+    if nx > 8 or ny > 8:
+        return
+    for i in range(ny):
+        for j in range(nx):
+            if np.isfinite(share[i, j]) and not crossed[i, j]:
+                ax.text(j, i, f"{share[i, j]:.2f}", ha="center", va="center", fontsize=6,
+                        color="white" if share[i, j] < 0.6 else "black")
+
+
+@styled
+def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
+    """A 2-D grid as a heatmap (share reaching the reference target), cells where a start
+    diverged outlined, the predicted stability boundary drawn over it; a 1-D grid as a line
+    of the share against the value, the threshold a vertical line."""
+    fig = new_figure(fig)
+    ax = fig.add_subplot()
+    handles: list[Any] = []
+    if g.y is None:
+        _line(ax, g, handles)
+    else:
+        mesh = ax.imshow(np.ma.masked_invalid(g.share), origin="lower", aspect="auto",
+                         cmap=mpl.colormaps["viridis"], norm=Normalize(0.0, 1.0),
+                         extent=(-0.5, g.x.size - 0.5, -0.5, g.y.size - 0.5))
+        fig.colorbar(mesh, ax=ax, pad=0.02).set_label(g.share_label)
+        px, py = boundary_curve(g) if g.boundary is not None else (np.zeros(0), np.zeros(0))
+        _cells_text(ax, g.share, crossed_cells(px, py, g.share.shape))
+        for i, j in zip(*np.nonzero(g.diverged), strict=True):
+            ax.add_patch(Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False,
+                                   ec=DIVERGED_EDGE, lw=1.6))
+        if g.diverged.any():
+            handles.append(Patch(fill=False, ec=DIVERGED_EDGE, lw=1.6,
+                                 label="a start diverged (measured unstable)"))
+        if g.boundary is not None:
+            if np.isfinite(px).any():
+                (h,) = ax.plot(px, py, color="black", lw=2.0, label=g.boundary_label)
+                handles.append(h)
+        ax.set_xlim(-0.5, g.x.size - 0.5)
+        ax.set_ylim(-0.5, g.y.size - 0.5)
+        _ticks(ax, g.x, "x")
+        _ticks(ax, g.y, "y")
+        ax.set_ylabel(g.y_name)
+        ax.grid(False)
+    ax.set_xlabel(g.x_name)
+    ax.set_title(title)
+    _outside_legend(fig, handles, ncols=1)
+    return fig
+
+
+def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
+    share = g.share.ravel()
+    div = g.diverged.ravel()
+    (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=4,
+                   label=g.share_label)
+    handles.append(h)
+    if div.any():
+        (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=8, mfc="none",
+                       mec=DIVERGED_EDGE, mew=1.5, label="a start diverged (measured unstable)")
+        handles.append(h)
+    geo = log_grid(g.x)
+    if geo:
+        ax.set_xscale("log")
+        lo, hi = g.x.min() / 1.3, g.x.max() * 1.3
+    else:
+        pad = 0.05 * max(float(np.ptp(g.x)), abs(float(g.x.max())) * 0.1, 1e-12)
+        lo, hi = g.x.min() - pad, g.x.max() + pad
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(-0.05, 1.05)
+    b = g.boundary(0.0) if g.boundary is not None else None
+    if b is not None and lo <= b <= hi:
+        handles.append(ax.axvline(b, color="black", lw=1.6, ls="--",
+                                  label=f"{g.boundary_label}: {fmt(b, 4)}"))
+    ax.set_ylabel("share of starts")

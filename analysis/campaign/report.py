@@ -1,0 +1,939 @@
+"""``landscape campaign report DIR``: a campaign's rows read back as a PDF (with JSON and CSV).
+
+What the report computes from the store (``DIR/campaign.json`` and ``DIR/results/*.parquet``, one
+row per start), each a small pure function below:
+
+* **Targets.**  A start *solves* the pair (start, Δ) when some iterate has ``f_k − f* ≤ Δ``
+  (the row's ``hit_iter``/``hit_cost``, −1 or null = not reached; an objective without f*
+  has no targets).  The *reference target* ``Δ_ref`` is the campaign's target nearest 10⁻⁶
+  (on a log scale); success rates, best cells and heatmaps are read at it.
+* **Best cell** of a method on an objective: the grid cell with the largest share of starts
+  solving ``Δ_ref``; ties by the smaller average running time (below), then the larger share
+  of converged starts, the fewer diverged ones, the smaller median cost of the converged ones,
+  the first cell (without f* only the last four count).
+* **Average running time** (COCO's aRT, Hansen et al. 2016) of a cell at a target: the cost
+  spent over all its starts divided by the number that reached it::
+
+      aRT = (Σ_solved hit_cost + Σ_unsolved cost) / #solved      (∞ when #solved = 0)
+
+* **ECDF** (COCO-style) of a method: over every (objective, start, target) of its best cell per
+  objective, the fraction of pairs solved within a cost c (:func:`analysis.plots.ecdf_points`);
+  cost is the row's weighted ``hit_cost``, or the wall seconds to the target, estimated as
+  ``seconds · hit_cost / cost`` (the store keeps a start's seconds, not per iteration).
+* **Performance profile** (Dolan & Moré 2002): problems p = (objective, target) pairs, the
+  measure t_{p,s} = aRT of method s (in its best cell) at p; ratio ``r_{p,s} = t_{p,s} /
+  min_s t_{p,s}`` (∞ when s never reached the target) and ``ρ_s(τ) = #{p : r_{p,s} ≤ τ} / #P``.
+* **Stability across the grid.**  For a method with a step-size threshold in the theory
+  (:func:`analysis.sweeps.predicted_lr_threshold`: gd η < 2/L, heavy ball η < 2(1+β)/L,
+  Nesterov η < 2(1+β)/((1+2β)L), …) the threshold is evaluated at each known minimum of the
+  objective with L the largest eigenvalue of the Hessian there
+  (:func:`analysis.sweeps.sweep_minimizer`, compiled Hessian); a cell is *predicted stable*
+  when its η lies below the threshold of at least one known minimum (one that can attract the
+  iteration), and *measured stable* when none of its starts diverged (status ``diverged`` or a
+  non-finite value).  The share of cells where both agree is reported, over all cells and over
+  the cells whose η is more than 10 % away from the threshold.
+* **Where starts ended**: per objective and method (best cell), how many starts reached each
+  known minimum (the row's ``minimum``), none of them, or diverged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from analysis.starts import SETTLED
+from landscape.errors import InputError
+
+#: the reference target is the campaign's target nearest this gap f − f*
+REFERENCE_TARGET = 1e-6
+#: cells whose η lies within this relative distance of the threshold are "near the boundary"
+BOUNDARY_BAND = 0.10
+#: at most this many grid figures (heatmaps and line plots); the rest is said in a sentence
+MAX_GRID_FIGURES = 24
+#: statuses of a start that diverged
+DIVERGED = "diverged"
+
+
+# ============================================================================ the store
+
+#: columns the report reads (a store without one of them is not a campaign store)
+NEEDED = ("objective_id", "method", "cell", "hyper", "start", "fun", "status", "cost",
+          "seconds", "minimum", "hit_cost", "nfev", "njev", "nhev")
+
+
+@dataclass
+class Campaign:
+    """A campaign store read back: ``meta`` (campaign.json), ``cols`` (column → array, one entry
+    per start), ``hit`` (N × T weighted cost to each target, NaN = not reached or f*
+    unknown), ``targets`` (T gaps Δ) and ``hp_names`` (the grids' hyperparameters)."""
+
+    root: Path
+    meta: dict[str, Any]
+    cols: dict[str, NDArray[Any]]
+    hit: NDArray[np.float64]
+    targets: NDArray[np.float64]
+    hp_names: list[str]
+    parts: int = 0
+    #: (objective, method, cell) → its rows' indices, in the order first met
+    groups: dict[tuple[str, str, str], NDArray[np.int64]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.groups:
+            keys = zip(self.cols["objective_id"].tolist(), self.cols["method"].tolist(),
+                       self.cols["cell"].tolist(), strict=True)
+            idx: dict[tuple[str, str, str], list[int]] = {}
+            for i, k in enumerate(keys):
+                idx.setdefault(k, []).append(i)
+            self.groups = {k: np.asarray(v, dtype=np.int64) for k, v in idx.items()}
+
+    @property
+    def n(self) -> int:
+        return int(self.hit.shape[0])
+
+    def rows(self, objective: str, method: str, cell: str) -> NDArray[np.int64]:
+        """Indices of the rows of one (objective, method, cell)."""
+        return self.groups.get((objective, method, cell), np.zeros(0, dtype=np.int64))
+
+    def objectives(self) -> list[str]:
+        return list(dict.fromkeys(k[0] for k in self.groups))
+
+    def methods(self) -> list[str]:
+        return list(dict.fromkeys(k[1] for k in self.groups))
+
+    def cells(self, objective: str, method: str) -> list[str]:
+        return [k[2] for k in self.groups if k[0] == objective and k[1] == method]
+
+
+def read_meta(root: Path) -> dict[str, Any]:
+    """``root/campaign.json`` (:func:`analysis.campaign.store.read_meta`), checked to hold the
+    targets and objectives the report reads (InputError otherwise)."""
+    from analysis.campaign import store
+
+    meta = store.read_meta(root)
+    if not isinstance(meta, dict) or not isinstance(meta.get("targets"), list) or \
+            not isinstance(meta.get("objectives"), dict):
+        raise InputError(f"{root / store.META}: not a campaign description "
+                         "(no targets or objectives)")
+    t = meta["targets"]
+    if not t or not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in t):
+        raise InputError(f"{root / store.META}: targets must be positive numbers, got {t!r}")
+    return meta
+
+
+def hit_matrix(values: Any, targets: int) -> NDArray[np.float64]:
+    """Rows' ``hit_cost`` lists (a pyarrow list array or a sequence of lists) as an N × T
+    array: −1, null, a null list or a non-finite cost → NaN (target not reached, or f*
+    unknown)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if not isinstance(arr, pa.Array):
+        arr = pa.array(list(values), type=pa.list_(pa.float64()))
+    lens = pc.list_value_length(arr).to_numpy(zero_copy_only=False)
+    has = np.isfinite(lens.astype(float))
+    if np.any(has & (lens != targets)):
+        bad = int(lens[has & (lens != targets)][0])
+        raise InputError(f"a row has {bad} target costs, campaign.json lists {targets}")
+    out = np.full((len(arr), targets), np.nan)
+    flat = arr.flatten().cast(pa.float64()).to_numpy(zero_copy_only=False)
+    out[has] = flat.reshape(-1, targets) if targets else flat.reshape(0, 0)
+    out[~np.isfinite(out) | (out < 0)] = np.nan
+    return out
+
+
+def load(root: str | os.PathLike) -> Campaign:
+    """Read a campaign store; :class:`InputError` (exit 2) when ``root`` is not one."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such directory")
+    meta = read_meta(root)
+    from analysis.campaign import store
+
+    parts = store.done_tasks(root)
+    if not parts:
+        raise InputError(f"{root}: the campaign has no rows yet (no part file in "
+                         f"{store.ROWS}/)")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(store.part_path(root, sorted(parts)[0])).names
+        missing = [c for c in NEEDED if c not in names]
+        if missing:
+            raise InputError(f"{root}: rows lack the column(s) {', '.join(missing)}")
+        hp = [n for n in names if n.startswith("hp_")]
+        table = store.read_rows(root, columns=list(NEEDED) + hp)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{root}: cannot read the rows ({exc})") from None
+    cols: dict[str, NDArray[Any]] = {}
+    for name in table.column_names:
+        if name == "hit_cost":
+            continue
+        col = table.column(name)
+        if name == "minimum":  # null (no known minimum reached) → −1
+            col = pc.fill_null(col, -1)
+        arr = col.to_numpy(zero_copy_only=False)
+        cols[name] = arr.astype(float) if arr.dtype == object and name.startswith("hp_") \
+            else arr
+    targets = np.asarray(meta["targets"], dtype=float)
+    hit = hit_matrix(table.column("hit_cost"), targets.size)
+    hp = sorted(n[3:] for n in table.column_names if n.startswith("hp_"))
+    return Campaign(root, meta, cols, hit, targets, hp, len(parts))
+
+
+# ============================================================================ statistics
+
+
+def reference_index(targets: ArrayLike, ref: float = REFERENCE_TARGET) -> int:
+    """Index of the target nearest ``ref`` on a log scale: argmin |log10 Δ − log10 ref|."""
+    t = np.asarray(targets, dtype=float)
+    return int(np.argmin(np.abs(np.log10(t) - math.log10(ref))))
+
+
+def average_running_time(hit: ArrayLike, cost: ArrayLike) -> float:
+    """COCO's aRT: ``(Σ_solved hit + Σ_unsolved cost) / #solved`` (∞ when none solved);
+    ``hit`` NaN = not solved, ``cost`` the whole run's cost."""
+    h = np.asarray(hit, dtype=float)
+    c = np.asarray(cost, dtype=float)
+    ok = np.isfinite(h)
+    if not ok.any():
+        return math.inf
+    return float((h[ok].sum() + c[~ok].sum()) / ok.sum())
+
+
+def diverged(status: ArrayLike, f: ArrayLike) -> NDArray[np.bool_]:
+    """Starts that diverged: status ``diverged`` or a non-finite final value."""
+    return (np.asarray(status) == DIVERGED) | ~np.isfinite(np.asarray(f, dtype=float))
+
+
+@dataclass
+class CellStats:
+    """One (objective, method, cell): starts, share solving ``Δ_ref``, aRT and median cost
+    to it, diverged starts."""
+
+    cell: str
+    hyper: dict[str, Any]
+    starts: int
+    solved: float
+    art: float
+    median: float
+    diverged: int
+    converged: float = math.nan
+    converged_cost: float = math.nan
+
+
+def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellStats]:
+    """:class:`CellStats` of every cell of a method on an objective, at target ``ref``."""
+    out = []
+    for cell in c.cells(objective, method):
+        m = c.rows(objective, method, cell)
+        h = c.hit[m, ref]
+        ok = np.isfinite(h)
+        conv = np.isin(c.cols["status"][m], SETTLED)
+        cost = c.cols["cost"][m].astype(float)
+        out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
+                             float(ok.mean()), average_running_time(h, cost),
+                             float(np.median(h[ok])) if ok.any() else math.nan,
+                             int(diverged(c.cols["status"][m], c.cols["fun"][m]).sum()),
+                             float(conv.mean()),
+                             float(np.median(cost[conv])) if conv.any() else math.nan))
+    return out
+
+
+def best_cell(stats: Sequence[CellStats]) -> CellStats:
+    """The cell with the largest share solved, then the smallest aRT, the largest share
+    converged, the fewest diverged, the smallest median cost of the converged, the first."""
+    def key(s: CellStats) -> tuple[float, ...]:
+        cc = s.converged_cost if math.isfinite(s.converged_cost) else math.inf
+        return (-s.solved, s.art, -s.converged, s.diverged, cc)
+
+    return min(stats, key=key)
+
+
+def best_cells(c: Campaign, ref: int) -> dict[tuple[str, str], CellStats]:
+    """(objective, method) → its :func:`best_cell` at target ``ref``."""
+    return {(o, m): best_cell(cell_stats(c, o, m, ref))
+            for o in c.objectives() for m in c.methods() if c.cells(o, m)}
+
+
+def has_f_star(c: Campaign, objective: str) -> bool:
+    f = c.meta["objectives"].get(objective, {}).get("f_star")
+    return f is not None and math.isfinite(float(f))
+
+
+def ecdf_costs(c: Campaign, best: Mapping[tuple[str, str], CellStats], *,
+               seconds: bool = False) -> dict[str, NDArray[np.float64]]:
+    """method → cost to target of every (objective, start, target) pair of its best cells
+    (objectives with f* only), NaN where not reached.  ``seconds``: wall seconds to the target,
+    ``seconds · hit_cost / cost`` (the whole start's seconds when its cost is 0)."""
+    out: dict[str, list[NDArray[np.float64]]] = {}
+    for (o, meth), s in best.items():
+        if not has_f_star(c, o):
+            continue
+        m = c.rows(o, meth, s.cell)
+        h = c.hit[m]
+        if seconds:
+            cost = c.cols["cost"][m].astype(float)
+            share = np.divide(h, cost[:, None], out=np.zeros_like(h), where=cost[:, None] > 0)
+            share[np.isnan(h)] = np.nan
+            h = share * c.cols["seconds"][m].astype(float)[:, None]
+        out.setdefault(meth, []).append(h.ravel())
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def ecdf_at(costs: ArrayLike, budget: float) -> float:
+    """Fraction of all pairs solved within ``budget``: #{i : cost_i ≤ budget} / N."""
+    v = np.asarray(costs, dtype=float)
+    return float(np.count_nonzero(np.isfinite(v) & (v <= budget)) / max(v.size, 1))
+
+
+def half_solved_cost(costs: ArrayLike) -> float:
+    """The smallest cost at which the ECDF reaches 1/2 (NaN when it never does)."""
+    v = np.sort(np.asarray(costs, dtype=float)[np.isfinite(costs)])
+    need = math.ceil(0.5 * np.size(costs))
+    return float(v[need - 1]) if need >= 1 and v.size >= need else math.nan
+
+
+def performance_ratios(t: ArrayLike, floor: float = 1.0) -> NDArray[np.float64]:
+    """Dolan–Moré ratios of a P × S table of measures (∞ = failed): ``r = t' / min_s t'``
+    with ``t' = max(t, floor)`` (a target met at the start costs nothing, yet the ratio needs
+    a positive measure: ``floor`` is one evaluation of f); a problem no method solved has
+    r = ∞ for every method."""
+    T = np.maximum(np.asarray(t, dtype=float), floor)
+    best = np.min(np.where(np.isfinite(T), T, np.inf), axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.isfinite(T) & np.isfinite(best), T / best, np.inf)
+
+
+def performance_profile(ratios: ArrayLike, taus: ArrayLike) -> NDArray[np.float64]:
+    """``ρ_s(τ) = #{p : r_{p,s} ≤ τ} / #P`` as an S × len(taus) array; a failure (r = ∞)
+    never counts, also at τ = ∞ (then ρ is the share of problems the method solved)."""
+    R = np.asarray(ratios, dtype=float)
+    tau = np.asarray(taus, dtype=float)
+    ok = np.isfinite(R)[:, :, None] & (R[:, :, None] <= tau[None, None, :])
+    return ok.sum(axis=0) / max(R.shape[0], 1)
+
+
+def profile_table(c: Campaign, best: Mapping[tuple[str, str], CellStats]
+                  ) -> tuple[list[tuple[str, float]], list[str], NDArray[np.float64]]:
+    """(problems (objective, Δ), methods, P × S aRT table) for the performance profile."""
+    methods = c.methods()
+    problems, rows = [], []
+    for o in c.objectives():
+        if not has_f_star(c, o):
+            continue
+        for j, delta in enumerate(c.targets):
+            row = []
+            for meth in methods:
+                s = best.get((o, meth))
+                if s is None:
+                    row.append(math.inf)
+                    continue
+                m = c.rows(o, meth, s.cell)
+                row.append(average_running_time(c.hit[m, j], c.cols["cost"][m]))
+            problems.append((o, float(delta)))
+            rows.append(row)
+    return problems, methods, np.asarray(rows, dtype=float).reshape(len(rows), len(methods))
+
+
+# ============================================================================ stability
+
+
+@dataclass
+class MinimumCurvature:
+    """A known minimum, the Hessian's eigenvalues there and how they were obtained."""
+
+    point: list[float]
+    eigenvalues: list[float]
+    hessian: NDArray[np.float64]
+    how: str
+
+    @property
+    def L(self) -> float:
+        return float(max(self.eigenvalues))
+
+
+def minimum_curvatures(formula: str, dim: int | None, minima: Sequence[Sequence[float]],
+                       params: Mapping[str, Any] | None = None) -> list[MinimumCurvature]:
+    """Eigenvalues of ∇²f at each known minimum (compiled Hessian, through
+    :func:`analysis.sweeps.sweep_minimizer` with the minimum given); the formula is parsed by
+    the project's parser with its ``params`` and ``dim`` as campaign.json lists them."""
+    from analysis.sweeps import sweep_minimizer
+    from landscape import Objective
+
+    obj = Objective.parse(formula, params=dict(params or {}),
+                          dim=None if dim is None else int(dim))
+    out = []
+    for p in minima:
+        x = np.asarray(p, dtype=float)
+        sp = sweep_minimizer(obj, x, minimizer=x)
+        out.append(MinimumCurvature([float(v) for v in x],
+                                    [float(v) for v in sp.eigenvalues], sp.hessian,
+                                    "numeric: eigenvalues of the compiled Hessian at the "
+                                    "known minimum of campaign.json"))
+    return out
+
+
+def cell_threshold(method: str, hyper: Mapping[str, Any],
+                   curvatures: Sequence[MinimumCurvature]) -> tuple[float | None, str]:
+    """Largest stable η of a cell: the largest of
+    :func:`analysis.sweeps.predicted_lr_threshold` over the known minima, and its formula."""
+    from analysis.sweeps import predicted_lr_threshold
+
+    best, formula = None, "no known minimum"
+    for mc in curvatures:
+        thr, formula = predicted_lr_threshold(method, hyper, mc.eigenvalues, mc.hessian)
+        if thr is not None and (best is None or thr > best):
+            best = thr
+    return best, formula
+
+
+@dataclass
+class StabilityCheck:
+    """Predicted against measured stability over a method's grid on one objective."""
+
+    objective: str
+    method: str
+    cells: list[str]
+    lr: NDArray[np.float64]
+    threshold: NDArray[np.float64]
+    predicted: NDArray[np.bool_]
+    measured: NDArray[np.bool_]
+    formula: str
+    curvatures: list[MinimumCurvature]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def agree(self) -> NDArray[np.bool_]:
+        return self.predicted == self.measured
+
+    @property
+    def away(self) -> NDArray[np.bool_]:
+        """Cells whose η is more than :data:`BOUNDARY_BAND` from the threshold."""
+        return np.abs(self.lr / self.threshold - 1.0) > BOUNDARY_BAND
+
+    def share(self, among: NDArray[np.bool_] | None = None) -> float:
+        m = np.ones_like(self.agree) if among is None else among
+        return float(self.agree[m].mean()) if m.any() else math.nan
+
+    def to_json(self) -> dict[str, Any]:
+        return {"objective": self.objective, "method": self.method, "cells": self.cells,
+                "lr": self.lr, "threshold": self.threshold, "predicted_stable": self.predicted,
+                "measured_stable": self.measured, "formula": self.formula,
+                "agree": self.share(), "agree_away_from_boundary": self.share(self.away),
+                "L": [mc.L for mc in self.curvatures],
+                "minima": [mc.point for mc in self.curvatures]}
+
+
+def stability_check(c: Campaign, objective: str, method: str,
+                    curvatures: Sequence[MinimumCurvature]) -> StabilityCheck | None:
+    """The check on every cell with an ``lr`` (None when the theory has no threshold for any
+    cell, or the grid has no lr)."""
+    cells, lrs, thrs, meas, formula = [], [], [], [], ""
+    for cell in c.cells(objective, method):
+        m = c.rows(objective, method, cell)
+        hyper = json.loads(c.cols["hyper"][m][0])
+        if "lr" not in hyper:
+            continue
+        thr, formula = cell_threshold(method, hyper, curvatures)
+        if thr is None:
+            continue
+        cells.append(cell)
+        lrs.append(float(hyper["lr"]))
+        thrs.append(thr)
+        meas.append(not diverged(c.cols["status"][m], c.cols["fun"][m]).any())
+    if not cells:
+        return None
+    lr, thr = np.asarray(lrs), np.asarray(thrs)
+    return StabilityCheck(objective, method, cells, lr, thr, lr < thr, np.asarray(meas),
+                          formula, list(curvatures))
+
+
+# ============================================================================ where starts end
+
+
+def ended_counts(minimum: ArrayLike, status: ArrayLike, f: ArrayLike
+                 ) -> tuple[dict[int, int], int, int]:
+    """(known-minimum index → starts that reached it, starts that reached none without
+    diverging, starts that diverged)."""
+    mi = np.asarray(minimum, dtype=int)
+    div = diverged(status, f)
+    reached = {int(k): int(np.count_nonzero((mi == k) & ~div))
+               for k in np.unique(mi[(mi >= 0) & ~div])}
+    return reached, int(np.count_nonzero((mi < 0) & ~div)), int(np.count_nonzero(div))
+
+
+# ============================================================================ the document
+
+
+def _cell_axes(cell: str) -> dict[str, float]:
+    """``"lr=0.01,momentum=0.9"`` → {"lr": 0.01, "momentum": 0.9} (empty for no grid)."""
+    out = {}
+    for part in filter(None, cell.split(",")):
+        k, _, v = part.partition("=")
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            continue
+    return out
+
+
+def _hit_how(meta: Mapping[str, Any]) -> str | None:
+    """How campaign.json says the cost to a target was obtained (``cost_how.hit_cost``)."""
+    how = meta.get("cost_how")
+    return how.get("hit_cost") if isinstance(how, Mapping) else None
+
+
+def summary_lines(data: Mapping[str, Any]) -> list[str]:
+    """The title page's findings, from the numbers the sections put in the report's data."""
+    from analysis.report import fmt_num, plural
+
+    out = []
+    prof = data.get("profile")
+    if prof and len(prof["problems"]):
+        R = np.asarray(prof["ratios"], dtype=float)
+        best = (R <= 1.0).sum(axis=0)
+        solved = np.isfinite(R).sum(axis=0)
+        i = int(np.argmax(best))
+        out.append(f"{prof['methods'][i]} has the smallest aRT on {int(best[i])} of "
+                   f"{plural(R.shape[0], 'problem')} (objective, target); it reaches the "
+                   f"target on {int(solved[i])}. "
+                   + "; ".join(f"{m}: best on {int(b_)}, solves {int(s_)}"
+                               for m, b_, s_ in zip(prof["methods"], best, solved, strict=True)
+                               if m != prof["methods"][i]) + ".")
+    ecdf = data.get("ecdf")
+    if ecdf:
+        half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
+        if half:
+            m = min(half, key=half.get)
+            out.append(f"Half of the (objective, start, target) pairs are solved soonest by {m}, "
+                       f"at a weighted cost of {fmt_num(half[m])} (measured).")
+    st = data.get("stability")
+    if st:
+        agree = sum(int(np.sum(np.asarray(k["predicted_stable"]) ==
+                               np.asarray(k["measured_stable"]))) for k in st)
+        cells = sum(len(k["cells"]) for k in st)
+        out.append(f"The theory's step-size boundary agrees with the measured stability in "
+                   f"{agree} of {plural(cells, 'cell')} ({len(st)} method grids).")
+    return out
+
+
+def _title_page(b: Any, c: Campaign, title: str | None) -> None:
+    from analysis.pages import HOW, SMALL
+    from analysis.report import plural, versions
+
+    d = b.doc
+    d.heading(title or "Campaign report", level=0, numbered=False)
+    meta = c.meta
+    w = meta.get("cost_weights", {})
+    facts = [
+        f"Store: {c.root.name}/ — {c.n} rows (one per start) in {c.parts} part files; "
+        f"spec hash {str(meta.get('spec_hash', '—'))[:16]}.",
+        f"Objectives ({len(c.objectives())}): " + ", ".join(c.objectives()) + ".",
+        f"Methods ({len(c.methods())}): " + ", ".join(
+            f"{m} ({plural(max(len(c.cells(o, m)) for o in c.objectives()), 'cell')})"
+            for m in c.methods()) + ".",
+        "Targets Δ on f − f*: " + ", ".join(f"{t:g}" for t in c.targets)
+        + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.",
+        "Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h with "
+        f"c_f = {w.get('f', '—')}, c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}"
+        + (f"; cost to a target: {_hit_how(meta)}." if _hit_how(meta) else "."),
+    ]
+    d.bullets(facts, size=SMALL + 0.5)
+    found = summary_lines(b.data)
+    if found:
+        d.paragraph("In short", weight="bold", size=SMALL + 0.5, after=2.0, before=4.0)
+        d.bullets(found, size=SMALL + 0.5)
+    d.paragraph("How each number was obtained (marker after the number):", weight="bold",
+                size=SMALL + 0.5, after=2.0, before=4.0)
+    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
+    d.paragraph(f"Generated by {versions()}.", size=SMALL)
+    d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
+    d.contents()
+    d.page_break()
+
+
+def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
+    from analysis.campaign.figures import tidy_log_x
+    from analysis.plots import plot_ecdf
+    from analysis.report import Column, cell
+
+    d = b.doc
+    d.heading("Cost to reach a target (ECDF)")
+    cost = ecdf_costs(c, best)
+    secs = ecdf_costs(c, best, seconds=True)
+    no_f = [o for o in c.objectives() if not has_f_star(c, o)]
+    d.paragraph(
+        "For each method, every (objective, start, target) pair of its best cell on each "
+        f"objective ({len(c.targets)} targets Δ = {c.targets[0]:g} … {c.targets[-1]:g} on "
+        "f − f*): the fraction of pairs solved within a cost (COCO-style empirical CDF). "
+        "A pair is solved at the first iterate with f − f* ≤ Δ; unsolved pairs never count, "
+        "so a curve that ends below 1 left pairs unsolved."
+        + (f" Objectives without a known f* have no targets and are left out: "
+           f"{', '.join(no_f)}." if no_f else ""))
+    if not cost:
+        d.paragraph("No objective of the campaign has a known f*: there is no ECDF to draw.")
+        return
+    d.figure(lambda fig: tidy_log_x(plot_ecdf(
+                 cost, xlabel="weighted evaluations to the target (log)",
+                 ylabel="fraction of pairs solved", title="ECDF over cost", fig=fig)),
+             height=300, half=True, label="ecdf-cost",
+             caption="Weighted evaluations to the target (measured counts, weights as set).")
+    d.figure(lambda fig: tidy_log_x(plot_ecdf(
+                 secs, xlabel="wall seconds to the target (log)",
+                 ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
+             height=300, half=True, label="ecdf-time",
+             caption="Wall seconds to the target: a start's measured seconds (task time / "
+                     "starts) × hit_cost / cost.")
+    rows = []
+    sec = "ECDF"
+    for m, v in cost.items():
+        solved = int(np.count_nonzero(np.isfinite(v)))
+        rows.append([m, f"{solved}/{v.size}",
+                     cell(b, sec, m, "share of pairs solved", solved / v.size, "measured", 3),
+                     cell(b, sec, m, "cost where half the pairs are solved",
+                          half_solved_cost(v), "measured"),
+                     cell(b, sec, m, "seconds where half the pairs are solved",
+                          half_solved_cost(secs[m]), "measured", 3)])
+    d.table([Column("method"), Column("pairs solved", "r"), Column("share", "r"),
+             Column("cost at ½ solved", "r"), Column("seconds at ½ solved", "r")], rows,
+            title="Pairs solved and the cost at which the ECDF reaches ½ (— never)")
+    b.data["ecdf"] = {m: {"pairs": int(v.size), "solved": int(np.isfinite(v).sum()),
+                          "half_cost": half_solved_cost(v)} for m, v in cost.items()}
+
+
+def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
+    from analysis.campaign.figures import profile_limit, tidy_log_x
+    from analysis.plots import plot_ecdf
+    from analysis.report import Column, cell
+
+    d = b.doc
+    d.heading("Performance profiles")
+    problems, methods, T = profile_table(c, best)
+    d.paragraph(
+        "Dolan–Moré profiles over the problems p = (objective, target Δ) with a known f*: "
+        "the measure of method s on p is its average running time aRT (weighted cost of all "
+        "starts of its best cell until each reached Δ, or of the whole run when it did not, "
+        "divided by the starts that reached it; at least one evaluation of f, the cost of "
+        "seeing that the start already meets the target), r = aRT / the best method's aRT "
+        "on p, and "
+        "ρ_s(τ) is the share of problems with r ≤ τ. ρ_s(1) is the share where s is best; "
+        "the curve's right end the share s solves at all.")
+    if T.size == 0:
+        d.paragraph("No problem with a known f*: no profile.")
+        return
+    R = performance_ratios(T, float(c.meta.get("cost_weights", {}).get("f") or 1.0))
+    ratios = {m: R[:, i] for i, m in enumerate(methods)}  # ρ_s is the ECDF of r_{p,s}
+    d.figure(lambda fig: tidy_log_x(plot_ecdf(
+                 ratios, budget=profile_limit(R), solved="solves",
+                 xlabel="performance ratio τ (aRT / best aRT, log scale)",
+                 ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
+                 fig=fig)),
+             height=290, label="profile",
+             caption=f"Performance profiles over {len(problems)} problems "
+                     f"({len(problems) // max(1, len(c.targets))} objectives × "
+                     f"{len(c.targets)} targets); aRT measured.")
+    taus = np.array([1.0, 2.0, 10.0, np.inf])
+    rho = performance_profile(R, taus)
+    sec = "performance profile"
+    rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k], "measured", 3)
+                   for k, t in enumerate(taus)] for i, m in enumerate(methods)]
+    d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
+             Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
+            title="Profile values (share of problems)")
+    b.data["profile"] = {"problems": problems, "methods": methods, "art": T, "ratios": R}
+
+
+def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats],
+                  ref: int) -> None:
+    from analysis.report import Column, cell
+
+    d = b.doc
+    d.heading("Best hyperparameters per objective")
+    delta = c.targets[ref]
+    d.paragraph(
+        f"For each objective and method, the grid cell where the most starts reach "
+        f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, then more starts converged, "
+        "fewer diverged). Median cost over the starts that reached it; aRT as in the "
+        "profiles; converged: status converged or steps.")
+    rows = []
+    sec = "best cells"
+    for (o, m), s in best.items():
+        item = f"{o} / {m} / {s.cell or 'defaults'}"
+        conv = cell(b, sec, item, "share converged", s.converged, "measured", 3)
+        if not has_f_star(c, o):
+            rows.append([o, m, s.cell or "(no grid)", "—", conv,
+                         cell(b, sec, item, "median cost of the converged starts",
+                              s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
+            continue
+        rows.append([o, m, s.cell or "(no grid)",
+                     cell(b, sec, item, "share reaching the reference target", s.solved,
+                          "measured", 3), conv,
+                     cell(b, sec, item, "median cost to the reference target", s.median,
+                          "measured"),
+                     cell(b, sec, item, "aRT to the reference target", s.art, "measured"),
+                     f"{s.diverged}/{s.starts}"])
+    d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
+             Column("share at Δ_ref", "r"), Column("converged", "r"),
+             Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
+            title="Best cell of each method per objective",
+            notes=["Without f* (no target): the best cell is the one where most starts "
+                   "converge, and the median cost is that of the converged starts."]
+            if any(not has_f_star(c, o) for o, _ in best) else ())
+    b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
+
+
+def _grid_of(c: Campaign, objective: str, method: str, ref: int,
+             check: StabilityCheck | None) -> Any:
+    """The :class:`~analysis.campaign.figures.Grid` of a method on an objective (None when
+    its grid has no axis or more than two)."""
+    from analysis.campaign.figures import Grid
+
+    stats = cell_stats(c, objective, method, ref)
+    axes = [_cell_axes(s.cell) for s in stats]
+    names = list(dict.fromkeys(k for a in axes for k in a))
+    if not names or len(names) > 2:
+        return None
+    if "lr" in names:
+        names.remove("lr")
+        names.insert(0, "lr")
+    xv = np.unique([a[names[0]] for a in axes if names[0] in a])
+    yv = np.unique([a[names[1]] for a in axes if names[1] in a]) if len(names) == 2 else None
+    shape = (1 if yv is None else yv.size, xv.size)
+    share, div = np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+    known = has_f_star(c, objective)
+    for s, a in zip(stats, axes, strict=True):
+        i = 0 if yv is None else int(np.searchsorted(yv, a[names[1]]))
+        j = int(np.searchsorted(xv, a[names[0]]))
+        share[i, j] = s.solved if known else s.converged
+        div[i, j] = s.diverged > 0
+    boundary = None
+    if check is not None and names[0] == "lr":
+        base = stats[0].hyper
+
+        def boundary(y: float, base: dict = base) -> float | None:
+            hyper = dict(base) if yv is None else {**base, names[1]: y}
+            if yv is not None and names[1] == "momentum" and not 0.0 <= y < 1.0:
+                return None
+            return cell_threshold(method, hyper, check.curvatures)[0]
+
+    return Grid(names[0], xv, share, div, None if yv is None else names[1], yv, boundary,
+                f"predicted boundary η < {short_formula(check.formula)}" if check else "",
+                "share reaching the target" if has_f_star(c, objective) else
+                "share converged (no f*)")
+
+
+def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
+    from analysis.campaign.figures import plot_grid
+    from analysis.report import Column, cell
+
+    d = b.doc
+    d.heading("Hyperparameter grids and the stability boundary")
+    delta = c.targets[ref]
+    d.paragraph(
+        f"Each grid: the share of starts reaching f − f* ≤ Δ_ref = {delta:g} per cell "
+        "(colour and number; a 1-D grid as a line), the cells where some start diverged "
+        "outlined (measured unstable), and the theory's stability boundary of the step size "
+        "at the known minima (η below it: the iteration contracts near the minimum with the "
+        "largest threshold). L is the largest eigenvalue of the Hessian at each known "
+        "minimum, evaluated numerically from the compiled Hessian at the minimum listed in "
+        "campaign.json.")
+    checks: list[StabilityCheck] = []
+    curv: dict[str, list[MinimumCurvature]] = {}
+    drawn = skipped = 0
+    for o in c.objectives():
+        info = c.meta["objectives"].get(o, {})
+        for m in c.methods():
+            if not c.cells(o, m):
+                continue
+            with b.guard(f"grid {o} / {m}"):
+                chk = None
+                if info.get("minima"):
+                    if o not in curv:
+                        curv[o] = minimum_curvatures(info["formula"], info.get("dim"),
+                                                     info["minima"], info.get("params"))
+                    chk = stability_check(c, o, m, curv[o])
+                if chk is not None:
+                    checks.append(chk)
+                g = _grid_of(c, o, m, ref, chk)
+                if g is None:
+                    continue
+                if drawn >= MAX_GRID_FIGURES:
+                    skipped += 1
+                    continue
+                drawn += 1
+                d.figure(lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}", fig=fig),
+                         height=250, half=True, label=f"grid-{o}-{m}",
+                         caption=_grid_caption(o, m, g, chk, bool(info.get("minima"))))
+    if skipped:
+        d.paragraph(f"{skipped} more grids are not drawn (at most {MAX_GRID_FIGURES}); "
+                    "their numbers are in the JSON file.")
+    if not checks:
+        d.paragraph("No method of the campaign has a step-size threshold in the theory on an "
+                    "objective with known minima: nothing to check against the grid.")
+        return checks
+    d.heading("Predicted against measured stability", level=2)
+    rows = []
+    sec = "stability"
+    for chk in checks:
+        item = f"{chk.objective} / {chk.method}"
+        Ls = ", ".join(cell(b, sec, item, f"L at minimum {k}", mc.L, "numeric")
+                       for k, mc in enumerate(chk.curvatures[:4]))
+        if len(chk.curvatures) > 4:
+            Ls += f", … ({len(chk.curvatures)} minima)"
+        away = chk.away
+        rows.append([chk.objective, chk.method, f"η < {short_formula(chk.formula)}", Ls,
+                     f"{int(chk.agree.sum())}/{chk.agree.size}",
+                     cell(b, sec, item, "share of cells that agree", chk.share(), "measured", 3),
+                     cell(b, sec, item, "share away from the boundary", chk.share(away),
+                          "measured", 3) + f" ({int(away.sum())})",
+                     str(int(np.sum(chk.predicted & ~chk.measured))),
+                     str(int(np.sum(~chk.predicted & chk.measured)))])
+    d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
+             Column("L at the minima", share=1.3), Column("cells agree", "r"),
+             Column("share", "r"), Column("away from boundary", "r"),
+             Column("stable, diverged", "r"), Column("unstable, none diverged", "r")], rows,
+            title="Stability cell by cell: predicted (η below the threshold at some known "
+                  "minimum) against measured (no start diverged)",
+            notes=[f"‘Away from the boundary’: cells with |η/threshold − 1| > "
+                   f"{BOUNDARY_BAND:g}, their number in brackets; β = momentum, "
+                   "τ = dampening. ‘Stable, diverged’: "
+                   "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
+                   "predicted unstable, yet no start diverged."])
+    if not all(k.agree.all() for k in checks):
+        d.paragraph(
+            "The threshold is local: it holds near a minimum, where f is close to its quadratic "
+            "model. A start far from every minimum meets other curvatures (larger on a quartic "
+            "wall, so a step below the threshold can still throw it out), and a step above every "
+            "threshold need not diverge where the gradient stays bounded (the iterates wander "
+            "or cycle instead). Cells of the last two columns are such cases.")
+    total = sum(int(k.agree.sum()) for k in checks)
+    cells_n = sum(k.agree.size for k in checks)
+    b.findings.append(f"stability boundary: {total}/{cells_n} cells agree with the theory")
+    b.data["stability"] = [k.to_json() for k in checks]
+    return checks
+
+
+def short_formula(formula: str) -> str:
+    """The theory's threshold formula with β for momentum and τ for dampening."""
+    return formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
+
+
+def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
+                  known_min: bool = True) -> str:
+    from analysis.report import fmt_num
+
+    what = ("share of starts reaching Δ_ref" if g.share_label.startswith("share reaching")
+            else "share of starts converged (status converged or steps; no f*, so no target)")
+    if chk is None:
+        why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
+               else f"the theory has no step-size threshold for {m}")
+        return f"{m} on {o}: {what} (measured); {why}."
+    s = f"{m} on {o}: {what} (measured); boundary η < {short_formula(chk.formula)} (theory, " \
+        f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
+    if "β" in short_formula(chk.formula):
+        s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
+                                else ".")
+    if chk.predicted.all():
+        s += " Every cell is predicted stable (η below the threshold)."
+    elif not chk.predicted.any():
+        s += f" Every cell is predicted unstable (threshold ≤ {fmt_num(chk.threshold.max())} " \
+             f"< the smallest η {fmt_num(chk.lr.min())})."
+    return s
+
+
+def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
+    from analysis.report import Column, fmt_num, fmt_point
+
+    d = b.doc
+    d.heading("Where starts ended")
+    tol = c.meta.get("minimum_tol")
+    d.paragraph("Known minima of each objective (campaign.json), then, for each method's best "
+                "cell, how many starts ended at each ("
+                + (f"‖x − x*‖∞ ≤ {tol:g}" if isinstance(tol, (int, float)) else
+                   "within the store's matching tolerance")
+                + "), at none of them, or diverged (counts, measured).")
+    rows = []
+    for o in c.objectives():
+        info = c.meta["objectives"].get(o, {})
+        for k, p in enumerate(info.get("minima") or []):
+            rows.append([o if k == 0 else "", f"x*{k}", fmt_point(p),
+                         fmt_num(info.get("f_star")) if k == 0 else "",
+                         str(info.get("source") or "—") if k == 0 else ""])
+    if rows:
+        d.table([Column("objective"), Column("minimum", share=0.7),
+                 Column("point", share=1.5), Column("f* (best known)", "r"),
+                 Column("source", share=3.0)], rows,
+                title="Known minima (as listed in campaign.json)")
+    rows = []
+    for (o, m), s in best.items():
+        mk = c.rows(o, m, s.cell)
+        reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
+                                          c.cols["fun"][mk])
+        text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
+        rows.append([o, m, s.cell or "(no grid)", str(int(mk.size)), text, str(none),
+                     str(div)])
+    d.table([Column("objective"), Column("method"), Column("cell", share=1.5),
+             Column("starts", "r"), Column("known minimum reached", share=1.6),
+             Column("none", "r"), Column("diverged", "r")], rows,
+            title="Where the starts of each best cell ended (counts)")
+
+
+def _failed_section(b: Any) -> None:
+    if not b.failures:
+        return
+    b.doc.heading("What failed")
+    b.doc.bullets([f.text() for f in b.failures])
+
+
+def campaign_builder(c: Campaign, *, title: str | None = None, progress: Any = None) -> Any:
+    """The report of a campaign as an :class:`analysis.report.Builder` (not yet written)."""
+    from analysis.report import Builder, check_title
+
+    check_title(title)
+    b = Builder(title or "Campaign report", footer=f"landscape campaign report · {c.root.name}",
+                progress=progress, total=6)
+    ref = reference_index(c.targets)
+    best = best_cells(c, ref)
+    b.data.update({"store": str(c.root), "rows": c.n, "targets": c.targets,
+                   "reference_target": float(c.targets[ref]), "objectives": c.objectives(),
+                   "methods": c.methods()})
+    for name, fn in (("ECDF", lambda: _ecdf_section(b, c, best)),
+                     ("performance profiles", lambda: _profile_section(b, c, best)),
+                     ("best hyperparameters", lambda: _best_section(b, c, best, ref)),
+                     ("grids and stability", lambda: _theory_section(b, c, ref)),
+                     ("where starts ended", lambda: _ended_section(b, c, best))):
+        with b.guard(name):
+            fn()
+    _failed_section(b)
+    body = b.doc.take()
+    with b.guard("title page", note=False):
+        _title_page(b, c, title)
+    b.doc.extend(body)
+    b.sections = [h.text for h in b.doc.headings if h.level == 1]
+    return b
+
+
+def build_campaign_report(root: str | os.PathLike | Campaign, path: str | os.PathLike, *,
+                          title: str | None = None, progress: Any = None) -> Any:
+    """Read the campaign store ``root`` and write the report ``path`` (PDF) with ``.json`` and
+    ``.csv`` beside it, atomically (:meth:`analysis.report.Builder.write`): all three or none;
+    returns the :class:`analysis.report.ReportResult`.
+
+    ``root`` may be a :class:`Campaign` already read.  :class:`InputError` before anything is
+    written when ``root`` is not a campaign store."""
+    from analysis.report import check_title
+
+    check_title(title)
+    c = root if isinstance(root, Campaign) else load(root)
+    return campaign_builder(c, title=title, progress=progress).write(path)

@@ -1,0 +1,286 @@
+"""``landscape campaign report DIR``: statistics checked by a second computation, the stability
+boundary against its closed form on a quadratic, figures and pages, errors and atomic writing."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from campaign_store import write_store
+from matplotlib.figure import Figure
+
+from analysis import plots
+from analysis.campaign import report as cr
+from analysis.campaign.figures import Grid, axis_positions, plot_grid
+from analysis.cli import main
+from landscape.errors import InputError
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+QUAD = {"quadratic": ("0.5*x**2 + 5*y**2", [[-2.0, 2.0], [-2.0, 2.0]], 0.0, [[0.0, 0.0]])}
+HIMMELBLAU = {"himmelblau": ("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
+                             [[-5.0, 5.0], [-5.0, 5.0]], 0.0,
+                             [[3.0, 2.0], [-2.805118086952745, 3.131312518250573],
+                              [-3.779310253377747, -3.283185991286170],
+                              [3.584428340330492, -1.848126526964404]])}
+METHODS = {"gd": ({"lr": [0.05, 0.15, 0.19, 0.21, 0.25]}, {}),
+           "momentum": ({"lr": [0.05, 0.2, 0.3], "momentum": [0.0, 0.5, 0.9]}, {}),
+           "bfgs": ({}, {})}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    return write_store(tmp_path_factory.mktemp("campaign"), starts=8, maxiter=300,
+                       objectives={**QUAD, **HIMMELBLAU}, methods=METHODS)
+
+
+@pytest.fixture(scope="module")
+def camp(store) -> cr.Campaign:
+    return cr.load(store)
+
+
+# ============================================================================ pure statistics
+
+
+def test_performance_profile_of_a_hand_made_table():
+    inf = math.inf
+    T = [[1.0, 2.0, inf], [3.0, 3.0, 6.0], [inf, inf, inf], [2.0, 1.0, 4.0]]
+    R = cr.performance_ratios(T)
+    want = [[1, 2, inf], [1, 1, 2], [inf, inf, inf], [2, 1, 4]]
+    np.testing.assert_array_equal(R, want)
+    rho = cr.performance_profile(R, [1.0, 2.0, 4.0, inf])
+    # counted by hand: problems with r ≤ τ, out of 4
+    np.testing.assert_allclose(rho, [[2 / 4, 3 / 4, 3 / 4, 3 / 4],
+                                     [2 / 4, 3 / 4, 3 / 4, 3 / 4],
+                                     [0 / 4, 1 / 4, 2 / 4, 2 / 4]])
+    # a target met at every start costs 0: measures are floored at one evaluation of f
+    np.testing.assert_array_equal(cr.performance_ratios([[0.0, 2.0, 0.0, inf]]),
+                                  [[1.0, 2.0, 1.0, inf]])
+
+
+def test_average_running_time_and_ecdf_helpers_by_hand():
+    # two starts reach the target after 2 and 4, the third spends its whole cost 7
+    assert cr.average_running_time([2.0, np.nan, 4.0], [5.0, 7.0, 9.0]) == (2 + 4 + 7) / 2
+    assert cr.average_running_time([np.nan], [3.0]) == math.inf
+    v = [3.0, np.nan, 1.0, 8.0, np.nan, 2.0]
+    assert cr.ecdf_at(v, 2.5) == 2 / 6 and cr.ecdf_at(v, 100) == 4 / 6
+    assert cr.half_solved_cost(v) == 3.0  # the 3rd smallest of 6 pairs
+    assert math.isnan(cr.half_solved_cost([1.0, np.nan, np.nan]))
+    h = cr.hit_matrix([[1.0, -1.0], None, [None, 2.5]], 2)
+    np.testing.assert_array_equal(np.isnan(h), [[False, True], [True, True], [True, False]])
+    assert cr.reference_index([10.0 ** -k for k in range(-1, 9)]) == 7
+    assert cr.ended_counts([0, 1, 0, -1, -1], ["converged"] * 3 + ["maxiter", "diverged"],
+                           [0.0, 0.0, 0.0, 1.0, np.inf]) == ({0: 2, 1: 1}, 1, 1)
+
+
+def test_axis_positions_interpolate_in_log_on_a_geometric_grid():
+    g = [0.001, 0.01, 0.1]
+    np.testing.assert_allclose(axis_positions(g, [0.001, 10 ** -1.5, 0.1, 1.0, 10 ** -3.5]),
+                               [0.0, 1.5, 2.0, 3.0, -0.5])
+    np.testing.assert_allclose(axis_positions([0.0, 0.5, 0.9], [0.25, 1.0]), [0.5, 2.25])
+
+
+# ============================================================================ on a real store
+
+
+def _rows(store: Path) -> list[dict]:
+    out = []
+    for p in sorted((store / "results").glob("*.parquet")):
+        out += pq.read_table(p).to_pylist()
+    return out
+
+
+def test_ecdf_values_by_a_second_computation(store, camp):
+    """Best cells and ECDF pairs recomputed from the raw rows in plain Python."""
+    rows = _rows(store)
+    ref = 7  # Δ = 1e-6 among 1e1 … 1e-8
+    by = {}
+    for r in rows:
+        by.setdefault((r["objective_id"], r["method"], r["cell"]), []).append(r)
+    best = {}
+    for (o, m, cell), rs in by.items():
+        hits = [r["hit_cost"][ref] for r in rs if r["hit_cost"][ref] >= 0]
+        spent = sum(r["hit_cost"][ref] if r["hit_cost"][ref] >= 0 else r["cost"] for r in rs)
+        art = spent / len(hits) if hits else math.inf
+        conv = [r["cost"] for r in rs if r["status"] in ("converged", "steps")]
+        div = sum(r["status"] == "diverged" or not math.isfinite(r["fun"]) for r in rs)
+        key = (-len(hits) / len(rs), art, -len(conv) / len(rs), div,
+               float(np.median(conv)) if conv else math.inf)
+        if (o, m) not in best or key < best[(o, m)][0]:
+            best[(o, m)] = (key, cell)
+    got_best = cr.best_cells(camp, ref)
+    assert {k: v.cell for k, v in got_best.items()} == {k: v[1] for k, v in best.items()}
+    costs = cr.ecdf_costs(camp, got_best)
+    for m in camp.methods():
+        pairs = [c for (o, mm), (_, cell) in best.items() if mm == m
+                 for r in by[(o, m, cell)] for c in r["hit_cost"]]
+        assert costs[m].size == len(pairs)
+        for budget in (1.0, 10.0, 30.0, 1e9):
+            want = sum(0 <= c <= budget for c in pairs) / len(pairs)
+            assert cr.ecdf_at(costs[m], budget) == pytest.approx(want, abs=1e-15)
+        xs, ys = plots.ecdf_points(costs[m])  # the curve drawn: y = share solved at x
+        for x, y in zip(xs, ys, strict=True):
+            assert y <= cr.ecdf_at(costs[m], x) + 1e-15
+        assert ys[-1] == pytest.approx(sum(c >= 0 for c in pairs) / len(pairs))
+
+
+def test_stability_boundary_on_a_quadratic_matches_the_closed_form(camp):
+    """f = x²/2 + 5y²: ∇²f = diag(1, 10), L = 10; gd is stable for η < 2/L = 0.2 and heavy
+    ball for η < 2(1+β)/L; every start that is not exactly on the boundary diverges above it
+    and converges below it."""
+    curv = cr.minimum_curvatures("0.5*x**2 + 5*y**2", 2, [[0.0, 0.0]])
+    assert curv[0].L == pytest.approx(10.0, rel=1e-12)
+    gd = cr.stability_check(camp, "quadratic", "gd", curv)
+    np.testing.assert_allclose(gd.threshold, 0.2, rtol=1e-12)
+    np.testing.assert_array_equal(gd.predicted, gd.lr < 0.2)
+    np.testing.assert_array_equal(gd.measured[gd.lr != 0.2], gd.lr[gd.lr != 0.2] < 0.2)
+    hb = cr.stability_check(camp, "quadratic", "momentum", curv)
+    beta = np.array([cr._cell_axes(c)["momentum"] for c in hb.cells])
+    np.testing.assert_allclose(hb.threshold, 2 * (1 + beta) / 10, rtol=1e-12)
+    np.testing.assert_array_equal(hb.predicted, hb.lr < 2 * (1 + beta) / 10)
+    assert hb.share(hb.away) == 1.0 and hb.away.sum() >= 7
+    assert not hb.measured[np.isclose(hb.lr, 0.3) & (beta == 0.0)].any()  # 0.3 > 0.2
+    assert cr.stability_check(camp, "quadratic", "bfgs", curv) is None  # no threshold
+
+
+def test_every_figure_passes_the_figure_checks_and_pages_are_filled(camp, tmp_path):
+    from test_pages import check_fill
+
+    b = cr.campaign_builder(camp)
+    assert not b.failures, [f.text() for f in b.failures]
+    figs = b.doc.figures()
+    # ECDF ×2, profile, and one grid per method with a grid per objective
+    assert len(figs) == 3 + 2 * 2
+    for block in figs:
+        fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
+                     layout="constrained")
+        block.draw_fn(fig)
+        assert plots.audit(fig) == [], block.label
+    result = b.write(tmp_path / "c.pdf")
+    assert result.ok and result.pages >= 4
+    check_fill(result)
+    data = json.loads(result.json.read_text())
+    st = {(s["objective"], s["method"]): s for s in data["stability"]}
+    assert st[("quadratic", "gd")]["agree_away_from_boundary"] == 1.0
+
+
+def test_grid_figure_draws_the_boundary_inside_its_axes():
+    g = Grid("lr", np.array([0.05, 0.2, 0.3]), np.array([[1, 1, 0], [1, 1, 1.0]]),
+             np.array([[0, 0, 1], [0, 0, 0]], bool), "momentum", np.array([0.0, 0.9]),
+             lambda b: 2 * (1 + b) / 10, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    assert plots.audit(fig) == []
+    line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith("η"))
+    x, y = (np.asarray(a, float) for a in line.get_data())
+    ok = np.isfinite(x)
+    # at β = 0 the boundary is η = 0.2, the middle grid value (index 1)
+    assert np.interp(0.0, y[ok], x[ok]) == pytest.approx(1.0, abs=0.02)
+
+
+
+def test_the_profile_drawn_is_rho_of_the_ratios():
+    """ρ_s(τ) is the ECDF of the ratios r_{p,s}: the drawn step curve at each ratio equals
+    performance_profile there."""
+    R = cr.performance_ratios([[1.0, 3.0], [4.0, 2.0], [np.inf, 5.0], [2.0, np.inf]])
+    fig = plots.plot_ecdf({"gd": R[:, 0], "bfgs": R[:, 1]}, solved="solves",
+                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    assert plots.audit(fig) == []
+    for i, m in enumerate(["gd", "bfgs"]):
+        line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith(m + ":"))
+        x, y = (np.asarray(a, float) for a in line.get_data())
+        for tau in np.unique(R[:, i][np.isfinite(R[:, i])]):
+            k = np.flatnonzero(x <= tau)[-1]  # steps drawn 'post'
+            assert y[k] == pytest.approx(cr.performance_profile(R, [tau])[i, 0])
+
+
+# ============================================================================ command line
+
+
+def test_cli_refuses_what_is_not_a_campaign_store(tmp_path, capsys):
+    assert main(["campaign", "report", str(tmp_path / "none")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "not a campaign" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps({"targets": [1.0], "objectives": {}}))
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "schema_version" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps({"schema_version": 1}))
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "no targets or objectives" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps(
+        {"targets": [], "objectives": {}, "schema_version": 1}))
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "targets must be positive numbers" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text(json.dumps(
+        {"targets": [1.0], "objectives": {}, "schema_version": 1}))
+    (tmp_path / "results").mkdir()
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert "no rows" in capsys.readouterr().err
+    (tmp_path / "campaign.json").write_text("{")
+    assert main(["campaign", "report", str(tmp_path)]) == 2
+    assert list(tmp_path.glob("*.pdf")) == []
+    with pytest.raises(InputError):
+        cr.load(tmp_path)
+
+
+def test_cli_writes_the_report_whole_or_not_at_all(store, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "r.pdf"
+    assert main(["campaign", "report", str(store), "-o", str(out), "--quiet"]) == 0
+    assert out.exists() and out.with_suffix(".json").exists() and out.with_suffix(".csv").exists()
+    # options before the word 'report': through the campaign command's own parser
+    other = tmp_path / "other" / "o.pdf"
+    assert main(["campaign", "--quiet", "-o", str(other), "report", str(store)]) == 0
+    assert json.loads(other.with_suffix(".json").read_text())["rows"] == \
+        json.loads(out.with_suffix(".json").read_text())["rows"]
+    for p in other.parent.iterdir():
+        p.unlink()
+    other.parent.rmdir()
+    before = out.read_bytes()
+    from analysis import pages
+
+    def broken(self, path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pages.Document, "render", broken)
+    assert main(["campaign", "report", str(store), "-o", str(out), "--quiet"]) != 0
+    assert out.read_bytes() == before  # the previous report untouched, no partial files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.pdf"]
+
+
+def test_the_title_page_summary_agrees_with_the_tables(camp):
+    import re
+
+    b = cr.campaign_builder(camp)
+    lines = cr.summary_lines(b.data)
+    rho1 = {n.item: n.value for n in b.ledger if n.quantity == "rho(tau=1)"}
+    problems = len(b.data["profile"]["problems"])
+    m = re.match(r"(\S+) has the smallest aRT on (\d+) of (\d+) problems", lines[0])
+    assert m and int(m[3]) == problems
+    assert int(m[2]) == round(rho1[m[1]] * problems) == round(max(rho1.values()) * problems)
+    agree = sum(int(chk["agree"] * len(chk["cells"]) + 0.5) for chk in b.data["stability"])
+    cells = sum(len(chk["cells"]) for chk in b.data["stability"])
+    assert f"in {agree} of {cells} cells" in lines[-1]
+    half = {n.item: n.value for n in b.ledger
+            if n.quantity == "cost where half the pairs are solved"}
+    best = min(half, key=half.get)
+    assert f"soonest by {best}," in lines[1]
+
+
+def test_help_of_campaign_report_imports_no_numerical_library():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom analysis.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\n"
+            "print('MODULES', ' '.join({m.split('.')[0] for m in sys.modules}), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, "campaign", "report", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert "usage: landscape campaign report" in proc.stdout
+    assert "-o PATH.pdf" in proc.stdout and "default DIR/report.pdf" in proc.stdout
+    loaded = set(next(ln for ln in proc.stderr.splitlines() if ln.startswith("MODULES"))
+                 .split()[1:])
+    assert not loaded & {"numpy", "numba", "sympy", "matplotlib", "scipy", "pyarrow"}
