@@ -60,10 +60,14 @@ from .spec import holds
 DIVERGENCE_BOUND = 1e8
 #: memory guard of recorded trajectories, bytes
 RECORD_LIMIT_BYTES = 2e8
-#: starts per lock-step chunk (first-order; see :func:`lock_step_chunk`) and per work item
-#: (per-start methods)
+#: starts per lock-step chunk (first-order; see :func:`lock_step_chunk`) and the fewest per
+#: work item of the per-start engine (see :func:`per_start_chunk`)
 FIRST_ORDER_CHUNK = 64
 PER_START_CHUNK = 4
+#: the most starts per work item of the per-start engine
+PER_START_MAX_CHUNK = 64
+#: work items per thread the per-start engine aims at (dynamic scheduling balances them)
+PER_START_ITEMS_PER_THREAD = 16
 #: a lock-step chunk's workspace aims at about this many coordinates (n × chunk) ...
 LOCK_STEP_COORDS = 512
 #: ... with at most this many starts
@@ -494,6 +498,19 @@ def lock_step_chunk(n: int, starts: int, threads: int) -> int:
     return max(FIRST_ORDER_CHUNK, min(want, spread))
 
 
+def per_start_chunk(starts: int, threads: int) -> int:
+    """Starts per work item of a per-start batch (results do not depend on it).
+
+    chunk = clamp(⌈starts / (PER_START_ITEMS_PER_THREAD · threads)⌉, PER_START_CHUNK,
+    PER_START_MAX_CHUNK).  Each work item allocates its workspace and is handed out by the
+    parallel scheduler on its own: at 4 starts per item a 2-D BFGS run (2,000 or 10,000
+    starts) spent about 4 % more CPU time than with this rule.  Sixteen items per thread keep
+    the wait for the last item (the imbalance) near 1/16 of a thread's share.
+    """
+    spread = -(-starts // (PER_START_ITEMS_PER_THREAD * max(threads, 1)))
+    return max(PER_START_CHUNK, min(PER_START_MAX_CHUNK, spread))
+
+
 def _output_arrays(N: int, n: int) -> tuple[np.ndarray, ...]:
     """The engine's outputs as views of one zeroed block: ``out_x, out_jac, out_xavg`` (N, n)
     row-major, ``out_r`` (N, NR) and ``out_i`` (N, NI, int64) column-major, so that every
@@ -575,7 +592,7 @@ def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
     """(per-start engine?, starts per chunk) of a run of ``N`` starts in ``n`` variables over
     ``m`` data rows."""
     if spec.per_start(eff):
-        return True, PER_START_CHUNK
+        return True, per_start_chunk(N, numba.get_num_threads())
     if eff.get("batch_size") is not None:
         return False, max(1, min(FIRST_ORDER_CHUNK, PERMUTATION_BUDGET // max(m, 1)))
     return False, lock_step_chunk(n, N, numba.get_num_threads())

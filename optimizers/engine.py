@@ -912,6 +912,35 @@ def _ps_record(path, fpath, gpath, s, k, stride, x, fval, gn):
         gpath[s, r] = gn
 
 
+@njit(**INLINE)
+def _ps_measure(x, xn, fn, gn, bound):
+    """(``point_detail(xn, fn, gn, bound)``, ‖xn − x‖∞, ‖gn‖∞) of a proposed iterate in one
+    pass over the coordinates instead of four (the norms are meaningful when the detail is 0)."""
+    xm = 0.0
+    xc = 0.0
+    gm = 0.0
+    x_ok = True
+    g_ok = True
+    for i in range(x.shape[0]):
+        v = xn[i]
+        g = gn[i]
+        x_ok = x_ok and math.isfinite(v)
+        g_ok = g_ok and math.isfinite(g)
+        xm = max(xm, abs(v))
+        xc = max(xc, abs(v - x[i]))
+        gm = max(gm, abs(g))
+    if not x_ok:
+        return L.D_X_NONFINITE, xc, gm
+    d = f_detail(fn)
+    if d != 0:
+        return d, xc, gm
+    if not g_ok:
+        return L.D_G_NONFINITE, xc, gm
+    if xm > bound:
+        return L.D_X_BOUND, xc, gm
+    return 0, xc, gm
+
+
 @njit(**KERNEL)
 def work_for(hp, n):
     """The per-start workspace (:data:`Work`) sized by the ``W_*`` slots of ``hp``; n × n
@@ -955,6 +984,8 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
     avg_kind = int(hp[L.AVERAGE])
     avg_start = int(hp[L.AVERAGE_START])
     decay = hp[L.EMA_DECAY]
+    averaging = avg_kind != L.AVG_NONE  # without it x_avg and f(x_avg) are not reported
+    recording = path.shape[1] > 0
     stall_test = hp[L.STALL_TEST] != 0.0
     for s in range(s0, s1):
         W.rng[0] = stream_key(seed, offset + s)
@@ -976,8 +1007,9 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
         status = L.ST_DIVERGED
         detail = start_detail(x, fx, gx)
         if detail == 0:
-            _ps_record(path, fpath, gpath, s, 0, stride, x, fx, gnorm)
-            if avg_start == 0:
+            if recording:
+                _ps_record(path, fpath, gpath, s, 0, stride, x, fx, gnorm)
+            if averaging and avg_start == 0:
                 na = 1.0
                 for i in range(n):
                     xa[i] = x[i]
@@ -1003,7 +1035,7 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                     status = L.ST_LS_FAILED if rc == L.D_LS_NOT_DESCENT else L.ST_STALLED
                     detail = rc
                     break
-                det = point_detail(xn, fn, gn, bound)
+                det, xc_new, gnorm_new = _ps_measure(x, xn, fn, gn, bound)
                 if det != 0:
                     if rc == L.D_LS_FAILED:
                         status = L.ST_LS_FAILED
@@ -1013,9 +1045,7 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                         detail = det
                     break
                 fc = rel_change(fx, fn)
-                xc = 0.0
-                for i in range(n):
-                    xc = max(xc, abs(xn[i] - x[i]))
+                xc = xc_new
                 if rc == L.D_LS_FAILED and not (fn < fx):
                     status = L.ST_LS_FAILED
                     detail = rc
@@ -1025,9 +1055,10 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                     gx[i] = gn[i]
                 fx = fn
                 nit += 1
-                gnorm = norm_inf(gx)
-                _ps_record(path, fpath, gpath, s, nit, stride, x, fx, gnorm)
-                if nit >= avg_start:
+                gnorm = gnorm_new
+                if recording:
+                    _ps_record(path, fpath, gpath, s, nit, stride, x, fx, gnorm)
+                if averaging and nit >= avg_start:
                     na += 1.0
                     for i in range(n):
                         xa[i] = average_value(avg_kind, xa[i], x[i], na, decay)

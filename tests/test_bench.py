@@ -183,3 +183,54 @@ def test_quick_benchmark():
     rec = bench.run_bench(quick=True)
     check_record(rec)
     assert rec["mode"] == "quick"
+
+
+#: /proc/cpuinfo's names of the LLVM features in :data:`bench.VECTOR_EXTENSIONS`
+_CPUINFO_NAMES = {"sse4.2": "sse4_2", "avx512vnni": "avx512_vnni", "avx512bf16": "avx512_bf16"}
+
+
+def test_cpu_model_is_read_from_cpuinfo_text():
+    text = ("processor\t: 0\nvendor_id\t: X\nmodel name\t: Example CPU 9000 @ 3.0GHz\n"
+            "flags\t\t: fpu\n")
+    assert bench._cpu_model(text) == "Example CPU 9000 @ 3.0GHz"
+    assert bench._cpu_model("processor\t: 0\n") not in ("", None)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/cpuinfo"), reason="needs Linux /proc/cpuinfo")
+def test_cpu_description_agrees_with_proc_cpuinfo(record):
+    """The vector extensions LLVM detects are the ones the kernel lists in /proc/cpuinfo."""
+    with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+        text = fh.read()
+    flags = set()
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "flags":
+            flags = set(value.split())
+            break
+    cpu = record["machine"]["cpu"]
+    expected = [f for f in bench.VECTOR_EXTENSIONS if _CPUINFO_NAMES.get(f, f) in flags]
+    assert cpu["host_features"] == expected
+    model = [ln.partition(":")[2].strip() for ln in text.splitlines()
+             if ln.partition(":")[0].strip() == "model name"]
+    if model:
+        assert cpu["model"] == model[0]
+    assert cpu["host_cpu"] and cpu["numba_target"]
+    line = bench.bench_text(record).splitlines()[1]
+    assert line.startswith(f"CPU {cpu['model']} ") and cpu["numba_target"] in line
+    for f in expected:
+        assert f in line
+
+
+def test_cpu_description_names_an_overridden_numba_target(monkeypatch):
+    import numba
+
+    monkeypatch.setattr(numba.config, "CPU_NAME", "generic")
+    monkeypatch.setattr(numba.config, "CPU_FEATURES", "")
+    cpu = bench.cpu_description()
+    assert (cpu["numba_target"], cpu["numba_target_source"], cpu["numba_features"]) == (
+        "generic", "NUMBA_CPU_NAME", "")
+    assert "compiles for generic (NUMBA_CPU_NAME), features: the target's baseline" in (
+        bench._cpu_line(cpu))
+    monkeypatch.setattr(numba.config, "CPU_NAME", None)
+    monkeypatch.setattr(numba.config, "CPU_FEATURES", None)
+    assert bench.cpu_description()["numba_target_source"] == "host"

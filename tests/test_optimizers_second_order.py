@@ -289,3 +289,49 @@ def test_steps_runs_exactly_k_iterations_even_at_a_minimum():
         assert res.status == "steps" and res.nit == 7 and res.success
         res = minimize(obj, [0.0, 0.0], method)
         assert res.status == "converged" and res.nit == 0
+
+
+def _bfgs_helpers():
+    from optimizers.algorithms import bfgs
+    from optimizers.engine import prepare
+
+    prepare(bfgs)
+    return bfgs
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 9, 20])
+def test_bfgs_helpers_match_the_column_order_formulas_bit_for_bit(n):
+    """Below and above ``SMALL_N`` the compiled H∇f and inverse update give, entry by entry,
+    the numbers of the general formulas evaluated in Python in their original order (column
+    by column for H v; every entry for the update), and H stays exactly symmetric."""
+    bfgs = _bfgs_helpers()
+    rng = np.random.default_rng(n)
+    A = rng.normal(size=(n, n))
+    H = np.ascontiguousarray(A @ A.T + n * np.eye(n))
+    v, s, y = rng.normal(size=(3, n))
+    ref = [0.0] * n
+    for j in range(n):
+        vj = -1.0 * v[j]
+        for i in range(n):
+            ref[i] += H[j, i] * vj
+    out = np.empty(n)
+    bfgs.sym_matvec(H, v, out, -1.0)
+    assert out.tolist() == ref
+    ys = float(y @ s) if float(y @ s) > 0 else 1.0
+    rho = 1.0 / ys
+    Hy = [0.0] * n
+    for j in range(n):
+        for i in range(n):
+            Hy[i] += H[j, i] * y[j]
+    yHy = 0.0
+    for i in range(n):
+        yHy += y[i] * Hy[i]
+    c = rho * rho * yHy + rho
+    want = H.copy()
+    for i in range(n):
+        for j in range(n):
+            want[i, j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + c * (s[i] * s[j])
+    got = H.copy()
+    bfgs.update_inverse(got, s, y, np.empty(n), ys)
+    assert np.array_equal(got, want)
+    assert np.array_equal(got, got.T)

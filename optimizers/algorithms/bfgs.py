@@ -22,6 +22,10 @@ from optimizers.spec import NEWTON_TYPE_MAXITER, NONE_LS, average, line_search, 
 
 #: skip the update when yᵀs ≤ SKIP·‖s‖‖y‖
 SKIP = 1e-10
+#: up to this dimension the helpers run scalar loops: at n = 2 the vectorised loops LLVM
+#: emits for the general case (overlap checks, then a scalar remainder) took 14 ns for
+#: H∇f against 2 ns; from n ≈ 20 on the vectorised ones are faster
+SMALL_N = 8
 
 STATE = state(vectors=("d", "s", "y", "Hy"), matrices=("H",), ints=("scaled",))
 #: helpers of this module compiled for the step
@@ -41,10 +45,18 @@ def link() -> None:
 
 
 def sym_matvec(A, v, out, sign):
-    """out ← sign · A v for a symmetric A, accumulated column by column
-    (out_i = Σ_j A_ji v_j in the order j = 0, 1, …): the inner loop runs over i without a
-    reduction, so it vectorises; for an exactly symmetric A it equals the row-wise sum."""
+    """out ← sign · A v for a symmetric A: out_i = Σ_j A_ij (sign · v_j), summed in the order
+    j = 0, 1, ….  Up to :data:`SMALL_N` rows, one scalar sum per row; above, column by column
+    (out_i += A_ji (sign · v_j)), whose inner loop over i has no reduction and vectorises.
+    For an exactly symmetric A both give the same sums in the same order, bit for bit."""
     n = A.shape[0]
+    if n <= SMALL_N:
+        for i in range(n):
+            acc = 0.0
+            for j in range(n):
+                acc += A[i, j] * (sign * v[j])
+            out[i] = acc
+        return
     for i in range(n):
         out[i] = 0.0
     for j in range(n):
@@ -57,7 +69,9 @@ def update_inverse(H, s, y, Hy, ys):
     """H ← (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ = H − ρ(Hy sᵀ + s (Hy)ᵀ) + (ρ² yᵀHy + ρ) ssᵀ.
 
     Every entry's formula is symmetric in (i, j) to the last rounding, so H stays exactly
-    symmetric (which :func:`sym_matvec` relies on)."""
+    symmetric (which :func:`sym_matvec` relies on); up to :data:`SMALL_N` rows the upper
+    triangle is computed and mirrored (the same numbers), above it every entry, in
+    vectorisable rows."""
     n = H.shape[0]
     rho = 1.0 / ys
     sym_matvec(H, y, Hy, 1.0)
@@ -65,6 +79,13 @@ def update_inverse(H, s, y, Hy, ys):
     for i in range(n):
         yHy += y[i] * Hy[i]
     c = rho * rho * yHy + rho
+    if n <= SMALL_N:
+        for i in range(n):
+            for j in range(i, n):
+                hij = H[i, j] + (-rho * (Hy[i] * s[j] + s[i] * Hy[j]) + c * (s[i] * s[j]))
+                H[i, j] = hij
+                H[j, i] = hij
+        return
     for i in range(n):
         for j in range(n):
             H[i, j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + c * (s[i] * s[j])
