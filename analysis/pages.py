@@ -15,7 +15,12 @@ numbers of the contents are stable).
   replaced by a red note and recorded in :attr:`Document.render_failures`.  A figure that
   nearly fits the rest of a page is drawn smaller to fill it (down to :data:`MIN_SHRINK` of
   its height, or :data:`LAST_SHRINK` rather than leave a third of the page blank);
-  consecutive ``half=True`` figures share a row.
+  consecutive ``half=True`` figures share a row.  A figure that does not fit the rest of
+  the page even at :data:`MIN_SHRINK` floats, LaTeX-style: it waits for the top of the next
+  page while the paragraphs, formulas and tables after it fill this one; figures keep their
+  order, and a figure never floats past a heading, a page break or text that points back
+  ("above", "preceding", "previous"), so such wording stays true
+  (:attr:`Document.deferred` lists the figures that floated).
 * Formulas: matplotlib mathtext (from :func:`sympy.latex`), one line per Drawing, broken
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
@@ -679,6 +684,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     from reportlab.platypus import Flowable, TableStyle
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Table as RLTable
+    from reportlab.platypus.doctemplate import ActionFlowable
 
     register_fonts()
 
@@ -962,16 +968,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     self.doc._figure(b, b.width, b.fig_height)
             return max((b.min_scale or 0.0) for b in self.items)
 
+        def _scale(self, aH: float, last: bool = True) -> float:
+            """The scale of the row in ``aH`` points: 1 when it fits, else the shrink that
+            fills them (down to :data:`MIN_SHRINK`, or :data:`LAST_SHRINK` when ``last`` and
+            more than a third of a page is left, never below :meth:`_floor`); 1 when no
+            allowed shrink fits."""
+            cap = self._cap_h() + 4.0
+            fh = self._fig_h()
+            fit = (aH - cap) / fh
+            if fh + cap > aH and (fit >= MIN_SHRINK or (
+                    last and aH > self.doc._frame_height / 3.0 and fit >= LAST_SHRINK)) \
+                    and fit >= self._floor():
+                return fit
+            return 1.0
+
+        def fits(self, aH: float) -> bool:
+            """Whether the row fits ``aH`` points at its size or shrunk to at least
+            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
+            return self._fig_h() * self._scale(aH, last=False) + self._cap_h() + 4.0 <= aH
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             cap = self._cap_h() + 4.0
             fh = self._fig_h()
             frame_h = self.doc._frame_height
-            scale = 1.0
-            fit = (aH - cap) / fh
-            if fh + cap > aH and (fit >= MIN_SHRINK or (aH > frame_h / 3.0
-                                                        and fit >= LAST_SHRINK)) \
-                    and fit >= self._floor():
-                scale = fit
+            scale = self._scale(aH)
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
@@ -1014,6 +1034,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             c.restoreState()
 
     ns.FigureRow = FigureRow
+
+    class FloatBarrier(ActionFlowable):
+        """The end of the story: figures still waiting (floats) are placed before it."""
+
+        def apply(self, doc: Any) -> None:
+            return None
+
+    ns.FloatBarrier = FloatBarrier
     return ns
 
 
@@ -1076,6 +1104,8 @@ class Document:
         self.footer = footer or title
         self.blocks: list[Any] = []
         self.render_failures: list[tuple[str, str]] = []
+        #: figures that floated: (page they were met on, their labels), set by :meth:`render`
+        self.deferred: list[tuple[int, list[str]]] = []
         self.pages = 0
         self.page_fill: list[PageFill] = []
         self.page_notes: dict[int, list[str]] = {}
@@ -1303,6 +1333,7 @@ class Document:
             out.extend(flow)
         if heads:
             out.append(ns.KeepWithNext(heads, None))
+        out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
         return out
 
     # ---------------------------------------------------------------- rendering
@@ -1364,11 +1395,36 @@ def _formula_flowables(f: Formula) -> list[Any]:
     return out
 
 
+#: words of running text that point back to what precedes it: a figure waiting for the next
+#: page never floats past them (they might mean that figure)
+_BACK_REFERENCE = re.compile(r"\b(above|preceding|previous)\b", re.IGNORECASE)
+
+
+def _floats_past(f: Any, ns: Any) -> bool:
+    """Whether a waiting figure may float past flowable ``f`` (``f`` then goes before it):
+    paragraphs, formulas, tables and spaces may, unless their text points back
+    (:data:`_BACK_REFERENCE`); headings, page breaks, figures and the end of the document
+    may not."""
+    from reportlab.platypus import Paragraph as RLParagraph
+    from reportlab.platypus import Spacer as RLSpacer
+    from reportlab.platypus.doctemplate import ActionFlowable
+
+    if isinstance(f, ActionFlowable):  # the engine's own actions; not the end of the story
+        return not isinstance(f, ns.FloatBarrier)
+    if isinstance(f, RLParagraph):
+        return not _BACK_REFERENCE.search(f.text)
+    if isinstance(f, ns.TableFlowable):
+        return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
+    return isinstance(f, (ns.MathFlowable, RLSpacer))
+
+
 def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
     from reportlab.platypus import Frame, PageTemplate
     from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate
+
+    ns = _flowables()
 
     class Template(BaseDocTemplate):
         def beforeDocument(self) -> None:
@@ -1377,10 +1433,41 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             self._starts: dict[int, bool] = {}
             self._broken: set[int] = set()
             self.page_count = 0
+            self._floats: list[Any] = []  # figures waiting for the top of the next page
+            self._fresh = False
+            d.deferred = []
 
         def handle_pageBegin(self) -> None:
             super().handle_pageBegin()
             self.frame._geom()  # undo the footnote space taken on the previous page
+            self._fresh = True
+
+        def handle_flowable(self, flowables: list[Any]) -> None:
+            """Figure floats: a figure row that does not fit the rest of the page (even
+            shrunk to :data:`MIN_SHRINK`) waits for the top of the next page while the text
+            after it fills this one (:func:`_floats_past`); figures keep their order."""
+            first = flowables[0]
+            if self._floats and (self._fresh or not (isinstance(first, ns.FigureRow)
+                                                     or _floats_past(first, ns))):
+                flowables[0:0] = self._floats
+                self._floats = []
+            self._fresh = False
+            f = flowables[0]
+            if isinstance(f, ns.FigureRow) and (self._floats or self._may_float(f, flowables)):
+                if not self._floats:
+                    d.deferred.append((self.page, [b.label or b.caption for b in f.items]))
+                self._floats.append(flowables.pop(0))
+                return
+            super().handle_flowable(flowables)
+
+        def _may_float(self, f: Any, flowables: list[Any]) -> bool:
+            frame = self.frame
+            nxt = next((g for g in flowables[1:] if not isinstance(g, (ActionFlowable,
+                                                                       ns.FigureRow))
+                        or isinstance(g, ns.FloatBarrier)), None)  # figures after it wait too
+            if frame is None or frame._atTop or nxt is None or not _floats_past(nxt, ns):
+                return False
+            return not f.fits(frame._y - frame._y1p - f.getSpaceBefore())
 
         def handle_pageEnd(self) -> None:
             f = self.frame
