@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -451,9 +452,90 @@ def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
     return (float(v[0]), float(v[1]))
 
 
+#: offsets (points) tried in turn for an iterate's number: along its preferred direction
+#: first, then around the point, farther out
+_LABEL_RADII = (8.0, 13.0, 19.0)
+_LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
+
+
+class IterateLabels(mpl.artist.Artist):
+    """Places the iterate numbers of one axes when the figure is drawn (after the layout, so
+    with the final positions): each number, in order, takes the first offset (preferred
+    direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
+    lies inside the axes and clear of the numbers already placed; a number with no such place
+    is hidden, and the legend entry of its run then names only the numbers shown."""
+
+    zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
+
+    def __init__(self, numbering: dict[str, dict[str, Any]]):
+        super().__init__()
+        self.set_in_layout(False)
+        self.items: list[tuple[str, int, Any, tuple[float, float]]] = []
+        self.numbering = numbering
+
+    def add(self, label: str, j: int, ann: Any, direction: tuple[float, float]) -> None:
+        self.items.append((label, j, ann, direction))
+
+    @staticmethod
+    def _offset(ann: Any, u: float, v: float, r: float) -> None:
+        ann.xyann = (r * u, r * v)
+        ann.set_ha("left" if u > 0.3 else "right" if u < -0.3 else "center")
+        ann.set_va("bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+
+    def draw(self, renderer: Any) -> None:
+        ax = self.axes
+        box = ax.get_window_extent(renderer)
+        placed: list[Any] = []
+        shown: dict[str, set[int]] = {}
+        for label, j, ann, (u0, v0) in self.items:
+            ann.set_visible(True)
+            ok = False
+            for r in _LABEL_RADII:
+                for turn in _LABEL_TURNS:
+                    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+                    self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
+                    ext = ann.get_window_extent(renderer)
+                    if _inside(ext, box, -0.5) and not any(_overlap(ext, e) for e in placed):
+                        ok = True
+                        break
+                if ok:
+                    break
+            if ok:
+                placed.append(ann.get_window_extent(renderer))
+                shown.setdefault(label, set()).add(j)
+            else:
+                ann.set_visible(False)
+        for label, entry in self.numbering.items():
+            entry["panels"][id(self)] = shown.get(label, set())
+            _relabel(entry)
+
+
+def _relabel(entry: dict[str, Any]) -> None:
+    """Set a run's legend label (its handle and any legend text showing the old label) to the
+    numbers shown in all its panels (:func:`_numbered_text`)."""
+    nums = sorted(set().union(*entry["panels"].values()))
+    text = f"{entry['label']} ({_numbered_text(entry['steps'], nums, entry['drawn'])})"
+    h = entry["handle"]
+    old = h.get_label()
+    if old == text:
+        return
+    h.set_label(text)
+    fig = _root(h.axes.figure) if h.axes is not None else None
+    legends = [] if fig is None else [leg for c in _containers(fig) for leg in c.legends]
+    legends += [a.get_legend() for a in (fig.axes if fig is not None else [])
+                if a.get_legend() is not None]
+    for leg in legends:
+        for t in leg.get_texts():
+            shown = t.get_text()
+            if shown.split() == old.split():  # the legend may have wrapped it
+                t.set_text(text if "\n" not in shown else textwrap.fill(
+                    text, max(len(line) for line in shown.split("\n"))))
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
-                 first: int = 0, record: dict[str, list[int]] | None = None) -> list[Any]:
+                 first: int = 0, record: dict[str, list[int]] | None = None,
+                 numbering: dict[str, dict[str, Any]] | None = None) -> list[Any]:
     """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
     arrows between successive shown iterates, numbers, start and last iterate.  ``record``
     (optional) receives, per run label, the indices of the iterates that were numbered."""
@@ -462,6 +544,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
     handles = [ax.lines[-1]]
     span = hi - lo
     sty = series_styles(runs)
+    numbering = {} if numbering is None else numbering
+    placer = IterateLabels(numbering)
+    ax.add_artist(placer)
     for i, (label, p) in enumerate(runs.items()):
         xs = p[:, 0]
         ys = values(p)
@@ -476,6 +561,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
                        zorder=3, label=f"{label} ({what})")
         handles.append(h)
+        entry = numbering.setdefault(label, {"label": label, "steps": len(xs) - 1,
+                                             "drawn": int(keep.sum()), "panels": {}})
+        entry.setdefault("handle", h)
         drawn = 0
         for k in range(first, len(xs) - 1):
             if drawn >= arrows:
@@ -490,10 +578,11 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         for j in nums:  # each number off the arrows that meet at its iterate
             u, v = _label_direction(xs, ys, j, span or 1.0, sy)
             r = 8.0 + 5.0 * (i % 2)
-            ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
-                        xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
-                        ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
-                        va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+            ann = ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
+                              xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
+                              ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
+                              va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+            placer.add(label, j, ann, (u, v))
         if keep[0]:
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)
@@ -575,13 +664,16 @@ def plot_curve_1d(
         m, zlo, zhi = crowd
         ax, az = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
         record: dict[str, list[int]] = {}
+        numbering: dict[str, dict[str, Any]] = {}
         handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel, record=record)
+                               arrows=min(arrows, m), ylabel=ylabel, record=record,
+                               numbering=numbering)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
-                     ylabel=ylabel, first=m, record=record)
+                     ylabel=ylabel, first=m, record=record, numbering=numbering)
         for h, (label, p) in zip(handles[1:], runs.items(), strict=False):
             nums = sorted(set(record.get(label, [])))  # numbered in either panel
             h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})")
+            numbering[label]["drawn"] = len(p)
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
@@ -2347,6 +2439,57 @@ def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
     return problems
 
 
+def _overlap(a: Any, b: Any, slack: float = 0.5) -> bool:
+    """Whether two boxes (display pixels) intersect by more than ``slack`` in both
+    directions."""
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > slack
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > slack)
+
+
+def _text_overlaps(items: list[tuple[str, Any, Any]]) -> list[str]:
+    """Pairs of overprinting text boxes among ``items`` = (description, artist, extent):
+    any two of tick labels, titles, axis labels, annotations and legends whose boxes
+    intersect (:func:`_overlap`); two tick labels of one axis are left to
+    :func:`_tick_overlaps`, and a legend with a text it frames (its own entries) never
+    counts."""
+    problems = []
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            (na, a, ea), (nb, b, eb) = items[i], items[j]
+            if getattr(a, "axes", None) is getattr(b, "axes", None) is not None \
+                    and ": tick label" in na and ": tick label" in nb \
+                    and _same_axis(a, b):
+                continue
+            if _overlap(ea, eb):
+                problems.append(f"{na} and {nb} overlap")
+    return problems
+
+
+def _same_axis(a: Any, b: Any) -> bool:
+    """Whether two tick labels belong to the same axis (x or y) of one axes."""
+    ax = a.axes
+    return any(a in labels and b in labels for labels in (
+        [t for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+         for t in (tick.label1, tick.label2)] for axis in (ax.xaxis, ax.yaxis)))
+
+
+def _labels_inside_axes(ax: Any, renderer: Any) -> list[str]:
+    """Annotations of ``ax`` (its texts placed in data coordinates: iterate numbers, point
+    labels) whose box leaves the axes' frame (1 px slack)."""
+    box = ax.get_window_extent(renderer)
+    problems = []
+    for t in ax.texts:
+        if not (t.get_visible() and t.get_text()) or t.get_transform() != ax.transData \
+                and getattr(t, "xycoords", "data") != "data":
+            continue
+        ext = t.get_window_extent(renderer)
+        if not _inside(ext, box, 1.0):
+            problems.append(f"axes {ax.get_title()!r}: label {t.get_text()!r} leaves the "
+                            f"axes ({ext.x0:.0f}…{ext.x1:.0f} × {ext.y0:.0f}…{ext.y1:.0f} px "
+                            f"vs {box.x0:.0f}…{box.x1:.0f} × {box.y0:.0f}…{box.y1:.0f})")
+    return problems
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -2358,12 +2501,16 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       u = (transAxes⁻¹ ∘ T)(x, y), 0 − s ≤ u ≤ 1 + s with s = ``slack``;
     * every legend, text, title, axis label and tick label lies inside the bounding box of
       the (sub)figure that owns it (1 px slack);
-    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px).
+    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px);
+    * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
+      axis labels, annotations, legends), and labels placed in data coordinates stay inside
+      their axes' frame (:func:`_labels_inside_axes`).
     """
     root = _root(fig)
     renderer = _renderer(root)
     problems: list[str] = []
     seen: set[int] = set()
+    drawn: list[tuple[str, Any, Any]] = []
     for container in _containers(fig):
         box = container.bbox
         for ax in _own_axes(container):
@@ -2373,6 +2520,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             if getattr(ax, "_colorbar", None) is None:  # a colour bar's extension
                 problems += _check_series(ax, slack)   # triangles lie outside by design
             problems += _tick_overlaps(ax, renderer)
+            problems += _labels_inside_axes(ax, renderer)
         for name, artist in _texts_of(container):
             if id(artist) in seen:
                 continue
@@ -2388,7 +2536,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
                 problems.append(f"{name} extends outside its figure "
                                 f"({ext.x0:.0f}…{ext.x1:.0f} × {ext.y0:.0f}…{ext.y1:.0f} px "
                                 f"vs {box.x0:.0f}…{box.x1:.0f} × {box.y0:.0f}…{box.y1:.0f})")
-    return problems
+            drawn.append((name, artist, ext))
+    return problems + _text_overlaps(drawn)
 
 
 __all__ = [

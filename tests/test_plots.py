@@ -231,6 +231,22 @@ def test_iterate_numbers_stand_off_the_arrows():
     assert np.allclose(_label_direction(xs, ys, 1, 1.0, 1.0), (-2 ** -0.5, -2 ** -0.5))
 
 
+@pytest.mark.parametrize("eta", [0.45, 0.95, 1.1])
+def test_iterate_numbers_never_overprint_and_stay_inside_the_axes(eta):
+    """GD on x² in a narrow panel: numbers near the frame and near the minimum used to run
+    together or leave the axes; each is now placed clear of the others inside the frame, or
+    left out, and the legend names exactly the numbers shown."""
+    fig = Figure(figsize=(2.3, 2.6), layout="constrained")
+    path = _gd_1d(10.0, eta, 10, lambda x: 2 * x)
+    plots.plot_curve_1d(lambda x: x**2, {"gd": path}, numbered=8, zoom=False, fig=fig)
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    shown = sorted(int(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text())
+    assert len(shown) >= 3
+    (legend,) = [t for t in _legend_texts(fig) if t.startswith("gd (")]
+    assert legend.split() == f"gd ({plots._numbered_text(10, shown, 11)})".split()
+
+
 def test_thin_indices_keeps_transient_extremes_and_at_most_about_most():
     assert list(plots.thin_indices(5, most=10)) == [0, 1, 2, 3, 4]
     idx = plots.thin_indices(1000, most=100, head=10, keep=[537])
@@ -244,7 +260,7 @@ def test_error_plot_ratio_panel_draws_transient_ratios_and_fits_drawn_series():
     # its x limits must come from the ratios drawn, not from a longer undrawn series
     e = 0.9 ** np.arange(400.0)
     e[2:] *= 1.5 / 0.9
-    fig = Figure()
+    fig = Figure(layout="constrained")  # as on a page: laid out, nothing overprints
     plots.plot_error({"long": e, "other": 0.5 ** np.arange(1200.0) + 1e-300},
                      rates={"long": 0.9}, windows={"long": (0, 398)}, ratio_series=["long"],
                      fig=fig)
