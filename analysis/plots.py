@@ -1050,6 +1050,37 @@ def theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None =
     return k, anchor * float(rate) ** k
 
 
+def _shade_window(ax: Any, e: NDArray[np.float64], win: tuple[int, int], color: Any,
+                  label: str) -> list[str]:
+    """Shade the fit window ``win`` along the errors ``e`` as far as they are drawn; returns
+    the legend's note for a window that runs past them (``cg k 85–118, drawn to 101``)."""
+    a, b = int(win[0]), min(int(win[1]), len(e) - 1)
+    k = np.arange(len(e))
+    ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=color, lw=7, alpha=0.2,
+            solid_capstyle="butt", zorder=1)
+    return [f"{label} k {a}–{int(win[1])}, drawn to {b}"] if b < int(win[1]) else []
+
+
+def offset_theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None = None
+                       ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The theory line as :func:`plot_error` draws it: :func:`theory_line` kept to the fit
+    window (clipped to the errors given) when there is one, and lifted so that it lies
+    :data:`THEORY_OFFSET` times above the measurement where the two come closest and
+    farther above everywhere else: y_k = T · m · ℓ_k with ℓ = :func:`theory_line`,
+    T = :data:`THEORY_OFFSET`, m = max(1, max_k e_k / ℓ_k) over the drawn k (finite
+    positive e_k) — so it never crosses the measured line it is said to be drawn above."""
+    e = np.asarray(errors, dtype=float).ravel()
+    kk, yy = theory_line(e, rate, window)
+    if window is not None:
+        inside = (kk >= int(window[0])) & (kk <= min(int(window[1]), len(e) - 1))
+        kk, yy = kk[inside], yy[inside]
+    with np.errstate(all="ignore"):
+        q = e[kk] / yy
+    q = q[np.isfinite(q) & (q > 0)]
+    lift = max(1.0, float(q.max())) if q.size else 1.0
+    return kk, THEORY_OFFSET * lift * yy
+
+
 def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
     """``y`` with non-positive and non-finite entries masked as NaN (for log axes)."""
     out = np.array(y, dtype=float)
@@ -1229,9 +1260,11 @@ def plot_error(
 
     Left: the errors e₀, e₁, … of each label (its line style) and, where ``rates`` gives a predicted
     linear rate ρ, the theoretical slope ``THEORY_OFFSET·anchor·ρ^k`` (dashed, shifted ×10
-    upwards so that it does not hide the measured line it agrees with; anchored at the start
-    of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
-    the window where the measured rate was fitted, shaded along the curve.  Right (when
+    upwards so that it does not hide the measured line it agrees with, over the fit window
+    only and never below ×10 the measurement: :func:`offset_theory_line`).  ``windows``:
+    label → (first, last) iteration of the window where the measured rate was fitted, shaded
+    along the curve as far as the series is drawn (a window that runs past it is said in the
+    legend).  Right (when
     ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
     when there is one; hollow markers drawn over the line, a long run thinned by
     :func:`thin_indices` to its first steps, its extremes and every j-th step, about
@@ -1264,6 +1297,7 @@ def plot_error(
     names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
     kmax = 1
+    cut: list[str] = []  # fit windows that run past the drawn series
     ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
     for label, e in series.items():
@@ -1277,9 +1311,7 @@ def plot_error(
         handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4))
         names.append(label + (" (cycles: envelope)" if env else ""))
         if label in plan.windows:
-            a, b = int(win[0]), min(int(win[1]), len(e) - 1)
-            ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=7, alpha=0.2,
-                    solid_capstyle="butt", zorder=1)
+            cut += _shade_window(ax, e, win, c, label)
         if axr is not None and label in plan.ratios:
             kr, r = error_ratios(e)
             if win is not None:  # the asymptotic phase: transients would set the scale
@@ -1300,10 +1332,10 @@ def plot_error(
             ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
         if label in plan.theory:
-            kk, yy = theory_line(e, rho, win)
+            kk, yy = offset_theory_line(e, rho, win)
             text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
             tc = "black" if single else c
-            ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
+            ax.plot(kk, yy, color=tc, ls=(0, (4, 2)), lw=1.5,
                     label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
             names[-1] += f": {text}"
             if axr is not None:
@@ -1325,7 +1357,8 @@ def plot_error(
         names.append("theory slope ρᵏ (×10 above)")
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
-        names.append("window of the rate fit")
+        names.append("window of the rate fit" + (f" (cut where the drawing ends: "
+                                                 f"{'; '.join(cut)})" if cut else ""))
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         pad = 0.04 * max(hi_k - lo_k, 1)  # the limits of the points drawn in this panel
@@ -2567,5 +2600,6 @@ __all__ = [
     "plot_vanishing_1d",
     "study_errors",
     "study_rate",
+    "offset_theory_line",
     "theory_line",
 ]

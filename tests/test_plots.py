@@ -68,7 +68,7 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     # drawn ×10 above the measured line, so both stay visible where they agree
     np.testing.assert_allclose(theory.get_ydata(), plots.THEORY_OFFSET * anchor * 0.7**k)
     assert "×10" in theory.get_label()
-    assert k[0] == window[0] and k[-1] == len(e) - 1
+    assert k[0] == window[0] and k[-1] == window[1]  # over its window only
     kk, yy = plots.theory_line(e, 0.7, window)
     np.testing.assert_allclose(yy, anchor * 0.7**kk)
     band = [ln for ln in ax.lines if ln.get_linewidth() >= 6][0]  # the fit window
@@ -329,6 +329,31 @@ def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_co
     dashes = {ln.get_color() for ln in fig.axes[0].lines if "theory" in ln.get_label()}
     assert dashes == {plots.METHOD_COLORS["gd"], plots.METHOD_COLORS["cg"]}
     assert "black" not in dashes
+
+
+def test_theory_line_stays_in_its_window_above_the_data_and_a_cut_window_is_said():
+    """A cg-like run: drawn to k = 101, its fit window 85–118 and its bound ρ = 0.8 slower
+    at first than the measurement settles.  The shading ends at the drawn end and the legend
+    says so; the bound line covers 85–101 only and lies at least ×10 above every measured
+    point there, exactly ×10 where they come closest (it used to start at k ≈ 67 and cross
+    the data)."""
+    k = np.arange(102.0)
+    e = np.where(k < 90, 0.9 ** k, 0.9 ** 90 * 0.7 ** (k - 90))
+    fig = Figure(layout="constrained")
+    plots.plot_error({"cg": e}, rates={"cg": 0.8}, windows={"cg": (85, 118)},
+                     rate_labels={"cg": "bound ρ = 0.8"}, fig=fig)
+    ax = fig.axes[0]
+    band = [ln for ln in ax.lines if ln.get_linewidth() >= 6][0]
+    assert band.get_xdata()[0] == 85 and band.get_xdata()[-1] == 101
+    assert any("cut where the drawing ends: cg k 85–118, drawn to 101" in " ".join(t.split())
+               for t in _legend_texts(fig))
+    (line,) = [ln for ln in ax.lines if "bound" in ln.get_label()]
+    kk, yy = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    assert kk[0] == 85 and kk[-1] == 101
+    np.testing.assert_allclose(yy[1:] / yy[:-1], 0.8)  # the bound's slope
+    q = yy / e[kk.astype(int)]
+    assert q.min() == pytest.approx(plots.THEORY_OFFSET)
+    assert plots.audit(fig) == []
 
 
 def test_grad_norm_plot_gives_three_length_scales_three_panels():
