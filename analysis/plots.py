@@ -1004,8 +1004,11 @@ def plot_paths_grid(
     for ax in axes[:len(runs)]:
         ss = ax.get_subplotspec()
         if ss.is_last_row() or not any(a.get_subplotspec().rowspan.start
-                                       == ss.rowspan.start + 1 for a in axes[:len(runs)]):
-            ax.set_xlabel(xlabel)
+                                       == ss.rowspan.start + 1
+                                       and a.get_subplotspec().colspan.start
+                                       == ss.colspan.start for a in axes[:len(runs)]):
+            ax.set_xlabel(xlabel)  # nothing below it: its own x tick labels and label
+            ax.xaxis.set_tick_params(labelbottom=True)
         if ss.is_first_col():
             ax.set_ylabel(ylabel)
     if title:
@@ -1225,8 +1228,19 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
     return ErrorPanels(theory, shown, env, wins, list(series))
 
 
+def stacked_widths(n: int, top: float = 1.1, bottom: float = 2.9) -> list[float]:
+    """Line widths of ``n`` series drawn one over the other, in drawing order: from
+    ``bottom`` for the first down to ``top`` for the last, evenly (w_i = bottom − (bottom −
+    top)·i/(n − 1)), so that where two series coincide the one drawn first still shows as
+    a border on both sides of the one drawn over it."""
+    if n <= 1:
+        return [1.5] * max(n, 0)
+    return [bottom - (bottom - top) * i / (n - 1) for i in range(n)]
+
+
 def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: bool,
-                  label: str | None, zorder: float, ms: float = 3.0) -> Any:
+                  label: str | None, zorder: float, ms: float = 3.0,
+                  lw: float = 1.5) -> Any:
     """A series as a line with markers, or as its lower and upper envelope (two thin lines
     of its colour and style) when ``enveloped``; returns the legend handle."""
     if enveloped:
@@ -1237,7 +1251,7 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
         ax.plot(kk, lo, color=st.color, ls=st.linestyle, lw=1.1, zorder=zorder)
         return h
     (h,) = ax.plot(k, _positive(y), color=st.color, ls="-", marker=st.marker,
-                   ms=ms if len(y) < 80 else 0, label=label, zorder=zorder)
+                   ms=ms if len(y) < 80 else 0, label=label, zorder=zorder, lw=lw)
     return h
 
 
@@ -1300,6 +1314,7 @@ def plot_error(
     cut: list[str] = []  # fit windows that run past the drawn series
     ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
+    widths = dict(zip(series, stacked_widths(len(series)), strict=True))
     for label, e in series.items():
         st = sty[label]
         c = st.color
@@ -1308,7 +1323,8 @@ def plot_error(
         kmax = max(kmax, len(e) - 1)
         win = windows.get(label)
         name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
-        handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4))
+        handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4,
+                                     lw=widths[label]))
         names.append(label + (" (cycles: envelope)" if env else ""))
         if label in plan.windows:
             cut += _shade_window(ax, e, win, c, label)

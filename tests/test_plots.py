@@ -356,10 +356,43 @@ def test_theory_line_stays_in_its_window_above_the_data_and_a_cut_window_is_said
     assert plots.audit(fig) == []
 
 
+def test_coinciding_error_series_both_show():
+    """gd and momentum with the same errors (Himmelblau's error figure): the one drawn first
+    is wider, so it shows on both sides of the one drawn over it."""
+    e = 0.8 ** np.arange(120.0)
+    fig = Figure(layout="constrained")
+    plots.plot_error({"gd": e, "momentum": e.copy(), "adam": 3 * e}, ratios=False, fig=fig)
+    lines = {ln.get_label().split(":")[0]: ln for ln in fig.axes[0].lines
+             if ln.get_label().endswith("measured")}
+    widths = [lines[m].get_linewidth() for m in ("gd", "momentum", "adam")]
+    assert widths == sorted(widths, reverse=True) and widths[0] - widths[1] >= 0.8
+    assert widths == pytest.approx(plots.stacked_widths(3))
+
+
 def test_grad_norm_plot_gives_three_length_scales_three_panels():
     # 6, 60 and 360 iterations: 6 steps on a 0–60 axis would be a vertical stroke
     fig = plots.plot_grad_norm({"newton": np.geomspace(1, 1e-9, 7),
                                 "gd": np.geomspace(1, 1e-6, 61),
                                 "adam": np.geomspace(1, 1e-6, 361)})
     assert [round(ax.get_xlim()[1]) for ax in fig.axes[:3]] == [6, 62, 371]
+    assert plots.audit(fig) == []
+
+
+def test_paths_grid_panel_with_nothing_below_has_its_own_x_tick_labels():
+    """Five panels in rows of three: the third has no panel under it, so it shows its x
+    tick labels (shared x axes used to hide them) and its x label."""
+    path = np.array([[-1.2, 1.0], [0.0, 0.5], [1.0, 1.0]])
+    fig = Figure(figsize=(6.9, 5.5), layout="constrained")
+    plots.plot_paths_grid(lambda p: (1 - p[:, 0]) ** 2 + 100 * (p[:, 1] - p[:, 0] ** 2) ** 2,
+                          [[-2, 2], [-1, 3]], {m: path for m in
+                                               ("gd", "momentum", "newton", "bfgs", "lbfgs")},
+                          fig=fig)
+    fig.canvas.draw()
+    for ax in fig.axes:
+        shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        row, col = ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start
+        below = any(a.get_subplotspec().rowspan.start == row + 1
+                    and a.get_subplotspec().colspan.start == col for a in fig.axes)
+        assert bool(shown) == (not below), (ax.get_title(), shown)
+        assert (ax.get_xlabel() == "x") == (not below)
     assert plots.audit(fig) == []
