@@ -27,7 +27,8 @@ numbers of the contents are stable).
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
   width; a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
   whole, a longer one splits between rows with its header row repeated, never leaving fewer
-  than :data:`MIN_ROWS` rows on either side.
+  than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
+  enough to fill at least half of the rest of the page).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page.
@@ -40,6 +41,7 @@ numbers of the contents are stable).
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
 import os
@@ -915,8 +917,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             n = len(self.rows)
             if n - k < MIN_ROWS <= n - MIN_ROWS:
                 k = n - MIN_ROWS  # no orphan rows at the top of the next page
-            if k < MIN_ROWS and not full:
-                return []
+                used = sum(rows_h[:k + 1])
+            if k < MIN_ROWS and not full and (k < 1 or used < 0.5 * avail):
+                return []  # a few tall rows that fill most of the rest may go first
             k = max(1, min(k, n - 1))
             first = TableFlowable(self.t, self.doc, self.widths, self.continued,
                                   self.rows[:k], notes=False)
@@ -1418,6 +1421,20 @@ def _floats_past(f: Any, ns: Any) -> bool:
     return isinstance(f, (ns.MathFlowable, RLSpacer))
 
 
+def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool) -> None:
+    """Put the waiting figures ``floats`` at the front of ``flowables`` (at the top of a
+    fresh page, or before a flowable they may not pass).  A flowable that platypus already
+    moved to this page (marked ``_postponed``) now follows them: it is replaced by a copy
+    without the mark, or not fitting under them would be taken for a flowable too large for
+    any page (platypus removes the mark from the original after the pass)."""
+    first = flowables[0]
+    if fresh and hasattr(first, "_postponed"):
+        first = copy.copy(first)
+        del first._postponed
+        flowables[0] = first
+    flowables[0:0] = floats
+
+
 def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
@@ -1449,7 +1466,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             first = flowables[0]
             if self._floats and (self._fresh or not (isinstance(first, ns.FigureRow)
                                                      or _floats_past(first, ns))):
-                flowables[0:0] = self._floats
+                _place_floats(self._floats, flowables, self._fresh)
                 self._floats = []
             self._fresh = False
             f = flowables[0]

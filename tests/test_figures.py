@@ -382,6 +382,16 @@ def test_report_figures_pass_the_audit(monkeypatch, tmp_path):
     assert sum("errors and ratios per step" in str(t) for t in titles) == 4  # one per run
 
 
+def test_figures_of_the_four_reports_pass_the_audit(four_reports):
+    """Every figure of the four reports read for the issue, drawn at its slot's size: no
+    series outside its axes, no text outside its figure, no two texts overprinting."""
+    problems = []
+    for name, (_, doc) in four_reports.items():
+        assert doc.figures(), name
+        problems += [f"{name} {p}" for p in _audit_document(doc)]
+    assert problems == [], "\n".join(problems)
+
+
 def test_report_leaves_out_figures_with_nothing_to_show(monkeypatch, tmp_path):
     (doc,) = _documents(monkeypatch, lambda: report.build_report(
         "0.1*x**2 + 2*y**2", tmp_path / "q.pdf", methods="gd,newton"))

@@ -125,9 +125,8 @@ def synthetic(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real_report(tmp_path_factory):
-    path = tmp_path_factory.mktemp("real") / "ellipse.pdf"
-    return report.build_report("0.1*x**2 + 2*y**2", path)
+def real_report(four_reports):
+    return four_reports["ellipse"][0]
 
 
 @pytest.fixture(scope="module")
@@ -266,8 +265,10 @@ def check_fill(result) -> None:
             assert any(nxt.startswith(c) for c in chapters), (f, nxt[:80])
 
 
-def test_pages_are_filled_unless_they_end_a_section(synthetic, real_report, quick_study):
-    for result in (synthetic[0], real_report, quick_study):
+def test_pages_are_filled_unless_they_end_a_section(synthetic, four_reports, quick_study):
+    """Every page of the engine test, of the four reports read for the issue (Himmelblau,
+    the ellipse, the kink, chained Rosenbrock n = 5) and of the quick study."""
+    for result in (synthetic[0], *(r for r, _ in four_reports.values()), quick_study):
         check_fill(result)
 
 
