@@ -2528,8 +2528,9 @@ def _labels_inside_axes(ax: Any, renderer: Any) -> list[str]:
     box = ax.get_window_extent(renderer)
     problems = []
     for t in ax.texts:
-        if not (t.get_visible() and t.get_text()) or t.get_transform() != ax.transData \
-                and getattr(t, "xycoords", "data") != "data":
+        in_data = (t.xycoords == "data") if hasattr(t, "xycoords") \
+            else t.get_transform() == ax.transData  # an annotation, or a plain text
+        if not (t.get_visible() and t.get_text() and in_data):
             continue
         ext = t.get_window_extent(renderer)
         if not _inside(ext, box, 1.0):
