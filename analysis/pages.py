@@ -1414,8 +1414,8 @@ def _floats_past(f: Any, ns: Any) -> bool:
 
     if isinstance(f, ActionFlowable):  # the engine's own actions; not the end of the story
         return not isinstance(f, ns.FloatBarrier)
-    if isinstance(f, RLParagraph):
-        return not _BACK_REFERENCE.search(f.text)
+    if isinstance(f, RLParagraph):  # the rest of a split paragraph has no .text
+        return not _BACK_REFERENCE.search(f.getPlainText())
     if isinstance(f, ns.TableFlowable):
         return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
     return isinstance(f, (ns.MathFlowable, RLSpacer))

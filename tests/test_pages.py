@@ -473,3 +473,13 @@ def test_a_figure_floats_no_further_than_its_section(tmp_path):
     res = b.write(tmp_path / "section.pdf")
     joined = " ".join(page_texts(res.pdf))
     assert joined.index("AFTER-0") < joined.index("CAPTION-0") < joined.index("SECOND-TEXT")
+
+
+def test_a_paragraph_split_across_the_page_passes_a_waiting_figure(tmp_path):
+    """The rest of a split paragraph (a flowable without its source text) may follow a
+    waiting figure like any paragraph."""
+    long = "SPLIT-PARAGRAPH: " + "a long paragraph that runs over the page " * 60
+    res, texts, doc = _float_document(tmp_path, [long, "AFTER-1: the end."])
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    assert "SPLIT-PARAGRAPH" in texts[0] and "CAPTION-0" in texts[1]
+    assert texts[1].index("CAPTION-0") < texts[1].index("AFTER-1")
