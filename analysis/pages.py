@@ -15,14 +15,20 @@ numbers of the contents are stable).
   replaced by a red note and recorded in :attr:`Document.render_failures`.  A figure that
   nearly fits the rest of a page is drawn smaller to fill it (down to :data:`MIN_SHRINK` of
   its height, or :data:`LAST_SHRINK` rather than leave a third of the page blank);
-  consecutive ``half=True`` figures share a row.
+  consecutive ``half=True`` figures share a row.  A figure that does not fit the rest of
+  the page even at :data:`MIN_SHRINK` floats, LaTeX-style: it waits for the top of the next
+  page while the paragraphs, formulas and tables after it fill this one; figures keep their
+  order, and a figure never floats past a heading, a page break or text that points back
+  ("above", "preceding", "previous"), so such wording stays true
+  (:attr:`Document.deferred` lists the figures that floated).
 * Formulas: matplotlib mathtext (from :func:`sympy.latex`), one line per Drawing, broken
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
   width; a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
   whole, a longer one splits between rows with its header row repeated, never leaving fewer
-  than :data:`MIN_ROWS` rows on either side.
+  than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
+  enough to fill at least half of the rest of the page).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page.
@@ -35,6 +41,7 @@ numbers of the contents are stable).
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
 import os
@@ -679,6 +686,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     from reportlab.platypus import Flowable, TableStyle
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Table as RLTable
+    from reportlab.platypus.doctemplate import ActionFlowable
 
     register_fonts()
 
@@ -909,8 +917,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             n = len(self.rows)
             if n - k < MIN_ROWS <= n - MIN_ROWS:
                 k = n - MIN_ROWS  # no orphan rows at the top of the next page
-            if k < MIN_ROWS and not full:
-                return []
+                used = sum(rows_h[:k + 1])
+            if k < MIN_ROWS and not full and (k < 1 or used < 0.5 * avail):
+                return []  # a few tall rows that fill most of the rest may go first
             k = max(1, min(k, n - 1))
             first = TableFlowable(self.t, self.doc, self.widths, self.continued,
                                   self.rows[:k], notes=False)
@@ -962,16 +971,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     self.doc._figure(b, b.width, b.fig_height)
             return max((b.min_scale or 0.0) for b in self.items)
 
+        def _scale(self, aH: float, last: bool = True) -> float:
+            """The scale of the row in ``aH`` points: 1 when it fits, else the shrink that
+            fills them (down to :data:`MIN_SHRINK`, or :data:`LAST_SHRINK` when ``last`` and
+            more than a third of a page is left, never below :meth:`_floor`); 1 when no
+            allowed shrink fits."""
+            cap = self._cap_h() + 4.0
+            fh = self._fig_h()
+            fit = (aH - cap) / fh
+            if fh + cap > aH and (fit >= MIN_SHRINK or (
+                    last and aH > self.doc._frame_height / 3.0 and fit >= LAST_SHRINK)) \
+                    and fit >= self._floor():
+                return fit
+            return 1.0
+
+        def fits(self, aH: float) -> bool:
+            """Whether the row fits ``aH`` points at its size or shrunk to at least
+            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
+            return self._fig_h() * self._scale(aH, last=False) + self._cap_h() + 4.0 <= aH
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             cap = self._cap_h() + 4.0
             fh = self._fig_h()
             frame_h = self.doc._frame_height
-            scale = 1.0
-            fit = (aH - cap) / fh
-            if fh + cap > aH and (fit >= MIN_SHRINK or (aH > frame_h / 3.0
-                                                        and fit >= LAST_SHRINK)) \
-                    and fit >= self._floor():
-                scale = fit
+            scale = self._scale(aH)
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
@@ -1014,6 +1037,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             c.restoreState()
 
     ns.FigureRow = FigureRow
+
+    class FloatBarrier(ActionFlowable):
+        """The end of the story: figures still waiting (floats) are placed before it."""
+
+        def apply(self, doc: Any) -> None:
+            return None
+
+    ns.FloatBarrier = FloatBarrier
     return ns
 
 
@@ -1076,6 +1107,8 @@ class Document:
         self.footer = footer or title
         self.blocks: list[Any] = []
         self.render_failures: list[tuple[str, str]] = []
+        #: figures that floated: (page they were met on, their labels), set by :meth:`render`
+        self.deferred: list[tuple[int, list[str]]] = []
         self.pages = 0
         self.page_fill: list[PageFill] = []
         self.page_notes: dict[int, list[str]] = {}
@@ -1303,6 +1336,7 @@ class Document:
             out.extend(flow)
         if heads:
             out.append(ns.KeepWithNext(heads, None))
+        out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
         return out
 
     # ---------------------------------------------------------------- rendering
@@ -1364,11 +1398,50 @@ def _formula_flowables(f: Formula) -> list[Any]:
     return out
 
 
+#: words of running text that point back to what precedes it: a figure waiting for the next
+#: page never floats past them (they might mean that figure)
+_BACK_REFERENCE = re.compile(r"\b(above|preceding|previous)\b", re.IGNORECASE)
+
+
+def _floats_past(f: Any, ns: Any) -> bool:
+    """Whether a waiting figure may float past flowable ``f`` (``f`` then goes before it):
+    paragraphs, formulas, tables and spaces may, unless their text points back
+    (:data:`_BACK_REFERENCE`); headings, page breaks, figures and the end of the document
+    may not."""
+    from reportlab.platypus import Paragraph as RLParagraph
+    from reportlab.platypus import Spacer as RLSpacer
+    from reportlab.platypus.doctemplate import ActionFlowable
+
+    if isinstance(f, ActionFlowable):  # the engine's own actions; not the end of the story
+        return not isinstance(f, ns.FloatBarrier)
+    if isinstance(f, RLParagraph):  # the rest of a split paragraph has no .text
+        return not _BACK_REFERENCE.search(f.getPlainText())
+    if isinstance(f, ns.TableFlowable):
+        return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
+    return isinstance(f, (ns.MathFlowable, RLSpacer))
+
+
+def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool) -> None:
+    """Put the waiting figures ``floats`` at the front of ``flowables`` (at the top of a
+    fresh page, or before a flowable they may not pass).  A flowable that platypus already
+    moved to this page (marked ``_postponed``) now follows them: it is replaced by a copy
+    without the mark, or not fitting under them would be taken for a flowable too large for
+    any page (platypus removes the mark from the original after the pass)."""
+    first = flowables[0]
+    if fresh and hasattr(first, "_postponed"):
+        first = copy.copy(first)
+        del first._postponed
+        flowables[0] = first
+    flowables[0:0] = floats
+
+
 def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
     """A BaseDocTemplate with one frame on A4 that records how full each page is and draws
     the footnotes of each page."""
     from reportlab.platypus import Frame, PageTemplate
     from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate
+
+    ns = _flowables()
 
     class Template(BaseDocTemplate):
         def beforeDocument(self) -> None:
@@ -1377,10 +1450,41 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             self._starts: dict[int, bool] = {}
             self._broken: set[int] = set()
             self.page_count = 0
+            self._floats: list[Any] = []  # figures waiting for the top of the next page
+            self._fresh = False
+            d.deferred = []
 
         def handle_pageBegin(self) -> None:
             super().handle_pageBegin()
             self.frame._geom()  # undo the footnote space taken on the previous page
+            self._fresh = True
+
+        def handle_flowable(self, flowables: list[Any]) -> None:
+            """Figure floats: a figure row that does not fit the rest of the page (even
+            shrunk to :data:`MIN_SHRINK`) waits for the top of the next page while the text
+            after it fills this one (:func:`_floats_past`); figures keep their order."""
+            first = flowables[0]
+            if self._floats and (self._fresh or not (isinstance(first, ns.FigureRow)
+                                                     or _floats_past(first, ns))):
+                _place_floats(self._floats, flowables, self._fresh)
+                self._floats = []
+            self._fresh = False
+            f = flowables[0]
+            if isinstance(f, ns.FigureRow) and (self._floats or self._may_float(f, flowables)):
+                if not self._floats:
+                    d.deferred.append((self.page, [b.label or b.caption for b in f.items]))
+                self._floats.append(flowables.pop(0))
+                return
+            super().handle_flowable(flowables)
+
+        def _may_float(self, f: Any, flowables: list[Any]) -> bool:
+            frame = self.frame
+            nxt = next((g for g in flowables[1:] if not isinstance(g, (ActionFlowable,
+                                                                       ns.FigureRow))
+                        or isinstance(g, ns.FloatBarrier)), None)  # figures after it wait too
+            if frame is None or frame._atTop or nxt is None or not _floats_past(nxt, ns):
+                return False
+            return not f.fits(frame._y - frame._y1p - f.getSpaceBefore())
 
         def handle_pageEnd(self) -> None:
             f = self.frame

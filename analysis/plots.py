@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -424,9 +425,90 @@ def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
     return (float(v[0]), float(v[1]))
 
 
+#: offsets (points) tried in turn for an iterate's number: along its preferred direction
+#: first, then around the point, farther out
+_LABEL_RADII = (8.0, 13.0, 19.0)
+_LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
+
+
+class IterateLabels(mpl.artist.Artist):
+    """Places the iterate numbers of one axes when the figure is drawn (after the layout, so
+    with the final positions): each number, in order, takes the first offset (preferred
+    direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
+    lies inside the axes and clear of the numbers already placed; a number with no such place
+    is hidden, and the legend entry of its run then names only the numbers shown."""
+
+    zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
+
+    def __init__(self, numbering: dict[str, dict[str, Any]]):
+        super().__init__()
+        self.set_in_layout(False)
+        self.items: list[tuple[str, int, Any, tuple[float, float]]] = []
+        self.numbering = numbering
+
+    def add(self, label: str, j: int, ann: Any, direction: tuple[float, float]) -> None:
+        self.items.append((label, j, ann, direction))
+
+    @staticmethod
+    def _offset(ann: Any, u: float, v: float, r: float) -> None:
+        ann.xyann = (r * u, r * v)
+        ann.set_ha("left" if u > 0.3 else "right" if u < -0.3 else "center")
+        ann.set_va("bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+
+    def draw(self, renderer: Any) -> None:
+        ax = self.axes
+        box = ax.get_window_extent(renderer)
+        placed: list[Any] = []
+        shown: dict[str, set[int]] = {}
+        for label, j, ann, (u0, v0) in self.items:
+            ann.set_visible(True)
+            ok = False
+            for r in _LABEL_RADII:
+                for turn in _LABEL_TURNS:
+                    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+                    self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
+                    ext = ann.get_window_extent(renderer)
+                    if _inside(ext, box, -0.5) and not any(_overlap(ext, e) for e in placed):
+                        ok = True
+                        break
+                if ok:
+                    break
+            if ok:
+                placed.append(ann.get_window_extent(renderer))
+                shown.setdefault(label, set()).add(j)
+            else:
+                ann.set_visible(False)
+        for label, entry in self.numbering.items():
+            entry["panels"][id(self)] = shown.get(label, set())
+            _relabel(entry)
+
+
+def _relabel(entry: dict[str, Any]) -> None:
+    """Set a run's legend label (its handle and any legend text showing the old label) to the
+    numbers shown in all its panels (:func:`_numbered_text`)."""
+    nums = sorted(set().union(*entry["panels"].values()))
+    text = f"{entry['label']} ({_numbered_text(entry['steps'], nums, entry['drawn'])})"
+    h = entry["handle"]
+    old = h.get_label()
+    if old == text:
+        return
+    h.set_label(text)
+    fig = _root(h.axes.figure) if h.axes is not None else None
+    legends = [] if fig is None else [leg for c in _containers(fig) for leg in c.legends]
+    legends += [a.get_legend() for a in (fig.axes if fig is not None else [])
+                if a.get_legend() is not None]
+    for leg in legends:
+        for t in leg.get_texts():
+            shown = t.get_text()
+            if shown.split() == old.split():  # the legend may have wrapped it
+                t.set_text(text if "\n" not in shown else textwrap.fill(
+                    text, max(len(line) for line in shown.split("\n"))))
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
-                 first: int = 0, record: dict[str, list[int]] | None = None) -> list[Any]:
+                 first: int = 0, record: dict[str, list[int]] | None = None,
+                 numbering: dict[str, dict[str, Any]] | None = None) -> list[Any]:
     """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
     arrows between successive shown iterates, numbers, start and last iterate.  ``record``
     (optional) receives, per run label, the indices of the iterates that were numbered."""
@@ -435,6 +517,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
     handles = [ax.lines[-1]]
     span = hi - lo
     sty = series_styles(runs)
+    numbering = {} if numbering is None else numbering
+    placer = IterateLabels(numbering)
+    ax.add_artist(placer)
     for i, (label, p) in enumerate(runs.items()):
         xs = p[:, 0]
         ys = values(p)
@@ -449,6 +534,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
                        zorder=3, label=f"{label} ({what})")
         handles.append(h)
+        entry = numbering.setdefault(label, {"label": label, "steps": len(xs) - 1,
+                                             "drawn": int(keep.sum()), "panels": {}})
+        entry.setdefault("handle", h)
         drawn = 0
         for k in range(first, len(xs) - 1):
             if drawn >= arrows:
@@ -463,10 +551,11 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         for j in nums:  # each number off the arrows that meet at its iterate
             u, v = _label_direction(xs, ys, j, span or 1.0, sy)
             r = 8.0 + 5.0 * (i % 2)
-            ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
-                        xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
-                        ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
-                        va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+            ann = ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
+                              xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
+                              ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
+                              va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+            placer.add(label, j, ann, (u, v))
         if keep[0]:
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)
@@ -548,13 +637,16 @@ def plot_curve_1d(
         m, zlo, zhi = crowd
         ax, az = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
         record: dict[str, list[int]] = {}
+        numbering: dict[str, dict[str, Any]] = {}
         handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel, record=record)
+                               arrows=min(arrows, m), ylabel=ylabel, record=record,
+                               numbering=numbering)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
-                     ylabel=ylabel, first=m, record=record)
+                     ylabel=ylabel, first=m, record=record, numbering=numbering)
         for h, (label, p) in zip(handles[1:], runs.items(), strict=False):
             nums = sorted(set(record.get(label, [])))  # numbered in either panel
             h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})")
+            numbering[label]["drawn"] = len(p)
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
@@ -885,8 +977,11 @@ def plot_paths_grid(
     for ax in axes[:len(runs)]:
         ss = ax.get_subplotspec()
         if ss.is_last_row() or not any(a.get_subplotspec().rowspan.start
-                                       == ss.rowspan.start + 1 for a in axes[:len(runs)]):
-            ax.set_xlabel(xlabel)
+                                       == ss.rowspan.start + 1
+                                       and a.get_subplotspec().colspan.start
+                                       == ss.colspan.start for a in axes[:len(runs)]):
+            ax.set_xlabel(xlabel)  # nothing below it: its own x tick labels and label
+            ax.xaxis.set_tick_params(labelbottom=True)
         if ss.is_first_col():
             ax.set_ylabel(ylabel)
     if title:
@@ -929,6 +1024,37 @@ def theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None =
     k = np.arange(max(0, min(a, stop - math.ceil(stop / 3))), stop + 1)
     anchor = e[a] * float(rate) ** (-a)
     return k, anchor * float(rate) ** k
+
+
+def _shade_window(ax: Any, e: NDArray[np.float64], win: tuple[int, int], color: Any,
+                  label: str) -> list[str]:
+    """Shade the fit window ``win`` along the errors ``e`` as far as they are drawn; returns
+    the legend's note for a window that runs past them (``cg k 85–118, drawn to 101``)."""
+    a, b = int(win[0]), min(int(win[1]), len(e) - 1)
+    k = np.arange(len(e))
+    ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=color, lw=7, alpha=0.2,
+            solid_capstyle="butt", zorder=1)
+    return [f"{label} k {a}–{int(win[1])}, drawn to {b}"] if b < int(win[1]) else []
+
+
+def offset_theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None = None
+                       ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The theory line as :func:`plot_error` draws it: :func:`theory_line` kept to the fit
+    window (clipped to the errors given) when there is one, and lifted so that it lies
+    :data:`THEORY_OFFSET` times above the measurement where the two come closest and
+    farther above everywhere else: y_k = T · m · ℓ_k with ℓ = :func:`theory_line`,
+    T = :data:`THEORY_OFFSET`, m = max(1, max_k e_k / ℓ_k) over the drawn k (finite
+    positive e_k) — so it never crosses the measured line it is said to be drawn above."""
+    e = np.asarray(errors, dtype=float).ravel()
+    kk, yy = theory_line(e, rate, window)
+    if window is not None:
+        inside = (kk >= int(window[0])) & (kk <= min(int(window[1]), len(e) - 1))
+        kk, yy = kk[inside], yy[inside]
+    with np.errstate(all="ignore"):
+        q = e[kk] / yy
+    q = q[np.isfinite(q) & (q > 0)]
+    lift = max(1.0, float(q.max())) if q.size else 1.0
+    return kk, THEORY_OFFSET * lift * yy
 
 
 def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -1075,8 +1201,19 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
     return ErrorPanels(theory, shown, env, wins, list(series))
 
 
+def stacked_widths(n: int, top: float = 1.1, bottom: float = 2.9) -> list[float]:
+    """Line widths of ``n`` series drawn one over the other, in drawing order: from
+    ``bottom`` for the first down to ``top`` for the last, evenly (w_i = bottom − (bottom −
+    top)·i/(n − 1)), so that where two series coincide the one drawn first still shows as
+    a border on both sides of the one drawn over it."""
+    if n <= 1:
+        return [1.5] * max(n, 0)
+    return [bottom - (bottom - top) * i / (n - 1) for i in range(n)]
+
+
 def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: bool,
-                  label: str | None, zorder: float, ms: float = 3.0) -> Any:
+                  label: str | None, zorder: float, ms: float = 3.0,
+                  lw: float = 1.5) -> Any:
     """A series as a line with markers, or as its lower and upper envelope (two thin lines
     of its colour and style) when ``enveloped``; returns the legend handle."""
     if enveloped:
@@ -1087,7 +1224,7 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
         ax.plot(kk, lo, color=st.color, ls=st.linestyle, lw=1.1, zorder=zorder)
         return h
     (h,) = ax.plot(k, _positive(y), color=st.color, ls="-", marker=st.marker,
-                   ms=ms if len(y) < 80 else 0, label=label, zorder=zorder)
+                   ms=ms if len(y) < 80 else 0, label=label, zorder=zorder, lw=lw)
     return h
 
 
@@ -1110,9 +1247,11 @@ def plot_error(
 
     Left: the errors e₀, e₁, … of each label (its line style) and, where ``rates`` gives a predicted
     linear rate ρ, the theoretical slope ``THEORY_OFFSET·anchor·ρ^k`` (dashed, shifted ×10
-    upwards so that it does not hide the measured line it agrees with; anchored at the start
-    of the fit window, :func:`theory_line`).  ``windows``: label → (first, last) iteration of
-    the window where the measured rate was fitted, shaded along the curve.  Right (when
+    upwards so that it does not hide the measured line it agrees with, over the fit window
+    only and never below ×10 the measurement: :func:`offset_theory_line`).  ``windows``:
+    label → (first, last) iteration of the window where the measured rate was fitted, shaded
+    along the curve as far as the series is drawn (a window that runs past it is said in the
+    legend).  Right (when
     ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
     when there is one; hollow markers drawn over the line, a long run thinned by
     :func:`thin_indices` to its first steps, its extremes and every j-th step, about
@@ -1145,8 +1284,10 @@ def plot_error(
     names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
     kmax = 1
+    cut: list[str] = []  # fit windows that run past the drawn series
     ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
+    widths = dict(zip(series, stacked_widths(len(series)), strict=True))
     for label, e in series.items():
         st = sty[label]
         c = st.color
@@ -1155,12 +1296,11 @@ def plot_error(
         kmax = max(kmax, len(e) - 1)
         win = windows.get(label)
         name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
-        handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4))
+        handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4,
+                                     lw=widths[label]))
         names.append(label + (" (cycles: envelope)" if env else ""))
         if label in plan.windows:
-            a, b = int(win[0]), min(int(win[1]), len(e) - 1)
-            ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=c, lw=7, alpha=0.2,
-                    solid_capstyle="butt", zorder=1)
+            cut += _shade_window(ax, e, win, c, label)
         if axr is not None and label in plan.ratios:
             kr, r = error_ratios(e)
             if win is not None:  # the asymptotic phase: transients would set the scale
@@ -1181,10 +1321,10 @@ def plot_error(
             ratio_vals += list(r[np.isfinite(r)])
         rho = rates.get(label)
         if label in plan.theory:
-            kk, yy = theory_line(e, rho, win)
+            kk, yy = offset_theory_line(e, rho, win)
             text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
             tc = "black" if single else c
-            ax.plot(kk, THEORY_OFFSET * yy, color=tc, ls=(0, (4, 2)), lw=1.5,
+            ax.plot(kk, yy, color=tc, ls=(0, (4, 2)), lw=1.5,
                     label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
             names[-1] += f": {text}"
             if axr is not None:
@@ -1206,7 +1346,8 @@ def plot_error(
         names.append("theory slope ρᵏ (×10 above)")
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
-        names.append("window of the rate fit")
+        names.append("window of the rate fit" + (f" (cut where the drawing ends: "
+                                                 f"{'; '.join(cut)})" if cut else ""))
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         pad = 0.04 * max(hi_k - lo_k, 1)  # the limits of the points drawn in this panel
@@ -2322,6 +2463,58 @@ def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
     return problems
 
 
+def _overlap(a: Any, b: Any, slack: float = 0.5) -> bool:
+    """Whether two boxes (display pixels) intersect by more than ``slack`` in both
+    directions."""
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > slack
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > slack)
+
+
+def _text_overlaps(items: list[tuple[str, Any, Any]]) -> list[str]:
+    """Pairs of overprinting text boxes among ``items`` = (description, artist, extent):
+    any two of tick labels, titles, axis labels, annotations and legends whose boxes
+    intersect (:func:`_overlap`); two tick labels of one axis are left to
+    :func:`_tick_overlaps`, and a legend with a text it frames (its own entries) never
+    counts."""
+    problems = []
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            (na, a, ea), (nb, b, eb) = items[i], items[j]
+            if getattr(a, "axes", None) is getattr(b, "axes", None) is not None \
+                    and ": tick label" in na and ": tick label" in nb \
+                    and _same_axis(a, b):
+                continue
+            if _overlap(ea, eb):
+                problems.append(f"{na} and {nb} overlap")
+    return problems
+
+
+def _same_axis(a: Any, b: Any) -> bool:
+    """Whether two tick labels belong to the same axis (x or y) of one axes."""
+    ax = a.axes
+    return any(a in labels and b in labels for labels in (
+        [t for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+         for t in (tick.label1, tick.label2)] for axis in (ax.xaxis, ax.yaxis)))
+
+
+def _labels_inside_axes(ax: Any, renderer: Any) -> list[str]:
+    """Annotations of ``ax`` (its texts placed in data coordinates: iterate numbers, point
+    labels) whose box leaves the axes' frame (1 px slack)."""
+    box = ax.get_window_extent(renderer)
+    problems = []
+    for t in ax.texts:
+        in_data = (t.xycoords == "data") if hasattr(t, "xycoords") \
+            else t.get_transform() == ax.transData  # an annotation, or a plain text
+        if not (t.get_visible() and t.get_text() and in_data):
+            continue
+        ext = t.get_window_extent(renderer)
+        if not _inside(ext, box, 1.0):
+            problems.append(f"axes {ax.get_title()!r}: label {t.get_text()!r} leaves the "
+                            f"axes ({ext.x0:.0f}…{ext.x1:.0f} × {ext.y0:.0f}…{ext.y1:.0f} px "
+                            f"vs {box.x0:.0f}…{box.x1:.0f} × {box.y0:.0f}…{box.y1:.0f})")
+    return problems
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -2333,12 +2526,16 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       u = (transAxes⁻¹ ∘ T)(x, y), 0 − s ≤ u ≤ 1 + s with s = ``slack``;
     * every legend, text, title, axis label and tick label lies inside the bounding box of
       the (sub)figure that owns it (1 px slack);
-    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px).
+    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px);
+    * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
+      axis labels, annotations, legends), and labels placed in data coordinates stay inside
+      their axes' frame (:func:`_labels_inside_axes`).
     """
     root = _root(fig)
     renderer = _renderer(root)
     problems: list[str] = []
     seen: set[int] = set()
+    drawn: list[tuple[str, Any, Any]] = []
     for container in _containers(fig):
         box = container.bbox
         for ax in _own_axes(container):
@@ -2348,6 +2545,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             if getattr(ax, "_colorbar", None) is None:  # a colour bar's extension
                 problems += _check_series(ax, slack)   # triangles lie outside by design
             problems += _tick_overlaps(ax, renderer)
+            problems += _labels_inside_axes(ax, renderer)
         for name, artist in _texts_of(container):
             if id(artist) in seen:
                 continue
@@ -2363,7 +2561,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
                 problems.append(f"{name} extends outside its figure "
                                 f"({ext.x0:.0f}…{ext.x1:.0f} × {ext.y0:.0f}…{ext.y1:.0f} px "
                                 f"vs {box.x0:.0f}…{box.x1:.0f} × {box.y0:.0f}…{box.y1:.0f})")
-    return problems
+            drawn.append((name, artist, ext))
+    return problems + _text_overlaps(drawn)
 
 
 __all__ = [
@@ -2393,5 +2592,6 @@ __all__ = [
     "plot_vanishing_1d",
     "study_errors",
     "study_rate",
+    "offset_theory_line",
     "theory_line",
 ]

@@ -8,6 +8,41 @@ own temporary directories.
 import os
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault(
     "LANDSCAPE_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache" / "test-kernels")
 )
+
+
+#: the four reports read page by page for the issue on reports (formula, keyword arguments)
+FOUR_REPORTS = {
+    "himmelblau": ("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", {}),
+    "ellipse": ("0.1*x**2 + 2*y**2", {}),
+    "kink": ("abs(x) + relu(y-1) + 0.5*y**2", {}),
+    "rosenbrock5": ("sum(100*(x[i+1] - x[i]**2)**2 + (1 - x[i])**2, i, 1, n-1)", {"dim": 5}),
+}
+
+
+@pytest.fixture(scope="session")
+def four_reports(tmp_path_factory):
+    """The four reports (default methods), built once per test session: name →
+    (ReportResult, Document), the Document kept for the figure audits."""
+    from analysis import report
+
+    out, docs = {}, []
+    write = report.Builder.write
+
+    def keep(self, path):
+        docs.append(self.doc)
+        return write(self, path)
+
+    report.Builder.write = keep
+    try:
+        root = tmp_path_factory.mktemp("four")
+        for name, (formula, kw) in FOUR_REPORTS.items():
+            result = report.build_report(formula, root / f"{name}.pdf", **kw)
+            out[name] = (result, docs[-1])
+    finally:
+        report.Builder.write = write
+    return out

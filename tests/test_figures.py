@@ -91,6 +91,26 @@ def test_audit_finds_overlapping_tick_labels():
     assert any("tick labels" in p and "overlap" in p for p in plots.audit(fig))
 
 
+def test_audit_finds_overprinting_texts_and_labels_leaving_their_axes():
+    fig = _fig(3.0, 2.0)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.annotate("6", (0.5, 0.5), fontsize=7)
+    ax.annotate("4", (0.5, 0.5), xytext=(1, 1), textcoords="offset points", fontsize=7)
+    ax.annotate("3", (0.5, 0.0), xytext=(0, -4), textcoords="offset points", va="top")
+    ax.set_title("a title", y=-0.1)  # drawn over the x tick labels
+    problems = "\n".join(plots.audit(fig))
+    assert "text '6' and axes 'a title': text '4' overlap" in problems
+    assert "label '3' leaves the axes" in problems
+    assert "text 'a title' and axes 'a title': tick label" in problems
+    fig = _fig(3.0, 2.0)  # the same texts apart: nothing to report
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.annotate("6", (0.2, 0.5), fontsize=7)
+    ax.annotate("4", (0.7, 0.5), fontsize=7)
+    assert plots.audit(fig) == []
+
+
 def test_audit_walks_subfigures():
     fig = _fig()
     left, right = fig.subfigures(1, 2)
@@ -360,6 +380,16 @@ def test_report_figures_pass_the_audit(monkeypatch, tmp_path):
     assert problems == [], "\n".join(problems)
     titles = [getattr(b, "title", "") for b in doc.blocks]
     assert sum("errors and ratios per step" in str(t) for t in titles) == 4  # one per run
+
+
+def test_figures_of_the_four_reports_pass_the_audit(four_reports):
+    """Every figure of the four reports read for the issue, drawn at its slot's size: no
+    series outside its axes, no text outside its figure, no two texts overprinting."""
+    problems = []
+    for name, (_, doc) in four_reports.items():
+        assert doc.figures(), name
+        problems += [f"{name} {p}" for p in _audit_document(doc)]
+    assert problems == [], "\n".join(problems)
 
 
 def test_report_leaves_out_figures_with_nothing_to_show(monkeypatch, tmp_path):

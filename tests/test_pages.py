@@ -125,9 +125,8 @@ def synthetic(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real_report(tmp_path_factory):
-    path = tmp_path_factory.mktemp("real") / "ellipse.pdf"
-    return report.build_report("0.1*x**2 + 2*y**2", path)
+def real_report(four_reports):
+    return four_reports["ellipse"][0]
 
 
 @pytest.fixture(scope="module")
@@ -266,8 +265,10 @@ def check_fill(result) -> None:
             assert any(nxt.startswith(c) for c in chapters), (f, nxt[:80])
 
 
-def test_pages_are_filled_unless_they_end_a_section(synthetic, real_report, quick_study):
-    for result in (synthetic[0], real_report, quick_study):
+def test_pages_are_filled_unless_they_end_a_section(synthetic, four_reports, quick_study):
+    """Every page of the engine test, of the four reports read for the issue (Himmelblau,
+    the ellipse, the kink, chained Rosenbrock n = 5) and of the quick study."""
+    for result in (synthetic[0], *(r for r, _ in four_reports.values()), quick_study):
         check_fill(result)
 
 
@@ -411,3 +412,74 @@ def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path)
 
 def test_used_hows_ignores_exponents_in_text():
     assert pages.used_hows(["Σ βᵗ g", "0.3ᵐ", "(1, 2)ᵉ", "—"]) == ["exact", "measured"]
+
+
+# ------------------------------------------------------------------ figure floats
+
+
+def _three_panels(fig):
+    """Three stacked panels: the figure cannot shrink much (each panel keeps MIN_PANEL)."""
+    for k, ax in enumerate(fig.subplots(3, 1)):
+        ax.plot([0, 1, 2], [k, 2 - k, 1])
+        ax.set_ylabel(f"panel {k}")
+
+
+def _float_document(tmp_path, after: list[str], figures: int = 1):
+    """Text leaving about 300 pt of the first page, then ``figures`` 500-pt figures that do
+    not fit there, then the paragraphs ``after``; returns (result, page texts)."""
+    b = report.Builder("Floats")
+    b.doc.heading("Floats")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 330.0))
+    b.doc.paragraph("BEFORE-FIGURE: the figure below shows three panels.")
+    for k in range(figures):
+        b.doc.figure(_three_panels, height=500.0, caption=f"CAPTION-{k} of a tall figure.")
+    for text in after:
+        b.doc.paragraph(text)
+    res = b.write(tmp_path / "floats.pdf")
+    return res, page_texts(res.pdf), b.doc
+
+
+def test_a_figure_that_does_not_fit_floats_to_the_next_page_and_text_fills_this_one(tmp_path):
+    after = [f"AFTER-{k}: " + "text that fills the rest of the page " * 8 for k in range(12)]
+    res, texts, doc = _float_document(tmp_path, after)
+    # the figure cannot shrink to the rest of page 1 (its panels would fall below MIN_PANEL)
+    assert "AFTER-0" in texts[0] and "CAPTION-0" in texts[1]
+    assert texts[1].index("CAPTION-0") < texts[1].index(after[-1].split(":")[0])
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
+    check_fill(res)
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+
+
+def test_floating_figures_keep_their_order_and_never_pass_a_back_reference(tmp_path):
+    after = ["AFTER-0: " + "text that fills the page " * 10,
+             "BACK-REF: as the figure above shows, " + "words " * 30,
+             "AFTER-2: " + "more words " * 20]
+    res, texts, _ = _float_document(tmp_path, after, figures=2)
+    joined = " ".join(texts)
+    order = [joined.index(k) for k in ("BEFORE", "AFTER-0", "CAPTION-0", "CAPTION-1",
+                                       "BACK-REF", "AFTER-2")]
+    assert order == sorted(order)  # AFTER-0 filled page 1; the figures wait for BACK-REF
+    assert "AFTER-0" in texts[0] and "CAPTION-0" not in texts[0]
+
+
+def test_a_figure_floats_no_further_than_its_section(tmp_path):
+    b = report.Builder("Floats")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 330.0))
+    b.doc.figure(_three_panels, height=500.0, caption="CAPTION-0 of a tall figure.")
+    b.doc.paragraph("AFTER-0: a short paragraph.")
+    b.doc.heading("Second")
+    b.doc.paragraph("SECOND-TEXT: " + "words " * 40)
+    res = b.write(tmp_path / "section.pdf")
+    joined = " ".join(page_texts(res.pdf))
+    assert joined.index("AFTER-0") < joined.index("CAPTION-0") < joined.index("SECOND-TEXT")
+
+
+def test_a_paragraph_split_across_the_page_passes_a_waiting_figure(tmp_path):
+    """The rest of a split paragraph (a flowable without its source text) may follow a
+    waiting figure like any paragraph."""
+    long = "SPLIT-PARAGRAPH: " + "a long paragraph that runs over the page " * 60
+    res, texts, doc = _float_document(tmp_path, [long, "AFTER-1: the end."])
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    assert "SPLIT-PARAGRAPH" in texts[0] and "CAPTION-0" in texts[1]
+    assert texts[1].index("CAPTION-0") < texts[1].index("AFTER-1")

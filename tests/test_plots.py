@@ -68,7 +68,7 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     # drawn ×10 above the measured line, so both stay visible where they agree
     np.testing.assert_allclose(theory.get_ydata(), plots.THEORY_OFFSET * anchor * 0.7**k)
     assert "×10" in theory.get_label()
-    assert k[0] == window[0] and k[-1] == len(e) - 1
+    assert k[0] == window[0] and k[-1] == window[1]  # over its window only
     kk, yy = plots.theory_line(e, 0.7, window)
     np.testing.assert_allclose(yy, anchor * 0.7**kk)
     band = [ln for ln in ax.lines if ln.get_linewidth() >= 6][0]  # the fit window
@@ -231,6 +231,22 @@ def test_iterate_numbers_stand_off_the_arrows():
     assert np.allclose(_label_direction(xs, ys, 1, 1.0, 1.0), (-2 ** -0.5, -2 ** -0.5))
 
 
+@pytest.mark.parametrize("eta", [0.45, 0.95, 1.1])
+def test_iterate_numbers_never_overprint_and_stay_inside_the_axes(eta):
+    """GD on x² in a narrow panel: numbers near the frame and near the minimum used to run
+    together or leave the axes; each is now placed clear of the others inside the frame, or
+    left out, and the legend names exactly the numbers shown."""
+    fig = Figure(figsize=(2.3, 2.6), layout="constrained")
+    path = _gd_1d(10.0, eta, 10, lambda x: 2 * x)
+    plots.plot_curve_1d(lambda x: x**2, {"gd": path}, numbered=8, zoom=False, fig=fig)
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    shown = sorted(int(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text())
+    assert len(shown) >= 3
+    (legend,) = [t for t in _legend_texts(fig) if t.startswith("gd (")]
+    assert legend.split() == f"gd ({plots._numbered_text(10, shown, 11)})".split()
+
+
 def test_thin_indices_keeps_transient_extremes_and_at_most_about_most():
     assert list(plots.thin_indices(5, most=10)) == [0, 1, 2, 3, 4]
     idx = plots.thin_indices(1000, most=100, head=10, keep=[537])
@@ -244,7 +260,7 @@ def test_error_plot_ratio_panel_draws_transient_ratios_and_fits_drawn_series():
     # its x limits must come from the ratios drawn, not from a longer undrawn series
     e = 0.9 ** np.arange(400.0)
     e[2:] *= 1.5 / 0.9
-    fig = Figure()
+    fig = Figure(layout="constrained")  # as on a page: laid out, nothing overprints
     plots.plot_error({"long": e, "other": 0.5 ** np.arange(1200.0) + 1e-300},
                      rates={"long": 0.9}, windows={"long": (0, 398)}, ratio_series=["long"],
                      fig=fig)
@@ -315,10 +331,68 @@ def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_co
     assert "black" not in dashes
 
 
+def test_theory_line_stays_in_its_window_above_the_data_and_a_cut_window_is_said():
+    """A cg-like run: drawn to k = 101, its fit window 85–118 and its bound ρ = 0.8 slower
+    at first than the measurement settles.  The shading ends at the drawn end and the legend
+    says so; the bound line covers 85–101 only and lies at least ×10 above every measured
+    point there, exactly ×10 where they come closest (it used to start at k ≈ 67 and cross
+    the data)."""
+    k = np.arange(102.0)
+    e = np.where(k < 90, 0.9 ** k, 0.9 ** 90 * 0.7 ** (k - 90))
+    fig = Figure(layout="constrained")
+    plots.plot_error({"cg": e}, rates={"cg": 0.8}, windows={"cg": (85, 118)},
+                     rate_labels={"cg": "bound ρ = 0.8"}, fig=fig)
+    ax = fig.axes[0]
+    band = [ln for ln in ax.lines if ln.get_linewidth() >= 6][0]
+    assert band.get_xdata()[0] == 85 and band.get_xdata()[-1] == 101
+    assert any("cut where the drawing ends: cg k 85–118, drawn to 101" in " ".join(t.split())
+               for t in _legend_texts(fig))
+    (line,) = [ln for ln in ax.lines if "bound" in ln.get_label()]
+    kk, yy = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    assert kk[0] == 85 and kk[-1] == 101
+    np.testing.assert_allclose(yy[1:] / yy[:-1], 0.8)  # the bound's slope
+    q = yy / e[kk.astype(int)]
+    assert q.min() == pytest.approx(plots.THEORY_OFFSET)
+    assert plots.audit(fig) == []
+
+
+def test_coinciding_error_series_both_show():
+    """gd and momentum with the same errors (Himmelblau's error figure): the one drawn first
+    is wider, so it shows on both sides of the one drawn over it."""
+    e = 0.8 ** np.arange(120.0)
+    fig = Figure(layout="constrained")
+    plots.plot_error({"gd": e, "momentum": e.copy(), "adam": 3 * e}, ratios=False, fig=fig)
+    lines = {ln.get_label().split(":")[0]: ln for ln in fig.axes[0].lines
+             if ln.get_label().endswith("measured")}
+    widths = [lines[m].get_linewidth() for m in ("gd", "momentum", "adam")]
+    assert widths == sorted(widths, reverse=True) and widths[0] - widths[1] >= 0.8
+    assert widths == pytest.approx(plots.stacked_widths(3))
+
+
 def test_grad_norm_plot_gives_three_length_scales_three_panels():
     # 6, 60 and 360 iterations: 6 steps on a 0–60 axis would be a vertical stroke
     fig = plots.plot_grad_norm({"newton": np.geomspace(1, 1e-9, 7),
                                 "gd": np.geomspace(1, 1e-6, 61),
                                 "adam": np.geomspace(1, 1e-6, 361)})
     assert [round(ax.get_xlim()[1]) for ax in fig.axes[:3]] == [6, 62, 371]
+    assert plots.audit(fig) == []
+
+
+def test_paths_grid_panel_with_nothing_below_has_its_own_x_tick_labels():
+    """Five panels in rows of three: the third has no panel under it, so it shows its x
+    tick labels (shared x axes used to hide them) and its x label."""
+    path = np.array([[-1.2, 1.0], [0.0, 0.5], [1.0, 1.0]])
+    fig = Figure(figsize=(6.9, 5.5), layout="constrained")
+    plots.plot_paths_grid(lambda p: (1 - p[:, 0]) ** 2 + 100 * (p[:, 1] - p[:, 0] ** 2) ** 2,
+                          [[-2, 2], [-1, 3]], {m: path for m in
+                                               ("gd", "momentum", "newton", "bfgs", "lbfgs")},
+                          fig=fig)
+    fig.canvas.draw()
+    for ax in fig.axes:
+        shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        row, col = ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start
+        below = any(a.get_subplotspec().rowspan.start == row + 1
+                    and a.get_subplotspec().colspan.start == col for a in fig.axes)
+        assert bool(shown) == (not below), (ax.get_title(), shown)
+        assert (ax.get_xlabel() == "x") == (not below)
     assert plots.audit(fig) == []
