@@ -1325,7 +1325,7 @@ def plot_error(
             text = (rate_labels or {}).get(label, f"theory ρ = {fmt_rate(rho)}")
             tc = "black" if single else c
             ax.plot(kk, yy, color=tc, ls=(0, (4, 2)), lw=1.5,
-                    label=f"{label}: {text} (slope ρᵏ, drawn ×10 above)", zorder=5)
+                    label=f"{label}: {text} (slope ρᵏ, drawn ≥ ×10 above)", zorder=5)
             names[-1] += f": {text}"
             if axr is not None:
                 axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5,
@@ -1338,12 +1338,12 @@ def plot_error(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Error against iteration: measured"
-                             + (" and theory (dashed, ×10 above)" if plan.theory else ""), fig))
+                             + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""), fig))
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
     if plan.theory:  # the entry shows the dashes in the colours they are drawn in
         handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
                                     ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
-        names.append("theory slope ρᵏ (×10 above)")
+        names.append("theory slope ρᵏ (≥ ×10 above)")
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "

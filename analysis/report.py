@@ -1851,8 +1851,9 @@ def error_caption(panels: Sequence[Any]) -> str:
     text = side + "measured error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
-                 + "the theoretical slope ρ^k (dashed, drawn ×10 above the measurement so "
-                 "that both show), anchored at the start of the fit window")
+                 + "the theoretical slope ρ^k over the fit window (dashed, drawn at least ×10 "
+                 "above the measurement, exactly ×10 where the two come closest, so that both "
+                 "show)")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
                  + "the window where the rate was fitted")

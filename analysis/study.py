@@ -309,10 +309,10 @@ def section_quadratic(S: Study) -> None:
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig), HALF,
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
-        "(dashed, drawn ×10 above so that both show); the fitted window is shaded along each "
-        "curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a run of "
-        f"more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes and every "
-        "j-th) sits on the predicted "
+        "(dashed, drawn at least ×10 above so that both show); the fitted window is shaded "
+        "along each curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a "
+        f"run of more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes "
+        "and every j-th) sits on the predicted "
         "|1 − ηL| (dashed lines, drawn on top)." + window_cut_text(studies), "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
@@ -444,8 +444,8 @@ def section_saddle(S: Study) -> None:
 
     S.figure(draw, 300.0, "Left: GD from (1, 10⁻⁶) passes close to the saddle and leaves along "
              "y; from (1, 0) it converges to the saddle.  Right: |xₖ| shrinks by 1 − 2η, "
-             "|yₖ| grows by 1 + 2η (dashed: theory slope, drawn ×10 above the measurement); the "
-             "black dotted line marks the predicted "
+             "|yₖ| grows by 1 + 2η (dashed: theory slope, drawn at least ×10 above the "
+             "measurement); the black dotted line marks the predicted "
              f"escape time to |y| ≥ {radius:g}, the grey one |y| = {radius:g}.", "saddle")
     ks = np.arange(measured + 1)
     grow = math.exp(np.polyfit(ks, np.log(np.abs(p[: measured + 1, 1])), 1)[0])
@@ -723,7 +723,7 @@ def section_conditioning(S: Study) -> None:
         ylabel="|x₂,k| (log scale)", title="The steep coordinate x₂ against theory",
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
-        "drawn ×10 above on the left)." + swing, "x2 errors")
+        "drawn at least ×10 above on the left)." + swing, "x2 errors")
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket
@@ -876,7 +876,7 @@ def section_rosenbrock(S: Study) -> None:
         + ").  These are separate runs from the paths above: no gradient tolerance, each "
         "runs until its error reaches the rounding floor or the automatic iteration cap, "
         f"with iterations: {_iterations_text({k: v.result for k, v in studies.items()})}.  "
-        "Dashed: theory's rate where it gives one (drawn ×10 above on the left, on top of "
+        "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
         f"{plots.RATIO_MARKERS} in all)." + window_cut_text(studies),
