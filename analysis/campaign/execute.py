@@ -11,10 +11,14 @@ file exists, and computes the others:
 * ``scheduler=ADDRESS``: the workers of an existing Dask cluster (which must have this
   package installed; they need no access to ``DIR``).
 
-On Dask, workers compute rows and send them back; this process writes every part file
-(atomically, named by task id).  A worker that dies mid-task makes the scheduler give its task
-to another worker, whose rows (a function of the spec alone) replace nothing and are written
-once; an interrupted campaign rerun with the same spec computes only the tasks without a part.
+On a LocalCluster the workers share this machine's file system, and each writes its own part
+file (atomically, named by task id); on an existing cluster, whose workers may not see ``DIR``,
+they send the rows back and this process writes the part files.  (Sending the rows through the
+scheduler made this process the bottleneck: with 2 workers on 2 cores a campaign ran 1.28×
+faster than with 1; with the workers writing, 1.66×.)  A worker that dies mid-task makes the
+scheduler give its task to another worker, whose rows (a function of the spec alone) replace
+nothing and are written once; an interrupted campaign rerun with the same spec computes only
+the tasks without a part.
 
 Chunk size: starts per task are chosen once per (objective, method table) from a calibration
 run of its first cell (:data:`CALIBRATION_STARTS` starts, after a warm-up run), so that the
@@ -180,7 +184,7 @@ def run(c: Campaign, root: str | os.PathLike, *, workers: int | None = None,
             _in_process(c, root, todo, progress)
         else:
             with _client(workers, scheduler) as client:
-                run_on(client, c, root, todo, progress)
+                run_on(client, c, root, todo, progress, shared=scheduler is None)
     return Outcome(len(tasks), skipped, len(todo), time.perf_counter() - t1, where)
 
 
@@ -221,23 +225,38 @@ def local_cluster(workers: int):
                         dashboard_address=None, silence_logs=40, env=env)
 
 
+def run_and_write(task: Task, c: Campaign, root: str) -> int:
+    """On a worker that sees ``root``: compute ``task`` and write its part file (atomically);
+    returns its number of rows."""
+    table = run_task(task, c)
+    store.write_part(root, task.id, table, c.hp_names)
+    return table.num_rows
+
+
 def run_on(client: Any, c: Campaign, root, todo: list[Task],
            progress: Callable[..., None] | None = None,
-           on_result: Callable[[int], None] | None = None) -> None:
-    """Compute ``todo`` on the workers of ``client`` and write each part as it arrives.
+           on_result: Callable[[int], None] | None = None, *, shared: bool = True) -> None:
+    """Compute ``todo`` on the workers of ``client``: with ``shared`` (the workers see
+    ``root``) each worker writes its parts, else each part is written here as its rows arrive.
 
-    ``on_result(k)`` is called after the k-th part is written (tests kill a worker there)."""
+    ``on_result(k)`` is called after the k-th task is done (tests kill a worker there)."""
     from distributed import as_completed
 
     camp = client.scatter(c, broadcast=True)
-    futures = client.map(run_task, todo, c=camp, key=[t.id for t in todo], pure=False)
+    keys = [t.id for t in todo]
+    if shared:
+        futures = client.map(run_and_write, todo, c=camp, root=str(root), key=keys, pure=False)
+    else:
+        futures = client.map(run_task, todo, c=camp, key=keys, pure=False)
     by_key = {f.key: t for f, t in zip(futures, todo, strict=True)}
     k = 0
     for fut, table in as_completed(futures, with_results=True):
-        task = by_key[fut.key]
-        store.write_part(root, task.id, table, c.hp_names)
+        if not shared:
+            store.write_part(root, by_key[fut.key].id, table, c.hp_names)
         k += 1
         if progress is not None:
             progress(k, len(todo), "")
         if on_result is not None:
             on_result(k)
+    if shared:
+        store.remove_temporaries(root)  # left by a worker killed mid-write

@@ -76,6 +76,17 @@ def write_part(root: str | os.PathLike, task_id: str, rows: Any,
     return path
 
 
+def remove_temporaries(root: str | os.PathLike) -> int:
+    """Delete the hidden temporary files of writers that died before their rename (a killed
+    worker); call only when no writer of this store is running.  Returns how many."""
+    d = rows_dir(root)
+    gone = 0
+    for p in d.glob(".*.tmp") if d.is_dir() else ():
+        p.unlink(missing_ok=True)
+        gone += 1
+    return gone
+
+
 def done_tasks(root: str | os.PathLike) -> set[str]:
     """Task ids whose part file exists (the tasks a rerun skips)."""
     d = rows_dir(root)
