@@ -259,3 +259,12 @@ def test_the_beta_quarter_factor_is_worded_from_its_numbers(S):
     text = " ".join(getattr(blk, "text", "") for blk in S.doc.blocks)
     assert f"by a factor of about {1 / rho ** 20:.2g} (1/ρ²⁰;" in text
     assert f"a factor of {1 / measured:.2g};" in text
+
+
+def test_nesterov_step_savings_are_worded_from_the_rates(S):
+    """On κ = 100 steps scale as 1/|ln ρ|: heavy ball needs ln ρ_hb / ln ρ_gd ≈ 10.03× fewer
+    steps than GD, Nesterov (ρ = 1 − 1/√κ) only ≈ 5.26× (about √κ/2), not √κ."""
+    texts = " ".join(str(getattr(b, "text", "")) for b in S.b.doc.blocks)
+    gd, hb, ne = 99 / 101, 9 / 11, 0.9
+    assert f"heavy ball needs {math.log(hb) / math.log(gd):.3g}× fewer steps" in texts
+    assert f"Nesterov {math.log(ne) / math.log(gd):.3g}× fewer (about √κ/2)" in texts
