@@ -1088,7 +1088,8 @@ def _symbolic(b: Builder, A: Analysis) -> None:
             d.paragraph(f"The other {len(grad) - shown} components are in the JSON file "
                         "(field gradient).", style="italic")
         entries = sorted(obj.hessian_entries.items())
-        d.paragraph(f"Hessian: {len(entries)} nonzero entries on or above the diagonal "
+        d.paragraph(f"Hessian: {len(entries)} nonzero "
+                    f"entr{'y' if len(entries) == 1 else 'ies'} on or above the diagonal "
                     f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
                     after=2.0)
         n_shown = len(entries) if len(entries) <= 12 else 8
@@ -1813,12 +1814,13 @@ def _names(labels: Sequence[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def window_cut_text(studies: Mapping[str, Any]) -> str:
+def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     """A caption sentence for each rate study whose drawn error curve stops before the end
     of its fit window: the curve is drawn until the error first falls below the rounding
     floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may use
     exact errors past it (x* = 0 is representable); empty when every window lies inside
-    the drawn data."""
+    the drawn data.  ``rule=False`` leaves out the floor rule (a caption that states it
+    already)."""
     from analysis import plots
 
     cut = []
@@ -1833,6 +1835,8 @@ def window_cut_text(studies: Mapping[str, Any]) -> str:
                        f"k = {int(win[1])}")
     if not cut:
         return ""
+    if not rule:
+        return "  The fit uses the run's errors beyond that cut: " + "; ".join(cut) + "."
     return ("  Each curve stops where its error first falls below the rounding floor "
             "10³·ε·max(e₀, 1) (below it the ratios are rounding noise); the fit uses the "
             "run's errors beyond that cut: " + "; ".join(cut) + ".")
@@ -1908,7 +1912,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "rounding floor: " + study_lengths_text([(r.label, r.study)
                                                                 for r in group])
                         + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
-                        "the ratios become rounding noise)." + window_cut_text(st)
+                        "the ratios become rounding noise)." + window_cut_text(st, rule=False)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors"),
                 label=f"error {name}")
@@ -2127,7 +2131,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
                 "higher critical point)." + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "only the legend entry." if none else "")
-                + (f"  Every curve stays below {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
+                + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
                    "the y axis is zoomed to that range (1 is off the axis)."
                    if plots.ecdf_zoom(ecdf) is not None else "")
                 + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
