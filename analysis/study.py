@@ -760,7 +760,8 @@ def section_conditioning(S: Study) -> None:
     S.figure(lambda fig: plots.plot_momentum_map(smap, mark=marks, fig=fig), 380.0,
              f"Measured rate of heavy ball over a grid of {n_lr} step sizes η × {n_b} momenta "
              f"β, {steps} steps each (grey: diverged).  The black curve is where the predicted "
-             "spectral radius crosses 1; momentum widens the stable range of η from 2/L to 2(1 + β)/L."
+             "spectral radius crosses 1; momentum widens the stable range of η from 2/L to "
+             "2(1 + β)/L."
              + (hole_text + "." if hole_text else ""), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
