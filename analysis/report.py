@@ -1835,11 +1835,12 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
                        f"k = {int(win[1])}")
     if not cut:
         return ""
+    exact = ("the fit window runs past that cut where the measured ratios stay regular "
+             "(the errors are still exact there, as when x* = 0 is representable): ")
     if not rule:
-        return "  The fit uses the run's errors beyond that cut: " + "; ".join(cut) + "."
-    return ("  Each curve stops where its error first falls below the rounding floor "
-            "10³·ε·max(e₀, 1) (below it the ratios are rounding noise); the fit uses the "
-            "run's errors beyond that cut: " + "; ".join(cut) + ".")
+        return "  " + exact[0].upper() + exact[1:] + "; ".join(cut) + "."
+    return ("  Each curve is drawn down to the rounding floor 10³·ε·max(e₀, 1), below which "
+            "ratios are rounding noise when x* is not exact; " + exact + "; ".join(cut) + ".")
 
 
 def error_caption(panels: Sequence[Any]) -> str:
