@@ -2146,8 +2146,9 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
     lo, hi = min(calls), max(calls)
     count = f"{lo}" if lo == hi else f"{lo}–{hi}"
     return (f"Batch ms: wall time of all {N} starts on {threads} thread(s), the fastest of "
-            f"{count} timed call(s) of each method, each method timed after a warm-up call on "
-            "one start (compiling or loading its kernels is not in the figure)")
+            f"{count} timed call(s) of each method, each method timed after an untimed "
+            "warm-up call on the same starts (compiling or loading its kernels and starting "
+            "the threads are not in the figure)")
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
