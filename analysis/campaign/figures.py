@@ -142,15 +142,23 @@ def crossed_cells(px: ArrayLike, py: ArrayLike, shape: tuple[int, int]) -> NDArr
 
 
 def _cells_text(ax: Any, share: NDArray[np.float64], crossed: NDArray[np.bool_]) -> None:
-    """The share written in each cell (grids up to 8 × 8) but those the boundary crosses."""
+    """The share written in each cell (grids up to 8 × 8); in a cell the boundary crosses the
+    number is moved to the cell's lower edge and outlined, above the line, so both read."""
+    from matplotlib import patheffects
+
     ny, nx = share.shape
     if nx > 8 or ny > 8:
         return
     for i in range(ny):
         for j in range(nx):
-            if np.isfinite(share[i, j]) and not crossed[i, j]:
-                ax.text(j, i, f"{share[i, j]:.2f}", ha="center", va="center", fontsize=6,
-                        color="white" if share[i, j] < 0.6 else "black")
+            if not np.isfinite(share[i, j]):
+                continue
+            dark = share[i, j] < 0.6
+            halo = [patheffects.withStroke(linewidth=2.0,
+                                           foreground="black" if dark else "white")]
+            ax.text(j, i - 0.3 if crossed[i, j] else i, f"{share[i, j]:.2f}", ha="center",
+                    va="center", fontsize=6, color="white" if dark else "black", zorder=6,
+                    path_effects=halo if crossed[i, j] else None)
 
 
 @styled

@@ -49,7 +49,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from analysis.starts import SETTLED
 from landscape.errors import InputError
 
 #: the reference target is the campaign's target nearest this gap f − f*
@@ -239,7 +238,7 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         m = c.rows(objective, method, cell)
         h = c.hit[m, ref]
         ok = np.isfinite(h)
-        conv = np.isin(c.cols["status"][m], SETTLED)
+        conv = c.cols["status"][m] == "converged"  # met its tolerance; "steps" used a budget
         cost = c.cols["cost"][m].astype(float)
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, cost),
@@ -594,7 +593,9 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                  ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
              height=300, half=True, label="ecdf-time",
              caption="Wall seconds to the target: a start's measured seconds (task time / "
-                     "starts) × hit_cost / cost.")
+                     "starts) × hit_cost / cost (estimated).  A task's time includes its fixed "
+                     "overhead (set-up, writing its part), so cheap starts in small tasks look "
+                     "slow here: rank methods by the cost panel.")
     rows = []
     sec = "ECDF"
     for m, v in cost.items():
@@ -665,7 +666,8 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         f"For each objective and method, the grid cell where the most starts reach "
         f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, then more starts converged, "
         "fewer diverged). Median cost over the starts that reached it; aRT as in the "
-        "profiles; converged: status converged or steps.")
+        "profiles; converged: status converged (the run met its gradient tolerance; a run "
+        "of fixed steps, status steps, used its budget and is not counted).")
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
@@ -834,7 +836,8 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
     from analysis.report import fmt_num
 
     what = ("share of starts reaching Δ_ref" if g.share_label.startswith("share reaching")
-            else "share of starts converged (status converged or steps; no f*, so no target)")
+            else "share of starts converged (status converged: the gradient tolerance met; "
+                 "runs of fixed steps never count; no f*, so no target)")
     if chk is None:
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
