@@ -267,7 +267,7 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     half = {n.item: n.value for n in b.ledger
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
-    assert f"soonest by {best}," in lines[1]
+    assert f"reaches ½ soonest for {best}:" in lines[1]
 
 
 def test_help_of_campaign_report_imports_no_numerical_library():

@@ -515,8 +515,9 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
         if half:
             m = min(half, key=half.get)
-            out.append(f"Half of the (objective, start, target) pairs are solved soonest by {m}, "
-                       f"at a weighted cost of {fmt_num(half[m])} (measured).")
+            out.append(f"The ECDF over cost reaches ½ soonest for {m}: half of its "
+                       "(objective, start, target) pairs are solved within a weighted cost of "
+                       f"{fmt_num(half[m])} (measured).")
     st = data.get("stability")
     if st:
         agree = sum(int(np.sum(np.asarray(k["predicted_stable"]) ==
