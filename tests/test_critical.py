@@ -176,9 +176,12 @@ def test_hanging_solve_falls_back_to_numeric():
     t0 = time.monotonic()
     cps = find_critical_points(obj, timeout=0.5)
     elapsed = time.monotonic() - t0
-    assert elapsed < 0.5 + 4.0
+    assert elapsed < 60.0  # no hang (the exact solve alone runs for minutes); the numeric
+    # search after it takes ~1-4 s idle and longer on a loaded machine, so the budget itself
+    # is checked on the solve's own abandonment time
     assert cps.method == "numeric" and not cps.complete
-    assert any("abandoned" in n for n in cps.notes)
+    (note,) = [n for n in cps.notes if "abandoned after" in n]
+    assert 0.5 <= float(note.split("abandoned after ")[1].split(" s")[0]) < 0.5 + 1.5
     assert any("numeric search" in n for n in cps.notes)
     for p in cps:  # every reported point is a critical point
         assert np.linalg.norm(obj.grad(p.point)) < 1e-8
