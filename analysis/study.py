@@ -83,11 +83,11 @@ HALF = 270.0
 
 
 #: what the rel. diff. column of a rate's row is (the quantity its verdict rests on)
-RATE_DIFF_NOTE = ("Rel. diff.: for a rate judged by the rate rule (reason ‘rule: within … on "
-                  "ρ and on −ln ρ’) the larger of |Δρ|/ρ and |Δln ρ|/|ln ρ| (the rule tests "
-                  "both; the theory tables' ‘decided by’ names the larger); for a number "
-                  "checked against its formula within a stated tolerance (‘within …’), "
-                  "|m − p|/|p|, so the same two rates can show both.")
+RATE_DIFF_NOTE = ("Rel. diff.: for a rate judged by the rate rule (its reason says ‘on ρ and "
+                  "on −ln ρ’) the larger of |Δρ|/ρ and |Δln ρ|/|ln ρ| (the rule tests both; "
+                  "the theory tables' ‘decided by’ names the larger); for a number checked "
+                  "against its formula within a stated tolerance (its reason says ‘within’ a "
+                  "percentage), |m − p|/|p|, so the same two rates can show both.")
 
 
 @dataclass
