@@ -18,9 +18,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/landscape study -o reports
 
+# the suite runs on every core, one test file per worker (module fixtures built once)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 fuzz: $(STAMP)
 	LANDSCAPE_FUZZ_EXAMPLES=20000 $(BIN)/python -m pytest -q -m slow tests

@@ -2,6 +2,7 @@
 figure and overlapping tick labels; every plot function and every figure of a real report and
 of the quick study passes it."""
 
+import json
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -370,16 +371,15 @@ def _audit_document(doc):
     return problems
 
 
-def test_report_figures_pass_the_audit(monkeypatch, tmp_path):
-    (doc,) = _documents(monkeypatch, lambda: report.build_report(
-        "(x**2 + y - 11)**2 + (x + y**2 - 7)**2", tmp_path / "h.pdf",
-        methods="gd,momentum,newton,bfgs"))
+def test_report_figures_pass_the_audit(four_reports):
+    result, doc = four_reports["himmelblau"]
     labels = [b.label for b in doc.figures()]
     assert {"trajectories", "eigenvalues", "basins", "lr sweep"} <= set(labels)
     problems = _audit_document(doc)
     assert problems == [], "\n".join(problems)
     titles = [getattr(b, "title", "") for b in doc.blocks]
-    assert sum("errors and ratios per step" in str(t) for t in titles) == 4  # one per run
+    runs = json.loads(result.json.read_text())["rates"]  # one per-step table per rate study
+    assert sum("errors and ratios per step" in str(t) for t in titles) == len(runs)
 
 
 def test_figures_of_the_four_reports_pass_the_audit(four_reports):
@@ -392,9 +392,8 @@ def test_figures_of_the_four_reports_pass_the_audit(four_reports):
     assert problems == [], "\n".join(problems)
 
 
-def test_report_leaves_out_figures_with_nothing_to_show(monkeypatch, tmp_path):
-    (doc,) = _documents(monkeypatch, lambda: report.build_report(
-        "0.1*x**2 + 2*y**2", tmp_path / "q.pdf", methods="gd,newton"))
+def test_report_leaves_out_figures_with_nothing_to_show(four_reports):
+    doc = four_reports["ellipse"][1]
     labels = [b.label for b in doc.figures()]
     assert "eigenvalues" not in labels and "basins" not in labels
     text = " ".join(getattr(b, "text", "") for b in doc.blocks)

@@ -211,10 +211,10 @@ def check_one_number_one_value(result) -> int:
 
 
 @pytest.fixture(scope="module")
-def himmelblau_report(tmp_path_factory):
-    path = tmp_path_factory.mktemp("himmelblau") / "h.pdf"
-    return report.build_report("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", path,
-                               methods=["gd", "bfgs", "newton"])
+def himmelblau_report(four_reports):
+    """Himmelblau's report with the default methods (gd, bfgs and newton among them), built
+    once per session (conftest)."""
+    return four_reports["himmelblau"][0]
 
 
 def test_report_numbers_agree_between_tables_json_and_csv(small_report, himmelblau_report):
@@ -250,22 +250,20 @@ def test_summary_without_gd_does_not_deny_the_minimum(tmp_path):
     assert "No critical point in the box is a minimum" not in text
 
 
-def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(tmp_path):
+def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     """GD on abs(x) + relu(y-1) + y²/2 cycles around the kink at (0, 0) until maxiter; the
     summary used to say it "ran to x = (0, 0) (the lowest minimum)"."""
-    res = report.build_report("abs(x) + relu(y-1) + 0.5*y**2", tmp_path / "k.pdf",
-                              methods=["gd"])
+    res = four_reports["kink"][0]
     text = squash(pdf_text(res.pdf))
     assert "GD (" in text
     assert "ran to x = (0, 0)" not in text
     assert "did not converge" in text
 
 
-def test_short_hessian_lists_are_shown_whole(tmp_path):
+def test_short_hessian_lists_are_shown_whole(four_reports):
     """Chained Rosenbrock in 5 variables has 9 Hessian entries on or above the diagonal; the
     report used to show 8 and end with "… 1 more entries"."""
-    res = report.build_report("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)",
-                              tmp_path / "r.pdf", dim=5, methods=["newton"])
+    res = four_reports["rosenbrock5"][0]
     text = squash(pdf_text(res.pdf))
     assert "Hessian: 9 nonzero entries" in text
     assert "more entries" not in text and "entries are in the JSON" not in text
