@@ -1469,26 +1469,49 @@ OUTSIDE_MARK = "†"
 ABOVE_MARK = "‡"
 
 
-def bound_steps_note(label: str, steps: Sequence[int], bound: float,
-                     window: tuple[int, int] | None, mean: float | None, kind: str | None
-                     ) -> str:
-    """The note of the per-step ratios above a predicted bound ρ̄: a bound on the asymptotic
-    rate is compared with the fit window [a, z] as a whole, (e_z/e_a)^(1/(z−a)) ≤ ρ̄ (and
-    with the measured kind), not with single steps."""
+#: marks a per-step ratio inside the fit window that shows far less progress than the window
+STALL_MARK = "§"
+#: a step inside the window is a stall when its progress −log(e_(k+1)/e_k) is below this share
+#: of the window's mean progress per step (or the error grew)
+STALL_SHARE = 0.1
 
-    ks = ", ".join(str(k) for k in steps)
-    rho = fmt_rate(bound)
-    head = f"{ABOVE_MARK} ({label}) ratio above the bound {rho} at k = {ks}: the bound is on the "
-    if window is None or mean is None:
-        return head + ("asymptotic rate and need not hold at every step; there is no fit "
-                       "window to compare with it.")
-    held = "≤" if mean <= bound else ">"
-    faster = kind in ("superlinear", "quadratic", "finite")
-    kind_text = f"; its measured kind, {kind}, is faster than linear" if faster else ""
-    return (head + f"asymptotic rate, so the verdict compares the window "
-            f"{window[0]}–{window[1]} as a whole with it (its geometric mean "
-            f"{fmt_rate(mean)} {held} {rho}{kind_text}), not single "
-            "steps.")
+#: The per-step tables' notes: one general sentence per mark, the same under every table (so
+#: printed once per page); what differs per run (its fit window) is in the table's title.
+OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (given in the table's "
+                "title), on which the measured kind and the verdict rest: the verdict compares "
+                "the window's rate or kind, not single steps, and the theory's limit is "
+                "asymptotic (a bound need not hold at every step).")
+ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row) at that step: the bound "
+              "is on the asymptotic rate, so the verdict compares the fit window as a whole "
+              "with it (the row 'window geometric mean', (e_z/e_a)^(1/(z−a)), or the "
+              "measured kind when that is faster than linear), not single steps.")
+ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row) at that "
+                        "step: the bound is on the asymptotic rate and need not hold at every "
+                        "step; this run has no fit window to compare with it.")
+STALL_NOTE = (f"{STALL_MARK} step inside the fit window with less than a tenth of the "
+              "window's mean progress per step, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window) "
+              "(a stall, e.g. at the rounding floor, or a step that increased the error): "
+              "the window's rate rests on its end errors, not on this step.")
+
+
+def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None
+                ) -> list[int]:
+    """The ``steps`` k inside the fit window [a, z) whose progress is under
+    :data:`STALL_SHARE` of the window's mean: −log(e_(k+1)/e_k) < s·(−log ρ̄) with
+    ρ̄ = (e_z/e_a)^(1/(z−a)) < 1 (none when the window did not shrink the error)."""
+    if window is None:
+        return []
+    a, z = int(window[0]), min(int(window[1]), len(e) - 1)
+    if not (z > a and 0 < e[z] < e[a] and np.isfinite(e[a])):
+        return []
+    mean_log = float(np.log(e[z] / e[a])) / (z - a)  # < 0
+    out = []
+    for k in steps:
+        if a <= k < z and k + 1 < len(e) and e[k] > 0:
+            step = float(np.log(e[k + 1] / e[k])) if e[k + 1] > 0 else -np.inf
+            if step > STALL_SHARE * mean_log:
+                out.append(int(k))
+    return out
 
 
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
@@ -1512,7 +1535,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
                                         "fit", rate_digits(mean))])
     kind = getattr(measurement, "kind", None)
     if above:
-        notes.append(bound_steps_note(label, above, bound, (a, z), mean, kind))
+        notes.append(ABOVE_NOTE)
     fitted = getattr(measurement, "rate", None)
     if fitted is not None and kind == "linear":
         rows.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
@@ -1554,6 +1577,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     win = study.measurement.window
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
+    stalls = stall_steps(e, chosen, win)
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -1561,18 +1585,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
                cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")]
+                    rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")
+               + (STALL_MARK if k in stalls else "")]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
     notes: list[str] = []
     if outside:
-        notes.append(f"{OUTSIDE_MARK} ({label}) step outside the asymptotic window "
-                     f"{win[0]}–{win[1]} on "
-                     "which the measured kind and the verdict rest (the verdict compares the "
-                     "window's rate or kind, not single steps); the theory's limit is "
-                     "asymptotic (a bound need not hold at every step).")
+        notes.append(OUTSIDE_NOTE)
+    if stalls:
+        notes.append(STALL_NOTE)
     if win is not None and q is None:
         rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
                                                  bound, above)
@@ -1580,8 +1603,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes += notes_w
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
-        notes.append(bound_steps_note(label, above, bound, None, None,
-                                      getattr(study.measurement, "kind", None)))
+        notes.append(ABOVE_NOTE_NO_WINDOW)
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
                                                  "theory", rate_digits(p.rate))
@@ -1600,7 +1622,10 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=f"{label}: errors and ratios per step", notes=notes)
+    title = f"{label}: errors and ratios per step"
+    if win is not None:
+        title += f" (fit window k = {int(win[0])}–{int(win[1])})"
+    b.doc.table(cols, body, title=title, notes=notes)
     return True
 
 

@@ -424,7 +424,7 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
     e = 3.0 * 0.5 ** np.arange(40)  # linear, ρ = 1/2 exactly
     assert report.convergence_table(b, "gd", _study(e, "linear", 0.5, window=(5, 30)), "s")
     table = b.doc.blocks[-1]
-    assert table.title == "gd: errors and ratios per step"
+    assert table.title == "gd: errors and ratios per step (fit window k = 5–30)"
     body = table.rows
     assert [r[0] for r in body[:2]] == ["0†", "1†"] and body[-1][0] == "theory"  # before 5
     assert all(r[2].startswith("0.5") for r in body[:-1])  # e_(k+1)/e_k, and the mean
@@ -456,7 +456,8 @@ def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
         assert r[2].endswith("‡") == (k < 5)  # 0.6 lies above the bound 0.314, 0.3 below
     assert any(r[0].endswith("†") for r in steps)
     assert "(asymptotic)" in table.rows[-1][2]
-    assert any("outside the asymptotic window 5–29" in n for n in table.notes)
+    assert table.title.endswith("(fit window k = 5–29)")
+    assert report.OUTSIDE_NOTE in table.notes and "cg" not in " ".join(table.notes)
 
 
 def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean():
@@ -479,8 +480,8 @@ def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean(
     (row,) = [r for r in table.rows if r[0] == "4–8"]
     assert row[1] == "window geometric mean ≤ bound 0.3143"
     assert float(row[2].rstrip("ᶠ")) == pytest.approx(mean, rel=1e-3)
-    (note,) = [n for n in table.notes if n.startswith("‡")]
-    assert "k = 4, 7" in note and "window 4–8" in note and "superlinear" in note
+    assert [n for n in table.notes if n.startswith("‡")] == [report.ABOVE_NOTE]
+    assert table.title.endswith("(fit window k = 4–8)")
     # an exact rate is no bound: ratios above it are not marked
     st.prediction.exact = True
     b2 = report.Builder("t")
@@ -519,3 +520,22 @@ def test_a_fit_window_beyond_the_drawn_curve_is_said():
     text = report.window_cut_text({"gd η = 0.05": beyond, "gd η = 0.2": inside})
     assert f"gd η = 0.05 is drawn to k = {cut}, its fit window runs to k = 298" in text
     assert "gd η = 0.2" not in text and "rounding floor" in text
+
+
+def test_convergence_table_marks_a_stall_inside_the_fit_window():
+    """Chained Rosenbrock's bfgs: the last step of its superlinear window stalled at the
+    rounding floor (ratio 0.9996 while the window's mean ratio is 0.38) and sat unmarked."""
+    ratios = [0.5] * 10 + [0.3, 0.1, 0.03, 0.01, 0.9996]  # window 10-15: a stall at k = 14
+    e = np.cumprod([1.0] + ratios)
+    st = _study(e, "superlinear", window=(10, 15))
+    b = report.Builder("t")
+    assert report.convergence_table(b, "bfgs", st, "s")
+    table = b.doc.blocks[-1]
+    steps = {int(r[0].rstrip("†")): r for r in table.rows
+             if r[0][0].isdigit() and "–" not in r[0]}
+    assert 14 in steps and steps[14][2].endswith(report.STALL_MARK)
+    assert [k for k, r in steps.items() if report.STALL_MARK in r[2]] == [14]
+    assert report.STALL_NOTE in table.notes
+    # progress at a tenth of the window's mean is the edge: 0.03 and 0.01 are not stalls
+    assert report.stall_steps(e, range(len(e) - 1), (10, 15)) == [14]
+    assert report.stall_steps(e, range(len(e) - 1), None) == []

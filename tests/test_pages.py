@@ -483,3 +483,29 @@ def test_a_paragraph_split_across_the_page_passes_a_waiting_figure(tmp_path):
     assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
     assert "SPLIT-PARAGRAPH" in texts[0] and "CAPTION-0" in texts[1]
     assert texts[1].index("CAPTION-0") < texts[1].index("AFTER-1")
+
+
+def _note_pattern(note: str, names: set[str]) -> str:
+    """A footnote with what may differ between methods' copies of one sentence blanked out:
+    method names, numbers and parenthesised labels."""
+    text = re.sub(r"\([^()]{0,40}\)", "()", note)
+    text = re.sub(r"\d+(?:[.,]\d+)*(?:e[-+]?\d+)?", "#", text)
+    words = [("M" if w.strip(".,;:") in names else w) for w in text.split()]
+    return " ".join(words)[:120]
+
+
+def test_no_page_repeats_a_footnote_that_differs_only_in_method_or_numbers(four_reports):
+    """A note is one general sentence given once per page; what differs per method (the fit
+    window, the steps) belongs in its table (the old per-step tables carried up to five †
+    notes on one page that differed only in the method's name and its window)."""
+    from optimizers import registry
+
+    names = set(registry.METHODS)
+    for name, (_, doc) in four_reports.items():
+        assert doc.page_notes, name
+        for page, notes in doc.page_notes.items():
+            seen: dict[str, str] = {}
+            for n in notes:
+                key = _note_pattern(n, names)
+                assert key not in seen, (name, page, seen.get(key), n)
+                seen[key] = n
