@@ -19,7 +19,8 @@ numbers of the contents are stable).
   the page even at :data:`MIN_SHRINK` floats, LaTeX-style: it waits for the top of the next
   page while the paragraphs, formulas and tables after it fill this one; figures keep their
   order, and a figure never floats past a heading, a page break or text that points back
-  ("above", "preceding", "previous"), so such wording stays true
+  ("above", "preceding", "previous"), so such wording stays true, nor into a paragraph split
+  across the page (it waits for the paragraph's end)
   (:attr:`Document.deferred` lists the figures that floated).
 * Formulas: matplotlib mathtext (from :func:`sympy.latex`), one line per Drawing, broken
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
@@ -32,7 +33,9 @@ numbers of the contents are stable).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page.
-* Headings are kept with what follows them; the contents list levels 1 and 2 with page
+* Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
+  paragraphs and the first rows of the table those introduce; a short paragraph ending with
+  a colon is kept with what it introduces (keep-with-next); the contents list levels 1 and 2 with page
   numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
   whether the page ends a section (the next page begins with a level-1 heading, or a forced
@@ -716,6 +719,20 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
     ns.style = style
 
+    class BodyParagraph(RLParagraph):
+        """A paragraph of running text whose rest, when split across a page, is marked
+        ``continues``: a waiting figure is placed after that rest, not inside the paragraph."""
+
+        continues = False
+
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            parts = super().split(aW, aH)
+            if len(parts) == 2:
+                parts[1].continues = True
+            return parts
+
+    ns.BodyParagraph = BodyParagraph
+
     class HeadingFlowable(RLParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
 
@@ -1289,22 +1306,23 @@ class Document:
         heads: list[Any] = []
         blocks = list(self.blocks)
         i = 0
+        intro = 0  # paragraphs after a heading kept with it and the table they introduce
         while i < len(blocks):
             b = blocks[i]
             i += 1
             flow: list[Any]
             if isinstance(b, Heading):
                 heads.append(ns.HeadingFlowable(b, f"h{i}"))
+                intro = _intro_before_table(blocks, i)
                 continue
             if isinstance(b, PageBreak):
                 flow = [RLPageBreak()]
             elif isinstance(b, Spacer):
                 flow = [RLSpacer(1, b.space)]
-            elif isinstance(b, Paragraph):
-                flow = [_paragraph(b)]
-            elif isinstance(b, Formula):
-                flow = _formula_flowables(b)
-                if heads and i < len(blocks):  # a heading's formula stays with the text after it
+            elif isinstance(b, (Paragraph, Formula)):
+                flow = [_paragraph(b)] if isinstance(b, Paragraph) else _formula_flowables(b)
+                if _held(b, flow[0], bool(heads), intro > 0, blocks[i:i + 1]):
+                    intro -= isinstance(b, Paragraph)
                     heads.extend(flow)
                     continue
             elif isinstance(b, Table):
@@ -1363,6 +1381,45 @@ class Document:
         return head + tail
 
 
+#: at most this many paragraphs between a heading and a table are kept with both
+INTRO_PARAGRAPHS = 2
+
+
+def _intro_before_table(blocks: Sequence[Any], i: int) -> int:
+    """How many paragraphs from ``blocks[i]`` on introduce a table: when at most
+    :data:`INTRO_PARAGRAPHS` paragraphs (short ones, at most a quarter of a page each) lead
+    to a :class:`Table`, their number (the heading, they and the table's first rows then
+    share a page), else 0."""
+    n = 0
+    while i + n < len(blocks) and isinstance(blocks[i + n], Paragraph):
+        n += 1
+    if n == 0 or n > INTRO_PARAGRAPHS or i + n >= len(blocks) \
+            or not isinstance(blocks[i + n], Table):
+        return 0
+    short = all(_short(_paragraph(p)) for p in blocks[i:i + n])
+    return n if short else 0
+
+
+def _short(f: Any) -> bool:
+    """Whether a paragraph flowable takes at most a quarter of the text area."""
+    return f.wrap(CONTENT_W, 1e6)[1] <= CONTENT_H / 4.0
+
+
+def _held(b: Paragraph | Formula, f: Any, heads: bool, intro: bool, nxt: Sequence[Any]
+          ) -> bool:
+    """Whether block ``b`` (first flowable ``f``) is kept with the block ``nxt`` after it
+    (keep-with-next): a formula right under a heading (``heads``); a paragraph that is the
+    ``intro`` of a heading's table, or a short one ending with a colon (it introduces what
+    follows).  Never at the end; a paragraph never with a heading or a page break."""
+    if not nxt:
+        return False
+    if isinstance(b, Formula):
+        return heads
+    if isinstance(nxt[0], (Heading, PageBreak)):
+        return False
+    return intro or (b.text.rstrip().endswith(":") and _short(f))
+
+
 def _rl_paragraph(text: str, st: Any) -> Any:
     from reportlab.platypus import Paragraph as RLParagraph
 
@@ -1375,9 +1432,7 @@ def _paragraph(p: Paragraph) -> Any:
     st = ns.style(p.size, weight=p.weight, slant="italic" if p.style == "italic" else "normal",
                   color=p.color, family=p.family if p.family in (FONT, MONO) else FONT,
                   indent=p.indent, hang=hang, before=p.before, after=p.after)
-    from reportlab.platypus import Paragraph as RLParagraph
-
-    return RLParagraph(markup(p.text), st, bulletText=p.bullet)
+    return _flowables().BodyParagraph(markup(p.text), st, bulletText=p.bullet)
 
 
 def _formula_flowables(f: Formula) -> list[Any]:
@@ -1421,6 +1476,40 @@ def _floats_past(f: Any, ns: Any) -> bool:
     return isinstance(f, (ns.MathFlowable, RLSpacer))
 
 
+def _is_action(f: Any, ns: Any) -> bool:
+    """Whether ``f`` is one of platypus's actions (a page beginning, …), not the end of the
+    story."""
+    from reportlab.platypus.doctemplate import ActionFlowable
+
+    return isinstance(f, ActionFlowable) and not isinstance(f, ns.FloatBarrier)
+
+
+def _place_before(f: Any, now: bool, ns: Any) -> bool:
+    """Whether waiting figures go before flowable ``f``: ``now`` (at the top of a fresh page,
+    or right after the rest of a split paragraph), or when they may not pass ``f``; never
+    before one of platypus's actions."""
+    if _is_action(f, ns):
+        return False
+    return now or not (isinstance(f, ns.FigureRow) or _floats_past(f, ns))
+
+
+def _rest_of_paragraph_first(t: Any, flowables: list[Any], ns: Any) -> bool:
+    """Before template ``t`` lays out ``flowables[0]``: the waiting figures are placed in
+    front of it when they must be (:func:`_place_before`), except that the rest of a
+    paragraph split across the page goes first (returns True: lay it out; the figures then
+    come right after it).  Sets the template's ``_fresh`` / ``_after_rest`` flags."""
+    first = flowables[0]
+    if t._floats and getattr(first, "continues", False):
+        t._fresh, t._after_rest = False, True
+        return True
+    if t._floats and _place_before(first, t._fresh or t._after_rest, ns):
+        _place_floats(t._floats, flowables, t._fresh)
+        t._floats = []
+    if not _is_action(first, ns):  # (the page's beginning is an action: it sets ``_fresh``)
+        t._fresh, t._after_rest = False, False
+    return False
+
+
 def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool) -> None:
     """Put the waiting figures ``floats`` at the front of ``flowables`` (at the top of a
     fresh page, or before a flowable they may not pass).  A flowable that platypus already
@@ -1452,6 +1541,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             self.page_count = 0
             self._floats: list[Any] = []  # figures waiting for the top of the next page
             self._fresh = False
+            self._after_rest = False  # the rest of a split paragraph was just placed
             d.deferred = []
 
         def handle_pageBegin(self) -> None:
@@ -1463,12 +1553,9 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             """Figure floats: a figure row that does not fit the rest of the page (even
             shrunk to :data:`MIN_SHRINK`) waits for the top of the next page while the text
             after it fills this one (:func:`_floats_past`); figures keep their order."""
-            first = flowables[0]
-            if self._floats and (self._fresh or not (isinstance(first, ns.FigureRow)
-                                                     or _floats_past(first, ns))):
-                _place_floats(self._floats, flowables, self._fresh)
-                self._floats = []
-            self._fresh = False
+            if _rest_of_paragraph_first(self, flowables, ns):
+                super().handle_flowable(flowables)
+                return
             f = flowables[0]
             if isinstance(f, ns.FigureRow) and (self._floats or self._may_float(f, flowables)):
                 if not self._floats:

@@ -475,14 +475,49 @@ def test_a_figure_floats_no_further_than_its_section(tmp_path):
     assert joined.index("AFTER-0") < joined.index("CAPTION-0") < joined.index("SECOND-TEXT")
 
 
-def test_a_paragraph_split_across_the_page_passes_a_waiting_figure(tmp_path):
-    """The rest of a split paragraph (a flowable without its source text) may follow a
-    waiting figure like any paragraph."""
-    long = "SPLIT-PARAGRAPH: " + "a long paragraph that runs over the page " * 60
+def test_a_waiting_figure_goes_after_the_rest_of_a_split_paragraph(tmp_path):
+    """A paragraph split across the page is read to its end before a waiting figure (the
+    study's noise ball floated into the middle of a paragraph ending "…Thm 2.2):")."""
+    long = "SPLIT-PARAGRAPH: " + "a long paragraph that runs over the page " * 60 + "END-OF-IT."
     res, texts, doc = _float_document(tmp_path, [long, "AFTER-1: the end."])
     assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
     assert "SPLIT-PARAGRAPH" in texts[0] and "CAPTION-0" in texts[1]
-    assert texts[1].index("CAPTION-0") < texts[1].index("AFTER-1")
+    assert texts[1].index("END-OF-IT") < texts[1].index("CAPTION-0") < texts[1].index("AFTER-1")
+
+
+def test_text_ending_with_a_colon_stays_with_what_it_introduces(tmp_path):
+    """Keep-with-next: "…as follows:" at the foot of a page goes to the next page with what
+    it introduces, and a waiting figure never comes between them."""
+    b = report.Builder("Colon")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 60.0))
+    b.doc.paragraph("INTRO: the points are:")
+    b.doc.table(["a", "b"], [[f"row {k}", "x"] for k in range(6)], title="INTRODUCED")
+    res = b.write(tmp_path / "colon.pdf")
+    texts = page_texts(res.pdf)
+    assert any("INTRO:" in t and "INTRODUCED" in t for t in texts), texts
+    after = [f"AFTER-{k}: " + "text that fills the rest of the page " * 8 for k in range(4)]
+    after += ["INTRO: the points are:", "INTRODUCED: the first of them."]
+    after += [f"MORE-{k}: " + "text " * 80 for k in range(6)]
+    _, texts, _ = _float_document(tmp_path, after)
+    joined = " ".join(texts)
+    i, j = joined.index("INTRO:"), joined.index("INTRODUCED")
+    assert "CAPTION-0" not in joined[i:j]
+
+
+def test_a_heading_and_its_intro_stay_with_the_start_of_their_table(tmp_path):
+    """The ellipse report's §5 heading and its intro sat at the foot of a page, their table
+    on the next one."""
+    b = report.Builder("Keep")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 90.0))
+    b.doc.heading("TABLE-HEADING")
+    b.doc.paragraph("TABLE-INTRO: " + "words that introduce the table " * 5)
+    b.doc.table(["a", "b"], [[f"row {k}", "x"] for k in range(8)], title="TABLE-TITLE")
+    res = b.write(tmp_path / "keep.pdf")
+    texts = page_texts(res.pdf)
+    (page,) = [t for t in texts if "TABLE-HEADING" in t]
+    assert "TABLE-INTRO" in page and "TABLE-TITLE" in page and "row 0" in page
 
 
 def _note_pattern(note: str, names: set[str]) -> str:
