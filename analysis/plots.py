@@ -1749,7 +1749,8 @@ def plot_lr_sweep(
 
     ``sweep`` has ``lrs``, ``final_error``, ``diverged`` (bool per lr), ``predicted_threshold``
     and ``observed_threshold`` (and ``bounded``: runs that neither converge nor diverge, drawn
-    as squares at their final error).  The other runs are split by their final error against
+    as squares at their final error; ``elsewhere``: runs that stopped at another point, drawn
+    as diamonds).  The other runs are split by their final error against
     ``tol`` (default :func:`sweep_tolerance`): at most ``tol`` = converged, above it = not
     yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
     data (their error is not finite or huge); the axis keeps headroom so that no marker
@@ -1774,12 +1775,20 @@ def plot_lr_sweep(
                        label=f"converged: final error ≤ {fmt(tol, 2)} "
                              f"({_runs(int(done.sum()))})", zorder=3)
         handles.append(h)
-    if (ok & ~done).any():
+    away_attr = getattr(sweep, "elsewhere", None)
+    away = (np.zeros_like(div) if away_attr is None else np.asarray(away_attr, dtype=bool)) \
+        & ok & ~done
+    if (ok & ~done & ~away).any():
         after = f" after {steps} steps" if steps else ""
-        (h,) = ax.plot(lrs[ok & ~done], err[ok & ~done], color=color(0), marker="o", ms=4,
-                       mfc="white", ls="none", zorder=3,
+        (h,) = ax.plot(lrs[ok & ~done & ~away], err[ok & ~done & ~away], color=color(0),
+                       marker="o", ms=4, mfc="white", ls="none", zorder=3,
                        label=f"not yet converged{after}: final error > {fmt(tol, 2)}, "
-                             f"not diverging ({_runs(int((ok & ~done).sum()))})")
+                             f"not diverging ({_runs(int((ok & ~done & ~away).sum()))})")
+        handles.append(h)
+    if away.any():
+        (h,) = ax.plot(lrs[away], err[away], ls="none", marker="D", ms=5, color=color(2),
+                       zorder=3, label=f"left x* and stopped at another point "
+                                       f"({_runs(int(away.sum()))})")
         handles.append(h)
     cyc = bnd & np.isfinite(err) & (err > 0)
     if cyc.any():

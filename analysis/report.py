@@ -976,13 +976,16 @@ def _threshold_sentence(A: Analysis) -> str | None:
     if A.lr_sweep is None or A.lr_sweep.predicted_threshold is None:
         return None
     s = A.lr_sweep
-    obs = ("no tested step diverged or cycled" if s.observed_threshold is None else
-           f"the smallest tested step whose run diverged or settled on a cycle or band "
-           f"is η = {fmt_num(s.observed_threshold)}")
-    n_div, n_bnd = int(np.sum(s.diverged)), int(np.sum(s.not_convergent & ~s.diverged))
-    if n_bnd:
+    obs = ("no tested step diverged, cycled or left x*" if s.observed_threshold is None else
+           f"the smallest tested step whose run diverged, settled on a cycle or band or left "
+           f"x* is η = {fmt_num(s.observed_threshold)}")
+    n_div = int(np.sum(s.diverged))
+    n_away = 0 if s.elsewhere is None else int(np.sum(s.elsewhere))
+    n_bnd = int(np.sum(s.not_convergent & ~s.diverged)) - n_away
+    if n_bnd or n_away:
         obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
-                f"{n_div} diverged)")
+                + (f"{n_away} left x* for another point, " if n_away else "")
+                + f"{n_div} diverged)")
     return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; {obs}"
             + _sweep_verdict(A, s) + ".")
@@ -1477,21 +1480,21 @@ STALL_SHARE = 0.1
 
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
-OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (given in the table's "
-                "title), on which the measured kind and the verdict rest: the verdict compares "
-                "the window's rate or kind, not single steps, and the theory's limit is "
-                "asymptotic (a bound need not hold at every step).")
-ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row) at that step: the bound "
-              "is on the asymptotic rate, so the verdict compares the fit window as a whole "
-              "with it (the row 'window geometric mean', (e_z/e_a)^(1/(z−a)), or the "
-              "measured kind when that is faster than linear), not single steps.")
-ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row) at that "
-                        "step: the bound is on the asymptotic rate and need not hold at every "
-                        "step; this run has no fit window to compare with it.")
-STALL_NOTE = (f"{STALL_MARK} step inside the fit window with less than a tenth of the "
-              "window's mean progress per step, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window) "
-              "(a stall, e.g. at the rounding floor, or a step that increased the error): "
-              "the window's rate rests on its end errors, not on this step.")
+OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
+                "the measured kind and the verdict rest on that window, comparing its rate "
+                "or kind, not single steps, and the theory's limit is asymptotic (a bound "
+                "need not hold at every step).")
+ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
+              "asymptotic rate, so the verdict compares the fit window as a whole with it "
+              "(the row 'window geometric mean', (e_z/e_a)^(1/(z−a)), or the measured kind "
+              "when that is faster than linear), not single steps.")
+ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
+                        "is on the asymptotic rate and need not hold at every step; this run "
+                        "has no fit window to compare with it.")
+STALL_NOTE = (f"{STALL_MARK} stall inside the fit window: less than a tenth of the window's "
+              "mean progress per step, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), e.g. at the "
+              "rounding floor, or a step that increased the error; the window's rate rests "
+              "on its end errors, not on this step.")
 
 
 def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None
@@ -2004,8 +2007,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis}{_sweep_L_text(sw)} "
                         "(a blow-up, or a cycle such as a 2-cycle); the dashed line is the "
-                        "smallest tested step whose run diverged or settled on a cycle or "
-                        "band.  " + sweep_dots(sw),
+                        "smallest tested step whose run diverged, settled on a cycle or "
+                        "band, or left x*.  " + sweep_dots(sw),
                 label="lr sweep", half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
@@ -2098,6 +2101,30 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
     return " (inconsistent with the prediction)"
 
 
+def unstable_steps_text(sw: Any) -> list[str]:
+    """What the runs with a step above the predicted threshold did, beside theory's
+    statement (none of them can converge to x*): how many diverged (✕), kept moving on a
+    cycle or band around x* (squares) or left x* and stopped at another point (diamonds)."""
+    thr = getattr(sw, "predicted_threshold", None)
+    if thr is None:
+        return []
+    above = np.asarray(sw.lrs, float) > thr
+    if not above.any():
+        return []
+    div = np.asarray(sw.diverged, bool) & above
+    away, bnd = (np.zeros_like(div) if getattr(sw, k, None) is None
+                 else np.asarray(getattr(sw, k), bool) & above for k in ("elsewhere", "bounded"))
+    rest = int(above.sum() - div.sum() - away.sum() - bnd.sum())
+    did = [f"{n} {what}" for n, what in ((int(div.sum()), "diverged (✕)"),
+                                         (int(bnd.sum()), "kept moving on a cycle or band "
+                                                          "around x* (squares)"),
+                                         (int(away.sum()), "left x* and stopped at another "
+                                                           "point (diamonds)"),
+                                         (rest, "converged all the same")) if n]
+    return [f"above the predicted threshold {fmt_num(thr)} theory says no run converges to "
+            f"x*; of the {plural(int(above.sum()), 'step')} tested there, " + ", ".join(did)]
+
+
 def sweep_dots(sw: Any) -> str:
     """What the dots of the η-sweep figure are, for the kinds of dot it draws: filled =
     final error ≤ :func:`analysis.plots.sweep_tolerance` (converged), open = above it after
@@ -2114,6 +2141,7 @@ def sweep_dots(sw: Any) -> str:
     if np.any(other & (err > tol)):
         parts.append(f"open dots: final error above {fmt_num(tol, 2)} after {sw.steps} "
                      "steps, not yet converged")
+    parts += unstable_steps_text(sw)
     return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""
 
 

@@ -243,6 +243,25 @@ def _lrs(lrs: ArrayLike) -> np.ndarray:
 # ============================================================================ lr sweep
 
 
+def unstable_outcome(path: ArrayLike, x_star: ArrayLike, tol: float) -> str:
+    """What a run did whose step is above the stability threshold at ``x_star`` (theory: it
+    cannot converge to x*), when neither :func:`diverging` nor :func:`bounded` caught it:
+    ``"converged"`` when it ends within ``tol`` of x* anyway (a step exactly onto x*),
+    ``"elsewhere"`` when its last steps have stopped, ‖x_K − x_(K−1)‖ ≤ 1e-9·(1 + ‖x_K‖),
+    away from x* (it left for another point), else ``"bounded"``: it keeps moving in a
+    bounded region around x* (a long or irregular cycle, a band)."""
+    p = np.asarray(path, dtype=float)
+    if p.ndim == 1:
+        p = p[:, None]
+    end = p[-1]
+    if float(np.linalg.norm(end - np.asarray(x_star, float))) <= tol:
+        return "converged"
+    last = float(np.linalg.norm(p[-1] - p[-2])) if len(p) > 1 else np.inf
+    if last <= 1e-9 * (1.0 + float(np.linalg.norm(end))):
+        return "elsewhere"
+    return "bounded"
+
+
 @dataclass
 class LRSweep:
     """Result of :func:`lr_sweep` (arrays aligned with ``lrs``, in the order given).
@@ -254,7 +273,10 @@ class LRSweep:
     converges to x*); ``observed_threshold`` the smallest lr whose run did not converge to x*
     (diverged or bounded) and ``bracket`` = (largest lr below it, which converged; that lr) —
     the true threshold lies in between; ``monotone`` is False when a larger lr converged
-    again.
+    again.  A run whose step is above the predicted threshold cannot converge to x*: when it
+    neither diverged nor cycled by those tests it is classified by :func:`unstable_outcome`
+    (``bounded`` when it keeps moving around x*, ``elsewhere`` when it stopped at another
+    point), never left as "not yet converged".
     """
 
     method: str
@@ -275,14 +297,17 @@ class LRSweep:
     steps: int = 0
     time: float = 0.0
     bounded: np.ndarray | None = None
+    #: runs that stopped at another point than x* (above the threshold: they left x*)
+    elsewhere: np.ndarray | None = None
     #: f is quadratic: its Hessian is constant, so the threshold 2/L holds from every start
     hessian_constant: bool = False
 
     @property
     def not_convergent(self) -> np.ndarray:
-        """Runs that did not converge to x*: diverged or bounded."""
+        """Runs that did not converge to x*: diverged, bounded or gone elsewhere."""
         b = np.zeros_like(self.diverged) if self.bounded is None else self.bounded
-        return self.diverged | b
+        o = np.zeros_like(self.diverged) if self.elsewhere is None else self.elsewhere
+        return self.diverged | b | o
 
     def brackets_prediction(self, rtol: float = 1e-9) -> bool:
         """Whether ``bracket[0] <= predicted_threshold <= bracket[1]`` (open ends allowed; the
@@ -299,7 +324,7 @@ class LRSweep:
             "method": self.method, "hyper": self.hyper, "lrs": self.lrs,
             "final_error": self.final_error, "final_fun": self.final_fun,
             "status": [str(s) for s in self.status], "diverged": self.diverged,
-            "bounded": self.bounded,
+            "bounded": self.bounded, "elsewhere": self.elsewhere,
             "predicted_threshold": self.predicted_threshold,
             "hessian_constant": self.hessian_constant,
             "threshold_basis": self.threshold_basis,
@@ -349,6 +374,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
     status = np.empty(a.size, dtype=object)
     div = np.zeros(a.size, dtype=bool)
     bnd = np.zeros(a.size, dtype=bool)
+    paths = []
     for j, lr in enumerate(a):
         if progress is not None:
             progress(j, a.size, "learning rates")
@@ -359,9 +385,16 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
             final_error[j] = float(np.linalg.norm(res.x - target.point))
         div[j] = diverging(res.path, res.status, target.point, stochastic=noisy)
         bnd[j] = not noisy and bounded(res.path, res.status, target.point)
+        paths.append(res.path)
     thr, basis = (None, "no minimizer") if target.eigenvalues is None else \
         predicted_lr_threshold(method, eff, target.eigenvalues, target.hessian)
-    obs, bracket, mono = observed_threshold(a, div | bnd)
+    away = np.zeros(a.size, dtype=bool)
+    if thr is not None and target.point is not None and not noisy:
+        tol = 1e-6 * max(1.0, float(np.linalg.norm(target.point)))
+        for j in np.flatnonzero((a > thr) & ~div & ~bnd):
+            what = unstable_outcome(paths[j], target.point, tol)
+            bnd[j], away[j] = what == "bounded", what == "elsewhere"
+    obs, bracket, mono = observed_threshold(a, div | bnd | away)
     return LRSweep(
         method=method, hyper=eff, lrs=a, final_error=final_error, final_fun=final_fun,
         status=status.astype(str), diverged=div, predicted_threshold=thr,
@@ -369,7 +402,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         threshold_basis=basis, minimizer_how=target.how,
         eigenvalues=None if target.eigenvalues is None else [float(v) for v in
                                                              target.eigenvalues],
-        steps=int(steps), time=time.perf_counter() - t0, bounded=bnd,
+        steps=int(steps), time=time.perf_counter() - t0, bounded=bnd, elsewhere=away,
         hessian_constant=getattr(obj, "expr", None) is not None and is_quadratic(obj),
     )
 

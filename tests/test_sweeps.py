@@ -248,3 +248,32 @@ def test_a_fixed_step_cycling_at_a_kink_has_no_basin():
     assert b.exact_landings == 11 * 61
     assert b.counts == {CYCLE: 61 * 61} and b.cycles == {2: 61 * 61}
     assert b.status_counts == {"maxiter": 61 * 61}
+
+
+def test_a_step_above_the_threshold_is_classified_by_what_the_run_did(himmelblau):
+    """Himmelblau's report sweep (x₀ = (1.37, −2.3), 200 steps): the steps 0.0253 and 0.0304,
+    above 2/L = 0.01897 at the minimizer (3.584, −1.848), ended 0.69 and 2.2 from it while
+    their iterates kept wandering around it (40 distinct points in the last 40 steps); they
+    were labelled "not yet converged", which no step above 2/L can be."""
+    thr = 2.0 / 105.42
+    s = lr_sweep(himmelblau, "gd", [1.37, -2.3], [0.5 * thr, 1.33 * thr, 1.6 * thr], steps=200)
+    assert s.predicted_threshold == pytest.approx(0.01897, rel=1e-3)
+    above = s.lrs > s.predicted_threshold
+    assert above.tolist() == [False, True, True]
+    # every run above the threshold: diverged, cycled/banded, or gone elsewhere
+    assert np.all(s.not_convergent[above])
+    assert np.all(s.bounded[above]) and not s.elsewhere.any()
+    assert s.final_error[0] < 1e-6 and not s.not_convergent[0]
+    assert s.observed_threshold == pytest.approx(s.lrs[1])
+
+
+def test_unstable_outcome_tells_a_band_from_another_point():
+    from analysis.sweeps import unstable_outcome
+
+    xs = np.zeros(2)
+    band = np.array([[np.cos(k), np.sin(1.7 * k)] for k in range(50)])  # never stops
+    assert unstable_outcome(band, xs, 1e-6) == "bounded"
+    gone = np.vstack([band, np.tile([[3.0, 2.0]], (5, 1))])  # stops at (3, 2)
+    assert unstable_outcome(gone, xs, 1e-6) == "elsewhere"
+    home = np.vstack([band, np.zeros((3, 2))])  # lands on x* exactly
+    assert unstable_outcome(home, xs, 1e-6) == "converged"
