@@ -1641,26 +1641,35 @@ NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
-    """Per distinct reference point of the rate studies: the point, how it was found and the
-    methods it applies to."""
-    groups: dict[tuple[str, str], list[str]] = {}
+    """Per distinct reference point of the rate studies, once: the point, then each group of
+    methods it applies to with how it was found (a point reached by some runs and used for
+    others that did not reach it is named once, the second group saying why)."""
+    groups: dict[str, dict[str, list[str]]] = {}
     for r in runs:
         st = r.study
-        ref = "no point" if st.reference is None else f"x = {fmt_point(st.reference)}"
+        pt = None if st.reference is None else fmt_point(st.reference)
+        ref = "no point" if pt is None else f"x = {pt}"
         how = st.minimizer_how or ""
         if how.startswith("none: "):  # not a minimizer the run converged to: say why briefly
             what, _, where = how[len("none: "):].partition("; theory evaluated ")
             where = where.removeprefix("at ")
+            if pt is not None:  # the point is named once, at the head of its entry
+                where = where.replace(f" {pt}", "")
             short = ("diverged" if what.startswith("the run diverged") else
                      "converged to a critical point that is not a minimizer"
                      if "not a minimizer" in what else "did not converge to a critical point")
-            key = (ref, f": the run {short} (see the table)"
-                        + (f"; theory evaluated at {where}" if where and where != "there"
-                           else ""))
+            tail = (f", whose run {short} (see the table"
+                    + (f"; theory evaluated at {where}" if where and where != "there" else "")
+                    + ")")
         else:
-            key = (ref, f" ({how})")
-        groups.setdefault(key, []).append(r.label)
-    return [f"{ref} for {', '.join(v)}{tail}" for (ref, tail), v in groups.items()]
+            tail = f" ({how})"
+        groups.setdefault(ref, {}).setdefault(tail, []).append(r.label)
+    def group(tail: str, v: list[str]) -> str:
+        return f"for {', '.join(v)}" + (tail.replace(", whose run ", ", whose runs ")
+                                       if len(v) > 1 else tail)
+
+    return [ref + " " + ", and ".join(group(t, v) for t, v in g.items())
+            for ref, g in groups.items()]
 
 
 def _theory(b: Builder, A: Analysis) -> None:

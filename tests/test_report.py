@@ -308,11 +308,15 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
             NS(label="bfgs", study=NS(reference=[0.0, 0.0], minimizer=None,
                                       minimizer_how=far.replace("4.81", "1")))]
     text = report.reference_text(runs)
-    assert text[0] == "x = (0, 0) for gd (exact)"
-    assert len(text) == 2 and text[1].startswith("x = (0, 0) for newton, bfgs: the run did not "
-                                                 "converge to a critical point")
-    assert "(none:" not in text[1] and "|grad f|" not in text[1]  # no contradiction, no repeat
-    assert text[1].endswith("theory evaluated at the minimum (0, 0) nearest to x0 (exact)")
+    # one point, named once (the kink report listed (0, 0) in two groups)
+    assert text == ["x = (0, 0) for gd (exact), and for newton, bfgs, whose runs did not "
+                    "converge to a critical point (see the table; theory evaluated at the "
+                    "minimum nearest to x0 (exact))"]
+    assert "(none:" not in text[0] and "|grad f|" not in text[0]  # no contradiction, no repeat
+    assert text[0].count("(0, 0)") == 1
+    runs.append(NS(label="cg", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
+                                        minimizer_how="numeric")))
+    assert report.reference_text(runs)[1] == "x = (1, 0) for cg (numeric)"
 
 
 def test_sweep_verdict_judges_against_the_curvature_along_the_run():
