@@ -35,8 +35,8 @@ numbers of the contents are stable).
   begin notes (:func:`legend_text`) merge into one legend line per page.
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
-  a colon is kept with what it introduces (keep-with-next); the contents list levels 1 and 2 with page
-  numbers; every page has the footer "footer · page k of n".
+  a colon is kept with what it introduces (keep-with-next); the contents list levels 1 and 2
+  with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
   whether the page ends a section (the next page begins with a level-1 heading, or a forced
   page break, or the document ends).
