@@ -268,3 +268,29 @@ def test_nesterov_step_savings_are_worded_from_the_rates(S):
     gd, hb, ne = 99 / 101, 9 / 11, 0.9
     assert f"heavy ball needs {math.log(hb) / math.log(gd):.3g}× fewer steps" in texts
     assert f"Nesterov {math.log(ne) / math.log(gd):.3g}× fewer (about √κ/2)" in texts
+
+
+def test_the_diverged_heavy_ball_starts_are_explained_by_the_curvature_they_met():
+    """Study, Rosenbrock ECDF: 35 momentum starts diverged without a sentence.  On
+    f = 1000x⁴ + y² the curvature 12000x² passes heavy ball's limit 2(1 + β)/η = 3800
+    (η = 1e-3, β = 0.9) for |x| > 0.563: the start at x = 2 meets it at once and diverges,
+    the one at x = 0.1 never does."""
+    from types import SimpleNamespace as NS
+
+
+    from analysis import study
+    from analysis.starts import DIVERGED
+    from landscape import Objective
+
+    assert study.heavy_ball_limit(1e-3, 0.9) == pytest.approx(3800.0)
+    obj = Objective.parse("1000*x**4 + y**2")
+    X0 = np.array([[2.0, 1.0], [0.1, 1.0]])
+    st = NS(X0=X0, runs={"m": NS(outcome=np.array([DIVERGED, ""], dtype=object))})
+    text = study.divergence_curvature_text(obj, st, "m", 1e-3, 0.9, steps=5)
+    assert text.startswith("Why 1 of the 2 momentum starts diverged")
+    assert "2(1 + β)/η = 3800" in text
+    assert "by step 0 every diverged start had met λmax(∇²f) above that limit (at least " \
+           "48000)" in text  # 12000·2² at the start
+    assert "none of the 1 converged starts did within 0 steps" in text
+    st.runs["m"].outcome = np.array(["", ""], dtype=object)
+    assert study.divergence_curvature_text(obj, st, "m", 1e-3, 0.9) == ""
