@@ -277,7 +277,6 @@ def test_the_diverged_heavy_ball_starts_are_explained_by_the_curvature_they_met(
     the one at x = 0.1 never does."""
     from types import SimpleNamespace as NS
 
-
     from analysis import study
     from analysis.starts import DIVERGED
     from landscape import Objective
