@@ -1473,7 +1473,7 @@ ABOVE_MARK = "‡"
 
 
 #: marks a per-step ratio inside the fit window that shows far less progress than the window
-STALL_MARK = "§"
+STALL_MARK = "*"
 #: a step inside the window is a stall when its progress −log(e_(k+1)/e_k) is below this share
 #: of the window's mean progress per step (or the error grew)
 STALL_SHARE = 0.1
@@ -1668,8 +1668,8 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         return f"for {', '.join(v)}" + (tail.replace(", whose run ", ", whose runs ")
                                        if len(v) > 1 else tail)
 
-    return [ref + " " + ", and ".join(group(t, v) for t, v in g.items())
-            for ref, g in groups.items()]
+    return [ref + " " + ", and ".join(group(t, v) for t, v in sorted(  # reached it first
+        g.items(), key=lambda tv: tv[0].startswith(", whose"))) for ref, g in groups.items()]
 
 
 def _theory(b: Builder, A: Analysis) -> None:
