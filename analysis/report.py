@@ -1491,29 +1491,37 @@ ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the boun
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
-STALL_NOTE = (f"{STALL_MARK} stall inside the fit window: less than a tenth of the window's "
-              "mean progress per step, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), e.g. at the "
-              "rounding floor, or a step that increased the error; the window's rate rests "
-              "on its end errors, not on this step.")
+STALL_NOTE = (f"{STALL_MARK} stall inside the fit window: a step that increased the error, or "
+              "one slower than the step before it with less than a tenth of the window's mean "
+              "progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), e.g. at the rounding floor; "
+              "the window's rate rests on its end errors, not on this step.")
 
 
 def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None
                 ) -> list[int]:
-    """The ``steps`` k inside the fit window [a, z) whose progress is under
-    :data:`STALL_SHARE` of the window's mean: −log(e_(k+1)/e_k) < s·(−log ρ̄) with
-    ρ̄ = (e_z/e_a)^(1/(z−a)) < 1 (none when the window did not shrink the error)."""
+    """The ``steps`` k inside the fit window [a, z) that stalled: the error grew,
+    e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)), to under
+    :data:`STALL_SHARE` of the window's mean progress −log ρ̄, ρ̄ = (e_z/e_a)^(1/(z−a)) < 1
+    (the early steps of a superlinear window are slow but speed up: not stalls).  None when
+    the window did not shrink the error."""
     if window is None:
         return []
     a, z = int(window[0]), min(int(window[1]), len(e) - 1)
     if not (z > a and 0 < e[z] < e[a] and np.isfinite(e[a])):
         return []
     mean_log = float(np.log(e[z] / e[a])) / (z - a)  # < 0
+
+    def step(k: int) -> float:  # log(e_(k+1)/e_k), -inf at an exact zero
+        return float(np.log(e[k + 1] / e[k])) if e[k + 1] > 0 else -np.inf
+
     out = []
     for k in steps:
-        if a <= k < z and k + 1 < len(e) and e[k] > 0:
-            step = float(np.log(e[k + 1] / e[k])) if e[k + 1] > 0 else -np.inf
-            if step > STALL_SHARE * mean_log:
-                out.append(int(k))
+        if not (a <= k < z and k + 1 < len(e) and e[k] > 0):
+            continue
+        s = step(k)
+        slower = k >= 1 and e[k - 1] > 0 and s > step(k - 1)
+        if s >= 0 or (slower and s > STALL_SHARE * mean_log):
+            out.append(int(k))
     return out
 
 

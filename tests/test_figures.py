@@ -539,3 +539,12 @@ def test_convergence_table_marks_a_stall_inside_the_fit_window():
     # progress at a tenth of the window's mean is the edge: 0.03 and 0.01 are not stalls
     assert report.stall_steps(e, range(len(e) - 1), (10, 15)) == [14]
     assert report.stall_steps(e, range(len(e) - 1), None) == []
+
+
+def test_the_slow_first_steps_of_a_superlinear_window_are_no_stall():
+    """Study §19, saddle-free Newton: its first ratio 0.72 in a quadratic window (mean ratio
+    0.013) was marked as a stall; a stall slows down or grows, it does not speed up."""
+    e = np.array([4.27, 3.07, 1.39, 0.035, 0.000149, 2.61e-9])
+    assert report.stall_steps(e, range(5), (0, 5)) == []
+    grow = np.array([6.66, 4.36, 4.49, 4.0, 1e-3, 1e-6])  # heavy ball's first steps
+    assert report.stall_steps(grow, range(5), (0, 5)) == [1]
