@@ -1044,8 +1044,8 @@ def section_newton_nonconvex(S: Study) -> None:
         f"x = {fmt_num(free.result.x[0])} (kinds in the table below).  The paths are the "
         "rate-study runs, without a gradient tolerance: each runs on until its error reaches "
         f"the rounding floor, pure Newton {len(pure.result.path) - 1} steps and saddle-free "
-        f"Newton {len(free.result.path) - 1} (the step counts in the legend); the last "
-        "iterates coincide at the end point.", "newton nonconvex", half=True)
+        f"Newton {len(free.result.path) - 1} (the step counts in the legend).",
+        "newton nonconvex", half=True)
 
     def end_kind(st: Any) -> str:
         x = st.result.x
