@@ -357,7 +357,10 @@ def plot_error_ratios(
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k
+    """Left: errors e_k against k (log scale) and, for each label with a predicted ρ, its
+    slope ρᵏ dashed ≥ ×10 above over the fit window (:func:`analysis.plots.
+    offset_theory_line`, the rule of :func:`analysis.plots.plot_error`).  Right: the per-step
+    ratios e_(k+1)/e_k
     (hollow markers, at most about ``MAX_MARKERS`` per series: a long run is thinned by
     :func:`analysis.plots.thin_indices`) against the predicted rates ρ (dashed horizontal
     lines drawn *on top* of the markers with a white halo), so theory and measurement are
@@ -365,7 +368,7 @@ def plot_error_ratios(
     iteration of its rate fit; the ratios of such a label are drawn over that window only
     (early transients and a long tail would set the scale), the panel's title says so, and
     its x limits are those of the ratios drawn.  ``mark``: an iteration to mark (dotted)."""
-    from analysis.plots import thin_indices
+    from analysis.plots import offset_theory_line, thin_indices
 
     fig = new_figure(fig, figsize)
     left, right = fig.subplots(1, 2)
@@ -391,12 +394,16 @@ def plot_error_ratios(
         if kr.size:
             drawn_k += [int(kr.min()), int(kr.max())]
         rho = rates.get(label)
+        if rho is not None and np.isfinite(e).any():
+            kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
+            left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
             right.axhline(rho, color=color(i), ls="--", lw=1.4, zorder=5,
                           path_effects=[patheffects.withStroke(linewidth=3.2,
                                                                foreground="white")])
             handles.append(Line2D([], [], color=color(i), ls="--",
-                                  label=f"{label}: theory ρ = {fmt_rate(rho)}"))
+                                  label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
+                                        "ρᵏ, ≥ ×10 above)"))
     if mark is not None:
         for ax in (left, right):
             ax.axvline(mark, color=GREY, ls=":", lw=1.2)

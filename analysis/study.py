@@ -64,6 +64,7 @@ from analysis.report import (
     fmt_point,
     legend_text,
     lhs_latex,
+    multiples_text,
     percent,
     starts_body,
     theory_row,
@@ -309,14 +310,20 @@ def section_quadratic(S: Study) -> None:
 
     S.figure(draw, 190.0, f"GD on x² from x₀ = 10 (circle: start, square: after {n_path} "
              "steps; numbers: iteration index).", "x² iterates")
+    rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig), HALF,
+        studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig),
+        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
         "(dashed, drawn at least ×10 above so that both show); the fitted window is shaded "
         "along each curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a "
         f"run of more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes "
         "and every j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, drawn on top)." + window_cut_text(studies), "x² errors")
+        "|1 − ηL| (dashed lines, drawn on top)."
+        + ("  Runs of very different lengths are in separate rows, each with its own "
+           "iteration axis." if rows > 1 else "")
+        + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies),
+        "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
@@ -874,16 +881,17 @@ def section_rosenbrock(S: Study) -> None:
     rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
-        HALF if rows == 1 else 400.0,
+        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
         "Errors of the rate-study runs (log scale, linear iteration axes"
-        + ("; the short and the long runs in separate rows" if rows > 1 else "")
+        + ("; runs of very different lengths in separate rows" if rows > 1 else "")
         + ").  These are separate runs from the paths above: no gradient tolerance, each "
         "runs until its error reaches the rounding floor or the automatic iteration cap, "
         f"with iterations: {_iterations_text({k: v.result for k, v in studies.items()})}.  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
-        f"{plots.RATIO_MARKERS} in all)." + window_cut_text(studies),
+        f"{plots.RATIO_MARKERS} in all)." + multiples_text(plots.rate_studies_panels(studies))
+        + window_cut_text(studies),
         "rosenbrock errors")
     S.theory_table()
     S.checks_table(since)
@@ -1489,7 +1497,8 @@ def section_nesterov(S: Study) -> None:
         {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None},
         windows={k: v.measurement.window for k, v in studies.items()},
         title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
-        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters.  "
+        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters, "
+        "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
         "Right: per-step ratios over each run's fit window (open markers; runs longer than "
         f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
         "step) against the predicted "
@@ -1598,7 +1607,8 @@ def section_momentum_weights(S: Study) -> None:
         {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]},
         {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])},
         mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
-        f"Left: distance to the minimum (log scale) over {steps} steps; GD without momentum "
+        f"Left: distance to the minimum (log scale) over {steps} steps, with theory's slope "
+        "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
         f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
         "line k = 20.  "
         "Right: per-step ratios (open markers) against the predicted ρ (dashed lines drawn "
