@@ -425,17 +425,95 @@ def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
     return (float(v[0]), float(v[1]))
 
 
+#: Gap (display px) kept between two iterate numbers, so that "6" and "4" do not read as 64.
+LABEL_GAP = 2.5
 #: offsets (points) tried in turn for an iterate's number: along its preferred direction
 #: first, then around the point, farther out
 _LABEL_RADII = (8.0, 13.0, 19.0)
 _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 
 
+def data_marks(ax: Any, renderer: Any, step: float = 2.0
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """What a label of ``ax`` must keep clear of, in display pixels: the markers of its
+    visible lines (centre, radius = half the marker size) and their drawn lines, sampled
+    every ``step`` px along each segment (radius = half the line width), as points
+    P (N × 2) and radii R (N)."""
+    px = renderer.points_to_pixels(1.0)
+    pts, rad = [], []
+    for ln in ax.get_lines():
+        if not ln.get_visible():
+            continue
+        xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
+        with np.errstate(all="ignore"):
+            d = ln.get_transform().transform(xy)
+        fin = np.all(np.isfinite(d), axis=1)
+        if ln.get_marker() not in (None, "None", "none", "", " ") and ln.get_markersize() > 0:
+            every = ln.get_markevery()
+            m = d[fin] if every is None else d[fin][::every] if isinstance(every, int) \
+                else d[fin]
+            pts.append(m)
+            rad.append(np.full(len(m), 0.5 * ln.get_markersize() * px))
+        if ln.get_linestyle() not in ("None", "none", "", " ") and ln.get_linewidth() > 0 \
+                and len(d) > 1:
+            a, b = d[:-1], d[1:]
+            ok = np.all(np.isfinite(a), axis=1) & np.all(np.isfinite(b), axis=1)
+            a, b = a[ok], b[ok]
+            n = np.minimum(np.hypot(*(b - a).T) / step, 1e4).astype(int) + 2
+            seg = np.repeat(np.arange(len(a)), n)
+            t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+            pts.append(a[seg] + t[:, None] * (b[seg] - a[seg]))
+            rad.append(np.full(len(seg), 0.5 * ln.get_linewidth() * px))
+    if not pts:
+        return np.zeros((0, 2)), np.zeros(0)
+    return np.concatenate(pts), np.concatenate(rad)
+
+
+def covers(ext: Any, marks: tuple[NDArray[np.float64], NDArray[np.float64]],
+           slack: float = 0.5) -> bool:
+    """Whether the box ``ext`` (display pixels) touches any of ``marks`` (:func:`data_marks`):
+    a point p of radius r with x0 − r < pₓ < x1 + r and y0 − r < p_y < y1 + r (less
+    ``slack``)."""
+    p, r = marks
+    if p.size == 0:
+        return False
+    rr = r - slack
+    return bool(np.any((p[:, 0] > ext.x0 - rr) & (p[:, 0] < ext.x1 + rr)
+                       & (p[:, 1] > ext.y0 - rr) & (p[:, 1] < ext.y1 + rr)))
+
+
+class ClearLabel(mpl.artist.Artist):
+    """Moves one annotation (offset points) when the figure is drawn to the first of
+    ``offsets`` where its box lies inside the axes and off the axes' markers and lines
+    (:func:`covers`); its alignment follows the offset's side.  With no such place it stays
+    at the first offset."""
+
+    zorder = 3.9
+
+    def __init__(self, ann: Any, offsets: Sequence[tuple[float, float]]):
+        super().__init__()
+        self.set_in_layout(False)
+        self.ann, self.offsets = ann, list(offsets)
+
+    def draw(self, renderer: Any) -> None:
+        ax, ann = self.axes, self.ann
+        box = ax.get_window_extent(renderer)
+        marks = data_marks(ax, renderer)
+        for dx, dy in [*self.offsets, self.offsets[0]]:
+            ann.xyann = (dx, dy)
+            ann.set_ha("left" if dx > 0 else "right" if dx < 0 else "center")
+            ann.set_va("bottom" if dy > 0 else "top" if dy < 0 else "center")
+            ext = ann.get_window_extent(renderer)
+            if _inside(ext, box, -0.5) and not covers(ext, marks):
+                return
+
+
 class IterateLabels(mpl.artist.Artist):
     """Places the iterate numbers of one axes when the figure is drawn (after the layout, so
     with the final positions): each number, in order, takes the first offset (preferred
     direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
-    lies inside the axes and clear of the numbers already placed; a number with no such place
+    lies inside the axes, clear of the numbers already placed and of the markers and lines
+    of the axes (:func:`data_marks`, :func:`covers`); a number with no such place
     is hidden, and the legend entry of its run then names only the numbers shown."""
 
     zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
@@ -458,6 +536,7 @@ class IterateLabels(mpl.artist.Artist):
     def draw(self, renderer: Any) -> None:
         ax = self.axes
         box = ax.get_window_extent(renderer)
+        marks = data_marks(ax, renderer)
         placed: list[Any] = []
         shown: dict[str, set[int]] = {}
         for label, j, ann, (u0, v0) in self.items:
@@ -468,7 +547,9 @@ class IterateLabels(mpl.artist.Artist):
                     c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
                     self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
                     ext = ann.get_window_extent(renderer)
-                    if _inside(ext, box, -0.5) and not any(_overlap(ext, e) for e in placed):
+                    if (_inside(ext, box, -0.5)
+                            and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
+                            and not covers(ext, marks)):
                         ok = True
                         break
                 if ok:
@@ -2172,11 +2253,15 @@ def plot_vanishing_1d(
             a.axvline(x0, color="black", ls=":", lw=1.1)
         left = x0 > 0.5 * (b[0] + b[1])
         # the label stands clear of the dotted start line, on a white ground
-        axd.annotate(f"|f′({fmt(x0, 3)})| = {fmt(d0, 3)}", (x0, d0),
-                     textcoords="offset points",
-                     xytext=(-24 if left else 24, 14), ha="right" if left else "left",
-                     va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
-                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        ann = axd.annotate(f"|f′({fmt(x0, 3)})| = {fmt(d0, 3)}", (x0, d0),
+                           textcoords="offset points",
+                           xytext=(-24 if left else 24, 14), ha="right" if left else "left",
+                           va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
+                           bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        sx = -1 if left else 1  # then farther up or down, then to the other side
+        axd.add_artist(ClearLabel(ann, [(sx * 24, 14), (sx * 24, 34), (sx * 24, -34),
+                                        (sx * 48, 14), (sx * 48, 48), (sx * 48, -48),
+                                        (-sx * 24, 14), (-sx * 24, -34)]))
         handles.append(Line2D([], [], color="black", ls=":", label=f"start x₀ = {fmt(x0, 3)}"))
     ax.set_ylabel(f_label)
     axd.set_ylabel("|f′(x)| (log scale)")
@@ -2739,6 +2824,22 @@ def _labels_inside_axes(ax: Any, renderer: Any) -> list[str]:
     return problems
 
 
+def _labels_on_marks(ax: Any, renderer: Any) -> list[str]:
+    """Point labels of ``ax`` (annotations of a data point set off it in offset points:
+    iterate numbers, point names) whose box touches a marker or line of the axes
+    (:func:`data_marks`, :func:`covers`, 1 px slack)."""
+    from matplotlib.text import Annotation
+
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_visible()
+              and t.get_text() and t.xycoords == "data"
+              and t.anncoords == "offset points"]
+    if not labels:
+        return []
+    marks = data_marks(ax, renderer)
+    return [f"axes {ax.get_title()!r}: label {t.get_text()!r} sits on a marker or line"
+            for t in labels if covers(t.get_window_extent(renderer), marks, slack=1.0)]
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -2754,7 +2855,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       they share one format (:func:`tick_format`);
     * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
       axis labels, annotations, legends), and labels placed in data coordinates stay inside
-      their axes' frame (:func:`_labels_inside_axes`).
+      their axes' frame (:func:`_labels_inside_axes`) and off its markers and lines
+      (:func:`_labels_on_marks`).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -2772,6 +2874,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _tick_overlaps(ax, renderer)
             problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
+            problems += _labels_on_marks(ax, renderer)
         for name, artist in _texts_of(container):
             if id(artist) in seen:
                 continue

@@ -494,3 +494,33 @@ def test_audit_wants_one_tick_format_per_axis():
              if t.get_text()} - {"any"}
     assert kinds == {"power"}
     assert plots.audit(fig) == []
+
+
+# ------------------------------------------------------------ labels off markers and lines
+
+
+def test_iterate_numbers_keep_clear_of_markers_lines_and_each_other():
+    # the study's GD on x², η = 0.2, in a third of the text width: "6" and "4" used to touch
+    x = 10.0 * 0.6 ** np.arange(11)
+    fig = Figure(figsize=(165 / 72, 190 / 72), layout="constrained")
+    plots.plot_curve_1d(lambda v: v ** 2, {"η = 0.2": x}, legend=False, numbered=6,
+                        zoom=False, fig=fig)
+    assert plots.audit(fig) == []
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    marks = plots.data_marks(ax, renderer)
+    shown = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in shown]
+    assert shown and not any(plots.covers(b, marks) for b in boxes)
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not plots._overlap(boxes[i], boxes[j], -plots.LABEL_GAP + 0.5)
+
+
+def test_audit_flags_a_label_on_a_marker():
+    fig = Figure(layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0.0, 1.0, 2.0], [0.0, 1.0, 0.0], "o-")
+    ax.annotate("0", (1.0, 1.0), textcoords="offset points", xytext=(0, 0), ha="center",
+                va="center")
+    assert any("sits on a marker or line" in p for p in plots.audit(fig))
