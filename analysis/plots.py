@@ -185,21 +185,52 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _greedy_lines(para: str, available: float, size: float) -> list[str]:
+    """One paragraph broken greedily at spaces into lines of at most ``available`` points."""
+    lines: list[str] = []
+    line = ""
+    for word in para.split(" "):
+        trial = f"{line} {word}" if line else word
+        if line and text_width_pt(trial, size) > available:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    return lines
+
+
 def wrap_words(text: str, available: float, size: float) -> str:
     """``text`` broken at spaces into lines of at most ``available`` points at ``size``
-    (greedy; a single word longer than that stays whole)."""
-    lines: list[str] = []
+    (a single word longer than that stays whole), balanced: of the widths w ≤ ``available``
+    that need no more lines than the greedy break at ``available``, the smallest (bisection
+    on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
+    its own."""
+    out: list[str] = []
     for para in str(text).split("\n"):
-        line = ""
-        for word in para.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and text_width_pt(trial, size) > available:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
-    return "\n".join(lines)
+        lines = _greedy_lines(para, available, size)
+        if len(lines) > 1:
+            lo, hi = 0.0, float(available)
+            for _ in range(14):
+                mid = 0.5 * (lo + hi)
+                if len(_greedy_lines(para, mid, size)) <= len(lines):
+                    hi = mid
+                else:
+                    lo = mid
+            lines = _greedy_lines(para, hi, size)
+        out += lines
+    return "\n".join(out)
+
+
+def orphan_line(text: str) -> bool:
+    """Whether a wrapped title ends in a lone fragment: more than one line, and the last is
+    a single word or shorter than 6 characters while an earlier line has several words."""
+    lines = [ln.strip() for ln in str(text).split("\n") if ln.strip()]
+    if len(lines) < 2:
+        return False
+    last = lines[-1]
+    return (len(last.split()) == 1 or len(last) < 6) and any(
+        len(ln.split()) > 1 for ln in lines[:-1])
 
 
 def fit_titles(fig: FigureLike) -> None:
@@ -301,15 +332,12 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
-    """Wrap a title to the width of its (sub)figure (about 0.55 em per character)."""
-    import textwrap
-
+    """Wrap a title to the width of its (sub)figure (:func:`wrap_words`, balanced lines)."""
     try:
         width_in = fig.get_window_extent().width / fig.dpi
     except Exception:  # noqa: BLE001 - unusual containers: no wrapping
         return title
-    chars = max(20, int(width_in * 72.0 / (0.55 * size)))
-    return "\n".join(textwrap.wrap(title, chars)) if len(title) > chars else title
+    return wrap_words(title, max(20 * 0.55 * size, 0.92 * width_in * 72.0), size)
 
 
 def _as_series(data: ArrayLike | Mapping[str, ArrayLike], default: str = "run"
@@ -2824,6 +2852,16 @@ def _labels_inside_axes(ax: Any, renderer: Any) -> list[str]:
     return problems
 
 
+def _orphan_titles(container: FigureLike) -> list[str]:
+    """Titles of ``container`` (its axes' titles and its suptitle) whose last line is a lone
+    fragment (:func:`orphan_line`)."""
+    texts = [ax.title for ax in _own_axes(container)]
+    sup = getattr(container, "_suptitle", None)
+    texts += [sup] if sup is not None else []
+    return [f"title {t.get_text()!r} ends in a lone fragment" for t in texts
+            if t.get_visible() and orphan_line(t.get_text())]
+
+
 def _labels_on_marks(ax: Any, renderer: Any) -> list[str]:
     """Point labels of ``ax`` (annotations of a data point set off it in offset points:
     iterate numbers, point names) whose box touches a marker or line of the axes
@@ -2856,7 +2894,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
       axis labels, annotations, legends), and labels placed in data coordinates stay inside
       their axes' frame (:func:`_labels_inside_axes`) and off its markers and lines
-      (:func:`_labels_on_marks`).
+      (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -2875,6 +2913,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
             problems += _labels_on_marks(ax, renderer)
+        problems += _orphan_titles(container)
         for name, artist in _texts_of(container):
             if id(artist) in seen:
                 continue

@@ -1125,8 +1125,8 @@ def section_surfaces(S: Study) -> None:
     panels = [
         {"title": "f = x² − y² with a GD path", "X": X, "Y": Y, "Z": X**2 - Y**2,
          "path": np.column_stack([p, p[:, 0] ** 2 - p[:, 1] ** 2]),
-         "path_label": path_label,
-         "points": [(0.0, 0.0, 0.0, "saddle")]},
+         "path_label": path_label, "azim": 60, "elev": 35,  # seen from the escape's side:
+         "points": [(0.0, 0.0, 0.0, "saddle")]},            # the fall along y faces us
         {"title": "f = x³ over (x, y)", "X": X, "Y": Y, "Z": X**3, "azim": -120,
          "points": [(0.0, 0.0, 0.0, "saddle")]},
     ]
