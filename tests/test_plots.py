@@ -524,3 +524,28 @@ def test_audit_flags_a_label_on_a_marker():
     ax.annotate("0", (1.0, 1.0), textcoords="offset points", xytext=(0, 0), ha="center",
                 va="center")
     assert any("sits on a marker or line" in p for p in plots.audit(fig))
+
+
+# ------------------------------------------------------------ titles without orphans
+
+
+@pytest.mark.parametrize("title", [
+    "GD on x³ from x₀ = 1",  # the study's x³ panel wrapped "= 1" alone
+    "Adam (1000 it.)",  # "it.)" alone
+    "Error: first-order and adaptive methods: short runs (up to 81 iterations)",
+])
+def test_wrapped_titles_end_without_a_lone_fragment(title):
+    size = 9.0
+    full = plots.text_width_pt(title, size)
+    for avail in np.linspace(0.35 * full, 0.98 * full, 25):
+        text = plots.wrap_words(title, avail, size)
+        assert " ".join(text.split()) == title
+        assert not plots.orphan_line(text), text
+        assert all(plots.text_width_pt(ln, size) <= avail or " " not in ln
+                   for ln in text.split("\n"))
+
+
+def test_audit_flags_a_title_ending_in_a_lone_fragment():
+    fig = Figure(layout="constrained")
+    fig.add_subplot().set_title("GD on x³ from x₀\n= 1")
+    assert any("lone fragment" in p for p in plots.audit(fig))
