@@ -1492,12 +1492,15 @@ def section_nesterov(S: Study) -> None:
         "Nesterov, η = 1/L": S.rate("Nesterov, η = 1/L", obj, "nesterov", x0, lr=ne_lr,
                                     momentum=ne_b),
     }
+    errs = {k: plots.study_errors(v) for k, v in studies.items()}
+    rates = {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None}
+    wins = {k: v.measurement.window for k, v in studies.items()}
+    apart = plots_lecture.error_multiples(errs, rates, wins)
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        {k: plots.study_errors(v) for k, v in studies.items()},
-        {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None},
-        windows={k: v.measurement.window for k, v in studies.items()},
-        title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
-        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters, "
+        errs, rates, windows=wins, title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig),
+        300.0,
+        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters"
+        + (", one panel per run" if apart else "") + ", "
         "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
         "Right: per-step ratios over each run's fit window (open markers; runs longer than "
         f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
@@ -1603,11 +1606,13 @@ def section_momentum_weights(S: Study) -> None:
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
            "to finish within the 20 steps drawn.  Who is right about convergence is theory "
            "(and the longer run below); the notes describe a 20-step snapshot.")
+    errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
+    rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
+    apart = plots_lecture.error_multiples(errs, rates)
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]},
-        {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])},
-        mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
-        f"Left: distance to the minimum (log scale) over {steps} steps, with theory's slope "
+        errs, rates, mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
+        f"Left: distance to the minimum (log scale) over {steps} steps"
+        + (", one panel per run" if apart else "") + ", with theory's slope "
         "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
         f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
         "line k = 20.  "
