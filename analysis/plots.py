@@ -2540,7 +2540,7 @@ def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
                          ratio_series=promised) for group in rate_study_groups(studies)]
 
 
-def error_rows_height(rows: int, one: float = 300.0, each: float = 260.0,
+def error_rows_height(rows: int, one: float = 300.0, each: float = 250.0,
                       most: float = 640.0) -> float:
     """Height (points) of an error figure of ``rows`` rows on a page: ``one`` for a single
     row, else min(``each``·rows, ``most``) (three rows still leave room for a caption on an

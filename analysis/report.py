@@ -1856,8 +1856,8 @@ def error_caption(panels: Sequence[Any]) -> str:
     text = side + "measured error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
-                 + "the theoretical slope ρ^k over the fit window (a short window: over the "
-                 "last third of the run up to its end; dashed, drawn at least ×10 "
+                 + "the theoretical slope ρ^k over the fit window (at least the last third "
+                 "of the run up to its end; dashed, drawn at least ×10 "
                  "above the measurement, exactly ×10 where the two come closest, so that both "
                  "show)")
     if wins:
@@ -1887,8 +1887,7 @@ def multiples_text(panels: Sequence[Any]) -> str:
     :func:`analysis.plots.rate_studies_panels` with ``multiples``), else ''."""
     if not any(getattr(p, "multiples", False) for p in panels):
         return ""
-    return ("  One panel per method where a theory line would be lost among the other "
-            "methods' curves (same log scale; each iteration axis fitted to its run).")
+    return "  One panel per method, so that no theory line is lost among other curves."
 
 
 def _figures(b: Builder, A: Analysis) -> None:
