@@ -185,21 +185,52 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _greedy_lines(para: str, available: float, size: float) -> list[str]:
+    """One paragraph broken greedily at spaces into lines of at most ``available`` points."""
+    lines: list[str] = []
+    line = ""
+    for word in para.split(" "):
+        trial = f"{line} {word}" if line else word
+        if line and text_width_pt(trial, size) > available:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    return lines
+
+
 def wrap_words(text: str, available: float, size: float) -> str:
     """``text`` broken at spaces into lines of at most ``available`` points at ``size``
-    (greedy; a single word longer than that stays whole)."""
-    lines: list[str] = []
+    (a single word longer than that stays whole), balanced: of the widths w ≤ ``available``
+    that need no more lines than the greedy break at ``available``, the smallest (bisection
+    on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
+    its own."""
+    out: list[str] = []
     for para in str(text).split("\n"):
-        line = ""
-        for word in para.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and text_width_pt(trial, size) > available:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
-    return "\n".join(lines)
+        lines = _greedy_lines(para, available, size)
+        if len(lines) > 1:
+            lo, hi = 0.0, float(available)
+            for _ in range(14):
+                mid = 0.5 * (lo + hi)
+                if len(_greedy_lines(para, mid, size)) <= len(lines):
+                    hi = mid
+                else:
+                    lo = mid
+            lines = _greedy_lines(para, hi, size)
+        out += lines
+    return "\n".join(out)
+
+
+def orphan_line(text: str) -> bool:
+    """Whether a wrapped title ends in a lone fragment: more than one line, and the last is
+    a single word or shorter than 6 characters while an earlier line has several words."""
+    lines = [ln.strip() for ln in str(text).split("\n") if ln.strip()]
+    if len(lines) < 2:
+        return False
+    last = lines[-1]
+    return (len(last.split()) == 1 or len(last) < 6) and any(
+        len(ln.split()) > 1 for ln in lines[:-1])
 
 
 def fit_titles(fig: FigureLike) -> None:
@@ -301,15 +332,12 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
-    """Wrap a title to the width of its (sub)figure (about 0.55 em per character)."""
-    import textwrap
-
+    """Wrap a title to the width of its (sub)figure (:func:`wrap_words`, balanced lines)."""
     try:
         width_in = fig.get_window_extent().width / fig.dpi
     except Exception:  # noqa: BLE001 - unusual containers: no wrapping
         return title
-    chars = max(20, int(width_in * 72.0 / (0.55 * size)))
-    return "\n".join(textwrap.wrap(title, chars)) if len(title) > chars else title
+    return wrap_words(title, max(20 * 0.55 * size, 0.92 * width_in * 72.0), size)
 
 
 def _as_series(data: ArrayLike | Mapping[str, ArrayLike], default: str = "run"
@@ -425,17 +453,95 @@ def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
     return (float(v[0]), float(v[1]))
 
 
+#: Gap (display px) kept between two iterate numbers, so that "6" and "4" do not read as 64.
+LABEL_GAP = 2.5
 #: offsets (points) tried in turn for an iterate's number: along its preferred direction
 #: first, then around the point, farther out
 _LABEL_RADII = (8.0, 13.0, 19.0)
 _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 
 
+def data_marks(ax: Any, renderer: Any, step: float = 2.0
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """What a label of ``ax`` must keep clear of, in display pixels: the markers of its
+    visible lines (centre, radius = half the marker size) and their drawn lines, sampled
+    every ``step`` px along each segment (radius = half the line width), as points
+    P (N × 2) and radii R (N)."""
+    px = renderer.points_to_pixels(1.0)
+    pts, rad = [], []
+    for ln in ax.get_lines():
+        if not ln.get_visible():
+            continue
+        xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
+        with np.errstate(all="ignore"):
+            d = ln.get_transform().transform(xy)
+        fin = np.all(np.isfinite(d), axis=1)
+        if ln.get_marker() not in (None, "None", "none", "", " ") and ln.get_markersize() > 0:
+            every = ln.get_markevery()
+            m = d[fin] if every is None else d[fin][::every] if isinstance(every, int) \
+                else d[fin]
+            pts.append(m)
+            rad.append(np.full(len(m), 0.5 * ln.get_markersize() * px))
+        if ln.get_linestyle() not in ("None", "none", "", " ") and ln.get_linewidth() > 0 \
+                and len(d) > 1:
+            a, b = d[:-1], d[1:]
+            ok = np.all(np.isfinite(a), axis=1) & np.all(np.isfinite(b), axis=1)
+            a, b = a[ok], b[ok]
+            n = np.minimum(np.hypot(*(b - a).T) / step, 1e4).astype(int) + 2
+            seg = np.repeat(np.arange(len(a)), n)
+            t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+            pts.append(a[seg] + t[:, None] * (b[seg] - a[seg]))
+            rad.append(np.full(len(seg), 0.5 * ln.get_linewidth() * px))
+    if not pts:
+        return np.zeros((0, 2)), np.zeros(0)
+    return np.concatenate(pts), np.concatenate(rad)
+
+
+def covers(ext: Any, marks: tuple[NDArray[np.float64], NDArray[np.float64]],
+           slack: float = 0.5) -> bool:
+    """Whether the box ``ext`` (display pixels) touches any of ``marks`` (:func:`data_marks`):
+    a point p of radius r with x0 − r < pₓ < x1 + r and y0 − r < p_y < y1 + r (less
+    ``slack``)."""
+    p, r = marks
+    if p.size == 0:
+        return False
+    rr = r - slack
+    return bool(np.any((p[:, 0] > ext.x0 - rr) & (p[:, 0] < ext.x1 + rr)
+                       & (p[:, 1] > ext.y0 - rr) & (p[:, 1] < ext.y1 + rr)))
+
+
+class ClearLabel(mpl.artist.Artist):
+    """Moves one annotation (offset points) when the figure is drawn to the first of
+    ``offsets`` where its box lies inside the axes and off the axes' markers and lines
+    (:func:`covers`); its alignment follows the offset's side.  With no such place it stays
+    at the first offset."""
+
+    zorder = 3.9
+
+    def __init__(self, ann: Any, offsets: Sequence[tuple[float, float]]):
+        super().__init__()
+        self.set_in_layout(False)
+        self.ann, self.offsets = ann, list(offsets)
+
+    def draw(self, renderer: Any) -> None:
+        ax, ann = self.axes, self.ann
+        box = ax.get_window_extent(renderer)
+        marks = data_marks(ax, renderer)
+        for dx, dy in [*self.offsets, self.offsets[0]]:
+            ann.xyann = (dx, dy)
+            ann.set_ha("left" if dx > 0 else "right" if dx < 0 else "center")
+            ann.set_va("bottom" if dy > 0 else "top" if dy < 0 else "center")
+            ext = ann.get_window_extent(renderer)
+            if _inside(ext, box, -0.5) and not covers(ext, marks):
+                return
+
+
 class IterateLabels(mpl.artist.Artist):
     """Places the iterate numbers of one axes when the figure is drawn (after the layout, so
     with the final positions): each number, in order, takes the first offset (preferred
     direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
-    lies inside the axes and clear of the numbers already placed; a number with no such place
+    lies inside the axes, clear of the numbers already placed and of the markers and lines
+    of the axes (:func:`data_marks`, :func:`covers`); a number with no such place
     is hidden, and the legend entry of its run then names only the numbers shown."""
 
     zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
@@ -458,6 +564,7 @@ class IterateLabels(mpl.artist.Artist):
     def draw(self, renderer: Any) -> None:
         ax = self.axes
         box = ax.get_window_extent(renderer)
+        marks = data_marks(ax, renderer)
         placed: list[Any] = []
         shown: dict[str, set[int]] = {}
         for label, j, ann, (u0, v0) in self.items:
@@ -468,7 +575,9 @@ class IterateLabels(mpl.artist.Artist):
                     c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
                     self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
                     ext = ann.get_window_extent(renderer)
-                    if _inside(ext, box, -0.5) and not any(_overlap(ext, e) for e in placed):
+                    if (_inside(ext, box, -0.5)
+                            and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
+                            and not covers(ext, marks)):
                         ok = True
                         break
                 if ok:
@@ -764,6 +873,13 @@ def path_window(paths: Iterable[ArrayLike], box: ArrayLike, pad: float = 0.12,
     return w
 
 
+#: Critical points are drawn over everything of a path (lines 4, starts 5, last iterates 7),
+#: so a minimum is never hidden under the squares of the runs that ended there, and with a
+#: white halo around their black edge that sets them apart from those squares.
+CRITICAL_ZORDER = 8
+CRITICAL_HALO = [patheffects.withStroke(linewidth=3.0, foreground="white")]
+
+
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
                       dim: int) -> list[Line2D]:
     """Draw critical points by kind; returns legend handles (kind and count)."""
@@ -778,7 +894,7 @@ def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | No
         m, face, size = KIND_STYLE[kind]
         y = point[1] if dim == 2 else float(_attr(cp, "value"))
         ax.plot(point[0], y, marker=m, ms=size, mfc=face, mec="black", mew=0.9, ls="none",
-                zorder=6)
+                zorder=CRITICAL_ZORDER, path_effects=CRITICAL_HALO)
         counts[kind] = counts.get(kind, 0) + 1
     handles = []
     for kind in KIND_STYLE:
@@ -802,8 +918,8 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    ) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
     (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
-    markers unclipped at the box's edge, the last iterates drawn over the critical points'
-    larger markers); returns the legend
+    markers unclipped at the box's edge; the critical points on top, haloed:
+    :data:`CRITICAL_ZORDER`); returns the legend
     handles, the contour set, the levels and whether they are geometric."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
@@ -833,7 +949,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             starts.append(p[0])
         last = p[fin][-1] if fin.any() else None
         if last is not None and inside(last):
-            # over the critical points' markers (larger), so an end at a minimum shows
+            # under the critical points' markers: the minimum stays visible on top
             ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=7,
                     clip_on=False)
     if paths:
@@ -852,8 +968,9 @@ def _contour_colorbar(fig: FigureLike, cs: Any, ax: Any, lv: NDArray, geometric:
     cb = fig.colorbar(cs, ax=ax, shrink=0.9, pad=0.02)
     cb.set_label("f" + (" (levels geometric in f − f_min)" if geometric else ""))
     cb.ax.tick_params(labelsize=7)
-    cb.set_ticks(lv[::3] if len(lv) > 12 else lv[::2])
-    cb.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 2)))
+    ticks = lv[::3] if len(lv) > 12 else lv[::2]
+    cb.set_ticks(ticks)
+    cb.ax.yaxis.set_major_formatter(one_format(ticks))
 
 
 def needs_zoom(paths: Iterable[ArrayLike], box: ArrayLike, fraction: float = 0.25) -> bool:
@@ -1039,17 +1156,17 @@ def _shade_window(ax: Any, e: NDArray[np.float64], win: tuple[int, int], color: 
 
 def offset_theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None = None
                        ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The theory line as :func:`plot_error` draws it: :func:`theory_line` kept to the fit
-    window (clipped to the errors given) when there is one, and lifted so that it lies
+    """The theory line as :func:`plot_error` draws it: :func:`theory_line` ending where the
+    fit window ends (clipped to the errors given) when there is one — from the window's
+    start, or earlier when the window is short, so that it spans at least a third of the
+    iterations up to its end (a 3-step window would draw a stub) — and lifted so that it lies
     :data:`THEORY_OFFSET` times above the measurement where the two come closest and
     farther above everywhere else: y_k = T · m · ℓ_k with ℓ = :func:`theory_line`,
     T = :data:`THEORY_OFFSET`, m = max(1, max_k e_k / ℓ_k) over the drawn k (finite
     positive e_k) — so it never crosses the measured line it is said to be drawn above."""
     e = np.asarray(errors, dtype=float).ravel()
-    kk, yy = theory_line(e, rate, window)
-    if window is not None:
-        inside = (kk >= int(window[0])) & (kk <= min(int(window[1]), len(e) - 1))
-        kk, yy = kk[inside], yy[inside]
+    end = None if window is None else min(int(window[1]), len(e) - 1)
+    kk, yy = theory_line(e, rate, window, end=end)  # ends with the window, spans ≥ ⅓ of it
     with np.errstate(all="ignore"):
         q = e[kk] / yy
     q = q[np.isfinite(q) & (q > 0)]
@@ -1097,20 +1214,40 @@ def error_ratios(errors: ArrayLike, order: float = 1.0, floor: float | None = No
     return k.astype(np.int64), r
 
 
-def length_groups(lengths: Mapping[str, int], spread: float = 20.0) -> list[list[str]]:
-    """Labels split into runs of similar length: one group unless the longest run is more
-    than ``spread`` times the shortest, then two, split at the largest ratio between
-    consecutive sorted lengths (Newton's 6 iterations apart from GD's 5000), so that each
-    group gets a linear iteration axis of its own."""
+def length_groups(lengths: Mapping[str, int], spread: float = 20.0, most: int = 2
+                  ) -> list[list[str]]:
+    """Labels split into runs of similar length, shortest group first, so that each group
+    gets a linear iteration axis of its own: while a group's longest run is more than
+    ``spread`` times its shortest (L_max > spread·L_min) and there are fewer than ``most``
+    groups, the group of largest spread L_max/L_min is cut at the largest ratio between
+    consecutive sorted lengths (Newton's 6 iterations apart from GD's 5000).  Labels keep
+    their given order within a group."""
     items = sorted(lengths.items(), key=lambda kv: kv[1])
-    if len(items) < 2:
-        return [[k for k, _ in items]]
-    ls = np.maximum([max(n, 1) for _, n in items], 1).astype(float)
-    if ls[-1] <= spread * ls[0]:
-        return [list(lengths)]
-    cut = int(np.argmax(ls[1:] / ls[:-1])) + 1
-    short = {k for k, _ in items[:cut]}
-    return [[k for k in lengths if k in short], [k for k in lengths if k not in short]]
+    if not items:
+        return [[]]
+    ls = [float(max(n, 1)) for _, n in items]
+    cuts = [0, len(items)]  # group g = sorted items cuts[g] … cuts[g+1] − 1
+    while len(cuts) - 1 < most:
+        spreads = [ls[b - 1] / ls[a] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        g = int(np.argmax(spreads))
+        if spreads[g] <= spread:
+            break
+        a, b = cuts[g], cuts[g + 1]
+        gaps = np.asarray(ls[a + 1:b]) / np.asarray(ls[a:b - 1])
+        cuts.insert(g + 1, a + 1 + int(np.argmax(gaps)))
+    out = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        members = {k for k, _ in items[a:b]}
+        out.append([k for k in lengths if k in members])
+    return out
+
+
+#: Runs whose lengths differ by more than this factor do not share an iteration axis in the
+#: error figures (:func:`rate_study_groups`): on an axis stretched to Adam's 570 iterations
+#: a 60-step run and its theory line would be squeezed against the left edge.
+RATE_SPREAD = 5.0
+#: At most this many rows of runs of different lengths in an error figure.
+RATE_ROWS = 3
 
 
 def oscillates(values: ArrayLike, least: int = 60, share: float = 0.25) -> bool:
@@ -1168,6 +1305,9 @@ class ErrorPanels:
     envelopes: list[str]
     windows: list[str]
     labels: list[str]
+    #: one error panel per label (:func:`crowded_theory` found a theory line among the
+    #: other series), instead of all in one
+    multiples: bool = False
 
 
 def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
@@ -1198,7 +1338,57 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                 shown.append(label)
     if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
         shown = []
-    return ErrorPanels(theory, shown, env, wins, list(series))
+    crowded = crowded_theory(series, {k: rates[k] for k in theory}, windows)
+    return ErrorPanels(theory, shown, env, wins, list(series), multiples=bool(crowded))
+
+
+#: A theory line closer than this many decades to another series is taken to be lost in
+#: it (about 7 px on an error axis of 15 decades, 200 px tall).
+THEORY_BAND = 0.5
+
+
+def theory_clearance(theory: tuple[ArrayLike, ArrayLike], others: Iterable[ArrayLike],
+                     band: float = THEORY_BAND) -> float:
+    """The share of a theory line's points (k, y_k) that lie within ``band`` decades of
+    another series drawn in the same axes: s = #{k : min_j |log10 y_k − log10 o_j(k)| <
+    band} / #{k}, with o_j(k) the j-th other series at iteration k (k past its end does not
+    count).  0 = the line is clear of the others everywhere."""
+    kk, yy = (np.asarray(v, dtype=float).ravel() for v in theory)
+    ok = np.isfinite(yy) & (yy > 0)
+    kk, yy = kk[ok].astype(int), np.log10(yy[ok])
+    if kk.size == 0:
+        return 0.0
+    near = np.zeros(kk.size, dtype=bool)
+    for o in others:
+        o = np.asarray(o, dtype=float).ravel()
+        inside = kk < o.size
+        with np.errstate(all="ignore"):
+            lo = np.log10(o[kk[inside]])
+        d = np.abs(lo - yy[inside])
+        near[np.flatnonzero(inside)[np.isfinite(d) & (d < band)]] = True
+    return float(near.mean())
+
+
+def crowded_theory(series: Mapping[str, ArrayLike], rates: Mapping[str, float],
+                   windows: Mapping[str, tuple[int, int] | None] | None = None,
+                   share: float = 0.25) -> list[str]:
+    """Labels whose theory line (:func:`offset_theory_line`, as :func:`plot_error` draws it)
+    would be lost among the other series of one error panel: more than ``share`` of its
+    points within :data:`THEORY_BAND` decades (:func:`theory_clearance`) of another label's
+    measured errors or theory line.  Its own measurement is ≥ ×10 below by construction."""
+    windows = windows or {}
+    lines = {k: offset_theory_line(series[k], rho, windows.get(k)) for k, rho in rates.items()}
+    out = []
+    for k, (kk, yy) in lines.items():
+        others = [np.asarray(e, dtype=float) for j, e in series.items() if j != k]
+        for j, (kj, yj) in lines.items():
+            if j != k:  # another theory line, as a series over its own k
+                full = np.full(int(kj.max()) + 1 if kj.size else 0, np.nan)
+                full[kj] = yj
+                others.append(full)
+        if theory_clearance((kk, yy), others) > share:
+            out.append(k)
+    return out
 
 
 def stacked_widths(n: int, top: float = 1.1, bottom: float = 2.9) -> list[float]:
@@ -1226,6 +1416,66 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
     (h,) = ax.plot(k, _positive(y), color=st.color, ls="-", marker=st.marker,
                    ms=ms if len(y) < 80 else 0, label=label, zorder=zorder, lw=lw)
     return h
+
+
+def _error_axes(fig: FigureLike, labels: Sequence[str], plan: ErrorPanels
+                ) -> tuple[dict[str, Any], Any]:
+    """The axes of :func:`plot_error`: label → its error axes (one shared axes, or one
+    panel per label in up to 4 columns when ``plan.multiples``), and the ratio axes (None
+    without a ratio panel)."""
+    if not plan.multiples:
+        if plan.ratios:
+            ax, axr = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
+        else:
+            ax, axr = fig.add_subplot(), None
+        return {k: ax for k in labels}, axr
+    cols = min(len(labels), 4)
+    rows = -(-len(labels) // cols)
+    outer = fig.add_gridspec(1, 2, width_ratios=[0.75 * cols, 1.3]) if plan.ratios else None
+    grid = outer[0].subgridspec(rows, cols) if outer is not None else \
+        fig.add_gridspec(rows, cols)
+    axes: dict[str, Any] = {}
+    first = None
+    for i, k in enumerate(labels):
+        axes[k] = fig.add_subplot(grid[i // cols, i % cols], sharey=first)
+        first = first or axes[k]
+    return axes, (fig.add_subplot(outer[1]) if outer is not None else None)
+
+
+def _finish_error_axes(fig: FigureLike, axes: Mapping[str, Any],
+                       series: Mapping[str, NDArray], plan: ErrorPanels, heading: str,
+                       xlabel: str, ylabel: str) -> None:
+    """Scales, limits, labels and titles of the error axes of :func:`plot_error`: one log
+    y range over all of them; the iteration axis of the shared axes spans the longest run,
+    that of a small multiple its own run; small multiples are titled by their label under
+    the heading as the (sub)figure's title."""
+    from matplotlib.ticker import MaxNLocator
+
+    sty = series_styles(series)
+    error_axes = list(dict.fromkeys(axes.values()))
+    if not error_axes:
+        return
+    lim = log_limits([y for a in error_axes for y in _line_ys(a)])
+    for a in error_axes:
+        a.set_yscale("log")
+        if lim is not None:
+            a.set_ylim(*lim)
+        n = max(max(len(series[k]) - 1, 1) for k in axes if axes[k] is a)
+        a.set_xlim(-0.02 * n, 1.02 * n)
+        a.set_xlabel(xlabel)
+        a.xaxis.set_major_locator(MaxNLocator(nbins=3 if plan.multiples else "auto",
+                                              integer=True))
+        if plan.multiples:  # narrow panels: smaller tick labels
+            a.tick_params(axis="x", labelsize=7)
+    error_axes[0].set_ylabel(ylabel)
+    if plan.multiples:
+        for label, a in axes.items():
+            a.set_title(label, fontsize=8, color=sty[label].color)
+            if a is not error_axes[0]:
+                a.tick_params(labelleft=False)
+        fig.suptitle(heading, fontsize=10)
+    else:
+        error_axes[0].set_title(_wrap_title(heading, fig))
 
 
 @styled
@@ -1265,7 +1515,10 @@ def plot_error(
     lower and upper envelope, in both panels, so that it does not paint a band over the
     others; what is drawn is :func:`error_panels`.  Colours, line styles and markers are the
     labels' :func:`series_styles`.  The iteration axis is linear; zero errors (exact
-    convergence) cannot be drawn on a log axis and are left out.
+    convergence) cannot be drawn on a log axis and are left out.  When a theory line would
+    be lost among the other series (:func:`crowded_theory`), the errors are drawn as small
+    multiples: one panel per label (shared log axis, each iteration axis fitted to its
+    run so that a steep line is not a stroke), each with its own theory line.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -1276,10 +1529,8 @@ def plot_error(
     plan = error_panels(series, rates=rates, windows=windows, ratios=ratios,
                         ratio_series=ratio_series)
     sty = series_styles(series)
-    if plan.ratios:
-        ax, axr = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
-    else:
-        ax, axr = fig.add_subplot(), None
+    axes, axr = _error_axes(fig, list(series), plan)
+    ax = axes[next(iter(series))] if series else fig.add_subplot()
     handles: list[Any] = []
     names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
     single = len(series) == 1
@@ -1289,6 +1540,7 @@ def plot_error(
     ratio_vals: list[float] = []
     widths = dict(zip(series, stacked_widths(len(series)), strict=True))
     for label, e in series.items():
+        ax = axes[label]
         st = sty[label]
         c = st.color
         env = label in plan.envelopes
@@ -1332,14 +1584,9 @@ def plot_error(
                             path_effects=[patheffects.withStroke(linewidth=3.5,
                                                                  foreground="white")])
                 ratio_vals.append(float(rho))
-    ax.set_yscale("log")
-    _fit_log_axis(ax)
-    ax.set_xlim(-0.02 * kmax, 1.02 * kmax)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(_wrap_title(title or "Error against iteration: measured"
-                             + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""), fig))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+    heading = title or ("Error against iteration: measured"
+                        + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
+    _finish_error_axes(fig, axes, series, plan, heading, xlabel, ylabel)
     if plan.theory:  # the entry shows the dashes in the colours they are drawn in
         handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
                                     ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
@@ -1429,7 +1676,7 @@ def plot_grad_norm(
     """Gradient norm against iteration, log scale, one line per run.
 
     Runs of very different lengths (:func:`length_groups` with spread
-    :data:`GRAD_SPREAD`, the longer group split once more: Newton's 5 iterations, GD's 60,
+    :data:`GRAD_SPREAD`, up to three groups: Newton's 5 iterations, GD's 60,
     Adam's 350) get panels side by side, the shortest runs left, each with a linear
     iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
     dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
@@ -1440,9 +1687,7 @@ def plot_grad_norm(
     series = _as_series(norms)
     sty = series_styles(series)
     lens = {k: len(g) for k, g in series.items()}
-    groups = length_groups(lens, spread=GRAD_SPREAD)
-    if len(groups) == 2:  # the longer runs may still differ as much: split them once more
-        groups = [groups[0], *length_groups({k: lens[k] for k in groups[1]}, GRAD_SPREAD)]
+    groups = length_groups(lens, spread=GRAD_SPREAD, most=3)
     axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
     handles = []
     below = False
@@ -1554,6 +1799,50 @@ def symlog_ticks(values: ArrayLike, thresh: float, most: int = 4) -> list[float]
     return sorted(out)
 
 
+def _power_text(v: float, digits: int = 2) -> str:
+    """``v`` as mathtext m×10ᵏ (``$10^{3}$`` when m = 1, ``$-2{\\times}10^{-3}$``); 0 as
+    ``0``."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    k = math.floor(math.log10(abs(v)))
+    m = abs(v) / 10.0 ** k
+    if round(m, digits - 1) >= 10.0:
+        k, m = k + 1, m / 10.0
+    sign = "-" if v < 0 else ""
+    mant = fmt(m, digits)
+    return (f"${sign}10^{{{k}}}$" if mant == "1" else f"${sign}{mant}{{\\times}}10^{{{k}}}$")
+
+
+def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
+    """A tick formatter writing every tick of an axis in one format (no ``1e+04`` beside
+    ``1`` and ``0.5``): plain decimals (:func:`landscape.numfmt.fmt`) when every nonzero
+    tick t has 10⁻² ≤ |t| < 10⁴ and its plain form is exact to ``digits`` digits, else
+    powers of ten m×10ᵏ for all (:func:`_power_text`; 0 stays ``0``)."""
+    t = np.asarray(ticks, dtype=float).ravel()
+    t = np.abs(t[np.isfinite(t) & (t != 0)])
+    plain = bool(np.all((t >= 1e-2) & (t < 1e4))) if t.size else True
+    if plain:
+        return FuncFormatter(lambda v, _: fmt(v, digits))
+    return FuncFormatter(lambda v, _: _power_text(v, digits))
+
+
+def tick_format(text: str) -> str:
+    """The format of a numeric tick label: ``power`` (mathtext 10ᵏ or m×10ᵏ), ``e``
+    (``1e+04``) or ``plain`` (``0.5``, ``1400``); ``0`` and labels that are not one number
+    (categories such as ``P1 minimum``) are ``any`` (:func:`audit` wants one format per
+    axis)."""
+    import re
+
+    t = text.replace("\u2212", "-").strip()
+    if "10^" in t and re.fullmatch(r"\$.*\$", t, flags=re.S):
+        return "power"
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", t):
+        return "any" if float(t) == 0 else "plain"
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+", t):
+        return "e"
+    return "any"
+
+
 def _eigen_scale(values: NDArray[np.float64]) -> tuple[str, float | None]:
     """Axis scale for eigenvalues: linear, log (all positive over > 2 decades) or symlog
     (mixed signs over > 2 decades, linear threshold at the smallest nonzero |λ|)."""
@@ -1611,8 +1900,9 @@ def plot_hessian_eigenvalues(
     scale, thresh = _eigen_scale(np.asarray(allv))
     if scale == "symlog":
         ax.set_yscale("symlog", linthresh=thresh)
-        ax.set_yticks(symlog_ticks(np.asarray(allv), thresh))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 2)))
+        yt = symlog_ticks(np.asarray(allv), thresh)
+        ax.set_yticks(yt)
+        ax.yaxis.set_major_formatter(one_format(yt))
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
     elif scale == "log":
         ax.set_yscale("log")
@@ -1628,6 +1918,26 @@ def plot_hessian_eigenvalues(
 
 
 # ============================================================================ basins
+
+
+def single_outcome(basins: Any) -> str | None:
+    """What every start of a basin map did, when they all did the same (a map of one colour
+    would show nothing): ``converged to the same point (0, 0) (minimum)``, ``ended on a
+    cycle (period 2)`` or ``diverged or did not converge``; None when the starts differ.
+    Labels (``basins.labels``): index into ``points`` (kinds ``kinds``), −2 a cycle
+    (periods in ``cycles``), −1 diverged or not converged."""
+    labels = np.unique(np.asarray(_attr(basins, "labels"), dtype=int))
+    if labels.size != 1:
+        return None
+    v = int(labels[0])
+    if v >= 0:
+        where = ", ".join(fmt(x, 3) for x in np.atleast_1d(
+            np.asarray(_attr(basins, "points")[v], dtype=float)))
+        return f"converged to the same point ({where}) ({_attr(basins, 'kinds')[v]})"
+    if v == -2:
+        periods = ", ".join(f"period {p}" for p in sorted(dict(_attr(basins, "cycles") or {})))
+        return f"ended on a cycle ({periods or 'no fixed period'})"
+    return "diverged or did not converge"
 
 
 @styled
@@ -1980,11 +2290,15 @@ def plot_vanishing_1d(
             a.axvline(x0, color="black", ls=":", lw=1.1)
         left = x0 > 0.5 * (b[0] + b[1])
         # the label stands clear of the dotted start line, on a white ground
-        axd.annotate(f"|f′({fmt(x0, 3)})| = {fmt(d0, 3)}", (x0, d0),
-                     textcoords="offset points",
-                     xytext=(-24 if left else 24, 14), ha="right" if left else "left",
-                     va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
-                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        ann = axd.annotate(f"|f′({fmt(x0, 3)})| = {fmt(d0, 3)}", (x0, d0),
+                           textcoords="offset points",
+                           xytext=(-24 if left else 24, 14), ha="right" if left else "left",
+                           va="bottom", fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8),
+                           bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+        sx = -1 if left else 1  # then farther up or down, then to the other side
+        axd.add_artist(ClearLabel(ann, [(sx * 24, 14), (sx * 24, 34), (sx * 24, -34),
+                                        (sx * 48, 14), (sx * 48, 48), (sx * 48, -48),
+                                        (-sx * 24, 14), (-sx * 24, -34)]))
         handles.append(Line2D([], [], color="black", ls=":", label=f"start x₀ = {fmt(x0, 3)}"))
     ax.set_ylabel(f_label)
     axd.set_ylabel("|f′(x)| (log scale)")
@@ -2201,9 +2515,11 @@ def above_floor(errors: ArrayLike) -> NDArray[np.float64]:
 
 def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
     """The labels of ``studies`` grouped by the length of their drawn errors
-    (:func:`length_groups`, :func:`above_floor`): one figure row per group, each with a
-    linear iteration axis."""
-    return length_groups({k: len(above_floor(study_errors(s))) for k, s in studies.items()})
+    (:func:`length_groups` with spread :data:`RATE_SPREAD`, at most :data:`RATE_ROWS`
+    groups; :func:`above_floor`): one figure row per group, each with a linear iteration
+    axis."""
+    return length_groups({k: len(above_floor(study_errors(s))) for k, s in studies.items()},
+                         spread=RATE_SPREAD, most=RATE_ROWS)
 
 
 def _rate_study_args(studies: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, list[str]]:
@@ -2233,6 +2549,14 @@ def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
                          ratio_series=promised) for group in rate_study_groups(studies)]
 
 
+def error_rows_height(rows: int, one: float = 300.0, each: float = 250.0,
+                      most: float = 640.0) -> float:
+    """Height (points) of an error figure of ``rows`` rows on a page: ``one`` for a single
+    row, else min(``each``·rows, ``most``) (three rows still leave room for a caption on an
+    A4 page)."""
+    return one if rows <= 1 else min(each * rows, most)
+
+
 @styled
 def plot_rate_studies(
     studies: Mapping[str, Any],
@@ -2246,16 +2570,16 @@ def plot_rate_studies(
     against ρ (for the runs theory promises something about).  Errors are drawn down to the
     first one below the rounding floor (:func:`above_floor`).  Runs of very different
     lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
-    iteration axis."""
+    iteration axis (:func:`error_rows_height`: the height a page gives the figure)."""
     errs, rates, wins, labels, promised = _rate_study_args(studies)
     groups = rate_study_groups(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
                                       rate_labels=labels, ratio_series=promised, fig=fig,
                                       figsize=figsize)
-    fig = new_figure(fig, (figsize[0], figsize[1] * 1.8))
-    for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, ("short", "long"),
-                                strict=False):
+    fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
+    words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
+    for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, fig=sub,
@@ -2472,6 +2796,19 @@ def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
     return problems
 
 
+def _mixed_tick_formats(ax: Any) -> list[str]:
+    """Axes of ``ax`` whose drawn tick labels mix formats (:func:`tick_format`: ``1e+04``
+    beside ``1`` or ``$10^{2}$``)."""
+    problems = []
+    for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        texts = [t.get_text() for t in _drawn_tick_labels(axis)]
+        kinds = {tick_format(t) for t in texts} - {"any"}
+        if len(kinds) > 1:
+            problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels mix formats "
+                            f"{sorted(kinds)} ({', '.join(texts)})")
+    return problems
+
+
 def _overlap(a: Any, b: Any, slack: float = 0.5) -> bool:
     """Whether two boxes (display pixels) intersect by more than ``slack`` in both
     directions."""
@@ -2524,6 +2861,32 @@ def _labels_inside_axes(ax: Any, renderer: Any) -> list[str]:
     return problems
 
 
+def _orphan_titles(container: FigureLike) -> list[str]:
+    """Titles of ``container`` (its axes' titles and its suptitle) whose last line is a lone
+    fragment (:func:`orphan_line`)."""
+    texts = [ax.title for ax in _own_axes(container)]
+    sup = getattr(container, "_suptitle", None)
+    texts += [sup] if sup is not None else []
+    return [f"title {t.get_text()!r} ends in a lone fragment" for t in texts
+            if t.get_visible() and orphan_line(t.get_text())]
+
+
+def _labels_on_marks(ax: Any, renderer: Any) -> list[str]:
+    """Point labels of ``ax`` (annotations of a data point set off it in offset points:
+    iterate numbers, point names) whose box touches a marker or line of the axes
+    (:func:`data_marks`, :func:`covers`, 1 px slack)."""
+    from matplotlib.text import Annotation
+
+    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_visible()
+              and t.get_text() and t.xycoords == "data"
+              and t.anncoords == "offset points"]
+    if not labels:
+        return []
+    marks = data_marks(ax, renderer)
+    return [f"axes {ax.get_title()!r}: label {t.get_text()!r} sits on a marker or line"
+            for t in labels if covers(t.get_window_extent(renderer), marks, slack=1.0)]
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -2535,10 +2898,12 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       u = (transAxes⁻¹ ∘ T)(x, y), 0 − s ≤ u ≤ 1 + s with s = ``slack``;
     * every legend, text, title, axis label and tick label lies inside the bounding box of
       the (sub)figure that owns it (1 px slack);
-    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px);
+    * no two tick labels of one axis overlap (boxes intersecting by more than ½ px), and
+      they share one format (:func:`tick_format`);
     * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
       axis labels, annotations, legends), and labels placed in data coordinates stay inside
-      their axes' frame (:func:`_labels_inside_axes`).
+      their axes' frame (:func:`_labels_inside_axes`) and off its markers and lines
+      (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -2554,7 +2919,10 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             if getattr(ax, "_colorbar", None) is None:  # a colour bar's extension
                 problems += _check_series(ax, slack)   # triangles lie outside by design
             problems += _tick_overlaps(ax, renderer)
+            problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
+            problems += _labels_on_marks(ax, renderer)
+        problems += _orphan_titles(container)
         for name, artist in _texts_of(container):
             if id(artist) in seen:
                 continue
@@ -2585,6 +2953,7 @@ __all__ = [
     "ecdf_zoom",
     "evaluator",
     "plot_basins",
+    "single_outcome",
     "plot_chain_depth",
     "plot_contour",
     "plot_curve_1d",
@@ -2598,6 +2967,7 @@ __all__ = [
     "plot_paths_grid",
     "plot_rate_studies",
     "rate_study_groups",
+    "error_rows_height",
     "plot_vanishing_1d",
     "study_errors",
     "study_rate",

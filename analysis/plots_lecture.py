@@ -34,11 +34,16 @@ from analysis.plots import (
     styled,
 )
 
+#: A run shorter than the longest by more than this factor shares no error axis with it in
+#: :func:`plot_error_ratios`: on an axis 3× its length its line is so steep that the theory
+#: line drawn ×10 above it (one decade up) merges with it.
+STEEP_SPREAD = 3.0
 #: At most about this many ratio markers per series in :func:`plot_error_ratios`.
 MAX_MARKERS = 100
 
 __all__ = [
     "plot_chords",
+    "error_multiples",
     "plot_error_ratios",
     "plot_decay_vs_constant",
     "plot_minibatch_variance",
@@ -346,6 +351,21 @@ def plot_momentum_weights(
     return fig
 
 
+def error_multiples(errors: Mapping[str, ArrayLike], rates: Mapping[str, float | None],
+                    windows: Mapping[str, tuple[int, int] | None] | None = None) -> bool:
+    """Whether :func:`plot_error_ratios` draws the errors as small multiples (one panel per
+    label): runs of lengths differing by more than :data:`STEEP_SPREAD`
+    (:func:`analysis.plots.length_groups`) or a theory line lost among the other series
+    (:func:`analysis.plots.crowded_theory`)."""
+    from analysis.plots import crowded_theory, length_groups
+
+    series = {k: np.asarray(v, float) for k, v in errors.items()}
+    theory = {k: float(r) for k, r in rates.items() if r is not None and k in series}
+    return len(series) > 1 and (
+        len(length_groups({k: len(v) for k, v in series.items()}, STEEP_SPREAD)) > 1
+        or bool(crowded_theory(series, theory, windows)))
+
+
 @styled
 def plot_error_ratios(
     errors: Mapping[str, ArrayLike],
@@ -357,25 +377,43 @@ def plot_error_ratios(
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Left: errors e_k against k (log scale).  Right: the per-step ratios e_(k+1)/e_k
+    """Left: errors e_k against k (log scale) and, for each label with a predicted ρ, its
+    slope ρᵏ dashed ≥ ×10 above over the fit window (:func:`analysis.plots.
+    offset_theory_line`, the rule of :func:`analysis.plots.plot_error`).  Right: the per-step
+    ratios e_(k+1)/e_k
     (hollow markers, at most about ``MAX_MARKERS`` per series: a long run is thinned by
     :func:`analysis.plots.thin_indices`) against the predicted rates ρ (dashed horizontal
     lines drawn *on top* of the markers with a white halo), so theory and measurement are
     both visible instead of one hiding the other.  ``windows``: label → (first, last)
     iteration of its rate fit; the ratios of such a label are drawn over that window only
     (early transients and a long tail would set the scale), the panel's title says so, and
-    its x limits are those of the ratios drawn.  ``mark``: an iteration to mark (dotted)."""
-    from analysis.plots import thin_indices
+    its x limits are those of the ratios drawn.  ``mark``: an iteration to mark (dotted).
+    Runs of very different lengths (:func:`analysis.plots.length_groups`, spread
+    :data:`STEEP_SPREAD`) or a theory line lost among the other series
+    (:func:`analysis.plots.crowded_theory`) put the errors in small multiples, one panel per
+    label (a short run on a long axis is so steep that its offset line merges with it)."""
+    from analysis.plots import (
+        ErrorPanels,
+        _error_axes,
+        _finish_error_axes,
+        offset_theory_line,
+        thin_indices,
+    )
 
     fig = new_figure(fig, figsize)
-    left, right = fig.subplots(1, 2)
+    series = {k: np.asarray(v, float) for k, v in errors.items()}
+    theory = {k: float(r) for k, r in rates.items() if r is not None and k in series}
+    multiples = error_multiples(series, rates, windows)
+    plan = ErrorPanels(list(theory), list(series), [], [], list(series), multiples=multiples)
+    lefts, right = _error_axes(fig, list(series), plan)
     handles = []
     drawn_k: list[int] = []
-    for i, (label, e) in enumerate(errors.items()):
-        e = np.asarray(e, float)
+    for i, (label, e) in enumerate(series.items()):
+        left = lefts[label]
         k = np.arange(e.size)
-        (h,) = left.plot(k, _positive(e), color=color(i), ls=linestyle(i), lw=1.4,
-                         label=f"{label}: measured")
+        # solid with markers: the dashes are theory's (its slope, drawn ≥ ×10 above)
+        (h,) = left.plot(k, _positive(e), color=color(i), ls="-", lw=1.4, marker=marker(i),
+                         ms=3, markevery=max(1, e.size // 12), label=f"{label}: measured")
         handles.append(h)
         with np.errstate(divide="ignore", invalid="ignore"):
             r = e[1:] / e[:-1]
@@ -391,20 +429,24 @@ def plot_error_ratios(
         if kr.size:
             drawn_k += [int(kr.min()), int(kr.max())]
         rho = rates.get(label)
+        if rho is not None and np.isfinite(e).any():
+            kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
+            left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
             right.axhline(rho, color=color(i), ls="--", lw=1.4, zorder=5,
                           path_effects=[patheffects.withStroke(linewidth=3.2,
                                                                foreground="white")])
             handles.append(Line2D([], [], color=color(i), ls="--",
-                                  label=f"{label}: theory ρ = {fmt_rate(rho)}"))
+                                  label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
+                                        "ρᵏ, ≥ ×10 above)"))
     if mark is not None:
-        for ax in (left, right):
+        for ax in (*dict.fromkeys(lefts.values()), right):
             ax.axvline(mark, color=GREY, ls=":", lw=1.2)
         handles.append(Line2D([], [], color=GREY, ls=":", label=f"k = {mark}"))
-    left.set_yscale("log")
-    left.set_xlabel("iteration k")
-    left.set_ylabel("error ‖xₖ − x*‖ (log scale)")
-    left.set_title(title or "Error against iteration", fontsize=9)
+    _finish_error_axes(fig, lefts, series, plan, title or "Error against iteration",
+                       "iteration k", "error ‖xₖ − x*‖ (log scale)")
+    if not multiples:
+        next(iter(lefts.values())).title.set_fontsize(9)
     right.set_xlabel("iteration k")
     right.set_ylabel("ratio e_(k+1)/e_k")
     right.set_title("Per-step ratio" + (" in fit windows" if any(

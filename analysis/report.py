@@ -1913,7 +1913,8 @@ def error_caption(panels: Sequence[Any]) -> str:
     text = side + "measured error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
-                 + "the theoretical slope ρ^k over the fit window (dashed, drawn at least ×10 "
+                 + "the theoretical slope ρ^k over the fit window (at least the last third "
+                 "of the run up to its end; dashed, drawn at least ×10 "
                  "above the measurement, exactly ×10 where the two come closest, so that both "
                  "show)")
     if wins:
@@ -1935,7 +1936,15 @@ def error_caption(panels: Sequence[Any]) -> str:
     if len(panels) > 1:
         text += ("  Runs of very different lengths are in separate rows, each with a linear "
                  "iteration axis.")
-    return text
+    return text + multiples_text(panels)
+
+
+def multiples_text(panels: Sequence[Any]) -> str:
+    """The caption's sentence for error figures drawn as small multiples (a row of
+    :func:`analysis.plots.rate_studies_panels` with ``multiples``), else ''."""
+    if not any(getattr(p, "multiples", False) for p in panels):
+        return ""
+    return "  One panel per method, so that no theory line is lost among other curves."
 
 
 def _figures(b: Builder, A: Analysis) -> None:
@@ -1964,7 +1973,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             panels = plots.rate_studies_panels(st)
             d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
                 st, title=f"Error: {name}", fig=fig),
-                height=300.0 if len(panels) == 1 else 520.0,
+                height=plots.error_rows_height(len(panels)),
                 caption=error_caption(panels) + "  These are the rate studies' runs, "
                         "continued past the comparison runs' stopping rule toward the "
                         "rounding floor: " + study_lengths_text([(r.label, r.study)
@@ -2002,16 +2011,13 @@ def _figures(b: Builder, A: Analysis) -> None:
                      caption=f"Hessian eigenvalues at the critical points ({which}): all "
                              "positive = minimum, all negative = maximum, mixed = saddle.",
                      label="eigenvalues")
-    attractors = [] if A.basins is None else sorted(
-        int(v) for v in np.unique(np.asarray(A.basins.labels)))
-    if A.basins is not None and len(attractors) == 1 and attractors[0] >= 0:
+    outcome = None if A.basins is None else plots.single_outcome(A.basins)
+    if outcome is not None:
         bm = A.basins
-        where = fmt_point(bm.points[attractors[0]])
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
-                    f"the box converged, with {A.basin_method}, to the same point {where} "
-                    f"({bm.kinds[attractors[0]]}); a map of one colour would show nothing.",
-                    style="italic")
-        b.ledger.add("figures", "basins", "starts converging to the single attractor",
+                    f"the box, with {A.basin_method}, {outcome}; a map of one colour would "
+                    "show nothing.", style="italic")
+        b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:
         with b.guard("basin figure"):

@@ -64,6 +64,7 @@ from analysis.report import (
     fmt_point,
     legend_text,
     lhs_latex,
+    multiples_text,
     percent,
     starts_body,
     theory_row,
@@ -309,14 +310,20 @@ def section_quadratic(S: Study) -> None:
 
     S.figure(draw, 190.0, f"GD on x² from x₀ = 10 (circle: start, square: after {n_path} "
              "steps; numbers: iteration index).", "x² iterates")
+    rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig), HALF,
+        studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig),
+        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
         "(dashed, drawn at least ×10 above so that both show); the fitted window is shaded "
         "along each curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a "
         f"run of more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes "
         "and every j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, drawn on top)." + window_cut_text(studies), "x² errors")
+        "|1 − ηL| (dashed lines, drawn on top)."
+        + ("  Runs of very different lengths are in separate rows, each with its own "
+           "iteration axis." if rows > 1 else "")
+        + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies),
+        "x² errors")
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
@@ -936,16 +943,17 @@ def section_rosenbrock(S: Study) -> None:
     rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
-        HALF if rows == 1 else 400.0,
+        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
         "Errors of the rate-study runs (log scale, linear iteration axes"
-        + ("; the short and the long runs in separate rows" if rows > 1 else "")
+        + ("; runs of very different lengths in separate rows" if rows > 1 else "")
         + ").  These are separate runs from the paths above: no gradient tolerance, each "
         "runs until its error reaches the rounding floor or the automatic iteration cap, "
         f"with iterations: {_iterations_text({k: v.result for k, v in studies.items()})}.  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
-        f"{plots.RATIO_MARKERS} in all)." + window_cut_text(studies),
+        f"{plots.RATIO_MARKERS} in all)." + multiples_text(plots.rate_studies_panels(studies))
+        + window_cut_text(studies),
         "rosenbrock errors")
     S.theory_table()
     S.checks_table(since)
@@ -1182,8 +1190,8 @@ def section_surfaces(S: Study) -> None:
     panels = [
         {"title": "f = x² − y² with a GD path", "X": X, "Y": Y, "Z": X**2 - Y**2,
          "path": np.column_stack([p, p[:, 0] ** 2 - p[:, 1] ** 2]),
-         "path_label": path_label,
-         "points": [(0.0, 0.0, 0.0, "saddle")]},
+         "path_label": path_label, "azim": 60, "elev": 35,  # seen from the escape's side:
+         "points": [(0.0, 0.0, 0.0, "saddle")]},            # the fall along y faces us
         {"title": "f = x³ over (x, y)", "X": X, "Y": Y, "Z": X**3, "azim": -120,
          "points": [(0.0, 0.0, 0.0, "saddle")]},
     ]
@@ -1549,12 +1557,16 @@ def section_nesterov(S: Study) -> None:
         "Nesterov, η = 1/L": S.rate("Nesterov, η = 1/L", obj, "nesterov", x0, lr=ne_lr,
                                     momentum=ne_b),
     }
+    errs = {k: plots.study_errors(v) for k, v in studies.items()}
+    rates = {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None}
+    wins = {k: v.measurement.window for k, v in studies.items()}
+    apart = plots_lecture.error_multiples(errs, rates, wins)
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        {k: plots.study_errors(v) for k, v in studies.items()},
-        {k: v.prediction.rate for k, v in studies.items() if v.prediction.rate is not None},
-        windows={k: v.measurement.window for k, v in studies.items()},
-        title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig), 300.0,
-        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters.  "
+        errs, rates, windows=wins, title=f"Error ‖xₖ‖ on κ = {fmt_num(kappa)}", fig=fig),
+        300.0,
+        "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters"
+        + (", one panel per run" if apart else "") + ", "
+        "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
         "Right: per-step ratios over each run's fit window (open markers; runs longer than "
         f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
         "step) against the predicted "
@@ -1659,11 +1671,14 @@ def section_momentum_weights(S: Study) -> None:
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
            "to finish within the 20 steps drawn.  Who is right about convergence is theory "
            "(and the longer run below); the notes describe a 20-step snapshot.")
+    errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
+    rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
+    apart = plots_lecture.error_multiples(errs, rates)
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]},
-        {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])},
-        mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
-        f"Left: distance to the minimum (log scale) over {steps} steps; GD without momentum "
+        errs, rates, mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
+        f"Left: distance to the minimum (log scale) over {steps} steps"
+        + (", one panel per run" if apart else "") + ", with theory's slope "
+        "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
         f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
         "line k = 20.  "
         "Right: per-step ratios (open markers) against the predicted ρ (dashed lines drawn "

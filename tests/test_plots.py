@@ -1,5 +1,6 @@
 """analysis.plots: every function returns a Figure with the expected artists and data."""
 
+import math
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -310,7 +311,7 @@ def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
     end = next(ln for ln in marks if ln.get_marker() == "s")
     star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
     assert not start.get_clip_on()  # its lower half would be cut at y = −2
-    assert end.get_zorder() > star.get_zorder()
+    assert star.get_zorder() > end.get_zorder()  # the minimum on top, haloed
 
 
 def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
@@ -334,9 +335,10 @@ def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_co
 def test_theory_line_stays_in_its_window_above_the_data_and_a_cut_window_is_said():
     """A cg-like run: drawn to k = 101, its fit window 85–118 and its bound ρ = 0.8 slower
     at first than the measurement settles.  The shading ends at the drawn end and the legend
-    says so; the bound line covers 85–101 only and lies at least ×10 above every measured
+    says so; the bound line ends at 101 and lies at least ×10 above every measured
     point there, exactly ×10 where they come closest (it used to start at k ≈ 67 and cross
-    the data)."""
+    the data).  A window shorter than a third of the run up to its end (16 of 101 steps)
+    draws the line over that third, 67–101: a 16-step segment read as a stub."""
     k = np.arange(102.0)
     e = np.where(k < 90, 0.9 ** k, 0.9 ** 90 * 0.7 ** (k - 90))
     fig = Figure(layout="constrained")
@@ -349,7 +351,7 @@ def test_theory_line_stays_in_its_window_above_the_data_and_a_cut_window_is_said
                for t in _legend_texts(fig))
     (line,) = [ln for ln in ax.lines if "bound" in ln.get_label()]
     kk, yy = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
-    assert kk[0] == 85 and kk[-1] == 101
+    assert kk[0] == 101 - math.ceil(101 / 3) and kk[-1] == 101
     np.testing.assert_allclose(yy[1:] / yy[:-1], 0.8)  # the bound's slope
     q = yy / e[kk.astype(int)]
     assert q.min() == pytest.approx(plots.THEORY_OFFSET)
@@ -396,3 +398,154 @@ def test_paths_grid_panel_with_nothing_below_has_its_own_x_tick_labels():
         assert bool(shown) == (not below), (ax.get_title(), shown)
         assert (ax.get_xlabel() == "x") == (not below)
     assert plots.audit(fig) == []
+
+
+# ------------------------------------------------------------ theory lines stay visible
+
+
+def _theory_lines_clear(fig):
+    """Each dashed error-slope theory line of ``fig`` against the other series of its axes:
+    the share of its points within THEORY_BAND decades of them (0 = clear)."""
+    out = {}
+    for ax in fig.axes:
+        if ax.get_yscale() != "log":
+            continue
+        for ln in ax.lines:
+            if "theory" not in ln.get_label():
+                continue
+            own = ln.get_label().split(":")[0]
+            others = []
+            for o in ax.lines:
+                lab = o.get_label()
+                if o is ln or lab.startswith(own + ":") or o.get_linewidth() >= 6:
+                    continue  # itself, its own measurement (≥ ×10 below), window bands
+                y = np.full(int(np.nanmax(o.get_xdata())) + 1, np.nan)
+                y[np.asarray(o.get_xdata(), int)] = o.get_ydata()
+                others.append(y)
+            out[own] = plots.theory_clearance((ln.get_xdata(), ln.get_ydata()), others)
+    return out
+
+
+def test_a_theory_line_lost_among_other_methods_gets_a_panel_of_its_own():
+    # Himmelblau's first-order runs: momentum's theory line (×10 above its errors) runs
+    # along gd's errors, nesterov's along momentum's; in one panel they are lost
+    k = np.arange(90)
+    e = {"gd": 2 * 0.728 ** k, "momentum": 2 * 0.68 ** k[:72], "nesterov": 2 * 0.478 ** k[:50]}
+    rates = {"gd": 0.728, "momentum": 0.68, "nesterov": 0.478}
+    wins = {"gd": (5, 80), "momentum": (10, 60), "nesterov": (20, 40)}
+    assert plots.crowded_theory(e, rates, wins)  # one shared panel would hide one
+    fig = plots.plot_error(e, rates=rates, windows=wins)
+    assert plots.error_panels(e, rates=rates, windows=wins).multiples
+    clear = _theory_lines_clear(fig)
+    assert set(clear) == set(rates) and max(clear.values()) == 0.0
+    assert plots.audit(fig) == []
+    # apart: no crowding, one shared panel as before
+    far = {"gd": 2 * 0.728 ** k, "newton": np.array([1.0, 1e-2, 1e-5])}
+    assert not plots.error_panels(far, rates={"gd": 0.728}).multiples
+
+
+def test_theory_clearance_counts_points_near_other_series():
+    kk = np.arange(10)
+    line = (kk, 10.0 ** -kk)
+    assert plots.theory_clearance(line, [10.0 ** (-kk - 2.0)]) == 0.0
+    assert plots.theory_clearance(line, [10.0 ** (-kk - 0.1)]) == 1.0
+    half = np.where(kk < 5, 10.0 ** -kk, 1e9)
+    assert plots.theory_clearance(line, [half]) == 0.5
+
+
+def test_a_short_fit_window_draws_more_than_a_stub():
+    # cg on Rosenbrock: window 43–45 of 46 steps; its line ends at 45 and spans a third
+    e = 0.6 ** np.arange(47.0)
+    kk, yy = plots.offset_theory_line(e, 0.6, (43, 45))
+    assert kk[0] == 45 - math.ceil(45 / 3) and kk[-1] == 45
+    assert np.min(yy / e[kk]) == pytest.approx(plots.THEORY_OFFSET)
+
+
+# ------------------------------------------------------------ one outcome: no basin map
+
+
+def test_single_outcome_names_what_every_start_did():
+    pts, kinds = [np.array([0.0, 0.0]), np.array([1.0, 1.0])], ["minimum", "saddle"]
+    one = NS(labels=np.zeros((3, 3), int), points=pts, kinds=kinds, cycles={})
+    assert plots.single_outcome(one) == "converged to the same point (0, 0) (minimum)"
+    cyc = NS(labels=np.full((3, 3), -2), points=pts, kinds=kinds, cycles={2: 9})
+    assert plots.single_outcome(cyc) == "ended on a cycle (period 2)"
+    assert plots.single_outcome(NS(labels=np.full(4, -1), points=pts, kinds=kinds,
+                                   cycles={})) == "diverged or did not converge"
+    mixed = NS(labels=np.array([[0, -2], [0, 0]]), points=pts, kinds=kinds, cycles={2: 1})
+    assert plots.single_outcome(mixed) is None
+
+
+# ------------------------------------------------------------ one tick format per axis
+
+
+def test_audit_wants_one_tick_format_per_axis():
+    fig = Figure(layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1])
+    ax.set_yticks([0.0, 0.5, 1.0])
+    ax.set_yticklabels(["0", "0.5", "1e+00"])  # mixed: plain and e-notation
+    assert any("mix formats" in p for p in plots.audit(fig))
+    # the symlog eigenvalue axis of chained Rosenbrock (λ from −1.6 to 1.4·10³)
+    cps = [NS(point=[1.0, 1.0], kind="minimum", eigenvalues=[0.4, 1400.0], condition_number=3e3),
+           NS(point=[-1.0, 1.0], kind="saddle", eigenvalues=[-1.6, 300.0], condition_number=2e2)]
+    fig = plots.plot_hessian_eigenvalues(cps)
+    kinds = {plots.tick_format(t.get_text()) for t in fig.axes[0].get_yticklabels()
+             if t.get_text()} - {"any"}
+    assert kinds == {"power"}
+    assert plots.audit(fig) == []
+
+
+# ------------------------------------------------------------ labels off markers and lines
+
+
+def test_iterate_numbers_keep_clear_of_markers_lines_and_each_other():
+    # the study's GD on x², η = 0.2, in a third of the text width: "6" and "4" used to touch
+    x = 10.0 * 0.6 ** np.arange(11)
+    fig = Figure(figsize=(165 / 72, 190 / 72), layout="constrained")
+    plots.plot_curve_1d(lambda v: v ** 2, {"η = 0.2": x}, legend=False, numbered=6,
+                        zoom=False, fig=fig)
+    assert plots.audit(fig) == []
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    marks = plots.data_marks(ax, renderer)
+    shown = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in shown]
+    assert shown and not any(plots.covers(b, marks) for b in boxes)
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not plots._overlap(boxes[i], boxes[j], -plots.LABEL_GAP + 0.5)
+
+
+def test_audit_flags_a_label_on_a_marker():
+    fig = Figure(layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0.0, 1.0, 2.0], [0.0, 1.0, 0.0], "o-")
+    ax.annotate("0", (1.0, 1.0), textcoords="offset points", xytext=(0, 0), ha="center",
+                va="center")
+    assert any("sits on a marker or line" in p for p in plots.audit(fig))
+
+
+# ------------------------------------------------------------ titles without orphans
+
+
+@pytest.mark.parametrize("title", [
+    "GD on x³ from x₀ = 1",  # the study's x³ panel wrapped "= 1" alone
+    "Adam (1000 it.)",  # "it.)" alone
+    "Error: first-order and adaptive methods: short runs (up to 81 iterations)",
+])
+def test_wrapped_titles_end_without_a_lone_fragment(title):
+    size = 9.0
+    full = plots.text_width_pt(title, size)
+    for avail in np.linspace(0.35 * full, 0.98 * full, 25):
+        text = plots.wrap_words(title, avail, size)
+        assert " ".join(text.split()) == title
+        assert not plots.orphan_line(text), text
+        assert all(plots.text_width_pt(ln, size) <= avail or " " not in ln
+                   for ln in text.split("\n"))
+
+
+def test_audit_flags_a_title_ending_in_a_lone_fragment():
+    fig = Figure(layout="constrained")
+    fig.add_subplot().set_title("GD on x³ from x₀\n= 1")
+    assert any("lone fragment" in p for p in plots.audit(fig))

@@ -34,7 +34,7 @@ def test_ratio_panel_draws_theory_on_top_of_thinned_markers():
     e = rho ** np.arange(1500)
     fig = plots_lecture.plot_error_ratios({"gd": e}, {"gd": rho}, fig=_fig())
     fig.canvas.draw()
-    right = fig.get_axes()[1]
+    right = fig.get_axes()[-1]
     marks = _marker_lines(right)
     theory = [ln for ln in right.get_lines() if ln.get_linestyle() == "--"]
     assert len(marks) == 1 and len(theory) == 1
@@ -259,7 +259,7 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     gd = 0.98 ** np.arange(1500)
     fig = plots_lecture.plot_error_ratios({"hb": hb, "gd": gd}, {"hb": 0.5, "gd": 0.98},
                                           windows={"hb": (5, 50), "gd": (0, 300)}, fig=_fig())
-    right = fig.get_axes()[1]
+    right = fig.get_axes()[-1]
     marks = _marker_lines(right)
     ks = np.concatenate([m.get_xdata() for m in marks])
     ys = np.concatenate([m.get_ydata() for m in marks])
