@@ -52,7 +52,14 @@ from landscape.jsonutil import jsonable
 from landscape.limits import check_count, check_memory, format_bytes
 
 from . import _layout as L
-from .engine import engines, method_kernel, no_hessian
+from .engine import (
+    FIRST_ORDER_FUNCTIONS,
+    PER_START_FUNCTIONS,
+    addresses,
+    engines,
+    method_kernel,
+    no_hessian,
+)
 from .methods import DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_XTOL, MethodSpec, resolve
 from .spec import holds
 
@@ -668,6 +675,27 @@ def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
                  detail=detail)
 
 
+#: classes that have every kernel of :func:`_has_kernels` as a class attribute
+_KERNEL_CLASSES: set[type] = set()
+_KERNEL_ATTRS = ("f", "g", "fg", "h", "fg_cols")
+
+
+def _has_kernels(compiled: Any) -> bool:
+    """Whether ``compiled`` has the kernels and data of a compiled objective, checked with
+    ``getattr_static`` (checking must not load, and on a cache miss compile, every kernel: a
+    run compiles only the ones it passes to its engine); a class that has them all as class
+    attributes is remembered (the check took a fifth of a small run's Python time)."""
+    if inspect.getattr_static(compiled, "data", None) is None:
+        return False
+    cls = type(compiled)
+    if cls in _KERNEL_CLASSES:
+        return True
+    if all(inspect.getattr_static(cls, k, None) is not None for k in _KERNEL_ATTRS):
+        _KERNEL_CLASSES.add(cls)
+        return True
+    return all(inspect.getattr_static(compiled, k, None) is not None for k in _KERNEL_ATTRS)
+
+
 def _run(
     obj: Any,
     X0: Any,
@@ -686,10 +714,7 @@ def _run(
     start_index: int = 0,
 ) -> BatchResult:
     compiled = getattr(obj, "compiled", obj)
-    # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
-    # run compiles only the ones it passes to its engine.
-    if not all(inspect.getattr_static(compiled, k, None) is not None
-               for k in ("f", "g", "fg", "h", "fg_cols", "data")):
+    if not _has_kernels(compiled):
         raise InputError("obj must be an Objective or a CompiledObjective")
     spec, eff = resolve(method, hyper)
     n = compiled.n
@@ -756,8 +781,11 @@ def _run(
         # pass) always, the Hessian when the method uses it
         kernels = (compiled.fg, compiled.kernel(spec.hessian_kernel) if spec.uses_hessian(eff)
                    else no_hessian)
+        types_ = PER_START_FUNCTIONS
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
+        types_ = FIRST_ORDER_FUNCTIONS
+    fp = addresses([(d, t) for d, (_, t) in zip((worker, code, *kernels), types_, strict=True)])
     t0 = time.perf_counter()
     blocks = [(0, N)]
     if progress is not None and N > 0:
@@ -769,9 +797,8 @@ def _run(
     try:
         for a, b in blocks:
             extra = (epoch_f[a:b],) if not per_start else ()
-            fn(worker, code, hp, seed_i, first + a, *kernels, pts[a:b], D, out_x[a:b], out_jac[a:b],
-               out_xavg[a:b], out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b],
-               *extra)
+            fn(fp, hp, seed_i, first + a, pts[a:b], D, out_x[a:b], out_jac[a:b], out_xavg[a:b],
+               out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b], *extra)
             if progress is not None:
                 progress(b, N)
     finally:

@@ -7,8 +7,10 @@ starts, each chunk with its own workspace.  They are compiled once for every for
 in Numba's disk cache, and loaded from there by later processes; a new formula only compiles
 its own kernels.
 
-``first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
+``first_order_engine(fp, hp, seed, offset, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)``
+    ``fp``: the addresses of the chunk worker, the method's ``update`` and the objective's
+    ``f, fg, fg_cols`` (:data:`FIRST_ORDER_FUNCTIONS`, :func:`addresses`).
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
     ``(n, chunk)`` workspace, values and gradients come from one ``fg_cols`` call per step for
     the whole chunk (or per start on its own minibatch), and each start stops on its own
@@ -17,8 +19,10 @@ its own kernels.
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).  Both paths
     share one stopping test (:func:`_stop_test`), one divergence test (:func:`_col_detail`)
     and one result writer (:func:`_write_result`).
-``per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
+``per_start_engine(fp, hp, seed, offset, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
+    ``fp``: the addresses of the chunk worker, the method's ``step`` and the objective's
+    ``fg, h`` (:data:`PER_START_FUNCTIONS`).
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
     other inside a chunk.
 
@@ -63,8 +67,12 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, prange, types
+from numba.core import cgutils
 from numba.core.registry import CPUDispatcher
+from numba.experimental.function_type import _get_jit_address, _get_wrapper_address
+from numba.extending import intrinsic
 
 from landscape.jit import BORROW, CACHED, INLINE, KERNEL, KERNEL_NORC, REASSOC
 from landscape.kernel_types import (
@@ -181,18 +189,84 @@ PER_START_CHUNK_SIG = types.void(
 )
 FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
 PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
+#: the schedulers take their functions as addresses (:func:`addresses`), not as first-class
+#: function objects: see :func:`_function`
 FIRST_ORDER_SIG = types.void(
-    FIRST_ORDER_CHUNK_TYPE, UPDATE_TYPE, VEC, types.int64, types.int64,
-    F_TYPE, FG_TYPE, FG_COLS_TYPE,
+    types.int64[::1], VEC, types.int64, types.int64,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )
 PER_START_SIG = types.void(
-    PER_START_CHUNK_TYPE, STEP_TYPE, VEC, types.int64, types.int64,
-    FG_TYPE, H_TYPE,
+    types.int64[::1], VEC, types.int64, types.int64,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )
 
 
+
+# ============================================================================ function addresses
+def _function_maker(fty):
+    """An intrinsic ``make(c_addr, jit_addr)`` building a first-class function value of type
+    ``fty`` from the two addresses Numba stores in one (:func:`addresses`)."""
+
+    @intrinsic
+    def make(typingctx, c_addr, jit_addr):
+        def codegen(context, builder, sig, args):
+            ptr = context.get_value_type(types.voidptr)
+            fn = cgutils.create_struct_proxy(fty)(context, builder)
+            fn.c_addr = builder.inttoptr(args[0], ptr)
+            fn.py_addr = ir.Constant(ptr, None)  # no Python object: never boxed
+            fn.jit_addr = builder.inttoptr(args[1], ptr)
+            return fn._getvalue()
+
+        return fty(types.int64, types.int64), codegen
+
+    return make
+
+
+_FO_CHUNK_FN = _function_maker(FIRST_ORDER_CHUNK_TYPE)
+_PS_CHUNK_FN = _function_maker(PER_START_CHUNK_TYPE)
+_UPDATE_FN = _function_maker(UPDATE_TYPE)
+_STEP_FN = _function_maker(STEP_TYPE)
+_F_FN = _function_maker(F_TYPE)
+_FG_FN = _function_maker(FG_TYPE)
+_FG_COLS_FN = _function_maker(FG_COLS_TYPE)
+_H_FN = _function_maker(H_TYPE)
+
+#: the order of the functions in the scheduler's address array (two entries each)
+FIRST_ORDER_FUNCTIONS = (
+    ("first_order_chunk", FIRST_ORDER_CHUNK_TYPE), ("update", UPDATE_TYPE), ("f", F_TYPE),
+    ("fg", FG_TYPE), ("fg_cols", FG_COLS_TYPE),
+)
+PER_START_FUNCTIONS = (
+    ("per_start_chunk", PER_START_CHUNK_TYPE), ("step", STEP_TYPE), ("fg", FG_TYPE),
+    ("h", H_TYPE),
+)
+
+#: dispatcher id → (dispatcher, its two addresses), per function type
+_ADDRESSES: dict[tuple[int, object], tuple[object, int, int]] = {}
+
+
+def addresses(functions) -> np.ndarray:
+    """The addresses the schedulers take instead of first-class function objects: for each
+    ``(dispatcher, FunctionType)`` of ``functions``, the address of its C wrapper and of its
+    compiled function (``c_addr``, ``jit_addr``: what Numba stores in a first-class function
+    value), derived once per dispatcher and kept with it.
+
+    Passing a dispatcher as a first-class function makes every call re-derive both addresses
+    in Python (a signature look-up and an LLVM symbol look-up each: about 30 µs a function,
+    four or five functions per call); the scheduler rebuilds the values from these integers
+    (:func:`_function_maker`), bit for bit what Numba's unboxing would have built, so the
+    machine code that runs is the same."""
+    out = np.empty(2 * len(functions), dtype=np.int64)
+    for k, (disp, fty) in enumerate(functions):
+        key = (id(disp), fty)
+        hit = _ADDRESSES.get(key)
+        if hit is None or hit[0] is not disp:
+            sig = fty.signature
+            hit = (disp, _get_wrapper_address(disp, sig), _get_jit_address(disp, sig))
+            _ADDRESSES[key] = hit
+        out[2 * k] = hit[1]
+        out[2 * k + 1] = hit[2]
+    return out
 # ============================================================================ stubs
 @njit(H_SIG, **CACHED)
 def no_hessian(x, D, H):
@@ -1104,10 +1178,16 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
 
 
 # ============================================================================ entry points
-def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
+def first_order_engine(fp, hp, seed, offset, X0, D,
                        out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath,
                        epoch_f):
-    """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`)."""
+    """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`);
+    ``fp`` holds the addresses of :data:`FIRST_ORDER_FUNCTIONS` (:func:`addresses`)."""
+    worker = _FO_CHUNK_FN(fp[0], fp[1])
+    update = _UPDATE_FN(fp[2], fp[3])
+    f = _F_FN(fp[4], fp[5])
+    fg = _FG_FN(fp[6], fp[7])
+    fg_cols = _FG_COLS_FN(fp[8], fp[9])
     N = X0.shape[0]
     chunk = max(1, int(hp[L.CHUNK]))
     nchunks = (N + chunk - 1) // chunk
@@ -1118,9 +1198,14 @@ def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
 
 
-def per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
+def per_start_engine(fp, hp, seed, offset, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):
-    """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`)."""
+    """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`);
+    ``fp`` holds the addresses of :data:`PER_START_FUNCTIONS` (:func:`addresses`)."""
+    worker = _PS_CHUNK_FN(fp[0], fp[1])
+    step = _STEP_FN(fp[2], fp[3])
+    fg = _FG_FN(fp[4], fp[5])
+    h = _H_FN(fp[6], fp[7])
     N = X0.shape[0]
     chunk = max(1, int(hp[L.CHUNK]))
     nchunks = (N + chunk - 1) // chunk
