@@ -49,7 +49,7 @@ import numpy as np
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
-from landscape.limits import check_count, check_memory, format_bytes
+from landscape.limits import check_count, check_memory, format_bytes, memory_limit_bytes
 
 from . import _layout as L
 from .engine import (
@@ -661,6 +661,8 @@ def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
     :mod:`landscape.limits`, saying which part is too large and what to do instead."""
     parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single)
     total = sum(parts.values())
+    if total <= memory_limit_bytes():  # the message is built only for a refusal
+        return
     biggest = max(parts, key=parts.get)
     advice = {
         "workspace": (f"{method} keeps dense n × n matrices; use lbfgs (memory O(n)) for "
