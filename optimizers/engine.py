@@ -691,6 +691,18 @@ def _close_steps(K, X, XQ, G, F, FQ, cols, out, wd, f, fg, D):
 
 
 @njit(**INLINE)
+def _eval_col(j, X, D, xv, gv, fg, cols):
+    """xv ← column j of X; (divergence detail of (xv, f, ∇f), f) with f, gv ← f(xv), ∇f(xv)
+    on the data rows D, counted as one evaluation of each for column j."""
+    for i in range(X.shape[0]):
+        xv[i] = X[i, j]
+    fv = fg(xv, D, gv)
+    cols.nf[j] += 1
+    cols.ng[j] += 1
+    return point_detail(xv, fv, gv, math.inf), fv
+
+
+@njit(**INLINE)
 def _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D, xv, gv, cols,
                     out, stride):
     """∇f of column j on its minibatch k mod nb into gv (each start draws its own order of
@@ -705,12 +717,7 @@ def _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D, xv,
         src = perm[j, b * bs + r]
         for q in range(D.shape[1]):
             Dm[r, q] = D[src, q]
-    for i in range(X.shape[0]):
-        xv[i] = X[i, j]
-    fb = fg(xv, Dm, gv)
-    cols.nf[j] += 1
-    cols.ng[j] += 1
-    det = point_detail(xv, fb, gv, math.inf)
+    det, fb = _eval_col(j, X, Dm, xv, gv, fg, cols)
     if det == 0:
         r = _slot(k, stride, out.fpath.shape[1])
         if r >= 0:
@@ -739,12 +746,7 @@ def _epoch_eval(j, X, D, xv, gv, fg, cols, out, FE, kk, nb, wd):
     """Full-data f and ∇f at column j's iterate kk (an epoch end or the last step of a
     minibatch run): returns (detail, ‖∇f + λx‖∞); stores the epoch's loss and the f change
     since the last evaluation."""
-    for i in range(X.shape[0]):
-        xv[i] = X[i, j]
-    fe = fg(xv, D, gv)
-    cols.nf[j] += 1
-    cols.ng[j] += 1
-    det = point_detail(xv, fe, gv, math.inf)
+    det, fe = _eval_col(j, X, D, xv, gv, fg, cols)
     if det != 0:
         return det, math.inf
     s = cols.gid[j]
