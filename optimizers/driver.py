@@ -614,7 +614,8 @@ PER_START_VECTORS = 7
 
 
 def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, iterations: int,
-               record: bool | int, rows: int = 0, *, single: bool = False) -> dict[str, float]:
+               record: bool | int, rows: int = 0, *, single: bool = False,
+               resolved: tuple[MethodSpec, dict[str, Any]] | None = None) -> dict[str, float]:
     """Bytes a run allocates, by part (8 bytes a float)::
 
         starts      N·n                        (the start points)
@@ -627,9 +628,10 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
     with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once and the method's
     named state (:class:`optimizers.spec.State`): ``M`` n × n matrices
     (:meth:`MethodSpec.matrices`: BFGS 1, Newton 3), ``V`` n-vectors, ``T`` history tables and
-    ``Q`` history scalars (L-BFGS: 2 and 2).
+    ``Q`` history scalars (L-BFGS: 2 and 2).  ``resolved``: ``resolve(method, hyper)`` when
+    the caller has it already.
     """
-    spec, eff = resolve(method, hyper)
+    spec, eff = resolve(method, hyper) if resolved is None else resolved
     per_start, chunk = _engine_layout(spec, eff, n, starts, rows)
     chunks = min(numba.get_num_threads(), -(-starts // chunk)) if starts else 0
     word = 8.0
@@ -656,10 +658,12 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
 
 def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
                      iterations: int, record: bool | int, rows: int = 0, *,
-                     single: bool = False) -> None:
+                     single: bool = False,
+                     resolved: tuple[MethodSpec, dict[str, Any]] | None = None) -> None:
     """Refuse a run whose :func:`run_memory` exceeds the memory limit of
     :mod:`landscape.limits`, saying which part is too large and what to do instead."""
-    parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single)
+    parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single,
+                       resolved=resolved)
     total = sum(parts.values())
     if total <= memory_limit_bytes():  # the message is built only for a refusal
         return
@@ -756,7 +760,7 @@ def _run(
     hp[L.BOUND] = DIVERGENCE_BOUND
     per_start, chunk = _engine_layout(spec, eff, n, N, m)
     hp[L.CHUNK] = chunk
-    check_run_memory(spec.name, eff, n, N, K, record, m, single=single)
+    check_run_memory(spec.name, eff, n, N, K, record, m, single=single, resolved=(spec, eff))
 
     # ---- outputs (trajectories strided under the memory guard)
     stride, Lp = record_stride(K, N, n, record) if record else (1, 0)
