@@ -29,7 +29,9 @@ Workloads (:data:`GROUPS`)
 ``latency``
     Fresh processes of the ``landscape`` command: a formula never seen before (fresh kernel
     cache), the same formula again (cache hit, and whether SymPy got imported), the optimizer
-    library's load from Numba's disk cache and (full run only) its one-off cold build.
+    library made ready for a first bfgs run (import, per-start engine and the bfgs step from
+    Numba's disk cache; other methods' steps load on first use) and (full run only) its
+    one-off cold build of every engine and step.
 ``symbolic``
     Parse, gradient, Hessian, kernel source generation and compilation of the chained
     Rosenbrock function in a fresh process with an empty kernel cache.
