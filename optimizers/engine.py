@@ -62,6 +62,7 @@ import hashlib
 import math
 import re
 import threading
+import weakref
 from collections import namedtuple
 from pathlib import Path
 from types import ModuleType
@@ -263,8 +264,9 @@ PER_START_FUNCTIONS = (
     ("h", H_TYPE),
 )
 
-#: dispatcher id → (dispatcher, its two addresses), per function type
-_ADDRESSES: dict[tuple[int, object], tuple[object, int, int]] = {}
+#: dispatcher → {function type: its two addresses}; weak, so that it keeps no objective's
+#: kernels alive
+_ADDRESSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def addresses(functions) -> np.ndarray:
@@ -280,14 +282,12 @@ def addresses(functions) -> np.ndarray:
     machine code that runs is the same."""
     out = np.empty(2 * len(functions), dtype=np.int64)
     for k, (disp, fty) in enumerate(functions):
-        key = (id(disp), fty)
-        hit = _ADDRESSES.get(key)
-        if hit is None or hit[0] is not disp:
+        known = _ADDRESSES.setdefault(disp, {})
+        hit = known.get(fty)
+        if hit is None:
             sig = fty.signature
-            hit = (disp, _get_wrapper_address(disp, sig), _get_jit_address(disp, sig))
-            _ADDRESSES[key] = hit
-        out[2 * k] = hit[1]
-        out[2 * k + 1] = hit[2]
+            hit = known[fty] = (_get_wrapper_address(disp, sig), _get_jit_address(disp, sig))
+        out[2 * k : 2 * k + 2] = hit
     return out
 # ============================================================================ stubs
 @njit(H_SIG, **CACHED)

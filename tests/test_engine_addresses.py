@@ -108,3 +108,23 @@ def test_import_reader_reads_every_form(tmp_path):
     assert engine._uses_numba(src)
     src.write_text("import numpy as np\n")
     assert not engine._uses_numba(src)
+
+
+def test_the_address_cache_keeps_no_kernel_alive():
+    import gc
+    import weakref
+
+    from numba import njit
+
+    from landscape.kernel_types import FG_SIG
+
+    def fg(x, D, g):
+        g[0] = 2.0 * x[0]
+        return x[0] * x[0]
+
+    disp = njit(FG_SIG)(fg)
+    assert engine.addresses([(disp, engine.FG_TYPE)])[0] > 0
+    ref = weakref.ref(disp)
+    del disp
+    gc.collect()
+    assert ref() is None
