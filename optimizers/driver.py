@@ -49,10 +49,17 @@ import numpy as np
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
-from landscape.limits import check_count, check_memory, format_bytes
+from landscape.limits import check_count, check_memory, format_bytes, memory_limit_bytes
 
 from . import _layout as L
-from .engine import engines, method_kernel, no_hessian
+from .engine import (
+    FIRST_ORDER_FUNCTIONS,
+    PER_START_FUNCTIONS,
+    addresses,
+    engines,
+    method_kernel,
+    no_hessian,
+)
 from .methods import DEFAULT_FTOL, DEFAULT_GTOL, DEFAULT_XTOL, MethodSpec, resolve
 from .spec import holds
 
@@ -607,7 +614,8 @@ PER_START_VECTORS = 7
 
 
 def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, iterations: int,
-               record: bool | int, rows: int = 0, *, single: bool = False) -> dict[str, float]:
+               record: bool | int, rows: int = 0, *, single: bool = False,
+               resolved: tuple[MethodSpec, dict[str, Any]] | None = None) -> dict[str, float]:
     """Bytes a run allocates, by part (8 bytes a float)::
 
         starts      N·n                        (the start points)
@@ -620,9 +628,10 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
     with ``chunks = min(threads, ⌈N / chunk⌉)`` workspaces alive at once and the method's
     named state (:class:`optimizers.spec.State`): ``M`` n × n matrices
     (:meth:`MethodSpec.matrices`: BFGS 1, Newton 3), ``V`` n-vectors, ``T`` history tables and
-    ``Q`` history scalars (L-BFGS: 2 and 2).
+    ``Q`` history scalars (L-BFGS: 2 and 2).  ``resolved``: ``resolve(method, hyper)`` when
+    the caller has it already.
     """
-    spec, eff = resolve(method, hyper)
+    spec, eff = resolve(method, hyper) if resolved is None else resolved
     per_start, chunk = _engine_layout(spec, eff, n, starts, rows)
     chunks = min(numba.get_num_threads(), -(-starts // chunk)) if starts else 0
     word = 8.0
@@ -649,11 +658,15 @@ def run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int, itera
 
 def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
                      iterations: int, record: bool | int, rows: int = 0, *,
-                     single: bool = False) -> None:
+                     single: bool = False,
+                     resolved: tuple[MethodSpec, dict[str, Any]] | None = None) -> None:
     """Refuse a run whose :func:`run_memory` exceeds the memory limit of
     :mod:`landscape.limits`, saying which part is too large and what to do instead."""
-    parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single)
+    parts = run_memory(method, hyper, n, starts, iterations, record, rows, single=single,
+                       resolved=resolved)
     total = sum(parts.values())
+    if total <= memory_limit_bytes():  # the message is built only for a refusal
+        return
     biggest = max(parts, key=parts.get)
     advice = {
         "workspace": (f"{method} keeps dense n × n matrices; use lbfgs (memory O(n)) for "
@@ -666,6 +679,27 @@ def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
     detail = ", ".join(f"{k} {format_bytes(v)}" for k, v in parts.items() if v)
     check_memory(f"{method} with {starts:,} start(s) in {n:,} variables", total, advice=advice,
                  detail=detail)
+
+
+#: classes that have every kernel of :func:`_has_kernels` as a class attribute
+_KERNEL_CLASSES: set[type] = set()
+_KERNEL_ATTRS = ("f", "g", "fg", "h", "fg_cols")
+
+
+def _has_kernels(compiled: Any) -> bool:
+    """Whether ``compiled`` has the kernels and data of a compiled objective, checked with
+    ``getattr_static`` (checking must not load, and on a cache miss compile, every kernel: a
+    run compiles only the ones it passes to its engine); a class that has them all as class
+    attributes is remembered (the check took a fifth of a small run's Python time)."""
+    if inspect.getattr_static(compiled, "data", None) is None:
+        return False
+    cls = type(compiled)
+    if cls in _KERNEL_CLASSES:
+        return True
+    if all(inspect.getattr_static(cls, k, None) is not None for k in _KERNEL_ATTRS):
+        _KERNEL_CLASSES.add(cls)
+        return True
+    return all(inspect.getattr_static(compiled, k, None) is not None for k in _KERNEL_ATTRS)
 
 
 def _run(
@@ -686,10 +720,7 @@ def _run(
     start_index: int = 0,
 ) -> BatchResult:
     compiled = getattr(obj, "compiled", obj)
-    # getattr_static: checking must not load (and, on a cache miss, compile) every kernel; a
-    # run compiles only the ones it passes to its engine.
-    if not all(inspect.getattr_static(compiled, k, None) is not None
-               for k in ("f", "g", "fg", "h", "fg_cols", "data")):
+    if not _has_kernels(compiled):
         raise InputError("obj must be an Objective or a CompiledObjective")
     spec, eff = resolve(method, hyper)
     n = compiled.n
@@ -729,7 +760,7 @@ def _run(
     hp[L.BOUND] = DIVERGENCE_BOUND
     per_start, chunk = _engine_layout(spec, eff, n, N, m)
     hp[L.CHUNK] = chunk
-    check_run_memory(spec.name, eff, n, N, K, record, m, single=single)
+    check_run_memory(spec.name, eff, n, N, K, record, m, single=single, resolved=(spec, eff))
 
     # ---- outputs (trajectories strided under the memory guard)
     stride, Lp = record_stride(K, N, n, record) if record else (1, 0)
@@ -756,8 +787,11 @@ def _run(
         # pass) always, the Hessian when the method uses it
         kernels = (compiled.fg, compiled.kernel(spec.hessian_kernel) if spec.uses_hessian(eff)
                    else no_hessian)
+        types_ = PER_START_FUNCTIONS
     else:
         kernels = (compiled.f, compiled.fg, compiled.fg_cols)
+        types_ = FIRST_ORDER_FUNCTIONS
+    fp = addresses([(d, t) for d, (_, t) in zip((worker, code, *kernels), types_, strict=True)])
     t0 = time.perf_counter()
     blocks = [(0, N)]
     if progress is not None and N > 0:
@@ -769,9 +803,8 @@ def _run(
     try:
         for a, b in blocks:
             extra = (epoch_f[a:b],) if not per_start else ()
-            fn(worker, code, hp, seed_i, first + a, *kernels, pts[a:b], D, out_x[a:b], out_jac[a:b],
-               out_xavg[a:b], out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b],
-               *extra)
+            fn(fp, hp, seed_i, first + a, pts[a:b], D, out_x[a:b], out_jac[a:b], out_xavg[a:b],
+               out_r[a:b], out_i[a:b], path[a:b], fpath[a:b], gpath[a:b], *extra)
             if progress is not None:
                 progress(b, N)
     finally:

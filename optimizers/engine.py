@@ -7,8 +7,10 @@ starts, each chunk with its own workspace.  They are compiled once for every for
 in Numba's disk cache, and loaded from there by later processes; a new formula only compiles
 its own kernels.
 
-``first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
+``first_order_engine(fp, hp, seed, offset, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)``
+    ``fp``: the addresses of the chunk worker, the method's ``update`` and the objective's
+    ``f, fg, fg_cols`` (:data:`FIRST_ORDER_FUNCTIONS`, :func:`addresses`).
     Lock-step first-order methods (gd … adamw): a chunk's points are the columns of an
     ``(n, chunk)`` workspace, values and gradients come from one ``fg_cols`` call per step for
     the whole chunk (or per start on its own minibatch), and each start stops on its own
@@ -17,8 +19,10 @@ its own kernels.
     recording) takes a fast path with the same results (:func:`_fo_fixed_steps`).  Both paths
     share one stopping test (:func:`_stop_test`), one divergence test (:func:`_col_detail`)
     and one result writer (:func:`_write_result`).
-``per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
+``per_start_engine(fp, hp, seed, offset, X0, D,
                    out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath)``
+    ``fp``: the addresses of the chunk worker, the method's ``step`` and the objective's
+    ``fg, h`` (:data:`PER_START_FUNCTIONS`).
     Line-search, Newton-type, CG, quasi-Newton and coordinate methods, one start after the
     other inside a chunk.
 
@@ -54,17 +58,22 @@ of the package that imports Numba, and all they import from ``optimizers`` and
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import math
+import re
 import threading
+import weakref
 from collections import namedtuple
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, prange, types
+from numba.core import cgutils
 from numba.core.registry import CPUDispatcher
+from numba.experimental.function_type import _get_jit_address, _get_wrapper_address
+from numba.extending import intrinsic
 
 from landscape.jit import BORROW, CACHED, INLINE, KERNEL, KERNEL_NORC, REASSOC
 from landscape.kernel_types import (
@@ -86,27 +95,49 @@ from .schedules import lr_from_hp
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+#: ``from X import a, b`` / ``from X import (a, b)`` and ``import X, Y as Z`` statements at
+#: the start of a line (a docstring line that reads like one only adds a file to the key)
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)",
+                          re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+"
+                     r"(?:[ \t]+as[ \t]+\w+)?)*)", re.M)
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _import_statements(text: str) -> list[tuple[str, list[str]]]:
+    """(module, imported names) of every import statement of a source text; ``module`` keeps
+    its leading dots (relative imports), names are empty for ``import X``.
+
+    Read with regular expressions instead of :mod:`ast`: parsing the package's 38 compiled
+    sources took about 0.3 s of every process's start."""
+    out: list[tuple[str, list[str]]] = []
+    for m in _FROM_IMPORT.finditer(text):
+        names = _COMMENT.sub("", m.group(2)).strip("()")
+        out.append((m.group(1), [n.split()[0] for n in names.replace("\n", " ").split(",")
+                                 if n.strip()]))
+    for m in _IMPORT.finditer(text):
+        out.extend((n.split()[0], []) for n in m.group(1).split(",") if n.strip())
+    return out
+
+
 def _imports(path: Path, package: str) -> set[str]:
     """Dotted names of the ``optimizers`` / ``landscape`` modules (or packages) that the file
     at ``path``, a module of ``package``, imports (absolute or relative)."""
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_bytes())):
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{parent}.{base}" if base else parent
-            out.add(base)
-            out.update(f"{base}.{a.name}" for a in node.names)
-        elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
+    for module, names in _import_statements(path.read_text(encoding="utf-8")):
+        level = len(module) - len(module.lstrip("."))
+        base = module[level:]
+        if level:
+            parent = package.rsplit(".", level - 1)[0] if level > 1 else package
+            base = f"{parent}.{base}" if base else parent
+        out.add(base)
+        out.update(f"{base}.{n}" for n in names)
     return {m for m in out if m.split(".")[0] in ("optimizers", "landscape")}
 
 
 def _uses_numba(path: Path) -> bool:
-    return any(isinstance(node, (ast.Import, ast.ImportFrom)) and any(
-        (getattr(node, "module", None) or a.name).split(".")[0] == "numba" for a in node.names)
-        for node in ast.walk(ast.parse(path.read_bytes())))
+    return any(module.split(".")[0] == "numba"
+               for module, _ in _import_statements(path.read_text(encoding="utf-8")))
 
 
 def compiled_sources(package_dir: Path = PACKAGE_DIR) -> list[Path]:
@@ -181,18 +212,83 @@ PER_START_CHUNK_SIG = types.void(
 )
 FIRST_ORDER_CHUNK_TYPE = types.FunctionType(FIRST_ORDER_CHUNK_SIG)
 PER_START_CHUNK_TYPE = types.FunctionType(PER_START_CHUNK_SIG)
+#: the schedulers take their functions as addresses (:func:`addresses`), not as first-class
+#: function objects: see :func:`_function`
 FIRST_ORDER_SIG = types.void(
-    FIRST_ORDER_CHUNK_TYPE, UPDATE_TYPE, VEC, types.int64, types.int64,
-    F_TYPE, FG_TYPE, FG_COLS_TYPE,
+    types.int64[::1], VEC, types.int64, types.int64,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT, MAT,
 )
 PER_START_SIG = types.void(
-    PER_START_CHUNK_TYPE, STEP_TYPE, VEC, types.int64, types.int64,
-    FG_TYPE, H_TYPE,
+    types.int64[::1], VEC, types.int64, types.int64,
     MAT, MAT, MAT, MAT, MAT, R_OUT, I_OUT, F64_3D, MAT, MAT,
 )
 
 
+
+# ============================================================================ function addresses
+def _function_maker(fty):
+    """An intrinsic ``make(c_addr, jit_addr)`` building a first-class function value of type
+    ``fty`` from the two addresses Numba stores in one (:func:`addresses`)."""
+
+    @intrinsic
+    def make(typingctx, c_addr, jit_addr):
+        def codegen(context, builder, sig, args):
+            ptr = context.get_value_type(types.voidptr)
+            fn = cgutils.create_struct_proxy(fty)(context, builder)
+            fn.c_addr = builder.inttoptr(args[0], ptr)
+            fn.py_addr = ir.Constant(ptr, None)  # no Python object: never boxed
+            fn.jit_addr = builder.inttoptr(args[1], ptr)
+            return fn._getvalue()
+
+        return fty(types.int64, types.int64), codegen
+
+    return make
+
+
+_FO_CHUNK_FN = _function_maker(FIRST_ORDER_CHUNK_TYPE)
+_PS_CHUNK_FN = _function_maker(PER_START_CHUNK_TYPE)
+_UPDATE_FN = _function_maker(UPDATE_TYPE)
+_STEP_FN = _function_maker(STEP_TYPE)
+_F_FN = _function_maker(F_TYPE)
+_FG_FN = _function_maker(FG_TYPE)
+_FG_COLS_FN = _function_maker(FG_COLS_TYPE)
+_H_FN = _function_maker(H_TYPE)
+
+#: the order of the functions in the scheduler's address array (two entries each)
+FIRST_ORDER_FUNCTIONS = (
+    ("first_order_chunk", FIRST_ORDER_CHUNK_TYPE), ("update", UPDATE_TYPE), ("f", F_TYPE),
+    ("fg", FG_TYPE), ("fg_cols", FG_COLS_TYPE),
+)
+PER_START_FUNCTIONS = (
+    ("per_start_chunk", PER_START_CHUNK_TYPE), ("step", STEP_TYPE), ("fg", FG_TYPE),
+    ("h", H_TYPE),
+)
+
+#: dispatcher → {function type: its two addresses}; weak, so that it keeps no objective's
+#: kernels alive
+_ADDRESSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def addresses(functions) -> np.ndarray:
+    """The addresses the schedulers take instead of first-class function objects: for each
+    ``(dispatcher, FunctionType)`` of ``functions``, the address of its C wrapper and of its
+    compiled function (``c_addr``, ``jit_addr``: what Numba stores in a first-class function
+    value), derived once per dispatcher and kept with it.
+
+    Passing a dispatcher as a first-class function makes every call re-derive both addresses
+    in Python (a signature look-up and an LLVM symbol look-up each: about 30 µs a function,
+    four or five functions per call); the scheduler rebuilds the values from these integers
+    (:func:`_function_maker`), bit for bit what Numba's unboxing would have built, so the
+    machine code that runs is the same."""
+    out = np.empty(2 * len(functions), dtype=np.int64)
+    for k, (disp, fty) in enumerate(functions):
+        known = _ADDRESSES.setdefault(disp, {})
+        hit = known.get(fty)
+        if hit is None:
+            sig = fty.signature
+            hit = known[fty] = (_get_wrapper_address(disp, sig), _get_jit_address(disp, sig))
+        out[2 * k : 2 * k + 2] = hit
+    return out
 # ============================================================================ stubs
 @njit(H_SIG, **CACHED)
 def no_hessian(x, D, H):
@@ -595,6 +691,18 @@ def _close_steps(K, X, XQ, G, F, FQ, cols, out, wd, f, fg, D):
 
 
 @njit(**INLINE)
+def _eval_col(j, X, D, xv, gv, fg, cols):
+    """xv ← column j of X; (divergence detail of (xv, f, ∇f), f) with f, gv ← f(xv), ∇f(xv)
+    on the data rows D, counted as one evaluation of each for column j."""
+    for i in range(X.shape[0]):
+        xv[i] = X[i, j]
+    fv = fg(xv, D, gv)
+    cols.nf[j] += 1
+    cols.ng[j] += 1
+    return point_detail(xv, fv, gv, math.inf), fv
+
+
+@njit(**INLINE)
 def _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D, xv, gv, cols,
                     out, stride):
     """∇f of column j on its minibatch k mod nb into gv (each start draws its own order of
@@ -609,12 +717,7 @@ def _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D, xv,
         src = perm[j, b * bs + r]
         for q in range(D.shape[1]):
             Dm[r, q] = D[src, q]
-    for i in range(X.shape[0]):
-        xv[i] = X[i, j]
-    fb = fg(xv, Dm, gv)
-    cols.nf[j] += 1
-    cols.ng[j] += 1
-    det = point_detail(xv, fb, gv, math.inf)
+    det, fb = _eval_col(j, X, Dm, xv, gv, fg, cols)
     if det == 0:
         r = _slot(k, stride, out.fpath.shape[1])
         if r >= 0:
@@ -643,12 +746,7 @@ def _epoch_eval(j, X, D, xv, gv, fg, cols, out, FE, kk, nb, wd):
     """Full-data f and ∇f at column j's iterate kk (an epoch end or the last step of a
     minibatch run): returns (detail, ‖∇f + λx‖∞); stores the epoch's loss and the f change
     since the last evaluation."""
-    for i in range(X.shape[0]):
-        xv[i] = X[i, j]
-    fe = fg(xv, D, gv)
-    cols.nf[j] += 1
-    cols.ng[j] += 1
-    det = point_detail(xv, fe, gv, math.inf)
+    det, fe = _eval_col(j, X, D, xv, gv, fg, cols)
     if det != 0:
         return det, math.inf
     s = cols.gid[j]
@@ -1104,10 +1202,16 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
 
 
 # ============================================================================ entry points
-def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
+def first_order_engine(fp, hp, seed, offset, X0, D,
                        out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath,
                        epoch_f):
-    """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`)."""
+    """prange over chunks of starts, each run by ``worker`` (= :func:`first_order_chunk`);
+    ``fp`` holds the addresses of :data:`FIRST_ORDER_FUNCTIONS` (:func:`addresses`)."""
+    worker = _FO_CHUNK_FN(fp[0], fp[1])
+    update = _UPDATE_FN(fp[2], fp[3])
+    f = _F_FN(fp[4], fp[5])
+    fg = _FG_FN(fp[6], fp[7])
+    fg_cols = _FG_COLS_FN(fp[8], fp[9])
     N = X0.shape[0]
     chunk = max(1, int(hp[L.CHUNK]))
     nchunks = (N + chunk - 1) // chunk
@@ -1118,9 +1222,14 @@ def first_order_engine(worker, update, hp, seed, offset, f, fg, fg_cols, X0, D,
                out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath, epoch_f)
 
 
-def per_start_engine(worker, step, hp, seed, offset, fg, h, X0, D,
+def per_start_engine(fp, hp, seed, offset, X0, D,
                      out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):
-    """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`)."""
+    """prange over chunks of starts, each run by ``worker`` (= :func:`per_start_chunk`);
+    ``fp`` holds the addresses of :data:`PER_START_FUNCTIONS` (:func:`addresses`)."""
+    worker = _PS_CHUNK_FN(fp[0], fp[1])
+    step = _STEP_FN(fp[2], fp[3])
+    fg = _FG_FN(fp[4], fp[5])
+    h = _H_FN(fp[6], fp[7])
     N = X0.shape[0]
     chunk = max(1, int(hp[L.CHUNK]))
     nchunks = (N + chunk - 1) // chunk
