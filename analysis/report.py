@@ -1872,12 +1872,13 @@ def _names(labels: Sequence[str]) -> str:
 
 
 def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
-    """A caption sentence for each rate study whose drawn error curve stops before the end
-    of its fit window: the curve is drawn until the error first falls below the rounding
-    floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may use
-    exact errors past it (x* = 0 is representable); empty when every window lies inside
-    the drawn data.  ``rule=False`` leaves out the floor rule (a caption that states it
-    already)."""
+    """A caption sentence naming the rate studies whose drawn error curve stops before the
+    end of their fit window: the curve is drawn until the error first falls below the
+    rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
+    use exact errors past it (x* = 0 is representable); empty when every window lies inside
+    the drawn data.  Where each curve ends and where its window runs are in the figure's
+    legend (:func:`analysis.plots.plot_rate_studies`), so the caption does not repeat them.
+    ``rule=False`` leaves out the floor rule (a caption that states it already)."""
     from analysis import plots
 
     cut = []
@@ -1888,16 +1889,18 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
         except ValueError:
             continue
         if win is not None and int(win[1]) > drawn:
-            cut.append(f"{label} is drawn to k = {drawn}, its fit window runs to "
-                       f"k = {int(win[1])}")
+            cut.append(label)
     if not cut:
         return ""
-    exact = ("the fit window runs past that cut where the measured ratios stay regular "
-             "(the errors are still exact there, as when x* = 0 is representable): ")
+    one = len(cut) == 1
+    text = (f"{_names(cut)}: the fit window{'' if one else 's'} "
+            f"run{'s' if one else ''} past the drawing's cut, where the measured ratios stay "
+            "regular (the errors are still exact there, as when x* = 0 is representable); "
+            "the legend gives where each curve ends and its window.")
     if not rule:
-        return "  " + exact[0].upper() + exact[1:] + "; ".join(cut) + "."
+        return "  " + text
     return ("  Each curve is drawn down to the rounding floor 10³·ε·max(e₀, 1), below which "
-            "ratios are rounding noise when x* is not exact; " + exact + "; ".join(cut) + ".")
+            "ratios are rounding noise when x* is not exact.  " + text)
 
 
 def error_caption(panels: Sequence[Any]) -> str:
@@ -1913,10 +1916,8 @@ def error_caption(panels: Sequence[Any]) -> str:
     text = side + "measured error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
-                 + "the theoretical slope ρ^k over the fit window (at least the last third "
-                 "of the run up to its end; dashed, drawn at least ×10 "
-                 "above the measurement, exactly ×10 where the two come closest, so that both "
-                 "show)")
+                 + "the theoretical slope ρ^k (dashed, over the fit window or at least the "
+                 "run's last third, ×10 above the measurement where the two come closest)")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
                  + "the window where the rate was fitted")

@@ -512,15 +512,17 @@ def test_one_rate_reads_the_same_in_every_table():
 
 def test_a_fit_window_beyond_the_drawn_curve_is_said():
     """The x² study's η = 0.05 curve stopped at the rounding-floor cut (k ≈ 277) while its
-    fit window ran to 298, unsaid: the caption now names both, computed from the same cut."""
+    fit window ran to 298, unsaid: the caption now names the study whose window runs past the
+    cut (the legend gives both ends, computed from the same cut)."""
     e = 10.0 * 0.9 ** np.arange(320)  # x* = 0: the errors stay exact down to 1e-14
     cut = int(np.argmax(e < 1e3 * np.finfo(float).eps * 10.0))  # first below the floor
     inside = _study(e, "linear", 0.9, window=(0, cut - 5))
     beyond = _study(e, "linear", 0.9, window=(0, 298))
     assert report.window_cut_text({"gd η = 0.05": inside}) == ""
     text = report.window_cut_text({"gd η = 0.05": beyond, "gd η = 0.2": inside})
-    assert f"gd η = 0.05 is drawn to k = {cut}, its fit window runs to k = 298" in text
-    assert "gd η = 0.2" not in text and "rounding floor" in text
+    assert text.startswith("  Each curve is drawn down to the rounding floor")
+    assert "gd η = 0.05: the fit window runs past the drawing's cut" in text
+    assert "gd η = 0.2" not in text  # its window ends inside the drawn curve
 
 
 def test_convergence_table_marks_a_stall_inside_the_fit_window():
