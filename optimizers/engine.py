@@ -224,7 +224,6 @@ PER_START_SIG = types.void(
 )
 
 
-
 # ============================================================================ function addresses
 def _function_maker(fty):
     """An intrinsic ``make(c_addr, jit_addr)`` building a first-class function value of type
@@ -289,6 +288,8 @@ def addresses(functions) -> np.ndarray:
             hit = known[fty] = (_get_wrapper_address(disp, sig), _get_jit_address(disp, sig))
         out[2 * k : 2 * k + 2] = hit
     return out
+
+
 # ============================================================================ stubs
 @njit(H_SIG, **CACHED)
 def no_hessian(x, D, H):
