@@ -85,8 +85,9 @@ class Comparison:
     ``agrees``; ``quantity`` names what was compared (``rate``, ``order``, ``exponent``,
     ``kind``, ``error_level``, ``error_constant``, ``finite_termination``) with
     ``predicted``/``measured`` values and ``rel_diff``; ``speed_diff`` is the relative
-    difference of ``-ln(rate)``; ``reason`` is None when agreeing; ``note`` an optional remark
-    on how agreement was reached.
+    difference of ``-ln(rate)``; ``measured_se`` the standard error of ``measured`` when it
+    is a fitted order; ``reason`` is None when agreeing; ``note`` an optional remark on how
+    agreement was reached.
     """
 
     agree: bool
@@ -99,6 +100,7 @@ class Comparison:
     speed_diff: float | None = None
     tolerance: float | None = None
     note: str | None = None
+    measured_se: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(
@@ -113,6 +115,7 @@ class Comparison:
                 "speed_diff": self.speed_diff,
                 "tolerance": self.tolerance,
                 "note": self.note,
+                "measured_se": self.measured_se,
             }
         )
 
@@ -245,7 +248,7 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     with fewer than :data:`MIN_WINDOW` points before the rounding floor cannot decide:
     'not comparable'."""
     kw = dict(quantity="order", predicted=p.order, measured=m.order,
-              rel_diff=_rel(m.order, p.order))
+              rel_diff=_rel(m.order, p.order), measured_se=m.order_se)
     se = m.order_se or 0.0
     if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
             m.order - 2 * se <= 1.3 * p.order:

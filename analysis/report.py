@@ -1370,15 +1370,14 @@ RELATIVE_RULES = {"rate": "ρ", "exponent": "exponent", "error_level": "E‖e‖
                   "error_constant": "C"}
 
 
-def order_decided(m: float, q: float, agree: bool, note: str = "") -> str:
+def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> str:
     """A measured order q_m against the band [0.9 q, 1.3 q], saying how it decided: ``in``
-    the band; ``± se reaches`` it when only the tolerance of two standard errors brought it
-    in (the comparison's note gives the standard error); ``outside`` it."""
+    the band; ``± se reaches`` it when only the tolerance of two standard errors ``se`` of the
+    fit (:attr:`analysis.compare.Comparison.measured_se`) brought it in; ``outside`` it."""
     band = f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}]"
     inside = 0.9 * q <= m <= 1.3 * q
-    se = re.search(r"± (\S+) within two standard errors", note)
     if agree and not inside and se:
-        return f"q = {fmt_num(m, 3)} ± {se.group(1)} reaches {band} within 2 s.e."
+        return f"q = {fmt_num(m, 3)} ± {fmt_num(se, 2)} reaches {band} within 2 s.e."
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
 
 
@@ -1401,7 +1400,7 @@ def decided_by(c: Any, p: Any = None) -> str:
             limit += " (double-root band)" if "double root" in str(c.note) else ""
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
-        return order_decided(m, pv, c.agree, str(c.note or ""))
+        return order_decided(m, pv, c.agree, getattr(c, "measured_se", None))
     if q == "band" and m is not None and pv is not None:
         return f"cycle {fmt_num(m, 3)} {'≤' if m <= pv * 1.01 else '>'} {fmt_num(pv, 3)}"
     if q == "band":
