@@ -1185,7 +1185,48 @@ def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
 #: both stay visible when they agree (said in its legend entry).
 THEORY_OFFSET = 10.0
 #: At most about this many ratio markers per series in the ratio panel of :func:`plot_error`.
-RATIO_MARKERS = 100
+RATIO_MARKERS = 60
+
+
+#: Below this many ratio markers drawn, they keep their full size and a joining line.
+RATIO_DENSE = 30
+#: Theory lines of a ratio panel are drawn above every measured series.
+THEORY_ZORDER = 7.0
+
+
+def ratio_marker_size(n: int, full: float = 3.0, least: float = 1.8) -> float:
+    """Marker size (points) of ``n`` ratio markers in one series: ``full`` up to
+    :data:`RATIO_DENSE` markers, then full·√(RATIO_DENSE / n), never below ``least``, so
+    that dense markers stay small dots instead of merging into a bar."""
+    if n <= RATIO_DENSE:
+        return full
+    return max(least, full * math.sqrt(RATIO_DENSE / n))
+
+
+def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
+                most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
+    """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
+    markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
+    every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
+    markers shrink when dense (:func:`ratio_marker_size`)."""
+    fin = np.flatnonzero(np.isfinite(r))
+    keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
+    idx = thin_indices(kr.size, most=most, keep=keep)
+    ms = ratio_marker_size(idx.size)
+    (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
+                   lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
+                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder)
+    return h
+
+
+def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
+    """The predicted ratio ρ as a horizontal dashed line on top of the measured ratios
+    (zorder :data:`THEORY_ZORDER`) with a white halo, tagged ``gid="theory"`` so that
+    :func:`audit` checks that it shows (:func:`hidden_share`)."""
+    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, zorder=THEORY_ZORDER,
+                      gid="theory",
+                      path_effects=[patheffects.withStroke(linewidth=lw + 2.0,
+                                                           foreground="white")])
 
 
 def rounding_floor(errors: ArrayLike) -> float:
@@ -1561,13 +1602,7 @@ def plot_error(
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
-                # a long run: hollow markers (the transient, the extremes and every j-th
-                # step: thin_indices), no joining line, drawn over the theory line
-                fin = np.flatnonzero(np.isfinite(r))
-                keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
-                idx = thin_indices(kr.size, keep=keep)
-                axr.plot(kr[idx], r[idx], color=c, ls="-" if idx.size == kr.size else "none",
-                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=6)
+                draw_ratios(axr, kr, r, c, st.marker)
             if kr.size:
                 ratio_k += [int(kr.min()), int(kr.max())]
             ratio_vals += list(r[np.isfinite(r)])
@@ -1580,9 +1615,7 @@ def plot_error(
                     label=f"{label}: {text} (slope ρᵏ, drawn ≥ ×10 above)", zorder=5)
             names[-1] += f": {text}"
             if axr is not None:
-                axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5,
-                            path_effects=[patheffects.withStroke(linewidth=3.5,
-                                                                 foreground="white")])
+                ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
     heading = title or ("Error against iteration: measured"
                         + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
@@ -2887,6 +2920,58 @@ def _labels_on_marks(ax: Any, renderer: Any) -> list[str]:
             for t in labels if covers(t.get_window_extent(renderer), marks, slack=1.0)]
 
 
+def hidden_share(ax: Any, line: Any, renderer: Any, step: float = 2.0) -> float:
+    """The share of a line's drawn length (inside the axes, sampled every ``step`` px) that
+    lies under the markers or lines of the visible series drawn above it (higher zorder):
+    s = #{samples p : |p − q| < r_q for a mark q of such a series (:func:`data_marks`)} /
+    #{samples}.  0 = nothing is drawn over it."""
+    xy = np.asarray(line.get_xydata(), dtype=float).reshape(-1, 2)
+    with np.errstate(all="ignore"):
+        d = line.get_transform().transform(xy)
+    d = d[np.all(np.isfinite(d), axis=1)]
+    if len(d) < 2:
+        return 0.0
+    box = ax.get_window_extent(renderer)
+    n = np.minimum(np.hypot(*np.diff(d, axis=0).T) / step, 1e4).astype(int) + 2
+    pts = np.concatenate([np.linspace(a, b, m) for a, b, m in zip(d[:-1], d[1:], n,
+                                                                    strict=True)])
+    pts = pts[(pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
+              & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)]
+    above = [ln for ln in ax.get_lines() if ln is not line and ln.get_visible()
+             and ln.get_zorder() > line.get_zorder()]
+    if not len(pts) or not above:
+        return 0.0
+    from types import SimpleNamespace  # data_marks of the lines above only
+
+    p, r = data_marks(SimpleNamespace(get_lines=lambda: above), renderer, step)
+    if not p.size:
+        return 0.0
+    hit = np.zeros(len(pts), dtype=bool)
+    for i in range(0, len(p), 4000):
+        q, rq = p[i:i + 4000], r[i:i + 4000]
+        dist = np.hypot(pts[:, None, 0] - q[None, :, 0], pts[:, None, 1] - q[None, :, 1])
+        hit |= np.any(dist < rq[None, :], axis=1)
+    return float(hit.mean())
+
+
+#: A theory line (gid "theory") hidden over more than this share of its length is a defect.
+HIDDEN_THEORY = 0.5
+
+
+def _hidden_theory(ax: Any, renderer: Any) -> list[str]:
+    """Theory lines of ``ax`` (``gid="theory"``) more than :data:`HIDDEN_THEORY` of whose
+    length lies under series drawn above them (:func:`hidden_share`)."""
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() == "theory" and ln.get_visible():
+            s = hidden_share(ax, ln, renderer)
+            if s > HIDDEN_THEORY:
+                out.append(f"axes {ax.get_title()!r}: theory line at y = "
+                           f"{ln.get_ydata()[0]:.4g} hidden over {100 * s:.0f}% of its "
+                           "length")
+    return out
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -2903,7 +2988,9 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
       axis labels, annotations, legends), and labels placed in data coordinates stay inside
       their axes' frame (:func:`_labels_inside_axes`) and off its markers and lines
-      (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`).
+      (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`);
+      no theory line (``gid="theory"``) lies mostly under series drawn above it
+      (:func:`_hidden_theory`).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -2922,6 +3009,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
             problems += _labels_on_marks(ax, renderer)
+            problems += _hidden_theory(ax, renderer)
         problems += _orphan_titles(container)
         for name, artist in _texts_of(container):
             if id(artist) in seen:

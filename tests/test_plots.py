@@ -549,3 +549,44 @@ def test_audit_flags_a_title_ending_in_a_lone_fragment():
     fig = Figure(layout="constrained")
     fig.add_subplot().set_title("GD on x³ from x₀\n= 1")
     assert any("lone fragment" in p for p in plots.audit(fig))
+
+
+def _ratio_theory_lines(ax, rates):
+    """The horizontal lines y = ρ of a ratio axes, found by their data (not by a tag)."""
+    return [ln for ln in ax.get_lines() if len(ln.get_ydata()) == 2
+            and np.allclose(ln.get_ydata(), ln.get_ydata()[0])
+            and any(np.isclose(ln.get_ydata()[0], r) for r in rates)]
+
+
+def test_error_plot_ratio_theory_lines_show_over_dense_markers():
+    # three runs whose ratios sit exactly on their predicted ρ over 60 … 280 steps (the
+    # gd-on-x² page): each dashed ρ line must show over most of its length, not lie under
+    # the measured markers that crowd onto it
+    rates = {"a": 0.6, "b": 0.9, "c": 1.2}
+    steps = {"a": 60, "b": 280, "c": 100}
+    errors = {k: rates[k] ** np.arange(steps[k] + 1.0) for k in rates}
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error(errors, rates=rates, windows={k: (0, steps[k]) for k in rates},
+                     fig=fig)
+    axr = fig.axes[-1]
+    renderer = plots._renderer(fig)
+    lines = _ratio_theory_lines(axr, rates.values())
+    assert len(lines) == 3
+    for ln in lines:
+        assert plots.hidden_share(axr, ln, renderer) < 0.1, ln.get_ydata()[0]
+    assert plots.audit(fig) == []
+
+
+def test_hidden_share_counts_length_under_series_drawn_above():
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 2)
+    line = ax.axhline(1.0, lw=1, zorder=2, gid="theory")
+    ax.plot([0, 4], [1, 1], lw=4, zorder=3)  # covers 40 % of it, drawn above
+    ax.plot([5, 10], [1, 1], lw=4, zorder=1)  # right half: drawn below, does not hide it
+    share = plots.hidden_share(ax, line, plots._renderer(fig))
+    assert 0.35 < share < 0.45
+    assert plots.audit(fig) == []  # under the limit
+    ax.plot([4, 10], [1, 1], lw=4, zorder=3)
+    assert any("theory line" in p for p in plots.audit(fig))
