@@ -70,7 +70,7 @@ BASIN_PALETTE = ("#332288", "#117733", "#44AA99", "#999933", "#882255", "#AA4499
 
 #: How critical points are drawn: marker, face colour (all with a black edge).
 KIND_STYLE = {
-    "minimum": ("*", OKABE_ITO["yellow"], 15),
+    "minimum": ("*", OKABE_ITO["yellow"], 11),
     "maximum": ("^", OKABE_ITO["vermillion"], 9),
     "saddle": ("X", OKABE_ITO["sky"], 10),
     "unknown": ("D", GREY, 7),
@@ -880,6 +880,33 @@ CRITICAL_ZORDER = 8
 CRITICAL_HALO = [patheffects.withStroke(linewidth=3.0, foreground="white")]
 
 
+#: Marker size (points) of a last-iterate square; nested squares grow by LAST_STEP each.
+LAST_SQUARE = 12.0
+LAST_STEP = 4.0
+
+
+def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015
+                      ) -> tuple[dict[str, float], list[list[str]]]:
+    """Sizes of the last-iterate squares and the groups of labels whose last iterates
+    coincide: two ends p, q coincide when |pᵢ − qᵢ| ≤ share·spanᵢ on every axis i (under a
+    marker of each other).  The j-th label of a group (in the given order) gets the size
+    LAST_SQUARE + j·LAST_STEP, so coinciding ends show as nested squares, none hidden."""
+    span = np.asarray(span, dtype=float).ravel()
+    sizes: dict[str, float] = {}
+    groups: list[list[str]] = []
+    for label, q in lasts.items():
+        q = np.asarray(q, dtype=float).ravel()
+        for g in groups:
+            if np.all(np.abs(np.asarray(lasts[g[0]], float).ravel() - q) <= share * span):
+                g.append(label)
+                break
+        else:
+            groups.append([label])
+        g = next(g for g in groups if label in g)
+        sizes[label] = LAST_SQUARE + LAST_STEP * (len(g) - 1)
+    return sizes, [g for g in groups if len(g) > 1]
+
+
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
                       dim: int) -> list[Line2D]:
     """Draw critical points by kind; returns legend handles (kind and count)."""
@@ -933,6 +960,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         return bool(np.all(np.isfinite(q)) and np.all((q >= b[:, 0]) & (q <= b[:, 1])))
 
     sty = {**series_styles(paths), **(styles or {})}
+    lasts: dict[str, NDArray] = {}
     for label, p in paths.items():
         st = sty[label]
         fin = np.all(np.isfinite(p), axis=1)
@@ -949,14 +977,24 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             starts.append(p[0])
         last = p[fin][-1] if fin.any() else None
         if last is not None and inside(last):
-            # under the critical points' markers: the minimum stays visible on top
-            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=7,
-                    clip_on=False)
+            lasts[label] = last
+    span = b[:, 1] - b[:, 0]
+    sizes, groups = last_square_sizes(lasts, span)
+    for label, last in lasts.items():
+        # hollow and above the critical points: a last iterate at the minimum is a square
+        # around its star; coinciding ends are nested squares, the first one innermost
+        ax.plot(last[0], last[1], marker="s", ms=sizes[label], mfc="none",
+                mec=sty[label].color, mew=1.6, zorder=CRITICAL_ZORDER + 1, clip_on=False,
+                path_effects=[patheffects.withStroke(linewidth=2.8, foreground="white")])
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
                               ls="none", label="start"))
-        handles.append(Line2D([], [], marker="s", ms=6, color=GREY, mec="black", ls="none",
-                              label="last iterate"))
+        handles.append(Line2D([], [], marker="s", ms=LAST_SQUARE, mfc="none", mec="black",
+                              mew=1.4, ls="none", label="last iterate"))
+        for g in groups:
+            handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
+                                  mfc="none", mec=GREY, mew=1.0,
+                                  label=f"nested squares: {', '.join(g)} end at one point"))
     handles += _critical_handles(ax, critical_points or (), b, 2)
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])

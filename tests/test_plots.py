@@ -77,9 +77,11 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     assert any("window of the rate fit" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
-    # the hollow ratio markers are drawn over the line: a ratio sitting on ρ stays visible
-    assert rho_line.get_zorder() < min(ln.get_zorder() for ln in ratio_ax.lines
+    # the dashed ρ line is drawn over the hollow ratio markers, with a white halo (dense
+    # markers on it would hide it); the markers show in the gaps of its dashes
+    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
                                        if ln is not rho_line)
+    assert rho_line.get_path_effects()
     measured = ratio_ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5
 
@@ -311,7 +313,29 @@ def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
     end = next(ln for ln in marks if ln.get_marker() == "s")
     star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
     assert not start.get_clip_on()  # its lower half would be cut at y = −2
-    assert star.get_zorder() > end.get_zorder()  # the minimum on top, haloed
+    # both show: a hollow square, larger than the star and drawn over it, around the star
+    assert end.get_markerfacecolor() == "none"
+    assert end.get_markersize() > star.get_markersize()
+    assert end.get_zorder() > star.get_zorder()
+
+
+def test_contour_coinciding_ends_are_nested_squares_and_named():
+    def f(p):
+        return p[:, 0] ** 2 + p[:, 1] ** 2
+
+    end = [0.0, 0.0]
+    paths = {"gd": np.array([[1.0, 1.0], end]), "adam": np.array([[-1.0, 1.0], end]),
+             "cg": np.array([[1.0, -1.0], [0.5, 0.5]])}
+    fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, [{"point": end,
+                                                            "kind": "minimum"}])
+    ax = fig.axes[0]
+    squares = {ln.get_markeredgecolor(): ln.get_markersize() for ln in ax.lines
+               if ln.get_marker() == "s" and len(ln.get_xdata()) == 1}
+    assert len(set(squares.values())) == 2  # gd and adam nested; cg's own size is gd's
+    assert any("gd, adam end at one point" in t for t in _legend_texts(fig))
+    assert plots.last_square_sizes({"a": [0, 0], "b": [0.01, 0], "c": [1, 0]}, [4, 4]) == (
+        {"a": plots.LAST_SQUARE, "b": plots.LAST_SQUARE + plots.LAST_STEP,
+         "c": plots.LAST_SQUARE}, [["a", "b"]])
 
 
 def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
