@@ -180,9 +180,38 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
             out = fn(*args, **kwargs)
             if isinstance(out, (Figure, SubFigure)):
                 fit_titles(out)
+                top_decade_ticks(out)
             return out
 
     return wrapper
+
+
+class TopDecadeLocator(mpl.ticker.LogLocator):
+    """Major ticks of a log axis at every s-th decade counted down from the top decade of
+    the view, ⌊log10 v_max⌋, with s the decade stride matplotlib's :class:`LogLocator`
+    chooses for the view (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value
+    of 0.5): the axis always has a tick at or above the decade of its largest values."""
+
+    def tick_values(self, vmin: float, vmax: float) -> NDArray[np.float64]:
+        ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
+        lo, hi = sorted((float(vmin), float(vmax)))
+        if not (lo > 0 and np.isfinite(hi)):
+            return ticks
+        dec = np.unique(np.round(np.log10(ticks[ticks > 0])))
+        stride = int(max(1, np.min(np.diff(dec)))) if dec.size > 1 else 1
+        top = math.floor(math.log10(hi))
+        k = np.arange(top + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
+        return 10.0 ** k[::-1].astype(float)
+
+
+def top_decade_ticks(fig: FigureLike) -> None:
+    """Give every log y axis of ``fig`` that uses matplotlib's automatic decade ticks a
+    :class:`TopDecadeLocator` (set ticks are left as they are)."""
+    for ax in fig.get_axes():
+        loc = ax.yaxis.get_major_locator()
+        if (ax.get_yscale() == "log" and type(loc) is mpl.ticker.LogLocator
+                and getattr(ax, "_colorbar", None) is None):
+            ax.yaxis.set_major_locator(TopDecadeLocator(base=10.0, numticks=loc.numticks))
 
 
 def _greedy_lines(para: str, available: float, size: float) -> list[str]:
@@ -1677,7 +1706,7 @@ def plot_error(
             _fit_log_axis(axr)
         else:
             _fit_linear_axis(axr)
-            axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
+            axr.yaxis.set_major_formatter(SameDecimals())
         axr.set_xlabel(xlabel)
         axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
@@ -1895,6 +1924,49 @@ def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
     if plain:
         return FuncFormatter(lambda v, _: fmt(v, digits))
     return FuncFormatter(lambda v, _: _power_text(v, digits))
+
+
+class SameDecimals(mpl.ticker.Formatter):
+    """Plain tick labels of one linear axis, all with the same number of decimals d: the
+    fewest d ≤ ``most`` with which every tick t is written exactly,
+    |round(t, d) − t| ≤ 10⁻⁹·max|t| (``0.6, 0.8, 1.0, 1.2``, not ``1`` among decimals;
+    ``0.999596, 0.999600``, not ``0.9996`` beside ``0.999598``)."""
+
+    def __init__(self, most: int = 7) -> None:
+        self.most = most
+        self.decimals = 0
+
+    def set_locs(self, locs: ArrayLike) -> None:
+        super().set_locs(locs)
+        t = np.asarray(locs, dtype=float).ravel()
+        t = t[np.isfinite(t)]
+        self.decimals = same_decimals(t, self.most)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        d = self.decimals
+        if abs(x) < 0.5 * 10.0 ** -d:
+            x = 0.0
+        return f"{x:.{d}f}".replace("-", "\u2212")
+
+
+def same_decimals(ticks: ArrayLike, most: int = 7) -> int:
+    """The fewest decimals d ≤ ``most`` writing every value t of ``ticks`` exactly:
+    |round(t, d) − t| ≤ 10⁻⁹·max|t| (``most`` when none does)."""
+    t = np.asarray(ticks, dtype=float).ravel()
+    t = t[np.isfinite(t)]
+    if t.size == 0:
+        return 0
+    tol = 1e-9 * max(float(np.max(np.abs(t))), 1e-300)
+    return next((d for d in range(most + 1) if np.all(np.abs(np.round(t, d) - t) <= tol)),
+                most)
+
+
+def tick_decimals(text: str) -> int | None:
+    """Decimals of a plain tick label (``0.50`` → 2, ``12`` → 0); None for other labels."""
+    t = text.replace("\u2212", "-").strip()
+    if tick_format(t) != "plain":
+        return None
+    return len(t.split(".")[1]) if "." in t else 0
 
 
 def tick_format(text: str) -> str:
@@ -2869,7 +2941,8 @@ def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
 
 def _mixed_tick_formats(ax: Any) -> list[str]:
     """Axes of ``ax`` whose drawn tick labels mix formats (:func:`tick_format`: ``1e+04``
-    beside ``1`` or ``$10^{2}$``)."""
+    beside ``1`` or ``$10^{2}$``) or, on a linear axis (not a colour bar's), numbers of
+    decimals (:func:`tick_decimals`: ``1`` beside ``0.8``)."""
     problems = []
     for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         texts = [t.get_text() for t in _drawn_tick_labels(axis)]
@@ -2877,6 +2950,11 @@ def _mixed_tick_formats(ax: Any) -> list[str]:
         if len(kinds) > 1:
             problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels mix formats "
                             f"{sorted(kinds)} ({', '.join(texts)})")
+        decimals = {tick_decimals(t) for t in texts if tick_format(t) == "plain"}
+        linear = (ax.get_xscale() if axis_name == "x" else ax.get_yscale()) == "linear"
+        if linear and getattr(ax, "_colorbar", None) is None and len(decimals) > 1:
+            problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels mix numbers "
+                            f"of decimals ({', '.join(texts)})")
     return problems
 
 
@@ -3010,6 +3088,27 @@ def _hidden_theory(ax: Any, renderer: Any) -> list[str]:
     return out
 
 
+def _log_top_tick(ax: Any) -> list[str]:
+    """A log y axis of ``ax`` whose highest drawn tick lies below the decade of its largest
+    drawn value 10^⌊log10 max y⌋ (the values at the top cannot be read off)."""
+    if ax.get_yscale() != "log" or getattr(ax, "_colorbar", None) is not None:
+        return []
+    lo, hi = sorted(ax.get_ylim())
+    ys = [np.asarray(y, dtype=float).ravel() for y in _line_ys(ax)]
+    y = np.concatenate(ys) if ys else np.zeros(0)
+    y = y[np.isfinite(y) & (y > 0) & (y >= lo) & (y <= hi)]
+    ticks = [float(t.get_loc()) for t in ax.yaxis.get_major_ticks()
+             if t.label1.get_visible() and t.label1.get_text() and t.get_loc() is not None
+             and lo <= float(t.get_loc()) <= hi]
+    if y.size == 0 or not ticks:
+        return []
+    decade = 10.0 ** math.floor(math.log10(float(y.max())))
+    if max(ticks) < decade * (1 - 1e-9):
+        return [f"axes {ax.get_title()!r}: no y tick at or above {decade:g}, the decade of "
+                f"the largest value {float(y.max()):.3g} (top tick {max(ticks):g})"]
+    return []
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -3028,7 +3127,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       their axes' frame (:func:`_labels_inside_axes`) and off its markers and lines
       (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`);
       no theory line (``gid="theory"``) lies mostly under series drawn above it
-      (:func:`_hidden_theory`).
+      (:func:`_hidden_theory`); a log y axis has a tick at or above the decade of its
+      largest value (:func:`_log_top_tick`).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -3048,6 +3148,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _labels_inside_axes(ax, renderer)
             problems += _labels_on_marks(ax, renderer)
             problems += _hidden_theory(ax, renderer)
+            problems += _log_top_tick(ax)
         problems += _orphan_titles(container)
         for name, artist in _texts_of(container):
             if id(artist) in seen:

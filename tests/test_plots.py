@@ -413,7 +413,7 @@ def test_paths_grid_panel_with_nothing_below_has_its_own_x_tick_labels():
                           [[-2, 2], [-1, 3]], {m: path for m in
                                                ("gd", "momentum", "newton", "bfgs", "lbfgs")},
                           fig=fig)
-    fig.canvas.draw()
+    plots._renderer(fig)
     for ax in fig.axes:
         shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
         row, col = ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start
@@ -614,3 +614,53 @@ def test_hidden_share_counts_length_under_series_drawn_above():
     assert plots.audit(fig) == []  # under the limit
     ax.plot([4, 10], [1, 1], lw=4, zorder=3)
     assert any("theory line" in p for p in plots.audit(fig))
+
+
+def test_ratio_axis_ticks_have_one_number_of_decimals():
+    # ρ = 0.6, 0.9, 1.2: ticks 0.6 … 1.2 written "1.0", not "1" among decimals; and ratios
+    # 0.999594 … 0.99960 (a long slow run): every tick with 6 decimals
+    rates = {"a": 0.6, "b": 0.9, "c": 1.2}
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({k: r ** np.arange(61.0) for k, r in rates.items()}, rates=rates, fig=fig)
+    plots._renderer(fig)
+    texts = [t.get_text() for t in plots._drawn_tick_labels(fig.axes[-1].yaxis)]
+    assert len({plots.tick_decimals(t) for t in texts}) == 1, texts
+    assert plots.audit(fig) == []
+    e = np.cumprod(np.r_[1.0, 0.999594 + 0.000006 * (1 - np.exp(-np.arange(3000.0) / 500))])
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({"gd": e}, rates={"gd": 0.999601}, fig=fig)
+    plots._renderer(fig)
+    texts = [t.get_text() for t in plots._drawn_tick_labels(fig.axes[-1].yaxis)]
+    assert len({plots.tick_decimals(t) for t in texts}) == 1, texts
+    assert plots.same_decimals([0.6, 0.8, 1.0, 1.2]) == 1
+    assert plots.same_decimals([0.999596, 0.9996]) == 6
+
+
+def test_audit_flags_mixed_decimals_on_a_linear_axis():
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0.6, 1.2])
+    ax.set_yticks([0.6, 0.8, 1.0, 1.2], ["0.6", "0.8", "1", "1.2"])
+    assert any("decimals" in p for p in plots.audit(fig))
+    ax.set_yticks([0.6, 0.8, 1.0, 1.2], ["0.6", "0.8", "1.0", "1.2"])
+    assert plots.audit(fig) == []
+
+
+def test_log_error_axis_has_a_tick_at_the_top_values_decade():
+    # errors from 0.3 down to 1e-15 (on this height matplotlib ticks every 2nd decade,
+    # up to 1e-3 only): the start value's decade 1e-1 must have a tick at or above it
+    e = np.geomspace(0.3, 1e-15, 23)
+    fig = Figure(figsize=(6.4, 2.6), layout="constrained")
+    plots.plot_error({"newton": e}, ratios=False, fig=fig)
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+    assert max(ticks) >= 0.1
+    assert plots.audit(fig) == []
+    bare = Figure(figsize=(6.4, 3.0))
+    a = bare.add_subplot()
+    a.semilogy(np.arange(23), e)
+    a.set_ylim(e.min() / 2.5, e.max() * 2.5)
+    a.set_yticks([1e-14, 1e-11, 1e-8, 1e-5, 1e-2])
+    assert any("no y tick" in p for p in plots.audit(bare))
