@@ -214,11 +214,34 @@ def top_decade_ticks(fig: FigureLike) -> None:
             ax.yaxis.set_major_locator(TopDecadeLocator(base=10.0, numticks=loc.numticks))
 
 
+#: Relations that stay on one line with both their sides in a wrapped title.
+RELATIONS = frozenset({"=", "≈", "≤", "≥", "<", ">", "≠", "→", "×"})
+
+
+def bound_words(para: str) -> list[str]:
+    """The words of ``para`` (split at spaces) with every relation of :data:`RELATIONS`
+    (``η = 0.6``) joined to the words before and after it, so that a line never breaks next
+    to ``=``."""
+    out: list[str] = []
+    glue = False
+    for word in para.split(" "):
+        if word in RELATIONS and out:
+            out[-1] += " " + word
+            glue = True
+        elif glue and out:
+            out[-1] += " " + word
+            glue = word in RELATIONS
+        else:
+            out.append(word)
+            glue = word in RELATIONS
+    return out
+
+
 def _greedy_lines(para: str, available: float, size: float) -> list[str]:
     """One paragraph broken greedily at spaces into lines of at most ``available`` points."""
     lines: list[str] = []
     line = ""
-    for word in para.split(" "):
+    for word in bound_words(para):
         trial = f"{line} {word}" if line else word
         if line and text_width_pt(trial, size) > available:
             lines.append(line)

@@ -664,3 +664,13 @@ def test_log_error_axis_has_a_tick_at_the_top_values_decade():
     a.set_ylim(e.min() / 2.5, e.max() * 2.5)
     a.set_yticks([1e-14, 1e-11, 1e-8, 1e-5, 1e-2])
     assert any("no y tick" in p for p in plots.audit(bare))
+
+
+@pytest.mark.parametrize("title", ["20 steps: momentum η = 0.6, β = 0.5 (20 it.)",
+                                   "Gaussian noise of width σ = 1 on every gradient"])
+def test_wrapped_titles_never_break_next_to_a_relation(title):
+    for width in (40.0, 60.0, 80.0, 110.0, 150.0):
+        for line in plots.wrap_words(title, width, 10.0).split("\n"):
+            words = line.split()
+            assert words[0] != "=" and words[-1] != "=", (width, line)
+    assert plots.bound_words("a η = 0.6, b") == ["a", "η = 0.6,", "b"]
