@@ -1803,7 +1803,8 @@ def plot_grad_norm(
     Adam's 350) get panels side by side, the shortest runs left, each with a linear
     iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
     dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
-    else its legend entry says that it lies below the axis (the runs did not come near it)."""
+    else its legend entry says that it lies below the axis (the runs did not come near it).
+    Side-by-side panels each have their own legend under them, naming their own runs."""
     from matplotlib.ticker import MaxNLocator
 
     fig = new_figure(fig, figsize)
@@ -1814,22 +1815,31 @@ def plot_grad_norm(
     axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
     handles = []
     below = False
+    panel_handles: list[list[Any]] = []
     for ax, group in zip(axes, groups, strict=True):
+        own = []
         for label in group:
             g = series[label]
             (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
                            ls=sty[label].linestyle, marker=sty[label].marker,
                            ms=3 if len(g) < 40 else 0, label=f"{label} ({len(g) - 1} it.)")
-            handles.append(h)
+            own.append(h)
+        handles += own
         ax.set_yscale("log")
         lim = log_limits([_positive(series[k]) for k in group])
         if gtol is not None and (lim is None or gtol >= lim[0] * 2.5 / 100.0):
             ax.axhline(gtol, color="black", ls=":", lw=1.0)
             _fit_log_axis(ax)
+            own.append(Line2D([], [], color="black", ls=":", lw=1.0,
+                              label=f"gtol = {fmt(gtol, 3)}"))
         else:
             below = below or gtol is not None
             if lim is not None:
                 ax.set_ylim(*lim)
+            if gtol is not None:
+                own.append(Line2D([], [], color="none",
+                                  label=f"gtol = {fmt(gtol, 3)} (below the axis)"))
+        panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
         ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
@@ -1843,8 +1853,11 @@ def plot_grad_norm(
                                     + (" (below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
-    else:
-        axes[0].set_title(title or "Gradient norm against iteration")
+        for ax, own in zip(axes, panel_handles, strict=True):  # each panel names its runs
+            ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                      borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
+        return fig
+    axes[0].set_title(title or "Gradient norm against iteration")
     _outside_legend(fig, handles)
     return fig
 
