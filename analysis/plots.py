@@ -237,11 +237,12 @@ def bound_words(para: str) -> list[str]:
     return out
 
 
-def _greedy_lines(para: str, available: float, size: float) -> list[str]:
-    """One paragraph broken greedily at spaces into lines of at most ``available`` points."""
+def _greedy_lines(words: list[str], available: float, size: float) -> list[str]:
+    """Words (units never broken) put greedily into lines of at most ``available``
+    points."""
     lines: list[str] = []
     line = ""
-    for word in bound_words(para):
+    for word in words:
         trial = f"{line} {word}" if line else word
         if line and text_width_pt(trial, size) > available:
             lines.append(line)
@@ -257,21 +258,37 @@ def wrap_words(text: str, available: float, size: float) -> str:
     (a single word longer than that stays whole), balanced: of the widths w ≤ ``available``
     that need no more lines than the greedy break at ``available``, the smallest (bisection
     on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
-    its own."""
+    its own.  A relation stays on one line with both its sides (:func:`bound_words`) unless
+    that leaves a lone fragment whatever else is tried."""
     out: list[str] = []
     for para in str(text).split("\n"):
-        lines = _greedy_lines(para, available, size)
-        if len(lines) > 1:
-            lo, hi = 0.0, float(available)
-            for _ in range(14):
-                mid = 0.5 * (lo + hi)
-                if len(_greedy_lines(para, mid, size)) <= len(lines):
-                    hi = mid
-                else:
-                    lo = mid
-            lines = _greedy_lines(para, hi, size)
-        out += lines
+        tries = [_balanced_lines(bound_words(para), available, size)]
+        if orphan_line("\n".join(tries[0])):  # last word glued to the one before it, or
+            words = bound_words(para)           # at worst a break next to a relation
+            if len(words) > 1:
+                tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])], available,
+                                             size))
+            tries.append(_balanced_lines(para.split(" "), available, size))
+        fits = [ln for ln in tries if not orphan_line("\n".join(ln))
+                and all(text_width_pt(x, size) <= available or " " not in x for x in ln)]
+        out += fits[0] if fits else tries[0]
     return "\n".join(out)
+
+
+def _balanced_lines(words: list[str], available: float, size: float) -> list[str]:
+    """``words`` (units never broken) broken greedily at ``available`` points, then at the
+    smallest width that needs no more lines (bisection)."""
+    lines = _greedy_lines(words, available, size)
+    if len(lines) > 1:
+        lo, hi = 0.0, float(available)
+        for _ in range(14):
+            mid = 0.5 * (lo + hi)
+            if len(_greedy_lines(words, mid, size)) <= len(lines):
+                hi = mid
+            else:
+                lo = mid
+        lines = _greedy_lines(words, hi, size)
+    return lines
 
 
 def orphan_line(text: str) -> bool:
@@ -562,6 +579,47 @@ def covers(ext: Any, marks: tuple[NDArray[np.float64], NDArray[np.float64]],
                        & (p[:, 1] > ext.y0 - rr) & (p[:, 1] < ext.y1 + rr)))
 
 
+def marker_centres(ax: Any) -> NDArray[np.float64]:
+    """Display positions (N × 2 px) of the finite points of every visible line of ``ax``
+    drawn with markers (iterates, starts, last iterates)."""
+    out = [np.zeros((0, 2))]
+    for ln in ax.get_lines():
+        if ln.get_visible() and ln.get_marker() not in (None, "None", "none", "", " ") \
+                and ln.get_markersize() > 0:
+            xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
+            with np.errstate(all="ignore"):
+                d = ln.get_transform().transform(xy)
+            out.append(d[np.all(np.isfinite(d), axis=1)])
+    return np.concatenate(out)
+
+
+def box_distance(ext: Any, p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distance (px) from the box ``ext`` to each point of ``p`` (N × 2; 0 inside):
+    √(max(x0 − pₓ, 0, pₓ − x1)² + max(y0 − p_y, 0, p_y − y1)²)."""
+    p = np.asarray(p, dtype=float).reshape(-1, 2)
+    dx = np.maximum.reduce([ext.x0 - p[:, 0], np.zeros(len(p)), p[:, 0] - ext.x1])
+    dy = np.maximum.reduce([ext.y0 - p[:, 1], np.zeros(len(p)), p[:, 1] - ext.y1])
+    return np.hypot(dx, dy)
+
+
+#: A point label farther than this (px) from its own point is not placed.
+LABEL_REACH = 22.0
+
+
+def nearest_is_own(ext: Any, own: ArrayLike, centres: NDArray[np.float64],
+                   reach: float = LABEL_REACH) -> bool:
+    """Whether a label box ``ext`` reads as the label of the point ``own`` (display px):
+    within ``reach`` px of it, and no other marker centre (farther than 1 px from ``own``)
+    nearer to the box than ``own`` is."""
+    own = np.asarray(own, dtype=float).ravel()
+    d_own = float(box_distance(ext, own[None, :])[0])
+    if d_own > reach:
+        return False
+    c = np.asarray(centres, dtype=float).reshape(-1, 2)
+    other = c[np.hypot(*(c - own).T) > 1.0]
+    return not other.size or bool(np.all(box_distance(ext, other) >= d_own))
+
+
 class ClearLabel(mpl.artist.Artist):
     """Moves one annotation (offset points) when the figure is drawn to the first of
     ``offsets`` where its box lies inside the axes and off the axes' markers and lines
@@ -593,7 +651,9 @@ class IterateLabels(mpl.artist.Artist):
     with the final positions): each number, in order, takes the first offset (preferred
     direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
     lies inside the axes, clear of the numbers already placed and of the markers and lines
-    of the axes (:func:`data_marks`, :func:`covers`); a number with no such place
+    of the axes (:func:`data_marks`, :func:`covers`), and nearer its own point than any
+    other marker and within :data:`LABEL_REACH` (:func:`nearest_is_own`); a number with no
+    such place
     is hidden, and the legend entry of its run then names only the numbers shown."""
 
     zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
@@ -617,11 +677,13 @@ class IterateLabels(mpl.artist.Artist):
         ax = self.axes
         box = ax.get_window_extent(renderer)
         marks = data_marks(ax, renderer)
+        centres = marker_centres(ax)
         placed: list[Any] = []
         shown: dict[str, set[int]] = {}
         for label, j, ann, (u0, v0) in self.items:
             ann.set_visible(True)
             ok = False
+            own = ax.transData.transform(np.asarray(ann.xy, dtype=float))
             for r in _LABEL_RADII:
                 for turn in _LABEL_TURNS:
                     c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
@@ -629,7 +691,8 @@ class IterateLabels(mpl.artist.Artist):
                     ext = ann.get_window_extent(renderer)
                     if (_inside(ext, box, -0.5)
                             and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
-                            and not covers(ext, marks)):
+                            and not covers(ext, marks)
+                            and nearest_is_own(ext, own, centres)):
                         ok = True
                         break
                 if ok:

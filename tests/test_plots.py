@@ -677,3 +677,36 @@ def test_wrapped_titles_never_break_next_to_a_relation(title):
             words = line.split()
             assert words[0] != "=" and words[-1] != "=", (width, line)
     assert plots.bound_words("a η = 0.6, b") == ["a", "η = 0.6,", "b"]
+
+
+def _box_point(e, p):
+    return math.hypot(max(e.x0 - p[0], 0, p[0] - e.x1), max(e.y0 - p[1], 0, p[1] - e.y1))
+
+
+def test_iterate_numbers_sit_nearest_their_own_point_or_are_dropped():
+    # GD on x³ from 1 with η = 0.1: iterates crowd towards 0 (the study's page): every number
+    # shown must be nearer its own iterate than any other marker, and within reach
+    x = [1.0]
+    for _ in range(11):
+        x.append(x[-1] - 0.3 * x[-1] ** 2)
+    path = np.array(x)
+    fig = Figure(figsize=(3.0, 3.3), layout="constrained")
+    plots.plot_curve_1d(lambda v: v**3, {"gd": path}, xlim=(-1.2, 1.2), numbered=6,
+                        legend=False, title="first 11 GD steps from x₀ = 1", fig=fig)
+    renderer = plots._renderer(fig)
+    checked = 0
+    for ax in fig.axes:
+        pts = np.concatenate([ln.get_transform().transform(np.asarray(ln.get_xydata(), float))
+                              for ln in ax.get_lines() if ln.get_marker() not in ("None", "")
+                              and ln.get_visible()])
+        for t in ax.texts:
+            if not (t.get_visible() and t.get_text().isdigit()):
+                continue
+            e = t.get_window_extent(renderer)
+            own = ax.transData.transform(np.asarray(t.xy, float))
+            d_own = _box_point(e, own)
+            assert d_own <= plots.LABEL_REACH, t.get_text()
+            assert all(_box_point(e, p) >= d_own for p in pts
+                       if math.hypot(*(p - own)) > 1.0), t.get_text()
+            checked += 1
+    assert checked >= 8
