@@ -1655,7 +1655,8 @@ def _finish_error_axes(fig: FigureLike, axes: Mapping[str, Any],
         if lim is not None:
             a.set_ylim(*lim)
         n = max(max(len(series[k]) - 1, 1) for k in axes if axes[k] is a)
-        a.set_xlim(-0.02 * n, 1.02 * n)
+        pad = (0.05 if plan.multiples else 0.02) * n  # a narrow panel: a whole last marker
+        a.set_xlim(-pad, n + pad)
         a.set_xlabel(xlabel)
         a.xaxis.set_major_locator(MaxNLocator(nbins=3 if plan.multiples else "auto",
                                               integer=True))

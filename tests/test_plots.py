@@ -710,3 +710,25 @@ def test_iterate_numbers_sit_nearest_their_own_point_or_are_dropped():
                        if math.hypot(*(p - own)) > 1.0), t.get_text()
             checked += 1
     assert checked >= 8
+
+
+def test_small_multiples_show_the_last_marker_whole():
+    # three runs whose theory lines crowd one axes: small multiples, narrow; each run's last
+    # marker (at k = n) must lie inside its panel by at least its radius
+    errors = {"gd": 0.73 ** np.arange(81.0), "momentum": 0.68 ** np.arange(61.0),
+              "nesterov": 0.48 ** np.arange(38.0)}
+    rates = {"gd": 0.73, "momentum": 0.68, "nesterov": 0.48}
+    fig = Figure(figsize=(6.8, 3.0), layout="constrained")
+    plots.plot_error(errors, rates=rates, fig=fig)
+    renderer = plots._renderer(fig)
+    checked = 0
+    for ax in fig.axes:
+        for ln in ax.get_lines():
+            if ln.get_marker() in ("None", "", None) or ln.get_markersize() <= 0 \
+                    or len(ln.get_xdata()) < 20:
+                continue
+            x = ax.transData.transform((ln.get_xdata()[-1], 1.0))[0]
+            r = 0.5 * renderer.points_to_pixels(ln.get_markersize())
+            assert x + r <= ax.get_window_extent(renderer).x1, ln.get_label()
+            checked += 1
+    assert checked >= 3
