@@ -2551,6 +2551,19 @@ def plot_vanishing_1d(
     return fig
 
 
+def int_ranges(values: ArrayLike) -> str:
+    """Integers as sorted runs of consecutive values: [1, 2, 3, 4, 5, 6, 8] → ``1–6, 8``."""
+    v = sorted({int(round(float(x))) for x in np.asarray(values, dtype=float).ravel()})
+    runs: list[list[int]] = []
+    for x in v:
+        if runs and x == runs[-1][-1] + 1:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r))
+                     for r in runs)
+
+
 @styled
 def plot_chain_depth(
     studies: Sequence[Any],
@@ -2564,7 +2577,8 @@ def plot_chain_depth(
 
     ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
     numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
-    markers, and the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
+    markers (the legend gives the depths where it was computed: :func:`int_ranges`), and
+    the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
     coincides with shows through the gaps); activations with the same bound (tanh and relu:
     sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
     under another line.
@@ -2588,7 +2602,8 @@ def plot_chain_depth(
         if ex:
             ed, ev = np.array(ex).T
             (h,) = ax.plot(ed, _positive(ev), ls="none", marker=marker(i), mfc="none", mec=c,
-                           ms=8, mew=1.4, label=f"{name}: exact (SymPy)")
+                           ms=8, mew=1.4,
+                           label=f"{name}: exact (SymPy, d = {int_ranges(ed)})")
             handles.append(h)
         if show_bound:
             bound = np.array([r.bound for r in rows], dtype=float)

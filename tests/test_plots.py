@@ -196,7 +196,7 @@ def test_chain_depth_numeric_line_and_exact_markers():
     num = [ln for ln in ax.lines if ln.get_label() == "sigmoid: numeric chain rule"][0]
     expected = [10 ** r.log10_abs_derivative for r in studies[1].rows]
     np.testing.assert_allclose(num.get_ydata(), expected)
-    exact = [ln for ln in ax.lines if ln.get_label() == "tanh: exact (SymPy)"][0]
+    exact = [ln for ln in ax.lines if ln.get_label() == "tanh: exact (SymPy, d = 1–3)"][0]
     assert list(exact.get_xdata()) == [1, 2, 3]  # symbolic only up to depth 8
 
 
@@ -732,3 +732,9 @@ def test_small_multiples_show_the_last_marker_whole():
             assert x + r <= ax.get_window_extent(renderer).x1, ln.get_label()
             checked += 1
     assert checked >= 3
+
+
+def test_int_ranges_names_the_depths_with_exact_derivatives():
+    assert plots.int_ranges([1, 2, 3, 4, 5, 6, 8]) == "1–6, 8"
+    assert plots.int_ranges([8, 1, 2]) == "1, 2, 8"
+    assert plots.int_ranges([]) == ""
