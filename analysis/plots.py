@@ -2238,7 +2238,7 @@ def plot_basins(
     points = [p for p, keep in zip(points, inside, strict=True) if keep]
     kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:
-        _basins_1d(fig, f, xs, shown.ravel(), points, kinds, cmap, norm, xlabel)
+        handles += _basins_1d(fig, f, xs, shown.ravel(), points, kinds, cmap, norm, xlabel)
     else:
         ys = np.asarray(ys, dtype=float)
         ax = fig.add_subplot()
@@ -2249,7 +2249,7 @@ def plot_basins(
             ax.contour(X, Y, Z, levels=contour_levels(Z, 12)[0], colors="white",
                        linewidths=0.5, alpha=0.7)
         cps = [{"point": p, "kind": k} for p, k in zip(points, kinds, strict=True)]
-        _critical_handles(ax, cps, None, 2)
+        handles += _critical_handles(ax, cps, None, 2)  # the markers are named too
         ax.set_xlim(xs[0], xs[-1])
         ax.set_ylim(ys[0], ys[-1])
         ax.set_xlabel(xlabel)
@@ -2263,8 +2263,10 @@ def plot_basins(
 
 
 def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: list[NDArray],
-               kinds: list[str], cmap: Any, norm: Any, xlabel: str) -> None:
-    """One-variable basins: curve with limit points on top, coloured strip of starts below."""
+               kinds: list[str], cmap: Any, norm: Any, xlabel: str) -> list[Line2D]:
+    """One-variable basins: curve with limit points on top, coloured strip of starts below;
+    returns the legend handles of the limit points' markers (by kind)."""
+    marks: list[Line2D] = []
     if f is not None:
         ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=[4, 1])
         values = evaluator(f, 1)
@@ -2272,7 +2274,7 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
         ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3)
         cps = [{"point": p, "kind": k, "value": float(values(p.reshape(1, 1))[0])}
                for p, k in zip(points, kinds, strict=True)]
-        _critical_handles(ax, cps, None, 1)
+        marks = _critical_handles(ax, cps, None, 1)
         ax.set_ylabel("f(x)")
     else:
         strip = fig.add_subplot()
@@ -2283,6 +2285,7 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
     strip.set_ylabel("start x₀", rotation=0, ha="right", va="center")
     strip.set_xlabel(xlabel + " (start x₀)")
     strip.grid(False)
+    return marks
 
 
 # ============================================================================ sweeps

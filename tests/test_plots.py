@@ -143,6 +143,7 @@ def test_basins_1d_strip_under_curve():
     fig = plots.plot_basins(bm, lambda x: (x**2 - 1) ** 2)
     assert len(fig.axes) == 2
     assert fig.axes[1].images[0].get_array().shape == (1, 50)
+    assert "minimum (2)" in _legend_texts(fig)  # the stars on the curve are named
 
 
 def test_lr_sweep_log_log_with_threshold_lines():
