@@ -3059,8 +3059,9 @@ def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
 
 def _mixed_tick_formats(ax: Any) -> list[str]:
     """Axes of ``ax`` whose drawn tick labels mix formats (:func:`tick_format`: ``1e+04``
-    beside ``1`` or ``$10^{2}$``) or, on a linear axis (not a colour bar's), numbers of
-    decimals (:func:`tick_decimals`: ``1`` beside ``0.8``)."""
+    beside ``1`` or ``$10^{2}$``) or, on a linear axis with automatic ticks (not set values
+    such as a grid's settings, not a colour bar's), numbers of decimals
+    (:func:`tick_decimals`: ``1`` beside ``0.8``)."""
     problems = []
     for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         texts = [t.get_text() for t in _drawn_tick_labels(axis)]
@@ -3070,7 +3071,9 @@ def _mixed_tick_formats(ax: Any) -> list[str]:
                             f"{sorted(kinds)} ({', '.join(texts)})")
         decimals = {tick_decimals(t) for t in texts if tick_format(t) == "plain"}
         linear = (ax.get_xscale() if axis_name == "x" else ax.get_yscale()) == "linear"
-        if linear and getattr(ax, "_colorbar", None) is None and len(decimals) > 1:
+        chosen = isinstance(axis.get_major_locator(), mpl.ticker.FixedLocator)  # set values
+        if linear and not chosen and getattr(ax, "_colorbar", None) is None \
+                and len(decimals) > 1:
             problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels mix numbers "
                             f"of decimals ({', '.join(texts)})")
     return problems
