@@ -70,7 +70,7 @@ BASIN_PALETTE = ("#332288", "#117733", "#44AA99", "#999933", "#882255", "#AA4499
 
 #: How critical points are drawn: marker, face colour (all with a black edge).
 KIND_STYLE = {
-    "minimum": ("*", OKABE_ITO["yellow"], 15),
+    "minimum": ("*", OKABE_ITO["yellow"], 11),
     "maximum": ("^", OKABE_ITO["vermillion"], 9),
     "saddle": ("X", OKABE_ITO["sky"], 10),
     "unknown": ("D", GREY, 7),
@@ -180,16 +180,69 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
             out = fn(*args, **kwargs)
             if isinstance(out, (Figure, SubFigure)):
                 fit_titles(out)
+                top_decade_ticks(out)
             return out
 
     return wrapper
 
 
-def _greedy_lines(para: str, available: float, size: float) -> list[str]:
-    """One paragraph broken greedily at spaces into lines of at most ``available`` points."""
+class TopDecadeLocator(mpl.ticker.LogLocator):
+    """Major ticks of a log axis at every s-th decade counted down from the top decade of
+    the view, ⌊log10 v_max⌋, with s the decade stride matplotlib's :class:`LogLocator`
+    chooses for the view (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value
+    of 0.5): the axis always has a tick at or above the decade of its largest values."""
+
+    def tick_values(self, vmin: float, vmax: float) -> NDArray[np.float64]:
+        ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
+        lo, hi = sorted((float(vmin), float(vmax)))
+        if not (lo > 0 and np.isfinite(hi)):
+            return ticks
+        dec = np.unique(np.round(np.log10(ticks[ticks > 0])))
+        stride = int(max(1, np.min(np.diff(dec)))) if dec.size > 1 else 1
+        top = math.floor(math.log10(hi))
+        k = np.arange(top + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
+        return 10.0 ** k[::-1].astype(float)
+
+
+def top_decade_ticks(fig: FigureLike) -> None:
+    """Give every log y axis of ``fig`` that uses matplotlib's automatic decade ticks a
+    :class:`TopDecadeLocator` (set ticks are left as they are)."""
+    for ax in fig.get_axes():
+        loc = ax.yaxis.get_major_locator()
+        if (ax.get_yscale() == "log" and type(loc) is mpl.ticker.LogLocator
+                and getattr(ax, "_colorbar", None) is None):
+            ax.yaxis.set_major_locator(TopDecadeLocator(base=10.0, numticks=loc.numticks))
+
+
+#: Relations that stay on one line with both their sides in a wrapped title.
+RELATIONS = frozenset({"=", "≈", "≤", "≥", "<", ">", "≠", "→", "×"})
+
+
+def bound_words(para: str) -> list[str]:
+    """The words of ``para`` (split at spaces) with every relation of :data:`RELATIONS`
+    (``η = 0.6``) joined to the words before and after it, so that a line never breaks next
+    to ``=``."""
+    out: list[str] = []
+    glue = False
+    for word in para.split(" "):
+        if word in RELATIONS and out:
+            out[-1] += " " + word
+            glue = True
+        elif glue and out:
+            out[-1] += " " + word
+            glue = word in RELATIONS
+        else:
+            out.append(word)
+            glue = word in RELATIONS
+    return out
+
+
+def _greedy_lines(words: list[str], available: float, size: float) -> list[str]:
+    """Words (units never broken) put greedily into lines of at most ``available``
+    points."""
     lines: list[str] = []
     line = ""
-    for word in para.split(" "):
+    for word in words:
         trial = f"{line} {word}" if line else word
         if line and text_width_pt(trial, size) > available:
             lines.append(line)
@@ -205,21 +258,37 @@ def wrap_words(text: str, available: float, size: float) -> str:
     (a single word longer than that stays whole), balanced: of the widths w ≤ ``available``
     that need no more lines than the greedy break at ``available``, the smallest (bisection
     on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
-    its own."""
+    its own.  A relation stays on one line with both its sides (:func:`bound_words`) unless
+    that leaves a lone fragment whatever else is tried."""
     out: list[str] = []
     for para in str(text).split("\n"):
-        lines = _greedy_lines(para, available, size)
-        if len(lines) > 1:
-            lo, hi = 0.0, float(available)
-            for _ in range(14):
-                mid = 0.5 * (lo + hi)
-                if len(_greedy_lines(para, mid, size)) <= len(lines):
-                    hi = mid
-                else:
-                    lo = mid
-            lines = _greedy_lines(para, hi, size)
-        out += lines
+        tries = [_balanced_lines(bound_words(para), available, size)]
+        if orphan_line("\n".join(tries[0])):  # last word glued to the one before it, or
+            words = bound_words(para)           # at worst a break next to a relation
+            if len(words) > 1:
+                tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])], available,
+                                             size))
+            tries.append(_balanced_lines(para.split(" "), available, size))
+        fits = [ln for ln in tries if not orphan_line("\n".join(ln))
+                and all(text_width_pt(x, size) <= available or " " not in x for x in ln)]
+        out += fits[0] if fits else tries[0]
     return "\n".join(out)
+
+
+def _balanced_lines(words: list[str], available: float, size: float) -> list[str]:
+    """``words`` (units never broken) broken greedily at ``available`` points, then at the
+    smallest width that needs no more lines (bisection)."""
+    lines = _greedy_lines(words, available, size)
+    if len(lines) > 1:
+        lo, hi = 0.0, float(available)
+        for _ in range(14):
+            mid = 0.5 * (lo + hi)
+            if len(_greedy_lines(words, mid, size)) <= len(lines):
+                hi = mid
+            else:
+                lo = mid
+        lines = _greedy_lines(words, hi, size)
+    return lines
 
 
 def orphan_line(text: str) -> bool:
@@ -510,6 +579,47 @@ def covers(ext: Any, marks: tuple[NDArray[np.float64], NDArray[np.float64]],
                        & (p[:, 1] > ext.y0 - rr) & (p[:, 1] < ext.y1 + rr)))
 
 
+def marker_centres(ax: Any) -> NDArray[np.float64]:
+    """Display positions (N × 2 px) of the finite points of every visible line of ``ax``
+    drawn with markers (iterates, starts, last iterates)."""
+    out = [np.zeros((0, 2))]
+    for ln in ax.get_lines():
+        if ln.get_visible() and ln.get_marker() not in (None, "None", "none", "", " ") \
+                and ln.get_markersize() > 0:
+            xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
+            with np.errstate(all="ignore"):
+                d = ln.get_transform().transform(xy)
+            out.append(d[np.all(np.isfinite(d), axis=1)])
+    return np.concatenate(out)
+
+
+def box_distance(ext: Any, p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distance (px) from the box ``ext`` to each point of ``p`` (N × 2; 0 inside):
+    √(max(x0 − pₓ, 0, pₓ − x1)² + max(y0 − p_y, 0, p_y − y1)²)."""
+    p = np.asarray(p, dtype=float).reshape(-1, 2)
+    dx = np.maximum.reduce([ext.x0 - p[:, 0], np.zeros(len(p)), p[:, 0] - ext.x1])
+    dy = np.maximum.reduce([ext.y0 - p[:, 1], np.zeros(len(p)), p[:, 1] - ext.y1])
+    return np.hypot(dx, dy)
+
+
+#: A point label farther than this (px) from its own point is not placed.
+LABEL_REACH = 22.0
+
+
+def nearest_is_own(ext: Any, own: ArrayLike, centres: NDArray[np.float64],
+                   reach: float = LABEL_REACH) -> bool:
+    """Whether a label box ``ext`` reads as the label of the point ``own`` (display px):
+    within ``reach`` px of it, and no other marker centre (farther than 1 px from ``own``)
+    nearer to the box than ``own`` is."""
+    own = np.asarray(own, dtype=float).ravel()
+    d_own = float(box_distance(ext, own[None, :])[0])
+    if d_own > reach:
+        return False
+    c = np.asarray(centres, dtype=float).reshape(-1, 2)
+    other = c[np.hypot(*(c - own).T) > 1.0]
+    return not other.size or bool(np.all(box_distance(ext, other) >= d_own))
+
+
 class ClearLabel(mpl.artist.Artist):
     """Moves one annotation (offset points) when the figure is drawn to the first of
     ``offsets`` where its box lies inside the axes and off the axes' markers and lines
@@ -541,7 +651,9 @@ class IterateLabels(mpl.artist.Artist):
     with the final positions): each number, in order, takes the first offset (preferred
     direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
     lies inside the axes, clear of the numbers already placed and of the markers and lines
-    of the axes (:func:`data_marks`, :func:`covers`); a number with no such place
+    of the axes (:func:`data_marks`, :func:`covers`), and nearer its own point than any
+    other marker and within :data:`LABEL_REACH` (:func:`nearest_is_own`); a number with no
+    such place
     is hidden, and the legend entry of its run then names only the numbers shown."""
 
     zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
@@ -565,11 +677,13 @@ class IterateLabels(mpl.artist.Artist):
         ax = self.axes
         box = ax.get_window_extent(renderer)
         marks = data_marks(ax, renderer)
+        centres = marker_centres(ax)
         placed: list[Any] = []
         shown: dict[str, set[int]] = {}
         for label, j, ann, (u0, v0) in self.items:
             ann.set_visible(True)
             ok = False
+            own = ax.transData.transform(np.asarray(ann.xy, dtype=float))
             for r in _LABEL_RADII:
                 for turn in _LABEL_TURNS:
                     c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
@@ -577,7 +691,8 @@ class IterateLabels(mpl.artist.Artist):
                     ext = ann.get_window_extent(renderer)
                     if (_inside(ext, box, -0.5)
                             and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
-                            and not covers(ext, marks)):
+                            and not covers(ext, marks)
+                            and nearest_is_own(ext, own, centres)):
                         ok = True
                         break
                 if ok:
@@ -880,6 +995,33 @@ CRITICAL_ZORDER = 8
 CRITICAL_HALO = [patheffects.withStroke(linewidth=3.0, foreground="white")]
 
 
+#: Marker size (points) of a last-iterate square; nested squares grow by LAST_STEP each.
+LAST_SQUARE = 12.0
+LAST_STEP = 4.0
+
+
+def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015
+                      ) -> tuple[dict[str, float], list[list[str]]]:
+    """Sizes of the last-iterate squares and the groups of labels whose last iterates
+    coincide: two ends p, q coincide when |pᵢ − qᵢ| ≤ share·spanᵢ on every axis i (under a
+    marker of each other).  The j-th label of a group (in the given order) gets the size
+    LAST_SQUARE + j·LAST_STEP, so coinciding ends show as nested squares, none hidden."""
+    span = np.asarray(span, dtype=float).ravel()
+    sizes: dict[str, float] = {}
+    groups: list[list[str]] = []
+    for label, q in lasts.items():
+        q = np.asarray(q, dtype=float).ravel()
+        for g in groups:
+            if np.all(np.abs(np.asarray(lasts[g[0]], float).ravel() - q) <= share * span):
+                g.append(label)
+                break
+        else:
+            groups.append([label])
+        g = next(g for g in groups if label in g)
+        sizes[label] = LAST_SQUARE + LAST_STEP * (len(g) - 1)
+    return sizes, [g for g in groups if len(g) > 1]
+
+
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
                       dim: int) -> list[Line2D]:
     """Draw critical points by kind; returns legend handles (kind and count)."""
@@ -933,6 +1075,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         return bool(np.all(np.isfinite(q)) and np.all((q >= b[:, 0]) & (q <= b[:, 1])))
 
     sty = {**series_styles(paths), **(styles or {})}
+    lasts: dict[str, NDArray] = {}
     for label, p in paths.items():
         st = sty[label]
         fin = np.all(np.isfinite(p), axis=1)
@@ -949,14 +1092,24 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             starts.append(p[0])
         last = p[fin][-1] if fin.any() else None
         if last is not None and inside(last):
-            # under the critical points' markers: the minimum stays visible on top
-            ax.plot(last[0], last[1], marker="s", ms=6, color=st.color, mec="black", zorder=7,
-                    clip_on=False)
+            lasts[label] = last
+    span = b[:, 1] - b[:, 0]
+    sizes, groups = last_square_sizes(lasts, span)
+    for label, last in lasts.items():
+        # hollow and above the critical points: a last iterate at the minimum is a square
+        # around its star; coinciding ends are nested squares, the first one innermost
+        ax.plot(last[0], last[1], marker="s", ms=sizes[label], mfc="none",
+                mec=sty[label].color, mew=1.6, zorder=CRITICAL_ZORDER + 1, clip_on=False,
+                path_effects=[patheffects.withStroke(linewidth=2.8, foreground="white")])
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
                               ls="none", label="start"))
-        handles.append(Line2D([], [], marker="s", ms=6, color=GREY, mec="black", ls="none",
-                              label="last iterate"))
+        handles.append(Line2D([], [], marker="s", ms=LAST_SQUARE, mfc="none", mec="black",
+                              mew=1.4, ls="none", label="last iterate"))
+        for g in groups:
+            handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
+                                  mfc="none", mec=GREY, mew=1.0,
+                                  label=f"nested squares: {', '.join(g)} end at one point"))
     handles += _critical_handles(ax, critical_points or (), b, 2)
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
@@ -1185,7 +1338,48 @@ def _positive(y: NDArray[np.float64]) -> NDArray[np.float64]:
 #: both stay visible when they agree (said in its legend entry).
 THEORY_OFFSET = 10.0
 #: At most about this many ratio markers per series in the ratio panel of :func:`plot_error`.
-RATIO_MARKERS = 100
+RATIO_MARKERS = 60
+
+
+#: Below this many ratio markers drawn, they keep their full size and a joining line.
+RATIO_DENSE = 30
+#: Theory lines of a ratio panel are drawn above every measured series.
+THEORY_ZORDER = 7.0
+
+
+def ratio_marker_size(n: int, full: float = 3.0, least: float = 1.8) -> float:
+    """Marker size (points) of ``n`` ratio markers in one series: ``full`` up to
+    :data:`RATIO_DENSE` markers, then full·√(RATIO_DENSE / n), never below ``least``, so
+    that dense markers stay small dots instead of merging into a bar."""
+    if n <= RATIO_DENSE:
+        return full
+    return max(least, full * math.sqrt(RATIO_DENSE / n))
+
+
+def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
+                most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
+    """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
+    markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
+    every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
+    markers shrink when dense (:func:`ratio_marker_size`)."""
+    fin = np.flatnonzero(np.isfinite(r))
+    keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
+    idx = thin_indices(kr.size, most=most, keep=keep)
+    ms = ratio_marker_size(idx.size)
+    (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
+                   lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
+                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder)
+    return h
+
+
+def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
+    """The predicted ratio ρ as a horizontal dashed line on top of the measured ratios
+    (zorder :data:`THEORY_ZORDER`) with a white halo, tagged ``gid="theory"`` so that
+    :func:`audit` checks that it shows (:func:`hidden_share`)."""
+    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, zorder=THEORY_ZORDER,
+                      gid="theory",
+                      path_effects=[patheffects.withStroke(linewidth=lw + 2.0,
+                                                           foreground="white")])
 
 
 def rounding_floor(errors: ArrayLike) -> float:
@@ -1461,7 +1655,8 @@ def _finish_error_axes(fig: FigureLike, axes: Mapping[str, Any],
         if lim is not None:
             a.set_ylim(*lim)
         n = max(max(len(series[k]) - 1, 1) for k in axes if axes[k] is a)
-        a.set_xlim(-0.02 * n, 1.02 * n)
+        pad = (0.05 if plan.multiples else 0.02) * n  # a narrow panel: a whole last marker
+        a.set_xlim(-pad, n + pad)
         a.set_xlabel(xlabel)
         a.xaxis.set_major_locator(MaxNLocator(nbins=3 if plan.multiples else "auto",
                                               integer=True))
@@ -1561,13 +1756,7 @@ def plot_error(
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
-                # a long run: hollow markers (the transient, the extremes and every j-th
-                # step: thin_indices), no joining line, drawn over the theory line
-                fin = np.flatnonzero(np.isfinite(r))
-                keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
-                idx = thin_indices(kr.size, keep=keep)
-                axr.plot(kr[idx], r[idx], color=c, ls="-" if idx.size == kr.size else "none",
-                         lw=0.8, marker=st.marker, ms=3, mfc="none", mew=0.9, zorder=6)
+                draw_ratios(axr, kr, r, c, st.marker)
             if kr.size:
                 ratio_k += [int(kr.min()), int(kr.max())]
             ratio_vals += list(r[np.isfinite(r)])
@@ -1580,9 +1769,7 @@ def plot_error(
                     label=f"{label}: {text} (slope ρᵏ, drawn ≥ ×10 above)", zorder=5)
             names[-1] += f": {text}"
             if axr is not None:
-                axr.axhline(rho, color=tc, ls=(0, (4, 2)), lw=1.5, zorder=5,
-                            path_effects=[patheffects.withStroke(linewidth=3.5,
-                                                                 foreground="white")])
+                ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
     heading = title or ("Error against iteration: measured"
                         + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
@@ -1606,7 +1793,7 @@ def plot_error(
             _fit_log_axis(axr)
         else:
             _fit_linear_axis(axr)
-            axr.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 7)))
+            axr.yaxis.set_major_formatter(SameDecimals())
         axr.set_xlabel(xlabel)
         axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
@@ -1680,7 +1867,8 @@ def plot_grad_norm(
     Adam's 350) get panels side by side, the shortest runs left, each with a linear
     iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
     dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
-    else its legend entry says that it lies below the axis (the runs did not come near it)."""
+    else its legend entry says that it lies below the axis (the runs did not come near it).
+    Side-by-side panels each have their own legend under them, naming their own runs."""
     from matplotlib.ticker import MaxNLocator
 
     fig = new_figure(fig, figsize)
@@ -1691,22 +1879,31 @@ def plot_grad_norm(
     axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
     handles = []
     below = False
+    panel_handles: list[list[Any]] = []
     for ax, group in zip(axes, groups, strict=True):
+        own = []
         for label in group:
             g = series[label]
             (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
                            ls=sty[label].linestyle, marker=sty[label].marker,
                            ms=3 if len(g) < 40 else 0, label=f"{label} ({len(g) - 1} it.)")
-            handles.append(h)
+            own.append(h)
+        handles += own
         ax.set_yscale("log")
         lim = log_limits([_positive(series[k]) for k in group])
         if gtol is not None and (lim is None or gtol >= lim[0] * 2.5 / 100.0):
             ax.axhline(gtol, color="black", ls=":", lw=1.0)
             _fit_log_axis(ax)
+            own.append(Line2D([], [], color="black", ls=":", lw=1.0,
+                              label=f"gtol = {fmt(gtol, 3)}"))
         else:
             below = below or gtol is not None
             if lim is not None:
                 ax.set_ylim(*lim)
+            if gtol is not None:
+                own.append(Line2D([], [], color="none",
+                                  label=f"gtol = {fmt(gtol, 3)} (below the axis)"))
+        panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
         ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
@@ -1720,8 +1917,11 @@ def plot_grad_norm(
                                     + (" (below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
-    else:
-        axes[0].set_title(title or "Gradient norm against iteration")
+        for ax, own in zip(axes, panel_handles, strict=True):  # each panel names its runs
+            ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                      borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
+        return fig
+    axes[0].set_title(title or "Gradient norm against iteration")
     _outside_legend(fig, handles)
     return fig
 
@@ -1824,6 +2024,49 @@ def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
     if plain:
         return FuncFormatter(lambda v, _: fmt(v, digits))
     return FuncFormatter(lambda v, _: _power_text(v, digits))
+
+
+class SameDecimals(mpl.ticker.Formatter):
+    """Plain tick labels of one linear axis, all with the same number of decimals d: the
+    fewest d ≤ ``most`` with which every tick t is written exactly,
+    |round(t, d) − t| ≤ 10⁻⁹·max|t| (``0.6, 0.8, 1.0, 1.2``, not ``1`` among decimals;
+    ``0.999596, 0.999600``, not ``0.9996`` beside ``0.999598``)."""
+
+    def __init__(self, most: int = 7) -> None:
+        self.most = most
+        self.decimals = 0
+
+    def set_locs(self, locs: ArrayLike) -> None:
+        super().set_locs(locs)
+        t = np.asarray(locs, dtype=float).ravel()
+        t = t[np.isfinite(t)]
+        self.decimals = same_decimals(t, self.most)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        d = self.decimals
+        if abs(x) < 0.5 * 10.0 ** -d:
+            x = 0.0
+        return f"{x:.{d}f}".replace("-", "\u2212")
+
+
+def same_decimals(ticks: ArrayLike, most: int = 7) -> int:
+    """The fewest decimals d ≤ ``most`` writing every value t of ``ticks`` exactly:
+    |round(t, d) − t| ≤ 10⁻⁹·max|t| (``most`` when none does)."""
+    t = np.asarray(ticks, dtype=float).ravel()
+    t = t[np.isfinite(t)]
+    if t.size == 0:
+        return 0
+    tol = 1e-9 * max(float(np.max(np.abs(t))), 1e-300)
+    return next((d for d in range(most + 1) if np.all(np.abs(np.round(t, d) - t) <= tol)),
+                most)
+
+
+def tick_decimals(text: str) -> int | None:
+    """Decimals of a plain tick label (``0.50`` → 2, ``12`` → 0); None for other labels."""
+    t = text.replace("\u2212", "-").strip()
+    if tick_format(t) != "plain":
+        return None
+    return len(t.split(".")[1]) if "." in t else 0
 
 
 def tick_format(text: str) -> str:
@@ -1995,7 +2238,7 @@ def plot_basins(
     points = [p for p, keep in zip(points, inside, strict=True) if keep]
     kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:
-        _basins_1d(fig, f, xs, shown.ravel(), points, kinds, cmap, norm, xlabel)
+        handles += _basins_1d(fig, f, xs, shown.ravel(), points, kinds, cmap, norm, xlabel)
     else:
         ys = np.asarray(ys, dtype=float)
         ax = fig.add_subplot()
@@ -2006,7 +2249,7 @@ def plot_basins(
             ax.contour(X, Y, Z, levels=contour_levels(Z, 12)[0], colors="white",
                        linewidths=0.5, alpha=0.7)
         cps = [{"point": p, "kind": k} for p, k in zip(points, kinds, strict=True)]
-        _critical_handles(ax, cps, None, 2)
+        handles += _critical_handles(ax, cps, None, 2)  # the markers are named too
         ax.set_xlim(xs[0], xs[-1])
         ax.set_ylim(ys[0], ys[-1])
         ax.set_xlabel(xlabel)
@@ -2020,8 +2263,10 @@ def plot_basins(
 
 
 def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: list[NDArray],
-               kinds: list[str], cmap: Any, norm: Any, xlabel: str) -> None:
-    """One-variable basins: curve with limit points on top, coloured strip of starts below."""
+               kinds: list[str], cmap: Any, norm: Any, xlabel: str) -> list[Line2D]:
+    """One-variable basins: curve with limit points on top, coloured strip of starts below;
+    returns the legend handles of the limit points' markers (by kind)."""
+    marks: list[Line2D] = []
     if f is not None:
         ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=[4, 1])
         values = evaluator(f, 1)
@@ -2029,7 +2274,7 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
         ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3)
         cps = [{"point": p, "kind": k, "value": float(values(p.reshape(1, 1))[0])}
                for p, k in zip(points, kinds, strict=True)]
-        _critical_handles(ax, cps, None, 1)
+        marks = _critical_handles(ax, cps, None, 1)
         ax.set_ylabel("f(x)")
     else:
         strip = fig.add_subplot()
@@ -2040,6 +2285,7 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
     strip.set_ylabel("start x₀", rotation=0, ha="right", va="center")
     strip.set_xlabel(xlabel + " (start x₀)")
     strip.grid(False)
+    return marks
 
 
 # ============================================================================ sweeps
@@ -2308,6 +2554,19 @@ def plot_vanishing_1d(
     return fig
 
 
+def int_ranges(values: ArrayLike) -> str:
+    """Integers as sorted runs of consecutive values: [1, 2, 3, 4, 5, 6, 8] → ``1–6, 8``."""
+    v = sorted({int(round(float(x))) for x in np.asarray(values, dtype=float).ravel()})
+    runs: list[list[int]] = []
+    for x in v:
+        if runs and x == runs[-1][-1] + 1:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r))
+                     for r in runs)
+
+
 @styled
 def plot_chain_depth(
     studies: Sequence[Any],
@@ -2321,7 +2580,8 @@ def plot_chain_depth(
 
     ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
     numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
-    markers, and the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
+    markers (the legend gives the depths where it was computed: :func:`int_ranges`), and
+    the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
     coincides with shows through the gaps); activations with the same bound (tanh and relu:
     sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
     under another line.
@@ -2345,7 +2605,8 @@ def plot_chain_depth(
         if ex:
             ed, ev = np.array(ex).T
             (h,) = ax.plot(ed, _positive(ev), ls="none", marker=marker(i), mfc="none", mec=c,
-                           ms=8, mew=1.4, label=f"{name}: exact (SymPy)")
+                           ms=8, mew=1.4,
+                           label=f"{name}: exact (SymPy, d = {int_ranges(ed)})")
             handles.append(h)
         if show_bound:
             bound = np.array([r.bound for r in rows], dtype=float)
@@ -2798,7 +3059,9 @@ def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
 
 def _mixed_tick_formats(ax: Any) -> list[str]:
     """Axes of ``ax`` whose drawn tick labels mix formats (:func:`tick_format`: ``1e+04``
-    beside ``1`` or ``$10^{2}$``)."""
+    beside ``1`` or ``$10^{2}$``) or, on a linear axis with automatic ticks (not set values
+    such as a grid's settings, not a colour bar's), numbers of decimals
+    (:func:`tick_decimals`: ``1`` beside ``0.8``)."""
     problems = []
     for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         texts = [t.get_text() for t in _drawn_tick_labels(axis)]
@@ -2806,6 +3069,13 @@ def _mixed_tick_formats(ax: Any) -> list[str]:
         if len(kinds) > 1:
             problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels mix formats "
                             f"{sorted(kinds)} ({', '.join(texts)})")
+        decimals = {tick_decimals(t) for t in texts if tick_format(t) == "plain"}
+        linear = (ax.get_xscale() if axis_name == "x" else ax.get_yscale()) == "linear"
+        chosen = isinstance(axis.get_major_locator(), mpl.ticker.FixedLocator)  # set values
+        if linear and not chosen and getattr(ax, "_colorbar", None) is None \
+                and len(decimals) > 1:
+            problems.append(f"axes {ax.get_title()!r}: {axis_name} tick labels mix numbers "
+                            f"of decimals ({', '.join(texts)})")
     return problems
 
 
@@ -2887,6 +3157,79 @@ def _labels_on_marks(ax: Any, renderer: Any) -> list[str]:
             for t in labels if covers(t.get_window_extent(renderer), marks, slack=1.0)]
 
 
+def hidden_share(ax: Any, line: Any, renderer: Any, step: float = 2.0) -> float:
+    """The share of a line's drawn length (inside the axes, sampled every ``step`` px) that
+    lies under the markers or lines of the visible series drawn above it (higher zorder):
+    s = #{samples p : |p − q| < r_q for a mark q of such a series (:func:`data_marks`)} /
+    #{samples}.  0 = nothing is drawn over it."""
+    xy = np.asarray(line.get_xydata(), dtype=float).reshape(-1, 2)
+    with np.errstate(all="ignore"):
+        d = line.get_transform().transform(xy)
+    d = d[np.all(np.isfinite(d), axis=1)]
+    if len(d) < 2:
+        return 0.0
+    box = ax.get_window_extent(renderer)
+    n = np.minimum(np.hypot(*np.diff(d, axis=0).T) / step, 1e4).astype(int) + 2
+    pts = np.concatenate([np.linspace(a, b, m) for a, b, m in zip(d[:-1], d[1:], n,
+                                                                    strict=True)])
+    pts = pts[(pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
+              & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)]
+    above = [ln for ln in ax.get_lines() if ln is not line and ln.get_visible()
+             and ln.get_zorder() > line.get_zorder()]
+    if not len(pts) or not above:
+        return 0.0
+    from types import SimpleNamespace  # data_marks of the lines above only
+
+    p, r = data_marks(SimpleNamespace(get_lines=lambda: above), renderer, step)
+    if not p.size:
+        return 0.0
+    hit = np.zeros(len(pts), dtype=bool)
+    for i in range(0, len(p), 4000):
+        q, rq = p[i:i + 4000], r[i:i + 4000]
+        dist = np.hypot(pts[:, None, 0] - q[None, :, 0], pts[:, None, 1] - q[None, :, 1])
+        hit |= np.any(dist < rq[None, :], axis=1)
+    return float(hit.mean())
+
+
+#: A theory line (gid "theory") hidden over more than this share of its length is a defect.
+HIDDEN_THEORY = 0.5
+
+
+def _hidden_theory(ax: Any, renderer: Any) -> list[str]:
+    """Theory lines of ``ax`` (``gid="theory"``) more than :data:`HIDDEN_THEORY` of whose
+    length lies under series drawn above them (:func:`hidden_share`)."""
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() == "theory" and ln.get_visible():
+            s = hidden_share(ax, ln, renderer)
+            if s > HIDDEN_THEORY:
+                out.append(f"axes {ax.get_title()!r}: theory line at y = "
+                           f"{ln.get_ydata()[0]:.4g} hidden over {100 * s:.0f}% of its "
+                           "length")
+    return out
+
+
+def _log_top_tick(ax: Any) -> list[str]:
+    """A log y axis of ``ax`` whose highest drawn tick lies below the decade of its largest
+    drawn value 10^⌊log10 max y⌋ (the values at the top cannot be read off)."""
+    if ax.get_yscale() != "log" or getattr(ax, "_colorbar", None) is not None:
+        return []
+    lo, hi = sorted(ax.get_ylim())
+    ys = [np.asarray(y, dtype=float).ravel() for y in _line_ys(ax)]
+    y = np.concatenate(ys) if ys else np.zeros(0)
+    y = y[np.isfinite(y) & (y > 0) & (y >= lo) & (y <= hi)]
+    ticks = [float(t.get_loc()) for t in ax.yaxis.get_major_ticks()
+             if t.label1.get_visible() and t.label1.get_text() and t.get_loc() is not None
+             and lo <= float(t.get_loc()) <= hi]
+    if y.size == 0 or not ticks:
+        return []
+    decade = 10.0 ** math.floor(math.log10(float(y.max())))
+    if max(ticks) < decade * (1 - 1e-9):
+        return [f"axes {ax.get_title()!r}: no y tick at or above {decade:g}, the decade of "
+                f"the largest value {float(y.max()):.3g} (top tick {max(ticks):g})"]
+    return []
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -2903,7 +3246,10 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     * no two texts of the figure overprint (:func:`_text_overlaps`: tick labels, titles,
       axis labels, annotations, legends), and labels placed in data coordinates stay inside
       their axes' frame (:func:`_labels_inside_axes`) and off its markers and lines
-      (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`).
+      (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`);
+      no theory line (``gid="theory"``) lies mostly under series drawn above it
+      (:func:`_hidden_theory`); a log y axis has a tick at or above the decade of its
+      largest value (:func:`_log_top_tick`).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -2922,6 +3268,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
             problems += _labels_on_marks(ax, renderer)
+            problems += _hidden_theory(ax, renderer)
+            problems += _log_top_tick(ax)
         problems += _orphan_titles(container)
         for name, artist in _texts_of(container):
             if id(artist) in seen:

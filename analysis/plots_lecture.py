@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
 from numpy.typing import ArrayLike
@@ -39,7 +38,7 @@ from analysis.plots import (
 #: line drawn ×10 above it (one decade up) merges with it.
 STEEP_SPREAD = 3.0
 #: At most about this many ratio markers per series in :func:`plot_error_ratios`.
-MAX_MARKERS = 100
+MAX_MARKERS = 60
 
 __all__ = [
     "plot_chords",
@@ -396,8 +395,9 @@ def plot_error_ratios(
         ErrorPanels,
         _error_axes,
         _finish_error_axes,
+        draw_ratios,
         offset_theory_line,
-        thin_indices,
+        ratio_theory_line,
     )
 
     fig = new_figure(fig, figsize)
@@ -423,9 +423,8 @@ def plot_error_ratios(
         if win is not None:
             inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
             kr, rr = kr[inwin], rr[inwin]
-        idx = thin_indices(kr.size, most=MAX_MARKERS)
-        right.plot(kr[idx], rr[idx], color=color(i), ls="", marker=marker(i), ms=3.5,
-                   mfc="none", mew=0.9, zorder=3)
+        if kr.size:
+            draw_ratios(right, kr, rr, color(i), marker(i), most=MAX_MARKERS)
         if kr.size:
             drawn_k += [int(kr.min()), int(kr.max())]
         rho = rates.get(label)
@@ -433,9 +432,7 @@ def plot_error_ratios(
             kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
             left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
-            right.axhline(rho, color=color(i), ls="--", lw=1.4, zorder=5,
-                          path_effects=[patheffects.withStroke(linewidth=3.2,
-                                                               foreground="white")])
+            ratio_theory_line(right, rho, color(i), lw=1.4)
             handles.append(Line2D([], [], color=color(i), ls="--",
                                   label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
                                         "ρᵏ, ≥ ×10 above)"))

@@ -6,6 +6,7 @@ from types import SimpleNamespace as NS
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from analysis import plots
 
@@ -77,9 +78,11 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     assert any("window of the rate fit" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
-    # the hollow ratio markers are drawn over the line: a ratio sitting on ρ stays visible
-    assert rho_line.get_zorder() < min(ln.get_zorder() for ln in ratio_ax.lines
+    # the dashed ρ line is drawn over the hollow ratio markers, with a white halo (dense
+    # markers on it would hide it); the markers show in the gaps of its dashes
+    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
                                        if ln is not rho_line)
+    assert rho_line.get_path_effects()
     measured = ratio_ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5
 
@@ -141,6 +144,7 @@ def test_basins_1d_strip_under_curve():
     fig = plots.plot_basins(bm, lambda x: (x**2 - 1) ** 2)
     assert len(fig.axes) == 2
     assert fig.axes[1].images[0].get_array().shape == (1, 50)
+    assert "minimum (2)" in _legend_texts(fig)  # the stars on the curve are named
 
 
 def test_lr_sweep_log_log_with_threshold_lines():
@@ -194,7 +198,7 @@ def test_chain_depth_numeric_line_and_exact_markers():
     num = [ln for ln in ax.lines if ln.get_label() == "sigmoid: numeric chain rule"][0]
     expected = [10 ** r.log10_abs_derivative for r in studies[1].rows]
     np.testing.assert_allclose(num.get_ydata(), expected)
-    exact = [ln for ln in ax.lines if ln.get_label() == "tanh: exact (SymPy)"][0]
+    exact = [ln for ln in ax.lines if ln.get_label() == "tanh: exact (SymPy, d = 1–3)"][0]
     assert list(exact.get_xdata()) == [1, 2, 3]  # symbolic only up to depth 8
 
 
@@ -283,7 +287,10 @@ def test_grad_norm_plot_splits_short_runs_and_fits_y_to_the_norms():
     assert [ln.get_label() for ln in short.lines if "it." in ln.get_label()] == ["newton (4 it.)"]
     lo, hi = long_.get_ylim()
     assert lo > 1e-2 and hi < 100  # fitted to 0.1 … 1.1, gtol far below is not drawn there
-    assert any("gtol = 1e-06 (below the axis" in t for t in _legend_texts(fig))
+    # each panel's legend names its own runs (and says where gtol is)
+    own = [[t.get_text() for t in a.get_legend().get_texts()] for a in (short, long_)]
+    assert own[0] == ["newton (4 it.)", "gtol = 1e-06"]
+    assert own[1] == ["gd (400 it.)", "gtol = 1e-06 (below the axis)"]
     assert short.get_ylim()[0] < 1e-6  # drawn where the norms reach it
     assert plots.audit(fig) == []
 
@@ -311,7 +318,29 @@ def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
     end = next(ln for ln in marks if ln.get_marker() == "s")
     star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
     assert not start.get_clip_on()  # its lower half would be cut at y = −2
-    assert star.get_zorder() > end.get_zorder()  # the minimum on top, haloed
+    # both show: a hollow square, larger than the star and drawn over it, around the star
+    assert end.get_markerfacecolor() == "none"
+    assert end.get_markersize() > star.get_markersize()
+    assert end.get_zorder() > star.get_zorder()
+
+
+def test_contour_coinciding_ends_are_nested_squares_and_named():
+    def f(p):
+        return p[:, 0] ** 2 + p[:, 1] ** 2
+
+    end = [0.0, 0.0]
+    paths = {"gd": np.array([[1.0, 1.0], end]), "adam": np.array([[-1.0, 1.0], end]),
+             "cg": np.array([[1.0, -1.0], [0.5, 0.5]])}
+    fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, [{"point": end,
+                                                            "kind": "minimum"}])
+    ax = fig.axes[0]
+    squares = {ln.get_markeredgecolor(): ln.get_markersize() for ln in ax.lines
+               if ln.get_marker() == "s" and len(ln.get_xdata()) == 1}
+    assert len(set(squares.values())) == 2  # gd and adam nested; cg's own size is gd's
+    assert any("gd, adam end at one point" in t for t in _legend_texts(fig))
+    assert plots.last_square_sizes({"a": [0, 0], "b": [0.01, 0], "c": [1, 0]}, [4, 4]) == (
+        {"a": plots.LAST_SQUARE, "b": plots.LAST_SQUARE + plots.LAST_STEP,
+         "c": plots.LAST_SQUARE}, [["a", "b"]])
 
 
 def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
@@ -389,7 +418,7 @@ def test_paths_grid_panel_with_nothing_below_has_its_own_x_tick_labels():
                           [[-2, 2], [-1, 3]], {m: path for m in
                                                ("gd", "momentum", "newton", "bfgs", "lbfgs")},
                           fig=fig)
-    fig.canvas.draw()
+    plots._renderer(fig)
     for ax in fig.axes:
         shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
         row, col = ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start
@@ -549,3 +578,165 @@ def test_audit_flags_a_title_ending_in_a_lone_fragment():
     fig = Figure(layout="constrained")
     fig.add_subplot().set_title("GD on x³ from x₀\n= 1")
     assert any("lone fragment" in p for p in plots.audit(fig))
+
+
+def _ratio_theory_lines(ax, rates):
+    """The horizontal lines y = ρ of a ratio axes, found by their data (not by a tag)."""
+    return [ln for ln in ax.get_lines() if len(ln.get_ydata()) == 2
+            and np.allclose(ln.get_ydata(), ln.get_ydata()[0])
+            and any(np.isclose(ln.get_ydata()[0], r) for r in rates)]
+
+
+def test_error_plot_ratio_theory_lines_show_over_dense_markers():
+    # three runs whose ratios sit exactly on their predicted ρ over 60 … 280 steps (the
+    # gd-on-x² page): each dashed ρ line must show over most of its length, not lie under
+    # the measured markers that crowd onto it
+    rates = {"a": 0.6, "b": 0.9, "c": 1.2}
+    steps = {"a": 60, "b": 280, "c": 100}
+    errors = {k: rates[k] ** np.arange(steps[k] + 1.0) for k in rates}
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error(errors, rates=rates, windows={k: (0, steps[k]) for k in rates},
+                     fig=fig)
+    axr = fig.axes[-1]
+    renderer = plots._renderer(fig)
+    lines = _ratio_theory_lines(axr, rates.values())
+    assert len(lines) == 3
+    for ln in lines:
+        assert plots.hidden_share(axr, ln, renderer) < 0.1, ln.get_ydata()[0]
+    assert plots.audit(fig) == []
+
+
+def test_hidden_share_counts_length_under_series_drawn_above():
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 2)
+    line = ax.axhline(1.0, lw=1, zorder=2, gid="theory")
+    ax.plot([0, 4], [1, 1], lw=4, zorder=3)  # covers 40 % of it, drawn above
+    ax.plot([5, 10], [1, 1], lw=4, zorder=1)  # right half: drawn below, does not hide it
+    share = plots.hidden_share(ax, line, plots._renderer(fig))
+    assert 0.35 < share < 0.45
+    assert plots.audit(fig) == []  # under the limit
+    ax.plot([4, 10], [1, 1], lw=4, zorder=3)
+    assert any("theory line" in p for p in plots.audit(fig))
+
+
+def test_ratio_axis_ticks_have_one_number_of_decimals():
+    # ρ = 0.6, 0.9, 1.2: ticks 0.6 … 1.2 written "1.0", not "1" among decimals; and ratios
+    # 0.999594 … 0.99960 (a long slow run): every tick with 6 decimals
+    rates = {"a": 0.6, "b": 0.9, "c": 1.2}
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({k: r ** np.arange(61.0) for k, r in rates.items()}, rates=rates, fig=fig)
+    plots._renderer(fig)
+    texts = [t.get_text() for t in plots._drawn_tick_labels(fig.axes[-1].yaxis)]
+    assert len({plots.tick_decimals(t) for t in texts}) == 1, texts
+    assert plots.audit(fig) == []
+    e = np.cumprod(np.r_[1.0, 0.999594 + 0.000006 * (1 - np.exp(-np.arange(3000.0) / 500))])
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({"gd": e}, rates={"gd": 0.999601}, fig=fig)
+    plots._renderer(fig)
+    texts = [t.get_text() for t in plots._drawn_tick_labels(fig.axes[-1].yaxis)]
+    assert len({plots.tick_decimals(t) for t in texts}) == 1, texts
+    assert plots.same_decimals([0.6, 0.8, 1.0, 1.2]) == 1
+    assert plots.same_decimals([0.999596, 0.9996]) == 6
+
+
+def test_audit_flags_mixed_decimals_on_a_linear_axis():
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0.6, 1.2])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.7g}"))  # "1" among "0.8"
+    assert any("decimals" in p for p in plots.audit(fig))
+    ax.yaxis.set_major_formatter(plots.SameDecimals())
+    assert plots.audit(fig) == []
+
+
+def test_log_error_axis_has_a_tick_at_the_top_values_decade():
+    # errors from 0.3 down to 1e-15 (on this height matplotlib ticks every 2nd decade,
+    # up to 1e-3 only): the start value's decade 1e-1 must have a tick at or above it
+    e = np.geomspace(0.3, 1e-15, 23)
+    fig = Figure(figsize=(6.4, 2.6), layout="constrained")
+    plots.plot_error({"newton": e}, ratios=False, fig=fig)
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if lo <= t <= hi]
+    assert max(ticks) >= 0.1
+    assert plots.audit(fig) == []
+    bare = Figure(figsize=(6.4, 3.0))
+    a = bare.add_subplot()
+    a.semilogy(np.arange(23), e)
+    a.set_ylim(e.min() / 2.5, e.max() * 2.5)
+    a.set_yticks([1e-14, 1e-11, 1e-8, 1e-5, 1e-2])
+    assert any("no y tick" in p for p in plots.audit(bare))
+
+
+@pytest.mark.parametrize("title", ["20 steps: momentum η = 0.6, β = 0.5 (20 it.)",
+                                   "Gaussian noise of width σ = 1 on every gradient"])
+def test_wrapped_titles_never_break_next_to_a_relation(title):
+    for width in (40.0, 60.0, 80.0, 110.0, 150.0):
+        for line in plots.wrap_words(title, width, 10.0).split("\n"):
+            words = line.split()
+            assert words[0] != "=" and words[-1] != "=", (width, line)
+    assert plots.bound_words("a η = 0.6, b") == ["a", "η = 0.6,", "b"]
+
+
+def _box_point(e, p):
+    return math.hypot(max(e.x0 - p[0], 0, p[0] - e.x1), max(e.y0 - p[1], 0, p[1] - e.y1))
+
+
+def test_iterate_numbers_sit_nearest_their_own_point_or_are_dropped():
+    # GD on x³ from 1 with η = 0.1: iterates crowd towards 0 (the study's page): every number
+    # shown must be nearer its own iterate than any other marker, and within reach
+    x = [1.0]
+    for _ in range(11):
+        x.append(x[-1] - 0.3 * x[-1] ** 2)
+    path = np.array(x)
+    fig = Figure(figsize=(3.0, 3.3), layout="constrained")
+    plots.plot_curve_1d(lambda v: v**3, {"gd": path}, xlim=(-1.2, 1.2), numbered=6,
+                        legend=False, title="first 11 GD steps from x₀ = 1", fig=fig)
+    renderer = plots._renderer(fig)
+    checked = 0
+    for ax in fig.axes:
+        pts = np.concatenate([ln.get_transform().transform(np.asarray(ln.get_xydata(), float))
+                              for ln in ax.get_lines() if ln.get_marker() not in ("None", "")
+                              and ln.get_visible()])
+        for t in ax.texts:
+            if not (t.get_visible() and t.get_text().isdigit()):
+                continue
+            e = t.get_window_extent(renderer)
+            own = ax.transData.transform(np.asarray(t.xy, float))
+            d_own = _box_point(e, own)
+            assert d_own <= plots.LABEL_REACH, t.get_text()
+            assert all(_box_point(e, p) >= d_own for p in pts
+                       if math.hypot(*(p - own)) > 1.0), t.get_text()
+            checked += 1
+    assert checked >= 8
+
+
+def test_small_multiples_show_the_last_marker_whole():
+    # three runs whose theory lines crowd one axes: small multiples, narrow; each run's last
+    # marker (at k = n) must lie inside its panel by at least its radius
+    errors = {"gd": 0.73 ** np.arange(81.0), "momentum": 0.68 ** np.arange(61.0),
+              "nesterov": 0.48 ** np.arange(38.0)}
+    rates = {"gd": 0.73, "momentum": 0.68, "nesterov": 0.48}
+    fig = Figure(figsize=(6.8, 3.0), layout="constrained")
+    plots.plot_error(errors, rates=rates, fig=fig)
+    renderer = plots._renderer(fig)
+    checked = 0
+    for ax in fig.axes:
+        for ln in ax.get_lines():
+            if ln.get_marker() in ("None", "", None) or ln.get_markersize() <= 0 \
+                    or len(ln.get_xdata()) < 20:
+                continue
+            x = ax.transData.transform((ln.get_xdata()[-1], 1.0))[0]
+            r = 0.5 * renderer.points_to_pixels(ln.get_markersize())
+            assert x + r <= ax.get_window_extent(renderer).x1, ln.get_label()
+            checked += 1
+    assert checked >= 3
+
+
+def test_int_ranges_names_the_depths_with_exact_derivatives():
+    assert plots.int_ranges([1, 2, 3, 4, 5, 6, 8]) == "1–6, 8"
+    assert plots.int_ranges([8, 1, 2]) == "1, 2, 8"
+    assert plots.int_ranges([]) == ""
