@@ -51,7 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from analysis.compare import SE_RULE, decisive_diff
+from analysis.compare import SE_RULE, decisive_diff, double_root_rate
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -1361,7 +1361,8 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
-    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction), c.verdict,
+    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction, study.measurement),
+            c.verdict,
             comparison_reason(c)]
 
 
@@ -1382,13 +1383,16 @@ def order_decided(m: float, q: float, agree: bool, note: str = "") -> str:
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
 
 
-def decided_by(c: Any, p: Any = None) -> str:
+def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
-    tolerance; a bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink
-    by its size against 2ηG/(1 − β); finite termination by the iteration reached; ``kind``
-    when only the kinds were compared (— when nothing was)."""
+    tolerance; a rate of a double root (theory ‖e_k‖ ≈ C k ρᵏ) that the relative test did not
+    pass but the band did by ``ρ_m within tol of [ρ, ρ_eff]`` (ρ_eff the window's average
+    factor, :func:`analysis.compare.double_root_rate`, needs the measurement ``meas``); a
+    bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
+    against 2ηG/(1 − β); finite termination by the iteration reached; ``kind`` when only the
+    kinds were compared (— when nothing was)."""
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
@@ -1396,9 +1400,12 @@ def decided_by(c: Any, p: Any = None) -> str:
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
-        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         if c.agree and tol is not None and diff > tol:
-            limit += " (double-root band)" if "double root" in str(c.note) else ""
+            eff = None if p is None or meas is None else double_root_rate(p, meas)
+            if q == "rate" and eff is not None and m is not None and pv is not None:
+                return (f"ρ {fmt_rate(m)} within {percent(tol)} of "
+                        f"[{fmt_rate(pv)}, {fmt_rate(eff)}] (double root)")
+        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
         return order_decided(m, pv, c.agree, str(c.note or ""))
@@ -1454,7 +1461,8 @@ THEORY_NOTES = (
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
     "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or "
     f"{SE_RULE}.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
-    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; q: "
+    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; a double "
+    "root: the measured ρ within 1 % of [ρ, the window's average factor]; q: "
     "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
     "kinds were compared).")
 

@@ -60,6 +60,7 @@ from analysis.report import (
     cell,
     comparison_reason,
     convergence_table,
+    decided_by,
     fmt_num,
     fmt_point,
     legend_text,
@@ -84,11 +85,12 @@ HALF = 270.0
 
 
 #: what the rel. diff. column of a rate's row is (the quantity its verdict rests on)
-RATE_DIFF_NOTE = ("Rel. diff.: for a rate judged by the rate rule (its reason says ‘on ρ and "
-                  "on −ln ρ’) the larger of |Δρ|/ρ and |Δln ρ|/|ln ρ| (the rule tests both; "
-                  "the theory tables' ‘decided by’ names the larger); for a number checked "
-                  "against its formula within a stated tolerance (its reason says ‘within’ a "
-                  "percentage), |m − p|/|p|, so the same two rates can show both.")
+RATE_DIFF_NOTE = ("Decided by: the test the verdict rests on, named by what it measures: "
+                  "Δρ/ρ or Δln ρ/ln ρ for a rate under the rate rule (the larger of the two, "
+                  "both tested); ρ within the band [ρ, average factor over the window] for a "
+                  "double root; |m − p|/|p| for a number checked against its formula; a bare "
+                  "percentage is a relative difference.  The same two rates can be judged by "
+                  "two of these in different rows.")
 
 
 @dataclass
@@ -102,6 +104,9 @@ class Check:
     rel_diff: float | None
     verdict: str
     reason: str = ""
+    #: the test that decided the verdict, as printed (what ``rel_diff`` measures, its value
+    #: and the criterion: ``|m − p|/|p| 0.73% ≤ 1%``); empty: the bare percentage
+    decided: str = ""
 
 
 @dataclass
@@ -140,7 +145,8 @@ class Study:
         c = Check(self.section, what, self.value(what, "theory", predicted, how_p, digits),
                   self.value(what, "measured", measured, how_m, digits), rel,
                   "agrees" if ok else "disagrees",
-                  reason or (f"within {percent(rtol)}" if ok and rtol else ""))
+                  reason or (f"within {percent(rtol)}" if ok and rtol else ""),
+                  decided=numeric_decided(rel, rtol, ok))
         if not ok and not reason:
             c.reason = f"differ by more than {percent(rtol)}"
         self.checks.append(c)
@@ -155,7 +161,9 @@ class Study:
                   self.value(what, "measured", measured, how_m), d,
                   "agrees" if d <= rtol else "disagrees",
                   f"{reason}; rule: within {percent(rtol)} on ρ and on −ln ρ (here "
-                  f"{percent(d)})")
+                  f"{percent(d)})",
+                  decided=f"{rate_measure(measured, predicted)} {percent(d)} "
+                          f"{'≤' if d <= rtol else '>'} {percent(rtol)}")
         self.checks.append(c)
         return c
 
@@ -177,7 +185,7 @@ class Study:
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_text(p.kind, p.rate, p.order, p.exact),
             _kind_text(m.kind, m.rate, m.order, True), decisive_diff(c), c.verdict,
-            comparison_reason(c)))
+            comparison_reason(c), decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
         return st
@@ -203,11 +211,11 @@ class Study:
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
-        rows = [[c.what, c.theory, c.measured, _rel(c.rel_diff), c.verdict, c.reason]
+        rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
-            self.doc.table(["what", "theory", "measured", Column("rel. diff.", "r"), "verdict",
-                            "note"], rows, title=title, notes=[legend_text()])
+            self.doc.table(["what", "theory", "measured", "decided by", "verdict",
+                            "note"], rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
 
     def text(self, s: str) -> None:
         self.doc.paragraph(s)
@@ -217,8 +225,28 @@ class Study:
         self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
-def _rel(v: float | None) -> str:
-    return percent(v)
+def numeric_decided(rel: float | None, rtol: float, ok: bool) -> str:
+    """The test of a number checked against its formula, as printed: ``|m − p|/|p| 0.73% ≤
+    1%`` (``>`` when it failed; no criterion when ``rtol`` is 0, an absolute tolerance
+    decided)."""
+    if rel is None:
+        return ""
+    crit = f" {'≤' if ok else '>'} {percent(rtol)}" if rtol else ""
+    return f"|m − p|/|p| {percent(rel)}{crit}"
+
+
+def rate_measure(m: float, p: float) -> str:
+    """Which relative difference of two rates the rate rule's ``max(|Δρ|/ρ, |Δln ρ|/|ln ρ|)``
+    took: ``Δρ/ρ`` or ``Δln ρ/ln ρ`` (the larger)."""
+    on_rho = abs(m - p) / abs(p)
+    on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p)) if 0 < m and 0 < p != 1 else 0.0
+    return "Δln ρ/ln ρ" if on_log > on_rho else "Δρ/ρ"
+
+
+def check_decided(c: Check) -> str:
+    """The summary cell of a check: the test that decided it (:attr:`Check.decided`), else
+    its bare relative difference."""
+    return c.decided or percent(c.rel_diff)
 
 
 def _point(p: Any, digits: int = 4) -> str:
@@ -1889,8 +1917,8 @@ def _front(S: Study, seconds: float) -> None:
                 "predictions — thresholds, escape and crossing times, first steps — with "
                 "what the runs did.  A disagreement is explained in its row.")
     rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
-             c.measured, _rel(c.rel_diff), c.verdict, c.reason] for c in S.checks]
-    d.table(["section", "what", "theory", "measured", Column("rel. diff.", "r"), "verdict",
+             c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
+    d.table(["section", "what", "theory", "measured", "decided by", "verdict",
              "note"], rows, title="Theory against measurement, all sections",
             notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")

@@ -299,3 +299,17 @@ def test_every_rate_study_bullet_says_where_its_run_ended():
     st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
                                                                "every critical point (…)")
     assert report.study_end(A, st) == ""
+
+
+def test_a_double_root_rate_shows_the_band_that_decided_it():
+    """Himmelblau's nesterov row read 'agrees' beside 'Δln ρ/ln ρ 4.6% > 1%': the band test
+    that decided it is shown instead, with the window's average factor
+    ρ ((b + 1)/(a + 1))^(1/(b − a)) recomputed here."""
+    p = NS(exact=True, rate=0.47831, details={"double_root": True})
+    m = NS(rate=0.4949, window=(24, 39))
+    eff = 0.47831 * (40 / 25) ** (1 / 15)
+    c = Comparison(True, "agrees", rel_diff=0.0347, speed_diff=0.046, quantity="rate",
+                   predicted=0.47831, measured=0.4949, tolerance=0.01, note="double root: …")
+    got = report.decided_by(c, p, m)
+    assert got == f"ρ 0.4949 within 1% of [0.47831, {eff:.5f}] (double root)"
+    assert ">" not in got

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import study
-from analysis.report import Builder
+from analysis.report import Builder, percent
 
 LECTURE = (study.section_convexity, study.section_surfaces, study.section_sgd,
            study.section_schedules, study.section_nesterov, study.section_momentum_weights,
@@ -247,6 +247,21 @@ def test_a_rate_check_shows_the_difference_its_verdict_rests_on():
     (check,) = [c for c in s.checks if c.what == "hb: convergence"]
     assert check.rel_diff == pytest.approx(on_log, rel=1e-9)
     assert percent(check.rel_diff) in decided_by(st.comparison, st.prediction)
+    assert check.decided == decided_by(st.comparison, st.prediction, st.measurement)
+    assert check.decided.startswith(f"Δln ρ/ln ρ {percent(on_log)}")
+
+
+def test_two_measures_of_the_same_rates_are_each_labelled():
+    """The study summary showed 3.6 % in one row and 0.73 % in another for the same pair of
+    rates, unlabelled: each cell now names what it measures and the criterion."""
+    s = study.Study(Builder("labels"), quick=True)
+    p, m = 0.81818, 0.82416
+    num = s.numeric_check("rate vs formula", p, m, rtol=0.01)
+    rate = s.rate_check("rate rule", p, m, rtol=0.05, reason="r")
+    on_rho = abs(m - p) / p
+    on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p))
+    assert study.check_decided(num) == f"|m − p|/|p| {percent(on_rho)} ≤ 1%"
+    assert study.check_decided(rate) == f"Δln ρ/ln ρ {percent(on_log)} ≤ 5%"
 
 
 def test_the_beta_quarter_factor_is_worded_from_its_numbers(S):
