@@ -857,12 +857,23 @@ def verdict_tally(verdicts: Sequence[str]) -> str:
     return ", ".join(f"{n} {word(v, n)}" for v, n in counts)
 
 
-def _same_point(A: Analysis, x: Any) -> bool:
-    """Whether ``x`` is the lowest minimum of the analysis (within 1e-6 relative)."""
-    if A.minimum is None:
-        return False
-    p = np.asarray(A.minimum.point, float)
-    return bool(np.linalg.norm(np.asarray(x, float) - p) <= 1e-6 * (1 + np.linalg.norm(p)))
+def _which_minimum(A: Any, x: Any) -> str:
+    """Which minimum ``x`` is, in the summary's words: ``x*`` (the point the runs are compared
+    at), ``a lowest minimum`` (one that ties for the lowest value), ``the lowest minimum``,
+    or ``another minimum``."""
+    x = np.asarray(x, float)
+
+    def same(cp: Any) -> bool:
+        p = np.asarray(cp.point, float)
+        return bool(np.linalg.norm(x - p) <= 1e-6 * (1 + np.linalg.norm(p)))
+
+    at = getattr(A, "tuned", None)
+    if at is not None and same(at):
+        return "x*"
+    ties = lowest_minima(A)
+    if any(same(cp) for _, cp in ties):
+        return "the lowest minimum" if len(ties) == 1 else "a lowest minimum"
+    return "another minimum"
 
 
 def _status_phrase(res: Any) -> str:
@@ -887,21 +898,60 @@ def _critical_points_sentence(A: Analysis) -> str | None:
             "measure convergence against.")
 
 
+#: minima whose values differ from the lowest by at most this × max(1, |f_min|) tie with it
+TIE_RTOL = 1e-9
+
+
+def lowest_minima(A: Any) -> list[tuple[str, Any]]:
+    """The minima of the critical-point table whose value ties with the lowest one,
+    ``|f − f_min| ≤ TIE_RTOL · max(1, |f_min|)``, as ``(name, point)`` with the table's
+    names ``P1, P2, …`` (in table order)."""
+    cps = list(A.cps or [])
+    mins = [(f"P{i}", cp) for i, cp in enumerate(cps, start=1) if cp.kind == "minimum"]
+    if not mins:
+        return []
+    low = min(float(cp.value) for _, cp in mins)
+    tol = TIE_RTOL * max(1.0, abs(low))
+    return [(n, cp) for n, cp in mins if abs(float(cp.value) - low) <= tol]
+
+
+def _cp_name(A: Any, m: Any) -> str:
+    """``P3 (3, 2)``: a critical point by its table name and point."""
+    name = next((f"P{i} " for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
+    return f"{name}{fmt_point(m.point)}"
+
+
 def _minimum_sentence(A: Analysis) -> str | None:
-    """The lowest minimum, its value and its Hessian's eigenvalues and κ (or its kink)."""
+    """The lowest minimum (or the minima that tie for lowest, :func:`lowest_minima`), its
+    value, and the point the runs are compared at — x*, the minimum nearest x₀
+    (:func:`tuning_minimum`) — with its Hessian's eigenvalues and κ (or its kink)."""
     if A.minimum is None:
         return None
-    lam = A.eigenvalues
-    kappa = A.minimum.condition_number
     how = "exact" if A.minimum.exact else "numeric"
-    if not getattr(A.minimum, "differentiable", True):
-        return (
-            f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-            f"f(x*) = {fmt_num(A.minimum.value)} ({how}); it lies on a kink of f, where f "
-            "has no gradient or Hessian: no Hessian-based rate applies there.")
+    ties = lowest_minima(A)
+    at = A.tuned if getattr(A, "tuned", None) is not None else A.minimum
+    if len(ties) > 1:
+        first = (f"The lowest value in the box, f = {fmt_num(A.minimum.value)} ({how}), is "
+                 f"taken at {len(ties)} minima (values equal within {fmt_num(TIE_RTOL)}): "
+                 + ", ".join(_cp_name(A, cp) for _, cp in ties))
+    else:
+        first = (f"The lowest minimum in the box is {_cp_name(A, A.minimum)} with "
+                 f"f = {fmt_num(A.minimum.value)} ({how})")
+    many = sum(1 for cp in (A.cps or []) if cp.kind == "minimum") > 1
+    if len(ties) == 1 and at is A.minimum:
+        first = (f"The lowest minimum in the box is x* = {_cp_name(A, at)} with "
+                 f"f(x*) = {fmt_num(at.value)} ({how})")
+    else:
+        first += (f". The runs are compared at x* = {_cp_name(A, at)}"
+                  + (", the minimum nearest x₀," if many else "")
+                  + f" with f(x*) = {fmt_num(at.value)}")
+    if not getattr(at, "differentiable", True):
+        return (f"{first}; it lies on a kink of f, where f "
+                "has no gradient or Hessian: no Hessian-based rate applies there.")
+    lam = np.sort(np.asarray(at.eigenvalues, float))
+    kappa = at.condition_number
     return (
-        f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-        f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
+        f"{first}; the Hessian there has eigenvalues "
         f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
         + ("." if np.isfinite(kappa) and kappa > 0
            else " (degenerate: no linear rate for GD)."))
@@ -916,7 +966,7 @@ def _gd_sentence(A: Analysis) -> str | None:
         return None
     st = gd.study
     p, m = st.prediction, st.measurement
-    which = "the lowest minimum" if _same_point(A, st.minimizer) else "another minimum"
+    which = _which_minimum(A, st.minimizer)
     if gd.result is not None and gd.result.status != "converged":
         said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
                 f"({_status_phrase(gd.result)}); theory is evaluated at x = "
