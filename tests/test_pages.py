@@ -410,6 +410,23 @@ def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path)
         assert legend == set(used), (legend, t[-300:])
 
 
+def test_every_page_of_a_split_table_explains_its_marks(tmp_path):
+    """The study's summary and Rosenbrock-5's per-step tables printed the marker legend only
+    on the page where the table ended, leaving marks unexplained on the pages before."""
+    b = report.Builder("Split")
+    rows = [[f"row {i}", f"{i}.5ᵐ", f"{i}ᵗ" if i >= 135 else "—"] for i in range(150)]
+    b.doc.table(["x", "measured", "theory"], rows, title="Long table",
+                notes=[pages.legend_text(["measured", "theory"]), "A plain note."])
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "s.pdf").pdf)]
+    assert len(texts) >= 3
+    for t in texts:
+        legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in t}
+        marks = {m for m in ("ᵐ", "ᵗ") if re.search(rf"\d{m}", t)}
+        assert marks and legend == marks, (legend, marks, t[-200:])
+        assert t.count(f"ᵐ {pages.HOW['measured'][1][:12]}") == 1
+    assert "A plain note." in texts[-1] and "A plain note." not in texts[0]
+
+
 def test_used_hows_ignores_exponents_in_text():
     assert pages.used_hows(["Σ βᵗ g", "0.3ᵐ", "(1, 2)ᵉ", "—"]) == ["exact", "measured"]
 
