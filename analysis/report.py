@@ -2198,7 +2198,9 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
 def unstable_steps_text(sw: Any) -> list[str]:
     """What the runs with a step above the predicted threshold did, beside theory's
     statement (none of them can converge to x*): how many diverged (✕), kept moving on a
-    cycle or band around x* (squares) or left x* and stopped at another point (diamonds)."""
+    cycle or band around x* or wandered in a band away from x*
+    (:func:`analysis.sweeps.band_around`; squares) or left x* and stopped at another point
+    (diamonds)."""
     thr = getattr(sw, "predicted_threshold", None)
     if thr is None:
         return []
@@ -2209,9 +2211,14 @@ def unstable_steps_text(sw: Any) -> list[str]:
     away, bnd = (np.zeros_like(div) if getattr(sw, k, None) is None
                  else np.asarray(getattr(sw, k), bool) & above for k in ("elsewhere", "bounded"))
     rest = int(above.sum() - div.sum() - away.sum() - bnd.sum())
+    far = bnd & (np.zeros_like(div) if getattr(sw, "band_away", None) is None
+                 else np.asarray(sw.band_away, bool))
     did = [f"{n} {what}" for n, what in ((int(div.sum()), "diverged (✕)"),
-                                         (int(bnd.sum()), "kept moving on a cycle or band "
-                                                          "around x* (squares)"),
+                                         (int((bnd & ~far).sum()), "kept moving on a cycle "
+                                                                   "or band around x* "
+                                                                   "(squares)"),
+                                         (int(far.sum()), "wandered in a band away from x* "
+                                                          "(squares)"),
                                          (int(away.sum()), "left x* and stopped at another "
                                                            "point (diamonds)"),
                                          (rest, "converged all the same")) if n]
