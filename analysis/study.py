@@ -48,6 +48,7 @@ import numpy as np
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import inline_math
+from analysis.rates import FLOOR_MARGIN
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -297,6 +298,34 @@ def _iterations_text(results: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged"
                                        else f" ({why.get(r.status, r.status)})")
                      for k, r in results.items())
+
+
+def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
+    """The largest deviation of a mean-square error over ``runs`` runs from its exact value,
+    in standard errors of one step's mean: ``max_k |m_k/s_k − 1| / √(2/R)`` over every curve
+    (x Gaussian: Var(x²) = 2 s², so the mean of R squares has relative standard error
+    √(2/R))."""
+    se = math.sqrt(2.0 / runs)
+    return max(float(np.max(np.abs(np.asarray(measured[k], float)
+                                   / np.asarray(theory[k], float) - 1.0))) / se
+               for k in measured)
+
+
+def floor_run_text(name: str, st: Any) -> str:
+    """What a rate-study run did around the rounding floor, from its path and measurement:
+    ``pure Newton reached the floor at step 4 and ran on to step 14, 10 steps past it``;
+    ``… and stopped at step 7, when a step no longer changed x``; ``… ran 200 steps without
+    reaching the floor``."""
+    n, k = len(st.result.path) - 1, st.measurement.floor_index
+    status = str(st.result.status)
+    if k is None:
+        return f"{name} ran {n} steps without reaching the floor"
+    if n <= k:
+        return f"{name} reached the floor at step {k}, where the run ended"
+    end = {"maxiter": f"ran on to step {n}, {n - k} steps past it",
+           "stalled": f"stopped at step {n}, when a step no longer changed x"}.get(
+        status, f"stopped at step {n} ({status})")
+    return f"{name} reached the floor at step {k} and {end}"
 
 
 def _formula(S: Study, obj: Any) -> None:
@@ -954,6 +983,10 @@ def section_rosenbrock(S: Study) -> None:
     methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,
                                                            "maxiter": gd_max})
+    S.text(f"The batch of starts below runs these {len(configs)} methods and a sixth: "
+           "heavy-ball momentum with GD's step η = 0.001 and β = 0.9 (each step adds 0.9 × "
+           "the previous one, an average over about 1/(1 − β) = 10 steps), labelled "
+           "‘momentum η = 0.001, β = 0.9’.")
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
                 label="rosenbrock ecdf")
@@ -1078,9 +1111,10 @@ def section_newton_nonconvex(S: Study) -> None:
         HALF,
         f"Pure Newton ends at x = {fmt_num(pure.result.x[0])}; saddle-free Newton at "
         f"x = {fmt_num(free.result.x[0])} (kinds in the table below).  The paths are the "
-        "rate-study runs, without a gradient tolerance: each runs on until its error reaches "
-        f"the rounding floor, pure Newton {len(pure.result.path) - 1} steps and saddle-free "
-        f"Newton {len(free.result.path) - 1} (the step counts in the legend).",
+        "rate-study runs, without a gradient tolerance: each runs on past the rounding floor "
+        f"(up to {FLOOR_MARGIN} steps, to show it stays there): "
+        f"{floor_run_text('pure Newton', pure)}; {floor_run_text('saddle-free Newton', free)} "
+        "(the step counts in the legend).",
         "newton nonconvex", half=True)
 
     def end_kind(st: Any) -> str:
@@ -1355,6 +1389,8 @@ def section_sgd(S: Study) -> None:
     exact = {labels[0]: theory.sgd_mean_square_path(np.full(K, eta), L_, sigma, x0),
              labels[1]: theory.sgd_mean_square_path(lrs_dec, L_, sigma, x0)}
     keep = ks >= 1
+    z = max_excursion({k: v[keep] for k, v in ms.items()},
+                      {k: v[ks[keep]] for k, v in exact.items()}, R)
     S.text("Decaying steps: with ηₖ = η₀/(1 + γk) the sums Σηₖ = ∞ (the iterates can travel "
            "any distance) and Σηₖ² < ∞ (the injected noise has finite total variance) — the "
            "Robbins–Monro conditions of the notes — and E(xₖ − x*)² → 0 like "
@@ -1371,7 +1407,8 @@ def section_sgd(S: Study) -> None:
         "dozen steps and stays there; the decaying step keeps going down like 1/k.  Right: "
         "measured/theory at every recorded step, with the band of two standard errors of one "
         "step's mean (±2√(2/R)); neighbouring steps are correlated, so over a thousand steps "
-        "a few excursions to three standard errors are expected.", "sgd decay")
+        f"excursions beyond two are expected: the largest here is {fmt_num(z, 2)} standard "
+        "errors.", "sgd decay")
     # the final squared errors of the R independent runs: mean ± standard error
     final = {lab: _mean_se(r.x[:, 0] ** 2) for lab, r in runs.items()}
     late = runs[labels[0]].path[:, ks >= K // 2, 0]

@@ -308,3 +308,30 @@ def test_the_diverged_heavy_ball_starts_are_explained_by_the_curvature_they_met(
     assert "none of the 1 converged starts did within 0 steps" in text
     st.runs["m"].outcome = np.array(["", ""], dtype=object)
     assert study.divergence_curvature_text(obj, st, "m", 1e-3, 0.9) == ""
+
+
+def test_floor_run_text_says_what_the_run_did():
+    """The Newton caption said each run went 'until its error reaches the rounding floor,
+    pure Newton 14 steps' though pure Newton reached the floor at step 4."""
+    from types import SimpleNamespace as NS
+
+    def st(n, k, status):
+        return NS(result=NS(path=np.zeros((n + 1, 1)), status=status),
+                  measurement=NS(floor_index=k))
+
+    assert study.floor_run_text("pure Newton", st(14, 4, "maxiter")) == (
+        "pure Newton reached the floor at step 4 and ran on to step 14, 10 steps past it")
+    assert study.floor_run_text("sf", st(7, 6, "stalled")) == (
+        "sf reached the floor at step 6 and stopped at step 7, when a step no longer changed x")
+    assert "without reaching the floor" in study.floor_run_text("gd", st(200, None, "maxiter"))
+
+
+def test_max_excursion_in_standard_errors():
+    """The SGD caption said 'excursions to three standard errors' while the panel peaked near
+    3.2: the largest is computed, |m/s − 1|/√(2/R)."""
+    R = 2000
+    se = math.sqrt(2 / R)
+    theory = {"a": np.ones(5), "b": np.full(3, 2.0)}
+    measured = {"a": 1 + se * np.array([0.1, -1.0, 2.0, 0.0, 0.5]),
+                "b": 2.0 * (1 + se * np.array([0.0, -3.2, 1.0]))}
+    assert study.max_excursion(measured, theory, R) == pytest.approx(3.2)
