@@ -1572,14 +1572,16 @@ def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | Non
     """The ``steps`` k inside the fit window [a, z) that stalled: the error grew,
     e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)), to under
     :data:`STALL_SHARE` of the window's mean progress −log ρ̄, ρ̄ = (e_z/e_a)^(1/(z−a)) < 1
-    (the early steps of a superlinear window are slow but speed up: not stalls).  None when
-    the window did not shrink the error."""
+    (the early steps of a superlinear window are slow but speed up: not stalls).  When the
+    window did not shrink the error (no mean progress) only the steps where the error grew
+    are stalls: the same mark for the same event in every table."""
     if window is None:
         return []
     a, z = int(window[0]), min(int(window[1]), len(e) - 1)
-    if not (z > a and 0 < e[z] < e[a] and np.isfinite(e[a])):
+    if not (z > a and np.isfinite(e[a]) and e[a] > 0):
         return []
-    mean_log = float(np.log(e[z] / e[a])) / (z - a)  # < 0
+    shrank = 0 < e[z] < e[a]
+    mean_log = float(np.log(e[z] / e[a])) / (z - a) if shrank else 0.0  # < 0 when shrank
 
     def step(k: int) -> float:  # log(e_(k+1)/e_k), -inf at an exact zero
         return float(np.log(e[k + 1] / e[k])) if e[k + 1] > 0 else -np.inf
@@ -1590,7 +1592,7 @@ def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | Non
             continue
         s = step(k)
         slower = k >= 1 and e[k - 1] > 0 and s > step(k - 1)
-        if s >= 0 or (slower and s > STALL_SHARE * mean_log):
+        if s >= 0 or (shrank and slower and s > STALL_SHARE * mean_log):
             out.append(int(k))
     return out
 

@@ -313,3 +313,29 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
     got = report.decided_by(c, p, m)
     assert got == f"ρ 0.4949 within 1% of [0.47831, {eff:.5f}] (double root)"
     assert ">" not in got
+
+
+def test_basin_legend_shares_sum_to_100():
+    """Himmelblau's basin legend read 24 + 26 + 26 + 25 = 101 %: shares of one whole are
+    rounded by largest remainder (three equal thirds: 34 + 33 + 33, not 33 × 3)."""
+    import re as _re
+
+    labels = np.repeat(np.array([0, 1, 2]), 10).reshape(3, 10)
+    bm = NS(xs=np.linspace(-1, 1, 10), ys=np.linspace(-1, 1, 3), labels=labels,
+            points=np.array([[-0.5, 0.0], [0.5, 0.0], [0.0, 0.9]]),
+            kinds=["minimum", "minimum", "minimum"], counts={})
+    fig = plots.plot_basins(bm)
+    texts = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes if
+                                                     a.get_legend()] for t in lg.get_texts()]
+    shares = [int(m.group(1)) for t in texts if (m := _re.search(r"(\d+) % of starts", t))]
+    assert sorted(shares) == [33, 33, 34]
+
+
+def test_an_error_increase_in_the_window_is_a_stall_even_without_net_progress():
+    """The kink report's gd table showed the ratio 1.439 (the error grew) inside its window
+    without the stall mark that momentum's and nesterov's increases had: its window (a
+    2-cycle, 0.41 ↔ 0.59) made no net progress, and the rule stopped there."""
+    e = np.r_[6.66, 3.59, 2.59, np.tile([0.59, 0.41], 6)]
+    got = report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1))
+    assert got == [k for k in range(4, len(e) - 2) if e[k + 1] > e[k]] and got
+    assert 4 in got and 5 not in got  # e_4 = 0.41 → 0.59 grows; e_5 = 0.59 → 0.41 shrinks
