@@ -1973,7 +1973,7 @@ def error_caption(panels: Sequence[Any]) -> str:
     wins = [k for p in panels for k in p.windows]
     every = [k for p in panels for k in p.labels]
     side = "Left: " if ratios else ""
-    text = side + "measured error ‖xₖ − x*‖ (log scale)"
+    text = side + ("measured" if ratios else "Measured") + " error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
                  + "the theoretical slope ρ^k (dashed, over the fit window or at least the "

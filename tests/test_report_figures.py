@@ -339,3 +339,15 @@ def test_an_error_increase_in_the_window_is_a_stall_even_without_net_progress():
     got = report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1))
     assert got == [k for k in range(4, len(e) - 2) if e[k + 1] > e[k]] and got
     assert 4 in got and 5 not in got  # e_4 = 0.41 → 0.59 grows; e_5 = 0.59 → 0.41 shrinks
+
+
+def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
+    """The kink report's second error caption began "measured error …" (its 'Left: ' was
+    dropped with the ratio panel)."""
+    k = np.arange(30)
+    panels = plots.error_panels({"newton": 6.0 * 0.5 ** k}, ratio_series=[])
+    assert panels.ratios == []
+    cap = report.error_caption([panels])
+    assert cap.startswith("Measured error")
+    with_ratio = plots.error_panels({"gd": 6.0 * 0.9 ** k}, ratio_series=["gd"])
+    assert report.error_caption([with_ratio]).startswith("Left: measured error")
