@@ -56,6 +56,8 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
+from landscape.numfmt import page_minus
+
 # ============================================================================ page geometry
 
 PAGE_W, PAGE_H = 595.2756, 841.8898  # A4 in points
@@ -669,8 +671,9 @@ def math_drawing(text: str, size: float) -> Any:
 
 
 def markup(text: str) -> str:
-    """``text`` escaped for ReportLab's paragraph markup; newlines become line breaks."""
-    return escape(str(text)).replace("\n", "<br/>")
+    """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
+    "−" (:func:`landscape.numfmt.page_minus`); newlines become line breaks."""
+    return escape(page_minus(str(text))).replace("\n", "<br/>")
 
 
 # ============================================================================ flowables

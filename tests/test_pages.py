@@ -427,6 +427,17 @@ def test_every_page_of_a_split_table_explains_its_marks(tmp_path):
     assert "A plain note." in texts[-1] and "A plain note." not in texts[0]
 
 
+def test_numbers_on_a_page_carry_the_minus_sign(tmp_path):
+    """The reports printed "(-0.1263, -0.1866)" and "f″ = -1.035" with a hyphen-minus."""
+    b = report.Builder("Minus")
+    b.doc.paragraph(f"The point {report.fmt_point((-0.1263, -0.1866))}, f″ = "
+                    f"{report.fmt_num(-1.035)}, relu(y-1).")
+    b.doc.table(["x", "value"], [["a", report.fmt_num(-3e-9)]], title="Signs")
+    (t,) = page_texts(b.write(tmp_path / "m.pdf").pdf)
+    assert "(−0.1263, −0.1866)" in t and "f″ = −1.035" in t and "−3e−09" in t
+    assert "relu(y-1)" in t and not re.search(r"(?<![\w.)\]])-\d", t)
+
+
 def test_used_hows_ignores_exponents_in_text():
     assert pages.used_hows(["Σ βᵗ g", "0.3ᵐ", "(1, 2)ᵉ", "—"]) == ["exact", "measured"]
 

@@ -23,7 +23,9 @@ def pdf_text(path) -> str:
 
 
 def squash(text: str) -> str:
-    return " ".join(text.split())
+    """The text with runs of white space as one space and the minus signs (U+2212) of the
+    page's numbers read as the ASCII "-" of the formatted values it is compared with."""
+    return re.sub("\u2212(?=\\.?\\d)", "-", " ".join(text.split()))
 
 
 @pytest.fixture(scope="module")
