@@ -197,11 +197,12 @@ def _register_family(family: str) -> None:
 
 
 def string_width(text: str, size: float, font: str = FONT) -> float:
-    """Width of ``text`` in points in a registered font (the metrics the PDF uses)."""
+    """Width of ``text`` in points in a registered font (the metrics the PDF uses), as it is
+    printed (signed numbers with "−", :func:`landscape.numfmt.page_minus`)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     register_fonts()
-    return float(stringWidth(text, font, size))
+    return float(stringWidth(page_minus(text), font, size))
 
 
 # ============================================================================ provenance markers

@@ -572,3 +572,10 @@ def test_no_page_repeats_a_footnote_that_differs_only_in_method_or_numbers(four_
                 key = _note_pattern(n, names)
                 assert key not in seen, (name, page, seen.get(key), n)
                 seen[key] = n
+
+
+def test_widths_are_measured_as_printed():
+    """With "−" wider than "-", the marker of "9.79687e-15ᵐ" wrapped onto a second line: the
+    columns are measured with the minus sign the page prints."""
+    assert pages.string_width("9.79687e-15ᵐ", 8.0) == pages.string_width("9.79687e−15ᵐ", 8.0)
+    assert pages.string_width("−", 8.0) > pages.string_width("-", 8.0)
