@@ -351,3 +351,9 @@ def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
     assert cap.startswith("Measured error")
     with_ratio = plots.error_panels({"gd": 6.0 * 0.9 ** k}, ratio_series=["gd"])
     assert report.error_caption([with_ratio]).startswith("Left: measured error")
+
+
+def test_the_outside_mark_explains_the_window_end():
+    """Himmelblau's table marked "39†" inside the window "24–39" without saying why: the
+    step k = z uses e_(z+1), past the window; the note says so."""
+    assert "k = a … z − 1" in report.OUTSIDE_NOTE
