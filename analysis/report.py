@@ -876,14 +876,19 @@ def _which_minimum(A: Any, x: Any) -> str:
     return "another minimum"
 
 
-def _status_phrase(res: Any) -> str:
+def grad_text(res: Any) -> str:
+    """``‖∇f‖∞ = 4.81``: the final gradient of a run, max |∂f/∂xᵢ| to 3 significant digits
+    (the one format of this number in every sentence)."""
     gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+    return f"‖∇f‖∞ = {fmt_num(gmax, 3)}"
+
+
+def _status_phrase(res: Any) -> str:
     if res.status == "converged":
         return plural(res.nit, "iteration")
     if res.status == "diverged":
         return f"diverged after {plural(res.nit, 'iteration')}"
-    return (f"{res.status} after {plural(res.nit, 'iteration')}, ‖∇f‖∞ = "
-            f"{fmt_num(gmax, 2)}")
+    return f"{res.status} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
 
 
 def _critical_points_sentence(A: Analysis) -> str | None:
@@ -1073,11 +1078,10 @@ def study_end(A: Analysis, study: Any) -> str:
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
-    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
     near = _ended_near(A, res.x)
     where = "" if near == "—" else f", {'near ' if near.startswith('P') else ''}{near}"
     return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
-            f"(status {res.status}, ‖∇f‖∞ = {fmt_num(gmax, 3)}{where})")
+            f"(status {res.status}, {grad_text(res)}{where})")
 
 
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
@@ -1552,7 +1556,8 @@ STALL_SHARE = 0.1
 #: printed once per page); what differs per run (its fit window) is in the table's title.
 OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
                 "a window a–z spans the errors e_a … e_z, so its steps are k = a … z − 1 "
-                "(the step k = z, ratio e_(z+1)/e_z, already lies past it); the measured kind and the verdict rest on that window, comparing its rate "
+                "(the step k = z, ratio e_(z+1)/e_z, already lies past it); the measured "
+                "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "

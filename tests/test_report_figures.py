@@ -357,3 +357,10 @@ def test_the_outside_mark_explains_the_window_end():
     """Himmelblau's table marked "39†" inside the window "24–39" without saying why: the
     step k = z uses e_(z+1), past the window; the note says so."""
     assert "k = a … z − 1" in report.OUTSIDE_NOTE
+
+
+def test_a_final_gradient_reads_the_same_in_every_sentence():
+    """The kink summary said ‖∇f‖∞ = 4.8 where the rest of the report said 4.81."""
+    res = NS(jac=np.array([7e-12, -4.80785]), status="line_search_failed", nit=1)
+    assert report._status_phrase(res).endswith("‖∇f‖∞ = 4.81")
+    assert report.grad_text(res) == "‖∇f‖∞ = 4.81"
