@@ -531,9 +531,10 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
     ``momentum = (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the
     minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a step
     fitted to x* alone can diverge before the run gets there (chained Rosenbrock: λ_max = 1649
-    at x*, 2.9·10⁴ at the start).  Without a minimizer, L is the smoothness constant on the
-    box (or 1) and momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the
-    explanation, so every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g.
+    at x*, 2.9·10⁴ at the start).  Without a minimizer with a positive definite Hessian (none,
+    or one on a kink), L is the smoothness constant on the box, else ``L_path`` (else 1, "no
+    curvature information") and momentum 0.5.  ``at`` names the minimizer (e.g.
+    ``" P1 (3, 2)"``) in the explanation, so every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g.
     one variable) L is doubled: the step 1/λ would be an exact Newton step and hide the
     linear rate.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per
     coordinate, so about 100 steps cross the distance from the start to the minimizer).
@@ -560,6 +561,10 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
                                   f"at the minimizer{at}")
     elif L_box is not None and math.isfinite(L_box) and L_box > 0:
         L, src, lam = float(L_box), f"L = {fmt_num(L_box)}, smoothness constant on the box", None
+    elif L_path is not None and math.isfinite(L_path) and L_path > 0:
+        L, lam = float(L_path), None
+        src = (f"L = {fmt_num(L)}, largest Hessian eigenvalue on the segment from x₀ to the "
+               f"minimizer{at}, which has no usable Hessian itself")
     else:
         L, src, lam = 1.0, "no curvature information: L = 1", None
     if method in ("gd", "sgd"):

@@ -364,3 +364,13 @@ def test_a_final_gradient_reads_the_same_in_every_sentence():
     res = NS(jac=np.array([7e-12, -4.80785]), status="line_search_failed", nit=1)
     assert report._status_phrase(res).endswith("‖∇f‖∞ = 4.81")
     assert report.grad_text(res) == "‖∇f‖∞ = 4.81"
+
+
+def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
+    """The kink report said "no curvature information: L = 1" although ∂²f/∂y² = 1 on the
+    way to the kink: L is then the curvature on the segment from x₀."""
+    hyper, why = report.default_hyper("gd", None, None, 1.0, L_path=4.0, at=" P1 (0, 0)")
+    assert hyper == {"lr": 0.25}
+    assert "no curvature information" not in why and "segment from x₀" in why
+    assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
+        "(no curvature information: L = 1)")
