@@ -526,20 +526,19 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
                   ) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why.
 
-    With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball
-    ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``,
-    ``momentum = (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the
-    minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a step
-    fitted to x* alone can diverge before the run gets there (chained Rosenbrock: λ_max = 1649
-    at x*, 2.9·10⁴ at the start).  Without a minimizer with a positive definite Hessian (none,
-    or one on a kink), L is the smoothness constant on the box, else ``L_path`` (else 1, "no
-    curvature information") and momentum 0.5.  ``at`` names the minimizer (e.g.
-    ``" P1 (3, 2)"``) in the explanation, so every L says where it is taken.  With κ = 1 (all
-    eigenvalues equal, e.g. one variable) L is doubled: the step 1/λ would be an exact Newton step and hide the
-    linear rate.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per
-    coordinate, so about 100 steps cross the distance from the start to the minimizer).
-    Newton, CG, BFGS, L-BFGS and the rest keep their defaults (Wolfe line search; Newton with
-    eigenvalue shift).
+    With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball ``lr =
+    1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``, ``momentum =
+    (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the minimizer and ``L_path``,
+    the curvature on the way to it (:func:`path_curvature`): a step fitted to x* alone can
+    diverge before the run gets there (chained Rosenbrock: λ_max = 1649 at x*, 2.9·10⁴ at the
+    start).  Without a minimizer with a positive definite Hessian (none, or one on a kink), L is
+    the smoothness constant on the box, else ``L_path`` (else 1, "no curvature information") and
+    momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the explanation, so
+    every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is
+    doubled: the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
+    RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about 100
+    steps cross the distance from the start to the minimizer). Newton, CG, BFGS, L-BFGS and the
+    rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
     """
     from analysis import theory
 
