@@ -1559,7 +1559,7 @@ STALL_SHARE = 0.1
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
 OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
-                "a window a–z spans the errors e_a … e_z, so its steps are k = a … z − 1 "
+                "a window a–z spans the errors e_a to e_z, so its steps are k = a to z − 1 "
                 "(the step k = z, ratio e_(z+1)/e_z, already lies past it); the measured "
                 "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "

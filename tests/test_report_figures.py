@@ -356,7 +356,7 @@ def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
 def test_the_outside_mark_explains_the_window_end():
     """Himmelblau's table marked "39†" inside the window "24–39" without saying why: the
     step k = z uses e_(z+1), past the window; the note says so."""
-    assert "k = a … z − 1" in report.OUTSIDE_NOTE
+    assert "k = a to z − 1" in report.OUTSIDE_NOTE
 
 
 def test_a_final_gradient_reads_the_same_in_every_sentence():
