@@ -232,8 +232,15 @@ def numeric_decided(rel: float | None, rtol: float, ok: bool) -> str:
     decided)."""
     if rel is None:
         return ""
-    crit = f" {'≤' if ok else '>'} {percent(rtol)}" if rtol else ""
-    return f"|m − p|/|p| {percent(rel)}{crit}"
+    crit = f" {'≤' if ok else '>'} {small_share(rtol)}" if rtol else ""
+    return f"|m − p|/|p| {small_share(rel)}{crit}"
+
+
+def small_share(v: float) -> str:
+    """A relative difference or tolerance: a percentage (:func:`percent`) from 10⁻⁴ up, a
+    plain number below (``1e−06``, not ``<0.01%``, so a tolerance of 10⁻⁶ is told from the
+    value it bounds)."""
+    return percent(v) if v == 0 or abs(v) >= 1e-4 else fmt_num(v, 2)
 
 
 def rate_measure(m: float, p: float) -> str:

@@ -335,3 +335,9 @@ def test_max_excursion_in_standard_errors():
     measured = {"a": 1 + se * np.array([0.1, -1.0, 2.0, 0.0, 0.5]),
                 "b": 2.0 * (1 + se * np.array([0.0, -3.2, 1.0]))}
     assert study.max_excursion(measured, theory, R) == pytest.approx(3.2)
+
+
+def test_a_tiny_tolerance_is_told_from_its_value():
+    """The study printed "|m − p|/|p| <0.01% ≤ <0.01%" for a check with tolerance 10⁻⁶."""
+    assert study.numeric_decided(3e-8, 1e-6, True) == "|m − p|/|p| 3e-08 ≤ 1e-06"
+    assert study.numeric_decided(0.0073, 0.02, True) == "|m − p|/|p| 0.73% ≤ 2%"
