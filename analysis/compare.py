@@ -203,7 +203,7 @@ def _compare_stochastic(p: Prediction, m: Measurement, rtol_level: float) -> Com
     return _not_comparable(STOCHASTIC)
 
 
-def _double_root_rate(p: Prediction, m: Measurement) -> float | None:
+def double_root_rate(p: Prediction, m: Measurement) -> float | None:
     """Effective rate of ``||e_k|| ~ k rate^k`` over the measured window ``[a, b]``:
     ``rate * ((b+1)/(a+1))^(1/(b-a))`` (the mean log-slope), for a double dominant root."""
     if not p.details.get("double_root") or p.rate is None or m.window is None:
@@ -227,7 +227,7 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         ok = m.rate <= p.rate * (1.0 + rtol)
     if ok:
         return _agrees(**kw)
-    eff = _double_root_rate(p, m)
+    eff = double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
                        f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "

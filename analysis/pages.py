@@ -32,7 +32,8 @@ numbers of the contents are stable).
   enough to fill at least half of the rest of the page).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; the provenance legends that
-  begin notes (:func:`legend_text`) merge into one legend line per page.
+  begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
+  holds a part of a split table carries the legend of the markers that part uses.
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon is kept with what it introduces (keep-with-next); the contents list levels 1 and 2
@@ -54,6 +55,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
+
+from landscape.numfmt import page_minus
 
 # ============================================================================ page geometry
 
@@ -194,11 +197,12 @@ def _register_family(family: str) -> None:
 
 
 def string_width(text: str, size: float, font: str = FONT) -> float:
-    """Width of ``text`` in points in a registered font (the metrics the PDF uses)."""
+    """Width of ``text`` in points in a registered font (the metrics the PDF uses), as it is
+    printed (signed numbers with "−", :func:`landscape.numfmt.page_minus`)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     register_fonts()
-    return float(stringWidth(text, font, size))
+    return float(stringWidth(page_minus(text), font, size))
 
 
 # ============================================================================ provenance markers
@@ -258,11 +262,12 @@ def used_hows(cells: Iterable[str]) -> list[str]:
     return [k for k, rx in _MARKED.items() if rx.search(text)]
 
 
-def table_notes(t: Table) -> list[str]:
+def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None) -> list[str]:
     """The notes of table ``t`` with a provenance legend (:func:`legend_text`) of exactly the
-    markers its cells use: a given legend is reduced to them (dropped when none is used), and
-    one is added when the cells use markers and no note explains them."""
-    used = used_hows(v for row in t.rows for v in row)
+    markers its cells (or the part ``rows`` of them on a page) use: a given legend is reduced
+    to them (dropped when none is used), and one is added when the cells use markers and no
+    note explains them."""
+    used = used_hows(v for row in (t.rows if rows is None else rows) for v in row)
     out, legend = [], False
     for n in t.notes:
         keys, rest = split_legend(n)
@@ -667,8 +672,9 @@ def math_drawing(text: str, size: float) -> Any:
 
 
 def markup(text: str) -> str:
-    """``text`` escaped for ReportLab's paragraph markup; newlines become line breaks."""
-    return escape(str(text)).replace("\n", "<br/>")
+    """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
+    "−" (:func:`landscape.numfmt.page_minus`); newlines become line breaks."""
+    return escape(page_minus(str(text))).replace("\n", "<br/>")
 
 
 # ============================================================================ flowables
@@ -901,7 +907,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return self.title.wrap(aW, 1e6)[1] + self.title.getSpaceAfter()
 
         def _notes(self) -> list[str]:
-            return table_notes(self.t) if self.with_notes else []
+            """The table's notes on the page where it ends; on a page where only a part of
+            it lies, the legend of the markers that part uses (marks are explained on every
+            page where they appear)."""
+            if self.with_notes:
+                return table_notes(self.t, self.rows)
+            used = used_hows(v for row in self.rows for v in row)
+            return [legend_text(used)] if used else []
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = self.table.wrap(aW, 1e6)[1]
@@ -923,6 +935,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if self.short() and not full:
                 return []
             avail = aH - self._title_h(aW)
+            if getattr(self, "canv", None) is not None:  # room for the part's legend
+                used_all = used_hows(v for row in self.rows for v in row)
+                avail -= self.doc._note_space(self.canv, [legend_text(used_all)]
+                                              if used_all else [])
             self.table.wrap(aW, 1e6)
             rows_h = self.table._rowHeights
             used, k = rows_h[0], 0

@@ -40,7 +40,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike, NDArray
 
-from landscape.numfmt import fmt, fmt_rate
+from landscape.numfmt import fmt, fmt_rate, percent_shares
 
 FigureLike = Figure | SubFigure
 
@@ -2211,7 +2211,6 @@ def plot_basins(
     kinds = list(_attr(basins, "kinds"))
     inside = list(getattr(basins, "inside", None) or [True] * len(points))
     cycles = dict(getattr(basins, "cycles", None) or {})
-    total = labels.size
     present = [i for i in range(len(points)) if np.any(labels == i)]
     colors = [BASIN_PALETTE[j % len(BASIN_PALETTE)] for j in range(len(present))]
     cmap = ListedColormap([CYCLE_COLOR, GREY, *colors])
@@ -2220,21 +2219,21 @@ def plot_basins(
     shown = np.vectorize(lambda v: compact.get(int(v), -2 if v == -2 else -1),
                          otypes=[int])(labels) if labels.size else labels
     handles: list[Any] = []
+    pct = percent_shares([np.sum(labels == v) for v in (*present, -2, -1)])  # sum to 100
     for j, i in enumerate(present):
-        share = float(np.mean(labels == i)) if total else 0.0
         where = ", ".join(fmt(v, 3) for v in points[i])
         out = "" if inside[i] else " (outside the box)"
         handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}){out}: "
-                                                      f"{100 * share:.0f} % of starts"))
+                                                      f"{pct[j]} % of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
         periods = ", ".join(f"period {p}" for p in sorted(cycles)) or "cycle"
         handles.append(Patch(color=CYCLE_COLOR, label=f"end on a cycle ({periods}): "
-                                                      f"{100 * ncyc / max(total, 1):.0f} %"))
+                                                      f"{pct[-2]} %"))
     ndiv = int(np.sum(labels == -1))
     if ndiv:
         handles.append(Patch(color=GREY, label=f"diverged / not converged: "
-                                               f"{100 * ndiv / max(total, 1):.0f} %"))
+                                               f"{pct[-1]} %"))
     points = [p for p, keep in zip(points, inside, strict=True) if keep]
     kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:

@@ -51,7 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from analysis.compare import SE_RULE, decisive_diff
+from analysis.compare import SE_RULE, decisive_diff, double_root_rate
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -526,19 +526,19 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
                   ) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why.
 
-    With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball
-    ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``,
-    ``momentum = (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the
-    minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a step
-    fitted to x* alone can diverge before the run gets there (chained Rosenbrock: λ_max = 1649
-    at x*, 2.9·10⁴ at the start).  Without a minimizer, L is the smoothness constant on the
-    box (or 1) and momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the
-    explanation, so every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g.
-    one variable) L is doubled: the step 1/λ would be an exact Newton step and hide the
-    linear rate.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per
-    coordinate, so about 100 steps cross the distance from the start to the minimizer).
-    Newton, CG, BFGS, L-BFGS and the rest keep their defaults (Wolfe line search; Newton with
-    eigenvalue shift).
+    With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball ``lr =
+    1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``, ``momentum =
+    (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the minimizer and ``L_path``,
+    the curvature on the way to it (:func:`path_curvature`): a step fitted to x* alone can
+    diverge before the run gets there (chained Rosenbrock: λ_max = 1649 at x*, 2.9·10⁴ at the
+    start).  Without a minimizer with a positive definite Hessian (none, or one on a kink), L is
+    the smoothness constant on the box, else ``L_path`` (else 1, "no curvature information") and
+    momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the explanation, so
+    every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is
+    doubled: the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
+    RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about 100
+    steps cross the distance from the start to the minimizer). Newton, CG, BFGS, L-BFGS and the
+    rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
     """
     from analysis import theory
 
@@ -560,6 +560,10 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
                                   f"at the minimizer{at}")
     elif L_box is not None and math.isfinite(L_box) and L_box > 0:
         L, src, lam = float(L_box), f"L = {fmt_num(L_box)}, smoothness constant on the box", None
+    elif L_path is not None and math.isfinite(L_path) and L_path > 0:
+        L, lam = float(L_path), None
+        src = (f"L = {fmt_num(L)}, largest Hessian eigenvalue on the segment from x₀ to the "
+               f"minimizer{at}, which has no usable Hessian itself")
     else:
         L, src, lam = 1.0, "no curvature information: L = 1", None
     if method in ("gd", "sgd"):
@@ -857,22 +861,38 @@ def verdict_tally(verdicts: Sequence[str]) -> str:
     return ", ".join(f"{n} {word(v, n)}" for v, n in counts)
 
 
-def _same_point(A: Analysis, x: Any) -> bool:
-    """Whether ``x`` is the lowest minimum of the analysis (within 1e-6 relative)."""
-    if A.minimum is None:
-        return False
-    p = np.asarray(A.minimum.point, float)
-    return bool(np.linalg.norm(np.asarray(x, float) - p) <= 1e-6 * (1 + np.linalg.norm(p)))
+def _which_minimum(A: Any, x: Any) -> str:
+    """Which minimum ``x`` is, in the summary's words: ``x*`` (the point the runs are compared
+    at), ``a lowest minimum`` (one that ties for the lowest value), ``the lowest minimum``,
+    or ``another minimum``."""
+    x = np.asarray(x, float)
+
+    def same(cp: Any) -> bool:
+        p = np.asarray(cp.point, float)
+        return bool(np.linalg.norm(x - p) <= 1e-6 * (1 + np.linalg.norm(p)))
+
+    at = getattr(A, "tuned", None)
+    if at is not None and same(at):
+        return "x*"
+    ties = lowest_minima(A)
+    if any(same(cp) for _, cp in ties):
+        return "the lowest minimum" if len(ties) == 1 else "a lowest minimum"
+    return "another minimum"
+
+
+def grad_text(res: Any) -> str:
+    """``‖∇f‖∞ = 4.81``: the final gradient of a run, max |∂f/∂xᵢ| to 3 significant digits
+    (the one format of this number in every sentence)."""
+    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+    return f"‖∇f‖∞ = {fmt_num(gmax, 3)}"
 
 
 def _status_phrase(res: Any) -> str:
-    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
     if res.status == "converged":
         return plural(res.nit, "iteration")
     if res.status == "diverged":
         return f"diverged after {plural(res.nit, 'iteration')}"
-    return (f"{res.status} after {plural(res.nit, 'iteration')}, ‖∇f‖∞ = "
-            f"{fmt_num(gmax, 2)}")
+    return f"{res.status} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
 
 
 def _critical_points_sentence(A: Analysis) -> str | None:
@@ -887,21 +907,60 @@ def _critical_points_sentence(A: Analysis) -> str | None:
             "measure convergence against.")
 
 
+#: minima whose values differ from the lowest by at most this × max(1, |f_min|) tie with it
+TIE_RTOL = 1e-9
+
+
+def lowest_minima(A: Any) -> list[tuple[str, Any]]:
+    """The minima of the critical-point table whose value ties with the lowest one,
+    ``|f − f_min| ≤ TIE_RTOL · max(1, |f_min|)``, as ``(name, point)`` with the table's
+    names ``P1, P2, …`` (in table order)."""
+    cps = list(A.cps or [])
+    mins = [(f"P{i}", cp) for i, cp in enumerate(cps, start=1) if cp.kind == "minimum"]
+    if not mins:
+        return []
+    low = min(float(cp.value) for _, cp in mins)
+    tol = TIE_RTOL * max(1.0, abs(low))
+    return [(n, cp) for n, cp in mins if abs(float(cp.value) - low) <= tol]
+
+
+def _cp_name(A: Any, m: Any) -> str:
+    """``P3 (3, 2)``: a critical point by its table name and point."""
+    name = next((f"P{i} " for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
+    return f"{name}{fmt_point(m.point)}"
+
+
 def _minimum_sentence(A: Analysis) -> str | None:
-    """The lowest minimum, its value and its Hessian's eigenvalues and κ (or its kink)."""
+    """The lowest minimum (or the minima that tie for lowest, :func:`lowest_minima`), its
+    value, and the point the runs are compared at — x*, the minimum nearest x₀
+    (:func:`tuning_minimum`) — with its Hessian's eigenvalues and κ (or its kink)."""
     if A.minimum is None:
         return None
-    lam = A.eigenvalues
-    kappa = A.minimum.condition_number
     how = "exact" if A.minimum.exact else "numeric"
-    if not getattr(A.minimum, "differentiable", True):
-        return (
-            f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-            f"f(x*) = {fmt_num(A.minimum.value)} ({how}); it lies on a kink of f, where f "
-            "has no gradient or Hessian: no Hessian-based rate applies there.")
+    ties = lowest_minima(A)
+    at = A.tuned if getattr(A, "tuned", None) is not None else A.minimum
+    if len(ties) > 1:
+        first = (f"The lowest value in the box, f = {fmt_num(A.minimum.value)} ({how}), is "
+                 f"taken at {len(ties)} minima (values equal within {fmt_num(TIE_RTOL)}): "
+                 + ", ".join(_cp_name(A, cp) for _, cp in ties))
+    else:
+        first = (f"The lowest minimum in the box is {_cp_name(A, A.minimum)} with "
+                 f"f = {fmt_num(A.minimum.value)} ({how})")
+    many = sum(1 for cp in (A.cps or []) if cp.kind == "minimum") > 1
+    if len(ties) == 1 and at is A.minimum:
+        first = (f"The lowest minimum in the box is x* = {_cp_name(A, at)} with "
+                 f"f(x*) = {fmt_num(at.value)} ({how})")
+    else:
+        first += (f". The runs are compared at x* = {_cp_name(A, at)}"
+                  + (", the minimum nearest x₀," if many else "")
+                  + f" with f(x*) = {fmt_num(at.value)}")
+    if not getattr(at, "differentiable", True):
+        return (f"{first}; it lies on a kink of f, where f "
+                "has no gradient or Hessian: no Hessian-based rate applies there.")
+    lam = np.sort(np.asarray(at.eigenvalues, float))
+    kappa = at.condition_number
     return (
-        f"The lowest minimum in the box is x* = {fmt_point(A.minimum.point)} with "
-        f"f(x*) = {fmt_num(A.minimum.value)} ({how}); the Hessian there has eigenvalues "
+        f"{first}; the Hessian there has eigenvalues "
         f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
         + ("." if np.isfinite(kappa) and kappa > 0
            else " (degenerate: no linear rate for GD)."))
@@ -916,7 +975,7 @@ def _gd_sentence(A: Analysis) -> str | None:
         return None
     st = gd.study
     p, m = st.prediction, st.measurement
-    which = "the lowest minimum" if _same_point(A, st.minimizer) else "another minimum"
+    which = _which_minimum(A, st.minimizer)
     if gd.result is not None and gd.result.status != "converged":
         said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
                 f"({_status_phrase(gd.result)}); theory is evaluated at x = "
@@ -1023,11 +1082,10 @@ def study_end(A: Analysis, study: Any) -> str:
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
-    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
     near = _ended_near(A, res.x)
     where = "" if near == "—" else f", {'near ' if near.startswith('P') else ''}{near}"
     return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
-            f"(status {res.status}, ‖∇f‖∞ = {fmt_num(gmax, 3)}{where})")
+            f"(status {res.status}, {grad_text(res)}{where})")
 
 
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
@@ -1361,7 +1419,8 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
-    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction), c.verdict,
+    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction, study.measurement),
+            c.verdict,
             comparison_reason(c)]
 
 
@@ -1381,13 +1440,16 @@ def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> s
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
 
 
-def decided_by(c: Any, p: Any = None) -> str:
+def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
-    tolerance; a bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink
-    by its size against 2ηG/(1 − β); finite termination by the iteration reached; ``kind``
-    when only the kinds were compared (— when nothing was)."""
+    tolerance; a rate of a double root (theory ‖e_k‖ ≈ C k ρᵏ) that the relative test did not
+    pass but the band did by ``ρ_m within tol of [ρ, ρ_eff]`` (ρ_eff the window's average
+    factor, :func:`analysis.compare.double_root_rate`, needs the measurement ``meas``); a
+    bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
+    against 2ηG/(1 − β); finite termination by the iteration reached; ``kind`` when only the
+    kinds were compared (— when nothing was)."""
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
@@ -1395,9 +1457,12 @@ def decided_by(c: Any, p: Any = None) -> str:
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
-        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         if c.agree and tol is not None and diff > tol:
-            limit += " (double-root band)" if "double root" in str(c.note) else ""
+            eff = None if p is None or meas is None else double_root_rate(p, meas)
+            if q == "rate" and eff is not None and m is not None and pv is not None:
+                return (f"ρ {fmt_rate(m)} within {percent(tol)} of "
+                        f"[{fmt_rate(pv)}, {fmt_rate(eff)}] (double root)")
+        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
         return order_decided(m, pv, c.agree, getattr(c, "measured_se", None))
@@ -1453,7 +1518,8 @@ THEORY_NOTES = (
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
     "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or "
     f"{SE_RULE}.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
-    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; q: "
+    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; a double "
+    "root: the measured ρ within 1 % of [ρ, the window's average factor]; q: "
     "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
     "kinds were compared).")
 
@@ -1492,7 +1558,9 @@ STALL_SHARE = 0.1
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
 OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
-                "the measured kind and the verdict rest on that window, comparing its rate "
+                "a window a–z spans the errors e_a to e_z, so its steps are k = a to z − 1 "
+                "(the step k = z, ratio e_(z+1)/e_z, already lies past it); the measured "
+                "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
@@ -1513,14 +1581,16 @@ def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | Non
     """The ``steps`` k inside the fit window [a, z) that stalled: the error grew,
     e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)), to under
     :data:`STALL_SHARE` of the window's mean progress −log ρ̄, ρ̄ = (e_z/e_a)^(1/(z−a)) < 1
-    (the early steps of a superlinear window are slow but speed up: not stalls).  None when
-    the window did not shrink the error."""
+    (the early steps of a superlinear window are slow but speed up: not stalls).  When the
+    window did not shrink the error (no mean progress) only the steps where the error grew
+    are stalls: the same mark for the same event in every table."""
     if window is None:
         return []
     a, z = int(window[0]), min(int(window[1]), len(e) - 1)
-    if not (z > a and 0 < e[z] < e[a] and np.isfinite(e[a])):
+    if not (z > a and np.isfinite(e[a]) and e[a] > 0):
         return []
-    mean_log = float(np.log(e[z] / e[a])) / (z - a)  # < 0
+    shrank = 0 < e[z] < e[a]
+    mean_log = float(np.log(e[z] / e[a])) / (z - a) if shrank else 0.0  # < 0 when shrank
 
     def step(k: int) -> float:  # log(e_(k+1)/e_k), -inf at an exact zero
         return float(np.log(e[k + 1] / e[k])) if e[k + 1] > 0 else -np.inf
@@ -1531,7 +1601,7 @@ def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | Non
             continue
         s = step(k)
         slower = k >= 1 and e[k - 1] > 0 and s > step(k - 1)
-        if s >= 0 or (slower and s > STALL_SHARE * mean_log):
+        if s >= 0 or (shrank and slower and s > STALL_SHARE * mean_log):
             out.append(int(k))
     return out
 
@@ -1912,7 +1982,7 @@ def error_caption(panels: Sequence[Any]) -> str:
     wins = [k for p in panels for k in p.windows]
     every = [k for p in panels for k in p.labels]
     side = "Left: " if ratios else ""
-    text = side + "measured error ‖xₖ − x*‖ (log scale)"
+    text = side + ("measured" if ratios else "Measured") + " error ‖xₖ − x*‖ (log scale)"
     if theory:
         text += (" and " + ("" if theory == every else f"for {_names(theory)} ")
                  + "the theoretical slope ρ^k (dashed, over the fit window or at least the "
@@ -2139,7 +2209,9 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
 def unstable_steps_text(sw: Any) -> list[str]:
     """What the runs with a step above the predicted threshold did, beside theory's
     statement (none of them can converge to x*): how many diverged (✕), kept moving on a
-    cycle or band around x* (squares) or left x* and stopped at another point (diamonds)."""
+    cycle or band around x* or wandered in a band away from x*
+    (:func:`analysis.sweeps.band_around`; squares) or left x* and stopped at another point
+    (diamonds)."""
     thr = getattr(sw, "predicted_threshold", None)
     if thr is None:
         return []
@@ -2150,9 +2222,14 @@ def unstable_steps_text(sw: Any) -> list[str]:
     away, bnd = (np.zeros_like(div) if getattr(sw, k, None) is None
                  else np.asarray(getattr(sw, k), bool) & above for k in ("elsewhere", "bounded"))
     rest = int(above.sum() - div.sum() - away.sum() - bnd.sum())
+    far = bnd & (np.zeros_like(div) if getattr(sw, "band_away", None) is None
+                 else np.asarray(sw.band_away, bool))
     did = [f"{n} {what}" for n, what in ((int(div.sum()), "diverged (✕)"),
-                                         (int(bnd.sum()), "kept moving on a cycle or band "
-                                                          "around x* (squares)"),
+                                         (int((bnd & ~far).sum()), "kept moving on a cycle "
+                                                                   "or band around x* "
+                                                                   "(squares)"),
+                                         (int(far.sum()), "wandered in a band away from x* "
+                                                          "(squares)"),
                                          (int(away.sum()), "left x* and stopped at another "
                                                            "point (diamonds)"),
                                          (rest, "converged all the same")) if n]

@@ -48,6 +48,7 @@ import numpy as np
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import inline_math
+from analysis.rates import FLOOR_MARGIN
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -60,6 +61,7 @@ from analysis.report import (
     cell,
     comparison_reason,
     convergence_table,
+    decided_by,
     fmt_num,
     fmt_point,
     legend_text,
@@ -84,11 +86,12 @@ HALF = 270.0
 
 
 #: what the rel. diff. column of a rate's row is (the quantity its verdict rests on)
-RATE_DIFF_NOTE = ("Rel. diff.: for a rate judged by the rate rule (its reason says ‘on ρ and "
-                  "on −ln ρ’) the larger of |Δρ|/ρ and |Δln ρ|/|ln ρ| (the rule tests both; "
-                  "the theory tables' ‘decided by’ names the larger); for a number checked "
-                  "against its formula within a stated tolerance (its reason says ‘within’ a "
-                  "percentage), |m − p|/|p|, so the same two rates can show both.")
+RATE_DIFF_NOTE = ("Decided by: the test the verdict rests on, named by what it measures: "
+                  "Δρ/ρ or Δln ρ/ln ρ for a rate under the rate rule (the larger of the two, "
+                  "both tested); ρ within the band [ρ, average factor over the window] for a "
+                  "double root; |m − p|/|p| for a number checked against its formula; a bare "
+                  "percentage is a relative difference.  The same two rates can be judged by "
+                  "two of these in different rows.")
 
 
 @dataclass
@@ -102,6 +105,9 @@ class Check:
     rel_diff: float | None
     verdict: str
     reason: str = ""
+    #: the test that decided the verdict, as printed (what ``rel_diff`` measures, its value
+    #: and the criterion: ``|m − p|/|p| 0.73% ≤ 1%``); empty: the bare percentage
+    decided: str = ""
 
 
 @dataclass
@@ -140,7 +146,8 @@ class Study:
         c = Check(self.section, what, self.value(what, "theory", predicted, how_p, digits),
                   self.value(what, "measured", measured, how_m, digits), rel,
                   "agrees" if ok else "disagrees",
-                  reason or (f"within {percent(rtol)}" if ok and rtol else ""))
+                  reason or (f"within {percent(rtol)}" if ok and rtol else ""),
+                  decided=numeric_decided(rel, rtol, ok))
         if not ok and not reason:
             c.reason = f"differ by more than {percent(rtol)}"
         self.checks.append(c)
@@ -155,7 +162,9 @@ class Study:
                   self.value(what, "measured", measured, how_m), d,
                   "agrees" if d <= rtol else "disagrees",
                   f"{reason}; rule: within {percent(rtol)} on ρ and on −ln ρ (here "
-                  f"{percent(d)})")
+                  f"{percent(d)})",
+                  decided=f"{rate_measure(measured, predicted)} {percent(d)} "
+                          f"{'≤' if d <= rtol else '>'} {percent(rtol)}")
         self.checks.append(c)
         return c
 
@@ -177,7 +186,7 @@ class Study:
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_text(p.kind, p.rate, p.order, p.exact),
             _kind_text(m.kind, m.rate, m.order, True), decisive_diff(c), c.verdict,
-            comparison_reason(c)))
+            comparison_reason(c), decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
         return st
@@ -203,11 +212,11 @@ class Study:
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
-        rows = [[c.what, c.theory, c.measured, _rel(c.rel_diff), c.verdict, c.reason]
+        rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
-            self.doc.table(["what", "theory", "measured", Column("rel. diff.", "r"), "verdict",
-                            "note"], rows, title=title, notes=[legend_text()])
+            self.doc.table(["what", "theory", "measured", "decided by", "verdict",
+                            "note"], rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
 
     def text(self, s: str) -> None:
         self.doc.paragraph(s)
@@ -217,8 +226,35 @@ class Study:
         self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
-def _rel(v: float | None) -> str:
-    return percent(v)
+def numeric_decided(rel: float | None, rtol: float, ok: bool) -> str:
+    """The test of a number checked against its formula, as printed: ``|m − p|/|p| 0.73% ≤
+    1%`` (``>`` when it failed; no criterion when ``rtol`` is 0, an absolute tolerance
+    decided)."""
+    if rel is None:
+        return ""
+    crit = f" {'≤' if ok else '>'} {small_share(rtol)}" if rtol else ""
+    return f"|m − p|/|p| {small_share(rel)}{crit}"
+
+
+def small_share(v: float) -> str:
+    """A relative difference or tolerance: a percentage (:func:`percent`) from 10⁻⁴ up, a
+    plain number below (``1e−06``, not ``<0.01%``, so a tolerance of 10⁻⁶ is told from the
+    value it bounds)."""
+    return percent(v) if v == 0 or abs(v) >= 1e-4 else fmt_num(v, 2)
+
+
+def rate_measure(m: float, p: float) -> str:
+    """Which relative difference of two rates the rate rule's ``max(|Δρ|/ρ, |Δln ρ|/|ln ρ|)``
+    took: ``Δρ/ρ`` or ``Δln ρ/ln ρ`` (the larger)."""
+    on_rho = abs(m - p) / abs(p)
+    on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p)) if 0 < m and 0 < p != 1 else 0.0
+    return "Δln ρ/ln ρ" if on_log > on_rho else "Δρ/ρ"
+
+
+def check_decided(c: Check) -> str:
+    """The summary cell of a check: the test that decided it (:attr:`Check.decided`), else
+    its bare relative difference."""
+    return c.decided or percent(c.rel_diff)
 
 
 def _point(p: Any, digits: int = 4) -> str:
@@ -269,6 +305,34 @@ def _iterations_text(results: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged"
                                        else f" ({why.get(r.status, r.status)})")
                      for k, r in results.items())
+
+
+def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
+    """The largest deviation of a mean-square error over ``runs`` runs from its exact value,
+    in standard errors of one step's mean: ``max_k |m_k/s_k − 1| / √(2/R)`` over every curve
+    (x Gaussian: Var(x²) = 2 s², so the mean of R squares has relative standard error
+    √(2/R))."""
+    se = math.sqrt(2.0 / runs)
+    return max(float(np.max(np.abs(np.asarray(measured[k], float)
+                                   / np.asarray(theory[k], float) - 1.0))) / se
+               for k in measured)
+
+
+def floor_run_text(name: str, st: Any) -> str:
+    """What a rate-study run did around the rounding floor, from its path and measurement:
+    ``pure Newton reached the floor at step 4 and ran on to step 14, 10 steps past it``;
+    ``… and stopped at step 7, when a step no longer changed x``; ``… ran 200 steps without
+    reaching the floor``."""
+    n, k = len(st.result.path) - 1, st.measurement.floor_index
+    status = str(st.result.status)
+    if k is None:
+        return f"{name} ran {n} steps without reaching the floor"
+    if n <= k:
+        return f"{name} reached the floor at step {k}, where the run ended"
+    end = {"maxiter": f"ran on to step {n}, {n - k} steps past it",
+           "stalled": f"stopped at step {n}, when a step no longer changed x"}.get(
+        status, f"stopped at step {n} ({status})")
+    return f"{name} reached the floor at step {k} and {end}"
 
 
 def _formula(S: Study, obj: Any) -> None:
@@ -926,6 +990,10 @@ def section_rosenbrock(S: Study) -> None:
     methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,
                                                            "maxiter": gd_max})
+    S.text(f"The batch of starts below runs these {len(configs)} methods and a sixth: "
+           "heavy-ball momentum with GD's step η = 0.001 and β = 0.9 (each step adds 0.9 × "
+           "the previous one, an average over about 1/(1 − β) = 10 steps), labelled "
+           "‘momentum η = 0.001, β = 0.9’.")
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
                 label="rosenbrock ecdf")
@@ -1050,9 +1118,10 @@ def section_newton_nonconvex(S: Study) -> None:
         HALF,
         f"Pure Newton ends at x = {fmt_num(pure.result.x[0])}; saddle-free Newton at "
         f"x = {fmt_num(free.result.x[0])} (kinds in the table below).  The paths are the "
-        "rate-study runs, without a gradient tolerance: each runs on until its error reaches "
-        f"the rounding floor, pure Newton {len(pure.result.path) - 1} steps and saddle-free "
-        f"Newton {len(free.result.path) - 1} (the step counts in the legend).",
+        "rate-study runs, without a gradient tolerance: each runs on past the rounding floor "
+        f"(up to {FLOOR_MARGIN} steps, to show it stays there): "
+        f"{floor_run_text('pure Newton', pure)}; {floor_run_text('saddle-free Newton', free)} "
+        "(the step counts in the legend).",
         "newton nonconvex", half=True)
 
     def end_kind(st: Any) -> str:
@@ -1327,6 +1396,8 @@ def section_sgd(S: Study) -> None:
     exact = {labels[0]: theory.sgd_mean_square_path(np.full(K, eta), L_, sigma, x0),
              labels[1]: theory.sgd_mean_square_path(lrs_dec, L_, sigma, x0)}
     keep = ks >= 1
+    z = max_excursion({k: v[keep] for k, v in ms.items()},
+                      {k: v[ks[keep]] for k, v in exact.items()}, R)
     S.text("Decaying steps: with ηₖ = η₀/(1 + γk) the sums Σηₖ = ∞ (the iterates can travel "
            "any distance) and Σηₖ² < ∞ (the injected noise has finite total variance) — the "
            "Robbins–Monro conditions of the notes — and E(xₖ − x*)² → 0 like "
@@ -1343,7 +1414,8 @@ def section_sgd(S: Study) -> None:
         "dozen steps and stays there; the decaying step keeps going down like 1/k.  Right: "
         "measured/theory at every recorded step, with the band of two standard errors of one "
         "step's mean (±2√(2/R)); neighbouring steps are correlated, so over a thousand steps "
-        "a few excursions to three standard errors are expected.", "sgd decay")
+        f"excursions beyond two are expected: the largest here is {fmt_num(z, 2)} standard "
+        "errors.", "sgd decay")
     # the final squared errors of the R independent runs: mean ± standard error
     final = {lab: _mean_se(r.x[:, 0] ** 2) for lab, r in runs.items()}
     late = runs[labels[0]].path[:, ks >= K // 2, 0]
@@ -1889,8 +1961,8 @@ def _front(S: Study, seconds: float) -> None:
                 "predictions — thresholds, escape and crossing times, first steps — with "
                 "what the runs did.  A disagreement is explained in its row.")
     rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
-             c.measured, _rel(c.rel_diff), c.verdict, c.reason] for c in S.checks]
-    d.table(["section", "what", "theory", "measured", Column("rel. diff.", "r"), "verdict",
+             c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
+    d.table(["section", "what", "theory", "measured", "decided by", "verdict",
              "note"], rows, title="Theory against measurement, all sections",
             notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")

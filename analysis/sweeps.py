@@ -169,6 +169,24 @@ def bounded(path: ArrayLike, status: str, x_star: ArrayLike | None) -> bool:
     return bool(robust_slope(np.log(half)) >= -GROWTH_TOL)
 
 
+def band_around(path: ArrayLike, x_star: ArrayLike) -> bool:
+    """Whether the band a bounded run moves in lies around ``x_star``: over the second half
+    of the path, with centre ``c = mean x_k`` and radius ``r = max ‖x_k − c‖``, whether
+    ``‖c − x*‖ ≤ r`` (x* inside the ball the band fills).  GD on x² with η = 1 alternates ±x₀
+    around x* = 0 (c = 0); a run that wanders on a far wall of the landscape has its centre
+    farther from x* than its own radius."""
+    p = np.asarray(path, dtype=float)
+    if p.ndim == 1:
+        p = p[:, None]
+    half = p[p.shape[0] // 2:]
+    half = half[np.all(np.isfinite(half), axis=1)]
+    if half.size == 0:
+        return False
+    c = half.mean(axis=0)
+    r = float(np.max(np.linalg.norm(half - c, axis=1)))
+    return bool(np.linalg.norm(c - np.asarray(x_star, float).ravel()) <= r)
+
+
 def predicted_lr_threshold(method: str, hyper: Mapping[str, Any], eigenvalues: ArrayLike,
                            hessian: ArrayLike | None = None) -> tuple[float | None, str]:
     """Largest stable learning rate at a minimizer, from the theory's stability regions, and
@@ -299,6 +317,9 @@ class LRSweep:
     bounded: np.ndarray | None = None
     #: runs that stopped at another point than x* (above the threshold: they left x*)
     elsewhere: np.ndarray | None = None
+    #: bounded runs whose band does not lie around x* (:func:`band_around`): they wandered
+    #: in a band away from it
+    band_away: np.ndarray | None = None
     #: f is quadratic: its Hessian is constant, so the threshold 2/L holds from every start
     hessian_constant: bool = False
 
@@ -325,6 +346,7 @@ class LRSweep:
             "final_error": self.final_error, "final_fun": self.final_fun,
             "status": [str(s) for s in self.status], "diverged": self.diverged,
             "bounded": self.bounded, "elsewhere": self.elsewhere,
+            "band_away": self.band_away,
             "predicted_threshold": self.predicted_threshold,
             "hessian_constant": self.hessian_constant,
             "threshold_basis": self.threshold_basis,
@@ -395,6 +417,9 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
             what = unstable_outcome(paths[j], target.point, tol)
             bnd[j], away[j] = what == "bounded", what == "elsewhere"
     obs, bracket, mono = observed_threshold(a, div | bnd | away)
+    far = np.array([bool(bnd[j]) and target.point is not None
+                    and not band_around(paths[j], target.point) for j in range(a.size)],
+                   dtype=bool)
     return LRSweep(
         method=method, hyper=eff, lrs=a, final_error=final_error, final_fun=final_fun,
         status=status.astype(str), diverged=div, predicted_threshold=thr,
@@ -403,6 +428,7 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
         eigenvalues=None if target.eigenvalues is None else [float(v) for v in
                                                              target.eigenvalues],
         steps=int(steps), time=time.perf_counter() - t0, bounded=bnd, elsewhere=away,
+        band_away=far,
         hessian_constant=getattr(obj, "expr", None) is not None and is_quadratic(obj),
     )
 
@@ -797,6 +823,7 @@ def exact_landings(X: np.ndarray, labels: np.ndarray, points: np.ndarray) -> np.
 
 __all__ = [
     "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
-    "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels", "momentum_stability_map",
+    "band_around", "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels",
+    "momentum_stability_map",
     "observed_threshold", "predicted_lr_threshold", "sweep_minimizer", "unlisted_limits",
 ]

@@ -11,6 +11,10 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
   each entry by these rules (a 0-d array is its scalar);
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
+On a page (PDF text, tables, captions) a negative number carries the minus sign "−"
+(U+2212), not the hyphen-minus: :func:`page_minus` rewrites formatted text for printing;
+JSON and CSV keep the ASCII "-" of :func:`fmt`.
+
 A rate ρ (a factor per iteration) is printed by :func:`fmt_rate`, with the digits of
 :func:`rate_digits`, wherever it appears (text, tables, notes, legends), so one rate reads
 the same everywhere.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import Any
 
 #: Shown for a missing value (None) and for NaN.
@@ -79,3 +84,38 @@ def fmt_rate(r: Any) -> str:
     """A rate with :func:`rate_digits` significant digits: ``0.78555``, ``0.99605``,
     ``0.999876``."""
     return fmt(r, rate_digits(r))
+
+
+#: MINUS SIGN (U+2212), the sign of a negative number on a page
+MINUS = "\u2212"
+
+#: a hyphen-minus that signs a number: before a digit (or ".5"), not after a letter, digit,
+#: point or closing bracket (``y-1``, ``2026-12``, ``(x)-1`` are subtractions or hyphens),
+#: or the sign of an exponent (``1e-07``)
+_SIGN = re.compile(r"(?<![\w.)\]])-(?=\.?\d)|(?<=\de)-(?=\d)")
+
+
+def page_minus(text: str) -> str:
+    """``text`` with the hyphen-minus of every signed number replaced by "−" (U+2212):
+    ``(-0.1263, -0.1866)`` → ``(−0.1263, −0.1866)``, ``f″ = -1.035`` → ``f″ = −1.035``,
+    ``1e-07`` → ``1e−07``; ``relu(y-1)``, ``3-D`` and ``2026-12-03`` keep their hyphens."""
+    return _SIGN.sub(MINUS, text)
+
+
+def percent_shares(counts: Any) -> list[int]:
+    """Whole percentages of the parts ``counts`` of a whole that sum to exactly 100
+    (largest-remainder rounding): each part gets ``⌊100 cᵢ/Σc⌋`` and the points still
+    missing go, one each, to the parts with the largest remainders (earlier parts first on
+    a tie); all zeros when the whole is empty.  Counts 2455, 2555, 2555, 2435 (24.55, 25.55,
+    25.55, 24.35 %) give 25, 26, 25, 24 (sum 100) where rounding each gives 25 + 26 + 26 + 24
+    = 101; counts 1, 1, 1 give 34, 33, 33 where rounding each gives 99."""
+    c = [max(0, int(v)) for v in counts]
+    total = sum(c)
+    if total == 0:
+        return [0] * len(c)
+    exact = [100 * v / total for v in c]
+    out = [math.floor(e) for e in exact]
+    order = sorted(range(len(c)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in order[:100 - sum(out)]:
+        out[i] += 1
+    return out

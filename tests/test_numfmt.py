@@ -73,3 +73,33 @@ def test_the_analysis_layer_formats_through_this_module():
     assert report.fmt_point([1 / 3, 2, math.inf]) == "(0.3333, 2, ∞)"
     assert report.percent(0.0021) == "0.21%" and report.percent(None) == MISSING
     assert rates._fmt(np.array([[1 / 3], [2.0]])) == "(0.333333, 2)"
+
+
+def test_page_minus_signs_numbers_only():
+    from landscape.numfmt import MINUS, fmt, page_minus
+
+    assert page_minus(fmt((-0.1263, -0.1866))) == f"({MINUS}0.1263, {MINUS}0.1866)"
+    assert page_minus("f″ = -1.035, kink (-1, -8)") == (
+        f"f″ = {MINUS}1.035, kink ({MINUS}1, {MINUS}8)")
+    assert page_minus(fmt(-1e-7)) == f"{MINUS}1e{MINUS}07"
+    assert page_minus("x = -.5") == f"x = {MINUS}.5"
+    for keep in ("relu(y-1)", "3-D slice", "2026-12-03", "(x)-1", "L-BFGS", "[0, 1]-2"):
+        assert page_minus(keep) == keep
+    assert fmt(-2.5) == "-2.5"  # JSON and CSV keep ASCII
+
+
+def test_percent_shares_sum_to_100():
+    """Himmelblau's basin legend read 24 + 26 + 26 + 25 = 101 %."""
+    from landscape.numfmt import percent_shares
+
+    assert percent_shares([2455, 2555, 2555, 2435]) == [25, 26, 25, 24]
+    assert [round(100 * c / 10000) for c in (2455, 2555, 2555, 2435)] == [25, 26, 26, 24]
+    assert percent_shares([1, 1, 1]) == [34, 33, 33]
+    assert percent_shares([0, 0]) == [0, 0] and percent_shares([]) == []
+    rng = __import__("numpy").random.default_rng(0)
+    for _ in range(200):
+        c = rng.integers(0, 50, size=rng.integers(1, 7))
+        got = percent_shares(c)
+        if c.sum():
+            assert sum(got) == 100
+            assert all(abs(g - 100 * v / c.sum()) < 1 for g, v in zip(got, c, strict=True))

@@ -410,6 +410,34 @@ def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path)
         assert legend == set(used), (legend, t[-300:])
 
 
+def test_every_page_of_a_split_table_explains_its_marks(tmp_path):
+    """The study's summary and Rosenbrock-5's per-step tables printed the marker legend only
+    on the page where the table ended, leaving marks unexplained on the pages before."""
+    b = report.Builder("Split")
+    rows = [[f"row {i}", f"{i}.5ᵐ", f"{i}ᵗ" if i >= 135 else "—"] for i in range(150)]
+    b.doc.table(["x", "measured", "theory"], rows, title="Long table",
+                notes=[pages.legend_text(["measured", "theory"]), "A plain note."])
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "s.pdf").pdf)]
+    assert len(texts) >= 3
+    for t in texts:
+        legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in t}
+        marks = {m for m in ("ᵐ", "ᵗ") if re.search(rf"\d{m}", t)}
+        assert marks and legend == marks, (legend, marks, t[-200:])
+        assert t.count(f"ᵐ {pages.HOW['measured'][1][:12]}") == 1
+    assert "A plain note." in texts[-1] and "A plain note." not in texts[0]
+
+
+def test_numbers_on_a_page_carry_the_minus_sign(tmp_path):
+    """The reports printed "(-0.1263, -0.1866)" and "f″ = -1.035" with a hyphen-minus."""
+    b = report.Builder("Minus")
+    b.doc.paragraph(f"The point {report.fmt_point((-0.1263, -0.1866))}, f″ = "
+                    f"{report.fmt_num(-1.035)}, relu(y-1).")
+    b.doc.table(["x", "value"], [["a", report.fmt_num(-3e-9)]], title="Signs")
+    (t,) = page_texts(b.write(tmp_path / "m.pdf").pdf)
+    assert "(−0.1263, −0.1866)" in t and "f″ = −1.035" in t and "−3e−09" in t
+    assert "relu(y-1)" in t and not re.search(r"(?<![\w.)\]])-\d", t)
+
+
 def test_used_hows_ignores_exponents_in_text():
     assert pages.used_hows(["Σ βᵗ g", "0.3ᵐ", "(1, 2)ᵉ", "—"]) == ["exact", "measured"]
 
@@ -544,3 +572,10 @@ def test_no_page_repeats_a_footnote_that_differs_only_in_method_or_numbers(four_
                 key = _note_pattern(n, names)
                 assert key not in seen, (name, page, seen.get(key), n)
                 seen[key] = n
+
+
+def test_widths_are_measured_as_printed():
+    """With "−" wider than "-", the marker of "9.79687e-15ᵐ" wrapped onto a second line: the
+    columns are measured with the minus sign the page prints."""
+    assert pages.string_width("9.79687e-15ᵐ", 8.0) == pages.string_width("9.79687e−15ᵐ", 8.0)
+    assert pages.string_width("−", 8.0) > pages.string_width("-", 8.0)

@@ -23,7 +23,9 @@ def pdf_text(path) -> str:
 
 
 def squash(text: str) -> str:
-    return " ".join(text.split())
+    """The text with runs of white space as one space and the minus signs (U+2212) of the
+    page's numbers read as the ASCII "-" of the formatted values it is compared with."""
+    return re.sub("\u2212(?=\\.?\\d)", "-", " ".join(text.split()))
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +248,7 @@ def test_summary_without_gd_does_not_deny_the_minimum(tmp_path):
     minimum" beside the minimum it had just named."""
     res = report.build_report("x**2 + y**2", tmp_path / "n.pdf", methods=["newton"])
     text = squash(pdf_text(res.pdf))
-    assert "The lowest minimum in the box is x* = (0, 0)" in text
+    assert "The lowest minimum in the box is x* = P1 (0, 0)" in text
     assert "No critical point in the box is a minimum" not in text
 
 
@@ -421,6 +423,31 @@ def test_default_steps_are_tuned_at_the_minimum_nearest_the_start():
     # without a start the lowest minimum is used
     A.x0 = None
     assert report.tuning_minimum(A) is cps[0]
+
+
+def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
+    """Himmelblau's summary named one of four minima with f = 0 "the lowest minimum x*", then
+    used another (P9, nearest x₀) as x* in the threshold bullet."""
+    from types import SimpleNamespace as NS
+
+    def cp(kind, p, v, lam):
+        return NS(kind=kind, point=np.array(p), value=v, eigenvalues=lam, exact=True,
+                  condition_number=max(lam) / min(lam), differentiable=True)
+
+    cps = [cp("minimum", (-3.779, -3.283), 0.0, [70.71, 133.8]),
+           cp("saddle", (0.0, 0.0), 5.0, [-1.0, 1.0]),
+           cp("minimum", (3.0, 2.0), 1e-12, [34.0, 82.0]),
+           cp("minimum", (1.0, 1.0), 0.5, [1.0, 2.0]),
+           cp("minimum", (3.584, -1.848), 0.0, [2.0, 4.0])]
+    A = NS(cps=cps, minimum=cps[0], tuned=cps[4])
+    assert [n for n, _ in report.lowest_minima(A)] == ["P1", "P3", "P5"]
+    text = report._minimum_sentence(A)
+    assert "taken at 3 minima" in text and "P1 (−3.779, −3.283)" in text.replace("-", "−")
+    assert "x* = P5 (3.584, −1.848), the minimum nearest x₀" in text.replace("-", "−")
+    assert "κ = 2" in text and "lowest minimum in the box is x*" not in text
+    assert report._which_minimum(A, (3.584, -1.848)) == "x*"
+    assert report._which_minimum(A, (3.0, 2.0)) == "a lowest minimum"
+    assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
 def test_many_starts_median_and_quartiles_read_alike():

@@ -298,3 +298,78 @@ def test_every_rate_study_bullet_says_where_its_run_ended():
     st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
                                                                "every critical point (…)")
     assert report.study_end(A, st) == ""
+
+
+def test_a_double_root_rate_shows_the_band_that_decided_it():
+    """Himmelblau's nesterov row read 'agrees' beside 'Δln ρ/ln ρ 4.6% > 1%': the band test
+    that decided it is shown instead, with the window's average factor
+    ρ ((b + 1)/(a + 1))^(1/(b − a)) recomputed here."""
+    p = NS(exact=True, rate=0.47831, details={"double_root": True})
+    m = NS(rate=0.4949, window=(24, 39))
+    eff = 0.47831 * (40 / 25) ** (1 / 15)
+    c = Comparison(True, "agrees", rel_diff=0.0347, speed_diff=0.046, quantity="rate",
+                   predicted=0.47831, measured=0.4949, tolerance=0.01, note="double root: …")
+    got = report.decided_by(c, p, m)
+    assert got == f"ρ 0.4949 within 1% of [0.47831, {eff:.5f}] (double root)"
+    assert ">" not in got
+
+
+def test_basin_legend_shares_sum_to_100():
+    """Himmelblau's basin legend read 24 + 26 + 26 + 25 = 101 %: shares of one whole are
+    rounded by largest remainder (three equal thirds: 34 + 33 + 33, not 33 × 3)."""
+    import re as _re
+
+    labels = np.repeat(np.array([0, 1, 2]), 10).reshape(3, 10)
+    bm = NS(xs=np.linspace(-1, 1, 10), ys=np.linspace(-1, 1, 3), labels=labels,
+            points=np.array([[-0.5, 0.0], [0.5, 0.0], [0.0, 0.9]]),
+            kinds=["minimum", "minimum", "minimum"], counts={})
+    fig = plots.plot_basins(bm)
+    texts = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes if
+                                                     a.get_legend()] for t in lg.get_texts()]
+    shares = [int(m.group(1)) for t in texts if (m := _re.search(r"(\d+) % of starts", t))]
+    assert sorted(shares) == [33, 33, 34]
+
+
+def test_an_error_increase_in_the_window_is_a_stall_even_without_net_progress():
+    """The kink report's gd table showed the ratio 1.439 (the error grew) inside its window
+    without the stall mark that momentum's and nesterov's increases had: its window (a
+    2-cycle, 0.41 ↔ 0.59) made no net progress, and the rule stopped there."""
+    e = np.r_[6.66, 3.59, 2.59, np.tile([0.59, 0.41], 6)]
+    got = report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1))
+    assert got == [k for k in range(4, len(e) - 2) if e[k + 1] > e[k]] and got
+    assert 4 in got and 5 not in got  # e_4 = 0.41 → 0.59 grows; e_5 = 0.59 → 0.41 shrinks
+
+
+def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
+    """The kink report's second error caption began "measured error …" (its 'Left: ' was
+    dropped with the ratio panel)."""
+    k = np.arange(30)
+    panels = plots.error_panels({"newton": 6.0 * 0.5 ** k}, ratio_series=[])
+    assert panels.ratios == []
+    cap = report.error_caption([panels])
+    assert cap.startswith("Measured error")
+    with_ratio = plots.error_panels({"gd": 6.0 * 0.9 ** k}, ratio_series=["gd"])
+    assert report.error_caption([with_ratio]).startswith("Left: measured error")
+
+
+def test_the_outside_mark_explains_the_window_end():
+    """Himmelblau's table marked "39†" inside the window "24–39" without saying why: the
+    step k = z uses e_(z+1), past the window; the note says so."""
+    assert "k = a to z − 1" in report.OUTSIDE_NOTE
+
+
+def test_a_final_gradient_reads_the_same_in_every_sentence():
+    """The kink summary said ‖∇f‖∞ = 4.8 where the rest of the report said 4.81."""
+    res = NS(jac=np.array([7e-12, -4.80785]), status="line_search_failed", nit=1)
+    assert report._status_phrase(res).endswith("‖∇f‖∞ = 4.81")
+    assert report.grad_text(res) == "‖∇f‖∞ = 4.81"
+
+
+def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
+    """The kink report said "no curvature information: L = 1" although ∂²f/∂y² = 1 on the
+    way to the kink: L is then the curvature on the segment from x₀."""
+    hyper, why = report.default_hyper("gd", None, None, 1.0, L_path=4.0, at=" P1 (0, 0)")
+    assert hyper == {"lr": 0.25}
+    assert "no curvature information" not in why and "segment from x₀" in why
+    assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
+        "(no curvature information: L = 1)")

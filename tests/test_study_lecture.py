@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import study
-from analysis.report import Builder
+from analysis.report import Builder, percent
 
 LECTURE = (study.section_convexity, study.section_surfaces, study.section_sgd,
            study.section_schedules, study.section_nesterov, study.section_momentum_weights,
@@ -247,6 +247,21 @@ def test_a_rate_check_shows_the_difference_its_verdict_rests_on():
     (check,) = [c for c in s.checks if c.what == "hb: convergence"]
     assert check.rel_diff == pytest.approx(on_log, rel=1e-9)
     assert percent(check.rel_diff) in decided_by(st.comparison, st.prediction)
+    assert check.decided == decided_by(st.comparison, st.prediction, st.measurement)
+    assert check.decided.startswith(f"Δln ρ/ln ρ {percent(on_log)}")
+
+
+def test_two_measures_of_the_same_rates_are_each_labelled():
+    """The study summary showed 3.6 % in one row and 0.73 % in another for the same pair of
+    rates, unlabelled: each cell now names what it measures and the criterion."""
+    s = study.Study(Builder("labels"), quick=True)
+    p, m = 0.81818, 0.82416
+    num = s.numeric_check("rate vs formula", p, m, rtol=0.01)
+    rate = s.rate_check("rate rule", p, m, rtol=0.05, reason="r")
+    on_rho = abs(m - p) / p
+    on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p))
+    assert study.check_decided(num) == f"|m − p|/|p| {percent(on_rho)} ≤ 1%"
+    assert study.check_decided(rate) == f"Δln ρ/ln ρ {percent(on_log)} ≤ 5%"
 
 
 def test_the_beta_quarter_factor_is_worded_from_its_numbers(S):
@@ -293,3 +308,36 @@ def test_the_diverged_heavy_ball_starts_are_explained_by_the_curvature_they_met(
     assert "none of the 1 converged starts did within 0 steps" in text
     st.runs["m"].outcome = np.array(["", ""], dtype=object)
     assert study.divergence_curvature_text(obj, st, "m", 1e-3, 0.9) == ""
+
+
+def test_floor_run_text_says_what_the_run_did():
+    """The Newton caption said each run went 'until its error reaches the rounding floor,
+    pure Newton 14 steps' though pure Newton reached the floor at step 4."""
+    from types import SimpleNamespace as NS
+
+    def st(n, k, status):
+        return NS(result=NS(path=np.zeros((n + 1, 1)), status=status),
+                  measurement=NS(floor_index=k))
+
+    assert study.floor_run_text("pure Newton", st(14, 4, "maxiter")) == (
+        "pure Newton reached the floor at step 4 and ran on to step 14, 10 steps past it")
+    assert study.floor_run_text("sf", st(7, 6, "stalled")) == (
+        "sf reached the floor at step 6 and stopped at step 7, when a step no longer changed x")
+    assert "without reaching the floor" in study.floor_run_text("gd", st(200, None, "maxiter"))
+
+
+def test_max_excursion_in_standard_errors():
+    """The SGD caption said 'excursions to three standard errors' while the panel peaked near
+    3.2: the largest is computed, |m/s − 1|/√(2/R)."""
+    R = 2000
+    se = math.sqrt(2 / R)
+    theory = {"a": np.ones(5), "b": np.full(3, 2.0)}
+    measured = {"a": 1 + se * np.array([0.1, -1.0, 2.0, 0.0, 0.5]),
+                "b": 2.0 * (1 + se * np.array([0.0, -3.2, 1.0]))}
+    assert study.max_excursion(measured, theory, R) == pytest.approx(3.2)
+
+
+def test_a_tiny_tolerance_is_told_from_its_value():
+    """The study printed "|m − p|/|p| <0.01% ≤ <0.01%" for a check with tolerance 10⁻⁶."""
+    assert study.numeric_decided(3e-8, 1e-6, True) == "|m − p|/|p| 3e-08 ≤ 1e-06"
+    assert study.numeric_decided(0.0073, 0.02, True) == "|m − p|/|p| 0.73% ≤ 2%"

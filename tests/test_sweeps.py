@@ -277,3 +277,24 @@ def test_unstable_outcome_tells_a_band_from_another_point():
     assert unstable_outcome(gone, xs, 1e-6) == "elsewhere"
     home = np.vstack([band, np.zeros((3, 2))])  # lands on x* exactly
     assert unstable_outcome(home, xs, 1e-6) == "converged"
+
+
+def test_a_band_is_around_x_star_only_when_its_centre_is_within_its_radius():
+    """Himmelblau's η sweep said a run "kept moving on a cycle or band around x*" that ended
+    at error 2.17 in a band centred near x = 2.25: such a band is away from x*."""
+    from types import SimpleNamespace as NS
+
+    from analysis.report import unstable_steps_text
+    from analysis.sweeps import band_around
+
+    two_cycle = np.array([[(-1.0) ** k * 0.5, 0.0] for k in range(40)])  # ±0.5 around 0
+    assert band_around(two_cycle, [0.0, 0.0])
+    far = np.array([[2.25 + 0.1 * np.cos(k), 0.1 * np.sin(1.7 * k)] for k in range(40)])
+    assert not band_around(far, [0.0, 0.0])  # centre 2.25 away, radius ≈ 0.1
+    assert band_around(far, [2.3, 0.0])
+    sw = NS(predicted_threshold=1.0, lrs=np.array([0.5, 2.0, 3.0]),
+            diverged=np.zeros(3, bool), elsewhere=np.zeros(3, bool),
+            bounded=np.array([False, True, True]), band_away=np.array([False, False, True]))
+    (text,) = unstable_steps_text(sw)
+    assert "1 kept moving on a cycle or band around x*" in text
+    assert "1 wandered in a band away from x*" in text
