@@ -284,3 +284,80 @@ def test_help_of_campaign_report_imports_no_numerical_library():
     loaded = set(next(ln for ln in proc.stderr.splitlines() if ln.startswith("MODULES"))
                  .split()[1:])
     assert not loaded & {"numpy", "numba", "sympy", "matplotlib", "scipy", "pyarrow"}
+
+
+# ============================================================================ objectives without f*
+
+NO_F_STAR = {"tanh": ("tanh(x)", [[-5.0, 5.0]], None, []),
+             "saddle": ("x**2 - y**2", [[-5.0, 5.0], [-5.0, 5.0]], None, [])}
+
+
+@pytest.fixture(scope="module")
+def no_f_store(tmp_path_factory) -> Path:
+    return write_store(tmp_path_factory.mktemp("nof"), starts=6, maxiter=200,
+                       objectives=NO_F_STAR,
+                       methods={"momentum": ({"lr": [0.01, 0.1, 0.5], "momentum": [0.0, 0.9]},
+                                             {})})
+
+
+def test_a_grid_without_f_star_shows_the_share_not_diverged(no_f_store):
+    """Fixed-step runs are never "converged", so on an objective without f* the grid shows
+    the share of starts that did not diverge, recounted here from the raw rows."""
+    camp = cr.load(no_f_store)
+    by: dict = {}
+    for r in _rows(no_f_store):
+        by.setdefault((r["objective_id"], r["cell"]), []).append(
+            r["status"] == "diverged" or not math.isfinite(r["fun"]))
+    for o in NO_F_STAR:
+        g = cr._grid_of(camp, o, "momentum", 7, None)
+        assert g.share_label == cr.NO_F_STAR_SHARE
+        for (oo, cell), div in by.items():
+            if oo != o:
+                continue
+            a = cr._cell_axes(cell)
+            i = int(np.flatnonzero(g.y == a["momentum"])[0])
+            j = int(np.flatnonzero(g.x == a["lr"])[0])
+            assert g.share[i, j] == pytest.approx(1.0 - sum(div) / len(div))
+
+
+def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
+    """tanh has a bounded gradient: no start diverges in any cell, every cell shows 1.00 and
+    the map is not drawn; a sentence says so."""
+    camp = cr.load(no_f_store)
+    b = cr.campaign_builder(camp)
+    assert not b.failures, [f.text() for f in b.failures]
+    labels = [f.label for f in b.doc.figures()]
+    assert "grid-tanh-momentum" not in labels
+    text = " ".join(getattr(blk, "text", "") for blk in b.doc.blocks
+                    if isinstance(getattr(blk, "text", None), str))
+    assert "momentum on tanh, all 6 cells 1.00 (share of starts not diverged, measured)" in text
+
+
+def test_grid_is_flat_by_hand():
+    from analysis.campaign.figures import grid_is_flat
+
+    x, y = np.array([0.01, 0.1, 1.0]), np.array([0.0, 0.9])
+    flat = Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool), "momentum", y)
+    assert grid_is_flat(flat)
+    some = np.zeros((2, 3), bool)
+    some[0, 2] = True
+    assert not grid_is_flat(Grid("lr", x, np.zeros((2, 3)), some, "momentum", y))
+    assert not grid_is_flat(Grid("lr", x, np.eye(2, 3), np.zeros((2, 3), bool), "momentum", y))
+    # the boundary η = 0.1(1 + β) crosses the grid: something to compare
+    assert not grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
+                                 "momentum", y, lambda b: 0.1 * (1 + b)))
+    # a boundary beyond the grid's right edge draws nothing
+    assert grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
+                             "momentum", y, lambda b: 100.0))
+
+
+def test_a_best_cell_chosen_among_ties_says_so():
+    def s(cell, solved=0.0, diverged=0):
+        return cr.CellStats(cell, {}, 10, solved, math.inf if not solved else 5.0, math.nan,
+                            diverged, 0.0, math.nan)
+
+    best = cr.best_cell([s("a", diverged=1), s("b"), s("c"), s("d")])
+    assert best.cell == "b" and best.ties == 3
+    assert cr.cell_label(best) == "b (first of 3 tied)"
+    one = cr.best_cell([s("a"), s("b", solved=0.5)])
+    assert one.cell == "b" and one.ties == 1 and cr.cell_label(one) == "b"

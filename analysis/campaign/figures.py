@@ -161,6 +161,22 @@ def _cells_text(ax: Any, share: NDArray[np.float64], crossed: NDArray[np.bool_])
                     path_effects=halo if crossed[i, j] else None)
 
 
+def grid_is_flat(g: Grid) -> bool:
+    """Whether a grid has nothing to show: every cell the same share and the same diverged
+    mark, and no stability boundary inside its axes (a one-colour map, nothing to compare)."""
+    v = g.share[np.isfinite(g.share)]
+    same = v.size == 0 or bool(np.all(v == v[0]))
+    marks = bool(g.diverged.all() or not g.diverged.any())
+    if g.boundary is None:
+        line = False
+    elif g.y is None:
+        b = g.boundary(0.0)
+        line = b is not None and bool(-0.5 <= axis_positions(g.x, [b])[0] <= g.x.size - 0.5)
+    else:
+        line = bool(np.isfinite(boundary_curve(g)[0]).any())
+    return same and marks and not line
+
+
 @styled
 def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
     """A 2-D grid as a heatmap (share reaching the reference target), cells where a start

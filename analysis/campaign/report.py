@@ -42,7 +42,7 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ REFERENCE_TARGET = 1e-6
 BOUNDARY_BAND = 0.10
 #: at most this many grid figures (heatmaps and line plots); the rest is said in a sentence
 MAX_GRID_FIGURES = 24
+#: what a grid shows on an objective without f* (no target to reach): runs of fixed steps are
+#: never "converged", so the share converged would be 0 there by construction
+NO_F_STAR_SHARE = "share not diverged (no f*)"
 #: statuses of a start that diverged
 DIVERGED = "diverged"
 
@@ -229,6 +232,10 @@ class CellStats:
     diverged: int
     converged: float = math.nan
     converged_cost: float = math.nan
+    #: share of starts that did not diverge (what a grid shows on an objective without f*)
+    bounded: float = math.nan
+    #: cells that tie with this one on every criterion of :func:`best_cell` (1 = no tie)
+    ties: int = 1
 
 
 def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellStats]:
@@ -240,23 +247,35 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         ok = np.isfinite(h)
         conv = c.cols["status"][m] == "converged"  # met its tolerance; "steps" used a budget
         cost = c.cols["cost"][m].astype(float)
+        div = diverged(c.cols["status"][m], c.cols["fun"][m])
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, cost),
                              float(np.median(h[ok])) if ok.any() else math.nan,
-                             int(diverged(c.cols["status"][m], c.cols["fun"][m]).sum()),
-                             float(conv.mean()),
-                             float(np.median(cost[conv])) if conv.any() else math.nan))
+                             int(div.sum()), float(conv.mean()),
+                             float(np.median(cost[conv])) if conv.any() else math.nan,
+                             float(1.0 - div.mean()) if m.size else math.nan))
     return out
+
+
+def _best_key(s: CellStats) -> tuple[float, ...]:
+    cc = s.converged_cost if math.isfinite(s.converged_cost) else math.inf
+    return (-s.solved, s.art, -s.converged, s.diverged, cc)
 
 
 def best_cell(stats: Sequence[CellStats]) -> CellStats:
     """The cell with the largest share solved, then the smallest aRT, the largest share
-    converged, the fewest diverged, the smallest median cost of the converged, the first."""
-    def key(s: CellStats) -> tuple[float, ...]:
-        cc = s.converged_cost if math.isfinite(s.converged_cost) else math.inf
-        return (-s.solved, s.art, -s.converged, s.diverged, cc)
+    converged, the fewest diverged, the smallest median cost of the converged, the first;
+    its ``ties`` = the number of cells equal to it on all five (> 1: the choice among them is
+    only their order in the grid)."""
+    best = min(stats, key=_best_key)
+    ties = sum(_best_key(s) == _best_key(best) for s in stats)
+    return replace(best, ties=ties)
 
-    return min(stats, key=key)
+
+def cell_label(s: CellStats) -> str:
+    """The best cell as the tables name it, a tie said: ``lr=0.1 (first of 9 tied)``."""
+    text = s.cell or "(no grid)"
+    return f"{text} (first of {s.ties} tied)" if s.ties > 1 else text
 
 
 def best_cells(c: Campaign, ref: int) -> dict[tuple[str, str], CellStats]:
@@ -675,11 +694,11 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         conv = cell(b, sec, item, "share converged", s.converged, "measured", 3)
         if not has_f_star(c, o):
-            rows.append([o, m, s.cell or "(no grid)", "—", conv,
+            rows.append([o, m, cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
                               s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
             continue
-        rows.append([o, m, s.cell or "(no grid)",
+        rows.append([o, m, cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", 3), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
@@ -690,10 +709,19 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
              Column("share at Δ_ref", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
             title="Best cell of each method per objective",
-            notes=["Without f* (no target): the best cell is the one where most starts "
-                   "converge, and the median cost is that of the converged starts."]
-            if any(not has_f_star(c, o) for o, _ in best) else ())
+            notes=[n for n, show in (
+                ("Without f* (no target): the best cell is the one where most starts "
+                 "converge, and the median cost is that of the converged starts.",
+                 any(not has_f_star(c, o) for o, _ in best)),
+                (tie_note(best.values()), any(s.ties > 1 for s in best.values()))) if show])
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
+
+
+def tie_note(stats: Any) -> str:
+    """The note under a table whose best cells include ties (:func:`best_cell`)."""
+    return ("‘First of n tied’: n cells are equal on every criterion (share at Δ_ref, aRT, "
+            "share converged, diverged, median cost of the converged), so the data do not pick "
+            "one; the first in grid order is shown.")
 
 
 def _grid_of(c: Campaign, objective: str, method: str, ref: int,
@@ -718,7 +746,7 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
     for s, a in zip(stats, axes, strict=True):
         i = 0 if yv is None else int(np.searchsorted(yv, a[names[1]]))
         j = int(np.searchsorted(xv, a[names[0]]))
-        share[i, j] = s.solved if known else s.converged
+        share[i, j] = s.solved if known else s.bounded
         div[i, j] = s.diverged > 0
     boundary = None
     if check is not None and names[0] == "lr":
@@ -732,20 +760,19 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
 
     return Grid(names[0], xv, share, div, None if yv is None else names[1], yv, boundary,
                 f"predicted boundary η < {short_formula(check.formula)}" if check else "",
-                "share reaching the target" if has_f_star(c, objective) else
-                "share converged (no f*)")
+                "share reaching the target" if known else NO_F_STAR_SHARE)
 
 
 def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
-    from analysis.campaign.figures import plot_grid
-    from analysis.report import Column, cell
+    from analysis.campaign.figures import grid_is_flat, plot_grid
 
     d = b.doc
     d.heading("Hyperparameter grids and the stability boundary")
     delta = c.targets[ref]
     d.paragraph(
         f"Each grid: the share of starts reaching f − f* ≤ Δ_ref = {delta:g} per cell "
-        "(colour and number; a 1-D grid as a line), the cells where some start diverged "
+        "(colour and number; a 1-D grid as a line; on an objective without f*, which has no "
+        "target, the share of starts that did not diverge), the cells where some start diverged "
         "outlined (measured unstable), and the theory's stability boundary of the step size "
         "at the known minima (η below it: the iteration contracts near the minimum with the "
         "largest threshold). L is the largest eigenvalue of the Hessian at each known "
@@ -754,6 +781,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     checks: list[StabilityCheck] = []
     curv: dict[str, list[MinimumCurvature]] = {}
     drawn = skipped = 0
+    flat: list[str] = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         for m in c.methods():
@@ -771,6 +799,9 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 g = _grid_of(c, o, m, ref, chk)
                 if g is None:
                     continue
+                if grid_is_flat(g):
+                    flat.append(flat_grid_sentence(o, m, g))
+                    continue
                 if drawn >= MAX_GRID_FIGURES:
                     skipped += 1
                     continue
@@ -778,6 +809,9 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 d.figure(lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}", fig=fig),
                          height=250, half=True, label=f"grid-{o}-{m}",
                          caption=_grid_caption(o, m, g, chk, bool(info.get("minima"))))
+    if flat:
+        d.paragraph("Grids not drawn (one colour, nothing to compare): " + "; ".join(flat)
+                    + ".")
     if skipped:
         d.paragraph(f"{skipped} more grids are not drawn (at most {MAX_GRID_FIGURES}); "
                     "their numbers are in the JSON file.")
@@ -785,6 +819,14 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
         d.paragraph("No method of the campaign has a step-size threshold in the theory on an "
                     "objective with known minima: nothing to check against the grid.")
         return checks
+    _stability_table(b, checks)
+    return checks
+
+
+def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
+    from analysis.report import Column, cell
+
+    d = b.doc
     d.heading("Predicted against measured stability", level=2)
     rows = []
     sec = "stability"
@@ -824,7 +866,18 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     cells_n = sum(k.agree.size for k in checks)
     b.findings.append(f"stability boundary: {total}/{cells_n} cells agree with the theory")
     b.data["stability"] = [k.to_json() for k in checks]
-    return checks
+
+
+def flat_grid_sentence(o: str, m: str, g: Any) -> str:
+    """Why a grid of :func:`analysis.campaign.figures.grid_is_flat` is left out:
+    ``momentum on tanh, all 9 cells 1.00 (share of starts not diverged, measured), no start
+    diverged``."""
+    v = g.share[np.isfinite(g.share)]
+    what = "share reaching Δ_ref" if g.share_label.startswith("share reaching") else \
+        "share of starts not diverged"
+    div = "a start diverged in every cell" if g.diverged.all() else "no start diverged"
+    return (f"{m} on {o}, all {v.size} cells {f'{v[0]:.2f}' if v.size else '—'} "
+            f"({what}, measured), {div}")
 
 
 def short_formula(formula: str) -> str:
@@ -837,8 +890,8 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
     from analysis.report import fmt_num
 
     what = ("share of starts reaching Δ_ref" if g.share_label.startswith("share reaching")
-            else "share of starts converged (status converged: the gradient tolerance met; "
-                 "runs of fixed steps never count; no f*, so no target)")
+            else "share of starts that did not diverge (no f*, so no target; runs of fixed "
+                 "steps never count as converged, so that share would say nothing)")
     if chk is None:
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
@@ -885,7 +938,7 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
                                           c.cols["fun"][mk])
         text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
-        rows.append([o, m, s.cell or "(no grid)", str(int(mk.size)), text, str(none),
+        rows.append([o, m, cell_label(s), str(int(mk.size)), text, str(none),
                      str(div)])
     d.table([Column("objective"), Column("method"), Column("cell", share=1.5),
              Column("starts", "r"), Column("known minimum reached", share=1.6),
