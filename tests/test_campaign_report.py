@@ -361,3 +361,26 @@ def test_a_best_cell_chosen_among_ties_says_so():
     assert cr.cell_label(best) == "b (first of 3 tied)"
     one = cr.best_cell([s("a"), s("b", solved=0.5)])
     assert one.cell == "b" and one.ties == 1 and cr.cell_label(one) == "b"
+
+
+def test_costs_to_a_target_are_marked_estimated(camp):
+    """The store's cost to a target is cost·k/nit (campaign.json says "estimated"): every number
+    computed from it carries the estimated marker, not the measured one; ρ(∞) counts solved
+    problems and stays measured."""
+    from analysis.pages import HOW
+
+    assert cr.hit_how(camp.meta) == "estimated"
+    assert cr.hit_how({"cost_how": {"hit_cost": "exact: counted per iteration"}}) == "measured"
+    assert cr.hit_how({}) == "estimated"
+    b = cr.campaign_builder(camp)
+    how = {(n.quantity, n.item): n.how for n in b.ledger}
+    for q in ("cost where half the pairs are solved", "seconds where half the pairs are solved",
+              "aRT to the reference target", "median cost to the reference target",
+              "rho(tau=1)", "rho(tau=10)"):
+        got = {h for (qq, _), h in how.items() if qq == q}
+        assert got == {"estimated"}, (q, got)
+    assert {h for (q, _), h in how.items() if q == "rho(tau=inf)"} == {"measured"}
+    assert {h for (q, _), h in how.items() if q == "share of pairs solved"} == {"measured"}
+    line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
+    assert "(estimated: the run's cost · k/nit)" in line and "measured" not in line
+    assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}

@@ -512,6 +512,14 @@ def _hit_how(meta: Mapping[str, Any]) -> str | None:
     return how.get("hit_cost") if isinstance(how, Mapping) else None
 
 
+def hit_how(meta: Mapping[str, Any]) -> str:
+    """The provenance (a key of :data:`analysis.pages.HOW`) of a cost to a target and of what
+    is computed from it (ECDF costs, aRT, profiles): ``measured`` only when campaign.json says
+    the store's ``hit_cost`` is exact or measured, else ``estimated`` (cost·k/nit)."""
+    how = (_hit_how(meta) or "").lower()
+    return "measured" if how.startswith(("exact", "measured")) else "estimated"
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -534,9 +542,11 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
         if half:
             m = min(half, key=half.get)
+            how = data.get("hit_how", "estimated")
             out.append(f"The ECDF over cost reaches ½ soonest for {m}: half of its "
                        "(objective, start, target) pairs are solved within a weighted cost of "
-                       f"{fmt_num(half[m])} (measured).")
+                       f"{fmt_num(half[m])} ({how}"
+                       + (": the run's cost · k/nit" if how == "estimated" else "") + ").")
     st = data.get("stability")
     if st:
         agree = sum(int(np.sum(np.asarray(k["predicted_stable"]) ==
@@ -607,7 +617,11 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                  cost, xlabel="weighted evaluations to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over cost", fig=fig)),
              height=300, half=True, label="ecdf-cost",
-             caption="Weighted evaluations to the target (measured counts, weights as set).")
+             caption="Weighted evaluations to the target: "
+                     + ("the run's measured weighted count × k/nit, k the first iteration at "
+                        "the target (estimated: the counts per iteration are not recorded)."
+                        if hit_how(c.meta) == "estimated" else
+                        "measured counts, weights as set."))
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  secs, xlabel="wall seconds to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
@@ -623,9 +637,9 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         rows.append([m, f"{solved}/{v.size}",
                      cell(b, sec, m, "share of pairs solved", solved / v.size, "measured", 3),
                      cell(b, sec, m, "cost where half the pairs are solved",
-                          half_solved_cost(v), "measured"),
+                          half_solved_cost(v), hit_how(c.meta)),
                      cell(b, sec, m, "seconds where half the pairs are solved",
-                          half_solved_cost(secs[m]), "measured", 3)])
+                          half_solved_cost(secs[m]), "estimated", 3)])
     d.table([Column("method"), Column("pairs solved", "r"), Column("share", "r"),
              Column("cost at ½ solved", "r"), Column("seconds at ½ solved", "r")], rows,
             title="Pairs solved and the cost at which the ECDF reaches ½ (— never)")
@@ -663,11 +677,15 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
-                     f"{len(c.targets)} targets); aRT measured.")
+                     f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
+                     + (" (from the cost to each target, cost·k/nit)." if
+                        hit_how(c.meta) == "estimated" else "."))
     taus = np.array([1.0, 2.0, 10.0, np.inf])
     rho = performance_profile(R, taus)
     sec = "performance profile"
-    rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k], "measured", 3)
+    # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
+    rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
+                        "measured" if np.isinf(t) else hit_how(c.meta), 3)
                    for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
@@ -685,9 +703,10 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.paragraph(
         f"For each objective and method, the grid cell where the most starts reach "
         f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, then more starts converged, "
-        "fewer diverged). Median cost over the starts that reached it; aRT as in the "
-        "profiles; converged: status converged (the run met its gradient tolerance; a run "
-        "of fixed steps, status steps, used its budget and is not counted).")
+        "fewer diverged). Median cost over the starts that reached it"
+        + (" (estimated: the run's cost · k/nit)" if hit_how(c.meta) == "estimated" else "")
+        + "; aRT as in the profiles; converged: status converged (the run met its gradient "
+        "tolerance; a run of fixed steps, status steps, used its budget and is not counted).")
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
@@ -702,8 +721,9 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", 3), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
-                          "measured"),
-                     cell(b, sec, item, "aRT to the reference target", s.art, "measured"),
+                          hit_how(c.meta)),
+                     cell(b, sec, item, "aRT to the reference target", s.art,
+                          hit_how(c.meta)),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
@@ -963,6 +983,7 @@ def campaign_builder(c: Campaign, *, title: str | None = None, progress: Any = N
     ref = reference_index(c.targets)
     best = best_cells(c, ref)
     b.data.update({"store": str(c.root), "rows": c.n, "targets": c.targets,
+                   "hit_how": hit_how(c.meta),
                    "reference_target": float(c.targets[ref]), "objectives": c.objectives(),
                    "methods": c.methods()})
     for name, fn in (("ECDF", lambda: _ecdf_section(b, c, best)),
