@@ -288,7 +288,9 @@ def test_help_of_campaign_report_imports_no_numerical_library():
 
 # ============================================================================ objectives without f*
 
+XCOS_MIN = -1.8256845786723395  # cos(cx) = cx·sin(cx), c = 0.15π (checked below)
 NO_F_STAR = {"tanh": ("tanh(x)", [[-5.0, 5.0]], None, []),
+             "xcos": ("x*cos(0.15*pi*x)", [[-5.0, 5.0]], None, [[XCOS_MIN]]),
              "saddle": ("x**2 - y**2", [[-5.0, 5.0], [-5.0, 5.0]], None, [])}
 
 
@@ -384,3 +386,32 @@ def test_costs_to_a_target_are_marked_estimated(camp):
     line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
     assert "(estimated: the run's cost · k/nit)" in line and "measured" not in line
     assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}
+
+
+def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
+    """x·cos(cx) is unbounded below: its listed minimum is local, so f* is "—" with the reason,
+    the same on the ECDF page, under the known minima and in the grid's caption."""
+    from analysis.campaign.suites import SUITES
+    from analysis.report import Table
+
+    c = 0.15 * math.pi
+    assert math.cos(c * XCOS_MIN) == pytest.approx(c * XCOS_MIN * math.sin(c * XCOS_MIN))
+    camp = cr.load(no_f_store)
+    camp.meta["objectives"]["xcos"]["note"] = SUITES["lecture"]["xcos"].note
+    camp.meta["objectives"]["tanh"]["note"] = SUITES["lecture"]["tanh"].note
+    reason = "local minima only, no global f*; unbounded below"
+    assert cr.no_f_star_reason(camp.meta["objectives"]["xcos"]) == reason
+    assert cr.no_f_star_reason(camp.meta["objectives"]["tanh"]) == "no minimum"
+    assert cr.no_f_star_reason({"formula": "x**2"}) == "no f* given in the spec"
+    b = cr.campaign_builder(camp)
+    text = " ".join(blk.text for blk in b.doc.blocks if isinstance(getattr(blk, "text", None),
+                                                                    str))
+    assert f"xcos ({reason})" in text and "tanh (no minimum)" in text
+    minima = next(t for t in b.doc.blocks if isinstance(t, Table)
+                  and t.title.startswith("Known minima"))
+    row = next(r for r in minima.rows if r[0] == "xcos")
+    assert row[3] == "— (local only)"
+    assert any("xcos: no minimum on ℝ (unbounded below)" in n for n in minima.notes)
+    cap = cr._grid_caption("xcos", "momentum", cr._grid_of(camp, "xcos", "momentum", 7, None),
+                           None, True)
+    assert "no f*: the known minimum is local only, so no target" in cap

@@ -289,6 +289,29 @@ def has_f_star(c: Campaign, objective: str) -> bool:
     return f is not None and math.isfinite(float(f))
 
 
+def no_f_star_reason(info: Mapping[str, Any]) -> str:
+    """Why an objective of campaign.json has no f* (hence no target): ``local minima only, no
+    global f*`` when minima are listed without f* (e.g. x·cos(cx), unbounded below), ``no
+    minimum`` when the suite says so in its note, else ``no f* given in the spec``."""
+    note = str(info.get("note") or "")
+    if info.get("minima"):
+        return "local minima only, no global f*" + (
+            "; unbounded below" if "unbounded below" in note else "")
+    if note.startswith("no minimum"):
+        return "no minimum"
+    return "no f* given in the spec"
+
+
+def no_f_star_sentence(c: Campaign) -> str:
+    """The objectives without f*, grouped by :func:`no_f_star_reason`:
+    ``cubic, tanh (no minimum); xcos (local minima only, no global f*; unbounded below)``."""
+    groups: dict[str, list[str]] = {}
+    for o in c.objectives():
+        if not has_f_star(c, o):
+            groups.setdefault(no_f_star_reason(c.meta["objectives"].get(o, {})), []).append(o)
+    return "; ".join(f"{', '.join(os_)} ({why})" for why, os_ in groups.items())
+
+
 def ecdf_costs(c: Campaign, best: Mapping[tuple[str, str], CellStats], *,
                seconds: bool = False) -> dict[str, NDArray[np.float64]]:
     """method → cost to target of every (objective, start, target) pair of its best cells
@@ -609,7 +632,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         "A pair is solved at the first iterate with f − f* ≤ Δ; unsolved pairs never count, "
         "so a curve that ends below 1 left pairs unsolved."
         + (f" Objectives without a known f* have no targets and are left out: "
-           f"{', '.join(no_f)}." if no_f else ""))
+           f"{no_f_star_sentence(c)}." if no_f else ""))
     if not cost:
         d.paragraph("No objective of the campaign has a known f*: there is no ECDF to draw.")
         return
@@ -909,14 +932,17 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                   known_min: bool = True) -> str:
     from analysis.report import fmt_num
 
-    what = ("share of starts reaching Δ_ref" if g.share_label.startswith("share reaching")
-            else "share of starts that did not diverge (no f*, so no target; runs of fixed "
-                 "steps never count as converged, so that share would say nothing)")
+    what = ("share of starts reaching Δ_ref (measured)"
+            if g.share_label.startswith("share reaching")
+            else "share of starts that did not diverge, measured (no f*"
+                 + (": the known minimum is local only" if known_min else "")
+                 + ", so no target; runs of fixed steps never count as converged, so that "
+                   "share would say nothing)")
     if chk is None:
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
-        return f"{m} on {o}: {what} (measured); {why}."
-    s = f"{m} on {o}: {what} (measured); boundary η < {short_formula(chk.formula)} (theory, " \
+        return f"{m} on {o}: {what}; {why}."
+    s = f"{m} on {o}: {what}; boundary η < {short_formula(chk.formula)} (theory, " \
         f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
     if "β" in short_formula(chk.formula):
         s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
@@ -927,6 +953,22 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
         s += f" Every cell is predicted unstable (threshold ≤ {fmt_num(chk.threshold.max())} " \
              f"< the smallest η {fmt_num(chk.lr.min())})."
     return s
+
+
+def minima_note(c: Campaign) -> str:
+    """The note under the known minima: each objective without f* and why (its note from
+    campaign.json), so a listed minimum without f* reads as a local one."""
+    parts = []
+    for o in c.objectives():
+        info = c.meta["objectives"].get(o, {})
+        if has_f_star(c, o):
+            continue
+        why = str(info.get("note") or no_f_star_reason(info))
+        parts.append(f"{o}: {why}")
+    if not parts:
+        return ""
+    return ("No f*, so no targets (no ECDF, profile or share at Δ_ref): " + "; ".join(parts)
+            + ".")
 
 
 def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
@@ -944,14 +986,16 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         for k, p in enumerate(info.get("minima") or []):
+            f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
             rows.append([o if k == 0 else "", f"x*{k}", fmt_point(p),
-                         fmt_num(info.get("f_star")) if k == 0 else "",
+                         f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
     if rows:
         d.table([Column("objective"), Column("minimum", share=0.7),
                  Column("point", share=1.5), Column("f* (best known)", "r"),
                  Column("source", share=3.0)], rows,
-                title="Known minima (as listed in campaign.json)")
+                title="Known minima (as listed in campaign.json)",
+                notes=[minima_note(c)] if minima_note(c) else ())
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
