@@ -764,7 +764,7 @@ def tie_note(stats: Any) -> str:
     """The note under a table whose best cells include ties (:func:`best_cell`)."""
     return ("‘First of n tied’: n cells are equal on every criterion (share at Δ_ref, aRT, "
             "share converged, diverged, median cost of the converged), so the data do not pick "
-            "one; the first in grid order is shown.")
+            "one; the first in the store's order is shown.")
 
 
 def _grid_of(c: Campaign, objective: str, method: str, ref: int,
@@ -1007,7 +1007,8 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     d.table([Column("objective"), Column("method"), Column("cell", share=1.5),
              Column("starts", "r"), Column("known minimum reached", share=1.6),
              Column("none", "r"), Column("diverged", "r")], rows,
-            title="Where the starts of each best cell ended (counts)")
+            title="Where the starts of each best cell ended (counts)",
+            notes=[tie_note(best.values())] if any(s.ties > 1 for s in best.values()) else ())
 
 
 def _failed_section(b: Any) -> None:
