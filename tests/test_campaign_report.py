@@ -415,3 +415,43 @@ def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
     cap = cr._grid_caption("xcos", "momentum", cr._grid_of(camp, "xcos", "momentum", 7, None),
                            None, True)
     assert "no f*: the known minimum is local only, so no target" in cap
+
+
+def test_cell_numbers_are_legible_and_moved_evenly_off_the_boundary():
+    """Numbers ≥ 7 pt at print size (the figure is drawn at its printed size); a number the
+    boundary line would cross is moved by the same shift, to the side away from the line,
+    and no drawn point of the line falls inside any number's box."""
+    from analysis.campaign.figures import LABEL_SHIFT, label_clearance, label_position
+
+    # by hand: a vertical line through x = 1.1 crosses cell (0, 1)'s number (box 0.83…1.17)
+    px, py = np.full(50, 1.1), np.linspace(-0.5, 1.5, 50)
+    assert label_clearance(1.0, 0.0, px, py) < 0
+    assert label_position(1, 0, px, py) == (1.0 - LABEL_SHIFT, 0.0)
+    assert label_position(0, 0, px, py) == (0.0, 0.0)  # clear of the line: stays centred
+    assert label_position(2, 0, px, py) == (2.0, 0.0)
+    assert label_position(1, 0, np.full(50, 0.9), py) == (1.0 + LABEL_SHIFT, 0.0)
+
+    g = Grid("lr", np.array([0.05, 0.2, 0.3]), np.array([[1, 1, 0], [1, 0.5, 1.0]]),
+             np.array([[0, 0, 1], [0, 0, 0]], bool), "momentum", np.array([0.0, 0.9]),
+             lambda b: 2 * (1 + b) / 10, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 2.6), layout="constrained"))
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().replace(".", "").isdigit()]
+    assert len(texts) == 6 and min(t.get_fontsize() for t in texts) >= 7
+    shifts = {round(math.hypot(t.get_position()[0] - round(t.get_position()[0]),
+                               t.get_position()[1] - round(t.get_position()[1])), 9)
+              for t in texts}
+    assert shifts <= {0.0, LABEL_SHIFT} and LABEL_SHIFT in shifts
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r = canvas.get_renderer()
+    line = next(ln for ln in ax.lines if ln.get_label().startswith("η"))
+    pts = ax.transData.transform(np.column_stack(line.get_data()))
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    for t in texts:
+        bb = t.get_window_extent(r)
+        inside = (pts[:, 0] > bb.x0) & (pts[:, 0] < bb.x1) & (pts[:, 1] > bb.y0) & \
+            (pts[:, 1] < bb.y1)
+        assert not inside.any(), t.get_text()
