@@ -956,19 +956,19 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
 
 
 def minima_note(c: Campaign) -> str:
-    """The note under the known minima: each objective without f* and why (its note from
-    campaign.json), so a listed minimum without f* reads as a local one."""
+    """The note under the known minima: each objective listed there without f* and why (its
+    note from campaign.json), so its minimum reads as a local one."""
     parts = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
-        if has_f_star(c, o):
+        if has_f_star(c, o) or not info.get("minima"):
             continue
         why = str(info.get("note") or no_f_star_reason(info))
         parts.append(f"{o}: {why}")
     if not parts:
         return ""
-    return ("No f*, so no targets (no ECDF, profile or share at Δ_ref): " + "; ".join(parts)
-            + ".")
+    return ("Listed without f*, so no targets (no ECDF, profile or share at Δ_ref): "
+            + "; ".join(parts) + ".")
 
 
 def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
@@ -1004,8 +1004,8 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
         text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
         rows.append([o, m, cell_label(s), str(int(mk.size)), text, str(none),
                      str(div)])
-    d.table([Column("objective"), Column("method"), Column("cell", share=1.5),
-             Column("starts", "r"), Column("known minimum reached", share=1.6),
+    d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
+             Column("starts", "r"), Column("known minimum reached", share=1.3),
              Column("none", "r"), Column("diverged", "r")], rows,
             title="Where the starts of each best cell ended (counts)",
             notes=[tie_note(best.values())] if any(s.ties > 1 for s in best.values()) else ())
