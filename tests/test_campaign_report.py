@@ -402,7 +402,11 @@ def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
     reason = "local minima only, no global f*; unbounded below"
     assert cr.no_f_star_reason(camp.meta["objectives"]["xcos"]) == reason
     assert cr.no_f_star_reason(camp.meta["objectives"]["tanh"]) == "no minimum"
-    assert cr.no_f_star_reason({"formula": "x**2"}) == "no f* given in the spec"
+    assert cr.no_f_star_reason({"formula": "x**2 + 3*y**2"}) == "no f* given in the spec"
+    # Himmelblau's function given as a formula: the classic suite knows f* = 0
+    why = cr.no_f_star_reason({"formula": "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"})
+    assert why.startswith("no f* given in the spec, yet it is the classic suite's himmelblau "
+                          "with f* = 0")
     b = cr.campaign_builder(camp)
     text = " ".join(blk.text for blk in b.doc.blocks if isinstance(getattr(blk, "text", None),
                                                                     str))

@@ -299,7 +299,29 @@ def no_f_star_reason(info: Mapping[str, Any]) -> str:
             "; unbounded below" if "unbounded below" in note else "")
     if note.startswith("no minimum"):
         return "no minimum"
+    known = suite_twin(info)
+    if known is not None:
+        suite, oid, f_star = known
+        return (f"no f* given in the spec, yet it is the {suite} suite's {oid} with "
+                f"f* = {f_star:g}: give f_star or use suite = \"{suite}\", only = [\"{oid}\"]")
     return "no f* given in the spec"
+
+
+def suite_twin(info: Mapping[str, Any]) -> tuple[str, str, float] | None:
+    """(suite, id, f*) of a built-in objective with a known f* that has the same formula
+    (spaces aside) and parameters as this one, else None."""
+    from analysis.campaign.suites import SUITES
+
+    formula = "".join(str(info.get("formula") or "").split())
+    if not formula:
+        return None
+    params = info.get("params") or {}
+    for suite, objs in SUITES.items():
+        for oid, o in objs.items():
+            if o.f_star is not None and "".join(o.formula.split()) == formula and \
+                    dict(o.params) == dict(params):
+                return suite, oid, float(o.f_star)
+    return None
 
 
 def no_f_star_sentence(c: Campaign) -> str:
