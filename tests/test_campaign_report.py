@@ -386,6 +386,10 @@ def test_costs_to_a_target_are_marked_estimated(camp):
     line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
     assert "(estimated: the run's cost · k/nit)" in line and "measured" not in line
     assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}
+    # the title page explains the markers the numbers carry, and only those
+    legend = [blk.text for blk in b.doc.blocks if getattr(blk, "bullet", False)
+              and any(blk.text.startswith(v[0] + " ") for v in HOW.values())]
+    assert {t.split()[0] for t in legend} == {HOW[n.how][0] for n in b.ledger}
 
 
 def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
