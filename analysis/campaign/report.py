@@ -849,6 +849,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     curv: dict[str, list[MinimumCurvature]] = {}
     drawn = skipped = 0
     flat: list[str] = []
+    figs: list[tuple[Any, str, str]] = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         for m in c.methods():
@@ -873,12 +874,15 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                     skipped += 1
                     continue
                 drawn += 1
-                d.figure(lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}", fig=fig),
-                         height=250, half=True, label=f"grid-{o}-{m}",
-                         caption=_grid_caption(o, m, g, chk, bool(info.get("minima"))))
-    if flat:
+                figs.append((lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}",
+                                                                   fig=fig),
+                             f"grid-{o}-{m}",
+                             _grid_caption(o, m, g, chk, bool(info.get("minima")))))
+    if flat:  # said before the figures, which the pages may move on
         d.paragraph("Grids not drawn (one colour, nothing to compare): " + "; ".join(flat)
                     + ".")
+    for draw, label, caption in figs:
+        d.figure(draw, height=250, half=True, label=label, caption=caption)
     if skipped:
         d.paragraph(f"{skipped} more grids are not drawn (at most {MAX_GRID_FIGURES}); "
                     "their numbers are in the JSON file.")
