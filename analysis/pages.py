@@ -213,6 +213,7 @@ HOW = {
     "numeric": ("ⁿ", "numeric (floating point, to the stated tolerance)"),
     "measured": ("ᵐ", "measured in an optimizer run"),
     "fit": ("ᶠ", "estimated from a run by a fit"),
+    "estimated": ("ᵃ", "approximate: estimated from measured counts by a stated rule"),
     "theory": ("ᵗ", "theory: closed-form prediction evaluated in floating point"),
     "setting": ("ˢ", "setting chosen for the run"),
 }

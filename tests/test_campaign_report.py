@@ -284,3 +284,182 @@ def test_help_of_campaign_report_imports_no_numerical_library():
     loaded = set(next(ln for ln in proc.stderr.splitlines() if ln.startswith("MODULES"))
                  .split()[1:])
     assert not loaded & {"numpy", "numba", "sympy", "matplotlib", "scipy", "pyarrow"}
+
+
+# ============================================================================ objectives without f*
+
+XCOS_MIN = -1.8256845786723395  # cos(cx) = cx·sin(cx), c = 0.15π (checked below)
+NO_F_STAR = {"tanh": ("tanh(x)", [[-5.0, 5.0]], None, []),
+             "xcos": ("x*cos(0.15*pi*x)", [[-5.0, 5.0]], None, [[XCOS_MIN]]),
+             "saddle": ("x**2 - y**2", [[-5.0, 5.0], [-5.0, 5.0]], None, [])}
+
+
+@pytest.fixture(scope="module")
+def no_f_store(tmp_path_factory) -> Path:
+    return write_store(tmp_path_factory.mktemp("nof"), starts=6, maxiter=200,
+                       objectives=NO_F_STAR,
+                       methods={"momentum": ({"lr": [0.01, 0.1, 0.5], "momentum": [0.0, 0.9]},
+                                             {})})
+
+
+def test_a_grid_without_f_star_shows_the_share_not_diverged(no_f_store):
+    """Fixed-step runs are never "converged", so on an objective without f* the grid shows
+    the share of starts that did not diverge, recounted here from the raw rows."""
+    camp = cr.load(no_f_store)
+    by: dict = {}
+    for r in _rows(no_f_store):
+        by.setdefault((r["objective_id"], r["cell"]), []).append(
+            r["status"] == "diverged" or not math.isfinite(r["fun"]))
+    for o in NO_F_STAR:
+        g = cr._grid_of(camp, o, "momentum", 7, None)
+        assert g.share_label == cr.NO_F_STAR_SHARE
+        for (oo, cell), div in by.items():
+            if oo != o:
+                continue
+            a = cr._cell_axes(cell)
+            i = int(np.flatnonzero(g.y == a["momentum"])[0])
+            j = int(np.flatnonzero(g.x == a["lr"])[0])
+            assert g.share[i, j] == pytest.approx(1.0 - sum(div) / len(div))
+
+
+def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
+    """tanh has a bounded gradient: no start diverges in any cell, every cell shows 1.00 and
+    the map is not drawn; a sentence says so."""
+    camp = cr.load(no_f_store)
+    b = cr.campaign_builder(camp)
+    assert not b.failures, [f.text() for f in b.failures]
+    labels = [f.label for f in b.doc.figures()]
+    assert "grid-tanh-momentum" not in labels
+    text = " ".join(getattr(blk, "text", "") for blk in b.doc.blocks
+                    if isinstance(getattr(blk, "text", None), str))
+    assert "momentum on tanh, all 6 cells 1.00 (share of starts not diverged, measured)" in text
+
+
+def test_grid_is_flat_by_hand():
+    from analysis.campaign.figures import grid_is_flat
+
+    x, y = np.array([0.01, 0.1, 1.0]), np.array([0.0, 0.9])
+    flat = Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool), "momentum", y)
+    assert grid_is_flat(flat)
+    some = np.zeros((2, 3), bool)
+    some[0, 2] = True
+    assert not grid_is_flat(Grid("lr", x, np.zeros((2, 3)), some, "momentum", y))
+    assert not grid_is_flat(Grid("lr", x, np.eye(2, 3), np.zeros((2, 3), bool), "momentum", y))
+    # the boundary η = 0.1(1 + β) crosses the grid: something to compare
+    assert not grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
+                                 "momentum", y, lambda b: 0.1 * (1 + b)))
+    # a boundary beyond the grid's right edge draws nothing
+    assert grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
+                             "momentum", y, lambda b: 100.0))
+
+
+def test_a_best_cell_chosen_among_ties_says_so():
+    def s(cell, solved=0.0, diverged=0):
+        return cr.CellStats(cell, {}, 10, solved, math.inf if not solved else 5.0, math.nan,
+                            diverged, 0.0, math.nan)
+
+    best = cr.best_cell([s("a", diverged=1), s("b"), s("c"), s("d")])
+    assert best.cell == "b" and best.ties == 3
+    assert cr.cell_label(best) == "b (first of 3 tied)"
+    one = cr.best_cell([s("a"), s("b", solved=0.5)])
+    assert one.cell == "b" and one.ties == 1 and cr.cell_label(one) == "b"
+
+
+def test_costs_to_a_target_are_marked_estimated(camp):
+    """The store's cost to a target is cost·k/nit (campaign.json says "estimated"): every number
+    computed from it carries the estimated marker, not the measured one; ρ(∞) counts solved
+    problems and stays measured."""
+    from analysis.pages import HOW
+
+    assert cr.hit_how(camp.meta) == "estimated"
+    assert cr.hit_how({"cost_how": {"hit_cost": "exact: counted per iteration"}}) == "measured"
+    assert cr.hit_how({}) == "estimated"
+    b = cr.campaign_builder(camp)
+    how = {(n.quantity, n.item): n.how for n in b.ledger}
+    for q in ("cost where half the pairs are solved", "seconds where half the pairs are solved",
+              "aRT to the reference target", "median cost to the reference target",
+              "rho(tau=1)", "rho(tau=10)"):
+        got = {h for (qq, _), h in how.items() if qq == q}
+        assert got == {"estimated"}, (q, got)
+    assert {h for (q, _), h in how.items() if q == "rho(tau=inf)"} == {"measured"}
+    assert {h for (q, _), h in how.items() if q == "share of pairs solved"} == {"measured"}
+    line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
+    assert "(estimated: the run's cost · k/nit)" in line and "measured" not in line
+    assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}
+    # the title page explains the markers the numbers carry, and only those
+    legend = [blk.text for blk in b.doc.blocks if getattr(blk, "bullet", False)
+              and any(blk.text.startswith(v[0] + " ") for v in HOW.values())]
+    assert {t.split()[0] for t in legend} == {HOW[n.how][0] for n in b.ledger}
+
+
+def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
+    """x·cos(cx) is unbounded below: its listed minimum is local, so f* is "—" with the reason,
+    the same on the ECDF page, under the known minima and in the grid's caption."""
+    from analysis.campaign.suites import SUITES
+    from analysis.report import Table
+
+    c = 0.15 * math.pi
+    assert math.cos(c * XCOS_MIN) == pytest.approx(c * XCOS_MIN * math.sin(c * XCOS_MIN))
+    camp = cr.load(no_f_store)
+    camp.meta["objectives"]["xcos"]["note"] = SUITES["lecture"]["xcos"].note
+    camp.meta["objectives"]["tanh"]["note"] = SUITES["lecture"]["tanh"].note
+    reason = "local minima only, no global f*; unbounded below"
+    assert cr.no_f_star_reason(camp.meta["objectives"]["xcos"]) == reason
+    assert cr.no_f_star_reason(camp.meta["objectives"]["tanh"]) == "no minimum"
+    assert cr.no_f_star_reason({"formula": "x**2 + 3*y**2"}) == "no f* given in the spec"
+    # Himmelblau's function given as a formula: the classic suite knows f* = 0
+    why = cr.no_f_star_reason({"formula": "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"})
+    assert why.startswith("no f* given in the spec, yet it is the classic suite's himmelblau "
+                          "with f* = 0")
+    b = cr.campaign_builder(camp)
+    text = " ".join(blk.text for blk in b.doc.blocks if isinstance(getattr(blk, "text", None),
+                                                                    str))
+    assert f"xcos ({reason})" in text and "tanh (no minimum)" in text
+    minima = next(t for t in b.doc.blocks if isinstance(t, Table)
+                  and t.title.startswith("Known minima"))
+    row = next(r for r in minima.rows if r[0] == "xcos")
+    assert row[3] == "— (local only)"
+    assert any("xcos: no minimum on ℝ (unbounded below)" in n for n in minima.notes)
+    cap = cr._grid_caption("xcos", "momentum", cr._grid_of(camp, "xcos", "momentum", 7, None),
+                           None, True)
+    assert "no f*: the known minimum is local only, so no target" in cap
+
+
+def test_cell_numbers_are_legible_and_moved_evenly_off_the_boundary():
+    """Numbers ≥ 7 pt at print size (the figure is drawn at its printed size); a number the
+    boundary line would cross is moved by the same shift, to the side away from the line,
+    and no drawn point of the line falls inside any number's box."""
+    from analysis.campaign.figures import LABEL_SHIFT, label_clearance, label_position
+
+    # by hand: a vertical line through x = 1.1 crosses cell (0, 1)'s number (box 0.83…1.17)
+    px, py = np.full(50, 1.1), np.linspace(-0.5, 1.5, 50)
+    assert label_clearance(1.0, 0.0, px, py) < 0
+    assert label_position(1, 0, px, py) == (1.0 - LABEL_SHIFT, 0.0)
+    assert label_position(0, 0, px, py) == (0.0, 0.0)  # clear of the line: stays centred
+    assert label_position(2, 0, px, py) == (2.0, 0.0)
+    assert label_position(1, 0, np.full(50, 0.9), py) == (1.0 + LABEL_SHIFT, 0.0)
+
+    g = Grid("lr", np.array([0.05, 0.2, 0.3]), np.array([[1, 1, 0], [1, 0.5, 1.0]]),
+             np.array([[0, 0, 1], [0, 0, 0]], bool), "momentum", np.array([0.0, 0.9]),
+             lambda b: 2 * (1 + b) / 10, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 2.6), layout="constrained"))
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().replace(".", "").isdigit()]
+    assert len(texts) == 6 and min(t.get_fontsize() for t in texts) >= 7
+    shifts = {round(math.hypot(t.get_position()[0] - round(t.get_position()[0]),
+                               t.get_position()[1] - round(t.get_position()[1])), 9)
+              for t in texts}
+    assert shifts <= {0.0, LABEL_SHIFT} and LABEL_SHIFT in shifts
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r = canvas.get_renderer()
+    line = next(ln for ln in ax.lines if ln.get_label().startswith("η"))
+    pts = ax.transData.transform(np.column_stack(line.get_data()))
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    for t in texts:
+        bb = t.get_window_extent(r)
+        inside = (pts[:, 0] > bb.x0) & (pts[:, 0] < bb.x1) & (pts[:, 1] > bb.y0) & \
+            (pts[:, 1] < bb.y1)
+        assert not inside.any(), t.get_text()

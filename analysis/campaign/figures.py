@@ -9,6 +9,7 @@ figure); every series lies inside its axes (checked by :func:`analysis.plots.aud
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -129,36 +130,82 @@ def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
     return px, py
 
 
-def crossed_cells(px: ArrayLike, py: ArrayLike, shape: tuple[int, int]) -> NDArray[np.bool_]:
-    """Cells (i, j) of a grid of ``shape`` that the curve through the points (px, py) (cell
-    coordinates, NaN = not drawn) passes through."""
-    x, y = np.asarray(px, float), np.asarray(py, float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    j = np.clip(np.rint(x[ok]).astype(int), 0, shape[1] - 1)
-    i = np.clip(np.rint(y[ok]).astype(int), 0, shape[0] - 1)
-    out = np.zeros(shape, dtype=bool)
-    out[i, j] = True
-    return out
+#: half width and half height of a cell's number, in cells (a 3 × 3 grid in a half-width
+#: figure has cells about 70 × 65 pt; "0.00" at 8 pt is about 18 × 8 pt), and the offset of a
+#: number moved off the boundary line: the same for every moved number, sideways first
+LABEL_HALF = (0.17, 0.09)
+LABEL_SHIFT = 0.28
 
 
-def _cells_text(ax: Any, share: NDArray[np.float64], crossed: NDArray[np.bool_]) -> None:
-    """The share written in each cell (grids up to 8 × 8); in a cell the boundary crosses the
-    number is moved to the cell's lower edge and outlined, above the line, so both read."""
+def label_clearance(x: float, y: float, px: ArrayLike, py: ArrayLike) -> float:
+    """Smallest distance (in cells, Chebyshev) from the curve (px, py) to the box of a number
+    centred at (x, y): ``min_k max(|px_k − x| − w, |py_k − y| − h)`` with (w, h) =
+    :data:`LABEL_HALF`; ∞ when no point of the curve is drawn."""
+    cx, cy = np.asarray(px, float), np.asarray(py, float)
+    ok = np.isfinite(cx) & np.isfinite(cy)
+    if not ok.any():
+        return math.inf
+    d = np.maximum(np.abs(cx[ok] - x) - LABEL_HALF[0], np.abs(cy[ok] - y) - LABEL_HALF[1])
+    return float(d.min())
+
+
+def label_position(j: int, i: int, px: ArrayLike, py: ArrayLike,
+                   clear: float = 0.08) -> tuple[float, float]:
+    """Where cell (i, j)'s number goes: its centre, or, when the curve comes within ``clear``
+    of it there, the first of left/right/below/above by :data:`LABEL_SHIFT` that is clear
+    (else the one farthest from the curve), so every moved number moves by the same amount."""
+    cands = [(j, i), (j - LABEL_SHIFT, i), (j + LABEL_SHIFT, i), (j, i - LABEL_SHIFT),
+             (j, i + LABEL_SHIFT)]
+    gaps = [label_clearance(x, y, px, py) for x, y in cands]
+    for c, g in zip(cands, gaps, strict=True):
+        if g >= clear:
+            return float(c[0]), float(c[1])
+    k = int(np.argmax(gaps))
+    return float(cands[k][0]), float(cands[k][1])
+
+
+def cell_fontsize(shape: tuple[int, int]) -> float:
+    """Size in points of the numbers in the cells: 8 up to 5 cells a row, 7 up to 8."""
+    return 8.0 if max(shape) <= 5 else 7.0
+
+
+def _cells_text(ax: Any, share: NDArray[np.float64], px: NDArray, py: NDArray) -> None:
+    """The share written in each cell (grids up to 8 × 8); a number the boundary line would
+    cross is moved off it (:func:`label_position`) and outlined, so both read."""
     from matplotlib import patheffects
 
     ny, nx = share.shape
     if nx > 8 or ny > 8:
         return
+    size = cell_fontsize(share.shape)
     for i in range(ny):
         for j in range(nx):
             if not np.isfinite(share[i, j]):
                 continue
+            x, y = label_position(j, i, px, py)
+            moved = (x, y) != (j, i)
             dark = share[i, j] < 0.6
             halo = [patheffects.withStroke(linewidth=2.0,
                                            foreground="black" if dark else "white")]
-            ax.text(j, i - 0.3 if crossed[i, j] else i, f"{share[i, j]:.2f}", ha="center",
-                    va="center", fontsize=6, color="white" if dark else "black", zorder=6,
-                    path_effects=halo if crossed[i, j] else None)
+            ax.text(x, y, f"{share[i, j]:.2f}", ha="center", va="center", fontsize=size,
+                    color="white" if dark else "black", zorder=6,
+                    path_effects=halo if moved else None)
+
+
+def grid_is_flat(g: Grid) -> bool:
+    """Whether a grid has nothing to show: every cell the same share and the same diverged
+    mark, and no stability boundary inside its axes (a one-colour map, nothing to compare)."""
+    v = g.share[np.isfinite(g.share)]
+    same = v.size == 0 or bool(np.all(v == v[0]))
+    marks = bool(g.diverged.all() or not g.diverged.any())
+    if g.boundary is None:
+        line = False
+    elif g.y is None:
+        b = g.boundary(0.0)
+        line = b is not None and bool(-0.5 <= axis_positions(g.x, [b])[0] <= g.x.size - 0.5)
+    else:
+        line = bool(np.isfinite(boundary_curve(g)[0]).any())
+    return same and marks and not line
 
 
 @styled
@@ -177,7 +224,7 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
                          extent=(-0.5, g.x.size - 0.5, -0.5, g.y.size - 0.5))
         fig.colorbar(mesh, ax=ax, pad=0.02).set_label(g.share_label)
         px, py = boundary_curve(g) if g.boundary is not None else (np.zeros(0), np.zeros(0))
-        _cells_text(ax, g.share, crossed_cells(px, py, g.share.shape))
+        _cells_text(ax, g.share, px, py)
         for i, j in zip(*np.nonzero(g.diverged), strict=True):
             ax.add_patch(Rectangle((j - 0.46, i - 0.46), 0.92, 0.92, fill=False,
                                    ec=DIVERGED_EDGE, lw=1.6))

@@ -42,7 +42,7 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ REFERENCE_TARGET = 1e-6
 BOUNDARY_BAND = 0.10
 #: at most this many grid figures (heatmaps and line plots); the rest is said in a sentence
 MAX_GRID_FIGURES = 24
+#: what a grid shows on an objective without f* (no target to reach): runs of fixed steps are
+#: never "converged", so the share converged would be 0 there by construction
+NO_F_STAR_SHARE = "share not diverged (no f*)"
 #: statuses of a start that diverged
 DIVERGED = "diverged"
 
@@ -229,6 +232,10 @@ class CellStats:
     diverged: int
     converged: float = math.nan
     converged_cost: float = math.nan
+    #: share of starts that did not diverge (what a grid shows on an objective without f*)
+    bounded: float = math.nan
+    #: cells that tie with this one on every criterion of :func:`best_cell` (1 = no tie)
+    ties: int = 1
 
 
 def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellStats]:
@@ -240,23 +247,35 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         ok = np.isfinite(h)
         conv = c.cols["status"][m] == "converged"  # met its tolerance; "steps" used a budget
         cost = c.cols["cost"][m].astype(float)
+        div = diverged(c.cols["status"][m], c.cols["fun"][m])
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, cost),
                              float(np.median(h[ok])) if ok.any() else math.nan,
-                             int(diverged(c.cols["status"][m], c.cols["fun"][m]).sum()),
-                             float(conv.mean()),
-                             float(np.median(cost[conv])) if conv.any() else math.nan))
+                             int(div.sum()), float(conv.mean()),
+                             float(np.median(cost[conv])) if conv.any() else math.nan,
+                             float(1.0 - div.mean()) if m.size else math.nan))
     return out
+
+
+def _best_key(s: CellStats) -> tuple[float, ...]:
+    cc = s.converged_cost if math.isfinite(s.converged_cost) else math.inf
+    return (-s.solved, s.art, -s.converged, s.diverged, cc)
 
 
 def best_cell(stats: Sequence[CellStats]) -> CellStats:
     """The cell with the largest share solved, then the smallest aRT, the largest share
-    converged, the fewest diverged, the smallest median cost of the converged, the first."""
-    def key(s: CellStats) -> tuple[float, ...]:
-        cc = s.converged_cost if math.isfinite(s.converged_cost) else math.inf
-        return (-s.solved, s.art, -s.converged, s.diverged, cc)
+    converged, the fewest diverged, the smallest median cost of the converged, the first;
+    its ``ties`` = the number of cells equal to it on all five (> 1: the choice among them is
+    only their order in the grid)."""
+    best = min(stats, key=_best_key)
+    ties = sum(_best_key(s) == _best_key(best) for s in stats)
+    return replace(best, ties=ties)
 
-    return min(stats, key=key)
+
+def cell_label(s: CellStats) -> str:
+    """The best cell as the tables name it, a tie said: ``lr=0.1 (first of 9 tied)``."""
+    text = s.cell or "(no grid)"
+    return f"{text} (first of {s.ties} tied)" if s.ties > 1 else text
 
 
 def best_cells(c: Campaign, ref: int) -> dict[tuple[str, str], CellStats]:
@@ -268,6 +287,51 @@ def best_cells(c: Campaign, ref: int) -> dict[tuple[str, str], CellStats]:
 def has_f_star(c: Campaign, objective: str) -> bool:
     f = c.meta["objectives"].get(objective, {}).get("f_star")
     return f is not None and math.isfinite(float(f))
+
+
+def no_f_star_reason(info: Mapping[str, Any]) -> str:
+    """Why an objective of campaign.json has no f* (hence no target): ``local minima only, no
+    global f*`` when minima are listed without f* (e.g. x·cos(cx), unbounded below), ``no
+    minimum`` when the suite says so in its note, else ``no f* given in the spec``."""
+    note = str(info.get("note") or "")
+    if info.get("minima"):
+        return "local minima only, no global f*" + (
+            "; unbounded below" if "unbounded below" in note else "")
+    if note.startswith("no minimum"):
+        return "no minimum"
+    known = suite_twin(info)
+    if known is not None:
+        suite, oid, f_star = known
+        return (f"no f* given in the spec, yet it is the {suite} suite's {oid} with "
+                f"f* = {f_star:g}: give f_star or use suite = \"{suite}\", only = [\"{oid}\"]")
+    return "no f* given in the spec"
+
+
+def suite_twin(info: Mapping[str, Any]) -> tuple[str, str, float] | None:
+    """(suite, id, f*) of a built-in objective with a known f* that has the same formula
+    (spaces aside) and parameters as this one, else None."""
+    from analysis.campaign.suites import SUITES
+
+    formula = "".join(str(info.get("formula") or "").split())
+    if not formula:
+        return None
+    params = info.get("params") or {}
+    for suite, objs in SUITES.items():
+        for oid, o in objs.items():
+            if o.f_star is not None and "".join(o.formula.split()) == formula and \
+                    dict(o.params) == dict(params):
+                return suite, oid, float(o.f_star)
+    return None
+
+
+def no_f_star_sentence(c: Campaign) -> str:
+    """The objectives without f*, grouped by :func:`no_f_star_reason`:
+    ``cubic, tanh (no minimum); xcos (local minima only, no global f*; unbounded below)``."""
+    groups: dict[str, list[str]] = {}
+    for o in c.objectives():
+        if not has_f_star(c, o):
+            groups.setdefault(no_f_star_reason(c.meta["objectives"].get(o, {})), []).append(o)
+    return "; ".join(f"{', '.join(os_)} ({why})" for why, os_ in groups.items())
 
 
 def ecdf_costs(c: Campaign, best: Mapping[tuple[str, str], CellStats], *,
@@ -493,6 +557,14 @@ def _hit_how(meta: Mapping[str, Any]) -> str | None:
     return how.get("hit_cost") if isinstance(how, Mapping) else None
 
 
+def hit_how(meta: Mapping[str, Any]) -> str:
+    """The provenance (a key of :data:`analysis.pages.HOW`) of a cost to a target and of what
+    is computed from it (ECDF costs, aRT, profiles): ``measured`` only when campaign.json says
+    the store's ``hit_cost`` is exact or measured, else ``estimated`` (cost·k/nit)."""
+    how = (_hit_how(meta) or "").lower()
+    return "measured" if how.startswith(("exact", "measured")) else "estimated"
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -515,9 +587,11 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
         if half:
             m = min(half, key=half.get)
+            how = data.get("hit_how", "estimated")
             out.append(f"The ECDF over cost reaches ½ soonest for {m}: half of its "
                        "(objective, start, target) pairs are solved within a weighted cost of "
-                       f"{fmt_num(half[m])} (measured).")
+                       f"{fmt_num(half[m])} ({how}"
+                       + (": the run's cost · k/nit" if how == "estimated" else "") + ").")
     st = data.get("stability")
     if st:
         agree = sum(int(np.sum(np.asarray(k["predicted_stable"]) ==
@@ -556,7 +630,9 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
         d.bullets(found, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0, before=4.0)
-    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
+    used = {n.how for n in b.ledger}  # the markers this report's numbers carry
+    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW if k in used or not used],
+              size=SMALL + 0.5)
     d.paragraph(f"Generated by {versions()}.", size=SMALL)
     d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
     d.contents()
@@ -580,7 +656,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         "A pair is solved at the first iterate with f − f* ≤ Δ; unsolved pairs never count, "
         "so a curve that ends below 1 left pairs unsolved."
         + (f" Objectives without a known f* have no targets and are left out: "
-           f"{', '.join(no_f)}." if no_f else ""))
+           f"{no_f_star_sentence(c)}." if no_f else ""))
     if not cost:
         d.paragraph("No objective of the campaign has a known f*: there is no ECDF to draw.")
         return
@@ -588,7 +664,11 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                  cost, xlabel="weighted evaluations to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over cost", fig=fig)),
              height=300, half=True, label="ecdf-cost",
-             caption="Weighted evaluations to the target (measured counts, weights as set).")
+             caption="Weighted evaluations to the target: "
+                     + ("the run's measured weighted count × k/nit, k the first iteration at "
+                        "the target (estimated: the counts per iteration are not recorded)."
+                        if hit_how(c.meta) == "estimated" else
+                        "measured counts, weights as set."))
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  secs, xlabel="wall seconds to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
@@ -604,9 +684,9 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         rows.append([m, f"{solved}/{v.size}",
                      cell(b, sec, m, "share of pairs solved", solved / v.size, "measured", 3),
                      cell(b, sec, m, "cost where half the pairs are solved",
-                          half_solved_cost(v), "measured"),
+                          half_solved_cost(v), hit_how(c.meta)),
                      cell(b, sec, m, "seconds where half the pairs are solved",
-                          half_solved_cost(secs[m]), "measured", 3)])
+                          half_solved_cost(secs[m]), "estimated", 3)])
     d.table([Column("method"), Column("pairs solved", "r"), Column("share", "r"),
              Column("cost at ½ solved", "r"), Column("seconds at ½ solved", "r")], rows,
             title="Pairs solved and the cost at which the ECDF reaches ½ (— never)")
@@ -644,11 +724,15 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
-                     f"{len(c.targets)} targets); aRT measured.")
+                     f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
+                     + (" (from the cost to each target, cost·k/nit)." if
+                        hit_how(c.meta) == "estimated" else "."))
     taus = np.array([1.0, 2.0, 10.0, np.inf])
     rho = performance_profile(R, taus)
     sec = "performance profile"
-    rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k], "measured", 3)
+    # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
+    rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
+                        "measured" if np.isinf(t) else hit_how(c.meta), 3)
                    for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
@@ -666,34 +750,45 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.paragraph(
         f"For each objective and method, the grid cell where the most starts reach "
         f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, then more starts converged, "
-        "fewer diverged). Median cost over the starts that reached it; aRT as in the "
-        "profiles; converged: status converged (the run met its gradient tolerance; a run "
-        "of fixed steps, status steps, used its budget and is not counted).")
+        "fewer diverged). Median cost over the starts that reached it"
+        + (" (estimated: the run's cost · k/nit)" if hit_how(c.meta) == "estimated" else "")
+        + "; aRT as in the profiles; converged: status converged (the run met its gradient "
+        "tolerance; a run of fixed steps, status steps, used its budget and is not counted).")
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         conv = cell(b, sec, item, "share converged", s.converged, "measured", 3)
         if not has_f_star(c, o):
-            rows.append([o, m, s.cell or "(no grid)", "—", conv,
+            rows.append([o, m, cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
                               s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
             continue
-        rows.append([o, m, s.cell or "(no grid)",
+        rows.append([o, m, cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", 3), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
-                          "measured"),
-                     cell(b, sec, item, "aRT to the reference target", s.art, "measured"),
+                          hit_how(c.meta)),
+                     cell(b, sec, item, "aRT to the reference target", s.art,
+                          hit_how(c.meta)),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
             title="Best cell of each method per objective",
-            notes=["Without f* (no target): the best cell is the one where most starts "
-                   "converge, and the median cost is that of the converged starts."]
-            if any(not has_f_star(c, o) for o, _ in best) else ())
+            notes=[n for n, show in (
+                ("Without f* (no target): the best cell is the one where most starts "
+                 "converge, and the median cost is that of the converged starts.",
+                 any(not has_f_star(c, o) for o, _ in best)),
+                (tie_note(best.values()), any(s.ties > 1 for s in best.values()))) if show])
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
+
+
+def tie_note(stats: Any) -> str:
+    """The note under a table whose best cells include ties (:func:`best_cell`)."""
+    return ("‘First of n tied’: n cells are equal on every criterion (share at Δ_ref, aRT, "
+            "share converged, diverged, median cost of the converged), so the data do not pick "
+            "one; the first in the store's order is shown.")
 
 
 def _grid_of(c: Campaign, objective: str, method: str, ref: int,
@@ -718,7 +813,7 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
     for s, a in zip(stats, axes, strict=True):
         i = 0 if yv is None else int(np.searchsorted(yv, a[names[1]]))
         j = int(np.searchsorted(xv, a[names[0]]))
-        share[i, j] = s.solved if known else s.converged
+        share[i, j] = s.solved if known else s.bounded
         div[i, j] = s.diverged > 0
     boundary = None
     if check is not None and names[0] == "lr":
@@ -732,20 +827,19 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
 
     return Grid(names[0], xv, share, div, None if yv is None else names[1], yv, boundary,
                 f"predicted boundary η < {short_formula(check.formula)}" if check else "",
-                "share reaching the target" if has_f_star(c, objective) else
-                "share converged (no f*)")
+                "share reaching the target" if known else NO_F_STAR_SHARE)
 
 
 def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
-    from analysis.campaign.figures import plot_grid
-    from analysis.report import Column, cell
+    from analysis.campaign.figures import grid_is_flat, plot_grid
 
     d = b.doc
     d.heading("Hyperparameter grids and the stability boundary")
     delta = c.targets[ref]
     d.paragraph(
         f"Each grid: the share of starts reaching f − f* ≤ Δ_ref = {delta:g} per cell "
-        "(colour and number; a 1-D grid as a line), the cells where some start diverged "
+        "(colour and number; a 1-D grid as a line; on an objective without f*, which has no "
+        "target, the share of starts that did not diverge), the cells where some start diverged "
         "outlined (measured unstable), and the theory's stability boundary of the step size "
         "at the known minima (η below it: the iteration contracts near the minimum with the "
         "largest threshold). L is the largest eigenvalue of the Hessian at each known "
@@ -754,6 +848,8 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     checks: list[StabilityCheck] = []
     curv: dict[str, list[MinimumCurvature]] = {}
     drawn = skipped = 0
+    flat: list[str] = []
+    figs: list[tuple[Any, str, str]] = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         for m in c.methods():
@@ -771,13 +867,22 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 g = _grid_of(c, o, m, ref, chk)
                 if g is None:
                     continue
+                if grid_is_flat(g):
+                    flat.append(flat_grid_sentence(o, m, g))
+                    continue
                 if drawn >= MAX_GRID_FIGURES:
                     skipped += 1
                     continue
                 drawn += 1
-                d.figure(lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}", fig=fig),
-                         height=250, half=True, label=f"grid-{o}-{m}",
-                         caption=_grid_caption(o, m, g, chk, bool(info.get("minima"))))
+                figs.append((lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}",
+                                                                   fig=fig),
+                             f"grid-{o}-{m}",
+                             _grid_caption(o, m, g, chk, bool(info.get("minima")))))
+    if flat:  # said before the figures, which the pages may move on
+        d.paragraph("Grids not drawn (one colour, nothing to compare): " + "; ".join(flat)
+                    + ".")
+    for draw, label, caption in figs:
+        d.figure(draw, height=250, half=True, label=label, caption=caption)
     if skipped:
         d.paragraph(f"{skipped} more grids are not drawn (at most {MAX_GRID_FIGURES}); "
                     "their numbers are in the JSON file.")
@@ -785,6 +890,14 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
         d.paragraph("No method of the campaign has a step-size threshold in the theory on an "
                     "objective with known minima: nothing to check against the grid.")
         return checks
+    _stability_table(b, checks)
+    return checks
+
+
+def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
+    from analysis.report import Column, cell
+
+    d = b.doc
     d.heading("Predicted against measured stability", level=2)
     rows = []
     sec = "stability"
@@ -824,7 +937,18 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     cells_n = sum(k.agree.size for k in checks)
     b.findings.append(f"stability boundary: {total}/{cells_n} cells agree with the theory")
     b.data["stability"] = [k.to_json() for k in checks]
-    return checks
+
+
+def flat_grid_sentence(o: str, m: str, g: Any) -> str:
+    """Why a grid of :func:`analysis.campaign.figures.grid_is_flat` is left out:
+    ``momentum on tanh, all 9 cells 1.00 (share of starts not diverged, measured), no start
+    diverged``."""
+    v = g.share[np.isfinite(g.share)]
+    what = "share reaching Δ_ref" if g.share_label.startswith("share reaching") else \
+        "share of starts not diverged"
+    div = "a start diverged in every cell" if g.diverged.all() else "no start diverged"
+    return (f"{m} on {o}, all {v.size} cells {f'{v[0]:.2f}' if v.size else '—'} "
+            f"({what}, measured), {div}")
 
 
 def short_formula(formula: str) -> str:
@@ -836,14 +960,17 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                   known_min: bool = True) -> str:
     from analysis.report import fmt_num
 
-    what = ("share of starts reaching Δ_ref" if g.share_label.startswith("share reaching")
-            else "share of starts converged (status converged: the gradient tolerance met; "
-                 "runs of fixed steps never count; no f*, so no target)")
+    what = ("share of starts reaching Δ_ref (measured)"
+            if g.share_label.startswith("share reaching")
+            else "share of starts that did not diverge, measured (no f*"
+                 + (": the known minimum is local only" if known_min else "")
+                 + ", so no target; runs of fixed steps never count as converged, so that "
+                   "share would say nothing)")
     if chk is None:
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
-        return f"{m} on {o}: {what} (measured); {why}."
-    s = f"{m} on {o}: {what} (measured); boundary η < {short_formula(chk.formula)} (theory, " \
+        return f"{m} on {o}: {what}; {why}."
+    s = f"{m} on {o}: {what}; boundary η < {short_formula(chk.formula)} (theory, " \
         f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
     if "β" in short_formula(chk.formula):
         s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
@@ -854,6 +981,22 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
         s += f" Every cell is predicted unstable (threshold ≤ {fmt_num(chk.threshold.max())} " \
              f"< the smallest η {fmt_num(chk.lr.min())})."
     return s
+
+
+def minima_note(c: Campaign) -> str:
+    """The note under the known minima: each objective listed there without f* and why (its
+    note from campaign.json), so its minimum reads as a local one."""
+    parts = []
+    for o in c.objectives():
+        info = c.meta["objectives"].get(o, {})
+        if has_f_star(c, o) or not info.get("minima"):
+            continue
+        why = str(info.get("note") or no_f_star_reason(info))
+        parts.append(f"{o}: {why}")
+    if not parts:
+        return ""
+    return ("Listed without f*, so no targets (no ECDF, profile or share at Δ_ref): "
+            + "; ".join(parts) + ".")
 
 
 def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
@@ -871,26 +1014,29 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         for k, p in enumerate(info.get("minima") or []):
+            f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
             rows.append([o if k == 0 else "", f"x*{k}", fmt_point(p),
-                         fmt_num(info.get("f_star")) if k == 0 else "",
+                         f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
     if rows:
         d.table([Column("objective"), Column("minimum", share=0.7),
                  Column("point", share=1.5), Column("f* (best known)", "r"),
                  Column("source", share=3.0)], rows,
-                title="Known minima (as listed in campaign.json)")
+                title="Known minima (as listed in campaign.json)",
+                notes=[minima_note(c)] if minima_note(c) else ())
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
                                           c.cols["fun"][mk])
         text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
-        rows.append([o, m, s.cell or "(no grid)", str(int(mk.size)), text, str(none),
+        rows.append([o, m, cell_label(s), str(int(mk.size)), text, str(none),
                      str(div)])
-    d.table([Column("objective"), Column("method"), Column("cell", share=1.5),
-             Column("starts", "r"), Column("known minimum reached", share=1.6),
+    d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
+             Column("starts", "r"), Column("known minimum reached", share=1.3),
              Column("none", "r"), Column("diverged", "r")], rows,
-            title="Where the starts of each best cell ended (counts)")
+            title="Where the starts of each best cell ended (counts)",
+            notes=[tie_note(best.values())] if any(s.ties > 1 for s in best.values()) else ())
 
 
 def _failed_section(b: Any) -> None:
@@ -910,6 +1056,7 @@ def campaign_builder(c: Campaign, *, title: str | None = None, progress: Any = N
     ref = reference_index(c.targets)
     best = best_cells(c, ref)
     b.data.update({"store": str(c.root), "rows": c.n, "targets": c.targets,
+                   "hit_how": hit_how(c.meta),
                    "reference_target": float(c.targets[ref]), "objectives": c.objectives(),
                    "methods": c.methods()})
     for name, fn in (("ECDF", lambda: _ecdf_section(b, c, best)),
