@@ -36,7 +36,8 @@ numbers of the contents are stable).
   holds a part of a split table carries the legend of the markers that part uses.
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
-  a colon is kept with what it introduces (keep-with-next); the contents list levels 1 and 2
+  a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
+  with what it introduces (keep-with-next); the contents list levels 1 and 2
   with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
   whether the page ends a section (the next page begins with a level-1 heading, or a forced
@@ -827,6 +828,17 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def getSpaceBefore(self) -> float:
             return self.heads[0].getSpaceBefore()
 
+        @property
+        def items(self) -> list[FigureBlock]:
+            """The figures of a lead-in kept with its figure row (it floats with them)."""
+            return self.nxt.items if isinstance(self.nxt, FigureRow) else []
+
+        def fits(self, aH: float) -> bool:
+            """Whether the lead-in and its figure row fit ``aH`` points (see
+            :meth:`FigureRow.fits`)."""
+            return self.nxt.fits(aH - self._heads_h(self.width or CONTENT_W)
+                                 - self.nxt.getSpaceBefore())
+
         def getSpaceAfter(self) -> float:
             return self.nxt.getSpaceAfter() if self.nxt is not None else \
                 self.heads[-1].getSpaceAfter()
@@ -1071,6 +1083,16 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             c.restoreState()
 
     ns.FigureRow = FigureRow
+
+    def floating(f: Flowable) -> bool:
+        """Whether ``f`` may float to the next page: a figure row, or a lead-in paragraph
+        kept with its figure row (:func:`lead_in`; the two float together), not a heading."""
+        if isinstance(f, FigureRow):
+            return True
+        return (isinstance(f, KeepWithNext) and isinstance(f.nxt, FigureRow)
+                and not any(isinstance(h, HeadingFlowable) for h in f.heads))
+
+    ns.floating = floating
 
     class FloatBarrier(ActionFlowable):
         """The end of the story: figures still waiting (floats) are placed before it."""
@@ -1422,19 +1444,35 @@ def _short(f: Any) -> bool:
     return f.wrap(CONTENT_W, 1e6)[1] <= CONTENT_H / 4.0
 
 
+#: words by which a paragraph right before a table or figure announces it (its lead-in)
+_FORWARD_REFERENCE = re.compile(r"\b(below|following|follows?|tables?|figures?|panels?)\b",
+                                re.IGNORECASE)
+
+
+def lead_in(text: str, nxt: Any) -> bool:
+    """Whether a paragraph of ``text`` followed by block ``nxt`` introduces it: it ends with
+    a colon ("…as follows:"), or ``nxt`` is a table or figure and the text announces one
+    (:data:`_FORWARD_REFERENCE`: "below", "the following", "tables", "figure", …)."""
+    t = text.rstrip()
+    if t.endswith(":"):
+        return True
+    return isinstance(nxt, (Table, FigureBlock)) and bool(_FORWARD_REFERENCE.search(t))
+
+
 def _held(b: Paragraph | Formula, f: Any, heads: bool, intro: bool, nxt: Sequence[Any]
           ) -> bool:
     """Whether block ``b`` (first flowable ``f``) is kept with the block ``nxt`` after it
     (keep-with-next): a formula right under a heading (``heads``); a paragraph that is the
-    ``intro`` of a heading's table, or a short one ending with a colon (it introduces what
-    follows).  Never at the end; a paragraph never with a heading or a page break."""
+    ``intro`` of a heading's table, or a short :func:`lead_in` of what follows (a paragraph
+    ending with a colon, or one announcing the table or figure after it).  Never at the
+    end; a paragraph never with a heading or a page break."""
     if not nxt:
         return False
     if isinstance(b, Formula):
         return heads
     if isinstance(nxt[0], (Heading, PageBreak)):
         return False
-    return intro or (b.text.rstrip().endswith(":") and _short(f))
+    return intro or (lead_in(b.text, nxt[0]) and _short(f))
 
 
 def _rl_paragraph(text: str, st: Any) -> Any:
@@ -1507,7 +1545,7 @@ def _place_before(f: Any, now: bool, ns: Any) -> bool:
     before one of platypus's actions."""
     if _is_action(f, ns):
         return False
-    return now or not (isinstance(f, ns.FigureRow) or _floats_past(f, ns))
+    return now or not (ns.floating(f) or _floats_past(f, ns))
 
 
 def _rest_of_paragraph_first(t: Any, flowables: list[Any], ns: Any) -> bool:
@@ -1574,7 +1612,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
                 super().handle_flowable(flowables)
                 return
             f = flowables[0]
-            if isinstance(f, ns.FigureRow) and (self._floats or self._may_float(f, flowables)):
+            if ns.floating(f) and (self._floats or self._may_float(f, flowables)):
                 if not self._floats:
                     d.deferred.append((self.page, [b.label or b.caption for b in f.items]))
                 self._floats.append(flowables.pop(0))
@@ -1583,8 +1621,8 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
 
         def _may_float(self, f: Any, flowables: list[Any]) -> bool:
             frame = self.frame
-            nxt = next((g for g in flowables[1:] if not isinstance(g, (ActionFlowable,
-                                                                       ns.FigureRow))
+            nxt = next((g for g in flowables[1:] if not (isinstance(g, ActionFlowable)
+                                                         or ns.floating(g))
                         or isinstance(g, ns.FloatBarrier)), None)  # figures after it wait too
             if frame is None or frame._atTop or nxt is None or not _floats_past(nxt, ns):
                 return False

@@ -458,7 +458,7 @@ def _float_document(tmp_path, after: list[str], figures: int = 1):
     b = report.Builder("Floats")
     b.doc.heading("Floats")
     b.doc.add(pages.Spacer(pages.CONTENT_H - 330.0))
-    b.doc.paragraph("BEFORE-FIGURE: the figure below shows three panels.")
+    b.doc.paragraph("BEFORE-IT: a paragraph of plain text.")  # not a lead-in
     for k in range(figures):
         b.doc.figure(_three_panels, height=500.0, caption=f"CAPTION-{k} of a tall figure.")
     for text in after:
@@ -531,6 +531,47 @@ def test_text_ending_with_a_colon_stays_with_what_it_introduces(tmp_path):
     joined = " ".join(texts)
     i, j = joined.index("INTRO:"), joined.index("INTRODUCED")
     assert "CAPTION-0" not in joined[i:j]
+
+
+def test_a_lead_in_without_a_colon_stays_with_the_table_it_announces(tmp_path):
+    """The quadratic report's "Per run, the errors … as in Nocedal & Wright's tables …"
+    sat at the foot of a page, its (short, unsplittable) tables on the next one."""
+    b = report.Builder("Lead-in")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 150.0))
+    b.doc.paragraph("LEAD-IN: per run, the errors at a few iterations, as in the tables of "
+                    "a textbook; the last row is the theory's limit.")
+    b.doc.table(["k", "e_k"], [[f"{k}", f"{0.5 ** k:g}"] for k in range(9)],
+                title="TABLE-TITLE")
+    b.doc.paragraph("PLAIN: a paragraph that announces nothing.")
+    b.doc.table(["a", "b"], [[f"row {k}", "x"] for k in range(2)], title="OTHER-TABLE")
+    res = b.write(tmp_path / "lead.pdf")
+    texts = page_texts(res.pdf)
+    (page,) = [t for t in texts if "LEAD-IN" in t]
+    assert "TABLE-TITLE" in page, texts
+    assert pages.lead_in("The figure below shows it.", pages.FigureBlock(None, 1.0))
+    assert pages.lead_in("as follows:", pages.Paragraph("x"))
+    assert not pages.lead_in("PLAIN: a paragraph that announces nothing.",
+                             pages.Table([], [], None, [], 7.0))
+    assert not pages.lead_in("The tables below.", pages.Paragraph("x"))
+
+
+def test_a_lead_in_floats_with_its_figure_and_text_fills_the_page(tmp_path):
+    """A paragraph announcing a figure that must wait for the next page goes with it; the
+    text after them fills this page."""
+    b = report.Builder("Lead-in figure")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 330.0))
+    b.doc.paragraph("FIG-LEAD: the figure below shows three panels.")
+    b.doc.figure(_three_panels, height=500.0, caption="CAPTION-0 of a tall figure.")
+    for k in range(6):
+        b.doc.paragraph(f"AFTER-{k}: " + "text that fills the rest of the page " * 8)
+    res = b.write(tmp_path / "leadfig.pdf")
+    texts = page_texts(res.pdf)
+    (page,) = [t for t in texts if "CAPTION-0" in t]
+    assert "FIG-LEAD" in page and page.index("FIG-LEAD") < page.index("CAPTION-0")
+    assert "AFTER-0" in texts[0] and res.page_fill[0].blank <= 1 / 3, res.page_fill
+    assert b.doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
 
 
 def test_a_heading_and_its_intro_stay_with_the_start_of_their_table(tmp_path):
