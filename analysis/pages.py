@@ -93,6 +93,11 @@ SHORT_ROWS = 12
 MIN_ROWS = 3
 #: Horizontal gap between the two figures of a row, in points.
 FIGURE_GAP = 14.0
+#: Footnote rule: drawn this far above the first footnote line, and this much clear space
+#: kept between it and the text area above (a figure or caption that fills the page down
+#: to its foot must not sit on the rule).
+NOTE_RULE = 4.0
+NOTE_CLEAR = 9.0
 
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
 HEADING_BEFORE = {0: 0.0, 1: 10.0, 2: 8.0, 3: 5.0}
@@ -1273,10 +1278,12 @@ class Document:
         return [_rl_paragraph(markup(n), st) for n in notes]
 
     def _notes_height(self, lines: Sequence[str]) -> float:
-        """Height of a page's footnote block: its lines plus the separator rule."""
+        """Height of a page's footnote block: its lines, the separator rule
+        :data:`NOTE_RULE` above them and :data:`NOTE_CLEAR` of clear space above the rule."""
         if not lines:
             return 0.0
-        return sum(p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in self._note_paragraphs(lines)) + 8.0
+        return (sum(p.wrap(CONTENT_W, 1e6)[1] + 1.5 for p in self._note_paragraphs(lines))
+                + NOTE_RULE + NOTE_CLEAR)
 
     def _merged(self, page: int, notes: Sequence[str],
                 register: bool = False) -> tuple[set[str], list[str]]:
@@ -1324,7 +1331,7 @@ class Document:
         y = MARGIN_BOTTOM + sum(heights)
         canv.saveState()
         canv.setLineWidth(0.5)
-        canv.line(MARGIN_X, y + 4.0, MARGIN_X + 80.0, y + 4.0)
+        canv.line(MARGIN_X, y + NOTE_RULE, MARGIN_X + 80.0, y + NOTE_RULE)
         canv.restoreState()
         for p, h in zip(paras, heights, strict=True):
             p.drawOn(canv, MARGIN_X, y - h + 1.5)

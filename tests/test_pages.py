@@ -574,6 +574,40 @@ def test_a_lead_in_floats_with_its_figure_and_text_fills_the_page(tmp_path):
     assert b.doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
 
 
+def _rules(page) -> list[float]:
+    """Heights of the footnote rules drawn on ``page`` (80-pt lines from the left margin)."""
+    data = page.get_contents().get_data().decode("latin-1")
+    num = r"(-?[\d.]+)"
+    out = []
+    for x0, y0, x1, _y1 in re.findall(rf"{num} {num} m\s+{num} {num} l\s+S", data):
+        if abs(float(x0) - pages.MARGIN_X) < 0.01 and abs(float(x1) - float(x0) - 80.0) < 0.01:
+            out.append(float(y0))
+    return out
+
+
+def test_a_caption_at_the_page_foot_keeps_clear_of_the_footnote_rule(tmp_path):
+    """The quadratic report's ECDF caption sat on the footnote rule: a figure shrunk to fill
+    the rest of a page that has footnotes ends a clear gap above the rule."""
+    b = report.Builder("Rule")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 420.0))
+    b.doc.table(["a", "b"], [[f"row {k}", f"{k}.5ᵐ"] for k in range(3)], title="NOTED",
+                notes=["NOTE-X: a footnote of the table."])
+
+    def one_panel(fig):
+        fig.add_subplot().plot([0, 1], [1, 0])
+
+    b.doc.figure(one_panel, height=420.0, caption="CAPTION-X at the foot of the page.")
+    res = b.write(tmp_path / "rule.pdf")
+    page = reader(res.pdf).pages[0]
+    (rule,) = _rules(page)
+    (cap,) = [y for t, x, y, a, size, f in text_pieces(page) if "CAPTION-X" in t]
+    descent = 0.24 * pages.SMALL
+    assert cap - descent - rule >= 6.0, (cap, rule)
+    notes = [y for t, x, y, a, size, f in text_pieces(page) if "NOTE-X" in t]
+    assert notes and all(y < rule for y in notes)
+
+
 def test_a_heading_and_its_intro_stay_with_the_start_of_their_table(tmp_path):
     """The ellipse report's §5 heading and its intro sat at the foot of a page, their table
     on the next one."""
