@@ -2209,9 +2209,12 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
 def unstable_steps_text(sw: Any) -> list[str]:
     """What the runs with a step above the predicted threshold did, beside theory's
     statement (none of them can converge to x*): how many diverged (✕), kept moving on a
-    cycle or band around x* or wandered in a band away from x*
-    (:func:`analysis.sweeps.band_around`; squares) or left x* and stopped at another point
+    cycle or band around x* or moved in a band not around x*
+    (:func:`analysis.sweeps.band_around`, whose rule :data:`analysis.sweeps.BAND_RULE` is
+    said when a run kept moving; squares) or left x* and stopped at another point
     (diamonds)."""
+    from analysis.sweeps import BAND_RULE
+
     thr = getattr(sw, "predicted_threshold", None)
     if thr is None:
         return []
@@ -2228,13 +2231,15 @@ def unstable_steps_text(sw: Any) -> list[str]:
                                          (int((bnd & ~far).sum()), "kept moving on a cycle "
                                                                    "or band around x* "
                                                                    "(squares)"),
-                                         (int(far.sum()), "wandered in a band away from x* "
+                                         (int(far.sum()), "moved in a band not around x* "
                                                           "(squares)"),
                                          (int(away.sum()), "left x* and stopped at another "
                                                            "point (diamonds)"),
                                          (rest, "converged all the same")) if n]
+    rule = f" ({BAND_RULE})" if bnd.any() else ""
     return [f"above the predicted threshold {fmt_num(thr)} theory says no run converges to "
-            f"x*; of the {plural(int(above.sum()), 'step')} tested there, " + ", ".join(did)]
+            f"x*; of the {plural(int(above.sum()), 'step')} tested there, " + ", ".join(did)
+            + rule]
 
 
 def sweep_dots(sw: Any) -> str:

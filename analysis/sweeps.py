@@ -169,12 +169,26 @@ def bounded(path: ArrayLike, status: str, x_star: ArrayLike | None) -> bool:
     return bool(robust_slope(np.log(half)) >= -GROWTH_TOL)
 
 
-def band_around(path: ArrayLike, x_star: ArrayLike) -> bool:
-    """Whether the band a bounded run moves in lies around ``x_star``: over the second half
-    of the path, with centre ``c = mean x_k`` and radius ``r = max ‖x_k − c‖``, whether
-    ``‖c − x*‖ ≤ r`` (x* inside the ball the band fills).  GD on x² with η = 1 alternates ±x₀
-    around x* = 0 (c = 0); a run that wanders on a far wall of the landscape has its centre
-    farther from x* than its own radius."""
+#: x* lies "well inside" a band when its distance from the band's centre is at most this
+#: share of the band's radius
+BAND_INSIDE = 0.5
+
+#: the rule of :func:`band_around`, as printed under the reports' tables and figures
+BAND_RULE = (f"“around x*”: over the run's second half, x* lies within {BAND_INSIDE:g} × the "
+             "band's radius of its centre, and the radius is smaller than the distance from "
+             "x* to the nearest other minimum")
+
+
+def band_around(path: ArrayLike, x_star: ArrayLike,
+                others: Sequence[ArrayLike] | None = None) -> bool:
+    """Whether the band a bounded run moves in lies around ``x_star`` (:data:`BAND_RULE`):
+    over the second half of the path, with centre ``c = mean x_k`` and radius
+    ``r = max ‖x_k − c‖``, whether ``‖c − x*‖ ≤ BAND_INSIDE·r`` (x* well inside the ball the
+    band fills, not on its rim) and ``r < min_j ‖m_j − x*‖`` over the other minima ``others``
+    (a band wider than the way to another minimum is not about x* alone).  GD on x² with
+    η = 1 alternates ±x₀ around x* = 0 (c = 0); a run that wanders on a far wall of the
+    landscape has its centre farther from x* than its own radius; Himmelblau's GD at
+    η = 0.0304 (centre 1.33 from x*, radius 2.35) has x* near the rim of its band."""
     p = np.asarray(path, dtype=float)
     if p.ndim == 1:
         p = p[:, None]
@@ -182,9 +196,14 @@ def band_around(path: ArrayLike, x_star: ArrayLike) -> bool:
     half = half[np.all(np.isfinite(half), axis=1)]
     if half.size == 0:
         return False
+    xs = np.asarray(x_star, float).ravel()
     c = half.mean(axis=0)
     r = float(np.max(np.linalg.norm(half - c, axis=1)))
-    return bool(np.linalg.norm(c - np.asarray(x_star, float).ravel()) <= r)
+    if float(np.linalg.norm(c - xs)) > BAND_INSIDE * r:
+        return False
+    gaps = [float(np.linalg.norm(np.asarray(m, float).ravel() - xs)) for m in others or ()]
+    gaps = [g for g in gaps if g > 0.0]
+    return not gaps or r < min(gaps)
 
 
 def predicted_lr_threshold(method: str, hyper: Mapping[str, Any], eigenvalues: ArrayLike,
@@ -380,7 +399,9 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
 
     One compiled run per lr (recorded, to judge divergence by the error trend); ``hyper`` are
     the other hyperparameters.  The elapsed time is in ``time``.  ``progress`` (optional,
-    :mod:`landscape.progress`) is told each learning rate as its run starts.
+    :mod:`landscape.progress`) is told each learning rate as its run starts.  A bounded
+    run's band is "around x*" by :func:`band_around` against the other minima of
+    ``critical_points`` (found on ``box`` when neither they nor ``minimizer`` are given).
     """
     if "lr" in hyper:
         raise InputError("lr is swept: pass the values in lrs, not as a hyperparameter")
@@ -389,6 +410,8 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
     x = as_start(obj, x0)
     _, eff = resolve(method, {**hyper, "lr": float(a[0])})
     eff.pop("lr", None)
+    if critical_points is None and minimizer is None:
+        critical_points = critical_points_of(obj, box)
     target = sweep_minimizer(obj, x, minimizer, box, critical_points)
     noisy = float(eff.get("noise") or 0.0) > 0.0 or eff.get("batch_size") is not None
     final_error = np.full(a.size, np.nan)
@@ -417,9 +440,10 @@ def lr_sweep(obj: Any, method: str, x0: Any, lrs: ArrayLike, *, steps: int = 200
             what = unstable_outcome(paths[j], target.point, tol)
             bnd[j], away[j] = what == "bounded", what == "elsewhere"
     obs, bracket, mono = observed_threshold(a, div | bnd | away)
+    others = [cp.point for cp in (critical_points or ()) if getattr(cp, "kind", "") == "minimum"]
     far = np.array([bool(bnd[j]) and target.point is not None
-                    and not band_around(paths[j], target.point) for j in range(a.size)],
-                   dtype=bool)
+                    and not band_around(paths[j], target.point, others)
+                    for j in range(a.size)], dtype=bool)
     return LRSweep(
         method=method, hyper=eff, lrs=a, final_error=final_error, final_fun=final_fun,
         status=status.astype(str), diverged=div, predicted_threshold=thr,
@@ -823,7 +847,7 @@ def exact_landings(X: np.ndarray, labels: np.ndarray, points: np.ndarray) -> np.
 
 __all__ = [
     "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
-    "band_around", "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels",
+    "BAND_RULE", "band_around", "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels",
     "momentum_stability_map",
     "observed_threshold", "predicted_lr_threshold", "sweep_minimizer", "unlisted_limits",
 ]

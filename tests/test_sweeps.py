@@ -297,4 +297,23 @@ def test_a_band_is_around_x_star_only_when_its_centre_is_within_its_radius():
             bounded=np.array([False, True, True]), band_away=np.array([False, False, True]))
     (text,) = unstable_steps_text(sw)
     assert "1 kept moving on a cycle or band around x*" in text
-    assert "1 wandered in a band away from x*" in text
+    assert "1 moved in a band not around x*" in text
+    assert "radius" in text and "nearest other minimum" in text  # the rule is said
+
+
+def test_a_band_with_x_star_near_its_rim_or_wider_than_the_way_to_another_minimum():
+    """Himmelblau's GD at η = 0.0304 ended in a band centred 1.33 from x* with radius 2.35;
+    the rule called it "around x*".  x* must lie well inside the band (within half its
+    radius of the centre), and the band must be narrower than the way to another minimum."""
+    from analysis.sweeps import band_around
+
+    t = np.arange(60)
+    rim = np.c_[1.33 + 2.35 * np.cos(t), 2.35 * np.sin(t)]  # centre ≈ (1.33, 0), r ≈ 2.35
+    c = rim[30:].mean(axis=0)
+    r = np.max(np.linalg.norm(rim[30:] - c, axis=1))
+    assert np.linalg.norm(c) <= r  # inside the ball: the old rule said "around"
+    assert not band_around(rim, [0.0, 0.0])
+    centred = np.c_[2.0 * np.cos(t), 2.0 * np.sin(t)]
+    assert band_around(centred, [0.0, 0.0])
+    assert band_around(centred, [0.0, 0.0], others=[[5.0, 0.0]])
+    assert not band_around(centred, [0.0, 0.0], others=[[1.5, 0.0], [9.0, 9.0]])
