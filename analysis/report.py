@@ -1282,14 +1282,22 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     rows = []
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
-        how = "exact" if r.exact else "numeric"
+        cp = exact_critical_inside(A, r)
+        ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        lower, upper = (r.lower, r.upper) if ext is None else ext
+        how = "exact" if r.exact or ext is not None else "numeric"
         span = "; ".join(f"[{cell(b, sec, item, f'lower[{k}]', lo, how)}, "
                          f"{cell(b, sec, item, f'upper[{k}]', hi, how)}]"
-                         for k, (lo, hi) in enumerate(zip(r.lower, r.upper, strict=True)))
-        rows.append([item, span, fmt_point(r.point),
-                     cell(b, sec, item, "gradient norm", r.gradient_norm, "numeric", 3),
-                     cell(b, sec, item, "f - f*" if exact else "f - min f",
-                          r.value - f_star, "numeric", 3),
+                         for k, (lo, hi) in enumerate(zip(lower, upper, strict=True)))
+        # a region holding an exact critical point has its smallest ‖∇f‖ = 0 there, exactly
+        at = mark(_exact_text(cp.point_exact) or fmt_point(cp.point), "exact") if cp else \
+            fmt_point(r.point)
+        gn, ghow = (0.0, "exact") if cp is not None else (r.gradient_norm, "numeric")
+        fv, fhow = ((float(cp.value) - f_star, "exact") if cp is not None and exact
+                    else (r.value - f_star, "numeric"))
+        rows.append([item, span, at,
+                     cell(b, sec, item, "gradient norm", gn, ghow, 3),
+                     cell(b, sec, item, "f - f*" if exact else "f - min f", fv, fhow, 3),
                      r.describe(),
                      r.critical_point or "none"])
     if rows:
@@ -1298,11 +1306,71 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                  "critical point inside"], rows,
                 title="Small-gradient regions",
                 notes=[legend_text(["exact", "numeric"]) + ".  Region bounds are exact when "
-                       "they are roots of |f′| = threshold solved by SymPy.  "
+                       "they are roots of |f′| = threshold solved by SymPy, or, for a quadratic "
+                       "f with invertible Hessian H, the ellipse ‖H(x − x*)‖₂ ≤ t around its "
+                       "exact minimizer: xᵢ* ± t·‖row i of H⁻¹‖₂ (agreeing with the measured "
+                       "extents).  A region holding an exact critical point has its smallest "
+                       "‖∇f‖ = 0 there, exactly.  "
                        + (f"f* = {fmt_num(f_star)}: the exact lowest minimum value."
                           if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def exact_critical_inside(A: Analysis, r: Any) -> Any | None:
+    """The exact critical point (of the critical-point table) inside vanishing region ``r``
+    when the region holds a critical point and exactly one exact point of the table lies in
+    its bounds (and by its measured smallest-‖∇f‖ point); else None."""
+    if r.critical_point is None or A.cps is None:
+        return None
+    lo, hi, p = (np.asarray(v, float) for v in (r.lower, r.upper, r.point))
+    pad = 1e-9 * max(1.0, float(np.max(np.abs(hi - lo))))
+    inside = [cp for cp in A.cps if cp.exact and getattr(cp, "point_exact", None) is not None
+              and np.all(np.asarray(cp.point, float) >= lo - pad)
+              and np.all(np.asarray(cp.point, float) <= hi + pad)]
+    if len(inside) != 1:
+        return None
+    cp = inside[0]
+    near = float(np.linalg.norm(np.asarray(cp.point, float) - p))
+    return cp if near <= 1e-6 * max(1.0, float(np.max(np.abs(hi - lo)))) else None
+
+
+def exact_region_extent(obj: Any, cp: Any, threshold: float, box: Any, r: Any,
+                        rtol: float = 1e-6) -> tuple[list[float], list[float]] | None:
+    """Exact per-variable bounds of the region {‖∇f‖₂ ≤ t} around the exact critical point
+    ``cp`` of a quadratic f with invertible (constant) Hessian H, or None.
+
+    There ∇f(x) = H(x − x*), so the region is the ellipsoid ‖H(x − x*)‖₂ ≤ t and, with
+    u = H(x − x*), xᵢ − xᵢ* = (H⁻¹u)ᵢ ranges over ±t·‖row i of H⁻¹‖₂ (Cauchy–Schwarz):
+    xᵢ ∈ [xᵢ* − t‖(H⁻¹)ᵢ‖₂, xᵢ* + t‖(H⁻¹)ᵢ‖₂], clipped to the box; evaluated in SymPy with
+    t as the rational the threshold prints as.  Returned only when every bound agrees with
+    the measured extent of ``r`` within ``rtol`` of the region's span (else the measured
+    ones stand, numeric)."""
+    import sympy as sp
+
+    from analysis.rates import is_quadratic
+
+    try:
+        if not is_quadratic(obj):
+            return None
+        H = sp.hessian(obj.expr, obj.variables)
+        if H.det() == 0:
+            return None
+        Hi = H.inv()
+        t = sp.nsimplify(str(threshold), rational=True)
+        B = np.asarray(box, float)
+        lower, upper = [], []
+        for i, xi in enumerate(cp.point_exact):
+            w = t * sp.sqrt(sum(Hi[i, j] ** 2 for j in range(H.shape[0])))
+            lower.append(max(float(sp.N(sp.sympify(xi) - w, 30)), float(B[i, 0])))
+            upper.append(min(float(sp.N(sp.sympify(xi) + w, 30)), float(B[i, 1])))
+    except (TypeError, ValueError, AttributeError, sp.SympifyError):
+        return None
+    span = max(1e-300, float(np.max(np.asarray(r.upper, float) - np.asarray(r.lower, float))))
+    meas = np.r_[np.asarray(r.lower, float), np.asarray(r.upper, float)]
+    if not np.all(np.abs(np.r_[lower, upper] - meas) <= rtol * span):
+        return None
+    return lower, upper
 
 
 def lowest_value(A: Analysis) -> tuple[float, bool]:

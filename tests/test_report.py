@@ -476,3 +476,43 @@ def test_many_starts_median_and_quartiles_read_alike():
     assert median == q25 == q75 == fmt(55.85, report.COST_DIGITS) + "ᵐ"
     kmedian, (k25, k75) = row[5], row[6].split(" – ")
     assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
+
+
+def test_small_gradient_region_of_a_quadratic_is_exact():
+    """The quadratic report printed the region {‖∇f‖ < 0.001} of 0.1x² + 2y² as
+    [−0.005ⁿ, 0.005ⁿ]; [−0.00025ⁿ, 0.00025ⁿ] with ‖∇f‖ = 0ⁿ at (0, 0): these are exact
+    (∇f = H x with H = diag(0.2, 4), so |xᵢ| ≤ t/Hᵢᵢ, and ∇f(0) = 0)."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box)
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=list(cps)[0])
+    (r,) = v.regions
+    cp = report.exact_critical_inside(A, r)
+    assert cp is not None and np.allclose(cp.point, [0.0, 0.0])
+    lower, upper = report.exact_region_extent(obj, cp, v.threshold, box, r)
+    t = v.threshold
+    assert lower == pytest.approx([-t / 0.2, -t / 4.0], rel=1e-15)
+    assert upper == pytest.approx([t / 0.2, t / 4.0], rel=1e-15)
+    # a rotated quadratic: the ellipse's extents are t·‖row of H⁻¹‖₂, not t/Hᵢᵢ
+    obj2 = Objective.parse("x**2 + x*y + y**2")
+    H = np.array([[2.0, 1.0], [1.0, 2.0]])
+    w = t * np.linalg.norm(np.linalg.inv(H), axis=1)
+    r2 = NS(lower=tuple(-w), upper=tuple(w), point=(0.0, 0.0), critical_point="nondegenerate")
+    cp2 = list(obj2.critical_points(box=box))[0]
+    lo2, hi2 = report.exact_region_extent(obj2, cp2, t, box, r2)
+    assert hi2 == pytest.approx(list(w), rel=1e-12) and lo2 == pytest.approx(list(-w), rel=1e-12)
+    # not quadratic: no exact extent
+    obj3 = Objective.parse("x**4 + y**2")
+    cp3 = list(obj3.critical_points(box=box))[0]
+    assert report.exact_region_extent(obj3, cp3, t, box, r2) is None
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    row = table.rows[0]
+    assert "ⁿ" not in row[1] + row[2] + row[3] + row[4], row
+    assert row[1].count("ᵉ") == 4 and row[3] == "0ᵉ" and row[4] == "0ᵉ"
