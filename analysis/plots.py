@@ -26,7 +26,7 @@ import functools
 import math
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import matplotlib as mpl
@@ -1492,7 +1492,8 @@ def thin_indices(n: int, most: int = RATIO_MARKERS, head: int = 10,
 class ErrorPanels:
     """What :func:`plot_error` draws, decided before drawing (captions say what is drawn):
     labels with a theory line, labels in the ratio panel (empty: no ratio panel), labels
-    drawn as envelopes (:func:`oscillates`), labels with a shaded fit window, all labels."""
+    drawn as envelopes (:func:`oscillates`), labels with a shaded fit window, all labels,
+    runs that terminated."""
 
     theory: list[str]
     ratios: list[str]
@@ -1502,15 +1503,20 @@ class ErrorPanels:
     #: one error panel per label (:func:`crowded_theory` found a theory line among the
     #: other series), instead of all in one
     multiples: bool = False
+    #: labels whose run terminated (finite termination: x* reached in finitely many steps):
+    #: no rate was fitted, so no window is shaded; label → the iteration x* was reached at
+    finite: dict[str, int] = field(default_factory=dict)
 
 
 def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                  rates: Mapping[str, float | None] | None = None,
                  windows: Mapping[str, tuple[int, int] | None] | None = None,
-                 ratios: bool = True, ratio_series: Iterable[str] | None = None
-                 ) -> ErrorPanels:
-    """The :class:`ErrorPanels` of :func:`plot_error` for these arguments."""
-    rates, windows = rates or {}, windows or {}
+                 ratios: bool = True, ratio_series: Iterable[str] | None = None,
+                 finite: Mapping[str, int] | None = None) -> ErrorPanels:
+    """The :class:`ErrorPanels` of :func:`plot_error` for these arguments (``finite``:
+    label → iteration of a run's finite termination; such a label has no fit window)."""
+    rates, finite = rates or {}, dict(finite or {})
+    windows = {k: (None if k in finite else w) for k, w in (windows or {}).items()}
     series = _as_series(errors)
     in_ratios = set(series) if ratio_series is None else set(ratio_series)
     theory, shown, env, wins = [], [], [], []
@@ -1533,7 +1539,8 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
     if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
         shown = []
     crowded = crowded_theory(series, {k: rates[k] for k in theory}, windows)
-    return ErrorPanels(theory, shown, env, wins, list(series), multiples=bool(crowded))
+    return ErrorPanels(theory, shown, env, wins, list(series), multiples=bool(crowded),
+                       finite={k: int(v) for k, v in finite.items() if k in series})
 
 
 #: A theory line closer than this many decades to another series is taken to be lost in
@@ -1685,6 +1692,7 @@ def plot_error(
     rate_labels: Mapping[str, str] | None = None,
     ratios: bool = True,
     ratio_series: Iterable[str] | None = None,
+    finite: Mapping[str, int] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -1708,12 +1716,14 @@ def plot_error(
     for the dashed theory lines and one for the windows, so that it takes few rows.  A series
     that goes up and down at almost every step (:func:`oscillates`: a cycle) is drawn as its
     lower and upper envelope, in both panels, so that it does not paint a band over the
-    others; what is drawn is :func:`error_panels`.  Colours, line styles and markers are the
-    labels' :func:`series_styles`.  The iteration axis is linear; zero errors (exact
-    convergence) cannot be drawn on a log axis and are left out.  When a theory line would
-    be lost among the other series (:func:`crowded_theory`), the errors are drawn as small
-    multiples: one panel per label (shared log axis, each iteration axis fitted to its
-    run so that a steep line is not a stroke), each with its own theory line.
+    others.  ``finite``: label → iteration where a run reached x* (finite termination): no
+    rate was fitted there, so no window is shaded and its legend entry says "finite
+    termination at k = …".  What is drawn is :func:`error_panels`.  Colours, line styles
+    and markers are the labels' :func:`series_styles`.  The iteration axis is linear; zero
+    errors (exact convergence) cannot be drawn on a log axis and are left out.  When a
+    theory line would be lost among the other series (:func:`crowded_theory`), the errors
+    are drawn as small multiples: one panel per label (shared log axis, each iteration axis
+    fitted to its run so that a steep line is not a stroke), each with its own theory line.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -1722,7 +1732,8 @@ def plot_error(
     windows = windows or {}
     series = _as_series(errors)
     plan = error_panels(series, rates=rates, windows=windows, ratios=ratios,
-                        ratio_series=ratio_series)
+                        ratio_series=ratio_series, finite=finite)
+    windows = {k: (None if k in plan.finite else w) for k, w in windows.items()}
     sty = series_styles(series)
     axes, axr = _error_axes(fig, list(series), plan)
     ax = axes[next(iter(series))] if series else fig.add_subplot()
@@ -1745,7 +1756,9 @@ def plot_error(
         name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
         handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4,
                                      lw=widths[label]))
-        names.append(label + (" (cycles: envelope)" if env else ""))
+        names.append(label + (" (cycles: envelope)" if env else "")
+                     + (f" (finite termination at k = {plan.finite[label]})"
+                        if label in plan.finite else ""))
         if label in plan.windows:
             cut += _shade_window(ax, e, win, c, label)
         if axr is not None and label in plan.ratios:
@@ -2782,15 +2795,24 @@ def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
                          spread=RATE_SPREAD, most=RATE_ROWS)
 
 
-def _rate_study_args(studies: Mapping[str, Any]) -> tuple[dict, dict, dict, dict, list[str]]:
-    """Errors (to the rounding floor), predicted rates, fit windows, rate labels and the
-    labels theory promises something about, of each rate study (:func:`plot_rate_studies`)."""
+def _rate_study_args(studies: Mapping[str, Any]
+                     ) -> tuple[dict, dict, dict, dict, list[str], dict]:
+    """Errors (to the rounding floor), predicted rates, fit windows, rate labels, the
+    labels theory promises something about and the runs that terminated (label → the
+    iteration x* was reached: measured kind "finite", no rate fitted, no window), of each
+    rate study (:func:`plot_rate_studies`)."""
     errs = {k: above_floor(study_errors(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
-    wins = {}
+    wins, finite = {}, {}
     for k, s in studies.items():
-        w = _attr(_attr(s, "measurement"), "window")
+        m = _attr(s, "measurement")
+        w = _attr(m, "window")
         wins[k] = None if w is None else (int(w[0]), int(w[1]))
+        if _attr(m, "kind") == "finite":
+            steps = _attr(m, "finite_steps")
+            finite[k] = int(steps if steps is not None else
+                            (w[1] if w is not None else len(errs[k]) - 1))
+            wins[k] = None
     labels = {}
     for k, s in studies.items():
         p = _attr(s, "prediction")
@@ -2799,14 +2821,15 @@ def _rate_study_args(studies: Mapping[str, Any]) -> tuple[dict, dict, dict, dict
             labels[k] = f"{word} ρ = {fmt_rate(rates[k])}"
     promised = [k for k, s in studies.items()
                 if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
-    return errs, rates, wins, labels, promised
+    return errs, rates, wins, labels, promised, finite
 
 
 def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
     """What :func:`plot_rate_studies` draws, one :class:`ErrorPanels` per row."""
-    errs, rates, wins, _, promised = _rate_study_args(studies)
+    errs, rates, wins, _, promised, finite = _rate_study_args(studies)
     return [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
-                         ratio_series=promised) for group in rate_study_groups(studies)]
+                         ratio_series=promised, finite=finite)
+            for group in rate_study_groups(studies)]
 
 
 def error_rows_height(rows: int, one: float = 300.0, each: float = 250.0,
@@ -2831,18 +2854,19 @@ def plot_rate_studies(
     first one below the rounding floor (:func:`above_floor`).  Runs of very different
     lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
     iteration axis (:func:`error_rows_height`: the height a page gives the figure)."""
-    errs, rates, wins, labels, promised = _rate_study_args(studies)
+    errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     groups = rate_study_groups(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
-                                      rate_labels=labels, ratio_series=promised, fig=fig,
-                                      figsize=figsize)
+                                      rate_labels=labels, ratio_series=promised,
+                                      finite=finite, fig=fig, figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
     for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
-                               rate_labels=labels, ratio_series=promised, fig=sub,
+                               rate_labels=labels, ratio_series=promised, finite=finite,
+                               fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(up to {n} iterations)")
     return fig

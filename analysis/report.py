@@ -2013,14 +2013,16 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     end of their fit window: the curve is drawn until the error first falls below the
     rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
     use exact errors past it (x* = 0 is representable); empty when every window lies inside
-    the drawn data.  Where each curve ends and where its window runs are in the figure's
+    the drawn data (a run that terminated has no fit window).  Where each curve ends and
+    where its window runs are in the figure's
     legend (:func:`analysis.plots.plot_rate_studies`), so the caption does not repeat them.
     ``rule=False`` leaves out the floor rule (a caption that states it already)."""
     from analysis import plots
 
     cut = []
     for label, st in studies.items():
-        win = getattr(getattr(st, "measurement", None), "window", None)
+        m = getattr(st, "measurement", None)
+        win = None if getattr(m, "kind", None) == "finite" else getattr(m, "window", None)
         try:
             drawn = len(plots.above_floor(plots.study_errors(st))) - 1
         except ValueError:
@@ -2059,6 +2061,12 @@ def error_caption(panels: Sequence[Any]) -> str:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
                  + "the window where the rate was fitted")
     text += "."
+    finite = {k: v for p in panels for k, v in getattr(p, "finite", {}).items()}
+    if finite:
+        one = len(finite) == 1
+        text += (f"  {_names(list(finite))} {'reaches' if one else 'reach'} x* in finitely many "
+                 f"steps (finite termination, at the k the legend gives): no rate is fitted to "
+                 f"{'its' if one else 'their'} steps and no window is shaded.")
     if env:
         text += (f"  {_names(env)} {'cycles' if len(env) == 1 else 'cycle'} up and down at "
                  "almost every step: drawn as the lower and upper envelope of "

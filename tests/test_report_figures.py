@@ -373,3 +373,36 @@ def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
     assert "no curvature information" not in why and "segment from x₀" in why
     assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
         "(no curvature information: L = 1)")
+
+
+def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
+    """Newton on a quadratic reaches x* in one step (kind "finite"): the quadratic report's
+    error figure shaded a "window of the rate fit" along it although no rate was fitted."""
+    from matplotlib.figure import Figure
+
+    from analysis import plots
+
+    def study(errors, kind, rate=None, window=None, steps=None):
+        return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+                  reference=np.zeros(1), minimizer=np.zeros(1),
+                  prediction=NS(kind="linear" if rate else kind, rate=rate, order=None,
+                                exact=True),
+                  measurement=NS(kind=kind, window=window, finite_steps=steps))
+
+    studies = {"newton": study([6.0, 0.0, 0.0], "finite", window=(0, 1), steps=1),
+               "gd": study(6.0 * 0.5 ** np.arange(30), "linear", 0.5, window=(2, 25))}
+    panels = plots.rate_studies_panels(studies)
+    assert [w for p in panels for w in p.windows] == ["gd"]
+    assert {k: v for p in panels for k, v in p.finite.items()} == {"newton": 1}
+    cap = report.error_caption(panels)
+    assert "for gd, the window where the rate was fitted" in cap
+    assert "newton reaches x* in finitely many steps" in cap and "no window is shaded" in cap
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    figs = [fig, *fig.subfigs]
+    texts = [t.get_text() for f in figs for lg in (f.legends + [a.get_legend() for a in f.axes])
+             if lg is not None for t in lg.get_texts()]
+    assert any("newton (finite termination at k = 1)" in t for t in texts), texts
+    shaded = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linewidth() == 7]
+    assert len(shaded) == 1  # gd's window only
+    assert report.window_cut_text(studies) == ""
