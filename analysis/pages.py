@@ -57,7 +57,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from landscape.numfmt import page_minus
+from landscape.numfmt import figure_minus, page_minus
 
 # ============================================================================ page geometry
 
@@ -643,14 +643,46 @@ def _all_axes(fig: Any) -> list[Any]:
     return axes
 
 
+def true_minus(fig: Any) -> None:
+    """Give the text drawn in ``fig`` the minus sign of the page ("−", U+2212;
+    :func:`landscape.numfmt.figure_minus`): every text artist (titles, labels, legends,
+    annotations, table cells) now, and every tick label when the ticks are made (each
+    axis's formatters are wrapped: labels built by f-strings or fixed strings carry the
+    hyphen-minus, which ``axes.unicode_minus`` only fixes for matplotlib's own formatters)."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if isinstance(text, str) and "-" in text:
+            t.set_text(figure_minus(text))
+    for ax in _all_axes(fig):
+        for axis in (getattr(ax, f"{k}axis", None) for k in "xyz"):
+            if axis is None:
+                continue
+            for fmt in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if getattr(fmt, "_true_minus", False):
+                    continue
+                fmt.format_ticks = _minus_ticks(fmt.format_ticks)
+                fmt._true_minus = True
+
+
+def _minus_ticks(format_ticks: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
+    """``format_ticks`` whose labels pass through :func:`landscape.numfmt.figure_minus`."""
+    def wrapped(values: Any) -> list[str]:
+        return [figure_minus(str(s)) for s in format_ticks(values)]
+    return wrapped
+
+
 def drawn_figure(draw: Callable[[Any], Any], width: float, height: float) -> tuple[Any, float]:
-    """:func:`figure_drawing` and the figure's :func:`shrink_floor`."""
+    """:func:`figure_drawing` and the figure's :func:`shrink_floor`; its text carries the
+    true minus sign (:func:`true_minus`)."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
     with mpl.rc_context(_rc()):
         fig = Figure(figsize=(width / 72.0, height / 72.0), layout="constrained")
         draw(fig)
+        true_minus(fig)
         drawing = _svg_drawing(fig)
         return drawing, shrink_floor(_panels(fig), height)
 

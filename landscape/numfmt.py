@@ -12,8 +12,9 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
 On a page (PDF text, tables, captions) a negative number carries the minus sign "−"
-(U+2212), not the hyphen-minus: :func:`page_minus` rewrites formatted text for printing;
-JSON and CSV keep the ASCII "-" of :func:`fmt`.
+(U+2212), not the hyphen-minus: :func:`page_minus` rewrites formatted text for printing
+(:func:`figure_minus` the text drawn inside figures); JSON and CSV keep the ASCII "-" of
+:func:`fmt`.
 
 A rate ρ (a factor per iteration) is printed by :func:`fmt_rate`, with the digits of
 :func:`rate_digits`, wherever it appears (text, tables, notes, legends), so one rate reads
@@ -100,6 +101,22 @@ def page_minus(text: str) -> str:
     ``(-0.1263, -0.1866)`` → ``(−0.1263, −0.1866)``, ``f″ = -1.035`` → ``f″ = −1.035``,
     ``1e-07`` → ``1e−07``; ``relu(y-1)``, ``3-D`` and ``2026-12-03`` keep their hyphens."""
     return _SIGN.sub(MINUS, text)
+
+
+#: a mathtext segment ``$…$`` of a figure's text (``\$`` is a literal dollar sign)
+_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
+
+
+def figure_minus(text: str) -> str:
+    """:func:`page_minus` for text drawn in a figure: the signed numbers of plain text get
+    "−", mathtext segments ``$…$`` are left alone (mathtext draws their "-" as a minus
+    already): ``η = -0.5, $10^{-3}$`` → ``η = −0.5, $10^{-3}$``."""
+    out, last = [], 0
+    for m in _MATH.finditer(text):
+        out += [page_minus(text[last:m.start()]), m.group(0)]
+        last = m.end()
+    out.append(page_minus(text[last:]))
+    return "".join(out)
 
 
 def percent_shares(counts: Any) -> list[int]:

@@ -654,3 +654,35 @@ def test_widths_are_measured_as_printed():
     columns are measured with the minus sign the page prints."""
     assert pages.string_width("9.79687e-15ᵐ", 8.0) == pages.string_width("9.79687e−15ᵐ", 8.0)
     assert pages.string_width("−", 8.0) > pages.string_width("-", 8.0)
+
+
+def _strings(node) -> list[str]:
+    """Every string drawn in a ReportLab Drawing."""
+    from reportlab.graphics.shapes import String
+
+    out = []
+    for child in getattr(node, "contents", ()):
+        out += [child.text] if isinstance(child, String) else _strings(child)
+    return out
+
+
+def test_text_in_figures_carries_the_minus_sign():
+    """Page text prints "−" (U+2212); titles, legends, annotations and tick labels built
+    from f-strings inside figures printed the hyphen-minus "-"."""
+    from matplotlib.ticker import FuncFormatter
+
+    def draw(fig):
+        ax = fig.add_subplot()
+        ax.plot([-3.0, 3.0], [-2.0, 2.0], label=f"slope {-0.5:g}")
+        ax.set_title(f"η from {-1e-6:g} to 2")
+        ax.annotate(f"x = {-2.25:g}", (0.0, 0.0))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_ylabel("relu(y-1)")
+        ax.text(0.5, 0.5, "$10^{-3}$", transform=ax.transAxes)  # mathtext: left alone
+        ax.legend()
+
+    texts = " ".join(_strings(pages.figure_drawing(draw, 300.0, 200.0)))
+    for want in ("slope −0.5", "η from −1e−06 to 2", "x = −2.25", "−2"):
+        assert want in texts, (want, texts)
+    assert not re.search(r"(?<![\w.)\]])-\d", texts), texts
+    assert "relu(y-1)" in texts  # a subtraction keeps its hyphen
