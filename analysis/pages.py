@@ -269,6 +269,30 @@ def used_hows(cells: Iterable[str]) -> list[str]:
     return [k for k, rx in _MARKED.items() if rx.search(text)]
 
 
+def block_hows(blocks: Iterable[Any]) -> list[str]:
+    """The keys of :data:`HOW` whose marker follows a value somewhere in ``blocks``
+    (paragraphs, formulas' plain text, table titles and cells, figure captions): the
+    markers a document actually uses (:func:`used_hows`)."""
+    texts: list[str] = []
+    for blk in blocks:
+        if isinstance(blk, Paragraph):
+            texts.append(blk.text)
+        elif isinstance(blk, Table):
+            texts += [blk.title or "", *(v for row in blk.rows for v in row)]
+        elif isinstance(blk, FigureBlock):
+            texts.append(blk.caption)
+        elif isinstance(blk, Formula):
+            texts += [m.text for m in blk.lines]
+    return used_hows(texts)
+
+
+def how_lines(hows: Iterable[str] | None = None) -> list[str]:
+    """One line per marker, "ᵉ  exact (SymPy), shown rounded", for the keys ``hows`` of
+    :data:`HOW` (in its order; all of them when None)."""
+    keys = set(HOW if hows is None else hows)
+    return [f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW if k in keys]
+
+
 def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None) -> list[str]:
     """The notes of table ``t`` with a provenance legend (:func:`legend_text`) of exactly the
     markers its cells (or the part ``rows`` of them on a page) use: a given legend is reduced

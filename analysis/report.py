@@ -60,6 +60,8 @@ from analysis.pages import (
     SMALL,
     Column,
     Document,
+    block_hows,
+    how_lines,
     legend_text,
     mark,
 )
@@ -773,9 +775,10 @@ def lhs_latex(obj: Any) -> tuple[str, str]:
             "f(" + ", ".join(obj.names) + ")")
 
 
-def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | None) -> None:
-    """Title page: title, typeset formula, box, start, methods, date and versions, legend,
-    contents."""
+def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | None,
+                  hows: Sequence[str] | None = None) -> None:
+    """Title page: title, typeset formula, box, start, methods, date and versions, the
+    legend of the markers ``hows`` the report uses (all when None), contents."""
     d, obj = b.doc, A.obj
     d.heading(title or "Landscape report", level=0, numbered=False)
     d.paragraph("The objective", weight="bold", after=2.0)
@@ -792,7 +795,7 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
     d.bullets(facts, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0, before=4.0)
-    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
+    d.bullets(how_lines(hows), size=SMALL + 0.5)
     d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
     d.contents()
     d.page_break()
@@ -2568,11 +2571,13 @@ def build_report(
         with b.guard(name):
             fn(b, A)
     body = b.doc.take()
-    with b.guard("title page", note=False):
-        _front_matter(b, A, title, params)
     with b.guard("summary"):
         _summary(b, A)
     b.findings = _what_failed(b, A)
+    middle = b.doc.take()
+    with b.guard("title page", note=False):  # lists the markers the pages after it use
+        _front_matter(b, A, title, params, hows=block_hows([*middle, *body]))
+    b.doc.extend(middle)
     b.doc.extend(body)
     b.sections = [h.text for h in b.doc.headings if h.level == 1]
     return b.write(path)

@@ -516,3 +516,21 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
     row = table.rows[0]
     assert "ⁿ" not in row[1] + row[2] + row[3] + row[4], row
     assert row[1].count("ᵉ") == 4 and row[3] == "0ᵉ" and row[4] == "0ᵉ"
+
+
+def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
+    """The title page listed every marker (ᵃ "estimated" too) although no value of the
+    report carried it: it lists the markers that follow a value on the later pages."""
+    from pypdf import PdfReader
+
+    from analysis import pages
+
+    path, _ = small_report
+    texts = [" ".join(p.extract_text().split()) for p in PdfReader(str(path)).pages]
+    listed = [k for k, (m, what) in pages.HOW.items() if f"{m} {what}" in texts[0]]
+    used = pages.used_hows(texts[1:])
+    assert listed == used and listed, (listed, used)
+    assert pages.block_hows([pages.Paragraph("f = 2ᵉ, βᵗ"),
+                             pages.Table([], [["0.5ᵐ"]], "t ᵃ", []),
+                             pages.FigureBlock(None, 1.0, caption="ρ = 0.9ᵗ")]) == \
+        ["exact", "measured", "theory"]
