@@ -2076,8 +2076,11 @@ def error_caption(panels: Sequence[Any]) -> str:
                  f"{'its' if len(env) == 1 else 'their'} values (two thin lines) so that the "
                  "other series stay visible.")
     if ratios:
+        ended = [k for k in ratios if k in finite]
         text += (f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
-                 + (" over the fit window" if wins else ""))
+                 + (" over the fit window" if wins else "")
+                 + (f" ({_names(ended)}: over {'its' if len(ended) == 1 else 'their'} "
+                    "steps before x* was reached)" if wins and ended else ""))
         text += (" against the predicted ρ (dashed horizontal line)." if theory else
                  "; no method here has a predicted linear rate to draw beside it.")
     else:

@@ -389,20 +389,21 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
                                 exact=True),
                   measurement=NS(kind=kind, window=window, finite_steps=steps))
 
-    studies = {"newton": study([6.0, 0.0, 0.0], "finite", window=(0, 1), steps=1),
-               "gd": study(6.0 * 0.5 ** np.arange(30), "linear", 0.5, window=(2, 25))}
+    studies = {"newton": study([6.0, 4.0, 2e-13], "finite", window=(0, 2), steps=2),
+               "gd": study(6.0 * 0.1 ** np.arange(9), "linear", 0.1, window=(2, 7))}
     panels = plots.rate_studies_panels(studies)
     assert [w for p in panels for w in p.windows] == ["gd"]
-    assert {k: v for p in panels for k, v in p.finite.items()} == {"newton": 1}
+    assert {k: v for p in panels for k, v in p.finite.items()} == {"newton": 2}
     cap = report.error_caption(panels)
     assert "for gd, the window where the rate was fitted" in cap
     assert "newton reaches x* in finitely many steps" in cap and "no window is shaded" in cap
+    assert "over the fit window (newton: over its steps before x* was reached)" in cap
     fig = Figure(figsize=(8, 4))
     plots.plot_rate_studies(studies, fig=fig)
     figs = [fig, *fig.subfigs]
     texts = [t.get_text() for f in figs for lg in (f.legends + [a.get_legend() for a in f.axes])
              if lg is not None for t in lg.get_texts()]
-    assert any("newton (finite termination at k = 1)" in t for t in texts), texts
+    assert any("newton (finite termination at k = 2)" in t for t in texts), texts
     shaded = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linewidth() == 7]
     assert len(shaded) == 1  # gd's window only
     assert report.window_cut_text(studies) == ""
