@@ -854,149 +854,187 @@ def first_order_chunk(
                     out, nalive)
 
 
-@njit(**KERNEL)
-def _fo_general(update, hp, seed, offset, f, fg, fg_cols, D, X, G, F, FE, S, rng, cols, out,
-                nalive):
-    """The general lock-step loop: minibatches, noise, coupled weight decay, averaging,
-    recording, stopping tests; finished columns are compacted away once half of the block
-    is idle."""
-    n, c = X.shape
-    K = int(hp[L.MAXITER])
-    steps_mode = hp[L.STEPS_MODE] != 0.0
-    gtol = hp[L.GTOL]
-    ftol = hp[L.FTOL]
-    xtol = hp[L.XTOL]
-    wd = hp[L.WEIGHT_DECAY]
-    wd_coupled = hp[L.WD_COUPLED]
-    noise = hp[L.NOISE]
+#: the general loop's settings, read from ``hp`` once per chunk (:func:`_fo_settings`)
+Loop = namedtuple("Loop", "K steps_mode gtol ftol xtol wd wd_coupled noise minibatch nb bs rem "
+                          "averaging avg_kind avg_start decay done_st stride")
+#: the general loop's buffers per column: previous point, gradient and value, the gradient the
+#: rule sees, each start's order of the data rows and the minibatch row buffers (all but the
+#: first four empty without minibatches)
+Prev = namedtuple("Prev", "XP GP GW FP perm Db Dr xv gv")
+
+
+@njit(**INLINE)
+def _fo_settings(hp, m):
+    """The general loop's settings from ``hp``.  With batches of b of the m data rows an epoch
+    has n_b = ⌈m / b⌉ batches, the last one of m − (n_b − 1)·b rows."""
     bs = int(hp[L.BATCH_SIZE])
-    m = D.shape[0]
-    nd = D.shape[1]
-    minibatch = bs > 0
-    avg_kind = int(hp[L.AVERAGE])
-    avg_start = int(hp[L.AVERAGE_START])
-    decay = hp[L.EMA_DECAY]
-    averaging = avg_kind != L.AVG_NONE
-    done_st = L.ST_STEPS if steps_mode else L.ST_MAXITER
-    stride = max(1, int(hp[L.STRIDE]))
     nb = 1
     rem = 0
-    if minibatch:
+    if bs > 0:
         nb = (m + bs - 1) // bs
         rem = m - (nb - 1) * bs
+    steps_mode = hp[L.STEPS_MODE] != 0.0
+    avg_kind = int(hp[L.AVERAGE])
+    return Loop(int(hp[L.MAXITER]), steps_mode, hp[L.GTOL], hp[L.FTOL], hp[L.XTOL],
+                hp[L.WEIGHT_DECAY], hp[L.WD_COUPLED], hp[L.NOISE], bs > 0, nb, bs, rem,
+                avg_kind != L.AVG_NONE, avg_kind, int(hp[L.AVERAGE_START]), hp[L.EMA_DECAY],
+                L.ST_STEPS if steps_mode else L.ST_MAXITER, max(1, int(hp[L.STRIDE])))
+
+
+@njit(**INLINE)
+def _fo_buffers(lp, n, c, D):
+    """Fresh :data:`Prev` buffers for c columns of dimension n on the data rows D."""
+    m, nd = D.shape
+    if lp.minibatch:
         perm = np.empty((c, m), dtype=np.int64)
-        Db = np.empty((bs, nd))
-        Dr = np.empty((rem, nd))
+        Db = np.empty((lp.bs, nd))
+        Dr = np.empty((lp.rem, nd))
     else:
         perm = np.empty((c, 0), dtype=np.int64)
         Db = np.empty((0, nd))
         Dr = np.empty((0, nd))
-    xv = np.empty(n)
-    gv = np.empty(n)
-    # previous point, gradient and value, and the gradient the rule sees
-    XP = np.empty((n, c))
-    GP = np.empty((n, c))
-    GW = np.empty((n, c))
-    FP = np.empty(c)
+    return Prev(np.empty((n, c)), np.empty((n, c)), np.empty((n, c)), np.empty(c), perm, Db,
+                Dr, np.empty(n), np.empty(n))
+
+
+@njit(**INLINE)
+def _fo_seen(k, lp, seed, offset, f, fg, D, X, G, F, P, rng, cols, out, ncols, nalive):
+    """Before step k: the gradient each live column's rule sees into ``P.GW``,
+
+        g̃_j = ∇f_B(x_j) (its minibatch B) or ∇f(x_j),  + σ·ξ_j (noise),  + λ·x_j (coupled decay),
+
+    and (x, ∇f, f) of every column saved into ``P``.  A column whose minibatch gradient is
+    unusable is finished as diverged at its last good iterate.  Returns the live count."""
+    n = X.shape[0]
+    for j in range(ncols):
+        if not cols.alive[j]:
+            continue
+        if lp.minibatch:
+            det = _batch_gradient(j, k, lp.nb, lp.bs, lp.rem, P.perm, P.Db, P.Dr, seed, offset,
+                                  fg, X, D, P.xv, P.gv, cols, out, lp.stride)
+            if det != 0:
+                if k == 0:
+                    _write_result(j, L.ST_DIVERGED, det, 0, X, G, F[j], cols, out, lp.wd, True,
+                                  lp.stride, f, fg, D)
+                else:
+                    _write_result(j, L.ST_DIVERGED, det, k - 1, P.XP, P.GP, P.FP[j], cols, out,
+                                  lp.wd, True, lp.stride, f, fg, D)
+                nalive -= 1
+                continue
+            for i in range(n):
+                P.GW[i, j] = P.gv[i]
+        else:
+            for i in range(n):
+                P.GW[i, j] = G[i, j]
+    for j in range(ncols):
+        if not cols.alive[j]:
+            continue
+        _perturb(P.GW, X, j, lp.noise, lp.wd_coupled, rng)
+        P.FP[j] = F[j]
+    for i in range(n):
+        for j in range(ncols):
+            P.XP[i, j] = X[i, j]
+            P.GP[i, j] = G[i, j]
+    return nalive
+
+
+@njit(**INLINE)
+def _fo_settle(j, kk, lp, f, fg, D, X, G, F, FE, P, cols, out):
+    """After step kk of a live column j: divergence (finished at its previous iterate),
+    ‖Δx‖∞, the f change and ‖∇f + λx‖∞ (with minibatches at epoch ends only, on the full
+    data), recording, averaging and the stopping test.  Returns True when j finished."""
+    n = X.shape[0]
+    s = cols.gid[j]
+    k = kk - 1
+    if not lp.minibatch:
+        cols.nf[j] += 1
+        cols.ng[j] += 1
+    det = _col_detail(X, j, cols.bnd[j], F[j], G, not lp.minibatch)
+    if det != 0:
+        _write_result(j, L.ST_DIVERGED, det, k, P.XP, P.GP, P.FP[j], cols, out, lp.wd,
+                      lp.minibatch, lp.stride, f, fg, D)
+        return True
+    xc = _col_step(X, P.XP, j)
+    cols.xc[j] = xc
+    check = not lp.steps_mode
+    gn = math.inf
+    if lp.minibatch:
+        full = kk % lp.nb == 0 or kk == lp.K
+        check = check and full
+        if full:
+            det, gn = _epoch_eval(j, X, D, P.xv, P.gv, fg, cols, out, FE, kk, lp.nb, lp.wd)
+            if det != 0:
+                _write_result(j, L.ST_DIVERGED, det, k, P.XP, P.GP, P.FP[j], cols, out, lp.wd,
+                              True, lp.stride, f, fg, D)
+                return True
+        r = _slot(kk, lp.stride, out.path.shape[1])
+        if r >= 0:
+            for i in range(n):
+                out.path[s, r, i] = X[i, j]
+    else:
+        cols.fc[j] = rel_change(P.FP[j], F[j])
+        gn = _col_gnorm(G, X, j, lp.wd)
+        _record_col(out, s, kk, lp.stride, X, j, F[j], gn)
+    if lp.averaging and kk >= lp.avg_start:
+        _average_col(cols, X, j, lp.avg_kind, lp.decay)
+    st, det = _stop_test(check, kk, lp.K, gn, cols.fc[j], xc, lp.gtol, lp.ftol, lp.xtol,
+                         lp.done_st)
+    if st != 0:
+        _write_result(j, st, det, kk, X, G, F[j], cols, out, lp.wd, lp.minibatch, lp.stride, f,
+                      fg, D)
+        return True
+    return False
+
+
+@njit(**INLINE)
+def _fo_compact(X, G, F, FE, S, rng, P, cols, ncols, nalive):
+    """Keep only the live columns of every per-column array (their order kept)."""
+    keep = _alive_cols(cols, ncols, nalive)
+    P = Prev(_compact_cols(P.XP, keep), _compact_cols(P.GP, keep), _compact_cols(P.GW, keep),
+             _compact_vec(P.FP, keep), _compact_rows(P.perm, keep), P.Db, P.Dr, P.xv, P.gv)
+    return (_compact_cols(X, keep), _compact_cols(G, keep), _compact_vec(F, keep),
+            _compact_vec(FE, keep), _compact_state(S, keep), _compact_vec(rng, keep), P,
+            _compact_book(cols, keep))
+
+
+@njit(**KERNEL_NORC)
+def _fo_iterate(k, update, hp, lp, seed, offset, f, fg, fg_cols, D, X, G, F, FE, S, P, rng, cols,
+                out, ncols, nalive):
+    """Step k of every live column: g̃ (:func:`_fo_seen`), X ← update(k, η_k, X, g̃, S), f and
+    ∇f at the new X (full data), each column settled (:func:`_fo_settle`); returns the live
+    count.  Without reference counting (:data:`landscape.jit.KERNEL_NORC`): the buffers come
+    in named tuples, and every field read of one would otherwise count a reference."""
+    nalive = _fo_seen(k, lp, seed, offset, f, fg, D, X, G, F, P, rng, cols, out, ncols, nalive)
+    update(k, lr_from_hp(k, hp), hp, X, P.GW, S, ncols, X)
+    if not lp.minibatch:
+        fg_cols(X, D, F, G)
+    for j in range(ncols):
+        if cols.alive[j] and _fo_settle(j, k + 1, lp, f, fg, D, X, G, F, FE, P, cols, out):
+            nalive -= 1
+    return nalive
+
+
+@njit(**KERNEL)
+def _fo_general(update, hp, seed, offset, f, fg, fg_cols, D, X, G, F, FE, S, rng, cols, out,
+                nalive):
+    """The general lock-step loop.  Per step k, with η_k the scheduled rate:
+
+        g̃ ← the gradient each rule sees;  X ← update(k, η_k, X, g̃, S);  f, ∇f ← at X;
+        each column settled                                      (:func:`_fo_iterate`)
+
+    and finished columns are compacted away once half of the block is idle."""
+    n, c = X.shape
+    lp = _fo_settings(hp, D.shape[0])
+    P = _fo_buffers(lp, n, c, D)
     ncols = c
-    alive = cols.alive
-    for k in range(K):
+    for k in range(lp.K):
         if nalive == 0:
             break
-        lr = lr_from_hp(k, hp)
-        kk = k + 1
-        # ---- the gradient each rule sees: full or minibatch, + noise, + coupled decay
-        for j in range(ncols):
-            if not alive[j]:
-                continue
-            if minibatch:
-                det = _batch_gradient(j, k, nb, bs, rem, perm, Db, Dr, seed, offset, fg, X, D,
-                                      xv, gv, cols, out, stride)
-                if det != 0:
-                    if k == 0:
-                        _write_result(j, L.ST_DIVERGED, det, 0, X, G, F[j], cols, out, wd,
-                                      True, stride, f, fg, D)
-                    else:
-                        _write_result(j, L.ST_DIVERGED, det, k - 1, XP, GP, FP[j], cols, out,
-                                      wd, True, stride, f, fg, D)
-                    nalive -= 1
-                    continue
-                for i in range(n):
-                    GW[i, j] = gv[i]
-            else:
-                for i in range(n):
-                    GW[i, j] = G[i, j]
-        for j in range(ncols):
-            if not alive[j]:
-                continue
-            _perturb(GW, X, j, noise, wd_coupled, rng)
-            FP[j] = F[j]
-        for i in range(n):
-            for j in range(ncols):
-                XP[i, j] = X[i, j]
-                GP[i, j] = G[i, j]
-        # ---- the step, then the new values
-        update(k, lr, hp, X, GW, S, ncols, X)
-        if not minibatch:
-            fg_cols(X, D, F, G)
-        for j in range(ncols):
-            if not alive[j]:
-                continue
-            s = cols.gid[j]
-            if not minibatch:
-                cols.nf[j] += 1
-                cols.ng[j] += 1
-            det = _col_detail(X, j, cols.bnd[j], F[j], G, not minibatch)
-            if det != 0:
-                _write_result(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], cols, out, wd,
-                              minibatch, stride, f, fg, D)
-                nalive -= 1
-                continue
-            xc = _col_step(X, XP, j)
-            cols.xc[j] = xc
-            check = not steps_mode
-            gn = math.inf
-            if minibatch:
-                full = kk % nb == 0 or kk == K
-                check = check and full
-                if full:
-                    det, gn = _epoch_eval(j, X, D, xv, gv, fg, cols, out, FE, kk, nb, wd)
-                    if det != 0:
-                        _write_result(j, L.ST_DIVERGED, det, k, XP, GP, FP[j], cols, out, wd,
-                                      True, stride, f, fg, D)
-                        nalive -= 1
-                        continue
-                r = _slot(kk, stride, out.path.shape[1])
-                if r >= 0:
-                    for i in range(n):
-                        out.path[s, r, i] = X[i, j]
-            else:
-                cols.fc[j] = rel_change(FP[j], F[j])
-                gn = _col_gnorm(G, X, j, wd)
-                _record_col(out, s, kk, stride, X, j, F[j], gn)
-            if averaging and kk >= avg_start:
-                _average_col(cols, X, j, avg_kind, decay)
-            st, det = _stop_test(check, kk, K, gn, cols.fc[j], xc, gtol, ftol, xtol, done_st)
-            if st != 0:
-                _write_result(j, st, det, kk, X, G, F[j], cols, out, wd, minibatch, stride, f,
-                              fg, D)
-                nalive -= 1
-        # ---- drop finished columns once half of the workspace is idle
+        nalive = _fo_iterate(k, update, hp, lp, seed, offset, f, fg, fg_cols, D, X, G, F, FE, S,
+                             P, rng, cols, out, ncols, nalive)
         if nalive > 0 and 2 * nalive <= ncols and ncols >= 8:
-            keep = _alive_cols(cols, ncols, nalive)
-            X = _compact_cols(X, keep)
-            XP = _compact_cols(XP, keep)
-            G = _compact_cols(G, keep)
-            GP = _compact_cols(GP, keep)
-            GW = _compact_cols(GW, keep)
-            S = _compact_state(S, keep)
-            perm = _compact_rows(perm, keep)
-            F = _compact_vec(F, keep)
-            FP = _compact_vec(FP, keep)
-            FE = _compact_vec(FE, keep)
-            rng = _compact_vec(rng, keep)
-            cols = _compact_book(cols, keep)
-            alive = cols.alive
+            X, G, F, FE, S, rng, P, cols = _fo_compact(X, G, F, FE, S, rng, P, cols, ncols,
+                                                       nalive)
             ncols = nalive
 
 
