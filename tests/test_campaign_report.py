@@ -419,7 +419,7 @@ def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
                   and t.title.startswith("Known minima"))
     row = next(r for r in minima.rows if r[0] == "xcos")
     assert row[3] == "— (local only)"
-    assert any("xcos: no minimum on ℝ (unbounded below)" in n for n in minima.notes)
+    assert any("xcos: no global minimum (f unbounded below)" in n for n in minima.notes)
     cap = cr._grid_caption("xcos", "momentum", cr._grid_of(camp, "xcos", "momentum", 7, None),
                            None, True)
     assert "no f*: the known minimum is local only, so no target" in cap
