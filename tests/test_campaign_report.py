@@ -147,6 +147,30 @@ def test_stability_boundary_on_a_quadratic_matches_the_closed_form(camp):
     assert cr.stability_check(camp, "quadratic", "bfgs", curv) is None  # no threshold
 
 
+def test_threshold_formulas_print_the_minus_sign(camp):
+    """The heavy-ball threshold 2(1+β)/((1−τ)L) is printed with the minus sign − (U+2212)
+    in the theory table, the grid captions and the grid legends, as the page text prints
+    subtraction; a hyphen between words stays."""
+    assert cr.short_formula("2(1+momentum)/((1-dampening) L)") == "2(1+β)/((1\u2212τ)L)"
+    assert cr.short_formula("no step-size threshold") == "no step-size threshold"
+    b = cr.campaign_builder(camp)
+    texts = []
+    for blk in b.doc.blocks:
+        for v in vars(blk).values():
+            if isinstance(v, str):
+                texts.append(v)
+        for row in getattr(blk, "rows", None) or ():
+            texts.extend(str(v) for v in row)
+    hb = [t for t in texts if "τ" in t]
+    assert hb, "the momentum grid's threshold is printed"
+    assert not [t for t in hb if "1-τ" in t]
+    assert any("(1\u2212τ)L" in t for t in hb)
+    curv = cr.minimum_curvatures("0.5*x**2 + 5*y**2", 2, [[0.0, 0.0]])
+    g = cr._grid_of(camp, "quadratic", "momentum", cr.reference_index(camp.targets),
+                    cr.stability_check(camp, "quadratic", "momentum", curv))
+    assert "1-τ" not in g.boundary_label and "(1\u2212τ)L" in g.boundary_label
+
+
 def test_every_figure_passes_the_figure_checks_and_pages_are_filled(camp, tmp_path):
     from test_pages import check_fill
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
+from landscape.numfmt import MINUS
 
 #: the reference target is the campaign's target nearest this gap f − f*
 REFERENCE_TARGET = 1e-6
@@ -951,9 +953,17 @@ def flat_grid_sentence(o: str, m: str, g: Any) -> str:
             f"({what}, measured), {div}")
 
 
+#: a hyphen-minus that is an operator or a sign, not a hyphen between two words
+#: ("1-τ", "(I-lr", "^-1" but not "step-size")
+_OPERATOR_MINUS = re.compile(r"(?<![a-z]{2})-|-(?![a-z]{2})")
+
+
 def short_formula(formula: str) -> str:
-    """The theory's threshold formula with β for momentum and τ for dampening."""
-    return formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
+    """The theory's threshold formula as printed: β for momentum, τ for dampening and the
+    minus sign − (U+2212) for subtraction, as in the page text (``2(1+momentum)/((1-dampening)
+    L)`` → ``2(1+β)/((1−τ)L)``); a hyphen between words stays."""
+    short = formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
+    return _OPERATOR_MINUS.sub(MINUS, short)
 
 
 def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
