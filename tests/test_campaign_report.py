@@ -389,6 +389,37 @@ def test_a_best_cell_chosen_among_ties_says_so():
     assert one.cell == "b" and one.ties == 1 and cr.cell_label(one) == "b"
 
 
+@pytest.mark.parametrize("which", ["camp", "no_f"])
+def test_what_a_table_marks_is_said_before_its_first_rows(which, camp, no_f_store):
+    """‘First of n tied’ and the rule for objectives without f* were notes printed where the
+    best-cell table ended, a page after the first rows that use them: they are said in the
+    paragraph right before the table (its heading's intro or a lead ending with a colon, both
+    kept with the table's first rows), and not repeated as notes."""
+    from analysis.report import Heading, Paragraph, Table
+
+    c = camp if which == "camp" else cr.load(no_f_store)
+    blocks = cr.campaign_builder(c).doc.blocks
+    seen = 0
+    for i, t in enumerate(blocks):
+        if not isinstance(t, Table):
+            continue
+        cells = " ".join(str(v) for row in t.rows for v in row)
+        needs = (["first of n tied’"] if "tied)" in cells else []) + (
+            ["Without f* (no target)"] if t.title.startswith("Best cell") and
+            any(not cr.has_f_star(c, o) for o in c.objectives()) else [])
+        if not needs:
+            continue
+        lead = blocks[i - 1]
+        assert isinstance(lead, Paragraph), t.title
+        assert lead.text.rstrip().endswith(":") or isinstance(blocks[i - 2], Heading)
+        for phrase in needs:
+            seen += 1
+            assert phrase.lower() in lead.text.lower(), (t.title, phrase)
+            assert not any(phrase.lower() in n.lower() for n in t.notes), (t.title, phrase)
+    # camp: ties in both tables of best cells; no_f: the rule without f*
+    assert seen >= (2 if which == "camp" else 1)
+
+
 def test_costs_to_a_target_are_marked_estimated(camp):
     """The store's cost to a target is cost·k/nit (campaign.json says "estimated"): every number
     computed from it carries the estimated marker, not the measured one; ρ(∞) counts solved
