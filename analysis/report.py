@@ -2397,10 +2397,11 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
     """How a many-starts batch time was measured (:func:`analysis.starts.timed_batch`)."""
     lo, hi = min(calls), max(calls)
     count = f"{lo}" if lo == hi else f"{lo}–{hi}"
-    return (f"Batch ms: wall time of all {N} starts on {threads} thread(s), the fastest of "
-            f"{count} timed call(s) of each method, each method timed after an untimed "
-            "warm-up call on the same starts (compiling or loading its kernels and starting "
-            "the threads are not in the figure)")
+    return (f"Batch ms: CPU time of all {N} starts run on one thread, the fastest of {count} "
+            "timed call(s) of each method after an untimed warm-up call on the same starts "
+            f"(the results are those of the warm-up call on {threads} thread(s); compiling or "
+            "loading the kernels is not in the figure, nor is the wall time of a parallel call, "
+            "which on busy cores waits for a descheduled thread)")
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
@@ -2408,7 +2409,7 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
-             Column(f"batch ms ({N} starts)", "r")], rows,
+             Column(f"batch CPU ms ({N} starts)", "r")], rows,
             title="Cost to reach the target (medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
                    "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
@@ -2464,7 +2465,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
                  "measured", KERNEL_DIGITS),
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
-            cell(b, section, lab, "batch wall milliseconds", r.seconds * 1e3, "measured", 3),
+            cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
+                 "measured", 3),
         ])
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()])
     counts = {lab: r.counts() for lab, r in runs.items()}

@@ -17,14 +17,17 @@ all run by one :func:`optimizers.minimize_batch`:
   where ``w_k = t_k / t_f`` and ``t_k`` is the time of one call of kernel ``k`` (f; f and ∇f
   together, ``fg``, which is how every optimizer evaluates them; ∇f alone; ∇²f) measured in
   compiled code (:func:`measure_kernel_costs`).
-* **Wall time.**  The whole batch runs in parallel, so the wall time is measured per batch
-  (``seconds``, for all N starts) by :func:`timed_batch`: one untimed warm-up call on all
-  starts (loading or compiling the kernels, starting the threads), then up to
-  :data:`TIME_REPEATS` timed calls on all starts, of which the fastest is kept, so no
-  compile time enters any method's figure.  A start's own time is not measurable honestly there
-  (a one-start call costs about as much as a 100-start batch).  Per start the study gives the
-  *kernel time* ``cost · t_f`` (time spent in the objective's kernels, the optimizer's own
-  arithmetic excluded).
+* **Batch time.**  The CPU time of each method's whole batch of N starts run on one thread
+  (``seconds``), by :func:`timed_batch`: one untimed warm-up call on all starts with every
+  thread (it loads or compiles the kernels and gives the result), then up to
+  :data:`TIME_REPEATS` timed calls on one thread, of which the fastest is kept.  Not the
+  parallel wall time: a parallel call waits for its slowest thread, and on a machine busier
+  than its cores a descheduled thread costs whole scheduler ticks (measured on 2 shared cores:
+  every method's 100-start batch took 8–32 ms of wall time in steps of 4 ms, Newton's one
+  iteration as long as Adam's 280, while one thread's CPU time was 0.09 ms and 1.8 ms).
+  A start's own time is not measurable honestly there (a one-start call costs about as much
+  as a 100-start batch).  Per start the study gives the *kernel time* ``cost · t_f`` (time
+  spent in the objective's kernels, the optimizer's own arithmetic excluded).
 * **Where starts end.**  Each start gets one outcome: ``diverged`` (status diverged or a
   non-finite end point), ``outside the box`` (a finite end point outside the box),
   ``not converged`` (in the box, status maxiter / stalled / line_search_failed; ``not
@@ -39,7 +42,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,9 +68,10 @@ CLASSES = (NOT_CONVERGED, DIVERGED, OUTSIDE)
 #: at most this many clusters; converged end points beyond them count as "other end points"
 MAX_CLUSTERS = 2000
 OTHER = "other end points"
-#: timed calls of each method's batch after its warm-up call (the fastest is reported) …
+#: timed one-thread calls of each method's batch after its warm-up call (the fastest is
+#: reported) …
 TIME_REPEATS = 5
-#: … fewer once the timed calls together took this many seconds
+#: … fewer once the timed calls together took this many CPU seconds
 TIME_BUDGET = 0.5
 
 
@@ -518,6 +523,7 @@ class StartsStudy:
                 "method": r.method, "hyper": r.hyper, "success_rate": r.success_rate,
                 "cost_median": q[1], "cost_q25": q[0], "cost_q75": q[2],
                 "batch_seconds": r.seconds, "batch_timed_calls": r.timed_calls,
+                "batch_clock": "CPU time on one thread (fastest timed call)",
                 "outcomes": {(f"cluster {k}" if isinstance(k, int) else k): v
                              for k, v in r.counts().items()},
             }
@@ -596,28 +602,43 @@ def from_batch(label: str, batch: Any) -> StartsRun:
                      seconds=float(batch.time))
 
 
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the parallel kernels called inside the block on one thread (the calling one), then
+    restore the thread count."""
+    import numba
+
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
+
+
 def timed_batch(run: Callable[[NDArray[np.float64]], Any], X0: ArrayLike, *,
                 repeats: int = TIME_REPEATS, budget: float = TIME_BUDGET,
-                clock: Callable[[], float] = time.perf_counter) -> tuple[Any, list[float]]:
-    """``run(X0)`` timed without its first-call cost: an untimed warm-up ``run(X0)`` on the
-    whole batch (kernels loaded or compiled, the engine and the thread pool started on the same
-    path: a one-start warm-up left the first parallel launch in the timed call, gd 7.94 ms
-    against momentum's 0.847 ms on Himmelblau), then ``run(X0)`` up to ``repeats`` times, stopping
-    early once the timed calls took ``budget`` seconds together.  Returns the first full
-    result and the wall time of every timed call; the batch time is ``min(times)`` (the
-    least disturbed call: t = min_r t_r)."""
+                clock: Callable[[], float] = time.process_time) -> tuple[Any, list[float]]:
+    """``run(X0)`` and the CPU time of its work: an untimed call ``run(X0)`` with every thread
+    (kernels loaded or compiled, threads started; its result is returned), then ``run(X0)`` on
+    one thread (:func:`one_thread`) up to ``repeats`` times, timed by the process CPU clock and
+    stopping early once the timed calls took ``budget`` seconds together.  Returns the result
+    and the time of every timed call; the batch time is ``min(times)`` (t = min_r t_r).
+
+    One thread and CPU time, because the wall time of a parallel call measures the machine, not
+    the batch: the call waits for its slowest thread, and when other work holds the cores a
+    descheduled thread costs whole scheduler ticks (every batch 8–32 ms on 2 shared cores,
+    Newton's single iteration as long as Adam's hundreds), while waiting threads spin."""
     X = np.asarray(X0, dtype=float)
-    run(X)
-    result = None
+    result = run(X)
     times: list[float] = []
-    for _ in range(max(1, int(repeats))):
-        t0 = clock()
-        out = run(X)
-        times.append(clock() - t0)
-        if result is None:
-            result = out
-        if sum(times) >= budget:
-            break
+    with one_thread():
+        for _ in range(max(1, int(repeats))):
+            t0 = clock()
+            run(X)
+            times.append(clock() - t0)
+            if sum(times) >= budget:
+                break
     return result, times
 
 

@@ -147,6 +147,30 @@ def test_stability_boundary_on_a_quadratic_matches_the_closed_form(camp):
     assert cr.stability_check(camp, "quadratic", "bfgs", curv) is None  # no threshold
 
 
+def test_threshold_formulas_print_the_minus_sign(camp):
+    """The heavy-ball threshold 2(1+β)/((1−τ)L) is printed with the minus sign − (U+2212)
+    in the theory table, the grid captions and the grid legends, as the page text prints
+    subtraction; a hyphen between words stays."""
+    assert cr.short_formula("2(1+momentum)/((1-dampening) L)") == "2(1+β)/((1\u2212τ)L)"
+    assert cr.short_formula("no step-size threshold") == "no step-size threshold"
+    b = cr.campaign_builder(camp)
+    texts = []
+    for blk in b.doc.blocks:
+        for v in vars(blk).values():
+            if isinstance(v, str):
+                texts.append(v)
+        for row in getattr(blk, "rows", None) or ():
+            texts.extend(str(v) for v in row)
+    hb = [t for t in texts if "τ" in t]
+    assert hb, "the momentum grid's threshold is printed"
+    assert not [t for t in hb if "1-τ" in t]
+    assert any("(1\u2212τ)L" in t for t in hb)
+    curv = cr.minimum_curvatures("0.5*x**2 + 5*y**2", 2, [[0.0, 0.0]])
+    g = cr._grid_of(camp, "quadratic", "momentum", cr.reference_index(camp.targets),
+                    cr.stability_check(camp, "quadratic", "momentum", curv))
+    assert "1-τ" not in g.boundary_label and "(1\u2212τ)L" in g.boundary_label
+
+
 def test_every_figure_passes_the_figure_checks_and_pages_are_filled(camp, tmp_path):
     from test_pages import check_fill
 
@@ -365,6 +389,37 @@ def test_a_best_cell_chosen_among_ties_says_so():
     assert one.cell == "b" and one.ties == 1 and cr.cell_label(one) == "b"
 
 
+@pytest.mark.parametrize("which", ["camp", "no_f"])
+def test_what_a_table_marks_is_said_before_its_first_rows(which, camp, no_f_store):
+    """‘First of n tied’ and the rule for objectives without f* were notes printed where the
+    best-cell table ended, a page after the first rows that use them: they are said in the
+    paragraph right before the table (its heading's intro or a lead ending with a colon, both
+    kept with the table's first rows), and not repeated as notes."""
+    from analysis.report import Heading, Paragraph, Table
+
+    c = camp if which == "camp" else cr.load(no_f_store)
+    blocks = cr.campaign_builder(c).doc.blocks
+    seen = 0
+    for i, t in enumerate(blocks):
+        if not isinstance(t, Table):
+            continue
+        cells = " ".join(str(v) for row in t.rows for v in row)
+        needs = (["first of n tied’"] if "tied)" in cells else []) + (
+            ["Without f* (no target)"] if t.title.startswith("Best cell") and
+            any(not cr.has_f_star(c, o) for o in c.objectives()) else [])
+        if not needs:
+            continue
+        lead = blocks[i - 1]
+        assert isinstance(lead, Paragraph), t.title
+        assert lead.text.rstrip().endswith(":") or isinstance(blocks[i - 2], Heading)
+        for phrase in needs:
+            seen += 1
+            assert phrase.lower() in lead.text.lower(), (t.title, phrase)
+            assert not any(phrase.lower() in n.lower() for n in t.notes), (t.title, phrase)
+    # camp: ties in both tables of best cells; no_f: the rule without f*
+    assert seen >= (2 if which == "camp" else 1)
+
+
 def test_costs_to_a_target_are_marked_estimated(camp):
     """The store's cost to a target is cost·k/nit (campaign.json says "estimated"): every number
     computed from it carries the estimated marker, not the measured one; ρ(∞) counts solved
@@ -419,7 +474,7 @@ def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
                   and t.title.startswith("Known minima"))
     row = next(r for r in minima.rows if r[0] == "xcos")
     assert row[3] == "— (local only)"
-    assert any("xcos: no minimum on ℝ (unbounded below)" in n for n in minima.notes)
+    assert any("xcos: no global minimum (f unbounded below)" in n for n in minima.notes)
     cap = cr._grid_caption("xcos", "momentum", cr._grid_of(camp, "xcos", "momentum", 7, None),
                            None, True)
     assert "no f*: the known minimum is local only, so no target" in cap

@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +51,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
+from landscape.numfmt import MINUS
 
 #: the reference target is the campaign's target nearest this gap f − f*
 REFERENCE_TARGET = 1e-6
@@ -752,7 +754,11 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         "fewer diverged). Median cost over the starts that reached it"
         + (" (estimated: the run's cost · k/nit)" if hit_how(c.meta) == "estimated" else "")
         + "; aRT as in the profiles; converged: status converged (the run met its gradient "
-        "tolerance; a run of fixed steps, status steps, used its budget and is not counted).")
+        "tolerance; a run of fixed steps, status steps, used its budget and is not counted)."
+        + ("  Without f* (no target): the best cell is the one where most starts converge, "
+           "and the median cost is that of the converged starts."
+           if any(not has_f_star(c, o) for o, _ in best) else "")
+        + (f"  {tie_note(best.values())}" if any(s.ties > 1 for s in best.values()) else ""))
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
@@ -774,17 +780,14 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
-            title="Best cell of each method per objective",
-            notes=[n for n, show in (
-                ("Without f* (no target): the best cell is the one where most starts "
-                 "converge, and the median cost is that of the converged starts.",
-                 any(not has_f_star(c, o) for o, _ in best)),
-                (tie_note(best.values()), any(s.ties > 1 for s in best.values()))) if show])
+            title="Best cell of each method per objective")
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
 
 
 def tie_note(stats: Any) -> str:
-    """The note under a table whose best cells include ties (:func:`best_cell`)."""
+    """What ‘first of n tied’ means (:func:`best_cell`), said in the paragraph that introduces
+    a table with tied cells, so that it is on the page of the table's first rows (a table's
+    notes are printed where the table ends, a page after rows that use it)."""
     return ("‘First of n tied’: n cells are equal on every criterion (share at Δ_ref, aRT, "
             "share converged, diverged, median cost of the converged), so the data do not pick "
             "one; the first in the store's order is shown.")
@@ -950,9 +953,17 @@ def flat_grid_sentence(o: str, m: str, g: Any) -> str:
             f"({what}, measured), {div}")
 
 
+#: a hyphen-minus that is an operator or a sign, not a hyphen between two words
+#: ("1-τ", "(I-lr", "^-1" but not "step-size")
+_OPERATOR_MINUS = re.compile(r"(?<![a-z]{2})-|-(?![a-z]{2})")
+
+
 def short_formula(formula: str) -> str:
-    """The theory's threshold formula with β for momentum and τ for dampening."""
-    return formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
+    """The theory's threshold formula as printed: β for momentum, τ for dampening and the
+    minus sign − (U+2212) for subtraction, as in the page text (``2(1+momentum)/((1-dampening)
+    L)`` → ``2(1+β)/((1−τ)L)``); a hyphen between words stays."""
+    short = formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
+    return _OPERATOR_MINUS.sub(MINUS, short)
 
 
 def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
@@ -1023,6 +1034,9 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
                  Column("source", share=3.0)], rows,
                 title="Known minima (as listed in campaign.json)",
                 notes=[minima_note(c)] if minima_note(c) else ())
+    if any(s.ties > 1 for s in best.values()):
+        d.paragraph("Where the starts of each best cell ended (‘first of n tied’: the first, in "
+                    "the store's order, of n cells equal on every criterion):")
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
@@ -1034,8 +1048,7 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
              Column("starts", "r"), Column("known minimum reached", share=1.3),
              Column("none", "r"), Column("diverged", "r")], rows,
-            title="Where the starts of each best cell ended (counts)",
-            notes=[tie_note(best.values())] if any(s.ties > 1 for s in best.values()) else ())
+            title="Where the starts of each best cell ended (counts)")
 
 
 def _failed_section(b: Any) -> None:

@@ -55,8 +55,8 @@ _LECTURE = [
        note="no minimum: the infimum −1 is approached as x → −∞, never attained"),
     _o("xcos", "x*cos(c*x)", [(-5, 5)], None, [[-1.8256845786723395]],
        "root of cos(cx) − cx·sin(cx) (Brent's method, 1e-14)", params={"c": "0.15*pi"},
-       note="no minimum on ℝ (unbounded below); the listed point is its only local minimum "
-            "in [−5, 5], f = −1.19068"),
+       note="no global minimum (f unbounded below); the listed point is its only local "
+            "minimum in [−5, 5], f = −1.19068"),
     _o("illcond", "0.5*x1**2 + 50*x2**2", [(-5, 5), (-5, 5)], 0.0, [[0.0, 0.0]], CLOSED,
        note="κ = 100"),
     _o("rosenbrock", ROSEN_2D, [(-5, 5), (-5, 5)], 0.0, [[1.0, 1.0]], CLOSED),
