@@ -1022,6 +1022,23 @@ def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: fl
     return sizes, [g for g in groups if len(g) > 1]
 
 
+def nest_label(lasts: Mapping[str, ArrayLike], group: Sequence[str], span: ArrayLike,
+               same: float = 1e-6) -> str:
+    """Legend text of a group of nested last-iterate squares (:func:`last_square_sizes`):
+    "end at one point" only when the ends agree within ``same``·spanᵢ on every axis i
+    (equal at any printed precision), else "end within d of each other", d = maxᵢⱼ ‖pᵢ − pⱼ‖₂
+    to 2 significant digits (rounded up, so that the bound holds)."""
+    pts = np.asarray([np.asarray(lasts[k], float).ravel() for k in group])
+    span = np.asarray(span, dtype=float).ravel()
+    names = ", ".join(group)
+    if np.all(np.abs(pts - pts[0]) <= same * span):
+        return f"nested squares: {names} end at one point"
+    d = float(np.max(np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)))
+    e = 10.0 ** (math.floor(math.log10(d)) - 1)
+    bound = fmt(math.ceil(round(d / e, 6)) * e, 2)
+    return f"nested squares: {names} end within {bound} of each other"
+
+
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
                       dim: int) -> list[Line2D]:
     """Draw critical points by kind; returns legend handles (kind and count)."""
@@ -1096,10 +1113,11 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     span = b[:, 1] - b[:, 0]
     sizes, groups = last_square_sizes(lasts, span)
     for label, last in lasts.items():
-        # hollow and above the critical points: a last iterate at the minimum is a square
-        # around its star; coinciding ends are nested squares, the first one innermost
+        # hollow and under the critical points: a last iterate at the minimum is a square
+        # around its star, and the edge of a nearby end's square never hides a star;
+        # coinciding ends are nested squares, the first one innermost
         ax.plot(last[0], last[1], marker="s", ms=sizes[label], mfc="none",
-                mec=sty[label].color, mew=1.6, zorder=CRITICAL_ZORDER + 1, clip_on=False,
+                mec=sty[label].color, mew=1.6, zorder=CRITICAL_ZORDER - 1, clip_on=False,
                 path_effects=[patheffects.withStroke(linewidth=2.8, foreground="white")])
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
@@ -1109,7 +1127,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         for g in groups:
             handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
                                   mfc="none", mec=GREY, mew=1.0,
-                                  label=f"nested squares: {', '.join(g)} end at one point"))
+                                  label=nest_label(lasts, g, span)))
     handles += _critical_handles(ax, critical_points or (), b, 2)
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])

@@ -318,10 +318,11 @@ def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
     end = next(ln for ln in marks if ln.get_marker() == "s")
     star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
     assert not start.get_clip_on()  # its lower half would be cut at y = −2
-    # both show: a hollow square, larger than the star and drawn over it, around the star
+    # both show: a hollow square, larger than the star, around the star; the star on top,
+    # so that the edge of a nearby end's square never hides it
     assert end.get_markerfacecolor() == "none"
     assert end.get_markersize() > star.get_markersize()
-    assert end.get_zorder() > star.get_zorder()
+    assert star.get_zorder() > end.get_zorder()
 
 
 def test_contour_coinciding_ends_are_nested_squares_and_named():
@@ -341,6 +342,19 @@ def test_contour_coinciding_ends_are_nested_squares_and_named():
     assert plots.last_square_sizes({"a": [0, 0], "b": [0.01, 0], "c": [1, 0]}, [4, 4]) == (
         {"a": plots.LAST_SQUARE, "b": plots.LAST_SQUARE + plots.LAST_STEP,
          "c": plots.LAST_SQUARE}, [["a", "b"]])
+
+
+def test_nested_squares_say_one_point_only_when_the_ends_are_one_point():
+    # ends 0.08 apart (−0.177 vs −0.257) share a nest on a 10-wide box but are not one point
+    ends = {"momentum": [-0.177, 0.0], "nesterov": [-0.257, 0.0], "adam": [-0.022, 0.0],
+            "cg": [0.0, 0.052], "bfgs": [0.7, 0.3], "lbfgs": [0.7, 0.3]}
+    span = [10.0, 10.0]
+    _, groups = plots.last_square_sizes(ends, span)
+    labels = [plots.nest_label(ends, g, span) for g in groups]
+    assert "nested squares: momentum, nesterov end within 0.08 of each other" in labels
+    # ‖(−0.022, 0) − (0, 0.052)‖ = 0.05646… → 0.057 (rounded up: a bound)
+    assert "nested squares: adam, cg end within 0.057 of each other" in labels
+    assert "nested squares: bfgs, lbfgs end at one point" in labels
 
 
 def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
