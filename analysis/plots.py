@@ -1475,21 +1475,44 @@ def oscillates(values: ArrayLike, least: int = 60, share: float = 0.25) -> bool:
     return d.size > 2 and float(np.mean(d[1:] != d[:-1])) > share
 
 
-def envelope(values: ArrayLike, bins: int = 120
+def cycle_period(values: ArrayLike) -> int:
+    """The period p of a cycle in the last half of a positive series: the lag 1 ≤ p ≤ m/2
+    (m values in that half) minimising mean |ln y_(k+p) − ln y_k| over it (0 for an exact
+    cycle); 1 for fewer than 4 values."""
+    y = np.log(np.asarray(values, dtype=float).ravel())
+    tail = y[y.size // 2:]
+    lags = range(1, tail.size // 2 + 1)
+    if not lags:
+        return 1
+    err = [float(np.mean(np.abs(tail[p:] - tail[:-p]))) for p in lags]
+    return 1 + int(np.argmin(np.round(err, 12)))
+
+
+def envelope(values: ArrayLike
              ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The lower and upper envelope of a series over ``bins`` consecutive blocks of its
-    indices: (block centre k, min, max) of the finite positive values of each block."""
+    """The lower and upper envelope of a series (k, lo, hi) over its finite positive values
+    yₖ, tight and never crossing the data (lo_k ≤ y_k ≤ hi_k):
+    lo_k = max(min y[k−w … k], min y[k … k+w]), hi_k = min(max y[k−w … k], max y[k … k+w]),
+    so that a monotone stretch (the transient before a cycle) is its own envelope and a
+    cycle of period ≤ w is enclosed by its low and high values at every k; w is the cycle's
+    period (:func:`cycle_period`), at least 2.  Near the end only the look-back is used."""
     y = np.asarray(values, dtype=float).ravel()
-    ok = np.isfinite(y) & (y > 0)
-    edges = np.unique(np.linspace(0, y.size, min(bins, max(y.size, 1)) + 1).astype(int))
-    ks, lo, hi = [], [], []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        v = y[a:b][ok[a:b]]
-        if v.size:
-            ks.append(0.5 * (a + b - 1))
-            lo.append(float(v.min()))
-            hi.append(float(v.max()))
-    return np.asarray(ks, float), np.asarray(lo, float), np.asarray(hi, float)
+    ks = np.flatnonzero(np.isfinite(y) & (y > 0))
+    v = y[ks]
+    n = v.size
+    if n < 3:
+        return ks.astype(float), v.copy(), v.copy()
+    w = max(2, cycle_period(v))
+    # before the start the windows see only the data (the envelope starts at y₀); past the
+    # end the look-ahead drops out (−∞ / +∞), so the last cycle is not cut to its last value
+    pad_lo = np.r_[np.full(w, np.inf), v, np.full(w, -np.inf)]
+    pad_hi = np.r_[np.full(w, -np.inf), v, np.full(w, np.inf)]
+    win = np.lib.stride_tricks.sliding_window_view
+    mins, maxs = win(pad_lo, w + 1).min(axis=1), win(pad_hi, w + 1).max(axis=1)
+    # entry j covers v[j − w … j]: looking back from k is entry k, looking ahead entry k + w
+    lo = np.maximum(mins[:n], mins[w:w + n])
+    hi = np.minimum(maxs[:n], maxs[w:w + n])
+    return ks.astype(float), lo, hi
 
 
 def thin_indices(n: int, most: int = RATIO_MARKERS, head: int = 10,
@@ -1620,7 +1643,7 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
     of its colour and style) when ``enveloped``; returns the legend handle."""
     if enveloped:
         kk, lo, hi = envelope(y)
-        kk = np.interp(kk, np.arange(len(k)), k) if len(k) else kk
+        kk = np.asarray(k, dtype=float)[kk.astype(int)] if len(k) else kk
         (h,) = ax.plot(kk, hi, color=st.color, ls=st.linestyle, lw=1.1, label=label,
                        zorder=zorder)
         ax.plot(kk, lo, color=st.color, ls=st.linestyle, lw=1.1, zorder=zorder)
