@@ -1890,6 +1890,13 @@ def _fit_linear_axis(ax: Any, extra: Iterable[float] = (), margin: float = 0.06)
 GRAD_SPREAD = 5.0
 
 
+def grad_norm_groups(norms: Mapping[str, ArrayLike]) -> list[list[str]]:
+    """The panels of :func:`plot_grad_norm`, left to right: labels grouped by run length
+    (:func:`length_groups`, spread :data:`GRAD_SPREAD`, at most three groups)."""
+    return length_groups({k: len(np.ravel(v)) for k, v in norms.items()},
+                         spread=GRAD_SPREAD, most=3)
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -1915,8 +1922,7 @@ def plot_grad_norm(
     fig = new_figure(fig, figsize)
     series = _as_series(norms)
     sty = series_styles(series)
-    lens = {k: len(g) for k, g in series.items()}
-    groups = length_groups(lens, spread=GRAD_SPREAD, most=3)
+    groups = grad_norm_groups(series)
     axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
     handles = []
     below = False

@@ -1869,6 +1869,25 @@ def coinciding_text(series: Mapping[str, Any], what: str) -> str:
     return ("  " + "  ".join(out)) if out else ""
 
 
+def panels_coinciding_text(series: Mapping[str, Any], groups: Sequence[Sequence[str]],
+                           what: str) -> str:
+    """:func:`coinciding_text` per panel of a figure split into side-by-side panels
+    (``groups``, left to right), each sentence naming its panel; the whole figure's text
+    when there is one panel."""
+    if len(groups) <= 1:
+        return coinciding_text(series, what)
+    where = ["left", *(["middle"] if len(groups) == 3 else []), "right"]
+    if len(groups) > 3:
+        where = [f"panel {i + 1}" for i in range(len(groups))]
+    out = ""
+    for name, g in zip(where, groups, strict=True):
+        t = coinciding_text({k: series[k] for k in g}, what).strip()
+        if t:
+            head = name.capitalize() + ("" if name.startswith("panel") else " panel")
+            out += f"  {head}: {t[0].lower()}{t[1:]}"
+    return out
+
+
 def contour_levels_text(minima: int) -> str:
     """Why the contour levels are geometric in f − f_min, worded for the number of minima
     in the box: each of several basins, the one minimum's valley, or structure at every
@@ -2065,10 +2084,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                              "it is below the axis)."
                              + ("  Runs of very different lengths are in separate "
                                 "panels, the shortest left, each with its own iteration axis."
-                                if len(plots.length_groups({k: len(v) for k, v in
-                                                            norms.items()},
-                                                           plots.GRAD_SPREAD)) > 1 else "")
-                             + coinciding_text(norms, "gradient norms"),
+                                if len(plots.grad_norm_groups(norms)) > 1 else "")
+                             + panels_coinciding_text(norms, plots.grad_norm_groups(norms),
+                                                      "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:
         d.paragraph(single_point_eigen_text(A.cps[0]), style="italic")

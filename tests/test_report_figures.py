@@ -390,3 +390,25 @@ def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
     assert "no curvature information" not in why and "segment from x₀" in why
     assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
         "(no curvature information: L = 1)")
+
+
+def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
+    # Newton-type runs of 1–4 iterations, first-order runs of 1000: two panels; each
+    # panel's horizontal line is told for that panel, with the series drawn on top there
+    norms = {"newton": np.r_[4.8, 4.8], "bfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0],
+             "lbfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0], "cg": np.r_[4.8, 1.0, 1.0],
+             "gd": np.r_[4.8, np.ones(1000)], "adam": np.r_[np.linspace(4.8, 1.1, 72),
+                                                          np.ones(929)]}
+    groups = plots.grad_norm_groups(norms)
+    assert groups == [["newton", "bfgs", "lbfgs", "cg"], ["gd", "adam"]]
+    text = report.panels_coinciding_text(norms, groups, "gradient norms")
+    left, right = text.split("Right panel:")
+    assert "Left panel: the gradient norms of bfgs, lbfgs and cg" in left
+    assert "cg drawn on top" in left and "gd" not in left
+    assert "of gd and adam" in right and "adam drawn on top" in right and "cg" not in right
+    fig = plots.plot_grad_norm(norms)
+    assert len(fig.axes) == len(groups)
+    # one panel: the whole figure's sentence, as before
+    one = {k: norms[k] for k in ("gd", "adam")}
+    assert report.panels_coinciding_text(one, plots.grad_norm_groups(one), "gradient norms") \
+        == report.coinciding_text(one, "gradient norms")
