@@ -1386,8 +1386,50 @@ def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
     ms = ratio_marker_size(idx.size)
     (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
                    lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
-                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder)
+                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
     return h
+
+
+#: Centres of two ratio markers drawn are at least this many marker sizes apart on the page.
+MARKER_GAP = 1.6
+
+
+def spaced_indices(xy: ArrayLike, least: float) -> list[int]:
+    """Indices of points (page coordinates, points) to mark so that no two marks are closer
+    than ``least``: greedy from the first, each next one kept when it is ≥ ``least`` from
+    the last kept; the last point is always kept (replacing a kept one too close to it,
+    unless that is the first)."""
+    p = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if p.shape[0] == 0:
+        return []
+    kept = [0]
+    for i in range(1, p.shape[0]):
+        if np.hypot(*(p[i] - p[kept[-1]])) >= least:
+            kept.append(i)
+    last = p.shape[0] - 1
+    if kept[-1] != last:
+        if len(kept) > 1 and np.hypot(*(p[last] - p[kept[-1]])) < least:
+            kept.pop()
+        kept.append(last)
+    return kept
+
+
+def space_ratio_markers(ax: Any) -> None:
+    """Mark only points of each ratio series (:func:`draw_ratios`) whose markers do not
+    overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart), for
+    the axes' final limits: a series covering a small part of a long iteration axis shows a
+    few separate hollow markers, not a solid blob.  Call after the limits are set."""
+    scale = 72.0 / ax.figure.dpi
+    ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
+    for ln in ax.get_lines():
+        if ln.get_gid() != "ratios":
+            continue
+        x = np.asarray(ln.get_xdata(), float)
+        y = np.asarray(ln.get_ydata(), float)
+        if x.size < 2:
+            continue
+        xy = ax.transData.transform(np.c_[x, y]) * scale
+        ln.set_markevery(spaced_indices(xy, MARKER_GAP * ln.get_markersize()))
 
 
 def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
@@ -1840,6 +1882,7 @@ def plot_error(
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
                       + (" vs ρ" if plan.theory else ""))
+        space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
     return fig
 

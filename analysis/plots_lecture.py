@@ -398,6 +398,7 @@ def plot_error_ratios(
         draw_ratios,
         offset_theory_line,
         ratio_theory_line,
+        space_ratio_markers,
     )
 
     fig = new_figure(fig, figsize)
@@ -452,5 +453,6 @@ def plot_error_ratios(
     if drawn_k:
         pad = 0.04 * max(max(drawn_k) - min(drawn_k), 1)
         right.set_xlim(min(drawn_k) - pad, max(drawn_k) + pad)
+    space_ratio_markers(right)
     _outside_legend(fig, handles, ncols=2)
     return fig

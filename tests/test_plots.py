@@ -754,3 +754,35 @@ def test_int_ranges_names_the_depths_with_exact_derivatives():
     assert plots.int_ranges([1, 2, 3, 4, 5, 6, 8]) == "1–6, 8"
     assert plots.int_ranges([8, 1, 2]) == "1, 2, 8"
     assert plots.int_ranges([]) == ""
+
+
+def _marked_points(ax, ln):
+    """Page positions (points) of the markers a line draws."""
+    every = ln.get_markevery()
+    x, y = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+    idx = np.arange(x.size) if every is None else np.asarray(every)
+    return ax.transData.transform(np.c_[x[idx], y[idx]]) * 72.0 / ax.figure.dpi
+
+
+def test_ratio_markers_of_a_short_window_on_a_long_axis_do_not_merge():
+    # the study's κ = 100 page: GD's fit window covers 0–1474, heavy ball's 102–173 and
+    # Nesterov's 181–308; 60 markers each in 5 % of the axis were a solid blob
+    from analysis import plots_lecture
+
+    k = np.arange(1500.0)
+    errs = {"gd": 0.9802 ** k, "hb": (1 + k[:180]) * 0.8182 ** k[:180],
+            "nest": (1 + k[:320]) * 0.9 ** k[:320]}
+    wins = {"gd": (0, 1474), "hb": (102, 173), "nest": (181, 308)}
+    for fig in (plots_lecture.plot_error_ratios(errs, {"gd": 0.9802, "hb": 0.8182,
+                                                       "nest": 0.9}, windows=wins),
+                plots.plot_error(errs, rates={"gd": 0.9802, "hb": 0.8182, "nest": 0.9},
+                                 windows=wins)):
+        ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+        lines = [ln for ln in ax.lines if ln.get_gid() == "ratios"]
+        assert len(lines) == 3
+        for ln in lines:
+            p = _marked_points(ax, ln)
+            assert len(p) >= 2
+            gaps = np.hypot(*np.diff(p, axis=0).T)
+            assert gaps.min() >= plots.MARKER_GAP * ln.get_markersize() - 1e-9
+    assert plots.spaced_indices([[0, 0], [1, 0], [3, 0], [3.5, 0]], 2.0) == [0, 3]
