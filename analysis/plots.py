@@ -1374,16 +1374,32 @@ def ratio_marker_size(n: int, full: float = 3.0, least: float = 1.8) -> float:
     return max(least, full * math.sqrt(RATIO_DENSE / n))
 
 
+def k_limits(first: float, last: float) -> tuple[float, float]:
+    """Limits of an iteration axis showing iterations first … last with a margin
+    m = max(0.04·(last − first), 0.5) on each side, so that a marker at the first or last
+    iteration lies inside the axes, clear of the spine."""
+    pad = max(0.04 * (last - first), 0.5)
+    return first - pad, last + pad
+
+
+#: A ratio series of at most this many points is drawn above the theory lines (a single
+#: marker under a dashed line would be invisible).
+RATIO_FEW = 3
+
+
 def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
                 most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
     """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
     markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
     every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
-    markers shrink when dense (:func:`ratio_marker_size`)."""
+    markers shrink when dense (:func:`ratio_marker_size`); a series of at most
+    :data:`RATIO_FEW` points is drawn above the theory lines (:data:`THEORY_ZORDER`)."""
     fin = np.flatnonzero(np.isfinite(r))
     keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
     idx = thin_indices(kr.size, most=most, keep=keep)
     ms = ratio_marker_size(idx.size)
+    if kr.size <= RATIO_FEW:
+        zorder = max(zorder, THEORY_ZORDER + 0.5)
     (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
                    lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
                    mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
@@ -1867,8 +1883,7 @@ def plot_error(
                                                  f"{'; '.join(cut)})" if cut else ""))
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
-        pad = 0.04 * max(hi_k - lo_k, 1)  # the limits of the points drawn in this panel
-        axr.set_xlim(lo_k - pad, hi_k + pad)
+        axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
         v = np.asarray(ratio_vals, dtype=float)
         v = v[np.isfinite(v)]
         if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):

@@ -396,6 +396,7 @@ def plot_error_ratios(
         _error_axes,
         _finish_error_axes,
         draw_ratios,
+        k_limits,
         offset_theory_line,
         ratio_theory_line,
         space_ratio_markers,
@@ -451,8 +452,7 @@ def plot_error_ratios(
         (windows or {}).get(k) is not None for k in errors) else " (markers)")
         + " vs theory ρ (dashed)", fontsize=9)
     if drawn_k:
-        pad = 0.04 * max(max(drawn_k) - min(drawn_k), 1)
-        right.set_xlim(min(drawn_k) - pad, max(drawn_k) + pad)
+        right.set_xlim(*k_limits(min(drawn_k), max(drawn_k)))
     space_ratio_markers(right)
     _outside_legend(fig, handles, ncols=2)
     return fig

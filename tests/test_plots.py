@@ -786,3 +786,18 @@ def test_ratio_markers_of_a_short_window_on_a_long_axis_do_not_merge():
             gaps = np.hypot(*np.diff(p, axis=0).T)
             assert gaps.min() >= plots.MARKER_GAP * ln.get_markersize() - 1e-9
     assert plots.spaced_indices([[0, 0], [1, 0], [3, 0], [3.5, 0]], 2.0) == [0, 3]
+
+
+def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():
+    # CG on a quadratic: one ratio in its fit window, at k = 0, equal to the bound ρ —
+    # it sat on the y spine under the dashed ρ line
+    e = np.array([10.0, 6.3451, 1e-3, 1e-15])
+    fig = plots.plot_error({"cg": e, "bfgs": 0.5 ** np.arange(8.0)}, rates={"cg": 0.63451},
+                           windows={"cg": (0, 0), "bfgs": (4, 6)})
+    ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+    lone = next(ln for ln in ax.lines if ln.get_gid() == "ratios" and len(ln.get_xdata()) == 1)
+    theory = [ln for ln in ax.lines if ln.get_gid() == "theory"]
+    assert theory and lone.get_zorder() > max(t.get_zorder() for t in theory)
+    lo, hi = ax.get_xlim()
+    assert lo <= -0.5 and hi >= 6.5  # half a step beyond the first and the last point
+    assert plots.k_limits(0, 100) == (-4.0, 104.0)
