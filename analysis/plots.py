@@ -2042,6 +2042,7 @@ def plot_iterates(
     hlines: Sequence[tuple[float, str]] = (),
     vlines: Sequence[tuple[float, str]] = (),
     title: str | None = None,
+    split: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -2049,9 +2050,18 @@ def plot_iterates(
 
     ``hlines``/``vlines``: (value, label) reference lines, e.g. a predicted crossing time.
     ``logx``: a log iteration axis (for power laws such as 1/k, straight on log–log); it
-    starts at k = 1, since k = 0 has no place on it (the x label says so).
+    starts at k = 1, since k = 0 has no place on it (the x label says so).  ``split`` (linear
+    iteration axis, no reference lines): runs of very different lengths get side-by-side
+    panels as in :func:`plot_grad_norm` (:func:`grad_norm_groups`, the shortest left, each
+    with its own iteration axis, a shared y axis and a legend of its own runs).
     """
     fig = new_figure(fig, figsize)
+    data = _as_series(series)
+    groups = grad_norm_groups(data) if split and not logx and not hlines and not vlines \
+        else [list(data)]
+    if len(groups) > 1:
+        return _iterates_panels(fig, data, groups, ylabel=ylabel, xlabel=xlabel, logy=logy,
+                                title=title)
     ax = fig.add_subplot()
     handles = []
     first = 1 if logx else 0
@@ -2077,6 +2087,40 @@ def plot_iterates(
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{ylabel} against iteration")
     _outside_legend(fig, handles)
+    return fig
+
+
+def _iterates_panels(fig: FigureLike, data: Mapping[str, NDArray], groups: list[list[str]],
+                     *, ylabel: str, xlabel: str, logy: bool, title: str | None
+                     ) -> FigureLike:
+    """:func:`plot_iterates` split into side-by-side panels, one per group of run lengths."""
+    from matplotlib.ticker import MaxNLocator
+
+    sty = series_styles(data)
+    axes = list(fig.subplots(1, len(groups), sharey=True))
+    for ax, group in zip(axes, groups, strict=True):
+        own = []
+        for label in group:
+            y = data[label]
+            (h,) = ax.plot(np.arange(len(y)), _positive(np.abs(y)) if logy else y,
+                           color=sty[label].color, ls=sty[label].linestyle,
+                           marker=sty[label].marker, ms=3 if len(y) < 40 else 0,
+                           label=f"{label} ({len(y) - 1} it.)")
+            own.append(h)
+        n = max(len(data[k]) for k in group) - 1
+        ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        ax.set_xlabel(xlabel)
+        ax.set_title(f"runs up to {n} it.", fontsize=9)
+        ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
+    if logy:  # shared: fitted to every panel's values
+        axes[0].set_yscale("log")
+        lim = log_limits([_positive(np.abs(v)) for v in data.values()])
+        if lim is not None:
+            axes[0].set_ylim(*lim)
+    axes[0].set_ylabel(ylabel)
+    fig.suptitle(title or f"{ylabel} against iteration", fontsize=10)
     return fig
 
 

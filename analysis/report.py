@@ -1944,13 +1944,19 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         series = {r.label: r.result.fun_path - (fstar if fstar is not None else 0.0)
                   for r in runs}
         plots.plot_iterates(series, ylabel="f(xₖ) − f*" if fstar is not None else "|f(xₖ)|",
-                            logy=True, title="Objective gap against iteration", fig=fig)
+                            logy=True, title="Objective gap against iteration", split=True,
+                            fig=fig)
 
+    values = {r.label: r.result.fun_path for r in runs}
+    split = plots.grad_norm_groups(values)
     return draw, 300.0, ("Objective gap f(xₖ) − f* of the comparison runs against iteration "
                          "(log scale, all values shown; a gap of exactly 0 cannot be drawn "
-                         "on a log axis and is left out).  No trajectory plot for n ≥ 3."
-                         + coinciding_text({r.label: r.result.fun_path for r in runs},
-                                           "objective values"))
+                         "on a log axis and is left out)."
+                         + ("  Runs of very different lengths are in separate panels, the "
+                            "shortest left, each with its own iteration axis (shared y axis)."
+                            if len(split) > 1 else "")
+                         + "  No trajectory plot for n ≥ 3."
+                         + panels_coinciding_text(values, split, "objective values"))
 
 
 def _names(labels: Sequence[str]) -> str:

@@ -801,3 +801,20 @@ def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_
     lo, hi = ax.get_xlim()
     assert lo <= -0.5 and hi >= 6.5  # half a step beyond the first and the last point
     assert plots.k_limits(0, 100) == (-4.0, 104.0)
+
+
+def test_objective_gap_of_runs_of_very_different_lengths_is_split_into_panels():
+    # Newton's 24 steps and L-BFGS' 49 beside GD's 1000: on one 0–1000 axis they were
+    # squeezed into its first 9 %
+    k = np.arange(1001.0)
+    series = {"gd": 1e4 / (1 + k), "newton": 1e4 * 0.2 ** np.arange(25.0),
+              "bfgs": 1e4 * 0.6 ** np.arange(68.0), "lbfgs": 1e4 * 0.55 ** np.arange(50.0)}
+    fig = plots.plot_iterates(series, ylabel="f(xₖ) − f*", logy=True, split=True)
+    axes = [a for a in fig.axes if a.lines]
+    assert len(axes) == 2
+    short, long = axes
+    assert {ln.get_label().split(" (")[0] for ln in short.lines} == {"newton", "bfgs", "lbfgs"}
+    assert short.get_xlim()[1] < 80 and long.get_xlim()[1] > 1000
+    assert short.get_ylim() == long.get_ylim()  # one y axis: the gaps stay comparable
+    # without split (the default) one axes, as before
+    assert len(plots.plot_iterates(series, ylabel="f", logy=True).axes) == 1
