@@ -2715,31 +2715,44 @@ def int_ranges(values: ArrayLike) -> str:
                      for r in runs)
 
 
-@styled
-def plot_chain_depth(
-    studies: Sequence[Any],
-    *,
-    title: str | None = None,
-    show_bound: bool = True,
-    fig: FigureLike | None = None,
-    figsize: tuple[float, float] = FIGSIZE,
-) -> FigureLike:
-    """|dh_d/dx| of activation chains h_d = a(w·h_(d−1)) against depth d, log scale.
+#: A chain figure whose values span more than this many decades is split (:func:`chain_panels`).
+CHAIN_DECADES = 12.0
 
-    ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
-    numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
-    markers (the legend gives the depths where it was computed: :func:`int_ranges`), and
-    the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
-    coincides with shows through the gaps); activations with the same bound (tanh and relu:
-    sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
-    under another line.
-    """
-    fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
+
+def _chain_logs(st: Any) -> NDArray[np.float64]:
+    """log₁₀|dh_d/dx| of the rows of a chain study (finite ones)."""
+    v = np.array([r.log10_abs_derivative for r in _attr(st, "rows")], dtype=float)
+    return v[np.isfinite(v)]
+
+
+def chain_panels(studies: Sequence[Any], decades: float = CHAIN_DECADES) -> list[list[int]]:
+    """Indices of the chain studies per panel of :func:`plot_chain_depth`: one panel, or —
+    when the values span more than ``decades`` decades (top T, bottom B) — the studies that
+    stay in the top third (min log₁₀ ≥ T − (T − B)/3: tanh, relu) left and those that fall
+    below it (sigmoid, down to 10⁻³³) right, so that the flat traces and their exact markers
+    are not crushed into a band at the top of a 35-decade axis."""
+    logs = [_chain_logs(st) for st in studies]
+    ok = [v for v in logs if v.size]
+    if not ok:
+        return [list(range(len(studies)))]
+    top = max(float(v.max()) for v in ok)
+    bottom = min(float(v.min()) for v in ok)
+    if top - bottom <= decades:
+        return [list(range(len(studies)))]
+    cut = top - (top - bottom) / 3.0
+    flat = [i for i, v in enumerate(logs) if not v.size or float(v.min()) >= cut]
+    steep = [i for i in range(len(studies)) if i not in flat]
+    return [g for g in (flat, steep) if g]
+
+
+def _chain_axes(ax: Any, studies: Sequence[Any], which: Sequence[int], show_bound: bool
+                ) -> list[Any]:
+    """Draw the chain studies ``which`` (indices, which fix their colours) into ``ax``;
+    returns the legend handles."""
     handles = []
     bounds: list[tuple[NDArray[np.float64], NDArray[np.float64], list[str], str]] = []
-    floor = math.inf
-    for i, st in enumerate(studies):
+    for i in which:
+        st = studies[i]
         rows = list(_attr(st, "rows"))
         d = np.array([r.depth for r in rows], dtype=float)
         logs = np.array([r.log10_abs_derivative for r in rows], dtype=float)
@@ -2764,21 +2777,75 @@ def plot_chain_depth(
                 bounds.append((d, bound, [name], c))
             else:
                 same[2].append(name)
-        if np.any(np.isfinite(y) & (y > 0)):
-            floor = min(floor, float(np.nanmin(y[y > 0])))
     for d, bound, names, c in bounds:
         (h,) = ax.plot(d, _positive(bound), color=c if len(names) == 1 else "black",
                        ls=(0, (1, 1.5)), lw=1.4, zorder=5,
                        label=f"{', '.join(names)}: bound (|w|·sup|a′|)^d")
         handles.append(h)
     ax.set_yscale("log")
+    _fit_log_axis(ax)
     ax.set_xlabel("depth d (number of layers)")
-    ax.set_ylabel("|dh_d/dx| (log scale)")
+    _fit_marker_size(ax, [h for h in handles if h.get_linestyle() == "None"])
+    return handles
+
+
+def _fit_marker_size(ax: Any, lines: Sequence[Any], most: float = 8.0,
+                     least: float = 4.0) -> None:
+    """Shrink the markers of ``lines`` so that neighbours one x step apart do not overlap:
+    size = clip(step on the page / 1.2, least, most) points, the step being the smallest
+    x difference between a line's points (page width from the axes' slot)."""
+    lo, hi = ax.get_xlim()
+    width_pt = ax.get_position().width * ax.figure.get_size_inches()[0] * 72.0
+    for ln in lines:
+        x = np.unique(np.asarray(ln.get_xdata(), float))
+        if x.size < 2 or hi <= lo:
+            continue
+        step = float(np.min(np.diff(x))) / (hi - lo) * width_pt
+        ln.set_markersize(float(np.clip(step / 1.2, least, most)))
+
+
+@styled
+def plot_chain_depth(
+    studies: Sequence[Any],
+    *,
+    title: str | None = None,
+    show_bound: bool = True,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """|dh_d/dx| of activation chains h_d = a(w·h_(d−1)) against depth d, log scale.
+
+    ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
+    numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
+    markers (the legend gives the depths where it was computed: :func:`int_ranges`), and
+    the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
+    coincides with shows through the gaps); activations with the same bound (tanh and relu:
+    sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
+    under another line.  Values spanning more than :data:`CHAIN_DECADES` decades are split
+    into two panels side by side (:func:`chain_panels`), each with its own log axis and a
+    legend under it.
+    """
+    fig = new_figure(fig, figsize)
+    groups = chain_panels(studies)
     w = _attr(studies[0], "weight") if studies else None
     x = _attr(studies[0], "x") if studies else None
-    ax.set_title(title or f"Gradient through a chain of activations (w = {fmt(w, 3)}, "
-                          f"x = {fmt(x, 3)})")
-    _outside_legend(fig, handles, ncols=3)
+    heading = title or (f"Gradient through a chain of activations (w = {fmt(w, 3)}, "
+                        f"x = {fmt(x, 3)})")
+    if len(groups) == 1:
+        ax = fig.add_subplot()
+        handles = _chain_axes(ax, studies, groups[0], show_bound)
+        ax.set_ylabel("|dh_d/dx| (log scale)")
+        ax.set_title(heading)
+        _outside_legend(fig, handles, ncols=3)
+        return fig
+    axes = list(fig.subplots(1, len(groups)))
+    for ax, g in zip(axes, groups, strict=True):
+        handles = _chain_axes(ax, studies, g, show_bound)
+        ax.set_title(", ".join(str(_attr(studies[i], "activation")) for i in g), fontsize=9)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  borderaxespad=0.0, fontsize=7.5, ncols=1)
+    axes[0].set_ylabel("|dh_d/dx| (log scale)")
+    fig.suptitle(heading, fontsize=10)
     return fig
 
 

@@ -818,3 +818,20 @@ def test_objective_gap_of_runs_of_very_different_lengths_is_split_into_panels():
     assert short.get_ylim() == long.get_ylim()  # one y axis: the gaps stay comparable
     # without split (the default) one axes, as before
     assert len(plots.plot_iterates(series, ylabel="f", logy=True).axes) == 1
+
+
+def test_chain_figure_spanning_35_decades_puts_the_decaying_chain_in_its_own_panel():
+    from landscape.vanishing import chain_study
+
+    depths = tuple(range(1, 51))
+    studies = [chain_study(a, depths=depths) for a in ("tanh", "sigmoid", "relu")]
+    assert plots.chain_panels(studies) == [[0, 2], [1]]
+    fig = plots.plot_chain_depth(studies)
+    left, right = [a for a in fig.axes if a.lines]
+    assert {ln.get_label().split(":")[0] for ln in left.lines} == {"tanh", "relu", "tanh, relu"}
+    assert {ln.get_label().split(":")[0] for ln in right.lines} == {"sigmoid"}
+    lo, hi = left.get_ylim()
+    assert math.log10(hi / lo) < 12  # tanh and relu get the axis, not a band at its top
+    # a few layers: one panel as before
+    short = [chain_study(a, depths=(1, 2, 3)) for a in ("tanh", "sigmoid")]
+    assert plots.chain_panels(short) == [[0, 1]]
