@@ -1257,7 +1257,9 @@ def plot_paths_grid(
                                resolution=resolution, levels=levels, styles=styles)
         handles += [x for x in h if x.get_label() not in {y.get_label() for y in handles}]
         ax.set_title(h[0].get_label(), fontsize=8.5)
-        ax.set_aspect("equal", adjustable="box")
+        # equal scales shrink the axes inside its slot: keep it at the slot's top, where the
+        # layout put its title, so that the slack opens below it and not above
+        ax.set_aspect("equal", adjustable="box", anchor="N")
     for ax in axes[len(runs):]:
         ax.remove()
     if cols > 1 and len(runs) > 1:  # side by side, a tick label at the box's edge would

@@ -835,3 +835,28 @@ def test_chain_figure_spanning_35_decades_puts_the_decaying_chain_in_its_own_pan
     # a few layers: one panel as before
     short = [chain_study(a, depths=(1, 2, 3)) for a in ("tanh", "sigmoid")]
     assert plots.chain_panels(short) == [[0, 1]]
+
+
+def test_small_multiples_titles_keep_clear_of_the_panel_above_at_every_height():
+    # two-line panel titles ("Adam η = 0.4, β = (0.9, 0.999) (20 it.)") over equal-aspect
+    # panels: at some heights the axes shrank inside its slot and its title rose to the
+    # x axis of the panel above (1.7 pt apart at 320 pt)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def f(p):
+        return 0.1 * p[:, 0] ** 2 + 2 * p[:, 1] ** 2
+
+    t = np.linspace(0, 1, 21)[:, None]
+    s = np.array([-5.0, -2.0])
+    paths = {"AdaGrad η = 0.4": s * (1 - 0.5 * t), "AdaGrad η = 2": s * (1 - t),
+             "RMSProp η = 0.4, α = 0.9": s * (1 - t),
+             "Adam η = 0.4, β = (0.9, 0.999)": s * (1 - 1.2 * t)}
+    for h in range(300, 350, 10):
+        fig = Figure(figsize=(497 / 72, h / 72), layout="constrained", dpi=72)
+        plots.plot_paths_grid(f, [(-6, 6), (-3, 3)], paths, [], title="20 steps, one "
+                              "panel per method (same axes, equal scales)", fig=fig)
+        FigureCanvasAgg(fig).draw()
+        r = fig.canvas.get_renderer()
+        axes = [a for a in fig.axes if a.get_title()]
+        gap = axes[1].get_window_extent(r).y0 - axes[3].title.get_window_extent(r).y1
+        assert gap >= 4.0, (h, gap)  # points
