@@ -998,6 +998,9 @@ CRITICAL_HALO = [patheffects.withStroke(linewidth=3.0, foreground="white")]
 #: Marker size (points) of a last-iterate square; nested squares grow by LAST_STEP each.
 LAST_SQUARE = 12.0
 LAST_STEP = 4.0
+#: A nest of last-iterate squares is at most this share of its axes' shorter side across
+#: (its step shrinks, down to 1.5 points).
+NEST_SHARE = 0.15
 
 
 def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015
@@ -1073,13 +1076,15 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
-                   styles: Mapping[str, SeriesStyle] | None = None
+                   styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True
                    ) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
     (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
     markers unclipped at the box's edge; the critical points on top, haloed:
     :data:`CRITICAL_ZORDER`); returns the legend
-    handles, the contour set, the levels and whether they are geometric."""
+    handles, the contour set, the levels and whether they are geometric.  Coinciding ends
+    are nested squares (at most :data:`NEST_SHARE` of the axes' shorter side across); with
+    ``nest=False`` (an overview beside a zoom that shows the nest) they are one black square."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
     greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
@@ -1112,6 +1117,20 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             lasts[label] = last
     span = b[:, 1] - b[:, 0]
     sizes, groups = last_square_sizes(lasts, span)
+    side = min(ax.get_position().width * ax.figure.get_size_inches()[0],
+               ax.get_position().height * ax.figure.get_size_inches()[1]) * 72.0
+    for g in groups:
+        step = min(LAST_STEP, max(1.5, (NEST_SHARE * side - LAST_SQUARE) / (len(g) - 1)))
+        for j, label in enumerate(g):
+            sizes[label] = LAST_SQUARE + j * step
+    if not nest:
+        for g in groups:
+            q = lasts[g[0]]
+            ax.plot(q[0], q[1], marker="s", ms=LAST_SQUARE, mfc="none", mec="black", mew=1.6,
+                    zorder=CRITICAL_ZORDER - 1, clip_on=False,
+                    path_effects=[patheffects.withStroke(linewidth=2.8, foreground="white")])
+            for label in g:
+                lasts.pop(label)
     for label, last in lasts.items():
         # hollow and under the critical points: a last iterate at the minimum is a square
         # around its star, and the edge of a nearby end's square never hides a star;
@@ -1124,7 +1143,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                               ls="none", label="start"))
         handles.append(Line2D([], [], marker="s", ms=LAST_SQUARE, mfc="none", mec="black",
                               mew=1.4, ls="none", label="last iterate"))
-        for g in groups:
+        for g in groups if nest else ():
             handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
                                   mfc="none", mec=GREY, mew=1.0,
                                   label=nest_label(lasts, g, span)))
@@ -1204,8 +1223,13 @@ def plot_contour(
         ax, az = fig.subplots(1, 2)
         cps = list(critical_points or ())
         handles, *_ = _contour_panel(ax, f, b, runs, cps, resolution=resolution,
-                                     levels=levels)
-        _contour_panel(az, f, window, runs, cps, resolution=resolution, levels=levels)
+                                     levels=levels, nest=False)  # the zoom shows the nest
+        zoomed, *_ = _contour_panel(az, f, window, runs, cps, resolution=resolution,
+                                    levels=levels)
+        nests = [h for h in zoomed if str(h.get_label()).startswith("nested squares")]
+        at = next((i + 1 for i, h in enumerate(handles) if h.get_label() == "last iterate"),
+                  len(handles))
+        handles[at:at] = nests
         ax.add_patch(mpl.patches.Rectangle((window[0, 0], window[1, 0]),
                                            window[0, 1] - window[0, 0],
                                            window[1, 1] - window[1, 0], fill=False,

@@ -860,3 +860,28 @@ def test_small_multiples_titles_keep_clear_of_the_panel_above_at_every_height():
         axes = [a for a in fig.axes if a.get_title()]
         gap = axes[1].get_window_extent(r).y0 - axes[3].title.get_window_extent(r).y1
         assert gap >= 4.0, (h, gap)  # points
+
+
+def test_a_nest_of_eight_ends_is_drawn_only_in_the_zoom_and_sized_to_its_axes():
+    # Himmelblau: all eight methods end at P9 (3.58, −1.85); in the overview their 8 nested
+    # squares made a block 1.3 units wide that covered the path ends and the zoom box
+    def f(p):
+        return (p[:, 0] ** 2 + p[:, 1] - 11) ** 2 + (p[:, 0] + p[:, 1] ** 2 - 7) ** 2
+
+    end = np.array([3.5844, -1.8481])
+    names = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg"]
+    paths = {m: np.array([[1.4, -2.3], [2.0 + 0.1 * i, -2.1], end]) for i, m in enumerate(names)}
+    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], paths, [], zoom=True)
+    over, zoom = [a for a in fig.axes if a.get_label() != "<colorbar>" and a.lines][:2]
+
+    def squares(ax):
+        return [ln.get_markersize() for ln in ax.lines
+                if ln.get_marker() == "s" and len(ln.get_xdata()) == 1]
+
+    assert squares(over) == [plots.LAST_SQUARE]  # one black square, no nest
+    zs = squares(zoom)
+    assert len(zs) == 8 and len(set(zs)) == 8  # the nest, in the zoom
+    # 8 steps of LAST_STEP would be 40 pt across; the panel is half the figure wide
+    assert max(zs) < plots.LAST_SQUARE + 7 * plots.LAST_STEP
+    assert max(zs) <= plots.NEST_SHARE * fig.get_size_inches()[0] * 72.0 / 2
+    assert any("nested squares: gd, momentum" in t for t in _legend_texts(fig))
