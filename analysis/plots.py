@@ -1158,7 +1158,9 @@ def _contour_colorbar(fig: FigureLike, cs: Any, ax: Any, lv: NDArray, geometric:
     cb = fig.colorbar(cs, ax=ax, shrink=0.9, pad=0.02)
     cb.set_label("f" + (" (levels geometric in f − f_min)" if geometric else ""))
     cb.ax.tick_params(labelsize=7)
-    ticks = lv[::3] if len(lv) > 12 else lv[::2]
+    # geometric levels: tick the geometric sequence only, not its base level f_min
+    seq = lv[1:] if geometric else lv
+    ticks = seq[::3] if len(lv) > 12 else seq[::2]
     cb.set_ticks(ticks)
     cb.ax.yaxis.set_major_formatter(one_format(ticks))
 
@@ -2174,16 +2176,25 @@ def symlog_ticks(values: ArrayLike, thresh: float, most: int = 4) -> list[float]
     return sorted(out)
 
 
-def _power_text(v: float, digits: int = 2) -> str:
-    """``v`` as mathtext m×10ᵏ (``$10^{3}$`` when m = 1, ``$-2{\\times}10^{-3}$``); 0 as
-    ``0``."""
-    if v == 0 or not np.isfinite(v):
-        return "0" if v == 0 else str(v)
+def _mantissa(v: float, digits: int) -> tuple[float, int]:
+    """(m, k) with |v| = m·10ᵏ, 1 ≤ m < 10 after rounding m to ``digits`` digits."""
     k = math.floor(math.log10(abs(v)))
     m = abs(v) / 10.0 ** k
     if round(m, digits - 1) >= 10.0:
         k, m = k + 1, m / 10.0
+    return m, k
+
+
+def _power_text(v: float, digits: int = 2, decimals: int | None = None) -> str:
+    """``v`` as mathtext m×10ᵏ (``$10^{3}$`` when m = 1, ``$-2{\\times}10^{-3}$``); 0 as
+    ``0``.  ``decimals``: the mantissa with exactly that many decimals (``5.0×10⁻¹`` beside
+    ``5.1×10⁰``), never shortened to ``10ᵏ``."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    m, k = _mantissa(v, digits)
     sign = "-" if v < 0 else ""
+    if decimals is not None:
+        return f"${sign}{m:.{decimals}f}{{\\times}}10^{{{k}}}$"
     mant = fmt(m, digits)
     return (f"${sign}10^{{{k}}}$" if mant == "1" else f"${sign}{mant}{{\\times}}10^{{{k}}}$")
 
@@ -2198,7 +2209,11 @@ def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
     plain = bool(np.all((t >= 1e-2) & (t < 1e4))) if t.size else True
     if plain:
         return FuncFormatter(lambda v, _: fmt(v, digits))
-    return FuncFormatter(lambda v, _: _power_text(v, digits))
+    # one mantissa style for all: with decimals when any mantissa needs them
+    whole = all(abs(m - round(m)) < 1e-9 for m in
+                (round(_mantissa(float(x), digits)[0], digits - 1) for x in t))
+    d = None if whole else digits - 1
+    return FuncFormatter(lambda v, _: _power_text(v, digits, d))
 
 
 class SameDecimals(mpl.ticker.Formatter):

@@ -885,3 +885,23 @@ def test_a_nest_of_eight_ends_is_drawn_only_in_the_zoom_and_sized_to_its_axes():
     assert max(zs) < plots.LAST_SQUARE + 7 * plots.LAST_STEP
     assert max(zs) <= plots.NEST_SHARE * fig.get_size_inches()[0] * 72.0 / 2
     assert any("nested squares: gd, momentum" in t for t in _legend_texts(fig))
+
+
+def test_power_tick_labels_share_one_mantissa_style_and_geometric_colorbars_skip_f_min():
+    # the quadratic's colorbar: "5×10⁻¹" beside "5.1×10⁰", and a last tick at f_min that
+    # is not on the geometric sequence of the others
+    t = [52.0, 16.0, 5.1, 1.6, 0.5, 0.16, 2.1e-3]
+    labels = [plots.one_format(t)(v, None) for v in t]
+    assert labels[4] == "$5.0{\\times}10^{-1}$" and labels[2] == "$5.1{\\times}10^{0}$"
+    assert all("." in s for s in labels)
+    whole = [2e-3, 5e-1, 5e1]
+    assert [plots.one_format(whole)(v, None) for v in whole][1] == "$5{\\times}10^{-1}$"
+
+    def f(p):
+        return 0.1 * p[:, 0] ** 2 + 2 * p[:, 1] ** 2
+
+    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], {}, [])
+    cb = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    ticks = np.asarray(cb.get_yticks())
+    ratios = ticks[1:] / ticks[:-1]
+    assert np.allclose(ratios, ratios[0], rtol=0.03)  # one geometric step, f_min left out
