@@ -237,6 +237,30 @@ def bound_words(para: str) -> list[str]:
     return out
 
 
+def bracket_words(words: list[str], most: int = 24) -> list[str]:
+    """``words`` with a short bracketed group (``[−π, π]``, ``(0.9, 0.999)``: at most
+    ``most`` characters from its opening to its closing bracket) joined into one unit, so
+    that a line never breaks inside it; longer groups stay breakable."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        depth, j = 0, i
+        while j < len(words):
+            depth += sum(words[j].count(c) for c in "([{") - sum(words[j].count(c)
+                                                                   for c in ")]}")
+            if depth <= 0:
+                break
+            j += 1
+        group = " ".join(words[i:j + 1])
+        if j > i and j < len(words) and len(group) <= most:
+            out.append(group)
+            i = j + 1
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def _greedy_lines(words: list[str], available: float, size: float) -> list[str]:
     """Words (units never broken) put greedily into lines of at most ``available``
     points."""
@@ -259,19 +283,23 @@ def wrap_words(text: str, available: float, size: float) -> str:
     that need no more lines than the greedy break at ``available``, the smallest (bisection
     on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
     its own.  A relation stays on one line with both its sides (:func:`bound_words`) unless
-    that leaves a lone fragment whatever else is tried."""
+    that leaves a lone fragment whatever else is tried; so does a short bracketed group
+    (:func:`bracket_words`) when it fits the width."""
     out: list[str] = []
     for para in str(text).split("\n"):
-        tries = [_balanced_lines(bound_words(para), available, size)]
-        if orphan_line("\n".join(tries[0])):  # last word glued to the one before it, or
-            words = bound_words(para)           # at worst a break next to a relation
-            if len(words) > 1:
-                tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])], available,
-                                             size))
-            tries.append(_balanced_lines(para.split(" "), available, size))
+        # short bracketed groups whole (:func:`bracket_words`) when that fits, else as before
+        tries = []
+        for words in (bracket_words(bound_words(para)), bound_words(para)):
+            tries.append(_balanced_lines(words, available, size))
+            if orphan_line("\n".join(tries[-1])) and len(words) > 1:  # last word glued to
+                tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])],  # the one
+                                             available, size))                   # before it
+        if orphan_line("\n".join(_balanced_lines(bound_words(para), available, size))):
+            tries.append(_balanced_lines(para.split(" "), available, size))  # at worst: a
+            # break next to a relation
         fits = [ln for ln in tries if not orphan_line("\n".join(ln))
                 and all(text_width_pt(x, size) <= available or " " not in x for x in ln)]
-        out += fits[0] if fits else tries[0]
+        out += fits[0] if fits else _balanced_lines(bound_words(para), available, size)
     return "\n".join(out)
 
 

@@ -905,3 +905,15 @@ def test_power_tick_labels_share_one_mantissa_style_and_geometric_colorbars_skip
     ticks = np.asarray(cb.get_yticks())
     ratios = ticks[1:] / ticks[:-1]
     assert np.allclose(ratios, ratios[0], rtol=0.03)  # one geometric step, f_min left out
+
+
+def test_titles_never_break_inside_a_short_bracketed_group():
+    # study p. 8: "cos x on [−π," / "π]: nonconvex"
+    for width in (100, 110, 120, 130):
+        lines = plots.wrap_words("cos x on [−π, π]: nonconvex", width, 10).split("\n")
+        assert not any(ln.rstrip().endswith("[−π,") for ln in lines), lines
+    assert "(0.9, 0.999)" in plots.bracket_words("Adam β = (0.9, 0.999) (20 it.)".split(" "))
+    # a long parenthetical stays breakable
+    long = plots.bracket_words("(levels geometric in f − f_min, so that each basin shows)"
+                               .split(" "))
+    assert len(long) > 3
