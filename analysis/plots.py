@@ -179,11 +179,58 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
         with mpl.rc_context(STYLE):
             out = fn(*args, **kwargs)
             if isinstance(out, (Figure, SubFigure)):
+                subscript_texts(out)
                 fit_titles(out)
                 top_decade_ticks(out)
             return out
 
     return wrapper
+
+
+#: Characters with a Unicode subscript form, and those forms.
+_SUB_FROM = "0123456789+-−=()aehijklmnoprstuvx"
+_SUB_TO = "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"
+_SUB = str.maketrans(_SUB_FROM, _SUB_TO)
+#: A one-letter symbol (not inside a word, or after the d of a derivative) with a subscript:
+#: one character, min/max, or a bracketed group; then perhaps a one-character power.
+_SUB_RE = None
+
+
+def subscripted(text: str) -> str:
+    """``text`` with the raw TeX-style subscripts of one-letter symbols written as such:
+    ``x_k`` → ``xₖ``, ``f_min`` → ``fₘᵢₙ``, ``e_(k+1)`` → ``e₍ₖ₊₁₎`` (Unicode subscripts)
+    where every character has a subscript form, else mathtext (``x_K`` → ``x$_{K}$``,
+    ``t_f`` → ``t$_{f}$``); a power right after (``e_k^q``) in mathtext.  Words with an
+    underscore inside (``line_search``) and texts that are mathtext already are kept."""
+    import re
+
+    global _SUB_RE
+    if "_" not in text or "$" in text:
+        return text
+    if _SUB_RE is None:
+        _SUB_RE = re.compile(r"(?<![A-Za-z0-9_])(d?[A-Za-z])_(\(([^()]*)\)|min|max|[0-9]+|[A-Za-z])"
+                             r"(\^([A-Za-z0-9]))?(?![A-Za-z0-9_])")
+
+    def one(m: Any) -> str:
+        base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(5)
+        body = inner if inner is not None else sub
+        if power is None and all(c in _SUB_FROM for c in sub):
+            return base + sub.translate(_SUB)
+        math = "(" + body + ")" if inner is not None else body
+        return base + "$_{" + math + "}" + (f"^{{{power}}}" if power else "") + "$"
+
+    return _SUB_RE.sub(one, text)
+
+
+def subscript_texts(fig: FigureLike) -> None:
+    """:func:`subscripted` on every text of ``fig``: titles, axis labels, legends."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        old = t.get_text()
+        new = subscripted(old)
+        if new != old:
+            t.set_text(new)
 
 
 class TopDecadeLocator(mpl.ticker.LogLocator):
@@ -1276,6 +1323,11 @@ def plot_contour(
     return fig
 
 
+#: Padding (points) around each row of equal-aspect small multiples (constrained layout's
+#: h_pad; its default is 3 points).
+ROW_PAD = 8.0
+
+
 @styled
 def plot_paths_grid(
     f: Any,
@@ -1311,11 +1363,14 @@ def plot_paths_grid(
                                resolution=resolution, levels=levels, styles=styles)
         handles += [x for x in h if x.get_label() not in {y.get_label() for y in handles}]
         ax.set_title(h[0].get_label(), fontsize=8.5)
-        # equal scales shrink the axes inside its slot: keep it at the slot's top, where the
-        # layout put its title, so that the slack opens below it and not above
-        ax.set_aspect("equal", adjustable="box", anchor="N")
+        ax.set_aspect("equal", adjustable="box")
     for ax in axes[len(runs):]:
         ax.remove()
+    engine = _root(fig).get_layout_engine()
+    if rows > 1 and hasattr(engine, "set"):
+        # equal scales shrink each axes inside its slot after the layout has measured the
+        # titles, which can bring a two-line title up to the panel above: pad the rows
+        engine.set(h_pad=ROW_PAD / 72.0)
     if cols > 1 and len(runs) > 1:  # side by side, a tick label at the box's edge would
         axes[0].set_xticks(inner_ticks(b[0, 0], b[0, 1]))  # touch its neighbour's
     for ax in axes[:len(runs)]:

@@ -851,7 +851,7 @@ def test_small_multiples_titles_keep_clear_of_the_panel_above_at_every_height():
     paths = {"AdaGrad η = 0.4": s * (1 - 0.5 * t), "AdaGrad η = 2": s * (1 - t),
              "RMSProp η = 0.4, α = 0.9": s * (1 - t),
              "Adam η = 0.4, β = (0.9, 0.999)": s * (1 - 1.2 * t)}
-    for h in range(300, 350, 10):
+    for h in (300, 320, 330, 350, 360, 380):
         fig = Figure(figsize=(497 / 72, h / 72), layout="constrained", dpi=72)
         plots.plot_paths_grid(f, [(-6, 6), (-3, 3)], paths, [], title="20 steps, one "
                               "panel per method (same axes, equal scales)", fig=fig)
@@ -917,3 +917,22 @@ def test_titles_never_break_inside_a_short_bracketed_group():
     long = plots.bracket_words("(levels geometric in f − f_min, so that each basin shows)"
                                .split(" "))
     assert len(long) > 3
+
+
+def test_figure_texts_have_no_raw_underscores():
+    # "‖x_K − x*‖₂", "e_k^q", "t_f", "f_min" were printed with their underscores
+    import io
+    import re
+
+    from matplotlib.text import Text
+
+    assert plots.subscripted("f − f_min") == "f − fₘᵢₙ"
+    assert plots.subscripted("e_(k+1)/e_k") == "e₍ₖ₊₁₎/eₖ"
+    assert plots.subscripted("‖x_K − x*‖₂") == "‖x$_{K}$ − x*‖₂"
+    assert plots.subscripted("ratio e_k^q") == "ratio e$_{k}^{q}$"
+    assert plots.subscripted("lr = 1, line_search = none") == "lr = 1, line_search = none"
+    fig = plots.plot_iterates({"t_f": np.arange(1.0, 5.0)}, ylabel="e_k^q", title="f_min")
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert not any(re.search(r"(?<![A-Za-z])[A-Za-z]_[A-Za-z0-9(]", t) for t in texts
+                   if "$" not in t), texts
+    fig.savefig(io.BytesIO(), format="png")  # the mathtext parses
