@@ -236,7 +236,8 @@ def subscript_texts(fig: FigureLike) -> None:
 class TopDecadeLocator(mpl.ticker.LogLocator):
     """Major ticks of a log axis at every s-th decade counted down from the top decade of
     the view, ⌊log10 v_max⌋, with s the decade stride matplotlib's :class:`LogLocator`
-    chooses for the view (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value
+    chooses for the view made readable (:func:`decade_stride`: 10 rather than 19) and the
+    ticks on multiples of s (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value
     of 0.5): the axis always has a tick at or above the decade of its largest values."""
 
     def tick_values(self, vmin: float, vmax: float) -> NDArray[np.float64]:
@@ -246,9 +247,27 @@ class TopDecadeLocator(mpl.ticker.LogLocator):
             return ticks
         dec = np.unique(np.round(np.log10(ticks[ticks > 0])))
         stride = int(max(1, np.min(np.diff(dec)))) if dec.size > 1 else 1
+        span = math.log10(hi) - math.log10(lo)
+        stride = decade_stride(stride, span)
         top = math.floor(math.log10(hi))
-        k = np.arange(top + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
+        first = -(-top // stride) * stride  # the multiple of the stride at or above the top
+        k = np.arange(first + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
         return 10.0 ** k[::-1].astype(float)
+
+
+#: Decade strides a log axis may use: readable steps (10⁻³, 10⁻⁶ …; 10⁻¹⁰, 10⁻²⁰ …).
+DECADE_STRIDES = (1, 2, 3, 4, 5, 10, 20, 50, 100)
+
+
+def decade_stride(stride: int, span: float, most: int = 12) -> int:
+    """A readable decade stride for a log axis spanning ``span`` decades, from matplotlib's
+    ``stride`` (which may be 19): the smallest of :data:`DECADE_STRIDES` ≥ ``stride``, but
+    10 instead of a larger one when that gives at most ``most`` ticks, so that a step is at
+    most 10 decades whenever the ticks fit."""
+    nice = next((s for s in DECADE_STRIDES if s >= stride), stride)
+    if nice > 10 and span / 10 + 1 <= most:
+        return 10
+    return nice
 
 
 def top_decade_ticks(fig: FigureLike) -> None:

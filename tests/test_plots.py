@@ -936,3 +936,23 @@ def test_figure_texts_have_no_raw_underscores():
     assert not any(re.search(r"(?<![A-Za-z])[A-Za-z]_[A-Za-z0-9(]", t) for t in texts
                    if "$" not in t), texts
     fig.savefig(io.BytesIO(), format="png")  # the mathtext parses
+
+
+def test_log_ticks_step_by_readable_decades_on_multiples_of_the_step():
+    # study p. 10: 10¹⁶, 10⁻³, 10⁻²² — a step of 19 decades
+    assert plots.decade_stride(19, 76) == 10
+    assert plots.decade_stride(3, 12) == 3 and plots.decade_stride(7, 40) == 10
+    assert plots.decade_stride(25, 300) == 50  # 31 ticks of 10 would not fit
+    ks = np.log10(plots.TopDecadeLocator(base=10.0, numticks=5).tick_values(1e-60, 1e16))
+    assert np.all(np.diff(ks) == 10) and np.all(ks % 10 == 0) and ks.max() >= 16
+    # the figure of that page: every tick on a multiple of the step, step ≤ 10 decades
+    sweep = NS(lrs=np.geomspace(0.01, 1.4, 31), final_error=np.geomspace(1e-59, 1e15, 31),
+               diverged=np.r_[np.zeros(28, bool), np.ones(3, bool)], predicted_threshold=1.0,
+               observed_threshold=1.07)
+    fig = plots.plot_lr_sweep(sweep)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    shown = np.log10([t for t in ax.get_yticks() if lo <= t <= hi])
+    assert len(shown) >= 3 and np.all(np.diff(shown) <= 10)
