@@ -2024,12 +2024,32 @@ def plot_error(
             axr.yaxis.set_major_formatter(SameDecimals())
         axr.set_xlabel(xlabel)
         axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        if not plan.multiples:
+            same_tick_step([ax, axr])
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
                       + (" vs ρ" if plan.theory else ""))
         space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
     return fig
+
+
+def same_tick_step(axes: Sequence[Any]) -> None:
+    """Give side-by-side iteration axes one tick step: the largest of the steps their own
+    locators choose (a coarser step fits every panel), on its multiples, so that two panels
+    over the same iterations are not ticked every 150 and every 250."""
+    from matplotlib.ticker import MultipleLocator
+
+    steps = []
+    for a in axes:
+        t = np.asarray(a.xaxis.get_major_locator().tick_values(*a.get_xlim()), dtype=float)
+        if t.size > 1:
+            steps.append(float(np.min(np.diff(t))))
+    if not steps:
+        return
+    step = max(steps)
+    for a in axes:
+        a.xaxis.set_major_locator(MultipleLocator(step))
 
 
 def log_limits(values: Iterable[ArrayLike], margin: float = 2.5) -> tuple[float, float] | None:

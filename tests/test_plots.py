@@ -956,3 +956,19 @@ def test_log_ticks_step_by_readable_decades_on_multiples_of_the_step():
     lo, hi = ax.get_ylim()
     shown = np.log10([t for t in ax.get_yticks() if lo <= t <= hi])
     assert len(shown) >= 3 and np.all(np.diff(shown) <= 10)
+
+
+def test_error_and_ratio_panels_over_the_same_iterations_share_one_tick_step():
+    # kink p. 9: the error panel ticked every 150, the ratio panel every 250
+    k = np.arange(1001.0)
+    errs = {"gd": np.r_[6.66, np.where(k[1:] % 2 == 0, 0.41, 0.59)],
+            "adam": 6.0 * 0.99 ** k + 1e-3}
+    fig = plots.plot_error(errs, ratio_series=["gd"])
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig).draw()
+    steps = set()
+    for a in fig.axes[:2]:
+        lo, hi = a.get_xlim()
+        t = [v for v in a.get_xticks() if lo <= v <= hi]
+        steps.add(round(float(np.diff(t).min()), 9))
+    assert len(steps) == 1, steps
