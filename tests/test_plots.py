@@ -972,3 +972,23 @@ def test_error_and_ratio_panels_over_the_same_iterations_share_one_tick_step():
         t = [v for v in a.get_xticks() if lo <= v <= hi]
         steps.add(round(float(np.diff(t).min()), 9))
     assert len(steps) == 1, steps
+
+
+def test_equal_means_of_several_schedules_get_markers_side_by_side():
+    # study p. 30: for k < 50 the constant, step and cosine schedules have the same mean;
+    # their markers sat on one another at the same log-spaced k
+    from analysis import plots_lecture
+
+    k = np.arange(1.0, 201.0)
+    same = 2.0 * 0.8 ** k + 0.33
+    fig = plots_lecture.plot_decay_vs_constant(k, {"constant": same, "step": same.copy(),
+                                                   "cosine": same.copy()},
+                                               {"constant": same, "step": same,
+                                                "cosine": same})
+    ax = fig.axes[0]
+    marks = [ln for ln in ax.lines if ln.get_linestyle() == "None"]
+    xs = [set(np.asarray(ln.get_xdata(), float)) for ln in marks]
+    assert len(marks) == 3
+    early = [{x for x in s if x < 50} for s in xs]
+    assert all(len(e) >= 3 for e in early)
+    assert not (early[0] & early[1]) and not (early[0] & early[2])  # no shared position
