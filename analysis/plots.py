@@ -236,9 +236,9 @@ def subscript_texts(fig: FigureLike) -> None:
 class TopDecadeLocator(mpl.ticker.LogLocator):
     """Major ticks of a log axis at every s-th decade counted down from the top decade of
     the view, ⌊log10 v_max⌋, with s the decade stride matplotlib's :class:`LogLocator`
-    chooses for the view made readable (:func:`decade_stride`: 10 rather than 19) and the
-    ticks on multiples of s (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value
-    of 0.5): the axis always has a tick at or above the decade of its largest values."""
+    chooses for the view made readable (:func:`decade_stride`: 10 rather than 19)
+    (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value of 0.5): the axis
+    always has a tick at or above the decade of its largest values."""
 
     def tick_values(self, vmin: float, vmax: float) -> NDArray[np.float64]:
         ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
@@ -250,8 +250,7 @@ class TopDecadeLocator(mpl.ticker.LogLocator):
         span = math.log10(hi) - math.log10(lo)
         stride = decade_stride(stride, span)
         top = math.floor(math.log10(hi))
-        first = -(-top // stride) * stride  # the multiple of the stride at or above the top
-        k = np.arange(first + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
+        k = np.arange(top + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
         return 10.0 ** k[::-1].astype(float)
 
 
@@ -1211,8 +1210,8 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             lasts[label] = last
     span = b[:, 1] - b[:, 0]
     sizes, groups = last_square_sizes(lasts, span)
-    side = min(ax.get_position().width * ax.figure.get_size_inches()[0],
-               ax.get_position().height * ax.figure.get_size_inches()[1]) * 72.0
+    box = ax.get_window_extent()  # display pixels (also inside a subfigure)
+    side = min(box.width, box.height) / _root(ax.figure).dpi * 72.0
     for g in groups:
         step = min(LAST_STEP, max(1.5, (NEST_SHARE * side - LAST_SQUARE) / (len(g) - 1)))
         for j, label in enumerate(g):
@@ -1565,7 +1564,7 @@ def space_ratio_markers(ax: Any) -> None:
     overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart), for
     the axes' final limits: a series covering a small part of a long iteration axis shows a
     few separate hollow markers, not a solid blob.  Call after the limits are set."""
-    scale = 72.0 / ax.figure.dpi
+    scale = 72.0 / _root(ax.figure).dpi
     ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
     for ln in ax.get_lines():
         if ln.get_gid() != "ratios":
@@ -2958,7 +2957,7 @@ def _fit_marker_size(ax: Any, lines: Sequence[Any], most: float = 8.0,
     size = clip(step on the page / 1.2, least, most) points, the step being the smallest
     x difference between a line's points (page width from the axes' slot)."""
     lo, hi = ax.get_xlim()
-    width_pt = ax.get_position().width * ax.figure.get_size_inches()[0] * 72.0
+    width_pt = ax.get_window_extent().width / _root(ax.figure).dpi * 72.0
     for ln in lines:
         x = np.unique(np.asarray(ln.get_xdata(), float))
         if x.size < 2 or hi <= lo:
