@@ -208,8 +208,8 @@ def subscripted(text: str) -> str:
     if "_" not in text or "$" in text:
         return text
     if _SUB_RE is None:
-        _SUB_RE = re.compile(r"(?<![A-Za-z0-9_])(d?[A-Za-z])_(\(([^()]*)\)|min|max|[0-9]+|[A-Za-z])"
-                             r"(\^([A-Za-z0-9]))?(?![A-Za-z0-9_])")
+        _SUB_RE = re.compile(r"(?<!\w)(d?[^\W\d_])_(\(([^()]*)\)|min|max|[0-9]+|[^\W\d_])"
+                             r"(\^(\w))?(?!\w)")
 
     def one(m: Any) -> str:
         base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(5)

@@ -931,6 +931,7 @@ def test_figure_texts_have_no_raw_underscores():
     assert plots.subscripted("‖x_K − x*‖₂") == "‖x$_{K}$ − x*‖₂"
     assert plots.subscripted("ratio e_k^q") == "ratio e$_{k}^{q}$"
     assert plots.subscripted("lr = 1, line_search = none") == "lr = 1, line_search = none"
+    assert plots.subscripted("learning rate η_k") == "learning rate ηₖ"  # Greek symbols too
     fig = plots.plot_iterates({"t_f": np.arange(1.0, 5.0)}, ylabel="e_k^q", title="f_min")
     texts = [t.get_text() for t in fig.findobj(Text)]
     assert not any(re.search(r"(?<![A-Za-z])[A-Za-z]_[A-Za-z0-9(]", t) for t in texts
