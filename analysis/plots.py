@@ -179,6 +179,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
         with mpl.rc_context(STYLE):
             out = fn(*args, **kwargs)
             if isinstance(out, (Figure, SubFigure)):
+                subscript_texts(out)
                 fit_titles(out)
                 top_decade_ticks(out)
             return out
@@ -186,11 +187,58 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+#: Characters with a Unicode subscript form, and those forms.
+_SUB_FROM = "0123456789+-−=()aehijklmnoprstuvx"
+_SUB_TO = "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"
+_SUB = str.maketrans(_SUB_FROM, _SUB_TO)
+#: A one-letter symbol (not inside a word, or after the d of a derivative) with a subscript:
+#: one character, min/max, or a bracketed group; then perhaps a one-character power.
+_SUB_RE = None
+
+
+def subscripted(text: str) -> str:
+    """``text`` with the raw TeX-style subscripts of one-letter symbols written as such:
+    ``x_k`` → ``xₖ``, ``f_min`` → ``fₘᵢₙ``, ``e_(k+1)`` → ``e₍ₖ₊₁₎`` (Unicode subscripts)
+    where every character has a subscript form, else mathtext (``x_K`` → ``x$_{K}$``,
+    ``t_f`` → ``t$_{f}$``); a power right after (``e_k^q``) in mathtext.  Words with an
+    underscore inside (``line_search``) and texts that are mathtext already are kept."""
+    import re
+
+    global _SUB_RE
+    if "_" not in text or "$" in text:
+        return text
+    if _SUB_RE is None:
+        _SUB_RE = re.compile(r"(?<!\w)(d?[^\W\d_])_(\(([^()]*)\)|min|max|[0-9]+|[^\W\d_])"
+                             r"(\^(\w))?(?!\w)")
+
+    def one(m: Any) -> str:
+        base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(5)
+        body = inner if inner is not None else sub
+        if power is None and all(c in _SUB_FROM for c in sub):
+            return base + sub.translate(_SUB)
+        math = "(" + body + ")" if inner is not None else body
+        return base + "$_{" + math + "}" + (f"^{{{power}}}" if power else "") + "$"
+
+    return _SUB_RE.sub(one, text)
+
+
+def subscript_texts(fig: FigureLike) -> None:
+    """:func:`subscripted` on every text of ``fig``: titles, axis labels, legends."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        old = t.get_text()
+        new = subscripted(old)
+        if new != old:
+            t.set_text(new)
+
+
 class TopDecadeLocator(mpl.ticker.LogLocator):
     """Major ticks of a log axis at every s-th decade counted down from the top decade of
     the view, ⌊log10 v_max⌋, with s the decade stride matplotlib's :class:`LogLocator`
-    chooses for the view (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value
-    of 0.5): the axis always has a tick at or above the decade of its largest values."""
+    chooses for the view made readable (:func:`decade_stride`: 10 rather than 19)
+    (10⁰, 10⁻³, 10⁻⁶ … rather than 10⁻², 10⁻⁵ … under a top value of 0.5): the axis
+    always has a tick at or above the decade of its largest values."""
 
     def tick_values(self, vmin: float, vmax: float) -> NDArray[np.float64]:
         ticks = np.asarray(super().tick_values(vmin, vmax), dtype=float)
@@ -199,9 +247,26 @@ class TopDecadeLocator(mpl.ticker.LogLocator):
             return ticks
         dec = np.unique(np.round(np.log10(ticks[ticks > 0])))
         stride = int(max(1, np.min(np.diff(dec)))) if dec.size > 1 else 1
+        span = math.log10(hi) - math.log10(lo)
+        stride = decade_stride(stride, span)
         top = math.floor(math.log10(hi))
         k = np.arange(top + stride, math.floor(math.log10(lo)) - 2 * stride, -stride)
         return 10.0 ** k[::-1].astype(float)
+
+
+#: Decade strides a log axis may use: readable steps (10⁻³, 10⁻⁶ …; 10⁻¹⁰, 10⁻²⁰ …).
+DECADE_STRIDES = (1, 2, 3, 4, 5, 10, 20, 50, 100)
+
+
+def decade_stride(stride: int, span: float, most: int = 12) -> int:
+    """A readable decade stride for a log axis spanning ``span`` decades, from matplotlib's
+    ``stride`` (which may be 19): the smallest of :data:`DECADE_STRIDES` ≥ ``stride``, but
+    10 instead of a larger one when that gives at most ``most`` ticks, so that a step is at
+    most 10 decades whenever the ticks fit."""
+    nice = next((s for s in DECADE_STRIDES if s >= stride), stride)
+    if nice > 10 and span / 10 + 1 <= most:
+        return 10
+    return nice
 
 
 def top_decade_ticks(fig: FigureLike) -> None:
@@ -237,6 +302,30 @@ def bound_words(para: str) -> list[str]:
     return out
 
 
+def bracket_words(words: list[str], most: int = 24) -> list[str]:
+    """``words`` with a short bracketed group (``[−π, π]``, ``(0.9, 0.999)``: at most
+    ``most`` characters from its opening to its closing bracket) joined into one unit, so
+    that a line never breaks inside it; longer groups stay breakable."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        depth, j = 0, i
+        while j < len(words):
+            depth += sum(words[j].count(c) for c in "([{") - sum(words[j].count(c)
+                                                                   for c in ")]}")
+            if depth <= 0:
+                break
+            j += 1
+        group = " ".join(words[i:j + 1])
+        if j > i and j < len(words) and len(group) <= most:
+            out.append(group)
+            i = j + 1
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def _greedy_lines(words: list[str], available: float, size: float) -> list[str]:
     """Words (units never broken) put greedily into lines of at most ``available``
     points."""
@@ -259,19 +348,23 @@ def wrap_words(text: str, available: float, size: float) -> str:
     that need no more lines than the greedy break at ``available``, the smallest (bisection
     on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
     its own.  A relation stays on one line with both its sides (:func:`bound_words`) unless
-    that leaves a lone fragment whatever else is tried."""
+    that leaves a lone fragment whatever else is tried; so does a short bracketed group
+    (:func:`bracket_words`) when it fits the width."""
     out: list[str] = []
     for para in str(text).split("\n"):
-        tries = [_balanced_lines(bound_words(para), available, size)]
-        if orphan_line("\n".join(tries[0])):  # last word glued to the one before it, or
-            words = bound_words(para)           # at worst a break next to a relation
-            if len(words) > 1:
-                tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])], available,
-                                             size))
-            tries.append(_balanced_lines(para.split(" "), available, size))
+        # short bracketed groups whole (:func:`bracket_words`) when that fits, else as before
+        tries = []
+        for words in (bracket_words(bound_words(para)), bound_words(para)):
+            tries.append(_balanced_lines(words, available, size))
+            if orphan_line("\n".join(tries[-1])) and len(words) > 1:  # last word glued to
+                tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])],  # the one
+                                             available, size))                   # before it
+        if orphan_line("\n".join(_balanced_lines(bound_words(para), available, size))):
+            tries.append(_balanced_lines(para.split(" "), available, size))  # at worst: a
+            # break next to a relation
         fits = [ln for ln in tries if not orphan_line("\n".join(ln))
                 and all(text_width_pt(x, size) <= available or " " not in x for x in ln)]
-        out += fits[0] if fits else tries[0]
+        out += fits[0] if fits else _balanced_lines(bound_words(para), available, size)
     return "\n".join(out)
 
 
@@ -998,6 +1091,9 @@ CRITICAL_HALO = [patheffects.withStroke(linewidth=3.0, foreground="white")]
 #: Marker size (points) of a last-iterate square; nested squares grow by LAST_STEP each.
 LAST_SQUARE = 12.0
 LAST_STEP = 4.0
+#: A nest of last-iterate squares is at most this share of its axes' shorter side across
+#: (its step shrinks, down to 1.5 points).
+NEST_SHARE = 0.15
 
 
 def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015
@@ -1020,6 +1116,23 @@ def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: fl
         g = next(g for g in groups if label in g)
         sizes[label] = LAST_SQUARE + LAST_STEP * (len(g) - 1)
     return sizes, [g for g in groups if len(g) > 1]
+
+
+def nest_label(lasts: Mapping[str, ArrayLike], group: Sequence[str], span: ArrayLike,
+               same: float = 1e-6) -> str:
+    """Legend text of a group of nested last-iterate squares (:func:`last_square_sizes`):
+    "end at one point" only when the ends agree within ``same``·spanᵢ on every axis i
+    (equal at any printed precision), else "end within d of each other", d = maxᵢⱼ ‖pᵢ − pⱼ‖₂
+    to 2 significant digits (rounded up, so that the bound holds)."""
+    pts = np.asarray([np.asarray(lasts[k], float).ravel() for k in group])
+    span = np.asarray(span, dtype=float).ravel()
+    names = ", ".join(group)
+    if np.all(np.abs(pts - pts[0]) <= same * span):
+        return f"nested squares: {names} end at one point"
+    d = float(np.max(np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)))
+    e = 10.0 ** (math.floor(math.log10(d)) - 1)
+    bound = fmt(math.ceil(round(d / e, 6)) * e, 2)
+    return f"nested squares: {names} end within {bound} of each other"
 
 
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
@@ -1056,13 +1169,15 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
-                   styles: Mapping[str, SeriesStyle] | None = None
+                   styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True
                    ) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
     (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
     markers unclipped at the box's edge; the critical points on top, haloed:
     :data:`CRITICAL_ZORDER`); returns the legend
-    handles, the contour set, the levels and whether they are geometric."""
+    handles, the contour set, the levels and whether they are geometric.  Coinciding ends
+    are nested squares (at most :data:`NEST_SHARE` of the axes' shorter side across); with
+    ``nest=False`` (an overview beside a zoom that shows the nest) they are one black square."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
     greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
@@ -1095,21 +1210,36 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             lasts[label] = last
     span = b[:, 1] - b[:, 0]
     sizes, groups = last_square_sizes(lasts, span)
+    box = ax.get_window_extent()  # display pixels (also inside a subfigure)
+    side = min(box.width, box.height) / _root(ax.figure).dpi * 72.0
+    for g in groups:
+        step = min(LAST_STEP, max(1.5, (NEST_SHARE * side - LAST_SQUARE) / (len(g) - 1)))
+        for j, label in enumerate(g):
+            sizes[label] = LAST_SQUARE + j * step
+    if not nest:
+        for g in groups:
+            q = lasts[g[0]]
+            ax.plot(q[0], q[1], marker="s", ms=LAST_SQUARE, mfc="none", mec="black", mew=1.6,
+                    zorder=CRITICAL_ZORDER - 1, clip_on=False,
+                    path_effects=[patheffects.withStroke(linewidth=2.8, foreground="white")])
+            for label in g:
+                lasts.pop(label)
     for label, last in lasts.items():
-        # hollow and above the critical points: a last iterate at the minimum is a square
-        # around its star; coinciding ends are nested squares, the first one innermost
+        # hollow and under the critical points: a last iterate at the minimum is a square
+        # around its star, and the edge of a nearby end's square never hides a star;
+        # coinciding ends are nested squares, the first one innermost
         ax.plot(last[0], last[1], marker="s", ms=sizes[label], mfc="none",
-                mec=sty[label].color, mew=1.6, zorder=CRITICAL_ZORDER + 1, clip_on=False,
+                mec=sty[label].color, mew=1.6, zorder=CRITICAL_ZORDER - 1, clip_on=False,
                 path_effects=[patheffects.withStroke(linewidth=2.8, foreground="white")])
     if paths:
         handles.append(Line2D([], [], marker="o", ms=8, mfc="white", mec="black", mew=1.4,
                               ls="none", label="start"))
         handles.append(Line2D([], [], marker="s", ms=LAST_SQUARE, mfc="none", mec="black",
                               mew=1.4, ls="none", label="last iterate"))
-        for g in groups:
+        for g in groups if nest else ():
             handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
                                   mfc="none", mec=GREY, mew=1.0,
-                                  label=f"nested squares: {', '.join(g)} end at one point"))
+                                  label=nest_label(lasts, g, span)))
     handles += _critical_handles(ax, critical_points or (), b, 2)
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
@@ -1121,7 +1251,9 @@ def _contour_colorbar(fig: FigureLike, cs: Any, ax: Any, lv: NDArray, geometric:
     cb = fig.colorbar(cs, ax=ax, shrink=0.9, pad=0.02)
     cb.set_label("f" + (" (levels geometric in f − f_min)" if geometric else ""))
     cb.ax.tick_params(labelsize=7)
-    ticks = lv[::3] if len(lv) > 12 else lv[::2]
+    # geometric levels: tick the geometric sequence only, not its base level f_min
+    seq = lv[1:] if geometric else lv
+    ticks = seq[::3] if len(lv) > 12 else seq[::2]
     cb.set_ticks(ticks)
     cb.ax.yaxis.set_major_formatter(one_format(ticks))
 
@@ -1186,8 +1318,13 @@ def plot_contour(
         ax, az = fig.subplots(1, 2)
         cps = list(critical_points or ())
         handles, *_ = _contour_panel(ax, f, b, runs, cps, resolution=resolution,
-                                     levels=levels)
-        _contour_panel(az, f, window, runs, cps, resolution=resolution, levels=levels)
+                                     levels=levels, nest=False)  # the zoom shows the nest
+        zoomed, *_ = _contour_panel(az, f, window, runs, cps, resolution=resolution,
+                                    levels=levels)
+        nests = [h for h in zoomed if str(h.get_label()).startswith("nested squares")]
+        at = next((i + 1 for i, h in enumerate(handles) if h.get_label() == "last iterate"),
+                  len(handles))
+        handles[at:at] = nests
         ax.add_patch(mpl.patches.Rectangle((window[0, 0], window[1, 0]),
                                            window[0, 1] - window[0, 0],
                                            window[1, 1] - window[1, 0], fill=False,
@@ -1202,6 +1339,11 @@ def plot_contour(
         az.set_title("Zoom on the iterates (dashed box)")
     _outside_legend(fig, handles)
     return fig
+
+
+#: Padding (points) around each row of equal-aspect small multiples (constrained layout's
+#: h_pad; its default is 3 points).
+ROW_PAD = 8.0
 
 
 @styled
@@ -1242,6 +1384,11 @@ def plot_paths_grid(
         ax.set_aspect("equal", adjustable="box")
     for ax in axes[len(runs):]:
         ax.remove()
+    engine = _root(fig).get_layout_engine()
+    if rows > 1 and hasattr(engine, "set"):
+        # equal scales shrink each axes inside its slot after the layout has measured the
+        # titles, which can bring a two-line title up to the panel above: pad the rows
+        engine.set(h_pad=ROW_PAD / 72.0)
     if cols > 1 and len(runs) > 1:  # side by side, a tick label at the box's edge would
         axes[0].set_xticks(inner_ticks(b[0, 0], b[0, 1]))  # touch its neighbour's
     for ax in axes[:len(runs)]:
@@ -1356,20 +1503,78 @@ def ratio_marker_size(n: int, full: float = 3.0, least: float = 1.8) -> float:
     return max(least, full * math.sqrt(RATIO_DENSE / n))
 
 
+def k_limits(first: float, last: float) -> tuple[float, float]:
+    """Limits of an iteration axis showing iterations first … last with a margin
+    m = max(0.04·(last − first), 0.5) on each side, so that a marker at the first or last
+    iteration lies inside the axes, clear of the spine."""
+    pad = max(0.04 * (last - first), 0.5)
+    return first - pad, last + pad
+
+
+#: A ratio series of at most this many points is drawn above the theory lines (a single
+#: marker under a dashed line would be invisible).
+RATIO_FEW = 3
+
+
 def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
                 most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
     """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
     markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
     every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
-    markers shrink when dense (:func:`ratio_marker_size`)."""
+    markers shrink when dense (:func:`ratio_marker_size`); a series of at most
+    :data:`RATIO_FEW` points is drawn above the theory lines (:data:`THEORY_ZORDER`)."""
     fin = np.flatnonzero(np.isfinite(r))
     keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
     idx = thin_indices(kr.size, most=most, keep=keep)
     ms = ratio_marker_size(idx.size)
+    if kr.size <= RATIO_FEW:
+        zorder = max(zorder, THEORY_ZORDER + 0.5)
     (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
                    lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
-                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder)
+                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
     return h
+
+
+#: Centres of two ratio markers drawn are at least this many marker sizes apart on the page.
+MARKER_GAP = 1.6
+
+
+def spaced_indices(xy: ArrayLike, least: float) -> list[int]:
+    """Indices of points (page coordinates, points) to mark so that no two marks are closer
+    than ``least``: greedy from the first, each next one kept when it is ≥ ``least`` from
+    the last kept; the last point is always kept (replacing a kept one too close to it,
+    unless that is the first)."""
+    p = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if p.shape[0] == 0:
+        return []
+    kept = [0]
+    for i in range(1, p.shape[0]):
+        if np.hypot(*(p[i] - p[kept[-1]])) >= least:
+            kept.append(i)
+    last = p.shape[0] - 1
+    if kept[-1] != last:
+        if len(kept) > 1 and np.hypot(*(p[last] - p[kept[-1]])) < least:
+            kept.pop()
+        kept.append(last)
+    return kept
+
+
+def space_ratio_markers(ax: Any) -> None:
+    """Mark only points of each ratio series (:func:`draw_ratios`) whose markers do not
+    overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart), for
+    the axes' final limits: a series covering a small part of a long iteration axis shows a
+    few separate hollow markers, not a solid blob.  Call after the limits are set."""
+    scale = 72.0 / _root(ax.figure).dpi
+    ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
+    for ln in ax.get_lines():
+        if ln.get_gid() != "ratios":
+            continue
+        x = np.asarray(ln.get_xdata(), float)
+        y = np.asarray(ln.get_ydata(), float)
+        if x.size < 2:
+            continue
+        xy = ax.transData.transform(np.c_[x, y]) * scale
+        ln.set_markevery(spaced_indices(xy, MARKER_GAP * ln.get_markersize()))
 
 
 def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
@@ -1457,21 +1662,44 @@ def oscillates(values: ArrayLike, least: int = 60, share: float = 0.25) -> bool:
     return d.size > 2 and float(np.mean(d[1:] != d[:-1])) > share
 
 
-def envelope(values: ArrayLike, bins: int = 120
+def cycle_period(values: ArrayLike) -> int:
+    """The period p of a cycle in the last half of a positive series: the lag 1 ≤ p ≤ m/2
+    (m values in that half) minimising mean |ln y_(k+p) − ln y_k| over it (0 for an exact
+    cycle); 1 for fewer than 4 values."""
+    y = np.log(np.asarray(values, dtype=float).ravel())
+    tail = y[y.size // 2:]
+    lags = range(1, tail.size // 2 + 1)
+    if not lags:
+        return 1
+    err = [float(np.mean(np.abs(tail[p:] - tail[:-p]))) for p in lags]
+    return 1 + int(np.argmin(np.round(err, 12)))
+
+
+def envelope(values: ArrayLike
              ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """The lower and upper envelope of a series over ``bins`` consecutive blocks of its
-    indices: (block centre k, min, max) of the finite positive values of each block."""
+    """The lower and upper envelope of a series (k, lo, hi) over its finite positive values
+    yₖ, tight and never crossing the data (lo_k ≤ y_k ≤ hi_k):
+    lo_k = max(min y[k−w … k], min y[k … k+w]), hi_k = min(max y[k−w … k], max y[k … k+w]),
+    so that a monotone stretch (the transient before a cycle) is its own envelope and a
+    cycle of period ≤ w is enclosed by its low and high values at every k; w is the cycle's
+    period (:func:`cycle_period`), at least 2.  Near the end only the look-back is used."""
     y = np.asarray(values, dtype=float).ravel()
-    ok = np.isfinite(y) & (y > 0)
-    edges = np.unique(np.linspace(0, y.size, min(bins, max(y.size, 1)) + 1).astype(int))
-    ks, lo, hi = [], [], []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        v = y[a:b][ok[a:b]]
-        if v.size:
-            ks.append(0.5 * (a + b - 1))
-            lo.append(float(v.min()))
-            hi.append(float(v.max()))
-    return np.asarray(ks, float), np.asarray(lo, float), np.asarray(hi, float)
+    ks = np.flatnonzero(np.isfinite(y) & (y > 0))
+    v = y[ks]
+    n = v.size
+    if n < 3:
+        return ks.astype(float), v.copy(), v.copy()
+    w = max(2, cycle_period(v))
+    # before the start the windows see only the data (the envelope starts at y₀); past the
+    # end the look-ahead drops out (−∞ / +∞), so the last cycle is not cut to its last value
+    pad_lo = np.r_[np.full(w, np.inf), v, np.full(w, -np.inf)]
+    pad_hi = np.r_[np.full(w, -np.inf), v, np.full(w, np.inf)]
+    win = np.lib.stride_tricks.sliding_window_view
+    mins, maxs = win(pad_lo, w + 1).min(axis=1), win(pad_hi, w + 1).max(axis=1)
+    # entry j covers v[j − w … j]: looking back from k is entry k, looking ahead entry k + w
+    lo = np.maximum(mins[:n], mins[w:w + n])
+    hi = np.minimum(maxs[:n], maxs[w:w + n])
+    return ks.astype(float), lo, hi
 
 
 def thin_indices(n: int, most: int = RATIO_MARKERS, head: int = 10,
@@ -1609,7 +1837,7 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
     of its colour and style) when ``enveloped``; returns the legend handle."""
     if enveloped:
         kk, lo, hi = envelope(y)
-        kk = np.interp(kk, np.arange(len(k)), k) if len(k) else kk
+        kk = np.asarray(k, dtype=float)[kk.astype(int)] if len(k) else kk
         (h,) = ax.plot(kk, hi, color=st.color, ls=st.linestyle, lw=1.1, label=label,
                        zorder=zorder)
         ax.plot(kk, lo, color=st.color, ls=st.linestyle, lw=1.1, zorder=zorder)
@@ -1797,8 +2025,7 @@ def plot_error(
                                                  f"{'; '.join(cut)})" if cut else ""))
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
-        pad = 0.04 * max(hi_k - lo_k, 1)  # the limits of the points drawn in this panel
-        axr.set_xlim(lo_k - pad, hi_k + pad)
+        axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
         v = np.asarray(ratio_vals, dtype=float)
         v = v[np.isfinite(v)]
         if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):
@@ -1809,11 +2036,32 @@ def plot_error(
             axr.yaxis.set_major_formatter(SameDecimals())
         axr.set_xlabel(xlabel)
         axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        if not plan.multiples:
+            same_tick_step([ax, axr])
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
         axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
                       + (" vs ρ" if plan.theory else ""))
+        space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
     return fig
+
+
+def same_tick_step(axes: Sequence[Any]) -> None:
+    """Give side-by-side iteration axes one tick step: the largest of the steps their own
+    locators choose (a coarser step fits every panel), on its multiples, so that two panels
+    over the same iterations are not ticked every 150 and every 250."""
+    from matplotlib.ticker import MultipleLocator
+
+    steps = []
+    for a in axes:
+        t = np.asarray(a.xaxis.get_major_locator().tick_values(*a.get_xlim()), dtype=float)
+        if t.size > 1:
+            steps.append(float(np.min(np.diff(t))))
+    if not steps:
+        return
+    step = max(steps)
+    for a in axes:
+        a.xaxis.set_major_locator(MultipleLocator(step))
 
 
 def log_limits(values: Iterable[ArrayLike], margin: float = 2.5) -> tuple[float, float] | None:
@@ -1862,6 +2110,13 @@ def _fit_linear_axis(ax: Any, extra: Iterable[float] = (), margin: float = 0.06)
 GRAD_SPREAD = 5.0
 
 
+def grad_norm_groups(norms: Mapping[str, ArrayLike]) -> list[list[str]]:
+    """The panels of :func:`plot_grad_norm`, left to right: labels grouped by run length
+    (:func:`length_groups`, spread :data:`GRAD_SPREAD`, at most three groups)."""
+    return length_groups({k: len(np.ravel(v)) for k, v in norms.items()},
+                         spread=GRAD_SPREAD, most=3)
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -1887,8 +2142,7 @@ def plot_grad_norm(
     fig = new_figure(fig, figsize)
     series = _as_series(norms)
     sty = series_styles(series)
-    lens = {k: len(g) for k, g in series.items()}
-    groups = length_groups(lens, spread=GRAD_SPREAD, most=3)
+    groups = grad_norm_groups(series)
     axes = [fig.add_subplot()] if len(groups) == 1 else list(fig.subplots(1, len(groups)))
     handles = []
     below = False
@@ -1950,6 +2204,7 @@ def plot_iterates(
     hlines: Sequence[tuple[float, str]] = (),
     vlines: Sequence[tuple[float, str]] = (),
     title: str | None = None,
+    split: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -1957,9 +2212,18 @@ def plot_iterates(
 
     ``hlines``/``vlines``: (value, label) reference lines, e.g. a predicted crossing time.
     ``logx``: a log iteration axis (for power laws such as 1/k, straight on log–log); it
-    starts at k = 1, since k = 0 has no place on it (the x label says so).
+    starts at k = 1, since k = 0 has no place on it (the x label says so).  ``split`` (linear
+    iteration axis, no reference lines): runs of very different lengths get side-by-side
+    panels as in :func:`plot_grad_norm` (:func:`grad_norm_groups`, the shortest left, each
+    with its own iteration axis, a shared y axis and a legend of its own runs).
     """
     fig = new_figure(fig, figsize)
+    data = _as_series(series)
+    groups = grad_norm_groups(data) if split and not logx and not hlines and not vlines \
+        else [list(data)]
+    if len(groups) > 1:
+        return _iterates_panels(fig, data, groups, ylabel=ylabel, xlabel=xlabel, logy=logy,
+                                title=title)
     ax = fig.add_subplot()
     handles = []
     first = 1 if logx else 0
@@ -1988,6 +2252,40 @@ def plot_iterates(
     return fig
 
 
+def _iterates_panels(fig: FigureLike, data: Mapping[str, NDArray], groups: list[list[str]],
+                     *, ylabel: str, xlabel: str, logy: bool, title: str | None
+                     ) -> FigureLike:
+    """:func:`plot_iterates` split into side-by-side panels, one per group of run lengths."""
+    from matplotlib.ticker import MaxNLocator
+
+    sty = series_styles(data)
+    axes = list(fig.subplots(1, len(groups), sharey=True))
+    for ax, group in zip(axes, groups, strict=True):
+        own = []
+        for label in group:
+            y = data[label]
+            (h,) = ax.plot(np.arange(len(y)), _positive(np.abs(y)) if logy else y,
+                           color=sty[label].color, ls=sty[label].linestyle,
+                           marker=sty[label].marker, ms=3 if len(y) < 40 else 0,
+                           label=f"{label} ({len(y) - 1} it.)")
+            own.append(h)
+        n = max(len(data[k]) for k in group) - 1
+        ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+        ax.set_xlabel(xlabel)
+        ax.set_title(f"runs up to {n} it.", fontsize=9)
+        ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
+    if logy:  # shared: fitted to every panel's values
+        axes[0].set_yscale("log")
+        lim = log_limits([_positive(np.abs(v)) for v in data.values()])
+        if lim is not None:
+            axes[0].set_ylim(*lim)
+    axes[0].set_ylabel(ylabel)
+    fig.suptitle(title or f"{ylabel} against iteration", fontsize=10)
+    return fig
+
+
 # ============================================================================ Hessian spectra
 
 
@@ -2012,16 +2310,25 @@ def symlog_ticks(values: ArrayLike, thresh: float, most: int = 4) -> list[float]
     return sorted(out)
 
 
-def _power_text(v: float, digits: int = 2) -> str:
-    """``v`` as mathtext m×10ᵏ (``$10^{3}$`` when m = 1, ``$-2{\\times}10^{-3}$``); 0 as
-    ``0``."""
-    if v == 0 or not np.isfinite(v):
-        return "0" if v == 0 else str(v)
+def _mantissa(v: float, digits: int) -> tuple[float, int]:
+    """(m, k) with |v| = m·10ᵏ, 1 ≤ m < 10 after rounding m to ``digits`` digits."""
     k = math.floor(math.log10(abs(v)))
     m = abs(v) / 10.0 ** k
     if round(m, digits - 1) >= 10.0:
         k, m = k + 1, m / 10.0
+    return m, k
+
+
+def _power_text(v: float, digits: int = 2, decimals: int | None = None) -> str:
+    """``v`` as mathtext m×10ᵏ (``$10^{3}$`` when m = 1, ``$-2{\\times}10^{-3}$``); 0 as
+    ``0``.  ``decimals``: the mantissa with exactly that many decimals (``5.0×10⁻¹`` beside
+    ``5.1×10⁰``), never shortened to ``10ᵏ``."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    m, k = _mantissa(v, digits)
     sign = "-" if v < 0 else ""
+    if decimals is not None:
+        return f"${sign}{m:.{decimals}f}{{\\times}}10^{{{k}}}$"
     mant = fmt(m, digits)
     return (f"${sign}10^{{{k}}}$" if mant == "1" else f"${sign}{mant}{{\\times}}10^{{{k}}}$")
 
@@ -2036,7 +2343,11 @@ def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
     plain = bool(np.all((t >= 1e-2) & (t < 1e4))) if t.size else True
     if plain:
         return FuncFormatter(lambda v, _: fmt(v, digits))
-    return FuncFormatter(lambda v, _: _power_text(v, digits))
+    # one mantissa style for all: with decimals when any mantissa needs them
+    whole = all(abs(m - round(m)) < 1e-9 for m in
+                (round(_mantissa(float(x), digits)[0], digits - 1) for x in t))
+    d = None if whole else digits - 1
+    return FuncFormatter(lambda v, _: _power_text(v, digits, d))
 
 
 class SameDecimals(mpl.ticker.Formatter):
@@ -2579,31 +2890,44 @@ def int_ranges(values: ArrayLike) -> str:
                      for r in runs)
 
 
-@styled
-def plot_chain_depth(
-    studies: Sequence[Any],
-    *,
-    title: str | None = None,
-    show_bound: bool = True,
-    fig: FigureLike | None = None,
-    figsize: tuple[float, float] = FIGSIZE,
-) -> FigureLike:
-    """|dh_d/dx| of activation chains h_d = a(w·h_(d−1)) against depth d, log scale.
+#: A chain figure whose values span more than this many decades is split (:func:`chain_panels`).
+CHAIN_DECADES = 12.0
 
-    ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
-    numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
-    markers (the legend gives the depths where it was computed: :func:`int_ranges`), and
-    the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
-    coincides with shows through the gaps); activations with the same bound (tanh and relu:
-    sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
-    under another line.
-    """
-    fig = new_figure(fig, figsize)
-    ax = fig.add_subplot()
+
+def _chain_logs(st: Any) -> NDArray[np.float64]:
+    """log₁₀|dh_d/dx| of the rows of a chain study (finite ones)."""
+    v = np.array([r.log10_abs_derivative for r in _attr(st, "rows")], dtype=float)
+    return v[np.isfinite(v)]
+
+
+def chain_panels(studies: Sequence[Any], decades: float = CHAIN_DECADES) -> list[list[int]]:
+    """Indices of the chain studies per panel of :func:`plot_chain_depth`: one panel, or —
+    when the values span more than ``decades`` decades (top T, bottom B) — the studies that
+    stay in the top third (min log₁₀ ≥ T − (T − B)/3: tanh, relu) left and those that fall
+    below it (sigmoid, down to 10⁻³³) right, so that the flat traces and their exact markers
+    are not crushed into a band at the top of a 35-decade axis."""
+    logs = [_chain_logs(st) for st in studies]
+    ok = [v for v in logs if v.size]
+    if not ok:
+        return [list(range(len(studies)))]
+    top = max(float(v.max()) for v in ok)
+    bottom = min(float(v.min()) for v in ok)
+    if top - bottom <= decades:
+        return [list(range(len(studies)))]
+    cut = top - (top - bottom) / 3.0
+    flat = [i for i, v in enumerate(logs) if not v.size or float(v.min()) >= cut]
+    steep = [i for i in range(len(studies)) if i not in flat]
+    return [g for g in (flat, steep) if g]
+
+
+def _chain_axes(ax: Any, studies: Sequence[Any], which: Sequence[int], show_bound: bool
+                ) -> list[Any]:
+    """Draw the chain studies ``which`` (indices, which fix their colours) into ``ax``;
+    returns the legend handles."""
     handles = []
     bounds: list[tuple[NDArray[np.float64], NDArray[np.float64], list[str], str]] = []
-    floor = math.inf
-    for i, st in enumerate(studies):
+    for i in which:
+        st = studies[i]
         rows = list(_attr(st, "rows"))
         d = np.array([r.depth for r in rows], dtype=float)
         logs = np.array([r.log10_abs_derivative for r in rows], dtype=float)
@@ -2628,21 +2952,75 @@ def plot_chain_depth(
                 bounds.append((d, bound, [name], c))
             else:
                 same[2].append(name)
-        if np.any(np.isfinite(y) & (y > 0)):
-            floor = min(floor, float(np.nanmin(y[y > 0])))
     for d, bound, names, c in bounds:
         (h,) = ax.plot(d, _positive(bound), color=c if len(names) == 1 else "black",
                        ls=(0, (1, 1.5)), lw=1.4, zorder=5,
                        label=f"{', '.join(names)}: bound (|w|·sup|a′|)^d")
         handles.append(h)
     ax.set_yscale("log")
+    _fit_log_axis(ax)
     ax.set_xlabel("depth d (number of layers)")
-    ax.set_ylabel("|dh_d/dx| (log scale)")
+    _fit_marker_size(ax, [h for h in handles if h.get_linestyle() == "None"])
+    return handles
+
+
+def _fit_marker_size(ax: Any, lines: Sequence[Any], most: float = 8.0,
+                     least: float = 4.0) -> None:
+    """Shrink the markers of ``lines`` so that neighbours one x step apart do not overlap:
+    size = clip(step on the page / 1.2, least, most) points, the step being the smallest
+    x difference between a line's points (page width from the axes' slot)."""
+    lo, hi = ax.get_xlim()
+    width_pt = ax.get_window_extent().width / _root(ax.figure).dpi * 72.0
+    for ln in lines:
+        x = np.unique(np.asarray(ln.get_xdata(), float))
+        if x.size < 2 or hi <= lo:
+            continue
+        step = float(np.min(np.diff(x))) / (hi - lo) * width_pt
+        ln.set_markersize(float(np.clip(step / 1.2, least, most)))
+
+
+@styled
+def plot_chain_depth(
+    studies: Sequence[Any],
+    *,
+    title: str | None = None,
+    show_bound: bool = True,
+    fig: FigureLike | None = None,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> FigureLike:
+    """|dh_d/dx| of activation chains h_d = a(w·h_(d−1)) against depth d, log scale.
+
+    ``studies``: :class:`~landscape.vanishing.ChainStudy` objects (one per activation).  The
+    numeric chain-rule product is the line, the exact SymPy derivative (where computed) the
+    markers (the legend gives the depths where it was computed: :func:`int_ranges`), and
+    the bound (|w|·sup|a′|)^d a dotted line drawn on top of the data (a line it
+    coincides with shows through the gaps); activations with the same bound (tanh and relu:
+    sup|a′| = 1) share one black bound line labelled with all their names, so no bound hides
+    under another line.  Values spanning more than :data:`CHAIN_DECADES` decades are split
+    into two panels side by side (:func:`chain_panels`), each with its own log axis and a
+    legend under it.
+    """
+    fig = new_figure(fig, figsize)
+    groups = chain_panels(studies)
     w = _attr(studies[0], "weight") if studies else None
     x = _attr(studies[0], "x") if studies else None
-    ax.set_title(title or f"Gradient through a chain of activations (w = {fmt(w, 3)}, "
-                          f"x = {fmt(x, 3)})")
-    _outside_legend(fig, handles, ncols=3)
+    heading = title or (f"Gradient through a chain of activations (w = {fmt(w, 3)}, "
+                        f"x = {fmt(x, 3)})")
+    if len(groups) == 1:
+        ax = fig.add_subplot()
+        handles = _chain_axes(ax, studies, groups[0], show_bound)
+        ax.set_ylabel("|dh_d/dx| (log scale)")
+        ax.set_title(heading)
+        _outside_legend(fig, handles, ncols=3)
+        return fig
+    axes = list(fig.subplots(1, len(groups)))
+    for ax, g in zip(axes, groups, strict=True):
+        handles = _chain_axes(ax, studies, g, show_bound)
+        ax.set_title(", ".join(str(_attr(studies[i], "activation")) for i in g), fontsize=9)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  borderaxespad=0.0, fontsize=7.5, ncols=1)
+    axes[0].set_ylabel("|dh_d/dx| (log scale)")
+    fig.suptitle(heading, fontsize=10)
     return fig
 
 

@@ -180,13 +180,38 @@ def plot_noise_ball(
     return fig
 
 
-def _log_spaced(k: np.ndarray, count: int = 24) -> np.ndarray:
+def _log_spaced(k: np.ndarray, count: int = 24, phase: float = 0.0) -> np.ndarray:
     """Indices into the increasing positive iterations ``k`` at about ``count`` log-spaced
-    values (first and last included): markers that stay readable on a log axis."""
+    values (first and last included): markers that stay readable on a log axis.  ``phase``
+    (0 ≤ phase < 1) shifts them by that share of one log step (then the first index is
+    not forced), so that series of equal values get their markers side by side instead of
+    on one another."""
     if k.size <= count:
         return np.arange(k.size)
-    want = np.geomspace(max(float(k[0]), 1.0), float(k[-1]), count)
-    return np.unique(np.clip(np.searchsorted(k, want), 0, k.size - 1))
+    lo, hi = np.log(max(float(k[0]), 1.0)), np.log(float(k[-1]))
+    step = (hi - lo) / (count - 1)
+    want = np.exp(np.clip(lo + (np.arange(count) + phase) * step, lo, hi))
+    idx = np.clip(np.searchsorted(k, want), 0, k.size - 1)
+    return np.unique(np.r_[idx, k.size - 1] if phase else np.r_[0, idx, k.size - 1])
+
+
+def _free_marks(idx: np.ndarray, values: np.ndarray, taken: dict[int, list[float]],
+                rtol: float = 0.05) -> np.ndarray:
+    """The marker indices ``idx`` of one series moved off the markers of earlier series
+    (``taken``: index → values marked there, updated): an index whose value another series
+    already marks there (within ``rtol``) moves to the nearest free index within ±2, else is
+    dropped — equal series then alternate their markers instead of hiding them."""
+    out: list[int] = []
+    n = values.size
+    for j in (int(i) for i in idx):
+        for c in (j, j + 1, j - 1, j + 2, j - 2):
+            if 0 <= c < n and c not in out and not any(
+                    np.isclose(values[c], v, rtol=rtol) for v in taken.get(c, [])):
+                out.append(c)
+                break
+    for c in out:
+        taken.setdefault(c, []).append(float(values[c]))
+    return np.asarray(sorted(out), dtype=int)
 
 
 @styled
@@ -205,14 +230,18 @@ def plot_decay_vs_constant(
 
     Left (log–log): the exact expected value of each setting as a line (the recursion
     s_(k+1) = (1 − η_k L)² s_k + η_k² σ²) and the measured mean over the runs as markers on
-    top of it at log-spaced k, so neither hides the other.  Right: the ratio measured/theory
-    against k — agreement is the ratio staying near 1; with ``runs`` (R) the band
-    1 ± 2√(2/R) is two standard errors of a mean of R squared Gaussians (the relative
-    standard error of a mean of x² over R runs is at most √(2/R) when x is Gaussian)."""
+    top of it at log-spaced k, so neither hides the other (staggered between the
+    series, :func:`_log_spaced` with a phase, and moved off each other where the means are
+    equal, :func:`_free_marks`, so that equal means show side by side).
+    Right: the ratio measured/theory against k — agreement is the ratio staying near 1;
+    with ``runs`` (R) the band 1 ± 2√(2/R) is two standard errors of a mean of R squared
+    Gaussians (the relative standard error of a mean of x² over R runs is at most √(2/R)
+    when x is Gaussian)."""
     fig = new_figure(fig, figsize)
     ax, axr = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
     kk = np.asarray(k, float)
     handles = []
+    taken: dict[int, list[float]] = {}
     for i, (label, m) in enumerate(measured.items()):
         m = np.asarray(m, float)
         t = theory.get(label)
@@ -225,7 +254,7 @@ def plot_decay_vs_constant(
                 ratio = m / t
             ok = np.isfinite(ratio)
             axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i), zorder=3)
-        idx = _log_spaced(kk)
+        idx = _free_marks(_log_spaced(kk, phase=i / max(len(measured), 1)), m, taken)
         (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
                        mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
         handles.append(h)
@@ -396,8 +425,10 @@ def plot_error_ratios(
         _error_axes,
         _finish_error_axes,
         draw_ratios,
+        k_limits,
         offset_theory_line,
         ratio_theory_line,
+        space_ratio_markers,
     )
 
     fig = new_figure(fig, figsize)
@@ -450,7 +481,7 @@ def plot_error_ratios(
         (windows or {}).get(k) is not None for k in errors) else " (markers)")
         + " vs theory ρ (dashed)", fontsize=9)
     if drawn_k:
-        pad = 0.04 * max(max(drawn_k) - min(drawn_k), 1)
-        right.set_xlim(min(drawn_k) - pad, max(drawn_k) + pad)
+        right.set_xlim(*k_limits(min(drawn_k), max(drawn_k)))
+    space_ratio_markers(right)
     _outside_legend(fig, handles, ncols=2)
     return fig

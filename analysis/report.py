@@ -1940,6 +1940,25 @@ def coinciding_text(series: Mapping[str, Any], what: str) -> str:
     return ("  " + "  ".join(out)) if out else ""
 
 
+def panels_coinciding_text(series: Mapping[str, Any], groups: Sequence[Sequence[str]],
+                           what: str) -> str:
+    """:func:`coinciding_text` per panel of a figure split into side-by-side panels
+    (``groups``, left to right), each sentence naming its panel; the whole figure's text
+    when there is one panel."""
+    if len(groups) <= 1:
+        return coinciding_text(series, what)
+    where = ["left", *(["middle"] if len(groups) == 3 else []), "right"]
+    if len(groups) > 3:
+        where = [f"panel {i + 1}" for i in range(len(groups))]
+    out = ""
+    for name, g in zip(where, groups, strict=True):
+        t = coinciding_text({k: series[k] for k in g}, what).strip()
+        if t:
+            head = name.capitalize() + ("" if name.startswith("panel") else " panel")
+            out += f"  {head}: {t[0].lower()}{t[1:]}"
+    return out
+
+
 def contour_levels_text(minima: int) -> str:
     """Why the contour levels are geometric in f − f_min, worded for the number of minima
     in the box: each of several basins, the one minimum's valley, or structure at every
@@ -1996,13 +2015,19 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         series = {r.label: r.result.fun_path - (fstar if fstar is not None else 0.0)
                   for r in runs}
         plots.plot_iterates(series, ylabel="f(xₖ) − f*" if fstar is not None else "|f(xₖ)|",
-                            logy=True, title="Objective gap against iteration", fig=fig)
+                            logy=True, title="Objective gap against iteration", split=True,
+                            fig=fig)
 
+    values = {r.label: r.result.fun_path for r in runs}
+    split = plots.grad_norm_groups(values)
     return draw, 300.0, ("Objective gap f(xₖ) − f* of the comparison runs against iteration "
                          "(log scale, all values shown; a gap of exactly 0 cannot be drawn "
-                         "on a log axis and is left out).  No trajectory plot for n ≥ 3."
-                         + coinciding_text({r.label: r.result.fun_path for r in runs},
-                                           "objective values"))
+                         "on a log axis and is left out)."
+                         + ("  Runs of very different lengths are in separate panels, the "
+                            "shortest left, each with its own iteration axis (shared y axis)."
+                            if len(split) > 1 else "")
+                         + "  No trajectory plot for n ≥ 3."
+                         + panels_coinciding_text(values, split, "objective values"))
 
 
 def _names(labels: Sequence[str]) -> str:
@@ -2147,10 +2172,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                              "it is below the axis)."
                              + ("  Runs of very different lengths are in separate "
                                 "panels, the shortest left, each with its own iteration axis."
-                                if len(plots.length_groups({k: len(v) for k, v in
-                                                            norms.items()},
-                                                           plots.GRAD_SPREAD)) > 1 else "")
-                             + coinciding_text(norms, "gradient norms"),
+                                if len(plots.grad_norm_groups(norms)) > 1 else "")
+                             + panels_coinciding_text(norms, plots.grad_norm_groups(norms),
+                                                      "gradient norms"),
                      label="gradient norm")
     if A.cps is not None and len(A.cps) == 1:
         d.paragraph(single_point_eigen_text(A.cps[0]), style="italic")

@@ -1030,6 +1030,16 @@ def section_rosenbrock(S: Study) -> None:
 # ============================================================================ 9. chains
 
 
+def _chain_panels_text(studies: list[Any]) -> str:
+    """Which activations each panel of the split chain figure shows (empty: one panel)."""
+    groups = plots.chain_panels(studies)
+    if len(groups) < 2:
+        return ""
+    names = [" and ".join(studies[i].activation for i in g) for g in groups]
+    return (f"  The values span more than {fmt_num(plots.CHAIN_DECADES, 2)} decades: left "
+            f"{names[0]}, right {names[1]}, each on its own log axis.")
+
+
 def section_chain(S: Study) -> None:
     """The derivative of activation chains against depth."""
     from landscape.vanishing import SUP_DERIVATIVE, chain_study
@@ -1059,7 +1069,8 @@ def section_chain(S: Study) -> None:
                        for n in same)
              + ("" if not attained else f"; {' and '.join(attained)} "
                 f"{'attains' if len(attained) == 1 else 'attain'} the bound at every depth "
-                "(its line shows through the dots)") + ".", "chains")
+                "(its line shows through the dots)") + "." + _chain_panels_text(studies),
+             "chains")
     rows = []
     for st in studies:
         exact = [(r.depth, float(r.derivative_exact), r.derivative) for r in st.rows
@@ -1570,7 +1581,9 @@ def section_schedules(S: Study) -> None:
         title=f"Noisy SGD on x²/2 under four schedules, mean over {R} runs", fig=fig),
         330.0, "Left: mean-square error against step (log–log) for each schedule: the exact "
         "expected value (lines) and the mean over the runs (open markers on top, at "
-        "log-spaced steps).  The constant step flattens at its floor; the step schedule drops "
+        "log-spaced steps; where schedules have the same mean their markers alternate "
+        "instead of covering each other).  The constant step flattens at its floor; the "
+        "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
         "step, with the band of two standard errors of one step's mean (±2√(2/R)).",
         "schedule effect")

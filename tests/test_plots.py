@@ -318,10 +318,11 @@ def test_contour_start_at_the_edge_is_whole_and_an_end_at_the_minimum_shows():
     end = next(ln for ln in marks if ln.get_marker() == "s")
     star = next(ln for ln in marks if ln.get_marker() not in ("o", "s"))
     assert not start.get_clip_on()  # its lower half would be cut at y = −2
-    # both show: a hollow square, larger than the star and drawn over it, around the star
+    # both show: a hollow square, larger than the star, around the star; the star on top,
+    # so that the edge of a nearby end's square never hides it
     assert end.get_markerfacecolor() == "none"
     assert end.get_markersize() > star.get_markersize()
-    assert end.get_zorder() > star.get_zorder()
+    assert star.get_zorder() > end.get_zorder()
 
 
 def test_contour_coinciding_ends_are_nested_squares_and_named():
@@ -341,6 +342,19 @@ def test_contour_coinciding_ends_are_nested_squares_and_named():
     assert plots.last_square_sizes({"a": [0, 0], "b": [0.01, 0], "c": [1, 0]}, [4, 4]) == (
         {"a": plots.LAST_SQUARE, "b": plots.LAST_SQUARE + plots.LAST_STEP,
          "c": plots.LAST_SQUARE}, [["a", "b"]])
+
+
+def test_nested_squares_say_one_point_only_when_the_ends_are_one_point():
+    # ends 0.08 apart (−0.177 vs −0.257) share a nest on a 10-wide box but are not one point
+    ends = {"momentum": [-0.177, 0.0], "nesterov": [-0.257, 0.0], "adam": [-0.022, 0.0],
+            "cg": [0.0, 0.052], "bfgs": [0.7, 0.3], "lbfgs": [0.7, 0.3]}
+    span = [10.0, 10.0]
+    _, groups = plots.last_square_sizes(ends, span)
+    labels = [plots.nest_label(ends, g, span) for g in groups]
+    assert "nested squares: momentum, nesterov end within 0.08 of each other" in labels
+    # ‖(−0.022, 0) − (0, 0.052)‖ = 0.05646… → 0.057 (rounded up: a bound)
+    assert "nested squares: adam, cg end within 0.057 of each other" in labels
+    assert "nested squares: bfgs, lbfgs end at one point" in labels
 
 
 def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_colours():
@@ -740,3 +754,242 @@ def test_int_ranges_names_the_depths_with_exact_derivatives():
     assert plots.int_ranges([1, 2, 3, 4, 5, 6, 8]) == "1–6, 8"
     assert plots.int_ranges([8, 1, 2]) == "1, 2, 8"
     assert plots.int_ranges([]) == ""
+
+
+def _marked_points(ax, ln):
+    """Page positions (points) of the markers a line draws."""
+    every = ln.get_markevery()
+    x, y = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+    idx = np.arange(x.size) if every is None else np.asarray(every)
+    return ax.transData.transform(np.c_[x[idx], y[idx]]) * 72.0 / ax.figure.dpi
+
+
+def test_ratio_markers_of_a_short_window_on_a_long_axis_do_not_merge():
+    # the study's κ = 100 page: GD's fit window covers 0–1474, heavy ball's 102–173 and
+    # Nesterov's 181–308; 60 markers each in 5 % of the axis were a solid blob
+    from analysis import plots_lecture
+
+    k = np.arange(1500.0)
+    errs = {"gd": 0.9802 ** k, "hb": (1 + k[:180]) * 0.8182 ** k[:180],
+            "nest": (1 + k[:320]) * 0.9 ** k[:320]}
+    wins = {"gd": (0, 1474), "hb": (102, 173), "nest": (181, 308)}
+    for fig in (plots_lecture.plot_error_ratios(errs, {"gd": 0.9802, "hb": 0.8182,
+                                                       "nest": 0.9}, windows=wins),
+                plots.plot_error(errs, rates={"gd": 0.9802, "hb": 0.8182, "nest": 0.9},
+                                 windows=wins)):
+        ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+        lines = [ln for ln in ax.lines if ln.get_gid() == "ratios"]
+        assert len(lines) == 3
+        for ln in lines:
+            p = _marked_points(ax, ln)
+            assert len(p) >= 2
+            gaps = np.hypot(*np.diff(p, axis=0).T)
+            assert gaps.min() >= plots.MARKER_GAP * ln.get_markersize() - 1e-9
+    assert plots.spaced_indices([[0, 0], [1, 0], [3, 0], [3.5, 0]], 2.0) == [0, 3]
+
+
+def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():
+    # CG on a quadratic: one ratio in its fit window, at k = 0, equal to the bound ρ —
+    # it sat on the y spine under the dashed ρ line
+    e = np.array([10.0, 6.3451, 1e-3, 1e-15])
+    fig = plots.plot_error({"cg": e, "bfgs": 0.5 ** np.arange(8.0)}, rates={"cg": 0.63451},
+                           windows={"cg": (0, 0), "bfgs": (4, 6)})
+    ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+    lone = next(ln for ln in ax.lines if ln.get_gid() == "ratios" and len(ln.get_xdata()) == 1)
+    theory = [ln for ln in ax.lines if ln.get_gid() == "theory"]
+    assert theory and lone.get_zorder() > max(t.get_zorder() for t in theory)
+    lo, hi = ax.get_xlim()
+    assert lo <= -0.5 and hi >= 6.5  # half a step beyond the first and the last point
+    assert plots.k_limits(0, 100) == (-4.0, 104.0)
+
+
+def test_objective_gap_of_runs_of_very_different_lengths_is_split_into_panels():
+    # Newton's 24 steps and L-BFGS' 49 beside GD's 1000: on one 0–1000 axis they were
+    # squeezed into its first 9 %
+    k = np.arange(1001.0)
+    series = {"gd": 1e4 / (1 + k), "newton": 1e4 * 0.2 ** np.arange(25.0),
+              "bfgs": 1e4 * 0.6 ** np.arange(68.0), "lbfgs": 1e4 * 0.55 ** np.arange(50.0)}
+    fig = plots.plot_iterates(series, ylabel="f(xₖ) − f*", logy=True, split=True)
+    axes = [a for a in fig.axes if a.lines]
+    assert len(axes) == 2
+    short, long = axes
+    assert {ln.get_label().split(" (")[0] for ln in short.lines} == {"newton", "bfgs", "lbfgs"}
+    assert short.get_xlim()[1] < 80 and long.get_xlim()[1] > 1000
+    assert short.get_ylim() == long.get_ylim()  # one y axis: the gaps stay comparable
+    # without split (the default) one axes, as before
+    assert len(plots.plot_iterates(series, ylabel="f", logy=True).axes) == 1
+
+
+def test_chain_figure_spanning_35_decades_puts_the_decaying_chain_in_its_own_panel():
+    from landscape.vanishing import chain_study
+
+    depths = tuple(range(1, 51))
+    studies = [chain_study(a, depths=depths) for a in ("tanh", "sigmoid", "relu")]
+    assert plots.chain_panels(studies) == [[0, 2], [1]]
+    fig = plots.plot_chain_depth(studies)
+    left, right = [a for a in fig.axes if a.lines]
+    assert {ln.get_label().split(":")[0] for ln in left.lines} == {"tanh", "relu", "tanh, relu"}
+    assert {ln.get_label().split(":")[0] for ln in right.lines} == {"sigmoid"}
+    lo, hi = left.get_ylim()
+    assert math.log10(hi / lo) < 12  # tanh and relu get the axis, not a band at its top
+    # a few layers: one panel as before
+    short = [chain_study(a, depths=(1, 2, 3)) for a in ("tanh", "sigmoid")]
+    assert plots.chain_panels(short) == [[0, 1]]
+
+
+def test_small_multiples_titles_keep_clear_of_the_panel_above_at_every_height():
+    # two-line panel titles ("Adam η = 0.4, β = (0.9, 0.999) (20 it.)") over equal-aspect
+    # panels: at some heights the axes shrank inside its slot and its title rose to the
+    # x axis of the panel above (1.7 pt apart at 320 pt)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def f(p):
+        return 0.1 * p[:, 0] ** 2 + 2 * p[:, 1] ** 2
+
+    t = np.linspace(0, 1, 21)[:, None]
+    s = np.array([-5.0, -2.0])
+    paths = {"AdaGrad η = 0.4": s * (1 - 0.5 * t), "AdaGrad η = 2": s * (1 - t),
+             "RMSProp η = 0.4, α = 0.9": s * (1 - t),
+             "Adam η = 0.4, β = (0.9, 0.999)": s * (1 - 1.2 * t)}
+    for h in (300, 320, 330, 350, 360, 380):
+        fig = Figure(figsize=(497 / 72, h / 72), layout="constrained", dpi=72)
+        plots.plot_paths_grid(f, [(-6, 6), (-3, 3)], paths, [], title="20 steps, one "
+                              "panel per method (same axes, equal scales)", fig=fig)
+        FigureCanvasAgg(fig).draw()
+        r = fig.canvas.get_renderer()
+        axes = [a for a in fig.axes if a.get_title()]
+        gap = axes[1].get_window_extent(r).y0 - axes[3].title.get_window_extent(r).y1
+        assert gap >= 4.0, (h, gap)  # points
+
+
+def test_a_nest_of_eight_ends_is_drawn_only_in_the_zoom_and_sized_to_its_axes():
+    # Himmelblau: all eight methods end at P9 (3.58, −1.85); in the overview their 8 nested
+    # squares made a block 1.3 units wide that covered the path ends and the zoom box
+    def f(p):
+        return (p[:, 0] ** 2 + p[:, 1] - 11) ** 2 + (p[:, 0] + p[:, 1] ** 2 - 7) ** 2
+
+    end = np.array([3.5844, -1.8481])
+    names = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg"]
+    paths = {m: np.array([[1.4, -2.3], [2.0 + 0.1 * i, -2.1], end]) for i, m in enumerate(names)}
+    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], paths, [], zoom=True)
+    over, zoom = [a for a in fig.axes if a.get_label() != "<colorbar>" and a.lines][:2]
+
+    def squares(ax):
+        return [ln.get_markersize() for ln in ax.lines
+                if ln.get_marker() == "s" and len(ln.get_xdata()) == 1]
+
+    assert squares(over) == [plots.LAST_SQUARE]  # one black square, no nest
+    zs = squares(zoom)
+    assert len(zs) == 8 and len(set(zs)) == 8  # the nest, in the zoom
+    # 8 steps of LAST_STEP would be 40 pt across; the panel is half the figure wide
+    assert max(zs) < plots.LAST_SQUARE + 7 * plots.LAST_STEP
+    assert max(zs) <= plots.NEST_SHARE * fig.get_size_inches()[0] * 72.0 / 2
+    assert any("nested squares: gd, momentum" in t for t in _legend_texts(fig))
+
+
+def test_power_tick_labels_share_one_mantissa_style_and_geometric_colorbars_skip_f_min():
+    # the quadratic's colorbar: "5×10⁻¹" beside "5.1×10⁰", and a last tick at f_min that
+    # is not on the geometric sequence of the others
+    t = [52.0, 16.0, 5.1, 1.6, 0.5, 0.16, 2.1e-3]
+    labels = [plots.one_format(t)(v, None) for v in t]
+    assert labels[4] == "$5.0{\\times}10^{-1}$" and labels[2] == "$5.1{\\times}10^{0}$"
+    assert all("." in s for s in labels)
+    whole = [2e-3, 5e-1, 5e1]
+    assert [plots.one_format(whole)(v, None) for v in whole][1] == "$5{\\times}10^{-1}$"
+
+    def f(p):
+        return 0.1 * p[:, 0] ** 2 + 2 * p[:, 1] ** 2
+
+    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], {}, [])
+    cb = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    ticks = np.asarray(cb.get_yticks())
+    ratios = ticks[1:] / ticks[:-1]
+    assert np.allclose(ratios, ratios[0], rtol=0.03)  # one geometric step, f_min left out
+
+
+def test_titles_never_break_inside_a_short_bracketed_group():
+    # study p. 8: "cos x on [−π," / "π]: nonconvex"
+    for width in (100, 110, 120, 130):
+        lines = plots.wrap_words("cos x on [−π, π]: nonconvex", width, 10).split("\n")
+        assert not any(ln.rstrip().endswith("[−π,") for ln in lines), lines
+    assert "(0.9, 0.999)" in plots.bracket_words("Adam β = (0.9, 0.999) (20 it.)".split(" "))
+    # a long parenthetical stays breakable
+    long = plots.bracket_words("(levels geometric in f − f_min, so that each basin shows)"
+                               .split(" "))
+    assert len(long) > 3
+
+
+def test_figure_texts_have_no_raw_underscores():
+    # "‖x_K − x*‖₂", "e_k^q", "t_f", "f_min" were printed with their underscores
+    import io
+    import re
+
+    from matplotlib.text import Text
+
+    assert plots.subscripted("f − f_min") == "f − fₘᵢₙ"
+    assert plots.subscripted("e_(k+1)/e_k") == "e₍ₖ₊₁₎/eₖ"
+    assert plots.subscripted("‖x_K − x*‖₂") == "‖x$_{K}$ − x*‖₂"
+    assert plots.subscripted("ratio e_k^q") == "ratio e$_{k}^{q}$"
+    assert plots.subscripted("lr = 1, line_search = none") == "lr = 1, line_search = none"
+    assert plots.subscripted("learning rate η_k") == "learning rate ηₖ"  # Greek symbols too
+    fig = plots.plot_iterates({"t_f": np.arange(1.0, 5.0)}, ylabel="e_k^q", title="f_min")
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert not any(re.search(r"(?<![A-Za-z])[A-Za-z]_[A-Za-z0-9(]", t) for t in texts
+                   if "$" not in t), texts
+    fig.savefig(io.BytesIO(), format="png")  # the mathtext parses
+
+
+def test_log_ticks_step_by_readable_decades_on_multiples_of_the_step():
+    # study p. 10: 10¹⁶, 10⁻³, 10⁻²² — a step of 19 decades
+    assert plots.decade_stride(19, 76) == 10
+    assert plots.decade_stride(3, 12) == 3 and plots.decade_stride(7, 40) == 10
+    assert plots.decade_stride(25, 300) == 50  # 31 ticks of 10 would not fit
+    ks = np.log10(plots.TopDecadeLocator(base=10.0, numticks=5).tick_values(1e-60, 1e16))
+    assert np.all(np.diff(ks) == 10) and 16 in ks  # from the top decade down
+    # the figure of that page: every tick on a multiple of the step, step ≤ 10 decades
+    sweep = NS(lrs=np.geomspace(0.01, 1.4, 31), final_error=np.geomspace(1e-59, 1e15, 31),
+               diverged=np.r_[np.zeros(28, bool), np.ones(3, bool)], predicted_threshold=1.0,
+               observed_threshold=1.07)
+    fig = plots.plot_lr_sweep(sweep)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    shown = np.log10([t for t in ax.get_yticks() if lo <= t <= hi])
+    assert len(shown) >= 3 and np.all(np.diff(shown) <= 10)
+
+
+def test_error_and_ratio_panels_over_the_same_iterations_share_one_tick_step():
+    # kink p. 9: the error panel ticked every 150, the ratio panel every 250
+    k = np.arange(1001.0)
+    errs = {"gd": np.r_[6.66, np.where(k[1:] % 2 == 0, 0.41, 0.59)],
+            "adam": 6.0 * 0.99 ** k + 1e-3}
+    fig = plots.plot_error(errs, ratio_series=["gd"])
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig).draw()
+    steps = set()
+    for a in fig.axes[:2]:
+        lo, hi = a.get_xlim()
+        t = [v for v in a.get_xticks() if lo <= v <= hi]
+        steps.add(round(float(np.diff(t).min()), 9))
+    assert len(steps) == 1, steps
+
+
+def test_equal_means_of_several_schedules_get_markers_side_by_side():
+    # study p. 30: for k < 50 the constant, step and cosine schedules have the same mean;
+    # their markers sat on one another at the same log-spaced k
+    from analysis import plots_lecture
+
+    k = np.arange(1.0, 201.0)
+    same = 2.0 * 0.8 ** k + 0.33
+    fig = plots_lecture.plot_decay_vs_constant(k, {"constant": same, "step": same.copy(),
+                                                   "cosine": same.copy()},
+                                               {"constant": same, "step": same,
+                                                "cosine": same})
+    ax = fig.axes[0]
+    marks = [ln for ln in ax.lines if ln.get_linestyle() == "None"]
+    xs = [set(np.asarray(ln.get_xdata(), float)) for ln in marks]
+    assert len(marks) == 3
+    early = [{x for x in s if x < 50} for s in xs]
+    assert all(len(e) >= 3 for e in early)
+    assert not (early[0] & early[1]) and not (early[0] & early[2])  # no shared position

@@ -117,6 +117,23 @@ def _two_cycle(n, a, b):
     return np.where(np.arange(n) % 2 == 0, a, b).astype(float)
 
 
+def test_envelope_starts_at_the_first_error_never_crosses_the_data_and_has_no_spikes():
+    # a fall from e₀ = 6.66 onto a 2-cycle (0.41, 0.59), and onto a 10-cycle whose lowest
+    # value comes once per period (Adam at a kink): a block minimum over 8 steps would miss
+    # it in some blocks and spike up to the second-lowest value
+    two = np.r_[6.66, 3.59, 2.59, _two_cycle(998, 0.41, 0.59)]
+    ten = np.r_[6.66 * 0.95 ** np.arange(150),
+                np.tile([0.022, 0.0232, 0.0176, 0.006, 0.0114, 0.0202, 0.0215, 0.0159,
+                         0.0044, 0.0132], 85)]
+    for y, low, high in ((two, 0.41, 0.59), (ten, 0.0044, 0.0232)):
+        kk, lo, hi = plots.envelope(y)
+        assert np.all(lo <= y[kk.astype(int)]) and np.all(hi >= y[kk.astype(int)])
+        assert lo[0] == hi[0] == 6.66  # the transient is its own envelope
+        tail = kk > 200
+        assert np.all(lo[tail] == low) and np.all(hi[tail] == high)  # flat: no spikes
+    assert plots.cycle_period(ten) == 10 and plots.cycle_period(two) == 2
+
+
 def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
     k = np.arange(1000)
     errs = {"gd": np.r_[6.0, _two_cycle(999, 0.4, 0.6)],
@@ -140,7 +157,7 @@ def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
     # no line is a solid band: the cycling series are drawn as two envelope lines
     ax = fig.axes[0]
     wide = [ln for ln in ax.get_lines() if ln.get_color() == plots.METHOD_COLORS["momentum"]]
-    assert len(wide) == 2 and all(len(ln.get_xdata()) <= 120 for ln in wide)
+    assert len(wide) == 2 and not any(plots.oscillates(ln.get_ydata()) for ln in wide)
 
 
 # ---------------------------------------------------------------- ECDF at 0
@@ -407,3 +424,25 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
     shaded = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linewidth() == 7]
     assert len(shaded) == 1  # gd's window only
     assert report.window_cut_text(studies) == ""
+
+
+def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
+    # Newton-type runs of 1–4 iterations, first-order runs of 1000: two panels; each
+    # panel's horizontal line is told for that panel, with the series drawn on top there
+    norms = {"newton": np.r_[4.8, 4.8], "bfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0],
+             "lbfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0], "cg": np.r_[4.8, 1.0, 1.0],
+             "gd": np.r_[4.8, np.ones(1000)], "adam": np.r_[np.linspace(4.8, 1.1, 72),
+                                                          np.ones(929)]}
+    groups = plots.grad_norm_groups(norms)
+    assert groups == [["newton", "bfgs", "lbfgs", "cg"], ["gd", "adam"]]
+    text = report.panels_coinciding_text(norms, groups, "gradient norms")
+    left, right = text.split("Right panel:")
+    assert "Left panel: the gradient norms of bfgs, lbfgs and cg" in left
+    assert "cg drawn on top" in left and "gd" not in left
+    assert "of gd and adam" in right and "adam drawn on top" in right and "cg" not in right
+    fig = plots.plot_grad_norm(norms)
+    assert len(fig.axes) == len(groups)
+    # one panel: the whole figure's sentence, as before
+    one = {k: norms[k] for k in ("gd", "adam")}
+    assert report.panels_coinciding_text(one, plots.grad_norm_groups(one), "gradient norms") \
+        == report.coinciding_text(one, "gradient norms")
