@@ -609,7 +609,7 @@ def _engine_layout(spec: MethodSpec, eff: Mapping[str, Any], n: int, N: int,
 #: the general loop's copies)
 LOCK_STEP_ARRAYS = 14
 #: n-vectors of the per-start engine's own workspace (x, ∇f, x_new, ∇f_new, x_avg, scratch)
-#: and its permutation; the method's named state comes on top (:func:`engine.work_for`)
+#: and its permutation; the method's named state comes on top (:func:`workspace.allocate`)
 PER_START_VECTORS = 7
 
 

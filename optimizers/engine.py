@@ -91,6 +91,7 @@ from .averaging import average_value
 from .registry import METHODS, spec_module
 from .rng import epoch_permutation, normal_pair, stream_key
 from .schedules import lr_from_hp
+from .workspace import allocate, unpack
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -183,15 +184,10 @@ R_OUT = types.float64[:, :]
 I_OUT = types.int64[:, :]
 F64_3D = types.float64[:, :, ::1]
 
-#: the workspace of a per-start method (:mod:`optimizers.registry`, contract item 3)
-Work = namedtuple("Work", "v m t q f i perm rng")
-WORK_TYPE = types.NamedTuple(
-    (MAT, F64_3D, F64_3D, MAT, VEC, types.int64[::1], types.int64[::1], types.uint64[::1]), Work
-)
-#: step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt) -> (rc, fn) of a per-start method
+#: step(fg, h, D, hp, k, fx, F, I) -> (rc, fn) of a per-start method: its point, gradients,
+#: counters and named state are views into the workspace (F, I) (:mod:`optimizers.workspace`)
 STEP_SIG = types.Tuple((types.int64, types.float64))(
-    FG_TYPE, H_TYPE, MAT, VEC, types.int64, VEC, types.float64, VEC, VEC, VEC, WORK_TYPE,
-    types.int64[::1],
+    FG_TYPE, H_TYPE, MAT, VEC, types.int64, types.float64, VEC, types.int64[::1],
 )
 #: update(k, lr, hp, X, G, S, ncols, XO) of a lock-step method
 UPDATE_SIG = types.void(types.int64, types.float64, VEC, MAT, MAT, F64_3D, types.int64, MAT)
@@ -1078,25 +1074,6 @@ def _ps_measure(x, xn, fn, gn, bound):
     return 0, xc, gm
 
 
-@njit(**KERNEL)
-def work_for(hp, n):
-    """The per-start workspace (:data:`Work`) sized by the ``W_*`` slots of ``hp``; n × n
-    matrices only when the method keeps some (at n = 10⁴ each is 800 MB)."""
-    mem = max(1, int(hp[L.MEMORY]))
-    nm = int(hp[L.W_MATRICES])
-    nn = n if nm > 0 else 0
-    return Work(
-        np.zeros((int(hp[L.W_VECTORS]), n)),
-        np.zeros((max(1, nm), nn, nn)),  # one 0 × 0 matrix when none is kept
-        np.zeros((int(hp[L.W_HISTORY]), mem, n)),
-        np.zeros((int(hp[L.W_HISTORY_SCALARS]), mem)),
-        np.zeros(int(hp[L.W_FLOATS])),
-        np.zeros(int(hp[L.W_INTS]), dtype=np.int64),
-        np.zeros(n, dtype=np.int64),
-        np.empty(1, dtype=np.uint64),
-    )
-
-
 def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                     out_x, out_jac, out_xavg, out_r, out_i, path, fpath, gpath):
     """Run starts s0 … s1−1 one after the other with one workspace, each iteration one call
@@ -1104,15 +1081,11 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
     divergence, averaging, recording and results are written here once."""
     n = X0.shape[1]
     stride = max(1, int(hp[L.STRIDE]))
-    E = np.zeros((6, n))  # the engine's own vectors
-    W = work_for(hp, n)
-    cnt = np.zeros(3, dtype=np.int64)
-    x = E[0]
-    gx = E[1]
-    xn = E[2]
-    gn = E[3]
-    xa = E[4]
-    scratch = E[5]
+    F, I = allocate(hp, n)  # the step's workspace: x, gx, xn, gn, counters and state
+    x, gx, xn, gn, W, cnt = unpack(F, I)
+    E = np.zeros((2, n))  # the engine's own vectors
+    xa = E[0]
+    scratch = E[1]
     K = int(hp[L.MAXITER])
     steps_mode = hp[L.STEPS_MODE] != 0.0
     gtol = hp[L.GTOL]
@@ -1166,7 +1139,7 @@ def per_start_chunk(step, hp, seed, offset, fg, h, X0, D, s0, s1,
                     fn = fx
                 else:
                     # ---- one iteration of the method into (xn, fn, gn)
-                    rc, fn = step(fg, h, D, hp, calls, x, fx, gx, xn, gn, W, cnt)
+                    rc, fn = step(fg, h, D, hp, calls, fx, F, I)
                     calls += 1
                 if rc == L.D_LS_NOT_DESCENT or (rc != 0 and rc != L.D_LS_FAILED):
                     status = L.ST_LS_FAILED if rc == L.D_LS_NOT_DESCENT else L.ST_STALLED

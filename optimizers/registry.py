@@ -51,24 +51,30 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    history_scalars=(...), floats=(...), ints=(...))`` (:func:`optimizers.spec.state`), passed
    as ``SPEC``'s ``state=``.  ``STATE.v.s`` is the row of vector ``s`` in ``W.v``; ``STATE.m``,
    ``.t``, ``.q``, ``.f``, ``.i`` likewise index ``W.m`` (n × n), ``W.t`` (memory × n),
-   ``W.q`` (memory), ``W.f`` (floats), ``W.i`` (int64).  The engine zeroes ``W.f`` and
-   ``W.i`` before every start; vectors, matrices and history keep the previous start's values
-   (one workspace per chunk of starts; zeroing n × n matrices per start would cost more than
-   some runs), so the step initialises what it reads at ``k == 0``.  ``memory`` is
-   ``hp[L.MEMORY]`` (1 if unused).  The engine's own x, ∇f, x_new, … are not in ``W``.
+   ``W.q`` (memory), ``W.f`` (floats), ``W.i`` (int64): views into the start's workspace
+   (:mod:`optimizers.workspace`).  The engine zeroes ``W.f`` and ``W.i`` before every start;
+   vectors, matrices and history keep the previous start's values (one workspace per chunk
+   of starts; zeroing n × n matrices per start would cost more than some runs), so the step
+   initialises what it reads at ``k == 0``.  ``memory`` is ``hp[L.MEMORY]`` (1 if unused).
 
 4. **Step** — a plain Python function ``step`` (the engine compiles it with the shared JIT
    options of :mod:`landscape.jit` and the signature ``engine.STEP_SIG``, and passes it to
    the per-start engine as a first-class function, as the objective's kernels are)::
 
-       step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt) -> (rc, fn)
+       step(fg, h, D, hp, k, fx, F, I) -> (rc, fn)
+           x, gx, xn, gn, W, cnt = unpack(F, I)      # its first line
+
+   ``F`` (float64) and ``I`` (int64) are the start's workspace and :func:`workspace.unpack`
+   (bound by ``link()``) its named views, made without a copy: a call through a function
+   pointer passes every array as its whole descriptor (7 machine words for a vector), so the
+   step takes two arrays instead of twelve (about 130 words pushed per iteration before).
 
    ``fg(x, D, g) -> f`` value and gradient in one call (``g`` written), ``h(x, D, H)`` the
    Hessian, ``D`` the data matrix, ``hp`` the hyperparameters (by slot), ``k`` the iteration
    (0 = first of this start), ``x, fx, gx`` the current point, value and gradient
    (read-only), ``xn, gn`` where the step writes the new point and its gradient, returning
-   ``fn = f(xn)``; ``W`` the workspace (:data:`engine.Work`: ``v, m, t, q, f, i`` as in 3.,
-   ``perm`` an int64 n-vector, ``rng`` the start's random stream, uint64[1], see
+   ``fn = f(xn)``; ``W`` the named state (:data:`workspace.Work`: ``v, m, t, q, f, i`` as in
+   3., ``perm`` an int64 n-vector, ``rng`` the start's random stream, uint64[1], see
    :mod:`optimizers.rng`); ``cnt`` int64[3] = evaluations of f, ∇f, ∇²f, incremented by the
    step for every kernel call (an ``fg`` call counts 1 and 1).  ``rc``: 0 = a step was
    taken; ``L.D_LS_FAILED`` = no step met the line-search conditions (``xn`` holds the best

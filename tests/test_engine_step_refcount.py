@@ -43,7 +43,10 @@ def test_the_engine_compiles_the_step_without_reference_counting(name):
 def test_a_step_that_allocates_does_not_compile():
     import numpy as np
 
-    def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+    from optimizers.workspace import unpack
+
+    def step(fg, h, D, hp, k, fx, F, I):
+        x, gx, xn, gn, W, cnt = unpack(F, I)
         tmp = np.empty(x.shape[0])
         for i in range(x.shape[0]):
             tmp[i] = gx[i]

@@ -40,8 +40,9 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global first_alpha, line_step
+    global first_alpha, line_step, unpack
     from optimizers.linesearch import first_alpha, line_step
+    from optimizers.workspace import unpack
 
 
 def sym_matvec(A, v, out, sign):
@@ -91,8 +92,9 @@ def update_inverse(H, s, y, Hy, ys):
             H[i, j] += -rho * (Hy[i] * s[j] + s[i] * Hy[j]) + c * (s[i] * s[j])
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """One BFGS iteration (module docstring)."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     n = x.shape[0]
     H = W.m[STATE.m.H]
     d = W.v[STATE.v.d]

@@ -66,8 +66,9 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global line_step
+    global line_step, unpack
     from optimizers.linesearch import line_step
+    from optimizers.workspace import unpack
 
 
 def beta(variant, gg, gngn, gng, dy):
@@ -122,8 +123,9 @@ def linear_step(fg, h, D, k, x, gx, xn, gn, W, cnt):
     return 0, fg(xn, D, gn)
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """One nonlinear (or linear) CG iteration; ``d`` carries the search direction over."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     variant = int(hp[L.VARIANT])
     if variant == L.CG_LINEAR:
         return linear_step(fg, h, D, k, x, gx, xn, gn, W, cnt)

@@ -51,8 +51,9 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global permutation, uniform
+    global permutation, uniform, unpack
     from optimizers.rng import permutation, uniform
+    from optimizers.workspace import unpack
 
 
 def newton_coordinate(fg, h, D, x, i, fcur, gbuf, H, lr, cnt):
@@ -92,8 +93,9 @@ def newton_coordinate(fg, h, D, x, i, fcur, gbuf, H, lr, cnt):
     return fcur
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """One sweep from x into xn (gn = ∇f(xn)); returns (0, f(xn))."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     n = x.shape[0]
     order = int(hp[L.ORDER])
     newton = int(hp[L.UPDATE]) == L.UPDATE_NEWTON

@@ -27,8 +27,9 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global line_step
+    global line_step, unpack
     from optimizers.linesearch import line_step
+    from optimizers.workspace import unpack
 
 
 def update(k, lr, hp, X, G, S, ncols, XO):
@@ -38,8 +39,9 @@ def update(k, lr, hp, X, G, S, ncols, XO):
             XO[i, j] = X[i, j] - lr * G[i, j]
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """d = −∇f(x); x_new = x + α d with α from the line search (α₀ = 1)."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     d = W.v[STATE.v.d]
     for i in range(x.shape[0]):
         d[i] = -gx[i]

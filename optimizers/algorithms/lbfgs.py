@@ -45,8 +45,9 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global first_alpha, line_step
+    global first_alpha, line_step, unpack
     from optimizers.linesearch import first_alpha, line_step
+    from optimizers.workspace import unpack
 
 
 def two_loop(g, S, Y, rho, alpha, count, newest, out):
@@ -86,8 +87,9 @@ def two_loop(g, S, Y, rho, alpha, count, newest, out):
         idx = idx + 1 if idx < m - 1 else 0
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """One L-BFGS iteration (module docstring)."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     n = x.shape[0]
     S = W.t[STATE.t.S]
     Y = W.t[STATE.t.Y]

@@ -65,9 +65,10 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global cholesky, cholesky_solve, model_decrease
+    global cholesky, cholesky_solve, model_decrease, unpack
     from landscape.linalg import cholesky, cholesky_solve
     from optimizers.trust_region import model_decrease
+    from optimizers.workspace import unpack
 
 
 def nielsen_update(mu, nu, rho):
@@ -94,7 +95,7 @@ def lm_solve(A, g, mu, scale, p, M, Lm, t):
     return True
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """One accepted Levenberg–Marquardt step from (x, f(x), ∇f(x)) into (xn, f, gn).
 
     ``h`` is the Gauss–Newton kernel: ``h(x, D, A)`` writes A = 2JᵀJ.  μ, ν and Moré's
@@ -102,6 +103,7 @@ def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
     ``D_NO_CHANGE`` when the model predicts no decrease or :data:`MAX_REJECTIONS` trials in
     a row fail.
     """
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     n = x.shape[0]
     A = W.m[STATE.m.A]
     p = W.v[STATE.v.p]

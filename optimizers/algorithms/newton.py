@@ -67,9 +67,10 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global cholesky, cholesky_solve, jacobi_eigh, line_step, lu_solve
+    global cholesky, cholesky_solve, jacobi_eigh, line_step, lu_solve, unpack
     from landscape.linalg import cholesky, cholesky_solve, jacobi_eigh, lu_solve
     from optimizers.linesearch import line_step
+    from optimizers.workspace import unpack
 
 
 def direction(modification, H, g, d, W1, W2, wv, tv):
@@ -112,8 +113,9 @@ def direction(modification, H, g, d, W1, W2, wv, tv):
     return 0
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """H = ∇²f(x), d from :func:`direction`, then x_new = x + α d (line search or damping)."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     H = W.m[STATE.m.H]
     d = W.v[STATE.v.d]
     h(x, D, H)

@@ -76,7 +76,7 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global MAX_REJECTIONS, REJECTED, boundary_tau, cholesky_index, cholesky_solve
+    global MAX_REJECTIONS, REJECTED, boundary_tau, cholesky_index, cholesky_solve, unpack
     global norm2, trust_region_end, trust_region_trial
     from landscape.linalg import cholesky_index, cholesky_solve
     from optimizers.trust_region import (
@@ -87,6 +87,7 @@ def link() -> None:
         trust_region_end,
         trust_region_trial,
     )
+    from optimizers.workspace import unpack
 
 
 def smallest_singular(L, w, e, z):
@@ -236,9 +237,10 @@ def more_sorensen(B, g, delta, k_easy, k_hard, p, L, t, q, z, e):
     return 1
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """H = ∇²f(x); Moré–Sorensen steps with the radius updated until one is accepted (or
     ``D_NO_CHANGE``, see :mod:`optimizers.trust_region`)."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     H = W.m[STATE.m.H]
     p = W.v[STATE.v.p]
     if k == 0:

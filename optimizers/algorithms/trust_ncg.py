@@ -74,6 +74,7 @@ SPEC = method(
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
     global MAX_REJECTIONS, REJECTED, boundary_tau, norm2, trust_region_end, trust_region_trial
+    global unpack
     from optimizers.trust_region import (
         MAX_REJECTIONS,
         REJECTED,
@@ -82,6 +83,7 @@ def link() -> None:
         trust_region_end,
         trust_region_trial,
     )
+    from optimizers.workspace import unpack
 
 
 def along(z, d, tau, p):
@@ -175,10 +177,11 @@ def truncated_cg(B, g, delta, eps, p, r, d, bd):
     return 0
 
 
-def step(fg, h, D, hp, k, x, fx, gx, xn, gn, W, cnt):
+def step(fg, h, D, hp, k, fx, F, I):
     """H = ∇²f(x); Steihaug–Toint steps with the radius updated until one is accepted (or
     ``D_NO_CHANGE``, see :mod:`optimizers.trust_region`); a rejected interior step is solved
     again with CG run to completion (module docstring)."""
+    x, gx, xn, gn, W, cnt = unpack(F, I)
     H = W.m[STATE.m.H]
     p = W.v[STATE.v.p]
     if k == 0:
