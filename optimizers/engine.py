@@ -1287,7 +1287,8 @@ def _stale_guard(disp, name: str) -> Path | None:
 
 def prepare(module: ModuleType) -> ModuleType:
     """Make a method module's step compilable: bind its helpers from other modules
-    (``link()``) and compile its own helpers (``KERNELS``) in place, once."""
+    (``link()``) and compile its own helpers (``KERNELS``) in place, once, to be inlined
+    into the step (a call would pass each of their array arguments as a whole descriptor)."""
     if not getattr(module, "_prepared", False):
         link = getattr(module, "link", None)
         if link is not None:
@@ -1295,7 +1296,7 @@ def prepare(module: ModuleType) -> ModuleType:
         for name in getattr(module, "KERNELS", ()):
             fn = getattr(module, name)
             if not isinstance(fn, CPUDispatcher):
-                setattr(module, name, njit(**KERNEL)(fn))
+                setattr(module, name, njit(**INLINE)(fn))
         module._prepared = True
     return module
 

@@ -85,10 +85,10 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    (``landscape.jit.BORROW``; an allocation fails to compile), its arrays are the engine's
    and its scratch is ``W``.  Reading ``SPEC`` must import neither Numba nor NumPy, so the
    module's own helpers are plain functions too, named in ``KERNELS = ("helper", ...)``
-   (compiled in place before the step, with the options ``landscape.jit.KERNEL``), and
-   helpers from other modules (line search, Cholesky in ``landscape.linalg``) are bound by a
-   module function ``link()`` (``global name; from … import name``), called by the engine
-   before compiling.
+   (compiled in place before the step with ``landscape.jit.INLINE``: inlined into the step,
+   so that passing arrays to them costs no call), and helpers from other modules (line
+   search, Cholesky in ``landscape.linalg``) are bound by a module function ``link()``
+   (``global name; from … import name``), called by the engine before compiling.
 
    Lock-step modules instead define ``update(k, lr, hp, X, G, S, ncols, XO)``: ``XO ← rule(X,
    G)`` on the first ``ncols`` columns of the (n, chunk) block, state ``S[STATE.v.<name>]``

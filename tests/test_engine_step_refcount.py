@@ -55,3 +55,33 @@ def test_a_step_that_allocates_does_not_compile():
 
     with pytest.raises(NumbaError, match="empty"):
         njit(**_FRESH)(step).compile(STEP_SIG.args)
+
+
+def _called(ir: str) -> set[str]:
+    """Names of the ``optimizers`` functions an LLVM IR body calls (the last component of
+    each mangled ``_ZN<len><name>…`` symbol)."""
+    out = set()
+    for sym in re.findall(r"call [^\n]*?@_ZN(\w+)", ir):
+        parts, i = [], 0
+        while i < len(sym) and sym[i].isdigit():
+            j = i
+            while sym[j].isdigit():
+                j += 1
+            size = int(sym[i:j])
+            parts.append(sym[j:j + size])
+            i = j + size
+        if parts and parts[0] == "optimizers":
+            out.add(parts[-1])
+    return out
+
+
+@pytest.mark.parametrize("name, helpers", [
+    ("bfgs", {"sym_matvec", "update_inverse", "line_step", "wolfe", "armijo", "first_alpha"}),
+    ("lbfgs", {"two_loop", "line_step", "wolfe", "first_alpha"}),
+])
+def test_the_step_inlines_its_helpers_and_the_line_search(name, helpers):
+    """A compiled call passes each array argument as its whole descriptor (7 words for a
+    vector): the step's own helpers and the line search up to the zoom phase are inlined."""
+    called = _called(_step_ir(name))
+    assert "_zoom" in called  # the zoom phase stays a call (compile time)
+    assert not called & helpers
