@@ -81,23 +81,32 @@ def normal_pair(state, j):
 
 
 @njit(**CACHED)
-def permutation(state, j, out):
-    """Fisher–Yates shuffle of ``out[:] = 0, 1, …, m−1`` with uniforms from ``state[j]``."""
+def shuffle(s, out):
+    """Fisher–Yates shuffle of ``out[:] = 0, 1, …, m−1`` drawing uniforms from the stream
+    whose state is ``s`` (as :func:`uniform` does); returns the advanced state.  Takes the
+    state as a number, not an array, so that callers compiled without reference counting
+    need not allocate one."""
     m = out.shape[0]
     for i in range(m):
         out[i] = i
     for i in range(m - 1, 0, -1):
-        r = int(uniform(state, j) * (i + 1))
+        s = s + _GAMMA
+        r = int(float(mix(s) >> _S11) * _INV53 * (i + 1))
         if r > i:
             r = i
         t = out[i]
         out[i] = out[r]
         out[r] = t
+    return s
+
+
+@njit(**CACHED)
+def permutation(state, j, out):
+    """Fisher–Yates shuffle of ``out[:] = 0, 1, …, m−1`` with uniforms from ``state[j]``."""
+    state[j] = shuffle(state[j], out)
 
 
 @njit(**CACHED)
 def epoch_permutation(seed, start, epoch, out):
     """The order in which start ``start`` visits the data rows in epoch ``epoch``."""
-    st = np.empty(1, dtype=np.uint64)
-    st[0] = epoch_key(seed, start, epoch)
-    permutation(st, 0, out)
+    shuffle(epoch_key(seed, start, epoch), out)
