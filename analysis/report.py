@@ -1570,26 +1570,48 @@ ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the boun
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
-STALL_NOTE = (f"{STALL_MARK} stall inside the fit window: a step that increased the error, or "
-              "one slower than the step before it with less than a tenth of the window's mean "
-              "progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), e.g. at the rounding floor; "
-              "the window's rate rests on its end errors, not on this step.")
+STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
+              "increased the error, or one slower than the step before it with less than a "
+              "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
+              "e.g. at the rounding floor; the window's rate rests on its end errors, not on "
+              "this step.")
+
+#: measured kinds of a run whose error goes to zero (a stall can only interrupt these)
+CONVERGING_KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear")
 
 
-def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None
-                ) -> list[int]:
-    """The ``steps`` k inside the fit window [a, z) that stalled: the error grew,
-    e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)), to under
-    :data:`STALL_SHARE` of the window's mean progress −log ρ̄, ρ̄ = (e_z/e_a)^(1/(z−a)) < 1
-    (the early steps of a superlinear window are slow but speed up: not stalls).  When the
-    window did not shrink the error (no mean progress) only the steps where the error grew
-    are stalls: the same mark for the same event in every table."""
+def run_converges(measurement: Any) -> bool | None:
+    """Whether the measured run converges: its kind is one whose error tends to 0, or its
+    fitted rate ρ < 1.  A diverging run (growth factor ρ > 1), a cycle or a band around a
+    kink does not: an error that rises there is the run's behaviour, not a stall.  None
+    without a measured kind."""
+    kind = getattr(measurement, "kind", None)
+    rate = getattr(measurement, "rate", None)
+    if kind is None:
+        return None
+    if kind in CONVERGING_KINDS:
+        return True
+    return kind != "diverges" and rate is not None and float(rate) < 1.0
+
+
+def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None,
+                converges: bool | None = None) -> list[int]:
+    """The ``steps`` k inside the fit window [a, z) of a converging run that stalled: the
+    error grew, e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)),
+    to under :data:`STALL_SHARE` of the window's mean progress −log ρ̄,
+    ρ̄ = (e_z/e_a)^(1/(z−a)) < 1 (the early steps of a superlinear window are slow but speed
+    up: not stalls).  ``converges`` (:func:`run_converges` of the run's measurement; None:
+    the window shrank, e_z < e_a) — a run that does not converge (it diverges, cycles or
+    wanders in a band) has no stalls: its growing steps are what it does, and its window's
+    rate is that growth.  The same mark for the same event in every table."""
     if window is None:
         return []
     a, z = int(window[0]), min(int(window[1]), len(e) - 1)
     if not (z > a and np.isfinite(e[a]) and e[a] > 0):
         return []
-    shrank = 0 < e[z] < e[a]
+    shrank = bool(0 < e[z] < e[a])
+    if not (shrank if converges is None else converges):
+        return []
     mean_log = float(np.log(e[z] / e[a])) / (z - a) if shrank else 0.0  # < 0 when shrank
 
     def step(k: int) -> float:  # log(e_(k+1)/e_k), -inf at an exact zero
@@ -1629,8 +1651,9 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     if above:
         notes.append(ABOVE_NOTE)
     fitted = getattr(measurement, "rate", None)
-    if fitted is not None and kind == "linear":
-        rows.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
+    if fitted is not None and kind in ("linear", "diverges"):
+        what = "robust fit (measured rate)" if kind == "linear" else "robust fit (measured growth)"
+        rows.append([f"{win[0]}–{win[1]}", what,
                      cell(b, section, label, "measured rate", fitted, "fit",
                           rate_digits(fitted))])
         notes.append(
@@ -1669,7 +1692,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     win = study.measurement.window
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
-    stalls = stall_steps(e, chosen, win)
+    stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -1724,8 +1747,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
 NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
            "tables; the last row is what theory says the ratio tends to, the rows before it "
-           "(linear rates) the geometric mean of the ratio over the fit window and the rate "
-           "the robust fit measured there.  Iterations whose "
+           "(linear rates and growth factors) the geometric mean of the ratio over the fit "
+           "window and the rate the robust fit measured there.  Iterations whose "
            "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
 
 

@@ -330,14 +330,40 @@ def test_basin_legend_shares_sum_to_100():
     assert sorted(shares) == [33, 33, 34]
 
 
-def test_an_error_increase_in_the_window_is_a_stall_even_without_net_progress():
-    """The kink report's gd table showed the ratio 1.439 (the error grew) inside its window
-    without the stall mark that momentum's and nesterov's increases had: its window (a
-    2-cycle, 0.41 ↔ 0.59) made no net progress, and the rule stopped there."""
+def test_a_run_that_does_not_converge_has_no_stalls():
+    """The kink report's gd table marked the ratio 1.439 of its 2-cycle (0.41 ↔ 0.59) as a
+    stall, and the study's diverging gd η = 1.1 and η = 0.6 runs marked their steady growth
+    ratio 1.4: a stall interrupts a converging run; a cycle's or a divergence's rising error
+    is the run's behaviour (and the window's rate is that growth)."""
     e = np.r_[6.66, 3.59, 2.59, np.tile([0.59, 0.41], 6)]
-    got = report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1))
-    assert got == [k for k in range(4, len(e) - 2) if e[k + 1] > e[k]] and got
-    assert 4 in got and 5 not in got  # e_4 = 0.41 → 0.59 grows; e_5 = 0.59 → 0.41 shrinks
+    cycle = NS(kind="bounded", rate=None)
+    assert report.run_converges(cycle) is False
+    assert report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1)) == []
+    assert report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1), False) == []
+    grow = 5.39 * 1.4 ** np.arange(60.0)
+    diverging = NS(kind="diverges", rate=1.4)
+    assert report.run_converges(diverging) is False
+    assert report.stall_steps(grow, range(59), (5, 58), report.run_converges(diverging)) == []
+    # a converging run (fitted ρ < 1) still marks the step whose error rose
+    conv = np.array([6.66, 4.36, 4.49, 4.0, 1e-3, 1e-6])
+    assert report.run_converges(NS(kind="linear", rate=0.5)) is True
+    assert report.stall_steps(conv, range(5), (0, 5), True) == [1]
+
+
+def test_a_diverging_run_table_has_its_fitted_growth_and_no_stall_mark():
+    """Study p. 21: gd η = 0.6's per-step table marked every 1.4 with "*" and lacked the
+    robust-fit row although the top table reported the fitted growth 1.4ᶠ."""
+    e = 5.39 * 1.4 ** np.arange(60.0)
+    st = NS(result=NS(path=e.reshape(-1, 1)), reference=np.zeros(1), minimizer=np.zeros(1),
+            prediction=NS(kind="diverges", rate=1.4, order=None, exact=True),
+            measurement=NS(kind="diverges", rate=1.3993, window=(5, 58)))
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd η = 0.6", st, "s")
+    table = b.doc.blocks[-1]
+    assert not any(report.STALL_MARK in r[2] for r in table.rows)
+    assert report.STALL_NOTE not in table.notes
+    fit = [r for r in table.rows if r[1].startswith("robust fit")]
+    assert fit and fit[0][0] == "5–58" and fit[0][2].startswith("1.3993")
 
 
 def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
