@@ -2,6 +2,7 @@
 
 import csv
 import json
+import math
 import os
 import re
 import shutil
@@ -370,6 +371,26 @@ def test_every_default_step_says_where_its_L_is_taken():
     assert hyper["lr"] == 1.0 / 30.0 and "L = 30, smoothness constant on the box" in why
     _, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, L_path=9.0, at=" P1 (3, 2)")
     assert "segment from x₀ to the minimizer (9, above 4 at the minimizer P1 (3, 2))" in why
+
+
+def test_momentum_defaults_state_the_kappa_they_use():
+    """Chained Rosenbrock's momentum/nesterov 'why' cells gave ((√κ−1)/(√κ+1))² = 0.9836 with
+    a κ that is not the report's κ = 3316 (L came from the segment): the cell must name κ,
+    L and μ so that the momentum can be checked from the page."""
+    lam = np.array([0.4973, 354.6, 754.6, 1249.0, 1649.0])
+    for method, power in (("momentum", 2), ("nesterov", 1)):
+        hyper, why = report.default_hyper(method, lam, 3.5e4, 9.0, L_path=2.911e4,
+                                          at=" P3 (1, 1, 1, 1, 1)")
+        m = re.search(r"κ = L/μ = ([\d.e+]+)/([\d.]+) = ([\d.e+]+) \(L from the segment", why)
+        assert m, why
+        L, mu, kappa = (float(v) for v in m.groups())
+        assert (L, mu) == (2.911e4, 0.4973) and abs(kappa - L / mu) < 1e-3 * kappa
+        s = math.sqrt(kappa)
+        assert abs(((s - 1) / (s + 1)) ** power - hyper["momentum"]) < 1e-4
+        assert "not the minimizer's own κ = 3316" in why  # 1649/0.4973
+    _, why = report.default_hyper("momentum", [1.0, 4.0], 30.0, 1.0)
+    assert "κ = L/μ = 4/1 = 4 (μ, L = smallest, largest Hessian eigenvalue at the minimizer)" \
+        in why
 
 
 def test_rate_study_lengths_say_whether_the_floor_was_reached():
