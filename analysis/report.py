@@ -51,7 +51,13 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from analysis.compare import SE_RULE, decisive_diff, double_root_rate
+from analysis.compare import (
+    SE_RULE,
+    decisive_diff,
+    double_root_rate,
+    outside_range,
+    percent,
+)
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -1475,8 +1481,12 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         if c.agree and tol is not None and diff > tol:
             eff = None if p is None or meas is None else double_root_rate(p, meas)
             if q == "rate" and eff is not None and m is not None and pv is not None:
-                return (f"ρ {fmt_rate(m)} within {percent(tol)} of "
-                        f"[{fmt_rate(pv)}, {fmt_rate(eff)}] (double root)")
+                band = f"[{fmt_rate(pv)}, {fmt_rate(eff)}]"
+                off = outside_range(m, pv, eff)
+                if off == 0:
+                    return f"ρ {fmt_rate(m)} in {band} (double root)"
+                return (f"ρ {fmt_rate(m)} within {percent(off).lstrip('<')} of {band} "
+                        f"{'≤' if off <= tol else '>'} {percent(tol)} (double root)")
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
@@ -1488,17 +1498,6 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     if q == "finite_termination" and m is not None and pv is not None:
         return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
     return "kind" if q is not None else "—"
-
-
-def percent(v: float | None) -> str:
-    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None)."""
-    if v is None or not math.isfinite(v):
-        return "—"
-    if v == 0:
-        return "0%"
-    if abs(v) < 1e-4:
-        return "<0.01%"
-    return f"{fmt(100 * v, 2)}%"
 
 
 def comparison_reason(c: Any) -> str:

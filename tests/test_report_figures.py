@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -310,8 +311,34 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
     c = Comparison(True, "agrees", rel_diff=0.0347, speed_diff=0.046, quantity="rate",
                    predicted=0.47831, measured=0.4949, tolerance=0.01, note="double root: …")
     got = report.decided_by(c, p, m)
-    assert got == f"ρ 0.4949 within 1% of [0.47831, {eff:.5f}] (double root)"
-    assert ">" not in got
+    off = (0.4949 - eff) / eff  # above the band's upper end: 0.28 %
+    assert got == (f"ρ 0.4949 within {100 * off:.2g}% of [0.47831, {eff:.5f}] ≤ 1% "
+                   "(double root)")
+    inside = NS(rate=0.49, window=(24, 39))
+    assert report.decided_by(replace(c, measured=0.49), p, inside) == \
+        f"ρ 0.49 in [0.47831, {eff:.5f}] (double root)"
+
+
+def test_lies_between_is_computed_from_the_numbers():
+    """Chained Rosenbrock's nesterov reason said the measured 0.99605 'lies between ρ =
+    0.99587 and this average factor 0.99602': it is above both."""
+    from analysis import compare
+    from analysis.empirical import Measurement
+    from analysis.theory import Prediction
+
+    assert compare.range_words(0.5, 0.4, 0.6) == "between the two"
+    assert compare.range_words(0.63, 0.6, 0.4) == "5% above the range"  # (0.63 − 0.6)/0.6
+    assert compare.range_words(0.38, 0.4, 0.6) == "5% below the range"
+    a, b = 5112, 8515
+    eff = 0.99587 * ((b + 1) / (a + 1)) ** (1 / (b - a))
+    p = Prediction(kind="linear", rate=0.99587, order=1.0, exact=True,
+                   details={"double_root": True})
+    m = Measurement(kind="linear", rate=0.99605, order=1.0, window=(a, b))
+    c = compare.compare(p, m)
+    assert c.agree and "lies between" not in c.note
+    off = (0.99605 - eff) / eff
+    assert off > 0 and "less than 0.01% above the range from ρ = 0.99587" in c.note
+    assert off < 1e-4 and "within the tolerance 1%" in c.note
 
 
 def test_basin_legend_shares_sum_to_100():
