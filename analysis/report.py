@@ -1025,7 +1025,8 @@ def _runs_sentences(A: Analysis) -> list[str]:
     if conv:
         conv.sort(key=lambda r: r.result.nit)
         items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + ", ".join(
-            f"{r.label} in {plural(r.result.nit, 'iteration')}" for r in conv) + ".")
+            f"{r.label} in {plural(r.result.nit, 'iteration')}"
+            + _converged_where(A, r.result.x) for r in conv) + ".")
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
             f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
@@ -1197,6 +1198,25 @@ def _symbolic(b: Builder, A: Analysis) -> None:
         _vanishing_table(b, A)
 
 
+def how_found(cp: Any, cps: Any) -> str:
+    """How a critical point was found, true to the search that ran: ``exact`` from a
+    completed exact solve; ``numeric root snapped to exact values (∇f = 0 verified by
+    SymPy)`` when the exact solve was abandoned or failed (its notes say so) and the point is
+    exact anyway (the numeric search's refinement matched it to simple numbers and checked
+    ∇f = 0 there); ``exact (∇f = 0 verified by SymPy)`` for other exact points of a numeric
+    list (a kink: from the symbolic search of the kinks); ``numeric (‖∇f‖ = …)`` otherwise."""
+    if not cp.exact:
+        return f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})"
+    if getattr(cps, "method", "exact") == "exact":
+        return "exact"
+    if not getattr(cp, "differentiable", True):
+        return "exact (symbolic search of the kinks of f)"
+    notes = [str(n) for n in getattr(cps, "notes", None) or []]
+    if any(n.startswith(("exact solve abandoned", "exact solve failed")) for n in notes):
+        return "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
+    return "exact (∇f = 0 verified by SymPy)"
+
+
 def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d, cps = b.doc, A.cps
     if cps is None:
@@ -1225,8 +1245,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
             item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric"),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
             cell(b, sec, item, "condition number", cp.condition_number, ehow),
-            cp.test, "exact" if cp.exact else
-            f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})",
+            cp.test, how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
              Column("κ", "r"), "test", "how found"], rows,
@@ -1350,17 +1369,38 @@ def _hyper_text(method: str, hyper: Mapping[str, Any]) -> str:
     return ", ".join(parts) or "defaults"
 
 
-def _ended_near(A: Analysis, x: Any) -> str:
+def _near_index(A: Analysis, x: Any) -> int | None:
+    """The index of the critical point within the matching tolerance
+    (:func:`analysis.sweeps.basin_tolerance`) of ``x``, the nearest one; None when none is
+    (or there is no list)."""
     if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
-        return "—"
+        return None
     from analysis.sweeps import basin_tolerance
 
     pts = np.array([cp.point for cp in A.cps], float).reshape(-1, A.obj.n)
     dist = np.linalg.norm(pts - np.asarray(x, float), axis=1)
     i = int(np.argmin(dist))
-    if dist[i] <= basin_tolerance(A.box, pts):
-        return f"P{i + 1} ({A.cps[i].kind})"
-    return "no critical point"
+    return i if dist[i] <= basin_tolerance(A.box, pts) else None
+
+
+def _ended_near(A: Analysis, x: Any) -> str:
+    if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
+        return "—"
+    i = _near_index(A, x)
+    return "no critical point" if i is None else f"P{i + 1} ({A.cps[i].kind})"
+
+
+def _converged_where(A: Analysis, x: Any) -> str:
+    """`` (at P1, a minimum with f = 3.931, above f(x*) = 0; not at x*)`` for a converged run that
+    ended at a critical point other than the lowest minimum x* (empty at x* or when the
+    point is not in the list)."""
+    i = _near_index(A, x)
+    if i is None or A.minimum is None or A.cps[i] is A.minimum:
+        return ""
+    cp, xs = A.cps[i], A.minimum
+    rel = "above" if cp.value > xs.value else "not below"
+    return (f" (at P{i + 1}, a {cp.kind} with f = {fmt_num(cp.value)}, {rel} "
+            f"f(x*) = {fmt_num(xs.value)}; not at x*)")
 
 
 def _optimizers(b: Builder, A: Analysis) -> None:
@@ -1977,11 +2017,28 @@ def _names(labels: Sequence[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+def _reference(study: Any) -> np.ndarray | None:
+    """The point a rate study's errors are measured to (``reference``, else ``minimizer``)."""
+    ref = getattr(study, "reference", None)
+    ref = getattr(study, "minimizer", None) if ref is None else ref
+    return None if ref is None else np.asarray(ref, float).ravel()
+
+
+def float_exact(x: Any, bits: int = 20) -> bool:
+    """Whether every coordinate of ``x`` is a short dyadic number, ``c = j/2^bits`` with
+    ``|c| < 2^bits`` (0, 1, −2.5, …): such a minimizer is represented exactly in floating
+    point, so ‖x_k − x*‖ carries no rounding of x* itself (a point like √2 does)."""
+    v = np.asarray(x, float).ravel()
+    return bool(np.all(np.isfinite(v)) and np.all(np.abs(v) < 2.0 ** bits)
+                and np.all(v * 2.0 ** bits == np.round(v * 2.0 ** bits)))
+
+
 def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     """A caption sentence naming the rate studies whose drawn error curve stops before the
     end of their fit window: the curve is drawn until the error first falls below the
     rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
-    use exact errors past it (x* = 0 is representable); empty when every window lies inside
+    use exact errors past it (when x* is exactly representable, :func:`float_exact`, the
+    caption names it); empty when every window lies inside
     the drawn data.  Where each curve ends and where its window runs are in the figure's
     legend (:func:`analysis.plots.plot_rate_studies`), so the caption does not repeat them.
     ``rule=False`` leaves out the floor rule (a caption that states it already)."""
@@ -1999,10 +2056,16 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     if not cut:
         return ""
     one = len(cut) == 1
+    refs = {fmt_point(r): r for st in (studies[k] for k in cut)
+            if (r := _reference(st)) is not None}
+    why = ""
+    if refs and all(float_exact(r) for r in refs.values()):
+        pts = " and ".join(refs)
+        why = (f" (the errors are still exact there: x* = {pts} "
+               f"{'is' if len(refs) == 1 else 'are'} exactly representable in floating point)")
     text = (f"{_names(cut)}: the fit window{'' if one else 's'} "
             f"run{'s' if one else ''} past the drawing's cut, where the measured ratios stay "
-            "regular (the errors are still exact there, as when x* = 0 is representable); "
-            "the legend gives where each curve ends and its window.")
+            f"regular{why}; the legend gives where each curve ends and its window.")
     if not rule:
         return "  " + text
     return ("  Each curve is drawn down to the rounding floor 10³·ε·max(e₀, 1), below which "
@@ -2178,7 +2241,9 @@ def single_point_eigen_text(cp: Any) -> str:
 def _study_end(study: Any) -> str:
     """Why a rate-study run ended, the measurement and the run apart: ``floor reached`` (the
     run stopped there), ``error at the floor; the run ended at its iteration budget, status
-    maxiter`` (the error sat at its floor while the run went on), ``iteration budget used up,
+    maxiter`` (the error sat at its floor while the run went on; when the budget is the
+    automatic one, floor + :data:`analysis.rates.FLOOR_MARGIN`, that is said with the floor's
+    iteration: a shorter run than its peers' for that reason), ``iteration budget used up,
     above the floor`` or ``stopped: line search failed, above the floor``."""
     res, m = study.result, study.measurement
     status = str(res.status)
@@ -2186,6 +2251,12 @@ def _study_end(study: Any) -> str:
     if status in ("converged", "steps"):
         return "floor reached" if floor else f"{status}, above the floor"
     if status == "maxiter":
+        from analysis.rates import FLOOR_MARGIN
+
+        fi = getattr(m, "floor_index", None)
+        if floor and int(res.nit) == int(fi) + FLOOR_MARGIN:
+            return (f"error at the floor from k = {int(fi)}: the automatic budget was cut to "
+                    f"that + {FLOOR_MARGIN} steps, so the run ended there, status maxiter")
         return ("error at the floor; the run ended at its iteration budget, status maxiter"
                 if floor else "iteration budget used up, above the floor")
     stopped = f"stopped: {status.replace('_', ' ')}"

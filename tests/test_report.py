@@ -409,6 +409,11 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     assert report.study_length_text("adam", st(544, "maxiter", 460)) == \
         ("adam 544 iterations (error at the floor; the run ended at its iteration budget, "
          "status maxiter)")
+    # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
+    # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
+    assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
+        ("nesterov 8526 iterations (error at the floor from k = 8516: the automatic budget "
+         "was cut to that + 10 steps, so the run ended there, status maxiter)")
     assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
         "cg 40 iterations (error at the floor; the run stopped: line search failed)"
     assert report.study_lengths_text([("gd", st(608, "converged", 600)),

@@ -426,3 +426,46 @@ def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
     assert "no curvature information" not in why and "segment from x₀" in why
     assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
         "(no curvature information: L = 1)")
+
+
+def test_how_found_is_true_to_the_search_that_ran():
+    """Chained Rosenbrock: P3 read 'how found: exact' beside the note 'exact solve abandoned
+    after 10 s' (the numeric search's refinement snapped it to exact values)."""
+    cp = NS(exact=True, gradient_norm=0.0, differentiable=True)
+    numeric = NS(method="numeric", notes=["exact solve abandoned after 10 s"])
+    assert report.how_found(cp, numeric) == \
+        "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
+    assert report.how_found(cp, NS(method="exact", notes=[])) == "exact"
+    assert report.how_found(NS(exact=False, gradient_norm=3e-23), numeric) == \
+        "numeric (‖∇f‖ = 3e-23)"
+
+
+def test_window_cut_caption_names_the_actual_minimizer():
+    """Chained Rosenbrock's caption said 'as when x* = 0 is representable' for x* =
+    (1, 1, 1, 1, 1); a point like √2 is not representable and gets no such claim."""
+    e = 0.5 ** np.arange(80.0)
+
+    def study(ref):
+        path = ref + np.outer(e, np.ones_like(ref))  # ‖x_k − x*‖ = e_k·√n
+        return NS(result=NS(path=path), reference=ref, minimizer=ref,
+                  measurement=NS(window=(5, 79)))
+
+    text = report.window_cut_text({"nesterov": study(np.ones(5))}, rule=False)
+    assert "x* = 0" not in text and "x* = (1, 1, 1, 1, 1) is exactly representable" in text
+    root2 = report.window_cut_text({"nesterov": study(np.full(2, np.sqrt(2.0)))}, rule=False)
+    assert "past the drawing's cut" in root2 and "representable" not in root2
+    assert report.float_exact([0.0, -2.5, 1.0]) and not report.float_exact([np.sqrt(2.0)])
+
+
+def test_converged_summary_says_which_minimum_a_run_reached():
+    """Chained Rosenbrock's summary listed bfgs and lbfgs as converged without saying they
+    ended at the higher minimum P1 (f = 3.931), not at x*."""
+    p1 = NS(point=(-0.962, 0.936), value=3.931, kind="minimum")
+    p3 = NS(point=(1.0, 1.0), value=0.0, kind="minimum")
+    A = NS(cps=[p1, p3], minimum=p3, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
+    run = lambda label, x, nit: NS(label=label, result=NS(x=np.array(x), nit=nit,  # noqa: E731
+                                                          status="converged"))
+    A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24)]
+    text = report._runs_sentences(A)[0]
+    assert "newton in 24 iterations, bfgs in 67 iterations (at P1, a minimum with f = 3.931, " \
+           "above f(x*) = 0; not at x*)" in text
