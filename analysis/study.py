@@ -48,7 +48,7 @@ import numpy as np
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import inline_math
-from analysis.rates import FLOOR_MARGIN
+from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -296,14 +296,20 @@ def _run(obj: Any, x0: Sequence[float], method: str, **kw: Any) -> Any:
     return minimize(obj, list(x0), method, record=True, **kw)
 
 
-def _iterations_text(results: Mapping[str, Any]) -> str:
-    """``newton 21, gd 20 000 (stopped at its iteration limit)``: each run's iteration count
-    and, unless it converged, its status."""
+def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
+    """``newton 21, gd 20000 (stopped at its iteration limit)``: each run's iteration count
+    and, unless it converged, its status; a run that stopped at ``cap`` (the rate studies'
+    automatic iteration cap) says so with the number, so the count and the limit agree."""
     why = {"maxiter": "stopped at its iteration limit", "steps": "fixed number of steps",
            "line_search_failed": "stopped when its line search found no decrease",
            "diverged": "diverged", "stalled": "stalled"}
-    return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged"
-                                       else f" ({why.get(r.status, r.status)})")
+
+    def status(r: Any) -> str:
+        if r.status == "maxiter" and cap is not None and int(r.nit) == cap:
+            return f"stopped at the automatic iteration cap, {cap} iterations"
+        return why.get(r.status, r.status)
+
+    return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged" else f" ({status(r)})")
                      for k, r in results.items())
 
 
@@ -990,10 +996,15 @@ def section_rosenbrock(S: Study) -> None:
     methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,
                                                            "maxiter": gd_max})
+    from optimizers.methods import METHODS
+
+    defaults = sorted({METHODS[m].maxiter for _, m, _ in configs if m != "gd"})
     S.text(f"The batch of starts below runs these {len(configs)} methods and a sixth: "
            "heavy-ball momentum with GD's step η = 0.001 and β = 0.9 (each step adds 0.9 × "
            "the previous one, an average over about 1/(1 − β) = 10 steps), labelled "
-           "‘momentum η = 0.001, β = 0.9’.")
+           f"‘momentum η = 0.001, β = 0.9’.  In this batch GD and momentum may run "
+           f"{gd_max_text} iterations, the others their default "
+           f"{' or '.join(str(d) for d in defaults)}.")
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
                 label="rosenbrock ecdf")
@@ -1003,11 +1014,6 @@ def section_rosenbrock(S: Study) -> None:
               "the first steps −η∇f from a steep start are long")
     if why:
         S.text(why)
-    from optimizers.methods import METHODS
-
-    defaults = sorted({METHODS[m].maxiter for _, m, _ in configs if m != "gd"})
-    S.text(f"GD and momentum may run {gd_max_text} iterations, the others their default "
-           f"{' or '.join(str(d) for d in defaults)}.")
     rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
@@ -1016,7 +1022,9 @@ def section_rosenbrock(S: Study) -> None:
         + ("; runs of very different lengths in separate rows" if rows > 1 else "")
         + ").  These are separate runs from the paths above: no gradient tolerance, each "
         "runs until its error reaches the rounding floor or the automatic iteration cap, "
-        f"with iterations: {_iterations_text({k: v.result for k, v in studies.items()})}.  "
+        "with iterations: "
+        + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
+        + ".  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "

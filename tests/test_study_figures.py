@@ -211,6 +211,32 @@ def test_run_lengths_are_stated_with_their_stopping_reason():
                     "when its line search found no decrease)")
 
 
+def test_a_run_at_the_automatic_cap_says_the_cap():
+    """Study p. 35: the rate-study GD run of 20 000 iterations was 'stopped at its iteration
+    limit' under a sentence giving GD 50 000 iterations (that of the batch of starts)."""
+    from types import SimpleNamespace as R
+
+    text = study._iterations_text({"gd": R(nit=20000, status="maxiter"),
+                                   "adam": R(nit=900, status="maxiter")}, 20000)
+    assert text == ("gd 20000 (stopped at the automatic iteration cap, 20000 iterations), "
+                    "adam 900 (stopped at its iteration limit)")
+
+
+def test_rosenbrock_budgets_sit_in_their_paragraph():
+    """The sentence 'GD and momentum may run 50 000 iterations …' stood alone two pages after
+    the paragraph introducing the batch of starts it is about, above the rate-study figure."""
+    s = study.Study(Builder("study rosenbrock test"), quick=True)
+    study.section_rosenbrock(s)
+    texts = [blk.text for blk in s.b.doc.blocks if hasattr(blk, "text")]
+    batch = [t for t in texts if "The batch of starts below" in t]
+    assert batch and "GD and momentum may run 50 000 iterations" in batch[0]
+    assert not any(t.startswith("GD and momentum may run") for t in texts)
+    captions = [str(getattr(blk, "caption", "")) for blk in s.b.doc.blocks]
+    errors = [c for c in captions if c.startswith("Errors of the rate-study runs")]
+    assert errors and "its iteration limit" not in errors[0]
+    assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+
+
 @pytest.fixture(scope="module")
 def conditioning():
     s = study.Study(Builder("study conditioning test"), quick=True)
