@@ -418,6 +418,19 @@ def section_quadratic(S: Study) -> None:
 # ============================================================================ 2. x³
 
 
+def _sides_text(obj: Any, x: float, h: float = 0.1) -> str:
+    """How f compares with f(x) on either side of a 1-D critical point x, from
+    f(x − h) and f(x + h): ``f < 0 on the left of 0, f > 0 on the right (f increases
+    through 0)``."""
+    f0, fl, fr = (float(obj.value([x + d])) for d in (0.0, -h, h))
+    x_t, f_t = fmt_num(x), fmt_num(f0)
+    left, right = ("<" if fl < f0 else ">"), ("<" if fr < f0 else ">")
+    trend = ("increases through" if fl < f0 < fr else "decreases through" if fl > f0 > fr
+             else "turns at")
+    return (f"f {left} {f_t} on the left of {x_t}, f {right} {f_t} on the right "
+            f"(f {trend} {x_t})")
+
+
 def section_cubic(S: Study) -> None:
     """The degenerate saddle of x³."""
     S.start("x³: a degenerate critical point slows GD down")
@@ -427,7 +440,7 @@ def section_cubic(S: Study) -> None:
     cp = cps[0]
     S.text(f"f′(0) = 0 and f″(0) = {fmt_num(cp.eigenvalues[0])}: the Hessian test cannot "
            f"classify x = 0, so the kind is decided by higher-order terms (test: {cp.test}); "
-           f"it is a {cp.kind} — f decreases on one side, increases on the other.  Near 0 "
+           f"it is a {cp.kind} — {_sides_text(obj, cp.point[0])}.  Near 0 "
            "the gradient 3x² vanishes quadratically, so GD from x₀ = 1 obeys "
            "xₖ₊₁ = xₖ − 3ηxₖ²: the step shrinks with x and the iterates creep towards 0 "
            "like 1/(3ηk) — sublinear, not geometric.  From a negative start GD runs away "
@@ -597,7 +610,10 @@ def section_tanh(S: Study) -> None:
         hlines=[(x_end, f"x = {x_end:g}")], vlines=vlines,
         title="GD from x₀ = 4 crawls across the plateau", fig=fig), HALF,
         "xₖ against k: hundreds of steps to leave the plateau, then the slope is steep and "
-        "the iterates run towards −∞ (tanh has no minimum).", "tanh crossing", half=True)
+        f"the iterates cross 0 quickly; by k = {len(path) - 1} they are at "
+        f"x = {fmt_num(float(path[-1]), 3)}, slowing again in the flat part on the negative "
+        "side, where they drift on towards −∞ ever more slowly (tanh has no minimum).",
+        "tanh crossing", half=True)
     S.numeric_check("tanh′(4) compiled kernel vs exact", exact_val, numeric, rtol=1e-12,
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
@@ -1899,7 +1915,8 @@ def section_adaptive(S: Study) -> None:
         title=f"{steps} steps from (−5, −2), one panel per method (same axes, equal scales)",
         fig=fig), 330.0,
              f"{steps} steps from (−5, −2), one panel per method.  AdaGrad with η = 0.4 moves "
-             "diagonally at first, then its accumulated squares shrink every step and it stops "
+             "diagonally at first, then its accumulated squared gradients grow every step, so "
+             "its steps shrink and it stops "
              "halfway along x₁; with η = 2 it reaches the minimum.  RMSProp forgets old "
              "gradients (α = 0.9): its denominator follows the shrinking gradients and it "
              "reaches the minimum; Adam's momentum carries it past the minimum along x₁.",

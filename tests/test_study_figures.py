@@ -294,3 +294,30 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     assert ys.max() < 1.0  # the 1.8 transients lie before hb's window
     assert "fit windows" in " ".join(right.get_title().split())
     assert plots.audit(fig) == []
+
+
+def test_a_critical_point_sides_are_computed():
+    """Study p. 11: x³ was described as 'f decreases on one side, increases on the other'; x³
+    increases everywhere: f < 0 on one side of 0 and f > 0 on the other."""
+    from landscape import Objective
+
+    assert study._sides_text(Objective.parse("x**3"), 0.0) == \
+        "f < 0 on the left of 0, f > 0 on the right (f increases through 0)"
+    assert study._sides_text(Objective.parse("-x**3"), 0.0).endswith("(f decreases through 0)")
+
+
+def test_tanh_and_adagrad_captions_say_what_is_drawn():
+    """Study p. 15: the tanh caption said the iterates 'run towards −∞' while the plot shows
+    them slowing near −3.9 by k = 700; p. 31: AdaGrad's 'accumulated squares shrink' (they
+    grow; its step shrinks)."""
+    s = study.Study(Builder("study tanh test"), quick=True)
+    study.section_tanh(s)
+    cap = [str(getattr(b, "caption", "")) for b in s.b.doc.blocks
+           if str(getattr(b, "caption", "")).startswith("xₖ against k")][0]
+    assert "run towards −∞" not in cap
+    assert "by k = 700 they are at x = -3.93" in cap.replace("−", "-")
+    s = study.Study(Builder("study adaptive test"), quick=True)
+    study.section_adaptive(s)
+    caps = " ".join(str(getattr(b, "caption", "")) for b in s.b.doc.blocks)
+    assert "accumulated squares shrink" not in caps
+    assert "accumulated squared gradients grow every step, so its steps shrink" in caps
