@@ -147,7 +147,8 @@ class Study:
                   self.value(what, "measured", measured, how_m, digits), rel,
                   "agrees" if ok else "disagrees",
                   reason or (f"within {percent(rtol)}" if ok and rtol else ""),
-                  decided=numeric_decided(rel, rtol, ok))
+                  decided=numeric_decided(rel, rtol, ok, abs(measured - predicted), abs_tol,
+                                          abs(predicted)))
         if not ok and not reason:
             c.reason = f"differ by more than {percent(rtol)}"
         self.checks.append(c)
@@ -226,10 +227,21 @@ class Study:
         self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
-def numeric_decided(rel: float | None, rtol: float, ok: bool) -> str:
-    """The test of a number checked against its formula, as printed: ``|m − p|/|p| 0.73% ≤
-    1%`` (``>`` when it failed; no criterion when ``rtol`` is 0, an absolute tolerance
-    decided)."""
+#: the adaptive methods' first step against its closed form: largest relative difference
+#: over the coordinates
+FIRST_STEP_RTOL = 1e-6
+
+
+def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None = None,
+                    abs_tol: float = 0.0, scale: float | None = None) -> str:
+    """The test of a number checked against its formula, as printed, always with its
+    threshold: ``|m − p|/|p| 0.73% ≤ 1%`` (``>`` when it failed), or, when the absolute
+    tolerance decided (``abs_tol`` ≥ ``rtol``·|p|, ``scale`` = |p|; e.g. p = 0),
+    ``|m − p| 1.4 ≤ 8`` with ``diff`` = |m − p|."""
+    absolute = abs_tol > 0 and diff is not None and (
+        scale is None or rel is None or abs_tol >= rtol * scale)
+    if absolute:
+        return f"|m − p| {fmt_num(diff, 2)} {'≤' if ok else '>'} {fmt_num(abs_tol, 2)}"
     if rel is None:
         return ""
     crit = f" {'≤' if ok else '>'} {small_share(rtol)}" if rtol else ""
@@ -1879,10 +1891,11 @@ def section_adaptive(S: Study) -> None:
                             for i, v in enumerate(pred)) + ")",
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
                             for i, v in enumerate(step)) + ")",
-            rel, "agrees" if rel <= 1e-6 else "disagrees",
+            rel, "agrees" if rel <= FIRST_STEP_RTOL else "disagrees",
             (f"−η g/(√(1 − α)·|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate "
              "(the first average is (1 − α) g²)" if m == "rmsprop" else
-             f"−η g/(|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate")))
+             f"−η g/(|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate"),
+            decided="max " + numeric_decided(rel, FIRST_STEP_RTOL, rel <= FIRST_STEP_RTOL)))
     worst = 0.0
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
