@@ -29,7 +29,7 @@ Agreement rules (``rtol`` default 0.01):
   measured ``diverges`` agrees; measured ``bounded`` (a cycle or band) agrees unless f is
   quadratic (then the prediction is an exact blow-up). The note says which happened.
 * **bounded** (constant-step subgradient method at a kink): measured ``bounded`` with a band no
-  wider than the predicted ``2 lr G/(1-m)`` (rtol), or an iterate landing exactly on the kink.
+  wider than the predicted ``2ηG/(1 − β)`` (rtol), or an iterate landing exactly on the kink.
 * **stochastic** predictions: compare the stationary level ``E||e||^2`` (or the constant C in
   ``E||e_k||^2 ~ C/k``): agree when ``|m - p| <= max(rtol_level * p, STOCHASTIC_SE * SE)``
   (``rtol_level`` default 0.05, SE the batch-means standard error of the measurement).
@@ -359,6 +359,15 @@ def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:
                            f"({p.details.get('outcome', 'diverges')}), measured {what}", **kw)
 
 
+def band_formula(p: Prediction) -> str:
+    """The predicted band at a kink with its numbers, in the notation of the report's notes:
+    ``2ηG/(1 − β) = 2; G = 1 is the largest gradient norm of the pieces of f at the kink``."""
+    G = p.details.get("G")
+    g = "" if G is None else (f"; G = {fmt(G, 4)} is the largest gradient norm of the pieces "
+                              "of f at the kink")
+    return f"2ηG/(1 − β) = {fmt(p.band, 3)}{g}"
+
+
 def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     """Predicted ``bounded`` (constant-step subgradient method at a kink): a measured band or
     cycle no wider than the predicted diameter ``p.band`` (widened by rtol) agrees; a run that
@@ -368,11 +377,11 @@ def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:
               tolerance=rtol)
     if m.kind == "bounded":
         if band is None or p.band is None or band <= p.band * (1.0 + rtol):
-            limit = "" if p.band is None else f" (bound 2 lr G/(1-m) = {p.band:.3g})"
+            limit = "" if p.band is None else f" (bound {band_formula(p)})"
             return _agrees(note=f"the iterates settle on {_limit_set_text(m)} around the kink"
                                 f"{limit}", **kw)
         return _disagree(p, m, f"band differs: measured {_limit_set_text(m)}, wider than the "
-                               f"bound {p.band:.3g}", **kw)
+                               f"bound {band_formula(p)}", **kw)
     if m.kind == "finite":
         return _agrees(note="an iterate landed exactly on the kink, where the conventional "
                             "gradient is 0, and the run stopped there", **kw)

@@ -1110,6 +1110,30 @@ def study_end(A: Analysis, study: Any) -> str:
             f"(status {res.status}, {grad_text(res)}{where})")
 
 
+def yes_no(v: Any) -> str:
+    """``yes`` / ``no`` for a truth value on the page (``undecided`` for None), not
+    Python's ``True`` / ``False``."""
+    return "undecided" if v is None else ("yes" if v else "no")
+
+
+#: code words that reach the page inside messages of the analysis and the optimizers, and
+#: what the page says instead
+_PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
+          (re.compile(r"\bthe (wolfe|armijo|strong_wolfe) conditions"),
+           lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
+                               "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),
+          (re.compile(r"obj\.critical_points"), "the critical-point analysis"))
+
+
+def prose(text: str) -> str:
+    """``text`` as the page prints it: ``x0`` → ``x₀``, ``the wolfe conditions`` → ``the
+    Wolfe conditions``, ``obj.critical_points`` → ``the critical-point analysis`` (messages
+    written for the API and the CLI keep their plain spelling)."""
+    for rx, rep in _PROSE:
+        text = rx.sub(rep, text)
+    return text
+
+
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
     """The “What failed” section; returns the findings listed (besides exceptions)."""
     d = b.doc
@@ -1130,7 +1154,7 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     for r in A.runs:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
-            findings.append(f"Method {r.label} (comparison run): {res.message}")
+            findings.append(f"Method {r.label} (comparison run): {prose(res.message)}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
             theory.append(f"{r.label} (rate-study run): {c.verdict} — {comparison_reason(c)}"
@@ -1275,7 +1299,8 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         return "exact" if text.startswith(("exact", "proved")) else "numeric"
 
     rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
-            ["strict / strong", f"{cv.strict} / {cv.strong}", cv.method]]
+            ["strictly / strongly convex", f"{yes_no(cv.strict)} / {yes_no(cv.strong)}",
+             cv.method]]
     for key, label in (("mu", "μ (strong convexity, min over the box)"),
                        ("L", "L (smoothness, max over the box)")):
         v = getattr(cv, key)
@@ -1296,6 +1321,30 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
                      + cell(b, sec, "witness", "chord gap", chord.get("gap"), "numeric")])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
             notes=[legend_text(["exact", "numeric"])])
+
+
+#: the vanishing analysis's word for a critical point without a Hessian, as the table says it
+_KINK_WORD = {"nondifferentiable": "kink"}
+
+
+def region_critical_point(cps: Any, region: Any) -> int | None:
+    """The index in the critical-point table of the point a small-gradient region holds
+    (``region.critical_point`` set): the listed point inside the region's bounds (widened by
+    10⁻⁹ of the box-free scale max(1, |bound|)) nearest the region's point; None when the
+    region holds none or the list has none inside."""
+    if region.critical_point is None or not cps:
+        return None
+    lo = np.asarray(region.lower, float)
+    hi = np.asarray(region.upper, float)
+    pad = 1e-9 * np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi)))
+    best, dist = None, math.inf
+    for i, cp in enumerate(cps):
+        x = np.asarray(cp.point, float)
+        if x.shape == lo.shape and np.all(lo - pad <= x) and np.all(x <= hi + pad):
+            d = float(np.linalg.norm(x - np.asarray(region.point, float)))
+            if d < dist:
+                best, dist = i, d
+    return best
 
 
 def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
@@ -1326,12 +1375,18 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         span = "; ".join(f"[{cell(b, sec, item, f'lower[{k}]', lo, how)}, "
                          f"{cell(b, sec, item, f'upper[{k}]', hi, how)}]"
                          for k, (lo, hi) in enumerate(zip(r.lower, r.upper, strict=True)))
+        inside = region_critical_point(A.cps, r)
+        at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
+                   and np.allclose(np.asarray(r.point, float),
+                                   np.asarray(A.cps[inside].point, float), atol=1e-12))
         rows.append([item, span, fmt_point(r.point),
+                     "no gradient (kink)" if at_kink else
                      cell(b, sec, item, "gradient norm", r.gradient_norm, "numeric", 3),
                      cell(b, sec, item, "f - f*" if exact else "f - min f",
                           r.value - f_star, "numeric", 3),
                      r.describe(),
-                     r.critical_point or "none"])
+                     (r.critical_point or "none") if inside is None else
+                     f"P{inside + 1} ({_KINK_WORD.get(r.critical_point, r.critical_point)})"])
     if rows:
         d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),
                  Column("f − f*" if exact else "f − min f", "r"), "type",
@@ -1544,9 +1599,9 @@ def comparison_reason(c: Any) -> str:
     """Why theory and measurement (dis)agree, in words (the comparison's reason or note, or
     what was compared when they agree)."""
     if c.reason:
-        return str(c.reason)
+        return prose(str(c.reason))
     if c.note:
-        return str(c.note)
+        return prose(str(c.note))
     if c.quantity == "finite_termination":
         return (f"finite termination: floor reached at iteration {fmt_num(c.measured)} "
                 f"(theory: within {fmt_num(c.predicted)} + 1)")
@@ -1815,7 +1870,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         st = r.study
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
-        how = st.minimizer_how or ""
+        how = prose(st.minimizer_how or "")
         if how.startswith("none: "):  # not a minimizer the run converged to: say why briefly
             what, _, where = how[len("none: "):].partition("; theory evaluated ")
             where = where.removeprefix("at ")

@@ -469,3 +469,28 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     text = report._runs_sentences(A)[0]
     assert "newton in 24 iterations, bfgs in 67 iterations (at P1, a minimum with f = 3.931, " \
            "above f(x*) = 0; not at x*)" in text
+
+
+def test_kink_wording_names_the_point_the_bound_and_no_gradient():
+    """Kink report: the small-gradient table said 'nondifferentiable' for P1 and gave
+    ‖∇f‖ = 0 at the kink (0, 0), where f has no gradient; the cycle reason read 'bound 2 lr
+    G/(1-m)' with G undefined; 'x0', 'wolfe' and 'obj.critical_points' reached the page."""
+    from analysis import compare
+    from analysis.empirical import Measurement
+    from analysis.theory.kink import predict_kink
+
+    cps = [NS(point=(0.0, 0.0), differentiable=False), NS(point=(3.0, 3.0))]
+    region = NS(critical_point="nondifferentiable", lower=(-1e-3, -1e-3), upper=(1e-3, 1e-3),
+                point=(0.0, 0.0))
+    assert report.region_critical_point(cps, region) == 0
+    assert report.region_critical_point(cps, NS(critical_point=None)) is None
+    p = predict_kink("gd", {"lr": 1.0}, 1.0)
+    c = compare.compare(p, Measurement(kind="bounded", band=1.0, period=2))
+    assert c.agree and "2ηG/(1 − β) = 2; G = 1 is the largest gradient norm" in c.note
+    assert "lr G" not in c.note and "(1-m)" not in c.note
+    assert report.prose("no step satisfied the wolfe conditions near x0") == \
+        "no step satisfied the Wolfe conditions near x₀"
+    assert report.prose("found by the numeric search of obj.critical_points") == \
+        "found by the numeric search of the critical-point analysis"
+    assert (report.yes_no(False), report.yes_no(True), report.yes_no(None)) == \
+        ("no", "yes", "undecided")
