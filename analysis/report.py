@@ -1024,9 +1024,13 @@ def _runs_sentences(A: Analysis) -> list[str]:
     other = [r for r in runs if r.result.status != "converged"]
     if conv:
         conv.sort(key=lambda r: r.result.nit)
-        items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + ", ".join(
-            f"{r.label} in {plural(r.result.nit, 'iteration')}"
-            + _converged_where(A, r.result.x) for r in conv) + ".")
+        where: dict[str, list[str]] = {}
+        for r in conv:  # at x* (or a minimum tied with it) first, then per other point
+            where.setdefault(_converged_where(A, r.result.x), []).append(
+                f"{r.label} in {plural(r.result.nit, 'iteration')}")
+        groups = sorted(where.items(), key=lambda kv: kv[0] != "")
+        items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + "; ".join(
+            (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
             f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
@@ -1446,16 +1450,18 @@ def _ended_near(A: Analysis, x: Any) -> str:
 
 
 def _converged_where(A: Analysis, x: Any) -> str:
-    """`` (at P1, a minimum with f = 3.931, above f(x*) = 0; not at x*)`` for a converged run that
-    ended at a critical point other than the lowest minimum x* (empty at x* or when the
-    point is not in the list)."""
+    """``at P1 (a minimum with f = 3.931, above f(x*) = 0), not at x*`` for a converged run
+    that ended at a critical point whose value lies above the lowest minimum's (by more than
+    :data:`TIE_RTOL`); empty at x*, at a minimum tied with it, or when the point is not in
+    the list."""
     i = _near_index(A, x)
     if i is None or A.minimum is None or A.cps[i] is A.minimum:
         return ""
     cp, xs = A.cps[i], A.minimum
-    rel = "above" if cp.value > xs.value else "not below"
-    return (f" (at P{i + 1}, a {cp.kind} with f = {fmt_num(cp.value)}, {rel} "
-            f"f(x*) = {fmt_num(xs.value)}; not at x*)")
+    if cp.value <= xs.value + TIE_RTOL * max(1.0, abs(xs.value)):
+        return ""
+    return (f"at P{i + 1} (a {cp.kind} with f = {fmt_num(cp.value)}, above "
+            f"f(x*) = {fmt_num(xs.value)}), not at x*")
 
 
 def _optimizers(b: Builder, A: Analysis) -> None:

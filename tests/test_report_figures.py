@@ -465,10 +465,14 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     A = NS(cps=[p1, p3], minimum=p3, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
     run = lambda label, x, nit: NS(label=label, result=NS(x=np.array(x), nit=nit,  # noqa: E731
                                                           status="converged"))
-    A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24)]
+    A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
+              run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert "newton in 24 iterations, bfgs in 67 iterations (at P1, a minimum with f = 3.931, " \
-           "above f(x*) = 0; not at x*)" in text
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): newton in 24 "
+                    "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
+                    "x*: lbfgs in 49 iterations, bfgs in 67 iterations.")
+    p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
+    assert "not at x*" not in report._runs_sentences(A)[0]
 
 
 def test_kink_wording_names_the_point_the_bound_and_no_gradient():
