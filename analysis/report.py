@@ -529,14 +529,14 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
 
 def kappa_text(mu: float, L: float, L_min: float | None = None) -> str:
     """``κ = L/μ = 2.911e+04/0.4973 = 5.854e+04 (…)``: the condition number the momentum
-    defaults use, with its two numbers and where each comes from (μ: the smallest Hessian
-    eigenvalue at the minimizer; L: the largest there, or — ``L_min`` given, the largest
-    eigenvalue at the minimizer — the segment's, so that κ is not the minimizer's own
-    κ = L_min/μ, which the text then names)."""
-    where = ("μ, L = smallest, largest Hessian eigenvalue at the minimizer" if L_min is None
-             else "L from the segment, μ = smallest Hessian eigenvalue at the minimizer; not "
-             f"the minimizer's own κ = {fmt_num(L_min / mu)}")
-    return f"κ = L/μ = {fmt_num(L)}/{fmt_num(mu)} = {fmt_num(L / mu)} ({where})"
+    defaults use, with its two numbers (μ: the smallest Hessian eigenvalue at the minimizer;
+    L: the largest there, named by the step's explanation), and — ``L_min`` given, the largest
+    eigenvalue at the minimizer — where each comes from: L is then the segment's, so κ is not
+    the minimizer's own κ = L_min/μ, which the text names)."""
+    where = ("" if L_min is None
+             else " (L from the segment, μ = smallest Hessian eigenvalue at the minimizer; "
+             f"not the minimizer's own κ = {fmt_num(L_min / mu)})")
+    return f"κ = L/μ = {fmt_num(L)}/{fmt_num(mu)} = {fmt_num(L / mu)}{where}"
 
 
 def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
@@ -586,8 +586,10 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
         L, src, lam = 1.0, "no curvature information: L = 1", None
     if method in ("gd", "sgd"):
         return {"lr": 1.0 / L}, f"lr = 1/L ({src})"
-    kappa = ("" if lam is None else ", " + kappa_text(
-        float(lam[0]), float(lam.max()), float(np.sort(lam)[-2]) if steeper else None))
+    # κ differs from the minimizer's own (in the critical-point table) only when L is the
+    # segment's: then the cell gives it with its numbers
+    kappa = ("" if lam is None or not steeper else ", " + kappa_text(
+        float(lam[0]), float(lam.max()), float(np.sort(lam)[-2])))
     if method == "momentum":
         if lam is not None:
             _, mom, _ = theory.polyak_optimal(lam)
