@@ -1116,6 +1116,14 @@ def study_end(A: Analysis, study: Any) -> str:
             f"(status {res.status}, {grad_text(res)}{where})")
 
 
+def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
+                       ) -> tuple[list[Any], list[list[str]]]:
+    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text):
+    an empty column would only squeeze its header against the next one."""
+    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() for r in rows)]
+    return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
+
+
 def yes_no(v: Any) -> str:
     """``yes`` / ``no`` for a truth value on the page (``undecided`` for None), not
     Python's ``True`` / ``False``."""

@@ -362,3 +362,18 @@ def test_every_decided_by_cell_names_its_test_and_threshold():
     assert c.decided == "|m − p|/|p| 0.5% ≤ 1%"  # the relative tolerance decided
     for c in s.checks:
         assert re.search(r"[≤>] \S+$", study.check_decided(c)), c.decided
+
+
+def test_an_empty_column_is_dropped_from_a_checks_table():
+    """Study p. 39: the 'note' column of a table whose rows have no note collapsed, its
+    header running into 'verdict'."""
+    from analysis.report import Builder, drop_empty_columns
+
+    cols, rows = drop_empty_columns(["a", "b", "c"], [["1", "", "x"], ["2", " ", ""]])
+    assert cols == ["a", "c"] and rows == [["1", "x"], ["2", ""]]
+    s = study.Study(Builder("empty note"))
+    s.section = "t"
+    s.statement_check("pure Newton", "ascent step", "ended at a maximum", True)
+    s.checks_table(0)
+    table = s.b.doc.blocks[-1]
+    assert [getattr(c, "header", c) for c in table.columns][-1] == "verdict"
