@@ -29,7 +29,7 @@ Agreement rules (``rtol`` default 0.01):
   measured ``diverges`` agrees; measured ``bounded`` (a cycle or band) agrees unless f is
   quadratic (then the prediction is an exact blow-up). The note says which happened.
 * **bounded** (constant-step subgradient method at a kink): measured ``bounded`` with a band no
-  wider than the predicted ``2 lr G/(1-m)`` (rtol), or an iterate landing exactly on the kink.
+  wider than the predicted ``2ηG/(1 − β)`` (rtol), or an iterate landing exactly on the kink.
 * **stochastic** predictions: compare the stationary level ``E||e||^2`` (or the constant C in
   ``E||e_k||^2 ~ C/k``): agree when ``|m - p| <= max(rtol_level * p, STOCHASTIC_SE * SE)``
   (``rtol_level`` default 0.05, SE the batch-means standard error of the measurement).
@@ -214,6 +214,38 @@ def double_root_rate(p: Prediction, m: Measurement) -> float | None:
     return p.rate * ((b + 1.0) / (a + 1.0)) ** (1.0 / (b - a))
 
 
+def percent(v: float | None) -> str:
+    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None)."""
+    if v is None or not math.isfinite(v):
+        return "—"
+    if v == 0:
+        return "0%"
+    if abs(v) < 1e-4:
+        return "<0.01%"
+    return f"{fmt(100 * v, 2)}%"
+
+
+def outside_range(x: float, lo: float, hi: float) -> float:
+    """How far ``x`` lies outside ``[lo, hi]``, relative to the nearer end: 0 inside,
+    ``(x − hi)/|hi|`` above, ``(lo − x)/|lo|`` below (ends given in either order)."""
+    lo, hi = min(lo, hi), max(lo, hi)
+    if x > hi:
+        return (x - hi) / abs(hi) if hi else math.inf
+    if x < lo:
+        return (lo - x) / abs(lo) if lo else math.inf
+    return 0.0
+
+
+def range_words(x: float, lo: float, hi: float) -> str:
+    """Where ``x`` lies against ``[lo, hi]``, computed, never assumed: ``between the two``
+    inside, else ``0.3% above the range`` (or ``below``), by :func:`outside_range`."""
+    d = outside_range(x, lo, hi)
+    if d == 0:
+        return "between the two"
+    size = percent(d).replace("<", "less than ")
+    return f"{size} {'above' if x > max(lo, hi) else 'below'} the range"
+
+
 def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     kw = dict(quantity="rate", predicted=p.rate, measured=m.rate, rel_diff=_rel(m.rate, p.rate),
               speed_diff=_speed_diff(m.rate, p.rate), tolerance=rtol)
@@ -229,11 +261,13 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(**kw)
     eff = double_root_rate(p, m)
     if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
+        where = range_words(m.rate, p.rate, eff)
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
                        f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
-                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} lies between "
-                       f"ρ = {fmt_rate(p.rate)} and this average factor, within {rtol:.0%}",
-                       **kw)
+                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} lies {where} "
+                       f"from ρ = {fmt_rate(p.rate)} to this average factor"
+                       + ("" if where == "between the two" else
+                          f", within the tolerance {percent(rtol)}"), **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
                 f"{fmt_rate(m.rate)} (rel. diff {fmt(kw['rel_diff'], 3)})")
@@ -325,6 +359,15 @@ def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:
                            f"({p.details.get('outcome', 'diverges')}), measured {what}", **kw)
 
 
+def band_formula(p: Prediction) -> str:
+    """The predicted band at a kink with its numbers, in the notation of the report's notes:
+    ``2ηG/(1 − β) = 2; G = 1 is the largest gradient norm of the pieces of f at the kink``."""
+    G = p.details.get("G")
+    g = "" if G is None else (f"; G = {fmt(G, 4)} is the largest gradient norm of the pieces "
+                              "of f at the kink")
+    return f"2ηG/(1 − β) = {fmt(p.band, 3)}{g}"
+
+
 def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     """Predicted ``bounded`` (constant-step subgradient method at a kink): a measured band or
     cycle no wider than the predicted diameter ``p.band`` (widened by rtol) agrees; a run that
@@ -334,11 +377,11 @@ def _compare_bounded(p: Prediction, m: Measurement, rtol: float) -> Comparison:
               tolerance=rtol)
     if m.kind == "bounded":
         if band is None or p.band is None or band <= p.band * (1.0 + rtol):
-            limit = "" if p.band is None else f" (bound 2 lr G/(1-m) = {p.band:.3g})"
+            limit = "" if p.band is None else f" (bound {band_formula(p)})"
             return _agrees(note=f"the iterates settle on {_limit_set_text(m)} around the kink"
                                 f"{limit}", **kw)
         return _disagree(p, m, f"band differs: measured {_limit_set_text(m)}, wider than the "
-                               f"bound {p.band:.3g}", **kw)
+                               f"bound {band_formula(p)}", **kw)
     if m.kind == "finite":
         return _agrees(note="an iterate landed exactly on the kink, where the conventional "
                             "gradient is 0, and the run stopped there", **kw)

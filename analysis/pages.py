@@ -1097,22 +1097,37 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
             return self._fig_h() * self._scale(aH, last=False) + self._cap_h() + 4.0 <= aH
 
+        def _notes(self) -> list[str]:
+            """The legend of the provenance markers the captions use (explained in the
+            footnotes of the page, as a table's are)."""
+            used = used_hows(b.caption for b in self.items)
+            return [legend_text(used)] if used else []
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             cap = self._cap_h() + 4.0
             fh = self._fig_h()
             frame_h = self.doc._frame_height
-            scale = self._scale(aH)
+            self._reserve = self.doc._note_space(self.canv, self._notes()) \
+                if getattr(self, "canv", None) is not None else 0.0
+            scale = self._scale(aH - self._reserve)
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
-            self.width, self.height = aW, fh * scale + cap
+            self.width, self.height = aW, fh * scale + cap + self._reserve
             return aW, self.height
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
             return []
 
         def getSpaceAfter(self) -> float:
-            return 8.0
+            # the footnote space is taken at the foot of the page, not under the figure
+            return 8.0 - getattr(self, "_reserve", 0.0)
+
+        def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+            super().drawOn(canv, x, y, _sW)
+            if self._notes():
+                self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
+                                    getattr(self, "_reserve", 0.0))
 
         def draw(self) -> None:
             n = len(self.items)

@@ -51,7 +51,13 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from analysis.compare import SE_RULE, decisive_diff, double_root_rate
+from analysis.compare import (
+    SE_RULE,
+    decisive_diff,
+    double_root_rate,
+    outside_range,
+    percent,
+)
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -523,6 +529,18 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
     return top if math.isfinite(top) else None
 
 
+def kappa_text(mu: float, L: float, L_min: float | None = None) -> str:
+    """``κ = L/μ = 2.911e+04/0.4973 = 5.854e+04 (…)``: the condition number the momentum
+    defaults use, with its two numbers (μ: the smallest Hessian eigenvalue at the minimizer;
+    L: the largest there, named by the step's explanation), and — ``L_min`` given, the largest
+    eigenvalue at the minimizer — where each comes from: L is then the segment's, so κ is not
+    the minimizer's own κ = L_min/μ, which the text names)."""
+    where = ("" if L_min is None
+             else " (L from the segment, μ = smallest Hessian eigenvalue at the minimizer; "
+             f"not the minimizer's own κ = {fmt_num(L_min / mu)})")
+    return f"κ = L/μ = {fmt_num(L)}/{fmt_num(mu)} = {fmt_num(L / mu)}{where}"
+
+
 def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
                   distance: float, L_path: float | None = None, at: str = ""
                   ) -> tuple[dict[str, Any], str]:
@@ -570,16 +588,21 @@ def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | No
         L, src, lam = 1.0, "no curvature information: L = 1", None
     if method in ("gd", "sgd"):
         return {"lr": 1.0 / L}, f"lr = 1/L ({src})"
+    # κ differs from the minimizer's own (in the critical-point table) only when L is the
+    # segment's: then the cell gives it with its numbers
+    kappa = ("" if lam is None or not steeper else ", " + kappa_text(
+        float(lam[0]), float(lam.max()), float(np.sort(lam)[-2])))
     if method == "momentum":
         if lam is not None:
             _, mom, _ = theory.polyak_optimal(lam)
             return ({"lr": 1.0 / L, "momentum": mom},
-                    f"lr = 1/L ({src}), Polyak's momentum ((√κ−1)/(√κ+1))²")
+                    f"lr = 1/L ({src}), Polyak's momentum ((√κ−1)/(√κ+1))²{kappa}")
         return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
     if method == "nesterov":
         if lam is not None:
             lr, mom, _ = theory.nesterov_standard(lam)
-            return {"lr": lr, "momentum": mom}, f"lr = 1/L ({src}), momentum = (√κ−1)/(√κ+1)"
+            return ({"lr": lr, "momentum": mom},
+                    f"lr = 1/L ({src}), momentum = (√κ−1)/(√κ+1){kappa}")
         return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
@@ -1006,8 +1029,13 @@ def _runs_sentences(A: Analysis) -> list[str]:
     other = [r for r in runs if r.result.status != "converged"]
     if conv:
         conv.sort(key=lambda r: r.result.nit)
-        items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + ", ".join(
-            f"{r.label} in {plural(r.result.nit, 'iteration')}" for r in conv) + ".")
+        where: dict[str, list[str]] = {}
+        for r in conv:  # at x* (or a minimum tied with it) first, then per other point
+            where.setdefault(_converged_where(A, r.result.x), []).append(
+                f"{r.label} in {plural(r.result.nit, 'iteration')}")
+        groups = sorted(where.items(), key=lambda kv: kv[0] != "")
+        items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + "; ".join(
+            (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
             f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
@@ -1091,6 +1119,38 @@ def study_end(A: Analysis, study: Any) -> str:
             f"(status {res.status}, {grad_text(res)}{where})")
 
 
+def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
+                       ) -> tuple[list[Any], list[list[str]]]:
+    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text):
+    an empty column would only squeeze its header against the next one."""
+    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() for r in rows)]
+    return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
+
+
+def yes_no(v: Any) -> str:
+    """``yes`` / ``no`` for a truth value on the page (``undecided`` for None), not
+    Python's ``True`` / ``False``."""
+    return "undecided" if v is None else ("yes" if v else "no")
+
+
+#: code words that reach the page inside messages of the analysis and the optimizers, and
+#: what the page says instead
+_PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
+          (re.compile(r"\bthe (wolfe|armijo|strong_wolfe) conditions"),
+           lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
+                               "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),
+          (re.compile(r"obj\.critical_points"), "the critical-point analysis"))
+
+
+def prose(text: str) -> str:
+    """``text`` as the page prints it: ``x0`` → ``x₀``, ``the wolfe conditions`` → ``the
+    Wolfe conditions``, ``obj.critical_points`` → ``the critical-point analysis`` (messages
+    written for the API and the CLI keep their plain spelling)."""
+    for rx, rep in _PROSE:
+        text = rx.sub(rep, text)
+    return text
+
+
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
     """The “What failed” section; returns the findings listed (besides exceptions)."""
     d = b.doc
@@ -1111,7 +1171,7 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     for r in A.runs:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
-            findings.append(f"Method {r.label} (comparison run): {res.message}")
+            findings.append(f"Method {r.label} (comparison run): {prose(res.message)}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
             theory.append(f"{r.label} (rate-study run): {c.verdict} — {comparison_reason(c)}"
@@ -1179,6 +1239,25 @@ def _symbolic(b: Builder, A: Analysis) -> None:
         _vanishing_table(b, A)
 
 
+def how_found(cp: Any, cps: Any) -> str:
+    """How a critical point was found, true to the search that ran: ``exact`` from a
+    completed exact solve; ``numeric root snapped to exact values (∇f = 0 verified by
+    SymPy)`` when the exact solve was abandoned or failed (its notes say so) and the point is
+    exact anyway (the numeric search's refinement matched it to simple numbers and checked
+    ∇f = 0 there); ``exact (∇f = 0 verified by SymPy)`` for other exact points of a numeric
+    list (a kink: from the symbolic search of the kinks); ``numeric (‖∇f‖ = …)`` otherwise."""
+    if not cp.exact:
+        return f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})"
+    if getattr(cps, "method", "exact") == "exact":
+        return "exact"
+    if not getattr(cp, "differentiable", True):
+        return "exact (symbolic search of the kinks of f)"
+    notes = [str(n) for n in getattr(cps, "notes", None) or []]
+    if any(n.startswith(("exact solve abandoned", "exact solve failed")) for n in notes):
+        return "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
+    return "exact (∇f = 0 verified by SymPy)"
+
+
 def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d, cps = b.doc, A.cps
     if cps is None:
@@ -1207,8 +1286,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
             item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric"),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
             cell(b, sec, item, "condition number", cp.condition_number, ehow),
-            cp.test, "exact" if cp.exact else
-            f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})",
+            cp.test, how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
              Column("κ", "r"), "test", "how found"], rows,
@@ -1238,7 +1316,8 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         return "exact" if text.startswith(("exact", "proved")) else "numeric"
 
     rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
-            ["strict / strong", f"{cv.strict} / {cv.strong}", cv.method]]
+            ["strictly / strongly convex", f"{yes_no(cv.strict)} / {yes_no(cv.strong)}",
+             cv.method]]
     for key, label in (("mu", "μ (strong convexity, min over the box)"),
                        ("L", "L (smoothness, max over the box)")):
         v = getattr(cv, key)
@@ -1259,6 +1338,30 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
                      + cell(b, sec, "witness", "chord gap", chord.get("gap"), "numeric")])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
             notes=[legend_text(["exact", "numeric"])])
+
+
+#: the vanishing analysis's word for a critical point without a Hessian, as the table says it
+_KINK_WORD = {"nondifferentiable": "kink"}
+
+
+def region_critical_point(cps: Any, region: Any) -> int | None:
+    """The index in the critical-point table of the point a small-gradient region holds
+    (``region.critical_point`` set): the listed point inside the region's bounds (widened by
+    10⁻⁹ of the box-free scale max(1, |bound|)) nearest the region's point; None when the
+    region holds none or the list has none inside."""
+    if region.critical_point is None or not cps:
+        return None
+    lo = np.asarray(region.lower, float)
+    hi = np.asarray(region.upper, float)
+    pad = 1e-9 * np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi)))
+    best, dist = None, math.inf
+    for i, cp in enumerate(cps):
+        x = np.asarray(cp.point, float)
+        if x.shape == lo.shape and np.all(lo - pad <= x) and np.all(x <= hi + pad):
+            d = float(np.linalg.norm(x - np.asarray(region.point, float)))
+            if d < dist:
+                best, dist = i, d
+    return best
 
 
 def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
@@ -1292,6 +1395,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         span = "; ".join(f"[{cell(b, sec, item, f'lower[{k}]', lo, how)}, "
                          f"{cell(b, sec, item, f'upper[{k}]', hi, how)}]"
                          for k, (lo, hi) in enumerate(zip(lower, upper, strict=True)))
+        inside = region_critical_point(A.cps, r)
+        at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
+                   and np.allclose(np.asarray(r.point, float),
+                                   np.asarray(A.cps[inside].point, float), atol=1e-12))
         # a region holding an exact critical point has its smallest ‖∇f‖ = 0 there, exactly
         at = mark(_exact_text(cp.point_exact) or fmt_point(cp.point), "exact") if cp else \
             fmt_point(r.point)
@@ -1299,10 +1406,12 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         fv, fhow = ((float(cp.value) - f_star, "exact") if cp is not None and exact
                     else (r.value - f_star, "numeric"))
         rows.append([item, span, at,
+                     "no gradient (kink)" if at_kink else
                      cell(b, sec, item, "gradient norm", gn, ghow, 3),
                      cell(b, sec, item, "f - f*" if exact else "f - min f", fv, fhow, 3),
                      r.describe(),
-                     r.critical_point or "none"])
+                     (r.critical_point or "none") if inside is None else
+                     f"P{inside + 1} ({_KINK_WORD.get(r.critical_point, r.critical_point)})"])
     if rows:
         d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),
                  Column("f − f*" if exact else "f − min f", "r"), "type",
@@ -1400,17 +1509,40 @@ def _hyper_text(method: str, hyper: Mapping[str, Any]) -> str:
     return ", ".join(parts) or "defaults"
 
 
-def _ended_near(A: Analysis, x: Any) -> str:
+def _near_index(A: Analysis, x: Any) -> int | None:
+    """The index of the critical point within the matching tolerance
+    (:func:`analysis.sweeps.basin_tolerance`) of ``x``, the nearest one; None when none is
+    (or there is no list)."""
     if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
-        return "—"
+        return None
     from analysis.sweeps import basin_tolerance
 
     pts = np.array([cp.point for cp in A.cps], float).reshape(-1, A.obj.n)
     dist = np.linalg.norm(pts - np.asarray(x, float), axis=1)
     i = int(np.argmin(dist))
-    if dist[i] <= basin_tolerance(A.box, pts):
-        return f"P{i + 1} ({A.cps[i].kind})"
-    return "no critical point"
+    return i if dist[i] <= basin_tolerance(A.box, pts) else None
+
+
+def _ended_near(A: Analysis, x: Any) -> str:
+    if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
+        return "—"
+    i = _near_index(A, x)
+    return "no critical point" if i is None else f"P{i + 1} ({A.cps[i].kind})"
+
+
+def _converged_where(A: Analysis, x: Any) -> str:
+    """``at P1 (a minimum with f = 3.931, above f(x*) = 0), not at x*`` for a converged run
+    that ended at a critical point whose value lies above the lowest minimum's (by more than
+    :data:`TIE_RTOL`); empty at x*, at a minimum tied with it, or when the point is not in
+    the list."""
+    i = _near_index(A, x)
+    if i is None or A.minimum is None or A.cps[i] is A.minimum:
+        return ""
+    cp, xs = A.cps[i], A.minimum
+    if cp.value <= xs.value + TIE_RTOL * max(1.0, abs(xs.value)):
+        return ""
+    return (f"at P{i + 1} (a {cp.kind} with f = {fmt_num(cp.value)}, above "
+            f"f(x*) = {fmt_num(xs.value)}), not at x*")
 
 
 def _optimizers(b: Builder, A: Analysis) -> None:
@@ -1531,8 +1663,12 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         if c.agree and tol is not None and diff > tol:
             eff = None if p is None or meas is None else double_root_rate(p, meas)
             if q == "rate" and eff is not None and m is not None and pv is not None:
-                return (f"ρ {fmt_rate(m)} within {percent(tol)} of "
-                        f"[{fmt_rate(pv)}, {fmt_rate(eff)}] (double root)")
+                band = f"[{fmt_rate(pv)}, {fmt_rate(eff)}]"
+                off = outside_range(m, pv, eff)
+                if off == 0:
+                    return f"ρ {fmt_rate(m)} in {band} (double root)"
+                return (f"ρ {fmt_rate(m)} within {percent(off).lstrip('<')} of {band} "
+                        f"{'≤' if off <= tol else '>'} {percent(tol)} (double root)")
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
@@ -1546,24 +1682,13 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     return "kind" if q is not None else "—"
 
 
-def percent(v: float | None) -> str:
-    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None)."""
-    if v is None or not math.isfinite(v):
-        return "—"
-    if v == 0:
-        return "0%"
-    if abs(v) < 1e-4:
-        return "<0.01%"
-    return f"{fmt(100 * v, 2)}%"
-
-
 def comparison_reason(c: Any) -> str:
     """Why theory and measurement (dis)agree, in words (the comparison's reason or note, or
     what was compared when they agree)."""
     if c.reason:
-        return str(c.reason)
+        return prose(str(c.reason))
     if c.note:
-        return str(c.note)
+        return prose(str(c.note))
     if c.quantity == "finite_termination":
         return (f"finite termination: floor reached at iteration {fmt_num(c.measured)} "
                 f"(theory: within {fmt_num(c.predicted)} + 1)")
@@ -1641,26 +1766,48 @@ ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the boun
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
-STALL_NOTE = (f"{STALL_MARK} stall inside the fit window: a step that increased the error, or "
-              "one slower than the step before it with less than a tenth of the window's mean "
-              "progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), e.g. at the rounding floor; "
-              "the window's rate rests on its end errors, not on this step.")
+STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
+              "increased the error, or one slower than the step before it with less than a "
+              "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
+              "e.g. at the rounding floor; the window's rate rests on its end errors, not on "
+              "this step.")
+
+#: measured kinds of a run whose error goes to zero (a stall can only interrupt these)
+CONVERGING_KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear")
 
 
-def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None
-                ) -> list[int]:
-    """The ``steps`` k inside the fit window [a, z) that stalled: the error grew,
-    e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)), to under
-    :data:`STALL_SHARE` of the window's mean progress −log ρ̄, ρ̄ = (e_z/e_a)^(1/(z−a)) < 1
-    (the early steps of a superlinear window are slow but speed up: not stalls).  When the
-    window did not shrink the error (no mean progress) only the steps where the error grew
-    are stalls: the same mark for the same event in every table."""
+def run_converges(measurement: Any) -> bool | None:
+    """Whether the measured run converges: its kind is one whose error tends to 0, or its
+    fitted rate ρ < 1.  A diverging run (growth factor ρ > 1), a cycle or a band around a
+    kink does not: an error that rises there is the run's behaviour, not a stall.  None
+    without a measured kind."""
+    kind = getattr(measurement, "kind", None)
+    rate = getattr(measurement, "rate", None)
+    if kind is None:
+        return None
+    if kind in CONVERGING_KINDS:
+        return True
+    return kind != "diverges" and rate is not None and float(rate) < 1.0
+
+
+def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | None,
+                converges: bool | None = None) -> list[int]:
+    """The ``steps`` k inside the fit window [a, z) of a converging run that stalled: the
+    error grew, e_(k+1) ≥ e_k, or the step slowed down, −log(e_(k+1)/e_k) < −log(e_k/e_(k−1)),
+    to under :data:`STALL_SHARE` of the window's mean progress −log ρ̄,
+    ρ̄ = (e_z/e_a)^(1/(z−a)) < 1 (the early steps of a superlinear window are slow but speed
+    up: not stalls).  ``converges`` (:func:`run_converges` of the run's measurement; None:
+    the window shrank, e_z < e_a) — a run that does not converge (it diverges, cycles or
+    wanders in a band) has no stalls: its growing steps are what it does, and its window's
+    rate is that growth.  The same mark for the same event in every table."""
     if window is None:
         return []
     a, z = int(window[0]), min(int(window[1]), len(e) - 1)
     if not (z > a and np.isfinite(e[a]) and e[a] > 0):
         return []
-    shrank = 0 < e[z] < e[a]
+    shrank = bool(0 < e[z] < e[a])
+    if not (shrank if converges is None else converges):
+        return []
     mean_log = float(np.log(e[z] / e[a])) / (z - a) if shrank else 0.0  # < 0 when shrank
 
     def step(k: int) -> float:  # log(e_(k+1)/e_k), -inf at an exact zero
@@ -1700,8 +1847,9 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     if above:
         notes.append(ABOVE_NOTE)
     fitted = getattr(measurement, "rate", None)
-    if fitted is not None and kind == "linear":
-        rows.append([f"{win[0]}–{win[1]}", "robust fit (measured rate)",
+    if fitted is not None and kind in ("linear", "diverges"):
+        what = "robust fit (measured rate)" if kind == "linear" else "robust fit (measured growth)"
+        rows.append([f"{win[0]}–{win[1]}", what,
                      cell(b, section, label, "measured rate", fitted, "fit",
                           rate_digits(fitted))])
         notes.append(
@@ -1740,7 +1888,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     body = []
     win = study.measurement.window
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
-    stalls = stall_steps(e, chosen, win)
+    stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -1795,8 +1943,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
 NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
            "tables; the last row is what theory says the ratio tends to, the rows before it "
-           "(linear rates) the geometric mean of the ratio over the fit window and the rate "
-           "the robust fit measured there.  Iterations whose "
+           "(linear rates and growth factors) the geometric mean of the ratio over the fit "
+           "window and the rate the robust fit measured there.  Iterations whose "
            "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
 
 
@@ -1809,7 +1957,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         st = r.study
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
-        how = st.minimizer_how or ""
+        how = prose(st.minimizer_how or "")
         if how.startswith("none: "):  # not a minimizer the run converged to: say why briefly
             what, _, where = how[len("none: "):].partition("; theory evaluated ")
             where = where.removeprefix("at ")
@@ -2036,13 +2184,30 @@ def _names(labels: Sequence[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
+def _reference(study: Any) -> np.ndarray | None:
+    """The point a rate study's errors are measured to (``reference``, else ``minimizer``)."""
+    ref = getattr(study, "reference", None)
+    ref = getattr(study, "minimizer", None) if ref is None else ref
+    return None if ref is None else np.asarray(ref, float).ravel()
+
+
+def float_exact(x: Any, bits: int = 20) -> bool:
+    """Whether every coordinate of ``x`` is a short dyadic number, ``c = j/2^bits`` with
+    ``|c| < 2^bits`` (0, 1, −2.5, …): such a minimizer is represented exactly in floating
+    point, so ‖x_k − x*‖ carries no rounding of x* itself (a point like √2 does)."""
+    v = np.asarray(x, float).ravel()
+    return bool(np.all(np.isfinite(v)) and np.all(np.abs(v) < 2.0 ** bits)
+                and np.all(v * 2.0 ** bits == np.round(v * 2.0 ** bits)))
+
+
 def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     """A caption sentence naming the rate studies whose drawn error curve stops before the
     end of their fit window: the curve is drawn until the error first falls below the
     rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
-    use exact errors past it (x* = 0 is representable); empty when every window lies inside
-    the drawn data (a run that terminated has no fit window).  Where each curve ends and
-    where its window runs are in the figure's
+    use exact errors past it (when x* is exactly representable, :func:`float_exact`, the
+    caption names it); empty when every window lies inside the drawn data (a run that
+    terminated has no fit window).  Where each curve ends and where its window runs are in
+    the figure's
     legend (:func:`analysis.plots.plot_rate_studies`), so the caption does not repeat them.
     ``rule=False`` leaves out the floor rule (a caption that states it already)."""
     from analysis import plots
@@ -2060,10 +2225,16 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     if not cut:
         return ""
     one = len(cut) == 1
+    refs = {fmt_point(r): r for st in (studies[k] for k in cut)
+            if (r := _reference(st)) is not None}
+    why = ""
+    if refs and all(float_exact(r) for r in refs.values()):
+        pts = " and ".join(refs)
+        why = (f" (the errors are still exact there: x* = {pts} "
+               f"{'is' if len(refs) == 1 else 'are'} exactly representable in floating point)")
     text = (f"{_names(cut)}: the fit window{'' if one else 's'} "
             f"run{'s' if one else ''} past the drawing's cut, where the measured ratios stay "
-            "regular (the errors are still exact there, as when x* = 0 is representable); "
-            "the legend gives where each curve ends and its window.")
+            f"regular{why}; the legend gives where each curve ends and its window.")
     if not rule:
         return "  " + text
     return ("  Each curve is drawn down to the rounding floor 10³·ε·max(e₀, 1), below which "
@@ -2247,7 +2418,9 @@ def single_point_eigen_text(cp: Any) -> str:
 def _study_end(study: Any) -> str:
     """Why a rate-study run ended, the measurement and the run apart: ``floor reached`` (the
     run stopped there), ``error at the floor; the run ended at its iteration budget, status
-    maxiter`` (the error sat at its floor while the run went on), ``iteration budget used up,
+    maxiter`` (the error sat at its floor while the run went on; when the budget is the
+    automatic one, floor + :data:`analysis.rates.FLOOR_MARGIN`, that is said with the floor's
+    iteration: a shorter run than its peers' for that reason), ``iteration budget used up,
     above the floor`` or ``stopped: line search failed, above the floor``."""
     res, m = study.result, study.measurement
     status = str(res.status)
@@ -2255,6 +2428,12 @@ def _study_end(study: Any) -> str:
     if status in ("converged", "steps"):
         return "floor reached" if floor else f"{status}, above the floor"
     if status == "maxiter":
+        from analysis.rates import FLOOR_MARGIN
+
+        fi = getattr(m, "floor_index", None)
+        if floor and int(res.nit) == int(fi) + FLOOR_MARGIN:
+            return (f"error at the floor from k = {int(fi)}: the automatic budget was cut to "
+                    f"that + {FLOOR_MARGIN} steps, so the run ended there, status maxiter")
         return ("error at the floor; the run ended at its iteration budget, status maxiter"
                 if floor else "iteration budget used up, above the floor")
     stopped = f"stopped: {status.replace('_', ' ')}"

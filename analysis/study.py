@@ -48,7 +48,7 @@ import numpy as np
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import inline_math
-from analysis.rates import FLOOR_MARGIN
+from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HOW,
     NW_TEXT,
@@ -62,6 +62,7 @@ from analysis.report import (
     comparison_reason,
     convergence_table,
     decided_by,
+    drop_empty_columns,
     fmt_num,
     fmt_point,
     legend_text,
@@ -147,7 +148,8 @@ class Study:
                   self.value(what, "measured", measured, how_m, digits), rel,
                   "agrees" if ok else "disagrees",
                   reason or (f"within {percent(rtol)}" if ok and rtol else ""),
-                  decided=numeric_decided(rel, rtol, ok))
+                  decided=numeric_decided(rel, rtol, ok, abs(measured - predicted), abs_tol,
+                                          abs(predicted)))
         if not ok and not reason:
             c.reason = f"differ by more than {percent(rtol)}"
         self.checks.append(c)
@@ -215,8 +217,9 @@ class Study:
         rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
-            self.doc.table(["what", "theory", "measured", "decided by", "verdict",
-                            "note"], rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
+            cols, rows = drop_empty_columns(["what", "theory", "measured", "decided by",
+                                             "verdict", "note"], rows)
+            self.doc.table(cols, rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
 
     def text(self, s: str) -> None:
         self.doc.paragraph(s)
@@ -226,10 +229,21 @@ class Study:
         self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
-def numeric_decided(rel: float | None, rtol: float, ok: bool) -> str:
-    """The test of a number checked against its formula, as printed: ``|m − p|/|p| 0.73% ≤
-    1%`` (``>`` when it failed; no criterion when ``rtol`` is 0, an absolute tolerance
-    decided)."""
+#: the adaptive methods' first step against its closed form: largest relative difference
+#: over the coordinates
+FIRST_STEP_RTOL = 1e-6
+
+
+def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None = None,
+                    abs_tol: float = 0.0, scale: float | None = None) -> str:
+    """The test of a number checked against its formula, as printed, always with its
+    threshold: ``|m − p|/|p| 0.73% ≤ 1%`` (``>`` when it failed), or, when the absolute
+    tolerance decided (``abs_tol`` ≥ ``rtol``·|p|, ``scale`` = |p|; e.g. p = 0),
+    ``|m − p| 1.4 ≤ 8`` with ``diff`` = |m − p|."""
+    absolute = abs_tol > 0 and diff is not None and (
+        scale is None or rel is None or abs_tol >= rtol * scale)
+    if absolute:
+        return f"|m − p| {fmt_num(diff, 2)} {'≤' if ok else '>'} {fmt_num(abs_tol, 2)}"
     if rel is None:
         return ""
     crit = f" {'≤' if ok else '>'} {small_share(rtol)}" if rtol else ""
@@ -296,14 +310,20 @@ def _run(obj: Any, x0: Sequence[float], method: str, **kw: Any) -> Any:
     return minimize(obj, list(x0), method, record=True, **kw)
 
 
-def _iterations_text(results: Mapping[str, Any]) -> str:
-    """``newton 21, gd 20 000 (stopped at its iteration limit)``: each run's iteration count
-    and, unless it converged, its status."""
+def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
+    """``newton 21, gd 20000 (stopped at its iteration limit)``: each run's iteration count
+    and, unless it converged, its status; a run that stopped at ``cap`` (the rate studies'
+    automatic iteration cap) says so with the number, so the count and the limit agree."""
     why = {"maxiter": "stopped at its iteration limit", "steps": "fixed number of steps",
            "line_search_failed": "stopped when its line search found no decrease",
            "diverged": "diverged", "stalled": "stalled"}
-    return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged"
-                                       else f" ({why.get(r.status, r.status)})")
+
+    def status(r: Any) -> str:
+        if r.status == "maxiter" and cap is not None and int(r.nit) == cap:
+            return f"stopped at the automatic iteration cap, {cap} iterations"
+        return why.get(r.status, r.status)
+
+    return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged" else f" ({status(r)})")
                      for k, r in results.items())
 
 
@@ -412,6 +432,19 @@ def section_quadratic(S: Study) -> None:
 # ============================================================================ 2. x³
 
 
+def _sides_text(obj: Any, x: float, h: float = 0.1) -> str:
+    """How f compares with f(x) on either side of a 1-D critical point x, from
+    f(x − h) and f(x + h): ``f < 0 on the left of 0, f > 0 on the right (f increases
+    through 0)``."""
+    f0, fl, fr = (float(obj.value([x + d])) for d in (0.0, -h, h))
+    x_t, f_t = fmt_num(x), fmt_num(f0)
+    left, right = ("<" if fl < f0 else ">"), ("<" if fr < f0 else ">")
+    trend = ("increases through" if fl < f0 < fr else "decreases through" if fl > f0 > fr
+             else "turns at")
+    return (f"f {left} {f_t} on the left of {x_t}, f {right} {f_t} on the right "
+            f"(f {trend} {x_t})")
+
+
 def section_cubic(S: Study) -> None:
     """The degenerate saddle of x³."""
     S.start("x³: a degenerate critical point slows GD down")
@@ -421,7 +454,7 @@ def section_cubic(S: Study) -> None:
     cp = cps[0]
     S.text(f"f′(0) = 0 and f″(0) = {fmt_num(cp.eigenvalues[0])}: the Hessian test cannot "
            f"classify x = 0, so the kind is decided by higher-order terms (test: {cp.test}); "
-           f"it is a {cp.kind} — f decreases on one side, increases on the other.  Near 0 "
+           f"it is a {cp.kind} — {_sides_text(obj, cp.point[0])}.  Near 0 "
            "the gradient 3x² vanishes quadratically, so GD from x₀ = 1 obeys "
            "xₖ₊₁ = xₖ − 3ηxₖ²: the step shrinks with x and the iterates creep towards 0 "
            "like 1/(3ηk) — sublinear, not geometric.  From a negative start GD runs away "
@@ -591,7 +624,10 @@ def section_tanh(S: Study) -> None:
         hlines=[(x_end, f"x = {x_end:g}")], vlines=vlines,
         title="GD from x₀ = 4 crawls across the plateau", fig=fig), HALF,
         "xₖ against k: hundreds of steps to leave the plateau, then the slope is steep and "
-        "the iterates run towards −∞ (tanh has no minimum).", "tanh crossing", half=True)
+        f"the iterates cross 0 quickly; by k = {len(path) - 1} they are at "
+        f"x = {fmt_num(float(path[-1]), 3)}, slowing again in the flat part on the negative "
+        "side, where they drift on towards −∞ ever more slowly (tanh has no minimum).",
+        "tanh crossing", half=True)
     S.numeric_check("tanh′(4) compiled kernel vs exact", exact_val, numeric, rtol=1e-12,
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
@@ -990,10 +1026,15 @@ def section_rosenbrock(S: Study) -> None:
     methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,
                                                            "maxiter": gd_max})
+    from optimizers.methods import METHODS
+
+    defaults = sorted({METHODS[m].maxiter for _, m, _ in configs if m != "gd"})
     S.text(f"The batch of starts below runs these {len(configs)} methods and a sixth: "
            "heavy-ball momentum with GD's step η = 0.001 and β = 0.9 (each step adds 0.9 × "
            "the previous one, an average over about 1/(1 − β) = 10 steps), labelled "
-           "‘momentum η = 0.001, β = 0.9’.")
+           f"‘momentum η = 0.001, β = 0.9’.  In this batch GD and momentum may run "
+           f"{gd_max_text} iterations, the others their default "
+           f"{' or '.join(str(d) for d in defaults)}.")
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
                 label="rosenbrock ecdf")
@@ -1003,11 +1044,6 @@ def section_rosenbrock(S: Study) -> None:
               "the first steps −η∇f from a steep start are long")
     if why:
         S.text(why)
-    from optimizers.methods import METHODS
-
-    defaults = sorted({METHODS[m].maxiter for _, m, _ in configs if m != "gd"})
-    S.text(f"GD and momentum may run {gd_max_text} iterations, the others their default "
-           f"{' or '.join(str(d) for d in defaults)}.")
     rows = len(plots.rate_study_groups(studies))
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
@@ -1016,7 +1052,9 @@ def section_rosenbrock(S: Study) -> None:
         + ("; runs of very different lengths in separate rows" if rows > 1 else "")
         + ").  These are separate runs from the paths above: no gradient tolerance, each "
         "runs until its error reaches the rounding floor or the automatic iteration cap, "
-        f"with iterations: {_iterations_text({k: v.result for k, v in studies.items()})}.  "
+        "with iterations: "
+        + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
+        + ".  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, on top of "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
@@ -1868,10 +1906,11 @@ def section_adaptive(S: Study) -> None:
                             for i, v in enumerate(pred)) + ")",
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
                             for i, v in enumerate(step)) + ")",
-            rel, "agrees" if rel <= 1e-6 else "disagrees",
+            rel, "agrees" if rel <= FIRST_STEP_RTOL else "disagrees",
             (f"−η g/(√(1 − α)·|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate "
              "(the first average is (1 − α) g²)" if m == "rmsprop" else
-             f"−η g/(|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate")))
+             f"−η g/(|g| + ε) ≈ −{fmt_num(sign, 3)}·sign(g) per coordinate"),
+            decided="max " + numeric_decided(rel, FIRST_STEP_RTOL, rel <= FIRST_STEP_RTOL)))
     worst = 0.0
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
@@ -1904,7 +1943,8 @@ def section_adaptive(S: Study) -> None:
         title=f"{steps} steps from (−5, −2), one panel per method (same axes, equal scales)",
         fig=fig), 330.0,
              f"{steps} steps from (−5, −2), one panel per method.  AdaGrad with η = 0.4 moves "
-             "diagonally at first, then its accumulated squares shrink every step and it stops "
+             "diagonally at first, then its accumulated squared gradients grow every step, so "
+             "its steps shrink and it stops "
              "halfway along x₁; with η = 2 it reaches the minimum.  RMSProp forgets old "
              "gradients (α = 0.9): its denominator follows the shrinking gradients and it "
              "reaches the minimum; Adam's momentum carries it past the minimum along x₁.",
@@ -1975,8 +2015,9 @@ def _front(S: Study, seconds: float) -> None:
                 "what the runs did.  A disagreement is explained in its row.")
     rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
              c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
-    d.table(["section", "what", "theory", "measured", "decided by", "verdict",
-             "note"], rows, title="Theory against measurement, all sections",
+    cols, rows = drop_empty_columns(["section", "what", "theory", "measured", "decided by",
+                                     "verdict", "note"], rows)
+    d.table(cols, rows, title="Theory against measurement, all sections",
             notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")
     if S.b.failures:

@@ -686,3 +686,19 @@ def test_text_in_figures_carries_the_minus_sign():
         assert want in texts, (want, texts)
     assert not re.search(r"(?<![\w.)\]])-\d", texts), texts
     assert "relu(y-1)" in texts  # a subtraction keeps its hyphen
+
+
+def test_markers_in_a_figure_caption_are_in_the_page_legend(tmp_path):
+    """Study p. 19: a caption gave 'gd η = 0.4 0.943ᵐ' while the page's footnote legend
+    listed only ᵉ and ᶠ (those of its table): a caption's markers are explained too."""
+    b = report.Builder("Caption markers")
+    b.doc.table(["x", "value"], [["a", "0.5ᵉ"]], title="Table")
+
+    def draw(fig):
+        fig.add_subplot(111).plot([0, 1], [0, 1])
+
+    b.doc.figure(draw, height=150.0, caption="Distance after 20 steps: 0.943ᵐ.",
+                 label="f", trial=False)
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "c.pdf").pdf)]
+    legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in texts[0]}
+    assert legend == {"ᵉ", "ᵐ"}, texts[0][-300:]

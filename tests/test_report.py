@@ -2,6 +2,7 @@
 
 import csv
 import json
+import math
 import os
 import re
 import shutil
@@ -313,7 +314,7 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     # one point, named once (the kink report listed (0, 0) in two groups)
     assert text == ["x = (0, 0) for gd (exact), and for newton, bfgs, whose runs did not "
                     "converge to a critical point (see the table; theory evaluated at the "
-                    "minimum nearest to x0 (exact))"]
+                    "minimum nearest to x₀ (exact))"]
     assert "(none:" not in text[0] and "|grad f|" not in text[0]  # no contradiction, no repeat
     assert text[0].count("(0, 0)") == 1
     runs.append(NS(label="cg", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
@@ -372,6 +373,26 @@ def test_every_default_step_says_where_its_L_is_taken():
     assert "segment from x₀ to the minimizer (9, above 4 at the minimizer P1 (3, 2))" in why
 
 
+def test_momentum_defaults_state_the_kappa_they_use():
+    """Chained Rosenbrock's momentum/nesterov 'why' cells gave ((√κ−1)/(√κ+1))² = 0.9836 with
+    a κ that is not the report's κ = 3316 (L came from the segment): the cell must name κ,
+    L and μ so that the momentum can be checked from the page."""
+    lam = np.array([0.4973, 354.6, 754.6, 1249.0, 1649.0])
+    for method, power in (("momentum", 2), ("nesterov", 1)):
+        hyper, why = report.default_hyper(method, lam, 3.5e4, 9.0, L_path=2.911e4,
+                                          at=" P3 (1, 1, 1, 1, 1)")
+        m = re.search(r"κ = L/μ = ([\d.e+]+)/([\d.]+) = ([\d.e+]+) \(L from the segment", why)
+        assert m, why
+        L, mu, kappa = (float(v) for v in m.groups())
+        assert (L, mu) == (2.911e4, 0.4973) and abs(kappa - L / mu) < 1e-3 * kappa
+        s = math.sqrt(kappa)
+        assert abs(((s - 1) / (s + 1)) ** power - hyper["momentum"]) < 1e-4
+        assert "not the minimizer's own κ = 3316" in why  # 1649/0.4973
+    _, why = report.default_hyper("momentum", [1.0, 4.0], 30.0, 1.0)
+    assert why.endswith("L = 4, largest Hessian eigenvalue at the minimizer), Polyak's "
+                        "momentum ((√κ−1)/(√κ+1))²")  # κ: the minimizer's, in its table
+
+
 def test_rate_study_lengths_say_whether_the_floor_was_reached():
     from types import SimpleNamespace as NS
 
@@ -388,6 +409,11 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     assert report.study_length_text("adam", st(544, "maxiter", 460)) == \
         ("adam 544 iterations (error at the floor; the run ended at its iteration budget, "
          "status maxiter)")
+    # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
+    # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
+    assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
+        ("nesterov 8526 iterations (error at the floor from k = 8516: the automatic budget "
+         "was cut to that + 10 steps, so the run ended there, status maxiter)")
     assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
         "cg 40 iterations (error at the floor; the run stopped: line search failed)"
     assert report.study_lengths_text([("gd", st(608, "converged", 600)),

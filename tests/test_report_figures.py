@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -327,8 +328,34 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
     c = Comparison(True, "agrees", rel_diff=0.0347, speed_diff=0.046, quantity="rate",
                    predicted=0.47831, measured=0.4949, tolerance=0.01, note="double root: …")
     got = report.decided_by(c, p, m)
-    assert got == f"ρ 0.4949 within 1% of [0.47831, {eff:.5f}] (double root)"
-    assert ">" not in got
+    off = (0.4949 - eff) / eff  # above the band's upper end: 0.28 %
+    assert got == (f"ρ 0.4949 within {100 * off:.2g}% of [0.47831, {eff:.5f}] ≤ 1% "
+                   "(double root)")
+    inside = NS(rate=0.49, window=(24, 39))
+    assert report.decided_by(replace(c, measured=0.49), p, inside) == \
+        f"ρ 0.49 in [0.47831, {eff:.5f}] (double root)"
+
+
+def test_lies_between_is_computed_from_the_numbers():
+    """Chained Rosenbrock's nesterov reason said the measured 0.99605 'lies between ρ =
+    0.99587 and this average factor 0.99602': it is above both."""
+    from analysis import compare
+    from analysis.empirical import Measurement
+    from analysis.theory import Prediction
+
+    assert compare.range_words(0.5, 0.4, 0.6) == "between the two"
+    assert compare.range_words(0.63, 0.6, 0.4) == "5% above the range"  # (0.63 − 0.6)/0.6
+    assert compare.range_words(0.38, 0.4, 0.6) == "5% below the range"
+    a, b = 5112, 8515
+    eff = 0.99587 * ((b + 1) / (a + 1)) ** (1 / (b - a))
+    p = Prediction(kind="linear", rate=0.99587, order=1.0, exact=True,
+                   details={"double_root": True})
+    m = Measurement(kind="linear", rate=0.99605, order=1.0, window=(a, b))
+    c = compare.compare(p, m)
+    assert c.agree and "lies between" not in c.note
+    off = (0.99605 - eff) / eff
+    assert off > 0 and "less than 0.01% above the range from ρ = 0.99587" in c.note
+    assert off < 1e-4 and "within the tolerance 1%" in c.note
 
 
 def test_basin_legend_shares_sum_to_100():
@@ -347,14 +374,40 @@ def test_basin_legend_shares_sum_to_100():
     assert sorted(shares) == [33, 33, 34]
 
 
-def test_an_error_increase_in_the_window_is_a_stall_even_without_net_progress():
-    """The kink report's gd table showed the ratio 1.439 (the error grew) inside its window
-    without the stall mark that momentum's and nesterov's increases had: its window (a
-    2-cycle, 0.41 ↔ 0.59) made no net progress, and the rule stopped there."""
+def test_a_run_that_does_not_converge_has_no_stalls():
+    """The kink report's gd table marked the ratio 1.439 of its 2-cycle (0.41 ↔ 0.59) as a
+    stall, and the study's diverging gd η = 1.1 and η = 0.6 runs marked their steady growth
+    ratio 1.4: a stall interrupts a converging run; a cycle's or a divergence's rising error
+    is the run's behaviour (and the window's rate is that growth)."""
     e = np.r_[6.66, 3.59, 2.59, np.tile([0.59, 0.41], 6)]
-    got = report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1))
-    assert got == [k for k in range(4, len(e) - 2) if e[k + 1] > e[k]] and got
-    assert 4 in got and 5 not in got  # e_4 = 0.41 → 0.59 grows; e_5 = 0.59 → 0.41 shrinks
+    cycle = NS(kind="bounded", rate=None)
+    assert report.run_converges(cycle) is False
+    assert report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1)) == []
+    assert report.stall_steps(e, range(len(e) - 1), (4, len(e) - 1), False) == []
+    grow = 5.39 * 1.4 ** np.arange(60.0)
+    diverging = NS(kind="diverges", rate=1.4)
+    assert report.run_converges(diverging) is False
+    assert report.stall_steps(grow, range(59), (5, 58), report.run_converges(diverging)) == []
+    # a converging run (fitted ρ < 1) still marks the step whose error rose
+    conv = np.array([6.66, 4.36, 4.49, 4.0, 1e-3, 1e-6])
+    assert report.run_converges(NS(kind="linear", rate=0.5)) is True
+    assert report.stall_steps(conv, range(5), (0, 5), True) == [1]
+
+
+def test_a_diverging_run_table_has_its_fitted_growth_and_no_stall_mark():
+    """Study p. 21: gd η = 0.6's per-step table marked every 1.4 with "*" and lacked the
+    robust-fit row although the top table reported the fitted growth 1.4ᶠ."""
+    e = 5.39 * 1.4 ** np.arange(60.0)
+    st = NS(result=NS(path=e.reshape(-1, 1)), reference=np.zeros(1), minimizer=np.zeros(1),
+            prediction=NS(kind="diverges", rate=1.4, order=None, exact=True),
+            measurement=NS(kind="diverges", rate=1.3993, window=(5, 58)))
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd η = 0.6", st, "s")
+    table = b.doc.blocks[-1]
+    assert not any(report.STALL_MARK in r[2] for r in table.rows)
+    assert report.STALL_NOTE not in table.notes
+    fit = [r for r in table.rows if r[1].startswith("robust fit")]
+    assert fit and fit[0][0] == "5–58" and fit[0][2].startswith("1.3993")
 
 
 def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
@@ -446,3 +499,75 @@ def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     one = {k: norms[k] for k in ("gd", "adam")}
     assert report.panels_coinciding_text(one, plots.grad_norm_groups(one), "gradient norms") \
         == report.coinciding_text(one, "gradient norms")
+
+
+def test_how_found_is_true_to_the_search_that_ran():
+    """Chained Rosenbrock: P3 read 'how found: exact' beside the note 'exact solve abandoned
+    after 10 s' (the numeric search's refinement snapped it to exact values)."""
+    cp = NS(exact=True, gradient_norm=0.0, differentiable=True)
+    numeric = NS(method="numeric", notes=["exact solve abandoned after 10 s"])
+    assert report.how_found(cp, numeric) == \
+        "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
+    assert report.how_found(cp, NS(method="exact", notes=[])) == "exact"
+    assert report.how_found(NS(exact=False, gradient_norm=3e-23), numeric) == \
+        "numeric (‖∇f‖ = 3e-23)"
+
+
+def test_window_cut_caption_names_the_actual_minimizer():
+    """Chained Rosenbrock's caption said 'as when x* = 0 is representable' for x* =
+    (1, 1, 1, 1, 1); a point like √2 is not representable and gets no such claim."""
+    e = 0.5 ** np.arange(80.0)
+
+    def study(ref):
+        path = ref + np.outer(e, np.ones_like(ref))  # ‖x_k − x*‖ = e_k·√n
+        return NS(result=NS(path=path), reference=ref, minimizer=ref,
+                  measurement=NS(window=(5, 79)))
+
+    text = report.window_cut_text({"nesterov": study(np.ones(5))}, rule=False)
+    assert "x* = 0" not in text and "x* = (1, 1, 1, 1, 1) is exactly representable" in text
+    root2 = report.window_cut_text({"nesterov": study(np.full(2, np.sqrt(2.0)))}, rule=False)
+    assert "past the drawing's cut" in root2 and "representable" not in root2
+    assert report.float_exact([0.0, -2.5, 1.0]) and not report.float_exact([np.sqrt(2.0)])
+
+
+def test_converged_summary_says_which_minimum_a_run_reached():
+    """Chained Rosenbrock's summary listed bfgs and lbfgs as converged without saying they
+    ended at the higher minimum P1 (f = 3.931), not at x*."""
+    p1 = NS(point=(-0.962, 0.936), value=3.931, kind="minimum")
+    p3 = NS(point=(1.0, 1.0), value=0.0, kind="minimum")
+    A = NS(cps=[p1, p3], minimum=p3, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
+    run = lambda label, x, nit: NS(label=label, result=NS(x=np.array(x), nit=nit,  # noqa: E731
+                                                          status="converged"))
+    A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
+              run("lbfgs", [-0.962, 0.936], 49)]
+    text = report._runs_sentences(A)[0]
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): newton in 24 "
+                    "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
+                    "x*: lbfgs in 49 iterations, bfgs in 67 iterations.")
+    p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
+    assert "not at x*" not in report._runs_sentences(A)[0]
+
+
+def test_kink_wording_names_the_point_the_bound_and_no_gradient():
+    """Kink report: the small-gradient table said 'nondifferentiable' for P1 and gave
+    ‖∇f‖ = 0 at the kink (0, 0), where f has no gradient; the cycle reason read 'bound 2 lr
+    G/(1-m)' with G undefined; 'x0', 'wolfe' and 'obj.critical_points' reached the page."""
+    from analysis import compare
+    from analysis.empirical import Measurement
+    from analysis.theory.kink import predict_kink
+
+    cps = [NS(point=(0.0, 0.0), differentiable=False), NS(point=(3.0, 3.0))]
+    region = NS(critical_point="nondifferentiable", lower=(-1e-3, -1e-3), upper=(1e-3, 1e-3),
+                point=(0.0, 0.0))
+    assert report.region_critical_point(cps, region) == 0
+    assert report.region_critical_point(cps, NS(critical_point=None)) is None
+    p = predict_kink("gd", {"lr": 1.0}, 1.0)
+    c = compare.compare(p, Measurement(kind="bounded", band=1.0, period=2))
+    assert c.agree and "2ηG/(1 − β) = 2; G = 1 is the largest gradient norm" in c.note
+    assert "lr G" not in c.note and "(1-m)" not in c.note
+    assert report.prose("no step satisfied the wolfe conditions near x0") == \
+        "no step satisfied the Wolfe conditions near x₀"
+    assert report.prose("found by the numeric search of obj.critical_points") == \
+        "found by the numeric search of the critical-point analysis"
+    assert (report.yes_no(False), report.yes_no(True), report.yes_no(None)) == \
+        ("no", "yes", "undecided")

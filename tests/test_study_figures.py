@@ -212,6 +212,32 @@ def test_run_lengths_are_stated_with_their_stopping_reason():
                     "when its line search found no decrease)")
 
 
+def test_a_run_at_the_automatic_cap_says_the_cap():
+    """Study p. 35: the rate-study GD run of 20 000 iterations was 'stopped at its iteration
+    limit' under a sentence giving GD 50 000 iterations (that of the batch of starts)."""
+    from types import SimpleNamespace as R
+
+    text = study._iterations_text({"gd": R(nit=20000, status="maxiter"),
+                                   "adam": R(nit=900, status="maxiter")}, 20000)
+    assert text == ("gd 20000 (stopped at the automatic iteration cap, 20000 iterations), "
+                    "adam 900 (stopped at its iteration limit)")
+
+
+def test_rosenbrock_budgets_sit_in_their_paragraph():
+    """The sentence 'GD and momentum may run 50 000 iterations …' stood alone two pages after
+    the paragraph introducing the batch of starts it is about, above the rate-study figure."""
+    s = study.Study(Builder("study rosenbrock test"), quick=True)
+    study.section_rosenbrock(s)
+    texts = [blk.text for blk in s.b.doc.blocks if hasattr(blk, "text")]
+    batch = [t for t in texts if "The batch of starts below" in t]
+    assert batch and "GD and momentum may run 50 000 iterations" in batch[0]
+    assert not any(t.startswith("GD and momentum may run") for t in texts)
+    captions = [str(getattr(blk, "caption", "")) for blk in s.b.doc.blocks]
+    errors = [c for c in captions if c.startswith("Errors of the rate-study runs")]
+    assert errors and "its iteration limit" not in errors[0]
+    assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+
+
 @pytest.fixture(scope="module")
 def conditioning():
     s = study.Study(Builder("study conditioning test"), quick=True)
@@ -269,3 +295,30 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     assert ys.max() < 1.0  # the 1.8 transients lie before hb's window
     assert "fit windows" in " ".join(right.get_title().split())
     assert plots.audit(fig) == []
+
+
+def test_a_critical_point_sides_are_computed():
+    """Study p. 11: x³ was described as 'f decreases on one side, increases on the other'; x³
+    increases everywhere: f < 0 on one side of 0 and f > 0 on the other."""
+    from landscape import Objective
+
+    assert study._sides_text(Objective.parse("x**3"), 0.0) == \
+        "f < 0 on the left of 0, f > 0 on the right (f increases through 0)"
+    assert study._sides_text(Objective.parse("-x**3"), 0.0).endswith("(f decreases through 0)")
+
+
+def test_tanh_and_adagrad_captions_say_what_is_drawn():
+    """Study p. 15: the tanh caption said the iterates 'run towards −∞' while the plot shows
+    them slowing near −3.9 by k = 700; p. 31: AdaGrad's 'accumulated squares shrink' (they
+    grow; its step shrinks)."""
+    s = study.Study(Builder("study tanh test"), quick=True)
+    study.section_tanh(s)
+    cap = [str(getattr(b, "caption", "")) for b in s.b.doc.blocks
+           if str(getattr(b, "caption", "")).startswith("xₖ against k")][0]
+    assert "run towards −∞" not in cap
+    assert "by k = 700 they are at x = -3.93" in cap.replace("−", "-")
+    s = study.Study(Builder("study adaptive test"), quick=True)
+    study.section_adaptive(s)
+    caps = " ".join(str(getattr(b, "caption", "")) for b in s.b.doc.blocks)
+    assert "accumulated squares shrink" not in caps
+    assert "accumulated squared gradients grow every step, so its steps shrink" in caps

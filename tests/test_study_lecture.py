@@ -8,6 +8,7 @@ independently (closed forms typed in, NumPy re-implementations), not with the st
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -341,3 +342,38 @@ def test_a_tiny_tolerance_is_told_from_its_value():
     """The study printed "|m − p|/|p| <0.01% ≤ <0.01%" for a check with tolerance 10⁻⁶."""
     assert study.numeric_decided(3e-8, 1e-6, True) == "|m − p|/|p| 3e-08 ≤ 1e-06"
     assert study.numeric_decided(0.0073, 0.02, True) == "|m − p|/|p| 0.73% ≤ 2%"
+
+
+def test_every_decided_by_cell_names_its_test_and_threshold():
+    """Study p. 3 printed '|m − p|/|p| 0%' and '1.4%' for the stability map (rule: at least
+    98 % of the cells), p. 5/26 '|m − p|/|p| 3.1%' for a rule 'within 8 steps', p. 32 bare
+    '<0.01%'/'0%' for the first steps: the absolute tolerance that decided is shown."""
+    from analysis.report import Builder
+
+    s = study.Study(Builder("decided"))
+    s.section = "t"
+    c = s.numeric_check("steps", 45.4, 44.0, rtol=0.0, abs_tol=8.0, digits=3)
+    assert c.decided == "|m − p| 1.4 ≤ 8" and study.check_decided(c) == c.decided
+    c = s.numeric_check("share", 1.0, 0.986, rtol=0.0, abs_tol=0.02, digits=3)
+    assert c.decided == "|m − p| 0.014 ≤ 0.02"
+    c = s.numeric_check("engines", 0.0, 4.4e-16, rtol=0.0, abs_tol=1e-9, digits=2)
+    assert c.decided == "|m − p| 4.4e-16 ≤ 1e-09"
+    c = s.numeric_check("rel", 2.0, 2.01, rtol=0.01, abs_tol=1e-12)
+    assert c.decided == "|m − p|/|p| 0.5% ≤ 1%"  # the relative tolerance decided
+    for c in s.checks:
+        assert re.search(r"[≤>] \S+$", study.check_decided(c)), c.decided
+
+
+def test_an_empty_column_is_dropped_from_a_checks_table():
+    """Study p. 39: the 'note' column of a table whose rows have no note collapsed, its
+    header running into 'verdict'."""
+    from analysis.report import Builder, drop_empty_columns
+
+    cols, rows = drop_empty_columns(["a", "b", "c"], [["1", "", "x"], ["2", " ", ""]])
+    assert cols == ["a", "c"] and rows == [["1", "x"], ["2", ""]]
+    s = study.Study(Builder("empty note"))
+    s.section = "t"
+    s.statement_check("pure Newton", "ascent step", "ended at a maximum", True)
+    s.checks_table(0)
+    table = s.b.doc.blocks[-1]
+    assert [getattr(c, "header", c) for c in table.columns][-1] == "verdict"

@@ -81,7 +81,7 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
         band = subgradient_band(step, G, b)
         details["lr_used"] = sched.lr_final
         notes.append(
-            f"constant step: the iterates settle in a band of diameter <= 2 lr G/(1-m) = "
+            f"constant step: the iterates settle in a band of diameter ≤ 2ηG/(1 − β) = "
             f"{band:.3g} around x* (G = {G:.4g}, the largest gradient norm of the pieces "
             "near x*); they converge only if an iterate lands exactly on the kink"
         )
