@@ -1,5 +1,7 @@
 """Small dense linear algebra for compiled code: no BLAS, no allocation (the caller passes
-the workspace), one definition of each factorisation for the whole library.
+the workspace), one definition of each factorisation for the whole library.  Compiled
+without reference counting (:data:`landscape.jit.BORROW`): a step that LLVM inlines them into
+stays free of reference counts whichever of them was compiled first in the process.
 
 ``cholesky``        lower factor L of A + τI (L Lᵀ = A + τI), or False if not positive definite
 ``cholesky_index``  the same, returning n, or the first column j where it broke down
@@ -14,13 +16,13 @@ import math
 
 from numba import njit
 
-from landscape.jit import CACHED
+from landscape.jit import BORROW
 
 #: Jacobi sweeps cap
 MAX_SWEEPS = 100
 
 
-@njit(**CACHED)
+@njit(**BORROW)
 def cholesky_index(A, tau, Lm):
     """Lower Cholesky factor of A + τI into Lm, column by column; returns n, or the first
     column j (0-based) whose pivot s = A_jj + τ − Σₖ<ⱼ L_jk² is not positive (then the rows
@@ -44,13 +46,13 @@ def cholesky_index(A, tau, Lm):
     return n
 
 
-@njit(**CACHED)
+@njit(**BORROW)
 def cholesky(A, tau, Lm):
     """Lower Cholesky factor of A + τI into Lm; returns False if not positive definite."""
     return cholesky_index(A, tau, Lm) == A.shape[0]
 
 
-@njit(**CACHED)
+@njit(**BORROW)
 def cholesky_solve(Lm, b, out):
     """Solve L Lᵀ out = b (forward then back substitution)."""
     n = Lm.shape[0]
@@ -66,7 +68,7 @@ def cholesky_solve(Lm, b, out):
         out[i] = s / Lm[i, i]
 
 
-@njit(**CACHED)
+@njit(**BORROW)
 def lu_solve(A, b, W, out):
     """Solve A out = b by Gaussian elimination with partial pivoting (A copied into W).
 
@@ -112,7 +114,7 @@ def lu_solve(A, b, W, out):
     return True
 
 
-@njit(**CACHED)
+@njit(**BORROW)
 def jacobi_eigh(A, W, V, w):
     """Eigendecomposition of symmetric A by cyclic Jacobi rotations: A = V diag(w) Vᵀ.
 

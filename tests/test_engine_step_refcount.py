@@ -85,3 +85,25 @@ def test_the_step_inlines_its_helpers_and_the_line_search(name, helpers):
     called = _called(_step_ir(name))
     assert "_zoom" in called  # the zoom phase stays a call (compile time)
     assert not called & helpers
+
+
+def test_the_shared_linear_algebra_counts_no_references():
+    """Newton's step showed NRT increments in a fresh clone's suite: when ``landscape.linalg``
+    had been compiled earlier in the same process, LLVM inlined its reference-counted bodies
+    into the step.  The factorisations allocate nothing, so they are compiled without
+    reference counting, and a fresh compile of each has no count in its IR."""
+    import numpy as np
+
+    from landscape import linalg
+
+    A = np.eye(2)
+    v = np.ones(2)
+    for fn, args in ((linalg.cholesky_index, (A, 0.0, np.zeros((2, 2)))),
+                     (linalg.cholesky_solve, (A, v, np.zeros(2))),
+                     (linalg.lu_solve, (A, v, np.zeros((2, 2)), np.zeros(2))),
+                     (linalg.jacobi_eigh, (A, np.zeros((2, 2)), np.zeros((2, 2)), np.zeros(2)))):
+        assert fn.targetoptions.get("_nrt") is False, fn
+        fresh = njit(**_FRESH)(fn.py_func)
+        fresh(*args)
+        ir = "".join(fresh.inspect_llvm().values())
+        assert "@NRT_incref" not in ir and "@NRT_decref" not in ir, fn
