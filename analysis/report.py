@@ -2419,8 +2419,9 @@ def _study_end(study: Any) -> str:
     """Why a rate-study run ended, the measurement and the run apart: ``floor reached`` (the
     run stopped there), ``error at the floor; the run ended at its iteration budget, status
     maxiter`` (the error sat at its floor while the run went on; when the budget is the
-    automatic one, floor + :data:`analysis.rates.FLOOR_MARGIN`, that is said with the floor's
-    iteration: a shorter run than its peers' for that reason), ``iteration budget used up,
+    automatic one, floor + :data:`analysis.rates.FLOOR_MARGIN`, that is said, with no
+    per-run number, so that runs ended this way share one clause: a shorter run than its
+    peers' for that reason), ``iteration budget used up,
     above the floor`` or ``stopped: line search failed, above the floor``."""
     res, m = study.result, study.measurement
     status = str(res.status)
@@ -2432,8 +2433,8 @@ def _study_end(study: Any) -> str:
 
         fi = getattr(m, "floor_index", None)
         if floor and int(res.nit) == int(fi) + FLOOR_MARGIN:
-            return (f"error at the floor from k = {int(fi)}: the automatic budget was cut to "
-                    f"that + {FLOOR_MARGIN} steps, so the run ended there, status maxiter")
+            return (f"{FLOOR_MARGIN} steps past the iteration where the error reached the "
+                    "floor, where the automatic budget ends a run; status maxiter")
         return ("error at the floor; the run ended at its iteration budget, status maxiter"
                 if floor else "iteration budget used up, above the floor")
     stopped = f"stopped: {status.replace('_', ' ')}"

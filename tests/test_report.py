@@ -412,8 +412,13 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
     # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
     assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
-        ("nesterov 8526 iterations (error at the floor from k = 8516: the automatic budget "
-         "was cut to that + 10 steps, so the run ended there, status maxiter)")
+        ("nesterov 8526 iterations (10 steps past the iteration where the error reached the "
+         "floor, where the automatic budget ends a run; status maxiter)")
+    # runs ended by the automatic budget share one clause, whatever their floor iteration
+    assert report.study_lengths_text([("gd", st(608, "maxiter", 598)),
+                                      ("momentum", st(338, "maxiter", 328))]) == \
+        ("gd 608, momentum 338 iterations (10 steps past the iteration where the error "
+         "reached the floor, where the automatic budget ends a run; status maxiter)")
     assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
         "cg 40 iterations (error at the floor; the run stopped: line search failed)"
     assert report.study_lengths_text([("gd", st(608, "converged", 600)),
