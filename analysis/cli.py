@@ -1187,12 +1187,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"landscape: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt as exc:
-        from landscape.interrupts import Terminated, exit_code
-
-        _HURRY.add("signal")
-        print(f"landscape: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}",
-              file=sys.stderr)
-        return exit_code(exc)
+        return _interrupted(exc)
     except BrokenPipeError:
         return 0
     except OSError as err:  # disk full, file removed under us: say so, no traceback
@@ -1202,9 +1197,36 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if _timed_out():
             return 1
+        behind = _interrupt_behind(err)
+        if behind is not None:
+            return _interrupted(behind)
         if os.environ.get("LANDSCAPE_DEBUG"):
             raise
         return _internal_error(err)
+
+
+def _interrupt_behind(err: BaseException) -> KeyboardInterrupt | None:
+    """The signal behind an error raised while handling it: a SIGINT that lands inside the
+    import of a compiled extension surfaces as that import's ``ImportError``, with the
+    ``KeyboardInterrupt`` as its context."""
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Say that a signal ended the command, and give its exit code (130 for SIGINT)."""
+    from landscape.interrupts import Terminated, exit_code
+
+    _HURRY.add("signal")
+    print(f"landscape: {'terminated' if isinstance(exc, Terminated) else 'interrupted'}",
+          file=sys.stderr)
+    return exit_code(exc)
 
 
 def _internal_error(err: Exception) -> int:

@@ -612,3 +612,28 @@ def test_timeout_counts_from_the_call():
     code, out, err = run_cli("analyze", "x**2 - y**2", "--timeout", "30", "--json")
     assert code == 0, err
     assert json.loads(out)["critical_points"][0]["kind"] == "saddle"
+
+
+def test_an_interrupt_inside_an_import_is_an_interrupt(monkeypatch, capsys):
+    """A SIGINT two seconds into ``study`` landed inside the import of one of Numba's compiled
+    extensions, which re-raised it as ``ImportError: numba._devicearray failed to import``:
+    the command said "internal error" instead of "interrupted" and exited 1, not 130."""
+    import analysis.cli as cli
+
+    def run(argv):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ImportError("numba._devicearray failed to import") from None
+
+    monkeypatch.setattr(cli, "_run", run)
+    monkeypatch.setattr(cli, "_HURRY", set())
+    assert cli._main(["study"]) == 130
+    assert capsys.readouterr().err == "landscape: interrupted\n"
+
+    def other(argv):
+        raise ImportError("no module named nowhere")
+
+    monkeypatch.setattr(cli, "_run", other)
+    assert cli._main(["study"]) == 1
+    assert "internal error: ImportError" in capsys.readouterr().err
