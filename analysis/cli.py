@@ -1197,26 +1197,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if _timed_out():
             return 1
-        behind = _interrupt_behind(err)
+        from landscape.errors import error_behind
+
+        behind = error_behind(err, KeyboardInterrupt)
         if behind is not None:
             return _interrupted(behind)
         if os.environ.get("LANDSCAPE_DEBUG"):
             raise
         return _internal_error(err)
-
-
-def _interrupt_behind(err: BaseException) -> KeyboardInterrupt | None:
-    """The signal behind an error raised while handling it: a SIGINT that lands inside the
-    import of a compiled extension surfaces as that import's ``ImportError``, with the
-    ``KeyboardInterrupt`` as its context."""
-    seen: set[int] = set()
-    cause: BaseException | None = err
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, KeyboardInterrupt):
-            return cause
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return None
 
 
 def _interrupted(exc: KeyboardInterrupt) -> int:

@@ -8,6 +8,10 @@ that cannot be completed) is one of these classes.  The command line maps them t
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+E = TypeVar("E", bound=BaseException)
+
 
 class LandscapeError(Exception):
     """Base class of the project's errors; ``exit_code`` is what the CLI returns."""
@@ -91,14 +95,20 @@ class CacheNotTrustedWarning(LandscapeWarning):
     """The kernel cache directory is not used (not the user's own, or writable by others)."""
 
 
-def os_error_behind(err: BaseException | None) -> OSError | None:
-    """The OSError behind ``err``: itself, its cause, or the error being handled when it was
-    raised (a full disk surfaces from a PDF writer as a compression error raised during the
-    cleanup of the failed write); None when there is none."""
+def error_behind(err: BaseException | None, kind: type[E]) -> E | None:
+    """The error of type ``kind`` behind ``err``: itself, its cause, or the error being
+    handled when it was raised (a full disk surfaces from a PDF writer as a compression error
+    raised during the cleanup of the failed write; a SIGINT inside the import of a compiled
+    extension as that import's ImportError); None when there is none."""
     seen = set()
     while err is not None and id(err) not in seen:
-        if isinstance(err, OSError):
+        if isinstance(err, kind):
             return err
         seen.add(id(err))
         err = err.__cause__ or err.__context__
     return None
+
+
+def os_error_behind(err: BaseException | None) -> OSError | None:
+    """The OSError behind ``err`` (:func:`error_behind`)."""
+    return error_behind(err, OSError)
