@@ -47,10 +47,9 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
-from analysis.pages import inline_math
+from analysis.pages import block_hows, how_lines, inline_math
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
-    HOW,
     NW_TEXT,
     SMALL,
     THEORY_COLUMNS,
@@ -1983,8 +1982,9 @@ SECTION_TITLES = {
 }
 
 
-def _front(S: Study, seconds: float) -> None:
-    """Title page, contents, summary table of all checks, and what failed."""
+def _front(S: Study, seconds: float, hows: Sequence[str] | None = None) -> None:
+    """Title page: title, facts, the legend of the markers ``hows`` the study uses (all
+    when None: :func:`~analysis.pages.block_hows`), contents."""
     d = S.doc
     d.heading("Optimization landscapes: the lecture notes, computed and measured",
               level=0, numbered=False)
@@ -2003,10 +2003,15 @@ def _front(S: Study, seconds: float) -> None:
               size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0)
-    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
+    d.bullets(how_lines(hows), size=SMALL + 0.5)
     d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
     d.contents()
     d.page_break()
+
+
+def _summary(S: Study) -> None:
+    """Summary table of all checks, and what failed."""
+    d = S.doc
     d.heading("Summary of all checks")
     d.paragraph("One row per comparison of theory with measurement.  ‘Convergence’ rows "
                 "compare the predicted kind and rate (or order) of convergence with the ones "
@@ -2052,7 +2057,7 @@ def build_study(out_dir: str | os.PathLike = "reports", *, quick: bool = False,
     t0 = time.perf_counter()
     todo = list(sections or SECTIONS)
     b = Builder("Optimization landscapes: the lecture notes", footer="landscape study",
-                progress=progress, total=len(todo) + 2)
+                progress=progress, total=len(todo) + 3)
     S = Study(b, quick=quick)
     for fn in todo:
         before = len(b.doc.blocks)
@@ -2062,8 +2067,13 @@ def build_study(out_dir: str | os.PathLike = "reports", *, quick: bool = False,
         if heading is not None:
             _SECTION_BY_TITLE[heading.text] = fn
     body = b.doc.take()
-    with b.guard("title page and summary table", note=False):
-        _front(S, time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    with b.guard("summary table", note=False):
+        _summary(S)
+    summary = b.doc.take()
+    with b.guard("title page", note=False):  # lists the markers the pages after it use
+        _front(S, seconds, hows=block_hows([*summary, *body]))
+    b.doc.extend(summary)
     b.doc.extend(body)
     b.data["checks"] = [vars(c) for c in S.checks]
     b.data["rate_studies"] = {k: st.to_json() for k, st in S.studies.items()}

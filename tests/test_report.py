@@ -160,6 +160,16 @@ def test_reduced_study_smoke(tmp_path):
     assert verdicts["gd η = 0.2: convergence"] == "agrees"
     text = squash(pdf_text(res.pdf))
     assert "Summary of all checks" in text and "GD on x²" in text
+    # the title page lists exactly the markers the pages after it use
+    from pypdf import PdfReader
+
+    from analysis.pages import HOW, used_hows
+
+    pages = [p.extract_text() for p in PdfReader(str(res.pdf)).pages]
+    first, rest = squash(pages[0]), "\n".join(pages[1:])
+    used = used_hows([rest])
+    assert used and len(used) < len(HOW)  # the check below can tell them apart
+    assert {k for k in HOW if squash(HOW[k][1]) in first} == set(used)
 
 
 def test_atomic_files_get_the_usual_permissions(tmp_path):
