@@ -575,3 +575,19 @@ def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
                              pages.Table([], [["0.5ᵐ"]], "t ᵃ", []),
                              pages.FigureBlock(None, 1.0, caption="ρ = 0.9ᵗ")]) == \
         ["exact", "measured", "theory"]
+
+
+def test_study_numeric_statement_checks_name_their_test(tmp_path):
+    """The chain rule against the exact derivative is decided by a relative error against a
+    threshold: its summary cell names both (not "—")."""
+    from analysis import study
+
+    res = study.build_study(tmp_path, quick=True, sections=[study.section_chain])
+    checks = json.loads(res.json.read_text())["checks"]
+    rows = [c for c in checks if "exact SymPy derivative" in c["what"]]
+    assert rows
+    for c in rows:
+        assert c["rel_diff"] is not None and c["rel_diff"] <= study.CHAIN_RTOL
+        assert c["decided"] == f"|m − p|/|p| {study.small_share(c['rel_diff'])} ≤ 1e-12"
+    text = squash(pdf_text(res.pdf))
+    assert "≤ 1e-12" in text or "≤ 1e−12" in text
