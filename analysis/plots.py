@@ -181,6 +181,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(out, (Figure, SubFigure)):
                 subscript_texts(out)
                 fit_titles(out)
+                room_for_markers(out)
                 top_decade_ticks(out)
             return out
 
@@ -277,6 +278,69 @@ def top_decade_ticks(fig: FigureLike) -> None:
         if (ax.get_yscale() == "log" and type(loc) is mpl.ticker.LogLocator
                 and getattr(ax, "_colorbar", None) is None):
             ax.yaxis.set_major_locator(TopDecadeLocator(base=10.0, numticks=loc.numticks))
+
+
+def _marker_radius_px(line: Any, px: float) -> float:
+    """Half the drawn size of a line's markers in display pixels, r = (ms + mew)/2 · px
+    (0 for a line without markers)."""
+    if line.get_marker() in (None, "None", "none", "", " ") or line.get_markersize() <= 0:
+        return 0.0
+    return 0.5 * (line.get_markersize() + line.get_markeredgewidth()) * px
+
+
+def _marked_lines(ax: Any) -> list[Any]:
+    """The visible, clipped 2-D lines of ``ax`` drawn with markers."""
+    if hasattr(ax, "get_zlim"):
+        return []
+    return [ln for ln in ax.get_lines() if ln.get_visible() and ln.get_clip_on()
+            and _marker_radius_px(ln, 1.0) > 0]
+
+
+def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
+    """Widen the y limits of every axes of ``fig`` so that each marker lies whole inside
+    them: with the axes H px tall, a marker of radius r px (:func:`_marker_radius_px`) at
+    axes fraction u needs (r + pad)/H ≤ u ≤ 1 − (r + pad)/H.  In the axis scale (log10 on
+    a log axis) with limits [a, b] and a marker at t: b' = a + (t − a)/(1 − m) when it
+    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H."""
+    px = fig.dpi / 72.0
+    root = _root(fig)
+    engine = root.get_layout_engine()
+    if engine is not None and any(_marked_lines(a) for a in fig.get_axes()):
+        engine.execute(root)  # the axes' laid-out height, which the margin is a share of
+    for ax in fig.get_axes():
+        lines = _marked_lines(ax)
+        if not lines:
+            continue
+        h = ax.get_position().height * root.get_figheight() * fig.dpi
+        if h <= 0:
+            continue
+        scale = ax.yaxis.get_transform()
+        for _ in range(3):
+            lo, hi = ax.get_ylim()
+            flip = lo > hi
+            a, b = (float(v) for v in scale.transform([min(lo, hi), max(lo, hi)]))
+            if not (np.isfinite(a) and np.isfinite(b)) or b <= a:
+                break
+            na, nb = a, b
+            for ln in lines:
+                y = np.asarray(ln.get_ydata(), dtype=float).ravel()
+                with np.errstate(all="ignore"):
+                    t = np.asarray(scale.transform(y), dtype=float).ravel()
+                t = t[np.isfinite(t) & (t >= a) & (t <= b)]
+                if not t.size:
+                    continue
+                m = (_marker_radius_px(ln, px) + pad) / h
+                if m >= 0.25:
+                    continue
+                top, bot = float(t.max()), float(t.min())
+                if (b - top) / (b - a) < m:
+                    nb = max(nb, a + (top - a) / (1 - m))
+                if (bot - a) / (b - a) < m:
+                    na = min(na, b - (b - bot) / (1 - m))
+            if (na, nb) == (a, b):
+                break
+            new = [float(v) for v in scale.inverted().transform([na, nb])]
+            ax.set_ylim(*(new[::-1] if flip else new))
 
 
 #: Relations that stay on one line with both their sides in a wrapped title.
@@ -3631,6 +3695,29 @@ def _log_top_tick(ax: Any) -> list[str]:
     return []
 
 
+def _markers_inside(ax: Any, renderer: Any, slack: float = 1.0) -> list[str]:
+    """Markers of ``ax`` (clipped 2-D lines) whose centre lies inside the axes but whose
+    drawn extent (centre ± r, :func:`_marker_radius_px`) crosses its frame by more than
+    ``slack`` px: the axes clip them."""
+    box = ax.get_window_extent(renderer)
+    px = renderer.points_to_pixels(1.0)
+    out = []
+    for ln in _marked_lines(ax):
+        xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
+        with np.errstate(all="ignore"):
+            d = ln.get_transform().transform(xy)
+        d = d[np.all(np.isfinite(d), axis=1)]
+        d = d[(d[:, 0] >= box.x0) & (d[:, 0] <= box.x1)
+              & (d[:, 1] >= box.y0) & (d[:, 1] <= box.y1)]
+        r = _marker_radius_px(ln, px) - slack
+        cut = (d[:, 0] - r < box.x0) | (d[:, 0] + r > box.x1) \
+            | (d[:, 1] - r < box.y0) | (d[:, 1] + r > box.y1)
+        if cut.any():
+            out.append(f"axes {ax.get_title()!r}: {_artist_name(ln)} has {int(cut.sum())} "
+                       "marker(s) cut by the frame of the axes")
+    return out
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -3650,7 +3737,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`);
       no theory line (``gid="theory"``) lies mostly under series drawn above it
       (:func:`_hidden_theory`); a log y axis has a tick at or above the decade of its
-      largest value (:func:`_log_top_tick`).
+      largest value (:func:`_log_top_tick`); no marker is cut by the frame of its axes
+      (:func:`_markers_inside`: the centre ± half the marker size inside the axes).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -3669,6 +3757,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
             problems += _labels_on_marks(ax, renderer)
+            problems += _markers_inside(ax, renderer)
             problems += _hidden_theory(ax, renderer)
             problems += _log_top_tick(ax)
         problems += _orphan_titles(container)

@@ -993,3 +993,29 @@ def test_equal_means_of_several_schedules_get_markers_side_by_side():
     early = [{x for x in s if x < 50} for s in xs]
     assert all(len(e) >= 3 for e in early)
     assert not (early[0] & early[1]) and not (early[0] & early[2])  # no shared position
+
+
+# ------------------------------------------------------------ markers whole inside their axes
+
+
+def test_audit_flags_a_marker_cut_by_the_frame():
+    fig = Figure(layout="constrained", figsize=(4, 2))
+    ax = fig.add_subplot()
+    ax.plot([0.0, 1.0, 2.0], [0.0, 1.0, 0.5], "o-", ms=8)
+    ax.set_xlim(-0.5, 2.5)
+    ax.set_ylim(-0.5, 1.0)  # the point (1, 1) sits on the top edge: half its marker is cut
+    assert any("cut by the frame" in p for p in plots.audit(fig))
+    ax.set_ylim(-0.5, 1.2)
+    assert not any("cut by the frame" in p for p in plots.audit(fig))
+
+
+def test_error_panel_keeps_its_highest_marker_whole():
+    """A Newton-like run from e₀ = 21.3 down to 1e-16 on a short figure: the log axis's
+    ×2.5 margin is 0.4 of 17 decades, less than a marker's radius; the limits widen."""
+    e = {"newton": 21.3 * np.array([1.0, 0.9, 0.5, 0.1, 1e-3, 1e-7, 1e-15])}
+    fig = plots.plot_error(e, ratios=False, figsize=(4.0, 1.6))
+    problems = plots.audit(fig)
+    assert not any("cut by the frame" in p for p in problems), problems
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert hi > 21.3 * 2.5 and lo < 21.3e-15 / 2.5  # widened on both sides
