@@ -2766,9 +2766,12 @@ def plot_lr_sweep(
     if pred is not None and np.isfinite(pred):
         handles.append(ax.axvline(pred, color="black", lw=1.4,
                                   label=f"predicted threshold η = {fmt(pred, 4)}"))
-    if obs is not None and np.isfinite(obs):
+    if obs is not None and np.isfinite(obs):  # the grid brackets the threshold: (lo, obs]
+        lo_b = (_attr(sweep, "bracket") or (None, None))[0]
+        within = "" if lo_b is None else f" (threshold in ({fmt(lo_b, 4)}, {fmt(obs, 4)}])"
         handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4,
-                                  label=f"observed threshold η ≈ {fmt(obs, 4)}"))
+                                  label=f"first diverging η on the grid = {fmt(obs, 4)}"
+                                        + within))
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Learning-rate sensitivity: final error against η")

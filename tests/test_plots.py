@@ -155,10 +155,17 @@ def test_lr_sweep_log_log_with_threshold_lines():
     fig = plots.plot_lr_sweep(sweep)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()]
+    vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()
+              or "first diverging" in ln.get_label()]
     assert sorted(ln.get_xdata()[0] for ln in vlines) == [1.0, 1.05]
     crosses = [ln for ln in ax.lines if ln.get_label().startswith("diverged")][0]
     assert len(crosses.get_xdata()) == int(np.sum(lrs >= 1))
+    # the dashed line is the first grid value that diverged, not an estimate of the threshold
+    first = float(lrs[lrs >= 1].min())
+    sweep.observed_threshold, sweep.bracket = first, (float(lrs[lrs < 1].max()), first)
+    labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
+    assert (f"first diverging η on the grid = {plots.fmt(first, 4)} (threshold in "
+            f"({plots.fmt(sweep.bracket[0], 4)}, {plots.fmt(first, 4)}])") in labels
 
 
 def test_momentum_map_heatmap_and_boundary():
