@@ -764,8 +764,11 @@ def section_newton_cosh(S: Study) -> None:
     est = _order_estimate(np.abs(path))
     if est is not None:
         q, C, k = est
-        S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", 3.0, q, rtol=0.05,
-                        how_p="exact", how_m="fit", digits=3,
+        # the predicted order of the theory table above (its value and its marker)
+        order = st.prediction.order
+        S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)",
+                        3.0 if order is None else float(order), q, rtol=0.05,
+                        how_p="exact" if order is None else "theory", how_m="fit", digits=3,
                         reason=f"from the errors at iterations {k - 1}–{k + 1}")
         S.numeric_check("constant C = e_(k+1)/e_k³ vs c²/3", c * c / 3.0, C, rtol=0.05,
                         how_p="exact", how_m="fit", digits=4, reason="Taylor: x − tanh(cx)/c "

@@ -591,3 +591,17 @@ def test_study_numeric_statement_checks_name_their_test(tmp_path):
         assert c["decided"] == f"|m − p|/|p| {study.small_share(c['rel_diff'])} ≤ 1e-12"
     text = squash(pdf_text(res.pdf))
     assert "≤ 1e-12" in text or "≤ 1e−12" in text
+
+
+def test_study_predicted_order_has_one_marker(tmp_path):
+    """Newton on cosh(cx): the predicted order 3 of the theory table (theory module, ᵗ) and
+    of the check below it are one value from one source, with one marker."""
+    from analysis import study
+
+    res = study.build_study(tmp_path, quick=True, sections=[study.section_newton_cosh])
+    data = json.loads(res.json.read_text())
+    (st,) = data["rate_studies"].values()
+    order = st["predicted"]["order"]
+    assert order == pytest.approx(3.0, rel=0.05)
+    (c,) = [c for c in data["checks"] if c["what"].startswith("order q of")]
+    assert c["theory"] == report.fmt_num(order, 3) + "ᵗ"
