@@ -268,6 +268,30 @@ def rate_measure(m: float, p: float) -> str:
     return "Δln ρ/ln ρ" if on_log > on_rho else "Δρ/ρ"
 
 
+def ratio_correlations(measured: Mapping[str, Any], exact: Mapping[str, Any],
+                       upto: int) -> tuple[float, float]:
+    """The smallest and largest Pearson correlation, over every pair of series, of the
+    ratios rₖ = measured/theory over the first ``upto`` steps: near 1 when the series were
+    run with the same noise draws and their excursions move together."""
+    r = np.array([np.asarray(measured[k], float)[:upto] / np.asarray(exact[k], float)[:upto]
+                  for k in measured])
+    c = np.corrcoef(r)[np.triu_indices(len(r), 1)]
+    return float(c.min()), float(c.max())
+
+
+def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: int) -> str:
+    """The caption's sentence on ratio series run with the same noise draws
+    (:func:`ratio_correlations` over the first ``upto`` steps)."""
+    if len(measured) < 2:
+        return ""
+    lo, hi = ratio_correlations(measured, exact, upto)
+    span = fmt_num(lo, 2) if fmt_num(lo, 2) == fmt_num(hi, 2) else \
+        f"{fmt_num(lo, 2)}–{fmt_num(hi, 2)}"
+    return ("The runs of every schedule use the same noise draws, so their ratios rise and "
+            f"fall together step by step (correlation {span} between the series over "
+            f"k ≤ {upto}) and cannot be told apart there.")
+
+
 def check_decided(c: Check) -> str:
     """The summary cell of a check: the test that decided it (:attr:`Check.decided`), else
     its bare relative difference."""
@@ -1635,8 +1659,8 @@ def section_schedules(S: Study) -> None:
         "instead of covering each other).  The constant step flattens at its floor; the "
         "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
-        "step, with the band of two standard errors of one step's mean (±2√(2/R)).",
-        "schedule effect")
+        "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
+        + together_text(curves_m, curves_t, Ks // 2), "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
     S.statement_check("ranking of the schedules by final error",

@@ -605,3 +605,20 @@ def test_study_predicted_order_has_one_marker(tmp_path):
     assert order == pytest.approx(3.0, rel=0.05)
     (c,) = [c for c in data["checks"] if c["what"].startswith("order q of")]
     assert c["theory"] == report.fmt_num(order, 3) + "ᵗ"
+
+
+def test_schedule_ratios_said_to_move_together():
+    """Series run with the same noise draws: their ratios measured/theory correlate (the
+    caption says so and by how much); independent draws do not."""
+    from analysis import study
+
+    rng = np.random.default_rng(0)
+    noise = 1.0 + 0.01 * rng.standard_normal(200)
+    exact = {"a": np.geomspace(1.0, 1e-3, 200), "b": np.geomspace(2.0, 1e-2, 200)}
+    measured = {"a": exact["a"] * noise, "b": exact["b"] * (noise + 0.001)}
+    lo, hi = study.ratio_correlations(measured, exact, 100)
+    assert lo == hi == pytest.approx(1.0)
+    assert "correlation 1 between the series over k ≤ 100" in study.together_text(
+        measured, exact, 100)
+    measured["b"] = exact["b"] * (1.0 + 0.01 * rng.standard_normal(200))
+    assert abs(study.ratio_correlations(measured, exact, 100)[0]) < 0.3
