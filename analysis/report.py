@@ -2609,12 +2609,16 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
-                calls: Sequence[int]) -> None:
+                calls: Sequence[int], target: float | None = None) -> None:
+    """The cost table; its title defines the target and the starts, so that it reads alone
+    wherever the pages place it."""
+    goal = "the target" if target is None else f"the target f ≤ {fmt_num(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
              Column(f"batch CPU ms ({N} starts)", "r")], rows,
-            title="Cost to reach the target (medians and IQR over the starts that reached it)",
+            title=f"Cost to reach {goal} from {N} starts drawn uniformly from the box "
+                  "(medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
                    "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
                    "kernels (the optimizer's own arithmetic excluded).  "
@@ -2622,10 +2626,21 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                    "measured (starts run in parallel)."])
 
 
+def critical_numbering(critical_points: Sequence[Any]) -> str:
+    """The names of the listed critical points where no table numbers them:
+    ``P1 = the minimum (1, 1)``, ``P1 = …; P2 = …`` (the order of the list given to
+    :func:`analysis.starts.many_starts`)."""
+    return "; ".join(f"P{i + 1} = the {cp.kind} {fmt_point(np.asarray(cp.point, float))}"
+                     for i, cp in enumerate(critical_points))
+
+
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
-                label: str = "many starts") -> None:
+                label: str = "many starts",
+                numbering: str = "the critical-point table's numbering") -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
-    ended, for an :class:`analysis.starts.StartsStudy` (report and study alike)."""
+    ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
+    ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
+    critical-point table lists the points: :func:`critical_numbering`)."""
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -2672,7 +2687,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),
         ])
-    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()])
+    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target)
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
     keys += [k for k in outcome_order([k for c in counts.values() for k in c])
@@ -2695,10 +2710,10 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
                    f"{fmt_num(study.tolerance, 3)} of one another are one row, named after the "
-                   "critical point within that distance (the critical-point table's "
-                   "numbering).  Not converged: iteration limit, stalled or failed line "
-                   "search inside the box (‘near P’: within that distance of a critical "
-                   "point); outside the box: a finite end point beyond it."])
+                   f"critical point within that distance ({numbering}).  Not converged: "
+                   "iteration limit, stalled or failed line search inside the box (‘near "
+                   "P’: within that distance of a critical point); outside the box: a "
+                   "finite end point beyond it."])
 
 
 def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:

@@ -60,6 +60,7 @@ from analysis.report import (
     cell,
     comparison_reason,
     convergence_table,
+    critical_numbering,
     decided_by,
     drop_empty_columns,
     fmt_num,
@@ -1067,7 +1068,7 @@ def section_rosenbrock(S: Study) -> None:
            f"{' or '.join(str(d) for d in defaults)}.")
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
-                label="rosenbrock ecdf")
+                label="rosenbrock ecdf", numbering=critical_numbering(cps))
     why = divergence_curvature_text(
         obj, study, "momentum η = 0.001, β = 0.9", 1e-3, 0.9,
         where="; Rosenbrock's curvature λmax ≈ 1200x² − 400y grows away from the valley, and "

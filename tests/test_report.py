@@ -622,3 +622,36 @@ def test_schedule_ratios_said_to_move_together():
         measured, exact, 100)
     measured["b"] = exact["b"] * (1.0 + 0.01 * rng.standard_normal(200))
     assert abs(study.ratio_correlations(measured, exact, 100)[0]) < 0.3
+
+
+def test_many_starts_tables_name_their_target_and_points():
+    """The cost table says its target and starts in its title (it may be placed before the
+    paragraph that defines them); without a critical-point table the note of where the
+    starts ended says what P1 is."""
+    from types import SimpleNamespace as NS
+
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+
+    n = 4
+    run = StartsRun(label="newton", method="newton", hyper={}, x=np.ones((n, 2)),
+                    fun=np.zeros(n), status=np.array(["converged"] * n, dtype=object),
+                    nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
+                    nhev=np.ones(n, int), seconds=1e-3, cost=np.full(n, 20.0),
+                    reached=np.ones(n, bool), outcome=np.array([""] * n, dtype=object),
+                    cluster=np.zeros(n, int))
+    study = StartsStudy(X0=np.zeros((n, 2)), box=np.array([[-2.0, 2.0], [-1.0, 3.0]]),
+                        seed=0, runs={"newton": run},
+                        clusters=[Cluster(np.ones(2), 0.0, 0.0, match=0, kind="minimum")],
+                        tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                        f_star=0.0)
+    cps = [NS(kind="minimum", point=(1.0, 1.0))]
+    b = report.Builder("t")
+    report.starts_body(b, "many starts", study, f_star_how="the value at (1, 1)",
+                       numbering=report.critical_numbering(cps))
+    titles = [str(getattr(t, "title", "")) for t in b.doc.blocks]
+    assert f"Cost to reach the target f ≤ 1e-06 from {n} starts drawn uniformly from the box" \
+        in squash(" ".join(titles))
+    (where,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
+    assert where.rows[0][0] == "P1 (minimum)"
+    assert "(P1 = the minimum (1, 1))" in " ".join(where.notes)
+    assert "critical-point table" not in " ".join(where.notes)
