@@ -2377,8 +2377,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
-                        "outside the box); dark grey starts ended on a cycle, light grey ones "
-                        "diverged or did not converge.",
+                        "outside the box)" + basin_greys_text(bm.labels) + ".",
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):
@@ -2632,6 +2631,19 @@ def critical_numbering(critical_points: Sequence[Any]) -> str:
     :func:`analysis.starts.many_starts`)."""
     return "; ".join(f"P{i + 1} = the {cp.kind} {fmt_point(np.asarray(cp.point, float))}"
                      for i, cp in enumerate(critical_points))
+
+
+def basin_greys_text(labels: Any) -> str:
+    """The caption's clause on the grey starts of a basin map, only for those present:
+    labels −2 (ended on a cycle, dark grey) and −1 (diverged or not converged, light
+    grey); "" when every start converged to a critical point."""
+    present = set(np.unique(np.asarray(labels, dtype=int)).tolist())
+    parts = [text for v, text in ((-2, "dark grey starts ended on a cycle"),
+                                  (-1, "light grey ones diverged or did not converge"))
+             if v in present]
+    if parts == ["light grey ones diverged or did not converge"]:
+        parts = ["light grey starts diverged or did not converge"]
+    return "; " + ", ".join(parts) if parts else ""
 
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,

@@ -655,3 +655,14 @@ def test_many_starts_tables_name_their_target_and_points():
     assert where.rows[0][0] == "P1 (minimum)"
     assert "(P1 = the minimum (1, 1))" in " ".join(where.notes)
     assert "critical-point table" not in " ".join(where.notes)
+
+
+def test_basin_caption_names_only_the_grey_starts_present():
+    """Himmelblau's map had only converged starts, yet its caption explained dark-grey
+    (cycle) and light-grey (diverged) starts."""
+    assert report.basin_greys_text(np.array([[0, 1], [2, 3]])) == ""
+    assert report.basin_greys_text(np.array([0, -1])) == \
+        "; light grey starts diverged or did not converge"
+    assert report.basin_greys_text(np.array([0, -2])) == "; dark grey starts ended on a cycle"
+    both = report.basin_greys_text(np.array([-1, 0, -2]))
+    assert "dark grey" in both and "light grey" in both
