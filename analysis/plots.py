@@ -1233,15 +1233,17 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
-                   styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True
-                   ) -> tuple[list[Any], Any, NDArray, bool]:
+                   styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True,
+                   one_named: bool = False) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
     (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
     markers unclipped at the box's edge; the critical points on top, haloed:
     :data:`CRITICAL_ZORDER`); returns the legend
     handles, the contour set, the levels and whether they are geometric.  Coinciding ends
     are nested squares (at most :data:`NEST_SHARE` of the axes' shorter side across); with
-    ``nest=False`` (an overview beside a zoom that shows the nest) they are one black square."""
+    ``nest=False`` (an overview beside a zoom that shows the nest) they are one black square;
+    ``one_named`` (with ``nest=False``, a panel without a zoom: a nest of squares would hide
+    the last segments of every path) that square's legend entry names the methods."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
     greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
@@ -1280,6 +1282,10 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         step = min(LAST_STEP, max(1.5, (NEST_SHARE * side - LAST_SQUARE) / (len(g) - 1)))
         for j, label in enumerate(g):
             sizes[label] = LAST_SQUARE + j * step
+    one = [Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE, mfc="none", mec="black",
+                  mew=1.6, label=nest_label(lasts, g, span).replace("nested squares",
+                                                                    "one black square"))
+           for g in groups] if not nest and one_named else []
     if not nest:
         for g in groups:
             q = lasts[g[0]]
@@ -1304,6 +1310,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
                                   mfc="none", mec=GREY, mew=1.0,
                                   label=nest_label(lasts, g, span)))
+        handles += one
     handles += _critical_handles(ax, critical_points or (), b, 2)
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
@@ -1370,8 +1377,9 @@ def plot_contour(
     window = path_window(runs.values(), b) if zoom else None
     if window is None:
         ax = fig.add_subplot()
-        handles, cs, lv, geometric = _contour_panel(ax, f, b, runs, critical_points or (),
-                                                    resolution=resolution, levels=levels)
+        handles, cs, lv, geometric = _contour_panel(  # no zoom: one square, not a nest
+            ax, f, b, runs, critical_points or (), resolution=resolution, levels=levels,
+            nest=False, one_named=True)
         if colorbar:
             _contour_colorbar(fig, cs, ax, lv, geometric)
         ax.set_xlabel(xlabel)
