@@ -3248,6 +3248,16 @@ def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
                          spread=RATE_SPREAD, most=RATE_ROWS)
 
 
+def finite_at(measurement: Any, n: int) -> int | None:
+    """The iteration at which a run reached x* (measured kind "finite": its steps get no
+    fitted rate and no window), else None: ``finite_steps``, else the window's end, else
+    the last of its ``n`` errors."""
+    if _attr(measurement, "kind") != "finite":
+        return None
+    steps, w = _attr(measurement, "finite_steps"), _attr(measurement, "window")
+    return int(steps if steps is not None else (w[1] if w is not None else n - 1))
+
+
 def _rate_study_args(studies: Mapping[str, Any]
                      ) -> tuple[dict, dict, dict, dict, list[str], dict]:
     """Errors (to the rounding floor), predicted rates, fit windows, rate labels, the
@@ -3261,10 +3271,9 @@ def _rate_study_args(studies: Mapping[str, Any]
         m = _attr(s, "measurement")
         w = _attr(m, "window")
         wins[k] = None if w is None else (int(w[0]), int(w[1]))
-        if _attr(m, "kind") == "finite":
-            steps = _attr(m, "finite_steps")
-            finite[k] = int(steps if steps is not None else
-                            (w[1] if w is not None else len(errs[k]) - 1))
+        at = finite_at(m, len(errs[k]))
+        if at is not None:
+            finite[k] = at
             wins[k] = None
     labels = {}
     for k, s in studies.items():

@@ -1861,6 +1861,17 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     return rows, notes, bool(above)
 
 
+def nw_title(label: str, win: Sequence[int] | None, at: int | None) -> str:
+    """Title of a per-step table: its fit window, or the step a run reached x* (finite
+    termination: no rate fitted, as the error figure says)."""
+    title = f"{label}: errors and ratios per step"
+    if win is not None:
+        return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
+    if at is not None:
+        return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
+    return title
+
+
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
                       ) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
@@ -1886,7 +1897,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     body = []
-    win = study.measurement.window
+    at = plots.finite_at(study.measurement, len(e))  # x* reached: no rate is fitted
+    win = study.measurement.window if at is None else None
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
@@ -1933,10 +1945,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    title = f"{label}: errors and ratios per step"
-    if win is not None:
-        title += f" (fit window k = {int(win[0])}–{int(win[1])})"
-    b.doc.table(cols, body, title=title, notes=notes)
+    b.doc.table(cols, body, title=nw_title(label, win, at), notes=notes)
     return True
 
 

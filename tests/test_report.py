@@ -666,3 +666,18 @@ def test_basin_caption_names_only_the_grey_starts_present():
     assert report.basin_greys_text(np.array([0, -2])) == "; dark grey starts ended on a cycle"
     both = report.basin_greys_text(np.array([-1, 0, -2]))
     assert "dark grey" in both and "light grey" in both
+
+
+def test_finite_termination_table_fits_no_window():
+    """CG on 0.1x² + 2y² reaches x* in two steps: its per-step table said "fit window
+    k = 0–2" with a window mean while the error figure said no rate is fitted."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "cg", [-4.5, -4.7])
+    assert st.measurement.kind == "finite"
+    b = report.Builder("t")
+    assert report.convergence_table(b, "cg", st, "s")
+    (t,) = [blk for blk in b.doc.blocks if str(getattr(blk, "title", "")).startswith("cg")]
+    assert "finite termination, no rate fitted" in t.title and "fit window" not in t.title
+    assert not any("geometric mean" in str(c) for row in t.rows for c in row)
