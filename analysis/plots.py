@@ -223,6 +223,59 @@ def subscripted(text: str) -> str:
     return _SUB_RE.sub(one, text)
 
 
+#: Superscript forms for page text: digits, signs, brackets and the letters that are no
+#: provenance marker (ᵉ ⁿ ᵐ ᶠ ᵃ ᵗ ˢ mark how a number was obtained: β^t stays ``β^t``).
+_SUP_FROM = "0123456789+-−()bcdghijklopruvwxyz"
+_SUP_TO = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ᵇᶜᵈᵍʰⁱʲᵏˡᵒᵖʳᵘᵛʷˣʸᶻ"
+_SUP = str.maketrans(_SUP_FROM, _SUP_TO)
+_PAGE_SUP_RE = None
+
+
+def page_script(text: str) -> str:
+    """Page text with its TeX-style sub- and superscripts typeset as the figures typeset
+    them (:func:`subscripted`), in Unicode only where every character has a form:
+    ``e_k`` → ``eₖ``, ``e_(k+1)`` → ``e₍ₖ₊₁₎``, ``T_max`` → ``Tₘₐₓ``, ``ρ^200`` → ``ρ²⁰⁰``,
+    ``|1 − ηL|^k`` → ``|1 − ηL|ᵏ``, ``e^(−2|x|)`` kept (``|`` has no superscript form), and
+    ``x_K``, ``t_f`` kept (no subscript K, f).  A power in a provenance marker's letter
+    (``β^t``) is kept, so that it is never read as a marker."""
+    import re
+
+    global _PAGE_SUP_RE
+    if "_" in text:
+        text = _page_subscripts(text)
+    if "^" not in text:
+        return text
+    if _PAGE_SUP_RE is None:
+        _PAGE_SUP_RE = re.compile(r"\^(\(([^()]*)\)|[0-9]+|[^\W\d_])(?!\w)")
+
+    def up(m: Any) -> str:
+        inner = m.group(2)
+        body = m.group(1) if inner is None else inner
+        if not all(c in _SUP_FROM for c in body):
+            return m.group(0)
+        bracket = inner is not None and not body.lstrip("−-").isdigit()  # ^(k+1), not ^(−52)
+        return "⁽" + body.translate(_SUP) + "⁾" if bracket else body.translate(_SUP)
+
+    return _PAGE_SUP_RE.sub(up, text)
+
+
+def _page_subscripts(text: str) -> str:
+    """The subscripts of :func:`page_script` (the pattern of :func:`subscripted`), a power
+    right after a subscript left to the superscript pass."""
+    if _SUB_RE is None:
+        subscripted("a_b")  # compiles the shared pattern
+
+    def one(m: Any) -> str:
+        base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(4)
+        body = inner if inner is not None else sub
+        if not all(c in _SUB_FROM for c in body):
+            return m.group(0)
+        low = ("₍" + body.translate(_SUB) + "₎") if inner is not None else body.translate(_SUB)
+        return base + low + (power or "")
+
+    return _SUB_RE.sub(one, text)
+
+
 def subscript_texts(fig: FigureLike) -> None:
     """:func:`subscripted` on every text of ``fig``: titles, axis labels, legends."""
     from matplotlib.text import Text
@@ -3807,6 +3860,7 @@ __all__ = [
     "PALETTE",
     "audit",
     "contour_levels",
+    "page_script",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",

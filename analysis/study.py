@@ -14,7 +14,7 @@ atomically, see :func:`analysis.report.write_atomically`).  One section per stud
 9. 0.1x₁² + 2x₂² and x₁² + 2x₂² — ill-conditioning, the threshold 2/L, momentum damping,
    the momentum stability map;
 10. Nesterov against heavy ball at tuned parameters — (√κ − 1)/(√κ + 1) and 1 − 1/√κ;
-11. momentum's weights βᵗ on past gradients (checked on a run's buffer) and the notes'
+11. momentum's weights βʲ on past gradients (checked on a run's buffer) and the notes'
     "β = 0.25 does not converge in 20 steps" set against ρ = 0.859;
 12. SGD — the noise ball ησ²/(λ(2 − ηλ)), minibatch variance s²(N − B)/(B(N − 1)), decaying
     steps (Σηₖ = ∞, Σηₖ² < ∞) against a constant step's noise floor;
@@ -1755,8 +1755,8 @@ def section_momentum_weights(S: Study) -> None:
     S.start("Momentum: a weighted sum of past gradients")
     beta, lr = 0.9, 0.05
     S.text("The momentum buffer v ← βv + g (the notes' convention and PyTorch's, v₀ = g₀) is "
-           "a weighted sum of all past gradients: vₖ = Σₜ βᵗ gₖ₋ₜ.  Normalised as an "
-           "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βᵗ: they "
+           "a weighted sum of all past gradients: vₖ = Σⱼ βʲ gₖ₋ⱼ.  Normalised as an "
+           "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βʲ: they "
            "sum to 1, halve every ln 2/ln(1/β) steps, and the last 1/(1 − β) gradients carry "
            "1 − β^(1/(1 − β)) ≈ 1 − 1/e ≈ 63 % of the weight — β = 0.9 averages about 10 "
            "steps, β = 0.99 about 100.  Alternating gradients (a zig-zag) cancel in the sum; "
@@ -1764,7 +1764,7 @@ def section_momentum_weights(S: Study) -> None:
     since = len(S.checks)
     S.figure(lambda fig: plots_lecture.plot_momentum_weights([0.25, 0.5, 0.9, 0.99], 300,
                                                              fig=fig), 300.0,
-             "Weights (1 − β)βᵗ of the gradient t steps back (log scale), for the notes' "
+             "Weights (1 − β)βʲ of the gradient j steps back (log scale), for the notes' "
              "β values; dotted: the window 1/(1 − β).", "momentum weights", half=True)
     obj = _parse("0.1*x1**2 + 2*x2**2")
     K = 30
@@ -1777,7 +1777,7 @@ def section_momentum_weights(S: Study) -> None:
         w = beta ** np.arange(k, -1, -1)
         worst = max(worst, float(np.max(np.abs(w @ G[: k + 1] - buf[k])
                                         / np.maximum(np.abs(buf[k]), 1e-300))))
-    S.numeric_check(f"buffer of a real run = Σ βᵗ g_(k−t) (β = {beta:g}, {K} steps, worst "
+    S.numeric_check(f"buffer of a real run = Σ βʲ g_(k−j) (β = {beta:g}, {K} steps, worst "
                     "relative difference)", 0.0, worst, rtol=0.0, abs_tol=1e-12,
                     how_p="exact", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
@@ -1785,7 +1785,7 @@ def section_momentum_weights(S: Study) -> None:
     r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=200)
     v_end = float((r.path[-2, 0] - r.path[-1, 0]) / lr)
     S.numeric_check("constant gradient g = 1: terminal buffer 1/(1 − β)", 1 / (1 - beta),
-                    v_end, rtol=1e-9, how_p="exact", reason="Σ βᵗ = (1 − β^(k+1))/(1 − β) "
+                    v_end, rtol=1e-9, how_p="exact", reason="Σ βʲ = (1 − β^(k+1))/(1 − β) "
                     "on f = x; β^200 ≈ 7·10⁻¹⁰")
     S.checks_table(since)
 
