@@ -1254,7 +1254,8 @@ def nest_label(lasts: Mapping[str, ArrayLike], group: Sequence[str], span: Array
 
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
                       dim: int) -> list[Line2D]:
-    """Draw critical points by kind; returns legend handles (kind and count)."""
+    """Draw critical points by kind; returns legend handles (kind and count:
+    :func:`kind_count`)."""
     counts: dict[str, int] = {}
     for cp in critical_points or ():
         point = np.asarray(_attr(cp, "point"), dtype=float).ravel()
@@ -1273,8 +1274,15 @@ def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | No
         if kind in counts:
             m, face, size = KIND_STYLE[kind]
             handles.append(Line2D([], [], marker=m, ms=size * 0.8, mfc=face, mec="black",
-                                  ls="none", label=f"{kind} ({counts[kind]})"))
+                                  ls="none", label=kind_count(kind, counts[kind])))
     return handles
+
+
+def kind_count(kind: str, n: int) -> str:
+    """Legend text of the critical points of one kind: ``minimum`` for one, ``minimum
+    (2 points)`` for more (a bare ``minimum (1)`` reads as a numbering P1 that the
+    document may not have)."""
+    return kind if n == 1 else f"{kind} ({n} points)"
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:

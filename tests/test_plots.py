@@ -52,7 +52,7 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
     texts = _legend_texts(fig)
     assert any(t.startswith("gd (2 it.)") for t in texts)
     assert any("far" in t and "leaves the box" in t for t in texts)
-    assert "saddle (1)" in texts
+    assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts
     assert fig.axes[0].get_xlim() == (-2.0, 2.0)
@@ -144,7 +144,7 @@ def test_basins_1d_strip_under_curve():
     fig = plots.plot_basins(bm, lambda x: (x**2 - 1) ** 2)
     assert len(fig.axes) == 2
     assert fig.axes[1].images[0].get_array().shape == (1, 50)
-    assert "minimum (2)" in _legend_texts(fig)  # the stars on the curve are named
+    assert "minimum (2 points)" in _legend_texts(fig)  # the stars on the curve are named
 
 
 def test_lr_sweep_log_log_with_threshold_lines():
