@@ -1754,14 +1754,14 @@ STALL_SHARE = 0.1
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
 OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
-                "a window a–z spans the errors e_a to e_z, so its steps are k = a to z − 1 "
-                "(the step k = z, ratio e_(z+1)/e_z, already lies past it); the measured "
+                "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1 "
+                "(the step k = j, ratio e_(j+1)/e_j, already lies past it); the measured "
                 "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
-              "(the row 'window geometric mean', (e_z/e_a)^(1/(z−a)), or the measured kind "
+              "(the row 'window geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
               "when that is faster than linear), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
@@ -1854,7 +1854,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
                           rate_digits(fitted))])
         notes.append(
             "Geometric mean and robust fit are two estimators of the rate over the "
-            "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
+            "same fit window i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), "
             "sees only the window's two end errors; the robust fit (the measured rate of "
             "the theory table) uses every iteration of the window. "
             " They differ when the window's first steps are still transient.")
