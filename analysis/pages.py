@@ -52,7 +52,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -1250,6 +1250,19 @@ class Document:
 
     # ---------------------------------------------------------------- adding content
     def add(self, block: Any) -> Any:
+        """Append ``block``, its text typeset as the figures' (:func:`~analysis.plots.
+        page_script`: ``e_k`` → ``eₖ``, ``ρ^200`` → ``ρ²⁰⁰``)."""
+        from analysis.plots import page_script
+
+        if isinstance(block, (Paragraph, Heading)):
+            block.text = page_script(block.text)
+        elif isinstance(block, Table):
+            block.title = None if block.title is None else page_script(block.title)
+            block.columns = [replace(c, header=page_script(c.header)) for c in block.columns]
+            block.rows = [[page_script(v) for v in row] for row in block.rows]
+            block.notes = [page_script(n) for n in block.notes]
+        elif isinstance(block, FigureBlock):
+            block.caption = page_script(block.caption)
         self.blocks.append(block)
         return block
 

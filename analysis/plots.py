@@ -181,6 +181,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(out, (Figure, SubFigure)):
                 subscript_texts(out)
                 fit_titles(out)
+                room_for_markers(out)
                 top_decade_ticks(out)
             return out
 
@@ -218,6 +219,59 @@ def subscripted(text: str) -> str:
             return base + sub.translate(_SUB)
         math = "(" + body + ")" if inner is not None else body
         return base + "$_{" + math + "}" + (f"^{{{power}}}" if power else "") + "$"
+
+    return _SUB_RE.sub(one, text)
+
+
+#: Superscript forms for page text: digits, signs, brackets and the letters that are no
+#: provenance marker (ᵉ ⁿ ᵐ ᶠ ᵃ ᵗ ˢ mark how a number was obtained: β^t stays ``β^t``).
+_SUP_FROM = "0123456789+-−()bcdghijklopruvwxyz"
+_SUP_TO = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁽⁾ᵇᶜᵈᵍʰⁱʲᵏˡᵒᵖʳᵘᵛʷˣʸᶻ"
+_SUP = str.maketrans(_SUP_FROM, _SUP_TO)
+_PAGE_SUP_RE = None
+
+
+def page_script(text: str) -> str:
+    """Page text with its TeX-style sub- and superscripts typeset as the figures typeset
+    them (:func:`subscripted`), in Unicode only where every character has a form:
+    ``e_k`` → ``eₖ``, ``e_(k+1)`` → ``e₍ₖ₊₁₎``, ``T_max`` → ``Tₘₐₓ``, ``ρ^200`` → ``ρ²⁰⁰``,
+    ``|1 − ηL|^k`` → ``|1 − ηL|ᵏ``, ``e^(−2|x|)`` kept (``|`` has no superscript form), and
+    ``x_K``, ``t_f`` kept (no subscript K, f).  A power in a provenance marker's letter
+    (``β^t``) is kept, so that it is never read as a marker."""
+    import re
+
+    global _PAGE_SUP_RE
+    if "_" in text:
+        text = _page_subscripts(text)
+    if "^" not in text:
+        return text
+    if _PAGE_SUP_RE is None:
+        _PAGE_SUP_RE = re.compile(r"\^(\(([^()]*)\)|[0-9]+|[^\W\d_])(?!\w)")
+
+    def up(m: Any) -> str:
+        inner = m.group(2)
+        body = m.group(1) if inner is None else inner
+        if not all(c in _SUP_FROM for c in body):
+            return m.group(0)
+        bracket = inner is not None and not body.lstrip("−-").isdigit()  # ^(k+1), not ^(−52)
+        return "⁽" + body.translate(_SUP) + "⁾" if bracket else body.translate(_SUP)
+
+    return _PAGE_SUP_RE.sub(up, text)
+
+
+def _page_subscripts(text: str) -> str:
+    """The subscripts of :func:`page_script` (the pattern of :func:`subscripted`), a power
+    right after a subscript left to the superscript pass."""
+    if _SUB_RE is None:
+        subscripted("a_b")  # compiles the shared pattern
+
+    def one(m: Any) -> str:
+        base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(4)
+        body = inner if inner is not None else sub
+        if not all(c in _SUB_FROM for c in body):
+            return m.group(0)
+        low = ("₍" + body.translate(_SUB) + "₎") if inner is not None else body.translate(_SUB)
+        return base + low + (power or "")
 
     return _SUB_RE.sub(one, text)
 
@@ -277,6 +331,69 @@ def top_decade_ticks(fig: FigureLike) -> None:
         if (ax.get_yscale() == "log" and type(loc) is mpl.ticker.LogLocator
                 and getattr(ax, "_colorbar", None) is None):
             ax.yaxis.set_major_locator(TopDecadeLocator(base=10.0, numticks=loc.numticks))
+
+
+def _marker_radius_px(line: Any, px: float) -> float:
+    """Half the drawn size of a line's markers in display pixels, r = (ms + mew)/2 · px
+    (0 for a line without markers)."""
+    if line.get_marker() in (None, "None", "none", "", " ") or line.get_markersize() <= 0:
+        return 0.0
+    return 0.5 * (line.get_markersize() + line.get_markeredgewidth()) * px
+
+
+def _marked_lines(ax: Any) -> list[Any]:
+    """The visible, clipped 2-D lines of ``ax`` drawn with markers."""
+    if hasattr(ax, "get_zlim"):
+        return []
+    return [ln for ln in ax.get_lines() if ln.get_visible() and ln.get_clip_on()
+            and _marker_radius_px(ln, 1.0) > 0]
+
+
+def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
+    """Widen the y limits of every axes of ``fig`` so that each marker lies whole inside
+    them: with the axes H px tall, a marker of radius r px (:func:`_marker_radius_px`) at
+    axes fraction u needs (r + pad)/H ≤ u ≤ 1 − (r + pad)/H.  In the axis scale (log10 on
+    a log axis) with limits [a, b] and a marker at t: b' = a + (t − a)/(1 − m) when it
+    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H."""
+    px = fig.dpi / 72.0
+    root = _root(fig)
+    engine = root.get_layout_engine()
+    if engine is not None and any(_marked_lines(a) for a in fig.get_axes()):
+        engine.execute(root)  # the axes' laid-out height, which the margin is a share of
+    for ax in fig.get_axes():
+        lines = _marked_lines(ax)
+        if not lines:
+            continue
+        h = ax.get_position().height * root.get_figheight() * fig.dpi
+        if h <= 0:
+            continue
+        scale = ax.yaxis.get_transform()
+        for _ in range(3):
+            lo, hi = ax.get_ylim()
+            flip = lo > hi
+            a, b = (float(v) for v in scale.transform([min(lo, hi), max(lo, hi)]))
+            if not (np.isfinite(a) and np.isfinite(b)) or b <= a:
+                break
+            na, nb = a, b
+            for ln in lines:
+                y = np.asarray(ln.get_ydata(), dtype=float).ravel()
+                with np.errstate(all="ignore"):
+                    t = np.asarray(scale.transform(y), dtype=float).ravel()
+                t = t[np.isfinite(t) & (t >= a) & (t <= b)]
+                if not t.size:
+                    continue
+                m = (_marker_radius_px(ln, px) + pad) / h
+                if m >= 0.25:
+                    continue
+                top, bot = float(t.max()), float(t.min())
+                if (b - top) / (b - a) < m:
+                    nb = max(nb, a + (top - a) / (1 - m))
+                if (bot - a) / (b - a) < m:
+                    na = min(na, b - (b - bot) / (1 - m))
+            if (na, nb) == (a, b):
+                break
+            new = [float(v) for v in scale.inverted().transform([na, nb])]
+            ax.set_ylim(*(new[::-1] if flip else new))
 
 
 #: Relations that stay on one line with both their sides in a wrapped title.
@@ -1137,7 +1254,8 @@ def nest_label(lasts: Mapping[str, ArrayLike], group: Sequence[str], span: Array
 
 def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | None,
                       dim: int) -> list[Line2D]:
-    """Draw critical points by kind; returns legend handles (kind and count)."""
+    """Draw critical points by kind; returns legend handles (kind and count:
+    :func:`kind_count`)."""
     counts: dict[str, int] = {}
     for cp in critical_points or ():
         point = np.asarray(_attr(cp, "point"), dtype=float).ravel()
@@ -1156,8 +1274,15 @@ def _critical_handles(ax: Any, critical_points: Iterable[Any], box: NDArray | No
         if kind in counts:
             m, face, size = KIND_STYLE[kind]
             handles.append(Line2D([], [], marker=m, ms=size * 0.8, mfc=face, mec="black",
-                                  ls="none", label=f"{kind} ({counts[kind]})"))
+                                  ls="none", label=kind_count(kind, counts[kind])))
     return handles
+
+
+def kind_count(kind: str, n: int) -> str:
+    """Legend text of the critical points of one kind: ``minimum`` for one, ``minimum
+    (2 points)`` for more (a bare ``minimum (1)`` reads as a numbering P1 that the
+    document may not have)."""
+    return kind if n == 1 else f"{kind} ({n} points)"
 
 
 def _attr(obj: Any, name: str, default: Any = None) -> Any:
@@ -1169,15 +1294,17 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
-                   styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True
-                   ) -> tuple[list[Any], Any, NDArray, bool]:
+                   styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True,
+                   one_named: bool = False) -> tuple[list[Any], Any, NDArray, bool]:
     """Filled contours of f over ``b`` (geometric in f − f_min), the paths cut to the box
     (:func:`clip_to_box`), starts, last iterates and critical points (start and last-iterate
     markers unclipped at the box's edge; the critical points on top, haloed:
     :data:`CRITICAL_ZORDER`); returns the legend
     handles, the contour set, the levels and whether they are geometric.  Coinciding ends
     are nested squares (at most :data:`NEST_SHARE` of the axes' shorter side across); with
-    ``nest=False`` (an overview beside a zoom that shows the nest) they are one black square."""
+    ``nest=False`` (an overview beside a zoom that shows the nest) they are one black square;
+    ``one_named`` (with ``nest=False``, a panel without a zoom: a nest of squares would hide
+    the last segments of every path) that square's legend entry names the methods."""
     X, Y, Z = _grid_values(f, b, resolution)
     lv, geometric = contour_levels(Z, levels)
     greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
@@ -1216,6 +1343,10 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         step = min(LAST_STEP, max(1.5, (NEST_SHARE * side - LAST_SQUARE) / (len(g) - 1)))
         for j, label in enumerate(g):
             sizes[label] = LAST_SQUARE + j * step
+    one = [Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE, mfc="none", mec="black",
+                  mew=1.6, label=nest_label(lasts, g, span).replace("nested squares",
+                                                                    "one black square"))
+           for g in groups] if not nest and one_named else []
     if not nest:
         for g in groups:
             q = lasts[g[0]]
@@ -1240,6 +1371,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
             handles.append(Line2D([], [], ls="none", marker="s", ms=LAST_SQUARE,
                                   mfc="none", mec=GREY, mew=1.0,
                                   label=nest_label(lasts, g, span)))
+        handles += one
     handles += _critical_handles(ax, critical_points or (), b, 2)
     ax.set_xlim(*b[0])
     ax.set_ylim(*b[1])
@@ -1306,8 +1438,9 @@ def plot_contour(
     window = path_window(runs.values(), b) if zoom else None
     if window is None:
         ax = fig.add_subplot()
-        handles, cs, lv, geometric = _contour_panel(ax, f, b, runs, critical_points or (),
-                                                    resolution=resolution, levels=levels)
+        handles, cs, lv, geometric = _contour_panel(  # no zoom: one square, not a nest
+            ax, f, b, runs, critical_points or (), resolution=resolution, levels=levels,
+            nest=False, one_named=True)
         if colorbar:
             _contour_colorbar(fig, cs, ax, lv, geometric)
         ax.set_xlabel(xlabel)
@@ -2702,9 +2835,12 @@ def plot_lr_sweep(
     if pred is not None and np.isfinite(pred):
         handles.append(ax.axvline(pred, color="black", lw=1.4,
                                   label=f"predicted threshold η = {fmt(pred, 4)}"))
-    if obs is not None and np.isfinite(obs):
+    if obs is not None and np.isfinite(obs):  # the grid brackets the threshold: (lo, obs]
+        lo_b = (_attr(sweep, "bracket") or (None, None))[0]
+        within = "" if lo_b is None else f" (threshold in ({fmt(lo_b, 4)}, {fmt(obs, 4)}])"
         handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4,
-                                  label=f"observed threshold η ≈ {fmt(obs, 4)}"))
+                                  label=f"first diverging η on the grid = {fmt(obs, 4)}"
+                                        + within))
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Learning-rate sensitivity: final error against η")
@@ -3173,6 +3309,16 @@ def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
                          spread=RATE_SPREAD, most=RATE_ROWS)
 
 
+def finite_at(measurement: Any, n: int) -> int | None:
+    """The iteration at which a run reached x* (measured kind "finite": its steps get no
+    fitted rate and no window), else None: ``finite_steps``, else the window's end, else
+    the last of its ``n`` errors."""
+    if _attr(measurement, "kind") != "finite":
+        return None
+    steps, w = _attr(measurement, "finite_steps"), _attr(measurement, "window")
+    return int(steps if steps is not None else (w[1] if w is not None else n - 1))
+
+
 def _rate_study_args(studies: Mapping[str, Any]
                      ) -> tuple[dict, dict, dict, dict, list[str], dict]:
     """Errors (to the rounding floor), predicted rates, fit windows, rate labels, the
@@ -3186,10 +3332,9 @@ def _rate_study_args(studies: Mapping[str, Any]
         m = _attr(s, "measurement")
         w = _attr(m, "window")
         wins[k] = None if w is None else (int(w[0]), int(w[1]))
-        if _attr(m, "kind") == "finite":
-            steps = _attr(m, "finite_steps")
-            finite[k] = int(steps if steps is not None else
-                            (w[1] if w is not None else len(errs[k]) - 1))
+        at = finite_at(m, len(errs[k]))
+        if at is not None:
+            finite[k] = at
             wins[k] = None
     labels = {}
     for k, s in studies.items():
@@ -3631,6 +3776,29 @@ def _log_top_tick(ax: Any) -> list[str]:
     return []
 
 
+def _markers_inside(ax: Any, renderer: Any, slack: float = 1.0) -> list[str]:
+    """Markers of ``ax`` (clipped 2-D lines) whose centre lies inside the axes but whose
+    drawn extent (centre ± r, :func:`_marker_radius_px`) crosses its frame by more than
+    ``slack`` px: the axes clip them."""
+    box = ax.get_window_extent(renderer)
+    px = renderer.points_to_pixels(1.0)
+    out = []
+    for ln in _marked_lines(ax):
+        xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
+        with np.errstate(all="ignore"):
+            d = ln.get_transform().transform(xy)
+        d = d[np.all(np.isfinite(d), axis=1)]
+        d = d[(d[:, 0] >= box.x0) & (d[:, 0] <= box.x1)
+              & (d[:, 1] >= box.y0) & (d[:, 1] <= box.y1)]
+        r = _marker_radius_px(ln, px) - slack
+        cut = (d[:, 0] - r < box.x0) | (d[:, 0] + r > box.x1) \
+            | (d[:, 1] - r < box.y0) | (d[:, 1] + r > box.y1)
+        if cut.any():
+            out.append(f"axes {ax.get_title()!r}: {_artist_name(ln)} has {int(cut.sum())} "
+                       "marker(s) cut by the frame of the axes")
+    return out
+
+
 def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
     """Problems of a drawn figure, one sentence each (an empty list: none found).
 
@@ -3650,7 +3818,8 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
       (:func:`_labels_on_marks`); no title ends in a lone fragment (:func:`orphan_line`);
       no theory line (``gid="theory"``) lies mostly under series drawn above it
       (:func:`_hidden_theory`); a log y axis has a tick at or above the decade of its
-      largest value (:func:`_log_top_tick`).
+      largest value (:func:`_log_top_tick`); no marker is cut by the frame of its axes
+      (:func:`_markers_inside`: the centre ± half the marker size inside the axes).
     """
     root = _root(fig)
     renderer = _renderer(root)
@@ -3669,6 +3838,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
             problems += _mixed_tick_formats(ax)
             problems += _labels_inside_axes(ax, renderer)
             problems += _labels_on_marks(ax, renderer)
+            problems += _markers_inside(ax, renderer)
             problems += _hidden_theory(ax, renderer)
             problems += _log_top_tick(ax)
         problems += _orphan_titles(container)
@@ -3698,6 +3868,7 @@ __all__ = [
     "PALETTE",
     "audit",
     "contour_levels",
+    "page_script",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",

@@ -354,8 +354,8 @@ def plot_momentum_weights(
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
-    """Weight (1 − β)βᵗ of the gradient t steps back in the momentum average, for each β,
-    with the window t = 1/(1 − β) marked (dotted); weights below ``floor`` are not drawn."""
+    """Weight (1 − β)βʲ of the gradient j steps back in the momentum average, for each β,
+    with the window j = 1/(1 − β) marked (dotted); weights below ``floor`` are not drawn."""
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     t = np.arange(horizon + 1)
@@ -372,8 +372,8 @@ def plot_momentum_weights(
     handles.append(Line2D([], [], color=GREY, ls=":", label="window 1/(1 − β)"))
     ax.set_yscale("log")
     ax.set_xscale("log")
-    ax.set_xlabel("age t of the gradient (log scale of t + 1)")
-    ax.set_ylabel("weight (1 − β)βᵗ (log scale)")
+    ax.set_xlabel("age j of the gradient (log scale of j + 1)")
+    ax.set_ylabel("weight (1 − β)βʲ (log scale)")
     ax.set_title("Momentum's weights on past gradients")
     _outside_legend(fig, handles, ncols=2)
     return fig

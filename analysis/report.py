@@ -1754,14 +1754,14 @@ STALL_SHARE = 0.1
 #: The per-step tables' notes: one general sentence per mark, the same under every table (so
 #: printed once per page); what differs per run (its fit window) is in the table's title.
 OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table's title): "
-                "a window a–z spans the errors e_a to e_z, so its steps are k = a to z − 1 "
-                "(the step k = z, ratio e_(z+1)/e_z, already lies past it); the measured "
+                "a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1 "
+                "(the step k = j, ratio e_(j+1)/e_j, already lies past it); the measured "
                 "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
-              "(the row 'window geometric mean', (e_z/e_a)^(1/(z−a)), or the measured kind "
+              "(the row 'window geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
               "when that is faster than linear), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
@@ -1854,11 +1854,22 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
                           rate_digits(fitted))])
         notes.append(
             "Geometric mean and robust fit are two estimators of the rate over the "
-            "same fit window a–z: the geometric mean of the ratios, (e_z/e_a)^(1/(z−a)), "
+            "same fit window i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), "
             "sees only the window's two end errors; the robust fit (the measured rate of "
             "the theory table) uses every iteration of the window. "
             " They differ when the window's first steps are still transient.")
     return rows, notes, bool(above)
+
+
+def nw_title(label: str, win: Sequence[int] | None, at: int | None) -> str:
+    """Title of a per-step table: its fit window, or the step a run reached x* (finite
+    termination: no rate fitted, as the error figure says)."""
+    title = f"{label}: errors and ratios per step"
+    if win is not None:
+        return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
+    if at is not None:
+        return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
+    return title
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
@@ -1886,7 +1897,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     body = []
-    win = study.measurement.window
+    at = plots.finite_at(study.measurement, len(e))  # x* reached: no rate is fitted
+    win = study.measurement.window if at is None else None
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
@@ -1933,10 +1945,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    title = f"{label}: errors and ratios per step"
-    if win is not None:
-        title += f" (fit window k = {int(win[0])}–{int(win[1])})"
-    b.doc.table(cols, body, title=title, notes=notes)
+    b.doc.table(cols, body, title=nw_title(label, win, at), notes=notes)
     return True
 
 
@@ -2377,8 +2386,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
-                        "outside the box); dark grey starts ended on a cycle, light grey ones "
-                        "diverged or did not converge.",
+                        "outside the box)" + basin_greys_text(bm.labels) + ".",
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):
@@ -2609,12 +2617,16 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
-                calls: Sequence[int]) -> None:
+                calls: Sequence[int], target: float | None = None) -> None:
+    """The cost table; its title defines the target and the starts, so that it reads alone
+    wherever the pages place it."""
+    goal = "the target" if target is None else f"the target f ≤ {fmt_num(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
              Column(f"batch CPU ms ({N} starts)", "r")], rows,
-            title="Cost to reach the target (medians and IQR over the starts that reached it)",
+            title=f"Cost to reach {goal} from {N} starts drawn uniformly from the box "
+                  "(medians and IQR over the starts that reached it)",
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
                    "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
                    "kernels (the optimizer's own arithmetic excluded).  "
@@ -2622,10 +2634,34 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                    "measured (starts run in parallel)."])
 
 
+def critical_numbering(critical_points: Sequence[Any]) -> str:
+    """The names of the listed critical points where no table numbers them:
+    ``P1 = the minimum (1, 1)``, ``P1 = …; P2 = …`` (the order of the list given to
+    :func:`analysis.starts.many_starts`)."""
+    return "; ".join(f"P{i + 1} = the {cp.kind} {fmt_point(np.asarray(cp.point, float))}"
+                     for i, cp in enumerate(critical_points))
+
+
+def basin_greys_text(labels: Any) -> str:
+    """The caption's clause on the grey starts of a basin map, only for those present:
+    labels −2 (ended on a cycle, dark grey) and −1 (diverged or not converged, light
+    grey); "" when every start converged to a critical point."""
+    present = set(np.unique(np.asarray(labels, dtype=int)).tolist())
+    parts = [text for v, text in ((-2, "dark grey starts ended on a cycle"),
+                                  (-1, "light grey ones diverged or did not converge"))
+             if v in present]
+    if parts == ["light grey ones diverged or did not converge"]:
+        parts = ["light grey starts diverged or did not converge"]
+    return "; " + ", ".join(parts) if parts else ""
+
+
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
-                label: str = "many starts") -> None:
+                label: str = "many starts",
+                numbering: str = "the critical-point table's numbering") -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
-    ended, for an :class:`analysis.starts.StartsStudy` (report and study alike)."""
+    ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
+    ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
+    critical-point table lists the points: :func:`critical_numbering`)."""
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -2672,7 +2708,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),
         ])
-    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()])
+    _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target)
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
     keys += [k for k in outcome_order([k for c in counts.values() for k in c])
@@ -2695,10 +2731,10 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
                    f"{fmt_num(study.tolerance, 3)} of one another are one row, named after the "
-                   "critical point within that distance (the critical-point table's "
-                   "numbering).  Not converged: iteration limit, stalled or failed line "
-                   "search inside the box (‘near P’: within that distance of a critical "
-                   "point); outside the box: a finite end point beyond it."])
+                   f"critical point within that distance ({numbering}).  Not converged: "
+                   "iteration limit, stalled or failed line search inside the box (‘near "
+                   "P’: within that distance of a critical point); outside the box: a "
+                   "finite end point beyond it."])
 
 
 def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:

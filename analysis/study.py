@@ -14,7 +14,7 @@ atomically, see :func:`analysis.report.write_atomically`).  One section per stud
 9. 0.1x₁² + 2x₂² and x₁² + 2x₂² — ill-conditioning, the threshold 2/L, momentum damping,
    the momentum stability map;
 10. Nesterov against heavy ball at tuned parameters — (√κ − 1)/(√κ + 1) and 1 − 1/√κ;
-11. momentum's weights βᵗ on past gradients (checked on a run's buffer) and the notes'
+11. momentum's weights βʲ on past gradients (checked on a run's buffer) and the notes'
     "β = 0.25 does not converge in 20 steps" set against ρ = 0.859;
 12. SGD — the noise ball ησ²/(λ(2 − ηλ)), minibatch variance s²(N − B)/(B(N − 1)), decaying
     steps (Σηₖ = ∞, Σηₖ² < ∞) against a constant step's noise floor;
@@ -47,10 +47,9 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
-from analysis.pages import inline_math
+from analysis.pages import block_hows, how_lines, inline_math
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
-    HOW,
     NW_TEXT,
     SMALL,
     THEORY_COLUMNS,
@@ -61,6 +60,7 @@ from analysis.report import (
     cell,
     comparison_reason,
     convergence_table,
+    critical_numbering,
     decided_by,
     drop_empty_columns,
     fmt_num,
@@ -171,10 +171,14 @@ class Study:
         return c
 
     def statement_check(self, what: str, theory: str, measured: str, ok: bool,
-                        reason: str = "") -> Check:
-        """A qualitative check (a prediction of what happens, and what happened)."""
-        c = Check(self.section, what, theory, measured, None,
-                  "agrees" if ok else "disagrees", reason)
+                        reason: str = "", *, rel: float | None = None,
+                        rtol: float = 0.0) -> Check:
+        """A qualitative check (a prediction of what happens, and what happened); when it
+        was decided by a relative difference ``rel`` against ``rtol``, the summary says
+        that test (:func:`numeric_decided`)."""
+        c = Check(self.section, what, theory, measured, rel,
+                  "agrees" if ok else "disagrees", reason,
+                  decided=numeric_decided(rel, rtol, ok) if rel is not None else "")
         self.checks.append(c)
         return c
 
@@ -263,6 +267,30 @@ def rate_measure(m: float, p: float) -> str:
     on_rho = abs(m - p) / abs(p)
     on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p)) if 0 < m and 0 < p != 1 else 0.0
     return "Δln ρ/ln ρ" if on_log > on_rho else "Δρ/ρ"
+
+
+def ratio_correlations(measured: Mapping[str, Any], exact: Mapping[str, Any],
+                       upto: int) -> tuple[float, float]:
+    """The smallest and largest Pearson correlation, over every pair of series, of the
+    ratios rₖ = measured/theory over the first ``upto`` steps: near 1 when the series were
+    run with the same noise draws and their excursions move together."""
+    r = np.array([np.asarray(measured[k], float)[:upto] / np.asarray(exact[k], float)[:upto]
+                  for k in measured])
+    c = np.corrcoef(r)[np.triu_indices(len(r), 1)]
+    return float(c.min()), float(c.max())
+
+
+def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: int) -> str:
+    """The caption's sentence on ratio series run with the same noise draws
+    (:func:`ratio_correlations` over the first ``upto`` steps)."""
+    if len(measured) < 2:
+        return ""
+    lo, hi = ratio_correlations(measured, exact, upto)
+    span = fmt_num(lo, 2) if fmt_num(lo, 2) == fmt_num(hi, 2) else \
+        f"{fmt_num(lo, 2)}–{fmt_num(hi, 2)}"
+    return ("The runs of every schedule use the same noise draws, so their ratios rise and "
+            f"fall together step by step (correlation {span} between the series over "
+            f"k ≤ {upto}) and cannot be told apart there.")
 
 
 def check_decided(c: Check) -> str:
@@ -761,8 +789,11 @@ def section_newton_cosh(S: Study) -> None:
     est = _order_estimate(np.abs(path))
     if est is not None:
         q, C, k = est
-        S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", 3.0, q, rtol=0.05,
-                        how_p="exact", how_m="fit", digits=3,
+        # the predicted order of the theory table above (its value and its marker)
+        order = st.prediction.order
+        S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)",
+                        3.0 if order is None else float(order), q, rtol=0.05,
+                        how_p="exact" if order is None else "theory", how_m="fit", digits=3,
                         reason=f"from the errors at iterations {k - 1}–{k + 1}")
         S.numeric_check("constant C = e_(k+1)/e_k³ vs c²/3", c * c / 3.0, C, rtol=0.05,
                         how_p="exact", how_m="fit", digits=4, reason="Taylor: x − tanh(cx)/c "
@@ -1037,7 +1068,7 @@ def section_rosenbrock(S: Study) -> None:
            f"{' or '.join(str(d) for d in defaults)}.")
     study = many_starts(obj, methods, box=box, starts=n, seed=0, critical_points=cps)
     starts_body(S.b, S.section, study, f_star_how="the value at the minimum (1, 1) (exact)",
-                label="rosenbrock ecdf")
+                label="rosenbrock ecdf", numbering=critical_numbering(cps))
     why = divergence_curvature_text(
         obj, study, "momentum η = 0.001, β = 0.9", 1e-3, 0.9,
         where="; Rosenbrock's curvature λmax ≈ 1200x² − 400y grows away from the valley, and "
@@ -1076,6 +1107,11 @@ def _chain_panels_text(studies: list[Any]) -> str:
     names = [" and ".join(studies[i].activation for i in g) for g in groups]
     return (f"  The values span more than {fmt_num(plots.CHAIN_DECADES, 2)} decades: left "
             f"{names[0]}, right {names[1]}, each on its own log axis.")
+
+
+#: Relative tolerance of the chain-rule product against the exact SymPy derivative (and of
+#: the bound): rounding of a product of ≤ 50 factors stays far below it.
+CHAIN_RTOL = 1e-12
 
 
 def section_chain(S: Study) -> None:
@@ -1119,8 +1155,9 @@ def section_chain(S: Study) -> None:
                           f"(depths ≤ {deepest})", "equal up to rounding",
                           "worst relative error "
                           + S.value(st.activation, "worst relative error", worst, "numeric", 2),
-                          worst <= 1e-12, "floating-point product vs exact evaluation")
-        within = all(abs(r.derivative) <= r.bound * (1 + 1e-12) for r in st.rows)
+                          worst <= CHAIN_RTOL, "floating-point product vs exact evaluation",
+                          rel=worst, rtol=CHAIN_RTOL)
+        within = all(abs(r.derivative) <= r.bound * (1 + CHAIN_RTOL) for r in st.rows)
         S.statement_check(f"{st.activation}: |dh_d/dx| ≤ (|w|·sup|a′|)^d",
                           f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}",
                           "holds at every depth" if within else "violated", within)
@@ -1623,8 +1660,8 @@ def section_schedules(S: Study) -> None:
         "instead of covering each other).  The constant step flattens at its floor; the "
         "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
-        "step, with the band of two standard errors of one step's mean (±2√(2/R)).",
-        "schedule effect")
+        "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
+        + together_text(curves_m, curves_t, Ks // 2), "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
     S.statement_check("ranking of the schedules by final error",
@@ -1718,8 +1755,8 @@ def section_momentum_weights(S: Study) -> None:
     S.start("Momentum: a weighted sum of past gradients")
     beta, lr = 0.9, 0.05
     S.text("The momentum buffer v ← βv + g (the notes' convention and PyTorch's, v₀ = g₀) is "
-           "a weighted sum of all past gradients: vₖ = Σₜ βᵗ gₖ₋ₜ.  Normalised as an "
-           "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βᵗ: they "
+           "a weighted sum of all past gradients: vₖ = Σⱼ βʲ gₖ₋ⱼ.  Normalised as an "
+           "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βʲ: they "
            "sum to 1, halve every ln 2/ln(1/β) steps, and the last 1/(1 − β) gradients carry "
            "1 − β^(1/(1 − β)) ≈ 1 − 1/e ≈ 63 % of the weight — β = 0.9 averages about 10 "
            "steps, β = 0.99 about 100.  Alternating gradients (a zig-zag) cancel in the sum; "
@@ -1727,7 +1764,7 @@ def section_momentum_weights(S: Study) -> None:
     since = len(S.checks)
     S.figure(lambda fig: plots_lecture.plot_momentum_weights([0.25, 0.5, 0.9, 0.99], 300,
                                                              fig=fig), 300.0,
-             "Weights (1 − β)βᵗ of the gradient t steps back (log scale), for the notes' "
+             "Weights (1 − β)βʲ of the gradient j steps back (log scale), for the notes' "
              "β values; dotted: the window 1/(1 − β).", "momentum weights", half=True)
     obj = _parse("0.1*x1**2 + 2*x2**2")
     K = 30
@@ -1740,7 +1777,7 @@ def section_momentum_weights(S: Study) -> None:
         w = beta ** np.arange(k, -1, -1)
         worst = max(worst, float(np.max(np.abs(w @ G[: k + 1] - buf[k])
                                         / np.maximum(np.abs(buf[k]), 1e-300))))
-    S.numeric_check(f"buffer of a real run = Σ βᵗ g_(k−t) (β = {beta:g}, {K} steps, worst "
+    S.numeric_check(f"buffer of a real run = Σ βʲ g_(k−j) (β = {beta:g}, {K} steps, worst "
                     "relative difference)", 0.0, worst, rtol=0.0, abs_tol=1e-12,
                     how_p="exact", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
@@ -1748,7 +1785,7 @@ def section_momentum_weights(S: Study) -> None:
     r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=200)
     v_end = float((r.path[-2, 0] - r.path[-1, 0]) / lr)
     S.numeric_check("constant gradient g = 1: terminal buffer 1/(1 − β)", 1 / (1 - beta),
-                    v_end, rtol=1e-9, how_p="exact", reason="Σ βᵗ = (1 − β^(k+1))/(1 − β) "
+                    v_end, rtol=1e-9, how_p="exact", reason="Σ βʲ = (1 − β^(k+1))/(1 − β) "
                     "on f = x; β^200 ≈ 7·10⁻¹⁰")
     S.checks_table(since)
 
@@ -1983,8 +2020,9 @@ SECTION_TITLES = {
 }
 
 
-def _front(S: Study, seconds: float) -> None:
-    """Title page, contents, summary table of all checks, and what failed."""
+def _front(S: Study, seconds: float, hows: Sequence[str] | None = None) -> None:
+    """Title page: title, facts, the legend of the markers ``hows`` the study uses (all
+    when None: :func:`~analysis.pages.block_hows`), contents."""
     d = S.doc
     d.heading("Optimization landscapes: the lecture notes, computed and measured",
               level=0, numbered=False)
@@ -2003,10 +2041,15 @@ def _front(S: Study, seconds: float) -> None:
               size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
                 size=SMALL + 0.5, after=2.0)
-    d.bullets([f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW], size=SMALL + 0.5)
+    d.bullets(how_lines(hows), size=SMALL + 0.5)
     d.paragraph("Contents", weight="bold", before=6.0, after=3.0)
     d.contents()
     d.page_break()
+
+
+def _summary(S: Study) -> None:
+    """Summary table of all checks, and what failed."""
+    d = S.doc
     d.heading("Summary of all checks")
     d.paragraph("One row per comparison of theory with measurement.  ‘Convergence’ rows "
                 "compare the predicted kind and rate (or order) of convergence with the ones "
@@ -2052,7 +2095,7 @@ def build_study(out_dir: str | os.PathLike = "reports", *, quick: bool = False,
     t0 = time.perf_counter()
     todo = list(sections or SECTIONS)
     b = Builder("Optimization landscapes: the lecture notes", footer="landscape study",
-                progress=progress, total=len(todo) + 2)
+                progress=progress, total=len(todo) + 3)
     S = Study(b, quick=quick)
     for fn in todo:
         before = len(b.doc.blocks)
@@ -2062,8 +2105,13 @@ def build_study(out_dir: str | os.PathLike = "reports", *, quick: bool = False,
         if heading is not None:
             _SECTION_BY_TITLE[heading.text] = fn
     body = b.doc.take()
-    with b.guard("title page and summary table", note=False):
-        _front(S, time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    with b.guard("summary table", note=False):
+        _summary(S)
+    summary = b.doc.take()
+    with b.guard("title page", note=False):  # lists the markers the pages after it use
+        _front(S, seconds, hows=block_hows([*summary, *body]))
+    b.doc.extend(summary)
     b.doc.extend(body)
     b.data["checks"] = [vars(c) for c in S.checks]
     b.data["rate_studies"] = {k: st.to_json() for k, st in S.studies.items()}

@@ -458,7 +458,8 @@ def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
     assert any(r[0].endswith("†") for r in steps)
     assert "(asymptotic)" in table.rows[-1][2]
     assert table.title.endswith("(fit window k = 5–29)")
-    assert report.OUTSIDE_NOTE in table.notes and "cg" not in " ".join(table.notes)
+    assert plots.page_script(report.OUTSIDE_NOTE) in table.notes
+    assert "cg" not in " ".join(table.notes)
 
 
 def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean():
@@ -481,7 +482,7 @@ def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean(
     (row,) = [r for r in table.rows if r[0] == "4–8"]
     assert row[1] == "window geometric mean ≤ bound 0.3143"
     assert float(row[2].rstrip("ᶠ")) == pytest.approx(mean, rel=1e-3)
-    assert [n for n in table.notes if n.startswith("‡")] == [report.ABOVE_NOTE]
+    assert [n for n in table.notes if n.startswith("‡")] == [plots.page_script(report.ABOVE_NOTE)]
     assert table.title.endswith("(fit window k = 4–8)")
     # an exact rate is no bound: ratios above it are not marked
     st.prediction.exact = True
@@ -538,7 +539,7 @@ def test_convergence_table_marks_a_stall_inside_the_fit_window():
              if r[0][0].isdigit() and "–" not in r[0]}
     assert 14 in steps and steps[14][2].endswith(report.STALL_MARK)
     assert [k for k, r in steps.items() if report.STALL_MARK in r[2]] == [14]
-    assert report.STALL_NOTE in table.notes
+    assert plots.page_script(report.STALL_NOTE) in table.notes
     # progress at a tenth of the window's mean is the edge: 0.03 and 0.01 are not stalls
     assert report.stall_steps(e, range(len(e) - 1), (10, 15)) == [14]
     assert report.stall_steps(e, range(len(e) - 1), None) == []

@@ -702,3 +702,24 @@ def test_markers_in_a_figure_caption_are_in_the_page_legend(tmp_path):
     texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "c.pdf").pdf)]
     legend = {m for m, what in pages.HOW.values() if f"{m} {what[:12]}" in texts[0]}
     assert legend == {"ᵉ", "ᵐ"}, texts[0][-300:]
+
+
+def test_page_text_typesets_sub_and_superscripts_as_the_figures():
+    """Tables, captions and prose wrote e_(k+1)/e_k, ρ^200, T_max while the figures typeset
+    them; Unicode forms where every character has one, the rest kept (no marker letters)."""
+    from analysis.pages import Document
+    from analysis.plots import page_script
+
+    cases = {"e_k = ‖x_k − x*‖": "eₖ = ‖xₖ − x*‖", "e_(k+1)/e_k": "e₍ₖ₊₁₎/eₖ",
+             "e_(k+1)/e_k^3": "e₍ₖ₊₁₎/eₖ³", "ρ^200": "ρ²⁰⁰", "T_max": "Tₘₐₓ",
+             "λ_min": "λₘᵢₙ", "|1 − ηL|^k": "|1 − ηL|ᵏ", "(|w|·sup|a′|)^d": "(|w|·sup|a′|)ᵈ",
+             "2^(−52)": "2⁻⁵²", "e_k^q": "eₖ^q", "4e^(−2|x|)": "4e^(−2|x|)", "x_K": "x_K",
+             "β^t": "β^t", "line_search": "line_search", "eta_min = 0": "eta_min = 0"}
+    for raw, want in cases.items():
+        assert page_script(raw) == want, raw
+    d = Document("t")
+    t = d.table(["k", "e_k = ‖x_k − x*‖"], [["0", "ρ^2"]], title="e_(k+1)/e_k",
+                notes=["T_max = 200"])
+    p = d.paragraph("e_(k+1) ≈ C e_k^2")
+    assert (t.columns[1].header, t.rows[0][1], t.title, t.notes[0], p.text) == (
+        "eₖ = ‖xₖ − x*‖", "ρ²", "e₍ₖ₊₁₎/eₖ", "Tₘₐₓ = 200", "e₍ₖ₊₁₎ ≈ C eₖ²")

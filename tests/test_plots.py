@@ -52,7 +52,7 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
     texts = _legend_texts(fig)
     assert any(t.startswith("gd (2 it.)") for t in texts)
     assert any("far" in t and "leaves the box" in t for t in texts)
-    assert "saddle (1)" in texts
+    assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts
     assert fig.axes[0].get_xlim() == (-2.0, 2.0)
@@ -144,7 +144,7 @@ def test_basins_1d_strip_under_curve():
     fig = plots.plot_basins(bm, lambda x: (x**2 - 1) ** 2)
     assert len(fig.axes) == 2
     assert fig.axes[1].images[0].get_array().shape == (1, 50)
-    assert "minimum (2)" in _legend_texts(fig)  # the stars on the curve are named
+    assert "minimum (2 points)" in _legend_texts(fig)  # the stars on the curve are named
 
 
 def test_lr_sweep_log_log_with_threshold_lines():
@@ -155,10 +155,17 @@ def test_lr_sweep_log_log_with_threshold_lines():
     fig = plots.plot_lr_sweep(sweep)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()]
+    vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()
+              or "first diverging" in ln.get_label()]
     assert sorted(ln.get_xdata()[0] for ln in vlines) == [1.0, 1.05]
     crosses = [ln for ln in ax.lines if ln.get_label().startswith("diverged")][0]
     assert len(crosses.get_xdata()) == int(np.sum(lrs >= 1))
+    # the dashed line is the first grid value that diverged, not an estimate of the threshold
+    first = float(lrs[lrs >= 1].min())
+    sweep.observed_threshold, sweep.bracket = first, (float(lrs[lrs < 1].max()), first)
+    labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
+    assert (f"first diverging η on the grid = {plots.fmt(first, 4)} (threshold in "
+            f"({plots.fmt(sweep.bracket[0], 4)}, {plots.fmt(first, 4)}])") in labels
 
 
 def test_momentum_map_heatmap_and_boundary():
@@ -335,10 +342,13 @@ def test_contour_coinciding_ends_are_nested_squares_and_named():
     fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, [{"point": end,
                                                             "kind": "minimum"}])
     ax = fig.axes[0]
-    squares = {ln.get_markeredgecolor(): ln.get_markersize() for ln in ax.lines
-               if ln.get_marker() == "s" and len(ln.get_xdata()) == 1}
-    assert len(set(squares.values())) == 2  # gd and adam nested; cg's own size is gd's
-    assert any("gd, adam end at one point" in t for t in _legend_texts(fig))
+    squares = [(ln.get_markeredgecolor(), ln.get_markersize()) for ln in ax.lines
+               if ln.get_marker() == "s" and len(ln.get_xdata()) == 1]
+    # one panel, no zoom: a nest would hide the last segments of the paths; gd and adam
+    # share one black square of the plain size (named in the legend), cg has its own
+    assert len(squares) == 2 and {s for _, s in squares} == {plots.LAST_SQUARE}
+    assert "black" in {c for c, _ in squares}
+    assert "one black square: gd, adam end at one point" in _legend_texts(fig)
     assert plots.last_square_sizes({"a": [0, 0], "b": [0.01, 0], "c": [1, 0]}, [4, 4]) == (
         {"a": plots.LAST_SQUARE, "b": plots.LAST_SQUARE + plots.LAST_STEP,
          "c": plots.LAST_SQUARE}, [["a", "b"]])
@@ -993,3 +1003,29 @@ def test_equal_means_of_several_schedules_get_markers_side_by_side():
     early = [{x for x in s if x < 50} for s in xs]
     assert all(len(e) >= 3 for e in early)
     assert not (early[0] & early[1]) and not (early[0] & early[2])  # no shared position
+
+
+# ------------------------------------------------------------ markers whole inside their axes
+
+
+def test_audit_flags_a_marker_cut_by_the_frame():
+    fig = Figure(layout="constrained", figsize=(4, 2))
+    ax = fig.add_subplot()
+    ax.plot([0.0, 1.0, 2.0], [0.0, 1.0, 0.5], "o-", ms=8)
+    ax.set_xlim(-0.5, 2.5)
+    ax.set_ylim(-0.5, 1.0)  # the point (1, 1) sits on the top edge: half its marker is cut
+    assert any("cut by the frame" in p for p in plots.audit(fig))
+    ax.set_ylim(-0.5, 1.2)
+    assert not any("cut by the frame" in p for p in plots.audit(fig))
+
+
+def test_error_panel_keeps_its_highest_marker_whole():
+    """A Newton-like run from e₀ = 21.3 down to 1e-16 on a short figure: the log axis's
+    ×2.5 margin is 0.4 of 17 decades, less than a marker's radius; the limits widen."""
+    e = {"newton": 21.3 * np.array([1.0, 0.9, 0.5, 0.1, 1e-3, 1e-7, 1e-15])}
+    fig = plots.plot_error(e, ratios=False, figsize=(4.0, 1.6))
+    problems = plots.audit(fig)
+    assert not any("cut by the frame" in p for p in problems), problems
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert hi > 21.3 * 2.5 and lo < 21.3e-15 / 2.5  # widened on both sides

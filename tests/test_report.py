@@ -160,6 +160,16 @@ def test_reduced_study_smoke(tmp_path):
     assert verdicts["gd η = 0.2: convergence"] == "agrees"
     text = squash(pdf_text(res.pdf))
     assert "Summary of all checks" in text and "GD on x²" in text
+    # the title page lists exactly the markers the pages after it use
+    from pypdf import PdfReader
+
+    from analysis.pages import HOW, used_hows
+
+    pages = [p.extract_text() for p in PdfReader(str(res.pdf)).pages]
+    first, rest = squash(pages[0]), "\n".join(pages[1:])
+    used = used_hows([rest])
+    assert used and len(used) < len(HOW)  # the check below can tell them apart
+    assert {k for k in HOW if squash(HOW[k][1]) in first} == set(used)
 
 
 def test_atomic_files_get_the_usual_permissions(tmp_path):
@@ -565,3 +575,109 @@ def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
                              pages.Table([], [["0.5ᵐ"]], "t ᵃ", []),
                              pages.FigureBlock(None, 1.0, caption="ρ = 0.9ᵗ")]) == \
         ["exact", "measured", "theory"]
+
+
+def test_study_numeric_statement_checks_name_their_test(tmp_path):
+    """The chain rule against the exact derivative is decided by a relative error against a
+    threshold: its summary cell names both (not "—")."""
+    from analysis import study
+
+    res = study.build_study(tmp_path, quick=True, sections=[study.section_chain])
+    checks = json.loads(res.json.read_text())["checks"]
+    rows = [c for c in checks if "exact SymPy derivative" in c["what"]]
+    assert rows
+    for c in rows:
+        assert c["rel_diff"] is not None and c["rel_diff"] <= study.CHAIN_RTOL
+        assert c["decided"] == f"|m − p|/|p| {study.small_share(c['rel_diff'])} ≤ 1e-12"
+    text = squash(pdf_text(res.pdf))
+    assert "≤ 1e-12" in text or "≤ 1e−12" in text
+
+
+def test_study_predicted_order_has_one_marker(tmp_path):
+    """Newton on cosh(cx): the predicted order 3 of the theory table (theory module, ᵗ) and
+    of the check below it are one value from one source, with one marker."""
+    from analysis import study
+
+    res = study.build_study(tmp_path, quick=True, sections=[study.section_newton_cosh])
+    data = json.loads(res.json.read_text())
+    (st,) = data["rate_studies"].values()
+    order = st["predicted"]["order"]
+    assert order == pytest.approx(3.0, rel=0.05)
+    (c,) = [c for c in data["checks"] if c["what"].startswith("order q of")]
+    assert c["theory"] == report.fmt_num(order, 3) + "ᵗ"
+
+
+def test_schedule_ratios_said_to_move_together():
+    """Series run with the same noise draws: their ratios measured/theory correlate (the
+    caption says so and by how much); independent draws do not."""
+    from analysis import study
+
+    rng = np.random.default_rng(0)
+    noise = 1.0 + 0.01 * rng.standard_normal(200)
+    exact = {"a": np.geomspace(1.0, 1e-3, 200), "b": np.geomspace(2.0, 1e-2, 200)}
+    measured = {"a": exact["a"] * noise, "b": exact["b"] * (noise + 0.001)}
+    lo, hi = study.ratio_correlations(measured, exact, 100)
+    assert lo == hi == pytest.approx(1.0)
+    assert "correlation 1 between the series over k ≤ 100" in study.together_text(
+        measured, exact, 100)
+    measured["b"] = exact["b"] * (1.0 + 0.01 * rng.standard_normal(200))
+    assert abs(study.ratio_correlations(measured, exact, 100)[0]) < 0.3
+
+
+def test_many_starts_tables_name_their_target_and_points():
+    """The cost table says its target and starts in its title (it may be placed before the
+    paragraph that defines them); without a critical-point table the note of where the
+    starts ended says what P1 is."""
+    from types import SimpleNamespace as NS
+
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+
+    n = 4
+    run = StartsRun(label="newton", method="newton", hyper={}, x=np.ones((n, 2)),
+                    fun=np.zeros(n), status=np.array(["converged"] * n, dtype=object),
+                    nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
+                    nhev=np.ones(n, int), seconds=1e-3, cost=np.full(n, 20.0),
+                    reached=np.ones(n, bool), outcome=np.array([""] * n, dtype=object),
+                    cluster=np.zeros(n, int))
+    study = StartsStudy(X0=np.zeros((n, 2)), box=np.array([[-2.0, 2.0], [-1.0, 3.0]]),
+                        seed=0, runs={"newton": run},
+                        clusters=[Cluster(np.ones(2), 0.0, 0.0, match=0, kind="minimum")],
+                        tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                        f_star=0.0)
+    cps = [NS(kind="minimum", point=(1.0, 1.0))]
+    b = report.Builder("t")
+    report.starts_body(b, "many starts", study, f_star_how="the value at (1, 1)",
+                       numbering=report.critical_numbering(cps))
+    titles = [str(getattr(t, "title", "")) for t in b.doc.blocks]
+    assert f"Cost to reach the target f ≤ 1e-06 from {n} starts drawn uniformly from the box" \
+        in squash(" ".join(titles))
+    (where,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
+    assert where.rows[0][0] == "P1 (minimum)"
+    assert "(P1 = the minimum (1, 1))" in " ".join(where.notes)
+    assert "critical-point table" not in " ".join(where.notes)
+
+
+def test_basin_caption_names_only_the_grey_starts_present():
+    """Himmelblau's map had only converged starts, yet its caption explained dark-grey
+    (cycle) and light-grey (diverged) starts."""
+    assert report.basin_greys_text(np.array([[0, 1], [2, 3]])) == ""
+    assert report.basin_greys_text(np.array([0, -1])) == \
+        "; light grey starts diverged or did not converge"
+    assert report.basin_greys_text(np.array([0, -2])) == "; dark grey starts ended on a cycle"
+    both = report.basin_greys_text(np.array([-1, 0, -2]))
+    assert "dark grey" in both and "light grey" in both
+
+
+def test_finite_termination_table_fits_no_window():
+    """CG on 0.1x² + 2y² reaches x* in two steps: its per-step table said "fit window
+    k = 0–2" with a window mean while the error figure said no rate is fitted."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "cg", [-4.5, -4.7])
+    assert st.measurement.kind == "finite"
+    b = report.Builder("t")
+    assert report.convergence_table(b, "cg", st, "s")
+    (t,) = [blk for blk in b.doc.blocks if str(getattr(blk, "title", "")).startswith("cg")]
+    assert "finite termination, no rate fitted" in t.title and "fit window" not in t.title
+    assert not any("geometric mean" in str(c) for row in t.rows for c in row)

@@ -405,7 +405,7 @@ def test_a_diverging_run_table_has_its_fitted_growth_and_no_stall_mark():
     assert report.convergence_table(b, "gd η = 0.6", st, "s")
     table = b.doc.blocks[-1]
     assert not any(report.STALL_MARK in r[2] for r in table.rows)
-    assert report.STALL_NOTE not in table.notes
+    assert plots.page_script(report.STALL_NOTE) not in table.notes
     fit = [r for r in table.rows if r[1].startswith("robust fit")]
     assert fit and fit[0][0] == "5–58" and fit[0][2].startswith("1.3993")
 
@@ -424,8 +424,8 @@ def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
 
 def test_the_outside_mark_explains_the_window_end():
     """Himmelblau's table marked "39†" inside the window "24–39" without saying why: the
-    step k = z uses e_(z+1), past the window; the note says so."""
-    assert "k = a to z − 1" in report.OUTSIDE_NOTE
+    step k = j uses e_(j+1), past the window; the note says so."""
+    assert "k = i to j − 1" in report.OUTSIDE_NOTE
 
 
 def test_a_final_gradient_reads_the_same_in_every_sentence():
