@@ -736,8 +736,11 @@ def math_drawing(text: str, size: float) -> Any:
 
 def markup(text: str) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
-    "−" (:func:`landscape.numfmt.page_minus`); newlines become line breaks."""
-    return escape(page_minus(str(text))).replace("\n", "<br/>")
+    "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
+    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); newlines become line breaks."""
+    from analysis.plots import page_tags
+
+    return page_tags(escape(page_minus(str(text)))).replace("\n", "<br/>")
 
 
 # ============================================================================ flowables

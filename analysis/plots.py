@@ -276,6 +276,48 @@ def _page_subscripts(text: str) -> str:
     return _SUB_RE.sub(one, text)
 
 
+#: A power of one bracket level inside a bracket (``^(1/(1 − β))``), a number or a letter.
+_TAG_SUP_RE = None
+#: Letters whose superscript is a provenance marker (:data:`analysis.pages.HOW`).
+_MARKER_LETTERS = frozenset("enmfats")
+
+
+def page_tags(text: str) -> str:
+    """The scripts :func:`page_script` leaves in ASCII (no Unicode form for a character)
+    as ReportLab paragraph tags, for text already escaped for that markup:
+    ``x_K`` → ``x<sub>K</sub>``, ``dh_d/dx`` → ``dh<sub>d</sub>/dx``,
+    ``e^(−2|x|)`` → ``e<super>−2|x|</super>``, ``β^(1/(1 − β))`` →
+    ``β<super>1/(1 − β)</super>``.  A lone marker letter as a power (``β^t``) is kept, so
+    that it is never read as a provenance marker."""
+    import re
+
+    global _TAG_SUP_RE
+    if "_" in text and _SUB_RE is None:
+        subscripted("a_b")  # compiles the shared pattern
+    if "_" in text:
+
+        def low(m: Any) -> str:
+            base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(5)
+            body = f"({inner})" if inner is not None else sub
+            tail = "" if power is None else (
+                f"^{power}" if power in _MARKER_LETTERS else f"<super>{power}</super>")
+            return f"{base}<sub>{body}</sub>{tail}"
+
+        text = _SUB_RE.sub(low, text)
+    if "^" not in text:
+        return text
+    if _TAG_SUP_RE is None:
+        _TAG_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[0-9]+|[^\W\d_])(?!\w)")
+
+    def up(m: Any) -> str:
+        body = m.group(2) if m.group(2) is not None else m.group(1)
+        if body in _MARKER_LETTERS:
+            return m.group(0)
+        return f"<super>{body}</super>"
+
+    return _TAG_SUP_RE.sub(up, text)
+
+
 def subscript_texts(fig: FigureLike) -> None:
     """:func:`subscripted` on every text of ``fig``: titles, axis labels, legends."""
     from matplotlib.text import Text
@@ -3869,6 +3911,7 @@ __all__ = [
     "audit",
     "contour_levels",
     "page_script",
+    "page_tags",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",

@@ -1121,7 +1121,8 @@ def section_chain(S: Study) -> None:
     S.start("Deep chains of activations: the derivative vanishes with depth")
     depths = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 40, 50)
     S.text("A deep network multiplies one derivative per layer (chain rule): for "
-           "h_d = a(w·h_(d−1)) with h₀ = x, dh_d/dx = Π w·a′(w·h_(k−1)).  With |w|·sup|a′| < 1 "
+           "h_d = a(w·h_(d−1)) with h₀ = x, dh_d/dx = Π w·a′(w·h_(k−1)), the product over the "
+           "layers k = 1, …, d.  With |w|·sup|a′| < 1 "
            "the product shrinks geometrically: sigmoid (sup σ′ = 1/4) loses a factor ≥ 4 "
            "per layer; tanh is better near 0 but saturates; relu passes derivative 1 where "
            "it is active.  Exact SymPy derivatives (depth ≤ 8) and the numeric chain-rule "

@@ -723,3 +723,31 @@ def test_page_text_typesets_sub_and_superscripts_as_the_figures():
     p = d.paragraph("e_(k+1) ≈ C e_k^2")
     assert (t.columns[1].header, t.rows[0][1], t.title, t.notes[0], p.text) == (
         "eₖ = ‖xₖ − x*‖", "ρ²", "e₍ₖ₊₁₎/eₖ", "Tₘₐₓ = 200", "e₍ₖ₊₁₎ ≈ C eₖ²")
+
+
+def test_scripts_with_no_unicode_form_are_typeset_as_paragraph_tags(tmp_path):
+    """x_K, t_f, dh_d/dx, e^(−2|x|) and β^(1/(1 − β)) stayed ASCII on the page (no Unicode
+    sub- or superscript for K, f, d, | or /): ReportLab's <sub>/<super> tags typeset them,
+    a lone marker letter as a power excepted, and the text on the page reads as the
+    formula without its carets and underscores."""
+    from analysis.pages import markup
+
+    cases = {"f(x_K) finite": "f(x<sub>K</sub>) finite",
+             "cost × t_f": "cost × t<sub>f</sub>", "dh_d/dx": "dh<sub>d</sub>/dx",
+             "4e^(−2|x|)": "4e<super>−2|x|</super>",
+             "1 − β^(1/(1 − β))": "1 − β<super>1/(1 − β)</super>",
+             "e_k^q": "eₖ<super>q</super>", "Σ β^t": "Σ β^t", "a < b_K": "a &lt; b<sub>K</sub>",
+             "line_search": "line_search"}
+    for raw, want in cases.items():
+        assert markup(plots_page_script(raw)) == want, raw
+    b = report.Builder("Scripts")
+    b.doc.paragraph("The last iterate x_K and 4e^(−2|x|) with weight 1 − β^(1/(1 − β)).")
+    text = " ".join(page_texts(b.write(tmp_path / "s.pdf").pdf))
+    assert "_" not in text and "^" not in text, text
+    assert "−2|x|" in text and "1/(1 − β)" in text, text
+
+
+def plots_page_script(text: str) -> str:
+    from analysis.plots import page_script
+
+    return page_script(text)
