@@ -1538,9 +1538,15 @@ def _short(f: Any) -> bool:
     return f.wrap(CONTENT_W, 1e6)[1] <= CONTENT_H / 4.0
 
 
-#: words by which a paragraph right before a table or figure announces it (its lead-in)
-_FORWARD_REFERENCE = re.compile(r"\b(below|following|follows?|tables?|figures?|panels?)\b",
-                                re.IGNORECASE)
+#: words by which a paragraph right before a table or figure announces it (its lead-in):
+#: "below" as an adverb ("shown below", "the starts below run"), not as a preposition
+#: ("below the target", "below 1e−6"); "the following", "as follows", not "GD follows the
+#: valley"; "table", "figure", "panel"
+_FORWARD_REFERENCE = re.compile(
+    r"\bbelow\b(?!\s+(?:the|a|an|its|their|this|that|these|those|zero|one|some|any|every|"
+    r"each|it|them|[\d−\-+.(|‖√]|[^\W\d_]\b))"
+    r"|\bthe\s+following\b|\b(?:as|that|which)\s+follows?\b|\bfollows?\s*:"
+    r"|\b(?:tables?|figures?|panels?)\b", re.IGNORECASE)
 
 
 def lead_in(text: str, nxt: Any) -> bool:

@@ -556,6 +556,36 @@ def test_a_lead_in_without_a_colon_stays_with_the_table_it_announces(tmp_path):
     assert not pages.lead_in("The tables below.", pages.Paragraph("x"))
 
 
+def test_below_as_a_preposition_announces_nothing(tmp_path):
+    """Study p. 35: "not at the first iterate below the target" made the batch description a
+    lead-in of the ECDF figure; the two floated to the next page and the cost table, which
+    uses the target that paragraph defines, came first.  "below" counts as a forward
+    reference as an adverb only, and a paragraph that announces nothing keeps its place."""
+    fig = pages.FigureBlock(None, 1.0)
+    for text in ("A run stops at its iteration limit, not at the first iterate below the "
+                 "target.", "Its value falls below 1e−6.", "GD follows the curved valley.",
+                 "Following the valley, GD crawls."):
+        assert not pages.lead_in(text, fig), text
+    for text in ("The batch of starts below runs six methods.", "The errors are shown below.",
+                 "The runs listed below, each with its step.", "The following runs.",
+                 "The errors, as follows."):
+        assert pages.lead_in(text, fig), text
+
+    def draw(f):
+        f.add_subplot(111).plot([0, 1], [0, 1])
+
+    b = report.Builder("Order")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 260.0))
+    b.doc.paragraph("DEFINES: a start reaches the target when its value is at most 1e−6; a "
+                    "run stops at its iteration limit, not at the first iterate below the "
+                    "target.")
+    b.doc.figure(draw, height=300.0, caption="A figure too tall for the rest of the page.",
+                 label="ecdf", trial=False)
+    b.doc.table(["method", "cost"], [["gd", "3"], ["bfgs", "1"]], title="USES-TARGET")
+    text = " ".join(page_texts(b.write(tmp_path / "order.pdf").pdf))
+    assert text.index("DEFINES") < text.index("USES-TARGET"), text
+
+
 def test_a_lead_in_floats_with_its_figure_and_text_fills_the_page(tmp_path):
     """A paragraph announcing a figure that must wait for the next page goes with it; the
     text after them fills this page."""
