@@ -278,6 +278,8 @@ def _page_subscripts(text: str) -> str:
 
 #: A power of one bracket level inside a bracket (``^(1/(1 − β))``), a number or a letter.
 _TAG_SUP_RE = None
+#: A one-letter symbol with a word as its subscript (``ρ_window``), not inside a word.
+_WORD_SUB_RE = None
 #: Letters whose superscript is a provenance marker (:data:`analysis.pages.HOW`).
 _MARKER_LETTERS = frozenset("enmfats")
 
@@ -286,14 +288,17 @@ def page_tags(text: str) -> str:
     """The scripts :func:`page_script` leaves in ASCII (no Unicode form for a character)
     as ReportLab paragraph tags, for text already escaped for that markup:
     ``x_K`` → ``x<sub>K</sub>``, ``dh_d/dx`` → ``dh<sub>d</sub>/dx``,
+    ``ρ_window`` → ``ρ<sub>window</sub>``,
     ``e^(−2|x|)`` → ``e<super>−2|x|</super>``, ``β^(1/(1 − β))`` →
     ``β<super>1/(1 − β)</super>``.  A lone marker letter as a power (``β^t``) is kept, so
     that it is never read as a provenance marker."""
     import re
 
-    global _TAG_SUP_RE
+    global _TAG_SUP_RE, _WORD_SUB_RE
     if "_" in text and _SUB_RE is None:
         subscripted("a_b")  # compiles the shared pattern
+    if "_" in text and _WORD_SUB_RE is None:
+        _WORD_SUB_RE = re.compile(r"(?<!\w)([^\W\d_])_([^\W\d_]{2,})(?!\w)")
     if "_" in text:
 
         def low(m: Any) -> str:
@@ -304,6 +309,7 @@ def page_tags(text: str) -> str:
             return f"{base}<sub>{body}</sub>{tail}"
 
         text = _SUB_RE.sub(low, text)
+        text = _WORD_SUB_RE.sub(r"\1<sub>\2</sub>", text)  # ρ_window
     if "^" not in text:
         return text
     if _TAG_SUP_RE is None:

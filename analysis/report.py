@@ -633,8 +633,15 @@ def tuning_minimum(A: Any) -> Any:
     return nearest_minimum(list(A.cps), np.asarray(A.x0, float)) or A.minimum
 
 
+def page_name(name: str) -> str:
+    """A variable's name for page text: a letter and an index as the formula typesets it,
+    ``x1`` → ``x_1`` (then ``x₁`` on the page); other names as they are."""
+    m = re.fullmatch(r"([^\W\d_])(\d+)", name)
+    return f"{m.group(1)}_{m.group(2)}" if m else name
+
+
 def _box_text(obj: Any, box: np.ndarray) -> str:
-    return ", ".join(f"{v} ∈ [{fmt_num(lo)}, {fmt_num(hi)}]"
+    return ", ".join(f"{page_name(v)} ∈ [{fmt_num(lo)}, {fmt_num(hi)}]"
                      for v, (lo, hi) in zip(obj.names, box, strict=True))
 
 
@@ -795,7 +802,7 @@ def lhs_latex(obj: Any) -> tuple[str, str]:
     if obj.n > 4:
         return r"f(\mathbf{x})", "f(x)"
     return ("f(" + ", ".join(sp.latex(v) for v in obj.variables) + ")",
-            "f(" + ", ".join(obj.names) + ")")
+            "f(" + ", ".join(page_name(v) for v in obj.names) + ")")
 
 
 def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | None,
@@ -2466,23 +2473,23 @@ def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
 
 
 def _sweep_L_text(sw: Any) -> str:
-    """Where the sweep's L is taken: `` with L = λmax(∇²f) = … at the minimizer x*`` and how
+    """Where the sweep's L is taken: `` with L = λ_max(∇²f) = … at the minimizer x*`` and how
     far the prediction reaches — near x₀ only (a local prediction, from the Hessian at x*),
     or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
     where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
     if getattr(sw, "hessian_constant", False):
-        return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
+        return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
                 "point (f is quadratic, its Hessian constant: the prediction is exact from "
                 "any start)")
-    return (f" with L = λmax(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
+    return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
             "near x₀ (a local prediction)")
 
 
 def _sweep_verdict(A: Any, sw: Any) -> str:
     """`` (consistent)`` when the observed threshold brackets the prediction; when it falls
-    below it but not below ``2/λmax(∇²f(x₀))``, the run met larger curvature than at x*
+    below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
     (``λ₀ > L``): the local prediction does not cover the start; else inconsistent."""
     if sw.brackets_prediction():
         return " (consistent)"
@@ -2490,12 +2497,12 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
         lam0 = float(np.max(np.linalg.eigvalsh(np.asarray(A.obj.hess(A.x0), float))))
         if lam0 > 0 and 2.0 / lam0 <= obs:
-            return (f" (below the local prediction, not below 2/λmax(∇²f(x₀)) = "
+            return (f" (below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
                     f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
                     f"{fmt_num(lam0)}, so the run starts outside the region the prediction at "
                     "x* covers)")
         if lam0 > 0:
-            return (f" (inconsistent with the prediction; 2/λmax(∇²f(x₀)) = "
+            return (f" (inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = "
                     f"{fmt_num(2.0 / lam0)} at the start)")
     return " (inconsistent with the prediction)"
 

@@ -968,7 +968,7 @@ def heavy_ball_limit(lr: float, beta: float) -> float:
 def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta: float,
                               steps: int = 30, where: str = "") -> str:
     """Why the heavy-ball starts of ``label`` that diverged did: from each start, a recorded
-    run of ``steps`` steps and the largest Hessian eigenvalue λmax(∇²f) met along it, against
+    run of ``steps`` steps and the largest Hessian eigenvalue λ_max(∇²f) met along it, against
     the stability limit 2(1 + β)/η (:func:`heavy_ball_limit`); the first K by which every
     diverged start had met curvature above the limit, and how many converged starts crossed
     it too within K steps (and came back).  ``where`` says where f's curvature is large.
@@ -981,7 +981,7 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
     if not div.any():
         return ""
     lim = heavy_ball_limit(lr, beta)
-    seen = np.zeros((len(div), steps + 1))  # largest λmax met up to step k
+    seen = np.zeros((len(div), steps + 1))  # largest λ_max met up to step k
     for i, x in enumerate(study.X0):
         path = minimize(obj, x, "momentum", lr=lr, momentum=beta, steps=steps,
                         record=True).path
@@ -999,12 +999,12 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
         k = steps
         met = int(over[div, k].sum())
         return head + (f"Measured along recorded runs of {steps} steps: {met} of the "
-                       f"{n_div} diverged starts met λmax(∇²f) above that limit.")
+                       f"{n_div} diverged starts met λ_max(∇²f) above that limit.")
     k = int(ks[0])
     ok_over = over[~div, k]
     lo = float(seen[div, k].min())
     text = (head + f"Measured along recorded runs from the same starts: by step {k} every "
-            f"diverged start had met λmax(∇²f) above that limit (at least {lo:.0f})")
+            f"diverged start had met λ_max(∇²f) above that limit (at least {lo:.0f})")
     if ok_over.any():
         text += (f", while {int(ok_over.sum())} of the {n_ok} converged starts crossed it "
                  f"too within {k} steps (at most {float(seen[~div, k].max()):.0f}) "
@@ -1071,7 +1071,7 @@ def section_rosenbrock(S: Study) -> None:
                 label="rosenbrock ecdf", numbering=critical_numbering(cps))
     why = divergence_curvature_text(
         obj, study, "momentum η = 0.001, β = 0.9", 1e-3, 0.9,
-        where="; Rosenbrock's curvature λmax ≈ 1200x² − 400y grows away from the valley, and "
+        where="; Rosenbrock's curvature λ_max ≈ 1200x² − 400y grows away from the valley, and "
               "the first steps −η∇f from a steep start are long")
     if why:
         S.text(why)

@@ -767,9 +767,12 @@ def test_scripts_with_no_unicode_form_are_typeset_as_paragraph_tags(tmp_path):
              "4e^(−2|x|)": "4e<super>−2|x|</super>",
              "1 − β^(1/(1 − β))": "1 − β<super>1/(1 − β)</super>",
              "e_k^q": "eₖ<super>q</super>", "Σ β^t": "Σ β^t", "a < b_K": "a &lt; b<sub>K</sub>",
-             "line_search": "line_search"}
+             "line_search": "line_search", "−log ρ_window": "−log ρ<sub>window</sub>",
+             "a_b_c": "a_b_c"}
     for raw, want in cases.items():
         assert markup(plots_page_script(raw)) == want, raw
+    assert [report.page_name(v) for v in ("x1", "x12", "y", "w_1", "ab3")] == [
+        "x_1", "x_12", "y", "w_1", "ab3"]
     b = report.Builder("Scripts")
     b.doc.paragraph("The last iterate x_K and 4e^(−2|x|) with weight 1 − β^(1/(1 − β)).")
     text = " ".join(page_texts(b.write(tmp_path / "s.pdf").pdf))

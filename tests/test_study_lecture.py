@@ -304,7 +304,7 @@ def test_the_diverged_heavy_ball_starts_are_explained_by_the_curvature_they_met(
     text = study.divergence_curvature_text(obj, st, "m", 1e-3, 0.9, steps=5)
     assert text.startswith("Why 1 of the 2 momentum starts diverged")
     assert "2(1 + β)/η = 3800" in text
-    assert "by step 0 every diverged start had met λmax(∇²f) above that limit (at least " \
+    assert "by step 0 every diverged start had met λ_max(∇²f) above that limit (at least " \
            "48000)" in text  # 12000·2² at the start
     assert "none of the 1 converged starts did within 0 steps" in text
     st.runs["m"].outcome = np.array(["", ""], dtype=object)
