@@ -210,7 +210,7 @@ def subscripted(text: str) -> str:
         return text
     if _SUB_RE is None:
         _SUB_RE = re.compile(r"(?<!\w)(d?[^\W\d_])_(\(([^()]*)\)|min|max|[0-9]+|[^\W\d_])"
-                             r"(\^(\w))?(?!\w)")
+                             r"(\^(\w))?(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
 
     def one(m: Any) -> str:
         base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(5)
@@ -235,24 +235,49 @@ def page_script(text: str) -> str:
     """Page text with its TeX-style sub- and superscripts typeset as the figures typeset
     them (:func:`subscripted`), in Unicode only where every character has a form:
     ``e_k`` → ``eₖ``, ``e_(k+1)`` → ``e₍ₖ₊₁₎``, ``T_max`` → ``Tₘₐₓ``, ``ρ^200`` → ``ρ²⁰⁰``,
-    ``|1 − ηL|^k`` → ``|1 − ηL|ᵏ``, ``e^(−2|x|)`` kept (``|`` has no superscript form), and
-    ``x_K``, ``t_f`` kept (no subscript K, f).  A power in a provenance marker's letter
-    (``β^t``) is kept, so that it is never read as a marker."""
+    ``|1 − ηL|^k`` → ``|1 − ηL|ᵏ``, ``k^−1`` → ``k⁻¹``, ``e^(−2|x|)`` kept (``|`` has no
+    superscript form), and ``x_K``, ``t_f`` kept (no subscript K, f): :func:`page_tags`
+    typesets those.  A power in a provenance marker's letter (``β^t``) is kept, so that it
+    is never read as a marker."""
+    if "_" in text:
+        text = _page_subscripts(text)
+    return _unicode_powers(text, lambda m, body: m.group(0))
+
+
+def figure_script(text: str) -> str:
+    """A figure's text with its sub- and superscripts typeset: :func:`subscripted`, then the
+    powers of :func:`page_script` in Unicode where every character has a form
+    (``ρ^200`` → ``ρ²⁰⁰``, ``|1 − ηL|^k`` → ``|1 − ηL|ᵏ``), else in mathtext
+    (``(|w|·sup|a′|)^d`` → ``…ᵈ``, ``e^(−2|x|)`` → ``e$^{−2|x|}$``); mathtext already in
+    the text is kept."""
+    text = subscripted(text)
+    if "^" not in text:
+        return text
+    parts = text.split("$")
+    for i in range(0, len(parts), 2):  # outside $…$ only
+        parts[i] = _unicode_powers(
+            parts[i], lambda m, body: m.group(0) if body in _MARKER_LETTERS
+            else "$^{" + body + "}$")
+    return "$".join(parts)
+
+
+def _unicode_powers(text: str, otherwise: Callable[[Any, str], str]) -> str:
+    """The powers ``^k``, ``^200``, ``^−1``, ``^(k+1)`` of ``text`` as Unicode superscripts
+    where every character has a form; ``otherwise(match, body)`` for the others."""
     import re
 
     global _PAGE_SUP_RE
-    if "_" in text:
-        text = _page_subscripts(text)
     if "^" not in text:
         return text
     if _PAGE_SUP_RE is None:
-        _PAGE_SUP_RE = re.compile(r"\^(\(([^()]*)\)|[0-9]+|[^\W\d_])(?!\w)")
+        _PAGE_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[−-]?[0-9]+(?:\.[0-9]+)?"
+                                  r"|[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
 
     def up(m: Any) -> str:
         inner = m.group(2)
         body = m.group(1) if inner is None else inner
         if not all(c in _SUP_FROM for c in body):
-            return m.group(0)
+            return otherwise(m, body)
         bracket = inner is not None and not body.lstrip("−-").isdigit()  # ^(k+1), not ^(−52)
         return "⁽" + body.translate(_SUP) + "⁾" if bracket else body.translate(_SUP)
 
@@ -317,7 +342,8 @@ def page_tags(text: str) -> str:
     if "^" not in text:
         return text
     if _TAG_SUP_RE is None:
-        _TAG_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[0-9]+|[^\W\d_])(?!\w)")
+        _TAG_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[−-]?[0-9]+(?:\.[0-9]+)?"
+                                 r"|[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
 
     def up(m: Any) -> str:
         body = m.group(2) if m.group(2) is not None else m.group(1)
@@ -329,12 +355,12 @@ def page_tags(text: str) -> str:
 
 
 def subscript_texts(fig: FigureLike) -> None:
-    """:func:`subscripted` on every text of ``fig``: titles, axis labels, legends."""
+    """:func:`figure_script` on every text of ``fig``: titles, axis labels, legends."""
     from matplotlib.text import Text
 
     for t in fig.findobj(Text):
         old = t.get_text()
-        new = subscripted(old)
+        new = figure_script(old)
         if new != old:
             t.set_text(new)
 
@@ -3920,6 +3946,7 @@ __all__ = [
     "PALETTE",
     "audit",
     "contour_levels",
+    "figure_script",
     "page_script",
     "page_tags",
     "ecdf_points",

@@ -766,7 +766,9 @@ def test_scripts_with_no_unicode_form_are_typeset_as_paragraph_tags(tmp_path):
              "cost × t_f": "cost × t<sub>f</sub>", "dh_d/dx": "dh<sub>d</sub>/dx",
              "4e^(−2|x|)": "4e<super>−2|x|</super>",
              "1 − β^(1/(1 − β))": "1 − β<super>1/(1 − β)</super>",
-             "e_k^q": "eₖ<super>q</super>", "Σ β^t": "Σ β^t", "a < b_K": "a &lt; b<sub>K</sub>",
+             "e_k^q": "eₖ<super>q</super>", "Σ β^t": "Σ β^t", "C = e_k³": "C = eₖ³",
+             "∝ k^−1ᵗ": "∝ k⁻¹ᵗ", "∝ k^−0.9998ᶠ": "∝ k<super>−0.9998</super>ᶠ",
+             "a < b_K": "a &lt; b<sub>K</sub>",
              "line_search": "line_search", "−log ρ_window": "−log ρ<sub>window</sub>",
              "a_b_c": "a_b_c"}
     for raw, want in cases.items():
@@ -787,6 +789,29 @@ def test_scripts_with_no_unicode_form_are_typeset_as_paragraph_tags(tmp_path):
     assert rises and all(abs(r) <= 0.4 * pages.BODY for r in rises), rises
     sizes = {p[4] for p in text_pieces(page) if p[0].startswith(("K", "−2"))}
     assert sizes and max(sizes) <= 0.75 * pages.BODY, sizes
+
+
+def test_figure_texts_typeset_their_powers():
+    """Study p. 9 titled a figure "the rate |1 − ηL|^k", p. 21's legend read "ρ^200" and
+    p. 39's "(|w|·sup|a′|)^d": figure texts get Unicode powers where every character has a
+    form, mathtext otherwise, and a marker letter as a power stays as written."""
+    from matplotlib.figure import Figure
+
+    from analysis.plots import figure_script, subscript_texts
+
+    cases = {"the rate |1 − ηL|^k": "the rate |1 − ηL|ᵏ", "ρ^200 ≤ 10⁻³": "ρ²⁰⁰ ≤ 10⁻³",
+             "(|w|·sup|a′|)^d": "(|w|·sup|a′|)ᵈ", "4e^(−2|x|)": "4e$^{−2|x|}$",
+             "Σ β^t": "Σ β^t", "x_K": "x$_{K}$", "$x^2$": "$x^2$", "e_k³": "eₖ³"}
+    for raw, want in cases.items():
+        assert figure_script(raw) == want, raw
+    fig = Figure()
+    ax = fig.add_subplot(111)
+    ax.plot([0, 1], [0, 1], label="no rate although ρ^200 ≤ 10⁻³")
+    ax.set_title("Error and the rate |1 − ηL|^k")
+    ax.legend()
+    subscript_texts(fig)
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert not [t for t in texts if "^" in t and "$" not in t], texts
 
 
 def plots_page_script(text: str) -> str:
