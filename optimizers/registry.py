@@ -88,7 +88,10 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    (compiled in place before the step with ``landscape.jit.INLINE``: inlined into the step,
    so that passing arrays to them costs no call), and helpers from other modules (line
    search, Cholesky in ``landscape.linalg``) are bound by a module function ``link()``
-   (``global name; from … import name``), called by the engine before compiling.
+   (``global name; from … import name``), called by the engine before compiling.  A helper
+   taken from another method module (``trust-exact`` uses ``trust-ncg``'s trust-region trial)
+   is one of that module's ``KERNELS``: the engine prepares that module first and binds the
+   compiled helper (:func:`optimizers.engine.prepare`).
 
    Lock-step modules instead define ``update(k, lr, hp, X, G, S, ncols, XO)``: ``XO ← rule(X,
    G)`` on the first ``ncols`` columns of the (n, chunk) block, state ``S[STATE.v.<name>]``

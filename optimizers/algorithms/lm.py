@@ -67,7 +67,7 @@ def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
     global cholesky, cholesky_solve, model_decrease, unpack
     from landscape.linalg import cholesky, cholesky_solve
-    from optimizers.trust_region import model_decrease
+    from optimizers.algorithms.trust_ncg import model_decrease
     from optimizers.workspace import unpack
 
 
