@@ -79,7 +79,7 @@ import numpy as np
 
 from analysis.compare import Comparison, compare, rates_record
 from analysis.empirical import Measurement, default_floor, errors, measure
-from analysis.theory import Prediction, predict, predict_kink
+from analysis.theory import Prediction, inputs_at, predict, predict_kink
 from landscape.errors import AnalysisError, BudgetExceeded, InputError
 from landscape.numfmt import fmt
 from optimizers import RECORD_LIMIT_BYTES, OptimizeResult, minimize, resolve
@@ -235,29 +235,29 @@ def refine_critical_point(obj: Any, x: Any, *, tol: float = REFINE_TOL,
     c = obj.compiled
     x = np.array(x, dtype=float)
     g = c.gradient(x)
-    gn = float(np.linalg.norm(g))
-    g_tol = 1e-6 * max(1.0, gn)  # a vanishing step with a gradient that did not vanish: a kink
+    gnorm = float(np.linalg.norm(g))
+    g_tol = 1e-6 * max(1.0, gnorm)  # a vanishing step with a gradient that did not vanish: a kink
     last = math.inf
     for k in range(maxiter):
-        if not math.isfinite(gn):
-            return Refinement(x, False, k, last, gn)
-        if gn == 0.0:
-            return Refinement(x, True, k, 0.0, gn)
+        if not math.isfinite(gnorm):
+            return Refinement(x, False, k, last, gnorm)
+        if gnorm == 0.0:
+            return Refinement(x, True, k, 0.0, gnorm)
         s = np.linalg.lstsq(c.hessian(x), -g, rcond=1e-13)[0]
         for _ in range(30):
             xt = x + s
             gt = c.gradient(xt)
             gtn = float(np.linalg.norm(gt))
-            if math.isfinite(gtn) and gtn <= 10.0 * gn:
+            if math.isfinite(gtn) and gtn <= 10.0 * gnorm:
                 break
             s = 0.5 * s
         else:
-            return Refinement(x, False, k, last, gn)
+            return Refinement(x, False, k, last, gnorm)
         last = float(np.linalg.norm(s))
-        x, g, gn = xt, gt, gtn
+        x, g, gnorm = xt, gt, gtn
         if last <= tol * max(1.0, float(np.linalg.norm(x))):
-            return Refinement(x, gn <= g_tol, k + 1, last, gn)
-    return Refinement(x, False, maxiter, last, gn)
+            return Refinement(x, gnorm <= g_tol, k + 1, last, gnorm)
+    return Refinement(x, False, maxiter, last, gnorm)
 
 
 def _separation(p: np.ndarray, points: Sequence[np.ndarray]) -> float:
@@ -343,11 +343,11 @@ def probe_kink(obj: Any, x: Any, radius: float | None = None) -> KinkProbe:
         g = np.asarray(c.gradient(x + r * u), dtype=float)
         if not np.all(np.isfinite(g)):
             continue
-        gn = float(np.linalg.norm(g))
-        G = max(G, gn)
+        gnorm = float(np.linalg.norm(g))
+        G = max(G, gnorm)
         if piece is None:
             H = symmetric(np.asarray(c.hessian(x + r * u), dtype=float))
-            if np.all(np.isfinite(H)) and gn <= 10.0 * r * (1.0 + float(np.linalg.norm(H, 2))):
+            if np.all(np.isfinite(H)) and gnorm <= 10.0 * r * (1.0 + float(np.linalg.norm(H, 2))):
                 piece = H
     return KinkProbe(G if G > 0 else math.nan, piece)
 
@@ -817,12 +817,8 @@ def rate_study(
             extra["third_derivative_zero"] = True
             notes.append("third derivatives vanish at the point (central differences of the "
                          "Hessian, 1e-6 relative)")
-        if method == "lm":  # Gauss-Newton matrix and residual at x* for its linear rate
-            comp = obj.compiled
-            xr = np.ascontiguousarray(target.reference, dtype=float)
-            extra["gauss_newton"] = np.zeros((obj.n, obj.n))
-            comp.gn(xr, comp.data, extra["gauss_newton"])
-            extra["residual_sq"] = comp.value(xr)
+        # what the method's theory needs at x* beyond the Hessian, measured as it asks
+        extra.update(inputs_at(method, obj.compiled, target.reference))
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
     comp = _comparison(pred, meas, target, eff.get("line_search"),
                        lambda: unstable_at_start(obj, x, method, eff))

@@ -33,7 +33,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from . import derive
 from .errors import UnsupportedError
-from .kernel_types import KINDS, SIGNATURES
+from .kernel_types import KINDS, MATRIX, SIGNATURES
 from .loops import LoopGroup, LoopPlan, ProductGroup, find_loops, fuse, placeholders
 
 #: Function classes the printer turns into Numba-compilable code.
@@ -296,8 +296,9 @@ def generate_sources(
     no loop found, or data symbols) gives straight-line code from ``gradient`` and
     ``hessian`` (``{(i, j): ∂²f/∂xᵢ∂xⱼ}``, ``i ≤ j``).  Second derivatives are taken only when
     ``kinds`` contains ``"h"``: first-order and quasi-Newton methods never need them.
-    The Gauss–Newton kernel ``"gn"`` is printed like ``"h"`` from the entries given as
-    ``hessian`` (those of 2JᵀJ, :mod:`landscape.residuals`), straight-line, on its own.
+    A declared matrix's kernel ``"matrix"`` is printed like ``"h"`` from the entries given as
+    ``hessian`` (those the declaring function built, :mod:`landscape.kernel_types`),
+    straight-line, on its own.
 
     Raises :class:`UnsupportedError` when SymPy's printer meets something it cannot print.
     """
@@ -305,14 +306,14 @@ def generate_sources(
     if unknown:
         raise KeyError(f"unknown kernel kinds {sorted(unknown)}")
     wanted = tuple(k for k in SIGNATURES if k in kinds)
-    if "gn" in wanted and len(wanted) > 1:
-        raise KeyError("the Gauss-Newton kernel is generated on its own")
+    if MATRIX in wanted and len(wanted) > 1:
+        raise KeyError("a declared matrix's kernel is generated on its own")
     try:
-        own = loops and not data_symbols and "gn" not in wanted
+        own = loops and not data_symbols and MATRIX not in wanted
         plan = find_loops(expr, variables) if own else None
         if plan is not None and plan.has_loops:
             return _loop_sources(plan, variables, wanted)
-        hess = _force(hessian) if {"h", "gn"} & set(wanted) else {}
+        hess = _force(hessian) if {"h", MATRIX} & set(wanted) else {}
         return _generate_sources(expr, variables, _force(gradient), hess, data_symbols, wanted)
     except NotImplementedError as exc:
         text = str(exc).strip()
@@ -362,7 +363,7 @@ def _generate_sources(
                 em, fg_exprs, ["_f", *gt], ["_f = 0.0", *zero_out],
                 [*mean_out, "return _f / _m"]),
             "h": lambda: bind(hexprs) + _mean(em, hexprs, ht, zero_h, mirror + mean_h),
-            "gn": lambda: bind(hexprs) + _mean(em, hexprs, ht, zero_h, mirror + mean_h),
+            MATRIX: lambda: bind(hexprs) + _mean(em, hexprs, ht, zero_h, mirror + mean_h),
             "f_cols": lambda: bind([expr], "X[{i}, _k]") + _mean(
                 em, [expr], ["_f"], ["_f = 0.0"], ["F[_k] = _f / _m"]),
             "g_cols": lambda: bind(gexprs, "X[{i}, _k]") + _mean(
@@ -382,7 +383,7 @@ def _generate_sources(
             + ["return _f"],
             "h": lambda: ([] if dense else zero_h) + bind(hexprs) + em.block(hexprs, ht)
             + mirror,
-            "gn": lambda: ([] if dense else zero_h) + bind(hexprs) + em.block(hexprs, ht)
+            MATRIX: lambda: ([] if dense else zero_h) + bind(hexprs) + em.block(hexprs, ht)
             + mirror,
             "f_cols": lambda: bind([expr], "X[{i}, _k]") + em.block([expr], ["F[_k]"]),
             "g_cols": lambda: bind(gexprs, "X[{i}, _k]") + em.block(gexprs, gct),
@@ -401,7 +402,7 @@ def _generate_sources(
 
 #: argument lists of the kernels (see :mod:`landscape.kernel_types`)
 _ARGS = {"f": "x, D", "g": "x, D, out", "fg": "x, D, out", "h": "x, D, H", "f_cols": "X, D, F",
-         "g_cols": "X, D, G", "fg_cols": "X, D, F, G", "gn": "x, D, H"}
+         "g_cols": "X, D, G", "fg_cols": "X, D, F, G", MATRIX: "x, D, H"}
 
 
 # ------------------------------------------------------------------------------ loop form

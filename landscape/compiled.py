@@ -6,7 +6,10 @@ per kernel (``f.py``, ``g.py``, ``fg.py``, ``f_cols.py``, ``g_cols.py``, ``fg_co
 SHA-256 of every module).  The Hessian kernel ``h.py`` is generated only when a method or an
 analysis first asks for it (second derivatives of a large formula cost far more than the
 first), into an entry of its own keyed ``<key>|h`` (:func:`hessian_key`), and so is the
-Gauss–Newton kernel ``gn.py`` of a sum of squares (``<key>|gn``, :mod:`landscape.residuals`);
+kernel ``matrix.py`` of an n × n matrix a method declares in place of the Hessian (the
+function building its entries from the formula is the method's; the entry's key
+``<key>|matrix:<function>:<digest>`` names that function and the SHA-256 of its module's
+source, :func:`matrix_tag`, so an edit of the function regenerates the kernel);
 entries are never modified once written.  Entries are written to a private temporary
 directory and renamed into place, so a reader never sees half an entry and two writers of the
 same entry both end up using one complete copy.  Numba's own cache (``cache=True``) lives in
@@ -42,6 +45,7 @@ import hashlib
 import hmac
 import importlib.util
 import json
+import marshal
 import os
 import secrets
 import shutil
@@ -52,13 +56,14 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .errors import CacheNotTrustedWarning, InputError, UnsupportedError
-from .kernel_types import KINDS, SIGNATURES
+from .kernel_types import KINDS, MATRIX, SIGNATURES
 
 #: modules whose code decides the text of a generated kernel
 GENERATOR_SOURCES = ("codegen.py", "derive.py", "loops.py", "kernel_types.py")
@@ -259,10 +264,11 @@ class CompiledObjective:
     """
 
     def __init__(self, directory: Path, meta: Mapping[str, Any], data: Any = None,
-                 secret: bytes = b"",
-                 sources: Callable[[Sequence[str]], Mapping[str, str]] | None = None):
+                 secret: bytes = b"", sources: Callable[..., Mapping[str, str]] | None = None):
         self.directory = Path(directory)
-        #: generates the source of kernels missing from the entry (the Hessian), on demand
+        #: generates the source of kernels missing from the entry, on demand:
+        #: ``sources(kinds)`` (the Hessian) or ``sources(("matrix",), build)`` (a declared
+        #: matrix, see :meth:`matrix_kernel`)
         self.sources = sources
         self._secret = secret
         self.meta = dict(meta)
@@ -295,23 +301,38 @@ class CompiledObjective:
         return other
 
     def kernel(self, kind: str):
-        """The compiled kernel ``kind`` (one of :data:`~landscape.kernel_types.KINDS`), loaded on
-        first use."""
+        """The compiled kernel ``kind`` (one of :data:`~landscape.kernel_types.KINDS`, or the
+        one kernel of a declared matrix's entry), loaded on first use."""
         k = self._kernels.get(kind)
         if k is None:
-            if kind not in SIGNATURES:
-                raise KeyError(kind)
             if kind in self.meta.get("files", {}):
                 k = _load_kernel_module(self.directory, self.key, kind, self._secret)
+            elif kind in KINDS:
+                k = self._extra_entry(kind, kind).kernel(kind)
             else:
-                k = self._extra_entry(kind).kernel(kind)
+                raise KeyError(kind)
             self._kernels[kind] = k
         return k
 
-    def _extra_entry(self, kind: str) -> CompiledObjective:
-        """The entry holding kernel ``kind`` (the Hessian, the Gauss–Newton matrix): from the
+    def matrix_kernel(self, build: Callable[..., Mapping[tuple[int, int], Any]]):
+        """The compiled kernel ``matrix(x, D, A)`` (the Hessian's signature) of the n × n
+        matrix whose entries ``build(expr, variables, data_symbols) -> {(i, j): entry}``
+        (i ≤ j) gives from the formula: a method declares it to receive it in place of the
+        Hessian.  Generated on first use (``build`` may refuse the formula with an
+        :class:`InputError` saying why) into an entry of its own, keyed by
+        :func:`matrix_tag`, and cached like the Hessian."""
+        tag = matrix_tag(build)
+        k = self._kernels.get(tag)
+        if k is None:
+            k = self._extra_entry(tag, MATRIX, build).kernel(MATRIX)
+            self._kernels[tag] = k
+        return k
+
+    def _extra_entry(self, tag: str, kind: str, build: Callable | None = None
+                     ) -> CompiledObjective:
+        """The entry ``tag`` holding kernel ``kind`` (the Hessian, a declared matrix): from the
         cache, else generated now by :attr:`sources` and stored."""
-        key = extra_key(self.key, kind)
+        key = extra_key(self.key, tag)
         hit = load(key, kinds=(kind,))
         if hit is not None:
             return hit
@@ -319,14 +340,14 @@ class CompiledObjective:
             raise UnsupportedError(
                 f"the {kind} kernel of this objective has not been generated; build the "
                 "objective with Objective.parse or Objective.from_expr to generate it")
-        return store(key, self.sources((kind,)), variables=self.variables,
-                     data_names=self.data_names, text=self.text, kinds=(kind,))
+        text = self.sources((kind,)) if build is None else self.sources((kind,), build)
+        return store(key, text, variables=self.variables, data_names=self.data_names,
+                     text=self.text, kinds=(kind,))
 
     f = property(lambda self: self.kernel("f"))
     g = property(lambda self: self.kernel("g"))
     fg = property(lambda self: self.kernel("fg"))
     h = property(lambda self: self.kernel("h"))
-    gn = property(lambda self: self.kernel("gn"))
     f_cols = property(lambda self: self.kernel("f_cols"))
     g_cols = property(lambda self: self.kernel("g_cols"))
     fg_cols = property(lambda self: self.kernel("fg_cols"))
@@ -461,9 +482,26 @@ def _load_kernel_module(directory: Path, key: str, kind: str, secret: bytes):
     return getattr(module, kind)
 
 
-def extra_key(key: str, kind: str) -> str:
-    """Key of the entry that holds the on-demand kernel ``kind`` of the objective ``key``."""
-    return f"{key}|{kind}"
+def extra_key(key: str, tag: str) -> str:
+    """Key of the entry that holds the on-demand kernel ``tag`` (a kind, or a declared
+    matrix's :func:`matrix_tag`) of the objective ``key``."""
+    return f"{key}|{tag}"
+
+
+@cache
+def matrix_tag(build: Callable) -> str:
+    """``matrix:<module>.<name>:<digest>``: the part of a declared matrix's entry key that
+    names its building function, with the SHA-256 of the source file of the function's
+    module (so an edit of the function, or of the helpers beside it, misses the old entry;
+    the bytecode stands in for a function without a file)."""
+    home = getattr(build, "__module__", None) or ""
+    name = getattr(build, "__qualname__", type(build).__qualname__)
+    try:
+        text = Path(sys.modules[home].__file__).read_bytes()  # type: ignore[arg-type]
+    except (KeyError, AttributeError, TypeError, OSError):
+        code = getattr(build, "__code__", None)
+        text = marshal.dumps(code) if code is not None else b""
+    return f"{MATRIX}:{home}.{name}:{hashlib.sha256(text).hexdigest()[:16]}"
 
 
 def hessian_key(key: str) -> str:

@@ -12,9 +12,11 @@ finite-sum objective, whose value is then the mean over the rows)::
     g_cols(X, D, G)                  G[:, k] = ∇f(X[:, k])
     fg_cols(X, D, F, G)              both in one pass (the lock-step optimizers' kernel)
 
-and, for a sum of squares f = Σ rᵢ² only (:mod:`landscape.residuals`), on demand::
+and, on demand, the kernel of an n × n matrix a method declares in place of the Hessian
+(its entries built from the formula by a function the method gives,
+:meth:`landscape.compiled.CompiledObjective.matrix_kernel`)::
 
-    gn(x, D, A)                      A[:, :] = 2JᵀJ, the Gauss–Newton matrix (J = ∂r/∂x)
+    matrix(x, D, A)                  A[:, :] = the declared matrix at x (full, symmetric)
 
 Compiled code receives them as first-class functions (``numba.types.FunctionType``), so the
 optimizer library is compiled once for all formulas.  This module imports Numba but not SymPy.
@@ -35,6 +37,9 @@ F_COLS_SIG = types.void(MAT, MAT, VEC)
 G_COLS_SIG = types.void(MAT, MAT, MAT)
 FG_COLS_SIG = types.void(MAT, MAT, VEC, MAT)
 
+#: the kind of a declared matrix's kernel (one per declaring function, each in its own entry)
+MATRIX = "matrix"
+
 SIGNATURES = {
     "f": F_SIG,
     "g": G_SIG,
@@ -43,7 +48,7 @@ SIGNATURES = {
     "f_cols": F_COLS_SIG,
     "g_cols": G_COLS_SIG,
     "fg_cols": FG_COLS_SIG,
-    "gn": H_SIG,
+    MATRIX: H_SIG,
 }
 
 #: First-class function types for compiled consumers (optimizers, root finders).
@@ -55,5 +60,6 @@ F_COLS_TYPE = types.FunctionType(F_COLS_SIG)
 G_COLS_TYPE = types.FunctionType(G_COLS_SIG)
 FG_COLS_TYPE = types.FunctionType(FG_COLS_SIG)
 
-#: the kernels every objective can have (``gn`` exists for sums of squares only)
-KINDS = tuple(k for k in SIGNATURES if k != "gn")
+#: the kernels every objective can have (a declared matrix exists only where its function
+#: gives one)
+KINDS = tuple(k for k in SIGNATURES if k != MATRIX)

@@ -36,7 +36,7 @@ def load_formula(
         return Objective.parse(text, variables=variables, params=params, dim=dim,
                                data=data_names)
 
-    hit = load(key, data, sources=lambda kinds: parsed().kernel_sources(kinds))
+    hit = load(key, data, sources=lambda kinds, build=None: parsed().kernel_sources(kinds, build))
     if hit is not None:
         return hit
     obj = parsed()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -207,19 +207,26 @@ class Objective:
             generate=self.kernel_sources,
         )
 
-    def kernel_sources(self, kinds: Sequence[str]) -> dict[str, str]:
+    def kernel_sources(
+        self, kinds: Sequence[str], build: Callable[..., Mapping[tuple[int, int], sp.Expr]]
+        | None = None
+    ) -> dict[str, str]:
         """Source text of the kernels ``kinds`` (see :func:`landscape.codegen.generate_sources`):
         the Hessian is derived only when ``"h"`` is among them.  Kernels whose estimated size
         is above the limits of :mod:`landscape.cost` are refused first (:class:`TooLarge`).
-        The Gauss–Newton kernel ``"gn"`` (asked for alone) exists only for a sum of squares
-        (:func:`landscape.residuals.gauss_newton_sources`; :class:`InputError` otherwise)."""
+
+        With ``build`` (``kinds`` = ``("matrix",)``): the kernel of the n × n matrix whose
+        entries ``build(expr, variables, data_symbols) -> {(i, j): entry}`` (i ≤ j) gives,
+        printed like the Hessian, straight-line; ``build`` raises :class:`InputError` for a
+        formula that has no such matrix
+        (:meth:`landscape.compiled.CompiledObjective.matrix_kernel`)."""
         from .codegen import generate_sources
         from .cost import check_kernels
 
-        if "gn" in kinds:
-            from .residuals import gauss_newton_sources
-
-            return gauss_newton_sources(self.expr, self.variables, self.data_symbols)
+        if build is not None:
+            entries = build(self.expr, self.variables, self.data_symbols)
+            return generate_sources(self.expr, self.variables, [], entries, self.data_symbols,
+                                    loops=False, kinds=kinds)
         check_kernels(self.kernel_cost, kinds)
 
         # the derivatives are passed lazily: loop kernels differentiate their templates only

@@ -784,8 +784,9 @@ def _run(
     worker = eng[f"{kind}_chunk"]
     if per_start:
         # only the kernels the method evaluates are compiled: fg (value and gradient in one
-        # pass) always, the Hessian when the method uses it
-        kernels = (compiled.fg, compiled.kernel(spec.hessian_kernel) if spec.uses_hessian(eff)
+        # pass) always, the Hessian (or the matrix the method declares instead) when the
+        # method uses it
+        kernels = (compiled.fg, spec.kernel_for_h(compiled) if spec.uses_hessian(eff)
                    else no_hessian)
         types_ = PER_START_FUNCTIONS
     else:

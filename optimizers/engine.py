@@ -61,11 +61,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 import threading
 import weakref
 from collections import namedtuple
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, ModuleType
 
 import numpy as np
 from llvmlite import ir
@@ -88,7 +89,7 @@ from landscape.kernel_types import (
 
 from . import _layout as L
 from .averaging import average_value
-from .registry import METHODS, spec_module
+from .registry import METHODS, PACKAGE, spec_module
 from .rng import epoch_permutation, normal_pair, stream_key
 from .schedules import lr_from_hp
 from .workspace import allocate, unpack
@@ -1288,11 +1289,18 @@ def _stale_guard(disp, name: str) -> Path | None:
 def prepare(module: ModuleType) -> ModuleType:
     """Make a method module's step compilable: bind its helpers from other modules
     (``link()``) and compile its own helpers (``KERNELS``) in place, once, to be inlined
-    into the step (a call would pass each of their array arguments as a whole descriptor)."""
+    into the step (a call would pass each of their array arguments as a whole descriptor).
+    A helper ``link()`` took from another method module (a plain function there, one of its
+    ``KERNELS``) is replaced by that module's compiled one, the module prepared first."""
     if not getattr(module, "_prepared", False):
         link = getattr(module, "link", None)
         if link is not None:
             link()
+        for name, value in list(vars(module).items()):
+            home = getattr(value, "__module__", None) or ""
+            if (isinstance(value, FunctionType) and home != module.__name__
+                    and home.startswith(f"{PACKAGE}.")):
+                setattr(module, name, getattr(prepare(sys.modules[home]), value.__name__))
         for name in getattr(module, "KERNELS", ()):
             fn = getattr(module, name)
             if not isinstance(fn, CPUDispatcher):

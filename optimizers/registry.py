@@ -36,9 +36,12 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    ``maxiter``        default iteration cap (``FIRST_ORDER_MAXITER`` 1000 or
                       ``NEWTON_TYPE_MAXITER`` 200).
    ``needs_hessian``  bool or ``(hyper, values)``: the Hessian kernel ``h`` is compiled and
-                      passed only then (otherwise ``h`` fills H with NaN);
-                      ``hessian_kernel="gn"`` passes the Gauss–Newton matrix 2JᵀJ of a sum
-                      of squares in its place (``lm``).
+                      passed only then (otherwise ``h`` fills H with NaN).
+   ``matrix_kernel``  a function of the module, ``(expr, variables, data_symbols) ->
+                      {(i, j): entry}`` (i ≤ j, SymPy expressions), giving from the formula
+                      the n × n matrix passed as ``h`` in place of the Hessian (or raising
+                      ``InputError`` with the reason the formula has none); the kernel layer
+                      compiles and caches it like the Hessian.
    ``state``          the named state layout (below); ``matrices_when=(hyper, values)``
                       allocates its n × n matrices only under that condition.
    ``stall_test_off`` ``True`` or ``(hyper, values)``: an iteration that leaves x unchanged
@@ -88,7 +91,10 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    (compiled in place before the step with ``landscape.jit.INLINE``: inlined into the step,
    so that passing arrays to them costs no call), and helpers from other modules (line
    search, Cholesky in ``landscape.linalg``) are bound by a module function ``link()``
-   (``global name; from … import name``), called by the engine before compiling.
+   (``global name; from … import name``), called by the engine before compiling.  A helper
+   taken from another method module (``trust-exact`` uses ``trust-ncg``'s trust-region trial)
+   is one of that module's ``KERNELS``: the engine prepares that module first and binds the
+   compiled helper (:func:`optimizers.engine.prepare`).
 
    Lock-step modules instead define ``update(k, lr, hp, X, G, S, ncols, XO)``: ``XO ← rule(X,
    G)`` on the first ``ncols`` columns of the (n, chunk) block, state ``S[STATE.v.<name>]``

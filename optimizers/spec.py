@@ -11,7 +11,7 @@ defined in its module (:mod:`optimizers.registry` states the contract).
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -123,9 +123,12 @@ class MethodSpec:
 
     ``family`` (theory's dispatch key), compiled ``engine`` (``lockstep`` or ``per-start``;
     ``per_start_when`` moves a lock-step method to the per-start engine under a condition),
-    ``needs_hessian`` (a bool or a condition: whether the Hessian kernel is compiled),
-    ``hessian_kernel`` (the objective kernel passed as ``h`` then: ``"h"`` = ∇²f, ``"gn"`` =
-    the Gauss–Newton matrix 2JᵀJ of a sum of squares, :mod:`landscape.residuals`),
+    ``needs_hessian`` (a bool or a condition: whether the kernel passed as ``h`` is compiled),
+    ``matrix_kernel`` (``None``: that kernel is the Hessian ∇²f; else a function
+    ``(expr, variables, data_symbols) -> {(i, j): entry}``, i ≤ j, defined in the method's
+    module, giving from the formula the n × n matrix passed as ``h`` instead, or raising
+    :class:`~landscape.errors.InputError` with the reason the formula has none; see
+    :meth:`kernel_for_h`),
     a one-line ``formula``, its hyperparameters, the default ``maxiter``, its ``state``,
     ``matrices_when`` (the n × n matrices of the state are allocated only then),
     ``stall_test_off`` (no "stalled" status under this condition: an iteration may
@@ -143,7 +146,7 @@ class MethodSpec:
     maxiter: int = FIRST_ORDER_MAXITER
     doc: str = ""
     needs_hessian: bool | Cond = False
-    hessian_kernel: str = "h"
+    matrix_kernel: Callable[..., Mapping[tuple[int, int], Any]] | None = None
     state: State = NO_STATE
     matrices_when: bool | Cond = True
     per_start_when: Cond | None = None
@@ -166,6 +169,14 @@ class MethodSpec:
 
     def uses_hessian(self, eff: Mapping[str, Any]) -> bool:
         return holds(self.needs_hessian, eff)
+
+    def kernel_for_h(self, compiled: Any) -> Any:
+        """The compiled kernel the step receives as ``h``: ``compiled.h`` (∇²f), or the kernel
+        of the matrix :attr:`matrix_kernel` declares
+        (:meth:`landscape.compiled.CompiledObjective.matrix_kernel`)."""
+        if self.matrix_kernel is None:
+            return compiled.h
+        return compiled.matrix_kernel(self.matrix_kernel)
 
     def matrices(self, eff: Mapping[str, Any]) -> int:
         """How many n × n matrices a run with ``eff`` allocates."""

@@ -83,3 +83,34 @@ def test_predict_dispatches_to_the_trust_region_and_lm_predictors():
     lin = predict("lm", {}, [2.0], hessian=[[2.0]], extra={"gauss_newton": A, "residual_sq": 2.0})
     assert lin.kind == "linear" and lin.rate == pytest.approx(0.5)
     assert predict("lm", {}, [2.0]).kind == "none"
+
+
+def test_the_least_squares_family_measures_its_inputs_at_the_point():
+    """``inputs_at`` asks lm's theory what it needs beyond the Hessian: A = 2JᵀJ from the
+    method's declared matrix kernel and f = ‖r‖², here at x = 0.5 of r = (x + 1, λx² + x − 1):
+    J = (1, 2λx + 1), so A = 2(1 + (2λx + 1)²), f = 1.5² + (0.25λ − 0.5)²."""
+    from analysis.theory import inputs_at
+    from landscape.objective import Objective
+
+    lam = 0.3
+    comp = Objective.parse(f"(x+1)^2 + ({lam}*x^2 + x - 1)^2").compiled
+    got = inputs_at("lm", comp, [0.5])
+    assert got["gauss_newton"] == pytest.approx(np.array([[2 * (1 + (lam + 1) ** 2)]]),
+                                                rel=1e-14)
+    assert got["residual_sq"] == pytest.approx(1.5**2 + (0.25 * lam - 0.5) ** 2, rel=1e-14)
+    assert inputs_at("trust-exact", comp, [0.5]) == {}
+    assert inputs_at("newton", comp, [0.5]) == {}
+
+
+def test_lm_rate_study_predicts_the_gauss_newton_rate_through_the_hook():
+    """The rate study names no method: lm's linear rate |λ| at x* = 0 (nonzero residual)
+    comes from the inputs its family measured there."""
+    from analysis.rates import rate_study
+    from landscape.objective import Objective
+
+    lam = 0.5
+    study = rate_study(Objective.parse(f"(x+1)^2 + ({lam}*x^2 + x - 1)^2"), "lm", [0.5],
+                       minimizer=[0.0])
+    assert study.prediction.kind == "linear"
+    assert study.prediction.rate == pytest.approx(lam, rel=1e-9)
+    assert study.prediction.details["residual_sq"] == pytest.approx(2.0, rel=1e-12)

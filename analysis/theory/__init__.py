@@ -27,17 +27,28 @@ Machine Learning*, SIAM Review 60 (2018); LRP = Lessard, Recht & Packard, SIAM J
 
 Modules: one per family, each registering its predictor with the dispatch —
 :mod:`.first_order` (gd, sgd; momentum and Nesterov through :mod:`.momentum`), :mod:`.adaptive`,
-:mod:`.newton`, :mod:`.quasi_newton`, :mod:`.cg`, :mod:`.coordinate` — and the pieces they
-share: :mod:`.prediction` (:class:`Prediction`), :mod:`.spectrum`, :mod:`.schedules`,
-:mod:`.sgd` (additive noise), :mod:`.saddles`, :mod:`.kink` (subgradient theory,
-:func:`predict_kink`) and :mod:`.dispatch` (:func:`predict`: the family comes from the
-registry, ``optimizers.methods.METHODS[name].family``; see there how a new family registers its
-predictor).  Every public name is importable from ``analysis.theory``.
+:mod:`.newton`, :mod:`.quasi_newton`, :mod:`.cg`, :mod:`.coordinate`, :mod:`.trust_region`,
+:mod:`.least_squares` — and the pieces they share: :mod:`.prediction` (:class:`Prediction`),
+:mod:`.spectrum`, :mod:`.schedules`, :mod:`.sgd` (additive noise), :mod:`.saddles`,
+:mod:`.kink` (subgradient theory, :func:`predict_kink`) and :mod:`.dispatch` (:func:`predict`:
+the family comes from the registry, ``optimizers.methods.METHODS[name].family``; see there how
+a new family registers its predictor, and :func:`inputs_at`: what a family's predictor needs
+measured at the point beyond the Hessian).  Every public name is importable from
+``analysis.theory``.
 """
 
 from __future__ import annotations
 
-from . import adaptive, cg, coordinate, first_order, newton, quasi_newton, trust_region
+from . import (
+    adaptive,
+    cg,
+    coordinate,
+    first_order,
+    least_squares,
+    newton,
+    quasi_newton,
+    trust_region,
+)
 from .adaptive import (
     adam_eps_regime_threshold,
     adaptive_effective_lr,
@@ -52,7 +63,15 @@ from .coordinate import (
     random_coordinate_rate,
     spectral_radius,
 )
-from .dispatch import PREDICTORS, Predictor, method_family, predict, predictor_for, register
+from .dispatch import (
+    PREDICTORS,
+    Predictor,
+    inputs_at,
+    method_family,
+    predict,
+    predictor_for,
+    register,
+)
 from .first_order import (
     ema_stationary_error,
     gd_exact_line_search_rate,
@@ -61,6 +80,7 @@ from .first_order import (
     gd_threshold,
 )
 from .kink import predict_kink, subgradient_band
+from .least_squares import gauss_newton_rate, predict_lm
 from .momentum import (
     heavy_ball_matrix,
     heavy_ball_radius,
@@ -85,7 +105,7 @@ from .sgd import (
     sgd_stationary_error,
 )
 from .spectrum import ZERO_TOL, condition_number
-from .trust_region import gauss_newton_rate, predict_lm, predict_trust_region
+from .trust_region import predict_trust_region
 
 __all__ = [
     "PREDICTORS",
@@ -113,6 +133,7 @@ __all__ = [
     "heavy_ball_matrix",
     "heavy_ball_radius",
     "heavy_ball_stable",
+    "inputs_at",
     "minibatch_variance",
     "momentum_radius_grid",
     "nesterov_matrix",
@@ -145,4 +166,5 @@ __all__ = [
 
 #: The family modules, each registering its predictor with :mod:`.dispatch` when imported;
 #: a new family's module is added here.
-FAMILY_MODULES = (first_order, adaptive, newton, quasi_newton, cg, coordinate, trust_region)
+FAMILY_MODULES = (first_order, adaptive, newton, quasi_newton, cg, coordinate, trust_region,
+                  least_squares)

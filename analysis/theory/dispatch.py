@@ -8,11 +8,15 @@ predictor at import with :func:`register`::
 
 (``hyper`` a dict of the run's hyperparameters, ``lam`` the Hessian spectrum as a float
 array, ``hessian`` the full matrix or ``None``, ``extra`` the dict described in
-:func:`predict`).  **Adding a family** (trust-region Newton, Levenberg–Marquardt, ...): one
-module ``analysis/theory/<family>.py`` ending in its ``register(...)`` line, and its name in
-``FAMILY_MODULES`` of ``analysis/theory/__init__.py``.  A registered method whose family has
-no predictor makes :func:`predict` raise a clear :class:`ValueError`; :func:`predictor_for`
-says whether one exists.
+:func:`predict`).  A family whose predictor needs more of the objective at the point than
+its Hessian registers how to measure it, ``register(family, predictor, at_point=fn)`` with
+``fn(method, compiled, x) -> dict`` (``compiled`` the compiled objective); callers merge
+:func:`inputs_at` into ``extra`` and so name no method.
+
+**Adding a family**: one module ``analysis/theory/<family>.py`` ending in its
+``register(...)`` line, and its name in ``FAMILY_MODULES`` of ``analysis/theory/__init__.py``.
+A registered method whose family has no predictor makes :func:`predict` raise a clear
+:class:`ValueError`; :func:`predictor_for` says whether one exists.
 """
 
 from __future__ import annotations
@@ -31,17 +35,35 @@ from .spectrum import _eigs
 #: predictor(method, hyper, lam, hessian, extra) -> Prediction
 Predictor = Callable[[str, dict[str, Any], NDArray[np.float64], Any, dict[str, Any]], Prediction]
 
+#: at_point(method, compiled, x) -> dict: what a predictor needs measured at the point
+AtPoint = Callable[[str, Any, Any], dict[str, Any]]
+
 #: family (as the registry names it) → its predictor; filled by the family modules at import
 PREDICTORS: dict[str, Predictor] = {}
+#: family → how to measure the inputs its predictor needs at the point (only families that
+#: need more than the Hessian)
+AT_POINT: dict[str, AtPoint] = {}
 
 
-def register(family: str, predictor: Predictor) -> Predictor:
-    """Register ``predictor`` for the methods of ``family``; a family has one predictor."""
+def register(family: str, predictor: Predictor, *, at_point: AtPoint | None = None
+             ) -> Predictor:
+    """Register ``predictor`` for the methods of ``family``; a family has one predictor.
+    ``at_point``: how to measure the further inputs the predictor reads from ``extra``."""
     known = PREDICTORS.get(family)
     if known is not None and known is not predictor:
         raise ValueError(f"theory: a predictor for family {family!r} is already registered")
     PREDICTORS[family] = predictor
+    if at_point is not None:
+        AT_POINT[family] = at_point
     return predictor
+
+
+def inputs_at(method: str, compiled: Any, x: ArrayLike) -> dict[str, Any]:
+    """The inputs ``method``'s family's predictor needs at the point ``x`` beyond the Hessian,
+    measured on ``compiled`` (the family's registered ``at_point``), for ``extra`` of
+    :func:`predict`; ``{}`` for a family that needs none."""
+    fn = AT_POINT.get(method_family(method))
+    return {} if fn is None else fn(str(method).lower(), compiled, x)
 
 
 def method_family(method: str, *, strict: bool = True) -> str | None:

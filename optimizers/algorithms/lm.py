@@ -4,7 +4,7 @@ Nielsen & Tingleff, *Methods for Non-Linear Least Squares Problems*, 2004, Alg. 
 Nocedal & Wright, *Numerical Optimization*, 2nd ed., §10.3).
 
 With J the Jacobian of r, g = ∇f = 2Jᵀr and A = 2JᵀJ the Gauss–Newton matrix (built from the
-formula by :mod:`landscape.residuals`; a weighted sum Σ cᵢrᵢ² is Σ (√cᵢ rᵢ)²):
+formula by :func:`gauss_newton_matrix` below; a weighted sum Σ cᵢrᵢ² is Σ (√cᵢ rᵢ)²):
 
     (A + μ·diag(d)) p = −g,      dⱼ = max over the iterations so far of Aⱼⱼ  (Moré's scaling)
     ρ = (f(x) − f(x + p)) / (m(0) − m(p)),   m(p) = f + gᵀp + ½pᵀAp
@@ -23,20 +23,46 @@ inactive near x* and LM, like Gauss–Newton, converges linearly.  The system is
 J; fine for the small, well-scaled problems this library targets).  One iteration is one
 accepted step; rejected trials count in nfev.
 
-Hyperparameter: ``initial_damping`` μ₀ = 10⁻³.  The engine passes the ``gn`` kernel (the
-Gauss–Newton matrix) where other methods get the Hessian (``hessian_kernel="gn"``); a
-formula that is not a sum of squares is refused with the reason when it is built.
+Hyperparameter: ``initial_damping`` μ₀ = 10⁻³.  The engine passes the kernel of the
+Gauss–Newton matrix where other methods get the Hessian (``matrix_kernel=gauss_newton_matrix``
+in the spec; the kernel layer compiles and caches it like the Hessian); a formula that is not
+a sum of squares is refused with the reason when it is built.
 State: A = 2JᵀJ, the damped matrix and its Cholesky factor, the step p, the scaling d, a work
 vector; μ and ν.
+
+**Sums of squares read from the formula**: f = Σᵢ cᵢ·rᵢ(x)², cᵢ > 0 constants, so that
+
+    f = Σᵢ cᵢ rᵢ² = Σᵢ r̃ᵢ²,  r̃ᵢ = √cᵢ·rᵢ,    ∇f = 2J̃ᵀr̃,    A = 2J̃ᵀJ̃ = 2 Σᵢ cᵢ ∇rᵢ∇rᵢᵀ
+
+(∇²f = A + 2 Σᵢ r̃ᵢ∇²r̃ᵢ: A drops the residual-curvature term).  The formula is recognised term
+by term after expansion into an ``Add`` (``sum(...)`` is expanded by the parser):
+
+- ``c·u²ᵏ`` (c > 0 a number, k ≥ 1 an integer) is c·(uᵏ)²;
+- a product of such squares is the square of the product of their bases, ``x²y² = (xy)²``;
+- a positive constant c is the square of the constant residual √c (it shifts f, not the
+  minimiser).
+
+Anything else is refused with an :class:`~landscape.errors.InputError` naming the term
+(``x*y`` is not a square, a negative coefficient makes f no sum of squares).  For a finite-sum
+objective the per-sample loss is read, and the Gauss–Newton matrix is its mean over the data
+rows like every other kernel.  These functions are SymPy code, run when the kernel is built
+(SymPy is imported then, not when the spec is read).
 """
 
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from landscape.errors import InputError
 from optimizers import _layout as L
 from optimizers.spec import NEWTON_TYPE_MAXITER, average, hfloat, method, state
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 #: Madsen–Nielsen–Tingleff's recommended τ for a start that may be far from the solution
 INITIAL_DAMPING = 1e-3
@@ -53,13 +79,116 @@ STATE = state(vectors=("p", "scale", "t"), matrices=("A", "M", "Lm"), floats=("m
 #: helpers of this module compiled for the step
 KERNELS = ("nielsen_update", "lm_solve")
 
+#: the text errors quote a term with (at most this many characters)
+TERM_CHARS = 60
+
+
+# ------------------------------------------------------------ the sum of squares (SymPy)
+@dataclass(frozen=True)
+class SumOfSquares:
+    """f = Σᵢ ``weights[i]``·``residuals[i]``²; a constant term c is the residual 1 with the
+    weight c.  ``jacobian[i][j]`` = ∂rᵢ/∂xⱼ."""
+
+    weights: tuple[sp.Expr, ...]
+    residuals: tuple[sp.Expr, ...]
+    jacobian: tuple[tuple[sp.Expr, ...], ...]
+
+    @property
+    def m(self) -> int:
+        """Number of residuals."""
+        return len(self.residuals)
+
+    def scaled_residuals(self) -> list[sp.Expr]:
+        """r̃ᵢ = √cᵢ·rᵢ, so that f = Σ r̃ᵢ²."""
+        import sympy as sp
+
+        return [sp.sqrt(c) * r for c, r in zip(self.weights, self.residuals, strict=True)]
+
+
+def _short(term: sp.Expr) -> str:
+    import sympy as sp
+
+    text = sp.sstr(term)
+    return text if len(text) <= TERM_CHARS else text[: TERM_CHARS - 1] + "…"
+
+
+def _why_not(term: sp.Expr) -> str:
+    return f"lm needs f = Σ rᵢ(x)²; the term {_short(term)} is not a square"
+
+
+def square_of(term: sp.Expr, variables: Sequence[sp.Symbol]) -> tuple[sp.Expr, sp.Expr]:
+    """(c, r) with ``term`` = c·r², c > 0 a number (see the module docstring); raises
+    :class:`InputError` saying why otherwise."""
+    import sympy as sp
+
+    coeff, rest = term.as_coeff_Mul()
+    if not coeff.is_real:
+        raise InputError(_why_not(term))
+    if rest == 1:  # a constant term
+        if coeff < 0:
+            raise InputError(f"lm needs f = Σ rᵢ(x)²; the constant term {_short(term)} is "
+                             "negative")
+        return coeff, sp.Integer(1)
+    if coeff <= 0:
+        raise InputError(f"lm needs f = Σ rᵢ(x)² with positive weights; the term "
+                         f"{_short(term)} has the coefficient {coeff}")
+    base = sp.Integer(1)
+    weight = sp.Integer(1)
+    for factor in sp.Mul.make_args(rest):
+        b, e = factor.as_base_exp()
+        if e.is_Integer and e > 0 and e % 2 == 0:
+            base *= b ** (e // 2)
+        elif not factor.has(*variables) and factor.is_positive:
+            weight *= factor  # a symbolic positive constant (pi, E, sqrt(2))
+        else:
+            raise InputError(_why_not(term))
+    return coeff * weight, base
+
+
+def sum_of_squares(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> SumOfSquares:
+    """Recognise f = Σ cᵢ rᵢ² (module docstring) and differentiate the residuals."""
+    import sympy as sp
+
+    expr = sp.sympify(expr)
+    if not expr.has(*variables):
+        raise InputError("lm needs f = Σ rᵢ(x)² of the variables; the formula is a constant")
+    pairs = [square_of(t, variables) for t in sp.Add.make_args(expr)]
+    weights = tuple(c for c, _ in pairs)
+    residuals = tuple(r for _, r in pairs)
+    jac = tuple(tuple(sp.diff(r, v) for v in variables) for r in residuals)
+    return SumOfSquares(weights, residuals, jac)
+
+
+def gauss_newton_entries(sos: SumOfSquares, n: int) -> dict[tuple[int, int], sp.Expr]:
+    """Nonzero entries ``{(i, j): Aᵢⱼ}``, i ≤ j, of A = 2 Σₖ cₖ ∇rₖ∇rₖᵀ."""
+    import sympy as sp
+
+    out: dict[tuple[int, int], sp.Expr] = {}
+    for c, row in zip(sos.weights, sos.jacobian, strict=True):
+        nz = [j for j in range(n) if row[j] != 0]
+        for a, i in enumerate(nz):
+            for j in nz[a:]:
+                out[(i, j)] = out.get((i, j), sp.Integer(0)) + 2 * c * row[i] * row[j]
+    return {ij: e for ij, e in out.items() if e != 0}
+
+
+def gauss_newton_matrix(
+    expr: sp.Expr, variables: Sequence[sp.Symbol], data_symbols: Sequence[sp.Symbol] = ()
+) -> dict[tuple[int, int], sp.Expr]:
+    """The spec's ``matrix_kernel``: entries of A = 2JᵀJ of f = ``expr`` (per data row for a
+    finite sum: the kernel layer averages them over the rows); :class:`InputError` when f is
+    not a sum of squares."""
+    return gauss_newton_entries(sum_of_squares(expr, variables), len(variables))
+
+
 SPEC = method(
     "lm", "least-squares", "per-start",
     "(2JᵀJ + μ diag d) p = −∇f,  f = Σ rᵢ²;  x ← x + p if ρ > 0",
     [hfloat("initial_damping", INITIAL_DAMPING, "initial damping μ₀ (relative to diag 2JᵀJ)",
             0.0, open_low=True, slot=INITIAL),
      *average()],
-    maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, hessian_kernel="gn", state=STATE,
+    maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, matrix_kernel=gauss_newton_matrix,
+    state=STATE,
 )
 
 
@@ -67,7 +196,7 @@ def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
     global cholesky, cholesky_solve, model_decrease, unpack
     from landscape.linalg import cholesky, cholesky_solve
-    from optimizers.trust_region import model_decrease
+    from optimizers.algorithms.trust_ncg import model_decrease
     from optimizers.workspace import unpack
 
 
@@ -98,7 +227,7 @@ def lm_solve(A, g, mu, scale, p, M, Lm, t):
 def step(fg, h, D, hp, k, fx, F, I):
     """One accepted Levenberg–Marquardt step from (x, f(x), ∇f(x)) into (xn, f, gn).
 
-    ``h`` is the Gauss–Newton kernel: ``h(x, D, A)`` writes A = 2JᵀJ.  μ, ν and Moré's
+    ``h`` is the Gauss–Newton matrix's kernel: ``h(x, D, A)`` writes A = 2JᵀJ.  μ, ν and Moré's
     scaling d are set at the first iteration.  Returns ``(rc, f_new)``: rc = 0, or
     ``D_NO_CHANGE`` when the model predicts no decrease or :data:`MAX_REJECTIONS` trials in
     a row fail.

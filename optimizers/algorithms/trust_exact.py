@@ -37,7 +37,8 @@ does the same iteration with κ_hard = 0.1 (measured with SciPy's implementation
 trust-region loop).  The escape is a property of the algorithm's tolerance, not a
 guarantee: theory promises a stationary point or a limit at infinity, not which.
 
-The radius update and acceptance (N&W Alg. 4.1) are :mod:`optimizers.trust_region`'s.
+The radius update and acceptance (N&W Alg. 4.1) are ``trust-ncg``'s
+(:mod:`optimizers.algorithms.trust_ncg`, the trust-region iteration).
 
 Hyperparameters: ``trust-ncg``'s (SciPy's names and defaults: ``initial_trust_radius`` 1,
 ``max_trust_radius`` 1000, ``eta`` 0.15).  State: the Hessian H and its Cholesky factor L,
@@ -79,7 +80,7 @@ def link() -> None:
     global MAX_REJECTIONS, REJECTED, boundary_tau, cholesky_index, cholesky_solve, unpack
     global norm2, trust_region_end, trust_region_trial
     from landscape.linalg import cholesky_index, cholesky_solve
-    from optimizers.trust_region import (
+    from optimizers.algorithms.trust_ncg import (
         MAX_REJECTIONS,
         REJECTED,
         boundary_tau,
@@ -239,7 +240,7 @@ def more_sorensen(B, g, delta, k_easy, k_hard, p, L, t, q, z, e):
 
 def step(fg, h, D, hp, k, fx, F, I):
     """H = ∇²f(x); Moré–Sorensen steps with the radius updated until one is accepted (or
-    ``D_NO_CHANGE``, see :mod:`optimizers.trust_region`)."""
+    ``D_NO_CHANGE``, see :func:`~optimizers.algorithms.trust_ncg.trust_region_end`)."""
     x, gx, xn, gn, W, cnt = unpack(F, I)
     H = W.m[STATE.m.H]
     p = W.v[STATE.v.p]

@@ -28,8 +28,31 @@ evaluations on Wood where SciPy takes 109 (no longer SciPy's method); diagonal s
 nondegenerate minimizer every step is accepted (ρ → 1), so the rule never acts there and
 the local rate is the forcing term's.  The first CG iterate is the Cauchy point when it
 lies inside the region, so the step always decreases the model at least as much as the
-Cauchy point; on negative curvature along −g it goes to the boundary along −g.  The radius
-update and acceptance (N&W Alg. 4.1) are :mod:`optimizers.trust_region`'s.
+Cauchy point; on negative curvature along −g it goes to the boundary along −g.
+
+**The trust-region iteration** (N&W §4.1, Alg. 4.1), also ``trust-exact``'s, whose step
+imports it from here.  At x with g = ∇f(x) and B = ∇²f(x) the model is
+m(p) = f + gᵀp + ½ pᵀBp; a subproblem solver returns p with ‖p‖ ≤ Δ (Steihaug–Toint CG here,
+Moré–Sorensen in :mod:`optimizers.algorithms.trust_exact`).  Then
+
+    ρ = (f(x) − f(x + p)) / (m(0) − m(p))              actual over predicted reduction
+    Δ ← Δ/4                   if ρ < ¼
+    Δ ← min(2Δ, Δ_max)        if ρ > ¾ and ‖p‖ = Δ
+    x ← x + p                 if ρ > η, else x stays and p is recomputed with the new Δ
+
+One iteration of ours is one *accepted* step: the rejected trial steps before it (the Hessian
+is not re-evaluated for them) are counted in nfev, not in nit, whereas SciPy's ``nit`` counts
+every trial.  A method's step is
+
+    B ← ∇²f(x);  Δ ← Δ₀ at the first iteration
+    for _ in range(MAX_REJECTIONS):
+        <its subproblem solver>(B, g, Δ, p, ...)
+        verdict, fn, Δ = trust_region_trial(...)
+        if verdict != REJECTED: break
+    return trust_region_end(verdict, ...)
+
+(the solver is called by name, not passed as a function: a compiled function passed as an
+argument keeps the engine out of Numba's disk cache).
 
 Hyperparameters (SciPy's names and defaults, shared with ``trust-exact``):
 ``initial_trust_radius`` Δ₀ = 1, ``max_trust_radius`` Δ_max = 1000, ``eta`` η = 0.15.
@@ -60,8 +83,16 @@ HYPERS = (
 )
 
 STATE = state(vectors=("p", "r", "d", "bd"), matrices=("H",), floats=("radius",))
-#: helpers of this module compiled for the step
-KERNELS = ("along", "model", "truncated_cg", "steihaug_cg")
+#: helpers of this module compiled for the step (those of the trust-region iteration are
+#: imported by other methods' steps too)
+KERNELS = ("boundary_tau", "model_decrease", "radius_update", "norm2", "trust_region_trial",
+           "trust_region_end", "along", "model", "truncated_cg", "steihaug_cg")
+#: rejected trial steps allowed in one iteration before the start is declared stalled
+MAX_REJECTIONS = 60
+#: verdicts of :func:`trust_region_trial`
+ACCEPTED = 0
+REJECTED = 1
+NO_DECREASE = 2
 
 SPEC = method(
     "trust-ncg", "trust-region", "per-start",
@@ -73,17 +104,95 @@ SPEC = method(
 
 def link() -> None:
     """Bind the compiled helpers :func:`step` calls."""
-    global MAX_REJECTIONS, REJECTED, boundary_tau, norm2, trust_region_end, trust_region_trial
     global unpack
-    from optimizers.trust_region import (
-        MAX_REJECTIONS,
-        REJECTED,
-        boundary_tau,
-        norm2,
-        trust_region_end,
-        trust_region_trial,
-    )
     from optimizers.workspace import unpack
+
+
+# ------------------------------------------------------------ the trust-region iteration
+def boundary_tau(z, d, delta):
+    """The τ ≥ 0 with ‖z + τd‖ = Δ (for ‖z‖ ≤ Δ):  τ = (−zᵀd + √((zᵀd)² + ‖d‖²(Δ² − ‖z‖²))) / ‖d‖².
+
+    The root is written as c/(−b − √disc) when zᵀd < 0, to avoid cancellation."""
+    a = 0.0
+    b = 0.0
+    c = 0.0
+    for i in range(z.shape[0]):
+        a += d[i] * d[i]
+        b += z[i] * d[i]
+        c += z[i] * z[i]
+    c -= delta * delta
+    if not (a > 0.0):
+        return 0.0
+    disc = math.sqrt(max(b * b - a * c, 0.0))
+    if b > 0.0:
+        return -c / (b + disc) if (b + disc) > 0.0 else 0.0
+    return (disc - b) / a
+
+
+def model_decrease(g, B, p):
+    """Predicted reduction m(0) − m(p) = −(gᵀp + ½ pᵀBp)."""
+    n = g.shape[0]
+    lin = 0.0
+    quad = 0.0
+    for i in range(n):
+        lin += g[i] * p[i]
+        s = 0.0
+        for j in range(n):
+            s += B[i, j] * p[j]
+        quad += p[i] * s
+    return -(lin + 0.5 * quad)
+
+
+def radius_update(rho, delta, pnorm, max_delta):
+    """Nocedal & Wright Alg. 4.1: Δ/4 if ρ < ¼; min(2Δ, Δ_max) if ρ > ¾ and the step reached
+    the boundary (‖p‖ ≥ (1 − 10⁻⁸)Δ); else Δ unchanged.  A NaN ρ shrinks."""
+    if not (rho >= 0.25):
+        return 0.25 * delta
+    if rho > 0.75 and pnorm >= (1.0 - 1e-8) * delta:
+        return min(2.0 * delta, max_delta)
+    return delta
+
+
+def norm2(v):
+    """‖v‖₂."""
+    s = 0.0
+    for i in range(v.shape[0]):
+        s += v[i] * v[i]
+    return math.sqrt(s)
+
+
+def trust_region_trial(fg, D, x, fx, gx, xn, gn, p, B, delta, max_delta, eta, cnt):
+    """Try the subproblem's step p: evaluate f(x + p) into (xn, gn) and update Δ by
+    :func:`radius_update`.  Returns ``(verdict, f_new, Δ_new)``: verdict :data:`ACCEPTED`
+    (ρ > η), :data:`REJECTED` (solve again with the new Δ) or :data:`NO_DECREASE` (the model
+    predicts none: x is stationary for the model, within rounding)."""
+    pred = model_decrease(gx, B, p)
+    if not (pred > 0.0):
+        return NO_DECREASE, fx, delta
+    for i in range(x.shape[0]):
+        xn[i] = x[i] + p[i]
+    cnt[0] += 1
+    cnt[1] += 1
+    fn = fg(xn, D, gn)
+    rho = (fx - fn) / pred if math.isfinite(fn) else -math.inf
+    delta = radius_update(rho, delta, norm2(p), max_delta)
+    if rho > eta:
+        return ACCEPTED, fn, delta
+    return REJECTED, fn, delta
+
+
+def trust_region_end(verdict, x, fx, gx, xn, gn, fn):
+    """``(rc, f_new)`` for the engine after the last trial: rc = 0 for an accepted step, else
+    ``D_NO_CHANGE`` with (xn, gn) reset to (x, ∇f(x))."""
+    if verdict == ACCEPTED:
+        return 0, fn
+    for i in range(x.shape[0]):
+        xn[i] = x[i]
+        gn[i] = gx[i]
+    return L.D_NO_CHANGE, fx
+
+
+# ------------------------------------------------------------ Steihaug–Toint CG
 
 
 def along(z, d, tau, p):
@@ -179,7 +288,7 @@ def truncated_cg(B, g, delta, eps, p, r, d, bd):
 
 def step(fg, h, D, hp, k, fx, F, I):
     """H = ∇²f(x); Steihaug–Toint steps with the radius updated until one is accepted (or
-    ``D_NO_CHANGE``, see :mod:`optimizers.trust_region`); a rejected interior step is solved
+    ``D_NO_CHANGE``, :func:`trust_region_end`); a rejected interior step is solved
     again with CG run to completion (module docstring)."""
     x, gx, xn, gn, W, cnt = unpack(F, I)
     H = W.m[STATE.m.H]

@@ -1,6 +1,7 @@
-"""Sums of squares read from the formula (landscape.residuals): which formulas are
-recognised, the errors for the others, and the Gauss–Newton kernel against 2JᵀJ computed
-independently (NumPy residuals, central differences)."""
+"""``lm``'s sums of squares read from the formula (optimizers.algorithms.lm): which formulas
+are recognised, the errors for the others, and the Gauss–Newton matrix's kernel (declared by
+lm's spec, compiled by the kernel layer) against 2JᵀJ computed independently (NumPy
+residuals, central differences)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ import sympy as sp
 
 from landscape.errors import InputError
 from landscape.objective import Objective
-from landscape.residuals import sum_of_squares
+from optimizers.algorithms.lm import SPEC, gauss_newton_matrix, sum_of_squares
 
 
 def _gn(obj, x):
     A = np.zeros((obj.n, obj.n))
-    obj.compiled.gn(np.asarray(x, dtype=float), obj.compiled.data, A)
+    obj.compiled.matrix_kernel(gauss_newton_matrix)(np.asarray(x, dtype=float),
+                                                    obj.compiled.data, A)
     return A
+
+
+def test_the_spec_declares_the_gauss_newton_matrix_in_place_of_the_hessian():
+    assert SPEC.matrix_kernel is gauss_newton_matrix and SPEC.uses_hessian({})
 
 
 def _jacobian(res, x, h=1e-6):
@@ -62,7 +68,7 @@ def test_finite_sum_gauss_newton_is_the_mean_over_rows():
     data = np.array([[1.0, 2.0], [3.0, 1.0], [-2.0, 0.5]])
     comp = obj.compiled.with_data(data)
     A = np.zeros((1, 1))
-    comp.gn(np.array([0.7]), comp.data, A)
+    SPEC.kernel_for_h(comp)(np.array([0.7]), comp.data, A)
     assert A[0, 0] == pytest.approx(2 * np.mean(data[:, 0] ** 2), rel=1e-14)
 
 
@@ -90,20 +96,20 @@ def test_residuals_and_weights():
 def test_not_a_sum_of_squares_is_refused_with_the_reason(formula, why):
     obj = Objective.parse(formula)
     with pytest.raises(InputError, match="lm needs f = Σ rᵢ") as info:
-        obj.kernel_sources(("gn",))
+        obj.kernel_sources(("matrix",), gauss_newton_matrix)
     assert why in str(info.value)
 
 
 def test_gauss_newton_kernel_from_the_formula_text_alone():
-    """The command line loads kernels by formula text (no Objective in hand): the gn kernel is
-    generated through the entry's source callback, cached under its own key, and refused with
-    the reason for a formula that is not a sum of squares."""
+    """The command line loads kernels by formula text (no Objective in hand): the matrix's
+    kernel is generated through the entry's source callback, cached under its own key, and
+    refused with the reason for a formula that is not a sum of squares."""
     from landscape.loader import load_formula
 
     comp = load_formula("(x - 1)^2 + 4*(x*y)^2")
     A = np.zeros((2, 2))
-    comp.gn(np.array([2.0, 3.0]), comp.data, A)
+    comp.matrix_kernel(gauss_newton_matrix)(np.array([2.0, 3.0]), comp.data, A)
     J = np.array([[1.0, 0.0], [2 * 3.0, 2 * 2.0]])  # r̃ = (x − 1, 2xy)
     np.testing.assert_allclose(A, 2 * J.T @ J, rtol=1e-14)
     with pytest.raises(InputError, match="the term x\\*y is not a square"):
-        load_formula("x*y + y^2").kernel("gn")
+        load_formula("x*y + y^2").matrix_kernel(gauss_newton_matrix)
