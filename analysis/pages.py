@@ -908,7 +908,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 self.heads[-1].getSpaceAfter()
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
+            """The part that fits ``aH`` and the rest.  A figure row never splits: when a
+            heading, its text and the figure that text announces do not fit the more than a
+            third of a page left, the heading and its text stay here and the figure
+            follows on its own (:meth:`_release`), rather than leave the page that blank."""
             hh = self._heads_h(aW)
+            if isinstance(self.nxt, FigureRow):
+                return self._release(aH)
             if self.nxt is None or hh >= aH:
                 return []
             self.nxt.canv = self.canv
@@ -917,6 +923,21 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if len(parts) < 2:
                 return []
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
+
+        def _release(self, aH: float) -> list[Flowable]:
+            """Headings and the text under them, then the figure row on its own (it may
+            float), when more than a third of the page (``aH``) is left and the headings
+            hold text; else nothing (all of it goes to the next page)."""
+            k = max((i + 1 for i, f in enumerate(self.heads)
+                     if isinstance(f, HeadingFlowable)), default=0)
+            if k == 0 or k == len(self.heads) or aH <= self.doc_frame_h() / 3.0:
+                return []
+            return [KeepWithNext(self.heads[:k], self.heads[k]), *self.heads[k + 1:], self.nxt]
+
+        def doc_frame_h(self) -> float:
+            """The height of the text area (the frame this flowable is laid out in)."""
+            frame = getattr(self, "_frame", None)
+            return frame._aH if frame is not None else CONTENT_H
 
         def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
             top = y + self.height

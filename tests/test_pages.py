@@ -793,3 +793,29 @@ def plots_page_script(text: str) -> str:
     from analysis.plots import page_script
 
     return page_script(text)
+
+
+def test_a_subsection_whose_figure_does_not_fit_leaves_no_half_empty_page(tmp_path):
+    """A figure floated to the top of a page, then a subsection (heading, a lead-in
+    announcing a figure, the figure, a table) too tall for the rest: the heading and its
+    text fill the page and the figure follows, rather than the page stay half blank."""
+    b = report.Builder("Sections")
+    d = b.doc
+    d.heading("First")
+    d.add(pages.Spacer(pages.CONTENT_H - 330.0))
+    d.paragraph("BEFORE-IT: a paragraph of plain text.")
+    d.figure(_three_panels, height=420.0, caption="FIRST-FIG of a tall figure.")
+    d.table(["a", "b"], [[str(k), "x"] for k in range(6)], title="FIRST-TABLE")
+    d.heading("Sub", level=2)
+    d.paragraph("LEAD: " + "text of a long lead-in paragraph that explains the run below " * 9)
+    d.figure(_three_panels, height=500.0, caption="SUB-FIG of a tall figure.")
+    d.table(["a", "b"], [[str(k), "y"] for k in range(6)], title="SUB-TABLE")
+    d.heading("Second")
+    d.paragraph("END")
+    res = b.write(tmp_path / "sections.pdf")
+    check_fill(res)
+    texts = page_texts(res.pdf)
+    (fig,) = [t for t in texts if "FIRST-FIG" in t]
+    assert "1.1 Sub" in fig and "LEAD" in fig, fig  # the subsection starts under the figure
+    text = " ".join(texts)
+    assert text.index("1.1 Sub") < text.index("LEAD") < text.index("SUB-FIG")
