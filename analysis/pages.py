@@ -1560,12 +1560,13 @@ def _short(f: Any) -> bool:
 
 
 #: words by which a paragraph right before a table or figure announces it (its lead-in):
-#: "below" as an adverb ("shown below", "the starts below run"), not as a preposition
-#: ("below the target", "below 1e−6"); "the following", "as follows", not "GD follows the
-#: valley"; "table", "figure", "panel"
+#: "below" as an adverb ("shown below", "the starts below run", "the lines below are"), not
+#: as a preposition ("below the target", "below 1e−6"; whole words only, so "below are" is
+#: not "below a"); "the following", "as follows", not "GD follows the valley"; "table",
+#: "figure", "panel"
 _FORWARD_REFERENCE = re.compile(
-    r"\bbelow\b(?!\s+(?:the|a|an|its|their|this|that|these|those|zero|one|some|any|every|"
-    r"each|it|them|[\d−\-+.(|‖√]|[^\W\d_]\b))"
+    r"\bbelow\b(?!\s+(?:(?:the|a|an|its|their|this|that|these|those|zero|one|some|any|"
+    r"every|each|it|them)\b|[\d−\-+.(|‖√]|[^\W\d_]\b))"
     r"|\bthe\s+following\b|\b(?:as|that|which)\s+follows?\b|\bfollows?\s*:"
     r"|\b(?:tables?|figures?|panels?)\b", re.IGNORECASE)
 

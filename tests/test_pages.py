@@ -819,3 +819,26 @@ def test_a_subsection_whose_figure_does_not_fit_leaves_no_half_empty_page(tmp_pa
     assert "1.1 Sub" in fig and "LEAD" in fig, fig  # the subsection starts under the figure
     text = " ".join(texts)
     assert text.index("1.1 Sub") < text.index("LEAD") < text.index("SUB-FIG")
+
+
+def test_a_lead_in_whose_below_is_followed_by_a_word_starting_like_an_article(tmp_path):
+    """Study pp. 29–31: "The lines below are …" and "The curves below are …" were not taken
+    for lead-ins ("are" begins like "a"), so the paragraph stayed while its figure floated
+    past a table to the next page.  Words after "below" are matched whole."""
+    fig = pages.FigureBlock(None, 1.0)
+    for text in ("The lines below are the exact expected values, not fits.",
+                 "The curves below are the closed forms.", "The runs below anchor it.",
+                 "The panels below itemise it."):
+        assert pages.lead_in(text, fig), text
+    for text in ("It stays below an upper bound.", "It falls below its floor.",
+                 "The value is below a tenth."):
+        assert not pages.lead_in(text, fig), text
+    b = report.Builder("Lead-in")
+    b.doc.heading("First")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 330.0))
+    b.doc.paragraph("LEAD-IN: the sums diverge. The lines below are the exact expected values.")
+    b.doc.figure(_three_panels, height=500.0, caption="CAPTION-0 of a tall figure.")
+    b.doc.table(["a", "b"], [[str(k), "x"] for k in range(6)], title="TABLE")
+    texts = page_texts(b.write(tmp_path / "below.pdf").pdf)
+    (page,) = [t for t in texts if "CAPTION-0" in t]
+    assert "LEAD-IN" in page and page.index("LEAD-IN") < page.index("CAPTION-0"), texts
