@@ -98,6 +98,10 @@ FIGURE_GAP = 14.0
 #: to its foot must not sit on the rule).
 NOTE_RULE = 4.0
 NOTE_CLEAR = 9.0
+#: A table that misses the rest of a page with footnotes by at most this many points stays
+#: whole on it, taking them from the clear space above the rule (:data:`NOTE_CLEAR`), rather
+#: than leave its last rows alone on the next page.
+NOTE_SQUEEZE = 5.0
 
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
 HEADING_BEFORE = {0: 0.0, 1: 10.0, 2: 8.0, 3: 5.0}
@@ -920,7 +924,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.nxt.canv = self.canv
             self.nxt._frame = getattr(self, "_frame", None)
             parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
-            if len(parts) < 2:
+            if not parts:  # (one part: the block whole, fitted to the rest of the page)
                 return []
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
 
@@ -971,6 +975,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                           after=3.0)) if title else None
             self.table = self._table(self.rows)
             self._reserve = 0.0
+            self._squeeze = 0.0  # points taken from the clear space above the notes
 
         def _cell(self, text: str, align: str, bold: bool = False) -> Any:
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
@@ -1017,7 +1022,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             th = self.table.wrap(aW, 1e6)[1]
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
-            self.width, self.height = aW, self._title_h(aW) + th + self._reserve
+            self.width = aW
+            self.height = self._title_h(aW) + th + self._reserve - self._squeeze
             return aW, self.height
 
         def getSpaceAfter(self) -> float:
@@ -1028,7 +1034,26 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             th = self.table.wrap(CONTENT_W, 1e6)[1]
             return len(self.rows) <= SHORT_ROWS and th <= CONTENT_H / 3.0
 
+        def _squeezed(self, aW: float, aH: float) -> Any:
+            """This table whole in ``aH`` points when it misses them by at most
+            :data:`NOTE_SQUEEZE` and the page has footnotes (their clear space above the
+            rule gives the points), else None."""
+            canv = getattr(self, "canv", None)
+            if canv is None or self._squeeze:
+                return None
+            over = self.wrap(aW, aH)[1] - aH
+            page = canv.getPageNumber()
+            if not 0.0 < over <= NOTE_SQUEEZE or not self.doc._lines(
+                    *self.doc._merged(page, self._notes())):
+                return None
+            whole = copy.copy(self)
+            whole._squeeze = over
+            return whole
+
         def split(self, aW: float, aH: float) -> list[Flowable]:
+            whole = self._squeezed(aW, aH)
+            if whole is not None:
+                return [whole]
             full = aH >= self.doc._frame_height - 1.0
             if self.short() and not full:
                 return []

@@ -842,3 +842,33 @@ def test_a_lead_in_whose_below_is_followed_by_a_word_starting_like_an_article(tm
     texts = page_texts(b.write(tmp_path / "below.pdf").pdf)
     (page,) = [t for t in texts if "CAPTION-0" in t]
     assert "LEAD-IN" in page and page.index("LEAD-IN") < page.index("CAPTION-0"), texts
+
+
+def _table_page(tmp_path, over: float):
+    """A table with a footnote that misses the rest of its page by ``over`` points; returns
+    (result, page texts)."""
+    t = pages.Table([pages.Column("name"), pages.Column("value", align="r")],
+                    [[f"ROW-{k}", f"{k}.5"] for k in range(20)], title="COUNTS",
+                    notes=["NOTE-T: a footnote of the table."])
+    probe = pages.Document("probe")
+    height = (pages._flowables().TableFlowable(t, probe).wrap(pages.CONTENT_W, 1e6)[1]
+              + probe._notes_height(pages.table_notes(t)))
+    b = report.Builder("Squeeze")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - height + over))
+    b.doc.add(t)
+    res = b.write(tmp_path / "squeeze.pdf")
+    return res, page_texts(res.pdf)
+
+
+def test_a_table_a_few_points_too_tall_stays_whole_above_its_footnotes(tmp_path):
+    """Campaign p. 7: a table missed its page by 0.4 pt, so its last three rows went alone
+    to a page of their own.  Up to NOTE_SQUEEZE points come from the clear space above the
+    footnote rule; more than that, the table still splits."""
+    res, texts = _table_page(tmp_path, 2.0)
+    assert res.pages == 1 and "ROW-19" in texts[0] and "NOTE-T" in texts[0], texts
+    page = reader(res.pdf).pages[0]
+    (rule,) = _rules(page)
+    (last,) = [y for t, x, y, a, size, f in text_pieces(page) if "ROW-19" in t]
+    assert last - 0.24 * pages.TABLE - rule >= pages.NOTE_CLEAR - pages.NOTE_SQUEEZE - 2.0
+    res, texts = _table_page(tmp_path, pages.NOTE_SQUEEZE + 3.0)
+    assert res.pages == 2 and "ROW-19" in texts[1], texts
