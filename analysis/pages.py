@@ -1229,36 +1229,134 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     return ns
 
 
+#: padding of a table cell, left plus right, in points
+CELL_PAD = 6.0
+
+
+def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
+    """Lines a cell of words of widths ``words`` (a space ``space`` between two on a line)
+    takes in ``width`` points, broken greedily at spaces as platypus breaks a paragraph: a
+    word goes on the current line while Σ words + spaces ≤ ``width``; a word wider than
+    ``width`` takes a line alone (words are never split)."""
+    lines, used = 1, -space
+    for w in words:
+        if used + space + w > width + 1e-6 and used > 0:
+            lines, used = lines + 1, w
+        else:
+            used += space + w
+    return lines
+
+
+def _cell_words(text: str, size: float, font: str) -> list[tuple[list[float], float]]:
+    """The lines of a cell's text (split at newlines) as (word widths, space width)."""
+    space = string_width(" ", size, font)
+    return [([string_width(w, size, font) for w in line.split()], space)
+            for line in str(text).split("\n")]
+
+
+def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
+                  ) -> list[int]:
+    """Lines each cell of a column takes at column width ``width`` (:data:`CELL_PAD`
+    included): Σ over its text lines of :func:`wrapped_lines`."""
+    return [sum(wrapped_lines(ws, sp, width - CELL_PAD) for ws, sp in cell) for cell in cells]
+
+
 def column_widths(t: Table, width: float) -> list[float]:
     """Column widths of table ``t`` that add up to ``width``.
 
     With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
-    word, at most a third of ``width``), both plus the padding; the widths are n_j scaled up to
-    ``width`` when Σ n ≤ width, m_j scaled down when Σ m ≥ width, else
-    ``m_j + (width − Σ m) · (n_j − m_j) / Σ (n − m)``; cells wrap within them."""
+    word, never split, at most a third of ``width``), both plus :data:`CELL_PAD`; the widths
+    are n_j scaled up to ``width`` when Σ n ≤ width, m_j scaled down when Σ m ≥ width.  Else
+    they start at m_j and the room width − Σ m goes by content (:func:`_share_room`): where
+    it shortens the table most per point, the table's height counted in lines,
+    H = Σ_rows max_j lines(cell, w_j) (:func:`wrapped_lines`)."""
     cols = t.columns
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
-    pad = 6.0
-    natural, minimal = [], []
+    fonts = {True: f"{FONT}-Bold", False: FONT}
+    natural, minimal, cells = [], [], []
     for j, c in enumerate(cols):
-        cells = [(c.header, True)] + [(r[j], False) for r in t.rows]
-        fonts = {True: f"{FONT}-Bold", False: FONT}
+        col = [(c.header, True)] + [(r[j], False) for r in t.rows]
+        cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat = max(max((string_width(line, t.size, fonts[b]) for line in str(s).split("\n")),
-                      default=0.0) for s, b in cells) + pad
-        words = [(w, b) for s, b in cells for w in str(s).split()]
-        mn = max([string_width(w, t.size, fonts[b]) for w, b in words] or [10.0])
-        minimal.append(min(mn, width / 3.0) + pad + 0.5)
+                      default=0.0) for s, b in col) + CELL_PAD
+        mn = max([w for cell in cells[-1] for ws, _ in cell for w in ws] or [10.0])
+        minimal.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
         natural.append(max(nat, minimal[-1]))
     if sum(natural) <= width:
         return [w * width / sum(natural) for w in natural]
     if sum(minimal) >= width:
         return [width * m / sum(minimal) for m in minimal]
-    room = width - sum(minimal)
-    flex = [nat - mn for nat, mn in zip(natural, minimal, strict=True)]
-    return [mn + room * f / sum(flex) for mn, f in zip(minimal, flex, strict=True)]
+    return _share_room(cells, minimal, natural, width)
+
+
+def _fit_width(cell: list[tuple[list[float], float]], lines: int, lo: float, hi: float
+               ) -> float:
+    """The least column width in [``lo``, ``hi``] (``hi`` its text on one line per text
+    line) at which ``cell`` takes at most ``lines`` lines, to 0.1 pt (bisection; the line
+    count falls as the width grows)."""
+    if sum(wrapped_lines(ws, sp, lo - CELL_PAD) for ws, sp in cell) <= lines:
+        return lo
+    while hi - lo > 0.1:
+        mid = (lo + hi) / 2.0
+        if sum(wrapped_lines(ws, sp, mid - CELL_PAD) for ws, sp in cell) <= lines:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _share_room(cells: list[list[Any]], minimal: list[float], natural: list[float],
+                width: float) -> list[float]:
+    """The allocation of :func:`column_widths` above the minimal widths: repeatedly, of the
+    moves that take one line off a row (widen each of its tallest cells just enough,
+    :func:`_fit_width`), the one that shortens the table most per point of width, while
+    room is left; the rest shared in proportion to n_j − w_j."""
+    import numpy as np
+
+    widths = list(minimal)
+    cache: dict[tuple[int, float], Any] = {}
+
+    def lines(j: int, w: float) -> Any:
+        key = (j, round(w, 1))
+        if key not in cache:
+            cache[key] = np.array(_column_lines(cells[j], w))
+        return cache[key]
+
+    while True:
+        room = width - sum(widths)
+        current = np.array([lines(j, w) for j, w in enumerate(widths)])
+        tall = current.max(axis=0)
+        height = tall.sum()
+        best, seen = None, set()
+        for r in np.argsort(-tall, kind="stable"):
+            if tall[r] <= 1:
+                break
+            move = tuple((j, _fit_width(cells[j][r], int(tall[r]) - 1, widths[j], natural[j]))
+                         for j in range(len(widths)) if current[j][r] == tall[r])
+            if move in seen:
+                continue
+            seen.add(move)
+            cost = sum(w - widths[j] for j, w in move)
+            if not 0 < cost <= room + 1e-9:
+                continue
+            trial = current.copy()
+            for j, w in move:
+                trial[j] = lines(j, w)
+            gain = height - trial.max(axis=0).sum()
+            if gain > 0 and (best is None or gain / cost > best[0]):
+                best = (gain / cost, move)
+        if best is None:
+            break
+        for j, w in best[1]:
+            widths[j] = w
+    left = width - sum(widths)
+    spare = [max(n - w, 0.0) for n, w in zip(natural, widths, strict=True)]
+    if sum(spare) > 0:
+        return [w + left * sp / sum(spare) for w, sp in zip(widths, spare, strict=True)]
+    return [w * width / sum(widths) for w in widths]
 
 
 # ============================================================================ document
