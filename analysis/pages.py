@@ -934,11 +934,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             hold text; else nothing (all of it goes to the next page)."""
             k = max((i + 1 for i, f in enumerate(self.heads)
                      if isinstance(f, HeadingFlowable)), default=0)
-            if k == 0 or k == len(self.heads) or aH <= self.doc_frame_h() / 3.0:
+            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0:
                 return []
             return [KeepWithNext(self.heads[:k], self.heads[k]), *self.heads[k + 1:], self.nxt]
 
-        def doc_frame_h(self) -> float:
+        def _frame_h(self) -> float:
             """The height of the text area (the frame this flowable is laid out in)."""
             frame = getattr(self, "_frame", None)
             return frame._aH if frame is not None else CONTENT_H
