@@ -26,10 +26,11 @@ numbers of the contents are stable).
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
-  width; a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
+  width (words and numbers never split; the room goes where it takes most lines off); a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
   whole, a longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
-  enough to fill at least half of the rest of the page).
+  enough to fill at least half of the rest of the page); a table that misses a page with
+  footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
@@ -37,7 +38,9 @@ numbers of the contents are stable).
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
-  with what it introduces (keep-with-next); the contents list levels 1 and 2
+  with what it introduces (keep-with-next), except that a heading and its text never wait
+  for a figure that does not fit more than a third of a page left (the figure follows);
+  the contents list levels 1 and 2
   with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
   whether the page ends a section (the next page begins with a level-1 heading, or a forced
