@@ -26,8 +26,9 @@ numbers of the contents are stable).
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
-  width (words and numbers never split; the room goes where it takes most lines off); a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
-  whole, a longer one splits between rows with its header row repeated, never leaving fewer
+  width (words and numbers never split; the room goes where it takes most lines off); a
+  table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole, a
+  longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
   enough to fill at least half of the rest of the page); a table that misses a page with
   footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on it.
