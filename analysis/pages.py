@@ -26,10 +26,12 @@ numbers of the contents are stable).
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
-  width; a table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept
-  whole, a longer one splits between rows with its header row repeated, never leaving fewer
+  width (words and numbers never split; the room goes where it takes most lines off); a
+  table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole, a
+  longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
-  enough to fill at least half of the rest of the page).
+  enough to fill at least half of the rest of the page); a table that misses a page with
+  footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
@@ -37,7 +39,9 @@ numbers of the contents are stable).
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
-  with what it introduces (keep-with-next); the contents list levels 1 and 2
+  with what it introduces (keep-with-next), except that a heading and its text never wait
+  for a figure that does not fit more than a third of a page left (the figure follows);
+  the contents list levels 1 and 2
   with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
   whether the page ends a section (the next page begins with a level-1 heading, or a forced
@@ -98,6 +102,10 @@ FIGURE_GAP = 14.0
 #: to its foot must not sit on the rule).
 NOTE_RULE = 4.0
 NOTE_CLEAR = 9.0
+#: A table that misses the rest of a page with footnotes by at most this many points stays
+#: whole on it, taking them from the clear space above the rule (:data:`NOTE_CLEAR`), rather
+#: than leave its last rows alone on the next page.
+NOTE_SQUEEZE = 5.0
 
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
 HEADING_BEFORE = {0: 0.0, 1: 10.0, 2: 8.0, 3: 5.0}
@@ -908,15 +916,36 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 self.heads[-1].getSpaceAfter()
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
+            """The part that fits ``aH`` and the rest.  A figure row never splits: when a
+            heading, its text and the figure that text announces do not fit the more than a
+            third of a page left, the heading and its text stay here and the figure
+            follows on its own (:meth:`_release`), rather than leave the page that blank."""
             hh = self._heads_h(aW)
+            if isinstance(self.nxt, FigureRow):
+                return self._release(aH)
             if self.nxt is None or hh >= aH:
                 return []
             self.nxt.canv = self.canv
             self.nxt._frame = getattr(self, "_frame", None)
             parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
-            if len(parts) < 2:
+            if not parts:  # (one part: the block whole, fitted to the rest of the page)
                 return []
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
+
+        def _release(self, aH: float) -> list[Flowable]:
+            """Headings and the text under them, then the figure row on its own (it may
+            float), when more than a third of the page (``aH``) is left and the headings
+            hold text; else nothing (all of it goes to the next page)."""
+            k = max((i + 1 for i, f in enumerate(self.heads)
+                     if isinstance(f, HeadingFlowable)), default=0)
+            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0:
+                return []
+            return [KeepWithNext(self.heads[:k], self.heads[k]), *self.heads[k + 1:], self.nxt]
+
+        def _frame_h(self) -> float:
+            """The height of the text area (the frame this flowable is laid out in)."""
+            frame = getattr(self, "_frame", None)
+            return frame._aH if frame is not None else CONTENT_H
 
         def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
             top = y + self.height
@@ -950,6 +979,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                           after=3.0)) if title else None
             self.table = self._table(self.rows)
             self._reserve = 0.0
+            self._squeeze = 0.0  # points taken from the clear space above the notes
 
         def _cell(self, text: str, align: str, bold: bool = False) -> Any:
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
@@ -996,7 +1026,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             th = self.table.wrap(aW, 1e6)[1]
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
-            self.width, self.height = aW, self._title_h(aW) + th + self._reserve
+            self.width = aW
+            self.height = self._title_h(aW) + th + self._reserve - self._squeeze
             return aW, self.height
 
         def getSpaceAfter(self) -> float:
@@ -1007,7 +1038,26 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             th = self.table.wrap(CONTENT_W, 1e6)[1]
             return len(self.rows) <= SHORT_ROWS and th <= CONTENT_H / 3.0
 
+        def _squeezed(self, aW: float, aH: float) -> Any:
+            """This table whole in ``aH`` points when it misses them by at most
+            :data:`NOTE_SQUEEZE` and the page has footnotes (their clear space above the
+            rule gives the points), else None."""
+            canv = getattr(self, "canv", None)
+            if canv is None or self._squeeze:
+                return None
+            over = self.wrap(aW, aH)[1] - aH
+            page = canv.getPageNumber()
+            if not 0.0 < over <= NOTE_SQUEEZE or not self.doc._lines(
+                    *self.doc._merged(page, self._notes())):
+                return None
+            whole = copy.copy(self)
+            whole._squeeze = over
+            return whole
+
         def split(self, aW: float, aH: float) -> list[Flowable]:
+            whole = self._squeezed(aW, aH)
+            if whole is not None:
+                return [whole]
             full = aH >= self.doc._frame_height - 1.0
             if self.short() and not full:
                 return []
@@ -1183,36 +1233,134 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     return ns
 
 
+#: padding of a table cell, left plus right, in points
+CELL_PAD = 6.0
+
+
+def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
+    """Lines a cell of words of widths ``words`` (a space ``space`` between two on a line)
+    takes in ``width`` points, broken greedily at spaces as platypus breaks a paragraph: a
+    word goes on the current line while Σ words + spaces ≤ ``width``; a word wider than
+    ``width`` takes a line alone (words are never split)."""
+    lines, used = 1, -space
+    for w in words:
+        if used + space + w > width + 1e-6 and used > 0:
+            lines, used = lines + 1, w
+        else:
+            used += space + w
+    return lines
+
+
+def _cell_words(text: str, size: float, font: str) -> list[tuple[list[float], float]]:
+    """The lines of a cell's text (split at newlines) as (word widths, space width)."""
+    space = string_width(" ", size, font)
+    return [([string_width(w, size, font) for w in line.split()], space)
+            for line in str(text).split("\n")]
+
+
+def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
+                  ) -> list[int]:
+    """Lines each cell of a column takes at column width ``width`` (:data:`CELL_PAD`
+    included): Σ over its text lines of :func:`wrapped_lines`."""
+    return [sum(wrapped_lines(ws, sp, width - CELL_PAD) for ws, sp in cell) for cell in cells]
+
+
 def column_widths(t: Table, width: float) -> list[float]:
     """Column widths of table ``t`` that add up to ``width``.
 
     With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
-    word, at most a third of ``width``), both plus the padding; the widths are n_j scaled up to
-    ``width`` when Σ n ≤ width, m_j scaled down when Σ m ≥ width, else
-    ``m_j + (width − Σ m) · (n_j − m_j) / Σ (n − m)``; cells wrap within them."""
+    word, never split, at most a third of ``width``), both plus :data:`CELL_PAD`; the widths
+    are n_j scaled up to ``width`` when Σ n ≤ width, m_j scaled down when Σ m ≥ width.  Else
+    they start at m_j and the room width − Σ m goes by content (:func:`_share_room`): where
+    it shortens the table most per point, the table's height counted in lines,
+    H = Σ_rows max_j lines(cell, w_j) (:func:`wrapped_lines`)."""
     cols = t.columns
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
-    pad = 6.0
-    natural, minimal = [], []
+    fonts = {True: f"{FONT}-Bold", False: FONT}
+    natural, minimal, cells = [], [], []
     for j, c in enumerate(cols):
-        cells = [(c.header, True)] + [(r[j], False) for r in t.rows]
-        fonts = {True: f"{FONT}-Bold", False: FONT}
+        col = [(c.header, True)] + [(r[j], False) for r in t.rows]
+        cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat = max(max((string_width(line, t.size, fonts[b]) for line in str(s).split("\n")),
-                      default=0.0) for s, b in cells) + pad
-        words = [(w, b) for s, b in cells for w in str(s).split()]
-        mn = max([string_width(w, t.size, fonts[b]) for w, b in words] or [10.0])
-        minimal.append(min(mn, width / 3.0) + pad + 0.5)
+                      default=0.0) for s, b in col) + CELL_PAD
+        mn = max([w for cell in cells[-1] for ws, _ in cell for w in ws] or [10.0])
+        minimal.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
         natural.append(max(nat, minimal[-1]))
     if sum(natural) <= width:
         return [w * width / sum(natural) for w in natural]
     if sum(minimal) >= width:
         return [width * m / sum(minimal) for m in minimal]
-    room = width - sum(minimal)
-    flex = [nat - mn for nat, mn in zip(natural, minimal, strict=True)]
-    return [mn + room * f / sum(flex) for mn, f in zip(minimal, flex, strict=True)]
+    return _share_room(cells, minimal, natural, width)
+
+
+def _fit_width(cell: list[tuple[list[float], float]], lines: int, lo: float, hi: float
+               ) -> float:
+    """The least column width in [``lo``, ``hi``] (``hi`` its text on one line per text
+    line) at which ``cell`` takes at most ``lines`` lines, to 0.1 pt (bisection; the line
+    count falls as the width grows)."""
+    if sum(wrapped_lines(ws, sp, lo - CELL_PAD) for ws, sp in cell) <= lines:
+        return lo
+    while hi - lo > 0.1:
+        mid = (lo + hi) / 2.0
+        if sum(wrapped_lines(ws, sp, mid - CELL_PAD) for ws, sp in cell) <= lines:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _share_room(cells: list[list[Any]], minimal: list[float], natural: list[float],
+                width: float) -> list[float]:
+    """The allocation of :func:`column_widths` above the minimal widths: repeatedly, of the
+    moves that take one line off a row (widen each of its tallest cells just enough,
+    :func:`_fit_width`), the one that shortens the table most per point of width, while
+    room is left; the rest shared in proportion to n_j − w_j."""
+    import numpy as np
+
+    widths = list(minimal)
+    cache: dict[tuple[int, float], Any] = {}
+
+    def lines(j: int, w: float) -> Any:
+        key = (j, round(w, 1))
+        if key not in cache:
+            cache[key] = np.array(_column_lines(cells[j], w))
+        return cache[key]
+
+    while True:
+        room = width - sum(widths)
+        current = np.array([lines(j, w) for j, w in enumerate(widths)])
+        tall = current.max(axis=0)
+        height = tall.sum()
+        best, seen = None, set()
+        for r in np.argsort(-tall, kind="stable"):
+            if tall[r] <= 1:
+                break
+            move = tuple((j, _fit_width(cells[j][r], int(tall[r]) - 1, widths[j], natural[j]))
+                         for j in range(len(widths)) if current[j][r] == tall[r])
+            if move in seen:
+                continue
+            seen.add(move)
+            cost = sum(w - widths[j] for j, w in move)
+            if not 0 < cost <= room + 1e-9:
+                continue
+            trial = current.copy()
+            for j, w in move:
+                trial[j] = lines(j, w)
+            gain = height - trial.max(axis=0).sum()
+            if gain > 0 and (best is None or gain / cost > best[0]):
+                best = (gain / cost, move)
+        if best is None:
+            break
+        for j, w in best[1]:
+            widths[j] = w
+    left = width - sum(widths)
+    spare = [max(n - w, 0.0) for n, w in zip(natural, widths, strict=True)]
+    if sum(spare) > 0:
+        return [w + left * sp / sum(spare) for w, sp in zip(widths, spare, strict=True)]
+    return [w * width / sum(widths) for w in widths]
 
 
 # ============================================================================ document
@@ -1539,12 +1687,13 @@ def _short(f: Any) -> bool:
 
 
 #: words by which a paragraph right before a table or figure announces it (its lead-in):
-#: "below" as an adverb ("shown below", "the starts below run"), not as a preposition
-#: ("below the target", "below 1e−6"); "the following", "as follows", not "GD follows the
-#: valley"; "table", "figure", "panel"
+#: "below" as an adverb ("shown below", "the starts below run", "the lines below are"), not
+#: as a preposition ("below the target", "below 1e−6"; whole words only, so "below are" is
+#: not "below a"); "the following", "as follows", not "GD follows the valley"; "table",
+#: "figure", "panel"
 _FORWARD_REFERENCE = re.compile(
-    r"\bbelow\b(?!\s+(?:the|a|an|its|their|this|that|these|those|zero|one|some|any|every|"
-    r"each|it|them|[\d−\-+.(|‖√]|[^\W\d_]\b))"
+    r"\bbelow\b(?!\s+(?:(?:the|a|an|its|their|this|that|these|those|zero|one|some|any|"
+    r"every|each|it|them)\b|[\d−\-+.(|‖√]|[^\W\d_]\b))"
     r"|\bthe\s+following\b|\b(?:as|that|which)\s+follows?\b|\bfollows?\s*:"
     r"|\b(?:tables?|figures?|panels?)\b", re.IGNORECASE)
 
