@@ -2891,13 +2891,32 @@ def plot_lr_sweep(
         lo_b = (_attr(sweep, "bracket") or (None, None))[0]
         within = "" if lo_b is None else f" (threshold in ({fmt(lo_b, 4)}, {fmt(obs, 4)}])"
         handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4,
-                                  label=f"first diverging η on the grid = {fmt(obs, 4)}"
-                                        + within))
+                                  label=f"first η on the grid that {sweep_failure(sweep)} "
+                                        f"= {fmt(obs, 4)}" + within))
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Learning-rate sensitivity: final error against η")
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+def sweep_failure(sweep: Any) -> str:
+    """What the run at the sweep's ``observed_threshold`` (the smallest η that does not
+    converge to x*) did: ``diverged``, ``settled on a cycle or band``, ``left x*`` or, when
+    the run there cannot be found, ``did not converge``."""
+    lrs = np.asarray(_attr(sweep, "lrs"), dtype=float)
+    obs = _attr(sweep, "observed_threshold")
+    at = np.flatnonzero(np.isclose(lrs, obs, rtol=1e-12, atol=0.0)) if obs is not None \
+        else np.array([], dtype=int)
+    if not at.size:
+        return "did not converge"
+    i = int(at[0])
+    for name, what in (("diverged", "diverged"), ("elsewhere", "left x*"),
+                       ("bounded", "settled on a cycle or band")):
+        flags = getattr(sweep, name, None)
+        if flags is not None and bool(np.asarray(flags, dtype=bool)[i]):
+            return what
+    return "did not converge"
 
 
 def _runs(n: int) -> str:

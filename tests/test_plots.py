@@ -156,7 +156,7 @@ def test_lr_sweep_log_log_with_threshold_lines():
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()
-              or "first diverging" in ln.get_label()]
+              or "first η on the grid" in ln.get_label()]
     assert sorted(ln.get_xdata()[0] for ln in vlines) == [1.0, 1.05]
     crosses = [ln for ln in ax.lines if ln.get_label().startswith("diverged")][0]
     assert len(crosses.get_xdata()) == int(np.sum(lrs >= 1))
@@ -164,8 +164,27 @@ def test_lr_sweep_log_log_with_threshold_lines():
     first = float(lrs[lrs >= 1].min())
     sweep.observed_threshold, sweep.bracket = first, (float(lrs[lrs < 1].max()), first)
     labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
-    assert (f"first diverging η on the grid = {plots.fmt(first, 4)} (threshold in "
+    assert (f"first η on the grid that diverged = {plots.fmt(first, 4)} (threshold in "
             f"({plots.fmt(sweep.bracket[0], 4)}, {plots.fmt(first, 4)}])") in labels
+
+
+def test_lr_sweep_dashed_line_names_what_happened_there():
+    """A sweep where nothing diverged (the runs past the threshold cycle) must not call its
+    dashed line the first diverging η."""
+    lrs = np.geomspace(0.01, 2.0, 12)
+    bnd = lrs >= 1
+    err = np.where(bnd, 0.5, 1e-12)
+    first = float(lrs[bnd].min())
+    sweep = NS(lrs=lrs, final_error=err, diverged=np.zeros(12, bool), bounded=bnd,
+               predicted_threshold=1.0, observed_threshold=first,
+               bracket=(float(lrs[~bnd].max()), first))
+    labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
+    assert not any("diverg" in lb for lb in labels)
+    assert any(lb.startswith("first η on the grid that settled on a cycle or band = "
+                             f"{plots.fmt(first, 4)}") for lb in labels)
+    sweep.bounded, sweep.elsewhere = np.zeros(12, bool), bnd
+    labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
+    assert any(lb.startswith("first η on the grid that left x* = ") for lb in labels)
 
 
 def test_momentum_map_heatmap_and_boundary():
