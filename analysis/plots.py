@@ -3250,6 +3250,11 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 ECDF_FLOOR = -0.06
 
 
+#: The caption sentence for :func:`plot_ecdf`'s curve ends.
+ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a thin dotted line carries "
+                 "its final level on to the right.")
+
+
 def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
     """The top of a zoomed y axis for :func:`plot_ecdf`: 1.15·h when the highest fraction
     solved h = max over methods of (solved starts / starts) is below ``below`` (the curves
@@ -3275,8 +3280,10 @@ def plot_ecdf(
     (``iterations``: label → per-start costs, NaN where the start did not reach the target).
 
     As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
-    never count, so a method that fails on some starts ends below 1.  Curves continue flat up
-    to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
+    never count, so a method that fails on some starts ends below 1.  Each curve (and its
+    markers) ends at its own largest solved cost; a thin dotted line without markers carries
+    its final level on to ``budget`` (default: the largest value seen) — say so with
+    :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
     curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
@@ -3306,13 +3313,16 @@ def plot_ecdf(
                                   label=f"{label}: {solved} 0/{n} (no curve)"))
             continue
         xs = np.maximum(xs, floor)
-        sx = np.concatenate([[xs[0] if xs.size else floor], xs, [top]])
-        sy = np.concatenate([[0.0], ys, [ys[-1] if ys.size else 0.0]])
+        sx = np.concatenate([[xs[0]], xs])  # the curve ends at this method's last success
+        sy = np.concatenate([[0.0], ys])
         every = max(1, min(sx.size, max(len(pts), sx.size // 6)))  # curve i: from i on
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
+        if top > xs[-1]:  # its final level carried on, thin and dotted, without markers
+            ax.plot([xs[-1], top], [ys[-1], ys[-1]], color=sty[label].color, lw=0.7,
+                    ls=":", label="_flat " + label)
     if ecdf_zoom(iterations) is None:
         ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
@@ -3941,6 +3951,7 @@ __all__ = [
     "contour_levels",
     "page_script",
     "page_tags",
+    "ECDF_END_TEXT",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",

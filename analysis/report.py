@@ -2600,7 +2600,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
                 "reached the target within a given weighted cost; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
-                "higher critical point)." + (
+                "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "only the legend entry." if none else "")
                 + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
