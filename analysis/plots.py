@@ -3351,14 +3351,32 @@ def study_errors(study: Any) -> NDArray[np.float64]:
     """‖xₖ − x*‖ along the recorded path of a rate study (``result.path``), x* being the
     point the theory was evaluated at (``reference``, else ``minimizer``)."""
     path = np.asarray(_attr(_attr(study, "result"), "path"), dtype=float)
-    ref = _attr(study, "reference")
-    if ref is None:
-        ref = _attr(study, "minimizer")
-    if ref is None:
+    xs = study_reference(study)
+    if xs is None:
         raise ValueError("the rate study has no reference point: errors are undefined")
-    xs = np.asarray(ref, dtype=float).ravel()
     path = path.reshape(path.shape[0], -1)
     return np.linalg.norm(path - xs, axis=1)
+
+
+def study_reference(study: Any) -> NDArray[np.float64] | None:
+    """The point a rate study's errors are measured to: ``reference``, else ``minimizer``."""
+    ref = _attr(study, "reference")
+    ref = _attr(study, "minimizer") if ref is None else ref
+    return None if ref is None else np.asarray(ref, dtype=float).ravel()
+
+
+#: The error axis of rate studies whose runs converged to different points.
+ERROR_LABEL_PER_RUN = "error ‖xₖ − x*‖₂ (log), x* = each run's own limit"
+
+
+def error_ylabel(studies: Mapping[str, Any]) -> str:
+    """The y label of :func:`plot_rate_studies`: :data:`ERROR_LABEL_PER_RUN` when the
+    studies measure their errors to different points (‖x − y‖ > 1e-6·max(1, ‖x‖)), else
+    ``error ‖xₖ − x*‖₂ (log)``."""
+    refs = [r for st in studies.values() if (r := study_reference(st)) is not None]
+    differ = any(r.shape != refs[0].shape or float(np.linalg.norm(r - refs[0]))
+                 > 1e-6 * max(1.0, float(np.linalg.norm(refs[0]))) for r in refs[1:])
+    return ERROR_LABEL_PER_RUN if differ else "error ‖xₖ − x*‖₂ (log)"
 
 
 def study_rate(study: Any) -> float | None:
@@ -3460,17 +3478,18 @@ def plot_rate_studies(
     iteration axis (:func:`error_rows_height`: the height a page gives the figure)."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     groups = rate_study_groups(studies)
+    ylabel = error_ylabel(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
                                       rate_labels=labels, ratio_series=promised,
-                                      finite=finite, fig=fig, figsize=figsize)
+                                      finite=finite, ylabel=ylabel, fig=fig, figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
     for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
-                               fig=sub,
+                               ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(up to {n} iterations)")
     return fig
@@ -3973,6 +3992,7 @@ __all__ = [
     "error_rows_height",
     "plot_vanishing_1d",
     "study_errors",
+    "study_reference",
     "study_rate",
     "offset_theory_line",
     "theory_line",
