@@ -2125,8 +2125,9 @@ def plot_error(
     against the predicted ρ as a horizontal dashed line with a white halo under them —
     agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
-    The legend has one entry per label (its measured line, named with its predicted ρ), one
-    for the dashed theory lines and one for the windows, so that it takes few rows.  A series
+    The legend has one entry per label (its measured line), one per dashed theory line
+    (``theory for gd: ρ = 0.9``: the predicted value belongs to the dashes, not to the
+    measurement) and one for the windows.  A series
     that goes up and down at almost every step (:func:`oscillates`: a cycle) is drawn as its
     lower and upper envelope, in both panels, so that it does not paint a band over the
     others.  ``finite``: label → iteration where a run reached x* (finite termination): no
@@ -2151,7 +2152,8 @@ def plot_error(
     axes, axr = _error_axes(fig, list(series), plan)
     ax = axes[next(iter(series))] if series else fig.add_subplot()
     handles: list[Any] = []
-    names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
+    names: list[str] = []  # one legend entry per label (its measured line), then per theory
+    theory_names: dict[str, str] = {}  # line its dashes, named with the predicted ρ
     single = len(series) == 1
     kmax = 1
     cut: list[str] = []  # fit windows that run past the drawn series
@@ -2193,17 +2195,18 @@ def plot_error(
             tc = "black" if single else c
             ax.plot(kk, yy, color=tc, ls=(0, (4, 2)), lw=1.5,
                     label=f"{label}: {text} (slope ρᵏ, drawn ≥ ×10 above)", zorder=5)
-            names[-1] += f": {text}"
+            theory_names[label] = (f"theory for {label}: {text.removeprefix('theory ')} "
+                                   "(slope ρᵏ, ≥ ×10 above)")
             if axr is not None:
                 ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
     heading = title or ("Error against iteration: measured"
                         + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
     _finish_error_axes(fig, axes, series, plan, heading, xlabel, ylabel)
-    if plan.theory:  # the entry shows the dashes in the colours they are drawn in
-        handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
-                                    ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
-        names.append("theory slope ρᵏ (≥ ×10 above)")
+    for k, text in theory_names.items():  # the theory value on its dashed line's entry
+        handles.append(Line2D([], [], color="black" if single else sty[k].color,
+                              ls=(0, (4, 2)), lw=1.5))
+        names.append(text)
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "

@@ -395,10 +395,16 @@ def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_co
     fig = plots.plot_error({"gd": 0.9 ** np.arange(60.0), "cg": e}, rates={"gd": 0.9, "cg": 0.6},
                            windows={"cg": (43, 46)}, ratios=False)
     leg = fig.legends[0]
-    entry = [h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
-             if t.get_text().startswith("theory slope")]
-    # drawn by a tuple handler, one dash per colour drawn (the first: gd's), not black
-    assert entry and entry[0].get_color() == plots.METHOD_COLORS["gd"]
+    entry = {t.get_text(): h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
+             if t.get_text().startswith("theory for")}
+    # one entry per dashed line, in the colour it is drawn in, carrying the theory value;
+    # the measured lines' entries carry none
+    assert entry["theory for gd: ρ = 0.9 (slope ρᵏ, ≥ ×10 above)"].get_color() \
+        == plots.METHOD_COLORS["gd"]
+    assert entry["theory for cg: ρ = 0.6 (slope ρᵏ, ≥ ×10 above)"].get_color() \
+        == plots.METHOD_COLORS["cg"]
+    assert {"gd", "cg"} <= set(_legend_texts(fig))
+    assert not [t for t in _legend_texts(fig) if "ρ" in t and not t.startswith("theory for")]
     dashes = {ln.get_color() for ln in fig.axes[0].lines if "theory" in ln.get_label()}
     assert dashes == {plots.METHOD_COLORS["gd"], plots.METHOD_COLORS["cg"]}
     assert "black" not in dashes
