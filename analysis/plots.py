@@ -1140,15 +1140,18 @@ def plot_curve_1d(
         axes = [ax, az]
     handles.append(Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                           ls="none", label="start x₀"))
-    handles.append(Line2D([], [], marker="s", ms=7, color=GREY, mec="black", ls="none",
-                          label="last iterate"))
+    squares = tuple(Line2D([], [], marker="s", ms=7, color=st.color, mec="black", ls="none")
+                    for st in series_styles(runs).values())  # in the colours they are drawn in
+    if squares:
+        handles.append(squares[0] if len(squares) == 1 else squares)
     for a in axes:
         a.set_xlabel(xlabel)
     axes[0].set_ylabel(ylabel)
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
     if legend:
-        _outside_legend(fig, handles)
+        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]] + ["last iterate"]
+                        if squares else None)
     return fig
 
 

@@ -1073,3 +1073,21 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     gd = next(ln for ln in ax.lines if ln.get_label().startswith("gd:"))
     assert max(gd.get_xdata()) == pytest.approx(61.0)
     assert not [ln for ln in ax.lines if ln.get_label() == "_flat gd"]  # ends at the edge
+
+
+def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():
+    """One run: the legend's 'last iterate' square is the run's colour (it was grey while
+    the squares drawn were blue); several runs: one square per run colour."""
+    from matplotlib.colors import to_hex
+
+    f = lambda x: x**2  # noqa: E731
+    fig = plots.plot_curve_1d(f, {"gd": np.array([[2.0], [-1.0], [0.5], [-0.2]])})
+    leg = fig.legends[0]
+    (h,) = [h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
+            if t.get_text() == "last iterate"]
+    drawn = [ln for ln in fig.axes[0].lines if ln.get_marker() == "s"]
+    assert drawn and to_hex(h.get_markerfacecolor()) == to_hex(drawn[0].get_markerfacecolor())
+    assert to_hex(h.get_markerfacecolor()) == to_hex(plots.METHOD_COLORS["gd"])
+    two = plots.plot_curve_1d(f, {"gd": np.array([[2.0], [0.5]]),
+                                  "adam": np.array([[-2.0], [-0.5]])})
+    assert "last iterate" in _legend_texts(two)
