@@ -795,9 +795,9 @@ _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 def data_marks(ax: Any, renderer: Any, step: float = 2.0
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """What a label of ``ax`` must keep clear of, in display pixels: the markers of its
-    visible lines (centre, radius = half the marker size) and their drawn lines, sampled
-    every ``step`` px along each segment (radius = half the line width), as points
-    P (N × 2) and radii R (N)."""
+    visible lines (centre, radius = half the marker size), their drawn lines and its bare
+    arrows (annotations without text), sampled every ``step`` px along each segment
+    (radius = half the line width), as points P (N × 2) and radii R (N)."""
     px = renderer.points_to_pixels(1.0)
     pts, rad = [], []
     for ln in ax.get_lines():
@@ -823,6 +823,20 @@ def data_marks(ax: Any, renderer: Any, step: float = 2.0
             t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
             pts.append(a[seg] + t[:, None] * (b[seg] - a[seg]))
             rad.append(np.full(len(seg), 0.5 * ln.get_linewidth() * px))
+    for t in getattr(ax, "texts", ()):  # bare arrows (iterate to iterate); a callout's
+        ap = getattr(t, "arrow_patch", None)  # arrow starts at its own text: not a mark
+        if ap is None or not t.get_visible() or t.get_text():
+            continue
+        with np.errstate(all="ignore"):
+            v = ap.get_transform().transform(ap.get_path().vertices)
+        v = v[np.all(np.isfinite(v), axis=1)]
+        if len(v) > 1:
+            a, b = v[:-1], v[1:]
+            n = np.minimum(np.hypot(*(b - a).T) / step, 1e4).astype(int) + 2
+            seg = np.repeat(np.arange(len(a)), n)
+            u = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+            pts.append(a[seg] + u[:, None] * (b[seg] - a[seg]))
+            rad.append(np.full(len(seg), 0.5 * ap.get_linewidth() * px))
     if not pts:
         return np.zeros((0, 2)), np.zeros(0)
     return np.concatenate(pts), np.concatenate(rad)

@@ -1091,3 +1091,35 @@ def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():
     two = plots.plot_curve_1d(f, {"gd": np.array([[2.0], [0.5]]),
                                   "adam": np.array([[-2.0], [-0.5]])})
     assert "last iterate" in _legend_texts(two)
+
+
+def test_iterate_numbers_keep_off_the_arrows_between_iterates():
+    """GD on x² with η = 1.1 in a narrow panel: the first iterates crowd at the bottom under
+    their arrows; the number 0 used to sit on those arrows, away from its circle.  A number
+    shown touches no arrow."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(2.3, 2.6), dpi=72, layout="constrained")
+    FigureCanvasAgg(fig)
+    path = 10.0 * (-1.2) ** np.arange(11.0)
+    plots.plot_curve_1d(lambda x: x**2, {"gd": path[:, None]}, numbered=6, zoom=False,
+                        legend=False, fig=fig)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    arrows = [t.arrow_patch for t in ax.texts if t.arrow_patch is not None]
+    assert arrows
+    pts = np.concatenate([a.get_transform().transform(a.get_path().vertices) for a in arrows])
+    shown = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    assert shown
+    for t in shown:
+        e = t.get_window_extent(r)
+        segs = []  # sample each arrow's path densely
+        for a in arrows:
+            v = a.get_transform().transform(a.get_path().vertices)
+            for p, q in zip(v[:-1], v[1:], strict=True):
+                segs.append(p + np.linspace(0, 1, 40)[:, None] * (q - p))
+        s = np.concatenate(segs)
+        inside = (s[:, 0] > e.x0) & (s[:, 0] < e.x1) & (s[:, 1] > e.y0) & (s[:, 1] < e.y1)
+        assert not inside.any(), f"number {t.get_text()} lies on an arrow"
+    assert pts.size
