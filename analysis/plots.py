@@ -1390,12 +1390,23 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     for label, p in paths.items():
         st = sty[label]
         fin = np.all(np.isfinite(p), axis=1)
-        leaves = bool(np.any(~fin) or np.any((p < b[:, 0]) | (p > b[:, 1])))
-        name = f"{label} ({len(p) - 1} it.)" + (" (leaves the box)" if leaves else "")
-        shown = clip_to_box(p, b)
-        (h,) = ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle,
-                       marker=st.marker, ms=3, lw=1.4, label=name, zorder=4,
-                       markevery=max(1, int(shown.shape[0]) // 40))
+        ins = np.array([inside(q) for q in p], dtype=bool)
+        leaves = not bool(ins.all())
+        # a path that leaves the box for good is drawn up to where it leaves: the rest would
+        # be segments crossing the box, cut at its edges, again and again
+        gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
+        name = f"{label} ({len(p) - 1} it.)" + (
+            f" (leaves the box at k = {gone})" if gone < len(p) else
+            " (leaves the box)" if leaves else "")
+        shown = clip_to_box(p[:gone + 1], b)
+        ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
+                label=f"_{label} path")
+        dots = p[:gone][ins[:gone]]  # markers on iterates only, never on the box's edge
+        dots = dots[::max(1, dots.shape[0] // 40)]
+        ax.plot(dots[:, 0], dots[:, 1], color=st.color, ls="none", marker=st.marker, ms=3,
+                zorder=4, label=f"_{label} iterates")
+        h = Line2D([], [], color=st.color, ls=st.linestyle, marker=st.marker, ms=3, lw=1.4,
+                   label=name)
         handles.append(h)
         if inside(p[0]) and not any(np.allclose(p[0], s0) for s0 in starts):
             ax.plot(p[0, 0], p[0, 1], marker="o", ms=9, mfc="white", mec="black", mew=1.4,
@@ -1491,8 +1502,10 @@ def plot_contour(
     points.
 
     ``paths``: label → (K+1, 2) iterates (one line per method, each with its own colour, line
-    style and marker; the start is a black-edged circle, the last iterate a square; a path is
-    cut where it leaves the box and its label gains "(leaves the box)").
+    style and marker, the markers on the iterates inside the box only; the start is a
+    black-edged circle, the last iterate a square; a path is cut where it leaves the box and
+    its label gains "(leaves the box)"; a path that leaves it for good is drawn only up to
+    there, its label saying "(leaves the box at k = …)").
     ``critical_points``: objects or dicts with ``point`` and ``kind`` — minimum ★,
     maximum ▲, saddle ✕, unknown ◆.  Levels are geometric in f − f_min
     (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of

@@ -2170,7 +2170,9 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
                f"({contour_levels_text(minima)}), with the critical "
-               "points by kind; a path that leaves the box is cut at its edge."
+               "points by kind; a path that leaves the box is cut at its edge, and one "
+               "that leaves it for good is drawn up to where it leaves (the legend gives "
+               "that k)."
                + coinciding_text(paths, "paths"))
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "

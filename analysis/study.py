@@ -839,7 +839,8 @@ def section_conditioning(S: Study) -> None:
         title="20 steps from (−5, −2), one panel per method (same axes, equal scales)",
         fig=fig), 330.0,
         "GD with η = 0.6 zig-zags along x₂ with growing amplitude and leaves the plotted box "
-        "(its path is cut at the edge); momentum with the same η stays inside.  Distance to "
+        "(its path is drawn up to where it leaves, at the k the title gives); momentum "
+        "with the same η stays inside.  Distance to "
         "the minimum after 20 steps: " + "; ".join(
             k + " " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
                               "measured", 3)

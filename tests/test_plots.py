@@ -1123,3 +1123,28 @@ def test_iterate_numbers_keep_off_the_arrows_between_iterates():
         inside = (s[:, 0] > e.x0) & (s[:, 0] < e.x1) & (s[:, 1] > e.y0) & (s[:, 1] < e.y1)
         assert not inside.any(), f"number {t.get_text()} lies on an arrow"
     assert pts.size
+
+
+def test_a_path_that_leaves_the_box_for_good_stops_there_and_marks_no_edge_points():
+    """GD zig-zagging out of the box along y (factor −1.4 per step): the drawing used to cross
+    the box again and again, cut at its edges, with markers on the edge; now it is drawn up
+    to where it leaves, markers only on iterates, and the legend says at which k."""
+    def f(p):
+        return p[:, 0] ** 2 + p[:, 1] ** 2
+
+    k = np.arange(21.0)
+    path = np.column_stack([-5.0 * 0.9 ** k, -0.2 * (-1.4) ** k])
+    box = [(-6.0, 6.0), (-3.0, 3.0)]
+    gone = int(np.flatnonzero(np.abs(path[:, 1]) <= 3.0)[-1]) + 1
+    fig = plots.plot_contour(f, box, {"gd": path}, [])
+    ax = fig.axes[0]
+    assert any(t.startswith(f"gd (20 it.) (leaves the box at k = {gone})")
+               for t in _legend_texts(fig))
+    marked = np.concatenate([np.asarray(ln.get_xydata()) for ln in ax.lines
+                             if ln.get_marker() not in ("None", "", None)
+                             and ln.get_label().startswith("_gd")])
+    assert len(marked) == gone  # the in-box iterates, none on the box's edge
+    assert np.all(np.abs(marked[:, 1]) < 3.0)
+    (line,) = [ln for ln in ax.lines if ln.get_label() == "_gd path"]
+    xy = np.asarray(line.get_xydata())
+    assert np.nanmax(xy[:, 0]) <= path[gone, 0] + 1e-9  # nothing drawn after the exit
