@@ -2904,8 +2904,11 @@ def plot_lr_sweep(
             else 1.5
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
+        ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
-                       color=color(1), ms=7, mew=1.8, transform=ax.get_xaxis_transform(),
+                       color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
+                       transform=ax.get_xaxis_transform(), zorder=4,
+                       path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")],
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
         handles.append(h)
@@ -2950,6 +2953,29 @@ def sweep_failure(sweep: Any) -> str:
         if flags is not None and bool(np.asarray(flags, dtype=bool)[i]):
             return what
     return "did not converge"
+
+
+def grid_marker_size(xs: ArrayLike, xlim: tuple[float, float], width_pt: float,
+                     most: float = 7.0, least: float = 3.5, share: float = 0.7) -> float:
+    """Size (pt) of the markers on a log-spaced grid ``xs`` drawn on a log x axis ``xlim``
+    of ``width_pt`` points, so that neighbours do not overlap: ``share`` × the smallest gap
+    g = width · log(x_(i+1)/x_i) / log(x_hi/x_lo), clipped to [``least``, ``most``]."""
+    x = np.sort(np.asarray(xs, dtype=float).ravel())
+    x = x[np.isfinite(x) & (x > 0)]
+    lo, hi = float(xlim[0]), float(xlim[1])
+    if x.size < 2 or not (hi > lo > 0):
+        return most
+    gap = width_pt * float(np.min(np.diff(np.log(x)))) / math.log(hi / lo)
+    return float(np.clip(share * gap, least, most))
+
+
+def _axes_width_pt(fig: FigureLike, share: float = 0.8) -> float:
+    """An estimate of an axes' width (pt) in ``fig``: ``share`` of the (sub)figure's width
+    (the layout is not final when the markers are drawn)."""
+    try:
+        return share * fig.get_window_extent().width / _root(fig).dpi * 72.0
+    except Exception:  # noqa: BLE001 - unknown container size: a full figure
+        return share * FIGSIZE[0] * 72.0
 
 
 def _runs(n: int) -> str:

@@ -1148,3 +1148,22 @@ def test_a_path_that_leaves_the_box_for_good_stops_there_and_marks_no_edge_point
     (line,) = [ln for ln in ax.lines if ln.get_label() == "_gd path"]
     xy = np.asarray(line.get_xydata())
     assert np.nanmax(xy[:, 0]) <= path[gone, 0] + 1e-9  # nothing drawn after the exit
+
+
+def test_lr_sweep_diverged_crosses_do_not_overlap_each_other():
+    """A half-width panel, 31 steps from 0.01 to 1.5 (ratio 1.18 between neighbours): the
+    three 'diverged' crosses used to be 7 pt wide at about 6 pt apart and ran together."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    lrs = np.geomspace(0.01, 1.5, 31)
+    div = lrs > 1.0
+    sweep = NS(lrs=lrs, final_error=np.where(div, np.inf, 1e-3), diverged=div,
+               predicted_threshold=1.0, observed_threshold=float(lrs[div].min()))
+    fig = Figure(figsize=(3.4, 3.0), dpi=72, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_lr_sweep(sweep, fig=fig)
+    fig.canvas.draw()
+    (cross,) = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("diverged")]
+    px = cross.get_transform().transform(np.asarray(cross.get_xydata()))[:, 0]
+    size_px = cross.get_markersize() * fig.dpi / 72.0
+    assert np.min(np.diff(px)) > size_px
