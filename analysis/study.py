@@ -856,13 +856,14 @@ def section_conditioning(S: Study) -> None:
         theta = float(abs(np.angle(roots[0])))
         swing = (f"  For heavy ball the roots of z² − (1 + β − ηL)z + β are complex, "
                  f"{fmt_num(roots[0].real, 3)} ± {fmt_num(abs(roots[0].imag), 3)}i, of modulus "
-                 f"√β = {fmt_num(math.sqrt(0.5), 4)} and angle {fmt_num(theta, 3)} rad: x₂,k "
-                 "is ρᵏ times a rotating cosine, so the single ratio e_(k+1)/e_k swings far "
-                 "above and below √β (whenever x₂ passes near zero); it is their geometric "
-                 f"mean that follows √β (over the {len(x2) - 1} steps: {fmt_num(gmean, 4)}).")
+                 f"√β = {fmt_num(math.sqrt(0.5), 4)} and angle {fmt_num(theta, 3)} rad: x₂ at "
+                 "iteration k is ρᵏ times a rotating cosine, so the single ratio e_(k+1)/e_k "
+                 "swings far above and below √β (whenever x₂ passes near zero); it is their "
+                 f"geometric mean that follows √β (over the {len(x2) - 1} steps: "
+                 f"{fmt_num(gmean, 4)}).")
     S.figure(lambda fig: plots.plot_error(
         {k: np.abs(runs[k].path[:, 1]) for k in rates_x2}, rates=rates_x2,
-        ylabel="|x₂,k| (log scale)", title="The steep coordinate x₂ against theory",
+        ylabel="|x₂| at iteration k (log scale)", title="The steep coordinate x₂ against theory",
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
         "drawn at least ×10 above on the left)." + swing, "x2 errors")

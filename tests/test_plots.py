@@ -1167,3 +1167,16 @@ def test_lr_sweep_diverged_crosses_do_not_overlap_each_other():
     px = cross.get_transform().transform(np.asarray(cross.get_xydata()))[:, 0]
     size_px = cross.get_markersize() * fig.dpi / 72.0
     assert np.min(np.diff(px)) > size_px
+
+
+def test_no_report_text_half_subscripts_a_double_index():
+    """'x₂,k' sets the 2 low and ', k' on the line (half subscripted): no string literal of
+    the report writers pairs a subscript digit with a following ',k' (say 'x₂ at iteration
+    k' instead)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(plots.__file__).parent
+    bad = [(f.name, m.group(0)) for f in sorted(root.rglob("*.py"))
+           for m in re.finditer(r"[₀-₉],\s?[a-zₖ]\b", f.read_text(encoding="utf-8"))]
+    assert bad == []
