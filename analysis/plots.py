@@ -3425,7 +3425,7 @@ def study_reference(study: Any) -> NDArray[np.float64] | None:
 
 
 #: The error axis of rate studies whose runs converged to different points.
-ERROR_LABEL_PER_RUN = "error ‖xₖ − x*‖₂ (log), x* = each run's own limit"
+ERROR_LABEL_PER_RUN = "error ‖xₖ − own x*‖ (log)"
 
 
 def error_ylabel(studies: Mapping[str, Any]) -> str:
