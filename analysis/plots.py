@@ -821,9 +821,9 @@ _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 def data_marks(ax: Any, renderer: Any, step: float = 2.0
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """What a label of ``ax`` must keep clear of, in display pixels: the markers of its
-    visible lines (centre, radius = half the marker size) and their drawn lines, sampled
-    every ``step`` px along each segment (radius = half the line width), as points
-    P (N × 2) and radii R (N)."""
+    visible lines (centre, radius = half the marker size), their drawn lines and its bare
+    arrows (annotations without text), sampled every ``step`` px along each segment
+    (radius = half the line width), as points P (N × 2) and radii R (N)."""
     px = renderer.points_to_pixels(1.0)
     pts, rad = [], []
     for ln in ax.get_lines():
@@ -849,6 +849,20 @@ def data_marks(ax: Any, renderer: Any, step: float = 2.0
             t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
             pts.append(a[seg] + t[:, None] * (b[seg] - a[seg]))
             rad.append(np.full(len(seg), 0.5 * ln.get_linewidth() * px))
+    for t in getattr(ax, "texts", ()):  # bare arrows (iterate to iterate); a callout's
+        ap = getattr(t, "arrow_patch", None)  # arrow starts at its own text: not a mark
+        if ap is None or not t.get_visible() or t.get_text():
+            continue
+        with np.errstate(all="ignore"):
+            v = ap.get_transform().transform(ap.get_path().vertices)
+        v = v[np.all(np.isfinite(v), axis=1)]
+        if len(v) > 1:
+            a, b = v[:-1], v[1:]
+            n = np.minimum(np.hypot(*(b - a).T) / step, 1e4).astype(int) + 2
+            seg = np.repeat(np.arange(len(a)), n)
+            u = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+            pts.append(a[seg] + u[:, None] * (b[seg] - a[seg]))
+            rad.append(np.full(len(seg), 0.5 * ap.get_linewidth() * px))
     if not pts:
         return np.zeros((0, 2)), np.zeros(0)
     return np.concatenate(pts), np.concatenate(rad)
@@ -1166,15 +1180,18 @@ def plot_curve_1d(
         axes = [ax, az]
     handles.append(Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                           ls="none", label="start x₀"))
-    handles.append(Line2D([], [], marker="s", ms=7, color=GREY, mec="black", ls="none",
-                          label="last iterate"))
+    squares = tuple(Line2D([], [], marker="s", ms=7, color=st.color, mec="black", ls="none")
+                    for st in series_styles(runs).values())  # in the colours they are drawn in
+    if squares:
+        handles.append(squares[0] if len(squares) == 1 else squares)
     for a in axes:
         a.set_xlabel(xlabel)
     axes[0].set_ylabel(ylabel)
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
     if legend:
-        _outside_legend(fig, handles)
+        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]] + ["last iterate"]
+                        if squares else None)
     return fig
 
 
@@ -1399,12 +1416,23 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     for label, p in paths.items():
         st = sty[label]
         fin = np.all(np.isfinite(p), axis=1)
-        leaves = bool(np.any(~fin) or np.any((p < b[:, 0]) | (p > b[:, 1])))
-        name = f"{label} ({len(p) - 1} it.)" + (" (leaves the box)" if leaves else "")
-        shown = clip_to_box(p, b)
-        (h,) = ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle,
-                       marker=st.marker, ms=3, lw=1.4, label=name, zorder=4,
-                       markevery=max(1, int(shown.shape[0]) // 40))
+        ins = np.array([inside(q) for q in p], dtype=bool)
+        leaves = not bool(ins.all())
+        # a path that leaves the box for good is drawn up to where it leaves: the rest would
+        # be segments crossing the box, cut at its edges, again and again
+        gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
+        name = f"{label} ({len(p) - 1} it.)" + (
+            f" (leaves the box at k = {gone})" if gone < len(p) else
+            " (leaves the box)" if leaves else "")
+        shown = clip_to_box(p[:gone + 1], b)
+        ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
+                label=f"_{label} path")
+        dots = p[:gone][ins[:gone]]  # markers on iterates only, never on the box's edge
+        dots = dots[::max(1, dots.shape[0] // 40)]
+        ax.plot(dots[:, 0], dots[:, 1], color=st.color, ls="none", marker=st.marker, ms=3,
+                zorder=4, label=f"_{label} iterates")
+        h = Line2D([], [], color=st.color, ls=st.linestyle, marker=st.marker, ms=3, lw=1.4,
+                   label=name)
         handles.append(h)
         if inside(p[0]) and not any(np.allclose(p[0], s0) for s0 in starts):
             ax.plot(p[0, 0], p[0, 1], marker="o", ms=9, mfc="white", mec="black", mew=1.4,
@@ -1500,8 +1528,10 @@ def plot_contour(
     points.
 
     ``paths``: label → (K+1, 2) iterates (one line per method, each with its own colour, line
-    style and marker; the start is a black-edged circle, the last iterate a square; a path is
-    cut where it leaves the box and its label gains "(leaves the box)").
+    style and marker, the markers on the iterates inside the box only; the start is a
+    black-edged circle, the last iterate a square; a path is cut where it leaves the box and
+    its label gains "(leaves the box)"; a path that leaves it for good is drawn only up to
+    there, its label saying "(leaves the box at k = …)").
     ``critical_points``: objects or dicts with ``point`` and ``kind`` — minimum ★,
     maximum ▲, saddle ✕, unknown ◆.  Levels are geometric in f − f_min
     (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of
@@ -2151,8 +2181,9 @@ def plot_error(
     against the predicted ρ as a horizontal dashed line with a white halo under them —
     agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
-    The legend has one entry per label (its measured line, named with its predicted ρ), one
-    for the dashed theory lines and one for the windows, so that it takes few rows.  A series
+    The legend has one entry per label (its measured line), one per dashed theory line
+    (``theory for gd: ρ = 0.9``: the predicted value belongs to the dashes, not to the
+    measurement) and one for the windows.  A series
     that goes up and down at almost every step (:func:`oscillates`: a cycle) is drawn as its
     lower and upper envelope, in both panels, so that it does not paint a band over the
     others.  ``finite``: label → iteration where a run reached x* (finite termination): no
@@ -2177,7 +2208,8 @@ def plot_error(
     axes, axr = _error_axes(fig, list(series), plan)
     ax = axes[next(iter(series))] if series else fig.add_subplot()
     handles: list[Any] = []
-    names: list[str] = []  # one legend entry per label: its measured line, named with its ρ
+    names: list[str] = []  # one legend entry per label (its measured line), then per theory
+    theory_names: dict[str, str] = {}  # line its dashes, named with the predicted ρ
     single = len(series) == 1
     kmax = 1
     cut: list[str] = []  # fit windows that run past the drawn series
@@ -2219,17 +2251,18 @@ def plot_error(
             tc = "black" if single else c
             ax.plot(kk, yy, color=tc, ls=(0, (4, 2)), lw=1.5,
                     label=f"{label}: {text} (slope ρᵏ, drawn ≥ ×10 above)", zorder=5)
-            names[-1] += f": {text}"
+            theory_names[label] = (f"theory for {label}: {text.removeprefix('theory ')} "
+                                   "(slope ρᵏ, ≥ ×10 above)")
             if axr is not None:
                 ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
     heading = title or ("Error against iteration: measured"
                         + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
     _finish_error_axes(fig, axes, series, plan, heading, xlabel, ylabel)
-    if plan.theory:  # the entry shows the dashes in the colours they are drawn in
-        handles.append(tuple(Line2D([], [], color="black" if single else sty[k].color,
-                                    ls=(0, (4, 2)), lw=1.5) for k in plan.theory))
-        names.append("theory slope ρᵏ (≥ ×10 above)")
+    for k, text in theory_names.items():  # the theory value on its dashed line's entry
+        handles.append(Line2D([], [], color="black" if single else sty[k].color,
+                              ls=(0, (4, 2)), lw=1.5))
+        names.append(text)
     if plan.windows:
         handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
@@ -2897,8 +2930,11 @@ def plot_lr_sweep(
             else 1.5
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
+        ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
-                       color=color(1), ms=7, mew=1.8, transform=ax.get_xaxis_transform(),
+                       color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
+                       transform=ax.get_xaxis_transform(), zorder=4,
+                       path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")],
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
         handles.append(h)
@@ -2917,13 +2953,55 @@ def plot_lr_sweep(
         lo_b = (_attr(sweep, "bracket") or (None, None))[0]
         within = "" if lo_b is None else f" (threshold in ({fmt(lo_b, 4)}, {fmt(obs, 4)}])"
         handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4,
-                                  label=f"first diverging η on the grid = {fmt(obs, 4)}"
-                                        + within))
+                                  label=f"first η on the grid that {sweep_failure(sweep)} "
+                                        f"= {fmt(obs, 4)}" + within))
     ax.set_xlabel("learning rate η (log scale)")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Learning-rate sensitivity: final error against η")
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+def sweep_failure(sweep: Any) -> str:
+    """What the run at the sweep's ``observed_threshold`` (the smallest η that does not
+    converge to x*) did: ``diverged``, ``settled on a cycle or band``, ``left x*`` or, when
+    the run there cannot be found, ``did not converge``."""
+    lrs = np.asarray(_attr(sweep, "lrs"), dtype=float)
+    obs = _attr(sweep, "observed_threshold")
+    at = np.flatnonzero(np.isclose(lrs, obs, rtol=1e-12, atol=0.0)) if obs is not None \
+        else np.array([], dtype=int)
+    if not at.size:
+        return "did not converge"
+    i = int(at[0])
+    for name, what in (("diverged", "diverged"), ("elsewhere", "left x*"),
+                       ("bounded", "settled on a cycle or band")):
+        flags = getattr(sweep, name, None)
+        if flags is not None and bool(np.asarray(flags, dtype=bool)[i]):
+            return what
+    return "did not converge"
+
+
+def grid_marker_size(xs: ArrayLike, xlim: tuple[float, float], width_pt: float,
+                     most: float = 7.0, least: float = 3.5, share: float = 0.7) -> float:
+    """Size (pt) of the markers on a log-spaced grid ``xs`` drawn on a log x axis ``xlim``
+    of ``width_pt`` points, so that neighbours do not overlap: ``share`` × the smallest gap
+    g = width · log(x_(i+1)/x_i) / log(x_hi/x_lo), clipped to [``least``, ``most``]."""
+    x = np.sort(np.asarray(xs, dtype=float).ravel())
+    x = x[np.isfinite(x) & (x > 0)]
+    lo, hi = float(xlim[0]), float(xlim[1])
+    if x.size < 2 or not (hi > lo > 0):
+        return most
+    gap = width_pt * float(np.min(np.diff(np.log(x)))) / math.log(hi / lo)
+    return float(np.clip(share * gap, least, most))
+
+
+def _axes_width_pt(fig: FigureLike, share: float = 0.8) -> float:
+    """An estimate of an axes' width (pt) in ``fig``: ``share`` of the (sub)figure's width
+    (the layout is not final when the markers are drawn)."""
+    try:
+        return share * fig.get_window_extent().width / _root(fig).dpi * 72.0
+    except Exception:  # noqa: BLE001 - unknown container size: a full figure
+        return share * FIGSIZE[0] * 72.0
 
 
 def _runs(n: int) -> str:
@@ -3257,6 +3335,11 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 ECDF_FLOOR = -0.06
 
 
+#: The caption sentence for :func:`plot_ecdf`'s curve ends.
+ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a thin dotted line carries "
+                 "its final level on to the right.")
+
+
 def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
     """The top of a zoomed y axis for :func:`plot_ecdf`: 1.15·h when the highest fraction
     solved h = max over methods of (solved starts / starts) is below ``below`` (the curves
@@ -3282,8 +3365,10 @@ def plot_ecdf(
     (``iterations``: label → per-start costs, NaN where the start did not reach the target).
 
     As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
-    never count, so a method that fails on some starts ends below 1.  Curves continue flat up
-    to ``budget`` (default: the largest value seen).  Costs are drawn on a log axis; a cost of
+    never count, so a method that fails on some starts ends below 1.  Each curve (and its
+    markers) ends at its own largest solved cost; a thin dotted line without markers carries
+    its final level on to ``budget`` (default: the largest value seen) — say so with
+    :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
     curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
@@ -3313,13 +3398,16 @@ def plot_ecdf(
                                   label=f"{label}: {solved} 0/{n} (no curve)"))
             continue
         xs = np.maximum(xs, floor)
-        sx = np.concatenate([[xs[0] if xs.size else floor], xs, [top]])
-        sy = np.concatenate([[0.0], ys, [ys[-1] if ys.size else 0.0]])
+        sx = np.concatenate([[xs[0]], xs])  # the curve ends at this method's last success
+        sy = np.concatenate([[0.0], ys])
         every = max(1, min(sx.size, max(len(pts), sx.size // 6)))  # curve i: from i on
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
+        if top > xs[-1]:  # its final level carried on, thin and dotted, without markers
+            ax.plot([xs[-1], top], [ys[-1], ys[-1]], color=sty[label].color, lw=0.7,
+                    ls=":", label="_flat " + label)
     if ecdf_zoom(iterations) is None:
         ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
@@ -3348,14 +3436,32 @@ def study_errors(study: Any) -> NDArray[np.float64]:
     """‖xₖ − x*‖ along the recorded path of a rate study (``result.path``), x* being the
     point the theory was evaluated at (``reference``, else ``minimizer``)."""
     path = np.asarray(_attr(_attr(study, "result"), "path"), dtype=float)
-    ref = _attr(study, "reference")
-    if ref is None:
-        ref = _attr(study, "minimizer")
-    if ref is None:
+    xs = study_reference(study)
+    if xs is None:
         raise ValueError("the rate study has no reference point: errors are undefined")
-    xs = np.asarray(ref, dtype=float).ravel()
     path = path.reshape(path.shape[0], -1)
     return np.linalg.norm(path - xs, axis=1)
+
+
+def study_reference(study: Any) -> NDArray[np.float64] | None:
+    """The point a rate study's errors are measured to: ``reference``, else ``minimizer``."""
+    ref = _attr(study, "reference")
+    ref = _attr(study, "minimizer") if ref is None else ref
+    return None if ref is None else np.asarray(ref, dtype=float).ravel()
+
+
+#: The error axis of rate studies whose runs converged to different points.
+ERROR_LABEL_PER_RUN = "error ‖xₖ − own x*‖ (log)"
+
+
+def error_ylabel(studies: Mapping[str, Any]) -> str:
+    """The y label of :func:`plot_rate_studies`: :data:`ERROR_LABEL_PER_RUN` when the
+    studies measure their errors to different points (‖x − y‖ > 1e-6·max(1, ‖x‖)), else
+    ``error ‖xₖ − x*‖₂ (log)``."""
+    refs = [r for st in studies.values() if (r := study_reference(st)) is not None]
+    differ = any(r.shape != refs[0].shape or float(np.linalg.norm(r - refs[0]))
+                 > 1e-6 * max(1.0, float(np.linalg.norm(refs[0]))) for r in refs[1:])
+    return ERROR_LABEL_PER_RUN if differ else "error ‖xₖ − x*‖₂ (log)"
 
 
 def study_rate(study: Any) -> float | None:
@@ -3457,17 +3563,18 @@ def plot_rate_studies(
     iteration axis (:func:`error_rows_height`: the height a page gives the figure)."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     groups = rate_study_groups(studies)
+    ylabel = error_ylabel(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
                                       rate_labels=labels, ratio_series=promised,
-                                      finite=finite, fig=fig, figsize=figsize)
+                                      finite=finite, ylabel=ylabel, fig=fig, figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
     for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
-                               fig=sub,
+                               ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(up to {n} iterations)")
     return fig
@@ -3949,6 +4056,7 @@ __all__ = [
     "figure_script",
     "page_script",
     "page_tags",
+    "ECDF_END_TEXT",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",
@@ -3970,6 +4078,7 @@ __all__ = [
     "error_rows_height",
     "plot_vanishing_1d",
     "study_errors",
+    "study_reference",
     "study_rate",
     "offset_theory_line",
     "theory_line",

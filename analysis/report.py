@@ -1868,10 +1868,11 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     return rows, notes, bool(above)
 
 
-def nw_title(label: str, win: Sequence[int] | None, at: int | None) -> str:
+def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "") -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
-    termination: no rate fitted, as the error figure says)."""
-    title = f"{label}: errors and ratios per step"
+    termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
+    are measured to, named when runs converged to different points."""
+    title = f"{label}: errors and ratios per step" + (f" to x* = {to}" if to else "")
     if win is not None:
         return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
     if at is not None:
@@ -1879,8 +1880,8 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None) -> str:
     return title
 
 
-def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6
-                      ) -> bool:
+def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
+                      to: str = "") -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
@@ -1952,7 +1953,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=nw_title(label, win, at), notes=notes)
+    b.doc.table(cols, body, title=nw_title(label, win, at, to), notes=notes)
     return True
 
 
@@ -2017,9 +2018,11 @@ def _theory(b: Builder, A: Analysis) -> None:
     silent = [r.label for r in studies if r.study.prediction.kind == "none"]
     if promised:
         d.paragraph(NW_TEXT)
+    to = error_points({r.label: r.study for r in studies}, A.cps)
     for r in promised:
         with b.guard(f"convergence table of {r.label}", note=False):
-            convergence_table(b, r.label, r.study, "theory vs measurement")
+            convergence_table(b, r.label, r.study, "theory vs measurement",
+                              to=to.get(r.label, ""))
     if silent:
         d.paragraph(f"No table of ratios for {', '.join(silent)}: theory promises no rate "
                     "there (reasons in the table above), so there is no value to set them "
@@ -2167,7 +2170,9 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
                f"({contour_levels_text(minima)}), with the critical "
-               "points by kind; a path that leaves the box is cut at its edge."
+               "points by kind; a path that leaves the box is cut at its edge, and one "
+               "that leaves it for good is drawn up to where it leaves (the legend gives "
+               "that k)."
                + coinciding_text(paths, "paths"))
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "
@@ -2202,9 +2207,43 @@ def _names(labels: Sequence[str]) -> str:
 
 def _reference(study: Any) -> np.ndarray | None:
     """The point a rate study's errors are measured to (``reference``, else ``minimizer``)."""
-    ref = getattr(study, "reference", None)
-    ref = getattr(study, "minimizer", None) if ref is None else ref
-    return None if ref is None else np.asarray(ref, float).ravel()
+    from analysis.plots import study_reference
+
+    return study_reference(study)
+
+
+def point_name(x: np.ndarray, cps: Sequence[Any] | None) -> str:
+    """``P3 = (1, 1)`` when ``x`` is the i-th critical point of ``cps`` (within
+    1e-6·max(1, ‖x‖)), else the coordinates alone."""
+    tol = 1e-6 * max(1.0, float(np.linalg.norm(x)))
+    for i, cp in enumerate(cps or (), start=1):
+        pt = np.asarray(getattr(cp, "point", np.nan), float).ravel()
+        if pt.shape == x.shape and float(np.linalg.norm(pt - x)) <= tol:
+            return f"P{i} = {fmt_point(x)}"
+    return fmt_point(x)
+
+
+def error_points(studies: Mapping[str, Any], cps: Sequence[Any] | None = None
+                 ) -> dict[str, str]:
+    """label → the named point its errors ‖xₖ − x*‖ are measured to (:func:`_reference`,
+    :func:`point_name`), only when the rate studies do not all share one point (else {})."""
+    refs = {k: r for k, st in studies.items() if (r := _reference(st)) is not None}
+    names_ = {k: point_name(r, cps) for k, r in refs.items()}
+    return names_ if len(set(names_.values())) > 1 else {}
+
+
+def error_points_text(studies: Mapping[str, Any], cps: Sequence[Any] | None = None) -> str:
+    """The caption sentence naming, when the runs converged to different points, the point
+    each run's errors are measured to (x* is the point the run converged to), else ''."""
+    pts = error_points(studies, cps)
+    if not pts:
+        return ""
+    by: dict[str, list[str]] = {}
+    for k, v in pts.items():
+        by.setdefault(v, []).append(k)
+    return ("  The runs converged to different points: each error is measured to the point "
+            "its own run converged to, x* = " + "; x* = ".join(
+                f"{v} for {_names(ks)}" for v, ks in by.items()) + ".")
 
 
 def float_exact(x: Any, bits: int = 20) -> bool:
@@ -2345,7 +2384,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                         + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
                         "the ratios become rounding noise)." + window_cut_text(st, rule=False)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
-                            r.study)) for r in group}, "errors"),
+                            r.study)) for r in group}, "errors")
+                        + error_points_text(st, A.cps),
                 label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
@@ -2600,7 +2640,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
                 "reached the target within a given weighted cost; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
-                "higher critical point)." + (
+                "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "only the legend entry." if none else "")
                 + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "

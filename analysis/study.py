@@ -839,7 +839,8 @@ def section_conditioning(S: Study) -> None:
         title="20 steps from (−5, −2), one panel per method (same axes, equal scales)",
         fig=fig), 330.0,
         "GD with η = 0.6 zig-zags along x₂ with growing amplitude and leaves the plotted box "
-        "(its path is cut at the edge); momentum with the same η stays inside.  Distance to "
+        "(its path is drawn up to where it leaves, at the k the title gives); momentum "
+        "with the same η stays inside.  Distance to "
         "the minimum after 20 steps: " + "; ".join(
             k + " " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
                               "measured", 3)
@@ -855,13 +856,14 @@ def section_conditioning(S: Study) -> None:
         theta = float(abs(np.angle(roots[0])))
         swing = (f"  For heavy ball the roots of z² − (1 + β − ηL)z + β are complex, "
                  f"{fmt_num(roots[0].real, 3)} ± {fmt_num(abs(roots[0].imag), 3)}i, of modulus "
-                 f"√β = {fmt_num(math.sqrt(0.5), 4)} and angle {fmt_num(theta, 3)} rad: x₂,k "
-                 "is ρᵏ times a rotating cosine, so the single ratio e_(k+1)/e_k swings far "
-                 "above and below √β (whenever x₂ passes near zero); it is their geometric "
-                 f"mean that follows √β (over the {len(x2) - 1} steps: {fmt_num(gmean, 4)}).")
+                 f"√β = {fmt_num(math.sqrt(0.5), 4)} and angle {fmt_num(theta, 3)} rad: x₂ at "
+                 "iteration k is ρᵏ times a rotating cosine, so the single ratio e_(k+1)/e_k "
+                 "swings far above and below √β (whenever x₂ passes near zero); it is their "
+                 f"geometric mean that follows √β (over the {len(x2) - 1} steps: "
+                 f"{fmt_num(gmean, 4)}).")
     S.figure(lambda fig: plots.plot_error(
         {k: np.abs(runs[k].path[:, 1]) for k in rates_x2}, rates=rates_x2,
-        ylabel="|x₂,k| (log scale)", title="The steep coordinate x₂ against theory",
+        ylabel="|x₂| at iteration k (log scale)", title="The steep coordinate x₂ against theory",
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
         "drawn at least ×10 above on the left)." + swing, "x2 errors")

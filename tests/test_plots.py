@@ -156,7 +156,7 @@ def test_lr_sweep_log_log_with_threshold_lines():
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     vlines = [ln for ln in ax.lines if "threshold" in ln.get_label()
-              or "first diverging" in ln.get_label()]
+              or "first η on the grid" in ln.get_label()]
     assert sorted(ln.get_xdata()[0] for ln in vlines) == [1.0, 1.05]
     crosses = [ln for ln in ax.lines if ln.get_label().startswith("diverged")][0]
     assert len(crosses.get_xdata()) == int(np.sum(lrs >= 1))
@@ -164,8 +164,27 @@ def test_lr_sweep_log_log_with_threshold_lines():
     first = float(lrs[lrs >= 1].min())
     sweep.observed_threshold, sweep.bracket = first, (float(lrs[lrs < 1].max()), first)
     labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
-    assert (f"first diverging η on the grid = {plots.fmt(first, 4)} (threshold in "
+    assert (f"first η on the grid that diverged = {plots.fmt(first, 4)} (threshold in "
             f"({plots.fmt(sweep.bracket[0], 4)}, {plots.fmt(first, 4)}])") in labels
+
+
+def test_lr_sweep_dashed_line_names_what_happened_there():
+    """A sweep where nothing diverged (the runs past the threshold cycle) must not call its
+    dashed line the first diverging η."""
+    lrs = np.geomspace(0.01, 2.0, 12)
+    bnd = lrs >= 1
+    err = np.where(bnd, 0.5, 1e-12)
+    first = float(lrs[bnd].min())
+    sweep = NS(lrs=lrs, final_error=err, diverged=np.zeros(12, bool), bounded=bnd,
+               predicted_threshold=1.0, observed_threshold=first,
+               bracket=(float(lrs[~bnd].max()), first))
+    labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
+    assert not any("diverg" in lb for lb in labels)
+    assert any(lb.startswith("first η on the grid that settled on a cycle or band = "
+                             f"{plots.fmt(first, 4)}") for lb in labels)
+    sweep.bounded, sweep.elsewhere = np.zeros(12, bool), bnd
+    labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
+    assert any(lb.startswith("first η on the grid that left x* = ") for lb in labels)
 
 
 def test_momentum_map_heatmap_and_boundary():
@@ -376,10 +395,16 @@ def test_theory_line_spans_a_third_of_the_run_and_its_legend_dashes_match_the_co
     fig = plots.plot_error({"gd": 0.9 ** np.arange(60.0), "cg": e}, rates={"gd": 0.9, "cg": 0.6},
                            windows={"cg": (43, 46)}, ratios=False)
     leg = fig.legends[0]
-    entry = [h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
-             if t.get_text().startswith("theory slope")]
-    # drawn by a tuple handler, one dash per colour drawn (the first: gd's), not black
-    assert entry and entry[0].get_color() == plots.METHOD_COLORS["gd"]
+    entry = {t.get_text(): h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
+             if t.get_text().startswith("theory for")}
+    # one entry per dashed line, in the colour it is drawn in, carrying the theory value;
+    # the measured lines' entries carry none
+    assert entry["theory for gd: ρ = 0.9 (slope ρᵏ, ≥ ×10 above)"].get_color() \
+        == plots.METHOD_COLORS["gd"]
+    assert entry["theory for cg: ρ = 0.6 (slope ρᵏ, ≥ ×10 above)"].get_color() \
+        == plots.METHOD_COLORS["cg"]
+    assert {"gd", "cg"} <= set(_legend_texts(fig))
+    assert not [t for t in _legend_texts(fig) if "ρ" in t and not t.startswith("theory for")]
     dashes = {ln.get_color() for ln in fig.axes[0].lines if "theory" in ln.get_label()}
     assert dashes == {plots.METHOD_COLORS["gd"], plots.METHOD_COLORS["cg"]}
     assert "black" not in dashes
@@ -1029,3 +1054,129 @@ def test_error_panel_keeps_its_highest_marker_whole():
     ax = fig.axes[0]
     lo, hi = ax.get_ylim()
     assert hi > 21.3 * 2.5 and lo < 21.3e-15 / 2.5  # widened on both sides
+
+
+def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
+    """cg's last start reached the target at 45, gd's at 61: cg's curve (with its markers)
+    must end at 45; only a thin dotted line without markers carries its level on to 61."""
+    costs = {"cg": np.array([5.0, 9.0, 20.0, 45.0, np.nan]),
+             "gd": np.array([10.0, 30.0, 58.0, 61.0, 60.0])}
+    ax = plots.plot_ecdf(costs).axes[0]
+    cg = next(ln for ln in ax.lines if ln.get_label().startswith("cg:"))
+    assert max(cg.get_xdata()) == pytest.approx(45.0)
+    assert cg.get_ydata()[-1] == pytest.approx(0.8)
+    flat = [ln for ln in ax.lines if ln.get_label() == "_flat cg"]
+    assert len(flat) == 1 and flat[0].get_linestyle() == ":"
+    assert flat[0].get_marker() in ("None", "", None)
+    assert list(flat[0].get_xdata()) == pytest.approx([45.0, 61.0])
+    assert list(flat[0].get_ydata()) == pytest.approx([0.8, 0.8])
+    gd = next(ln for ln in ax.lines if ln.get_label().startswith("gd:"))
+    assert max(gd.get_xdata()) == pytest.approx(61.0)
+    assert not [ln for ln in ax.lines if ln.get_label() == "_flat gd"]  # ends at the edge
+
+
+def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():
+    """One run: the legend's 'last iterate' square is the run's colour (it was grey while
+    the squares drawn were blue); several runs: one square per run colour."""
+    from matplotlib.colors import to_hex
+
+    f = lambda x: x**2  # noqa: E731
+    fig = plots.plot_curve_1d(f, {"gd": np.array([[2.0], [-1.0], [0.5], [-0.2]])})
+    leg = fig.legends[0]
+    (h,) = [h for h, t in zip(leg.legend_handles, leg.get_texts(), strict=True)
+            if t.get_text() == "last iterate"]
+    drawn = [ln for ln in fig.axes[0].lines if ln.get_marker() == "s"]
+    assert drawn and to_hex(h.get_markerfacecolor()) == to_hex(drawn[0].get_markerfacecolor())
+    assert to_hex(h.get_markerfacecolor()) == to_hex(plots.METHOD_COLORS["gd"])
+    two = plots.plot_curve_1d(f, {"gd": np.array([[2.0], [0.5]]),
+                                  "adam": np.array([[-2.0], [-0.5]])})
+    assert "last iterate" in _legend_texts(two)
+
+
+def test_iterate_numbers_keep_off_the_arrows_between_iterates():
+    """GD on x² with η = 1.1 in a narrow panel: the first iterates crowd at the bottom under
+    their arrows; the number 0 used to sit on those arrows, away from its circle.  A number
+    shown touches no arrow."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(2.3, 2.6), dpi=72, layout="constrained")
+    FigureCanvasAgg(fig)
+    path = 10.0 * (-1.2) ** np.arange(11.0)
+    plots.plot_curve_1d(lambda x: x**2, {"gd": path[:, None]}, numbered=6, zoom=False,
+                        legend=False, fig=fig)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    arrows = [t.arrow_patch for t in ax.texts if t.arrow_patch is not None]
+    assert arrows
+    pts = np.concatenate([a.get_transform().transform(a.get_path().vertices) for a in arrows])
+    shown = [t for t in ax.texts if t.get_visible() and t.get_text()]
+    assert shown
+    for t in shown:
+        e = t.get_window_extent(r)
+        segs = []  # sample each arrow's path densely
+        for a in arrows:
+            v = a.get_transform().transform(a.get_path().vertices)
+            for p, q in zip(v[:-1], v[1:], strict=True):
+                segs.append(p + np.linspace(0, 1, 40)[:, None] * (q - p))
+        s = np.concatenate(segs)
+        inside = (s[:, 0] > e.x0) & (s[:, 0] < e.x1) & (s[:, 1] > e.y0) & (s[:, 1] < e.y1)
+        assert not inside.any(), f"number {t.get_text()} lies on an arrow"
+    assert pts.size
+
+
+def test_a_path_that_leaves_the_box_for_good_stops_there_and_marks_no_edge_points():
+    """GD zig-zagging out of the box along y (factor −1.4 per step): the drawing used to cross
+    the box again and again, cut at its edges, with markers on the edge; now it is drawn up
+    to where it leaves, markers only on iterates, and the legend says at which k."""
+    def f(p):
+        return p[:, 0] ** 2 + p[:, 1] ** 2
+
+    k = np.arange(21.0)
+    path = np.column_stack([-5.0 * 0.9 ** k, -0.2 * (-1.4) ** k])
+    box = [(-6.0, 6.0), (-3.0, 3.0)]
+    gone = int(np.flatnonzero(np.abs(path[:, 1]) <= 3.0)[-1]) + 1
+    fig = plots.plot_contour(f, box, {"gd": path}, [])
+    ax = fig.axes[0]
+    assert any(t.startswith(f"gd (20 it.) (leaves the box at k = {gone})")
+               for t in _legend_texts(fig))
+    marked = np.concatenate([np.asarray(ln.get_xydata()) for ln in ax.lines
+                             if ln.get_marker() not in ("None", "", None)
+                             and ln.get_label().startswith("_gd")])
+    assert len(marked) == gone  # the in-box iterates, none on the box's edge
+    assert np.all(np.abs(marked[:, 1]) < 3.0)
+    (line,) = [ln for ln in ax.lines if ln.get_label() == "_gd path"]
+    xy = np.asarray(line.get_xydata())
+    assert np.nanmax(xy[:, 0]) <= path[gone, 0] + 1e-9  # nothing drawn after the exit
+
+
+def test_lr_sweep_diverged_crosses_do_not_overlap_each_other():
+    """A half-width panel, 31 steps from 0.01 to 1.5 (ratio 1.18 between neighbours): the
+    three 'diverged' crosses used to be 7 pt wide at about 6 pt apart and ran together."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    lrs = np.geomspace(0.01, 1.5, 31)
+    div = lrs > 1.0
+    sweep = NS(lrs=lrs, final_error=np.where(div, np.inf, 1e-3), diverged=div,
+               predicted_threshold=1.0, observed_threshold=float(lrs[div].min()))
+    fig = Figure(figsize=(3.4, 3.0), dpi=72, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_lr_sweep(sweep, fig=fig)
+    fig.canvas.draw()
+    (cross,) = [ln for ln in fig.axes[0].lines if ln.get_label().startswith("diverged")]
+    px = cross.get_transform().transform(np.asarray(cross.get_xydata()))[:, 0]
+    size_px = cross.get_markersize() * fig.dpi / 72.0
+    assert np.min(np.diff(px)) > size_px
+
+
+def test_no_report_text_half_subscripts_a_double_index():
+    """'x₂,k' sets the 2 low and ', k' on the line (half subscripted): no string literal of
+    the report writers pairs a subscript digit with a following ',k' (say 'x₂ at iteration
+    k' instead)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(plots.__file__).parent
+    bad = [(f.name, m.group(0)) for f in sorted(root.rglob("*.py"))
+           for m in re.finditer(r"[₀-₉],\s?[a-zₖ]\b", f.read_text(encoding="utf-8"))]
+    assert bad == []

@@ -571,3 +571,25 @@ def test_kink_wording_names_the_point_the_bound_and_no_gradient():
         "found by the numeric search of the critical-point analysis"
     assert (report.yes_no(False), report.yes_no(True), report.yes_no(None)) == \
         ("no", "yes", "undecided")
+
+
+def test_errors_measured_to_different_points_are_named_in_label_caption_and_tables():
+    """bfgs and lbfgs converged to P1, newton to P3: the error axis, the caption and the
+    per-step tables must say each run's errors are measured to its own limit, by name."""
+    _NS = NS
+    p1, p3 = np.array([-1.0, 1.0]), np.array([1.0, 1.0])
+    cps = [_NS(point=p1, kind="minimum"), _NS(point=np.zeros(2), kind="saddle"),
+           _NS(point=p3, kind="minimum")]
+    st = {"newton": _NS(reference=p3), "bfgs": _NS(reference=p1),
+          "lbfgs": _NS(reference=None, minimizer=p1)}
+    assert plots.error_ylabel(st) == plots.ERROR_LABEL_PER_RUN
+    assert plots.error_ylabel({"a": _NS(reference=p3), "b": _NS(reference=p3 + 1e-12)}) \
+        == "error ‖xₖ − x*‖₂ (log)"
+    text = report.error_points_text(st, cps)
+    assert "x* = P3 = (1, 1) for newton" in text
+    assert "x* = P1 = (-1, 1) for bfgs and lbfgs" in text
+    assert report.error_points_text({"a": _NS(reference=p3), "b": _NS(reference=p3)}, cps) \
+        == ""
+    to = report.error_points(st, cps)
+    assert report.nw_title("bfgs", (47, 69), None, to["bfgs"]) == (
+        "bfgs: errors and ratios per step to x* = P1 = (-1, 1) (fit window k = 47–69)")

@@ -642,7 +642,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import tidy_log_x
-    from analysis.plots import plot_ecdf
+    from analysis.plots import ECDF_END_TEXT, plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -669,7 +669,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      + ("the run's measured weighted count × k/nit, k the first iteration at "
                         "the target (estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
-                        "measured counts, weights as set."))
+                        "measured counts, weights as set.") + ECDF_END_TEXT)
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  secs, xlabel="wall seconds to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
@@ -677,7 +677,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
              caption="Wall seconds to the target: a start's measured seconds (task time / "
                      "starts) × hit_cost / cost (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
-                     "slow here: rank methods by the cost panel.")
+                     "slow here: rank methods by the cost panel." + ECDF_END_TEXT)
     rows = []
     sec = "ECDF"
     for m, v in cost.items():
@@ -697,7 +697,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import profile_limit, tidy_log_x
-    from analysis.plots import plot_ecdf
+    from analysis.plots import ECDF_END_TEXT, plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -727,7 +727,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
                      f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
                      + (" (from the cost to each target, cost·k/nit)." if
-                        hit_how(c.meta) == "estimated" else "."))
+                        hit_how(c.meta) == "estimated" else ".") + ECDF_END_TEXT)
     taus = np.array([1.0, 2.0, 10.0, np.inf])
     rho = performance_profile(R, taus)
     sec = "performance profile"
