@@ -373,7 +373,36 @@ def test_an_empty_column_is_dropped_from_a_checks_table():
     assert cols == ["a", "c"] and rows == [["1", "x"], ["2", ""]]
     s = study.Study(Builder("empty note"))
     s.section = "t"
-    s.statement_check("pure Newton", "ascent step", "ended at a maximum", True)
+    s.statement_check("pure Newton", "ascent step", "ended at a maximum", True,
+                      test="nearest critical point 0 < 1e-06: maximum")
     s.checks_table(0)
     table = s.b.doc.blocks[-1]
     assert [getattr(c, "header", c) for c in table.columns][-1] == "verdict"
+
+
+def test_every_statement_check_names_its_test(S):
+    """Study pp. 2–8, 23, 34, 40: statement checks (bracket tests, bounds, yes/no outcomes)
+    printed '—' as the test that decided them."""
+    from analysis.report import Builder
+
+    blank = [c.what for c in S.checks if not study.check_decided(c).strip("— ")]
+    assert not blank
+    adaptive = {c.what: c.decided for c in S.checks}
+    assert adaptive["AdaGrad η = 2: reaches the minimum in 20 steps"].endswith(" = ‖x₀‖/100")
+    assert re.fullmatch(r"0 < \S+ ≤ \S+", adaptive[
+        "AdaGrad η = 0.4: progress along the flat x₁ is throttled"])
+    s = study.Study(Builder("no test"))
+    s.section = "t"
+    with pytest.raises(ValueError, match="name the test"):
+        s.statement_check("a statement", "holds", "held", True)
+    assert study.bracket_decided(0.4729, 0.5, 0.5357, True) == "0.4729 < 0.5 < 0.5357"
+    assert study.bracket_decided(0.4729, 0.6, 0.5357, False) == "0.6 ∉ (0.4729, 0.5357)"
+    assert study.bound_decided(0.0023, 0.0539, True, strict=True) == "0.0023 < 0.0539"
+
+
+def test_a_relative_difference_takes_the_unit_of_its_tolerance():
+    """Study p. 33 printed '0% ≤ 1e−06', p. 40 '0% ≤ 1e−12', p. 8 '6.9e−06 ≤ 0.2%'."""
+    assert study.numeric_decided(0.0, 1e-6, True) == "|m − p|/|p| 0 ≤ 1e-06"
+    assert study.numeric_decided(0.0, 1e-12, True) == "|m − p|/|p| 0 ≤ 1e-12"
+    assert study.numeric_decided(6.9e-6, 0.002, True) == "|m − p|/|p| 0.00069% ≤ 0.2%"
+    assert study.numeric_decided(0.0, 0.01, True) == "|m − p|/|p| 0% ≤ 1%"
