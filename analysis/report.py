@@ -77,6 +77,7 @@ from analysis.pages import MathLine as MathLine
 from analysis.pages import PageFill as PageFill
 from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
+from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
@@ -1124,14 +1125,6 @@ def study_end(A: Analysis, study: Any) -> str:
     where = "" if near == "—" else f", {'near ' if near.startswith('P') else ''}{near}"
     return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
             f"(status {res.status}, {grad_text(res)}{where})")
-
-
-def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
-                       ) -> tuple[list[Any], list[list[str]]]:
-    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text):
-    an empty column would only squeeze its header against the next one."""
-    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() for r in rows)]
-    return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
 
 
 def yes_no(v: Any) -> str:

@@ -62,7 +62,6 @@ from analysis.report import (
     convergence_table,
     critical_numbering,
     decided_by,
-    drop_empty_columns,
     fmt_num,
     fmt_point,
     legend_text,
@@ -228,9 +227,8 @@ class Study:
         rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
-            cols, rows = drop_empty_columns(["what", "theory", "measured", "decided by",
-                                             "verdict", "note"], rows)
-            self.doc.table(cols, rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
+            self.doc.table(["what", "theory", "measured", "decided by", "verdict", "note"],
+                           rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
 
     def text(self, s: str) -> None:
         self.doc.paragraph(s)
@@ -2134,9 +2132,8 @@ def _summary(S: Study) -> None:
                 "what the runs did.  A disagreement is explained in its row.")
     rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
              c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
-    cols, rows = drop_empty_columns(["section", "what", "theory", "measured", "decided by",
-                                     "verdict", "note"], rows)
-    d.table(cols, rows, title="Theory against measurement, all sections",
+    d.table(["section", "what", "theory", "measured", "decided by", "verdict", "note"],
+            rows, title="Theory against measurement, all sections",
             notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")
     if S.b.failures:
