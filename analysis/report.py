@@ -776,6 +776,18 @@ def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: st
     return mark(fmt_num(value, digits), how)
 
 
+def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15) -> int:
+    """The fewest significant digits, at least ``digits``, at which the two ends of the
+    interval [lo, hi] print differently (``[2.99999, 3.00001]``, not ``[3, 3]``); ``digits``
+    when they are equal or no count up to ``most`` tells them apart."""
+    if lo == hi:
+        return digits
+    for d in range(digits, most + 1):
+        if fmt_num(lo, d) != fmt_num(hi, d):
+            return d
+    return digits
+
+
 def cells(b: Builder, section: str, item: str, quantity: str, values: Sequence[Any],
           how: str, digits: int = 4) -> str:
     """Several numbers in one cell (e.g. eigenvalues), each recorded."""
@@ -1392,9 +1404,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
-        span = "; ".join(f"[{cell(b, sec, item, f'lower[{k}]', lo, how)}, "
-                         f"{cell(b, sec, item, f'upper[{k}]', hi, how)}]"
-                         for k, (lo, hi) in enumerate(zip(lower, upper, strict=True)))
+        span = "; ".join(
+            f"[{cell(b, sec, item, f'lower[{k}]', lo, how, interval_digits(lo, hi))}, "
+            f"{cell(b, sec, item, f'upper[{k}]', hi, how, interval_digits(lo, hi))}]"
+            for k, (lo, hi) in enumerate(zip(lower, upper, strict=True)))
         inside = region_critical_point(A.cps, r)
         at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
                    and np.allclose(np.asarray(r.point, float),

@@ -681,3 +681,27 @@ def test_finite_termination_table_fits_no_window():
     (t,) = [blk for blk in b.doc.blocks if str(getattr(blk, "title", "")).startswith("cg")]
     assert "finite termination, no rate fitted" in t.title and "fit window" not in t.title
     assert not any("geometric mean" in str(c) for row in t.rows for c in row)
+
+
+def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
+    """The Himmelblau report printed regions [3ⁿ, 3ⁿ]; [2ⁿ, 2ⁿ] and [3.584ⁿ, 3.584ⁿ]: the
+    two ends of a bound took four digits and rounded to the same text."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    assert report.interval_digits(2.99999, 3.00001) == 6
+    assert report.interval_digits(0.07378, 0.07392) == 4
+    assert report.interval_digits(1.0, 1.0) == 4
+    obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box)
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=min(cps, key=lambda c: c.value))
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    assert len(table.rows) >= 9
+    for row in table.rows:
+        for lo, hi in re.findall(r"\[([^,\]]+), ([^\]]+)\]", row[1]):
+            assert lo != hi, row[1]
