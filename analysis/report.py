@@ -1270,6 +1270,25 @@ def how_found(cp: Any, cps: Any) -> str:
     return "exact (∇f = 0 verified by SymPy)"
 
 
+#: what each value of the critical-point table's 'test' column means
+TEST_WORDS = {"hessian": "eigenvalue signs",
+              "higher-order": "Taylor terms beyond the Hessian",
+              "inconclusive": "neither the Hessian nor the higher-order terms decide",
+              "nondifferentiable": "f has no Hessian at a kink; the kind comes from comparing "
+                                   "values of f around the point"}
+
+
+def critical_note(tests: Sequence[str], kappa: bool) -> str:
+    """The critical-point table's footnote on what it shows: κ = max|λ|/min|λ| when some
+    κ is printed (``kappa``), and the meaning of each value of the 'test' column present."""
+    used = [t for t in TEST_WORDS if t in set(tests)]
+    parts = ["κ = max|λ| / min|λ|"] if kappa else []
+    if used:
+        parts.append("‘test’ says how the kind was decided ("
+                     + "; ".join(f"{t}: {TEST_WORDS[t]}" for t in used) + ")")
+    return "; ".join(parts) + "." if parts else ""
+
+
 def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d, cps = b.doc, A.cps
     if cps is None:
@@ -1303,9 +1322,10 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
              Column("κ", "r"), "test", "how found"], rows,
             title="Critical points and their Hessians",
-            notes=[legend_text(["exact", "numeric"]) + ".  κ = max|λ| / min|λ|; ‘test’ says "
-                   "how the kind was decided (hessian: eigenvalue signs; higher-order: "
-                   "Taylor terms beyond the Hessian)."])
+            notes=[legend_text(["exact", "numeric"]) + ".  "
+                   + critical_note([cp.test for cp in list(cps)[:limit]],
+                                   any(math.isfinite(cp.condition_number)
+                                       for cp in list(cps)[:limit]))])
     if len(cps) > limit:
         d.paragraph(f"… {len(cps) - limit} more points (all in the JSON file).",
                     style="italic")
@@ -1398,10 +1418,14 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"near a solution.  f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on "
                 "the box.")
     rows = []
+    shown = {"roots": False, "ellipse": False, "zero": False}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        shown["roots"] |= bool(r.exact) and ext is None
+        shown["ellipse"] |= ext is not None
+        shown["zero"] |= cp is not None
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
         span = "; ".join(
@@ -1430,16 +1454,29 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                  Column("f − f*" if exact else "f − min f", "r"), "type",
                  "critical point inside"], rows,
                 title="Small-gradient regions",
-                notes=[legend_text(["exact", "numeric"]) + ".  Region bounds are exact when "
-                       "they are roots of |f′| = threshold solved by SymPy, or, for a quadratic "
-                       "f with invertible Hessian H, the ellipse ‖H(x − x*)‖₂ ≤ t around its "
-                       "exact minimizer: xᵢ* ± t·‖row i of H⁻¹‖₂ (agreeing with the measured "
-                       "extents).  A region holding an exact critical point has its smallest "
-                       "‖∇f‖ = 0 there, exactly.  "
+                notes=[legend_text(["exact", "numeric"]) + ".  " + region_note(**shown)
                        + (f"f* = {fmt_num(f_star)}: the exact lowest minimum value."
                           if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def region_note(roots: bool, ellipse: bool, zero: bool) -> str:
+    """The small-gradient table's footnote on the exact entries it shows: bounds that are
+    roots of |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of
+    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point
+    (``zero``); each sentence ends with two spaces."""
+    out = ""
+    if roots:
+        out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
+    if ellipse:
+        out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
+                "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
+                "H⁻¹‖₂ (agreeing with the measured extents).  ")
+    if zero:
+        out += ("A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
+                "exactly.  ")
+    return out
 
 
 def exact_critical_inside(A: Analysis, r: Any) -> Any | None:

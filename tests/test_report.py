@@ -557,6 +557,7 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
     row = table.rows[0]
     assert "ⁿ" not in row[1] + row[2] + row[3] + row[4], row
     assert row[1].count("ᵉ") == 4 and row[3] == "0ᵉ" and row[4] == "0ᵉ"
+    assert "ellipse" in table.notes[0] and "solved by SymPy" not in table.notes[0]
 
 
 def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
@@ -705,3 +706,26 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     for row in table.rows:
         for lo, hi in re.findall(r"\[([^,\]]+), ([^\]]+)\]", row[1]):
             assert lo != hi, row[1]
+    # every bound is numeric: the note explains no exact bound (Himmelblau p. 3)
+    assert "ᵉ" not in "".join(row[1] for row in table.rows)
+    assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
+    assert "smallest ‖∇f‖ = 0 there" in table.notes[0]
+
+
+def test_critical_point_note_explains_only_what_the_table_shows():
+    """Kink p. 3: the footnote explained the test values 'hessian' and 'higher-order' and
+    the κ formula, but not 'nondifferentiable', the only test value in the table (κ '—')."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    box = np.array([[-3.0, 3.0], [-3.0, 3.0]])
+    b = report.Builder("Kink")
+    report._critical_table(b, NS(obj=obj, box=box, cps=obj.critical_points(box=box)))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    note = table.notes[0]
+    assert "nondifferentiable: f has no Hessian" in note
+    assert "κ =" not in note and "hessian:" not in note and "higher-order" not in note
+    assert report.critical_note(["hessian", "hessian"], True) == (
+        "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (hessian: eigenvalue signs).")
