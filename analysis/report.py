@@ -2010,10 +2010,13 @@ NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     """Per distinct reference point of the rate studies, once: the point, then each group of
     methods it applies to with how it was found (a point reached by some runs and used for
-    others that did not reach it is named once, the second group saying why)."""
+    others that did not reach it is named once, the second group saying why).  A run whose
+    prediction is ``none`` is left out: no theory was evaluated for it."""
     groups: dict[str, dict[str, list[str]]] = {}
     for r in runs:
         st = r.study
+        if getattr(getattr(st, "prediction", None), "kind", None) == "none":
+            continue
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
         how = prose(st.minimizer_how or "")
@@ -2053,8 +2056,10 @@ def _theory(b: Builder, A: Analysis) -> None:
     rows = [theory_row(b, r.label, r.study) for r in studies]
     d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
             notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
-    d.paragraph("Where the theory was evaluated: " + "; ".join(reference_text(studies)) + ".",
-                size=SMALL, style="italic")
+    where = reference_text(studies)
+    if where:
+        d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",
+                    size=SMALL, style="italic")
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.label for r in studies if r.study.prediction.kind == "none"]

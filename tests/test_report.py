@@ -330,6 +330,10 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     runs.append(NS(label="cg", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
                                         minimizer_how="numeric")))
     assert report.reference_text(runs)[1] == "x = (1, 0) for cg (numeric)"
+    # rosenbrock5 p. 6 listed adam, whose prediction is 'none', where theory was evaluated
+    runs.append(NS(label="adam", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
+                                          minimizer_how="exact", prediction=NS(kind="none"))))
+    assert "adam" not in " ".join(report.reference_text(runs))
 
 
 def test_sweep_verdict_judges_against_the_curvature_along_the_run():
