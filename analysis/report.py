@@ -1999,12 +1999,30 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     return True
 
 
-NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
-           "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
-           "tables; the last row is what theory says the ratio tends to, the rows before it "
-           "(linear rates and growth factors) the geometric mean of the ratio over the fit "
-           "window and the rate the robust fit measured there.  Iterations whose "
-           "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
+def has_fit_row(st: Any) -> bool:
+    """Whether the per-step table of rate study ``st`` has a robust-fit row: its run has a
+    measured linear rate or growth factor (:func:`_window_rows`)."""
+    m = st.measurement
+    return getattr(m, "rate", None) is not None and getattr(m, "kind", None) in (
+        "linear", "diverges")
+
+
+def nw_text(studies: Sequence[Any]) -> str:
+    """The lead-in of the per-step tables of the rate studies ``studies``, saying which
+    rows they have: the robust fit's row only when some table has one (:func:`has_fit_row`)."""
+    fits = [has_fit_row(st) for st in studies]
+    rows = ("the rows before it (linear rates and growth factors) the geometric mean of the "
+            "ratio over the fit window and the rate the robust fit measured there"
+            if all(fits) else
+            "the row before it the geometric mean of the ratio over the fit window"
+            + (", followed, for a run with a measured rate or growth factor, by the rate the "
+               "robust fit measured there" if any(fits) else
+               " (these runs have no measured rate, so no row of a robust fit)"))
+    return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
+            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & "
+            f"Wright's tables; the last row is what theory says the ratio tends to, {rows}.  "
+            "Iterations whose errors are within 10³ machine epsilons of the floor are left "
+            "out (rounding noise).")
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
@@ -2064,7 +2082,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.label for r in studies if r.study.prediction.kind == "none"]
     if promised:
-        d.paragraph(NW_TEXT)
+        d.paragraph(nw_text([r.study for r in promised]))
     for r in promised:
         with b.guard(f"convergence table of {r.label}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement")

@@ -50,7 +50,6 @@ from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import block_hows, how_lines, inline_math
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
-    NW_TEXT,
     SMALL,
     THEORY_COLUMNS,
     THEORY_NOTES,
@@ -67,6 +66,7 @@ from analysis.report import (
     legend_text,
     lhs_latex,
     multiples_text,
+    nw_text,
     percent,
     starts_body,
     theory_row,
@@ -218,7 +218,7 @@ class Study:
         self.section_studies = []
         if not todo:
             return
-        self.doc.paragraph(NW_TEXT, size=SMALL)
+        self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
             convergence_table(self.b, label, st, self.section)
 

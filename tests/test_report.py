@@ -733,3 +733,17 @@ def test_critical_point_note_explains_only_what_the_table_shows():
     assert "κ =" not in note and "hessian:" not in note and "higher-order" not in note
     assert report.critical_note(["hessian", "hessian"], True) == (
         "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (hessian: eigenvalue signs).")
+
+
+def test_per_step_lead_in_names_only_the_rows_the_tables_have():
+    """Kink p. 6: the lead-in promised a row with 'the rate the robust fit measured', but
+    the bounded runs' tables had only the geometric-mean row."""
+    from types import SimpleNamespace as NS
+
+    bounded = NS(measurement=NS(kind="bounded", rate=None))
+    linear = NS(measurement=NS(kind="linear", rate=0.6))
+    assert not report.has_fit_row(bounded) and report.has_fit_row(linear)
+    text = report.nw_text([bounded, bounded])
+    assert "robust fit measured there" not in text and "no row of a robust fit" in text
+    assert "the rate the robust fit measured there." in report.nw_text([linear])
+    assert "for a run with a measured rate" in report.nw_text([linear, bounded])
