@@ -2060,6 +2060,20 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         g.items(), key=lambda tv: tv[0].startswith(", whose"))) for ref, g in groups.items()]
 
 
+def landings_text(bm: Any) -> str:
+    """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
+    point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
+    relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did."""
+    n = int(getattr(bm, "exact_landings", 0) or 0)
+    if not n:
+        return ""
+    total = int(np.size(bm.labels))
+    who = f"All {n} grid starts" if n == total else f"{n} of the {total} grid starts"
+    return (f"  {who} landed exactly on a critical point (a grid aligned with the step); "
+            "each was run again from a start moved by 10⁻⁶ of the box, and is counted by "
+            "where that run ended.")
+
+
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
@@ -2445,7 +2459,7 @@ def _figures(b: Builder, A: Analysis) -> None:
         bm = A.basins
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
                     f"the box, with {A.basin_method}, {outcome}; a map of one colour would "
-                    "show nothing.", style="italic")
+                    "show nothing." + landings_text(bm), style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:
@@ -2459,7 +2473,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
-                        "outside the box)" + basin_greys_text(bm.labels) + ".",
+                        "outside the box)" + basin_greys_text(bm.labels) + "."
+                        + landings_text(bm),
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):

@@ -747,3 +747,23 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
     assert "the rate the robust fit measured there." in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+
+
+def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
+    """Kink p. 8 said every grid start ended on a cycle, but 671 of them had hit x* exactly
+    (kink.json) and were counted by a re-run from a start moved by 10⁻⁶."""
+    from analysis import plots
+    from analysis.sweeps import basins
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x)")
+    box = [(-3.0, 3.0)]
+    # GD with η = 0.5 from multiples of 0.5 lands exactly on the kink at 0
+    bm = basins(obj, "gd", box, resolution=13, lr=0.5, maxiter=200,
+                critical_points=list(obj.critical_points(box=box)))
+    assert bm.exact_landings == 13 and plots.single_outcome(bm) == "ended on a cycle (period 2)"
+    text = report.landings_text(bm)
+    assert "All 13 grid starts landed exactly on a critical point" in text
+    assert "moved by 10⁻⁶ of the box" in text
+    bm.exact_landings = 0
+    assert report.landings_text(bm) == ""
