@@ -1642,10 +1642,24 @@ def schedule_closed_form(name: str, k: np.ndarray, lr0: float, p: Mapping[str, A
     return np.where(k < W, lr0 * (k + 1) / max(W, 1), out)
 
 
+#: the schedules' parameters (PyTorch's argument names) in the notation of the text
+SCHEDULE_SYMBOLS = {"step_size": "s", "gamma": "γ", "power": "p", "tau": "τ",
+                    "final_lr": "final η", "T_max": "Tₘₐₓ", "eta_min": "ηₘᵢₙ"}
+
+#: the schedules' closed forms in that notation, for the text
+SCHEDULE_FORMS = ("step: η₀·γ to the power ⌊k/s⌋ (γ every s steps); exponential: η₀γᵏ; "
+                  "inverse time: η₀/(1 + γk)ᵖ; linear: from η₀ to the final η at k = τ, "
+                  "then constant; cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to "
+                  "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W")
+
+
 def _schedule_label(name: str, p: Mapping[str, Any]) -> str:
-    extra = ", ".join(f"{k} = {v:g}" for k, v in p.items() if k != "warmup")
+    """``step (s = 25, γ = 0.5)``: a schedule with its parameters in the notation of the
+    text (:data:`SCHEDULE_SYMBOLS`), warm-up as ``+ warm-up W``."""
+    extra = ", ".join(f"{SCHEDULE_SYMBOLS.get(k, k)} = {v:g}" for k, v in p.items()
+                      if k != "warmup")
     warm = f" + warm-up {p['warmup']}" if p.get("warmup") else ""
-    return f"{name}{warm}" + (f" ({extra})" if extra else "")
+    return f"{name.replace('_', ' ')}{warm}" + (f" ({extra})" if extra else "")
 
 
 def section_schedules(S: Study) -> None:
@@ -1659,7 +1673,8 @@ def section_schedules(S: Study) -> None:
            "step only bounces in the noise (the notes: ‘learning rate decay’), and warm-up "
            "starts small and ramps up over W steps while the optimizer's statistics are still "
            "poor (the notes: ‘warm up’, used for ResNet and Transformers; Goyal et al. 2017).  "
-           "The curves below are the closed forms; the markers are the step sizes read back "
+           f"The curves below are the closed forms ({SCHEDULE_FORMS}); the markers are the "
+           "step sizes read back "
            "from GD runs on f = x²/2 (L = 1), where xₖ₊₁ = (1 − ηₖ)xₖ, so ηₖ = 1 − xₖ₊₁/xₖ.")
     since = len(S.checks)
     obj = _parse("x**2/2")

@@ -406,3 +406,20 @@ def test_a_relative_difference_takes_the_unit_of_its_tolerance():
     assert study.numeric_decided(0.0, 1e-12, True) == "|m − p|/|p| 0 ≤ 1e-12"
     assert study.numeric_decided(6.9e-6, 0.002, True) == "|m − p|/|p| 0.00069% ≤ 0.2%"
     assert study.numeric_decided(0.0, 0.01, True) == "|m − p|/|p| 0% ≤ 1%"
+
+
+def test_schedule_parameters_are_written_in_the_notation_of_the_text(S):
+    """Study p. 5–6, 31 printed PyTorch's argument names 'eta_min = 0', 'step_size = 50',
+    'final_lr' beside a typeset Tₘₐₓ."""
+    from analysis.pages import Paragraph
+
+    assert study._schedule_label("cosine", {"T_max": 100, "eta_min": 0.0}) == \
+        "cosine (Tₘₐₓ = 100, ηₘᵢₙ = 0)"
+    assert study._schedule_label("step", {"step_size": 25, "gamma": 0.5}) == \
+        "step (s = 25, γ = 0.5)"
+    text = " ".join([c.what + c.theory + c.measured + c.reason for c in S.checks]
+                    + [b.text for b in S.b.doc.blocks if isinstance(b, Paragraph)]
+                    + [b.caption for b in S.b.doc.figures()])
+    for code in ("eta_min", "step_size", "final_lr", "T_max", "inverse_time"):
+        assert code not in text, code
+    assert "ηₘᵢₙ + (η₀ − ηₘᵢₙ)" in text
