@@ -2494,7 +2494,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(lambda fig: plots.plot_vanishing_1d(
                 A.obj, A.box[0], threshold=v.threshold, regions=v.regions,
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
-                caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
+                caption="f(x) and |f′(x)| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
 
 

@@ -675,8 +675,9 @@ def section_tanh(S: Study) -> None:
     predicted = theory.plateau_crossing_steps(
         lambda x: float(obj.grad([x])[0]), x0, x_end, eta)
     S.figure(lambda fig: plots.plot_vanishing_1d(
-        obj, (-6, 6), threshold=threshold, regions=van.regions, x0=x0, f_label="tanh(x)",
-        fig=fig), FULL, f"tanh and |tanh′| (log scale).  Shaded: where |f′| < {threshold:g} "
+        obj, (-6, 6), threshold=threshold, regions=van.regions, x0=x0,
+        f_label="f(x) = tanh(x)", fig=fig), FULL,
+        f"f(x) = tanh(x) and |f′(x)| (log scale).  Shaded: where |f′(x)| < {threshold:g} "
         "(found by the vanishing-gradient analysis); the start x₀ = 4 lies deep in the "
         "plateau.", "tanh")
     vlines = [(predicted, f"predicted crossing k ≈ {predicted:.0f}")]
