@@ -769,11 +769,37 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "") -> str:
+         digits: int = 4, note: str = "", like: str = "") -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
-    ledger."""
+    ledger; with ``like`` (the cell it is compared with) at least as many significant digits
+    as that cell shows (:func:`fmt_like`)."""
     b.ledger.add(section, item, quantity, value, how, note)
-    return mark(fmt_num(value, digits), how)
+    return mark(fmt_like(value, like, digits) if like else fmt_num(value, digits), how)
+
+
+def significant_digits(text: str) -> int:
+    """The significant digits a number's text shows: ``0.9634`` → 4, ``0.96`` → 2,
+    ``0.01970`` → 4, ``1.2e−05`` → 2 (0 when it holds no number)."""
+    m = re.search(r"\d[\d.]*", text)
+    if m is None:
+        return 0
+    body = m.group(0).replace(".", "").lstrip("0")
+    return len(body)
+
+
+def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
+    """``v`` to ``digits`` significant digits (:func:`fmt_num`), but showing at least the
+    significant digits of ``ref``, the text it is set beside (trailing zeros kept): measured
+    0.96003 beside theory ``0.9634`` is ``0.9600``, not ``0.96``."""
+    text = fmt_num(v, digits)
+    want = significant_digits(ref)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return text
+    if not math.isfinite(x) or x == 0 or significant_digits(text) >= want:
+        return text
+    return f"{x:#.{want}g}".rstrip(".")
 
 
 def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15) -> int:

@@ -136,9 +136,11 @@ class Study:
         self.section_studies = []
         self.doc.heading(title)
 
-    def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4) -> str:
-        """A number of this section, formatted with its marker and recorded."""
-        return cell(self.b, self.section, what, quantity, v, how, digits)
+    def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4,
+              like: str = "") -> str:
+        """A number of this section, formatted with its marker and recorded (with at least
+        the significant digits of ``like``, the value it is compared with)."""
+        return cell(self.b, self.section, what, quantity, v, how, digits, like=like)
 
     def numeric_check(self, what: str, predicted: float, measured: float, *, rtol: float,
                       how_p: str = "theory", how_m: str = "measured", digits: int = 4,
@@ -146,8 +148,9 @@ class Study:
         """Compare two numbers: agree when |m − p| ≤ max(rtol·|p|, abs_tol)."""
         rel = abs(measured - predicted) / abs(predicted) if predicted else None
         ok = abs(measured - predicted) <= max(rtol * abs(predicted), abs_tol)
-        c = Check(self.section, what, self.value(what, "theory", predicted, how_p, digits),
-                  self.value(what, "measured", measured, how_m, digits), rel,
+        theory = self.value(what, "theory", predicted, how_p, digits)
+        c = Check(self.section, what, theory,
+                  self.value(what, "measured", measured, how_m, digits, like=theory), rel,
                   "agrees" if ok else "disagrees",
                   reason or (f"within {percent(rtol)}" if ok and rtol else ""),
                   decided=numeric_decided(rel, rtol, ok, abs(measured - predicted), abs_tol,

@@ -423,3 +423,18 @@ def test_schedule_parameters_are_written_in_the_notation_of_the_text(S):
     for code in ("eta_min", "step_size", "final_lr", "T_max", "inverse_time"):
         assert code not in text, code
     assert "ηₘᵢₙ + (η₀ − ηₘᵢₙ)" in text
+
+
+def test_a_measured_value_shows_the_digits_of_the_theory_beside_it():
+    """Study p. 29 printed '0.96ᵐ' against 0.9634, p. 32 '0.0197' against 0.01977: the
+    trailing zeros of the measured value were dropped."""
+    from analysis.report import Builder, fmt_like
+
+    s = study.Study(Builder("digits"))
+    s.section = "t"
+    c = s.numeric_check("variance", 0.9634, 0.96003, rtol=0.033)
+    assert (c.theory, c.measured) == ("0.9634ᵗ", "0.9600ᵐ")
+    c = s.numeric_check("error", 0.01977, 0.0197002, rtol=0.09)
+    assert c.measured == "0.01970ᵐ"
+    assert fmt_like(1.0, "1") == "1" and fmt_like(2e-16, "0") == "2e-16"
+    assert fmt_like(0.123456, "0.5") == "0.1235"  # never fewer than its own digits
