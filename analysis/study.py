@@ -152,11 +152,11 @@ class Study:
         c = Check(self.section, what, theory,
                   self.value(what, "measured", measured, how_m, digits, like=theory), rel,
                   "agrees" if ok else "disagrees",
-                  reason or (f"within {percent(rtol)}" if ok and rtol else ""),
+                  reason or (f"within {small_share(rtol)}" if ok and rtol else ""),
                   decided=numeric_decided(rel, rtol, ok, abs(measured - predicted), abs_tol,
                                           abs(predicted)))
         if not ok and not reason:
-            c.reason = f"differ by more than {percent(rtol)}"
+            c.reason = f"differ by more than {small_share(rtol)}"
         self.checks.append(c)
         return c
 
@@ -1267,8 +1267,9 @@ def section_newton_nonconvex(S: Study) -> None:
         """|x_K − x_c| to the nearest critical point against 10⁻⁶, and that point's kind."""
         x = st.result.x
         d = min(abs(cp.point[0] - x[0]) for cp in cps)
-        return (f"nearest critical point {bound_decided(d, 1e-6, d < 1e-6, strict=True, digits=2)}"
-                f": {end_kind(st)}")
+        return (f"distance to the nearest critical point "
+                f"{bound_decided(d, 1e-6, d < 1e-6, strict=True, digits=2)}"
+                + (f"; it is a {end_kind(st)}" if d < 1e-6 else ""))
 
     S.statement_check("pure Newton from a point with f″ < 0",
                       "ascent step: converges to a maximum",

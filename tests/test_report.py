@@ -593,7 +593,9 @@ def test_study_numeric_statement_checks_name_their_test(tmp_path):
     assert rows
     for c in rows:
         assert c["rel_diff"] is not None and c["rel_diff"] <= study.CHAIN_RTOL
-        assert c["decided"] == f"|m − p|/|p| {study.small_share(c['rel_diff'])} ≤ 1e-12"
+        assert c["decided"] == (f"|m − p|/|p| {study.small_share(c['rel_diff'], 1e-12)} "
+                                "≤ 1e-12")
+    assert all(c["decided"] for c in checks)  # the bound rows too (study p. 40)
     text = squash(pdf_text(res.pdf))
     assert "≤ 1e-12" in text or "≤ 1e−12" in text
 
