@@ -1454,10 +1454,12 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         shown["zero"] |= cp is not None
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
+        # both ends with the digits that tell them apart, trailing zeros kept alike
         span = "; ".join(
-            f"[{cell(b, sec, item, f'lower[{k}]', lo, how, interval_digits(lo, hi))}, "
-            f"{cell(b, sec, item, f'upper[{k}]', hi, how, interval_digits(lo, hi))}]"
-            for k, (lo, hi) in enumerate(zip(lower, upper, strict=True)))
+            f"[{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}, "
+            f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}]"
+            for k, (lo, hi, d) in enumerate(
+                (lo, hi, interval_digits(lo, hi)) for lo, hi in zip(lower, upper, strict=True)))
         inside = region_critical_point(A.cps, r)
         at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
                    and np.allclose(np.asarray(r.point, float),

@@ -712,6 +712,7 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     for row in table.rows:
         for lo, hi in re.findall(r"\[([^,\]]+), ([^\]]+)\]", row[1]):
             assert lo != hi, row[1]
+            assert report.significant_digits(lo) == report.significant_digits(hi), row[1]
     # every bound is numeric: the note explains no exact bound (Himmelblau p. 3)
     assert "ᵉ" not in "".join(row[1] for row in table.rows)
     assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
