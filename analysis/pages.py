@@ -973,11 +973,19 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.t, self.doc, self.continued = t, doc, continued
             self.rows = t.rows if rows is None else rows
             self.with_notes = notes
-            self.widths = widths or column_widths(t, CONTENT_W)
+            self.full_widths = widths or column_widths(t, CONTENT_W)
+            # a part of a table split over pages shows only the columns it fills (the
+            # widths of the others go to them, so no row grows taller)
+            keep = [j for j in range(len(t.columns))
+                    if any(str(r[j]).strip() for r in self.rows)] or list(range(len(t.columns)))
+            scale = sum(self.full_widths) / sum(self.full_widths[j] for j in keep)
+            self.cols = [t.columns[j] for j in keep]
+            self.cells = [[r[j] for j in keep] for r in self.rows]
+            self.widths = [self.full_widths[j] * scale for j in keep]
             title = t.title and (f"{t.title} (continued)" if continued else t.title)
             self.title = RLParagraph(markup(title), style(t.size + 1.0, weight="bold",
                                                           after=3.0)) if title else None
-            self.table = self._table(self.rows)
+            self.table = self._table(self.cells)
             self._reserve = 0.0
             self._squeeze = 0.0  # points taken from the clear space above the notes
 
@@ -988,7 +996,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                    leading=self.t.size * 1.25))
 
         def _table(self, rows: list[list[str]]) -> Any:
-            cols = self.t.columns
+            cols = self.cols
             data = [[self._cell(c.header, c.align, True) for c in cols]]
             data += [[self._cell(v, c.align) for v, c in zip(r, cols, strict=True)]
                      for r in rows]
@@ -1081,9 +1089,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if k < MIN_ROWS and not full and (k < 1 or used < 0.5 * avail):
                 return []  # a few tall rows that fill most of the rest may go first
             k = max(1, min(k, n - 1))
-            first = TableFlowable(self.t, self.doc, self.widths, self.continued,
+            first = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
                                   self.rows[:k], notes=False)
-            rest = TableFlowable(self.t, self.doc, self.widths, True, self.rows[k:],
+            rest = TableFlowable(self.t, self.doc, self.full_widths, True, self.rows[k:],
                                  notes=self.with_notes)
             return [first, rest]
 
@@ -1263,6 +1271,14 @@ def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
     """Lines each cell of a column takes at column width ``width`` (:data:`CELL_PAD`
     included): Σ over its text lines of :func:`wrapped_lines`."""
     return [sum(wrapped_lines(ws, sp, width - CELL_PAD) for ws, sp in cell) for cell in cells]
+
+
+def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
+                       ) -> tuple[list[Any], list[list[str]]]:
+    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text):
+    an empty column would only squeeze its header against the next one."""
+    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() for r in rows)]
+    return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
 
 
 def column_widths(t: Table, width: float) -> list[float]:
@@ -1462,6 +1478,8 @@ class Document:
               ) -> Table:
         cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
         body = [[str(v) for v in r] for r in rows]
+        if body:
+            cols, body = drop_empty_columns(cols, body)
         if not body:
             body = [["(none)"] + [""] * (len(cols) - 1)]
         return self.add(Table(cols, body, title, list(notes), size))
@@ -1957,7 +1975,8 @@ def _numbered_canvas(d: Document) -> Any:
 __all__ = [
     "BODY", "CONTENT_H", "CONTENT_W", "FONT", "HOW", "MONO", "PAGE_H", "PAGE_W", "SMALL",
     "TABLE", "Column", "Contents", "Document", "FigureBlock", "Formula", "Heading", "MathLine",
-    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "column_widths", "figure_drawing",
+    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "column_widths",
+    "drop_empty_columns", "figure_drawing",
     "legend_text", "mark", "markup", "math_width", "plain_formula", "register_fonts",
     "string_width", "typeset",
 ]

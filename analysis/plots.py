@@ -3109,7 +3109,8 @@ def plot_vanishing_1d(
 ) -> FigureLike:
     """f and |f′| over ``box`` (one variable): where the gradient vanishes.
 
-    Top: f(x).  Bottom: |f′(x)| on a log axis with the band below ``threshold`` shaded.  The
+    Top: f(x) (legend ``f_label``).  Bottom: |f′(x)| on a log axis (legend and axis
+    ``|f′(x)|``, whatever ``f_label``) with the band below ``threshold`` shaded.  The
     small-gradient ``regions`` (objects with ``lower``/``upper`` and ``plateau``) are shaded
     across both panels (plateaus darker); ``x0`` marks a start with its |f′(x0)|.
     """
@@ -3120,7 +3121,8 @@ def plot_vanishing_1d(
     fx = evaluator(f, 1)(x.reshape(-1, 1))
     dfx = np.abs(fprime(x) if fprime is not None else derivative_evaluator(f)(x))
     ax.plot(x, fx, color=color(0), label=f_label)
-    axd.plot(x, _positive(dfx), color=color(1), ls="--", label=f"|{f_label}′|")
+    # one notation for the derivative in the legend, on the axis and in the captions
+    axd.plot(x, _positive(dfx), color=color(1), ls="--", label="|f′(x)|")
     handles = [ax.lines[0], axd.lines[0]]
     axd.set_yscale("log")
     _fit_log_axis(axd, [threshold])

@@ -77,6 +77,7 @@ from analysis.pages import MathLine as MathLine
 from analysis.pages import PageFill as PageFill
 from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
+from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
@@ -768,11 +769,49 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "") -> str:
+         digits: int = 4, note: str = "", like: str = "") -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
-    ledger."""
+    ledger; with ``like`` (the cell it is compared with) at least as many significant digits
+    as that cell shows (:func:`fmt_like`)."""
     b.ledger.add(section, item, quantity, value, how, note)
-    return mark(fmt_num(value, digits), how)
+    return mark(fmt_like(value, like, digits) if like else fmt_num(value, digits), how)
+
+
+def significant_digits(text: str) -> int:
+    """The significant digits a number's text shows: ``0.9634`` → 4, ``0.96`` → 2,
+    ``0.01970`` → 4, ``1.2e−05`` → 2 (0 when it holds no number)."""
+    m = re.search(r"\d[\d.]*", text)
+    if m is None:
+        return 0
+    body = m.group(0).replace(".", "").lstrip("0")
+    return len(body)
+
+
+def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
+    """``v`` to ``digits`` significant digits (:func:`fmt_num`), but showing at least the
+    significant digits of ``ref``, the text it is set beside (trailing zeros kept): measured
+    0.96003 beside theory ``0.9634`` is ``0.9600``, not ``0.96``."""
+    text = fmt_num(v, digits)
+    want = significant_digits(ref)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return text
+    if not math.isfinite(x) or x == 0 or significant_digits(text) >= want:
+        return text
+    return f"{x:#.{want}g}".rstrip(".")
+
+
+def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15) -> int:
+    """The fewest significant digits, at least ``digits``, at which the two ends of the
+    interval [lo, hi] print differently (``[2.99999, 3.00001]``, not ``[3, 3]``); ``digits``
+    when they are equal or no count up to ``most`` tells them apart."""
+    if lo == hi:
+        return digits
+    for d in range(digits, most + 1):
+        if fmt_num(lo, d) != fmt_num(hi, d):
+            return d
+    return digits
 
 
 def cells(b: Builder, section: str, item: str, quantity: str, values: Sequence[Any],
@@ -1126,14 +1165,6 @@ def study_end(A: Analysis, study: Any) -> str:
             f"(status {res.status}, {grad_text(res)}{where})")
 
 
-def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
-                       ) -> tuple[list[Any], list[list[str]]]:
-    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text):
-    an empty column would only squeeze its header against the next one."""
-    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() for r in rows)]
-    return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
-
-
 def yes_no(v: Any) -> str:
     """``yes`` / ``no`` for a truth value on the page (``undecided`` for None), not
     Python's ``True`` / ``False``."""
@@ -1265,6 +1296,25 @@ def how_found(cp: Any, cps: Any) -> str:
     return "exact (∇f = 0 verified by SymPy)"
 
 
+#: what each value of the critical-point table's 'test' column means
+TEST_WORDS = {"hessian": "eigenvalue signs",
+              "higher-order": "Taylor terms beyond the Hessian",
+              "inconclusive": "neither the Hessian nor the higher-order terms decide",
+              "nondifferentiable": "f has no Hessian at a kink; the kind comes from comparing "
+                                   "values of f around the point"}
+
+
+def critical_note(tests: Sequence[str], kappa: bool) -> str:
+    """The critical-point table's footnote on what it shows: κ = max|λ|/min|λ| when some
+    κ is printed (``kappa``), and the meaning of each value of the 'test' column present."""
+    used = [t for t in TEST_WORDS if t in set(tests)]
+    parts = ["κ = max|λ| / min|λ|"] if kappa else []
+    if used:
+        parts.append("‘test’ says how the kind was decided ("
+                     + "; ".join(f"{t}: {TEST_WORDS[t]}" for t in used) + ")")
+    return "; ".join(parts) + "." if parts else ""
+
+
 def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d, cps = b.doc, A.cps
     if cps is None:
@@ -1298,9 +1348,10 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
              Column("κ", "r"), "test", "how found"], rows,
             title="Critical points and their Hessians",
-            notes=[legend_text(["exact", "numeric"]) + ".  κ = max|λ| / min|λ|; ‘test’ says "
-                   "how the kind was decided (hessian: eigenvalue signs; higher-order: "
-                   "Taylor terms beyond the Hessian)."])
+            notes=[legend_text(["exact", "numeric"]) + ".  "
+                   + critical_note([cp.test for cp in list(cps)[:limit]],
+                                   any(math.isfinite(cp.condition_number)
+                                       for cp in list(cps)[:limit]))])
     if len(cps) > limit:
         d.paragraph(f"… {len(cps) - limit} more points (all in the JSON file).",
                     style="italic")
@@ -1393,15 +1444,22 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"near a solution.  f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on "
                 "the box.")
     rows = []
+    shown = {"roots": False, "ellipse": False, "zero": False}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        shown["roots"] |= bool(r.exact) and ext is None
+        shown["ellipse"] |= ext is not None
+        shown["zero"] |= cp is not None
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
-        span = "; ".join(f"[{cell(b, sec, item, f'lower[{k}]', lo, how)}, "
-                         f"{cell(b, sec, item, f'upper[{k}]', hi, how)}]"
-                         for k, (lo, hi) in enumerate(zip(lower, upper, strict=True)))
+        # both ends with the digits that tell them apart, trailing zeros kept alike
+        span = "; ".join(
+            f"[{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}, "
+            f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}]"
+            for k, (lo, hi, d) in enumerate(
+                (lo, hi, interval_digits(lo, hi)) for lo, hi in zip(lower, upper, strict=True)))
         inside = region_critical_point(A.cps, r)
         at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
                    and np.allclose(np.asarray(r.point, float),
@@ -1424,16 +1482,29 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                  Column("f − f*" if exact else "f − min f", "r"), "type",
                  "critical point inside"], rows,
                 title="Small-gradient regions",
-                notes=[legend_text(["exact", "numeric"]) + ".  Region bounds are exact when "
-                       "they are roots of |f′| = threshold solved by SymPy, or, for a quadratic "
-                       "f with invertible Hessian H, the ellipse ‖H(x − x*)‖₂ ≤ t around its "
-                       "exact minimizer: xᵢ* ± t·‖row i of H⁻¹‖₂ (agreeing with the measured "
-                       "extents).  A region holding an exact critical point has its smallest "
-                       "‖∇f‖ = 0 there, exactly.  "
+                notes=[legend_text(["exact", "numeric"]) + ".  " + region_note(**shown)
                        + (f"f* = {fmt_num(f_star)}: the exact lowest minimum value."
                           if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def region_note(roots: bool, ellipse: bool, zero: bool) -> str:
+    """The small-gradient table's footnote on the exact entries it shows: bounds that are
+    roots of |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of
+    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point
+    (``zero``); each sentence ends with two spaces."""
+    out = ""
+    if roots:
+        out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
+    if ellipse:
+        out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
+                "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
+                "H⁻¹‖₂ (agreeing with the measured extents).  ")
+    if zero:
+        out += ("A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
+                "exactly.  ")
+    return out
 
 
 def exact_critical_inside(A: Analysis, r: Any) -> Any | None:
@@ -1957,21 +2028,42 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     return True
 
 
-NW_TEXT = ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
-           "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & Wright's "
-           "tables; the last row is what theory says the ratio tends to, the rows before it "
-           "(linear rates and growth factors) the geometric mean of the ratio over the fit "
-           "window and the rate the robust fit measured there.  Iterations whose "
-           "errors are within 10³ machine epsilons of the floor are left out (rounding noise).")
+def has_fit_row(st: Any) -> bool:
+    """Whether the per-step table of rate study ``st`` has a robust-fit row: its run has a
+    measured linear rate or growth factor (:func:`_window_rows`)."""
+    m = st.measurement
+    return getattr(m, "rate", None) is not None and getattr(m, "kind", None) in (
+        "linear", "diverges")
+
+
+def nw_text(studies: Sequence[Any]) -> str:
+    """The lead-in of the per-step tables of the rate studies ``studies``, saying which
+    rows they have: the robust fit's row only when some table has one (:func:`has_fit_row`)."""
+    fits = [has_fit_row(st) for st in studies]
+    rows = ("the rows before it (linear rates and growth factors) the geometric mean of the "
+            "ratio over the fit window and the rate the robust fit measured there"
+            if all(fits) else
+            "the row before it the geometric mean of the ratio over the fit window"
+            + (", followed, for a run with a measured rate or growth factor, by the rate the "
+               "robust fit measured there" if any(fits) else
+               " (these runs have no measured rate, so no row of a robust fit)"))
+    return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
+            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & "
+            f"Wright's tables; the last row is what theory says the ratio tends to, {rows}.  "
+            "Iterations whose errors are within 10³ machine epsilons of the floor are left "
+            "out (rounding noise).")
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     """Per distinct reference point of the rate studies, once: the point, then each group of
     methods it applies to with how it was found (a point reached by some runs and used for
-    others that did not reach it is named once, the second group saying why)."""
+    others that did not reach it is named once, the second group saying why).  A run whose
+    prediction is ``none`` is left out: no theory was evaluated for it."""
     groups: dict[str, dict[str, list[str]]] = {}
     for r in runs:
         st = r.study
+        if getattr(getattr(st, "prediction", None), "kind", None) == "none":
+            continue
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
         how = prose(st.minimizer_how or "")
@@ -1997,6 +2089,20 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         g.items(), key=lambda tv: tv[0].startswith(", whose"))) for ref, g in groups.items()]
 
 
+def landings_text(bm: Any) -> str:
+    """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
+    point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
+    relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did."""
+    n = int(getattr(bm, "exact_landings", 0) or 0)
+    if not n:
+        return ""
+    total = int(np.size(bm.labels))
+    who = f"All {n} grid starts" if n == total else f"{n} of the {total} grid starts"
+    return (f"  {who} landed exactly on a critical point (a grid aligned with the step); "
+            "each was run again from a start moved by 10⁻⁶ of the box, and is counted by "
+            "where that run ended.")
+
+
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
@@ -2011,13 +2117,15 @@ def _theory(b: Builder, A: Analysis) -> None:
     rows = [theory_row(b, r.label, r.study) for r in studies]
     d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
             notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
-    d.paragraph("Where the theory was evaluated: " + "; ".join(reference_text(studies)) + ".",
-                size=SMALL, style="italic")
+    where = reference_text(studies)
+    if where:
+        d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",
+                    size=SMALL, style="italic")
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.label for r in studies if r.study.prediction.kind == "none"]
     if promised:
-        d.paragraph(NW_TEXT)
+        d.paragraph(nw_text([r.study for r in promised]))
     to = error_points({r.label: r.study for r in studies}, A.cps)
     for r in promised:
         with b.guard(f"convergence table of {r.label}", note=False):
@@ -2419,7 +2527,7 @@ def _figures(b: Builder, A: Analysis) -> None:
         bm = A.basins
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
                     f"the box, with {A.basin_method}, {outcome}; a map of one colour would "
-                    "show nothing.", style="italic")
+                    "show nothing." + landings_text(bm), style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:
@@ -2433,7 +2541,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
-                        "outside the box)" + basin_greys_text(bm.labels) + ".",
+                        "outside the box)" + basin_greys_text(bm.labels) + "."
+                        + landings_text(bm),
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):
@@ -2453,7 +2562,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(lambda fig: plots.plot_vanishing_1d(
                 A.obj, A.box[0], threshold=v.threshold, regions=v.regions,
                 x0=None if A.x0 is None else float(A.x0[0]), fig=fig), height=330.0,
-                caption="f and |f′| (log scale): shaded bands are the small-gradient regions "
+                caption="f(x) and |f′(x)| (log scale): shaded bands are the small-gradient regions "
                         "(darker: plateaus).", label="vanishing")
 
 

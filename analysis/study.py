@@ -50,7 +50,6 @@ from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import block_hows, how_lines, inline_math
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
-    NW_TEXT,
     SMALL,
     THEORY_COLUMNS,
     THEORY_NOTES,
@@ -62,12 +61,12 @@ from analysis.report import (
     convergence_table,
     critical_numbering,
     decided_by,
-    drop_empty_columns,
     fmt_num,
     fmt_point,
     legend_text,
     lhs_latex,
     multiples_text,
+    nw_text,
     percent,
     starts_body,
     theory_row,
@@ -90,9 +89,12 @@ HALF = 270.0
 RATE_DIFF_NOTE = ("Decided by: the test the verdict rests on, named by what it measures: "
                   "Δρ/ρ or Δln ρ/ln ρ for a rate under the rate rule (the larger of the two, "
                   "both tested); ρ within the band [ρ, average factor over the window] for a "
-                  "double root; |m − p|/|p| for a number checked against its formula; a bare "
-                  "percentage is a relative difference.  The same two rates can be judged by "
-                  "two of these in different rows.")
+                  "double root; Δexponent/exponent (Δq/q for another quantity q: exponent, "
+                  "E‖e‖², C) its relative difference; |m − p|/|p| for a number checked "
+                  "against its formula; a statement by the comparison that decided it, with "
+                  "its threshold (a bracket a < p < b, a bound m ≤ b, a count, the kind "
+                  "found); a bare percentage is a relative difference.  The same two rates "
+                  "can be judged by two of these in different rows.")
 
 
 @dataclass
@@ -134,9 +136,11 @@ class Study:
         self.section_studies = []
         self.doc.heading(title)
 
-    def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4) -> str:
-        """A number of this section, formatted with its marker and recorded."""
-        return cell(self.b, self.section, what, quantity, v, how, digits)
+    def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4,
+              like: str = "") -> str:
+        """A number of this section, formatted with its marker and recorded (with at least
+        the significant digits of ``like``, the value it is compared with)."""
+        return cell(self.b, self.section, what, quantity, v, how, digits, like=like)
 
     def numeric_check(self, what: str, predicted: float, measured: float, *, rtol: float,
                       how_p: str = "theory", how_m: str = "measured", digits: int = 4,
@@ -144,14 +148,15 @@ class Study:
         """Compare two numbers: agree when |m − p| ≤ max(rtol·|p|, abs_tol)."""
         rel = abs(measured - predicted) / abs(predicted) if predicted else None
         ok = abs(measured - predicted) <= max(rtol * abs(predicted), abs_tol)
-        c = Check(self.section, what, self.value(what, "theory", predicted, how_p, digits),
-                  self.value(what, "measured", measured, how_m, digits), rel,
+        theory = self.value(what, "theory", predicted, how_p, digits)
+        c = Check(self.section, what, theory,
+                  self.value(what, "measured", measured, how_m, digits, like=theory), rel,
                   "agrees" if ok else "disagrees",
-                  reason or (f"within {percent(rtol)}" if ok and rtol else ""),
+                  reason or (f"within {small_share(rtol)}" if ok and rtol else ""),
                   decided=numeric_decided(rel, rtol, ok, abs(measured - predicted), abs_tol,
                                           abs(predicted)))
         if not ok and not reason:
-            c.reason = f"differ by more than {percent(rtol)}"
+            c.reason = f"differ by more than {small_share(rtol)}"
         self.checks.append(c)
         return c
 
@@ -172,13 +177,17 @@ class Study:
 
     def statement_check(self, what: str, theory: str, measured: str, ok: bool,
                         reason: str = "", *, rel: float | None = None,
-                        rtol: float = 0.0) -> Check:
-        """A qualitative check (a prediction of what happens, and what happened); when it
-        was decided by a relative difference ``rel`` against ``rtol``, the summary says
-        that test (:func:`numeric_decided`)."""
+                        rtol: float = 0.0, test: str = "") -> Check:
+        """A qualitative check (a prediction of what happens, and what happened), with the
+        test that decided it as printed: a relative difference ``rel`` against ``rtol``
+        (:func:`numeric_decided`), else ``test``, the comparison with its threshold (a
+        bracket ``0.47 < 0.5 < 0.54``, a bound ``2.62 ≤ 3.04``, a count, an exact
+        outcome); a check without either is refused."""
+        decided = numeric_decided(rel, rtol, ok) if rel is not None else test
+        if not decided:
+            raise ValueError(f"statement check {what!r}: name the test that decides it")
         c = Check(self.section, what, theory, measured, rel,
-                  "agrees" if ok else "disagrees", reason,
-                  decided=numeric_decided(rel, rtol, ok) if rel is not None else "")
+                  "agrees" if ok else "disagrees", reason, decided=decided)
         self.checks.append(c)
         return c
 
@@ -212,7 +221,7 @@ class Study:
         self.section_studies = []
         if not todo:
             return
-        self.doc.paragraph(NW_TEXT, size=SMALL)
+        self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
             convergence_table(self.b, label, st, self.section)
 
@@ -221,9 +230,8 @@ class Study:
         rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
-            cols, rows = drop_empty_columns(["what", "theory", "measured", "decided by",
-                                             "verdict", "note"], rows)
-            self.doc.table(cols, rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
+            self.doc.table(["what", "theory", "measured", "decided by", "verdict", "note"],
+                           rows, title=title, notes=[legend_text(), RATE_DIFF_NOTE])
 
     def text(self, s: str) -> None:
         self.doc.paragraph(s)
@@ -251,13 +259,36 @@ def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None
     if rel is None:
         return ""
     crit = f" {'≤' if ok else '>'} {small_share(rtol)}" if rtol else ""
-    return f"|m − p|/|p| {small_share(rel)}{crit}"
+    return f"|m − p|/|p| {small_share(rel, rtol)}{crit}"
 
 
-def small_share(v: float) -> str:
+def bracket_decided(lo: float, p: float, hi: float, ok: bool) -> str:
+    """The bracket test of a threshold as printed: ``0.4729 < 0.5 < 0.5357`` when the
+    prediction ``p`` lies strictly between the last stable value ``lo`` and the first
+    diverging one ``hi``, else ``0.5 ∉ (0.4729, 0.5357)``."""
+    if ok:
+        return f"{fmt_num(lo)} < {fmt_num(p)} < {fmt_num(hi)}"
+    return f"{fmt_num(p)} ∉ ({fmt_num(lo)}, {fmt_num(hi)})"
+
+
+def bound_decided(v: float, bound: float, ok: bool, strict: bool = False,
+                  digits: int = 3) -> str:
+    """A bound test as printed: ``2.62 ≤ 3.04`` (``<`` when ``strict``; ``>`` / ``≥`` when
+    it failed)."""
+    sign = ("<" if ok else "≥") if strict else ("≤" if ok else ">")
+    return f"{fmt_num(v, digits)} {sign} {fmt_num(bound, digits)}"
+
+
+def small_share(v: float, unit_of: float | None = None) -> str:
     """A relative difference or tolerance: a percentage (:func:`percent`) from 10⁻⁴ up, a
     plain number below (``1e−06``, not ``<0.01%``, so a tolerance of 10⁻⁶ is told from the
-    value it bounds)."""
+    value it bounds).  With ``unit_of`` (the tolerance ``v`` is compared with) ``v`` takes
+    that number's unit, so the two sides read alike: ``0 ≤ 1e−06`` (not ``0% ≤ 1e−06``),
+    ``0.00069% ≤ 0.2%`` (not ``6.9e−06 ≤ 0.2%``)."""
+    if unit_of:
+        if abs(unit_of) < 1e-4:
+            return fmt_num(v, 2)
+        return percent(v) if v == 0 or abs(v) >= 1e-4 else f"{fmt_num(100 * v, 2)}%"
     return percent(v) if v == 0 or abs(v) >= 1e-4 else fmt_num(v, 2)
 
 
@@ -452,7 +483,8 @@ def section_quadratic(S: Study) -> None:
         f"η < 2/L = {S.value('threshold', 'predicted', sweep.predicted_threshold, 'theory')}",
         f"stable at η = {fmt_num(lo)}, diverges at η = {fmt_num(hi)}",
         sweep.brackets_prediction(), "the predicted threshold lies in the observed bracket"
-        if sweep.brackets_prediction() else "the observed bracket misses the prediction")
+        if sweep.brackets_prediction() else "the observed bracket misses the prediction",
+        test=bracket_decided(lo, sweep.predicted_threshold, hi, sweep.brackets_prediction()))
     S.theory_table()
     S.checks_table(since)
 
@@ -595,7 +627,11 @@ def section_saddle(S: Study) -> None:
     S.statement_check("GD started on the stable manifold (y₀ = 0)",
                       "converges to the saddle, never escapes",
                       f"‖x_K‖ = {final} after {stuck.nit} steps",
-                      bool(np.linalg.norm(stuck.x) < 1e-6 and stuck.x[1] == 0.0))
+                      bool(np.linalg.norm(stuck.x) < 1e-6 and stuck.x[1] == 0.0),
+                      test=bound_decided(float(np.linalg.norm(stuck.x)), 1e-6,
+                                         bool(np.linalg.norm(stuck.x) < 1e-6), strict=True,
+                                         digits=2)
+                      + f", y_K {'=' if stuck.x[1] == 0.0 else '≠'} 0")
     S.checks_table(since)
 
 
@@ -642,8 +678,9 @@ def section_tanh(S: Study) -> None:
     predicted = theory.plateau_crossing_steps(
         lambda x: float(obj.grad([x])[0]), x0, x_end, eta)
     S.figure(lambda fig: plots.plot_vanishing_1d(
-        obj, (-6, 6), threshold=threshold, regions=van.regions, x0=x0, f_label="tanh(x)",
-        fig=fig), FULL, f"tanh and |tanh′| (log scale).  Shaded: where |f′| < {threshold:g} "
+        obj, (-6, 6), threshold=threshold, regions=van.regions, x0=x0,
+        f_label="f(x) = tanh(x)", fig=fig), FULL,
+        f"f(x) = tanh(x) and |f′(x)| (log scale).  Shaded: where |f′(x)| < {threshold:g} "
         "(found by the vanishing-gradient analysis); the start x₀ = 4 lies deep in the "
         "plateau.", "tanh")
     vlines = [(predicted, f"predicted crossing k ≈ {predicted:.0f}")]
@@ -660,7 +697,7 @@ def section_tanh(S: Study) -> None:
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
         S.statement_check("crossing time", f"{predicted:.0f} steps", "not crossed in 700 steps",
-                          False)
+                          False, test="crossed within 700 steps: no")
     else:
         S.numeric_check(f"GD steps from x = {x0:g} to x ≤ {x_end:g}", predicted, float(crossed),
                         rtol=0.05, digits=5, reason="gradient-flow integral ∫dx/(η|f′|) vs "
@@ -671,7 +708,10 @@ def section_tanh(S: Study) -> None:
                       f"{len(plateau)} plateau region(s); x₀ = {x0:g} is "
                       + ("inside one" if any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)
                          else "outside them"),
-                      any(r.lower[0] <= x0 <= r.upper[0] for r in plateau))
+                      any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
+                      test="x₀ in a plateau region: "
+                      + next((f"{fmt_num(r.lower[0], 3)} ≤ {x0:g} ≤ {fmt_num(r.upper[0], 3)}"
+                              for r in plateau if r.lower[0] <= x0 <= r.upper[0]), "no"))
     S.checks_table(since)
 
 
@@ -735,7 +775,10 @@ def section_local_minimum(S: Study) -> None:
             fmt_num(m2.points[i][0]) for i in range(len(m2.points))
             if m2.kinds[i] == "minimum" and curv[i] * eta < 2),
         "reached from the grid: x ≈ " + ", ".join(fmt_num(m2.points[i][0]) for i in reached),
-        ok, "stability of GD at a minimum: |1 − ηf″| < 1")
+        ok, "stability of GD at a minimum: |1 − ηf″| < 1",
+        test="largest ηf″ at a reached point "
+        + bound_decided(max((curv[i] * eta for i in reached), default=0.0), 2.0, ok,
+                        strict=True))
     S.theory_table()
     S.checks_table(since)
 
@@ -873,7 +916,8 @@ def section_conditioning(S: Study) -> None:
     S.statement_check("GD divergence threshold (η)",
                       f"η < 2/L = {S.value('threshold', 'predicted', 2 / L, 'theory')}",
                       f"stable at η = {fmt_num(lo)}, diverges at η = {fmt_num(hi)}",
-                      sweep.brackets_prediction())
+                      sweep.brackets_prediction(),
+                      test=bracket_decided(lo, 2 / L, hi, sweep.brackets_prediction()))
     n_lr, n_b = (14, 10) if S.quick else (30, 20)
     steps = 200
     smap = momentum_stability_map(obj, x0, np.linspace(0.02, 1.2, n_lr),
@@ -1163,7 +1207,10 @@ def section_chain(S: Study) -> None:
         within = all(abs(r.derivative) <= r.bound * (1 + CHAIN_RTOL) for r in st.rows)
         S.statement_check(f"{st.activation}: |dh_d/dx| ≤ (|w|·sup|a′|)^d",
                           f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}",
-                          "holds at every depth" if within else "violated", within)
+                          "holds at every depth" if within else "violated", within,
+                          test="largest |dh_d/dx|/bound "
+                          f"{fmt_num(max(abs(r.derivative) / r.bound for r in st.rows), 4)} "
+                          f"{'≤' if within else '>'} 1 + {fmt_num(CHAIN_RTOL, 2)}")
         by_depth = {r.depth: r for r in st.rows}
         rows.append([st.activation] + [
             S.value(st.activation, f"derivative at depth {d}", by_depth[d].derivative,
@@ -1218,14 +1265,22 @@ def section_newton_nonconvex(S: Study) -> None:
         near = min(cps, key=lambda cp: abs(cp.point[0] - x[0]))
         return near.kind if abs(near.point[0] - x[0]) < 1e-6 else "no critical point"
 
+    def end_test(st: Any) -> str:
+        """|x_K − x_c| to the nearest critical point against 10⁻⁶, and that point's kind."""
+        x = st.result.x
+        d = min(abs(cp.point[0] - x[0]) for cp in cps)
+        return (f"distance to the nearest critical point "
+                f"{bound_decided(d, 1e-6, d < 1e-6, strict=True, digits=2)}"
+                + (f"; it is a {end_kind(st)}" if d < 1e-6 else ""))
+
     S.statement_check("pure Newton from a point with f″ < 0",
                       "ascent step: converges to a maximum",
                       f"ended at x = {_point(pure.result.x)}: {end_kind(pure)}",
-                      end_kind(pure) == "maximum")
+                      end_kind(pure) == "maximum", test=end_test(pure))
     S.statement_check("saddle-free Newton from the same point",
                       "descent step: converges to a minimum",
                       f"ended at x = {_point(free.result.x)}: {end_kind(free)}",
-                      end_kind(free) == "minimum")
+                      end_kind(free) == "minimum", test=end_test(free))
     S.theory_table()
     S.checks_table(since)
 
@@ -1281,7 +1336,10 @@ def section_convexity(S: Study) -> None:
             f"largest graph-above-chord gap on a {n}-point grid: "
             + S.value(name, "largest graph-above-chord gap", above, "measured", 3),
             (conv.verdict == "convex") == chord_convex,
-            "convex ⇔ no chord below the graph")
+            "convex ⇔ no chord below the graph",
+            test="gap " + bound_decided(above, 1e-12 * max(1.0, float(np.max(np.abs(f)))),
+                                        chord_convex, digits=2)
+            + (": convex" if chord_convex else ": not convex"))
         if text == "x**2":
             S.numeric_check("x²: largest chord-above-graph gap, (b − a)²/4 at α = ½",
                             (hi - lo) ** 2 / 4, below, rtol=1e-9, how_p="exact",
@@ -1370,11 +1428,15 @@ def section_surfaces(S: Study) -> None:
             "(" + ", ".join(S.value(name, f"eigenvalue {i} finite differences", v, "numeric")
                             for i, v in enumerate(fd)) + ") by finite differences",
             bool(np.allclose(ex, fd, atol=1e-6)), "central differences of the compiled "
-            "gradient, h = 10⁻⁵")
+            "gradient, h = 10⁻⁵",
+            test=f"max |Δλ| {fmt_num(float(np.max(np.abs(ex - fd))), 2)} "
+            f"{'≤' if np.allclose(ex, fd, atol=1e-6) else '>'} 1e−06 + 1e−05·|λ|")
         expected = "nondegenerate saddle" if name == "x² − y²" else "degenerate saddle"
         got = ("degenerate " if cp.degenerate else "nondegenerate ") + cp.kind
         S.statement_check(f"{name}: kind of the critical point 0", expected,
-                          f"{got} (test: {cp.test})", got == expected)
+                          f"{got} (test: {cp.test})", got == expected,
+                          test=f"{cp.test} test: "
+                          + ("the kind predicted" if got == expected else "another kind"))
     S.checks_table(since)
 
 
@@ -1533,7 +1595,13 @@ def section_sgd(S: Study) -> None:
                       f"the constant step's value is {fmt_num(z, 2)} standard errors from its "
                       f"floor {fmt_num(floor_th, 3)}: "
                       + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
-                         else f"more than {STOCHASTIC_SE}"))
+                         else f"more than {STOCHASTIC_SE}"),
+                      test=f"mean + {STOCHASTIC_SE} se "
+                      + bound_decided(dec_m + STOCHASTIC_SE * dec_se,
+                                      0.1 * (const_m - STOCHASTIC_SE * const_se),
+                                      dec_m + STOCHASTIC_SE * dec_se
+                                      < 0.1 * (const_m - STOCHASTIC_SE * const_se), strict=True)
+                      + f" = (constant − {STOCHASTIC_SE} se)/10")
     S.checks_table(since)
 
 
@@ -1581,10 +1649,24 @@ def schedule_closed_form(name: str, k: np.ndarray, lr0: float, p: Mapping[str, A
     return np.where(k < W, lr0 * (k + 1) / max(W, 1), out)
 
 
+#: the schedules' parameters (PyTorch's argument names) in the notation of the text
+SCHEDULE_SYMBOLS = {"step_size": "s", "gamma": "γ", "power": "p", "tau": "τ",
+                    "final_lr": "final η", "T_max": "Tₘₐₓ", "eta_min": "ηₘᵢₙ"}
+
+#: the schedules' closed forms in that notation, for the text
+SCHEDULE_FORMS = ("step: η₀·γ to the power ⌊k/s⌋ (γ every s steps); exponential: η₀γᵏ; "
+                  "inverse time: η₀/(1 + γk)ᵖ; linear: from η₀ to the final η at k = τ, "
+                  "then constant; cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to "
+                  "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W")
+
+
 def _schedule_label(name: str, p: Mapping[str, Any]) -> str:
-    extra = ", ".join(f"{k} = {v:g}" for k, v in p.items() if k != "warmup")
+    """``step (s = 25, γ = 0.5)``: a schedule with its parameters in the notation of the
+    text (:data:`SCHEDULE_SYMBOLS`), warm-up as ``+ warm-up W``."""
+    extra = ", ".join(f"{SCHEDULE_SYMBOLS.get(k, k)} = {v:g}" for k, v in p.items()
+                      if k != "warmup")
     warm = f" + warm-up {p['warmup']}" if p.get("warmup") else ""
-    return f"{name}{warm}" + (f" ({extra})" if extra else "")
+    return f"{name.replace('_', ' ')}{warm}" + (f" ({extra})" if extra else "")
 
 
 def section_schedules(S: Study) -> None:
@@ -1598,7 +1680,8 @@ def section_schedules(S: Study) -> None:
            "step only bounces in the noise (the notes: ‘learning rate decay’), and warm-up "
            "starts small and ramps up over W steps while the optimizer's statistics are still "
            "poor (the notes: ‘warm up’, used for ResNet and Transformers; Goyal et al. 2017).  "
-           "The curves below are the closed forms; the markers are the step sizes read back "
+           f"The curves below are the closed forms ({SCHEDULE_FORMS}); the markers are the "
+           "step sizes read back "
            "from GD runs on f = x²/2 (L = 1), where xₖ₊₁ = (1 − ηₖ)xₖ, so ηₖ = 1 − xₖ₊₁/xₖ.")
     since = len(S.checks)
     obj = _parse("x**2/2")
@@ -1670,14 +1753,20 @@ def section_schedules(S: Study) -> None:
     S.statement_check("ranking of the schedules by final error",
                       "theory: " + " < ".join(lab.split(" (")[0] for lab in order_th),
                       "measured: " + " < ".join(lab.split(" (")[0] for lab in order_m),
-                      order_th == order_m, "exact recursion against the mean over the runs")
+                      order_th == order_m, "exact recursion against the mean over the runs",
+                      test="same order" if order_th == order_m else "different order")
     floor = exact[_schedule_label("constant", {})]
     S.statement_check("decaying schedules end below the constant step's noise floor",
                       f"below {fmt_num(floor, 3)} (floor) by a factor > 10",
                       "largest decaying-schedule error " + fmt_num(max(
                           v for k, v in finals.items() if not k.startswith("constant")), 3),
                       all(v < 0.1 * floor for k, v in finals.items()
-                          if not k.startswith("constant")))
+                          if not k.startswith("constant")),
+                      test=bound_decided(max(v for k, v in finals.items()
+                                             if not k.startswith("constant")), 0.1 * floor,
+                                         all(v < 0.1 * floor for k, v in finals.items()
+                                             if not k.startswith("constant")), strict=True)
+                      + " = floor/10")
     S.checks_table(since)
 
 
@@ -1970,12 +2059,16 @@ def section_adaptive(S: Study) -> None:
                       f"x₁ moves at most η Σ 1/√k = {fmt_num(bound, 3)} in {steps} steps "
                       "(steps ≤ η/√k while |g₁| shrinks)",
                       f"moved {fmt_num(ag[-1] - ag[0], 3)}, to x₁ = {fmt_num(ag[-1], 4)}",
-                      0 < ag[-1] - ag[0] <= bound)
+                      0 < ag[-1] - ag[0] <= bound,
+                      test=f"0 < {fmt_num(ag[-1] - ag[0], 3)} "
+                      f"{'≤' if ag[-1] - ag[0] <= bound else '>'} {fmt_num(bound, 3)}")
     for lab in ("AdaGrad η = 2", "RMSProp η = 0.4, α = 0.9"):
         S.statement_check(f"{lab}: reaches the minimum in {steps} steps",
                           "‖x₂₀‖ < 1 % of ‖x₀‖",
                           f"‖x₂₀‖ = {fmt_num(final[lab], 3)} (start {fmt_num(start, 3)})",
-                          final[lab] < 0.01 * start)
+                          final[lab] < 0.01 * start,
+                          test=bound_decided(final[lab], 0.01 * start, final[lab] < 0.01 * start,
+                                             strict=True) + " = ‖x₀‖/100")
     box = [(-6.0, 6.0), (-3.0, 3.0)]
     cps = obj.critical_points(box=box)
     S.figure(lambda fig: plots.plot_paths_grid(
@@ -2061,9 +2154,8 @@ def _summary(S: Study) -> None:
                 "what the runs did.  A disagreement is explained in its row.")
     rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
              c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
-    cols, rows = drop_empty_columns(["section", "what", "theory", "measured", "decided by",
-                                     "verdict", "note"], rows)
-    d.table(cols, rows, title="Theory against measurement, all sections",
+    d.table(["section", "what", "theory", "measured", "decided by", "verdict", "note"],
+            rows, title="Theory against measurement, all sections",
             notes=[legend_text(), RATE_DIFF_NOTE])
     d.heading("What failed")
     if S.b.failures:

@@ -518,3 +518,21 @@ def test_cell_numbers_are_legible_and_moved_evenly_off_the_boundary():
         inside = (pts[:, 0] > bb.x0) & (pts[:, 0] < bb.x1) & (pts[:, 1] > bb.y0) & \
             (pts[:, 1] < bb.y1)
         assert not inside.any(), t.get_text()
+
+
+def test_ended_section_typesets_minima_and_does_not_repeat_titles(camp):
+    """Campaign p. 6: the lead-in repeated the title of the table under it, and the minima
+    were labelled 'x*0'; p. 2: 'hit_cost' (a column name) in a caption."""
+    from analysis.report import Paragraph, Table
+
+    assert cr.minimum_label(0) == "x*₀" and cr.minimum_label(12) == "x*₁₂"
+    doc = cr.campaign_builder(camp).doc
+    blocks = doc.blocks
+    tables = [(i, t) for i, t in enumerate(blocks) if isinstance(t, Table)]
+    (i, ended), = [(i, t) for i, t in tables if t.title.startswith("Where the starts")]
+    lead = blocks[i - 1]
+    assert isinstance(lead, Paragraph) and "first of n tied" in lead.text.lower()
+    assert not lead.text.lower().startswith("where the starts"), lead.text
+    cells = " ".join(str(v) for _, t in tables for row in t.rows for v in row)
+    assert "x*₀" in cells and "x*0" not in cells
+    assert all("hit_cost" not in f.caption for f in doc.figures())

@@ -427,6 +427,22 @@ def test_every_page_of_a_split_table_explains_its_marks(tmp_path):
     assert "A plain note." in texts[-1] and "A plain note." not in texts[0]
 
 
+def test_a_column_empty_on_a_page_is_not_printed(tmp_path):
+    """Study p. 12/16 printed a convergence table whose 'reason' column was empty in every
+    row, p. 34 the continued part of a checks table whose 'note' column was empty there."""
+    b = report.Builder("Empty")
+    b.doc.table(["method", "rate", "reason"], [["gd", "0.6", ""], ["newton", "—", " "]],
+                title="Whole")
+    assert [c.header for c in b.doc.blocks[-1].columns] == ["method", "rate"]
+    rows = [[f"row {i}", f"{i}.5", f"note {i}" if i < 40 else ""] for i in range(150)]
+    b.doc.table(["what", "value", "note"], rows, title="Split")
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "e.pdf").pdf)]
+    heads = [t for t in texts if "row 149" in t or "row 0 " in t]
+    assert "what value note" in heads[0]
+    last = next(t for t in texts if "row 149" in t)
+    assert "Split (continued)" in last and "what value" in last and "note" not in last
+
+
 def test_numbers_on_a_page_carry_the_minus_sign(tmp_path):
     """The reports printed "(-0.1263, -0.1866)" and "f″ = -1.035" with a hyphen-minus."""
     b = report.Builder("Minus")

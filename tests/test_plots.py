@@ -212,6 +212,12 @@ def test_vanishing_1d_bands_and_log_derivative():
     texts = _legend_texts(fig)
     assert any("plateau" in t for t in texts) and any("threshold" in t for t in texts)
     assert any("|f′(4)| = 0.00134" in t.get_text() for t in bottom.texts)
+    # study p. 15: legend '|tanh(x)′|', axis '|f′(x)|', caption '|tanh′|': one notation
+    fig = plots.plot_vanishing_1d(np.tanh, (-6, 6), fprime=lambda x: 1 - np.tanh(x) ** 2,
+                                  threshold=1e-2, regions=regions, f_label="f(x) = tanh(x)")
+    bottom = fig.axes[1]
+    assert bottom.lines[0].get_label() == "|f′(x)|"
+    assert bottom.get_ylabel().startswith("|f′(x)|")
 
 
 def test_chain_depth_numeric_line_and_exact_markers():

@@ -330,6 +330,10 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     runs.append(NS(label="cg", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
                                         minimizer_how="numeric")))
     assert report.reference_text(runs)[1] == "x = (1, 0) for cg (numeric)"
+    # rosenbrock5 p. 6 listed adam, whose prediction is 'none', where theory was evaluated
+    runs.append(NS(label="adam", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
+                                          minimizer_how="exact", prediction=NS(kind="none"))))
+    assert "adam" not in " ".join(report.reference_text(runs))
 
 
 def test_sweep_verdict_judges_against_the_curvature_along_the_run():
@@ -557,6 +561,7 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
     row = table.rows[0]
     assert "ⁿ" not in row[1] + row[2] + row[3] + row[4], row
     assert row[1].count("ᵉ") == 4 and row[3] == "0ᵉ" and row[4] == "0ᵉ"
+    assert "ellipse" in table.notes[0] and "solved by SymPy" not in table.notes[0]
 
 
 def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
@@ -588,7 +593,9 @@ def test_study_numeric_statement_checks_name_their_test(tmp_path):
     assert rows
     for c in rows:
         assert c["rel_diff"] is not None and c["rel_diff"] <= study.CHAIN_RTOL
-        assert c["decided"] == f"|m − p|/|p| {study.small_share(c['rel_diff'])} ≤ 1e-12"
+        assert c["decided"] == (f"|m − p|/|p| {study.small_share(c['rel_diff'], 1e-12)} "
+                                "≤ 1e-12")
+    assert all(c["decided"] for c in checks)  # the bound rows too (study p. 40)
     text = squash(pdf_text(res.pdf))
     assert "≤ 1e-12" in text or "≤ 1e−12" in text
 
@@ -681,3 +688,85 @@ def test_finite_termination_table_fits_no_window():
     (t,) = [blk for blk in b.doc.blocks if str(getattr(blk, "title", "")).startswith("cg")]
     assert "finite termination, no rate fitted" in t.title and "fit window" not in t.title
     assert not any("geometric mean" in str(c) for row in t.rows for c in row)
+
+
+def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
+    """The Himmelblau report printed regions [3ⁿ, 3ⁿ]; [2ⁿ, 2ⁿ] and [3.584ⁿ, 3.584ⁿ]: the
+    two ends of a bound took four digits and rounded to the same text."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    assert report.interval_digits(2.99999, 3.00001) == 6
+    assert report.interval_digits(0.07378, 0.07392) == 4
+    assert report.interval_digits(1.0, 1.0) == 4
+    obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box)
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=min(cps, key=lambda c: c.value))
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    assert len(table.rows) >= 9
+    for row in table.rows:
+        for lo, hi in re.findall(r"\[([^,\]]+), ([^\]]+)\]", row[1]):
+            assert lo != hi, row[1]
+            assert report.significant_digits(lo) == report.significant_digits(hi), row[1]
+    # every bound is numeric: the note explains no exact bound (Himmelblau p. 3)
+    assert "ᵉ" not in "".join(row[1] for row in table.rows)
+    assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
+    assert "smallest ‖∇f‖ = 0 there" in table.notes[0]
+
+
+def test_critical_point_note_explains_only_what_the_table_shows():
+    """Kink p. 3: the footnote explained the test values 'hessian' and 'higher-order' and
+    the κ formula, but not 'nondifferentiable', the only test value in the table (κ '—')."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    box = np.array([[-3.0, 3.0], [-3.0, 3.0]])
+    b = report.Builder("Kink")
+    report._critical_table(b, NS(obj=obj, box=box, cps=obj.critical_points(box=box)))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    note = table.notes[0]
+    assert "nondifferentiable: f has no Hessian" in note
+    assert "κ =" not in note and "hessian:" not in note and "higher-order" not in note
+    assert report.critical_note(["hessian", "hessian"], True) == (
+        "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (hessian: eigenvalue signs).")
+
+
+def test_per_step_lead_in_names_only_the_rows_the_tables_have():
+    """Kink p. 6: the lead-in promised a row with 'the rate the robust fit measured', but
+    the bounded runs' tables had only the geometric-mean row."""
+    from types import SimpleNamespace as NS
+
+    bounded = NS(measurement=NS(kind="bounded", rate=None))
+    linear = NS(measurement=NS(kind="linear", rate=0.6))
+    assert not report.has_fit_row(bounded) and report.has_fit_row(linear)
+    text = report.nw_text([bounded, bounded])
+    assert "robust fit measured there" not in text and "no row of a robust fit" in text
+    assert "the rate the robust fit measured there." in report.nw_text([linear])
+    assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+
+
+def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
+    """Kink p. 8 said every grid start ended on a cycle, but 671 of them had hit x* exactly
+    (kink.json) and were counted by a re-run from a start moved by 10⁻⁶."""
+    from analysis import plots
+    from analysis.sweeps import basins
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x)")
+    box = [(-3.0, 3.0)]
+    # GD with η = 0.5 from multiples of 0.5 lands exactly on the kink at 0
+    bm = basins(obj, "gd", box, resolution=13, lr=0.5, maxiter=200,
+                critical_points=list(obj.critical_points(box=box)))
+    assert bm.exact_landings == 13 and plots.single_outcome(bm) == "ended on a cycle (period 2)"
+    text = report.landings_text(bm)
+    assert "All 13 grid starts landed exactly on a critical point" in text
+    assert "moved by 10⁻⁶ of the box" in text
+    bm.exact_landings = 0
+    assert report.landings_text(bm) == ""

@@ -373,7 +373,68 @@ def test_an_empty_column_is_dropped_from_a_checks_table():
     assert cols == ["a", "c"] and rows == [["1", "x"], ["2", ""]]
     s = study.Study(Builder("empty note"))
     s.section = "t"
-    s.statement_check("pure Newton", "ascent step", "ended at a maximum", True)
+    s.statement_check("pure Newton", "ascent step", "ended at a maximum", True,
+                      test="nearest critical point 0 < 1e-06: maximum")
     s.checks_table(0)
     table = s.b.doc.blocks[-1]
     assert [getattr(c, "header", c) for c in table.columns][-1] == "verdict"
+
+
+def test_every_statement_check_names_its_test(S):
+    """Study pp. 2–8, 23, 34, 40: statement checks (bracket tests, bounds, yes/no outcomes)
+    printed '—' as the test that decided them."""
+    from analysis.report import Builder
+
+    blank = [c.what for c in S.checks if not study.check_decided(c).strip("— ")]
+    assert not blank
+    adaptive = {c.what: c.decided for c in S.checks}
+    assert adaptive["AdaGrad η = 2: reaches the minimum in 20 steps"].endswith(" = ‖x₀‖/100")
+    assert re.fullmatch(r"0 < \S+ ≤ \S+", adaptive[
+        "AdaGrad η = 0.4: progress along the flat x₁ is throttled"])
+    s = study.Study(Builder("no test"))
+    s.section = "t"
+    with pytest.raises(ValueError, match="name the test"):
+        s.statement_check("a statement", "holds", "held", True)
+    assert study.bracket_decided(0.4729, 0.5, 0.5357, True) == "0.4729 < 0.5 < 0.5357"
+    assert study.bracket_decided(0.4729, 0.6, 0.5357, False) == "0.6 ∉ (0.4729, 0.5357)"
+    assert study.bound_decided(0.0023, 0.0539, True, strict=True) == "0.0023 < 0.0539"
+
+
+def test_a_relative_difference_takes_the_unit_of_its_tolerance():
+    """Study p. 33 printed '0% ≤ 1e−06', p. 40 '0% ≤ 1e−12', p. 8 '6.9e−06 ≤ 0.2%'."""
+    assert study.numeric_decided(0.0, 1e-6, True) == "|m − p|/|p| 0 ≤ 1e-06"
+    assert study.numeric_decided(0.0, 1e-12, True) == "|m − p|/|p| 0 ≤ 1e-12"
+    assert study.numeric_decided(6.9e-6, 0.002, True) == "|m − p|/|p| 0.00069% ≤ 0.2%"
+    assert study.numeric_decided(0.0, 0.01, True) == "|m − p|/|p| 0% ≤ 1%"
+
+
+def test_schedule_parameters_are_written_in_the_notation_of_the_text(S):
+    """Study p. 5–6, 31 printed PyTorch's argument names 'eta_min = 0', 'step_size = 50',
+    'final_lr' beside a typeset Tₘₐₓ."""
+    from analysis.pages import Paragraph
+
+    assert study._schedule_label("cosine", {"T_max": 100, "eta_min": 0.0}) == \
+        "cosine (Tₘₐₓ = 100, ηₘᵢₙ = 0)"
+    assert study._schedule_label("step", {"step_size": 25, "gamma": 0.5}) == \
+        "step (s = 25, γ = 0.5)"
+    text = " ".join([c.what + c.theory + c.measured + c.reason for c in S.checks]
+                    + [b.text for b in S.b.doc.blocks if isinstance(b, Paragraph)]
+                    + [b.caption for b in S.b.doc.figures()])
+    for code in ("eta_min", "step_size", "final_lr", "T_max", "inverse_time"):
+        assert code not in text, code
+    assert "ηₘᵢₙ + (η₀ − ηₘᵢₙ)" in text
+
+
+def test_a_measured_value_shows_the_digits_of_the_theory_beside_it():
+    """Study p. 29 printed '0.96ᵐ' against 0.9634, p. 32 '0.0197' against 0.01977: the
+    trailing zeros of the measured value were dropped."""
+    from analysis.report import Builder, fmt_like
+
+    s = study.Study(Builder("digits"))
+    s.section = "t"
+    c = s.numeric_check("variance", 0.9634, 0.96003, rtol=0.033)
+    assert (c.theory, c.measured) == ("0.9634ᵗ", "0.9600ᵐ")
+    c = s.numeric_check("error", 0.01977, 0.0197002, rtol=0.09)
+    assert c.measured == "0.01970ᵐ"
+    assert fmt_like(1.0, "1") == "1" and fmt_like(2e-16, "0") == "2e-16"
+    assert fmt_like(0.123456, "0.5") == "0.1235"  # never fewer than its own digits

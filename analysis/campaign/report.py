@@ -675,7 +675,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                  ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
              height=300, half=True, label="ecdf-time",
              caption="Wall seconds to the target: a start's measured seconds (task time / "
-                     "starts) × hit_cost / cost (estimated).  A task's time includes its fixed "
+                     "starts) × the fraction of its weighted evaluations spent up to the "
+                     "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
                      "slow here: rank methods by the cost panel." + ECDF_END_TEXT)
     rows = []
@@ -1009,6 +1010,12 @@ def minima_note(c: Campaign) -> str:
             + "; ".join(parts) + ".")
 
 
+def minimum_label(k: int) -> str:
+    """The label of an objective's k-th known minimum as the page prints it: ``x*₀``,
+    ``x*₁``, … (Unicode subscript digits)."""
+    return "x*" + str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.report import Column, fmt_num, fmt_point
 
@@ -1025,7 +1032,7 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
         info = c.meta["objectives"].get(o, {})
         for k, p in enumerate(info.get("minima") or []):
             f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
-            rows.append([o if k == 0 else "", f"x*{k}", fmt_point(p),
+            rows.append([o if k == 0 else "", minimum_label(k), fmt_point(p),
                          f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
     if rows:
@@ -1035,14 +1042,14 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
                 title="Known minima (as listed in campaign.json)",
                 notes=[minima_note(c)] if minima_note(c) else ())
     if any(s.ties > 1 for s in best.values()):
-        d.paragraph("Where the starts of each best cell ended (‘first of n tied’: the first, in "
-                    "the store's order, of n cells equal on every criterion):")
+        d.paragraph("‘First of n tied’ in the cell column marks the first, in the store's "
+                    "order, of n cells equal on every criterion:")
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
                                           c.cols["fun"][mk])
-        text = ", ".join(f"x*{k}: {n}" for k, n in sorted(reached.items())) or "—"
+        text = ", ".join(f"{minimum_label(k)}: {n}" for k, n in sorted(reached.items())) or "—"
         rows.append([o, m, cell_label(s), str(int(mk.size)), text, str(none),
                      str(div)])
     d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
