@@ -7,6 +7,11 @@ imports no Numba).
             other modules), whose disk-cache entry cannot outlive a change elsewhere.
 ``INLINE``  ``KERNEL`` + ``inline="always"``: small helpers that take arrays, inlined in Numba
             IR (no call and no reference counting of the array arguments per column and step).
+            Each call site is a copy (its type inference and lowering repeated, and its
+            machine code optimised again in every caller): a helper called from several
+            places off the hot path takes ``KERNEL`` or ``KERNEL_NORC`` instead, and its
+            callers pass typed values (``np.int64(0)``, not ``0``: a literal argument is a
+            type of its own and compiles the helper once more).
 ``BORROW``  ``CACHED`` without Numba's reference counting (``_nrt=False``), inherited by every
             helper it calls: functions that only read and write arrays owned by their caller
             and allocate none (a per-start method's step, called once per iteration through a

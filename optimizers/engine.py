@@ -379,7 +379,7 @@ def _col_step(X, XP, j):
     return m
 
 
-@njit(**INLINE)
+@njit(**KERNEL_NORC)
 def _col_detail(X, j, bound, fval, G, check_fg):
     """The divergence test of column j (0 = passed): x finite with ‖x‖∞ ≤ bound, and (when
     ``check_fg``) f and ∇f finite; the detail code of the first failure otherwise."""
@@ -463,13 +463,17 @@ def _average_col(cols, X, j, kind, decay):
         cols.xa[i, j] = average_value(kind, cols.xa[i, j], X[i, j], cols.na[j], decay)
 
 
-@njit(**INLINE)
+@njit(**KERNEL_NORC)
 def _write_result(j, status, detail, nit, X, G, fval, cols, out, wd, minibatch, stride, f, fg,
                   D):
     """Write the result of column j's start (the point = column j of X, its gradient column
     j of G, its value fval, reached at iterate nit) and retire the column: the one result
     writer.  Minibatch runs report the full-data f and ∇f at the point (one more evaluation);
-    with averaging, x_avg and f(x_avg)."""
+    with averaging, x_avg and f(x_avg).
+
+    Called, not inlined: nine call sites, each an inlined copy otherwise (about 5 s of the
+    engine's first compilation).  Callers pass typed values (``np.int64(0)``, not ``0``):
+    a literal argument is a type of its own and would compile another copy."""
     s = cols.gid[j]
     n = X.shape[0]
     for i in range(n):
@@ -506,6 +510,11 @@ def _write_result(j, status, detail, nit, X, G, fval, cols, out, wd, minibatch, 
     out.i[s, L.I_STATUS] = status
     out.i[s, L.I_DETAIL] = detail
     cols.alive[j] = False
+
+
+#: :func:`_write_result` inlined, for the one place that finishes every start of a fixed-step
+#: run (:func:`_close_steps`), where a call per start costs a measurable share of a 2-D run
+_write_result_inline = njit(**INLINE)(_write_result.py_func)
 
 
 @njit(**KERNEL)
@@ -587,7 +596,7 @@ def _fixed_diverged(k, X, XQ, G, F, FQ, XN, GN, FN, cols, out, wd, f, fg, D):
     finite iterate x_k (f/x changes of step k − 1); returns how many were finished."""
     dead = 0
     for j in range(X.shape[1]):
-        det = _col_detail(XN, j, cols.bnd[j], FN[j], GN, True)
+        det = _col_detail(XN, j, cols.bnd[j], FN[j], GN, np.bool_(True))
         if det == 0:
             continue
         if k > 0:
@@ -595,7 +604,8 @@ def _fixed_diverged(k, X, XQ, G, F, FQ, XN, GN, FN, cols, out, wd, f, fg, D):
             cols.xc[j] = _col_step(X, XQ, j)
         cols.nf[j] = k + 2
         cols.ng[j] = k + 2
-        _write_result(j, L.ST_DIVERGED, det, k, X, G, F[j], cols, out, wd, False, 1, f, fg, D)
+        _write_result(j, L.ST_DIVERGED, det, k, X, G, F[j], cols, out, wd, np.bool_(False),
+                      np.int64(1), f, fg, D)
         dead += 1
     return dead
 
@@ -648,11 +658,14 @@ def _fo_fixed_steps(update, K, hp, f, fg, fg_cols, D, X, G, F, S, cols, out):
     XB = np.empty((3, n, c))
     GB = np.empty((2, n, c))
     FB = np.empty((3, c))
-    XB[0] = X
-    GB[0] = G
-    FB[0] = F
+    for i in range(n):  # element by element: an array assignment compiles NumPy's broadcasting
+        for j in range(c):  # and its error message (string formatting), ~3 s of cold build
+            XB[0, i, j] = X[i, j]
+            GB[0, i, j] = G[i, j]
+    for j in range(c):
+        FB[0, j] = F[j]
     limit = 0.5 * np.min(cols.bnd)
-    k = 0
+    k = np.int64(0)  # typed, not Literal[int](0): one compilation of _fixed_run
     while True:
         k = _fixed_run(update, fg_cols, hp, D, k, K, XB, GB, FB, S, limit)
         if k == K:
@@ -685,10 +698,11 @@ def _close_steps(K, X, XQ, G, F, FQ, cols, out, wd, f, fg, D):
         cols.xc[j] = _col_step(X, XQ, j)
         cols.nf[j] = K + 1
         cols.ng[j] = K + 1
-        _write_result(j, L.ST_STEPS, 0, K, X, G, F[j], cols, out, wd, False, 1, f, fg, D)
+        _write_result_inline(j, L.ST_STEPS, L.D_NONE, K, X, G, F[j], cols, out, wd, False, 1,
+                             f, fg, D)
 
 
-@njit(**INLINE)
+@njit(**KERNEL_NORC)
 def _eval_col(j, X, D, xv, gv, fg, cols):
     """xv ← column j of X; (divergence detail of (xv, f, ∇f), f) with f, gv ← f(xv), ∇f(xv)
     on the data rows D, counted as one evaluation of each for column j."""
@@ -781,7 +795,7 @@ def _open_cols(hp, f, fg, D, X, G, F, FE, cols, out, xv, gv):
             gv[i] = G[i, j]
         det = start_detail(xv, F[j], gv)
         if det != 0:
-            _write_result(j, L.ST_DIVERGED, det, 0, X, G, F[j], cols, out, wd, minibatch,
+            _write_result(j, L.ST_DIVERGED, det, np.int64(0), X, G, F[j], cols, out, wd, minibatch,
                           stride, f, fg, D)
             continue
         gn = _col_gnorm(G, X, j, wd)
@@ -796,7 +810,8 @@ def _open_cols(hp, f, fg, D, X, G, F, FE, cols, out, xv, gv):
         st, det = _stop_test(not steps_mode, 0, K, gn, math.inf, math.inf, hp[L.GTOL],
                              hp[L.FTOL], hp[L.XTOL], done_st)
         if st != 0:
-            _write_result(j, st, det, 0, X, G, F[j], cols, out, wd, minibatch, stride, f, fg, D)
+            _write_result(j, st, det, np.int64(0), X, G, F[j], cols, out, wd, minibatch, stride,
+                          f, fg, D)
             continue
         nalive += 1
     return nalive
@@ -911,11 +926,11 @@ def _fo_seen(k, lp, seed, offset, f, fg, D, X, G, F, P, rng, cols, out, ncols, n
                                   fg, X, D, P.xv, P.gv, cols, out, lp.stride)
             if det != 0:
                 if k == 0:
-                    _write_result(j, L.ST_DIVERGED, det, 0, X, G, F[j], cols, out, lp.wd, True,
-                                  lp.stride, f, fg, D)
+                    _write_result(j, L.ST_DIVERGED, det, k, X, G, F[j], cols, out, lp.wd,
+                                  lp.minibatch, lp.stride, f, fg, D)
                 else:
                     _write_result(j, L.ST_DIVERGED, det, k - 1, P.XP, P.GP, P.FP[j], cols, out,
-                                  lp.wd, True, lp.stride, f, fg, D)
+                                  lp.wd, lp.minibatch, lp.stride, f, fg, D)
                 nalive -= 1
                 continue
             for i in range(n):
@@ -962,7 +977,7 @@ def _fo_settle(j, kk, lp, f, fg, D, X, G, F, FE, P, cols, out):
             det, gn = _epoch_eval(j, X, D, P.xv, P.gv, fg, cols, out, FE, kk, lp.nb, lp.wd)
             if det != 0:
                 _write_result(j, L.ST_DIVERGED, det, k, P.XP, P.GP, P.FP[j], cols, out, lp.wd,
-                              True, lp.stride, f, fg, D)
+                              lp.minibatch, lp.stride, f, fg, D)
                 return True
         r = _slot(kk, lp.stride, out.path.shape[1])
         if r >= 0:
