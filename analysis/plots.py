@@ -301,8 +301,6 @@ def _page_subscripts(text: str) -> str:
     return _SUB_RE.sub(one, text)
 
 
-#: A power of one bracket level inside a bracket (``^(1/(1 − β))``), a number or a letter.
-_TAG_SUP_RE = None
 #: A one-letter symbol with a word as its subscript (``ρ_window``), not inside a word.
 _WORD_SUB_RE = None
 #: ReportLab's script tags at the depth and size of the Unicode forms they stand beside
@@ -323,7 +321,7 @@ def page_tags(text: str) -> str:
     that it is never read as a provenance marker."""
     import re
 
-    global _TAG_SUP_RE, _WORD_SUB_RE
+    global _WORD_SUB_RE
     if "_" in text and _SUB_RE is None:
         subscripted("a_b")  # compiles the shared pattern
     if "_" in text and _WORD_SUB_RE is None:
@@ -339,19 +337,8 @@ def page_tags(text: str) -> str:
 
         text = _SUB_RE.sub(low, text)
         text = _WORD_SUB_RE.sub(lambda m: f"{m.group(1)}{_SUB_TAG}{m.group(2)}</sub>", text)
-    if "^" not in text:
-        return text
-    if _TAG_SUP_RE is None:
-        _TAG_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[−-]?[0-9]+(?:\.[0-9]+)?"
-                                 r"|[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
-
-    def up(m: Any) -> str:
-        body = m.group(2) if m.group(2) is not None else m.group(1)
-        if body in _MARKER_LETTERS:
-            return m.group(0)
-        return f"{_SUP_TAG}{body}</super>"
-
-    return _TAG_SUP_RE.sub(up, text)
+    return _unicode_powers(text, lambda m, body: m.group(0) if body in _MARKER_LETTERS
+                           else f"{_SUP_TAG}{body}</super>")
 
 
 def subscript_texts(fig: FigureLike) -> None:
