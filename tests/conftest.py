@@ -15,6 +15,18 @@ os.environ.setdefault(
 )
 
 
+@pytest.fixture(autouse=True)
+def _patient_watchdog(monkeypatch):
+    """Commands run in this process (``run_cli``) and tests that send this process a signal:
+    the interrupt watchdog waits a minute for the command to unwind, not ``GRACE``.  Its exit
+    ends the whole process, a test worker here; on a loaded machine an in-process command took
+    longer than the 0.25 s ``GRACE`` to unwind from the SIGINT a test sent it, and the worker
+    was ended mid-suite.  Commands run as subprocesses keep their ``GRACE``."""
+    from landscape import interrupts
+
+    monkeypatch.setattr(interrupts, "GRACE", 60.0)
+
+
 #: the four reports read page by page for the issue on reports (formula, keyword arguments)
 FOUR_REPORTS = {
     "himmelblau": ("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", {}),
