@@ -308,13 +308,16 @@ def test_chained_rosenbrock_dim3_equals_hand_written():
 
 @pytest.mark.parametrize("dim, budget", [(100, 0.5), (200, 0.6)])
 def test_rosenbrock_is_fast(dim, budget):
+    """Parsing the chained sum stays linear in its terms.  The budget is CPU time of this
+    process, not wall time: on a loaded machine the wall time of the 100-term parse reached
+    0.59 s while other suites ran (measured ~0.15 s CPU for dim=200)."""
     parse(ROSENBROCK, dim=3)  # warm caches
-    start = time.perf_counter()
+    start = time.process_time()
     r = parse(ROSENBROCK, dim=dim)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(r.variables) == dim
     assert len(r.expr.args) == 2 * (dim - 1)
-    assert elapsed < budget  # measured ~0.15 s for dim=200
+    assert elapsed < budget
 
 
 def test_indexed_variables_and_nested_sums():
@@ -463,10 +466,10 @@ REFUSED = [
 
 @pytest.mark.parametrize("text, cls, column", REFUSED, ids=[r[0][:30] for r in REFUSED])
 def test_refused(text, cls, column):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a refusal computes nothing large (any load)
     with pytest.raises(cls) as info:
         parse(text)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     err = info.value
     assert isinstance(err, ParseError) and isinstance(err, InputError)
     assert err.column == column
