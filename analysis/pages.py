@@ -1275,9 +1275,10 @@ def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
 
 def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
                        ) -> tuple[list[Any], list[list[str]]]:
-    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text):
-    an empty column would only squeeze its header against the next one."""
-    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() for r in rows)]
+    """``columns`` and ``rows`` without the columns whose every cell is empty (blank text or
+    a bare dash "—"): such a column would only squeeze its header against the next one."""
+    keep = [j for j in range(len(columns)) if any(str(r[j]).strip() not in ("", "—")
+                                                  for r in rows)]
     return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
 
 

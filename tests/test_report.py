@@ -752,6 +752,21 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
 
 
+def test_columns_of_dashes_only_are_dropped():
+    """Study p. 18: Newton's theory table kept its 'predicted rate' and 'measured rate'
+    columns though every cell was '—', squeezing the 'decided by' cell."""
+    cols, rows = report.drop_empty_columns(["a", "b", "c"],
+                                           [["1", "—", "—"], ["2", " — ", "x"]])
+    assert cols == ["a", "c"] and rows == [["1", "—"], ["2", "x"]]
+    b = report.Builder("t")
+    t = b.doc.table(report.THEORY_COLUMNS, [["newton", "superlinear", "—", "3ᵗ",
+                                             "superlinear", "—", "2.94ᶠ",
+                                             "q = 2.94 in [2.7, 3.9]", "agrees", "r"]])
+    assert [c.header for c in t.columns] == ["method", "predicted kind", "order",
+                                            "measured kind", "order", "decided by",
+                                            "verdict", "reason"]
+
+
 def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
     """Kink p. 8 said every grid start ended on a cycle, but 671 of them had hit x* exactly
     (kink.json) and were counted by a re-run from a start moved by 10⁻⁶."""
