@@ -1721,16 +1721,30 @@ def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> s
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
 
 
+def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, float] | None:
+    """The band [ρ, ρ_eff] that decided the verdict of rate comparison ``c`` of a double root
+    (theory ‖e_k‖ ≈ C k ρᵏ; ρ_eff the window's average factor,
+    :func:`analysis.compare.double_root_rate`, needs the prediction ``p`` and the
+    measurement ``meas``): when the rates agree though their relative difference exceeds the
+    tolerance; else None."""
+    if (c.quantity != "rate" or c.rel_diff is None or not c.agree or c.tolerance is None
+            or p is None or meas is None or not getattr(p, "exact", True)
+            or c.predicted is None or decisive_diff(c) <= c.tolerance):
+        return None
+    eff = double_root_rate(p, meas)
+    return None if eff is None else (float(c.predicted), float(eff))
+
+
 def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
     tolerance; a rate of a double root (theory ‖e_k‖ ≈ C k ρᵏ) that the relative test did not
-    pass but the band did by ``ρ_m within tol of [ρ, ρ_eff]`` (ρ_eff the window's average
-    factor, :func:`analysis.compare.double_root_rate`, needs the measurement ``meas``); a
+    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``ρ in band`` or ``ρ x %
+    off band ≤ tol`` (the band's numbers are in the row's reason); a
     bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
     against 2ηG/(1 − β); finite termination by the iteration reached; ``kind`` when only the
-    kinds were compared (— when nothing was)."""
+    kinds were compared (``not compared`` when nothing was)."""
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
@@ -1738,15 +1752,11 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
-        if c.agree and tol is not None and diff > tol:
-            eff = None if p is None or meas is None else double_root_rate(p, meas)
-            if q == "rate" and eff is not None and m is not None and pv is not None:
-                band = f"[{fmt_rate(pv)}, {fmt_rate(eff)}]"
-                off = outside_range(m, pv, eff)
-                if off == 0:
-                    return f"ρ {fmt_rate(m)} in {band} (double root)"
-                return (f"ρ {fmt_rate(m)} within {percent(off).lstrip('<')} of {band} "
-                        f"{'≤' if off <= tol else '>'} {percent(tol)} (double root)")
+        band = double_root_band(c, p, meas)
+        if band is not None and m is not None and tol is not None:
+            off = outside_range(m, *band)
+            return ("ρ in band" if off == 0 else
+                    f"ρ {percent(off)} off band {'≤' if off <= tol else '>'} {percent(tol)}")
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
@@ -1757,7 +1767,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
         return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
-    return "kind" if q is not None else "—"
+    return "kind" if q is not None else "not compared"
 
 
 def comparison_reason(c: Any) -> str:

@@ -329,11 +329,11 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
                    predicted=0.47831, measured=0.4949, tolerance=0.01, note="double root: …")
     got = report.decided_by(c, p, m)
     off = (0.4949 - eff) / eff  # above the band's upper end: 0.28 %
-    assert got == (f"ρ 0.4949 within {100 * off:.2g}% of [0.47831, {eff:.5f}] ≤ 1% "
-                   "(double root)")
+    assert report.double_root_band(c, p, m) == pytest.approx((0.47831, eff))
+    assert got == f"ρ {100 * off:.2g}% off band ≤ 1%"  # the band's numbers: in the reason
     inside = NS(rate=0.49, window=(24, 39))
-    assert report.decided_by(replace(c, measured=0.49), p, inside) == \
-        f"ρ 0.49 in [0.47831, {eff:.5f}] (double root)"
+    assert report.decided_by(replace(c, measured=0.49), p, inside) == "ρ in band"
+    assert report.double_root_band(replace(c, rel_diff=0.001, speed_diff=0.001), p, m) is None
 
 
 def test_lies_between_is_computed_from_the_numbers():
