@@ -1912,6 +1912,16 @@ def stall_steps(e: np.ndarray, steps: Sequence[int], window: Sequence[int] | Non
     return out
 
 
+def window_span(e: np.ndarray, win: Sequence[int]) -> tuple[int, int] | None:
+    """The steps [a, z] of fit window ``win`` over which the per-step table takes its
+    geometric mean (the window clipped to the errors ``e``), None when its end errors give
+    none (not positive or not finite, or a window of no step)."""
+    a, z = int(win[0]), min(int(win[1]), len(e) - 1)
+    if not (z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z])):
+        return None
+    return a, z
+
+
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
                  measurement: Any, bound: float | None, above: Sequence[int]
                  ) -> tuple[list[list[str]], list[str], bool]:
@@ -1919,9 +1929,10 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit;
     their notes; whether the steps ``above`` the bound got their note."""
 
-    a, z = int(win[0]), min(int(win[1]), len(e) - 1)
-    if not (z > a and e[a] > 0 and e[z] > 0 and np.isfinite(e[a]) and np.isfinite(e[z])):
+    span = window_span(e, win)
+    if span is None:
         return [], [], False
+    a, z = span
     rows: list[list[str]] = []
     notes: list[str] = []
     mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
@@ -1979,7 +1990,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     p = study.prediction
     q = convergence_order(p)
     ks, r1 = plots.error_ratios(e)
-    if ks.size == 0:
+    kinds = nw_rows(study)
+    if ks.size == 0 and "reached" not in kinds:
         return False
     chosen = table_iterations([int(k) for k in ks], rows)
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
@@ -2003,12 +2015,14 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         body.append(row)
+    if "reached" in kinds and at is not None:
+        body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None)
     notes: list[str] = []
     if outside:
         notes.append(OUTSIDE_NOTE)
     if stalls:
         notes.append(STALL_NOTE)
-    if win is not None and q is None:
+    if "mean" in kinds and win is not None:
         rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
                                                  bound, above)
         body += rows_w
@@ -2046,22 +2060,84 @@ def has_fit_row(st: Any) -> bool:
         "linear", "diverges")
 
 
+def reached_text(e: float, floor: float) -> str:
+    """The ratio cell of the step a terminating run reached x* at, with error ``e``: exactly
+    (e = 0), at the rounding ``floor`` (no ratio is left to show), or within the tolerance."""
+    return ("x* reached exactly" if e == 0 else "x* reached (rounding floor)" if e <= floor
+            else "x* reached")
+
+
+def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, shown: int,
+                  ordered: bool) -> list[list[str]]:
+    """The per-step table's last rows of a run that reached x* at step ``at`` (its error at
+    the rounding floor, so no ratio of it is kept): the steps after the last one ``shown``
+    with their errors, then step ``at`` (:func:`reached_text`); ``ordered``: the table has
+    the column e_(k+1)/e_k^q, left blank here."""
+    from analysis import plots
+
+    floor = plots.rounding_floor(e)
+    tail = [""] if ordered else []
+    rows = [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
+             "x* at the next step", *tail]
+            for k in range(shown + 1, at) if np.isfinite(e[k]) and e[k] > floor]
+    return rows + [[str(at), cell(b, section, label, f"e_{at}", float(e[at]), "measured", 3),
+                    reached_text(float(e[at]), floor), *tail]]
+
+
+def nw_rows(study: Any) -> frozenset[str]:
+    """The kinds of summary rows the per-step table of rate study ``study`` has
+    (:func:`convergence_table`): ``mean``, the geometric mean over the fit window (a run
+    with a fit window whose method has no order q, the window's end errors positive);
+    ``fit``, the robust fit's rate beside it (:func:`has_fit_row`); ``reached``, the step a
+    terminating run reached x* at (its error at the rounding floor, no ratio)."""
+    from analysis import plots
+
+    try:
+        e = plots.study_errors(study)
+    except ValueError:
+        return frozenset()
+    at = plots.finite_at(study.measurement, len(e))
+    if at is not None:
+        ks, _ = plots.error_ratios(e)
+        return frozenset({"reached"} if 0 <= at < len(e) and at not in set(ks.tolist())
+                         else ())
+    win = getattr(study.measurement, "window", None)
+    if (win is None or convergence_order(study.prediction) is not None
+            or window_span(e, win) is None):
+        return frozenset()
+    return frozenset({"mean", "fit"} if has_fit_row(study) else {"mean"})
+
+
 def nw_text(studies: Sequence[Any]) -> str:
-    """The lead-in of the per-step tables of the rate studies ``studies``, saying which
-    rows they have: the robust fit's row only when some table has one (:func:`has_fit_row`)."""
-    fits = [has_fit_row(st) for st in studies]
-    rows = ("the rows before it (linear rates and growth factors) the geometric mean of the "
-            "ratio over the fit window and the rate the robust fit measured there"
-            if all(fits) else
-            "the row before it the geometric mean of the ratio over the fit window"
-            + (", followed, for a run with a measured rate or growth factor, by the rate the "
-               "robust fit measured there" if any(fits) else
-               " (these runs have no measured rate, so no row of a robust fit)"))
+    """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
+    rows they have (:func:`nw_rows`): a row that every table has as such, one that some
+    have for the runs that have it, none that no table has."""
+    kinds = [nw_rows(st) for st in studies]
+    means = [k for k in kinds if "mean" in k]
+    fits = [k for k in kinds if "fit" in k]
+    mean = "the geometric mean of the ratio over the fit window"
+    fit = "the rate the robust fit measured there"
+    if not means:
+        rows = ""
+    elif len(fits) == len(kinds):
+        rows = f", the rows before it {mean} and {fit}"
+    elif len(means) == len(kinds):
+        rows = (f", the row before it {mean}"
+                + (f", followed, for a run with a measured rate or growth factor, by {fit}"
+                   if fits else " (these runs have no measured rate, so no row of a robust "
+                   "fit)"))
+    else:
+        rows = (f"; for a run with a fit window and no order q, the row before it is {mean}"
+                + (f", followed, for a run with a measured rate or growth factor, by {fit}"
+                   if fits else ""))
+    reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
             "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & "
-            f"Wright's tables; the last row is what theory says the ratio tends to, {rows}.  "
+            f"Wright's tables; the last row is what theory says the ratio tends to{rows}.  "
             "Iterations whose errors are within 10³ machine epsilons of the floor are left "
-            "out (rounding noise).")
+            "out (rounding noise)"
+            + (", except the step at which a terminating run reached x*" if reached else "")
+            + ".")
 
 
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:

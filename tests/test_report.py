@@ -741,15 +741,105 @@ def test_critical_point_note_explains_only_what_the_table_shows():
 def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     """Kink p. 6: the lead-in promised a row with 'the rate the robust fit measured', but
     the bounded runs' tables had only the geometric-mean row."""
-    from types import SimpleNamespace as NS
-
-    bounded = NS(measurement=NS(kind="bounded", rate=None))
-    linear = NS(measurement=NS(kind="linear", rate=0.6))
+    e = 3.0 * 0.5 ** np.arange(40)
+    bounded = _nw_study(e, "linear", 0.5, window=(5, 30), kind="bounded")
+    linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     assert not report.has_fit_row(bounded) and report.has_fit_row(linear)
     text = report.nw_text([bounded, bounded])
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
     assert "the rate the robust fit measured there." in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+
+
+def _nw_study(errors, predicted, p_rate=None, order=None, window=None, kind=None, rate=None,
+              how="exact"):
+    """A rate study with errors ``errors`` (one coordinate, x* = 0), a prediction and a
+    measurement (kind, rate, fit window)."""
+    from types import SimpleNamespace as NS
+
+    return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+              reference=np.zeros(1), minimizer=np.zeros(1), minimizer_how=how,
+              prediction=NS(kind=predicted, rate=p_rate, order=order, exact=True),
+              measurement=NS(kind=kind, rate=rate, window=window))
+
+
+def _row_kinds(table) -> set[str]:
+    """The kinds of summary rows a per-step table has, read from its cells."""
+    kinds = set()
+    for row in table.rows:
+        kinds |= {"mean"} if "geometric mean" in row[1] else set()
+        kinds |= {"fit"} if "robust fit" in row[1] else set()
+        kinds |= {"reached"} if any("x* reached" in c for c in row) else set()
+    return kinds
+
+
+def _check_lead_in(studies) -> str:
+    """Build the per-step tables of ``studies`` and check their lead-in against them: each
+    row it names is in some table, a row it gives every table as such is in each one."""
+    b = report.Builder("t")
+    tables = []
+    for i, st in enumerate(studies):
+        if report.convergence_table(b, f"run{i}", st, "s"):
+            tables.append(b.doc.blocks[-1])
+    have = [_row_kinds(t) for t in tables]
+    text = report.nw_text(studies)
+    named = {"mean": "geometric mean" in text,
+             "fit": "robust fit measured" in text,
+             "reached": "reached x*" in text}
+    for kind, said in named.items():
+        if said:
+            assert any(kind in h for h in have), (kind, text, have)
+    if re.search(r", the rows? before it the geometric mean", text):  # said of every table
+        assert all("mean" in h for h in have), (text, have)
+    if "the rows before it the geometric mean of the ratio over the fit window and the rate" \
+            in text:
+        assert all("fit" in h for h in have), (text, have)
+    return text
+
+
+def test_per_step_lead_in_names_no_row_that_a_newton_table_lacks():
+    """Study p. 18: above Newton's table (ratios e_(k+1)/e_k^q, no fit window rows) the
+    lead-in said 'the row before it the geometric mean of the ratio over the fit window'."""
+    linear = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
+                       kind="linear", rate=0.5)
+    e = [0.5]  # e_(k+1) = e_k²: quadratic, order 2
+    while e[-1] > 1e-9:
+        e.append(e[-1] ** 2)
+    newton = _nw_study(e, "quadratic", order=2.0, window=(0, len(e) - 1), kind="quadratic")
+    text = _check_lead_in([newton])
+    assert "geometric mean" not in text and "robust fit" not in text
+    assert report.nw_rows(newton) == frozenset()
+    assert report.nw_rows(linear) == {"mean", "fit"}
+    both = _check_lead_in([linear, newton])
+    assert "for a run with a fit window" in both
+    _check_lead_in([linear])
+    bounded = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
+                        kind="bounded")
+    _check_lead_in([bounded, newton])
+    _check_lead_in([bounded, linear])
+
+
+def test_finite_termination_table_shows_the_step_onto_x_star():
+    """Quadratic p. 5: CG reaches x* of a 2-D quadratic in two steps (exact arithmetic: n
+    steps), but the rule dropping errors at the rounding floor left that step out, so the
+    table did not show that CG finished; from a start on an eigenvector its first step lands
+    exactly on x* (one exact line search along an eigenvector)."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    for x0, at in (([-4.5, -4.7], 2), ([0.0, -4.7], 1)):
+        st = rate_study(obj, "cg", x0)
+        b = report.Builder("t")
+        assert report.convergence_table(b, "cg", st, "s")
+        table = b.doc.blocks[-1]
+        (row,) = [r for r in table.rows if "x* reached" in r[2]]
+        assert row[0] == str(at), table.rows
+        steps = [r[0].rstrip("†‡*") for r in table.rows[:-1]]
+        assert steps == [str(k) for k in range(at + 1)], table.rows  # no step left out
+        assert report.nw_rows(st) == {"reached"}
+        assert "except the step at which a terminating run reached x*" in _check_lead_in([st])
+    assert row[2] == "x* reached exactly" and row[1].startswith("0")
 
 
 def test_columns_of_dashes_only_are_dropped():
