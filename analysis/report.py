@@ -1792,20 +1792,80 @@ THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
                   Column("order", "r"), "measured kind", Column("measured rate [window]", "r"),
                   Column("order", "r"), "decided by", "verdict", "reason"]
 
-THEORY_NOTES = (
-    "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
-    "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at the point the run converged to and the "
-    "hyperparameters; measured by a robust fit over the window of "
-    "iterations shown.  Agreement: an exact linear "
-    "rate within 1 % on ρ and on −ln ρ (a double root allows the window's k-bias); a bound "
-    "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
-    "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
-    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or "
-    f"{SE_RULE}.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
-    "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; a double "
-    "root: the measured ρ within 1 % of [ρ, the window's average factor]; q: "
-    "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
-    "kinds were compared).")
+#: Per rule a verdict of the theory table can rest on (:func:`theory_criterion`): when
+#: theory and measurement agree under it.
+THEORY_RULES = {
+    "rate": "an exact linear rate within 1 % on ρ and on −ln ρ",
+    "double root": ("the rate of a double root within 1 % of [ρ, the window's average factor] "
+                    "(the window's k-bias)"),
+    "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
+    "order": "an order q when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors)",
+    "band": "a cycle at a kink when no wider than the predicted 2ηG/(1 − β)",
+    "exponent": "a sublinear exponent a of k^−a within 10 %",
+    "level": f"a stochastic level within 5 % or {SE_RULE}",
+    "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",
+    "kind": "the kinds alone when theory gives no number to compare",
+}
+#: How the ‘decided by’ cell of each reading (:func:`decided_by`) reads.
+THEORY_READINGS = {
+    "rate": ("Δρ/ρ or Δln ρ/ln ρ: the larger of the relative differences of the rates and of "
+             "−ln ρ"),
+    "double root": ("band: a double root's [ρ, the window's average factor] (in the reason); "
+                    "ρ in it, or how far off"),
+    "bound": "ρ ≤ bound: the measured rate against theory's bound",
+    "order": "q: measured order against the band",
+    "band": "cycle: its size against 2ηG/(1 − β)",
+    "exponent": "Δexponent/exponent: the relative difference of the exponents",
+    "level": "ΔE‖e‖²/E‖e‖² or ΔC/C: the relative difference of the levels",
+    "finite": "x* at k: the step the run reached x* at, against that bound",
+    "kind": "kind: only the kinds were compared",
+}
+
+
+def theory_criterion(study: Any) -> tuple[str | None, str | None]:
+    """The rule (:data:`THEORY_RULES`) the verdict of rate study ``study`` rests on and the
+    reading of its ‘decided by’ cell (:data:`THEORY_READINGS`); (None, None) when nothing
+    was compared.  A prediction that is a bound is judged by the bound's rule also when only
+    the kinds were compared."""
+    c, p = study.comparison, study.prediction
+    q = c.quantity
+    bound = not getattr(p, "exact", True)
+    if q is None:
+        return None, None
+    if q == "kind" or (q in RELATIVE_RULES and c.rel_diff is None):
+        return ("bound" if bound else "kind"), "kind"
+    if q == "rate":
+        if bound:
+            return "bound", "bound"
+        key = "rate" if double_root_band(c, p, study.measurement) is None else "double root"
+        return key, key
+    key = {"exponent": "exponent", "error_level": "level", "error_constant": "level",
+           "order": "order", "band": "band", "finite_termination": "finite"}.get(q, "kind")
+    return key, key
+
+
+def theory_notes(studies: Sequence[Any] | None = None) -> str:
+    """The note of a theory table whose rows are the rate studies ``studies``: what rate and
+    order are, where the prediction and the measurement come from, and the agreement rules
+    and ‘decided by’ readings of exactly the criteria its rows use
+    (:func:`theory_criterion`; all of them when ``studies`` is None)."""
+    pairs = ([(k, k) for k in THEORY_RULES] if studies is None
+             else [theory_criterion(st) for st in studies])
+    rules = [k for k in THEORY_RULES if k in {r for r, _ in pairs}]
+    readings = [k for k in THEORY_READINGS if k in {d for _, d in pairs}]
+    text = ("Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = "
+            "q in e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors "
+            "are measured to, and the hyperparameters; measured by a robust fit over the "
+            "window of iterations shown.")
+    if rules:
+        text += "  Agreement: " + "; ".join(THEORY_RULES[k] for k in rules) + "."
+    if readings:
+        text += ("  ‘Decided by’ shows that quantity against its criterion ("
+                 + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
+    return text
+
+
+THEORY_NOTES = theory_notes()
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
@@ -2189,6 +2249,48 @@ def landings_text(bm: Any) -> str:
             "where that run ended.")
 
 
+def run_outcome(study: Any) -> str:
+    """What the run of rate study ``study`` did, as its errors' point x* depends on it:
+    ``converged`` (to x*: a minimizer, or the critical point it reached), ``cycles`` (ended on
+    a cycle or band around x*, its centre: measured kind ``bounded``), ``stopped`` (ended
+    near x* with no rate measured), ``diverged``, or ``elsewhere`` (ended far from every
+    critical point); the last two are measured to the minimum nearest to x₀."""
+    how = prose(getattr(study, "minimizer_how", "") or "")
+    if how.startswith("none: "):
+        what = how[len("none: "):]
+        return ("diverged" if what.startswith("the run diverged") else
+                "converged" if what.startswith("the run converged") else "elsewhere")
+    if getattr(study.measurement, "kind", None) == "bounded":
+        return "cycles"
+    if getattr(study.measurement, "kind", None) == "diverges":
+        return "diverged"
+    return "converged" if run_converges(study.measurement) is not False else "stopped"
+
+
+#: the point the errors of a run of each outcome (:func:`run_outcome`) are measured to
+ERROR_POINTS = {
+    "converged": "the point the run converged to",
+    "cycles": ("the point the run's cycle settles around (the run does not converge: it "
+               "cycles)"),
+    "stopped": "the critical point the run stopped near (no rate measured)",
+    "diverged": "the minimum nearest to x₀ (the run diverged)",
+    "elsewhere": "the minimum nearest to x₀ (the run ended far from every critical point)",
+}
+
+
+def error_point_text(runs: Mapping[str, Any]) -> str:
+    """The sentence saying what the errors of the rate studies ``runs`` (label → study) are
+    measured to, by what each run did (:func:`run_outcome`): the point a run converged to
+    only for the runs that converged."""
+    outcomes = {label: run_outcome(st) for label, st in runs.items()}
+    kinds = [k for k in ERROR_POINTS if k in outcomes.values()]
+    if len(kinds) == 1:
+        return f"Each run's error is measured to {ERROR_POINTS[kinds[0]]}."
+    return "Each run's error is measured to x*: " + "; ".join(
+        f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {ERROR_POINTS[k]}"
+        for k in kinds) + "."
+
+
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
@@ -2199,10 +2301,11 @@ def _theory(b: Builder, A: Analysis) -> None:
         return
     d.paragraph("Each method ran again from x₀ with no gradient tolerance, long enough to "
                 "reach the floating-point floor (or a cap), so that the asymptotic phase is "
-                "visible.  Its error is measured to the point the run converged to.")
+                "visible.  " + error_point_text({r.label: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study) for r in studies]
     d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
-            notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
+            notes=[legend_text(["theory", "fit"]),
+                   theory_notes([r.study for r in studies])])
     where = reference_text(studies)
     if where:
         d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",

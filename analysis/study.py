@@ -52,7 +52,6 @@ from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     SMALL,
     THEORY_COLUMNS,
-    THEORY_NOTES,
     Builder,
     Column,
     ReportResult,
@@ -69,6 +68,7 @@ from analysis.report import (
     nw_text,
     percent,
     starts_body,
+    theory_notes,
     theory_row,
     verdict_tally,
     versions,
@@ -210,7 +210,8 @@ class Study:
         """The rate-study rows of this section as a table."""
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
-                           notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
+                           notes=[legend_text(["theory", "fit"]),
+                                  theory_notes([st for _, st in self.section_studies])])
         self.convergence_tables()
 
     def convergence_tables(self) -> None:

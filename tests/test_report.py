@@ -842,6 +842,62 @@ def test_finite_termination_table_shows_the_step_onto_x_star():
     assert row[2] == "x* reached exactly" and row[1].startswith("0")
 
 
+def _compared(quantity, exact=True, **kw):
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    c = Comparison(kw.pop("agree", True), kw.pop("verdict", "agrees"), quantity=quantity, **kw)
+    return NS(comparison=c, prediction=NS(exact=exact, kind="linear", rate=kw.get("predicted")),
+              measurement=NS(kind="linear", rate=kw.get("measured"), window=(0, 50)))
+
+
+def test_theory_note_explains_only_the_criteria_its_rows_use():
+    """Study p. 10, kink p. 5, Rosenbrock p. 6: the theory table's note explained orders,
+    cycles at a kink, stochastic levels and double roots beside rows that use none of them."""
+    rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
+                     tolerance=0.01)
+    none = _compared(None, agree=False, verdict="not comparable", reason="no rate")
+    assert report.theory_criterion(rate) == ("rate", "rate")
+    assert report.theory_criterion(none) == (None, None)
+    note = report.theory_notes([rate, none])
+    assert "within 1 % on ρ and on −ln ρ" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
+    for unused in ("[0.9 q, 1.3 q]", "2ηG/(1 − β)", "stochastic level", "double root",
+                   "kind: only", "a bound (line-search"):
+        assert unused not in note, unused
+    cycle = _compared("band", exact=False, predicted=2.0, measured=1.0, rel_diff=0.5)
+    note = report.theory_notes([cycle])
+    assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1 % on ρ" not in note
+    assert "[0.9 q, 1.3 q]" not in note
+    assert "no number" not in report.theory_notes([none]) and "Agreement" not in \
+        report.theory_notes([none])
+    # the full note (every criterion) is still the union
+    assert all(r in report.THEORY_NOTES for r in report.THEORY_RULES.values())
+
+
+def test_theory_lead_in_says_what_the_runs_did():
+    """Kink p. 4: 'Its error is measured to the point the run converged to' above runs that
+    cycle around the kink (a 2-cycle of size 1 for gd with lr = 1 on |x|)."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    st = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0)
+    assert report.run_outcome(st) == "cycles"
+    text = report.error_point_text({"gd": st})
+    assert "converged to" not in text and "cycle" in text
+    e = 3.0 * 0.5 ** np.arange(40)
+    conv = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    far = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.99,
+                    how="none: the run ended far from every critical point (…)")
+    assert report.error_point_text({"a": conv}) == (
+        "Each run's error is measured to the point the run converged to.")
+    mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
+    assert "for a the point the run converged to" in mixed
+    assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
+    assert "for b the point the run's cycle settles around" in mixed
+
+
 def test_columns_of_dashes_only_are_dropped():
     """Study p. 18: Newton's theory table kept its 'predicted rate' and 'measured rate'
     columns though every cell was '—', squeezing the 'decided by' cell."""
