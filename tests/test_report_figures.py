@@ -228,7 +228,7 @@ def test_the_vanishing_table_uses_the_exact_minimum_value():
     (Comparison(True, "agrees", rel_diff=0.4, quantity="rate", predicted=0.5,
                 measured=0.3, tolerance=0.01), NS(exact=False), "ρ 0.3 ≤ bound 0.5"),
     (Comparison(True, "agrees", quantity="kind"), None, "kind"),
-    (Comparison(False, "not comparable", reason="x"), None, "—"),
+    (Comparison(False, "not comparable", reason="x"), None, "not compared"),
 ])
 def test_the_theory_table_shows_the_quantity_that_decided_the_verdict(c, p, want):
     """The kink report showed a 50 % rate difference beside 'agrees' for a cycle that the rule
