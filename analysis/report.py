@@ -1844,28 +1844,35 @@ def theory_criterion(study: Any) -> tuple[str | None, str | None]:
     return key, key
 
 
-def theory_notes(studies: Sequence[Any] | None = None) -> str:
-    """The note of a theory table whose rows are the rate studies ``studies``: what rate and
-    order are, where the prediction and the measurement come from, and the agreement rules
-    and ‘decided by’ readings of exactly the criteria its rows use
-    (:func:`theory_criterion`; all of them when ``studies`` is None)."""
+#: The head of a theory table's notes, the same for every table (printed once per page).
+THEORY_HEAD = (
+    "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
+    "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors are measured "
+    "to, and the hyperparameters; measured by a robust fit over the window of iterations "
+    "shown.")
+
+
+def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
+    """The notes of a theory table whose rows are the rate studies ``studies``: what rate
+    and order are and where the prediction and the measurement come from
+    (:data:`THEORY_HEAD`), then the agreement rules and ‘decided by’ readings of exactly the
+    criteria its rows use (:func:`theory_criterion`; all of them when ``studies`` is None),
+    none when no row compared anything."""
     pairs = ([(k, k) for k in THEORY_RULES] if studies is None
              else [theory_criterion(st) for st in studies])
     rules = [k for k in THEORY_RULES if k in {r for r, _ in pairs}]
     readings = [k for k in THEORY_READINGS if k in {d for _, d in pairs}]
-    text = ("Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = "
-            "q in e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors "
-            "are measured to, and the hyperparameters; measured by a robust fit over the "
-            "window of iterations shown.")
+    text = ""
     if rules:
-        text += "  Agreement: " + "; ".join(THEORY_RULES[k] for k in rules) + "."
+        text += "Agreement: " + "; ".join(THEORY_RULES[k] for k in rules) + ".  "
     if readings:
-        text += ("  ‘Decided by’ shows that quantity against its criterion ("
+        text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
-    return text
+    return [THEORY_HEAD] + ([text.strip()] if text else [])
 
 
-THEORY_NOTES = theory_notes()
+#: The full notes of a theory table: every criterion.
+THEORY_NOTES = "  ".join(theory_notes())
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
@@ -2304,8 +2311,7 @@ def _theory(b: Builder, A: Analysis) -> None:
                 "visible.  " + error_point_text({r.label: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study) for r in studies]
     d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
-            notes=[legend_text(["theory", "fit"]),
-                   theory_notes([r.study for r in studies])])
+            notes=[legend_text(["theory", "fit"]), *theory_notes([r.study for r in studies])])
     where = reference_text(studies)
     if where:
         d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",

@@ -211,7 +211,7 @@ class Study:
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
                            notes=[legend_text(["theory", "fit"]),
-                                  theory_notes([st for _, st in self.section_studies])])
+                                  *theory_notes([st for _, st in self.section_studies])])
         self.convergence_tables()
 
     def convergence_tables(self) -> None:
