@@ -745,10 +745,21 @@ def math_drawing(text: str, size: float) -> Any:
 def markup(text: str) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
-    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); newlines become line breaks."""
-    from analysis.plots import page_tags
+    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); code spans
+    (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
+    newlines become line breaks."""
+    from analysis.plots import CODE_SPAN, page_tags
 
-    return page_tags(escape(page_minus(str(text)))).replace("\n", "<br/>")
+    parts = CODE_SPAN.split(str(text))
+    return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
+                   else page_tags(escape(page_minus(p)))
+                   for i, p in enumerate(parts)).replace("\n", "<br/>")
+
+
+def code(text: str) -> str:
+    """``text`` as a code span of page text (a key or command the reader types): set
+    literally, in the monospace font, by :func:`markup`."""
+    return f"`{text}`"
 
 
 # ============================================================================ flowables
@@ -1263,7 +1274,7 @@ def _cell_words(text: str, size: float, font: str) -> list[tuple[list[float], fl
     """The lines of a cell's text (split at newlines) as (word widths, space width)."""
     space = string_width(" ", size, font)
     return [([string_width(w, size, font) for w in line.split()], space)
-            for line in str(text).split("\n")]
+            for line in str(text).replace("`", "").split("\n")]
 
 
 def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
@@ -1975,7 +1986,7 @@ def _numbered_canvas(d: Document) -> Any:
 __all__ = [
     "BODY", "CONTENT_H", "CONTENT_W", "FONT", "HOW", "MONO", "PAGE_H", "PAGE_W", "SMALL",
     "TABLE", "Column", "Contents", "Document", "FigureBlock", "Formula", "Heading", "MathLine",
-    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "column_widths",
+    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "code", "column_widths",
     "drop_empty_columns", "figure_drawing",
     "legend_text", "mark", "markup", "math_width", "plain_formula", "register_fonts",
     "string_width", "typeset",

@@ -303,9 +303,12 @@ def no_f_star_reason(info: Mapping[str, Any]) -> str:
         return "no minimum"
     known = suite_twin(info)
     if known is not None:
+        from analysis.pages import code
+
         suite, oid, f_star = known
         return (f"no f* given in the spec, yet it is the {suite} suite's {oid} with "
-                f"f* = {f_star:g}: give f_star or use suite = \"{suite}\", only = [\"{oid}\"]")
+                f"f* = {f_star:g}: give {code('f_star')} or use "
+                + code(f'suite = "{suite}", only = ["{oid}"]'))
     return "no f* given in the spec"
 
 
