@@ -498,7 +498,7 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
             return x, (f"uniform draw from the box (seed {seed}), rounded to 2 decimals, at "
                        f"least {START_CLEARANCE:g} × the box diagonal from the minimizer and "
-                       "5 % of it from other critical points")
+                       "5% of it from other critical points")
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
             best, best_score = x, score
@@ -1787,13 +1787,13 @@ THEORY_NOTES = (
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at the point the run converged to and the "
     "hyperparameters; measured by a robust fit over the window of "
     "iterations shown.  Agreement: an exact linear "
-    "rate within 1 % on ρ and on −ln ρ (a double root allows the window's k-bias); a bound "
+    "rate within 1% on ρ and on −ln ρ (a double root allows the window's k-bias); a bound "
     "(line-search methods, degenerate minima) when the run is at least as fast; an order q "
     "when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors); a cycle at a kink "
-    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5 % or "
+    "when no wider than the predicted 2ηG/(1 − β); a stochastic level within 5% or "
     f"{SE_RULE}.  ‘Decided by’ shows that quantity against its criterion (Δρ/ρ or "
     "Δln ρ/ln ρ: the larger of the relative differences of the rates and of −ln ρ; a double "
-    "root: the measured ρ within 1 % of [ρ, the window's average factor]; q: "
+    "root: the measured ρ within 1% of [ρ, the window's average factor]; q: "
     "measured order against the band; cycle: its size against 2ηG/(1 − β); kind: only the "
     "kinds were compared).")
 
