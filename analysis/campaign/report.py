@@ -984,8 +984,8 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
         return f"{m} on {o}: {what}; {why}."
-    s = f"{m} on {o}: {what}; boundary η < {short_formula(chk.formula)} (theory, " \
-        f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
+    s = f"{m} on {o}: {what}; boundary from theory (L numeric): " \
+        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree."
     if "β" in short_formula(chk.formula):
         s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
                                 else ".")
