@@ -2110,9 +2110,13 @@ def landings_text(bm: Any) -> str:
     if not n:
         return ""
     total = int(np.size(bm.labels))
-    who = f"All {n} grid starts" if n == total else f"{n} of the {total} grid starts"
+    if n == total:
+        who = "The only grid start" if n == 1 else f"All {n} grid starts"
+    else:
+        who = f"{n} of the {total} grid starts"
+    again = "it was" if n == 1 else "each was"
     return (f"  {who} landed exactly on a critical point (a grid aligned with the step); "
-            "each was run again from a start moved by 10⁻⁶ of the box, and is counted by "
+            f"{again} run again from a start moved by 10⁻⁶ of the box, and is counted by "
             "where that run ended.")
 
 
@@ -2128,7 +2132,7 @@ def _theory(b: Builder, A: Analysis) -> None:
                 "reach the floating-point floor (or a cap), so that the asymptotic phase is "
                 "visible.  Its error is measured to the point the run converged to.")
     rows = [theory_row(b, r.label, r.study) for r in studies]
-    d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
+    d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[legend_text(["theory", "fit"]), THEORY_NOTES])
     where = reference_text(studies)
     if where:
@@ -2145,9 +2149,20 @@ def _theory(b: Builder, A: Analysis) -> None:
             convergence_table(b, r.label, r.study, "theory vs measurement",
                               to=to.get(r.label, ""))
     if silent:
-        d.paragraph(f"No table of ratios for {', '.join(silent)}: theory promises no rate "
-                    "there (reasons in the table above), so there is no value to set them "
-                    "beside.", style="italic")
+        d.paragraph(no_ratio_table_text(silent), style="italic")
+
+
+#: The title of the table of predicted and measured convergence, by which text refers to it.
+THEORY_TABLE = "Predicted and measured convergence"
+
+
+def no_ratio_table_text(silent: Sequence[str]) -> str:
+    """The sentence on the methods with no table of ratios (theory promises no rate): the
+    reasons are in the table :data:`THEORY_TABLE` at the head of the section, named so (the
+    per-method tables printed between them can put it pages back, not just "above")."""
+    return (f"No table of ratios for {', '.join(silent)}: theory promises no rate there "
+            f"(reasons in the table “{THEORY_TABLE}” at the start of this section), so "
+            "there is no value to set them beside.")
 
 
 FIRST_ORDER_FAMILY = names("first-order", "adaptive", "coordinate")

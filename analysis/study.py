@@ -668,8 +668,9 @@ def section_tanh(S: Study) -> None:
            f"{inline_math(exact)}), so a GD step of η = {eta:g} moves x by about "
            f"{fmt_num(eta * exact_val, 1)}.  "
            "Gradient descent is a discretised gradient flow dx/dt = −f′(x); the number of "
-           "steps to cross from x₀ to x₁ is about ∫ dx /(η|f′(x)|) — large where |f′| is "
-           "small.  This is the vanishing-gradient problem of saturated activations.")
+           f"steps to cross from the start x₀ = {x0:g} to the point x = {x_end:g} is about "
+           "∫ dx /(η|f′(x)|) over that stretch — large where |f′| is small.  This is the "
+           "vanishing-gradient problem of saturated activations.")
     since = len(S.checks)
     van = obj.vanishing(box=[(-6, 6)], threshold=threshold)
     run = _run(obj, [x0], "gd", lr=eta, steps=700)
