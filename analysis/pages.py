@@ -27,7 +27,9 @@ numbers of the contents are stable).
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
   width (words and numbers never split; the room goes where it takes most lines off); a
-  table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole, a
+  table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
+  unless moving it would leave more than a third of the page blank
+  (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
   enough to fill at least half of the rest of the page); a table that misses a page with
@@ -91,8 +93,15 @@ LAST_SHRINK = 0.5
 #: ... but never so far that a panel (axes) of the figure ends up lower than this many points:
 #: such a figure goes to the next page whole instead of being squashed to a strip.
 MIN_PANEL = 90.0
-#: Tables with at most this many rows (and at most a third of a page tall) are never split.
+#: Tables with at most this many rows (and at most a third of a page tall) are not split,
+#: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
+#: it has at least 2 × :data:`MIN_ROWS` rows.
 SHORT_ROWS = 12
+#: The share of a page left blank above which a short table splits rather than move whole.
+SHORT_SPLIT_GAP = 1.0 / 3.0
+#: A cell at most this share of the table's width on one line is short: room left after
+#: the widths that shorten the table goes first to putting such cells on one line.
+SHORT_CELL = 0.25
 #: A split table leaves at least this many rows on each side of the break.
 MIN_ROWS = 3
 #: Horizontal gap between the two figures of a row, in points.
@@ -745,10 +754,21 @@ def math_drawing(text: str, size: float) -> Any:
 def markup(text: str) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
-    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); newlines become line breaks."""
-    from analysis.plots import page_tags
+    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); code spans
+    (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
+    newlines become line breaks."""
+    from analysis.plots import CODE_SPAN, page_tags
 
-    return page_tags(escape(page_minus(str(text)))).replace("\n", "<br/>")
+    parts = CODE_SPAN.split(str(text))
+    return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
+                   else page_tags(escape(page_minus(p)))
+                   for i, p in enumerate(parts)).replace("\n", "<br/>")
+
+
+def code(text: str) -> str:
+    """``text`` as a code span of page text (a key or command the reader types): set
+    literally, in the monospace font, by :func:`markup`."""
+    return f"`{text}`"
 
 
 # ============================================================================ flowables
@@ -1046,6 +1066,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             th = self.table.wrap(CONTENT_W, 1e6)[1]
             return len(self.rows) <= SHORT_ROWS and th <= CONTENT_H / 3.0
 
+        def splits_short(self, aH: float) -> bool:
+            """Whether this short table splits all the same: moving it whole would leave
+            more than :data:`SHORT_SPLIT_GAP` of the page blank (``aH`` points), and it has
+            rows enough for :data:`MIN_ROWS` on each side (a table of a few rows stays
+            whole)."""
+            return aH > SHORT_SPLIT_GAP * CONTENT_H and len(self.rows) >= 2 * MIN_ROWS
+
         def _squeezed(self, aW: float, aH: float) -> Any:
             """This table whole in ``aH`` points when it misses them by at most
             :data:`NOTE_SQUEEZE` and the page has footnotes (their clear space above the
@@ -1067,7 +1094,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if whole is not None:
                 return [whole]
             full = aH >= self.doc._frame_height - 1.0
-            if self.short() and not full:
+            if self.short() and not full and not self.splits_short(aH):
                 return []
             avail = aH - self._title_h(aW)
             if getattr(self, "canv", None) is not None:  # room for the part's legend
@@ -1263,7 +1290,7 @@ def _cell_words(text: str, size: float, font: str) -> list[tuple[list[float], fl
     """The lines of a cell's text (split at newlines) as (word widths, space width)."""
     space = string_width(" ", size, font)
     return [([string_width(w, size, font) for w in line.split()], space)
-            for line in str(text).split("\n")]
+            for line in str(text).replace("`", "").split("\n")]
 
 
 def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
@@ -1288,10 +1315,13 @@ def column_widths(t: Table, width: float) -> list[float]:
     With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
     word, never split, at most a third of ``width``), both plus :data:`CELL_PAD`; the widths
-    are n_j scaled up to ``width`` when Σ n ≤ width, m_j scaled down when Σ m ≥ width.  Else
-    they start at m_j and the room width − Σ m goes by content (:func:`_share_room`): where
-    it shortens the table most per point, the table's height counted in lines,
-    H = Σ_rows max_j lines(cell, w_j) (:func:`wrapped_lines`)."""
+    are n_j plus an equal share of the room width − Σ n when Σ n ≤ width (a share in
+    proportion to n_j would give most to the column with the longest header, however short
+    its cells), m_j scaled down when Σ m ≥ width.  Else they start at m_j and the room
+    width − Σ m goes by content (:func:`_share_room`): where it shortens the table most per
+    point, the table's height counted in lines, H = Σ_rows max_j lines(cell, w_j)
+    (:func:`wrapped_lines`), then to putting short cells on one line
+    (:func:`_unwrap_short_cells`)."""
     cols = t.columns
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
@@ -1306,8 +1336,8 @@ def column_widths(t: Table, width: float) -> list[float]:
         mn = max([w for cell in cells[-1] for ws, _ in cell for w in ws] or [10.0])
         minimal.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
         natural.append(max(nat, minimal[-1]))
-    if sum(natural) <= width:
-        return [w * width / sum(natural) for w in natural]
+    if sum(natural) <= width:  # the room left over goes to every column alike
+        return [w + (width - sum(natural)) / len(natural) for w in natural]
     if sum(minimal) >= width:
         return [width * m / sum(minimal) for m in minimal]
     return _share_room(cells, minimal, natural, width)
@@ -1373,11 +1403,36 @@ def _share_room(cells: list[list[Any]], minimal: list[float], natural: list[floa
             break
         for j, w in best[1]:
             widths[j] = w
+    _unwrap_short_cells(cells, widths, natural, width, lines)
     left = width - sum(widths)
     spare = [max(n - w, 0.0) for n, w in zip(natural, widths, strict=True)]
     if sum(spare) > 0:
         return [w + left * sp / sum(spare) for w, sp in zip(widths, spare, strict=True)]
     return [w * width / sum(widths) for w in widths]
+
+
+def _unwrap_short_cells(cells: list[list[Any]], widths: list[float], natural: list[float],
+                        width: float, lines: Callable[[int, float], Any]) -> None:
+    """Widen columns in place, cheapest first, so that wrapped short cells (one line at most
+    :data:`SHORT_CELL` of ``width``) go on one line while the room ``width − Σ widths``
+    lasts: a short cell such as ``η < 2/L = 1`` broken over two lines of a row that other
+    cells make two lines tall anyway takes no line off the table (:func:`_share_room` sees
+    no gain), yet reads as one expression only on one line."""
+    while True:
+        room = width - sum(widths)
+        best = None
+        for j, w in enumerate(widths):
+            for r, n in enumerate(lines(j, w)):
+                if n <= 1:
+                    continue
+                need = _fit_width(cells[j][r], len(cells[j][r]), w, natural[j])
+                cost = need - w
+                if need <= SHORT_CELL * width and 0 < cost <= room + 1e-9 and (
+                        best is None or cost < best[0]):
+                    best = (cost, j, need)
+        if best is None:
+            return
+        widths[best[1]] = best[2]
 
 
 # ============================================================================ document
@@ -1976,7 +2031,7 @@ def _numbered_canvas(d: Document) -> Any:
 __all__ = [
     "BODY", "CONTENT_H", "CONTENT_W", "FONT", "HOW", "MONO", "PAGE_H", "PAGE_W", "SMALL",
     "TABLE", "Column", "Contents", "Document", "FigureBlock", "Formula", "Heading", "MathLine",
-    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "column_widths",
+    "PageBreak", "PageFill", "Paragraph", "Spacer", "Table", "code", "column_widths",
     "drop_empty_columns", "figure_drawing",
     "legend_text", "mark", "markup", "math_width", "plain_formula", "register_fonts",
     "string_width", "typeset",

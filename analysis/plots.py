@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -231,14 +232,24 @@ _SUP = str.maketrans(_SUP_FROM, _SUP_TO)
 _PAGE_SUP_RE = None
 
 
+#: A code span of page text: a key or command the reader types, written between backticks
+#: (``f_star``); it is set literally, in the monospace font, with no scripts.
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
 def page_script(text: str) -> str:
     """Page text with its TeX-style sub- and superscripts typeset as the figures typeset
     them (:func:`subscripted`), in Unicode only where every character has a form:
     ``e_k`` → ``eₖ``, ``e_(k+1)`` → ``e₍ₖ₊₁₎``, ``T_max`` → ``Tₘₐₓ``, ``ρ^200`` → ``ρ²⁰⁰``,
     ``|1 − ηL|^k`` → ``|1 − ηL|ᵏ``, ``k^−1`` → ``k⁻¹``, ``e^(−2|x|)`` kept (``|`` has no
     superscript form), and ``x_K``, ``t_f`` kept (no subscript K, f): :func:`page_tags`
-    typesets those.  A power in a provenance marker's letter (``β^t``) is kept, so that it
-    is never read as a marker."""
+    typesets those.  The subscripts of one symbol are set alike within a text: when one of
+    them has no Unicode form, all of them are kept for the tags (``c_f``, ``c_g``, ``c_h``,
+    not ``c_f``, ``c_g``, ``cₕ``).  A power in a provenance marker's letter (``β^t``) is
+    kept, so that it is never read as a marker; code spans (:data:`CODE_SPAN`) are kept."""
+    if "`" in text:
+        parts = CODE_SPAN.split(text)
+        return "".join(f"`{p}`" if i % 2 else page_script(p) for i, p in enumerate(parts))
     if "_" in text:
         text = _page_subscripts(text)
     return _unicode_powers(text, lambda m, body: m.group(0))
@@ -289,11 +300,13 @@ def _page_subscripts(text: str) -> str:
     right after a subscript left to the superscript pass."""
     if _SUB_RE is None:
         subscripted("a_b")  # compiles the shared pattern
+    tagged = {m.group(1) for m in _SUB_RE.finditer(text)
+              if not all(c in _SUB_FROM for c in (m.group(3) or m.group(2)))}
 
     def one(m: Any) -> str:
         base, sub, inner, power = m.group(1), m.group(2), m.group(3), m.group(4)
         body = inner if inner is not None else sub
-        if not all(c in _SUB_FROM for c in body):
+        if base in tagged:  # a sibling subscript needs a tag: this one takes one too
             return m.group(0)
         low = ("₍" + body.translate(_SUB) + "₎") if inner is not None else body.translate(_SUB)
         return base + low + (power or "")
@@ -4036,6 +4049,7 @@ def audit(fig: FigureLike, *, slack: float = 1e-3) -> list[str]:
 
 
 __all__ = [
+    "CODE_SPAN",
     "FIGSIZE",
     "KIND_STYLE",
     "OKABE_ITO",

@@ -498,7 +498,7 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
             return x, (f"uniform draw from the box (seed {seed}), rounded to 2 decimals, at "
                        f"least {START_CLEARANCE:g} × the box diagonal from the minimizer and "
-                       "5 % of it from other critical points")
+                       "5% of it from other critical points")
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
             best, best_score = x, score
@@ -1119,12 +1119,25 @@ def _threshold_sentence(A: Analysis) -> str | None:
     n_away = 0 if s.elsewhere is None else int(np.sum(s.elsewhere))
     n_bnd = int(np.sum(s.not_convergent & ~s.diverged)) - n_away
     if n_bnd or n_away:
-        obs += (f" ({plural(n_bnd, 'run')} settled on a cycle or band, "
-                + (f"{n_away} left x* for another point, " if n_away else "")
-                + f"{n_div} diverged)")
+        obs = aside(obs, f"{plural(n_bnd, 'run')} settled on a cycle or band, "
+                    + (f"{n_away} left x* for another point, " if n_away else "")
+                    + f"{n_div} diverged")
     return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
-            f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; {obs}"
-            + _sweep_verdict(A, s) + ".")
+            f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
+            + aside(obs, _sweep_verdict_clause(A, s)) + ".")
+
+
+def aside(text: str, clause: str) -> str:
+    """``text (clause)``; when ``text`` already ends with a bracketed clause of its own, that
+    bracket takes ``clause`` after a semicolon, so that two brackets never follow each other:
+    ``… η = 0.021 (3 runs settled on a cycle or band, 0 diverged; consistent)``.  For texts
+    whose last bracket is a clause (words), not a point or a formula."""
+    clause = clause.strip()
+    if not clause:
+        return text
+    if text.rstrip().endswith(")"):
+        return text.rstrip()[:-1] + f"; {clause})"
+    return f"{text} ({clause})"
 
 
 def _plateau_sentence(A: Analysis) -> str | None:
@@ -1795,14 +1808,14 @@ THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
 #: Per rule a verdict of the theory table can rest on (:func:`theory_criterion`): when
 #: theory and measurement agree under it.
 THEORY_RULES = {
-    "rate": "an exact linear rate within 1 % on ρ and on −ln ρ",
-    "double root": ("the rate of a double root within 1 % of [ρ, the window's average factor] "
+    "rate": "an exact linear rate within 1% on ρ and on −ln ρ",
+    "double root": ("the rate of a double root within 1% of [ρ, the window's average factor] "
                     "(the window's k-bias)"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
     "order": "an order q when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors)",
     "band": "a cycle at a kink when no wider than the predicted 2ηG/(1 − β)",
-    "exponent": "a sublinear exponent a of k^−a within 10 %",
-    "level": f"a stochastic level within 5 % or {SE_RULE}",
+    "exponent": "a sublinear exponent a of k^−a within 10%",
+    "level": f"a stochastic level within 5% or {SE_RULE}",
     "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",
     "kind": "the kinds alone when theory gives no number to compare",
 }
@@ -2250,9 +2263,13 @@ def landings_text(bm: Any) -> str:
     if not n:
         return ""
     total = int(np.size(bm.labels))
-    who = f"All {n} grid starts" if n == total else f"{n} of the {total} grid starts"
+    if n == total:
+        who = "The only grid start" if n == 1 else f"All {n} grid starts"
+    else:
+        who = f"{n} of the {total} grid starts"
+    again = "it was" if n == 1 else "each was"
     return (f"  {who} landed exactly on a critical point (a grid aligned with the step); "
-            "each was run again from a start moved by 10⁻⁶ of the box, and is counted by "
+            f"{again} run again from a start moved by 10⁻⁶ of the box, and is counted by "
             "where that run ended.")
 
 
@@ -2310,7 +2327,7 @@ def _theory(b: Builder, A: Analysis) -> None:
                 "reach the floating-point floor (or a cap), so that the asymptotic phase is "
                 "visible.  " + error_point_text({r.label: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study) for r in studies]
-    d.table(THEORY_COLUMNS, rows, title="Predicted and measured convergence",
+    d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[legend_text(["theory", "fit"]), *theory_notes([r.study for r in studies])])
     where = reference_text(studies)
     if where:
@@ -2327,9 +2344,20 @@ def _theory(b: Builder, A: Analysis) -> None:
             convergence_table(b, r.label, r.study, "theory vs measurement",
                               to=to.get(r.label, ""))
     if silent:
-        d.paragraph(f"No table of ratios for {', '.join(silent)}: theory promises no rate "
-                    "there (reasons in the table above), so there is no value to set them "
-                    "beside.", style="italic")
+        d.paragraph(no_ratio_table_text(silent), style="italic")
+
+
+#: The title of the table of predicted and measured convergence, by which text refers to it.
+THEORY_TABLE = "Predicted and measured convergence"
+
+
+def no_ratio_table_text(silent: Sequence[str]) -> str:
+    """The sentence on the methods with no table of ratios (theory promises no rate): the
+    reasons are in the table :data:`THEORY_TABLE` at the head of the section, named so (the
+    per-method tables printed between them can put it pages back, not just "above")."""
+    return (f"No table of ratios for {', '.join(silent)}: theory promises no rate there "
+            f"(reasons in the table “{THEORY_TABLE}” at the start of this section), so "
+            "there is no value to set them beside.")
 
 
 FIRST_ORDER_FAMILY = names("first-order", "adaptive", "coordinate")
@@ -2599,6 +2627,25 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
             "ratios are rounding noise when x* is not exact.  " + text)
 
 
+def floor_cut_text(errors: Mapping[str, Any]) -> str:
+    """The caption sentence on the curves cut at the rounding floor: those of the runs whose
+    error falls below 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`) are drawn until
+    it first does; '' when no run reaches it (then no curve is cut and the rule applies to
+    none)."""
+    from analysis import plots
+
+    cut = [k for k, e in errors.items()
+           if len(plots.above_floor(e)) < np.asarray(e, float).size]
+    if not cut:
+        return ""
+    rule = ("drawn until the error first falls below 10³·ε·max(e₀, 1), where the ratios "
+            "become rounding noise.")
+    if len(cut) == len(errors):
+        return f"  {'Each curve is' if len(cut) > 1 else 'The curve is'} {rule}"
+    one = len(cut) == 1
+    return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}"
+
+
 def error_caption(panels: Sequence[Any]) -> str:
     """The caption of an error figure, from what it draws (:func:`analysis.plots.
     rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
@@ -2684,8 +2731,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "continued past the comparison runs' stopping rule toward the "
                         "rounding floor: " + study_lengths_text([(r.label, r.study)
                                                                 for r in group])
-                        + " (drawn until the error first falls below 10³·ε·max(e₀, 1), where "
-                        "the ratios become rounding noise)." + window_cut_text(st, rule=False)
+                        + "." + floor_cut_text({r.label: plots.study_errors(r.study)
+                                                for r in group})
+                        + window_cut_text(st, rule=False)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
@@ -2746,8 +2794,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
                 fig=fig), height=270.0,
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
-                        f"no convergence to x* above {sw.threshold_basis}{_sweep_L_text(sw)} "
-                        "(a blow-up, or a cycle such as a 2-cycle); the dashed line is the "
+                        "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
+                        f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
                         "band, or left x*.  " + sweep_dots(sw),
                 label="lr sweep", half=True)
@@ -2835,20 +2883,25 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
     """`` (consistent)`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
     (``λ₀ > L``): the local prediction does not cover the start; else inconsistent."""
+    return f" ({_sweep_verdict_clause(A, sw)})"
+
+
+def _sweep_verdict_clause(A: Any, sw: Any) -> str:
+    """The clause of :func:`_sweep_verdict`, without its brackets."""
     if sw.brackets_prediction():
-        return " (consistent)"
+        return "consistent"
     obs, thr = sw.observed_threshold, sw.predicted_threshold
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
         lam0 = float(np.max(np.linalg.eigvalsh(np.asarray(A.obj.hess(A.x0), float))))
         if lam0 > 0 and 2.0 / lam0 <= obs:
-            return (f" (below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
+            return (f"below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
                     f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
                     f"{fmt_num(lam0)}, so the run starts outside the region the prediction at "
-                    "x* covers)")
+                    "x* covers")
         if lam0 > 0:
-            return (f" (inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = "
-                    f"{fmt_num(2.0 / lam0)} at the start)")
-    return " (inconsistent with the prediction)"
+            return (f"inconsistent with the prediction; 2/λ_max(∇²f(x₀)) = "
+                    f"{fmt_num(2.0 / lam0)} at the start")
+    return "inconsistent with the prediction"
 
 
 def unstable_steps_text(sw: Any) -> list[str]:
@@ -2881,7 +2934,7 @@ def unstable_steps_text(sw: Any) -> list[str]:
                                          (int(away.sum()), "left x* and stopped at another "
                                                            "point (diamonds)"),
                                          (rest, "converged all the same")) if n]
-    rule = f" ({BAND_RULE})" if bnd.any() else ""
+    rule = f"; {BAND_RULE}" if bnd.any() else ""
     return [f"above the predicted threshold {fmt_num(thr)} theory says no run converges to "
             f"x*; of the {plural(int(above.sum()), 'step')} tested there, " + ", ".join(did)
             + rule]

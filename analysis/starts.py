@@ -747,7 +747,7 @@ def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: fl
             lines.append(f"   {row['count']:>{width}}  {row['outcome']}")
     if target is not None and run.reached is not None:
         lines.append(f" * Reached f ≤ {target:.10g}: {int(np.sum(run.reached))} of {run.n} "
-                     f"({100 * float(np.mean(run.reached)):.1f} %)")
+                     f"({100 * float(np.mean(run.reached)):.1f}%)")
     return "\n".join(lines)
 
 

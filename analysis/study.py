@@ -669,8 +669,9 @@ def section_tanh(S: Study) -> None:
            f"{inline_math(exact)}), so a GD step of η = {eta:g} moves x by about "
            f"{fmt_num(eta * exact_val, 1)}.  "
            "Gradient descent is a discretised gradient flow dx/dt = −f′(x); the number of "
-           "steps to cross from x₀ to x₁ is about ∫ dx /(η|f′(x)|) — large where |f′| is "
-           "small.  This is the vanishing-gradient problem of saturated activations.")
+           f"steps to cross from the start x₀ = {x0:g} to the point x = {x_end:g} is about "
+           "∫ dx /(η|f′(x)|) over that stretch — large where |f′| is small.  This is the "
+           "vanishing-gradient problem of saturated activations.")
     since = len(S.checks)
     van = obj.vanishing(box=[(-6, 6)], threshold=threshold)
     run = _run(obj, [x0], "gd", lr=eta, steps=700)
@@ -953,15 +954,15 @@ def section_conditioning(S: Study) -> None:
              + (hole_text + "." if hole_text else ""), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
-                    reason=f"{ag['cells']} cells; agrees when at least 98 % match; boundary "
+                    reason=f"{ag['cells']} cells; agrees when at least 98% match; boundary "
                     f"cells (|ρ − 1| ≤ {ag['boundary_margin']}) may go either way")
     if ag.get("rate_settling") is not None:
         n_set = int(ag["settling_cells"])
         n_ok = int(round(float(ag["rate_settling"]) * n_set))
         S.numeric_check(f"stability map: the {n_set} stable cells that settle "
-                        f"(ρ^{steps} ≤ 10⁻³) whose rate matches theory (1 %)", 1.0,
+                        f"(ρ^{steps} ≤ 10⁻³) whose rate matches theory (1%)", 1.0,
                         float(ag["rate_settling"]), rtol=0.0, abs_tol=0.02, how_p="theory",
-                        digits=3, reason=f"agrees when at least 98 % of the cells match; "
+                        digits=3, reason=f"agrees when at least 98% of the cells match; "
                         f"{n_ok} of {n_set} do"
                         + (f" ({len(settling_holes)} with no rate, marked)"
                            if settling_holes else "")
@@ -1851,7 +1852,7 @@ def section_momentum_weights(S: Study) -> None:
            "a weighted sum of all past gradients: vₖ = Σⱼ βʲ gₖ₋ⱼ.  Normalised as an "
            "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βʲ: they "
            "sum to 1, halve every ln 2/ln(1/β) steps, and the last 1/(1 − β) gradients carry "
-           "1 − β^(1/(1 − β)) ≈ 1 − 1/e ≈ 63 % of the weight — β = 0.9 averages about 10 "
+           "1 − β^(1/(1 − β)) ≈ 1 − 1/e ≈ 63% of the weight — β = 0.9 averages about 10 "
            "steps, β = 0.99 about 100.  Alternating gradients (a zig-zag) cancel in the sum; "
            "a constant gradient is amplified to g/(1 − β).")
     since = len(S.checks)
@@ -1949,7 +1950,7 @@ def section_momentum_weights(S: Study) -> None:
                      + (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
                         if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
                         f"the window also sees the λ = {modes[0][1]:g} mode "
-                        f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2 % rather than 1 %")
+                        f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%")
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")
@@ -2065,7 +2066,7 @@ def section_adaptive(S: Study) -> None:
                       f"{'≤' if ag[-1] - ag[0] <= bound else '>'} {fmt_num(bound, 3)}")
     for lab in ("AdaGrad η = 2", "RMSProp η = 0.4, α = 0.9"):
         S.statement_check(f"{lab}: reaches the minimum in {steps} steps",
-                          "‖x₂₀‖ < 1 % of ‖x₀‖",
+                          "‖x₂₀‖ < 1% of ‖x₀‖",
                           f"‖x₂₀‖ = {fmt_num(final[lab], 3)} (start {fmt_num(start, 3)})",
                           final[lab] < 0.01 * start,
                           test=bound_decided(final[lab], 0.01 * start, final[lab] < 0.01 * start,

@@ -263,7 +263,7 @@ def test_stability_map_rows_state_their_rule(conditioning):
     rows = [c for c in conditioning.checks if c.what.startswith("stability map")]
     assert len(rows) == 2
     for c in rows:
-        assert "agrees when at least 98 % " in c.reason
+        assert "agrees when at least 98% " in c.reason
     settle = rows[1]
     n_ok, n_all = (int(v) for v in settle.reason.split(";")[1].split(" do")[0].split(" of "))
     assert settle.verdict == ("agrees" if n_ok >= 0.98 * n_all else "disagrees")

@@ -303,9 +303,12 @@ def no_f_star_reason(info: Mapping[str, Any]) -> str:
         return "no minimum"
     known = suite_twin(info)
     if known is not None:
+        from analysis.pages import code
+
         suite, oid, f_star = known
         return (f"no f* given in the spec, yet it is the {suite} suite's {oid} with "
-                f"f* = {f_star:g}: give f_star or use suite = \"{suite}\", only = [\"{oid}\"]")
+                f"f* = {f_star:g}: give {code('f_star')} or use "
+                + code(f'suite = "{suite}", only = ["{oid}"]'))
     return "no f* given in the spec"
 
 
@@ -981,8 +984,8 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {m}")
         return f"{m} on {o}: {what}; {why}."
-    s = f"{m} on {o}: {what}; boundary η < {short_formula(chk.formula)} (theory, " \
-        f"L numeric); {int(chk.agree.sum())}/{chk.agree.size} cells agree."
+    s = f"{m} on {o}: {what}; boundary from theory (L numeric): " \
+        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree."
     if "β" in short_formula(chk.formula):
         s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
                                 else ".")

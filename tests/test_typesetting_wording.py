@@ -1,0 +1,288 @@
+"""Typesetting and wording of the generated reports, as a reader of the printed pages sees them:
+scripts of one symbol set alike, keys the reader types set literally, one style of
+percentage, no two brackets in a row, caption clauses only where they apply, number
+agreement, references that name what they point to, tables that neither stretch a column by
+its header nor break a short cell, and short tables that split rather than leave a third of
+a page blank.
+"""
+
+import ast
+import inspect
+import re
+from types import SimpleNamespace as NS
+
+import numpy as np
+import pytest
+
+from analysis import pages, plots, report
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def page_markup(text: str) -> str:
+    """``text`` as a page prints it: the scripts of :meth:`Document.add`, then the markup."""
+    return pages.markup(plots.page_script(text))
+
+
+# ------------------------------------------------------------------ scripts and code
+
+
+def test_the_subscripts_of_one_symbol_are_set_alike():
+    """Campaign p. 1: the cost weights read c_f, c_g lowered by tags beside a Unicode cₕ
+    (f and g have no Unicode subscript, h has).  All three now take the same tag."""
+    text = ("Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h with "
+            "c_f = 1.0, c_g = 1.0, c_h = 1.0.")
+    m = page_markup(text)
+    assert "cₕ" not in m
+    for s in "fgh":
+        assert m.count(f"c{plots._SUB_TAG}{s}</sub>") == 2, m
+    # a symbol whose subscripts all have a Unicode form keeps them
+    assert page_markup("x_k and x_(k+1)") == "xₖ and x₍ₖ₊₁₎"
+
+
+def test_a_spec_key_the_reader_types_is_set_literally():
+    """Campaign p. 2: the instruction to give the spec key f_star printed it as f with a
+    subscript "star".  Code spans are set in the monospace font, with no scripts."""
+    from analysis.campaign import report as cr
+    from analysis.campaign.suites import SUITES
+
+    o = SUITES["classic"]["himmelblau"]
+    text = cr.no_f_star_reason({"formula": o.formula, "params": dict(o.params)})
+    m = page_markup(text)
+    assert f'<font face="{pages.MONO}">f_star</font>' in m, m
+    assert f'<font face="{pages.MONO}">suite = "classic", only = ["himmelblau"]</font>' in m
+    assert "<sub" not in m and "`" not in m
+    # and the page shows it so
+    b = report.Builder("Code span")
+    b.doc.paragraph("Give " + pages.code("f_star") + " in the spec; the weights c_f, c_h.")
+    from pypdf import PdfReader
+
+    res = b.write(pages_tmp() / "code.pdf")
+    assert "Give f_star in the spec" in PdfReader(str(res.pdf)).pages[0].extract_text()
+
+
+def pages_tmp():
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp())
+
+
+# ------------------------------------------------------------------ percentages
+
+#: the modules whose strings become report text
+REPORT_MODULES = ("analysis.report", "analysis.study", "analysis.pages", "analysis.compare",
+                  "analysis.starts", "analysis.rates", "analysis.sweeps",
+                  "analysis.campaign.report", "analysis.campaign.figures")
+
+
+def spaced_percents(module_name: str) -> list[str]:
+    """The string pieces of a module (docstrings aside) that put a space between a number
+    and its % sign: ``"2 %"``, or a formatted value followed by ``" %"``."""
+    import importlib
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    bad = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs:
+            if re.search(r"\d\s%(?![sdfgr(])", n.value):
+                bad.append(n.value)
+        if isinstance(n, ast.JoinedStr):
+            for a, c in zip(n.values, n.values[1:], strict=False):
+                if isinstance(a, ast.FormattedValue) and isinstance(c, ast.Constant) \
+                        and re.match(r"\s%", str(c.value)):
+                    bad.append(ast.unparse(n))
+    return bad
+
+
+def test_one_house_style_for_percentages():
+    """Study p. 4: "2 %" beside "2%".  The formatter writes "2%" (most percentages of the
+    study: 103 of 126), and so does every percentage the report code writes."""
+    from analysis.compare import percent
+
+    assert percent(0.02) == "2%" and percent(0.00069) == "0.069%"
+    for name in REPORT_MODULES:
+        assert not spaced_percents(name), (name, spaced_percents(name))
+
+
+# ------------------------------------------------------------------ brackets and clauses
+
+
+def test_a_clause_joins_the_bracket_before_it():
+    assert report.aside("η = 0.021", "consistent") == "η = 0.021 (consistent)"
+    assert report.aside("η = 0.021 (3 runs settled on a cycle or band, 0 diverged)",
+                        "consistent") == ("η = 0.021 (3 runs settled on a cycle or band, "
+                                          "0 diverged; consistent)")
+    assert report.aside("η = 0.021", "") == "η = 0.021"
+
+
+def sweep(bounded, band_away=None):
+    n = len(bounded)
+    return NS(predicted_threshold=0.5, lrs=np.linspace(0.6, 1.0, n),
+              diverged=np.zeros(n, bool), elsewhere=None, bounded=np.array(bounded),
+              band_away=None if band_away is None else np.array(band_away))
+
+
+def test_the_band_rule_is_no_second_bracket():
+    """Himmelblau p. 12: "moved in a band not around x* (squares) (“around x*”: …)"."""
+    text = report.unstable_steps_text(sweep([True, True], [False, True]))[0]
+    assert ") (" not in text and "“around x*”" in text
+
+
+def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
+    """Himmelblau p. 1: "… η = 0.02107 (3 runs settled on a cycle or band, 0 diverged)
+    (consistent)"."""
+    s = NS(predicted_threshold=0.019, observed_threshold=0.02107, threshold_basis="2/L",
+           diverged=np.zeros(5, bool), elsewhere=None,
+           not_convergent=np.array([0, 0, 1, 1, 1], bool), eigenvalues=[],
+           brackets_prediction=lambda: True)
+    text = report._threshold_sentence(NS(lr_sweep=s))
+    assert ") (" not in text, text
+    assert "(3 runs settled on a cycle or band, 0 diverged; consistent)." in text
+
+
+def captions(doc) -> list[str]:
+    return [b.caption for b in doc.blocks if isinstance(b, pages.FigureBlock)]
+
+
+def test_no_caption_has_two_brackets_in_a_row(four_reports):
+    """Rosenbrock p. 11, p. 13, kink p. 9: "(floor reached) (drawn until …)", "near x₀ (a
+    local prediction) (a blow-up, …)"."""
+    for name, (_, doc) in four_reports.items():
+        for cap in captions(doc):
+            assert ") (" not in cap, (name, cap)
+
+
+def test_the_floor_clause_only_when_a_drawn_run_reaches_the_floor(four_reports):
+    """Kink p. 9: every run of both error figures ends above the floor (its length clause
+    says so), yet the caption said the curves are drawn until the error falls below it.
+    Himmelblau's Newton-type runs reach the floor: their caption keeps the clause."""
+    def error_caps(name):
+        return [c for c in captions(four_reports[name][1]) if "These are the rate studies'" in c]
+
+    kink = error_caps("kink")
+    assert kink and all("above the floor" in c for c in kink)
+    assert not any("drawn until" in c for c in kink), kink
+    himmel = [c for c in error_caps("himmelblau") if "(floor reached)" in c]
+    assert himmel and all("drawn until the error first falls below" in c for c in himmel)
+
+
+def test_the_rounding_floor_sentence_names_the_runs_it_applies_to():
+    e_cut = 10.0 ** -np.arange(20.0)  # reaches 10³·ε at k = 13
+    e_flat = np.full(20, 0.5)
+    assert report.floor_cut_text({"gd": e_flat, "cg": e_flat}) == ""
+    assert report.floor_cut_text({"gd": e_cut, "cg": e_cut}).startswith("  Each curve is drawn")
+    assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}).startswith(
+        "  The curve of cg is drawn until")
+
+
+# ------------------------------------------------------------------ agreement, references
+
+
+def test_one_relanded_start_takes_the_singular():
+    """Himmelblau p. 11: "1 of the 3721 grid starts landed …; each was run again"."""
+    one = report.landings_text(NS(exact_landings=1, labels=np.zeros((61, 61))))
+    assert "1 of the 3721 grid starts" in one and "it was run again" in one
+    assert "each" not in one
+    many = report.landings_text(NS(exact_landings=61, labels=np.zeros((61, 61))))
+    assert "61 of the 3721 grid starts" in many and "each was run again" in many
+
+
+def test_the_theory_table_is_named_not_placed_above(four_reports):
+    """Rosenbrock p. 8: "the table above" pointed two pages back, past the per-method
+    tables.  The sentence names the table by its title, which the section's table has."""
+    _, doc = four_reports["rosenbrock5"]
+    text = [b.text for b in doc.blocks if isinstance(b, pages.Paragraph)
+            and b.text.startswith("No table of ratios")]
+    assert text and "table above" not in text[0]
+    assert f"“{report.THEORY_TABLE}”" in text[0]
+    assert any(isinstance(b, pages.Table) and b.title == report.THEORY_TABLE
+               for b in doc.blocks)
+
+
+def test_the_tanh_target_is_not_named_like_an_iterate(tmp_path):
+    """Study p. 14: x₁ named the target point, while x₁ is the first iterate elsewhere."""
+    from pypdf import PdfReader
+
+    from analysis import study
+
+    res = study.build_study(tmp_path, quick=True, sections=[study.section_tanh])
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(res.pdf)).pages)
+    assert "from x₀ to x₁" not in text
+    assert "from the start x₀ = 4 to the point x = 1" in text
+
+
+# ------------------------------------------------------------------ tables
+
+
+def lines_of(text: str, width: float, size: float = pages.TABLE) -> int:
+    return pages._column_lines([pages._cell_words(text, size, pages.FONT)], width)[0]
+
+
+def test_a_short_cell_is_not_broken_when_room_is_left():
+    """Study p. 11: "η < 2/L = 1ᵗ" wrapped onto two lines; the row is two lines tall
+    anyway (measured, decided by, note), so no height was gained by widening it."""
+    t = pages.Table([pages.Column(h) for h in ["what", "theory", "measured", "decided by",
+                                               "verdict", "note"]],
+                    [["GD divergence threshold (η)", "η < 2/L = 1ᵗ",
+                      "stable at η = 0.9088, diverges at η = 1.074", "0.9088 < 1 < 1.074",
+                      "agrees", "the predicted threshold lies in the observed bracket"]])
+    w = pages.column_widths(t, pages.CONTENT_W)
+    assert abs(sum(w) - pages.CONTENT_W) < 1e-6
+    assert lines_of("η < 2/L = 1ᵗ", w[1]) == 1, w
+    assert lines_of("0.9088 < 1 < 1.074", w[3]) == 1, w
+
+
+def test_room_left_in_a_narrow_table_goes_to_every_column_alike():
+    """Quadratic p. 2: the eigenvalue column of the critical points was three times as wide
+    as its cells (its header set its natural width, and the room was shared in proportion
+    to natural widths).  Each column now gets its natural width plus the same share."""
+    t = pages.Table([pages.Column("#", "r"), pages.Column("point"), pages.Column("f", "r"),
+                     pages.Column("kind"), pages.Column("Hessian eigenvalues"),
+                     pages.Column("κ", "r"), pages.Column("test"), pages.Column("how found")],
+                    [["P1", "(0, 0)ᵉ", "0ᵉ", "minimum", "0.2ᵉ, 4ᵉ", "20ᵉ", "hessian", "exact"]])
+    w = pages.column_widths(t, pages.CONTENT_W)
+    bold = f"{pages.FONT}-Bold"
+    natural = [max(pages.string_width(c.header, t.size, bold),
+                   pages.string_width(v, t.size, pages.FONT)) + pages.CELL_PAD
+               for c, v in zip(t.columns, t.rows[0], strict=True)]
+    extra = [a - n for a, n in zip(w, natural, strict=True)]
+    assert abs(sum(w) - pages.CONTENT_W) < 1e-6
+    assert max(extra) - min(extra) < 1.0, extra
+    header = pages.string_width("Hessian eigenvalues", t.size, bold) + pages.CELL_PAD
+    assert w[4] < header + (pages.CONTENT_W - sum(natural)) / 8 + 1.0
+
+
+def test_a_short_table_splits_rather_than_leave_a_third_of_the_page_blank(tmp_path):
+    """Study p. 29: a seven-row table with its title and notes did not fit the 36 % left
+    under a figure and moved whole, leaving the page 36 % blank.  It now splits there, its
+    header repeated; a table of a few rows still moves whole."""
+    from pypdf import PdfReader
+
+    rows = [[f"row {i}", "words that wrap " * 16, f"{i}.5ᵗ"] for i in range(7)]
+    cols = [pages.Column("what"), pages.Column("text"), pages.Column("value")]
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows), report.Builder("p").doc)
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    assert probe.short() and pages.CONTENT_H / 3.0 - 25.0 < height <= pages.CONTENT_H / 3.0
+    notes = ["A note long enough to take three lines at the foot of the page: " + "word " * 60]
+    gap = pages.CONTENT_H / 3.0 + 4.0  # the table with its title and notes misses it
+
+    def build(n_rows, name):
+        b = report.Builder("Split short table")
+        b.doc.add(pages.Spacer(pages.CONTENT_H - gap))
+        b.doc.table(cols, rows[:n_rows], title="Seven rows", notes=notes)
+        res = b.write(tmp_path / name)
+        return res, [" ".join(p.extract_text().split()) for p in PdfReader(str(res.pdf)).pages]
+
+    res, texts = build(7, "seven.pdf")
+    assert len(texts) == 2
+    assert "row 0" in texts[0] and "row 6" in texts[1] and "Seven rows (continued)" in texts[1]
+    assert "what text value" in texts[1]  # the header repeated
+    for t in texts:
+        assert len(re.findall(r"row \d", t)) >= pages.MIN_ROWS
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
+    res, texts = build(4, "four.pdf")  # a few rows: whole, on one page or the next
+    assert sum("row 0" in t and "row 3" in t for t in texts) == 1
