@@ -774,6 +774,17 @@ def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
 
 
+def widest_numbered_text(steps: int, drawn: int) -> str:
+    """The longest :func:`_numbered_text` a run of ``steps`` steps can get once its numbers
+    are placed (every iterate offered, those with room shown): of the patterns that list
+    most numbers singly — every other iterate (0, 2, 4, …) and pairs (0, 1, 3, 4, …).  The
+    legend is laid out with it, so that the text of the numbers shown fits its room."""
+    n = steps + 1
+    texts = [_numbered_text(steps, [j for j in range(n) if j % 2 == 0], drawn),
+             _numbered_text(steps, [j for j in range(n) if j % 3 != 2], drawn)]
+    return max(texts, key=len)
+
+
 def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
                      ) -> tuple[float, float]:
     """Unit direction (axes-scaled) in which to put iterate ``j``'s number clear of the arrows
@@ -1018,12 +1029,21 @@ def _relabel(entry: dict[str, Any]) -> None:
                     text, max(len(line) for line in shown.split("\n"))))
 
 
+#: A 1-D run of at most this many iterates offers every iterate a number (those with room
+#: show it); a longer one its first ``numbered`` spread apart.
+SHORT_RUN = 12
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
-                 first: int = 0, record: dict[str, list[int]] | None = None,
+                 first: int = 0, last: float = math.inf,
+                 record: dict[str, list[int]] | None = None,
                  numbering: dict[str, dict[str, Any]] | None = None) -> list[Any]:
     """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
-    arrows between successive shown iterates, numbers, start and last iterate.  ``record``
+    arrows between successive shown iterates, numbers, start and last iterate.  The numbers
+    offered (index ≤ ``last``): every iterate of a run of at most :data:`SHORT_RUN`
+    iterates, else the first ``numbered`` spread apart in x (:func:`_declutter`);
+    :class:`IterateLabels` shows those that have room.  ``record``
     (optional) receives, per run label, the indices of the iterates that were numbered."""
     grid = np.linspace(lo, hi, 801)
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
@@ -1039,11 +1059,15 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         idx = np.arange(len(xs))
         keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
         c = sty[label].color
-        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
-        nums = _declutter(shown, span, numbered)
+        shown = [float(x) if keep[j] and j <= last else np.nan for j, x in enumerate(xs)]
+        # a short run offers every iterate: the placer numbers each one that has room
+        nums = _declutter(shown, span, len(xs), 0.0) if len(xs) <= SHORT_RUN \
+            else _declutter(shown, span, numbered)
         if record is not None:
             record[label] = record.get(label, []) + nums
         what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
+        if len(xs) <= SHORT_RUN:  # the legend keeps room for the numbers placed when drawn
+            what = widest_numbered_text(len(xs) - 1, int(keep.sum()))
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
                        zorder=3, label=f"{label} ({what})")
         handles.append(h)
@@ -1120,8 +1144,9 @@ def plot_curve_1d(
     """The curve y = f(x) with the iterates of one or more 1-D runs on it.
 
     ``paths``: an array of iterates x₀, x₁, … (or a mapping label → array for several runs).
-    Successive iterates are joined by arrows (the first ``arrows`` steps), the first
-    ``numbered`` iterates carry their index (skipping ones that would overlap), the start is a
+    Successive iterates are joined by arrows (the first ``arrows`` steps), the iterates carry
+    their index where it has room (every iterate of a run of at most :data:`SHORT_RUN`, else
+    the first ``numbered``, skipping ones that would overlap), the start is a
     black-edged circle and the last iterate a square.  The x-range covers ``xlim`` (default:
     the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
     into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
@@ -1152,13 +1177,15 @@ def plot_curve_1d(
         record: dict[str, list[int]] = {}
         numbering: dict[str, dict[str, Any]] = {}
         handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel, record=record,
+                               arrows=min(arrows, m), ylabel=ylabel, last=m, record=record,
                                numbering=numbering)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
                      ylabel=ylabel, first=m, record=record, numbering=numbering)
         for h, (label, p) in zip(handles[1:], runs.items(), strict=False):
             nums = sorted(set(record.get(label, [])))  # numbered in either panel
-            h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})")
+            h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})"
+                        if len(p) > SHORT_RUN else
+                        f"{label} ({widest_numbered_text(len(p) - 1, len(p))})")
             numbering[label]["drawn"] = len(p)
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)

@@ -322,3 +322,18 @@ def test_tanh_and_adagrad_captions_say_what_is_drawn():
     caps = " ".join(str(getattr(b, "caption", "")) for b in s.b.doc.blocks)
     assert "accumulated squares shrink" not in caps
     assert "accumulated squared gradients grow every step, so its steps shrink" in caps
+
+
+def test_a_short_run_numbers_every_iterate_that_has_room():
+    """Study p. 8, GD on x² with η = 1.1 (x_k = 10·(−1.2)^k): iterates 8 and 9 lie far apart
+    on the outer branches with room around them but were never offered a number (only the
+    first six spread apart were)."""
+    fig = Figure(figsize=(6.8 / 3, 190 / 72), layout="constrained")
+    path = 10.0 * (-1.2) ** np.arange(11.0)
+    plots.plot_curve_1d(lambda x: x**2, {"η = 1.1": path}, legend=False, numbered=6,
+                        zoom=False, fig=fig)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    shown = {int(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text()}
+    assert {6, 7, 8, 9, 10} <= shown
+    assert plots.audit(fig) == []
