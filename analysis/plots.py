@@ -2872,6 +2872,10 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
 # ============================================================================ sweeps
 
 
+#: The threshold lines of :func:`plot_lr_sweep` lie under its markers.
+THRESHOLD_ZORDER = 2.5
+
+
 @styled
 def plot_lr_sweep(
     sweep: Any,
@@ -2892,7 +2896,8 @@ def plot_lr_sweep(
     yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
     data (their error is not finite or huge); the axis keeps headroom so that no marker
     touches the frame or the title.  The predicted threshold (2/L for GD) is a solid vertical
-    line, the observed one (smallest η that does not converge) dashed.
+    line, the observed one (smallest η that does not converge) dashed; both lie under the
+    markers, and each ✕ has a white disc under it, so a ✕ on a line stays visible.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
@@ -2945,9 +2950,14 @@ def plot_lr_sweep(
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
         ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
+        # a white disc under each cross cuts a threshold line through it (the first cross
+        # sits on the dashed line of the first η that diverged, in the same colour)
+        ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="o",
+                ms=ms + 3.0, mfc="white", mec="none", transform=ax.get_xaxis_transform(),
+                zorder=THRESHOLD_ZORDER + 0.5, label="_cross backing")
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
                        color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
-                       transform=ax.get_xaxis_transform(), zorder=4,
+                       transform=ax.get_xaxis_transform(), zorder=THRESHOLD_ZORDER + 1.0,
                        path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")],
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
@@ -2961,12 +2971,12 @@ def plot_lr_sweep(
     pred = _attr(sweep, "predicted_threshold")
     obs = _attr(sweep, "observed_threshold")
     if pred is not None and np.isfinite(pred):
-        handles.append(ax.axvline(pred, color="black", lw=1.4,
+        handles.append(ax.axvline(pred, color="black", lw=1.4, zorder=THRESHOLD_ZORDER,
                                   label=f"predicted threshold η = {fmt(pred, 4)}"))
     if obs is not None and np.isfinite(obs):  # the grid brackets the threshold: (lo, obs]
         lo_b = (_attr(sweep, "bracket") or (None, None))[0]
         within = "" if lo_b is None else f" (threshold in ({fmt(lo_b, 4)}, {fmt(obs, 4)}])"
-        handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4,
+        handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4, zorder=THRESHOLD_ZORDER,
                                   label=f"first η on the grid that {sweep_failure(sweep)} "
                                         f"= {fmt(obs, 4)}" + within))
     ax.set_xlabel("learning rate η (log scale)")

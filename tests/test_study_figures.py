@@ -9,6 +9,7 @@ colour word that is not the colour drawn, a mean without its sampling uncertaint
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace as NS
 
 import numpy as np
 import pytest
@@ -337,3 +338,39 @@ def test_a_short_run_numbers_every_iterate_that_has_room():
     shown = {int(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text()}
     assert {6, 7, 8, 9, 10} <= shown
     assert plots.audit(fig) == []
+
+
+def test_a_diverged_cross_on_the_threshold_line_stays_visible():
+    """Study p. 9: the first ✕ (diverged) sat on the dashed line of the first η that
+    diverged, drawn in the same colour through it: the line ran through the cross and hid
+    it.  The line must be cut around the cross (white under it), and lie under it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
+
+    lrs = np.geomspace(0.01, 1.5, 31)
+    div = lrs > 1.0
+    first = float(lrs[div].min())
+    sweep = NS(lrs=lrs, final_error=np.where(div, np.inf, np.abs(1 - 2 * lrs) ** 50 * 10),
+               diverged=div, predicted_threshold=1.0, observed_threshold=first,
+               bracket=(float(lrs[~div].max()), first))
+    fig = Figure(figsize=(3.4, 3.0), dpi=200, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_lr_sweep(sweep, fig=fig)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    (cross,) = [ln for ln in ax.lines if ln.get_label().startswith("diverged")]
+    (line,) = [ln for ln in ax.lines if ln.get_label().startswith("first η on the grid")]
+    assert line.get_zorder() < cross.get_zorder()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    x, y = cross.get_transform().transform([[first, 0.91]])[0]
+    px = fig.dpi / 72.0
+    reach = 0.5 * (cross.get_markersize() + cross.get_markeredgewidth()) * px
+    # on the line just above and below the cross (clear of its orange arms), where the
+    # dashed line of the same colour ran into it: the cross needs a margin there
+    d = reach + 2.0
+    rows = [int(round(img.shape[0] - (y + s))) for s in (d, -d)]
+    col = int(round(x))
+    orange = np.asarray(to_rgb(plots.color(1)))
+    for r in rows:
+        patch = img[r, col - 1:col + 2]
+        assert np.min(np.abs(patch - orange).sum(axis=1)) > 0.3, "the line runs into ✕"
