@@ -2765,6 +2765,32 @@ def single_outcome(basins: Any) -> str | None:
     return "diverged or did not converge"
 
 
+def _attracting_points(basins: Any) -> list[NDArray[np.float64]]:
+    """The limit points of a basin map that attract at least one start, in their order."""
+    labels = np.asarray(_attr(basins, "labels"), dtype=int)
+    points = [np.atleast_1d(np.asarray(p, dtype=float)) for p in _attr(basins, "points")]
+    return [p for i, p in enumerate(points) if np.any(labels == i)]
+
+
+def _same_point(p: NDArray[np.float64], q: NDArray[np.float64], rtol: float = 1e-6) -> bool:
+    """Whether two limit points are one: ‖p − q‖ ≤ rtol · max(1, ‖p‖, ‖q‖)."""
+    return p.shape == q.shape and float(np.linalg.norm(p - q)) <= rtol * max(
+        1.0, float(np.linalg.norm(p)), float(np.linalg.norm(q)))
+
+
+def basin_colors(*maps: Any) -> list[tuple[NDArray[np.float64], str]]:
+    """One fill colour per limit point over several basin maps, for :func:`plot_basins`
+    (``colors=``): each point that attracts starts in any of ``maps`` (the same point to a
+    relative 10⁻⁶ in two maps is one) takes the next :data:`BASIN_PALETTE` colour, so a colour
+    means the same point in every map drawn with it."""
+    out: list[tuple[NDArray[np.float64], str]] = []
+    for m in maps:
+        for p in _attracting_points(m):
+            if not any(_same_point(p, q) for q, _ in out):
+                out.append((p, BASIN_PALETTE[len(out) % len(BASIN_PALETTE)]))
+    return out
+
+
 @styled
 def plot_basins(
     basins: Any,
@@ -2773,6 +2799,7 @@ def plot_basins(
     title: str | None = None,
     xlabel: str = "x",
     ylabel: str = "y",
+    colors: Sequence[tuple[ArrayLike, str]] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.0),
 ) -> FigureLike:
@@ -2783,7 +2810,9 @@ def plot_basins(
     Two variables: an image of the labels with the critical points marked.  One variable: the
     curve f (when given) above a coloured strip of the start positions.  Diverged starts are
     grey; the legend lists every limit point that attracts starts, with its kind and share of
-    the starts (all critical points are marked on the plot by kind).
+    the starts (all critical points are marked on the plot by kind).  ``colors``: (point,
+    colour) pairs from :func:`basin_colors` over several maps drawn side by side, so that a
+    colour means the same limit point in each (default: the map's own points in turn).
     """
     fig = new_figure(fig, figsize)
     xs = np.asarray(_attr(basins, "xs"), dtype=float)
@@ -2794,8 +2823,11 @@ def plot_basins(
     inside = list(getattr(basins, "inside", None) or [True] * len(points))
     cycles = dict(getattr(basins, "cycles", None) or {})
     present = [i for i in range(len(points)) if np.any(labels == i)]
-    colors = [BASIN_PALETTE[j % len(BASIN_PALETTE)] for j in range(len(present))]
-    cmap = ListedColormap([CYCLE_COLOR, GREY, *colors])
+    table = basin_colors(basins) if colors is None else [
+        (np.atleast_1d(np.asarray(p, dtype=float)), c) for p, c in colors]
+    fills = [next((c for q, c in table if _same_point(points[i], q)),
+                  BASIN_PALETTE[j % len(BASIN_PALETTE)]) for j, i in enumerate(present)]
+    cmap = ListedColormap([CYCLE_COLOR, GREY, *fills])
     norm = BoundaryNorm(np.arange(-2.5, len(present) + 0.5, 1.0), cmap.N)
     compact = {i: j for j, i in enumerate(present)}
     shown = np.vectorize(lambda v: compact.get(int(v), -2 if v == -2 else -1),
@@ -2805,7 +2837,7 @@ def plot_basins(
     for j, i in enumerate(present):
         where = ", ".join(fmt(v, 3) for v in points[i])
         out = "" if inside[i] else " (outside the box)"
-        handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}){out}: "
+        handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at ({where}){out}: "
                                                       f"{pct[j]} % of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
@@ -4086,6 +4118,7 @@ __all__ = [
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",
+    "basin_colors",
     "plot_basins",
     "single_outcome",
     "plot_chain_depth",

@@ -758,13 +758,15 @@ def section_local_minimum(S: Study) -> None:
 
     def draw(fig: Any) -> None:
         top, bottom = fig.subfigures(2, 1)
+        shared = plots.basin_colors(*maps.values())  # a colour is one minimum in both
         for sub, e in ((top, eta), (bottom, 0.2)):
             plots.plot_basins(maps[e], obj, title=f"Where GD with η = {e:g} ends, by start",
-                              fig=sub)
+                              colors=shared, fig=sub)
 
     S.figure(draw, 2 * 250.0, "Basins of attraction (colour strip: start x₀; legend: limit "
-             "point and share of starts).  With η = 2 only minima with f″ < 2/η = 1 can "
-             "attract GD; with η = 0.2 every minimum has a basin.", "xcos basins")
+             "point and share of starts; a colour is the same minimum in both strips).  "
+             "With η = 2 only minima with f″ < 2/η = 1 can attract GD; with η = 0.2 every "
+             "minimum has a basin.", "xcos basins")
     m2 = maps[eta]
     curv = {i: float(obj.hess([m2.points[i][0]])[0, 0]) for i in range(len(m2.points))}
     reached = [i for i, c in m2.counts.items() if i >= 0 and c > 0]

@@ -374,3 +374,34 @@ def test_a_diverged_cross_on_the_threshold_line_stays_visible():
     for r in rows:
         patch = img[r, col - 1:col + 2]
         assert np.min(np.abs(patch - orange).sum(axis=1)) > 0.3, "the line runs into ✕"
+
+
+def test_basin_strips_side_by_side_give_one_minimum_one_colour():
+    """Study p. 16, x·cos(cx): with η = 2 every start ends at the minimum −1.83, with η = 0.2
+    the starts split between −13.7, −1.83 and 7.27; each strip coloured its own points in
+    turn, so one purple meant −1.83 above and −13.7 below."""
+    from matplotlib.colors import to_hex
+
+    xs = np.linspace(-20, 20, 41)
+    points = np.array([[-13.7], [-1.83], [7.27]])
+    kinds = ["minimum"] * 3
+    wide = NS(xs=xs, ys=None, labels=np.full(41, 1), points=points, kinds=kinds, counts={})
+    small = NS(xs=xs, ys=None, labels=np.digitize(xs, [-7.3, 1.9]), points=points,
+               kinds=kinds, counts={})
+    shared = plots.basin_colors(wide, small)
+
+    def fills(bm) -> dict[str, str]:
+        fig = plots.plot_basins(bm, lambda x: x * np.cos(0.15 * np.pi * x), colors=shared,
+                                fig=_fig(3.0))
+        strip = fig.axes[1].images[0]
+        drawn = {to_hex(strip.cmap(strip.norm(v))) for v in np.unique(strip.get_array())}
+        handles = fig.legends[0].legend_handles
+        names = [t.get_text() for t in fig.legends[0].get_texts()]
+        out = {n.split(":")[0]: to_hex(h.get_facecolor())
+               for h, n in zip(handles, names, strict=True) if n.startswith("→")}
+        assert set(out.values()) == drawn  # the legend names the colours of the strip
+        return out
+
+    top, bottom = fills(wide), fills(small)
+    assert top["→ minimum at (-1.83)"] == bottom["→ minimum at (-1.83)"]
+    assert len(set(bottom.values())) == 3  # three minima, three colours
