@@ -1698,14 +1698,19 @@ def theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None =
     return k, anchor * float(rate) ** k
 
 
+def window_style(color: Any) -> dict[str, Any]:
+    """The line style of a shaded fit window in the colour of its series: a broad pale band
+    (the shading along the curve and its legend handle both use it)."""
+    return {"color": color, "lw": 7, "alpha": 0.2, "solid_capstyle": "butt"}
+
+
 def _shade_window(ax: Any, e: NDArray[np.float64], win: tuple[int, int], color: Any,
                   label: str) -> list[str]:
     """Shade the fit window ``win`` along the errors ``e`` as far as they are drawn; returns
     the legend's note for a window that runs past them (``cg k 85–118, drawn to 101``)."""
     a, b = int(win[0]), min(int(win[1]), len(e) - 1)
     k = np.arange(len(e))
-    ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=color, lw=7, alpha=0.2,
-            solid_capstyle="butt", zorder=1)
+    ax.plot(k[a:b + 1], _positive(e[a:b + 1]), zorder=1, **window_style(color))
     return [f"{label} k {a}–{int(win[1])}, drawn to {b}"] if b < int(win[1]) else []
 
 
@@ -2277,8 +2282,9 @@ def plot_error(
         handles.append(Line2D([], [], color="black" if single else sty[k].color,
                               ls=(0, (4, 2)), lw=1.5))
         names.append(text)
-    if plan.windows:
-        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
+    if plan.windows:  # the handle is the shading: one band per series in its colour
+        bands = tuple(Line2D([], [], **window_style(sty[k].color)) for k in plan.windows)
+        handles.append(bands[0] if len(bands) == 1 else bands)
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
     if axr is not None:

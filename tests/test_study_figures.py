@@ -405,3 +405,23 @@ def test_basin_strips_side_by_side_give_one_minimum_one_colour():
     top, bottom = fills(wide), fills(small)
     assert top["→ minimum at (-1.83)"] == bottom["→ minimum at (-1.83)"]
     assert len(set(bottom.values())) == 3  # three minima, three colours
+
+
+@pytest.mark.parametrize("labels", [["newton"], ["gd η = 0.2", "gd η = 0.05"]])
+def test_fit_window_legend_handle_is_drawn_like_the_shading(labels):
+    """Study p. 17: the window was shaded pink along Newton's curve (its colour, pale) but
+    its legend handle was a grey band."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+
+    errs = {lab: 10.0 * (0.5 + 0.1 * i) ** np.arange(40.0) for i, lab in enumerate(labels)}
+    fig = plots.plot_error(errs, windows={lab: (5, 30) for lab in labels}, fig=_fig())
+    fig.canvas.draw()
+
+    def look(ln):
+        return (to_rgba(ln.get_color(), ln.get_alpha()), ln.get_linewidth())
+
+    shades = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linewidth() >= 6]
+    assert len(shades) == len(labels)
+    bands = [ln for ln in fig.legends[0].findobj(Line2D) if ln.get_linewidth() >= 6]
+    assert sorted(map(look, bands)) == sorted(map(look, shades))
