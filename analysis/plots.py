@@ -1778,11 +1778,13 @@ RATIO_FEW = 3
 
 def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
                 most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
-    """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
-    markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
-    every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
-    markers shrink when dense (:func:`ratio_marker_size`); a series of at most
-    :data:`RATIO_FEW` points is drawn above the theory lines (:data:`THEORY_ZORDER`)."""
+    """The measured ratios r_k of one series in a ratio panel, under its theory line: open
+    markers (white inside, so that the joining line does not fill a marker where it turns
+    sharply, which read as a second, filled style), a long run thinned by
+    :func:`thin_indices` (the transient, the extremes and every j-th step, about ``most`` in
+    all) and joined by a thin line when not thinned; markers shrink when dense
+    (:func:`ratio_marker_size`); a series of at most :data:`RATIO_FEW` points is drawn above
+    the theory lines (:data:`THEORY_ZORDER`)."""
     fin = np.flatnonzero(np.isfinite(r))
     keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
     idx = thin_indices(kr.size, most=most, keep=keep)
@@ -1791,7 +1793,7 @@ def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
         zorder = max(zorder, THEORY_ZORDER + 0.5)
     (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
                    lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
-                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
+                   mfc="white", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
     return h
 
 

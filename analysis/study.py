@@ -911,7 +911,8 @@ def section_conditioning(S: Study) -> None:
         ylabel="|x₂| at iteration k (log scale)", title="The steep coordinate x₂ against theory",
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
-        "drawn at least ×10 above on the left)." + swing, "x2 errors")
+        "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
+        "open markers: the ratio per step (right)." + swing, "x2 errors")
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket

@@ -425,3 +425,28 @@ def test_fit_window_legend_handle_is_drawn_like_the_shading(labels):
     assert len(shades) == len(labels)
     bands = [ln for ln in fig.legends[0].findobj(Line2D) if ln.get_linewidth() >= 6]
     assert sorted(map(look, bands)) == sorted(map(look, shades))
+
+
+def test_ratio_markers_stay_open_where_the_joining_line_turns():
+    """Study p. 19, heavy ball: the ratio swings up and down; the thin line joining the open
+    markers ran through their inside and filled those at the sharp turns, so the panel
+    showed filled and open triangles with no explanation.  Inside each marker: white."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = np.where(np.arange(20) % 3 == 0, 20.0, 0.05)  # up and down
+    e = np.r_[1.0, np.cumprod(r)]
+    fig = Figure(figsize=(6.8, 3.0), dpi=300, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_error({"momentum η = 0.6, β = 0.5": e}, fig=fig)
+    fig.canvas.draw()
+    ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+    (ln,) = [ln for ln in ax.lines if ln.get_gid() == "ratios"]
+    assert ln.get_linestyle() != "None"  # joined by a line
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    every = ln.get_markevery()
+    xy = np.asarray(ln.get_xydata(), float)
+    xy = xy if every is None else xy[np.asarray(every)]
+    centres = ln.get_transform().transform(xy)
+    for x, y in centres:
+        px = img[int(round(img.shape[0] - y)), int(round(x))]
+        assert px.min() > 0.9, (x, y, px)  # white: the line does not show inside
