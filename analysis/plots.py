@@ -1839,6 +1839,43 @@ def space_ratio_markers(ax: Any) -> None:
         ln.set_markevery(spaced_indices(xy, MARKER_GAP * ln.get_markersize()))
 
 
+#: A ratio series shares its panel's iteration axis only when the axis spans at most this
+#: many times the series' own iterations (a short fit window on a long axis kept two markers).
+RATIO_SPREAD = 3.0
+
+
+def ratio_groups(spans: Mapping[str, tuple[int, int]], spread: float = RATIO_SPREAD
+                 ) -> list[list[str]]:
+    """Labels of a ratio panel split into panels of their own iteration axis: each label, in
+    order, joins the first group whose iterations together with its own, from the smallest
+    first k to the largest last k, span at most ``spread`` times the shortest span
+    (last − first + 1) among the group and the label; else it opens a new group.  GD's
+    window 0–1474 beside heavy ball's 102–173 and Nesterov's 181–308: [[gd], [hb, nest]]."""
+    groups: list[list[str]] = []
+    for label, (a, b) in spans.items():
+        for g in groups:
+            lo = min(a, *(spans[k][0] for k in g))
+            hi = max(b, *(spans[k][1] for k in g))
+            least = min(b - a + 1, *(spans[k][1] - spans[k][0] + 1 for k in g))
+            if hi - lo + 1 <= spread * least:
+                g.append(label)
+                break
+        else:
+            groups.append([label])
+    return groups
+
+
+def split_ratio_axes(axr: Any, count: int) -> list[Any]:
+    """``count`` ratio axes stacked in the place of ``axr`` (which is removed when count > 1),
+    top to bottom."""
+    if count <= 1:
+        return [axr]
+    fig, spec = axr.figure, axr.get_subplotspec()
+    axr.remove()
+    grid = spec.subgridspec(count, 1)
+    return [fig.add_subplot(grid[i, 0]) for i in range(count)]
+
+
 def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
     """The predicted ratio ρ as a horizontal dashed line on top of the measured ratios
     (zorder :data:`THEORY_ZORDER`) with a white halo, tagged ``gid="theory"`` so that
@@ -4128,6 +4165,7 @@ __all__ = [
     "evaluator",
     "basin_colors",
     "plot_basins",
+    "ratio_groups",
     "single_outcome",
     "plot_chain_depth",
     "plot_contour",

@@ -1824,7 +1824,8 @@ def section_nesterov(S: Study) -> None:
         "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
         "Right: per-step ratios over each run's fit window (open markers; runs longer than "
         f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
-        "step) against the predicted "
+        "step; windows of very different lengths in separate panels, each over its own "
+        "iterations) against the predicted "
         "rates (dashed lines drawn on top of the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
     for lab, closed, form in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1),

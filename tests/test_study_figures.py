@@ -288,13 +288,13 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     gd = 0.98 ** np.arange(1500)
     fig = plots_lecture.plot_error_ratios({"hb": hb, "gd": gd}, {"hb": 0.5, "gd": 0.98},
                                           windows={"hb": (5, 50), "gd": (0, 300)}, fig=_fig())
-    right = fig.get_axes()[-1]
-    marks = _marker_lines(right)
+    rights = [a for a in fig.get_axes() if any(ln.get_gid() == "ratios" for ln in a.lines)]
+    marks = [m for right in rights for m in _marker_lines(right)]
     ks = np.concatenate([m.get_xdata() for m in marks])
     ys = np.concatenate([m.get_ydata() for m in marks])
-    assert ks.min() >= 0 and ks.max() <= 300 and right.get_xlim()[1] < 320
+    assert ks.min() >= 0 and ks.max() <= 300 and max(a.get_xlim()[1] for a in rights) < 320
     assert ys.max() < 1.0  # the 1.8 transients lie before hb's window
-    assert "fit windows" in " ".join(right.get_title().split())
+    assert "fit windows" in " ".join(rights[0].get_title().split())
     assert plots.audit(fig) == []
 
 
@@ -450,3 +450,30 @@ def test_ratio_markers_stay_open_where_the_joining_line_turns():
     for x, y in centres:
         px = img[int(round(img.shape[0] - y)), int(round(x))]
         assert px.min() > 0.9, (x, y, px)  # white: the line does not show inside
+
+
+def test_short_fit_windows_get_a_ratio_panel_of_their_own_iterations():
+    """Study p. 22, κ = 100: GD's ratios span k = 0–1474, heavy ball's 102–173 and
+    Nesterov's 181–308; on one 0–1500 axis heavy ball kept 2 markers and Nesterov 3 (the
+    markers may not overlap), so their approach to ρ from above was lost."""
+    k = np.arange(1500.0)
+    errs = {"gd": 0.9802 ** k, "hb": (1 + k[:180]) * 0.8182 ** k[:180],
+            "nest": (1 + k[:320]) * 0.9 ** k[:320]}
+    wins = {"gd": (0, 1474), "hb": (102, 173), "nest": (181, 308)}
+    fig = plots_lecture.plot_error_ratios(errs, {"gd": 0.9802, "hb": 0.8182, "nest": 0.9},
+                                          windows=wins, fig=_fig())
+    fig.canvas.draw()
+    for ax in fig.axes:
+        for ln in ax.lines:
+            if ln.get_gid() != "ratios":
+                continue
+            every = ln.get_markevery()
+            shown = len(ln.get_xdata()) if every is None else len(every)
+            lo, hi = ax.get_xlim()
+            x = np.asarray(ln.get_xdata(), float)
+            assert shown >= 8, (ln.get_color(), shown)
+            assert (x.max() - x.min()) >= 0.3 * (hi - lo)  # the series fills its axis
+    assert plots.ratio_groups({"gd": (0, 1474), "hb": (102, 173), "nest": (181, 308)}) == \
+        [["gd"], ["hb", "nest"]]
+    assert plots.ratio_groups({"a": (0, 99), "b": (10, 60)}) == [["a", "b"]]
+    assert plots.audit(fig) == []
