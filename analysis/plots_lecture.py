@@ -481,7 +481,7 @@ def plot_error_ratios(
                                   label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
                                         "ρᵏ, ≥ ×10 above)"))
     if mark is not None:
-        for ax in (*dict.fromkeys(lefts.values()), *rights):
+        for ax in dict.fromkeys(lefts.values()):
             ax.axvline(mark, color=GREY, ls=":", lw=1.2)
         handles.append(Line2D([], [], color=GREY, ls=":", label=f"k = {mark}"))
     _finish_error_axes(fig, lefts, series, plan, title or "Error against iteration",
@@ -494,6 +494,9 @@ def plot_error_ratios(
         drawn = [v for k in members for v in spans.get(k, ())]
         if drawn:  # the iterations of its own ratios
             axr.set_xlim(*k_limits(min(drawn), max(drawn)))
+        lo, hi = axr.get_xlim()
+        if mark is not None and lo <= mark <= hi:  # a panel past the mark does not show it
+            axr.axvline(mark, color=GREY, ls=":", lw=1.2)
         space_ratio_markers(axr)
     rights[0].set_title("Per-step ratio" + (" in fit windows" if any(
         (windows or {}).get(k) is not None for k in errors) else " (markers)")

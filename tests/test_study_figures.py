@@ -477,3 +477,15 @@ def test_short_fit_windows_get_a_ratio_panel_of_their_own_iterations():
         [["gd"], ["hb", "nest"]]
     assert plots.ratio_groups({"a": (0, 99), "b": (10, 60)}) == [["a", "b"]]
     assert plots.audit(fig) == []
+
+
+def test_a_marked_iteration_is_drawn_only_in_ratio_panels_that_reach_it():
+    """Study p. 25: GD's 20 steps get a ratio panel of their own (k = 0–19) beside the
+    80-step momentum runs; the dotted k = 20 mark fell outside that panel's axis."""
+    k = np.arange(81.0)
+    errs = {"β = 0.5": 0.7 ** k, "β = 0.25": 0.86 ** k, "GD (β = 0)": 1.4 ** k[:21]}
+    fig = plots_lecture.plot_error_ratios(errs, {"β = 0.5": 0.7, "β = 0.25": 0.86,
+                                                 "GD (β = 0)": 1.4}, mark=20, fig=_fig())
+    rights = [a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines)]
+    assert len(rights) == 2
+    assert plots.audit(fig) == []
