@@ -787,6 +787,17 @@ def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
 
 
+def widest_numbered_text(steps: int, drawn: int) -> str:
+    """The longest :func:`_numbered_text` a run of ``steps`` steps can get once its numbers
+    are placed (every iterate offered, those with room shown): of the patterns that list
+    most numbers singly — every other iterate (0, 2, 4, …) and pairs (0, 1, 3, 4, …).  The
+    legend is laid out with it, so that the text of the numbers shown fits its room."""
+    n = steps + 1
+    texts = [_numbered_text(steps, [j for j in range(n) if j % 2 == 0], drawn),
+             _numbered_text(steps, [j for j in range(n) if j % 3 != 2], drawn)]
+    return max(texts, key=len)
+
+
 def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
                      ) -> tuple[float, float]:
     """Unit direction (axes-scaled) in which to put iterate ``j``'s number clear of the arrows
@@ -1031,12 +1042,21 @@ def _relabel(entry: dict[str, Any]) -> None:
                     text, max(len(line) for line in shown.split("\n"))))
 
 
+#: A 1-D run of at most this many iterates offers every iterate a number (those with room
+#: show it); a longer one its first ``numbered`` spread apart.
+SHORT_RUN = 12
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
-                 first: int = 0, record: dict[str, list[int]] | None = None,
+                 first: int = 0, last: float = math.inf,
+                 record: dict[str, list[int]] | None = None,
                  numbering: dict[str, dict[str, Any]] | None = None) -> list[Any]:
     """The curve over [lo, hi] and the iterates (index ≥ ``first``) that lie in it: markers,
-    arrows between successive shown iterates, numbers, start and last iterate.  ``record``
+    arrows between successive shown iterates, numbers, start and last iterate.  The numbers
+    offered (index ≤ ``last``): every iterate of a run of at most :data:`SHORT_RUN`
+    iterates, else the first ``numbered`` spread apart in x (:func:`_declutter`);
+    :class:`IterateLabels` shows those that have room.  ``record``
     (optional) receives, per run label, the indices of the iterates that were numbered."""
     grid = np.linspace(lo, hi, 801)
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
@@ -1052,11 +1072,15 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         idx = np.arange(len(xs))
         keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
         c = sty[label].color
-        shown = [float(x) if keep[j] else np.nan for j, x in enumerate(xs)]
-        nums = _declutter(shown, span, numbered)
+        shown = [float(x) if keep[j] and j <= last else np.nan for j, x in enumerate(xs)]
+        # a short run offers every iterate: the placer numbers each one that has room
+        nums = _declutter(shown, span, len(xs), 0.0) if len(xs) <= SHORT_RUN \
+            else _declutter(shown, span, numbered)
         if record is not None:
             record[label] = record.get(label, []) + nums
         what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
+        if len(xs) <= SHORT_RUN:  # the legend keeps room for the numbers placed when drawn
+            what = widest_numbered_text(len(xs) - 1, int(keep.sum()))
         (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
                        zorder=3, label=f"{label} ({what})")
         handles.append(h)
@@ -1133,8 +1157,9 @@ def plot_curve_1d(
     """The curve y = f(x) with the iterates of one or more 1-D runs on it.
 
     ``paths``: an array of iterates x₀, x₁, … (or a mapping label → array for several runs).
-    Successive iterates are joined by arrows (the first ``arrows`` steps), the first
-    ``numbered`` iterates carry their index (skipping ones that would overlap), the start is a
+    Successive iterates are joined by arrows (the first ``arrows`` steps), the iterates carry
+    their index where it has room (every iterate of a run of at most :data:`SHORT_RUN`, else
+    the first ``numbered``, skipping ones that would overlap), the start is a
     black-edged circle and the last iterate a square.  The x-range covers ``xlim`` (default:
     the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
     into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
@@ -1165,13 +1190,15 @@ def plot_curve_1d(
         record: dict[str, list[int]] = {}
         numbering: dict[str, dict[str, Any]] = {}
         handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel, record=record,
+                               arrows=min(arrows, m), ylabel=ylabel, last=m, record=record,
                                numbering=numbering)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
                      ylabel=ylabel, first=m, record=record, numbering=numbering)
         for h, (label, p) in zip(handles[1:], runs.items(), strict=False):
             nums = sorted(set(record.get(label, [])))  # numbered in either panel
-            h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})")
+            h.set_label(f"{label} ({_numbered_text(len(p) - 1, nums, len(p))})"
+                        if len(p) > SHORT_RUN else
+                        f"{label} ({widest_numbered_text(len(p) - 1, len(p))})")
             numbering[label]["drawn"] = len(p)
         ax.axvspan(zlo, zhi, color=GREY, alpha=0.3, lw=0, zorder=0)
         az.ticklabel_format(useOffset=False)
@@ -1684,14 +1711,19 @@ def theory_line(errors: ArrayLike, rate: float, window: tuple[int, int] | None =
     return k, anchor * float(rate) ** k
 
 
+def window_style(color: Any) -> dict[str, Any]:
+    """The line style of a shaded fit window in the colour of its series: a broad pale band
+    (the shading along the curve and its legend handle both use it)."""
+    return {"color": color, "lw": 7, "alpha": 0.2, "solid_capstyle": "butt"}
+
+
 def _shade_window(ax: Any, e: NDArray[np.float64], win: tuple[int, int], color: Any,
                   label: str) -> list[str]:
     """Shade the fit window ``win`` along the errors ``e`` as far as they are drawn; returns
     the legend's note for a window that runs past them (``cg k 85–118, drawn to 101``)."""
     a, b = int(win[0]), min(int(win[1]), len(e) - 1)
     k = np.arange(len(e))
-    ax.plot(k[a:b + 1], _positive(e[a:b + 1]), color=color, lw=7, alpha=0.2,
-            solid_capstyle="butt", zorder=1)
+    ax.plot(k[a:b + 1], _positive(e[a:b + 1]), zorder=1, **window_style(color))
     return [f"{label} k {a}–{int(win[1])}, drawn to {b}"] if b < int(win[1]) else []
 
 
@@ -1759,11 +1791,13 @@ RATIO_FEW = 3
 
 def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
                 most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
-    """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
-    markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
-    every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
-    markers shrink when dense (:func:`ratio_marker_size`); a series of at most
-    :data:`RATIO_FEW` points is drawn above the theory lines (:data:`THEORY_ZORDER`)."""
+    """The measured ratios r_k of one series in a ratio panel, under its theory line: open
+    markers (white inside, so that the joining line does not fill a marker where it turns
+    sharply, which read as a second, filled style), a long run thinned by
+    :func:`thin_indices` (the transient, the extremes and every j-th step, about ``most`` in
+    all) and joined by a thin line when not thinned; markers shrink when dense
+    (:func:`ratio_marker_size`); a series of at most :data:`RATIO_FEW` points is drawn above
+    the theory lines (:data:`THEORY_ZORDER`)."""
     fin = np.flatnonzero(np.isfinite(r))
     keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
     idx = thin_indices(kr.size, most=most, keep=keep)
@@ -1772,7 +1806,7 @@ def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
         zorder = max(zorder, THEORY_ZORDER + 0.5)
     (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
                    lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
-                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
+                   mfc="white", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
     return h
 
 
@@ -1816,6 +1850,43 @@ def space_ratio_markers(ax: Any) -> None:
             continue
         xy = ax.transData.transform(np.c_[x, y]) * scale
         ln.set_markevery(spaced_indices(xy, MARKER_GAP * ln.get_markersize()))
+
+
+#: A ratio series shares its panel's iteration axis only when the axis spans at most this
+#: many times the series' own iterations (a short fit window on a long axis kept two markers).
+RATIO_SPREAD = 3.0
+
+
+def ratio_groups(spans: Mapping[str, tuple[int, int]], spread: float = RATIO_SPREAD
+                 ) -> list[list[str]]:
+    """Labels of a ratio panel split into panels of their own iteration axis: each label, in
+    order, joins the first group whose iterations together with its own, from the smallest
+    first k to the largest last k, span at most ``spread`` times the shortest span
+    (last − first + 1) among the group and the label; else it opens a new group.  GD's
+    window 0–1474 beside heavy ball's 102–173 and Nesterov's 181–308: [[gd], [hb, nest]]."""
+    groups: list[list[str]] = []
+    for label, (a, b) in spans.items():
+        for g in groups:
+            lo = min(a, *(spans[k][0] for k in g))
+            hi = max(b, *(spans[k][1] for k in g))
+            least = min(b - a + 1, *(spans[k][1] - spans[k][0] + 1 for k in g))
+            if hi - lo + 1 <= spread * least:
+                g.append(label)
+                break
+        else:
+            groups.append([label])
+    return groups
+
+
+def split_ratio_axes(axr: Any, count: int) -> list[Any]:
+    """``count`` ratio axes stacked in the place of ``axr`` (which is removed when count > 1),
+    top to bottom."""
+    if count <= 1:
+        return [axr]
+    fig, spec = axr.figure, axr.get_subplotspec()
+    axr.remove()
+    grid = spec.subgridspec(count, 1)
+    return [fig.add_subplot(grid[i, 0]) for i in range(count)]
 
 
 def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
@@ -2263,8 +2334,9 @@ def plot_error(
         handles.append(Line2D([], [], color="black" if single else sty[k].color,
                               ls=(0, (4, 2)), lw=1.5))
         names.append(text)
-    if plan.windows:
-        handles.append(Line2D([], [], color=GREY, lw=7, alpha=0.35))
+    if plan.windows:  # the handle is the shading: one band per series in its colour
+        bands = tuple(Line2D([], [], **window_style(sty[k].color)) for k in plan.windows)
+        handles.append(bands[0] if len(bands) == 1 else bands)
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
     if axr is not None:
@@ -2751,6 +2823,32 @@ def single_outcome(basins: Any) -> str | None:
     return "diverged or did not converge"
 
 
+def _attracting_points(basins: Any) -> list[NDArray[np.float64]]:
+    """The limit points of a basin map that attract at least one start, in their order."""
+    labels = np.asarray(_attr(basins, "labels"), dtype=int)
+    points = [np.atleast_1d(np.asarray(p, dtype=float)) for p in _attr(basins, "points")]
+    return [p for i, p in enumerate(points) if np.any(labels == i)]
+
+
+def _same_point(p: NDArray[np.float64], q: NDArray[np.float64], rtol: float = 1e-6) -> bool:
+    """Whether two limit points are one: ‖p − q‖ ≤ rtol · max(1, ‖p‖, ‖q‖)."""
+    return p.shape == q.shape and float(np.linalg.norm(p - q)) <= rtol * max(
+        1.0, float(np.linalg.norm(p)), float(np.linalg.norm(q)))
+
+
+def basin_colors(*maps: Any) -> list[tuple[NDArray[np.float64], str]]:
+    """One fill colour per limit point over several basin maps, for :func:`plot_basins`
+    (``colors=``): each point that attracts starts in any of ``maps`` (the same point to a
+    relative 10⁻⁶ in two maps is one) takes the next :data:`BASIN_PALETTE` colour, so a colour
+    means the same point in every map drawn with it."""
+    out: list[tuple[NDArray[np.float64], str]] = []
+    for m in maps:
+        for p in _attracting_points(m):
+            if not any(_same_point(p, q) for q, _ in out):
+                out.append((p, BASIN_PALETTE[len(out) % len(BASIN_PALETTE)]))
+    return out
+
+
 @styled
 def plot_basins(
     basins: Any,
@@ -2759,6 +2857,7 @@ def plot_basins(
     title: str | None = None,
     xlabel: str = "x",
     ylabel: str = "y",
+    colors: Sequence[tuple[ArrayLike, str]] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.0),
 ) -> FigureLike:
@@ -2769,7 +2868,9 @@ def plot_basins(
     Two variables: an image of the labels with the critical points marked.  One variable: the
     curve f (when given) above a coloured strip of the start positions.  Diverged starts are
     grey; the legend lists every limit point that attracts starts, with its kind and share of
-    the starts (all critical points are marked on the plot by kind).
+    the starts (all critical points are marked on the plot by kind).  ``colors``: (point,
+    colour) pairs from :func:`basin_colors` over several maps drawn side by side, so that a
+    colour means the same limit point in each (default: the map's own points in turn).
     """
     fig = new_figure(fig, figsize)
     xs = np.asarray(_attr(basins, "xs"), dtype=float)
@@ -2780,8 +2881,11 @@ def plot_basins(
     inside = list(getattr(basins, "inside", None) or [True] * len(points))
     cycles = dict(getattr(basins, "cycles", None) or {})
     present = [i for i in range(len(points)) if np.any(labels == i)]
-    colors = [BASIN_PALETTE[j % len(BASIN_PALETTE)] for j in range(len(present))]
-    cmap = ListedColormap([CYCLE_COLOR, GREY, *colors])
+    table = basin_colors(basins) if colors is None else [
+        (np.atleast_1d(np.asarray(p, dtype=float)), c) for p, c in colors]
+    fills = [next((c for q, c in table if _same_point(points[i], q)),
+                  BASIN_PALETTE[j % len(BASIN_PALETTE)]) for j, i in enumerate(present)]
+    cmap = ListedColormap([CYCLE_COLOR, GREY, *fills])
     norm = BoundaryNorm(np.arange(-2.5, len(present) + 0.5, 1.0), cmap.N)
     compact = {i: j for j, i in enumerate(present)}
     shown = np.vectorize(lambda v: compact.get(int(v), -2 if v == -2 else -1),
@@ -2791,7 +2895,7 @@ def plot_basins(
     for j, i in enumerate(present):
         where = ", ".join(fmt(v, 3) for v in points[i])
         out = "" if inside[i] else " (outside the box)"
-        handles.append(Patch(color=colors[j], label=f"→ {kinds[i]} at ({where}){out}: "
+        handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at ({where}){out}: "
                                                       f"{pct[j]} % of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
@@ -2858,6 +2962,10 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
 # ============================================================================ sweeps
 
 
+#: The threshold lines of :func:`plot_lr_sweep` lie under its markers.
+THRESHOLD_ZORDER = 2.5
+
+
 @styled
 def plot_lr_sweep(
     sweep: Any,
@@ -2878,7 +2986,8 @@ def plot_lr_sweep(
     yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
     data (their error is not finite or huge); the axis keeps headroom so that no marker
     touches the frame or the title.  The predicted threshold (2/L for GD) is a solid vertical
-    line, the observed one (smallest η that does not converge) dashed.
+    line, the observed one (smallest η that does not converge) dashed; both lie under the
+    markers, and each ✕ has a white disc under it, so a ✕ on a line stays visible.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
@@ -2931,9 +3040,14 @@ def plot_lr_sweep(
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
         ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
+        # a white disc under each cross cuts a threshold line through it (the first cross
+        # sits on the dashed line of the first η that diverged, in the same colour)
+        ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="o",
+                ms=ms + 3.0, mfc="white", mec="none", transform=ax.get_xaxis_transform(),
+                zorder=THRESHOLD_ZORDER + 0.5, label="_cross backing")
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
                        color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
-                       transform=ax.get_xaxis_transform(), zorder=4,
+                       transform=ax.get_xaxis_transform(), zorder=THRESHOLD_ZORDER + 1.0,
                        path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")],
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
@@ -2947,12 +3061,12 @@ def plot_lr_sweep(
     pred = _attr(sweep, "predicted_threshold")
     obs = _attr(sweep, "observed_threshold")
     if pred is not None and np.isfinite(pred):
-        handles.append(ax.axvline(pred, color="black", lw=1.4,
+        handles.append(ax.axvline(pred, color="black", lw=1.4, zorder=THRESHOLD_ZORDER,
                                   label=f"predicted threshold η = {fmt(pred, 4)}"))
     if obs is not None and np.isfinite(obs):  # the grid brackets the threshold: (lo, obs]
         lo_b = (_attr(sweep, "bracket") or (None, None))[0]
         within = "" if lo_b is None else f" (threshold in ({fmt(lo_b, 4)}, {fmt(obs, 4)}])"
-        handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4,
+        handles.append(ax.axvline(obs, color=color(1), ls="--", lw=1.4, zorder=THRESHOLD_ZORDER,
                                   label=f"first η on the grid that {sweep_failure(sweep)} "
                                         f"= {fmt(obs, 4)}" + within))
     ax.set_xlabel("learning rate η (log scale)")
@@ -4063,7 +4177,9 @@ __all__ = [
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",
+    "basin_colors",
     "plot_basins",
+    "ratio_groups",
     "single_outcome",
     "plot_chain_depth",
     "plot_contour",

@@ -415,7 +415,10 @@ def plot_error_ratios(
     both visible instead of one hiding the other.  ``windows``: label → (first, last)
     iteration of its rate fit; the ratios of such a label are drawn over that window only
     (early transients and a long tail would set the scale), the panel's title says so, and
-    its x limits are those of the ratios drawn.  ``mark``: an iteration to mark (dotted).
+    its x limits are those of the ratios drawn; series whose iterations differ much in
+    length (:func:`analysis.plots.ratio_groups`) get ratio panels of their own, stacked,
+    each over its own iterations (a short window on a long axis kept two markers).
+    ``mark``: an iteration to mark (dotted).
     Runs of very different lengths (:func:`analysis.plots.length_groups`, spread
     :data:`STEEP_SPREAD`) or a theory line lost among the other series
     (:func:`analysis.plots.crowded_theory`) put the errors in small multiples, one panel per
@@ -427,8 +430,10 @@ def plot_error_ratios(
         draw_ratios,
         k_limits,
         offset_theory_line,
+        ratio_groups,
         ratio_theory_line,
         space_ratio_markers,
+        split_ratio_axes,
     )
 
     fig = new_figure(fig, figsize)
@@ -437,51 +442,64 @@ def plot_error_ratios(
     multiples = error_multiples(series, rates, windows)
     plan = ErrorPanels(list(theory), list(series), [], [], list(series), multiples=multiples)
     lefts, right = _error_axes(fig, list(series), plan)
+    ratios = {}  # label → (k, r_k = e_(k+1)/e_k at iteration k, as in the tables)
+    for label, e in series.items():
+        k = np.arange(e.size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = e[1:] / e[:-1]
+        ok = np.isfinite(r) & (e[:-1] > 0)
+        kr, rr = k[:-1][ok], r[ok]
+        win = (windows or {}).get(label)
+        if win is not None:
+            inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
+            kr, rr = kr[inwin], rr[inwin]
+        ratios[label] = (kr, rr)
+    spans = {k: (int(kr.min()), int(kr.max())) for k, (kr, _) in ratios.items() if kr.size}
+    groups = ratio_groups(spans) or [[]]
+    rights = split_ratio_axes(right, len(groups))
+    panel = {k: rights[g] for g, members in enumerate(groups) for k in members}
     handles = []
-    drawn_k: list[int] = []
     for i, (label, e) in enumerate(series.items()):
         left = lefts[label]
+        axr = panel.get(label, rights[0])
         k = np.arange(e.size)
         # solid with markers: the dashes are theory's (its slope, drawn ≥ ×10 above)
         (h,) = left.plot(k, _positive(e), color=color(i), ls="-", lw=1.4, marker=marker(i),
                          ms=3, markevery=max(1, e.size // 12), label=f"{label}: measured")
         handles.append(h)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = e[1:] / e[:-1]
-        ok = np.isfinite(r) & (e[:-1] > 0)
-        kr, rr = k[:-1][ok], r[ok]  # r_k = e_(k+1)/e_k at iteration k, as in the tables
+        kr, rr = ratios[label]
         win = (windows or {}).get(label)
-        if win is not None:
-            inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
-            kr, rr = kr[inwin], rr[inwin]
         if kr.size:
-            draw_ratios(right, kr, rr, color(i), marker(i), most=MAX_MARKERS)
-        if kr.size:
-            drawn_k += [int(kr.min()), int(kr.max())]
+            draw_ratios(axr, kr, rr, color(i), marker(i), most=MAX_MARKERS)
         rho = rates.get(label)
         if rho is not None and np.isfinite(e).any():
             kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
             left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
-            ratio_theory_line(right, rho, color(i), lw=1.4)
+            ratio_theory_line(axr, rho, color(i), lw=1.4)
             handles.append(Line2D([], [], color=color(i), ls="--",
                                   label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
                                         "ρᵏ, ≥ ×10 above)"))
     if mark is not None:
-        for ax in (*dict.fromkeys(lefts.values()), right):
+        for ax in dict.fromkeys(lefts.values()):
             ax.axvline(mark, color=GREY, ls=":", lw=1.2)
         handles.append(Line2D([], [], color=GREY, ls=":", label=f"k = {mark}"))
     _finish_error_axes(fig, lefts, series, plan, title or "Error against iteration",
                        "iteration k", "error ‖xₖ − x*‖ (log scale)")
     if not multiples:
         next(iter(lefts.values())).title.set_fontsize(9)
-    right.set_xlabel("iteration k")
-    right.set_ylabel("ratio e_(k+1)/e_k")
-    right.set_title("Per-step ratio" + (" in fit windows" if any(
+    rights[-1].set_xlabel("iteration k")
+    for axr, members in zip(rights, groups, strict=True):
+        axr.set_ylabel("ratio e_(k+1)/e_k" if len(rights) == 1 else "e_(k+1)/e_k")
+        drawn = [v for k in members for v in spans.get(k, ())]
+        if drawn:  # the iterations of its own ratios
+            axr.set_xlim(*k_limits(min(drawn), max(drawn)))
+        lo, hi = axr.get_xlim()
+        if mark is not None and lo <= mark <= hi:  # a panel past the mark does not show it
+            axr.axvline(mark, color=GREY, ls=":", lw=1.2)
+        space_ratio_markers(axr)
+    rights[0].set_title("Per-step ratio" + (" in fit windows" if any(
         (windows or {}).get(k) is not None for k in errors) else " (markers)")
         + " vs theory ρ (dashed)", fontsize=9)
-    if drawn_k:
-        right.set_xlim(*k_limits(min(drawn_k), max(drawn_k)))
-    space_ratio_markers(right)
     _outside_legend(fig, handles, ncols=2)
     return fig

@@ -760,13 +760,15 @@ def section_local_minimum(S: Study) -> None:
 
     def draw(fig: Any) -> None:
         top, bottom = fig.subfigures(2, 1)
+        shared = plots.basin_colors(*maps.values())  # a colour is one minimum in both
         for sub, e in ((top, eta), (bottom, 0.2)):
             plots.plot_basins(maps[e], obj, title=f"Where GD with η = {e:g} ends, by start",
-                              fig=sub)
+                              colors=shared, fig=sub)
 
     S.figure(draw, 2 * 250.0, "Basins of attraction (colour strip: start x₀; legend: limit "
-             "point and share of starts).  With η = 2 only minima with f″ < 2/η = 1 can "
-             "attract GD; with η = 0.2 every minimum has a basin.", "xcos basins")
+             "point and share of starts; a colour is the same minimum in both strips).  "
+             "With η = 2 only minima with f″ < 2/η = 1 can attract GD; with η = 0.2 every "
+             "minimum has a basin.", "xcos basins")
     m2 = maps[eta]
     curv = {i: float(obj.hess([m2.points[i][0]])[0, 0]) for i in range(len(m2.points))}
     reached = [i for i, c in m2.counts.items() if i >= 0 and c > 0]
@@ -911,7 +913,8 @@ def section_conditioning(S: Study) -> None:
         ylabel="|x₂| at iteration k (log scale)", title="The steep coordinate x₂ against theory",
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
-        "drawn at least ×10 above on the left)." + swing, "x2 errors")
+        "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
+        "open markers: the ratio per step (right)." + swing, "x2 errors")
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket
@@ -1823,7 +1826,8 @@ def section_nesterov(S: Study) -> None:
         "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
         "Right: per-step ratios over each run's fit window (open markers; runs longer than "
         f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
-        "step) against the predicted "
+        "step; windows of very different lengths in separate panels, each over its own "
+        "iterations) against the predicted "
         "rates (dashed lines drawn on top of the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
     for lab, closed, form in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1),

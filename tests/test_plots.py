@@ -818,10 +818,9 @@ def test_ratio_markers_of_a_short_window_on_a_long_axis_do_not_merge():
                                                        "nest": 0.9}, windows=wins),
                 plots.plot_error(errs, rates={"gd": 0.9802, "hb": 0.8182, "nest": 0.9},
                                  windows=wins)):
-        ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
-        lines = [ln for ln in ax.lines if ln.get_gid() == "ratios"]
+        lines = [(a, ln) for a in fig.axes for ln in a.lines if ln.get_gid() == "ratios"]
         assert len(lines) == 3
-        for ln in lines:
+        for ax, ln in lines:
             p = _marked_points(ax, ln)
             assert len(p) >= 2
             gaps = np.hypot(*np.diff(p, axis=0).T)

@@ -9,6 +9,7 @@ colour word that is not the colour drawn, a mean without its sampling uncertaint
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace as NS
 
 import numpy as np
 import pytest
@@ -287,13 +288,13 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     gd = 0.98 ** np.arange(1500)
     fig = plots_lecture.plot_error_ratios({"hb": hb, "gd": gd}, {"hb": 0.5, "gd": 0.98},
                                           windows={"hb": (5, 50), "gd": (0, 300)}, fig=_fig())
-    right = fig.get_axes()[-1]
-    marks = _marker_lines(right)
+    rights = [a for a in fig.get_axes() if any(ln.get_gid() == "ratios" for ln in a.lines)]
+    marks = [m for right in rights for m in _marker_lines(right)]
     ks = np.concatenate([m.get_xdata() for m in marks])
     ys = np.concatenate([m.get_ydata() for m in marks])
-    assert ks.min() >= 0 and ks.max() <= 300 and right.get_xlim()[1] < 320
+    assert ks.min() >= 0 and ks.max() <= 300 and max(a.get_xlim()[1] for a in rights) < 320
     assert ys.max() < 1.0  # the 1.8 transients lie before hb's window
-    assert "fit windows" in " ".join(right.get_title().split())
+    assert "fit windows" in " ".join(rights[0].get_title().split())
     assert plots.audit(fig) == []
 
 
@@ -322,3 +323,169 @@ def test_tanh_and_adagrad_captions_say_what_is_drawn():
     caps = " ".join(str(getattr(b, "caption", "")) for b in s.b.doc.blocks)
     assert "accumulated squares shrink" not in caps
     assert "accumulated squared gradients grow every step, so its steps shrink" in caps
+
+
+def test_a_short_run_numbers_every_iterate_that_has_room():
+    """Study p. 8, GD on x² with η = 1.1 (x_k = 10·(−1.2)^k): iterates 8 and 9 lie far apart
+    on the outer branches with room around them but were never offered a number (only the
+    first six spread apart were)."""
+    fig = Figure(figsize=(6.8 / 3, 190 / 72), layout="constrained")
+    path = 10.0 * (-1.2) ** np.arange(11.0)
+    plots.plot_curve_1d(lambda x: x**2, {"η = 1.1": path}, legend=False, numbered=6,
+                        zoom=False, fig=fig)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    shown = {int(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text()}
+    assert {6, 7, 8, 9, 10} <= shown
+    assert plots.audit(fig) == []
+
+
+def test_a_diverged_cross_on_the_threshold_line_stays_visible():
+    """Study p. 9: the first ✕ (diverged) sat on the dashed line of the first η that
+    diverged, drawn in the same colour through it: the line ran through the cross and hid
+    it.  The line must be cut around the cross (white under it), and lie under it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
+
+    lrs = np.geomspace(0.01, 1.5, 31)
+    div = lrs > 1.0
+    first = float(lrs[div].min())
+    sweep = NS(lrs=lrs, final_error=np.where(div, np.inf, np.abs(1 - 2 * lrs) ** 50 * 10),
+               diverged=div, predicted_threshold=1.0, observed_threshold=first,
+               bracket=(float(lrs[~div].max()), first))
+    fig = Figure(figsize=(3.4, 3.0), dpi=200, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_lr_sweep(sweep, fig=fig)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    (cross,) = [ln for ln in ax.lines if ln.get_label().startswith("diverged")]
+    (line,) = [ln for ln in ax.lines if ln.get_label().startswith("first η on the grid")]
+    assert line.get_zorder() < cross.get_zorder()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    x, y = cross.get_transform().transform([[first, 0.91]])[0]
+    px = fig.dpi / 72.0
+    reach = 0.5 * (cross.get_markersize() + cross.get_markeredgewidth()) * px
+    # on the line just above and below the cross (clear of its orange arms), where the
+    # dashed line of the same colour ran into it: the cross needs a margin there
+    d = reach + 2.0
+    rows = [int(round(img.shape[0] - (y + s))) for s in (d, -d)]
+    col = int(round(x))
+    orange = np.asarray(to_rgb(plots.color(1)))
+    for r in rows:
+        patch = img[r, col - 1:col + 2]
+        assert np.min(np.abs(patch - orange).sum(axis=1)) > 0.3, "the line runs into ✕"
+
+
+def test_basin_strips_side_by_side_give_one_minimum_one_colour():
+    """Study p. 16, x·cos(cx): with η = 2 every start ends at the minimum −1.83, with η = 0.2
+    the starts split between −13.7, −1.83 and 7.27; each strip coloured its own points in
+    turn, so one purple meant −1.83 above and −13.7 below."""
+    from matplotlib.colors import to_hex
+
+    xs = np.linspace(-20, 20, 41)
+    points = np.array([[-13.7], [-1.83], [7.27]])
+    kinds = ["minimum"] * 3
+    wide = NS(xs=xs, ys=None, labels=np.full(41, 1), points=points, kinds=kinds, counts={})
+    small = NS(xs=xs, ys=None, labels=np.digitize(xs, [-7.3, 1.9]), points=points,
+               kinds=kinds, counts={})
+    shared = plots.basin_colors(wide, small)
+
+    def fills(bm) -> dict[str, str]:
+        fig = plots.plot_basins(bm, lambda x: x * np.cos(0.15 * np.pi * x), colors=shared,
+                                fig=_fig(3.0))
+        strip = fig.axes[1].images[0]
+        drawn = {to_hex(strip.cmap(strip.norm(v))) for v in np.unique(strip.get_array())}
+        handles = fig.legends[0].legend_handles
+        names = [t.get_text() for t in fig.legends[0].get_texts()]
+        out = {n.split(":")[0]: to_hex(h.get_facecolor())
+               for h, n in zip(handles, names, strict=True) if n.startswith("→")}
+        assert set(out.values()) == drawn  # the legend names the colours of the strip
+        return out
+
+    top, bottom = fills(wide), fills(small)
+    assert top["→ minimum at (-1.83)"] == bottom["→ minimum at (-1.83)"]
+    assert len(set(bottom.values())) == 3  # three minima, three colours
+
+
+@pytest.mark.parametrize("labels", [["newton"], ["gd η = 0.2", "gd η = 0.05"]])
+def test_fit_window_legend_handle_is_drawn_like_the_shading(labels):
+    """Study p. 17: the window was shaded pink along Newton's curve (its colour, pale) but
+    its legend handle was a grey band."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+
+    errs = {lab: 10.0 * (0.5 + 0.1 * i) ** np.arange(40.0) for i, lab in enumerate(labels)}
+    fig = plots.plot_error(errs, windows={lab: (5, 30) for lab in labels}, fig=_fig())
+    fig.canvas.draw()
+
+    def look(ln):
+        return (to_rgba(ln.get_color(), ln.get_alpha()), ln.get_linewidth())
+
+    shades = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linewidth() >= 6]
+    assert len(shades) == len(labels)
+    bands = [ln for ln in fig.legends[0].findobj(Line2D) if ln.get_linewidth() >= 6]
+    assert sorted(map(look, bands)) == sorted(map(look, shades))
+
+
+def test_ratio_markers_stay_open_where_the_joining_line_turns():
+    """Study p. 19, heavy ball: the ratio swings up and down; the thin line joining the open
+    markers ran through their inside and filled those at the sharp turns, so the panel
+    showed filled and open triangles with no explanation.  Inside each marker: white."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = np.where(np.arange(20) % 3 == 0, 20.0, 0.05)  # up and down
+    e = np.r_[1.0, np.cumprod(r)]
+    fig = Figure(figsize=(6.8, 3.0), dpi=300, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_error({"momentum η = 0.6, β = 0.5": e}, fig=fig)
+    fig.canvas.draw()
+    ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+    (ln,) = [ln for ln in ax.lines if ln.get_gid() == "ratios"]
+    assert ln.get_linestyle() != "None"  # joined by a line
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    every = ln.get_markevery()
+    xy = np.asarray(ln.get_xydata(), float)
+    xy = xy if every is None else xy[np.asarray(every)]
+    centres = ln.get_transform().transform(xy)
+    for x, y in centres:
+        px = img[int(round(img.shape[0] - y)), int(round(x))]
+        assert px.min() > 0.9, (x, y, px)  # white: the line does not show inside
+
+
+def test_short_fit_windows_get_a_ratio_panel_of_their_own_iterations():
+    """Study p. 22, κ = 100: GD's ratios span k = 0–1474, heavy ball's 102–173 and
+    Nesterov's 181–308; on one 0–1500 axis heavy ball kept 2 markers and Nesterov 3 (the
+    markers may not overlap), so their approach to ρ from above was lost."""
+    k = np.arange(1500.0)
+    errs = {"gd": 0.9802 ** k, "hb": (1 + k[:180]) * 0.8182 ** k[:180],
+            "nest": (1 + k[:320]) * 0.9 ** k[:320]}
+    wins = {"gd": (0, 1474), "hb": (102, 173), "nest": (181, 308)}
+    fig = plots_lecture.plot_error_ratios(errs, {"gd": 0.9802, "hb": 0.8182, "nest": 0.9},
+                                          windows=wins, fig=_fig())
+    fig.canvas.draw()
+    for ax in fig.axes:
+        for ln in ax.lines:
+            if ln.get_gid() != "ratios":
+                continue
+            every = ln.get_markevery()
+            shown = len(ln.get_xdata()) if every is None else len(every)
+            lo, hi = ax.get_xlim()
+            x = np.asarray(ln.get_xdata(), float)
+            assert shown >= 8, (ln.get_color(), shown)
+            assert (x.max() - x.min()) >= 0.3 * (hi - lo)  # the series fills its axis
+    assert plots.ratio_groups({"gd": (0, 1474), "hb": (102, 173), "nest": (181, 308)}) == \
+        [["gd"], ["hb", "nest"]]
+    assert plots.ratio_groups({"a": (0, 99), "b": (10, 60)}) == [["a", "b"]]
+    assert plots.audit(fig) == []
+
+
+def test_a_marked_iteration_is_drawn_only_in_ratio_panels_that_reach_it():
+    """Study p. 25: GD's 20 steps get a ratio panel of their own (k = 0–19) beside the
+    80-step momentum runs; the dotted k = 20 mark fell outside that panel's axis."""
+    k = np.arange(81.0)
+    errs = {"β = 0.5": 0.7 ** k, "β = 0.25": 0.86 ** k, "GD (β = 0)": 1.4 ** k[:21]}
+    fig = plots_lecture.plot_error_ratios(errs, {"β = 0.5": 0.7, "β = 0.25": 0.86,
+                                                 "GD (β = 0)": 1.4}, mark=20, fig=_fig())
+    rights = [a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines)]
+    assert len(rights) == 2
+    assert plots.audit(fig) == []
