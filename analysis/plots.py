@@ -2859,8 +2859,9 @@ def plot_lr_sweep(
 
     ``sweep`` has ``lrs``, ``final_error``, ``diverged`` (bool per lr), ``predicted_threshold``
     and ``observed_threshold`` (and ``bounded``: runs that neither converge nor diverge, drawn
-    as squares at their final error; ``elsewhere``: runs that stopped at another point, drawn
-    as diamonds).  The other runs are split by their final error against
+    as squares at their final error — filled when their band lies around x*, open when it
+    does not (``band_away``), each kind named in the legend; ``elsewhere``: runs that stopped
+    at another point, drawn as diamonds).  The other runs are split by their final error against
     ``tol`` (default :func:`sweep_tolerance`): at most ``tol`` = converged, above it = not
     yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
     data (their error is not finite or huge); the axis keeps headroom so that no marker
@@ -2901,10 +2902,17 @@ def plot_lr_sweep(
                                        f"({_runs(int(away.sum()))})")
         handles.append(h)
     cyc = bnd & np.isfinite(err) & (err > 0)
-    if cyc.any():
-        (h,) = ax.plot(lrs[cyc], err[cyc], ls="none", marker="s", ms=5, color=color(3),
-                       label=f"bounded: a cycle or band, not converging ({_runs(int(cyc.sum()))})")
-        handles.append(h)
+    far_attr = getattr(sweep, "band_away", None)
+    far = cyc & (np.zeros_like(div) if far_attr is None else np.asarray(far_attr, dtype=bool))
+    for which, mfc, what in ((cyc & ~far, color(3), "around x*"),
+                             (far, "white", "not around x*")):
+        if which.any():  # around x*: filled squares; not around x*: open squares
+            tell = f" {what}" if far.any() else ""
+            (h,) = ax.plot(lrs[which], err[which], ls="none", marker="s", ms=5,
+                           color=color(3), mfc=mfc, mew=1.2,
+                           label=f"bounded: a cycle or band{tell}, not converging "
+                                 f"({_runs(int(which.sum()))})")
+            handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
     _fit_log_axis(ax)

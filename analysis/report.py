@@ -2659,9 +2659,9 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
 def unstable_steps_text(sw: Any) -> list[str]:
     """What the runs with a step above the predicted threshold did, beside theory's
     statement (none of them can converge to x*): how many diverged (✕), kept moving on a
-    cycle or band around x* or moved in a band not around x*
-    (:func:`analysis.sweeps.band_around`, whose rule :data:`analysis.sweeps.BAND_RULE` is
-    said when a run kept moving; squares) or left x* and stopped at another point
+    cycle or band around x* (filled squares) or moved in a band not around x* (open squares;
+    :func:`analysis.sweeps.band_around`, whose rule :data:`analysis.sweeps.BAND_RULE` is
+    said when a run kept moving) or left x* and stopped at another point
     (diamonds)."""
     from analysis.sweeps import BAND_RULE
 
@@ -2680,9 +2680,9 @@ def unstable_steps_text(sw: Any) -> list[str]:
     did = [f"{n} {what}" for n, what in ((int(div.sum()), "diverged (✕)"),
                                          (int((bnd & ~far).sum()), "kept moving on a cycle "
                                                                    "or band around x* "
-                                                                   "(squares)"),
+                                                                   "(filled squares)"),
                                          (int(far.sum()), "moved in a band not around x* "
-                                                          "(squares)"),
+                                                          "(open squares)"),
                                          (int(away.sum()), "left x* and stopped at another "
                                                            "point (diamonds)"),
                                          (rest, "converged all the same")) if n]

@@ -593,3 +593,30 @@ def test_errors_measured_to_different_points_are_named_in_label_caption_and_tabl
     to = report.error_points(st, cps)
     assert report.nw_title("bfgs", (47, 69), None, to["bfgs"]) == (
         "bfgs: errors and ratios per step to x* = P1 = (-1, 1) (fit window k = 47–69)")
+
+
+def test_sweep_runs_around_x_star_and_not_around_it_have_their_own_markers():
+    """Himmelblau's η sweep: two bounded runs moved in a band around x*, one in a band away
+    from it; the three were one kind of square.  Around x*: filled squares, not around:
+    open squares, each named in the legend and in the caption."""
+    lrs = np.geomspace(1e-3, 3e-2, 8)
+    bnd = np.r_[np.zeros(5, bool), True, True, True]
+    away = np.r_[np.zeros(7, bool), True]
+    sweep = NS(lrs=lrs, final_error=np.r_[np.geomspace(1e-2, 1e-12, 5), 0.1, 0.2, 0.3],
+               diverged=np.zeros(8, bool), bounded=bnd, band_away=away,
+               predicted_threshold=0.01, observed_threshold=float(lrs[5]), steps=200,
+               minimizer=np.array([3.584, -1.848]))
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    squares = [ln for ln in ax.get_lines() if ln.get_marker() == "s"]
+    assert len(squares) == 2
+    faces = {to_hex(ln.get_markerfacecolor()): ln for ln in squares}
+    assert len(faces) == 2  # filled and open: different markers
+    inner = faces["#ffffff"]
+    filled = next(ln for c, ln in faces.items() if c != "#ffffff")
+    assert list(inner.get_xdata()) == [lrs[7]]
+    assert list(filled.get_xdata()) == list(lrs[5:7])
+    assert "not around x*" in inner.get_label() and "(1 run)" in inner.get_label()
+    assert "around x*" in filled.get_label() and "not around" not in filled.get_label()
+    assert "(2 runs)" in filled.get_label()
+    text = " ".join(report.unstable_steps_text(sweep))
+    assert "around x* (filled squares)" in text and "not around x* (open squares)" in text
