@@ -3332,9 +3332,16 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 ECDF_FLOOR = -0.06
 
 
+#: The line that carries an ECDF curve's final level on to the right: solid, wider than the
+#: curves (1.6 pt) and pale in the method's colour, so that it shows beside every curve and
+#: differs from all of them, dotted ones too (the continuation was a thin dotted line, lost
+#: beside a method whose own curve is dotted).
+ECDF_FLAT_WIDTH = 3.0
+ECDF_FLAT_ALPHA = 0.4
+
 #: The caption sentence for :func:`plot_ecdf`'s curve ends.
-ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a thin dotted line carries "
-                 "its final level on to the right.")
+ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale line of its "
+                 "colour carries its final level on to the right.")
 
 
 def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
@@ -3363,7 +3370,8 @@ def plot_ecdf(
 
     As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
     never count, so a method that fails on some starts ends below 1.  Each curve (and its
-    markers) ends at its own largest solved cost; a thin dotted line without markers carries
+    markers) ends at its own largest solved cost; a wide pale line of its colour without
+    markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
     its final level on to ``budget`` (default: the largest value seen) — say so with
     :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
@@ -3402,9 +3410,10 @@ def plot_ecdf(
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
-        if top > xs[-1]:  # its final level carried on, thin and dotted, without markers
-            ax.plot([xs[-1], top], [ys[-1], ys[-1]], color=sty[label].color, lw=0.7,
-                    ls=":", label="_flat " + label)
+        if top > xs[-1]:  # its final level carried on: wide and pale, without markers
+            ax.plot([xs[-1], top], [ys[-1], ys[-1]], color=sty[label].color,
+                    lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
+                    zorder=1.5, label="_flat " + label)
     if ecdf_zoom(iterations) is None:
         ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")

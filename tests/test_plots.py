@@ -1064,7 +1064,7 @@ def test_error_panel_keeps_its_highest_marker_whole():
 
 def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     """cg's last start reached the target at 45, gd's at 61: cg's curve (with its markers)
-    must end at 45; only a thin dotted line without markers carries its level on to 61."""
+    must end at 45; only a pale line without markers carries its level on to 61."""
     costs = {"cg": np.array([5.0, 9.0, 20.0, 45.0, np.nan]),
              "gd": np.array([10.0, 30.0, 58.0, 61.0, 60.0])}
     ax = plots.plot_ecdf(costs).axes[0]
@@ -1072,7 +1072,7 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     assert max(cg.get_xdata()) == pytest.approx(45.0)
     assert cg.get_ydata()[-1] == pytest.approx(0.8)
     flat = [ln for ln in ax.lines if ln.get_label() == "_flat cg"]
-    assert len(flat) == 1 and flat[0].get_linestyle() == ":"
+    assert len(flat) == 1
     assert flat[0].get_marker() in ("None", "", None)
     assert list(flat[0].get_xdata()) == pytest.approx([45.0, 61.0])
     assert list(flat[0].get_ydata()) == pytest.approx([0.8, 0.8])

@@ -620,3 +620,27 @@ def test_sweep_runs_around_x_star_and_not_around_it_have_their_own_markers():
     assert "(2 runs)" in filled.get_label()
     text = " ".join(report.unstable_steps_text(sweep))
     assert "around x* (filled squares)" in text and "not around x* (open squares)" in text
+
+
+def test_an_ecdf_level_carried_on_is_visible_and_unlike_every_curve():
+    """Himmelblau's ECDF: adam's curve is dotted, and the thin dotted line carrying its level
+    on after its last success was lost.  The continuation is drawn in the method's colour,
+    wider than the curves, pale (alpha < 1) and not in the dash pattern of its own curve,
+    so that it shows and differs from the curve of every method (solid, dashed or
+    dotted)."""
+    from matplotlib.colors import to_rgba
+
+    costs = {"gd": np.array([10.0, 30.0, 61.0]), "momentum": np.array([8.0, 20.0, 55.0]),
+             "adam": np.array([40.0, 45.0, np.nan, np.nan])}
+    ax = plots.plot_ecdf(costs).axes[0]
+    curves = {lab: next(ln for ln in ax.lines if ln.get_label().startswith(lab + ":"))
+              for lab in costs}
+    flat = next(ln for ln in ax.lines if ln.get_label() == "_flat adam")
+    assert list(flat.get_xdata()) == pytest.approx([45.0, 61.0])
+    assert list(flat.get_ydata()) == pytest.approx([0.5, 0.5])  # 2 of adam's 4 starts
+    assert to_hex(flat.get_color()) == to_hex(curves["adam"].get_color())
+    assert flat.get_linewidth() > max(c.get_linewidth() for c in curves.values())
+    alpha = flat.get_alpha() if flat.get_alpha() is not None else to_rgba(flat.get_color())[3]
+    assert 0.25 <= alpha < 1.0
+    assert flat.get_linestyle() != curves["adam"].get_linestyle()  # not adam's dots
+    assert flat.get_zorder() < min(c.get_zorder() for c in curves.values())  # under them
