@@ -805,6 +805,21 @@ _LABEL_RADII = (8.0, 13.0, 19.0)
 _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 
 
+def marked_points(d: NDArray[np.float64], every: Any) -> NDArray[np.float64]:
+    """The finite rows of ``d`` (a line's points, N × 2) that carry a marker under the
+    line's ``markevery``: all (None), every n-th (an int n), those at a (start, n) slice or
+    at a list of indices; other forms (fractions of the length): all."""
+    d = np.asarray(d, dtype=float).reshape(-1, 2)
+    if isinstance(every, (int, np.integer)) and not isinstance(every, bool):
+        d = d[::max(1, int(every))]
+    elif isinstance(every, tuple) and len(every) == 2 and all(
+            isinstance(v, (int, np.integer)) for v in every):
+        d = d[int(every[0])::max(1, int(every[1]))]
+    elif isinstance(every, (list, np.ndarray)) and np.asarray(every).dtype.kind in "iu":
+        d = d[np.asarray(every, dtype=int)] if len(every) else d[:0]
+    return d[np.all(np.isfinite(d), axis=1)]
+
+
 def data_marks(ax: Any, renderer: Any, step: float = 2.0
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """What a label of ``ax`` must keep clear of, in display pixels: the markers of its
@@ -819,11 +834,8 @@ def data_marks(ax: Any, renderer: Any, step: float = 2.0
         xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
         with np.errstate(all="ignore"):
             d = ln.get_transform().transform(xy)
-        fin = np.all(np.isfinite(d), axis=1)
         if ln.get_marker() not in (None, "None", "none", "", " ") and ln.get_markersize() > 0:
-            every = ln.get_markevery()
-            m = d[fin] if every is None else d[fin][::every] if isinstance(every, int) \
-                else d[fin]
+            m = marked_points(d, ln.get_markevery())
             pts.append(m)
             rad.append(np.full(len(m), 0.5 * ln.get_markersize() * px))
         if ln.get_linestyle() not in ("None", "none", "", " ") and ln.get_linewidth() > 0 \
@@ -1718,11 +1730,18 @@ RATIO_MARKERS = 60
 
 #: Below this many ratio markers drawn, they keep their full size and a joining line.
 RATIO_DENSE = 30
-#: Theory lines of a ratio panel are drawn above every measured series.
+#: Theory lines of a ratio panel: their zorder, width (thinner than the measured series) and
+#: opacity (lighter), so that the measured markers drawn over them show.
 THEORY_ZORDER = 7.0
+THEORY_WIDTH = 1.0
+THEORY_ALPHA = 0.75
+#: Measured ratio markers are drawn above the theory lines (a marker under a dashed line of
+#: its own colour is lost), white-filled so that the line through a marker does not blend
+#: with its edge; the line joining them stays under the theory lines.
+RATIO_ZORDER = THEORY_ZORDER + 0.5
 
 
-def ratio_marker_size(n: int, full: float = 3.0, least: float = 1.8) -> float:
+def ratio_marker_size(n: int, full: float = 3.0, least: float = 2.4) -> float:
     """Marker size (points) of ``n`` ratio markers in one series: ``full`` up to
     :data:`RATIO_DENSE` markers, then full·√(RATIO_DENSE / n), never below ``least``, so
     that dense markers stay small dots instead of merging into a bar."""
@@ -1739,79 +1758,127 @@ def k_limits(first: float, last: float) -> tuple[float, float]:
     return first - pad, last + pad
 
 
-#: A ratio series of at most this many points is drawn above the theory lines (a single
-#: marker under a dashed line would be invisible).
+#: A ratio series of at most this many points has large markers (a single small marker on a
+#: dashed line reads as a dash).
 RATIO_FEW = 3
+#: Marker size (points) of such a series: at least 4 × :data:`THEORY_WIDTH`.
+RATIO_FEW_SIZE = 5.0
 
 
 def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
                 most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
-    """The measured ratios r_k of one series in a ratio panel, under its theory line: hollow
-    markers, a long run thinned by :func:`thin_indices` (the transient, the extremes and
-    every j-th step, about ``most`` in all) and joined by a thin line when not thinned;
-    markers shrink when dense (:func:`ratio_marker_size`); a series of at most
-    :data:`RATIO_FEW` points is drawn above the theory lines (:data:`THEORY_ZORDER`)."""
+    """The measured ratios r_k of one series in a ratio panel: white-filled markers above
+    the theory lines (:data:`RATIO_ZORDER`), a long run thinned by :func:`thin_indices` (the
+    transient, the extremes and every j-th step, about ``most`` in all) and, when not
+    thinned, joined by a thin line drawn at ``zorder``, under the theory lines; markers
+    shrink when dense (:func:`ratio_marker_size`); a series of at most :data:`RATIO_FEW`
+    points has large markers (:data:`RATIO_FEW_SIZE`).  Returns the markers' artist."""
     fin = np.flatnonzero(np.isfinite(r))
     keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
     idx = thin_indices(kr.size, most=most, keep=keep)
-    ms = ratio_marker_size(idx.size)
-    if kr.size <= RATIO_FEW:
-        zorder = max(zorder, THEORY_ZORDER + 0.5)
-    (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
-                   lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
-                   mfc="none", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
+    ms = RATIO_FEW_SIZE if kr.size <= RATIO_FEW else ratio_marker_size(idx.size)
+    if idx.size == kr.size and idx.size > 1:
+        ax.plot(kr[idx], r[idx], color=color, ls="-", lw=0.8, zorder=zorder,
+                gid="ratio-join")
+    (h,) = ax.plot(kr[idx], r[idx], color=color, ls="none", marker=mark, ms=ms,
+                   mfc="white", mew=0.6 if ms < 3 else 0.9, zorder=RATIO_ZORDER,
+                   gid="ratios")
     return h
 
 
 #: Centres of two ratio markers drawn are at least this many marker sizes apart on the page.
 MARKER_GAP = 1.6
+#: ... and markers lying on a theory line this many marker sizes apart, so that the line
+#: they hide parts of shows over at least 90 % of its length (:func:`hidden_share`).
+LINE_GAP = 12.0
 
 
-def spaced_indices(xy: ArrayLike, least: float) -> list[int]:
+def spaced_indices(xy: ArrayLike, least: float | ArrayLike) -> list[int]:
     """Indices of points (page coordinates, points) to mark so that no two marks are closer
-    than ``least``: greedy from the first, each next one kept when it is ≥ ``least`` from
-    the last kept; the last point is always kept (replacing a kept one too close to it,
-    unless that is the first)."""
+    than ``least`` (one distance, or one per point: two marks i, j are at least
+    max(leastᵢ, leastⱼ) apart): greedy from the first, each next one kept when it is far
+    enough from the last kept; the last point is always kept (replacing a kept one too
+    close to it, unless that is the first)."""
     p = np.asarray(xy, dtype=float).reshape(-1, 2)
     if p.shape[0] == 0:
         return []
+    gap = np.broadcast_to(np.asarray(least, dtype=float), (p.shape[0],))
     kept = [0]
     for i in range(1, p.shape[0]):
-        if np.hypot(*(p[i] - p[kept[-1]])) >= least:
+        if np.hypot(*(p[i] - p[kept[-1]])) >= max(gap[i], gap[kept[-1]]):
             kept.append(i)
     last = p.shape[0] - 1
     if kept[-1] != last:
-        if len(kept) > 1 and np.hypot(*(p[last] - p[kept[-1]])) < least:
+        if len(kept) > 1 and np.hypot(*(p[last] - p[kept[-1]])) < max(gap[last],
+                                                                       gap[kept[-1]]):
             kept.pop()
         kept.append(last)
     return kept
 
 
+def nested_sizes(centres: ArrayLike, sizes: ArrayLike, gap: float = 1.5, fixed: int = 0
+                 ) -> NDArray[np.float64]:
+    """Sizes (points) of markers drawn in the given order (centres in points, sizes in
+    points) such that a marker that overlaps one drawn before it encloses it: its size
+    grows to 1.5 · (that marker's size) + 2 · (distance of the centres) + ``gap`` when
+    larger, so coinciding markers of several series show as nested outlines (the 1.5
+    covers a square's corners around a circle, and a circle around a square).  The first
+    ``fixed`` markers are already drawn: their sizes stay."""
+    c = np.asarray(centres, dtype=float).reshape(-1, 2)
+    out = np.asarray(sizes, dtype=float).ravel().copy()
+    for i in range(fixed, c.shape[0]):
+        for j in range(i):
+            d = float(np.hypot(*(c[i] - c[j])))
+            if d < 0.5 * (out[i] + out[j]):
+                out[i] = max(out[i], 1.5 * out[j] + 2.0 * d + gap)
+    return out
+
+
 def space_ratio_markers(ax: Any) -> None:
     """Mark only points of each ratio series (:func:`draw_ratios`) whose markers do not
-    overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart), for
-    the axes' final limits: a series covering a small part of a long iteration axis shows a
-    few separate hollow markers, not a solid blob.  Call after the limits are set."""
+    overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart; on a
+    theory line :data:`LINE_GAP`), for the axes' final limits: a series covering a small
+    part of a long iteration axis shows a few separate markers, not a solid blob, and the
+    theory line its markers lie on shows between them.  A marker that would cover one of
+    a series drawn before it (an equal ratio at the same k) is drawn larger and hollow,
+    around it (:func:`nested_sizes`), so that neither hides.  Call after the limits are
+    set."""
     scale = 72.0 / _root(ax.figure).dpi
     ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
-    for ln in ax.get_lines():
-        if ln.get_gid() != "ratios":
-            continue
+    theory = [ln for ln in ax.get_lines() if ln.get_gid() == "theory"]
+    ty = np.array([ax.transData.transform((0.0, float(ln.get_ydata()[0])))[1] * scale
+                   for ln in theory])
+    placed: list[tuple[NDArray, float]] = []  # markers drawn so far: centre (pt), size
+    for ln in [ln for ln in ax.get_lines() if ln.get_gid() == "ratios"]:
         x = np.asarray(ln.get_xdata(), float)
         y = np.asarray(ln.get_ydata(), float)
-        if x.size < 2:
-            continue
+        ms = ln.get_markersize()
         xy = ax.transData.transform(np.c_[x, y]) * scale
-        ln.set_markevery(spaced_indices(xy, MARKER_GAP * ln.get_markersize()))
+        on = (np.min(np.abs(xy[:, 1][:, None] - ty[None, :]), axis=1) < 0.5 * ms
+              if ty.size else np.zeros(len(x), dtype=bool))
+        idx = spaced_indices(xy, np.where(on, LINE_GAP, MARKER_GAP) * ms) if x.size > 1 \
+            else list(range(x.size))
+        pts = [*(c for c, _ in placed), *xy[idx]]
+        sizes = nested_sizes(pts, [*(m for _, m in placed), *np.full(len(idx), ms)],
+                             fixed=len(placed))
+        grown = sizes[len(placed):] > ms
+        ln.set_markevery([i for i, g in zip(idx, grown, strict=True) if not g])
+        for i, g, m in zip(idx, grown, sizes[len(placed):], strict=True):
+            if g:  # around an equal marker drawn before: larger and hollow
+                ax.plot(x[i], y[i], ls="none", marker=ln.get_marker(), ms=m, mfc="none",
+                        color=ln.get_color(), mec=ln.get_color(), mew=ln.get_markeredgewidth(),
+                        zorder=ln.get_zorder() + 0.1, gid="ratios-around")
+        placed += [(xy[i], m) for i, m in zip(idx, sizes[len(placed):], strict=True)]
 
 
-def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
-    """The predicted ratio ρ as a horizontal dashed line on top of the measured ratios
-    (zorder :data:`THEORY_ZORDER`) with a white halo, tagged ``gid="theory"`` so that
-    :func:`audit` checks that it shows (:func:`hidden_share`)."""
-    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, zorder=THEORY_ZORDER,
-                      gid="theory",
-                      path_effects=[patheffects.withStroke(linewidth=lw + 2.0,
+def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH) -> Any:
+    """The predicted ratio ρ as a horizontal dashed line, thin and light
+    (:data:`THEORY_WIDTH`, :data:`THEORY_ALPHA`), with a white halo, under the measured
+    markers (zorder :data:`THEORY_ZORDER` < :data:`RATIO_ZORDER`), tagged ``gid="theory"``
+    so that :func:`audit` checks that it shows (:func:`hidden_share`)."""
+    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, alpha=THEORY_ALPHA,
+                      zorder=THEORY_ZORDER, gid="theory",
+                      path_effects=[patheffects.withStroke(linewidth=lw + 1.5,
                                                            foreground="white")])
 
 

@@ -78,10 +78,12 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     assert any("window of the rate fit" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
-    # the dashed ρ line is drawn over the hollow ratio markers, with a white halo (dense
-    # markers on it would hide it); the markers show in the gaps of its dashes
-    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
-                                       if ln is not rho_line)
+    # the measured markers are drawn over the thin dashed ρ line (a marker under a line of
+    # its colour is lost), the line joining them under it; the line keeps a white halo
+    markers = [ln for ln in ratio_ax.lines if ln.get_gid() == "ratios"]
+    joins = [ln for ln in ratio_ax.lines if ln.get_gid() == "ratio-join"]
+    assert markers and all(ln.get_zorder() > rho_line.get_zorder() for ln in markers)
+    assert all(ln.get_zorder() < rho_line.get_zorder() for ln in joins)
     assert rho_line.get_path_effects()
     measured = ratio_ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5

@@ -644,3 +644,79 @@ def test_an_ecdf_level_carried_on_is_visible_and_unlike_every_curve():
     assert 0.25 <= alpha < 1.0
     assert flat.get_linestyle() != curves["adam"].get_linestyle()  # not adam's dots
     assert flat.get_zorder() < min(c.get_zorder() for c in curves.values())  # under them
+
+
+# ---------------------------------------------------------------- ratio markers
+
+
+def _shown_markers(ax):
+    """(line, centre in points, size in points, hollow) of every ratio marker drawn."""
+    fig = ax.figure
+    fig.canvas.draw()
+    scale = 72.0 / fig.dpi
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() not in ("ratios", "ratios-around"):
+            continue
+        d = ln.get_transform().transform(np.column_stack(ln.get_data())) * scale
+        for p in plots.marked_points(d, ln.get_markevery()):
+            out.append((ln, p, ln.get_markersize(), ln.get_markerfacecolor() == "none"))
+    return out
+
+
+def test_ratio_markers_are_drawn_above_thin_theory_lines_and_show():
+    """Quadratic p.8: cg's single ratio marker sat on its dashed bound line, and Rosenbrock
+    p.11: gd's dense markers lay under its line at 0.99998.  The markers are drawn above
+    the theory lines, which are thinner and lighter; a lone marker is large (≥ 4 × the
+    line's width) and white-filled, so the line through it does not blend with it."""
+    rho = 0.63451
+    errors = {"newton": np.array([20.0, 1e-15]),
+              "cg": np.array([20.0, 20.0 * rho, 1e-16]),
+              "gd": 5.0 * 0.99998 ** np.arange(2000.0)}
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error(errors, rates={"cg": rho, "gd": 0.99998},
+                     windows={"gd": (100, 1999)}, fig=fig)
+    axr = fig.axes[-1]
+    theory = {round(float(ln.get_ydata()[0]), 5): ln for ln in axr.get_lines()
+              if ln.get_gid() == "theory"}
+    assert set(theory) == {rho, 0.99998}
+    shown = _shown_markers(axr)
+    for t in theory.values():
+        assert t.get_linewidth() <= 1.0 and (t.get_alpha() or 1.0) < 1.0  # thin, light
+    for ln, *_ in shown:
+        assert ln.get_zorder() > max(t.get_zorder() for t in theory.values())
+    cg = [m for m in shown if m[0].get_color() == plots.METHOD_COLORS["cg"]]
+    assert len(cg) == 1 and cg[0][2] >= 4 * theory[rho].get_linewidth()
+    assert cg[0][0].get_markerfacecolor() == "white"
+    gd = [m for m in shown if m[0].get_color() == plots.METHOD_COLORS["gd"]]
+    assert len(gd) >= 3  # some of gd's ratios show on its line
+    assert plots.audit(fig) == []  # and the theory lines still show between them
+
+
+def test_equal_ratio_markers_of_two_series_are_nested_not_hidden():
+    """Quadratic p.8: gd's ratio at k = 0 equals momentum's (the first momentum step is a
+    gradient step), and gd's marker lay under momentum's.  The later marker is drawn
+    larger and hollow around the earlier one: every pair of overlapping markers of two
+    series is nested, the outer one at least 1.5 × the inner one's size."""
+    k = np.arange(300.0)
+    gd = np.r_[10.0, 6.5 * 0.95 ** k]  # e₁/e₀ = 0.65 for both
+    momentum = np.r_[10.0, 6.5 * 0.91 ** k]
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({"gd": gd, "momentum": momentum}, rates={"gd": 0.95, "momentum": 0.91},
+                     windows={"gd": (0, 299), "momentum": (0, 299)}, fig=fig)
+    shown = _shown_markers(fig.axes[-1])
+    first = [m for m in shown if abs(m[1][0] - min(s[1][0] for s in shown)) < 0.1]
+    assert len(first) == 2  # both k = 0 markers are drawn
+    pairs = 0
+    for i, (la, pa, sa, _) in enumerate(shown):
+        for lb, pb, sb, hb in shown[i + 1:]:
+            if la.get_color() == lb.get_color():
+                continue
+            d = float(np.hypot(*(pa - pb)))
+            if d < 0.5 * (sa + sb):  # overlapping markers of two series
+                pairs += 1
+                small, big = sorted((sa, sb))
+                assert big >= 1.5 * small + 2 * d
+                outer = (la, pa, sa, _) if sa > sb else (lb, pb, sb, hb)
+                assert outer[0].get_markerfacecolor() == "none"  # the inner one shows
+    assert pairs >= 1
