@@ -1818,19 +1818,20 @@ def spaced_indices(xy: ArrayLike, least: float | ArrayLike) -> list[int]:
 
 def nested_sizes(centres: ArrayLike, sizes: ArrayLike, gap: float = 1.5, fixed: int = 0
                  ) -> NDArray[np.float64]:
-    """Sizes (points) of markers drawn in the given order (centres in points, sizes in
-    points) such that a marker that overlaps one drawn before it encloses it: its size
-    grows to 1.5 · (that marker's size) + 2 · (distance of the centres) + ``gap`` when
-    larger, so coinciding markers of several series show as nested outlines (the 1.5
-    covers a square's corners around a circle, and a circle around a square).  The first
-    ``fixed`` markers are already drawn: their sizes stay."""
+    """Sizes (points) of markers (centres and sizes in points) such that a marker i ≥
+    ``fixed`` whose centre lies within half the smaller size of the centre of a marker
+    j < ``fixed`` (one drawn before, of another series: it would mostly hide it) encloses
+    it: its size grows to 1.5 · sⱼ + 2 · (distance of the centres) + ``gap``, so coinciding
+    markers of several series show as nested outlines (the 1.5 covers a square's corners
+    around a circle, and a circle around a square).  The first ``fixed`` sizes stay."""
     c = np.asarray(centres, dtype=float).reshape(-1, 2)
-    out = np.asarray(sizes, dtype=float).ravel().copy()
+    base = np.asarray(sizes, dtype=float).ravel()
+    out = base.copy()
     for i in range(fixed, c.shape[0]):
-        for j in range(i):
+        for j in range(fixed):
             d = float(np.hypot(*(c[i] - c[j])))
-            if d < 0.5 * (out[i] + out[j]):
-                out[i] = max(out[i], 1.5 * out[j] + 2.0 * d + gap)
+            if d < 0.5 * min(base[i], base[j]):
+                out[i] = max(out[i], 1.5 * base[j] + 2.0 * d + gap)
     return out
 
 
