@@ -1506,6 +1506,82 @@ def needs_zoom(paths: Iterable[ArrayLike], box: ArrayLike, fraction: float = 0.2
     return bool(np.min(rel) < fraction or np.prod(rel) < fraction ** 2 * 2)
 
 
+#: Two drawn paths overlap where they come within this share of the box's side of each other
+#: (about a line's width and a half on a report's contour panel)...
+PATH_NEAR = 0.01
+#: ... and a path is hidden when more than this share of its drawn length lies under the
+#: paths drawn after it (on top of it).
+PATH_HIDDEN = 0.3
+
+
+def _path_cells(path: ArrayLike, box: NDArray, cell: float) -> NDArray[np.int64]:
+    """The grid cells (side ``cell`` of the box's unit square, row-major codes) that the
+    path, cut to the box (:func:`clip_to_box`), passes through, sampled every cell/2."""
+    q = clip_to_box(path, box)
+    q = (q - box[:, 0]) / (box[:, 1] - box[:, 0])
+    a, b = q[:-1], q[1:]
+    ok = np.all(np.isfinite(a), axis=1) & np.all(np.isfinite(b), axis=1)
+    a, b = a[ok], b[ok]
+    if not len(a):
+        return np.zeros(0, dtype=np.int64)
+    n = np.minimum(np.hypot(*(b - a).T) / (0.5 * cell), 1e4).astype(int) + 2
+    seg = np.repeat(np.arange(len(a)), n)
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+    pts = a[seg] + t[:, None] * (b[seg] - a[seg])
+    side = int(math.ceil(1.0 / cell)) + 1
+    ij = np.clip(np.floor(pts / cell).astype(np.int64), 0, side - 1)
+    return ij[:, 0] * side + ij[:, 1]
+
+
+def hidden_paths(paths: Mapping[str, ArrayLike], box: ArrayLike, near: float = PATH_NEAR,
+                 share: float = PATH_HIDDEN) -> list[str]:
+    """Labels of the paths that would be hidden when drawn in this order in one panel over
+    ``box``: more than ``share`` of a path's drawn length (cut to the box, sampled every
+    near/2 of the box's side; length counted in grid cells of side ``near``) lies in a cell
+    next to (or in) a cell that a path drawn after it passes through — within about
+    ``near``…2·``near`` of the box's side of it, a line's width on the page.  Quadratic
+    0.1x² + 2y²: gd, bfgs, lbfgs and cg all run along y = 0."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    side = int(math.ceil(1.0 / near)) + 1
+    cells = {k: np.unique(_path_cells(np.asarray(p, float).reshape(-1, 2), b, near))
+             for k, p in paths.items()}
+    labels = list(cells)
+    out = []
+    for i, k in enumerate(labels):
+        above = [cells[j] for j in labels[i + 1:] if cells[j].size]
+        if not cells[k].size or not above:
+            continue
+        top = np.unique(np.concatenate(above))
+        r, c = np.divmod(top, side)
+        around = np.unique(np.concatenate([(r + dr) * side + (c + dc) for dr in (-1, 0, 1)
+                                           for dc in (-1, 0, 1)]))
+        if float(np.mean(np.isin(cells[k], around))) > share:
+            out.append(k)
+    return out
+
+
+def contour_view(paths: Mapping[str, ArrayLike], box: ArrayLike, zoom: bool | None = None
+                 ) -> NDArray[np.float64]:
+    """The rectangle on which :func:`plot_contour` shows the paths: the zoom window
+    (:func:`path_window`) when it zooms (``zoom``, default :func:`needs_zoom`), else the
+    box."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    runs = _as_paths(paths or {}, 2)
+    if zoom is None:
+        zoom = needs_zoom(runs.values(), b)
+    w = path_window(runs.values(), b) if zoom else None
+    return b if w is None else w
+
+
+def paths_overlap(paths: Mapping[str, ArrayLike], box: ArrayLike, zoom: bool | None = None
+                  ) -> list[str]:
+    """The paths that one contour panel of :func:`plot_contour` would hide under the paths
+    drawn after them (:func:`hidden_paths` on :func:`contour_view`): when any, it draws
+    small multiples instead."""
+    runs = _as_paths(paths or {}, 2)
+    return hidden_paths(runs, contour_view(runs, box, zoom)) if len(runs) > 1 else []
+
+
 @styled
 def plot_contour(
     f: Any,
@@ -1520,6 +1596,7 @@ def plot_contour(
     ylabel: str = "y",
     colorbar: bool = True,
     zoom: bool | None = None,
+    split: bool | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.2),
 ) -> FigureLike:
@@ -1536,12 +1613,26 @@ def plot_contour(
     (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of
     the box, :func:`needs_zoom`) adds a second panel on the rectangle around the iterates,
     with equal axes and its own levels; the first panel outlines that rectangle.
+    ``split`` (default: when a path would lie under the paths drawn after it,
+    :func:`paths_overlap`) draws small multiples instead (:func:`plot_paths_grid`): one
+    panel per path on the same rectangle (the zoom window when zooming), with shared,
+    equal-aspect axes, so that paths running along one another all show.
     """
     b = np.asarray(box, dtype=float).reshape(2, 2)
-    fig = new_figure(fig, figsize)
     runs = _as_paths(paths or {}, 2)
     if zoom is None:
         zoom = needs_zoom(runs.values(), b)
+    if split is None:
+        split = bool(paths_overlap(runs, b, zoom))
+    if split and runs:
+        view = contour_view(runs, b, zoom)
+        zoomed = not np.array_equal(view, b)
+        return plot_paths_grid.__wrapped__(  # already under STYLE: not styled twice
+            f, view, runs, critical_points, resolution=resolution, levels=levels,
+            xlabel=xlabel, ylabel=ylabel, fig=fig, figsize=figsize,
+            title=title or ("One panel per method (their paths overlap): same axes, equal "
+                            "scales" + (", zoomed on the iterates" if zoomed else "")))
+    fig = new_figure(fig, figsize)
     window = path_window(runs.values(), b) if zoom else None
     if window is None:
         ax = fig.add_subplot()
@@ -1581,6 +1672,12 @@ def plot_contour(
     return fig
 
 
+def grid_columns(n: int) -> int:
+    """Columns of :func:`plot_paths_grid` for ``n`` panels: n up to 3, 2 for 4, 4 for 7
+    or 8 (two rows, not three), else 3."""
+    return n if n <= 3 else 2 if n == 4 else 4 if n in (7, 8) else 3
+
+
 #: Padding (points) around each row of equal-aspect small multiples (constrained layout's
 #: h_pad; its default is 3 points).
 ROW_PAD = 8.0
@@ -1610,7 +1707,7 @@ def plot_paths_grid(
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 2)
     n = max(len(runs), 1)
-    cols = ncols or (n if n <= 3 else (2 if n == 4 else 3))
+    cols = ncols or grid_columns(n)
     rows = -(-n // cols)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
                          ).ravel()
@@ -4147,6 +4244,7 @@ __all__ = [
     "plot_lr_sweep",
     "plot_momentum_map",
     "plot_paths_grid",
+    "paths_overlap",
     "plot_rate_studies",
     "rate_study_groups",
     "error_rows_height",

@@ -2270,18 +2270,29 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
     if obj.n == 2:
         paths = {r.label: r.result.path for r in runs}
         zoom = plots.needs_zoom(paths.values(), A.box)
+        hidden = plots.paths_overlap(paths, A.box, zoom)
 
         def draw(fig: Any) -> None:
             plots.plot_contour(obj, A.box, paths, cps, xlabel=obj.names[0],
-                               ylabel=obj.names[1], zoom=zoom, fig=fig)
+                               ylabel=obj.names[1], zoom=zoom, split=bool(hidden), fig=fig)
 
         minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
                f"({contour_levels_text(minima)}), with the critical "
                "points by kind; a path that leaves the box is cut at its edge, and one "
                "that leaves it for good is drawn up to where it leaves (the legend gives "
-               "that k)."
-               + coinciding_text(paths, "paths"))
+               "that k).")
+        if hidden:
+            same = "".join(f"  The paths of {_names(g)} are identical."
+                           for g in coinciding(paths))
+            cap += (f"  In one panel the paths of {_names(hidden)} would lie under those "
+                    "drawn after them: one panel per method (panel title: method and "
+                    "iterations), on the same axes with equal scales"
+                    + (", zoomed on the rectangle around the iterates (they occupy a small "
+                       "part of the box)" if zoom else "") + "." + same)
+            rows = -(-len(paths) // plots.grid_columns(len(paths)))
+            return draw, 90.0 + 140.0 * rows, cap
+        cap += coinciding_text(paths, "paths")
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "
                     "them (dashed rectangle on the left), with equal axes.")

@@ -721,3 +721,49 @@ def test_equal_ratio_markers_of_two_series_are_nested_not_hidden():
                 outer = (la, pa, sa, _) if sa > sb else (lb, pb, sb, hb)
                 assert outer[0].get_markerfacecolor() == "none"  # the inner one shows
     assert pairs >= 1
+
+
+# ---------------------------------------------------------------- overlapping paths
+
+
+def test_a_path_under_later_paths_is_found_by_the_length_it_shares():
+    """Over the box −5…5: a runs along y = 0 from x = −4 to 0, b along y = 0 from −2 to 0
+    (drawn after a: half of a's length lies under b), c parallel to a at y = 0.5 (5 % of
+    the box's side away: beside it, not on it)."""
+    t = np.linspace(0.0, 1.0, 50)[:, None]
+    a = np.hstack([-4.0 + 4.0 * t, 0.0 * t])
+    b = np.hstack([-2.0 + 2.0 * t, 0.0 * t])
+    c = np.hstack([-4.0 + 4.0 * t, 0.5 + 0.0 * t])
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    assert plots.hidden_paths({"a": a, "b": b}, box) == ["a"]  # b is on top
+    assert plots.hidden_paths({"b": b, "a": a}, box) == ["b"]  # all of b lies under a
+    assert plots.hidden_paths({"a": a, "c": c}, box) == []
+    assert plots.hidden_paths({"a": a, "b": b}, box, share=0.6) == []  # a: half hidden
+
+
+def test_contour_paths_that_overlap_are_drawn_as_small_multiples():
+    """Quadratic 0.1x² + 2y², p.7: gd's path lay under cg's along y = 0 and no zoom set
+    them apart.  Paths that overlap are drawn one panel per method, on shared equal-aspect
+    axes over the same box, each panel showing its own path only."""
+    def f(x):
+        return 0.1 * x[..., 0] ** 2 + 2.0 * x[..., 1] ** 2
+
+    x0 = np.array([-4.5, -4.8])
+    gd = [x0]
+    for _ in range(120):
+        gd.append(gd[-1] - 0.24 * np.array([0.2, 4.0]) * gd[-1])
+    paths = {"gd": np.array(gd), "newton": np.array([x0, [0.0, 0.0]]),
+             "cg": np.array([x0, [-4.5 + 0.0, 0.0], [0.0, 0.0]])}
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    assert plots.paths_overlap(paths, box) == ["gd"]
+    fig = plots.plot_contour(f, box, paths, [{"point": [0.0, 0.0], "kind": "minimum"}])
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(panels) == 3
+    for ax, label in zip(panels, paths, strict=True):
+        drawn = [ln.get_label() for ln in ax.get_lines() if ln.get_label().endswith(" path")]
+        assert drawn == [f"_{label} path"]
+        assert ax.get_aspect() == 1.0
+        assert ax.get_xlim() == panels[0].get_xlim() and ax.get_ylim() == panels[0].get_ylim()
+    assert plots.audit(fig) == []
+    one = plots.plot_contour(f, box, {"gd": paths["gd"], "newton": paths["newton"]})
+    assert len([ax for ax in one.axes if ax.get_label() != "<colorbar>"]) == 1  # apart
