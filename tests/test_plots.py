@@ -914,7 +914,9 @@ def test_a_nest_of_eight_ends_is_drawn_only_in_the_zoom_and_sized_to_its_axes():
     end = np.array([3.5844, -1.8481])
     names = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg"]
     paths = {m: np.array([[1.4, -2.3], [2.0 + 0.1 * i, -2.1], end]) for i, m in enumerate(names)}
-    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], paths, [], zoom=True)
+    # one overview and one zoom (their paths share a first segment: by default, one panel
+    # per method)
+    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], paths, [], zoom=True, split=False)
     over, zoom = [a for a in fig.axes if a.get_label() != "<colorbar>" and a.lines][:2]
 
     def squares(ax):
