@@ -3537,7 +3537,8 @@ def plot_ecdf(
     never count, so a method that fails on some starts ends below 1.  Each curve (and its
     markers) ends at its own largest solved cost; a wide pale line of its colour without
     markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
-    its final level on to ``budget`` (default: the largest value seen) — say so with
+    its final level on to the right edge of the axes, a little past ``budget`` (default: the
+    largest value seen), so that the curve ending last shows its level too — say so with
     :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
@@ -3559,6 +3560,7 @@ def plot_ecdf(
         top = max([floor] + [float(x.max()) for x, _ in pts.values() if x.size])
     top = max(top, floor)
     handles = []
+    flats: list[tuple[str, float, float]] = []  # label, last success, level there
     sty = series_styles(pts)
     for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
@@ -3575,10 +3577,7 @@ def plot_ecdf(
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
-        if top > xs[-1]:  # its final level carried on: wide and pale, without markers
-            ax.plot([xs[-1], top], [ys[-1], ys[-1]], color=sty[label].color,
-                    lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
-                    zorder=1.5, label="_flat " + label)
+        flats.append((label, float(xs[-1]), float(ys[-1])))
     if ecdf_zoom(iterations) is None:
         ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
@@ -3586,6 +3585,10 @@ def plot_ecdf(
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
+    for label, x_end, level in flats:  # each final level carried on to the right edge (the
+        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,  # last curve's
+                lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-",  # too): wide and pale,
+                solid_capstyle="butt", zorder=1.5, label="_flat " + label)  # no markers
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis

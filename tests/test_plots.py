@@ -1068,7 +1068,8 @@ def test_error_panel_keeps_its_highest_marker_whole():
 
 def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     """cg's last start reached the target at 45, gd's at 61: cg's curve (with its markers)
-    must end at 45; only a pale line without markers carries its level on to 61."""
+    must end at 45; only a pale line without markers carries its level on, to the right
+    edge of the axes (past 61, where gd's curve ends and its own pale line starts)."""
     costs = {"cg": np.array([5.0, 9.0, 20.0, 45.0, np.nan]),
              "gd": np.array([10.0, 30.0, 58.0, 61.0, 60.0])}
     ax = plots.plot_ecdf(costs).axes[0]
@@ -1078,11 +1079,14 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     flat = [ln for ln in ax.lines if ln.get_label() == "_flat cg"]
     assert len(flat) == 1
     assert flat[0].get_marker() in ("None", "", None)
-    assert list(flat[0].get_xdata()) == pytest.approx([45.0, 61.0])
+    edge = ax.get_xlim()[1]
+    assert list(flat[0].get_xdata()) == pytest.approx([45.0, edge])
     assert list(flat[0].get_ydata()) == pytest.approx([0.8, 0.8])
     gd = next(ln for ln in ax.lines if ln.get_label().startswith("gd:"))
     assert max(gd.get_xdata()) == pytest.approx(61.0)
-    assert not [ln for ln in ax.lines if ln.get_label() == "_flat gd"]  # ends at the edge
+    # the curve ending last carries its level on to the right edge too
+    flat_gd = [ln for ln in ax.lines if ln.get_label() == "_flat gd"]
+    assert len(flat_gd) == 1 and list(flat_gd[0].get_xdata()) == pytest.approx([61.0, edge])
 
 
 def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():

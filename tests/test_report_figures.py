@@ -636,7 +636,7 @@ def test_an_ecdf_level_carried_on_is_visible_and_unlike_every_curve():
     curves = {lab: next(ln for ln in ax.lines if ln.get_label().startswith(lab + ":"))
               for lab in costs}
     flat = next(ln for ln in ax.lines if ln.get_label() == "_flat adam")
-    assert list(flat.get_xdata()) == pytest.approx([45.0, 61.0])
+    assert list(flat.get_xdata()) == pytest.approx([45.0, ax.get_xlim()[1]])
     assert list(flat.get_ydata()) == pytest.approx([0.5, 0.5])  # 2 of adam's 4 starts
     assert to_hex(flat.get_color()) == to_hex(curves["adam"].get_color())
     assert flat.get_linewidth() > max(c.get_linewidth() for c in curves.values())
@@ -644,6 +644,12 @@ def test_an_ecdf_level_carried_on_is_visible_and_unlike_every_curve():
     assert 0.25 <= alpha < 1.0
     assert flat.get_linestyle() != curves["adam"].get_linestyle()  # not adam's dots
     assert flat.get_zorder() < min(c.get_zorder() for c in curves.values())  # under them
+    # adam ending last (Himmelblau: 98/100 at the largest cost) still shows its level
+    ax = plots.plot_ecdf({"gd": costs["gd"], "adam": np.array([40.0, 90.0, np.nan])}).axes[0]
+    flat = [ln for ln in ax.lines if ln.get_label() == "_flat adam"]
+    assert len(flat) == 1 and flat[0].get_xdata()[0] == pytest.approx(90.0)
+    assert flat[0].get_xdata()[1] == pytest.approx(ax.get_xlim()[1])
+    assert ax.get_xlim()[1] > 90.0
 
 
 # ---------------------------------------------------------------- ratio markers
