@@ -2290,8 +2290,12 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                     "iterations), on the same axes with equal scales"
                     + (", zoomed on the rectangle around the iterates (they occupy a small "
                        "part of the box)" if zoom else "") + "." + same)
-            rows = -(-len(paths) // plots.grid_columns(len(paths)))
-            return draw, 90.0 + 140.0 * rows, cap
+            cols = plots.grid_columns(len(paths))
+            view = plots.contour_view(paths, A.box, zoom)
+            tall = float((view[1, 1] - view[1, 0]) / (view[0, 1] - view[0, 0]))
+            # a row: a panel of equal scales, 440 pt / cols wide, and its title and ticks
+            row = min(440.0 / cols * tall, 260.0) + 40.0
+            return draw, 90.0 + row * -(-len(paths) // cols), cap
         cap += coinciding_text(paths, "paths")
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "
