@@ -2564,7 +2564,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             sw = A.lr_sweep
             d.figure(lambda fig: plots.plot_lr_sweep(
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
-                fig=fig), height=270.0,
+                fig=fig), height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         f"no convergence to x* above {sw.threshold_basis}{_sweep_L_text(sw)} "
                         "(a blow-up, or a cycle such as a 2-cycle); the dashed line is the "
@@ -2705,6 +2705,16 @@ def unstable_steps_text(sw: Any) -> list[str]:
     return [f"above the predicted threshold {fmt_num(thr)} theory says no run converges to "
             f"x*; of the {plural(int(above.sum()), 'step')} tested there, " + ", ".join(did)
             + rule]
+
+
+def _sweep_band_kinds(sw: Any) -> int:
+    """1 when the η sweep has bounded runs both around x* and not around it (two legend
+    entries, filled and open squares, where there was one), else 0."""
+    bnd = np.zeros(0, bool) if getattr(sw, "bounded", None) is None else np.asarray(
+        sw.bounded, bool)
+    far = np.zeros_like(bnd) if getattr(sw, "band_away", None) is None else np.asarray(
+        sw.band_away, bool)
+    return int(bool(np.any(bnd & far)) and bool(np.any(bnd & ~far)))
 
 
 def sweep_dots(sw: Any) -> str:
