@@ -1886,8 +1886,8 @@ def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
 #: Centres of two ratio markers drawn are at least this many marker sizes apart on the page.
 MARKER_GAP = 1.6
 #: ... and markers lying on a theory line this many marker sizes apart, so that the line
-#: they hide parts of shows over at least 90 % of its length (:func:`hidden_share`).
-LINE_GAP = 12.0
+#: shows between them over about three quarters of its length or more (:func:`hidden_share`).
+LINE_GAP = 4.0
 
 
 def spaced_indices(xy: ArrayLike, least: float | ArrayLike) -> list[int]:

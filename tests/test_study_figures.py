@@ -44,7 +44,7 @@ def test_ratio_panel_draws_thinned_markers_on_top_of_a_visible_theory_line():
     assert np.allclose(marks[0].get_ydata(), rho)
     # the markers are drawn over the thin theory line, spaced so that it shows between them
     assert marks[0].get_zorder() > theory[0].get_zorder()
-    assert plots.hidden_share(right, theory[0], plots._renderer(fig)) < 0.2
+    assert plots.hidden_share(right, theory[0], plots._renderer(fig)) < 0.25
     assert theory[0].get_ydata()[0] == pytest.approx(rho)
 
 
