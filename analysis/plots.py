@@ -829,6 +829,21 @@ _LABEL_RADII = (8.0, 13.0, 19.0)
 _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 
 
+def marked_points(d: NDArray[np.float64], every: Any) -> NDArray[np.float64]:
+    """The finite rows of ``d`` (a line's points, N × 2) that carry a marker under the
+    line's ``markevery``: all (None), every n-th (an int n), those at a (start, n) slice or
+    at a list of indices; other forms (fractions of the length): all."""
+    d = np.asarray(d, dtype=float).reshape(-1, 2)
+    if isinstance(every, (int, np.integer)) and not isinstance(every, bool):
+        d = d[::max(1, int(every))]
+    elif isinstance(every, tuple) and len(every) == 2 and all(
+            isinstance(v, (int, np.integer)) for v in every):
+        d = d[int(every[0])::max(1, int(every[1]))]
+    elif isinstance(every, (list, np.ndarray)) and np.asarray(every).dtype.kind in "iu":
+        d = d[np.asarray(every, dtype=int)] if len(every) else d[:0]
+    return d[np.all(np.isfinite(d), axis=1)]
+
+
 def data_marks(ax: Any, renderer: Any, step: float = 2.0
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """What a label of ``ax`` must keep clear of, in display pixels: the markers of its
@@ -843,11 +858,8 @@ def data_marks(ax: Any, renderer: Any, step: float = 2.0
         xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
         with np.errstate(all="ignore"):
             d = ln.get_transform().transform(xy)
-        fin = np.all(np.isfinite(d), axis=1)
         if ln.get_marker() not in (None, "None", "none", "", " ") and ln.get_markersize() > 0:
-            every = ln.get_markevery()
-            m = d[fin] if every is None else d[fin][::every] if isinstance(every, int) \
-                else d[fin]
+            m = marked_points(d, ln.get_markevery())
             pts.append(m)
             rad.append(np.full(len(m), 0.5 * ln.get_markersize() * px))
         if ln.get_linestyle() not in ("None", "none", "", " ") and ln.get_linewidth() > 0 \
@@ -1534,6 +1546,82 @@ def needs_zoom(paths: Iterable[ArrayLike], box: ArrayLike, fraction: float = 0.2
     return bool(np.min(rel) < fraction or np.prod(rel) < fraction ** 2 * 2)
 
 
+#: Two drawn paths overlap where they come within this share of the box's side of each other
+#: (about a line's width and a half on a report's contour panel)...
+PATH_NEAR = 0.01
+#: ... and a path is hidden when more than this share of its drawn length lies under the
+#: paths drawn after it (on top of it).
+PATH_HIDDEN = 0.3
+
+
+def _path_cells(path: ArrayLike, box: NDArray, cell: float) -> NDArray[np.int64]:
+    """The grid cells (side ``cell`` of the box's unit square, row-major codes) that the
+    path, cut to the box (:func:`clip_to_box`), passes through, sampled every cell/2."""
+    q = clip_to_box(path, box)
+    q = (q - box[:, 0]) / (box[:, 1] - box[:, 0])
+    a, b = q[:-1], q[1:]
+    ok = np.all(np.isfinite(a), axis=1) & np.all(np.isfinite(b), axis=1)
+    a, b = a[ok], b[ok]
+    if not len(a):
+        return np.zeros(0, dtype=np.int64)
+    n = np.minimum(np.hypot(*(b - a).T) / (0.5 * cell), 1e4).astype(int) + 2
+    seg = np.repeat(np.arange(len(a)), n)
+    t = (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)) / np.repeat(n - 1, n)
+    pts = a[seg] + t[:, None] * (b[seg] - a[seg])
+    side = int(math.ceil(1.0 / cell)) + 1
+    ij = np.clip(np.floor(pts / cell).astype(np.int64), 0, side - 1)
+    return ij[:, 0] * side + ij[:, 1]
+
+
+def hidden_paths(paths: Mapping[str, ArrayLike], box: ArrayLike, near: float = PATH_NEAR,
+                 share: float = PATH_HIDDEN) -> list[str]:
+    """Labels of the paths that would be hidden when drawn in this order in one panel over
+    ``box``: more than ``share`` of a path's drawn length (cut to the box, sampled every
+    near/2 of the box's side; length counted in grid cells of side ``near``) lies in a cell
+    next to (or in) a cell that a path drawn after it passes through — within about
+    ``near``…2·``near`` of the box's side of it, a line's width on the page.  Quadratic
+    0.1x² + 2y²: gd, bfgs, lbfgs and cg all run along y = 0."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    side = int(math.ceil(1.0 / near)) + 1
+    cells = {k: np.unique(_path_cells(np.asarray(p, float).reshape(-1, 2), b, near))
+             for k, p in paths.items()}
+    labels = list(cells)
+    out = []
+    for i, k in enumerate(labels):
+        above = [cells[j] for j in labels[i + 1:] if cells[j].size]
+        if not cells[k].size or not above:
+            continue
+        top = np.unique(np.concatenate(above))
+        r, c = np.divmod(top, side)
+        around = np.unique(np.concatenate([(r + dr) * side + (c + dc) for dr in (-1, 0, 1)
+                                           for dc in (-1, 0, 1)]))
+        if float(np.mean(np.isin(cells[k], around))) > share:
+            out.append(k)
+    return out
+
+
+def contour_view(paths: Mapping[str, ArrayLike], box: ArrayLike, zoom: bool | None = None
+                 ) -> NDArray[np.float64]:
+    """The rectangle on which :func:`plot_contour` shows the paths: the zoom window
+    (:func:`path_window`) when it zooms (``zoom``, default :func:`needs_zoom`), else the
+    box."""
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    runs = _as_paths(paths or {}, 2)
+    if zoom is None:
+        zoom = needs_zoom(runs.values(), b)
+    w = path_window(runs.values(), b) if zoom else None
+    return b if w is None else w
+
+
+def paths_overlap(paths: Mapping[str, ArrayLike], box: ArrayLike, zoom: bool | None = None
+                  ) -> list[str]:
+    """The paths that one contour panel of :func:`plot_contour` would hide under the paths
+    drawn after them (:func:`hidden_paths` on :func:`contour_view`): when any, it draws
+    small multiples instead."""
+    runs = _as_paths(paths or {}, 2)
+    return hidden_paths(runs, contour_view(runs, box, zoom)) if len(runs) > 1 else []
+
+
 @styled
 def plot_contour(
     f: Any,
@@ -1548,6 +1636,7 @@ def plot_contour(
     ylabel: str = "y",
     colorbar: bool = True,
     zoom: bool | None = None,
+    split: bool | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.2),
 ) -> FigureLike:
@@ -1564,12 +1653,26 @@ def plot_contour(
     (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of
     the box, :func:`needs_zoom`) adds a second panel on the rectangle around the iterates,
     with equal axes and its own levels; the first panel outlines that rectangle.
+    ``split`` (default: when a path would lie under the paths drawn after it,
+    :func:`paths_overlap`) draws small multiples instead (:func:`plot_paths_grid`): one
+    panel per path on the same rectangle (the zoom window when zooming), with shared,
+    equal-aspect axes, so that paths running along one another all show.
     """
     b = np.asarray(box, dtype=float).reshape(2, 2)
-    fig = new_figure(fig, figsize)
     runs = _as_paths(paths or {}, 2)
     if zoom is None:
         zoom = needs_zoom(runs.values(), b)
+    if split is None:
+        split = bool(paths_overlap(runs, b, zoom))
+    if split and runs:
+        view = contour_view(runs, b, zoom)
+        zoomed = not np.array_equal(view, b)
+        return plot_paths_grid.__wrapped__(  # already under STYLE: not styled twice
+            f, view, runs, critical_points, resolution=resolution, levels=levels,
+            xlabel=xlabel, ylabel=ylabel, fig=fig, figsize=figsize,
+            title=title or ("One panel per method (their paths overlap): same axes, equal "
+                            "scales" + (", zoomed on the iterates" if zoomed else "")))
+    fig = new_figure(fig, figsize)
     window = path_window(runs.values(), b) if zoom else None
     if window is None:
         ax = fig.add_subplot()
@@ -1609,6 +1712,12 @@ def plot_contour(
     return fig
 
 
+def grid_columns(n: int) -> int:
+    """Columns of :func:`plot_paths_grid` for ``n`` panels: n up to 3, 2 for 4, 4 for 7
+    or 8 (two rows, not three), else 3."""
+    return n if n <= 3 else 2 if n == 4 else 4 if n in (7, 8) else 3
+
+
 #: Padding (points) around each row of equal-aspect small multiples (constrained layout's
 #: h_pad; its default is 3 points).
 ROW_PAD = 8.0
@@ -1638,7 +1747,7 @@ def plot_paths_grid(
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 2)
     n = max(len(runs), 1)
-    cols = ncols or (n if n <= 3 else (2 if n == 4 else 3))
+    cols = ncols or grid_columns(n)
     rows = -(-n // cols)
     axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
                          ).ravel()
@@ -1763,11 +1872,18 @@ RATIO_MARKERS = 60
 
 #: Below this many ratio markers drawn, they keep their full size and a joining line.
 RATIO_DENSE = 30
-#: Theory lines of a ratio panel are drawn above every measured series.
+#: Theory lines of a ratio panel: their zorder, width (thinner than the measured series) and
+#: opacity (lighter), so that the measured markers drawn over them show.
 THEORY_ZORDER = 7.0
+THEORY_WIDTH = 1.0
+THEORY_ALPHA = 0.75
+#: Measured ratio markers are drawn above the theory lines (a marker under a dashed line of
+#: its own colour is lost), white-filled so that the line through a marker does not blend
+#: with its edge; the line joining them stays under the theory lines.
+RATIO_ZORDER = THEORY_ZORDER + 0.5
 
 
-def ratio_marker_size(n: int, full: float = 3.0, least: float = 1.8) -> float:
+def ratio_marker_size(n: int, full: float = 3.0, least: float = 2.4) -> float:
     """Marker size (points) of ``n`` ratio markers in one series: ``full`` up to
     :data:`RATIO_DENSE` markers, then full·√(RATIO_DENSE / n), never below ``least``, so
     that dense markers stay small dots instead of merging into a bar."""
@@ -1784,72 +1900,118 @@ def k_limits(first: float, last: float) -> tuple[float, float]:
     return first - pad, last + pad
 
 
-#: A ratio series of at most this many points is drawn above the theory lines (a single
-#: marker under a dashed line would be invisible).
+#: A ratio series of at most this many points has large markers (a single small marker on a
+#: dashed line reads as a dash).
 RATIO_FEW = 3
+#: Marker size (points) of such a series: at least 4 × :data:`THEORY_WIDTH`.
+RATIO_FEW_SIZE = 5.0
 
 
 def draw_ratios(ax: Any, kr: NDArray, r: NDArray, color: Any, mark: str,
                 most: int = RATIO_MARKERS, zorder: float = 4.0) -> Any:
-    """The measured ratios r_k of one series in a ratio panel, under its theory line: open
-    markers (white inside, so that the joining line does not fill a marker where it turns
-    sharply, which read as a second, filled style), a long run thinned by
-    :func:`thin_indices` (the transient, the extremes and every j-th step, about ``most`` in
-    all) and joined by a thin line when not thinned; markers shrink when dense
-    (:func:`ratio_marker_size`); a series of at most :data:`RATIO_FEW` points is drawn above
-    the theory lines (:data:`THEORY_ZORDER`)."""
+    """The measured ratios r_k of one series in a ratio panel: white-filled markers above
+    the theory lines (:data:`RATIO_ZORDER`), a long run thinned by :func:`thin_indices` (the
+    transient, the extremes and every j-th step, about ``most`` in all) and, when not
+    thinned, joined by a thin line drawn at ``zorder``, under the theory lines; markers
+    shrink when dense (:func:`ratio_marker_size`); a series of at most :data:`RATIO_FEW`
+    points has large markers (:data:`RATIO_FEW_SIZE`).  Returns the markers' artist."""
     fin = np.flatnonzero(np.isfinite(r))
     keep = [fin[np.argmin(r[fin])], fin[np.argmax(r[fin])]] if fin.size else []
     idx = thin_indices(kr.size, most=most, keep=keep)
-    ms = ratio_marker_size(idx.size)
-    if kr.size <= RATIO_FEW:
-        zorder = max(zorder, THEORY_ZORDER + 0.5)
-    (h,) = ax.plot(kr[idx], r[idx], color=color, ls="-" if idx.size == kr.size else "none",
-                   lw=0.6 if idx.size > RATIO_DENSE else 0.8, marker=mark, ms=ms,
-                   mfc="white", mew=0.6 if ms < 3 else 0.9, zorder=zorder, gid="ratios")
+    ms = RATIO_FEW_SIZE if kr.size <= RATIO_FEW else ratio_marker_size(idx.size)
+    if idx.size == kr.size and idx.size > 1:
+        ax.plot(kr[idx], r[idx], color=color, ls="-", lw=0.8, zorder=zorder,
+                gid="ratio-join")
+    (h,) = ax.plot(kr[idx], r[idx], color=color, ls="none", marker=mark, ms=ms,
+                   mfc="white", mew=0.6 if ms < 3 else 0.9, zorder=RATIO_ZORDER,
+                   gid="ratios")
     return h
 
 
 #: Centres of two ratio markers drawn are at least this many marker sizes apart on the page.
 MARKER_GAP = 1.6
+#: ... and markers lying on a theory line this many marker sizes apart, so that the line
+#: shows between them over about three quarters of its length or more (:func:`hidden_share`).
+LINE_GAP = 4.0
 
 
-def spaced_indices(xy: ArrayLike, least: float) -> list[int]:
+def spaced_indices(xy: ArrayLike, least: float | ArrayLike) -> list[int]:
     """Indices of points (page coordinates, points) to mark so that no two marks are closer
-    than ``least``: greedy from the first, each next one kept when it is ≥ ``least`` from
-    the last kept; the last point is always kept (replacing a kept one too close to it,
-    unless that is the first)."""
+    than ``least`` (one distance, or one per point: two marks i, j are at least
+    max(leastᵢ, leastⱼ) apart): greedy from the first, each next one kept when it is far
+    enough from the last kept; the last point is always kept (replacing a kept one too
+    close to it, unless that is the first)."""
     p = np.asarray(xy, dtype=float).reshape(-1, 2)
     if p.shape[0] == 0:
         return []
+    gap = np.broadcast_to(np.asarray(least, dtype=float), (p.shape[0],))
     kept = [0]
     for i in range(1, p.shape[0]):
-        if np.hypot(*(p[i] - p[kept[-1]])) >= least:
+        if np.hypot(*(p[i] - p[kept[-1]])) >= max(gap[i], gap[kept[-1]]):
             kept.append(i)
     last = p.shape[0] - 1
     if kept[-1] != last:
-        if len(kept) > 1 and np.hypot(*(p[last] - p[kept[-1]])) < least:
+        if len(kept) > 1 and np.hypot(*(p[last] - p[kept[-1]])) < max(gap[last],
+                                                                       gap[kept[-1]]):
             kept.pop()
         kept.append(last)
     return kept
 
 
+def nested_sizes(centres: ArrayLike, sizes: ArrayLike, gap: float = 1.5, fixed: int = 0
+                 ) -> NDArray[np.float64]:
+    """Sizes (points) of markers (centres and sizes in points) such that a marker i ≥
+    ``fixed`` whose centre lies within half the smaller size of the centre of a marker
+    j < ``fixed`` (one drawn before, of another series: it would mostly hide it) encloses
+    it: its size grows to 1.5 · sⱼ + 2 · (distance of the centres) + ``gap``, so coinciding
+    markers of several series show as nested outlines (the 1.5 covers a square's corners
+    around a circle, and a circle around a square).  The first ``fixed`` sizes stay."""
+    c = np.asarray(centres, dtype=float).reshape(-1, 2)
+    base = np.asarray(sizes, dtype=float).ravel()
+    out = base.copy()
+    for i in range(fixed, c.shape[0]):
+        for j in range(fixed):
+            d = float(np.hypot(*(c[i] - c[j])))
+            if d < 0.5 * min(base[i], base[j]):
+                out[i] = max(out[i], 1.5 * base[j] + 2.0 * d + gap)
+    return out
+
+
 def space_ratio_markers(ax: Any) -> None:
     """Mark only points of each ratio series (:func:`draw_ratios`) whose markers do not
-    overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart), for
-    the axes' final limits: a series covering a small part of a long iteration axis shows a
-    few separate hollow markers, not a solid blob.  Call after the limits are set."""
+    overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart; on a
+    theory line :data:`LINE_GAP`), for the axes' final limits: a series covering a small
+    part of a long iteration axis shows a few separate markers, not a solid blob, and the
+    theory line its markers lie on shows between them.  A marker that would cover one of
+    a series drawn before it (an equal ratio at the same k) is drawn larger and hollow,
+    around it (:func:`nested_sizes`), so that neither hides.  Call after the limits are
+    set."""
     scale = 72.0 / _root(ax.figure).dpi
     ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
-    for ln in ax.get_lines():
-        if ln.get_gid() != "ratios":
-            continue
+    theory = [ln for ln in ax.get_lines() if ln.get_gid() == "theory"]
+    ty = np.array([ax.transData.transform((0.0, float(ln.get_ydata()[0])))[1] * scale
+                   for ln in theory])
+    placed: list[tuple[NDArray, float]] = []  # markers drawn so far: centre (pt), size
+    for ln in [ln for ln in ax.get_lines() if ln.get_gid() == "ratios"]:
         x = np.asarray(ln.get_xdata(), float)
         y = np.asarray(ln.get_ydata(), float)
-        if x.size < 2:
-            continue
+        ms = ln.get_markersize()
         xy = ax.transData.transform(np.c_[x, y]) * scale
-        ln.set_markevery(spaced_indices(xy, MARKER_GAP * ln.get_markersize()))
+        on = (np.min(np.abs(xy[:, 1][:, None] - ty[None, :]), axis=1) < 0.5 * ms
+              if ty.size else np.zeros(len(x), dtype=bool))
+        idx = spaced_indices(xy, np.where(on, LINE_GAP, MARKER_GAP) * ms) if x.size > 1 \
+            else list(range(x.size))
+        pts = [*(c for c, _ in placed), *xy[idx]]
+        sizes = nested_sizes(pts, [*(m for _, m in placed), *np.full(len(idx), ms)],
+                             fixed=len(placed))
+        grown = sizes[len(placed):] > ms
+        ln.set_markevery([i for i, g in zip(idx, grown, strict=True) if not g])
+        for i, g, m in zip(idx, grown, sizes[len(placed):], strict=True):
+            if g:  # around an equal marker drawn before: larger and hollow
+                ax.plot(x[i], y[i], ls="none", marker=ln.get_marker(), ms=m, mfc="none",
+                        color=ln.get_color(), mec=ln.get_color(), mew=ln.get_markeredgewidth(),
+                        zorder=ln.get_zorder() + 0.1, gid="ratios-around")
+        placed += [(xy[i], m) for i, m in zip(idx, sizes[len(placed):], strict=True)]
 
 
 #: A ratio series shares its panel's iteration axis only when the axis spans at most this
@@ -1889,13 +2051,14 @@ def split_ratio_axes(axr: Any, count: int) -> list[Any]:
     return [fig.add_subplot(grid[i, 0]) for i in range(count)]
 
 
-def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = 1.5) -> Any:
-    """The predicted ratio ρ as a horizontal dashed line on top of the measured ratios
-    (zorder :data:`THEORY_ZORDER`) with a white halo, tagged ``gid="theory"`` so that
-    :func:`audit` checks that it shows (:func:`hidden_share`)."""
-    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, zorder=THEORY_ZORDER,
-                      gid="theory",
-                      path_effects=[patheffects.withStroke(linewidth=lw + 2.0,
+def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH) -> Any:
+    """The predicted ratio ρ as a horizontal dashed line, thin and light
+    (:data:`THEORY_WIDTH`, :data:`THEORY_ALPHA`), with a white halo, under the measured
+    markers (zorder :data:`THEORY_ZORDER` < :data:`RATIO_ZORDER`), tagged ``gid="theory"``
+    so that :func:`audit` checks that it shows (:func:`hidden_share`)."""
+    return ax.axhline(rho, color=color, ls=(0, (4, 2)), lw=lw, alpha=THEORY_ALPHA,
+                      zorder=THEORY_ZORDER, gid="theory",
+                      path_effects=[patheffects.withStroke(linewidth=lw + 1.5,
                                                            foreground="white")])
 
 
@@ -2980,8 +3143,9 @@ def plot_lr_sweep(
 
     ``sweep`` has ``lrs``, ``final_error``, ``diverged`` (bool per lr), ``predicted_threshold``
     and ``observed_threshold`` (and ``bounded``: runs that neither converge nor diverge, drawn
-    as squares at their final error; ``elsewhere``: runs that stopped at another point, drawn
-    as diamonds).  The other runs are split by their final error against
+    as squares at their final error — filled when their band lies around x*, open when it
+    does not (``band_away``), each kind named in the legend; ``elsewhere``: runs that stopped
+    at another point, drawn as diamonds).  The other runs are split by their final error against
     ``tol`` (default :func:`sweep_tolerance`): at most ``tol`` = converged, above it = not
     yet converged after the sweep's steps.  Diverged runs are drawn as ✕ on a row above the
     data (their error is not finite or huge); the axis keeps headroom so that no marker
@@ -3023,10 +3187,17 @@ def plot_lr_sweep(
                                        f"({_runs(int(away.sum()))})")
         handles.append(h)
     cyc = bnd & np.isfinite(err) & (err > 0)
-    if cyc.any():
-        (h,) = ax.plot(lrs[cyc], err[cyc], ls="none", marker="s", ms=5, color=color(3),
-                       label=f"bounded: a cycle or band, not converging ({_runs(int(cyc.sum()))})")
-        handles.append(h)
+    far_attr = getattr(sweep, "band_away", None)
+    far = cyc & (np.zeros_like(div) if far_attr is None else np.asarray(far_attr, dtype=bool))
+    for which, mfc, what in ((cyc & ~far, color(3), "around x*"),
+                             (far, "white", "not around x*")):
+        if which.any():  # around x*: filled squares; not around x*: open squares
+            tell = f" {what}" if far.any() else ""
+            (h,) = ax.plot(lrs[which], err[which], ls="none", marker="s", ms=5,
+                           color=color(3), mfc=mfc, mew=1.2,
+                           label=f"bounded: a cycle or band{tell}, not converging "
+                                 f"({_runs(int(which.sum()))})")
+            handles.append(h)
     ax.set_xscale("log")
     ax.set_yscale("log")
     _fit_log_axis(ax)
@@ -3451,9 +3622,16 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 ECDF_FLOOR = -0.06
 
 
+#: The line that carries an ECDF curve's final level on to the right: solid, wider than the
+#: curves (1.6 pt) and pale in the method's colour, so that it shows beside every curve and
+#: differs from all of them, dotted ones too (the continuation was a thin dotted line, lost
+#: beside a method whose own curve is dotted).
+ECDF_FLAT_WIDTH = 3.0
+ECDF_FLAT_ALPHA = 0.4
+
 #: The caption sentence for :func:`plot_ecdf`'s curve ends.
-ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a thin dotted line carries "
-                 "its final level on to the right.")
+ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale line of its "
+                 "colour carries its final level on to the right.")
 
 
 def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
@@ -3482,8 +3660,10 @@ def plot_ecdf(
 
     As in COCO / benchopt: y is the fraction of starts solved within cost x; unsolved starts
     never count, so a method that fails on some starts ends below 1.  Each curve (and its
-    markers) ends at its own largest solved cost; a thin dotted line without markers carries
-    its final level on to ``budget`` (default: the largest value seen) — say so with
+    markers) ends at its own largest solved cost; a wide pale line of its colour without
+    markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
+    its final level on to the right edge of the axes, a little past ``budget`` (default: the
+    largest value seen), so that the curve ending last shows its level too — say so with
     :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
     0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
     that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
@@ -3505,6 +3685,7 @@ def plot_ecdf(
         top = max([floor] + [float(x.max()) for x, _ in pts.values() if x.size])
     top = max(top, floor)
     handles = []
+    flats: list[tuple[str, float, float]] = []  # label, last success, level there
     sty = series_styles(pts)
     for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
@@ -3521,9 +3702,7 @@ def plot_ecdf(
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}")
         handles.append(h)
-        if top > xs[-1]:  # its final level carried on, thin and dotted, without markers
-            ax.plot([xs[-1], top], [ys[-1], ys[-1]], color=sty[label].color, lw=0.7,
-                    ls=":", label="_flat " + label)
+        flats.append((label, float(xs[-1]), float(ys[-1])))
     if ecdf_zoom(iterations) is None:
         ax.axhline(1.0, color="black", lw=0.8, ls=":")
     ax.set_xscale("log")
@@ -3531,6 +3710,10 @@ def plot_ecdf(
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
+    for label, x_end, level in flats:  # each final level carried on to the right edge (the
+        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,  # last curve's
+                lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-",  # too): wide and pale,
+                solid_capstyle="butt", zorder=1.5, label="_flat " + label)  # no markers
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
@@ -4192,6 +4375,7 @@ __all__ = [
     "plot_lr_sweep",
     "plot_momentum_map",
     "plot_paths_grid",
+    "paths_overlap",
     "plot_rate_studies",
     "rate_study_groups",
     "error_rows_height",

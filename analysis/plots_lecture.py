@@ -476,7 +476,7 @@ def plot_error_ratios(
             kk, yy = offset_theory_line(e, rho, win)  # the rule of plot_error: ≥ ×10 above
             left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
-            ratio_theory_line(axr, rho, color(i), lw=1.4)
+            ratio_theory_line(axr, rho, color(i))
             handles.append(Line2D([], [], color=color(i), ls="--",
                                   label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
                                         "ρᵏ, ≥ ×10 above)"))

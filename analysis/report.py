@@ -2493,18 +2493,33 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
     if obj.n == 2:
         paths = {r.label: r.result.path for r in runs}
         zoom = plots.needs_zoom(paths.values(), A.box)
+        hidden = plots.paths_overlap(paths, A.box, zoom)
 
         def draw(fig: Any) -> None:
             plots.plot_contour(obj, A.box, paths, cps, xlabel=obj.names[0],
-                               ylabel=obj.names[1], zoom=zoom, fig=fig)
+                               ylabel=obj.names[1], zoom=zoom, split=bool(hidden), fig=fig)
 
         minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
                f"({contour_levels_text(minima)}), with the critical "
                "points by kind; a path that leaves the box is cut at its edge, and one "
                "that leaves it for good is drawn up to where it leaves (the legend gives "
-               "that k)."
-               + coinciding_text(paths, "paths"))
+               "that k).")
+        if hidden:
+            same = "".join(f"  The paths of {_names(g)} are identical."
+                           for g in coinciding(paths))
+            cap += (f"  In one panel the paths of {_names(hidden)} would lie under those "
+                    "drawn after them: one panel per method (panel title: method and "
+                    "iterations), on the same axes with equal scales"
+                    + (", zoomed on the rectangle around the iterates (they occupy a small "
+                       "part of the box)" if zoom else "") + "." + same)
+            cols = plots.grid_columns(len(paths))
+            view = plots.contour_view(paths, A.box, zoom)
+            tall = float((view[1, 1] - view[1, 0]) / (view[0, 1] - view[0, 0]))
+            # a row: a panel of equal scales, 440 pt / cols wide, and its title and ticks
+            row = min(440.0 / cols * tall, 260.0) + 40.0
+            return draw, 90.0 + row * -(-len(paths) // cols), cap
+        cap += coinciding_text(paths, "paths")
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "
                     "them (dashed rectangle on the left), with equal axes.")
@@ -2792,7 +2807,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             sw = A.lr_sweep
             d.figure(lambda fig: plots.plot_lr_sweep(
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
-                fig=fig), height=270.0,
+                fig=fig), height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
@@ -2907,9 +2922,9 @@ def _sweep_verdict_clause(A: Any, sw: Any) -> str:
 def unstable_steps_text(sw: Any) -> list[str]:
     """What the runs with a step above the predicted threshold did, beside theory's
     statement (none of them can converge to x*): how many diverged (✕), kept moving on a
-    cycle or band around x* or moved in a band not around x*
-    (:func:`analysis.sweeps.band_around`, whose rule :data:`analysis.sweeps.BAND_RULE` is
-    said when a run kept moving; squares) or left x* and stopped at another point
+    cycle or band around x* (filled squares) or moved in a band not around x* (open squares;
+    :func:`analysis.sweeps.band_around`, whose rule :data:`analysis.sweeps.BAND_RULE` is
+    said when a run kept moving) or left x* and stopped at another point
     (diamonds)."""
     from analysis.sweeps import BAND_RULE
 
@@ -2928,9 +2943,9 @@ def unstable_steps_text(sw: Any) -> list[str]:
     did = [f"{n} {what}" for n, what in ((int(div.sum()), "diverged (✕)"),
                                          (int((bnd & ~far).sum()), "kept moving on a cycle "
                                                                    "or band around x* "
-                                                                   "(squares)"),
+                                                                   "(filled squares)"),
                                          (int(far.sum()), "moved in a band not around x* "
-                                                          "(squares)"),
+                                                          "(open squares)"),
                                          (int(away.sum()), "left x* and stopped at another "
                                                            "point (diamonds)"),
                                          (rest, "converged all the same")) if n]
@@ -2938,6 +2953,16 @@ def unstable_steps_text(sw: Any) -> list[str]:
     return [f"above the predicted threshold {fmt_num(thr)} theory says no run converges to "
             f"x*; of the {plural(int(above.sum()), 'step')} tested there, " + ", ".join(did)
             + rule]
+
+
+def _sweep_band_kinds(sw: Any) -> int:
+    """1 when the η sweep has bounded runs both around x* and not around it (two legend
+    entries, filled and open squares, where there was one), else 0."""
+    bnd = np.zeros(0, bool) if getattr(sw, "bounded", None) is None else np.asarray(
+        sw.bounded, bool)
+    far = np.zeros_like(bnd) if getattr(sw, "band_away", None) is None else np.asarray(
+        sw.band_away, bool)
+    return int(bool(np.any(bnd & far)) and bool(np.any(bnd & ~far)))
 
 
 def sweep_dots(sw: Any) -> str:

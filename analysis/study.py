@@ -585,9 +585,10 @@ def section_saddle(S: Study) -> None:
     def draw(fig: Any) -> None:
         left, right = fig.subfigures(1, 2, width_ratios=[1, 1.15])
         cps = obj.critical_points(box=[(-1.5, 1.5), (-1.5, 1.5)])
+        # one panel: the two paths run together until one escapes, which is the point
         plots.plot_contour(obj, [(-1.5, 1.5), (-1.5, 1.5)],
                            {f"y₀ = {y0:g}": p, "y₀ = 0": stuck.path}, cps, colorbar=False,
-                           title="GD paths near the saddle", fig=left)
+                           title="GD paths near the saddle", split=False, fig=left)
         plots.plot_error({"|xₖ| (stable)": np.abs(p[:, 0]),
                           "|yₖ| (unstable)": np.abs(p[:, 1])},
                          rates={"|xₖ| (stable)": 1 - 2 * eta, "|yₖ| (unstable)": 1 + 2 * eta},

@@ -78,10 +78,12 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     assert any("window of the rate fit" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
-    # the dashed ρ line is drawn over the hollow ratio markers, with a white halo (dense
-    # markers on it would hide it); the markers show in the gaps of its dashes
-    assert rho_line.get_zorder() > max(ln.get_zorder() for ln in ratio_ax.lines
-                                       if ln is not rho_line)
+    # the measured markers are drawn over the thin dashed ρ line (a marker under a line of
+    # its colour is lost), the line joining them under it; the line keeps a white halo
+    markers = [ln for ln in ratio_ax.lines if ln.get_gid() == "ratios"]
+    joins = [ln for ln in ratio_ax.lines if ln.get_gid() == "ratio-join"]
+    assert markers and all(ln.get_zorder() > rho_line.get_zorder() for ln in markers)
+    assert all(ln.get_zorder() < rho_line.get_zorder() for ln in joins)
     assert rho_line.get_path_effects()
     measured = ratio_ax.lines[0]
     np.testing.assert_allclose(measured.get_ydata()[6:], 0.7)  # past the bump at k < 5
@@ -645,7 +647,8 @@ def _ratio_theory_lines(ax, rates):
 def test_error_plot_ratio_theory_lines_show_over_dense_markers():
     # three runs whose ratios sit exactly on their predicted ρ over 60 … 280 steps (the
     # gd-on-x² page): each dashed ρ line must show over most of its length, not lie under
-    # the measured markers that crowd onto it
+    # the measured markers that crowd onto it (drawn above it, they are spaced
+    # LINE_GAP marker sizes apart on it: at most about a quarter of it lies under them)
     rates = {"a": 0.6, "b": 0.9, "c": 1.2}
     steps = {"a": 60, "b": 280, "c": 100}
     errors = {k: rates[k] ** np.arange(steps[k] + 1.0) for k in rates}
@@ -657,7 +660,7 @@ def test_error_plot_ratio_theory_lines_show_over_dense_markers():
     lines = _ratio_theory_lines(axr, rates.values())
     assert len(lines) == 3
     for ln in lines:
-        assert plots.hidden_share(axr, ln, renderer) < 0.1, ln.get_ydata()[0]
+        assert plots.hidden_share(axr, ln, renderer) < 0.25, ln.get_ydata()[0]
     assert plots.audit(fig) == []
 
 
@@ -911,7 +914,9 @@ def test_a_nest_of_eight_ends_is_drawn_only_in_the_zoom_and_sized_to_its_axes():
     end = np.array([3.5844, -1.8481])
     names = ["gd", "momentum", "nesterov", "adam", "newton", "bfgs", "lbfgs", "cg"]
     paths = {m: np.array([[1.4, -2.3], [2.0 + 0.1 * i, -2.1], end]) for i, m in enumerate(names)}
-    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], paths, [], zoom=True)
+    # one overview and one zoom (their paths share a first segment: by default, one panel
+    # per method)
+    fig = plots.plot_contour(f, [(-5, 5), (-5, 5)], paths, [], zoom=True, split=False)
     over, zoom = [a for a in fig.axes if a.get_label() != "<colorbar>" and a.lines][:2]
 
     def squares(ax):
@@ -1063,7 +1068,8 @@ def test_error_panel_keeps_its_highest_marker_whole():
 
 def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     """cg's last start reached the target at 45, gd's at 61: cg's curve (with its markers)
-    must end at 45; only a thin dotted line without markers carries its level on to 61."""
+    must end at 45; only a pale line without markers carries its level on, to the right
+    edge of the axes (past 61, where gd's curve ends and its own pale line starts)."""
     costs = {"cg": np.array([5.0, 9.0, 20.0, 45.0, np.nan]),
              "gd": np.array([10.0, 30.0, 58.0, 61.0, 60.0])}
     ax = plots.plot_ecdf(costs).axes[0]
@@ -1071,13 +1077,16 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     assert max(cg.get_xdata()) == pytest.approx(45.0)
     assert cg.get_ydata()[-1] == pytest.approx(0.8)
     flat = [ln for ln in ax.lines if ln.get_label() == "_flat cg"]
-    assert len(flat) == 1 and flat[0].get_linestyle() == ":"
+    assert len(flat) == 1
     assert flat[0].get_marker() in ("None", "", None)
-    assert list(flat[0].get_xdata()) == pytest.approx([45.0, 61.0])
+    edge = ax.get_xlim()[1]
+    assert list(flat[0].get_xdata()) == pytest.approx([45.0, edge])
     assert list(flat[0].get_ydata()) == pytest.approx([0.8, 0.8])
     gd = next(ln for ln in ax.lines if ln.get_label().startswith("gd:"))
     assert max(gd.get_xdata()) == pytest.approx(61.0)
-    assert not [ln for ln in ax.lines if ln.get_label() == "_flat gd"]  # ends at the edge
+    # the curve ending last carries its level on to the right edge too
+    flat_gd = [ln for ln in ax.lines if ln.get_label() == "_flat gd"]
+    assert len(flat_gd) == 1 and list(flat_gd[0].get_xdata()) == pytest.approx([61.0, edge])
 
 
 def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():

@@ -593,3 +593,183 @@ def test_errors_measured_to_different_points_are_named_in_label_caption_and_tabl
     to = report.error_points(st, cps)
     assert report.nw_title("bfgs", (47, 69), None, to["bfgs"]) == (
         "bfgs: errors and ratios per step to x* = P1 = (-1, 1) (fit window k = 47–69)")
+
+
+def test_sweep_runs_around_x_star_and_not_around_it_have_their_own_markers():
+    """Himmelblau's η sweep: two bounded runs moved in a band around x*, one in a band away
+    from it; the three were one kind of square.  Around x*: filled squares, not around:
+    open squares, each named in the legend and in the caption."""
+    lrs = np.geomspace(1e-3, 3e-2, 8)
+    bnd = np.r_[np.zeros(5, bool), True, True, True]
+    away = np.r_[np.zeros(7, bool), True]
+    sweep = NS(lrs=lrs, final_error=np.r_[np.geomspace(1e-2, 1e-12, 5), 0.1, 0.2, 0.3],
+               diverged=np.zeros(8, bool), bounded=bnd, band_away=away,
+               predicted_threshold=0.01, observed_threshold=float(lrs[5]), steps=200,
+               minimizer=np.array([3.584, -1.848]))
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    squares = [ln for ln in ax.get_lines() if ln.get_marker() == "s"]
+    assert len(squares) == 2
+    faces = {to_hex(ln.get_markerfacecolor()): ln for ln in squares}
+    assert len(faces) == 2  # filled and open: different markers
+    inner = faces["#ffffff"]
+    filled = next(ln for c, ln in faces.items() if c != "#ffffff")
+    assert list(inner.get_xdata()) == [lrs[7]]
+    assert list(filled.get_xdata()) == list(lrs[5:7])
+    assert "not around x*" in inner.get_label() and "(1 run)" in inner.get_label()
+    assert "around x*" in filled.get_label() and "not around" not in filled.get_label()
+    assert "(2 runs)" in filled.get_label()
+    text = " ".join(report.unstable_steps_text(sweep))
+    assert "around x* (filled squares)" in text and "not around x* (open squares)" in text
+
+
+def test_an_ecdf_level_carried_on_is_visible_and_unlike_every_curve():
+    """Himmelblau's ECDF: adam's curve is dotted, and the thin dotted line carrying its level
+    on after its last success was lost.  The continuation is drawn in the method's colour,
+    wider than the curves, pale (alpha < 1) and not in the dash pattern of its own curve,
+    so that it shows and differs from the curve of every method (solid, dashed or
+    dotted)."""
+    from matplotlib.colors import to_rgba
+
+    costs = {"gd": np.array([10.0, 30.0, 61.0]), "momentum": np.array([8.0, 20.0, 55.0]),
+             "adam": np.array([40.0, 45.0, np.nan, np.nan])}
+    ax = plots.plot_ecdf(costs).axes[0]
+    curves = {lab: next(ln for ln in ax.lines if ln.get_label().startswith(lab + ":"))
+              for lab in costs}
+    flat = next(ln for ln in ax.lines if ln.get_label() == "_flat adam")
+    assert list(flat.get_xdata()) == pytest.approx([45.0, ax.get_xlim()[1]])
+    assert list(flat.get_ydata()) == pytest.approx([0.5, 0.5])  # 2 of adam's 4 starts
+    assert to_hex(flat.get_color()) == to_hex(curves["adam"].get_color())
+    assert flat.get_linewidth() > max(c.get_linewidth() for c in curves.values())
+    alpha = flat.get_alpha() if flat.get_alpha() is not None else to_rgba(flat.get_color())[3]
+    assert 0.25 <= alpha < 1.0
+    assert flat.get_linestyle() != curves["adam"].get_linestyle()  # not adam's dots
+    assert flat.get_zorder() < min(c.get_zorder() for c in curves.values())  # under them
+    # adam ending last (Himmelblau: 98/100 at the largest cost) still shows its level
+    ax = plots.plot_ecdf({"gd": costs["gd"], "adam": np.array([40.0, 90.0, np.nan])}).axes[0]
+    flat = [ln for ln in ax.lines if ln.get_label() == "_flat adam"]
+    assert len(flat) == 1 and flat[0].get_xdata()[0] == pytest.approx(90.0)
+    assert flat[0].get_xdata()[1] == pytest.approx(ax.get_xlim()[1])
+    assert ax.get_xlim()[1] > 90.0
+
+
+# ---------------------------------------------------------------- ratio markers
+
+
+def _shown_markers(ax):
+    """(line, centre in points, size in points, hollow) of every ratio marker drawn."""
+    fig = ax.figure
+    fig.canvas.draw()
+    scale = 72.0 / fig.dpi
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() not in ("ratios", "ratios-around"):
+            continue
+        d = ln.get_transform().transform(np.column_stack(ln.get_data())) * scale
+        for p in plots.marked_points(d, ln.get_markevery()):
+            out.append((ln, p, ln.get_markersize(), ln.get_markerfacecolor() == "none"))
+    return out
+
+
+def test_ratio_markers_are_drawn_above_thin_theory_lines_and_show():
+    """Quadratic p.8: cg's single ratio marker sat on its dashed bound line, and Rosenbrock
+    p.11: gd's dense markers lay under its line at 0.99998.  The markers are drawn above
+    the theory lines, which are thinner and lighter; a lone marker is large (≥ 4 × the
+    line's width) and white-filled, so the line through it does not blend with it."""
+    rho = 0.63451
+    errors = {"newton": np.array([20.0, 1e-15]),
+              "cg": np.array([20.0, 20.0 * rho, 1e-16]),
+              "gd": 5.0 * 0.99998 ** np.arange(2000.0)}
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error(errors, rates={"cg": rho, "gd": 0.99998},
+                     windows={"gd": (100, 1999)}, fig=fig)
+    axr = fig.axes[-1]
+    theory = {round(float(ln.get_ydata()[0]), 5): ln for ln in axr.get_lines()
+              if ln.get_gid() == "theory"}
+    assert set(theory) == {rho, 0.99998}
+    shown = _shown_markers(axr)
+    for t in theory.values():
+        assert t.get_linewidth() <= 1.0 and (t.get_alpha() or 1.0) < 1.0  # thin, light
+    for ln, *_ in shown:
+        assert ln.get_zorder() > max(t.get_zorder() for t in theory.values())
+    cg = [m for m in shown if m[0].get_color() == plots.METHOD_COLORS["cg"]]
+    assert len(cg) == 1 and cg[0][2] >= 4 * theory[rho].get_linewidth()
+    assert cg[0][0].get_markerfacecolor() == "white"
+    gd = [m for m in shown if m[0].get_color() == plots.METHOD_COLORS["gd"]]
+    assert len(gd) >= 3  # some of gd's ratios show on its line
+    assert plots.audit(fig) == []  # and the theory lines still show between them
+
+
+def test_equal_ratio_markers_of_two_series_are_nested_not_hidden():
+    """Quadratic p.8: gd's ratio at k = 0 equals momentum's (the first momentum step is a
+    gradient step), and gd's marker lay under momentum's.  The later marker is drawn
+    larger and hollow around the earlier one: every pair of markers of two series whose
+    centres lie within half the smaller size is nested, the outer one at least 1.5 × the
+    inner one's size."""
+    k = np.arange(300.0)
+    gd = np.r_[10.0, 6.5 * 0.95 ** k]  # e₁/e₀ = 0.65 for both
+    momentum = np.r_[10.0, 6.5 * 0.91 ** k]
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({"gd": gd, "momentum": momentum}, rates={"gd": 0.95, "momentum": 0.91},
+                     windows={"gd": (0, 299), "momentum": (0, 299)}, fig=fig)
+    shown = _shown_markers(fig.axes[-1])
+    first = [m for m in shown if abs(m[1][0] - min(s[1][0] for s in shown)) < 0.1]
+    assert len(first) == 2  # both k = 0 markers are drawn
+    pairs = 0
+    for i, (la, pa, sa, _) in enumerate(shown):
+        for lb, pb, sb, hb in shown[i + 1:]:
+            if la.get_color() == lb.get_color():
+                continue
+            d = float(np.hypot(*(pa - pb)))
+            if d < 0.5 * min(sa, sb):  # one would (mostly) cover the other
+                pairs += 1
+                small, big = sorted((sa, sb))
+                assert big >= 1.5 * small + 2 * d
+                outer = (la, pa, sa, _) if sa > sb else (lb, pb, sb, hb)
+                assert outer[0].get_markerfacecolor() == "none"  # the inner one shows
+    assert pairs >= 1
+
+
+# ---------------------------------------------------------------- overlapping paths
+
+
+def test_a_path_under_later_paths_is_found_by_the_length_it_shares():
+    """Over the box −5…5: a runs along y = 0 from x = −4 to 0, b along y = 0 from −2 to 0
+    (drawn after a: half of a's length lies under b), c parallel to a at y = 0.5 (5 % of
+    the box's side away: beside it, not on it)."""
+    t = np.linspace(0.0, 1.0, 50)[:, None]
+    a = np.hstack([-4.0 + 4.0 * t, 0.0 * t])
+    b = np.hstack([-2.0 + 2.0 * t, 0.0 * t])
+    c = np.hstack([-4.0 + 4.0 * t, 0.5 + 0.0 * t])
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    assert plots.hidden_paths({"a": a, "b": b}, box) == ["a"]  # b is on top
+    assert plots.hidden_paths({"b": b, "a": a}, box) == ["b"]  # all of b lies under a
+    assert plots.hidden_paths({"a": a, "c": c}, box) == []
+    assert plots.hidden_paths({"a": a, "b": b}, box, share=0.6) == []  # a: half hidden
+
+
+def test_contour_paths_that_overlap_are_drawn_as_small_multiples():
+    """Quadratic 0.1x² + 2y², p.7: gd's path lay under cg's along y = 0 and no zoom set
+    them apart.  Paths that overlap are drawn one panel per method, on shared equal-aspect
+    axes over the same box, each panel showing its own path only."""
+    def f(x):
+        return 0.1 * x[..., 0] ** 2 + 2.0 * x[..., 1] ** 2
+
+    x0 = np.array([-4.5, -4.8])
+    gd = [x0]
+    for _ in range(120):
+        gd.append(gd[-1] - 0.24 * np.array([0.2, 4.0]) * gd[-1])
+    paths = {"gd": np.array(gd), "newton": np.array([x0, [0.0, 0.0]]),
+             "cg": np.array([x0, [-4.5 + 0.0, 0.0], [0.0, 0.0]])}
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    assert plots.paths_overlap(paths, box) == ["gd"]
+    fig = plots.plot_contour(f, box, paths, [{"point": [0.0, 0.0], "kind": "minimum"}])
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(panels) == 3
+    for ax, label in zip(panels, paths, strict=True):
+        drawn = [ln.get_label() for ln in ax.get_lines() if ln.get_label().endswith(" path")]
+        assert drawn == [f"_{label} path"]
+        assert ax.get_aspect() == 1.0
+        assert ax.get_xlim() == panels[0].get_xlim() and ax.get_ylim() == panels[0].get_ylim()
+    assert plots.audit(fig) == []
+    one = plots.plot_contour(f, box, {"gd": paths["gd"], "newton": paths["newton"]})
+    assert len([ax for ax in one.axes if ax.get_label() != "<colorbar>"]) == 1  # apart
