@@ -300,31 +300,6 @@ def search(kind, fg, D, F, I, d, fx, dphi0, alpha1, f1, c1, c2, shrink):
 
 
 @njit(**INLINE)
-def _first_trial(kind, fg, D, x, fx, gx, d, alpha0, c1, c2, xn, gn, cnt):
-    """The start of :func:`line_step`: ``(done, rc, f(xn), dphi0, α₁, f1)``, done when no
-    search is needed (``kind`` none, not a descent direction, or the first trial α₁ accepted,
-    with f1 = φ(α₁) and xn, gn at x + α₁d)."""
-    n = x.shape[0]
-    if kind == L.LS_NONE:
-        for i in range(n):
-            xn[i] = x[i] + alpha0 * d[i]
-        cnt[0] += 1
-        cnt[1] += 1
-        return True, 0, fg(xn, D, gn), 0.0, 0.0, 0.0
-    dphi0 = 0.0
-    for i in range(n):
-        dphi0 += gx[i] * d[i]
-    if not (dphi0 < 0.0):
-        for i in range(n):
-            xn[i] = x[i]
-            gn[i] = gx[i]
-        return True, L.D_LS_NOT_DESCENT, fx, dphi0, 0.0, 0.0
-    alpha1 = alpha0 if kind == L.LS_ARMIJO else min(alpha0, ALPHA_MAX)
-    f1 = _phi(fg, x, d, D, alpha1, xn, gn, cnt)
-    return _first_accepted(kind, f1, fx, alpha1, dphi0, c1, c2, gn, d), 0, f1, dphi0, alpha1, f1
-
-
-@njit(**INLINE)
 def line_step(kind, fg, D, F, I, fx, d, alpha0, c1, c2, shrink):
     """xn = x + αd, gn = ∇f(xn): α = α₀ (``kind`` none) or from Armijo / strong Wolfe.
 
@@ -336,28 +311,26 @@ def line_step(kind, fg, D, F, I, fx, d, alpha0, c1, c2, shrink):
     iterations); the rest of the search is the compiled :func:`search`.
     """
     x, gx, xn, gn, cnt = points(F, I)
-    done, rc, fn, dphi0, alpha1, f1 = _first_trial(kind, fg, D, x, fx, gx, d, alpha0, c1, c2,
-                                                   xn, gn, cnt)
-    if done:
-        return rc, fn
+    n = x.shape[0]
+    if kind == L.LS_NONE:
+        for i in range(n):
+            xn[i] = x[i] + alpha0 * d[i]
+        cnt[0] += 1
+        cnt[1] += 1
+        return 0, fg(xn, D, gn)
+    dphi0 = 0.0
+    for i in range(n):
+        dphi0 += gx[i] * d[i]
+    if not (dphi0 < 0.0):
+        for i in range(n):
+            xn[i] = x[i]
+            gn[i] = gx[i]
+        return L.D_LS_NOT_DESCENT, fx
+    alpha1 = alpha0 if kind == L.LS_ARMIJO else min(alpha0, ALPHA_MAX)
+    f1 = _phi(fg, x, d, D, alpha1, xn, gn, cnt)
+    if _first_accepted(kind, f1, fx, alpha1, dphi0, c1, c2, gn, d):
+        return 0, f1
     return search(kind, fg, D, F, I, d, fx, dphi0, alpha1, f1, c1, c2, shrink)
-
-
-#: :func:`search` inlined, for :func:`line_step_inlined`
-_search_inline = njit(**INLINE)(search.py_func)
-
-
-@njit(**INLINE)
-def line_step_inlined(kind, fg, D, F, I, fx, d, alpha0, c1, c2, shrink):
-    """:func:`line_step` with the whole search inlined (its own copy, compiled with the
-    step): for nonlinear CG, whose c₂ = 0.1 rarely accepts the first trial, so that it would
-    call :func:`search` in nearly every iteration (measured 5–14 % more time per start)."""
-    x, gx, xn, gn, cnt = points(F, I)
-    done, rc, fn, dphi0, alpha1, f1 = _first_trial(kind, fg, D, x, fx, gx, d, alpha0, c1, c2,
-                                                   xn, gn, cnt)
-    if done:
-        return rc, fn
-    return _search_inline(kind, fg, D, F, I, d, fx, dphi0, alpha1, f1, c1, c2, shrink)
 
 
 @njit(**INLINE)

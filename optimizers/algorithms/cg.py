@@ -65,10 +65,9 @@ SPEC = method(
 
 
 def link() -> None:
-    """Bind the compiled helpers :func:`step` calls (the line search inlined whole: cg
-    searches beyond the first trial in nearly every iteration)."""
+    """Bind the compiled helpers :func:`step` calls."""
     global line_step, unpack
-    from optimizers.linesearch import line_step_inlined as line_step
+    from optimizers.linesearch import line_step
     from optimizers.workspace import unpack
 
 
