@@ -23,21 +23,13 @@ just evaluated), the accepted point comes with its gradient, and a run of these 
 compiles no separate f or ∇f kernel.  ``cnt[0]`` / ``cnt[1]`` count function / gradient
 evaluations, so both grow by one per trial point.
 
-Compilation: every step that searches (gd, newton, cg, bfgs, lbfgs) calls :func:`line_step`,
-which is inlined into it (``landscape.jit.INLINE``) but holds only the first trial: α₁, one
-``fg`` evaluation and the first trial's own tests.  That trial ends most Newton and
-quasi-Newton iterations (about three in four for BFGS on 2-D Rosenbrock), with no call.  The
-rest of the search, :func:`search` (with :func:`armijo`, :func:`wolfe` inlined into it and
-:func:`_zoom` called), is compiled once per process (one signature, ``KERNEL_NORC``) and
-called by all the steps.  Inlined in every step, as before, each of the five steps compiled
-its own copy of the whole search: the six searching steps took 24 s of CPU to compile from an
-empty cache, 16–20 s with one shared search (measured alternately on a loaded 2-core
-machine).  A compiled call passes every array argument as its whole descriptor (7 machine
-words for a vector), so :func:`search` takes the workspace ``(F, I)`` and the direction
-(:func:`optimizers.workspace.points` gives it x, ∇f(x), x_new, ∇f(x_new) and the counters)
-rather than those six arrays one by one; with the first trial inlined, a search that goes on
-costs one such call on top of its further evaluations (cg, whose c₂ = 0.1 rarely accepts the
-first trial, measured within the noise of its per-start time).
+Compilation: :func:`line_step` with :func:`wolfe`, :func:`armijo` and :func:`first_alpha` is
+inlined into the step that calls it (``landscape.jit.INLINE``).  A compiled call passes every
+array argument as its whole descriptor (7 machine words for a vector; ``line_step`` takes six
+arrays and hands them on to the search), which cost 2-D BFGS about a fifth of its time per
+iteration.  The zoom phase (:func:`_zoom`), the largest part and entered from one place, stays a
+call: inlined too, it added about 4 s to the first compilation of each method that searches,
+for a few per cent less time per iteration (3–7 s, measured with the machine loaded).
 """
 
 from __future__ import annotations
@@ -46,10 +38,9 @@ import math
 
 from numba import njit
 
-from landscape.jit import CACHED, INLINE, KERNEL_NORC
+from landscape.jit import CACHED, INLINE
 
 from . import _layout as L
-from .workspace import points
 
 #: iteration caps of the bracketing phase, the zoom phase and the backtracking loop
 MAX_BRACKET = 30
@@ -115,9 +106,8 @@ def quadmin(a, fa, fpa, b, fb):
 
 
 @njit(**INLINE)
-def armijo(fg, x, fx, d, dphi0, D, alpha0, f0, c1, shrink, xt, gt, cnt):
-    """Backtracking until φ(α) ≤ φ(0) + c₁αφ'(0), from α₀ with f0 = φ(α₀) already evaluated
-    (xt, gt at x + α₀d).
+def armijo(fg, x, fx, d, dphi0, D, alpha0, c1, shrink, xt, gt, cnt):
+    """Backtracking until φ(α) ≤ φ(0) + c₁αφ'(0).
 
     Returns ``(ok, alpha, f_alpha, alpha_best, f_best)``; on success xt, gt hold the accepted
     point and its gradient.
@@ -125,10 +115,8 @@ def armijo(fg, x, fx, d, dphi0, D, alpha0, f0, c1, shrink, xt, gt, cnt):
     alpha = alpha0
     a_best = 0.0
     f_best = fx
-    ft = f0
-    for it in range(MAX_BACKTRACK):
-        if it > 0:
-            ft = _phi(fg, x, d, D, alpha, xt, gt, cnt)
+    for _ in range(MAX_BACKTRACK):
+        ft = _phi(fg, x, d, D, alpha, xt, gt, cnt)
         if ft <= fx + c1 * alpha * dphi0:
             return True, alpha, ft, alpha, ft
         if ft < f_best:
@@ -207,18 +195,18 @@ def _zoom(fg, x, d, D, a_lo, a_hi, phi_lo, phi_hi, dphi_lo, phi0, dphi0, c1, c2,
 
 
 @njit(**INLINE)
-def wolfe(fg, x, fx, d, dphi0, D, alpha1, f1, c1, c2, xt, gt, cnt):
-    """Strong Wolfe search (Nocedal & Wright Alg. 3.5), ``dphi0 = ∇f(x)ᵀd < 0``, from the
-    first trial α₁ ≤ ``ALPHA_MAX`` with f1 = φ(α₁) already evaluated (xt, gt at x + α₁d).
+def wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xt, gt, cnt):
+    """Strong Wolfe search (Nocedal & Wright Alg. 3.5), ``dphi0 = ∇f(x)ᵀd < 0``.
 
     Returns ``(ok, alpha, f_alpha, alpha_best, f_best)``; on success xt, gt hold the accepted
     point and its gradient.  The bracketing loop ends in one of three brackets, all zoomed by
-    the one call of :func:`_zoom` at the end.
+    the one call of :func:`_zoom` at the end (one copy of it where this search is inlined).
     """
     alpha0_ = 0.0
+    alpha1 = min(alpha0, ALPHA_MAX)
     phi_a0 = fx
     dphi_a0 = dphi0
-    phi_a1 = f1
+    phi_a1 = _phi(fg, x, d, D, alpha1, xt, gt, cnt)
     a_best = 0.0
     f_best = fx
     # the bracket handed to _zoom: (a_lo, a_hi, φ(a_lo), φ(a_hi), φ'(a_lo))
@@ -262,55 +250,13 @@ def wolfe(fg, x, fx, d, dphi0, D, alpha1, f1, c1, c2, xt, gt, cnt):
 
 
 @njit(**INLINE)
-def _first_accepted(kind, f1, fx, alpha1, dphi0, c1, c2, g1, d):
-    """Whether the first trial α₁ (f1 = φ(α₁), g1 = ∇f there) ends the search at once: the
-    tests :func:`armijo` / :func:`wolfe` make of their first trial, in the same order."""
-    if kind == L.LS_ARMIJO:
-        return f1 <= fx + c1 * alpha1 * dphi0
-    if f1 > fx + c1 * alpha1 * dphi0:
-        return False
-    dphi1 = _slope(g1, d)
-    return math.isfinite(dphi1) and abs(dphi1) <= -c2 * dphi0
-
-
-@njit(**KERNEL_NORC)
-def search(kind, fg, D, F, I, d, fx, dphi0, alpha1, f1, c1, c2, shrink):
-    """The search after a first trial α₁ that did not end it (f1 = φ(α₁), xn, gn at
-    x + α₁d): Armijo or strong Wolfe from there; ``(rc, f(xn))`` as :func:`line_step`.
-
-    Compiled once and called by every step that searches (module docstring)."""
-    x, gx, xn, gn, cnt = points(F, I)
-    n = x.shape[0]
-    if kind == L.LS_ARMIJO:
-        ok, a, fa, ab, fb = armijo(fg, x, fx, d, dphi0, D, alpha1, f1, c1, shrink, xn, gn, cnt)
-    else:
-        ok, a, fa, ab, fb = wolfe(fg, x, fx, d, dphi0, D, alpha1, f1, c1, c2, xn, gn, cnt)
-    if ok:
-        return 0, fa
-    if fb < fx:
-        for i in range(n):
-            xn[i] = x[i] + ab * d[i]
-        cnt[0] += 1
-        cnt[1] += 1
-        return L.D_LS_FAILED, fg(xn, D, gn)
-    for i in range(n):
-        xn[i] = x[i]
-        gn[i] = gx[i]
-    return L.D_LS_FAILED, fx
-
-
-@njit(**INLINE)
-def line_step(kind, fg, D, F, I, fx, d, alpha0, c1, c2, shrink):
+def line_step(kind, fg, D, x, fx, gx, d, alpha0, c1, c2, shrink, xn, gn, cnt):
     """xn = x + αd, gn = ∇f(xn): α = α₀ (``kind`` none) or from Armijo / strong Wolfe.
 
     Returns ``(rc, f(xn))`` with rc = 0 on success, ``D_LS_NOT_DESCENT`` when ∇f(x)ᵀd ≥ 0
     (searches only; xn = x), or ``D_LS_FAILED``, in which case xn holds the best point the
     search saw (x itself when none was lower).
-
-    Inlined: the first trial and its tests (enough for most quasi-Newton and Newton
-    iterations); the rest of the search is the compiled :func:`search`.
     """
-    x, gx, xn, gn, cnt = points(F, I)
     n = x.shape[0]
     if kind == L.LS_NONE:
         for i in range(n):
@@ -326,11 +272,22 @@ def line_step(kind, fg, D, F, I, fx, d, alpha0, c1, c2, shrink):
             xn[i] = x[i]
             gn[i] = gx[i]
         return L.D_LS_NOT_DESCENT, fx
-    alpha1 = alpha0 if kind == L.LS_ARMIJO else min(alpha0, ALPHA_MAX)
-    f1 = _phi(fg, x, d, D, alpha1, xn, gn, cnt)
-    if _first_accepted(kind, f1, fx, alpha1, dphi0, c1, c2, gn, d):
-        return 0, f1
-    return search(kind, fg, D, F, I, d, fx, dphi0, alpha1, f1, c1, c2, shrink)
+    if kind == L.LS_ARMIJO:
+        ok, a, fa, ab, fb = armijo(fg, x, fx, d, dphi0, D, alpha0, c1, shrink, xn, gn, cnt)
+    else:
+        ok, a, fa, ab, fb = wolfe(fg, x, fx, d, dphi0, D, alpha0, c1, c2, xn, gn, cnt)
+    if ok:
+        return 0, fa
+    if fb < fx:
+        for i in range(n):
+            xn[i] = x[i] + ab * d[i]
+        cnt[0] += 1
+        cnt[1] += 1
+        return L.D_LS_FAILED, fg(xn, D, gn)
+    for i in range(n):
+        xn[i] = x[i]
+        gn[i] = gx[i]
+    return L.D_LS_FAILED, fx
 
 
 @njit(**INLINE)

@@ -91,12 +91,7 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    (compiled in place before the step with ``landscape.jit.INLINE``: inlined into the step,
    so that passing arrays to them costs no call), and helpers from other modules (line
    search, Cholesky in ``landscape.linalg``) are bound by a module function ``link()``
-   (``global name; from … import name``), called by the engine before compiling.  Of the line
-   search, :func:`optimizers.linesearch.line_step` (the first trial, which ends most Newton
-   and quasi-Newton iterations) and ``first_alpha`` are inlined; the rest of the search is
-   one compiled function called by every step (inlined, each step compiled its own copy:
-   seconds of the library's cold build per searching method).  ``line_step`` takes the
-   workspace ``(F, I)`` itself, not the views of it.  A helper
+   (``global name; from … import name``), called by the engine before compiling.  A helper
    taken from another method module (``trust-exact`` uses ``trust-ncg``'s trust-region trial)
    is one of that module's ``KERNELS``: the engine prepares that module first and binds the
    compiled helper (:func:`optimizers.engine.prepare`).

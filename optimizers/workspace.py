@@ -184,14 +184,5 @@ def unpack(F, I):
         carve(I, I[H_OFF_PERM], (n,)),
         as_uint64(carve(I, OFF_RNG, (1,))),
     )
-    x, gx, xn, gn, cnt = points(F, I)
-    return x, gx, xn, gn, W, cnt
-
-
-@njit(**INLINE)
-def points(F, I):
-    """``(x, gx, xn, gn, cnt)``: the views of :func:`unpack` without the named state (what
-    the line search works in)."""
-    n = I[H_N]
     return (carve(F, 0, (n,)), carve(F, n, (n,)), carve(F, 2 * n, (n,)), carve(F, 3 * n, (n,)),
-            carve(I, OFF_CNT, (3,)))
+            W, carve(I, OFF_CNT, (3,)))

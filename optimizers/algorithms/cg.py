@@ -154,7 +154,8 @@ def step(fg, h, D, hp, k, fx, F, I):
     else:
         a = 1.01 * 2.0 * (fx - W.f[STATE.f.f_prev]) / dphi0
         alpha0 = min(1.0, a) if (a > 0.0 and math.isfinite(a)) else 1.0
-    rc, fn = line_step(kind, fg, D, F, I, fx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK])
+    rc, fn = line_step(kind, fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2], hp[L.SHRINK], xn,
+                       gn, cnt)
     if rc != 0:
         return rc, fn
     W.f[STATE.f.f_prev] = fx

@@ -45,5 +45,5 @@ def step(fg, h, D, hp, k, fx, F, I):
     d = W.v[STATE.v.d]
     for i in range(x.shape[0]):
         d[i] = -gx[i]
-    return line_step(int(hp[L.LINE_SEARCH]), fg, D, F, I, fx, d, 1.0, hp[L.C1], hp[L.C2],
-                     hp[L.SHRINK])
+    return line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, 1.0, hp[L.C1], hp[L.C2],
+                     hp[L.SHRINK], xn, gn, cnt)

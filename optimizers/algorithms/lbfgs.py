@@ -111,8 +111,8 @@ def step(fg, h, D, hp, k, fx, F, I):
         for i in range(n):
             d[i] = -gx[i]
     alpha0 = first_alpha(hp, gx, W.i[count] == 0)
-    rc, fn = line_step(int(hp[L.LINE_SEARCH]), fg, D, F, I, fx, d, alpha0, hp[L.C1], hp[L.C2],
-                       hp[L.SHRINK])
+    rc, fn = line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, alpha0, hp[L.C1], hp[L.C2],
+                       hp[L.SHRINK], xn, gn, cnt)
     if rc != 0:
         return rc, fn
     ys = 0.0

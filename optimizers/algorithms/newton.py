@@ -124,6 +124,6 @@ def step(fg, h, D, hp, k, fx, F, I):
                    W.v[STATE.v.w], W.v[STATE.v.t])
     if rc != 0:
         return rc, fx
-    return line_step(int(hp[L.LINE_SEARCH]), fg, D, F, I, fx, d, hp[L.DAMPING], hp[L.C1],
-                     hp[L.C2], hp[L.SHRINK])
+    return line_step(int(hp[L.LINE_SEARCH]), fg, D, x, fx, gx, d, hp[L.DAMPING], hp[L.C1],
+                     hp[L.C2], hp[L.SHRINK], xn, gn, cnt)
 
