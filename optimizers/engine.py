@@ -344,6 +344,16 @@ def start_detail(x, fval, gvec):
 
 
 @njit(**INLINE)
+def _vmin(v):
+    """min_j v_j of a non-empty vector without NaN (a loop: ``np.min`` compiles NumPy's
+    reduction and its empty-array error, about 0.4 s of the cold build)."""
+    m = math.inf
+    for j in range(v.shape[0]):
+        m = min(m, v[j])
+    return m
+
+
+@njit(**INLINE)
 def norm_inf(v):
     """max_i |v_i|."""
     m = 0.0
@@ -664,7 +674,7 @@ def _fo_fixed_steps(update, K, hp, f, fg, fg_cols, D, X, G, F, S, cols, out):
             GB[0, i, j] = G[i, j]
     for j in range(c):
         FB[0, j] = F[j]
-    limit = 0.5 * np.min(cols.bnd)
+    limit = 0.5 * _vmin(cols.bnd)
     k = np.int64(0)  # typed, not Literal[int](0): one compilation of _fixed_run
     while True:
         k = _fixed_run(update, fg_cols, hp, D, k, K, XB, GB, FB, S, limit)
@@ -683,7 +693,7 @@ def _fo_fixed_steps(update, K, hp, f, fg, fg_cols, D, X, G, F, S, cols, out):
             S = _compact_state(S, keep)
             cols = _compact_book(cols, keep)
             c -= dead
-            limit = 0.5 * np.min(cols.bnd)
+            limit = 0.5 * _vmin(cols.bnd)
         k += 1
     _close_steps(K, XB[K % 3], XB[(K + 2) % 3], GB[K % 2], FB[K % 3], FB[(K + 2) % 3], cols,
                  out, wd, f, fg, D)

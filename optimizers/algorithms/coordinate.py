@@ -50,8 +50,11 @@ SPEC = method(
 
 
 def link() -> None:
-    """Bind the compiled helpers :func:`step` calls."""
-    global permutation, uniform, unpack
+    """Bind the compiled helpers :func:`step` calls (and NumPy, for a typed stream index:
+    a literal ``0`` is a type of its own and compiled ``uniform`` and ``next_u64`` once more)."""
+    global np, permutation, uniform, unpack
+    import numpy as np
+
     from optimizers.rng import permutation, uniform
     from optimizers.workspace import unpack
 
@@ -104,13 +107,13 @@ def step(fg, h, D, hp, k, fx, F, I):
     for i in range(n):
         xn[i] = x[i]
     if order == L.ORDER_SHUFFLE:
-        permutation(W.rng, 0, W.perm)
+        permutation(W.rng, np.int64(0), W.perm)
     fcur = fx
     for t in range(n):
         if order == L.ORDER_CYCLIC:
             i = t
         elif order == L.ORDER_RANDOM:
-            i = min(int(uniform(W.rng, 0) * n), n - 1)
+            i = min(int(uniform(W.rng, np.int64(0)) * n), n - 1)
         else:
             i = W.perm[t]
         if newton:
