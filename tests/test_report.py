@@ -861,13 +861,13 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     assert report.theory_criterion(rate) == ("rate", "rate")
     assert report.theory_criterion(none) == (None, None)
     head, note = report.theory_notes([rate, none])
-    assert "within 1 % on ρ and on −ln ρ" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
+    assert "within 1% on ρ and on −ln ρ" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
     for unused in ("[0.9 q, 1.3 q]", "2ηG/(1 − β)", "stochastic level", "double root",
                    "kind: only", "a bound (line-search"):
         assert unused not in note, unused
     cycle = _compared("band", exact=False, predicted=2.0, measured=1.0, rel_diff=0.5)
     head, note = report.theory_notes([cycle])
-    assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1 % on ρ" not in note
+    assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     assert "[0.9 q, 1.3 q]" not in note
     assert report.theory_notes([none]) == [report.THEORY_HEAD]  # nothing compared
     assert head == report.THEORY_HEAD  # the same for every table: once per page

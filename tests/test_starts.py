@@ -245,7 +245,7 @@ def test_run_starts_prints_where_the_starts_ended(capsys):
     assert "Where the starts ended" in out and "9 critical points" in out
     lines = [ln for ln in out.splitlines() if "(minimum)" in ln and "f = " in ln]
     assert sum(int(ln.split()[0]) for ln in lines) == 40
-    assert "Reached f ≤ 1e-06: 40 of 40 (100.0 %)" in out
+    assert "Reached f ≤ 1e-06: 40 of 40 (100.0%)" in out
 
 
 def test_run_starts_json_adds_ends_and_keeps_the_contract(capsys, himmelblau):
