@@ -3059,7 +3059,7 @@ def plot_basins(
         where = ", ".join(fmt(v, 3) for v in points[i])
         out = "" if inside[i] else " (outside the box)"
         handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at ({where}){out}: "
-                                                      f"{pct[j]} % of starts"))
+                                                      f"{pct[j]}% of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
         periods = ", ".join(f"period {p}" for p in sorted(cycles)) or "cycle"

@@ -1124,7 +1124,7 @@ def _threshold_sentence(A: Analysis) -> str | None:
                     + f"{n_div} diverged")
     return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
-            + aside(obs, _sweep_verdict_clause(A, s)) + ".")
+            + aside(obs, _sweep_verdict(A, s)) + ".")
 
 
 def aside(text: str, clause: str) -> str:
@@ -2895,14 +2895,10 @@ def _sweep_L_text(sw: Any) -> str:
 
 
 def _sweep_verdict(A: Any, sw: Any) -> str:
-    """`` (consistent)`` when the observed threshold brackets the prediction; when it falls
+    """``consistent`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
-    (``λ₀ > L``): the local prediction does not cover the start; else inconsistent."""
-    return f" ({_sweep_verdict_clause(A, sw)})"
-
-
-def _sweep_verdict_clause(A: Any, sw: Any) -> str:
-    """The clause of :func:`_sweep_verdict`, without its brackets."""
+    (``λ₀ > L``): the local prediction does not cover the start; else inconsistent.  A
+    clause, without brackets (:func:`aside` sets it)."""
     if sw.brackets_prediction():
         return "consistent"
     obs, thr = sw.observed_threshold, sw.predicted_threshold

@@ -370,7 +370,7 @@ def test_basin_legend_shares_sum_to_100():
     fig = plots.plot_basins(bm)
     texts = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes if
                                                      a.get_legend()] for t in lg.get_texts()]
-    shares = [int(m.group(1)) for t in texts if (m := _re.search(r"(\d+) % of starts", t))]
+    shares = [int(m.group(1)) for t in texts if (m := _re.search(r"(\d+)% of starts", t))]
     assert sorted(shares) == [33, 33, 34]
 
 
