@@ -411,7 +411,7 @@ def plot_error_ratios(
     ratios e_(k+1)/e_k
     (hollow markers, at most about ``MAX_MARKERS`` per series: a long run is thinned by
     :func:`analysis.plots.thin_indices`) against the predicted rates ρ (dashed horizontal
-    lines drawn *on top* of the markers with a white halo), so theory and measurement are
+    lines, thin and light, under the markers, which are white inside), so theory and measurement are
     both visible instead of one hiding the other.  ``windows``: label → (first, last)
     iteration of its rate fit; the ratios of such a label are drawn over that window only
     (early transients and a long tail would set the scale), the panel's title says so, and

@@ -463,7 +463,7 @@ def section_quadratic(S: Study) -> None:
         "along each curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a "
         f"run of more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes "
         "and every j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, drawn on top)."
+        "|1 − ηL| (dashed lines, thin, under the markers)."
         + ("  Runs of very different lengths are in separate rows, each with its own "
            "iteration axis." if rows > 1 else "")
         + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies),
@@ -1138,7 +1138,7 @@ def section_rosenbrock(S: Study) -> None:
         "with iterations: "
         + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + ".  "
-        "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, on top of "
+        "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
         "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
         "long run shows its first steps, its extremes and every j-th step, about "
         f"{plots.RATIO_MARKERS} in all)." + multiples_text(plots.rate_studies_panels(studies))
@@ -1829,7 +1829,7 @@ def section_nesterov(S: Study) -> None:
         f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
         "step; windows of very different lengths in separate panels, each over its own "
         "iterations) against the predicted "
-        "rates (dashed lines drawn on top of the markers); the tuned momentum methods sit at "
+        "rates (thin dashed lines under the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
     for lab, closed, form in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1),
                                "(√κ − 1)/(√κ + 1)"),
@@ -1940,8 +1940,8 @@ def section_momentum_weights(S: Study) -> None:
         "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
         f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
         "line k = 20.  "
-        "Right: per-step ratios (open markers) against the predicted ρ (dashed lines drawn "
-        "on top of the markers).  For β = 0.25 and GD the "
+        "Right: per-step ratios (open markers) against the predicted ρ (thin dashed lines "
+        "under the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
         "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
         f"ρ; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
