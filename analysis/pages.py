@@ -43,6 +43,8 @@ numbers of the contents are stable).
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
   with what it introduces (keep-with-next), except that a heading and its text never wait
   for a figure that does not fit more than a third of a page left (the figure follows);
+  a section's opening with a table of at most :data:`SHORT_ROWS` rows goes whole to the
+  next page rather than split that table (the page it leaves ends a section);
   the contents list levels 1 and 2
   with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
@@ -947,10 +949,23 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return []
             self.nxt.canv = self.canv
             self.nxt._frame = getattr(self, "_frame", None)
+            if self._whole_on_next(aW):
+                return []
             parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
             if not parts:  # (one part: the block whole, fitted to the rest of the page)
                 return []
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
+
+        def _whole_on_next(self, aW: float) -> bool:
+            """Whether a section's opening, with the table of at most :data:`SHORT_ROWS`
+            rows it introduces, goes whole to the next page instead of splitting: the page
+            it leaves then ends the previous section (its blank is allowed), and the
+            block fits one page."""
+            if not (self.starts_section and isinstance(self.nxt, TableFlowable)
+                    and len(self.nxt.rows) <= SHORT_ROWS):
+                return False
+            _, nh = self.nxt.wrap(aW, 1e6)
+            return self._heads_h(aW) + self.nxt.getSpaceBefore() + nh <= self._frame_h()
 
         def _release(self, aH: float) -> list[Flowable]:
             """Headings and the text under them, then the figure row on its own (it may

@@ -1655,8 +1655,9 @@ def plot_contour(
     with equal axes and its own levels; the first panel outlines that rectangle.
     ``split`` (default: when a path would lie under the paths drawn after it,
     :func:`paths_overlap`) draws small multiples instead (:func:`plot_paths_grid`): one
-    panel per path on the same rectangle (the zoom window when zooming), with shared,
-    equal-aspect axes, so that paths running along one another all show.
+    panel per path on the same rectangle (the zoom window when zooming, after an overview
+    of the whole box that outlines it), with shared, equal-aspect axes, so that paths
+    running along one another all show.
     """
     b = np.asarray(box, dtype=float).reshape(2, 2)
     runs = _as_paths(paths or {}, 2)
@@ -1670,6 +1671,7 @@ def plot_contour(
         return plot_paths_grid.__wrapped__(  # already under STYLE: not styled twice
             f, view, runs, critical_points, resolution=resolution, levels=levels,
             xlabel=xlabel, ylabel=ylabel, fig=fig, figsize=figsize,
+            overview=b if zoomed else None,
             title=title or ("One panel per method (their paths overlap): same axes, equal "
                             "scales" + (", zoomed on the iterates" if zoomed else "")))
     fig = new_figure(fig, figsize)
@@ -1712,6 +1714,45 @@ def plot_contour(
     return fig
 
 
+#: Width (points) of the figures on a report's page: :func:`paths_grid_rows` sizes rows to it.
+PAGE_FIGURE_WIDTH = 440.0
+
+
+#: Largest height (points) of :func:`plot_paths_grid`'s overview panel.
+OVERVIEW_HEIGHT = 140.0
+
+
+def paths_grid_rows(n: int, box: ArrayLike, overview: ArrayLike | None = None, *,
+                    cols: int | None = None, width: float = PAGE_FIGURE_WIDTH
+                    ) -> tuple[float, float]:
+    """Heights (points) of the axes of :func:`plot_paths_grid`'s rows for ``n`` panels on
+    ``box``, ``width`` points wide: (overview row, panel row).  A panel is width/cols wide
+    with equal scales, h = min(width/cols · Δy/Δx, 260); the overview (0 without one) is at
+    most half the columns wide and :data:`OVERVIEW_HEIGHT` tall on the ``overview``
+    rectangle."""
+    c = cols or grid_columns(max(n, 1))
+    b = np.asarray(box, dtype=float).reshape(2, 2)
+    panel = min(width / c * float(np.ptp(b[1]) / np.ptp(b[0])), 260.0)
+    if overview is None:
+        return 0.0, panel
+    w = np.asarray(overview, dtype=float).reshape(2, 2)
+    wide = max(1, c // 2) * width / c  # the overview's slot: half the columns
+    return min(wide * float(np.ptp(w[1]) / np.ptp(w[0])), OVERVIEW_HEIGHT), panel
+
+
+def paths_grid_height(n: int, box: ArrayLike, overview: ArrayLike | None = None,
+                      width: float = PAGE_FIGURE_WIDTH) -> float:
+    """The height (points) that :func:`plot_paths_grid` needs for ``n`` panels on ``box``
+    (and an ``overview`` row with the legend beside it): its rows
+    (:func:`paths_grid_rows`), 40 points of title and ticks each, and 90 points of
+    suptitle and legend (50 when the legend sits beside the overview)."""
+    top, panel = paths_grid_rows(n, box, overview, width=width)
+    rows = -(-max(n, 1) // grid_columns(max(n, 1)))
+    if overview is None:
+        return 90.0 + (panel + 40.0) * rows
+    return 50.0 + (panel + 40.0) * rows + top + 40.0
+
+
 def grid_columns(n: int) -> int:
     """Columns of :func:`plot_paths_grid` for ``n`` panels: n up to 3, 2 for 4, 4 for 7
     or 8 (two rows, not three), else 3."""
@@ -1738,28 +1779,61 @@ def plot_paths_grid(
     ylabel: str = "y",
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.2),
+    overview: ArrayLike | None = None,
 ) -> FigureLike:
     """Small multiples: one contour panel per path, all on the same ``box`` with shared,
     equal-aspect axes and the same geometric levels, so paths that would overlap in one
     panel can be told apart and compared (Tufte).  Each panel shows one path (cut to the
-    box), its start and last iterate, and the critical points."""
+    box), its start and last iterate, and the critical points.  ``overview`` (a larger
+    rectangle holding ``box``, e.g. the whole box when ``box`` is a zoom) adds a row above
+    the panels: on its left half a panel on its own axes with every path and critical
+    point and ``box`` outlined (dashed), so the zoomed panels can be placed in the whole
+    landscape, and the legend on its right half."""
     b = np.asarray(box, dtype=float).reshape(2, 2)
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 2)
+    first = 0 if overview is None else 1  # the panels before the paths'
     n = max(len(runs), 1)
     cols = ncols or grid_columns(n)
     rows = -(-n // cols)
-    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
-                         ).ravel()
+    if overview is None:
+        axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    else:  # the overview: a row of its own above the grid, the legend beside it
+        heights = paths_grid_rows(n, b, overview, cols=cols)
+        gs = fig.add_gridspec(rows + 1, cols, height_ratios=[heights[0]] + [heights[1]] * rows)
+        half = max(1, cols // 2)
+        axes = np.array([fig.add_subplot(gs[0, :half])]
+                        + [fig.add_subplot(gs[1 + i // cols, i % cols])
+                           for i in range(rows * cols)], dtype=object)
+        key_ax = fig.add_subplot(gs[0, half:]) if cols > 1 else None
+    own = axes[first:first + len(runs)]  # the path panels, sharing their axes
+    for ax in own[1:]:
+        ax.sharex(own[0])
+        ax.sharey(own[0])
     handles: list[Any] = []
     styles = series_styles(runs)
-    for ax, (label, p) in zip(axes, runs.items(), strict=False):
-        h, *_ = _contour_panel(ax, f, b, {label: p}, critical_points or (),
+    cps = list(critical_points or ())
+    if overview is not None:
+        whole = np.asarray(overview, dtype=float).reshape(2, 2)
+        ax = axes[0]
+        h, *_ = _contour_panel(ax, f, whole, runs, cps, resolution=resolution,
+                               levels=levels, styles=styles, nest=False)
+        handles += [x for x in h if not isinstance(x, Line2D) or x.get_linestyle() == "None"]
+        ax.add_patch(mpl.patches.Rectangle((b[0, 0], b[1, 0]), b[0, 1] - b[0, 0],
+                                           b[1, 1] - b[1, 0], fill=False, ec="black",
+                                           lw=1.0, ls="--", zorder=7))
+        ax.set_title("whole box (dashed: the zoom)", fontsize=8.5)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    for ax, (label, p) in zip(own, runs.items(), strict=False):
+        h, *_ = _contour_panel(ax, f, b, {label: p}, cps,
                                resolution=resolution, levels=levels, styles=styles)
-        handles += [x for x in h if x.get_label() not in {y.get_label() for y in handles}]
+        kinds = {_legend_kind(y.get_label()) for y in handles}
+        handles += [x for x in h if _legend_kind(x.get_label()) not in kinds]
         ax.set_title(h[0].get_label(), fontsize=8.5)
         ax.set_aspect("equal", adjustable="box")
-    for ax in axes[len(runs):]:
+    for ax in axes[first + len(runs):]:
         ax.remove()
     engine = _root(fig).get_layout_engine()
     if rows > 1 and hasattr(engine, "set"):
@@ -1767,22 +1841,41 @@ def plot_paths_grid(
         # titles, which can bring a two-line title up to the panel above: pad the rows
         engine.set(h_pad=ROW_PAD / 72.0)
     if cols > 1 and len(runs) > 1:  # side by side, a tick label at the box's edge would
-        axes[0].set_xticks(inner_ticks(b[0, 0], b[0, 1]))  # touch its neighbour's
-    for ax in axes[:len(runs)]:
+        own[0].set_xticks(inner_ticks(b[0, 0], b[0, 1]))  # touch its neighbour's
+    for ax in own:
         ss = ax.get_subplotspec()
-        if ss.is_last_row() or not any(a.get_subplotspec().rowspan.start
-                                       == ss.rowspan.start + 1
-                                       and a.get_subplotspec().colspan.start
-                                       == ss.colspan.start for a in axes[:len(runs)]):
+        below = any(a.get_subplotspec().rowspan.start == ss.rowspan.start + 1
+                    and a.get_subplotspec().colspan.start == ss.colspan.start for a in own)
+        if ss.is_last_row() or not below:
             ax.set_xlabel(xlabel)  # nothing below it: its own x tick labels and label
-            ax.xaxis.set_tick_params(labelbottom=True)
-        if ss.is_first_col():
+        else:  # a shared axis: the panel below carries the labels
+            ax.xaxis.set_tick_params(labelbottom=False)
+        left = any(a.get_subplotspec().colspan.start == ss.colspan.start - 1
+                   and a.get_subplotspec().rowspan.start == ss.rowspan.start for a in own)
+        if ss.is_first_col() or not left:
             ax.set_ylabel(ylabel)
+        else:
+            ax.yaxis.set_tick_params(labelleft=False)
     if title:
         fig.suptitle(_wrap_title(title, fig, 11.0))
     keep = [h for h in handles if not isinstance(h, Line2D) or h.get_linestyle() == "None"]
-    _outside_legend(fig, keep)
+    if overview is not None and key_ax is not None:  # beside the overview: no row below
+        key_ax.axis("off")
+        size = float(mpl.rcParams["legend.fontsize"]) if isinstance(
+            mpl.rcParams["legend.fontsize"], (int, float)) else 8.0
+        room = (cols - half) / cols * _root(fig).get_figwidth() * 72.0
+        labels = [_fit_label(str(h.get_label()), room, size) for h in keep]
+        key_ax.legend(keep, labels, loc="center", ncols=legend_columns(
+            [text_width_pt(t, size) for t in labels], room, size, 2))
+    else:
+        _outside_legend(fig, keep)
     return fig
+
+
+def _legend_kind(label: str) -> str:
+    """What a legend entry stands for, without its count or note in brackets: the
+    overview's "minimum (4 points)" and a zoomed panel's "minimum" are one entry."""
+    return str(label).split(" (")[0]
 
 
 def inner_ticks(lo: float, hi: float, nbins: int = 5) -> NDArray[np.float64]:

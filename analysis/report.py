@@ -2506,19 +2506,18 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                "that leaves it for good is drawn up to where it leaves (the legend gives "
                "that k).")
         if hidden:
+            view = plots.contour_view(paths, A.box, zoom)
+            zoomed = not np.array_equal(view, np.asarray(A.box, dtype=float).reshape(2, 2))
             same = "".join(f"  The paths of {_names(g)} are identical."
                            for g in coinciding(paths))
             cap += (f"  In one panel the paths of {_names(hidden)} would lie under those "
                     "drawn after them: one panel per method (panel title: method and "
                     "iterations), on the same axes with equal scales"
                     + (", zoomed on the rectangle around the iterates (they occupy a small "
-                       "part of the box)" if zoom else "") + "." + same)
-            cols = plots.grid_columns(len(paths))
-            view = plots.contour_view(paths, A.box, zoom)
-            tall = float((view[1, 1] - view[1, 0]) / (view[0, 1] - view[0, 0]))
-            # a row: a panel of equal scales, 440 pt / cols wide, and its title and ticks
-            row = min(440.0 / cols * tall, 260.0) + 40.0
-            return draw, 90.0 + row * -(-len(paths) // cols), cap
+                       "part of the box); the panel at the top left shows the whole box with every "
+                       "path and that rectangle dashed" if zoomed else "") + "." + same)
+            return draw, plots.paths_grid_height(len(paths), view,
+                                                 A.box if zoomed else None), cap
         cap += coinciding_text(paths, "paths")
         if zoom:
             cap += ("  The iterates occupy a small part of the box: the right panel zooms on "

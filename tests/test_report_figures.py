@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from analysis import pages, plots, report
 from analysis.compare import Comparison
@@ -773,3 +774,44 @@ def test_contour_paths_that_overlap_are_drawn_as_small_multiples():
     assert plots.audit(fig) == []
     one = plots.plot_contour(f, box, {"gd": paths["gd"], "newton": paths["newton"]})
     assert len([ax for ax in one.axes if ax.get_label() != "<colorbar>"]) == 1  # apart
+
+
+def test_zoomed_small_multiples_keep_an_overview_of_the_whole_box():
+    """Himmelblau, p.8: the paths ran to one of four minima in a corner of the box, so the
+    small multiples showed only the zoom window and the caption's "each of the 4 basins
+    shows" described nothing drawn.  Zoomed small multiples now start with a panel of the
+    whole box holding every path, the critical points and the zoom window dashed; the path
+    panels keep the window's shared limits, and the legend names each kind once."""
+    def f(x):
+        return (x[..., 0] ** 2 + x[..., 1] - 11) ** 2 + (x[..., 0] + x[..., 1] ** 2 - 7) ** 2
+
+    x0, xs = np.array([1.37, -2.3]), np.array([3.584428, -1.848126])
+    t = np.linspace(0.0, 1.0, 30)[:, None]
+    line = x0 + t * (xs - x0)
+    paths = {"gd": line, "cg": line.copy(), "newton": np.array([x0, xs])}
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    cps = [{"point": [3.0, 2.0], "kind": "minimum"}, {"point": list(xs), "kind": "minimum"},
+           {"point": [-0.270845, -0.923039], "kind": "maximum"}]
+    assert plots.needs_zoom(paths.values(), box) and plots.paths_overlap(paths, box, True)
+    window = plots.contour_view(paths, box, True)
+    fig = plots.plot_contour(f, box, paths, cps)
+    panels = [ax for ax in fig.axes if ax.axison]
+    whole, own = panels[0], panels[1:]
+    assert len(own) == 3
+    assert whole.get_xlim() == (-5.0, 5.0) and whole.get_ylim() == (-5.0, 5.0)
+    drawn = {ln.get_label() for ln in whole.get_lines() if ln.get_label().endswith(" path")}
+    assert drawn == {f"_{k} path" for k in paths}
+    dashed = [p for p in whole.patches if isinstance(p, Rectangle) and p.get_linestyle()
+              == "--"]
+    assert len(dashed) == 1
+    assert np.allclose(dashed[0].get_xy(), window[:, 0])
+    assert np.isclose(dashed[0].get_width(), np.ptp(window[0]))
+    for ax in own:
+        assert np.allclose(ax.get_xlim(), window[0]) and np.allclose(ax.get_ylim(), window[1])
+        assert ax.get_aspect() == 1.0
+    labels = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes
+                                                     if a.get_legend()] for t in lg.texts]
+    kinds = [plots._legend_kind(t) for t in labels]
+    assert "minimum" in kinds and len(kinds) == len(set(kinds))
+    assert plots.audit(fig) == []
+    assert plots.paths_grid_height(3, window, box) > plots.paths_grid_height(3, window)
