@@ -133,8 +133,8 @@ def test_basins_2d_image_and_legend_shares():
     assert shown.shape == labels.shape
     assert shown[0, 0] == -1 and shown[3, 0] == 0 and shown[3, 9] == 1
     texts = _legend_texts(fig)
-    assert any("minimum at (-0.5, 0)" in t and "44 %" in t for t in texts)
-    assert any("diverged" in t and "12 %" in t for t in texts)
+    assert any("minimum at (-0.5, 0)" in t and "44%" in t for t in texts)
+    assert any("diverged" in t and "12%" in t for t in texts)
     assert not any("saddle at" in t for t in texts)  # attracts no start
 
 
