@@ -3150,18 +3150,19 @@ def plot_basins(
     pct = percent_shares([np.sum(labels == v) for v in (*present, -2, -1)])  # sum to 100
     for j, i in enumerate(present):
         where = ", ".join(fmt(v, 3) for v in points[i])
-        out = "" if inside[i] else " (outside the box)"
-        handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at ({where}){out}: "
+        where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
+        out = "" if inside[i] else ", outside the box"
+        handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at {where}{out}: "
                                                       f"{pct[j]}% of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
         periods = ", ".join(f"period {p}" for p in sorted(cycles)) or "cycle"
         handles.append(Patch(color=CYCLE_COLOR, label=f"end on a cycle ({periods}): "
-                                                      f"{pct[-2]} %"))
+                                                      f"{pct[-2]}% of starts"))
     ndiv = int(np.sum(labels == -1))
     if ndiv:
         handles.append(Patch(color=GREY, label=f"diverged / not converged: "
-                                               f"{pct[-1]} %"))
+                                               f"{pct[-1]}% of starts"))
     points = [p for p, keep in zip(points, inside, strict=True) if keep]
     kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:

@@ -405,7 +405,7 @@ def test_basin_strips_side_by_side_give_one_minimum_one_colour():
         return out
 
     top, bottom = fills(wide), fills(small)
-    assert top["→ minimum at (-1.83)"] == bottom["→ minimum at (-1.83)"]
+    assert top["→ minimum at -1.83"] == bottom["→ minimum at -1.83"]
     assert len(set(bottom.values())) == 3  # three minima, three colours
 
 
