@@ -2073,9 +2073,11 @@ def nested_sizes(centres: ArrayLike, sizes: ArrayLike, gap: float = 1.5, fixed: 
 def space_ratio_markers(ax: Any) -> None:
     """Mark only points of each ratio series (:func:`draw_ratios`) whose markers do not
     overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart; on a
-    theory line :data:`LINE_GAP`), for the axes' final limits: a series covering a small
-    part of a long iteration axis shows a few separate markers, not a solid blob, and the
-    theory line its markers lie on shows between them.  A marker that would cover one of
+    theory line :data:`LINE_GAP`, except in a short series of at most :data:`RATIO_DENSE`
+    points, whose every run of ratios, also one on a line, keeps as many markers as do not
+    overlap), for the axes' final limits: a series covering a small part of a long iteration
+    axis shows a few separate markers, not a solid blob, and the theory line a long
+    series's markers lie on shows between them.  A marker that would cover one of
     a series drawn before it (an equal ratio at the same k) is drawn larger and hollow,
     around it (:func:`nested_sizes`), so that neither hides.  Call after the limits are
     set."""
@@ -2092,8 +2094,8 @@ def space_ratio_markers(ax: Any) -> None:
         xy = ax.transData.transform(np.c_[x, y]) * scale
         on = (np.min(np.abs(xy[:, 1][:, None] - ty[None, :]), axis=1) < 0.5 * ms
               if ty.size else np.zeros(len(x), dtype=bool))
-        idx = spaced_indices(xy, np.where(on, LINE_GAP, MARKER_GAP) * ms) if x.size > 1 \
-            else list(range(x.size))
+        gap = np.where(on & (x.size > RATIO_DENSE), LINE_GAP, MARKER_GAP) * ms
+        idx = spaced_indices(xy, gap) if x.size > 1 else list(range(x.size))
         pts = [*(c for c, _ in placed), *xy[idx]]
         sizes = nested_sizes(pts, [*(m for _, m in placed), *np.full(len(idx), ms)],
                              fixed=len(placed))

@@ -831,6 +831,34 @@ def test_ratio_markers_of_a_short_window_on_a_long_axis_do_not_merge():
     assert plots.spaced_indices([[0, 0], [1, 0], [3, 0], [3.5, 0]], 2.0) == [0, 3]
 
 
+def test_a_short_ratio_series_on_its_theory_line_keeps_every_other_marker():
+    # Rosenbrock in 5-D: cg's ratios at k = 89 … 98 are ≈ ρ, on its dashed line; spaced
+    # LINE_GAP (4) marker sizes apart there, two of the ten were marked. A 4-in axes over
+    # k = 0 … 100 puts the steps 288/100 = 2.88 pt apart; markers 3 pt wide need 1.6 · 3 =
+    # 4.8 pt: every other step, five of the ten (the last replacing the ninth)
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(1e-4, 2)
+    ax.set_yscale("log")
+    plots.ratio_theory_line(ax, 0.966, "C1")
+    kr = np.arange(89.0, 99.0)
+    ln = plots.draw_ratios(ax, kr, np.full(kr.size, 0.966), "C1", "o")
+    assert ln.get_markersize() == 3.0
+    plots.space_ratio_markers(ax)
+    assert list(ln.get_markevery()) == [0, 2, 4, 6, 9]
+    # a long series on its line keeps the wider spacing, so that the line shows
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 100)
+    plots.ratio_theory_line(ax, 0.5, "C1")
+    kr = np.arange(0.0, 100.0)
+    ln = plots.draw_ratios(ax, kr, np.full(kr.size, 0.5), "C1", "o")
+    plots.space_ratio_markers(ax)
+    p = _marked_points(ax, ln)
+    assert np.hypot(*np.diff(p, axis=0).T)[:-1].min() >= plots.LINE_GAP * ln.get_markersize()
+
+
 def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():
     # CG on a quadratic: one ratio in its fit window, at k = 0, equal to the bound ρ —
     # it sat on the y spine under the dashed ρ line
