@@ -2417,6 +2417,19 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
     return h
 
 
+def marked_entry(line: Any, marks: Any) -> Any:
+    """The legend handle of a measured series: its line, with the marker its ratios are
+    drawn with (``marks``, white-filled, 2 pt wider than the line and at least 4 pt) when
+    the line itself is drawn without markers, so that the legend names the markers of the
+    ratio panel too."""
+    if line.get_marker() not in ("", "None", None) and line.get_markersize() > 0:
+        return line
+    return Line2D([], [], color=line.get_color(), ls=line.get_linestyle(),
+                  lw=line.get_linewidth(), marker=marks.get_marker(),
+                  ms=max(4.0, line.get_linewidth() + 2.0),
+                  mfc="white", mec=line.get_color(), mew=0.9)
+
+
 def _error_axes(fig: FigureLike, labels: Sequence[str], plan: ErrorPanels
                 ) -> tuple[dict[str, Any], Any]:
     """The axes of :func:`plot_error`: label → its error axes (one shared axes, or one
@@ -2556,6 +2569,7 @@ def plot_error(
         name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
         handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4,
                                      lw=widths[label]))
+        entry = len(handles) - 1
         names.append(label + (" (cycles: envelope)" if env else "")
                      + (f" (finite termination at k = {plan.finite[label]})"
                         if label in plan.finite else ""))
@@ -2569,7 +2583,8 @@ def plot_error(
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
-                draw_ratios(axr, kr, r, c, st.marker)
+                marks = draw_ratios(axr, kr, r, c, st.marker)
+                handles[entry] = marked_entry(handles[entry], marks)
             if kr.size:
                 ratio_k += [int(kr.min()), int(kr.max())]
             ratio_vals += list(r[np.isfinite(r)])

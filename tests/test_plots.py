@@ -859,6 +859,25 @@ def test_a_short_ratio_series_on_its_theory_line_keeps_every_other_marker():
     assert np.hypot(*np.diff(p, axis=0).T)[:-1].min() >= plots.LINE_GAP * ln.get_markersize()
 
 
+def test_error_legend_shows_the_marker_of_each_series_ratio_markers():
+    # gd's 200 errors are drawn as a plain line (no markers past 80 points), its ratios as
+    # circles: the legend entry shows the circle; momentum's 40 errors carry their marker
+    k = np.arange(201.0)
+    errs = {"gd": 0.9 ** k, "momentum": 0.5 ** k[:41]}
+    fig = plots.plot_error(errs, rates={"gd": 0.9, "momentum": 0.5},
+                           windows={"gd": (0, 199), "momentum": (0, 39)})
+    ratio = {ln.get_color(): ln.get_marker() for a in fig.axes for ln in a.lines
+             if ln.get_gid() == "ratios"}
+    assert len(ratio) == 2
+    legend = fig.legends[0]
+    for text, h in zip(legend.texts, legend.legend_handles, strict=True):
+        name = text.get_text()
+        if name in ("gd", "momentum"):
+            assert h.get_marker() == ratio[h.get_color()], name
+            assert h.get_markersize() > 0
+    assert plots.audit(fig) == []
+
+
 def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():
     # CG on a quadratic: one ratio in its fit window, at k = 0, equal to the bound ρ —
     # it sat on the y spine under the dashed ρ line
