@@ -483,6 +483,7 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
 def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     # Newton-type runs of 1–4 iterations, first-order runs of 1000: two panels; each
     # panel's horizontal line is told for that panel, with the series drawn on top there
+    # (cg, drawn last, only to its end at k = 2; lbfgs, drawn after bfgs, beyond)
     norms = {"newton": np.r_[4.8, 4.8], "bfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0],
              "lbfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0], "cg": np.r_[4.8, 1.0, 1.0],
              "gd": np.r_[4.8, np.ones(1000)], "adam": np.r_[np.linspace(4.8, 1.1, 72),
@@ -492,7 +493,7 @@ def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     text = report.panels_coinciding_text(norms, groups, "gradient norms")
     left, right = text.split("Right panel:")
     assert "Left panel: the gradient norms of bfgs, lbfgs and cg" in left
-    assert "cg drawn on top" in left and "gd" not in left
+    assert "cg drawn on top to k = 2, then lbfgs." in left and "gd" not in left
     assert "of gd and adam" in right and "adam drawn on top" in right and "cg" not in right
     fig = plots.plot_grad_norm(norms)
     assert len(fig.axes) == len(groups)
