@@ -2706,6 +2706,45 @@ def grad_norm_groups(norms: Mapping[str, ArrayLike]) -> list[list[str]]:
                          spread=GRAD_SPREAD, most=3)
 
 
+#: A panel of :func:`plot_grad_norm` whose runs all end on a constant value from this share
+#: of its length on (their changes squeezed into a spike at k ≈ 0 on a linear axis) gets a
+#: symlog iteration axis, linear up to k = 1, provided its runs are longer than
+#: :data:`EARLY_MIN_STEPS` steps.
+EARLY_SHARE = 0.1
+EARLY_MIN_STEPS = 50
+
+
+def settled_from(values: ArrayLike, rtol: float = 1e-6) -> int:
+    """The first iteration from which a run stays on its last value (within ``rtol``):
+    min{s : |y_k − y_last| ≤ rtol·|y_last| for all k ≥ s}; its length when the last value is
+    not finite."""
+    y = np.ravel(np.asarray(values, dtype=float))
+    if y.size == 0 or not np.isfinite(y[-1]):
+        return int(y.size)
+    off = ~np.isclose(y, y[-1], rtol=rtol, atol=0.0)
+    return int(np.nonzero(off)[0][-1]) + 1 if off.any() else 0
+
+
+def early_runs(runs: Sequence[ArrayLike]) -> bool:
+    """Whether a panel's runs change only early: the longest has more than
+    :data:`EARLY_MIN_STEPS` steps n, and each is constant from iteration
+    :data:`EARLY_SHARE`·n on (:func:`settled_from`)."""
+    n = max((len(np.ravel(r)) - 1 for r in runs), default=0)
+    return n > EARLY_MIN_STEPS and all(settled_from(r) <= EARLY_SHARE * n for r in runs)
+
+
+def early_k_axis(ax: Any, n: int) -> None:
+    """A symlog iteration axis 0 … n, linear up to k = 1 and log beyond, ticked at 0 and the
+    powers of ten (:func:`symlog_ticks`), written as integers."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.4)
+    ax.set_xlim(-0.1, 1.3 * n)
+    ax.xaxis.set_major_locator(FixedLocator(symlog_ticks([n], 1.0, most=5)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -2722,7 +2761,10 @@ def plot_grad_norm(
     Runs of very different lengths (:func:`length_groups` with spread
     :data:`GRAD_SPREAD`, up to three groups: Newton's 5 iterations, GD's 60,
     Adam's 350) get panels side by side, the shortest runs left, each with a linear
-    iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
+    iteration axis fitted to its runs; a panel whose runs change only in its first tenth
+    and then stay constant (:func:`early_runs`) gets a symlog iteration axis instead
+    (:func:`early_k_axis`), so that their early steps are not a spike at k ≈ 0.  The y axis
+    fits the norms drawn; ``gtol`` is a
     dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
     else its legend entry says that it lies below the axis (the runs did not come near it).
     Side-by-side panels each have their own legend under them, naming their own runs."""
@@ -2761,9 +2803,13 @@ def plot_grad_norm(
                                   label=f"gtol = {fmt(gtol, 3)} (below the axis)"))
         panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
-        ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
-        ax.set_xlabel(xlabel)
+        if early_runs([series[k] for k in group]):
+            early_k_axis(ax, n)
+            ax.set_xlabel(xlabel + " (log scale past 1)")
+        else:
+            ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+            ax.set_xlabel(xlabel)
         if len(axes) > 1:
             ax.set_title(f"runs up to {n} it.", fontsize=9)
     axes[0].set_ylabel(ylabel)
