@@ -1460,9 +1460,9 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         # a path that leaves the box for good is drawn up to where it leaves: the rest would
         # be segments crossing the box, cut at its edges, again and again
         gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
-        name = f"{label} ({len(p) - 1} it.)" + (
-            f" (leaves the box at k = {gone})" if gone < len(p) else
-            " (leaves the box)" if leaves else "")
+        name = f"{label} ({len(p) - 1} it." + (
+            f"; leaves the box at k = {gone})" if gone < len(p) else
+            "; leaves the box)" if leaves else ")")
         shown = clip_to_box(p[:gone + 1], b)
         ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
                 label=f"_{label} path")
@@ -1646,8 +1646,8 @@ def plot_contour(
     ``paths``: label → (K+1, 2) iterates (one line per method, each with its own colour, line
     style and marker, the markers on the iterates inside the box only; the start is a
     black-edged circle, the last iterate a square; a path is cut where it leaves the box and
-    its label gains "(leaves the box)"; a path that leaves it for good is drawn only up to
-    there, its label saying "(leaves the box at k = …)").
+    its label "gd (20 it.)" becomes "gd (20 it.; leaves the box)"; a path that leaves it for
+    good is drawn only up to there, its label saying "(84 it.; leaves the box at k = 78)").
     ``critical_points``: objects or dicts with ``point`` and ``kind`` — minimum ★,
     maximum ▲, saddle ✕, unknown ◆.  Levels are geometric in f − f_min
     (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of

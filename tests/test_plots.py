@@ -46,12 +46,14 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
         return p[:, 0] ** 2 - p[:, 1] ** 2
 
     paths = {"gd": np.array([[1.0, 0.1], [0.8, 0.12], [0.64, 0.144]]),
-             "far": np.array([[1.0, 0.1], [3.0, 3.0]])}
+             "far": np.array([[1.0, 0.1], [3.0, 3.0]]),
+             "back": np.array([[1.0, 0.1], [3.0, 0.1], [0.5, 0.1]])}
     cps = [{"point": [0.0, 0.0], "kind": "saddle"}, {"point": [9.0, 9.0], "kind": "minimum"}]
     fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, cps)
     texts = _legend_texts(fig)
     assert any(t.startswith("gd (2 it.)") for t in texts)
-    assert any("far" in t and "leaves the box" in t for t in texts)
+    assert "far (1 it.; leaves the box at k = 1)" in texts  # one bracket, not two in a row
+    assert "back (2 it.; leaves the box)" in texts  # and comes back into it
     assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts
@@ -1199,7 +1201,7 @@ def test_a_path_that_leaves_the_box_for_good_stops_there_and_marks_no_edge_point
     gone = int(np.flatnonzero(np.abs(path[:, 1]) <= 3.0)[-1]) + 1
     fig = plots.plot_contour(f, box, {"gd": path}, [])
     ax = fig.axes[0]
-    assert any(t.startswith(f"gd (20 it.) (leaves the box at k = {gone})")
+    assert any(t.startswith(f"gd (20 it.; leaves the box at k = {gone})")
                for t in _legend_texts(fig))
     marked = np.concatenate([np.asarray(ln.get_xydata()) for ln in ax.lines
                              if ln.get_marker() not in ("None", "", None)
