@@ -39,6 +39,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.numfmt import fmt, fmt_rate, percent_shares
@@ -3787,7 +3788,22 @@ ECDF_FLAT_ALPHA = 0.4
 
 #: The caption sentence for :func:`plot_ecdf`'s curve ends.
 ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale line of its "
-                 "colour carries its final level on to the right.")
+                 "colour carries its final level on to the right (side by side where several "
+                 "curves end at one level).")
+
+
+def flat_offsets(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH) -> list[float]:
+    """Vertical offsets (points) of the lines carrying ECDF final levels
+    (:func:`plot_ecdf`): the m lines at one level (equal within 1e-9) lie side by side,
+    the j-th (in drawing order) at (½(m − 1) − j)·``width``, centred on the level; a line
+    alone at its level stays on it."""
+    lv = np.asarray(levels, dtype=float)
+    out = []
+    for i, v in enumerate(lv):
+        same = np.flatnonzero(np.isclose(lv, v, rtol=0.0, atol=1e-9))
+        j = int(np.searchsorted(same, i))
+        out.append((0.5 * (same.size - 1) - j) * width)
+    return out
 
 
 def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
@@ -3819,11 +3835,13 @@ def plot_ecdf(
     markers) ends at its own largest solved cost; a wide pale line of its colour without
     markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
     its final level on to the right edge of the axes, a little past ``budget`` (default: the
-    largest value seen), so that the curve ending last shows its level too — say so with
-    :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
-    0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
-    that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
-    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
+    largest value seen), so that the curve ending last shows its level too; lines at one
+    level lie side by side (:func:`flat_offsets`) — say so with :data:`ECDF_END_TEXT` in the
+    caption.  A dotted black line marks 1 (named in the legend) unless the axis is zoomed.
+    Costs are drawn on a log axis; a cost of 0 is drawn at the axis floor (the smallest
+    positive cost; 1 when there is none).  A method that solved no start has no curve,
+    only its legend entry (``gd: solved 0/100 (no curve)``); the y axis starts at
+    :data:`ECDF_FLOOR`, below 0.  When every curve stays
     low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers.  Each method has its own
@@ -3860,16 +3878,21 @@ def plot_ecdf(
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
     if ecdf_zoom(iterations) is None:
-        ax.axhline(1.0, color="black", lw=0.8, ls=":")
+        handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
+                                  label=f"{ylabel} = 1"))
     ax.set_xscale("log")
     lo, hi = floor, top
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
-    for label, x_end, level in flats:  # each final level carried on to the right edge (the
-        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,  # last curve's
-                lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-",  # too): wide and pale,
-                solid_capstyle="butt", zorder=1.5, label="_flat " + label)  # no markers
+    shifts = flat_offsets([level for _, _, level in flats])
+    for (label, x_end, level), dy in zip(flats, shifts, strict=True):
+        # each final level carried on to the right edge (the last curve's too): wide and
+        # pale, no markers; levels shared by several side by side, each in its colour
+        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
+                lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
+                zorder=1.5, label="_flat " + label,
+                transform=offset_copy(ax.transData, fig=_root(fig), y=dy, units="points"))
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis

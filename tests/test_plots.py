@@ -1138,6 +1138,37 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     assert len(flat_gd) == 1 and list(flat_gd[0].get_xdata()) == pytest.approx([61.0, edge])
 
 
+def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
+    """bfgs and newton both end at 1, lbfgs and cg both at 0.4 (2 of 5), gd alone at 0.6:
+    the pale lines of one level were drawn on one another, one blended band; now each pair
+    lies side by side, ±½ · ECDF_FLAT_WIDTH (1.5 pt) about its level, gd's on its level; the
+    dotted line at 1 is named in the legend."""
+    nan = np.nan
+    costs = {"bfgs": np.array([3.0, 4.0, 5.0, 6.0, 7.0]),
+             "newton": np.array([2.0, 3.0, 4.0, 5.0, 6.0]),
+             "lbfgs": np.array([8.0, 9.0, nan, nan, nan]),
+             "cg": np.array([10.0, 12.0, nan, nan, nan]),
+             "gd": np.array([20.0, 30.0, 40.0, nan, nan])}
+    fig = plots.plot_ecdf(costs)
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+
+    def page_y(label):
+        ln = next(ln for ln in ax.lines if ln.get_label() == "_flat " + label)
+        y = ln.get_transform().transform(ln.get_xydata())[:, 1] * pt
+        return float(y[0]) - float(ax.transData.transform((1.0, ln.get_ydata()[0]))[1]) * pt
+
+    w = plots.ECDF_FLAT_WIDTH
+    assert page_y("bfgs") == pytest.approx(w / 2) and page_y("newton") == pytest.approx(-w / 2)
+    assert page_y("lbfgs") == pytest.approx(w / 2) and page_y("cg") == pytest.approx(-w / 2)
+    assert page_y("gd") == pytest.approx(0.0)
+    assert plots.flat_offsets([1.0, 0.5, 1.0, 1.0]) == [w, 0.0, 0.0, -w]
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "fraction of starts solved = 1" in texts
+    assert plots.audit(fig) == []
+
+
 def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():
     """One run: the legend's 'last iterate' square is the run's colour (it was grey while
     the squares drawn were blue); several runs: one square per run colour."""
