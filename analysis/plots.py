@@ -3792,17 +3792,20 @@ ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale
                  "curves end at one level).")
 
 
-def flat_offsets(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH) -> list[float]:
-    """Vertical offsets (points) of the lines carrying ECDF final levels
-    (:func:`plot_ecdf`): the m lines at one level (equal within 1e-9) lie side by side,
-    the j-th (in drawing order) at (½(m − 1) − j)·``width``, centred on the level; a line
-    alone at its level stays on it."""
+def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
+                 band: float = 2 * ECDF_FLAT_WIDTH) -> list[tuple[float, float]]:
+    """Vertical offset and width (points) of each line carrying an ECDF final level
+    (:func:`plot_ecdf`): the m lines at one level (equal within 1e-9) lie side by side as
+    stripes of width w = min(``width``, ``band``/m) (so that many methods ending at one
+    level stay one band, not a ladder of seeming levels), the j-th in drawing order at
+    (½(m − 1) − j)·w, centred on the level; a line alone at its level stays on it, ``width``
+    wide."""
     lv = np.asarray(levels, dtype=float)
     out = []
     for i, v in enumerate(lv):
         same = np.flatnonzero(np.isclose(lv, v, rtol=0.0, atol=1e-9))
-        j = int(np.searchsorted(same, i))
-        out.append((0.5 * (same.size - 1) - j) * width)
+        w = min(width, band / same.size)
+        out.append(((0.5 * (same.size - 1) - int(np.searchsorted(same, i))) * w, w))
     return out
 
 
@@ -3836,7 +3839,7 @@ def plot_ecdf(
     markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
     its final level on to the right edge of the axes, a little past ``budget`` (default: the
     largest value seen), so that the curve ending last shows its level too; lines at one
-    level lie side by side (:func:`flat_offsets`) — say so with :data:`ECDF_END_TEXT` in the
+    level lie side by side (:func:`flat_stripes`) — say so with :data:`ECDF_END_TEXT` in the
     caption.  A dotted black line marks 1 (named in the legend) unless the axis is zoomed.
     Costs are drawn on a log axis; a cost of 0 is drawn at the axis floor (the smallest
     positive cost; 1 when there is none).  A method that solved no start has no curve,
@@ -3885,12 +3888,12 @@ def plot_ecdf(
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
-    shifts = flat_offsets([level for _, _, level in flats])
-    for (label, x_end, level), dy in zip(flats, shifts, strict=True):
+    stripes = flat_stripes([level for _, _, level in flats])
+    for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
         # each final level carried on to the right edge (the last curve's too): wide and
         # pale, no markers; levels shared by several side by side, each in its colour
         ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
-                lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
+                lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
                 transform=offset_copy(ax.transData, fig=_root(fig), y=dy, units="points"))
     zoom = ecdf_zoom(iterations)

@@ -1163,7 +1163,8 @@ def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
     assert page_y("bfgs") == pytest.approx(w / 2) and page_y("newton") == pytest.approx(-w / 2)
     assert page_y("lbfgs") == pytest.approx(w / 2) and page_y("cg") == pytest.approx(-w / 2)
     assert page_y("gd") == pytest.approx(0.0)
-    assert plots.flat_offsets([1.0, 0.5, 1.0, 1.0]) == [w, 0.0, 0.0, -w]
+    assert plots.flat_stripes([1.0, 0.5, 1.0, 1.0]) == [(2.0, 2.0), (0.0, w), (0.0, 2.0),
+                                                        (-2.0, 2.0)]  # 3 in a 6-pt band
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "fraction of starts solved = 1" in texts
     assert plots.audit(fig) == []
