@@ -39,6 +39,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.numfmt import fmt, fmt_rate, percent_shares
@@ -1460,9 +1461,9 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         # a path that leaves the box for good is drawn up to where it leaves: the rest would
         # be segments crossing the box, cut at its edges, again and again
         gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
-        name = f"{label} ({len(p) - 1} it.)" + (
-            f" (leaves the box at k = {gone})" if gone < len(p) else
-            " (leaves the box)" if leaves else "")
+        name = f"{label} ({len(p) - 1} it." + (
+            f"; leaves the box at k = {gone})" if gone < len(p) else
+            "; leaves the box)" if leaves else ")")
         shown = clip_to_box(p[:gone + 1], b)
         ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
                 label=f"_{label} path")
@@ -1646,8 +1647,8 @@ def plot_contour(
     ``paths``: label → (K+1, 2) iterates (one line per method, each with its own colour, line
     style and marker, the markers on the iterates inside the box only; the start is a
     black-edged circle, the last iterate a square; a path is cut where it leaves the box and
-    its label gains "(leaves the box)"; a path that leaves it for good is drawn only up to
-    there, its label saying "(leaves the box at k = …)").
+    its label "gd (20 it.)" becomes "gd (20 it.; leaves the box)"; a path that leaves it for
+    good is drawn only up to there, its label saying "(84 it.; leaves the box at k = 78)").
     ``critical_points``: objects or dicts with ``point`` and ``kind`` — minimum ★,
     maximum ▲, saddle ✕, unknown ◆.  Levels are geometric in f − f_min
     (:func:`contour_levels`).  ``zoom`` (default: when the iterates occupy a small part of
@@ -2073,9 +2074,11 @@ def nested_sizes(centres: ArrayLike, sizes: ArrayLike, gap: float = 1.5, fixed: 
 def space_ratio_markers(ax: Any) -> None:
     """Mark only points of each ratio series (:func:`draw_ratios`) whose markers do not
     overlap on the page (:func:`spaced_indices`, :data:`MARKER_GAP` marker sizes apart; on a
-    theory line :data:`LINE_GAP`), for the axes' final limits: a series covering a small
-    part of a long iteration axis shows a few separate markers, not a solid blob, and the
-    theory line its markers lie on shows between them.  A marker that would cover one of
+    theory line :data:`LINE_GAP`, except in a short series of at most :data:`RATIO_DENSE`
+    points, whose every run of ratios, also one on a line, keeps as many markers as do not
+    overlap), for the axes' final limits: a series covering a small part of a long iteration
+    axis shows a few separate markers, not a solid blob, and the theory line a long
+    series's markers lie on shows between them.  A marker that would cover one of
     a series drawn before it (an equal ratio at the same k) is drawn larger and hollow,
     around it (:func:`nested_sizes`), so that neither hides.  Call after the limits are
     set."""
@@ -2092,8 +2095,8 @@ def space_ratio_markers(ax: Any) -> None:
         xy = ax.transData.transform(np.c_[x, y]) * scale
         on = (np.min(np.abs(xy[:, 1][:, None] - ty[None, :]), axis=1) < 0.5 * ms
               if ty.size else np.zeros(len(x), dtype=bool))
-        idx = spaced_indices(xy, np.where(on, LINE_GAP, MARKER_GAP) * ms) if x.size > 1 \
-            else list(range(x.size))
+        gap = np.where(on & (x.size > RATIO_DENSE), LINE_GAP, MARKER_GAP) * ms
+        idx = spaced_indices(xy, gap) if x.size > 1 else list(range(x.size))
         pts = [*(c for c, _ in placed), *xy[idx]]
         sizes = nested_sizes(pts, [*(m for _, m in placed), *np.full(len(idx), ms)],
                              fixed=len(placed))
@@ -2415,6 +2418,19 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
     return h
 
 
+def marked_entry(line: Any, marks: Any) -> Any:
+    """The legend handle of a measured series: its line, with the marker its ratios are
+    drawn with (``marks``, white-filled, 2 pt wider than the line and at least 4 pt) when
+    the line itself is drawn without markers, so that the legend names the markers of the
+    ratio panel too."""
+    if line.get_marker() not in ("", "None", None) and line.get_markersize() > 0:
+        return line
+    return Line2D([], [], color=line.get_color(), ls=line.get_linestyle(),
+                  lw=line.get_linewidth(), marker=marks.get_marker(),
+                  ms=max(4.0, line.get_linewidth() + 2.0),
+                  mfc="white", mec=line.get_color(), mew=0.9)
+
+
 def _error_axes(fig: FigureLike, labels: Sequence[str], plan: ErrorPanels
                 ) -> tuple[dict[str, Any], Any]:
     """The axes of :func:`plot_error`: label → its error axes (one shared axes, or one
@@ -2554,6 +2570,7 @@ def plot_error(
         name = f"{label}: measured" + (" (cycles: lower and upper envelope)" if env else "")
         handles.append(_band_or_line(ax, k, e, st, env, name, 3 if env else 4,
                                      lw=widths[label]))
+        entry = len(handles) - 1
         names.append(label + (" (cycles: envelope)" if env else "")
                      + (f" (finite termination at k = {plan.finite[label]})"
                         if label in plan.finite else ""))
@@ -2567,7 +2584,8 @@ def plot_error(
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
-                draw_ratios(axr, kr, r, c, st.marker)
+                marks = draw_ratios(axr, kr, r, c, st.marker)
+                handles[entry] = marked_entry(handles[entry], marks)
             if kr.size:
                 ratio_k += [int(kr.min()), int(kr.max())]
             ratio_vals += list(r[np.isfinite(r)])
@@ -2689,6 +2707,45 @@ def grad_norm_groups(norms: Mapping[str, ArrayLike]) -> list[list[str]]:
                          spread=GRAD_SPREAD, most=3)
 
 
+#: A panel of :func:`plot_grad_norm` whose runs all end on a constant value from this share
+#: of its length on (their changes squeezed into a spike at k ≈ 0 on a linear axis) gets a
+#: symlog iteration axis, linear up to k = 1, provided its runs are longer than
+#: :data:`EARLY_MIN_STEPS` steps.
+EARLY_SHARE = 0.1
+EARLY_MIN_STEPS = 50
+
+
+def settled_from(values: ArrayLike, rtol: float = 1e-6) -> int:
+    """The first iteration from which a run stays on its last value (within ``rtol``):
+    min{s : |y_k − y_last| ≤ rtol·|y_last| for all k ≥ s}; its length when the last value is
+    not finite."""
+    y = np.ravel(np.asarray(values, dtype=float))
+    if y.size == 0 or not np.isfinite(y[-1]):
+        return int(y.size)
+    off = ~np.isclose(y, y[-1], rtol=rtol, atol=0.0)
+    return int(np.nonzero(off)[0][-1]) + 1 if off.any() else 0
+
+
+def early_runs(runs: Sequence[ArrayLike]) -> bool:
+    """Whether a panel's runs change only early: the longest has more than
+    :data:`EARLY_MIN_STEPS` steps n, and each is constant from iteration
+    :data:`EARLY_SHARE`·n on (:func:`settled_from`)."""
+    n = max((len(np.ravel(r)) - 1 for r in runs), default=0)
+    return n > EARLY_MIN_STEPS and all(settled_from(r) <= EARLY_SHARE * n for r in runs)
+
+
+def early_k_axis(ax: Any, n: int) -> None:
+    """A symlog iteration axis 0 … n, linear up to k = 1 and log beyond, ticked at 0 and the
+    powers of ten (:func:`symlog_ticks`), written as integers."""
+    from matplotlib.ticker import FixedLocator, NullLocator
+
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.4)
+    ax.set_xlim(-0.1, 1.3 * n)
+    ax.xaxis.set_major_locator(FixedLocator(symlog_ticks([n], 1.0, most=5)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -2705,7 +2762,10 @@ def plot_grad_norm(
     Runs of very different lengths (:func:`length_groups` with spread
     :data:`GRAD_SPREAD`, up to three groups: Newton's 5 iterations, GD's 60,
     Adam's 350) get panels side by side, the shortest runs left, each with a linear
-    iteration axis fitted to its runs.  The y axis fits the norms drawn; ``gtol`` is a
+    iteration axis fitted to its runs; a panel whose runs change only in its first tenth
+    and then stay constant (:func:`early_runs`) gets a symlog iteration axis instead
+    (:func:`early_k_axis`), so that their early steps are not a spike at k ≈ 0.  The y axis
+    fits the norms drawn; ``gtol`` is a
     dotted line when it lies within a factor 100 below the smallest norm drawn in a panel,
     else its legend entry says that it lies below the axis (the runs did not come near it).
     Side-by-side panels each have their own legend under them, naming their own runs."""
@@ -2744,9 +2804,13 @@ def plot_grad_norm(
                                   label=f"gtol = {fmt(gtol, 3)} (below the axis)"))
         panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
-        ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
-        ax.set_xlabel(xlabel)
+        if early_runs([series[k] for k in group]):
+            early_k_axis(ax, n)
+            ax.set_xlabel(xlabel + " (log scale past 1)")
+        else:
+            ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
+            ax.set_xlabel(xlabel)
         if len(axes) > 1:
             ax.set_title(f"runs up to {n} it.", fontsize=9)
     axes[0].set_ylabel(ylabel)
@@ -3725,7 +3789,25 @@ ECDF_FLAT_ALPHA = 0.4
 
 #: The caption sentence for :func:`plot_ecdf`'s curve ends.
 ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale line of its "
-                 "colour carries its final level on to the right.")
+                 "colour carries its final level on to the right (side by side where several "
+                 "curves end at one level).")
+
+
+def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
+                 band: float = 2 * ECDF_FLAT_WIDTH) -> list[tuple[float, float]]:
+    """Vertical offset and width (points) of each line carrying an ECDF final level
+    (:func:`plot_ecdf`): the m lines at one level (equal within 1e-9) lie side by side as
+    stripes of width w = min(``width``, ``band``/m) (so that many methods ending at one
+    level stay one band, not a ladder of seeming levels), the j-th in drawing order at
+    (½(m − 1) − j)·w, centred on the level; a line alone at its level stays on it, ``width``
+    wide."""
+    lv = np.asarray(levels, dtype=float)
+    out = []
+    for i, v in enumerate(lv):
+        same = np.flatnonzero(np.isclose(lv, v, rtol=0.0, atol=1e-9))
+        w = min(width, band / same.size)
+        out.append(((0.5 * (same.size - 1) - int(np.searchsorted(same, i))) * w, w))
+    return out
 
 
 def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float | None:
@@ -3757,11 +3839,13 @@ def plot_ecdf(
     markers) ends at its own largest solved cost; a wide pale line of its colour without
     markers (:data:`ECDF_FLAT_WIDTH`, :data:`ECDF_FLAT_ALPHA`), under the curves, carries
     its final level on to the right edge of the axes, a little past ``budget`` (default: the
-    largest value seen), so that the curve ending last shows its level too — say so with
-    :data:`ECDF_END_TEXT` in the caption.  Costs are drawn on a log axis; a cost of
-    0 is drawn at the axis floor (the smallest positive cost; 1 when there is none).  A method
-    that solved no start has no curve, only its legend entry (``gd: solved 0/100 (no
-    curve)``); the y axis starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
+    largest value seen), so that the curve ending last shows its level too; lines at one
+    level lie side by side (:func:`flat_stripes`) — say so with :data:`ECDF_END_TEXT` in the
+    caption.  A dotted black line marks 1 (named in the legend) unless the axis is zoomed.
+    Costs are drawn on a log axis; a cost of 0 is drawn at the axis floor (the smallest
+    positive cost; 1 when there is none).  A method that solved no start has no curve,
+    only its legend entry (``gd: solved 0/100 (no curve)``); the y axis starts at
+    :data:`ECDF_FLOOR`, below 0.  When every curve stays
     low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers.  Each method has its own
@@ -3798,16 +3882,21 @@ def plot_ecdf(
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
     if ecdf_zoom(iterations) is None:
-        ax.axhline(1.0, color="black", lw=0.8, ls=":")
+        handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
+                                  label=f"{ylabel} = 1"))
     ax.set_xscale("log")
     lo, hi = floor, top
     if hi <= lo * 1.5:
         lo, hi = lo / 2.0, hi * 2.0
     ax.set_xlim(lo / 1.25, hi * 1.25)
-    for label, x_end, level in flats:  # each final level carried on to the right edge (the
-        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,  # last curve's
-                lw=ECDF_FLAT_WIDTH, alpha=ECDF_FLAT_ALPHA, ls="-",  # too): wide and pale,
-                solid_capstyle="butt", zorder=1.5, label="_flat " + label)  # no markers
+    stripes = flat_stripes([level for _, _, level in flats])
+    for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
+        # each final level carried on to the right edge (the last curve's too): wide and
+        # pale, no markers; levels shared by several side by side, each in its colour
+        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
+                lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
+                zorder=1.5, label="_flat " + label,
+                transform=offset_copy(ax.transData, fig=_root(fig), y=dy, units="points"))
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis

@@ -2414,6 +2414,24 @@ def settled_groups(series: Mapping[str, Any], rtol: float = 1e-6, share: float =
     return [g for g in groups if len(g[2]) > 1]
 
 
+def on_top_text(series: Mapping[str, Any], labels: Sequence[str], start: int = 0) -> str:
+    """Which of ``labels`` (in drawing order) is drawn on top of the others from iteration
+    ``start`` on: at each k the last drawn of those reaching k, so a short run drawn last is
+    on top only to its end: ``cg drawn on top`` or ``cg drawn on top to k = 2, then
+    lbfgs``."""
+    end = {k: len(np.ravel(np.asarray(series[k]))) - 1 for k in labels}
+    segs: list[tuple[str, int]] = []
+    k = start
+    while k <= max(end.values()):
+        top = next(x for x in reversed(labels) if end[x] >= k)
+        segs.append((top, end[top]))
+        k = end[top] + 1
+    if len(segs) <= 1:
+        return f"{labels[-1] if not segs else segs[0][0]} drawn on top"
+    return ", ".join([f"{segs[0][0]} drawn on top to k = {segs[0][1]}",
+                      *(f"{x} to k = {e}" for x, e in segs[1:-1]), f"then {segs[-1][0]}"])
+
+
 def coinciding_text(series: Mapping[str, Any], what: str) -> str:
     """A caption sentence naming the series of :func:`settled_groups` and of
     :func:`coinciding` (empty when none): which ones lie on one another, on a constant value
@@ -2422,7 +2440,7 @@ def coinciding_text(series: Mapping[str, Any], what: str) -> str:
     for v, start, g in settled_groups(series):
         out.append(f"The {what} of {_names(g)} settle on the same value {fmt_num(v, 3)} "
                    f"(from iteration {start} on, at the latest): one horizontal line there, "
-                   f"{g[-1]} drawn on top.")
+                   f"{on_top_text(series, g, start)}.")
         told.update(g)
     for g in coinciding(series):
         if set(g) <= told:
@@ -2434,7 +2452,7 @@ def coinciding_text(series: Mapping[str, Any], what: str) -> str:
         lens = {len(series[k]) for k in g}
         where = "identical" if len(lens) == 1 else "identical over their shared iterations"
         out.append(f"The {what} of {_names(g)} are {where}{same}: they lie on one another, "
-                   f"{g[-1]} drawn on top.")
+                   f"{on_top_text(series, g)}.")
     return ("  " + "  ".join(out)) if out else ""
 
 

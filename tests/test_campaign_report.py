@@ -206,6 +206,51 @@ def test_grid_figure_draws_the_boundary_inside_its_axes():
 
 
 
+def test_the_whole_boundary_is_drawn_within_the_axes_which_run_on_past_the_cells():
+    """η < 2(1+β)/L with L = 85 runs from 2/85 ≈ 0.0235 (β = 0) to 4/85 ≈ 0.047 (β → 1),
+    beyond the last column (0.01, index 1, edge 1.5): on the log axis of 0.001, 0.01 that is
+    index 1 + log10(4.7) ≈ 1.672, which the axes hold."""
+    from analysis.campaign.figures import boundary_note
+
+    g = Grid("lr", np.array([0.001, 0.01]), np.array([[0.8, 1.0], [1.0, 1.0]]),
+             np.zeros((2, 2), bool), "momentum", np.array([0.0, 0.9]),
+             lambda b: None if not 0 <= b < 1 else 2 * (1 + b) / 85, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    line = next(ln for ln in ax.lines if ln.get_label().startswith("η"))
+    x, y = (np.asarray(a, float) for a in line.get_data())
+    ok = np.isfinite(x)
+    lo, hi = ax.get_xlim()
+    assert lo <= x[ok].min() and x[ok].max() <= hi and hi > 1.5
+    assert x[ok].min() == pytest.approx(1 + np.log10(2 / 85 / 0.01), abs=0.01)
+    assert x[ok].max() == pytest.approx(1 + np.log10(4 / 85 / 0.01), abs=0.01)
+    assert boundary_note(g) == ("The lr axis runs on past the last column (same spacing) to "
+                                "hold the boundary.")
+
+
+def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_where():
+    """η = 0.02(1 + 100β) on lr 0.001, 0.01: the axes run one cell past the last column
+    (index 2.5, lr = 0.01 · 10^1.5 ≈ 0.316), reached at β = (0.316/0.02 − 1)/100 ≈ 0.148; the
+    rest, up to β = 1.35 at the top edge (0.9 + ½ · 0.9), lies right of the axes."""
+    from analysis.campaign.figures import BOUNDARY_REACH, boundary_note
+
+    g = Grid("lr", np.array([0.001, 0.01]), np.ones((2, 2)), np.zeros((2, 2), bool),
+             "momentum", np.array([0.0, 0.9]), lambda b: 0.02 * (1 + 100 * b), "η")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    assert ax.get_xlim() == pytest.approx((-0.5, 1.5 + BOUNDARY_REACH))
+    x, y = (np.asarray(a, float) for a in ax.lines[0].get_data())
+    ok = np.isfinite(x)
+    assert x[ok].max() <= 2.5
+    beta_top = (0.01 * 10 ** 1.5 / 0.02 - 1) / 100
+    assert (y[ok].max() - 0) / 1 * 0.9 == pytest.approx(beta_top, abs=0.01)
+    note = boundary_note(g)
+    assert note.startswith("The lr axis runs on past the last column")
+    assert "for momentum 0.15 … 1.4 it lies right of the axes (lr up to 2.7)" in note
+
+
 def test_the_profile_drawn_is_rho_of_the_ratios():
     """ρ_s(τ) is the ECDF of the ratios r_{p,s}: the drawn step curve at each ratio equals
     performance_profile there."""

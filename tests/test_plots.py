@@ -46,12 +46,14 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
         return p[:, 0] ** 2 - p[:, 1] ** 2
 
     paths = {"gd": np.array([[1.0, 0.1], [0.8, 0.12], [0.64, 0.144]]),
-             "far": np.array([[1.0, 0.1], [3.0, 3.0]])}
+             "far": np.array([[1.0, 0.1], [3.0, 3.0]]),
+             "back": np.array([[1.0, 0.1], [3.0, 0.1], [0.5, 0.1]])}
     cps = [{"point": [0.0, 0.0], "kind": "saddle"}, {"point": [9.0, 9.0], "kind": "minimum"}]
     fig = plots.plot_contour(f, [(-2, 2), (-2, 2)], paths, cps)
     texts = _legend_texts(fig)
     assert any(t.startswith("gd (2 it.)") for t in texts)
-    assert any("far" in t and "leaves the box" in t for t in texts)
+    assert "far (1 it.; leaves the box at k = 1)" in texts  # one bracket, not two in a row
+    assert "back (2 it.; leaves the box)" in texts  # and comes back into it
     assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts
@@ -831,6 +833,53 @@ def test_ratio_markers_of_a_short_window_on_a_long_axis_do_not_merge():
     assert plots.spaced_indices([[0, 0], [1, 0], [3, 0], [3.5, 0]], 2.0) == [0, 3]
 
 
+def test_a_short_ratio_series_on_its_theory_line_keeps_every_other_marker():
+    # Rosenbrock in 5-D: cg's ratios at k = 89 … 98 are ≈ ρ, on its dashed line; spaced
+    # LINE_GAP (4) marker sizes apart there, two of the ten were marked. A 4-in axes over
+    # k = 0 … 100 puts the steps 288/100 = 2.88 pt apart; markers 3 pt wide need 1.6 · 3 =
+    # 4.8 pt: every other step, five of the ten (the last replacing the ninth)
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(1e-4, 2)
+    ax.set_yscale("log")
+    plots.ratio_theory_line(ax, 0.966, "C1")
+    kr = np.arange(89.0, 99.0)
+    ln = plots.draw_ratios(ax, kr, np.full(kr.size, 0.966), "C1", "o")
+    assert ln.get_markersize() == 3.0
+    plots.space_ratio_markers(ax)
+    assert list(ln.get_markevery()) == [0, 2, 4, 6, 9]
+    # a long series on its line keeps the wider spacing, so that the line shows
+    fig = Figure(figsize=(4, 3), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 100)
+    plots.ratio_theory_line(ax, 0.5, "C1")
+    kr = np.arange(0.0, 100.0)
+    ln = plots.draw_ratios(ax, kr, np.full(kr.size, 0.5), "C1", "o")
+    plots.space_ratio_markers(ax)
+    p = _marked_points(ax, ln)
+    assert np.hypot(*np.diff(p, axis=0).T)[:-1].min() >= plots.LINE_GAP * ln.get_markersize()
+
+
+def test_error_legend_shows_the_marker_of_each_series_ratio_markers():
+    # gd's 200 errors are drawn as a plain line (no markers past 80 points), its ratios as
+    # circles: the legend entry shows the circle; momentum's 40 errors carry their marker
+    k = np.arange(201.0)
+    errs = {"gd": 0.9 ** k, "momentum": 0.5 ** k[:41]}
+    fig = plots.plot_error(errs, rates={"gd": 0.9, "momentum": 0.5},
+                           windows={"gd": (0, 199), "momentum": (0, 39)})
+    ratio = {ln.get_color(): ln.get_marker() for a in fig.axes for ln in a.lines
+             if ln.get_gid() == "ratios"}
+    assert len(ratio) == 2
+    legend = fig.legends[0]
+    for text, h in zip(legend.texts, legend.legend_handles, strict=True):
+        name = text.get_text()
+        if name in ("gd", "momentum"):
+            assert h.get_marker() == ratio[h.get_color()], name
+            assert h.get_markersize() > 0
+    assert plots.audit(fig) == []
+
+
 def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():
     # CG on a quadratic: one ratio in its fit window, at k = 0, equal to the bound ρ —
     # it sat on the y spine under the dashed ρ line
@@ -1089,6 +1138,38 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     assert len(flat_gd) == 1 and list(flat_gd[0].get_xdata()) == pytest.approx([61.0, edge])
 
 
+def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():
+    """bfgs and newton both end at 1, lbfgs and cg both at 0.4 (2 of 5), gd alone at 0.6:
+    the pale lines of one level were drawn on one another, one blended band; now each pair
+    lies side by side, ±½ · ECDF_FLAT_WIDTH (1.5 pt) about its level, gd's on its level; the
+    dotted line at 1 is named in the legend."""
+    nan = np.nan
+    costs = {"bfgs": np.array([3.0, 4.0, 5.0, 6.0, 7.0]),
+             "newton": np.array([2.0, 3.0, 4.0, 5.0, 6.0]),
+             "lbfgs": np.array([8.0, 9.0, nan, nan, nan]),
+             "cg": np.array([10.0, 12.0, nan, nan, nan]),
+             "gd": np.array([20.0, 30.0, 40.0, nan, nan])}
+    fig = plots.plot_ecdf(costs)
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+
+    def page_y(label):
+        ln = next(ln for ln in ax.lines if ln.get_label() == "_flat " + label)
+        y = ln.get_transform().transform(ln.get_xydata())[:, 1] * pt
+        return float(y[0]) - float(ax.transData.transform((1.0, ln.get_ydata()[0]))[1]) * pt
+
+    w = plots.ECDF_FLAT_WIDTH
+    assert page_y("bfgs") == pytest.approx(w / 2) and page_y("newton") == pytest.approx(-w / 2)
+    assert page_y("lbfgs") == pytest.approx(w / 2) and page_y("cg") == pytest.approx(-w / 2)
+    assert page_y("gd") == pytest.approx(0.0)
+    assert plots.flat_stripes([1.0, 0.5, 1.0, 1.0]) == [(2.0, 2.0), (0.0, w), (0.0, 2.0),
+                                                        (-2.0, 2.0)]  # 3 in a 6-pt band
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "fraction of starts solved = 1" in texts
+    assert plots.audit(fig) == []
+
+
 def test_curve_legend_last_iterate_square_has_the_colour_of_the_drawn_squares():
     """One run: the legend's 'last iterate' square is the run's colour (it was grey while
     the squares drawn were blue); several runs: one square per run colour."""
@@ -1152,7 +1233,7 @@ def test_a_path_that_leaves_the_box_for_good_stops_there_and_marks_no_edge_point
     gone = int(np.flatnonzero(np.abs(path[:, 1]) <= 3.0)[-1]) + 1
     fig = plots.plot_contour(f, box, {"gd": path}, [])
     ax = fig.axes[0]
-    assert any(t.startswith(f"gd (20 it.) (leaves the box at k = {gone})")
+    assert any(t.startswith(f"gd (20 it.; leaves the box at k = {gone})")
                for t in _legend_texts(fig))
     marked = np.concatenate([np.asarray(ln.get_xydata()) for ln in ax.lines
                              if ln.get_marker() not in ("None", "", None)

@@ -483,6 +483,7 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
 def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     # Newton-type runs of 1–4 iterations, first-order runs of 1000: two panels; each
     # panel's horizontal line is told for that panel, with the series drawn on top there
+    # (cg, drawn last, only to its end at k = 2; lbfgs, drawn after bfgs, beyond)
     norms = {"newton": np.r_[4.8, 4.8], "bfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0],
              "lbfgs": np.r_[4.8, 3.7, 1.0, 1.0, 1.0], "cg": np.r_[4.8, 1.0, 1.0],
              "gd": np.r_[4.8, np.ones(1000)], "adam": np.r_[np.linspace(4.8, 1.1, 72),
@@ -492,7 +493,7 @@ def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     text = report.panels_coinciding_text(norms, groups, "gradient norms")
     left, right = text.split("Right panel:")
     assert "Left panel: the gradient norms of bfgs, lbfgs and cg" in left
-    assert "cg drawn on top" in left and "gd" not in left
+    assert "cg drawn on top to k = 2, then lbfgs." in left and "gd" not in left
     assert "of gd and adam" in right and "adam drawn on top" in right and "cg" not in right
     fig = plots.plot_grad_norm(norms)
     assert len(fig.axes) == len(groups)
@@ -500,6 +501,35 @@ def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     one = {k: norms[k] for k in ("gd", "adam")}
     assert report.panels_coinciding_text(one, plots.grad_norm_groups(one), "gradient norms") \
         == report.coinciding_text(one, "gradient norms")
+
+
+def test_gradient_norms_that_change_only_early_get_a_symlog_iteration_axis():
+    # the kink page: gd, momentum and nesterov differ over their first few steps, adam
+    # over 72, then all stay at 1 for 1000 steps: on a linear 0–1000 axis k = 0 … 5 is a
+    # spike 5/1030 of the width; linear to 1 (a unit w = 0.4 / (1 − 1/10) decade wide, as
+    # matplotlib's symlog scales linscale 0.4) and log beyond, on limits −0.1 … 1300, k = 5
+    # lies (w + log10 5) / (1.1·w + log10 1300) ≈ 0.32 of the width right of k = 0
+    k = np.arange(1001.0)
+    norms = {"newton": np.r_[4.8, 4.8], "cg": np.r_[4.8, 1.0, 1.0],
+             "gd": np.r_[4.8, np.ones(1000)],
+             "momentum": np.r_[4.8, 1.0, 3.3, 1.1, np.ones(997)],
+             "adam": np.r_[np.linspace(4.8, 1.1, 72), np.ones(929)]}
+    fig = plots.plot_grad_norm(norms, gtol=1e-6)
+    short, long = fig.axes
+    assert short.get_xscale() == "linear" and long.get_xscale() == "symlog"
+    to_ax = long.transAxes.inverted()
+    u0, u5 = (to_ax.transform(long.transData.transform((x, 1.0)))[0] for x in (0.0, 5.0))
+    w = 0.4 / 0.9
+    assert u5 - u0 == pytest.approx((w + np.log10(5)) / (1.1 * w + np.log10(1300)), abs=1e-3)
+    plots._renderer(fig)
+    labels = [t.get_text() for t in plots._drawn_tick_labels(long.xaxis)]
+    assert labels == ["0", "1", "10", "100", "1000"]
+    assert "log scale past 1" in long.get_xlabel() and "log" not in short.get_xlabel()
+    assert plots.audit(fig) == []
+    # a run still changing late keeps the linear axis
+    late = {**norms, "gd": 4.8 * 0.999 ** k}
+    assert plots.plot_grad_norm(late).axes[-1].get_xscale() == "linear"
+    assert plots.settled_from([3.0, 2.0, 1.0, 1.0]) == 2 and plots.settled_from([1.0]) == 0
 
 
 def test_how_found_is_true_to_the_search_that_ran():

@@ -111,9 +111,17 @@ def _ticks(ax: Any, values: NDArray[np.float64], axis: str) -> None:
     (ax.set_xticks if axis == "x" else ax.set_yticks)(pos[::step], labels[::step])
 
 
-def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
-    """The boundary x = boundary(y) in cell-index coordinates over the y axis (NaN where it
-    leaves the axes)."""
+#: how far (in cells) a grid's x axis runs on past its outer cells to hold the stability
+#: boundary; a boundary reaching farther is drawn up to there, and the caption says where the
+#: rest lies (:func:`boundary_note`)
+BOUNDARY_REACH = 1.0
+#: room (in cells) between the boundary's farthest point and the edge of the axes
+BOUNDARY_PAD = 0.06
+
+
+def boundary_points(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    """The boundary x = boundary(y) sampled over the y axis, not cut: cell-index coordinates
+    (px, py) and the values (x, y) they stand for (px NaN where the theory has no boundary)."""
     assert g.y is not None and g.boundary is not None
     py = np.linspace(-0.5, g.y.size - 0.5, samples)
     if g.y.size == 1:
@@ -125,9 +133,66 @@ def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
         ys[top] = g.y[-1] + (g.y[-1] - g.y[-2]) * (py[top] - g.y.size + 1)
     xs = np.array([np.nan if (b := g.boundary(float(y))) is None else b for y in ys])
     px = axis_positions(g.x, xs)
-    out = ~np.isfinite(px) | (px < -0.5) | (px > g.x.size - 0.5)
-    px[out] = np.nan
+    px[~np.isfinite(px)] = np.nan
+    return px, py, xs, ys
+
+
+def grid_xlim(g: Grid) -> tuple[float, float]:
+    """x limits of a 2-D grid's axes in cell-index coordinates: the cells (−½ … n − ½), run
+    on past either end to hold the boundary's points there plus :data:`BOUNDARY_PAD`, by at
+    most :data:`BOUNDARY_REACH` cells (none when no point of the boundary lies within that
+    reach: an empty strip would show nothing)."""
+    lo, hi = -0.5, g.x.size - 0.5
+    if g.y is None or g.boundary is None:
+        return lo, hi
+    px = boundary_points(g)[0]
+    fin = px[np.isfinite(px)]
+    near = fin[(fin >= lo - BOUNDARY_REACH) & (fin <= hi + BOUNDARY_REACH)]
+    if near.size:
+        cut_hi = bool((fin > hi + BOUNDARY_REACH).any())
+        cut_lo = bool((fin < lo - BOUNDARY_REACH).any())
+        if near.max() > hi:
+            hi = hi + BOUNDARY_REACH if cut_hi else min(near.max() + BOUNDARY_PAD,
+                                                        hi + BOUNDARY_REACH)
+        if near.min() < lo:
+            lo = lo - BOUNDARY_REACH if cut_lo else max(near.min() - BOUNDARY_PAD,
+                                                        lo - BOUNDARY_REACH)
+    return lo, hi
+
+
+def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
+    """The boundary x = boundary(y) in cell-index coordinates over the y axis (NaN where it
+    leaves the axes of :func:`grid_xlim`)."""
+    px, py, _, _ = boundary_points(g, samples)
+    lo, hi = grid_xlim(g)
+    px[(px < lo) | (px > hi)] = np.nan
     return px, py
+
+
+def boundary_note(g: Grid) -> str:
+    """What the caption says of the boundary's drawing: that the x axis runs on past the cells
+    to hold it (:func:`grid_xlim`), and where a part it cannot hold lies (its y range and the
+    extreme x there), e.g. ``The lr axis runs on past the last column (same spacing) to hold
+    the boundary; for momentum 0.31 … 0.99 it lies right of the axes (lr up to 0.47).``
+    Empty when the boundary lies within the cells."""
+    if g.y is None or g.boundary is None:
+        return ""
+    px, _, xs, ys = boundary_points(g, samples=2000)  # the ends to about 1/1000 of the axis
+    lo, hi = grid_xlim(g)
+    parts = []
+    if (lo, hi) != (-0.5, g.x.size - 0.5):
+        ends = ("first and last columns" if lo < -0.5 and hi > g.x.size - 0.5
+                else "last column" if hi > g.x.size - 0.5 else "first column")
+        parts.append(f"The {g.x_name} axis runs on past the {ends} (same spacing) to hold "
+                     "the boundary")
+    for side, out, far in (("right", px > hi, np.nanmax), ("left", px < lo, np.nanmin)):
+        out = out & np.isfinite(px)
+        if out.any():
+            word = "up to" if side == "right" else "down to"
+            parts.append(f"for {g.y_name} {fmt(ys[out].min(), 2)} … {fmt(ys[out].max(), 2)} "
+                         f"it lies {side} of the axes ({g.x_name} {word} "
+                         f"{fmt(float(far(xs[out])), 2)})")
+    return "; ".join(parts) + "." if parts else ""
 
 
 #: half width and half height of a cell's number, in cells (a 3 × 3 grid in a half-width
@@ -235,7 +300,7 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
             if np.isfinite(px).any():
                 (h,) = ax.plot(px, py, color="black", lw=2.0, label=g.boundary_label)
                 handles.append(h)
-        ax.set_xlim(-0.5, g.x.size - 0.5)
+        ax.set_xlim(*grid_xlim(g))
         ax.set_ylim(-0.5, g.y.size - 0.5)
         _ticks(ax, g.x, "x")
         _ticks(ax, g.y, "y")

@@ -972,6 +972,7 @@ def short_formula(formula: str) -> str:
 
 def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                   known_min: bool = True) -> str:
+    from analysis.campaign.figures import boundary_note
     from analysis.report import fmt_num
 
     what = ("share of starts reaching Δ_ref (measured)"
@@ -994,7 +995,8 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
     elif not chk.predicted.any():
         s += f" Every cell is predicted unstable (threshold ≤ {fmt_num(chk.threshold.max())} " \
              f"< the smallest η {fmt_num(chk.lr.min())})."
-    return s
+    note = boundary_note(g)
+    return s + (" " + note if note else "")
 
 
 def minima_note(c: Campaign) -> str:
