@@ -1865,12 +1865,21 @@ THEORY_HEAD = (
     "shown.")
 
 
+def shows_rate(study: Any) -> bool:
+    """Whether the theory table's row of rate study ``study`` has a number in a rate or an
+    order column (:func:`_pred_cells`, :func:`_meas_cells`): a predicted or measured rate,
+    exponent or order."""
+    return any(getattr(x, a, None) is not None for x in (study.prediction, study.measurement)
+               for a in ("rate", "exponent", "order"))
+
+
 def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     """The notes of a theory table whose rows are the rate studies ``studies``: what rate
     and order are and where the prediction and the measurement come from
-    (:data:`THEORY_HEAD`), then the agreement rules and ‘decided by’ readings of exactly the
-    criteria its rows use (:func:`theory_criterion`; all of them when ``studies`` is None),
-    none when no row compared anything."""
+    (:data:`THEORY_HEAD`; only when some row shows a rate or an order, :func:`shows_rate`),
+    then the agreement rules and ‘decided by’ readings of exactly the criteria its rows use
+    (:func:`theory_criterion`; all of them when ``studies`` is None), none when no row
+    compared anything."""
     pairs = ([(k, k) for k in THEORY_RULES] if studies is None
              else [theory_criterion(st) for st in studies])
     rules = [k for k in THEORY_RULES if k in {r for r, _ in pairs}]
@@ -1881,7 +1890,8 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     if readings:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
-    return [THEORY_HEAD] + ([text.strip()] if text else [])
+    head = studies is None or any(shows_rate(st) for st in studies)
+    return ([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
 
 
 #: The full notes of a theory table: every criterion.
@@ -2190,30 +2200,35 @@ def nw_rows(study: Any) -> frozenset[str]:
 
 def nw_text(studies: Sequence[Any]) -> str:
     """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
-    rows they have (:func:`nw_rows`): a row that every table has as such, one that some
-    have for the runs that have it, none that no table has."""
+    rows and columns they have (:func:`nw_rows`, :func:`convergence_order`) in the order the
+    tables have them (the steps; the geometric mean, then the robust fit; theory last): a row
+    that every table has as such, one that some have for the runs that have it, none that
+    no table has."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
     fits = [k for k in kinds if "fit" in k]
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"
+    theory = "what theory says the ratio tends to"
     if not means:
-        rows = ""
-    elif len(fits) == len(kinds):
-        rows = f", the rows before it {mean} and {fit}"
-    elif len(means) == len(kinds):
-        rows = (f", the row before it {mean}"
-                + (f", followed, for a run with a measured rate or growth factor, by {fit}"
-                   if fits else " (these runs have no measured rate, so no row of a robust "
-                   "fit)"))
+        rows = f"; the last row is {theory}"
     else:
-        rows = (f"; for a run with a fit window and no order q, the row before it is {mean}"
-                + (f", followed, for a run with a measured rate or growth factor, by {fit}"
-                   if fits else ""))
+        first = (mean if len(means) == len(kinds)
+                 else f"for a run with a fit window and no order q, {mean}")
+        if len(fits) == len(kinds):
+            then = f" and {fit}"
+        elif fits:
+            then = f", then, for a run with a measured rate or growth factor, {fit}"
+        elif len(means) == len(kinds):
+            then = " (these runs have no measured rate, so no row of a robust fit)"
+        else:
+            then = ""
+        rows = f"; the rows after them give {first}{then}, and the last row {theory}"
+    ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
-    return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
-            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & "
-            f"Wright's tables; the last row is what theory says the ratio tends to{rows}.  "
+    return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
+            + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
+            + f" at a few iterations, as in Nocedal & Wright's tables{rows}.  "
             "Iterations whose errors are within 10³ machine epsilons of the floor are left "
             "out (rounding noise)"
             + (", except the step at which a terminating run reached x*" if reached else "")

@@ -747,8 +747,26 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert not report.has_fit_row(bounded) and report.has_fit_row(linear)
     text = report.nw_text([bounded, bounded])
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
-    assert "the rate the robust fit measured there." in report.nw_text([linear])
+    assert "the rate the robust fit measured there," in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+
+
+def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
+    """Himmelblau p. 5, quadratic p. 5: the lead-in said the row before theory's is the
+    geometric mean, 'followed' by the robust fit's rate, but the tables run geometric mean,
+    robust fit, theory; kink p. 5: it named a column e_(k+1)/e_k^q no table there has."""
+    e = 3.0 * 0.5 ** np.arange(40)
+    linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    bounded = _nw_study(e, "linear", 0.5, window=(5, 30), kind="bounded")
+    for studies in ([linear], [linear, bounded], [bounded]):
+        text = _check_lead_in(studies)
+        assert "e_(k+1)/e_k^q" not in text, text
+        assert re.search(r"geometric mean of the ratio over the fit window.*robust fit|"
+                         r"geometric mean of the ratio over the fit window \(", text), text
+        assert text.index("geometric mean") < text.index("the last row what theory says")
+    assert ("the rows after them give the geometric mean of the ratio over the fit window "
+            "and the rate the robust fit measured there, and the last row what theory says "
+            "the ratio tends to.") in report.nw_text([linear])
 
 
 def _nw_study(errors, predicted, p_rate=None, order=None, window=None, kind=None, rate=None,
@@ -789,11 +807,16 @@ def _check_lead_in(studies) -> str:
     for kind, said in named.items():
         if said:
             assert any(kind in h for h in have), (kind, text, have)
-    if re.search(r", the rows? before it the geometric mean", text):  # said of every table
+    if "the rows after them give the geometric mean" in text:  # said of every table
         assert all("mean" in h for h in have), (text, have)
-    if "the rows before it the geometric mean of the ratio over the fit window and the rate" \
-            in text:
+    if "the rows after them give the geometric mean of the ratio over the fit window and the " \
+            "rate" in text:
         assert all("fit" in h for h in have), (text, have)
+    order = [text.find(w) for w in ("geometric mean", "robust fit measured", "what theory says")]
+    order = [i for i in order if i >= 0]
+    assert order == sorted(order), text  # the rows in the order the tables have them
+    q_column = "e_(k+1)/e_k^q" in text
+    assert q_column == any(len(t.columns) == 4 for t in tables), (text, tables)
     return text
 
 
@@ -869,10 +892,31 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     head, note = report.theory_notes([cycle])
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     assert "[0.9 q, 1.3 q]" not in note
-    assert report.theory_notes([none]) == [report.THEORY_HEAD]  # nothing compared
+    assert report.theory_notes([none]) == []  # nothing compared, no rate shown
     assert head == report.THEORY_HEAD  # the same for every table: once per page
     # the full note (every criterion) is still the union
     assert all(r in report.THEORY_NOTES for r in report.THEORY_RULES.values())
+
+
+def test_theory_notes_define_rates_only_beside_a_rate():
+    """Kink p. 5: the note 'Rate = factor …  Predicted from the Hessian at x* …  measured by
+    a robust fit' stood under a table of cycles at a kink, with no rate or order column and
+    no Hessian at x*."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    cycle = NS(comparison=Comparison(True, "agrees", quantity="band", predicted=2.0,
+                                     measured=1.0),
+               prediction=NS(kind="bounded", exact=False, rate=None, order=None, exponent=None),
+               measurement=NS(kind="bounded", rate=None, order=None, exponent=None,
+                              window=(4, 1000)))
+    notes = report.theory_notes([cycle])
+    assert not any("Rate = factor" in n or "Hessian" in n for n in notes), notes
+    assert any("2ηG/(1 − β)" in n for n in notes)
+    rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
+                     tolerance=0.01)
+    assert report.theory_notes([cycle, rate])[0].startswith("Rate = factor")
 
 
 def test_theory_lead_in_says_what_the_runs_did():
