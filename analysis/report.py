@@ -42,7 +42,7 @@ import re
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -2482,6 +2482,31 @@ def contour_levels_text(minima: int) -> str:
     return f"levels geometric in f − f_min, {why}"
 
 
+def box_exits(path: np.ndarray, box: np.ndarray) -> str:
+    """How the contour figure draws ``path`` (rows: iterates) against ``box`` (rows: [lo, hi]
+    per coordinate), by the rule of :func:`analysis.plots.plot_contour`: ``inside`` (every
+    iterate finite and in the box), ``cut`` (it leaves the box and comes back, or never
+    enters it: cut at the box's edge), ``gone`` (its last iterates lie outside: it leaves
+    for good, drawn up to where it leaves)."""
+    p = np.asarray(path, dtype=float)
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    ins = np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0]) & (p <= b[:, 1]), axis=1)
+    if ins.all():
+        return "inside"
+    return "gone" if ins.any() and not ins[-1] else "cut"
+
+
+def box_exit_text(paths: Iterable[np.ndarray], box: np.ndarray) -> str:
+    """The trajectory caption's clause on paths that leave the box (:func:`box_exits`),
+    naming only what some path does; empty when every path stays inside."""
+    ways = {box_exits(p, box) for p in paths}
+    said = (["a path that leaves the box is cut at its edge"] if "cut" in ways else []) + (
+        [("one that leaves it" if "cut" in ways else "a path that leaves the box")
+         + " for good is drawn up to where it leaves (the legend gives that k)"]
+        if "gone" in ways else [])
+    return "; " + ", and ".join(said) if said else ""
+
+
 def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:
     """Trajectory figure: curve panels (n = 1), contours (n = 2), f − f* (n ≥ 3)."""
     from analysis import plots
@@ -2517,9 +2542,7 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
                f"({contour_levels_text(minima)}), with the critical "
-               "points by kind; a path that leaves the box is cut at its edge, and one "
-               "that leaves it for good is drawn up to where it leaves (the legend gives "
-               "that k).")
+               "points by kind" + box_exit_text(paths.values(), A.box) + ".")
         if hidden:
             view = plots.contour_view(paths, A.box, zoom)
             zoomed = not np.array_equal(view, np.asarray(A.box, dtype=float).reshape(2, 2))

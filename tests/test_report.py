@@ -995,3 +995,22 @@ def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
     assert "moved by 10⁻⁶ of the box" in text
     bm.exact_landings = 0
     assert report.landings_text(bm) == ""
+
+
+def test_trajectory_caption_speaks_of_leaving_the_box_only_when_a_path_does():
+    """Kink p. 8: the caption said how a path that leaves the box is drawn, though every
+    path stayed inside it."""
+    box = np.array([[-1.0, 1.0], [-1.0, 1.0]])
+    inside = np.array([[0.5, 0.5], [0.1, -0.2], [0.0, 0.0]])
+    back = np.array([[0.5, 0.5], [1.5, 0.0], [0.0, 0.0]])  # out at k = 1, back at k = 2
+    gone = np.array([[0.5, 0.5], [0.9, 0.0], [3.0, 0.0], [9.0, 0.0]])  # out from k = 2 on
+    assert report.box_exit_text([inside, inside], box) == ""
+    assert report.box_exit_text([inside, back], box) == (
+        "; a path that leaves the box is cut at its edge")
+    assert report.box_exit_text([gone], box) == (
+        "; a path that leaves the box for good is drawn up to where it leaves (the legend "
+        "gives that k)")
+    assert report.box_exit_text([back, gone], box) == (
+        "; a path that leaves the box is cut at its edge, and one that leaves it for good is "
+        "drawn up to where it leaves (the legend gives that k)")
+    assert report.box_exits(np.array([[0.0, 0.0], [np.nan, np.nan]]), box) == "gone"
