@@ -2766,25 +2766,22 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(draw, height=height, caption=cap, label="trajectories")
     studies = [r for r in A.runs if r.study is not None and (
         r.study.reference is not None or r.study.minimizer is not None)]
-    groups = [("first-order and adaptive methods",
-               [r for r in studies if r.method in FIRST_ORDER_FAMILY]),
-              ("Newton, quasi-Newton and CG", [r for r in studies
-                                              if r.method not in FIRST_ORDER_FAMILY])]
-    for name, group in groups:
+    groups = [[r for r in studies if r.method in FIRST_ORDER_FAMILY],
+              [r for r in studies if r.method not in FIRST_ORDER_FAMILY]]
+    for group in groups:
         if not group:
             continue
+        name = families_name([r.method for r in group])
         with b.guard(f"error figure ({name})"):
             st = {r.label: r.study for r in group}
             panels = plots.rate_studies_panels(st)
-            d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
-                st, title=f"Error: {name}", fig=fig),
+            title = error_title(name, len(panels))
+            d.figure(lambda fig, st=st, title=title: plots.plot_rate_studies(
+                st, title=title, fig=fig),
                 height=plots.error_rows_height(len(panels)),
-                caption=error_caption(panels) + "  These are the rate studies' runs, "
-                        "continued past the comparison runs' stopping rule toward the "
-                        "rounding floor: " + study_lengths_text([(r.label, r.study)
-                                                                for r in group])
-                        + "." + floor_cut_text({r.label: plots.study_errors(r.study)
-                                                for r in group})
+                caption=error_caption(panels) + continued_text(group)
+                        + floor_cut_text({r.label: plots.study_errors(r.study)
+                                          for r in group})
                         + window_cut_text(st, rule=False)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors")
@@ -2905,6 +2902,53 @@ def study_length_text(label: str, study: Any) -> str:
     length and why it ended — at the rounding floor, at its iteration budget (the automatic
     budget or the cap), or stopped by the optimizer."""
     return f"{label} {plural(int(study.result.nit), 'iteration')} ({_study_end(study)})"
+
+
+#: The words naming each family of methods (:func:`optimizers.registry.names`) in a figure's
+#: title, in the order they are named.
+FAMILY_WORDS = {"first-order": "first-order", "adaptive": "adaptive",
+                "coordinate": "coordinate-descent", "newton": "Newton",
+                "quasi-newton": "quasi-Newton", "cg": "CG", "trust-region": "trust-region",
+                "least-squares": "least-squares"}
+
+
+def families_name(methods: Sequence[str]) -> str:
+    """The families of ``methods`` in words, only those present: ``first-order methods``,
+    ``first-order and adaptive methods``, ``Newton, quasi-Newton and CG methods``."""
+    present = {f for f in FAMILY_WORDS if set(methods) & set(names(f))}
+    words = [w for f, w in FAMILY_WORDS.items() if f in present]
+    if not words:
+        return "methods"
+    head = ", ".join(words[:-1])
+    return (f"{head} and {words[-1]}" if head else words[-1]) + " methods"
+
+
+def error_title(name: str, rows: int) -> str:
+    """The title of an error figure of the methods ``name`` (:func:`families_name`) drawn in
+    ``rows`` rows: a figure of rows titles each "<title>: short runs …"
+    (:func:`analysis.plots.plot_rate_studies`), where the families of the whole figure would
+    be claimed for each row, so its title is ``Error`` alone."""
+    return f"Error: {name}" if rows == 1 else "Error"
+
+
+def continued_text(runs: Sequence[MethodRun]) -> str:
+    """The error caption's sentence on the rate studies' runs of ``runs`` and their lengths
+    (:func:`study_lengths_text`): continued past the comparison runs' stopping rule toward
+    the rounding floor — said of the runs longer than their comparison run only (one with no
+    comparison run counts as continued: it ran with no gradient tolerance)."""
+    lengths = study_lengths_text([(r.label, r.study) for r in runs])
+    longer = [r.label for r in runs if r.result is None
+              or int(r.study.result.nit) > int(r.result.nit)]
+    rule = "continued past the comparison runs' stopping rule toward the rounding floor"
+    if len(longer) == len(runs):
+        how = f", {rule}"
+    elif not longer:
+        same = all(int(r.study.result.nit) == int(r.result.nit) for r in runs)
+        how = (", as long as the comparison runs" if same
+               else ", none longer than the comparison runs")
+    else:
+        how = f" ({_names(longer)} {rule})"
+    return f"  These are the rate studies' runs{how}: {lengths}."
 
 
 def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:

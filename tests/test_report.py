@@ -1014,3 +1014,34 @@ def test_trajectory_caption_speaks_of_leaving_the_box_only_when_a_path_does():
         "; a path that leaves the box is cut at its edge, and one that leaves it for good is "
         "drawn up to where it leaves (the legend gives that k)")
     assert report.box_exits(np.array([[0.0, 0.0], [np.nan, np.nan]]), box) == "gone"
+
+
+def test_error_caption_says_continued_only_of_runs_that_were():
+    """Kink p. 9: both error captions said the rate studies' runs were 'continued past the
+    comparison runs' stopping rule toward the rounding floor', though each was as long as
+    its comparison run (1000 iterations; 1, 4, 4, 2)."""
+    from types import SimpleNamespace as NS
+
+    def run(label, compared, studied):
+        return report.MethodRun(label, label, {}, "", result=NS(nit=compared),
+                                study=NS(result=NS(nit=studied, status="maxiter"),
+                                         measurement=NS(floor_index=None)))
+
+    same = report.continued_text([run("gd", 1000, 1000), run("adam", 1000, 1000)])
+    assert "continued" not in same and ", as long as the comparison runs: gd 1000" in same
+    longer = report.continued_text([run("gd", 60, 89), run("adam", 300, 569)])
+    assert "runs, continued past the comparison runs' stopping rule" in longer
+    mixed = report.continued_text([run("gd", 60, 89), run("adam", 1000, 1000)])
+    assert "runs (gd continued past the comparison runs' stopping rule" in mixed
+
+
+def test_error_figures_are_named_by_the_families_they_hold():
+    """Himmelblau p. 9: 'Error: first-order and adaptive methods: short runs' titled a row of
+    gd, momentum and nesterov, adam being in the row of long runs."""
+    assert report.families_name(["gd", "momentum", "nesterov"]) == "first-order methods"
+    assert report.families_name(["gd", "adam"]) == "first-order and adaptive methods"
+    assert report.families_name(["adam"]) == "adaptive methods"
+    assert report.families_name(["newton", "bfgs", "lbfgs", "cg"]) == (
+        "Newton, quasi-Newton and CG methods")
+    assert report.error_title("first-order and adaptive methods", 2) == "Error"
+    assert report.error_title("first-order methods", 1) == "Error: first-order methods"
