@@ -2962,7 +2962,8 @@ def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
 
 def _sweep_L_text(sw: Any) -> str:
     """Where the sweep's L is taken: `` with L = λ_max(∇²f) = … at the minimizer x*`` and how
-    far the prediction reaches — near x₀ only (a local prediction, from the Hessian at x*),
+    far the prediction reaches — near x* only, the minimizer nearest to x₀ (a local
+    prediction, from the Hessian at x*),
     or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
@@ -2972,7 +2973,7 @@ def _sweep_L_text(sw: Any) -> str:
                 "point (f is quadratic, its Hessian constant: the prediction is exact from "
                 "any start)")
     return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
-            "near x₀ (a local prediction)")
+            "nearest to x₀ (a local prediction)")
 
 
 def _sweep_verdict(A: Any, sw: Any) -> str:
