@@ -1148,7 +1148,7 @@ def _plateau_sentence(A: Analysis) -> str | None:
     if not plateaus:
         return None
     return (f"The gradient is below {fmt_num(A.vanishing.threshold)} on "
-            f"{len(plateaus)} plateau region(s) far above the minimum value: "
+            f"{plural(len(plateaus), 'plateau region')} far above the minimum value: "
             "gradient methods crawl there.")
 
 
@@ -1337,7 +1337,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     how = ("complete: an exact solve (SymPy) proved that these are all the critical points "
            "in the box" if cps.complete else
            f"found by a numeric search ({cps.method}); there may be others in the box")
-    d.paragraph(f"{len(cps)} critical point(s) in the box — {how}.")
+    d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}.")
     rows = []
     sec = "critical points"
     for i, cp in enumerate(list(cps)[:limit], start=1):
@@ -1452,10 +1452,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
     d.paragraph(f"Regions of the box where ‖∇f‖ < {fmt_num(v.threshold)} ({v.method}): "
-                f"{len(v.regions)}, of which {plateaus} plateau(s) — flat regions whose value "
-                "is far above the minimum, where gradient steps become tiny without being "
-                f"near a solution.  f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on "
-                "the box.")
+                f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
+                "whose value is far above the minimum, where gradient steps become tiny "
+                "without being near a solution.  "
+                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box.")
     rows = []
     shown = {"roots": False, "ellipse": False, "zero": False}
     for i, r in enumerate(v.regions[:limit], start=1):
@@ -3115,12 +3115,12 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
 def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
     """How a many-starts batch time was measured (:func:`analysis.starts.timed_batch`)."""
     lo, hi = min(calls), max(calls)
-    count = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    count = plural(lo, "timed call") if lo == hi else f"{lo}–{hi} timed calls"
     return (f"Batch ms: CPU time of all {N} starts run on one thread, the fastest of {count} "
-            "timed call(s) of each method after an untimed warm-up call on the same starts "
-            f"(the results are those of the warm-up call on {threads} thread(s); compiling or "
-            "loading the kernels is not in the figure, nor is the wall time of a parallel call, "
-            "which on busy cores waits for a descheduled thread)")
+            "of each method after an untimed warm-up call on the same starts "
+            f"(the results are those of the warm-up call on {plural(threads, 'thread')}; "
+            "compiling or loading the kernels is not in the figure, nor is the wall time of a "
+            "parallel call, which on busy cores waits for a descheduled thread)")
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,

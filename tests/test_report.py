@@ -1045,3 +1045,23 @@ def test_error_figures_are_named_by_the_families_they_hold():
         "Newton, quasi-Newton and CG methods")
     assert report.error_title("first-order and adaptive methods", 2) == "Error"
     assert report.error_title("first-order methods", 1) == "Error: first-order methods"
+
+
+def test_known_counts_are_written_without_plural_placeholders():
+    """Rosenbrock, Himmelblau: '9 critical point(s)', '0 plateau(s)', '5 timed call(s)',
+    '2 thread(s)', '2–5 timed call(s)' where the count is known."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    one = report.batch_time_text([5, 5], 100, 2)
+    assert "fastest of 5 timed calls of each method" in one and "on 2 threads;" in one
+    spread = report.batch_time_text([2, 5], 100, 1)
+    assert "fastest of 2–5 timed calls" in spread and "on 1 thread;" in spread
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    box = np.array([[-3.0, 3.0], [-3.0, 3.0]])
+    b = report.Builder("Kink")
+    report._critical_table(b, NS(obj=obj, box=box, cps=obj.critical_points(box=box)))
+    text = " ".join(blk.text for blk in b.doc.blocks if hasattr(blk, "text"))
+    assert "1 critical point in the box" in text
+    assert "(s)" not in one + spread + text
