@@ -1406,7 +1406,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         rows.append(["chord test", f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
                      f"α = {fmt_num(chord.get('alpha'))}",
                      "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = "
-                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "numeric")])
+                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "exact")])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
             notes=[legend_text(["exact", "numeric"])])
 

@@ -1065,3 +1065,28 @@ def test_known_counts_are_written_without_plural_placeholders():
     text = " ".join(blk.text for blk in b.doc.blocks if hasattr(blk, "text"))
     assert "1 critical point in the box" in text
     assert "(s)" not in one + spread + text
+
+
+def test_chord_gap_is_marked_exact_as_its_verification_is():
+    """Rosenbrock p. 4: the verdict said 'chord witnesses verified exactly' while the chord's
+    gap was marked ⁿ (numeric); a witness's gap is evaluated exactly (SymPy, 50 digits at the
+    rationals of its float ends) and kept only when positive."""
+    from landscape import Objective
+    from landscape.convexity import _chord_gap_exact
+
+    obj = Objective.parse("x**4 - 3*x**2 + y**2")
+    gap = _chord_gap_exact(obj.expr, obj.variables, [-0.5, 0.0], [0.5, 0.0])
+    assert gap == 0.0 - (0.0625 - 0.75)  # f(0) − (f(−½) + f(½))/2 = 0.6875, exactly
+    from types import SimpleNamespace as NS
+
+    cv = NS(verdict="nonconvex", method="numeric", strict=False, strong=False, mu=None, L=None,
+            how={"verdict": "refuted: λ_min < 0 and λ_max > 0 on the box with chord "
+                            "witnesses verified exactly"},
+            witness={"point": [0.0, 0.0], "min_eigenvalue": -6.0,
+                     "chord": {"x": [-0.5, 0.0], "y": [0.5, 0.0], "alpha": 0.5, "gap": gap}},
+            to_json=dict)
+    b = report.Builder("t")
+    report._convexity_table(b, NS(convexity=cv, obj=obj))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    (row,) = [r for r in table.rows if r[0] == "chord test"]
+    assert row[2].endswith("0.6875ᵉ"), row
