@@ -1457,14 +1457,19 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 "without being near a solution.  "
                 f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box.")
     rows = []
-    shown = {"roots": False, "ellipse": False, "zero": False}
+    shown = {"roots": False, "ellipse": False, "zero": False, "kink": False}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        inside = region_critical_point(A.cps, r)
+        at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
+                   and np.allclose(np.asarray(r.point, float),
+                                   np.asarray(A.cps[inside].point, float), atol=1e-12))
         shown["roots"] |= bool(r.exact) and ext is None
         shown["ellipse"] |= ext is not None
-        shown["zero"] |= cp is not None
+        shown["zero"] |= cp is not None and not at_kink
+        shown["kink"] |= at_kink
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
         # both ends with the digits that tell them apart, trailing zeros kept alike
@@ -1473,10 +1478,6 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
             f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}]"
             for k, (lo, hi, d) in enumerate(
                 (lo, hi, interval_digits(lo, hi)) for lo, hi in zip(lower, upper, strict=True)))
-        inside = region_critical_point(A.cps, r)
-        at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
-                   and np.allclose(np.asarray(r.point, float),
-                                   np.asarray(A.cps[inside].point, float), atol=1e-12))
         # a region holding an exact critical point has its smallest ‖∇f‖ = 0 there, exactly
         at = mark(_exact_text(cp.point_exact) or fmt_point(cp.point), "exact") if cp else \
             fmt_point(r.point)
@@ -1502,11 +1503,12 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         d.paragraph(str(n), style="italic", size=SMALL)
 
 
-def region_note(roots: bool, ellipse: bool, zero: bool) -> str:
+def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False) -> str:
     """The small-gradient table's footnote on the exact entries it shows: bounds that are
     roots of |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of
-    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point
-    (``zero``); each sentence ends with two spaces."""
+    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point where
+    f is differentiable (``zero``), a critical point at a kink, where f has no gradient
+    (``kink``); each sentence ends with two spaces."""
     out = ""
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
@@ -1515,8 +1517,13 @@ def region_note(roots: bool, ellipse: bool, zero: bool) -> str:
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
                 "H⁻¹‖₂ (agreeing with the measured extents).  ")
     if zero:
-        out += ("A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
+        out += ("A region holding an exact critical point where f is differentiable has its "
+                "smallest ‖∇f‖ = 0 there, exactly.  " if kink else
+                "A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
                 "exactly.  ")
+    if kink:
+        out += ("No gradient (kink): the region's critical point is a kink of f, where f has "
+                "no gradient (0 lies in its subdifferential).  ")
     return out
 
 

@@ -286,3 +286,17 @@ def test_a_short_table_splits_rather_than_leave_a_third_of_the_page_blank(tmp_pa
     assert res.page_fill[0].blank <= 1 / 3, res.page_fill
     res, texts = build(4, "four.pdf")  # a few rows: whole, on one page or the next
     assert sum("row 0" in t and "row 3" in t for t in texts) == 1
+
+
+def test_small_gradient_note_holds_for_a_kink(four_reports):
+    """Kink p. 3: the note 'A region holding an exact critical point has its smallest ‖∇f‖ = 0
+    there, exactly' stood under row R1, whose ‖∇f‖ cell says 'no gradient (kink)'."""
+    tables = [b for b in four_reports["kink"][1].blocks
+              if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
+    assert tables and any("no gradient (kink)" in r[3] for t in tables for r in t.rows)
+    notes = " ".join(n for t in tables for n in t.notes)
+    assert "smallest ‖∇f‖ = 0 there, exactly" not in notes
+    assert "a kink of f, where f has no gradient" in notes
+    himmel = [b for b in four_reports["himmelblau"][1].blocks
+              if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
+    assert all("no gradient" not in n for t in himmel for n in t.notes)
