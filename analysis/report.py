@@ -885,6 +885,13 @@ def _kind_counts(cps: Sequence[Any]) -> str:
     return ", ".join(parts) if parts else "none"
 
 
+def how_clause(method: str, how: str) -> str:
+    """How a verdict was reached, in one clause with one colon: ``symbolic proof: …`` for a
+    ``how`` that reads ``proved: …``, else ``method: how``."""
+    return (f"{method} proof: {how.removeprefix('proved: ')}" if how.startswith("proved: ")
+            else f"{method}: {how}")
+
+
 def _convexity_sentence(A: Analysis) -> str:
     cv = A.convexity
     if cv is None:
@@ -893,9 +900,9 @@ def _convexity_sentence(A: Analysis) -> str:
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
         extra = f" with μ = {fmt_num(cv.mu)} and L = {fmt_num(cv.L)}" if cv.strong else ""
-        return f"f is {kind} on the box{extra} ({cv.method}: {how})."
+        return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
-        return f"f is concave on the box ({cv.method}: {how})."
+        return f"f is concave on the box ({how_clause(cv.method, how)})."
     if cv.verdict == "nonconvex":
         w = cv.witness or {}
         where = ""
@@ -950,6 +957,12 @@ def _which_minimum(A: Any, x: Any) -> str:
     if any(same(cp) for _, cp in ties):
         return "the lowest minimum" if len(ties) == 1 else "a lowest minimum"
     return "another minimum"
+
+
+def minimum_named(which: str, point: str) -> str:
+    """A minimum at ``point`` named by :func:`_which_minimum`'s ``which``, with no bracket
+    after the point: ``x* = (3, 2)``, ``the lowest minimum (3, 2)``."""
+    return f"x* = {point}" if which == "x*" else f"{which} {point}"
 
 
 def grad_text(res: Any) -> str:
@@ -1047,14 +1060,12 @@ def _gd_sentence(A: Analysis) -> str | None:
         return None
     st = gd.study
     p, m = st.prediction, st.measurement
-    which = _which_minimum(A, st.minimizer)
+    which = minimum_named(_which_minimum(A, st.minimizer), fmt_point(st.minimizer))
     if gd.result is not None and gd.result.status != "converged":
         said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
-                f"({_status_phrase(gd.result)}); theory is evaluated at x = "
-                f"{fmt_point(st.minimizer)} ({which})")
+                f"({_status_phrase(gd.result)}); theory is evaluated at {which}")
     else:
-        said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
-                f"({which})")
+        said = f"GD ({_hyper_text('gd', st.hyper)}) ran to {which}"
     if p.rate is not None and p.kind == "linear":
         said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step")
@@ -1165,15 +1176,21 @@ def _summary(b: Builder, A: Analysis) -> None:
     d.bullets(items)
 
 
+#: a critical point's kind as the noun a sentence names it by (``near the saddle P2``)
+KIND_NOUN = {"unknown": "point of unknown kind"}
+
+
 def study_end(A: Analysis, study: Any) -> str:
-    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, near P1 (minimum))``:
+    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, near the minimum P1)``:
     where a rate study's run ended, unless its reason already says so (empty)."""
     res = getattr(study, "result", None)
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
     near = _ended_near(A, res.x)
-    where = "" if near == "—" else f", {'near ' if near.startswith('P') else ''}{near}"
+    i = _near_index(A, res.x) if near.startswith("P") else None
+    where = ("" if near == "—" else f", {near}" if i is None
+             else f", near the {KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} P{i + 1}")
     return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
             f"(status {res.status}, {grad_text(res)}{where})")
 

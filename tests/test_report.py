@@ -241,7 +241,9 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
     data = json.loads(himmelblau_report.json.read_text())
     gd = data["rates"]["gd"]
     text = squash(pdf_text(himmelblau_report.pdf))
-    assert f"ran to x = {report.fmt_point(gd['minimizer'])}" in text
+    pt = report.fmt_point(gd["minimizer"])
+    assert f"ran to x* = {pt}" in text or f"minimum {pt}" in text, text
+    assert f"{pt} (x*)" not in text  # no bracket after the point's own
     if gd["predicted"]["kind"] == "linear":
         assert f"shrink by ρ = {report.fmt_num(gd['predicted']['rate'], 5)} per step" in text
 
@@ -269,8 +271,9 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     res = four_reports["kink"][0]
     text = squash(pdf_text(res.pdf))
     assert "GD (" in text
-    assert "ran to x = (0, 0)" not in text
+    assert "ran to x = (0, 0)" not in text and "ran to x* = (0, 0)" not in text
     assert "did not converge" in text
+    assert "theory is evaluated at x* = (0, 0), where" in text  # not "x = (0, 0) (x*)"
 
 
 def test_short_hessian_lists_are_shown_whole(four_reports):

@@ -300,3 +300,18 @@ def test_small_gradient_note_holds_for_a_kink(four_reports):
     himmel = [b for b in four_reports["himmelblau"][1].blocks
               if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
     assert all("no gradient" not in n for t in himmel for n in t.notes)
+
+
+def test_no_bracket_follows_or_nests_in_the_summary_and_failures(four_reports):
+    """Kink p. 2: "x = (0, 0) (x*)", "(symbolic: proved: …)"; Rosenbrock p. 2: "(status
+    maxiter, ‖∇f‖∞ = 0.00085, near P3 (minimum))"."""
+    for name, (_, doc) in four_reports.items():
+        for blk in doc.blocks:
+            text = getattr(blk, "text", "")
+            if not isinstance(blk, pages.Paragraph):
+                continue
+            assert ") (x*)" not in text and ": proved:" not in text, (name, text)
+            assert not re.search(r"\(status [^()]*, near P\d+ \(", text), (name, text)
+    assert report.how_clause("symbolic", "proved: Hessian constant") == (
+        "symbolic proof: Hessian constant")
+    assert report.how_clause("numeric", "no refutation found") == "numeric: no refutation found"
