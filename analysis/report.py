@@ -1219,6 +1219,19 @@ def prose(text: str) -> str:
     return text
 
 
+def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
+    """The “What failed” bullets on the critical-point list: that it is not proved complete
+    (when not ``complete``), said once — a note ending in that clause
+    (:data:`landscape.critical.find.INCOMPLETE`) keeps the rest — then its ``notes``."""
+    from landscape.critical.find import INCOMPLETE
+
+    tail = "; " + INCOMPLETE
+    out = [] if complete else [
+        "The critical-point list is not proved complete (numeric search)."]
+    return out + [f"Critical points: {n.removesuffix(tail) if not complete else n}"
+                  for n in notes]
+
+
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
     """The “What failed” section; returns the findings listed (besides exceptions)."""
     d = b.doc
@@ -1231,9 +1244,7 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
                             "cannot be measured against a minimizer.")
         elif not A.minimum:
             findings.append("No minimum among the critical points in the box.")
-        if not A.cps.complete:
-            findings.append("The critical-point list is not proved complete (numeric search).")
-        findings += [f"Critical points: {n}" for n in A.cps.notes]
+        findings += critical_findings(A.cps.complete, A.cps.notes)
     if A.convexity is not None and A.convexity.verdict == "unknown":
         findings.append("Convexity could not be decided on the box.")
     for r in A.runs:

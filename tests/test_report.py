@@ -1093,3 +1093,20 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
     (row,) = [r for r in table.rows if r[0] == "chord test"]
     assert row[2].endswith("0.6875ᵉ"), row
+
+
+def test_an_incomplete_critical_point_list_is_said_once():
+    """Rosenbrock p. 2: 'The critical-point list is not proved complete' and, two bullets on,
+    '…numeric search of the box with 1000 starts (…); the list may be incomplete'."""
+    from landscape import Objective
+
+    notes = ["exact solve abandoned after 10 s",
+             "numeric search of the box with 1000 starts (Newton/Levenberg–Marquardt on "
+             "∇f = 0); the list may be incomplete"]
+    out = report.critical_findings(False, notes)
+    assert sum("complete" in f for f in out) == 1, out
+    assert out[2] == ("Critical points: numeric search of the box with 1000 starts "
+                      "(Newton/Levenberg–Marquardt on ∇f = 0)")
+    assert report.critical_findings(True, ["x"]) == ["Critical points: x"]
+    cps = Objective.parse("x**4 - x**2").critical_points(exact=False, starts=20)
+    assert cps.notes[-1].endswith("; the list may be incomplete")  # the clause stripped
