@@ -2103,8 +2103,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
     quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  For a linear rate the
-    row before it is the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b]: the
-    per-step ratio of an oscillating mode (heavy ball, complex roots) fluctuates around ρ.  Returns
+    rows before it are the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b] (the
+    per-step ratio of an oscillating mode, heavy ball or complex roots, fluctuates around ρ),
+    then the robust fit's rate when the run measured one (:func:`_window_rows`).  Returns
     whether a table was added (none without a reference point or usable errors)."""
     from analysis import plots
 
