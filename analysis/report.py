@@ -42,7 +42,7 @@ import re
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -885,6 +885,13 @@ def _kind_counts(cps: Sequence[Any]) -> str:
     return ", ".join(parts) if parts else "none"
 
 
+def how_clause(method: str, how: str) -> str:
+    """How a verdict was reached, in one clause with one colon: ``symbolic proof: …`` for a
+    ``how`` that reads ``proved: …``, else ``method: how``."""
+    return (f"{method} proof: {how.removeprefix('proved: ')}" if how.startswith("proved: ")
+            else f"{method}: {how}")
+
+
 def _convexity_sentence(A: Analysis) -> str:
     cv = A.convexity
     if cv is None:
@@ -893,9 +900,9 @@ def _convexity_sentence(A: Analysis) -> str:
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
         extra = f" with μ = {fmt_num(cv.mu)} and L = {fmt_num(cv.L)}" if cv.strong else ""
-        return f"f is {kind} on the box{extra} ({cv.method}: {how})."
+        return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
-        return f"f is concave on the box ({cv.method}: {how})."
+        return f"f is concave on the box ({how_clause(cv.method, how)})."
     if cv.verdict == "nonconvex":
         w = cv.witness or {}
         where = ""
@@ -950,6 +957,12 @@ def _which_minimum(A: Any, x: Any) -> str:
     if any(same(cp) for _, cp in ties):
         return "the lowest minimum" if len(ties) == 1 else "a lowest minimum"
     return "another minimum"
+
+
+def minimum_named(which: str, point: str) -> str:
+    """A minimum at ``point`` named by :func:`_which_minimum`'s ``which``, with no bracket
+    after the point: ``x* = (3, 2)``, ``the lowest minimum (3, 2)``."""
+    return f"x* = {point}" if which == "x*" else f"{which} {point}"
 
 
 def grad_text(res: Any) -> str:
@@ -1047,14 +1060,12 @@ def _gd_sentence(A: Analysis) -> str | None:
         return None
     st = gd.study
     p, m = st.prediction, st.measurement
-    which = _which_minimum(A, st.minimizer)
+    which = minimum_named(_which_minimum(A, st.minimizer), fmt_point(st.minimizer))
     if gd.result is not None and gd.result.status != "converged":
         said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
-                f"({_status_phrase(gd.result)}); theory is evaluated at x = "
-                f"{fmt_point(st.minimizer)} ({which})")
+                f"({_status_phrase(gd.result)}); theory is evaluated at {which}")
     else:
-        said = (f"GD ({_hyper_text('gd', st.hyper)}) ran to x = {fmt_point(st.minimizer)} "
-                f"({which})")
+        said = f"GD ({_hyper_text('gd', st.hyper)}) ran to {which}"
     if p.rate is not None and p.kind == "linear":
         said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step")
@@ -1148,7 +1159,7 @@ def _plateau_sentence(A: Analysis) -> str | None:
     if not plateaus:
         return None
     return (f"The gradient is below {fmt_num(A.vanishing.threshold)} on "
-            f"{len(plateaus)} plateau region(s) far above the minimum value: "
+            f"{plural(len(plateaus), 'plateau region')} far above the minimum value: "
             "gradient methods crawl there.")
 
 
@@ -1165,15 +1176,21 @@ def _summary(b: Builder, A: Analysis) -> None:
     d.bullets(items)
 
 
+#: a critical point's kind as the noun a sentence names it by (``near the saddle P2``)
+KIND_NOUN = {"unknown": "point of unknown kind"}
+
+
 def study_end(A: Analysis, study: Any) -> str:
-    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, near P1 (minimum))``:
+    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, near the minimum P1)``:
     where a rate study's run ended, unless its reason already says so (empty)."""
     res = getattr(study, "result", None)
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
     near = _ended_near(A, res.x)
-    where = "" if near == "—" else f", {'near ' if near.startswith('P') else ''}{near}"
+    i = _near_index(A, res.x) if near.startswith("P") else None
+    where = ("" if near == "—" else f", {near}" if i is None
+             else f", near the {KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} P{i + 1}")
     return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
             f"(status {res.status}, {grad_text(res)}{where})")
 
@@ -1202,6 +1219,19 @@ def prose(text: str) -> str:
     return text
 
 
+def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
+    """The “What failed” bullets on the critical-point list: that it is not proved complete
+    (when not ``complete``), said once — a note ending in that clause
+    (:data:`landscape.critical.find.INCOMPLETE`) keeps the rest — then its ``notes``."""
+    from landscape.critical.find import INCOMPLETE
+
+    tail = "; " + INCOMPLETE
+    out = [] if complete else [
+        "The critical-point list is not proved complete (numeric search)."]
+    return out + [f"Critical points: {n.removesuffix(tail) if not complete else n}"
+                  for n in notes]
+
+
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
     """The “What failed” section; returns the findings listed (besides exceptions)."""
     d = b.doc
@@ -1214,9 +1244,7 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
                             "cannot be measured against a minimizer.")
         elif not A.minimum:
             findings.append("No minimum among the critical points in the box.")
-        if not A.cps.complete:
-            findings.append("The critical-point list is not proved complete (numeric search).")
-        findings += [f"Critical points: {n}" for n in A.cps.notes]
+        findings += critical_findings(A.cps.complete, A.cps.notes)
     if A.convexity is not None and A.convexity.verdict == "unknown":
         findings.append("Convexity could not be decided on the box.")
     for r in A.runs:
@@ -1337,7 +1365,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     how = ("complete: an exact solve (SymPy) proved that these are all the critical points "
            "in the box" if cps.complete else
            f"found by a numeric search ({cps.method}); there may be others in the box")
-    d.paragraph(f"{len(cps)} critical point(s) in the box — {how}.")
+    d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}.")
     rows = []
     sec = "critical points"
     for i, cp in enumerate(list(cps)[:limit], start=1):
@@ -1406,7 +1434,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         rows.append(["chord test", f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
                      f"α = {fmt_num(chord.get('alpha'))}",
                      "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = "
-                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "numeric")])
+                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "exact")])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
             notes=[legend_text(["exact", "numeric"])])
 
@@ -1451,20 +1479,25 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
-    d.paragraph(f"Regions of the box where ‖∇f‖ < {fmt_num(v.threshold)} ({v.method}): "
-                f"{len(v.regions)}, of which {plateaus} plateau(s) — flat regions whose value "
-                "is far above the minimum, where gradient steps become tiny without being "
-                f"near a solution.  f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on "
-                "the box.")
+    d.paragraph(f"Regions of the box where ‖∇f‖ < t = {fmt_num(v.threshold)} ({v.method}): "
+                f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
+                "whose value is far above the minimum, where gradient steps become tiny "
+                "without being near a solution.  "
+                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box.")
     rows = []
-    shown = {"roots": False, "ellipse": False, "zero": False}
+    shown = {"roots": False, "ellipse": False, "zero": False, "kink": False}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        inside = region_critical_point(A.cps, r)
+        at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
+                   and np.allclose(np.asarray(r.point, float),
+                                   np.asarray(A.cps[inside].point, float), atol=1e-12))
         shown["roots"] |= bool(r.exact) and ext is None
         shown["ellipse"] |= ext is not None
-        shown["zero"] |= cp is not None
+        shown["zero"] |= cp is not None and not at_kink
+        shown["kink"] |= at_kink
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
         # both ends with the digits that tell them apart, trailing zeros kept alike
@@ -1473,10 +1506,6 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
             f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}]"
             for k, (lo, hi, d) in enumerate(
                 (lo, hi, interval_digits(lo, hi)) for lo, hi in zip(lower, upper, strict=True)))
-        inside = region_critical_point(A.cps, r)
-        at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
-                   and np.allclose(np.asarray(r.point, float),
-                                   np.asarray(A.cps[inside].point, float), atol=1e-12))
         # a region holding an exact critical point has its smallest ‖∇f‖ = 0 there, exactly
         at = mark(_exact_text(cp.point_exact) or fmt_point(cp.point), "exact") if cp else \
             fmt_point(r.point)
@@ -1502,11 +1531,12 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         d.paragraph(str(n), style="italic", size=SMALL)
 
 
-def region_note(roots: bool, ellipse: bool, zero: bool) -> str:
+def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False) -> str:
     """The small-gradient table's footnote on the exact entries it shows: bounds that are
     roots of |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of
-    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point
-    (``zero``); each sentence ends with two spaces."""
+    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point where
+    f is differentiable (``zero``), a critical point at a kink, where f has no gradient
+    (``kink``); each sentence ends with two spaces."""
     out = ""
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
@@ -1515,8 +1545,13 @@ def region_note(roots: bool, ellipse: bool, zero: bool) -> str:
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
                 "H⁻¹‖₂ (agreeing with the measured extents).  ")
     if zero:
-        out += ("A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
+        out += ("A region holding an exact critical point where f is differentiable has its "
+                "smallest ‖∇f‖ = 0 there, exactly.  " if kink else
+                "A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
                 "exactly.  ")
+    if kink:
+        out += ("No gradient (kink): the region's critical point is a kink of f, where f has "
+                "no gradient (0 lies in its subdifferential).  ")
     return out
 
 
@@ -1865,12 +1900,21 @@ THEORY_HEAD = (
     "shown.")
 
 
+def shows_rate(study: Any) -> bool:
+    """Whether the theory table's row of rate study ``study`` has a number in a rate or an
+    order column (:func:`_pred_cells`, :func:`_meas_cells`): a predicted or measured rate,
+    exponent or order."""
+    return any(getattr(x, a, None) is not None for x in (study.prediction, study.measurement)
+               for a in ("rate", "exponent", "order"))
+
+
 def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     """The notes of a theory table whose rows are the rate studies ``studies``: what rate
     and order are and where the prediction and the measurement come from
-    (:data:`THEORY_HEAD`), then the agreement rules and ‘decided by’ readings of exactly the
-    criteria its rows use (:func:`theory_criterion`; all of them when ``studies`` is None),
-    none when no row compared anything."""
+    (:data:`THEORY_HEAD`; only when some row shows a rate or an order, :func:`shows_rate`),
+    then the agreement rules and ‘decided by’ readings of exactly the criteria its rows use
+    (:func:`theory_criterion`; all of them when ``studies`` is None), none when no row
+    compared anything."""
     pairs = ([(k, k) for k in THEORY_RULES] if studies is None
              else [theory_criterion(st) for st in studies])
     rules = [k for k in THEORY_RULES if k in {r for r, _ in pairs}]
@@ -1881,7 +1925,8 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     if readings:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
-    return [THEORY_HEAD] + ([text.strip()] if text else [])
+    head = studies is None or any(shows_rate(st) for st in studies)
+    return ([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
 
 
 #: The full notes of a theory table: every criterion.
@@ -2058,8 +2103,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
     quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  For a linear rate the
-    row before it is the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b]: the
-    per-step ratio of an oscillating mode (heavy ball, complex roots) fluctuates around ρ.  Returns
+    rows before it are the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b] (the
+    per-step ratio of an oscillating mode, heavy ball or complex roots, fluctuates around ρ),
+    then the robust fit's rate when the run measured one (:func:`_window_rows`).  Returns
     whether a table was added (none without a reference point or usable errors)."""
     from analysis import plots
 
@@ -2190,30 +2236,35 @@ def nw_rows(study: Any) -> frozenset[str]:
 
 def nw_text(studies: Sequence[Any]) -> str:
     """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
-    rows they have (:func:`nw_rows`): a row that every table has as such, one that some
-    have for the runs that have it, none that no table has."""
+    rows and columns they have (:func:`nw_rows`, :func:`convergence_order`) in the order the
+    tables have them (the steps; the geometric mean, then the robust fit; theory last): a row
+    that every table has as such, one that some have for the runs that have it, none that
+    no table has."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
     fits = [k for k in kinds if "fit" in k]
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"
+    theory = "what theory says the ratio tends to"
     if not means:
-        rows = ""
-    elif len(fits) == len(kinds):
-        rows = f", the rows before it {mean} and {fit}"
-    elif len(means) == len(kinds):
-        rows = (f", the row before it {mean}"
-                + (f", followed, for a run with a measured rate or growth factor, by {fit}"
-                   if fits else " (these runs have no measured rate, so no row of a robust "
-                   "fit)"))
+        rows = f"; the last row is {theory}"
     else:
-        rows = (f"; for a run with a fit window and no order q, the row before it is {mean}"
-                + (f", followed, for a run with a measured rate or growth factor, by {fit}"
-                   if fits else ""))
+        first = (mean if len(means) == len(kinds)
+                 else f"for a run with a fit window and no order q, {mean}")
+        if len(fits) == len(kinds):
+            then = f" and {fit}"
+        elif fits:
+            then = f", then, for a run with a measured rate or growth factor, {fit}"
+        elif len(means) == len(kinds):
+            then = " (these runs have no measured rate, so no row of a robust fit)"
+        else:
+            then = ""
+        rows = f"; the rows after them give {first}{then}, and the last row {theory}"
+    ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
-    return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k (and "
-            "e_(k+1)/e_k^q for a method of order q) at a few iterations, as in Nocedal & "
-            f"Wright's tables; the last row is what theory says the ratio tends to{rows}.  "
+    return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
+            + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
+            + f" at a few iterations, as in Nocedal & Wright's tables{rows}.  "
             "Iterations whose errors are within 10³ machine epsilons of the floor are left "
             "out (rounding noise)"
             + (", except the step at which a terminating run reached x*" if reached else "")
@@ -2485,6 +2536,31 @@ def contour_levels_text(minima: int) -> str:
     return f"levels geometric in f − f_min, {why}"
 
 
+def box_exits(path: np.ndarray, box: np.ndarray) -> str:
+    """How the contour figure draws ``path`` (rows: iterates) against ``box`` (rows: [lo, hi]
+    per coordinate), by the rule of :func:`analysis.plots.plot_contour`: ``inside`` (every
+    iterate finite and in the box), ``cut`` (it leaves the box and comes back, or never
+    enters it: cut at the box's edge), ``gone`` (its last iterates lie outside: it leaves
+    for good, drawn up to where it leaves)."""
+    p = np.asarray(path, dtype=float)
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    ins = np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0]) & (p <= b[:, 1]), axis=1)
+    if ins.all():
+        return "inside"
+    return "gone" if ins.any() and not ins[-1] else "cut"
+
+
+def box_exit_text(paths: Iterable[np.ndarray], box: np.ndarray) -> str:
+    """The trajectory caption's clause on paths that leave the box (:func:`box_exits`),
+    naming only what some path does; empty when every path stays inside."""
+    ways = {box_exits(p, box) for p in paths}
+    said = (["a path that leaves the box is cut at its edge"] if "cut" in ways else []) + (
+        [("one that leaves it" if "cut" in ways else "a path that leaves the box")
+         + " for good is drawn up to where it leaves (the legend gives that k)"]
+        if "gone" in ways else [])
+    return "; " + ", and ".join(said) if said else ""
+
+
 def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any], float, str]:
     """Trajectory figure: curve panels (n = 1), contours (n = 2), f − f* (n ≥ 3)."""
     from analysis import plots
@@ -2520,9 +2596,7 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
         minima = sum(1 for cp in (cps or []) if cp.kind == "minimum")
         cap = ("Trajectories of all methods from the same start over the contours of f "
                f"({contour_levels_text(minima)}), with the critical "
-               "points by kind; a path that leaves the box is cut at its edge, and one "
-               "that leaves it for good is drawn up to where it leaves (the legend gives "
-               "that k).")
+               "points by kind" + box_exit_text(paths.values(), A.box) + ".")
         if hidden:
             view = plots.contour_view(paths, A.box, zoom)
             zoomed = not np.array_equal(view, np.asarray(A.box, dtype=float).reshape(2, 2))
@@ -2746,25 +2820,22 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(draw, height=height, caption=cap, label="trajectories")
     studies = [r for r in A.runs if r.study is not None and (
         r.study.reference is not None or r.study.minimizer is not None)]
-    groups = [("first-order and adaptive methods",
-               [r for r in studies if r.method in FIRST_ORDER_FAMILY]),
-              ("Newton, quasi-Newton and CG", [r for r in studies
-                                              if r.method not in FIRST_ORDER_FAMILY])]
-    for name, group in groups:
+    groups = [[r for r in studies if r.method in FIRST_ORDER_FAMILY],
+              [r for r in studies if r.method not in FIRST_ORDER_FAMILY]]
+    for group in groups:
         if not group:
             continue
+        name = families_name([r.method for r in group])
         with b.guard(f"error figure ({name})"):
             st = {r.label: r.study for r in group}
             panels = plots.rate_studies_panels(st)
-            d.figure(lambda fig, st=st, name=name: plots.plot_rate_studies(
-                st, title=f"Error: {name}", fig=fig),
+            title = error_title(name, len(panels))
+            d.figure(lambda fig, st=st, title=title: plots.plot_rate_studies(
+                st, title=title, fig=fig),
                 height=plots.error_rows_height(len(panels)),
-                caption=error_caption(panels) + "  These are the rate studies' runs, "
-                        "continued past the comparison runs' stopping rule toward the "
-                        "rounding floor: " + study_lengths_text([(r.label, r.study)
-                                                                for r in group])
-                        + "." + floor_cut_text({r.label: plots.study_errors(r.study)
-                                                for r in group})
+                caption=error_caption(panels) + continued_text(group)
+                        + floor_cut_text({r.label: plots.study_errors(r.study)
+                                          for r in group})
                         + window_cut_text(st, rule=False)
                         + coinciding_text({r.label: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors")
@@ -2887,6 +2958,53 @@ def study_length_text(label: str, study: Any) -> str:
     return f"{label} {plural(int(study.result.nit), 'iteration')} ({_study_end(study)})"
 
 
+#: The words naming each family of methods (:func:`optimizers.registry.names`) in a figure's
+#: title, in the order they are named.
+FAMILY_WORDS = {"first-order": "first-order", "adaptive": "adaptive",
+                "coordinate": "coordinate-descent", "newton": "Newton",
+                "quasi-newton": "quasi-Newton", "cg": "CG", "trust-region": "trust-region",
+                "least-squares": "least-squares"}
+
+
+def families_name(methods: Sequence[str]) -> str:
+    """The families of ``methods`` in words, only those present: ``first-order methods``,
+    ``first-order and adaptive methods``, ``Newton, quasi-Newton and CG methods``."""
+    present = {f for f in FAMILY_WORDS if set(methods) & set(names(f))}
+    words = [w for f, w in FAMILY_WORDS.items() if f in present]
+    if not words:
+        return "methods"
+    head = ", ".join(words[:-1])
+    return (f"{head} and {words[-1]}" if head else words[-1]) + " methods"
+
+
+def error_title(name: str, rows: int) -> str:
+    """The title of an error figure of the methods ``name`` (:func:`families_name`) drawn in
+    ``rows`` rows: a figure of rows titles each "<title>: short runs …"
+    (:func:`analysis.plots.plot_rate_studies`), where the families of the whole figure would
+    be claimed for each row, so its title is ``Error`` alone."""
+    return f"Error: {name}" if rows == 1 else "Error"
+
+
+def continued_text(runs: Sequence[MethodRun]) -> str:
+    """The error caption's sentence on the rate studies' runs of ``runs`` and their lengths
+    (:func:`study_lengths_text`): continued past the comparison runs' stopping rule toward
+    the rounding floor — said of the runs longer than their comparison run only (one with no
+    comparison run counts as continued: it ran with no gradient tolerance)."""
+    lengths = study_lengths_text([(r.label, r.study) for r in runs])
+    longer = [r.label for r in runs if r.result is None
+              or int(r.study.result.nit) > int(r.result.nit)]
+    rule = "continued past the comparison runs' stopping rule toward the rounding floor"
+    if len(longer) == len(runs):
+        how = f", {rule}"
+    elif not longer:
+        same = all(int(r.study.result.nit) == int(r.result.nit) for r in runs)
+        how = (", as long as the comparison runs" if same
+               else ", none longer than the comparison runs")
+    else:
+        how = f" ({_names(longer)} {rule})"
+    return f"  These are the rate studies' runs{how}: {lengths}."
+
+
 def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
     """The lengths of several rate-study runs, grouped by why they ended:
     ``gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (…)``."""
@@ -2898,7 +3016,8 @@ def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
 
 def _sweep_L_text(sw: Any) -> str:
     """Where the sweep's L is taken: `` with L = λ_max(∇²f) = … at the minimizer x*`` and how
-    far the prediction reaches — near x₀ only (a local prediction, from the Hessian at x*),
+    far the prediction reaches — near x* only, the minimizer nearest to x₀ (a local
+    prediction, from the Hessian at x*),
     or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
@@ -2908,7 +3027,7 @@ def _sweep_L_text(sw: Any) -> str:
                 "point (f is quadratic, its Hessian constant: the prediction is exact from "
                 "any start)")
     return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
-            "near x₀ (a local prediction)")
+            "nearest to x₀ (a local prediction)")
 
 
 def _sweep_verdict(A: Any, sw: Any) -> str:
@@ -3050,12 +3169,12 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
 def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
     """How a many-starts batch time was measured (:func:`analysis.starts.timed_batch`)."""
     lo, hi = min(calls), max(calls)
-    count = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    count = plural(lo, "timed call") if lo == hi else f"{lo}–{hi} timed calls"
     return (f"Batch ms: CPU time of all {N} starts run on one thread, the fastest of {count} "
-            "timed call(s) of each method after an untimed warm-up call on the same starts "
-            f"(the results are those of the warm-up call on {threads} thread(s); compiling or "
-            "loading the kernels is not in the figure, nor is the wall time of a parallel call, "
-            "which on busy cores waits for a descheduled thread)")
+            "of each method after an untimed warm-up call on the same starts "
+            f"(the results are those of the warm-up call on {plural(threads, 'thread')}; "
+            "compiling or loading the kernels is not in the figure, nor is the wall time of a "
+            "parallel call, which on busy cores waits for a descheduled thread)")
 
 
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,

@@ -781,8 +781,9 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
     if len(regions) > max_regions:
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]
-    notes.append("extents measured: first exits of ‖∇f‖ < t along rays from each region's "
-                 "point and along grid edges, extremes refined by SLSQP on ‖∇f‖ ≤ t")
+    notes.append(f"extents measured: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
+                 "each region's point and along grid edges, extremes refined by SLSQP on "
+                 "‖∇f‖ ≤ t")
     return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)
 
 

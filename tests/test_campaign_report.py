@@ -438,8 +438,9 @@ def test_a_best_cell_chosen_among_ties_says_so():
 def test_what_a_table_marks_is_said_before_its_first_rows(which, camp, no_f_store):
     """‘First of n tied’ and the rule for objectives without f* were notes printed where the
     best-cell table ended, a page after the first rows that use them: they are said in the
-    paragraph right before the table (its heading's intro or a lead ending with a colon, both
+    paragraph right before the table (its heading's intro or a lead-in of the table, both
     kept with the table's first rows), and not repeated as notes."""
+    from analysis.pages import lead_in
     from analysis.report import Heading, Paragraph, Table
 
     c = camp if which == "camp" else cr.load(no_f_store)
@@ -456,7 +457,7 @@ def test_what_a_table_marks_is_said_before_its_first_rows(which, camp, no_f_stor
             continue
         lead = blocks[i - 1]
         assert isinstance(lead, Paragraph), t.title
-        assert lead.text.rstrip().endswith(":") or isinstance(blocks[i - 2], Heading)
+        assert lead_in(lead.text, t) or isinstance(blocks[i - 2], Heading)
         for phrase in needs:
             seen += 1
             assert phrase.lower() in lead.text.lower(), (t.title, phrase)
@@ -577,6 +578,10 @@ def test_ended_section_typesets_minima_and_does_not_repeat_titles(camp):
     (i, ended), = [(i, t) for i, t in tables if t.title.startswith("Where the starts")]
     lead = blocks[i - 1]
     assert isinstance(lead, Paragraph) and "first of n tied" in lead.text.lower()
+    # p. 6: the lead dangled with a colon over the table's title and repeated the definition
+    # the best-cell table's lead gives: it refers to that table instead
+    assert not lead.text.rstrip().endswith(":") and "equal on every criterion" not in lead.text
+    assert f"the table “{cr.BEST_TABLE}”" in lead.text
     assert not lead.text.lower().startswith("where the starts"), lead.text
     cells = " ".join(str(v) for _, t in tables for row in t.rows for v in row)
     assert "x*₀" in cells and "x*0" not in cells

@@ -241,7 +241,9 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
     data = json.loads(himmelblau_report.json.read_text())
     gd = data["rates"]["gd"]
     text = squash(pdf_text(himmelblau_report.pdf))
-    assert f"ran to x = {report.fmt_point(gd['minimizer'])}" in text
+    pt = report.fmt_point(gd["minimizer"])
+    assert f"ran to x* = {pt}" in text or f"minimum {pt}" in text, text
+    assert f"{pt} (x*)" not in text  # no bracket after the point's own
     if gd["predicted"]["kind"] == "linear":
         assert f"shrink by ρ = {report.fmt_num(gd['predicted']['rate'], 5)} per step" in text
 
@@ -269,8 +271,9 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     res = four_reports["kink"][0]
     text = squash(pdf_text(res.pdf))
     assert "GD (" in text
-    assert "ran to x = (0, 0)" not in text
+    assert "ran to x = (0, 0)" not in text and "ran to x* = (0, 0)" not in text
     assert "did not converge" in text
+    assert "theory is evaluated at x* = (0, 0), where" in text  # not "x = (0, 0) (x*)"
 
 
 def test_short_hessian_lists_are_shown_whole(four_reports):
@@ -356,12 +359,12 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
     assert below.startswith("inconsistent") and "0.1538" in below
     assert report._sweep_L_text(sweep(0.5)) == (" with L = λ_max(∇²f) = 1 at the minimizer x* "
-                                                "(0) near x₀ (a local prediction)")
+                                                "(0) nearest to x₀ (a local prediction)")
     # a quadratic's Hessian is constant: the same L everywhere, the prediction is global
     quad = sweep(0.5)
     quad.hessian_constant = True
     text = report._sweep_L_text(quad)
-    assert "local" not in text and "near x₀" not in text
+    assert "local" not in text and "nearest to x₀" not in text
     assert "L = λ_max(∇²f) = 1, the same at every point" in text and "exact" in text
 
 
@@ -747,8 +750,26 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert not report.has_fit_row(bounded) and report.has_fit_row(linear)
     text = report.nw_text([bounded, bounded])
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
-    assert "the rate the robust fit measured there." in report.nw_text([linear])
+    assert "the rate the robust fit measured there," in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+
+
+def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
+    """Himmelblau p. 5, quadratic p. 5: the lead-in said the row before theory's is the
+    geometric mean, 'followed' by the robust fit's rate, but the tables run geometric mean,
+    robust fit, theory; kink p. 5: it named a column e_(k+1)/e_k^q no table there has."""
+    e = 3.0 * 0.5 ** np.arange(40)
+    linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    bounded = _nw_study(e, "linear", 0.5, window=(5, 30), kind="bounded")
+    for studies in ([linear], [linear, bounded], [bounded]):
+        text = _check_lead_in(studies)
+        assert "e_(k+1)/e_k^q" not in text, text
+        assert re.search(r"geometric mean of the ratio over the fit window.*robust fit|"
+                         r"geometric mean of the ratio over the fit window \(", text), text
+        assert text.index("geometric mean") < text.index("the last row what theory says")
+    assert ("the rows after them give the geometric mean of the ratio over the fit window "
+            "and the rate the robust fit measured there, and the last row what theory says "
+            "the ratio tends to.") in report.nw_text([linear])
 
 
 def _nw_study(errors, predicted, p_rate=None, order=None, window=None, kind=None, rate=None,
@@ -789,11 +810,16 @@ def _check_lead_in(studies) -> str:
     for kind, said in named.items():
         if said:
             assert any(kind in h for h in have), (kind, text, have)
-    if re.search(r", the rows? before it the geometric mean", text):  # said of every table
+    if "the rows after them give the geometric mean" in text:  # said of every table
         assert all("mean" in h for h in have), (text, have)
-    if "the rows before it the geometric mean of the ratio over the fit window and the rate" \
-            in text:
+    if "the rows after them give the geometric mean of the ratio over the fit window and the " \
+            "rate" in text:
         assert all("fit" in h for h in have), (text, have)
+    order = [text.find(w) for w in ("geometric mean", "robust fit measured", "what theory says")]
+    order = [i for i in order if i >= 0]
+    assert order == sorted(order), text  # the rows in the order the tables have them
+    q_column = "e_(k+1)/e_k^q" in text
+    assert q_column == any(len(t.columns) == 4 for t in tables), (text, tables)
     return text
 
 
@@ -869,10 +895,31 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     head, note = report.theory_notes([cycle])
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     assert "[0.9 q, 1.3 q]" not in note
-    assert report.theory_notes([none]) == [report.THEORY_HEAD]  # nothing compared
+    assert report.theory_notes([none]) == []  # nothing compared, no rate shown
     assert head == report.THEORY_HEAD  # the same for every table: once per page
     # the full note (every criterion) is still the union
     assert all(r in report.THEORY_NOTES for r in report.THEORY_RULES.values())
+
+
+def test_theory_notes_define_rates_only_beside_a_rate():
+    """Kink p. 5: the note 'Rate = factor …  Predicted from the Hessian at x* …  measured by
+    a robust fit' stood under a table of cycles at a kink, with no rate or order column and
+    no Hessian at x*."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    cycle = NS(comparison=Comparison(True, "agrees", quantity="band", predicted=2.0,
+                                     measured=1.0),
+               prediction=NS(kind="bounded", exact=False, rate=None, order=None, exponent=None),
+               measurement=NS(kind="bounded", rate=None, order=None, exponent=None,
+                              window=(4, 1000)))
+    notes = report.theory_notes([cycle])
+    assert not any("Rate = factor" in n or "Hessian" in n for n in notes), notes
+    assert any("2ηG/(1 − β)" in n for n in notes)
+    rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
+                     tolerance=0.01)
+    assert report.theory_notes([cycle, rate])[0].startswith("Rate = factor")
 
 
 def test_theory_lead_in_says_what_the_runs_did():
@@ -951,3 +998,115 @@ def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
     assert "moved by 10⁻⁶ of the box" in text
     bm.exact_landings = 0
     assert report.landings_text(bm) == ""
+
+
+def test_trajectory_caption_speaks_of_leaving_the_box_only_when_a_path_does():
+    """Kink p. 8: the caption said how a path that leaves the box is drawn, though every
+    path stayed inside it."""
+    box = np.array([[-1.0, 1.0], [-1.0, 1.0]])
+    inside = np.array([[0.5, 0.5], [0.1, -0.2], [0.0, 0.0]])
+    back = np.array([[0.5, 0.5], [1.5, 0.0], [0.0, 0.0]])  # out at k = 1, back at k = 2
+    gone = np.array([[0.5, 0.5], [0.9, 0.0], [3.0, 0.0], [9.0, 0.0]])  # out from k = 2 on
+    assert report.box_exit_text([inside, inside], box) == ""
+    assert report.box_exit_text([inside, back], box) == (
+        "; a path that leaves the box is cut at its edge")
+    assert report.box_exit_text([gone], box) == (
+        "; a path that leaves the box for good is drawn up to where it leaves (the legend "
+        "gives that k)")
+    assert report.box_exit_text([back, gone], box) == (
+        "; a path that leaves the box is cut at its edge, and one that leaves it for good is "
+        "drawn up to where it leaves (the legend gives that k)")
+    assert report.box_exits(np.array([[0.0, 0.0], [np.nan, np.nan]]), box) == "gone"
+
+
+def test_error_caption_says_continued_only_of_runs_that_were():
+    """Kink p. 9: both error captions said the rate studies' runs were 'continued past the
+    comparison runs' stopping rule toward the rounding floor', though each was as long as
+    its comparison run (1000 iterations; 1, 4, 4, 2)."""
+    from types import SimpleNamespace as NS
+
+    def run(label, compared, studied):
+        return report.MethodRun(label, label, {}, "", result=NS(nit=compared),
+                                study=NS(result=NS(nit=studied, status="maxiter"),
+                                         measurement=NS(floor_index=None)))
+
+    same = report.continued_text([run("gd", 1000, 1000), run("adam", 1000, 1000)])
+    assert "continued" not in same and ", as long as the comparison runs: gd 1000" in same
+    longer = report.continued_text([run("gd", 60, 89), run("adam", 300, 569)])
+    assert "runs, continued past the comparison runs' stopping rule" in longer
+    mixed = report.continued_text([run("gd", 60, 89), run("adam", 1000, 1000)])
+    assert "runs (gd continued past the comparison runs' stopping rule" in mixed
+
+
+def test_error_figures_are_named_by_the_families_they_hold():
+    """Himmelblau p. 9: 'Error: first-order and adaptive methods: short runs' titled a row of
+    gd, momentum and nesterov, adam being in the row of long runs."""
+    assert report.families_name(["gd", "momentum", "nesterov"]) == "first-order methods"
+    assert report.families_name(["gd", "adam"]) == "first-order and adaptive methods"
+    assert report.families_name(["adam"]) == "adaptive methods"
+    assert report.families_name(["newton", "bfgs", "lbfgs", "cg"]) == (
+        "Newton, quasi-Newton and CG methods")
+    assert report.error_title("first-order and adaptive methods", 2) == "Error"
+    assert report.error_title("first-order methods", 1) == "Error: first-order methods"
+
+
+def test_known_counts_are_written_without_plural_placeholders():
+    """Rosenbrock, Himmelblau: '9 critical point(s)', '0 plateau(s)', '5 timed call(s)',
+    '2 thread(s)', '2–5 timed call(s)' where the count is known."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    one = report.batch_time_text([5, 5], 100, 2)
+    assert "fastest of 5 timed calls of each method" in one and "on 2 threads;" in one
+    spread = report.batch_time_text([2, 5], 100, 1)
+    assert "fastest of 2–5 timed calls" in spread and "on 1 thread;" in spread
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    box = np.array([[-3.0, 3.0], [-3.0, 3.0]])
+    b = report.Builder("Kink")
+    report._critical_table(b, NS(obj=obj, box=box, cps=obj.critical_points(box=box)))
+    text = " ".join(blk.text for blk in b.doc.blocks if hasattr(blk, "text"))
+    assert "1 critical point in the box" in text
+    assert "(s)" not in one + spread + text
+
+
+def test_chord_gap_is_marked_exact_as_its_verification_is():
+    """Rosenbrock p. 4: the verdict said 'chord witnesses verified exactly' while the chord's
+    gap was marked ⁿ (numeric); a witness's gap is evaluated exactly (SymPy, 50 digits at the
+    rationals of its float ends) and kept only when positive."""
+    from landscape import Objective
+    from landscape.convexity import _chord_gap_exact
+
+    obj = Objective.parse("x**4 - 3*x**2 + y**2")
+    gap = _chord_gap_exact(obj.expr, obj.variables, [-0.5, 0.0], [0.5, 0.0])
+    assert gap == 0.0 - (0.0625 - 0.75)  # f(0) − (f(−½) + f(½))/2 = 0.6875, exactly
+    from types import SimpleNamespace as NS
+
+    cv = NS(verdict="nonconvex", method="numeric", strict=False, strong=False, mu=None, L=None,
+            how={"verdict": "refuted: λ_min < 0 and λ_max > 0 on the box with chord "
+                            "witnesses verified exactly"},
+            witness={"point": [0.0, 0.0], "min_eigenvalue": -6.0,
+                     "chord": {"x": [-0.5, 0.0], "y": [0.5, 0.0], "alpha": 0.5, "gap": gap}},
+            to_json=dict)
+    b = report.Builder("t")
+    report._convexity_table(b, NS(convexity=cv, obj=obj))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    (row,) = [r for r in table.rows if r[0] == "chord test"]
+    assert row[2].endswith("0.6875ᵉ"), row
+
+
+def test_an_incomplete_critical_point_list_is_said_once():
+    """Rosenbrock p. 2: 'The critical-point list is not proved complete' and, two bullets on,
+    '…numeric search of the box with 1000 starts (…); the list may be incomplete'."""
+    from landscape import Objective
+
+    notes = ["exact solve abandoned after 10 s",
+             "numeric search of the box with 1000 starts (Newton/Levenberg–Marquardt on "
+             "∇f = 0); the list may be incomplete"]
+    out = report.critical_findings(False, notes)
+    assert sum("complete" in f for f in out) == 1, out
+    assert out[2] == ("Critical points: numeric search of the box with 1000 starts "
+                      "(Newton/Levenberg–Marquardt on ∇f = 0)")
+    assert report.critical_findings(True, ["x"]) == ["Critical points: x"]
+    cps = Objective.parse("x**4 - x**2").critical_points(exact=False, starts=20)
+    assert cps.notes[-1].endswith("; the list may be incomplete")  # the clause stripped

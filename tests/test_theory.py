@@ -219,6 +219,9 @@ def test_cg_termination_and_bound(spectrum):
     # linear-CG factor is only a bound on its linear rate
     p = T.predict("cg", {}, spectrum, extra={"quadratic": True})
     assert p.kind == "linear" and p.finite_steps is None and not p.exact
+    # an R-linear envelope 2ρᵏ‖e₀‖_A, like L-BFGS's bound: no q-order (Rosenbrock p. 6 gave
+    # cg the order 1 and lbfgs none, both "linear (bound)")
+    assert p.order is None and T.predict("lbfgs", {}, spectrum).order is None
     if len(set(spectrum)) > 1:
         assert p.rate == pytest.approx(T.cg_rate(spectrum))
 

@@ -286,3 +286,32 @@ def test_a_short_table_splits_rather_than_leave_a_third_of_the_page_blank(tmp_pa
     assert res.page_fill[0].blank <= 1 / 3, res.page_fill
     res, texts = build(4, "four.pdf")  # a few rows: whole, on one page or the next
     assert sum("row 0" in t and "row 3" in t for t in texts) == 1
+
+
+def test_small_gradient_note_holds_for_a_kink(four_reports):
+    """Kink p. 3: the note 'A region holding an exact critical point has its smallest ‖∇f‖ = 0
+    there, exactly' stood under row R1, whose ‖∇f‖ cell says 'no gradient (kink)'."""
+    tables = [b for b in four_reports["kink"][1].blocks
+              if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
+    assert tables and any("no gradient (kink)" in r[3] for t in tables for r in t.rows)
+    notes = " ".join(n for t in tables for n in t.notes)
+    assert "smallest ‖∇f‖ = 0 there, exactly" not in notes
+    assert "a kink of f, where f has no gradient" in notes
+    himmel = [b for b in four_reports["himmelblau"][1].blocks
+              if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
+    assert all("no gradient" not in n for t in himmel for n in t.notes)
+
+
+def test_no_bracket_follows_or_nests_in_the_summary_and_failures(four_reports):
+    """Kink p. 2: "x = (0, 0) (x*)", "(symbolic: proved: …)"; Rosenbrock p. 2: "(status
+    maxiter, ‖∇f‖∞ = 0.00085, near P3 (minimum))"."""
+    for name, (_, doc) in four_reports.items():
+        for blk in doc.blocks:
+            text = getattr(blk, "text", "")
+            if not isinstance(blk, pages.Paragraph):
+                continue
+            assert ") (x*)" not in text and ": proved:" not in text, (name, text)
+            assert not re.search(r"\(status [^()]*, near P\d+ \(", text), (name, text)
+    assert report.how_clause("symbolic", "proved: Hessian constant") == (
+        "symbolic proof: Hessian constant")
+    assert report.how_clause("numeric", "no refutation found") == "numeric: no refutation found"

@@ -110,3 +110,11 @@ def test_relu_chain_and_input_checks():
         activation_chain("softplus", 2)
     with pytest.raises(InputError):
         regions("x**2", threshold=0)
+
+
+def test_extent_note_gives_the_threshold_it_names():
+    """Rosenbrock p. 4, Himmelblau p. 3: the note said 'first exits of ‖∇f‖ < t' without
+    saying what t is."""
+    rep = regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", threshold=0.02)
+    (note,) = [n for n in rep.notes if "first exits" in n]
+    assert "‖∇f‖ < t = 0.02 along rays" in note

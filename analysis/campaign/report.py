@@ -784,8 +784,12 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
-            title="Best cell of each method per objective")
+            title=BEST_TABLE)
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
+
+
+#: The title of the table of best cells, by which later text refers to it.
+BEST_TABLE = "Best cell of each method per objective"
 
 
 def tie_note(stats: Any) -> str:
@@ -1047,8 +1051,8 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
                 title="Known minima (as listed in campaign.json)",
                 notes=[minima_note(c)] if minima_note(c) else ())
     if any(s.ties > 1 for s in best.values()):
-        d.paragraph("‘First of n tied’ in the cell column marks the first, in the store's "
-                    "order, of n cells equal on every criterion:")
+        d.paragraph("In the table below, ‘first of n tied’ in the cell column means what it "
+                    f"means in the table “{BEST_TABLE}”.")
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)

@@ -79,7 +79,9 @@ def _predict_cg(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) -> P
     if not extra.get("quadratic"):
         notes.append("on a non-quadratic f the bound holds only approximately; with restarts "
                      "every n steps CG is n-step quadratic (N&W §5.2), so faster is consistent")
-    return Prediction("linear", rate, 1.0, "(sqrt(kappa)-1)/(sqrt(kappa)+1)", False, notes,
+    # the bound is an envelope 2ρᵏ‖e₀‖_A (R-linear), not a per-step e_(k+1) ≤ C e_k: no
+    # q-order is predicted, as for L-BFGS's R-linear bound
+    return Prediction("linear", rate, None, "(sqrt(kappa)-1)/(sqrt(kappa)+1)", False, notes,
                       True, **common)
 
 

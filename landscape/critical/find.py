@@ -30,6 +30,10 @@ from .points import (
 )
 from .results import CriticalPoint, CriticalPoints
 
+#: the clause a numeric search's note ends with (a reader of the notes that says so
+#: already can strip it)
+INCOMPLETE = "the list may be incomplete"
+
 
 @np.errstate(all="ignore")  # overflow to inf/nan is handled where it matters
 def find_critical_points(
@@ -219,7 +223,7 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
     points.sort(key=lambda p: p.point)
     ctx.notes.append(
         f"numeric search of the box with {count} starts (Newton/Levenberg–Marquardt on ∇f = 0); "
-        "the list may be incomplete"
+        + INCOMPLETE
     )
     if len(points) > 20 and sum(p.degenerate for p in points) > 0.8 * len(points):
         ctx.notes.append("most points are degenerate: the critical points may form a continuum")
