@@ -273,8 +273,9 @@ def figure_script(text: str) -> str:
 
 
 def _unicode_powers(text: str, otherwise: Callable[[Any, str], str]) -> str:
-    """The powers ``^k``, ``^200``, ``^−1``, ``^(k+1)`` of ``text`` as Unicode superscripts
-    where every character has a form; ``otherwise(match, body)`` for the others."""
+    """The powers ``^k``, ``^200``, ``^−1``, ``^−p``, ``^(k+1)`` of ``text`` as Unicode
+    superscripts where every character has a form; ``otherwise(match, body)`` for the others
+    (``^−a``: ``a`` is a provenance marker's letter)."""
     import re
 
     global _PAGE_SUP_RE
@@ -282,7 +283,7 @@ def _unicode_powers(text: str, otherwise: Callable[[Any, str], str]) -> str:
         return text
     if _PAGE_SUP_RE is None:
         _PAGE_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[−-]?[0-9]+(?:\.[0-9]+)?"
-                                  r"|[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
+                                  r"|[−-]?[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
 
     def up(m: Any) -> str:
         inner = m.group(2)
