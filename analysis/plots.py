@@ -2079,12 +2079,21 @@ def space_ratio_markers(ax: Any) -> None:
     theory line its markers lie on shows between them.  A marker that would cover one of
     a series drawn before it (an equal ratio at the same k) is drawn larger and hollow,
     around it (:func:`nested_sizes`), so that neither hides.  Call after the limits are
-    set."""
+    set.  The joining line is cut where it runs along its series' theory line
+    (:func:`off_line_segments`; the line of its colour, any when it is the only series):
+    under the dashes, a solid line of their colour fills them."""
     scale = 72.0 / _root(ax.figure).dpi
     ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
     theory = [ln for ln in ax.get_lines() if ln.get_gid() == "theory"]
     ty = np.array([ax.transData.transform((0.0, float(ln.get_ydata()[0])))[1] * scale
                    for ln in theory])
+    joins = [ln for ln in ax.get_lines() if ln.get_gid() == "ratio-join"]
+    for ln in joins:
+        x, y = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+        py = ax.transData.transform(np.c_[x, y])[:, 1] * scale
+        own = [h for h, t in zip(ty, theory, strict=True)  # a lone series' line is black
+               if len(joins) == 1 or mpl.colors.same_color(t.get_color(), ln.get_color())]
+        ln.set_data(*off_line_segments(x, y, py, np.asarray(own, float)))
     placed: list[tuple[NDArray, float]] = []  # markers drawn so far: centre (pt), size
     for ln in [ln for ln in ax.get_lines() if ln.get_gid() == "ratios"]:
         x = np.asarray(ln.get_xdata(), float)
@@ -2106,6 +2115,32 @@ def space_ratio_markers(ax: Any) -> None:
                         color=ln.get_color(), mec=ln.get_color(), mew=ln.get_markeredgewidth(),
                         zorder=ln.get_zorder() + 0.1, gid="ratios-around")
         placed += [(xy[i], m) for i, m in zip(idx, sizes[len(placed):], strict=True)]
+
+
+#: A joining line within this many points of a theory line runs along it: half the width
+#: of the theory line's white halo (:func:`ratio_theory_line`).
+JOIN_ON_LINE = 0.5 * (THEORY_WIDTH + 1.5)
+
+
+def off_line_segments(x: NDArray, y: NDArray, py: NDArray, lines: NDArray,
+                      near: float = JOIN_ON_LINE) -> tuple[NDArray, NDArray]:
+    """The segments of the polyline (x, y) that do not run along a horizontal line: the
+    segment from point i to i + 1 is dropped when both ends lie within ``near`` points of
+    one of the heights ``lines`` (page y, points; ``py`` the points' page y), the others
+    are kept, separated by NaN.  All of it when no segment is dropped."""
+    if not len(lines) or len(x) < 2:
+        return x, y
+    d = np.abs(py[:, None] - np.asarray(lines, float)[None, :])
+    both = (d[:-1] < near) & (d[1:] < near)  # segment i→i+1 along one line
+    drop = both.any(axis=1)
+    if not drop.any():
+        return x, y
+    xs: list[float] = []
+    ys: list[float] = []
+    for i in np.flatnonzero(~drop):
+        xs += [x[i], x[i + 1], np.nan]
+        ys += [y[i], y[i + 1], np.nan]
+    return np.asarray(xs, float), np.asarray(ys, float)
 
 
 #: A ratio series shares its panel's iteration axis only when the axis spans at most this

@@ -890,7 +890,7 @@ def section_conditioning(S: Study) -> None:
         "(its path is drawn up to where it leaves, at the k the title gives); momentum "
         "with the same η stays inside.  Distance to "
         "the minimum after 20 steps: " + "; ".join(
-            k + " " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
+            k + ": " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
                               "measured", 3)
             for k, r in runs.items()) + ".", "conditioning paths")
     rates_x2 = {"gd η = 0.4": abs(1 - 0.4 * L), "gd η = 0.6": abs(1 - 0.6 * L),
@@ -915,7 +915,10 @@ def section_conditioning(S: Study) -> None:
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
         "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
-        "open markers: the ratio per step (right)." + swing, "x2 errors")
+        "open markers: the ratio per step (right), over thin dashed lines at the predicted "
+        "ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its line (the "
+        "line joining the markers is left out there); heavy ball's markers are joined by a "
+        "thin solid line." + swing, "x2 errors")
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket

@@ -9,6 +9,7 @@ colour word that is not the colour drawn, a mean without its sampling uncertaint
 from __future__ import annotations
 
 import math
+import re
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -262,6 +263,19 @@ def test_momentum_ratio_swing_is_explained_by_complex_roots(conditioning):
     assert f"over the 20 steps: {plots.fmt(gmean, 4)}" in caption
 
 
+def test_conditioning_captions_name_each_distance_and_the_ratio_lines(conditioning):
+    """Study p. 19: the paths' caption ran labels into numbers ("gd η = 0.4 0.943ᵐ; gd η =
+    0.6 1.67e+03ᵐ") and the ratio panel's caption did not say what its lines are."""
+    paths = next(b.caption for b in conditioning.doc.figures() if b.label == "conditioning paths")
+    # GD with η = 0.4 on x₂: |1 − 0.4·4| = 0.6 per step, x₁ shrinks by 1 − 0.4·0.2 = 0.92
+    d = math.hypot(5.0 * 0.92**20, 2.0 * 0.6**20)
+    assert f"gd η = 0.4: {plots.fmt(d, 3)}" in paths, paths
+    assert re.search(r"gd η = 0\.6: \S", paths), paths
+    ratios = next(b.caption for b in conditioning.doc.figures() if b.label == "x2 errors")
+    assert "thin dashed lines at the predicted ratio" in ratios
+    assert "GD's ratio is |1 − ηL| at every step" in ratios
+
+
 def test_stability_map_rows_state_their_rule(conditioning):
     rows = [c for c in conditioning.checks if c.what.startswith("stability map")]
     assert len(rows) == 2
@@ -491,3 +505,31 @@ def test_a_marked_iteration_is_drawn_only_in_ratio_panels_that_reach_it():
     rights = [a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines)]
     assert len(rights) == 2
     assert plots.audit(fig) == []
+
+
+def test_a_theory_line_its_measured_ratios_lie_on_shows_its_dashes():
+    """Study p. 19, GD on x₂: the ratio is |1 − ηL| at every step, so the solid line joining
+    the markers ran exactly under the dashed theory line of its colour and filled its gaps:
+    the theory lines for ρ = 0.6 and ρ = 1.4 could not be seen.  Between the markers, the
+    gaps of the dashes show the background."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    k = np.arange(21)
+    errors = {"gd η = 0.4": 2.0 * 0.6**k, "gd η = 0.6": 2.0 * 1.4**k}
+    fig = Figure(figsize=(6.8, 3.0), dpi=300, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_error(errors, rates={"gd η = 0.4": 0.6, "gd η = 0.6": 1.4}, fig=fig)
+    fig.canvas.draw()
+    ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    (x0, _), (x1, _) = ax.transData.transform([(0.0, 1.0), (19.0, 1.0)])
+    xs = np.arange(int(x0), int(x1))
+    for ln in [ln for ln in ax.lines if ln.get_gid() == "ratios"]:  # away from the markers
+        drawn = np.asarray(ln.get_xdata(), float)[np.asarray(ln.get_markevery())]
+        px = ax.transData.transform(np.c_[drawn, np.ones_like(drawn)])[:, 0]
+        reach = ln.get_markersize() * fig.dpi / 72.0
+        xs = xs[np.min(np.abs(xs[:, None] - px[None, :]), axis=1) > reach]
+    for rho in (0.6, 1.4):
+        row = int(round(img.shape[0] - ax.transData.transform((0.0, rho))[1]))
+        light = img[row, xs].min(axis=1) > 0.8  # background or the halo: a gap of the dashes
+        assert light.mean() > 0.2, (rho, light.mean())
