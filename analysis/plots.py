@@ -1346,6 +1346,15 @@ LAST_STEP = 4.0
 #: A nest of last-iterate squares is at most this share of its axes' shorter side across
 #: (its step shrinks, down to 1.5 points).
 NEST_SHARE = 0.15
+#: A path panel marks about this many of a path's iterates (:func:`path_mark_stride`).
+PATH_MARKS = 40
+
+
+def path_mark_stride(n: int, most: int = PATH_MARKS) -> int:
+    """Every how many iterates a path panel (:func:`_contour_panel`) marks one, for ``n``
+    iterates drawn: max(1, ⌊n / most⌋), so every iterate of a short path and about ``most``
+    of a long one, at evenly spaced iterations (bunched where the path crawls)."""
+    return max(1, n // most)
 
 
 def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015

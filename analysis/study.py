@@ -55,6 +55,7 @@ from analysis.report import (
     Builder,
     Column,
     ReportResult,
+    _names,
     cell,
     comparison_reason,
     convergence_table,
@@ -67,6 +68,7 @@ from analysis.report import (
     multiples_text,
     nw_text,
     percent,
+    plural,
     starts_body,
     theory_notes,
     theory_row,
@@ -1070,6 +1072,38 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
     return text
 
 
+def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
+                          near: float = 0.1) -> str:
+    """What the path panels mark (:func:`analysis.plots.path_mark_stride`): every iterate of
+    a short run; of a long one, one iterate in s, how many markers and how many of them lie
+    within ``near`` of the minimum ``xstar`` (inside the last-iterate square), with the
+    iteration from which the run stays that close."""
+    x = np.asarray(xstar, dtype=float)
+    where = fmt_point(x)
+    every = [k for k, p in paths.items() if plots.path_mark_stride(len(p)) == 1]
+    parts = []
+    for name, path in paths.items():
+        p = np.asarray(path, dtype=float)
+        stride = plots.path_mark_stride(len(p))
+        if stride == 1:
+            continue
+        marks = p[::stride]
+        far = np.flatnonzero(np.linalg.norm(p - x, axis=1) >= near)
+        since = int(far[-1]) + 1 if far.size else 0
+        close = int(np.sum(np.linalg.norm(marks - x, axis=1) < near))
+        parts.append(
+            f"{name}'s panel marks one iterate in {stride} ({plural(len(marks), 'marker')}): "
+            f"{close} of them lie within {fmt_num(near)} of {where}, inside its last-iterate "
+            f"square, where {name} stays from iteration {since} on "
+            f"({percent(1.0 - since / (len(p) - 1))} of its steps), so its line shows only a "
+            "few markers along the valley")
+    if not parts:
+        return "Every iterate is marked."
+    head = ("The panels of " + _names(every) + " mark every iterate; ") if every else ""
+    text = head + "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 def section_rosenbrock(S: Study) -> None:
     """Second-order and quasi-Newton methods against GD on Rosenbrock; ECDF over starts."""
     from analysis.starts import many_starts
@@ -1106,8 +1140,9 @@ def section_rosenbrock(S: Study) -> None:
         "f − f_min).  These are runs with each method's default stopping rule (the gradient "
         f"tolerance; GD may run {gd_max_text} iterations), with iterations: "
         f"{_iterations_text(runs)}.  GD follows the curved valley floor in thousands of "
-        "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps, with far "
-        "fewer points along the valley.", "rosenbrock paths")
+        "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps.  "
+        + _marked_iterates_text({k: r.path for k, r in runs.items()}, (1.0, 1.0)),
+        "rosenbrock paths")
     n = 100 if S.quick else 200
     methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,

@@ -533,3 +533,28 @@ def test_a_theory_line_its_measured_ratios_lie_on_shows_its_dashes():
         row = int(round(img.shape[0] - ax.transData.transform((0.0, rho))[1]))
         light = img[row, xs].min(axis=1) > 0.8  # background or the halo: a gap of the dashes
         assert light.mean() > 0.2, (rho, light.mean())
+
+
+def test_the_rosenbrock_caption_says_how_a_long_path_is_marked():
+    """Study p. 32: GD's panel (31798 iterations) showed a line with about three markers
+    where the others are densely marked, and the caption said nothing of it: a long path is
+    marked every s-th iterate, and most of those marks sit at the minimum."""
+    from landscape import Objective
+
+    k = np.arange(401)
+    d = np.where(k < 100, 1.0, 0.05)  # far until iteration 100, then within 0.1
+    long = np.c_[1.0 + d, np.ones_like(d)]
+    short = np.array([[-1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
+    text = study._marked_iterates_text({"newton": short, "gd": long}, (1.0, 1.0))
+    # 401 iterates, ⌊401/40⌋ = 10: k = 0, 10, …, 400 are marked (41), those from 100 on close
+    assert text == ("The panels of newton mark every iterate; gd's panel marks one iterate in "
+                    "10 (41 markers): 31 of them lie within 0.1 of (1, 1), inside its "
+                    "last-iterate square, where gd stays from iteration 100 on (75% of its "
+                    "steps), so its line shows only a few markers along the valley.")
+    # the panels draw what the text says
+    fig = plots.plot_paths_grid(Objective.parse("(x - 1)**2 + (y - 1)**2"),
+                                [(-2.0, 3.0), (-1.0, 3.0)], {"newton": short, "gd": long},
+                                fig=_fig())
+    marks = {ln.get_label(): len(ln.get_xdata()) for ax in fig.axes for ln in ax.lines
+             if ln.get_label().endswith(" iterates")}
+    assert marks == {"_newton iterates": 3, "_gd iterates": 41}
