@@ -723,6 +723,16 @@ def section_tanh(S: Study) -> None:
 # ============================================================================ 5. x·cos(cx)
 
 
+def _first_steps_text(steps: int, window: Sequence[int] | None) -> str:
+    """A caption sentence for a drawing of a run's first ``steps`` steps whose rate study
+    (the table below it) runs on: the fit ``window`` it uses, when that reaches past the
+    drawing; empty otherwise."""
+    if window is None or int(window[1]) <= steps:
+        return ""
+    return (f"  Only the first {steps} steps are drawn; the rate fit in the table below "
+            f"runs on, over its window k = {int(window[0])}–{int(window[1])}.")
+
+
 def section_local_minimum(S: Study) -> None:
     """GD with η = 2 trapped in a local minimum of x·cos(cx); basins of attraction."""
     from analysis.sweeps import basins
@@ -751,12 +761,16 @@ def section_local_minimum(S: Study) -> None:
            "there: the steeper minima cannot hold GD with this step, whatever the start "
            "(basin maps below).")
     since = len(S.checks)
-    S.rate(f"gd η = {eta:g}", obj, "gd", [10.0], lr=eta, box=box, critical_points=list(cps))
+    st = S.rate(f"gd η = {eta:g}", obj, "gd", [10.0], lr=eta, box=box,
+                critical_points=list(cps))
+    steps = len(run.path) - 1
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"gd η = 2": run.path[:, 0]}, xlim=(-20, 20), numbered=6,
-        title="GD with η = 2 from x₀ = 10: into the local minimum", fig=fig), HALF,
+        title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local minimum",
+        fig=fig), HALF,
         "The first steps jump across the landscape; the iterates then oscillate into the "
-        f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration).", "xcos path")
+        f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration)."
+        + _first_steps_text(steps, st.measurement.window), "xcos path")
     res = 201 if S.quick else 401
     maps = {e: basins(obj, "gd", box, resolution=res, critical_points=list(cps), lr=e,
                       maxiter=3000) for e in (eta, 0.2)}

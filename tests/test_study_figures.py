@@ -558,3 +558,21 @@ def test_the_rosenbrock_caption_says_how_a_long_path_is_marked():
     marks = {ln.get_label(): len(ln.get_xdata()) for ax in fig.axes for ln in ax.lines
              if ln.get_label().endswith(" iterates")}
     assert marks == {"_newton iterates": 3, "_gd iterates": 41}
+
+
+def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
+    """Study p. 15: the legend read "gd η = 2 (25 steps; …)" and the zoom "iterates 2–25"
+    beside a table whose fit window for that run is [16–637]: the figure shows only the
+    first 25 steps, and says so."""
+    assert study._first_steps_text(25, (16, 637)) == (
+        "  Only the first 25 steps are drawn; the rate fit in the table below runs on, over "
+        "its window k = 16–637.")
+    assert study._first_steps_text(25, (3, 20)) == ""  # the window lies in the drawing
+    assert study._first_steps_text(25, None) == ""
+    s = study.Study(Builder("study local minimum test"), quick=True)
+    study.section_local_minimum(s)
+    (fig,) = [b for b in s.doc.figures() if b.label == "xcos path"]
+    (st,) = [v for k, v in s.studies.items() if k.endswith(" / gd η = 2")]
+    win = st.measurement.window
+    assert win[1] > 25  # the rate study runs past the 25 steps drawn
+    assert f"window k = {win[0]}–{win[1]}" in fig.caption
