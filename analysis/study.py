@@ -1417,7 +1417,8 @@ def section_convexity(S: Study) -> None:
                             reason="attained at x = ln s, s the chord's slope; the grid "
                             "misses that point by at most half a cell")
     S.figure(lambda fig: plots_lecture.plot_chords(panels, fig=fig), 230.0,
-             "Chords (purple) between points of each graph.  Green: where the graph of cos x "
+             "Two chords (purple) between points of each graph: the first solid, the "
+             "second dashed, to tell them apart.  Green: where the graph of cos x "
              "rises above a chord — the witness that cos x is not convex on [−π, π]; near "
              "±π, where cos is convex (f″ > 0), the same chords lie above the graph.  The "
              "chords of x² and eˣ stay above their graphs everywhere.", "convexity chords")

@@ -62,6 +62,18 @@ def test_chord_gaps_of_the_three_functions(S):
         assert number(S, name, "largest graph-above-chord gap") <= 0
 
 
+def test_the_chords_caption_says_which_chord_is_dashed(S):
+    """Study p. 7: each panel drew one chord solid and one dashed, and neither the legend nor
+    the caption said why."""
+    (block,) = [b for b in S.doc.figures() if b.label == "convexity chords"]
+    fig = Figure(figsize=(6.8, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    for ax in fig.axes:  # in drawing order: the graph, then the chords (with their markers)
+        chords = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+        assert [ln.get_linestyle() for ln in chords] == ["-", "--"]
+    assert "the first solid, the second dashed" in block.caption
+
+
 def test_chord_gaps_helper_on_a_line_and_a_kink():
     x = np.linspace(-1, 1, 11)
     assert study.chord_gaps(3 * x + 1, x) == pytest.approx((0.0, 0.0), abs=1e-12)
