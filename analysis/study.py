@@ -1519,23 +1519,28 @@ def section_sgd(S: Study) -> None:
     obj = _parse("0.5*x1**2 + 2*x2**2")
     lam = np.array([1.0, 4.0])
     eta, sigma = 0.1, 1.0
-    N = 4000 if S.quick else 20000
-    batch = minimize_batch(obj, np.zeros((N, 2)), "sgd", lr=eta, noise=sigma, steps=200,
+    R = 4000 if S.quick else 20000  # runs
+    steps = 200
+    batch = minimize_batch(obj, np.zeros((R, 2)), "sgd", lr=eta, noise=sigma, steps=steps,
                            seed=11)
     var_th = eta * sigma**2 / (lam * (2 - eta * lam))
     var_m = batch.x.var(axis=0, ddof=1)
-    tol = STOCHASTIC_SE * math.sqrt(2 / (N - 1))
+    tol = STOCHASTIC_SE * math.sqrt(2 / (R - 1))
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
-        batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {N} runs",
-        fig=fig), 280.0, "End points of SGD runs started at the minimum of 0.5x₁² + 2x₂² "
-        "with gradient noise σ: a Gaussian cloud whose 1σ and 2σ ellipses (theory, black) "
-        "have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions spread wider.", "noise ball",
-        half=True)
+        batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {R} runs",
+        fig=fig), 280.0, f"End points of {R} SGD runs of {steps} steps each, started at the "
+        "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
+        "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
+        "spread wider.  From the minimum the variance after k steps is "
+        "V(1 − (1 − ηλ)^(2k)): after the "
+        f"{steps} steps it differs from V by a relative "
+        f"{fmt_num((1 - eta * lam.min()) ** (2 * steps), 2)} at most: the end points sample "
+        "the stationary distribution.", "noise ball", half=True)
     for i in range(2):
         S.numeric_check(f"noise ball: Var(x{'₁₂'[i]}), λ = {lam[i]:g}", float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)); {N} runs: {SE_RULE} "
-                        f"({STOCHASTIC_SE}√(2/N) = {percent(tol)})")
+                        reason=f"ησ²/(λ(2 − ηλ)); R = {R} runs: {SE_RULE} "
+                        f"({STOCHASTIC_SE}√(2/R) = {percent(tol)})")
     # --- minibatch variance
     n_rows = 100
     D, names, _ = make_regression(n_rows, 2, noise=0.5, seed=3)
