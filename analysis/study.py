@@ -1191,9 +1191,10 @@ def section_rosenbrock(S: Study) -> None:
         + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + ".  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
-        "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
-        "long run shows its first steps, its extremes and every j-th step, about "
-        f"{plots.RATIO_MARKERS} in all)." + multiples_text(plots.rate_studies_panels(studies))
+        "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; a "
+        "long run is thinned to its first steps, its extremes and every j-th step, and a "
+        "marker that would overlap one already drawn is left out)."
+        + multiples_text(plots.rate_studies_panels(studies))
         + window_cut_text(studies),
         "rosenbrock errors")
     S.theory_table()
