@@ -3459,7 +3459,8 @@ def plot_momentum_map(
     ``smap`` has ``lrs`` (x), ``momenta`` (y), ``measured_rate`` and ``predicted_radius``
     grids of shape (len(momenta), len(lrs)), and ``diverged`` (bool grid).  Diverged cells are
     grey; the black contour is the predicted stability boundary (spectral radius 1), dashed
-    white contours are predicted radii 0.5 and 0.9 to compare with the colours.  ``mark``:
+    white contours edged in dark grey (so also their legend entry) are predicted radii 0.5
+    and 0.9 to compare with the colours.  ``mark``:
     (η, β, label) points to highlight.
     """
     fig = new_figure(fig, figsize)
@@ -3492,10 +3493,14 @@ def plot_momentum_map(
                               label="predicted stability boundary (spectral radius = 1)"))
     inner = [v for v in (0.5, 0.9) if np.nanmin(radius) < v < np.nanmax(radius)]
     if inner:
+        # white dashes edged in dark grey, in the map and in the legend alike (a white line
+        # alone is lost on the legend's white)
+        edge = [patheffects.withStroke(linewidth=2.3, foreground="0.3")]
         cl = ax.contour(lrs, mom, radius, levels=inner, colors="white", linewidths=1.1,
                         linestyles="--")
+        cl.set_path_effects(edge)
         ax.clabel(cl, fmt=lambda v: f"ρ={fmt(v)}", fontsize=7)
-        handles.append(Line2D([], [], color="0.4", ls="--", lw=1.1,
+        handles.append(Line2D([], [], color="white", ls="--", lw=1.1, path_effects=edge,
                               label="predicted spectral radius " + ", ".join(map(str, inner))))
     if div.any():
         handles.append(Patch(color=GREY, label="diverged (measured)"))
