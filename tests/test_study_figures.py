@@ -580,3 +580,27 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
     win = st.measurement.window
     assert win[1] > 25  # the rate study runs past the 25 steps drawn
     assert f"window k = {win[0]}–{win[1]}" in fig.caption
+
+
+def test_the_last_triple_order_says_why_it_differs_from_the_table():
+    """Study p. 18: Newton on cosh(x/2) showed order 2.94 in the theory table and 2.99 in the
+    check below it, with no word on why: the check reads the last three errors clear of
+    rounding, the table fits its whole window."""
+    s = study.Study(Builder("study cosh test"), quick=True)
+    study.section_newton_cosh(s)
+    (c,) = [c for c in s.checks if c.what.startswith("order q of")]
+    (st,) = s.studies.values()
+    # x ← x − tanh(cx)/c from 10, c = 1/2: the last triple with e_(k+1) ≥ 10³ε·e_k
+    x = [10.0]
+    while abs(x[-1]) > 0 and len(x) < 40:
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    e = np.abs(x)
+    ks = [k for k in range(1, len(e) - 1) if e[k - 1] > e[k] > e[k + 1] > 0
+          and e[k + 1] >= 1e3 * np.finfo(float).eps * e[k] and e[k] < 1]
+    k = ks[-1]
+    w0, w1 = st.measurement.window
+    assert c.reason.startswith(f"from the errors at iterations {k - 1}–{k + 1}, the last three "
+                               "clear of rounding; the table above fits its whole window "
+                               f"k = {w0}–{w1}, earlier steps included: "
+                               f"{plots.fmt(st.measurement.order, 3)}"), c.reason
+    assert w0 < k - 1  # the window does reach further back than the triple
