@@ -89,6 +89,18 @@ def test_the_noise_ball_names_its_runs_r_and_their_steps(S):
         assert "2/N" not in c.reason
 
 
+def test_the_nested_first_ratio_markers_are_explained(S):
+    """Study p. 25: at k = 0 a β = 0.25 square was drawn enlarged around the β = 0.5 circle
+    with no word.  Heavy ball's first step from v = 0 is a GD step whatever β, so both first
+    ratios are ‖x₀ − η∇f(x₀)‖/‖x₀‖ and the markers coincide; the caption says so."""
+    x0, eta, lam = np.array([-5.0, -2.0]), 0.6, np.array([0.2, 4.0])
+    r0 = np.linalg.norm(x0 * (1 - eta * lam)) / np.linalg.norm(x0)  # both β
+    assert r0 == pytest.approx(math.hypot(5 * 0.88, 2 * 1.4) / math.hypot(5, 2))
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    assert ("At k = 0 both β take the same step (the velocity starts at 0), so their ratios "
+            "coincide: β = 0.25's marker is drawn larger, around β = 0.5's.") in block.caption
+
+
 def test_chord_gaps_helper_on_a_line_and_a_kink():
     x = np.linspace(-1, 1, 11)
     assert study.chord_gaps(3 * x + 1, x) == pytest.approx((0.0, 0.0), abs=1e-12)
