@@ -274,8 +274,9 @@ def figure_script(text: str) -> str:
 
 
 def _unicode_powers(text: str, otherwise: Callable[[Any, str], str]) -> str:
-    """The powers ``^k``, ``^200``, ``^−1``, ``^(k+1)`` of ``text`` as Unicode superscripts
-    where every character has a form; ``otherwise(match, body)`` for the others."""
+    """The powers ``^k``, ``^200``, ``^−1``, ``^−p``, ``^(k+1)`` of ``text`` as Unicode
+    superscripts where every character has a form; ``otherwise(match, body)`` for the others
+    (``^−a``: ``a`` is a provenance marker's letter)."""
     import re
 
     global _PAGE_SUP_RE
@@ -283,7 +284,7 @@ def _unicode_powers(text: str, otherwise: Callable[[Any, str], str]) -> str:
         return text
     if _PAGE_SUP_RE is None:
         _PAGE_SUP_RE = re.compile(r"\^(\(((?:[^()]|\([^()]*\))*)\)|[−-]?[0-9]+(?:\.[0-9]+)?"
-                                  r"|[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
+                                  r"|[−-]?[^\W\d_])(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹ᵉⁿᵐᶠᵃᵗˢ])")
 
     def up(m: Any) -> str:
         inner = m.group(2)
@@ -1346,6 +1347,15 @@ LAST_STEP = 4.0
 #: A nest of last-iterate squares is at most this share of its axes' shorter side across
 #: (its step shrinks, down to 1.5 points).
 NEST_SHARE = 0.15
+#: A path panel marks about this many of a path's iterates (:func:`path_mark_stride`).
+PATH_MARKS = 40
+
+
+def path_mark_stride(n: int, most: int = PATH_MARKS) -> int:
+    """Every how many iterates a path panel (:func:`_contour_panel`) marks one, for ``n``
+    iterates drawn: max(1, ⌊n / most⌋), so every iterate of a short path and about ``most``
+    of a long one, at evenly spaced iterations (bunched where the path crawls)."""
+    return max(1, n // most)
 
 
 def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015
@@ -2081,12 +2091,21 @@ def space_ratio_markers(ax: Any) -> None:
     series's markers lie on shows between them.  A marker that would cover one of
     a series drawn before it (an equal ratio at the same k) is drawn larger and hollow,
     around it (:func:`nested_sizes`), so that neither hides.  Call after the limits are
-    set."""
+    set.  The joining line is cut where it runs along its series' theory line
+    (:func:`off_line_segments`; the line of its colour, any when it is the only series):
+    under the dashes, a solid line of their colour fills them."""
     scale = 72.0 / _root(ax.figure).dpi
     ax.get_xlim(), ax.get_ylim()  # autoscale now: the transform below uses the final limits
     theory = [ln for ln in ax.get_lines() if ln.get_gid() == "theory"]
     ty = np.array([ax.transData.transform((0.0, float(ln.get_ydata()[0])))[1] * scale
                    for ln in theory])
+    joins = [ln for ln in ax.get_lines() if ln.get_gid() == "ratio-join"]
+    for ln in joins:
+        x, y = np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float)
+        py = ax.transData.transform(np.c_[x, y])[:, 1] * scale
+        own = [h for h, t in zip(ty, theory, strict=True)  # a lone series' line is black
+               if len(joins) == 1 or mpl.colors.same_color(t.get_color(), ln.get_color())]
+        ln.set_data(*off_line_segments(x, y, py, np.asarray(own, float)))
     placed: list[tuple[NDArray, float]] = []  # markers drawn so far: centre (pt), size
     for ln in [ln for ln in ax.get_lines() if ln.get_gid() == "ratios"]:
         x = np.asarray(ln.get_xdata(), float)
@@ -2108,6 +2127,32 @@ def space_ratio_markers(ax: Any) -> None:
                         color=ln.get_color(), mec=ln.get_color(), mew=ln.get_markeredgewidth(),
                         zorder=ln.get_zorder() + 0.1, gid="ratios-around")
         placed += [(xy[i], m) for i, m in zip(idx, sizes[len(placed):], strict=True)]
+
+
+#: A joining line within this many points of a theory line runs along it: half the width
+#: of the theory line's white halo (:func:`ratio_theory_line`).
+JOIN_ON_LINE = 0.5 * (THEORY_WIDTH + 1.5)
+
+
+def off_line_segments(x: NDArray, y: NDArray, py: NDArray, lines: NDArray,
+                      near: float = JOIN_ON_LINE) -> tuple[NDArray, NDArray]:
+    """The segments of the polyline (x, y) that do not run along a horizontal line: the
+    segment from point i to i + 1 is dropped when both ends lie within ``near`` points of
+    one of the heights ``lines`` (page y, points; ``py`` the points' page y), the others
+    are kept, separated by NaN.  All of it when no segment is dropped."""
+    if not len(lines) or len(x) < 2:
+        return x, y
+    d = np.abs(py[:, None] - np.asarray(lines, float)[None, :])
+    both = (d[:-1] < near) & (d[1:] < near)  # segment i→i+1 along one line
+    drop = both.any(axis=1)
+    if not drop.any():
+        return x, y
+    xs: list[float] = []
+    ys: list[float] = []
+    for i in np.flatnonzero(~drop):
+        xs += [x[i], x[i + 1], np.nan]
+        ys += [y[i], y[i + 1], np.nan]
+    return np.asarray(xs, float), np.asarray(ys, float)
 
 
 #: A ratio series shares its panel's iteration axis only when the axis spans at most this
@@ -3478,7 +3523,8 @@ def plot_momentum_map(
     ``smap`` has ``lrs`` (x), ``momenta`` (y), ``measured_rate`` and ``predicted_radius``
     grids of shape (len(momenta), len(lrs)), and ``diverged`` (bool grid).  Diverged cells are
     grey; the black contour is the predicted stability boundary (spectral radius 1), dashed
-    white contours are predicted radii 0.5 and 0.9 to compare with the colours.  ``mark``:
+    white contours edged in dark grey (so also their legend entry) are predicted radii 0.5
+    and 0.9 to compare with the colours.  ``mark``:
     (η, β, label) points to highlight.
     """
     fig = new_figure(fig, figsize)
@@ -3511,10 +3557,14 @@ def plot_momentum_map(
                               label="predicted stability boundary (spectral radius = 1)"))
     inner = [v for v in (0.5, 0.9) if np.nanmin(radius) < v < np.nanmax(radius)]
     if inner:
+        # white dashes edged in dark grey, in the map and in the legend alike (a white line
+        # alone is lost on the legend's white)
+        edge = [patheffects.withStroke(linewidth=2.3, foreground="0.3")]
         cl = ax.contour(lrs, mom, radius, levels=inner, colors="white", linewidths=1.1,
                         linestyles="--")
+        cl.set_path_effects(edge)
         ax.clabel(cl, fmt=lambda v: f"ρ={fmt(v)}", fontsize=7)
-        handles.append(Line2D([], [], color="0.4", ls="--", lw=1.1,
+        handles.append(Line2D([], [], color="white", ls="--", lw=1.1, path_effects=edge,
                               label="predicted spectral radius " + ", ".join(map(str, inner))))
     if div.any():
         handles.append(Patch(color=GREY, label="diverged (measured)"))

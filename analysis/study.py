@@ -55,6 +55,7 @@ from analysis.report import (
     Builder,
     Column,
     ReportResult,
+    _names,
     cell,
     comparison_reason,
     convergence_table,
@@ -67,6 +68,7 @@ from analysis.report import (
     multiples_text,
     nw_text,
     percent,
+    plural,
     starts_body,
     theory_notes,
     theory_row,
@@ -721,6 +723,16 @@ def section_tanh(S: Study) -> None:
 # ============================================================================ 5. x·cos(cx)
 
 
+def _first_steps_text(steps: int, window: Sequence[int] | None) -> str:
+    """A caption sentence for a drawing of a run's first ``steps`` steps whose rate study
+    (the table below it) runs on: the fit ``window`` it uses, when that reaches past the
+    drawing; empty otherwise."""
+    if window is None or int(window[1]) <= steps:
+        return ""
+    return (f"  Only the first {steps} steps are drawn; the rate fit in the table below "
+            f"runs on, over its window k = {int(window[0])}–{int(window[1])}.")
+
+
 def section_local_minimum(S: Study) -> None:
     """GD with η = 2 trapped in a local minimum of x·cos(cx); basins of attraction."""
     from analysis.sweeps import basins
@@ -749,12 +761,16 @@ def section_local_minimum(S: Study) -> None:
            "there: the steeper minima cannot hold GD with this step, whatever the start "
            "(basin maps below).")
     since = len(S.checks)
-    S.rate(f"gd η = {eta:g}", obj, "gd", [10.0], lr=eta, box=box, critical_points=list(cps))
+    st = S.rate(f"gd η = {eta:g}", obj, "gd", [10.0], lr=eta, box=box,
+                critical_points=list(cps))
+    steps = len(run.path) - 1
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"gd η = 2": run.path[:, 0]}, xlim=(-20, 20), numbered=6,
-        title="GD with η = 2 from x₀ = 10: into the local minimum", fig=fig), HALF,
+        title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local minimum",
+        fig=fig), HALF,
         "The first steps jump across the landscape; the iterates then oscillate into the "
-        f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration).", "xcos path")
+        f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration)."
+        + _first_steps_text(steps, st.measurement.window), "xcos path")
     res = 201 if S.quick else 401
     maps = {e: basins(obj, "gd", box, resolution=res, critical_points=list(cps), lr=e,
                       maxiter=3000) for e in (eta, 0.2)}
@@ -804,6 +820,18 @@ def _order_estimate(err: np.ndarray) -> tuple[float, float, int] | None:
     return best
 
 
+def _fit_window_aside(m: Any) -> str:
+    """Why an order read off the last triple of errors differs from the measured order of
+    the theory table: the table's order is a fit over its whole window; empty when the
+    measurement has no window or no order."""
+    win, q = getattr(m, "window", None), getattr(m, "order", None)
+    if win is None or q is None:
+        return ""
+    return (f", the last three clear of rounding; the table above fits its whole window "
+            f"k = {int(win[0])}–{int(win[1])}, earlier steps included: "
+            f"{fmt_num(float(q), 3)}")
+
+
 def section_newton_cosh(S: Study) -> None:
     """Newton on cosh(cx): fast local convergence and its order."""
     S.start("Newton on cosh(cx): convergence of high order")
@@ -842,7 +870,8 @@ def section_newton_cosh(S: Study) -> None:
         S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)",
                         3.0 if order is None else float(order), q, rtol=0.05,
                         how_p="exact" if order is None else "theory", how_m="fit", digits=3,
-                        reason=f"from the errors at iterations {k - 1}–{k + 1}")
+                        reason=f"from the errors at iterations {k - 1}–{k + 1}"
+                        + _fit_window_aside(st.measurement))
         S.numeric_check("constant C = e_(k+1)/e_k³ vs c²/3", c * c / 3.0, C, rtol=0.05,
                         how_p="exact", how_m="fit", digits=4, reason="Taylor: x − tanh(cx)/c "
                         "= c²x³/3 + O(x⁵)")
@@ -890,7 +919,7 @@ def section_conditioning(S: Study) -> None:
         "(its path is drawn up to where it leaves, at the k the title gives); momentum "
         "with the same η stays inside.  Distance to "
         "the minimum after 20 steps: " + "; ".join(
-            k + " " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
+            k + ": " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
                               "measured", 3)
             for k, r in runs.items()) + ".", "conditioning paths")
     rates_x2 = {"gd η = 0.4": abs(1 - 0.4 * L), "gd η = 0.6": abs(1 - 0.6 * L),
@@ -915,7 +944,10 @@ def section_conditioning(S: Study) -> None:
         fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
         "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
-        "open markers: the ratio per step (right)." + swing, "x2 errors")
+        "open markers: the ratio per step (right), over thin dashed lines at the predicted "
+        "ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its line (the "
+        "line joining the markers is left out there); heavy ball's markers are joined by a "
+        "thin solid line." + swing, "x2 errors")
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket
@@ -1067,6 +1099,38 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
     return text
 
 
+def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
+                          near: float = 0.1) -> str:
+    """What the path panels mark (:func:`analysis.plots.path_mark_stride`): every iterate of
+    a short run; of a long one, one iterate in s, how many markers and how many of them lie
+    within ``near`` of the minimum ``xstar`` (inside the last-iterate square), with the
+    iteration from which the run stays that close."""
+    x = np.asarray(xstar, dtype=float)
+    where = fmt_point(x)
+    every = [k for k, p in paths.items() if plots.path_mark_stride(len(p)) == 1]
+    parts = []
+    for name, path in paths.items():
+        p = np.asarray(path, dtype=float)
+        stride = plots.path_mark_stride(len(p))
+        if stride == 1:
+            continue
+        marks = p[::stride]
+        far = np.flatnonzero(np.linalg.norm(p - x, axis=1) >= near)
+        since = int(far[-1]) + 1 if far.size else 0
+        close = int(np.sum(np.linalg.norm(marks - x, axis=1) < near))
+        parts.append(
+            f"{name}'s panel marks one iterate in {stride} ({plural(len(marks), 'marker')}): "
+            f"{close} of them lie within {fmt_num(near)} of {where}, inside its last-iterate "
+            f"square, where {name} stays from iteration {since} on "
+            f"({percent(1.0 - since / (len(p) - 1))} of its steps), so its line shows only a "
+            "few markers along the valley")
+    if not parts:
+        return "Every iterate is marked."
+    head = ("The panels of " + _names(every) + " mark every iterate; ") if every else ""
+    text = head + "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 def section_rosenbrock(S: Study) -> None:
     """Second-order and quasi-Newton methods against GD on Rosenbrock; ECDF over starts."""
     from analysis.starts import many_starts
@@ -1103,8 +1167,9 @@ def section_rosenbrock(S: Study) -> None:
         "f − f_min).  These are runs with each method's default stopping rule (the gradient "
         f"tolerance; GD may run {gd_max_text} iterations), with iterations: "
         f"{_iterations_text(runs)}.  GD follows the curved valley floor in thousands of "
-        "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps, with far "
-        "fewer points along the valley.", "rosenbrock paths")
+        "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps.  "
+        + _marked_iterates_text({k: r.path for k, r in runs.items()}, (1.0, 1.0)),
+        "rosenbrock paths")
     n = 100 if S.quick else 200
     methods = {lab: (m, {**h, "maxiter": gd_max} if m == "gd" else h) for lab, m, h in configs}
     methods["momentum η = 0.001, β = 0.9"] = ("momentum", {"lr": 1e-3, "momentum": 0.9,
@@ -1139,9 +1204,10 @@ def section_rosenbrock(S: Study) -> None:
         + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
         + ".  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
-        "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; the "
-        "long run shows its first steps, its extremes and every j-th step, about "
-        f"{plots.RATIO_MARKERS} in all)." + multiples_text(plots.rate_studies_panels(studies))
+        "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; a "
+        "long run is thinned to its first steps, its extremes and every j-th step, and a "
+        "marker that would overlap one already drawn is left out)."
+        + multiples_text(plots.rate_studies_panels(studies))
         + window_cut_text(studies),
         "rosenbrock errors")
     S.theory_table()
@@ -1365,7 +1431,8 @@ def section_convexity(S: Study) -> None:
                             reason="attained at x = ln s, s the chord's slope; the grid "
                             "misses that point by at most half a cell")
     S.figure(lambda fig: plots_lecture.plot_chords(panels, fig=fig), 230.0,
-             "Chords (purple) between points of each graph.  Green: where the graph of cos x "
+             "Two chords (purple) between points of each graph: the first solid, the "
+             "second dashed, to tell them apart.  Green: where the graph of cos x "
              "rises above a chord — the witness that cos x is not convex on [−π, π]; near "
              "±π, where cos is convex (f″ > 0), the same chords lie above the graph.  The "
              "chords of x² and eˣ stay above their graphs everywhere.", "convexity chords")
@@ -1466,23 +1533,28 @@ def section_sgd(S: Study) -> None:
     obj = _parse("0.5*x1**2 + 2*x2**2")
     lam = np.array([1.0, 4.0])
     eta, sigma = 0.1, 1.0
-    N = 4000 if S.quick else 20000
-    batch = minimize_batch(obj, np.zeros((N, 2)), "sgd", lr=eta, noise=sigma, steps=200,
+    R = 4000 if S.quick else 20000  # runs
+    steps = 200
+    batch = minimize_batch(obj, np.zeros((R, 2)), "sgd", lr=eta, noise=sigma, steps=steps,
                            seed=11)
     var_th = eta * sigma**2 / (lam * (2 - eta * lam))
     var_m = batch.x.var(axis=0, ddof=1)
-    tol = STOCHASTIC_SE * math.sqrt(2 / (N - 1))
+    tol = STOCHASTIC_SE * math.sqrt(2 / (R - 1))
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
-        batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {N} runs",
-        fig=fig), 280.0, "End points of SGD runs started at the minimum of 0.5x₁² + 2x₂² "
-        "with gradient noise σ: a Gaussian cloud whose 1σ and 2σ ellipses (theory, black) "
-        "have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions spread wider.", "noise ball",
-        half=True)
+        batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {R} runs",
+        fig=fig), 280.0, f"End points of {R} SGD runs of {steps} steps each, started at the "
+        "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
+        "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
+        "spread wider.  From the minimum the variance after k steps is "
+        "V(1 − (1 − ηλ)^(2k)): after the "
+        f"{steps} steps it differs from V by a relative "
+        f"{fmt_num((1 - eta * lam.min()) ** (2 * steps), 2)} at most: the end points sample "
+        "the stationary distribution.", "noise ball", half=True)
     for i in range(2):
         S.numeric_check(f"noise ball: Var(x{'₁₂'[i]}), λ = {lam[i]:g}", float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)); {N} runs: {SE_RULE} "
-                        f"({STOCHASTIC_SE}√(2/N) = {percent(tol)})")
+                        reason=f"ησ²/(λ(2 − ηλ)); R = {R} runs: {SE_RULE} "
+                        f"({STOCHASTIC_SE}√(2/R) = {percent(tol)})")
     # --- minibatch variance
     n_rows = 100
     D, names, _ = make_regression(n_rows, 2, noise=0.5, seed=3)
@@ -1933,6 +2005,10 @@ def section_momentum_weights(S: Study) -> None:
     errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
     apart = plots_lecture.error_multiples(errs, rates)
+    first = {b: err[b][1] / err[b][0] for b in (0.5, 0.25)}
+    same_first = ("  At k = 0 both β take the same step (the velocity starts at 0), so their "
+                  "ratios coincide: β = 0.25's marker is drawn larger, around β = 0.5's."
+                  if math.isclose(first[0.5], first[0.25], rel_tol=1e-12) else "")
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
         errs, rates, mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
         f"Left: distance to the minimum (log scale) over {steps} steps"
@@ -1945,7 +2021,7 @@ def section_momentum_weights(S: Study) -> None:
         "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
         "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
         f"ρ; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
-        f"{lo}–{hi}, which averages the rotation out.",
+        f"{lo}–{hi}, which averages the rotation out." + same_first,
         "beta 0.25")
     for b in (0.25, 0.5):
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)

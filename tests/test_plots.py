@@ -207,6 +207,32 @@ def test_momentum_map_heatmap_and_boundary():
     assert len(fig.axes) == 2  # the colour bar
 
 
+def test_momentum_map_radius_contours_look_as_their_legend_entry():
+    """Study p. 20: the ρ = 0.9 contour was drawn white dashed, its legend entry grey dashed.
+    Both are now white dashes edged in the same dark grey."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.contour import ContourSet
+
+    from analysis.theory import momentum_radius_grid
+
+    lrs, mom = np.linspace(0.05, 1.2, 12), np.linspace(0.0, 0.9, 8)
+    radius = momentum_radius_grid([0.2, 4.0], lrs, mom)
+    smap = NS(lrs=lrs, momenta=mom, measured_rate=np.where(radius < 1, radius, np.nan),
+              predicted_radius=radius, diverged=radius >= 1)
+    fig = plots.plot_momentum_map(smap)
+    ax = fig.axes[0]
+    (cs,) = [c for c in ax.findobj(ContourSet) if "--" in str(c.get_linestyle()) or
+             any(ls[1] is not None for ls in c.get_linestyle())]
+    legend = fig.legends[0] if fig.legends else ax.get_legend()
+    (entry,) = [h for h in legend.legend_handles
+                if h.get_label().startswith("predicted spectral radius")]
+    white = to_rgba("white")
+    assert all(tuple(c) == white for c in cs.get_edgecolor())
+    assert to_rgba(entry.get_color()) == white
+    edge = [pe._gc["foreground"] for pe in entry.get_path_effects()]
+    assert edge and edge == [pe._gc["foreground"] for pe in cs.get_path_effects()]
+
+
 def test_vanishing_1d_bands_and_log_derivative():
     regions = [NS(lower=(2.65,), upper=(6.0,), plateau=True)]
     fig = plots.plot_vanishing_1d(np.tanh, (-6, 6), fprime=lambda x: 1 - np.tanh(x) ** 2,

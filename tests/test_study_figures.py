@@ -9,6 +9,7 @@ colour word that is not the colour drawn, a mean without its sampling uncertaint
 from __future__ import annotations
 
 import math
+import re
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -238,6 +239,10 @@ def test_rosenbrock_budgets_sit_in_their_paragraph():
     captions = [str(getattr(blk, "caption", "")) for blk in s.b.doc.blocks]
     errors = [c for c in captions if c.startswith("Errors of the rate-study runs")]
     assert errors and "its iteration limit" not in errors[0]
+    # p. 34: "about 60 in all" promised ratio markers the page does not show (about 37: the
+    # markers that would overlap are left out); the caption describes the thinning instead
+    assert "about 60" not in errors[0] and "in all" not in errors[0]
+    assert "a marker that would overlap one already drawn is left out" in errors[0]
     assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
 
 
@@ -260,6 +265,19 @@ def test_momentum_ratio_swing_is_explained_by_complex_roots(conditioning):
                   record=True).path[:, 1]
     gmean = abs(x2[-1] / x2[0]) ** (1 / 20)  # the geometric mean of the 20 ratios
     assert f"over the 20 steps: {plots.fmt(gmean, 4)}" in caption
+
+
+def test_conditioning_captions_name_each_distance_and_the_ratio_lines(conditioning):
+    """Study p. 19: the paths' caption ran labels into numbers ("gd η = 0.4 0.943ᵐ; gd η =
+    0.6 1.67e+03ᵐ") and the ratio panel's caption did not say what its lines are."""
+    paths = next(b.caption for b in conditioning.doc.figures() if b.label == "conditioning paths")
+    # GD with η = 0.4 on x₂: |1 − 0.4·4| = 0.6 per step, x₁ shrinks by 1 − 0.4·0.2 = 0.92
+    d = math.hypot(5.0 * 0.92**20, 2.0 * 0.6**20)
+    assert f"gd η = 0.4: {plots.fmt(d, 3)}" in paths, paths
+    assert re.search(r"gd η = 0\.6: \S", paths), paths
+    ratios = next(b.caption for b in conditioning.doc.figures() if b.label == "x2 errors")
+    assert "thin dashed lines at the predicted ratio" in ratios
+    assert "GD's ratio is |1 − ηL| at every step" in ratios
 
 
 def test_stability_map_rows_state_their_rule(conditioning):
@@ -491,3 +509,98 @@ def test_a_marked_iteration_is_drawn_only_in_ratio_panels_that_reach_it():
     rights = [a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines)]
     assert len(rights) == 2
     assert plots.audit(fig) == []
+
+
+def test_a_theory_line_its_measured_ratios_lie_on_shows_its_dashes():
+    """Study p. 19, GD on x₂: the ratio is |1 − ηL| at every step, so the solid line joining
+    the markers ran exactly under the dashed theory line of its colour and filled its gaps:
+    the theory lines for ρ = 0.6 and ρ = 1.4 could not be seen.  Between the markers, the
+    gaps of the dashes show the background."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    k = np.arange(21)
+    errors = {"gd η = 0.4": 2.0 * 0.6**k, "gd η = 0.6": 2.0 * 1.4**k}
+    fig = Figure(figsize=(6.8, 3.0), dpi=300, layout="constrained")
+    FigureCanvasAgg(fig)
+    plots.plot_error(errors, rates={"gd η = 0.4": 0.6, "gd η = 0.6": 1.4}, fig=fig)
+    fig.canvas.draw()
+    ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255.0
+    (x0, _), (x1, _) = ax.transData.transform([(0.0, 1.0), (19.0, 1.0)])
+    xs = np.arange(int(x0), int(x1))
+    for ln in [ln for ln in ax.lines if ln.get_gid() == "ratios"]:  # away from the markers
+        drawn = np.asarray(ln.get_xdata(), float)[np.asarray(ln.get_markevery())]
+        px = ax.transData.transform(np.c_[drawn, np.ones_like(drawn)])[:, 0]
+        reach = ln.get_markersize() * fig.dpi / 72.0
+        xs = xs[np.min(np.abs(xs[:, None] - px[None, :]), axis=1) > reach]
+    for rho in (0.6, 1.4):
+        row = int(round(img.shape[0] - ax.transData.transform((0.0, rho))[1]))
+        light = img[row, xs].min(axis=1) > 0.8  # background or the halo: a gap of the dashes
+        assert light.mean() > 0.2, (rho, light.mean())
+
+
+def test_the_rosenbrock_caption_says_how_a_long_path_is_marked():
+    """Study p. 32: GD's panel (31798 iterations) showed a line with about three markers
+    where the others are densely marked, and the caption said nothing of it: a long path is
+    marked every s-th iterate, and most of those marks sit at the minimum."""
+    from landscape import Objective
+
+    k = np.arange(401)
+    d = np.where(k < 100, 1.0, 0.05)  # far until iteration 100, then within 0.1
+    long = np.c_[1.0 + d, np.ones_like(d)]
+    short = np.array([[-1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
+    text = study._marked_iterates_text({"newton": short, "gd": long}, (1.0, 1.0))
+    # 401 iterates, ⌊401/40⌋ = 10: k = 0, 10, …, 400 are marked (41), those from 100 on close
+    assert text == ("The panels of newton mark every iterate; gd's panel marks one iterate in "
+                    "10 (41 markers): 31 of them lie within 0.1 of (1, 1), inside its "
+                    "last-iterate square, where gd stays from iteration 100 on (75% of its "
+                    "steps), so its line shows only a few markers along the valley.")
+    # the panels draw what the text says
+    fig = plots.plot_paths_grid(Objective.parse("(x - 1)**2 + (y - 1)**2"),
+                                [(-2.0, 3.0), (-1.0, 3.0)], {"newton": short, "gd": long},
+                                fig=_fig())
+    marks = {ln.get_label(): len(ln.get_xdata()) for ax in fig.axes for ln in ax.lines
+             if ln.get_label().endswith(" iterates")}
+    assert marks == {"_newton iterates": 3, "_gd iterates": 41}
+
+
+def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
+    """Study p. 15: the legend read "gd η = 2 (25 steps; …)" and the zoom "iterates 2–25"
+    beside a table whose fit window for that run is [16–637]: the figure shows only the
+    first 25 steps, and says so."""
+    assert study._first_steps_text(25, (16, 637)) == (
+        "  Only the first 25 steps are drawn; the rate fit in the table below runs on, over "
+        "its window k = 16–637.")
+    assert study._first_steps_text(25, (3, 20)) == ""  # the window lies in the drawing
+    assert study._first_steps_text(25, None) == ""
+    s = study.Study(Builder("study local minimum test"), quick=True)
+    study.section_local_minimum(s)
+    (fig,) = [b for b in s.doc.figures() if b.label == "xcos path"]
+    (st,) = [v for k, v in s.studies.items() if k.endswith(" / gd η = 2")]
+    win = st.measurement.window
+    assert win[1] > 25  # the rate study runs past the 25 steps drawn
+    assert f"window k = {win[0]}–{win[1]}" in fig.caption
+
+
+def test_the_last_triple_order_says_why_it_differs_from_the_table():
+    """Study p. 18: Newton on cosh(x/2) showed order 2.94 in the theory table and 2.99 in the
+    check below it, with no word on why: the check reads the last three errors clear of
+    rounding, the table fits its whole window."""
+    s = study.Study(Builder("study cosh test"), quick=True)
+    study.section_newton_cosh(s)
+    (c,) = [c for c in s.checks if c.what.startswith("order q of")]
+    (st,) = s.studies.values()
+    # x ← x − tanh(cx)/c from 10, c = 1/2: the last triple with e_(k+1) ≥ 10³ε·e_k
+    x = [10.0]
+    while abs(x[-1]) > 0 and len(x) < 40:
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    e = np.abs(x)
+    ks = [k for k in range(1, len(e) - 1) if e[k - 1] > e[k] > e[k + 1] > 0
+          and e[k + 1] >= 1e3 * np.finfo(float).eps * e[k] and e[k] < 1]
+    k = ks[-1]
+    w0, w1 = st.measurement.window
+    assert c.reason.startswith(f"from the errors at iterations {k - 1}–{k + 1}, the last three "
+                               "clear of rounding; the table above fits its whole window "
+                               f"k = {w0}–{w1}, earlier steps included: "
+                               f"{plots.fmt(st.measurement.order, 3)}"), c.reason
+    assert w0 < k - 1  # the window does reach further back than the triple

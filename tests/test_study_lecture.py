@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis import study
-from analysis.report import Builder, percent
+from analysis.report import Builder, fmt_num, percent
 
 LECTURE = (study.section_convexity, study.section_surfaces, study.section_sgd,
            study.section_schedules, study.section_nesterov, study.section_momentum_weights,
@@ -60,6 +60,45 @@ def test_chord_gaps_of_the_three_functions(S):
     # convex functions have no chord below the graph: the largest graph − chord is ≤ 0
     for name in ("x²", "eˣ"):
         assert number(S, name, "largest graph-above-chord gap") <= 0
+
+
+def test_the_chords_caption_says_which_chord_is_dashed(S):
+    """Study p. 7: each panel drew one chord solid and one dashed, and neither the legend nor
+    the caption said why."""
+    (block,) = [b for b in S.doc.figures() if b.label == "convexity chords"]
+    fig = Figure(figsize=(6.8, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    for ax in fig.axes:  # in drawing order: the graph, then the chords (with their markers)
+        chords = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+        assert [ln.get_linestyle() for ln in chords] == ["-", "--"]
+    assert "the first solid, the second dashed" in block.caption
+
+
+def test_the_noise_ball_names_its_runs_r_and_their_steps(S):
+    """Study pp. 4, 28: the letter N was both the 20000 runs ("4√(2/N) = 4%") and the data set
+    of 100 rows in the rows below it (pp. 27, 29 call the runs R); p. 26: the noise ball did
+    not say how many steps each run took, on which the stationary variance rests."""
+    (block,) = [b for b in S.doc.figures() if b.label == "noise ball"]
+    assert "End points of 4000 SGD runs of 200 steps each" in block.caption
+    # from 0, Var(e_k) = V(1 − (1 − ηλ)^(2k)); η = 0.1, λ = 1: 0.9^400 ≈ 5.0e−19
+    assert f"by a relative {fmt_num(0.9 ** 400, 2)} at most" in block.caption
+    rows = [c for c in S.checks if c.what.startswith("noise ball: Var")]
+    assert len(rows) == 2
+    for c in rows:
+        assert "R = 4000 runs" in c.reason and "√(2/R)" in c.reason
+        assert "2/N" not in c.reason
+
+
+def test_the_nested_first_ratio_markers_are_explained(S):
+    """Study p. 25: at k = 0 a β = 0.25 square was drawn enlarged around the β = 0.5 circle
+    with no word.  Heavy ball's first step from v = 0 is a GD step whatever β, so both first
+    ratios are ‖x₀ − η∇f(x₀)‖/‖x₀‖ and the markers coincide; the caption says so."""
+    x0, eta, lam = np.array([-5.0, -2.0]), 0.6, np.array([0.2, 4.0])
+    r0 = np.linalg.norm(x0 * (1 - eta * lam)) / np.linalg.norm(x0)  # both β
+    assert r0 == pytest.approx(math.hypot(5 * 0.88, 2 * 1.4) / math.hypot(5, 2))
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    assert ("At k = 0 both β take the same step (the velocity starts at 0), so their ratios "
+            "coincide: β = 0.25's marker is drawn larger, around β = 0.5's.") in block.caption
 
 
 def test_chord_gaps_helper_on_a_line_and_a_kink():

@@ -68,6 +68,19 @@ def pages_tmp():
     return Path(tempfile.mkdtemp())
 
 
+def test_a_signed_letter_power_in_a_note_is_a_superscript():
+    """Study p. 11: the agreement note read "a sublinear exponent a of k^−a within 10%" with
+    its caret.  A signed one-letter power is raised like a signed number: in Unicode where
+    the letter has a form (k^-p → k⁻ᵖ), else as a tag (a is a provenance marker's letter)."""
+    up = plots._SUP_TAG
+    assert page_markup("∝ k^-p") == "∝ k⁻ᵖ"
+    assert page_markup("∝ k^−k") == "∝ k⁻ᵏ"
+    assert page_markup(report.THEORY_RULES["exponent"]) == (
+        f"a sublinear exponent a of k{up}−a</super> within 10%")
+    assert "^" not in page_markup(report.THEORY_NOTES)
+    assert page_markup("Σ β^t") == "Σ β^t"  # a lone marker letter is still kept
+
+
 # ------------------------------------------------------------------ percentages
 
 #: the modules whose strings become report text
