@@ -1478,7 +1478,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
                 label=f"_{label} path")
         dots = p[:gone][ins[:gone]]  # markers on iterates only, never on the box's edge
-        dots = dots[::max(1, dots.shape[0] // 40)]
+        dots = dots[::path_mark_stride(dots.shape[0])]
         ax.plot(dots[:, 0], dots[:, 1], color=st.color, ls="none", marker=st.marker, ms=3,
                 zorder=4, label=f"_{label} iterates")
         h = Line2D([], [], color=st.color, ls=st.linestyle, marker=st.marker, ms=3, lw=1.4,
