@@ -83,7 +83,7 @@ from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, rate_digits
 from landscape.progress import Progress, Stages
-from optimizers.registry import names
+from optimizers.registry import families, names
 
 # ============================================================================ ledger, results
 
@@ -2958,19 +2958,22 @@ def study_length_text(label: str, study: Any) -> str:
     return f"{label} {plural(int(study.result.nit), 'iteration')} ({_study_end(study)})"
 
 
-#: The words naming each family of methods (:func:`optimizers.registry.names`) in a figure's
-#: title, in the order they are named.
-FAMILY_WORDS = {"first-order": "first-order", "adaptive": "adaptive",
-                "coordinate": "coordinate-descent", "newton": "Newton",
-                "quasi-newton": "quasi-Newton", "cg": "CG", "trust-region": "trust-region",
-                "least-squares": "least-squares"}
+#: How a family of methods (:func:`optimizers.registry.families`) is written in a figure's
+#: title where its key is not the word itself (any other family is named by its key).
+FAMILY_WORDS = {"coordinate": "coordinate-descent", "newton": "Newton",
+                "quasi-newton": "quasi-Newton", "cg": "CG"}
+#: The order in which families are named (first-order before second-order, Newton before
+#: the methods that approximate it); families not listed follow in the registry's order.
+FAMILY_ORDER = ("first-order", "adaptive", "coordinate", "newton", "quasi-newton", "cg")
 
 
 def families_name(methods: Sequence[str]) -> str:
-    """The families of ``methods`` in words, only those present: ``first-order methods``,
-    ``first-order and adaptive methods``, ``Newton, quasi-Newton and CG methods``."""
-    present = {f for f in FAMILY_WORDS if set(methods) & set(names(f))}
-    words = [w for f, w in FAMILY_WORDS.items() if f in present]
+    """The families of ``methods`` in words, only those present, in :data:`FAMILY_ORDER`:
+    ``first-order methods``, ``first-order and adaptive methods``, ``Newton, quasi-Newton
+    and CG methods``."""
+    order = sorted(families(), key=lambda f: FAMILY_ORDER.index(f) if f in FAMILY_ORDER
+                   else len(FAMILY_ORDER))  # stable: the others in the registry's order
+    words = [FAMILY_WORDS.get(f, f) for f in order if set(methods) & set(names(f))]
     if not words:
         return "methods"
     head = ", ".join(words[:-1])
