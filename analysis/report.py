@@ -496,9 +496,12 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         d_min = math.inf if minimizer is None else float(np.linalg.norm(x - minimizer))
         d_any = min((float(np.linalg.norm(x - p)) for p in points), default=math.inf)
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
+            far = ("" if minimizer is None else
+                   f"{START_CLEARANCE:g} × the box diagonal from {fmt_point(minimizer)}, "
+                   "the minimizer of lowest f, and ")
             return x, (f"uniform draw from the box (seed {seed}), rounded to 2 decimals, at "
-                       f"least {START_CLEARANCE:g} × the box diagonal from the minimizer and "
-                       "5% of it from other critical points")
+                       f"least {far}5% of the diagonal from every "
+                       f"{'other ' if far else ''}critical point")
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
             best, best_score = x, score

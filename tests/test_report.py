@@ -1110,3 +1110,24 @@ def test_an_incomplete_critical_point_list_is_said_once():
     assert report.critical_findings(True, ["x"]) == ["Critical points: x"]
     cps = Objective.parse("x**4 - x**2").critical_points(exact=False, starts=20)
     assert cps.notes[-1].endswith("; the list may be incomplete")  # the clause stripped
+
+
+def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
+    """Himmelblau p.4: "at least 0.25 × the box diagonal from the minimizer", with four
+    minimizers and the page naming P9 (2.26 away) as x*.  The sentence names the point the
+    rule measured from, and the start lies that far from it (distance recomputed here)."""
+    import types
+
+    def f(x):
+        return (x[0] ** 2 + x[1] - 11) ** 2 + (x[0] + x[1] ** 2 - 7) ** 2
+
+    obj = types.SimpleNamespace(compiled=types.SimpleNamespace(value=f),
+                                grad=lambda x: np.array([1.0, 1.0]))
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    minima = [np.array([3.0, 2.0]), np.array([3.584428, -1.848126])]
+    x0, how = report.default_start(obj, box, minima, minima[0], seed=0)
+    assert "from (3, 2), the minimizer of lowest f," in how
+    assert np.linalg.norm(x0 - minima[0]) >= 0.25 * np.hypot(10.0, 10.0)
+    assert min(np.linalg.norm(x0 - p) for p in minima) >= 0.05 * np.hypot(10.0, 10.0)
+    _, none = report.default_start(obj, box, [], None, seed=0)
+    assert "minimizer" not in none and "5% of the diagonal from every critical point" in none
