@@ -2419,28 +2419,11 @@ FIRST_ORDER_FAMILY = names("first-order", "adaptive", "coordinate")
 
 def coinciding(series: Mapping[str, Any], rtol: float = 1e-6, atol: float = 1e-12
                ) -> list[list[str]]:
-    """Groups (of two or more labels, in the given order) of series that lie on one another
-    where both are drawn: equal within ``rtol``/``atol`` at every shared index (paths: every
-    shared iterate), joined transitively.  One series drawn over the other hides it."""
-    labels = list(series)
-    arrs = {k: np.asarray(v, dtype=float).reshape(len(v), -1) for k, v in series.items()}
-    parent = {k: k for k in labels}
+    """:func:`analysis.plots.coinciding`: groups of series that lie on one another (the
+    figures draw them so that each shows; the captions say which)."""
+    from analysis.plots import coinciding as groups
 
-    def root(k: str) -> str:
-        while parent[k] != k:
-            k = parent[k]
-        return k
-
-    for i, a in enumerate(labels):
-        for b2 in labels[i + 1:]:
-            n = min(len(arrs[a]), len(arrs[b2]))
-            if n >= 2 and arrs[a].shape[1] == arrs[b2].shape[1] and np.allclose(
-                    arrs[a][:n], arrs[b2][:n], rtol=rtol, atol=atol, equal_nan=True):
-                parent[root(b2)] = root(a)
-    groups: dict[str, list[str]] = {}
-    for k in labels:
-        groups.setdefault(root(k), []).append(k)
-    return [g for g in groups.values() if len(g) > 1]
+    return groups(series, rtol, atol)
 
 
 def settled_groups(series: Mapping[str, Any], rtol: float = 1e-6, share: float = 0.5
