@@ -1365,9 +1365,12 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
         d.paragraph("The critical-point analysis failed; see “What failed”.", style="italic")
         return
     b.data["critical_points"] = cps.to_json()
-    how = ("complete: an exact solve (SymPy) proved that these are all the critical points "
-           "in the box" if cps.complete else
-           f"found by a numeric search ({cps.method}); there may be others in the box")
+    how = ("complete: an exact solve (SymPy) proved that "
+           + ("this is the only critical point" if len(cps) == 1
+              else "these are all the critical points") + " in the box" if cps.complete else
+           "found by a numeric search" + ("" if cps.method == "numeric" else
+                                          f" ({cps.method})") + "; there may be others in "
+           "the box")
     d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}.")
     rows = []
     sec = "critical points"
@@ -2262,7 +2265,8 @@ def nw_text(studies: Sequence[Any]) -> str:
             then = " (these runs have no measured rate, so no row of a robust fit)"
         else:
             then = ""
-        rows = f"; the rows after them give {first}{then}, and the last row {theory}"
+        comma = "," if first.startswith("for ") else ""  # give, for a run …, the mean
+        rows = f"; the rows after them give{comma} {first}{then}, and the last row {theory}"
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
@@ -3180,8 +3184,8 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
             notes=[legend_text(["measured"]) + ".  Cost: weighted evaluations (units of one f "
                    "evaluation).  Kernel µs = cost × t_f, the time spent in the objective's "
                    "kernels (the optimizer's own arithmetic excluded).  "
-                   + batch_time_text(calls, N, threads) + "; a start's own wall time is not "
-                   "measured (starts run in parallel)."])
+                   + batch_time_text(calls, N, threads) + ".  A start's own wall time is "
+                   "not measured: the results' call runs the starts in parallel."])
 
 
 def critical_numbering(critical_points: Sequence[Any]) -> str:

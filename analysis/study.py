@@ -710,7 +710,7 @@ def section_tanh(S: Study) -> None:
     plateau = [r for r in van.regions if r.plateau]
     S.statement_check(f"x₀ = 4 lies in a plateau (|f′| < {threshold:g})",
                       f"|f′(4)| = {fmt_num(exact_val, 3)} < {threshold:g}",
-                      f"{len(plateau)} plateau region(s); x₀ = {x0:g} is "
+                      f"{plural(len(plateau), 'plateau region')}; x₀ = {x0:g} is "
                       + ("inside one" if any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)
                          else "outside them"),
                       any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
@@ -1150,7 +1150,8 @@ def section_rosenbrock(S: Study) -> None:
            f"(with η = {gd_lr:g}: rate 1 − ημ ≈ {fmt_num(1 - gd_lr * lam[0], 5)} near the "
            "minimum).  Newton rescales by the Hessian and converges "
            "quadratically; BFGS and L-BFGS build a Hessian approximation from gradients "
-           "(superlinear); nonlinear CG needs no matrix at all.")
+           "(BFGS superlinear; L-BFGS, with its few pairs, guaranteed only linear); "
+           "nonlinear CG needs no matrix at all.")
     since = len(S.checks)
     configs = [("newton", "newton", {}), ("bfgs", "bfgs", {}), ("lbfgs", "lbfgs", {}),
                ("cg", "cg", {}), (f"gd η = {gd_lr:g}", "gd", {"lr": gd_lr})]

@@ -1131,3 +1131,47 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     assert min(np.linalg.norm(x0 - p) for p in minima) >= 0.05 * np.hypot(10.0, 10.0)
     _, none = report.default_start(obj, box, [], None, seed=0)
     assert "minimizer" not in none and "5% of the diagonal from every critical point" in none
+
+
+def test_per_step_lead_in_sets_off_the_runs_it_speaks_of_with_commas():
+    """Rosenbrock p.7, Himmelblau p.6: "the rows after them give for a run with a fit window
+    and no order q, the geometric mean …": the condition is set off by commas on both sides."""
+    e = 3.0 * 0.5 ** np.arange(40)
+    linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    newton = _nw_study(e, "quadratic", None, order=2.0, window=(5, 30), kind="quadratic")
+    text = report.nw_text([linear, newton])
+    assert "the rows after them give, for a run with a fit window and no order q, the " \
+           "geometric mean" in text, text
+
+
+def test_the_critical_point_lead_in_counts_its_words():
+    """Kink and quadratic p.3: "1 critical point in the box — complete: … proved that these
+    are all the critical points"; Rosenbrock p.3: "found by a numeric search (numeric)"."""
+    from types import SimpleNamespace as NS
+
+    for n, complete, method, want, never in (
+            (1, True, "exact", "this is the only critical point in the box", "these are all"),
+            (2, True, "exact", "these are all the critical points in the box", "only"),
+            (3, False, "numeric", "found by a numeric search; there may be", "(numeric)")):
+        cps = [NS(point=np.array([float(i), 0.0]), kind="minimum", value=0.0,
+                  eigenvalues=np.array([1.0, 1.0]), degenerate=False, how="exact",
+                  name=f"P{i + 1}") for i in range(n)]
+        b = report.Builder("t")
+        A = NS(cps=_CPS(cps, complete, method))
+        try:
+            report._critical_table(b, A)
+        except Exception:  # noqa: BLE001 - the rows need more than the lead-in: not ours
+            pass
+        text = " ".join(p.text for p in b.doc.blocks if hasattr(p, "text"))
+        assert want in text and never not in text, text
+
+
+class _CPS(list):
+    """A list of critical points with the fields of landscape's CriticalPoints."""
+
+    def __init__(self, items, complete, method):
+        super().__init__(items)
+        self.complete, self.method = complete, method
+
+    def to_json(self):
+        return []
