@@ -146,13 +146,16 @@ class Study:
 
     def numeric_check(self, what: str, predicted: float, measured: float, *, rtol: float,
                       how_p: str = "theory", how_m: str = "measured", digits: int = 4,
-                      reason: str = "", abs_tol: float = 0.0) -> Check:
-        """Compare two numbers: agree when |m − p| ≤ max(rtol·|p|, abs_tol)."""
+                      reason: str = "", abs_tol: float = 0.0, count: bool = False) -> Check:
+        """Compare two numbers: agree when |m − p| ≤ max(rtol·|p|, abs_tol).  The measured
+        value shows at least the theory value's digits, except a ``count`` (of steps: an
+        integer, written as one)."""
         rel = abs(measured - predicted) / abs(predicted) if predicted else None
         ok = abs(measured - predicted) <= max(rtol * abs(predicted), abs_tol)
         theory = self.value(what, "theory", predicted, how_p, digits)
         c = Check(self.section, what, theory,
-                  self.value(what, "measured", measured, how_m, digits, like=theory), rel,
+                  self.value(what, "measured", int(measured) if count else measured, how_m,
+                             digits, like="" if count else theory), rel,
                   "agrees" if ok else "disagrees",
                   reason or (f"within {small_share(rtol)}" if ok and rtol else ""),
                   decided=numeric_decided(rel, rtol, ok, abs(measured - predicted), abs_tol,
@@ -624,7 +627,7 @@ def section_saddle(S: Study) -> None:
     S.numeric_check("growth factor of |yₖ|", 1 + 2 * eta, grow, rtol=1e-6, how_m="fit")
     S.numeric_check("contraction factor of |xₖ|", 1 - 2 * eta, shrink, rtol=1e-6, how_m="fit")
     S.numeric_check(f"escape time to |y| ≥ {radius:g} (iterations)", float(k_esc),
-                    float(measured), rtol=0.0, abs_tol=1.0, digits=6,
+                    float(measured), rtol=0.0, abs_tol=1.0, digits=6, count=True,
                     reason="ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)); agree within one step")
     final = S.value("stable manifold", "final norm", float(np.linalg.norm(stuck.x)),
                     "measured")
@@ -705,8 +708,9 @@ def section_tanh(S: Study) -> None:
                           False, test="crossed within 700 steps: no")
     else:
         S.numeric_check(f"GD steps from x = {x0:g} to x ≤ {x_end:g}", predicted, float(crossed),
-                        rtol=0.05, digits=5, reason="gradient-flow integral ∫dx/(η|f′|) vs "
-                        "counted steps; the flow slightly under-estimates the discrete steps")
+                        rtol=0.05, digits=5, count=True,
+                        reason="gradient-flow integral ∫dx/(η|f′|) vs counted steps; the flow "
+                        "slightly under-estimates the discrete steps")
     plateau = [r for r in van.regions if r.plateau]
     S.statement_check(f"x₀ = 4 lies in a plateau (|f′| < {threshold:g})",
                       f"|f′(4)| = {fmt_num(exact_val, 3)} < {threshold:g}",
@@ -2037,7 +2041,7 @@ def section_momentum_weights(S: Study) -> None:
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")
     S.numeric_check("β = 0.25: steps to shrink the error by 10³", need, float(reached),
-                    rtol=0.0, abs_tol=8.0, digits=3, reason="ln 10⁻³/ln ρ ignores the "
+                    rtol=0.0, abs_tol=8.0, digits=3, count=True, reason="ln 10⁻³/ln ρ ignores the "
                     "transient; within 8 steps")
     S.checks_table(since)
 

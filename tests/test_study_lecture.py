@@ -477,3 +477,17 @@ def test_a_measured_value_shows_the_digits_of_the_theory_beside_it():
     assert c.measured == "0.01970ᵐ"
     assert fmt_like(1.0, "1") == "1" and fmt_like(2e-16, "0") == "2e-16"
     assert fmt_like(0.123456, "0.5") == "0.1235"  # never fewer than its own digits
+
+
+def test_a_counted_number_of_steps_is_written_as_an_integer():
+    """Study p.3/p.13: the tanh crossing measured "376.00ᵐ" steps beside theory's 373.21, and
+    p.4 "44.0ᵐ" steps: a count of steps keeps its integer form, while a measured value
+    beside a theory value still shows the theory's digits (0.9600 beside 0.9634)."""
+    from analysis.report import Builder
+
+    s = study.Study(Builder("counts"))
+    s.section = "t"
+    c = s.numeric_check("GD steps", 373.21, 376.0, rtol=0.05, digits=5, count=True)
+    assert c.measured.startswith("376") and "376." not in c.measured
+    c = s.numeric_check("factor", 0.9634, 0.96003, rtol=0.01)
+    assert c.measured.startswith("0.9600")
