@@ -666,6 +666,13 @@ def _fit_label(label: str, available: float, size: float) -> str:
     return "\n".join(textwrap.wrap(label, chars)) or label
 
 
+def legend_size() -> float:
+    """The legends' font size in points (rcParams ``legend.fontsize``; 8 when it is given
+    by name, as "small")."""
+    v = mpl.rcParams["legend.fontsize"]
+    return float(v) if isinstance(v, (int, float)) else 8.0
+
+
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
                     ncols: int | None = None) -> Any:
     """A legend below the axes of ``fig`` (outside the data area, inside the figure).
@@ -676,8 +683,7 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
         return None
     if labels is None:
         labels = [h.get_label() for h in handles]
-    size = float(mpl.rcParams["legend.fontsize"]) if isinstance(
-        mpl.rcParams["legend.fontsize"], (int, float)) else 8.0
+    size = legend_size()
     try:
         width = fig.get_window_extent().width / fig.dpi * 72.0
     except Exception:  # noqa: BLE001 - unknown container size: assume a full figure
@@ -1358,6 +1364,25 @@ def path_mark_stride(n: int, most: int = PATH_MARKS) -> int:
     return max(1, n // most)
 
 
+def box_inside(path: ArrayLike, box: ArrayLike) -> NDArray[np.bool_]:
+    """Per iterate of ``path`` (rows; one point alone is a path of one), whether it is
+    finite and inside ``box`` (rows: [lo, hi] per coordinate, edges included)."""
+    p = np.atleast_2d(np.asarray(path, dtype=float))
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    return np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0]) & (p <= b[:, 1]), axis=1)
+
+
+def box_exits(path: ArrayLike, box: ArrayLike) -> str:
+    """How :func:`plot_contour` draws ``path`` against ``box`` (:func:`box_inside`):
+    ``inside`` (every iterate finite and in the box), ``cut`` (it leaves the box and comes
+    back, or never enters it: cut at the box's edge), ``gone`` (its last iterates lie
+    outside: it leaves for good, drawn up to where it leaves)."""
+    ins = box_inside(path, box)
+    if ins.all():
+        return "inside"
+    return "gone" if ins.any() and not ins[-1] else "cut"
+
+
 def last_square_sizes(lasts: Mapping[str, ArrayLike], span: ArrayLike, share: float = 0.015
                       ) -> tuple[dict[str, float], list[list[str]]]:
     """Sizes of the last-iterate squares and the groups of labels whose last iterates
@@ -1459,14 +1484,14 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     starts: list[NDArray] = []
 
     def inside(q: NDArray) -> bool:
-        return bool(np.all(np.isfinite(q)) and np.all((q >= b[:, 0]) & (q <= b[:, 1])))
+        return bool(box_inside(q, b)[0])
 
     sty = {**series_styles(paths), **(styles or {})}
     lasts: dict[str, NDArray] = {}
     for label, p in paths.items():
         st = sty[label]
         fin = np.all(np.isfinite(p), axis=1)
-        ins = np.array([inside(q) for q in p], dtype=bool)
+        ins = box_inside(p, b)
         leaves = not bool(ins.all())
         # a path that leaves the box for good is drawn up to where it leaves: the rest would
         # be segments crossing the box, cut at its edges, again and again
@@ -1872,8 +1897,7 @@ def plot_paths_grid(
     keep = [h for h in handles if not isinstance(h, Line2D) or h.get_linestyle() == "None"]
     if overview is not None and key_ax is not None:  # beside the overview: no row below
         key_ax.axis("off")
-        size = float(mpl.rcParams["legend.fontsize"]) if isinstance(
-            mpl.rcParams["legend.fontsize"], (int, float)) else 8.0
+        size = legend_size()
         room = (cols - half) / cols * _root(fig).get_figwidth() * 72.0
         labels = [_fit_label(str(h.get_label()), room, size) for h in keep]
         key_ax.legend(keep, labels, loc="center", ncols=legend_columns(

@@ -2255,8 +2255,8 @@ def nw_text(studies: Sequence[Any]) -> str:
     if not means:
         rows = f"; the last row is {theory}"
     else:
-        first = (mean if len(means) == len(kinds)
-                 else f"for a run with a fit window and no order q, {mean}")
+        first = (f" {mean}" if len(means) == len(kinds)  # give, for a run …, the mean
+                 else f", for a run with a fit window and no order q, {mean}")
         if len(fits) == len(kinds):
             then = f" and {fit}"
         elif fits:
@@ -2265,8 +2265,7 @@ def nw_text(studies: Sequence[Any]) -> str:
             then = " (these runs have no measured rate, so no row of a robust fit)"
         else:
             then = ""
-        comma = "," if first.startswith("for ") else ""  # give, for a run …, the mean
-        rows = f"; the rows after them give{comma} {first}{then}, and the last row {theory}"
+        rows = f"; the rows after them give{first}{then}, and the last row {theory}"
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
@@ -2526,23 +2525,12 @@ def contour_levels_text(minima: int) -> str:
     return f"levels geometric in f − f_min, {why}"
 
 
-def box_exits(path: np.ndarray, box: np.ndarray) -> str:
-    """How the contour figure draws ``path`` (rows: iterates) against ``box`` (rows: [lo, hi]
-    per coordinate), by the rule of :func:`analysis.plots.plot_contour`: ``inside`` (every
-    iterate finite and in the box), ``cut`` (it leaves the box and comes back, or never
-    enters it: cut at the box's edge), ``gone`` (its last iterates lie outside: it leaves
-    for good, drawn up to where it leaves)."""
-    p = np.asarray(path, dtype=float)
-    b = np.asarray(box, dtype=float).reshape(-1, 2)
-    ins = np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0]) & (p <= b[:, 1]), axis=1)
-    if ins.all():
-        return "inside"
-    return "gone" if ins.any() and not ins[-1] else "cut"
-
-
 def box_exit_text(paths: Iterable[np.ndarray], box: np.ndarray) -> str:
-    """The trajectory caption's clause on paths that leave the box (:func:`box_exits`),
-    naming only what some path does; empty when every path stays inside."""
+    """The trajectory caption's clause on paths that leave the box
+    (:func:`analysis.plots.box_exits`, the figure's own rule), naming only what some path
+    does; empty when every path stays inside."""
+    from analysis.plots import box_exits
+
     ways = {box_exits(p, box) for p in paths}
     said = (["a path that leaves the box is cut at its edge"] if "cut" in ways else []) + (
         [("one that leaves it" if "cut" in ways else "a path that leaves the box")

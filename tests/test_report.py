@@ -1003,6 +1003,8 @@ def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
 def test_trajectory_caption_speaks_of_leaving_the_box_only_when_a_path_does():
     """Kink p. 8: the caption said how a path that leaves the box is drawn, though every
     path stayed inside it."""
+    from analysis import plots
+
     box = np.array([[-1.0, 1.0], [-1.0, 1.0]])
     inside = np.array([[0.5, 0.5], [0.1, -0.2], [0.0, 0.0]])
     back = np.array([[0.5, 0.5], [1.5, 0.0], [0.0, 0.0]])  # out at k = 1, back at k = 2
@@ -1016,7 +1018,7 @@ def test_trajectory_caption_speaks_of_leaving_the_box_only_when_a_path_does():
     assert report.box_exit_text([back, gone], box) == (
         "; a path that leaves the box is cut at its edge, and one that leaves it for good is "
         "drawn up to where it leaves (the legend gives that k)")
-    assert report.box_exits(np.array([[0.0, 0.0], [np.nan, np.nan]]), box) == "gone"
+    assert plots.box_exits(np.array([[0.0, 0.0], [np.nan, np.nan]]), box) == "gone"
 
 
 def test_error_caption_says_continued_only_of_runs_that_were():
