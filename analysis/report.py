@@ -81,7 +81,7 @@ from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, rate_digits
+from landscape.numfmt import fmt, fmt_rate, plural, rate_digits
 from landscape.progress import Progress, Stages
 from optimizers.registry import families, names
 
@@ -914,11 +914,6 @@ def _convexity_sentence(A: Analysis) -> str:
                      f"{fmt_num(w.get('min_eigenvalue'))}")
         return f"f is not convex on the box{where} ({cv.method})."
     return f"Convexity on the box is undecided ({how})."
-
-
-def plural(n: int, word: str) -> str:
-    """``1 iteration``, ``2 iterations``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 _VERDICT_PLURAL = {"agrees": "agree", "disagrees": "disagree"}

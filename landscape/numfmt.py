@@ -35,6 +35,13 @@ from typing import Any
 MISSING = "—"
 
 
+def plural(n: int, word: str) -> str:
+    """A count with its noun, in the plural unless the count is one: ``1 iteration``,
+    ``2 iterations``, ``0 points`` (the one rule for counts in text, progress lines and
+    notes; never ``point(s)``)."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def fmt(v: Any, digits: int = 6) -> str:
     """``v`` as text by the rules of this module (``%.{digits}g`` for reals)."""
     if v is None:

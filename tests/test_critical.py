@@ -194,3 +194,15 @@ def test_a_constant_function_lists_no_points_and_says_why(text):
     res = find_critical_points(Objective.parse(text))
     assert list(res) == [] and not res.complete
     assert any("f is constant" in note for note in res.notes)
+
+
+@pytest.mark.parametrize("text, count", [("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", "9 points"),
+                                         ("x**2 + 2*y**2", "1 point")])
+def test_the_progress_line_counts_points_in_words(text, count):
+    """The stage text read 'classification of 9 point(s)': a count takes its noun in the
+    singular or plural, as everywhere else."""
+    labels: list[str] = []
+    find_critical_points(Objective.parse(text), progress=lambda d, t, label="": labels.append(
+        label))
+    assert f"classification of {count}" in labels
+    assert not any("(s)" in label for label in labels)

@@ -14,6 +14,7 @@ import sympy as sp
 from ..box import require_analysis_box
 from ..budget import run_with_budget
 from ..errors import AnalysisError, BudgetExceeded, InputError
+from ..numfmt import plural
 from ..progress import Progress, Stages
 from .exact import _ExactPoint, _ExactSolution, exact_critical_points
 from .kinks import clarke_stationary, kink_points, limiting_gradients, on_kink
@@ -91,7 +92,7 @@ def find_critical_points(
         # with kinks, the search by strata covers the smooth regions too: it alone is complete
         points = _merge_points(sol.points if sol is not None else [], kinks, ctx.radius)
         ctx.all_points = [tuple(float(sp.N(c, 20)) for c in p.coords) for p in points]
-        stage(f"classification of {len(points)} point(s)")
+        stage(f"classification of {plural(len(points), 'point')}")
         pts = [cp for ep in points for cp in _kept(_classify_exact_point, ctx, ep)]
         complete = kinks_done and (not solved or sol.status == "complete")
         if complete and ctx.n == 1 and not obj.expr.is_polynomial(*obj.variables):
@@ -147,8 +148,9 @@ def _cross_check(ctx: _Context, pts: list[CriticalPoint], starts: Any, seed: int
     for x, g, _ in confirmed:
         pts.extend(_kept(_finish_numeric, ctx, x, g, False))
     if confirmed:
-        ctx.notes.append(f"numeric search found {len(confirmed)} critical point(s) the exact "
-                         "solver missed; list not proved complete")
+        found = plural(len(confirmed), "critical point")
+        ctx.notes.append(f"numeric search found {found} the exact solver missed; list not "
+                         "proved complete")
     return not confirmed
 
 
@@ -213,7 +215,7 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
     reps = _dedupe(pts_arr, [r[1] for r in refined], ctx.radius)
     refined = [refined[i] for i in reps]
     ctx.all_points = [p.point for p in exact_pts] + [tuple(r[0]) for r in refined]
-    stage(f"classification of {len(refined)} point(s)")
+    stage(f"classification of {plural(len(refined), 'point')}")
     points = list(exact_pts)
     for x, g, ex in refined:
         if ex is not None:

@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..budget import budget_seconds, run_with_budget
 from ..errors import AnalysisError, BudgetExceeded, InputError
-from ..numfmt import fmt
+from ..numfmt import fmt, plural
 from .classify import classify_exact
 from .exact import _ExactPoint, _in_box
 from .kernel import NONFINITE, newton_batch
@@ -299,13 +299,13 @@ def _refine_all(ctx: _Context, cands: list[np.ndarray], snap: bool, deadline: fl
             continue
         out.append((np.array(r.point), r.gnorm, r.exact))
     if underflow:
-        ctx.notes.append(f"{underflow} unrefined candidate point(s) were dropped: a Newton step "
-                         "from them is not small (or ∇f is 0 only by underflow)")
+        ctx.notes.append(f"dropped {plural(underflow, 'unrefined candidate point')}: a Newton "
+                         "step from each is not small (or ∇f is 0 only by underflow)")
     if kinks:
-        ctx.notes.append(f"{kinks} candidate point(s) on kinks of f, where Newton has no "
-                         "derivative to settle on, were kept: 0 ∈ ∂f there to 1e-5 (one-sided "
+        ctx.notes.append(f"kept {plural(kinks, 'candidate point')} on kinks of f, where Newton "
+                         "has no derivative to settle on: 0 ∈ ∂f there to 1e-5 (one-sided "
                          "gradients at distance 1e-7)")
     if dropped:
-        ctx.notes.append(f"{dropped} candidate point(s) with small ‖∇f‖ were not confirmed by "
-                         f"Newton at {REFINE_DPS} digits and were dropped")
+        ctx.notes.append(f"dropped {plural(dropped, 'candidate point')} with small ‖∇f‖ that "
+                         f"Newton at {REFINE_DPS} digits did not confirm")
     return out
