@@ -1218,16 +1218,18 @@ def prose(text: str) -> str:
 
 
 def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
-    """The “What failed” bullets on the critical-point list: that it is not proved complete
-    (when not ``complete``), said once — a note ending in that clause
-    (:data:`landscape.critical.find.INCOMPLETE`) keeps the rest — then its ``notes``."""
+    """The “What failed” bullets on the critical-point list.  A list not proved complete gets
+    one bullet that says so and why, its ``notes`` joined (a note's closing clause
+    :data:`landscape.critical.find.INCOMPLETE` dropped, as the bullet already says it), so the
+    numeric search is named once; a complete list gets one bullet per note."""
     from landscape.critical.find import INCOMPLETE
 
+    if complete:
+        return [f"Critical points: {n}" for n in notes]
     tail = "; " + INCOMPLETE
-    out = [] if complete else [
-        "The critical-point list is not proved complete (numeric search)."]
-    return out + [f"Critical points: {n.removesuffix(tail) if not complete else n}"
-                  for n in notes]
+    why = "; ".join(n.removesuffix(tail) for n in notes)
+    return [f"The critical-point list is not proved complete: {why}." if why else
+            "The critical-point list is not proved complete (numeric search)."]
 
 
 def _what_failed(b: Builder, A: Analysis) -> list[str]:
