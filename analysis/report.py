@@ -2159,17 +2159,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    if p.kind in ("linear", "diverges") and p.rate is not None:
-        limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 "theory", rate_digits(p.rate))
-        limit += "" if p.exact else " (asymptotic)"
-    elif p.kind in ("quadratic", "superlinear", "finite"):
-        limit = "→ 0"
-    elif p.kind == "sublinear":
-        limit = "→ 1"
-    else:
-        limit = p.kind + ("" if p.exact else " (bound, no rate)")
-    last = ["theory", "", limit]
+    last = ["theory", "", theory_limit(b, label, section, p, at)]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
         last.append(f"bounded (order q = {order})")
@@ -2179,6 +2169,33 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
     b.doc.table(cols, body, title=nw_title(label, win, at, to), notes=notes)
     return True
+
+
+def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
+    """The theory row's cell of a per-step table: the limit of e_(k+1)/e_k (ρ, ≤ ρ for a bound,
+    → 0, → 1), or, for a method theory says terminates, after how many steps it is exact
+    (:func:`finite_text`); ``at``: the step the run reached x* at (a limit → 0 then says
+    that x* came first)."""
+    if p.kind in ("linear", "diverges") and p.rate is not None:
+        limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
+                                                 "theory", rate_digits(p.rate))
+        return limit + ("" if p.exact else " (asymptotic)")
+    if p.kind == "finite":
+        return finite_text(p.finite_steps, p.exact)
+    if p.kind in ("quadratic", "superlinear"):
+        return "→ 0" if at is None else f"→ 0 asymptotically; x* was reached first, at k = {at}"
+    if p.kind == "sublinear":
+        return "→ 1"
+    return p.kind + ("" if p.exact else " (bound, no rate)")
+
+
+def finite_text(steps: int | None, exact: bool = True) -> str:
+    """What theory says of a method that terminates: ``exact after 1 step`` (``exact``: the
+    step count is the theory's own; else it is a bound, ``exact after at most 2 steps``), not
+    a limit of the ratio e_(k+1)/e_k, which a run that reaches x* never takes."""
+    if steps is None:
+        return "exact after finitely many steps"
+    return f"exact after {'' if exact else 'at most '}{plural(int(steps), 'step')}"
 
 
 def has_fit_row(st: Any) -> bool:
@@ -2249,6 +2266,8 @@ def nw_text(studies: Sequence[Any]) -> str:
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"
     theory = "what theory says the ratio tends to"
+    if any(getattr(st.prediction, "kind", None) == "finite" for st in studies):
+        theory += " or, for a method it says terminates, after how many steps it is exact"
     if not means:
         rows = f"; the last row is {theory}"
     else:

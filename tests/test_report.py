@@ -868,6 +868,24 @@ def test_finite_termination_table_shows_the_step_onto_x_star():
     assert row[2] == "x* reached exactly" and row[1].startswith("0")
 
 
+def test_a_terminating_run_gets_no_limit_of_its_ratio():
+    """Quadratic p. 5: Newton reaches x* of 0.1x² + 2y² in one step, yet the theory row of
+    its per-step table said '→ 0' (a limit of e_(k+1)/e_k, which a run that ends on x* never
+    takes): it says after how many steps theory makes the method exact."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "newton", [-4.59, -4.83])
+    assert st.prediction.kind == "finite" and st.measurement.kind == "finite"
+    b = report.Builder("t")
+    assert report.convergence_table(b, "newton", st, "s")
+    table = b.doc.blocks[-1]
+    assert table.rows[-1][0] == "theory" and table.rows[-1][2] == "exact after 1 step"
+    assert not any("→" in str(c) for row in table.rows for c in row)
+    assert "after how many steps it is exact" in report.nw_text([st])
+    assert report.finite_text(3, exact=False) == "exact after at most 3 steps"
+
+
 def _compared(quantity, exact=True, **kw):
     from types import SimpleNamespace as NS
 
