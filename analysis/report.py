@@ -1715,9 +1715,19 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                       for r in runs}
 
 
+def predicted_kind(p: Any, extra: str = "") -> str:
+    """A prediction's kind as a cell says it: ``linear (bound)`` when the theory gives a bound
+    (the slowest kind it allows), with ``extra`` joined inside the brackets, ``linear (bound,
+    no rate)``; a kind that is itself a bound, ``bounded``, or ``none`` says it once:
+    ``bounded, no rate``, never ``bounded (bound)``."""
+    if p.exact or p.kind in ("none", "bounded"):
+        return p.kind + (f", {extra}" if extra else "")
+    return f"{p.kind} (bound{', ' + extra if extra else ''})"
+
+
 def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
     sec = "theory vs measurement"
-    kind = p.kind + ("" if p.exact or p.kind == "none" else " (bound)")
+    kind = predicted_kind(p)
     if p.kind == "sublinear" and p.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4)
     elif p.rate is None:
@@ -2068,8 +2078,9 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     if bound is not None:
         what = (f"window geometric mean {'≤' if mean <= bound else '>'} bound "
                 f"{fmt_rate(bound)}")
+    # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
-                                        "fit", rate_digits(mean))])
+                                        "measured", rate_digits(mean))])
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(ABOVE_NOTE)
@@ -2186,7 +2197,7 @@ def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -
         return "→ 0" if at is None else f"→ 0 asymptotically; x* was reached first, at k = {at}"
     if p.kind == "sublinear":
         return "→ 1"
-    return p.kind + ("" if p.exact else " (bound, no rate)")
+    return predicted_kind(p, "no rate")
 
 
 def finite_text(steps: int | None, exact: bool = True) -> str:

@@ -481,7 +481,7 @@ def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean(
     mean = (0.61 * 1e-4 * 0.2 * 0.49) ** (1 / 4)
     (row,) = [r for r in table.rows if r[0] == "4–8"]
     assert row[1] == "window geometric mean ≤ bound 0.3143"
-    assert float(row[2].rstrip("ᶠ")) == pytest.approx(mean, rel=1e-3)
+    assert float(row[2].rstrip("ᵐ")) == pytest.approx(mean, rel=1e-3)
     assert [n for n in table.notes if n.startswith("‡")] == [plots.page_script(report.ABOVE_NOTE)]
     assert table.title.endswith("(fit window k = 4–8)")
     # an exact rate is no bound: ratios above it are not marked

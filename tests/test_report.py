@@ -886,6 +886,31 @@ def test_a_terminating_run_gets_no_limit_of_its_ratio():
     assert report.finite_text(3, exact=False) == "exact after at most 3 steps"
 
 
+def test_a_bounded_run_has_no_fit_mark_and_says_bound_once():
+    """Kink p. 5: gd's per-step table marked its window geometric mean ᶠ (a fit) beside a
+    lead-in saying the run has no robust fit, and the theory cells read 'bounded (bound)'
+    and 'bounded (bound, no rate)'.  The mean is computed from two measured errors, as the
+    ratios above it; a kind that is a bound says so once."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("abs(x) + relu(y-1) + 0.5*y**2"), "gd", [-4.59, -4.83],
+                    lr=1.0)
+    assert st.prediction.kind == "bounded" and not st.prediction.exact
+    assert st.measurement.kind == "bounded" and not report.has_fit_row(st)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd", st, "s")
+    table = b.doc.blocks[-1]
+    (mean,) = [r for r in table.rows if r[1] == "geometric mean"]
+    assert mean[2].endswith("ᵐ") and "ᶠ" not in "".join(str(c) for r in table.rows for c in r)
+    assert table.rows[-1] == ["theory", "", "bounded, no rate"]
+    assert report._pred_cells(b, "gd", st.prediction)[0] == "bounded"
+    from types import SimpleNamespace as NS
+
+    assert report.predicted_kind(NS(kind="linear", exact=False), "no rate") == (
+        "linear (bound, no rate)")
+
+
 def _compared(quantity, exact=True, **kw):
     from types import SimpleNamespace as NS
 
