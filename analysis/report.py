@@ -2358,29 +2358,46 @@ def landings_text(bm: Any) -> str:
 
 
 def run_outcome(study: Any) -> str:
-    """What the run of rate study ``study`` did, as its errors' point x* depends on it:
-    ``converged`` (to x*: a minimizer, or the critical point it reached), ``cycles`` (ended on
-    a cycle or band around x*, its centre: measured kind ``bounded``), ``stopped`` (ended
-    near x* with no rate measured), ``diverged``, or ``elsewhere`` (ended far from every
-    critical point); the last two are measured to the minimum nearest to x₀."""
+    """What the run of rate study ``study`` did, as its errors' point x* depends on it — one
+    rule for every method, by the run's status and errors, never "converged" for a run that
+    only stopped: ``converged`` (status converged: its tolerance met at x*, a minimizer or the
+    critical point it ended at), ``reached`` (its error fell to the rounding floor, or it
+    reached x* exactly), ``near`` (it ended near x*, with a measured rate, by its iteration cap
+    or a stall above the floor: adam with a constant step), ``cycles`` (ended on a cycle or
+    band around x*, its centre: measured kind ``bounded``), ``stopped`` (ended near x* with no
+    rate measured), ``diverged``, or ``elsewhere`` (ended far from every critical point); the
+    last two are measured to the minimum nearest to x₀."""
     how = prose(getattr(study, "minimizer_how", "") or "")
+    m = study.measurement
+    kind = getattr(m, "kind", None)
     if how.startswith("none: "):
         what = how[len("none: "):]
-        return ("diverged" if what.startswith("the run diverged") else
-                "converged" if what.startswith("the run converged") else "elsewhere")
-    if getattr(study.measurement, "kind", None) == "bounded":
+        if what.startswith("the run diverged"):
+            return "diverged"
+        if not what.startswith("the run converged"):
+            return "elsewhere"
+    elif kind == "bounded":
         return "cycles"
-    if getattr(study.measurement, "kind", None) == "diverges":
+    elif kind == "diverges":
         return "diverged"
-    return "converged" if run_converges(study.measurement) is not False else "stopped"
+    elif run_converges(m) is False:
+        return "stopped"
+    status = getattr(getattr(study, "result", None), "status", None)
+    if status == "converged":
+        return "converged"
+    if kind == "finite" or getattr(m, "floor_index", None) is not None:
+        return "reached"
+    return "near"
 
 
 #: the point the errors of a run of each outcome (:func:`run_outcome`) are measured to
 ERROR_POINTS = {
     "converged": "the point the run converged to",
+    "reached": "the point the run reached (its error fell to the rounding floor)",
+    "near": "the point the run ended near, its error still above the rounding floor",
     "cycles": ("the point the run's cycle settles around (the run does not converge: it "
                "cycles)"),
-    "stopped": "the critical point the run stopped near (no rate measured)",
+    "stopped": "the critical point the run ended near, with no rate measured",
     "diverged": "the minimum nearest to x₀ (the run diverged)",
     "elsewhere": "the minimum nearest to x₀ (the run ended far from every critical point)",
 }
@@ -2675,16 +2692,16 @@ def error_points(studies: Mapping[str, Any], cps: Sequence[Any] | None = None
 
 
 def error_points_text(studies: Mapping[str, Any], cps: Sequence[Any] | None = None) -> str:
-    """The caption sentence naming, when the runs converged to different points, the point
-    each run's errors are measured to (x* is the point the run converged to), else ''."""
+    """The caption sentence naming, when the runs ended at different points, the point each
+    run's errors are measured to (x* is the point the run ended at), else ''."""
     pts = error_points(studies, cps)
     if not pts:
         return ""
     by: dict[str, list[str]] = {}
     for k, v in pts.items():
         by.setdefault(v, []).append(k)
-    return ("  The runs converged to different points: each error is measured to the point "
-            "its own run converged to, x* = " + "; x* = ".join(
+    return ("  The runs ended at different points: each error is measured to the point "
+            "its own run ended at, x* = " + "; x* = ".join(
                 f"{v} for {_names(ks)}" for v, ks in by.items()) + ".")
 
 

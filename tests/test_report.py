@@ -980,12 +980,34 @@ def test_theory_lead_in_says_what_the_runs_did():
     conv = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     far = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.99,
                     how="none: the run ended far from every critical point (…)")
+    conv.result.status = "converged"
     assert report.error_point_text({"a": conv}) == (
         "Each run's error is measured to the point the run converged to.")
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
     assert "for b the point the run's cycle settles around" in mixed
+
+
+def test_the_verb_of_a_run_follows_its_status():
+    """Rosenbrock p. 6: 'for …, adam … the point the run converged to' although adam's run
+    stopped at its iteration cap with ‖∇f‖∞ = 8.5e-4: a run converged only when its status
+    says so; one whose error fell to the rounding floor reached x*; any other ended near it."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    capped = rate_study(obj, "gd", [-4.59, -4.83], lr=0.25, maxiter=100)
+    assert capped.result.status == "maxiter" and capped.minimizer_how == "exact"
+    assert capped.measurement.floor_index is None
+    assert report.run_outcome(capped) == "near"
+    floor = rate_study(obj, "gd", [-4.59, -4.83], lr=0.25)
+    assert floor.measurement.floor_index is not None and floor.result.status != "converged"
+    assert report.run_outcome(floor) == "reached"
+    text = report.error_point_text({"gd": capped, "nesterov": floor})
+    assert "converged" not in text
+    assert "for gd the point the run ended near" in text
+    assert "for nesterov the point the run reached" in text
 
 
 def test_columns_of_dashes_only_are_dropped():
