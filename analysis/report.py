@@ -975,7 +975,7 @@ def _status_phrase(res: Any) -> str:
         return plural(res.nit, "iteration")
     if res.status == "diverged":
         return f"diverged after {plural(res.nit, 'iteration')}"
-    return f"{res.status} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
+    return f"{status_text(res.status)} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
 
 
 def _critical_points_sentence(A: Analysis) -> str | None:
@@ -1190,7 +1190,7 @@ def study_end(A: Analysis, study: Any) -> str:
     where = ("" if near == "—" else f", {near}" if i is None
              else f", near the {KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} P{i + 1}")
     return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
-            f"(status {res.status}, {grad_text(res)}{where})")
+            f"(status: {status_text(res.status)}, {grad_text(res)}{where})")
 
 
 def yes_no(v: Any) -> str:
@@ -1199,9 +1199,25 @@ def yes_no(v: Any) -> str:
     return "undecided" if v is None else ("yes" if v else "no")
 
 
+#: a run's status (:class:`optimizers.OptimizeResult`) in words, for the page
+STATUS_WORDS = {"converged": "converged", "maxiter": "iteration limit",
+                "steps": "fixed number of steps", "diverged": "diverged",
+                "line_search_failed": "line search failed", "stalled": "stalled"}
+
+
+def status_text(status: Any) -> str:
+    """A run's status as the page says it: ``iteration limit``, ``line search failed``, not
+    the code words ``maxiter``, ``line_search_failed``."""
+    return STATUS_WORDS.get(str(status), str(status).replace("_", " "))
+
+
 #: code words that reach the page inside messages of the analysis and the optimizers, and
 #: what the page says instead
 _PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
+          (re.compile(r"\bstatus (" + "|".join(STATUS_WORDS) + r")\b"),
+           lambda m: "status: " + status_text(m.group(1))),
+          (re.compile(r"\bmaxiter = (\d+) iterations reached"),
+           r"the iteration limit of \1 iterations reached"),
           (re.compile(r"\bthe (wolfe|armijo|strong_wolfe) conditions"),
            lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
                                "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),
@@ -1291,6 +1307,9 @@ def _symbolic(b: Builder, A: Analysis) -> None:
             d.paragraph(f"The other {len(grad) - shown} components are in the JSON file "
                         "(field gradient).", style="italic")
         entries = sorted(obj.hessian_entries.items())
+        symbols = symbol_notes([*grad, *(h for _, h in entries)])
+        if symbols:
+            d.paragraph(symbols, after=2.0)
         d.paragraph(f"Hessian: {len(entries)} nonzero "
                     f"entr{'y' if len(entries) == 1 else 'ies'} on or above the diagonal "
                     f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
@@ -1316,6 +1335,22 @@ def _symbolic(b: Builder, A: Analysis) -> None:
     d.heading("Vanishing gradient", 2)
     with b.guard("vanishing-gradient table"):
         _vanishing_table(b, A)
+
+
+#: functions whose typeset symbol a reader may not know, and what the symbol means
+SYMBOLS = {"Heaviside": ("θ", "θ(t) is the unit step: 0 for t < 0 and 1 for t > 0"),
+           "DiracDelta": ("δ", "δ is the Dirac delta, zero except at 0")}
+
+
+def symbol_notes(exprs: Iterable[Any]) -> str:
+    """The sentence defining the symbols of :data:`SYMBOLS` the formulas ``exprs`` use
+    (``θ`` for SymPy's Heaviside step, from differentiating relu or max), at their first
+    use; empty when they use none."""
+    import sympy as sp
+
+    used = {type(f).__name__ for e in exprs for f in sp.sympify(e).atoms(sp.Function)}
+    said = [text for name, (_, text) in SYMBOLS.items() if name in used]
+    return ("In these formulas " + "; ".join(said) + ".") if said else ""
 
 
 def how_found(cp: Any, cps: Any) -> str:
@@ -1694,7 +1729,8 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     for r in runs:
         res = r.result
         gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
-        rows.append([r.label, _hyper_text(r.method, res.hyper) + f"  ({r.why})", res.status,
+        rows.append([r.label, _hyper_text(r.method, res.hyper) + f"  ({r.why})",
+                     status_text(res.status),
                      cell(b, sec, r.label, "iterations", res.nit, "measured"),
                      cell(b, sec, r.label, "f evaluations", res.nfev, "measured"),
                      cell(b, sec, r.label, "gradient evaluations", res.njev, "measured"),
@@ -2949,27 +2985,27 @@ def single_point_eigen_text(cp: Any) -> str:
 
 def _study_end(study: Any) -> str:
     """Why a rate-study run ended, the measurement and the run apart: ``floor reached`` (the
-    run stopped there), ``error at the floor; the run ended at its iteration budget, status
-    maxiter`` (the error sat at its floor while the run went on; when the budget is the
-    automatic one, floor + :data:`analysis.rates.FLOOR_MARGIN`, that is said, with no
-    per-run number, so that runs ended this way share one clause: a shorter run than its
-    peers' for that reason), ``iteration budget used up,
-    above the floor`` or ``stopped: line search failed, above the floor``."""
+    run stopped there), ``error at the floor; the run ended at its iteration budget`` (the
+    error sat at its floor while the run went on; when the budget is the automatic one,
+    floor + :data:`analysis.rates.FLOOR_MARGIN`, that is said, with no per-run number, so
+    that runs ended this way share one clause: a shorter run than its peers' for that
+    reason), ``iteration budget used up, above the floor`` or ``stopped: line search failed,
+    above the floor``."""
     res, m = study.result, study.measurement
     status = str(res.status)
     floor = getattr(m, "floor_index", None) is not None
     if status in ("converged", "steps"):
-        return "floor reached" if floor else f"{status}, above the floor"
+        return "floor reached" if floor else f"{status_text(status)}, above the floor"
     if status == "maxiter":
         from analysis.rates import FLOOR_MARGIN
 
         fi = getattr(m, "floor_index", None)
         if floor and int(res.nit) == int(fi) + FLOOR_MARGIN:
             return (f"{FLOOR_MARGIN} steps past the iteration where the error reached the "
-                    "floor, where the automatic budget ends a run; status maxiter")
-        return ("error at the floor; the run ended at its iteration budget, status maxiter"
+                    "floor, where the automatic budget ends a run")
+        return ("error at the floor; the run ended at its iteration budget"
                 if floor else "iteration budget used up, above the floor")
-    stopped = f"stopped: {status.replace('_', ' ')}"
+    stopped = f"stopped: {status_text(status)}"
     return f"error at the floor; the run {stopped}" if floor else f"{stopped}, above the floor"
 
 

@@ -424,18 +424,17 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
     # the measurement reached its floor, the run its budget: both said, not "floor reached"
     assert report.study_length_text("adam", st(544, "maxiter", 460)) == \
-        ("adam 544 iterations (error at the floor; the run ended at its iteration budget, "
-         "status maxiter)")
+        ("adam 544 iterations (error at the floor; the run ended at its iteration budget)")
     # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
     # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
     assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
         ("nesterov 8526 iterations (10 steps past the iteration where the error reached the "
-         "floor, where the automatic budget ends a run; status maxiter)")
+         "floor, where the automatic budget ends a run)")
     # runs ended by the automatic budget share one clause, whatever their floor iteration
     assert report.study_lengths_text([("gd", st(608, "maxiter", 598)),
                                       ("momentum", st(338, "maxiter", 328))]) == \
         ("gd 608, momentum 338 iterations (10 steps past the iteration where the error "
-         "reached the floor, where the automatic budget ends a run; status maxiter)")
+         "reached the floor, where the automatic budget ends a run)")
     assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
         "cg 40 iterations (error at the floor; the run stopped: line search failed)"
     assert report.study_lengths_text([("gd", st(608, "converged", 600)),
@@ -444,7 +443,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
                                       ("nesterov", st(544, "maxiter", 400))]) == \
         ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
          "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
-         "run ended at its iteration budget, status maxiter)")
+         "run ended at its iteration budget)")
 
 
 def test_contour_caption_counts_the_basins():
@@ -1008,6 +1007,28 @@ def test_the_verb_of_a_run_follows_its_status():
     assert "converged" not in text
     assert "for gd the point the run ended near" in text
     assert "for nesterov the point the run reached" in text
+
+
+def test_the_kink_report_defines_theta_and_says_statuses_in_words():
+    """Kink report: ∂f/∂y = y + θ(y − 1) with θ never defined, and statuses written as code
+    names in prose ('line_search_failed after 1 iteration', '(status maxiter, …)')."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    b = report.Builder("Kink")
+    report._symbolic(b, report.Analysis(obj, np.array([[-5.0, 5.0], [-5.0, 5.0]])))
+    texts = [getattr(blk, "text", "") for blk in b.doc.blocks]
+    (note,) = [t for t in texts if "θ" in t]
+    assert "θ(t) is the unit step: 0 for t < 0 and 1 for t > 0" in note
+    assert report.symbol_notes(Objective.parse("x**2 + y**2").gradient_list) == ""
+    res = NS(status="line_search_failed", nit=1, jac=np.array([4.81, 0.0]))
+    assert report._status_phrase(res) == "line search failed after 1 iteration, ‖∇f‖∞ = 4.81"
+    far = report.prose("the run ended far from every critical point (status maxiter, at (1, 2))")
+    assert "status: iteration limit," in far and "maxiter" not in far
+    assert report.prose("maxiter = 1000 iterations reached without meeting the tolerances") == (
+        "the iteration limit of 1000 iterations reached without meeting the tolerances")
 
 
 def test_columns_of_dashes_only_are_dropped():

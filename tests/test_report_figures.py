@@ -313,7 +313,7 @@ def test_every_rate_study_bullet_says_where_its_run_ended():
     st = NS(result=res, comparison=Comparison(False, "not comparable",
                                               reason="no rate is promised at a kink"))
     assert report.study_end(A, st) == ("; the run ended at (1, 2) after 7 iterations "
-                                       "(status maxiter, ‖∇f‖∞ = 1)")
+                                       "(status: iteration limit, ‖∇f‖∞ = 1)")
     st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
                                                                "every critical point (…)")
     assert report.study_end(A, st) == ""
