@@ -499,7 +499,7 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
             far = ("" if minimizer is None else
                    f"{START_CLEARANCE:g} × the box diagonal from {fmt_point(minimizer)}, "
                    "the minimizer of lowest f, and ")
-            return x, (f"uniform draw from the box (seed {seed}), rounded to 2 decimals, at "
+            return x, (f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at "
                        f"least {far}5% of the diagonal from every "
                        f"{'other ' if far else ''}critical point")
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
@@ -507,8 +507,14 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
             best, best_score = x, score
     if best is None:
         raise ValueError("no point of the box has a finite objective and gradient")
-    return best, (f"the uniform draw (seed {seed}) farthest from the critical points; none "
-                  "met the clearance rule")
+    return best, (f"the uniform draw with seed {seed} farthest from the critical points; "
+                  "none met the clearance rule")
+
+
+def start_text(x0: Any, how: str) -> str:
+    """``x₀ = (1.37, −2.3), a uniform draw from the box with seed 0, …``: the start and how it
+    was chosen, set off by a comma, so that no bracket follows the point's own."""
+    return f"x₀ = {fmt_point(x0)}, " + ("as given" if how == "given" else how)
 
 
 #: points on the segment from the start to the minimizer where the curvature is sampled
@@ -861,7 +867,7 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
         facts.append("Parameters: " + ", ".join(
             f"{k} = {v} ≈ {fmt_num(float(v), 6)}" for k, v in obj.parameters.items()))
     if A.x0 is not None:
-        facts.append(f"Start x₀ = {fmt_point(A.x0)} ({A.x0_how}).")
+        facts.append(f"Start {start_text(A.x0, A.x0_how)}.")
     facts.append("Methods: " + ", ".join(r.label for r in A.runs) + ".")
     facts.append(f"Generated {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by {versions()}.")
     d.bullets(facts, size=SMALL + 0.5)
@@ -1719,7 +1725,7 @@ def _optimizers(b: Builder, A: Analysis) -> None:
         return
     crit = {c.name: c.threshold for c in runs[0].result.criteria}
     d.paragraph(
-        f"Every method started at x₀ = {fmt_point(A.x0)} ({A.x0_how}) and stopped with the "
+        f"Every method started at {start_text(A.x0, A.x0_how)}, and stopped with the "
         f"optimizers' default rules: ‖∇f‖∞ ≤ gtol = {fmt_num(crit.get('gtol'))}, or the "
         "iteration limit (1000 for first-order methods, 200 for Newton, CG, BFGS and "
         "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within the "

@@ -1031,6 +1031,22 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
         "the iteration limit of 1000 iterations reached without meeting the tolerances")
 
 
+def test_the_start_is_followed_by_no_second_bracket():
+    """Every report: 'x₀ = (−4.59, −4.83) (uniform draw from the box (seed 0), …)', two
+    bracket groups back to back and one nested: how the start was chosen follows a comma."""
+    import types
+
+    obj = types.SimpleNamespace(compiled=types.SimpleNamespace(value=lambda x: 0.0),
+                                grad=lambda x: np.zeros(2))
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    x0, how = report.default_start(obj, box, [np.zeros(2)], np.zeros(2), seed=0)
+    text = report.start_text(x0, how)
+    assert text.startswith(f"x₀ = {report.fmt_point(x0)}, a uniform draw from the box with "
+                           "seed 0, rounded to 2 decimals")
+    assert ") (" not in text and "(seed" not in how
+    assert report.start_text([1.0, 2.0], "given") == "x₀ = (1, 2), as given"
+
+
 def test_columns_of_dashes_only_are_dropped():
     """Study p. 18: Newton's theory table kept its 'predicted rate' and 'measured rate'
     columns though every cell was '—', squeezing the 'decided by' cell."""
