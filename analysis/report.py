@@ -981,6 +981,9 @@ def _status_phrase(res: Any) -> str:
         return plural(res.nit, "iteration")
     if res.status == "diverged":
         return f"diverged after {plural(res.nit, 'iteration')}"
+    if res.status == "maxiter":
+        return (f"stopped at the iteration limit of {plural(res.nit, 'iteration')}, "
+                f"{grad_text(res)}")
     return f"{status_text(res.status)} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
 
 
@@ -1223,7 +1226,7 @@ _PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
           (re.compile(r"\bstatus (" + "|".join(STATUS_WORDS) + r")\b"),
            lambda m: "status: " + status_text(m.group(1))),
           (re.compile(r"\bmaxiter = (\d+) iterations reached"),
-           r"the iteration limit of \1 iterations reached"),
+           r"reached the iteration limit of \1 iterations"),
           (re.compile(r"\bthe (wolfe|armijo|strong_wolfe) conditions"),
            lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
                                "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),

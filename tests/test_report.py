@@ -1028,7 +1028,10 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
     far = report.prose("the run ended far from every critical point (status maxiter, at (1, 2))")
     assert "status: iteration limit," in far and "maxiter" not in far
     assert report.prose("maxiter = 1000 iterations reached without meeting the tolerances") == (
-        "the iteration limit of 1000 iterations reached without meeting the tolerances")
+        "reached the iteration limit of 1000 iterations without meeting the tolerances")
+    res.status, res.nit = "maxiter", 1000
+    assert report._status_phrase(res) == (
+        "stopped at the iteration limit of 1000 iterations, ‖∇f‖∞ = 4.81")
 
 
 def test_the_start_is_followed_by_no_second_bracket():
