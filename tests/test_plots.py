@@ -921,6 +921,49 @@ def test_error_legend_shows_the_marker_of_each_series_ratio_markers():
     assert plots.audit(fig) == []
 
 
+def test_an_error_line_draws_the_marker_its_legend_entry_shows():
+    # gd's 200 errors (no markers of their own past 80 points): the legend entry shows the
+    # circle of gd's ratios, so the error line itself carries circles too, about 10 of them,
+    # white-filled like the ratios'; every marker of the legend is drawn in an error panel
+    k = np.arange(201.0)
+    errs = {"gd": 0.9 ** k, "momentum": 0.5 ** k[:41]}
+    fig = plots.plot_error(errs, rates={"gd": 0.9, "momentum": 0.5},
+                           windows={"gd": (0, 199), "momentum": (0, 39)})
+    error_axes = [a for a in fig.axes if a.get_yscale() == "log"
+                  and "ₖ" in a.get_ylabel() and "/" not in a.get_ylabel()]
+    lines = [ln for a in error_axes for ln in a.lines
+             if len(ln.get_xdata()) == 201 and ln.get_linestyle() == "-"]
+    (gd,) = [ln for ln in lines if ln.get_color() == plots.METHOD_COLORS["gd"]]
+    assert gd.get_marker() == "o" and gd.get_markersize() >= 4
+    marked = plots.marked_points(gd.get_xydata(), gd.get_markevery())
+    assert 8 <= len(marked) <= 12
+    drawn = {(ln.get_color(), ln.get_marker()) for a in error_axes for ln in a.lines
+             if ln.get_markersize() > 0 and ln.get_marker() not in ("None", "", None)}
+    legend = fig.legends[0]
+    for text, h in zip(legend.texts, legend.legend_handles, strict=True):
+        if h.get_marker() not in ("None", "", None) and h.get_markersize() > 0:
+            assert (h.get_color(), h.get_marker()) in drawn, text.get_text()
+
+
+def test_a_legend_shows_no_marker_its_panels_do_not_draw():
+    # a line drawn without markers, its proxy with a square: the entry is the line alone;
+    # a marker-only proxy of a series not drawn at all: no entry; a drawn marker: kept
+    from matplotlib.lines import Line2D
+
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="C0", label="_line")
+    (dots,) = ax.plot([0, 1], [1, 0], color="C1", marker="o", ls="none", label="dots")
+    proxy = Line2D([], [], color="C0", marker="s", label="line")
+    ghost = Line2D([], [], color="C2", marker="D", ls="none", label="never drawn")
+    leg = plots._outside_legend(fig, [proxy, ghost, dots])
+    shown = {t.get_text(): h for t, h in zip(leg.get_texts(), leg.legend_handles, strict=True)}
+    assert set(shown) == {"line", "dots"}
+    assert shown["line"].get_marker() in ("None", "", None)
+    assert shown["line"].get_linestyle() == "-"
+    assert shown["dots"].get_marker() == "o"
+
+
 def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():
     # CG on a quadratic: one ratio in its fit window, at k = 0, equal to the bound ρ —
     # it sat on the y spine under the dashed ρ line
