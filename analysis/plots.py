@@ -3226,6 +3226,66 @@ def _eigen_scale(values: NDArray[np.float64]) -> tuple[str, float | None]:
     return "symlog", float(nz.min())
 
 
+#: Marker size (points) of an eigenvalue in :func:`plot_hessian_eigenvalues`.
+EIGEN_MS = 7.0
+
+
+def swarm_offsets(ys: ArrayLike, size: float, most: float = math.inf) -> NDArray[np.float64]:
+    """Sideways offsets of markers of diameter ``size`` at heights ``ys`` (both in points)
+    in one column, so that no two overlap: in order of height, each marker takes the place
+    nearest the column's axis (offset 0) that lies at least ``size`` from every marker
+    placed (a neighbour j at height distance d < size bars |x − xⱼ| < √(size² − d²)),
+    within ±``most`` when there is such a place; then each run of markers closer than
+    ``size`` in height is centred on the axis.  Equal values lie side by side."""
+    y = np.asarray(ys, dtype=float).ravel()
+    x = np.zeros_like(y)
+    placed: list[int] = []
+    for i in np.argsort(y, kind="stable"):
+        near = [j for j in placed if abs(y[j] - y[i]) < size]
+        half = {j: math.sqrt(max(size * size - (y[j] - y[i]) ** 2, 0.0)) for j in near}
+        cands = [0.0] + [x[j] + s * half[j] for j in near for s in (1.0, -1.0)]
+        free = [c for c in cands
+                if all(abs(c - x[j]) >= half[j] - 1e-9 for j in near)]
+        inside = [c for c in free if abs(c) <= most + 1e-9]
+        x[i] = min(inside or free, key=lambda c: (abs(c), -c))
+        placed.append(int(i))
+    order = np.argsort(y, kind="stable")  # runs of markers closer than size: centred
+    cuts = np.flatnonzero(np.diff(y[order]) >= size) + 1
+    for run in np.split(order, cuts):
+        x[run] -= 0.5 * (x[run].max() + x[run].min())
+    return x
+
+
+class SwarmColumns(mpl.artist.Artist):
+    """Spreads the markers of each column of an axes sideways when the figure is drawn
+    (after the layout, so with the final heights): ``columns`` maps a column's x to its
+    markers (lines of one point each); their offsets are :func:`swarm_offsets` of their
+    heights on the page, within 0.4 of the column spacing."""
+
+    zorder = 2.9  # before the markers (zorder 3)
+
+    def __init__(self, columns: Mapping[float, Sequence[Any]], size: float):
+        super().__init__()
+        self.set_in_layout(False)
+        self.columns, self.size = columns, size
+
+    def draw(self, renderer: Any) -> None:
+        from matplotlib.transforms import ScaledTranslation
+
+        ax = self.axes
+        fig = ax.figure
+        to_pt = 72.0 / _root(fig).dpi
+        lo, hi = ax.get_xlim()
+        spacing = ax.get_window_extent(renderer).width * to_pt / max(abs(hi - lo), 1e-9)
+        for markers in self.columns.values():
+            ys = [ax.transData.transform(np.asarray(m.get_xydata(), float)[0])[1] * to_pt
+                  for m in markers]
+            dx = swarm_offsets(ys, self.size, 0.4 * spacing)
+            for m, d in zip(markers, dx, strict=True):
+                m.set_transform(ax.transData + ScaledTranslation(
+                    d / 72.0, 0.0, _root(fig).dpi_scale_trans))
+
+
 @styled
 def plot_hessian_eigenvalues(
     critical_points: Sequence[Any],
@@ -3239,7 +3299,9 @@ def plot_hessian_eigenvalues(
 
     One column per point (labelled P1, P2, … with its kind and κ); positive eigenvalues are
     blue circles, negative vermillion triangles, (numerically) zero grey squares on the zero
-    line.  The y-axis is linear, log or symlog as the spread of |λ| requires.
+    line; markers of close (or equal) eigenvalues are set side by side in their column
+    (:class:`SwarmColumns`), so each shows.  The y-axis is linear, log or symlog as the
+    spread of |λ| requires.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
@@ -3253,14 +3315,16 @@ def plot_hessian_eigenvalues(
     seen: set[str] = set()
     crowded = len(critical_points) > 4 or any(
         np.size(_attr(cp, "point", ())) > 2 for cp in critical_points)
+    columns: dict[float, list[Any]] = {}
     for i, cp in enumerate(critical_points):
         lam = np.asarray(_attr(cp, "eigenvalues", ()), dtype=float).ravel()
         scale = max(1.0, float(np.max(np.abs(lam)))) if lam.size else 1.0
         for v in lam:
             sign = "zero" if abs(v) <= zero_tol * scale else ("positive" if v > 0 else "negative")
             m, c = style[sign]
-            ax.plot(i, 0.0 if sign == "zero" else v, marker=m, color=c, ms=7, mec="black",
-                    mew=0.5, ls="none", zorder=3)
+            (h,) = ax.plot(i, 0.0 if sign == "zero" else v, marker=m, color=c, ms=EIGEN_MS,
+                           mec="black", mew=0.5, ls="none", zorder=3)
+            columns.setdefault(float(i), []).append(h)
             seen.add(sign)
             allv.append(0.0 if sign == "zero" else float(v))
         kind = str(_attr(cp, "kind", "?"))
@@ -3268,6 +3332,7 @@ def plot_hessian_eigenvalues(
         point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
         ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
                      else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa, 3)}")
+    ax.add_artist(SwarmColumns(columns, EIGEN_MS + 0.5 + 1.0))  # edge and a 1 pt gap
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
     if scale == "symlog":

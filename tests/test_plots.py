@@ -122,6 +122,43 @@ def test_hessian_eigenvalues_coloured_by_sign_with_symlog():
     assert ticks[0].startswith("P1 minimum") and "κ = 250" in ticks[1]
 
 
+def test_close_and_equal_eigenvalues_are_set_side_by_side_without_overlap():
+    # chained Rosenbrock, n = 5: at P1 278.6, 605.2, 1025 and 1437 lie within a decade on the
+    # symlog axis, where 7 pt circles overlapped; 2 and 2 (x² + y²) hid one another
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    cps = [NS(point=np.zeros(5), kind="minimum", condition_number=2414.0,
+              eigenvalues=[0.5954, 278.6, 605.2, 1025.0, 1437.0]),
+           NS(point=np.zeros(5), kind="saddle", condition_number=191.5,
+              eigenvalues=[-2.71, 169.0, 201.0, 252.0, 519.0]),
+           NS(point=np.zeros(2), kind="minimum", condition_number=1.0, eigenvalues=[2.0, 2.0])]
+    fig = plots.plot_hessian_eigenvalues(cps, fig=Figure(figsize=(6.1, 3.6),
+                                                         layout="constrained"))
+    assert plots.audit(fig) == []
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    px = fig.dpi / 72.0
+    marks = [ln for ln in ax.lines if ln.get_marker() in ("o", "v", "s")]
+    assert len(marks) == 12
+    centre = {ln: ln.get_transform().transform(ln.get_xydata()[0]) for ln in marks}
+    spacing = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+    for i in range(3):
+        col = [ln for ln in marks if ln.get_xdata()[0] == i]
+        home = ax.transData.transform((i, 0))[0]
+        for a in col:  # each marker stays in its column ...
+            assert abs(centre[a][0] - home) < 0.45 * spacing
+            for b in col:  # ... clear of every other one (7 pt circles: 7 pt apart or more)
+                if a is not b:
+                    assert np.hypot(*(centre[a] - centre[b])) >= 7.0 * px - 1e-6
+    # 2 and 2: one on each side of the column's axis
+    two = sorted(centre[ln][0] - ax.transData.transform((2, 0))[0] for ln in marks
+                 if ln.get_xdata()[0] == 2)
+    assert two[0] == pytest.approx(-two[1]) and two[1] > 0
+    # far apart values stay on the axis
+    np.testing.assert_allclose(plots.swarm_offsets([0.0, 50.0, 100.0], 8.0), 0.0)
+    np.testing.assert_allclose(plots.swarm_offsets([0.0, 0.0], 8.0), [-4.0, 4.0])
+
+
 def test_basins_2d_image_and_legend_shares():
     xs, ys = np.linspace(-1, 1, 10), np.linspace(-1, 1, 8)
     labels = np.zeros((8, 10), dtype=int)
