@@ -673,16 +673,63 @@ def legend_size() -> float:
     return float(v) if isinstance(v, (int, float)) else 8.0
 
 
+_NO_MARKER = (None, "None", "none", "", " ")
+
+
+def drawn_marker_shapes(fig: FigureLike) -> set[str] | None:
+    """The marker shapes the visible lines of ``fig`` (and its subfigures) draw at a
+    visible size; None when it also draws a scatter (its shapes are not compared)."""
+    shapes: set[str] = set()
+    for container in _containers(fig):
+        for ax in container.get_axes():
+            if any(isinstance(c, mpl.collections.PathCollection) and c.get_visible()
+                   for c in ax.collections):
+                return None
+            for ln in ax.get_lines():
+                every = ln.get_markevery()
+                if (ln.get_visible() and ln.get_marker() not in _NO_MARKER
+                        and ln.get_markersize() > 0 and len(ln.get_xdata()) > 0
+                        and not (isinstance(every, (list, np.ndarray)) and len(every) == 0)):
+                    shapes.add(str(ln.get_marker()))
+    return shapes
+
+
+def legend_key(handle: Any, drawn: set[str] | None) -> Any:
+    """What a legend entry shows for ``handle``: the rule of every legend is that an entry
+    looks like what its panels draw.  A line handle keeps its marker only when the figure
+    draws that marker shape (``drawn``: :func:`drawn_marker_shapes`; None: not checked);
+    otherwise it is shown as its line alone, and an entry left with neither a line nor a
+    marker (a series the panels do not draw) is left out (None).  A tuple of handles keeps
+    the members that show something."""
+    if isinstance(handle, tuple):
+        keep = tuple(k for k in (legend_key(h, drawn) for h in handle) if k is not None)
+        return keep if len(keep) > 1 else (keep[0] if keep else None)
+    if not isinstance(handle, Line2D) or drawn is None or handle.get_marker() in _NO_MARKER \
+            or str(handle.get_marker()) in drawn:
+        return handle
+    if handle.get_linestyle() in _NO_MARKER or handle.get_linewidth() <= 0:
+        return None
+    line = Line2D([], [])
+    line.update_from(handle)
+    line.set_marker("None")
+    line.set_label(handle.get_label())
+    return line
+
+
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
                     ncols: int | None = None) -> Any:
     """A legend below the axes of ``fig`` (outside the data area, inside the figure).
 
     The number of columns is the largest (≤ ``ncols``, ≤ 4) whose measured width fits the
     (sub)figure; a label too long for a single column is wrapped."""
-    if not handles:
-        return None
     if labels is None:
         labels = [h.get_label() for h in handles]
+    drawn = drawn_marker_shapes(fig)
+    keys = [legend_key(h, drawn) for h in handles]
+    labels = [s for s, k in zip(labels, keys, strict=True) if k is not None]
+    handles = [k for k in keys if k is not None]
+    if not handles:
+        return None
     size = legend_size()
     try:
         width = fig.get_window_extent().width / fig.dpi * 72.0
@@ -2530,17 +2577,26 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
     return h
 
 
+#: About this many markers on an error line drawn with its ratios' marker (:func:`marked_entry`).
+ERROR_LINE_MARKS = 10
+
+
 def marked_entry(line: Any, marks: Any) -> Any:
-    """The legend handle of a measured series: its line, with the marker its ratios are
-    drawn with (``marks``, white-filled, 2 pt wider than the line and at least 4 pt) when
-    the line itself is drawn without markers, so that the legend names the markers of the
-    ratio panel too."""
+    """A measured series' error line, marked with the marker its ratios are drawn with
+    (``marks``: white-filled, 2 pt wider than the line and at least 4 pt, on about
+    :data:`ERROR_LINE_MARKS` iterates evenly spaced in k) when it is drawn without markers
+    (a long run), so that the line, its ratios and its legend entry (the line itself) all
+    show one marker; returns the line."""
     if line.get_marker() not in ("", "None", None) and line.get_markersize() > 0:
         return line
-    return Line2D([], [], color=line.get_color(), ls=line.get_linestyle(),
-                  lw=line.get_linewidth(), marker=marks.get_marker(),
-                  ms=max(4.0, line.get_linewidth() + 2.0),
-                  mfc="white", mec=line.get_color(), mew=0.9)
+    n = len(np.asarray(line.get_xdata()))
+    line.set_marker(marks.get_marker())
+    line.set_markersize(max(4.0, line.get_linewidth() + 2.0))
+    line.set_markerfacecolor("white")
+    line.set_markeredgecolor(line.get_color())
+    line.set_markeredgewidth(0.9)
+    line.set_markevery((0, max(1, -(-n // ERROR_LINE_MARKS))))
+    return line
 
 
 def _error_axes(fig: FigureLike, labels: Sequence[str], plan: ErrorPanels
@@ -3170,6 +3226,66 @@ def _eigen_scale(values: NDArray[np.float64]) -> tuple[str, float | None]:
     return "symlog", float(nz.min())
 
 
+#: Marker size (points) of an eigenvalue in :func:`plot_hessian_eigenvalues`.
+EIGEN_MS = 7.0
+
+
+def swarm_offsets(ys: ArrayLike, size: float, most: float = math.inf) -> NDArray[np.float64]:
+    """Sideways offsets of markers of diameter ``size`` at heights ``ys`` (both in points)
+    in one column, so that no two overlap: in order of height, each marker takes the place
+    nearest the column's axis (offset 0) that lies at least ``size`` from every marker
+    placed (a neighbour j at height distance d < size bars |x − xⱼ| < √(size² − d²)),
+    within ±``most`` when there is such a place; then each run of markers closer than
+    ``size`` in height is centred on the axis.  Equal values lie side by side."""
+    y = np.asarray(ys, dtype=float).ravel()
+    x = np.zeros_like(y)
+    placed: list[int] = []
+    for i in np.argsort(y, kind="stable"):
+        near = [j for j in placed if abs(y[j] - y[i]) < size]
+        half = {j: math.sqrt(max(size * size - (y[j] - y[i]) ** 2, 0.0)) for j in near}
+        cands = [0.0] + [x[j] + s * half[j] for j in near for s in (1.0, -1.0)]
+        free = [c for c in cands
+                if all(abs(c - x[j]) >= half[j] - 1e-9 for j in near)]
+        inside = [c for c in free if abs(c) <= most + 1e-9]
+        x[i] = min(inside or free, key=lambda c: (abs(c), -c))
+        placed.append(int(i))
+    order = np.argsort(y, kind="stable")  # runs of markers closer than size: centred
+    cuts = np.flatnonzero(np.diff(y[order]) >= size) + 1
+    for run in np.split(order, cuts):
+        x[run] -= 0.5 * (x[run].max() + x[run].min())
+    return x
+
+
+class SwarmColumns(mpl.artist.Artist):
+    """Spreads the markers of each column of an axes sideways when the figure is drawn
+    (after the layout, so with the final heights): ``columns`` maps a column's x to its
+    markers (lines of one point each); their offsets are :func:`swarm_offsets` of their
+    heights on the page, within 0.4 of the column spacing."""
+
+    zorder = 2.9  # before the markers (zorder 3)
+
+    def __init__(self, columns: Mapping[float, Sequence[Any]], size: float):
+        super().__init__()
+        self.set_in_layout(False)
+        self.columns, self.size = columns, size
+
+    def draw(self, renderer: Any) -> None:
+        from matplotlib.transforms import ScaledTranslation
+
+        ax = self.axes
+        fig = ax.figure
+        to_pt = 72.0 / _root(fig).dpi
+        lo, hi = ax.get_xlim()
+        spacing = ax.get_window_extent(renderer).width * to_pt / max(abs(hi - lo), 1e-9)
+        for markers in self.columns.values():
+            ys = [ax.transData.transform(np.asarray(m.get_xydata(), float)[0])[1] * to_pt
+                  for m in markers]
+            dx = swarm_offsets(ys, self.size, 0.4 * spacing)
+            for m, d in zip(markers, dx, strict=True):
+                m.set_transform(ax.transData + ScaledTranslation(
+                    d / 72.0, 0.0, _root(fig).dpi_scale_trans))
+
+
 @styled
 def plot_hessian_eigenvalues(
     critical_points: Sequence[Any],
@@ -3183,7 +3299,9 @@ def plot_hessian_eigenvalues(
 
     One column per point (labelled P1, P2, … with its kind and κ); positive eigenvalues are
     blue circles, negative vermillion triangles, (numerically) zero grey squares on the zero
-    line.  The y-axis is linear, log or symlog as the spread of |λ| requires.
+    line; markers of close (or equal) eigenvalues are set side by side in their column
+    (:class:`SwarmColumns`), so each shows.  The y-axis is linear, log or symlog as the
+    spread of |λ| requires.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
@@ -3197,14 +3315,16 @@ def plot_hessian_eigenvalues(
     seen: set[str] = set()
     crowded = len(critical_points) > 4 or any(
         np.size(_attr(cp, "point", ())) > 2 for cp in critical_points)
+    columns: dict[float, list[Any]] = {}
     for i, cp in enumerate(critical_points):
         lam = np.asarray(_attr(cp, "eigenvalues", ()), dtype=float).ravel()
         scale = max(1.0, float(np.max(np.abs(lam)))) if lam.size else 1.0
         for v in lam:
             sign = "zero" if abs(v) <= zero_tol * scale else ("positive" if v > 0 else "negative")
             m, c = style[sign]
-            ax.plot(i, 0.0 if sign == "zero" else v, marker=m, color=c, ms=7, mec="black",
-                    mew=0.5, ls="none", zorder=3)
+            (h,) = ax.plot(i, 0.0 if sign == "zero" else v, marker=m, color=c, ms=EIGEN_MS,
+                           mec="black", mew=0.5, ls="none", zorder=3)
+            columns.setdefault(float(i), []).append(h)
             seen.add(sign)
             allv.append(0.0 if sign == "zero" else float(v))
         kind = str(_attr(cp, "kind", "?"))
@@ -3212,6 +3332,7 @@ def plot_hessian_eigenvalues(
         point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
         ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
                      else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa, 3)}")
+    ax.add_artist(SwarmColumns(columns, EIGEN_MS + 0.5 + 1.0))  # edge and a 1 pt gap
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
     if scale == "symlog":
@@ -3961,9 +4082,9 @@ def plot_ecdf(
     level lie side by side (:func:`flat_stripes`) — say so with :data:`ECDF_END_TEXT` in the
     caption.  A dotted black line marks 1 (named in the legend) unless the axis is zoomed.
     Costs are drawn on a log axis; a cost of 0 is drawn at the axis floor (the smallest
-    positive cost; 1 when there is none).  A method that solved no start has no curve,
-    only its legend entry (``gd: solved 0/100 (no curve)``); the y axis starts at
-    :data:`ECDF_FLOOR`, below 0.  When every curve stays
+    positive cost; 1 when there is none).  A method that solved no start has no curve and
+    no legend entry (a legend names only what is drawn: say it in the caption); the y axis
+    starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
     low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers.  Each method has its own
@@ -3986,9 +4107,6 @@ def plot_ecdf(
     for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
         if xs.size == 0:  # a flat line at 0 would hide under the axis and under the others
-            handles.append(Line2D([], [], ls="none", marker=sty[label].marker,
-                                  color=sty[label].color, mfc="none",
-                                  label=f"{label}: {solved} 0/{n} (no curve)"))
             continue
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0]], xs])  # the curve ends at this method's last success

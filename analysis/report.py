@@ -3226,7 +3226,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
                 "left some starts short of the target (not converged, diverged or at a "
                 "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
-                    "only the legend entry." if none else "")
+                    "no legend entry." if none else "")
                 + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
                    "the y axis is zoomed to that range (1 is off the axis)."
                    if plots.ecdf_zoom(ecdf) is not None else "")

@@ -207,9 +207,10 @@ def test_grid_figure_draws_the_boundary_inside_its_axes():
 
 
 def test_the_whole_boundary_is_drawn_within_the_axes_which_run_on_past_the_cells():
-    """η < 2(1+β)/L with L = 85 runs from 2/85 ≈ 0.0235 (β = 0) to 4/85 ≈ 0.047 (β → 1),
-    beyond the last column (0.01, index 1, edge 1.5): on the log axis of 0.001, 0.01 that is
-    index 1 + log10(4.7) ≈ 1.672, which the axes hold."""
+    """η < 2(1+β)/L with L = 85 is 2/85 ≈ 0.0235 in the row β = 0 and 3.8/85 ≈ 0.0447 in the
+    row β = 0.9, beyond the last column (0.01, index 1, edge 1.5): on the log axis of 0.001,
+    0.01 that is index 1 + log10(2.35) ≈ 1.371 and 1 + log10(4.47) ≈ 1.650, which the axes
+    hold."""
     from analysis.campaign.figures import boundary_note
 
     g = Grid("lr", np.array([0.001, 0.01]), np.array([[0.8, 1.0], [1.0, 1.0]]),
@@ -224,15 +225,38 @@ def test_the_whole_boundary_is_drawn_within_the_axes_which_run_on_past_the_cells
     lo, hi = ax.get_xlim()
     assert lo <= x[ok].min() and x[ok].max() <= hi and hi > 1.5
     assert x[ok].min() == pytest.approx(1 + np.log10(2 / 85 / 0.01), abs=0.01)
-    assert x[ok].max() == pytest.approx(1 + np.log10(4 / 85 / 0.01), abs=0.01)
+    assert x[ok].max() == pytest.approx(1 + np.log10(3.8 / 85 / 0.01), abs=0.01)
     assert boundary_note(g) == ("The lr axis runs on past the last column (same spacing) to "
                                 "hold the boundary.")
 
 
+def test_the_boundary_runs_along_the_cell_edges_from_the_lower_to_the_upper_edge():
+    """A row of cells is one momentum value: the boundary is upright through each row, from
+    its lower edge to its upper edge, and turns only on the edge between two rows — it does
+    not start inside the cell of β = 0 (where a β interpolated below 0 has no threshold)."""
+    g = Grid("lr", np.array([0.001, 0.01]), np.array([[0.8, 1.0], [1.0, 1.0]]),
+             np.zeros((2, 2), bool), "momentum", np.array([0.0, 0.9]),
+             lambda b: None if not 0 <= b < 1 else 2 * (1 + b) / 85, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith("η"))
+    x, y = (np.asarray(a, float) for a in line.get_data())
+    ok = np.isfinite(x)
+    x, y = x[ok], y[ok]
+    assert y.min() == pytest.approx(-0.5) and y.max() == pytest.approx(1.5)
+    rows = {0: 1 + np.log10(2 / 85 / 0.01), 1: 1 + np.log10(3.8 / 85 / 0.01)}
+    on_edge = np.isclose(y, 0.5)  # the one edge between the rows
+    for i, xb in rows.items():  # off the edge, each point is its row's boundary
+        inrow = ~on_edge & (np.abs(y - i) <= 0.5 + 1e-9)
+        assert inrow.any()
+        np.testing.assert_allclose(x[inrow], xb, atol=1e-9)
+    assert x[on_edge].min() == pytest.approx(rows[0]) and \
+        x[on_edge].max() == pytest.approx(rows[1])
+
+
 def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_where():
-    """η = 0.02(1 + 100β) on lr 0.001, 0.01: the axes run one cell past the last column
-    (index 2.5, lr = 0.01 · 10^1.5 ≈ 0.316), reached at β = (0.316/0.02 − 1)/100 ≈ 0.148; the
-    rest, up to β = 1.35 at the top edge (0.9 + ½ · 0.9), lies right of the axes."""
+    """η = 0.02(1 + 100β) on lr 0.001, 0.01: in the row β = 0 it is 0.02 (index 1.30); the
+    axes run one cell past the last column (index 2.5); in the row β = 0.9 it is 1.82, right
+    of the axes, so the line leaves them along the edge between the rows."""
     from analysis.campaign.figures import BOUNDARY_REACH, boundary_note
 
     g = Grid("lr", np.array([0.001, 0.01]), np.ones((2, 2)), np.zeros((2, 2), bool),
@@ -243,12 +267,12 @@ def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_wher
     assert ax.get_xlim() == pytest.approx((-0.5, 1.5 + BOUNDARY_REACH))
     x, y = (np.asarray(a, float) for a in ax.lines[0].get_data())
     ok = np.isfinite(x)
-    assert x[ok].max() <= 2.5
-    beta_top = (0.01 * 10 ** 1.5 / 0.02 - 1) / 100
-    assert (y[ok].max() - 0) / 1 * 0.9 == pytest.approx(beta_top, abs=0.01)
+    assert x[ok].max() <= 2.5 and x[ok].max() > 2.4
+    assert x[ok].min() == pytest.approx(1 + np.log10(2.0))
+    assert y[ok].min() == pytest.approx(-0.5) and y[ok].max() == pytest.approx(0.5)
     note = boundary_note(g)
     assert note.startswith("The lr axis runs on past the last column")
-    assert "for momentum 0.15 … 1.4 it lies right of the axes (lr up to 2.7)" in note
+    assert "for momentum 0.9 it lies right of the axes (lr up to 1.8)" in note
 
 
 def test_the_profile_drawn_is_rho_of_the_ratios():
@@ -327,7 +351,7 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     lines = cr.summary_lines(b.data)
     rho1 = {n.item: n.value for n in b.ledger if n.quantity == "rho(tau=1)"}
     problems = len(b.data["profile"]["problems"])
-    m = re.match(r"(\S+) has the smallest aRT on (\d+) of (\d+) problems", lines[0])
+    m = re.match(r"(\S+) has the smallest aRT \([^)]*\) on (\d+) of (\d+) problems", lines[0])
     assert m and int(m[3]) == problems
     assert int(m[2]) == round(rho1[m[1]] * problems) == round(max(rho1.values()) * problems)
     agree = sum(int(chk["agree"] * len(chk["cells"]) + 0.5) for chk in b.data["stability"])
@@ -337,6 +361,31 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
     assert f"reaches ½ soonest for {best}:" in lines[1]
+
+
+def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
+    """The title page used "aRT" and "nfev" without saying what they are: the first text
+    that names each says it (average running time, as in COCO/BBOB; evaluations of f)."""
+    from analysis.pages import FigureBlock, Paragraph, Table
+
+    b = cr.campaign_builder(camp)
+    texts = []
+    for blk in b.doc.blocks:
+        if isinstance(blk, Paragraph):
+            texts.append(blk.text)
+        elif isinstance(blk, Table):
+            texts += [blk.title or "", *(str(v) for row in blk.rows for v in row)]
+        elif isinstance(blk, FigureBlock):
+            texts.append(blk.caption)
+    first = {w: next(t for t in texts if w in t) for w in ("aRT", "nfev", "njev", "nhev")}
+    assert "aRT (average running time, as in COCO/BBOB" in first["aRT"]
+    assert "expected cost" in first["aRT"] and "to reach the target" in first["aRT"]
+    for w in ("nfev", "njev", "nhev"):
+        assert "count the evaluations of f, of its gradient and of its Hessian" in first[w], w
+    # the profiles' definition of aRT is one sentence
+    (para,) = [t for t in texts if t.startswith("Dolan–Moré profiles")]
+    (art,) = [sent for sent in para.split(". ") if "average running time" in sent]
+    assert "divided by the number of starts that reached Δ" in art and ";" not in art
 
 
 def test_help_of_campaign_report_imports_no_numerical_library():

@@ -122,6 +122,43 @@ def test_hessian_eigenvalues_coloured_by_sign_with_symlog():
     assert ticks[0].startswith("P1 minimum") and "κ = 250" in ticks[1]
 
 
+def test_close_and_equal_eigenvalues_are_set_side_by_side_without_overlap():
+    # chained Rosenbrock, n = 5: at P1 278.6, 605.2, 1025 and 1437 lie within a decade on the
+    # symlog axis, where 7 pt circles overlapped; 2 and 2 (x² + y²) hid one another
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    cps = [NS(point=np.zeros(5), kind="minimum", condition_number=2414.0,
+              eigenvalues=[0.5954, 278.6, 605.2, 1025.0, 1437.0]),
+           NS(point=np.zeros(5), kind="saddle", condition_number=191.5,
+              eigenvalues=[-2.71, 169.0, 201.0, 252.0, 519.0]),
+           NS(point=np.zeros(2), kind="minimum", condition_number=1.0, eigenvalues=[2.0, 2.0])]
+    fig = plots.plot_hessian_eigenvalues(cps, fig=Figure(figsize=(6.1, 3.6),
+                                                         layout="constrained"))
+    assert plots.audit(fig) == []
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    px = fig.dpi / 72.0
+    marks = [ln for ln in ax.lines if ln.get_marker() in ("o", "v", "s")]
+    assert len(marks) == 12
+    centre = {ln: ln.get_transform().transform(ln.get_xydata()[0]) for ln in marks}
+    spacing = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+    for i in range(3):
+        col = [ln for ln in marks if ln.get_xdata()[0] == i]
+        home = ax.transData.transform((i, 0))[0]
+        for a in col:  # each marker stays in its column ...
+            assert abs(centre[a][0] - home) < 0.45 * spacing
+            for b in col:  # ... clear of every other one (7 pt circles: 7 pt apart or more)
+                if a is not b:
+                    assert np.hypot(*(centre[a] - centre[b])) >= 7.0 * px - 1e-6
+    # 2 and 2: one on each side of the column's axis
+    two = sorted(centre[ln][0] - ax.transData.transform((2, 0))[0] for ln in marks
+                 if ln.get_xdata()[0] == 2)
+    assert two[0] == pytest.approx(-two[1]) and two[1] > 0
+    # far apart values stay on the axis
+    np.testing.assert_allclose(plots.swarm_offsets([0.0, 50.0, 100.0], 8.0), 0.0)
+    np.testing.assert_allclose(plots.swarm_offsets([0.0, 0.0], 8.0), [-4.0, 4.0])
+
+
 def test_basins_2d_image_and_legend_shares():
     xs, ys = np.linspace(-1, 1, 10), np.linspace(-1, 1, 8)
     labels = np.zeros((8, 10), dtype=int)
@@ -919,6 +956,49 @@ def test_error_legend_shows_the_marker_of_each_series_ratio_markers():
             assert h.get_marker() == ratio[h.get_color()], name
             assert h.get_markersize() > 0
     assert plots.audit(fig) == []
+
+
+def test_an_error_line_draws_the_marker_its_legend_entry_shows():
+    # gd's 200 errors (no markers of their own past 80 points): the legend entry shows the
+    # circle of gd's ratios, so the error line itself carries circles too, about 10 of them,
+    # white-filled like the ratios'; every marker of the legend is drawn in an error panel
+    k = np.arange(201.0)
+    errs = {"gd": 0.9 ** k, "momentum": 0.5 ** k[:41]}
+    fig = plots.plot_error(errs, rates={"gd": 0.9, "momentum": 0.5},
+                           windows={"gd": (0, 199), "momentum": (0, 39)})
+    error_axes = [a for a in fig.axes if a.get_yscale() == "log"
+                  and "ₖ" in a.get_ylabel() and "/" not in a.get_ylabel()]
+    lines = [ln for a in error_axes for ln in a.lines
+             if len(ln.get_xdata()) == 201 and ln.get_linestyle() == "-"]
+    (gd,) = [ln for ln in lines if ln.get_color() == plots.METHOD_COLORS["gd"]]
+    assert gd.get_marker() == "o" and gd.get_markersize() >= 4
+    marked = plots.marked_points(gd.get_xydata(), gd.get_markevery())
+    assert 8 <= len(marked) <= 12
+    drawn = {(ln.get_color(), ln.get_marker()) for a in error_axes for ln in a.lines
+             if ln.get_markersize() > 0 and ln.get_marker() not in ("None", "", None)}
+    legend = fig.legends[0]
+    for text, h in zip(legend.texts, legend.legend_handles, strict=True):
+        if h.get_marker() not in ("None", "", None) and h.get_markersize() > 0:
+            assert (h.get_color(), h.get_marker()) in drawn, text.get_text()
+
+
+def test_a_legend_shows_no_marker_its_panels_do_not_draw():
+    # a line drawn without markers, its proxy with a square: the entry is the line alone;
+    # a marker-only proxy of a series not drawn at all: no entry; a drawn marker: kept
+    from matplotlib.lines import Line2D
+
+    fig = Figure(figsize=(4, 3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="C0", label="_line")
+    (dots,) = ax.plot([0, 1], [1, 0], color="C1", marker="o", ls="none", label="dots")
+    proxy = Line2D([], [], color="C0", marker="s", label="line")
+    ghost = Line2D([], [], color="C2", marker="D", ls="none", label="never drawn")
+    leg = plots._outside_legend(fig, [proxy, ghost, dots])
+    shown = {t.get_text(): h for t, h in zip(leg.get_texts(), leg.legend_handles, strict=True)}
+    assert set(shown) == {"line", "dots"}
+    assert shown["line"].get_marker() in ("None", "", None)
+    assert shown["line"].get_linestyle() == "-"
+    assert shown["dots"].get_marker() == "o"
 
 
 def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_theory():

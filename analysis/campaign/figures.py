@@ -120,21 +120,32 @@ BOUNDARY_PAD = 0.06
 
 
 def boundary_points(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray, NDArray, NDArray]:
-    """The boundary x = boundary(y) sampled over the y axis, not cut: cell-index coordinates
-    (px, py) and the values (x, y) they stand for (px NaN where the theory has no boundary)."""
+    """The boundary x = boundary(y) over the y axis along the cells' edges, not cut: a row
+    of cells stands for one y value, so in each row the boundary is a vertical segment from
+    the row's lower edge to its upper edge (at x = boundary of the row's y), and the
+    segments of adjacent rows are joined along their common edge.  Cell-index coordinates
+    (px, py), about ``samples`` points in all, and the values (x, y) they stand for (px
+    NaN where the theory has no boundary; x and y NaN on a join, which stands for no
+    value)."""
     assert g.y is not None and g.boundary is not None
-    py = np.linspace(-0.5, g.y.size - 0.5, samples)
-    if g.y.size == 1:
-        ys = np.full(samples, g.y[0])
-    else:
-        ys = np.interp(py, np.arange(g.y.size), g.y)
-        ys[py < 0] = g.y[0] + (g.y[1] - g.y[0]) * py[py < 0]
-        top = py > g.y.size - 1
-        ys[top] = g.y[-1] + (g.y[-1] - g.y[-2]) * (py[top] - g.y.size + 1)
-    xs = np.array([np.nan if (b := g.boundary(float(y))) is None else b for y in ys])
-    px = axis_positions(g.x, xs)
-    px[~np.isfinite(px)] = np.nan
-    return px, py, xs, ys
+    ny = g.y.size
+    each = max(2, samples // (2 * ny))
+    xs_row = np.array([np.nan if (b := g.boundary(float(y))) is None else b for y in g.y])
+    px_row = axis_positions(g.x, xs_row)
+    px_row[~np.isfinite(px_row)] = np.nan
+    px, py, xs, ys = [], [], [], []
+    for i in range(ny):
+        py.append(np.linspace(i - 0.5, i + 0.5, each))  # up the row, at its boundary
+        px.append(np.full(each, px_row[i]))
+        xs.append(np.full(each, xs_row[i]))
+        ys.append(np.full(each, g.y[i]))
+        if i + 1 < ny:  # along the edge to the next row's boundary
+            px.append(np.linspace(px_row[i], px_row[i + 1], each))
+            py.append(np.full(each, i + 0.5))
+            xs.append(np.full(each, np.nan))
+            ys.append(np.full(each, np.nan))
+    return (np.concatenate(px), np.concatenate(py), np.concatenate(xs),
+            np.concatenate(ys))
 
 
 def grid_xlim(g: Grid) -> tuple[float, float]:
@@ -186,10 +197,11 @@ def boundary_note(g: Grid) -> str:
         parts.append(f"The {g.x_name} axis runs on past the {ends} (same spacing) to hold "
                      "the boundary")
     for side, out, far in (("right", px > hi, np.nanmax), ("left", px < lo, np.nanmin)):
-        out = out & np.isfinite(px)
+        out = out & np.isfinite(px) & np.isfinite(ys)
         if out.any():
             word = "up to" if side == "right" else "down to"
-            parts.append(f"for {g.y_name} {fmt(ys[out].min(), 2)} … {fmt(ys[out].max(), 2)} "
+            a, b = fmt(ys[out].min(), 2), fmt(ys[out].max(), 2)
+            parts.append(f"for {g.y_name} {a if a == b else f'{a} … {b}'} "
                          f"it lies {side} of the axes ({g.x_name} {word} "
                          f"{fmt(float(far(xs[out])), 2)})")
     return "; ".join(parts) + "." if parts else ""

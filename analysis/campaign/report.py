@@ -581,7 +581,9 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         best = (R <= 1.0).sum(axis=0)
         solved = np.isfinite(R).sum(axis=0)
         i = int(np.argmax(best))
-        out.append(f"{prof['methods'][i]} has the smallest aRT on {int(best[i])} of "
+        out.append(f"{prof['methods'][i]} has the smallest aRT (average running time, as in "
+                   "COCO/BBOB: the expected cost, in weighted evaluations, to reach the target) "
+                   f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target); it reaches the "
                    f"target on {int(solved[i])}. "
                    + "; ".join(f"{m}: best on {int(b_)}, solves {int(s_)}"
@@ -624,8 +626,9 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
             for m in c.methods()) + ".",
         "Targets Δ on f − f*: " + ", ".join(f"{t:g}" for t in c.targets)
         + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.",
-        "Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h with "
-        f"c_f = {w.get('f', '—')}, c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}"
+        "Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h, where nfev, "
+        "njev and nhev count the evaluations of f, of its gradient and of its Hessian, "
+        f"with c_f = {w.get('f', '—')}, c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}"
         + (f"; cost to a target: {_hit_how(meta)}." if _hit_how(meta) else "."),
     ]
     d.bullets(facts, size=SMALL + 0.5)
@@ -708,14 +711,14 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     d.heading("Performance profiles")
     problems, methods, T = profile_table(c, best)
     d.paragraph(
-        "Dolan–Moré profiles over the problems p = (objective, target Δ) with a known f*: "
-        "the measure of method s on p is its average running time aRT (weighted cost of all "
-        "starts of its best cell until each reached Δ, or of the whole run when it did not, "
-        "divided by the starts that reached it; at least one evaluation of f, the cost of "
-        "seeing that the start already meets the target), r = aRT / the best method's aRT "
-        "on p, and "
-        "ρ_s(τ) is the share of problems with r ≤ τ. ρ_s(1) is the share where s is best; "
-        "the curve's right end the share s solves at all.")
+        "Dolan–Moré profiles over the problems p = (objective, target Δ) with a known f*. "
+        "The measure of method s on p is its aRT (average running time, as in COCO/BBOB) in "
+        "its best cell: the weighted cost that all its starts spent until each reached Δ "
+        "(the whole run for a start that never did), divided by the number of starts that "
+        "reached Δ, never taken below one evaluation of f (the cost of seeing that a start "
+        "already meets the target). r = aRT / the best method's aRT on p, and ρ_s(τ) is the "
+        "share of problems with r ≤ τ: ρ_s(1) is the share where s is best, and the "
+        "curve's right end the share s solves at all.")
     if T.size == 0:
         d.paragraph("No problem with a known f*: no profile.")
         return
