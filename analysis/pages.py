@@ -35,7 +35,8 @@ numbers of the contents are stable).
   enough to fill at least half of the rest of the page); a table that misses a page with
   footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
-  on the page where the table (or the table's last part) ends; the provenance legends that
+  on the page where the table (or the table's last part) ends; notes with one head
+  ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
   holds a part of a split table carries the legend of the markers that part uses.
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
@@ -336,6 +337,44 @@ def note_reference(note: str, page: int) -> str:
     if len(head) > 90:
         head = head[:88].rsplit(" ", 1)[0] + " …"
     return f"{head}: see the full note on p. {page}."
+
+
+#: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …"): a
+#: capitalised word or two before the colon, no formula
+_NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?: [\w‘’]+){0,2}):\s+")
+
+
+def note_head(note: str) -> str:
+    """The head of a footnote ("Agreement" of "Agreement: …"; :data:`_NOTE_HEAD`), or ''."""
+    m = _NOTE_HEAD.match(note)
+    return m.group(1) if m else ""
+
+
+def merge_headed(notes: Sequence[str], note: str) -> list[str]:
+    """``notes`` with ``note`` added: into the note with the same head when there is one
+    (one "Agreement:" per page, whatever tables brought theirs), its body after the bodies
+    there and a pointer to a full note elsewhere (:func:`note_reference`) last, as "See also
+    …"; else at the end.  A body already there is not repeated."""
+    head = note_head(note)
+    at = next((i for i, n in enumerate(notes) if head and note_head(n) == head), None)
+    if at is None:
+        return [*notes, note]
+    pointer = re.compile(r"(?:[Ss]ee(?: also)? )(the full note on p\. \d+\.)")
+    plain: list[str] = []
+    refs: list[str] = []
+    for n in (notes[at], note):
+        for part in re.split(r"(?<=\.)\s+(?=See also the full note)", n[len(head) + 1:].strip()):
+            m = pointer.fullmatch(part.strip())
+            group = refs if m else plain
+            text = m.group(1) if m else part.strip()
+            if text not in group:
+                group.append(text)
+    if plain:  # each body a sentence of its own
+        text = "  ".join([plain[0], *(b[:1].upper() + b[1:] for b in plain[1:]),
+                          *("See also " + r for r in refs)])
+    else:
+        text = "  ".join(["see " + refs[0], *("See also " + r for r in refs[1:])])
+    return [*notes[:at], f"{head}: {text}", *notes[at + 1:]]
 
 
 # ============================================================================ formulas
@@ -1624,7 +1663,7 @@ class Document:
                          else self._note_pages.get(r, page))
                 r = r if first == page else note_reference(r, first)
             if r and r not in rest:
-                rest.append(r)
+                rest = merge_headed(rest, r)
         return keys, rest
 
     @staticmethod

@@ -990,3 +990,38 @@ def test_column_widths_go_where_cells_wrap_not_to_long_spare_columns():
         assert sum(new) < sum(old), (new, old)
     iqr = _cell_lines(cost, pages.column_widths(cost, pages.CONTENT_W))[4]
     assert iqr[1:] == [1, 1, 1, 1], iqr  # "26.7ᵐ – 70.7ᵐ" on one line
+
+
+def test_one_agreement_note_per_page_whatever_tables_bring_theirs(tmp_path):
+    """Two tables on one page, each with its own "Agreement:" note (one a pointer to a long
+    note printed in full on an earlier page): the page has one "Agreement:" footnote with
+    both rules, the pointer last."""
+    long_rule = "Agreement: LONG-RULE " + "words of the rule. " * 16
+    assert len(long_rule) >= pages.LONG_NOTE
+    b = report.Builder("Agreement")
+    b.doc.table(["x", "value"], [["a", "1"]], title="Table 0", notes=[long_rule])
+    b.doc.page_break()
+    b.doc.table(["x", "value"], [["b", "2"]], title="Table 1",
+                notes=["Agreement: SHORT-RULE an order q within its band."])
+    b.doc.table(["x", "value"], [["c", "3"]], title="Table 2", notes=[long_rule])
+    res = b.write(tmp_path / "agree.pdf")
+    texts = page_texts(res.pdf)
+    assert len(texts) == 2 and "LONG-RULE" in texts[0]
+    assert texts[1].count("Agreement:") == 1, texts[1]
+    assert b.doc.page_notes[2] == [
+        "Agreement: SHORT-RULE an order q within its band.  See also the full note on p. 1."]
+
+
+def test_notes_with_one_head_merge_into_one_sentence_each():
+    a = "Agreement: an exact linear rate within 1%.  ‘Decided by’ shows Δρ/ρ."
+    b = "Agreement: an order q within [0.9 q, 1.3 q]."
+    assert pages.merge_headed([a], b) == [
+        "Agreement: an exact linear rate within 1%.  ‘Decided by’ shows Δρ/ρ.  An order q "
+        "within [0.9 q, 1.3 q]."]
+    assert pages.merge_headed(["Decided by: see the full note on p. 7."], b) == [
+        "Decided by: see the full note on p. 7.", b]
+    assert pages.merge_headed([b], b) == [b]
+    ref = "Agreement: see the full note on p. 8."
+    assert pages.merge_headed([ref], "Agreement: see the full note on p. 12.") == [
+        "Agreement: see the full note on p. 8.  See also the full note on p. 12."]
+    assert pages.note_head("Rate = factor by which it shrinks: see p. 8.") == ""
