@@ -1025,3 +1025,34 @@ def test_notes_with_one_head_merge_into_one_sentence_each():
     assert pages.merge_headed([ref], "Agreement: see the full note on p. 12.") == [
         "Agreement: see the full note on p. 8.  See also the full note on p. 12."]
     assert pages.note_head("Rate = factor by which it shrinks: see p. 8.") == ""
+
+
+def test_a_lead_in_and_its_table_fill_the_page_a_figure_waits_on(tmp_path):
+    """A figure that does not fit floats past the paragraph that announces a table and that
+    table (kept together): they fill the page, not a quarter of it left blank."""
+    b = report.Builder("Float past a lead-in")
+    b.doc.heading("Floats")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 230.0))
+    b.doc.paragraph("BEFORE-IT: a paragraph of plain text.")
+    b.doc.figure(_three_panels, height=500.0, caption="CAPTION-0 of a tall figure.")
+    b.doc.paragraph("LEAD-IN: per run, the errors at a few steps, as in the tables of the book.")
+    b.doc.table(["k", "e_k"], [[str(k), f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
+    res = b.write(tmp_path / "leadtable.pdf")
+    texts = page_texts(res.pdf)
+    assert "LEAD-IN" in texts[0] and "STEPS" in texts[0] and "CAPTION-0" in texts[1]
+    assert b.doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    assert res.page_fill[0].blank <= 0.15, res.page_fill
+
+
+def test_a_short_table_with_its_lead_in_splits_rather_than_leave_a_sixth_blank(tmp_path):
+    """A lead-in kept with a table of 8 rows, 18% of the page left: the lead-in and the first
+    rows stay, the rest continues on the next page (moving both would leave 18% blank)."""
+    b = report.Builder("Split a short table")
+    b.doc.add(pages.Spacer(pages.CONTENT_H * (1 - 0.18)))
+    b.doc.paragraph("LEAD-IN: the table below lists the steps.")
+    b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
+    res = b.write(tmp_path / "split.pdf")
+    texts = page_texts(res.pdf)
+    assert "LEAD-IN" in texts[0] and "ROW-0" in texts[0] and "ROW-7" in texts[1]
+    assert "STEPS (continued)" in texts[1]
+    assert not res.page_fill[0].ends_section and res.page_fill[0].blank <= 0.15, res.page_fill
