@@ -991,7 +991,8 @@ def section_conditioning(S: Study) -> None:
              f"β, {steps} steps each (grey: diverged).  The black curve is where the predicted "
              "spectral radius crosses 1; momentum widens the stable range of η from 2/L to "
              "2(1 + β)/L."
-             + (hole_text + "." if hole_text else ""), "momentum map")
+             + (hole_text + "." if hole_text else "")
+             + unsettled_text(unsettled_rate_cells(smap), steps), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
                     reason=f"{ag['cells']} cells; agrees when at least 98% match; boundary "
@@ -1034,14 +1035,65 @@ def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, An
     for i, j in zip(*np.nonzero((smap.predicted_radius < 1.0 - margin) & ~smap.diverged
                                 & np.isnan(smap.measured_rate)), strict=True):
         lr, b, rho = float(smap.lrs[j]), float(smap.momenta[i]), float(smap.predicted_radius[i, j])
-        roots = [z for l_ in lam for z in np.roots([1.0, -(1.0 + b - lr * l_), b])]
-        top = max(roots, key=abs)
         run = _run(obj, x0, "momentum", lr=lr, momentum=b, steps=int(smap.steps))
         out.append({"lr": lr, "momentum": b, "radius": rho,
                     "settles": smap.steps * math.log(rho) <= math.log(SETTLE_DROP),
-                    "complex": bool(abs(np.imag(top)) > 1e-12),
+                    "complex": dominant_root_complex(lr, b, lam),
                     "kind": measure(run.path, smap.minimizer).kind})
     return out
+
+
+def dominant_root_complex(lr: float, beta: float, lam: Sequence[float]) -> bool:
+    """Whether the root of largest modulus of z² − (1 + β − ηλ)z + β over the curvatures
+    ``lam`` (the heavy ball's modes on a quadratic) is complex: its error then swings as it
+    shrinks, by |z| = √β per step."""
+    roots = [z for l_ in lam for z in np.roots([1.0, -(1.0 + beta - lr * float(l_)), beta])]
+    return bool(abs(np.imag(max(roots, key=abs))) > 1e-12)
+
+
+def unsettled_rate_cells(smap: Any) -> list[dict[str, Any]]:
+    """The cells of a heavy-ball stability map that show a measured rate (a colour) though
+    they cannot settle within the run (stable, predicted radius ρ with ρ^steps > 10⁻³):
+    their (η, β), ρ, the measured rate, whether it agrees with ρ (``rate_agrees``) and
+    whether the dominant root is complex (:func:`dominant_root_complex`)."""
+    from analysis.sweeps import SETTLE_DROP
+
+    lam = np.asarray(smap.eigenvalues, float)
+    rho = np.asarray(smap.predicted_radius, float)
+    stable = (rho < 1.0 - float(smap.agreement["boundary_margin"])) & ~smap.diverged
+    with np.errstate(divide="ignore"):
+        slow = smap.steps * np.log(np.maximum(rho, 1e-300)) > math.log(SETTLE_DROP)
+    out = []
+    for i, j in zip(*np.nonzero(stable & slow & np.isfinite(smap.measured_rate)), strict=True):
+        lr, b = float(smap.lrs[j]), float(smap.momenta[i])
+        out.append({"lr": lr, "momentum": b, "radius": float(rho[i, j]),
+                    "rate": float(smap.measured_rate[i, j]),
+                    "agrees": bool(smap.rate_agrees[i, j]),
+                    "complex": dominant_root_complex(lr, b, lam)})
+    return out
+
+
+def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:
+    """The caption's sentence on the coloured cells that cannot settle within ``steps``
+    (:func:`unsettled_rate_cells`): how many, how many show a rate that agrees with ρ, and
+    where the others are and how far off they are; empty when there are none."""
+    if not cells:
+        return ""
+    ok = [c for c in cells if c["agrees"]]
+    off = [c for c in cells if not c["agrees"]]
+    text = (f"  Coloured though ρ^{steps} > 10⁻³ (not settled in {steps} steps): "
+            f"{plural(len(cells), 'cell')}; ")
+    text += (f"{'all' if not off else f'{len(ok)} of them'} show a rate within 1% of ρ "
+             "(their error shrinks by ρ per step long before it has fallen by 10³)"
+             if ok else "none shows a rate within 1% of ρ")
+    if off:
+        betas = _names(sorted({fmt_num(c["momentum"], 3) for c in off}, key=float))
+        worst = max(abs(c["rate"] - c["radius"]) / c["radius"] for c in off)
+        swing = (", where the dominant roots are complex (|z| = √β: the error swings as it "
+                 "shrinks)" if all(c["complex"] for c in off) else "")
+        text += (f"; the other {len(off)}, at β = {betas}{swing}, show the rate a fit found "
+                 f"on that unsettled stretch, up to {percent(worst)} off ρ")
+    return text + "."
 
 
 # ============================================================================ 8. Rosenbrock

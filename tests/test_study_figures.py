@@ -604,3 +604,40 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
                                f"k = {w0}–{w1}, earlier steps included: "
                                f"{plots.fmt(st.measurement.order, 3)}"), c.reason
     assert w0 < k - 1  # the window does reach further back than the triple
+
+
+def test_coloured_cells_that_cannot_settle_are_explained():
+    """Study p. 20: cells at β = 0.95 that cannot settle in 200 steps (ρ = √0.95, ρ²⁰⁰ =
+    0.0058 > 10⁻³) showed a colour with no word; the caption counts them and says how far
+    off ρ the rate of those that disagree is."""
+    from analysis.sweeps import momentum_stability_map
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    lrs = [0.02 + 1.18 / 29, 0.02 + 15 * 1.18 / 29, 0.2]
+    smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, [0.0, 0.95], steps=200)
+    cells = study.unsettled_rate_cells(smap)
+    for c in cells:
+        b, lr = c["momentum"], c["lr"]
+        rho = math.sqrt(b) if all((1 + b - lr * lam) ** 2 < 4 * b for lam in (0.2, 4.0)) \
+            else max(abs(1 - lr * lam) for lam in (0.2, 4.0)) if b == 0 else None
+        if rho is not None:
+            assert c["radius"] == pytest.approx(rho, rel=1e-9)
+        assert 200 * math.log(c["radius"]) > math.log(1e-3) and math.isfinite(c["rate"])
+    # β = 0: |1 − 0.0607·0.2|²⁰⁰ = 0.087 > 10⁻³ (unsettled, a clean geometric decay);
+    # η = 0.2: 0.96²⁰⁰ = 2.8e−4 settles; β = 0.95: every stable cell is unsettled
+    got = {(round(c["lr"], 4), c["momentum"]) for c in cells}
+    assert (round(lrs[0], 4), 0.0) in got and (0.2, 0.0) not in got
+    assert any(c["momentum"] == 0.95 for c in cells)
+    text = study.unsettled_text(cells, 200)
+    off = [c for c in cells if not c["agrees"]]
+    assert text.startswith(f"  Coloured though ρ^200 > 10⁻³ (not settled in 200 steps): "
+                           f"{len(cells)} cell")
+    if off:
+        worst = max(abs(c["rate"] - c["radius"]) / c["radius"] for c in off)
+        assert f"up to {study.percent(worst)} off ρ" in text
+
+
+def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    assert "Coloured though ρ²⁰⁰ > 10⁻³ (not settled in 200 steps)" in block.caption
