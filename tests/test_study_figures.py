@@ -641,3 +641,21 @@ def test_coloured_cells_that_cannot_settle_are_explained():
 def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
     (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
     assert "Coloured though ρ²⁰⁰ > 10⁻³ (not settled in 200 steps)" in block.caption
+
+
+def test_a_per_step_table_of_a_short_run_shows_every_step():
+    """Study p. 18: Newton on cosh(x/2) has 7 steps clear of rounding, and its per-step table
+    showed k = 0, 1, 2, 3, 5, 6, leaving out k = 4 without a word."""
+    s = study.Study(Builder("study cosh rows"), quick=True)
+    study.section_newton_cosh(s)
+    (t,) = [b for b in s.doc.blocks if getattr(b, "title", None)
+            and "errors and ratios per step" in b.title]
+    ks = [int(r[0].rstrip("†")) for r in t.rows if r[0].rstrip("†").isdigit()]
+    # x ← x − tanh(x/2)/(1/2) from 10: the steps k with e_k and e_(k+1) above 10³·ε·e₀
+    x = [10.0]
+    for _ in range(12):
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    e = np.abs(x)
+    floor = 1e3 * np.finfo(float).eps * max(e[0], 1.0)
+    clear = [k for k in range(len(e) - 1) if e[k] > floor and e[k + 1] > floor]
+    assert ks == clear == list(range(len(clear)))
