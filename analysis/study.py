@@ -243,8 +243,10 @@ class Study:
         self.doc.paragraph(s)
 
     def figure(self, draw: Callable[[Any], Any], height: float, caption: str,
-               label: str, half: bool = False) -> None:
-        self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
+               label: str, half: bool = False) -> Any:
+        """Add a figure (drawn at once, :meth:`analysis.pages.Document.figure`); returns its
+        block, whose caption may still be completed from what the drawing shows."""
+        return self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
 
 
 #: a per-step table of a run with at most this many ratios clear of rounding shows every one
@@ -478,19 +480,26 @@ def section_quadratic(S: Study) -> None:
     S.figure(draw, 190.0, f"GD on x² from x₀ = 10 (circle: start, square: after {n_path} "
              "steps; numbers: iteration index).", "x² iterates")
     rows = len(plots.rate_study_groups(studies))
-    S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig),
-        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
+    marks: dict[str, tuple[list[int], list[int]]] = {}
+
+    def draw_errors(fig: Any) -> Any:
+        out = plots.plot_rate_studies(studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k",
+                                      fig=fig)
+        marks.clear()
+        marks.update(plots_lecture.ratio_marks(fig))
+        return out
+
+    block = S.figure(draw_errors,
+                     HALF if rows == 1 else plots.error_rows_height(rows, each=200.0), "",
+                     "x² errors")
+    block.caption = (  # now that the drawing tells which ratio markers it shows
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
         "(dashed, drawn at least ×10 above so that both show); the fitted window is shaded "
-        "along each curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a "
-        f"run of more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes "
-        "and every j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, thin, under the markers)."
+        "along each curve.  Right: the measured factor e_(k+1)/e_k per step sits on the "
+        "predicted |1 − ηL| (dashed lines, thin, under the markers).  " + marks_text(marks)
         + ("  Runs of very different lengths are in separate rows, each with its own "
            "iteration axis." if rows > 1 else "")
-        + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies),
-        "x² errors")
+        + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies))
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
@@ -956,20 +965,32 @@ def section_conditioning(S: Study) -> None:
         swing = (f"  For heavy ball the roots of z² − (1 + β − ηL)z + β are complex, "
                  f"{fmt_num(roots[0].real, 3)} ± {fmt_num(abs(roots[0].imag), 3)}i, of modulus "
                  f"√β = {fmt_num(math.sqrt(0.5), 4)} and angle {fmt_num(theta, 3)} rad: x₂ at "
-                 "iteration k is ρᵏ times a rotating cosine, so the single ratio e_(k+1)/e_k "
+                 f"iteration k is ρᵏ times a rotating cosine, so the single ratio {X2_RATIO} "
                  "swings far above and below √β (whenever x₂ passes near zero); it is their "
                  f"geometric mean that follows √β (over the {len(x2) - 1} steps: "
                  f"{fmt_num(gmean, 4)}).")
-    S.figure(lambda fig: plots.plot_error(
-        {k: np.abs(runs[k].path[:, 1]) for k in rates_x2}, rates=rates_x2,
-        ylabel="|x₂| at iteration k (log scale)", title="The steep coordinate x₂ against theory",
-        fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
+    x2_marks: dict[str, tuple[list[int], list[int]]] = {}
+
+    def draw_x2(fig: Any) -> Any:
+        out = plots.plot_error(
+            {k: np.abs(runs[k].path[:, 1]) for k in rates_x2}, rates=rates_x2,
+            ylabel="|x₂| at iteration k (log scale)",
+            title="The steep coordinate x₂ against theory", fig=fig)
+        for ax in plots_lecture.ratio_axes(fig):  # the ratio of what the left panel shows
+            ax.set_ylabel(X2_RATIO)
+        x2_marks.clear()
+        x2_marks.update(plots_lecture.ratio_marks(fig))
+        return out
+
+    block = S.figure(
+        draw_x2, HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
         "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
-        "open markers: the ratio per step (right), over thin dashed lines at the predicted "
-        "ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its line (the "
-        "line joining the markers is left out there); heavy ball's markers are joined by a "
-        "thin solid line." + swing, "x2 errors")
+        f"open markers: the ratio {X2_RATIO} per step (right), over thin dashed lines at the "
+        "predicted ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its "
+        "line (the line joining the markers is left out there); heavy ball's markers are "
+        "joined by a thin solid line." + swing, "x2 errors")
+    block.caption += around_text(x2_marks)
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket
@@ -1037,6 +1058,35 @@ def section_conditioning(S: Study) -> None:
     S.rate("gd η = 0.4 on x₁² + 2x₂²", obj2, "gd", x0, lr=0.4)
     S.theory_table()
     S.checks_table(since)
+
+
+#: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
+X2_RATIO = "|x₂| at k + 1 / |x₂| at k"
+
+
+def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
+    """The caption's sentence on the ratio markers a drawn figure shows
+    (:func:`analysis.plots_lecture.ratio_marks`): the rule that spaces them and, per series,
+    how many it shows over which iterations."""
+    per = [f"{name} {plural(len(ks), 'marker')} (k = {min(ks)}–{max(ks)})"
+           if len(ks) > 1 else f"{name} 1 marker (k = {ks[0]})"
+           for name, (ks, _) in marks.items() if ks]
+    return ("Open markers, spaced so that none overlaps another and that the theory line "
+            "they lie on shows between them" + (": " + ", ".join(per) if per else "")
+            + ".")
+
+
+def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
+    """The caption's sentence on ratio markers drawn larger and hollow around an equal one
+    of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
+    figure): which series, at which k; empty when there are none."""
+    parts = [f"{name} at k = {_names([str(k) for k in around])}"
+             for name, (_, around) in marks.items() if around]
+    if not parts:
+        return ""
+    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal to one of "
+            "a series drawn before it at the same k, drawn around that one so that both "
+            "show.")
 
 
 def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, Any]]:

@@ -606,6 +606,39 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     assert w0 < k - 1  # the window does reach further back than the triple
 
 
+def _drawn(block) -> Figure:
+    fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    return fig
+
+
+def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_markers(
+        conditioning):
+    """Study p. 19: the ratio axis read e₍ₖ₊₁₎/eₖ though the panel plots the ratio of the
+    coordinate x₂, and enlarged triangles were drawn with no word.  Heavy ball's first step
+    from v = 0 is GD's step, so at k = 0 momentum's ratio |1 − ηL| = 1.4 equals GD η = 0.6's
+    and its marker is drawn around that one."""
+    from landscape import Objective
+    from optimizers import minimize
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "x2 errors"]
+    fig = _drawn(block)
+    (axr,) = [ax for ax in fig.axes if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
+    assert axr.get_ylabel() == "|x₂| at k + 1 / |x₂| at k"
+    assert "ratio |x₂| at k + 1 / |x₂| at k per step" in block.caption
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    hb = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
+                  record=True).path[:, 1]
+    assert abs(hb[1] / hb[0]) == pytest.approx(abs(1 - 0.6 * 4.0), rel=1e-12)
+    around = sorted(int(round(x)) for ln in axr.get_lines()
+                    if ln.get_gid() == "ratios-around" for x in ln.get_xdata())
+    assert 0 in around
+    ks = ", ".join(str(k) for k in around[:-1]) + (" and " if len(around) > 1 else "") + \
+        str(around[-1])
+    assert (f"A larger hollow marker (momentum η = 0.6, β = 0.5 at k = {ks}) is a ratio "
+            "equal to one of a series drawn before it at the same k") in block.caption
+
+
 def test_coloured_cells_that_cannot_settle_are_explained():
     """Study p. 20: cells at β = 0.95 that cannot settle in 200 steps (ρ = √0.95, ρ²⁰⁰ =
     0.0058 > 10⁻³) showed a colour with no word; the caption counts them and says how far
@@ -641,6 +674,41 @@ def test_coloured_cells_that_cannot_settle_are_explained():
 def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
     (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
     assert "Coloured though ρ²⁰⁰ > 10⁻³ (not settled in 200 steps)" in block.caption
+
+
+@pytest.fixture(scope="module")
+def quadratic():
+    s = study.Study(Builder("study quadratic test"), quick=True)
+    study.section_quadratic(s)
+    return s
+
+
+def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
+    """Study p. 9: the caption said a run of more than 60 steps shows its first steps, its
+    extremes and every j-th, but gd η = 0.2 showed 3 markers (those on a theory line are
+    spaced so that the line shows): the caption now counts the markers drawn."""
+    (block,) = [b for b in quadratic.doc.figures() if b.label == "x² errors"]
+    assert "shows its first steps, its extremes and every j-th" not in block.caption
+    fig = _drawn(block)
+    colours = {}  # the legend's label of each series colour
+    for lg in fig.legends:
+        for h, t in zip(lg.legend_handles, lg.get_texts(), strict=False):
+            if hasattr(h, "get_marker") and h.get_marker() not in ("None", None, ""):
+                colours[tuple(np.round(plots.mpl.colors.to_rgba(h.get_color()), 3))] = \
+                    " ".join(t.get_text().split())
+    counts = {}
+    for ax in fig.axes:
+        for ln in ax.get_lines():
+            if ln.get_gid() == "ratios":
+                name = colours[tuple(np.round(plots.mpl.colors.to_rgba(ln.get_color()), 3))]
+                every = ln.get_markevery()
+                counts[name] = counts.get(name, 0) + (len(ln.get_xdata()) if every is None
+                                                      else len(every))
+    assert set(counts) == {"gd η = 0.2", "gd η = 0.05", "gd η = 1.1"}
+    for name, n in counts.items():
+        assert re.search(rf"{re.escape(name)} {n} markers? \(k = \d+", block.caption), (
+            name, n, block.caption)
+    assert "spaced so that none overlaps another" in block.caption
 
 
 def test_a_per_step_table_of_a_short_run_shows_every_step():
