@@ -1068,11 +1068,11 @@ def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
     """The caption's sentence on the ratio markers a drawn figure shows
     (:func:`analysis.plots_lecture.ratio_marks`): the rule that spaces them and, per series,
     how many it shows over which iterations."""
-    per = [f"{name} {plural(len(ks), 'marker')} (k = {min(ks)}–{max(ks)})"
-           if len(ks) > 1 else f"{name} 1 marker (k = {ks[0]})"
+    per = [f"{name}: {plural(len(ks), 'marker')} (k = {min(ks)}–{max(ks)})"
+           if len(ks) > 1 else f"{name}: 1 marker (k = {ks[0]})"
            for name, (ks, _) in marks.items() if ks]
     return ("Open markers, spaced so that none overlaps another and that the theory line "
-            "they lie on shows between them" + (": " + ", ".join(per) if per else "")
+            "they lie on shows between them" + (" (" + "; ".join(per) + ")" if per else "")
             + ".")
 
 
@@ -1084,9 +1084,9 @@ def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str
              for name, (_, around) in marks.items() if around]
     if not parts:
         return ""
-    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal to one of "
-            "a series drawn before it at the same k, drawn around that one so that both "
-            "show.")
+    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal or nearly "
+            "equal to one of a series drawn before it at the same k, drawn around that one so "
+            "that both show.")
 
 
 def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, Any]]:

@@ -1056,3 +1056,16 @@ def test_a_short_table_with_its_lead_in_splits_rather_than_leave_a_sixth_blank(t
     assert "LEAD-IN" in texts[0] and "ROW-0" in texts[0] and "ROW-7" in texts[1]
     assert "STEPS (continued)" in texts[1]
     assert not res.page_fill[0].ends_section and res.page_fill[0].blank <= 0.15, res.page_fill
+
+
+#: no page in the middle of a section is more than this share blank (the study's pages)
+MID_SECTION_BLANK = 0.15
+
+
+def test_study_pages_in_mid_section_are_at_most_fifteen_percent_blank(quick_study):
+    """The study's pages that do not end a section: at most :data:`MID_SECTION_BLANK` of the
+    text area blank, measured on the PDF (:func:`blank_share`) and in the engine's record."""
+    pdf = reader(quick_study.pdf)
+    for f, page in zip(quick_study.page_fill, pdf.pages, strict=True):
+        if not f.ends_section:
+            assert blank_share(page) <= MID_SECTION_BLANK and f.blank <= MID_SECTION_BLANK, f

@@ -636,7 +636,8 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     ks = ", ".join(str(k) for k in around[:-1]) + (" and " if len(around) > 1 else "") + \
         str(around[-1])
     assert (f"A larger hollow marker (momentum η = 0.6, β = 0.5 at k = {ks}) is a ratio "
-            "equal to one of a series drawn before it at the same k") in block.caption
+            "equal or nearly equal to one of a series drawn before it at the same k"
+            ) in block.caption
 
 
 def test_coloured_cells_that_cannot_settle_are_explained():
@@ -706,7 +707,7 @@ def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
                                                       else len(every))
     assert set(counts) == {"gd η = 0.2", "gd η = 0.05", "gd η = 1.1"}
     for name, n in counts.items():
-        assert re.search(rf"{re.escape(name)} {n} markers? \(k = \d+", block.caption), (
+        assert re.search(rf"{re.escape(name)}: {n} markers? \(k = \d+", block.caption), (
             name, n, block.caption)
     assert "spaced so that none overlaps another" in block.caption
 
