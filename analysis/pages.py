@@ -17,10 +17,11 @@ numbers of the contents are stable).
   its height, or :data:`LAST_SHRINK` rather than leave a third of the page blank);
   consecutive ``half=True`` figures share a row.  A figure that does not fit the rest of
   the page even at :data:`MIN_SHRINK` floats, LaTeX-style: it waits for the top of the next
-  page while the paragraphs, formulas and tables after it fill this one; figures keep their
-  order, and a figure never floats past a heading, a page break or text that points back
-  ("above", "preceding", "previous"), so such wording stays true, nor into a paragraph split
-  across the page (it waits for the paragraph's end)
+  page while the paragraphs, formulas and tables after it (also a lead-in kept with the
+  table it announces) fill this one; figures keep their order, and a figure never floats
+  past a heading, a page break or text that points back ("above", "preceding",
+  "previous"), so such wording stays true, nor into a paragraph split across the page (it
+  waits for the paragraph's end)
   (:attr:`Document.deferred` lists the figures that floated).
 * Formulas: matplotlib mathtext (from :func:`sympy.latex`), one line per Drawing, broken
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
@@ -28,14 +29,15 @@ numbers of the contents are stable).
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
   width (words and numbers never split; the room goes where it takes most lines off); a
   table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
-  unless moving it would leave more than a third of the page blank
-  (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
+  unless moving it (with a lead-in kept with it) would leave more than 15% of the page
+  blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
   enough to fill at least half of the rest of the page); a table that misses a page with
   footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
-  on the page where the table (or the table's last part) ends; the provenance legends that
+  on the page where the table (or the table's last part) ends; notes with one head
+  ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
   holds a part of a split table carries the legend of the markers that part uses.
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
@@ -100,7 +102,7 @@ MIN_PANEL = 90.0
 #: it has at least 2 × :data:`MIN_ROWS` rows.
 SHORT_ROWS = 12
 #: The share of a page left blank above which a short table splits rather than move whole.
-SHORT_SPLIT_GAP = 1.0 / 3.0
+SHORT_SPLIT_GAP = 0.15
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
@@ -336,6 +338,44 @@ def note_reference(note: str, page: int) -> str:
     if len(head) > 90:
         head = head[:88].rsplit(" ", 1)[0] + " …"
     return f"{head}: see the full note on p. {page}."
+
+
+#: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …"): a
+#: capitalised word or two before the colon, no formula
+_NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?: [\w‘’]+){0,2}):\s+")
+
+
+def note_head(note: str) -> str:
+    """The head of a footnote ("Agreement" of "Agreement: …"; :data:`_NOTE_HEAD`), or ''."""
+    m = _NOTE_HEAD.match(note)
+    return m.group(1) if m else ""
+
+
+def merge_headed(notes: Sequence[str], note: str) -> list[str]:
+    """``notes`` with ``note`` added: into the note with the same head when there is one
+    (one "Agreement:" per page, whatever tables brought theirs), its body after the bodies
+    there and a pointer to a full note elsewhere (:func:`note_reference`) last, as "See also
+    …"; else at the end.  A body already there is not repeated."""
+    head = note_head(note)
+    at = next((i for i, n in enumerate(notes) if head and note_head(n) == head), None)
+    if at is None:
+        return [*notes, note]
+    pointer = re.compile(r"(?:[Ss]ee(?: also)? )(the full note on p\. \d+\.)")
+    plain: list[str] = []
+    refs: list[str] = []
+    for n in (notes[at], note):
+        for part in re.split(r"(?<=\.)\s+(?=See also the full note)", n[len(head) + 1:].strip()):
+            m = pointer.fullmatch(part.strip())
+            group = refs if m else plain
+            text = m.group(1) if m else part.strip()
+            if text not in group:
+                group.append(text)
+    if plain:  # each body a sentence of its own
+        text = "  ".join([plain[0], *(b[:1].upper() + b[1:] for b in plain[1:]),
+                          *("See also " + r for r in refs)])
+    else:
+        text = "  ".join(["see " + refs[0], *("See also " + r for r in refs[1:])])
+    return [*notes[:at], f"{head}: {text}", *notes[at + 1:]]
 
 
 # ============================================================================ formulas
@@ -951,6 +991,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.nxt._frame = getattr(self, "_frame", None)
             if self._whole_on_next(aW):
                 return []
+            # what moving the block whole would leave blank: the lead-in's room too
+            self.nxt.lead = hh + self.nxt.getSpaceBefore()
             parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
             if not parts:  # (one part: the block whole, fitted to the rest of the page)
                 return []
@@ -1023,6 +1065,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.table = self._table(self.cells)
             self._reserve = 0.0
             self._squeeze = 0.0  # points taken from the clear space above the notes
+            self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
 
         def _cell(self, text: str, align: str, bold: bool = False) -> Any:
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
@@ -1083,10 +1126,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def splits_short(self, aH: float) -> bool:
             """Whether this short table splits all the same: moving it whole would leave
-            more than :data:`SHORT_SPLIT_GAP` of the page blank (``aH`` points), and it has
-            rows enough for :data:`MIN_ROWS` on each side (a table of a few rows stays
+            more than :data:`SHORT_SPLIT_GAP` of the page blank (``aH`` points, and the
+            room of a lead-in kept with it, :attr:`lead`, which would move with it), and it
+            has rows enough for :data:`MIN_ROWS` on each side (a table of a few rows stays
             whole)."""
-            return aH > SHORT_SPLIT_GAP * CONTENT_H and len(self.rows) >= 2 * MIN_ROWS
+            return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
+                    and len(self.rows) >= 2 * MIN_ROWS)
 
         def _squeezed(self, aW: float, aH: float) -> Any:
             """This table whole in ``aH`` points when it misses them by at most
@@ -1624,7 +1669,7 @@ class Document:
                          else self._note_pages.get(r, page))
                 r = r if first == page else note_reference(r, first)
             if r and r not in rest:
-                rest.append(r)
+                rest = merge_headed(rest, r)
         return keys, rest
 
     @staticmethod
@@ -1854,8 +1899,9 @@ _BACK_REFERENCE = re.compile(r"\b(above|preceding|previous)\b", re.IGNORECASE)
 def _floats_past(f: Any, ns: Any) -> bool:
     """Whether a waiting figure may float past flowable ``f`` (``f`` then goes before it):
     paragraphs, formulas, tables and spaces may, unless their text points back
-    (:data:`_BACK_REFERENCE`); headings, page breaks, figures and the end of the document
-    may not."""
+    (:data:`_BACK_REFERENCE`), and so may a lead-in kept with the table it announces (no
+    heading among them); headings, page breaks, figures and the end of the document may
+    not."""
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Spacer as RLSpacer
     from reportlab.platypus.doctemplate import ActionFlowable
@@ -1866,6 +1912,10 @@ def _floats_past(f: Any, ns: Any) -> bool:
         return not _BACK_REFERENCE.search(f.getPlainText())
     if isinstance(f, ns.TableFlowable):
         return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
+    if isinstance(f, ns.KeepWithNext):  # a lead-in and the table it announces: as its parts
+        return (f.nxt is not None and not any(isinstance(h, ns.HeadingFlowable)
+                                               for h in f.heads)
+                and all(_floats_past(g, ns) for g in f._parts()))
     return isinstance(f, (ns.MathFlowable, RLSpacer))
 
 

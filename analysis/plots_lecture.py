@@ -50,6 +50,8 @@ __all__ = [
     "plot_noise_ball",
     "plot_schedules",
     "plot_surfaces",
+    "ratio_axes",
+    "ratio_marks",
 ]
 
 
@@ -503,3 +505,59 @@ def plot_error_ratios(
         + " vs theory ρ (dashed)", fontsize=9)
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+#: names of the markers a ratio series may be drawn with, as a caption says them
+MARKER_NAMES = {"o": "circle", "s": "square", "^": "triangle", "v": "triangle",
+                "<": "triangle", ">": "triangle", "D": "diamond", "d": "diamond",
+                "p": "pentagon", "h": "hexagon", "X": "cross", "P": "plus", "*": "star"}
+
+
+def ratio_axes(fig: FigureLike) -> list[Any]:
+    """The axes of a drawn figure (and of its subfigures) that hold per-step ratio markers
+    (:func:`analysis.plots.draw_ratios`): the ratio panels, whose label the caller may make
+    say what the ratio is of."""
+    from analysis.plots import _containers
+
+    return [ax for sub in _containers(fig) for ax in sub.axes
+            if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
+
+
+def ratio_marks(fig: FigureLike) -> dict[str, tuple[list[int], list[int]]]:
+    """What the ratio panels of a drawn figure mark, per series (the markers of
+    :func:`analysis.plots.draw_ratios` left after :func:`analysis.plots.space_ratio_markers`):
+    the series' legend label (or its marker's name when no legend entry has its colour and
+    marker) → (the iterations k whose ratio has a marker, the ones of them drawn larger and
+    hollow around an equal marker of a series drawn before).  For a caption that says what
+    is drawn."""
+    from matplotlib.colors import same_color
+
+    from analysis.plots import _containers
+
+    entries = []  # (legend handle, its text) of every line entry
+    for sub in _containers(fig):
+        for lg in sub.legends:
+            for h, t in zip(lg.legend_handles, lg.get_texts(), strict=False):
+                if isinstance(h, Line2D):
+                    entries.append((h, " ".join(t.get_text().split())))
+
+    def name(ln: Any) -> str:
+        return next((t for h, t in entries if h.get_marker() == ln.get_marker()
+                     and same_color(h.get_color(), ln.get_color())),
+                    MARKER_NAMES.get(str(ln.get_marker()), str(ln.get_marker())))
+
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    for ax in ratio_axes(fig):
+        for ln in ax.get_lines():
+            gid = ln.get_gid()
+            if gid not in ("ratios", "ratios-around"):
+                continue
+            x = np.asarray(ln.get_xdata(), float)
+            every = ln.get_markevery() if gid == "ratios" else None
+            idx = range(x.size) if every is None else every
+            ks = [int(round(x[i])) for i in idx]
+            drawn, around = out.setdefault(name(ln), ([], []))
+            drawn += ks
+            if gid == "ratios-around":
+                around += ks
+    return {k: (sorted(d), sorted(a)) for k, (d, a) in out.items()}

@@ -229,7 +229,7 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            convergence_table(self.b, label, st, self.section)
+            convergence_table(self.b, label, st, self.section, rows=nw_table_rows(st))
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
@@ -243,8 +243,28 @@ class Study:
         self.doc.paragraph(s)
 
     def figure(self, draw: Callable[[Any], Any], height: float, caption: str,
-               label: str, half: bool = False) -> None:
-        self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
+               label: str, half: bool = False) -> Any:
+        """Add a figure (drawn at once, :meth:`analysis.pages.Document.figure`); returns its
+        block, whose caption may still be completed from what the drawing shows."""
+        return self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
+
+
+#: a per-step table of a run with at most this many ratios clear of rounding shows every one
+#: of them (a longer run shows :data:`NW_ROWS` of them: the first two, then evenly spaced)
+NW_EVERY_STEP = 8
+NW_ROWS = 6
+
+
+def nw_table_rows(st: Any) -> int:
+    """How many steps the per-step table of rate study ``st`` shows
+    (:func:`analysis.report.convergence_table`): every step its run has clear of rounding
+    when they are at most :data:`NW_EVERY_STEP` (leaving one or two out of so few would
+    hide steps for no room gained), else :data:`NW_ROWS`."""
+    try:
+        ks, _ = plots.error_ratios(plots.study_errors(st))
+    except ValueError:
+        return NW_ROWS
+    return int(ks.size) if ks.size <= NW_EVERY_STEP else NW_ROWS
 
 
 #: the adaptive methods' first step against its closed form: largest relative difference
@@ -460,19 +480,26 @@ def section_quadratic(S: Study) -> None:
     S.figure(draw, 190.0, f"GD on x² from x₀ = 10 (circle: start, square: after {n_path} "
              "steps; numbers: iteration index).", "x² iterates")
     rows = len(plots.rate_study_groups(studies))
-    S.figure(lambda fig: plots.plot_rate_studies(
-        studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k", fig=fig),
-        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
+    marks: dict[str, tuple[list[int], list[int]]] = {}
+
+    def draw_errors(fig: Any) -> Any:
+        out = plots.plot_rate_studies(studies, title="Error |xₖ − 0| and the rate |1 − ηL|^k",
+                                      fig=fig)
+        marks.clear()
+        marks.update(plots_lecture.ratio_marks(fig))
+        return out
+
+    block = S.figure(draw_errors,
+                     HALF if rows == 1 else plots.error_rows_height(rows, each=200.0), "",
+                     "x² errors")
+    block.caption = (  # now that the drawing tells which ratio markers it shows
         "Left: measured error (solid, log scale) and the theoretical slope |1 − ηL|^k "
         "(dashed, drawn at least ×10 above so that both show); the fitted window is shaded "
-        "along each curve.  Right: the measured factor e_(k+1)/e_k per step (open markers; a "
-        f"run of more than {plots.RATIO_MARKERS} steps shows its first steps, its extremes "
-        "and every j-th) sits on the predicted "
-        "|1 − ηL| (dashed lines, thin, under the markers)."
+        "along each curve.  Right: the measured factor e_(k+1)/e_k per step sits on the "
+        "predicted |1 − ηL| (dashed lines, thin, under the markers).  " + marks_text(marks)
         + ("  Runs of very different lengths are in separate rows, each with its own "
            "iteration axis." if rows > 1 else "")
-        + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies),
-        "x² errors")
+        + multiples_text(plots.rate_studies_panels(studies)) + window_cut_text(studies))
     sweep = lr_sweep(obj, "gd", [10.0], np.geomspace(0.01, 1.5, 16 if S.quick else 31),
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
@@ -938,20 +965,32 @@ def section_conditioning(S: Study) -> None:
         swing = (f"  For heavy ball the roots of z² − (1 + β − ηL)z + β are complex, "
                  f"{fmt_num(roots[0].real, 3)} ± {fmt_num(abs(roots[0].imag), 3)}i, of modulus "
                  f"√β = {fmt_num(math.sqrt(0.5), 4)} and angle {fmt_num(theta, 3)} rad: x₂ at "
-                 "iteration k is ρᵏ times a rotating cosine, so the single ratio e_(k+1)/e_k "
+                 f"iteration k is ρᵏ times a rotating cosine, so the single ratio {X2_RATIO} "
                  "swings far above and below √β (whenever x₂ passes near zero); it is their "
                  f"geometric mean that follows √β (over the {len(x2) - 1} steps: "
                  f"{fmt_num(gmean, 4)}).")
-    S.figure(lambda fig: plots.plot_error(
-        {k: np.abs(runs[k].path[:, 1]) for k in rates_x2}, rates=rates_x2,
-        ylabel="|x₂| at iteration k (log scale)", title="The steep coordinate x₂ against theory",
-        fig=fig), HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
+    x2_marks: dict[str, tuple[list[int], list[int]]] = {}
+
+    def draw_x2(fig: Any) -> Any:
+        out = plots.plot_error(
+            {k: np.abs(runs[k].path[:, 1]) for k in rates_x2}, rates=rates_x2,
+            ylabel="|x₂| at iteration k (log scale)",
+            title="The steep coordinate x₂ against theory", fig=fig)
+        for ax in plots_lecture.ratio_axes(fig):  # the ratio of what the left panel shows
+            ax.set_ylabel(X2_RATIO)
+        x2_marks.clear()
+        x2_marks.update(plots_lecture.ratio_marks(fig))
+        return out
+
+    block = S.figure(
+        draw_x2, HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
         "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
-        "open markers: the ratio per step (right), over thin dashed lines at the predicted "
-        "ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its line (the "
-        "line joining the markers is left out there); heavy ball's markers are joined by a "
-        "thin solid line." + swing, "x2 errors")
+        f"open markers: the ratio {X2_RATIO} per step (right), over thin dashed lines at the "
+        "predicted ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its "
+        "line (the line joining the markers is left out there); heavy ball's markers are "
+        "joined by a thin solid line." + swing, "x2 errors")
+    block.caption += around_text(x2_marks)
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, 14 if S.quick else 25),
                      steps=100)
     lo, hi = sweep.bracket
@@ -991,7 +1030,8 @@ def section_conditioning(S: Study) -> None:
              f"β, {steps} steps each (grey: diverged).  The black curve is where the predicted "
              "spectral radius crosses 1; momentum widens the stable range of η from 2/L to "
              "2(1 + β)/L."
-             + (hole_text + "." if hole_text else ""), "momentum map")
+             + (hole_text + "." if hole_text else "")
+             + unsettled_text(unsettled_rate_cells(smap), steps), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
                     reason=f"{ag['cells']} cells; agrees when at least 98% match; boundary "
@@ -1020,6 +1060,35 @@ def section_conditioning(S: Study) -> None:
     S.checks_table(since)
 
 
+#: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
+X2_RATIO = "|x₂| at k + 1 / |x₂| at k"
+
+
+def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
+    """The caption's sentence on the ratio markers a drawn figure shows
+    (:func:`analysis.plots_lecture.ratio_marks`): the rule that spaces them and, per series,
+    how many it shows over which iterations."""
+    per = [f"{name}: {plural(len(ks), 'marker')} (k = {min(ks)}–{max(ks)})"
+           if len(ks) > 1 else f"{name}: 1 marker (k = {ks[0]})"
+           for name, (ks, _) in marks.items() if ks]
+    return ("Open markers, spaced so that none overlaps another and that the theory line "
+            "they lie on shows between them" + (" (" + "; ".join(per) + ")" if per else "")
+            + ".")
+
+
+def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
+    """The caption's sentence on ratio markers drawn larger and hollow around an equal one
+    of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
+    figure): which series, at which k; empty when there are none."""
+    parts = [f"{name} at k = {_names([str(k) for k in around])}"
+             for name, (_, around) in marks.items() if around]
+    if not parts:
+        return ""
+    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal or nearly "
+            "equal to one of a series drawn before it at the same k, drawn around that one so "
+            "that both show.")
+
+
 def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, Any]]:
     """The cells of a heavy-ball stability map that are stable (predicted radius ρ below
     1 − margin, not diverged) but have no measured rate, each re-run to say why: its (η, β),
@@ -1034,14 +1103,65 @@ def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, An
     for i, j in zip(*np.nonzero((smap.predicted_radius < 1.0 - margin) & ~smap.diverged
                                 & np.isnan(smap.measured_rate)), strict=True):
         lr, b, rho = float(smap.lrs[j]), float(smap.momenta[i]), float(smap.predicted_radius[i, j])
-        roots = [z for l_ in lam for z in np.roots([1.0, -(1.0 + b - lr * l_), b])]
-        top = max(roots, key=abs)
         run = _run(obj, x0, "momentum", lr=lr, momentum=b, steps=int(smap.steps))
         out.append({"lr": lr, "momentum": b, "radius": rho,
                     "settles": smap.steps * math.log(rho) <= math.log(SETTLE_DROP),
-                    "complex": bool(abs(np.imag(top)) > 1e-12),
+                    "complex": dominant_root_complex(lr, b, lam),
                     "kind": measure(run.path, smap.minimizer).kind})
     return out
+
+
+def dominant_root_complex(lr: float, beta: float, lam: Sequence[float]) -> bool:
+    """Whether the root of largest modulus of z² − (1 + β − ηλ)z + β over the curvatures
+    ``lam`` (the heavy ball's modes on a quadratic) is complex: its error then swings as it
+    shrinks, by |z| = √β per step."""
+    roots = [z for l_ in lam for z in np.roots([1.0, -(1.0 + beta - lr * float(l_)), beta])]
+    return bool(abs(np.imag(max(roots, key=abs))) > 1e-12)
+
+
+def unsettled_rate_cells(smap: Any) -> list[dict[str, Any]]:
+    """The cells of a heavy-ball stability map that show a measured rate (a colour) though
+    they cannot settle within the run (stable, predicted radius ρ with ρ^steps > 10⁻³):
+    their (η, β), ρ, the measured rate, whether it agrees with ρ (``rate_agrees``) and
+    whether the dominant root is complex (:func:`dominant_root_complex`)."""
+    from analysis.sweeps import SETTLE_DROP
+
+    lam = np.asarray(smap.eigenvalues, float)
+    rho = np.asarray(smap.predicted_radius, float)
+    stable = (rho < 1.0 - float(smap.agreement["boundary_margin"])) & ~smap.diverged
+    with np.errstate(divide="ignore"):
+        slow = smap.steps * np.log(np.maximum(rho, 1e-300)) > math.log(SETTLE_DROP)
+    out = []
+    for i, j in zip(*np.nonzero(stable & slow & np.isfinite(smap.measured_rate)), strict=True):
+        lr, b = float(smap.lrs[j]), float(smap.momenta[i])
+        out.append({"lr": lr, "momentum": b, "radius": float(rho[i, j]),
+                    "rate": float(smap.measured_rate[i, j]),
+                    "agrees": bool(smap.rate_agrees[i, j]),
+                    "complex": dominant_root_complex(lr, b, lam)})
+    return out
+
+
+def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:
+    """The caption's sentence on the coloured cells that cannot settle within ``steps``
+    (:func:`unsettled_rate_cells`): how many, how many show a rate that agrees with ρ, and
+    where the others are and how far off they are; empty when there are none."""
+    if not cells:
+        return ""
+    ok = [c for c in cells if c["agrees"]]
+    off = [c for c in cells if not c["agrees"]]
+    text = (f"  Coloured though ρ^{steps} > 10⁻³ (not settled in {steps} steps): "
+            f"{plural(len(cells), 'cell')}; ")
+    text += (f"{'all' if not off else f'{len(ok)} of them'} show a rate within 1% of ρ "
+             "(their error shrinks by ρ per step long before it has fallen by 10³)"
+             if ok else "none shows a rate within 1% of ρ")
+    if off:
+        betas = _names(sorted({fmt_num(c["momentum"], 3) for c in off}, key=float))
+        worst = max(abs(c["rate"] - c["radius"]) / c["radius"] for c in off)
+        swing = (", where the dominant roots are complex (|z| = √β: the error swings as it "
+                 "shrinks)" if all(c["complex"] for c in off) else "")
+        text += (f"; the other {len(off)}, at β = {betas}{swing}, show the rate a fit found "
+                 f"on that unsettled stretch, up to {percent(worst)} off ρ")
+    return text + "."
 
 
 # ============================================================================ 8. Rosenbrock

@@ -990,3 +990,82 @@ def test_column_widths_go_where_cells_wrap_not_to_long_spare_columns():
         assert sum(new) < sum(old), (new, old)
     iqr = _cell_lines(cost, pages.column_widths(cost, pages.CONTENT_W))[4]
     assert iqr[1:] == [1, 1, 1, 1], iqr  # "26.7ᵐ – 70.7ᵐ" on one line
+
+
+def test_one_agreement_note_per_page_whatever_tables_bring_theirs(tmp_path):
+    """Two tables on one page, each with its own "Agreement:" note (one a pointer to a long
+    note printed in full on an earlier page): the page has one "Agreement:" footnote with
+    both rules, the pointer last."""
+    long_rule = "Agreement: LONG-RULE " + "words of the rule. " * 16
+    assert len(long_rule) >= pages.LONG_NOTE
+    b = report.Builder("Agreement")
+    b.doc.table(["x", "value"], [["a", "1"]], title="Table 0", notes=[long_rule])
+    b.doc.page_break()
+    b.doc.table(["x", "value"], [["b", "2"]], title="Table 1",
+                notes=["Agreement: SHORT-RULE an order q within its band."])
+    b.doc.table(["x", "value"], [["c", "3"]], title="Table 2", notes=[long_rule])
+    res = b.write(tmp_path / "agree.pdf")
+    texts = page_texts(res.pdf)
+    assert len(texts) == 2 and "LONG-RULE" in texts[0]
+    assert texts[1].count("Agreement:") == 1, texts[1]
+    assert b.doc.page_notes[2] == [
+        "Agreement: SHORT-RULE an order q within its band.  See also the full note on p. 1."]
+
+
+def test_notes_with_one_head_merge_into_one_sentence_each():
+    a = "Agreement: an exact linear rate within 1%.  ‘Decided by’ shows Δρ/ρ."
+    b = "Agreement: an order q within [0.9 q, 1.3 q]."
+    assert pages.merge_headed([a], b) == [
+        "Agreement: an exact linear rate within 1%.  ‘Decided by’ shows Δρ/ρ.  An order q "
+        "within [0.9 q, 1.3 q]."]
+    assert pages.merge_headed(["Decided by: see the full note on p. 7."], b) == [
+        "Decided by: see the full note on p. 7.", b]
+    assert pages.merge_headed([b], b) == [b]
+    ref = "Agreement: see the full note on p. 8."
+    assert pages.merge_headed([ref], "Agreement: see the full note on p. 12.") == [
+        "Agreement: see the full note on p. 8.  See also the full note on p. 12."]
+    assert pages.note_head("Rate = factor by which it shrinks: see p. 8.") == ""
+
+
+def test_a_lead_in_and_its_table_fill_the_page_a_figure_waits_on(tmp_path):
+    """A figure that does not fit floats past the paragraph that announces a table and that
+    table (kept together): they fill the page, not a quarter of it left blank."""
+    b = report.Builder("Float past a lead-in")
+    b.doc.heading("Floats")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 230.0))
+    b.doc.paragraph("BEFORE-IT: a paragraph of plain text.")
+    b.doc.figure(_three_panels, height=500.0, caption="CAPTION-0 of a tall figure.")
+    b.doc.paragraph("LEAD-IN: per run, the errors at a few steps, as in the tables of the book.")
+    b.doc.table(["k", "e_k"], [[str(k), f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
+    res = b.write(tmp_path / "leadtable.pdf")
+    texts = page_texts(res.pdf)
+    assert "LEAD-IN" in texts[0] and "STEPS" in texts[0] and "CAPTION-0" in texts[1]
+    assert b.doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    assert res.page_fill[0].blank <= 0.15, res.page_fill
+
+
+def test_a_short_table_with_its_lead_in_splits_rather_than_leave_a_sixth_blank(tmp_path):
+    """A lead-in kept with a table of 8 rows, 18% of the page left: the lead-in and the first
+    rows stay, the rest continues on the next page (moving both would leave 18% blank)."""
+    b = report.Builder("Split a short table")
+    b.doc.add(pages.Spacer(pages.CONTENT_H * (1 - 0.18)))
+    b.doc.paragraph("LEAD-IN: the table below lists the steps.")
+    b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
+    res = b.write(tmp_path / "split.pdf")
+    texts = page_texts(res.pdf)
+    assert "LEAD-IN" in texts[0] and "ROW-0" in texts[0] and "ROW-7" in texts[1]
+    assert "STEPS (continued)" in texts[1]
+    assert not res.page_fill[0].ends_section and res.page_fill[0].blank <= 0.15, res.page_fill
+
+
+#: no page in the middle of a section is more than this share blank (the study's pages)
+MID_SECTION_BLANK = 0.15
+
+
+def test_study_pages_in_mid_section_are_at_most_fifteen_percent_blank(quick_study):
+    """The study's pages that do not end a section: at most :data:`MID_SECTION_BLANK` of the
+    text area blank, measured on the PDF (:func:`blank_share`) and in the engine's record."""
+    pdf = reader(quick_study.pdf)
+    for f, page in zip(quick_study.page_fill, pdf.pages, strict=True):
+        if not f.ends_section:
+            assert blank_share(page) <= MID_SECTION_BLANK and f.blank <= MID_SECTION_BLANK, f

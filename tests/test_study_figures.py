@@ -604,3 +604,127 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
                                f"k = {w0}–{w1}, earlier steps included: "
                                f"{plots.fmt(st.measurement.order, 3)}"), c.reason
     assert w0 < k - 1  # the window does reach further back than the triple
+
+
+def _drawn(block) -> Figure:
+    fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    return fig
+
+
+def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_markers(
+        conditioning):
+    """Study p. 19: the ratio axis read e₍ₖ₊₁₎/eₖ though the panel plots the ratio of the
+    coordinate x₂, and enlarged triangles were drawn with no word.  Heavy ball's first step
+    from v = 0 is GD's step, so at k = 0 momentum's ratio |1 − ηL| = 1.4 equals GD η = 0.6's
+    and its marker is drawn around that one."""
+    from landscape import Objective
+    from optimizers import minimize
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "x2 errors"]
+    fig = _drawn(block)
+    (axr,) = [ax for ax in fig.axes if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
+    assert axr.get_ylabel() == "|x₂| at k + 1 / |x₂| at k"
+    assert "ratio |x₂| at k + 1 / |x₂| at k per step" in block.caption
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    hb = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
+                  record=True).path[:, 1]
+    assert abs(hb[1] / hb[0]) == pytest.approx(abs(1 - 0.6 * 4.0), rel=1e-12)
+    around = sorted(int(round(x)) for ln in axr.get_lines()
+                    if ln.get_gid() == "ratios-around" for x in ln.get_xdata())
+    assert 0 in around
+    ks = ", ".join(str(k) for k in around[:-1]) + (" and " if len(around) > 1 else "") + \
+        str(around[-1])
+    assert (f"A larger hollow marker (momentum η = 0.6, β = 0.5 at k = {ks}) is a ratio "
+            "equal or nearly equal to one of a series drawn before it at the same k"
+            ) in block.caption
+
+
+def test_coloured_cells_that_cannot_settle_are_explained():
+    """Study p. 20: cells at β = 0.95 that cannot settle in 200 steps (ρ = √0.95, ρ²⁰⁰ =
+    0.0058 > 10⁻³) showed a colour with no word; the caption counts them and says how far
+    off ρ the rate of those that disagree is."""
+    from analysis.sweeps import momentum_stability_map
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    lrs = [0.02 + 1.18 / 29, 0.02 + 15 * 1.18 / 29, 0.2]
+    smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, [0.0, 0.95], steps=200)
+    cells = study.unsettled_rate_cells(smap)
+    for c in cells:
+        b, lr = c["momentum"], c["lr"]
+        rho = math.sqrt(b) if all((1 + b - lr * lam) ** 2 < 4 * b for lam in (0.2, 4.0)) \
+            else max(abs(1 - lr * lam) for lam in (0.2, 4.0)) if b == 0 else None
+        if rho is not None:
+            assert c["radius"] == pytest.approx(rho, rel=1e-9)
+        assert 200 * math.log(c["radius"]) > math.log(1e-3) and math.isfinite(c["rate"])
+    # β = 0: |1 − 0.0607·0.2|²⁰⁰ = 0.087 > 10⁻³ (unsettled, a clean geometric decay);
+    # η = 0.2: 0.96²⁰⁰ = 2.8e−4 settles; β = 0.95: every stable cell is unsettled
+    got = {(round(c["lr"], 4), c["momentum"]) for c in cells}
+    assert (round(lrs[0], 4), 0.0) in got and (0.2, 0.0) not in got
+    assert any(c["momentum"] == 0.95 for c in cells)
+    text = study.unsettled_text(cells, 200)
+    off = [c for c in cells if not c["agrees"]]
+    assert text.startswith(f"  Coloured though ρ^200 > 10⁻³ (not settled in 200 steps): "
+                           f"{len(cells)} cell")
+    if off:
+        worst = max(abs(c["rate"] - c["radius"]) / c["radius"] for c in off)
+        assert f"up to {study.percent(worst)} off ρ" in text
+
+
+def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    assert "Coloured though ρ²⁰⁰ > 10⁻³ (not settled in 200 steps)" in block.caption
+
+
+@pytest.fixture(scope="module")
+def quadratic():
+    s = study.Study(Builder("study quadratic test"), quick=True)
+    study.section_quadratic(s)
+    return s
+
+
+def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
+    """Study p. 9: the caption said a run of more than 60 steps shows its first steps, its
+    extremes and every j-th, but gd η = 0.2 showed 3 markers (those on a theory line are
+    spaced so that the line shows): the caption now counts the markers drawn."""
+    (block,) = [b for b in quadratic.doc.figures() if b.label == "x² errors"]
+    assert "shows its first steps, its extremes and every j-th" not in block.caption
+    fig = _drawn(block)
+    colours = {}  # the legend's label of each series colour
+    for lg in fig.legends:
+        for h, t in zip(lg.legend_handles, lg.get_texts(), strict=False):
+            if hasattr(h, "get_marker") and h.get_marker() not in ("None", None, ""):
+                colours[tuple(np.round(plots.mpl.colors.to_rgba(h.get_color()), 3))] = \
+                    " ".join(t.get_text().split())
+    counts = {}
+    for ax in fig.axes:
+        for ln in ax.get_lines():
+            if ln.get_gid() == "ratios":
+                name = colours[tuple(np.round(plots.mpl.colors.to_rgba(ln.get_color()), 3))]
+                every = ln.get_markevery()
+                counts[name] = counts.get(name, 0) + (len(ln.get_xdata()) if every is None
+                                                      else len(every))
+    assert set(counts) == {"gd η = 0.2", "gd η = 0.05", "gd η = 1.1"}
+    for name, n in counts.items():
+        assert re.search(rf"{re.escape(name)}: {n} markers? \(k = \d+", block.caption), (
+            name, n, block.caption)
+    assert "spaced so that none overlaps another" in block.caption
+
+
+def test_a_per_step_table_of_a_short_run_shows_every_step():
+    """Study p. 18: Newton on cosh(x/2) has 7 steps clear of rounding, and its per-step table
+    showed k = 0, 1, 2, 3, 5, 6, leaving out k = 4 without a word."""
+    s = study.Study(Builder("study cosh rows"), quick=True)
+    study.section_newton_cosh(s)
+    (t,) = [b for b in s.doc.blocks if getattr(b, "title", None)
+            and "errors and ratios per step" in b.title]
+    ks = [int(r[0].rstrip("†")) for r in t.rows if r[0].rstrip("†").isdigit()]
+    # x ← x − tanh(x/2)/(1/2) from 10: the steps k with e_k and e_(k+1) above 10³·ε·e₀
+    x = [10.0]
+    for _ in range(12):
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    e = np.abs(x)
+    floor = 1e3 * np.finfo(float).eps * max(e[0], 1.0)
+    clear = [k for k in range(len(e) - 1) if e[k] > floor and e[k + 1] > floor]
+    assert ks == clear == list(range(len(clear)))
