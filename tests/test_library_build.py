@@ -126,3 +126,28 @@ def test_build_process_killed_mid_write_leaves_nothing_that_loads(serial, tmp_pa
     assert after["stats"]["step coordinate"] == [0, 1]  # compiled, not loaded
     for key in ("x", "fun", "nit", "status"):
         assert after[key] == serial[key], key
+
+
+def test_build_process_answers_each_piece_and_skips_other_lines():
+    """The protocol of a build process: one answer per piece named, ``failed`` for a piece
+    that does not compile (here: no such method), nothing for a line that names none."""
+    import io
+
+    from optimizers import engine as E
+
+    out = io.StringIO()
+    E.build_worker(["step no-such-method\n", "not a piece at all\n", "\n"], out=out)
+    assert out.getvalue() == "failed step no-such-method\n"
+
+
+def test_library_jobs_cover_every_registered_method_once_per_engine():
+    from optimizers import engine as E
+    from optimizers.registry import METHODS
+
+    jobs = E.library_jobs()
+    assert len(jobs) == len(set(jobs))
+    assert [j for j in jobs if j[0] == "entry"] == [("entry", e[0]) for e in E.ENTRY_POINTS]
+    for name, spec in METHODS.items():
+        assert (("update", name) in jobs) == (spec.engine == "lockstep"), name
+        per_start = spec.engine == "per-start" or spec.per_start_when is not None
+        assert (("step", name) in jobs) == per_start, name
