@@ -8,7 +8,8 @@ descent's step), each scenario in fresh processes with a Numba cache of its own:
   its results are bit-identical to those of a library built in one process;
 - a build process killed while writing an entry leaves nothing a later process loads: the
   piece is reported missing, compiled again, and gives the same results;
-- when no build process can start, the build runs in the asking process alone.
+- when no build process can start, or there is one core, the build runs in the asking
+  process alone.
 """
 
 from __future__ import annotations
@@ -151,3 +152,16 @@ def test_library_jobs_cover_every_registered_method_once_per_engine():
         assert (("update", name) in jobs) == (spec.engine == "lockstep"), name
         per_start = spec.engine == "per-start" or spec.per_start_when is not None
         assert (("step", name) in jobs) == per_start, name
+
+
+def test_one_core_builds_in_the_asking_process(tmp_path):
+    """With one core no build process is started (two cheap pieces missing)."""
+    code = ("import json, subprocess\n"
+            "def refuse(*a, **k):\n    raise AssertionError('a process was started')\n"
+            "subprocess.Popen = refuse\n"
+            "from optimizers import engine as E\n"
+            "E._cores = lambda: 1\n"
+            "jobs = [('update', 'gd'), ('update', 'momentum')]\n"
+            "print(json.dumps(E.build_library(jobs=jobs)))")
+    report = _python(code, tmp_path)
+    assert report == {"processes": 1, "pieces": 2, "compiled": 2, "in_workers": 0}
