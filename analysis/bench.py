@@ -31,7 +31,8 @@ Workloads (:data:`GROUPS`)
     cache), the same formula again (cache hit, and whether SymPy got imported), the optimizer
     library made ready for a first bfgs run (import, per-start engine and the bfgs step from
     Numba's disk cache; other methods' steps load on first use) and (full run only) its
-    one-off cold build of every engine and step.
+    one-off cold build of every engine and step (``optimizers.engine.build_library``: one
+    build process per core; the note gives the processes and the CPU time of all of them).
 ``symbolic``
     Parse, gradient, Hessian, kernel source generation and compilation of the chained
     Rosenbrock function in a fresh process with an empty kernel cache.
