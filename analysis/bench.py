@@ -31,7 +31,8 @@ Workloads (:data:`GROUPS`)
     cache), the same formula again (cache hit, and whether SymPy got imported), the optimizer
     library made ready for a first bfgs run (import, per-start engine and the bfgs step from
     Numba's disk cache; other methods' steps load on first use) and (full run only) its
-    one-off cold build of every engine and step.
+    one-off cold build of every engine and step (``optimizers.engine.build_library``: one
+    build process per core; the note gives the processes and the CPU time of all of them).
 ``symbolic``
     Parse, gradient, Hessian, kernel source generation and compilation of the chained
     Rosenbrock function in a fresh process with an empty kernel cache.
@@ -707,15 +708,18 @@ print(json.dumps({'sympy': 'sympy' in sys.modules, 'success': bool(res.success)}
 #: the library and loading, from Numba's disk cache, the engine that runs it and the method's
 #: step; other methods' steps load when they are first used (the one-off build loads all)
 _ENGINE_PROBE = """
-import json, sys, time
+import json, os, sys, time
 t0 = time.perf_counter()
-from optimizers.engine import engines, method_kernel
+from optimizers.engine import build_library, engines, method_kernel
+build = None
 if sys.argv[1:]:
     engines("per_start")
     method_kernel(sys.argv[1], True)
 else:
-    engines()
-print(json.dumps({'seconds': time.perf_counter() - t0}))
+    build = build_library()
+t = os.times()
+print(json.dumps({'seconds': time.perf_counter() - t0, 'build': build,
+                  'cpu_seconds': t.user + t.system + t.children_user + t.children_system}))
 """
 
 
@@ -820,10 +824,12 @@ def bench_latency(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
                                      _child_env(NUMBA_CACHE_DIR=tmp), timeout=1800.0)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        probe = _probe(proc)
         rows.append(_row(
             "latency", "optimizer library one-off build (empty Numba cache)", None,
-            _probe_seconds(proc), None, note="once per installation (or source change)",
-            detail={"process_seconds": t},
+            probe.get("seconds"), None, note=_build_note(probe),
+            detail={"process_seconds": t, "cpu_seconds": probe.get("cpu_seconds"),
+                    "build": probe.get("build")},
         ))
     else:
         rows.append(_row(
@@ -833,11 +839,32 @@ def bench_latency(sizes: Sizes, progress: Callable[[str], Any] | None = None) ->
     return rows
 
 
-def _probe_seconds(proc: subprocess.CompletedProcess) -> float | None:
+def _probe(proc: subprocess.CompletedProcess) -> dict:
+    """The JSON record a probe process printed last (empty when it printed none)."""
     try:
-        return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
-    except (ValueError, KeyError, IndexError):
-        return None
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _probe_seconds(proc: subprocess.CompletedProcess) -> float | None:
+    seconds = _probe(proc).get("seconds")
+    return float(seconds) if isinstance(seconds, (int, float)) else None
+
+
+def _build_note(probe: dict) -> str:
+    """How the one-off build ran: its processes and CPU time (``engine.build_library``)."""
+    build = probe.get("build") or {}
+    procs = build.get("processes")
+    if not procs:
+        return "once per installation (or source change)"
+    how = ("in this process alone" if procs == 1 else
+           f"in {procs} build processes ({build.get('in_workers')} of "
+           f"{build.get('compiled')} pieces compiled there)")
+    cpu = probe.get("cpu_seconds")
+    cpu = f"; {cpu:.0f} s CPU" if isinstance(cpu, (int, float)) else ""
+    return f"once per installation (or source change); built {how}{cpu}"
 
 
 # ============================================================================ symbolic

@@ -46,7 +46,10 @@ Numba re-optimises that whole tree at each level of the call graph.  The paralle
 therefore call the chunk workers through a function pointer (a ``FunctionType`` argument),
 which keeps them out of the schedulers' code; four dispatchers are compiled, each once, with
 explicit signatures: ``first_order_chunk``, ``per_start_chunk`` (the work) and
-``first_order``, ``per_start`` (the ``prange`` schedulers).
+``first_order``, ``per_start`` (the ``prange`` schedulers).  The one-off build of the whole
+library (:func:`build_library`: the four entry points and every method's step or update,
+about a minute of CPU time) compiles its independent pieces in one build process per core,
+into the disk cache, and loads them from there.
 
 Numba's cache key of a function covers only its own file and bytecode, not the helpers it
 calls in other files; a stamp of :data:`SOURCE_HASH` beside each entry point's and each
@@ -60,11 +63,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
+import subprocess
 import sys
 import threading
 import weakref
 from collections import namedtuple
+from contextlib import contextmanager
 from pathlib import Path
 from types import FunctionType, ModuleType
 
@@ -1290,6 +1296,16 @@ ENTRY_POINTS = (
 )
 
 
+def _stamp_path(disp, name: str) -> Path | None:
+    """The file beside ``disp``'s disk cache that records the :data:`SOURCE_HASH` it was built
+    from (``None`` when the dispatcher has no usable disk cache)."""
+    cache = getattr(disp, "_cache", None)
+    path = getattr(cache, "cache_path", None)
+    if not path or not hasattr(cache, "flush"):
+        return None
+    return Path(path) / f"optimizers.engine.{name}.sources"
+
+
 def _stale_guard(disp, name: str) -> Path | None:
     """Empty ``disp``'s disk-cache index when it was built from other sources.
 
@@ -1297,18 +1313,24 @@ def _stale_guard(disp, name: str) -> Path | None:
     whole package, so a stamp file beside the cache records :data:`SOURCE_HASH`.  Returns the
     stamp path to write after compiling (``None`` when it is current or cannot be used).
     """
-    cache = getattr(disp, "_cache", None)
-    path = getattr(cache, "cache_path", None)
-    if not path or not hasattr(cache, "flush"):
+    stamp = _stamp_path(disp, name)
+    if stamp is None:
         return None
-    stamp = Path(path) / f"optimizers.engine.{name}.sources"
     try:
         if stamp.read_text() == SOURCE_HASH:
             return None
     except OSError:
         pass
-    cache.flush()
+    disp._cache.flush()
     return stamp
+
+
+def _write_stamp(stamp: Path | None) -> None:
+    if stamp is not None:
+        try:
+            stamp.write_text(SOURCE_HASH)
+        except OSError:
+            pass
 
 
 def prepare(module: ModuleType) -> ModuleType:
@@ -1334,7 +1356,48 @@ def prepare(module: ModuleType) -> ModuleType:
     return module
 
 
+# ============================================================================ the pieces
+#: a piece of the compiled library: ``("entry", name)`` an entry point of
+#: :data:`ENTRY_POINTS`, ``("step", method)`` / ``("update", method)`` a method's kernel
+Job = tuple[str, str]
+
 _KERNELS: dict[tuple[str, bool], object] = {}
+
+
+def _dispatcher(job: Job):
+    """``(dispatcher, signature, stamp name)`` of ``job``, not compiled yet."""
+    kind, name = job
+    if kind == "entry":
+        for entry, fn, sig, parallel in ENTRY_POINTS:
+            if entry == name:
+                return njit(**dict(KERNEL, cache=True, parallel=parallel))(fn), sig, name
+        raise ValueError(f"unknown entry point {name!r}")
+    if kind not in ("step", "update"):
+        raise ValueError(f"unknown kind of library piece {kind!r}")
+    module = prepare(spec_module(name))
+    sig = STEP_SIG if kind == "step" else UPDATE_SIG
+    fn = getattr(module, kind, None)
+    if fn is None:
+        raise ValueError(f"method {name!r} has no {kind} for the "
+                         f"{'per-start' if kind == 'step' else 'lock-step'} engine")
+    return njit(**BORROW)(fn), sig, f"{module.__name__}.{kind}"
+
+
+def _ready(job: Job):
+    """``job``'s dispatcher in this process: loaded from the disk cache or compiled (and
+    stored there), once; it holds exactly one signature and refuses to compile another."""
+    kind, name = job
+    store, key = (_ENGINES, name) if kind == "entry" else (_KERNELS, (name, kind == "step"))
+    with _LOCK:
+        disp = store.get(key)
+        if disp is None:
+            disp, sig, stamp_name = _dispatcher(job)
+            stamp = _stale_guard(disp, stamp_name)
+            disp.compile(sig.args)
+            disp.disable_compile()
+            _write_stamp(stamp)
+            store[key] = disp
+        return disp
 
 
 def method_kernel(method: str, per_start: bool):
@@ -1347,34 +1410,10 @@ def method_kernel(method: str, per_start: bool):
     nothing, and they run once per iteration behind a function pointer, where the increments
     and decrements of their array arguments (fifteen for a step, eight of them in ``W``) and
     of the views they take cost more than the rest of an iteration on a small problem."""
-    key = (method, per_start)
-    with _LOCK:
-        if key in _KERNELS:
-            return _KERNELS[key]
-        module = prepare(spec_module(method))
-        name, sig = ("step", STEP_SIG) if per_start else ("update", UPDATE_SIG)
-        fn = getattr(module, name, None)
-        if fn is None:
-            raise ValueError(f"method {method!r} has no {name} for the "
-                             f"{'per-start' if per_start else 'lock-step'} engine")
-        disp = njit(**BORROW)(fn)
-        stamp = _stale_guard(disp, f"{module.__name__}.{name}")
-        disp.compile(sig.args)
-        disp.disable_compile()
-        _write_stamp(stamp)
-        _KERNELS[key] = disp
-        return disp
+    return _ready(("step" if per_start else "update", method))
 
 
-def _write_stamp(stamp: Path | None) -> None:
-    if stamp is not None:
-        try:
-            stamp.write_text(SOURCE_HASH)
-        except OSError:
-            pass
-
-
-def engines(kind: str | None = None) -> dict[str, object]:
+def engines(kind: str | None = None, processes: int | None = None) -> dict[str, object]:
     """The compiled entry points, compiled or loaded from the disk cache on first use.
 
     ``first_order`` / ``per_start`` are the parallel schedulers; they run the chunk workers
@@ -1383,28 +1422,235 @@ def engines(kind: str | None = None) -> dict[str, object]:
     workers'.  Each dispatcher holds exactly one signature and refuses to compile another.
     ``kind`` (``"first_order"`` or ``"per_start"``) loads only that family (scheduler and
     worker), which halves the start-up of a process that runs one kind of method.  Without
-    ``kind`` the whole library is built: both engines and every registered method's step or
-    update (:func:`method_kernel`).
+    ``kind`` the whole library is built (:func:`build_library`, ``processes`` as there): both
+    engines and every registered method's step or update (:func:`method_kernel`).
     """
-    wanted = [e for e in ENTRY_POINTS if kind is None or e[0] in (kind, f"{kind}_chunk")]
+    wanted = [e[0] for e in ENTRY_POINTS if kind is None or e[0] in (kind, f"{kind}_chunk")]
     if not wanted:
         raise ValueError(f"unknown engine family {kind!r}")
-    with _LOCK:
-        for name, fn, sig, parallel in wanted:
-            if name in _ENGINES:
-                continue
-            opts = dict(KERNEL, cache=True, parallel=parallel)
-            disp = njit(**opts)(fn)
-            stamp = _stale_guard(disp, name)
-            disp.compile(sig.args)
-            disp.disable_compile()
-            _write_stamp(stamp)
-            _ENGINES[name] = disp
-        out = dict(_ENGINES)
     if kind is None:
-        for method, spec in METHODS.items():
-            if spec.engine == "lockstep":
-                method_kernel(method, False)
-            if spec.engine == "per-start" or spec.per_start_when is not None:
-                method_kernel(method, True)
-    return out
+        build_library(processes=processes)
+    for name in wanted:
+        _ready(("entry", name))
+    with _LOCK:
+        return dict(_ENGINES)
+
+
+# ============================================================================ the one-off build
+def library_jobs() -> list[Job]:
+    """Every piece of the library, roughly the longest to compile first (the chunk workers,
+    the schedulers, the per-start steps, the lock-step updates)."""
+    jobs: list[Job] = [("entry", e[0]) for e in ENTRY_POINTS]
+    jobs += [("step", m) for m, s in METHODS.items()
+             if s.engine == "per-start" or s.per_start_when is not None]
+    jobs += [("update", m) for m, s in METHODS.items() if s.engine == "lockstep"]
+    return jobs
+
+
+def _loaded(job: Job) -> bool:
+    kind, name = job
+    return name in _ENGINES if kind == "entry" else (name, kind == "step") in _KERNELS
+
+
+def cached(job: Job) -> bool | None:
+    """Whether Numba's disk cache holds ``job`` compiled from the current sources for this
+    process's target, whole (stamp current, index entry present, its data file written);
+    ``None`` when this cannot be told (no disk cache, or a Numba without these internals)."""
+    return _cache_state(*_dispatcher(job))
+
+
+def _cache_state(disp, sig, stamp_name: str) -> bool | None:
+    stamp = _stamp_path(disp, stamp_name)
+    if stamp is None:
+        return None
+    try:
+        if not stamp.is_file() or stamp.read_text() != SOURCE_HASH:
+            return False
+        cache = disp._cache
+        index = cache._cache_file._load_index()
+        data = index.get(cache._index_key(sig.args, disp.targetctx.codegen()))
+        return data is not None and Path(cache._cache_file._data_path(data)).is_file()
+    except Exception:  # an unreadable index or another Numba: let the serial build decide
+        return None
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+#: the command a build process runs (the package's root first on ``sys.path``, so that it
+#: compiles the same sources as its parent whatever its working directory)
+_WORKER_MAIN = ("import sys; sys.path.insert(0, {root!r}); "
+                "from optimizers.engine import build_worker; build_worker()")
+
+
+def build_library(processes: int | None = None,
+                  jobs: list[Job] | None = None) -> dict[str, object]:
+    """Make every piece of the library (``jobs``, default :func:`library_jobs`) ready in this
+    process, compiling what Numba's disk cache lacks; returns how the build ran
+    (``processes``: the processes that compiled, 1 for this one alone; ``pieces``;
+    ``compiled``: pieces the cache lacked; ``in_workers``: pieces compiled by other
+    processes).
+
+    Compilation is slow (about a minute of CPU time for the whole library) and its pieces are
+    independent, so when two or more are missing it runs like ``make -j``: ``processes``
+    build processes (default: one per core available to this one) take the missing pieces one
+    at a time, the longest first, and compile each into the disk cache (:func:`build_worker`);
+    this process then loads every piece from the cache.  Two methods sharing a function
+    (``sgd`` runs ``gd``'s update) compile it once.  It builds here alone on one core, when
+    the cache's state cannot be read, or when no process starts; a piece a build process did
+    not report built (it failed or died) is compiled here afterwards.
+
+    A build process leaves no entry that a later process loads half-written: Numba writes
+    each cache file to a temporary name and renames it; an index entry whose data file is
+    missing is a miss, and the stamp of :data:`SOURCE_HASH` is written after the entry.
+    """
+    jobs = library_jobs() if jobs is None else [tuple(job) for job in jobs]
+    report: dict[str, object] = {"processes": 1, "pieces": len(jobs), "compiled": 0,
+                                 "in_workers": 0}
+    with _LOCK:
+        todo: list[Job] = []
+        functions: set[object] = set()
+        known = True
+        for job in jobs:
+            if _loaded(job):
+                continue
+            piece = _dispatcher(job)
+            state = _cache_state(*piece)
+            known = known and state is not None
+            fn = piece[0].py_func
+            if not state and fn not in functions:
+                functions.add(fn)
+                todo.append(job)
+        report["compiled"] = len(todo)
+        wanted = min(processes if processes is not None else _cores(), len(todo))
+        if known and wanted > 1:
+            started, built = _build_in_processes(todo, wanted)
+            if started:
+                report.update(processes=started, in_workers=len(built))
+        for job in jobs:
+            _ready(job)
+    return report
+
+
+def _build_in_processes(todo: list[Job], count: int) -> tuple[int, list[Job]]:
+    """Compile ``todo`` into the disk cache in ``count`` build processes, each fed the next
+    piece when it reports the last one; returns (processes started, pieces reported built)."""
+    from numba.core import config
+
+    env = dict(os.environ)
+    if config.CACHE_DIR:
+        env["NUMBA_CACHE_DIR"] = str(config.CACHE_DIR)
+    command = [sys.executable, "-c", _WORKER_MAIN.format(root=str(PACKAGE_DIR.parent))]
+    procs = []
+    for _ in range(count):
+        try:
+            procs.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL, text=True, env=env))
+        except OSError:
+            break
+    queue = list(todo)
+    built: list[Job] = []
+    lock = threading.Lock()
+    threads = [threading.Thread(target=_feed, args=(p, queue, built, lock), daemon=True)
+               for p in procs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(procs), built
+
+
+def _feed(proc: subprocess.Popen, queue: list[Job], built: list[Job],
+          lock: threading.Lock) -> None:
+    """Hand build process ``proc`` the pieces of ``queue`` one at a time until none is left
+    or it stops answering; record those it reports built."""
+    try:
+        while True:
+            with lock:
+                if not queue:
+                    break
+                job = queue.pop(0)
+            line = " ".join(job)
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+            reply = proc.stdout.readline()
+            while reply and reply.split(" ", 1)[-1].strip() != line:
+                reply = proc.stdout.readline()  # not an answer (output of the compiler)
+            if not reply:
+                break  # the process ended: what it had is compiled here afterwards
+            if reply.startswith("built "):
+                with lock:
+                    built.append(job)
+    except OSError:
+        pass
+    finally:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def build_worker(lines=None, out=None) -> None:
+    """A build process of :func:`build_library`: for each line ``KIND NAME`` read (standard
+    input), compile that piece into Numba's disk cache and answer ``built KIND NAME`` (or
+    ``failed KIND NAME``) on standard output.
+
+    Several build processes write the cache at once.  Each piece is a function of its own,
+    with files of its own; the helpers they share that Numba caches on their own (random
+    streams, line search, Cholesky) are written by several, and Numba updates a function's
+    index without a lock (two processes adding different signatures at once can leave an entry
+    naming the other's data file), so here each index update holds a lock on its directory."""
+    lines = sys.stdin if lines is None else lines
+    out = sys.stdout if out is None else out
+    with _locked_cache_writes():
+        for line in lines:
+            job = tuple(line.split())
+            if len(job) != 2:
+                continue
+            try:
+                _ready(job)
+                reply = "built"
+            except Exception:
+                reply = "failed"  # the parent compiles it again and reports the error
+            out.write(f"{reply} {' '.join(job)}\n")
+            out.flush()
+
+
+@contextmanager
+def _locked_cache_writes():
+    """While active, each write of a Numba cache entry (its index and data files) holds an
+    exclusive ``flock`` on the cache directory (none where ``fcntl`` is missing)."""
+    try:
+        import fcntl
+
+        from numba.core.caching import IndexDataCacheFile
+    except ImportError:
+        yield
+        return
+    save = IndexDataCacheFile.save
+
+    def locked_save(self, key, data):
+        try:
+            fd = os.open(self._cache_path, os.O_RDONLY)
+        except OSError:
+            return save(self, key, data)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return save(self, key, data)
+        finally:
+            os.close(fd)
+
+    IndexDataCacheFile.save = locked_save
+    try:
+        yield
+    finally:
+        IndexDataCacheFile.save = save

@@ -234,3 +234,15 @@ def test_cpu_description_names_an_overridden_numba_target(monkeypatch):
     monkeypatch.setattr(numba.config, "CPU_NAME", None)
     monkeypatch.setattr(numba.config, "CPU_FEATURES", None)
     assert bench.cpu_description()["numba_target_source"] == "host"
+
+
+def test_build_row_note_says_how_the_library_was_built():
+    parallel = {"seconds": 31.0, "cpu_seconds": 58.4,
+                "build": {"processes": 2, "pieces": 22, "compiled": 19, "in_workers": 19}}
+    note = bench._build_note(parallel)
+    assert "built in 2 build processes (19 of 19 pieces compiled there)" in note
+    assert note.endswith("; 58 s CPU")
+    alone = {"seconds": 55.0, "cpu_seconds": 55.2,
+             "build": {"processes": 1, "pieces": 22, "compiled": 19, "in_workers": 0}}
+    assert "built in this process alone; 55 s CPU" in bench._build_note(alone)
+    assert bench._build_note({}) == "once per installation (or source change)"

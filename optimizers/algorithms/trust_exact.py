@@ -179,7 +179,13 @@ def more_sorensen(B, g, delta, k_easy, k_hard, p, L, t, q, z, e):
     for _ in range(MAX_SECULAR):
         j = n if factored else cholesky_index(B, lam, L)
         factored = False
-        if j == n and gnorm > tiny_g:
+        if j < n:
+            lo = max(lo, lam + leading_singular(B, lam, L, j, z))
+            lam = safeguard(lo, hi)
+            continue
+        interior = gnorm > tiny_g
+        lam_new = lam
+        if interior:
             cholesky_solve(L, t, p)
             pn = norm2(p)
             if pn <= delta and lam == 0.0:
@@ -189,51 +195,49 @@ def more_sorensen(B, g, delta, k_easy, k_hard, p, L, t, q, z, e):
             for i in range(n):
                 qn2 += p[i] * q[i]
             lam_new = lam + pn * pn / qn2 * (pn - delta) / delta
-            if pn < delta:
-                smin = smallest_singular(L, q, e, z)
-                tau = boundary_tau(p, z, delta)
-                for i in range(n):
-                    e[i] = -z[i]
-                back = boundary_tau(p, e, delta)
-                if back < tau:
-                    tau = -back
-                quad = 0.0
-                for i in range(n):
-                    s = lam * p[i]
-                    for k in range(n):
-                        s += B[i, k] * p[k]
-                    quad += p[i] * s
-                if tau * tau * smin * smin <= k_hard * (quad + lam * delta * delta):
-                    for i in range(n):
-                        p[i] += tau * z[i]
-                    return 1
-                hi = lam
-                lo = max(lo, lam - smin * smin)
-                if cholesky_index(B, lam_new, L) == n:
-                    lam = lam_new
-                    factored = True
-                else:
-                    lo = max(lo, lam_new)
-                    lam = safeguard(lo, hi)
-            else:
+            if not (pn < delta):  # (a NaN norm goes this way too)
                 if (pn - delta) <= k_easy * delta:
                     return 1
                 lo = lam
                 lam = lam_new
-        elif j == n:
+                continue
+        elif lam == 0.0:
+            return 0
+        # one call site of the inlined estimate (each call would be a copy to compile)
+        smin = smallest_singular(L, q, e, z)
+        if interior:
+            tau = boundary_tau(p, z, delta)
+            for i in range(n):
+                e[i] = -z[i]
+            back = boundary_tau(p, e, delta)
+            if back < tau:
+                tau = -back
+            quad = 0.0
+            for i in range(n):
+                s = lam * p[i]
+                for k in range(n):
+                    s += B[i, k] * p[k]
+                quad += p[i] * s
+            if tau * tau * smin * smin <= k_hard * (quad + lam * delta * delta):
+                for i in range(n):
+                    p[i] += tau * z[i]
+                return 1
+            hi = lam
+            lo = max(lo, lam - smin * smin)
+            if cholesky_index(B, lam_new, L) == n:
+                lam = lam_new
+                factored = True
+            else:
+                lo = max(lo, lam_new)
+                lam = safeguard(lo, hi)
+        else:
             # g ≈ 0: the step is along the estimated direction of least curvature
-            if lam == 0.0:
-                return 0
-            smin = smallest_singular(L, q, e, z)
             for i in range(n):
                 p[i] = delta * z[i]
             if smin * smin <= k_hard * lam:
                 return 1
             hi = lam
             lo = max(lo, lam - smin * smin)
-            lam = safeguard(lo, hi)
-        else:
-            lo = max(lo, lam + leading_singular(B, lam, L, j, z))
             lam = safeguard(lo, hi)
     return 1
 

@@ -300,13 +300,12 @@ def step(fg, h, D, hp, k, fx, F, I):
     verdict = REJECTED
     fn = fx
     full = False
+    gnorm = norm2(gx)
+    forcing = min(0.5, math.sqrt(gnorm)) * gnorm  # steihaug_cg's ε
     for _ in range(MAX_REJECTIONS):
-        if full:
-            edge = truncated_cg(H, gx, W.f[STATE.f.radius], 0.0, p, W.v[STATE.v.r],
-                                W.v[STATE.v.d], W.v[STATE.v.bd])
-        else:
-            edge = steihaug_cg(H, gx, W.f[STATE.f.radius], p, W.v[STATE.v.r], W.v[STATE.v.d],
-                               W.v[STATE.v.bd])
+        # one call site: each call of an inlined helper is a copy of its code to compile
+        edge = truncated_cg(H, gx, W.f[STATE.f.radius], 0.0 if full else forcing, p,
+                            W.v[STATE.v.r], W.v[STATE.v.d], W.v[STATE.v.bd])
         verdict, fn, delta = trust_region_trial(fg, D, x, fx, gx, xn, gn, p, H,
                                                 W.f[STATE.f.radius], hp[MAX_RADIUS], hp[ETA],
                                                 cnt)
