@@ -139,12 +139,17 @@ def test_mean_and_standard_error():
     assert study._point([1.8264]) == "1.826" and study._point([1.0, 2.0]) == "(1, 2)"
 
 
+def built(*sections) -> study.Study:
+    """A quick study holding only the given sections, built in order."""
+    s = study.Study(Builder("study figures test"), quick=True)
+    for section in sections:
+        section(s)
+    return s
+
+
 @pytest.fixture(scope="module")
 def saddle_and_surfaces():
-    s = study.Study(Builder("study figures test"), quick=True)
-    study.section_saddle(s)
-    study.section_surfaces(s)
-    return s
+    return built(study.section_saddle, study.section_surfaces)
 
 
 def test_saddle_escape_is_named_in_the_legend_not_on_the_line(saddle_and_surfaces):
@@ -230,8 +235,7 @@ def test_a_run_at_the_automatic_cap_says_the_cap():
 def test_rosenbrock_budgets_sit_in_their_paragraph():
     """The sentence 'GD and momentum may run 50 000 iterations …' stood alone two pages after
     the paragraph introducing the batch of starts it is about, above the rate-study figure."""
-    s = study.Study(Builder("study rosenbrock test"), quick=True)
-    study.section_rosenbrock(s)
+    s = built(study.section_rosenbrock)
     texts = [blk.text for blk in s.b.doc.blocks if hasattr(blk, "text")]
     batch = [t for t in texts if "The batch of starts below" in t]
     assert batch and "GD and momentum may run 50 000 iterations" in batch[0]
@@ -248,9 +252,7 @@ def test_rosenbrock_budgets_sit_in_their_paragraph():
 
 @pytest.fixture(scope="module")
 def conditioning():
-    s = study.Study(Builder("study conditioning test"), quick=True)
-    study.section_conditioning(s)
-    return s
+    return built(study.section_conditioning)
 
 
 def test_momentum_ratio_swing_is_explained_by_complex_roots(conditioning):
@@ -332,14 +334,12 @@ def test_tanh_and_adagrad_captions_say_what_is_drawn():
     """Study p. 15: the tanh caption said the iterates 'run towards −∞' while the plot shows
     them slowing near −3.9 by k = 700; p. 31: AdaGrad's 'accumulated squares shrink' (they
     grow; its step shrinks)."""
-    s = study.Study(Builder("study tanh test"), quick=True)
-    study.section_tanh(s)
+    s = built(study.section_tanh)
     cap = [str(getattr(b, "caption", "")) for b in s.b.doc.blocks
            if str(getattr(b, "caption", "")).startswith("xₖ against k")][0]
     assert "run towards −∞" not in cap
     assert "by k = 700 they are at x = -3.93" in cap.replace("−", "-")
-    s = study.Study(Builder("study adaptive test"), quick=True)
-    study.section_adaptive(s)
+    s = built(study.section_adaptive)
     caps = " ".join(str(getattr(b, "caption", "")) for b in s.b.doc.blocks)
     assert "accumulated squares shrink" not in caps
     assert "accumulated squared gradients grow every step, so its steps shrink" in caps
@@ -573,8 +573,7 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
         "its window k = 16–637.")
     assert study._first_steps_text(25, (3, 20)) == ""  # the window lies in the drawing
     assert study._first_steps_text(25, None) == ""
-    s = study.Study(Builder("study local minimum test"), quick=True)
-    study.section_local_minimum(s)
+    s = built(study.section_local_minimum)
     (fig,) = [b for b in s.doc.figures() if b.label == "xcos path"]
     (st,) = [v for k, v in s.studies.items() if k.endswith(" / gd η = 2")]
     win = st.measurement.window
@@ -586,8 +585,7 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     """Study p. 18: Newton on cosh(x/2) showed order 2.94 in the theory table and 2.99 in the
     check below it, with no word on why: the check reads the last three errors clear of
     rounding, the table fits its whole window."""
-    s = study.Study(Builder("study cosh test"), quick=True)
-    study.section_newton_cosh(s)
+    s = built(study.section_newton_cosh)
     (c,) = [c for c in s.checks if c.what.startswith("order q of")]
     (st,) = s.studies.values()
     # x ← x − tanh(cx)/c from 10, c = 1/2: the last triple with e_(k+1) ≥ 10³ε·e_k
@@ -679,9 +677,7 @@ def test_the_stability_map_caption_explains_its_unsettled_colours(conditioning):
 
 @pytest.fixture(scope="module")
 def quadratic():
-    s = study.Study(Builder("study quadratic test"), quick=True)
-    study.section_quadratic(s)
-    return s
+    return built(study.section_quadratic)
 
 
 def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
