@@ -629,7 +629,7 @@ def _minimum_name(A: Any) -> str:
     cps = list(A.cps or [])
     name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is m), "")
     many = sum(1 for cp in cps if cp.kind == "minimum") > 1
-    return f"{name} {fmt_point(m.point)}" + (", the minimum nearest x₀" if many else "")
+    return named_point(name, fmt_point(m.point)) + (", the minimum nearest x₀" if many else "")
 
 
 def tuning_minimum(A: Any) -> Any:
@@ -663,12 +663,21 @@ def fmt_num(v: Any, digits: int = 4) -> str:
 
 def fmt_point(p: Any, digits: int = 4) -> str:
     """``(a, b, …)`` with each coordinate to ``digits`` significant digits
-    (:func:`landscape.numfmt.fmt` of the coordinates as floats)."""
-    return fmt(np.ravel(np.asarray(p, float)), digits)
+    (:func:`landscape.numfmt.fmt` of the coordinates as floats); a point with one
+    coordinate is that number, ``0`` rather than ``(0)``."""
+    v = np.ravel(np.asarray(p, float))
+    return fmt(v[0], digits) if v.size == 1 else fmt(v, digits)
+
+
+def named_point(name: str, point: str) -> str:
+    """A name and a point's text (:func:`fmt_point`) side by side: ``P3 (3, 2)``, and
+    ``P3 at 0`` for a one-coordinate point, which prints bare."""
+    return f"{name} {point}" if point.startswith("(") else f"{name} at {point}"
 
 
 def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
-    """``(…)`` of SymPy values in their exact form when short, else None."""
+    """``(…)`` of SymPy values in their exact form when short (one value bare, as
+    :func:`fmt_point` prints it), else None."""
     if values is None:
         return None
     try:
@@ -678,7 +687,9 @@ def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
     except Exception:  # noqa: BLE001
         return None
     text = ", ".join(parts)
-    return f"({text})" if len(text) <= limit else None
+    if len(text) > limit:
+        return None
+    return text if len(parts) == 1 else f"({text})"
 
 
 def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str, dict]],
@@ -966,7 +977,7 @@ def _which_minimum(A: Any, x: Any) -> str:
 def minimum_named(which: str, point: str) -> str:
     """A minimum at ``point`` named by :func:`_which_minimum`'s ``which``, with no bracket
     after the point: ``x* = (3, 2)``, ``the lowest minimum (3, 2)``."""
-    return f"x* = {point}" if which == "x*" else f"{which} {point}"
+    return f"x* = {point}" if which == "x*" else named_point(which, point)
 
 
 def grad_text(res: Any) -> str:
@@ -1018,8 +1029,8 @@ def lowest_minima(A: Any) -> list[tuple[str, Any]]:
 
 def _cp_name(A: Any, m: Any) -> str:
     """``P3 (3, 2)``: a critical point by its table name and point."""
-    name = next((f"P{i} " for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
-    return f"{name}{fmt_point(m.point)}"
+    name = next((f"P{i}" for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
+    return named_point(name, fmt_point(m.point)) if name else fmt_point(m.point)
 
 
 def _minimum_sentence(A: Analysis) -> str | None:
@@ -3091,7 +3102,7 @@ def _sweep_L_text(sw: Any) -> str:
     or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
-    where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
+    where = "" if sw.minimizer is None else f" = {fmt_point(sw.minimizer)}"
     if getattr(sw, "hessian_constant", False):
         return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
                 "point (f is quadratic, its Hessian constant: the prediction is exact from "
@@ -3269,7 +3280,7 @@ def critical_numbering(critical_points: Sequence[Any]) -> str:
     """The names of the listed critical points where no table numbers them:
     ``P1 = the minimum (1, 1)``, ``P1 = …; P2 = …`` (the order of the list given to
     :func:`analysis.starts.many_starts`)."""
-    return "; ".join(f"P{i + 1} = the {cp.kind} {fmt_point(np.asarray(cp.point, float))}"
+    return "; ".join(f"P{i + 1} = " + named_point(f"the {cp.kind}", fmt_point(cp.point))
                      for i, cp in enumerate(critical_points))
 
 

@@ -356,12 +356,6 @@ def check_decided(c: Check) -> str:
     return c.decided or percent(c.rel_diff)
 
 
-def _point(p: Any, digits: int = 4) -> str:
-    """A point for the text: ``1.826`` for one coordinate, ``(a, b, …)`` for more."""
-    v = np.ravel(np.asarray(p, float))
-    return fmt_num(v[0], digits) if v.size == 1 else fmt_point(v, digits)
-
-
 def _mean_se(samples: Any) -> tuple[float, float]:
     """Mean and standard error of independent samples: x̄ and s/√n (s with n − 1)."""
     v = np.ravel(np.asarray(samples, float))
@@ -1472,11 +1466,11 @@ def section_newton_nonconvex(S: Study) -> None:
 
     S.statement_check("pure Newton from a point with f″ < 0",
                       "ascent step: converges to a maximum",
-                      f"ended at x = {_point(pure.result.x)}: {end_kind(pure)}",
+                      f"ended at x = {fmt_point(pure.result.x)}: {end_kind(pure)}",
                       end_kind(pure) == "maximum", test=end_test(pure))
     S.statement_check("saddle-free Newton from the same point",
                       "descent step: converges to a minimum",
-                      f"ended at x = {_point(free.result.x)}: {end_kind(free)}",
+                      f"ended at x = {fmt_point(free.result.x)}: {end_kind(free)}",
                       end_kind(free) == "minimum", test=end_test(free))
     S.theory_table()
     S.checks_table(since)

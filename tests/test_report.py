@@ -359,7 +359,7 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
     assert below.startswith("inconsistent") and "0.1538" in below
     assert report._sweep_L_text(sweep(0.5)) == (" with L = λ_max(∇²f) = 1 at the minimizer x* "
-                                                "(0) nearest to x₀ (a local prediction)")
+                                                "= 0 nearest to x₀ (a local prediction)")
     # a quadratic's Hessian is constant: the same L everywhere, the prediction is global
     quad = sweep(0.5)
     quad.hessian_constant = True

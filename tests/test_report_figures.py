@@ -563,6 +563,27 @@ def test_window_cut_caption_names_the_actual_minimizer():
     assert report.float_exact([0.0, -2.5, 1.0]) and not report.float_exact([np.sqrt(2.0)])
 
 
+def test_a_one_coordinate_point_prints_as_a_number():
+    """The study's GD on x² caption said 'x* = (0)': a point with one coordinate prints as
+    the number, both in the window-cut caption and in an exact point's text."""
+    import sympy as sp
+
+    e = 0.5 ** np.arange(80.0)
+    ref = np.zeros(1)
+    st = NS(result=NS(path=ref + e[:, None]), reference=ref, minimizer=ref,
+            measurement=NS(window=(5, 79)))
+    text = report.window_cut_text({"gd": st}, rule=False)
+    assert "x* = 0 is exactly representable" in text and "(0)" not in text
+    assert report.fmt_point([0.0]) == "0" and report.fmt_point(np.array([[1 / 3]])) == "0.3333"
+    assert report.fmt_point([1.0, 2.0]) == "(1, 2)"
+    assert report._exact_text([sp.Rational(1, 2)]) == "1/2"
+    assert report._exact_text([sp.Integer(1), sp.Integer(2)]) == "(1, 2)"
+    assert report.critical_numbering([NS(kind="minimum", point=[0.0])]) == \
+        "P1 = the minimum at 0"
+    assert report.critical_numbering([NS(kind="minimum", point=[1.0, 1.0])]) == \
+        "P1 = the minimum (1, 1)"
+
+
 def test_converged_summary_says_which_minimum_a_run_reached():
     """Chained Rosenbrock's summary listed bfgs and lbfgs as converged without saying they
     ended at the higher minimum P1 (f = 3.931), not at x*."""
