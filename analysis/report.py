@@ -2002,11 +2002,17 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
 THEORY_NOTES = "  ".join(theory_notes())
 
 
+#: a per-step table shows every step of a run with at most this many steps clear of rounding
+#: (leaving one or two out of so few would hide steps for no room gained)
+EVERY_STEP = 8
+
+
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
-    """At most ``rows`` of the iterations ``ks`` for a convergence table: all of them when
-    few, else the first two and the rest evenly spaced up to the last one."""
+    """The iterations ``ks`` a convergence table shows: all of them when at most
+    ``max(rows, EVERY_STEP)``, else ``rows`` of them, the first two and the rest evenly
+    spaced up to the last one."""
     ks = list(ks)
-    if len(ks) <= rows:
+    if len(ks) <= max(rows, EVERY_STEP):
         return ks
     rest = np.linspace(2, len(ks) - 1, rows - 2).round().astype(int)
     return sorted({ks[0], ks[1], *(ks[i] for i in rest)})
@@ -2155,11 +2161,17 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     return rows, notes, bool(above)
 
 
-def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "") -> str:
+def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
+             shown: Sequence[int] | None = None, steps: Sequence[int] | None = None) -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
-    are measured to, named when runs converged to different points."""
-    title = f"{label}: errors and ratios per step" + (f" to x* = {to}" if to else "")
+    are measured to, named when runs converged to different points.  ``shown`` of the
+    ``steps`` clear of rounding (:func:`table_iterations`): when some are left out the
+    title names the rows it shows rather than saying "per step"."""
+    skipped = shown is not None and steps is not None and len(shown) < len(steps)
+    what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
+            f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
+    title = f"{label}: {what}" + (f" to x* = {to}" if to else "")
     if win is not None:
         return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
     if at is not None:
@@ -2189,7 +2201,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kinds = nw_rows(study)
     if ks.size == 0 and "reached" not in kinds:
         return False
-    chosen = table_iterations([int(k) for k in ks], rows)
+    steps = [int(k) for k in ks]
+    chosen = table_iterations(steps, rows)
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
@@ -2234,7 +2247,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=nw_title(label, win, at, to), notes=notes)
+    b.doc.table(cols, body, title=nw_title(label, win, at, to, chosen, steps),
+                 notes=notes)
     return True
 
 

@@ -229,7 +229,7 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            convergence_table(self.b, label, st, self.section, rows=nw_table_rows(st))
+            convergence_table(self.b, label, st, self.section)
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
@@ -247,24 +247,6 @@ class Study:
         """Add a figure (drawn at once, :meth:`analysis.pages.Document.figure`); returns its
         block, whose caption may still be completed from what the drawing shows."""
         return self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
-
-
-#: a per-step table of a run with at most this many ratios clear of rounding shows every one
-#: of them (a longer run shows :data:`NW_ROWS` of them: the first two, then evenly spaced)
-NW_EVERY_STEP = 8
-NW_ROWS = 6
-
-
-def nw_table_rows(st: Any) -> int:
-    """How many steps the per-step table of rate study ``st`` shows
-    (:func:`analysis.report.convergence_table`): every step its run has clear of rounding
-    when they are at most :data:`NW_EVERY_STEP` (leaving one or two out of so few would
-    hide steps for no room gained), else :data:`NW_ROWS`."""
-    try:
-        ks, _ = plots.error_ratios(plots.study_errors(st))
-    except ValueError:
-        return NW_ROWS
-    return int(ks.size) if ks.size <= NW_EVERY_STEP else NW_ROWS
 
 
 #: the adaptive methods' first step against its closed form: largest relative difference
