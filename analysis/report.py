@@ -1803,8 +1803,8 @@ def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
         rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
     elif m.rate is not None:
         rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate))
-        if m.window is not None:
-            rate += f" [{m.window[0]}–{m.window[1]}]"
+    if rate != "—" and m.window is not None:
+        rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
     return m.kind, rate, order
 
@@ -2343,6 +2343,11 @@ def nw_text(studies: Sequence[Any]) -> str:
     no table has."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
+    sub = [st for st, k in zip(studies, kinds, strict=True)
+           if "mean" in k and getattr(st.measurement, "kind", None) == "sublinear"]
+    sub_note = (f" (for {'these sublinear runs' if len(sub) == len(kinds) else 'a sublinear run'}"
+                " the measured rate is the fitted exponent a of e_k ∝ k^−a in the theory "
+                "table; there is no ratio for a robust fit, so no row of one)") if sub else ""
     fits = [k for k in kinds if "fit" in k]
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"
@@ -2357,7 +2362,9 @@ def nw_text(studies: Sequence[Any]) -> str:
         if len(fits) == len(kinds):
             then = f" and {fit}"
         elif fits:
-            then = f", then, for a run with a measured rate or growth factor, {fit}"
+            then = f", then, for a run with a measured rate or growth factor, {fit}{sub_note}"
+        elif sub_note:
+            then = sub_note
         elif len(means) == len(kinds):
             then = " (these runs have no measured rate, so no row of a robust fit)"
         else:

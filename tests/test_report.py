@@ -753,6 +753,30 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
 
 
+def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
+    """Kink: the sublinear '∝ k^−a' cell had no fit window (a linear rate has one), and the
+    lead-in said 'these runs have no measured rate' beside it."""
+    from types import SimpleNamespace as NS
+
+    k = np.arange(1.0, 200.0)
+    sub = _nw_study(3.0 / k, "sublinear", 1.0, window=(20, 180), kind="sublinear")
+    sub.measurement.exponent, sub.measurement.order = 1.0, None
+    lin = NS(kind="linear", rate=0.5, exponent=None, order=None, window=(5, 30))
+    b = report.Builder("t")
+    assert report._meas_cells(b, "gd", sub.measurement)[1] == "∝ k^−1ᶠ [k = 20–180]"
+    assert report._meas_cells(b, "gd", lin)[1] == "0.5ᶠ [k = 5–30]"
+    assert report.nw_rows(sub) == {"mean"}
+    text = report.nw_text([sub])
+    assert "no measured rate" not in text
+    assert ("(for these sublinear runs the measured rate is the fitted exponent a of "
+            "e_k ∝ k^−a in the theory table; there is no ratio for a robust fit, so no row "
+            "of one)") in text
+    linear = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
+                       kind="linear", rate=0.5)
+    assert "for a sublinear run the measured rate is the fitted exponent" in \
+        report.nw_text([linear, sub])
+
+
 def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
     """Himmelblau p. 5, quadratic p. 5: the lead-in said the row before theory's is the
     geometric mean, 'followed' by the robust fit's rate, but the tables run geometric mean,
