@@ -441,11 +441,11 @@ def test_a_final_gradient_reads_the_same_in_every_sentence():
 def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
     """The kink report said "no curvature information: L = 1" although ∂²f/∂y² = 1 on the
     way to the kink: L is then the curvature on the segment from x₀."""
-    hyper, why = report.default_hyper("gd", None, None, 1.0, L_path=4.0, at=" P1 (0, 0)")
-    assert hyper == {"lr": 0.25}
-    assert "no curvature information" not in why and "segment from x₀" in why
-    assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
-        "(no curvature information: L = 1)")
+    curv = report.default_curvature(None, None, L_path=4.0, at="P1 = (0, 0)")
+    assert report.default_hyper("gd", curv, 1.0)[0] == {"lr": 0.25}
+    assert "no curvature information" not in curv.text() and "segment from x₀" in curv.text()
+    assert report.default_curvature(None, None).text() == \
+        "L = 1, for want of curvature information"
 
 
 def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
