@@ -1050,9 +1050,11 @@ def lowest_minima(A: Any) -> list[tuple[str, Any]]:
 
 
 def _cp_name(A: Any, m: Any) -> str:
-    """``P3 (3, 2)``: a critical point by its table name and point."""
+    """``P3 (3, 2)``: a critical point by its table name and point (``P1 = 0`` for one
+    coordinate, which prints bare)."""
     name = next((f"P{i}" for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
-    return named_point(name, fmt_point(m.point)) if name else fmt_point(m.point)
+    pt = fmt_point(m.point)
+    return pt if not name else f"{name} {pt}" if pt.startswith("(") else f"{name} = {pt}"
 
 
 def _minimum_sentence(A: Analysis) -> str | None:

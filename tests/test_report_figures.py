@@ -580,6 +580,9 @@ def test_a_one_coordinate_point_prints_as_a_number():
     assert report._exact_text([sp.Integer(1), sp.Integer(2)]) == "(1, 2)"
     assert report.critical_numbering([NS(kind="minimum", point=[0.0])]) == \
         "P1 = the minimum at 0"
+    m1, m2 = NS(point=np.zeros(1)), NS(point=np.array([3.0, 2.0]))
+    assert report._cp_name(NS(cps=[m1]), m1) == "P1 = 0"  # "x* = P1 = 0", not "x* = P1 at 0"
+    assert report._cp_name(NS(cps=[m2]), m2) == "P1 (3, 2)"
     assert report.critical_numbering([NS(kind="minimum", point=[1.0, 1.0])]) == \
         "P1 = the minimum (1, 1)"
 
