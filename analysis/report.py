@@ -429,6 +429,8 @@ class Analysis:
     #: the minimum the default steps are tuned to (:func:`tuning_minimum`) and its spectrum
     tuned: Any = None
     tuned_eigenvalues: np.ndarray | None = None
+    #: the L (and κ) the default steps use, and where each is taken (:func:`default_curvature`)
+    curvature: Any = None
     runs: list[MethodRun] = field(default_factory=list)
     lr_sweep: Any = None
     basins: Any = None
@@ -539,97 +541,114 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
     return top if math.isfinite(top) else None
 
 
-def kappa_text(mu: float, L: float, L_min: float | None = None) -> str:
-    """``κ = L/μ = 2.911e+04/0.4973 = 5.854e+04 (…)``: the condition number the momentum
-    defaults use, with its two numbers (μ: the smallest Hessian eigenvalue at the minimizer;
-    L: the largest there, named by the step's explanation), and — ``L_min`` given, the largest
-    eigenvalue at the minimizer — where each comes from: L is then the segment's, so κ is not
-    the minimizer's own κ = L_min/μ, which the text names)."""
-    where = ("" if L_min is None
-             else " (L from the segment, μ = smallest Hessian eigenvalue at the minimizer; "
-             f"not the minimizer's own κ = {fmt_num(L_min / mu)})")
-    return f"κ = L/μ = {fmt_num(L)}/{fmt_num(mu)} = {fmt_num(L / mu)}{where}"
+@dataclass
+class Curvature:
+    """The curvature the default steps are fitted to (:func:`default_curvature`): ``L`` and
+    where it is taken (``L_where``); the spectrum ``lam`` whose κ = L/μ the momentum
+    defaults use (None: no κ, momentum 0.5), and where κ comes from when it is not the
+    minimizer's own (``kappa_where``, else '')."""
+
+    L: float
+    L_where: str
+    lam: np.ndarray | None = None
+    kappa_where: str = ""
+
+    def text(self, kappa: bool = False) -> str:
+        """``L = 4, the largest Hessian eigenvalue at the minimizer P1 = (0, 0), exact``,
+        with ``; κ = L/μ = …`` when ``kappa`` and there is a spectrum."""
+        out = f"L = {fmt_num(self.L)}, {self.L_where}"
+        if kappa and self.lam is not None:
+            mu = float(self.lam[0])
+            out += (f"; κ = L/μ = {fmt_num(self.L)}/{fmt_num(mu)} = {fmt_num(self.L / mu)}"
+                    + (f", {self.kappa_where}" if self.kappa_where else
+                       ", μ the smallest Hessian eigenvalue there"))
+        return out
 
 
-def default_hyper(method: str, eigenvalues: np.ndarray | None, L_box: float | None,
-                  distance: float, L_path: float | None = None, at: str = ""
-                  ) -> tuple[dict[str, Any], str]:
-    """Hyperparameters of a method in a report when none are given, and why.
+def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
+                      L_path: float | None = None, at: str = "", exact: bool | None = None
+                      ) -> Curvature:
+    """The rules for the L (and κ = L/μ) of the default steps, with where each is taken.
 
-    With a minimizer of Hessian spectrum μ … L (μ > 0): GD/SGD ``lr = 1/L``; heavy ball ``lr =
-    1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``; Nesterov ``lr = 1/L``, ``momentum =
-    (√κ−1)/(√κ+1)``, κ = L/μ.  L is the larger of the curvature at the minimizer and ``L_path``,
-    the curvature on the way to it (:func:`path_curvature`): a step fitted to x* alone can
-    diverge before the run gets there (chained Rosenbrock: λ_max = 1649 at x*, 2.9·10⁴ at the
-    start).  Without a minimizer with a positive definite Hessian (none, or one on a kink), L is
-    the smoothness constant on the box, else ``L_path`` (else 1, "no curvature information") and
-    momentum 0.5.  ``at`` names the minimizer (e.g. ``" P1 (3, 2)"``) in the explanation, so
-    every L says where it is taken.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is
-    doubled: the step 1/λ would be an exact Newton step and hide the linear rate.  Adam,
-    RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate, so about 100
-    steps cross the distance from the start to the minimizer). Newton, CG, BFGS, L-BFGS and the
-    rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
+    With a minimizer of Hessian spectrum μ … L (μ > 0), L is the larger of the curvature at
+    the minimizer and ``L_path``, the curvature on the way to it (:func:`path_curvature`): a
+    step fitted to x* alone can diverge before the run gets there (chained Rosenbrock:
+    λ_max = 1649 at x*, 2.9·10⁴ at the start); κ is then L/μ with μ at the minimizer, not the
+    minimizer's own κ.  With κ = 1 (all eigenvalues equal, e.g. one variable) L is doubled:
+    the step 1/λ would be an exact Newton step and hide the linear rate.  Without a minimizer
+    with a positive definite Hessian (none, or one on a kink), L is the smoothness constant on
+    the box, else ``L_path`` (else 1, "no curvature information"), and there is no κ.  ``at``
+    names the minimizer (e.g. ``"P1 = (3, 2)"``), ``exact`` whether its eigenvalues are exact
+    (said after them)."""
+    lam = None if eigenvalues is None else np.sort(np.asarray(eigenvalues, float))
+    at = f" {at}" if at else ""
+    how = "" if exact is None else (", exact" if exact else ", numeric")
+    if lam is not None and lam.size and lam[0] > 0:
+        top = float(lam[-1])
+        if L_path is not None and L_path > top * (1 + 1e-9):
+            L = float(L_path)
+            return Curvature(
+                L, f"the largest Hessian eigenvalue on the segment from x₀ to the minimizer"
+                f"{at}, above {fmt_num(top)} at the minimizer", np.append(lam, L),
+                f"μ the smallest Hessian eigenvalue at the minimizer; not the minimizer's own "
+                f"κ = {fmt_num(top / float(lam[0]))}")
+        if top <= lam[0] * (1 + 1e-9):
+            return Curvature(2.0 * top, f"twice the Hessian eigenvalue {fmt_num(top)} at the "
+                             f"minimizer{at}{how}: with κ = 1 the step 1/λ would be an exact "
+                             "Newton step")
+        return Curvature(top, f"the largest Hessian eigenvalue at the minimizer{at}{how}", lam)
+    if L_box is not None and math.isfinite(L_box) and L_box > 0:
+        return Curvature(float(L_box), "the smoothness constant on the box")
+    if L_path is not None and math.isfinite(L_path) and L_path > 0:
+        return Curvature(float(L_path), "the largest Hessian eigenvalue on the segment from x₀ "
+                         f"to the minimizer{at}, which has no usable Hessian itself")
+    return Curvature(1.0, "for want of curvature information")
+
+
+def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[str, Any], str]:
+    """Hyperparameters of a method in a report when none are given, and why, with the value:
+    ``lr = 1/L = 0.25`` (L and κ from ``curv``, :func:`default_curvature`, stated once in the
+    optimizer table's lead-in).
+
+    GD/SGD ``lr = 1/L``; heavy ball ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``;
+    Nesterov ``lr = 1/L``, ``momentum = (√κ−1)/(√κ+1)``; without a spectrum (no κ) momentum
+    0.5.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate,
+    so about 100 steps cross the distance from the start to the minimizer). Newton, CG, BFGS,
+    L-BFGS and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
     """
     from analysis import theory
 
-    lam = None if eigenvalues is None else np.sort(np.asarray(eigenvalues, float))
-    steeper = (lam is not None and lam.size and L_path is not None
-               and L_path > float(lam[-1]) * (1 + 1e-9))
-    if lam is not None and lam.size and lam[0] > 0 and steeper:
-        L = float(L_path)
-        src = ("L = largest Hessian eigenvalue on the segment from x₀ to the minimizer "
-               f"({fmt_num(L)}, above {fmt_num(float(lam[-1]))} at the minimizer{at})")
-        lam = np.append(lam, L)
-    elif lam is not None and lam.size and lam[0] > 0 and lam[-1] <= lam[0] * (1 + 1e-9):
-        L = 2.0 * float(lam[-1])
-        src = ("2 × the Hessian eigenvalue at the minimizer: with κ = 1 the step 1/λ would be "
-               "an exact Newton step")
-        lam = None
-    elif lam is not None and lam.size and lam[0] > 0:
-        L, src = float(lam[-1]), (f"L = {fmt_num(float(lam[-1]))}, largest Hessian eigenvalue "
-                                  f"at the minimizer{at}")
-    elif L_box is not None and math.isfinite(L_box) and L_box > 0:
-        L, src, lam = float(L_box), f"L = {fmt_num(L_box)}, smoothness constant on the box", None
-    elif L_path is not None and math.isfinite(L_path) and L_path > 0:
-        L, lam = float(L_path), None
-        src = (f"L = {fmt_num(L)}, largest Hessian eigenvalue on the segment from x₀ to the "
-               f"minimizer{at}, which has no usable Hessian itself")
-    else:
-        L, src, lam = 1.0, "no curvature information: L = 1", None
+    L, lam = curv.L, curv.lam
+    step = f"lr = 1/L = {fmt_num(1.0 / L)}"
     if method in ("gd", "sgd"):
-        return {"lr": 1.0 / L}, f"lr = 1/L ({src})"
-    # κ differs from the minimizer's own (in the critical-point table) only when L is the
-    # segment's: then the cell gives it with its numbers
-    kappa = ("" if lam is None or not steeper else ", " + kappa_text(
-        float(lam[0]), float(lam.max()), float(np.sort(lam)[-2])))
+        return {"lr": 1.0 / L}, step
+    if method in ("momentum", "nesterov") and lam is None:
+        return {"lr": 1.0 / L, "momentum": 0.5}, f"{step}, momentum = 0.5"
     if method == "momentum":
-        if lam is not None:
-            _, mom, _ = theory.polyak_optimal(lam)
-            return ({"lr": 1.0 / L, "momentum": mom},
-                    f"lr = 1/L ({src}), Polyak's momentum ((√κ−1)/(√κ+1))²{kappa}")
-        return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
+        _, mom, _ = theory.polyak_optimal(lam)
+        return ({"lr": 1.0 / L, "momentum": mom},
+                f"{step}, Polyak's momentum ((√κ−1)/(√κ+1))² = {fmt_num(mom)}")
     if method == "nesterov":
-        if lam is not None:
-            lr, mom, _ = theory.nesterov_standard(lam)
-            return ({"lr": lr, "momentum": mom},
-                    f"lr = 1/L ({src}), momentum = (√κ−1)/(√κ+1){kappa}")
-        return {"lr": 1.0 / L, "momentum": 0.5}, f"lr = 1/L ({src}), momentum 0.5"
+        lr, mom, _ = theory.nesterov_standard(lam)
+        return ({"lr": lr, "momentum": mom},
+                f"lr = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
-        return {"lr": lr}, "lr = ‖x₀ − x*‖/100 (≈ 100 steps of length lr cross the distance)"
+        return {"lr": lr}, (f"lr = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
+                            "lr cross the distance")
     return {}, "defaults"
 
 
 def _minimum_name(A: Any) -> str:
-    """`` P3 (3, 2)``: the table name and point of the minimizer the default steps use
+    """``P3 = (3, 2)``: the table name and point of the minimizer the default steps use
     (``A.tuned``), and why that one when there are several."""
     m = A.tuned
     if m is None:
         return ""
     cps = list(A.cps or [])
-    name = next((f" P{i}" for i, cp in enumerate(cps, start=1) if cp is m), "")
+    name = next((f"P{i} = " for i, cp in enumerate(cps, start=1) if cp is m), "")
     many = sum(1 for cp in cps if cp.kind == "minimum") > 1
-    return f"{name} {fmt_point(m.point)}" + (", the minimum nearest x₀" if many else "")
+    return f"{name}{fmt_point(m.point)}" + (" (the minimum nearest x₀)" if many else "")
 
 
 def tuning_minimum(A: Any) -> Any:
@@ -663,12 +682,21 @@ def fmt_num(v: Any, digits: int = 4) -> str:
 
 def fmt_point(p: Any, digits: int = 4) -> str:
     """``(a, b, …)`` with each coordinate to ``digits`` significant digits
-    (:func:`landscape.numfmt.fmt` of the coordinates as floats)."""
-    return fmt(np.ravel(np.asarray(p, float)), digits)
+    (:func:`landscape.numfmt.fmt` of the coordinates as floats); a point with one
+    coordinate is that number, ``0`` rather than ``(0)``."""
+    v = np.ravel(np.asarray(p, float))
+    return fmt(v[0], digits) if v.size == 1 else fmt(v, digits)
+
+
+def named_point(name: str, point: str) -> str:
+    """A name and a point's text (:func:`fmt_point`) side by side: ``P3 (3, 2)``, and
+    ``P3 at 0`` for a one-coordinate point, which prints bare."""
+    return f"{name} {point}" if point.startswith("(") else f"{name} at {point}"
 
 
 def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
-    """``(…)`` of SymPy values in their exact form when short, else None."""
+    """``(…)`` of SymPy values in their exact form when short (one value bare, as
+    :func:`fmt_point` prints it), else None."""
     if values is None:
         return None
     try:
@@ -678,7 +706,9 @@ def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
     except Exception:  # noqa: BLE001
         return None
     text = ", ".join(parts)
-    return f"({text})" if len(text) <= limit else None
+    if len(text) > limit:
+        return None
+    return text if len(parts) == 1 else f"({text})"
 
 
 def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str, dict]],
@@ -719,12 +749,14 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
     if A.x0 is not None and any(not given for _, _, given in methods):
         with b.guard("curvature on the way to the minimizer", note=False):
             L_path = path_curvature(obj, A.x0, xstar)
+    A.curvature = default_curvature(A.tuned_eigenvalues, L_box, L_path, at=_minimum_name(A),
+                                    exact=None if A.tuned is None else
+                                    getattr(A.tuned, "eigenvalues_exact", None) is not None)
     for label, method, given in methods:
         run = MethodRun(label, method, dict(given), "given")
         with b.guard(f"hyperparameters of {label}", note=False):
             if not given:
-                run.hyper, run.why = default_hyper(method, A.tuned_eigenvalues, L_box, distance,
-                                                   L_path, at=_minimum_name(A))
+                run.hyper, run.why = default_hyper(method, A.curvature, distance)
             resolve(method, run.hyper)  # validates names and ranges
         A.runs.append(run)
         if A.x0 is None:
@@ -738,8 +770,9 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
                 run.hyper = {**run.hyper, "lr": run.hyper["lr"] / 2.0}
                 run.result = minimize(obj, A.x0, method, record=True, **run.hyper)
             if halvings:
-                run.why += (f"; halved {plural(halvings, 'time')} because the run diverged "
-                            "with the larger step")
+                run.why += (f"; halved {plural(halvings, 'time')} to "
+                            f"{fmt_num(run.hyper['lr'])} because the run diverged with the "
+                            "larger step")
         with b.guard(f"rate study of {label}", note=False):
             run.study = rate_study(obj, method, A.x0, box=box,
                                    critical_points=list(A.cps) if A.cps is not None else None,
@@ -966,7 +999,7 @@ def _which_minimum(A: Any, x: Any) -> str:
 def minimum_named(which: str, point: str) -> str:
     """A minimum at ``point`` named by :func:`_which_minimum`'s ``which``, with no bracket
     after the point: ``x* = (3, 2)``, ``the lowest minimum (3, 2)``."""
-    return f"x* = {point}" if which == "x*" else f"{which} {point}"
+    return f"x* = {point}" if which == "x*" else named_point(which, point)
 
 
 def grad_text(res: Any) -> str:
@@ -1017,9 +1050,11 @@ def lowest_minima(A: Any) -> list[tuple[str, Any]]:
 
 
 def _cp_name(A: Any, m: Any) -> str:
-    """``P3 (3, 2)``: a critical point by its table name and point."""
-    name = next((f"P{i} " for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
-    return f"{name}{fmt_point(m.point)}"
+    """``P3 (3, 2)``: a critical point by its table name and point (``P1 = 0`` for one
+    coordinate, which prints bare)."""
+    name = next((f"P{i}" for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
+    pt = fmt_point(m.point)
+    return pt if not name else f"{name} {pt}" if pt.startswith("(") else f"{name} = {pt}"
 
 
 def _minimum_sentence(A: Analysis) -> str | None:
@@ -1672,14 +1707,62 @@ def lowest_value(A: Analysis) -> tuple[float, bool]:
     return sampled, False
 
 
-def _hyper_text(method: str, hyper: Mapping[str, Any]) -> str:
+#: a method's choices in words in the optimizer table (``line_search = none`` reads
+#: "no line search"); a choice not listed reads ``name = value``
+CHOICE_WORDS = {
+    ("line_search", "none"): "no line search", ("line_search", "armijo"): "Armijo line search",
+    ("line_search", "wolfe"): "Wolfe line search",
+    ("modification", "none"): "no Hessian modification",
+    ("modification", "shift"): "eigenvalue shift",
+    ("modification", "saddle-free"): "saddle-free Hessian |H|",
+    ("variant", "fr"): "Fletcher–Reeves β", ("variant", "pr+"): "Polak–Ribière+ β",
+    ("variant", "hs"): "Hestenes–Stiefel β", ("variant", "dy"): "Dai–Yuan β",
+    ("variant", "linear"): "linear CG",
+    ("order", "cyclic"): "cyclic order", ("order", "random"): "random order",
+    ("order", "shuffle"): "shuffled order",
+    ("update", "newton"): "Newton steps per coordinate",
+    ("update", "gradient"): "gradient steps per coordinate",
+}
+
+
+def _hyper_text(method: str, hyper: Mapping[str, Any], skip: Sequence[str] = ()) -> str:
+    """The hyperparameters of a run the tables list (:data:`SHOWN_HYPER`), a choice in words
+    (:data:`CHOICE_WORDS`), a number as ``name = value``; ``skip``: names said elsewhere;
+    'defaults' when none is listed, '' when all are skipped."""
     keys = SHOWN_HYPER.get(method, tuple(hyper))
     parts = []
     for k in keys:
-        if k in hyper and hyper[k] is not None:
+        if k in hyper and hyper[k] is not None and k not in skip:
             v = hyper[k]
-            parts.append(f"{k} = {fmt_num(v) if isinstance(v, float) else v}")
-    return ", ".join(parts) or "defaults"
+            words = CHOICE_WORDS.get((k, v)) if isinstance(v, str) else None
+            parts.append(words or f"{k} = {fmt_num(v) if isinstance(v, float) else v}")
+    return ", ".join(parts) or ("" if skip else "defaults")
+
+
+def hyper_cell(r: MethodRun) -> str:
+    """The optimizer table's hyperparameter cell of run ``r``: the rule of a default step
+    with its value (``lr = 1/L = 0.25``, :func:`default_hyper`; L in the lead-in), then the
+    other settings in words (``no line search``); a given or default setting says so."""
+    hyper = r.result.hyper if r.result is not None else r.hyper
+    if r.why in ("given", "defaults"):
+        text = _hyper_text(r.method, hyper)
+        if r.why == "given":
+            return f"{text}, as given"
+        return "the method's defaults" + ("" if text == "defaults" else f": {text}")
+    rest = _hyper_text(r.method, hyper, skip=tuple(r.hyper))
+    return f"{r.why}; {rest}" if rest else r.why
+
+
+def curvature_text(A: Analysis, runs: Sequence[MethodRun]) -> str:
+    """The sentence of the optimizer table's lead-in giving the L (and κ) the default steps
+    use and where each is taken (:func:`default_curvature`); '' when no default step uses
+    it."""
+    tuned = [r for r in runs if r.why not in ("given", "defaults")
+             and r.method in ("gd", "sgd", "momentum", "nesterov")]
+    if A.curvature is None or not tuned:
+        return ""
+    kappa = any(r.method in ("momentum", "nesterov") for r in tuned)
+    return f"  The default steps use {A.curvature.text(kappa)}."
 
 
 def _near_index(A: Analysis, x: Any) -> int | None:
@@ -1732,13 +1815,13 @@ def _optimizers(b: Builder, A: Analysis) -> None:
         f"optimizers' default rules: ‖∇f‖∞ ≤ gtol = {fmt_num(crit.get('gtol'))}, or the "
         "iteration limit (1000 for first-order methods, 200 for Newton, CG, BFGS and "
         "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within the "
-        "matching tolerance of the final iterate.")
+        "matching tolerance of the final iterate." + curvature_text(A, runs))
     sec = "optimizer comparison"
     rows = []
     for r in runs:
         res = r.result
         gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
-        rows.append([r.label, _hyper_text(r.method, res.hyper) + f"  ({r.why})",
+        rows.append([r.label, hyper_cell(r),
                      status_text(res.status),
                      cell(b, sec, r.label, "iterations", res.nit, "measured"),
                      cell(b, sec, r.label, "f evaluations", res.nfev, "measured"),
@@ -1749,7 +1832,7 @@ def _optimizers(b: Builder, A: Analysis) -> None:
         for k, v in res.hyper.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 b.ledger.add(sec, r.label, f"hyper {k}", v, "setting")
-    d.table(["method", "hyperparameters (why)", "status", Column("iterations", "r"),
+    d.table(["method", "hyperparameters", "status", Column("iterations", "r"),
              Column("f evals", "r"), Column("∇f evals", "r"), Column("final f", "r"),
              Column("‖∇f‖∞", "r"), "ended near"], rows,
             title="Runs from the same start",
@@ -1792,8 +1875,8 @@ def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
         rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
     elif m.rate is not None:
         rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate))
-        if m.window is not None:
-            rate += f" [{m.window[0]}–{m.window[1]}]"
+    if rate != "—" and m.window is not None:
+        rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
     return m.kind, rate, order
 
@@ -1991,11 +2074,17 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
 THEORY_NOTES = "  ".join(theory_notes())
 
 
+#: a per-step table shows every step of a run with at most this many steps clear of rounding
+#: (leaving one or two out of so few would hide steps for no room gained)
+EVERY_STEP = 8
+
+
 def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
-    """At most ``rows`` of the iterations ``ks`` for a convergence table: all of them when
-    few, else the first two and the rest evenly spaced up to the last one."""
+    """The iterations ``ks`` a convergence table shows: all of them when at most
+    ``max(rows, EVERY_STEP)``, else ``rows`` of them, the first two and the rest evenly
+    spaced up to the last one."""
     ks = list(ks)
-    if len(ks) <= rows:
+    if len(ks) <= max(rows, EVERY_STEP):
         return ks
     rest = np.linspace(2, len(ks) - 1, rows - 2).round().astype(int)
     return sorted({ks[0], ks[1], *(ks[i] for i in rest)})
@@ -2144,11 +2233,17 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     return rows, notes, bool(above)
 
 
-def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "") -> str:
+def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
+             shown: Sequence[int] | None = None, steps: Sequence[int] | None = None) -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
-    are measured to, named when runs converged to different points."""
-    title = f"{label}: errors and ratios per step" + (f" to x* = {to}" if to else "")
+    are measured to, named when runs converged to different points.  ``shown`` of the
+    ``steps`` clear of rounding (:func:`table_iterations`): when some are left out the
+    title names the rows it shows rather than saying "per step"."""
+    skipped = shown is not None and steps is not None and len(shown) < len(steps)
+    what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
+            f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
+    title = f"{label}: {what}" + (f" to x* = {to}" if to else "")
     if win is not None:
         return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
     if at is not None:
@@ -2178,7 +2273,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     kinds = nw_rows(study)
     if ks.size == 0 and "reached" not in kinds:
         return False
-    chosen = table_iterations([int(k) for k in ks], rows)
+    steps = [int(k) for k in ks]
+    chosen = table_iterations(steps, rows)
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
@@ -2223,7 +2319,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=nw_title(label, win, at, to), notes=notes)
+    b.doc.table(cols, body, title=nw_title(label, win, at, to, chosen, steps),
+                 notes=notes)
     return True
 
 
@@ -2318,6 +2415,11 @@ def nw_text(studies: Sequence[Any]) -> str:
     no table has."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
+    sub = [st for st, k in zip(studies, kinds, strict=True)
+           if "mean" in k and getattr(st.measurement, "kind", None) == "sublinear"]
+    sub_note = (f" (for {'these sublinear runs' if len(sub) == len(kinds) else 'a sublinear run'}"
+                " the measured rate is the fitted exponent a of e_k ∝ k^−a in the theory "
+                "table; there is no ratio for a robust fit, so no row of one)") if sub else ""
     fits = [k for k in kinds if "fit" in k]
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"
@@ -2332,7 +2434,9 @@ def nw_text(studies: Sequence[Any]) -> str:
         if len(fits) == len(kinds):
             then = f" and {fit}"
         elif fits:
-            then = f", then, for a run with a measured rate or growth factor, {fit}"
+            then = f", then, for a run with a measured rate or growth factor, {fit}{sub_note}"
+        elif sub_note:
+            then = sub_note
         elif len(means) == len(kinds):
             then = " (these runs have no measured rate, so no row of a robust fit)"
         else:
@@ -3091,7 +3195,7 @@ def _sweep_L_text(sw: Any) -> str:
     or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
-    where = "" if sw.minimizer is None else f" {fmt_point(sw.minimizer)}"
+    where = "" if sw.minimizer is None else f" = {fmt_point(sw.minimizer)}"
     if getattr(sw, "hessian_constant", False):
         return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
                 "point (f is quadratic, its Hessian constant: the prediction is exact from "
@@ -3269,7 +3373,7 @@ def critical_numbering(critical_points: Sequence[Any]) -> str:
     """The names of the listed critical points where no table numbers them:
     ``P1 = the minimum (1, 1)``, ``P1 = …; P2 = …`` (the order of the list given to
     :func:`analysis.starts.many_starts`)."""
-    return "; ".join(f"P{i + 1} = the {cp.kind} {fmt_point(np.asarray(cp.point, float))}"
+    return "; ".join(f"P{i + 1} = " + named_point(f"the {cp.kind}", fmt_point(cp.point))
                      for i, cp in enumerate(critical_points))
 
 

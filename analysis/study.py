@@ -229,7 +229,7 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            convergence_table(self.b, label, st, self.section, rows=nw_table_rows(st))
+            convergence_table(self.b, label, st, self.section)
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
@@ -247,24 +247,6 @@ class Study:
         """Add a figure (drawn at once, :meth:`analysis.pages.Document.figure`); returns its
         block, whose caption may still be completed from what the drawing shows."""
         return self.doc.figure(draw, height=height, caption=caption, label=label, half=half)
-
-
-#: a per-step table of a run with at most this many ratios clear of rounding shows every one
-#: of them (a longer run shows :data:`NW_ROWS` of them: the first two, then evenly spaced)
-NW_EVERY_STEP = 8
-NW_ROWS = 6
-
-
-def nw_table_rows(st: Any) -> int:
-    """How many steps the per-step table of rate study ``st`` shows
-    (:func:`analysis.report.convergence_table`): every step its run has clear of rounding
-    when they are at most :data:`NW_EVERY_STEP` (leaving one or two out of so few would
-    hide steps for no room gained), else :data:`NW_ROWS`."""
-    try:
-        ks, _ = plots.error_ratios(plots.study_errors(st))
-    except ValueError:
-        return NW_ROWS
-    return int(ks.size) if ks.size <= NW_EVERY_STEP else NW_ROWS
 
 
 #: the adaptive methods' first step against its closed form: largest relative difference
@@ -354,12 +336,6 @@ def check_decided(c: Check) -> str:
     """The summary cell of a check: the test that decided it (:attr:`Check.decided`), else
     its bare relative difference."""
     return c.decided or percent(c.rel_diff)
-
-
-def _point(p: Any, digits: int = 4) -> str:
-    """A point for the text: ``1.826`` for one coordinate, ``(a, b, …)`` for more."""
-    v = np.ravel(np.asarray(p, float))
-    return fmt_num(v[0], digits) if v.size == 1 else fmt_point(v, digits)
 
 
 def _mean_se(samples: Any) -> tuple[float, float]:
@@ -1472,11 +1448,11 @@ def section_newton_nonconvex(S: Study) -> None:
 
     S.statement_check("pure Newton from a point with f″ < 0",
                       "ascent step: converges to a maximum",
-                      f"ended at x = {_point(pure.result.x)}: {end_kind(pure)}",
+                      f"ended at x = {fmt_point(pure.result.x)}: {end_kind(pure)}",
                       end_kind(pure) == "maximum", test=end_test(pure))
     S.statement_check("saddle-free Newton from the same point",
                       "descent step: converges to a minimum",
-                      f"ended at x = {_point(free.result.x)}: {end_kind(free)}",
+                      f"ended at x = {fmt_point(free.result.x)}: {end_kind(free)}",
                       end_kind(free) == "minimum", test=end_test(free))
     S.theory_table()
     S.checks_table(since)

@@ -382,7 +382,7 @@ def test_report_figures_pass_the_audit(four_reports):
     # one per-step table per rate study whose theory promises something (adam's does not)
     runs = json.loads(result.json.read_text())["rates"]
     promised = [k for k, r in runs.items() if r["predicted"]["kind"] != "none"]
-    assert sum("errors and ratios per step" in str(t) for t in titles) == len(promised) >= 6
+    assert sum(": errors and ratios " in str(t) for t in titles) == len(promised) >= 6
 
 
 def test_figures_of_the_four_reports_pass_the_audit(four_reports):
@@ -420,12 +420,27 @@ def _study(errors, kind, rate=None, order=None, window=None):
               measurement=NS(window=window))
 
 
+def test_a_per_step_table_of_seven_steps_shows_all_seven():
+    """Newton on cosh showed k = 0–3, 5, 6 of its seven steps clear of rounding: a run with at
+    most eight such steps shows every one, and its title says "per step"."""
+    b = report.Builder("t")
+    e = np.r_[10.0 ** -np.arange(8.0), np.zeros(3)]  # e_k, e_(k+1) above the floor for k < 7
+    assert report.convergence_table(b, "newton", _study(e, "linear", 0.1, window=(1, 6)), "s")
+    table = b.doc.blocks[-1]
+    assert [r[0].rstrip("†") for r in table.rows if r[0].rstrip("†").isdigit()] == \
+        ["0", "1", "2", "3", "4", "5", "6"]
+    assert table.title == "newton: errors and ratios per step (fit window k = 1–6)"
+    assert report.table_iterations(range(9)) == [0, 1, 2, 4, 6, 8]  # nine: six of them
+
+
 def test_convergence_table_columns_are_the_ratios_of_the_errors():
     b = report.Builder("t")
     e = 3.0 * 0.5 ** np.arange(40)  # linear, ρ = 1/2 exactly
     assert report.convergence_table(b, "gd", _study(e, "linear", 0.5, window=(5, 30)), "s")
     table = b.doc.blocks[-1]
-    assert table.title == "gd: errors and ratios per step (fit window k = 5–30)"
+    # 39 ratios clear of rounding (k = 0–38), 6 shown: the title names them, not "per step"
+    assert table.title == ("gd: errors and ratios at k = 0, 1, 2, 14, 26, 38 of 0–38 "
+                           "(fit window k = 5–30)")
     body = table.rows
     assert [r[0] for r in body[:2]] == ["0†", "1†"] and body[-1][0] == "theory"  # before 5
     assert all(r[2].startswith("0.5") for r in body[:-1])  # e_(k+1)/e_k, and the mean

@@ -359,7 +359,7 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
     assert below.startswith("inconsistent") and "0.1538" in below
     assert report._sweep_L_text(sweep(0.5)) == (" with L = λ_max(∇²f) = 1 at the minimizer x* "
-                                                "(0) nearest to x₀ (a local prediction)")
+                                                "= 0 nearest to x₀ (a local prediction)")
     # a quadratic's Hessian is constant: the same L everywhere, the prediction is global
     quad = sweep(0.5)
     quad.hessian_constant = True
@@ -381,33 +381,76 @@ def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
 
 
 def test_every_default_step_says_where_its_L_is_taken():
-    hyper, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, at=" P1 (3, 2)")
-    assert hyper == {"lr": 0.25}
-    assert "L = 4, largest Hessian eigenvalue at the minimizer P1 (3, 2)" in why
-    hyper, why = report.default_hyper("gd", None, 30.0, 1.0)
-    assert hyper["lr"] == 1.0 / 30.0 and "L = 30, smoothness constant on the box" in why
-    _, why = report.default_hyper("gd", [1.0, 4.0], 30.0, 1.0, L_path=9.0, at=" P1 (3, 2)")
-    assert "segment from x₀ to the minimizer (9, above 4 at the minimizer P1 (3, 2))" in why
+    curv = report.default_curvature([1.0, 4.0], 30.0, at="P1 = (3, 2)", exact=True)
+    assert curv.text() == ("L = 4, the largest Hessian eigenvalue at the minimizer P1 = (3, 2), "
+                           "exact")
+    hyper, why = report.default_hyper("gd", curv, 1.0)
+    assert hyper == {"lr": 0.25} and why == "lr = 1/L = 0.25"
+    curv = report.default_curvature(None, 30.0)
+    assert curv.L == 30.0 and curv.text() == "L = 30, the smoothness constant on the box"
+    assert report.default_hyper("gd", curv, 1.0) == ({"lr": 1.0 / 30.0}, "lr = 1/L = 0.03333")
+    curv = report.default_curvature([1.0, 4.0], 30.0, L_path=9.0, at="P1 = (3, 2)")
+    assert curv.text() == ("L = 9, the largest Hessian eigenvalue on the segment from x₀ to the "
+                           "minimizer P1 = (3, 2), above 4 at the minimizer")
+    # κ = 1: twice the eigenvalue, so that the step is no exact Newton step
+    curv = report.default_curvature([2.0], None, at="P1 = 0", exact=True)
+    assert curv.L == 4.0 and curv.text().startswith(
+        "L = 4, twice the Hessian eigenvalue 2 at the minimizer P1 = 0, exact: with κ = 1")
 
 
 def test_momentum_defaults_state_the_kappa_they_use():
     """Chained Rosenbrock's momentum/nesterov 'why' cells gave ((√κ−1)/(√κ+1))² = 0.9836 with
-    a κ that is not the report's κ = 3316 (L came from the segment): the cell must name κ,
+    a κ that is not the report's κ = 3316 (L came from the segment): the lead-in must name κ,
     L and μ so that the momentum can be checked from the page."""
     lam = np.array([0.4973, 354.6, 754.6, 1249.0, 1649.0])
+    curv = report.default_curvature(lam, 3.5e4, L_path=2.911e4, at="P3 = (1, 1, 1, 1, 1)")
+    text = curv.text(kappa=True)
+    m = re.search(r"κ = L/μ = ([\d.e+]+)/([\d.]+) = ([\d.e+]+), μ the smallest Hessian "
+                  r"eigenvalue at the minimizer", text)
+    assert m, text
+    L, mu, kappa = (float(v) for v in m.groups())
+    assert (L, mu) == (2.911e4, 0.4973) and abs(kappa - L / mu) < 1e-3 * kappa
+    assert "not the minimizer's own κ = 3316" in text  # 1649/0.4973
+    s = math.sqrt(kappa)
     for method, power in (("momentum", 2), ("nesterov", 1)):
-        hyper, why = report.default_hyper(method, lam, 3.5e4, 9.0, L_path=2.911e4,
-                                          at=" P3 (1, 1, 1, 1, 1)")
-        m = re.search(r"κ = L/μ = ([\d.e+]+)/([\d.]+) = ([\d.e+]+) \(L from the segment", why)
-        assert m, why
-        L, mu, kappa = (float(v) for v in m.groups())
-        assert (L, mu) == (2.911e4, 0.4973) and abs(kappa - L / mu) < 1e-3 * kappa
-        s = math.sqrt(kappa)
+        hyper, why = report.default_hyper(method, curv, 9.0)
         assert abs(((s - 1) / (s + 1)) ** power - hyper["momentum"]) < 1e-4
-        assert "not the minimizer's own κ = 3316" in why  # 1649/0.4973
-    _, why = report.default_hyper("momentum", [1.0, 4.0], 30.0, 1.0)
-    assert why.endswith("L = 4, largest Hessian eigenvalue at the minimizer), Polyak's "
-                        "momentum ((√κ−1)/(√κ+1))²")  # κ: the minimizer's, in its table
+        assert why.startswith("lr = 1/L = 3.435e-05, ") and "(L" not in why
+    curv = report.default_curvature([1.0, 4.0], 30.0)
+    hyper, why = report.default_hyper("momentum", curv, 1.0)
+    assert why == "lr = 1/L = 0.25, Polyak's momentum ((√κ−1)/(√κ+1))² = 0.1111"  # κ = 4
+    assert hyper["momentum"] == pytest.approx(1 / 9)
+    assert curv.text(kappa=True).endswith(
+        "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")
+
+
+def test_hyperparameter_cells_nest_no_brackets_and_read_in_words():
+    """The quadratic report's cells read 'lr = 0.25  (lr = 1/L (L = 4, largest Hessian
+    eigenvalue at the minimizer P1 (0, 0)))' and 'line_search = none': L is stated once in
+    the lead-in, each cell gives its rule and value, a choice in words."""
+    from types import SimpleNamespace as NS
+
+    curv = report.default_curvature([0.2, 4.0], 30.0, at="P1 = (0, 0)", exact=True)
+    hyper, why = report.default_hyper("gd", curv, 1.0)
+    gd = report.MethodRun("gd", "gd", hyper, why,
+                          result=NS(hyper={"lr": 0.25, "line_search": "none"}))
+    assert report.hyper_cell(gd) == "lr = 1/L = 0.25; no line search"
+    mom = report.MethodRun("momentum", "momentum", *report.default_hyper("momentum", curv, 1.0))
+    bfgs = report.MethodRun("bfgs", "bfgs", {}, "defaults",
+                            result=NS(hyper={"line_search": "wolfe"}))
+    assert report.hyper_cell(bfgs) == "the method's defaults: Wolfe line search"
+    given = report.MethodRun("gd", "gd", {"lr": 0.1}, "given",
+                             result=NS(hyper={"lr": 0.1, "line_search": "armijo"}))
+    assert report.hyper_cell(given) == "lr = 0.1, Armijo line search, as given"
+    A = NS(curvature=curv)
+    assert report.curvature_text(A, [gd, bfgs]) == (
+        "  The default steps use L = 4, the largest Hessian eigenvalue at the minimizer "
+        "P1 = (0, 0), exact.")
+    assert report.curvature_text(A, [gd, mom]).endswith("; κ = L/μ = 4/0.2 = 20, μ the "
+                                                        "smallest Hessian eigenvalue there.")
+    assert report.curvature_text(A, [bfgs, given]) == ""
+    for cell in (report.hyper_cell(gd), mom.why):
+        assert not re.search(r"\([^()]*\(", cell.replace("(√κ−1)/(√κ+1)", "")), cell
 
 
 def test_rate_study_lengths_say_whether_the_floor_was_reached():
@@ -466,7 +509,7 @@ def test_default_steps_are_tuned_at_the_minimum_nearest_the_start():
     A = NS(x0=np.array([3.4, -1.7]), cps=cps, minimum=cps[0])
     assert report.tuning_minimum(A) is cps[4]
     A.tuned = report.tuning_minimum(A)
-    assert report._minimum_name(A) == " P5 (3.584, -1.848), the minimum nearest x₀"
+    assert report._minimum_name(A) == "P5 = (3.584, -1.848) (the minimum nearest x₀)"
     # without a start the lowest minimum is used
     A.x0 = None
     assert report.tuning_minimum(A) is cps[0]
@@ -751,6 +794,30 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
     assert "the rate the robust fit measured there," in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+
+
+def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
+    """Kink: the sublinear '∝ k^−a' cell had no fit window (a linear rate has one), and the
+    lead-in said 'these runs have no measured rate' beside it."""
+    from types import SimpleNamespace as NS
+
+    k = np.arange(1.0, 200.0)
+    sub = _nw_study(3.0 / k, "sublinear", 1.0, window=(20, 180), kind="sublinear")
+    sub.measurement.exponent, sub.measurement.order = 1.0, None
+    lin = NS(kind="linear", rate=0.5, exponent=None, order=None, window=(5, 30))
+    b = report.Builder("t")
+    assert report._meas_cells(b, "gd", sub.measurement)[1] == "∝ k^−1ᶠ [k = 20–180]"
+    assert report._meas_cells(b, "gd", lin)[1] == "0.5ᶠ [k = 5–30]"
+    assert report.nw_rows(sub) == {"mean"}
+    text = report.nw_text([sub])
+    assert "no measured rate" not in text
+    assert ("(for these sublinear runs the measured rate is the fitted exponent a of "
+            "e_k ∝ k^−a in the theory table; there is no ratio for a robust fit, so no row "
+            "of one)") in text
+    linear = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
+                       kind="linear", rate=0.5)
+    assert "for a sublinear run the measured rate is the fitted exponent" in \
+        report.nw_text([linear, sub])
 
 
 def test_per_step_lead_in_reads_the_rows_in_the_tables_order():

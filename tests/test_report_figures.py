@@ -441,11 +441,11 @@ def test_a_final_gradient_reads_the_same_in_every_sentence():
 def test_a_step_without_a_hessian_at_the_minimizer_says_where_l_comes_from():
     """The kink report said "no curvature information: L = 1" although ∂²f/∂y² = 1 on the
     way to the kink: L is then the curvature on the segment from x₀."""
-    hyper, why = report.default_hyper("gd", None, None, 1.0, L_path=4.0, at=" P1 (0, 0)")
-    assert hyper == {"lr": 0.25}
-    assert "no curvature information" not in why and "segment from x₀" in why
-    assert report.default_hyper("gd", None, None, 1.0)[1].endswith(
-        "(no curvature information: L = 1)")
+    curv = report.default_curvature(None, None, L_path=4.0, at="P1 = (0, 0)")
+    assert report.default_hyper("gd", curv, 1.0)[0] == {"lr": 0.25}
+    assert "no curvature information" not in curv.text() and "segment from x₀" in curv.text()
+    assert report.default_curvature(None, None).text() == \
+        "L = 1, for want of curvature information"
 
 
 def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
@@ -561,6 +561,30 @@ def test_window_cut_caption_names_the_actual_minimizer():
     root2 = report.window_cut_text({"nesterov": study(np.full(2, np.sqrt(2.0)))}, rule=False)
     assert "past the drawing's cut" in root2 and "representable" not in root2
     assert report.float_exact([0.0, -2.5, 1.0]) and not report.float_exact([np.sqrt(2.0)])
+
+
+def test_a_one_coordinate_point_prints_as_a_number():
+    """The study's GD on x² caption said 'x* = (0)': a point with one coordinate prints as
+    the number, both in the window-cut caption and in an exact point's text."""
+    import sympy as sp
+
+    e = 0.5 ** np.arange(80.0)
+    ref = np.zeros(1)
+    st = NS(result=NS(path=ref + e[:, None]), reference=ref, minimizer=ref,
+            measurement=NS(window=(5, 79)))
+    text = report.window_cut_text({"gd": st}, rule=False)
+    assert "x* = 0 is exactly representable" in text and "(0)" not in text
+    assert report.fmt_point([0.0]) == "0" and report.fmt_point(np.array([[1 / 3]])) == "0.3333"
+    assert report.fmt_point([1.0, 2.0]) == "(1, 2)"
+    assert report._exact_text([sp.Rational(1, 2)]) == "1/2"
+    assert report._exact_text([sp.Integer(1), sp.Integer(2)]) == "(1, 2)"
+    assert report.critical_numbering([NS(kind="minimum", point=[0.0])]) == \
+        "P1 = the minimum at 0"
+    m1, m2 = NS(point=np.zeros(1)), NS(point=np.array([3.0, 2.0]))
+    assert report._cp_name(NS(cps=[m1]), m1) == "P1 = 0"  # "x* = P1 = 0", not "x* = P1 at 0"
+    assert report._cp_name(NS(cps=[m2]), m2) == "P1 (3, 2)"
+    assert report.critical_numbering([NS(kind="minimum", point=[1.0, 1.0])]) == \
+        "P1 = the minimum (1, 1)"
 
 
 def test_converged_summary_says_which_minimum_a_run_reached():
