@@ -1779,6 +1779,15 @@ def _near_index(A: Analysis, x: Any) -> int | None:
     return i if dist[i] <= basin_tolerance(A.box, pts) else None
 
 
+def _match_text(A: Analysis) -> str:
+    """The matching tolerance of :func:`_near_index` with its rule (``0.141 (1% of the box
+    diagonal 14.1)``)."""
+    from analysis.sweeps import basin_tolerance_text
+
+    pts = [cp.point for cp in A.cps] if A.cps is not None else []
+    return basin_tolerance_text(A.box, np.array(pts, float).reshape(-1, A.obj.n))
+
+
 def _ended_near(A: Analysis, x: Any) -> str:
     if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
         return "—"
@@ -1814,8 +1823,8 @@ def _optimizers(b: Builder, A: Analysis) -> None:
         f"Every method started at {start_text(A.x0, A.x0_how)}, and stopped with the "
         f"optimizers' default rules: ‖∇f‖∞ ≤ gtol = {fmt_num(crit.get('gtol'))}, or the "
         "iteration limit (1000 for first-order methods, 200 for Newton, CG, BFGS and "
-        "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within the "
-        "matching tolerance of the final iterate." + curvature_text(A, runs))
+        "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within "
+        f"{_match_text(A)} of the final iterate." + curvature_text(A, runs))
     sec = "optimizer comparison"
     rows = []
     for r in runs:
@@ -3465,7 +3474,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             + [Column(lab, "r") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
-                   f"{fmt_num(study.tolerance, 3)} of one another are one row, named after the "
+                   f"{study.tolerance_how or fmt_num(study.tolerance, 3)} of one another "
+                   f"are one row, named after the "
                    f"critical point within that distance ({numbering}).  Not converged: "
                    "iteration limit, stalled or failed line search inside the box (‘near "
                    "P’: within that distance of a critical point); outside the box: a "

@@ -505,6 +505,8 @@ class StartsStudy:
     clusters: list[Cluster]
     tolerance: float
     costs: KernelCosts | None = None
+    #: the tolerance with the rule that gave it (:func:`analysis.sweeps.basin_tolerance_text`)
+    tolerance_how: str = ""
     f_star: float | None = None
     f_star_how: str = ""
     target_tol: float = TARGET_TOL
@@ -656,6 +658,7 @@ def many_starts(obj: Any, methods: Mapping[str, tuple[str, Mapping[str, Any]]], 
     """
     import numba
 
+    from analysis.sweeps import basin_tolerance_text
     from optimizers import minimize_batch
 
     t_start = time.perf_counter()
@@ -678,6 +681,7 @@ def many_starts(obj: Any, methods: Mapping[str, tuple[str, Mapping[str, Any]]], 
     t_runs = time.perf_counter()
     rs = list(runs.values())
     clusters, tol = classify(rs, B, critical_points)
+    tol_how = basin_tolerance_text(B, _known(critical_points, B.shape[0])[0])
     t_cluster = time.perf_counter()
     kinds = ["fg"]
     if any(np.any(r.nhev > 0) for r in rs):
@@ -693,8 +697,9 @@ def many_starts(obj: Any, methods: Mapping[str, tuple[str, Mapping[str, Any]]], 
         f_star = float(finite.min()) if finite.size else None
         how = "lowest final value of all runs (no minimum known)"
     study = StartsStudy(X0=X0, box=B, seed=int(seed), runs=runs, clusters=clusters,
-                        tolerance=tol, costs=costs, f_star=f_star, f_star_how=how,
-                        target_tol=float(target_tol), threads=int(numba.get_num_threads()))
+                        tolerance=tol, tolerance_how=tol_how, costs=costs, f_star=f_star,
+                        f_star_how=how, target_tol=float(target_tol),
+                        threads=int(numba.get_num_threads()))
     target = study.target
     for r in rs:
         r.cost = weighted_cost(r.nfev, r.njev, r.nhev, costs)

@@ -666,6 +666,21 @@ def basin_tolerance(box: np.ndarray, points: np.ndarray) -> float:
     return tol
 
 
+def basin_tolerance_text(box: np.ndarray, points: np.ndarray) -> str:
+    """The matching tolerance of :func:`basin_tolerance` with the rule that gave it:
+    ``0.141 (1% of the box diagonal 14.1)``, or ``0.5 (a quarter of the smallest distance 2
+    between two critical points)`` when that is smaller."""
+    from landscape.numfmt import fmt
+
+    box = np.asarray(box, float)
+    tol = basin_tolerance(box, np.asarray(points, float).reshape(-1, box.shape[0]))
+    diag = float(np.linalg.norm(box[:, 1] - box[:, 0]))
+    if tol < BASIN_BOX_FRACTION * diag:
+        return (f"{fmt(tol, 3)} (a quarter of the smallest distance "
+                f"{fmt(tol / BASIN_SEPARATION_FRACTION, 3)} between two critical points)")
+    return f"{fmt(tol, 3)} ({fmt(100 * BASIN_BOX_FRACTION)}% of the box diagonal {fmt(diag, 3)})"
+
+
 def match_labels(X: np.ndarray, ok: np.ndarray, points: np.ndarray, tol: float) -> np.ndarray:
     """Index of the nearest critical point within ``tol`` of each row of X (-1 otherwise or
     where ``ok`` is False)."""
@@ -846,7 +861,8 @@ def exact_landings(X: np.ndarray, labels: np.ndarray, points: np.ndarray) -> np.
 
 
 __all__ = [
-    "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance", "basins",
+    "CYCLE", "BasinMap", "LRSweep", "StabilityMap", "SweepPoint", "basin_tolerance",
+    "basin_tolerance_text", "basins",
     "BAND_RULE", "band_around", "bounded", "cycle_periods", "diverging", "lr_sweep", "match_labels",
     "momentum_stability_map",
     "observed_threshold", "predicted_lr_threshold", "sweep_minimizer", "unlisted_limits",

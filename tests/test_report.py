@@ -302,6 +302,17 @@ def test_captions_and_tables_state_what_they_show(himmelblau_report):
     assert "robust fit (measured rate)" in text
 
 
+def test_the_matching_tolerance_is_given_with_its_rule(himmelblau_report):
+    """'Ended near' named the critical point 'within the matching tolerance of the final
+    iterate', and the many-starts table grouped end points 'within 0.141 of one another',
+    with no value or no source: both give 1% of the diagonal √200 = 14.14 of [−5, 5]²."""
+    text = squash(pdf_text(himmelblau_report.pdf))
+    assert "matching tolerance" not in text
+    rule = "0.141 (1% of the box diagonal 14.1)"
+    assert f"within {rule} of the final iterate" in text
+    assert f"within {rule} of one another" in text
+
+
 def test_verdict_tally_grammar_follows_the_counts():
     from analysis.report import verdict_tally
     assert verdict_tally(["agrees"] * 86) == "all 86 agree"

@@ -85,6 +85,22 @@ def test_himmelblau_clusters_match_scipy_from_the_same_starts(himmelblau):
     # every start ends at a global minimum (f* = 0): all reach the target
     assert study.f_star == pytest.approx(0.0, abs=1e-12)
     assert run.success_rate == 1.0
+    # the matching tolerance says its rule: 1% of the diagonal √200 of [−5, 5]² (Himmelblau's
+    # critical points lie more than 4 × 0.141 apart)
+    assert study.tolerance == pytest.approx(0.01 * np.sqrt(200))
+    assert study.tolerance_how == "0.141 (1% of the box diagonal 14.1)"
+
+
+def test_the_matching_tolerance_text_names_the_rule_that_gave_it():
+    """Reports said 'within the matching tolerance' and 'within 0.141 of one another' with
+    no value or no source: the text gives both."""
+    from analysis.sweeps import basin_tolerance_text
+
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    # two points 0.4 apart: a quarter of 0.4 = 0.1 < 0.141
+    assert basin_tolerance_text(box, np.array([[0.0, 0.0], [0.4, 0.0]])) == (
+        "0.1 (a quarter of the smallest distance 0.4 between two critical points)")
+    assert basin_tolerance_text(box, np.zeros((0, 2))) == "0.141 (1% of the box diagonal 14.1)"
 
 
 def test_cluster_points_groups_within_tolerance_led_by_the_lowest_point():
