@@ -1223,17 +1223,24 @@ KIND_NOUN = {"unknown": "point of unknown kind"}
 
 
 def study_end(A: Analysis, study: Any) -> str:
-    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, near the minimum P1)``:
-    where a rate study's run ended, unless its reason already says so (empty)."""
+    """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, 3.2e−06 from the
+    minimum P1)``: where a rate study's run ended (6 digits, and its distance from the
+    critical point it ended near, which the digits may not show), unless its reason already
+    says so (empty)."""
     res = getattr(study, "result", None)
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
     near = _ended_near(A, res.x)
     i = _near_index(A, res.x) if near.startswith("P") else None
-    where = ("" if near == "—" else f", {near}" if i is None
-             else f", near the {KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} P{i + 1}")
-    return (f"; the run ended at {fmt_point(res.x)} after {plural(res.nit, 'iteration')} "
+    where = "" if near == "—" else f", {near}"
+    if i is not None:
+        kind = KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)
+        dist = float(np.linalg.norm(np.asarray(res.x, float)
+                                    - np.asarray(A.cps[i].point, float)))
+        where = (f", at the {kind} P{i + 1}" if dist == 0.0
+                 else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
+    return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
             f"(status: {status_text(res.status)}, {grad_text(res)}{where})")
 
 

@@ -321,6 +321,24 @@ def test_every_rate_study_bullet_says_where_its_run_ended():
     assert report.study_end(A, st) == ""
 
 
+def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimum():
+    """Rosenbrock's adam rate study 'ended at (1, 1, 1, 1, 1)' with ‖∇f‖∞ = 0.00085: four
+    digits rounded its end point onto the minimizer.  Six significant digits (1 + 3e-6 still
+    prints 1), and the distance, which the digits may not show."""
+    x_star = np.ones(5)
+    A = NS(cps=[NS(point=x_star, kind="minimum", value=0.0)], box=np.tile([-2.0, 2.0], (5, 1)),
+           obj=NS(n=5))
+    x = x_star + np.array([3e-6, -4e-6, 0.0, 0.0, 0.0])  # 5e-06 from x*
+    res = NS(x=x, jac=np.full(5, 8.5e-4), nit=20000, status="maxiter")
+    st = NS(result=res, comparison=Comparison(False, "not comparable",
+                                              reason="adam promises no rate"))
+    assert report.study_end(A, st) == (
+        "; the run ended at (1, 0.999996, 1, 1, 1) after 20000 iterations (status: "
+        "iteration limit, ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
+    res.x = x_star
+    assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
+
+
 def test_a_double_root_rate_shows_the_band_that_decided_it():
     """Himmelblau's nesterov row read 'agrees' beside 'Δln ρ/ln ρ 4.6% > 1%': the band test
     that decided it is shown instead, with the window's average factor
