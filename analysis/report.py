@@ -2568,15 +2568,37 @@ ERROR_POINTS = {
 }
 
 
+def _shared_minimizer(studies: Any) -> tuple[np.ndarray, str] | None:
+    """The point x* and how it was obtained (``exact`` / ``numeric``) when every study in
+    ``studies`` measures its errors to the same one, else None."""
+    points = [getattr(st, "minimizer", None) for st in studies]
+    hows = {prose(getattr(st, "minimizer_how", "") or "") for st in studies}
+    if not points or any(p is None for p in points) or len(hows) != 1:
+        return None
+    how = hows.pop()
+    first = np.asarray(points[0], float)
+    if how not in ("exact", "numeric") or not all(
+            np.array_equal(np.asarray(p, float), first) for p in points):
+        return None
+    return first, how
+
+
 def error_point_text(runs: Mapping[str, Any]) -> str:
     """The sentence saying what the errors of the rate studies ``runs`` (label → study) are
     measured to, by what each run did (:func:`run_outcome`): the point a run converged to
-    only for the runs that converged."""
+    only for the runs that converged; the point itself, and how it was obtained, when every
+    run measures to the same one ("the exact x* = (0, 0)")."""
     outcomes = {label: run_outcome(st) for label, st in runs.items()}
     kinds = [k for k in ERROR_POINTS if k in outcomes.values()]
+    head = "x*"
+    shared = _shared_minimizer(runs.values())
+    if shared is not None and set(kinds) <= {"converged", "reached", "near", "stopped"}:
+        head = f"the {shared[1]} x* = {fmt_point(shared[0])}"
     if len(kinds) == 1:
-        return f"Each run's error is measured to {ERROR_POINTS[kinds[0]]}."
-    return "Each run's error is measured to x*: " + "; ".join(
+        point = ERROR_POINTS[kinds[0]]
+        return (f"Each run's error is measured to {point}." if head == "x*"
+                else f"Each run's error is measured to {head}, {point}.")
+    return f"Each run's error is measured to {head}: " + "; ".join(
         f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {ERROR_POINTS[k]}"
         for k in kinds) + "."
 

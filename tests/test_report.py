@@ -1059,7 +1059,7 @@ def test_theory_lead_in_says_what_the_runs_did():
                     how="none: the run ended far from every critical point (…)")
     conv.result.status = "converged"
     assert report.error_point_text({"a": conv}) == (
-        "Each run's error is measured to the point the run converged to.")
+        "Each run's error is measured to the exact x* = 0, the point the run converged to.")
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
@@ -1085,6 +1085,8 @@ def test_the_verb_of_a_run_follows_its_status():
     assert "converged" not in text
     assert "for gd the point the run ended near" in text
     assert "for nesterov the point the run reached" in text
+    # quadratic p. 4: both measure to the same exact minimizer, which the sentence names
+    assert text.startswith("Each run's error is measured to the exact x* = (0, 0): for ")
 
 
 def test_the_kink_report_defines_theta_and_says_statuses_in_words():
