@@ -237,11 +237,11 @@ def outside_range(x: float, lo: float, hi: float) -> float:
 
 
 def range_words(x: float, lo: float, hi: float) -> str:
-    """Where ``x`` lies against ``[lo, hi]``, computed, never assumed: ``between the two``
+    """Where ``x`` lies against ``[lo, hi]``, computed, never assumed: ``in the range``
     inside, else ``0.3% above the range`` (or ``below``), by :func:`outside_range`."""
     d = outside_range(x, lo, hi)
     if d == 0:
-        return "between the two"
+        return "in the range"
     size = percent(d).replace("<", "less than ")
     return f"{size} {'above' if x > max(lo, hi) else 'below'} the range"
 
@@ -265,8 +265,9 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
                        f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
                        f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} lies {where} "
-                       f"from ρ = {fmt_rate(p.rate)} to this average factor"
-                       + ("" if where == "between the two" else
+                       f"[{fmt_rate(min(p.rate, eff))}, {fmt_rate(max(p.rate, eff))}] from ρ "
+                       "to this average factor"
+                       + ("" if where == "in the range" else
                           f", within the tolerance {percent(rtol)}"), **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "

@@ -364,7 +364,7 @@ def test_lies_between_is_computed_from_the_numbers():
     from analysis.empirical import Measurement
     from analysis.theory import Prediction
 
-    assert compare.range_words(0.5, 0.4, 0.6) == "between the two"
+    assert compare.range_words(0.5, 0.4, 0.6) == "in the range"
     assert compare.range_words(0.63, 0.6, 0.4) == "5% above the range"  # (0.63 − 0.6)/0.6
     assert compare.range_words(0.38, 0.4, 0.6) == "5% below the range"
     a, b = 5112, 8515
@@ -375,7 +375,13 @@ def test_lies_between_is_computed_from_the_numbers():
     c = compare.compare(p, m)
     assert c.agree and "lies between" not in c.note
     off = (0.99605 - eff) / eff
-    assert off > 0 and "less than 0.01% above the range from ρ = 0.99587" in c.note
+    assert off > 0 and (f"less than 0.01% above the range [0.99587, {eff:.5f}] from ρ to "
+                        "this average factor") in c.note
+    # quadratic p. 4: 'lies between the two from ρ = 0.77639 to this average factor' (garbled):
+    # inside the range it names the range
+    m_in = Measurement(kind="linear", rate=0.99600, order=1.0, window=(a, b))
+    assert (f"lies in the range [0.99587, {eff:.5f}] from ρ to this average factor"
+            in compare.compare(p, m_in).note)
     assert off < 1e-4 and "within the tolerance 1%" in c.note
 
 
