@@ -3312,18 +3312,20 @@ def _sweep_band_kinds(sw: Any) -> int:
 def sweep_dots(sw: Any) -> str:
     """What the dots of the η-sweep figure are, for the kinds of dot it draws: filled =
     final error ≤ :func:`analysis.plots.sweep_tolerance` (converged), open = above it after
-    the sweep's steps without diverging or cycling."""
+    the sweep's steps without diverging or cycling; the threshold's rule is said at its first
+    mention."""
     from analysis import plots
 
     tol = plots.sweep_tolerance(sw)
     err = np.asarray(sw.final_error, float)
     other = ~np.asarray(sw.not_convergent, bool) & np.isfinite(err) & (err > 0)
     parts = []
+    rule = f" ({plots.SWEEP_TOL:g}·max(1, ‖x*‖))"
     if np.any(other & (err <= tol)):
-        parts.append(f"filled dots: final error ≤ {fmt_num(tol, 2)} "
-                     f"({plots.SWEEP_TOL:g}·max(1, ‖x*‖)), converged")
+        parts.append(f"filled dots: final error ≤ {fmt_num(tol, 2)}{rule}, converged")
+        rule = ""
     if np.any(other & (err > tol)):
-        parts.append(f"open dots: final error above {fmt_num(tol, 2)} after {sw.steps} "
+        parts.append(f"open dots: final error above {fmt_num(tol, 2)}{rule} after {sw.steps} "
                      "steps, not yet converged")
     parts += unstable_steps_text(sw)
     return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""

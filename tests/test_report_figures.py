@@ -301,10 +301,14 @@ def test_the_sweep_caption_names_only_the_dots_drawn():
     sw = NS(final_error=np.array([3.0, 2.0, np.nan]), not_convergent=np.array([0, 0, 1], bool),
             minimizer=np.ones(5), steps=200)
     text = report.sweep_dots(sw)
-    assert text.startswith("Open dots: final error above 2.2e-06 after 200 steps")
+    # the threshold says its rule where it first appears (Rosenbrock p. 13 gave 2.2e-06 bare):
+    # 1e-06 · ‖(1, 1, 1, 1, 1)‖ = 1e-06 · √5
+    assert text.startswith("Open dots: final error above 2.2e-06 (1e-06·max(1, ‖x*‖)) after "
+                           "200 steps")
     assert "filled" not in text.lower()
     sw.final_error = np.array([1e-9, 2.0, np.nan])
     assert "Filled dots" in report.sweep_dots(sw) and "open dots" in report.sweep_dots(sw)
+    assert report.sweep_dots(sw).count("max(1, ‖x*‖)") == 1
 
 
 def test_every_rate_study_bullet_says_where_its_run_ended():
