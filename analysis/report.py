@@ -2842,7 +2842,25 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                             "shortest left, each with its own iteration axis (shared y axis)."
                             if len(split) > 1 else "")
                          + "  No trajectory plot for n ≥ 3."
-                         + panels_coinciding_text(values, split, "objective values"))
+                         + panels_coinciding_text(values, split, "objective values")
+                         + level_off_text(A, runs))
+
+
+def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
+    """``  The gaps of bfgs and lbfgs level off at 3.931: they ended at P1, a minimum with
+    f = 3.931 above f* = 0.`` for the runs that ended at a critical point above the lowest
+    minimum (:func:`_converged_where`), whose gap cannot fall to 0."""
+    ends: dict[int, list[str]] = {}
+    for r in runs:
+        if _converged_where(A, r.result.x):
+            ends.setdefault(_near_index(A, r.result.x), []).append(r.label)
+    fstar = A.minimum.value if A.minimum is not None else 0.0
+    return "".join(
+        f"  The {'gaps' if len(labs) > 1 else 'gap'} of {_names(labs)} level"
+        f"{'' if len(labs) > 1 else 's'} off at {fmt_num(A.cps[i].value - fstar)}: "
+        f"{'they' if len(labs) > 1 else 'it'} ended at P{i + 1}, a "
+        f"{KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} with f = {fmt_num(A.cps[i].value)} "
+        f"above f* = {fmt_num(fstar)}." for i, labs in sorted(ends.items()))
 
 
 def _names(labels: Sequence[str]) -> str:

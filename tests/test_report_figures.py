@@ -899,3 +899,19 @@ def test_zoomed_small_multiples_keep_an_overview_of_the_whole_box():
     assert "minimum" in kinds and len(kinds) == len(set(kinds))
     assert plots.audit(fig) == []
     assert plots.paths_grid_height(3, window, box) > plots.paths_grid_height(3, window)
+
+
+def test_a_gap_that_levels_off_above_zero_is_explained():
+    """Rosenbrock p. 10: the objective gaps of bfgs and lbfgs go flat near 3.9 with no word
+    why: they converged to the local minimum P1 (f = 3.931, above f* = 0)."""
+    lo, hi = NS(point=np.array([1.0, 1.0]), kind="minimum", value=0.0), \
+        NS(point=np.array([-1.0, 1.0]), kind="minimum", value=3.931)
+    A = NS(cps=[lo, hi], minimum=lo, box=np.array([[-2.0, 2.0], [-2.0, 2.0]]), obj=NS(n=2))
+    runs = [NS(label=lab, result=NS(x=x)) for lab, x in
+            [("gd", np.array([1.0, 1.0])), ("bfgs", np.array([-1.0, 1.0 + 1e-9])),
+             ("lbfgs", np.array([-1.0, 1.0]))]]
+    assert report.level_off_text(A, runs) == (
+        "  The gaps of bfgs and lbfgs level off at 3.931: they ended at P2, a minimum with "
+        "f = 3.931 above f* = 0.")
+    assert report.level_off_text(A, runs[:2]).startswith("  The gap of bfgs levels off at")
+    assert report.level_off_text(A, runs[:1]) == ""
