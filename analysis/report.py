@@ -555,8 +555,11 @@ class Curvature:
 
     def text(self, kappa: bool = False) -> str:
         """``L = 4, the largest Hessian eigenvalue at the minimizer P1 = (0, 0), exact``,
-        with ``; κ = L/μ = …`` when ``kappa`` and there is a spectrum."""
+        with ``; κ = L/μ = …`` when ``kappa`` and there is a spectrum (else the reason the
+        momentum is 0.5)."""
         out = f"L = {fmt_num(self.L)}, {self.L_where}"
+        if kappa and self.lam is None:
+            out += "; with no κ = L/μ to tune it, the momentum is 0.5"
         if kappa and self.lam is not None:
             mu = float(self.lam[0])
             out += (f"; κ = L/μ = {fmt_num(self.L)}/{fmt_num(mu)} = {fmt_num(self.L / mu)}"

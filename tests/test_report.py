@@ -433,6 +433,12 @@ def test_momentum_defaults_state_the_kappa_they_use():
     assert hyper["momentum"] == pytest.approx(1 / 9)
     assert curv.text(kappa=True).endswith(
         "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")
+    # kink p. 4: 'momentum = 0.5' stood in its cell with no reason; no minimizer Hessian, no κ
+    curv = report.default_curvature(None, 1.0)
+    hyper, _ = report.default_hyper("momentum", curv, 1.0)
+    assert hyper["momentum"] == 0.5 and curv.lam is None
+    assert curv.text(kappa=True).endswith("; with no κ = L/μ to tune it, the momentum is 0.5")
+    assert "momentum" not in curv.text(kappa=False)
 
 
 def test_hyperparameter_cells_nest_no_brackets_and_read_in_words():
