@@ -32,9 +32,10 @@ numbers of the contents are stable).
   unless moving it (with a lead-in kept with it) would leave more than 15% of the page
   blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
   longer one splits between rows with its header row repeated, never leaving fewer
-  than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are tall
-  enough to fill at least half of the rest of the page); a table that misses a page with
-  footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on it.
+  than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
+  tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page); a table
+  that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
+  it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends; notes with one head
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
@@ -108,6 +109,10 @@ SHORT_SPLIT_GAP = 0.15
 SHORT_CELL = 0.25
 #: A split table leaves at least this many rows on each side of the break.
 MIN_ROWS = 3
+
+#: Fewer than :data:`MIN_ROWS` rows may open a split table only when they are tall: at least
+#: this fraction of the frame's height (two one-line rows at the foot of a page are not).
+TALL_ROWS = 0.15
 #: Horizontal gap between the two figures of a row, in points.
 FIGURE_GAP = 14.0
 #: Footnote rule: drawn this far above the first footnote line, and this much clear space
@@ -1173,7 +1178,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if n - k < MIN_ROWS <= n - MIN_ROWS:
                 k = n - MIN_ROWS  # no orphan rows at the top of the next page
                 used = sum(rows_h[:k + 1])
-            if k < MIN_ROWS and not full and (k < 1 or used < 0.5 * avail):
+            if k < MIN_ROWS and not full and (
+                    k < 1 or used < max(0.5 * avail, TALL_ROWS * self.doc._frame_height)):
                 return []  # a few tall rows that fill most of the rest may go first
             k = max(1, min(k, n - 1))
             first = TableFlowable(self.t, self.doc, self.full_widths, self.continued,

@@ -1069,3 +1069,21 @@ def test_study_pages_in_mid_section_are_at_most_fifteen_percent_blank(quick_stud
     for f, page in zip(quick_study.page_fill, pdf.pages, strict=True):
         if not f.ends_section:
             assert blank_share(page) <= MID_SECTION_BLANK and f.blank <= MID_SECTION_BLANK, f
+
+
+def test_two_short_rows_do_not_open_a_split_table(tmp_path):
+    """Himmelblau p. 2: the critical-point table split after 2 one-line rows at the
+    foot of the page (they filled more than half of the little room left), 7 rows over the
+    page.  Fewer than MIN_ROWS rows go first only when they are tall."""
+    b = report.Builder("Split table")
+    rows = [[f"split row {i}", f"{i}.5ᵗ"] for i in range(20)]
+    probe = pages._flowables().TableFlowable(pages.Table([pages.Column("kind"),
+                                                          pages.Column("value")], rows), b.doc)
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    # room for the header and about 2.5 of the 20 rows (and less than the title's height)
+    b.doc.add(pages.Spacer(pages.CONTENT_H - height * 3.5 / 21.0 - 12.0))
+    b.doc.table(["kind", "value"], rows)
+    texts = page_texts(b.write(tmp_path / "split.pdf").pdf)
+    on_first = len(re.findall(r"split row \d+ ", texts[0]))
+    assert on_first == 0 or on_first >= pages.MIN_ROWS, on_first
+    assert sum(len(re.findall(r"split row \d+ ", t)) for t in texts) == 20
