@@ -635,3 +635,33 @@ def test_ended_section_typesets_minima_and_does_not_repeat_titles(camp):
     cells = " ".join(str(v) for _, t in tables for row in t.rows for v in row)
     assert "x*₀" in cells and "x*0" not in cells
     assert all("hit_cost" not in f.caption for f in doc.figures())
+
+
+def test_an_objective_without_known_minima_is_not_counted_as_ending_at_none(no_f_store):
+    """Campaign p. 6: x·cos(cx) listed no minima, yet its rows read "none 200" (every start
+    "reached none") though the runs converged: such an objective gets a row "no known minima;
+    not counted" in the minima table and n/a counts, while its diverged starts still count."""
+    from analysis.report import Table
+
+    camp = cr.load(no_f_store)
+    b = cr.campaign_builder(camp)
+    tables = {t.title: t for t in b.doc.blocks if isinstance(t, Table)}
+    minima = tables["Known minima (as listed in campaign.json)"]
+    by_obj = {r[0]: r for r in minima.rows if r[0]}
+    # tanh and saddle list no minima (NO_F_STAR above); xcos lists one
+    for o in ("tanh", "saddle"):
+        assert by_obj[o][2] == "no known minima; not counted"
+    assert by_obj["xcos"][1] == "x*₀"
+    ended = next(t for title, t in tables.items() if title.startswith("Where the starts"))
+    div: dict = {}
+    for r in _rows(no_f_store):
+        if r["method"] == "momentum":
+            div.setdefault((r["objective_id"], r["cell"]), []).append(
+                r["status"] == "diverged" or not math.isfinite(r["fun"]))
+    for row in ended.rows:
+        o, cell = row[0], row[2].split(" (first of")[0]
+        if o == "xcos":
+            assert row[5] != "n/a" and not row[4].startswith("n/a")
+            continue
+        assert row[4].startswith("n/a") and row[5] == "n/a"
+        assert int(row[6]) == sum(div[(o, cell)])

@@ -33,7 +33,8 @@ row per start), each a small pure function below:
   non-finite value).  The share of cells where both agree is reported, over all cells and over
   the cells whose η is more than 10 % away from the threshold.
 * **Where starts ended**: per objective and method (best cell), how many starts reached each
-  known minimum (the row's ``minimum``), none of them, or diverged.
+  known minimum (the row's ``minimum``), none of them, or diverged; on an objective with no
+  known minima the first two are n/a (every start would read "none").
 """
 
 from __future__ import annotations
@@ -1022,6 +1023,11 @@ def minima_note(c: Campaign) -> str:
             + "; ".join(parts) + ".")
 
 
+#: the known-minima row of an objective that lists none (its starts are not counted as
+#: reaching one or none)
+NO_MINIMA = "no known minima; not counted"
+
+
 def minimum_label(k: int) -> str:
     """The label of an objective's k-th known minimum as the page prints it: ``x*₀``,
     ``x*₁``, … (Unicode subscript digits)."""
@@ -1038,10 +1044,16 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
                 "cell, how many starts ended at each ("
                 + (f"‖x − x*‖∞ ≤ {tol:g}" if isinstance(tol, (int, float)) else
                    "within the store's matching tolerance")
-                + "), at none of them, or diverged (counts, measured).")
+                + "), at none of them, or diverged (counts, measured)."
+                + ("  An objective with no known minima has nothing to reach: its starts "
+                   "are not counted as reaching one or none (n/a), only the diverged ones."
+                   if any(not c.meta["objectives"].get(o, {}).get("minima")
+                          for o in c.objectives()) else ""))
     rows = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
+        if not info.get("minima"):
+            rows.append([o, "—", NO_MINIMA, "—", str(info.get("source") or "—")])
         for k, p in enumerate(info.get("minima") or []):
             f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
             rows.append([o if k == 0 else "", minimum_label(k), fmt_point(p),
@@ -1061,9 +1073,12 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
         mk = c.rows(o, m, s.cell)
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
                                           c.cols["fun"][mk])
-        text = ", ".join(f"{minimum_label(k)}: {n}" for k, n in sorted(reached.items())) or "—"
-        rows.append([o, m, cell_label(s), str(int(mk.size)), text, str(none),
-                     str(div)])
+        if c.meta["objectives"].get(o, {}).get("minima"):
+            text = ", ".join(f"{minimum_label(k)}: {n}" for k, n in sorted(reached.items()))
+            text, none_text = text or "—", str(none)
+        else:  # nothing to reach: every start would read "none", which says nothing
+            text, none_text = "n/a (no known minima)", "n/a"
+        rows.append([o, m, cell_label(s), str(int(mk.size)), text, none_text, str(div)])
     d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
              Column("starts", "r"), Column("known minimum reached", share=1.3),
              Column("none", "r"), Column("diverged", "r")], rows,
