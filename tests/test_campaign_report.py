@@ -665,3 +665,33 @@ def test_an_objective_without_known_minima_is_not_counted_as_ending_at_none(no_f
             continue
         assert row[4].startswith("n/a") and row[5] == "n/a"
         assert int(row[6]) == sum(div[(o, cell)])
+
+
+def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silently():
+    """Campaign p. 1: "momentum: best on 9" came from beale, where its best cell diverged on
+    168 of 200 starts (a diverged run stops early and costs little).  A hand-made profile:
+    A is best on p0, p1 (objective "a") and p2; B on p3, p4 ("b"); C on p1, p3, p4, p5, but
+    C's cell on "a" diverged on 7 of 10 starts and on "b" on 6 of 10: C's 4 become "4, but on
+    3 of them …", and A, best on 3 with no such cell, is named first."""
+    inf = math.inf
+    problems = [("a", 1.0), ("a", 0.1), ("c", 1.0), ("b", 1.0), ("b", 0.1), ("c", 0.1)]
+    R = [[1.0, 2.0, 3.0], [1.0, 3.0, 1.0], [1.0, inf, 1.5], [2.0, 1.0, 1.0],
+         [2.0, 1.0, 1.0], [3.0, inf, 1.0]]
+    cells = {f"{o}/{m}": {"diverged": d, "starts": 10}
+             for o, m, d in [("a", "A", 0), ("a", "B", 5), ("a", "C", 7), ("b", "A", 0),
+                             ("b", "B", 0), ("b", "C", 6), ("c", "A", 0), ("c", "B", 0),
+                             ("c", "C", 1)]}
+    data = {"profile": {"problems": problems, "methods": ["A", "B", "C"], "ratios": R},
+            "best_cells": cells}
+    line = cr.summary_lines(data)[0]
+    assert line.startswith("A has the smallest aRT")
+    assert "on 3 of 6 problems (objective, target); it reaches the target on 6 (named first" \
+        in line
+    assert ("C: best on 4, but on 3 of them its best cell diverged on most starts "
+            "(a: 7 of 10, b: 6 of 10;") in line
+    assert "B: best on 2, solves 4" in line  # 5 of 10 diverged on "a" is not most
+    # without diverged cells nothing is qualified and the count leads
+    data["best_cells"] = {k: {**v, "diverged": 0} for k, v in cells.items()}
+    line = cr.summary_lines(data)[0]
+    assert line.startswith("C has the smallest aRT") and "diverged" not in line
+    assert cr.mostly_diverged(168, 200) and not cr.mostly_diverged(100, 200)

@@ -571,6 +571,11 @@ def hit_how(meta: Mapping[str, Any]) -> str:
     return "measured" if how.startswith(("exact", "measured")) else "estimated"
 
 
+def mostly_diverged(diverged: int, starts: int) -> bool:
+    """More than half of a cell's starts diverged."""
+    return 2 * int(diverged) > int(starts)
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -579,17 +584,43 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
     prof = data.get("profile")
     if prof and len(prof["problems"]):
         R = np.asarray(prof["ratios"], dtype=float)
-        best = (R <= 1.0).sum(axis=0)
+        methods = prof["methods"]
+        is_best = R <= 1.0
+        cells = data.get("best_cells", {})
+        # (objective, method) whose best cell diverged on most of its starts: a diverged run
+        # stops early and costs little, so such a cell can have the smallest aRT
+        div = {(o, m): (int(v["diverged"]), int(v["starts"])) for o, m in
+               {(o, m) for o, _ in prof["problems"] for m in methods}
+               if (v := cells.get(f"{o}/{m}")) and mostly_diverged(v["diverged"], v["starts"])}
+        bad = np.array([[(o, m) in div for m in methods] for o, _ in prof["problems"]],
+                       dtype=bool).reshape(is_best.shape)
+        best, best_bad = is_best.sum(axis=0), (is_best & bad).sum(axis=0)
         solved = np.isfinite(R).sum(axis=0)
-        i = int(np.argmax(best))
-        out.append(f"{prof['methods'][i]} has the smallest aRT (average running time, as in "
+        # the leader: the most problems where it is best without most of its starts diverged
+        i = max(range(len(methods)), key=lambda k: (best[k] - best_bad[k], best[k]))
+
+        def qualified(k: int) -> str:
+            if not best_bad[k]:
+                return ""
+            objs = sorted({o for (o, _), hit in zip(prof["problems"], is_best[:, k] & bad[:, k],
+                                                    strict=True) if hit})
+            which = f"on all {int(best_bad[k])}" if best_bad[k] == best[k] else \
+                f"on {int(best_bad[k])} of them"
+            return (f", but {which} its best cell diverged on most starts ("
+                    + ", ".join(f"{o}: {div[o, methods[k]][0]} of {div[o, methods[k]][1]}"
+                                for o in objs)
+                    + "; a diverged run stops early and costs little, which lowers the aRT)")
+
+        out.append(f"{methods[i]} has the smallest aRT (average running time, as in "
                    "COCO/BBOB: the expected cost, in weighted evaluations, to reach the target) "
                    f"on {int(best[i])} of "
-                   f"{plural(R.shape[0], 'problem')} (objective, target); it reaches the "
-                   f"target on {int(solved[i])}. "
-                   + "; ".join(f"{m}: best on {int(b_)}, solves {int(s_)}"
-                               for m, b_, s_ in zip(prof["methods"], best, solved, strict=True)
-                               if m != prof["methods"][i]) + ".")
+                   f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
+                   f"reaches the target on {int(solved[i])}"
+                   + (" (named first: the most problems where a method is best without most "
+                      "of its starts diverged)" if best[i] < best.max() else "") + ". "
+                   + "; ".join(f"{m}: best on {int(best[k])}{qualified(k)}, solves "
+                               f"{int(solved[k])}" for k, m in enumerate(methods) if k != i)
+                   + ".")
     ecdf = data.get("ecdf")
     if ecdf:
         half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
