@@ -672,6 +672,12 @@ def page_name(name: str) -> str:
     return f"{m.group(1)}_{m.group(2)}" if m else name
 
 
+def box_product(box: Any) -> str:
+    """``[−2, 2] × [−1, 3]``: a box as the product of its intervals."""
+    return " × ".join(f"[{fmt_num(lo)}, {fmt_num(hi)}]"
+                      for lo, hi in np.asarray(box, float).reshape(-1, 2))
+
+
 def _box_text(obj: Any, box: np.ndarray) -> str:
     return ", ".join(f"{page_name(v)} ∈ [{fmt_num(lo)}, {fmt_num(hi)}]"
                      for v, (lo, hi) in zip(obj.names, box, strict=True))
@@ -3466,9 +3472,10 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     costs = study.costs
     target = study.target
     d.paragraph(
-        f"Each method ran from the same {N} starts drawn uniformly from the box (seed "
-        f"{study.seed}) with one batch call, with the hyperparameters and stopping rules of "
-        f"its single run.  A start reaches the target when its final value is "
+        f"Each method ran from the same {N} starts drawn uniformly from the box "
+        f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
+        "hyperparameters and stopping rules of its single run.  A start reaches the target "
+        "when its final value is "
         f"f ≤ f* + {study.target_tol:g}·max(1, |f*|) = {fmt_num(target, 6)}, where f* = "
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "

@@ -631,7 +631,8 @@ def section_saddle(S: Study) -> None:
     S.numeric_check("contraction factor of |xₖ|", 1 - 2 * eta, shrink, rtol=1e-6, how_m="fit")
     S.numeric_check(f"escape time to |y| ≥ {radius:g} (iterations)", float(k_esc),
                     float(measured), rtol=0.0, abs_tol=1.0, digits=6, count=True,
-                    reason="ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)); agree within one step")
+                    reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), r = {radius:g} the escape "
+                    "level; agree within one step")
     final = S.value("stable manifold", "final norm", float(np.linalg.norm(stuck.x)),
                     "measured")
     S.statement_check("GD started on the stable manifold (y₀ = 0)",
@@ -1507,7 +1508,7 @@ def section_convexity(S: Study) -> None:
             f"{name}: convex on {where}?",
             f"{conv.verdict} ({conv.method} analysis)",
             f"largest graph-above-chord gap on a {n}-point grid: "
-            + S.value(name, "largest graph-above-chord gap", above, "measured", 3),
+            + S.value(name, "largest graph-above-chord gap", above, "numeric", 3),
             (conv.verdict == "convex") == chord_convex,
             "convex ⇔ no chord below the graph",
             test="gap " + bound_decided(above, 1e-12 * max(1.0, float(np.max(np.abs(f)))),
@@ -1515,12 +1516,12 @@ def section_convexity(S: Study) -> None:
             + (": convex" if chord_convex else ": not convex"))
         if text == "x**2":
             S.numeric_check("x²: largest chord-above-graph gap, (b − a)²/4 at α = ½",
-                            (hi - lo) ** 2 / 4, below, rtol=1e-9, how_p="exact",
+                            (hi - lo) ** 2 / 4, below, rtol=1e-9, how_p="exact", how_m="numeric",
                             reason="αf(a) + (1 − α)f(b) − f(αa + (1 − α)b) = α(1 − α)(b − a)² "
                             "for f = x²; the grid holds the midpoint")
         elif text == "cos(x)":
             S.numeric_check("cos x: largest graph-above-chord gap, max f − min f = 2",
-                            2.0, above, rtol=1e-9, how_p="exact",
+                            2.0, above, rtol=1e-9, how_p="exact", how_m="numeric",
                             reason="chord from −π to π at height −1, graph at 0 is 1; no gap "
                             "can exceed max f − min f")
         else:
@@ -1528,7 +1529,7 @@ def section_convexity(S: Study) -> None:
             xs = math.log(slope)
             exact = math.exp(lo) + slope * (xs - lo) - slope
             S.numeric_check("eˣ: largest chord-above-graph gap (chord over the whole box)",
-                            exact, below, rtol=2e-3, how_p="exact",
+                            exact, below, rtol=2e-3, how_p="exact", how_m="numeric",
                             reason="attained at x = ln s, s the chord's slope; the grid "
                             "misses that point by at most half a cell")
     S.figure(lambda fig: plots_lecture.plot_chords(panels, fig=fig), 230.0,
@@ -2198,7 +2199,8 @@ def section_adaptive(S: Study) -> None:
            "(AdaGrad: the sum of all squares, Duchi, Hazan & Singer 2011; RMSProp: an "
            "exponential average with weight α, Tieleman & Hinton 2012; Adam: RMSProp's "
            "denominator with a momentum numerator and bias correction, Kingma & Ba 2015), so "
-           "the first step is ≈ η·sign(g) in every coordinate (RMSProp: η·sign(g)/√(1 − α)) — "
+           "the first step is ≈ −η·sign(g) in every coordinate (RMSProp: "
+           "−η·sign(g)/√(1 − α)) — "
            "the same size along the flat and the steep direction.  The settings are the "
            f"notes' ({steps} steps, η = 0.4 and 2 for AdaGrad, η = 0.4 with α = 0.9 for "
            "RMSProp, the same η for Adam with its usual β₁ = 0.9, β₂ = 0.999): steps of "

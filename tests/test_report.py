@@ -302,6 +302,13 @@ def test_captions_and_tables_state_what_they_show(himmelblau_report):
     assert "robust fit (measured rate)" in text
 
 
+def test_the_starts_say_which_box_they_are_drawn_from(himmelblau_report):
+    """Study p. 32: '200 starts drawn uniformly from the box' with the box given nowhere."""
+    assert report.box_product([[-2.0, 2.0], [-1.0, 3.0]]) == "[-2, 2] × [-1, 3]"
+    text = squash(pdf_text(himmelblau_report.pdf)).replace("−", "-")
+    assert "starts drawn uniformly from the box [-5, 5] × [-5, 5] (seed" in text
+
+
 def test_the_matching_tolerance_is_given_with_its_rule(himmelblau_report):
     """'Ended near' named the critical point 'within the matching tolerance of the final
     iterate', and the many-starts table grouped end points 'within 0.141 of one another',

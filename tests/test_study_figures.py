@@ -725,3 +725,22 @@ def test_a_per_step_table_of_a_short_run_shows_every_step():
     floor = 1e3 * np.finfo(float).eps * max(e[0], 1.0)
     clear = [k for k in range(len(e) - 1) if e[k] > floor and e[k + 1] > floor]
     assert ks == clear == list(range(len(clear)))
+
+
+def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces):
+    """Study p. 2: chord gaps computed on a 121-point grid were marked ᵐ ('measured in an
+    optimizer run') though no optimizer runs; the escape-time formula used r, never
+    defined; p. 30: the first adaptive step was written ≈ η·sign(g), the table −0.4·sign(g)."""
+    s = built(study.section_convexity)
+    gaps = [c for c in s.checks if "chord" in c.what or "convex on" in c.what]
+    assert len(gaps) == 6
+    for c in gaps:
+        assert "ᵐ" not in c.measured and "ⁿ" in c.measured, c
+    (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
+    assert "r = 1 the escape level" in esc.reason
+    s = built(study.section_adaptive)
+    text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
+    assert "the first step is ≈ −η·sign(g) in every coordinate (RMSProp: −η·sign(g)/√(1 − α))" \
+        in text
+    reasons = [c.reason for c in s.checks if c.what.endswith("first step x₁ − x₀")]
+    assert reasons and all("≈ −" in r for r in reasons)
