@@ -136,7 +136,10 @@ def test_mean_and_standard_error():
     assert m == 3.5
     assert se == pytest.approx(math.sqrt(((2.5**2 + 1.5**2 + 0.5**2 + 3.5**2) / 3) / 4))
     assert study._pm(0.05583, 0.001654) == "0.0558 ± 0.0017"
-    assert study._point([1.8264]) == "1.826" and study._point([1.0, 2.0]) == "(1, 2)"
+    # the study prints points with the reports' formatter (one coordinate: the number)
+    from analysis.report import fmt_point
+
+    assert fmt_point([1.8264]) == "1.826" and fmt_point([1.0, 2.0]) == "(1, 2)"
 
 
 def built(*sections) -> study.Study:
