@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 import math
-import time
 import uuid
 
 import sympy as sp
+from cputime import timed
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -28,19 +28,6 @@ FUZZ = settings(
 
 x, y = sp.symbols("x y", real=True)
 parse("x")  # import SymPy and warm its caches outside the timed examples
-
-
-def _timed(fn, *args, **kwargs):
-    """Run ``fn``; return (result or the ParseError raised, seconds of this process's CPU
-    time). Anything else escapes.  CPU time, not wall time: a parse that runs away spends
-    CPU, while a loaded machine (a suite beside other work) only stretches the wall clock
-    (once 2.3 s of wall time for a 12-character text that takes milliseconds)."""
-    start = time.process_time()
-    try:
-        result = fn(*args, **kwargs)
-    except ParseError as exc:
-        result = exc
-    return result, time.process_time() - start
 
 
 # ----------------------------------------------------------------------------- 1. any text
@@ -74,7 +61,7 @@ def random_text(draw) -> str:
 @example("-" * 3000 + "x", None)
 @example("x if x < 1 else " * 500 + "0", None)
 def test_any_text_parses_or_raises_parse_error(text, dim):
-    result, seconds = _timed(parse, text, dim=dim)
+    result, seconds = timed(parse, text, dim=dim)
     assert seconds < PER_EXAMPLE_SECONDS, (text, seconds)
     if isinstance(result, ParseError):
         message = str(result)
@@ -84,7 +71,7 @@ def test_any_text_parses_or_raises_parse_error(text, dim):
         assert isinstance(result.expr, sp.Expr)
         assert all(v.is_real for v in result.variables)
     for fn in (check, canonical_key):
-        other, seconds = _timed(fn, text)
+        other, seconds = timed(fn, text)
         assert seconds < PER_EXAMPLE_SECONDS, (fn.__name__, text, seconds)
         if not isinstance(result, ParseError):  # parse succeeded, so must the checks
             assert not isinstance(other, ParseError), (fn.__name__, text, other)
@@ -277,7 +264,7 @@ coords = st.integers(-40, 40).map(lambda k: sp.Rational(k, 16))
 @given(trees, st.booleans(), st.sampled_from(["", " "]), coords, coords)
 def test_valid_trees_parse_and_evaluate_like_math(tree, caret, space, xv, yv):
     text = to_text(tree, caret, space)
-    result, seconds = _timed(parse, text)
+    result, seconds = timed(parse, text)
     assert seconds < PER_EXAMPLE_SECONDS, (text, seconds)
     env = {"x": float(xv), "y": float(yv)}
     try:
@@ -336,7 +323,7 @@ def test_canary_never_executes(tmp_path_factory, index, pad):
     path = str(directory / f"canary-{uuid.uuid4().hex}")
     formula = pad + _canary_formulas(path)[index]
     for fn in (parse, check, canonical_key):
-        result, seconds = _timed(fn, formula)
+        result, seconds = timed(fn, formula)
         assert isinstance(result, ParseError), (fn.__name__, formula)
         assert seconds < PER_EXAMPLE_SECONDS
     assert not (directory / path).exists()
@@ -355,5 +342,5 @@ def test_canary_all_formulas(tmp_path):
             (canonical_key, ("c*x",), {"params": {"c": formula}}),
         ]
         for fn, args, kwargs in attempts:
-            assert isinstance(_timed(fn, *args, **kwargs)[0], ParseError), (formula, kwargs)
+            assert isinstance(timed(fn, *args, **kwargs)[0], ParseError), (formula, kwargs)
     assert list(tmp_path.iterdir()) == []

@@ -77,7 +77,9 @@ and undefined ones (``1/0``, ``log(0)``, ``atanh(1)``, ``atan2(0, 0)``) are refu
 appear.
 
 As a last resort (nothing known reaches it except SymPy work that is slow per term, such as
-2000 square roots of 100-digit numbers), building is abandoned after ``TIME_LIMIT`` (1 s).
+2000 square roots of 100-digit numbers), building is abandoned after ``TIME_LIMIT`` (1 s of the
+building thread's CPU time, the garbage collector paused: a loaded machine or a large process
+does not refuse a formula that builds in milliseconds).
 
 Evaluation
 ----------

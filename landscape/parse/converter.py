@@ -24,6 +24,7 @@ from .limits import (
     MAX_RANGE,
     MAX_ROOT_DIGITS,
     TIME_LIMIT,
+    collector_paused,
 )
 from .numbers import (
     _approximate,
@@ -64,7 +65,7 @@ class _Converter:
         self.symbols: dict[str, Any] = {}
         self.used: set[str] = set()
         self.indexed_bases: set[str] = set()
-        self.deadline = time.perf_counter() + TIME_LIMIT
+        self.deadline = time.thread_time() + TIME_LIMIT
         self.approx: dict[Any, float] = {}
         self.depths: dict[Any, int] = {}
         self.bad = (
@@ -95,8 +96,9 @@ class _Converter:
     # -- entry ----------------------------------------------------------------------------
 
     def convert(self, tree: ast.Expression) -> Any:
-        _ExpansionBudget(self).run(tree.body)
-        expr = self.conv(tree.body, {})
+        with collector_paused():
+            _ExpansionBudget(self).run(tree.body)
+            expr = self.conv(tree.body, {})
         if expr.has(self.sp.I):
             self.fail("the formula has a non-real constant value")
         if expr.has(*self.bad):
@@ -104,7 +106,7 @@ class _Converter:
         return expr
 
     def conv(self, node: ast.AST, env: dict[str, int]) -> Any:
-        if time.perf_counter() > self.deadline:
+        if time.thread_time() > self.deadline:
             self.fail(f"formula too expensive to build (over {TIME_LIMIT} s)")
         try:
             result = self.dispatch(node, env)
