@@ -668,15 +668,15 @@ def basin_tolerance(box: np.ndarray, points: np.ndarray) -> float:
 
 def basin_tolerance_text(box: np.ndarray, points: np.ndarray) -> str:
     """The matching tolerance of :func:`basin_tolerance` with the rule that gave it:
-    ``0.141 (1% of the box diagonal 14.1)``, or ``0.5 (a quarter of the smallest distance 2
-    between two critical points)`` when that is smaller."""
+    ``0.141 (1% of the box diagonal 14.1)``, or ``0.5 (25% of the smallest distance 2 between
+    two critical points)`` when that is smaller (the percentages are the module's constants)."""
     from landscape.numfmt import fmt
 
     box = np.asarray(box, float)
     tol = basin_tolerance(box, np.asarray(points, float).reshape(-1, box.shape[0]))
     diag = float(np.linalg.norm(box[:, 1] - box[:, 0]))
     if tol < BASIN_BOX_FRACTION * diag:
-        return (f"{fmt(tol, 3)} (a quarter of the smallest distance "
+        return (f"{fmt(tol, 3)} ({fmt(100 * BASIN_SEPARATION_FRACTION)}% of the smallest distance "
                 f"{fmt(tol / BASIN_SEPARATION_FRACTION, 3)} between two critical points)")
     return f"{fmt(tol, 3)} ({fmt(100 * BASIN_BOX_FRACTION)}% of the box diagonal {fmt(diag, 3)})"
 

@@ -91,16 +91,23 @@ def test_himmelblau_clusters_match_scipy_from_the_same_starts(himmelblau):
     assert study.tolerance_how == "0.141 (1% of the box diagonal 14.1)"
 
 
-def test_the_matching_tolerance_text_names_the_rule_that_gave_it():
+def test_the_matching_tolerance_text_names_the_rule_that_gave_it(monkeypatch):
     """Reports said 'within the matching tolerance' and 'within 0.141 of one another' with
-    no value or no source: the text gives both."""
+    no value or no source: the text gives both, the rule's fractions read from the constants
+    the tolerance is computed with."""
+    from analysis import sweeps
     from analysis.sweeps import basin_tolerance_text
 
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     # two points 0.4 apart: a quarter of 0.4 = 0.1 < 0.141
     assert basin_tolerance_text(box, np.array([[0.0, 0.0], [0.4, 0.0]])) == (
-        "0.1 (a quarter of the smallest distance 0.4 between two critical points)")
+        "0.1 (25% of the smallest distance 0.4 between two critical points)")
     assert basin_tolerance_text(box, np.zeros((0, 2))) == "0.141 (1% of the box diagonal 14.1)"
+    monkeypatch.setattr(sweeps, "BASIN_SEPARATION_FRACTION", 0.2)
+    monkeypatch.setattr(sweeps, "BASIN_BOX_FRACTION", 0.02)
+    assert basin_tolerance_text(box, np.array([[0.0, 0.0], [0.4, 0.0]])) == (
+        "0.08 (20% of the smallest distance 0.4 between two critical points)")
+    assert basin_tolerance_text(box, np.zeros((0, 2))) == "0.283 (2% of the box diagonal 14.1)"
 
 
 def test_cluster_points_groups_within_tolerance_led_by_the_lowest_point():
