@@ -695,3 +695,60 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
     line = cr.summary_lines(data)[0]
     assert line.startswith("C has the smallest aRT") and "diverged" not in line
     assert cr.mostly_diverged(168, 200) and not cr.mostly_diverged(100, 200)
+
+
+def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
+    """Campaign p. 3: every profile curve rises at τ = 1, and bfgs's riser lay under
+    newton's.  With ``apart`` each curve is shifted right and up by ECDF_CURVE_SHIFT points
+    more than the one before (centred), its pale continuation starting where it ends; the
+    campaign's ECDF and profile figures draw so and their captions say it."""
+    same = np.array([1.0, 2.0, 4.0, np.nan])
+    costs = {"a": same, "b": same.copy(), "c": same.copy(), "none": np.full(4, np.nan)}
+    fig = plots.plot_ecdf(costs, apart=True,
+                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+
+    def page(label):
+        ln = next(ln for ln in ax.lines if ln.get_label().startswith(label))
+        return ln.get_transform().transform(ln.get_xydata()) * pt
+
+    at = {lab: page(lab + ":") for lab in "abc"}
+    s = plots.ECDF_CURVE_SHIFT
+    np.testing.assert_allclose(at["b"] - at["a"], s, atol=1e-6)
+    np.testing.assert_allclose(at["c"] - at["b"], s, atol=1e-6)
+    np.testing.assert_allclose(at["b"], ax.transData.transform(
+        np.column_stack(next(ln for ln in ax.lines if ln.get_label().startswith("b:"))
+                        .get_data())) * pt, atol=1e-6)  # the middle one on the data
+    for lab in "abc":  # the pale continuation starts where the shifted curve ends, or
+        # under it (one shifted right would run past the axes' edge)
+        assert page("_flat " + lab)[0, 0] == pytest.approx(min(at[lab][-1, 0],
+                                                               at["b"][-1, 0]))
+    assert plots.ecdf_shift_text(costs) == (
+        f"  So that curves lying on one another all show, each is drawn shifted right and up "
+        f"by {s:g} pt more than the one before it in the legend (within ±{s:g} pt of the "
+        "data).")
+    assert plots.ecdf_shift_text({"a": same, "none": costs["none"]}) == ""
+    # without apart the curves lie on one another, as before
+    fig = plots.plot_ecdf(costs, fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.lines if ln.get_label()[:2] in ("a:", "b:")]
+    assert all(ln.get_transform() == ax.transData for ln in lines)
+
+    b = cr.campaign_builder(camp)
+    for block in b.doc.figures():
+        if block.label not in ("profile", "ecdf-cost", "ecdf-time"):
+            continue
+        assert "each is drawn shifted right and up" in block.caption, block.label
+        fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
+                     layout="constrained")
+        block.draw_fn(fig)
+        ax = fig.axes[0]
+        plots._renderer(fig)
+        curves = [ln for ln in ax.lines if ":" in ln.get_label()
+                  and not ln.get_label().startswith("_")]
+        x0 = [ln.get_transform().transform(ln.get_xydata()[:1])[0, 0]
+              - ax.transData.transform(ln.get_xydata()[:1])[0, 0] for ln in curves]
+        np.testing.assert_allclose(np.diff(x0) * 72.0 / fig.dpi, s, atol=1e-6)

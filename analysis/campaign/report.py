@@ -680,7 +680,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, plot_ecdf
+    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -701,22 +701,26 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         return
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  cost, xlabel="weighted evaluations to the target (log)",
-                 ylabel="fraction of pairs solved", title="ECDF over cost", fig=fig)),
+                 ylabel="fraction of pairs solved", title="ECDF over cost", apart=True,
+                 fig=fig)),
              height=300, half=True, label="ecdf-cost",
              caption="Weighted evaluations to the target: "
                      + ("the run's measured weighted count × k/nit, k the first iteration at "
                         "the target (estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
-                        "measured counts, weights as set.") + ECDF_END_TEXT)
+                        "measured counts, weights as set.") + ecdf_shift_text(cost)
+                     + ECDF_END_TEXT)
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  secs, xlabel="wall seconds to the target (log)",
-                 ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
+                 ylabel="fraction of pairs solved", title="ECDF over time", apart=True,
+                 fig=fig)),
              height=300, half=True, label="ecdf-time",
              caption="Wall seconds to the target: a start's measured seconds (task time / "
                      "starts) × the fraction of its weighted evaluations spent up to the "
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
-                     "slow here: rank methods by the cost panel." + ECDF_END_TEXT)
+                     "slow here: rank methods by the cost panel." + ecdf_shift_text(secs)
+                     + ECDF_END_TEXT)
     rows = []
     sec = "ECDF"
     for m, v in cost.items():
@@ -736,7 +740,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import profile_limit, tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, plot_ecdf
+    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -760,13 +764,14 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                  ratios, budget=profile_limit(R), solved="solves",
                  xlabel="performance ratio τ (aRT / best aRT, log scale)",
                  ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
-                 fig=fig)),
+                 apart=True, fig=fig)),
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
                      f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
                      + (" (from the cost to each target, cost·k/nit)." if
-                        hit_how(c.meta) == "estimated" else ".") + ECDF_END_TEXT)
+                        hit_how(c.meta) == "estimated" else ".")
+                     + ecdf_shift_text(ratios) + ECDF_END_TEXT)
     taus = np.array([1.0, 2.0, 10.0, np.inf])
     rho = performance_profile(R, taus)
     sec = "performance profile"
