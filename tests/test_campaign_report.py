@@ -441,7 +441,7 @@ def test_a_grid_without_f_star_shows_the_share_not_diverged(no_f_store):
 
 
 def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
-    """tanh has a bounded gradient: no start diverges in any cell, every cell shows 1.00 and
+    """tanh has a bounded gradient: no start diverges in any cell, every cell shows 1 and
     the map is not drawn; a sentence says so."""
     camp = cr.load(no_f_store)
     b = cr.campaign_builder(camp)
@@ -450,7 +450,7 @@ def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
     assert "grid-tanh-momentum" not in labels
     text = " ".join(getattr(blk, "text", "") for blk in b.doc.blocks
                     if isinstance(getattr(blk, "text", None), str))
-    assert "momentum on tanh, all 6 cells 1.00 (share of starts not diverged, measured)" in text
+    assert "momentum on tanh, all 6 cells 1 (share of starts not diverged, measured)" in text
 
 
 def test_grid_is_flat_by_hand():
@@ -695,6 +695,37 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
     line = cr.summary_lines(data)[0]
     assert line.startswith("C has the smallest aRT") and "diverged" not in line
     assert cr.mostly_diverged(168, 200) and not cr.mostly_diverged(100, 200)
+
+
+def test_a_share_reads_the_same_in_a_grid_and_in_the_best_cell_table(camp):
+    """Campaign p. 4: beale's momentum cell lr=0.01, β=0.9 read 0.14 in the heat map
+    (two decimals) and 0.145 in the best-cell table (three significant digits): each
+    momentum grid's number in the best cell is the text of the table's share column."""
+    from analysis.report import Table
+
+    b = cr.campaign_builder(camp)
+    table = next(t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE)
+    ref = cr.reference_index(camp.targets)
+    best = cr.best_cells(camp, ref)
+    seen = 0
+    for row in table.rows:
+        o, m = row[0], row[1]
+        if m != "momentum" or not cr.has_f_star(camp, o):
+            continue
+        g = cr._grid_of(camp, o, m, ref, None)
+        a = cr._cell_axes(best[o, m].cell)
+        i, j = int(np.flatnonzero(g.y == a["momentum"])[0]), int(np.flatnonzero(g.x == a["lr"])[0])
+        fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 2.6), layout="constrained"))
+        texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+                 for t in fig.axes[0].texts}
+        assert texts[i, j] == row[3].rstrip("ᵐ"), (o, texts[i, j], row[3])
+        seen += 1
+    assert seen == 2
+    # by hand: 29 of 200 starts is 0.145, printed so in a cell; 1 and 0 as the tables do
+    g = Grid("lr", np.array([0.001, 0.01]), np.array([[0.0, 29 / 200], [1.0, 0.785]]),
+             np.zeros((2, 2), bool), "momentum", np.array([0.0, 0.9]))
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 2.6), layout="constrained"))
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["0", "0.145", "0.785", "1"]
 
 
 def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):

@@ -679,7 +679,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
-    from analysis.campaign.figures import tidy_log_x
+    from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
     from analysis.report import Column, cell
 
@@ -726,7 +726,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
         rows.append([m, f"{solved}/{v.size}",
-                     cell(b, sec, m, "share of pairs solved", solved / v.size, "measured", 3),
+                     cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
+                          SHARE_DIGITS),
                      cell(b, sec, m, "cost where half the pairs are solved",
                           half_solved_cost(v), hit_how(c.meta)),
                      cell(b, sec, m, "seconds where half the pairs are solved",
@@ -739,7 +740,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
-    from analysis.campaign.figures import profile_limit, tidy_log_x
+    from analysis.campaign.figures import SHARE_DIGITS, profile_limit, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
     from analysis.report import Column, cell
 
@@ -777,7 +778,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     sec = "performance profile"
     # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
     rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
-                        "measured" if np.isinf(t) else hit_how(c.meta), 3)
+                        "measured" if np.isinf(t) else hit_how(c.meta), SHARE_DIGITS)
                    for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
@@ -787,6 +788,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
 
 def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats],
                   ref: int) -> None:
+    from analysis.campaign.figures import SHARE_DIGITS
     from analysis.report import Column, cell
 
     d = b.doc
@@ -807,7 +809,7 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     sec = "best cells"
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
-        conv = cell(b, sec, item, "share converged", s.converged, "measured", 3)
+        conv = cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS)
         if not has_f_star(c, o):
             rows.append([o, m, cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
@@ -815,7 +817,7 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
             continue
         rows.append([o, m, cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
-                          "measured", 3), conv,
+                          "measured", SHARE_DIGITS), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
                           hit_how(c.meta)),
                      cell(b, sec, item, "aRT to the reference target", s.art,
@@ -945,6 +947,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
 
 
 def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
+    from analysis.campaign.figures import SHARE_DIGITS
     from analysis.report import Column, cell
 
     d = b.doc
@@ -960,9 +963,10 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
         away = chk.away
         rows.append([chk.objective, chk.method, f"η < {short_formula(chk.formula)}", Ls,
                      f"{int(chk.agree.sum())}/{chk.agree.size}",
-                     cell(b, sec, item, "share of cells that agree", chk.share(), "measured", 3),
+                     cell(b, sec, item, "share of cells that agree", chk.share(), "measured",
+                          SHARE_DIGITS),
                      cell(b, sec, item, "share away from the boundary", chk.share(away),
-                          "measured", 3) + f" ({int(away.sum())})",
+                          "measured", SHARE_DIGITS) + f" ({int(away.sum())})",
                      str(int(np.sum(chk.predicted & ~chk.measured))),
                      str(int(np.sum(~chk.predicted & chk.measured)))])
     d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
@@ -991,13 +995,15 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
 
 def flat_grid_sentence(o: str, m: str, g: Any) -> str:
     """Why a grid of :func:`analysis.campaign.figures.grid_is_flat` is left out:
-    ``momentum on tanh, all 9 cells 1.00 (share of starts not diverged, measured), no start
-    diverged``."""
+    ``momentum on tanh, all 9 cells 1 (share of starts not diverged, measured), no start
+    diverged`` (the share as the grids and tables print it, :func:`share_text`)."""
+    from analysis.campaign.figures import share_text
+
     v = g.share[np.isfinite(g.share)]
     what = "share reaching Δ_ref" if g.share_label.startswith("share reaching") else \
         "share of starts not diverged"
     div = "a start diverged in every cell" if g.diverged.all() else "no start diverged"
-    return (f"{m} on {o}, all {v.size} cells {f'{v[0]:.2f}' if v.size else '—'} "
+    return (f"{m} on {o}, all {v.size} cells {share_text(v[0]) if v.size else '—'} "
             f"({what}, measured), {div}")
 
 
