@@ -4032,6 +4032,44 @@ ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale
                  "curves end at one level).")
 
 
+#: How far apart (points) successive ECDF curves are drawn, each shifted right and up by this
+#: much more than the one before (centred on the data), so that curves lying on one another
+#: all show: a performance profile's curves all rise at τ = 1, one riser over another; at
+#: most :data:`ECDF_SHIFT_BAND` from the first curve to the last.
+ECDF_CURVE_SHIFT = 2.4
+ECDF_SHIFT_BAND = 7.2
+
+
+def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
+                 band: float = ECDF_SHIFT_BAND) -> list[float]:
+    """Offset (points, right and up alike) of each of ``n`` ECDF curves in drawing order
+    (:func:`plot_ecdf`): (j − ½(n − 1))·s with s = min(``step``, ``band``/(n − 1)), centred on
+    the data; 0 for a single curve."""
+    if n < 2:
+        return [0.0] * n
+    s_ = min(step, band / (n - 1))
+    return [(j - 0.5 * (n - 1)) * s_ for j in range(n)]
+
+
+def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
+    """The methods :func:`plot_ecdf` draws a curve for: those that solved a start (a flat
+    line at 0 would hide under the axis and under the others)."""
+    return [label for label, v in iterations.items() if ecdf_points(v)[0].size]
+
+
+def ecdf_shift_text(iterations: Mapping[str, ArrayLike]) -> str:
+    """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
+    :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
+    shifted)."""
+    n = len(ecdf_drawn(iterations))
+    if n < 2:
+        return ""
+    sh = curve_shifts(n)
+    return ("  So that curves lying on one another all show, each is drawn shifted right and "
+            f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
+            f"(within ±{fmt(sh[-1], 2)} pt of the data).")
+
+
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
                  band: float = 2 * ECDF_FLAT_WIDTH) -> list[tuple[float, float]]:
     """Vertical offset and width (points) of each line carrying an ECDF final level
@@ -4067,6 +4105,7 @@ def plot_ecdf(
     ylabel: str = "fraction of starts solved",
     solved: str = "solved",
     title: str | None = None,
+    apart: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -4087,7 +4126,10 @@ def plot_ecdf(
     starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
     low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
     successive curves are staggered along them, so that curves lying on one another still
-    show each one's markers.  Each method has its own
+    show each one's markers; with ``apart`` the curves themselves are drawn a little apart,
+    each shifted right and up by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`),
+    so that a curve lying on another (a profile's risers at τ = 1) still shows.  Each method
+    has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
     ``solved`` is the word of the legend's count (``gd: solved 93/100``).
@@ -4104,9 +4146,12 @@ def plot_ecdf(
     handles = []
     flats: list[tuple[str, float, float]] = []  # label, last success, level there
     sty = series_styles(pts)
+    drawn = ecdf_drawn(iterations)
+    shift = dict(zip(drawn, curve_shifts(len(drawn)) if apart else [0.0] * len(drawn),
+                     strict=True))
     for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
-        if xs.size == 0:  # a flat line at 0 would hide under the axis and under the others
+        if label not in shift:
             continue
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0]], xs])  # the curve ends at this method's last success
@@ -4114,7 +4159,10 @@ def plot_ecdf(
         every = max(1, min(sx.size, max(len(pts), sx.size // 6)))  # curve i: from i on
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
-                       label=f"{label}: {solved} {xs.size}/{n}")
+                       label=f"{label}: {solved} {xs.size}/{n}",
+                       transform=offset_copy(ax.transData, fig=_root(fig), x=shift[label],
+                                             y=shift[label], units="points")
+                       if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
     if ecdf_zoom(iterations) is None:
@@ -4132,7 +4180,9 @@ def plot_ecdf(
         ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
-                transform=offset_copy(ax.transData, fig=_root(fig), y=dy, units="points"))
+                # from its shifted curve's end (or under it), not past the axes' right edge
+                transform=offset_copy(ax.transData, fig=_root(fig), x=min(shift[label], 0.0),
+                                      y=dy, units="points"))
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
@@ -4776,6 +4826,7 @@ __all__ = [
     "page_script",
     "page_tags",
     "ECDF_END_TEXT",
+    "ecdf_shift_text",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",

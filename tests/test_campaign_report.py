@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -441,7 +442,7 @@ def test_a_grid_without_f_star_shows_the_share_not_diverged(no_f_store):
 
 
 def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
-    """tanh has a bounded gradient: no start diverges in any cell, every cell shows 1.00 and
+    """tanh has a bounded gradient: no start diverges in any cell, every cell shows 1 and
     the map is not drawn; a sentence says so."""
     camp = cr.load(no_f_store)
     b = cr.campaign_builder(camp)
@@ -450,7 +451,7 @@ def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
     assert "grid-tanh-momentum" not in labels
     text = " ".join(getattr(blk, "text", "") for blk in b.doc.blocks
                     if isinstance(getattr(blk, "text", None), str))
-    assert "momentum on tanh, all 6 cells 1.00 (share of starts not diverged, measured)" in text
+    assert "momentum on tanh, all 6 cells 1 (share of starts not diverged, measured)" in text
 
 
 def test_grid_is_flat_by_hand():
@@ -695,3 +696,147 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
     line = cr.summary_lines(data)[0]
     assert line.startswith("C has the smallest aRT") and "diverged" not in line
     assert cr.mostly_diverged(168, 200) and not cr.mostly_diverged(100, 200)
+
+
+def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_best_cells(
+        camp, monkeypatch):
+    """Campaign pp. 3–4: momentum's best beale cell, where 168 of 200 starts diverged, was
+    credited at ρ(1) by the profile (caption and table) and by the best-cell table's aRT
+    without the qualification the summary gives.  Here bfgs's best cells are made to diverge
+    on every start: the profile caption says so in the summary's words, its ρ(1) and the aRT
+    of each best cell it is credited for carry †, and the paragraph before the best-cell
+    table says what † means there (counts taken from the profile's ratios here)."""
+    from analysis.report import Paragraph, Table
+
+    real = cr.best_cells
+
+    def diverging(c, ref):
+        return {k: (replace(s, diverged=s.starts) if k[1] == "bfgs" else s)
+                for k, s in real(c, ref).items()}
+
+    monkeypatch.setattr(cr, "best_cells", diverging)
+    b = cr.campaign_builder(camp)
+    assert not b.failures, [f.text() for f in b.failures]
+    prof = b.data["profile"]
+    R, methods = np.asarray(prof["ratios"], float), prof["methods"]
+    k = methods.index("bfgs")
+    per_obj: dict[str, int] = {}
+    for (o, _), r in zip(prof["problems"], R[:, k], strict=True):
+        if r <= 1.0:
+            per_obj[o] = per_obj.get(o, 0) + 1
+    n = sum(per_obj.values())
+    assert n > 0  # bfgs is best somewhere in this store
+    starts = {o: real(camp, cr.reference_index(camp.targets))[o, "bfgs"].starts
+              for o in per_obj}
+    qual = (f"but on all {n} its best cell diverged on most starts ("
+            + ", ".join(f"{o}: {starts[o]} of {starts[o]}" for o in sorted(per_obj))
+            + "; a diverged run stops early and costs little, which lowers the aRT)")
+    caption = next(f.caption for f in b.doc.figures() if f.label == "profile")
+    assert f"ρ(1) of bfgs counts the {n} problems where it is best, {qual}." in caption
+    assert f"bfgs: best on {n}, {qual}, solves" in cr.summary_lines(b.data)[0]
+    blocks = b.doc.blocks
+    table = next(t for t in blocks if isinstance(t, Table) and t.title.startswith("Profile"))
+    rho1 = {row[0]: row[1] for row in table.rows}
+    assert rho1["bfgs"].endswith("†") and not any(v.endswith("†") for m, v in rho1.items()
+                                                  if m != "bfgs")
+    assert table.notes == [f"† bfgs: best on {n}, {qual}."]
+    i = next(i for i, t in enumerate(blocks) if isinstance(t, Table) and t.title == cr.BEST_TABLE)
+    art = {(row[0], row[1]): row[6] for row in blocks[i].rows}
+    marked = {key for key, v in art.items() if v.endswith("†")}
+    assert marked == {(o, "bfgs") for o in per_obj}
+    lead = " ".join(p.text for p in blocks[:i] if isinstance(p, Paragraph))
+    T = len(camp.targets)
+    assert "†\u00a0The smallest aRT, yet most starts diverged (diverging is cheap): " + "; ".join(
+        f"bfgs on {o} ({per_obj[o]} of {T} targets; {starts[o]} of {starts[o]} diverged)"
+        for o in per_obj) + "." in lead
+    # the same rule as the summary's: a cell where half the starts diverged is not qualified
+    assert not cr.diverged_best([("a", 1.0)], ["A"], [[1.0]], {("a", "A"): (5, 10)}).any()
+    assert cr.diverged_best([("a", 1.0)], ["A"], [[1.0]], {("a", "A"): (6, 10)}).all()
+
+
+def test_a_share_reads_the_same_in_a_grid_and_in_the_best_cell_table(camp):
+    """Campaign p. 4: beale's momentum cell lr=0.01, β=0.9 read 0.14 in the heat map
+    (two decimals) and 0.145 in the best-cell table (three significant digits): each
+    momentum grid's number in the best cell is the text of the table's share column."""
+    from analysis.report import Table
+
+    b = cr.campaign_builder(camp)
+    table = next(t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE)
+    ref = cr.reference_index(camp.targets)
+    best = cr.best_cells(camp, ref)
+    seen = 0
+    for row in table.rows:
+        o, m = row[0], row[1]
+        if m != "momentum" or not cr.has_f_star(camp, o):
+            continue
+        g = cr._grid_of(camp, o, m, ref, None)
+        a = cr._cell_axes(best[o, m].cell)
+        i, j = int(np.flatnonzero(g.y == a["momentum"])[0]), int(np.flatnonzero(g.x == a["lr"])[0])
+        fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 2.6), layout="constrained"))
+        texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+                 for t in fig.axes[0].texts}
+        assert texts[i, j] == row[3].rstrip("ᵐ"), (o, texts[i, j], row[3])
+        seen += 1
+    assert seen == 2
+    # by hand: 29 of 200 starts is 0.145, printed so in a cell; 1 and 0 as the tables do
+    g = Grid("lr", np.array([0.001, 0.01]), np.array([[0.0, 29 / 200], [1.0, 0.785]]),
+             np.zeros((2, 2), bool), "momentum", np.array([0.0, 0.9]))
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 2.6), layout="constrained"))
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["0", "0.145", "0.785", "1"]
+
+
+def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
+    """Campaign p. 3: every profile curve rises at τ = 1, and bfgs's riser lay under
+    newton's.  With ``apart`` each curve is shifted right and up by ECDF_CURVE_SHIFT points
+    more than the one before (centred), its pale continuation starting where it ends; the
+    campaign's ECDF and profile figures draw so and their captions say it."""
+    same = np.array([1.0, 2.0, 4.0, np.nan])
+    costs = {"a": same, "b": same.copy(), "c": same.copy(), "none": np.full(4, np.nan)}
+    fig = plots.plot_ecdf(costs, apart=True,
+                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+
+    def page(label):
+        ln = next(ln for ln in ax.lines if ln.get_label().startswith(label))
+        return ln.get_transform().transform(ln.get_xydata()) * pt
+
+    at = {lab: page(lab + ":") for lab in "abc"}
+    s = plots.ECDF_CURVE_SHIFT
+    np.testing.assert_allclose(at["b"] - at["a"], s, atol=1e-6)
+    np.testing.assert_allclose(at["c"] - at["b"], s, atol=1e-6)
+    np.testing.assert_allclose(at["b"], ax.transData.transform(
+        np.column_stack(next(ln for ln in ax.lines if ln.get_label().startswith("b:"))
+                        .get_data())) * pt, atol=1e-6)  # the middle one on the data
+    for lab in "abc":  # the pale continuation starts where the shifted curve ends, or
+        # under it (one shifted right would run past the axes' edge)
+        assert page("_flat " + lab)[0, 0] == pytest.approx(min(at[lab][-1, 0],
+                                                               at["b"][-1, 0]))
+    assert plots.ecdf_shift_text(costs) == (
+        f"  So that curves lying on one another all show, each is drawn shifted right and up "
+        f"by {s:g} pt more than the one before it in the legend (within ±{s:g} pt of the "
+        "data).")
+    assert plots.ecdf_shift_text({"a": same, "none": costs["none"]}) == ""
+    # without apart the curves lie on one another, as before
+    fig = plots.plot_ecdf(costs, fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.lines if ln.get_label()[:2] in ("a:", "b:")]
+    assert all(ln.get_transform() == ax.transData for ln in lines)
+
+    b = cr.campaign_builder(camp)
+    for block in b.doc.figures():
+        if block.label not in ("profile", "ecdf-cost", "ecdf-time"):
+            continue
+        assert "each is drawn shifted right and up" in block.caption, block.label
+        fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
+                     layout="constrained")
+        block.draw_fn(fig)
+        ax = fig.axes[0]
+        plots._renderer(fig)
+        curves = [ln for ln in ax.lines if ":" in ln.get_label()
+                  and not ln.get_label().startswith("_")]
+        x0 = [ln.get_transform().transform(ln.get_xydata()[:1])[0, 0]
+              - ax.transData.transform(ln.get_xydata()[:1])[0, 0] for ln in curves]
+        np.testing.assert_allclose(np.diff(x0) * 72.0 / fig.dpi, s, atol=1e-6)

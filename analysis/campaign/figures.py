@@ -53,6 +53,17 @@ def log_grid(values: ArrayLike) -> bool:
     return bool(v.size > 1 and np.all(v > 0) and v.max() / v.min() >= 10.0)
 
 
+#: significant digits of a share of starts wherever the report prints one (a grid's cells,
+#: the tables), so that one number reads the same in both (0.145, not 0.14 in the grid)
+SHARE_DIGITS = 3
+
+
+def share_text(v: float) -> str:
+    """A share as the report prints it: :data:`SHARE_DIGITS` significant digits, as the tables'
+    cells (``0.145``, ``1``, ``0``)."""
+    return fmt(v, SHARE_DIGITS)
+
+
 #: edge colour of a grid cell where some start diverged
 DIVERGED_EDGE = OKABE_ITO["vermillion"]
 
@@ -208,9 +219,9 @@ def boundary_note(g: Grid) -> str:
 
 
 #: half width and half height of a cell's number, in cells (a 3 × 3 grid in a half-width
-#: figure has cells about 70 × 65 pt; "0.00" at 8 pt is about 18 × 8 pt), and the offset of a
+#: figure has cells about 70 × 65 pt; "0.145" at 8 pt is about 22 × 8 pt), and the offset of a
 #: number moved off the boundary line: the same for every moved number, sideways first
-LABEL_HALF = (0.17, 0.09)
+LABEL_HALF = (0.19, 0.09)
 LABEL_SHIFT = 0.28
 
 
@@ -264,7 +275,7 @@ def _cells_text(ax: Any, share: NDArray[np.float64], px: NDArray, py: NDArray) -
             dark = share[i, j] < 0.6
             halo = [patheffects.withStroke(linewidth=2.0,
                                            foreground="black" if dark else "white")]
-            ax.text(x, y, f"{share[i, j]:.2f}", ha="center", va="center", fontsize=size,
+            ax.text(x, y, share_text(share[i, j]), ha="center", va="center", fontsize=size,
                     color="white" if dark else "black", zorder=6,
                     path_effects=halo if moved else None)
 

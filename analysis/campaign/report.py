@@ -576,6 +576,73 @@ def mostly_diverged(diverged: int, starts: int) -> bool:
     return 2 * int(diverged) > int(starts)
 
 
+#: marks a best aRT whose cell diverged on most starts (:func:`diverged_best`)
+DIVERGED_MARK = "†"
+#: why a best aRT from a cell where most starts diverged is qualified
+DIVERGED_ART_WHY = "a diverged run stops early and costs little, which lowers the aRT"
+
+
+def diverged_best(problems: Sequence[tuple[str, float]], methods: Sequence[str],
+                  ratios: ArrayLike, counts: Mapping[tuple[str, str], tuple[int, int]]
+                  ) -> NDArray[np.bool_]:
+    """P × S: method s has the smallest aRT on problem p (r = 1), yet its best cell on p's
+    objective diverged on most of its starts (:func:`mostly_diverged`; ``counts``:
+    (objective, method) → (diverged, starts) of the best cell).  A diverged run stops early
+    and costs little, so such a cell can have the smallest aRT: wherever the report credits
+    a best aRT it qualifies these."""
+    R = np.asarray(ratios, dtype=float).reshape(len(problems), len(methods))
+    bad = np.array([[(o, m) in counts and mostly_diverged(*counts[o, m]) for m in methods]
+                    for o, _ in problems], dtype=bool).reshape(R.shape)
+    return (R <= 1.0) & bad
+
+
+def best_counts(best: Mapping[tuple[str, str], CellStats]
+                ) -> dict[tuple[str, str], tuple[int, int]]:
+    """(objective, method) → (diverged, starts) of its best cell, as :func:`diverged_best`
+    reads them."""
+    return {k: (s.diverged, s.starts) for k, s in best.items()}
+
+
+def diverged_best_targets(profile: Mapping[str, Any] | None,
+                          best: Mapping[tuple[str, str], CellStats]
+                          ) -> dict[tuple[str, str], int]:
+    """(objective, method) → the number of the objective's problems (targets) where the
+    method is credited with the smallest aRT from a best cell that diverged on most starts
+    (:func:`diverged_best` over the profile's ``problems``, ``methods`` and ``ratios``);
+    only the pairs with at least one.  The best-cell table marks their aRT with
+    :data:`DIVERGED_MARK`."""
+    if not profile or not len(profile["problems"]):
+        return {}
+    problems, methods = profile["problems"], profile["methods"]
+    hit = diverged_best(problems, methods, profile["ratios"], best_counts(best))
+    out: dict[tuple[str, str], int] = {}
+    for (o, _), row in zip(problems, hit, strict=True):
+        for m, h in zip(methods, row, strict=True):
+            if h:
+                out[o, m] = out.get((o, m), 0) + 1
+    return out
+
+
+def diverged_best_text(k: int, problems: Sequence[tuple[str, float]], methods: Sequence[str],
+                       ratios: ArrayLike, counts: Mapping[tuple[str, str], tuple[int, int]]
+                       ) -> str:
+    """The qualification of method k's problems where it is best (:func:`diverged_best`):
+    ``but on all 9 its best cell diverged on most starts (beale: 168 of 200; a diverged run
+    stops early and costs little, which lowers the aRT)``, ``on 3 of them`` when not all;
+    empty when there is none."""
+    R = np.asarray(ratios, dtype=float).reshape(len(problems), len(methods))
+    hit = diverged_best(problems, methods, R, counts)[:, k]
+    n, best = int(hit.sum()), int((R[:, k] <= 1.0).sum())
+    if not n:
+        return ""
+    objs = sorted({o for (o, _), h in zip(problems, hit, strict=True) if h})
+    which = f"on all {n}" if n == best else f"on {n} of them"
+    m = methods[k]
+    return (f"but {which} its best cell diverged on most starts ("
+            + ", ".join(f"{o}: {counts[o, m][0]} of {counts[o, m][1]}" for o in objs)
+            + f"; {DIVERGED_ART_WHY})")
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -584,32 +651,19 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
     prof = data.get("profile")
     if prof and len(prof["problems"]):
         R = np.asarray(prof["ratios"], dtype=float)
-        methods = prof["methods"]
-        is_best = R <= 1.0
+        methods, problems = prof["methods"], prof["problems"]
         cells = data.get("best_cells", {})
-        # (objective, method) whose best cell diverged on most of its starts: a diverged run
-        # stops early and costs little, so such a cell can have the smallest aRT
-        div = {(o, m): (int(v["diverged"]), int(v["starts"])) for o, m in
-               {(o, m) for o, _ in prof["problems"] for m in methods}
-               if (v := cells.get(f"{o}/{m}")) and mostly_diverged(v["diverged"], v["starts"])}
-        bad = np.array([[(o, m) in div for m in methods] for o, _ in prof["problems"]],
-                       dtype=bool).reshape(is_best.shape)
-        best, best_bad = is_best.sum(axis=0), (is_best & bad).sum(axis=0)
+        counts = {(o, m): (int(v["diverged"]), int(v["starts"]))
+                  for o, _ in problems for m in methods if (v := cells.get(f"{o}/{m}"))}
+        best = (R <= 1.0).sum(axis=0)
+        best_bad = diverged_best(problems, methods, R, counts).sum(axis=0)
         solved = np.isfinite(R).sum(axis=0)
         # the leader: the most problems where it is best without most of its starts diverged
         i = max(range(len(methods)), key=lambda k: (best[k] - best_bad[k], best[k]))
 
         def qualified(k: int) -> str:
-            if not best_bad[k]:
-                return ""
-            objs = sorted({o for (o, _), hit in zip(prof["problems"], is_best[:, k] & bad[:, k],
-                                                    strict=True) if hit})
-            which = f"on all {int(best_bad[k])}" if best_bad[k] == best[k] else \
-                f"on {int(best_bad[k])} of them"
-            return (f", but {which} its best cell diverged on most starts ("
-                    + ", ".join(f"{o}: {div[o, methods[k]][0]} of {div[o, methods[k]][1]}"
-                                for o in objs)
-                    + "; a diverged run stops early and costs little, which lowers the aRT)")
+            text = diverged_best_text(k, problems, methods, R, counts)
+            return f", {text}" if text else ""
 
         out.append(f"{methods[i]} has the smallest aRT (average running time, as in "
                    "COCO/BBOB: the expected cost, in weighted evaluations, to reach the target) "
@@ -679,8 +733,8 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
-    from analysis.campaign.figures import tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, plot_ecdf
+    from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
+    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -701,28 +755,33 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         return
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  cost, xlabel="weighted evaluations to the target (log)",
-                 ylabel="fraction of pairs solved", title="ECDF over cost", fig=fig)),
+                 ylabel="fraction of pairs solved", title="ECDF over cost", apart=True,
+                 fig=fig)),
              height=300, half=True, label="ecdf-cost",
              caption="Weighted evaluations to the target: "
                      + ("the run's measured weighted count × k/nit, k the first iteration at "
                         "the target (estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
-                        "measured counts, weights as set.") + ECDF_END_TEXT)
+                        "measured counts, weights as set.") + ecdf_shift_text(cost)
+                     + ECDF_END_TEXT)
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  secs, xlabel="wall seconds to the target (log)",
-                 ylabel="fraction of pairs solved", title="ECDF over time", fig=fig)),
+                 ylabel="fraction of pairs solved", title="ECDF over time", apart=True,
+                 fig=fig)),
              height=300, half=True, label="ecdf-time",
              caption="Wall seconds to the target: a start's measured seconds (task time / "
                      "starts) × the fraction of its weighted evaluations spent up to the "
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
-                     "slow here: rank methods by the cost panel." + ECDF_END_TEXT)
+                     "slow here: rank methods by the cost panel." + ecdf_shift_text(secs)
+                     + ECDF_END_TEXT)
     rows = []
     sec = "ECDF"
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
         rows.append([m, f"{solved}/{v.size}",
-                     cell(b, sec, m, "share of pairs solved", solved / v.size, "measured", 3),
+                     cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
+                          SHARE_DIGITS),
                      cell(b, sec, m, "cost where half the pairs are solved",
                           half_solved_cost(v), hit_how(c.meta)),
                      cell(b, sec, m, "seconds where half the pairs are solved",
@@ -735,8 +794,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
-    from analysis.campaign.figures import profile_limit, tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, plot_ecdf
+    from analysis.campaign.figures import SHARE_DIGITS, profile_limit, tidy_log_x
+    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
     from analysis.report import Column, cell
 
     d = b.doc
@@ -756,53 +815,70 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
         return
     R = performance_ratios(T, float(c.meta.get("cost_weights", {}).get("f") or 1.0))
     ratios = {m: R[:, i] for i, m in enumerate(methods)}  # ρ_s is the ECDF of r_{p,s}
+    counts = best_counts(best)
+    # a method credited at ρ(1) with problems where its best cell diverged on most starts
+    qualified = {k: (m, int((R[:, k] <= 1.0).sum()), text) for k, m in enumerate(methods)
+                 if (text := diverged_best_text(k, problems, methods, R, counts))}
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  ratios, budget=profile_limit(R), solved="solves",
                  xlabel="performance ratio τ (aRT / best aRT, log scale)",
                  ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
-                 fig=fig)),
+                 apart=True, fig=fig)),
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
                      f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
                      + (" (from the cost to each target, cost·k/nit)." if
-                        hit_how(c.meta) == "estimated" else ".") + ECDF_END_TEXT)
+                        hit_how(c.meta) == "estimated" else ".")
+                     + "".join(f" ρ(1) of {m} counts the {n} problems where it is best, "
+                               f"{text}." for m, n, text in qualified.values())
+                     + ecdf_shift_text(ratios)
+                     + ECDF_END_TEXT)
     taus = np.array([1.0, 2.0, 10.0, np.inf])
     rho = performance_profile(R, taus)
     sec = "performance profile"
     # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
     rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
-                        "measured" if np.isinf(t) else hit_how(c.meta), 3)
+                        "measured" if np.isinf(t) else hit_how(c.meta), SHARE_DIGITS)
+                   + (DIVERGED_MARK if t == 1.0 and i in qualified else "")
                    for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
-            title="Profile values (share of problems)")
+            title="Profile values (share of problems)",
+            notes=[f"{DIVERGED_MARK} " + "; ".join(f"{m}: best on {n}, {text}"
+                                                    for m, n, text in qualified.values())
+                   + "."]
+            if qualified else ())
     b.data["profile"] = {"problems": problems, "methods": methods, "art": T, "ratios": R}
 
 
 def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats],
                   ref: int) -> None:
+    from analysis.campaign.figures import SHARE_DIGITS
     from analysis.report import Column, cell
 
     d = b.doc
     d.heading("Best hyperparameters per objective")
     delta = c.targets[ref]
+    credited = diverged_best_targets(b.data.get("profile"), best)
     d.paragraph(
         f"For each objective and method, the grid cell where the most starts reach "
-        f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, then more starts converged, "
-        "fewer diverged). Median cost over the starts that reached it"
+        f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, more converged, fewer diverged, "
+        "the smaller median cost of the converged). Median cost over the starts that reached "
+        "it"
         + (" (estimated: the run's cost · k/nit)" if hit_how(c.meta) == "estimated" else "")
         + "; aRT as in the profiles; converged: status converged (the run met its gradient "
         "tolerance; a run of fixed steps, status steps, used its budget and is not counted)."
         + ("  Without f* (no target): the best cell is the one where most starts converge, "
            "and the median cost is that of the converged starts."
            if any(not has_f_star(c, o) for o, _ in best) else "")
-        + (f"  {tie_note(best.values())}" if any(s.ties > 1 for s in best.values()) else ""))
+        + (f"  {tie_note(best.values())}" if any(s.ties > 1 for s in best.values()) else "")
+        + (f"  {diverged_best_note(credited, best, len(c.targets))}" if credited else ""))
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
-        conv = cell(b, sec, item, "share converged", s.converged, "measured", 3)
+        conv = cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS)
         if not has_f_star(c, o):
             rows.append([o, m, cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
@@ -810,11 +886,11 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
             continue
         rows.append([o, m, cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
-                          "measured", 3), conv,
+                          "measured", SHARE_DIGITS), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
                           hit_how(c.meta)),
                      cell(b, sec, item, "aRT to the reference target", s.art,
-                          hit_how(c.meta)),
+                          hit_how(c.meta)) + (DIVERGED_MARK if (o, m) in credited else ""),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
@@ -831,9 +907,20 @@ def tie_note(stats: Any) -> str:
     """What ‘first of n tied’ means (:func:`best_cell`), said in the paragraph that introduces
     a table with tied cells, so that it is on the page of the table's first rows (a table's
     notes are printed where the table ends, a page after rows that use it)."""
-    return ("‘First of n tied’: n cells are equal on every criterion (share at Δ_ref, aRT, "
-            "share converged, diverged, median cost of the converged), so the data do not pick "
-            "one; the first in the store's order is shown.")
+    return ("‘First of n tied’: n cells are equal on the share and every tie-break, so the "
+            "data do not pick one; the first in the store's order is shown.")
+
+
+def diverged_best_note(credited: Mapping[tuple[str, str], int],
+                       best: Mapping[tuple[str, str], CellStats], targets: int) -> str:
+    """What :data:`DIVERGED_MARK` on an aRT of the best-cell table means
+    (:func:`diverged_best_targets`), said in the paragraph before the table, as the tie note
+    is: ``† The smallest aRT, yet most starts diverged (diverging is cheap): momentum on beale
+    (9 of 10 targets; 168 of 200 diverged).``"""
+    return (f"{DIVERGED_MARK}\u00a0The smallest aRT, yet most starts diverged (diverging is "
+            "cheap): " + "; ".join(
+                f"{m} on {o} ({n} of {targets} targets; {best[o, m].diverged} of "
+                f"{best[o, m].starts} diverged)" for (o, m), n in credited.items()) + ".")
 
 
 def _grid_of(c: Campaign, objective: str, method: str, ref: int,
@@ -940,6 +1027,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
 
 
 def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
+    from analysis.campaign.figures import SHARE_DIGITS
     from analysis.report import Column, cell
 
     d = b.doc
@@ -955,9 +1043,10 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
         away = chk.away
         rows.append([chk.objective, chk.method, f"η < {short_formula(chk.formula)}", Ls,
                      f"{int(chk.agree.sum())}/{chk.agree.size}",
-                     cell(b, sec, item, "share of cells that agree", chk.share(), "measured", 3),
+                     cell(b, sec, item, "share of cells that agree", chk.share(), "measured",
+                          SHARE_DIGITS),
                      cell(b, sec, item, "share away from the boundary", chk.share(away),
-                          "measured", 3) + f" ({int(away.sum())})",
+                          "measured", SHARE_DIGITS) + f" ({int(away.sum())})",
                      str(int(np.sum(chk.predicted & ~chk.measured))),
                      str(int(np.sum(~chk.predicted & chk.measured)))])
     d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
@@ -986,13 +1075,15 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
 
 def flat_grid_sentence(o: str, m: str, g: Any) -> str:
     """Why a grid of :func:`analysis.campaign.figures.grid_is_flat` is left out:
-    ``momentum on tanh, all 9 cells 1.00 (share of starts not diverged, measured), no start
-    diverged``."""
+    ``momentum on tanh, all 9 cells 1 (share of starts not diverged, measured), no start
+    diverged`` (the share as the grids and tables print it, :func:`share_text`)."""
+    from analysis.campaign.figures import share_text
+
     v = g.share[np.isfinite(g.share)]
     what = "share reaching Δ_ref" if g.share_label.startswith("share reaching") else \
         "share of starts not diverged"
     div = "a start diverged in every cell" if g.diverged.all() else "no start diverged"
-    return (f"{m} on {o}, all {v.size} cells {f'{v[0]:.2f}' if v.size else '—'} "
+    return (f"{m} on {o}, all {v.size} cells {share_text(v[0]) if v.size else '—'} "
             f"({what}, measured), {div}")
 
 
