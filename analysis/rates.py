@@ -407,8 +407,8 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     """No minimizer: the run diverged or ended far from every critical point."""
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
-            f"the run ended far from every critical point (status {res.status}, at "
-            f"{_fmt(res.x)}, ‖∇f‖∞ = {float(np.max(np.abs(res.jac))):.3g})")
+            f"the run ended at {_fmt(res.x)}, far from every critical point (status "
+            f"{res.status}, ‖∇f‖∞ = {float(np.max(np.abs(res.jac))):.3g})")
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)

@@ -332,9 +332,9 @@ def test_verdict_tally_grammar_follows_the_counts():
 def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     from types import SimpleNamespace as NS
 
-    far = ("none: the run ended far from every critical point (status line_search_failed, at "
-           "(7e-12, -4.8), |grad f|_inf = 4.81); theory evaluated at the minimum (0, 0) nearest "
-           "to x0 (exact)")
+    far = ("none: the run ended at (7e-12, -4.8), far from every critical point (status "
+           "line_search_failed, |grad f|_inf = 4.81); theory evaluated at the minimum (0, 0) "
+           "nearest to x0 (exact)")
     runs = [NS(label="gd", study=NS(reference=[0.0, 0.0], minimizer=[0.0, 0.0],
                                     minimizer_how="exact")),
             NS(label="newton", study=NS(reference=[0.0, 0.0], minimizer=None,
@@ -1118,8 +1118,8 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
     assert report.symbol_notes(Objective.parse("x**2 + y**2").gradient_list) == ""
     res = NS(status="line_search_failed", nit=1, jac=np.array([4.81, 0.0]))
     assert report._status_phrase(res) == "line search failed after 1 iteration, ‖∇f‖∞ = 4.81"
-    far = report.prose("the run ended far from every critical point (status maxiter, at (1, 2))")
-    assert "status: iteration limit," in far and "maxiter" not in far
+    far = report.prose("the run ended at (1, 2), far from every critical point (status maxiter)")
+    assert "(status: iteration limit)" in far and "maxiter" not in far
     assert report.prose("maxiter = 1000 iterations reached without meeting the tolerances") == (
         "reached the iteration limit of 1000 iterations without meeting the tolerances")
     res.status, res.nit = "maxiter", 1000
