@@ -338,7 +338,8 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
                                               reason="adam promises no rate"))
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20000 iterations (status: "
-        "iteration limit, ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
+        "iteration limit, the automatic budget's cap; ‖∇f‖∞ = 0.00085, 5e-06 from the "
+        "minimum P1)")
     res.x = x_star
     assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
 
