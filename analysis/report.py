@@ -399,6 +399,13 @@ SHOWN_HYPER = {
     "coordinate": ("update", "order", "lr"),
 }
 
+#: How the pages write a hyperparameter whose name spells a letter of the methods' formulas
+#: (``beta1`` → β₁, as Adam's m ← β₁m + (1 − β₁)g writes it; ``alpha``, ``rho``, ``eps``);
+#: names that are words (``lr``, ``momentum``, ``dampening``, ``memory``) are written as
+#: given, as the user passes them.
+HYPER_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
+                 "gamma": "γ", "tau": "τ", "eta": "η", "eta_min": "ηₘᵢₙ"}
+
 
 @dataclass
 class MethodRun:
@@ -1142,12 +1149,20 @@ def _runs_sentences(A: Analysis) -> list[str]:
             where.setdefault(_converged_where(A, r.result.x), []).append(
                 f"{r.label} in {plural(r.result.nit, 'iteration')}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
-        items.append("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): " + "; ".join(
+        items.append(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ {gtol_text(conv)}): "
+                     + "; ".join(
             (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
             f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
     return items
+
+
+def gtol_text(runs: Sequence[MethodRun]) -> str:
+    """``gtol = 1e-06``: the gradient tolerance the comparison runs ``runs`` stopped on, with
+    its value (each value once, in order, when the runs differ)."""
+    values = [c.threshold for r in runs for c in r.result.criteria if c.name == "gtol"]
+    return "gtol = " + " or ".join(dict.fromkeys(fmt_num(v) for v in values))
 
 
 def _agreement_sentence(A: Analysis) -> str | None:
@@ -1249,8 +1264,48 @@ def study_end(A: Analysis, study: Any) -> str:
                                     - np.asarray(A.cps[i].point, float)))
         where = (f", at the {kind} P{i + 1}" if dist == 0.0
                  else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
+    from analysis.rates import FLOOR_MARGIN
+
+    rule = budget_rule(study)
+    status = status_text(res.status) + (
+        f", {BUDGET_WORDS[rule].format(margin=FLOOR_MARGIN)};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
-            f"(status: {status_text(res.status)}, {grad_text(res)}{where})")
+            f"(status: {status} {grad_text(res)}{where})")
+
+
+def budget_rule(study: Any) -> str | None:
+    """The rule of the automatic iteration budget (:mod:`analysis.rates`) that set the limit
+    a rate-study run ended at, by the run's length: ``floor`` (the error reached its floor
+    at iteration f, the budget is f + :data:`analysis.rates.FLOOR_MARGIN`), ``cap``
+    (:func:`analysis.rates.auto_cap`), ``first`` (the method's default ``maxiter``: the
+    budget kept its first run); None when the run did not end at its iteration limit, its
+    steps were given, or its length is none of these."""
+    from analysis.rates import FLOOR_MARGIN, auto_cap
+    from optimizers import METHODS
+
+    res = study.result
+    given = getattr(study, "hyper", None) or {}
+    if str(res.status) != "maxiter" or "maxiter" in given or "steps" in given:
+        return None
+    nit = int(res.nit)
+    fi = getattr(getattr(study, "measurement", None), "floor_index", None)
+    if fi is not None and nit == int(fi) + FLOOR_MARGIN:
+        return "floor"
+    x = getattr(res, "x", None)
+    if x is not None and nit == auto_cap(int(np.size(x))):
+        return "cap"
+    spec = METHODS.get(getattr(study, "method", None))
+    return "first" if spec is not None and nit == spec.maxiter else None
+
+
+#: :func:`budget_rule`'s rules in words, where a run's status 'iteration limit' is given
+#: (``{margin}``: :data:`analysis.rates.FLOOR_MARGIN`)
+BUDGET_WORDS = {
+    "floor": ("set by the automatic budget {margin} steps past the iteration where the "
+              "error reached the floor"),
+    "cap": "the automatic budget's cap",
+    "first": "the method's default, which the automatic budget kept",
+}
 
 
 def yes_no(v: Any) -> str:
@@ -1598,12 +1653,18 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         shown["kink"] |= at_kink
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
-        # both ends with the digits that tell them apart, trailing zeros kept alike
+        # both ends with the digits that tell them apart, trailing zeros kept alike; a
+        # region of zero width in some variable lies on a line (plane): its variables named
+        flat = zero_width(lower, upper)
+        ends = [(f"{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}",
+                 f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}")
+                for k, (lo, hi, d) in enumerate(
+                    (lo, hi, interval_digits(lo, hi))
+                    for lo, hi in zip(lower, upper, strict=True))]
+        names = [page_name(v) for v in A.obj.names]
         span = "; ".join(
-            f"[{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}, "
-            f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}]"
-            for k, (lo, hi, d) in enumerate(
-                (lo, hi, interval_digits(lo, hi)) for lo, hi in zip(lower, upper, strict=True)))
+            (f"{names[k]} = {lo}" if k in flat else f"{names[k]} ∈ [{lo}, {hi}]") if flat
+            else f"[{lo}, {hi}]" for k, (lo, hi) in enumerate(ends))
         # a region holding an exact critical point has its smallest ‖∇f‖ = 0 there, exactly
         at = mark(_exact_text(cp.point_exact) or fmt_point(cp.point), "exact") if cp else \
             fmt_point(r.point)
@@ -1614,7 +1675,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                      "no gradient (kink)" if at_kink else
                      cell(b, sec, item, "gradient norm", gn, ghow, 3),
                      cell(b, sec, item, "f - f*" if exact else "f - min f", fv, fhow, 3),
-                     r.describe(),
+                     r.describe() + flat_text(flat, names, lower),
                      (r.critical_point or "none") if inside is None else
                      f"P{inside + 1} ({_KINK_WORD.get(r.critical_point, r.critical_point)})"])
     if rows:
@@ -1627,6 +1688,31 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                           if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def zero_width(lower: Sequence[float], upper: Sequence[float]) -> list[int]:
+    """The variables (indices) in which a small-gradient region has zero width: its two ends
+    print alike to 15 digits (the kink report's R1 spans [0, 0] in x, a segment of the line
+    x = 0 on which |x| has its kink)."""
+    return [k for k, (lo, hi) in enumerate(zip(lower, upper, strict=True))
+            if fmt_num(lo, 15) == fmt_num(hi, 15)]
+
+
+def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]) -> str:
+    """``; zero width: it lies on the line x = 0``, the type column's words for a region of
+    zero width in the variables ``flat`` (:func:`zero_width`): on the line (one free
+    variable), the plane (two free variables), the hyperplane (one flat variable) or where
+    those variables take their ``values``; the point itself when it is flat in every
+    variable; empty when none."""
+    if not flat:
+        return ""
+    where = ", ".join(f"{names[k]} = {fmt_num(values[k])}" for k in flat)
+    free = len(names) - len(flat)
+    if free == 0:
+        return f"; zero width: the single point {where}"
+    shape = ("the line " if free == 1 else "the plane " if free == 2 else
+             "the hyperplane " if len(flat) == 1 else "")
+    return f"; zero width: it lies on {shape}{where}"
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False) -> str:
@@ -1743,7 +1829,8 @@ CHOICE_WORDS = {
 
 def _hyper_text(method: str, hyper: Mapping[str, Any], skip: Sequence[str] = ()) -> str:
     """The hyperparameters of a run the tables list (:data:`SHOWN_HYPER`), a choice in words
-    (:data:`CHOICE_WORDS`), a number as ``name = value``; ``skip``: names said elsewhere;
+    (:data:`CHOICE_WORDS`), a number as ``name = value`` (a letter's name as the letter,
+    :data:`HYPER_SYMBOLS`: ``β₁ = 0.9``); ``skip``: names said elsewhere;
     'defaults' when none is listed, '' when all are skipped."""
     keys = SHOWN_HYPER.get(method, tuple(hyper))
     parts = []
@@ -1751,7 +1838,8 @@ def _hyper_text(method: str, hyper: Mapping[str, Any], skip: Sequence[str] = ())
         if k in hyper and hyper[k] is not None and k not in skip:
             v = hyper[k]
             words = CHOICE_WORDS.get((k, v)) if isinstance(v, str) else None
-            parts.append(words or f"{k} = {fmt_num(v) if isinstance(v, float) else v}")
+            parts.append(words or f"{HYPER_SYMBOLS.get(k, k)} = "
+                         f"{fmt_num(v) if isinstance(v, float) else v}")
     return ", ".join(parts) or ("" if skip else "defaults")
 
 
@@ -1834,10 +1922,9 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     if not runs:
         d.paragraph("No optimizer run is available; see “What failed”.", style="italic")
         return
-    crit = {c.name: c.threshold for c in runs[0].result.criteria}
     d.paragraph(
         f"Every method started at {start_text(A.x0, A.x0_how)}, and stopped with the "
-        f"optimizers' default rules: ‖∇f‖∞ ≤ gtol = {fmt_num(crit.get('gtol'))}, or the "
+        f"optimizers' default rules: ‖∇f‖∞ ≤ {gtol_text(runs)}, or the "
         "iteration limit (1000 for first-order methods, 200 for Newton, CG, BFGS and "
         "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within "
         f"{_match_text(A)} of the final iterate." + curvature_text(A, runs))
@@ -2481,12 +2568,15 @@ def nw_text(studies: Sequence[Any]) -> str:
 def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     """Per distinct reference point of the rate studies, once: the point, then each group of
     methods it applies to with how it was found (a point reached by some runs and used for
-    others that did not reach it is named once, the second group saying why).  A run whose
-    prediction is ``none`` is left out: no theory was evaluated for it."""
+    others that did not reach it is named once, the second group saying why).  Every run of
+    ``runs`` (the rows of the theory table) is named: those whose prediction is ``none``,
+    for which no rate was evaluated, in a last entry that says so."""
     groups: dict[str, dict[str, list[str]]] = {}
+    silent: list[str] = []
     for r in runs:
         st = r.study
         if getattr(getattr(st, "prediction", None), "kind", None) == "none":
+            silent.append(r.label)
             continue
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
@@ -2509,8 +2599,12 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         return f"for {', '.join(v)}" + (tail.replace(", whose run ", ", whose runs ")
                                        if len(v) > 1 else tail)
 
-    return [ref + " " + ", and ".join(group(t, v) for t, v in sorted(  # reached it first
+    out = [ref + " " + ", and ".join(group(t, v) for t, v in sorted(  # reached it first
         g.items(), key=lambda tv: tv[0].startswith(", whose"))) for ref, g in groups.items()]
+    if silent:
+        out.append(f"no rate evaluated for {', '.join(silent)}: theory promises none "
+                   f"(reasons in the table “{THEORY_TABLE}”)")
+    return out
 
 
 def landings_text(bm: Any) -> str:
@@ -3177,8 +3271,7 @@ def _study_end(study: Any) -> str:
     if status == "maxiter":
         from analysis.rates import FLOOR_MARGIN
 
-        fi = getattr(m, "floor_index", None)
-        if floor and int(res.nit) == int(fi) + FLOOR_MARGIN:
+        if budget_rule(study) == "floor":
             return (f"{FLOOR_MARGIN} steps past the iteration where the error reached the "
                     "floor, where the automatic budget ends a run")
         return ("error at the floor; the run ended at its iteration budget"

@@ -50,6 +50,7 @@ from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
 from analysis.pages import block_hows, how_lines, inline_math
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
+    HYPER_SYMBOLS,
     SMALL,
     THEORY_COLUMNS,
     Builder,
@@ -1829,9 +1830,10 @@ def schedule_closed_form(name: str, k: np.ndarray, lr0: float, p: Mapping[str, A
     return np.where(k < W, lr0 * (k + 1) / max(W, 1), out)
 
 
-#: the schedules' parameters (PyTorch's argument names) in the notation of the text
-SCHEDULE_SYMBOLS = {"step_size": "s", "gamma": "γ", "power": "p", "tau": "τ",
-                    "final_lr": "final η", "T_max": "Tₘₐₓ", "eta_min": "ηₘᵢₙ"}
+#: the schedules' parameters (PyTorch's argument names) in the notation of the text: the
+#: letters of :data:`analysis.report.HYPER_SYMBOLS` (γ, τ, ηₘᵢₙ) and the formulas' own
+SCHEDULE_SYMBOLS = HYPER_SYMBOLS | {"step_size": "s", "power": "p", "final_lr": "final η",
+                                    "T_max": "Tₘₐₓ"}
 
 #: the schedules' closed forms in that notation, for the text
 SCHEDULE_FORMS = ("step: η₀·γ to the power ⌊k/s⌋ (γ every s steps); exponential: η₀γᵏ; "

@@ -354,7 +354,8 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     # rosenbrock5 p. 6 listed adam, whose prediction is 'none', where theory was evaluated
     runs.append(NS(label="adam", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
                                           minimizer_how="exact", prediction=NS(kind="none"))))
-    assert "adam" not in " ".join(report.reference_text(runs))
+    *where, last = report.reference_text(runs)
+    assert "adam" not in " ".join(where) and last.startswith("no rate evaluated for adam:")
 
 
 def test_sweep_verdict_judges_against_the_curvature_along_the_run():
@@ -1380,3 +1381,141 @@ class _CPS(list):
 
     def to_json(self):
         return []
+
+
+def test_hyperparameter_cells_write_a_letter_name_as_the_letter():
+    """Kink p. 4: adam's cell read 'beta1 = 0.9, beta2 = 0.999', the code names, where the
+    methods' formulas write β₁, β₂; one table of names → letters serves every method."""
+    from optimizers import METHODS
+
+    adam = report.MethodRun("adam", "adam", {"lr": 0.067}, "lr = 0.067")
+    adam.result = NS_result(METHODS["adam"])
+    assert report.hyper_cell(adam) == "lr = 0.067; β₁ = 0.9, β₂ = 0.999"
+    rms = report.MethodRun("rmsprop", "rmsprop", {}, "given")
+    rms.result = NS_result(METHODS["rmsprop"], lr=0.01)
+    assert report.hyper_cell(rms) == "lr = 0.01, α = 0.99, as given"
+    # the letters are the ones the optimizers' own descriptions of the names give
+    for name in ("beta1", "beta2", "alpha", "rho", "eps"):
+        helps = [h.help for s in METHODS.values() for k, h in s.hyper.items() if k == name]
+        assert helps and all(report.HYPER_SYMBOLS[name] in h for h in helps), (name, helps)
+    # names that are words stay as given
+    assert report.hyper_cell(report.MethodRun("gd", "gd", {"lr": 0.5}, "given")) == \
+        "lr = 0.5, as given"
+
+
+def NS_result(spec, **given):
+    """A run result carrying the effective hyperparameters of ``spec`` (defaults + given)."""
+    from types import SimpleNamespace as NS
+
+    return NS(hyper={k: h.default for k, h in spec.hyper.items()} | given)
+
+
+def test_reference_list_names_every_method_of_the_theory_table():
+    """Kink p. 5: 'Where the theory was evaluated: x = (0, 0) for gd, momentum, nesterov' —
+    the table above it has eight rows; the methods theory promises no rate are named too."""
+    from types import SimpleNamespace as NS
+
+    def run(label, kind):
+        return NS(label=label, study=NS(reference=[0.0, 0.0], minimizer=[0.0, 0.0],
+                                        minimizer_how="exact", prediction=NS(kind=kind)))
+
+    runs = [run("gd", "bounded"), run("adam", "none"), run("momentum", "bounded"),
+            run("cg", "none")]
+    text = "; ".join(report.reference_text(runs))
+    assert text == ("x = (0, 0) for gd, momentum (exact); no rate evaluated for adam, cg: "
+                    "theory promises none (reasons in the table “"
+                    + report.THEORY_TABLE + "”)")
+    for r in runs:
+        assert re.search(rf"\b{r.label}\b", text)
+
+
+def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
+    """Quadratic p. 2: adam's rate study 'ended … after 627 iterations (status: iteration
+    limit …)' — 627 is the automatic budget's floor iteration + 10, which the page did not
+    say; the cap and the method's default limit are named the same way."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+    from analysis.rates import FLOOR_MARGIN, auto_cap
+    from optimizers import METHODS
+
+    A = NS(cps=None)
+
+    def st(nit, floor_index, method="adam", n=2):
+        res = NS(x=np.full(n, 0.5), jac=np.array([1e-12, 0.0]), nit=nit, status="maxiter")
+        return NS(result=res, method=method, hyper={"lr": 0.067},
+                  measurement=NS(floor_index=floor_index),
+                  comparison=Comparison(False, "not comparable", reason="no rate"))
+
+    fi = 617
+    text = report.study_end(A, st(fi + FLOOR_MARGIN, fi))
+    assert report.budget_rule(st(fi + FLOOR_MARGIN, fi)) == "floor"
+    assert (f"after {fi + FLOOR_MARGIN} iterations (status: iteration limit, set by the "
+            f"automatic budget {FLOOR_MARGIN} steps past the iteration where the error "
+            "reached the floor; ‖∇f‖∞ = 1e-12)") in text
+    cap = auto_cap(5)
+    assert report.budget_rule(st(cap, None, n=5)) == "cap"
+    assert "iteration limit, the automatic budget's cap;" in report.study_end(A, st(cap, None,
+                                                                                    n=5))
+    first = METHODS["adam"].maxiter
+    assert report.budget_rule(st(first, None)) == "first"
+    assert "iteration limit, the method's default, which the automatic budget kept;" in \
+        report.study_end(A, st(first, None))
+    # a length no rule gives, a given budget, another status: the status alone
+    assert report.budget_rule(st(first + 1, None)) is None
+    given = st(fi + FLOOR_MARGIN, fi)
+    given.hyper["maxiter"] = fi + FLOOR_MARGIN
+    assert report.budget_rule(given) is None
+    assert "(status: iteration limit, ‖∇f‖∞" in report.study_end(A, st(first + 1, None))
+
+
+def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
+    """Rosenbrock p. 2: 'Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol)' — gtol's value
+    came two pages later, in the optimizer table's lead-in."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    res = minimize(obj, [1.0, 1.0], "bfgs")
+    gtol = next(c.threshold for c in res.criteria if c.name == "gtol")
+    A = NS(runs=[report.MethodRun("bfgs", "bfgs", {}, "defaults", result=res)], cps=None,
+           minimum=None)
+    (sentence,) = report._runs_sentences(A)
+    assert sentence.startswith(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = "
+                               f"{report.fmt_num(gtol)}): bfgs in ")
+    assert report.gtol_text(A.runs) == f"gtol = {report.fmt_num(gtol)}"
+
+
+def test_a_small_gradient_region_of_zero_width_is_said_to_lie_on_a_line():
+    """Kink p. 3: R1 spanned '[0ⁿ, 0ⁿ]; [−0.001ⁿ, 0.001ⁿ]', a region of zero width in x: the
+    segment of the kink line x = 0 where |y| < t (there sign(0) = 0 makes ∇f = (0, y))."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box)
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=list(cps)[0])
+    (r,) = v.regions
+    assert r.lower[0] == r.upper[0] and r.lower[1] < r.upper[1]
+    assert report.zero_width(r.lower, r.upper) == [0]
+    b = report.Builder("Kink")
+    report._vanishing_table(b, A)
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    row = table.rows[0]
+    t = report.fmt_num(r.upper[1])
+    lo = report.fmt_num(r.lower[1])
+    assert row[1] == f"x = {report.fmt_num(r.lower[0])}ⁿ; y ∈ [{lo}ⁿ, {t}ⁿ]", row[1]
+    assert row[5].endswith("; zero width: it lies on the line x = 0"), row[5]
+    # in general: the line, the plane, the hyperplane, the point
+    assert report.flat_text([1], ["x", "y"], [0.0, 2.0]) == \
+        "; zero width: it lies on the line y = 2"
+    assert report.flat_text([0], ["a", "b", "c"], [1.0, 0, 0]) == \
+        "; zero width: it lies on the plane a = 1"
+    assert report.flat_text([0, 1], ["x", "y"], [0.0, 0.0]) == \
+        "; zero width: the single point x = 0, y = 0"
+    assert report.flat_text([], ["x", "y"], [0.0, 0.0]) == ""

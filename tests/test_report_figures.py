@@ -338,7 +338,8 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
                                               reason="adam promises no rate"))
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20000 iterations (status: "
-        "iteration limit, ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
+        "iteration limit, the automatic budget's cap; ‖∇f‖∞ = 0.00085, 5e-06 from the "
+        "minimum P1)")
     res.x = x_star
     assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
 
@@ -621,12 +622,13 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     p1 = NS(point=(-0.962, 0.936), value=3.931, kind="minimum")
     p3 = NS(point=(1.0, 1.0), value=0.0, kind="minimum")
     A = NS(cps=[p1, p3], minimum=p3, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
+    gtol = [NS(name="gtol", threshold=1e-6)]
     run = lambda label, x, nit: NS(label=label, result=NS(x=np.array(x), nit=nit,  # noqa: E731
-                                                          status="converged"))
+                                                          status="converged", criteria=gtol))
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol): newton in 24 "
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): newton in 24 "
                     "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
                     "x*: lbfgs in 49 iterations, bfgs in 67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
