@@ -991,7 +991,9 @@ def section_conditioning(S: Study) -> None:
     short = [h for h in holes if not h["settles"]]
     hole_text = ""
     if short:
-        hole_text += (f"  White: the {len(short)} stable cells with no measured rate have "
+        hole_text += (f"  White: the {len(short)} stable cells (ρ < "
+                      f"{fmt_num(1.0 - float(ag['boundary_margin']))}, not diverged) with no "
+                      "measured rate have "
                       f"ρ^{steps} > 10⁻³ (ρ up to {fmt_num(max(h['radius'] for h in short), 4)}"
                       f"), too slow to reach a measurable asymptotic phase in {steps} steps")
     for h in settling_holes:
@@ -1008,7 +1010,7 @@ def section_conditioning(S: Study) -> None:
              "spectral radius crosses 1; momentum widens the stable range of η from 2/L to "
              "2(1 + β)/L."
              + (hole_text + "." if hole_text else "")
-             + unsettled_text(unsettled_rate_cells(smap), steps), "momentum map")
+             + unsettled_text(rate_cells(smap), steps), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
                     reason=f"{ag['cells']} cells; agrees when at least 98% match; boundary "
@@ -1016,6 +1018,8 @@ def section_conditioning(S: Study) -> None:
     if ag.get("rate_settling") is not None:
         n_set = int(ag["settling_cells"])
         n_ok = int(round(float(ag["rate_settling"]) * n_set))
+        off = settled_off_text(rate_cells(smap, settled=True))
+        below = 1.0 - float(ag["boundary_margin"])
         S.numeric_check(f"stability map: the {n_set} stable cells that settle "
                         f"(ρ^{steps} ≤ 10⁻³) whose rate matches theory (1%)", 1.0,
                         float(ag["rate_settling"]), rtol=0.0, abs_tol=0.02, how_p="theory",
@@ -1023,9 +1027,12 @@ def section_conditioning(S: Study) -> None:
                         f"{n_ok} of {n_set} do"
                         + (f" ({len(settling_holes)} with no rate, marked)"
                            if settling_holes else "")
-                        + f"; over all {ag['stable_cells']} stable cells "
-                        f"{fmt_num(ag['rate'], 3)}: cells with ρ near 1 do not reach their "
-                        f"asymptotic phase in {steps} steps")
+                        + (f"; {off}" if off else "")
+                        + f"; over all {ag['stable_cells']} stable cells (ρ < "
+                        f"{fmt_num(below)}, not diverged; "
+                        f"{int(np.count_nonzero(smap.predicted_radius < 1.0))} cells have "
+                        f"ρ < 1) the share is {fmt_num(ag['rate'], 3)}: cells with ρ near 1 "
+                        f"do not reach their asymptotic phase in {steps} steps")
     obj2 = _parse("x1**2 + 2*x2**2")
     lam2 = np.linalg.eigvalsh(obj2.hess([0.0, 0.0]))
     S.text(f"Better conditioning helps every method: on x₁² + 2x₂² (κ = "
@@ -1096,11 +1103,12 @@ def dominant_root_complex(lr: float, beta: float, lam: Sequence[float]) -> bool:
     return bool(abs(np.imag(max(roots, key=abs))) > 1e-12)
 
 
-def unsettled_rate_cells(smap: Any) -> list[dict[str, Any]]:
-    """The cells of a heavy-ball stability map that show a measured rate (a colour) though
-    they cannot settle within the run (stable, predicted radius ρ with ρ^steps > 10⁻³):
-    their (η, β), ρ, the measured rate, whether it agrees with ρ (``rate_agrees``) and
-    whether the dominant root is complex (:func:`dominant_root_complex`)."""
+def rate_cells(smap: Any, settled: bool = False) -> list[dict[str, Any]]:
+    """The cells of a heavy-ball stability map that show a measured rate (a colour) among the
+    stable ones (predicted radius ρ below 1 − margin, not diverged) that settle within the run
+    (``settled``: ρ^steps ≤ 10⁻³) or cannot (ρ^steps > 10⁻³): their (η, β), ρ, the measured
+    rate, whether it agrees with ρ (``rate_agrees``) and whether the dominant root is complex
+    (:func:`dominant_root_complex`)."""
     from analysis.sweeps import SETTLE_DROP
 
     lam = np.asarray(smap.eigenvalues, float)
@@ -1109,7 +1117,8 @@ def unsettled_rate_cells(smap: Any) -> list[dict[str, Any]]:
     with np.errstate(divide="ignore"):
         slow = smap.steps * np.log(np.maximum(rho, 1e-300)) > math.log(SETTLE_DROP)
     out = []
-    for i, j in zip(*np.nonzero(stable & slow & np.isfinite(smap.measured_rate)), strict=True):
+    for i, j in zip(*np.nonzero(stable & (~slow if settled else slow)
+                                & np.isfinite(smap.measured_rate)), strict=True):
         lr, b = float(smap.lrs[j]), float(smap.momenta[i])
         out.append({"lr": lr, "momentum": b, "radius": float(rho[i, j]),
                     "rate": float(smap.measured_rate[i, j]),
@@ -1118,9 +1127,28 @@ def unsettled_rate_cells(smap: Any) -> list[dict[str, Any]]:
     return out
 
 
+def settled_off_text(cells: Sequence[Mapping[str, Any]]) -> str:
+    """The cells that settle but whose measured rate is more than 1% off ρ (``agrees`` False
+    among :func:`rate_cells` with ``settled``), each named with its η, β, measured rate and
+    ρ: ``3 others are more than 1% off ρ, where the dominant roots are complex (…):
+    η = 0.549, β = 0.45, measured 0.6603 against ρ = 0.6708 (1.6% off); …``; empty when
+    there are none."""
+    off = [c for c in cells if not c["agrees"]]
+    if not off:
+        return ""
+    swing = (", where the dominant roots are complex (ρ = √β: the error swings as it "
+             "shrinks)" if all(c["complex"] for c in off) else "")
+    return (f"{plural(len(off), 'other')} {'are' if len(off) > 1 else 'is'} more than 1% off "
+            f"ρ{swing}: "
+            + "; ".join(f"η = {fmt_num(c['lr'], 3)}, β = {fmt_num(c['momentum'], 3)}, "
+                        f"measured {fmt_rate(c['rate'])} against ρ = {fmt_rate(c['radius'])} "
+                        f"({percent(abs(c['rate'] - c['radius']) / c['radius'])} off)"
+                        for c in off))
+
+
 def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:
     """The caption's sentence on the coloured cells that cannot settle within ``steps``
-    (:func:`unsettled_rate_cells`): how many, how many show a rate that agrees with ρ, and
+    (:func:`rate_cells`): how many, how many show a rate that agrees with ρ, and
     where the others are and how far off they are; empty when there are none."""
     if not cells:
         return ""

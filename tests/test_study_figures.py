@@ -295,6 +295,55 @@ def test_stability_map_rows_state_their_rule(conditioning):
     assert settle.verdict == ("agrees" if n_ok >= 0.98 * n_all else "disagrees")
 
 
+def _heavy_ball_radius(lr: float, beta: float) -> float:
+    """ρ of heavy ball on 0.1x₁² + 2x₂²: the largest root modulus of z² − (1 + β − ηλ)z + β
+    over λ ∈ {0.2, 4}."""
+    return max(max(abs(np.roots([1.0, -(1 + beta - lr * lam), beta]))) for lam in (0.2, 4.0))
+
+
+def test_the_stability_map_row_says_which_cells_count_as_stable(conditioning):
+    """Study p. 21 said "over all 349 stable cells" where 349 counts the cells with
+    ρ < 0.99 (363 have ρ < 1)."""
+    (row,) = [c for c in conditioning.checks if c.what.startswith("stability map: the ")]
+    lrs, betas = np.linspace(0.02, 1.2, 14), np.linspace(0.0, 0.95, 10)  # the quick grid
+    rho = np.array([[_heavy_ball_radius(a, b) for a in lrs] for b in betas])
+    n99, n1 = int(np.sum(rho < 0.99)), int(np.sum(rho < 1.0))
+    assert n99 < n1
+    assert (f"over all {n99} stable cells (ρ < 0.99, not diverged; {n1} cells have ρ < 1) "
+            "the share is ") in row.reason, row.reason
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    assert "stable cells with no measured rate" not in block.caption
+
+
+def test_settled_cells_off_their_rate_are_named():
+    """Study p. 21: 289 of 293 settled cells matched, 1 had no rate (marked) and the other 3,
+    with a rate more than 1% off ρ, were not named."""
+    from analysis.sweeps import momentum_stability_map
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    # three columns and rows of the study's grid
+    lrs, betas = np.linspace(0.02, 1.2, 30)[[1, 3, 13]], np.linspace(0.0, 0.95, 20)[[9, 14, 16]]
+    smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, betas, steps=200)
+    cells = study.rate_cells(smap, settled=True)
+    assert cells and all(200 * math.log(c["radius"]) <= math.log(1e-3) for c in cells)
+    off = [c for c in cells if not c["agrees"]]
+    assert all(abs(c["rate"] - c["radius"]) > 0.01 * c["radius"] for c in off)
+    # the study's three: (η, β) = (0.0607, 0.8), (0.142, 0.7), (0.549, 0.45)
+    assert {(round(c["lr"], 3), round(c["momentum"], 3)) for c in off} >= {
+        (0.061, 0.8), (0.142, 0.7), (0.549, 0.45)}
+    text = study.settled_off_text(cells)
+    assert text.startswith(f"{len(off)} others are more than 1% off ρ, where the dominant "
+                           "roots are complex (ρ = √β"), text
+    for c in off:
+        rho = _heavy_ball_radius(c["lr"], c["momentum"])
+        assert rho == pytest.approx(math.sqrt(c["momentum"]), rel=1e-9)
+        assert (f"η = {study.fmt_num(c['lr'], 3)}, β = {study.fmt_num(c['momentum'], 3)}, "
+                f"measured {study.fmt_rate(c['rate'])} against ρ = {study.fmt_rate(rho)} "
+                f"({study.percent(abs(c['rate'] - rho) / rho)} off)") in text, text
+    assert study.settled_off_text([c for c in cells if c not in off]) == ""
+
+
 def test_overshoot_caption_follows_the_path():
     """The adaptive-errors caption says 'on its way back' only when ‖xₖ‖ falls at the end."""
     from analysis.study import _overshoot_text
@@ -651,7 +700,7 @@ def test_coloured_cells_that_cannot_settle_are_explained():
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     lrs = [0.02 + 1.18 / 29, 0.02 + 15 * 1.18 / 29, 0.2]
     smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, [0.0, 0.95], steps=200)
-    cells = study.unsettled_rate_cells(smap)
+    cells = study.rate_cells(smap)
     for c in cells:
         b, lr = c["momentum"], c["lr"]
         rho = math.sqrt(b) if all((1 + b - lr * lam) ** 2 < 4 * b for lam in (0.2, 4.0)) \
