@@ -2123,6 +2123,7 @@ def section_momentum_weights(S: Study) -> None:
     fit = {b: math.exp(np.polyfit(np.arange(lo, hi + 1), np.log(err[b][lo:hi + 1]), 1)[0])
            for b in (0.25, 0.5)}
     need = math.log(1e-3) / math.log(rho[0.25])
+    title = f"‖xₖ‖ with η = {eta:g}"  # the figure's, named in the text before it
     reached = int(np.argmax(err[0.25] <= 1e-3 * err[0.25][0]))
     S.text(f"The notes (momentum on 0.1x₁² + 2x₂², η = 0.6, from (−5, −2), 20 steps) say: "
            "‘when the β value is [changed] to 0.25, we find that convergence is not achieved "
@@ -2138,7 +2139,8 @@ def section_momentum_weights(S: Study) -> None:
            f"ln 10⁻³/ln ρ ≈ {fmt_num(need, 3)} steps (measured: {reached}).  So the plot in "
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
            "to finish within the 20 steps drawn.  Who is right about convergence is theory "
-           "(and the longer run below); the notes describe a 20-step snapshot.")
+           f"(and the {steps}-step runs of the figure titled ‘{title}’); the notes describe a "
+           "20-step snapshot.")
     errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
     apart = plots_lecture.error_multiples(errs, rates)
@@ -2147,7 +2149,7 @@ def section_momentum_weights(S: Study) -> None:
                   "ratios coincide: β = 0.25's marker is drawn larger, around β = 0.5's."
                   if math.isclose(first[0.5], first[0.25], rel_tol=1e-12) else "")
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        errs, rates, mark=20, title="‖xₖ‖ with η = 0.6", fig=fig), 300.0,
+        errs, rates, mark=20, title=title, fig=fig), 300.0,
         f"Left: distance to the minimum (log scale) over {steps} steps"
         + (", one panel per run" if apart else "") + ", with theory's slope "
         "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "

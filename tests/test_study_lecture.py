@@ -229,6 +229,27 @@ def test_beta_quarter_converges_at_the_predicted_rate(S):
     assert 0.85 < number(S, "β = 0.25: rate per step") < 0.87  # converges (ρ < 1), slowly
 
 
+def test_the_beta_quarter_text_names_the_figure_of_the_longer_runs(S):
+    """The text said "(and the longer run below)" where the figure printed on the next
+    page: it names the figure by the title drawn on it."""
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and "Who is right about convergence" in b.text]
+    assert "run below" not in text
+    m = re.search(r"\(and the (\d+)-step runs of the figure titled ‘([^’]+)’\)", text)
+    assert m, text
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    fig = Figure(figsize=(6.8, 4.0), layout="constrained")
+    block.draw_fn(fig)
+    from matplotlib.text import Text
+
+    titles = [t.get_text() for t in fig.findobj(Text)]  # axes titles and the suptitle
+    assert m.group(2) in titles, titles
+    # the runs drawn are that long: the x axis of the errors reaches their last step
+    assert fig.axes[0].get_xlim()[1] >= int(m.group(1))
+
+
 def test_momentum_buffer_is_the_weighted_sum_of_past_gradients(S):
     assert number(S, "buffer of a real run") <= 1e-12
     assert number(S, "constant gradient g = 1") == pytest.approx(1 / (1 - 0.9), rel=1e-8)
