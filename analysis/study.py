@@ -61,6 +61,7 @@ from analysis.report import (
     convergence_table,
     critical_numbering,
     decided_by,
+    floor_cut_text,
     fmt_num,
     fmt_point,
     legend_text,
@@ -1323,6 +1324,14 @@ def section_rosenbrock(S: Study) -> None:
     if why:
         S.text(why)
     rows = len(plots.rate_study_groups(studies))
+    cg_rho = studies["cg"].prediction.rate
+    kappa = float(lam[-1] / lam[0])
+    cg_text = ("" if cg_rho is None else
+               f"; cg's is the bound (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)} with κ = "
+               f"λ_max/λ_min ≈ {fmt_num(kappa, 4)}, the condition number of the Hessian at "
+               "(1, 1)")
+    floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
+                                ends=True)
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
         HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
@@ -1332,13 +1341,13 @@ def section_rosenbrock(S: Study) -> None:
         "runs until its error reaches the rounding floor or the automatic iteration cap, "
         "with iterations: "
         + _iterations_text({k: v.result for k, v in studies.items()}, auto_cap(obj.n))
-        + ".  "
+        + "." + floor_text + "  "
         "Dashed: theory's rate where it gives one (drawn at least ×10 above on the left, under "
-        "the markers on the right); right: the ratio e_(k+1)/e_k per step (open markers; a "
-        "long run is thinned to its first steps, its extremes and every j-th step, and a "
-        "marker that would overlap one already drawn is left out)."
+        f"the markers on the right{cg_text}); right: the ratio e_(k+1)/e_k per step (open "
+        "markers; a long run is thinned to its first steps, its extremes and every j-th step, "
+        "and a marker that would overlap one already drawn is left out)."
         + multiples_text(plots.rate_studies_panels(studies))
-        + window_cut_text(studies),
+        + window_cut_text(studies, rule=not floor_text),
         "rosenbrock errors")
     S.theory_table()
     S.checks_table(since)

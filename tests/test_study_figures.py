@@ -235,10 +235,15 @@ def test_a_run_at_the_automatic_cap_says_the_cap():
                     "adam 900 (stopped at its iteration limit)")
 
 
-def test_rosenbrock_budgets_sit_in_their_paragraph():
+@pytest.fixture(scope="module")
+def rosenbrock():
+    return built(study.section_rosenbrock)
+
+
+def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     """The sentence 'GD and momentum may run 50 000 iterations …' stood alone two pages after
     the paragraph introducing the batch of starts it is about, above the rate-study figure."""
-    s = built(study.section_rosenbrock)
+    s = rosenbrock
     texts = [blk.text for blk in s.b.doc.blocks if hasattr(blk, "text")]
     batch = [t for t in texts if "The batch of starts below" in t]
     assert batch and "GD and momentum may run 50 000 iterations" in batch[0]
@@ -251,6 +256,32 @@ def test_rosenbrock_budgets_sit_in_their_paragraph():
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
     assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+
+
+def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
+    """Study p. 34 printed cg's bound ρ = 0.96085 without its formula, and listed the runs'
+    iterations (newton 23, lbfgs 45, …) beside lines that end earlier, without saying why."""
+    (cap,) = [b.caption for b in rosenbrock.doc.figures() if b.label == "rosenbrock errors"]
+    lam = np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]]))  # ∇²f(1, 1)
+    kappa = lam[1] / lam[0]
+    rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    assert round(kappa) == 2508
+    assert (f"cg's is the bound (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)} with κ = "
+            f"λₘₐₓ/λₘᵢₙ ≈ {round(kappa)}, the condition number of the Hessian at (1, 1)"
+            ) in cap, cap
+    # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
+    # their run's last iteration are named with both numbers
+    ends = []
+    for label in ("newton", "bfgs", "lbfgs", "cg", "gd η = 0.001"):
+        st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
+        e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
+        below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
+        if below.size and below[0] < len(e) - 1:
+            ends.append(f"{label} at k = {below[0]} of {len(e) - 1}")
+    assert len(ends) >= 2
+    assert ("drawn until the error first falls below 10³·ε·max(e₀, 1), where the ratios "
+            "become rounding noise, so each ends before its run's last iteration: "
+            + ", ".join(ends) + ".") in cap, cap
 
 
 @pytest.fixture(scope="module")
