@@ -1204,13 +1204,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
             avail = aH - self._title_h(aW)
             if canv is not None:
-                # room for the part's notes: the legend of every marker first, then the
-                # notes of the rows that fit (fewer rows bring no more notes, so they fit)
+                # room for the part's notes: the legend of every marker the table uses, then
+                # also the notes of the marks in the rows that fit with it; the rows that fit
+                # with both are no more, and bring no notes beyond these
                 used_all = used_hows(v for row in self.rows for v in row)
-                k = fitting(avail - self.doc._note_space(
-                    canv, [legend_text(used_all)] if used_all else []))[0]
-                avail -= self.doc._note_space(canv, table_notes(self.t, self.rows[:k],
-                                                                ends=False))
+                legend = [legend_text(used_all)] if used_all else []
+                k = fitting(avail - self.doc._note_space(canv, legend))[0]
+                marks = [n for n in table_notes(self.t, self.rows[:k], ends=False)
+                         if not split_legend(n)[0]]
+                avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
             if n - k < MIN_ROWS <= n - MIN_ROWS:

@@ -448,6 +448,23 @@ def test_a_mark_is_explained_at_the_foot_of_every_page_that_shows_it(tmp_path):
     assert "A plain note." not in texts[0]
 
 
+def test_a_split_leaves_room_for_the_notes_of_the_rows_that_end_up_above_it(tmp_path):
+    """A split sized for the legend of every marker, then for the notes of fewer rows (no
+    markers, no marks: a smaller reserve), let more rows onto the page than those notes
+    allowed for: a row past the first guess brought a long mark note the page had no room
+    for, and the build stopped with a splitting error."""
+    note = "‡ ratio above the bound: " + "a long explanation of the mark. " * 12
+    for j in range(48, 66):  # a marked row at every place around the first page's foot
+        b = report.Builder("Room")
+        rows = [[f"row {i}", f"{i}.5" + ("ᵐ‡" if i == j else ""), f"{i}ᵗ" if i > 140 else "—"]
+                for i in range(150)]
+        b.doc.table(["x", "measured", "theory"], rows, title="Marks late",
+                    notes=[pages.legend_text(["measured", "theory"]), note])
+        texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / f"r{j}.pdf").pdf)]
+        for t in texts:
+            assert ("‡ ratio above the bound" in t) == bool(re.search(r"\.5ᵐ‡", t)), (j, t[-300:])
+
+
 def test_a_column_empty_on_a_page_is_not_printed(tmp_path):
     """Study p. 12/16 printed a convergence table whose 'reason' column was empty in every
     row, p. 34 the continued part of a checks table whose 'note' column was empty there."""
