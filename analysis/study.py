@@ -1131,20 +1131,20 @@ def rate_cells(smap: Any, settled: bool = False) -> list[dict[str, Any]]:
 def settled_off_text(cells: Sequence[Mapping[str, Any]]) -> str:
     """The cells that settle but whose measured rate is more than 1% off ρ (``agrees`` False
     among :func:`rate_cells` with ``settled``), each named with its η, β, measured rate and
-    ρ: ``3 others are more than 1% off ρ, where the dominant roots are complex (…):
-    η = 0.549, β = 0.45, measured 0.6603 against ρ = 0.6708 (1.6% off); …``; empty when
-    there are none."""
+    ρ: ``3 others are more than 1% off ρ, where the dominant roots are complex (ρ = √β):
+    (η, β) = (0.549, 0.45): rate 0.66026, ρ = 0.67082 (1.57% off); …`` (three digits, so that
+    1.02% is not read as 1%); empty when there are none."""
     off = [c for c in cells if not c["agrees"]]
     if not off:
         return ""
-    swing = (", where the dominant roots are complex (ρ = √β: the error swings as it "
-             "shrinks)" if all(c["complex"] for c in off) else "")
+    swing = (", where the dominant roots are complex (ρ = √β)"
+             if all(c["complex"] for c in off) else "")
     return (f"{plural(len(off), 'other')} {'are' if len(off) > 1 else 'is'} more than 1% off "
             f"ρ{swing}: "
-            + "; ".join(f"η = {fmt_num(c['lr'], 3)}, β = {fmt_num(c['momentum'], 3)}, "
-                        f"measured {fmt_rate(c['rate'])} against ρ = {fmt_rate(c['radius'])} "
-                        f"({percent(abs(c['rate'] - c['radius']) / c['radius'])} off)"
-                        for c in off))
+            + "; ".join(f"(η, β) = ({fmt_num(c['lr'], 3)}, {fmt_num(c['momentum'], 3)}): rate "
+                        f"{fmt_rate(c['rate'])}, ρ = {fmt_rate(c['radius'])} "
+                        f"({fmt_num(100 * abs(c['rate'] - c['radius']) / c['radius'], 3)}% "
+                        "off)" for c in off))
 
 
 def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:

@@ -365,13 +365,14 @@ def test_settled_cells_off_their_rate_are_named():
         (0.061, 0.8), (0.142, 0.7), (0.549, 0.45)}
     text = study.settled_off_text(cells)
     assert text.startswith(f"{len(off)} others are more than 1% off ρ, where the dominant "
-                           "roots are complex (ρ = √β"), text
+                           "roots are complex (ρ = √β): "), text
     for c in off:
         rho = _heavy_ball_radius(c["lr"], c["momentum"])
         assert rho == pytest.approx(math.sqrt(c["momentum"]), rel=1e-9)
-        assert (f"η = {study.fmt_num(c['lr'], 3)}, β = {study.fmt_num(c['momentum'], 3)}, "
-                f"measured {study.fmt_rate(c['rate'])} against ρ = {study.fmt_rate(rho)} "
-                f"({study.percent(abs(c['rate'] - rho) / rho)} off)") in text, text
+        assert (f"(η, β) = ({study.fmt_num(c['lr'], 3)}, {study.fmt_num(c['momentum'], 3)}): "
+                f"rate {study.fmt_rate(c['rate'])}, ρ = {study.fmt_rate(rho)} "
+                f"({study.fmt_num(100 * abs(c['rate'] - rho) / rho, 3)}% off)") in text, text
+    assert "(1.02% off)" in text  # η = 0.0607, β = 0.8: not "1% off", "more than 1%" said
     assert study.settled_off_text([c for c in cells if c not in off]) == ""
 
 
