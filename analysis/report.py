@@ -2974,7 +2974,8 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False) -> str:
     error falls below 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`) are drawn until
     it first does; '' when no run reaches it (then no curve is cut and the rule applies to
     none).  ``ends``: also where each cut curve ends against its run's last iteration (a
-    caption that gives the runs' iteration counts): ``newton at k = 22 of 23``."""
+    caption that gives the runs' iteration counts): ``… so they end before their runs' last
+    iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the names)."""
     from analysis import plots
 
     drawn = {k: len(plots.above_floor(e)) - 1 for k, e in errors.items()}
@@ -2985,9 +2986,9 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False) -> str:
     rule = ("drawn until the error first falls below 10³·ε·max(e₀, 1), where the ratios "
             "become rounding noise")
     if ends:
-        rule += (", so " + ("each ends" if len(cut) > 1 else "it ends") + " before its run's "
-                 "last iteration: " + ", ".join(f"{k} at k = {drawn[k]} of {total[k]}"
-                                                for k in cut))
+        rule += (", so " + ("they end before their runs' last iterations" if len(cut) > 1
+                            else "it ends before its run's last iteration")
+                 + ": at k = " + _names([f"{drawn[k]} of {total[k]}" for k in cut]))
     if len(cut) == len(errors):
         return f"  {'Each curve is' if len(cut) > 1 else 'The curve is'} {rule}."
     one = len(cut) == 1

@@ -1327,14 +1327,15 @@ def section_rosenbrock(S: Study) -> None:
     cg_rho = studies["cg"].prediction.rate
     kappa = float(lam[-1] / lam[0])
     cg_text = ("" if cg_rho is None else
-               f"; cg's is the bound (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)} with κ = "
-               f"λ_max/λ_min ≈ {fmt_num(kappa, 4)}, the condition number of the Hessian at "
-               "(1, 1)")
+               f"; cg's bound ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
+               f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1)")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True)
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
-        HALF if rows == 1 else plots.error_rows_height(rows, each=200.0),
+        # rows a little lower than elsewhere: the long caption and the theory table after
+        # it share the figure's page
+        HALF if rows == 1 else plots.error_rows_height(rows, each=185.0),
         "Errors of the rate-study runs (log scale, linear iteration axes"
         + ("; runs of very different lengths in separate rows" if rows > 1 else "")
         + ").  These are separate runs from the paths above: no gradient tolerance, each "

@@ -266,22 +266,23 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     kappa = lam[1] / lam[0]
     rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
     assert round(kappa) == 2508
-    assert (f"cg's is the bound (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)} with κ = "
-            f"λₘₐₓ/λₘᵢₙ ≈ {round(kappa)}, the condition number of the Hessian at (1, 1)"
-            ) in cap, cap
+    assert (f"cg's bound ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
+            "the condition number of ∇²f(1, 1)") in cap, cap
     # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
-    # their run's last iteration are named with both numbers
-    ends = []
+    # their run's last iteration are named, with both numbers in the same order
+    names, ends = [], []
     for label in ("newton", "bfgs", "lbfgs", "cg", "gd η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
         below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
         if below.size and below[0] < len(e) - 1:
-            ends.append(f"{label} at k = {below[0]} of {len(e) - 1}")
+            names.append(label)
+            ends.append(f"{below[0]} of {len(e) - 1}")
     assert len(ends) >= 2
-    assert ("drawn until the error first falls below 10³·ε·max(e₀, 1), where the ratios "
-            "become rounding noise, so each ends before its run's last iteration: "
-            + ", ".join(ends) + ".") in cap, cap
+    assert (f"The curves of {', '.join(names[:-1])} and {names[-1]} are drawn until the error "
+            "first falls below 10³·ε·max(e₀, 1), where the ratios become rounding noise, so "
+            f"they end before their runs' last iterations: at k = {', '.join(ends[:-1])} and "
+            f"{ends[-1]}.") in cap, cap
 
 
 @pytest.fixture(scope="module")

@@ -192,10 +192,10 @@ def test_the_rounding_floor_sentence_names_the_runs_it_applies_to():
         "  The curve of cg is drawn until")
     # with ends: where each cut curve stops against its run's last iteration
     assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}, ends=True).endswith(
-        "so it ends before its run's last iteration: cg at k = 13 of 19.")
+        "so it ends before its run's last iteration: at k = 13 of 19.")
     both = report.floor_cut_text({"gd": e_cut[:15], "cg": e_cut}, ends=True)
-    assert both.endswith("each ends before its run's last iteration: gd at k = 13 of 14, "
-                         "cg at k = 13 of 19."), both
+    assert both.startswith("  Each curve is drawn until") and both.endswith(
+        "so they end before their runs' last iterations: at k = 13 of 14 and 13 of 19."), both
 
 
 # ------------------------------------------------------------------ agreement, references
