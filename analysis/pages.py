@@ -37,7 +37,9 @@ numbers of the contents are stable).
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
   it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
-  on the page where the table (or the table's last part) ends; notes with one head
+  on the page where the table (or the table's last part) ends, and a note that explains a
+  mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
+  (and where the table ends only when the mark is there); notes with one head
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
   holds a part of a split table carries the legend of the markers that part uses.
@@ -319,18 +321,45 @@ def how_lines(hows: Iterable[str] | None = None) -> list[str]:
     return [f"{HOW[k][0]}  {HOW[k][1]}" for k in HOW if k in keys]
 
 
-def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None) -> list[str]:
-    """The notes of table ``t`` with a provenance legend (:func:`legend_text`) of exactly the
-    markers its cells (or the part ``rows`` of them on a page) use: a given legend is reduced
-    to them (dropped when none is used), and one is added when the cells use markers and no
-    note explains them."""
-    used = used_hows(v for row in (t.rows if rows is None else rows) for v in row)
+#: a note that explains a mark of the cells begins with it and a space ("† step outside the
+#: run's fit window …", "* stall …"): one character that is no letter, digit or bracket
+_NOTE_MARK = re.compile(r"^([^\w\s(\[{‘'\"])\s")
+
+
+def note_mark(note: str) -> str:
+    """The mark a note explains ("†" of "† step outside …"; :data:`_NOTE_MARK`), or ''."""
+    m = _NOTE_MARK.match(note)
+    return m.group(1) if m else ""
+
+
+def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
+                ends: bool = True) -> list[str]:
+    """The notes of table ``t`` on a page that holds ``rows`` of it (all of them when None),
+    where the table ends (``ends``) or where only a part of it lies:
+
+    * a provenance legend (:func:`legend_text`) of exactly the markers those cells use: a
+      given legend is reduced to them (dropped when none is used), and one is added when the
+      cells use markers and no note explains them;
+    * a note that explains a mark (:func:`note_mark`) wherever its mark is in those cells
+      (a mark is explained at the foot of every page on which it appears), and where the
+      table ends only when the mark is there or nowhere in the table;
+    * the other notes where the table ends."""
+    part = t.rows if rows is None else rows
+    used = used_hows(v for row in part for v in row)
+    here = "\n".join(str(v) for row in part for v in row)
+    anywhere = "\n".join(str(v) for row in t.rows for v in row)
     out, legend = [], False
     for n in t.notes:
         keys, rest = split_legend(n)
         if keys:
             legend = True
-            n = ".  ".join(x for x in (legend_text(used) if used else "", rest) if x)
+            n = ".  ".join(x for x in (legend_text(used) if used else "",
+                                       rest if ends else "") if x)
+        elif mark := note_mark(n):
+            if not (mark in here or (ends and mark not in anywhere)):
+                n = ""
+        elif not ends:
+            n = ""
         if n:
             out.append(n)
     return out if legend or not used else [legend_text(used), *out]
@@ -584,7 +613,8 @@ class Column:
 @dataclass
 class Table:
     """A table with a bold header row, zebra stripes and wrapped cells; ``notes`` become
-    footnotes of the page where the table ends (each distinct note once per page)."""
+    footnotes of the page where the table ends, a note explaining a mark of the cells those
+    of the pages showing the mark (each distinct note once per page; :func:`table_notes`)."""
 
     columns: list[Column]
     rows: list[list[str]]
@@ -1106,12 +1136,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def _notes(self) -> list[str]:
             """The table's notes on the page where it ends; on a page where only a part of
-            it lies, the legend of the markers that part uses (marks are explained on every
-            page where they appear)."""
-            if self.with_notes:
-                return table_notes(self.t, self.rows)
-            used = used_hows(v for row in self.rows for v in row)
-            return [legend_text(used)] if used else []
+            it lies, the legend of the markers that part uses and the notes of its marks
+            (marks are explained on every page where they appear; :func:`table_notes`)."""
+            return table_notes(self.t, self.rows, ends=self.with_notes)
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = self.table.wrap(aW, 1e6)[1]
@@ -1161,19 +1188,32 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             full = aH >= self.doc._frame_height - 1.0
             if self.short() and not full and not self.splits_short(aH):
                 return []
-            avail = aH - self._title_h(aW)
-            if getattr(self, "canv", None) is not None:  # room for the part's legend
-                used_all = used_hows(v for row in self.rows for v in row)
-                avail -= self.doc._note_space(self.canv, [legend_text(used_all)]
-                                              if used_all else [])
             self.table.wrap(aW, 1e6)
             rows_h = self.table._rowHeights
-            used, k = rows_h[0], 0
-            for rh in rows_h[1:]:
-                if used + rh > avail:
-                    break
-                used += rh
-                k += 1
+            canv = getattr(self, "canv", None)
+
+            def fitting(room: float) -> tuple[int, float]:
+                """The rows that fit ``room`` points under the header, and their height."""
+                used, k = rows_h[0], 0
+                for rh in rows_h[1:]:
+                    if used + rh > room:
+                        break
+                    used += rh
+                    k += 1
+                return k, used
+
+            avail = aH - self._title_h(aW)
+            if canv is not None:
+                # room for the part's notes: the legend of every marker the table uses, then
+                # also the notes of the marks in the rows that fit with it; the rows that fit
+                # with both are no more, and bring no notes beyond these
+                used_all = used_hows(v for row in self.rows for v in row)
+                legend = [legend_text(used_all)] if used_all else []
+                k = fitting(avail - self.doc._note_space(canv, legend))[0]
+                marks = [n for n in table_notes(self.t, self.rows[:k], ends=False)
+                         if not split_legend(n)[0]]
+                avail -= self.doc._note_space(canv, legend + marks)
+            k, used = fitting(avail)
             n = len(self.rows)
             if n - k < MIN_ROWS <= n - MIN_ROWS:
                 k = n - MIN_ROWS  # no orphan rows at the top of the next page

@@ -3063,23 +3063,30 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
             "ratios are rounding noise when x* is not exact.  " + text)
 
 
-def floor_cut_text(errors: Mapping[str, Any]) -> str:
+def floor_cut_text(errors: Mapping[str, Any], ends: bool = False) -> str:
     """The caption sentence on the curves cut at the rounding floor: those of the runs whose
     error falls below 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`) are drawn until
     it first does; '' when no run reaches it (then no curve is cut and the rule applies to
-    none)."""
+    none).  ``ends``: also where each cut curve ends against its run's last iteration (a
+    caption that gives the runs' iteration counts): ``… so they end before their runs' last
+    iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the names)."""
     from analysis import plots
 
-    cut = [k for k, e in errors.items()
-           if len(plots.above_floor(e)) < np.asarray(e, float).size]
+    drawn = {k: len(plots.above_floor(e)) - 1 for k, e in errors.items()}
+    total = {k: np.asarray(e, float).size - 1 for k, e in errors.items()}
+    cut = [k for k in errors if drawn[k] < total[k]]
     if not cut:
         return ""
     rule = ("drawn until the error first falls below 10³·ε·max(e₀, 1), where the ratios "
-            "become rounding noise.")
+            "become rounding noise")
+    if ends:
+        rule += (", so " + ("they end before their runs' last iterations" if len(cut) > 1
+                            else "it ends before its run's last iteration")
+                 + ": at k = " + _names([f"{drawn[k]} of {total[k]}" for k in cut]))
     if len(cut) == len(errors):
-        return f"  {'Each curve is' if len(cut) > 1 else 'The curve is'} {rule}"
+        return f"  {'Each curve is' if len(cut) > 1 else 'The curve is'} {rule}."
     one = len(cut) == 1
-    return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}"
+    return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}."
 
 
 def error_caption(panels: Sequence[Any]) -> str:

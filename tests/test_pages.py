@@ -427,6 +427,44 @@ def test_every_page_of_a_split_table_explains_its_marks(tmp_path):
     assert "A plain note." in texts[-1] and "A plain note." not in texts[0]
 
 
+def test_a_mark_is_explained_at_the_foot_of_every_page_that_shows_it(tmp_path):
+    """Study p. 20 showed a per-step table's first rows marked † (outside the fit window) and
+    printed the † note only on p. 21, where the table ended and no † appeared."""
+    b = report.Builder("Marks")
+    rows = [[f"{i}" + ("†" if i < 3 or 60 <= i < 63 else ""), f"{i}.5",
+             f"0.{i}" + ("*" if i == 149 else "")] for i in range(150)]
+    dagger, star = "† step outside the fit window.", "* a stall inside the window."
+    b.doc.table(["k", "error", "ratio"], rows, title="Per-step table",
+                notes=[dagger, star, "A plain note."])
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "m.pdf").pdf)]
+    assert len(texts) >= 3
+    for t in texts:
+        cells = t.replace(dagger, "").replace(star, "")
+        assert (dagger in t) == ("†" in cells), t[-300:]
+        assert (star in t) == ("*" in cells), t[-300:]
+    dagger_pages = [i for i, t in enumerate(texts) if dagger in t]
+    assert dagger_pages and dagger_pages[0] == 0 and len(texts) - 1 not in dagger_pages
+    assert star in texts[-1] and "A plain note." in texts[-1]
+    assert "A plain note." not in texts[0]
+
+
+def test_a_split_leaves_room_for_the_notes_of_the_rows_that_end_up_above_it(tmp_path):
+    """A split sized for the legend of every marker, then for the notes of fewer rows (no
+    markers, no marks: a smaller reserve), let more rows onto the page than those notes
+    allowed for: a row past the first guess brought a long mark note the page had no room
+    for, and the build stopped with a splitting error."""
+    note = "‡ ratio above the bound: " + "a long explanation of the mark. " * 12
+    for j in range(48, 66):  # a marked row at every place around the first page's foot
+        b = report.Builder("Room")
+        rows = [[f"row {i}", f"{i}.5" + ("ᵐ‡" if i == j else ""), f"{i}ᵗ" if i > 140 else "—"]
+                for i in range(150)]
+        b.doc.table(["x", "measured", "theory"], rows, title="Marks late",
+                    notes=[pages.legend_text(["measured", "theory"]), note])
+        texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / f"r{j}.pdf").pdf)]
+        for t in texts:
+            assert ("‡ ratio above the bound" in t) == bool(re.search(r"\.5ᵐ‡", t)), (j, t[-300:])
+
+
 def test_a_column_empty_on_a_page_is_not_printed(tmp_path):
     """Study p. 12/16 printed a convergence table whose 'reason' column was empty in every
     row, p. 34 the continued part of a checks table whose 'note' column was empty there."""

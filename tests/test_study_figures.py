@@ -235,10 +235,15 @@ def test_a_run_at_the_automatic_cap_says_the_cap():
                     "adam 900 (stopped at its iteration limit)")
 
 
-def test_rosenbrock_budgets_sit_in_their_paragraph():
+@pytest.fixture(scope="module")
+def rosenbrock():
+    return built(study.section_rosenbrock)
+
+
+def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     """The sentence 'GD and momentum may run 50 000 iterations …' stood alone two pages after
     the paragraph introducing the batch of starts it is about, above the rate-study figure."""
-    s = built(study.section_rosenbrock)
+    s = rosenbrock
     texts = [blk.text for blk in s.b.doc.blocks if hasattr(blk, "text")]
     batch = [t for t in texts if "The batch of starts below" in t]
     assert batch and "GD and momentum may run 50 000 iterations" in batch[0]
@@ -251,6 +256,33 @@ def test_rosenbrock_budgets_sit_in_their_paragraph():
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
     assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+
+
+def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
+    """Study p. 34 printed cg's bound ρ = 0.96085 without its formula, and listed the runs'
+    iterations (newton 23, lbfgs 45, …) beside lines that end earlier, without saying why."""
+    (cap,) = [b.caption for b in rosenbrock.doc.figures() if b.label == "rosenbrock errors"]
+    lam = np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]]))  # ∇²f(1, 1)
+    kappa = lam[1] / lam[0]
+    rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    assert round(kappa) == 2508
+    assert (f"cg's bound ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
+            "the condition number of ∇²f(1, 1)") in cap, cap
+    # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
+    # their run's last iteration are named, with both numbers in the same order
+    names, ends = [], []
+    for label in ("newton", "bfgs", "lbfgs", "cg", "gd η = 0.001"):
+        st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
+        e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
+        below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
+        if below.size and below[0] < len(e) - 1:
+            names.append(label)
+            ends.append(f"{below[0]} of {len(e) - 1}")
+    assert len(ends) >= 2
+    assert (f"The curves of {', '.join(names[:-1])} and {names[-1]} are drawn until the error "
+            "first falls below 10³·ε·max(e₀, 1), where the ratios become rounding noise, so "
+            f"they end before their runs' last iterations: at k = {', '.join(ends[:-1])} and "
+            f"{ends[-1]}.") in cap, cap
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +325,56 @@ def test_stability_map_rows_state_their_rule(conditioning):
     settle = rows[1]
     n_ok, n_all = (int(v) for v in settle.reason.split(";")[1].split(" do")[0].split(" of "))
     assert settle.verdict == ("agrees" if n_ok >= 0.98 * n_all else "disagrees")
+
+
+def _heavy_ball_radius(lr: float, beta: float) -> float:
+    """ρ of heavy ball on 0.1x₁² + 2x₂²: the largest root modulus of z² − (1 + β − ηλ)z + β
+    over λ ∈ {0.2, 4}."""
+    return max(max(abs(np.roots([1.0, -(1 + beta - lr * lam), beta]))) for lam in (0.2, 4.0))
+
+
+def test_the_stability_map_row_says_which_cells_count_as_stable(conditioning):
+    """Study p. 21 said "over all 349 stable cells" where 349 counts the cells with
+    ρ < 0.99 (363 have ρ < 1)."""
+    (row,) = [c for c in conditioning.checks if c.what.startswith("stability map: the ")]
+    lrs, betas = np.linspace(0.02, 1.2, 14), np.linspace(0.0, 0.95, 10)  # the quick grid
+    rho = np.array([[_heavy_ball_radius(a, b) for a in lrs] for b in betas])
+    n99, n1 = int(np.sum(rho < 0.99)), int(np.sum(rho < 1.0))
+    assert n99 < n1
+    assert (f"over all {n99} stable cells (ρ < 0.99, not diverged; {n1} cells have ρ < 1) "
+            "the share is ") in row.reason, row.reason
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    assert "stable cells with no measured rate" not in block.caption
+
+
+def test_settled_cells_off_their_rate_are_named():
+    """Study p. 21: 289 of 293 settled cells matched, 1 had no rate (marked) and the other 3,
+    with a rate more than 1% off ρ, were not named."""
+    from analysis.sweeps import momentum_stability_map
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    # three columns and rows of the study's grid
+    lrs, betas = np.linspace(0.02, 1.2, 30)[[1, 3, 13]], np.linspace(0.0, 0.95, 20)[[9, 14, 16]]
+    smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, betas, steps=200)
+    cells = study.rate_cells(smap, settled=True)
+    assert cells and all(200 * math.log(c["radius"]) <= math.log(1e-3) for c in cells)
+    off = [c for c in cells if not c["agrees"]]
+    assert all(abs(c["rate"] - c["radius"]) > 0.01 * c["radius"] for c in off)
+    # the study's three: (η, β) = (0.0607, 0.8), (0.142, 0.7), (0.549, 0.45)
+    assert {(round(c["lr"], 3), round(c["momentum"], 3)) for c in off} >= {
+        (0.061, 0.8), (0.142, 0.7), (0.549, 0.45)}
+    text = study.settled_off_text(cells)
+    assert text.startswith(f"{len(off)} others are more than 1% off ρ, where the dominant "
+                           "roots are complex (ρ = √β): "), text
+    for c in off:
+        rho = _heavy_ball_radius(c["lr"], c["momentum"])
+        assert rho == pytest.approx(math.sqrt(c["momentum"]), rel=1e-9)
+        assert (f"(η, β) = ({study.fmt_num(c['lr'], 3)}, {study.fmt_num(c['momentum'], 3)}): "
+                f"rate {study.fmt_rate(c['rate'])}, ρ = {study.fmt_rate(rho)} "
+                f"({study.fmt_num(100 * abs(c['rate'] - rho) / rho, 3)}% off)") in text, text
+    assert "(1.02% off)" in text  # η = 0.0607, β = 0.8: not "1% off", "more than 1%" said
+    assert study.settled_off_text([c for c in cells if c not in off]) == ""
 
 
 def test_overshoot_caption_follows_the_path():
@@ -651,7 +733,7 @@ def test_coloured_cells_that_cannot_settle_are_explained():
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     lrs = [0.02 + 1.18 / 29, 0.02 + 15 * 1.18 / 29, 0.2]
     smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, [0.0, 0.95], steps=200)
-    cells = study.unsettled_rate_cells(smap)
+    cells = study.rate_cells(smap)
     for c in cells:
         b, lr = c["momentum"], c["lr"]
         rho = math.sqrt(b) if all((1 + b - lr * lam) ** 2 < 4 * b for lam in (0.2, 4.0)) \

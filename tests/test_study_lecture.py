@@ -139,6 +139,30 @@ def test_minibatch_variance_is_one_over_b_with_the_population_correction(S):
     assert abs(number(S, "Var of the gradient at B = N")) < 1e-20
 
 
+def test_the_minibatch_tolerance_is_derived_from_the_spread_of_the_runs(S):
+    """The row gave "tolerance 4 standard errors over 20000 runs" and 3.3% with nothing
+    between them, where the noise-ball rows above show 4√(2/R) = 4%."""
+    from optimizers import make_regression
+
+    c = next(c for c in S.checks if c.what == "Var of the minibatch gradient at B = 10")
+    m = re.search(r"M = (\d+) runs: 4 standard errors \(4·s_d/\(√M·V\) = "
+                  r"4·([\d.]+)/\(√(\d+)·([\d.]+)\) = ([\d.]+)%, s_d the standard deviation "
+                  r"of the runs' ‖g_B − ḡ_B‖²\)", c.reason)
+    assert m, c.reason
+    runs, sd, root, v, pct = (float(g) for g in m.groups())
+    assert runs == root == 4000
+    D, _, _ = make_regression(100, 2, noise=0.5, seed=3)
+    G = -D[:, 2][:, None] * D[:, :2]  # per-sample gradients at w = 0
+    N, B = len(G), 10
+    assert v == pytest.approx(np.sum(G.var(axis=0)) * (N - B) / (B * (N - 1)), rel=1e-3)
+    # the spread of ‖g_B − ḡ‖² over minibatches drawn here, without replacement
+    rng = np.random.default_rng(0)
+    gb = np.array([G[rng.permutation(N)[:B]].mean(axis=0) for _ in range(20000)])
+    assert sd == pytest.approx(np.std(np.sum((gb - G.mean(axis=0)) ** 2, axis=1)), rel=0.05)
+    assert 4 * sd / (math.sqrt(runs) * v) * 100 == pytest.approx(pct, rel=0.02)
+    assert c.decided.endswith(f"≤ {m.group(5)}%"), c.decided  # the tolerance the check used
+
+
 def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
     eta, sigma, L = 0.1, 1.0, 1.0
     floor = eta * sigma**2 / (L * (2 - eta * L))
@@ -203,6 +227,27 @@ def test_beta_quarter_converges_at_the_predicted_rate(S):
         ratio = np.linalg.norm(path[20]) / np.linalg.norm(path[0])
         assert number(S, f"β = {beta:g}: ‖x₂₀‖/‖x₀‖") == pytest.approx(ratio, rel=1e-9)
     assert 0.85 < number(S, "β = 0.25: rate per step") < 0.87  # converges (ρ < 1), slowly
+
+
+def test_the_beta_quarter_text_names_the_figure_of_the_longer_runs(S):
+    """The text said "(and the longer run below)" where the figure printed on the next
+    page: it names the figure by the title drawn on it."""
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and "Who is right about convergence" in b.text]
+    assert "run below" not in text
+    m = re.search(r"\(and the (\d+)-step runs of the figure titled ‘([^’]+)’\)", text)
+    assert m, text
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    fig = Figure(figsize=(6.8, 4.0), layout="constrained")
+    block.draw_fn(fig)
+    from matplotlib.text import Text
+
+    titles = [t.get_text() for t in fig.findobj(Text)]  # axes titles and the suptitle
+    assert m.group(2) in titles, titles
+    # the runs drawn are that long: the x axis of the errors reaches their last step
+    assert fig.axes[0].get_xlim()[1] >= int(m.group(1))
 
 
 def test_momentum_buffer_is_the_weighted_sum_of_past_gradients(S):

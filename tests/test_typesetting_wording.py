@@ -190,6 +190,12 @@ def test_the_rounding_floor_sentence_names_the_runs_it_applies_to():
     assert report.floor_cut_text({"gd": e_cut, "cg": e_cut}).startswith("  Each curve is drawn")
     assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}).startswith(
         "  The curve of cg is drawn until")
+    # with ends: where each cut curve stops against its run's last iteration
+    assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}, ends=True).endswith(
+        "so it ends before its run's last iteration: at k = 13 of 19.")
+    both = report.floor_cut_text({"gd": e_cut[:15], "cg": e_cut}, ends=True)
+    assert both.startswith("  Each curve is drawn until") and both.endswith(
+        "so they end before their runs' last iterations: at k = 13 of 14 and 13 of 19."), both
 
 
 # ------------------------------------------------------------------ agreement, references
