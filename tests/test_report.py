@@ -593,6 +593,22 @@ def test_many_starts_median_and_quartiles_read_alike():
     assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
 
 
+def _one_region_analysis(formula: str):
+    """The objective, an analysis stand-in (box [−5, 5]², exact critical points, small-gradient
+    regions) and its one small-gradient region."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse(formula)
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box)
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=list(cps)[0])
+    (r,) = v.regions
+    return obj, A, r
+
+
 def test_small_gradient_region_of_a_quadratic_is_exact():
     """The quadratic report printed the region {‖∇f‖ < 0.001} of 0.1x² + 2y² as
     [−0.005ⁿ, 0.005ⁿ]; [−0.00025ⁿ, 0.00025ⁿ] with ‖∇f‖ = 0ⁿ at (0, 0): these are exact
@@ -601,12 +617,8 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
 
     from landscape import Objective
 
-    obj = Objective.parse("0.1*x**2 + 2*y**2")
-    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
-    cps = obj.critical_points(box=box)
-    v = obj.vanishing(box=box)
-    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=list(cps)[0])
-    (r,) = v.regions
+    obj, A, r = _one_region_analysis("0.1*x**2 + 2*y**2")
+    box, v = A.box, A.vanishing
     cp = report.exact_critical_inside(A, r)
     assert cp is not None and np.allclose(cp.point, [0.0, 0.0])
     lower, upper = report.exact_region_extent(obj, cp, v.threshold, box, r)
@@ -1491,16 +1503,7 @@ def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
 def test_a_small_gradient_region_of_zero_width_is_said_to_lie_on_a_line():
     """Kink p. 3: R1 spanned '[0ⁿ, 0ⁿ]; [−0.001ⁿ, 0.001ⁿ]', a region of zero width in x: the
     segment of the kink line x = 0 where |y| < t (there sign(0) = 0 makes ∇f = (0, y))."""
-    from types import SimpleNamespace as NS
-
-    from landscape import Objective
-
-    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
-    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
-    cps = obj.critical_points(box=box)
-    v = obj.vanishing(box=box)
-    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=list(cps)[0])
-    (r,) = v.regions
+    obj, A, r = _one_region_analysis("abs(x) + relu(y-1) + 0.5*y**2")
     assert r.lower[0] == r.upper[0] and r.lower[1] < r.upper[1]
     assert report.zero_width(r.lower, r.upper) == [0]
     b = report.Builder("Kink")
