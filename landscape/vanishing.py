@@ -479,6 +479,26 @@ def _directions(n: int) -> np.ndarray:
     return D / np.linalg.norm(D, axis=1, keepdims=True)
 
 
+def _model_directions(obj, p: np.ndarray) -> np.ndarray | None:
+    """Where the quadratic model at p reaches farthest along each axis: ∇f(p + d) ≈ ∇f(p) +
+    H d, and max ±dᵢ subject to ‖H d‖ ≤ t is reached at d ∝ ±H⁻²eᵢ (the extent is
+    t·‖H⁻¹eᵢ‖).  Around a nondegenerate minimum the region is a thin ellipsoid when H is
+    ill-conditioned, and random rays miss its long axis (Rosenbrock in 5-D: 57% of the
+    extent found on one side of x* = (1, …, 1), none on the other).  The 2n unit directions
+    ±H⁻²eᵢ/‖H⁻²eᵢ‖, or None where H is singular or not finite."""
+    try:
+        H = np.asarray(obj.compiled.hessian(p), float)
+    except Exception:  # a Hessian that cannot be evaluated here: random rays only
+        return None
+    H = 0.5 * (H + H.T)
+    if not np.all(np.isfinite(H)) or np.linalg.cond(H) > 1e12:
+        return None
+    Hi = np.linalg.inv(H)
+    M = (Hi @ Hi).T  # row i: H⁻²eᵢ (H⁻² is symmetric)
+    M = M / np.linalg.norm(M, axis=1, keepdims=True)
+    return np.vstack([M, -M])
+
+
 def _small(obj, P: np.ndarray, threshold: float) -> np.ndarray:
     return _gradient_norms(obj, P) < threshold
 
@@ -578,6 +598,9 @@ def measured_extent(obj, box, p, threshold, known=None) -> tuple[np.ndarray, np.
     (:func:`_polish_extent`)."""
     p = np.asarray(p, float)
     D = _directions(p.size)
+    model = _model_directions(obj, p)
+    if model is not None:
+        D = np.vstack([D, model])
     P = p + radial_extent(obj, box, p, D, threshold)[:, None] * D
     pts = np.vstack([p[None, :], P] + ([known] if known is not None and len(known) else []))
     lower, upper = pts.min(axis=0), pts.max(axis=0)
