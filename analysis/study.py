@@ -2242,6 +2242,21 @@ def section_adaptive(S: Study) -> None:
                ("RMSProp η = 0.4, α = 0.9", "rmsprop", {"lr": 0.4, "alpha": 0.9}),
                ("Adam η = 0.4, β = (0.9, 0.999)", "adam",
                 {"lr": 0.4, "beta1": 0.9, "beta2": 0.999})]
+    from optimizers.methods import get_spec
+
+    # this library's defaults (torch.optim's): the first step and how far 20 steps move
+    library = [("AdaGrad", "adagrad", ("lr",)), ("RMSProp", "rmsprop", ("lr", "alpha")),
+               ("Adam", "adam", ("lr", "beta1", "beta2"))]
+    dist0 = float(np.linalg.norm(x0))
+    default_parts, first_parts, moved_parts = [], [], []
+    for name, m, keys in library:
+        h = {k: get_spec(m).hyper[k].default for k in keys}
+        first = float(np.max(np.abs(theory.adaptive_first_step(m, g0, h, x0))))
+        moved = float(np.linalg.norm(_run(obj, x0, m, steps=steps, **h).path[-1] - x0))
+        default_parts.append(f"{name} η = {fmt_num(h['lr'])}"
+                             + (f", α = {fmt_num(h['alpha'])}" if "alpha" in h else ""))
+        first_parts.append(fmt_num(first, 3))
+        moved_parts.append(fmt_num(moved, 3))
     S.text(f"The ellipse of the momentum section, from x₀ = (−5, −2), where the gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "
@@ -2253,10 +2268,13 @@ def section_adaptive(S: Study) -> None:
            "the same size along the flat and the steep direction.  The settings are the "
            f"notes' ({steps} steps, η = 0.4 and 2 for AdaGrad, η = 0.4 with α = 0.9 for "
            "RMSProp, the same η for Adam with its usual β₁ = 0.9, β₂ = 0.999): steps of "
-           "the order of the distance to the minimum.  With the library defaults "
-           "(η = 0.01 or 0.001) the same methods take steps of 0.01 or less and barely move "
-           "in 20 steps — the default η is sized for network weights of order 1, not for "
-           "this landscape.")
+           "the order of the distance to the minimum.  With this library's defaults "
+           f"({'; '.join(default_parts)}, as in torch.optim) the first steps are "
+           f"{', '.join(first_parts[:-1])} and {first_parts[-1]} per coordinate (RMSProp's "
+           f"is η/√(1 − α)), and in {steps} steps the iterates move {', '.join(moved_parts[:-1])} "
+           f"and {moved_parts[-1]} (measured) of the distance {fmt_num(dist0, 3)} to the "
+           "minimum — the default η is sized for network weights of order 1, not for this "
+           "landscape.")
     since = len(S.checks)
     runs = {lab: _run(obj, x0, m, steps=steps, **h) for lab, m, h in configs}
     for lab, m, h in configs:
