@@ -582,3 +582,24 @@ def test_fast_convergence_on_alternating_sides_is_not_a_cycle():
                      [-5.5511151231257827e-16, -1.2212453270876722e-15]])
     m = E.measure(1.0 + tail, [1.0, 1.0])
     assert m.kind == "superlinear" and m.period is None
+
+
+def test_a_line_through_swings_with_rising_peaks_is_no_rate():
+    """Adam with a constant step on the 5-D Rosenbrock function (the report's run: η = 0.09,
+    20000 steps): the error swings between about 1e−5 and 0.06–0.08 over the last 7000 steps
+    with rising peaks, and was reported as linear with rate 0.99992.  An error whose largest
+    value does not fall between the first and last quarter of the window has no rate."""
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
+    res = minimize(obj, [1.37, -2.3, -4.59, -4.83, 3.13], "adam", lr=0.09, steps=20000,
+                   record=True)
+    path = np.asarray(res.path)
+    e = np.linalg.norm(path - 1.0, axis=1)
+    late = e[13000:]
+    q = len(late) // 4
+    assert late[-q:].max() > late[:q].max() > 1e3 * late.min()  # the swings, seen directly
+    m = E.measure(path, np.ones(5))
+    assert m.kind == "none" and m.rate is None
+    assert "does not fall over the window" in m.reason
