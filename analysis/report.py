@@ -860,14 +860,22 @@ def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
     return f"{x:#.{want}g}".rstrip(".")
 
 
-def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15) -> int:
+def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
+                    inside: float | None = None) -> int:
     """The fewest significant digits, at least ``digits``, at which the two ends of the
-    interval [lo, hi] print differently (``[2.99999, 3.00001]``, not ``[3, 3]``); ``digits``
-    when they are equal or no count up to ``most`` tells them apart."""
+    interval [lo, hi] print differently (``[2.99999, 3.00001]``, not ``[3, 3]``) and, with
+    ``inside`` (a point of the interval: the critical point a region surrounds), each end
+    that differs from it prints as another number (``[0.99990, 1.0001]`` around 1, not
+    ``[0.9999, 1.000]``, which puts 1 on the edge); ``digits`` when the ends are equal or no
+    count up to ``most`` does it."""
+    def apart(a: float, b: float, d: int) -> bool:
+        return float(f"{a:.{d}g}") != float(f"{b:.{d}g}")
+
     if lo == hi:
         return digits
     for d in range(digits, most + 1):
-        if fmt_num(lo, d) != fmt_num(hi, d):
+        if fmt_num(lo, d) != fmt_num(hi, d) and (inside is None or all(
+                apart(end, inside, d) for end in (lo, hi) if end != inside)):
             return d
     return digits
 
@@ -1659,8 +1667,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         ends = [(f"{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}",
                  f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}")
                 for k, (lo, hi, d) in enumerate(
-                    (lo, hi, interval_digits(lo, hi))
-                    for lo, hi in zip(lower, upper, strict=True))]
+                    (lo, hi, interval_digits(lo, hi, inside=float(at)))
+                    for lo, hi, at in zip(lower, upper, np.ravel(r.point), strict=True))]
         names = [page_name(v) for v in A.obj.names]
         span = "; ".join(
             (f"{names[k]} = {lo}" if k in flat else f"{names[k]} ∈ [{lo}, {hi}]") if flat

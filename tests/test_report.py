@@ -782,6 +782,12 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     assert report.interval_digits(2.99999, 3.00001) == 6
     assert report.interval_digits(0.07378, 0.07392) == 4
     assert report.interval_digits(1.0, 1.0) == 4
+    # around the minimum x* = 1 of the 5-D Rosenbrock function (x₁ of its region): 4 digits
+    # printed [0.9999, 1.000], x* on the region's edge
+    assert report.interval_digits(0.99989645, 1.00010357) == 4
+    assert report.interval_digits(0.99989645, 1.00010357, inside=1.0) == 5
+    assert report.fmt_num(1.00010357, 5) == "1.0001"
+    assert report.interval_digits(0.9983, 1.0017, inside=1.0) == 4  # already apart
     obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     cps = obj.critical_points(box=box)
