@@ -2594,6 +2594,11 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
             where = where.removeprefix("at ")
             if pt is not None:  # the point is named once, at the head of its entry
                 where = where.replace(f" {pt}", "")
+            # "the minimum nearest to x₀ (exact)" → "the exact minimum nearest to x₀": no
+            # bracket inside the bracket this clause is printed in
+            how_found = re.fullmatch(r"the (.+) \((exact|numeric)\)", where)
+            if how_found:
+                where = f"the {how_found.group(2)} {how_found.group(1)}"
             short = ("diverged" if what.startswith("the run diverged") else
                      "converged to a critical point that is not a minimizer"
                      if "not a minimizer" in what else "did not converge to a critical point")

@@ -345,7 +345,7 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     # one point, named once (the kink report listed (0, 0) in two groups)
     assert text == ["x = (0, 0) for gd (exact), and for newton, bfgs, whose runs did not "
                     "converge to a critical point (see the table; theory evaluated at the "
-                    "minimum nearest to x₀ (exact))"]
+                    "exact minimum nearest to x₀)"]
     assert "(none:" not in text[0] and "|grad f|" not in text[0]  # no contradiction, no repeat
     assert text[0].count("(0, 0)") == 1
     runs.append(NS(label="cg", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
