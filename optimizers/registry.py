@@ -47,6 +47,8 @@ Contract of a method module ``optimizers/algorithms/<module>.py``
    ``stall_test_off`` ``True`` or ``(hyper, values)``: an iteration that leaves x unchanged
                       is not reported as ``stalled`` (randomly drawn coordinates, a rejected
                       trust-region step).
+   ``label``          the name documents print (``"L-BFGS"``; tables and prose), ``title``
+                      the name in words for a first mention (``"limited-memory BFGS"``).
    ``theory``         ``False`` when theory promises nothing for the method (a test checks
                       that every other method has a predictor in ``analysis.theory``).
 
@@ -171,3 +173,16 @@ def names(*families: str) -> tuple[str, ...]:
 def families() -> tuple[str, ...]:
     """The families of the registered methods, in registry order, each once."""
     return tuple(dict.fromkeys(s.family for s in METHODS.values()))
+
+
+def label(name: str) -> str:
+    """How documents print method ``name`` (``"lbfgs"`` → ``"L-BFGS"``); an unregistered
+    name is printed as it is."""
+    spec = METHODS.get(name)
+    return spec.label or spec.name if spec is not None else name
+
+
+def title(name: str) -> str:
+    """Method ``name`` in words, for its first mention (``"gd"`` → ``"gradient descent"``)."""
+    spec = METHODS.get(name)
+    return spec.title or label(name) if spec is not None else name

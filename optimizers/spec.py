@@ -134,8 +134,10 @@ class MethodSpec:
     ``stall_test_off`` (no "stalled" status under this condition: an iteration may
     legitimately leave x unchanged), ``theory`` (False: theory promises nothing for it),
     ``fixed`` (``hp`` slots set to constants: nesterov is momentum with ``NESTEROV`` = 1),
-    ``decoupled_decay`` (``weight_decay`` shrinks x instead of adding λx to the gradient) and
-    ``module`` (the registry entry holding its step).
+    ``decoupled_decay`` (``weight_decay`` shrinks x instead of adding λx to the gradient),
+    ``module`` (the registry entry holding its step), ``label`` (the method's name as documents
+    print it in tables and prose: ``GD``, ``L-BFGS``) and ``title`` (its name in words, for a
+    first mention: ``gradient descent``).
     """
 
     name: str
@@ -155,6 +157,8 @@ class MethodSpec:
     fixed: Mapping[int, float] = field(default_factory=dict)
     decoupled_decay: bool = False
     module: str = ""
+    label: str = ""
+    title: str = ""
 
     @property
     def defaults(self) -> dict[str, Any]:

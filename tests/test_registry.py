@@ -30,6 +30,14 @@ def test_every_registered_module_declares_a_spec_and_the_kernel_of_its_engine():
         assert spec.state is not None and spec.family in registry.families()
 
 
+def test_every_method_declares_the_names_documents_print_and_no_two_share_one():
+    labels = [spec.label for spec in METHODS.values()]
+    assert all(labels) and all(spec.title for spec in METHODS.values())
+    assert len({lab.lower() for lab in labels}) == len(labels)
+    assert registry.label("lbfgs") == "L-BFGS" and registry.title("gd") == "gradient descent"
+    assert registry.label("not-a-method") == "not-a-method"  # printed as given
+
+
 def test_hyperparameters_have_one_slot_each_and_no_two_share_one():
     for name, spec in METHODS.items():
         slots = [h.slot for h in spec.hyper.values() if h.slot is not None]

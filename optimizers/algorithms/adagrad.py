@@ -22,6 +22,7 @@ SPEC = method(
      hfloat("eps", 1e-10, "ε", 0.0, slot=L.EPS), weight_decay(), *stochastic(), *schedule(),
      *average()],
     state=STATE,
+    label="AdaGrad", title="AdaGrad",
 )
 
 

@@ -41,6 +41,7 @@ SPEC = method(
     "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  x ← x − η m̂ / (√v̂ + ε)",
     [lr(1e-3), *betas(), weight_decay(), *stochastic(), *schedule(), *average()],
     state=STATE,
+    label="Adam", title="Adam",
 )
 
 

@@ -18,6 +18,7 @@ SPEC = method(
      hfloat("weight_decay", 1e-2, "decoupled weight decay λ", 0.0, slot=L.WEIGHT_DECAY),
      *stochastic(), *schedule(), *average()],
     state=STATE, decoupled_decay=True,
+    label="AdamW", title="AdamW (Adam with decoupled weight decay)",
 )
 
 __all__ = ["SPEC", "STATE", "update"]

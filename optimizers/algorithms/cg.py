@@ -61,6 +61,7 @@ SPEC = method(
                                     "dy": L.CG_DY, "linear": L.CG_LINEAR}),
      *line_search("wolfe", 0.1), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=_LINEAR, state=STATE, matrices_when=_LINEAR,
+    label="CG", title="nonlinear conjugate gradient",
 )
 
 

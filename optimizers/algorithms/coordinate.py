@@ -46,6 +46,7 @@ SPEC = method(
      lr(1e-3), *average()],
     needs_hessian=_NEWTON, state=STATE, matrices_when=_NEWTON,
     stall_test_off=("order", ("random",)),
+    label="coordinate descent", title="coordinate descent",
 )
 
 

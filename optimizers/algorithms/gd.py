@@ -22,6 +22,7 @@ SPEC = method(
      *schedule(when=NONE_LS), *average()],
     doc="gradient descent; with a line search: α₀ = 1 then Armijo/Wolfe",
     state=STATE, per_start_when=("line_search", ("armijo", "wolfe")),
+    label="GD", title="gradient descent",
 )
 
 

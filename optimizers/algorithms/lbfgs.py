@@ -40,6 +40,7 @@ SPEC = method(
     [hint("memory", 10, "number m of stored (s, y) pairs", 1, slot=L.MEMORY),
      *line_search("wolfe", 0.9), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, state=STATE,
+    label="L-BFGS", title="limited-memory BFGS",
 )
 
 

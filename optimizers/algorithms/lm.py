@@ -189,6 +189,7 @@ SPEC = method(
      *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, matrix_kernel=gauss_newton_matrix,
     state=STATE,
+    label="LM", title="Levenberg–Marquardt",
 )
 
 

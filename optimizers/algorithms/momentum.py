@@ -33,6 +33,7 @@ SPEC = method(
      hbool("nesterov", False, "Nesterov's variant (requires dampening 0)", slot=L.NESTEROV),
      weight_decay(), *stochastic(), *schedule(), *average()],
     doc="heavy ball (torch.optim.SGD with momentum; b₀ = g₀)", state=STATE,
+    label="momentum", title="heavy-ball momentum",
 )
 
 

@@ -21,6 +21,7 @@ SPEC = method(
      weight_decay(), *stochastic(), *schedule(), *average()],
     doc="Nesterov momentum (torch.optim.SGD(nesterov=True))", state=STATE,
     fixed={L.NESTEROV: 1.0, L.DAMPENING: 0.0},
+    label="Nesterov", title="Nesterov's accelerated gradient",
 )
 
 __all__ = ["SPEC", "STATE", "update"]

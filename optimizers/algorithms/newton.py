@@ -62,6 +62,7 @@ SPEC = method(
              codes={"none": L.MOD_NONE, "shift": L.MOD_SHIFT, "saddle-free": L.MOD_SADDLE_FREE}),
      *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
+    label="Newton", title="Newton's method",
 )
 
 

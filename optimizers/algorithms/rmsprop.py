@@ -37,6 +37,7 @@ SPEC = method(
      hbool("centered", False, "divide by the estimated variance √(v − ḡ²)", slot=L.CENTERED),
      weight_decay(), *stochastic(), *schedule(), *average()],
     state=STATE,
+    label="RMSProp", title="RMSProp",
 )
 
 

@@ -17,6 +17,7 @@ SPEC = method(
     "sgd", "first-order", "lockstep", "x ← x − η (∇f_B(x) + σξ)",
     [lr(1e-3), *stochastic(), weight_decay(), *schedule(), *average()],
     doc="gd with stochastic gradients (noise and/or minibatches)",
+    label="SGD", title="stochastic gradient descent",
 )
 
 __all__ = ["SPEC", "update"]

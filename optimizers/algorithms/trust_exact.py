@@ -72,6 +72,7 @@ SPEC = method(
     "(∇²f + λI) p = −∇f, ‖p‖ ≈ Δ or λ = 0 (Moré–Sorensen);  x ← x + p if ρ > η",
     [*HYPERS, *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
+    label="trust-exact", title="trust-region Newton with the exact subproblem (Moré–Sorensen)",
 )
 
 

@@ -99,6 +99,7 @@ SPEC = method(
     "min gᵀp + ½pᵀ∇²f p, ‖p‖ ≤ Δ by Steihaug–Toint CG;  x ← x + p if ρ > η",
     [*HYPERS, *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=True, state=STATE,
+    label="trust-ncg", title="trust-region Newton with truncated CG (Steihaug–Toint)",
 )
 
 
