@@ -1171,13 +1171,15 @@ def bench_text(record: dict[str, Any]) -> str:
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``landscape bench``: the table (or JSON) on stdout, progress on stderr."""
     from landscape.errors import InputError
+    from landscape.numfmt import plural
 
     groups = None
     if getattr(args, "only", None):
         groups = [g.strip().replace("-", "_") for g in args.only.split(",") if g.strip()]
         bad = [g for g in groups if g not in GROUPS]
         if bad:
-            raise InputError(f"unknown section(s) {', '.join(bad)}; valid: {', '.join(GROUPS)}")
+            raise InputError(f"unknown {plural(len(bad), 'section', count=False)} "
+                             f"{', '.join(bad)}; valid: {', '.join(GROUPS)}")
     if getattr(args, "threads", None) is not None and args.threads < 1:
         raise InputError("--threads must be at least 1")
     if getattr(args, "repeat", None) is not None and args.repeat < 1:

@@ -27,7 +27,7 @@ from landscape.errors import (
     LandscapeWarning,
     ParseError,
 )
-from landscape.numfmt import fmt
+from landscape.numfmt import fmt, plural
 from landscape.progress import Progress, Stages
 
 
@@ -247,8 +247,8 @@ def _vanishing_text(van: dict[str, Any]) -> list[str]:
     regions = van.get("regions", [])
     lines = [""]
     found = van.get("regions_found", len(regions))
-    listed = f"{len(regions)} region(s)" if found == len(regions) else (
-        f"{found} region(s), the {len(regions)} largest listed")
+    listed = plural(len(regions), "region") if found == len(regions) else (
+        f"{plural(found, 'region')}, the {len(regions)} largest listed")
     lines.append(f"vanishing gradient (|grad f| < {fmt(van.get('threshold'))}, "
                  f"{van.get('method')}): {listed}")
     for note in van.get("notes", []):
@@ -698,7 +698,8 @@ def _rates_limits(args: argparse.Namespace, n: int, hyper: dict[str, Any]) -> No
     if record_stride(K, 1, n, True)[0] > 1:
         fit = int(RECORD_LIMIT_BYTES // ((n + 2) * 8))
         raise UsageError(f"rates measures every iterate: {flag} {K} needs {K + 1} iterates, "
-                         f"more than the {fit} of {n} coordinate(s) that fit the record limit "
+                         f"more than the {fit} of {plural(n, 'coordinate')} "
+                         "that fit the record limit "
                          f"({RECORD_LIMIT_BYTES:g} bytes)")
 
 

@@ -55,7 +55,7 @@ from typing import Any
 from analysis.empirical import Measurement
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate
+from landscape.numfmt import fmt, fmt_rate, plural
 
 SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
          "finite": 5}
@@ -337,8 +337,8 @@ def _compare_finite(p: Prediction, m: Measurement) -> Comparison:
     if m.kind == "none":
         return _measured_none(m)
     got = m.kind if steps is None else f"x* reached only at iteration {steps}"
-    return _disagree(p, m, f"kind differs: predicted finite termination in {bound}{k} "
-                           f"step(s), measured {got}", **kw)
+    return _disagree(p, m, f"kind differs: predicted finite termination in "
+                           f"{bound}{plural(k, 'step')}, measured {got}", **kw)
 
 
 def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:

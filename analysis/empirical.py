@@ -112,6 +112,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.jsonutil import jsonable
+from landscape.numfmt import plural
 
 EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
@@ -1075,7 +1076,7 @@ def measure(
     n, pl = _cut_plateau(p, e, n, notes)
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
-        return _none(f"only {n} point(s) above {where}: no asymptotic phase", notes, **base)
+        return _none(f"only {plural(n, 'point')} above {where}: no asymptotic phase", notes, **base)
     if n < 4 and floor_index is None and pl is None:
         return _none(f"too short to measure: the run stopped after {n - 1} iterations, above "
                      "the floor (at least 3 ratios are needed to tell a kind)", notes, **base)

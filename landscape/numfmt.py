@@ -35,11 +35,15 @@ from typing import Any
 MISSING = "—"
 
 
-def plural(n: int, word: str) -> str:
+def plural(n: int, word: str, grouped: bool = False, count: bool = True) -> str:
     """A count with its noun, in the plural unless the count is one: ``1 iteration``,
     ``2 iterations``, ``0 points`` (the one rule for counts in text, progress lines and
-    notes; never ``point(s)``)."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    notes; never ``point(s)``); ``grouped`` writes thousands apart (``10,000 starts``);
+    ``count=False`` gives the noun alone (``columns`` for the columns listed next)."""
+    noun = word if n == 1 else f"{word}s"
+    if not count:
+        return noun
+    return f"{n:,} {noun}" if grouped else f"{n} {noun}"
 
 
 def fmt(v: Any, digits: int = 6) -> str:

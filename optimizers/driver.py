@@ -50,6 +50,7 @@ import numpy as np
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
 from landscape.limits import check_count, check_memory, format_bytes, memory_limit_bytes
+from landscape.numfmt import plural
 
 from . import _layout as L
 from .engine import (
@@ -677,8 +678,8 @@ def check_run_memory(method: str, hyper: Mapping[str, Any], n: int, starts: int,
         "results": "use fewer starts",
     }[biggest]
     detail = ", ".join(f"{k} {format_bytes(v)}" for k, v in parts.items() if v)
-    check_memory(f"{method} with {starts:,} start(s) in {n:,} variables", total, advice=advice,
-                 detail=detail)
+    check_memory(f"{method} with {plural(starts, 'start', grouped=True)} in "
+                 f"{plural(n, 'variable', grouped=True)}", total, advice=advice, detail=detail)
 
 
 #: classes that have every kernel of :func:`_has_kernels` as a class attribute

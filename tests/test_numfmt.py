@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from landscape.numfmt import MISSING, fmt
+from landscape.numfmt import MISSING, fmt, plural
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,36 @@ def test_percent_shares_sum_to_100():
         if c.sum():
             assert sum(got) == 100
             assert all(abs(g - 100 * v / c.sum()) < 1 for g, v in zip(got, c, strict=True))
+
+
+def test_counts_take_the_plural_unless_one_and_group_thousands_on_request():
+    assert [plural(k, "start") for k in (0, 1, 2)] == ["0 starts", "1 start", "2 starts"]
+    assert plural(10000, "start", grouped=True) == "10,000 starts"
+    assert plural(1, "variable", grouped=True) == "1 variable"
+    assert plural(2, "column", count=False) == "columns"
+
+
+def test_no_message_of_the_package_writes_a_plural_placeholder():
+    """Counts are known where text is written: ``plural`` says '1 region' or '3 regions',
+    never 'region(s)' (the CLI's vanishing-gradient line and the memory and record-limit
+    refusals wrote it)."""
+    import io
+    import re
+    import tokenize
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for pkg in ("landscape", "optimizers", "analysis"):
+        for path in sorted((root / pkg).rglob("*.py")):
+            tokens = tokenize.generate_tokens(io.StringIO(path.read_text()).readline)
+            for tok in tokens:
+                prefix = re.match(r"[a-zA-Z]*", tok.string).group(0).lower()
+                if tok.type != tokenize.STRING or "f" not in prefix:
+                    continue
+                text = tok.string
+                while re.search(r"\{[^{}]*\}", text):  # the code inside the braces
+                    text = re.sub(r"\{[^{}]*\}", "", text)
+                if re.search(r"[a-z]\(s\)", text):
+                    found.append(f"{path.relative_to(root)}:{tok.start[0]}")
+    assert not found, found

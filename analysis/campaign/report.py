@@ -52,7 +52,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
-from landscape.numfmt import MINUS
+from landscape.numfmt import MINUS, plural
 
 #: the reference target is the campaign's target nearest this gap f − f*
 REFERENCE_TARGET = 1e-6
@@ -175,7 +175,8 @@ def load(root: str | os.PathLike) -> Campaign:
         names = pq.read_schema(store.part_path(root, sorted(parts)[0])).names
         missing = [c for c in NEEDED if c not in names]
         if missing:
-            raise InputError(f"{root}: rows lack the column(s) {', '.join(missing)}")
+            raise InputError(f"{root}: rows lack the {plural(len(missing), 'column', count=False)} "
+                             f"{', '.join(missing)}")
         hp = [n for n in names if n.startswith("hp_")]
         table = store.read_rows(root, columns=list(NEEDED) + hp)
     except (OSError, pa.ArrowException) as exc:
