@@ -1008,9 +1008,10 @@ def section_conditioning(S: Study) -> None:
                       "is shown")
     S.figure(lambda fig: plots.plot_momentum_map(smap, mark=marks, fig=fig), 380.0,
              f"Measured rate of heavy ball over a grid of {n_lr} step sizes η × {n_b} momenta "
-             f"β, {steps} steps each (grey: diverged).  The black curve is where the predicted "
-             "spectral radius crosses 1; momentum widens the stable range of η from 2/L to "
-             "2(1 + β)/L."
+             f"β, {steps} steps each (grey: diverged).  ρ is the predicted spectral radius of the "
+             "heavy-ball iteration (the rate theory gives; dashed white: its levels): the "
+             "black curve is where ρ crosses 1; momentum widens the stable range of η from "
+             "2/L to 2(1 + β)/L."
              + (hole_text + "." if hole_text else "")
              + unsettled_text(rate_cells(smap), steps), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,

@@ -855,3 +855,19 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     three = [study.fmt_num(d, 3) for d in moved]
     assert (f"in 20 steps the iterates move {three[0]}, {three[1]} and {three[2]} (measured) of "
             "the distance 5.39 to the minimum") in text
+
+
+def test_the_stability_map_gives_one_name_to_the_measured_and_one_to_the_predicted_rate(
+        conditioning):
+    """Study p. 21: the colour bar read "measured rate ρ" while the caption and the contour
+    labels used ρ for the predicted spectral radius.  ρ now names the prediction only: the
+    caption defines it, the contour labels use it, the colour bar says "measured rate"."""
+    from matplotlib.text import Text
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    assert "ρ is the predicted spectral radius" in block.caption
+    fig = _drawn(block)
+    colour_bar = fig.axes[1].get_ylabel()
+    assert colour_bar.startswith("measured rate") and "ρ" not in colour_bar
+    labels = [t.get_text() for t in fig.axes[0].findobj(Text) if t.get_text().startswith("ρ=")]
+    assert labels  # the contour levels are values of the predicted ρ
