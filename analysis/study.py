@@ -2103,11 +2103,15 @@ def section_momentum_weights(S: Study) -> None:
                     how_p="exact", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
     lin = _parse("x")
-    r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=200)
+    n = 200
+    r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=n)
     v_end = float((r.path[-2, 0] - r.path[-1, 0]) / lr)
-    S.numeric_check("constant gradient g = 1: terminal buffer 1/(1 − β)", 1 / (1 - beta),
-                    v_end, rtol=1e-9, how_p="exact", reason="Σ βʲ = (1 − β^(k+1))/(1 − β) "
-                    "on f = x; β^200 ≈ 7·10⁻¹⁰")
+    S.numeric_check(f"constant gradient g = 1 (f = x), β = {beta:g}, {n} steps: last buffer "
+                    f"= Σ βʲ over j < {n} = (1 − β^{n})/(1 − β)", (1 - beta ** n) / (1 - beta),
+                    v_end, rtol=1e-12, digits=12, reason=f"buffer read from the path as "
+                    f"(x_{n - 1} − x_{n})/η; the sum tends to g/(1 − β) = "
+                    f"{fmt_num(1 / (1 - beta))} as the run goes on (β^{n} = "
+                    f"{fmt_num(beta ** n, 2)} short of it)")
     S.checks_table(since)
 
     # ---- the notes' β = 0.25

@@ -255,6 +255,18 @@ def test_momentum_buffer_is_the_weighted_sum_of_past_gradients(S):
     assert number(S, "constant gradient g = 1") == pytest.approx(1 / (1 - 0.9), rel=1e-8)
 
 
+def test_the_constant_gradient_buffer_states_beta_and_steps_and_meets_the_finite_sum(S):
+    """Study p. 25: the row compared 200 steps' buffer with the limit 1/(1 − β) = 10 within
+    1e−9, just above the truncation β²⁰⁰ = 7.1e−10, and stated neither β nor the steps: it now
+    names both and compares with the finite sum Σ_(j<200) 0.9ʲ, to rounding."""
+    total = math.fsum(0.9 ** j for j in range(200))
+    (c,) = [c for c in S.checks if c.what.startswith("constant gradient g = 1")]
+    assert "β = 0.9" in c.what and "200 steps" in c.what
+    assert number(S, "constant gradient g = 1", "theory") == pytest.approx(total, rel=1e-13)
+    assert number(S, "constant gradient g = 1") == pytest.approx(total, rel=1e-12)
+    assert c.verdict == "agrees"
+
+
 def test_adaptive_methods_move_as_in_the_notes(S):
     # d2l (Zhang et al., Dive into Deep Learning, §11.7–11.8), the notes' source, prints after
     # 20 steps: AdaGrad η = 0.4 (−2.382563, −0.158591), η = 2 (−0.002295, −0.000000),
