@@ -1106,6 +1106,28 @@ def dominant_root_complex(lr: float, beta: float, lam: Sequence[float]) -> bool:
     return bool(abs(np.imag(max(roots, key=abs))) > 1e-12)
 
 
+def oscillation_text(lr: float, beta: float, lam: Sequence[float]) -> str:
+    """What the heavy ball's iterates do on a quadratic with curvatures ``lam`` (one per
+    coordinate, the Hessian diagonal): per coordinate, the roots of z² − (1 + β − ηλ)z + β;
+    where they are complex, |z| = √β and the coordinate is ρᵏ times a cosine of angle arg z
+    per step, so the norm's single ratios swing wherever one cosine passes near zero."""
+    names = [f"x{'₁₂₃₄₅₆₇₈₉'[i]}" if len(lam) < 10 else f"x_{i + 1}" for i in range(len(lam))]
+    turns = []
+    for name, l_ in zip(names, lam, strict=True):
+        z = np.roots([1.0, -(1.0 + beta - lr * float(l_)), beta])
+        if abs(z[0].imag) > 1e-12:
+            turns.append((name, float(l_), float(abs(np.angle(z[0])))))
+    if not turns:
+        return "the roots are real, and the ratio settles on ρ"
+    which = ("for every coordinate" if len(turns) == len(lam) else
+             "for " + _names([t[0] for t in turns]))
+    return (f"the roots are complex {which} (modulus √β = {fmt_num(math.sqrt(beta), 4)}): "
+            "each coordinate is ρᵏ times its own cosine, cos(θk + φ), with θ = "
+            + _names([f"{fmt_num(t, 3)} rad for {n} (λ = {fmt_num(l_)})" for n, l_, t in turns])
+            + " per step; the coordinates do not exchange error, but their cosines pass near "
+            "zero at different k, so ‖xₖ‖ wobbles and single ratios scatter around ρ")
+
+
 def rate_cells(smap: Any, settled: bool = False) -> list[dict[str, Any]]:
     """The cells of a heavy-ball stability map that show a measured rate (a colour) among the
     stable ones (predicted radius ρ below 1 − margin, not diverged) that settle within the run
@@ -2162,7 +2184,9 @@ def section_momentum_weights(S: Study) -> None:
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
     apart = plots_lecture.error_multiples(errs, rates)
     first = {b: err[b][1] / err[b][0] for b in (0.5, 0.25)}
-    same_first = ("  At k = 0 both β take the same step (the velocity starts at 0), so their "
+    swing = oscillation_text(eta, 0.5, np.diag(obj.hess([0.0, 0.0])))
+    same_first = ("  At k = 0 both β take the same step (v₀ = g₀: the first step is GD's, "
+                  "−ηg₀), so their "
                   "ratios coincide: β = 0.25's marker is drawn larger, around β = 0.5's."
                   if math.isclose(first[0.5], first[0.25], rel_tol=1e-12) else "")
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
@@ -2174,10 +2198,9 @@ def section_momentum_weights(S: Study) -> None:
         "line k = 20.  "
         "Right: per-step ratios (open markers) against the predicted ρ (thin dashed lines "
         "under the markers).  For β = 0.25 and GD the "
-        "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
-        "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
-        f"ρ; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
-        f"{lo}–{hi}, which averages the rotation out." + same_first,
+        "dominant root is real and the ratio settles on ρ; for β = 0.5 " + swing
+        + f"; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
+        f"{lo}–{hi}, which averages these swings out." + same_first,
         "beta 0.25")
     for b in (0.25, 0.5):
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)

@@ -97,7 +97,8 @@ def test_the_nested_first_ratio_markers_are_explained(S):
     r0 = np.linalg.norm(x0 * (1 - eta * lam)) / np.linalg.norm(x0)  # both β
     assert r0 == pytest.approx(math.hypot(5 * 0.88, 2 * 1.4) / math.hypot(5, 2))
     (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
-    assert ("At k = 0 both β take the same step (the velocity starts at 0), so their ratios "
+    assert ("At k = 0 both β take the same step (v₀ = g₀: the first step is GD's, −ηg₀), "
+            "so their ratios "
             "coincide: β = 0.25's marker is drawn larger, around β = 0.5's.") in block.caption
 
 
@@ -548,3 +549,17 @@ def test_a_counted_number_of_steps_is_written_as_an_integer():
     assert c.measured.startswith("376") and "376." not in c.measured
     c = s.numeric_check("factor", 0.9634, 0.96003, rtol=0.01)
     assert c.measured.startswith("0.9600")
+
+
+def test_the_beta_half_caption_says_what_the_coordinates_do(S):
+    """Study p. 26: the caption said the error "rotates between x₁ and x₂", but the
+    coordinates of a diagonal quadratic are decoupled: each is ρᵏ times its own cosine, at
+    the angle of its root of z² − (1 + β − ηλ)z + β, cos θ = (1 + β − ηλ)/(2√β)."""
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    assert "rotates between" not in block.caption
+    assert "each coordinate is ρᵏ times its own cosine" in block.caption
+    for lam, name in ((0.2, "x₁"), (4.0, "x₂")):
+        theta = math.acos((1 + 0.5 - 0.6 * lam) / (2 * math.sqrt(0.5)))
+        assert f"{fmt_num(theta, 3)} rad for {name} (λ = {lam:g})" in block.caption
+    assert "modulus √β = 0.7071" in block.caption
+    assert "(the velocity starts at 0)" not in block.caption and "v₀ = g₀" in block.caption
