@@ -1746,7 +1746,8 @@ def section_sgd(S: Study) -> None:
            f"N = {n_rows} samples (synthetic regression data, seed 3).  A minibatch of B rows "
            "drawn without replacement (as minibatch SGD draws them, a fresh permutation per "
            "epoch) gives a gradient whose variance is s²(N − B)/(B(N − 1)), s² the variance "
-           "of the per-sample gradients at w (Cochran, Sampling Techniques (1977), Thm 2.2): "
+           "of the per-sample gradients at w with divisor N (Cochran, Sampling Techniques "
+           "(1977), Thm 2.2, writes it with S², divisor N − 1: S²(N − B)/(BN)): "
            "1/B for small batches, exactly 0 for the full batch.  Measured over "
            f"{M} one-step runs with η = 1 at w = 0 (the step is the minibatch gradient).")
     S.figure(lambda fig: plots_lecture.plot_minibatch_variance(
@@ -1822,16 +1823,19 @@ def section_sgd(S: Study) -> None:
     # one time average per run (its steps are correlated), then mean ± SE over the runs
     floor_m, floor_se = _mean_se(np.mean(late**2, axis=1))
     floor_th = float(exact[labels[0]][-1])
-    S.numeric_check(f"constant step: E(x_k − x*)² over k = {K // 2}…{K} (noise floor)",
-                    floor_th, floor_m, rtol=STOCHASTIC_SE * floor_se / floor_th,
-                    reason=f"floor ησ²/(L(2 − ηL)); measured {_pm(floor_m, floor_se)} (mean "
+    S.numeric_check(f"constant step η = {eta:g}: E(x_k − x*)² over k = {K // 2}…{K} "
+                    "(noise floor)", floor_th, floor_m, rtol=STOCHASTIC_SE * floor_se / floor_th,
+                    reason=f"floor ησ²/(L(2 − ηL)) on x²/2 (L = {L_:g}), σ = {sigma:g}; "
+                    f"measured {_pm(floor_m, floor_se)} (mean "
                     f"± standard error over {R} runs of each run's average over the last "
                     f"{K - K // 2 + 1} steps); agree within {SE_RULE}")
     dec_th = float(exact[labels[1]][-1])
     dec_m, dec_se = final[labels[1]]
-    S.numeric_check(f"decaying step: E(x_K − x*)² at K = {K}", dec_th, dec_m,
+    S.numeric_check(f"decaying step η_k = η₀/(1 + γk), η₀ = {a0:g}, γ = {gam:g}: "
+                    f"E(x_K − x*)² at the last step K = {K}", dec_th, dec_m,
                     rtol=STOCHASTIC_SE * dec_se / dec_th,
-                    reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
+                    reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) with a = η₀/γ = "
+                    f"{a0 / gam:g}, L = {L_:g}, σ = {sigma:g}: "
                     f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}); measured "
                     f"{_pm(dec_m, dec_se)} over {R} runs; agree within {SE_RULE}")
     const_m, const_se = final[labels[0]]

@@ -168,11 +168,12 @@ def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
     eta, sigma, L = 0.1, 1.0, 1.0
     floor = eta * sigma**2 / (L * (2 - eta * L))
     runs = 1000
-    assert number(S, "constant step: E(x_k") == pytest.approx(floor, rel=4 * math.sqrt(2 / runs))
+    assert number(S, "constant step η = 0.1: E(x_k") == pytest.approx(
+        floor, rel=4 * math.sqrt(2 / runs))
     a, K = 0.5 / 0.25, 2000  # η_k = 0.5/(1 + 0.25k) ~ a/k, 2aL = 4 > 1
     asymptote = a * a * sigma**2 / ((2 * a * L - 1) * K)
-    assert number(S, "decaying step: E(x_K") == pytest.approx(asymptote, rel=0.2)
-    assert number(S, "decaying step: E(x_K") < 0.05 * floor
+    assert number(S, "decaying step η_k = η₀/(1 + γk)") == pytest.approx(asymptote, rel=0.2)
+    assert number(S, "decaying step η_k = η₀/(1 + γk)") < 0.05 * floor
 
 
 def test_schedule_closed_forms_against_hand_values():
@@ -563,3 +564,28 @@ def test_the_beta_half_caption_says_what_the_coordinates_do(S):
         assert f"{fmt_num(theta, 3)} rad for {name} (λ = {lam:g})" in block.caption
     assert "modulus √β = 0.7071" in block.caption
     assert "(the velocity starts at 0)" not in block.caption and "v₀ = g₀" in block.caption
+
+
+def test_the_sgd_rows_define_their_symbols_and_the_minibatch_text_its_divisor(S):
+    """Study p. 28: the table (placed by the page engine above the paragraph on decaying
+    steps) used a, K, L and η before the text defined them, and s² had no divisor though
+    Cochran's S² has N − 1.  Each row now gives its values; the text says which s²."""
+    from analysis.pages import Paragraph
+
+    const = next(c for c in S.checks if c.what.startswith("constant step"))
+    assert "η = 0.1" in const.what and "L = 1" in const.reason and "σ = 1" in const.reason
+    dec = next(c for c in S.checks if c.what.startswith("decaying step η"))
+    assert "η₀ = 0.5, γ = 0.25" in dec.what and "K = 2000" in dec.what
+    assert f"a = η₀/γ = {0.5 / 0.25:g}, L = 1, σ = 1" in dec.reason
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("Minibatch gradients")]
+    assert "s² the variance of the per-sample gradients at w with divisor N" in text
+    # the two conventions give the same variance: s²(N − B)/(B(N − 1)) = S²(N − B)/(BN)
+    from optimizers import make_regression
+
+    D, _, _ = make_regression(100, 2, noise=0.5, seed=3)
+    G = -D[:, 2][:, None] * D[:, :2]
+    N, B = len(G), 10
+    s2, S2 = np.sum(G.var(axis=0)), np.sum(G.var(axis=0, ddof=1))
+    assert s2 * (N - B) / (B * (N - 1)) == pytest.approx(S2 * (N - B) / (B * N), rel=1e-12)
+    assert "S²(N − B)/(BN)" in text
