@@ -1315,12 +1315,15 @@ def section_rosenbrock(S: Study) -> None:
             for lab, m, h in configs}
     studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
                for lab, m, h in configs}
+    gtol = " or ".join(dict.fromkeys(fmt_num(c.threshold) for r in runs.values()
+                                     for c in r.criteria if c.name == "gtol"))
     S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {f"{k}": r.path for k, r in runs.items()}, cps,
         title="Paths from (−1.2, 1) to the minimum (1, 1), one panel per method", fig=fig),
         340.0, "One panel per method on the same axes (equal scales, contours geometric in "
         "f − f_min).  These are runs with each method's default stopping rule (the gradient "
-        f"tolerance; GD may run {gd_max_text} iterations), with iterations: "
+        f"tolerance ‖∇f‖∞ ≤ gtol = {gtol}; GD may run {gd_max_text} iterations), with "
+        "iterations: "
         f"{_iterations_text(runs)}.  GD follows the curved valley floor in thousands of "
         "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps.  "
         + _marked_iterates_text({k: r.path for k, r in runs.items()}, (1.0, 1.0)),

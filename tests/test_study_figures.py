@@ -871,3 +871,22 @@ def test_the_stability_map_gives_one_name_to_the_measured_and_one_to_the_predict
     assert colour_bar.startswith("measured rate") and "ρ" not in colour_bar
     labels = [t.get_text() for t in fig.axes[0].findobj(Text) if t.get_text().startswith("ρ=")]
     assert labels  # the contour levels are values of the predicted ρ
+
+
+def test_the_rosenbrock_paths_caption_gives_the_gradient_tolerance(rosenbrock):
+    """Study p. 33: "each method's default stopping rule (the gradient tolerance …)" gave no
+    value, so the iteration counts could not be reproduced."""
+    from landscape import Objective
+    from optimizers import minimize
+    from optimizers.methods import DEFAULT_GTOL
+
+    (block,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
+    m = re.search(r"‖∇f‖∞ ≤ gtol = (\d+)e[−-]0?(\d+)", block.caption)
+    assert m, block.caption
+    gtol = float(m.group(1)) * 10.0 ** -int(m.group(2))
+    assert gtol == DEFAULT_GTOL
+    obj = Objective.parse("(1 - x)**2 + 100*(y - x**2)**2")
+    r = minimize(obj, [-1.2, 1.0], "newton")
+    n = re.search(r"(?:newton|Newton) (\d+)", block.caption)
+    assert r.status == "converged" and int(n.group(1)) == r.nit
+    assert np.max(np.abs(obj.grad(r.x))) <= gtol
