@@ -1354,8 +1354,12 @@ def section_rosenbrock(S: Study) -> None:
     cg_rho = studies["cg"].prediction.rate
     kappa = float(lam[-1] / lam[0])
     cg_text = ("" if cg_rho is None else
-               f"; cg's bound ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
-               f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1)")
+               f"; cg's ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
+               f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1), is the bound of "
+               "linear CG on the quadratic with that Hessian, whose error in the ∇²f-norm "
+               "shrinks at least like 2ρᵏ (N&W Eq. 5.36); for the nonlinear CG run here it is "
+               "no theorem, only the rate to expect near (1, 1), where f is close to that "
+               "quadratic")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True)
     S.figure(lambda fig: plots.plot_rate_studies(

@@ -266,8 +266,11 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     kappa = lam[1] / lam[0]
     rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
     assert round(kappa) == 2508
-    assert (f"cg's bound ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
-            "the condition number of ∇²f(1, 1)") in cap, cap
+    assert (f"cg's ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
+            "the condition number of ∇²f(1, 1), is the bound of linear CG on the quadratic "
+            "with that Hessian") in cap, cap
+    # p. 35: the linear-CG bound is no theorem for the nonlinear CG run on Rosenbrock
+    assert "for the nonlinear CG run here it is no theorem" in cap
     # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
     # their run's last iteration are named, with both numbers in the same order
     names, ends = [], []
@@ -890,3 +893,19 @@ def test_the_rosenbrock_paths_caption_gives_the_gradient_tolerance(rosenbrock):
     n = re.search(r"(?:newton|Newton) (\d+)", block.caption)
     assert r.status == "converged" and int(n.group(1)) == r.nit
     assert np.max(np.abs(obj.grad(r.x))) <= gtol
+
+
+def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(rosenbrock):
+    """Study pp. 36–37: GD's robust fit read 0.9996ᶠ beside the predicted 0.999601ᵗ (the %g
+    format drops the trailing zeros of 0.999600), hiding the 0.21% the verdict quotes: the
+    measured rate keeps at least the digits of the rate it is compared with."""
+    st = rosenbrock.studies[f"{rosenbrock.section} / gd η = 0.001"]
+    p, m = st.prediction.rate, st.measurement.rate
+    assert round(p, 6) == 0.999601 and f"{m:.6f}" == "0.999600", (p, m)  # the case at issue
+    tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
+    (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
+              for r in t.rows if r[0] == "gd η = 0.001"]
+    assert row[2] == "0.999601ᵗ" and row[5].startswith("0.999600ᶠ"), row
+    (per_step,) = [t for t in tables if str(t.title).startswith("gd η = 0.001: errors")]
+    (fit,) = [r for r in per_step.rows if r[1] == "robust fit (measured rate)"]
+    assert fit[2] == "0.999600ᶠ" and per_step.rows[-1][2] == "0.999601ᵗ"
