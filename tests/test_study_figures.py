@@ -909,3 +909,34 @@ def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(ros
     (per_step,) = [t for t in tables if str(t.title).startswith("gd η = 0.001: errors")]
     (fit,) = [r for r in per_step.rows if r[1] == "robust fit (measured rate)"]
     assert fit[2] == "0.999600ᶠ" and per_step.rows[-1][2] == "0.999601ᵗ"
+
+
+def test_the_chain_text_says_what_tanh_does_and_no_exact_depth_is_skipped():
+    """Study p. 37: "tanh is better near 0 but saturates" did not describe the figure (with
+    w = x = 1, h_d → 0 where tanh′ → 1; the product decays like d^(−3/2)), and the exact
+    SymPy markers were at d = 1–6, 8 under "depth ≤ 8"."""
+    from analysis.pages import Paragraph
+
+    s = built(study.section_chain)
+    (text,) = [b.text for b in s.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("A deep network")]
+    assert "saturates" not in text
+
+    def tanh_chain(d: int) -> float:  # Π tanh′(h_(k−1)), h₀ = 1
+        h, p = 1.0, 1.0
+        for _ in range(d):
+            p *= 1.0 - math.tanh(h) ** 2
+            h = math.tanh(h)
+        return p
+
+    slope = math.log(tanh_chain(50) / tanh_chain(20)) / math.log(50 / 20)
+    assert -1.5 < slope < -1.3  # polynomial, approaching d^(−3/2)
+    assert (f"slope of log|dh_d/dx| against log d from d = 20 to 50: "
+            f"{study.fmt_num(slope, 3)}") in text
+    assert "depths 1–8" in text
+    (block,) = [b for b in s.doc.figures() if b.label == "chains"]
+    fig = _drawn(block)
+    legend = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes
+                                                      if a.get_legend()]
+              for t in lg.get_texts()]
+    assert any("1–8" in t for t in legend) and not any("1–6, 8" in t for t in legend), legend
