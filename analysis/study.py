@@ -1307,8 +1307,10 @@ def section_rosenbrock(S: Study) -> None:
            "(BFGS superlinear; L-BFGS, with its few pairs, guaranteed only linear); "
            "nonlinear CG needs no matrix at all.")
     since = len(S.checks)
-    configs = [("newton", "newton", {}), ("bfgs", "bfgs", {}), ("lbfgs", "lbfgs", {}),
-               ("cg", "cg", {}), (f"gd η = {gd_lr:g}", "gd", {"lr": gd_lr})]
+    from optimizers.registry import label as method_label
+
+    configs = [(method_label(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
+    configs.append((f"{method_label('gd')} η = {gd_lr:g}", "gd", {"lr": gd_lr}))
     gd_max = 50000
     gd_max_text = f"{gd_max:,}".replace(",", " ")
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
@@ -1351,10 +1353,11 @@ def section_rosenbrock(S: Study) -> None:
     if why:
         S.text(why)
     rows = len(plots.rate_study_groups(studies))
-    cg_rho = studies["cg"].prediction.rate
+    cg = method_label("cg")
+    cg_rho = studies[cg].prediction.rate
     kappa = float(lam[-1] / lam[0])
     cg_text = ("" if cg_rho is None else
-               f"; cg's ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
+               f"; {cg}'s ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
                f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1), is the bound of "
                "linear CG on the quadratic with that Hessian, whose error in the ∇²f-norm "
                "shrinks at least like 2ρᵏ (N&W Eq. 5.36); for the nonlinear CG run here it is "
@@ -1493,9 +1496,12 @@ def section_newton_nonconvex(S: Study) -> None:
            "Newton of this project shifts the Hessian and adds a line search for the same "
            "reason.)")
     since = len(S.checks)
-    pure = S.rate("newton, pure", obj, "newton", [x0], line_search="none",
+    from optimizers.registry import label as method_label
+
+    newton = method_label("newton")
+    pure = S.rate(f"{newton}, pure", obj, "newton", [x0], line_search="none",
                   modification="none", box=box, critical_points=list(cps))
-    free = S.rate("newton, saddle-free", obj, "newton", [x0], line_search="none",
+    free = S.rate(f"{newton}, saddle-free", obj, "newton", [x0], line_search="none",
                   modification="saddle-free", box=box, critical_points=list(cps))
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
@@ -2070,8 +2076,11 @@ def section_nesterov(S: Study) -> None:
            f"{fmt_num(math.log(ne_rho) / math.log(gd_rho), 3)}× fewer (about √κ/2).")
     since = len(S.checks)
     x0 = [1.0, 1.0]
+    from optimizers.registry import label as method_label
+
+    gd = f"{method_label('gd')} η = 2/(μ + L)"
     studies = {
-        "gd η = 2/(μ + L)": S.rate("gd η = 2/(μ + L)", obj, "gd", x0, lr=gd_lr),
+        gd: S.rate(gd, obj, "gd", x0, lr=gd_lr),
         "heavy ball, Polyak's tuning": S.rate("heavy ball, Polyak's tuning", obj, "momentum",
                                               x0, lr=hb_lr, momentum=hb_b),
         "Nesterov, η = 1/L": S.rate("Nesterov, η = 1/L", obj, "nesterov", x0, lr=ne_lr,

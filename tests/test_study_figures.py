@@ -255,7 +255,7 @@ def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     # markers that would overlap are left out); the caption describes the thinning instead
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
-    assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+    assert "GD η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
 
 
 def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
@@ -266,7 +266,7 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     kappa = lam[1] / lam[0]
     rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
     assert round(kappa) == 2508
-    assert (f"cg's ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
+    assert (f"CG's ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
             "the condition number of ∇²f(1, 1), is the bound of linear CG on the quadratic "
             "with that Hessian") in cap, cap
     # p. 35: the linear-CG bound is no theorem for the nonlinear CG run on Rosenbrock
@@ -274,7 +274,7 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
     # their run's last iteration are named, with both numbers in the same order
     names, ends = [], []
-    for label in ("newton", "bfgs", "lbfgs", "cg", "gd η = 0.001"):
+    for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
         below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
@@ -899,14 +899,14 @@ def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(ros
     """Study pp. 36–37: GD's robust fit read 0.9996ᶠ beside the predicted 0.999601ᵗ (the %g
     format drops the trailing zeros of 0.999600), hiding the 0.21% the verdict quotes: the
     measured rate keeps at least the digits of the rate it is compared with."""
-    st = rosenbrock.studies[f"{rosenbrock.section} / gd η = 0.001"]
+    st = rosenbrock.studies[f"{rosenbrock.section} / GD η = 0.001"]
     p, m = st.prediction.rate, st.measurement.rate
     assert round(p, 6) == 0.999601 and f"{m:.6f}" == "0.999600", (p, m)  # the case at issue
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
     (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
-              for r in t.rows if r[0] == "gd η = 0.001"]
+              for r in t.rows if r[0] == "GD η = 0.001"]
     assert row[2] == "0.999601ᵗ" and row[5].startswith("0.999600ᶠ"), row
-    (per_step,) = [t for t in tables if str(t.title).startswith("gd η = 0.001: errors")]
+    (per_step,) = [t for t in tables if str(t.title).startswith("GD η = 0.001: errors")]
     (fit,) = [r for r in per_step.rows if r[1] == "robust fit (measured rate)"]
     assert fit[2] == "0.999600ᶠ" and per_step.rows[-1][2] == "0.999601ᵗ"
 
@@ -940,3 +940,20 @@ def test_the_chain_text_says_what_tanh_does_and_no_exact_depth_is_skipped():
                                                       if a.get_legend()]
               for t in lg.get_texts()]
     assert any("1–8" in t for t in legend) and not any("1–6, 8" in t for t in legend), legend
+
+
+def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
+    """Documents print a method by its label (registry.label: "L-BFGS"), not by the code
+    name of the CLI and JSON ("lbfgs"): panel titles, captions, table rows."""
+    from optimizers import registry
+
+    names = ("newton", "bfgs", "lbfgs", "cg")
+    (paths,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
+    assert f"with iterations: {registry.label('newton')} " in paths.caption
+    for m in names:
+        assert re.search(rf"(?<![\w-]){m}\b", paths.caption) is None, (m, paths.caption)
+    tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
+    (conv,) = [t for t in tables if t.title == "Predicted and measured convergence"]
+    assert [r[0] for r in conv.rows][:4] == [registry.label(m) for m in names]
+    assert "GD η = 0.001" in [r[0] for r in conv.rows]
+
