@@ -1397,7 +1397,10 @@ def _chain_panels_text(studies: list[Any]) -> str:
     if len(groups) < 2:
         return ""
     names = [" and ".join(studies[i].activation for i in g) for g in groups]
-    return (f"  The values span more than {fmt_num(plots.CHAIN_DECADES, 2)} decades: left "
+    logs = [r.log10_abs_derivative for st in studies for r in st.rows
+            if math.isfinite(r.log10_abs_derivative)]
+    return (f"  The values span {fmt_num(max(logs) - min(logs), 2)} decades, more than the "
+            f"{fmt_num(plots.CHAIN_DECADES, 2)} one log axis shows well: left "
             f"{names[0]}, right {names[1]}, each on its own log axis.")
 
 

@@ -957,3 +957,16 @@ def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
     assert [r[0] for r in conv.rows][:4] == [registry.label(m) for m in names]
     assert "GD η = 0.001" in [r[0] for r in conv.rows]
 
+
+def test_the_split_chain_figure_says_how_many_decades_its_values_span():
+    """Study p. 37: "the values span more than 12 decades" where sigmoid alone spans 32."""
+    s = built(study.section_chain)
+    (block,) = [b for b in s.doc.figures() if b.label == "chains"]
+    h, p = 1.0, 1.0  # sigmoid chain at depth 50, w = x = 1: Π σ′(h_(k−1))
+    for _ in range(50):
+        sig = 1.0 / (1.0 + math.exp(-h))
+        p, h = p * sig * (1.0 - sig), sig
+    span = 0.0 - math.log10(p)  # relu's derivative 1 is the largest value
+    assert 32 < span < 33
+    assert f"The values span {study.fmt_num(span, 2)} decades, more than the 12" in \
+        block.caption, block.caption
