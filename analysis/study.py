@@ -2131,7 +2131,10 @@ def section_momentum_weights(S: Study) -> None:
            "a weighted sum of all past gradients: vₖ = Σⱼ βʲ gₖ₋ⱼ.  Normalised as an "
            "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βʲ: they "
            "sum to 1, halve every ln 2/ln(1/β) steps, and the last 1/(1 − β) gradients carry "
-           "1 − β^(1/(1 − β)) ≈ 1 − 1/e ≈ 63% of the weight — β = 0.9 averages about 10 "
+           "1 − β^(1/(1 − β)) of the weight, which tends to 1 − 1/e ≈ 63% as β → 1 ("
+           + "; ".join(f"β = {b:g}: {percent(1 - b ** (1 / (1 - b)))} on the last "
+                       f"{fmt_num(1 / (1 - b), 3)}" for b in (0.99, 0.9, 0.25))
+           + ") — β = 0.9 averages about 10 "
            "steps, β = 0.99 about 100.  Alternating gradients (a zig-zag) cancel in the sum; "
            "a constant gradient is amplified to g/(1 − β).")
     since = len(S.checks)

@@ -589,3 +589,23 @@ def test_the_sgd_rows_define_their_symbols_and_the_minibatch_text_its_divisor(S)
     s2, S2 = np.sum(G.var(axis=0)), np.sum(G.var(axis=0, ddof=1))
     assert s2 * (N - B) / (B * (N - 1)) == pytest.approx(S2 * (N - B) / (B * N), rel=1e-12)
     assert "S²(N − B)/(BN)" in text
+
+
+def test_the_momentum_window_share_is_given_per_beta(S):
+    """Study p. 25: "the last 1/(1 − β) gradients carry ≈ 63% of the weight" holds for β
+    near 1 only; for the plotted β = 0.25 the window is 1.33 gradients carrying 84%."""
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("The momentum buffer")]
+    share = 1 - 0.25 ** (4 / 3)  # Σ over j < 4/3 of (1 − β)βʲ, continued: 1 − β^(1/(1 − β))
+    assert share == pytest.approx(0.8425, abs=1e-4)
+    assert f"β = 0.25: {percent(share)} on the last 1.33" in text
+    assert "tends to 1 − 1/e ≈ 63% as β → 1" in text
+    assert f"β = 0.9: {percent(1 - 0.9 ** 10)} on the last 10" in text
+    # the window lines are drawn in each β's colour; the legend's grey entry says so
+    (block,) = [b for b in S.doc.figures() if b.label == "momentum weights"]
+    fig = Figure(figsize=(6.8, 4.0), layout="constrained")
+    block.draw_fn(fig)
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert "window 1/(1 − β), in its β's colour" in legend, legend
