@@ -2024,6 +2024,8 @@ def section_schedules(S: Study) -> None:
         "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
         "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
+        + warmup_dip_text(_schedule_label(*effect[-1]), curves_t[_schedule_label(*effect[-1])],
+                          int(effect[-1][1]["warmup"]), floor=lr0 / (2 - lr0))
         + together_text(curves_m, curves_t, Ks // 2), "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
@@ -2045,6 +2047,23 @@ def section_schedules(S: Study) -> None:
                                              if not k.startswith("constant")), strict=True)
                       + " = floor/10")
     S.checks_table(since)
+
+
+def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float) -> str:
+    """Why a warm-up run's expected error (``expected[i]`` at step i + 1) dips below the
+    constant step's noise ``floor`` and climbs back: the small steps of the warm-up have a
+    lower floor ηₖσ²/(2 − ηₖ), and the error falls towards it until η reaches η₀.  Empty when
+    it does not dip below the floor within twice the warm-up."""
+    head = np.asarray(expected[: 2 * warmup], float)
+    i = int(np.argmin(head))
+    if head[i] >= floor or i + 1 >= len(head):
+        return ""
+    j = i + int(np.argmax(head[i:]))
+    return (f"The expected error of {label} dips below the constant step's floor "
+            f"{fmt_num(floor, 3)} (to "
+            f"{fmt_num(head[i], 3)} at k = {i + 1}) and climbs back to {fmt_num(head[j], 3)} "
+            f"at k = {j + 1}: the small steps of the warm-up have a lower floor "
+            "ηₖσ²/(2 − ηₖ), and the error falls towards it until η reaches η₀.  ")
 
 
 # ============================================================================ 16. Nesterov

@@ -609,3 +609,20 @@ def test_the_momentum_window_share_is_given_per_beta(S):
     block.draw_fn(fig)
     legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
     assert "window 1/(1 − β), in its β's colour" in legend, legend
+
+
+def test_the_warm_up_dip_below_the_constant_floor_is_explained(S):
+    """Study p. 30: the warm-up curve dips below the constant step's floor 0.333 near k = 14
+    and climbs back, with no word on why (its small steps have a lower floor)."""
+    (block,) = [b for b in S.doc.figures() if b.label == "schedule effect"]
+    W, T, K, s, out = 20, 180, 200, 9.0, []  # s_k = E x_k² from x₀ = 3, σ = L = 1, η₀ = 0.5
+    for k in range(K):
+        eta = 0.5 * (k + 1) / W if k < W else 0.5 * (1 + math.cos(math.pi * (k - W) / T)) / 2
+        s = (1 - eta) ** 2 * s + eta**2
+        out.append(s)
+    i = int(np.argmin(out[: 2 * W]))
+    j = i + int(np.argmax(out[i: 2 * W]))
+    assert out[i] < 0.5 / 1.5 - 0.1  # a real dip below the floor η₀σ²/(2 − η₀)
+    assert (f"dips below the constant step's floor 0.333 (to {fmt_num(out[i], 3)} at "
+            f"k = {i + 1}) and climbs back to {fmt_num(out[j], 3)} at k = {j + 1}") in \
+        block.caption, block.caption
