@@ -2181,8 +2181,9 @@ def section_momentum_weights(S: Study) -> None:
     r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=n)
     v_end = float((r.path[-2, 0] - r.path[-1, 0]) / lr)
     S.numeric_check(f"constant gradient g = 1 (f = x), β = {beta:g}, {n} steps: last buffer "
-                    f"= Σ βʲ over j < {n} = (1 − β^{n})/(1 − β)", (1 - beta ** n) / (1 - beta),
-                    v_end, rtol=1e-12, digits=12, reason=f"buffer read from the path as "
+                    f"(1 − β^{n})/(1 − β)", (1 - beta ** n) / (1 - beta),
+                    v_end, rtol=1e-12, digits=12, reason=f"Σ βʲ over j < {n}, read from the "
+                    f"path as "
                     f"(x_{n - 1} − x_{n})/η; the sum tends to g/(1 − β) = "
                     f"{fmt_num(1 / (1 - beta))} as the run goes on (β^{n} = "
                     f"{fmt_num(beta ** n, 2)} short of it)")
