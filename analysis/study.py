@@ -1540,6 +1540,21 @@ def section_newton_nonconvex(S: Study) -> None:
                       "descent step: converges to a minimum",
                       f"ended at x = {fmt_point(free.result.x)}: {end_kind(free)}",
                       end_kind(free) == "minimum", test=end_test(free))
+    import sympy as sp
+
+    x_ = obj.variables[0]
+    for name, st in (("pure Newton", pure), ("saddle-free Newton", free)):
+        xe = float(st.result.x[0])
+        f2, f3 = (float(sp.diff(obj.expr, x_, m).subs(x_, xe)) for m in (2, 3))
+        ks, r2 = plots.error_ratios(plots.study_errors(st), 2.0)
+        if ks.size:
+            e_k = float(plots.study_errors(st)[ks[-1]])
+            S.numeric_check(f"{name}: e_(k+1)/e_k² at its last step clear of rounding "
+                            f"(k = {int(ks[-1])}) vs |f‴/(2f″)| at x = {fmt_num(xe, 4)}",
+                            abs(f3 / (2 * f2)), float(r2[-1]), rtol=0.01, digits=4,
+                            reason=f"e_(k+1) = |f‴/(2f″)|·e_k²·(1 + O(e_k)), e_k = "
+                            f"{fmt_num(e_k, 2)} here (f″ = {fmt_num(f2, 4)}, f‴ = "
+                            f"{fmt_num(f3, 4)}, exact SymPy derivatives); within 1%")
     S.theory_table()
     S.checks_table(since)
 

@@ -970,3 +970,25 @@ def test_the_split_chain_figure_says_how_many_decades_its_values_span():
     assert 32 < span < 33
     assert f"The values span {study.fmt_num(span, 2)} decades, more than the 12" in \
         block.caption, block.caption
+
+
+def test_newton_s_error_constants_are_checked_against_f3_over_2f2():
+    """Study p. 39: the per-step tables' last row said only "bounded" for e_(k+1)/e_k²; the
+    measured constants 0.148 and 0.118 are |f‴/(2f″)| at the two limits, now checked."""
+    from scipy.optimize import brentq
+
+    c = 0.15 * math.pi  # f = x cos(cx)
+    d1 = lambda x: math.cos(c * x) - c * x * math.sin(c * x)  # noqa: E731
+    d2 = lambda x: -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)  # noqa: E731
+    d3 = lambda x: -3 * c * c * math.cos(c * x) + c**3 * x * math.sin(c * x)  # noqa: E731
+    s = built(study.section_newton_nonconvex)
+    for name, (lo, hi) in (("pure Newton", (1.0, 3.0)), ("saddle-free Newton", (6.0, 8.0))):
+        x = brentq(d1, lo, hi)
+        want = abs(d3(x) / (2 * d2(x)))
+        (chk,) = [k for k in s.checks if k.what.startswith(f"{name}: e_(k+1)/e_k²")]
+        assert chk.verdict == "agrees"
+        (theory,) = [n.value for n in s.b.ledger if n.item == chk.what and
+                     n.quantity == "theory"]
+        assert theory == pytest.approx(want, rel=1e-9)
+    assert [round(abs(d3(x) / (2 * d2(x))), 3) for x in (brentq(d1, 1, 3), brentq(d1, 6, 8))] \
+        == [0.148, 0.118]
