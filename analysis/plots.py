@@ -3735,7 +3735,7 @@ def plot_momentum_map(
         ax.pcolormesh(lrs, mom, np.ma.masked_where(~div, np.ones_like(rate)),
                       cmap=ListedColormap([GREY]), shading="nearest")
     cb = fig.colorbar(mesh, ax=ax, pad=0.02)
-    cb.set_label("measured rate ρ (error factor per iteration)")
+    cb.set_label("measured rate (error factor per iteration)")
     handles: list[Any] = []
     if np.any(~ok & ~div):
         handles.append(Patch(facecolor="white", edgecolor="0.5",

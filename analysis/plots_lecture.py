@@ -371,7 +371,8 @@ def plot_momentum_weights(
         win = 1.0 / (1.0 - b)
         if win <= horizon:
             ax.axvline(win + 1, color=color(i), ls=":", lw=1.0)
-    handles.append(Line2D([], [], color=GREY, ls=":", label="window 1/(1 − β)"))
+    handles.append(Line2D([], [], color=GREY, ls=":",
+                          label="window 1/(1 − β), in its β's colour"))
     ax.set_yscale("log")
     ax.set_xscale("log")
     ax.set_xlabel("age j of the gradient (log scale of j + 1)")

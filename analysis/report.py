@@ -1988,13 +1988,24 @@ def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
     return kind, rate, order
 
 
-def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
+def predicted_rate_text(p: Any) -> str:
+    """The predicted rate ρ as a table prints it (:func:`fmt_rate`) when theory gives one
+    (a linear rate or a growth factor), else empty: the text a measured rate set beside it
+    shows at least the digits of (:func:`fmt_like`), so that 0.999600 is not printed 0.9996
+    beside 0.999601."""
+    if p.kind in ("linear", "diverges") and p.rate is not None:
+        return fmt_rate(p.rate)
+    return ""
+
+
+def _meas_cells(b: Builder, label: str, m: Any, like: str = "") -> tuple[str, str, str]:
     sec = "theory vs measurement"
     rate = "—"
     if m.kind == "sublinear" and m.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
     elif m.rate is not None:
-        rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate))
+        rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate),
+                    like=like)
     if rate != "—" and m.window is not None:
         rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
@@ -2005,7 +2016,8 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`."""
     c = study.comparison
     pk, pr, po = _pred_cells(b, label, study.prediction)
-    mk, mr, mo = _meas_cells(b, label, study.measurement)
+    mk, mr, mo = _meas_cells(b, label, study.measurement,
+                             predicted_rate_text(study.prediction))
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
@@ -2315,10 +2327,11 @@ def window_span(e: np.ndarray, win: Sequence[int]) -> tuple[int, int] | None:
 
 
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
-                 measurement: Any, bound: float | None, above: Sequence[int]
+                 measurement: Any, bound: float | None, above: Sequence[int], like: str = ""
                  ) -> tuple[list[list[str]], list[str], bool]:
     """The per-step table's rows of the fit window [a, z]: the geometric mean
-    (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit;
+    (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit,
+    each with at least the digits of ``like`` (the predicted rate of the theory row);
     their notes; whether the steps ``above`` the bound got their note."""
 
     span = window_span(e, win)
@@ -2334,7 +2347,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
                 f"{fmt_rate(bound)}")
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
-                                        "measured", rate_digits(mean))])
+                                        "measured", rate_digits(mean), like=like)])
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(ABOVE_NOTE)
@@ -2343,7 +2356,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
         what = "robust fit (measured rate)" if kind == "linear" else "robust fit (measured growth)"
         rows.append([f"{win[0]}–{win[1]}", what,
                      cell(b, section, label, "measured rate", fitted, "fit",
-                          rate_digits(fitted))])
+                          rate_digits(fitted), like=like)])
         notes.append(
             "Geometric mean and robust fit are two estimators of the rate over the "
             "same fit window i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), "
@@ -2425,7 +2438,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(STALL_NOTE)
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
-                                                 bound, above)
+                                                 bound, above, predicted_rate_text(p))
         body += rows_w
         notes += notes_w
         above = [] if compared else above

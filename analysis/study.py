@@ -1008,9 +1008,10 @@ def section_conditioning(S: Study) -> None:
                       "is shown")
     S.figure(lambda fig: plots.plot_momentum_map(smap, mark=marks, fig=fig), 380.0,
              f"Measured rate of heavy ball over a grid of {n_lr} step sizes η × {n_b} momenta "
-             f"β, {steps} steps each (grey: diverged).  The black curve is where the predicted "
-             "spectral radius crosses 1; momentum widens the stable range of η from 2/L to "
-             "2(1 + β)/L."
+             f"β, {steps} steps each (grey: diverged).  ρ is the predicted spectral radius of the "
+             "heavy-ball iteration (the rate theory gives; dashed white: its levels): the "
+             "black curve is where ρ crosses 1; momentum widens the stable range of η from "
+             "2/L to 2(1 + β)/L."
              + (hole_text + "." if hole_text else "")
              + unsettled_text(rate_cells(smap), steps), "momentum map")
     S.numeric_check("stability map: cells where divergence matches theory", 1.0,
@@ -1103,6 +1104,28 @@ def dominant_root_complex(lr: float, beta: float, lam: Sequence[float]) -> bool:
     shrinks, by |z| = √β per step."""
     roots = [z for l_ in lam for z in np.roots([1.0, -(1.0 + beta - lr * float(l_)), beta])]
     return bool(abs(np.imag(max(roots, key=abs))) > 1e-12)
+
+
+def oscillation_text(lr: float, beta: float, lam: Sequence[float]) -> str:
+    """What the heavy ball's iterates do on a quadratic with curvatures ``lam`` (one per
+    coordinate, the Hessian diagonal): per coordinate, the roots of z² − (1 + β − ηλ)z + β;
+    where they are complex, |z| = √β and the coordinate is ρᵏ times a cosine of angle arg z
+    per step, so the norm's single ratios swing wherever one cosine passes near zero."""
+    names = [f"x{'₁₂₃₄₅₆₇₈₉'[i]}" if len(lam) < 10 else f"x_{i + 1}" for i in range(len(lam))]
+    turns = []
+    for name, l_ in zip(names, lam, strict=True):
+        z = np.roots([1.0, -(1.0 + beta - lr * float(l_)), beta])
+        if abs(z[0].imag) > 1e-12:
+            turns.append((name, float(l_), float(abs(np.angle(z[0])))))
+    if not turns:
+        return "the roots are real, and the ratio settles on ρ"
+    which = ("for every coordinate" if len(turns) == len(lam) else
+             "for " + _names([t[0] for t in turns]))
+    return (f"the roots are complex {which} (modulus √β = {fmt_num(math.sqrt(beta), 4)}): "
+            "each coordinate is ρᵏ times its own cosine, cos(θk + φ), with θ = "
+            + _names([f"{fmt_num(t, 3)} rad for {n} (λ = {fmt_num(l_)})" for n, l_, t in turns])
+            + " per step; the coordinates do not exchange error, but their cosines pass near "
+            "zero at different k, so ‖xₖ‖ wobbles and single ratios scatter around ρ")
 
 
 def rate_cells(smap: Any, settled: bool = False) -> list[dict[str, Any]]:
@@ -1284,20 +1307,25 @@ def section_rosenbrock(S: Study) -> None:
            "(BFGS superlinear; L-BFGS, with its few pairs, guaranteed only linear); "
            "nonlinear CG needs no matrix at all.")
     since = len(S.checks)
-    configs = [("newton", "newton", {}), ("bfgs", "bfgs", {}), ("lbfgs", "lbfgs", {}),
-               ("cg", "cg", {}), (f"gd η = {gd_lr:g}", "gd", {"lr": gd_lr})]
+    from optimizers.registry import label as method_label
+
+    configs = [(method_label(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
+    configs.append((f"{method_label('gd')} η = {gd_lr:g}", "gd", {"lr": gd_lr}))
     gd_max = 50000
     gd_max_text = f"{gd_max:,}".replace(",", " ")
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
             for lab, m, h in configs}
     studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
                for lab, m, h in configs}
+    gtol = " or ".join(dict.fromkeys(fmt_num(c.threshold) for r in runs.values()
+                                     for c in r.criteria if c.name == "gtol"))
     S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {f"{k}": r.path for k, r in runs.items()}, cps,
         title="Paths from (−1.2, 1) to the minimum (1, 1), one panel per method", fig=fig),
         340.0, "One panel per method on the same axes (equal scales, contours geometric in "
         "f − f_min).  These are runs with each method's default stopping rule (the gradient "
-        f"tolerance; GD may run {gd_max_text} iterations), with iterations: "
+        f"tolerance ‖∇f‖∞ ≤ gtol = {gtol}; GD may run {gd_max_text} iterations), with "
+        "iterations: "
         f"{_iterations_text(runs)}.  GD follows the curved valley floor in thousands of "
         "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps.  "
         + _marked_iterates_text({k: r.path for k, r in runs.items()}, (1.0, 1.0)),
@@ -1325,11 +1353,16 @@ def section_rosenbrock(S: Study) -> None:
     if why:
         S.text(why)
     rows = len(plots.rate_study_groups(studies))
-    cg_rho = studies["cg"].prediction.rate
+    cg = method_label("cg")
+    cg_rho = studies[cg].prediction.rate
     kappa = float(lam[-1] / lam[0])
     cg_text = ("" if cg_rho is None else
-               f"; cg's bound ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
-               f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1)")
+               f"; {cg}'s ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
+               f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1), is the bound of "
+               "linear CG on the quadratic with that Hessian, whose error in the ∇²f-norm "
+               "shrinks at least like 2ρᵏ (N&W Eq. 5.36); for the nonlinear CG run here it is "
+               "no theorem, only the rate to expect near (1, 1), where f is close to that "
+               "quadratic")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True)
     S.figure(lambda fig: plots.plot_rate_studies(
@@ -1364,7 +1397,10 @@ def _chain_panels_text(studies: list[Any]) -> str:
     if len(groups) < 2:
         return ""
     names = [" and ".join(studies[i].activation for i in g) for g in groups]
-    return (f"  The values span more than {fmt_num(plots.CHAIN_DECADES, 2)} decades: left "
+    logs = [r.log10_abs_derivative for st in studies for r in st.rows
+            if math.isfinite(r.log10_abs_derivative)]
+    return (f"  The values span {fmt_num(max(logs) - min(logs), 2)} decades, more than the "
+            f"{fmt_num(plots.CHAIN_DECADES, 2)} one log axis shows well: left "
             f"{names[0]}, right {names[1]}, each on its own log axis.")
 
 
@@ -1375,20 +1411,27 @@ CHAIN_RTOL = 1e-12
 
 def section_chain(S: Study) -> None:
     """The derivative of activation chains against depth."""
-    from landscape.vanishing import SUP_DERIVATIVE, chain_study
+    from landscape.vanishing import SUP_DERIVATIVE, SYMBOLIC_MAX_DEPTH, chain_study
 
     S.start("Deep chains of activations: the derivative vanishes with depth")
-    depths = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 40, 50)
+    depths = (*range(1, SYMBOLIC_MAX_DEPTH + 1), 10, 15, 20, 30, 40, 50)
+    studies = [chain_study(a, depths=depths, weight=1, x=1) for a in ("tanh", "sigmoid",
+                                                                     "relu")]
+    tanh = {r.depth: abs(r.derivative) for r in studies[0].rows}
+    d1, d2 = 20, depths[-1]
     S.text("A deep network multiplies one derivative per layer (chain rule): for "
            "h_d = a(w·h_(d−1)) with h₀ = x, dh_d/dx = Π w·a′(w·h_(k−1)), the product over the "
            "layers k = 1, …, d.  With |w|·sup|a′| < 1 "
            "the product shrinks geometrically: sigmoid (sup σ′ = 1/4) loses a factor ≥ 4 "
-           "per layer; tanh is better near 0 but saturates; relu passes derivative 1 where "
-           "it is active.  Exact SymPy derivatives (depth ≤ 8) and the numeric chain-rule "
-           "product are compared below (w = 1, x = 1).")
+           "per layer.  tanh has sup tanh′ = 1 (at 0), so its bound is 1 and promises nothing: "
+           "here h_d = tanh(h_(d−1)) creeps towards 0 (h_d² ≈ 3/(2d)), each factor "
+           "1 − h_d² ≈ 1 − 3/(2d) tends to 1, and the product shrinks only polynomially, "
+           f"like d^(−3/2) (slope of log|dh_d/dx| against log d from d = {d1} to {d2}: "
+           f"{fmt_num(math.log(tanh[d2] / tanh[d1]) / math.log(d2 / d1), 3)}), not "
+           "geometrically.  relu passes derivative 1 where it is active.  Exact SymPy "
+           f"derivatives (depths 1–{SYMBOLIC_MAX_DEPTH}) and the numeric chain-rule product "
+           "are compared below (w = 1, x = 1).")
     since = len(S.checks)
-    studies = [chain_study(a, depths=depths, weight=1, x=1) for a in ("tanh", "sigmoid",
-                                                                     "relu")]
     shared: dict[float, list[str]] = {}
     for st in studies:
         shared.setdefault(float(st.rows[-1].bound), []).append(st.activation)
@@ -1456,9 +1499,12 @@ def section_newton_nonconvex(S: Study) -> None:
            "Newton of this project shifts the Hessian and adds a line search for the same "
            "reason.)")
     since = len(S.checks)
-    pure = S.rate("newton, pure", obj, "newton", [x0], line_search="none",
+    from optimizers.registry import label as method_label
+
+    newton = method_label("newton")
+    pure = S.rate(f"{newton}, pure", obj, "newton", [x0], line_search="none",
                   modification="none", box=box, critical_points=list(cps))
-    free = S.rate("newton, saddle-free", obj, "newton", [x0], line_search="none",
+    free = S.rate(f"{newton}, saddle-free", obj, "newton", [x0], line_search="none",
                   modification="saddle-free", box=box, critical_points=list(cps))
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
@@ -1494,6 +1540,21 @@ def section_newton_nonconvex(S: Study) -> None:
                       "descent step: converges to a minimum",
                       f"ended at x = {fmt_point(free.result.x)}: {end_kind(free)}",
                       end_kind(free) == "minimum", test=end_test(free))
+    import sympy as sp
+
+    x_ = obj.variables[0]
+    for name, st in (("pure Newton", pure), ("saddle-free Newton", free)):
+        xe = float(st.result.x[0])
+        f2, f3 = (float(sp.diff(obj.expr, x_, m).subs(x_, xe)) for m in (2, 3))
+        ks, r2 = plots.error_ratios(plots.study_errors(st), 2.0)
+        if ks.size:
+            e_k = float(plots.study_errors(st)[ks[-1]])
+            S.numeric_check(f"{name}: e_(k+1)/e_k² at its last step clear of rounding "
+                            f"(k = {int(ks[-1])}) vs |f‴/(2f″)| at x = {fmt_num(xe, 4)}",
+                            abs(f3 / (2 * f2)), float(r2[-1]), rtol=0.01, digits=4,
+                            reason=f"e_(k+1) = |f‴/(2f″)|·e_k²·(1 + O(e_k)), e_k = "
+                            f"{fmt_num(e_k, 2)} here (f″ = {fmt_num(f2, 4)}, f‴ = "
+                            f"{fmt_num(f3, 4)}, exact SymPy derivatives); within 1%")
     S.theory_table()
     S.checks_table(since)
 
@@ -1723,7 +1784,8 @@ def section_sgd(S: Study) -> None:
            f"N = {n_rows} samples (synthetic regression data, seed 3).  A minibatch of B rows "
            "drawn without replacement (as minibatch SGD draws them, a fresh permutation per "
            "epoch) gives a gradient whose variance is s²(N − B)/(B(N − 1)), s² the variance "
-           "of the per-sample gradients at w (Cochran, Sampling Techniques (1977), Thm 2.2): "
+           "of the per-sample gradients at w with divisor N (Cochran, Sampling Techniques "
+           "(1977), Thm 2.2, writes it with S², divisor N − 1: S²(N − B)/(BN)): "
            "1/B for small batches, exactly 0 for the full batch.  Measured over "
            f"{M} one-step runs with η = 1 at w = 0 (the step is the minibatch gradient).")
     S.figure(lambda fig: plots_lecture.plot_minibatch_variance(
@@ -1799,16 +1861,19 @@ def section_sgd(S: Study) -> None:
     # one time average per run (its steps are correlated), then mean ± SE over the runs
     floor_m, floor_se = _mean_se(np.mean(late**2, axis=1))
     floor_th = float(exact[labels[0]][-1])
-    S.numeric_check(f"constant step: E(x_k − x*)² over k = {K // 2}…{K} (noise floor)",
-                    floor_th, floor_m, rtol=STOCHASTIC_SE * floor_se / floor_th,
-                    reason=f"floor ησ²/(L(2 − ηL)); measured {_pm(floor_m, floor_se)} (mean "
+    S.numeric_check(f"constant step η = {eta:g}: E(x_k − x*)² over k = {K // 2}…{K} "
+                    "(noise floor)", floor_th, floor_m, rtol=STOCHASTIC_SE * floor_se / floor_th,
+                    reason=f"floor ησ²/(L(2 − ηL)) on x²/2 (L = {L_:g}), σ = {sigma:g}; "
+                    f"measured {_pm(floor_m, floor_se)} (mean "
                     f"± standard error over {R} runs of each run's average over the last "
                     f"{K - K // 2 + 1} steps); agree within {SE_RULE}")
     dec_th = float(exact[labels[1]][-1])
     dec_m, dec_se = final[labels[1]]
-    S.numeric_check(f"decaying step: E(x_K − x*)² at K = {K}", dec_th, dec_m,
+    S.numeric_check(f"decaying step η_k = η₀/(1 + γk), η₀ = {a0:g}, γ = {gam:g}: "
+                    f"E(x_K − x*)² at the last step K = {K}", dec_th, dec_m,
                     rtol=STOCHASTIC_SE * dec_se / dec_th,
-                    reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
+                    reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) with a = η₀/γ = "
+                    f"{a0 / gam:g}, L = {L_:g}, σ = {sigma:g}: "
                     f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}); measured "
                     f"{_pm(dec_m, dec_se)} over {R} runs; agree within {SE_RULE}")
     const_m, const_se = final[labels[0]]
@@ -1974,6 +2039,8 @@ def section_schedules(S: Study) -> None:
         "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
         "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
+        + warmup_dip_text(_schedule_label(*effect[-1]), curves_t[_schedule_label(*effect[-1])],
+                          int(effect[-1][1]["warmup"]), floor=lr0 / (2 - lr0))
         + together_text(curves_m, curves_t, Ks // 2), "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
@@ -1995,6 +2062,23 @@ def section_schedules(S: Study) -> None:
                                              if not k.startswith("constant")), strict=True)
                       + " = floor/10")
     S.checks_table(since)
+
+
+def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float) -> str:
+    """Why a warm-up run's expected error (``expected[i]`` at step i + 1) dips below the
+    constant step's noise ``floor`` and climbs back: the small steps of the warm-up have a
+    lower floor ηₖσ²/(2 − ηₖ), and the error falls towards it until η reaches η₀.  Empty when
+    it does not dip below the floor within twice the warm-up."""
+    head = np.asarray(expected[: 2 * warmup], float)
+    i = int(np.argmin(head))
+    if head[i] >= floor or i + 1 >= len(head):
+        return ""
+    j = i + int(np.argmax(head[i:]))
+    return (f"The expected error of {label} dips below the constant step's floor "
+            f"{fmt_num(floor, 3)} (to "
+            f"{fmt_num(head[i], 3)} at k = {i + 1}) and climbs back to {fmt_num(head[j], 3)} "
+            f"at k = {j + 1}: the small steps of the warm-up have a lower floor "
+            "ηₖσ²/(2 − ηₖ), and the error falls towards it until η reaches η₀.  ")
 
 
 # ============================================================================ 16. Nesterov
@@ -2029,8 +2113,11 @@ def section_nesterov(S: Study) -> None:
            f"{fmt_num(math.log(ne_rho) / math.log(gd_rho), 3)}× fewer (about √κ/2).")
     since = len(S.checks)
     x0 = [1.0, 1.0]
+    from optimizers.registry import label as method_label
+
+    gd = f"{method_label('gd')} η = 2/(μ + L)"
     studies = {
-        "gd η = 2/(μ + L)": S.rate("gd η = 2/(μ + L)", obj, "gd", x0, lr=gd_lr),
+        gd: S.rate(gd, obj, "gd", x0, lr=gd_lr),
         "heavy ball, Polyak's tuning": S.rate("heavy ball, Polyak's tuning", obj, "momentum",
                                               x0, lr=hb_lr, momentum=hb_b),
         "Nesterov, η = 1/L": S.rate("Nesterov, η = 1/L", obj, "nesterov", x0, lr=ne_lr,
@@ -2078,7 +2165,10 @@ def section_momentum_weights(S: Study) -> None:
            "a weighted sum of all past gradients: vₖ = Σⱼ βʲ gₖ₋ⱼ.  Normalised as an "
            "exponential moving average, v ← βv + (1 − β)g, the weights are (1 − β)βʲ: they "
            "sum to 1, halve every ln 2/ln(1/β) steps, and the last 1/(1 − β) gradients carry "
-           "1 − β^(1/(1 − β)) ≈ 1 − 1/e ≈ 63% of the weight — β = 0.9 averages about 10 "
+           "1 − β^(1/(1 − β)) of the weight, which tends to 1 − 1/e ≈ 63% as β → 1 ("
+           + "; ".join(f"β = {b:g}: {percent(1 - b ** (1 / (1 - b)))} on the last "
+                       f"{fmt_num(1 / (1 - b), 3)}" for b in (0.99, 0.9, 0.25))
+           + ") — β = 0.9 averages about 10 "
            "steps, β = 0.99 about 100.  Alternating gradients (a zig-zag) cancel in the sum; "
            "a constant gradient is amplified to g/(1 − β).")
     since = len(S.checks)
@@ -2102,11 +2192,16 @@ def section_momentum_weights(S: Study) -> None:
                     how_p="exact", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
     lin = _parse("x")
-    r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=200)
+    n = 200
+    r = _run(lin, [0.0], "momentum", lr=lr, momentum=beta, steps=n)
     v_end = float((r.path[-2, 0] - r.path[-1, 0]) / lr)
-    S.numeric_check("constant gradient g = 1: terminal buffer 1/(1 − β)", 1 / (1 - beta),
-                    v_end, rtol=1e-9, how_p="exact", reason="Σ βʲ = (1 − β^(k+1))/(1 − β) "
-                    "on f = x; β^200 ≈ 7·10⁻¹⁰")
+    S.numeric_check(f"constant gradient g = 1 (f = x), β = {beta:g}, {n} steps: last buffer "
+                    f"(1 − β^{n})/(1 − β)", (1 - beta ** n) / (1 - beta),
+                    v_end, rtol=1e-12, digits=12, reason=f"Σ βʲ over j < {n}, read from the "
+                    f"path as "
+                    f"(x_{n - 1} − x_{n})/η; the sum tends to g/(1 − β) = "
+                    f"{fmt_num(1 / (1 - beta))} as the run goes on (β^{n} = "
+                    f"{fmt_num(beta ** n, 2)} short of it)")
     S.checks_table(since)
 
     # ---- the notes' β = 0.25
@@ -2157,7 +2252,9 @@ def section_momentum_weights(S: Study) -> None:
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
     apart = plots_lecture.error_multiples(errs, rates)
     first = {b: err[b][1] / err[b][0] for b in (0.5, 0.25)}
-    same_first = ("  At k = 0 both β take the same step (the velocity starts at 0), so their "
+    swing = oscillation_text(eta, 0.5, np.diag(obj.hess([0.0, 0.0])))
+    same_first = ("  At k = 0 both β take the same step (v₀ = g₀: the first step is GD's, "
+                  "−ηg₀), so their "
                   "ratios coincide: β = 0.25's marker is drawn larger, around β = 0.5's."
                   if math.isclose(first[0.5], first[0.25], rel_tol=1e-12) else "")
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
@@ -2169,10 +2266,9 @@ def section_momentum_weights(S: Study) -> None:
         "line k = 20.  "
         "Right: per-step ratios (open markers) against the predicted ρ (thin dashed lines "
         "under the markers).  For β = 0.25 and GD the "
-        "dominant root is real and the ratio settles on ρ; for β = 0.5 the roots are complex "
-        "(modulus √β), the error rotates between x₁ and x₂ and single ratios scatter around "
-        f"ρ; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
-        f"{lo}–{hi}, which averages the rotation out." + same_first,
+        "dominant root is real and the ratio settles on ρ; for β = 0.5 " + swing
+        + f"; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
+        f"{lo}–{hi}, which averages these swings out." + same_first,
         "beta 0.25")
     for b in (0.25, 0.5):
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)

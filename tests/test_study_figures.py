@@ -255,7 +255,7 @@ def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     # markers that would overlap are left out); the caption describes the thinning instead
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
-    assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+    assert "GD η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
 
 
 def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
@@ -266,12 +266,15 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     kappa = lam[1] / lam[0]
     rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
     assert round(kappa) == 2508
-    assert (f"cg's bound ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
-            "the condition number of ∇²f(1, 1)") in cap, cap
+    assert (f"CG's ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
+            "the condition number of ∇²f(1, 1), is the bound of linear CG on the quadratic "
+            "with that Hessian") in cap, cap
+    # p. 35: the linear-CG bound is no theorem for the nonlinear CG run on Rosenbrock
+    assert "for the nonlinear CG run here it is no theorem" in cap
     # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
     # their run's last iteration are named, with both numbers in the same order
     names, ends = [], []
-    for label in ("newton", "bfgs", "lbfgs", "cg", "gd η = 0.001"):
+    for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
         below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
@@ -855,3 +858,137 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     three = [study.fmt_num(d, 3) for d in moved]
     assert (f"in 20 steps the iterates move {three[0]}, {three[1]} and {three[2]} (measured) of "
             "the distance 5.39 to the minimum") in text
+
+
+def test_the_stability_map_gives_one_name_to_the_measured_and_one_to_the_predicted_rate(
+        conditioning):
+    """Study p. 21: the colour bar read "measured rate ρ" while the caption and the contour
+    labels used ρ for the predicted spectral radius.  ρ now names the prediction only: the
+    caption defines it, the contour labels use it, the colour bar says "measured rate"."""
+    from matplotlib.text import Text
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    assert "ρ is the predicted spectral radius" in block.caption
+    fig = _drawn(block)
+    colour_bar = fig.axes[1].get_ylabel()
+    assert colour_bar.startswith("measured rate") and "ρ" not in colour_bar
+    labels = [t.get_text() for t in fig.axes[0].findobj(Text) if t.get_text().startswith("ρ=")]
+    assert labels  # the contour levels are values of the predicted ρ
+
+
+def test_the_rosenbrock_paths_caption_gives_the_gradient_tolerance(rosenbrock):
+    """Study p. 33: "each method's default stopping rule (the gradient tolerance …)" gave no
+    value, so the iteration counts could not be reproduced."""
+    from landscape import Objective
+    from optimizers import minimize
+    from optimizers.methods import DEFAULT_GTOL
+
+    (block,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
+    m = re.search(r"‖∇f‖∞ ≤ gtol = (\d+)e[−-]0?(\d+)", block.caption)
+    assert m, block.caption
+    gtol = float(m.group(1)) * 10.0 ** -int(m.group(2))
+    assert gtol == DEFAULT_GTOL
+    obj = Objective.parse("(1 - x)**2 + 100*(y - x**2)**2")
+    r = minimize(obj, [-1.2, 1.0], "newton")
+    n = re.search(r"(?:newton|Newton) (\d+)", block.caption)
+    assert r.status == "converged" and int(n.group(1)) == r.nit
+    assert np.max(np.abs(obj.grad(r.x))) <= gtol
+
+
+def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(rosenbrock):
+    """Study pp. 36–37: GD's robust fit read 0.9996ᶠ beside the predicted 0.999601ᵗ (the %g
+    format drops the trailing zeros of 0.999600), hiding the 0.21% the verdict quotes: the
+    measured rate keeps at least the digits of the rate it is compared with."""
+    st = rosenbrock.studies[f"{rosenbrock.section} / GD η = 0.001"]
+    p, m = st.prediction.rate, st.measurement.rate
+    assert round(p, 6) == 0.999601 and f"{m:.6f}" == "0.999600", (p, m)  # the case at issue
+    tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
+    (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
+              for r in t.rows if r[0] == "GD η = 0.001"]
+    assert row[2] == "0.999601ᵗ" and row[5].startswith("0.999600ᶠ"), row
+    (per_step,) = [t for t in tables if str(t.title).startswith("GD η = 0.001: errors")]
+    (fit,) = [r for r in per_step.rows if r[1] == "robust fit (measured rate)"]
+    assert fit[2] == "0.999600ᶠ" and per_step.rows[-1][2] == "0.999601ᵗ"
+
+
+def test_the_chain_text_says_what_tanh_does_and_no_exact_depth_is_skipped():
+    """Study p. 37: "tanh is better near 0 but saturates" did not describe the figure (with
+    w = x = 1, h_d → 0 where tanh′ → 1; the product decays like d^(−3/2)), and the exact
+    SymPy markers were at d = 1–6, 8 under "depth ≤ 8"."""
+    from analysis.pages import Paragraph
+
+    s = built(study.section_chain)
+    (text,) = [b.text for b in s.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("A deep network")]
+    assert "saturates" not in text
+
+    def tanh_chain(d: int) -> float:  # Π tanh′(h_(k−1)), h₀ = 1
+        h, p = 1.0, 1.0
+        for _ in range(d):
+            p *= 1.0 - math.tanh(h) ** 2
+            h = math.tanh(h)
+        return p
+
+    slope = math.log(tanh_chain(50) / tanh_chain(20)) / math.log(50 / 20)
+    assert -1.5 < slope < -1.3  # polynomial, approaching d^(−3/2)
+    assert (f"slope of log|dh_d/dx| against log d from d = 20 to 50: "
+            f"{study.fmt_num(slope, 3)}") in text
+    assert "depths 1–8" in text
+    (block,) = [b for b in s.doc.figures() if b.label == "chains"]
+    fig = _drawn(block)
+    legend = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes
+                                                      if a.get_legend()]
+              for t in lg.get_texts()]
+    assert any("1–8" in t for t in legend) and not any("1–6, 8" in t for t in legend), legend
+
+
+def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
+    """Documents print a method by its label (registry.label: "L-BFGS"), not by the code
+    name of the CLI and JSON ("lbfgs"): panel titles, captions, table rows."""
+    from optimizers import registry
+
+    names = ("newton", "bfgs", "lbfgs", "cg")
+    (paths,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
+    assert f"with iterations: {registry.label('newton')} " in paths.caption
+    for m in names:
+        assert re.search(rf"(?<![\w-]){m}\b", paths.caption) is None, (m, paths.caption)
+    tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
+    (conv,) = [t for t in tables if t.title == "Predicted and measured convergence"]
+    assert [r[0] for r in conv.rows][:4] == [registry.label(m) for m in names]
+    assert "GD η = 0.001" in [r[0] for r in conv.rows]
+
+
+def test_the_split_chain_figure_says_how_many_decades_its_values_span():
+    """Study p. 37: "the values span more than 12 decades" where sigmoid alone spans 32."""
+    s = built(study.section_chain)
+    (block,) = [b for b in s.doc.figures() if b.label == "chains"]
+    h, p = 1.0, 1.0  # sigmoid chain at depth 50, w = x = 1: Π σ′(h_(k−1))
+    for _ in range(50):
+        sig = 1.0 / (1.0 + math.exp(-h))
+        p, h = p * sig * (1.0 - sig), sig
+    span = 0.0 - math.log10(p)  # relu's derivative 1 is the largest value
+    assert 32 < span < 33
+    assert f"The values span {study.fmt_num(span, 2)} decades, more than the 12" in \
+        block.caption, block.caption
+
+
+def test_newton_s_error_constants_are_checked_against_f3_over_2f2():
+    """Study p. 39: the per-step tables' last row said only "bounded" for e_(k+1)/e_k²; the
+    measured constants 0.148 and 0.118 are |f‴/(2f″)| at the two limits, now checked."""
+    from scipy.optimize import brentq
+
+    c = 0.15 * math.pi  # f = x cos(cx)
+    d1 = lambda x: math.cos(c * x) - c * x * math.sin(c * x)  # noqa: E731
+    d2 = lambda x: -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)  # noqa: E731
+    d3 = lambda x: -3 * c * c * math.cos(c * x) + c**3 * x * math.sin(c * x)  # noqa: E731
+    s = built(study.section_newton_nonconvex)
+    for name, (lo, hi) in (("pure Newton", (1.0, 3.0)), ("saddle-free Newton", (6.0, 8.0))):
+        x = brentq(d1, lo, hi)
+        want = abs(d3(x) / (2 * d2(x)))
+        (chk,) = [k for k in s.checks if k.what.startswith(f"{name}: e_(k+1)/e_k²")]
+        assert chk.verdict == "agrees"
+        (theory,) = [n.value for n in s.b.ledger if n.item == chk.what and
+                     n.quantity == "theory"]
+        assert theory == pytest.approx(want, rel=1e-9)
+    assert [round(abs(d3(x) / (2 * d2(x))), 3) for x in (brentq(d1, 1, 3), brentq(d1, 6, 8))] \
+        == [0.148, 0.118]

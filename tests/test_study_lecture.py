@@ -97,7 +97,8 @@ def test_the_nested_first_ratio_markers_are_explained(S):
     r0 = np.linalg.norm(x0 * (1 - eta * lam)) / np.linalg.norm(x0)  # both β
     assert r0 == pytest.approx(math.hypot(5 * 0.88, 2 * 1.4) / math.hypot(5, 2))
     (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
-    assert ("At k = 0 both β take the same step (the velocity starts at 0), so their ratios "
+    assert ("At k = 0 both β take the same step (v₀ = g₀: the first step is GD's, −ηg₀), "
+            "so their ratios "
             "coincide: β = 0.25's marker is drawn larger, around β = 0.5's.") in block.caption
 
 
@@ -167,11 +168,12 @@ def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
     eta, sigma, L = 0.1, 1.0, 1.0
     floor = eta * sigma**2 / (L * (2 - eta * L))
     runs = 1000
-    assert number(S, "constant step: E(x_k") == pytest.approx(floor, rel=4 * math.sqrt(2 / runs))
+    assert number(S, "constant step η = 0.1: E(x_k") == pytest.approx(
+        floor, rel=4 * math.sqrt(2 / runs))
     a, K = 0.5 / 0.25, 2000  # η_k = 0.5/(1 + 0.25k) ~ a/k, 2aL = 4 > 1
     asymptote = a * a * sigma**2 / ((2 * a * L - 1) * K)
-    assert number(S, "decaying step: E(x_K") == pytest.approx(asymptote, rel=0.2)
-    assert number(S, "decaying step: E(x_K") < 0.05 * floor
+    assert number(S, "decaying step η_k = η₀/(1 + γk)") == pytest.approx(asymptote, rel=0.2)
+    assert number(S, "decaying step η_k = η₀/(1 + γk)") < 0.05 * floor
 
 
 def test_schedule_closed_forms_against_hand_values():
@@ -253,6 +255,18 @@ def test_the_beta_quarter_text_names_the_figure_of_the_longer_runs(S):
 def test_momentum_buffer_is_the_weighted_sum_of_past_gradients(S):
     assert number(S, "buffer of a real run") <= 1e-12
     assert number(S, "constant gradient g = 1") == pytest.approx(1 / (1 - 0.9), rel=1e-8)
+
+
+def test_the_constant_gradient_buffer_states_beta_and_steps_and_meets_the_finite_sum(S):
+    """Study p. 25: the row compared 200 steps' buffer with the limit 1/(1 − β) = 10 within
+    1e−9, just above the truncation β²⁰⁰ = 7.1e−10, and stated neither β nor the steps: it now
+    names both and compares with the finite sum Σ_(j<200) 0.9ʲ, to rounding."""
+    total = math.fsum(0.9 ** j for j in range(200))
+    (c,) = [c for c in S.checks if c.what.startswith("constant gradient g = 1")]
+    assert "β = 0.9" in c.what and "200 steps" in c.what
+    assert number(S, "constant gradient g = 1", "theory") == pytest.approx(total, rel=1e-13)
+    assert number(S, "constant gradient g = 1") == pytest.approx(total, rel=1e-12)
+    assert c.verdict == "agrees"
 
 
 def test_adaptive_methods_move_as_in_the_notes(S):
@@ -536,3 +550,79 @@ def test_a_counted_number_of_steps_is_written_as_an_integer():
     assert c.measured.startswith("376") and "376." not in c.measured
     c = s.numeric_check("factor", 0.9634, 0.96003, rtol=0.01)
     assert c.measured.startswith("0.9600")
+
+
+def test_the_beta_half_caption_says_what_the_coordinates_do(S):
+    """Study p. 26: the caption said the error "rotates between x₁ and x₂", but the
+    coordinates of a diagonal quadratic are decoupled: each is ρᵏ times its own cosine, at
+    the angle of its root of z² − (1 + β − ηλ)z + β, cos θ = (1 + β − ηλ)/(2√β)."""
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    assert "rotates between" not in block.caption
+    assert "each coordinate is ρᵏ times its own cosine" in block.caption
+    for lam, name in ((0.2, "x₁"), (4.0, "x₂")):
+        theta = math.acos((1 + 0.5 - 0.6 * lam) / (2 * math.sqrt(0.5)))
+        assert f"{fmt_num(theta, 3)} rad for {name} (λ = {lam:g})" in block.caption
+    assert "modulus √β = 0.7071" in block.caption
+    assert "(the velocity starts at 0)" not in block.caption and "v₀ = g₀" in block.caption
+
+
+def test_the_sgd_rows_define_their_symbols_and_the_minibatch_text_its_divisor(S):
+    """Study p. 28: the table (placed by the page engine above the paragraph on decaying
+    steps) used a, K, L and η before the text defined them, and s² had no divisor though
+    Cochran's S² has N − 1.  Each row now gives its values; the text says which s²."""
+    from analysis.pages import Paragraph
+
+    const = next(c for c in S.checks if c.what.startswith("constant step"))
+    assert "η = 0.1" in const.what and "L = 1" in const.reason and "σ = 1" in const.reason
+    dec = next(c for c in S.checks if c.what.startswith("decaying step η"))
+    assert "η₀ = 0.5, γ = 0.25" in dec.what and "K = 2000" in dec.what
+    assert f"a = η₀/γ = {0.5 / 0.25:g}, L = 1, σ = 1" in dec.reason
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("Minibatch gradients")]
+    assert "s² the variance of the per-sample gradients at w with divisor N" in text
+    # the two conventions give the same variance: s²(N − B)/(B(N − 1)) = S²(N − B)/(BN)
+    from optimizers import make_regression
+
+    D, _, _ = make_regression(100, 2, noise=0.5, seed=3)
+    G = -D[:, 2][:, None] * D[:, :2]
+    N, B = len(G), 10
+    s2, S2 = np.sum(G.var(axis=0)), np.sum(G.var(axis=0, ddof=1))
+    assert s2 * (N - B) / (B * (N - 1)) == pytest.approx(S2 * (N - B) / (B * N), rel=1e-12)
+    assert "S²(N − B)/(BN)" in text
+
+
+def test_the_momentum_window_share_is_given_per_beta(S):
+    """Study p. 25: "the last 1/(1 − β) gradients carry ≈ 63% of the weight" holds for β
+    near 1 only; for the plotted β = 0.25 the window is 1.33 gradients carrying 84%."""
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("The momentum buffer")]
+    share = 1 - 0.25 ** (4 / 3)  # Σ over j < 4/3 of (1 − β)βʲ, continued: 1 − β^(1/(1 − β))
+    assert share == pytest.approx(0.8425, abs=1e-4)
+    assert f"β = 0.25: {percent(share)} on the last 1.33" in text
+    assert "tends to 1 − 1/e ≈ 63% as β → 1" in text
+    assert f"β = 0.9: {percent(1 - 0.9 ** 10)} on the last 10" in text
+    # the window lines are drawn in each β's colour; the legend's grey entry says so
+    (block,) = [b for b in S.doc.figures() if b.label == "momentum weights"]
+    fig = Figure(figsize=(6.8, 4.0), layout="constrained")
+    block.draw_fn(fig)
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert "window 1/(1 − β), in its β's colour" in legend, legend
+
+
+def test_the_warm_up_dip_below_the_constant_floor_is_explained(S):
+    """Study p. 30: the warm-up curve dips below the constant step's floor 0.333 near k = 14
+    and climbs back, with no word on why (its small steps have a lower floor)."""
+    (block,) = [b for b in S.doc.figures() if b.label == "schedule effect"]
+    W, T, K, s, out = 20, 180, 200, 9.0, []  # s_k = E x_k² from x₀ = 3, σ = L = 1, η₀ = 0.5
+    for k in range(K):
+        eta = 0.5 * (k + 1) / W if k < W else 0.5 * (1 + math.cos(math.pi * (k - W) / T)) / 2
+        s = (1 - eta) ** 2 * s + eta**2
+        out.append(s)
+    i = int(np.argmin(out[: 2 * W]))
+    j = i + int(np.argmax(out[i: 2 * W]))
+    assert out[i] < 0.5 / 1.5 - 0.1  # a real dip below the floor η₀σ²/(2 − η₀)
+    assert (f"dips below the constant step's floor 0.333 (to {fmt_num(out[i], 3)} at "
+            f"k = {i + 1}) and climbs back to {fmt_num(out[j], 3)} at k = {j + 1}") in \
+        block.caption, block.caption
