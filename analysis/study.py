@@ -361,6 +361,29 @@ def _kind_text(kind: str, rate: float | None, order: float | None, exact: bool) 
     return ", ".join(parts)
 
 
+def run_name(method: str, settings: str = "") -> str:
+    """How the study names a run in its tables, legends and prose: the method's label
+    (:func:`optimizers.registry.label`) and its settings, ``GD with η = 0.2``, ``momentum
+    with η = 0.6, β = 0.5``; the label alone without settings (the code name ``gd`` stays
+    the user's key)."""
+    from optimizers.registry import label
+
+    return f"{label(method)} with {settings}" if settings else label(method)
+
+
+#: how a critical point's kind was decided (the ``test`` of
+#: :class:`landscape.critical.results.CriticalPoint`), in words
+KIND_TESTS = {"hessian": "Hessian test", "higher-order": "higher-order test",
+              "nondifferentiable": "comparison of f around the kink",
+              "inconclusive": "no test decides"}
+
+
+def kind_test(test: str) -> str:
+    """The test that decided a critical point's kind, in words (:data:`KIND_TESTS`):
+    ``hessian`` → ``Hessian test``."""
+    return KIND_TESTS.get(test, f"{test} test")
+
+
 def _parse(text: str, **params: str) -> Any:
     from landscape import Objective
 
@@ -446,7 +469,8 @@ def section_quadratic(S: Study) -> None:
     since = len(S.checks)
     n_path, n_sweep = 10, 50
     paths = {eta: _run(obj, [10.0], "gd", lr=eta, steps=n_path).path[:, 0] for eta in etas}
-    studies = {f"gd η = {eta}": S.rate(f"gd η = {eta}", obj, "gd", [10.0], lr=eta)
+    studies = {run_name("gd", f"η = {eta}"): S.rate(run_name("gd", f"η = {eta}"), obj, "gd",
+                                                    [10.0], lr=eta)
                for eta in etas}
 
     def draw(fig: Any) -> None:
@@ -524,7 +548,7 @@ def section_cubic(S: Study) -> None:
     cps = obj.critical_points(box=[(-2, 2)])
     cp = cps[0]
     S.text(f"f′(0) = 0 and f″(0) = {fmt_num(cp.eigenvalues[0])}: the Hessian test cannot "
-           f"classify x = 0, so the kind is decided by higher-order terms (test: {cp.test}); "
+           f"classify x = 0, so the kind is decided by higher-order terms ({kind_test(cp.test)}); "
            f"it is a {cp.kind} — {_sides_text(obj, cp.point[0])}.  Near 0 "
            "the gradient 3x² vanishes quadratically, so GD from x₀ = 1 obeys "
            "xₖ₊₁ = xₖ − 3ηxₖ²: the step shrinks with x and the iterates creep towards 0 "
@@ -532,7 +556,7 @@ def section_cubic(S: Study) -> None:
            "to −∞ instead.")
     since = len(S.checks)
     eta = 0.1
-    st = S.rate(f"gd η = {eta}", obj, "gd", [1.0], lr=eta)
+    st = S.rate(run_name("gd", f"η = {eta}"), obj, "gd", [1.0], lr=eta)
     path = st.result.path[:, 0]
     k = np.arange(path.size)
     flow = 1.0 / (1.0 / path[0] + 3.0 * eta * k)
@@ -771,11 +795,11 @@ def section_local_minimum(S: Study) -> None:
            "there: the steeper minima cannot hold GD with this step, whatever the start "
            "(basin maps below).")
     since = len(S.checks)
-    st = S.rate(f"gd η = {eta:g}", obj, "gd", [10.0], lr=eta, box=box,
+    st = S.rate(run_name("gd", f"η = {eta:g}"), obj, "gd", [10.0], lr=eta, box=box,
                 critical_points=list(cps))
     steps = len(run.path) - 1
     S.figure(lambda fig: plots.plot_curve_1d(
-        obj, {"gd η = 2": run.path[:, 0]}, xlim=(-20, 20), numbered=6,
+        obj, {run_name("gd", f"η = {eta:g}"): run.path[:, 0]}, xlim=(-20, 20), numbered=6,
         title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local minimum",
         fig=fig), HALF,
         "The first steps jump across the landscape; the iterates then oscillate into the "
@@ -857,20 +881,22 @@ def section_newton_cosh(S: Study) -> None:
            "3.  The theory module notices this: it checks the third derivatives at the minimizer "
            "(central differences of the Hessian) and predicts order 3 instead of 2.")
     since = len(S.checks)
-    st = S.rate("newton (pure)", obj, "newton", [10.0], line_search="none",
+    st = S.rate(f"pure {run_name('newton')}", obj, "newton", [10.0], line_search="none",
                 modification="none", box=[(-12, 12)])
     path = st.result.path[:, 0]
 
     def draw(fig: Any) -> None:
         left, right = fig.subfigures(1, 2, width_ratios=[1.0, 1.6])
-        plots.plot_curve_1d(obj, {"newton": path}, numbered=7, legend=False, zoom=False,
+        plots.plot_curve_1d(obj, {run_name("newton"): path}, numbered=7, legend=False,
+                            zoom=False,
                             title="Newton iterates from x₀ = 10", fig=left)
-        plots.plot_rate_studies({"newton": st}, title="Error |xₖ| (log scale)", fig=right)
+        plots.plot_rate_studies({run_name("newton"): st}, title="Error |xₖ| (log scale)",
+                                fig=right)
 
     S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "
              f"≈ 1/c = {fmt_num(1 / c)} at first, then the number of correct digits roughly "
              "triples per step.  Right: the ratio e_(k+1)/e_k tends to 0 (superlinear); the "
-             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({"newton": st}),
+             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({run_name("newton"): st}),
              "cosh")
     est = _order_estimate(np.abs(path))
     if est is not None:
@@ -913,9 +939,12 @@ def section_conditioning(S: Study) -> None:
            "the velocity averages the alternating x₂ gradients and damps the oscillation "
            f"(spectral radius {fmt_num(theory.heavy_ball_radius(0.6, 0.5, lam))}).")
     since = len(S.checks)
-    configs = [("gd η = 0.4", "gd", {"lr": 0.4}), ("gd η = 0.6", "gd", {"lr": 0.6}),
-               ("momentum η = 0.6, β = 0.5", "momentum", {"lr": 0.6, "momentum": 0.5}),
-               ("momentum η = 0.6, β = 0.25", "momentum", {"lr": 0.6, "momentum": 0.25})]
+    configs = [(run_name("gd", "η = 0.4"), "gd", {"lr": 0.4}),
+               (run_name("gd", "η = 0.6"), "gd", {"lr": 0.6}),
+               (run_name("momentum", "η = 0.6, β = 0.5"), "momentum",
+                {"lr": 0.6, "momentum": 0.5}),
+               (run_name("momentum", "η = 0.6, β = 0.25"), "momentum",
+                {"lr": 0.6, "momentum": 0.25})]
     runs = {lab: _run(obj, x0, m, steps=20, **h) for lab, m, h in configs}
     for lab, m, h in configs:
         S.rate(lab, obj, m, x0, **h)
@@ -932,9 +961,9 @@ def section_conditioning(S: Study) -> None:
             k + ": " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
                               "measured", 3)
             for k, r in runs.items()) + ".", "conditioning paths")
-    rates_x2 = {"gd η = 0.4": abs(1 - 0.4 * L), "gd η = 0.6": abs(1 - 0.6 * L),
-                "momentum η = 0.6, β = 0.5": theory.heavy_ball_radius(0.6, 0.5, [L])}
-    hb = "momentum η = 0.6, β = 0.5"
+    hb = configs[2][0]  # heavy ball, η = 0.6, β = 0.5
+    rates_x2 = {configs[0][0]: abs(1 - 0.4 * L), configs[1][0]: abs(1 - 0.6 * L),
+                hb: theory.heavy_ball_radius(0.6, 0.5, [L])}
     roots = np.roots([1.0, -(1.0 + 0.5 - 0.6 * L), 0.5])
     x2 = np.abs(runs[hb].path[:, 1])
     gmean = float(np.exp(np.mean(np.log(x2[1:] / x2[:-1]))))
@@ -1041,7 +1070,7 @@ def section_conditioning(S: Study) -> None:
            f"{fmt_num(lam2[-1] / lam2[0])}) the same η = 0.4 contracts by max|1 − 0.4λ| = "
            f"{fmt_num(theory.gd_rate(0.4, lam2))} per step instead of "
            f"{fmt_num(theory.gd_rate(0.4, lam))}.")
-    S.rate("gd η = 0.4 on x₁² + 2x₂²", obj2, "gd", x0, lr=0.4)
+    S.rate(run_name("gd", "η = 0.4") + " on x₁² + 2x₂²", obj2, "gd", x0, lr=0.4)
     S.theory_table()
     S.checks_table(since)
 
@@ -1284,8 +1313,8 @@ def section_rosenbrock(S: Study) -> None:
            "(BFGS superlinear; L-BFGS, with its few pairs, guaranteed only linear); "
            "nonlinear CG needs no matrix at all.")
     since = len(S.checks)
-    configs = [("newton", "newton", {}), ("bfgs", "bfgs", {}), ("lbfgs", "lbfgs", {}),
-               ("cg", "cg", {}), (f"gd η = {gd_lr:g}", "gd", {"lr": gd_lr})]
+    configs = [(run_name(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
+    configs.append((run_name("gd", f"η = {gd_lr:g}"), "gd", {"lr": gd_lr}))
     gd_max = 50000
     gd_max_text = f"{gd_max:,}".replace(",", " ")
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
@@ -1325,10 +1354,10 @@ def section_rosenbrock(S: Study) -> None:
     if why:
         S.text(why)
     rows = len(plots.rate_study_groups(studies))
-    cg_rho = studies["cg"].prediction.rate
+    cg_rho = studies[run_name("cg")].prediction.rate
     kappa = float(lam[-1] / lam[0])
     cg_text = ("" if cg_rho is None else
-               f"; cg's bound ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
+               f"; {run_name('cg')}'s bound ρ = (√κ − 1)/(√κ + 1) = {fmt_rate(cg_rho)}, κ ≈ "
                f"{fmt_num(kappa, 4)} the condition number of ∇²f(1, 1)")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True)
@@ -1456,9 +1485,10 @@ def section_newton_nonconvex(S: Study) -> None:
            "Newton of this project shifts the Hessian and adds a line search for the same "
            "reason.)")
     since = len(S.checks)
-    pure = S.rate("newton, pure", obj, "newton", [x0], line_search="none",
+    pure = S.rate(f"pure {run_name('newton')}", obj, "newton", [x0], line_search="none",
                   modification="none", box=box, critical_points=list(cps))
-    free = S.rate("newton, saddle-free", obj, "newton", [x0], line_search="none",
+    free = S.rate(f"saddle-free {run_name('newton')}", obj, "newton", [x0],
+                  line_search="none",
                   modification="saddle-free", box=box, critical_points=list(cps))
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
@@ -1648,8 +1678,8 @@ def section_surfaces(S: Study) -> None:
         expected = "nondegenerate saddle" if name == "x² − y²" else "degenerate saddle"
         got = ("degenerate " if cp.degenerate else "nondegenerate ") + cp.kind
         S.statement_check(f"{name}: kind of the critical point 0", expected,
-                          f"{got} (test: {cp.test})", got == expected,
-                          test=f"{cp.test} test: "
+                          f"{got} ({kind_test(cp.test)})", got == expected,
+                          test=f"{kind_test(cp.test)}: "
                           + ("the kind predicted" if got == expected else "another kind"))
     S.checks_table(since)
 
@@ -2030,7 +2060,8 @@ def section_nesterov(S: Study) -> None:
     since = len(S.checks)
     x0 = [1.0, 1.0]
     studies = {
-        "gd η = 2/(μ + L)": S.rate("gd η = 2/(μ + L)", obj, "gd", x0, lr=gd_lr),
+        run_name("gd", "η = 2/(μ + L)"): S.rate(run_name("gd", "η = 2/(μ + L)"), obj, "gd",
+                                                x0, lr=gd_lr),
         "heavy ball, Polyak's tuning": S.rate("heavy ball, Polyak's tuning", obj, "momentum",
                                               x0, lr=hb_lr, momentum=hb_b),
         "Nesterov, η = 1/L": S.rate("Nesterov, η = 1/L", obj, "nesterov", x0, lr=ne_lr,

@@ -255,7 +255,7 @@ def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     # markers that would overlap are left out); the caption describes the thinning instead
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
-    assert "gd η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+    assert "GD with η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
 
 
 def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
@@ -266,12 +266,12 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     kappa = lam[1] / lam[0]
     rho = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
     assert round(kappa) == 2508
-    assert (f"cg's bound ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
+    assert (f"CG's bound ρ = (√κ − 1)/(√κ + 1) = {study.fmt_rate(rho)}, κ ≈ {round(kappa)} "
             "the condition number of ∇²f(1, 1)") in cap, cap
     # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
     # their run's last iteration are named, with both numbers in the same order
     names, ends = [], []
-    for label in ("newton", "bfgs", "lbfgs", "cg", "gd η = 0.001"):
+    for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD with η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
         below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
@@ -310,8 +310,8 @@ def test_conditioning_captions_name_each_distance_and_the_ratio_lines(conditioni
     paths = next(b.caption for b in conditioning.doc.figures() if b.label == "conditioning paths")
     # GD with η = 0.4 on x₂: |1 − 0.4·4| = 0.6 per step, x₁ shrinks by 1 − 0.4·0.2 = 0.92
     d = math.hypot(5.0 * 0.92**20, 2.0 * 0.6**20)
-    assert f"gd η = 0.4: {plots.fmt(d, 3)}" in paths, paths
-    assert re.search(r"gd η = 0\.6: \S", paths), paths
+    assert f"GD with η = 0.4: {plots.fmt(d, 3)}" in paths, paths
+    assert re.search(r"GD with η = 0\.6: \S", paths), paths
     ratios = next(b.caption for b in conditioning.doc.figures() if b.label == "x2 errors")
     assert "thin dashed lines at the predicted ratio" in ratios
     assert "GD's ratio is |1 − ηL| at every step" in ratios
@@ -660,7 +660,7 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
     assert study._first_steps_text(25, None) == ""
     s = built(study.section_local_minimum)
     (fig,) = [b for b in s.doc.figures() if b.label == "xcos path"]
-    (st,) = [v for k, v in s.studies.items() if k.endswith(" / gd η = 2")]
+    (st,) = [v for k, v in s.studies.items() if k.endswith(" / GD with η = 2")]
     win = st.measurement.window
     assert win[1] > 25  # the rate study runs past the 25 steps drawn
     assert f"window k = {win[0]}–{win[1]}" in fig.caption
@@ -718,7 +718,7 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     assert 0 in around
     ks = ", ".join(str(k) for k in around[:-1]) + (" and " if len(around) > 1 else "") + \
         str(around[-1])
-    assert (f"A larger hollow marker (momentum η = 0.6, β = 0.5 at k = {ks}) is a ratio "
+    assert (f"A larger hollow marker (momentum with η = 0.6, β = 0.5 at k = {ks}) is a ratio "
             "equal or nearly equal to one of a series drawn before it at the same k"
             ) in block.caption
 
@@ -786,11 +786,25 @@ def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
                 every = ln.get_markevery()
                 counts[name] = counts.get(name, 0) + (len(ln.get_xdata()) if every is None
                                                       else len(every))
-    assert set(counts) == {"gd η = 0.2", "gd η = 0.05", "gd η = 1.1"}
+    assert set(counts) == {"GD with η = 0.2", "GD with η = 0.05", "GD with η = 1.1"}
     for name, n in counts.items():
         assert re.search(rf"{re.escape(name)}: {n} markers? \(k = \d+", block.caption), (
             name, n, block.caption)
     assert "spaced so that none overlaps another" in block.caption
+
+
+def test_runs_and_tests_are_named_in_words(quadratic, saddle_and_surfaces):
+    """Study pp. 2–3: the summary read "gd η = 0.2: convergence", "hessian test: the kind
+    predicted" and "(test: hessian)": code names where the pages print words."""
+    whats = [c.what for c in quadratic.checks]
+    assert "GD with η = 0.2: convergence" in whats and "GD with η = 1.1: convergence" in whats
+    assert not any(w.startswith("gd") for w in whats), whats
+    (kind,) = [c for c in saddle_and_surfaces.checks
+               if c.what == "x² − y²: kind of the critical point 0"]
+    assert kind.measured == "nondegenerate saddle (Hessian test)"
+    assert kind.decided == "Hessian test: the kind predicted"
+    assert study.run_name("lbfgs") == "L-BFGS" and study.kind_test("higher-order") == (
+        "higher-order test")
 
 
 def test_a_per_step_table_of_a_short_run_shows_every_step():
