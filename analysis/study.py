@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -203,11 +204,12 @@ class Study:
         from analysis.rates import rate_study
 
         st = rate_study(obj, method, x0, **kw)
-        self.rows.append(theory_row(self.b, label, st))
+        row = theory_row(self.b, label, st)
+        self.rows.append(row)
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
-            self.section, f"{label}: convergence", _kind_text(p.kind, p.rate, p.order, p.exact),
-            _kind_text(m.kind, m.rate, m.order, True), decisive_diff(c), c.verdict,
+            self.section, f"{label}: convergence", _kind_cell(*row[1:4]),
+            _kind_cell(_measured_kind(m), *row[5:7]), decisive_diff(c), c.verdict,
             comparison_reason(c), decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
@@ -351,14 +353,31 @@ def _pm(mean: float, se: float) -> str:
     return f"{fmt_num(mean, 3)} ± {fmt_num(se, 2)}"
 
 
-def _kind_text(kind: str, rate: float | None, order: float | None, exact: bool) -> str:
-    """``linear, ρ = 0.6`` / ``quadratic`` / ``sublinear`` for the summary table."""
-    parts = [kind + ("" if exact or kind == "none" else " (bound)")]
-    if rate is not None:
-        parts.append(f"ρ {'=' if exact else '≤'} {fmt_rate(rate)}")
-    if order is not None and kind in ("quadratic", "superlinear"):
-        parts.append(f"q = {fmt_num(order, 3)}")
+def _kind_cell(kind: str, rate: str, order: str) -> str:
+    """The summary's cell of a convergence row, from the kind, rate and order cells of its
+    section's table (:func:`analysis.report.theory_row`, numbers with their markers):
+    ``linear, ρ = 0.6ᵗ``, ``sublinear (bound), ∝ k^−1ᵗ``, ``quadratic, q = 2ᵗ``; a measured
+    rate's fit window is left to the section."""
+    parts = [kind]
+    rate = re.sub(r"\s*\[k = [^\]]*\]$", "", rate)
+    if rate != "—":
+        parts.append(rate if rate.startswith("∝") else
+                     f"ρ {rate}" if rate.startswith("≤") else f"ρ = {rate}")
+    if order != "—" and kind.split()[0] in ("quadratic", "superlinear"):
+        parts.append(f"q = {order}")
     return ", ".join(parts)
+
+
+def _measured_kind(m: Any) -> str:
+    """A measurement's kind as the summary says it: ``quadratic (within 2 s.e.)`` when the
+    fitted order lies outside the quadratic band and only its two standard errors reach it
+    (the rule of :func:`analysis.empirical._superlinear`), else the kind."""
+    from analysis.empirical import QUADRATIC_ORDER
+
+    lo, hi = QUADRATIC_ORDER
+    if m.kind == "quadratic" and m.order is not None and not lo <= m.order <= hi:
+        return "quadratic (within 2 s.e.)"
+    return m.kind
 
 
 def run_name(method: str, settings: str = "") -> str:

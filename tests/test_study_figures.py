@@ -17,7 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import plots, plots_lecture, study
-from analysis.report import Builder
+from analysis.report import Builder, fmt_num
 
 
 def _fig(height: float = 4.0) -> Figure:
@@ -805,6 +805,25 @@ def test_runs_and_tests_are_named_in_words(quadratic, saddle_and_surfaces):
     assert kind.decided == "Hessian test: the kind predicted"
     assert study.run_name("lbfgs") == "L-BFGS" and study.kind_test("higher-order") == (
         "higher-order test")
+
+
+def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(quadratic):
+    """Study pp. 2–3: the convergence rows read "linear, ρ = 0.6" without a marker, where the
+    section tables mark ρ as theory (ᵗ) or fit (ᶠ), and the x³ row was decided by
+    "Δexponent/exponent 0.022%" between two exponents the row never gave; "quadratic,
+    q = 1.79" named a kind that only the order's standard errors allow."""
+    rows = {c.what: c for c in quadratic.checks}
+    row = rows["GD with η = 0.2: convergence"]  # |1 − 0.2·2| = 0.6
+    assert (row.theory, row.measured) == ("linear, ρ = 0.6ᵗ", "linear, ρ = 0.6ᶠ")
+    s = built(study.section_cubic)
+    (row,) = [c for c in s.checks if c.what.endswith(": convergence")]
+    (st,) = s.studies.values()
+    assert row.theory == "sublinear (bound), ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk)
+    assert row.measured == f"sublinear, ∝ k^−{fmt_num(st.measurement.exponent, 4)}ᶠ"
+    assert row.decided.startswith("Δexponent/exponent")
+    assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (
+        "quadratic (within 2 s.e.)")
+    assert study._measured_kind(NS(kind="quadratic", order=1.97)) == "quadratic"
 
 
 def test_a_per_step_table_of_a_short_run_shows_every_step():
