@@ -1743,7 +1743,8 @@ def section_sgd(S: Study) -> None:
     for i in range(2):
         S.numeric_check(f"noise ball: Var(x{'₁₂'[i]}), λ = {lam[i]:g}", float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)); R = {R} runs: {SE_RULE} "
+                        reason=f"ησ²/(λ(2 − ηλ)), σ = {sigma:g} the standard deviation of "
+                        f"the gradient noise; R = {R} runs: {SE_RULE} "
                         f"({STOCHASTIC_SE}√(2/R) = {percent(tol)})")
     # --- minibatch variance
     n_rows = 100
@@ -1796,7 +1797,8 @@ def section_sgd(S: Study) -> None:
     tol_b = STOCHASTIC_SE * sd10 / (math.sqrt(M) * theory_v[i10])
     S.numeric_check("Var of the minibatch gradient at B = 10", theory_v[i10], measured[i10],
                     rtol=tol_b, how_p="theory",
-                    reason=f"V = s²(N − B)/(B(N − 1)); M = {M} runs: {SE_RULE} "
+                    reason=f"V = s²(N − B)/(B(N − 1)), s² the variance of the per-sample "
+                    f"gradients, N = {n_rows} samples; M = {M} runs: {SE_RULE} "
                     f"({STOCHASTIC_SE}·s_d/(√M·V) = {STOCHASTIC_SE}·{fmt_num(sd10, 3)}/"
                     f"(√{M}·{fmt_num(theory_v[i10], 4)}) = {percent(tol_b)}, s_d the "
                     "standard deviation of the runs' ‖g_B − ḡ_B‖²)")
@@ -1858,7 +1860,8 @@ def section_sgd(S: Study) -> None:
     S.numeric_check(f"decaying step: E(x_K − x*)² at K = {K}", dec_th, dec_m,
                     rtol=STOCHASTIC_SE * dec_se / dec_th,
                     reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
-                    f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}); measured "
+                    f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}, a = η₀/γ = "
+                    f"{fmt_num(a0 / gam)}, σ = {sigma:g}); measured "
                     f"{_pm(dec_m, dec_se)} over {R} runs; agree within {SE_RULE}")
     const_m, const_se = final[labels[0]]
     z = (const_m - floor_th) / const_se
@@ -1871,12 +1874,12 @@ def section_sgd(S: Study) -> None:
                       f"floor {fmt_num(floor_th, 3)}: "
                       + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
                          else f"more than {STOCHASTIC_SE}"),
-                      test=f"mean + {STOCHASTIC_SE} se "
+                      test=f"mean + {STOCHASTIC_SE} standard errors "
                       + bound_decided(dec_m + STOCHASTIC_SE * dec_se,
                                       0.1 * (const_m - STOCHASTIC_SE * const_se),
                                       dec_m + STOCHASTIC_SE * dec_se
                                       < 0.1 * (const_m - STOCHASTIC_SE * const_se), strict=True)
-                      + f" = (constant − {STOCHASTIC_SE} se)/10")
+                      + f" = (constant − {STOCHASTIC_SE} standard errors)/10")
     S.checks_table(since)
 
 

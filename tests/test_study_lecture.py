@@ -174,6 +174,18 @@ def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
     assert number(S, "decaying step: E(x_K") < 0.05 * floor
 
 
+def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
+    """Study p. 5: the summary's SGD rows used σ, s, N and a without saying what they are, and
+    abbreviated a standard error as "se"."""
+    rows = {c.what.split(":")[0]: c for c in S.checks if c.section.startswith("SGD")}
+    assert "σ = 1 the standard deviation of the gradient noise" in rows["noise ball"].reason
+    mini = rows["Var of the minibatch gradient at B = 10"].reason
+    assert "s² the variance of the per-sample gradients, N = 100 samples" in mini
+    # η_k = 0.5/(1 + 0.25k) ≈ a/k with a = η₀/γ = 2
+    assert "a = η₀/γ = 2, σ = 1" in rows["decaying step"].reason
+    assert all(" se" not in c.decided for c in S.checks), [c.decided for c in S.checks]
+
+
 def test_schedule_closed_forms_against_hand_values():
     k = np.array([0, 24, 25, 50, 99])
     lr = 0.5
