@@ -1467,7 +1467,8 @@ def section_chain(S: Study) -> None:
                           rel=worst, rtol=CHAIN_RTOL)
         within = all(abs(r.derivative) <= r.bound * (1 + CHAIN_RTOL) for r in st.rows)
         S.statement_check(f"{st.activation}: |dh_d/dx| ≤ (|w|·sup|a′|)^d",
-                          f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}",
+                          f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}; h_d = "
+                          "a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1",
                           "holds at every depth" if within else "violated", within,
                           test="largest |dh_d/dx|/bound "
                           f"{fmt_num(max(abs(r.derivative) / r.bound for r in st.rows), 4)} "

@@ -826,6 +826,15 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     assert study._measured_kind(NS(kind="quadratic", order=1.97)) == "quadratic"
 
 
+def test_the_chain_bound_row_says_what_h_d_w_and_d_are():
+    """Study p. 7: "|dh_d/dx| ≤ (|w|·sup|a′|)ᵈ" used h_d, w and d without defining them."""
+    s = built(study.section_chain)
+    bounds = [c for c in s.checks if "≤ (|w|·sup|a′|)" in c.what]
+    assert len(bounds) == 3
+    for c in bounds:
+        assert "h_d = a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1" in c.theory
+
+
 def test_a_per_step_table_of_a_short_run_shows_every_step():
     """Study p. 18: Newton on cosh(x/2) has 7 steps clear of rounding, and its per-step table
     showed k = 0, 1, 2, 3, 5, 6, leaving out k = 4 without a word."""
