@@ -622,7 +622,8 @@ def section_saddle(S: Study) -> None:
     lam = np.linalg.eigvalsh(H)
     eta, y0, radius = 0.1, 1e-6, 1.0
     S.text(f"The Hessian at the saddle (0, 0) has eigenvalues {fmt_num(lam[0])} and "
-           f"{fmt_num(lam[1])}.  GD multiplies x by 1 − 2η = {fmt_num(1 - 2 * eta)} (stable "
+           f"{fmt_num(lam[1])}.  GD with step size (learning rate) η = {eta:g} multiplies x "
+           f"by 1 − 2η = {fmt_num(1 - 2 * eta)} (stable "
            f"direction) and y by 1 + 2η = {fmt_num(1 + 2 * eta)} (unstable direction).  "
            f"Started at (1, {y0:g}), almost on the stable manifold y = 0, GD first slides "
            "towards the saddle and the gradient nearly vanishes — it looks converged — until "
@@ -676,8 +677,9 @@ def section_saddle(S: Study) -> None:
     S.numeric_check("contraction factor of |xₖ|", 1 - 2 * eta, shrink, rtol=1e-6, how_m="fit")
     S.numeric_check(f"escape time to |y| ≥ {radius:g} (iterations)", float(k_esc),
                     float(measured), rtol=0.0, abs_tol=1.0, digits=6, count=True,
-                    reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), r = {radius:g} the escape "
-                    "level; agree within one step")
+                    reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), η = {eta:g}, λ_min = "
+                    f"{fmt_num(lam[0])} the negative Hessian eigenvalue, r = {radius:g} the "
+                    "escape level; agree within one step")
     final = S.value("stable manifold", "final norm", float(np.linalg.norm(stuck.x)),
                     "measured")
     S.statement_check("GD started on the stable manifold (y₀ = 0)",

@@ -835,6 +835,19 @@ def test_the_chain_bound_row_says_what_h_d_w_and_d_are():
         assert "h_d = a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1" in c.theory
 
 
+def test_the_saddle_states_its_step_and_the_eigenvalue_of_the_escape_time(saddle_and_surfaces):
+    """Study p. 13: η was never stated (only "1 − 2η = 0.8") and the escape time's
+    ln(1 + η|λₘᵢₙ|) left λₘᵢₙ undefined."""
+    from analysis.pages import Paragraph
+
+    texts = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)]
+    assert any("GD with step size (learning rate) η = 0.1 multiplies x by 1 − 2η = 0.8" in t
+               for t in texts), texts
+    (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
+    # Hessian diag(2, −2) of x² − y²
+    assert "η = 0.1, λ_min = -2 the negative Hessian eigenvalue, r = 1" in esc.reason
+
+
 def test_a_per_step_table_of_a_short_run_shows_every_step():
     """Study p. 18: Newton on cosh(x/2) has 7 steps clear of rounding, and its per-step table
     showed k = 0, 1, 2, 3, 5, 6, leaving out k = 4 without a word."""
