@@ -730,14 +730,15 @@ def section_tanh(S: Study) -> None:
            "∫ dx /(η|f′(x)|) over that stretch — large where |f′| is small.  This is the "
            "vanishing-gradient problem of saturated activations.")
     since = len(S.checks)
-    van = obj.vanishing(box=[(-6, 6)], threshold=threshold)
+    span = (-6.0, 6.0)  # the interval searched for small gradients, and drawn
+    van = obj.vanishing(box=[span], threshold=threshold)
     run = _run(obj, [x0], "gd", lr=eta, steps=700)
     path = run.path[:, 0]
     crossed = int(np.argmax(path <= x_end)) if np.any(path <= x_end) else None
     predicted = theory.plateau_crossing_steps(
         lambda x: float(obj.grad([x])[0]), x0, x_end, eta)
     S.figure(lambda fig: plots.plot_vanishing_1d(
-        obj, (-6, 6), threshold=threshold, regions=van.regions, x0=x0,
+        obj, span, threshold=threshold, regions=van.regions, x0=x0,
         f_label="f(x) = tanh(x)", fig=fig), FULL,
         f"f(x) = tanh(x) and |f′(x)| (log scale).  Shaded: where |f′(x)| < {threshold:g} "
         "(found by the vanishing-gradient analysis); the start x₀ = 4 lies deep in the "
@@ -771,8 +772,21 @@ def section_tanh(S: Study) -> None:
                       any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
                       test="x₀ in a plateau region: "
                       + next((f"{fmt_num(r.lower[0], 3)} ≤ {x0:g} ≤ {fmt_num(r.upper[0], 3)}"
+                              + _edge_text((r.lower[0], r.upper[0]), span)
                               for r in plateau if r.lower[0] <= x0 <= r.upper[0]), "no"))
     S.checks_table(since)
+
+
+def _edge_text(region: tuple[float, float], span: tuple[float, float]) -> str:
+    """Why an end of a region found in the interval ``span`` is where it is, when it is an
+    end of that interval (the region may run on beyond it): ``(6: the end of the searched
+    interval [−6, 6])``; empty otherwise."""
+    ends = [e for e, s in zip(region, span, strict=True) if e == s]
+    if not ends:
+        return ""
+    return (f" ({' and '.join(fmt_num(e, 3) for e in ends)}: the "
+            f"{'ends' if len(ends) > 1 else 'end'} of the searched interval "
+            f"[{fmt_num(span[0])}, {fmt_num(span[1])}])")
 
 
 # ============================================================================ 5. x·cos(cx)

@@ -848,6 +848,16 @@ def test_the_saddle_states_its_step_and_the_eigenvalue_of_the_escape_time(saddle
     assert "η = 0.1, λ_min = -2 the negative Hessian eigenvalue, r = 1" in esc.reason
 
 
+def test_the_plateau_row_says_where_its_upper_end_comes_from():
+    """Study pp. 3, 14: "x₀ in a plateau region: 2.99 ≤ 4 ≤ 6" left the 6 unexplained: it is
+    the end of the interval searched, not of the plateau."""
+    s = built(study.section_tanh)
+    (row,) = [c for c in s.checks if c.what.startswith("x₀ = 4 lies in a plateau")]
+    lower = math.acosh(10.0)  # |tanh′| = sech² x < 0.01 ⇔ cosh x > 10
+    assert row.decided == (f"x₀ in a plateau region: {fmt_num(lower, 3)} ≤ 4 ≤ 6 (6: the end "
+                           "of the searched interval [-6, 6])"), row.decided
+
+
 def test_a_per_step_table_of_a_short_run_shows_every_step():
     """Study p. 18: Newton on cosh(x/2) has 7 steps clear of rounding, and its per-step table
     showed k = 0, 1, 2, 3, 5, 6, leaving out k = 4 without a word."""
