@@ -1077,7 +1077,8 @@ def section_conditioning(S: Study) -> None:
              "2(1 + β)/L."
              + (hole_text + "." if hole_text else "")
              + unsettled_text(rate_cells(smap), steps), "momentum map")
-    S.numeric_check("stability map: cells where divergence matches theory", 1.0,
+    S.numeric_check(f"stability map: share of the {ag['cells']} cells where divergence "
+                    "matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
                     reason=f"{ag['cells']} cells; agrees when at least 98% match; boundary "
                     f"cells (|ρ − 1| ≤ {ag['boundary_margin']}) may go either way")
@@ -1086,16 +1087,16 @@ def section_conditioning(S: Study) -> None:
         n_ok = int(round(float(ag["rate_settling"]) * n_set))
         off = settled_off_text(rate_cells(smap, settled=True))
         below = 1.0 - float(ag["boundary_margin"])
-        S.numeric_check(f"stability map: the {n_set} stable cells that settle "
+        S.numeric_check(f"stability map: share of the {n_set} of the {ag['stable_cells']} "
+                        f"stable cells (ρ < {fmt_num(below)}, not diverged) that settle "
                         f"(ρ^{steps} ≤ 10⁻³) whose rate matches theory (1%)", 1.0,
                         float(ag["rate_settling"]), rtol=0.0, abs_tol=0.02, how_p="theory",
                         digits=3, reason=f"agrees when at least 98% of the cells match; "
                         f"{n_ok} of {n_set} do"
-                        + (f" ({len(settling_holes)} with no rate, marked)"
-                           if settling_holes else "")
+                        + (f" ({len(settling_holes)} with no rate, marked on the section's "
+                           "stability map)" if settling_holes else "")
                         + (f"; {off}" if off else "")
-                        + f"; over all {ag['stable_cells']} stable cells (ρ < "
-                        f"{fmt_num(below)}, not diverged; "
+                        + f"; over all {ag['stable_cells']} stable cells ("
                         f"{int(np.count_nonzero(smap.predicted_radius < 1.0))} cells have "
                         f"ρ < 1) the share is {fmt_num(ag['rate'], 3)}: cells with ρ near 1 "
                         f"do not reach their asymptotic phase in {steps} steps")
