@@ -2129,7 +2129,8 @@ def section_nesterov(S: Study) -> None:
         st = studies[lab]
         m = st.measurement.rate
         if m is not None:
-            S.numeric_check(f"{lab}: rate vs {form}", closed, float(m), rtol=0.02,
+            S.numeric_check(f"{lab}: rate vs {form}, κ = {fmt_num(kappa)}", closed,
+                            float(m), rtol=0.02,
                             how_m="fit", reason="fitted over the run's asymptotic window; "
                             "double roots add a factor k to the error, a slight bias")
     S.theory_table()

@@ -217,6 +217,10 @@ def test_nesterov_and_heavy_ball_rates(S):
     assert hb == pytest.approx((q - 1) / (q + 1), rel=0.02)
     assert ne == pytest.approx(1 - 1 / q, rel=0.02)
     assert hb < ne < (kappa - 1) / (kappa + 1)
+    # p. 4: the rows gave the rates of κ = 100 where the section before had κ = 20, unsaid
+    rows = [c.what for c in S.checks if ": rate vs " in c.what]
+    assert rows == ["heavy ball, Polyak's tuning: rate vs (√κ − 1)/(√κ + 1), κ = 100",
+                    "Nesterov, η = 1/L: rate vs 1 − 1/√κ, κ = 100"], rows
 
 
 def _heavy_ball(beta: float, steps: int) -> np.ndarray:
