@@ -819,7 +819,8 @@ def section_local_minimum(S: Study) -> None:
     edge = max(box[0], key=lambda e: -obj.value([e]))  # the box edge where f is lower
     f_edge = obj.value([edge])
     lower_edge = (f"; f is lower still at the edge x = {edge:g} (f = {fmt_num(f_edge)}), "
-                  "on the way to a minimum just outside the box" if f_edge < best.value else "")
+                  "on the way to a minimum just outside the interval" if f_edge < best.value
+                  else "")
     S.text(f"With c = 0.15π the function has {len(mins)} minima in [−20, 20]; the lowest of them "
            f"is at x = {fmt_num(best.point[0])} (f = {fmt_num(best.value)}){lower_edge}.  "
            f"GD with η = {eta:g} "
@@ -833,13 +834,21 @@ def section_local_minimum(S: Study) -> None:
     st = S.rate(run_name("gd", f"η = {eta:g}"), obj, "gd", [10.0], lr=eta, box=box,
                 critical_points=list(cps))
     steps = len(run.path) - 1
-    S.figure(lambda fig: plots.plot_curve_1d(
-        obj, {run_name("gd", f"η = {eta:g}"): run.path[:, 0]}, xlim=(-20, 20), numbered=6,
-        title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local minimum",
-        fig=fig), HALF,
-        "The first steps jump across the landscape; the iterates then oscillate into the "
-        f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration)."
-        + _first_steps_text(steps, st.measurement.window), "xcos path")
+
+    def draw_path(fig: Any) -> None:
+        plots.plot_curve_1d(
+            obj, {run_name("gd", f"η = {eta:g}"): run.path[:, 0]}, xlim=box[0], numbered=6,
+            title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local "
+                  "minimum", fig=fig)
+        for edge in box[0]:  # the curve is drawn a little beyond the interval searched
+            fig.axes[0].axvline(edge, color="0.4", ls=":", lw=1.1, zorder=1)
+
+    S.figure(draw_path, HALF,
+             "The first steps jump across the landscape; the iterates then oscillate into the "
+             f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration).  Dotted "
+             f"lines: the ends of the interval [{fmt_num(box[0][0])}, {fmt_num(box[0][1])}] "
+             "in which the minima were searched."
+             + _first_steps_text(steps, st.measurement.window), "xcos path")
     res = 201 if S.quick else 401
     maps = {e: basins(obj, "gd", box, resolution=res, critical_points=list(cps), lr=e,
                       maxiter=3000) for e in (eta, 0.2)}

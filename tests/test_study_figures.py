@@ -667,6 +667,15 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
     assert study._first_steps_text(25, None) == ""
     s = built(study.section_local_minimum)
     (fig,) = [b for b in s.doc.figures() if b.label == "xcos path"]
+    # p. 16: the curve runs to x ≈ ±23 (padding), past the interval [−20, 20] the text calls
+    # the box, which was not marked
+    drawn = _drawn(fig)
+    edges = sorted(float(ln.get_xdata()[0]) for ln in drawn.axes[0].get_lines()
+                   if len(set(ln.get_xdata())) == 1 and ln.get_linestyle() == ":")
+    assert edges == [-20.0, 20.0]
+    assert drawn.axes[0].get_xlim()[0] < -20.0 < 20.0 < drawn.axes[0].get_xlim()[1]
+    assert "Dotted lines: the ends of the interval [-20, 20] in which the minima were " \
+           "searched." in fig.caption
     (st,) = [v for k, v in s.studies.items() if k.endswith(" / GD with η = 2")]
     win = st.measurement.window
     assert win[1] > 25  # the rate study runs past the 25 steps drawn
