@@ -559,6 +559,15 @@ def _sides_text(obj: Any, x: float, h: float = 0.1) -> str:
             f"(f {trend} {x_t})")
 
 
+def _kind_1d(kind: str) -> str:
+    """A critical point's kind in one variable, in words: a saddle there is an inflection
+    point (f falls on one side and rises on the other), which the analysis of several
+    variables calls a saddle."""
+    if kind == "saddle":
+        return "an inflection point (a saddle, as the analysis names it in any dimension)"
+    return f"a {kind}"
+
+
 def section_cubic(S: Study) -> None:
     """The degenerate saddle of x³."""
     S.start("x³: a degenerate critical point slows GD down")
@@ -568,7 +577,7 @@ def section_cubic(S: Study) -> None:
     cp = cps[0]
     S.text(f"f′(0) = 0 and f″(0) = {fmt_num(cp.eigenvalues[0])}: the Hessian test cannot "
            f"classify x = 0, so the kind is decided by higher-order terms ({kind_test(cp.test)}); "
-           f"it is a {cp.kind} — {_sides_text(obj, cp.point[0])}.  Near 0 "
+           f"it is {_kind_1d(cp.kind)} — {_sides_text(obj, cp.point[0])}.  Near 0 "
            "the gradient 3x² vanishes quadratically, so GD from x₀ = 1 obeys "
            "xₖ₊₁ = xₖ − 3ηxₖ²: the step shrinks with x and the iterates creep towards 0 "
            "like 1/(3ηk) — sublinear, not geometric.  From a negative start GD runs away "
@@ -922,7 +931,7 @@ def section_newton_cosh(S: Study) -> None:
            "extremely accurate.  Textbooks promise quadratic convergence (e_(k+1) ≈ C e_k²) "
            "at a nondegenerate minimum.  Here f is even, so f‴(0) = 0, the quadratic term of "
            "the error vanishes and Taylor's theorem gives e_(k+1) = (c²/3) e_k³: the order is "
-           "3.  The theory module notices this: it checks the third derivatives at the minimizer "
+           "3.  The analysis checks for this: it computes the third derivatives at the minimizer "
            "(central differences of the Hessian) and predicts order 3 instead of 2.")
     since = len(S.checks)
     st = S.rate(f"pure {run_name('newton')}", obj, "newton", [10.0], line_search="none",
@@ -1121,7 +1130,7 @@ def section_conditioning(S: Study) -> None:
 
 
 #: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
-X2_RATIO = "|x₂| at k + 1 / |x₂| at k"
+X2_RATIO = "|x₂,ₖ₊₁| / |x₂,ₖ|"
 
 
 def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
@@ -1625,7 +1634,7 @@ def section_convexity(S: Study) -> None:
             f"largest graph-above-chord gap on a {n}-point grid: "
             + S.value(name, "largest graph-above-chord gap", above, "numeric", 3),
             (conv.verdict == "convex") == chord_convex,
-            "convex ⇔ no chord below the graph",
+            "convex ⇔ no chord below the graph" + _closest_chord_text(obj, x, above),
             test="gap " + bound_decided(above, 1e-12 * max(1.0, float(np.max(np.abs(f)))),
                                         chord_convex, digits=2)
             + (": convex" if chord_convex else ": not convex"))
@@ -1643,7 +1652,7 @@ def section_convexity(S: Study) -> None:
             slope = (math.exp(hi) - math.exp(lo)) / (hi - lo)
             xs = math.log(slope)
             exact = math.exp(lo) + slope * (xs - lo) - slope
-            S.numeric_check("eˣ: largest chord-above-graph gap (chord over the whole box)",
+            S.numeric_check("eˣ: largest chord-above-graph gap (chord over the whole interval)",
                             exact, below, rtol=2e-3, how_p="exact", how_m="numeric",
                             reason="attained at x = ln s, s the chord's slope; the grid "
                             "misses that point by at most half a cell")
@@ -1654,6 +1663,19 @@ def section_convexity(S: Study) -> None:
              "±π, where cos is convex (f″ > 0), the same chords lie above the graph.  The "
              "chords of x² and eˣ stay above their graphs everywhere.", "convexity chords")
     S.checks_table(since)
+
+
+def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
+    """Why the largest graph-above-chord gap on the grid ``x`` is negative, when it is: the
+    graph lies below every chord and the chords over two grid steps h come nearest, by about
+    h²·min f″/2 (Taylor); empty when the gap is not negative."""
+    if above >= 0:
+        return ""
+    h = float(x[1] - x[0])
+    curv = min(float(obj.hess([v])[0, 0]) for v in x)
+    return (f"; the gap {fmt_num(above, 3)} is negative: the graph lies below every chord, "
+            f"and the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
+            f"h²·min f″/2 = {fmt_num(h * h * curv / 2, 3)}")
 
 
 # ============================================================================ 13. surfaces

@@ -412,6 +412,15 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     assert plots.audit(fig) == []
 
 
+def test_the_x3_text_calls_its_critical_point_an_inflection_point():
+    """Study p. 11: "it is a saddle" of a function of one variable, where the word is an
+    inflection point; the kind's test was "(test: higher-order)"."""
+    s = built(study.section_cubic)
+    text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
+    assert "(higher-order test); it is an inflection point (a saddle, as the analysis" in text
+    assert study._kind_1d("minimum") == "a minimum"
+
+
 def test_a_critical_point_sides_are_computed():
     """Study p. 11: x³ was described as 'f decreases on one side, increases on the other'; x³
     increases everywhere: f < 0 on one side of 0 and f > 0 on the other."""
@@ -689,6 +698,9 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     s = built(study.section_newton_cosh)
     (c,) = [c for c in s.checks if c.what.startswith("order q of")]
     (st,) = s.studies.values()
+    # p. 18 said "The theory module notices this", a name from inside the code
+    text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
+    assert "theory module" not in text and "The analysis checks for this" in text
     # x ← x − tanh(cx)/c from 10, c = 1/2: the last triple with e_(k+1) ≥ 10³ε·e_k
     x = [10.0]
     while abs(x[-1]) > 0 and len(x) < 40:
@@ -723,8 +735,8 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     (block,) = [b for b in conditioning.doc.figures() if b.label == "x2 errors"]
     fig = _drawn(block)
     (axr,) = [ax for ax in fig.axes if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
-    assert axr.get_ylabel() == "|x₂| at k + 1 / |x₂| at k"
-    assert "ratio |x₂| at k + 1 / |x₂| at k per step" in block.caption
+    assert axr.get_ylabel() == "|x₂,ₖ₊₁| / |x₂,ₖ|"
+    assert "ratio |x₂,ₖ₊₁| / |x₂,ₖ| per step" in block.caption
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     hb = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
                   record=True).path[:, 1]
@@ -902,6 +914,13 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     assert len(gaps) == 6
     for c in gaps:
         assert "ᵐ" not in c.measured and "ⁿ" in c.measured, c
+    # p. 8: "box" for an interval, and a negative "largest graph-above-chord gap" unexplained
+    assert not any("box" in c.what for c in gaps)
+    (x2,) = [c for c in gaps if c.what == "x²: convex on [−2, 2]?"]
+    h = 4 / 60  # the quick grid: 61 points on [−2, 2]; f″ = 2, so the gap is −h²
+    assert (f"the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
+            f"h²·min f″/2 = {fmt_num(h * h, 3)}") in x2.reason, x2.reason
+    assert f"the gap {fmt_num(-h * h, 3)} is negative" in x2.reason
     (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
     assert "r = 1 the escape level" in esc.reason
     s = built(study.section_adaptive)
