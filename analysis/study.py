@@ -634,7 +634,8 @@ def section_saddle(S: Study) -> None:
            f"{fmt_num(lam[1])}.  GD with step size (learning rate) η = {eta:g} multiplies x "
            f"by 1 − 2η = {fmt_num(1 - 2 * eta)} (stable "
            f"direction) and y by 1 + 2η = {fmt_num(1 + 2 * eta)} (unstable direction).  "
-           f"Started at (1, {y0:g}), almost on the stable manifold y = 0, GD first slides "
+           f"Started at (1, 10^{math.log10(y0):g}), almost on the stable manifold y = 0, GD "
+           "first slides "
            "towards the saddle and the gradient nearly vanishes — it looks converged — until "
            "the tiny y component has grown enough to carry it away.  Started exactly on "
            "y = 0, it never escapes.")

@@ -871,6 +871,8 @@ def test_the_saddle_states_its_step_and_the_eigenvalue_of_the_escape_time(saddle
     texts = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)]
     assert any("GD with step size (learning rate) η = 0.1 multiplies x by 1 − 2η = 0.8" in t
                for t in texts), texts
+    # the start as the caption writes it, (1, 10⁻⁶), not (1, 1e−06)
+    assert any("Started at (1, 10⁻⁶), almost on the stable manifold" in t for t in texts)
     (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
     # Hessian diag(2, −2) of x² − y²
     assert "η = 0.1, λ_min = -2 the negative Hessian eigenvalue, r = 1" in esc.reason
