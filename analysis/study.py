@@ -1698,7 +1698,7 @@ def section_surfaces(S: Study) -> None:
     """3-D surfaces of the saddle x² − y² and of x³, with a GD path on the saddle."""
     S.start("Saddles in 3-D: x² − y² and x³")
     eta, x0, steps = 0.1, [1.4, 0.02], 22
-    path_label = f"GD η = {eta:g}, {steps} steps from {fmt_point(x0)}"
+    path_label = f"{run_name('gd', f'η = {eta:g}')}, {steps} steps from {fmt_point(x0)}"
     saddle = _parse("x**2 - y**2")
     cubic = _parse("x**3")
     S.text("A critical point (∇f = 0) is a saddle when f decreases along some directions and "

@@ -170,7 +170,7 @@ def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
     from analysis.pages import Paragraph
 
     texts = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)]
-    label = "GD η = 0.1, 22 steps from (1.4, 0.02)"
+    label = "GD with η = 0.1, 22 steps from (1.4, 0.02)"
     assert any(label in t for t in texts)
     assert not any("red path" in t for t in texts)
 
