@@ -365,6 +365,18 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
     return out if legend or not used else [legend_text(used), *out]
 
 
+def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = None
+                    ) -> list[str]:
+    """On a page holding a part of table ``t`` that does not end there, a pointer
+    (:func:`note_reference`) to each long headed note ("Decided by: …") of the table, to the
+    page where it is printed in full (``printed``: note → page, of the previous pass; none
+    while unknown, nor on that page itself, ``page``): the key to a column is found from the
+    column's first page."""
+    return [note_reference(n, printed[n]) for n in t.notes
+            if note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
+            and printed.get(n, page) != page]
+
+
 def note_reference(note: str, page: int) -> str:
     """A later page's pointer to a long note printed in full on ``page``: its first clause
     (up to the first '.  ', '; ' or ':'; at most 90 characters) and the page."""
@@ -1138,7 +1150,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """The table's notes on the page where it ends; on a page where only a part of
             it lies, the legend of the markers that part uses and the notes of its marks
             (marks are explained on every page where they appear; :func:`table_notes`)."""
-            return table_notes(self.t, self.rows, ends=self.with_notes)
+            notes = table_notes(self.t, self.rows, ends=self.with_notes)
+            if self.with_notes:
+                return notes
+            canv = getattr(self, "canv", None)
+            return [*notes, *ending_pointers(self.t, self.doc._notes_before,
+                                             canv.getPageNumber() if canv else None)]
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = self.table.wrap(aW, 1e6)[1]
@@ -1212,6 +1229,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 k = fitting(avail - self.doc._note_space(canv, legend))[0]
                 marks = [n for n in table_notes(self.t, self.rows[:k], ends=False)
                          if not split_legend(n)[0]]
+                marks += ending_pointers(self.t, self.doc._notes_before,
+                                         canv.getPageNumber())
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
@@ -1575,6 +1594,9 @@ class Document:
         self.page_notes: dict[int, list[str]] = {}
         self._foot: dict[int, tuple[set[str], list[str]]] = {}
         self._note_pages: dict[str, int] = {}
+        #: where each long note was printed in full in the previous pass of :meth:`render`
+        #: (:func:`ending_pointers`)
+        self._notes_before: dict[str, int] = {}
         self._frame_height = CONTENT_H
 
     # ---------------------------------------------------------------- adding content
@@ -2023,6 +2045,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
 
     class Template(BaseDocTemplate):
         def beforeDocument(self) -> None:
+            d._notes_before = d._note_pages or d._notes_before
             d.page_notes, d._foot, d._note_pages = {}, {}, {}
             self._fill: list[tuple[int, float, bool]] = []
             self._starts: dict[int, bool] = {}

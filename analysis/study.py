@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -203,11 +204,12 @@ class Study:
         from analysis.rates import rate_study
 
         st = rate_study(obj, method, x0, **kw)
-        self.rows.append(theory_row(self.b, label, st))
+        row = theory_row(self.b, label, st)
+        self.rows.append(row)
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
-            self.section, f"{label}: convergence", _kind_text(p.kind, p.rate, p.order, p.exact),
-            _kind_text(m.kind, m.rate, m.order, True), decisive_diff(c), c.verdict,
+            self.section, f"{label}: convergence", _kind_cell(*row[1:4]),
+            _kind_cell(_measured_kind(m), *row[5:7]), decisive_diff(c), c.verdict,
             comparison_reason(c), decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
@@ -351,14 +353,54 @@ def _pm(mean: float, se: float) -> str:
     return f"{fmt_num(mean, 3)} ± {fmt_num(se, 2)}"
 
 
-def _kind_text(kind: str, rate: float | None, order: float | None, exact: bool) -> str:
-    """``linear, ρ = 0.6`` / ``quadratic`` / ``sublinear`` for the summary table."""
-    parts = [kind + ("" if exact or kind == "none" else " (bound)")]
-    if rate is not None:
-        parts.append(f"ρ {'=' if exact else '≤'} {fmt_rate(rate)}")
-    if order is not None and kind in ("quadratic", "superlinear"):
-        parts.append(f"q = {fmt_num(order, 3)}")
+def _kind_cell(kind: str, rate: str, order: str) -> str:
+    """The summary's cell of a convergence row, from the kind, rate and order cells of its
+    section's table (:func:`analysis.report.theory_row`, numbers with their markers):
+    ``linear, ρ = 0.6ᵗ``, ``sublinear (bound), ∝ k^−1ᵗ``, ``quadratic, q = 2ᵗ``; a measured
+    rate's fit window is left to the section."""
+    parts = [kind]
+    rate = re.sub(r"\s*\[k = [^\]]*\]$", "", rate)
+    if rate != "—":
+        parts.append(rate if rate.startswith("∝") else
+                     f"ρ {rate}" if rate.startswith("≤") else f"ρ = {rate}")
+    if order != "—" and kind.split()[0] in ("quadratic", "superlinear"):
+        parts.append(f"q = {order}")
     return ", ".join(parts)
+
+
+def _measured_kind(m: Any) -> str:
+    """A measurement's kind as the summary says it: ``quadratic (within 2 s.e.)`` when the
+    fitted order lies outside the quadratic band and only its two standard errors reach it
+    (the rule of :func:`analysis.empirical._superlinear`), else the kind."""
+    from analysis.empirical import QUADRATIC_ORDER
+
+    lo, hi = QUADRATIC_ORDER
+    if m.kind == "quadratic" and m.order is not None and not lo <= m.order <= hi:
+        return "quadratic (within 2 s.e.)"
+    return m.kind
+
+
+def run_name(method: str, settings: str = "") -> str:
+    """How the study names a run in its tables, legends and prose: the method's label
+    (:func:`optimizers.registry.label`) and its settings, ``GD with η = 0.2``, ``momentum
+    with η = 0.6, β = 0.5``; the label alone without settings (the code name ``gd`` stays
+    the user's key)."""
+    from optimizers.registry import label
+
+    return f"{label(method)} with {settings}" if settings else label(method)
+
+
+#: how a critical point's kind was decided (the ``test`` of
+#: :class:`landscape.critical.results.CriticalPoint`), in words
+KIND_TESTS = {"hessian": "Hessian test", "higher-order": "higher-order test",
+              "nondifferentiable": "comparison of f around the kink",
+              "inconclusive": "no test decides"}
+
+
+def kind_test(test: str) -> str:
+    """The test that decided a critical point's kind, in words (:data:`KIND_TESTS`):
+    ``hessian`` → ``Hessian test``."""
+    return KIND_TESTS.get(test, f"{test} test")
 
 
 def _parse(text: str, **params: str) -> Any:
@@ -446,7 +488,8 @@ def section_quadratic(S: Study) -> None:
     since = len(S.checks)
     n_path, n_sweep = 10, 50
     paths = {eta: _run(obj, [10.0], "gd", lr=eta, steps=n_path).path[:, 0] for eta in etas}
-    studies = {f"gd η = {eta}": S.rate(f"gd η = {eta}", obj, "gd", [10.0], lr=eta)
+    studies = {run_name("gd", f"η = {eta}"): S.rate(run_name("gd", f"η = {eta}"), obj, "gd",
+                                                    [10.0], lr=eta)
                for eta in etas}
 
     def draw(fig: Any) -> None:
@@ -516,6 +559,15 @@ def _sides_text(obj: Any, x: float, h: float = 0.1) -> str:
             f"(f {trend} {x_t})")
 
 
+def _kind_1d(kind: str) -> str:
+    """A critical point's kind in one variable, in words: a saddle there is an inflection
+    point (f falls on one side and rises on the other), which the analysis of several
+    variables calls a saddle."""
+    if kind == "saddle":
+        return "an inflection point (a saddle, as the analysis names it in any dimension)"
+    return f"a {kind}"
+
+
 def section_cubic(S: Study) -> None:
     """The degenerate saddle of x³."""
     S.start("x³: a degenerate critical point slows GD down")
@@ -524,15 +576,15 @@ def section_cubic(S: Study) -> None:
     cps = obj.critical_points(box=[(-2, 2)])
     cp = cps[0]
     S.text(f"f′(0) = 0 and f″(0) = {fmt_num(cp.eigenvalues[0])}: the Hessian test cannot "
-           f"classify x = 0, so the kind is decided by higher-order terms (test: {cp.test}); "
-           f"it is a {cp.kind} — {_sides_text(obj, cp.point[0])}.  Near 0 "
+           f"classify x = 0, so the kind is decided by higher-order terms ({kind_test(cp.test)}); "
+           f"it is {_kind_1d(cp.kind)} — {_sides_text(obj, cp.point[0])}.  Near 0 "
            "the gradient 3x² vanishes quadratically, so GD from x₀ = 1 obeys "
            "xₖ₊₁ = xₖ − 3ηxₖ²: the step shrinks with x and the iterates creep towards 0 "
            "like 1/(3ηk) — sublinear, not geometric.  From a negative start GD runs away "
            "to −∞ instead.")
     since = len(S.checks)
     eta = 0.1
-    st = S.rate(f"gd η = {eta}", obj, "gd", [1.0], lr=eta)
+    st = S.rate(run_name("gd", f"η = {eta}"), obj, "gd", [1.0], lr=eta)
     path = st.result.path[:, 0]
     k = np.arange(path.size)
     flow = 1.0 / (1.0 / path[0] + 3.0 * eta * k)
@@ -579,9 +631,11 @@ def section_saddle(S: Study) -> None:
     lam = np.linalg.eigvalsh(H)
     eta, y0, radius = 0.1, 1e-6, 1.0
     S.text(f"The Hessian at the saddle (0, 0) has eigenvalues {fmt_num(lam[0])} and "
-           f"{fmt_num(lam[1])}.  GD multiplies x by 1 − 2η = {fmt_num(1 - 2 * eta)} (stable "
+           f"{fmt_num(lam[1])}.  GD with step size (learning rate) η = {eta:g} multiplies x "
+           f"by 1 − 2η = {fmt_num(1 - 2 * eta)} (stable "
            f"direction) and y by 1 + 2η = {fmt_num(1 + 2 * eta)} (unstable direction).  "
-           f"Started at (1, {y0:g}), almost on the stable manifold y = 0, GD first slides "
+           f"Started at (1, 10^{math.log10(y0):g}), almost on the stable manifold y = 0, GD "
+           "first slides "
            "towards the saddle and the gradient nearly vanishes — it looks converged — until "
            "the tiny y component has grown enough to carry it away.  Started exactly on "
            "y = 0, it never escapes.")
@@ -633,8 +687,9 @@ def section_saddle(S: Study) -> None:
     S.numeric_check("contraction factor of |xₖ|", 1 - 2 * eta, shrink, rtol=1e-6, how_m="fit")
     S.numeric_check(f"escape time to |y| ≥ {radius:g} (iterations)", float(k_esc),
                     float(measured), rtol=0.0, abs_tol=1.0, digits=6, count=True,
-                    reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), r = {radius:g} the escape "
-                    "level; agree within one step")
+                    reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), η = {eta:g}, λ_min = "
+                    f"{fmt_num(lam[0])} the negative Hessian eigenvalue, r = {radius:g} the "
+                    "escape level; agree within one step")
     final = S.value("stable manifold", "final norm", float(np.linalg.norm(stuck.x)),
                     "measured")
     S.statement_check("GD started on the stable manifold (y₀ = 0)",
@@ -685,14 +740,15 @@ def section_tanh(S: Study) -> None:
            "∫ dx /(η|f′(x)|) over that stretch — large where |f′| is small.  This is the "
            "vanishing-gradient problem of saturated activations.")
     since = len(S.checks)
-    van = obj.vanishing(box=[(-6, 6)], threshold=threshold)
+    span = (-6.0, 6.0)  # the interval searched for small gradients, and drawn
+    van = obj.vanishing(box=[span], threshold=threshold)
     run = _run(obj, [x0], "gd", lr=eta, steps=700)
     path = run.path[:, 0]
     crossed = int(np.argmax(path <= x_end)) if np.any(path <= x_end) else None
     predicted = theory.plateau_crossing_steps(
         lambda x: float(obj.grad([x])[0]), x0, x_end, eta)
     S.figure(lambda fig: plots.plot_vanishing_1d(
-        obj, (-6, 6), threshold=threshold, regions=van.regions, x0=x0,
+        obj, span, threshold=threshold, regions=van.regions, x0=x0,
         f_label="f(x) = tanh(x)", fig=fig), FULL,
         f"f(x) = tanh(x) and |f′(x)| (log scale).  Shaded: where |f′(x)| < {threshold:g} "
         "(found by the vanishing-gradient analysis); the start x₀ = 4 lies deep in the "
@@ -726,8 +782,21 @@ def section_tanh(S: Study) -> None:
                       any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
                       test="x₀ in a plateau region: "
                       + next((f"{fmt_num(r.lower[0], 3)} ≤ {x0:g} ≤ {fmt_num(r.upper[0], 3)}"
+                              + _edge_text((r.lower[0], r.upper[0]), span)
                               for r in plateau if r.lower[0] <= x0 <= r.upper[0]), "no"))
     S.checks_table(since)
+
+
+def _edge_text(region: tuple[float, float], span: tuple[float, float]) -> str:
+    """Why an end of a region found in the interval ``span`` is where it is, when it is an
+    end of that interval (the region may run on beyond it): ``(6: the end of the searched
+    interval [−6, 6])``; empty otherwise."""
+    ends = [e for e, s in zip(region, span, strict=True) if e == s]
+    if not ends:
+        return ""
+    return (f" ({' and '.join(fmt_num(e, 3) for e in ends)}: the "
+            f"{'ends' if len(ends) > 1 else 'end'} of the searched interval "
+            f"[{fmt_num(span[0])}, {fmt_num(span[1])}])")
 
 
 # ============================================================================ 5. x·cos(cx)
@@ -760,7 +829,8 @@ def section_local_minimum(S: Study) -> None:
     edge = max(box[0], key=lambda e: -obj.value([e]))  # the box edge where f is lower
     f_edge = obj.value([edge])
     lower_edge = (f"; f is lower still at the edge x = {edge:g} (f = {fmt_num(f_edge)}), "
-                  "on the way to a minimum just outside the box" if f_edge < best.value else "")
+                  "on the way to a minimum just outside the interval" if f_edge < best.value
+                  else "")
     S.text(f"With c = 0.15π the function has {len(mins)} minima in [−20, 20]; the lowest of them "
            f"is at x = {fmt_num(best.point[0])} (f = {fmt_num(best.value)}){lower_edge}.  "
            f"GD with η = {eta:g} "
@@ -771,16 +841,24 @@ def section_local_minimum(S: Study) -> None:
            "there: the steeper minima cannot hold GD with this step, whatever the start "
            "(basin maps below).")
     since = len(S.checks)
-    st = S.rate(f"gd η = {eta:g}", obj, "gd", [10.0], lr=eta, box=box,
+    st = S.rate(run_name("gd", f"η = {eta:g}"), obj, "gd", [10.0], lr=eta, box=box,
                 critical_points=list(cps))
     steps = len(run.path) - 1
-    S.figure(lambda fig: plots.plot_curve_1d(
-        obj, {"gd η = 2": run.path[:, 0]}, xlim=(-20, 20), numbered=6,
-        title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local minimum",
-        fig=fig), HALF,
-        "The first steps jump across the landscape; the iterates then oscillate into the "
-        f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration)."
-        + _first_steps_text(steps, st.measurement.window), "xcos path")
+
+    def draw_path(fig: Any) -> None:
+        plots.plot_curve_1d(
+            obj, {run_name("gd", f"η = {eta:g}"): run.path[:, 0]}, xlim=box[0], numbered=6,
+            title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local "
+                  "minimum", fig=fig)
+        for edge in box[0]:  # the curve is drawn a little beyond the interval searched
+            fig.axes[0].axvline(edge, color="0.4", ls=":", lw=1.1, zorder=1)
+
+    S.figure(draw_path, HALF,
+             "The first steps jump across the landscape; the iterates then oscillate into the "
+             f"shallow minimum at x = {fmt_num(trap.point[0])} (numbers: iteration).  Dotted "
+             f"lines: the ends of the interval [{fmt_num(box[0][0])}, {fmt_num(box[0][1])}] "
+             "in which the minima were searched."
+             + _first_steps_text(steps, st.measurement.window), "xcos path")
     res = 201 if S.quick else 401
     maps = {e: basins(obj, "gd", box, resolution=res, critical_points=list(cps), lr=e,
                       maxiter=3000) for e in (eta, 0.2)}
@@ -854,23 +932,25 @@ def section_newton_cosh(S: Study) -> None:
            "extremely accurate.  Textbooks promise quadratic convergence (e_(k+1) ≈ C e_k²) "
            "at a nondegenerate minimum.  Here f is even, so f‴(0) = 0, the quadratic term of "
            "the error vanishes and Taylor's theorem gives e_(k+1) = (c²/3) e_k³: the order is "
-           "3.  The theory module notices this: it checks the third derivatives at the minimizer "
+           "3.  The analysis checks for this: it computes the third derivatives at the minimizer "
            "(central differences of the Hessian) and predicts order 3 instead of 2.")
     since = len(S.checks)
-    st = S.rate("newton (pure)", obj, "newton", [10.0], line_search="none",
+    st = S.rate(f"pure {run_name('newton')}", obj, "newton", [10.0], line_search="none",
                 modification="none", box=[(-12, 12)])
     path = st.result.path[:, 0]
 
     def draw(fig: Any) -> None:
         left, right = fig.subfigures(1, 2, width_ratios=[1.0, 1.6])
-        plots.plot_curve_1d(obj, {"newton": path}, numbered=7, legend=False, zoom=False,
+        plots.plot_curve_1d(obj, {run_name("newton"): path}, numbered=7, legend=False,
+                            zoom=False,
                             title="Newton iterates from x₀ = 10", fig=left)
-        plots.plot_rate_studies({"newton": st}, title="Error |xₖ| (log scale)", fig=right)
+        plots.plot_rate_studies({run_name("newton"): st}, title="Error |xₖ| (log scale)",
+                                fig=right)
 
     S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "
              f"≈ 1/c = {fmt_num(1 / c)} at first, then the number of correct digits roughly "
              "triples per step.  Right: the ratio e_(k+1)/e_k tends to 0 (superlinear); the "
-             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({"newton": st}),
+             "table below gives e_(k+1)/e_k³ → c²/3." + window_cut_text({run_name("newton"): st}),
              "cosh")
     est = _order_estimate(np.abs(path))
     if est is not None:
@@ -913,9 +993,12 @@ def section_conditioning(S: Study) -> None:
            "the velocity averages the alternating x₂ gradients and damps the oscillation "
            f"(spectral radius {fmt_num(theory.heavy_ball_radius(0.6, 0.5, lam))}).")
     since = len(S.checks)
-    configs = [("gd η = 0.4", "gd", {"lr": 0.4}), ("gd η = 0.6", "gd", {"lr": 0.6}),
-               ("momentum η = 0.6, β = 0.5", "momentum", {"lr": 0.6, "momentum": 0.5}),
-               ("momentum η = 0.6, β = 0.25", "momentum", {"lr": 0.6, "momentum": 0.25})]
+    configs = [(run_name("gd", "η = 0.4"), "gd", {"lr": 0.4}),
+               (run_name("gd", "η = 0.6"), "gd", {"lr": 0.6}),
+               (run_name("momentum", "η = 0.6, β = 0.5"), "momentum",
+                {"lr": 0.6, "momentum": 0.5}),
+               (run_name("momentum", "η = 0.6, β = 0.25"), "momentum",
+                {"lr": 0.6, "momentum": 0.25})]
     runs = {lab: _run(obj, x0, m, steps=20, **h) for lab, m, h in configs}
     for lab, m, h in configs:
         S.rate(lab, obj, m, x0, **h)
@@ -932,9 +1015,9 @@ def section_conditioning(S: Study) -> None:
             k + ": " + S.value(k, "distance after 20 steps", float(np.linalg.norm(r.x)),
                               "measured", 3)
             for k, r in runs.items()) + ".", "conditioning paths")
-    rates_x2 = {"gd η = 0.4": abs(1 - 0.4 * L), "gd η = 0.6": abs(1 - 0.6 * L),
-                "momentum η = 0.6, β = 0.5": theory.heavy_ball_radius(0.6, 0.5, [L])}
-    hb = "momentum η = 0.6, β = 0.5"
+    hb = configs[2][0]  # heavy ball, η = 0.6, β = 0.5
+    rates_x2 = {configs[0][0]: abs(1 - 0.4 * L), configs[1][0]: abs(1 - 0.6 * L),
+                hb: theory.heavy_ball_radius(0.6, 0.5, [L])}
     roots = np.roots([1.0, -(1.0 + 0.5 - 0.6 * L), 0.5])
     x2 = np.abs(runs[hb].path[:, 1])
     gmean = float(np.exp(np.mean(np.log(x2[1:] / x2[:-1]))))
@@ -1014,7 +1097,8 @@ def section_conditioning(S: Study) -> None:
              "2/L to 2(1 + β)/L."
              + (hole_text + "." if hole_text else "")
              + unsettled_text(rate_cells(smap), steps), "momentum map")
-    S.numeric_check("stability map: cells where divergence matches theory", 1.0,
+    S.numeric_check(f"stability map: share of the {ag['cells']} cells where divergence "
+                    "matches theory", 1.0,
                     float(ag["stability"]), rtol=0.0, abs_tol=0.02, how_p="theory", digits=3,
                     reason=f"{ag['cells']} cells; agrees when at least 98% match; boundary "
                     f"cells (|ρ − 1| ≤ {ag['boundary_margin']}) may go either way")
@@ -1023,16 +1107,16 @@ def section_conditioning(S: Study) -> None:
         n_ok = int(round(float(ag["rate_settling"]) * n_set))
         off = settled_off_text(rate_cells(smap, settled=True))
         below = 1.0 - float(ag["boundary_margin"])
-        S.numeric_check(f"stability map: the {n_set} stable cells that settle "
+        S.numeric_check(f"stability map: share of the {n_set} of the {ag['stable_cells']} "
+                        f"stable cells (ρ < {fmt_num(below)}, not diverged) that settle "
                         f"(ρ^{steps} ≤ 10⁻³) whose rate matches theory (1%)", 1.0,
                         float(ag["rate_settling"]), rtol=0.0, abs_tol=0.02, how_p="theory",
                         digits=3, reason=f"agrees when at least 98% of the cells match; "
                         f"{n_ok} of {n_set} do"
-                        + (f" ({len(settling_holes)} with no rate, marked)"
-                           if settling_holes else "")
+                        + (f" ({len(settling_holes)} with no rate, marked on the section's "
+                           "stability map)" if settling_holes else "")
                         + (f"; {off}" if off else "")
-                        + f"; over all {ag['stable_cells']} stable cells (ρ < "
-                        f"{fmt_num(below)}, not diverged; "
+                        + f"; over all {ag['stable_cells']} stable cells ("
                         f"{int(np.count_nonzero(smap.predicted_radius < 1.0))} cells have "
                         f"ρ < 1) the share is {fmt_num(ag['rate'], 3)}: cells with ρ near 1 "
                         f"do not reach their asymptotic phase in {steps} steps")
@@ -1042,13 +1126,13 @@ def section_conditioning(S: Study) -> None:
            f"{fmt_num(lam2[-1] / lam2[0])}) the same η = 0.4 contracts by max|1 − 0.4λ| = "
            f"{fmt_num(theory.gd_rate(0.4, lam2))} per step instead of "
            f"{fmt_num(theory.gd_rate(0.4, lam))}.")
-    S.rate("gd η = 0.4 on x₁² + 2x₂²", obj2, "gd", x0, lr=0.4)
+    S.rate(run_name("gd", "η = 0.4") + " on x₁² + 2x₂²", obj2, "gd", x0, lr=0.4)
     S.theory_table()
     S.checks_table(since)
 
 
 #: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
-X2_RATIO = "|x₂| at k + 1 / |x₂| at k"
+X2_RATIO = "|x₂,ₖ₊₁| / |x₂,ₖ|"
 
 
 def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
@@ -1307,10 +1391,8 @@ def section_rosenbrock(S: Study) -> None:
            "(BFGS superlinear; L-BFGS, with its few pairs, guaranteed only linear); "
            "nonlinear CG needs no matrix at all.")
     since = len(S.checks)
-    from optimizers.registry import label as method_label
-
-    configs = [(method_label(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
-    configs.append((f"{method_label('gd')} η = {gd_lr:g}", "gd", {"lr": gd_lr}))
+    configs = [(run_name(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
+    configs.append((run_name("gd", f"η = {gd_lr:g}"), "gd", {"lr": gd_lr}))
     gd_max = 50000
     gd_max_text = f"{gd_max:,}".replace(",", " ")
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
@@ -1353,7 +1435,7 @@ def section_rosenbrock(S: Study) -> None:
     if why:
         S.text(why)
     rows = len(plots.rate_study_groups(studies))
-    cg = method_label("cg")
+    cg = run_name("cg")
     cg_rho = studies[cg].prediction.rate
     kappa = float(lam[-1] / lam[0])
     cg_text = ("" if cg_rho is None else
@@ -1462,7 +1544,8 @@ def section_chain(S: Study) -> None:
                           rel=worst, rtol=CHAIN_RTOL)
         within = all(abs(r.derivative) <= r.bound * (1 + CHAIN_RTOL) for r in st.rows)
         S.statement_check(f"{st.activation}: |dh_d/dx| ≤ (|w|·sup|a′|)^d",
-                          f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}",
+                          f"bound with sup|a′| = {SUP_DERIVATIVE[st.activation]:g}; h_d = "
+                          "a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1",
                           "holds at every depth" if within else "violated", within,
                           test="largest |dh_d/dx|/bound "
                           f"{fmt_num(max(abs(r.derivative) / r.bound for r in st.rows), 4)} "
@@ -1499,12 +1582,10 @@ def section_newton_nonconvex(S: Study) -> None:
            "Newton of this project shifts the Hessian and adds a line search for the same "
            "reason.)")
     since = len(S.checks)
-    from optimizers.registry import label as method_label
-
-    newton = method_label("newton")
-    pure = S.rate(f"{newton}, pure", obj, "newton", [x0], line_search="none",
+    pure = S.rate(f"pure {run_name('newton')}", obj, "newton", [x0], line_search="none",
                   modification="none", box=box, critical_points=list(cps))
-    free = S.rate(f"{newton}, saddle-free", obj, "newton", [x0], line_search="none",
+    free = S.rate(f"saddle-free {run_name('newton')}", obj, "newton", [x0],
+                  line_search="none",
                   modification="saddle-free", box=box, critical_points=list(cps))
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
@@ -1610,7 +1691,7 @@ def section_convexity(S: Study) -> None:
             f"largest graph-above-chord gap on a {n}-point grid: "
             + S.value(name, "largest graph-above-chord gap", above, "numeric", 3),
             (conv.verdict == "convex") == chord_convex,
-            "convex ⇔ no chord below the graph",
+            "convex ⇔ no chord below the graph" + _closest_chord_text(obj, x, above),
             test="gap " + bound_decided(above, 1e-12 * max(1.0, float(np.max(np.abs(f)))),
                                         chord_convex, digits=2)
             + (": convex" if chord_convex else ": not convex"))
@@ -1628,7 +1709,7 @@ def section_convexity(S: Study) -> None:
             slope = (math.exp(hi) - math.exp(lo)) / (hi - lo)
             xs = math.log(slope)
             exact = math.exp(lo) + slope * (xs - lo) - slope
-            S.numeric_check("eˣ: largest chord-above-graph gap (chord over the whole box)",
+            S.numeric_check("eˣ: largest chord-above-graph gap (chord over the whole interval)",
                             exact, below, rtol=2e-3, how_p="exact", how_m="numeric",
                             reason="attained at x = ln s, s the chord's slope; the grid "
                             "misses that point by at most half a cell")
@@ -1639,6 +1720,19 @@ def section_convexity(S: Study) -> None:
              "±π, where cos is convex (f″ > 0), the same chords lie above the graph.  The "
              "chords of x² and eˣ stay above their graphs everywhere.", "convexity chords")
     S.checks_table(since)
+
+
+def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
+    """Why the largest graph-above-chord gap on the grid ``x`` is negative, when it is: the
+    graph lies below every chord and the chords over two grid steps h come nearest, by about
+    h²·min f″/2 (Taylor); empty when the gap is not negative."""
+    if above >= 0:
+        return ""
+    h = float(x[1] - x[0])
+    curv = min(float(obj.hess([v])[0, 0]) for v in x)
+    return (f"; the gap {fmt_num(above, 3)} is negative: the graph lies below every chord, "
+            f"and the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
+            f"h²·min f″/2 = {fmt_num(h * h * curv / 2, 3)}")
 
 
 # ============================================================================ 13. surfaces
@@ -1660,7 +1754,7 @@ def section_surfaces(S: Study) -> None:
     """3-D surfaces of the saddle x² − y² and of x³, with a GD path on the saddle."""
     S.start("Saddles in 3-D: x² − y² and x³")
     eta, x0, steps = 0.1, [1.4, 0.02], 22
-    path_label = f"GD η = {eta:g}, {steps} steps from {fmt_point(x0)}"
+    path_label = f"{run_name('gd', f'η = {eta:g}')}, {steps} steps from {fmt_point(x0)}"
     saddle = _parse("x**2 - y**2")
     cubic = _parse("x**3")
     S.text("A critical point (∇f = 0) is a saddle when f decreases along some directions and "
@@ -1709,8 +1803,8 @@ def section_surfaces(S: Study) -> None:
         expected = "nondegenerate saddle" if name == "x² − y²" else "degenerate saddle"
         got = ("degenerate " if cp.degenerate else "nondegenerate ") + cp.kind
         S.statement_check(f"{name}: kind of the critical point 0", expected,
-                          f"{got} (test: {cp.test})", got == expected,
-                          test=f"{cp.test} test: "
+                          f"{got} ({kind_test(cp.test)})", got == expected,
+                          test=f"{kind_test(cp.test)}: "
                           + ("the kind predicted" if got == expected else "another kind"))
     S.checks_table(since)
 
@@ -1755,7 +1849,8 @@ def section_sgd(S: Study) -> None:
     for i in range(2):
         S.numeric_check(f"noise ball: Var(x{'₁₂'[i]}), λ = {lam[i]:g}", float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)); R = {R} runs: {SE_RULE} "
+                        reason=f"ησ²/(λ(2 − ηλ)), σ = {sigma:g} the standard deviation of "
+                        f"the gradient noise; R = {R} runs: {SE_RULE} "
                         f"({STOCHASTIC_SE}√(2/R) = {percent(tol)})")
     # --- minibatch variance
     n_rows = 100
@@ -1809,7 +1904,8 @@ def section_sgd(S: Study) -> None:
     tol_b = STOCHASTIC_SE * sd10 / (math.sqrt(M) * theory_v[i10])
     S.numeric_check("Var of the minibatch gradient at B = 10", theory_v[i10], measured[i10],
                     rtol=tol_b, how_p="theory",
-                    reason=f"V = s²(N − B)/(B(N − 1)); M = {M} runs: {SE_RULE} "
+                    reason=f"V = s²(N − B)/(B(N − 1)), s² the variance of the per-sample "
+                    f"gradients, N = {n_rows} samples; M = {M} runs: {SE_RULE} "
                     f"({STOCHASTIC_SE}·s_d/(√M·V) = {STOCHASTIC_SE}·{fmt_num(sd10, 3)}/"
                     f"(√{M}·{fmt_num(theory_v[i10], 4)}) = {percent(tol_b)}, s_d the "
                     "standard deviation of the runs' ‖g_B − ḡ_B‖²)")
@@ -1872,9 +1968,9 @@ def section_sgd(S: Study) -> None:
     S.numeric_check(f"decaying step η_k = η₀/(1 + γk), η₀ = {a0:g}, γ = {gam:g}: "
                     f"E(x_K − x*)² at the last step K = {K}", dec_th, dec_m,
                     rtol=STOCHASTIC_SE * dec_se / dec_th,
-                    reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) with a = η₀/γ = "
-                    f"{a0 / gam:g}, L = {L_:g}, σ = {sigma:g}: "
-                    f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}); measured "
+                    reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
+                    f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}, a = η₀/γ = "
+                    f"{fmt_num(a0 / gam)}, L = {L_:g}, σ = {sigma:g}); measured "
                     f"{_pm(dec_m, dec_se)} over {R} runs; agree within {SE_RULE}")
     const_m, const_se = final[labels[0]]
     z = (const_m - floor_th) / const_se
@@ -1887,12 +1983,12 @@ def section_sgd(S: Study) -> None:
                       f"floor {fmt_num(floor_th, 3)}: "
                       + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
                          else f"more than {STOCHASTIC_SE}"),
-                      test=f"mean + {STOCHASTIC_SE} se "
+                      test=f"mean + {STOCHASTIC_SE} standard errors "
                       + bound_decided(dec_m + STOCHASTIC_SE * dec_se,
                                       0.1 * (const_m - STOCHASTIC_SE * const_se),
                                       dec_m + STOCHASTIC_SE * dec_se
                                       < 0.1 * (const_m - STOCHASTIC_SE * const_se), strict=True)
-                      + f" = (constant − {STOCHASTIC_SE} se)/10")
+                      + f" = (constant − {STOCHASTIC_SE} standard errors)/10")
     S.checks_table(since)
 
 
@@ -2113,9 +2209,7 @@ def section_nesterov(S: Study) -> None:
            f"{fmt_num(math.log(ne_rho) / math.log(gd_rho), 3)}× fewer (about √κ/2).")
     since = len(S.checks)
     x0 = [1.0, 1.0]
-    from optimizers.registry import label as method_label
-
-    gd = f"{method_label('gd')} η = 2/(μ + L)"
+    gd = run_name("gd", "η = 2/(μ + L)")
     studies = {
         gd: S.rate(gd, obj, "gd", x0, lr=gd_lr),
         "heavy ball, Polyak's tuning": S.rate("heavy ball, Polyak's tuning", obj, "momentum",
@@ -2145,7 +2239,8 @@ def section_nesterov(S: Study) -> None:
         st = studies[lab]
         m = st.measurement.rate
         if m is not None:
-            S.numeric_check(f"{lab}: rate vs {form}", closed, float(m), rtol=0.02,
+            S.numeric_check(f"{lab}: rate vs {form}, κ = {fmt_num(kappa)}", closed,
+                            float(m), rtol=0.02,
                             how_m="fit", reason="fitted over the run's asymptotic window; "
                             "double roots add a factor k to the error, a slight bias")
     S.theory_table()

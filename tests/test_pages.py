@@ -385,6 +385,24 @@ def test_inline_math_typesets_powers_products_and_minus():
     assert "**" not in inline_math(x ** -12) and inline_math(x ** -12) == "x⁻¹²"
 
 
+def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path):
+    """Study p. 2: the summary table's 'decided by' column began there, but its key was
+    printed only where the table ends, on p. 7, and nothing on pp. 2–6 said where."""
+    key = "Decided by: the test each verdict rests on.  " + "More words of the key. " * 12
+    assert len(key) >= pages.LONG_NOTE
+    b = report.Builder("Key")
+    b.doc.contents()  # two passes: the first finds where the key is printed
+    b.doc.heading("A long table")
+    b.doc.table(["#", "decided by"], [[f"row {i}", "a test ≤ 1"] for i in range(150)],
+                title="Long", notes=[key])
+    texts = [" ".join(t.split()) for t in page_texts(b.write(tmp_path / "k.pdf").pdf)]
+    full = [i + 1 for i, t in enumerate(texts) if "More words of the key" in t]
+    assert len(full) == 1 and full[0] == len(texts) and len(texts) >= 3, texts
+    for t in texts[:-1]:
+        if "row " in t:
+            assert f"Decided by: see the full note on p. {full[0]}." in t, t[-300:]
+
+
 def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path):
     """A long note is printed in full on the first page that has it and referred to on later
     pages; each page's legend lists exactly the markers its tables use."""

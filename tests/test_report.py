@@ -157,7 +157,7 @@ def test_reduced_study_smoke(tmp_path):
     data = json.loads(res.json.read_text())
     verdicts = {c["what"]: c["verdict"] for c in data["checks"]}
     assert verdicts["GD divergence threshold (η)"] == "agrees"
-    assert verdicts["gd η = 0.2: convergence"] == "agrees"
+    assert verdicts["GD with η = 0.2: convergence"] == "agrees"
     text = squash(pdf_text(res.pdf))
     assert "Summary of all checks" in text and "GD on x²" in text
     # the title page lists exactly the markers the pages after it use

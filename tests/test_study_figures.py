@@ -17,7 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import plots, plots_lecture, study
-from analysis.report import Builder
+from analysis.report import Builder, fmt_num
 
 
 def _fig(height: float = 4.0) -> Figure:
@@ -170,7 +170,7 @@ def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
     from analysis.pages import Paragraph
 
     texts = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)]
-    label = "GD η = 0.1, 22 steps from (1.4, 0.02)"
+    label = "GD with η = 0.1, 22 steps from (1.4, 0.02)"
     assert any(label in t for t in texts)
     assert not any("red path" in t for t in texts)
 
@@ -255,7 +255,7 @@ def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     # markers that would overlap are left out); the caption describes the thinning instead
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
-    assert "GD η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+    assert "GD with η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
 
 
 def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
@@ -274,7 +274,7 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
     # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
     # their run's last iteration are named, with both numbers in the same order
     names, ends = [], []
-    for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD η = 0.001"):
+    for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD with η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
         below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
@@ -313,8 +313,8 @@ def test_conditioning_captions_name_each_distance_and_the_ratio_lines(conditioni
     paths = next(b.caption for b in conditioning.doc.figures() if b.label == "conditioning paths")
     # GD with η = 0.4 on x₂: |1 − 0.4·4| = 0.6 per step, x₁ shrinks by 1 − 0.4·0.2 = 0.92
     d = math.hypot(5.0 * 0.92**20, 2.0 * 0.6**20)
-    assert f"gd η = 0.4: {plots.fmt(d, 3)}" in paths, paths
-    assert re.search(r"gd η = 0\.6: \S", paths), paths
+    assert f"GD with η = 0.4: {plots.fmt(d, 3)}" in paths, paths
+    assert re.search(r"GD with η = 0\.6: \S", paths), paths
     ratios = next(b.caption for b in conditioning.doc.figures() if b.label == "x2 errors")
     assert "thin dashed lines at the predicted ratio" in ratios
     assert "GD's ratio is |1 − ηL| at every step" in ratios
@@ -339,13 +339,20 @@ def _heavy_ball_radius(lr: float, beta: float) -> float:
 def test_the_stability_map_row_says_which_cells_count_as_stable(conditioning):
     """Study p. 21 said "over all 349 stable cells" where 349 counts the cells with
     ρ < 0.99 (363 have ρ < 1)."""
-    (row,) = [c for c in conditioning.checks if c.what.startswith("stability map: the ")]
+    (row,) = [c for c in conditioning.checks if "that settle" in c.what]
     lrs, betas = np.linspace(0.02, 1.2, 14), np.linspace(0.0, 0.95, 10)  # the quick grid
     rho = np.array([[_heavy_ball_radius(a, b) for a in lrs] for b in betas])
     n99, n1 = int(np.sum(rho < 0.99)), int(np.sum(rho < 1.0))
     assert n99 < n1
-    assert (f"over all {n99} stable cells (ρ < 0.99, not diverged; {n1} cells have ρ < 1) "
-            "the share is ") in row.reason, row.reason
+    # p. 4: "the 293 stable cells that settle" and "all 349 stable cells (ρ < 0.99 …)" named
+    # two sets alike: the row says the first are some of the second, defined once
+    assert re.match(rf"stability map: share of the \d+ of the {n99} stable cells \(ρ < 0\.99, "
+                    r"not diverged\) that settle", row.what), row.what
+    assert (f"over all {n99} stable cells ({n1} cells have ρ < 1) the share is ") in \
+        row.reason, row.reason
+    (cells,) = [c for c in conditioning.checks if "divergence matches" in c.what]
+    assert cells.what == (f"stability map: share of the {rho.size} cells where divergence "
+                          "matches theory")
     (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
     assert "stable cells with no measured rate" not in block.caption
 
@@ -406,6 +413,15 @@ def test_ratio_panel_keeps_to_the_fit_windows_and_their_iterations():
     assert ys.max() < 1.0  # the 1.8 transients lie before hb's window
     assert "fit windows" in " ".join(rights[0].get_title().split())
     assert plots.audit(fig) == []
+
+
+def test_the_x3_text_calls_its_critical_point_an_inflection_point():
+    """Study p. 11: "it is a saddle" of a function of one variable, where the word is an
+    inflection point; the kind's test was "(test: higher-order)"."""
+    s = built(study.section_cubic)
+    text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
+    assert "(higher-order test); it is an inflection point (a saddle, as the analysis" in text
+    assert study._kind_1d("minimum") == "a minimum"
 
 
 def test_a_critical_point_sides_are_computed():
@@ -663,7 +679,16 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
     assert study._first_steps_text(25, None) == ""
     s = built(study.section_local_minimum)
     (fig,) = [b for b in s.doc.figures() if b.label == "xcos path"]
-    (st,) = [v for k, v in s.studies.items() if k.endswith(" / gd η = 2")]
+    # p. 16: the curve runs to x ≈ ±23 (padding), past the interval [−20, 20] the text calls
+    # the box, which was not marked
+    drawn = _drawn(fig)
+    edges = sorted(float(ln.get_xdata()[0]) for ln in drawn.axes[0].get_lines()
+                   if len(set(ln.get_xdata())) == 1 and ln.get_linestyle() == ":")
+    assert edges == [-20.0, 20.0]
+    assert drawn.axes[0].get_xlim()[0] < -20.0 < 20.0 < drawn.axes[0].get_xlim()[1]
+    assert "Dotted lines: the ends of the interval [-20, 20] in which the minima were " \
+           "searched." in fig.caption
+    (st,) = [v for k, v in s.studies.items() if k.endswith(" / GD with η = 2")]
     win = st.measurement.window
     assert win[1] > 25  # the rate study runs past the 25 steps drawn
     assert f"window k = {win[0]}–{win[1]}" in fig.caption
@@ -676,6 +701,9 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     s = built(study.section_newton_cosh)
     (c,) = [c for c in s.checks if c.what.startswith("order q of")]
     (st,) = s.studies.values()
+    # p. 18 said "The theory module notices this", a name from inside the code
+    text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
+    assert "theory module" not in text and "The analysis checks for this" in text
     # x ← x − tanh(cx)/c from 10, c = 1/2: the last triple with e_(k+1) ≥ 10³ε·e_k
     x = [10.0]
     while abs(x[-1]) > 0 and len(x) < 40:
@@ -710,8 +738,8 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     (block,) = [b for b in conditioning.doc.figures() if b.label == "x2 errors"]
     fig = _drawn(block)
     (axr,) = [ax for ax in fig.axes if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
-    assert axr.get_ylabel() == "|x₂| at k + 1 / |x₂| at k"
-    assert "ratio |x₂| at k + 1 / |x₂| at k per step" in block.caption
+    assert axr.get_ylabel() == "|x₂,ₖ₊₁| / |x₂,ₖ|"
+    assert "ratio |x₂,ₖ₊₁| / |x₂,ₖ| per step" in block.caption
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     hb = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
                   record=True).path[:, 1]
@@ -721,7 +749,7 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     assert 0 in around
     ks = ", ".join(str(k) for k in around[:-1]) + (" and " if len(around) > 1 else "") + \
         str(around[-1])
-    assert (f"A larger hollow marker (momentum η = 0.6, β = 0.5 at k = {ks}) is a ratio "
+    assert (f"A larger hollow marker (momentum with η = 0.6, β = 0.5 at k = {ks}) is a ratio "
             "equal or nearly equal to one of a series drawn before it at the same k"
             ) in block.caption
 
@@ -789,11 +817,78 @@ def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
                 every = ln.get_markevery()
                 counts[name] = counts.get(name, 0) + (len(ln.get_xdata()) if every is None
                                                       else len(every))
-    assert set(counts) == {"gd η = 0.2", "gd η = 0.05", "gd η = 1.1"}
+    assert set(counts) == {"GD with η = 0.2", "GD with η = 0.05", "GD with η = 1.1"}
     for name, n in counts.items():
         assert re.search(rf"{re.escape(name)}: {n} markers? \(k = \d+", block.caption), (
             name, n, block.caption)
     assert "spaced so that none overlaps another" in block.caption
+
+
+def test_runs_and_tests_are_named_in_words(quadratic, saddle_and_surfaces):
+    """Study pp. 2–3: the summary read "gd η = 0.2: convergence", "hessian test: the kind
+    predicted" and "(test: hessian)": code names where the pages print words."""
+    whats = [c.what for c in quadratic.checks]
+    assert "GD with η = 0.2: convergence" in whats and "GD with η = 1.1: convergence" in whats
+    assert not any(w.startswith("gd") for w in whats), whats
+    (kind,) = [c for c in saddle_and_surfaces.checks
+               if c.what == "x² − y²: kind of the critical point 0"]
+    assert kind.measured == "nondegenerate saddle (Hessian test)"
+    assert kind.decided == "Hessian test: the kind predicted"
+    assert study.run_name("lbfgs") == "L-BFGS" and study.kind_test("higher-order") == (
+        "higher-order test")
+
+
+def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(quadratic):
+    """Study pp. 2–3: the convergence rows read "linear, ρ = 0.6" without a marker, where the
+    section tables mark ρ as theory (ᵗ) or fit (ᶠ), and the x³ row was decided by
+    "Δexponent/exponent 0.022%" between two exponents the row never gave; "quadratic,
+    q = 1.79" named a kind that only the order's standard errors allow."""
+    rows = {c.what: c for c in quadratic.checks}
+    row = rows["GD with η = 0.2: convergence"]  # |1 − 0.2·2| = 0.6
+    assert (row.theory, row.measured) == ("linear, ρ = 0.6ᵗ", "linear, ρ = 0.6ᶠ")
+    s = built(study.section_cubic)
+    (row,) = [c for c in s.checks if c.what.endswith(": convergence")]
+    (st,) = s.studies.values()
+    assert row.theory == "sublinear (bound), ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk)
+    assert row.measured == f"sublinear, ∝ k^−{fmt_num(st.measurement.exponent, 4)}ᶠ"
+    assert row.decided.startswith("Δexponent/exponent")
+    assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (
+        "quadratic (within 2 s.e.)")
+    assert study._measured_kind(NS(kind="quadratic", order=1.97)) == "quadratic"
+
+
+def test_the_chain_bound_row_says_what_h_d_w_and_d_are():
+    """Study p. 7: "|dh_d/dx| ≤ (|w|·sup|a′|)ᵈ" used h_d, w and d without defining them."""
+    s = built(study.section_chain)
+    bounds = [c for c in s.checks if "≤ (|w|·sup|a′|)" in c.what]
+    assert len(bounds) == 3
+    for c in bounds:
+        assert "h_d = a(w·h_(d−1)) the output of layer d, h₀ = x, weight w = 1" in c.theory
+
+
+def test_the_saddle_states_its_step_and_the_eigenvalue_of_the_escape_time(saddle_and_surfaces):
+    """Study p. 13: η was never stated (only "1 − 2η = 0.8") and the escape time's
+    ln(1 + η|λₘᵢₙ|) left λₘᵢₙ undefined."""
+    from analysis.pages import Paragraph
+
+    texts = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)]
+    assert any("GD with step size (learning rate) η = 0.1 multiplies x by 1 − 2η = 0.8" in t
+               for t in texts), texts
+    # the start as the caption writes it, (1, 10⁻⁶), not (1, 1e−06)
+    assert any("Started at (1, 10⁻⁶), almost on the stable manifold" in t for t in texts)
+    (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
+    # Hessian diag(2, −2) of x² − y²
+    assert "η = 0.1, λ_min = -2 the negative Hessian eigenvalue, r = 1" in esc.reason
+
+
+def test_the_plateau_row_says_where_its_upper_end_comes_from():
+    """Study pp. 3, 14: "x₀ in a plateau region: 2.99 ≤ 4 ≤ 6" left the 6 unexplained: it is
+    the end of the interval searched, not of the plateau."""
+    s = built(study.section_tanh)
+    (row,) = [c for c in s.checks if c.what.startswith("x₀ = 4 lies in a plateau")]
+    lower = math.acosh(10.0)  # |tanh′| = sech² x < 0.01 ⇔ cosh x > 10
+    assert row.decided == (f"x₀ in a plateau region: {fmt_num(lower, 3)} ≤ 4 ≤ 6 (6: the end "
+                           "of the searched interval [-6, 6])"), row.decided
 
 
 def test_a_per_step_table_of_a_short_run_shows_every_step():
@@ -824,6 +919,13 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     assert len(gaps) == 6
     for c in gaps:
         assert "ᵐ" not in c.measured and "ⁿ" in c.measured, c
+    # p. 8: "box" for an interval, and a negative "largest graph-above-chord gap" unexplained
+    assert not any("box" in c.what for c in gaps)
+    (x2,) = [c for c in gaps if c.what == "x²: convex on [−2, 2]?"]
+    h = 4 / 60  # the quick grid: 61 points on [−2, 2]; f″ = 2, so the gap is −h²
+    assert (f"the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
+            f"h²·min f″/2 = {fmt_num(h * h, 3)}") in x2.reason, x2.reason
+    assert f"the gap {fmt_num(-h * h, 3)} is negative" in x2.reason
     (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
     assert "r = 1 the escape level" in esc.reason
     s = built(study.section_adaptive)
@@ -899,14 +1001,14 @@ def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(ros
     """Study pp. 36–37: GD's robust fit read 0.9996ᶠ beside the predicted 0.999601ᵗ (the %g
     format drops the trailing zeros of 0.999600), hiding the 0.21% the verdict quotes: the
     measured rate keeps at least the digits of the rate it is compared with."""
-    st = rosenbrock.studies[f"{rosenbrock.section} / GD η = 0.001"]
+    st = rosenbrock.studies[f"{rosenbrock.section} / GD with η = 0.001"]
     p, m = st.prediction.rate, st.measurement.rate
     assert round(p, 6) == 0.999601 and f"{m:.6f}" == "0.999600", (p, m)  # the case at issue
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
     (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
-              for r in t.rows if r[0] == "GD η = 0.001"]
+              for r in t.rows if r[0] == "GD with η = 0.001"]
     assert row[2] == "0.999601ᵗ" and row[5].startswith("0.999600ᶠ"), row
-    (per_step,) = [t for t in tables if str(t.title).startswith("GD η = 0.001: errors")]
+    (per_step,) = [t for t in tables if str(t.title).startswith("GD with η = 0.001: errors")]
     (fit,) = [r for r in per_step.rows if r[1] == "robust fit (measured rate)"]
     assert fit[2] == "0.999600ᶠ" and per_step.rows[-1][2] == "0.999601ᵗ"
 
@@ -955,7 +1057,7 @@ def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
     (conv,) = [t for t in tables if t.title == "Predicted and measured convergence"]
     assert [r[0] for r in conv.rows][:4] == [registry.label(m) for m in names]
-    assert "GD η = 0.001" in [r[0] for r in conv.rows]
+    assert "GD with η = 0.001" in [r[0] for r in conv.rows]
 
 
 def test_the_split_chain_figure_says_how_many_decades_its_values_span():

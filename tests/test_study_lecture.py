@@ -176,6 +176,18 @@ def test_decaying_steps_reach_the_minimum_and_constant_steps_stall(S):
     assert number(S, "decaying step η_k = η₀/(1 + γk)") < 0.05 * floor
 
 
+def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
+    """Study p. 5: the summary's SGD rows used σ, s, N and a without saying what they are, and
+    abbreviated a standard error as "se"."""
+    rows = {c.what.split(":")[0]: c for c in S.checks if c.section.startswith("SGD")}
+    assert "σ = 1 the standard deviation of the gradient noise" in rows["noise ball"].reason
+    mini = rows["Var of the minibatch gradient at B = 10"].reason
+    assert "s² the variance of the per-sample gradients, N = 100 samples" in mini
+    # η_k = 0.5/(1 + 0.25k) ≈ a/k with a = η₀/γ = 2
+    assert "a = η₀/γ = 2, σ = 1" in rows["decaying step"].reason
+    assert all(" se" not in c.decided for c in S.checks), [c.decided for c in S.checks]
+
+
 def test_schedule_closed_forms_against_hand_values():
     k = np.array([0, 24, 25, 50, 99])
     lr = 0.5
@@ -207,6 +219,10 @@ def test_nesterov_and_heavy_ball_rates(S):
     assert hb == pytest.approx((q - 1) / (q + 1), rel=0.02)
     assert ne == pytest.approx(1 - 1 / q, rel=0.02)
     assert hb < ne < (kappa - 1) / (kappa + 1)
+    # p. 4: the rows gave the rates of κ = 100 where the section before had κ = 20, unsaid
+    rows = [c.what for c in S.checks if ": rate vs " in c.what]
+    assert rows == ["heavy ball, Polyak's tuning: rate vs (√κ − 1)/(√κ + 1), κ = 100",
+                    "Nesterov, η = 1/L: rate vs 1 − 1/√κ, κ = 100"], rows
 
 
 def _heavy_ball(beta: float, steps: int) -> np.ndarray:
