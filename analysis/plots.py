@@ -151,18 +151,22 @@ class SeriesStyle:
 def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
     """The style of each label, the one mapping every figure uses.
 
-    A label that is a method name (``gd``, ``adam``) always gets that method's colour
-    (:data:`METHOD_COLORS`), line style and marker, whatever else is drawn beside it; every
+    A label that is a method, by its code name (``gd``, ``lbfgs``) or by the name documents
+    print (``GD``, ``L-BFGS``: :func:`optimizers.registry.label`), always gets that method's
+    colour (:data:`METHOD_COLORS`), line style and marker, whatever else is drawn beside it; every
     other label (``gd (2)``, ``heavy ball``) gets, in order, the first colour of
     :data:`PALETTE` then :data:`METHOD_COLORS` not taken by a label shown with it, so the
     colours of the labels shown together are distinct (up to 17 + 7 of them)."""
+    from optimizers.registry import label
+
     labels = list(dict.fromkeys(labels))
     order = list(METHOD_COLORS)
+    method_of = {name: name for name in order} | {label(name): name for name in order}
     out: dict[str, SeriesStyle] = {}
     for lab in labels:
-        if lab in METHOD_COLORS:
-            j = order.index(lab)
-            out[lab] = SeriesStyle(METHOD_COLORS[lab], linestyle(j), marker(j))
+        if lab in method_of:
+            j = order.index(method_of[lab])
+            out[lab] = SeriesStyle(METHOD_COLORS[method_of[lab]], linestyle(j), marker(j))
     taken = {s.color for s in out.values()}
     free = [c for c in dict.fromkeys((*PALETTE, *METHOD_COLORS.values())) if c not in taken]
     for i, lab in enumerate(labels):

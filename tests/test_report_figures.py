@@ -100,6 +100,10 @@ def test_every_method_has_its_own_colour_in_every_figure():
     # other labels take colours no method shown with them has
     mixed = plots.series_styles(["gd", "gd (2)", "heavy ball"])
     assert len({s.color for s in mixed.values()}) == 3
+    # a series named by the label documents print keeps its method's style
+    printed = plots.series_styles(["Newton", "L-BFGS", "heavy ball"])
+    assert printed["L-BFGS"] == plots.series_styles(["lbfgs"])["lbfgs"]
+    assert printed["Newton"].color == plots.METHOD_COLORS["newton"]
 
 
 def test_a_one_method_panel_draws_that_methods_colour():
