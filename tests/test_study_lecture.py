@@ -184,7 +184,9 @@ def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
     mini = rows["Var of the minibatch gradient at B = 10"].reason
     assert "s² the variance of the per-sample gradients, N = 100 samples" in mini
     # η_k = 0.5/(1 + 0.25k) ≈ a/k with a = η₀/γ = 2
-    assert "a = η₀/γ = 2, σ = 1" in rows["decaying step"].reason
+    (decaying,) = [c for c in S.checks if c.section.startswith("SGD")
+                   and c.what.startswith("decaying step") and "E(x_K − x*)²" in c.what]
+    assert "a = η₀/γ = 2, L = 1, σ = 1" in decaying.reason
     assert all(" se" not in c.decided for c in S.checks), [c.decided for c in S.checks]
 
 
