@@ -64,8 +64,10 @@ divergence stops it early).  Then, at most :data:`AUTO_ROUNDS` times:
   ``finite`` measurement: keep the run;
 * stochastic runs (gradient noise): at least :data:`STOCHASTIC_STEPS` steps for the level;
 
-capped by :data:`AUTO_CAP` steps and by the recording memory guard.  ``steps=K`` runs exactly K
-iterations; ``maxiter=K`` is an upper bound (with ``gtol``, default 0 here).
+capped by :data:`AUTO_CAP` steps and by the recording memory guard.  The rule that set the
+kept run's ``maxiter``, with its numbers, is :attr:`RateStudy.budget` (a :class:`Budget`).
+``steps=K`` runs exactly K iterations; ``maxiter=K`` is an upper bound (with ``gtol``, default
+0 here).
 """
 
 from __future__ import annotations
@@ -110,6 +112,30 @@ _RUN_OPTIONS = ("steps", "maxiter", "minimizer", "box", "critical_points", "gtol
 # ============================================================================ result type
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The ``maxiter`` the automatic step choice gave a run, and the rule that set it (module
+    docstring): ``first`` (the method's default, the pilot run kept), ``floor`` (the error
+    reached the rounding floor at iteration ``floor_index``: ``floor_index + margin``),
+    ``rate`` (where the measured linear ``rate`` takes the error to the floor, +10 %, +
+    ``margin``), ``tenfold`` (10 times the ``previous`` run's iterations: no linear rate to
+    extrapolate), ``stochastic`` (:data:`STOCHASTIC_STEPS` for a run with gradient noise).
+    ``wanted`` is the rule's number, ``maxiter`` that number under the cap (``capped``)."""
+
+    rule: str
+    maxiter: int
+    wanted: int
+    floor_index: int | None = None
+    margin: int | None = None
+    rate: float | None = None
+    previous: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        """Whether the cap (:func:`auto_cap`), not the rule's number, set ``maxiter``."""
+        return self.wanted > self.maxiter
+
+
 @dataclass
 class RateStudy:
     """Theory against measurement for one run (see the module docstring for the rules).
@@ -119,7 +145,9 @@ class RateStudy:
     was obtained; ``reference`` the point the theory was evaluated at (the minimizer, or the
     point described in ``minimizer_how``); ``eigenvalues``/``hessian`` the Hessian there;
     ``degenerate`` and ``leading_order`` (p of the first non-vanishing term along the
-    degenerate directions) for degenerate points; ``result`` the run (with ``path``).
+    degenerate directions) for degenerate points; ``result`` the run (with ``path``);
+    ``budget`` the rule of the automatic step choice that set the run's ``maxiter`` (None when
+    ``steps`` or ``maxiter`` was given).
     """
 
     method: str
@@ -137,6 +165,7 @@ class RateStudy:
     result: OptimizeResult
     reference: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    budget: Budget | None = None
 
     @property
     def agree(self) -> bool:
@@ -647,18 +676,21 @@ def auto_cap(n: int) -> int:
 
 
 def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stochastic: bool,
-                cap: int) -> tuple[int | None, bool]:
-    """The next ``maxiter`` of the automatic step choice and whether it is the last round
-    (``(None, True)``: keep this run).  Rules in the module docstring."""
+                cap: int) -> tuple[Budget | None, bool]:
+    """The next ``maxiter`` of the automatic step choice, with the rule that set it, and
+    whether it is the last round (``(None, True)``: keep this run).  Rules in the module
+    docstring."""
     K = int(res.nit)
     if res.status == "diverged":
         return None, True
     if stochastic:
         want = min(cap, STOCHASTIC_STEPS)
-        return (want, True) if res.status == "maxiter" and K < want else (None, True)
+        return ((Budget("stochastic", want, STOCHASTIC_STEPS), True)
+                if res.status == "maxiter" and K < want else (None, True))
     if meas.floor_index is not None:
         k = meas.floor_index + FLOOR_MARGIN
-        return (k, True) if k < K else (None, True)
+        return ((Budget("floor", k, k, floor_index=int(meas.floor_index), margin=FLOOR_MARGIN),
+                 True) if k < K else (None, True))
     if res.status != "maxiter" or K >= cap or meas.kind in ("bounded", "finite"):
         return None, True
     if meas.kind == "linear" and meas.rate is not None and 0 < meas.rate < 1 and meas.window:
@@ -670,8 +702,9 @@ def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stoch
             need = b + math.log(floor / max(float(e[b]), floor)) / math.log(meas.rate)
             want = int(math.ceil(1.1 * need)) + FLOOR_MARGIN
             if want > K:
-                return min(cap, want), False
-    return min(cap, 10 * K), False
+                return Budget("rate", min(cap, want), want, margin=FLOOR_MARGIN,
+                              rate=float(meas.rate)), False
+    return Budget("tenfold", min(cap, 10 * K), 10 * K, previous=K), False
 
 
 # ============================================================================ the study
@@ -774,10 +807,12 @@ def rate_study(
 
     stochastic = float(eff.get("noise", 0.0) or 0.0) > 0.0 or eff.get("batch_size") is not None
     auto = steps is None and maxiter is None
+    nxt = Budget("first", spec.maxiter, spec.maxiter) if auto else None
     budget = spec.maxiter if auto else maxiter
     cap = auto_cap(obj.n)
     for _ in range(AUTO_ROUNDS + 1):
         res = _run(obj, x, method, hyper, steps=steps, maxiter=budget, gtol=gtol, seed=seed)
+        rule = nxt  # the budget rule of this run
         target = locate_target(obj, res, x, minimizer=minimizer, points=points)
         meas = _measure(obj, res, target, stochastic)
         if not auto:
@@ -785,9 +820,10 @@ def rate_study(
         nxt, last = next_budget(res, meas, target, stochastic=stochastic, cap=cap)
         if nxt is None:
             break
-        budget = nxt
+        budget = nxt.maxiter
         if last:
             res = _run(obj, x, method, hyper, steps=None, maxiter=budget, gtol=gtol, seed=seed)
+            rule = nxt
             target = locate_target(obj, res, x, minimizer=minimizer, points=points)
             meas = _measure(obj, res, target, stochastic)
             break
@@ -838,6 +874,7 @@ def rate_study(
         result=res,
         reference=target.reference,
         notes=notes,
+        budget=rule,
     )
 
 

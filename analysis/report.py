@@ -1272,47 +1272,38 @@ def study_end(A: Analysis, study: Any) -> str:
                                     - np.asarray(A.cps[i].point, float)))
         where = (f", at the {kind} P{i + 1}" if dist == 0.0
                  else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
-    from analysis.rates import FLOOR_MARGIN
-
-    rule = budget_rule(study)
-    status = status_text(res.status) + (
-        f", {BUDGET_WORDS[rule].format(margin=FLOOR_MARGIN)};" if rule else ",")
+    rule = budget_text(study)
+    status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
             f"(status: {status} {grad_text(res)}{where})")
 
 
-def budget_rule(study: Any) -> str | None:
-    """The rule of the automatic iteration budget (:mod:`analysis.rates`) that set the limit
-    a rate-study run ended at, by the run's length: ``floor`` (the error reached its floor
-    at iteration f, the budget is f + :data:`analysis.rates.FLOOR_MARGIN`), ``cap``
-    (:func:`analysis.rates.auto_cap`), ``first`` (the method's default ``maxiter``: the
-    budget kept its first run); None when the run did not end at its iteration limit, its
-    steps were given, or its length is none of these."""
-    from analysis.rates import FLOOR_MARGIN, auto_cap
-    from optimizers import METHODS
-
-    res = study.result
-    given = getattr(study, "hyper", None) or {}
-    if str(res.status) != "maxiter" or "maxiter" in given or "steps" in given:
+def budget_text(study: Any) -> str | None:
+    """The rule of the automatic iteration budget that set the limit a rate-study run ended
+    at, in words with its numbers, as :func:`analysis.rates.rate_study` recorded it
+    (:class:`analysis.rates.Budget`, ``study.budget``); None when the run did not end at its
+    iteration limit or its steps were given."""
+    b = getattr(study, "budget", None)
+    if b is None or str(study.result.status) != "maxiter":
         return None
-    nit = int(res.nit)
-    fi = getattr(getattr(study, "measurement", None), "floor_index", None)
-    if fi is not None and nit == int(fi) + FLOOR_MARGIN:
-        return "floor"
-    x = getattr(res, "x", None)
-    if x is not None and nit == auto_cap(int(np.size(x))):
-        return "cap"
-    spec = METHODS.get(getattr(study, "method", None))
-    return "first" if spec is not None and nit == spec.maxiter else None
+    words = BUDGET_WORDS["cap" if b.capped else b.rule]
+    return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
+                        margin=b.margin, previous=b.previous,
+                        rate=None if b.rate is None else fmt_rate(b.rate))
 
 
-#: :func:`budget_rule`'s rules in words, where a run's status 'iteration limit' is given
-#: (``{margin}``: :data:`analysis.rates.FLOOR_MARGIN`)
+#: :class:`analysis.rates.Budget`'s rules in words, where a run's status 'iteration limit' is
+#: given (``cap``: the cap, not the rule's number, set the limit)
 BUDGET_WORDS = {
-    "floor": ("set by the automatic budget {margin} steps past the iteration where the "
-              "error reached the floor"),
-    "cap": "the automatic budget's cap",
-    "first": "the method's default, which the automatic budget kept",
+    "floor": ("set by the automatic budget {margin} steps past iteration {floor_index}, where "
+              "the error reached the floor"),
+    "cap": "the automatic budget's cap of {maxiter} iterations (its rule asked for {wanted})",
+    "first": "the method's default {maxiter}, which the automatic budget kept",
+    "rate": ("set by the automatic budget where the measured linear rate {rate} takes the "
+             "error to the floor (+10 %, + {margin} steps)"),
+    "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
+                "iterations (no linear rate to extend)"),
+    "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
 }
 
 

@@ -230,6 +230,43 @@ def test_automatic_steps_stop_just_past_the_floor(quadratics):
     assert fixed.measurement.rate == pytest.approx(0.9, rel=1e-9)
 
 
+def test_the_rate_study_records_the_rule_that_set_its_iteration_budget(quadratics):
+    """Each rule of the automatic step choice, recorded on the study with its numbers."""
+    from analysis.rates import FLOOR_MARGIN, STOCHASTIC_STEPS, auto_cap
+    from optimizers import METHODS
+
+    obj, x0 = quadratics["diag"]
+    floor = rate_study(obj, "gd", x0, lr=0.1)  # reaches the floor: re-run to floor + margin
+    b = floor.budget
+    assert (b.rule, b.floor_index, b.margin) == ("floor", floor.measurement.floor_index,
+                                                 FLOOR_MARGIN)
+    assert b.maxiter == b.wanted == floor.result.nit == b.floor_index + FLOOR_MARGIN
+    assert not b.capped
+    # Newton stops within its first budget (line search fails at the floor): the default kept
+    newton = rate_study(obj, "newton", x0)
+    assert newton.result.nit < METHODS["newton"].maxiter
+    assert (newton.budget.rule, newton.budget.maxiter) == ("first", METHODS["newton"].maxiter)
+    # linear at 1 - 0.0005 * 1: the floor lies past the cap, which sets the limit
+    slow = rate_study(obj, "gd", x0, lr=0.0005)
+    b = slow.budget
+    assert b.rule == "rate" and b.rate == pytest.approx(0.9995, rel=1e-3)
+    assert b.capped and b.maxiter == auto_cap(2) == slow.result.nit < b.wanted
+    assert b.wanted > math.log(1e-12) / math.log(0.9995)  # past 1e-12, below any floor here
+    # sublinear (x⁴): ten times the previous run, 1000 -> 10000 -> capped 100000
+    quartic = rate_study(Objective.parse("x**4"), "gd", [1.0], lr=0.1)
+    b = quartic.budget
+    assert (b.rule, b.previous, b.wanted) == ("tenfold", 10 * METHODS["gd"].maxiter,
+                                              100 * METHODS["gd"].maxiter)
+    assert b.capped and b.maxiter == auto_cap(1) == quartic.result.nit
+    # gradient noise: the stochastic minimum
+    noisy = rate_study(obj, "sgd", x0, lr=0.1, noise=0.01)
+    assert (noisy.budget.rule, noisy.budget.maxiter) == ("stochastic", STOCHASTIC_STEPS)
+    assert noisy.result.nit == STOCHASTIC_STEPS
+    # steps or maxiter given: no automatic rule
+    assert rate_study(obj, "gd", x0, lr=0.1, steps=50).budget is None
+    assert rate_study(obj, "gd", x0, lr=0.1, maxiter=50).budget is None
+
+
 def test_diverging_run_has_no_minimizer_but_theory_agrees(quadratics):
     obj, x0 = quadratics["diag"]
     s = rate_study(obj, "gd", x0, lr=0.25)  # beyond 2/L = 0.2

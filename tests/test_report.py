@@ -481,8 +481,15 @@ def test_hyperparameter_cells_nest_no_brackets_and_read_in_words():
 def test_rate_study_lengths_say_whether_the_floor_was_reached():
     from types import SimpleNamespace as NS
 
+    from analysis.rates import FLOOR_MARGIN, Budget
+
     def st(nit, status, floor_index):
-        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index))
+        # the automatic budget's floor rule, as rate_study records it, when the run's length
+        # is the floor iteration + the margin
+        budget = (Budget("floor", nit, nit, floor_index=floor_index, margin=FLOOR_MARGIN)
+                  if floor_index is not None and nit == floor_index + FLOOR_MARGIN else None)
+        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index),
+                  budget=budget)
 
     assert report.study_length_text("newton", st(26, "converged", 20)) == \
         "newton 26 iterations (floor reached)"
@@ -1450,41 +1457,45 @@ def test_reference_list_names_every_method_of_the_theory_table():
 def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     """Quadratic p. 2: adam's rate study 'ended … after 627 iterations (status: iteration
     limit …)' — 627 is the automatic budget's floor iteration + 10, which the page did not
-    say; the cap and the method's default limit are named the same way."""
+    say.  The page prints the rule the rate study recorded (with its numbers), not one
+    guessed from the run's length: a run of the method's default length whose budget the
+    linear-rate rule set is not called the default."""
     from types import SimpleNamespace as NS
 
     from analysis.compare import Comparison
-    from analysis.rates import FLOOR_MARGIN, auto_cap
+    from analysis.rates import FLOOR_MARGIN, Budget
     from optimizers import METHODS
 
     A = NS(cps=None)
 
-    def st(nit, floor_index, method="adam", n=2):
-        res = NS(x=np.full(n, 0.5), jac=np.array([1e-12, 0.0]), nit=nit, status="maxiter")
-        return NS(result=res, method=method, hyper={"lr": 0.067},
-                  measurement=NS(floor_index=floor_index),
+    def st(nit, budget, status="maxiter", n=2):
+        res = NS(x=np.full(n, 0.5), jac=np.array([1e-12, 0.0]), nit=nit, status=status)
+        return NS(result=res, method="adam", hyper={"lr": 0.067}, budget=budget,
+                  measurement=NS(floor_index=None),
                   comparison=Comparison(False, "not comparable", reason="no rate"))
 
     fi = 617
-    text = report.study_end(A, st(fi + FLOOR_MARGIN, fi))
-    assert report.budget_rule(st(fi + FLOOR_MARGIN, fi)) == "floor"
+    floor = Budget("floor", fi + FLOOR_MARGIN, fi + FLOOR_MARGIN, floor_index=fi,
+                   margin=FLOOR_MARGIN)
     assert (f"after {fi + FLOOR_MARGIN} iterations (status: iteration limit, set by the "
-            f"automatic budget {FLOOR_MARGIN} steps past the iteration where the error "
-            "reached the floor; ‖∇f‖∞ = 1e-12)") in text
-    cap = auto_cap(5)
-    assert report.budget_rule(st(cap, None, n=5)) == "cap"
-    assert "iteration limit, the automatic budget's cap;" in report.study_end(A, st(cap, None,
-                                                                                    n=5))
+            f"automatic budget {FLOOR_MARGIN} steps past iteration {fi}, where the error "
+            "reached the floor; ‖∇f‖∞ = 1e-12)") in report.study_end(A, st(fi + 10, floor))
+    capped = Budget("tenfold", 20000, 50000, previous=5000)
+    assert ("iteration limit, the automatic budget's cap of 20000 iterations (its rule asked "
+            "for 50000);") in report.study_end(A, st(20000, capped, n=5))
     first = METHODS["adam"].maxiter
-    assert report.budget_rule(st(first, None)) == "first"
-    assert "iteration limit, the method's default, which the automatic budget kept;" in \
-        report.study_end(A, st(first, None))
-    # a length no rule gives, a given budget, another status: the status alone
-    assert report.budget_rule(st(first + 1, None)) is None
-    given = st(fi + FLOOR_MARGIN, fi)
-    given.hyper["maxiter"] = fi + FLOOR_MARGIN
-    assert report.budget_rule(given) is None
-    assert "(status: iteration limit, ‖∇f‖∞" in report.study_end(A, st(first + 1, None))
+    assert (f"iteration limit, the method's default {first}, which the automatic budget "
+            "kept;") in report.study_end(A, st(first, Budget("first", first, first)))
+    rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605)
+    assert ("iteration limit, set by the automatic budget where the measured linear rate "
+            f"0.99605 takes the error to the floor (+10 %, + {FLOOR_MARGIN} steps);") in \
+        report.study_end(A, st(first, rate))
+    assert ("iteration limit, set by the automatic budget at 10 times the previous run's "
+            "300 iterations (no linear rate to extend);") in \
+        report.study_end(A, st(3000, Budget("tenfold", 3000, 3000, previous=300)))
+    # given steps (no record), another status: the status alone
+    assert "(status: iteration limit, ‖∇f‖∞" in report.study_end(A, st(first, None))
+    assert "(status: converged, ‖∇f‖∞" in report.study_end(A, st(fi, floor, "converged"))
 
 
 def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
