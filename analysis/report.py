@@ -1293,16 +1293,18 @@ def budget_text(study: Any) -> str | None:
 
 
 #: :class:`analysis.rates.Budget`'s rules in words, where a run's status 'iteration limit' is
-#: given (``cap``: the cap, not the rule's number, set the limit)
+#: given, inside its bracket: no bracket of their own (``cap``: the cap, not the rule's
+#: number, set the limit)
 BUDGET_WORDS = {
     "floor": ("set by the automatic budget {margin} steps past iteration {floor_index}, where "
               "the error reached the floor"),
-    "cap": "the automatic budget's cap of {maxiter} iterations (its rule asked for {wanted})",
+    "cap": ("the automatic budget's cap of {maxiter} iterations, below the {wanted} its rule "
+            "asked for"),
     "first": "the method's default {maxiter}, which the automatic budget kept",
     "rate": ("set by the automatic budget where the measured linear rate {rate} takes the "
-             "error to the floor (+10 %, + {margin} steps)"),
+             "error to the floor, + 10 % + {margin} steps"),
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
-                "iterations (no linear rate to extend)"),
+                "iterations, with no linear rate to extend"),
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
 }
 

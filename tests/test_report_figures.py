@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from analysis import pages, plots, report
 from analysis.compare import Comparison
+from analysis.rates import Budget
 
 # ---------------------------------------------------------------- panels keep their height
 
@@ -335,11 +336,12 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
     x = x_star + np.array([3e-6, -4e-6, 0.0, 0.0, 0.0])  # 5e-06 from x*
     res = NS(x=x, jac=np.full(5, 8.5e-4), nit=20000, status="maxiter")
     st = NS(result=res, comparison=Comparison(False, "not comparable",
-                                              reason="adam promises no rate"))
+                                              reason="adam promises no rate"),
+            budget=Budget("tenfold", 20000, 100000, previous=10000))
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20000 iterations (status: "
-        "iteration limit, the automatic budget's cap; ‖∇f‖∞ = 0.00085, 5e-06 from the "
-        "minimum P1)")
+        "iteration limit, the automatic budget's cap of 20000 iterations, below the 100000 its "
+        "rule asked for; ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
     res.x = x_star
     assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
 
