@@ -3284,7 +3284,7 @@ def _study_end(study: Any) -> str:
     if status == "maxiter":
         from analysis.rates import FLOOR_MARGIN
 
-        if budget_rule(study) == "floor":
+        if getattr(getattr(study, "budget", None), "rule", None) == "floor":
             return (f"{FLOOR_MARGIN} steps past the iteration where the error reached the "
                     "floor, where the automatic budget ends a run")
         return ("error at the floor; the run ended at its iteration budget"
