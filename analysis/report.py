@@ -83,6 +83,7 @@ from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, plural, rate_digits
 from landscape.progress import Progress, Stages
+from optimizers import registry
 from optimizers.registry import families, names
 
 # ============================================================================ ledger, results
@@ -400,11 +401,14 @@ SHOWN_HYPER = {
 }
 
 #: How the pages write a hyperparameter whose name spells a letter of the methods' formulas
-#: (``beta1`` → β₁, as Adam's m ← β₁m + (1 − β₁)g writes it; ``alpha``, ``rho``, ``eps``);
-#: names that are words (``lr``, ``momentum``, ``dampening``, ``memory``) are written as
-#: given, as the user passes them.
-HYPER_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
+#: (``beta1`` → β₁, as Adam's m ← β₁m + (1 − β₁)g writes it; ``alpha``, ``rho``, ``eps``;
+#: the step size ``lr`` → η, :data:`STEP_SIZE`); names that are words (``momentum``,
+#: ``dampening``, ``memory``) are written as given, as the user passes them.
+HYPER_SYMBOLS = {"lr": "η", "beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
                  "gamma": "γ", "tau": "τ", "eta": "η", "eta_min": "ηₘᵢₙ"}
+
+#: The step size's symbol defined in words, where a page first uses it
+STEP_SIZE = "step size (learning rate) η"
 
 
 @dataclass
@@ -418,6 +422,24 @@ class MethodRun:
     why: str
     result: Any = None
     study: Any = None
+
+    @property
+    def shown(self) -> str:
+        """How the pages print the run: the method's label (:func:`optimizers.registry.label`,
+        ``GD``, ``L-BFGS``), with the count of a repeated method (``GD (2)``); ``label`` stays
+        the key of the run in the report's data."""
+        return registry.label(self.method) + self.label[len(self.method):]
+
+
+def method_titles(methods: Sequence[str]) -> str:
+    """The methods in words for their first mention, each with the label the pages print it
+    by when the words do not start with it: ``gradient descent (GD), Adam, limited-memory
+    BFGS (L-BFGS)``."""
+    out = []
+    for m in dict.fromkeys(methods):
+        title, label = registry.title(m), registry.label(m)
+        out.append(title if title.startswith(label) else f"{title} ({label})")
+    return ", ".join(out)
 
 
 @dataclass
@@ -617,8 +639,8 @@ def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
 
 def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why, with the value:
-    ``lr = 1/L = 0.25`` (L and κ from ``curv``, :func:`default_curvature`, stated once in the
-    optimizer table's lead-in).
+    ``η = 1/L = 0.25`` (η the step size ``lr``; L and κ from ``curv``,
+    :func:`default_curvature`, stated once in the optimizer table's lead-in).
 
     GD/SGD ``lr = 1/L``; heavy ball ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``;
     Nesterov ``lr = 1/L``, ``momentum = (√κ−1)/(√κ+1)``; without a spectrum (no κ) momentum
@@ -629,7 +651,7 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     from analysis import theory
 
     L, lam = curv.L, curv.lam
-    step = f"lr = 1/L = {fmt_num(1.0 / L)}"
+    step = f"η = 1/L = {fmt_num(1.0 / L)}"
     if method in ("gd", "sgd"):
         return {"lr": 1.0 / L}, step
     if method in ("momentum", "nesterov") and lam is None:
@@ -641,11 +663,11 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     if method == "nesterov":
         lr, mom, _ = theory.nesterov_standard(lam)
         return ({"lr": lr, "momentum": mom},
-                f"lr = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
+                f"η = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
-        return {"lr": lr}, (f"lr = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
-                            "lr cross the distance")
+        return {"lr": lr}, (f"η = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
+                            "η cross the distance")
     return {}, "defaults"
 
 
@@ -925,7 +947,7 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
             f"{k} = {v} ≈ {fmt_num(float(v), 6)}" for k, v in obj.parameters.items()))
     if A.x0 is not None:
         facts.append(f"Start {start_text(A.x0, A.x0_how)}.")
-    facts.append("Methods: " + ", ".join(r.label for r in A.runs) + ".")
+    facts.append("Methods: " + method_titles([r.method for r in A.runs]) + ".")
     facts.append(f"Generated {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by {versions()}.")
     d.bullets(facts, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
@@ -1127,11 +1149,14 @@ def _gd_sentence(A: Analysis) -> str | None:
     st = gd.study
     p, m = st.prediction, st.measurement
     which = minimum_named(_which_minimum(A, st.minimizer), fmt_point(st.minimizer))
+    rest = _hyper_text("gd", st.hyper, skip=("lr",))
+    gd_with = (f"GD with {STEP_SIZE} = {fmt_num(st.hyper['lr'])}" + (f", {rest}," if rest else "")
+               if "lr" in st.hyper else f"GD ({_hyper_text('gd', st.hyper)})")
     if gd.result is not None and gd.result.status != "converged":
-        said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
+        said = (f"{gd_with} did not converge "
                 f"({_status_phrase(gd.result)}); theory is evaluated at {which}")
     else:
-        said = f"GD ({_hyper_text('gd', st.hyper)}) ran to {which}"
+        said = f"{gd_with} ran to {which}"
     if p.rate is not None and p.kind == "linear":
         said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step")
@@ -1155,14 +1180,14 @@ def _runs_sentences(A: Analysis) -> list[str]:
         where: dict[str, list[str]] = {}
         for r in conv:  # at x* (or a minimum tied with it) first, then per other point
             where.setdefault(_converged_where(A, r.result.x), []).append(
-                f"{r.label} in {plural(r.result.nit, 'iteration')}")
+                f"{r.shown} in {plural(r.result.nit, 'iteration')}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
         items.append(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
             (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
-            f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
+            f"{r.shown} ({_status_phrase(r.result)})" for r in other) + ".")
     return items
 
 
@@ -1178,17 +1203,17 @@ def _agreement_sentence(A: Analysis) -> str | None:
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         return None
-    agree = [r.label for r in studies if r.study.comparison.verdict == "agrees"]
+    agree = [r.shown for r in studies if r.study.comparison.verdict == "agrees"]
     dis = [r for r in studies if r.study.comparison.verdict == "disagrees"]
     nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
     text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
     text += f" ({', '.join(agree)})." if agree else "."
     if dis:
         text += " They disagree for " + "; ".join(
-            f"{r.label} ({r.study.comparison.reason})" for r in dis) + "."
+            f"{r.shown} ({r.study.comparison.reason})" for r in dis) + "."
     if nc:
         text += (" Not comparable (reasons under “What failed”): "
-                 + ", ".join(r.label for r in nc) + ".")
+                 + ", ".join(r.shown for r in nc) + ".")
     return text
 
 
@@ -1382,10 +1407,10 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     for r in A.runs:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
-            findings.append(f"Method {r.label} (comparison run): {prose(res.message)}")
+            findings.append(f"Method {r.shown} (comparison run): {prose(res.message)}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
-            theory.append(f"{r.label} (rate-study run): {c.verdict} — {comparison_reason(c)}"
+            theory.append(f"{r.shown} (rate-study run): {c.verdict} — {comparison_reason(c)}"
                           + study_end(A, r.study))
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
@@ -1488,6 +1513,9 @@ def how_found(cp: Any, cps: Any) -> str:
     return "exact (∇f = 0 verified by SymPy)"
 
 
+#: how the pages print a value of a critical point's ``test`` (the JSON keeps the value)
+TEST_NAMES = {"hessian": "Hessian"}
+
 #: what each value of the critical-point table's 'test' column means
 TEST_WORDS = {"hessian": "eigenvalue signs",
               "higher-order": "Taylor terms beyond the Hessian",
@@ -1503,7 +1531,8 @@ def critical_note(tests: Sequence[str], kappa: bool) -> str:
     parts = ["κ = max|λ| / min|λ|"] if kappa else []
     if used:
         parts.append("‘test’ says how the kind was decided ("
-                     + "; ".join(f"{t}: {TEST_WORDS[t]}" for t in used) + ")")
+                     + "; ".join(f"{TEST_NAMES.get(t, t)}: {TEST_WORDS[t]}" for t in used)
+                     + ")")
     return "; ".join(parts) + "." if parts else ""
 
 
@@ -1538,7 +1567,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
             item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric"),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
             cell(b, sec, item, "condition number", cp.condition_number, ehow),
-            cp.test, how_found(cp, cps),
+            TEST_NAMES.get(cp.test, cp.test), how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
              Column("κ", "r"), "test", "how found"], rows,
@@ -1846,7 +1875,7 @@ def _hyper_text(method: str, hyper: Mapping[str, Any], skip: Sequence[str] = ())
 
 def hyper_cell(r: MethodRun) -> str:
     """The optimizer table's hyperparameter cell of run ``r``: the rule of a default step
-    with its value (``lr = 1/L = 0.25``, :func:`default_hyper`; L in the lead-in), then the
+    with its value (``η = 1/L = 0.25``, :func:`default_hyper`; L in the lead-in), then the
     other settings in words (``no line search``); a given or default setting says so."""
     hyper = r.result.hyper if r.result is not None else r.hyper
     if r.why in ("given", "defaults"):
@@ -1994,15 +2023,17 @@ def _meas_cells(b: Builder, label: str, m: Any) -> tuple[str, str, str]:
     return m.kind, rate, order
 
 
-def theory_row(b: Builder, label: str, study: Any) -> list[str]:
-    """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`."""
+def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
+    """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
+    (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``)."""
     c = study.comparison
     pk, pr, po = _pred_cells(b, label, study.prediction)
     mk, mr, mo = _meas_cells(b, label, study.measurement)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
-    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction, study.measurement),
+    return [name or label, pk, pr, po, mk, mr, mo,
+            decided_by(c, study.prediction, study.measurement),
             c.verdict,
             comparison_reason(c)]
 
@@ -2365,7 +2396,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
-                      to: str = "") -> bool:
+                      to: str = "", name: str | None = None) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
@@ -2432,7 +2463,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=nw_title(label, win, at, to, chosen, steps),
+    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
                  notes=notes)
     return True
 
@@ -2577,7 +2608,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     for r in runs:
         st = r.study
         if getattr(getattr(st, "prediction", None), "kind", None) == "none":
-            silent.append(r.label)
+            silent.append(r.shown)
             continue
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
@@ -2600,7 +2631,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
                     + ")")
         else:
             tail = f" ({how})"
-        groups.setdefault(ref, {}).setdefault(tail, []).append(r.label)
+        groups.setdefault(ref, {}).setdefault(tail, []).append(r.shown)
     def group(tail: str, v: list[str]) -> str:
         return f"for {', '.join(v)}" + (tail.replace(", whose run ", ", whose runs ")
                                        if len(v) > 1 else tail)
@@ -2722,8 +2753,8 @@ def _theory(b: Builder, A: Analysis) -> None:
         return
     d.paragraph("Each method ran again from x₀ with no gradient tolerance, long enough to "
                 "reach the floating-point floor (or a cap), so that the asymptotic phase is "
-                "visible.  " + error_point_text({r.label: r.study for r in studies}))
-    rows = [theory_row(b, r.label, r.study) for r in studies]
+                "visible.  " + error_point_text({r.shown: r.study for r in studies}))
+    rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[legend_text(["theory", "fit"]), *theory_notes([r.study for r in studies])])
     where = reference_text(studies)
@@ -2732,14 +2763,14 @@ def _theory(b: Builder, A: Analysis) -> None:
                     size=SMALL, style="italic")
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
-    silent = [r.label for r in studies if r.study.prediction.kind == "none"]
+    silent = [r.shown for r in studies if r.study.prediction.kind == "none"]
     if promised:
         d.paragraph(nw_text([r.study for r in promised]))
-    to = error_points({r.label: r.study for r in studies}, A.cps)
+    to = error_points({r.shown: r.study for r in studies}, A.cps)
     for r in promised:
-        with b.guard(f"convergence table of {r.label}", note=False):
+        with b.guard(f"convergence table of {r.shown}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement",
-                              to=to.get(r.label, ""))
+                              to=to.get(r.shown, ""), name=r.shown)
     if silent:
         d.paragraph(no_ratio_table_text(silent), style="italic")
 
@@ -3215,7 +3246,8 @@ def _figures(b: Builder, A: Analysis) -> None:
     if outcome is not None:
         bm = A.basins
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
-                    f"the box, with {A.basin_method}, {outcome}; a map of one colour would "
+                    f"the box, with {registry.label(A.basin_method)}, {outcome}; a map of one "
+                    "colour would "
                     "show nothing." + landings_text(bm), style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
@@ -3225,7 +3257,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(lambda fig: plots.plot_basins(
                 bm, A.obj, xlabel=A.obj.names[0],
                 ylabel=A.obj.names[1] if A.obj.n > 1 else "y",
-                title=f"Basins of attraction of {A.basin_method} "
+                title=f"Basins of attraction of {registry.label(A.basin_method)} "
                       f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
@@ -3265,7 +3297,7 @@ def single_point_eigen_text(cp: Any) -> str:
                 "eigenvalues are in the table of critical points.")
     return ("No eigenvalue figure: the single critical point is a kink of f, where f has no "
             f"Hessian (“—” in the table of critical points); its kind ({cp.kind}) is decided "
-            f"without one (test “{cp.test}” in the table).")
+            f"without one (test “{TEST_NAMES.get(cp.test, cp.test)}” in the table).")
 
 
 def _study_end(study: Any) -> str:
@@ -3565,11 +3597,13 @@ def basin_greys_text(labels: Any) -> str:
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                 label: str = "many starts",
-                numbering: str = "the critical-point table's numbering") -> None:
+                numbering: str = "the critical-point table's numbering",
+                names: Mapping[str, str] | None = None) -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
     ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
     ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
-    critical-point table lists the points: :func:`critical_numbering`)."""
+    critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
+    tables print each run's key (:attr:`MethodRun.shown`; the key itself when missing)."""
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -3605,7 +3639,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         t_f = costs.seconds["f"]
         conv = float(np.mean(np.isin(r.status.astype(str), ("converged", "steps"))))
         rows.append([
-            lab,
+            (names or {}).get(lab, lab),
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
@@ -3636,7 +3670,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
     d.table(["ended at", "point (lowest end point)", Column("lowest final f", "r")]
-            + [Column(lab, "r") for lab in runs], rows,
+            + [Column((names or {}).get(lab, lab), "r") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
                    f"{study.tolerance_how or fmt_num(study.tolerance, 3)} of one another "
@@ -3663,7 +3697,7 @@ def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:
     exact = A.minimum is not None and bool(getattr(A.minimum, "exact", False))
     how = (f"the lowest minimum of the critical-point table ({'exact' if exact else 'numeric'})"
            if A.minimum is not None else study.f_star_how)
-    starts_body(b, "many starts", study, f_star_how=how)
+    starts_body(b, "many starts", study, f_star_how=how, names={r.label: r.shown for r in runs})
     b.data["starts"] = study.to_json()
 
 

@@ -625,14 +625,15 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     p3 = NS(point=(1.0, 1.0), value=0.0, kind="minimum")
     A = NS(cps=[p1, p3], minimum=p3, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
     gtol = [NS(name="gtol", threshold=1e-6)]
-    run = lambda label, x, nit: NS(label=label, result=NS(x=np.array(x), nit=nit,  # noqa: E731
-                                                          status="converged", criteria=gtol))
+    run = lambda label, x, nit: report.MethodRun(  # noqa: E731
+        label, label, {}, "defaults",
+        result=NS(x=np.array(x), nit=nit, status="converged", criteria=gtol))
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): newton in 24 "
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): Newton in 24 "
                     "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
-                    "x*: lbfgs in 49 iterations, bfgs in 67 iterations.")
+                    "x*: L-BFGS in 49 iterations, BFGS in 67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
     assert "not at x*" not in report._runs_sentences(A)[0]
 
