@@ -1327,7 +1327,7 @@ BUDGET_WORDS = {
             "asked for"),
     "first": "the method's default {maxiter}, which the automatic budget kept",
     "rate": ("set by the automatic budget where the measured linear rate {rate} takes the "
-             "error to the floor, + 10 % + {margin} steps"),
+             "error to the floor, + 10% + {margin} steps"),
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
                 "iterations, with no linear rate to extend"),
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",

@@ -1524,7 +1524,7 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
             "kept;") in report.study_end(A, st(first, Budget("first", first, first)))
     rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605)
     assert ("iteration limit, set by the automatic budget where the measured linear rate "
-            f"0.99605 takes the error to the floor, + 10 % + {FLOOR_MARGIN} steps;") in \
+            f"0.99605 takes the error to the floor, + 10% + {FLOOR_MARGIN} steps;") in \
         report.study_end(A, st(first, rate))
     assert ("iteration limit, set by the automatic budget at 10 times the previous run's "
             "300 iterations, with no linear rate to extend;") in \
