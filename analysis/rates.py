@@ -299,12 +299,18 @@ def _separation(p: np.ndarray, points: Sequence[np.ndarray]) -> float:
 def converged_to(x_final: np.ndarray, p: np.ndarray, x0: np.ndarray,
                  separation: float = math.inf) -> bool:
     """Whether a run from ``x0`` that ended at ``x_final`` converged to the point ``p``:
-    ``|x_final - p| <= max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, separation))``."""
+    ``|x_final - p| <=`` :func:`converged_radius`."""
     if not np.all(np.isfinite(x_final)):
         return False
+    return float(np.linalg.norm(x_final - p)) <= converged_radius(p, x0, separation)
+
+
+def converged_radius(p: np.ndarray, x0: np.ndarray, separation: float = math.inf) -> float:
+    """The distance from ``p`` within which a run from ``x0`` counts as converged to it:
+    ``max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, separation))`` (``separation``: the distance to
+    the nearest other critical point)."""
     scale = min(float(np.linalg.norm(x0 - p)), separation)
-    tol = max(1e-8 * (1.0 + float(np.linalg.norm(p))), CONVERGED_FRACTION * scale)
-    return float(np.linalg.norm(x_final - p)) <= tol
+    return max(1e-8 * (1.0 + float(np.linalg.norm(p))), CONVERGED_FRACTION * scale)
 
 
 def is_psd(eigenvalues: Sequence[float], tol: float = NUMERIC_ZERO_TOL) -> bool:
@@ -428,16 +434,17 @@ def _cp_how(cp: Any) -> str:
                 "Hessian is positive semidefinite")
     if cp.exact:
         return "exact"
-    return ("numeric: critical point found by the numeric search of obj.critical_points "
-            "(refined to 30 digits)")
+    return ("numeric: critical point found by the numeric search of obj.critical_points, "
+            "refined to 30 digits")
 
 
 def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[Any]) -> Target:
     """No minimizer: the run diverged or ended far from every critical point."""
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
-            f"the run ended at {_fmt(res.x)}, far from every critical point (status "
-            f"{res.status}, ‖∇f‖∞ = {float(np.max(np.abs(res.jac))):.3g})")
+            f"the run ended at {_fmt(res.x)}, far from every critical point ("
+            + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
+            f"{float(np.max(np.abs(res.jac))):.3g})")
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)
@@ -452,6 +459,21 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
                    "by Newton on grad f = 0 from x0")
             return Target(None, ref.point, how, comparable=diverged)
     return Target(None, None, f"none: {what}; no minimizer found near x0", comparable=False)
+
+
+def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
+    """``1.1 from the nearest, (1, 1), beyond the radius 0.22 within which a run counts as
+    converged to it; ``: how far a run that ended at ``x`` is from the nearest critical point
+    of ``points``, against :func:`converged_radius` (empty without points)."""
+    coords = [np.asarray(cp.point, dtype=float) for cp in points]
+    xk = np.asarray(x, dtype=float)
+    if not coords or not np.all(np.isfinite(xk)):
+        return ""
+    dist = [float(np.linalg.norm(xk - p)) for p in coords]
+    i = int(np.argmin(dist))
+    radius = converged_radius(coords[i], x0, _separation(coords[i], coords))
+    return (f"{dist[i]:.3g} from the nearest, {_fmt(coords[i])}, beyond the radius "
+            f"{radius:.3g} within which a run counts as converged to it; ")
 
 
 def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: Any = None,

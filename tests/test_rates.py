@@ -267,6 +267,26 @@ def test_the_rate_study_records_the_rule_that_set_its_iteration_budget(quadratic
     assert rate_study(obj, "gd", x0, lr=0.1, maxiter=50).budget is None
 
 
+def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
+    """Rosenbrock p. 2: 'far from every critical point' for a run 1.1 from x*, with no
+    radius: the text gives the distance to the nearest critical point and the radius within
+    which a run counts as converged to it, 0.1 |x0 − x*| here (one critical point)."""
+    from types import SimpleNamespace as NS
+
+    from analysis.rates import _cp_how
+
+    obj, x0 = quadratics["diag"]  # λ = 1, 10 at x* = 0
+    s = rate_study(obj, "gd", x0, lr=0.001, steps=10)
+    end = np.array([0.999 ** 10, 0.99 ** 10])
+    assert s.result.x == pytest.approx(end, rel=1e-12)
+    d, radius = float(np.linalg.norm(end)), 0.1 * math.sqrt(2.0)
+    assert (f"far from every critical point ({d:.3g} from the nearest, (0, 0), beyond the "
+            f"radius {radius:.3g} within which a run counts as converged to it; status steps"
+            ) in s.minimizer_how
+    # a numeric minimizer's provenance has no bracket of its own: the page prints it in one
+    assert "(" not in _cp_how(NS(kind="minimum", exact=False))
+
+
 def test_diverging_run_has_no_minimizer_but_theory_agrees(quadratics):
     obj, x0 = quadratics["diag"]
     s = rate_study(obj, "gd", x0, lr=0.25)  # beyond 2/L = 0.2
