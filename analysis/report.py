@@ -1132,11 +1132,13 @@ def _minimum_sentence(A: Analysis) -> str | None:
                 "has no gradient or Hessian: no Hessian-based rate applies there.")
     lam = np.sort(np.asarray(at.eigenvalues, float))
     kappa = at.condition_number
+    ehow = "exact" if getattr(at, "eigenvalues_exact", None) is not None else "numeric"
     return (
         f"{first}; the Hessian there has eigenvalues "
-        f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
-        + ("." if np.isfinite(kappa) and kappa > 0
-           else " (degenerate: no linear rate for GD)."))
+        f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)} "
+        f"({ehow}"
+        + (")." if np.isfinite(kappa) and kappa > 0
+           else "; degenerate: no linear rate for GD)."))
 
 
 def _gd_sentence(A: Analysis) -> str | None:
@@ -1217,8 +1219,9 @@ def _agreement_sentence(A: Analysis) -> str | None:
     return text
 
 
-def _threshold_sentence(A: Analysis) -> str | None:
-    """The predicted GD step-size threshold against the smallest tested step that fails."""
+def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
+    """The predicted GD step-size threshold against the smallest tested step that fails;
+    ``define``: the sentence is the first to use η, which it defines."""
     if A.lr_sweep is None or A.lr_sweep.predicted_threshold is None:
         return None
     s = A.lr_sweep
@@ -1232,9 +1235,17 @@ def _threshold_sentence(A: Analysis) -> str | None:
         obs = aside(obs, f"{plural(n_bnd, 'run')} settled on a cycle or band, "
                     + (f"{n_away} left x* for another point, " if n_away else "")
                     + f"{n_div} diverged")
-    return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
+    eta = f"the {STEP_SIZE}" if define else "η"
+    return (f"GD step-size threshold: theory says {eta} < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
-            + aside(obs, _sweep_verdict(A, s)) + ".")
+            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps and the bracket they give "
+                    f"on the threshold: figure “{sweep_title(s)}”") + ".")
+
+
+def sweep_title(sw: Any) -> str:
+    """The title of the figure of GD's step-size sweep ``sw``, which shows the tested steps
+    and the bracket they give on the threshold (the summary points to it by this title)."""
+    return f"GD from x₀: final error after {sw.steps} steps against η"
 
 
 def aside(text: str, clause: str) -> str:
@@ -1267,11 +1278,13 @@ def _summary(b: Builder, A: Analysis) -> None:
     d = b.doc
     d.heading("Summary")
     items: list[str] = [_convexity_sentence(A)]
-    items += [t for t in (_critical_points_sentence(A), _minimum_sentence(A), _gd_sentence(A))
+    gd = _gd_sentence(A)
+    items += [t for t in (_critical_points_sentence(A), _minimum_sentence(A), gd)
               if t is not None]
     items += _runs_sentences(A)
-    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A), _plateau_sentence(A))
-              if t is not None]
+    define = gd is None or STEP_SIZE not in gd  # η is defined where first used
+    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A, define),
+                          _plateau_sentence(A)) if t is not None]
     d.bullets(items)
 
 
@@ -1500,9 +1513,9 @@ def how_found(cp: Any, cps: Any) -> str:
     SymPy)`` when the exact solve was abandoned or failed (its notes say so) and the point is
     exact anyway (the numeric search's refinement matched it to simple numbers and checked
     ∇f = 0 there); ``exact (∇f = 0 verified by SymPy)`` for other exact points of a numeric
-    list (a kink: from the symbolic search of the kinks); ``numeric (‖∇f‖ = …)`` otherwise."""
+    list (a kink: from the symbolic search of the kinks); ``numeric (‖∇f‖₂ = …)`` otherwise."""
     if not cp.exact:
-        return f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})"
+        return f"numeric (‖∇f‖₂ = {fmt_num(cp.gradient_norm, 2)})"
     if getattr(cps, "method", "exact") == "exact":
         return "exact"
     if not getattr(cp, "differentiable", True):
@@ -1662,7 +1675,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
-    d.paragraph(f"Regions of the box where ‖∇f‖ < t = {fmt_num(v.threshold)} ({v.method}): "
+    d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)} ({v.method}): "
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
@@ -1709,7 +1722,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                      (r.critical_point or "none") if inside is None else
                      f"P{inside + 1} ({_KINK_WORD.get(r.critical_point, r.critical_point)})"])
     if rows:
-        d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),
+        d.table(["#", "region (per variable)", "smallest ‖∇f‖₂ at", Column("‖∇f‖₂", "r"),
                  Column("f − f*" if exact else "f − min f", "r"), "type",
                  "critical point inside"], rows,
                 title="Small-gradient regions",
@@ -1760,8 +1773,8 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False) -> s
                 "H⁻¹‖₂ (agreeing with the measured extents).  ")
     if zero:
         out += ("A region holding an exact critical point where f is differentiable has its "
-                "smallest ‖∇f‖ = 0 there, exactly.  " if kink else
-                "A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
+                "smallest ‖∇f‖₂ = 0 there, exactly.  " if kink else
+                "A region holding an exact critical point has its smallest ‖∇f‖₂ = 0 there, "
                 "exactly.  ")
     if kink:
         out += ("No gradient (kink): the region's critical point is a kink of f, where f has "
@@ -1963,11 +1976,13 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     for r in runs:
         res = r.result
         gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
-        rows.append([r.label, hyper_cell(r),
+        rows.append([r.shown, hyper_cell(r),
                      status_text(res.status),
                      cell(b, sec, r.label, "iterations", res.nit, "measured"),
                      cell(b, sec, r.label, "f evaluations", res.nfev, "measured"),
                      cell(b, sec, r.label, "gradient evaluations", res.njev, "measured"),
+                     cell(b, sec, r.label, "Hessian evaluations", res.nhev, "measured")
+                     if getattr(res, "nhev", 0) else "—",
                      cell(b, sec, r.label, "final f", res.fun, "measured", 6),
                      cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3),
                      _ended_near(A, res.x)])
@@ -1975,12 +1990,15 @@ def _optimizers(b: Builder, A: Analysis) -> None:
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 b.ledger.add(sec, r.label, f"hyper {k}", v, "setting")
     d.table(["method", "hyperparameters", "status", Column("iterations", "r"),
-             Column("f evals", "r"), Column("∇f evals", "r"), Column("final f", "r"),
-             Column("‖∇f‖∞", "r"), "ended near"], rows,
+             Column("f evals", "r"), Column("∇f evals", "r"), Column("∇²f evals", "r"),
+             Column("final f", "r"), Column("‖∇f‖∞", "r"), "ended near"], rows,
             title="Runs from the same start",
             notes=[legend_text(["measured"]) + ".  Hyperparameters not listed keep the "
                    "optimizers' defaults (PyTorch conventions; Newton: Wolfe line search and "
-                   "eigenvalue shift)."])
+                   "eigenvalue shift)"
+                   + (f"; η is the {STEP_SIZE.removesuffix(' η')}" if any(
+                       "lr" in (r.result.hyper if r.result is not None else r.hyper)
+                       for r in runs) else "") + "."])
     b.data["runs"] = {r.label: {"method": r.method, "why": r.why, **r.result.to_json()}
                       for r in runs}
 
@@ -1997,7 +2015,9 @@ def predicted_kind(p: Any, extra: str = "") -> str:
 
 def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
     sec = "theory vs measurement"
-    kind = predicted_kind(p)
+    kind_only = (p.rate is None and not p.exact and p.order is None
+                 and p.kind not in ("none", "bounded", "sublinear"))
+    kind = predicted_kind(p, "no rate" if kind_only else "")  # theory gives the kind only
     if p.kind == "sublinear" and p.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4)
     elif p.rate is None:
@@ -2181,8 +2201,9 @@ def theory_criterion(study: Any) -> tuple[str | None, str | None]:
 THEORY_HEAD = (
     "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors are measured "
-    "to, and the hyperparameters; measured by a robust fit over the window of iterations "
-    "shown.")
+    "to, and the hyperparameters; measured by a robust fit over its fit window, k = a–b "
+    "beside each measured rate and in each per-step table's title, which may run past the "
+    "rows a per-step table shows.")
 
 
 def shows_rate(study: Any) -> bool:
@@ -3269,7 +3290,7 @@ def _figures(b: Builder, A: Analysis) -> None:
         with b.guard("learning-rate figure"):
             sw = A.lr_sweep
             d.figure(lambda fig: plots.plot_lr_sweep(
-                sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
+                sw, title=sweep_title(sw),
                 fig=fig), height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "

@@ -84,6 +84,37 @@ def test_pages_print_method_labels_and_the_step_size_as_eta(small_report):
     assert "Hessian: eigenvalue signs" in text and "hessian: eigenvalue" not in text
 
 
+def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
+    """Quadratic p. 2 gave the GD step-size threshold with no pointer to the tested steps and
+    their bracket; p. 3 wrote ‖∇f‖ for a 2-norm among ‖∇f‖∞; Rosenbrock p. 2 gave the
+    minimizer's eigenvalues with no provenance, and p. 5 Newton's f and ∇f evaluations but
+    not its Hessian evaluations, which its cost weighs."""
+    path, result = small_report
+    text = squash(pdf_text(path))
+    data = json.loads(result.json.read_text())
+    steps = data["lr_sweep"]["steps"]
+    assert ("the tested steps and the bracket they give on the threshold: figure “GD from "
+            f"x₀: final error after {steps} steps against η”") in text
+    assert "Regions of the box where ‖∇f‖₂ < t = " in text
+    assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4
+    rows = list(csv.DictReader(result.csv.open()))
+    hess = {r["item"]: int(float(r["value"])) for r in rows
+            if r["quantity"] == "Hessian evaluations"}
+    assert hess == {"newton": data["runs"]["newton"]["nhev"]} and hess["newton"] > 0
+    assert "∇²f evals" in text
+    assert ("measured by a robust fit over its fit window, k = a–b beside each measured rate "
+            "and in each per-step table's title") in text
+
+
+def test_every_report_defines_eta_where_it_first_uses_it(four_reports):
+    """Rosenbrock p. 2: the summary has no GD sentence (its run ended far from x*), so the
+    step-size threshold's 'η < 2/L' was the first η of the report, undefined."""
+    for name, (res, _) in four_reports.items():
+        text = squash(pdf_text(res.pdf))
+        first = text.index("η")
+        assert text[:first + 1].endswith("step size (learning rate) η"), (name, text[:first + 1])
+
+
 def test_method_titles_and_shown_names():
     assert report.method_titles(["gd", "adam", "lbfgs", "newton"]) == (
         "gradient descent (GD), Adam, limited-memory BFGS (L-BFGS), Newton's method")
@@ -223,6 +254,7 @@ def test_atomic_files_get_the_usual_permissions(tmp_path):
 
 #: ledger quantities of the report's tables and where the same number lives in its JSON
 _RUN_FIELDS = {"iterations": "nit", "f evaluations": "nfev", "gradient evaluations": "njev",
+               "Hessian evaluations": "nhev",
                "final f": "fun"}
 _RATE_FIELDS = {"predicted rate": ("predicted", "rate"), "predicted order": ("predicted", "order"),
                 "predicted exponent": ("predicted", "exponent"),
@@ -844,7 +876,7 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     # every bound is numeric: the note explains no exact bound (Himmelblau p. 3)
     assert "ᵉ" not in "".join(row[1] for row in table.rows)
     assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
-    assert "smallest ‖∇f‖ = 0 there" in table.notes[0]
+    assert "smallest ‖∇f‖₂ = 0 there" in table.notes[0]
 
 
 def test_critical_point_note_explains_only_what_the_table_shows():

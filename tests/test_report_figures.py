@@ -574,7 +574,7 @@ def test_how_found_is_true_to_the_search_that_ran():
         "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
     assert report.how_found(cp, NS(method="exact", notes=[])) == "exact"
     assert report.how_found(NS(exact=False, gradient_norm=3e-23), numeric) == \
-        "numeric (‖∇f‖ = 3e-23)"
+        "numeric (‖∇f‖₂ = 3e-23)"
 
 
 def test_window_cut_caption_names_the_actual_minimizer():
