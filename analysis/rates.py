@@ -64,8 +64,10 @@ divergence stops it early).  Then, at most :data:`AUTO_ROUNDS` times:
   ``finite`` measurement: keep the run;
 * stochastic runs (gradient noise): at least :data:`STOCHASTIC_STEPS` steps for the level;
 
-capped by :data:`AUTO_CAP` steps and by the recording memory guard.  ``steps=K`` runs exactly K
-iterations; ``maxiter=K`` is an upper bound (with ``gtol``, default 0 here).
+capped by :data:`AUTO_CAP` steps and by the recording memory guard.  The rule that set the
+kept run's ``maxiter``, with its numbers, is :attr:`RateStudy.budget` (a :class:`Budget`).
+``steps=K`` runs exactly K iterations; ``maxiter=K`` is an upper bound (with ``gtol``, default
+0 here).
 """
 
 from __future__ import annotations
@@ -110,6 +112,30 @@ _RUN_OPTIONS = ("steps", "maxiter", "minimizer", "box", "critical_points", "gtol
 # ============================================================================ result type
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The ``maxiter`` the automatic step choice gave a run, and the rule that set it (module
+    docstring): ``first`` (the method's default, the pilot run kept), ``floor`` (the error
+    reached the rounding floor at iteration ``floor_index``: ``floor_index + margin``),
+    ``rate`` (where the measured linear ``rate`` takes the error to the floor, +10 %, +
+    ``margin``), ``tenfold`` (10 times the ``previous`` run's iterations: no linear rate to
+    extrapolate), ``stochastic`` (:data:`STOCHASTIC_STEPS` for a run with gradient noise).
+    ``wanted`` is the rule's number, ``maxiter`` that number under the cap (``capped``)."""
+
+    rule: str
+    maxiter: int
+    wanted: int
+    floor_index: int | None = None
+    margin: int | None = None
+    rate: float | None = None
+    previous: int | None = None
+
+    @property
+    def capped(self) -> bool:
+        """Whether the cap (:func:`auto_cap`), not the rule's number, set ``maxiter``."""
+        return self.wanted > self.maxiter
+
+
 @dataclass
 class RateStudy:
     """Theory against measurement for one run (see the module docstring for the rules).
@@ -119,7 +145,9 @@ class RateStudy:
     was obtained; ``reference`` the point the theory was evaluated at (the minimizer, or the
     point described in ``minimizer_how``); ``eigenvalues``/``hessian`` the Hessian there;
     ``degenerate`` and ``leading_order`` (p of the first non-vanishing term along the
-    degenerate directions) for degenerate points; ``result`` the run (with ``path``).
+    degenerate directions) for degenerate points; ``result`` the run (with ``path``);
+    ``budget`` the rule of the automatic step choice that set the run's ``maxiter`` (None when
+    ``steps`` or ``maxiter`` was given).
     """
 
     method: str
@@ -137,6 +165,7 @@ class RateStudy:
     result: OptimizeResult
     reference: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    budget: Budget | None = None
 
     @property
     def agree(self) -> bool:
@@ -270,12 +299,18 @@ def _separation(p: np.ndarray, points: Sequence[np.ndarray]) -> float:
 def converged_to(x_final: np.ndarray, p: np.ndarray, x0: np.ndarray,
                  separation: float = math.inf) -> bool:
     """Whether a run from ``x0`` that ended at ``x_final`` converged to the point ``p``:
-    ``|x_final - p| <= max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, separation))``."""
+    ``|x_final - p| <=`` :func:`converged_radius`."""
     if not np.all(np.isfinite(x_final)):
         return False
+    return float(np.linalg.norm(x_final - p)) <= converged_radius(p, x0, separation)
+
+
+def converged_radius(p: np.ndarray, x0: np.ndarray, separation: float = math.inf) -> float:
+    """The distance from ``p`` within which a run from ``x0`` counts as converged to it:
+    ``max(1e-8 (1 + |p|), 0.1 min(|x0 - p|, separation))`` (``separation``: the distance to
+    the nearest other critical point)."""
     scale = min(float(np.linalg.norm(x0 - p)), separation)
-    tol = max(1e-8 * (1.0 + float(np.linalg.norm(p))), CONVERGED_FRACTION * scale)
-    return float(np.linalg.norm(x_final - p)) <= tol
+    return max(1e-8 * (1.0 + float(np.linalg.norm(p))), CONVERGED_FRACTION * scale)
 
 
 def is_psd(eigenvalues: Sequence[float], tol: float = NUMERIC_ZERO_TOL) -> bool:
@@ -399,16 +434,17 @@ def _cp_how(cp: Any) -> str:
                 "Hessian is positive semidefinite")
     if cp.exact:
         return "exact"
-    return ("numeric: critical point found by the numeric search of obj.critical_points "
-            "(refined to 30 digits)")
+    return ("numeric: critical point found by the numeric search of obj.critical_points, "
+            "refined to 30 digits")
 
 
 def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[Any]) -> Target:
     """No minimizer: the run diverged or ended far from every critical point."""
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
-            f"the run ended at {_fmt(res.x)}, far from every critical point (status "
-            f"{res.status}, ‖∇f‖∞ = {float(np.max(np.abs(res.jac))):.3g})")
+            f"the run ended at {_fmt(res.x)}, far from every critical point ("
+            + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
+            f"{float(np.max(np.abs(res.jac))):.3g})")
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)
@@ -423,6 +459,21 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
                    "by Newton on grad f = 0 from x0")
             return Target(None, ref.point, how, comparable=diverged)
     return Target(None, None, f"none: {what}; no minimizer found near x0", comparable=False)
+
+
+def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
+    """``1.1 from the nearest, (1, 1), beyond the radius 0.22 within which a run counts as
+    converged to it; ``: how far a run that ended at ``x`` is from the nearest critical point
+    of ``points``, against :func:`converged_radius` (empty without points)."""
+    coords = [np.asarray(cp.point, dtype=float) for cp in points]
+    xk = np.asarray(x, dtype=float)
+    if not coords or not np.all(np.isfinite(xk)):
+        return ""
+    dist = [float(np.linalg.norm(xk - p)) for p in coords]
+    i = int(np.argmin(dist))
+    radius = converged_radius(coords[i], x0, _separation(coords[i], coords))
+    return (f"{dist[i]:.3g} from the nearest, {_fmt(coords[i])}, beyond the radius "
+            f"{radius:.3g} within which a run counts as converged to it; ")
 
 
 def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: Any = None,
@@ -647,18 +698,21 @@ def auto_cap(n: int) -> int:
 
 
 def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stochastic: bool,
-                cap: int) -> tuple[int | None, bool]:
-    """The next ``maxiter`` of the automatic step choice and whether it is the last round
-    (``(None, True)``: keep this run).  Rules in the module docstring."""
+                cap: int) -> tuple[Budget | None, bool]:
+    """The next ``maxiter`` of the automatic step choice, with the rule that set it, and
+    whether it is the last round (``(None, True)``: keep this run).  Rules in the module
+    docstring."""
     K = int(res.nit)
     if res.status == "diverged":
         return None, True
     if stochastic:
         want = min(cap, STOCHASTIC_STEPS)
-        return (want, True) if res.status == "maxiter" and K < want else (None, True)
+        return ((Budget("stochastic", want, STOCHASTIC_STEPS), True)
+                if res.status == "maxiter" and K < want else (None, True))
     if meas.floor_index is not None:
         k = meas.floor_index + FLOOR_MARGIN
-        return (k, True) if k < K else (None, True)
+        return ((Budget("floor", k, k, floor_index=int(meas.floor_index), margin=FLOOR_MARGIN),
+                 True) if k < K else (None, True))
     if res.status != "maxiter" or K >= cap or meas.kind in ("bounded", "finite"):
         return None, True
     if meas.kind == "linear" and meas.rate is not None and 0 < meas.rate < 1 and meas.window:
@@ -670,8 +724,9 @@ def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stoch
             need = b + math.log(floor / max(float(e[b]), floor)) / math.log(meas.rate)
             want = int(math.ceil(1.1 * need)) + FLOOR_MARGIN
             if want > K:
-                return min(cap, want), False
-    return min(cap, 10 * K), False
+                return Budget("rate", min(cap, want), want, margin=FLOOR_MARGIN,
+                              rate=float(meas.rate)), False
+    return Budget("tenfold", min(cap, 10 * K), 10 * K, previous=K), False
 
 
 # ============================================================================ the study
@@ -774,10 +829,12 @@ def rate_study(
 
     stochastic = float(eff.get("noise", 0.0) or 0.0) > 0.0 or eff.get("batch_size") is not None
     auto = steps is None and maxiter is None
+    nxt = Budget("first", spec.maxiter, spec.maxiter) if auto else None
     budget = spec.maxiter if auto else maxiter
     cap = auto_cap(obj.n)
     for _ in range(AUTO_ROUNDS + 1):
         res = _run(obj, x, method, hyper, steps=steps, maxiter=budget, gtol=gtol, seed=seed)
+        rule = nxt  # the budget rule of this run
         target = locate_target(obj, res, x, minimizer=minimizer, points=points)
         meas = _measure(obj, res, target, stochastic)
         if not auto:
@@ -785,9 +842,10 @@ def rate_study(
         nxt, last = next_budget(res, meas, target, stochastic=stochastic, cap=cap)
         if nxt is None:
             break
-        budget = nxt
+        budget = nxt.maxiter
         if last:
             res = _run(obj, x, method, hyper, steps=None, maxiter=budget, gtol=gtol, seed=seed)
+            rule = nxt
             target = locate_target(obj, res, x, minimizer=minimizer, points=points)
             meas = _measure(obj, res, target, stochastic)
             break
@@ -838,6 +896,7 @@ def rate_study(
         result=res,
         reference=target.reference,
         notes=notes,
+        budget=rule,
     )
 
 

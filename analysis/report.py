@@ -83,6 +83,7 @@ from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, plural, rate_digits
 from landscape.progress import Progress, Stages
+from optimizers import registry
 from optimizers.registry import families, names
 
 # ============================================================================ ledger, results
@@ -400,11 +401,14 @@ SHOWN_HYPER = {
 }
 
 #: How the pages write a hyperparameter whose name spells a letter of the methods' formulas
-#: (``beta1`` → β₁, as Adam's m ← β₁m + (1 − β₁)g writes it; ``alpha``, ``rho``, ``eps``);
-#: names that are words (``lr``, ``momentum``, ``dampening``, ``memory``) are written as
-#: given, as the user passes them.
-HYPER_SYMBOLS = {"beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
+#: (``beta1`` → β₁, as Adam's m ← β₁m + (1 − β₁)g writes it; ``alpha``, ``rho``, ``eps``;
+#: the step size ``lr`` → η, :data:`STEP_SIZE`); names that are words (``momentum``,
+#: ``dampening``, ``memory``) are written as given, as the user passes them.
+HYPER_SYMBOLS = {"lr": "η", "beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
                  "gamma": "γ", "tau": "τ", "eta": "η", "eta_min": "ηₘᵢₙ"}
+
+#: The step size's symbol defined in words, where a page first uses it
+STEP_SIZE = "step size (learning rate) η"
 
 
 @dataclass
@@ -418,6 +422,24 @@ class MethodRun:
     why: str
     result: Any = None
     study: Any = None
+
+    @property
+    def shown(self) -> str:
+        """How the pages print the run: the method's label (:func:`optimizers.registry.label`,
+        ``GD``, ``L-BFGS``), with the count of a repeated method (``GD (2)``); ``label`` stays
+        the key of the run in the report's data."""
+        return registry.label(self.method) + self.label[len(self.method):]
+
+
+def method_titles(methods: Sequence[str]) -> str:
+    """The methods in words for their first mention, each with the label the pages print it
+    by when the words do not start with it: ``gradient descent (GD), Adam, limited-memory
+    BFGS (L-BFGS)``."""
+    out = []
+    for m in dict.fromkeys(methods):
+        title, label = registry.title(m), registry.label(m)
+        out.append(title if title.startswith(label) else f"{title} ({label})")
+    return ", ".join(out)
 
 
 @dataclass
@@ -617,8 +639,8 @@ def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
 
 def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why, with the value:
-    ``lr = 1/L = 0.25`` (L and κ from ``curv``, :func:`default_curvature`, stated once in the
-    optimizer table's lead-in).
+    ``η = 1/L = 0.25`` (η the step size ``lr``; L and κ from ``curv``,
+    :func:`default_curvature`, stated once in the optimizer table's lead-in).
 
     GD/SGD ``lr = 1/L``; heavy ball ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``;
     Nesterov ``lr = 1/L``, ``momentum = (√κ−1)/(√κ+1)``; without a spectrum (no κ) momentum
@@ -629,7 +651,7 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     from analysis import theory
 
     L, lam = curv.L, curv.lam
-    step = f"lr = 1/L = {fmt_num(1.0 / L)}"
+    step = f"η = 1/L = {fmt_num(1.0 / L)}"
     if method in ("gd", "sgd"):
         return {"lr": 1.0 / L}, step
     if method in ("momentum", "nesterov") and lam is None:
@@ -641,11 +663,11 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     if method == "nesterov":
         lr, mom, _ = theory.nesterov_standard(lam)
         return ({"lr": lr, "momentum": mom},
-                f"lr = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
+                f"η = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
         lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
-        return {"lr": lr}, (f"lr = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
-                            "lr cross the distance")
+        return {"lr": lr}, (f"η = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
+                            "η cross the distance")
     return {}, "defaults"
 
 
@@ -925,7 +947,7 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
             f"{k} = {v} ≈ {fmt_num(float(v), 6)}" for k, v in obj.parameters.items()))
     if A.x0 is not None:
         facts.append(f"Start {start_text(A.x0, A.x0_how)}.")
-    facts.append("Methods: " + ", ".join(r.label for r in A.runs) + ".")
+    facts.append("Methods: " + method_titles([r.method for r in A.runs]) + ".")
     facts.append(f"Generated {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by {versions()}.")
     d.bullets(facts, size=SMALL + 0.5)
     d.paragraph("How each number was obtained (marker after the number):", weight="bold",
@@ -1110,11 +1132,13 @@ def _minimum_sentence(A: Analysis) -> str | None:
                 "has no gradient or Hessian: no Hessian-based rate applies there.")
     lam = np.sort(np.asarray(at.eigenvalues, float))
     kappa = at.condition_number
+    ehow = "exact" if getattr(at, "eigenvalues_exact", None) is not None else "numeric"
     return (
         f"{first}; the Hessian there has eigenvalues "
-        f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)}"
-        + ("." if np.isfinite(kappa) and kappa > 0
-           else " (degenerate: no linear rate for GD)."))
+        f"{', '.join(fmt_num(v) for v in lam)}, condition number κ = {fmt_num(kappa)} "
+        f"({ehow}"
+        + (")." if np.isfinite(kappa) and kappa > 0
+           else "; degenerate: no linear rate for GD)."))
 
 
 def _gd_sentence(A: Analysis) -> str | None:
@@ -1127,11 +1151,14 @@ def _gd_sentence(A: Analysis) -> str | None:
     st = gd.study
     p, m = st.prediction, st.measurement
     which = minimum_named(_which_minimum(A, st.minimizer), fmt_point(st.minimizer))
+    rest = _hyper_text("gd", st.hyper, skip=("lr",))
+    gd_with = (f"GD with {STEP_SIZE} = {fmt_num(st.hyper['lr'])}" + (f", {rest}," if rest else "")
+               if "lr" in st.hyper else f"GD ({_hyper_text('gd', st.hyper)})")
     if gd.result is not None and gd.result.status != "converged":
-        said = (f"GD ({_hyper_text('gd', st.hyper)}) did not converge "
+        said = (f"{gd_with} did not converge "
                 f"({_status_phrase(gd.result)}); theory is evaluated at {which}")
     else:
-        said = f"GD ({_hyper_text('gd', st.hyper)}) ran to {which}"
+        said = f"{gd_with} ran to {which}"
     if p.rate is not None and p.kind == "linear":
         said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step")
@@ -1155,14 +1182,14 @@ def _runs_sentences(A: Analysis) -> list[str]:
         where: dict[str, list[str]] = {}
         for r in conv:  # at x* (or a minimum tied with it) first, then per other point
             where.setdefault(_converged_where(A, r.result.x), []).append(
-                f"{r.label} in {plural(r.result.nit, 'iteration')}")
+                f"{r.shown} in {plural(r.result.nit, 'iteration')}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
         items.append(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
             (f"{w}: " if w else "") + ", ".join(v) for w, v in groups) + ".")
     if other:
         items.append("Did not converge, comparison runs from x₀: " + "; ".join(
-            f"{r.label} ({_status_phrase(r.result)})" for r in other) + ".")
+            f"{r.shown} ({_status_phrase(r.result)})" for r in other) + ".")
     return items
 
 
@@ -1178,22 +1205,23 @@ def _agreement_sentence(A: Analysis) -> str | None:
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         return None
-    agree = [r.label for r in studies if r.study.comparison.verdict == "agrees"]
+    agree = [r.shown for r in studies if r.study.comparison.verdict == "agrees"]
     dis = [r for r in studies if r.study.comparison.verdict == "disagrees"]
     nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
     text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
     text += f" ({', '.join(agree)})." if agree else "."
     if dis:
         text += " They disagree for " + "; ".join(
-            f"{r.label} ({r.study.comparison.reason})" for r in dis) + "."
+            f"{r.shown} ({r.study.comparison.reason})" for r in dis) + "."
     if nc:
         text += (" Not comparable (reasons under “What failed”): "
-                 + ", ".join(r.label for r in nc) + ".")
+                 + ", ".join(r.shown for r in nc) + ".")
     return text
 
 
-def _threshold_sentence(A: Analysis) -> str | None:
-    """The predicted GD step-size threshold against the smallest tested step that fails."""
+def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
+    """The predicted GD step-size threshold against the smallest tested step that fails;
+    ``define``: the sentence is the first to use η, which it defines."""
     if A.lr_sweep is None or A.lr_sweep.predicted_threshold is None:
         return None
     s = A.lr_sweep
@@ -1207,9 +1235,17 @@ def _threshold_sentence(A: Analysis) -> str | None:
         obs = aside(obs, f"{plural(n_bnd, 'run')} settled on a cycle or band, "
                     + (f"{n_away} left x* for another point, " if n_away else "")
                     + f"{n_div} diverged")
-    return (f"GD step-size threshold: theory says η < {s.threshold_basis} = "
+    eta = f"the {STEP_SIZE}" if define else "η"
+    return (f"GD step-size threshold: theory says {eta} < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
-            + aside(obs, _sweep_verdict(A, s)) + ".")
+            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps and the bracket they give "
+                    f"on the threshold: figure “{sweep_title(s)}”") + ".")
+
+
+def sweep_title(sw: Any) -> str:
+    """The title of the figure of GD's step-size sweep ``sw``, which shows the tested steps
+    and the bracket they give on the threshold (the summary points to it by this title)."""
+    return f"GD from x₀: final error after {sw.steps} steps against η"
 
 
 def aside(text: str, clause: str) -> str:
@@ -1242,11 +1278,13 @@ def _summary(b: Builder, A: Analysis) -> None:
     d = b.doc
     d.heading("Summary")
     items: list[str] = [_convexity_sentence(A)]
-    items += [t for t in (_critical_points_sentence(A), _minimum_sentence(A), _gd_sentence(A))
+    gd = _gd_sentence(A)
+    items += [t for t in (_critical_points_sentence(A), _minimum_sentence(A), gd)
               if t is not None]
     items += _runs_sentences(A)
-    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A), _plateau_sentence(A))
-              if t is not None]
+    define = gd is None or STEP_SIZE not in gd  # η is defined where first used
+    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A, define),
+                          _plateau_sentence(A)) if t is not None]
     d.bullets(items)
 
 
@@ -1272,47 +1310,40 @@ def study_end(A: Analysis, study: Any) -> str:
                                     - np.asarray(A.cps[i].point, float)))
         where = (f", at the {kind} P{i + 1}" if dist == 0.0
                  else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
-    from analysis.rates import FLOOR_MARGIN
-
-    rule = budget_rule(study)
-    status = status_text(res.status) + (
-        f", {BUDGET_WORDS[rule].format(margin=FLOOR_MARGIN)};" if rule else ",")
+    rule = budget_text(study)
+    status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
             f"(status: {status} {grad_text(res)}{where})")
 
 
-def budget_rule(study: Any) -> str | None:
-    """The rule of the automatic iteration budget (:mod:`analysis.rates`) that set the limit
-    a rate-study run ended at, by the run's length: ``floor`` (the error reached its floor
-    at iteration f, the budget is f + :data:`analysis.rates.FLOOR_MARGIN`), ``cap``
-    (:func:`analysis.rates.auto_cap`), ``first`` (the method's default ``maxiter``: the
-    budget kept its first run); None when the run did not end at its iteration limit, its
-    steps were given, or its length is none of these."""
-    from analysis.rates import FLOOR_MARGIN, auto_cap
-    from optimizers import METHODS
-
-    res = study.result
-    given = getattr(study, "hyper", None) or {}
-    if str(res.status) != "maxiter" or "maxiter" in given or "steps" in given:
+def budget_text(study: Any) -> str | None:
+    """The rule of the automatic iteration budget that set the limit a rate-study run ended
+    at, in words with its numbers, as :func:`analysis.rates.rate_study` recorded it
+    (:class:`analysis.rates.Budget`, ``study.budget``); None when the run did not end at its
+    iteration limit or its steps were given."""
+    b = getattr(study, "budget", None)
+    if b is None or str(study.result.status) != "maxiter":
         return None
-    nit = int(res.nit)
-    fi = getattr(getattr(study, "measurement", None), "floor_index", None)
-    if fi is not None and nit == int(fi) + FLOOR_MARGIN:
-        return "floor"
-    x = getattr(res, "x", None)
-    if x is not None and nit == auto_cap(int(np.size(x))):
-        return "cap"
-    spec = METHODS.get(getattr(study, "method", None))
-    return "first" if spec is not None and nit == spec.maxiter else None
+    words = BUDGET_WORDS["cap" if b.capped else b.rule]
+    return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
+                        margin=b.margin, previous=b.previous,
+                        rate=None if b.rate is None else fmt_rate(b.rate))
 
 
-#: :func:`budget_rule`'s rules in words, where a run's status 'iteration limit' is given
-#: (``{margin}``: :data:`analysis.rates.FLOOR_MARGIN`)
+#: :class:`analysis.rates.Budget`'s rules in words, where a run's status 'iteration limit' is
+#: given, inside its bracket: no bracket of their own (``cap``: the cap, not the rule's
+#: number, set the limit)
 BUDGET_WORDS = {
-    "floor": ("set by the automatic budget {margin} steps past the iteration where the "
-              "error reached the floor"),
-    "cap": "the automatic budget's cap",
-    "first": "the method's default, which the automatic budget kept",
+    "floor": ("set by the automatic budget {margin} steps past iteration {floor_index}, where "
+              "the error reached the floor"),
+    "cap": ("the automatic budget's cap of {maxiter} iterations, below the {wanted} its rule "
+            "asked for"),
+    "first": "the method's default {maxiter}, which the automatic budget kept",
+    "rate": ("set by the automatic budget where the measured linear rate {rate} takes the "
+             "error to the floor, + 10% + {margin} steps"),
+    "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
+                "iterations, with no linear rate to extend"),
+    "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
 }
 
 
@@ -1389,10 +1420,10 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     for r in A.runs:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
-            findings.append(f"Method {r.label} (comparison run): {prose(res.message)}")
+            findings.append(f"Method {r.shown} (comparison run): {prose(res.message)}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
-            theory.append(f"{r.label} (rate-study run): {c.verdict} — {comparison_reason(c)}"
+            theory.append(f"{r.shown} (rate-study run): {c.verdict} — {comparison_reason(c)}"
                           + study_end(A, r.study))
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
@@ -1482,9 +1513,9 @@ def how_found(cp: Any, cps: Any) -> str:
     SymPy)`` when the exact solve was abandoned or failed (its notes say so) and the point is
     exact anyway (the numeric search's refinement matched it to simple numbers and checked
     ∇f = 0 there); ``exact (∇f = 0 verified by SymPy)`` for other exact points of a numeric
-    list (a kink: from the symbolic search of the kinks); ``numeric (‖∇f‖ = …)`` otherwise."""
+    list (a kink: from the symbolic search of the kinks); ``numeric (‖∇f‖₂ = …)`` otherwise."""
     if not cp.exact:
-        return f"numeric (‖∇f‖ = {fmt_num(cp.gradient_norm, 2)})"
+        return f"numeric (‖∇f‖₂ = {fmt_num(cp.gradient_norm, 2)})"
     if getattr(cps, "method", "exact") == "exact":
         return "exact"
     if not getattr(cp, "differentiable", True):
@@ -1494,6 +1525,9 @@ def how_found(cp: Any, cps: Any) -> str:
         return "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
     return "exact (∇f = 0 verified by SymPy)"
 
+
+#: how the pages print a value of a critical point's ``test`` (the JSON keeps the value)
+TEST_NAMES = {"hessian": "Hessian"}
 
 #: what each value of the critical-point table's 'test' column means
 TEST_WORDS = {"hessian": "eigenvalue signs",
@@ -1510,7 +1544,8 @@ def critical_note(tests: Sequence[str], kappa: bool) -> str:
     parts = ["κ = max|λ| / min|λ|"] if kappa else []
     if used:
         parts.append("‘test’ says how the kind was decided ("
-                     + "; ".join(f"{t}: {TEST_WORDS[t]}" for t in used) + ")")
+                     + "; ".join(f"{TEST_NAMES.get(t, t)}: {TEST_WORDS[t]}" for t in used)
+                     + ")")
     return "; ".join(parts) + "." if parts else ""
 
 
@@ -1545,7 +1580,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
             item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric"),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
             cell(b, sec, item, "condition number", cp.condition_number, ehow),
-            cp.test, how_found(cp, cps),
+            TEST_NAMES.get(cp.test, cp.test), how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
              Column("κ", "r"), "test", "how found"], rows,
@@ -1640,7 +1675,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
-    d.paragraph(f"Regions of the box where ‖∇f‖ < t = {fmt_num(v.threshold)} ({v.method}): "
+    d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)} ({v.method}): "
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
@@ -1687,7 +1722,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                      (r.critical_point or "none") if inside is None else
                      f"P{inside + 1} ({_KINK_WORD.get(r.critical_point, r.critical_point)})"])
     if rows:
-        d.table(["#", "region (per variable)", "smallest ‖∇f‖ at", Column("‖∇f‖", "r"),
+        d.table(["#", "region (per variable)", "smallest ‖∇f‖₂ at", Column("‖∇f‖₂", "r"),
                  Column("f − f*" if exact else "f − min f", "r"), "type",
                  "critical point inside"], rows,
                 title="Small-gradient regions",
@@ -1738,8 +1773,8 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False) -> s
                 "H⁻¹‖₂ (agreeing with the measured extents).  ")
     if zero:
         out += ("A region holding an exact critical point where f is differentiable has its "
-                "smallest ‖∇f‖ = 0 there, exactly.  " if kink else
-                "A region holding an exact critical point has its smallest ‖∇f‖ = 0 there, "
+                "smallest ‖∇f‖₂ = 0 there, exactly.  " if kink else
+                "A region holding an exact critical point has its smallest ‖∇f‖₂ = 0 there, "
                 "exactly.  ")
     if kink:
         out += ("No gradient (kink): the region's critical point is a kink of f, where f has "
@@ -1853,7 +1888,7 @@ def _hyper_text(method: str, hyper: Mapping[str, Any], skip: Sequence[str] = ())
 
 def hyper_cell(r: MethodRun) -> str:
     """The optimizer table's hyperparameter cell of run ``r``: the rule of a default step
-    with its value (``lr = 1/L = 0.25``, :func:`default_hyper`; L in the lead-in), then the
+    with its value (``η = 1/L = 0.25``, :func:`default_hyper`; L in the lead-in), then the
     other settings in words (``no line search``); a given or default setting says so."""
     hyper = r.result.hyper if r.result is not None else r.hyper
     if r.why in ("given", "defaults"):
@@ -1941,11 +1976,13 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     for r in runs:
         res = r.result
         gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
-        rows.append([r.label, hyper_cell(r),
+        rows.append([r.shown, hyper_cell(r),
                      status_text(res.status),
                      cell(b, sec, r.label, "iterations", res.nit, "measured"),
                      cell(b, sec, r.label, "f evaluations", res.nfev, "measured"),
                      cell(b, sec, r.label, "gradient evaluations", res.njev, "measured"),
+                     cell(b, sec, r.label, "Hessian evaluations", res.nhev, "measured")
+                     if getattr(res, "nhev", 0) else "—",
                      cell(b, sec, r.label, "final f", res.fun, "measured", 6),
                      cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3),
                      _ended_near(A, res.x)])
@@ -1953,12 +1990,15 @@ def _optimizers(b: Builder, A: Analysis) -> None:
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 b.ledger.add(sec, r.label, f"hyper {k}", v, "setting")
     d.table(["method", "hyperparameters", "status", Column("iterations", "r"),
-             Column("f evals", "r"), Column("∇f evals", "r"), Column("final f", "r"),
-             Column("‖∇f‖∞", "r"), "ended near"], rows,
+             Column("f evals", "r"), Column("∇f evals", "r"), Column("∇²f evals", "r"),
+             Column("final f", "r"), Column("‖∇f‖∞", "r"), "ended near"], rows,
             title="Runs from the same start",
             notes=[legend_text(["measured"]) + ".  Hyperparameters not listed keep the "
                    "optimizers' defaults (PyTorch conventions; Newton: Wolfe line search and "
-                   "eigenvalue shift)."])
+                   "eigenvalue shift)"
+                   + (f"; η is the {STEP_SIZE.removesuffix(' η')}" if any(
+                       "lr" in (r.result.hyper if r.result is not None else r.hyper)
+                       for r in runs) else "") + "."])
     b.data["runs"] = {r.label: {"method": r.method, "why": r.why, **r.result.to_json()}
                       for r in runs}
 
@@ -1975,7 +2015,9 @@ def predicted_kind(p: Any, extra: str = "") -> str:
 
 def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
     sec = "theory vs measurement"
-    kind = predicted_kind(p)
+    kind_only = (p.rate is None and not p.exact and p.order is None
+                 and p.kind not in ("none", "bounded", "sublinear"))
+    kind = predicted_kind(p, "no rate" if kind_only else "")  # theory gives the kind only
     if p.kind == "sublinear" and p.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4)
     elif p.rate is None:
@@ -2012,8 +2054,9 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "") -> tuple[str, st
     return m.kind, rate, order
 
 
-def theory_row(b: Builder, label: str, study: Any) -> list[str]:
-    """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`."""
+def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
+    """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
+    (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``)."""
     c = study.comparison
     pk, pr, po = _pred_cells(b, label, study.prediction)
     mk, mr, mo = _meas_cells(b, label, study.measurement,
@@ -2021,7 +2064,8 @@ def theory_row(b: Builder, label: str, study: Any) -> list[str]:
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
-    return [label, pk, pr, po, mk, mr, mo, decided_by(c, study.prediction, study.measurement),
+    return [name or label, pk, pr, po, mk, mr, mo,
+            decided_by(c, study.prediction, study.measurement),
             c.verdict,
             comparison_reason(c)]
 
@@ -2169,8 +2213,9 @@ def theory_criterion(study: Any) -> tuple[str | None, str | None]:
 THEORY_HEAD = (
     "Rate = factor by which ‖xₖ − x*‖ shrinks per iteration (asymptotically); order = q in "
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors are measured "
-    "to, and the hyperparameters; measured by a robust fit over the window of iterations "
-    "shown.")
+    "to, and the hyperparameters; measured by a robust fit over its fit window, k = a–b "
+    "beside each measured rate and in each per-step table's title, which may run past the "
+    "rows a per-step table shows.")
 
 
 def shows_rate(study: Any) -> bool:
@@ -2385,7 +2430,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
-                      to: str = "") -> bool:
+                      to: str = "", name: str | None = None) -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
@@ -2452,7 +2497,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
-    b.doc.table(cols, body, title=nw_title(label, win, at, to, chosen, steps),
+    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
                  notes=notes)
     return True
 
@@ -2597,7 +2642,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     for r in runs:
         st = r.study
         if getattr(getattr(st, "prediction", None), "kind", None) == "none":
-            silent.append(r.label)
+            silent.append(r.shown)
             continue
         pt = None if st.reference is None else fmt_point(st.reference)
         ref = "no point" if pt is None else f"x = {pt}"
@@ -2620,7 +2665,7 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
                     + ")")
         else:
             tail = f" ({how})"
-        groups.setdefault(ref, {}).setdefault(tail, []).append(r.label)
+        groups.setdefault(ref, {}).setdefault(tail, []).append(r.shown)
     def group(tail: str, v: list[str]) -> str:
         return f"for {', '.join(v)}" + (tail.replace(", whose run ", ", whose runs ")
                                        if len(v) > 1 else tail)
@@ -2742,8 +2787,8 @@ def _theory(b: Builder, A: Analysis) -> None:
         return
     d.paragraph("Each method ran again from x₀ with no gradient tolerance, long enough to "
                 "reach the floating-point floor (or a cap), so that the asymptotic phase is "
-                "visible.  " + error_point_text({r.label: r.study for r in studies}))
-    rows = [theory_row(b, r.label, r.study) for r in studies]
+                "visible.  " + error_point_text({r.shown: r.study for r in studies}))
+    rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[legend_text(["theory", "fit"]), *theory_notes([r.study for r in studies])])
     where = reference_text(studies)
@@ -2752,14 +2797,14 @@ def _theory(b: Builder, A: Analysis) -> None:
                     size=SMALL, style="italic")
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
-    silent = [r.label for r in studies if r.study.prediction.kind == "none"]
+    silent = [r.shown for r in studies if r.study.prediction.kind == "none"]
     if promised:
         d.paragraph(nw_text([r.study for r in promised]))
-    to = error_points({r.label: r.study for r in studies}, A.cps)
+    to = error_points({r.shown: r.study for r in studies}, A.cps)
     for r in promised:
-        with b.guard(f"convergence table of {r.label}", note=False):
+        with b.guard(f"convergence table of {r.shown}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement",
-                              to=to.get(r.label, ""))
+                              to=to.get(r.shown, ""), name=r.shown)
     if silent:
         d.paragraph(no_ratio_table_text(silent), style="italic")
 
@@ -3235,7 +3280,8 @@ def _figures(b: Builder, A: Analysis) -> None:
     if outcome is not None:
         bm = A.basins
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
-                    f"the box, with {A.basin_method}, {outcome}; a map of one colour would "
+                    f"the box, with {registry.label(A.basin_method)}, {outcome}; a map of one "
+                    "colour would "
                     "show nothing." + landings_text(bm), style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
@@ -3245,7 +3291,7 @@ def _figures(b: Builder, A: Analysis) -> None:
             d.figure(lambda fig: plots.plot_basins(
                 bm, A.obj, xlabel=A.obj.names[0],
                 ylabel=A.obj.names[1] if A.obj.n > 1 else "y",
-                title=f"Basins of attraction of {A.basin_method} "
+                title=f"Basins of attraction of {registry.label(A.basin_method)} "
                       f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption="Each start of a grid over the box is coloured by the critical point "
@@ -3257,7 +3303,7 @@ def _figures(b: Builder, A: Analysis) -> None:
         with b.guard("learning-rate figure"):
             sw = A.lr_sweep
             d.figure(lambda fig: plots.plot_lr_sweep(
-                sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
+                sw, title=sweep_title(sw),
                 fig=fig), height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
@@ -3285,7 +3331,7 @@ def single_point_eigen_text(cp: Any) -> str:
                 "eigenvalues are in the table of critical points.")
     return ("No eigenvalue figure: the single critical point is a kink of f, where f has no "
             f"Hessian (“—” in the table of critical points); its kind ({cp.kind}) is decided "
-            f"without one (test “{cp.test}” in the table).")
+            f"without one (test “{TEST_NAMES.get(cp.test, cp.test)}” in the table).")
 
 
 def _study_end(study: Any) -> str:
@@ -3304,7 +3350,7 @@ def _study_end(study: Any) -> str:
     if status == "maxiter":
         from analysis.rates import FLOOR_MARGIN
 
-        if budget_rule(study) == "floor":
+        if getattr(getattr(study, "budget", None), "rule", None) == "floor":
             return (f"{FLOOR_MARGIN} steps past the iteration where the error reached the "
                     "floor, where the automatic budget ends a run")
         return ("error at the floor; the run ended at its iteration budget"
@@ -3585,11 +3631,13 @@ def basin_greys_text(labels: Any) -> str:
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                 label: str = "many starts",
-                numbering: str = "the critical-point table's numbering") -> None:
+                numbering: str = "the critical-point table's numbering",
+                names: Mapping[str, str] | None = None) -> None:
     """The ECDF of cost to reach the target, the cost table and the table of where the starts
     ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
     ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
-    critical-point table lists the points: :func:`critical_numbering`)."""
+    critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
+    tables print each run's key (:attr:`MethodRun.shown`; the key itself when missing)."""
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -3625,7 +3673,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         t_f = costs.seconds["f"]
         conv = float(np.mean(np.isin(r.status.astype(str), ("converged", "steps"))))
         rows.append([
-            lab,
+            (names or {}).get(lab, lab),
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
@@ -3656,7 +3704,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
     d.table(["ended at", "point (lowest end point)", Column("lowest final f", "r")]
-            + [Column(lab, "r") for lab in runs], rows,
+            + [Column((names or {}).get(lab, lab), "r") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
                    f"{study.tolerance_how or fmt_num(study.tolerance, 3)} of one another "
@@ -3683,7 +3731,7 @@ def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:
     exact = A.minimum is not None and bool(getattr(A.minimum, "exact", False))
     how = (f"the lowest minimum of the critical-point table ({'exact' if exact else 'numeric'})"
            if A.minimum is not None else study.f_star_how)
-    starts_body(b, "many starts", study, f_star_how=how)
+    starts_body(b, "many starts", study, f_star_how=how, names={r.label: r.shown for r in runs})
     b.data["starts"] = study.to_json()
 
 

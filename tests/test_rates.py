@@ -230,6 +230,63 @@ def test_automatic_steps_stop_just_past_the_floor(quadratics):
     assert fixed.measurement.rate == pytest.approx(0.9, rel=1e-9)
 
 
+def test_the_rate_study_records_the_rule_that_set_its_iteration_budget(quadratics):
+    """Each rule of the automatic step choice, recorded on the study with its numbers."""
+    from analysis.rates import FLOOR_MARGIN, STOCHASTIC_STEPS, auto_cap
+    from optimizers import METHODS
+
+    obj, x0 = quadratics["diag"]
+    floor = rate_study(obj, "gd", x0, lr=0.1)  # reaches the floor: re-run to floor + margin
+    b = floor.budget
+    assert (b.rule, b.floor_index, b.margin) == ("floor", floor.measurement.floor_index,
+                                                 FLOOR_MARGIN)
+    assert b.maxiter == b.wanted == floor.result.nit == b.floor_index + FLOOR_MARGIN
+    assert not b.capped
+    # Newton stops within its first budget (line search fails at the floor): the default kept
+    newton = rate_study(obj, "newton", x0)
+    assert newton.result.nit < METHODS["newton"].maxiter
+    assert (newton.budget.rule, newton.budget.maxiter) == ("first", METHODS["newton"].maxiter)
+    # linear at 1 - 0.0005 * 1: the floor lies past the cap, which sets the limit
+    slow = rate_study(obj, "gd", x0, lr=0.0005)
+    b = slow.budget
+    assert b.rule == "rate" and b.rate == pytest.approx(0.9995, rel=1e-3)
+    assert b.capped and b.maxiter == auto_cap(2) == slow.result.nit < b.wanted
+    assert b.wanted > math.log(1e-12) / math.log(0.9995)  # past 1e-12, below any floor here
+    # sublinear (x⁴): ten times the previous run, 1000 -> 10000 -> capped 100000
+    quartic = rate_study(Objective.parse("x**4"), "gd", [1.0], lr=0.1)
+    b = quartic.budget
+    assert (b.rule, b.previous, b.wanted) == ("tenfold", 10 * METHODS["gd"].maxiter,
+                                              100 * METHODS["gd"].maxiter)
+    assert b.capped and b.maxiter == auto_cap(1) == quartic.result.nit
+    # gradient noise: the stochastic minimum
+    noisy = rate_study(obj, "sgd", x0, lr=0.1, noise=0.01)
+    assert (noisy.budget.rule, noisy.budget.maxiter) == ("stochastic", STOCHASTIC_STEPS)
+    assert noisy.result.nit == STOCHASTIC_STEPS
+    # steps or maxiter given: no automatic rule
+    assert rate_study(obj, "gd", x0, lr=0.1, steps=50).budget is None
+    assert rate_study(obj, "gd", x0, lr=0.1, maxiter=50).budget is None
+
+
+def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
+    """Rosenbrock p. 2: 'far from every critical point' for a run 1.1 from x*, with no
+    radius: the text gives the distance to the nearest critical point and the radius within
+    which a run counts as converged to it, 0.1 |x0 − x*| here (one critical point)."""
+    from types import SimpleNamespace as NS
+
+    from analysis.rates import _cp_how
+
+    obj, x0 = quadratics["diag"]  # λ = 1, 10 at x* = 0
+    s = rate_study(obj, "gd", x0, lr=0.001, steps=10)
+    end = np.array([0.999 ** 10, 0.99 ** 10])
+    assert s.result.x == pytest.approx(end, rel=1e-12)
+    d, radius = float(np.linalg.norm(end)), 0.1 * math.sqrt(2.0)
+    assert (f"far from every critical point ({d:.3g} from the nearest, (0, 0), beyond the "
+            f"radius {radius:.3g} within which a run counts as converged to it; status steps"
+            ) in s.minimizer_how
+    # a numeric minimizer's provenance has no bracket of its own: the page prints it in one
+    assert "(" not in _cp_how(NS(kind="minimum", exact=False))
+
+
 def test_diverging_run_has_no_minimizer_but_theory_agrees(quadratics):
     obj, x0 = quadratics["diag"]
     s = rate_study(obj, "gd", x0, lr=0.25)  # beyond 2/L = 0.2

@@ -58,6 +58,70 @@ def test_writes_pdf_json_csv_with_searchable_tables(small_report):
     assert its and int(its[0]["value"]) == data["runs"]["gd"]["nit"]
 
 
+def test_pages_print_method_labels_and_the_step_size_as_eta(small_report):
+    """The pages printed the code names ('Methods: gd, newton', 'newton in 1 iteration', a
+    theory row 'gd') and the argument name 'lr = 1/L'; they print the registry's labels (the
+    title page gives the names in words), η for the step size (defined where first used)
+    and 'Hessian' for the critical-point test, while the JSON keeps the code names."""
+    from optimizers import registry
+
+    path, result = small_report
+    text = squash(pdf_text(path))
+    data = json.loads(result.json.read_text())
+    assert set(data["runs"]) == set(data["methods"]) == {"gd", "newton"}
+    assert data["critical_points"]["critical_points"][0]["test"] == "hessian"
+    assert (f"Methods: {registry.title('gd')} ({registry.label('gd')}), "
+            f"{registry.title('newton')}.") in text  # "Newton's method" starts with "Newton"
+    lr = data["methods"]["gd"]["hyper"]["lr"]
+    first = text.index("η")
+    assert text[first - len("step size (learning rate) "):].startswith(
+        f"step size (learning rate) η = {report.fmt_num(lr)}")
+    assert re.search(r"\blr\b", text) is None, re.findall(r".{40}\blr\b.{40}", text)
+    assert f"η = 1/L = {report.fmt_num(lr)}; no line search" in text
+    nit = data["runs"]["newton"]["nit"]
+    assert f"Newton in {nit} iteration" in text and "newton in" not in text
+    assert re.search(r"\bGD Linear\b|\bGD linear\b", text), "theory row named GD"
+    assert "Hessian: eigenvalue signs" in text and "hessian: eigenvalue" not in text
+
+
+def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
+    """Quadratic p. 2 gave the GD step-size threshold with no pointer to the tested steps and
+    their bracket; p. 3 wrote ‖∇f‖ for a 2-norm among ‖∇f‖∞; Rosenbrock p. 2 gave the
+    minimizer's eigenvalues with no provenance, and p. 5 Newton's f and ∇f evaluations but
+    not its Hessian evaluations, which its cost weighs."""
+    path, result = small_report
+    text = squash(pdf_text(path))
+    data = json.loads(result.json.read_text())
+    steps = data["lr_sweep"]["steps"]
+    assert ("the tested steps and the bracket they give on the threshold: figure “GD from "
+            f"x₀: final error after {steps} steps against η”") in text
+    assert "Regions of the box where ‖∇f‖₂ < t = " in text
+    assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4
+    rows = list(csv.DictReader(result.csv.open()))
+    hess = {r["item"]: int(float(r["value"])) for r in rows
+            if r["quantity"] == "Hessian evaluations"}
+    assert hess == {"newton": data["runs"]["newton"]["nhev"]} and hess["newton"] > 0
+    assert "∇²f evals" in text
+    assert ("measured by a robust fit over its fit window, k = a–b beside each measured rate "
+            "and in each per-step table's title") in text
+
+
+def test_every_report_defines_eta_where_it_first_uses_it(four_reports):
+    """Rosenbrock p. 2: the summary has no GD sentence (its run ended far from x*), so the
+    step-size threshold's 'η < 2/L' was the first η of the report, undefined."""
+    for name, (res, _) in four_reports.items():
+        text = squash(pdf_text(res.pdf))
+        first = text.index("η")
+        assert text[:first + 1].endswith("step size (learning rate) η"), (name, text[:first + 1])
+
+
+def test_method_titles_and_shown_names():
+    assert report.method_titles(["gd", "adam", "lbfgs", "newton"]) == (
+        "gradient descent (GD), Adam, limited-memory BFGS (L-BFGS), Newton's method")
+    run = report.MethodRun("lbfgs (2)", "lbfgs", {}, "defaults")
+    assert (run.shown, run.label) == ("L-BFGS (2)", "lbfgs (2)")
+
+
 def test_pdf_text_is_selectable(tmp_path):
     doc = report.Builder("Test document")
     doc.doc.heading("Theory against measurement")
@@ -190,6 +254,7 @@ def test_atomic_files_get_the_usual_permissions(tmp_path):
 
 #: ledger quantities of the report's tables and where the same number lives in its JSON
 _RUN_FIELDS = {"iterations": "nit", "f evaluations": "nfev", "gradient evaluations": "njev",
+               "Hessian evaluations": "nhev",
                "final f": "fun"}
 _RATE_FIELDS = {"predicted rate": ("predicted", "rate"), "predicted order": ("predicted", "order"),
                 "predicted exponent": ("predicted", "exponent"),
@@ -270,7 +335,7 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     summary used to say it "ran to x = (0, 0) (the lowest minimum)"."""
     res = four_reports["kink"][0]
     text = squash(pdf_text(res.pdf))
-    assert "GD (" in text
+    assert "GD with step size (learning rate) η = " in text
     assert "ran to x = (0, 0)" not in text and "ran to x* = (0, 0)" not in text
     assert "did not converge" in text
     assert "theory is evaluated at x* = (0, 0), where" in text  # not "x = (0, 0) (x*)"
@@ -335,27 +400,27 @@ def test_reference_text_says_briefly_why_the_point_is_not_the_runs_limit():
     far = ("none: the run ended at (7e-12, -4.8), far from every critical point (status "
            "line_search_failed, |grad f|_inf = 4.81); theory evaluated at the minimum (0, 0) "
            "nearest to x0 (exact)")
-    runs = [NS(label="gd", study=NS(reference=[0.0, 0.0], minimizer=[0.0, 0.0],
-                                    minimizer_how="exact")),
-            NS(label="newton", study=NS(reference=[0.0, 0.0], minimizer=None,
-                                        minimizer_how=far)),
-            NS(label="bfgs", study=NS(reference=[0.0, 0.0], minimizer=None,
-                                      minimizer_how=far.replace("4.81", "1")))]
+    def run(name, **study):
+        return report.MethodRun(name, name, {}, "defaults", study=NS(**study))
+
+    runs = [run("gd", reference=[0.0, 0.0], minimizer=[0.0, 0.0], minimizer_how="exact"),
+            run("newton", reference=[0.0, 0.0], minimizer=None, minimizer_how=far),
+            run("bfgs", reference=[0.0, 0.0], minimizer=None,
+                minimizer_how=far.replace("4.81", "1"))]
     text = report.reference_text(runs)
     # one point, named once (the kink report listed (0, 0) in two groups)
-    assert text == ["x = (0, 0) for gd (exact), and for newton, bfgs, whose runs did not "
+    assert text == ["x = (0, 0) for GD (exact), and for Newton, BFGS, whose runs did not "
                     "converge to a critical point (see the table; theory evaluated at the "
                     "exact minimum nearest to x₀)"]
     assert "(none:" not in text[0] and "|grad f|" not in text[0]  # no contradiction, no repeat
     assert text[0].count("(0, 0)") == 1
-    runs.append(NS(label="cg", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
-                                        minimizer_how="numeric")))
-    assert report.reference_text(runs)[1] == "x = (1, 0) for cg (numeric)"
+    runs.append(run("cg", reference=[1.0, 0.0], minimizer=[1.0, 0.0], minimizer_how="numeric"))
+    assert report.reference_text(runs)[1] == "x = (1, 0) for CG (numeric)"
     # rosenbrock5 p. 6 listed adam, whose prediction is 'none', where theory was evaluated
-    runs.append(NS(label="adam", study=NS(reference=[1.0, 0.0], minimizer=[1.0, 0.0],
-                                          minimizer_how="exact", prediction=NS(kind="none"))))
+    runs.append(run("adam", reference=[1.0, 0.0], minimizer=[1.0, 0.0], minimizer_how="exact",
+                    prediction=NS(kind="none")))
     *where, last = report.reference_text(runs)
-    assert "adam" not in " ".join(where) and last.startswith("no rate evaluated for adam:")
+    assert "Adam" not in " ".join(where) and last.startswith("no rate evaluated for Adam:")
 
 
 def test_sweep_verdict_judges_against_the_curvature_along_the_run():
@@ -404,10 +469,10 @@ def test_every_default_step_says_where_its_L_is_taken():
     assert curv.text() == ("L = 4, the largest Hessian eigenvalue at the minimizer P1 = (3, 2), "
                            "exact")
     hyper, why = report.default_hyper("gd", curv, 1.0)
-    assert hyper == {"lr": 0.25} and why == "lr = 1/L = 0.25"
+    assert hyper == {"lr": 0.25} and why == "η = 1/L = 0.25"
     curv = report.default_curvature(None, 30.0)
     assert curv.L == 30.0 and curv.text() == "L = 30, the smoothness constant on the box"
-    assert report.default_hyper("gd", curv, 1.0) == ({"lr": 1.0 / 30.0}, "lr = 1/L = 0.03333")
+    assert report.default_hyper("gd", curv, 1.0) == ({"lr": 1.0 / 30.0}, "η = 1/L = 0.03333")
     curv = report.default_curvature([1.0, 4.0], 30.0, L_path=9.0, at="P1 = (3, 2)")
     assert curv.text() == ("L = 9, the largest Hessian eigenvalue on the segment from x₀ to the "
                            "minimizer P1 = (3, 2), above 4 at the minimizer")
@@ -434,10 +499,10 @@ def test_momentum_defaults_state_the_kappa_they_use():
     for method, power in (("momentum", 2), ("nesterov", 1)):
         hyper, why = report.default_hyper(method, curv, 9.0)
         assert abs(((s - 1) / (s + 1)) ** power - hyper["momentum"]) < 1e-4
-        assert why.startswith("lr = 1/L = 3.435e-05, ") and "(L" not in why
+        assert why.startswith("η = 1/L = 3.435e-05, ") and "(L" not in why
     curv = report.default_curvature([1.0, 4.0], 30.0)
     hyper, why = report.default_hyper("momentum", curv, 1.0)
-    assert why == "lr = 1/L = 0.25, Polyak's momentum ((√κ−1)/(√κ+1))² = 0.1111"  # κ = 4
+    assert why == "η = 1/L = 0.25, Polyak's momentum ((√κ−1)/(√κ+1))² = 0.1111"  # κ = 4
     assert hyper["momentum"] == pytest.approx(1 / 9)
     assert curv.text(kappa=True).endswith(
         "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")
@@ -459,14 +524,14 @@ def test_hyperparameter_cells_nest_no_brackets_and_read_in_words():
     hyper, why = report.default_hyper("gd", curv, 1.0)
     gd = report.MethodRun("gd", "gd", hyper, why,
                           result=NS(hyper={"lr": 0.25, "line_search": "none"}))
-    assert report.hyper_cell(gd) == "lr = 1/L = 0.25; no line search"
+    assert report.hyper_cell(gd) == "η = 1/L = 0.25; no line search"
     mom = report.MethodRun("momentum", "momentum", *report.default_hyper("momentum", curv, 1.0))
     bfgs = report.MethodRun("bfgs", "bfgs", {}, "defaults",
                             result=NS(hyper={"line_search": "wolfe"}))
     assert report.hyper_cell(bfgs) == "the method's defaults: Wolfe line search"
     given = report.MethodRun("gd", "gd", {"lr": 0.1}, "given",
                              result=NS(hyper={"lr": 0.1, "line_search": "armijo"}))
-    assert report.hyper_cell(given) == "lr = 0.1, Armijo line search, as given"
+    assert report.hyper_cell(given) == "η = 0.1, Armijo line search, as given"
     A = NS(curvature=curv)
     assert report.curvature_text(A, [gd, bfgs]) == (
         "  The default steps use L = 4, the largest Hessian eigenvalue at the minimizer "
@@ -481,8 +546,15 @@ def test_hyperparameter_cells_nest_no_brackets_and_read_in_words():
 def test_rate_study_lengths_say_whether_the_floor_was_reached():
     from types import SimpleNamespace as NS
 
+    from analysis.rates import FLOOR_MARGIN, Budget
+
     def st(nit, status, floor_index):
-        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index))
+        # the automatic budget's floor rule, as rate_study records it, when the run's length
+        # is the floor iteration + the margin
+        budget = (Budget("floor", nit, nit, floor_index=floor_index, margin=FLOOR_MARGIN)
+                  if floor_index is not None and nit == floor_index + FLOOR_MARGIN else None)
+        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index),
+                  budget=budget)
 
     assert report.study_length_text("newton", st(26, "converged", 20)) == \
         "newton 26 iterations (floor reached)"
@@ -804,7 +876,7 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     # every bound is numeric: the note explains no exact bound (Himmelblau p. 3)
     assert "ᵉ" not in "".join(row[1] for row in table.rows)
     assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
-    assert "smallest ‖∇f‖ = 0 there" in table.notes[0]
+    assert "smallest ‖∇f‖₂ = 0 there" in table.notes[0]
 
 
 def test_critical_point_note_explains_only_what_the_table_shows():
@@ -823,7 +895,7 @@ def test_critical_point_note_explains_only_what_the_table_shows():
     assert "nondifferentiable: f has no Hessian" in note
     assert "κ =" not in note and "hessian:" not in note and "higher-order" not in note
     assert report.critical_note(["hessian", "hessian"], True) == (
-        "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (hessian: eigenvalue signs).")
+        "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (Hessian: eigenvalue signs).")
 
 
 def test_per_step_lead_in_names_only_the_rows_the_tables_have():
@@ -1411,14 +1483,16 @@ def test_hyperparameter_cells_write_a_letter_name_as_the_letter():
     assert report.hyper_cell(adam) == "lr = 0.067; β₁ = 0.9, β₂ = 0.999"
     rms = report.MethodRun("rmsprop", "rmsprop", {}, "given")
     rms.result = NS_result(METHODS["rmsprop"], lr=0.01)
-    assert report.hyper_cell(rms) == "lr = 0.01, α = 0.99, as given"
+    assert report.hyper_cell(rms) == "η = 0.01, α = 0.99, as given"
     # the letters are the ones the optimizers' own descriptions of the names give
     for name in ("beta1", "beta2", "alpha", "rho", "eps"):
         helps = [h.help for s in METHODS.values() for k, h in s.hyper.items() if k == name]
         assert helps and all(report.HYPER_SYMBOLS[name] in h for h in helps), (name, helps)
-    # names that are words stay as given
+    # the step size is η, as the methods' formulas write it; names that are words stay as given
     assert report.hyper_cell(report.MethodRun("gd", "gd", {"lr": 0.5}, "given")) == \
-        "lr = 0.5, as given"
+        "η = 0.5, as given"
+    assert report.hyper_cell(report.MethodRun(
+        "lbfgs", "lbfgs", {"memory": 5}, "given")) == "memory = 5, as given"
 
 
 def NS_result(spec, **given):
@@ -1434,57 +1508,65 @@ def test_reference_list_names_every_method_of_the_theory_table():
     from types import SimpleNamespace as NS
 
     def run(label, kind):
-        return NS(label=label, study=NS(reference=[0.0, 0.0], minimizer=[0.0, 0.0],
-                                        minimizer_how="exact", prediction=NS(kind=kind)))
+        return report.MethodRun(label, label, {}, "defaults", study=NS(
+            reference=[0.0, 0.0], minimizer=[0.0, 0.0], minimizer_how="exact",
+            prediction=NS(kind=kind)))
 
     runs = [run("gd", "bounded"), run("adam", "none"), run("momentum", "bounded"),
             run("cg", "none")]
     text = "; ".join(report.reference_text(runs))
-    assert text == ("x = (0, 0) for gd, momentum (exact); no rate evaluated for adam, cg: "
+    assert text == ("x = (0, 0) for GD, momentum (exact); no rate evaluated for Adam, CG: "
                     "theory promises none (reasons in the table “"
                     + report.THEORY_TABLE + "”)")
     for r in runs:
-        assert re.search(rf"\b{r.label}\b", text)
+        assert re.search(rf"\b{r.shown}\b", text)
 
 
 def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     """Quadratic p. 2: adam's rate study 'ended … after 627 iterations (status: iteration
     limit …)' — 627 is the automatic budget's floor iteration + 10, which the page did not
-    say; the cap and the method's default limit are named the same way."""
+    say.  The page prints the rule the rate study recorded (with its numbers), not one
+    guessed from the run's length: a run of the method's default length whose budget the
+    linear-rate rule set is not called the default."""
     from types import SimpleNamespace as NS
 
     from analysis.compare import Comparison
-    from analysis.rates import FLOOR_MARGIN, auto_cap
+    from analysis.rates import FLOOR_MARGIN, Budget
     from optimizers import METHODS
 
     A = NS(cps=None)
 
-    def st(nit, floor_index, method="adam", n=2):
-        res = NS(x=np.full(n, 0.5), jac=np.array([1e-12, 0.0]), nit=nit, status="maxiter")
-        return NS(result=res, method=method, hyper={"lr": 0.067},
-                  measurement=NS(floor_index=floor_index),
+    def st(nit, budget, status="maxiter", n=2):
+        res = NS(x=np.full(n, 0.5), jac=np.array([1e-12, 0.0]), nit=nit, status=status)
+        return NS(result=res, method="adam", hyper={"lr": 0.067}, budget=budget,
+                  measurement=NS(floor_index=None),
                   comparison=Comparison(False, "not comparable", reason="no rate"))
 
     fi = 617
-    text = report.study_end(A, st(fi + FLOOR_MARGIN, fi))
-    assert report.budget_rule(st(fi + FLOOR_MARGIN, fi)) == "floor"
+    floor = Budget("floor", fi + FLOOR_MARGIN, fi + FLOOR_MARGIN, floor_index=fi,
+                   margin=FLOOR_MARGIN)
     assert (f"after {fi + FLOOR_MARGIN} iterations (status: iteration limit, set by the "
-            f"automatic budget {FLOOR_MARGIN} steps past the iteration where the error "
-            "reached the floor; ‖∇f‖∞ = 1e-12)") in text
-    cap = auto_cap(5)
-    assert report.budget_rule(st(cap, None, n=5)) == "cap"
-    assert "iteration limit, the automatic budget's cap;" in report.study_end(A, st(cap, None,
-                                                                                    n=5))
+            f"automatic budget {FLOOR_MARGIN} steps past iteration {fi}, where the error "
+            "reached the floor; ‖∇f‖∞ = 1e-12)") in report.study_end(A, st(fi + 10, floor))
+    capped = Budget("tenfold", 20000, 50000, previous=5000)
+    assert ("iteration limit, the automatic budget's cap of 20000 iterations, below the 50000 "
+            "its rule asked for;") in report.study_end(A, st(20000, capped, n=5))
     first = METHODS["adam"].maxiter
-    assert report.budget_rule(st(first, None)) == "first"
-    assert "iteration limit, the method's default, which the automatic budget kept;" in \
-        report.study_end(A, st(first, None))
-    # a length no rule gives, a given budget, another status: the status alone
-    assert report.budget_rule(st(first + 1, None)) is None
-    given = st(fi + FLOOR_MARGIN, fi)
-    given.hyper["maxiter"] = fi + FLOOR_MARGIN
-    assert report.budget_rule(given) is None
-    assert "(status: iteration limit, ‖∇f‖∞" in report.study_end(A, st(first + 1, None))
+    assert (f"iteration limit, the method's default {first}, which the automatic budget "
+            "kept;") in report.study_end(A, st(first, Budget("first", first, first)))
+    rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605)
+    assert ("iteration limit, set by the automatic budget where the measured linear rate "
+            f"0.99605 takes the error to the floor, + 10% + {FLOOR_MARGIN} steps;") in \
+        report.study_end(A, st(first, rate))
+    assert ("iteration limit, set by the automatic budget at 10 times the previous run's "
+            "300 iterations, with no linear rate to extend;") in \
+        report.study_end(A, st(3000, Budget("tenfold", 3000, 3000, previous=300)))
+    # the rule is said inside the status's bracket: no bracket of its own
+    for b in (floor, capped, rate, Budget("first", first, first)):
+        assert not re.search(r"\([^()]*\(", report.study_end(A, st(b.maxiter, b)))
+    # given steps (no record), another status: the status alone
+    assert "(status: iteration limit, ‖∇f‖∞" in report.study_end(A, st(first, None))
+    assert "(status: converged, ‖∇f‖∞" in report.study_end(A, st(fi, floor, "converged"))
 
 
 def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
@@ -1502,7 +1584,7 @@ def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
            minimum=None)
     (sentence,) = report._runs_sentences(A)
     assert sentence.startswith(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = "
-                               f"{report.fmt_num(gtol)}): bfgs in ")
+                               f"{report.fmt_num(gtol)}): BFGS in ")
     assert report.gtol_text(A.runs) == f"gtol = {report.fmt_num(gtol)}"
 
 

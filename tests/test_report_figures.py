@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from analysis import pages, plots, report
 from analysis.compare import Comparison
+from analysis.rates import Budget
 
 # ---------------------------------------------------------------- panels keep their height
 
@@ -339,11 +340,12 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
     x = x_star + np.array([3e-6, -4e-6, 0.0, 0.0, 0.0])  # 5e-06 from x*
     res = NS(x=x, jac=np.full(5, 8.5e-4), nit=20000, status="maxiter")
     st = NS(result=res, comparison=Comparison(False, "not comparable",
-                                              reason="adam promises no rate"))
+                                              reason="adam promises no rate"),
+            budget=Budget("tenfold", 20000, 100000, previous=10000))
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20000 iterations (status: "
-        "iteration limit, the automatic budget's cap; ‖∇f‖∞ = 0.00085, 5e-06 from the "
-        "minimum P1)")
+        "iteration limit, the automatic budget's cap of 20000 iterations, below the 100000 its "
+        "rule asked for; ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
     res.x = x_star
     assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
 
@@ -576,7 +578,7 @@ def test_how_found_is_true_to_the_search_that_ran():
         "numeric root snapped to exact values (∇f = 0 verified by SymPy)"
     assert report.how_found(cp, NS(method="exact", notes=[])) == "exact"
     assert report.how_found(NS(exact=False, gradient_norm=3e-23), numeric) == \
-        "numeric (‖∇f‖ = 3e-23)"
+        "numeric (‖∇f‖₂ = 3e-23)"
 
 
 def test_window_cut_caption_names_the_actual_minimizer():
@@ -627,14 +629,15 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     p3 = NS(point=(1.0, 1.0), value=0.0, kind="minimum")
     A = NS(cps=[p1, p3], minimum=p3, obj=NS(n=2), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
     gtol = [NS(name="gtol", threshold=1e-6)]
-    run = lambda label, x, nit: NS(label=label, result=NS(x=np.array(x), nit=nit,  # noqa: E731
-                                                          status="converged", criteria=gtol))
+    run = lambda label, x, nit: report.MethodRun(  # noqa: E731
+        label, label, {}, "defaults",
+        result=NS(x=np.array(x), nit=nit, status="converged", criteria=gtol))
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): newton in 24 "
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): Newton in 24 "
                     "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
-                    "x*: lbfgs in 49 iterations, bfgs in 67 iterations.")
+                    "x*: L-BFGS in 49 iterations, BFGS in 67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
     assert "not at x*" not in report._runs_sentences(A)[0]
 

@@ -151,10 +151,12 @@ def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
     s = NS(predicted_threshold=0.019, observed_threshold=0.02107, threshold_basis="2/L",
            diverged=np.zeros(5, bool), elsewhere=None,
            not_convergent=np.array([0, 0, 1, 1, 1], bool), eigenvalues=[],
-           brackets_prediction=lambda: True)
+           brackets_prediction=lambda: True, steps=200)
     text = report._threshold_sentence(NS(lr_sweep=s))
     assert ") (" not in text, text
-    assert "(3 runs settled on a cycle or band, 0 diverged; consistent)." in text
+    assert ("(3 runs settled on a cycle or band, 0 diverged; consistent; the tested steps and "
+            "the bracket they give on the threshold: figure “GD from x₀: final error after 200 "
+            "steps against η”).") in text
 
 
 def captions(doc) -> list[str]:
@@ -314,7 +316,7 @@ def test_small_gradient_note_holds_for_a_kink(four_reports):
               if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
     assert tables and any("no gradient (kink)" in r[3] for t in tables for r in t.rows)
     notes = " ".join(n for t in tables for n in t.notes)
-    assert "smallest ‖∇f‖ = 0 there, exactly" not in notes
+    assert "smallest ‖∇f‖₂ = 0 there, exactly" not in notes
     assert "a kink of f, where f has no gradient" in notes
     himmel = [b for b in four_reports["himmelblau"][1].blocks
               if isinstance(b, pages.Table) and b.title == "Small-gradient regions"]
