@@ -1184,7 +1184,7 @@ def _gd_sentence(A: Analysis) -> str | None:
     if m.rate is not None and m.kind == "linear":
         said += f"; the run measured {fmt_rate(m.rate)}"
         if m.window is not None:
-            said += f" (fit over k = {int(m.window[0])}–{int(m.window[1])})"
+            said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     else:
         said += f"; the run measured: {m.kind}"
     return said + f" ({st.comparison.verdict})."

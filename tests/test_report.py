@@ -251,8 +251,8 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
         m = gd["measured"]
         if m["kind"] == "linear":
             w = m["window"]
-            assert (f"the run measured {report.fmt_rate(m['rate'])} (fit over k = "
-                    f"{w[0]}–{w[1]})") in text
+            assert (f"the run measured {report.fmt_rate(m['rate'])} by a fit over k = "
+                    f"{w[0]}–{w[1]} (") in text
 
 
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
