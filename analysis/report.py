@@ -3355,7 +3355,8 @@ def _figures(b: Builder, A: Analysis) -> None:
             sw = A.lr_sweep
             d.figure(lambda fig: plots.plot_lr_sweep(
                 sw, title=f"GD from x₀: final error after {sw.steps} steps against η",
-                fig=fig), height=270.0 + 25.0 * _sweep_band_kinds(sw),
+                ylabel=f"final error ‖x_{sw.steps} − x*‖₂", fig=fig),
+                height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
@@ -3752,7 +3753,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         rows.append([name, point, fval] + [
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
-    d.table(["ended at", "point (lowest end point)", Column("lowest final f", "r")]
+    d.table(["ended at", "lowest end point", Column("lowest final f", "r")]
             + [Column(lab, "r") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "

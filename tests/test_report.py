@@ -255,6 +255,18 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
                     f"{w[0]}–{w[1]} (") in text
 
 
+def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
+    """Himmelblau p.13: the y label "final error ‖x_K − x*‖₂" used K, defined nowhere (the
+    title says 200 steps): the label names the step, x₂₀₀."""
+    data = json.loads(himmelblau_report.json.read_text())
+    steps = int(data["lr_sweep"]["steps"])
+    sub = str(steps).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    text = pdf_text(himmelblau_report.pdf)
+    assert f"final error ‖x{sub} − x*‖₂" in text and "‖xK − x*‖" not in text
+    # p.8: the many-starts table's column reads "lowest end point"
+    assert "lowest end point" in text and "point (lowest end point)" not in text
+
+
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
