@@ -173,6 +173,11 @@ def test_threshold_formulas_print_the_minus_sign(camp):
     g = cr._grid_of(camp, "quadratic", "momentum", cr.reference_index(camp.targets),
                     cr.stability_check(camp, "quadratic", "momentum", curv))
     assert "1-δ" not in g.boundary_label and "(1\u2212δ)L" in g.boundary_label
+    # campaign p.4: the boundary crossed a stable cell's coloured box; the caption says a
+    # box stands for its centre value
+    chk = cr.stability_check(camp, "quadratic", "momentum", curv)
+    cap = cr._grid_caption("quadratic", "momentum", g, chk)
+    assert cr.CELL_CENTRE_TEXT in cap and "the one value at its centre" in cap
 
 
 def test_every_figure_passes_the_figure_checks_and_pages_are_filled(camp, tmp_path):
@@ -202,6 +207,9 @@ def test_grid_figure_draws_the_boundary_inside_its_axes():
              lambda b: 2 * (1 + b) / 10, "η < 2(1+β)/L")
     fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
     assert plots.audit(fig) == []
+    # campaign p.4: the axes read "lr" and "momentum" beside η and β of the boundary
+    assert fig.axes[0].get_xlabel() == "η (lr)"
+    assert fig.axes[0].get_ylabel() == "β (momentum)"
     line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith("η"))
     x, y = (np.asarray(a, float) for a in line.get_data())
     ok = np.isfinite(x)
@@ -716,8 +724,8 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
             "best_cells": cells}
     line = cr.summary_lines(data)[0]
     assert line.startswith("A has the smallest aRT")
-    assert "on 3 of 6 problems (objective, target); it reaches the target on 6 (named first" \
-        in line
+    assert "on 3 of 6 problems (objective, target); it reaches the target on all 6 (named " \
+        "first" in line
     assert ("C: best on 4, but on 3 of them its best cell diverged on most starts "
             "(a: 7 of 10, b: 6 of 10;") in line
     assert "B: best on 2, solves 4" in line  # 5 of 10 diverged on "a" is not most
@@ -725,6 +733,12 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
     data["best_cells"] = {k: {**v, "diverged": 0} for k, v in cells.items()}
     line = cr.summary_lines(data)[0]
     assert line.startswith("C has the smallest aRT") and "diverged" not in line
+    assert "it reaches the target on all 6." in line  # campaign p.1: "on 30" read as a count
+    R[0][0] = R[1][0] = R[2][0] = R[3][0] = R[4][0] = R[5][0] = inf  # A never solves
+    R[0][2] = R[1][2] = R[2][2] = R[3][2] = R[4][2] = R[5][2] = 1.0
+    R[5][2] = inf
+    line = cr.summary_lines(data)[0]
+    assert "it reaches the target on 5 of 6." in line
     assert cr.mostly_diverged(168, 200) and not cr.mostly_diverged(100, 200)
 
 

@@ -694,6 +694,11 @@ def diverged_best_text(k: int, problems: Sequence[tuple[str, float]], methods: S
             + f"; {DIVERGED_ART_WHY})")
 
 
+def _of_all(n: int, total: int) -> str:
+    """``all 30`` when ``n`` is every one of ``total``, else ``26 of 30``."""
+    return f"all {total}" if n == total else f"{n} of {total}"
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -720,7 +725,7 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
                    "COCO/BBOB: the expected cost, in weighted evaluations, to reach the target) "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
-                   f"reaches the target on {int(solved[i])}"
+                   f"reaches the target on {_of_all(int(solved[i]), R.shape[0])}"
                    + (" (named first: the most problems where a method is best without most "
                       "of its starts diverged)" if best[i] < best.max() else "") + ". "
                    + "; ".join(f"{method_label(m)}: best on {int(best[k])}{qualified(k)}, solves "
@@ -1150,6 +1155,12 @@ def flat_grid_sentence(o: str, m: str, g: Any) -> str:
 _OPERATOR_MINUS = re.compile(r"(?<![a-z]{2})-|-(?![a-z]{2})")
 
 
+#: how a grid's coloured boxes are read against the boundary line drawn across them
+CELL_CENTRE_TEXT = ("A cell's box stands for the one value at its centre, the only value run: "
+                    "a boundary through the box compares with that value, not with the whole "
+                    "box.")
+
+
 def short_formula(formula: str) -> str:
     """The theory's threshold formula as printed: β for momentum, δ for dampening
     (:data:`GRID_SYMBOLS`) and the minus sign − (U+2212) for subtraction, as in the page text
@@ -1176,7 +1187,8 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                else f"the theory has no step-size threshold for {m}")
         return f"{m} on {o}: {what}; {why}."
     s = f"{m} on {o}: {what}; boundary from theory (L numeric): " \
-        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree."
+        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree." \
+        f" {CELL_CENTRE_TEXT}"
     if "β" in short_formula(chk.formula):
         s += " β = momentum" + (", δ = dampening." if "δ" in short_formula(chk.formula)
                                 else ".")
