@@ -974,7 +974,8 @@ def _convexity_sentence(A: Analysis) -> str:
     how = cv.how.get("verdict", cv.method)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
-        extra = f" with μ = {fmt_num(cv.mu)} and L = {fmt_num(cv.L)}" if cv.strong else ""
+        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}" if cv.strong
+                 else "")
         return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
         return f"f is concave on the box ({how_clause(cv.method, how)})."
