@@ -205,6 +205,22 @@ class Refinement:
                 f"{self.gradient_norm:.2g}; tolerance {REFINE_TOL:g} max(1, |x|))")
 
 
+#: how a Target's ``how`` names the point theory is evaluated at (a point it did not reach)
+THEORY_AT = "theory evaluated at"
+#: the same point where theory promises nothing there (prediction ``none``): only the
+#: errors are measured to it (:func:`without_theory`)
+ERRORS_TO = "errors measured to"
+
+
+def without_theory(how: str) -> str:
+    """A ``minimizer_how`` for a run whose prediction is ``none``: the point it names is the
+    one the run's errors are measured to, not one theory was evaluated at (no rate is), so
+    ``…; theory evaluated at the minimum (0, 0) nearest to x0`` → ``…; errors measured to the
+    minimum (0, 0) nearest to x0`` (``theory evaluated there`` → ``errors measured there``)."""
+    return how.replace(f"{THEORY_AT} ", f"{ERRORS_TO} ").replace(
+        "theory evaluated there", "errors measured there")
+
+
 @dataclass(frozen=True)
 class Target:
     """The point the theory is about: ``minimizer`` (None when the run did not converge to a
@@ -448,14 +464,14 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)
-        how = (f"none: {what}; theory evaluated at the minimum {_fmt(p)} nearest to x0 "
+        how = (f"none: {what}; {THEORY_AT} the minimum {_fmt(p)} nearest to x0 "
                f"({'exact' if cp.exact else 'numeric'})")
         return Target(None, p, how, cp, comparable=diverged)
     ref = refine_critical_point(obj, x0)
     if ref.converged:
         lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(ref.point)))
         if is_psd(lam):
-            how = (f"none: {what}; theory evaluated at the minimizer {_fmt(ref.point)} found "
+            how = (f"none: {what}; {THEORY_AT} the minimizer {_fmt(ref.point)} found "
                    "by Newton on grad f = 0 from x0")
             return Target(None, ref.point, how, comparable=diverged)
     return Target(None, None, f"none: {what}; no minimizer found near x0", comparable=False)
@@ -878,6 +894,8 @@ def rate_study(
         # what the method's theory needs at x* beyond the Hessian, measured as it asks
         extra.update(inputs_at(method, obj.compiled, target.reference))
         pred = predict(method, eff, model.eigenvalues, hessian=model.hessian, extra=extra)
+    if pred.kind == "none" and not pred.stochastic:  # no rate: the point only measures errors
+        target = replace(target, how=without_theory(target.how))
     comp = _comparison(pred, meas, target, eff.get("line_search"),
                        lambda: unstable_at_start(obj, x, method, eff))
     return RateStudy(

@@ -506,12 +506,14 @@ def _method_list(methods: Any) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
-                  minimizer: np.ndarray | None = None, seed: int = 0, tries: int = 500
+                  minimizer: np.ndarray | None = None, seed: int = 0, tries: int = 500,
+                  minimizer_is: str = "the minimizer of lowest f"
                   ) -> tuple[np.ndarray, str]:
     """The default start: uniform draws (seeded) from the box, rounded to 2 decimals, until
     one is at least :data:`START_CLEARANCE` × the box diagonal from the minimizer (when there
     is one), at least 5 % of the diagonal from every other critical point, and has a finite
-    f and ∇f.  Returns the point and a sentence saying how it was chosen."""
+    f and ∇f.  Returns the point and a sentence saying how it was chosen, the minimizer
+    described by ``minimizer_is`` (:func:`start_minimizer_words` when minima tie)."""
     rng = np.random.default_rng(seed)
     lo, hi = box[:, 0], box[:, 1]
     diag = float(np.linalg.norm(hi - lo))
@@ -529,7 +531,7 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
             far = ("" if minimizer is None else
                    f"{START_CLEARANCE:g} × the box diagonal from {fmt_point(minimizer)}, "
-                   "the minimizer of lowest f, and ")
+                   f"{minimizer_is}, and ")
             return x, (f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at "
                        f"least {far}5% of the diagonal from every "
                        f"{'other ' if far else ''}critical point")
@@ -568,6 +570,11 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
         if np.all(np.isfinite(H)):
             top = max(top, float(np.linalg.eigvalsh(0.5 * (H + H.T))[-1]))
     return top if math.isfinite(top) else None
+
+
+#: The name of the smoothness constant on the box (max over the box of |λ(∇²f)|), which
+#: differs from L, the largest Hessian eigenvalue at the minimizer that sets η = 1/L.
+L_BOX = "L_box"
 
 
 @dataclass
@@ -630,7 +637,8 @@ def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
                              "Newton step")
         return Curvature(top, f"the largest Hessian eigenvalue at the minimizer{at}{how}", lam)
     if L_box is not None and math.isfinite(L_box) and L_box > 0:
-        return Curvature(float(L_box), "the smoothness constant on the box")
+        return Curvature(float(L_box), "the smoothness constant on the box "
+                         f"({L_BOX} of the convexity table)")
     if L_path is not None and math.isfinite(L_path) and L_path > 0:
         return Curvature(float(L_path), "the largest Hessian eigenvalue on the segment from x₀ "
                          f"to the minimizer{at}, which has no usable Hessian itself")
@@ -773,7 +781,8 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
             A.x0_how = "given"
         else:
             xm = None if A.minimum is None else np.asarray(A.minimum.point, float)
-            A.x0, A.x0_how = default_start(obj, box, points, xm, seed)
+            A.x0, A.x0_how = default_start(obj, box, points, xm, seed,
+                                           minimizer_is=start_minimizer_words(A))
     L_box = None if A.convexity is None else A.convexity.L
     A.tuned = tuning_minimum(A)
     if A.tuned is not None:
@@ -987,7 +996,8 @@ def _convexity_sentence(A: Analysis) -> str:
     how = cv.how.get("verdict", cv.method)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
-        extra = f" with μ = {fmt_num(cv.mu)} and L = {fmt_num(cv.L)}" if cv.strong else ""
+        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}" if cv.strong
+                 else "")
         return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
         return f"f is concave on the box ({how_clause(cv.method, how)})."
@@ -1095,6 +1105,39 @@ def lowest_minima(A: Any) -> list[tuple[str, Any]]:
     return [(n, cp) for n, cp in mins if abs(float(cp.value) - low) <= tol]
 
 
+def ties_exact(ties: Sequence[tuple[str, Any]]) -> bool:
+    """Whether the minima of :func:`lowest_minima` tie exactly: every value exact (SymPy)
+    and all equal, so that no tolerance :data:`TIE_RTOL` decided the tie."""
+    vals = {float(cp.value) for _, cp in ties}
+    return len(vals) == 1 and all(getattr(cp, "exact", False) for _, cp in ties)
+
+
+def tie_words(ties: Sequence[tuple[str, Any]]) -> str:
+    """How the minima of :func:`lowest_minima` tie, for a bracket after their count:
+    ``exactly equal values``, or the tolerance :data:`TIE_RTOL` when it decided the tie."""
+    return ("exactly equal values" if ties_exact(ties) else
+            f"values equal within {fmt_num(TIE_RTOL)} × max(1, |f|)")
+
+
+def start_minimizer_words(A: Any) -> str:
+    """What the default start's minimizer (``A.minimum``, the first of the lowest values in
+    the critical-point table) is, in :func:`default_start`'s sentence: ``the minimizer of
+    lowest f``, or, when minima tie for it (:func:`lowest_minima`), which of them and why:
+    ``P1, the first in the critical-point table of the 4 minima tied for the lowest f
+    (exactly equal values)``."""
+    ties = lowest_minima(A)
+    if len(ties) < 2 or A.minimum is None:
+        return "the minimizer of lowest f"
+    name = next((n for n, cp in ties if cp is A.minimum), "")
+    if not name:
+        return "the minimizer of lowest f"
+    if ties_exact(ties) or all(float(cp.value) == float(A.minimum.value) for _, cp in ties):
+        which = "the first in the critical-point table"
+    else:
+        which = "the one of lowest computed value"
+    return f"{name}, {which} of the {len(ties)} minima tied for the lowest f ({tie_words(ties)})"
+
+
 def _cp_name(A: Any, m: Any) -> str:
     """``P3 (3, 2)``: a critical point by its table name and point (``P1 = 0`` for one
     coordinate, which prints bare)."""
@@ -1114,7 +1157,7 @@ def _minimum_sentence(A: Analysis) -> str | None:
     at = A.tuned if getattr(A, "tuned", None) is not None else A.minimum
     if len(ties) > 1:
         first = (f"The lowest value in the box, f = {fmt_num(A.minimum.value)} ({how}), is "
-                 f"taken at {len(ties)} minima (values equal within {fmt_num(TIE_RTOL)}): "
+                 f"taken at {len(ties)} minima ({tie_words(ties)}): "
                  + ", ".join(_cp_name(A, cp) for _, cp in ties))
     else:
         first = (f"The lowest minimum in the box is {_cp_name(A, A.minimum)} with "
@@ -1161,11 +1204,13 @@ def _gd_sentence(A: Analysis) -> str | None:
         said = f"{gd_with} ran to {which}"
     if p.rate is not None and p.kind == "linear":
         said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
-                 "per step")
+                 "per step (theory, from the Hessian's eigenvalues there)")
     else:
         said += f", where theory predicts: {p.kind}"
     if m.rate is not None and m.kind == "linear":
         said += f"; the run measured {fmt_rate(m.rate)}"
+        if m.window is not None:
+            said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     else:
         said += f"; the run measured: {m.kind}"
     return said + f" ({st.comparison.verdict})."
@@ -1462,8 +1507,9 @@ def _symbolic(b: Builder, A: Analysis) -> None:
                         "(field gradient).", style="italic")
         entries = sorted(obj.hessian_entries.items())
         symbols = symbol_notes([*grad, *(h for _, h in entries)])
-        if symbols:
-            d.paragraph(symbols, after=2.0)
+        kinks = kink_note(grad)
+        if symbols or kinks:
+            d.paragraph(" ".join(filter(None, (symbols, kinks))), after=2.0)
         d.paragraph(f"Hessian: {len(entries)} nonzero "
                     f"entr{'y' if len(entries) == 1 else 'ies'} on or above the diagonal "
                     f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
@@ -1505,6 +1551,41 @@ def symbol_notes(exprs: Iterable[Any]) -> str:
     used = {type(f).__name__ for e in exprs for f in sp.sympify(e).atoms(sp.Function)}
     said = [text for name, (_, text) in SYMBOLS.items() if name in used]
     return ("In these formulas " + "; ".join(said) + ".") if said else ""
+
+
+def kink_sets(grad: Iterable[Any]) -> list[str]:
+    """Where the gradient formulas ``grad`` jump — the kinks of f, where f has no gradient:
+    the zero sets of the arguments of the sign and unit-step functions in them (from |·|,
+    relu, max), each solved for its one variable when it is linear in it (``y − 1`` →
+    ``y = 1``), else written ``… = 0``; in order of first appearance, each once."""
+    import sympy as sp
+
+    out: list[str] = []
+    for g in grad:
+        e = sp.sympify(g)
+        for a in sorted(e.atoms(sp.sign, sp.Heaviside), key=sp.default_sort_key):
+            arg = sp.expand(a.args[0])
+            if arg.could_extract_minus_sign():  # −x + 2y = 0 is x − 2y = 0
+                arg = -arg
+            free = sorted(arg.free_symbols, key=lambda v: v.name)
+            text = f"{sp.sstr(arg).replace('*', '·')} = 0"
+            if len(free) == 1 and sp.degree(arg, free[0]) == 1:
+                (root,) = sp.solve(arg, free[0])
+                text = f"{free[0].name} = {sp.sstr(root)}"
+            if text not in out:
+                out.append(text)
+    return out
+
+
+def kink_note(grad: Iterable[Any]) -> str:
+    """The sentence that says where the derivative formulas hold: off the kinks of f
+    (:func:`kink_sets`), where f has no gradient or Hessian; empty for a smooth f."""
+    kinks = kink_sets(grad)
+    if not kinks:
+        return ""
+    return ("The derivatives hold off the kinks of f, "
+            + (kinks[0] if len(kinks) == 1 else ", ".join(kinks[:-1]) + " and " + kinks[-1])
+            + ", where f has no gradient or Hessian.")
 
 
 def how_found(cp: Any, cps: Any) -> str:
@@ -1597,6 +1678,14 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
         d.bullets([str(n) for n in cps.notes], size=SMALL)
 
 
+def _strict_how(cv: Any) -> str:
+    """How the strict/strong convexity answer was obtained: a nonconvex verdict settles both
+    ("no" follows from it, as exact as the verdict), otherwise the analysis's method."""
+    if cv.verdict == "nonconvex" and not cv.strict and not cv.strong:
+        return "follows from the verdict: a nonconvex f is neither"
+    return str(cv.method)
+
+
 def _convexity_table(b: Builder, A: Analysis) -> None:
     d, cv = b.doc, A.convexity
     if cv is None:
@@ -1612,9 +1701,9 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
 
     rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
             ["strictly / strongly convex", f"{yes_no(cv.strict)} / {yes_no(cv.strong)}",
-             cv.method]]
+             _strict_how(cv)]]
     for key, label in (("mu", "μ (strong convexity, min over the box)"),
-                       ("L", "L (smoothness, max over the box)")):
+                       ("L", f"{L_BOX} (smoothness, max over the box)")):
         v = getattr(cv, key)
         if v is not None:
             rows.append([label, cell(b, sec, "box", key, v, how_of(key)),
@@ -2165,7 +2254,13 @@ THEORY_RULES = {
                     "(the window's k-bias)"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
     "order": "an order q when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors)",
-    "band": "a cycle at a kink when no wider than the predicted 2ηG/(1 − β)",
+    "band": ("a cycle at a kink when its size (its diameter: the largest distance between two "
+             "of its points) is no larger than the predicted 2ηG/(1 − β), G the largest "
+             "gradient norm of the pieces of f at the kink: near the kink a step has length "
+             "at most ηG, so an iterate that crossed the kink lies within one step of it on "
+             "either side (2ηG), and momentum β sums a geometric series of gradients, an "
+             "effective step η/(1 − β) (subgradient method with a constant step: Nesterov "
+             "2018, §3.2.3; Boyd & Mutapcic, Subgradient methods, §3)"),
     "exponent": "a sublinear exponent a of k^−a within 10%",
     "level": f"a stochastic level within 5% or {SE_RULE}",
     "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",
@@ -2256,15 +2351,24 @@ THEORY_NOTES = "  ".join(theory_notes())
 EVERY_STEP = 8
 
 
-def table_iterations(ks: Sequence[int], rows: int = 6) -> list[int]:
+#: a fit window of at most this many steps has every step shown (its geometric mean can
+#: then be checked from the rows)
+SHORT_WINDOW = 4
+
+
+def table_iterations(ks: Sequence[int], rows: int = 6,
+                     window: Sequence[int] | None = None) -> list[int]:
     """The iterations ``ks`` a convergence table shows: all of them when at most
     ``max(rows, EVERY_STEP)``, else ``rows`` of them, the first two and the rest evenly
-    spaced up to the last one."""
+    spaced up to the last one, and every step of a fit window ``window = (i, j)`` (steps
+    i … j − 1) of at most :data:`SHORT_WINDOW` steps."""
     ks = list(ks)
     if len(ks) <= max(rows, EVERY_STEP):
         return ks
     rest = np.linspace(2, len(ks) - 1, rows - 2).round().astype(int)
-    return sorted({ks[0], ks[1], *(ks[i] for i in rest)})
+    short = (window is not None and int(window[1]) - int(window[0]) <= SHORT_WINDOW)
+    inside = [k for k in ks if short and int(window[0]) <= k < int(window[1])]
+    return sorted({ks[0], ks[1], *(ks[i] for i in rest), *inside})
 
 
 def convergence_order(p: Any) -> float | None:
@@ -2452,13 +2556,13 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if ks.size == 0 and "reached" not in kinds:
         return False
     steps = [int(k) for k in ks]
-    chosen = table_iterations(steps, rows)
+    at = plots.finite_at(study.measurement, len(e))  # x* reached: no rate is fitted
+    win = study.measurement.window if at is None else None
+    chosen = table_iterations(steps, rows, win)
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     body = []
-    at = plots.finite_at(study.measurement, len(e))  # x* reached: no rate is fitted
-    win = study.measurement.window if at is None else None
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
@@ -2564,7 +2668,8 @@ def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, 
 def nw_rows(study: Any) -> frozenset[str]:
     """The kinds of summary rows the per-step table of rate study ``study`` has
     (:func:`convergence_table`): ``mean``, the geometric mean over the fit window (a run
-    with a fit window whose method has no order q, the window's end errors positive);
+    with a fit window whose method has no order q, the window's end errors positive, that
+    did not settle on a cycle or band: measured kind ``bounded``);
     ``fit``, the robust fit's rate beside it (:func:`has_fit_row`); ``reached``, the step a
     terminating run reached x* at (its error at the rounding floor, no ratio)."""
     from analysis import plots
@@ -2581,6 +2686,10 @@ def nw_rows(study: Any) -> frozenset[str]:
     win = getattr(study.measurement, "window", None)
     if (win is None or convergence_order(study.prediction) is not None
             or window_span(e, win) is None):
+        return frozenset()
+    if getattr(study.measurement, "kind", None) == "bounded":
+        # a run settled on a cycle or band does not contract: over whole cycles the mean
+        # ratio is 1, over any other window it only says where the window's ends fell
         return frozenset()
     return frozenset({"mean", "fit"} if has_fit_row(study) else {"mean"})
 
@@ -3304,7 +3413,8 @@ def _figures(b: Builder, A: Analysis) -> None:
             sw = A.lr_sweep
             d.figure(lambda fig: plots.plot_lr_sweep(
                 sw, title=sweep_title(sw),
-                fig=fig), height=270.0 + 25.0 * _sweep_band_kinds(sw),
+                ylabel=f"final error ‖x_{sw.steps} − x*‖₂", fig=fig),
+                height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
@@ -3703,7 +3813,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         rows.append([name, point, fval] + [
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
-    d.table(["ended at", "point (lowest end point)", Column("lowest final f", "r")]
+    d.table(["ended at", "lowest end point", Column("lowest final f", "r")]
             + [Column((names or {}).get(lab, lab), "r") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "

@@ -149,10 +149,11 @@ def test_stability_boundary_on_a_quadratic_matches_the_closed_form(camp):
 
 
 def test_threshold_formulas_print_the_minus_sign(camp):
-    """The heavy-ball threshold 2(1+β)/((1−τ)L) is printed with the minus sign − (U+2212)
+    """The heavy-ball threshold 2(1+β)/((1−δ)L) is printed with the minus sign − (U+2212)
     in the theory table, the grid captions and the grid legends, as the page text prints
-    subtraction; a hyphen between words stays."""
-    assert cr.short_formula("2(1+momentum)/((1-dampening) L)") == "2(1+β)/((1\u2212τ)L)"
+    subtraction; a hyphen between words stays.  The dampening is δ: τ is the profiles'
+    performance ratio, one meaning per symbol in the document."""
+    assert cr.short_formula("2(1+momentum)/((1-dampening) L)") == "2(1+β)/((1\u2212δ)L)"
     assert cr.short_formula("no step-size threshold") == "no step-size threshold"
     b = cr.campaign_builder(camp)
     texts = []
@@ -162,14 +163,21 @@ def test_threshold_formulas_print_the_minus_sign(camp):
                 texts.append(v)
         for row in getattr(blk, "rows", None) or ():
             texts.extend(str(v) for v in row)
-    hb = [t for t in texts if "τ" in t]
+    hb = [t for t in texts if "δ" in t]
     assert hb, "the momentum grid's threshold is printed"
-    assert not [t for t in hb if "1-τ" in t]
-    assert any("(1\u2212τ)L" in t for t in hb)
+    assert not [t for t in hb if "1-δ" in t]
+    assert any("(1\u2212δ)L" in t for t in hb)
+    assert any("δ = dampening" in t for t in texts)
+    assert not [t for t in texts if "τ = dampening" in t or "1\u2212τ" in t]
     curv = cr.minimum_curvatures("0.5*x**2 + 5*y**2", 2, [[0.0, 0.0]])
     g = cr._grid_of(camp, "quadratic", "momentum", cr.reference_index(camp.targets),
                     cr.stability_check(camp, "quadratic", "momentum", curv))
-    assert "1-τ" not in g.boundary_label and "(1\u2212τ)L" in g.boundary_label
+    assert "1-δ" not in g.boundary_label and "(1\u2212δ)L" in g.boundary_label
+    # campaign p.4: the boundary crossed a stable cell's coloured box; the caption says a
+    # box stands for its centre value
+    chk = cr.stability_check(camp, "quadratic", "momentum", curv)
+    cap = cr._grid_caption("quadratic", "momentum", g, chk)
+    assert cr.CELL_CENTRE_TEXT in cap and "the one value at its centre" in cap
 
 
 def test_every_figure_passes_the_figure_checks_and_pages_are_filled(camp, tmp_path):
@@ -199,6 +207,9 @@ def test_grid_figure_draws_the_boundary_inside_its_axes():
              lambda b: 2 * (1 + b) / 10, "η < 2(1+β)/L")
     fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
     assert plots.audit(fig) == []
+    # campaign p.4: the axes read "lr" and "momentum" beside η and β of the boundary
+    assert fig.axes[0].get_xlabel() == "η (lr)"
+    assert fig.axes[0].get_ylabel() == "β (momentum)"
     line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith("η"))
     x, y = (np.asarray(a, float) for a in line.get_data())
     ok = np.isfinite(x)
@@ -354,14 +365,15 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     problems = len(b.data["profile"]["problems"])
     m = re.match(r"(\S+) has the smallest aRT \([^)]*\) on (\d+) of (\d+) problems", lines[0])
     assert m and int(m[3]) == problems
-    assert int(m[2]) == round(rho1[m[1]] * problems) == round(max(rho1.values()) * problems)
+    by_label = {cr.method_label(k): v for k, v in rho1.items()}  # the ledger keeps the names
+    assert int(m[2]) == round(by_label[m[1]] * problems) == round(max(rho1.values()) * problems)
     agree = sum(int(chk["agree"] * len(chk["cells"]) + 0.5) for chk in b.data["stability"])
     cells = sum(len(chk["cells"]) for chk in b.data["stability"])
     assert f"in {agree} of {cells} cells" in lines[-1]
     half = {n.item: n.value for n in b.ledger
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
-    assert f"reaches ½ soonest for {best}:" in lines[1]
+    assert f"reaches ½ soonest for {cr.method_label(best)}:" in lines[1]
 
 
 def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
@@ -482,6 +494,32 @@ def test_a_best_cell_chosen_among_ties_says_so():
     assert cr.cell_label(best) == "b (first of 3 tied)"
     one = cr.best_cell([s("a"), s("b", solved=0.5)])
     assert one.cell == "b" and one.ties == 1 and cr.cell_label(one) == "b"
+
+
+def test_best_cells_and_methods_read_in_the_pages_symbols_and_labels(camp):
+    """Campaign pp. 1 and 4: the best cell printed as "lr=0.01,momentum=0.9" (code names),
+    "cell" and "nit" used before any definition, methods printed by their code names."""
+    from analysis.report import Paragraph, Table
+    from optimizers.registry import label
+
+    assert cr.cell_words("lr=0.01,momentum=0.9") == "η = 0.01, β = 0.9"
+    assert cr.cell_words("lr=0.3,momentum=0.0,dampening=0.5") == "η = 0.3, β = 0, δ = 0.5"
+    assert cr.cell_words("variant=fr,beta1=0.8") == "variant = fr, β₁ = 0.8"
+    b = cr.campaign_builder(camp)
+    best = next(t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE)
+    bests = cr.best_cells(camp, cr.reference_index(camp.targets))
+    want = {(o, label(m)): cr.cell_words(s.cell) if s.cell else "(no grid)"
+            for (o, m), s in bests.items()}
+    got = {(row[0], row[1]): row[2].split(" (first of")[0] for row in best.rows}
+    assert got == want and any("η = " in v for v in got.values())
+    assert not any("lr=" in v for v in got.values())
+    paras = [p.text for p in b.doc.blocks if isinstance(p, Paragraph)]
+    assert "Cells read η = step size (learning rate) lr, β = momentum." in " ".join(paras)
+    methods = next(t for t in paras if t.startswith("Methods ("))
+    assert "(a cell: one combination of the grid's values" in methods
+    assert all(f"{label(m)} (" in methods for m in camp.methods())
+    cost = next(t for t in paras if t.startswith("Cost of a run"))
+    assert "cost·k/nit" in cost and cost.endswith("nit is the run's number of iterations.")
 
 
 @pytest.mark.parametrize("which", ["camp", "no_f"])
@@ -657,7 +695,7 @@ def test_an_objective_without_known_minima_is_not_counted_as_ending_at_none(no_f
     div: dict = {}
     for r in _rows(no_f_store):
         if r["method"] == "momentum":
-            div.setdefault((r["objective_id"], r["cell"]), []).append(
+            div.setdefault((r["objective_id"], cr.cell_words(r["cell"])), []).append(
                 r["status"] == "diverged" or not math.isfinite(r["fun"]))
     for row in ended.rows:
         o, cell = row[0], row[2].split(" (first of")[0]
@@ -686,8 +724,8 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
             "best_cells": cells}
     line = cr.summary_lines(data)[0]
     assert line.startswith("A has the smallest aRT")
-    assert "on 3 of 6 problems (objective, target); it reaches the target on 6 (named first" \
-        in line
+    assert "on 3 of 6 problems (objective, target); it reaches the target on all 6 (named " \
+        "first" in line
     assert ("C: best on 4, but on 3 of them its best cell diverged on most starts "
             "(a: 7 of 10, b: 6 of 10;") in line
     assert "B: best on 2, solves 4" in line  # 5 of 10 diverged on "a" is not most
@@ -695,6 +733,12 @@ def test_the_summary_does_not_credit_a_best_aRT_of_a_mostly_diverged_cell_silent
     data["best_cells"] = {k: {**v, "diverged": 0} for k, v in cells.items()}
     line = cr.summary_lines(data)[0]
     assert line.startswith("C has the smallest aRT") and "diverged" not in line
+    assert "it reaches the target on all 6." in line  # campaign p.1: "on 30" read as a count
+    R[0][0] = R[1][0] = R[2][0] = R[3][0] = R[4][0] = R[5][0] = inf  # A never solves
+    R[0][2] = R[1][2] = R[2][2] = R[3][2] = R[4][2] = R[5][2] = 1.0
+    R[5][2] = inf
+    line = cr.summary_lines(data)[0]
+    assert "it reaches the target on 5 of 6." in line
     assert cr.mostly_diverged(168, 200) and not cr.mostly_diverged(100, 200)
 
 
@@ -732,18 +776,21 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
             + ", ".join(f"{o}: {starts[o]} of {starts[o]}" for o in sorted(per_obj))
             + "; a diverged run stops early and costs little, which lowers the aRT)")
     caption = next(f.caption for f in b.doc.figures() if f.label == "profile")
-    assert f"ρ(1) of bfgs counts the {n} problems where it is best, {qual}." in caption
-    assert f"bfgs: best on {n}, {qual}, solves" in cr.summary_lines(b.data)[0]
+    assert f"ρ(1) of BFGS counts the {n} problems where it is best, {qual}." in caption
+    assert f"BFGS: best on {n}, {qual}, solves" in cr.summary_lines(b.data)[0]
     blocks = b.doc.blocks
     table = next(t for t in blocks if isinstance(t, Table) and t.title.startswith("Profile"))
     rho1 = {row[0]: row[1] for row in table.rows}
-    assert rho1["bfgs"].endswith("†") and not any(v.endswith("†") for m, v in rho1.items()
-                                                  if m != "bfgs")
-    assert table.notes == [f"† bfgs: best on {n}, {qual}."]
+    assert rho1["BFGS"].endswith("†") and not any(v.endswith("†") for m, v in rho1.items()
+                                                  if m != "BFGS")
+    # the note points to the caption's counts rather than repeating them
+    assert table.notes == ["† ρ(1) of BFGS counts problems where its best cell diverged on "
+                           "most starts (the figure's caption above gives how many)."]
+    assert qual not in table.notes[0]
     i = next(i for i, t in enumerate(blocks) if isinstance(t, Table) and t.title == cr.BEST_TABLE)
     art = {(row[0], row[1]): row[6] for row in blocks[i].rows}
     marked = {key for key, v in art.items() if v.endswith("†")}
-    assert marked == {(o, "bfgs") for o in per_obj}
+    assert marked == {(o, "BFGS") for o in per_obj}
     lead = " ".join(p.text for p in blocks[:i] if isinstance(p, Paragraph))
     T = len(camp.targets)
     assert "†\u00a0The smallest aRT, yet most starts diverged (diverging is cheap): " + "; ".join(

@@ -431,6 +431,18 @@ def test_a_per_step_table_of_seven_steps_shows_all_seven():
         ["0", "1", "2", "3", "4", "5", "6"]
     assert table.title == "newton: errors and ratios per step (fit window k = 1–6)"
     assert report.table_iterations(range(9)) == [0, 1, 2, 4, 6, 8]  # nine: six of them
+    # Himmelblau p.7: lbfgs's fit window k = 7–9 (steps 7 and 8) printed without k = 7, so
+    # its geometric mean could not be checked: a short window shows every step
+    assert report.table_iterations(range(9), window=(7, 9)) == [0, 1, 2, 4, 6, 7, 8]
+    assert report.table_iterations(range(40), window=(3, 38)) == \
+        report.table_iterations(range(40))  # a long window keeps the six rows
+    b = report.Builder("t")
+    e = np.r_[2.26 * 0.3 ** np.arange(10.0), np.zeros(3)]  # steps k = 0 … 8 above the floor
+    assert report.convergence_table(b, "lbfgs", _study(e, "linear", 0.5, window=(7, 9)), "s")
+    table = b.doc.blocks[-1]
+    ks = [r[0].rstrip("†") for r in table.rows if r[0].rstrip("†").isdigit()]
+    assert ks == ["0", "1", "2", "4", "6", "7", "8"]
+    assert table.title.startswith("lbfgs: errors and ratios at k = 0, 1, 2, 4, 6, 7, 8 of ")
 
 
 def test_convergence_table_columns_are_the_ratios_of_the_errors():

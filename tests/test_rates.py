@@ -360,6 +360,27 @@ def test_minimizer_on_a_kink_gets_subgradient_theory():
     assert "twice differentiable" in newton.comparison.reason
 
 
+def test_a_run_with_no_rate_names_its_point_as_where_errors_are_measured():
+    """Kink pp. 2 and 5: newton, bfgs and lbfgs ended far from every critical point and their
+    reasons said "theory evaluated at the minimum (0, 0) nearest to x₀", while the list of
+    points theory was evaluated at said "no rate evaluated for … newton, bfgs, lbfgs": with no
+    rate promised, the point is only the one the errors are measured to, in the reason and in
+    ``minimizer_how`` alike."""
+    from analysis.rates import ERRORS_TO, THEORY_AT, without_theory
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    s = rate_study(obj, "newton", [-4.59, -4.83])
+    assert s.prediction.kind == "none" and s.minimizer is None
+    assert s.comparison.verdict == "not comparable"
+    assert f"{ERRORS_TO} the minimum (0, 0) nearest to x0" in s.comparison.reason
+    assert THEORY_AT not in s.comparison.reason and THEORY_AT not in s.minimizer_how
+    assert s.minimizer_how.endswith(s.comparison.reason.split("; ", 1)[1])
+    assert without_theory("none: x; theory evaluated there") == "none: x; errors measured there"
+    # a run with a prediction keeps saying where theory was evaluated
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0, steps=200)
+    assert gd.prediction.kind != "none" and ERRORS_TO not in gd.minimizer_how
+
+
 def test_polished_minimizer_and_quadratic_detection():
     """A minimizer found by refining the final iterate is polished to 30 digits: for
     x^2 - y^2 + y^4/4 the minimum (0, sqrt 2) then rounds to the nearest double of sqrt 2."""

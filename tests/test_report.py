@@ -311,6 +311,25 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
     assert f"{pt} (x*)" not in text  # no bracket after the point's own
     if gd["predicted"]["kind"] == "linear":
         assert f"shrink by ρ = {report.fmt_num(gd['predicted']['rate'], 5)} per step" in text
+        # Himmelblau p.2: each number of the bullet says where it comes from
+        assert "per step (theory, from the Hessian's eigenvalues there)" in text
+        m = gd["measured"]
+        if m["kind"] == "linear":
+            w = m["window"]
+            assert (f"the run measured {report.fmt_rate(m['rate'])} by a fit over k = "
+                    f"{w[0]}–{w[1]} (") in text
+
+
+def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
+    """Himmelblau p.13: the y label "final error ‖x_K − x*‖₂" used K, defined nowhere (the
+    title says 200 steps): the label names the step, x₂₀₀."""
+    data = json.loads(himmelblau_report.json.read_text())
+    steps = int(data["lr_sweep"]["steps"])
+    sub = str(steps).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    text = pdf_text(himmelblau_report.pdf)
+    assert f"final error ‖x{sub} − x*‖₂" in text and "‖xK − x*‖" not in text
+    # p.8: the many-starts table's column reads "lowest end point"
+    assert "lowest end point" in text and "point (lowest end point)" not in text
 
 
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
@@ -471,7 +490,8 @@ def test_every_default_step_says_where_its_L_is_taken():
     hyper, why = report.default_hyper("gd", curv, 1.0)
     assert hyper == {"lr": 0.25} and why == "η = 1/L = 0.25"
     curv = report.default_curvature(None, 30.0)
-    assert curv.L == 30.0 and curv.text() == "L = 30, the smoothness constant on the box"
+    assert curv.L == 30.0 and curv.text() == ("L = 30, the smoothness constant on the box "
+                                              "(L_box of the convexity table)")
     assert report.default_hyper("gd", curv, 1.0) == ({"lr": 1.0 / 30.0}, "η = 1/L = 0.03333")
     curv = report.default_curvature([1.0, 4.0], 30.0, L_path=9.0, at="P1 = (3, 2)")
     assert curv.text() == ("L = 9, the largest Hessian eigenvalue on the segment from x₀ to the "
@@ -902,13 +922,16 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     """Kink p. 6: the lead-in promised a row with 'the rate the robust fit measured', but
     the bounded runs' tables had only the geometric-mean row."""
     e = 3.0 * 0.5 ** np.arange(40)
-    bounded = _nw_study(e, "linear", 0.5, window=(5, 30), kind="bounded")
+    # a run with a mean row and no fit row (a bound beaten superlinearly: cg, lbfgs); a
+    # run settled on a cycle has neither (test_a_cycling_run_has_no_geometric_mean_row)
+    nofit = _nw_study(e, "linear", 0.5, window=(5, 30), kind="superlinear")
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
-    assert not report.has_fit_row(bounded) and report.has_fit_row(linear)
-    text = report.nw_text([bounded, bounded])
+    assert not report.has_fit_row(nofit) and report.has_fit_row(linear)
+    assert report.nw_rows(nofit) == {"mean"}
+    text = report.nw_text([nofit, nofit])
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
     assert "the rate the robust fit measured there," in report.nw_text([linear])
-    assert "for a run with a measured rate" in report.nw_text([linear, bounded])
+    assert "for a run with a measured rate" in report.nw_text([linear, nofit])
 
 
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
@@ -941,8 +964,8 @@ def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
     robust fit, theory; kink p. 5: it named a column e_(k+1)/e_k^q no table there has."""
     e = 3.0 * 0.5 ** np.arange(40)
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
-    bounded = _nw_study(e, "linear", 0.5, window=(5, 30), kind="bounded")
-    for studies in ([linear], [linear, bounded], [bounded]):
+    nofit = _nw_study(e, "linear", 0.5, window=(5, 30), kind="superlinear")
+    for studies in ([linear], [linear, nofit], [nofit]):
         text = _check_lead_in(studies)
         assert "e_(k+1)/e_k^q" not in text, text
         assert re.search(r"geometric mean of the ratio over the fit window.*robust fit|"
@@ -1026,6 +1049,23 @@ def test_per_step_lead_in_names_no_row_that_a_newton_table_lacks():
     _check_lead_in([bounded, linear])
 
 
+def test_a_cycling_run_has_no_geometric_mean_row():
+    """Kink p.6: "geometric mean 0.99971" (momentum, window 21–1000) and "0.9999356"
+    (nesterov, window 8–1000) read like slow contraction, but both runs cycle; a window of
+    whole cycles would give exactly 1.  A run settled on a cycle (measured kind bounded)
+    has no mean row; its table still ends with the theory row."""
+    cycle = np.tile([0.59, 0.41], 60)  # gd's 2-cycle around the kink of |x|
+    st = _nw_study(cycle, "bounded", window=(5, 119), kind="bounded")
+    assert report.nw_rows(st) == frozenset()
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd", st, "s")
+    table = b.doc.blocks[-1]
+    assert not any("geometric mean" in str(c) for r in table.rows for c in r)
+    assert table.rows[-1][0] == "theory"
+    text = _check_lead_in([st])
+    assert "geometric mean" not in text
+
+
 def test_finite_termination_table_shows_the_step_onto_x_star():
     """Quadratic p. 5: CG reaches x* of a 2-D quadratic in two steps (exact arithmetic: n
     steps), but the rule dropping errors at the rounding floor left that step out, so the
@@ -1070,8 +1110,8 @@ def test_a_terminating_run_gets_no_limit_of_its_ratio():
 def test_a_bounded_run_has_no_fit_mark_and_says_bound_once():
     """Kink p. 5: gd's per-step table marked its window geometric mean ᶠ (a fit) beside a
     lead-in saying the run has no robust fit, and the theory cells read 'bounded (bound)'
-    and 'bounded (bound, no rate)'.  The mean is computed from two measured errors, as the
-    ratios above it; a kind that is a bound says so once."""
+    and 'bounded (bound, no rate)'.  A kind that is a bound says so once; the run cycles,
+    so its table has no mean row either (kink p. 6), only measured ratios."""
     from analysis.rates import rate_study
     from landscape import Objective
 
@@ -1082,8 +1122,8 @@ def test_a_bounded_run_has_no_fit_mark_and_says_bound_once():
     b = report.Builder("t")
     assert report.convergence_table(b, "gd", st, "s")
     table = b.doc.blocks[-1]
-    (mean,) = [r for r in table.rows if r[1] == "geometric mean"]
-    assert mean[2].endswith("ᵐ") and "ᶠ" not in "".join(str(c) for r in table.rows for c in r)
+    assert not [r for r in table.rows if r[1] == "geometric mean"]
+    assert "ᶠ" not in "".join(str(c) for r in table.rows for c in r)
     assert table.rows[-1] == ["theory", "", "bounded, no rate"]
     assert report._pred_cells(b, "gd", st.prediction)[0] == "bounded"
     from types import SimpleNamespace as NS
@@ -1118,6 +1158,10 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     cycle = _compared("band", exact=False, predicted=2.0, measured=1.0, rel_diff=0.5)
     head, note = report.theory_notes([cycle])
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
+    # kink p.5: the cycle bound comes with its size's meaning, derivation and source
+    assert "its diameter: the largest distance between two of its points" in note
+    assert "within one step of it on either side (2ηG)" in note and "η/(1 − β)" in note
+    assert "Nesterov 2018, §3.2.3" in note
     assert "[0.9 q, 1.3 q]" not in note
     assert report.theory_notes([none]) == []  # nothing compared, no rate shown
     assert head == report.THEORY_HEAD  # the same for every table: once per page
@@ -1207,6 +1251,12 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
     (note,) = [t for t in texts if "θ" in t]
     assert "θ(t) is the unit step: 0 for t < 0 and 1 for t > 0" in note
     assert report.symbol_notes(Objective.parse("x**2 + y**2").gradient_list) == ""
+    # kink p.3: ∂f/∂x = sign(x) and ∂²f/∂y² = 1 hold only off the kinks x = 0 and y = 1
+    assert note.endswith("The derivatives hold off the kinks of f, x = 0 and y = 1, where f "
+                         "has no gradient or Hessian.")
+    assert report.kink_sets(Objective.parse("abs(x + y) + max(x, 2*y)").gradient_list) == [
+        "x - 2·y = 0", "x + y = 0"]  # −x + 2y = 0 is the same line, said once
+    assert report.kink_note(Objective.parse("x**2 + y**2").gradient_list) == ""
     res = NS(status="line_search_failed", nit=1, jac=np.array([4.81, 0.0]))
     assert report._status_phrase(res) == "line search failed after 1 iteration, ‖∇f‖∞ = 4.81"
     far = report.prose("the run ended at (1, 2), far from every critical point (status maxiter)")
@@ -1386,6 +1436,72 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     assert row[2].endswith("0.6875ᵉ"), row
 
 
+def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart():
+    """Himmelblau p.3: "strictly / strongly convex — no / no — numeric" under a nonconvexity
+    verified exactly, and "L (smoothness, max over the box) 326.8" while p.2 and p.4 set
+    η = 1/L with L = 105.4 (the largest eigenvalue at the minimizer): two values, one name."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("x**4 - 3*x**2 + y**2")
+    cv = NS(verdict="nonconvex", method="numeric", strict=False, strong=False, mu=None,
+            L=326.8, how={"verdict": "refuted: λ_min < 0 and λ_max > 0 on the box with chord "
+                                     "witnesses verified exactly", "L": "numeric: sampled"},
+            witness={}, to_json=dict)
+    b = report.Builder("t")
+    report._convexity_table(b, NS(convexity=cv, obj=obj))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    rows = {r[0]: r for r in table.rows}
+    assert rows["strictly / strongly convex"][2].startswith("follows from the verdict")
+    assert "L_box (smoothness, max over the box)" in rows
+    assert not [r for r in rows if r.startswith("L (")]
+    # a convex verdict keeps the analysis's own provenance
+    assert report._strict_how(NS(verdict="convex", strict=True, strong=True,
+                                 method="exact")) == "exact"
+    # the sentence above the table names it so too (quadratic p.2: "L = 4" for the box's)
+    strong = NS(verdict="convex", strict=True, strong=True, mu=0.2, L=4.0, method="symbolic",
+                how={"verdict": "proved: Hessian constant"})
+    assert " with μ = 0.2 and L_box = 4 (" in report._convexity_sentence(NS(convexity=strong))
+    # where the default step falls back on the box's constant, it is named the same way
+    assert "L_box" in report.default_curvature(None, 326.8).text()
+
+
+def test_minima_tied_exactly_name_the_one_the_start_rule_measures_from():
+    """Himmelblau p.1: "at least 0.25 × the box diagonal from (−3.779, −3.283), the minimizer
+    of lowest f" while four minima tie at f = 0 exactly; p.2 "(values equal within 1e−09)"
+    for values that are all exact zeros.  The rule names which tied minimum it used and why,
+    and the tolerance is said only when it decided the tie."""
+    from types import SimpleNamespace as NS
+
+    def cp(p, v, exact=True):
+        return NS(kind="minimum", point=np.array(p), value=v, eigenvalues=[1.0, 2.0],
+                  exact=exact, condition_number=2.0, differentiable=True,
+                  eigenvalues_exact=None)
+
+    cps = [cp((-3.779, -3.283), 0.0), cp((3.0, 2.0), 0.0), cp((3.584, -1.848), 0.0)]
+    A = NS(cps=cps, minimum=min(cps, key=lambda c: c.value), tuned=cps[2])
+    assert A.minimum is cps[0]
+    words = report.start_minimizer_words(A)
+    assert words == ("P1, the first in the critical-point table of the 3 minima tied for "
+                     "the lowest f (exactly equal values)")
+    text = report._minimum_sentence(A)
+    assert "taken at 3 minima (exactly equal values)" in text and "1e" not in text
+    assert "κ = 2 (numeric)" in text
+    # ties decided by the tolerance say it, and which one was taken
+    cps[1] = cp((3.0, 2.0), 1e-12, exact=False)
+    cps[0] = cp((-3.779, -3.283), 2e-12, exact=False)
+    A = NS(cps=cps, minimum=min(cps, key=lambda c: c.value), tuned=cps[2])
+    words = report.start_minimizer_words(A)
+    assert words.startswith("P3, the one of lowest computed value of the 3 minima tied")
+    assert words.endswith(f"(values equal within {report.fmt_num(report.TIE_RTOL)} "
+                          "× max(1, |f|))")
+    # one lowest minimum: the plain words
+    A = NS(cps=[cp((0.0, 0.0), 0.0), cp((1.0, 1.0), 3.0)], minimum=None, tuned=None)
+    A.minimum = A.cps[0]
+    assert report.start_minimizer_words(A) == "the minimizer of lowest f"
+
+
 def test_an_incomplete_critical_point_list_is_said_once():
     """Rosenbrock p. 2: 'The critical-point list is not proved complete' and, two bullets on,
     '…numeric search of the box with 1000 starts (…); the list may be incomplete'."""
@@ -1423,6 +1539,9 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     minima = [np.array([3.0, 2.0]), np.array([3.584428, -1.848126])]
     x0, how = report.default_start(obj, box, minima, minima[0], seed=0)
     assert "from (3, 2), the minimizer of lowest f," in how
+    _, tied = report.default_start(obj, box, minima, minima[0], seed=0,
+                                   minimizer_is="P7, the first of the 4 tied minima")
+    assert "from (3, 2), P7, the first of the 4 tied minima, and 5% of the diagonal" in tied
     assert np.linalg.norm(x0 - minima[0]) >= 0.25 * np.hypot(10.0, 10.0)
     assert min(np.linalg.norm(x0 - p) for p in minima) >= 0.05 * np.hypot(10.0, 10.0)
     _, none = report.default_start(obj, box, [], None, seed=0)

@@ -159,6 +159,15 @@ def boundary_points(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray, NDAr
             np.concatenate(ys))
 
 
+def axis_name(name: str) -> str:
+    """A grid axis as the figures name it: the page's symbol and the hyperparameter's name
+    (``lr`` → ``η (lr)``, ``momentum`` → ``β (momentum)``); a name with no symbol as is."""
+    from analysis.campaign.report import hyper_symbol
+
+    sym = hyper_symbol(name)
+    return name if sym == name else f"{sym} ({name})"
+
+
 def grid_xlim(g: Grid) -> tuple[float, float]:
     """x limits of a 2-D grid's axes in cell-index coordinates: the cells (−½ … n − ½), run
     on past either end to hold the boundary's points there plus :data:`BOUNDARY_PAD`, by at
@@ -327,9 +336,9 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
         ax.set_ylim(-0.5, g.y.size - 0.5)
         _ticks(ax, g.x, "x")
         _ticks(ax, g.y, "y")
-        ax.set_ylabel(g.y_name)
+        ax.set_ylabel(axis_name(g.y_name))
         ax.grid(False)
-    ax.set_xlabel(g.x_name)
+    ax.set_xlabel(axis_name(g.x_name))
     ax.set_title(title)
     _outside_legend(fig, handles, ncols=1)
     return fig

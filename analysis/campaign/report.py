@@ -43,7 +43,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -276,9 +276,58 @@ def best_cell(stats: Sequence[CellStats]) -> CellStats:
     return replace(best, ties=ties)
 
 
+#: How the campaign's pages write the grid's hyperparameters: the step size (learning rate)
+#: η, the momentum β, the dampening δ (not τ, which is the profiles' performance ratio);
+#: other names as :data:`analysis.report.HYPER_SYMBOLS` writes them, or as given.
+GRID_SYMBOLS = {"lr": "η", "momentum": "β", "dampening": "δ"}
+
+
+def hyper_symbol(name: str) -> str:
+    """``lr`` → ``η``, ``momentum`` → ``β``, ``dampening`` → ``δ``, ``beta1`` → ``β₁``; a name
+    with no symbol as it is."""
+    from analysis.report import HYPER_SYMBOLS
+
+    return GRID_SYMBOLS.get(name, HYPER_SYMBOLS.get(name, name))
+
+
+def cell_words(cell: str) -> str:
+    """A grid cell as the pages print it: ``"lr=0.01,momentum=0.9"`` → ``η = 0.01, β = 0.9``
+    (a value that is no number as stored)."""
+    parts = []
+    for part in filter(None, cell.split(",")):
+        k, eq, v = part.partition("=")
+        if not eq:
+            parts.append(part.strip())
+            continue
+        try:
+            v = f"{float(v):g}"
+        except ValueError:
+            v = v.strip()
+        parts.append(f"{hyper_symbol(k.strip())} = {v}")
+    return ", ".join(parts)
+
+
+def method_label(name: str) -> str:
+    """How the pages print a method (:func:`optimizers.registry.label`: ``lbfgs`` →
+    ``L-BFGS``); the store and campaign.json keep the name."""
+    from optimizers.registry import label
+
+    return label(name)
+
+
+def symbols_note(cells: Iterable[str]) -> str:
+    """The sentence that names the symbols :func:`cell_words` writes for these cells' axes
+    (``  Cells read η = step size (learning rate) lr, β = momentum.``; empty without one)."""
+    words = {"lr": "step size (learning rate) lr"}
+    names = dict.fromkeys(k for cell in cells for k in _cell_axes(cell or ""))
+    said = [f"{hyper_symbol(k)} = {words.get(k, k)}" for k in names if hyper_symbol(k) != k]
+    return f"  Cells read {', '.join(said)}." if said else ""
+
+
 def cell_label(s: CellStats) -> str:
-    """The best cell as the tables name it, a tie said: ``lr=0.1 (first of 9 tied)``."""
-    text = s.cell or "(no grid)"
+    """The best cell as the tables name it (:func:`cell_words`), a tie said:
+    ``η = 0.1 (first of 9 tied)``."""
+    text = cell_words(s.cell) if s.cell else "(no grid)"
     return f"{text} (first of {s.ties} tied)" if s.ties > 1 else text
 
 
@@ -577,6 +626,8 @@ def mostly_diverged(diverged: int, starts: int) -> bool:
     return 2 * int(diverged) > int(starts)
 
 
+#: defines the ``nit`` of the store's estimate ``cost·k/nit`` where the report first gives it
+NIT_WORDS = "; nit is the run's number of iterations"
 #: marks a best aRT whose cell diverged on most starts (:func:`diverged_best`)
 DIVERGED_MARK = "†"
 #: why a best aRT from a cell where most starts diverged is qualified
@@ -644,6 +695,11 @@ def diverged_best_text(k: int, problems: Sequence[tuple[str, float]], methods: S
             + f"; {DIVERGED_ART_WHY})")
 
 
+def _of_all(n: int, total: int) -> str:
+    """``all 30`` when ``n`` is every one of ``total``, else ``26 of 30``."""
+    return f"all {total}" if n == total else f"{n} of {total}"
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -666,14 +722,14 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
             text = diverged_best_text(k, problems, methods, R, counts)
             return f", {text}" if text else ""
 
-        out.append(f"{methods[i]} has the smallest aRT (average running time, as in "
+        out.append(f"{method_label(methods[i])} has the smallest aRT (average running time, as in "
                    "COCO/BBOB: the expected cost, in weighted evaluations, to reach the target) "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
-                   f"reaches the target on {int(solved[i])}"
+                   f"reaches the target on {_of_all(int(solved[i]), R.shape[0])}"
                    + (" (named first: the most problems where a method is best without most "
                       "of its starts diverged)" if best[i] < best.max() else "") + ". "
-                   + "; ".join(f"{m}: best on {int(best[k])}{qualified(k)}, solves "
+                   + "; ".join(f"{method_label(m)}: best on {int(best[k])}{qualified(k)}, solves "
                                f"{int(solved[k])}" for k, m in enumerate(methods) if k != i)
                    + ".")
     ecdf = data.get("ecdf")
@@ -682,7 +738,7 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         if half:
             m = min(half, key=half.get)
             how = data.get("hit_how", "estimated")
-            out.append(f"The ECDF over cost reaches ½ soonest for {m}: half of its "
+            out.append(f"The ECDF over cost reaches ½ soonest for {method_label(m)}: half of its "
                        "(objective, start, target) pairs are solved within a weighted cost of "
                        f"{fmt_num(half[m])} ({how}"
                        + (": the run's cost · k/nit" if how == "estimated" else "") + ").")
@@ -708,15 +764,17 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
         f"Store: {c.root.name}/ — {c.n} rows (one per start) in {c.parts} part files; "
         f"spec hash {str(meta.get('spec_hash', '—'))[:16]}.",
         f"Objectives ({len(c.objectives())}): " + ", ".join(c.objectives()) + ".",
-        f"Methods ({len(c.methods())}): " + ", ".join(
-            f"{m} ({plural(max(len(c.cells(o, m)) for o in c.objectives()), 'cell')})"
+        f"Methods ({len(c.methods())}), each run on every cell of its hyperparameter grid "
+        "(a cell: one combination of the grid's values, all starts run with it): " + ", ".join(
+            f"{method_label(m)} ({plural(max(len(c.cells(o, m)) for o in c.objectives()), 'cell')})"
             for m in c.methods()) + ".",
         "Targets Δ on f − f*: " + ", ".join(f"{t:g}" for t in c.targets)
         + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.",
         "Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h, where nfev, "
         "njev and nhev count the evaluations of f, of its gradient and of its Hessian, "
         f"with c_f = {w.get('f', '—')}, c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}"
-        + (f"; cost to a target: {_hit_how(meta)}." if _hit_how(meta) else "."),
+        + (f"; cost to a target: {_hit_how(meta)}" + NIT_WORDS * ("nit" in _hit_how(meta))
+           + "." if _hit_how(meta) else "."),
     ]
     d.bullets(facts, size=SMALL + 0.5)
     found = summary_lines(b.data)
@@ -780,7 +838,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     sec = "ECDF"
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
-        rows.append([m, f"{solved}/{v.size}",
+        rows.append([method_label(m), f"{solved}/{v.size}",
                      cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
                           SHARE_DIGITS),
                      cell(b, sec, m, "cost where half the pairs are solved",
@@ -831,7 +889,8 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                      f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
                      + (" (from the cost to each target, cost·k/nit)." if
                         hit_how(c.meta) == "estimated" else ".")
-                     + "".join(f" ρ(1) of {m} counts the {n} problems where it is best, "
+                     + "".join(f" ρ(1) of {method_label(m)} counts the {n} problems where "
+                               "it is best, "
                                f"{text}." for m, n, text in qualified.values())
                      + ecdf_shift_text(ratios)
                      + ECDF_END_TEXT)
@@ -839,16 +898,18 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     rho = performance_profile(R, taus)
     sec = "performance profile"
     # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
-    rows = [[m] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
-                        "measured" if np.isinf(t) else hit_how(c.meta), SHARE_DIGITS)
-                   + (DIVERGED_MARK if t == 1.0 and i in qualified else "")
-                   for k, t in enumerate(taus)] for i, m in enumerate(methods)]
+    rows = [[method_label(m)] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
+                                      "measured" if np.isinf(t) else hit_how(c.meta),
+                                      SHARE_DIGITS)
+                                 + (DIVERGED_MARK if t == 1.0 and i in qualified else "")
+                                 for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
             title="Profile values (share of problems)",
-            notes=[f"{DIVERGED_MARK} " + "; ".join(f"{m}: best on {n}, {text}"
-                                                    for m, n, text in qualified.values())
-                   + "."]
+            notes=[f"{DIVERGED_MARK} ρ(1) of "
+                   + ", ".join(method_label(m) for m, _, _ in qualified.values())
+                   + " counts problems where its best cell diverged on most starts (the "
+                     "figure's caption above gives how many)."]
             if qualified else ())
     b.data["profile"] = {"problems": problems, "methods": methods, "art": T, "ratios": R}
 
@@ -874,18 +935,19 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
            "and the median cost is that of the converged starts."
            if any(not has_f_star(c, o) for o, _ in best) else "")
         + (f"  {tie_note(best.values())}" if any(s.ties > 1 for s in best.values()) else "")
-        + (f"  {diverged_best_note(credited, best, len(c.targets))}" if credited else ""))
+        + (f"  {diverged_best_note(credited, best, len(c.targets))}" if credited else "")
+        + symbols_note(s.cell for s in best.values()))
     rows = []
     sec = "best cells"
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         conv = cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS)
         if not has_f_star(c, o):
-            rows.append([o, m, cell_label(s), "—", conv,
+            rows.append([o, method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
                               s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
             continue
-        rows.append([o, m, cell_label(s),
+        rows.append([o, method_label(m), cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", SHARE_DIGITS), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
@@ -1042,7 +1104,8 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
         if len(chk.curvatures) > 4:
             Ls += f", … ({len(chk.curvatures)} minima)"
         away = chk.away
-        rows.append([chk.objective, chk.method, f"η < {short_formula(chk.formula)}", Ls,
+        rows.append([chk.objective, method_label(chk.method),
+                     f"η < {short_formula(chk.formula)}", Ls,
                      f"{int(chk.agree.sum())}/{chk.agree.size}",
                      cell(b, sec, item, "share of cells that agree", chk.share(), "measured",
                           SHARE_DIGITS),
@@ -1058,7 +1121,7 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
                   "minimum) against measured (no start diverged)",
             notes=[f"‘Away from the boundary’: cells with |η/threshold − 1| > "
                    f"{BOUNDARY_BAND:g}, their number in brackets; β = momentum, "
-                   "τ = dampening. ‘Stable, diverged’: "
+                   "δ = dampening. ‘Stable, diverged’: "
                    "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
                    "predicted unstable, yet no start diverged."])
     if not all(k.agree.all() for k in checks):
@@ -1093,11 +1156,19 @@ def flat_grid_sentence(o: str, m: str, g: Any) -> str:
 _OPERATOR_MINUS = re.compile(r"(?<![a-z]{2})-|-(?![a-z]{2})")
 
 
+#: how a grid's coloured boxes are read against the boundary line drawn across them
+CELL_CENTRE_TEXT = ("A cell's box stands for the one value at its centre, the only value run: "
+                    "a boundary through the box compares with that value, not with the whole "
+                    "box.")
+
+
 def short_formula(formula: str) -> str:
-    """The theory's threshold formula as printed: β for momentum, τ for dampening and the
-    minus sign − (U+2212) for subtraction, as in the page text (``2(1+momentum)/((1-dampening)
-    L)`` → ``2(1+β)/((1−τ)L)``); a hyphen between words stays."""
-    short = formula.replace("dampening", "τ").replace("momentum", "β").replace(" L)", "L)")
+    """The theory's threshold formula as printed: β for momentum, δ for dampening
+    (:data:`GRID_SYMBOLS`) and the minus sign − (U+2212) for subtraction, as in the page text
+    (``2(1+momentum)/((1-dampening) L)`` → ``2(1+β)/((1−δ)L)``); a hyphen between words
+    stays."""
+    short = (formula.replace("dampening", GRID_SYMBOLS["dampening"])
+             .replace("momentum", GRID_SYMBOLS["momentum"]).replace(" L)", "L)"))
     return _OPERATOR_MINUS.sub(MINUS, short)
 
 
@@ -1117,9 +1188,10 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                else f"the theory has no step-size threshold for {m}")
         return f"{m} on {o}: {what}; {why}."
     s = f"{m} on {o}: {what}; boundary from theory (L numeric): " \
-        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree."
+        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree." \
+        f" {CELL_CENTRE_TEXT}"
     if "β" in short_formula(chk.formula):
-        s += " β = momentum" + (", τ = dampening." if "τ" in short_formula(chk.formula)
+        s += " β = momentum" + (", δ = dampening." if "δ" in short_formula(chk.formula)
                                 else ".")
     if chk.predicted.all():
         s += " Every cell is predicted stable (η below the threshold)."
@@ -1201,7 +1273,8 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
             text, none_text = text or "—", str(none)
         else:  # nothing to reach: every start would read "none", which says nothing
             text, none_text = "n/a (no known minima)", "n/a"
-        rows.append([o, m, cell_label(s), str(int(mk.size)), text, none_text, str(div)])
+        rows.append([o, method_label(m), cell_label(s), str(int(mk.size)), text, none_text,
+                     str(div)])
     d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
              Column("starts", "r"), Column("known minimum reached", share=1.3),
              Column("none", "r"), Column("diverged", "r")], rows,
