@@ -2295,8 +2295,8 @@ def section_momentum_weights(S: Study) -> None:
                     v_end, rtol=1e-12, digits=12, reason=f"Σ βʲ over j < {n}, read from the "
                     f"path as "
                     f"(x_{n - 1} − x_{n})/η; the sum tends to g/(1 − β) = "
-                    f"{fmt_num(1 / (1 - beta))} as the run goes on (β^{n} = "
-                    f"{fmt_num(beta ** n, 2)} short of it)")
+                    f"{fmt_num(1 / (1 - beta))} as the run goes on (β^{n}/(1 − β) = "
+                    f"{fmt_num(beta ** n / (1 - beta), 2)} short of it)")
     S.checks_table(since)
 
     # ---- the notes' β = 0.25

@@ -285,6 +285,10 @@ def test_the_constant_gradient_buffer_states_beta_and_steps_and_meets_the_finite
     assert number(S, "constant gradient g = 1", "theory") == pytest.approx(total, rel=1e-13)
     assert number(S, "constant gradient g = 1") == pytest.approx(total, rel=1e-12)
     assert c.verdict == "agrees"
+    # the shortfall from the limit 10 is the tail Σ_(j≥200) 0.9ʲ = 0.9²⁰⁰/(1 − 0.9), not 0.9²⁰⁰
+    tail = 10.0 - total
+    assert f"= {study.fmt_num(tail, 2)} short of it" in c.reason, c.reason
+    assert tail == pytest.approx(0.9 ** 200 / 0.1, rel=1e-6)
 
 
 def test_adaptive_methods_move_as_in_the_notes(S):
