@@ -3715,7 +3715,8 @@ def plot_momentum_map(
 
     ``smap`` has ``lrs`` (x), ``momenta`` (y), ``measured_rate`` and ``predicted_radius``
     grids of shape (len(momenta), len(lrs)), and ``diverged`` (bool grid).  Diverged cells are
-    grey; the black contour is the predicted stability boundary (spectral radius 1), dashed
+    grey; the black contour is the predicted stability boundary (spectral radius 1; drawn
+    from a 401 × 401 grid when ``smap.radius_on(lrs, momenta)`` evaluates theory), dashed
     white contours edged in dark grey (so also their legend entry) are predicted radii 0.5
     and 0.9 to compare with the colours.  ``mark``:
     (η, β, label) points to highlight.
@@ -3744,8 +3745,17 @@ def plot_momentum_map(
     if np.any(~ok & ~div):
         handles.append(Patch(facecolor="white", edgecolor="0.5",
                              label="no linear rate measurable (white)"))
+    # theory's contours from a fine grid where the map can evaluate it: a contour traced
+    # through the runs' coarse cells cuts corners where the boundary bends
+    c_lrs, c_mom, c_radius = lrs, mom, radius
+    if callable(getattr(smap, "radius_on", None)) and lrs.size > 1 and mom.size > 1:
+        fine = (np.geomspace if is_geometric(lrs) else np.linspace)(lrs.min(), lrs.max(), 401)
+        fine_mom = np.linspace(mom.min(), mom.max(), 401)
+        fine_radius = smap.radius_on(fine, fine_mom)
+        if fine_radius is not None:
+            c_lrs, c_mom, c_radius = fine, fine_mom, np.asarray(fine_radius, dtype=float)
     if np.nanmin(radius) < 1.0 < np.nanmax(radius):
-        ax.contour(lrs, mom, radius, levels=[1.0], colors="black", linewidths=2.0)
+        ax.contour(c_lrs, c_mom, c_radius, levels=[1.0], colors="black", linewidths=2.0)
         handles.append(Line2D([], [], color="black", lw=2.0,
                               label="predicted stability boundary (spectral radius = 1)"))
     inner = [v for v in (0.5, 0.9) if np.nanmin(radius) < v < np.nanmax(radius)]
@@ -3753,7 +3763,7 @@ def plot_momentum_map(
         # white dashes edged in dark grey, in the map and in the legend alike (a white line
         # alone is lost on the legend's white)
         edge = [patheffects.withStroke(linewidth=2.3, foreground="0.3")]
-        cl = ax.contour(lrs, mom, radius, levels=inner, colors="white", linewidths=1.1,
+        cl = ax.contour(c_lrs, c_mom, c_radius, levels=inner, colors="white", linewidths=1.1,
                         linestyles="--")
         cl.set_path_effects(edge)
         ax.clabel(cl, fmt=lambda v: f"ρ={fmt(v)}", fontsize=7)

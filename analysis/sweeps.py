@@ -498,6 +498,15 @@ class StabilityMap:
     time: float = 0.0
     notes: list[str] = field(default_factory=list)
 
+    def radius_on(self, lrs: ArrayLike, momenta: ArrayLike) -> np.ndarray | None:
+        """The predicted radius on another (momentum, lr) grid, from the same eigenvalues
+        (a figure draws the boundary ρ = 1 from a fine grid, not from the runs' cells);
+        ``None`` without eigenvalues."""
+        if self.eigenvalues is None:
+            return None
+        return theory.momentum_radius_grid(self.eigenvalues, lrs, momenta,
+                                           nesterov=self.nesterov)
+
     def to_json(self) -> dict[str, Any]:
         return jsonable({
             "lrs": self.lrs, "momenta": self.momenta, "measured_rate": self.measured_rate,

@@ -244,6 +244,30 @@ def test_momentum_map_heatmap_and_boundary():
     assert len(fig.axes) == 2  # the colour bar
 
 
+def test_momentum_map_draws_the_stability_boundary_where_theory_puts_it():
+    """Study p. 22: the boundary ρ = 1, traced through the map's 12 × 20 cells, bent left above
+    β = 0.75 (η ≈ 0.93 at β = 0.9 where heavy ball is stable up to η = 2(1 + β)/L = 0.95 on
+    f = 2x²).  With the map's eigenvalues it is drawn from theory on a fine grid."""
+    from matplotlib.contour import ContourSet
+
+    from analysis.sweeps import StabilityMap
+    from analysis.theory import momentum_radius_grid
+
+    lam = [4.0]
+    lrs, mom = np.linspace(0.02, 1.2, 12), np.linspace(0.0, 0.95, 20)
+    radius = momentum_radius_grid(lam, lrs, mom)
+    smap = StabilityMap(lrs=lrs, momenta=mom, measured_rate=np.where(radius < 1, radius, np.nan),
+                        predicted_radius=radius, diverged=radius >= 1, nesterov=False,
+                        agreement={}, eigenvalues=lam)
+    ax = plots.plot_momentum_map(smap).axes[0]
+    (black,) = [c for c in ax.findobj(ContourSet) if list(c.levels) == [1.0]]
+    verts = np.concatenate([p.vertices for p in black.get_paths()])
+    for beta in (0.5, 0.9, 0.95):
+        near = verts[np.abs(verts[:, 1] - beta) < 0.003]
+        assert near.size, beta
+        assert np.all(np.abs(near[:, 0] - (1 + beta) / 2) < 0.004), (beta, near)
+
+
 def test_momentum_map_radius_contours_look_as_their_legend_entry():
     """Study p. 20: the ρ = 0.9 contour was drawn white dashed, its legend entry grey dashed.
     Both are now white dashes edged in the same dark grey."""
