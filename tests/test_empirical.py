@@ -194,7 +194,7 @@ def test_too_few_points():
     # 1e-11 -> 1e-12 -> 0: the last step to the floor (2.2e-13) gains only ln(4.5), which the
     # step before (ln 10) explains: no termination, and 2 points are too few for a rate
     m = E.measure(np.array([[1e-11], [1e-12], [0.0]]), [0.0])
-    assert m.kind == "none" and m.floor_index == 2 and "2 point(s)" in m.reason
+    assert m.kind == "none" and m.floor_index == 2 and "only 2 points above" in m.reason
     one = E.measure(np.array([[1.0]]), [0.0])
     assert one.kind == "none" and one.reason
     at = E.measure(np.array([[0.0], [0.0]]), [0.0])
