@@ -3136,7 +3136,7 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
 
 
 def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
-    """``  The gaps of bfgs and lbfgs level off at 3.931: they ended at P1, a minimum with
+    """``  The gaps of BFGS and L-BFGS level off at 3.931: they ended at P1, a minimum with
     f = 3.931 above f* = 0.`` for the runs that ended at a critical point above the lowest
     minimum (:func:`_converged_where`), whose gap cannot fall to 0."""
     ends: dict[int, list[str]] = {}
@@ -3153,7 +3153,7 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
 
 
 def _names(labels: Sequence[str]) -> str:
-    """``gd``, ``gd and adam``, ``gd, adam and cg``."""
+    """``GD``, ``GD and Adam``, ``GD, Adam and CG``."""
     labels = list(labels)
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
@@ -3534,7 +3534,7 @@ def continued_text(runs: Sequence[MethodRun]) -> str:
 
 def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
     """The lengths of several rate-study runs, grouped by why they ended:
-    ``gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (…)``."""
+    ``GD 608, momentum 338 iterations (floor reached); Adam 20000 iterations (…)``."""
     groups: dict[str, list[str]] = {}
     for label, study in runs:
         groups.setdefault(_study_end(study), []).append(f"{label} {int(study.result.nit)}")
