@@ -769,7 +769,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
     with b.guard("convexity", note=False):
         A.convexity = obj.convexity(box=box)
     with b.guard("vanishing gradient", note=False):
-        A.vanishing = obj.vanishing(box=box)
+        A.vanishing = obj.vanishing(box=box, names=SOLVER_NAMES)
     mins = [cp for cp in (A.cps or []) if cp.kind == "minimum"]
     if mins:
         A.minimum = min(mins, key=lambda cp: cp.value)
@@ -1421,6 +1421,12 @@ _PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
            lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
                                "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),
           (re.compile(r"obj\.critical_points"), "the critical-point analysis"))
+
+
+#: How the pages name the numerical methods that the analysis' notes name by SciPy's spelling
+#: (:data:`landscape.vanishing.SOLVERS`), which the API and the command line keep
+SOLVER_NAMES = {"SLSQP": "sequential quadratic programming (SLSQP)",
+                "brentq": "Brent's method"}
 
 
 def prose(text: str) -> str:
@@ -3067,8 +3073,8 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
             subs = np.atleast_1d(fig.subfigures(rows, 2)).ravel()
             for sub, r in zip(subs, shown, strict=False):
                 path = r.result.path[:, 0]
-                plots.plot_curve_1d(obj, {r.label: path}, xlim=tuple(A.box[0]),
-                                    title=f"{r.label}: {_hyper_text(r.method, r.result.hyper)}",
+                plots.plot_curve_1d(obj, {r.shown: path}, xlim=tuple(A.box[0]),
+                                    title=f"{r.shown}: {_hyper_text(r.method, r.result.hyper)}",
                                     arrows=15, numbered=6, legend=False, zoom=False, fig=sub)
 
         cap = ("Iterates of each method on the curve ("
@@ -3077,7 +3083,7 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                "square = last iterate, numbers = iteration index.")
         return draw, 165.0 * rows, cap
     if obj.n == 2:
-        paths = {r.label: r.result.path for r in runs}
+        paths = {r.shown: r.result.path for r in runs}
         zoom = plots.needs_zoom(paths.values(), A.box)
         hidden = plots.paths_overlap(paths, A.box, zoom)
 
@@ -3110,13 +3116,13 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
     fstar = A.minimum.value if A.minimum is not None else None
 
     def draw(fig: Any) -> None:
-        series = {r.label: r.result.fun_path - (fstar if fstar is not None else 0.0)
+        series = {r.shown: r.result.fun_path - (fstar if fstar is not None else 0.0)
                   for r in runs}
         plots.plot_iterates(series, ylabel="f(xₖ) − f*" if fstar is not None else "|f(xₖ)|",
                             logy=True, title="Objective gap against iteration", split=True,
                             fig=fig)
 
-    values = {r.label: r.result.fun_path for r in runs}
+    values = {r.shown: r.result.fun_path for r in runs}
     split = plots.grad_norm_groups(values)
     return draw, 300.0, ("Objective gap f(xₖ) − f* of the comparison runs against iteration "
                          "(log scale, all values shown; a gap of exactly 0 cannot be drawn "
@@ -3130,13 +3136,13 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
 
 
 def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
-    """``  The gaps of bfgs and lbfgs level off at 3.931: they ended at P1, a minimum with
+    """``  The gaps of BFGS and L-BFGS level off at 3.931: they ended at P1, a minimum with
     f = 3.931 above f* = 0.`` for the runs that ended at a critical point above the lowest
     minimum (:func:`_converged_where`), whose gap cannot fall to 0."""
     ends: dict[int, list[str]] = {}
     for r in runs:
         if _converged_where(A, r.result.x):
-            ends.setdefault(_near_index(A, r.result.x), []).append(r.label)
+            ends.setdefault(_near_index(A, r.result.x), []).append(r.shown)
     fstar = A.minimum.value if A.minimum is not None else 0.0
     return "".join(
         f"  The {'gaps' if len(labs) > 1 else 'gap'} of {_names(labs)} level"
@@ -3147,7 +3153,7 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
 
 
 def _names(labels: Sequence[str]) -> str:
-    """``gd``, ``gd and adam``, ``gd, adam and cg``."""
+    """``GD``, ``GD and Adam``, ``GD, Adam and CG``."""
     labels = list(labels)
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
@@ -3344,23 +3350,23 @@ def _figures(b: Builder, A: Analysis) -> None:
             continue
         name = families_name([r.method for r in group])
         with b.guard(f"error figure ({name})"):
-            st = {r.label: r.study for r in group}
+            st = {r.shown: r.study for r in group}
             panels = plots.rate_studies_panels(st)
             title = error_title(name, len(panels))
             d.figure(lambda fig, st=st, title=title: plots.plot_rate_studies(
                 st, title=title, fig=fig),
                 height=plots.error_rows_height(len(panels)),
                 caption=error_caption(panels) + continued_text(group)
-                        + floor_cut_text({r.label: plots.study_errors(r.study)
+                        + floor_cut_text({r.shown: plots.study_errors(r.study)
                                           for r in group})
                         + window_cut_text(st, rule=False)
-                        + coinciding_text({r.label: plots.above_floor(plots.study_errors(
+                        + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                             r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
                 label=f"error {name}")
     if runs:
         with b.guard("gradient-norm figure"):
-            norms = {r.label: r.result.grad_norm_path for r in runs}
+            norms = {r.shown: r.result.grad_norm_path for r in runs}
             gtol = next((c.threshold for c in runs[0].result.criteria if c.name == "gtol"),
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
@@ -3511,8 +3517,8 @@ def continued_text(runs: Sequence[MethodRun]) -> str:
     (:func:`study_lengths_text`): continued past the comparison runs' stopping rule toward
     the rounding floor — said of the runs longer than their comparison run only (one with no
     comparison run counts as continued: it ran with no gradient tolerance)."""
-    lengths = study_lengths_text([(r.label, r.study) for r in runs])
-    longer = [r.label for r in runs if r.result is None
+    lengths = study_lengths_text([(r.shown, r.study) for r in runs])
+    longer = [r.shown for r in runs if r.result is None
               or int(r.study.result.nit) > int(r.result.nit)]
     rule = "continued past the comparison runs' stopping rule toward the rounding floor"
     if len(longer) == len(runs):
@@ -3528,7 +3534,7 @@ def continued_text(runs: Sequence[MethodRun]) -> str:
 
 def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
     """The lengths of several rate-study runs, grouped by why they ended:
-    ``gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (…)``."""
+    ``GD 608, momentum 338 iterations (floor reached); Adam 20000 iterations (…)``."""
     groups: dict[str, list[str]] = {}
     for label, study in runs:
         groups.setdefault(_study_end(study), []).append(f"{label} {int(study.result.nit)}")
@@ -3747,7 +3753,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     ended, for an :class:`analysis.starts.StartsStudy` (report and study alike).
     ``numbering``: what the names P1, P2, … of the end points refer to (a document without a
     critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
-    tables print each run's key (:attr:`MethodRun.shown`; the key itself when missing)."""
+    tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
+    itself when missing)."""
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -3771,7 +3778,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         b.ledger.add(section, "kernel costs", f"seconds per {k} call", costs.seconds[k],
                      "measured")
         b.ledger.add(section, "kernel costs", f"weight of {k}", w, "measured")
-    ecdf = {lab: r.cost_to_target() for lab, r in runs.items()}
+    shown = names or {}
+    ecdf = {shown.get(lab, lab): r.cost_to_target() for lab, r in runs.items()}
     if not any(np.any(r.reached) for r in runs.values()):
         d.paragraph("No start of any method reached the target, so there is no distribution "
                     "of cost to draw; the tables say where the starts ended.")

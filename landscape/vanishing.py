@@ -35,7 +35,7 @@ product is bounded by (w·sup a')^d: chains of sigmoids vanish at least like (w/
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,7 +338,12 @@ def _numeric_breakpoints(obj, xs: np.ndarray, small: np.ndarray, threshold: floa
     return out
 
 
-def _vanishing_1d(obj, box, threshold, timeout, listed) -> VanishingReport:
+#: The numerical methods the notes name, as they are spelled by default (SciPy's names); a
+#: caller that prints them otherwise passes ``names`` to :func:`find_vanishing_regions`.
+SOLVERS = ("SLSQP", "brentq")
+
+
+def _vanishing_1d(obj, box, threshold, timeout, listed, names) -> VanishingReport:
     lo, hi = float(box[0, 0]), float(box[0, 1])
     xs = np.linspace(lo, hi, GRID_POINTS)
     X = xs[:, None]
@@ -355,7 +360,8 @@ def _vanishing_1d(obj, box, threshold, timeout, listed) -> VanishingReport:
     exact = breaks is not None
     if not exact:
         breaks = _numeric_breakpoints(obj, xs, G < threshold, threshold)
-        notes.append(f"interval ends from a {GRID_POINTS:,}-point grid refined by brentq")
+        notes.append(f"interval ends from a {GRID_POINTS:,}-point grid refined by "
+                     f"{names['brentq']}")
     edges = [lo, *breaks, hi]
     regions = []
     for a, b in zip(edges[:-1], edges[1:], strict=True):
@@ -733,7 +739,7 @@ def _on_component(
     return bool(labels[np.ravel_multi_index(tuple(node), shape)] != 0)
 
 
-def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> VanishingReport:
+def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> VanishingReport:
     import time
 
     n = obj.n
@@ -805,8 +811,8 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout) -> Vanishin
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]
     notes.append(f"extents measured: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
-                 "each region's point and along grid edges, extremes refined by SLSQP on "
-                 "‖∇f‖ ≤ t")
+                 f"each region's point and along grid edges, extremes refined by "
+                 f"{names['SLSQP']} on ‖∇f‖ ≤ t")
     return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)
 
 
@@ -818,21 +824,25 @@ def find_vanishing_regions(
     max_regions: int = 50,
     timeout: float | None = None,
     critical_points: Sequence[Any] = (),
+    names: Mapping[str, str] | None = None,
 ) -> VanishingReport:
     """Regions of the box where ‖∇f‖ < ``threshold``, with plateau flags (see module doc).
 
     ``critical_points`` (already found, e.g. by :func:`landscape.critical.find_critical_points`)
     each get a region and name the kind of the point inside; ``max_regions`` caps the list,
-    and the report says how many were found."""
+    and the report says how many were found.  ``names``: how the notes spell the numerical
+    methods they name (:data:`SOLVERS`, e.g. ``{"brentq": "Brent's method"}``); a method not
+    in it keeps its own name."""
     if not (threshold > 0 and math.isfinite(threshold)):
         raise InputError("threshold must be a positive number")
     if obj.data_symbols:
         raise InputError("vanishing-gradient analysis of finite-sum objectives is not supported")
     B = require_analysis_box(obj.box(box))
     budget = budget_seconds("vanishing") if timeout is None else timeout
+    said = {s: (names or {}).get(s, s) for s in SOLVERS}
     if obj.n == 1:
-        return _vanishing_1d(obj, B, threshold, budget, list(critical_points))
-    return _vanishing_nd(obj, B, threshold, max_regions, list(critical_points), budget)
+        return _vanishing_1d(obj, B, threshold, budget, list(critical_points), said)
+    return _vanishing_nd(obj, B, threshold, max_regions, list(critical_points), budget, said)
 
 
 # ============================================================================ activation chains

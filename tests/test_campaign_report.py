@@ -522,6 +522,35 @@ def test_best_cells_and_methods_read_in_the_pages_symbols_and_labels(camp):
     assert "cost·k/nit" in cost and cost.endswith("nit is the run's number of iterations.")
 
 
+def test_figures_and_their_captions_name_the_methods_by_their_labels(camp):
+    """Campaign pp. 5–8: the legends of the ECDFs and the profile, the grids' titles and
+    captions printed the code names (gd, bfgs) where the tables print GD and BFGS."""
+    import re
+
+    from matplotlib.text import Text
+
+    from optimizers.registry import label
+
+    renamed = [m for m in METHODS if label(m) != m]  # momentum is printed as it is named
+    assert renamed
+    code = re.compile(r"(?<![\w-])({})(?![\w-])".format("|".join(renamed)))
+    b = cr.campaign_builder(camp)
+    figs = b.doc.figures()
+    for block in figs:
+        fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
+                     layout="constrained")
+        block.draw_fn(fig)
+        texts = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+        assert [t for t in [*texts, block.caption] if code.search(t)] == [], block.label
+        if block.label in ("ecdf-cost", "profile"):
+            assert all(any(t.startswith(label(m)) for t in texts) for m in METHODS)
+        elif block.label.startswith("grid-"):
+            o, m = block.label.removeprefix("grid-").split("-", 1)
+            assert f"{o}: {label(m)}" in texts
+            assert block.caption.startswith(f"{label(m)} on {o}: ")
+    assert {f.label for f in figs} >= {"ecdf-cost", "profile", "grid-quadratic-gd"}
+
+
 @pytest.mark.parametrize("which", ["camp", "no_f"])
 def test_what_a_table_marks_is_said_before_its_first_rows(which, camp, no_f_store):
     """‘First of n tied’ and the rule for objectives without f* were notes printed where the
@@ -794,7 +823,7 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     lead = " ".join(p.text for p in blocks[:i] if isinstance(p, Paragraph))
     T = len(camp.targets)
     assert "†\u00a0The smallest aRT, yet most starts diverged (diverging is cheap): " + "; ".join(
-        f"bfgs on {o} ({per_obj[o]} of {T} targets; {starts[o]} of {starts[o]} diverged)"
+        f"BFGS on {o} ({per_obj[o]} of {T} targets; {starts[o]} of {starts[o]} diverged)"
         for o in per_obj) + "." in lead
     # the same rule as the summary's: a cell where half the starts diverged is not qualified
     assert not cr.diverged_best([("a", 1.0)], ["A"], [[1.0]], {("a", "A"): (5, 10)}).any()

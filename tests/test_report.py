@@ -335,9 +335,12 @@ def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
-    for label in ("gd", "bfgs", "newton"):  # grouped by how the runs ended: "gd 86, … iterations"
-        its = data["rates"][label]["measured"]["iterations"]
-        assert re.search(rf"\b{label} {its}(, [a-z]+ \d+)* iterations? \(", text), (label, its)
+    from optimizers.registry import label
+
+    for m in ("gd", "bfgs", "newton"):  # grouped by how the runs ended: "GD 86, … iterations"
+        its = data["rates"][m]["measured"]["iterations"]
+        assert re.search(rf"(?<![\w-]){re.escape(label(m))} {its}(, [\w-]+ \d+)* iterations? \(",
+                         text), (m, its)
 
 
 def test_summary_without_gd_does_not_deny_the_minimum(tmp_path):
@@ -1372,11 +1375,11 @@ def test_error_caption_says_continued_only_of_runs_that_were():
                                          measurement=NS(floor_index=None)))
 
     same = report.continued_text([run("gd", 1000, 1000), run("adam", 1000, 1000)])
-    assert "continued" not in same and ", as long as the comparison runs: gd 1000" in same
+    assert "continued" not in same and ", as long as the comparison runs: GD 1000" in same
     longer = report.continued_text([run("gd", 60, 89), run("adam", 300, 569)])
     assert "runs, continued past the comparison runs' stopping rule" in longer
     mixed = report.continued_text([run("gd", 60, 89), run("adam", 1000, 1000)])
-    assert "runs (gd continued past the comparison runs' stopping rule" in mixed
+    assert "runs (GD continued past the comparison runs' stopping rule" in mixed
 
 
 def test_error_figures_are_named_by_the_families_they_hold():

@@ -916,11 +916,56 @@ def test_a_gap_that_levels_off_above_zero_is_explained():
     lo, hi = NS(point=np.array([1.0, 1.0]), kind="minimum", value=0.0), \
         NS(point=np.array([-1.0, 1.0]), kind="minimum", value=3.931)
     A = NS(cps=[lo, hi], minimum=lo, box=np.array([[-2.0, 2.0], [-2.0, 2.0]]), obj=NS(n=2))
-    runs = [NS(label=lab, result=NS(x=x)) for lab, x in
+    runs = [report.MethodRun(lab, lab, {}, "defaults", result=NS(x=x)) for lab, x in
             [("gd", np.array([1.0, 1.0])), ("bfgs", np.array([-1.0, 1.0 + 1e-9])),
              ("lbfgs", np.array([-1.0, 1.0]))]]
     assert report.level_off_text(A, runs) == (
-        "  The gaps of bfgs and lbfgs level off at 3.931: they ended at P2, a minimum with "
+        "  The gaps of BFGS and L-BFGS level off at 3.931: they ended at P2, a minimum with "
         "f = 3.931 above f* = 0.")
-    assert report.level_off_text(A, runs[:2]).startswith("  The gap of bfgs levels off at")
+    assert report.level_off_text(A, runs[:2]).startswith("  The gap of BFGS levels off at")
     assert report.level_off_text(A, runs[:1]) == ""
+
+
+def figure_texts(block):
+    """Every text a document's figure draws (titles, legends, axis labels), drawn at its
+    slot's size."""
+    from matplotlib.text import Text
+
+    fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+#: a method's code name as a word of its own (``gd``, ``lbfgs``; not inside ``L-BFGS``)
+CODE_NAME = r"(?<![\w-])({})(?![\w-])"
+
+
+def test_report_figures_name_the_methods_by_their_labels(monkeypatch, tmp_path):
+    """The figures printed the code names (legends "lbfgs (12 it.)", panel titles, captions
+    "the paths of gd and lbfgs") where the tables print the labels GD and L-BFGS: every
+    legend, title and caption names a method by its label, and each label is drawn."""
+    import re
+
+    from optimizers.registry import label
+
+    docs = []
+    monkeypatch.setattr(report.Builder, "write", lambda self, path: docs.append(self.doc))
+    methods = ["gd", "lbfgs", "adam"]
+    report.build_report("x**2 + 2*y**2", tmp_path / "r.pdf", methods=methods)
+    (doc,) = docs
+    code = re.compile(CODE_NAME.format("|".join(methods)))
+    figs = doc.figures()
+    assert {"trajectories", "gradient norm", "many starts"} <= {b.label for b in figs}
+    for block in figs:
+        texts = figure_texts(block)
+        bare = [t for t in [*texts, block.caption] if code.search(t)]
+        assert bare == [], block.label
+        if block.label in ("trajectories", "gradient norm", "many starts"):
+            for m in methods:
+                assert any(label(m) in t for t in texts), (block.label, label(m))
+    errors = [b for b in figs if b.label.startswith("error")]
+    assert errors and any("L-BFGS" in t for b in errors for t in figure_texts(b))
+    assert any("L-BFGS" in b.caption for b in errors)
+    # the small-gradient note names its numerical methods as the pages do, not as SciPy does
+    text = " ".join(str(getattr(b, "text", "")) for b in doc.blocks)
+    assert f"extremes refined by {report.SOLVER_NAMES['SLSQP']} on" in text

@@ -619,6 +619,24 @@ def test_kink_predictions():
     assert "line search" in T.predict_kink("gd", {"line_search": "armijo"}, 2.0).reason
 
 
+def test_reasons_name_the_methods_by_their_labels_and_the_step_size_by_eta():
+    """The reports' verdict column printed "adam with a constant lr promises no rate" and
+    "lbfgs rests on f being twice differentiable": a reason names the method as the pages
+    do (its label) and the step size as η."""
+    import re
+
+    from optimizers.registry import label
+
+    for m in ("adam", "adamw"):
+        why = T.predict(m, {"lr": 0.1}, [1.0, 10.0]).reason
+        assert why.startswith(f"{label(m)} with a constant step size η promises no rate")
+        assert not re.search(r"\blr\b", why)
+    for m in ("lbfgs", "bfgs", "newton", "cg", "adam"):
+        why = T.predict_kink(m, {}, 2.0).reason
+        assert why.startswith(f"{label(m)} ") and not why.startswith(f"{m} ")
+    assert T.predict_kink("lbfgs", {}, 2.0).reason.startswith("L-BFGS rests on f being")
+
+
 def test_unstable_fixed_step_is_not_convergent():
     """Past 2/L: on a quadratic an exact blow-up (|1 - lr L| per step); otherwise not
     convergent to x*, a blow-up or a cycle (exact=False)."""

@@ -118,3 +118,20 @@ def test_extent_note_gives_the_threshold_it_names():
     rep = regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", threshold=0.02)
     (note,) = [n for n in rep.notes if "first exits" in n]
     assert "‖∇f‖ < t = 0.02 along rays" in note
+
+
+def test_notes_name_the_numerical_methods_as_the_caller_prints_them():
+    """The report printed SciPy's names in the extent note ("extremes refined by SLSQP");
+    the caller passes the names its pages print, and the API keeps SciPy's spelling."""
+    from analysis.report import SOLVER_NAMES
+
+    f = "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"
+    (note,) = [n for n in regions(f, threshold=0.02, names=SOLVER_NAMES).notes
+               if "first exits" in n]
+    assert note.endswith(f"extremes refined by {SOLVER_NAMES['SLSQP']} on ‖∇f‖ ≤ t")
+    assert SOLVER_NAMES["SLSQP"] != "SLSQP"
+    (plain,) = [n for n in regions(f, threshold=0.02).notes if "first exits" in n]
+    assert plain.endswith("extremes refined by SLSQP on ‖∇f‖ ≤ t")
+    # one variable, not a polynomial: the interval ends are refined numerically
+    one = regions("tanh(x)", [[-6.0, 6.0]], threshold=1e-3, names=SOLVER_NAMES).notes
+    assert any(n.endswith(f"grid refined by {SOLVER_NAMES['brentq']}") for n in one), one

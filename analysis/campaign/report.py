@@ -315,6 +315,12 @@ def method_label(name: str) -> str:
     return label(name)
 
 
+def by_label(series: Mapping[str, Any]) -> dict[str, Any]:
+    """A figure's series keyed by method name, keyed by the method's label instead
+    (:func:`method_label`), so that legends print what the tables print."""
+    return {method_label(m): v for m, v in series.items()}
+
+
 def symbols_note(cells: Iterable[str]) -> str:
     """The sentence that names the symbols :func:`cell_words` writes for these cells' axes
     (``  Cells read η = step size (learning rate) lr, β = momentum.``; empty without one)."""
@@ -813,7 +819,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         d.paragraph("No objective of the campaign has a known f*: there is no ECDF to draw.")
         return
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
-                 cost, xlabel="weighted evaluations to the target (log)",
+                 by_label(cost), xlabel="weighted evaluations to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over cost", apart=True,
                  fig=fig)),
              height=300, half=True, label="ecdf-cost",
@@ -824,7 +830,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                         "measured counts, weights as set.") + ecdf_shift_text(cost)
                      + ECDF_END_TEXT)
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
-                 secs, xlabel="wall seconds to the target (log)",
+                 by_label(secs), xlabel="wall seconds to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over time", apart=True,
                  fig=fig)),
              height=300, half=True, label="ecdf-time",
@@ -879,7 +885,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     qualified = {k: (m, int((R[:, k] <= 1.0).sum()), text) for k, m in enumerate(methods)
                  if (text := diverged_best_text(k, problems, methods, R, counts))}
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
-                 ratios, budget=profile_limit(R), solved="solves",
+                 by_label(ratios), budget=profile_limit(R), solved="solves",
                  xlabel="performance ratio τ (aRT / best aRT, log scale)",
                  ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
                  apart=True, fig=fig)),
@@ -982,7 +988,7 @@ def diverged_best_note(credited: Mapping[tuple[str, str], int],
     (9 of 10 targets; 168 of 200 diverged).``"""
     return (f"{DIVERGED_MARK}\u00a0The smallest aRT, yet most starts diverged (diverging is "
             "cheap): " + "; ".join(
-                f"{m} on {o} ({n} of {targets} targets; {best[o, m].diverged} of "
+                f"{method_label(m)} on {o} ({n} of {targets} targets; {best[o, m].diverged} of "
                 f"{best[o, m].starts} diverged)" for (o, m), n in credited.items()) + ".")
 
 
@@ -1069,8 +1075,8 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                     skipped += 1
                     continue
                 drawn += 1
-                figs.append((lambda fig, g=g, o=o, m=m: plot_grid(g, title=f"{o}: {m}",
-                                                                   fig=fig),
+                figs.append((lambda fig, g=g, o=o, m=m: plot_grid(
+                                 g, title=f"{o}: {method_label(m)}", fig=fig),
                              f"grid-{o}-{m}",
                              _grid_caption(o, m, g, chk, bool(info.get("minima")))))
     if flat:  # said before the figures, which the pages may move on
@@ -1147,7 +1153,7 @@ def flat_grid_sentence(o: str, m: str, g: Any) -> str:
     what = "share reaching Δ_ref" if g.share_label.startswith("share reaching") else \
         "share of starts not diverged"
     div = "a start diverged in every cell" if g.diverged.all() else "no start diverged"
-    return (f"{m} on {o}, all {v.size} cells {share_text(v[0]) if v.size else '—'} "
+    return (f"{method_label(m)} on {o}, all {v.size} cells {share_text(v[0]) if v.size else '—'} "
             f"({what}, measured), {div}")
 
 
@@ -1185,9 +1191,9 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                    "share would say nothing)")
     if chk is None:
         why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
-               else f"the theory has no step-size threshold for {m}")
-        return f"{m} on {o}: {what}; {why}."
-    s = f"{m} on {o}: {what}; boundary from theory (L numeric): " \
+               else f"the theory has no step-size threshold for {method_label(m)}")
+        return f"{method_label(m)} on {o}: {what}; {why}."
+    s = f"{method_label(m)} on {o}: {what}; boundary from theory (L numeric): " \
         f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree." \
         f" {CELL_CENTRE_TEXT}"
     if "β" in short_formula(chk.formula):

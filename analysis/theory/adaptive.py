@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from optimizers.registry import label
+
 from .coordinate import spectral_radius
 from .dispatch import register
 from .prediction import Prediction
@@ -183,8 +185,8 @@ def _predict_adaptive(
                       "a-priori rate; Duchi, Hazan & Singer 2011 bound regret only)",
            "rmsprop": "RMSProp has no convergence guarantee (Tieleman & Hinton 2012)",
            "adadelta": "AdaDelta promises no convergence rate (Zeiler 2012)"}.get(
-        method, f"{method} with a constant lr promises no rate (Reddi, Kale & Kumar 2018: Adam "
-                "can fail to converge)")
+        method, f"{label(method)} with a constant step size η promises no rate (Reddi, Kale & "
+                "Kumar 2018: Adam can fail to converge)")
     return Prediction("none", None, None, "none", False, notes, True, details=details,
                       fixed_step=False, reason=why)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from optimizers.registry import label
+
 from .dispatch import method_family
 from .prediction import Prediction
 from .schedules import schedule_asymptotics
@@ -57,7 +59,7 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
                 "rests on f being twice differentiable at x* (Hessian model, curvature "
                 "condition of the line search): no rate is promised at a kink")
         return Prediction("none", None, None, "none", False, notes, True,
-                          reason=f"{method} {what}", fixed_step=fam == "adaptive")
+                          reason=f"{label(method)} {what}", fixed_step=fam == "adaptive")
     b = float(hyper.get("momentum", 0.0 if method in ("gd", "sgd") else 0.9) or 0.0)
     damp = float(hyper.get("dampening", 0.0) or 0.0)
     if float(hyper.get("noise", 0.0) or 0.0) > 0 or hyper.get("batch_size") is not None:
