@@ -1589,9 +1589,8 @@ def kink_note(grad: Iterable[Any]) -> str:
     kinks = kink_sets(grad)
     if not kinks:
         return ""
-    return ("The derivatives hold off the kinks of f, "
-            + (kinks[0] if len(kinks) == 1 else ", ".join(kinks[:-1]) + " and " + kinks[-1])
-            + ", where f has no gradient or Hessian.")
+    return (f"The derivatives hold off the kinks of f, {_names(kinks)}, where f has no "
+            "gradient or Hessian.")
 
 
 def how_found(cp: Any, cps: Any) -> str:
@@ -2063,8 +2062,8 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     d.paragraph(
         f"Every method started at {start_text(A.x0, A.x0_how)}, and stopped with the "
         f"optimizers' default rules: ‖∇f‖∞ ≤ {gtol_text(runs)}, or the "
-        "iteration limit (1000 for first-order methods, 200 for Newton, CG, BFGS and "
-        "L-BFGS).  ‘Ended near’ names the critical point (table of section 3) within "
+        f"iteration limit ({limit_text(runs)}).  ‘Ended near’ names the critical point "
+        "(table of section 3) within "
         f"{_match_text(A)} of the final iterate." + curvature_text(A, runs))
     sec = "optimizer comparison"
     rows = []
@@ -3150,6 +3149,16 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
         f"{'they' if len(labs) > 1 else 'it'} ended at P{i + 1}, a "
         f"{KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)} with f = {fmt_num(A.cps[i].value)} "
         f"above f* = {fmt_num(fstar)}." for i, labs in sorted(ends.items()))
+
+
+def limit_text(runs: Sequence[MethodRun]) -> str:
+    """Each run's iteration limit, read from its hyperparameters or its method's registered
+    default, grouped: ``1000 for GD, momentum and Adam; 200 for Newton and BFGS``."""
+    by: dict[int, list[str]] = {}
+    for r in runs:
+        limit = r.hyper.get("maxiter") or registry.METHODS[r.method].maxiter
+        by.setdefault(int(limit), []).append(r.shown)
+    return "; ".join(f"{k} for {_names(v)}" for k, v in by.items())
 
 
 def _names(labels: Sequence[str]) -> str:

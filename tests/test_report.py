@@ -1732,3 +1732,16 @@ def test_a_small_gradient_region_of_zero_width_is_said_to_lie_on_a_line():
     assert report.flat_text([0, 1], ["x", "y"], [0.0, 0.0]) == \
         "; zero width: the single point x = 0, y = 0"
     assert report.flat_text([], ["x", "y"], [0.0, 0.0]) == ""
+
+
+def test_the_iteration_limits_are_read_per_run_not_said_per_family():
+    """Himmelblau p. 4: "1000 for first-order methods, 200 for Newton, CG, BFGS and L-BFGS"
+    put CG, BFGS and L-BFGS outside the first-order methods they are; the limits are now
+    grouped by value from each run (its maxiter, else its method's default)."""
+    from optimizers.spec import FIRST_ORDER_MAXITER, NEWTON_TYPE_MAXITER
+
+    runs = [report.MethodRun("gd", "gd", {}, ""), report.MethodRun("lbfgs", "lbfgs", {}, ""),
+            report.MethodRun("adam", "adam", {}, ""),
+            report.MethodRun("gd (2)", "gd", {"maxiter": 50}, "")]
+    assert report.limit_text(runs) == (f"{FIRST_ORDER_MAXITER} for GD and Adam; "
+                                       f"{NEWTON_TYPE_MAXITER} for L-BFGS; 50 for GD (2)")
