@@ -73,6 +73,7 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
     hp_names = sorted({n for axes, _ in methods.values() for n in axes})
     meta = {"objectives": {}, "targets": TARGETS, "cost_weights": WEIGHTS, "schema_version": 1,
             "spec": {"seed": seed, "starts": starts}, "spec_hash": "test",
+            "starts": starts, "seeds": [seed],  # as the campaign store writes them
             "cost_how": {"hit_cost": "estimated: cost·k/nit for the first iteration k that "
                                      "reached the target"},
             "minimum_tol": 1e-3}

@@ -916,3 +916,25 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
         x0 = [ln.get_transform().transform(ln.get_xydata()[:1])[0, 0]
               - ax.transData.transform(ln.get_xydata()[:1])[0, 0] for ln in curves]
         np.testing.assert_allclose(np.diff(x0) * 72.0 / fig.dpi, s, atol=1e-6)
+
+
+def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(camp):
+    """Campaign p. 1: "Objectives (4): beale, himmelblau, rosenbrock, xcos" left xcos
+    undefined, and neither the boxes nor how the starts were drawn were said, so no count
+    could be reproduced: each objective now reads with its formula, parameters and box (from
+    the store's own description), and the starts with their number and seeds."""
+    import json
+
+    from analysis.pages import Paragraph
+
+    meta = json.loads((camp.root / "campaign.json").read_text())
+    b = cr.campaign_builder(camp)
+    text = " ".join(blk.text for blk in b.doc.blocks if isinstance(blk, Paragraph))
+    text = text.replace("−", "-")
+    for name, o in meta["objectives"].items():
+        box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o["box"])
+        assert f"{name}: f = {o['formula']}" in text, name
+        assert f"{o['formula']} on {box}" in text, (name, box)
+    n = meta["starts"]
+    assert f"Starts: {n} starts per seed (seed" in text
+    assert ", ".join(map(str, meta["seeds"])) in text

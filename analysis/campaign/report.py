@@ -758,6 +758,30 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
+    """An objective as the title page defines it: its name, formula with the values of its
+    parameters, and box (``xcos: f = x*cos(c*x), c = 0.15*pi, on [−20, 20]``); the name
+    alone when the store does not describe it."""
+    from analysis.report import box_product
+
+    if not o or not o.get("formula"):
+        return name
+    params = "".join(f", {k} = {v}" for k, v in (o.get("params") or {}).items())
+    box = f" on {box_product(o['box'])}" if o.get("box") is not None else ""
+    return f"{name}: f = {o['formula']}{params}{box}"
+
+
+def starts_text(meta: Mapping[str, Any]) -> str:
+    """How the starts were drawn: the same ``starts`` points per seed for every (objective,
+    method, cell), uniform in the objective's box (:mod:`analysis.campaign.tasks`)."""
+    seeds = list(meta.get("seeds") or [])
+    n = meta.get("starts")
+    return (f"Starts: {plural(int(n), 'start') if n is not None else 'the starts'} per seed "
+            f"({plural(len(seeds), 'seed', count=False)} {', '.join(map(str, seeds))}), drawn "
+            "uniformly in the objective's box from the seed's random stream; every method and "
+            "cell of an objective runs from the same starts.")
+
+
 def _title_page(b: Any, c: Campaign, title: str | None) -> None:
     from analysis.pages import SMALL, how_lines
     from analysis.report import plural, versions
@@ -769,7 +793,10 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
     facts = [
         f"Store: {c.root.name}/ — {c.n} rows (one per start) in {c.parts} part files; "
         f"spec hash {str(meta.get('spec_hash', '—'))[:16]}.",
-        f"Objectives ({len(c.objectives())}): " + ", ".join(c.objectives()) + ".",
+        f"Objectives ({len(c.objectives())}): "
+        + "; ".join(objective_text(o, meta.get("objectives", {}).get(o)) for o in c.objectives())
+        + ".",
+        starts_text(meta),
         f"Methods ({len(c.methods())}), each run on every cell of its hyperparameter grid "
         "(a cell: one combination of the grid's values, all starts run with it): " + ", ".join(
             f"{method_label(m)} ({plural(max(len(c.cells(o, m)) for o in c.objectives()), 'cell')})"
