@@ -467,7 +467,9 @@ def compare(
         return _compare_order_or_kind(p, m)
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
-        return _agrees(quantity="kind", note=f"measured {m.kind}: at least as fast as the "
+        two = (" (its two-step ratios e_(k+2)/e_k fall toward 0)" if m.ratio_step == 2
+               else "")
+        return _agrees(quantity="kind", note=f"measured {m.kind}{two}: at least as fast as the "
                                              f"predicted {p.kind} bound")
     if p.kind != m.kind:
         return _disagree(p, m, _kind_differs(p, m), quantity="kind")
