@@ -282,8 +282,7 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
         else:
             side = "above" if m.rate > hi else "below"
             where = (f"lies {side} the range {rng}, by {percent(max(off))} on "
-                     f"{scale_name(*off)} (the larger of its relative distances on ρ and on "
-                     f"−ln ρ), within the tolerance {percent(rtol)}")
+                     f"{scale_name(*off)}, within the tolerance {percent(rtol)}")
         kw.update(rel_diff=off[0], speed_diff=off[1])
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
                        f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
