@@ -7,8 +7,11 @@ Agreement rules (``rtol`` default 0.01):
   ``|ln r_m - ln r_p|/|ln r_p|`` must be <= rtol (the second matters for rates near 1, where
   1% on the rate can be a 10x difference in iterations). When the dominant root is double
   (Polyak's and Nesterov's tuned parameters) ``||e_k|| ~ k r^k`` and a window ``[a, b]`` sees
-  the mean ratio ``r ((b+1)/(a+1))^(1/(b-a))``; a measured rate between ``r`` and that value
-  (widened by rtol) agrees, with a ``note``.
+  the mean ratio ``r ((b+1)/(a+1))^(1/(b-a))``; a measured rate in the band from ``r`` to that
+  value agrees when its distance outside the band, relative to the nearer end, is <= rtol on
+  both scales of the rate rule, ``rho`` and ``-ln rho`` (:func:`band_diff`); the comparison
+  then records those two distances as ``rel_diff``/``speed_diff`` and the band as
+  ``rate_band``, with a ``note``.
 * **bounds** (``exact=False``: CG, line-search GD, L-BFGS, BFGS, random coordinate descent,
   degenerate minimizers): the measurement agrees when it is at least as fast — a faster kind
   (order ``diverges < sublinear < linear < superlinear < quadratic < finite``) or the same kind
@@ -87,7 +90,8 @@ class Comparison:
     ``predicted``/``measured`` values and ``rel_diff``; ``speed_diff`` is the relative
     difference of ``-ln(rate)``; ``measured_se`` the standard error of ``measured`` when it
     is a fitted order; ``reason`` is None when agreeing; ``note`` an optional remark on how
-    agreement was reached.
+    agreement was reached; ``rate_band`` the band ``(rho, rho_eff)`` of a double root that
+    decided a rate verdict (``rel_diff``/``speed_diff`` are then the distances outside it).
     """
 
     agree: bool
@@ -101,6 +105,7 @@ class Comparison:
     tolerance: float | None = None
     note: str | None = None
     measured_se: float | None = None
+    rate_band: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return jsonable(
@@ -116,6 +121,7 @@ class Comparison:
                 "tolerance": self.tolerance,
                 "note": self.note,
                 "measured_se": self.measured_se,
+                "rate_band": None if self.rate_band is None else list(self.rate_band),
             }
         )
 
@@ -236,14 +242,21 @@ def outside_range(x: float, lo: float, hi: float) -> float:
     return 0.0
 
 
-def range_words(x: float, lo: float, hi: float) -> str:
-    """Where ``x`` lies against ``[lo, hi]``, computed, never assumed: ``in the range``
-    inside, else ``0.3% above the range`` (or ``below``), by :func:`outside_range`."""
-    d = outside_range(x, lo, hi)
-    if d == 0:
-        return "in the range"
-    size = percent(d).replace("<", "less than ")
-    return f"{size} {'above' if x > max(lo, hi) else 'below'} the range"
+def band_diff(m: float, lo: float, hi: float) -> tuple[float, float]:
+    """How far a measured rate ``m`` lies outside the band of rates ``[lo, hi]`` on the two
+    scales of the rate rule (:func:`rate_diff`): ``(on rho, on -ln rho)``, each relative to
+    the band's nearer end (:func:`outside_range`; 0 inside). Near 1 the second is the
+    stricter: 0.99605 is 0.003% above 0.99602 on rho but 0.75% off on -ln rho."""
+    on_rho = outside_range(m, lo, hi)
+    if not (0 < m < 1 and 0 < lo < 1 and 0 < hi < 1):
+        return on_rho, on_rho
+    return on_rho, outside_range(-math.log(m), -math.log(lo), -math.log(hi))
+
+
+def scale_name(on_rho: float, on_log: float) -> str:
+    """The scale of the rate rule that gave the larger relative difference: ``ρ`` or
+    ``−ln ρ``."""
+    return "−ln ρ" if on_log > on_rho else "ρ"
 
 
 def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
@@ -260,15 +273,21 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     if ok:
         return _agrees(**kw)
     eff = double_root_rate(p, m)
-    if eff is not None and p.rate * (1.0 - rtol) <= m.rate <= eff * (1.0 + rtol):
-        where = range_words(m.rate, p.rate, eff)
+    off = None if eff is None else band_diff(m.rate, p.rate, eff)
+    if off is not None and max(off) <= rtol:
+        lo, hi = min(p.rate, eff), max(p.rate, eff)
+        rng = f"[{fmt_rate(lo)}, {fmt_rate(hi)}] from ρ to this average factor"
+        if max(off) == 0:
+            where = f"lies in the range {rng}"
+        else:
+            side = "above" if m.rate > hi else "below"
+            where = (f"lies {side} the range {rng}, by {percent(max(off))} on "
+                     f"{scale_name(*off)}, within the tolerance {percent(rtol)}")
+        kw.update(rel_diff=off[0], speed_diff=off[1])
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
                        f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
-                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} lies {where} "
-                       f"[{fmt_rate(min(p.rate, eff))}, {fmt_rate(max(p.rate, eff))}] from ρ "
-                       "to this average factor"
-                       + ("" if where == "in the range" else
-                          f", within the tolerance {percent(rtol)}"), **kw)
+                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} {where}",
+                       rate_band=(p.rate, eff), **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
                 f"{fmt_rate(m.rate)} (rel. diff {fmt(kw['rel_diff'], 3)})")
@@ -467,7 +486,9 @@ def compare(
         return _compare_order_or_kind(p, m)
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
-        return _agrees(quantity="kind", note=f"measured {m.kind}: at least as fast as the "
+        two = (" (its two-step ratios e_(k+2)/e_k fall toward 0)" if m.ratio_step == 2
+               else "")
+        return _agrees(quantity="kind", note=f"measured {m.kind}{two}: at least as fast as the "
                                              f"predicted {p.kind} bound")
     if p.kind != m.kind:
         return _disagree(p, m, _kind_differs(p, m), quantity="kind")

@@ -62,7 +62,14 @@ machine epsilon):
   rule B: the geometric mean of the last 3 ratios is <= 1/4 of the median of the 3 before
   (all 6 steps decreasing; noisy acceleration); rule B2: the same on two-step blocks of the
   last 8 steps (mean of the last 2 block decays >= twice and >= ``2 ln 4`` more than the 2
-  before; CG restarted every 2 steps). ``quadratic`` when the order is determined
+  before; CG restarted every 2 steps). The ratios must then bear the rule out (tolerance
+  ``RATIO_FALL`` = 1/4): the ratios ``r_k`` from the rule's start fall toward 0 — each below
+  the one before with the last <= 1/4 of the first, or the largest of their later half <= 1/4
+  of the largest of their earlier half — or else the two-step ratios ``e_{k+2}/e_k`` over the
+  last 6 steps do (the window then starts there; ``ratio_step`` 2: slow and fast steps
+  alternating, as CG's on a 2-D problem); if neither, rules A/B/B2 decide nothing (a note
+  says so) and the rules below apply. The note lists the ratios seen. ``quadratic`` when the
+  order is determined
   and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
   secant method's 1.618; two standard errors: the rule of the comparison), else
   ``superlinear`` (with the order if determined). The window is the fast phase, from the
@@ -105,7 +112,7 @@ perturbed many times.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -130,6 +137,8 @@ BAND_MIN_POINTS = 64
 BAND_BLOCKS = 8
 BAND_DIAMETER_POINTS = 512
 SUBLINEAR_SPAN = 1.5
+RATIO_FALL = 0.25
+TWO_STEP_SPAN = 6
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,6 +431,51 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
     return None
 
 
+def _ratio_list(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
+    """The ``h``-step ratios ``e_(k+h)/e_k`` for ``k = a .. n-1-h``, as printed in a note."""
+    return ", ".join(f"{v:.3g}" for v in e[a + h:n] / e[a:n - h])
+
+
+def ratios_fall(ratios: ArrayLike) -> str | None:
+    """How a sequence of (at least 2) ratios was seen to fall toward 0, or None when it does
+    not, with the tolerance ``RATIO_FALL`` = 1/4: either each ratio is below the one before
+    and the last is <= 1/4 of the first, or the largest ratio of the later half is <= 1/4 of
+    the largest of the earlier half (the first ``ceil(m/2)`` of ``m``; a rebound within the
+    later half is allowed, a ratio that returns to the earlier level is not)."""
+    r = np.asarray(ratios, dtype=float)
+    if r.size < 2 or not np.all(np.isfinite(r)) or np.any(r <= 0):
+        return None
+    if np.all(np.diff(r) < 0) and r[-1] <= RATIO_FALL * r[0]:
+        return "each below the one before, the last ≤ 1/4 of the first"
+    h = (r.size + 1) // 2
+    early, late = float(np.max(r[:h])), float(np.max(r[h:]))
+    if late <= RATIO_FALL * early:
+        return (f"the later half's largest, {late:.3g}, ≤ 1/4 of the earlier half's largest, "
+                f"{early:.3g}")
+    return None
+
+
+def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
+    """``(start, step, note)`` when the ratios of the errors ``e_0 .. e_(n-1)`` fall toward 0
+    (:func:`ratios_fall`): the per-step ratios ``e_(k+1)/e_k`` from iteration ``s``, else the
+    two-step ratios ``e_(k+2)/e_k`` over the last ``TWO_STEP_SPAN`` steps (or from ``s`` if
+    earlier: a method whose steps alternate slow and fast, like CG on a 2-D problem, falls
+    toward 0 over two steps); ``step`` 1 or 2 says which; None when neither does. The note
+    gives the ratios seen."""
+    e = np.asarray(err, dtype=float)
+    how = ratios_fall(e[s + 1:n] / e[s:n - 1]) if n - s >= 3 else None
+    if how is not None:
+        return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
+                   f"({_ratio_list(e, s, n, 1)}: {how})")
+    b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
+    how = ratios_fall(e[b + 2:n] / e[b:n - 2]) if n - b >= 4 else None
+    if how is not None:
+        return b, 2, (f"two-step ratios e_(k+2)/e_k fall toward 0 over iterations {b}–{n - 1} "
+                   f"({_ratio_list(e, b, n, 2)}: {how}); the per-step ratios "
+                   f"({_ratio_list(e, b, n, 1)}) do not")
+    return None
+
+
 def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
     """Start of an accelerating last half (rule D), or None.
 
@@ -669,7 +723,9 @@ class Measurement:
     ``order_se``: standard error of ``order`` (None when the order is not fitted); ``period``
     and ``band`` (kind ``bounded``): the cycle's period (None for a band) and the diameter of
     the limit set (largest distance between two of its points); ``reason`` (kind ``none``):
-    why the evidence does not decide.
+    why the evidence does not decide; ``ratio_step`` (kinds ``quadratic``/``superlinear``
+    decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
+    the two-step ratios ``e_(k+2)/e_k`` do.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -698,6 +754,7 @@ class Measurement:
     period: int | None = None
     band: float | None = None
     reason: str | None = None
+    ratio_step: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -734,6 +791,7 @@ class Measurement:
                 "settled": self.settled,
                 "rate_lstsq": self.rate_lstsq,
                 "fun_rate": self.fun_rate,
+                "ratio_step": self.ratio_step,
                 "notes": list(self.notes),
             }
         )
@@ -1083,10 +1141,9 @@ def measure(
 
     l = np.log(e[:n])
     d = -np.diff(l)
-    s = _superlinear_tail(d)
-    if s is not None:
-        notes.append(f"ratios e_(k+1)/e_k fall toward 0 from iteration {s} on")
-        return _superlinear(e, n, s, fl, notes, base)
+    fast = _falling_tail(e, d, n, fl, notes, base)
+    if fast is not None:
+        return fast
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)
@@ -1101,6 +1158,25 @@ def measure(
                      f"toward 0 from iteration {j} on): superlinear")
         return _superlinear(e, n, j, fl, notes, base)
     return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
+
+
+def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float,
+                  notes: list[str], base: dict[str, Any]) -> Measurement | None:
+    """A quadratic or superlinear measurement when rules A/B/B2 (:func:`_superlinear_tail`)
+    see the last steps accelerate and the ratios bear it out (:func:`falling_ratios`);
+    else None, with a note when the rules saw an acceleration the ratios do not show."""
+    s = _superlinear_tail(d)
+    if s is None:
+        return None
+    seen = falling_ratios(e, s, n)
+    if seen is not None:
+        start, step, note = seen
+        notes.append(note)
+        return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step)
+    notes.append(f"the last steps accelerate on average, but neither the ratios e_(k+1)/e_k "
+                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
+                 "e_(k+2)/e_k fall toward 0: not called superlinear on that ground")
+    return None
 
 
 def suffix_max(err: ArrayLike) -> NDArray[np.float64]:

@@ -54,9 +54,8 @@ import numpy as np
 from analysis.compare import (
     SE_RULE,
     decisive_diff,
-    double_root_rate,
-    outside_range,
     percent,
+    scale_name,
 )
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
@@ -2183,15 +2182,12 @@ def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> s
 def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, float] | None:
     """The band [ρ, ρ_eff] that decided the verdict of rate comparison ``c`` of a double root
     (theory ‖e_k‖ ≈ C k ρᵏ; ρ_eff the window's average factor,
-    :func:`analysis.compare.double_root_rate`, needs the prediction ``p`` and the
-    measurement ``meas``): when the rates agree though their relative difference exceeds the
-    tolerance; else None."""
-    if (c.quantity != "rate" or c.rel_diff is None or not c.agree or c.tolerance is None
-            or p is None or meas is None or not getattr(p, "exact", True)
-            or c.predicted is None or decisive_diff(c) <= c.tolerance):
+    :func:`analysis.compare.double_root_rate`), as the comparison recorded it
+    (:attr:`analysis.compare.Comparison.rate_band`); else None."""
+    band = getattr(c, "rate_band", None)
+    if c.quantity != "rate" or band is None:
         return None
-    eff = double_root_rate(p, meas)
-    return None if eff is None else (float(c.predicted), float(eff))
+    return float(band[0]), float(band[1])
 
 
 def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
@@ -2199,8 +2195,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
     tolerance; a rate of a double root (theory ‖e_k‖ ≈ C k ρᵏ) that the relative test did not
-    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``ρ in band`` or ``ρ x %
-    off band ≤ tol`` (the band's numbers are in the row's reason); a
+    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``ρ in band`` or ``−ln ρ
+    x % off band ≤ tol`` (the larger of its distances outside the band on ρ and on −ln ρ, the
+    number the band rule tests; the band's numbers are in the row's reason); a
     bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
     against 2ηG/(1 − β); finite termination by the iteration reached; ``kind`` when only the
     kinds were compared (``not compared`` when nothing was)."""
@@ -2211,11 +2208,11 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
-        band = double_root_band(c, p, meas)
-        if band is not None and m is not None and tol is not None:
-            off = outside_range(m, *band)
-            return ("ρ in band" if off == 0 else
-                    f"ρ {percent(off)} off band {'≤' if off <= tol else '>'} {percent(tol)}")
+        if double_root_band(c, p, meas) is not None and tol is not None:
+            scale = scale_name(c.rel_diff, c.speed_diff or 0.0)
+            return ("ρ in band" if diff == 0 else
+                    f"{scale} {percent(diff)} off band {'≤' if diff <= tol else '>'} "
+                    f"{percent(tol)}")
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
@@ -2256,7 +2253,7 @@ THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
 THEORY_RULES = {
     "rate": "an exact linear rate within 1% on ρ and on −ln ρ",
     "double root": ("the rate of a double root within 1% of [ρ, the window's average factor] "
-                    "(the window's k-bias)"),
+                    "(the window's k-bias) on ρ and on −ln ρ"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
     "order": "an order q when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors)",
     "band": ("a cycle at a kink when its size (its diameter: the largest distance between two "
@@ -2276,7 +2273,7 @@ THEORY_READINGS = {
     "rate": ("Δρ/ρ or Δln ρ/ln ρ: the larger of the relative differences of the rates and of "
              "−ln ρ"),
     "double root": ("band: a double root's [ρ, the window's average factor] (in the reason); "
-                    "ρ in it, or how far off"),
+                    "ρ in it, or how far off on ρ or −ln ρ (the larger)"),
     "bound": "ρ ≤ bound: the measured rate against theory's bound",
     "order": "q: measured order against the band",
     "band": "cycle: its size against 2ηG/(1 − β)",

@@ -273,3 +273,107 @@ def test_an_uncertain_limit_point_does_not_swallow_the_run():
     m = E.measure(res.path, np.ones(5))
     assert m.floor_index is None and m.kind != "none", m.notes
     assert any("errors measured to x*" in note for note in m.notes)
+
+
+def _fall(r):
+    """The criterion stated in analysis.empirical, recomputed: ratios fall toward 0 when each
+    is below the one before with the last <= 1/4 of the first, or the largest of their later
+    half is <= 1/4 of the largest of their earlier half."""
+    r = np.asarray(r, float)
+    h = (r.size + 1) // 2
+    steady = bool(np.all(np.diff(r) < 0) and r[-1] <= r[0] / 4)
+    return steady or bool(np.max(r[h:]) <= np.max(r[:h]) / 4)
+
+
+# Himmelblau from x0 = (1.37, -2.3): ||x_k - x*|| of the report's CG (PR+, Wolfe c2 = 0.1) and
+# BFGS (Wolfe) rate-study runs, down to the first error at the rounding floor.
+HIMMELBLAU_CG = [2.2600625013685147, 0.23114435588392285, 0.023776374292528143,
+                 0.0073303858594327958, 0.0022130607335968363, 1.1697761808913273e-04,
+                 7.1105292404835660e-05, 1.3566901181222888e-08, 6.6120293599699808e-09,
+                 2.2204460492503131e-16]
+HIMMELBLAU_BFGS = [2.2600625013685147, 0.32242406142628405, 0.13186710722292294,
+                   0.013342945230604189, 8.3025156138314185e-04, 3.4052181366616561e-05,
+                   3.8505010337558410e-06, 2.4578398631190980e-09, 9.9851126796065151e-12,
+                   2.2204460492503131e-16]
+
+
+def test_himmelblau_cg_is_superlinear_over_two_steps_not_one():
+    """The Himmelblau report called CG 'superlinear: ratios fall toward 0 from iteration 5'
+    beside the ratios 0.608, 0.00019, 0.487 (rule B: the geometric mean of the last three
+    is small). The per-step ratios do not fall; the two-step ratios e_(k+2)/e_k do."""
+    e = np.array(HIMMELBLAU_CG)
+    r1, r2 = e[3:9] / e[2:8], e[4:9] / e[2:7]  # steps k = 2..7, two-step k = 2..6
+    assert not _fall(e[6:9] / e[5:8]) and not _fall(r1) and _fall(r2)
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
+    assert "two-step ratios e_(k+2)/e_k fall toward 0 over iterations 2–8" in m.notes[0]
+    assert ", ".join(f"{v:.3g}" for v in r2) in m.notes[0]  # what was observed
+    assert ", ".join(f"{v:.3g}" for v in r1) in m.notes[0] and "do not" in m.notes[0]
+    assert not any("e_(k+1)/e_k fall toward 0" in n for n in m.notes)
+
+
+def test_himmelblau_cg_run_is_measured_on_its_two_step_ratios():
+    """The run itself, as the report makes it; the verdict names the two-step ratios."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    st = rate_study(obj, "cg", [1.37, -2.3])
+    e = E.errors(st.result.path, st.minimizer)
+    n = E.valid_length(e, E.default_floor(float(np.linalg.norm(st.minimizer))))
+    a, b = st.measurement.window
+    assert b == n - 1 and _fall(e[a + 2:n] / e[a:n - 2]) and not _fall(e[a + 1:n] / e[a:n - 1])
+    assert st.measurement.kind == "superlinear" and st.measurement.ratio_step == 2
+    assert st.comparison.agree and "two-step ratios" in st.comparison.note
+
+
+def test_himmelblau_bfgs_ratios_fall_with_a_rebound():
+    """BFGS: 0.113, 0.00064, 0.0041 — a rebound, but the later half stays far below the
+    first ratio: superlinear, per step, and the note prints these ratios."""
+    e = np.array(HIMMELBLAU_BFGS)
+    r = e[6:9] / e[5:8]
+    assert _fall(r) and not np.all(np.diff(r) < 0)
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 1 and m.window == (5, 8)
+    assert (f"ratios e_(k+1)/e_k fall toward 0 over iterations 5–8 "
+            f"({', '.join(f'{v:.3g}' for v in r)}: the later half's largest") in m.notes[0]
+
+
+def test_order_one_and_a_half_is_superlinear_per_step():
+    # e_(k+1) = e_k^1.5: ratios e_k^0.5 fall every step; order 1.5, outside [1.8, 2.6]
+    e = [0.5]
+    while e[-1] > 1e-11:
+        e.append(e[-1] ** 1.5)
+    e = np.array(e)
+    assert _fall(e[1:] / e[:-1])
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 1
+    assert m.order == pytest.approx(1.5, rel=1e-3)
+    assert "ratios e_(k+1)/e_k fall toward 0" in m.notes[0]
+
+
+def test_restarted_cg_like_two_step_sequence():
+    # a slow step at ratio 0.5, then a step that squares the error over the pair:
+    # e_(2j+1) = e_(2j)/2, e_(2j+2) = 2 e_(2j)^2 (per-step ratios keep returning to 0.5), the
+    # run ending after a slow step and then landing on x* (as the Himmelblau CG run did)
+    e = [0.1]
+    for _ in range(3):
+        e += [e[-1] / 2, 2 * e[-1] ** 2]
+    e = np.array([*e, e[-1] / 2, 0.0])  # 0.1, 0.05, 0.02, 0.01, 8e-4, 4e-4, 1.28e-6, 6.4e-7, 0
+    r1, r2 = e[2:8] / e[1:7], e[3:8] / e[1:6]  # the last 6 steps above the floor
+    assert not _fall(r1) and _fall(r2)
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (1, 7), m.notes
+    assert ("two-step ratios e_(k+2)/e_k fall toward 0 over iterations 1–7 "
+            f"({', '.join(f'{v:.3g}' for v in r2)}") in m.notes[0]
+
+
+def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
+    # rule B sees the geometric mean of the last 3 ratios (1e-6, 0.9, 0.9) far below the 3
+    # before (0.5): but neither those ratios nor the two-step ones fall toward 0
+    ratios = [0.5] * 12 + [1e-6, 0.9, 0.9]
+    e = np.cumprod([1.0] + ratios)
+    assert not _fall(ratios[-3:]) and not _fall(np.array(ratios[-5:]) * ratios[-6:-1])
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert any("neither the ratios e_(k+1)/e_k" in n for n in m.notes)
+    assert not any("fall toward 0 over" in n for n in m.notes)

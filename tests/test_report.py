@@ -1305,21 +1305,26 @@ def test_columns_of_dashes_only_are_dropped():
 def test_decided_by_is_short_and_never_a_bare_dash():
     """Rosenbrock p. 6: '—' as the decided-by of the two not-comparable rows, and a
     double root's decided-by cell of 8 lines (its band's numbers are in the reason)."""
-    from types import SimpleNamespace as NS
 
     from analysis.compare import Comparison
 
     c = Comparison(False, "not comparable", reason="the run ended far from every point")
     assert report.decided_by(c) == "not compared"
-    p = NS(exact=True, rate=0.99587, details={"double_root": True})
-    m = NS(rate=0.99605, window=(5112, 8515))
+    from analysis.compare import compare
+    from analysis.empirical import Measurement
+    from analysis.theory import Prediction
+
+    p = Prediction(kind="linear", rate=0.99587, order=1.0, exact=True,
+                   details={"double_root": True})
+    m = Measurement(kind="linear", rate=0.99605, order=1.0, window=(5112, 8515))
     eff = 0.99587 * (8516 / 5113) ** (1 / (8515 - 5112))  # the window's average factor
-    c = Comparison(True, "agrees", rel_diff=0.00018, speed_diff=0.0434, quantity="rate",
-                   predicted=0.99587, measured=0.99605, tolerance=0.01, note="double root")
-    off = (0.99605 - eff) / eff
-    assert 0 < off < 1e-4
+    c = compare(p, m)
+    # above the band: 0.003% on ρ, but (ln 0.99605 − ln eff)/|ln eff| = 0.75% on −ln ρ, the
+    # larger, which the band rule tests and the cell states (it read 'ρ <0.01% off band')
+    off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
+    assert 0.007 < off < 0.008 and (0.99605 - eff) / eff < 1e-4
     got = report.decided_by(c, p, m)
-    assert got == "ρ <0.01% off band ≤ 1%" and len(got) <= 24
+    assert got == f"−ln ρ {100 * off:.2g}% off band ≤ 1%" and len(got) <= 25  # 3 short lines
 
 
 def test_basin_note_says_which_starts_landed_exactly_and_were_moved():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import replace
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -353,31 +352,43 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
 def test_a_double_root_rate_shows_the_band_that_decided_it():
     """Himmelblau's nesterov row read 'agrees' beside 'Δln ρ/ln ρ 4.6% > 1%': the band test
     that decided it is shown instead, with the window's average factor
-    ρ ((b + 1)/(a + 1))^(1/(b − a)) recomputed here."""
-    p = NS(exact=True, rate=0.47831, details={"double_root": True})
-    m = NS(rate=0.4949, window=(24, 39))
-    eff = 0.47831 * (40 / 25) ** (1 / 15)
-    c = Comparison(True, "agrees", rel_diff=0.0347, speed_diff=0.046, quantity="rate",
-                   predicted=0.47831, measured=0.4949, tolerance=0.01, note="double root: …")
-    got = report.decided_by(c, p, m)
-    off = (0.4949 - eff) / eff  # above the band's upper end: 0.28 %
-    assert report.double_root_band(c, p, m) == pytest.approx((0.47831, eff))
-    assert got == f"ρ {100 * off:.2g}% off band ≤ 1%"  # the band's numbers: in the reason
-    inside = NS(rate=0.49, window=(24, 39))
-    assert report.decided_by(replace(c, measured=0.49), p, inside) == "ρ in band"
-    assert report.double_root_band(replace(c, rel_diff=0.001, speed_diff=0.001), p, m) is None
-
-
-def test_lies_between_is_computed_from_the_numbers():
-    """Chained Rosenbrock's nesterov reason said the measured 0.99605 'lies between ρ =
-    0.99587 and this average factor 0.99602': it is above both."""
+    ρ ((b + 1)/(a + 1))^(1/(b − a)) recomputed here, and its distance outside the band on the
+    larger of the two scales the band rule tests (here −ln ρ: 0.39%, against 0.28% on ρ)."""
     from analysis import compare
     from analysis.empirical import Measurement
     from analysis.theory import Prediction
 
-    assert compare.range_words(0.5, 0.4, 0.6) == "in the range"
-    assert compare.range_words(0.63, 0.6, 0.4) == "5% above the range"  # (0.63 − 0.6)/0.6
-    assert compare.range_words(0.38, 0.4, 0.6) == "5% below the range"
+    p = Prediction(kind="linear", rate=0.47831, order=1.0, exact=True,
+                   details={"double_root": True})
+    m = Measurement(kind="linear", rate=0.4949, order=1.0, window=(24, 39))
+    eff = 0.47831 * (40 / 25) ** (1 / 15)
+    c = compare.compare(p, m)
+    on_rho = (0.4949 - eff) / eff  # above the band's upper end: 0.28 %
+    on_log = (math.log(0.4949) - math.log(eff)) / -math.log(eff)  # 0.39 %
+    assert c.agree and report.double_root_band(c, p, m) == pytest.approx((0.47831, eff))
+    assert (c.rel_diff, c.speed_diff) == pytest.approx((on_rho, on_log))
+    assert compare.decisive_diff(c) == pytest.approx(on_log)  # the number the JSON records
+    assert report.decided_by(c, p, m) == f"−ln ρ {100 * on_log:.2g}% off band ≤ 1%"
+    inside = Measurement(kind="linear", rate=0.49, order=1.0, window=(24, 39))
+    c_in = compare.compare(p, inside)
+    assert report.decided_by(c_in, p, inside) == "ρ in band" and compare.decisive_diff(c_in) == 0
+    # a rate the point test passes needs no band
+    near = Measurement(kind="linear", rate=0.4785, order=1.0, window=(24, 39))
+    assert report.double_root_band(compare.compare(p, near), p, near) is None
+
+
+def test_lies_between_is_computed_from_the_numbers():
+    """Chained Rosenbrock's nesterov reason said the measured 0.99605 'lies between ρ =
+    0.99587 and this average factor 0.99602': it is above both. Its distance is stated on
+    the scale the band rule tests: 0.003% above on ρ is 0.75% on −ln ρ."""
+    from analysis import compare
+    from analysis.empirical import Measurement
+    from analysis.theory import Prediction
+
+    assert compare.band_diff(0.5, 0.4, 0.6) == (0.0, 0.0)
+    on_rho, on_log = compare.band_diff(0.63, 0.6, 0.4)
+    assert on_rho == pytest.approx(0.05)  # (0.63 − 0.6)/0.6
+    assert on_log == pytest.approx((math.log(0.63) - math.log(0.6)) / -math.log(0.6))
     a, b = 5112, 8515
     eff = 0.99587 * ((b + 1) / (a + 1)) ** (1 / (b - a))
     p = Prediction(kind="linear", rate=0.99587, order=1.0, exact=True,
@@ -385,15 +396,18 @@ def test_lies_between_is_computed_from_the_numbers():
     m = Measurement(kind="linear", rate=0.99605, order=1.0, window=(a, b))
     c = compare.compare(p, m)
     assert c.agree and "lies between" not in c.note
-    off = (0.99605 - eff) / eff
-    assert off > 0 and (f"less than 0.01% above the range [0.99587, {eff:.5f}] from ρ to "
-                        "this average factor") in c.note
+    off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
+    assert 0.007 < off < 0.008
+    assert (f"lies above the range [0.99587, {eff:.5f}] from ρ to this average factor, by "
+            f"{100 * off:.2g}% on −ln ρ") in c.note and "within the tolerance 1%" in c.note
     # quadratic p. 4: 'lies between the two from ρ = 0.77639 to this average factor' (garbled):
     # inside the range it names the range
     m_in = Measurement(kind="linear", rate=0.99600, order=1.0, window=(a, b))
     assert (f"lies in the range [0.99587, {eff:.5f}] from ρ to this average factor"
             in compare.compare(p, m_in).note)
-    assert off < 1e-4 and "within the tolerance 1%" in c.note
+    # the band is tested on −ln ρ too: 0.9963 is 0.03% above on ρ, but 7% off on −ln ρ
+    far = Measurement(kind="linear", rate=0.9963, order=1.0, window=(a, b))
+    assert (0.9963 - eff) / eff < 0.01 and not compare.compare(p, far).agree
 
 
 def test_basin_legend_shares_sum_to_100():
