@@ -75,7 +75,7 @@ STOCHASTIC_SE = 4
 SE_RULE = f"{STOCHASTIC_SE} standard errors"
 NO_THEORY = "theory promises no rate for this method"
 DOUBLE_ROOT = (
-    "double root (Jordan block) in the iteration matrix: ‖e_k‖ ≈ C k ρᵏ, the measured ratio "
+    "double root (Jordan block) in the iteration matrix: ‖e_k‖ ≈ C (k + 1) ρᵏ, the measured ratio "
     "approaches the rate ρ only like ρ(1 + 1/k)"
 )
 
@@ -210,7 +210,7 @@ def _compare_stochastic(p: Prediction, m: Measurement, rtol_level: float) -> Com
 
 
 def double_root_rate(p: Prediction, m: Measurement) -> float | None:
-    """Effective rate of ``||e_k|| ~ k rate^k`` over the measured window ``[a, b]``:
+    """Effective rate of ``||e_k|| ~ (k + 1) rate^k`` over the measured window ``[a, b]``:
     ``rate * ((b+1)/(a+1))^(1/(b-a))`` (the mean log-slope), for a double dominant root."""
     if not p.details.get("double_root") or p.rate is None or m.window is None:
         return None
@@ -284,7 +284,7 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
             where = (f"lies {side} the range {rng}, by {percent(max(off))} on "
                      f"{scale_name(*off)}, within the tolerance {percent(rtol)}")
         kw.update(rel_diff=off[0], speed_diff=off[1])
-        return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C k ρᵏ shrinks on average by "
+        return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ shrinks on average by "
                        f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
                        f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} {where}",
                        rate_band=(p.rate, eff), **kw)

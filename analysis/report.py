@@ -2181,7 +2181,7 @@ def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> s
 
 def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, float] | None:
     """The band [ρ, ρ_eff] that decided the verdict of rate comparison ``c`` of a double root
-    (theory ‖e_k‖ ≈ C k ρᵏ; ρ_eff the window's average factor,
+    (theory ‖e_k‖ ≈ C (k + 1) ρᵏ; ρ_eff the window's average factor,
     :func:`analysis.compare.double_root_rate`), as the comparison recorded it
     (:attr:`analysis.compare.Comparison.rate_band`); else None."""
     band = getattr(c, "rate_band", None)
@@ -2194,7 +2194,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
-    tolerance; a rate of a double root (theory ‖e_k‖ ≈ C k ρᵏ) that the relative test did not
+    tolerance; a rate of a double root (theory ‖e_k‖ ≈ C (k + 1) ρᵏ) that the relative test did not
     pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``ρ in band`` or ``−ln ρ
     x % off band ≤ tol`` (the larger of its distances outside the band on ρ and on −ln ρ, the
     number the band rule tests; the band's numbers are in the row's reason); a

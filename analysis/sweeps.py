@@ -469,7 +469,7 @@ class StabilityMap:
     :func:`analysis.theory.momentum_radius_grid` at the minimizer's eigenvalues; ``diverged``
     by :func:`diverging`; ``rate_agrees`` per cell: the measured rate is within ``rtol`` (1%)
     of the predicted one, or :func:`analysis.compare.compare` agrees (which also accepts the
-    ``k*rate^k`` window effect of a double root).  ``agreement``:
+    ``(k + 1)*rate^k`` window effect of a double root).  ``agreement``:
 
     * ``rate``: fraction of the *stable cells* — predicted radius ``< 1 - boundary_margin``
       and not diverged — whose rates agree (on the boundary no finite run measures a rate);

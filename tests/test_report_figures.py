@@ -369,6 +369,10 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
     assert (c.rel_diff, c.speed_diff) == pytest.approx((on_rho, on_log))
     assert compare.decisive_diff(c) == pytest.approx(on_log)  # the number the JSON records
     assert report.decided_by(c, p, m) == f"−ln ρ {100 * on_log:.2g}% off band ≤ 1%"
+    # the note's model is the one its number comes from: C (k + 1) ρᵏ averages
+    # ((b + 1)/(a + 1))^(1/(b − a)) over [a, b]; C k ρᵏ would give (39/24)^(1/15), 0.49405
+    assert f"‖e_k‖ ≈ C (k + 1) ρᵏ shrinks on average by {compare.fmt_rate(eff)} " in c.note
+    assert compare.fmt_rate(eff) != compare.fmt_rate(0.47831 * (39 / 24) ** (1 / 15))
     inside = Measurement(kind="linear", rate=0.49, order=1.0, window=(24, 39))
     c_in = compare.compare(p, inside)
     assert report.decided_by(c_in, p, inside) == "ρ in band" and compare.decisive_diff(c_in) == 0

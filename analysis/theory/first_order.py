@@ -193,7 +193,7 @@ def _stability_details(
     if _double_root(step, b, lam, nesterov):
         details["double_root"] = True
         notes.append(
-            "the dominant root is double (Jordan block): ‖e_k‖ ≈ C k ρᵏ, so measured "
+            "the dominant root is double (Jordan block): ‖e_k‖ ≈ C (k + 1) ρᵏ, so measured "
             "ratios approach the rate ρ only like ρ(1 + 1/k)"
         )
     return stable

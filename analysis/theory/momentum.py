@@ -117,7 +117,7 @@ def polyak_optimal(eigenvalues: ArrayLike) -> tuple[float, float, float]:
 
     ``lr = 4/(sqrt L + sqrt mu)^2``, ``momentum = ((sqrt k - 1)/(sqrt k + 1))^2``,
     ``rate = (sqrt k - 1)/(sqrt k + 1)`` (Polyak (1987) §3.2.1 Thm 1; Goh 2017). At both ends
-    of the spectrum the roots are double (a Jordan block): ``||e_k|| ~ k rate^k``, the same
+    of the spectrum the roots are double (a Jordan block): ``||e_k|| ~ (k + 1) rate^k``, the same
     asymptotic factor but a slowly vanishing transient.
     """
     mu, L = _mu_L(eigenvalues)
