@@ -487,9 +487,14 @@ def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
         return ""
     dist = [float(np.linalg.norm(xk - p)) for p in coords]
     i = int(np.argmin(dist))
-    radius = converged_radius(coords[i], x0, _separation(coords[i], coords))
+    sep = _separation(coords[i], coords)
+    radius = converged_radius(coords[i], x0, sep)
+    start = float(np.linalg.norm(np.asarray(x0, dtype=float) - coords[i]))
+    scale = (f"its distance from x₀, {start:.3g}" if start <= sep else
+             f"its distance from the nearest other critical point, {sep:.3g}")
     return (f"{dist[i]:.3g} from the nearest, {_fmt(coords[i])}, beyond the radius "
-            f"{radius:.3g} within which a run counts as converged to it; ")
+            f"{radius:.3g} within which a run counts as converged to it, "
+            f"{CONVERGED_FRACTION:g} × {scale}; ")
 
 
 def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: Any = None,

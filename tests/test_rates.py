@@ -281,8 +281,8 @@ def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
     assert s.result.x == pytest.approx(end, rel=1e-12)
     d, radius = float(np.linalg.norm(end)), 0.1 * math.sqrt(2.0)
     assert (f"far from every critical point ({d:.3g} from the nearest, (0, 0), beyond the "
-            f"radius {radius:.3g} within which a run counts as converged to it; status steps"
-            ) in s.minimizer_how
+            f"radius {radius:.3g} within which a run counts as converged to it, 0.1 × its "
+            f"distance from x₀, {math.sqrt(2.0):.3g}; status steps") in s.minimizer_how
     # a numeric minimizer's provenance has no bracket of its own: the page prints it in one
     assert "(" not in _cp_how(NS(kind="minimum", exact=False))
 
