@@ -649,7 +649,9 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     ``η = 1/L = 0.25`` (η the step size ``lr``; L and κ from ``curv``,
     :func:`default_curvature`, stated once in the optimizer table's lead-in).
 
-    GD/SGD ``lr = 1/L``; heavy ball ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``;
+    GD/SGD ``lr = 1/L``; heavy ball ``lr = 1/L`` with Polyak's momentum ``((√κ−1)/(√κ+1))²``
+    (not Polyak's step ``4/(√L+√μ)²``, above 2/L once κ > (1 + √2)²: tuned to the minimizer's
+    spectrum, it diverges where the curvature on the way from x₀ exceeds that L);
     Nesterov ``lr = 1/L``, ``momentum = (√κ−1)/(√κ+1)``; without a spectrum (no κ) momentum
     0.5.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate,
     so about 100 steps cross the distance from the start to the minimizer). Newton, CG, BFGS,
@@ -664,9 +666,10 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     if method in ("momentum", "nesterov") and lam is None:
         return {"lr": 1.0 / L, "momentum": 0.5}, f"{step}, momentum = 0.5"
     if method == "momentum":
-        _, mom, _ = theory.polyak_optimal(lam)
+        polyak_lr, mom, _ = theory.polyak_optimal(lam)
         return ({"lr": 1.0 / L, "momentum": mom},
-                f"{step}, Polyak's momentum ((√κ−1)/(√κ+1))² = {fmt_num(mom)}")
+                f"{step}, β = ((√κ−1)/(√κ+1))² = {fmt_num(mom)} (Polyak's β, with η = 1/L "
+                f"in place of his step 4/(√L+√μ)² = {fmt_num(polyak_lr)})")
     if method == "nesterov":
         lr, mom, _ = theory.nesterov_standard(lam)
         return ({"lr": lr, "momentum": mom},

@@ -525,7 +525,9 @@ def test_momentum_defaults_state_the_kappa_they_use():
         assert why.startswith("η = 1/L = 3.435e-05, ") and "(L" not in why
     curv = report.default_curvature([1.0, 4.0], 30.0)
     hyper, why = report.default_hyper("momentum", curv, 1.0)
-    assert why == "η = 1/L = 0.25, Polyak's momentum ((√κ−1)/(√κ+1))² = 0.1111"  # κ = 4
+    # κ = 4: Polyak's step 4/(√4 + √1)² = 4/9
+    assert why == ("η = 1/L = 0.25, β = ((√κ−1)/(√κ+1))² = 0.1111 (Polyak's β, with η = 1/L "
+                   "in place of his step 4/(√L+√μ)² = 0.4444)")
     assert hyper["momentum"] == pytest.approx(1 / 9)
     assert curv.text(kappa=True).endswith(
         "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")
