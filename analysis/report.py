@@ -83,6 +83,7 @@ from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, plural, rate_digits
 from landscape.progress import Progress, Stages
 from optimizers import registry
+from optimizers.driver import DIVERGENCE_BOUND
 from optimizers.registry import families, names
 
 # ============================================================================ ledger, results
@@ -3839,7 +3840,14 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                    f"critical point within that distance ({numbering}).  Not converged: "
                    "iteration limit, stalled or failed line search inside the box (‘near "
                    "P’: within that distance of a critical point); outside the box: a "
-                   "finite end point beyond it."])
+                   "finite end point beyond it."
+                   + (f"  {DIVERGED_NOTE}" if any(k == "diverged" for k in keys) else "")])
+
+
+#: what the row "diverged" of an end-point table counts (the engine's divergence test)
+DIVERGED_NOTE = ("Diverged: the run met a non-finite x, f or ∇f, or an iterate with ‖x‖∞ > "
+                 f"{DIVERGENCE_BOUND:.0e}·(1 + ‖x₀‖∞); such a start is counted here, not at its "
+                 "last finite iterate.")
 
 
 def _many_starts(b: Builder, A: Analysis, seed: int = DEFAULT_SEED) -> None:

@@ -690,6 +690,38 @@ def test_many_starts_median_and_quartiles_read_alike():
     assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
 
 
+def test_the_end_point_table_defines_its_diverged_row_only_when_it_has_one():
+    """Rosenbrock p. 10: the end-point table had a row "diverged" (Nesterov 1) that its note
+    did not define; the note now says what counts, by the engine's own divergence test."""
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+    from optimizers.driver import DIVERGENCE_BOUND
+
+    def notes(outcomes):
+        n = len(outcomes)
+        conv = np.array([o == "" for o in outcomes])
+        run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
+                        status=np.where(conv, "converged", "diverged").astype(object),
+                        nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
+                        nhev=np.zeros(n, int), seconds=1e-3, cost=np.ones(n), reached=conv,
+                        outcome=np.array(outcomes, dtype=object),
+                        cluster=np.where(conv, 0, -1))
+        study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
+                            runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                            tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                            f_star=0.0)
+        b = report.Builder("t")
+        report.starts_body(b, "many starts", study, f_star_how="known")
+        (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
+        return [r[0] for r in table.rows], " ".join(table.notes)
+
+    names, text = notes(["", "", "diverged"])
+    assert "diverged" in names
+    assert "Diverged: the run met a non-finite x, f or ∇f, or an iterate with ‖x‖∞ > " in text
+    assert f"{DIVERGENCE_BOUND:.0e}·(1 + ‖x₀‖∞)" in text
+    names, text = notes(["", "", ""])
+    assert "diverged" not in names and "Diverged:" not in text
+
+
 def _one_region_analysis(formula: str):
     """The objective, an analysis stand-in (box [−5, 5]², exact critical points, small-gradient
     regions) and its one small-gradient region."""
