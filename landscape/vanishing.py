@@ -695,10 +695,12 @@ def _sample_box(
         U = qmc.Halton(d=n, scramble=True, seed=0).random(count)
         X = box[:, 0] + U * (box[:, 1] - box[:, 0])
         shape = None
-        method = f"{count:,} Halton samples, single linkage"
         notes.append("sampled, not gridded: regions are indicative only")
     spacing = (float(np.max((box[:, 1] - box[:, 0]) / (shape[0] - 1))) if shape else
                float(np.linalg.norm(box[:, 1] - box[:, 0]) * X.shape[0] ** (-1.0 / n)))
+    if shape is None:
+        method = (f"{count:,} Halton samples, grouped by single linkage: small-gradient "
+                  f"samples closer than {2 * spacing:.3g} join one region")
     return X, shape, method, spacing
 
 
@@ -810,8 +812,9 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
     if len(regions) > max_regions:
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]
+    edges = " and along grid edges" if shape is not None else ""
     notes.append(f"extents measured: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
-                 f"each region's point and along grid edges, extremes refined by "
+                 f"each region's point{edges}, extremes refined by "
                  f"{names['SLSQP']} on ‖∇f‖ ≤ t")
     return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)
 

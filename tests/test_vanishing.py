@@ -3,6 +3,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -135,3 +136,23 @@ def test_notes_name_the_numerical_methods_as_the_caller_prints_them():
     # one variable, not a polynomial: the interval ends are refined numerically
     one = regions("tanh(x)", [[-6.0, 6.0]], threshold=1e-3, names=SOLVER_NAMES).notes
     assert any(n.endswith(f"grid refined by {SOLVER_NAMES['brentq']}") for n in one), one
+
+
+def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
+    """Rosenbrock (n = 5) p. 4: "sampled, not gridded" was followed by extents measured
+    "along grid edges", and "single linkage" was not said to mean anything: a sampled search
+    names no grid and gives the distance below which two samples join one region."""
+    from landscape.vanishing import _sample_box
+
+    box = np.array([[-2.0, 2.0]] * 5)
+    X, shape, method, spacing = _sample_box(box, 5, [])
+    assert shape is None and X.shape == (20_000, 5)
+    assert spacing == pytest.approx(math.sqrt(5 * 4.0 ** 2) * 20_000 ** (-1 / 5))
+    assert method == ("20,000 Halton samples, grouped by single linkage: small-gradient "
+                      f"samples closer than {2 * spacing:.3g} join one region")
+    rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
+    (note,) = [n for n in rep.notes if "first exits" in n]
+    assert "grid" not in note and rep.method == method
+    (grid_note,) = [n for n in regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
+                                       threshold=0.02).notes if "first exits" in n]
+    assert "along rays from each region's point and along grid edges" in grid_note
