@@ -2806,9 +2806,11 @@ def landings_text(bm: Any) -> str:
     else:
         who = f"{n} of the {total} grid starts"
     again = "it was" if n == 1 else "each was"
-    return (f"  {who} landed exactly on a critical point (a grid aligned with the step); "
-            f"{again} run again from a start moved by 10⁻⁶ of the box, and is counted by "
-            "where that run ended.")
+    return (f"  {who} landed exactly on a critical point: an iterate equals the point in "
+            "floating point, as when the grid's coordinates are whole multiples of what a "
+            "step moves (a start a whole number of steps from a kink, or a coordinate that "
+            f"one step of η = 1/λ clears); {again} run again from a start moved by 10⁻⁶ of "
+            "the box, and is counted by where that run ended.")
 
 
 def run_outcome(study: Any) -> str:
@@ -3042,7 +3044,7 @@ def contour_levels_text(minima: int) -> str:
     why = ("so that the valley of the one minimum shows at every scale" if minima == 1 else
            f"so that each of the {minima} basins shows" if minima > 1 else
            "so that the structure at every scale shows")
-    return f"levels geometric in f − f_min, {why}"
+    return f"levels geometric in f − f_min, f_min the lowest f on the plotted grid, {why}"
 
 
 def box_exit_text(paths: Iterable[np.ndarray], box: np.ndarray) -> str:

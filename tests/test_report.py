@@ -1377,6 +1377,9 @@ def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
     text = report.landings_text(bm)
     assert "All 13 grid starts landed exactly on a critical point" in text
     assert "moved by 10⁻⁶ of the box" in text
+    # why a start lands exactly, in words a student can check (here: multiples of the step
+    # 0.5·|f′| = 0.5 from the kink), not "a grid aligned with the step"
+    assert "a start a whole number of steps from a kink" in text and "aligned" not in text
     bm.exact_landings = 0
     assert report.landings_text(bm) == ""
 
@@ -1784,3 +1787,15 @@ def test_the_iteration_limits_are_read_per_run_not_said_per_family():
             report.MethodRun("gd (2)", "gd", {"maxiter": 50}, "")]
     assert report.limit_text(runs) == (f"{FIRST_ORDER_MAXITER} for GD and Adam; "
                                        f"{NEWTON_TYPE_MAXITER} for L-BFGS; 50 for GD (2)")
+
+
+def test_the_contour_levels_say_what_f_min_is_and_it_is_the_grids_lowest_value():
+    """Quadratic p. 9: the caption's "f − fₘᵢₙ" left fₘᵢₙ undefined beside the f* of the
+    rest of the report; it is the lowest f on the plotted grid, which the levels start at."""
+    from analysis import plots
+
+    assert "f_min the lowest f on the plotted grid" in report.contour_levels_text(4)
+    x = np.linspace(-1.0, 1.3, 41)
+    Z = (x[:, None] - 0.35) ** 2 + 2.0 * x[None, :] ** 2 + 3.0  # f* = 3 at (0.35, 0): off-grid
+    levels, geometric = plots.contour_levels(Z)
+    assert geometric and levels[0] == Z.min() > 3.0
