@@ -207,9 +207,10 @@ def test_grid_figure_draws_the_boundary_inside_its_axes():
              lambda b: 2 * (1 + b) / 10, "η < 2(1+β)/L")
     fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
     assert plots.audit(fig) == []
-    # campaign p.4: the axes read "lr" and "momentum" beside η and β of the boundary
-    assert fig.axes[0].get_xlabel() == "η (lr)"
-    assert fig.axes[0].get_ylabel() == "β (momentum)"
+    # campaign p.5: the axes name the hyperparameters in words with the boundary's symbols,
+    # no code name ("η (lr)")
+    assert fig.axes[0].get_xlabel() == "step size η"
+    assert fig.axes[0].get_ylabel() == "momentum β"
     line = next(ln for ln in fig.axes[0].lines if ln.get_label().startswith("η"))
     x, y = (np.asarray(a, float) for a in line.get_data())
     ok = np.isfinite(x)
@@ -238,8 +239,10 @@ def test_the_whole_boundary_is_drawn_within_the_axes_which_run_on_past_the_cells
     assert lo <= x[ok].min() and x[ok].max() <= hi and hi > 1.5
     assert x[ok].min() == pytest.approx(1 + np.log10(2 / 85 / 0.01), abs=0.01)
     assert x[ok].max() == pytest.approx(1 + np.log10(3.8 / 85 / 0.01), abs=0.01)
-    assert boundary_note(g) == ("The lr axis runs on past the last column (same spacing) to "
-                                "hold the boundary.")
+    # the axes tick only the cells: the boundary's values are given in the caption
+    assert boundary_note(g) == ("The η axis runs on past the last column (same spacing) to "
+                                f"hold the boundary; the boundary is at η = {2 / 85:.3g} for "
+                                f"β = 0 and η = {3.8 / 85:.3g} for β = 0.9.")
 
 
 def test_the_boundary_runs_along_the_cell_edges_from_the_lower_to_the_upper_edge():
@@ -283,8 +286,8 @@ def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_wher
     assert x[ok].min() == pytest.approx(1 + np.log10(2.0))
     assert y[ok].min() == pytest.approx(-0.5) and y[ok].max() == pytest.approx(0.5)
     note = boundary_note(g)
-    assert note.startswith("The lr axis runs on past the last column")
-    assert "for momentum 0.9 it lies right of the axes (lr up to 1.8)" in note
+    assert note.startswith("The η axis runs on past the last column")
+    assert "for β = 0.9 it lies right of the axes (η up to 1.8)" in note
 
 
 def test_the_profile_drawn_is_rho_of_the_ratios():

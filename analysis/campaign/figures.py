@@ -159,13 +159,17 @@ def boundary_points(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray, NDAr
             np.concatenate(ys))
 
 
+#: hyperparameters whose words on a page are not their names
+HYPER_WORDS = {"lr": "step size"}
+
+
 def axis_name(name: str) -> str:
-    """A grid axis as the figures name it: the page's symbol and the hyperparameter's name
-    (``lr`` → ``η (lr)``, ``momentum`` → ``β (momentum)``); a name with no symbol as is."""
+    """A grid axis as the figures name it: the hyperparameter in words and the page's symbol
+    (``lr`` → ``step size η``, ``momentum`` → ``momentum β``); a name with no symbol as is."""
     from analysis.campaign.report import hyper_symbol
 
     sym = hyper_symbol(name)
-    return name if sym == name else f"{sym} ({name})"
+    return name if sym == name else f"{HYPER_WORDS.get(name, name)} {sym}"
 
 
 def grid_xlim(g: Grid) -> tuple[float, float]:
@@ -203,28 +207,39 @@ def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
 def boundary_note(g: Grid) -> str:
     """What the caption says of the boundary's drawing: that the x axis runs on past the cells
     to hold it (:func:`grid_xlim`), and where a part it cannot hold lies (its y range and the
-    extreme x there), e.g. ``The lr axis runs on past the last column (same spacing) to hold
-    the boundary; for momentum 0.31 … 0.99 it lies right of the axes (lr up to 0.47).``
-    Empty when the boundary lies within the cells."""
+    extreme x there), and then the boundary's values at its first and last rows, which the
+    axes (ticked at the cells only) do not show, e.g. ``The η axis runs on past the last column
+    (same spacing) to hold the boundary; for β = 0.31 … 0.99 it lies right of the axes (η up
+    to 0.47); the boundary is at η = 0.02 for β = 0 and η = 0.038 for β = 0.9.``  Empty when
+    the boundary lies within the cells."""
+    from analysis.campaign.report import hyper_symbol
+
     if g.y is None or g.boundary is None:
         return ""
     px, _, xs, ys = boundary_points(g, samples=2000)  # the ends to about 1/1000 of the axis
     lo, hi = grid_xlim(g)
+    xn, yn = hyper_symbol(g.x_name), hyper_symbol(g.y_name)
     parts = []
     if (lo, hi) != (-0.5, g.x.size - 0.5):
         ends = ("first and last columns" if lo < -0.5 and hi > g.x.size - 0.5
                 else "last column" if hi > g.x.size - 0.5 else "first column")
-        parts.append(f"The {g.x_name} axis runs on past the {ends} (same spacing) to hold "
+        parts.append(f"The {xn} axis runs on past the {ends} (same spacing) to hold "
                      "the boundary")
     for side, out, far in (("right", px > hi, np.nanmax), ("left", px < lo, np.nanmin)):
         out = out & np.isfinite(px) & np.isfinite(ys)
         if out.any():
             word = "up to" if side == "right" else "down to"
             a, b = fmt(ys[out].min(), 2), fmt(ys[out].max(), 2)
-            parts.append(f"for {g.y_name} {a if a == b else f'{a} … {b}'} "
-                         f"it lies {side} of the axes ({g.x_name} {word} "
+            parts.append(f"for {yn} = {a if a == b else f'{a} … {b}'} "
+                         f"it lies {side} of the axes ({xn} {word} "
                          f"{fmt(float(far(xs[out])), 2)})")
-    return "; ".join(parts) + "." if parts else ""
+    rows = [(y, b) for y in g.y if (b := g.boundary(float(y))) is not None and math.isfinite(b)]
+    if rows and parts:  # past the ticked cells the boundary's values are read here, at its ends
+        ends = [rows[0]] if len(rows) == 1 else [rows[0], rows[-1]]
+        parts.append("the boundary is at " + " and ".join(
+            f"{xn} = {fmt(b, 3)} for {yn} = {fmt(float(y), 3)}" for y, b in ends))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if parts else ""
 
 
 #: half width and half height of a cell's number, in cells (a 3 × 3 grid in a half-width
