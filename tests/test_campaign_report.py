@@ -517,7 +517,8 @@ def test_best_cells_and_methods_read_in_the_pages_symbols_and_labels(camp):
     assert got == want and any("η = " in v for v in got.values())
     assert not any("lr=" in v for v in got.values())
     paras = [p.text for p in b.doc.blocks if isinstance(p, Paragraph)]
-    assert "Cells read η = step size (learning rate) lr, β = momentum." in " ".join(paras)
+    assert "Cells read η = step size, β = momentum." in " ".join(paras)
+    assert "status steps" not in " ".join(paras)  # the store's status value, not a word
     methods = next(t for t in paras if t.startswith("Methods ("))
     assert "(a cell: one combination of the grid's values" in methods
     assert all(f"{label(m)} (" in methods for m in camp.methods())

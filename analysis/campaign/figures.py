@@ -159,14 +159,10 @@ def boundary_points(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray, NDAr
             np.concatenate(ys))
 
 
-#: hyperparameters whose words on a page are not their names
-HYPER_WORDS = {"lr": "step size"}
-
-
 def axis_name(name: str) -> str:
     """A grid axis as the figures name it: the hyperparameter in words and the page's symbol
     (``lr`` → ``step size η``, ``momentum`` → ``momentum β``); a name with no symbol as is."""
-    from analysis.campaign.report import hyper_symbol
+    from analysis.campaign.report import HYPER_WORDS, hyper_symbol
 
     sym = hyper_symbol(name)
     return name if sym == name else f"{HYPER_WORDS.get(name, name)} {sym}"

@@ -282,6 +282,10 @@ def best_cell(stats: Sequence[CellStats]) -> CellStats:
 GRID_SYMBOLS = {"lr": "η", "momentum": "β", "dampening": "δ"}
 
 
+#: hyperparameters whose words on a page are not their names
+HYPER_WORDS = {"lr": "step size"}
+
+
 def hyper_symbol(name: str) -> str:
     """``lr`` → ``η``, ``momentum`` → ``β``, ``dampening`` → ``δ``, ``beta1`` → ``β₁``; a name
     with no symbol as it is."""
@@ -323,10 +327,10 @@ def by_label(series: Mapping[str, Any]) -> dict[str, Any]:
 
 def symbols_note(cells: Iterable[str]) -> str:
     """The sentence that names the symbols :func:`cell_words` writes for these cells' axes
-    (``  Cells read η = step size (learning rate) lr, β = momentum.``; empty without one)."""
-    words = {"lr": "step size (learning rate) lr"}
+    (``  Cells read η = step size, β = momentum.``; empty without one)."""
     names = dict.fromkeys(k for cell in cells for k in _cell_axes(cell or ""))
-    said = [f"{hyper_symbol(k)} = {words.get(k, k)}" for k in names if hyper_symbol(k) != k]
+    said = [f"{hyper_symbol(k)} = {HYPER_WORDS.get(k, k)}" for k in names
+            if hyper_symbol(k) != k]
     return f"  Cells read {', '.join(said)}." if said else ""
 
 
@@ -963,7 +967,7 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         "it"
         + (" (estimated: the run's cost · k/nit)" if hit_how(c.meta) == "estimated" else "")
         + "; aRT as in the profiles; converged: status converged (the run met its gradient "
-        "tolerance; a run of fixed steps, status steps, used its budget and is not counted)."
+        "tolerance; a run of a fixed number of steps used its budget and is not counted)."
         + ("  Without f* (no target): the best cell is the one where most starts converge, "
            "and the median cost is that of the converged starts."
            if any(not has_f_star(c, o) for o, _ in best) else "")
