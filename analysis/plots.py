@@ -4057,12 +4057,13 @@ ECDF_SHIFT_BAND = 7.2
 def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
                  band: float = ECDF_SHIFT_BAND) -> list[float]:
     """Offset (points, right and up alike) of each of ``n`` ECDF curves in drawing order
-    (:func:`plot_ecdf`): (j − ½(n − 1))·s with s = min(``step``, ``band``/(n − 1)), centred on
-    the data; 0 for a single curve."""
+    (:func:`plot_ecdf`): j·s with s = min(``step``, ``band``/(n − 1)), the first curve on the
+    data and none shifted left or down (a profile's curve left of τ = 1, or an ECDF's below
+    0, would show a value that cannot be); 0 for a single curve."""
     if n < 2:
         return [0.0] * n
     s_ = min(step, band / (n - 1))
-    return [(j - 0.5 * (n - 1)) * s_ for j in range(n)]
+    return [j * s_ for j in range(n)]
 
 
 def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
@@ -4081,7 +4082,7 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike]) -> str:
     sh = curve_shifts(n)
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
-            f"(within ±{fmt(sh[-1], 2)} pt of the data).")
+            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it).")
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,

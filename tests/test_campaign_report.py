@@ -868,7 +868,8 @@ def test_a_share_reads_the_same_in_a_grid_and_in_the_best_cell_table(camp):
 def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
     """Campaign p. 3: every profile curve rises at τ = 1, and bfgs's riser lay under
     newton's.  With ``apart`` each curve is shifted right and up by ECDF_CURVE_SHIFT points
-    more than the one before (centred), its pale continuation starting where it ends; the
+    more than the one before (the first on the data), its pale continuation starting where
+    the data's curve ends; the
     campaign's ECDF and profile figures draw so and their captions say it."""
     same = np.array([1.0, 2.0, 4.0, np.nan])
     costs = {"a": same, "b": same.copy(), "c": same.copy(), "none": np.full(4, np.nan)}
@@ -887,17 +888,19 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
     s = plots.ECDF_CURVE_SHIFT
     np.testing.assert_allclose(at["b"] - at["a"], s, atol=1e-6)
     np.testing.assert_allclose(at["c"] - at["b"], s, atol=1e-6)
-    np.testing.assert_allclose(at["b"], ax.transData.transform(
-        np.column_stack(next(ln for ln in ax.lines if ln.get_label().startswith("b:"))
-                        .get_data())) * pt, atol=1e-6)  # the middle one on the data
-    for lab in "abc":  # the pale continuation starts where the shifted curve ends, or
-        # under it (one shifted right would run past the axes' edge)
-        assert page("_flat " + lab)[0, 0] == pytest.approx(min(at[lab][-1, 0],
-                                                               at["b"][-1, 0]))
+    data = ax.transData.transform(np.column_stack(
+        next(ln for ln in ax.lines if ln.get_label().startswith("a:")).get_data())) * pt
+    # the first on the data, none left of it or below it (campaign p. 3: a profile's curve
+    # shifted left started at τ ≈ 0.97 < 1, a ratio that cannot be)
+    np.testing.assert_allclose(at["a"], data, atol=1e-6)
+    for lab in "abc":  # the pale continuation starts where the data's curve ends (one
+        # shifted right would run past the axes' edge)
+        assert page("_flat " + lab)[0, 0] == pytest.approx(data[-1, 0])
+        assert np.all(at[lab] >= data - 1e-6)
     assert plots.ecdf_shift_text(costs) == (
         f"  So that curves lying on one another all show, each is drawn shifted right and up "
-        f"by {s:g} pt more than the one before it in the legend (within ±{s:g} pt of the "
-        "data).")
+        f"by {s:g} pt more than the one before it in the legend (the first on the data, the "
+        f"last {2 * s:g} pt from it).")
     assert plots.ecdf_shift_text({"a": same, "none": costs["none"]}) == ""
     # without apart the curves lie on one another, as before
     fig = plots.plot_ecdf(costs, fig=Figure(figsize=(6.8, 4), layout="constrained"))
