@@ -396,6 +396,13 @@ def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
     first = {w: next(t for t in texts if w in t) for w in ("aRT", "nfev", "njev", "nhev")}
     assert "aRT (average running time, as in COCO/BBOB" in first["aRT"]
     assert "expected cost" in first["aRT"] and "to reach the target" in first["aRT"]
+    # campaign p. 1: "Newton is best" rests on the weights: said in the same sentence
+    w = camp.meta["cost_weights"]
+    said = f"c_f = {w['f']:g}, c_g = {w['g']:g}, c_h = {w['h']:g}"
+    assert f"in weighted evaluations with {said}" in first["aRT"]
+    assert cr.weights_text({"f": 1, "g": 2, "h": 1}) == (
+        " with c_f = 1, c_g = 2, c_h = 1, so that a Hessian costs as much as one f")
+    assert cr.weights_text({"f": 1, "g": 2, "h": 5}) == " with c_f = 1, c_g = 2, c_h = 5"
     for w in ("nfev", "njev", "nhev"):
         assert "count the evaluations of f, of its gradient and of its Hessian" in first[w], w
     # the profiles' definition of aRT is one sentence

@@ -710,6 +710,20 @@ def _of_all(n: int, total: int) -> str:
     return f"all {total}" if n == total else f"{n} of {total}"
 
 
+def weights_text(weights: Mapping[str, float] | None) -> str:
+    """The cost weights a ranking by cost rests on, said where the ranking is:
+    `` with c_f = 1, c_g = 1, c_h = 1, so that a gradient or a Hessian costs as much as one
+    f`` (empty without weights)."""
+    if not weights:
+        return ""
+    w = {k: float(weights.get(k, 1.0)) for k in ("f", "g", "h")}
+    text = ", ".join(f"c_{k} = {v:g}" for k, v in w.items())
+    same = [name for k, name in (("g", "a gradient"), ("h", "a Hessian")) if w[k] == w["f"]]
+    if same:
+        text += f", so that {' or '.join(same)} costs as much as one f"
+    return f" with {text}"
+
+
 def summary_lines(data: Mapping[str, Any]) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data."""
     from analysis.report import fmt_num, plural
@@ -733,7 +747,8 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
             return f", {text}" if text else ""
 
         out.append(f"{method_label(methods[i])} has the smallest aRT (average running time, as in "
-                   "COCO/BBOB: the expected cost, in weighted evaluations, to reach the target) "
+                   "COCO/BBOB: the expected cost to reach the target, in weighted evaluations"
+                   f"{weights_text(data.get('cost_weights'))}) "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
                    f"reaches the target on {_of_all(int(solved[i]), R.shape[0])}"
@@ -1337,7 +1352,7 @@ def campaign_builder(c: Campaign, *, title: str | None = None, progress: Any = N
     b.data.update({"store": str(c.root), "rows": c.n, "targets": c.targets,
                    "hit_how": hit_how(c.meta),
                    "reference_target": float(c.targets[ref]), "objectives": c.objectives(),
-                   "methods": c.methods()})
+                   "methods": c.methods(), "cost_weights": dict(c.meta.get("cost_weights", {}))})
     for name, fn in (("ECDF", lambda: _ecdf_section(b, c, best)),
                      ("performance profiles", lambda: _profile_section(b, c, best)),
                      ("best hyperparameters", lambda: _best_section(b, c, best, ref)),
