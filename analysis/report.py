@@ -3686,14 +3686,17 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
     target = study.target
     none = [lab for lab, c in ecdf.items() if not np.any(np.isfinite(np.asarray(c, float)))]
     d.figure(lambda fig: plots.plot_ecdf(
-        ecdf, xlabel="weighted evaluations to reach the target (units of one f evaluation, "
+        ecdf, xlabel="weighted evaluations of the whole run (units of one f evaluation, "
                      "log scale)", ylabel="fraction of starts at the target",
         solved="at target",
         title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
               f"|f*|)) over {N} starts",
         fig=fig), height=280.0,
         caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
-                "reached the target within a given weighted cost; a curve that ends below 1 "
+                "reached the target within a given weighted cost, each start's cost being "
+                "that of its whole run, which stops on the gradient tolerance at or after "
+                "reaching the target: an upper bound on its cost to reach it; a curve that "
+                "ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
                 "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "

@@ -332,6 +332,15 @@ def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
     assert "lowest end point" in text and "point (lowest end point)" not in text
 
 
+def test_many_starts_ecdf_says_its_costs_are_whole_runs(himmelblau_report):
+    """Himmelblau p. 8: the x axis read "weighted evaluations to reach the target" while each
+    start's cost is its whole run's (StartsRun.cost_to_target), an upper bound on it."""
+    text = squash(pdf_text(himmelblau_report.pdf))
+    assert "weighted evaluations of the whole run" in text
+    assert "to reach the target (units" not in text
+    assert "an upper bound on its cost to reach it" in text
+
+
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
