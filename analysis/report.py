@@ -1778,7 +1778,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 "without being near a solution.  "
                 f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box.")
     rows = []
-    shown = {"roots": False, "ellipse": False, "zero": False, "kink": False}
+    shown = {"roots": False, "ellipse": False, "zero": False, "kink": False,
+             "measured": False}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
@@ -1793,6 +1794,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         shown["kink"] |= at_kink
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
+        shown["measured"] |= how == "numeric"
         # both ends with the digits that tell them apart, trailing zeros kept alike; a
         # region of zero width in some variable lies on a line (plane): its variables named
         flat = zero_width(lower, upper)
@@ -1855,13 +1857,25 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
     return f"; zero width: it lies on {shape}{where}"
 
 
-def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False) -> str:
-    """The small-gradient table's footnote on the exact entries it shows: bounds that are
-    roots of |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of
-    a quadratic (``ellipse``), a smallest ‖∇f‖ of exactly 0 at an exact critical point where
-    f is differentiable (``zero``), a critical point at a kink, where f has no gradient
-    (``kink``); each sentence ends with two spaces."""
-    out = ""
+#: what numeric (measured) bounds of a small-gradient region are, and to what tolerance
+#: (:func:`landscape.vanishing.measured_extent`)
+MEASURED_BOUNDS_TEXT = (
+    "Numeric region bounds are measured: the bounding box of points checked inside the region "
+    "(‖∇f‖₂ ≤ t to a relative 10⁻⁶), found by bisection along rays from the region's point "
+    f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']}; the region reaches at "
+    "least that far, and "
+    "may reach farther in a direction not probed.  ")
+
+
+def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
+                measured: bool = False) -> str:
+    """The small-gradient table's footnote on the entries it shows: bounds that are roots of
+    |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of a
+    quadratic (``ellipse``), measured bounds (``measured``, :data:`MEASURED_BOUNDS_TEXT`), a
+    smallest ‖∇f‖ of exactly 0 at an exact critical point where f is differentiable
+    (``zero``), a critical point at a kink, where f has no gradient (``kink``); each
+    sentence ends with two spaces."""
+    out = MEASURED_BOUNDS_TEXT if measured else ""
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
     if ellipse:

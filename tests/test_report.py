@@ -341,6 +341,17 @@ def test_many_starts_ecdf_says_its_costs_are_whole_runs(himmelblau_report):
     assert "an upper bound on its cost to reach it" in text
 
 
+def test_numeric_region_bounds_say_what_they_are_and_to_what_tolerance(himmelblau_report):
+    """Kink p. 3, Rosenbrock p. 4: region bounds marked ⁿ, "to the stated tolerance", with
+    none stated: measured bounds say how they were measured and what they guarantee."""
+    data = json.loads(himmelblau_report.json.read_text())
+    assert data["vanishing_gradient"]["regions"]  # Himmelblau's regions are measured (not quadratic)
+    text = squash(pdf_text(himmelblau_report.pdf))
+    assert squash(report.MEASURED_BOUNDS_TEXT.strip()) in text
+    assert report.region_note(False, False, False) == ""
+    assert report.region_note(False, False, False, measured=True) == report.MEASURED_BOUNDS_TEXT
+
+
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
