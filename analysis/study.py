@@ -1132,7 +1132,7 @@ def section_conditioning(S: Study) -> None:
 
 
 #: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
-X2_RATIO = "|x₂,ₖ₊₁| / |x₂,ₖ|"
+X2_RATIO = "|(xₖ₊₁)₂| / |(xₖ)₂|"  # the second coordinate of x_(k+1) over that of x_k
 
 
 def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:

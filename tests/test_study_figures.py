@@ -738,8 +738,9 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     (block,) = [b for b in conditioning.doc.figures() if b.label == "x2 errors"]
     fig = _drawn(block)
     (axr,) = [ax for ax in fig.axes if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
-    assert axr.get_ylabel() == "|x₂,ₖ₊₁| / |x₂,ₖ|"
-    assert "ratio |x₂,ₖ₊₁| / |x₂,ₖ| per step" in block.caption
+    # the second coordinate of x_(k+1) over that of x_k, every index subscripted
+    assert axr.get_ylabel() == "|(xₖ₊₁)₂| / |(xₖ)₂|"
+    assert "ratio |(xₖ₊₁)₂| / |(xₖ)₂| per step" in block.caption
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     hb = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=0.5, steps=20,
                   record=True).path[:, 1]
