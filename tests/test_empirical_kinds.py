@@ -377,3 +377,63 @@ def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
     m = E.measure(_path_from_errors(e), [0.0])
     assert any("neither the ratios e_(k+1)/e_k" in n for n in m.notes)
     assert not any("fall toward 0 over" in n for n in m.notes)
+
+
+ROSENBROCK_5D = "sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)"
+
+
+def test_rosenbrock_cg_jump_without_falling_ratios_is_linear():
+    """CG on the 5-D Rosenbrock function (the report's start): the error envelope jumps at
+    iteration 85 (rule C), but the ratios after the jump climb back to 0.3–1.0; neither they
+    nor the two-step ratios fall toward 0, so the run is measured linear with its fitted rate,
+    which is faster than (agrees with) the predicted linear bound."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse(ROSENBROCK_5D, dim=5)
+    st = rate_study(obj, "cg", [1.37, -2.3, -4.59, -4.83, 3.13])
+    e = E.errors(st.result.path, st.minimizer)
+    n = E.valid_length(e, E.default_floor(float(np.linalg.norm(st.minimizer))))
+    j = E.envelope_jump(e[:n])
+    assert j is not None and j < n - 3
+    r1 = e[j + 1:n] / e[j:n - 1]
+    b = min(j, n - 1 - 6)
+    assert not _fall(r1) and not _fall(e[b + 2:n] / e[b:n - 2])
+    m = st.measurement
+    assert m.kind == "linear" and 0 < m.rate < st.comparison.predicted, m.notes
+    assert st.comparison.agree and st.comparison.quantity == "rate"
+    assert any(f"jumps down at iteration {j}" in note and "not called superlinear" in note
+               and ", ".join(f"{v:.3g}" for v in r1) in note for note in m.notes)
+
+
+def test_rule_d_is_borne_out_by_its_block_mean_ratios():
+    """Rule D's case (ratios falling with rebounds above 1): the note gives the mean ratio per
+    step of the envelope over the three blocks, recomputed here, and they fall toward 0."""
+    ratios = [0.97] * 40 + list(np.geomspace(0.9, 0.3, 10)) + [1.02, 0.2, 0.05, 1.01, 0.08,
+                                                                 0.04]
+    e = np.cumprod([1.0] + ratios)
+    env = np.minimum.accumulate(e)
+    t = ((e.size - 1) // 2) // 3
+    a = e.size - 1 - 3 * t
+    means = [(env[a + (i + 1) * t] / env[a + i * t]) ** (1 / t) for i in range(3)]
+    assert _fall(means) and not _fall(e[a + t + 1:] / e[a + t:-1])
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert m.kind == "superlinear" and m.window == (a + t, e.size - 1)
+    assert ", ".join(f"{v:.3g}" for v in means) in m.notes[0]
+
+
+def test_rule_d_without_falling_block_means_decides_nothing():
+    # three linear phases at 0.9, 0.6, 0.35 over the last half: the decay grows as rule D asks
+    # (D1 <= D2, D3 >= 2 D2, D3 >= ln 2), but the block means fall by less than 1/4 (0.35 >
+    # 0.9/4) and each phase keeps one ratio: not superlinear
+    ratios = [0.95] * 30 + [0.9] * 10 + [0.6] * 10 + [0.35] * 10
+    e = np.cumprod([1.0] + ratios)
+    env = np.minimum.accumulate(e)
+    t = ((e.size - 1) // 2) // 3
+    a = e.size - 1 - 3 * t
+    means = [(env[a + (i + 1) * t] / env[a + i * t]) ** (1 / t) for i in range(3)]
+    assert E.accelerating_thirds(e) == a + t and not _fall(means)
+    m = E.measure(_path_from_errors(e), [0.0])
+    assert m.kind == "linear", m.notes
+    assert any(", ".join(f"{v:.3g}" for v in means) in note and "do not fall toward 0" in note
+               for note in m.notes)
