@@ -1409,6 +1409,10 @@ CELL_PAD = 6.0
 #: most this many characters reads as one unit: it breaks over lines only where its column
 #: cannot hold it (words in brackets, "(bound, no rate)", break as prose does).
 GROUP_CHARS = 24
+#: Column widths hold such groups unless that makes the table taller by more than this share
+#: of its lines (and more than one line): a group broken in a short cell costs less than many
+#: more lines of long text.
+GROUP_GROWTH = 0.1
 _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*")
 #: a marker, dagger or star standing alone after a value goes with it
 _LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡*]+(?:\s|$))")
@@ -1427,12 +1431,25 @@ def cell_words(text: str) -> list[str]:
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
 
 
+#: the spaces a piece too wide for its column may break at: not the one before a relation
+#: sign ("[k =" stays together, no line holds a lone "=")
+_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈](?: |$))")
+
+
+def piece_parts(piece: str) -> list[str]:
+    """The parts of a piece of :func:`cell_words` set on lines of their own when its column
+    cannot hold it whole: split at its spaces, a relation sign kept with the word before
+    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``."""
+    return _PIECE_BREAK.split(piece)
+
+
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
     """``text`` (a table cell) with the spaces inside each piece of :func:`cell_words` no
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
-    on one line; a wider piece keeps its spaces (it must break somewhere)."""
+    on one line; a wider piece breaks only between its :func:`piece_parts`."""
     def line(s: str) -> str:
-        return " ".join(w.replace(" ", NBSP) if string_width(w, size, font) <= width else w
+        return " ".join(w.replace(" ", NBSP) if string_width(w, size, font) <= width
+                        else " ".join(p.replace(" ", NBSP) for p in piece_parts(w))
                         for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
@@ -1459,7 +1476,8 @@ CellLine = tuple[list[tuple[float, list[float]]], float]
 def _cell_words(text: str, size: float, font: str) -> list[CellLine]:
     """The lines of a cell's text (split at newlines) as :data:`CellLine`."""
     space = string_width(" ", size, font)
-    return [([(string_width(p, size, font), [string_width(w, size, font) for w in p.split(" ")])
+    return [([(string_width(p, size, font), [string_width(w, size, font)
+                                             for w in piece_parts(p)])
               for p in cell_words(line)], space)
             for line in str(text).replace("`", "").split("\n")]
 
@@ -1498,10 +1516,12 @@ def column_widths(t: Table, width: float) -> list[float]:
     its cells), m_j scaled down when Σ m ≥ width.  Else m_j grows to the widest piece of
     the column that breaks only where the column cannot hold it (a short bracketed group
     such as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
-    Σ m ≤ width; the widths start at these m_j and the room width − Σ m goes by content
-    (:func:`_share_room`): where it shortens the table most per point, the table's height
-    counted in lines, H = Σ_rows max_j lines(cell, w_j) (:func:`_cell_lines`), then to
-    putting short cells on one line (:func:`_unwrap_short_cells`)."""
+    Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
+    line and more than :data:`GROUP_GROWTH` of its lines; the widths start at these m_j and
+    the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
+    most per point, the table's height counted in lines, H = Σ_rows max_j lines(cell, w_j)
+    (:func:`_cell_lines`), then to putting short cells on one line
+    (:func:`_unwrap_short_cells`)."""
     cols = t.columns
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
@@ -1523,12 +1543,25 @@ def column_widths(t: Table, width: float) -> list[float]:
         return [w + (width - sum(natural)) / len(natural) for w in natural]
     if sum(minimal) >= width:
         return [width * m / sum(minimal) for m in minimal]
+    plain = _share_room(cells, minimal, natural, width)
     # the columns whose short groups need more than their longest word: widened to hold
-    # them, cheapest first, while the room lasts
+    # them, cheapest first, while the room lasts, unless that makes the table taller by
+    # more than GROUP_GROWTH
+    held = list(minimal)
     for j in sorted(range(len(cols)), key=lambda j: groups[j] - minimal[j]):
-        if sum(minimal) + groups[j] - minimal[j] <= width:
-            minimal[j] = groups[j]
-    return _share_room(cells, minimal, natural, width)
+        if sum(held) + groups[j] - held[j] <= width:
+            held[j] = groups[j]
+    if held == minimal:
+        return plain
+    grouped = _share_room(cells, held, natural, width)
+
+    def height(ws: list[float]) -> int:
+        return sum(max(r) for r in zip(*(_column_lines(c, w) for c, w in zip(cells, ws,
+                                                                                 strict=True)),
+                                       strict=True))
+
+    more = height(grouped) - height(plain)
+    return grouped if more <= max(1.0, GROUP_GROWTH * height(plain)) else plain
 
 
 def _fit_width(cell: list[CellLine], lines: int, lo: float, hi: float

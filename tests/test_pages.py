@@ -1167,7 +1167,8 @@ def test_a_bracketed_window_stays_on_one_line_with_its_rate():
     """Rosenbrock p. 6: the measured-rate cell "0.99888ᶠ [k = 3268–20000]" broke as
     "0.99888ᶠ [k" / "=" / "3268–20000]".  A short bracketed group is one piece: the column
     is at least as wide as it (when the table is squeezed) and the cell keeps it on one
-    line; a group wider than its column still breaks (nothing runs past the column)."""
+    line; a group wider than its column still breaks (nothing runs past the column), but
+    not next to its "=" sign."""
     rate, window = "0.99888ᶠ", "[k = 3268–20000]"
     reason = ("the run ended at (0.896524, 0.803748, 0.645922, 0.416671, 0.170476), far "
               "from every critical point (1.1 from the nearest, (1, 1, 1, 1, 1), beyond the "
@@ -1189,12 +1190,29 @@ def test_a_bracketed_window_stays_on_one_line_with_its_rate():
     narrow[col] = group_w + pages.CELL_PAD + 1.0
     narrow[-1] += widths[col] - narrow[col]
     assert _laid_out(t, narrow)[1][col] == [rate, window]
-    # a column narrower than the group: the group breaks at its spaces, each line fits
+    # a column narrower than the group: the group breaks at a space, never leaving the
+    # relation sign alone on a line, and each line fits
     narrow[col] = pages.string_width("3268–20000]", t.size) + pages.CELL_PAD + 1.0
     lines = _laid_out(t, narrow)[1][col]
-    assert len(lines) >= 3 and all(pages.string_width(s, t.size) <= narrow[col]
-                                   - pages.CELL_PAD + 0.1 for s in lines), lines
+    assert lines == [rate, "[k =", "3268–20000]"], lines
+    assert all(pages.string_width(s, t.size) <= narrow[col] - pages.CELL_PAD + 0.1
+               for s in lines), lines
     assert pages.cell_words("0.5 ᵐ [k = 1–9] (bound, no rate) (mean ± standard error over 2000 "
                             "runs)") == [
         "0.5 ᵐ", "[k = 1–9]", "(bound,", "no", "rate)", "(mean", "±", "standard", "error",
         "over", "2000", "runs)"]
+
+
+def test_a_group_is_held_unless_that_makes_the_table_much_taller():
+    """Widening a column to hold "[k = 3268–20000]" takes its points from the long column:
+    in a wide table that costs a line or none, and the group is held; in a narrow one the
+    long column would grow by more than GROUP_GROWTH of the table's lines, and the group
+    breaks (after its "=") instead."""
+    window = "[k = 3268–20000]"
+    reason = "words of a long reason " * 12
+    need = pages.string_width(window, pages.TABLE) + pages.CELL_PAD
+    for width, held in ((400.0, True), (150.0, False)):
+        t = pages.Table([pages.Column("rate"), pages.Column("reason")],
+                        [[f"0.99888ᶠ {window}", reason], ["0.5ᵐ", "short"]])
+        widths = pages.column_widths(t, width)
+        assert (widths[0] >= need) is held, (width, widths)
