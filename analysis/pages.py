@@ -27,7 +27,9 @@ numbers of the contents are stable).
   between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
-  width (words and numbers never split; the room goes where it takes most lines off); a
+  width (words, numbers with their markers and short bracketed groups such as
+  "[k = 3–78]" never split where the column holds them; the room goes where it takes most
+  lines off); a
   table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
   unless moving it (with a lead-in kept with it) would leave more than 15% of the page
   blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
@@ -1114,16 +1116,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self._squeeze = 0.0  # points taken from the clear space above the notes
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
 
-        def _cell(self, text: str, align: str, bold: bool = False) -> Any:
+        def _cell(self, text: str, align: str, width: float, bold: bool = False) -> Any:
+            """The paragraph of one cell of a column ``width`` points wide: its bracketed
+            groups and lone markers unbroken where the column holds them
+            (:func:`unbroken_groups`)."""
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
+            font = f"{FONT}-Bold" if bold else FONT
+            text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
             return RLParagraph(markup(text), style(self.t.size, weight="bold" if bold
                                                    else "normal", align=a,
                                                    leading=self.t.size * 1.25))
 
         def _table(self, rows: list[list[str]]) -> Any:
-            cols = self.cols
-            data = [[self._cell(c.header, c.align, True) for c in cols]]
-            data += [[self._cell(v, c.align) for v, c in zip(r, cols, strict=True)]
+            cols, ws = self.cols, self.widths
+            data = [[self._cell(c.header, c.align, w, True)
+                     for c, w in zip(cols, ws, strict=True)]]
+            data += [[self._cell(v, c.align, w) for v, c, w in zip(r, cols, ws, strict=True)]
                      for r in rows]
             tab = RLTable(data, colWidths=self.widths, repeatRows=1, splitByRow=1)
             tab.setStyle(TableStyle([
@@ -1397,6 +1405,55 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 CELL_PAD = 6.0
 
 
+#: A bracketed group of numbers in a table cell ("[k = 3–78]", "(1, 2)ᵉ", "[0.9, 1.3]") of at
+#: most this many characters reads as one unit: it breaks over lines only where its column
+#: cannot hold it (words in brackets, "(bound, no rate)", break as prose does).
+GROUP_CHARS = 24
+#: Column widths hold such groups unless that makes the table taller by more than this share
+#: of its lines (and more than one line): a group broken in a short cell costs less than many
+#: more lines of long text.
+GROUP_GROWTH = 0.1
+_GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*")
+#: a marker, dagger or star standing alone after a value goes with it
+_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡*]+(?:\s|$))")
+NBSP = "\u00a0"
+
+
+def cell_words(text: str) -> list[str]:
+    """The pieces of one line of a table cell that never break over lines where their
+    column can hold them: its words, each bracketed group with a number of at most
+    :data:`GROUP_CHARS` characters with what sticks to it (``[k = 3–78]``) as one piece, a
+    marker standing alone
+    after a value with that value (``0.5 ᵐ``); the pieces join with single spaces."""
+    line = _LONE_MARK.sub(NBSP, str(text))
+    line = _GROUP.sub(lambda m: m.group(0).replace(" ", NBSP)
+                      if len(m.group(0)) <= GROUP_CHARS else m.group(0), line)
+    return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
+
+
+#: the spaces a piece too wide for its column may break at: not the one before a relation
+#: sign ("[k =" stays together, no line holds a lone "=")
+_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈](?: |$))")
+
+
+def piece_parts(piece: str) -> list[str]:
+    """The parts of a piece of :func:`cell_words` set on lines of their own when its column
+    cannot hold it whole: split at its spaces, a relation sign kept with the word before
+    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``."""
+    return _PIECE_BREAK.split(piece)
+
+
+def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
+    """``text`` (a table cell) with the spaces inside each piece of :func:`cell_words` no
+    wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
+    on one line; a wider piece breaks only between its :func:`piece_parts`."""
+    def line(s: str) -> str:
+        return " ".join(w.replace(" ", NBSP) if string_width(w, size, font) <= width
+                        else " ".join(p.replace(" ", NBSP) for p in piece_parts(w))
+                        for w in cell_words(s))
+    return "\n".join(line(s) for s in str(text).split("\n"))
+
+
 def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
     """Lines a cell of words of widths ``words`` (a space ``space`` between two on a line)
     takes in ``width`` points, broken greedily at spaces as platypus breaks a paragraph: a
@@ -1411,18 +1468,32 @@ def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
     return lines
 
 
-def _cell_words(text: str, size: float, font: str) -> list[tuple[list[float], float]]:
-    """The lines of a cell's text (split at newlines) as (word widths, space width)."""
+#: One text line of a cell for the width model: its pieces (:func:`cell_words`), each as
+#: (width, widths of its words), and the width of a space.
+CellLine = tuple[list[tuple[float, list[float]]], float]
+
+
+def _cell_words(text: str, size: float, font: str) -> list[CellLine]:
+    """The lines of a cell's text (split at newlines) as :data:`CellLine`."""
     space = string_width(" ", size, font)
-    return [([string_width(w, size, font) for w in line.split()], space)
+    return [([(string_width(p, size, font), [string_width(w, size, font)
+                                             for w in piece_parts(p)])
+              for p in cell_words(line)], space)
             for line in str(text).replace("`", "").split("\n")]
 
 
-def _column_lines(cells: Sequence[list[tuple[list[float], float]]], width: float
-                  ) -> list[int]:
-    """Lines each cell of a column takes at column width ``width`` (:data:`CELL_PAD`
-    included): Σ over its text lines of :func:`wrapped_lines`."""
-    return [sum(wrapped_lines(ws, sp, width - CELL_PAD) for ws, sp in cell) for cell in cells]
+def _cell_lines(cell: Sequence[CellLine], width: float) -> int:
+    """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included):
+    Σ over its text lines of :func:`wrapped_lines`, each piece whole where the column holds
+    it, else broken at its spaces (as :func:`unbroken_groups` sets it)."""
+    inner = width - CELL_PAD
+    return sum(wrapped_lines([v for w, ws in pieces for v in ((w,) if w <= inner else ws)],
+                             sp, inner) for pieces, sp in cell)
+
+
+def _column_lines(cells: Sequence[Sequence[CellLine]], width: float) -> list[int]:
+    """Lines each cell of a column takes at column width ``width`` (:func:`_cell_lines`)."""
+    return [_cell_lines(cell, width) for cell in cells]
 
 
 def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
@@ -1442,42 +1513,67 @@ def column_widths(t: Table, width: float) -> list[float]:
     word, never split, at most a third of ``width``), both plus :data:`CELL_PAD`; the widths
     are n_j plus an equal share of the room width − Σ n when Σ n ≤ width (a share in
     proportion to n_j would give most to the column with the longest header, however short
-    its cells), m_j scaled down when Σ m ≥ width.  Else they start at m_j and the room
-    width − Σ m goes by content (:func:`_share_room`): where it shortens the table most per
-    point, the table's height counted in lines, H = Σ_rows max_j lines(cell, w_j)
-    (:func:`wrapped_lines`), then to putting short cells on one line
+    its cells), m_j scaled down when Σ m ≥ width.  Else m_j grows to the widest piece of
+    the column that breaks only where the column cannot hold it (a short bracketed group
+    such as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
+    Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
+    line and more than :data:`GROUP_GROWTH` of its lines; the widths start at these m_j and
+    the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
+    most per point, the table's height counted in lines, H = Σ_rows max_j lines(cell, w_j)
+    (:func:`_cell_lines`), then to putting short cells on one line
     (:func:`_unwrap_short_cells`)."""
     cols = t.columns
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
     fonts = {True: f"{FONT}-Bold", False: FONT}
-    natural, minimal, cells = [], [], []
+    natural, minimal, groups, cells = [], [], [], []
     for j, c in enumerate(cols):
         col = [(c.header, True)] + [(r[j], False) for r in t.rows]
         cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat = max(max((string_width(line, t.size, fonts[b]) for line in str(s).split("\n")),
                       default=0.0) for s, b in col) + CELL_PAD
-        mn = max([w for cell in cells[-1] for ws, _ in cell for w in ws] or [10.0])
+        mn = max([w for cell in cells[-1] for ps, _ in cell for _, ws in ps for w in ws]
+                 or [10.0])
         minimal.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
         natural.append(max(nat, minimal[-1]))
+        group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
+        groups.append(max(min(group, width / 3.0) + CELL_PAD + 0.5, minimal[-1]))
     if sum(natural) <= width:  # the room left over goes to every column alike
         return [w + (width - sum(natural)) / len(natural) for w in natural]
     if sum(minimal) >= width:
         return [width * m / sum(minimal) for m in minimal]
-    return _share_room(cells, minimal, natural, width)
+    plain = _share_room(cells, minimal, natural, width)
+    # the columns whose short groups need more than their longest word: widened to hold
+    # them, cheapest first, while the room lasts, unless that makes the table taller by
+    # more than GROUP_GROWTH
+    held = list(minimal)
+    for j in sorted(range(len(cols)), key=lambda j: groups[j] - minimal[j]):
+        if sum(held) + groups[j] - held[j] <= width:
+            held[j] = groups[j]
+    if held == minimal:
+        return plain
+    grouped = _share_room(cells, held, natural, width)
+
+    def height(ws: list[float]) -> int:
+        return sum(max(r) for r in zip(*(_column_lines(c, w) for c, w in zip(cells, ws,
+                                                                                 strict=True)),
+                                       strict=True))
+
+    more = height(grouped) - height(plain)
+    return grouped if more <= max(1.0, GROUP_GROWTH * height(plain)) else plain
 
 
-def _fit_width(cell: list[tuple[list[float], float]], lines: int, lo: float, hi: float
+def _fit_width(cell: list[CellLine], lines: int, lo: float, hi: float
                ) -> float:
     """The least column width in [``lo``, ``hi``] (``hi`` its text on one line per text
     line) at which ``cell`` takes at most ``lines`` lines, to 0.1 pt (bisection; the line
     count falls as the width grows)."""
-    if sum(wrapped_lines(ws, sp, lo - CELL_PAD) for ws, sp in cell) <= lines:
+    if _cell_lines(cell, lo) <= lines:
         return lo
     while hi - lo > 0.1:
         mid = (lo + hi) / 2.0
-        if sum(wrapped_lines(ws, sp, mid - CELL_PAD) for ws, sp in cell) <= lines:
+        if _cell_lines(cell, mid) <= lines:
             hi = mid
         else:
             lo = mid

@@ -883,8 +883,12 @@ def _label_direction(xs: NDArray, ys: NDArray, j: int, sx: float, sy: float
 #: Gap (display px) kept between two iterate numbers, so that "6" and "4" do not read as 64.
 LABEL_GAP = 2.5
 #: offsets (points) tried in turn for an iterate's number: along its preferred direction
-#: first, then around the point, farther out
+#: first, then around the point, farther out; before them, the ring just clear of its own
+#: marker (:data:`LABEL_PAD` off the marker's edge), so that a number with room there sits
+#: beside its marker, not nearer another one
 _LABEL_RADII = (8.0, 13.0, 19.0)
+#: Gap (points) between an iterate's marker and its number on the innermost ring.
+LABEL_PAD = 2.5
 _LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
 
 
@@ -963,18 +967,21 @@ def covers(ext: Any, marks: tuple[NDArray[np.float64], NDArray[np.float64]],
                        & (p[:, 1] > ext.y0 - rr) & (p[:, 1] < ext.y1 + rr)))
 
 
-def marker_centres(ax: Any) -> NDArray[np.float64]:
-    """Display positions (N × 2 px) of the finite points of every visible line of ``ax``
-    drawn with markers (iterates, starts, last iterates)."""
-    out = [np.zeros((0, 2))]
+def marker_discs(ax: Any, renderer: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The markers of ``ax`` as discs in display pixels: the centres P (N × 2) of the finite
+    marked points of every visible line drawn with markers (iterates, starts, last
+    iterates; :func:`marked_points`) and their radii R (N; half the marker size)."""
+    px = renderer.points_to_pixels(1.0)
+    pts, rad = [np.zeros((0, 2))], [np.zeros(0)]
     for ln in ax.get_lines():
         if ln.get_visible() and ln.get_marker() not in (None, "None", "none", "", " ") \
                 and ln.get_markersize() > 0:
             xy = np.asarray(ln.get_xydata(), dtype=float).reshape(-1, 2)
             with np.errstate(all="ignore"):
-                d = ln.get_transform().transform(xy)
-            out.append(d[np.all(np.isfinite(d), axis=1)])
-    return np.concatenate(out)
+                d = marked_points(ln.get_transform().transform(xy), ln.get_markevery())
+            pts.append(d)
+            rad.append(np.full(len(d), 0.5 * ln.get_markersize() * px))
+    return np.concatenate(pts), np.concatenate(rad)
 
 
 def box_distance(ext: Any, p: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -990,18 +997,23 @@ def box_distance(ext: Any, p: NDArray[np.float64]) -> NDArray[np.float64]:
 LABEL_REACH = 22.0
 
 
-def nearest_is_own(ext: Any, own: ArrayLike, centres: NDArray[np.float64],
+def nearest_is_own(ext: Any, own: ArrayLike,
+                   discs: tuple[NDArray[np.float64], NDArray[np.float64]],
                    reach: float = LABEL_REACH) -> bool:
     """Whether a label box ``ext`` reads as the label of the point ``own`` (display px):
-    within ``reach`` px of it, and no other marker centre (farther than 1 px from ``own``)
-    nearer to the box than ``own`` is."""
+    within ``reach`` px of it, and no other marker (:func:`marker_discs`, centre farther
+    than 1 px from ``own``) nearer to the box, edge to edge, than the largest marker drawn
+    at ``own`` (a large start circle beside a small iterate draws the eye: its edge
+    counts, not its centre)."""
     own = np.asarray(own, dtype=float).ravel()
     d_own = float(box_distance(ext, own[None, :])[0])
     if d_own > reach:
         return False
-    c = np.asarray(centres, dtype=float).reshape(-1, 2)
-    other = c[np.hypot(*(c - own).T) > 1.0]
-    return not other.size or bool(np.all(box_distance(ext, other) >= d_own))
+    c, r = discs
+    c, r = np.asarray(c, dtype=float).reshape(-1, 2), np.asarray(r, dtype=float).ravel()
+    here = np.hypot(*(c - own).T) <= 1.0
+    gap = d_own - float(r[here].max(initial=0.0))
+    return not (~here).any() or bool(np.all(box_distance(ext, c[~here]) - r[~here] >= gap))
 
 
 class ClearLabel(mpl.artist.Artist):
@@ -1033,11 +1045,12 @@ class ClearLabel(mpl.artist.Artist):
 class IterateLabels(mpl.artist.Artist):
     """Places the iterate numbers of one axes when the figure is drawn (after the layout, so
     with the final positions): each number, in order, takes the first offset (preferred
-    direction turned by :data:`_LABEL_TURNS` at the radii :data:`_LABEL_RADII`) whose box
+    direction turned by :data:`_LABEL_TURNS` at :data:`LABEL_PAD` off the edge of its own
+    marker (:func:`marker_discs`), then at the radii :data:`_LABEL_RADII`) whose box
     lies inside the axes, clear of the numbers already placed and of the markers and lines
     of the axes (:func:`data_marks`, :func:`covers`), and nearer its own point than any
-    other marker and within :data:`LABEL_REACH` (:func:`nearest_is_own`); a number with no
-    such place
+    other marker, edge to edge, and within :data:`LABEL_REACH` (:func:`nearest_is_own`); a
+    number with no such place
     is hidden, and the legend entry of its run then names only the numbers shown."""
 
     zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
@@ -1061,14 +1074,17 @@ class IterateLabels(mpl.artist.Artist):
         ax = self.axes
         box = ax.get_window_extent(renderer)
         marks = data_marks(ax, renderer)
-        centres = marker_centres(ax)
+        discs = marker_discs(ax, renderer)
+        px = renderer.points_to_pixels(1.0)
         placed: list[Any] = []
         shown: dict[str, set[int]] = {}
         for label, j, ann, (u0, v0) in self.items:
             ann.set_visible(True)
             ok = False
             own = ax.transData.transform(np.asarray(ann.xy, dtype=float))
-            for r in _LABEL_RADII:
+            at = np.hypot(*(discs[0] - own).T) <= 1.0
+            close = float(discs[1][at].max(initial=0.0)) / px + LABEL_PAD
+            for r in (close, *_LABEL_RADII):
                 for turn in _LABEL_TURNS:
                     c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
                     self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
@@ -1076,7 +1092,7 @@ class IterateLabels(mpl.artist.Artist):
                     if (_inside(ext, box, -0.5)
                             and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
                             and not covers(ext, marks)
-                            and nearest_is_own(ext, own, centres)):
+                            and nearest_is_own(ext, own, discs)):
                         ok = True
                         break
                 if ok:

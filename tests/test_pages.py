@@ -1143,3 +1143,76 @@ def test_two_short_rows_do_not_open_a_split_table(tmp_path):
     on_first = len(re.findall(r"split row \d+ ", texts[0]))
     assert on_first == 0 or on_first >= pages.MIN_ROWS, on_first
     assert sum(len(re.findall(r"split row \d+ ", t)) for t in texts) == 20
+
+
+def _laid_out(table, widths=None) -> list[list[list[str]]]:
+    """The lines of every cell of ``table`` (header row first) as the page lays them out:
+    the table flowable wrapped at the text width, each cell paragraph's broken lines as text
+    (non-breaking spaces read as spaces)."""
+    probe = pages._flowables().TableFlowable(table, pages.Document("probe"), widths)
+    probe.wrap(pages.CONTENT_W, 1e6)
+    out = []
+    for row in probe.table._cellvalues:
+        cells = []
+        for cell in row:
+            (para,) = cell
+            cells.append([" ".join(w if isinstance(w, str) else w.text for w in (
+                line[1] if isinstance(line, tuple) else line.words)).replace("\u00a0", " ")
+                for line in para.blPara.lines])
+        out.append(cells)
+    return out
+
+
+def test_a_bracketed_window_stays_on_one_line_with_its_rate():
+    """Rosenbrock p. 6: the measured-rate cell "0.99888ᶠ [k = 3268–20000]" broke as
+    "0.99888ᶠ [k" / "=" / "3268–20000]".  A short bracketed group is one piece: the column
+    is at least as wide as it (when the table is squeezed) and the cell keeps it on one
+    line; a group wider than its column still breaks (nothing runs past the column), but
+    not next to its "=" sign."""
+    rate, window = "0.99888ᶠ", "[k = 3268–20000]"
+    reason = ("the run ended at (0.896524, 0.803748, 0.645922, 0.416671, 0.170476), far "
+              "from every critical point (1.1 from the nearest, (1, 1, 1, 1, 1), beyond the "
+              "radius 0.202 within which a run counts as converged to it)")
+    t = pages.Table([pages.Column(h) for h in ["method", "predicted kind", "predicted rate",
+                                               "order", "measured kind",
+                                               "measured rate [window]", "measured order",
+                                               "decided by", "verdict", "reason"]],
+                    [["momentum", "linear", "0.99888ᵗ", "1ᵗ", "linear", f"{rate} {window}",
+                      "1ᶠ", "Δln ρ/ln ρ <0.01% ≤ 1%", "agrees", reason]])
+    widths = pages.column_widths(t, pages.CONTENT_W)
+    col = [c.header for c in t.columns].index("measured rate [window]")
+    group_w = pages.string_width(window, t.size)
+    assert widths[col] - pages.CELL_PAD >= group_w, (widths[col], group_w)
+    lines = _laid_out(t, widths)[1][col]
+    assert window in lines, lines
+    # a column that holds the group but not the whole cell: the break falls before it
+    narrow = list(widths)
+    narrow[col] = group_w + pages.CELL_PAD + 1.0
+    narrow[-1] += widths[col] - narrow[col]
+    assert _laid_out(t, narrow)[1][col] == [rate, window]
+    # a column narrower than the group: the group breaks at a space, never leaving the
+    # relation sign alone on a line, and each line fits
+    narrow[col] = pages.string_width("3268–20000]", t.size) + pages.CELL_PAD + 1.0
+    lines = _laid_out(t, narrow)[1][col]
+    assert lines == [rate, "[k =", "3268–20000]"], lines
+    assert all(pages.string_width(s, t.size) <= narrow[col] - pages.CELL_PAD + 0.1
+               for s in lines), lines
+    assert pages.cell_words("0.5 ᵐ [k = 1–9] (bound, no rate) (mean ± standard error over 2000 "
+                            "runs)") == [
+        "0.5 ᵐ", "[k = 1–9]", "(bound,", "no", "rate)", "(mean", "±", "standard", "error",
+        "over", "2000", "runs)"]
+
+
+def test_a_group_is_held_unless_that_makes_the_table_much_taller():
+    """Widening a column to hold "[k = 3268–20000]" takes its points from the long column:
+    in a wide table that costs a line or none, and the group is held; in a narrow one the
+    long column would grow by more than GROUP_GROWTH of the table's lines, and the group
+    breaks (after its "=") instead."""
+    window = "[k = 3268–20000]"
+    reason = "words of a long reason " * 12
+    need = pages.string_width(window, pages.TABLE) + pages.CELL_PAD
+    for width, held in ((400.0, True), (150.0, False)):
+        t = pages.Table([pages.Column("rate"), pages.Column("reason")],
+                        [[f"0.99888ᶠ {window}", reason], ["0.5ᵐ", "short"]])
+        widths = pages.column_widths(t, width)
+        assert (widths[0] >= need) is held, (width, widths)

@@ -876,6 +876,44 @@ def test_iterate_numbers_sit_nearest_their_own_point_or_are_dropped():
     assert checked >= 8
 
 
+def test_each_iterate_number_sits_beside_its_own_marker():
+    """Study p. 9, GD on x² with η = 1.1: the number "4" sat 8 pt below and right of its
+    iterate, level with the large start circle, so it read as the start's number.  Laid out
+    as on the page (one of three panels, 72 dpi), every number shown lies within a few
+    points of its own marker's edge, nearer it than any other marker and over none, and
+    the iterates on the outer arms of the zigzag (k = 4 … 10) are all numbered."""
+    from analysis import pages
+
+    xs = [10.0]
+    for _ in range(10):
+        xs.append(xs[-1] - 1.1 * 2.0 * xs[-1])  # GD on x², f' = 2x
+    fig = Figure(figsize=(pages.CONTENT_W / 72.0, 190 / 72.0), layout="constrained", dpi=72)
+    sub = fig.subfigures(1, 3)[2]
+    plots.plot_curve_1d(lambda v: v**2, {"η = 1.1": np.array(xs)}, legend=False, numbered=6,
+                        zoom=False, fig=sub)
+    renderer = plots._renderer(fig)
+    (ax,) = sub.axes
+    centres, radii = [], []
+    for ln in ax.get_lines():
+        if ln.get_marker() not in ("None", "", None) and ln.get_visible():
+            p = ln.get_transform().transform(np.asarray(ln.get_xydata(), float))
+            centres += list(p)
+            radii += [ln.get_markersize() / 2.0] * len(p)  # points = px at 72 dpi
+    shown = set()
+    for t in ax.texts:
+        if not (t.get_visible() and t.get_text().isdigit()):
+            continue
+        e = t.get_window_extent(renderer)
+        own = ax.transData.transform((xs[int(t.get_text())], xs[int(t.get_text())] ** 2))
+        gaps = [(_box_point(e, c) - r, math.hypot(*(c - own)) <= 1.0)
+                for c, r in zip(centres, radii, strict=True)]
+        mine = min(g for g, here in gaps if here)
+        assert -0.5 < mine <= 4.0, (t.get_text(), mine)
+        assert all(g >= max(mine, 0.5) for g, here in gaps if not here), (t.get_text(), gaps)
+        shown.add(int(t.get_text()))
+    assert set(range(4, 11)) <= shown, shown
+
+
 def test_small_multiples_show_the_last_marker_whole():
     # three runs whose theory lines crowd one axes: small multiples, narrow; each run's last
     # marker (at k = n) must lie inside its panel by at least its radius
