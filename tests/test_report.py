@@ -345,7 +345,7 @@ def test_numeric_region_bounds_say_what_they_are_and_to_what_tolerance(himmelbla
     """Kink p. 3, Rosenbrock p. 4: region bounds marked ⁿ, "to the stated tolerance", with
     none stated: measured bounds say how they were measured and what they guarantee."""
     data = json.loads(himmelblau_report.json.read_text())
-    assert data["vanishing_gradient"]["regions"]  # Himmelblau's regions are measured (not quadratic)
+    assert data["vanishing_gradient"]["regions"]  # measured: not a quadratic
     text = squash(pdf_text(himmelblau_report.pdf))
     assert squash(report.MEASURED_BOUNDS_TEXT.strip()) in text
     assert report.region_note(False, False, False) == ""
