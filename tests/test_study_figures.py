@@ -714,7 +714,8 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     k = ks[-1]
     w0, w1 = st.measurement.window
     assert c.reason.startswith(f"from the errors at iterations {k - 1}–{k + 1}, the last three "
-                               "clear of rounding; the table above fits its whole window "
+                               "clear of rounding; the convergence table of the "
+                               "Newton-on-cosh(cx) section fits its whole window "
                                f"k = {w0}–{w1}, earlier steps included: "
                                f"{plots.fmt(st.measurement.order, 3)}"), c.reason
     assert w0 < k - 1  # the window does reach further back than the triple
@@ -1095,3 +1096,73 @@ def test_newton_s_error_constants_are_checked_against_f3_over_2f2():
         assert theory == pytest.approx(want, rel=1e-9)
     assert [round(abs(d3(x) / (2 * d2(x))), 3) for x in (brentq(d1, 1, 3), brentq(d1, 6, 8))] \
         == [0.148, 0.118]
+
+
+def test_rows_read_alone_in_the_summary_give_their_parameters():
+    """Study p. 3: the summary repeats each section's rows, and there "the table above" (of the
+    Newton-on-cosh section) pointed at nothing; the rows on cosh(cx) and x·cos(cx) never gave
+    c, the tanh crossing row not η, on which ∫dx/(η|f′|) rests."""
+    s = built(study.section_newton_cosh, study.section_tanh, study.section_local_minimum)
+    rows = {c.what: c for c in s.checks}
+    assert not any("table above" in c.reason for c in s.checks)
+    (order,) = [c for w, c in rows.items() if w.startswith("order q of")]
+    assert "the convergence table of the Newton-on-cosh(cx) section fits" in order.reason
+    assert "constant C = e_(k+1)/e_k³ vs c²/3 (c = 0.5)" in rows
+    # GD with η = 1 from 4 to 1 on tanh: count the steps independently
+    x, k = 4.0, 0
+    while x > 1.0:
+        x -= 1.0 - math.tanh(x) ** 2
+        k += 1
+    (cross,) = [c for w, c in rows.items() if w == "GD (η = 1) steps from x = 4 to x ≤ 1"]
+    assert f"{k}" in cross.measured
+    (basin,) = [c for w, c in rows.items() if w.startswith("minima of x·cos(cx), c = 0.15π,")]
+    assert "reached from the grid of 201 starts" in basin.measured  # quick: 201 starts
+    (fig,) = [b for b in s.doc.figures() if b.label == "xcos basins"]
+    assert (f"one of 201 evenly spaced starts in [{fmt_num(-20.0)}, {fmt_num(20.0)}]"
+            in fig.caption), fig.caption
+
+
+def test_the_divergence_sweep_is_stated_and_its_values_marked(conditioning):
+    """Study p. 23: "stable at η = 0.4729, diverges at η = 0.5357" did not say which sweep of η
+    they come from, and carried no marker."""
+    (row,) = [c for c in conditioning.checks if c.what == "GD divergence threshold (η)"]
+    n = 14  # quick mode's sweep (the full study runs 25)
+    lrs = np.geomspace(0.05, 1.0, n)
+    lo = max(v for v in lrs if v < 0.5)
+    hi = min(v for v in lrs if v > 0.5)
+    assert (f"stable at η = {fmt_num(lo)}ᵐ, diverges at η = {fmt_num(hi)}ᵐ ({n} values of η "
+            "from 0.05 to 1, evenly spaced on a log scale, 100 steps each from "
+            f"({fmt_num(-5.0)}, {fmt_num(-2.0)}))"
+            ) == row.measured, row.measured
+
+
+def test_the_chain_rows_say_where_the_chain_is_evaluated_and_mark_their_ratios():
+    """Study p. 7: the activation-chain rows did not say the chain is evaluated at x = 1, and
+    their ratios (0.42 = tanh′(1), 0.7864 = σ′(1)/0.25) had no marker; p. 38: the numeric
+    entries at depths 10–50 claimed a stated tolerance that was not stated."""
+    s = built(study.section_chain)
+    bound = [c for c in s.checks if "≤ (|w|·sup|a′|)^d" in c.what]
+    assert len(bound) == 3 and all(c.what.endswith("at x = 1") for c in bound)
+    sig = 1.0 / (1.0 + math.exp(-1.0))
+    by = {c.what.split(":")[0]: c for c in bound}
+    assert f"{fmt_num(1 - math.tanh(1.0) ** 2, 4)}ⁿ" in by["tanh"].decided
+    assert f"{fmt_num(sig * (1 - sig) / 0.25, 4)}ⁿ" in by["sigmoid"].decided
+    exact = [c for c in s.checks if "exact SymPy derivative at x = 1" in c.what]
+    assert len(exact) == 3
+    (t,) = [b for b in s.doc.blocks if getattr(b, "title", None) == "dh_d/dx at x = 1, w = 1"]
+    note = " ".join(t.notes)
+    assert "at depths 10–50 no exact derivative is formed" in note
+    assert f"d·ε ≤ {fmt_num(50 * np.finfo(float).eps, 2)} relative" in note
+
+
+def test_the_newton_end_points_carry_their_marker():
+    """Study p. 7: "ended at x = 1.826: maximum" had no provenance marker."""
+    from scipy.optimize import brentq
+
+    c = 0.15 * math.pi
+    d1 = lambda x: math.cos(c * x) - c * x * math.sin(c * x)  # noqa: E731
+    s = built(study.section_newton_nonconvex)
+    (pure,) = [k for k in s.checks if k.what == "pure Newton from a point with f″ < 0"]
+    assert pure.measured == f"ended at x = {fmt_num(brentq(d1, 1.0, 3.0))}ᵐ: maximum"
+    (free,) = [k for k in s.checks if k.what == "saddle-free Newton from the same point"]
+    assert free.measured == f"ended at x = {fmt_num(brentq(d1, 6.0, 8.0))}ᵐ: minimum"

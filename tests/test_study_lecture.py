@@ -82,7 +82,7 @@ def test_the_noise_ball_names_its_runs_r_and_their_steps(S):
     assert "End points of 4000 SGD runs of 200 steps each" in block.caption
     # from 0, Var(e_k) = V(1 − (1 − ηλ)^(2k)); η = 0.1, λ = 1: 0.9^400 ≈ 5.0e−19
     assert f"by a relative {fmt_num(0.9 ** 400, 2)} at most" in block.caption
-    rows = [c for c in S.checks if c.what.startswith("noise ball: Var")]
+    rows = [c for c in S.checks if c.what.startswith("noise ball, η = 0.1: Var")]
     assert len(rows) == 2
     for c in rows:
         assert "R = 4000 runs" in c.reason and "√(2/R)" in c.reason
@@ -122,7 +122,7 @@ def test_noise_ball_variance(S):
     tol = 4 * math.sqrt(2 / n)
     for i, lam in ((1, 1.0), (2, 4.0)):
         var = eta * sigma**2 / (lam * (2 - eta * lam))
-        got = number(S, f"noise ball: Var(x{'₁₂'[i - 1]})")
+        got = number(S, f"noise ball, η = 0.1: Var(x{'₁₂'[i - 1]})")
         assert got == pytest.approx(var, rel=tol)
 
 
@@ -135,7 +135,8 @@ def test_minibatch_variance_is_one_over_b_with_the_population_correction(S):
     N, B = len(y), 10
     s2 = np.sum(np.mean((G - G.mean(axis=0)) ** 2, axis=0))
     want = s2 / B * (N - B) / (N - 1)
-    assert number(S, "Var of the minibatch gradient at B = 10") == pytest.approx(want, rel=0.1)
+    assert number(S, "Var (trace of the covariance) of the minibatch gradient at B = 10") \
+        == pytest.approx(want, rel=0.1)
     assert number(S, "slope of log(Var") == pytest.approx(-1.0, abs=0.03)
     assert abs(number(S, "Var of the gradient at B = N")) < 1e-20
 
@@ -145,10 +146,12 @@ def test_the_minibatch_tolerance_is_derived_from_the_spread_of_the_runs(S):
     between them, where the noise-ball rows above show 4√(2/R) = 4%."""
     from optimizers import make_regression
 
-    c = next(c for c in S.checks if c.what == "Var of the minibatch gradient at B = 10")
+    c = next(c for c in S.checks
+             if c.what == "Var (trace of the covariance) of the minibatch gradient at B = 10")
     m = re.search(r"M = (\d+) runs: 4 standard errors \(4·s_d/\(√M·V\) = "
                   r"4·([\d.]+)/\(√(\d+)·([\d.]+)\) = ([\d.]+)%, s_d the standard deviation "
-                  r"of the runs' ‖g_B − ḡ_B‖²\)", c.reason)
+                  r"of the runs' ‖g_B − ḡ_B‖², ḡ_B the mean of the M minibatch "
+                  r"gradients\)", c.reason)
     assert m, c.reason
     runs, sd, root, v, pct = (float(g) for g in m.groups())
     assert runs == root == 4000
@@ -180,8 +183,9 @@ def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
     """Study p. 5: the summary's SGD rows used σ, s, N and a without saying what they are, and
     abbreviated a standard error as "se"."""
     rows = {c.what.split(":")[0]: c for c in S.checks if c.section.startswith("SGD")}
-    assert "σ = 1 the standard deviation of the gradient noise" in rows["noise ball"].reason
-    mini = rows["Var of the minibatch gradient at B = 10"].reason
+    ball = rows["noise ball, η = 0.1"].reason
+    assert "σ = 1 the standard deviation of the gradient noise" in ball
+    mini = rows["Var (trace of the covariance) of the minibatch gradient at B = 10"].reason
     assert "s² the variance of the per-sample gradients, N = 100 samples" in mini
     # η_k = 0.5/(1 + 0.25k) ≈ a/k with a = η₀/γ = 2
     (decaying,) = [c for c in S.checks if c.section.startswith("SGD")
@@ -242,11 +246,11 @@ def test_beta_quarter_converges_at_the_predicted_rate(S):
     for beta in (0.25, 0.5):
         rho = max(max(abs(np.roots([1.0, -(1 + beta - 0.6 * lam), beta])))
                   for lam in (0.2, 4.0))
-        assert number(S, f"β = {beta:g}: rate per step") == pytest.approx(rho, rel=0.01)
+        assert number(S, f"β = {beta:g}, η = 0.6: rate per step") == pytest.approx(rho, rel=0.01)
         path = _heavy_ball(beta, 20)
         ratio = np.linalg.norm(path[20]) / np.linalg.norm(path[0])
         assert number(S, f"β = {beta:g}: ‖x₂₀‖/‖x₀‖") == pytest.approx(ratio, rel=1e-9)
-    assert 0.85 < number(S, "β = 0.25: rate per step") < 0.87  # converges (ρ < 1), slowly
+    assert 0.85 < number(S, "β = 0.25, η = 0.6: rate per step") < 0.87  # converges (ρ < 1), slowly
 
 
 def test_the_beta_quarter_text_names_the_figure_of_the_longer_runs(S):
@@ -622,9 +626,9 @@ def test_the_momentum_window_share_is_given_per_beta(S):
                and b.text.startswith("The momentum buffer")]
     share = 1 - 0.25 ** (4 / 3)  # Σ over j < 4/3 of (1 − β)βʲ, continued: 1 − β^(1/(1 − β))
     assert share == pytest.approx(0.8425, abs=1e-4)
-    assert f"β = 0.25: {percent(share)} on the last 1.33" in text
+    assert f"β = 0.25: {percent(share)} on the last 1/(1 − β) = 1.33" in text
     assert "tends to 1 − 1/e ≈ 63% as β → 1" in text
-    assert f"β = 0.9: {percent(1 - 0.9 ** 10)} on the last 10" in text
+    assert f"β = 0.9: {percent(1 - 0.9 ** 10)} on the last 1/(1 − β) = 10" in text
     # the window lines are drawn in each β's colour; the legend's grey entry says so
     (block,) = [b for b in S.doc.figures() if b.label == "momentum weights"]
     fig = Figure(figsize=(6.8, 4.0), layout="constrained")
@@ -648,3 +652,88 @@ def test_the_warm_up_dip_below_the_constant_floor_is_explained(S):
     assert (f"dips below the constant step's floor 0.333 (to {fmt_num(out[i], 3)} at "
             f"k = {i + 1}) and climbs back to {fmt_num(out[j], 3)} at k = {j + 1}") in \
         block.caption, block.caption
+
+
+def test_summary_rows_state_their_rules_and_parameters(S):
+    """Study p. 2: the convexity rows' thresholds 4e−12, 1e−12 and 7.4e−12 differed without a
+    word (they are 1e−12·max(1, max|f|)); p. 5: the SGD noise-ball rows did not state η; p. 28:
+    "Var" was the trace of the covariance and ḡ_B was not defined; p. 30: the factor 10 of the
+    noise-floor test was in neither the what nor the theory column."""
+    for name, top in (("x²", 4.0), ("cos x", 1.0), ("eˣ", math.exp(2.0))):
+        (row,) = [c for c in S.checks if c.what.startswith(f"{name}: convex on")]
+        assert f" {fmt_num(1e-12 * top, 2)} = 1e−12·max(1, max|f|): " in row.decided, row.decided
+    ball = [c for c in S.checks if c.what.startswith("noise ball")]
+    assert [c.what for c in ball] == ["noise ball, η = 0.1: Var(x₁), λ = 1",
+                                      "noise ball, η = 0.1: Var(x₂), λ = 4"]
+    # ησ²/(λ(2 − ηλ)) with η = 0.1, σ = 1 — the values the rows show
+    assert number(S, "noise ball, η = 0.1: Var(x₁)", "theory") == pytest.approx(0.1 / 1.9)
+    (var,) = [c for c in S.checks if c.what.startswith("Var (trace of the covariance) of the "
+                                                       "minibatch gradient at B = 10")]
+    assert "ḡ_B the mean of the M minibatch gradients" in var.reason
+    (floor,) = [c for c in S.checks if c.what.startswith("decaying steps go below")]
+    assert floor.what.endswith("noise floor by a factor > 10")
+    assert floor.decided.endswith(" standard errors)/10")  # the factor the what column names
+
+
+def test_the_momentum_text_says_how_a_buffer_treats_constant_and_alternating_gradients(S):
+    """Study p. 25: "a constant gradient is amplified to g/(1 − β)" followed the average, which
+    keeps it at g; "alternating gradients cancel" where they are damped to g/(1 + β)."""
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("The momentum buffer")]
+    assert "cancel" not in text and "amplified" not in text
+    # v ← βv + g with g constant: v → g/(1 − β); with g, −g, g, …: |v| → g/(1 + β)
+    for beta in (0.25, 0.9):
+        v = w = 0.0
+        for k in range(400):
+            v = beta * v + 1.0
+            w = beta * w + (-1.0) ** k
+        assert v == pytest.approx(1 / (1 - beta)) and abs(w) == pytest.approx(1 / (1 + beta))
+    assert ("In the un-normalised buffer v ← βv + g a constant gradient g builds up to "
+            "g/(1 − β) (the average keeps it at g), while alternating gradients ±g (a zig-zag) "
+            "are damped to ±g/(1 + β).") in text
+
+
+def test_the_heavy_ball_rates_say_they_repeat_the_ill_conditioning_runs(S):
+    """Study pp. 5, 27: the heavy-ball runs η = 0.6, β = 0.5 and 0.25 appear twice with two
+    measured rates and two tolerances; the second rows now say it is the same run and why."""
+    rows = [c for c in S.checks if "rate per step" in c.what]
+    assert [c.what for c in rows] == ["β = 0.25, η = 0.6: rate per step (fit over steps 30–80)",
+                                      "β = 0.5, η = 0.6: rate per step (fit over steps 30–80)"]
+    for c in rows:
+        assert "the same run as the ill-conditioning section's heavy-ball row" in c.reason
+        assert "hence 2% rather than 1%" in c.reason
+
+
+def test_the_adaptive_distances_carry_their_marker(S):
+    """Study p. 7: "‖x₂₀‖ = 0.0023" and "0.0106" had no provenance marker."""
+    rows = [c for c in S.checks if c.what.endswith("reaches the minimum in 20 steps")]
+    assert len(rows) == 2
+    for c in rows:
+        assert re.match(r"‖x₂₀‖ = [0-9.e−]+ᵐ \(start ", c.measured), c.measured
+
+
+def test_the_minibatch_slope_tolerance_is_derived_from_the_spread_of_the_runs(S):
+    """Study p. 28: the slope −0.99 against −1 was judged with a tolerance of 3% that no word
+    explained; it is now 4 standard errors of the fitted slope."""
+    from landscape import Objective
+    from optimizers import bind_data, make_regression, minimize_batch
+
+    D, names, _ = make_regression(100, 2, noise=0.5, seed=3)
+    ls = Objective.parse("(w1*x1 + w2*x2 - y)**2/2", variables=["w1", "w2"],
+                         data=["x1", "x2", "y"])
+    c = bind_data(ls, D, names)
+    M, sizes, rse = 4000, [1, 2, 5, 10, 20, 50], []  # quick mode: 4000 one-step runs
+    for B in sizes:
+        g = -minimize_batch(c, np.zeros((M, 2)), "sgd", lr=1.0, batch_size=B, steps=1,
+                            seed=7).x
+        dev = np.sum((g - g.mean(axis=0)) ** 2, axis=1)
+        rse.append(dev.std() / (math.sqrt(M) * dev.mean()))
+    # var(slope) = Σ wᵢ² σᵢ², wᵢ = (ln Bᵢ − mean)/Σ(ln B − mean)² for independent points
+    lb = np.log(sizes)
+    se = math.sqrt(sum(((v - lb.mean()) / np.sum((lb - lb.mean()) ** 2)) ** 2 * r ** 2
+                       for v, r in zip(lb, rse, strict=True)))
+    (row,) = [k for k in S.checks if k.what.startswith("slope of log(Var")]
+    assert f"4 standard errors of the slope (4·{fmt_num(se, 2)})" in row.reason, row.reason
+    assert row.decided.endswith(f"≤ {percent(4 * se)}"), row.decided
