@@ -947,8 +947,10 @@ def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(ca
     text = text.replace("−", "-")
     for name, o in meta["objectives"].items():
         box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o["box"])
-        assert f"{name}: f = {o['formula']}" in text, name
-        assert f"{o['formula']} on {box}" in text, (name, box)
+        # the formula as running text: powers raised, · for *, − for -
+        shown = (o["formula"].replace("**2", "²").replace("*", "·"))
+        assert f"{name}: f = {shown}" in text, name
+        assert f"{shown} on {box}" in text, (name, box)
     n = meta["starts"]
     assert f"Starts: {n} starts per seed (seed" in text
     assert ", ".join(map(str, meta["seeds"])) in text

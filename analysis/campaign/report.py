@@ -779,15 +779,17 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
     """An objective as the title page defines it: its name, formula with the values of its
-    parameters, and box (``xcos: f = x*cos(c*x), c = 0.15*pi, on [−20, 20]``); the name
+    parameters, and box, typeset as running text (``xcos: f = x·cos(c·x), c = 0.15·pi on
+    [−20, 20]``: :func:`analysis.pages.inline_math`); the name
     alone when the store does not describe it."""
+    from analysis.pages import inline_math
     from analysis.report import box_product
 
     if not o or not o.get("formula"):
         return name
-    params = "".join(f", {k} = {v}" for k, v in (o.get("params") or {}).items())
+    params = "".join(f", {k} = {inline_math(v)}" for k, v in (o.get("params") or {}).items())
     box = f" on {box_product(o['box'])}" if o.get("box") is not None else ""
-    return f"{name}: f = {o['formula']}{params}{box}"
+    return f"{name}: f = {inline_math(o['formula'])}{params}{box}"
 
 
 def starts_text(meta: Mapping[str, Any]) -> str:
