@@ -669,8 +669,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     if method == "momentum":
         polyak_lr, mom, _ = theory.polyak_optimal(lam)
         return ({"lr": 1.0 / L, "momentum": mom},
-                f"{step}, β = ((√κ−1)/(√κ+1))² = {fmt_num(mom)} (Polyak's β, with η = 1/L "
-                f"in place of his step 4/(√L+√μ)² = {fmt_num(polyak_lr)})")
+                f"{step}, β = ((√κ−1)/(√κ+1))² = {fmt_num(mom)}: Polyak's β, with η = 1/L "
+                f"in place of his step 4/(√L+√μ)² = {fmt_num(polyak_lr)}")
     if method == "nesterov":
         lr, mom, _ = theory.nesterov_standard(lam)
         return ({"lr": lr, "momentum": mom},

@@ -546,8 +546,8 @@ def test_momentum_defaults_state_the_kappa_they_use():
     curv = report.default_curvature([1.0, 4.0], 30.0)
     hyper, why = report.default_hyper("momentum", curv, 1.0)
     # κ = 4: Polyak's step 4/(√4 + √1)² = 4/9
-    assert why == ("η = 1/L = 0.25, β = ((√κ−1)/(√κ+1))² = 0.1111 (Polyak's β, with η = 1/L "
-                   "in place of his step 4/(√L+√μ)² = 0.4444)")
+    assert why == ("η = 1/L = 0.25, β = ((√κ−1)/(√κ+1))² = 0.1111: Polyak's β, with η = 1/L "
+                   "in place of his step 4/(√L+√μ)² = 0.4444")
     assert hyper["momentum"] == pytest.approx(1 / 9)
     assert curv.text(kappa=True).endswith(
         "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")

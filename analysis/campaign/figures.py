@@ -159,11 +159,27 @@ def boundary_points(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray, NDAr
             np.concatenate(ys))
 
 
+#: How the campaign's pages write the grid's hyperparameters: the step size (learning rate)
+#: η, the momentum β, the dampening δ (not τ, which is the profiles' performance ratio);
+#: other names as :data:`analysis.report.HYPER_SYMBOLS` writes them, or as given.
+GRID_SYMBOLS = {"lr": "η", "momentum": "β", "dampening": "δ"}
+
+
+#: hyperparameters whose words on a page are not their names
+HYPER_WORDS = {"lr": "step size"}
+
+
+def hyper_symbol(name: str) -> str:
+    """``lr`` → ``η``, ``momentum`` → ``β``, ``dampening`` → ``δ``, ``beta1`` → ``β₁``; a name
+    with no symbol as it is."""
+    from analysis.report import HYPER_SYMBOLS
+
+    return GRID_SYMBOLS.get(name, HYPER_SYMBOLS.get(name, name))
+
+
 def axis_name(name: str) -> str:
     """A grid axis as the figures name it: the hyperparameter in words and the page's symbol
     (``lr`` → ``step size η``, ``momentum`` → ``momentum β``); a name with no symbol as is."""
-    from analysis.campaign.report import HYPER_WORDS, hyper_symbol
-
     sym = hyper_symbol(name)
     return name if sym == name else f"{HYPER_WORDS.get(name, name)} {sym}"
 
@@ -208,8 +224,6 @@ def boundary_note(g: Grid) -> str:
     (same spacing) to hold the boundary; for β = 0.31 … 0.99 it lies right of the axes (η up
     to 0.47); the boundary is at η = 0.02 for β = 0 and η = 0.038 for β = 0.9.``  Empty when
     the boundary lies within the cells."""
-    from analysis.campaign.report import hyper_symbol
-
     if g.y is None or g.boundary is None:
         return ""
     px, _, xs, ys = boundary_points(g, samples=2000)  # the ends to about 1/1000 of the axis

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from analysis.campaign.figures import GRID_SYMBOLS, HYPER_WORDS, hyper_symbol
 from landscape.errors import InputError
 from landscape.numfmt import MINUS, plural
 
@@ -275,23 +276,6 @@ def best_cell(stats: Sequence[CellStats]) -> CellStats:
     ties = sum(_best_key(s) == _best_key(best) for s in stats)
     return replace(best, ties=ties)
 
-
-#: How the campaign's pages write the grid's hyperparameters: the step size (learning rate)
-#: η, the momentum β, the dampening δ (not τ, which is the profiles' performance ratio);
-#: other names as :data:`analysis.report.HYPER_SYMBOLS` writes them, or as given.
-GRID_SYMBOLS = {"lr": "η", "momentum": "β", "dampening": "δ"}
-
-
-#: hyperparameters whose words on a page are not their names
-HYPER_WORDS = {"lr": "step size"}
-
-
-def hyper_symbol(name: str) -> str:
-    """``lr`` → ``η``, ``momentum`` → ``β``, ``dampening`` → ``δ``, ``beta1`` → ``β₁``; a name
-    with no symbol as it is."""
-    from analysis.report import HYPER_SYMBOLS
-
-    return GRID_SYMBOLS.get(name, HYPER_SYMBOLS.get(name, name))
 
 
 def cell_words(cell: str) -> str:
