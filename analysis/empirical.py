@@ -88,17 +88,10 @@ machine epsilon):
   ``max(3, 2h)`` steps before it, and the steps after it (if any) decay on average between
   ``2 pre`` and half the jump's rate (restarted CG, quasi-Newton arriving at a noisy floor; a
   jump into a faster linear phase keeps its rate, a momentum spiral's near-zero falls back).
-  The ratios from the jump on must bear it out as for rules A/B/B2 (per step or over two
-  steps, ``RATIO_FALL``); one sharp step followed by ratios that climb back is not
-  superlinear: the note lists the ratios and the rules below apply (a run that is merely
-  faster after the jump is ``linear`` with its fitted rate).
   ``superlinear`` (rule D): on the same envelope, the mean decays per step ``D1, D2, D3``
   over the three blocks of the last half (>= 9 steps) satisfy ``D1 <= D2``, ``D3 >= 2 D2``
   and ``D3 >= ln 2``: the ratios keep falling through the last half (BFGS from afar, with
-  rebounds that defeat rules A/B); the window starts at the middle block. The block mean
-  ratios ``exp(-D1), exp(-D2), exp(-D3)`` must fall toward 0 by the same test (the rebounds
-  are averaged within a block, as the rule does); if not, the rule decides nothing (a note
-  lists them) and the run is measured linear.
+  rebounds that defeat rules A/B); the window starts at the middle block.
   ``linear``: otherwise, with the fitted rate in (0, 1) and order 1; ``none`` when the error
   does not decrease or the linear window is shorter than 5 points (``reason`` says which).
 * **Stochastic runs** (``stochastic=True``): the level ``E||x - x*||^2`` is the mean of
@@ -494,20 +487,6 @@ def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
     transient into a faster linear phase has ``D3 ~ D2``. Returns the first index of the
     middle block (where the acceleration is seen).
     """
-    th = envelope_thirds(err, min_steps=min_steps)
-    if th is None:
-        return None
-    a, t, (D1, D2, D3) = th
-    if D1 <= D2 and D3 >= 2.0 * D2 and D3 >= math.log(2.0):
-        return a + t
-    return None
-
-
-def envelope_thirds(err: ArrayLike, *, min_steps: int = 9
-                    ) -> tuple[int, int, tuple[float, float, float]] | None:
-    """``(a, t, (D1, D2, D3))``: the last half of the run from iteration ``a`` cut into three
-    blocks of ``t`` steps and the mean decay per step of the envelope ``-ln min_{j<=k} e_j``
-    over each (rule D); None when the last half has fewer than ``min_steps`` steps."""
     e = np.asarray(err, dtype=float)
     if np.any(e <= 0):
         return None
@@ -517,8 +496,10 @@ def envelope_thirds(err: ArrayLike, *, min_steps: int = 9
     if steps < min_steps or t < 3:
         return None
     a = e.size - 1 - 3 * t
-    D = tuple(float(c[a + (i + 1) * t] - c[a + i * t]) / t for i in range(3))
-    return a, t, D
+    D1, D2, D3 = ((c[a + (i + 1) * t] - c[a + i * t]) / t for i in range(3))
+    if D1 <= D2 and D3 >= 2.0 * D2 and D3 >= math.log(2.0):
+        return a + t
+    return None
 
 
 def envelope_jump(err: ArrayLike) -> int | None:
@@ -1166,75 +1147,36 @@ def measure(
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)
-    fast = _envelope_rules(e, n, fl, notes, base)
-    if fast is not None:
-        return fast
-    return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
-
-
-def _envelope_rules(e: NDArray[np.float64], n: int, fl: float, notes: list[str],
-                    base: dict[str, Any]) -> Measurement | None:
-    """The superlinear measurement of rule C (:func:`envelope_jump`) or rule D
-    (:func:`accelerating_thirds`) when the ratios bear it out; else None."""
     j = envelope_jump(e[:n])
     if j is not None:
-        fast = _if_ratios_fall(e, n, j, fl, notes, base, (
-            f"the error envelope jumps down at iteration {j} far beyond the preceding trend "
-            "and keeps falling faster"))
-        if fast is not None:
-            return fast
-    if accelerating_thirds(e[:n]) is not None:
-        return _block_ratios_fall(e, n, fl, notes, base)
-    return None
+        notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
+                     "preceding trend and keeps falling faster: superlinear")
+        return _superlinear(e, n, j, fl, notes, base)
+    j = accelerating_thirds(e[:n])
+    if j is not None:
+        notes.append(f"the decay per step keeps growing over the last half (mean ratios fall "
+                     f"toward 0 from iteration {j} on): superlinear")
+        return _superlinear(e, n, j, fl, notes, base)
+    return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
 
 
 def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float,
                   notes: list[str], base: dict[str, Any]) -> Measurement | None:
     """A quadratic or superlinear measurement when rules A/B/B2 (:func:`_superlinear_tail`)
-    see the last steps accelerate and the ratios bear it out (:func:`_if_ratios_fall`);
-    else None."""
+    see the last steps accelerate and the ratios bear it out (:func:`falling_ratios`);
+    else None, with a note when the rules saw an acceleration the ratios do not show."""
     s = _superlinear_tail(d)
     if s is None:
         return None
-    return _if_ratios_fall(e, n, s, fl, notes, base, "the last steps accelerate on average")
-
-
-def _if_ratios_fall(e: NDArray[np.float64], n: int, s: int, fl: float, notes: list[str],
-                    base: dict[str, Any], seen: str) -> Measurement | None:
-    """The quadratic or superlinear measurement from iteration ``s`` when the ratios bear out
-    what a rule (A/B/B2, C or D, described by ``seen``) saw (:func:`falling_ratios`); else
-    None, with a note that the rule decided nothing (the rules after it apply: a run that is
-    only faster than before is measured linear with its fitted rate)."""
-    found = falling_ratios(e, s, n)
-    if found is not None:
-        start, step, note = found
-        notes.append(f"{seen}, and the {note}")
+    seen = falling_ratios(e, s, n)
+    if seen is not None:
+        start, step, note = seen
+        notes.append(note)
         return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step)
-    notes.append(f"{seen}, but neither the ratios e_(k+1)/e_k from iteration {s} "
-                 f"({_ratio_list(e, s, n, 1)}) nor the two-step ratios e_(k+2)/e_k fall "
-                 "toward 0: not called superlinear on that ground")
+    notes.append(f"the last steps accelerate on average, but neither the ratios e_(k+1)/e_k "
+                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
+                 "e_(k+2)/e_k fall toward 0: not called superlinear on that ground")
     return None
-
-
-def _block_ratios_fall(e: NDArray[np.float64], n: int, fl: float, notes: list[str],
-                       base: dict[str, Any]) -> Measurement | None:
-    """Rule D borne out: the mean ratio per step of the error envelope over the three blocks
-    of the last half, ``exp(-D1), exp(-D2), exp(-D3)``, falls toward 0 (:func:`ratios_fall`;
-    rebounds within a block are averaged, as the rule does). The superlinear measurement from
-    the middle block, or None with a note (the rules after it apply)."""
-    a, t, D = envelope_thirds(e[:n])
-    means = [math.exp(-v) for v in D]
-    blocks = ", ".join(f"{a + i * t}–{a + (i + 1) * t}" for i in range(3))
-    listed = ", ".join(f"{v:.3g}" for v in means)
-    how = ratios_fall(means)
-    if how is None:
-        notes.append(f"the decay per step of the error envelope grows over the last half, but "
-                     f"its mean ratios per step over iterations {blocks} ({listed}) do not "
-                     "fall toward 0: not called superlinear on that ground")
-        return None
-    notes.append(f"the mean ratios per step of the error envelope min_(j≤k) e_j fall toward 0 "
-                 f"over iterations {blocks} ({listed}: {how})")
-    return _superlinear(e, n, a + t, fl, notes, base)
 
 
 def suffix_max(err: ArrayLike) -> NDArray[np.float64]:
