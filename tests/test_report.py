@@ -682,27 +682,36 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def test_many_starts_median_and_quartiles_read_alike():
-    """A quartile equal to the median prints as the same text (the kink report showed the
-    median 55.85 beside an IQR top 55.8)."""
+def _one_method_starts_table(title: str, outcomes, cost):
+    """The table (by the start of its title) of the many-starts section of one GD run from
+    len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
-    from landscape.numfmt import fmt
 
-    n = 5
-    cost = np.array([50.0, 55.85, 55.85, 55.85, 60.0])  # q25 = median = q75 = 55.85
+    n = len(outcomes)
+    conv = np.array([o == "" for o in outcomes])
     run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
-                    status=np.array(["converged"] * n, dtype=object),
+                    status=np.where(conv, "converged", "diverged").astype(object),
                     nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
-                    nhev=np.zeros(n, int), seconds=1e-3, cost=cost,
-                    reached=np.ones(n, bool), outcome=np.array([""] * n, dtype=object),
-                    cluster=np.zeros(n, int))
+                    nhev=np.zeros(n, int), seconds=1e-3, cost=np.asarray(cost, float),
+                    reached=conv, outcome=np.array(outcomes, dtype=object),
+                    cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
                         runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
                         tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
-    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Cost to")]
+    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
+    return table
+
+
+def test_many_starts_median_and_quartiles_read_alike():
+    """A quartile equal to the median prints as the same text (the kink report showed the
+    median 55.85 beside an IQR top 55.8)."""
+    from landscape.numfmt import fmt
+
+    cost = np.array([50.0, 55.85, 55.85, 55.85, 60.0])  # q25 = median = q75 = 55.85
+    table = _one_method_starts_table("Cost to", [""] * 5, cost)
     row = table.rows[0]
     median, (q25, q75) = row[3], row[4].split(" – ")
     assert median == q25 == q75 == fmt(55.85, report.COST_DIGITS) + "ᵐ"
@@ -713,25 +722,10 @@ def test_many_starts_median_and_quartiles_read_alike():
 def test_the_end_point_table_defines_its_diverged_row_only_when_it_has_one():
     """Rosenbrock p. 10: the end-point table had a row "diverged" (Nesterov 1) that its note
     did not define; the note now says what counts, by the engine's own divergence test."""
-    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
     from optimizers.driver import DIVERGENCE_BOUND
 
     def notes(outcomes):
-        n = len(outcomes)
-        conv = np.array([o == "" for o in outcomes])
-        run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
-                        status=np.where(conv, "converged", "diverged").astype(object),
-                        nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
-                        nhev=np.zeros(n, int), seconds=1e-3, cost=np.ones(n), reached=conv,
-                        outcome=np.array(outcomes, dtype=object),
-                        cluster=np.where(conv, 0, -1))
-        study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
-                            runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
-                            tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
-                            f_star=0.0)
-        b = report.Builder("t")
-        report.starts_body(b, "many starts", study, f_star_how="known")
-        (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
+        table = _one_method_starts_table("Where", outcomes, np.ones(len(outcomes)))
         return [r[0] for r in table.rows], " ".join(table.notes)
 
     names, text = notes(["", "", "diverged"])
