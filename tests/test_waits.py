@@ -325,7 +325,9 @@ def test_progress_on_a_terminal_only_for_long_waits_and_never_with_quiet(tmp_pat
     assert "\n" not in drawn.replace("\r\n", "\r").rstrip("\r").replace("\r", ""), drawn
     code, drawn = _on_a_terminal([*long, "--quiet"], tmp_path)
     assert (code, drawn) == (0, "")
-    code, drawn = _on_a_terminal(["run", "x**2", "--method", "gd", "--starts", "20000",
+    # a batch far shorter than DELAY: 20,000 starts × 10 steps took 0.77 s, past DELAY, on
+    # two cores shared by two test suites; 200 starts × 10 steps take milliseconds
+    code, drawn = _on_a_terminal(["run", "x**2", "--method", "gd", "--starts", "200",
                                   "--steps", "10"], tmp_path)
     assert (code, drawn) == (0, "")
 
