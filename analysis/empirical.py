@@ -88,6 +88,10 @@ machine epsilon):
   ``max(3, 2h)`` steps before it, and the steps after it (if any) decay on average between
   ``2 pre`` and half the jump's rate (restarted CG, quasi-Newton arriving at a noisy floor; a
   jump into a faster linear phase keeps its rate, a momentum spiral's near-zero falls back).
+  The window runs from the jump to the last point above the floor, or, when the jump lands in
+  the floor band (``e <= FLOOR_BAND * floor``, ``FLOOR_BAND`` = 1000, as for ``finite``) and
+  the error stays there, to the landing: the steps after it crawl at the floor (a note gives
+  their ratios) and are not evidence either way.
   ``superlinear`` (rule D): on the same envelope, the mean decays per step ``D1, D2, D3``
   over the three blocks of the last half (>= 9 steps) satisfy ``D1 <= D2``, ``D3 >= 2 D2``
   and ``D3 >= ln 2``: the ratios keep falling through the last half (BFGS from afar, with
@@ -139,6 +143,7 @@ BAND_DIAMETER_POINTS = 512
 SUBLINEAR_SPAN = 1.5
 RATIO_FALL = 0.25
 TWO_STEP_SPAN = 6
+FLOOR_BAND = 1e3
 
 
 # --------------------------------------------------------------------------------------------
@@ -502,8 +507,9 @@ def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
     return None
 
 
-def envelope_jump(err: ArrayLike) -> int | None:
-    """Start of the last unexplained jump of the error envelope (rule C), or None.
+def envelope_jump(err: ArrayLike) -> tuple[int, int] | None:
+    """Start ``j`` and length ``h`` of the last unexplained jump of the error envelope (rule
+    C), or None.
 
     On ``c_k = -ln min_{j<=k} e_j`` (the running minimum: stalls and rebounds removed), a jump
     over ``h`` in {1, 2, 3} steps from ``j`` gains ``J = c_{j+h} - c_j >= ln 1000`` and at
@@ -518,7 +524,7 @@ def envelope_jump(err: ArrayLike) -> int | None:
         return None
     c = -np.log(np.minimum.accumulate(e))
     b = e.size - 1
-    found = -1
+    found, length = -1, 0
     for h in (1, 2, 3):
         w = max(3, 2 * h)
         j = np.arange(w, b - h + 1)
@@ -531,9 +537,35 @@ def envelope_jump(err: ArrayLike) -> int | None:
             post = np.where(after > 0, (c[b] - c[j + h]) / np.maximum(after, 1), np.nan)
         ok = (jump >= math.log(1e3)) & (jump >= JUMP_FACTOR * h * pre) & (
             (after == 0) | ((2.0 * pre <= post) & (post <= 0.5 * jump / h)))
-        if np.any(ok):
-            found = max(found, int(j[ok][-1]))
-    return found if found >= 0 else None
+        if np.any(ok) and int(j[ok][-1]) > found:
+            found, length = int(j[ok][-1]), h
+    return (found, length) if found >= 0 else None
+
+
+def _band_landing(e: NDArray[np.float64], j: int, h: int, n: int, fl: float,
+                  notes: list[str]) -> int | None:
+    """Where a rule-C jump from iteration ``j`` over ``h`` steps lands in the floor band
+    (errors ``<= FLOOR_BAND * fl``, the band rule ``finite`` counts as the floor) when the error
+    then stays in that band to the last point above the floor ``n - 1``; else None.
+
+    The steps after such a landing are the run's last steps at the rounding floor's band,
+    whatever their ratios (restarted CG and quasi-Newton methods crawl there as their line
+    searches and gradients lose their last digits); the superlinear window ends at the
+    landing, so that no ratio in it contradicts the kind.  A note gives the ratios left out.
+    """
+    band = FLOOR_BAND * fl
+    hits = np.flatnonzero(e[j + 1:j + h + 1] <= band)
+    if hits.size == 0:
+        return None
+    i = j + 1 + int(hits[0])
+    if i >= n - 1 or np.any(e[i:n] > band):
+        return None
+    r = e[i + 1:n] / e[i:n - 1]
+    notes.append(f"the jump lands at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND:g} times "
+                 f"the rounding floor {fl:.3g}, and the error stays in that band to iteration "
+                 f"{n - 1} (ratios e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the "
+                 f"run's last steps at the floor, left out of the window {j}–{i}")
+    return i
 
 
 # --------------------------------------------------------------------------------------------
@@ -1147,11 +1179,13 @@ def measure(
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)
-    j = envelope_jump(e[:n])
-    if j is not None:
+    jump = envelope_jump(e[:n])
+    if jump is not None:
+        j, h = jump
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
                      "preceding trend and keeps falling faster: superlinear")
-        return _superlinear(e, n, j, fl, notes, base)
+        end = _band_landing(e, j, h, n, fl, notes)
+        return _superlinear(e, n if end is None else end + 1, j, fl, notes, base)
     j = accelerating_thirds(e[:n])
     if j is not None:
         notes.append(f"the decay per step keeps growing over the last half (mean ratios fall "
@@ -1203,7 +1237,7 @@ def _none(reason: str, notes: list[str], **kw: Any) -> Measurement:
 def _finite_steps(e: NDArray[np.float64], n: int, fl: float) -> int | None:
     """``n`` (the first iterate at the floor) when it is reached by an unexplained jump
     (module docstring rule ``finite``), else None."""
-    if np.any(e[n:] > 1e3 * fl) or e[n - 1] <= 0:
+    if np.any(e[n:] > FLOOR_BAND * fl) or e[n - 1] <= 0:
         return None
     need = math.log(e[n - 1] / fl)
     d = -np.diff(np.log(e[:n]))
