@@ -2301,6 +2301,14 @@ def rounding_floor(errors: ArrayLike) -> float:
     return 1e3 * float(np.finfo(float).eps) * max(e0, 1.0)
 
 
+def window_steps(k: ArrayLike, window: Sequence[int]) -> NDArray[np.bool_]:
+    """Which steps ``k`` lie in a fit window ``a–b``: ``a <= k < b``.  The window spans the
+    errors e_a … e_b, so its last step is ``b − 1``; the ratio e_(b+1)/e_b of step b lies
+    past it (the convention of the per-step tables)."""
+    k = np.asarray(k)
+    return (k >= int(window[0])) & (k < int(window[1]))
+
+
 def error_ratios(errors: ArrayLike, order: float = 1.0, floor: float | None = None
                  ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Iterations k and ratios rₖ = e_(k+1) / e_k^q (Nocedal & Wright's table columns).
@@ -2468,7 +2476,7 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
         if ratios and label in in_ratios and len(e) > 1:
             kr, _ = error_ratios(e)
             if win is not None:
-                kr = kr[(kr >= int(win[0])) & (kr <= int(win[1]))]
+                kr = kr[window_steps(kr, win)]
             if kr.size:
                 shown.append(label)
     if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
@@ -2768,7 +2776,7 @@ def plot_error(
         if axr is not None and label in plan.ratios:
             kr, r = error_ratios(e)
             if win is not None:  # the asymptotic phase: transients would set the scale
-                inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
+                inwin = window_steps(kr, win)
                 kr, r = kr[inwin], r[inwin]
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)

@@ -31,6 +31,7 @@ from analysis.plots import (
     marker,
     new_figure,
     styled,
+    window_steps,
 )
 
 #: A run shorter than the longest by more than this factor shares no error axis with it in
@@ -454,7 +455,7 @@ def plot_error_ratios(
         kr, rr = k[:-1][ok], r[ok]
         win = (windows or {}).get(label)
         if win is not None:
-            inwin = (kr >= int(win[0])) & (kr <= int(win[1]))
+            inwin = window_steps(kr, win)
             kr, rr = kr[inwin], rr[inwin]
         ratios[label] = (kr, rr)
     spans = {k: (int(kr.min()), int(kr.max())) for k, (kr, _) in ratios.items() if kr.size}

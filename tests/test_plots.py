@@ -1068,7 +1068,7 @@ def test_a_lone_ratio_point_at_the_first_iteration_is_inside_the_axes_and_above_
     # it sat on the y spine under the dashed ρ line
     e = np.array([10.0, 6.3451, 1e-3, 1e-15])
     fig = plots.plot_error({"cg": e, "bfgs": 0.5 ** np.arange(8.0)}, rates={"cg": 0.63451},
-                           windows={"cg": (0, 0), "bfgs": (4, 6)})
+                           windows={"cg": (0, 1), "bfgs": (4, 7)})  # steps 0; 4–6
     ax = next(a for a in fig.axes if any(ln.get_gid() == "ratios" for ln in a.lines))
     lone = next(ln for ln in ax.lines if ln.get_gid() == "ratios" and len(ln.get_xdata()) == 1)
     theory = [ln for ln in ax.lines if ln.get_gid() == "theory"]

@@ -811,6 +811,21 @@ def test_ratio_markers_are_drawn_above_thin_theory_lines_and_show():
     assert plots.audit(fig) == []  # and the theory lines still show between them
 
 
+def test_the_ratio_panel_draws_the_steps_of_the_fit_window_and_no_later_one():
+    """Rosenbrock p.11: CG's fit window 85–86 (one step, ratio 7.4e−5, a jump into the floor
+    band) drew a second marker, the ratio 0.45 of step 86, which lies past the window (a
+    window a–b spans e_a … e_b, its steps are k = a … b − 1, as in the per-step tables)."""
+    e = np.r_[5.0 * 0.99 ** np.arange(86.0), 2.2e-10, 9.7e-11, 4.5e-11]
+    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    plots.plot_error({"cg": e}, rates={"cg": 0.96586}, windows={"cg": (85, 86)}, fig=fig)
+    lines = [ln for ln in fig.axes[-1].get_lines() if ln.get_gid() in ("ratios",
+                                                                       "ratios-around")]
+    ks = sorted({float(k) for ln in lines for k in ln.get_xdata()})
+    assert ks == [85.0]
+    ys = [float(y) for ln in lines for y in ln.get_ydata()]
+    assert max(ys) == pytest.approx(2.2e-10 / e[85])
+
+
 def test_equal_ratio_markers_of_two_series_are_nested_not_hidden():
     """Quadratic p.8: gd's ratio at k = 0 equals momentum's (the first momentum step is a
     gradient step), and gd's marker lay under momentum's.  The later marker is drawn
