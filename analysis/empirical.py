@@ -757,7 +757,9 @@ class Measurement:
     the limit set (largest distance between two of its points); ``reason`` (kind ``none``):
     why the evidence does not decide; ``ratio_step`` (kinds ``quadratic``/``superlinear``
     decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
-    the two-step ratios ``e_(k+2)/e_k`` do.
+    the two-step ratios ``e_(k+2)/e_k`` do; ``band_from`` (kind ``superlinear`` by rule C):
+    the iteration where the jump landed within ``FLOOR_BAND`` floors, the error staying in that
+    band after it (the window ends there).
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -787,6 +789,7 @@ class Measurement:
     band: float | None = None
     reason: str | None = None
     ratio_step: int | None = None
+    band_from: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -824,6 +827,7 @@ class Measurement:
                 "rate_lstsq": self.rate_lstsq,
                 "fun_rate": self.fun_rate,
                 "ratio_step": self.ratio_step,
+                "band_from": self.band_from,
                 "notes": list(self.notes),
             }
         )
@@ -1185,7 +1189,8 @@ def measure(
         notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
                      "preceding trend and keeps falling faster: superlinear")
         end = _band_landing(e, j, h, n, fl, notes)
-        return _superlinear(e, n if end is None else end + 1, j, fl, notes, base)
+        m = _superlinear(e, n if end is None else end + 1, j, fl, notes, base)
+        return m if end is None else replace(m, band_from=end)
     j = accelerating_thirds(e[:n])
     if j is not None:
         notes.append(f"the decay per step keeps growing over the last half (mean ratios fall "

@@ -2582,6 +2582,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
+    two = two_step_ratios(study, e)
     body = []
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
@@ -2597,6 +2598,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
+        if two is not None:
+            row.append(cell(b, section, label, f"e_{k + 2}/e_{k}", float(two[k]), "measured",
+                            rate_digits(float(two[k]))) if k in two else "—")
         body.append(row)
     if "reached" in kinds and at is not None:
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None)
@@ -2617,13 +2621,40 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
         last.append(f"bounded (order q = {order})")
+    if two is not None:
+        last.append("")
+        body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
+    if two is not None:
+        cols.append(Column("e_(k+2)/e_k", "r"))
+        notes.append(TWO_STEP_NOTE)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
                  notes=notes)
     return True
+
+
+#: The note under a per-step table with a two-step column (a run measured on e_(k+2)/e_k).
+TWO_STEP_NOTE = ("e_(k+2)/e_k: the ratio over two steps, shown for a run whose measured kind "
+                 "rests on it: over the fit window its per-step ratios do not fall toward 0, "
+                 "its two-step ratios do (each below the one before, the last ≤ 1/4 of the "
+                 "first, or the later half's largest ≤ 1/4 of the earlier half's); — where "
+                 "e_(k+2) lies past the last error above the floor.")
+
+
+def two_step_ratios(study: Any, e: np.ndarray) -> dict[int, float] | None:
+    """The two-step ratios e_(k+2)/e_k of a run whose measured kind rests on them
+    (``measurement.ratio_step == 2``), by k, for the errors above the rounding floor that the
+    per-step ratios use (:func:`analysis.plots.error_ratios`); None for any other run."""
+    from analysis import plots
+
+    if getattr(study.measurement, "ratio_step", None) != 2:
+        return None
+    ks, r1 = plots.error_ratios(e)
+    step = dict(zip((int(k) for k in ks), r1, strict=True))
+    return {k: float(e[k + 2] / e[k]) for k in step if k + 1 in step}
 
 
 def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
@@ -2936,8 +2967,40 @@ def _theory(b: Builder, A: Analysis) -> None:
         with b.guard(f"convergence table of {r.shown}", note=False):
             convergence_table(b, r.label, r.study, "theory vs measurement",
                               to=to.get(r.shown, ""), name=r.shown)
+            landing = band_text(b, r.label, r.shown, r.study)
+            if landing:
+                d.paragraph(landing, size=SMALL, style="italic")
     if silent:
         d.paragraph(no_ratio_table_text(silent), style="italic")
+
+
+def band_text(b: Builder, label: str, name: str, study: Any) -> str:
+    """The sentence after the per-step table of a run whose superlinear window ends where a
+    jump landed in the floor band (``measurement.band_from``, rule C of
+    :mod:`analysis.empirical`): which step jumped, where it landed, and the ratios of the
+    steps after it that the window leaves out; "" for any other run."""
+    from analysis import empirical as E
+    from analysis import plots
+
+    m = study.measurement
+    i = getattr(m, "band_from", None)
+    if i is None or m.window is None:
+        return ""
+    e = plots.study_errors(study)
+    j, end = int(m.window[0]), (len(e) - 1 if m.floor_index is None else int(m.floor_index) - 1)
+    r = e[i + 1:end + 1] / e[i:end]
+    section = "theory vs measurement"
+    fell = cell(b, section, label, f"e_{i}/e_{j}", float(e[i] / e[j]), "measured", 3)
+    landed = cell(b, section, label, f"e_{i}", float(e[i]), "measured", 3)
+    lo = cell(b, section, label, "band ratios min", float(r.min()), "measured", 2)
+    hi = cell(b, section, label, "band ratios max", float(r.max()), "measured", 2)
+    steps = "one step" if i - j == 1 else f"{i - j} steps"
+    return (f"{name}'s fit window k = {j}–{i} is short: in {steps} from k = {j} the error fell "
+            f"by the factor {fell}, to {landed} at k = {i}, within {E.FLOOR_BAND:g} times the "
+            f"rounding floor, and it stays in that band to k = {end}. Those "
+            f"{plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to {hi}) are left out "
+            "of the window, as the steps at the floor are: the kind rests on the jump, far "
+            "beyond the trend before it.")
 
 
 #: The title of the table of predicted and measured convergence, by which text refers to it.

@@ -468,6 +468,68 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
     assert rows[-1][2] == "→ 0" and "q = 2" in rows[-1][3]
 
 
+def test_a_run_measured_on_two_step_ratios_shows_them_in_its_table():
+    """Quadratic p.7: L-BFGS was measured superlinear on its two-step ratios e_(k+2)/e_k while
+    its table showed only the per-step ratios (0.0024, 0.00059, 0.0037, 0.0032), which do not
+    fall: a student could not check the kind. The table now has the two-step column."""
+    from analysis import empirical as E
+
+    e = np.r_[6.66, 5.94, 4.14, 3.72, 8.83e-3, 5.21e-6, 1.95e-8, 6.20e-11, 5.14e-16]
+    m = E.measure(e[:, None], [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (1, 7)
+    st = _study(e, "linear", window=m.window)
+    st.prediction.exact = False
+    st.measurement = m
+    b = report.Builder("t")
+    assert report.convergence_table(b, "lbfgs", st, "s")
+    table = b.doc.blocks[-1]
+    assert table.columns[-1].header == "e₍ₖ₊₂₎/eₖ"
+    steps = {int(r[0].rstrip("†")): r for r in table.rows if r[0].rstrip("†").isdigit()}
+    assert sorted(steps) == list(range(7))  # e_0 … e_6 with e_(k+1) above the floor
+    for k, r in steps.items():
+        if k + 2 <= 7:  # e_7 = 6.2e-11 is the last error above the floor
+            assert float(r[-1].rstrip("ᵐ")) == pytest.approx(e[k + 2] / e[k], rel=1e-3)
+        else:
+            assert r[-1] == "—"
+    assert any("the ratio over two steps" in n for n in table.notes)
+    # a run measured per step keeps the three columns
+    m1 = E.measure(np.cumprod([1.0] + [0.5] * 30)[:, None], [0.0])
+    b1 = report.Builder("t")
+    st1 = _study(np.cumprod([1.0] + [0.5] * 30), "linear", 0.5, window=m1.window)
+    st1.measurement = m1
+    assert report.convergence_table(b1, "gd", st1, "s")
+    assert len(b1.doc.blocks[-1].columns) == 3
+
+
+def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_table():
+    """Rosenbrock p.6: CG was "superlinear" over k = 85–118 while its ratios after the jump
+    at k = 85 climbed back to 0.19–1. The window now ends at the landing (k = 86) and a
+    sentence after the table says why, with the numbers of the steps it leaves out."""
+    from recorded import CG_ROSENBROCK5, CG_ROSENBROCK5_FLOOR
+
+    from analysis import empirical as E
+
+    e = np.array(CG_ROSENBROCK5)
+    m = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
+    assert m.band_from == 26 and m.window == (25, 26) and m.to_json()["band_from"] == 26
+    st = _study(e, "linear", 0.96586, window=m.window)
+    st.prediction.exact = False
+    st.measurement = m
+    b = report.Builder("t")
+    text = report.band_text(b, "cg", "CG", st)
+    end = m.floor_index - 1  # the last error above the floor: e_58 = 5.446e-13 > 4.97e-13
+    assert end == 58
+    r = e[27:end + 1] / e[26:end]
+    assert text.startswith("CG's fit window k = 25–26 is short: in one step from k = 25 the "
+                           f"error fell by the factor {e[26] / e[25]:.3g}ᵐ, to "
+                           f"{e[26]:.3g}ᵐ at k = 26, within 1000 times the rounding floor, "
+                           f"and it stays in that band to k = {end}.")
+    assert (f"Those {end - 26} steps (ratios e_(k+1)/e_k from {r.min():.2g}ᵐ to "
+            f"{r.max():.2g}ᵐ) are left out of the window") in text
+    st.measurement = E.measure(1e4 * e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
+    assert st.measurement.band_from is None and report.band_text(b, "cg", "CG", st) == ""
+
+
 def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
     # a transient at ratio 0.6 for 5 steps, then the bound's asymptotic rate 0.3 (window 5-29)
     e = np.cumprod([1.0] + [0.6] * 5 + [0.3] * 24)
