@@ -2995,9 +2995,10 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     lo = cell(b, section, label, "band ratios min", float(r.min()), "measured", 2)
     hi = cell(b, section, label, "band ratios max", float(r.max()), "measured", 2)
     steps = "one step" if i - j == 1 else f"{i - j} steps"
-    return (f"{name}'s fit window k = {j}–{i} is short: in {steps} from k = {j} the error fell "
-            f"by the factor {fell}, to {landed} at k = {i}, within {E.FLOOR_BAND:g} times the "
-            f"rounding floor, and it stays in that band to k = {end}. Those "
+    return (f"{name}'s fit window k = {j}–{i} is short: in {steps} from k = {j} the error "
+            f"shrank by the factor e_{i}/e_{j} = {fell}, to {landed} at k = {i}, within "
+            f"{E.FLOOR_BAND:g} times the rounding floor, and it stays in that band to k = {end}. "
+            "Those "
             f"{plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to {hi}) are left out "
             "of the window, as the steps at the floor are: the kind rests on the jump, far "
             "beyond the trend before it.")

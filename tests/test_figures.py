@@ -521,7 +521,7 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
     assert end == 58
     r = e[27:end + 1] / e[26:end]
     assert text.startswith("CG's fit window k = 25–26 is short: in one step from k = 25 the "
-                           f"error fell by the factor {e[26] / e[25]:.3g}ᵐ, to "
+                           f"error shrank by the factor e_26/e_25 = {e[26] / e[25]:.3g}ᵐ, to "
                            f"{e[26]:.3g}ᵐ at k = 26, within 1000 times the rounding floor, "
                            f"and it stays in that band to k = {end}.")
     assert (f"Those {end - 26} steps (ratios e_(k+1)/e_k from {r.min():.2g}ᵐ to "
