@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
+from matplotlib.ticker import NullLocator
 from numpy.typing import ArrayLike
 
 from analysis.plots import (
@@ -376,7 +377,11 @@ def plot_momentum_weights(
                           label="window 1/(1 − β), in its β's colour"))
     ax.set_yscale("log")
     ax.set_xscale("log")
-    ax.set_xlabel("age j of the gradient (log scale of j + 1)")
+    # the axis is log(j + 1) (j = 0 has a place), its ticks are labelled with j itself
+    ages = [j for j in (0, 1, 3, 10, 30, 100, 300, 1000) if j <= horizon]
+    ax.set_xticks([j + 1 for j in ages], [str(j) for j in ages])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("age j of the gradient (drawn at log(j + 1))")
     ax.set_ylabel("weight (1 − β)βʲ (log scale)")
     ax.set_title("Momentum's weights on past gradients")
     _outside_legend(fig, handles, ncols=2)

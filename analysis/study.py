@@ -1912,10 +1912,11 @@ def section_sgd(S: Study) -> None:
     S.text(f"Minibatch gradients: the least-squares loss ½(w₁x₁ + w₂x₂ − y)² averaged over "
            f"N = {n_rows} samples (synthetic regression data, seed 3).  A minibatch of B rows "
            "drawn without replacement (as minibatch SGD draws them, a fresh permutation per "
-           "epoch) gives a gradient whose variance is s²(N − B)/(B(N − 1)), s² the variance "
-           "of the per-sample gradients at w with divisor N (Cochran, Sampling Techniques "
-           "(1977), Thm 2.2, writes it with S², divisor N − 1: S²(N − B)/(BN)): "
-           "1/B for small batches, exactly 0 for the full batch.  Measured over "
+           "epoch) gives a gradient g_B whose variance Var — the trace of its covariance, "
+           "E‖g_B − ∇f‖², summed over the coordinates — is s²(N − B)/(B(N − 1)), s² the "
+           "variance of the per-sample gradients at w with divisor N (Cochran, Sampling "
+           "Techniques (1977), Thm 2.2, writes it with S², divisor N − 1: S²(N − B)/(BN)): "
+           "∝ 1/B for small batches, exactly 0 for the full batch.  Measured over "
            f"{M} one-step runs with η = 1 at w = 0 (the step is the minibatch gradient).")
     S.figure(lambda fig: plots_lecture.plot_minibatch_variance(
         sizes, measured, theory_v, n_rows, fig=fig), 280.0,
@@ -1982,8 +1983,9 @@ def section_sgd(S: Study) -> None:
            "any distance) and Σηₖ² < ∞ (the injected noise has finite total variance) — the "
            "Robbins–Monro conditions of the notes — and E(xₖ − x*)² → 0 like "
            "a²σ²/((2aL − 1)k) with a = η₀/γ when 2aL > 1, while a constant step stalls at "
-           "the noise floor ησ²/(L(2 − ηL)).  The lines below are the exact expected values "
-           "(the recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ²), not fits.")
+           f"the noise floor ησ²/(L(2 − ηL)); here f = x²/2, so L = {L_:g}.  The lines "
+           "below are the exact expected values (the recursion sₖ₊₁ = (1 − ηₖL)²sₖ + "
+           "ηₖ²σ²), not fits.")
     S.figure(lambda fig: plots_lecture.plot_decay_vs_constant(
         ks[keep], {k: v[keep] for k, v in ms.items()},
         {k: v[ks[keep]] for k, v in exact.items()}, runs=R,
@@ -2308,7 +2310,10 @@ def section_momentum_weights(S: Study) -> None:
            "sum to 1, halve every ln 2/ln(1/β) steps, and the last 1/(1 − β) gradients carry "
            "1 − β^(1/(1 − β)) of the weight, which tends to 1 − 1/e ≈ 63% as β → 1 ("
            + "; ".join(f"β = {b:g}: {percent(1 - b ** (1 / (1 - b)))} on the last "
-                       f"1/(1 − β) = {fmt_num(1 / (1 - b), 3)}" for b in (0.99, 0.9, 0.25))
+                       f"1/(1 − β) = {fmt_num(1 / (1 - b), 3)} gradients' worth"
+                       + ("" if 1 / (1 - b) >= 2 else
+                          f", a window of less than two gradients: the newest alone carries "
+                          f"1 − β = {percent(1 - b)}") for b in (0.99, 0.9, 0.25))
            + ") — β = 0.9 averages about 10 "
            "steps, β = 0.99 about 100.  In the un-normalised buffer v ← βv + g a constant "
            "gradient g builds up to g/(1 − β) (the average keeps it at g), while alternating "
@@ -2574,7 +2579,7 @@ def section_adaptive(S: Study) -> None:
         fig=fig), 330.0,
              f"{steps} steps from (−5, −2), one panel per method.  AdaGrad with η = 0.4 moves "
              "diagonally at first, then its accumulated squared gradients grow every step, so "
-             "its steps shrink and it stops "
+             "its steps shrink (along x₁ to at most η/√k at step k) and it stalls "
              "halfway along x₁; with η = 2 it reaches the minimum.  RMSProp forgets old "
              "gradients (α = 0.9): its denominator follows the shrinking gradients and it "
              "reaches the minimum; Adam's momentum carries it past the minimum along x₁.",

@@ -1166,3 +1166,21 @@ def test_the_newton_end_points_carry_their_marker():
     assert pure.measured == f"ended at x = {fmt_num(brentq(d1, 1.0, 3.0))}ᵐ: maximum"
     (free,) = [k for k in s.checks if k.what == "saddle-free Newton from the same point"]
     assert free.measured == f"ended at x = {fmt_num(brentq(d1, 6.0, 8.0))}ᵐ: minimum"
+
+
+def test_momentum_weights_axis_ticks_are_the_ages_j():
+    """Study p. 26: the axis said "age j" but its ticks 10⁰, 10¹ were j + 1 values (the
+    weight 0.75 of j = 0 sat at the tick "10⁰"); the ticks now read j at log(j + 1)."""
+    fig = plots_lecture.plot_momentum_weights([0.25, 0.5, 0.9, 0.99], 300, fig=_fig())
+    fig.canvas.draw()
+    (ax,) = fig.get_axes()
+    ticks = {float(t): lab.get_text() for t, lab in zip(ax.get_xticks(),
+                                                         ax.get_xticklabels(), strict=True)}
+    assert ticks == {1.0: "0", 2.0: "1", 4.0: "3", 11.0: "10", 31.0: "30", 101.0: "100",
+                     301.0: "300"}
+    assert len(ax.xaxis.get_minorticklocs()) == 0
+    assert ax.get_xlabel() == "age j of the gradient (drawn at log(j + 1))"
+    # the β = 0.25 curve's weight (1 − β)β⁰ = 0.75 sits at the tick labelled "0"
+    line = next(ln for ln in ax.get_lines() if ln.get_label() == "β = 0.25")
+    assert line.get_xdata()[0] == 1.0 and ticks[1.0] == "0"
+    assert line.get_ydata()[0] == pytest.approx(0.75)

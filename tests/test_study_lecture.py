@@ -737,3 +737,63 @@ def test_the_minibatch_slope_tolerance_is_derived_from_the_spread_of_the_runs(S)
     (row,) = [k for k in S.checks if k.what.startswith("slope of log(Var")]
     assert f"4 standard errors of the slope (4·{fmt_num(se, 2)})" in row.reason, row.reason
     assert row.decided.endswith(f"≤ {percent(4 * se)}"), row.decided
+
+
+def _paragraph(S, start: str) -> str:
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith(start)]
+    return text
+
+
+def test_the_minibatch_text_says_proportional_to_one_over_b_and_what_var_is(S):
+    """Study p. 28: "1/B for small batches" (the variance is ∝ 1/B, not 1/B) and "Var" used
+    in the table before the text said it is the trace of the covariance."""
+    text = _paragraph(S, "Minibatch gradients")
+    assert "∝ 1/B for small batches" in text
+    assert ("gives a gradient g_B whose variance Var — the trace of its covariance, "
+            "E‖g_B − ∇f‖², summed over the coordinates — is s²(N − B)/(B(N − 1))") in text
+    # the trace: the sum over the coordinates of the per-coordinate variances, as measured
+    g = np.random.default_rng(0).normal(size=(500, 2)) * [1.0, 3.0]
+    assert np.sum(np.sum((g - g.mean(axis=0)) ** 2, axis=1)) / 499 == pytest.approx(
+        np.trace(np.cov(g.T)), rel=1e-12)
+
+
+def test_the_decaying_steps_text_gives_l_where_it_first_shows_the_formulas(S):
+    """Study p. 29: a²σ²/((2aL − 1)k) and ησ²/(L(2 − ηL)) were shown with L undefined there."""
+    text = _paragraph(S, "Decaying steps")
+    at = text.index("ησ²/(L(2 − ηL))")
+    # f = x²/2 has f″ = 1: the curvature L is 1
+    assert text[at:].startswith("ησ²/(L(2 − ηL)); here f = x²/2, so L = 1.")
+
+
+def test_the_momentum_window_of_a_fraction_of_a_gradient_is_explained(S):
+    """Study p. 25: "84% on the last 1.33" counted a fraction of a gradient; the text now says
+    "gradients' worth" and, for a window under two gradients, what the newest one carries."""
+    text = _paragraph(S, "The momentum buffer")
+    for beta in (0.99, 0.9):
+        win = 1 / (1 - beta)
+        assert (f"β = {beta:g}: {percent(1 - beta ** win)} on the last 1/(1 − β) = "
+                f"{fmt_num(win, 3)} gradients' worth;") in text
+    # β = 0.25: weights 0.75, 0.1875, …; the window 4/3 holds 1 − 0.25^(4/3) = 84%
+    assert ("β = 0.25: 84% on the last 1/(1 − β) = 1.33 gradients' worth, a window of less "
+            "than two gradients: the newest alone carries 1 − β = 75%)") in text
+
+
+def test_adagrad_stalls_rather_than_stops(S):
+    """Study p. 33: "it stops halfway along x₁" — it does not stop, its steps shrink."""
+    (block,) = [b for b in S.doc.figures() if b.label == "adaptive paths"]
+    assert "stops" not in block.caption
+    assert ("its steps shrink (along x₁ to at most η/√k at step k) and it stalls halfway "
+            "along x₁") in block.caption
+    # AdaGrad η = 0.4 from (−5, −2) on 0.1x₁² + 2x₂²: the x₁ step at k is η|g_k|/√Σg² with
+    # |g| shrinking, so ≤ η/√k, and it is still moving at step 20
+    x, acc = np.array([-5.0, -2.0]), np.zeros(2)
+    for k in range(1, 21):
+        g = np.array([0.2 * x[0], 4.0 * x[1]])
+        acc += g * g
+        step = 0.4 * g / (np.sqrt(acc) + 1e-10)
+        x = x - step
+        assert abs(step[0]) <= 0.4 / math.sqrt(k) + 1e-12
+    assert abs(step[0]) > 0.05
