@@ -3,7 +3,8 @@
 A :class:`Document` collects blocks (headings, paragraphs, bullets, typeset formulas, tables,
 figures, a table of contents) through a small API; :meth:`Document.render` turns them into
 platypus flowables and writes the PDF with ``multiBuild`` (two or three passes until the page
-numbers of the contents are stable).
+numbers of the contents, and the figure pages paragraphs name with :func:`page_ref`, are
+stable).
 
 * Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans Mono, the TrueType
   files that ship with matplotlib, registered with ReportLab and embedded as subsets
