@@ -3,7 +3,8 @@
 A :class:`Document` collects blocks (headings, paragraphs, bullets, typeset formulas, tables,
 figures, a table of contents) through a small API; :meth:`Document.render` turns them into
 platypus flowables and writes the PDF with ``multiBuild`` (two or three passes until the page
-numbers of the contents are stable).
+numbers of the contents, and the figure pages paragraphs name with :func:`page_ref`, are
+stable).
 
 * Fonts: DejaVu Sans (regular, bold, oblique, bold oblique) and DejaVu Sans Mono, the TrueType
   files that ship with matplotlib, registered with ReportLab and embedded as subsets
@@ -377,6 +378,30 @@ def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = Non
     return [note_reference(n, printed[n]) for n in t.notes
             if note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
             and printed.get(n, page) != page]
+
+
+#: where a paragraph names the page of a figure (:func:`page_ref`): the figure's label
+#: between two private-use characters, replaced by the page number when the PDF is laid out
+_PAGE_REF = re.compile("\ue000([^\ue001]*)\ue001")
+
+
+def page_ref(label: str) -> str:
+    """The page of the figure labelled ``label`` (:meth:`Document.figure`), in the text of a
+    paragraph: ``f"figure “…” on p. {page_ref('lr sweep')}"`` prints "on p. 13".  The number
+    is the page the figure was drawn on in the previous layout pass; the PDF is laid out
+    again until every such number is the page it names (``?`` for a figure never drawn)."""
+    return f"\ue000{label}\ue001"
+
+
+def page_refs(text: str) -> list[str]:
+    """The labels of the figures whose pages ``text`` names (:func:`page_ref`)."""
+    return _PAGE_REF.findall(text)
+
+
+def resolve_page_refs(text: str, pages: Mapping[str, int]) -> str:
+    """``text`` with each :func:`page_ref` replaced by its figure's page in ``pages``
+    (label → page; ``?`` when it is not there)."""
+    return _PAGE_REF.sub(lambda m: str(pages.get(m.group(1), "?")), text)
 
 
 def note_reference(note: str, page: int) -> str:
@@ -880,7 +905,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     from reportlab.platypus import Flowable, TableStyle
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Table as RLTable
-    from reportlab.platypus.doctemplate import ActionFlowable
+    from reportlab.platypus.doctemplate import ActionFlowable, IndexingFlowable
 
     register_fonts()
 
@@ -923,6 +948,44 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return parts
 
     ns.BodyParagraph = BodyParagraph
+
+    class RefParagraph(BodyParagraph):
+        """A paragraph that names the pages of figures (:func:`page_ref`): at each layout
+        pass its text is set anew from the pages the figures were drawn on in the pass
+        before (``doc._figures_before``)."""
+
+        template: str | None = None  # the text with its references (None on a split part)
+        doc: Any = None
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            if self.template is not None:
+                text = resolve_page_refs(self.template, self.doc._figures_before)
+                if text != self.text:
+                    RLParagraph.__init__(self, text, self.style, bulletText=self.bulletText)
+            return super().wrap(aW, aH)
+
+    ns.RefParagraph = RefParagraph
+
+    class PageRefCheck(IndexingFlowable):
+        """Takes no room; keeps the layout passes going until every figure page a
+        paragraph names (``labels``) is the page that figure was drawn on in the last
+        pass."""
+
+        def __init__(self, doc: Document, labels: Sequence[str]):
+            super().__init__()
+            self.doc, self.labels = doc, list(labels)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            return 0.0, 0.0
+
+        def draw(self) -> None:
+            pass
+
+        def isSatisfied(self) -> bool:
+            d = self.doc
+            return all(d._figure_pages.get(k) == d._figures_before.get(k) for k in self.labels)
+
+    ns.PageRefCheck = PageRefCheck
 
     class HeadingFlowable(RLParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
@@ -1351,6 +1414,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                     getattr(self, "_reserve", 0.0))
 
         def draw(self) -> None:
+            for b in self.items:  # the page a paragraph names for it (page_ref)
+                if b.label:
+                    self.doc._figure_pages.setdefault(b.label, self.canv.getPageNumber())
             n = len(self.items)
             slot = self.items[0].width
             x0 = 0.0 if n == 2 or not self.items[0].half else (self.width - slot) / 2.0
@@ -1693,6 +1759,10 @@ class Document:
         #: where each long note was printed in full in the previous pass of :meth:`render`
         #: (:func:`ending_pointers`)
         self._notes_before: dict[str, int] = {}
+        #: the page each labelled figure was drawn on in this layout pass, and in the pass
+        #: before (what the paragraphs that name it print: :func:`page_ref`)
+        self._figure_pages: dict[str, int] = {}
+        self._figures_before: dict[str, int] = {}
         self._frame_height = CONTENT_H
 
     # ---------------------------------------------------------------- adding content
@@ -1886,6 +1956,7 @@ class Document:
         blocks = list(self.blocks)
         i = 0
         intro = 0  # paragraphs after a heading kept with it and the table they introduce
+        refs: list[str] = []  # labels of the figures whose pages paragraphs name
         while i < len(blocks):
             b = blocks[i]
             i += 1
@@ -1899,7 +1970,9 @@ class Document:
             elif isinstance(b, Spacer):
                 flow = [RLSpacer(1, b.space)]
             elif isinstance(b, (Paragraph, Formula)):
-                flow = [_paragraph(b)] if isinstance(b, Paragraph) else _formula_flowables(b)
+                flow = [_paragraph(b, self)] if isinstance(b, Paragraph) else \
+                    _formula_flowables(b)
+                refs += page_refs(b.text) if isinstance(b, Paragraph) else []
                 if _held(b, flow[0], bool(heads), intro > 0, blocks[i:i + 1]):
                     intro -= isinstance(b, Paragraph)
                     heads.extend(flow)
@@ -1934,6 +2007,8 @@ class Document:
         if heads:
             out.append(ns.KeepWithNext(heads, None))
         out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
+        if refs:
+            out.append(ns.PageRefCheck(self, list(dict.fromkeys(refs))))
         return out
 
     # ---------------------------------------------------------------- rendering
@@ -2028,13 +2103,21 @@ def _rl_paragraph(text: str, st: Any) -> Any:
     return RLParagraph(text, st)
 
 
-def _paragraph(p: Paragraph) -> Any:
+def _paragraph(p: Paragraph, doc: Document | None = None) -> Any:
+    """The flowable of ``p``; one that names figure pages (:func:`page_ref`) reads them from
+    ``doc`` when laid out (``?`` without a document)."""
     ns = _flowables()
     hang = string_width((p.bullet or "") + " ", p.size) if p.bullet else 0.0
     st = ns.style(p.size, weight=p.weight, slant="italic" if p.style == "italic" else "normal",
                   color=p.color, family=p.family if p.family in (FONT, MONO) else FONT,
                   indent=p.indent, hang=hang, before=p.before, after=p.after)
-    return _flowables().BodyParagraph(markup(p.text), st, bulletText=p.bullet)
+    text = markup(p.text)
+    if not page_refs(text):
+        return ns.BodyParagraph(text, st, bulletText=p.bullet)
+    f = ns.RefParagraph(resolve_page_refs(text, {}), st, bulletText=p.bullet)
+    if doc is not None:
+        f.template, f.doc = text, doc
+    return f
 
 
 def _formula_flowables(f: Formula) -> list[Any]:
@@ -2142,7 +2225,8 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
     class Template(BaseDocTemplate):
         def beforeDocument(self) -> None:
             d._notes_before = d._note_pages or d._notes_before
-            d.page_notes, d._foot, d._note_pages = {}, {}, {}
+            d._figures_before = d._figure_pages or d._figures_before
+            d.page_notes, d._foot, d._note_pages, d._figure_pages = {}, {}, {}, {}
             self._fill: list[tuple[int, float, bool]] = []
             self._starts: dict[int, bool] = {}
             self._broken: set[int] = set()

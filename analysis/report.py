@@ -69,6 +69,7 @@ from analysis.pages import (
     how_lines,
     legend_text,
     mark,
+    page_ref,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -1287,7 +1288,15 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
     return (f"GD step-size threshold: theory says {eta} < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
             + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps and the bracket they give "
-                    f"on the threshold: figure “{sweep_title(s)}”") + ".")
+                    f"on the threshold: figure “{sweep_title(s)}” on p. "
+                    f"{page_ref(SWEEP_FIGURE)}") + ".")
+
+
+#: the label of the figure of GD's step-size sweep, by which the summary names its page
+SWEEP_FIGURE = "lr sweep"
+#: the run of a rate study, named where its numbers could be read as the comparison run's
+#: (another length: it runs on past the gradient tolerance the comparison run stopped on)
+RATE_STUDY_RUN = "rate-study run, no gradient tolerance"
 
 
 def sweep_title(sw: Any) -> str:
@@ -1477,7 +1486,8 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
             findings.append(f"Method {r.shown} (comparison run): {prose(res.message)}")
         if r.study is not None and r.study.comparison.verdict != "agrees":
             c = r.study.comparison
-            theory.append(f"{r.shown} (rate-study run): {c.verdict} — {comparison_reason(c)}"
+            theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
+                          f"{comparison_reason(c)}"
                           + study_end(A, r.study))
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
@@ -1638,6 +1648,11 @@ def critical_note(tests: Sequence[str], kappa: bool) -> str:
     return "; ".join(parts) + "." if parts else ""
 
 
+#: significant digits of a value of f (and of f − f*) in the critical-point and small-gradient
+#: tables, alike in both, so that one point's value reads the same in each (13.31, not 13.3)
+F_DIGITS = 4
+
+
 def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d, cps = b.doc, A.cps
     if cps is None:
@@ -1666,7 +1681,8 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
         ehow = "exact" if cp.eigenvalues_exact is not None else "numeric"
         kind = cp.kind + (" (degenerate)" if cp.degenerate else "")
         rows.append([
-            item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric"),
+            item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric",
+                              F_DIGITS),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
             cell(b, sec, item, "condition number", cp.condition_number, ehow),
             TEST_NAMES.get(cp.test, cp.test), how_found(cp, cps),
@@ -1727,9 +1743,20 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         rows.append(["chord test", f"x = {fmt_point(chord['x'])}, y = {fmt_point(chord['y'])}, "
                      f"α = {fmt_num(chord.get('alpha'))}",
                      "f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) = "
-                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "exact")])
+                     + cell(b, sec, "witness", "chord gap", chord.get("gap"), "exact")
+                     + chord_verdict(chord.get("gap"))])
     d.table(["quantity", "value", "how it was obtained"], rows, title="Convexity on the box",
             notes=[legend_text(["exact", "numeric"])])
+
+
+def chord_verdict(gap: Any) -> str:
+    """What the sign of a chord gap f(αx + (1−α)y) − (αf(x) + (1−α)f(y)) says: above 0, f
+    lies above its chord there, which a convex f never does (``" > 0, so f is not convex"``);
+    '' for a gap that refutes nothing."""
+    try:
+        return " > 0, so f is not convex" if float(gap) > 0 else ""
+    except (TypeError, ValueError):
+        return ""
 
 
 #: the vanishing analysis's word for a critical point without a Hessian, as the table says it
@@ -1816,7 +1843,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rows.append([item, span, at,
                      "no gradient (kink)" if at_kink else
                      cell(b, sec, item, "gradient norm", gn, ghow, 3),
-                     cell(b, sec, item, "f - f*" if exact else "f - min f", fv, fhow, 3),
+                     cell(b, sec, item, "f - f*" if exact else "f - min f", fv, fhow,
+                          F_DIGITS),
                      r.describe() + flat_text(flat, names, lower),
                      (r.critical_point or "none") if inside is None else
                      f"P{inside + 1} ({_KINK_WORD.get(r.critical_point, r.critical_point)})"])
@@ -3516,7 +3544,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
                         "band, or left x*.  " + sweep_dots(sw),
-                label="lr sweep", half=True)
+                label=SWEEP_FIGURE, half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing

@@ -90,11 +90,14 @@ def write_store(root: Path, *, starts: int = 12, seed: int = 3, maxiter: int = 4
             for ci, cell in enumerate(_cells(axes)):
                 rng = np.random.default_rng([seed, oi, ci])
                 X0 = B[:, 0] + (B[:, 1] - B[:, 0]) * rng.random((starts, obj.n))
-                hyper = {**fixed, **cell}
+                # ``steps`` in a method's fixed options: runs of that many steps (no maxiter)
+                hyper = {**{k: v for k, v in fixed.items() if k != "steps"}, **cell}
+                run = ({"steps": int(fixed["steps"])} if "steps" in fixed
+                       else {"maxiter": maxiter})
                 if ci == 0:  # compile before timing: seconds are a warm node's
                     minimize_batch(obj, X0[:1], method, maxiter=2, **hyper)
                 t0 = time.perf_counter()
-                r = minimize_batch(obj, X0, method, maxiter=maxiter, record=True, **hyper)
+                r = minimize_batch(obj, X0, method, record=True, **run, **hyper)
                 secs = (time.perf_counter() - t0) / starts
                 task = f"{oid}-{method}-{ci}"
                 cols: dict[str, list] = {k: [] for k in (

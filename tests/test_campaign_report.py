@@ -954,3 +954,31 @@ def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(ca
     n = meta["starts"]
     assert f"Starts: {n} starts per seed (seed" in text
     assert ", ".join(map(str, meta["seeds"])) in text
+
+
+def test_a_fixed_step_cell_shows_no_share_converged(tmp_path):
+    """Campaign p. 4: momentum's fixed-step runs read "converged 0ᵐ" beside "share at Δref
+    1ᵐ" — a run of a fixed number of steps never has status converged, so its column shows
+    a dash, marked and explained, while a method that stops on its tolerance keeps its
+    share (recounted here from the raw rows)."""
+    from analysis.campaign.figures import SHARE_DIGITS
+    from analysis.report import Table, fmt_num
+
+    store = write_store(tmp_path, starts=6, objectives=QUAD,
+                        methods={"momentum": ({"lr": [0.05, 0.1]}, {"steps": 40}),
+                                 "bfgs": ({}, {})})
+    camp = cr.load(store)
+    rows = _rows(store)
+    assert {r["status"] for r in rows if r["method"] == "momentum"} <= {"steps", "diverged"}
+    ref = cr.reference_index(camp.targets)
+    best = cr.best_cells(camp, ref)
+    assert best["quadratic", "momentum"].fixed_steps
+    assert not best["quadratic", "bfgs"].fixed_steps
+    b = cr.campaign_builder(camp)
+    table = next(t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE)
+    col = [c.header for c in table.columns].index("converged")
+    by = {row[1]: row[col] for row in table.rows}
+    assert by["momentum"] == "—" + cr.FIXED_MARK
+    bfgs = [r["status"] == "converged" for r in rows if r["method"] == "bfgs"]
+    assert by["BFGS"] == fmt_num(sum(bfgs) / len(bfgs), SHARE_DIGITS) + "ᵐ"
+    assert cr.FIXED_NOTE in table.notes and cr.FIXED_NOTE.startswith(cr.FIXED_MARK + " ")

@@ -1216,3 +1216,29 @@ def test_a_group_is_held_unless_that_makes_the_table_much_taller():
                         [[f"0.99888ᶠ {window}", reason], ["0.5ᵐ", "short"]])
         widths = pages.column_widths(t, width)
         assert (widths[0] >= need) is held, (width, widths)
+
+
+def test_a_paragraph_names_the_page_a_figure_is_drawn_on(tmp_path):
+    """A paragraph may name the page of a figure by its label (pages.page_ref): the number
+    printed is the page the figure's caption is on, counted in the PDF; a figure never drawn
+    reads '?'."""
+    b = report.Builder("Page references")
+    d = b.doc
+    d.heading("Text")
+    d.paragraph(f"The figure below is on p. {pages.page_ref('late')} (PTR-ONE); a missing "
+                f"one is on p. {pages.page_ref('absent')} (PTR-TWO).")
+    filler(d, 40)  # a few pages of text before the figure
+    d.heading("Figures")
+
+    def draw(fig):
+        fig.add_subplot().plot([0, 1], [1, 0])
+
+    d.figure(draw, height=200.0, caption="LATE-FIGURE caption.", label="late")
+    res = b.write(tmp_path / "refs.pdf")
+    texts = [" ".join(t.split()) for t in page_texts(res.pdf)]
+    at = [k + 1 for k, t in enumerate(texts) if "LATE-FIGURE" in t]
+    assert len(at) == 1 and at[0] >= 3
+    first = next(t for t in texts if "PTR-ONE" in t)
+    assert f"is on p. {at[0]} (PTR-ONE)" in first
+    assert "is on p. ? (PTR-TWO)" in first
+    assert "\ue000" not in "".join(texts)

@@ -94,7 +94,7 @@ def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
     data = json.loads(result.json.read_text())
     steps = data["lr_sweep"]["steps"]
     assert ("the tested steps and the bracket they give on the threshold: figure “GD from "
-            f"x₀: final error after {steps} steps against η”") in text
+            f"x₀: final error after {steps} steps against η” on p. ") in text
     assert "Regions of the box where ‖∇f‖₂ < t = " in text
     assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4
     rows = list(csv.DictReader(result.csv.open()))
@@ -104,6 +104,23 @@ def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
     assert "∇²f evals" in text
     assert ("measured by a robust fit over its fit window, k = a–b beside each measured rate "
             "and in each per-step table's title") in text
+
+
+def test_the_summary_names_the_page_of_the_step_size_figure(small_report):
+    """Himmelblau p. 2 named the η-sweep figure by its title only: the summary gives the
+    page it is drawn on, read here as the one page past the summary's that shows the
+    figure's title (drawn in the figure)."""
+    from pypdf import PdfReader
+
+    path, result = small_report
+    data = json.loads(result.json.read_text())
+    title = f"GD from x₀: final error after {data['lr_sweep']['steps']} steps against η"
+    texts = [squash(p.extract_text()) for p in PdfReader(str(path)).pages]
+    pointer = f"figure “{title}” on p. "
+    summary = next(k for k, t in enumerate(texts) if pointer in t)
+    drawn = [k + 1 for k, t in enumerate(texts) if title in t and k != summary]
+    assert len(drawn) == 1, drawn
+    assert f"{pointer}{drawn[0]})" in texts[summary]
 
 
 def test_every_report_defines_eta_where_it_first_uses_it(four_reports):
@@ -1492,7 +1509,7 @@ def test_chord_gap_is_marked_exact_as_its_verification_is():
     report._convexity_table(b, NS(convexity=cv, obj=obj))
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
     (row,) = [r for r in table.rows if r[0] == "chord test"]
-    assert row[2].endswith("0.6875ᵉ"), row
+    assert row[2].endswith("= 0.6875ᵉ > 0, so f is not convex"), row
 
 
 def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart():
@@ -1813,3 +1830,50 @@ def test_the_contour_levels_say_what_f_min_is_and_it_is_the_grids_lowest_value()
     Z = (x[:, None] - 0.35) ** 2 + 2.0 * x[None, :] ** 2 + 3.0  # f* = 3 at (0.35, 0): off-grid
     levels, geometric = plots.contour_levels(Z)
     assert geometric and levels[0] == Z.min() > 3.0
+
+
+def _doc_table(doc, title: str):
+    return next(t for t in doc.blocks if isinstance(t, report.Table) and t.title == title)
+
+
+def test_a_point_value_reads_alike_in_the_critical_point_and_small_gradient_tables(
+        four_reports):
+    """Himmelblau p. 3: the small-gradient table gave f − f* = 13.3, 182 and 67.7 for the
+    saddles and maximum the critical-point table just above gives as 13.31, 181.6 and 67.72
+    (f* = 0): the same quantity, one precision."""
+    doc = four_reports["himmelblau"][1]
+    cps = _doc_table(doc, "Critical points and their Hessians")
+    f_of = {row[0]: row[2] for row in cps.rows}
+    regions = _doc_table(doc, "Small-gradient regions")
+    col = [c.header for c in regions.columns].index("f − f*")
+    compared = 0
+    for row in regions.rows:
+        p = re.match(r"P\d+", row[-1])
+        if p is not None:
+            assert row[col] == f_of[p.group(0)], (row[col], f_of[p.group(0)])
+            compared += 1
+    assert compared == 9 and f_of["P8"] == "13.31ᵉ"
+
+
+def test_the_chord_test_says_which_sign_refutes_convexity(four_reports):
+    """Himmelblau p. 3: the chord gap 30.48 was printed bare; a positive gap puts f above
+    its chord, which refutes convexity, and the row says so."""
+    result, doc = four_reports["himmelblau"]
+    gap = json.loads(result.json.read_text())["convexity"]["witness"]["chord"]["gap"]
+    assert gap > 0
+    row = next(r for r in _doc_table(doc, "Convexity on the box").rows if r[0] == "chord test")
+    assert row[2].endswith(f"= {report.fmt_num(gap)}ᵉ > 0, so f is not convex"), row[2]
+    assert report.chord_verdict(-1.0) == "" and report.chord_verdict(None) == ""
+
+
+def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
+        himmelblau_report):
+    """Himmelblau p. 2: the summary's "Adam in 375 iterations" (comparison run) and What
+    failed's "after 569 iterations" read as a contradiction: each names its run, the second
+    the one without a gradient tolerance."""
+    data = json.loads(himmelblau_report.json.read_text())
+    text = squash(pdf_text(himmelblau_report.pdf))
+    nit = data["runs"]["adam"]["nit"]
+    assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = " in text
+    assert f"Adam in {nit} iterations" in text
+    assert "Adam (rate-study run, no gradient tolerance): not comparable" in text

@@ -205,6 +205,16 @@ def test_weighted_cost_uses_the_measured_weights():
         weighted_cost([1], [2], [0], costs)  # a lone gradient, its cost not measured
 
 
+def test_the_weights_say_which_kernel_each_one_times():
+    """Himmelblau p. 7: "weights f 1, f and ∇f 1.46, ∇²f 1.47" left open whether 1.47 is the
+    Hessian alone or f, ∇f and ∇²f together: each weight is one kernel's call, and
+    weighted_cost charges a Newton step's Hessian on top of its (f, ∇f) evaluation."""
+    costs = KernelCosts({"f": 1e-9, "fg": 1.5e-9, "h": 2e-9}, points=1, repeat=1)
+    assert costs.text() == ("one f evaluation t_f = 1 ns; weights f 1, f and ∇f together 1.5, "
+                            "∇²f alone 2")
+    np.testing.assert_allclose(weighted_cost([1], [1], [1], costs), [1.5 + 2])
+
+
 def test_kernel_costs_are_measured_per_call():
     obj = Objective.parse("sum(100*(x[i+1] - x[i]**2)**2 + (1 - x[i])**2, i, 1, n-1)", dim=30)
     X0 = uniform_starts(obj.box(), 32, 0)

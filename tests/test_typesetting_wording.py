@@ -156,7 +156,7 @@ def test_the_threshold_sentence_has_one_bracket_for_the_runs_and_the_verdict():
     assert ") (" not in text, text
     assert ("(3 runs settled on a cycle or band, 0 diverged; consistent; the tested steps and "
             "the bracket they give on the threshold: figure “GD from x₀: final error after 200 "
-            "steps against η”).") in text
+            "steps against η” on p. " + pages.page_ref(report.SWEEP_FIGURE) + ").") in text
 
 
 def captions(doc) -> list[str]:

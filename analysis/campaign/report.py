@@ -66,6 +66,10 @@ MAX_GRID_FIGURES = 24
 NO_F_STAR_SHARE = "share not diverged (no f*)"
 #: statuses of a start that diverged
 DIVERGED = "diverged"
+#: the status of a run of a fixed number of steps (it used its budget; it never "converges")
+FIXED_STEPS = "steps"
+#: the best-cell table's mark on the dash of a fixed-step cell's "converged" column
+FIXED_MARK = "§"
 
 
 # ============================================================================ the store
@@ -241,6 +245,9 @@ class CellStats:
     bounded: float = math.nan
     #: cells that tie with this one on every criterion of :func:`best_cell` (1 = no tie)
     ties: int = 1
+    #: the cell's runs take a fixed number of steps (status ``steps``): none can be
+    #: "converged", so its share converged is no measurement
+    fixed_steps: bool = False
 
 
 def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellStats]:
@@ -250,15 +257,17 @@ def cell_stats(c: Campaign, objective: str, method: str, ref: int) -> list[CellS
         m = c.rows(objective, method, cell)
         h = c.hit[m, ref]
         ok = np.isfinite(h)
-        conv = c.cols["status"][m] == "converged"  # met its tolerance; "steps" used a budget
+        status = c.cols["status"][m]
+        conv = status == "converged"  # met its tolerance; "steps" used a budget
         cost = c.cols["cost"][m].astype(float)
-        div = diverged(c.cols["status"][m], c.cols["fun"][m])
+        div = diverged(status, c.cols["fun"][m])
         out.append(CellStats(cell, json.loads(c.cols["hyper"][m][0]), int(m.size),
                              float(ok.mean()), average_running_time(h, cost),
                              float(np.median(h[ok])) if ok.any() else math.nan,
                              int(div.sum()), float(conv.mean()),
                              float(np.median(cost[conv])) if conv.any() else math.nan,
-                             float(1.0 - div.mean()) if m.size else math.nan))
+                             float(1.0 - div.mean()) if m.size else math.nan,
+                             fixed_steps=bool(np.any(status == FIXED_STEPS) and not conv.any())))
     return out
 
 
@@ -979,7 +988,8 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     sec = "best cells"
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
-        conv = cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS)
+        conv = (f"—{FIXED_MARK}" if s.fixed_steps else
+                cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS))
         if not has_f_star(c, o):
             rows.append([o, method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
@@ -996,12 +1006,16 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("aRT", "r"), Column("diverged", "r")], rows,
-            title=BEST_TABLE)
+            title=BEST_TABLE, notes=[FIXED_NOTE] if any(s.fixed_steps for s in best.values())
+            else ())
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
 
 
 #: The title of the table of best cells, by which later text refers to it.
 BEST_TABLE = "Best cell of each method per objective"
+#: the note on :data:`FIXED_MARK`
+FIXED_NOTE = (f"{FIXED_MARK} runs of a fixed number of steps: they stop when the steps are "
+              "used, never on a gradient tolerance, so ‘converged’ does not apply.")
 
 
 def tie_note(stats: Any) -> str:
