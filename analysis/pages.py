@@ -67,6 +67,7 @@ import io
 import logging
 import os
 import re
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -842,6 +843,29 @@ def drawn_figure(draw: Callable[[Any], Any], width: float, height: float) -> tup
         true_minus(fig)
         drawing = _svg_drawing(fig)
         return drawing, shrink_floor(_panels(fig), height)
+
+
+def bound_now(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """``draw`` with the variables it reads from enclosing functions bound to their values
+    now, each in a cell of its own: a closure such as ``lambda fig: plot(x, title=f"{R}
+    runs")`` keeps the ``R`` of this moment even if its function rebinds ``R`` afterwards (as
+    it would when redrawn at another size during the layout).  The values are not copied
+    (an array changed in place still shows the change); a variable not yet assigned keeps
+    its shared cell; anything but a plain function is returned as it is."""
+    cells = getattr(draw, "__closure__", None)
+    if not cells or not isinstance(draw, types.FunctionType):
+        return draw
+
+    def own(cell: Any) -> Any:
+        try:
+            return types.CellType(cell.cell_contents)
+        except ValueError:  # not assigned yet
+            return cell
+
+    bound = types.FunctionType(draw.__code__, draw.__globals__, draw.__name__,
+                               draw.__defaults__, tuple(own(c) for c in cells))
+    bound.__kwdefaults__ = draw.__kwdefaults__
+    return bound
 
 
 def figure_drawing(draw: Callable[[Any], Any], width: float, height: float) -> Any:
@@ -1838,7 +1862,11 @@ class Document:
                label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
         """Add a figure; ``draw(fig)`` is tried at once on a figure of the slot's size (its
         drawing is kept for the page).  ``half=True`` asks for half the text width:
-        consecutive half figures share a row."""
+        consecutive half figures share a row.  The figure shows the data of the moment it
+        is added: the variables ``draw`` reads from its caller are bound now
+        (:func:`bound_now`), so a drawing made later at another size does not see them
+        rebound."""
+        draw = bound_now(draw)
         block = FigureBlock(draw, height, caption, label, half=half)
         if trial:
             block._drawings[(round(block.width, 2), round(height, 2))], block.min_scale = \

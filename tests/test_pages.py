@@ -1242,3 +1242,30 @@ def test_a_paragraph_names_the_page_a_figure_is_drawn_on(tmp_path):
     assert f"is on p. {at[0]} (PTR-ONE)" in first
     assert "is on p. ? (PTR-TWO)" in first
     assert "\ue000" not in "".join(texts)
+
+
+def _titled(fig, title):
+    fig.add_subplot().set_title(title)
+    return fig
+
+
+def test_a_figure_drawn_again_later_shows_the_values_of_the_moment_it_was_added():
+    """Study p.29: the noise-ball figure's title read "2000 runs" beside its caption's 20000
+    runs. Its drawing function read R from the section, which rebound R to 2000 for a later
+    figure before the layout drew the noise ball again at another size."""
+    from matplotlib.figure import Figure
+
+    d = pages.Document("t")
+    R = 20000
+    block = d.figure(lambda fig: _titled(fig, f"{R} runs"), height=200.0, caption="c",
+                     label="noise ball")
+    R = 2000  # the section goes on and rebinds R for its next figure
+    fig = Figure()
+    block.draw_fn(fig)
+    assert fig.axes[0].get_title() == "20000 runs" and R == 2000
+    # a variable assigned only after the figure is added is read when drawn, as before
+    late = d.figure(lambda fig: _titled(fig, later), height=200.0, trial=False)
+    later = "drawn"
+    fig = Figure()
+    late.draw_fn(fig)
+    assert fig.axes[0].get_title() == "drawn"
