@@ -481,8 +481,11 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     return None
 
 
-def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
-    """Start of an accelerating last half (rule D), or None.
+def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9
+                        ) -> tuple[int, int, tuple[float, float, float]] | None:
+    """``(start, t, (r1, r2, r3))`` of an accelerating last half (rule D), or None: the
+    blocks are ``start - t … start``, ``start … start + t``, ``start + t … start + 2t`` and
+    ``r_i = exp(-D_i)`` their mean ratios per step.
 
     On the envelope ``c_k = -ln min_{j<=k} e_j`` the last half of the run (>= ``min_steps``
     steps) is cut into three equal blocks with mean decays ``D1, D2, D3`` per step. The run
@@ -503,7 +506,7 @@ def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9) -> int | None:
     a = e.size - 1 - 3 * t
     D1, D2, D3 = ((c[a + (i + 1) * t] - c[a + i * t]) / t for i in range(3))
     if D1 <= D2 and D3 >= 2.0 * D2 and D3 >= math.log(2.0):
-        return a + t
+        return a + t, t, (math.exp(-D1), math.exp(-D2), math.exp(-D3))
     return None
 
 
@@ -540,6 +543,24 @@ def envelope_jump(err: ArrayLike) -> tuple[int, int] | None:
         if np.any(ok) and int(j[ok][-1]) > found:
             found, length = int(j[ok][-1]), h
     return (found, length) if found >= 0 else None
+
+
+def _jump_note(e: NDArray[np.float64], j: int, h: int) -> str:
+    """What rule C saw, with its numbers: the jump of the error envelope over ``h`` steps from
+    iteration ``j``, the mean ratio per step of the steps before it, and after it."""
+    c = -np.log(np.minimum.accumulate(e))
+    w, b = max(3, 2 * h), e.size - 1
+    fell = math.exp(-(c[j + h] - c[j]))
+    before = math.exp(-(c[j] - c[j - w]) / w)
+    after = b - j - h
+    post = (f"; after it, over iterations {j + h}–{b}, the mean ratio is "
+            f"{math.exp(-(c[b] - c[j + h]) / after):.3g} per step, faster than before"
+            if after > 0 else "")
+    return (f"in {plural(h, 'step')} from iteration {j} the error (its running minimum) falls "
+            f"by the factor {fell:.3g}, while the {w} steps before averaged a ratio of "
+            f"{before:.3g} per step: at least 1000× in {plural(h, 'step')} and at least "
+            f"{JUMP_FACTOR:g} times their decay per step (on a log scale), which no linear rate "
+            f"gives{post}: superlinear")
 
 
 def _band_landing(e: NDArray[np.float64], j: int, h: int, n: int, fl: float,
@@ -759,7 +780,8 @@ class Measurement:
     decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
     the two-step ratios ``e_(k+2)/e_k`` do; ``band_from`` (kind ``superlinear`` by rule C):
     the iteration where the jump landed within ``FLOOR_BAND`` floors, the error staying in that
-    band after it (the window ends there).
+    band after it (the window ends there); ``evidence`` (kinds ``quadratic``/``superlinear``):
+    what the rule that decided the kind saw, in words and numbers (one of the ``notes``).
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -790,6 +812,7 @@ class Measurement:
     reason: str | None = None
     ratio_step: int | None = None
     band_from: int | None = None
+    evidence: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -828,6 +851,7 @@ class Measurement:
                 "fun_rate": self.fun_rate,
                 "ratio_step": self.ratio_step,
                 "band_from": self.band_from,
+                "evidence": self.evidence,
                 "notes": list(self.notes),
             }
         )
@@ -1186,16 +1210,20 @@ def measure(
     jump = envelope_jump(e[:n])
     if jump is not None:
         j, h = jump
-        notes.append(f"the error envelope jumps down at iteration {j} far beyond the "
-                     "preceding trend and keeps falling faster: superlinear")
+        why = _jump_note(e[:n], j, h)
+        notes.append(why)
         end = _band_landing(e, j, h, n, fl, notes)
         m = _superlinear(e, n if end is None else end + 1, j, fl, notes, base)
-        return m if end is None else replace(m, band_from=end)
-    j = accelerating_thirds(e[:n])
-    if j is not None:
-        notes.append(f"the decay per step keeps growing over the last half (mean ratios fall "
-                     f"toward 0 from iteration {j} on): superlinear")
-        return _superlinear(e, n, j, fl, notes, base)
+        return replace(m, band_from=end, evidence=why)
+    thirds = accelerating_thirds(e[:n])
+    if thirds is not None:
+        j, t, (r1, r2, r3) = thirds
+        notes.append(f"the mean ratio per step keeps falling over the last half: {r1:.3g}, "
+                     f"{r2:.3g} and {r3:.3g} over iterations {j - t}–{j}, {j}–{j + t} and "
+                     f"{j + t}–{j + 2 * t} (each block at least as fast as the one before, "
+                     "the last ≤ the square of the middle one and ≤ 1/2): superlinear")
+        note = notes[-1]
+        return replace(_superlinear(e, n, j, fl, notes, base), evidence=note)
     return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
 
 
@@ -1211,7 +1239,8 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     if seen is not None:
         start, step, note = seen
         notes.append(note)
-        return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step)
+        return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step,
+                       evidence=note)
     notes.append(f"the last steps accelerate on average, but neither the ratios e_(k+1)/e_k "
                  f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
                  "e_(k+2)/e_k fall toward 0: not called superlinear on that ground")

@@ -2405,18 +2405,25 @@ SHORT_WINDOW = 4
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6,
-                     window: Sequence[int] | None = None) -> list[int]:
+                     window: Sequence[int] | None = None, kind: str | None = None) -> list[int]:
     """The iterations ``ks`` a convergence table shows: all of them when at most
     ``max(rows, EVERY_STEP)``, else ``rows`` of them, the first two and the rest evenly
     spaced up to the last one, and every step of a fit window ``window = (i, j)`` (steps
-    i … j − 1) of at most :data:`SHORT_WINDOW` steps."""
+    i … j − 1) of at most :data:`SHORT_WINDOW` steps; for a run measured ``quadratic`` or
+    ``superlinear`` (``kind``) also the last :data:`FAST_TAIL` steps of its window, where
+    the ratios that decided the kind are."""
     ks = list(ks)
     if len(ks) <= max(rows, EVERY_STEP):
         return ks
     rest = np.linspace(2, len(ks) - 1, rows - 2).round().astype(int)
-    short = (window is not None and int(window[1]) - int(window[0]) <= SHORT_WINDOW)
-    inside = [k for k in ks if short and int(window[0]) <= k < int(window[1])]
+    inside = [] if window is None else [k for k in ks if int(window[0]) <= k < int(window[1])]
+    if window is not None and int(window[1]) - int(window[0]) > SHORT_WINDOW:
+        inside = inside[-FAST_TAIL:] if kind in ("quadratic", "superlinear") else []
     return sorted({ks[0], ks[1], *(ks[i] for i in rest), *inside})
+
+
+#: how many of the last steps of a fast run's fit window its per-step table shows
+FAST_TAIL = 6
 
 
 def convergence_order(p: Any) -> float | None:
@@ -2606,7 +2613,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     steps = [int(k) for k in ks]
     at = plots.finite_at(study.measurement, len(e))  # x* reached: no rate is fitted
     win = study.measurement.window if at is None else None
-    chosen = table_iterations(steps, rows, win)
+    chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None))
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
@@ -2662,6 +2669,33 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
                  notes=notes)
     return True
+
+
+def kind_paragraph(b: Builder, label: str, study: Any, name: str | None = None) -> None:
+    """After a per-step table (:func:`convergence_table`): why the run's kind was measured
+    quadratic or superlinear (:func:`kind_text`), when it was."""
+    why = kind_text(b, label, name or label, study)
+    if why:
+        b.doc.paragraph(why, size=SMALL, style="italic")
+
+
+def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
+    """The sentence after a per-step table that says why the run's kind was measured
+    quadratic or superlinear (``measurement.evidence``: the rule and the numbers it saw),
+    followed by :func:`band_text` when the window ends at a landing in the floor band; ""
+    for other kinds."""
+    m = study.measurement
+    evidence = getattr(m, "evidence", None)
+    if getattr(m, "kind", None) not in ("quadratic", "superlinear") or not evidence:
+        return ""
+    order = ""
+    if m.kind == "quadratic" and m.order is not None:
+        order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies within two standard "
+                 "errors of the quadratic band [1.8, 2.6]")
+    text = (f"{name} is measured {m.kind}: {evidence.removesuffix(': superlinear')}"
+            f"{order}.")
+    band = band_text(b, label, name, study)
+    return text + (" " + band if band else "")
 
 
 #: The note under a per-step table with a two-step column (a run measured on e_(k+2)/e_k).
@@ -2993,11 +3027,9 @@ def _theory(b: Builder, A: Analysis) -> None:
     to = error_points({r.shown: r.study for r in studies}, A.cps)
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):
-            convergence_table(b, r.label, r.study, "theory vs measurement",
-                              to=to.get(r.shown, ""), name=r.shown)
-            landing = band_text(b, r.label, r.shown, r.study)
-            if landing:
-                d.paragraph(landing, size=SMALL, style="italic")
+            if convergence_table(b, r.label, r.study, "theory vs measurement",
+                                 to=to.get(r.shown, ""), name=r.shown):
+                kind_paragraph(b, r.label, r.study, r.shown)
     if silent:
         d.paragraph(no_ratio_table_text(silent), style="italic")
 

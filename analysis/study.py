@@ -66,6 +66,7 @@ from analysis.report import (
     floor_cut_text,
     fmt_num,
     fmt_point,
+    kind_paragraph,
     legend_text,
     lhs_latex,
     multiples_text,
@@ -233,7 +234,8 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            convergence_table(self.b, label, st, self.section)
+            if convergence_table(self.b, label, st, self.section):
+                kind_paragraph(self.b, label, st)
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""

@@ -3,6 +3,7 @@ figure and overlapping tick labels; every plot function and every figure of a re
 of the quick study passes it."""
 
 import json
+import math
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -528,6 +529,55 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
             f"{r.max():.2g}ᵐ) are left out of the window") in text
     st.measurement = E.measure(1e4 * e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
     assert st.measurement.band_from is None and report.band_text(b, "cg", "CG", st) == ""
+
+
+def _ratio(e, a, b):
+    """The mean ratio per step of the errors ``e`` from iteration a to b, (e_b/e_a)^(1/(b−a))."""
+    return (e[b] / e[a]) ** (1.0 / (b - a))
+
+
+def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_it():
+    """Rosenbrock p.6/p.8: BFGS and CG were "superlinear" while their tables showed one
+    in-window row, a stall (0.9996) or a single jump: nothing a student could check the kind
+    against. The table now shows the last steps of a fast run's window, and a sentence after
+    it gives the rule that decided the kind with the numbers it saw, recomputed here."""
+    from recorded import (
+        BFGS_ROSENBROCK5,
+        BFGS_ROSENBROCK5_FLOOR,
+        CG_ROSENBROCK5,
+        CG_ROSENBROCK5_FLOOR,
+    )
+
+    from analysis import empirical as E
+
+    e = np.array(BFGS_ROSENBROCK5)
+    m = E.measure(e[:, None], [0.0], floor=BFGS_ROSENBROCK5_FLOOR)
+    assert m.kind == "superlinear" and m.window == (47, 69)
+    st = _study(e, "superlinear", window=m.window)
+    st.measurement = m
+    b = report.Builder("t")
+    assert report.convergence_table(b, "bfgs", st, "s")
+    steps = [int(r[0].rstrip("†")) for r in b.doc.blocks[-1].rows if r[0].rstrip("†").isdigit()]
+    assert steps[-6:] == [63, 64, 65, 66, 67, 68]  # the window's last six steps
+    text = report.kind_text(b, "bfgs", "BFGS", st)
+    r1, r2, r3 = _ratio(e, 36, 47), _ratio(e, 47, 58), _ratio(e, 58, 69)
+    assert r1 >= r2 and r3 <= r2 ** 2 and r3 <= 0.5  # rule D, recomputed
+    assert text == (f"BFGS is measured superlinear: the mean ratio per step keeps falling over "
+                    f"the last half: {r1:.3g}, {r2:.3g} and {r3:.3g} over iterations 36–47, "
+                    "47–58 and 58–69 (each block at least as fast as the one before, the last ≤ "
+                    "the square of the middle one and ≤ 1/2).")
+    e = np.array(CG_ROSENBROCK5)
+    st.result.path = e[:, None]
+    st.measurement = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
+    text = report.kind_text(b, "cg", "CG", st)
+    fell, before = e[26] / e[25], _ratio(e, 22, 25)
+    assert fell <= 1e-3 and math.log(fell) <= 8 * math.log(before)  # rule C, recomputed
+    assert text.startswith(f"CG is measured superlinear: in 1 step from iteration 25 the error "
+                           f"(its running minimum) falls by the factor {fell:.3g}, while the 3 "
+                           f"steps before averaged a ratio of {before:.3g} per step")
+    assert "CG's fit window k = 25–26 is short" in text  # then the steps it leaves out
+    st.measurement = E.measure(np.cumprod([1.0] + [0.5] * 30)[:, None], [0.0])
+    assert st.measurement.kind == "linear" and report.kind_text(b, "gd", "GD", st) == ""
 
 
 def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
