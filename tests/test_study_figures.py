@@ -1166,3 +1166,27 @@ def test_the_newton_end_points_carry_their_marker():
     assert pure.measured == f"ended at x = {fmt_num(brentq(d1, 1.0, 3.0))}ᵐ: maximum"
     (free,) = [k for k in s.checks if k.what == "saddle-free Newton from the same point"]
     assert free.measured == f"ended at x = {fmt_num(brentq(d1, 6.0, 8.0))}ᵐ: minimum"
+
+
+def test_the_stability_map_names_its_gradient_descent_markers_and_its_drawn_level(
+        conditioning):
+    """Study p. 22: the heavy-ball map's legend read "GD η = 0.6 (β = 0)", not saying why GD
+    is on a heavy-ball map, and its caption said "dashed white: its levels" where one level
+    is drawn.  The markers at β = 0 say that they are gradient descent, in the other markers'
+    form; the caption names the levels the map draws."""
+    from matplotlib.colors import same_color
+    from matplotlib.contour import ContourSet
+    from matplotlib.legend import Legend
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    fig = _drawn(block)
+    texts = [t.get_text() for leg in fig.findobj(Legend) for t in leg.get_texts()]
+    assert "η = 0.6, β = 0: gradient descent" in texts, texts
+    assert "η = 0.4, β = 0: gradient descent" in texts and "η = 0.6, β = 0.5" in texts
+    assert not any(t.startswith("GD") for t in texts), texts
+    white = [v for cs in fig.axes[0].findobj(ContourSet) for v in cs.levels
+             if same_color(cs.get_edgecolor()[0], "white")]
+    assert white  # the quick grid spans ρ = 0.9 at least
+    words = " and ".join(fmt_num(v) for v in white)
+    assert f"dashed white: its {words} level{'s' if len(white) > 1 else ''})" in \
+        block.caption, block.caption
