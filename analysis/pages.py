@@ -24,8 +24,9 @@ stable).
   "previous"), so such wording stays true, nor into a paragraph split across the page (it
   waits for the paragraph's end)
   (:attr:`Document.deferred` lists the figures that floated).
-* Formulas: matplotlib mathtext (from :func:`sympy.latex`), one line per Drawing, broken
-  between the terms of a sum when too wide; plain monospace text, wrapped and whole, when
+* Formulas: matplotlib mathtext (from :func:`sympy.latex`, with full-height bars around
+  absolute values: :func:`math_latex`), one line per Drawing, broken between the terms of
+  a sum when too wide; plain monospace text, wrapped and whole, when
   mathtext cannot draw them.
 * Tables: cells are wrapped paragraphs, column widths follow the content within the text
   width (words, numbers with their markers and short bracketed groups such as
@@ -487,6 +488,29 @@ def math_width(s: str, size: float) -> float:
     return _math_extent10(s)[0] * size / 10.0
 
 
+#: LaTeX of content taller than a line of text, around which ``\left| … \right|`` sizes its
+#: bars (:func:`math_latex`)
+_TALL_LATEX = re.compile(r"\\(?:frac|dfrac|sqrt|sum|prod|int|begin|binom)\b")
+
+
+def math_latex(expr: Any) -> str:
+    """:func:`sympy.latex` of ``expr`` for mathtext, with absolute values of flat content
+    between plain bars, ``|x|``: mathtext sizes ``\\left| … \\right|`` (SymPy's form) to the
+    content, and around a lowercase letter draws bars of half its height; content taller
+    than a line (a fraction, a root, a sum) keeps the sized bars."""
+    from sympy.printing.latex import LatexPrinter
+
+    class _Printer(LatexPrinter):
+        def _print_Abs(self, e: Any, exp: Any = None) -> str:
+            inner = self._print(e.args[0])
+            if _TALL_LATEX.search(inner):
+                return super()._print_Abs(e, exp)
+            tex = rf"|{inner}|"
+            return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    return _Printer().doprint(expr)
+
+
 def _signed_terms(expr: Any) -> list[str]:
     """LaTeX of the terms of a sum, each with its sign (``+ a``, ``- b``)."""
     import sympy as sp
@@ -494,7 +518,7 @@ def _signed_terms(expr: Any) -> list[str]:
     out = []
     for i, t in enumerate(sp.Add.make_args(expr)):
         neg = t.could_extract_minus_sign()
-        body = sp.latex(-t if neg else t)
+        body = math_latex(-t if neg else t)
         if i == 0:
             out.append(f"- {body}" if neg else body)
         else:
@@ -529,7 +553,7 @@ def _math_lines(lhs: str, expr: Any, width: float, size: float) -> list[MathLine
     between its terms; None when it cannot be done at this size."""
     import sympy as sp
 
-    full = sp.latex(expr)
+    full = math_latex(expr)
     if len(full) > MAX_LATEX:
         return None
     try:

@@ -2294,6 +2294,51 @@ def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH)
                                                            foreground="white")])
 
 
+#: A theory line of a ratio panel lies at least this share of the panel's height inside its
+#: y limits: on the frame, a dashed line reads as the axis.
+REF_CLEAR = 0.1
+
+
+def clear_theory_lines(ax: Any, share: float = REF_CLEAR) -> None:
+    """Widen the y limits of ``ax`` (in its scale, linear or log) as little as needed for
+    every theory line of :func:`ratio_theory_line` to lie at least ``share`` of the axis
+    height from either end.  Call after the limits are fitted to the data."""
+    ys = np.array([float(ln.get_ydata()[0]) for ln in ax.get_lines()
+                   if ln.get_gid() == "theory"], dtype=float)
+    log = ax.get_yscale() == "log"
+    ys = ys[np.isfinite(ys) & ((ys > 0) if log else True)]
+    if ys.size == 0:
+        return
+    to, back = (np.log10, lambda v: 10.0 ** v) if log else (float, float)
+    lo, hi = (float(to(v)) for v in ax.get_ylim())
+    t_lo, t_hi = float(to(ys.min())), float(to(ys.max()))
+    for _ in range(60):  # each pass widens by what the last one added times ~share
+        span = hi - lo
+        new = (min(lo, t_lo - share * span), max(hi, t_hi + share * span))
+        if np.allclose(new, (lo, hi), rtol=0.0, atol=1e-9 * max(span, 1e-300)):
+            break
+        lo, hi = new
+    ax.set_ylim(back(lo), back(hi))
+
+
+def label_theory_lines(ax: Any, texts: Sequence[tuple[float, str, Any]],
+                       size: float = 7.0) -> None:
+    """Write each theory line's value (``texts``: (ρ, text, colour)) just above its right end
+    inside ``ax``: on a log ratio axis over decades, ρ = 0.966 cannot be told from 1 by the
+    ticks.  A label that would overprint the one below it is left out (the legend gives
+    every value)."""
+    last = -np.inf
+    trans = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    for rho, text, color in sorted(texts, key=lambda t: t[0]):
+        y_px = ax.transData.transform((0.0, rho))[1]
+        if y_px - last < 1.4 * size * _root(ax.figure).dpi / 72.0:
+            continue
+        last = y_px
+        ax.text(0.99, rho, text, transform=trans, ha="right", va="bottom", fontsize=size,
+                color=color, zorder=RATIO_ZORDER + 1, gid="theory-value",
+                path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+
+
 def rounding_floor(errors: ArrayLike) -> float:
     """The error below which ratios are rounding noise: 10³·ε·max(e₀, 1) (ε = 2.2·10⁻¹⁶)."""
     e = np.asarray(errors, dtype=float).ravel()
@@ -2717,8 +2762,9 @@ def plot_error(
     when there is one; hollow markers drawn over the line, a long run thinned by
     :func:`thin_indices` to its first steps, its extremes and every j-th step, about
     :data:`RATIO_MARKERS` in all; the x limits are those of the points drawn there)
-    against the predicted ρ as a horizontal dashed line with a white halo under them —
-    agreement is the points settling on the line;
+    against the predicted ρ as a horizontal dashed line with a white halo under them, never
+    on the frame (:func:`clear_theory_lines`) and, on a log axis, its value written by its
+    right end (:func:`label_theory_lines`) — agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
     The legend has one entry per label (its measured line), one per dashed theory line
     (``theory for gd: ρ = 0.9``: the predicted value belongs to the dashes, not to the
@@ -2754,6 +2800,7 @@ def plot_error(
     cut: list[str] = []  # fit windows that run past the drawn series
     ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
+    ratio_texts: list[tuple[float, str, Any]] = []  # (ρ, its legend text, colour)
     widths = coinciding_widths(dict(zip(series, stacked_widths(len(series)), strict=True)),
                                coinciding(series))
     for label, e in series.items():
@@ -2798,6 +2845,7 @@ def plot_error(
             if axr is not None:
                 ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
+                ratio_texts.append((float(rho), text.removeprefix("theory "), tc))
     heading = title or ("Error against iteration: measured"
                         + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
     _finish_error_axes(fig, axes, series, plan, heading, xlabel, ylabel)
@@ -2813,14 +2861,7 @@ def plot_error(
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
-        v = np.asarray(ratio_vals, dtype=float)
-        v = v[np.isfinite(v)]
-        if v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0):
-            axr.set_yscale("log")
-            _fit_log_axis(axr)
-        else:
-            _fit_linear_axis(axr)
-            axr.yaxis.set_major_formatter(SameDecimals())
+        _fit_ratio_axis(axr, ratio_vals, ratio_texts)
         axr.set_xlabel(xlabel)
         axr.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         if not plan.multiples:
@@ -2831,6 +2872,27 @@ def plot_error(
         space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
     return fig
+
+
+def _fit_ratio_axis(axr: Any, values: Sequence[float],
+                    texts: Sequence[tuple[float, str, Any]]) -> None:
+    """The y axis of :func:`plot_error`'s ratio panel fitted to the ratios and theory values
+    ``values``: log when they span more than a factor 100 or exceed 3, else linear; the
+    theory lines off the frame (:func:`clear_theory_lines`) and, on a log axis, where ticks
+    a decade apart do not tell ρ = 0.966 from 1, their values ``texts`` written by them
+    (:func:`label_theory_lines`)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    log = bool(v.size and v.min() > 0 and (v.max() > 3.0 or v.max() / v.min() > 100.0))
+    if log:
+        axr.set_yscale("log")
+        _fit_log_axis(axr)
+    else:
+        _fit_linear_axis(axr)
+        axr.yaxis.set_major_formatter(SameDecimals())
+    clear_theory_lines(axr)
+    if log:
+        label_theory_lines(axr, texts)
 
 
 def same_tick_step(axes: Sequence[Any]) -> None:
@@ -3726,6 +3788,17 @@ def sweep_tolerance(sweep: Any, rtol: float = SWEEP_TOL) -> float:
     return rtol * scale
 
 
+#: the predicted spectral radii :func:`plot_momentum_map` draws as dashed white contours
+MAP_LEVELS = (0.5, 0.9)
+
+
+def momentum_map_levels(radius: ArrayLike) -> list[float]:
+    """The levels of :data:`MAP_LEVELS` that :func:`plot_momentum_map` draws for the
+    predicted spectral radii ``radius`` of its grid: those strictly inside their range."""
+    r = np.asarray(radius, dtype=float)
+    return [v for v in MAP_LEVELS if np.nanmin(r) < v < np.nanmax(r)]
+
+
 @styled
 def plot_momentum_map(
     smap: Any,
@@ -3742,7 +3815,7 @@ def plot_momentum_map(
     grey; the black contour is the predicted stability boundary (spectral radius 1; drawn
     from a 401 × 401 grid when ``smap.radius_on(lrs, momenta)`` evaluates theory), dashed
     white contours edged in dark grey (so also their legend entry) are predicted radii 0.5
-    and 0.9 to compare with the colours.  ``mark``:
+    and 0.9 (:func:`momentum_map_levels`) to compare with the colours.  ``mark``:
     (η, β, label) points to highlight.
     """
     fig = new_figure(fig, figsize)
@@ -3782,7 +3855,7 @@ def plot_momentum_map(
         ax.contour(c_lrs, c_mom, c_radius, levels=[1.0], colors="black", linewidths=2.0)
         handles.append(Line2D([], [], color="black", lw=2.0,
                               label="predicted stability boundary (spectral radius = 1)"))
-    inner = [v for v in (0.5, 0.9) if np.nanmin(radius) < v < np.nanmax(radius)]
+    inner = momentum_map_levels(radius)
     if inner:
         # white dashes edged in dark grey, in the map and in the legend alike (a white line
         # alone is lost on the legend's white)

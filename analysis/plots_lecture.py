@@ -436,6 +436,7 @@ def plot_error_ratios(
         ErrorPanels,
         _error_axes,
         _finish_error_axes,
+        clear_theory_lines,
         draw_ratios,
         k_limits,
         offset_theory_line,
@@ -506,6 +507,7 @@ def plot_error_ratios(
         lo, hi = axr.get_xlim()
         if mark is not None and lo <= mark <= hi:  # a panel past the mark does not show it
             axr.axvline(mark, color=GREY, ls=":", lw=1.2)
+        clear_theory_lines(axr)
         space_ratio_markers(axr)
     rights[0].set_title("Per-step ratio" + (" in fit windows" if any(
         (windows or {}).get(k) is not None for k in errors) else " (markers)")

@@ -984,6 +984,7 @@ def section_conditioning(S: Study) -> None:
     """GD on 0.1x₁² + 2x₂² (η = 0.4, 0.6), momentum damping, the stability map."""
     from analysis import theory
     from analysis.sweeps import lr_sweep, momentum_stability_map
+    from optimizers.registry import title
 
     S.start("Ill-conditioning: 0.1x₁² + 2x₂², momentum to the rescue")
     obj = _parse("0.1*x1**2 + 2*x2**2")
@@ -1079,8 +1080,9 @@ def section_conditioning(S: Study) -> None:
     ag = smap.agreement
     holes = no_rate_cells(obj, x0, smap)
     settling_holes = [h for h in holes if h["settles"]]
-    marks = [(0.6, 0.5, "η = 0.6, β = 0.5"), (0.6, 0.25, "η = 0.6, β = 0.25"),
-             (0.6, 0.0, "GD η = 0.6 (β = 0)"), (0.4, 0.0, "GD η = 0.4 (β = 0)")]
+    # β = 0 is gradient descent: its markers say so after the point, in the others' form
+    marks = [(lr, b, f"η = {lr:g}, β = {b:g}" + (f": {title('gd')}" if b == 0 else ""))
+             for lr, b in ((0.6, 0.5), (0.6, 0.25), (0.6, 0.0), (0.4, 0.0))]
     marks += [(h["lr"], h["momentum"], f"no rate although ρ^{steps} ≤ 10⁻³: η = "
                f"{fmt_num(h['lr'], 3)}, β = {fmt_num(h['momentum'], 3)} (fit: {h['kind']})")
               for h in settling_holes]
@@ -1100,10 +1102,14 @@ def section_conditioning(S: Study) -> None:
                          if h["complex"] else "")
                       + f"), but the rate fit classed its error as {h['kind']}, so no rate "
                       "is shown")
+    drawn = plots.momentum_map_levels(smap.predicted_radius)
+    levels = " and ".join(fmt_num(v) for v in drawn)
     S.figure(lambda fig: plots.plot_momentum_map(smap, mark=marks, fig=fig), 380.0,
              f"Measured rate of heavy ball over a grid of {n_lr} step sizes η × {n_b} momenta "
              f"β, {steps} steps each (grey: diverged).  ρ is the predicted spectral radius of the "
-             "heavy-ball iteration (the rate theory gives; dashed white: its levels): the "
+             "heavy-ball iteration (the rate theory gives"
+             + (f"; dashed white: its {levels} level{'s' if len(drawn) > 1 else ''}"
+                if drawn else "") + "): the "
              "black curve is where ρ crosses 1; momentum widens the stable range of η from "
              "2/L to 2(1 + β)/L."
              + (hole_text + "." if hole_text else "")

@@ -385,6 +385,22 @@ def test_inline_math_typesets_powers_products_and_minus():
     assert "**" not in inline_math(x ** -12) and inline_math(x ** -12) == "x⁻¹²"
 
 
+def test_absolute_values_are_typeset_with_bars_of_full_height():
+    """Kink report p. 1: |x| was typeset as SymPy's \\left|{x}\\right|, which mathtext
+    sizes to the x and draws with bars of half its height."""
+    import sympy as sp
+
+    x, y = sp.symbols("x y")
+    (line,) = pages.typeset("f(x, y)", sp.Abs(x) + sp.Max(0, y - 1) + y ** 2 / 2)
+    assert r"\left|" not in line.text and " |x| " in line.text
+    bar = pages._math_extent10("$|$")  # (width, height, descent) of the plain bar
+    (alone,) = pages.typeset("g", sp.Abs(x))
+    assert pages._math_extent10(alone.text)[1:] == pytest.approx(bar[1:])
+    assert pages.math_latex(sp.Abs(x - 1) ** 2) == "|x - 1|^{2}"
+    # content taller than a line keeps bars sized to it
+    assert pages.math_latex(sp.Abs(x / y)).startswith(r"\left|")
+
+
 def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path):
     """Study p. 2: the summary table's 'decided by' column began there, but its key was
     printed only where the table ends, on p. 7, and nothing on pp. 2–6 said where."""

@@ -1474,3 +1474,52 @@ def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
     assert "→ minimum at -0.5: 60% of starts" in texts
     assert "→ minimum at 20.2, outside the box: 30% of starts" in texts
     assert "diverged / not converged: 10% of starts" in texts
+
+
+def _ratio_panels(fig):
+    return [ax for ax in fig.axes if any(ln.get_gid() == "ratios" for ln in ax.get_lines())]
+
+
+def _theory_heights(ax):
+    """Where each theory line of a ratio panel lies, as a share of the panel's height."""
+    fig = ax.figure
+    fig.canvas.draw()
+    y0, y1 = ax.transAxes.transform([(0, 0), (0, 1)])[:, 1]
+    return [(ax.transData.transform((0.0, ln.get_ydata()[0]))[1] - y0) / (y1 - y0)
+            for ln in ax.get_lines() if ln.get_gid() == "theory"]
+
+
+def test_ratio_panels_keep_their_theory_lines_off_the_frame():
+    """Study p. 24: heavy ball's double root has ratios above ρ = 0.818 only, and the
+    autoscaled panel drew ρ's dashed line on the bottom axis (5% of the height above it)."""
+    from analysis import plots_lecture
+
+    k = np.arange(301)
+    rho = 9 / 11
+    errs = {"heavy ball": (k + 1.0) * rho ** k, "other": 0.9 ** k}  # double root: above ρ
+    rates, wins = {"heavy ball": rho, "other": 0.9}, {"heavy ball": (100, 170), "other": None}
+    figs = [plots_lecture.plot_error_ratios(errs, rates, windows=wins, fig=Figure()),
+            plots.plot_error(errs, rates=rates, windows=wins, fig=Figure())]
+    for fig in figs:
+        heights = [h for ax in _ratio_panels(fig) for h in _theory_heights(ax)]
+        assert heights and min(heights) >= plots.REF_CLEAR - 1e-6, heights
+        assert max(heights) <= 1 - plots.REF_CLEAR + 1e-6, heights
+
+
+def test_a_log_ratio_panel_writes_each_theory_value_by_its_line():
+    """Rosenbrock report p. 11: CG's bound ρ = 0.96586, dashed on a ratio axis over four
+    decades, could not be told from 1 by the ticks; the value is written by the line."""
+    from matplotlib.colors import same_color
+
+    k = np.arange(30)
+    e = np.exp(-0.02 * k ** 2)  # superlinear: ratios e^(−0.02(2k + 1)) from 0.98 to 3e−1
+    e = np.r_[e, e[-1] * 1e-4]  # a last step over four decades
+    rho = 0.96586
+    fig = plots.plot_error({"CG": e}, rates={"CG": rho}, windows={"CG": (0, 30)},
+                           rate_labels={"CG": f"bound ρ = {rho}"}, fig=Figure())
+    (ax,) = _ratio_panels(fig)
+    assert ax.get_yscale() == "log"
+    (label,) = [t for t in ax.texts if t.get_text() == f"bound ρ = {rho}"]
+    assert label.get_position()[1] == pytest.approx(rho)
+    assert same_color(label.get_color(), "black")  # a lone series' theory line is black
+    assert label.get_position()[0] > 0.9  # at the line's right end (axes x)

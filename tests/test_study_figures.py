@@ -1184,3 +1184,27 @@ def test_momentum_weights_axis_ticks_are_the_ages_j():
     line = next(ln for ln in ax.get_lines() if ln.get_label() == "β = 0.25")
     assert line.get_xdata()[0] == 1.0 and ticks[1.0] == "0"
     assert line.get_ydata()[0] == pytest.approx(0.75)
+
+
+def test_the_stability_map_names_its_gradient_descent_markers_and_its_drawn_level(
+        conditioning):
+    """Study p. 22: the heavy-ball map's legend read "GD η = 0.6 (β = 0)", not saying why GD
+    is on a heavy-ball map, and its caption said "dashed white: its levels" where one level
+    is drawn.  The markers at β = 0 say that they are gradient descent, in the other markers'
+    form; the caption names the levels the map draws."""
+    from matplotlib.colors import same_color
+    from matplotlib.contour import ContourSet
+    from matplotlib.legend import Legend
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    fig = _drawn(block)
+    texts = [t.get_text() for leg in fig.findobj(Legend) for t in leg.get_texts()]
+    assert "η = 0.6, β = 0: gradient descent" in texts, texts
+    assert "η = 0.4, β = 0: gradient descent" in texts and "η = 0.6, β = 0.5" in texts
+    assert not any(t.startswith("GD") for t in texts), texts
+    white = [v for cs in fig.axes[0].findobj(ContourSet) for v in cs.levels
+             if same_color(cs.get_edgecolor()[0], "white")]
+    assert white  # the quick grid spans ρ = 0.9 at least
+    words = " and ".join(fmt_num(v) for v in white)
+    assert f"dashed white: its {words} level{'s' if len(white) > 1 else ''})" in \
+        block.caption, block.caption
