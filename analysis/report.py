@@ -2666,14 +2666,16 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if two is not None:
         cols.append(Column("e_(k+2)/e_k", "r"))
         notes.append(TWO_STEP_NOTE)
+    kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
                  notes=notes)
     return True
 
 
 def kind_paragraph(b: Builder, label: str, study: Any, name: str | None = None) -> None:
-    """After a per-step table (:func:`convergence_table`): why the run's kind was measured
-    quadratic or superlinear (:func:`kind_text`), when it was."""
+    """Before a per-step table (:func:`convergence_table`), which it announces (so the page
+    keeps the two together): why the run's kind was measured quadratic or superlinear
+    (:func:`kind_text`), when it was."""
     why = kind_text(b, label, name or label, study)
     if why:
         b.doc.paragraph(why, size=SMALL, style="italic")
@@ -2692,8 +2694,8 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
     if m.kind == "quadratic" and m.order is not None:
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies within two standard "
                  "errors of the quadratic band [1.8, 2.6]")
-    text = (f"{name} is measured {m.kind}: {evidence.removesuffix(': superlinear')}"
-            f"{order}.")
+    text = (f"{name} is measured {m.kind} (per-step table below): "
+            f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")
 
@@ -3027,9 +3029,8 @@ def _theory(b: Builder, A: Analysis) -> None:
     to = error_points({r.shown: r.study for r in studies}, A.cps)
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):
-            if convergence_table(b, r.label, r.study, "theory vs measurement",
-                                 to=to.get(r.shown, ""), name=r.shown):
-                kind_paragraph(b, r.label, r.study, r.shown)
+            convergence_table(b, r.label, r.study, "theory vs measurement",
+                              to=to.get(r.shown, ""), name=r.shown)
     if silent:
         d.paragraph(no_ratio_table_text(silent), style="italic")
 
@@ -3050,18 +3051,13 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     j, end = int(m.window[0]), (len(e) - 1 if m.floor_index is None else int(m.floor_index) - 1)
     r = e[i + 1:end + 1] / e[i:end]
     section = "theory vs measurement"
-    fell = cell(b, section, label, f"e_{i}/e_{j}", float(e[i] / e[j]), "measured", 3)
     landed = cell(b, section, label, f"e_{i}", float(e[i]), "measured", 3)
     lo = cell(b, section, label, "band ratios min", float(r.min()), "measured", 2)
     hi = cell(b, section, label, "band ratios max", float(r.max()), "measured", 2)
-    steps = "one step" if i - j == 1 else f"{i - j} steps"
-    return (f"{name}'s fit window k = {j}–{i} is short: in {steps} from k = {j} the error "
-            f"shrank by the factor e_{i}/e_{j} = {fell}, to {landed} at k = {i}, within "
-            f"{E.FLOOR_BAND:g} times the rounding floor, and it stays in that band to k = {end}. "
-            "Those "
-            f"{plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to {hi}) are left out "
-            "of the window, as the steps at the floor are: the kind rests on the jump, far "
-            "beyond the trend before it.")
+    return (f"The fit window k = {j}–{i} ends where the jump landed, e_{i} = {landed}, within "
+            f"{E.FLOOR_BAND:g} times the rounding floor; the error stays in that band to k = "
+            f"{end}, and those {plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to "
+            f"{hi}) are left out of the window, as the steps at the floor are.")
 
 
 #: The title of the table of predicted and measured convergence, by which text refers to it.

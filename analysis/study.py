@@ -66,7 +66,6 @@ from analysis.report import (
     floor_cut_text,
     fmt_num,
     fmt_point,
-    kind_paragraph,
     legend_text,
     lhs_latex,
     multiples_text,
@@ -234,8 +233,7 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            if convergence_table(self.b, label, st, self.section):
-                kind_paragraph(self.b, label, st)
+            convergence_table(self.b, label, st, self.section)
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""

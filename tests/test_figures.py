@@ -521,12 +521,11 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
     end = m.floor_index - 1  # the last error above the floor: e_58 = 5.446e-13 > 4.97e-13
     assert end == 58
     r = e[27:end + 1] / e[26:end]
-    assert text.startswith("CG's fit window k = 25–26 is short: in one step from k = 25 the "
-                           f"error shrank by the factor e_26/e_25 = {e[26] / e[25]:.3g}ᵐ, to "
-                           f"{e[26]:.3g}ᵐ at k = 26, within 1000 times the rounding floor, "
-                           f"and it stays in that band to k = {end}.")
-    assert (f"Those {end - 26} steps (ratios e_(k+1)/e_k from {r.min():.2g}ᵐ to "
-            f"{r.max():.2g}ᵐ) are left out of the window") in text
+    assert text == (f"The fit window k = 25–26 ends where the jump landed, e_26 = {e[26]:.3g}ᵐ, "
+                    f"within 1000 times the rounding floor; the error stays in that band to "
+                    f"k = {end}, and those {end - 26} steps (ratios e_(k+1)/e_k from "
+                    f"{r.min():.2g}ᵐ to {r.max():.2g}ᵐ) are left out of the window, as the "
+                    "steps at the floor are.")
     st.measurement = E.measure(1e4 * e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
     assert st.measurement.band_from is None and report.band_text(b, "cg", "CG", st) == ""
 
@@ -559,23 +558,25 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     assert report.convergence_table(b, "bfgs", st, "s")
     steps = [int(r[0].rstrip("†")) for r in b.doc.blocks[-1].rows if r[0].rstrip("†").isdigit()]
     assert steps[-6:] == [63, 64, 65, 66, 67, 68]  # the window's last six steps
+    assert b.doc.blocks[-2].text == report.kind_text(b, "bfgs", "bfgs", st)  # lead-in
     text = report.kind_text(b, "bfgs", "BFGS", st)
     r1, r2, r3 = _ratio(e, 36, 47), _ratio(e, 47, 58), _ratio(e, 58, 69)
     assert r1 >= r2 and r3 <= r2 ** 2 and r3 <= 0.5  # rule D, recomputed
-    assert text == (f"BFGS is measured superlinear: the mean ratio per step keeps falling over "
-                    f"the last half: {r1:.3g}, {r2:.3g} and {r3:.3g} over iterations 36–47, "
-                    "47–58 and 58–69 (each block at least as fast as the one before, the last ≤ "
-                    "the square of the middle one and ≤ 1/2).")
+    assert text == (f"BFGS is measured superlinear (per-step table below): the mean ratio per "
+                    f"step keeps falling over the last half: {r1:.3g}, {r2:.3g} and {r3:.3g} "
+                    "over iterations 36–47, 47–58 and 58–69 (each block at least as fast as the "
+                    "one before, the last ≤ the square of the middle one and ≤ 1/2).")
     e = np.array(CG_ROSENBROCK5)
     st.result.path = e[:, None]
     st.measurement = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
     text = report.kind_text(b, "cg", "CG", st)
     fell, before = e[26] / e[25], _ratio(e, 22, 25)
     assert fell <= 1e-3 and math.log(fell) <= 8 * math.log(before)  # rule C, recomputed
-    assert text.startswith(f"CG is measured superlinear: in 1 step from iteration 25 the error "
+    assert text.startswith(f"CG is measured superlinear (per-step table below): in 1 step from "
+                           f"iteration 25 the error "
                            f"(its running minimum) falls by the factor {fell:.3g}, while the 3 "
                            f"steps before averaged a ratio of {before:.3g} per step")
-    assert "CG's fit window k = 25–26 is short" in text  # then the steps it leaves out
+    assert "The fit window k = 25–26 ends where the jump landed" in text  # and what it leaves
     st.measurement = E.measure(np.cumprod([1.0] + [0.5] * 30)[:, None], [0.0])
     assert st.measurement.kind == "linear" and report.kind_text(b, "gd", "GD", st) == ""
 
