@@ -2686,14 +2686,19 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
     quadratic or superlinear (``measurement.evidence``: the rule and the numbers it saw),
     followed by :func:`band_text` when the window ends at a landing in the floor band; ""
     for other kinds."""
+    from analysis import empirical as E
+
     m = study.measurement
     evidence = getattr(m, "evidence", None)
     if getattr(m, "kind", None) not in ("quadratic", "superlinear") or not evidence:
         return ""
     order = ""
     if m.kind == "quadratic" and m.order is not None:
-        order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies within two standard "
-                 "errors of the quadratic band [1.8, 2.6]")
+        lo, hi = E.QUADRATIC_ORDER
+        where = ("in" if lo <= m.order <= hi else
+                 f"within two standard errors (2 × {fmt_num(m.order_se or 0.0, 2)}) of")
+        order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
+                 f"band [{lo:g}, {hi:g}]")
     text = (f"{name} is measured {m.kind} (per-step table below): "
             f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)

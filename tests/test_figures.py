@@ -577,6 +577,13 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
                            f"(its running minimum) falls by the factor {fell:.3g}, while the 3 "
                            f"steps before averaged a ratio of {before:.3g} per step")
     assert "The fit window k = 25–26 ends where the jump landed" in text  # and what it leaves
+    q = [0.5]  # e_(k+1) = 1.3 e_k²: order 2
+    while q[-1] > 1e-11:
+        q.append(1.3 * q[-1] ** 2)
+    st.measurement = E.measure(np.array(q)[:, None], [0.0])
+    assert st.measurement.kind == "quadratic"
+    assert report.kind_text(b, "newton", "Newton", st).endswith(
+        "; its fitted order q = 2 lies in the quadratic band [1.8, 2.6].")
     st.measurement = E.measure(np.cumprod([1.0] + [0.5] * 30)[:, None], [0.0])
     assert st.measurement.kind == "linear" and report.kind_text(b, "gd", "GD", st) == ""
 
