@@ -2707,10 +2707,8 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
 
 #: The note under a per-step table with a two-step column (a run measured on e_(k+2)/e_k).
 TWO_STEP_NOTE = ("e_(k+2)/e_k: the ratio over two steps, shown for a run whose measured kind "
-                 "rests on it: over the fit window its per-step ratios do not fall toward 0, "
-                 "its two-step ratios do (each below the one before, the last ≤ 1/4 of the "
-                 "first, or the later half's largest ≤ 1/4 of the earlier half's); — where "
-                 "e_(k+2) lies past the last error above the floor.")
+                 "rests on it (the sentence before its table says which test they passed); "
+                 "— where e_(k+2) lies past the last error above the floor.")
 
 
 def two_step_ratios(study: Any, e: np.ndarray) -> dict[int, float] | None:
