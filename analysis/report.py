@@ -2156,15 +2156,20 @@ def rate_pair_digits(p: float, m: float, most: int = 12) -> int:
     """Significant digits for a predicted rate ``p`` and a measured rate ``m`` printed side
     by side: at least :func:`~landscape.numfmt.rate_digits` of each, and more when needed
     for the relative difference worked out from the printed values to print as the one
-    the verdict shows (:func:`~analysis.compare.rate_diff`, :func:`percent`): 0.9996005 vs
-    0.9995998, not 0.999601 vs 0.999600, whose last digits alone make 0.25% of −ln ρ.
-    The fewest digits up to ``most`` that do it; the rate digits when none does."""
+    the verdict shows (:func:`~analysis.compare.rate_diff`, :func:`percent`): 0.99960064
+    vs 0.99959980 (0.21% of −ln ρ), not 0.999601 vs 0.999600, whose last digits alone
+    make 0.25%.  A difference below 0.01% is reproduced by any below it, equal printed
+    rates included.  The fewest digits up to ``most`` that do it; the rate digits when
+    none does."""
     from analysis.compare import rate_diff
 
+    def shown(d: float) -> str:  # equal printed rates are a difference below 0.01% too
+        return percent(d) if d >= 1e-4 else "<0.01%"
+
     least = max(rate_digits(p), rate_digits(m))
-    want = percent(rate_diff(m, p))
+    want = shown(rate_diff(m, p))
     for n in range(least, most + 1):
-        if percent(rate_diff(float(f"{m:.{n}g}"), float(f"{p:.{n}g}"))) == want:
+        if shown(rate_diff(float(f"{m:.{n}g}"), float(f"{p:.{n}g}"))) == want:
             return n
     return least
 

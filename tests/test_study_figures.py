@@ -1043,6 +1043,8 @@ def test_rate_pair_digits_are_the_fewest_that_reproduce_the_difference():
     from analysis.report import rate_pair_digits
     from landscape.numfmt import rate_digits
 
+    # a difference below 0.01% needs no more digits than the rate's own
+    assert rate_pair_digits(0.78555, 0.78555 * (1 + 1e-9)) == rate_digits(0.78555)
     for p, m in ((0.99960060, 0.99960012), (0.9996006, 0.9995990), (0.85895, 0.85901),
                  (0.5, 0.5)):
         n = rate_pair_digits(p, m)
