@@ -2152,7 +2152,30 @@ def predicted_kind(p: Any, extra: str = "") -> str:
     return f"{p.kind} (bound{', ' + extra if extra else ''})"
 
 
-def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
+def rate_pair_digits(p: float, m: float, most: int = 12) -> int:
+    """Significant digits for a predicted rate ``p`` and a measured rate ``m`` printed side
+    by side: at least :func:`~landscape.numfmt.rate_digits` of each, and more when needed
+    for the relative difference worked out from the printed values to print as the one
+    the verdict shows (:func:`~analysis.compare.rate_diff`, :func:`percent`): 0.99960064
+    vs 0.99959980 (0.21% of −ln ρ), not 0.999601 vs 0.999600, whose last digits alone
+    make 0.25%.  A difference below 0.01% is reproduced by any below it, equal printed
+    rates included.  The fewest digits up to ``most`` that do it; the rate digits when
+    none does."""
+    from analysis.compare import rate_diff
+
+    def shown(d: float) -> str:  # equal printed rates are a difference below 0.01% too
+        return percent(d) if d >= 1e-4 else "<0.01%"
+
+    least = max(rate_digits(p), rate_digits(m))
+    want = shown(rate_diff(m, p))
+    for n in range(least, most + 1):
+        if shown(rate_diff(float(f"{m:.{n}g}"), float(f"{p:.{n}g}"))) == want:
+            return n
+    return least
+
+
+def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
+                ) -> tuple[str, str, str]:
     sec = "theory vs measurement"
     kind_only = (p.rate is None and not p.exact and p.order is None
                  and p.kind not in ("none", "bounded", "sublinear"))
@@ -2163,7 +2186,7 @@ def _pred_cells(b: Builder, label: str, p: Any) -> tuple[str, str, str]:
         rate = "—"
     else:
         rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
-                                                "theory", rate_digits(p.rate))
+                                                "theory", digits or rate_digits(p.rate))
     order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
                                              "theory", 3)
     return kind, rate, order
@@ -2179,14 +2202,15 @@ def predicted_rate_text(p: Any) -> str:
     return ""
 
 
-def _meas_cells(b: Builder, label: str, m: Any, like: str = "") -> tuple[str, str, str]:
+def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | None = None
+                ) -> tuple[str, str, str]:
     sec = "theory vs measurement"
     rate = "—"
     if m.kind == "sublinear" and m.exponent is not None:
         rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
     elif m.rate is not None:
-        rate = cell(b, sec, label, "measured rate", m.rate, "fit", rate_digits(m.rate),
-                    like=like)
+        rate = cell(b, sec, label, "measured rate", m.rate, "fit",
+                    digits or rate_digits(m.rate), like=like)
     if rate != "—" and m.window is not None:
         rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
@@ -2196,10 +2220,16 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "") -> tuple[str, st
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
     (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``)."""
-    c = study.comparison
-    pk, pr, po = _pred_cells(b, label, study.prediction)
-    mk, mr, mo = _meas_cells(b, label, study.measurement,
-                             predicted_rate_text(study.prediction))
+    c, p, m = study.comparison, study.prediction, study.measurement
+    # both rates with the digits that reproduce their relative difference, when it decides
+    digits = (rate_pair_digits(p.rate, m.rate)
+              if c.quantity == "rate" and c.rel_diff is not None and p.exact
+              and p.kind == m.kind == "linear" and p.rate is not None and m.rate is not None
+              and 0 < p.rate and 0 < m.rate else None)
+    pk, pr, po = _pred_cells(b, label, p, digits)
+    mk, mr, mo = _meas_cells(b, label, m,
+                             predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
+                             digits)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")

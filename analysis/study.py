@@ -81,6 +81,7 @@ from analysis.report import (
 )
 from landscape.numfmt import fmt_rate
 from landscape.progress import Progress
+from landscape.vanishing import PLATEAU_FRACTION
 
 #: Figure heights in points (A4 text width is about 495 pt).
 FULL = 330.0
@@ -274,6 +275,22 @@ def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None
     return f"|m − p|/|p| {small_share(rel, rtol)}{crit}"
 
 
+def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
+    """How a step-size sweep (:func:`analysis.sweeps.lr_sweep`) was run, from its own grid:
+    ``31 values of η from 0.01 to 1.5, evenly spaced on a log scale, 50 steps each from
+    x₀ = 10`` (a start of several coordinates as a point: ``from (−5, −2)``)."""
+    lrs = np.asarray(sweep.lrs, float)
+    spacing = ""
+    if lrs.size > 2 and np.all(lrs > 0) and np.allclose(np.diff(np.log(lrs)),
+                                                         math.log(lrs[1] / lrs[0])):
+        spacing = ", evenly spaced on a log scale"
+    elif lrs.size > 2 and np.allclose(np.diff(lrs), lrs[1] - lrs[0]):
+        spacing = ", evenly spaced"
+    start = fmt_point(x0)
+    return (f"{lrs.size} values of η from {fmt_num(lrs[0])} to {fmt_num(lrs[-1])}{spacing}, "
+            f"{sweep.steps} steps each from {start if start.startswith('(') else 'x₀ = ' + start}")
+
+
 def bracket_decided(lo: float, p: float, hi: float, ok: bool) -> str:
     """The bracket test of a threshold as printed: ``0.4729 < 0.5 < 0.5357`` when the
     prediction ``p`` lies strictly between the last stable value ``lo`` and the first
@@ -403,10 +420,10 @@ def kind_test(test: str) -> str:
     return KIND_TESTS.get(test, f"{test} test")
 
 
-def _parse(text: str, **params: str) -> Any:
+def _parse(text: str, variables: Sequence[str] | None = None, **params: str) -> Any:
     from landscape import Objective
 
-    return Objective.parse(text, params=params or None)
+    return Objective.parse(text, variables=variables, params=params or None)
 
 
 def _run(obj: Any, x0: Sequence[float], method: str, **kw: Any) -> Any:
@@ -525,8 +542,8 @@ def section_quadratic(S: Study) -> None:
                      steps=n_sweep)
     S.figure(lambda fig: plots.plot_lr_sweep(
         sweep, title=f"GD on x²: distance to the minimum after {n_sweep} steps", fig=fig),
-        HALF, f"Final error after {n_sweep} steps from x₀ = 10 against η (log–log, the y-axis "
-        "spans every error, down to the smallest).  The error is smallest "
+        HALF, f"Final error against η ({sweep_grid_text(sweep, [10.0])}; log–log, the "
+        "y-axis spans every error, down to the smallest).  The error is smallest "
         f"near η = 1/L = {fmt_num(1 / lam)} (one step lands on the minimum"
         + ("; an error of exactly 0 is drawn as a triangle on the bottom edge"
            if np.any(np.asarray(sweep.final_error) == 0) else "")
@@ -535,7 +552,9 @@ def section_quadratic(S: Study) -> None:
     S.statement_check(
         "GD divergence threshold (η)",
         f"η < 2/L = {S.value('threshold', 'predicted', sweep.predicted_threshold, 'theory')}",
-        f"stable at η = {fmt_num(lo)}, diverges at η = {fmt_num(hi)}",
+        f"stable at η = {S.value('threshold', 'last stable η', lo, 'measured')}, diverges at "
+        f"η = {S.value('threshold', 'first diverging η', hi, 'measured')} "
+        f"({sweep_grid_text(sweep, [10.0])})",
         sweep.brackets_prediction(), "the predicted threshold lies in the observed bracket"
         if sweep.brackets_prediction() else "the observed bracket misses the prediction",
         test=bracket_decided(lo, sweep.predicted_threshold, hi, sweep.brackets_prediction()))
@@ -610,7 +629,8 @@ def section_cubic(S: Study) -> None:
              f"first (ratio {fmt_num(ratio[low], 3)} at k = {low + 1}), then the gap closes "
              f"slowly (ratio {fmt_num(ratio[-1], 4)} at k = {ratio.size}).", "x³")
     K = path.size - 1
-    S.numeric_check(f"x_K after K = {K} steps", float(flow[-1]), float(path[-1]), rtol=0.05,
+    S.numeric_check(f"x_K after K = {K} steps from x₀ = {fmt_num(float(path[0]))}",
+                    float(flow[-1]), float(path[-1]), rtol=0.05,
                     how_p="theory", reason="continuous-time estimate 1/(1/x₀ + 3ηK); the "
                     "discrete map adds a log K correction")
     S.theory_table()
@@ -685,7 +705,8 @@ def section_saddle(S: Study) -> None:
     shrink = math.exp(np.polyfit(ks, np.log(np.abs(p[: measured + 1, 0])), 1)[0])
     S.numeric_check("growth factor of |yₖ|", 1 + 2 * eta, grow, rtol=1e-6, how_m="fit")
     S.numeric_check("contraction factor of |xₖ|", 1 - 2 * eta, shrink, rtol=1e-6, how_m="fit")
-    S.numeric_check(f"escape time to |y| ≥ {radius:g} (iterations)", float(k_esc),
+    S.numeric_check(f"escape time to |y| ≥ {radius:g} from y₀ = 10^{math.log10(y0):g} (iterations)",
+                    float(k_esc),
                     float(measured), rtol=0.0, abs_tol=1.0, digits=6, count=True,
                     reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), η = {eta:g}, λ_min = "
                     f"{fmt_num(lam[0])} the negative Hessian eigenvalue, r = {radius:g} the "
@@ -776,12 +797,21 @@ def section_tanh(S: Study) -> None:
                         reason="gradient-flow integral ∫dx/(η|f′|) vs counted steps; the flow "
                         "slightly under-estimates the discrete steps")
     plateau = [r for r in van.regions if r.plateau]
-    S.statement_check(f"x₀ = 4 lies in a plateau (|f′| < {threshold:g})",
+    # small |f′| but no plateau by the rule: f within PLATEAU_FRACTION of its lowest value
+    low = [r for r in van.regions if not r.plateau and r.critical_point != "nondegenerate"]
+    S.statement_check(f"x₀ = 4 lies in a plateau (|f′| < {threshold:g} and f far above its "
+                      "lowest value)",
                       f"|f′(4)| = {fmt_num(exact_val, 3)} < {threshold:g}",
                       f"{plural(len(plateau), 'plateau region')}; x₀ = {x0:g} is "
                       + ("inside one" if any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)
                          else "outside them"),
                       any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
+                      f"plateau: |f′| < {threshold:g} and f − min f > "
+                      f"{percent(PLATEAU_FRACTION)} of max f − min f on "
+                      f"[{fmt_num(span[0])}, {fmt_num(span[1])}]" + (
+                          f"; {plural(len(low), 'other region')} with |f′| < {threshold:g} "
+                          f"{'lies' if len(low) == 1 else 'lie'} where f is near its lowest "
+                          "value" if low else ""),
                       test="x₀ in a plateau region: "
                       + next((f"{fmt_num(r.lower[0], 3)} ≤ {x0:g} ≤ {fmt_num(r.upper[0], 3)}"
                               + _edge_text((r.lower[0], r.upper[0]), span)
@@ -937,9 +967,10 @@ def section_newton_cosh(S: Study) -> None:
            "near 0 it is "
            "extremely accurate.  Textbooks promise quadratic convergence (e_(k+1) ≈ C e_k²) "
            "at a nondegenerate minimum.  Here f is even, so f‴(0) = 0, the quadratic term of "
-           "the error vanishes and Taylor's theorem gives e_(k+1) = (c²/3) e_k³: the order is "
-           "3.  The analysis checks for this: it computes the third derivatives at the minimizer "
-           "(central differences of the Hessian) and predicts order 3 instead of 2.")
+           "the error vanishes and Taylor's theorem gives e_(k+1) = (c²/3) e_k³ + O(e_k⁵): the "
+           "order is 3.  The analysis checks for this: it computes the third derivatives at "
+           "the minimizer (central differences of the Hessian) and predicts order 3 instead "
+           "of 2.")
     since = len(S.checks)
     st = S.rate(f"pure {run_name('newton')}", obj, "newton", [10.0], line_search="none",
                 modification="none", box=[(-12, 12)])
@@ -969,8 +1000,10 @@ def section_newton_cosh(S: Study) -> None:
                         reason=f"from the errors at iterations {k - 1}–{k + 1}"
                         + _fit_window_aside(st.measurement))
         S.numeric_check(f"constant C = e_(k+1)/e_k³ vs c²/3 (c = {c:g})", c * c / 3.0, C, rtol=0.05,
-                        how_p="exact", how_m="fit", digits=4, reason="Taylor: x − tanh(cx)/c "
-                        "= c²x³/3 + O(x⁵)")
+                        how_p="exact", how_m="measured", digits=4,
+                        reason=f"the ratio e_(k+1)/e_k³ at the single step k = {k}, not a "
+                        "fit; "
+                        "Taylor: x − tanh(cx)/c = c²x³/3 + O(x⁵)")
     S.theory_table()
     S.checks_table(since)
 
@@ -1067,8 +1100,7 @@ def section_conditioning(S: Study) -> None:
                       f"η < 2/L = {S.value('threshold', 'predicted', 2 / L, 'theory')}",
                       f"stable at η = {S.value('threshold', 'last stable η', lo, 'measured')}, "
                       f"diverges at η = {S.value('threshold', 'first diverging η', hi, 'measured')}"
-                      f" ({n_sweep} values of η from 0.05 to 1, evenly spaced on a log scale, "
-                      f"{sweep_steps} steps each from {fmt_point(x0)})",
+                      f" ({sweep_grid_text(sweep, x0)})",
                       sweep.brackets_prediction(),
                       test=bracket_decided(lo, 2 / L, hi, sweep.brackets_prediction()))
     n_lr, n_b = (14, 10) if S.quick else (30, 20)
@@ -1795,7 +1827,7 @@ def section_surfaces(S: Study) -> None:
     eta, x0, steps = 0.1, [1.4, 0.02], 22
     path_label = f"{run_name('gd', f'η = {eta:g}')}, {steps} steps from {fmt_point(x0)}"
     saddle = _parse("x**2 - y**2")
-    cubic = _parse("x**3")
+    cubic = _parse("x**3", variables=["x", "y"])  # the surface drawn: z = x³ over (x, y)
     S.text("A critical point (∇f = 0) is a saddle when f decreases along some directions and "
            "increases along others.  For x² − y² the Hessian diag(2, −2) has one positive and "
            "one negative eigenvalue: a nondegenerate saddle (second-order test, Nocedal & "
@@ -1823,7 +1855,8 @@ def section_surfaces(S: Study) -> None:
              "Left: the saddle x² − y² (up along x, down along y) and GD's path on it.  "
              "Dashed: the path's shadow on the contour plane.  Right: f = x³, whose critical "
              "points (0, y) are degenerate saddles; contours below each surface.", "surfaces")
-    for obj, name, at in ((saddle, "x² − y²", [0.0, 0.0]), (cubic, "x³", [0.0])):
+    for obj, name, at in ((saddle, "x² − y²", [0.0, 0.0]),
+                          (cubic, "x³ over (x, y)", [0.0, 0.0])):
         box = [(-1.5, 1.5)] * len(at)
         cp = min(obj.critical_points(box=box), key=lambda c: float(np.linalg.norm(
             np.asarray(c.point) - at)))

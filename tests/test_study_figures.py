@@ -1009,10 +1009,51 @@ def test_a_measured_rate_beside_its_prediction_shows_the_prediction_s_digits(ros
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
     (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
               for r in t.rows if r[0] == "GD with η = 0.001"]
-    assert row[2] == "0.999601ᵗ" and row[5].startswith("0.999600ᶠ"), row
+    # the row shows enough digits to reproduce its relative difference (next test); the
+    # measured rate still shows at least the predicted one's digits
+    shown_p, shown_m = row[2].split("ᵗ")[0], row[5].split("ᶠ")[0]
+    assert round(float(shown_p), 6) == 0.999601 and round(float(shown_m), 6) == 0.999600, row
+    assert len(shown_m) >= len(shown_p), row
     (per_step,) = [t for t in tables if str(t.title).startswith("GD with η = 0.001: errors")]
     (fit,) = [r for r in per_step.rows if r[1] == "robust fit (measured rate)"]
     assert fit[2] == "0.999600ᶠ" and per_step.rows[-1][2] == "0.999601ᵗ"
+
+
+def test_a_rate_row_shows_the_digits_that_reproduce_its_relative_difference(rosenbrock):
+    """Study p. 8: "0.999601 vs 0.999600 with Δln ρ/ln ρ 0.21%": at six digits one unit in
+    the last place is already 0.25% of −ln ρ, so the printed rates could not give the 0.21%
+    the row quotes.  The two rates now carry the digits that do."""
+    from analysis.compare import percent
+
+    tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
+    (row,) = [r for t in tables if t.title == "Predicted and measured convergence"
+              for r in t.rows if r[0] == "GD with η = 0.001"]
+    p, m = (float(re.match(r"[\d.]+", c).group(0)) for c in (row[2], row[5]))
+    diff = max(abs(m - p) / p, abs(math.log(m) - math.log(p)) / abs(math.log(p)))
+    shown = re.search(r"ρ/ln ρ ([\d.]+%)", row[7])
+    assert shown is not None, row[7]
+    assert percent(diff) == shown.group(1), (row, percent(diff))
+    # and the summary row of the check repeats those cells
+    (chk,) = [c for c in rosenbrock.checks if c.what == "GD with η = 0.001: convergence"]
+    assert row[2] in chk.theory and row[5].split(" [")[0] in chk.measured
+
+
+def test_rate_pair_digits_are_the_fewest_that_reproduce_the_difference():
+    from analysis.compare import percent, rate_diff
+    from analysis.report import rate_pair_digits
+    from landscape.numfmt import rate_digits
+
+    # a difference below 0.01% needs no more digits than the rate's own
+    assert rate_pair_digits(0.78555, 0.78555 * (1 + 1e-9)) == rate_digits(0.78555)
+    for p, m in ((0.99960060, 0.99960012), (0.9996006, 0.9995990), (0.85895, 0.85901),
+                 (0.5, 0.5)):
+        n = rate_pair_digits(p, m)
+        assert n >= max(rate_digits(p), rate_digits(m))
+        printed = float(f"{m:.{n}g}"), float(f"{p:.{n}g}")
+        assert percent(rate_diff(*printed)) == percent(rate_diff(m, p)), (p, m, n)
+        if n > max(rate_digits(p), rate_digits(m)):  # one digit fewer does not do it
+            fewer = float(f"{m:.{n - 1}g}"), float(f"{p:.{n - 1}g}")
+            assert percent(rate_diff(*fewer)) != percent(rate_diff(m, p))
 
 
 def test_the_chain_text_says_what_tanh_does_and_no_exact_depth_is_skipped():
@@ -1208,3 +1249,94 @@ def test_the_stability_map_names_its_gradient_descent_markers_and_its_drawn_leve
     words = " and ".join(fmt_num(v) for v in white)
     assert f"dashed white: its {words} level{'s' if len(white) > 1 else ''})" in \
         block.caption, block.caption
+
+
+def test_the_x2_threshold_row_marks_its_values_and_states_its_grid():
+    """Study pp. 2, 13: "stable at η = 0.9088, diverges at η = 1.074" had no provenance
+    marker and no η grid, and the final-error figure (p. 11) never said which η were run;
+    the ill-conditioning row gives both ("0.4729ᵐ … (25 values of η from 0.05 to 1 …)")."""
+    s = built(study.section_quadratic)
+    (row,) = [c for c in s.checks if c.what == "GD divergence threshold (η)"]
+    grid = np.geomspace(0.01, 1.5, 16)  # the quick grid; GD on x² (L = 2) converges iff η < 1
+    lo, hi = grid[grid < 1].max(), grid[grid > 1].min()
+    words = (f"{grid.size} values of η from 0.01 to 1.5, evenly spaced on a log scale, 50 steps "
+             "each from x₀ = 10")
+    assert row.measured == (f"stable at η = {fmt_num(lo)}ᵐ, diverges at η = {fmt_num(hi)}ᵐ "
+                            f"({words})"), row.measured
+    (fig,) = [b for b in s.doc.figures() if b.label == "x² sweep"]
+    assert fig.caption.startswith(f"Final error against η ({words}; log–log"), fig.caption
+
+
+def test_sweep_grid_text_reads_the_grid_it_is_given():
+    lrs = np.geomspace(0.05, 1.0, 25)
+    assert study.sweep_grid_text(NS(lrs=lrs, steps=100), [-5.0, -2.0]) == (
+        "25 values of η from 0.05 to 1, evenly spaced on a log scale, 100 steps each from "
+        "(-5, -2)")
+    assert study.sweep_grid_text(NS(lrs=np.linspace(0.1, 0.5, 5), steps=20), [3.0]) == (
+        "5 values of η from 0.1 to 0.5, evenly spaced, 20 steps each from x₀ = 3")
+
+
+def test_summary_rows_state_the_start_their_formula_uses():
+    """Study p. 2: "x_K after K = 20000 steps" (1/(1/x₀ + 3ηK)) and the escape time
+    (ln(r/|y₀|)) used x₀ = 1 and y₀ = 10⁻⁶ without giving them."""
+    s = built(study.section_cubic, study.section_saddle)
+    (xk,) = [c for c in s.checks if c.what.startswith("x_K after K = ")]
+    K = int(re.search(r"K = (\d+)", xk.what).group(1))
+    assert xk.what == f"x_K after K = {K} steps from x₀ = 1"
+    assert f"{1 / (1 / 1.0 + 3 * 0.1 * K):.4g}" in xk.theory  # the formula with x₀ = 1
+    (esc,) = [c for c in s.checks if c.what.startswith("escape time")]
+    assert esc.what == "escape time to |y| ≥ 1 from y₀ = 10^-6 (iterations)"
+    assert f"{math.ceil(math.log(1 / 1e-6) / math.log(1.2))}ᵗ" == esc.theory
+
+
+def test_the_plateau_row_states_both_conditions_of_a_plateau():
+    """Study p. 3: "x₀ = 4 lies in a plateau (|f′| < 0.01)": "1 plateau region", though by
+    |f′| < 0.01 alone [−6, 6] has two (sech² is even); the left one is where f is near its
+    lowest value, which the rule of a plateau excludes."""
+    from landscape.vanishing import PLATEAU_FRACTION
+
+    s = built(study.section_tanh)
+    (row,) = [c for c in s.checks if c.what.startswith("x₀ = 4 lies in a plateau")]
+    assert row.what == "x₀ = 4 lies in a plateau (|f′| < 0.01 and f far above its lowest value)"
+    x = np.linspace(-6, 6, 12001)
+    small = 1 - np.tanh(x) ** 2 < 0.01
+    runs = np.split(x[small], np.nonzero(np.diff(x[small]) > 0.01)[0] + 1)
+    f = np.tanh(x)
+    far = [r for r in runs if np.tanh(r).mean() - f.min() > PLATEAU_FRACTION * np.ptp(f)]
+    assert (len(runs), len(far)) == (2, 1)
+    assert row.measured.startswith("1 plateau region;")
+    assert row.reason == (f"plateau: |f′| < 0.01 and f − min f > {100 * PLATEAU_FRACTION:g}% "
+                          "of max f − min f on [-6, 6]; 1 other region with |f′| < 0.01 lies "
+                          "where f is near its lowest value"), row.reason
+
+
+def test_the_cubic_newton_constant_is_marked_as_the_single_ratio_it_is():
+    """Study pp. 3, 20: "constant C = e_(k+1)/e_k³" was marked ᶠ (fit) while the per-step
+    table gives the same number, the single ratio e₇/e₆³, marked ᵐ; p. 19 wrote the Taylor
+    estimate with "=" where p. 20 has "+ O(x⁵)"."""
+    s = built(study.section_newton_cosh)
+    (c,) = [c for c in s.checks if c.what.startswith("constant C = e_(k+1)/e_k³")]
+    k = int(re.search(r"at the single step k = (\d+)", c.reason).group(1))
+    x = [10.0]
+    while len(x) < k + 2:
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    ratio = abs(x[k + 1]) / abs(x[k]) ** 3
+    assert c.measured == f"{fmt_num(ratio)}ᵐ", c.measured
+    (t,) = [b for b in s.doc.blocks if getattr(b, "title", None)
+            and ": errors and ratios" in b.title]
+    (step,) = [r for r in t.rows if r[0].rstrip("†") == str(k)]
+    assert c.measured in step  # the same number with the same marker
+    text = " ".join(str(getattr(b, "text", "")) for b in s.doc.blocks)
+    assert "e₍ₖ₊₁₎ = (c²/3) eₖ³ + O(eₖ⁵)" in text
+
+
+def test_the_cubic_hessian_check_is_on_the_surface_the_section_draws(saddle_and_surfaces):
+    """Study pp. 3, 15: "x³: Hessian eigenvalues at 0: (0ᵉ)" gave one eigenvalue while the
+    section draws z = x³ over (x, y), whose Hessian diag(0, 0) has two."""
+    (c,) = [c for c in saddle_and_surfaces.checks
+            if c.what.startswith("x³") and "Hessian eigenvalues" in c.what]
+    assert c.what == "x³ over (x, y): Hessian eigenvalues at 0"
+    assert c.theory == "(0ᵉ, 0ᵉ)" and c.measured == "(0ⁿ, 0ⁿ) by finite differences"
+    (kind,) = [c for c in saddle_and_surfaces.checks
+               if c.what.startswith("x³") and "kind" in c.what]
+    assert kind.verdict == "agrees" and kind.measured.startswith("degenerate saddle")
