@@ -2453,7 +2453,7 @@ def table_iterations(ks: Sequence[int], rows: int = 6,
 
 
 #: how many of the last steps of a fast run's fit window its per-step table shows
-FAST_TAIL = 6
+FAST_TAIL = 4
 
 
 def convergence_order(p: Any) -> float | None:
