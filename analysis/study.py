@@ -291,6 +291,19 @@ def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
             f"{sweep.steps} steps each from {start if start.startswith('(') else 'x₀ = ' + start}")
 
 
+def power_text(v: float) -> str:
+    """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
+    exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
+    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
+    import sympy as sp
+
+    text = fmt_num(v)
+    k = round(math.log10(v)) if v > 0 else 0
+    if "e" in text and v == 10.0 ** k:
+        return inline_math(sp.Pow(10, k, evaluate=False))
+    return text
+
+
 def bracket_decided(lo: float, p: float, hi: float, ok: bool) -> str:
     """The bracket test of a threshold as printed: ``0.4729 < 0.5 < 0.5357`` when the
     prediction ``p`` lies strictly between the last stable value ``lo`` and the first
@@ -1116,22 +1129,7 @@ def section_conditioning(S: Study) -> None:
     marks += [(h["lr"], h["momentum"], f"no rate although ρ^{steps} ≤ 10⁻³: η = "
                f"{fmt_num(h['lr'], 3)}, β = {fmt_num(h['momentum'], 3)} (fit: {h['kind']})")
               for h in settling_holes]
-    short = [h for h in holes if not h["settles"]]
-    hole_text = ""
-    if short:
-        hole_text += (f"  White: the {len(short)} stable cells (ρ < "
-                      f"{fmt_num(1.0 - float(ag['boundary_margin']))}, not diverged) with no "
-                      "measured rate have "
-                      f"ρ^{steps} > 10⁻³ (ρ up to {fmt_num(max(h['radius'] for h in short), 4)}"
-                      f"), too slow to reach a measurable asymptotic phase in {steps} steps")
-    for h in settling_holes:
-        hole_text += (f"{';' if hole_text else '  White:'} the cell η = {fmt_num(h['lr'], 3)},"
-                      f" β = {fmt_num(h['momentum'], 3)} (marked) does settle (ρ = "
-                      f"{fmt_num(h['radius'], 4)}"
-                      + (" = √β: complex roots, the error oscillates as it shrinks"
-                         if h["complex"] else "")
-                      + f"), but the rate fit classed its error as {h['kind']}, so no rate "
-                      "is shown")
+    hole_text = no_rate_text(holes, 1.0 - float(ag["boundary_margin"]), steps)
     drawn = plots.momentum_map_levels(smap.predicted_radius)
     levels = " and ".join(fmt_num(v) for v in drawn)
     S.figure(lambda fig: plots.plot_momentum_map(smap, mark=marks, fig=fig), 380.0,
@@ -1227,6 +1225,34 @@ def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, An
                     "complex": dominant_root_complex(lr, b, lam),
                     "kind": measure(run.path, smap.minimizer).kind})
     return out
+
+
+def no_rate_text(holes: Sequence[Mapping[str, Any]], below: float, steps: int) -> str:
+    """The stability map caption's sentence on its white cells: the stable cells (ρ <
+    ``below``, not diverged) with no measured rate (:func:`no_rate_cells`), counted all
+    together, then the ones too slow to settle in ``steps`` steps and, one by one, the marked
+    ones that settle; empty when there are none."""
+    short = [h for h in holes if not h["settles"]]
+    settling = [h for h in holes if h["settles"]]
+    if not holes:
+        return ""
+    slow = (f"ρ^{steps} > 10⁻³ (ρ {'up to ' if len(short) > 1 else ''}"
+            f"{fmt_num(max(h['radius'] for h in short), 4)}), too "
+            f"slow to reach a measurable asymptotic phase in {steps} steps") if short else ""
+    cells = (f"stable {plural(len(holes), 'cell', count=False)} (ρ < {fmt_num(below)}, "
+             "not diverged)")
+    if not settling:
+        return (f"  White: the {len(short)} {cells} with no measured rate "
+                f"{'has' if len(short) == 1 else 'have'} {slow}")
+    parts = [f"{len(short)} with {slow}"] if short else []
+    parts += [f"the cell η = {fmt_num(h['lr'], 3)}, β = {fmt_num(h['momentum'], 3)} (marked) "
+              f"does settle (ρ = {fmt_num(h['radius'], 4)}"
+              + (" = √β: complex roots, the error oscillates as it shrinks" if h["complex"]
+                 else "")
+              + f"), but the rate fit classed its error as {h['kind']}, so no rate is shown"
+              for h in settling]
+    return (f"  White: {len(holes)} {cells} {'has' if len(holes) == 1 else 'have'} no measured "
+            "rate: " + "; ".join(parts))
 
 
 def dominant_root_complex(lr: float, beta: float, lam: Sequence[float]) -> bool:
@@ -1446,14 +1472,15 @@ def section_rosenbrock(S: Study) -> None:
             for lab, m, h in configs}
     studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
                for lab, m, h in configs}
-    gtol = " or ".join(dict.fromkeys(fmt_num(c.threshold) for r in runs.values()
+    gtol = " or ".join(dict.fromkeys(power_text(c.threshold) for r in runs.values()
                                      for c in r.criteria if c.name == "gtol"))
     S.figure(lambda fig: plots.plot_paths_grid(
         obj, box, {f"{k}": r.path for k, r in runs.items()}, cps,
         title="Paths from (−1.2, 1) to the minimum (1, 1), one panel per method", fig=fig),
         340.0, "One panel per method on the same axes (equal scales, contours geometric in "
         "f − f_min).  These are runs with each method's default stopping rule (the gradient "
-        f"tolerance ‖∇f‖∞ ≤ gtol = {gtol}; GD may run {gd_max_text} iterations), with "
+        f"tolerance {gtol}: a run stops once ‖∇f‖∞ ≤ {gtol}; GD may run {gd_max_text} "
+        "iterations), with "
         "iterations: "
         f"{_iterations_text(runs)}.  GD follows the curved valley floor in thousands of "
         "tiny steps; the curvature-aware methods reach (1, 1) in tens of steps.  "
@@ -1891,9 +1918,12 @@ def section_sgd(S: Study) -> None:
 
     S.start("SGD: the noise ball, minibatches and decaying steps")
     S.text("Stochastic gradient descent uses an unbiased but noisy gradient: a minibatch mean "
-           "or, in the simplest model, the true gradient plus noise σξ.  With a constant step "
+           "or, in the simplest model, the true gradient plus noise σξ, where ξ is a vector "
+           "of independent standard normal numbers (mean 0, variance 1), drawn afresh at every "
+           "step.  With a constant step "
            "the iterates do not converge: they settle in a ball around the minimum whose size "
-           "grows with η.  On f = Σ λᵢxᵢ²/2 each coordinate obeys eₖ₊₁ = (1 − ηλ)eₖ − ησξₖ, "
+           "grows with η.  On f = Σ λᵢxᵢ²/2 each coordinate obeys eₖ₊₁ = (1 − ηλ)eₖ − ησξₖ "
+           "(ξₖ: that coordinate's draw at step k), "
            "so the stationary variance solves V = (1 − ηλ)²V + η²σ²: V = ησ²/(λ(2 − ηλ)) "
            "(Bottou, Curtis & Nocedal, SIAM Review 60 (2018), §4.2 for the O(η) bound).")
     since = len(S.checks)
@@ -2296,6 +2326,12 @@ def section_nesterov(S: Study) -> None:
            f"{fmt_num(math.log(ne_rho) / math.log(gd_rho), 3)}× fewer (about √κ/2).")
     since = len(S.checks)
     x0 = [1.0, 1.0]
+    S.text(f"The three runs below start at x₀ = {fmt_point(x0)}.  Heavy ball is "
+           "v ← βv + ∇f, x ← x − ηv with v₀ = ∇f(x₀), so its first step is GD's, −η∇f(x₀).  "
+           "Nesterov is PyTorch's form (torch.optim.SGD with nesterov=True): v ← βv + ∇f, "
+           "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀); the "
+           "textbook form (a gradient step from the look-ahead point y, with y₀ = x₀) first "
+           "takes a plain gradient step −η∇f(x₀), so its first error differs.")
     gd = run_name("gd", "η = 2/(μ + L)")
     studies = {
         gd: S.rate(gd, obj, "gd", x0, lr=gd_lr),
@@ -2340,6 +2376,7 @@ def section_nesterov(S: Study) -> None:
 def section_momentum_weights(S: Study) -> None:
     """Momentum's effective weights on past gradients, and the notes' β = 0.25 in 20 steps."""
     from analysis import theory
+    from analysis.rates import rate_study
 
     S.start("Momentum: a weighted sum of past gradients")
     beta, lr = 0.9, 0.05
@@ -2363,8 +2400,8 @@ def section_momentum_weights(S: Study) -> None:
              "Weights (1 − β)βʲ of the gradient j steps back (log scale), for the notes' "
              "β values; dotted: the window 1/(1 − β).", "momentum weights", half=True)
     obj = _parse("0.1*x1**2 + 2*x2**2")
-    K = 30
-    run = _run(obj, [-5.0, -2.0], "momentum", lr=lr, momentum=beta, steps=K)
+    K, start = 30, [-5.0, -2.0]
+    run = _run(obj, start, "momentum", lr=lr, momentum=beta, steps=K)
     P = run.path
     buf = (P[:-1] - P[1:]) / lr  # x_(k+1) = x_k − η v_k
     G = np.array([obj.grad(x) for x in P[:-1]])
@@ -2373,7 +2410,8 @@ def section_momentum_weights(S: Study) -> None:
         w = beta ** np.arange(k, -1, -1)
         worst = max(worst, float(np.max(np.abs(w @ G[: k + 1] - buf[k])
                                         / np.maximum(np.abs(buf[k]), 1e-300))))
-    S.numeric_check(f"buffer of a real run = Σ βʲ g_(k−j) (β = {beta:g}, {K} steps, worst "
+    S.numeric_check(f"buffer of a real run = Σ βʲ g_(k−j) (heavy ball on 0.1x₁² + 2x₂² from "
+                    f"{fmt_point(start)}, η = {lr:g}, β = {beta:g}, {K} steps; worst "
                     "relative difference)", 0.0, worst, rtol=0.0, abs_tol=1e-12,
                     how_p="exact", digits=2, reason="buffer read from the path as "
                     "(x_k − x_(k+1))/η, gradients recomputed at the iterates")
@@ -2431,9 +2469,9 @@ def section_momentum_weights(S: Study) -> None:
            f"at {fmt_point(runs[0.25].path[20])}.  Shrinking the error by 10³ takes "
            f"ln 10⁻³/ln ρ ≈ {fmt_num(need, 3)} steps (measured: {reached}).  So the plot in "
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
-           "to finish within the 20 steps drawn.  Who is right about convergence is theory "
-           f"(and the {steps}-step runs of the figure titled ‘{title}’); the notes describe a "
-           "20-step snapshot.")
+           "to finish within the 20 steps drawn.  Theory settles the question of convergence "
+           f"(and so do the {steps}-step runs of the figure titled ‘{title}’); the notes "
+           "describe a 20-step snapshot.")
     errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
     apart = plots_lecture.error_multiples(errs, rates)
@@ -2458,6 +2496,8 @@ def section_momentum_weights(S: Study) -> None:
         "beta 0.25")
     for b in (0.25, 0.5):
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)
+        row = rate_study(obj, "momentum", [-5.0, -2.0], lr=eta, momentum=b)  # that section's
+        a, z = row.measurement.window
         S.rate_check(f"β = {b:g}, η = {eta:g}: rate per step (fit over steps {lo}–{hi})",
                      rho[b], fit[b],
                      rtol=0.02, reason="spectral radius of the 2 × 2 heavy-ball matrix, max "
@@ -2466,9 +2506,11 @@ def section_momentum_weights(S: Study) -> None:
                         if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
                         f"the window also sees the λ = {modes[0][1]:g} mode "
                         f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
-                     "; the same run as the ill-conditioning section's heavy-ball row, which "
-                     "is fitted over the settled steps of a longer run with the 1% rule, hence "
-                     "its slightly different measured rate")
+                     "; the same parameters and start as the ill-conditioning section's "
+                     f"heavy-ball row (its first {steps} steps are these), whose run is "
+                     f"{row.result.nit} steps long and whose rate is fitted over k = {a}–{z} "
+                     f"with the {percent(row.comparison.tolerance)} rule, hence its slightly "
+                     f"different measured rate ({fmt_rate(row.measurement.rate)})")
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")

@@ -197,6 +197,36 @@ def test_no_rate_cells_are_the_white_cells_and_say_why():
         assert c["kind"] != "linear"
 
 
+def test_the_white_cells_are_counted_all_together_then_by_reason():
+    """Study p. 23: "the 15 stable cells … with no measured rate have ρ²⁰⁰ > 10⁻³", then a
+    further stable cell without a rate (the marked one, which settles): 16 in all.  The
+    sentence now counts every white cell first, then the slow ones, then the marked one."""
+    from analysis.sweeps import momentum_stability_map
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    lrs, betas = [0.2, 0.02 + 8 * 1.18 / 29], [0.75, 0.95]
+    smap = momentum_stability_map(obj, [-5.0, -2.0], lrs, betas, steps=200)
+    cells = study.no_rate_cells(obj, [-5.0, -2.0], smap)
+    text = study.no_rate_text(cells, 0.99, 200)
+    # the white cells counted here: stable (ρ < 0.99 from the 2 × 2 matrices), not diverged,
+    # no rate; the slow ones have ρ²⁰⁰ > 10⁻³
+    rho = np.array([[_heavy_ball_radius(lr, b) for lr in smap.lrs] for b in smap.momenta])
+    white = (rho < 0.99) & ~smap.diverged & np.isnan(smap.measured_rate)
+    slow = white & (rho ** 200 > 1e-3)
+    n, n_slow = int(white.sum()), int(slow.sum())
+    assert n == 2 and n_slow == 1  # one of each kind: the sentence must count both
+    assert text.startswith(f"  White: {n} stable cells (ρ < 0.99, not diverged) have no "
+                           f"measured rate: {n_slow} with ρ^200 > 10⁻³ (ρ "
+                           f"{fmt_num(float(rho[slow][0]), 4)}), too slow"), text
+    assert "; the cell η = 0.346, β = 0.75 (marked) does settle (ρ = 0.866 = √β" in text
+    # only slow cells: the count is theirs, and a single one is not "up to"
+    only = study.no_rate_text([c for c in cells if not c["settles"]], 0.99, 200)
+    assert only.startswith("  White: the 1 stable cell (ρ < 0.99, not diverged) with no "
+                           "measured rate has ρ^200 > 10⁻³ (ρ 0.9747)"), only
+    assert study.no_rate_text([], 0.99, 200) == ""
+
+
 def test_zoomed_curve_legend_counts_the_numbers_of_both_panels():
     # x·cos(cx), GD η = 2 from 10: the later iterates crowd into a zoom panel
     from landscape import Objective
@@ -988,10 +1018,13 @@ def test_the_rosenbrock_paths_caption_gives_the_gradient_tolerance(rosenbrock):
     from optimizers.methods import DEFAULT_GTOL
 
     (block,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
-    m = re.search(r"‖∇f‖∞ ≤ gtol = (\d+)e[−-]0?(\d+)", block.caption)
+    m = re.search(r"the gradient tolerance 10⁻([⁰¹²³⁴⁵⁶⁷⁸⁹]+): a run stops once "
+                  r"‖∇f‖∞ ≤ 10⁻\1;", block.caption)
     assert m, block.caption
-    gtol = float(m.group(1)) * 10.0 ** -int(m.group(2))
+    gtol = 10.0 ** -int(m.group(1).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
     assert gtol == DEFAULT_GTOL
+    # Study p. 36: the code name gtol is not a symbol of the text
+    assert "gtol" not in block.caption
     obj = Objective.parse("(1 - x)**2 + 100*(y - x**2)**2")
     r = minimize(obj, [-1.2, 1.0], "newton")
     n = re.search(r"(?:newton|Newton) (\d+)", block.caption)

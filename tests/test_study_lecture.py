@@ -259,9 +259,9 @@ def test_the_beta_quarter_text_names_the_figure_of_the_longer_runs(S):
     from analysis.pages import Paragraph
 
     (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
-               and "Who is right about convergence" in b.text]
+               and "Theory settles the question of convergence" in b.text]
     assert "run below" not in text
-    m = re.search(r"\(and the (\d+)-step runs of the figure titled ‘([^’]+)’\)", text)
+    m = re.search(r"\(and so do the (\d+)-step runs of the figure titled ‘([^’]+)’\)", text)
     assert m, text
     (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
     fig = Figure(figsize=(6.8, 4.0), layout="constrained")
@@ -702,8 +702,109 @@ def test_the_heavy_ball_rates_say_they_repeat_the_ill_conditioning_runs(S):
     assert [c.what for c in rows] == ["β = 0.25, η = 0.6: rate per step (fit over steps 30–80)",
                                       "β = 0.5, η = 0.6: rate per step (fit over steps 30–80)"]
     for c in rows:
-        assert "the same run as the ill-conditioning section's heavy-ball row" in c.reason
+        assert "the same parameters and start as the ill-conditioning section's heavy-ball " \
+               "row (its first 80 steps are these)" in c.reason
         assert "hence 2% rather than 1%" in c.reason
+
+
+def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_section_s_runs(S):
+    """Study p. 29: "the same run as the ill-conditioning section's heavy-ball row, which is
+    fitted over the settled steps of a longer run" contradicted itself (80 steps here; 211 and
+    101 steps there, fitted over k = 41–200 and, for β = 0.5, from k = 0).  The rows now say
+    it is the same parameters and start, and give that run's length and window."""
+    from landscape import Objective
+    from optimizers import minimize
+
+    obj = Objective.parse("0.1*x1**2 + 2*x2**2")
+    for b, (n, a, z) in ((0.25, (211, 41, 200)), (0.5, (101, 0, 90))):
+        (c,) = [c for c in S.checks if c.what.startswith(f"β = {b:g}, η = 0.6: rate per step")]
+        assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} with "
+                "the 1% rule, hence its slightly different measured rate") in c.reason, c.reason
+        assert "the same run as" not in c.reason and "settled steps" not in c.reason
+        # the longer run starts as the 80 steps of this section: same parameters and start
+        short = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b, steps=80,
+                         record=True).path
+        long = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b, steps=n,
+                        record=True).path
+        assert np.array_equal(long[:81], short)
+
+
+def test_the_momentum_buffer_row_names_its_run(S):
+    """Study p. 27: "buffer of a real run = Σ βʲ g_(k−j) (β = 0.9, 30 steps …)" gave neither
+    the function, nor η, nor the start; with them the check can be redone: here by hand."""
+    (c,) = [c for c in S.checks if c.what.startswith("buffer of a real run")]
+    m = re.search(r"heavy ball on 0\.1x₁² \+ 2x₂² from \((-?[\d.]+), (-?[\d.]+)\), "
+                  r"η = ([\d.]+), β = ([\d.]+), (\d+) steps; worst relative difference",
+                  c.what)
+    assert m, c.what
+    x = np.array([float(m.group(1)), float(m.group(2))])
+    lr, beta, K = float(m.group(3)), float(m.group(4)), int(m.group(5))
+    assert (x.tolist(), lr, beta, K) == ([-5.0, -2.0], 0.05, 0.9, 30)
+    v, grads, worst = None, [], 0.0
+    for _ in range(K):  # v ← βv + g (v₀ = g₀), x ← x − ηv, against Σ βʲ g_(k−j)
+        g = np.array([0.2 * x[0], 4.0 * x[1]])
+        grads.append(g)
+        v = g if v is None else beta * v + g
+        total = sum(beta ** j * gk for j, gk in enumerate(reversed(grads)))
+        worst = max(worst, float(np.max(np.abs(total - v) / np.abs(v))))
+        x = x - lr * v
+    assert worst <= 1e-12
+
+
+def test_the_noise_in_the_sgd_model_is_defined_as_the_code_draws_it(S):
+    """Study p. 29: ξ in "noise σξ" was never defined; V = ησ²/(λ(2 − ηλ)) needs independent
+    draws of mean 0 and variance 1, and the runs draw standard normal numbers."""
+    from landscape import Objective
+    from optimizers import minimize_batch
+
+    text = _paragraph(S, "Stochastic gradient descent")
+    assert ("the true gradient plus noise σξ, where ξ is a vector of independent standard "
+            "normal numbers (mean 0, variance 1), drawn afresh at every step") in text
+    assert "eₖ₊₁ = (1 − ηλ)eₖ − ησξₖ (ξₖ: that coordinate's draw at step k)" in text
+    # one step of η = 1 from the minimum of a flat f: x₁ = −σξ₀, so x₁/σ are the draws
+    flat = Objective.parse("0*x1 + 0*x2")
+    R, sigma = 20000, 2.0
+    xi = -minimize_batch(flat, np.zeros((R, 2)), "sgd", lr=1.0, noise=sigma, steps=1,
+                         seed=5).x / sigma
+    se = 1 / math.sqrt(R)
+    assert np.all(np.abs(xi.mean(axis=0)) < 4 * se)
+    assert np.all(np.abs(xi.var(axis=0) - 1) < 4 * math.sqrt(2) * se)
+    assert abs(np.corrcoef(xi.T)[0, 1]) < 4 * se  # the coordinates are independent
+    # and the steps: the two steps' draws are uncorrelated
+    two = minimize_batch(flat, np.zeros((R, 2)), "sgd", lr=1.0, noise=sigma, steps=2,
+                         seed=5).x / -sigma  # ξ₀ + ξ₁: variance 2 when independent
+    assert np.all(np.abs(two.var(axis=0) - 2) < 4 * 2 * math.sqrt(2) * se)
+
+
+def test_the_nesterov_section_states_its_start_and_its_variant(S):
+    """Study pp. 24–26: the start (1, 1) and the Nesterov variant were not stated, and
+    e₁/e₀ = 0.9037 holds only for PyTorch's form, whose first step is −η(1 + β)∇f(x₀) (the
+    textbook form, y₀ = x₀, first takes −η∇f(x₀), e₁ = 0.99)."""
+    text = _paragraph(S, "The three runs below start at")
+    assert text.startswith("The three runs below start at x₀ = (1, 1).")
+    assert ("Nesterov is PyTorch's form (torch.optim.SGD with nesterov=True): v ← βv + ∇f, "
+            "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀)") in text
+    assert "its first step is GD's, −η∇f(x₀)" in text
+    # κ = 100 on ½(x₁² + 100x₂²): η = 1/L = 0.01, β = (√κ − 1)/(√κ + 1) = 9/11, ∇f(1, 1) =
+    # (1, 100); the measured run's first error is that of −η(1 + β)∇f(x₀)
+    (st,) = [v for k, v in S.studies.items() if k.endswith("/ Nesterov, η = 1/L")]
+    e = np.linalg.norm(st.result.path - st.minimizer, axis=1)
+    x1 = np.array([1.0, 1.0]) - 0.01 * (1 + 9 / 11) * np.array([1.0, 100.0])
+    assert e[0] == pytest.approx(math.sqrt(2), rel=1e-12)
+    assert e[1] == pytest.approx(np.linalg.norm(x1), rel=1e-12)
+    assert e[1] / e[0] == pytest.approx(0.90371, abs=1e-5)
+    # the heavy ball run starts with GD's step: x₁ = x₀ − η∇f(x₀), η = 4/(√L + √μ)² = 1/30.25
+    (hb,) = [v for k, v in S.studies.items() if k.endswith("/ heavy ball, Polyak's tuning")]
+    assert hb.result.path[1] == pytest.approx(np.array([1.0, 1.0]) - np.array([1.0, 100.0])
+                                              / 30.25, rel=1e-12)
+
+
+def test_the_beta_quarter_text_says_theory_settles_convergence(S):
+    """Study p. 28: "Who is right about convergence is theory" read awkwardly."""
+    text = _paragraph(S, "The notes (momentum on")
+    assert "Who is right" not in text
+    assert ("Theory settles the question of convergence (and so do the 80-step runs of the "
+            "figure titled") in text
 
 
 def test_the_adaptive_distances_carry_their_marker(S):
