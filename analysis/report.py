@@ -3301,10 +3301,11 @@ def limit_text(runs: Sequence[MethodRun]) -> str:
     return "; ".join(f"{k} for {_names(v)}" for k, v in by.items())
 
 
-def _names(labels: Sequence[str]) -> str:
-    """``GD``, ``GD and Adam``, ``GD, Adam and CG``."""
+def _names(labels: Sequence[str], conj: str = "and") -> str:
+    """``GD``, ``GD and Adam``, ``GD, Adam and CG`` (``GD, Adam or CG`` with ``conj``)."""
     labels = list(labels)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return labels[0] if len(labels) == 1 else (", ".join(labels[:-1]) + f" {conj} "
+                                               + labels[-1])
 
 
 def _reference(study: Any) -> np.ndarray | None:
@@ -3815,6 +3816,60 @@ def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: flo
 COST_DIGITS = KERNEL_DIGITS = 3
 
 
+#: why a many-starts run stopped, by status (:data:`STATUS_WORDS`), as a noun phrase of the
+#: page; the gradient tolerance gets its value (:func:`ended_by`)
+STOP_CAUSES = {"converged": "the gradient tolerance", "maxiter": "the iteration limit",
+               "line_search_failed": "a failed line search", "stalled": "a stalled iteration",
+               "steps": "its fixed number of steps", "diverged": "divergence"}
+
+
+def _gtol_value(runs: Mapping[str, Any]) -> str:
+    """The gradient tolerance of many-starts runs, each value once (``1e-06``, or
+    ``1e-06 or 1e-08`` when they differ); "" when none is known."""
+    values = dict.fromkeys(fmt_num(r.gtol) for r in runs.values()
+                           if getattr(r, "gtol", None) is not None)
+    return " or ".join(values)
+
+
+def ended_by(runs: Mapping[str, Any], reached: bool = False) -> list[str]:
+    """What stopped the starts of many-starts ``runs`` (only those at the target with
+    ``reached``), each cause once in the order of :data:`STOP_CAUSES`: ``the gradient
+    tolerance ‖∇f‖∞ ≤ 1e-06``, ``a failed line search``, ``the iteration limit``, …"""
+    seen: set[str] = set()
+    for r in runs.values():
+        st = np.asarray(r.status).astype(str)
+        if reached and r.reached is not None:
+            st = st[np.asarray(r.reached, bool)]
+        seen.update(st.tolist())
+    out = []
+    for status, noun in STOP_CAUSES.items():
+        if status in seen:
+            if status == "converged" and _gtol_value(runs):
+                noun += f" ‖∇f‖∞ ≤ {_gtol_value(runs)}"
+            out.append(noun)
+    return out + sorted(status_text(s) for s in seen - set(STOP_CAUSES))
+
+
+def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """The many-starts stopping rule, with the causes the runs met beyond the gradient
+    tolerance and the iteration limit and how many starts of which method each stopped:
+    ``A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance), at its iteration limit or when
+    its line search fails (BFGS 95/100, CG 100/100)``."""
+    tol = _gtol_value(runs)
+    parts = [f"at ‖∇f‖∞ ≤ {tol} (the gradient tolerance)" if tol
+             else "at the gradient tolerance", "at its iteration limit"]
+    verbs = {"line_search_failed": "when its line search fails",
+             "stalled": "when an iteration leaves x unchanged", "diverged": "when it diverges"}
+    shown = names or {}
+    for status, verb in verbs.items():
+        who = [f"{shown.get(lab, lab)} {int(np.sum(np.asarray(r.status).astype(str) == status))}"
+               f"/{r.n}" for lab, r in runs.items()
+               if np.any(np.asarray(r.status).astype(str) == status)]
+        if who:
+            parts.append(f"{verb} ({', '.join(who)})")
+    return "A run stops " + _names(parts, "or")
+
+
 def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
                  ) -> None:
     from analysis import plots
@@ -3831,9 +3886,9 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         fig=fig), height=280.0,
         caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
                 "reached the target within a given weighted cost, each start's cost being "
-                "that of its whole run, which stops on the gradient tolerance at or after "
-                "reaching the target: an upper bound on its cost to reach it; a curve that "
-                "ends below 1 "
+                "that of its whole run, which ends at or after its first iterate below the "
+                f"target, on {_names(ended_by(study.runs, reached=True), 'or')}: an upper bound on "
+                "its cost to reach it; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
                 "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
@@ -3923,9 +3978,9 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "
         f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
-        f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  A run "
-        "stops at ‖∇f‖∞ ≤ gtol or its iteration limit, not at the first iterate below the "
-        "target, so its cost bounds the cost of first reaching it from above.")
+        f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
+        + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
+        "cost of a start that ends below it bounds the cost of first reaching it from above.")
     for k, w in costs.weights.items():
         b.ledger.add(section, "kernel costs", f"seconds per {k} call", costs.seconds[k],
                      "measured")

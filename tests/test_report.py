@@ -1877,3 +1877,52 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = " in text
     assert f"Adam in {nit} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
+
+
+def _stopping_starts_study(statuses, reached, gtol=1e-6):
+    """A one-method (BFGS) many-starts study whose starts ended with ``statuses``, those in
+    ``reached`` below the target."""
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+
+    n = len(statuses)
+    reached = np.asarray(reached, bool)
+    run = StartsRun(label="bfgs", method="bfgs", hyper={}, x=np.zeros((n, 1)),
+                    fun=np.where(reached, 0.0, 1.0), status=np.array(statuses, dtype=object),
+                    nit=np.ones(n, int), nfev=np.arange(1, n + 1), njev=np.arange(1, n + 1),
+                    nhev=np.zeros(n, int), seconds=1e-3, cost=np.arange(1.0, n + 1),
+                    reached=reached, outcome=np.array([""] * n, dtype=object),
+                    cluster=np.zeros(n, int), gtol=gtol)
+    return StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
+                       runs={"bfgs": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                       tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                       f_star=0.0)
+
+
+def test_the_many_starts_stopping_rule_names_a_failed_line_search():
+    """Kink p. 6–7: "A run stops at ‖∇f‖∞ ≤ gtol or its iteration limit" while every BFGS start
+    stopped on a failed line search, and the ECDF caption said each run "stops on the gradient
+    tolerance" — also of the starts at the target that stopped otherwise."""
+    statuses = ["line_search_failed"] * 3 + ["converged", "maxiter"]
+    study = _stopping_starts_study(statuses, [True, True, False, True, False], gtol=1e-7)
+    b = report.Builder("t")
+    report.starts_body(b, "many starts", study, f_star_how="known",
+                       names={"bfgs": "BFGS"})
+    text = squash(" ".join(str(getattr(blk, "text", "")) for blk in b.doc.blocks))
+    assert ("A run stops at ‖∇f‖∞ ≤ 1e-07 (the gradient tolerance), at its iteration limit "
+            "or when its line search fails (BFGS 3/5)") in text, text
+    assert "gtol" not in text
+    (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
+    cap = squash(fig.caption)
+    # the starts at the target ended on a failed line search (2) and the gradient tolerance (1)
+    assert ("its whole run, which ends at or after its first iterate below the target, on the "
+            "gradient tolerance ‖∇f‖∞ ≤ 1e-07 or a failed line search: an upper bound") in cap
+    assert "stops on the gradient tolerance" not in cap
+
+
+def test_the_stopping_rule_lists_only_the_causes_met():
+    """Runs that all met the gradient tolerance: the rule names it and the iteration limit
+    only, and the ECDF caption only the gradient tolerance."""
+    study = _stopping_starts_study(["converged"] * 4, [True] * 4)
+    assert report.stop_rule_text(study.runs) == (
+        "A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance) or at its iteration limit")
+    assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 1e-06"]
