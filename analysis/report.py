@@ -1203,21 +1203,31 @@ def _gd_sentence(A: Analysis) -> str | None:
                if "lr" in st.hyper else f"GD ({_hyper_text('gd', st.hyper)})")
     if gd.result is not None and gd.result.status != "converged":
         said = (f"{gd_with} did not converge "
-                f"({_status_phrase(gd.result)}); theory is evaluated at {which}")
+                f"({_status_phrase(gd.result)}); at {which} theory predicts")
     else:
-        said = f"{gd_with} ran to {which}"
+        said = f"{gd_with} ran to {which}, where theory predicts"
+    defined = False
     if p.rate is not None and p.kind == "linear":
-        said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
+        said += (f" the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step (theory, from the Hessian's eigenvalues there)")
+    elif p.kind == "bounded":
+        said += f" a bounded run ({BOUNDED_MEANING})"
+        defined = True
     else:
-        said += f", where theory predicts: {p.kind}"
+        said += f": {p.kind}"
     if m.rate is not None and m.kind == "linear":
         said += f"; the run measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
+    elif m.kind == "bounded" and not defined:
+        said += f"; the run measured: bounded ({BOUNDED_MEANING})"
     else:
         said += f"; the run measured: {m.kind}"
     return said + f" ({st.comparison.verdict})."
+
+
+#: what the convergence kind ``bounded`` means, said where a document first uses it
+BOUNDED_MEANING = "a cycle or band of iterates that neither converges nor diverges"
 
 
 def _runs_sentences(A: Analysis) -> list[str]:

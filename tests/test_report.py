@@ -397,7 +397,12 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     assert "GD with step size (learning rate) η = " in text
     assert "ran to x = (0, 0)" not in text and "ran to x* = (0, 0)" not in text
     assert "did not converge" in text
-    assert "theory is evaluated at x* = (0, 0), where" in text  # not "x = (0, 0) (x*)"
+    # not "x = (0, 0) (x*)"; "bounded" defined where the document first uses it (kink p. 2),
+    # not pages later in a table note, and theory named once, not "theory … where theory"
+    assert ("at x* = (0, 0) theory predicts a bounded run (" + report.BOUNDED_MEANING
+            + "); the run measured: bounded") in text
+    assert "theory is evaluated" not in text
+    assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
 
 def test_short_hessian_lists_are_shown_whole(four_reports):
