@@ -3372,8 +3372,9 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     """A caption sentence naming the rate studies whose drawn error curve stops before the
     end of their fit window: the curve is drawn until the error first falls below the
     rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
-    use exact errors past it (when x* is exactly representable, :func:`float_exact`, the
-    caption names it); empty when every window lies inside the drawn data (a run that
+    use the errors past it (when x* is exactly representable, :func:`float_exact`, the
+    subtraction xₖ − x* is exact and the errors carry only the iterates' own rounding; the
+    caption says so); empty when every window lies inside the drawn data (a run that
     terminated has no fit window).  Where each curve ends and where its window runs are in
     the figure's
     legend (:func:`analysis.plots.plot_rate_studies`), so the caption does not repeat them.
@@ -3398,8 +3399,9 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     why = ""
     if refs and all(float_exact(r) for r in refs.values()):
         pts = " and ".join(refs)
-        why = (f" (the errors are still exact there: x* = {pts} "
-               f"{'is' if len(refs) == 1 else 'are'} exactly representable in floating point)")
+        why = (f" (x* = {pts} {'is' if len(refs) == 1 else 'are'} exactly representable in "
+               "floating point, so the subtraction xₖ − x* adds no rounding: the errors there "
+               "carry only the rounding of the iterates themselves)")
     text = (f"{_names(cut)}: the fit window{'' if one else 's'} "
             f"run{'s' if one else ''} past the drawing's cut, where the measured ratios stay "
             f"regular{why}; the legend gives where each curve ends and its window.")

@@ -611,6 +611,11 @@ def test_window_cut_caption_names_the_actual_minimizer():
 
     text = report.window_cut_text({"nesterov": study(np.ones(5))}, rule=False)
     assert "x* = 0" not in text and "x* = (1, 1, 1, 1, 1) is exactly representable" in text
+    # Rosenbrock p. 11: the subtraction is exact, the iterates are not: the errors are not
+    # "still exact" there
+    assert "still exact" not in text
+    assert ("so the subtraction xₖ − x* adds no rounding: the errors there carry only the "
+            "rounding of the iterates themselves") in text
     root2 = report.window_cut_text({"nesterov": study(np.full(2, np.sqrt(2.0)))}, rule=False)
     assert "past the drawing's cut" in root2 and "representable" not in root2
     assert report.float_exact([0.0, -2.5, 1.0]) and not report.float_exact([np.sqrt(2.0)])
