@@ -3587,7 +3587,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
-                        "band, or left x*.  " + sweep_dots(sw),
+                        "band, or left x*.  " + sweep_dots(sw) + sweep_local_text(A, sw),
                 label=SWEEP_FIGURE, half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
@@ -3719,6 +3719,45 @@ def _sweep_L_text(sw: Any) -> str:
             "nearest to x₀ (a local prediction)")
 
 
+def start_curvature(A: Any) -> float:
+    """λ_max(∇²f(x₀)), the largest curvature at the start of the runs (NaN without a start or
+    where the Hessian there is not finite)."""
+    if A.x0 is None:
+        return float("nan")
+    H = np.asarray(A.obj.hess(A.x0), float)
+    return float(np.max(np.linalg.eigvalsh(H))) if np.all(np.isfinite(H)) else float("nan")
+
+
+def sweep_local_text(A: Any, sw: Any) -> str:
+    """The η-sweep caption's clause on the steps that did not converge to x* although they lie
+    below the predicted threshold 2/L (L at x*): the prediction is local, and at x₀ the
+    largest curvature λ₀ gives the smaller 2/λ₀ (the Summary's verdict, :func:`_sweep_verdict`,
+    rests on the same values); '' when no such step was tested."""
+    thr = getattr(sw, "predicted_threshold", None)
+    if thr is None or getattr(sw, "hessian_constant", False):
+        return ""
+    lrs = np.asarray(sw.lrs, float)
+    bad = np.asarray(sw.not_convergent, bool)
+    below = bad & (lrs < thr)
+    if not below.any():
+        return ""
+    div = np.asarray(sw.diverged, bool)
+    what = ("diverged steps" if not np.any(bad & ~div)
+            else "steps that did not converge to x*")
+    text = (f"  {int(below.sum())} of the {int(bad.sum())} {what} lie below the predicted "
+            f"threshold {fmt_num(thr)}: the prediction is local, from the Hessian at x*")
+    lam0 = start_curvature(A)
+    if not lam0 > 0 or 2.0 / lam0 >= thr:
+        return text + "."
+    at0 = 2.0 / lam0
+    under = int(np.sum(below & (lrs < at0)))
+    return (text + f"; at x₀ the largest curvature is λ_max(∇²f(x₀)) = {fmt_num(lam0)}, so "
+            f"2/λ_max(∇²f(x₀)) = {fmt_num(at0)} is smaller"
+            + (f" ({under} of them lie below even that)" if under else
+               (", and every one of them lies above it" if below.sum() > 1
+                else ", and the step lies above it")) + ".")
+
+
 def _sweep_verdict(A: Any, sw: Any) -> str:
     """``consistent`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
@@ -3728,7 +3767,7 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
         return "consistent"
     obs, thr = sw.observed_threshold, sw.predicted_threshold
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
-        lam0 = float(np.max(np.linalg.eigvalsh(np.asarray(A.obj.hess(A.x0), float))))
+        lam0 = start_curvature(A)
         if lam0 > 0 and 2.0 / lam0 <= obs:
             return (f"below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
                     f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
