@@ -2397,7 +2397,21 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
-    return ([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
+    return (([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
+            + cg_bound_notes(studies or []))
+
+
+def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
+    """The note beside a theory table whose CG row's prediction is the linear-CG bound
+    (:data:`analysis.theory.cg.CG_BASIS`): what that bound is and that for the nonlinear CG
+    run it is a yardstick, not a theorem; none without such a row."""
+    from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
+
+    names = list(dict.fromkeys(registry.label(st.method) for st in studies
+                               if getattr(st.prediction, "basis", "") == CG_BASIS))
+    if not names:
+        return []
+    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
 
 
 #: The full notes of a theory table: every criterion.

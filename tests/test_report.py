@@ -1931,3 +1931,31 @@ def test_the_stopping_rule_lists_only_the_causes_met():
     assert report.stop_rule_text(study.runs) == (
         "A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance) or at its iteration limit")
     assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 1e-06"]
+
+
+def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table():
+    """Himmelblau p. 5: CG's predicted ≤ 0.31433ᵗ, (√κ − 1)/(√κ + 1), was marked theory with
+    nothing saying it is the bound of linear CG on a quadratic with exact line searches, used
+    as a yardstick for the nonlinear (PR+, Wolfe) CG run."""
+    from types import SimpleNamespace as NS
+
+    from analysis.theory.dispatch import predict
+
+    lam = [2.0, 50.0]
+    p = predict("cg", {}, lam)
+    kappa = lam[1] / lam[0]
+    assert p.rate == pytest.approx((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1))
+    cg = NS(method="cg", prediction=p, measurement=NS(kind="linear", rate=0.2, window=(0, 9)),
+            comparison=NS(quantity="rate", agree=True, verdict="agrees"))
+    gd = NS(method="gd", prediction=predict("gd", {"lr": 0.01}, lam),
+            measurement=NS(kind="linear", rate=0.98, window=(0, 9)),
+            comparison=NS(quantity="rate", agree=True, verdict="agrees"))
+    notes = report.cg_bound_notes([gd, cg])
+    assert notes == ["CG: the predicted ρ = (√κ − 1)/(√κ + 1) is the bound of linear CG on a "
+                     "quadratic with exact line searches (its error in the ∇²f-norm shrinks "
+                     "at least like 2ρᵏ, N&W Eq. 5.36), a yardstick for nonlinear CG, for "
+                     "which it is no theorem."]
+    assert report.cg_bound_notes([gd]) == []
+    # linear CG on a quadratic terminates: its prediction is no such bound
+    assert report.cg_bound_notes([NS(method="cg", prediction=predict(
+        "cg", {"variant": "linear"}, lam, extra={"quadratic": True}))]) == []
