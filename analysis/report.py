@@ -2932,7 +2932,10 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
 def landings_text(bm: Any) -> str:
     """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
     point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
-    relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did."""
+    relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did.  It
+    names the points they landed on and says only the causes that apply: a start that is the
+    point itself, or an iterate that equals it (from a start a whole number of steps from it
+    when the point is a kink of f)."""
     n = int(getattr(bm, "exact_landings", 0) or 0)
     if not n:
         return ""
@@ -2942,11 +2945,30 @@ def landings_text(bm: Any) -> str:
     else:
         who = f"{n} of the {total} grid starts"
     again = "it was" if n == 1 else "each was"
-    return (f"  {who} landed exactly on a critical point: an iterate equals the point in "
-            "floating point, as when the grid's coordinates are whole multiples of what a "
-            "step moves (a start a whole number of steps from a kink, or a coordinate that "
-            f"one step of η = 1/λ clears); {again} run again from a start moved by 10⁻⁶ of "
-            "the box, and is counted by where that run ended.")
+    starts, labels = getattr(bm, "landed_starts", None), getattr(bm, "landed_labels", None)
+    where, why = "a critical point", ("an iterate equals the point in floating point, as "
+                                      "when the grid's coordinates are whole multiples of "
+                                      "what a step moves")
+    if starts is not None and labels is not None and len(labels) == n:
+        pts = np.asarray(bm.points, float)[np.asarray(labels, int)]
+        on = np.all(np.asarray(starts, float) == pts, axis=1)
+        idx = list(dict.fromkeys(int(i) for i in labels))
+        where = _names([named_point(f"the {bm.kinds[i]}", fmt_point(bm.points[i]))
+                        for i in idx])
+        kinks = list(getattr(bm, "kinks", []) or [])
+        kink = any(i < len(kinks) and kinks[i] for i in np.asarray(labels, int)[~on])
+        moved = why + (" (a start a whole number of steps from a kink)" if kink else "")
+        if on.all():
+            why = ("it is that point itself" if n == 1
+                   else "each is the point it landed on")
+        elif on.any():
+            k = int(on.sum())
+            why = (f"{k} of them {'is' if k == 1 else 'are'} the point itself; for the others "
+                   + moved)
+        else:
+            why = moved
+    return (f"  {who} landed exactly on {where}: {why}; {again} run again from a start "
+            "moved by 10⁻⁶ of the box, and is counted by where that run ended.")
 
 
 def run_outcome(study: Any) -> str:

@@ -1411,11 +1411,12 @@ def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
                 critical_points=list(obj.critical_points(box=box)))
     assert bm.exact_landings == 13 and plots.single_outcome(bm) == "ended on a cycle (period 2)"
     text = report.landings_text(bm)
-    assert "All 13 grid starts landed exactly on a critical point" in text
+    assert "All 13 grid starts landed exactly on the minimum at 0" in text
     assert "moved by 10⁻⁶ of the box" in text
     # why a start lands exactly, in words a student can check (here: multiples of the step
     # 0.5·|f′| = 0.5 from the kink), not "a grid aligned with the step"
     assert "a start a whole number of steps from a kink" in text and "aligned" not in text
+    assert "landed exactly on the minimum at 0: 1 of them is the point itself" in text
     bm.exact_landings = 0
     assert report.landings_text(bm) == ""
 
@@ -1959,3 +1960,32 @@ def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table()
     # linear CG on a quadratic terminates: its prediction is no such bound
     assert report.cg_bound_notes([NS(method="cg", prediction=predict(
         "cg", {"variant": "linear"}, lam, extra={"quadratic": True}))]) == []
+
+
+def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
+    """Himmelblau p. 11: the note on a start that landed exactly on a critical point spoke
+    of a kink and of an undefined λ on a smooth f; the start was the minimum (3, 2) itself.
+    The note names the point and says only what happened: a start on the point itself, and
+    a kink only where the point is one."""
+    from analysis.sweeps import basins
+    from landscape import Objective
+
+    obj = Objective.parse("(x - 1)**2 + (y - 2)**2")
+    box = [(-2.0, 4.0), (-1.0, 5.0)]  # a 7-point grid per axis: (1, 2) is a grid start
+    bm = basins(obj, "gd", box, resolution=7, lr=0.1,
+                critical_points=list(obj.critical_points(box=box)))
+    assert bm.exact_landings == 1 and bm.kinks == [False]
+    text = report.landings_text(bm)
+    assert "1 of the 49 grid starts landed exactly on the minimum (1, 2): it is that point " \
+           "itself; it was run again" in text
+    assert "kink" not in text and "λ" not in text
+    # a smooth quadratic whose grid column x = 0 reaches (0, 0) in one step of η = 1/4
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    bm = basins(obj, "gd", box, resolution=61, lr=0.25,
+                critical_points=list(obj.critical_points(box=box)))
+    text = report.landings_text(bm)
+    assert bm.exact_landings == 61
+    assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
+           "point itself; for the others an iterate equals the point" in text
+    assert "kink" not in text and "λ" not in text
