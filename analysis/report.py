@@ -1203,21 +1203,31 @@ def _gd_sentence(A: Analysis) -> str | None:
                if "lr" in st.hyper else f"GD ({_hyper_text('gd', st.hyper)})")
     if gd.result is not None and gd.result.status != "converged":
         said = (f"{gd_with} did not converge "
-                f"({_status_phrase(gd.result)}); theory is evaluated at {which}")
+                f"({_status_phrase(gd.result)}); at {which} theory predicts")
     else:
-        said = f"{gd_with} ran to {which}"
+        said = f"{gd_with} ran to {which}, where theory predicts"
+    defined = False
     if p.rate is not None and p.kind == "linear":
-        said += (f", where theory predicts the error to shrink by ρ = {fmt_rate(p.rate)} "
+        said += (f" the error to shrink by ρ = {fmt_rate(p.rate)} "
                  "per step (theory, from the Hessian's eigenvalues there)")
+    elif p.kind == "bounded":
+        said += f" a bounded run ({BOUNDED_MEANING})"
+        defined = True
     else:
-        said += f", where theory predicts: {p.kind}"
+        said += f": {p.kind}"
     if m.rate is not None and m.kind == "linear":
         said += f"; the run measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
+    elif m.kind == "bounded" and not defined:
+        said += f"; the run measured: bounded ({BOUNDED_MEANING})"
     else:
         said += f"; the run measured: {m.kind}"
     return said + f" ({st.comparison.verdict})."
+
+
+#: what the convergence kind ``bounded`` means, said where a document first uses it
+BOUNDED_MEANING = "a cycle or band of iterates that neither converges nor diverges"
 
 
 def _runs_sentences(A: Analysis) -> list[str]:
@@ -2417,7 +2427,21 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
-    return ([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
+    return (([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
+            + cg_bound_notes(studies or []))
+
+
+def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
+    """The note beside a theory table whose CG row's prediction is the linear-CG bound
+    (:data:`analysis.theory.cg.CG_BASIS`): what that bound is and that for the nonlinear CG
+    run it is a yardstick, not a theorem; none without such a row."""
+    from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
+
+    names = list(dict.fromkeys(registry.label(st.method) for st in studies
+                               if getattr(st.prediction, "basis", "") == CG_BASIS))
+    if not names:
+        return []
+    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
 
 
 #: The full notes of a theory table: every criterion.
@@ -2938,7 +2962,10 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
 def landings_text(bm: Any) -> str:
     """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
     point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
-    relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did."""
+    relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did.  It
+    names the points they landed on and says only the causes that apply: a start that is the
+    point itself, or an iterate that equals it (from a start a whole number of steps from it
+    when the point is a kink of f)."""
     n = int(getattr(bm, "exact_landings", 0) or 0)
     if not n:
         return ""
@@ -2948,11 +2975,30 @@ def landings_text(bm: Any) -> str:
     else:
         who = f"{n} of the {total} grid starts"
     again = "it was" if n == 1 else "each was"
-    return (f"  {who} landed exactly on a critical point: an iterate equals the point in "
-            "floating point, as when the grid's coordinates are whole multiples of what a "
-            "step moves (a start a whole number of steps from a kink, or a coordinate that "
-            f"one step of η = 1/λ clears); {again} run again from a start moved by 10⁻⁶ of "
-            "the box, and is counted by where that run ended.")
+    starts, labels = getattr(bm, "landed_starts", None), getattr(bm, "landed_labels", None)
+    where, why = "a critical point", ("an iterate equals the point in floating point, as "
+                                      "when the grid's coordinates are whole multiples of "
+                                      "what a step moves")
+    if starts is not None and labels is not None and len(labels) == n:
+        pts = np.asarray(bm.points, float)[np.asarray(labels, int)]
+        on = np.all(np.asarray(starts, float) == pts, axis=1)
+        idx = list(dict.fromkeys(int(i) for i in labels))
+        where = _names([named_point(f"the {bm.kinds[i]}", fmt_point(bm.points[i]))
+                        for i in idx])
+        kinks = list(getattr(bm, "kinks", []) or [])
+        kink = any(i < len(kinks) and kinks[i] for i in np.asarray(labels, int)[~on])
+        moved = why + (" (a start a whole number of steps from a kink)" if kink else "")
+        if on.all():
+            why = ("it is that point itself" if n == 1
+                   else "each is the point it landed on")
+        elif on.any():
+            k = int(on.sum())
+            why = (f"{k} of them {'is' if k == 1 else 'are'} the point itself; for the others "
+                   + moved)
+        else:
+            why = moved
+    return (f"  {who} landed exactly on {where}: {why}; {again} run again from a start "
+            "moved by 10⁻⁶ of the box, and is counted by where that run ended.")
 
 
 def run_outcome(study: Any) -> str:
@@ -3331,10 +3377,11 @@ def limit_text(runs: Sequence[MethodRun]) -> str:
     return "; ".join(f"{k} for {_names(v)}" for k, v in by.items())
 
 
-def _names(labels: Sequence[str]) -> str:
-    """``GD``, ``GD and Adam``, ``GD, Adam and CG``."""
+def _names(labels: Sequence[str], conj: str = "and") -> str:
+    """``GD``, ``GD and Adam``, ``GD, Adam and CG`` (``GD, Adam or CG`` with ``conj``)."""
     labels = list(labels)
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return labels[0] if len(labels) == 1 else (", ".join(labels[:-1]) + f" {conj} "
+                                               + labels[-1])
 
 
 def _reference(study: Any) -> np.ndarray | None:
@@ -3391,8 +3438,9 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     """A caption sentence naming the rate studies whose drawn error curve stops before the
     end of their fit window: the curve is drawn until the error first falls below the
     rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
-    use exact errors past it (when x* is exactly representable, :func:`float_exact`, the
-    caption names it); empty when every window lies inside the drawn data (a run that
+    use the errors past it (when x* is exactly representable, :func:`float_exact`, the
+    subtraction xₖ − x* is exact and the errors carry only the iterates' own rounding; the
+    caption says so); empty when every window lies inside the drawn data (a run that
     terminated has no fit window).  Where each curve ends and where its window runs are in
     the figure's
     legend (:func:`analysis.plots.plot_rate_studies`), so the caption does not repeat them.
@@ -3417,8 +3465,9 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     why = ""
     if refs and all(float_exact(r) for r in refs.values()):
         pts = " and ".join(refs)
-        why = (f" (the errors are still exact there: x* = {pts} "
-               f"{'is' if len(refs) == 1 else 'are'} exactly representable in floating point)")
+        why = (f" (x* = {pts} {'is' if len(refs) == 1 else 'are'} exactly representable in "
+               "floating point, so the subtraction xₖ − x* adds no rounding: the errors there "
+               "carry only the rounding of the iterates themselves)")
     text = (f"{_names(cut)}: the fit window{'' if one else 's'} "
             f"run{'s' if one else ''} past the drawing's cut, where the measured ratios stay "
             f"regular{why}; the legend gives where each curve ends and its window.")
@@ -3604,7 +3653,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
-                        "band, or left x*.  " + sweep_dots(sw),
+                        "band, or left x*.  " + sweep_dots(sw) + sweep_local_text(A, sw),
                 label=SWEEP_FIGURE, half=True)
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
@@ -3736,6 +3785,45 @@ def _sweep_L_text(sw: Any) -> str:
             "nearest to x₀ (a local prediction)")
 
 
+def start_curvature(A: Any) -> float:
+    """λ_max(∇²f(x₀)), the largest curvature at the start of the runs (NaN without a start or
+    where the Hessian there is not finite)."""
+    if A.x0 is None:
+        return float("nan")
+    H = np.asarray(A.obj.hess(A.x0), float)
+    return float(np.max(np.linalg.eigvalsh(H))) if np.all(np.isfinite(H)) else float("nan")
+
+
+def sweep_local_text(A: Any, sw: Any) -> str:
+    """The η-sweep caption's clause on the steps that did not converge to x* although they lie
+    below the predicted threshold 2/L (L at x*): the prediction is local, and at x₀ the
+    largest curvature λ₀ gives the smaller 2/λ₀ (the Summary's verdict, :func:`_sweep_verdict`,
+    rests on the same values); '' when no such step was tested."""
+    thr = getattr(sw, "predicted_threshold", None)
+    if thr is None or getattr(sw, "hessian_constant", False):
+        return ""
+    lrs = np.asarray(sw.lrs, float)
+    bad = np.asarray(sw.not_convergent, bool)
+    below = bad & (lrs < thr)
+    if not below.any():
+        return ""
+    div = np.asarray(sw.diverged, bool)
+    what = ("diverged steps" if not np.any(bad & ~div)
+            else "steps that did not converge to x*")
+    text = (f"  {int(below.sum())} of the {int(bad.sum())} {what} lie below the predicted "
+            f"threshold {fmt_num(thr)}: the prediction is local, from the Hessian at x*")
+    lam0 = start_curvature(A)
+    if not lam0 > 0 or 2.0 / lam0 >= thr:
+        return text + "."
+    at0 = 2.0 / lam0
+    under = int(np.sum(below & (lrs < at0)))
+    return (text + f"; at x₀ the largest curvature is λ_max(∇²f(x₀)) = {fmt_num(lam0)}, so "
+            f"2/λ_max(∇²f(x₀)) = {fmt_num(at0)} is smaller"
+            + (f" ({under} of them lie below even that)" if under else
+               (", and every one of them lies above it" if below.sum() > 1
+                else ", and the step lies above it")) + ".")
+
+
 def _sweep_verdict(A: Any, sw: Any) -> str:
     """``consistent`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
@@ -3745,7 +3833,7 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
         return "consistent"
     obs, thr = sw.observed_threshold, sw.predicted_threshold
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
-        lam0 = float(np.max(np.linalg.eigvalsh(np.asarray(A.obj.hess(A.x0), float))))
+        lam0 = start_curvature(A)
         if lam0 > 0 and 2.0 / lam0 <= obs:
             return (f"below the local prediction, not below 2/λ_max(∇²f(x₀)) = "
                     f"{fmt_num(2.0 / lam0)}: at x₀ the largest curvature is "
@@ -3845,6 +3933,60 @@ def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: flo
 COST_DIGITS = KERNEL_DIGITS = 3
 
 
+#: why a many-starts run stopped, by status (:data:`STATUS_WORDS`), as a noun phrase of the
+#: page; the gradient tolerance gets its value (:func:`ended_by`)
+STOP_CAUSES = {"converged": "the gradient tolerance", "maxiter": "the iteration limit",
+               "line_search_failed": "a failed line search", "stalled": "a stalled iteration",
+               "steps": "its fixed number of steps", "diverged": "divergence"}
+
+
+def _gtol_value(runs: Mapping[str, Any]) -> str:
+    """The gradient tolerance of many-starts runs, each value once (``1e-06``, or
+    ``1e-06 or 1e-08`` when they differ); "" when none is known."""
+    values = dict.fromkeys(fmt_num(r.gtol) for r in runs.values()
+                           if getattr(r, "gtol", None) is not None)
+    return " or ".join(values)
+
+
+def ended_by(runs: Mapping[str, Any], reached: bool = False) -> list[str]:
+    """What stopped the starts of many-starts ``runs`` (only those at the target with
+    ``reached``), each cause once in the order of :data:`STOP_CAUSES`: ``the gradient
+    tolerance ‖∇f‖∞ ≤ 1e-06``, ``a failed line search``, ``the iteration limit``, …"""
+    seen: set[str] = set()
+    for r in runs.values():
+        st = np.asarray(r.status).astype(str)
+        if reached and r.reached is not None:
+            st = st[np.asarray(r.reached, bool)]
+        seen.update(st.tolist())
+    out = []
+    for status, noun in STOP_CAUSES.items():
+        if status in seen:
+            if status == "converged" and _gtol_value(runs):
+                noun += f" ‖∇f‖∞ ≤ {_gtol_value(runs)}"
+            out.append(noun)
+    return out + sorted(status_text(s) for s in seen - set(STOP_CAUSES))
+
+
+def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """The many-starts stopping rule, with the causes the runs met beyond the gradient
+    tolerance and the iteration limit and how many starts of which method each stopped:
+    ``A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance), at its iteration limit or when
+    its line search fails (BFGS 95/100, CG 100/100)``."""
+    tol = _gtol_value(runs)
+    parts = [f"at ‖∇f‖∞ ≤ {tol} (the gradient tolerance)" if tol
+             else "at the gradient tolerance", "at its iteration limit"]
+    verbs = {"line_search_failed": "when its line search fails",
+             "stalled": "when an iteration leaves x unchanged", "diverged": "when it diverges"}
+    shown = names or {}
+    for status, verb in verbs.items():
+        who = [f"{shown.get(lab, lab)} {int(np.sum(np.asarray(r.status).astype(str) == status))}"
+               f"/{r.n}" for lab, r in runs.items()
+               if np.any(np.asarray(r.status).astype(str) == status)]
+        if who:
+            parts.append(f"{verb} ({', '.join(who)})")
+    return "A run stops " + _names(parts, "or")
+
+
 def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
                  ) -> None:
     from analysis import plots
@@ -3861,9 +4003,9 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         fig=fig), height=280.0,
         caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
                 "reached the target within a given weighted cost, each start's cost being "
-                "that of its whole run, which stops on the gradient tolerance at or after "
-                "reaching the target: an upper bound on its cost to reach it; a curve that "
-                "ends below 1 "
+                "that of its whole run, which ends at or after its first iterate below the "
+                f"target, on {_names(ended_by(study.runs, reached=True), 'or')}: an upper bound on "
+                "its cost to reach it; a curve that ends below 1 "
                 "left some starts short of the target (not converged, diverged or at a "
                 "higher critical point)." + plots.ECDF_END_TEXT + (
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
@@ -3953,9 +4095,9 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "
         f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
-        f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  A run "
-        "stops at ‖∇f‖∞ ≤ gtol or its iteration limit, not at the first iterate below the "
-        "target, so its cost bounds the cost of first reaching it from above.")
+        f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
+        + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
+        "cost of a start that ends below it bounds the cost of first reaching it from above.")
     for k, w in costs.weights.items():
         b.ledger.add(section, "kernel costs", f"seconds per {k} call", costs.seconds[k],
                      "measured")

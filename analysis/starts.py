@@ -6,9 +6,9 @@ all run by one :func:`optimizers.minimize_batch`:
 * **Target.**  A start *reaches the target* when its final value satisfies
   ``f(x_end) ≤ f* + tol·max(1, |f*|)``, with ``f*`` the lowest known minimum (from the
   critical points of the analysis; without them the lowest final value of all runs, and the
-  study says so).  The runs stop on ‖∇f‖∞ ≤ gtol or the iteration limit, not at the first
-  iterate below the target, so the cost of a run is an upper bound of the cost of first
-  reaching the target.
+  study says so).  The runs stop on ‖∇f‖∞ ≤ gtol, the iteration limit, a failed line search
+  or divergence, not at the first iterate below the target, so the cost of a run that ends
+  below it is an upper bound of the cost of first reaching the target.
 * **Cost.**  Evaluations weighted by the measured cost of the compiled kernels, in units of
   one evaluation of f::
 
@@ -460,6 +460,8 @@ class StartsRun:
     reached: NDArray[np.bool_] | None = None
     outcome: NDArray[np.object_] | None = None
     cluster: NDArray[np.int64] | None = None
+    #: the gradient tolerance the runs stopped on (‖∇f‖∞ ≤ gtol); None when not known
+    gtol: float | None = None
 
     @property
     def n(self) -> int:
@@ -603,7 +605,14 @@ def from_batch(label: str, batch: Any) -> StartsRun:
                      status=np.asarray(batch.status).astype(str).astype(object),
                      nit=np.asarray(batch.nit), nfev=np.asarray(batch.nfev),
                      njev=np.asarray(batch.njev), nhev=np.asarray(batch.nhev),
-                     seconds=float(batch.time))
+                     seconds=float(batch.time), gtol=_gtol(batch))
+
+
+def _gtol(batch: Any) -> float | None:
+    """The gradient tolerance of a batch (its ``gtol`` criterion), None without a start."""
+    if not len(batch):
+        return None
+    return next((float(c.threshold) for c in batch.criteria_of(0) if c.name == "gtol"), None)
 
 
 @contextmanager

@@ -637,6 +637,11 @@ class BasinMap:
     inside: list[bool] = field(default_factory=list)
     cycles: dict[int, int] = field(default_factory=dict)
     exact_landings: int = 0
+    #: the grid starts that landed exactly and the index into ``points`` of where each landed
+    landed_starts: np.ndarray | None = None
+    landed_labels: np.ndarray | None = None
+    #: whether each of ``points`` is a kink of f (not differentiable there)
+    kinks: list[bool] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({
@@ -651,15 +656,18 @@ class BasinMap:
         })
 
 
-def _basin_points(obj: Any, critical_points: Any, box: Any) -> tuple[np.ndarray, list[str]]:
-    """Coordinates and kinds of the critical points (arrays are classified by their Hessian:
-    nondegenerate by the signs of its eigenvalues, degenerate as ``unknown``)."""
+def _basin_points(obj: Any, critical_points: Any, box: Any
+                  ) -> tuple[np.ndarray, list[str], list[bool]]:
+    """Coordinates, kinds and kink flags (f not differentiable there) of the critical points
+    (arrays are classified by their Hessian: nondegenerate by the signs of its eigenvalues,
+    degenerate as ``unknown``; their kink flags are False)."""
     cps = critical_points_of(obj, box) if critical_points is None else critical_points
     if len(cps) and hasattr(cps[0], "point"):
         return (np.array([cp.point for cp in cps], dtype=float).reshape(-1, obj.n),
-                [str(cp.kind) for cp in cps])
+                [str(cp.kind) for cp in cps],
+                [not getattr(cp, "differentiable", True) for cp in cps])
     pts = np.asarray(cps, dtype=float).reshape(-1, obj.n)
-    return pts, [_kind_at(obj, p) for p in pts]
+    return pts, [_kind_at(obj, p) for p in pts], [False] * len(pts)
 
 
 def basin_tolerance(box: np.ndarray, points: np.ndarray) -> float:
@@ -805,7 +813,7 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         raise InputError("resolution must be at least 2")
     _, eff = resolve(method, hyper)
     B = obj.box(box)
-    points, kinds = _basin_points(obj, critical_points, B)
+    points, kinds, kinks = _basin_points(obj, critical_points, B)
     xs, ys, X0, base, shape = _grid(obj, B, int(resolution), tuple(axes), slice_at, points,
                                     kinds)
     starts = None if progress is None else (
@@ -820,8 +828,10 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
     if len(extra):
         points = np.vstack([points.reshape(-1, obj.n), extra])
         kinds = [*kinds, *extra_kinds]
+        kinks = [*kinks, *([False] * len(extra))]
         labels = match_labels(batch.x, ok, points, tol)
     landed = exact_landings(batch.x, labels, points)
+    landed_starts, landed_labels = X0[landed].copy(), labels[landed].copy()
     if np.any(landed):  # rerun them from a start moved off the grid by a relative 1e-6
         nudge = 1e-6 * (B[:, 1] - B[:, 0]) * np.random.default_rng(seed).choice(
             [-1.0, 1.0], size=obj.n)
@@ -850,7 +860,8 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         tolerance=tol, box=B, axes=(0,) if obj.n == 1 else tuple(int(a) for a in axes),
         slice_at=base, status_counts={str(s): int(c) for s, c in zip(st, st_cnt, strict=True)},
         time=time.perf_counter() - t0, inside=inside, cycles=cycles,
-        exact_landings=int(np.sum(landed)),
+        exact_landings=int(np.sum(landed)), landed_starts=landed_starts,
+        landed_labels=landed_labels, kinks=kinks,
     )
 
 

@@ -397,7 +397,12 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     assert "GD with step size (learning rate) η = " in text
     assert "ran to x = (0, 0)" not in text and "ran to x* = (0, 0)" not in text
     assert "did not converge" in text
-    assert "theory is evaluated at x* = (0, 0), where" in text  # not "x = (0, 0) (x*)"
+    # not "x = (0, 0) (x*)"; "bounded" defined where the document first uses it (kink p. 2),
+    # not pages later in a table note, and theory named once, not "theory … where theory"
+    assert ("at x* = (0, 0) theory predicts a bounded run (" + report.BOUNDED_MEANING
+            + "); the run measured: bounded") in text
+    assert "theory is evaluated" not in text
+    assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
 
 def test_short_hessian_lists_are_shown_whole(four_reports):
@@ -1406,11 +1411,12 @@ def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
                 critical_points=list(obj.critical_points(box=box)))
     assert bm.exact_landings == 13 and plots.single_outcome(bm) == "ended on a cycle (period 2)"
     text = report.landings_text(bm)
-    assert "All 13 grid starts landed exactly on a critical point" in text
+    assert "All 13 grid starts landed exactly on the minimum at 0" in text
     assert "moved by 10⁻⁶ of the box" in text
     # why a start lands exactly, in words a student can check (here: multiples of the step
     # 0.5·|f′| = 0.5 from the kink), not "a grid aligned with the step"
     assert "a start a whole number of steps from a kink" in text and "aligned" not in text
+    assert "landed exactly on the minimum at 0: 1 of them is the point itself" in text
     bm.exact_landings = 0
     assert report.landings_text(bm) == ""
 
@@ -1877,3 +1883,109 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = " in text
     assert f"Adam in {nit} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
+
+
+def _stopping_starts_study(statuses, reached, gtol=1e-6):
+    """A one-method (BFGS) many-starts study whose starts ended with ``statuses``, those in
+    ``reached`` below the target."""
+    from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
+
+    n = len(statuses)
+    reached = np.asarray(reached, bool)
+    run = StartsRun(label="bfgs", method="bfgs", hyper={}, x=np.zeros((n, 1)),
+                    fun=np.where(reached, 0.0, 1.0), status=np.array(statuses, dtype=object),
+                    nit=np.ones(n, int), nfev=np.arange(1, n + 1), njev=np.arange(1, n + 1),
+                    nhev=np.zeros(n, int), seconds=1e-3, cost=np.arange(1.0, n + 1),
+                    reached=reached, outcome=np.array([""] * n, dtype=object),
+                    cluster=np.zeros(n, int), gtol=gtol)
+    return StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
+                       runs={"bfgs": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                       tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
+                       f_star=0.0)
+
+
+def test_the_many_starts_stopping_rule_names_a_failed_line_search():
+    """Kink p. 6–7: "A run stops at ‖∇f‖∞ ≤ gtol or its iteration limit" while every BFGS start
+    stopped on a failed line search, and the ECDF caption said each run "stops on the gradient
+    tolerance" — also of the starts at the target that stopped otherwise."""
+    statuses = ["line_search_failed"] * 3 + ["converged", "maxiter"]
+    study = _stopping_starts_study(statuses, [True, True, False, True, False], gtol=1e-7)
+    b = report.Builder("t")
+    report.starts_body(b, "many starts", study, f_star_how="known",
+                       names={"bfgs": "BFGS"})
+    text = squash(" ".join(str(getattr(blk, "text", "")) for blk in b.doc.blocks))
+    assert ("A run stops at ‖∇f‖∞ ≤ 1e-07 (the gradient tolerance), at its iteration limit "
+            "or when its line search fails (BFGS 3/5)") in text, text
+    assert "gtol" not in text
+    (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
+    cap = squash(fig.caption)
+    # the starts at the target ended on a failed line search (2) and the gradient tolerance (1)
+    assert ("its whole run, which ends at or after its first iterate below the target, on the "
+            "gradient tolerance ‖∇f‖∞ ≤ 1e-07 or a failed line search: an upper bound") in cap
+    assert "stops on the gradient tolerance" not in cap
+
+
+def test_the_stopping_rule_lists_only_the_causes_met():
+    """Runs that all met the gradient tolerance: the rule names it and the iteration limit
+    only, and the ECDF caption only the gradient tolerance."""
+    study = _stopping_starts_study(["converged"] * 4, [True] * 4)
+    assert report.stop_rule_text(study.runs) == (
+        "A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance) or at its iteration limit")
+    assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 1e-06"]
+
+
+def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table():
+    """Himmelblau p. 5: CG's predicted ≤ 0.31433ᵗ, (√κ − 1)/(√κ + 1), was marked theory with
+    nothing saying it is the bound of linear CG on a quadratic with exact line searches, used
+    as a yardstick for the nonlinear (PR+, Wolfe) CG run."""
+    from types import SimpleNamespace as NS
+
+    from analysis.theory.dispatch import predict
+
+    lam = [2.0, 50.0]
+    p = predict("cg", {}, lam)
+    kappa = lam[1] / lam[0]
+    assert p.rate == pytest.approx((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1))
+    cg = NS(method="cg", prediction=p, measurement=NS(kind="linear", rate=0.2, window=(0, 9)),
+            comparison=NS(quantity="rate", agree=True, verdict="agrees"))
+    gd = NS(method="gd", prediction=predict("gd", {"lr": 0.01}, lam),
+            measurement=NS(kind="linear", rate=0.98, window=(0, 9)),
+            comparison=NS(quantity="rate", agree=True, verdict="agrees"))
+    notes = report.cg_bound_notes([gd, cg])
+    assert notes == ["CG: the predicted ρ = (√κ − 1)/(√κ + 1) is the bound of linear CG on a "
+                     "quadratic with exact line searches (its error in the ∇²f-norm shrinks "
+                     "at least like 2ρᵏ, N&W Eq. 5.36), a yardstick for nonlinear CG, for "
+                     "which it is no theorem."]
+    assert report.cg_bound_notes([gd]) == []
+    # linear CG on a quadratic terminates: its prediction is no such bound
+    assert report.cg_bound_notes([NS(method="cg", prediction=predict(
+        "cg", {"variant": "linear"}, lam, extra={"quadratic": True}))]) == []
+
+
+def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
+    """Himmelblau p. 11: the note on a start that landed exactly on a critical point spoke
+    of a kink and of an undefined λ on a smooth f; the start was the minimum (3, 2) itself.
+    The note names the point and says only what happened: a start on the point itself, and
+    a kink only where the point is one."""
+    from analysis.sweeps import basins
+    from landscape import Objective
+
+    obj = Objective.parse("(x - 1)**2 + (y - 2)**2")
+    box = [(-2.0, 4.0), (-1.0, 5.0)]  # a 7-point grid per axis: (1, 2) is a grid start
+    bm = basins(obj, "gd", box, resolution=7, lr=0.1,
+                critical_points=list(obj.critical_points(box=box)))
+    assert bm.exact_landings == 1 and bm.kinks == [False]
+    text = report.landings_text(bm)
+    assert "1 of the 49 grid starts landed exactly on the minimum (1, 2): it is that point " \
+           "itself; it was run again" in text
+    assert "kink" not in text and "λ" not in text
+    # a smooth quadratic whose grid column x = 0 reaches (0, 0) in one step of η = 1/4
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    bm = basins(obj, "gd", box, resolution=61, lr=0.25,
+                critical_points=list(obj.critical_points(box=box)))
+    text = report.landings_text(bm)
+    assert bm.exact_landings == 61
+    assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
+           "point itself; for the others an iterate equals the point" in text
+    assert "kink" not in text and "λ" not in text

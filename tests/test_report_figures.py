@@ -611,6 +611,11 @@ def test_window_cut_caption_names_the_actual_minimizer():
 
     text = report.window_cut_text({"nesterov": study(np.ones(5))}, rule=False)
     assert "x* = 0" not in text and "x* = (1, 1, 1, 1, 1) is exactly representable" in text
+    # Rosenbrock p. 11: the subtraction is exact, the iterates are not: the errors are not
+    # "still exact" there
+    assert "still exact" not in text
+    assert ("so the subtraction xₖ − x* adds no rounding: the errors there carry only the "
+            "rounding of the iterates themselves") in text
     root2 = report.window_cut_text({"nesterov": study(np.full(2, np.sqrt(2.0)))}, rule=False)
     assert "past the drawing's cut" in root2 and "representable" not in root2
     assert report.float_exact([0.0, -2.5, 1.0]) and not report.float_exact([np.sqrt(2.0)])
@@ -1002,3 +1007,32 @@ def test_report_figures_name_the_methods_by_their_labels(monkeypatch, tmp_path):
     # the small-gradient note names its numerical methods as the pages do, not as SciPy does
     text = " ".join(str(getattr(b, "text", "")) for b in doc.blocks)
     assert f"extremes refined by {report.SOLVER_NAMES['SLSQP']} on" in text
+
+
+def test_sweep_caption_says_why_steps_below_the_threshold_diverged():
+    """Rosenbrock p. 13: 10 of the 13 diverged steps lay below the predicted 2/L = 0.001213
+    (L at x*) and the caption did not say why; the Summary did: at x₀ the largest curvature
+    gives a far smaller 2/λ₀.  The caption says it from the same values."""
+    lrs = np.geomspace(1e-5, 1e-2, 10)
+    thr = 2.0 / 1649.0
+    diverged = lrs > 1e-4
+    H0 = np.diag([29111.0, 3.0])  # λ_max(∇²f(x₀)) = 29111: 2/λ₀ = 6.87e-05
+    A = NS(x0=np.zeros(2), obj=NS(hess=lambda x: H0))
+    sw = NS(predicted_threshold=thr, lrs=lrs, not_convergent=diverged, diverged=diverged,
+            hessian_constant=False)
+    below = int(np.sum(diverged & (lrs < thr)))
+    assert 0 < below < int(diverged.sum())
+    text = report.sweep_local_text(A, sw)
+    assert (f"{below} of the {int(diverged.sum())} diverged steps lie below the predicted "
+            f"threshold {report.fmt_num(thr)}: the prediction is local") in text
+    assert (f"λ_max(∇²f(x₀)) = {report.fmt_num(29111.0)}, so 2/λ_max(∇²f(x₀)) = "
+            f"{report.fmt_num(2.0 / 29111.0)} is smaller, and every one of them lies above it"
+            ) in text
+    # the Summary's verdict rests on the same curvature at x₀
+    sw.observed_threshold, sw.brackets_prediction = lrs[diverged][0], lambda: False
+    assert f"2/λ_max(∇²f(x₀)) = {report.fmt_num(2.0 / 29111.0)}" in report._sweep_verdict(A, sw)
+    # nothing to explain: every failing step lies above the threshold, or f is quadratic
+    sw.not_convergent = sw.diverged = lrs > thr
+    assert report.sweep_local_text(A, sw) == ""
+    sw.not_convergent, sw.hessian_constant = diverged, True
+    assert report.sweep_local_text(A, sw) == ""

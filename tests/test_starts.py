@@ -405,3 +405,10 @@ def test_batch_time_grows_with_the_work_not_the_machine():
     assert np.max(newton.nit) <= 2 and np.median(adam.nit) > 100
     # the work differs by a factor of about 20 (0.09 ms against 1.8 ms measured); a margin of 4
     assert 4 * newton.seconds < adam.seconds
+
+
+def test_a_starts_run_keeps_the_gradient_tolerance_it_stopped_on():
+    """The many-starts pages state the gradient tolerance by its value, read from the batch."""
+    obj = Objective.parse("x**2 + y**2")
+    batch = minimize_batch(obj, np.array([[1.0, 2.0], [-1.0, 0.5]]), "gd", lr=0.1, gtol=3e-7)
+    assert from_batch("gd", batch).gtol == 3e-7

@@ -44,6 +44,15 @@ def cg_termination_steps(eigenvalues: ArrayLike, tol: float = 1e-8) -> int:
     return int(1 + np.count_nonzero(np.diff(lam) > gap))
 
 
+#: the formula of the CG rate bound, the ``basis`` of its prediction
+CG_BASIS = "(sqrt(kappa)-1)/(sqrt(kappa)+1)"
+
+#: what the CG rate bound is, for the documents that print it beside a nonlinear CG run
+CG_BOUND_TEXT = ("the bound of linear CG on a quadratic with exact line searches (its error in "
+                 "the ∇²f-norm shrinks at least like 2ρᵏ, N&W Eq. 5.36), a yardstick for "
+                 "nonlinear CG, for which it is no theorem")
+
+
 # ---- CG, BFGS, L-BFGS -----------------------------------------------------------------------
 
 
@@ -81,7 +90,7 @@ def _predict_cg(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) -> P
                      "every n steps CG is n-step quadratic (N&W §5.2), so faster is consistent")
     # the bound is an envelope 2ρᵏ‖e₀‖_A (R-linear), not a per-step e_(k+1) ≤ C e_k: no
     # q-order is predicted, as for L-BFGS's R-linear bound
-    return Prediction("linear", rate, None, "(sqrt(kappa)-1)/(sqrt(kappa)+1)", False, notes,
+    return Prediction("linear", rate, None, CG_BASIS, False, notes,
                       True, **common)
 
 
