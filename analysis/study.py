@@ -277,17 +277,17 @@ def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None
 
 def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
     """How a step-size sweep (:func:`analysis.sweeps.lr_sweep`) was run, from its own grid:
-    ``31 values of η from 0.01 to 1.5, evenly spaced on a log scale, 50 steps each from
-    x₀ = 10`` (a start of several coordinates as a point: ``from (−5, −2)``)."""
+    ``31 log-spaced η in [0.01, 1.5], 50 steps each from x₀ = 10`` (``evenly spaced`` for a
+    linear grid; a start of several coordinates as a point: ``from (−5, −2)``)."""
     lrs = np.asarray(sweep.lrs, float)
     spacing = ""
     if lrs.size > 2 and np.all(lrs > 0) and np.allclose(np.diff(np.log(lrs)),
                                                          math.log(lrs[1] / lrs[0])):
-        spacing = ", evenly spaced on a log scale"
+        spacing = "log-spaced "
     elif lrs.size > 2 and np.allclose(np.diff(lrs), lrs[1] - lrs[0]):
-        spacing = ", evenly spaced"
+        spacing = "evenly spaced "
     start = fmt_point(x0)
-    return (f"{lrs.size} values of η from {fmt_num(lrs[0])} to {fmt_num(lrs[-1])}{spacing}, "
+    return (f"{lrs.size} {spacing}η in [{fmt_num(lrs[0])}, {fmt_num(lrs[-1])}], "
             f"{sweep.steps} steps each from {start if start.startswith('(') else 'x₀ = ' + start}")
 
 
@@ -566,10 +566,11 @@ def section_quadratic(S: Study) -> None:
         "GD divergence threshold (η)",
         f"η < 2/L = {S.value('threshold', 'predicted', sweep.predicted_threshold, 'theory')}",
         f"stable at η = {S.value('threshold', 'last stable η', lo, 'measured')}, diverges at "
-        f"η = {S.value('threshold', 'first diverging η', hi, 'measured')} "
-        f"({sweep_grid_text(sweep, [10.0])})",
-        sweep.brackets_prediction(), "the predicted threshold lies in the observed bracket"
-        if sweep.brackets_prediction() else "the observed bracket misses the prediction",
+        f"η = {S.value('threshold', 'first diverging η', hi, 'measured')}",
+        sweep.brackets_prediction(), ("the predicted threshold lies in the observed bracket"
+                                      if sweep.brackets_prediction() else
+                                      "the observed bracket misses the prediction")
+        + f"; the sweep: {sweep_grid_text(sweep, [10.0])}",
         test=bracket_decided(lo, sweep.predicted_threshold, hi, sweep.brackets_prediction()))
     S.theory_table()
     S.checks_table(since)

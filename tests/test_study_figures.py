@@ -1204,8 +1204,8 @@ def test_the_divergence_sweep_is_stated_and_its_values_marked(conditioning):
     lrs = np.geomspace(0.05, 1.0, n)
     lo = max(v for v in lrs if v < 0.5)
     hi = min(v for v in lrs if v > 0.5)
-    assert (f"stable at η = {fmt_num(lo)}ᵐ, diverges at η = {fmt_num(hi)}ᵐ ({n} values of η "
-            "from 0.05 to 1, evenly spaced on a log scale, 100 steps each from "
+    assert (f"stable at η = {fmt_num(lo)}ᵐ, diverges at η = {fmt_num(hi)}ᵐ ({n} log-spaced η "
+            "in [0.05, 1], 100 steps each from "
             f"({fmt_num(-5.0)}, {fmt_num(-2.0)}))"
             ) == row.measured, row.measured
 
@@ -1292,10 +1292,9 @@ def test_the_x2_threshold_row_marks_its_values_and_states_its_grid():
     (row,) = [c for c in s.checks if c.what == "GD divergence threshold (η)"]
     grid = np.geomspace(0.01, 1.5, 16)  # the quick grid; GD on x² (L = 2) converges iff η < 1
     lo, hi = grid[grid < 1].max(), grid[grid > 1].min()
-    words = (f"{grid.size} values of η from 0.01 to 1.5, evenly spaced on a log scale, 50 steps "
-             "each from x₀ = 10")
-    assert row.measured == (f"stable at η = {fmt_num(lo)}ᵐ, diverges at η = {fmt_num(hi)}ᵐ "
-                            f"({words})"), row.measured
+    words = f"{grid.size} log-spaced η in [0.01, 1.5], 50 steps each from x₀ = 10"
+    assert row.measured == f"stable at η = {fmt_num(lo)}ᵐ, diverges at η = {fmt_num(hi)}ᵐ"
+    assert row.reason.endswith(f"; the sweep: {words}"), row.reason
     (fig,) = [b for b in s.doc.figures() if b.label == "x² sweep"]
     assert fig.caption.startswith(f"Final error against η ({words}; log–log"), fig.caption
 
@@ -1303,10 +1302,9 @@ def test_the_x2_threshold_row_marks_its_values_and_states_its_grid():
 def test_sweep_grid_text_reads_the_grid_it_is_given():
     lrs = np.geomspace(0.05, 1.0, 25)
     assert study.sweep_grid_text(NS(lrs=lrs, steps=100), [-5.0, -2.0]) == (
-        "25 values of η from 0.05 to 1, evenly spaced on a log scale, 100 steps each from "
-        "(-5, -2)")
+        "25 log-spaced η in [0.05, 1], 100 steps each from (-5, -2)")
     assert study.sweep_grid_text(NS(lrs=np.linspace(0.1, 0.5, 5), steps=20), [3.0]) == (
-        "5 values of η from 0.1 to 0.5, evenly spaced, 20 steps each from x₀ = 3")
+        "5 evenly spaced η in [0.1, 0.5], 20 steps each from x₀ = 3")
 
 
 def test_summary_rows_state_the_start_their_formula_uses():
