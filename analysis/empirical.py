@@ -481,6 +481,12 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     return None
 
 
+def log_envelope(err: ArrayLike) -> NDArray[np.float64]:
+    """``c_k = -ln min_{j<=k} e_j``: the error's running minimum on a log scale (stalls and
+    rebounds removed), on which rules C and D read their decays."""
+    return -np.log(np.minimum.accumulate(np.asarray(err, dtype=float)))
+
+
 def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9
                         ) -> tuple[int, int, tuple[float, float, float]] | None:
     """``(start, t, (r1, r2, r3))`` of an accelerating last half (rule D), or None: the
@@ -498,7 +504,7 @@ def accelerating_thirds(err: ArrayLike, *, min_steps: int = 9
     e = np.asarray(err, dtype=float)
     if np.any(e <= 0):
         return None
-    c = -np.log(np.minimum.accumulate(e))
+    c = log_envelope(e)
     steps = (e.size - 1) // 2
     t = steps // 3
     if steps < min_steps or t < 3:
@@ -525,7 +531,7 @@ def envelope_jump(err: ArrayLike) -> tuple[int, int] | None:
     e = np.asarray(err, dtype=float)
     if e.size < 5 or np.any(e <= 0):
         return None
-    c = -np.log(np.minimum.accumulate(e))
+    c = log_envelope(e)
     b = e.size - 1
     found, length = -1, 0
     for h in (1, 2, 3):
@@ -548,7 +554,7 @@ def envelope_jump(err: ArrayLike) -> tuple[int, int] | None:
 def _jump_note(e: NDArray[np.float64], j: int, h: int) -> str:
     """What rule C saw, with its numbers: the jump of the error envelope over ``h`` steps from
     iteration ``j``, the mean ratio per step of the steps before it, and after it."""
-    c = -np.log(np.minimum.accumulate(e))
+    c = log_envelope(e)
     w, b = max(3, 2 * h), e.size - 1
     fell = math.exp(-(c[j + h] - c[j]))
     before = math.exp(-(c[j] - c[j - w]) / w)

@@ -2671,7 +2671,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
-    two = two_step_ratios(study, e)
+    two = two_step_ratios(study, e, ratio)
     body = []
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
@@ -2765,17 +2765,14 @@ TWO_STEP_NOTE = ("e_(k+2)/e_k: the ratio over two steps, shown for a run whose m
                  "— where e_(k+2) lies past the last error above the floor.")
 
 
-def two_step_ratios(study: Any, e: np.ndarray) -> dict[int, float] | None:
+def two_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
+                    ) -> dict[int, float] | None:
     """The two-step ratios e_(k+2)/e_k of a run whose measured kind rests on them
-    (``measurement.ratio_step == 2``), by k, for the errors above the rounding floor that the
-    per-step ratios use (:func:`analysis.plots.error_ratios`); None for any other run."""
-    from analysis import plots
-
+    (``measurement.ratio_step == 2``), by k, for the steps k and k + 1 both among ``steps``
+    (the per-step ratios of the table, clear of the rounding floor); None for any other run."""
     if getattr(study.measurement, "ratio_step", None) != 2:
         return None
-    ks, r1 = plots.error_ratios(e)
-    step = dict(zip((int(k) for k in ks), r1, strict=True))
-    return {k: float(e[k + 2] / e[k]) for k in step if k + 1 in step}
+    return {k: float(e[k + 2] / e[k]) for k in steps if k + 1 in steps}
 
 
 def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
