@@ -881,7 +881,7 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     s = built(study.section_cubic)
     (row,) = [c for c in s.checks if c.what.endswith(": convergence")]
     (st,) = s.studies.values()
-    assert row.theory == "sublinear (bound), ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk)
+    assert row.theory == "sublinear, ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk): an asymptote, not a bound
     assert row.measured == f"sublinear, ∝ k^−{fmt_num(st.measurement.exponent, 4)}ᶠ"
     assert row.decided.startswith("Δexponent/exponent")
     assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (
