@@ -721,11 +721,12 @@ def legend_key(handle: Any, drawn: set[str] | None) -> Any:
 
 
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
-                    ncols: int | None = None) -> Any:
+                    ncols: int | None = None, title: str | None = None) -> Any:
     """A legend below the axes of ``fig`` (outside the data area, inside the figure).
 
     The number of columns is the largest (≤ ``ncols``, ≤ 4) whose measured width fits the
-    (sub)figure; a label too long for a single column is wrapped."""
+    (sub)figure; a label too long for a single column is wrapped.  ``title``: a line above
+    the entries for what no single symbol shows (wrapped to the width likewise)."""
     if labels is None:
         labels = [h.get_label() for h in handles]
     drawn = drawn_marker_shapes(fig)
@@ -744,7 +745,9 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
     widths = [text_width_pt(s, size) for s in labels]
     fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
     return fig.legend(handles, labels, loc="outside lower center", ncols=fit,
-                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
+                      title=None if title is None else _fit_label(title, available, size),
+                      title_fontsize=size)
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
