@@ -13,9 +13,10 @@ Agreement rules (``rtol`` default 0.01):
   then records those two distances as ``rel_diff``/``speed_diff`` and the band as
   ``rate_band``, with a ``note``.
 * **bounds** (``exact=False``: CG, line-search GD, L-BFGS, BFGS, random coordinate descent,
-  degenerate minimizers): the measurement agrees when it is at least as fast — a faster kind
-  (order ``diverges < sublinear < linear < superlinear < quadratic < finite``) or the same kind
-  with ``r_m <= r_p (1 + rtol)``.
+  first-order methods at a degenerate point with several zero eigenvalues or no leading
+  order; with one, of order p, the exponent 1/(p − 2) is exact): the measurement agrees
+  when it is at least as fast — a faster kind (order ``diverges < sublinear < linear <
+  superlinear < quadratic < finite``) or the same kind with ``r_m <= r_p (1 + rtol)``.
 * **finite** (Newton's unit step on a quadratic: 1 step; linear CG: at most the number of
   distinct eigenvalues): the run reached x* (measured kind ``finite``, or the error at the
   rounding floor) by iteration ``finite_steps + 1``.

@@ -721,11 +721,12 @@ def legend_key(handle: Any, drawn: set[str] | None) -> Any:
 
 
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
-                    ncols: int | None = None) -> Any:
+                    ncols: int | None = None, title: str | None = None) -> Any:
     """A legend below the axes of ``fig`` (outside the data area, inside the figure).
 
     The number of columns is the largest (≤ ``ncols``, ≤ 4) whose measured width fits the
-    (sub)figure; a label too long for a single column is wrapped."""
+    (sub)figure; a label too long for a single column is wrapped.  ``title``: a line above
+    the entries for what no single symbol shows (wrapped to the width likewise)."""
     if labels is None:
         labels = [h.get_label() for h in handles]
     drawn = drawn_marker_shapes(fig)
@@ -744,7 +745,9 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
     widths = [text_width_pt(s, size) for s in labels]
     fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
     return fig.legend(handles, labels, loc="outside lower center", ncols=fit,
-                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
+                      title=None if title is None else _fit_label(title, available, size),
+                      title_fontsize=size)
 
 
 def _wrap_title(title: str, fig: FigureLike, size: float = 10.0) -> str:
@@ -835,15 +838,42 @@ def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     if not numbered or (len(numbered) == steps + 1 and drawn == steps + 1):
         return text
     idx = sorted(numbered)
+    return f"{text}; iterate{'s' if len(idx) > 1 else ''} {index_ranges(idx)} numbered"
+
+
+def index_ranges(indices: Sequence[int]) -> str:
+    """Iterate indices as text, consecutive ones joined: ``0–2, 7`` (a range for three or
+    more, ``3, 4`` for two)."""
     groups: list[list[int]] = []
-    for j in idx:  # consecutive indices: 0–4 for three or more
+    for j in sorted(indices):
         if groups and j == groups[-1][-1] + 1:
             groups[-1].append(j)
         else:
             groups.append([j])
-    which = ", ".join(f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(map(str, g))
-                      for g in groups)
-    return f"{text}; iterate{'s' if len(idx) > 1 else ''} {which} numbered"
+    return ", ".join(f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(map(str, g))
+                     for g in groups)
+
+
+#: Successive iterates closer than this fraction of both axis ranges coincide on the page
+#: (less than a marker's width apart) and share one number, ``3–6``.
+COINCIDE = 0.01
+
+
+def coinciding_groups(xs: NDArray, ys: NDArray, nums: Sequence[int], sx: float, sy: float
+                      ) -> list[list[int]]:
+    """The numbered iterates ``nums`` in groups of successive indices that lie on one spot
+    of the page: within :data:`COINCIDE` of the axis ranges ``sx``, ``sy`` of the group's
+    first iterate (a run settled at its limit: one number ``3–6`` rather than four piled
+    up, or pushed far off their point)."""
+    groups: list[list[int]] = []
+    for j in nums:
+        if groups and j == groups[-1][-1] + 1:
+            i = groups[-1][0]
+            if (abs(xs[j] - xs[i]) <= COINCIDE * sx and abs(ys[j] - ys[i]) <= COINCIDE * sy):
+                groups[-1].append(j)
+                continue
+        groups.append([j])
+    return groups
 
 
 def widest_numbered_text(steps: int, drawn: int) -> str:
@@ -999,19 +1029,19 @@ LABEL_REACH = 22.0
 
 def nearest_is_own(ext: Any, own: ArrayLike,
                    discs: tuple[NDArray[np.float64], NDArray[np.float64]],
-                   reach: float = LABEL_REACH) -> bool:
+                   reach: float = LABEL_REACH, same: float = 1.0) -> bool:
     """Whether a label box ``ext`` reads as the label of the point ``own`` (display px):
     within ``reach`` px of it, and no other marker (:func:`marker_discs`, centre farther
-    than 1 px from ``own``) nearer to the box, edge to edge, than the largest marker drawn
-    at ``own`` (a large start circle beside a small iterate draws the eye: its edge
-    counts, not its centre)."""
+    than ``same`` px from ``own``: 1 px, or the spread of the iterates one number names)
+    nearer to the box, edge to edge, than the largest marker drawn at ``own`` (a large
+    start circle beside a small iterate draws the eye: its edge counts, not its centre)."""
     own = np.asarray(own, dtype=float).ravel()
     d_own = float(box_distance(ext, own[None, :])[0])
     if d_own > reach:
         return False
     c, r = discs
     c, r = np.asarray(c, dtype=float).reshape(-1, 2), np.asarray(r, dtype=float).ravel()
-    here = np.hypot(*(c - own).T) <= 1.0
+    here = np.hypot(*(c - own).T) <= same
     gap = d_own - float(r[here].max(initial=0.0))
     return not (~here).any() or bool(np.all(box_distance(ext, c[~here]) - r[~here] >= gap))
 
@@ -1051,24 +1081,48 @@ class IterateLabels(mpl.artist.Artist):
     of the axes (:func:`data_marks`, :func:`covers`), and nearer its own point than any
     other marker, edge to edge, and within :data:`LABEL_REACH` (:func:`nearest_is_own`); a
     number with no such place
-    is hidden, and the legend entry of its run then names only the numbers shown."""
+    is hidden, and the legend entry of its run then names only the numbers shown.  The
+    iterates of one spot (:func:`coinciding_groups`) share one number, ``3–6``, all their
+    markers its own; with no place for it, the first of them is numbered alone."""
 
     zorder = 3.9  # drawn before the numbers (zorder 4), after the markers
 
     def __init__(self, numbering: dict[str, dict[str, Any]]):
         super().__init__()
         self.set_in_layout(False)
-        self.items: list[tuple[str, int, Any, tuple[float, float]]] = []
+        self.items: list[tuple[str, list[int], Any, tuple[float, float], NDArray]] = []
         self.numbering = numbering
 
-    def add(self, label: str, j: int, ann: Any, direction: tuple[float, float]) -> None:
-        self.items.append((label, j, ann, direction))
+    def add(self, label: str, js: Sequence[int], ann: Any, direction: tuple[float, float],
+            spot: ArrayLike | None = None) -> None:
+        """The number ``ann`` of the iterates ``js`` (one, or several on one spot: ``spot``
+        their points in data coordinates, whose markers all count as its own)."""
+        pts = np.asarray(ann.xy if spot is None else spot, dtype=float).reshape(-1, 2)
+        self.items.append((label, list(js), ann, direction, pts))
 
     @staticmethod
     def _offset(ann: Any, u: float, v: float, r: float) -> None:
         ann.xyann = (r * u, r * v)
         ann.set_ha("left" if u > 0.3 else "right" if u < -0.3 else "center")
         ann.set_va("bottom" if v > 0.3 else "top" if v < -0.3 else "center")
+
+    def _place(self, ann: Any, direction: tuple[float, float], radii: Sequence[float],
+               box: Any, placed: list[Any], marks: Any, own: NDArray, discs: Any,
+               same: float, renderer: Any) -> bool:
+        """Move ``ann`` to the first offset that satisfies the rules of the class; whether
+        one did."""
+        u0, v0 = direction
+        for r in radii:
+            for turn in _LABEL_TURNS:
+                c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
+                self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
+                ext = ann.get_window_extent(renderer)
+                if (_inside(ext, box, -0.5)
+                        and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
+                        and not covers(ext, marks)
+                        and nearest_is_own(ext, own, discs, same=same)):
+                    return True
+        return False
 
     def draw(self, renderer: Any) -> None:
         ax = self.axes
@@ -1078,28 +1132,23 @@ class IterateLabels(mpl.artist.Artist):
         px = renderer.points_to_pixels(1.0)
         placed: list[Any] = []
         shown: dict[str, set[int]] = {}
-        for label, j, ann, (u0, v0) in self.items:
+        for label, js, ann, (u0, v0), pts in self.items:
             ann.set_visible(True)
-            ok = False
             own = ax.transData.transform(np.asarray(ann.xy, dtype=float))
-            at = np.hypot(*(discs[0] - own).T) <= 1.0
+            same = 1.0 + float(np.hypot(*(ax.transData.transform(pts) - own).T).max())
+            at = np.hypot(*(discs[0] - own).T) <= same
             close = float(discs[1][at].max(initial=0.0)) / px + LABEL_PAD
-            for r in (close, *_LABEL_RADII):
-                for turn in _LABEL_TURNS:
-                    c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
-                    self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
-                    ext = ann.get_window_extent(renderer)
-                    if (_inside(ext, box, -0.5)
-                            and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
-                            and not covers(ext, marks)
-                            and nearest_is_own(ext, own, discs)):
-                        ok = True
-                        break
+            # iterates on one spot: their range "3–6", else (no room) the first one alone
+            ok, named = False, js
+            for named in ([js, js[:1]] if len(js) > 1 else [js]):
+                ann.set_text(index_ranges(named))
+                ok = self._place(ann, (u0, v0), (close, *_LABEL_RADII), box, placed, marks,
+                                 own, discs, same, renderer)
                 if ok:
                     break
             if ok:
                 placed.append(ann.get_window_extent(renderer))
-                shown.setdefault(label, set()).add(j)
+                shown.setdefault(label, set()).update(named)
             else:
                 ann.set_visible(False)
         for label, entry in self.numbering.items():
@@ -1160,8 +1209,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         keep = (idx >= first) & np.isfinite(xs) & np.isfinite(ys) & (xs >= lo) & (xs <= hi)
         c = sty[label].color
         shown = [float(x) if keep[j] and j <= last else np.nan for j, x in enumerate(xs)]
-        # a short run offers every iterate: the placer numbers each one that has room
-        nums = _declutter(shown, span, len(xs), 0.0) if len(xs) <= SHORT_RUN \
+        # a short run offers every iterate (those on one spot share a number,
+        # :func:`coinciding_groups`): the placer numbers each one that has room
+        nums = [j for j, x in enumerate(shown) if np.isfinite(x)] if len(xs) <= SHORT_RUN \
             else _declutter(shown, span, numbered)
         if record is not None:
             record[label] = record.get(label, []) + nums
@@ -1185,14 +1235,16 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
                 drawn += 1
         fin = ys[keep]
         sy = float(np.ptp(fin)) if fin.size and np.ptp(fin) > 0 else 1.0
-        for j in nums:  # each number off the arrows that meet at its iterate
+        for g in coinciding_groups(xs, ys, nums, span or 1.0, sy):
+            j = g[0]  # each number off the arrows that meet at its iterate
             u, v = _label_direction(xs, ys, j, span or 1.0, sy)
             r = 8.0 + 5.0 * (i % 2)
-            ann = ax.annotate(str(j), (xs[j], ys[j]), textcoords="offset points",
+            ann = ax.annotate(index_ranges(g), (xs[j], ys[j]),
+                              textcoords="offset points",
                               xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
                               ha="left" if u > 0.3 else "right" if u < -0.3 else "center",
                               va="bottom" if v > 0.3 else "top" if v < -0.3 else "center")
-            placer.add(label, j, ann, (u, v))
+            placer.add(label, g, ann, (u, v), np.column_stack([xs[g], ys[g]]))
         if keep[0]:
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)

@@ -237,14 +237,15 @@ def plot_decay_vs_constant(
     top of it at log-spaced k, so neither hides the other (staggered between the
     series, :func:`_log_spaced` with a phase, and moved off each other where the means are
     equal, :func:`_free_marks`, so that equal means show side by side).
-    Right: the ratio measured/theory against k — agreement is the ratio staying near 1;
-    with ``runs`` (R) the band 1 ± 2√(2/R) is two standard errors of a mean of R squared
-    Gaussians (the relative standard error of a mean of x² over R runs is at most √(2/R)
-    when x is Gaussian)."""
+    Right: the ratio measured/theory against k, each setting in its colour and line style
+    with its own legend entry (thinner than its theory line) — agreement is the ratio
+    staying near 1; with ``runs`` (R) the band 1 ± 2√(2/R) is two standard errors of a mean
+    of R squared Gaussians (the relative standard error of a mean of x² over R runs is at
+    most √(2/R) when x is Gaussian)."""
     fig = new_figure(fig, figsize)
     ax, axr = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
     kk = np.asarray(k, float)
-    handles = []
+    handles, ratios = [], []
     taken: dict[int, list[float]] = {}
     for i, (label, m) in enumerate(measured.items()):
         m = np.asarray(m, float)
@@ -257,7 +258,8 @@ def plot_decay_vs_constant(
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = m / t
             ok = np.isfinite(ratio)
-            axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i), zorder=3)
+            ratios += axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
+                               zorder=3, label=f"{label}: measured / theory (right)")
         idx = _free_marks(_log_spaced(kk, phase=i / max(len(measured), 1)), m, taken)
         (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
                        mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
@@ -272,8 +274,9 @@ def plot_decay_vs_constant(
     if runs:
         band = 2.0 * float(np.sqrt(2.0 / runs))
         axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)
-        handles.append(Patch(facecolor=GREY, alpha=0.25,
-                             label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
+        ratios.append(Patch(facecolor=GREY, alpha=0.25,
+                            label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
+    handles += ratios
     axr.set_ylabel("measured / theory")
     axr.set_title("Measured over theory", fontsize=9)
     _outside_legend(fig, handles, ncols=2)
@@ -325,7 +328,9 @@ def plot_schedules(
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
     """Learning rate η_k against step k for each schedule (closed form, lines) and the step
-    sizes read back from runs (markers, every few steps)."""
+    sizes read back from runs (markers, every few steps, in the schedule's colour and
+    shape): a schedule's legend entry shows its line with its marker, and the legend's
+    title says what lines and markers are."""
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     handles = []
@@ -333,19 +338,20 @@ def plot_schedules(
         e = np.asarray(eta, float)
         (h,) = ax.plot(np.arange(e.size), e, color=color(i), ls=linestyle(i), lw=1.5,
                        label=label)
-        handles.append(h)
         r = (recovered or {}).get(label)
         if r is not None:
             r = np.asarray(r, float)
             idx = np.arange(0, r.size, max(1, r.size // 12))
             ax.plot(idx, r[idx], ls="", marker=marker(i), ms=4, mfc="none", color=color(i))
-    if recovered:
-        handles.append(Line2D([], [], ls="", marker="o", mfc="none", color="black",
-                              label="read back from a run: 1 − x_(k+1)/x_k"))
+            h = Line2D([], [], color=color(i), ls=linestyle(i), lw=1.5, marker=marker(i),
+                       ms=4, mfc="none", label=label)  # the line with its run's markers
+        handles.append(h)
     ax.set_xlabel("step k")
     ax.set_ylabel("learning rate η_k")
     ax.set_title(title or "Learning-rate schedules")
-    _outside_legend(fig, handles, ncols=2)
+    _outside_legend(fig, handles, ncols=2, title=(
+        "lines: closed forms; markers: read back from a run, 1 − x_(k+1)/x_k"
+        if recovered else None))
     return fig
 
 

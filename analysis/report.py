@@ -81,7 +81,7 @@ from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, plural, rate_digits
+from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
 from landscape.progress import Progress, Stages
 from optimizers import registry
 from optimizers.driver import DIVERGENCE_BOUND
@@ -862,12 +862,16 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "", like: str = "") -> str:
+         digits: int = 4, note: str = "", like: str = "", rounded: bool = False) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; with ``like`` (the cell it is compared with) at least as many significant digits
-    as that cell shows (:func:`fmt_like`)."""
+    as that cell shows (:func:`fmt_like`); ``rounded``: a value its digits round shows all of
+    them (:func:`~landscape.numfmt.fmt_rounded`, ``1.00e+06`` in a column of three-digit
+    errors)."""
     b.ledger.add(section, item, quantity, value, how, note)
-    return mark(fmt_like(value, like, digits) if like else fmt_num(value, digits), how)
+    text = (fmt_like(value, like, digits) if like
+            else fmt_rounded(value, digits) if rounded else fmt_num(value, digits))
+    return mark(text, how)
 
 
 def significant_digits(text: str) -> int:
@@ -2680,7 +2684,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
     for k in chosen:
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
-               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
+               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, rounded=True),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
                     rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")
                + (STALL_MARK if k in stalls else "")]
@@ -2827,11 +2831,11 @@ def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, 
 
     floor = plots.rounding_floor(e)
     tail = [""] if ordered else []
-    rows = [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3),
-             "x* at the next step", *tail]
+    rows = [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
+                          rounded=True), "x* at the next step", *tail]
             for k in range(shown + 1, at) if np.isfinite(e[k]) and e[k] > floor]
-    return rows + [[str(at), cell(b, section, label, f"e_{at}", float(e[at]), "measured", 3),
-                    reached_text(float(e[at]), floor), *tail]]
+    return rows + [[str(at), cell(b, section, label, f"e_{at}", float(e[at]), "measured", 3,
+                                  rounded=True), reached_text(float(e[at]), floor), *tail]]
 
 
 def nw_rows(study: Any) -> frozenset[str]:

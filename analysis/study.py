@@ -386,7 +386,7 @@ def _pm(mean: float, se: float) -> str:
 def _kind_cell(kind: str, rate: str, order: str) -> str:
     """The summary's cell of a convergence row, from the kind, rate and order cells of its
     section's table (:func:`analysis.report.theory_row`, numbers with their markers):
-    ``linear, ρ = 0.6ᵗ``, ``sublinear (bound), ∝ k^−1ᵗ``, ``quadratic, q = 2ᵗ``; a measured
+    ``linear, ρ = 0.6ᵗ``, ``sublinear, ∝ k^−1ᵗ``, ``quadratic, q = 2ᵗ``; a measured
     rate's fit window is left to the section."""
     parts = [kind]
     rate = re.sub(r"\s*\[k = [^\]]*\]$", "", rate)

@@ -69,6 +69,20 @@ def fmt(v: Any, digits: int = 6) -> str:
     return str(v)
 
 
+def fmt_rounded(v: Any, digits: int = 6) -> str:
+    """:func:`fmt`, but a value that ``digits`` significant digits round keeps all of them,
+    trailing zeros included: 999,600 to 3 digits is ``1.00e+06``, not ``1e+06`` (which reads
+    as one digit beside neighbours that show three); a value those digits hold exactly
+    prints as :func:`fmt` prints it (``1``, ``0.5``)."""
+    text = fmt(v, digits)
+    if not isinstance(v, numbers.Real) or isinstance(v, bool | numbers.Integral):
+        return text
+    x = float(v)
+    if not math.isfinite(x) or float(text) == x:
+        return text
+    return f"{x:#.{digits}g}".rstrip(".")
+
+
 def _tuple(values: list | tuple, digits: int) -> str:
     """``(a, b, …)``: each entry by :func:`fmt`."""
     return "(" + ", ".join(fmt(x, digits) for x in values) + ")"

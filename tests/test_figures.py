@@ -446,6 +446,21 @@ def test_a_per_step_table_of_seven_steps_shows_all_seven():
     assert table.title.startswith("lbfgs: errors and ratios at k = 0, 1, 2, 4, 6, 7, 8 of ")
 
 
+def test_the_error_column_shows_three_digits_also_where_they_round_to_a_power_of_ten():
+    """Study p. 21: GD with η = 0.6 grows by 1.4 per step; its row k = 39 read
+    "e₃₉ = 1e+06ᵐ" (2·1.4³⁹ = 1.00005e+06 to three digits) between rows with three digits."""
+    b = report.Builder("t")
+    e = 2.0 * 1.4 ** np.arange(60)
+    st = _study(e, "diverges", 1.4, window=(5, 58))
+    assert report.convergence_table(b, "gd", st, "s")
+    rows = {r[0].rstrip("†"): r for r in b.doc.blocks[-1].rows}
+    assert rows["39"][1] == "1.00e+06ᵐ"
+    shown = {int(k): r[1].removesuffix("ᵐ") for k, r in rows.items() if k.isdigit()}
+    assert shown[0] == "2" and shown[1] == "2.8"  # exact values print bare
+    rounded = [t for k, t in shown.items() if float(t.replace("−", "-")) != e[k]]
+    assert len(rounded) == 4 and all(report.significant_digits(t) == 3 for t in rounded)
+
+
 def test_convergence_table_columns_are_the_ratios_of_the_errors():
     b = report.Builder("t")
     e = 3.0 * 0.5 ** np.arange(40)  # linear, ρ = 1/2 exactly

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from landscape.numfmt import MISSING, fmt, plural
+from landscape.numfmt import MISSING, fmt, fmt_rounded, plural
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,15 @@ def test_no_message_of_the_package_writes_a_plural_placeholder():
                 if re.search(r"[a-z]\(s\)", text):
                     found.append(f"{path.relative_to(root)}:{tok.start[0]}")
     assert not found, found
+
+
+def test_a_rounded_value_keeps_its_significant_digits():
+    """Study p. 21: e₃₉ = 2·1.4³⁹ = 1,000,054 printed "1e+06" to three digits, one digit
+    beside neighbours with three; a value its digits hold exactly stays bare."""
+    e39 = 2 * 1.4**39
+    assert 1_000_000 < e39 < 1_000_100 and fmt(e39, 3) == "1e+06"
+    assert fmt_rounded(e39, 3) == "1.00e+06"
+    assert fmt_rounded(0.0999996, 3) == "0.100" and fmt_rounded(9.996, 3) == "10.0"
+    assert fmt_rounded(5.3851648, 3) == fmt(5.3851648, 3) == "5.39"
+    assert [fmt_rounded(v, 3) for v in (1.0, 0.5, 2.5e-12, 7, None)] == \
+        ["1", "0.5", "2.5e-12", "7", MISSING]

@@ -1523,3 +1523,35 @@ def test_a_log_ratio_panel_writes_each_theory_value_by_its_line():
     assert label.get_position()[1] == pytest.approx(rho)
     assert same_color(label.get_color(), "black")  # a lone series' theory line is black
     assert label.get_position()[0] > 0.9  # at the line's right end (axes x)
+
+
+def test_iterates_on_one_spot_share_one_number_beside_it():
+    """Study p. 42: saddle-free Newton on x·cos(0.15πx) from 3 settles at the minimum 7.269
+    from step 3 on; the numbers 3, 4, 5 crowded that point and "6" was placed far off it,
+    beside the arrow into iterate 2.  Iterates on one spot carry one number, "3–7", next
+    to them; the legend then counts every iterate as numbered."""
+    c = 0.15 * math.pi
+    xs = [3.0]
+    for _ in range(7):  # x ← x − f′/|f″|, f = x cos(cx)
+        x = xs[-1]
+        d1 = math.cos(c * x) - c * x * math.sin(c * x)
+        d2 = -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)
+        xs.append(x - d1 / abs(d2))
+    path = np.array(xs)
+    assert abs(path[3] - path[7]) < 0.05 and abs(path[2] - path[3]) > 1  # 3–7 at the minimum
+    assert plots.coinciding_groups(path, path * np.cos(c * path), range(8), 12.0, 8.0) == \
+        [[0], [1], [2], [3, 4, 5, 6, 7]]
+    fig = Figure(figsize=(4.5, 5.0), layout="constrained")
+    plots.plot_curve_1d(lambda v: v * np.cos(c * v), {"saddle-free": path}, xlim=(-2, 10),
+                        zoom=False, fig=fig)
+    renderer = plots._renderer(fig)
+    ax = fig.axes[0]
+    shown = {t.get_text(): t for t in ax.texts if t.get_visible() and t.get_text()}
+    assert set(shown) == {"0", "1", "2", "3–7"}
+    spot = ax.transData.transform((path[7], path[7] * math.cos(c * path[7])))
+    e = shown["3–7"].get_window_extent(renderer)
+    gap = math.hypot(max(e.x0 - spot[0], 0.0, spot[0] - e.x1),
+                     max(e.y0 - spot[1], 0.0, spot[1] - e.y1))
+    assert gap <= plots.LABEL_REACH
+    assert "saddle-free (7 steps)" in _legend_texts(fig)
+    assert plots.index_ranges([0, 1, 2, 7]) == "0–2, 7" and plots.index_ranges([3, 4]) == "3, 4"

@@ -50,6 +50,48 @@ def test_ratio_panel_draws_thinned_markers_on_top_of_a_visible_theory_line():
     assert theory[0].get_ydata()[0] == pytest.approx(rho)
 
 
+def _legend_entries(fig):
+    """(text, handle) of each entry of the figure's legends."""
+    return [(t.get_text().replace("\n", " "), h) for leg in fig.legends
+            for t, h in zip(leg.get_texts(), leg.legend_handles, strict=True)]
+
+
+def test_the_ratio_panel_series_have_legend_entries_of_their_own():
+    """Study p. 31: the right panel's two ratio series (blue solid, orange dashed) had no
+    legend entry; the legend listed only the left panel's styles."""
+    k = np.arange(1, 201)
+    t = {"a": 0.05 + 4.0 / k, "b": 1.0 / k}
+    m = {n: v * (1 + 0.01 * np.sin(k)) for n, v in t.items()}
+    fig = plots_lecture.plot_decay_vs_constant(k, m, t, runs=2000, fig=_fig())
+    fig.canvas.draw()
+    right = fig.get_axes()[1]
+    entries = dict(_legend_entries(fig))
+    for n, line in zip(t, right.get_lines()[:2], strict=True):
+        assert np.allclose(line.get_ydata(), m[n] / t[n])
+        h = entries[f"{n}: measured / theory (right)"]
+        assert (h.get_color(), h.get_linestyle()) == (line.get_color(), line.get_linestyle())
+
+
+def test_schedule_legend_shows_each_schedules_own_markers():
+    """Study p. 32: the entry "read back from a run" showed a black open circle while the
+    read-back markers are coloured, one shape per schedule; each schedule's entry now
+    shows its line with its markers, and the legend's title says what markers are."""
+    n = np.arange(100)
+    curves = {"constant": np.full(100, 0.5), "exponential": 0.5 * 0.97**n}
+    fig = plots_lecture.plot_schedules(curves, recovered=curves, fig=_fig())
+    fig.canvas.draw()
+    marks = _marker_lines(fig.get_axes()[0])
+    entries = dict(_legend_entries(fig))
+    assert set(entries) == set(curves)  # no entry of a symbol the panel does not draw
+    for name, mk in zip(curves, marks, strict=True):
+        h = entries[name]
+        assert (h.get_marker(), h.get_color()) == (mk.get_marker(), mk.get_color())
+        assert h.get_linestyle() != "None"
+    (leg,) = fig.legends
+    title = leg.get_title().get_text().replace("\n", " ")
+    assert title.startswith("lines: closed forms; markers: read back from a run")
+
+
 def test_mean_square_figure_has_markers_over_theory_and_a_ratio_panel():
     k = np.arange(1, 2001)
     t = 0.05 + 4.0 / k  # any positive curve
@@ -881,7 +923,7 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     s = built(study.section_cubic)
     (row,) = [c for c in s.checks if c.what.endswith(": convergence")]
     (st,) = s.studies.values()
-    assert row.theory == "sublinear (bound), ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk)
+    assert row.theory == "sublinear, ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk): an asymptote, not a bound
     assert row.measured == f"sublinear, ∝ k^−{fmt_num(st.measurement.exponent, 4)}ᶠ"
     assert row.decided.startswith("Δexponent/exponent")
     assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (

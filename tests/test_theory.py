@@ -262,6 +262,27 @@ def test_newton_nondegenerate():
                      [-1.0, 2.0]).kind == "diverges"
 
 
+def test_gd_degenerate_exponent_is_exact_along_one_direction_and_a_bound_otherwise():
+    """Study pp. 2, 13: GD on x³ from x₀ = 1 read "sublinear (bound), ∝ k⁻¹" where theory
+    gives the asymptote xₖ ≈ 1/(3ηk) itself; "(bound)" belongs where only a bound exists:
+    several degenerate directions (the slowest sets the law) or no leading order (a flat
+    valley of minimizers converges linearly)."""
+    from analysis.report import predicted_kind
+
+    lr, x, K = 0.1, 1.0, 20000
+    for _ in range(K):
+        x -= lr * 3 * x * x
+    assert x * 3 * lr * K == pytest.approx(1.0, rel=2e-3)  # e_k·3ηk → 1: exponent 1 exactly
+    one = T.predict("gd", {"lr": lr}, [0.0], extra={"leading_order": 3})
+    assert one.exact and one.exponent == 1.0 and predicted_kind(one) == "sublinear"
+    beside = T.predict("gd", {"lr": lr}, [0.0, 2.0], extra={"leading_order": 4})
+    assert beside.exact and beside.exponent == 0.5  # x² + y⁴: the y direction alone
+    two = T.predict("gd", {"lr": lr}, [0.0, 0.0], extra={"leading_order": 4})
+    flat = T.predict("gd", {"lr": lr}, [0.0, 2.0])
+    for p in (two, flat):
+        assert not p.exact and predicted_kind(p) == "sublinear (bound)"
+
+
 @pytest.mark.parametrize("p", [2, 4, 6])
 @pytest.mark.parametrize("damping", [0.3, 0.5, 1.0, 1.5, 3.0])
 def test_newton_armijo_step_vs_loop(p, damping):

@@ -310,7 +310,12 @@ def _predict_first_order_degenerate(
     )
     exponent = 1.0 / (p - 2) if p is not None and p > 2 else None
     details["rate_nonzero_eigenvalues"] = rho_nz
-    return Prediction("sublinear", None, None, "k^-1/(p-2)", False, notes, True,
+    # one degenerate direction curved at order p: the error along it obeys
+    # e' = e - c e^(p-1), whose asymptote C k^-1/(p-2) is exact (x³: 1/(3ηk)); with several
+    # such directions the slowest sets the law, and without p the point may lie in a flat
+    # valley (linear): the exponent is then only a bound
+    exact = exponent is not None and int(np.count_nonzero(zero)) == 1
+    return Prediction("sublinear", None, None, "k^-1/(p-2)", exact, notes, True,
                       exponent=exponent, degenerate=True, details=details, **common)
 
 
