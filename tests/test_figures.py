@@ -470,25 +470,27 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
 
 
 def test_a_run_measured_on_two_step_ratios_shows_them_in_its_table():
-    """Quadratic p.7: L-BFGS was measured superlinear on its two-step ratios e_(k+2)/e_k while
-    its table showed only the per-step ratios (0.0024, 0.00059, 0.0037, 0.0032), which do not
-    fall: a student could not check the kind. The table now has the two-step column."""
+    """A run measured superlinear on its two-step ratios e_(k+2)/e_k (CG on Himmelblau, whose
+    per-step ratios 0.308, 0.302, 0.0529, 0.608, 0.00019, 0.487 alternate slow and fast) shows
+    them in its table: with only the per-step column a student could not check the kind."""
+    from test_empirical_kinds import HIMMELBLAU_CG
+
     from analysis import empirical as E
 
-    e = np.r_[6.66, 5.94, 4.14, 3.72, 8.83e-3, 5.21e-6, 1.95e-8, 6.20e-11, 5.14e-16]
+    e = np.array(HIMMELBLAU_CG)
     m = E.measure(e[:, None], [0.0])
-    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (1, 7)
+    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
     st = _study(e, "linear", window=m.window)
     st.prediction.exact = False
     st.measurement = m
     b = report.Builder("t")
-    assert report.convergence_table(b, "lbfgs", st, "s")
+    assert report.convergence_table(b, "cg", st, "s")
     table = b.doc.blocks[-1]
     assert table.columns[-1].header == "e₍ₖ₊₂₎/eₖ"
     steps = {int(r[0].rstrip("†")): r for r in table.rows if r[0].rstrip("†").isdigit()}
-    assert sorted(steps) == list(range(7))  # e_0 … e_6 with e_(k+1) above the floor
+    assert sorted(steps) == list(range(8))  # e_0 … e_7 with e_(k+1) above the floor
     for k, r in steps.items():
-        if k + 2 <= 7:  # e_7 = 6.2e-11 is the last error above the floor
+        if k + 2 <= 8:  # e_8 = 6.6e-9 is the last error above the floor
             assert float(r[-1].rstrip("ᵐ")) == pytest.approx(e[k + 2] / e[k], rel=1e-3)
         else:
             assert r[-1] == "—"
