@@ -101,7 +101,8 @@ machine epsilon):
   ``superlinear`` (rule D): on the same envelope, the mean decays per step ``D1, D2, D3``
   over the three blocks of the last half (>= 9 steps) satisfy ``D1 <= D2``, ``D3 >= 2 D2``
   and ``D3 >= ln 2``: the ratios keep falling through the last half (BFGS from afar, with
-  rebounds that defeat rules A/B); the window starts at the middle block.
+  rebounds that defeat rules A/B); the window starts at the middle block. The note gives the
+  running minimum at the four block ends, from which a reader recomputes the three means.
   ``linear``: otherwise, with the fitted rate in (0, 1) and order 1; ``none`` when the error
   does not decrease or the linear window is shorter than 5 points (``reason`` says which).
 * **Stochastic runs** (``stochastic=True``): the level ``E||x - x*||^2`` is the mean of
@@ -1263,10 +1264,14 @@ def measure(
     thirds = accelerating_thirds(e[:n])
     if thirds is not None:
         j, t, (r1, r2, r3) = thirds
+        low = np.minimum.accumulate(e[:n])[j - t::t]  # the running minimum at the block ends
         notes.append(f"the mean ratio per step keeps falling over the last half: {r1:.3g}, "
                      f"{r2:.3g} and {r3:.3g} over iterations {j - t}–{j}, {j}–{j + t} and "
                      f"{j + t}–{j + 2 * t} (each block at least as fast as the one before, "
-                     "the last ≤ the square of the middle one and ≤ 1/2): superlinear")
+                     "the last ≤ the square of the middle one and ≤ 1/2; each mean is "
+                     f"(b/a)^(1/{t}) for the smallest errors so far a, b at the block's ends: "
+                     f"{', '.join(f'{v:.3g}' for v in low[:-1])} and {low[-1]:.3g} at "
+                     f"iterations {j - t}, {j}, {j + t} and {j + 2 * t}): superlinear")
         note = notes[-1]
         return replace(_superlinear(e, n, j, fl, notes, base), evidence=note)
     return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)

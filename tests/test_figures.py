@@ -564,10 +564,16 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     text = report.kind_text(b, "bfgs", "BFGS", st)
     r1, r2, r3 = _ratio(e, 36, 47), _ratio(e, 47, 58), _ratio(e, 58, 69)
     assert r1 >= r2 and r3 <= r2 ** 2 and r3 <= 0.5  # rule D, recomputed
+    ends = [min(e[:k + 1]) for k in (36, 47, 58, 69)]  # what a reader recomputes them from
+    means = [(ends[i + 1] / ends[i]) ** (1 / 11) for i in range(3)]
+    assert means == pytest.approx([r1, r2, r3])
     assert text == (f"BFGS is measured superlinear (per-step table below): the mean ratio per "
                     f"step keeps falling over the last half: {r1:.3g}, {r2:.3g} and {r3:.3g} "
                     "over iterations 36–47, 47–58 and 58–69 (each block at least as fast as the "
-                    "one before, the last ≤ the square of the middle one and ≤ 1/2).")
+                    "one before, the last ≤ the square of the middle one and ≤ 1/2; each mean "
+                    "is (b/a)^(1/11) for the smallest errors so far a, b at the block's ends: "
+                    f"{ends[0]:.3g}, {ends[1]:.3g}, {ends[2]:.3g} and {ends[3]:.3g} at "
+                    "iterations 36, 47, 58 and 69).")
     e = np.array(CG_ROSENBROCK5)
     st.result.path = e[:, None]
     st.measurement = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
