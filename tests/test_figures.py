@@ -437,6 +437,13 @@ def test_a_per_step_table_of_seven_steps_shows_all_seven():
     assert report.table_iterations(range(9), window=(7, 9)) == [0, 1, 2, 4, 6, 7, 8]
     assert report.table_iterations(range(40), window=(3, 38)) == \
         report.table_iterations(range(40))  # a long window keeps the six rows
+    # the study's Rosenbrock BFGS: superlinear on the two-step ratios of k = 32–38 (six
+    # steps), its table showed k = 34–37 only, so 0.101 and 0.0436 could not be checked: a
+    # fast kind's window of at most six steps shows every step, a longer one its last four
+    assert report.table_iterations(range(38), window=(32, 38), kind="superlinear") == \
+        [0, 1, 2, 14, 25, 32, 33, 34, 35, 36, 37]
+    rows = report.table_iterations(range(69), window=(47, 69), kind="superlinear")
+    assert rows[-4:] == [65, 66, 67, 68] and 64 not in rows
     b = report.Builder("t")
     e = np.r_[2.26 * 0.3 ** np.arange(10.0), np.zeros(3)]  # steps k = 0 … 8 above the floor
     assert report.convergence_table(b, "lbfgs", _study(e, "linear", 0.5, window=(7, 9)), "s")
