@@ -1295,8 +1295,9 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
                  f"from iteration {s} ({_ratio_list(e, s, n, 1)}; the last, "
                  f"{e[n - 1] / e[n - 2]:.3g}, after {r:.3g}) nor the two-step ratios "
-                 "e_(k+2)/e_k fall toward 0 to the end (the last ≤ 1/2 of the one before): "
-                 "too few falling ratios to tell superlinear from fast linear")
+                 "e_(k+2)/e_k fall toward 0 to the end (the last ≤ 1/2 of the one before; "
+                 "over two steps, of the one two steps before): too few falling ratios to "
+                 "tell superlinear from fast linear")
     return None
 
 

@@ -367,7 +367,9 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "none" and m.evidence is None
     assert f"({', '.join(f'{v:.3g}' for v in r1)}; the last, {r1[-1]:.3g}, after" in m.reason
-    assert "too few falling ratios to tell superlinear from fast linear" in m.reason
+    assert ("fall toward 0 to the end (the last ≤ 1/2 of the one before; over two steps, of "
+            "the one two steps before): too few falling ratios to tell superlinear from fast "
+            "linear") in m.reason
     assert "fewer than 5 points" in m.reason
 
 
