@@ -65,10 +65,16 @@ machine epsilon):
   before; CG restarted every 2 steps). The ratios must then bear the rule out (tolerance
   ``RATIO_FALL`` = 1/4): the ratios ``r_k`` from the rule's start fall toward 0 — each below
   the one before with the last <= 1/4 of the first, or the largest of their later half <= 1/4
-  of the largest of their earlier half — or else the two-step ratios ``e_{k+2}/e_k`` over the
-  last 6 steps do (the window then starts there; ``ratio_step`` 2: slow and fast steps
-  alternating, as CG's on a 2-D problem); if neither, rules A/B/B2 decide nothing (a note
-  says so) and the rules below apply. The note lists the ratios seen. ``quadratic`` when the
+  of the largest of their earlier half — and keep falling to the end: the last ratio is
+  <= ``RATIO_END_FALL`` = 1/2 of the one before (ratios that fall toward 0 with the error fall
+  by ``r^(q-1)`` per step for an order q; a last ratio 0.0033 after 0.0040, the error falling
+  300x per step, means q ~ 1.03: a fast linear rate reached a few steps before the floor looks
+  the same); or else, when the per-step ratios zigzag at the end (the last three alternately
+  rise and fall: slow and fast steps in turn, as CG's on a 2-D problem), the two-step ratios
+  ``e_{k+2}/e_k`` over the last 6 steps do the same, the last <= 1/2 of the two-step ratio
+  two steps before it (the window then starts there; ``ratio_step`` 2); if neither, rules
+  A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. The note lists
+  the ratios seen. ``quadratic`` when the
   order is determined
   and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
   secant method's 1.618; two standard errors: the rule of the comparison), else
@@ -95,7 +101,8 @@ machine epsilon):
   ``superlinear`` (rule D): on the same envelope, the mean decays per step ``D1, D2, D3``
   over the three blocks of the last half (>= 9 steps) satisfy ``D1 <= D2``, ``D3 >= 2 D2``
   and ``D3 >= ln 2``: the ratios keep falling through the last half (BFGS from afar, with
-  rebounds that defeat rules A/B); the window starts at the middle block.
+  rebounds that defeat rules A/B); the window starts at the middle block. The note gives the
+  running minimum at the four block ends, from which a reader recomputes the three means.
   ``linear``: otherwise, with the fitted rate in (0, 1) and order 1; ``none`` when the error
   does not decrease or the linear window is shorter than 5 points (``reason`` says which).
 * **Stochastic runs** (``stochastic=True``): the level ``E||x - x*||^2`` is the mean of
@@ -142,6 +149,9 @@ BAND_BLOCKS = 8
 BAND_DIAMETER_POINTS = 512
 SUBLINEAR_SPAN = 1.5
 RATIO_FALL = 0.25
+RATIO_END_FALL = 0.5
+#: How the note of an acceleration that the ratios do not bear out begins.
+UNBORNE = "the last steps accelerate on average, but"
 TWO_STEP_SPAN = 6
 FLOOR_BAND = 1e3
 
@@ -460,24 +470,41 @@ def ratios_fall(ratios: ArrayLike) -> str | None:
     return None
 
 
+def end_fall(ratios: ArrayLike, h: int = 1) -> bool:
+    """Whether the last of the ``h``-step ratios ``e_(k+h)/e_k`` is <= ``RATIO_END_FALL`` times
+    the one ``h`` steps before it (the previous disjoint block): the ratios still fall at the
+    end, rather than levelling off or rising near the floor."""
+    r = np.asarray(ratios, dtype=float)
+    return r.size > h and bool(r[-1] <= RATIO_END_FALL * r[-1 - h])
+
+
+def _zigzag(ratios: NDArray[np.float64]) -> bool:
+    """Whether the last three ratios alternately rise and fall (slow and fast steps in turn)."""
+    return ratios.size >= 3 and bool((ratios[-2] - ratios[-3]) * (ratios[-1] - ratios[-2]) < 0)
+
+
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
     """``(start, step, note)`` when the ratios of the errors ``e_0 .. e_(n-1)`` fall toward 0
-    (:func:`ratios_fall`): the per-step ratios ``e_(k+1)/e_k`` from iteration ``s``, else the
+    (:func:`ratios_fall`) and still fall at the end (:func:`end_fall`): the per-step ratios
+    ``e_(k+1)/e_k`` from iteration ``s``, else, when the per-step ratios zigzag at the end, the
     two-step ratios ``e_(k+2)/e_k`` over the last ``TWO_STEP_SPAN`` steps (or from ``s`` if
     earlier: a method whose steps alternate slow and fast, like CG on a 2-D problem, falls
     toward 0 over two steps); ``step`` 1 or 2 says which; None when neither does. The note
     gives the ratios seen."""
     e = np.asarray(err, dtype=float)
-    how = ratios_fall(e[s + 1:n] / e[s:n - 1]) if n - s >= 3 else None
-    if how is not None:
+    r1 = e[s + 1:n] / e[s:n - 1]
+    how = ratios_fall(r1) if n - s >= 3 else None
+    if how is not None and end_fall(r1):
         return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
-                   f"({_ratio_list(e, s, n, 1)}: {how})")
+                      f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before)")
     b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
-    how = ratios_fall(e[b + 2:n] / e[b:n - 2]) if n - b >= 4 else None
-    if how is not None:
+    r2 = e[b + 2:n] / e[b:n - 2]
+    how = ratios_fall(r2) if n - b >= 4 else None
+    if how is not None and _zigzag(e[b + 1:n] / e[b:n - 1]) and end_fall(r2, 2):
         return b, 2, (f"two-step ratios e_(k+2)/e_k fall toward 0 over iterations {b}–{n - 1} "
-                   f"({_ratio_list(e, b, n, 2)}: {how}); the per-step ratios "
-                   f"({_ratio_list(e, b, n, 1)}) do not")
+                      f"({_ratio_list(e, b, n, 2)}: {how}; the last, {r2[-1]:.3g}, ≤ 1/2 of "
+                      f"the one two steps before, {r2[-3]:.3g}); the per-step ratios "
+                      f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
 
 
@@ -1113,7 +1140,20 @@ def _linear_measurement(
     settle_rtol: float, notes: list[str], base: dict[str, Any],
 ) -> Measurement:
     """The linear rate of the errors ``e`` above the floor (:func:`linear_fit`); none when the
-    fitted rate is not below 1 or the window has fewer than ``MIN_WINDOW`` points."""
+    fitted rate is not below 1 or the window has fewer than ``MIN_WINDOW`` points (after the
+    ratios seen by :func:`_falling_tail`, when it saw an acceleration they did not bear out)."""
+    m = _linear_or_none(p, xs, e, fl, settle_rtol, notes, base)
+    unborne = next((x for x in notes if x.startswith(UNBORNE)), None)
+    if m.kind == "none" and unborne is not None:  # the reason says what was seen, and why
+        return replace(m, reason=f"{unborne}; {m.reason}")
+    return m
+
+
+def _linear_or_none(
+    p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64], fl: float,
+    settle_rtol: float, notes: list[str], base: dict[str, Any],
+) -> Measurement:
+    """:func:`_linear_measurement` before its reason is completed."""
     fit = linear_fit(e, floor=fl, settle_rtol=settle_rtol)
     long_window = fit is not None and fit.window[1] - fit.window[0] + 1 >= MIN_WINDOW
     if fit is None or not fit.rate < 1.0:
@@ -1224,10 +1264,14 @@ def measure(
     thirds = accelerating_thirds(e[:n])
     if thirds is not None:
         j, t, (r1, r2, r3) = thirds
+        low = np.minimum.accumulate(e[:n])[j - t::t]  # the running minimum at the block ends
         notes.append(f"the mean ratio per step keeps falling over the last half: {r1:.3g}, "
                      f"{r2:.3g} and {r3:.3g} over iterations {j - t}–{j}, {j}–{j + t} and "
                      f"{j + t}–{j + 2 * t} (each block at least as fast as the one before, "
-                     "the last ≤ the square of the middle one and ≤ 1/2): superlinear")
+                     "the last ≤ the square of the middle one and ≤ 1/2; each mean is "
+                     f"(b/a)^(1/{t}) for the smallest errors so far a, b at the block's ends: "
+                     f"{', '.join(f'{v:.3g}' for v in low[:-1])} and {low[-1]:.3g} at "
+                     f"iterations {j - t}, {j}, {j + t} and {j + 2 * t}): superlinear")
         note = notes[-1]
         return replace(_superlinear(e, n, j, fl, notes, base), evidence=note)
     return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
@@ -1247,9 +1291,13 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
         notes.append(note)
         return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step,
                        evidence=note)
-    notes.append(f"the last steps accelerate on average, but neither the ratios e_(k+1)/e_k "
-                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
-                 "e_(k+2)/e_k fall toward 0: not called superlinear on that ground")
+    r = e[n - 2] / e[n - 3] if n >= 3 else math.nan
+    notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
+                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}; the last, "
+                 f"{e[n - 1] / e[n - 2]:.3g}, after {r:.3g}) nor the two-step ratios "
+                 "e_(k+2)/e_k fall toward 0 to the end (the last ≤ 1/2 of the one before; "
+                 "over two steps, of the one two steps before): too few falling ratios to "
+                 "tell superlinear from fast linear")
     return None
 
 

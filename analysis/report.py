@@ -2468,15 +2468,20 @@ def table_iterations(ks: Sequence[int], rows: int = 6,
     ``max(rows, EVERY_STEP)``, else ``rows`` of them, the first two and the rest evenly
     spaced up to the last one, and every step of a fit window ``window = (i, j)`` (steps
     i … j − 1) of at most :data:`SHORT_WINDOW` steps; for a run measured ``quadratic`` or
-    ``superlinear`` (``kind``) also the last :data:`FAST_TAIL` steps of its window, where
-    the ratios that decided the kind are."""
+    ``superlinear`` (``kind``) also the steps of its window where the ratios that decided the
+    kind are: all of them in a window of at most ``TWO_STEP_SPAN`` steps (the span of the
+    ratio rules, :mod:`analysis.empirical`), else its last :data:`FAST_TAIL`."""
+    from analysis.empirical import TWO_STEP_SPAN
+
     ks = list(ks)
     if len(ks) <= max(rows, EVERY_STEP):
         return ks
     rest = np.linspace(2, len(ks) - 1, rows - 2).round().astype(int)
     inside = [] if window is None else [k for k in ks if int(window[0]) <= k < int(window[1])]
     if window is not None and int(window[1]) - int(window[0]) > SHORT_WINDOW:
-        inside = inside[-FAST_TAIL:] if kind in ("quadratic", "superlinear") else []
+        fast = kind in ("quadratic", "superlinear")
+        keep = len(inside) if len(inside) <= TWO_STEP_SPAN else FAST_TAIL
+        inside = inside[-keep:] if fast else []
     return sorted({ks[0], ks[1], *(ks[i] for i in rest), *inside})
 
 

@@ -545,12 +545,17 @@ def test_a_jump_into_the_floor_band_ends_the_superlinear_window_at_its_landing()
 def test_scipy_paths_are_superlinear_from_ulp_perturbed_starts(method):
     # 21 starts within 10 ulps of (-1.2, 1) on Rosenbrock and of (1, -2) on Himmelblau give
     # visibly different paths near the floor (SciPy's line searches branch on last bits): the
-    # verdict must not depend on them; an order, when reported, is > 1
+    # verdict must not depend on them; an order, when reported, is > 1. CG on Himmelblau is
+    # the exception to "superlinear": its steps alternate slow and fast, and its two-step
+    # ratios e_(k+2)/e_k (0.026, 0.0020, 1.2e-4, 2.0e-5, 1.5e-4) stop falling at the end,
+    # the last error (3e-12) three floors away: too few ratios to tell superlinear from fast
+    # linear, and kind none from every start
     from scipy.optimize import minimize, rosen, rosen_der
 
     eps = np.finfo(float).eps
     for fun, jac, x0, x_star in ((rosen, rosen_der, [-1.2, 1.0], np.ones(2)),
                                  (himmelblau, himmelblau_grad, [1.0, -2.0], None)):
+        too_few = method == "CG" and fun is himmelblau
         for j in range(-10, 11):
             start = np.array(x0) * (1 + j * eps)
             path = [start]
@@ -559,6 +564,13 @@ def test_scipy_paths_are_superlinear_from_ulp_perturbed_starts(method):
             ref = x_star if x_star is not None else minimize(
                 fun, res.x, jac=jac, method="BFGS", options={"gtol": 1e-15}).x
             m = E.measure(np.array(path), ref)
+            if too_few:
+                e = E.errors(np.array(path), ref)
+                n = E.valid_length(e, E.default_floor(float(np.linalg.norm(ref))))
+                r2 = e[2:n] / e[:n - 2]
+                assert not r2[-1] <= r2[-3] / 2, (j, r2)
+                assert m.kind == "none" and "too few falling ratios" in m.reason, (j, m.notes)
+                continue
             assert m.kind in ("superlinear", "quadratic"), (j, m.kind, m.notes)
             assert m.order is None or m.order > 1.0
 

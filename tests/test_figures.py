@@ -437,6 +437,13 @@ def test_a_per_step_table_of_seven_steps_shows_all_seven():
     assert report.table_iterations(range(9), window=(7, 9)) == [0, 1, 2, 4, 6, 7, 8]
     assert report.table_iterations(range(40), window=(3, 38)) == \
         report.table_iterations(range(40))  # a long window keeps the six rows
+    # the study's Rosenbrock BFGS: superlinear on the two-step ratios of k = 32–38 (six
+    # steps), its table showed k = 34–37 only, so 0.101 and 0.0436 could not be checked: a
+    # fast kind's window of at most six steps shows every step, a longer one its last four
+    assert report.table_iterations(range(38), window=(32, 38), kind="superlinear") == \
+        [0, 1, 2, 14, 25, 32, 33, 34, 35, 36, 37]
+    rows = report.table_iterations(range(69), window=(47, 69), kind="superlinear")
+    assert rows[-4:] == [65, 66, 67, 68] and 64 not in rows
     b = report.Builder("t")
     e = np.r_[2.26 * 0.3 ** np.arange(10.0), np.zeros(3)]  # steps k = 0 … 8 above the floor
     assert report.convergence_table(b, "lbfgs", _study(e, "linear", 0.5, window=(7, 9)), "s")
@@ -485,25 +492,27 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
 
 
 def test_a_run_measured_on_two_step_ratios_shows_them_in_its_table():
-    """Quadratic p.7: L-BFGS was measured superlinear on its two-step ratios e_(k+2)/e_k while
-    its table showed only the per-step ratios (0.0024, 0.00059, 0.0037, 0.0032), which do not
-    fall: a student could not check the kind. The table now has the two-step column."""
+    """A run measured superlinear on its two-step ratios e_(k+2)/e_k (CG on Himmelblau, whose
+    per-step ratios 0.308, 0.302, 0.0529, 0.608, 0.00019, 0.487 alternate slow and fast) shows
+    them in its table: with only the per-step column a student could not check the kind."""
+    from test_empirical_kinds import HIMMELBLAU_CG
+
     from analysis import empirical as E
 
-    e = np.r_[6.66, 5.94, 4.14, 3.72, 8.83e-3, 5.21e-6, 1.95e-8, 6.20e-11, 5.14e-16]
+    e = np.array(HIMMELBLAU_CG)
     m = E.measure(e[:, None], [0.0])
-    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (1, 7)
+    assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
     st = _study(e, "linear", window=m.window)
     st.prediction.exact = False
     st.measurement = m
     b = report.Builder("t")
-    assert report.convergence_table(b, "lbfgs", st, "s")
+    assert report.convergence_table(b, "cg", st, "s")
     table = b.doc.blocks[-1]
     assert table.columns[-1].header == "e₍ₖ₊₂₎/eₖ"
     steps = {int(r[0].rstrip("†")): r for r in table.rows if r[0].rstrip("†").isdigit()}
-    assert sorted(steps) == list(range(7))  # e_0 … e_6 with e_(k+1) above the floor
+    assert sorted(steps) == list(range(8))  # e_0 … e_7 with e_(k+1) above the floor
     for k, r in steps.items():
-        if k + 2 <= 7:  # e_7 = 6.2e-11 is the last error above the floor
+        if k + 2 <= 8:  # e_8 = 6.6e-9 is the last error above the floor
             assert float(r[-1].rstrip("ᵐ")) == pytest.approx(e[k + 2] / e[k], rel=1e-3)
         else:
             assert r[-1] == "—"
@@ -577,10 +586,16 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     text = report.kind_text(b, "bfgs", "BFGS", st)
     r1, r2, r3 = _ratio(e, 36, 47), _ratio(e, 47, 58), _ratio(e, 58, 69)
     assert r1 >= r2 and r3 <= r2 ** 2 and r3 <= 0.5  # rule D, recomputed
+    ends = [min(e[:k + 1]) for k in (36, 47, 58, 69)]  # what a reader recomputes them from
+    means = [(ends[i + 1] / ends[i]) ** (1 / 11) for i in range(3)]
+    assert means == pytest.approx([r1, r2, r3])
     assert text == (f"BFGS is measured superlinear (per-step table below): the mean ratio per "
                     f"step keeps falling over the last half: {r1:.3g}, {r2:.3g} and {r3:.3g} "
                     "over iterations 36–47, 47–58 and 58–69 (each block at least as fast as the "
-                    "one before, the last ≤ the square of the middle one and ≤ 1/2).")
+                    "one before, the last ≤ the square of the middle one and ≤ 1/2; each mean "
+                    "is (b/a)^(1/11) for the smallest errors so far a, b at the block's ends: "
+                    f"{ends[0]:.3g}, {ends[1]:.3g}, {ends[2]:.3g} and {ends[3]:.3g} at "
+                    "iterations 36, 47, 58 and 69).")
     e = np.array(CG_ROSENBROCK5)
     st.result.path = e[:, None]
     st.measurement = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
