@@ -4163,23 +4163,31 @@ def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
     return [j * s_ for j in range(n)]
 
 
+def ecdf_first_level(xs: ArrayLike, ys: ArrayLike) -> float:
+    """An ECDF's level at its first (smallest) value: the share of all points at that value
+    (a performance profile's ρ(1) when the first value is τ = 1)."""
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    return float(y[np.searchsorted(x, x[0], side="right") - 1])
+
+
 def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
     """The methods :func:`plot_ecdf` draws a curve for: those that solved a start (a flat
     line at 0 would hide under the axis and under the others)."""
     return [label for label, v in iterations.items() if ecdf_points(v)[0].size]
 
 
-def ecdf_shift_text(iterations: Mapping[str, ArrayLike]) -> str:
+def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -> str:
     """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
     :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
-    shifted)."""
+    shifted), and with ``anchor`` for the markers of their first levels on a profile."""
     n = len(ecdf_drawn(iterations))
     if n < 2:
         return ""
     sh = curve_shifts(n)
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
-            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it).")
+            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
+            + ("; a black-edged marker shows its ρ(1) at τ = 1." if anchor else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
@@ -4218,6 +4226,7 @@ def plot_ecdf(
     solved: str = "solved",
     title: str | None = None,
     apart: bool = False,
+    anchor: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -4240,7 +4249,9 @@ def plot_ecdf(
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers; with ``apart`` the curves themselves are drawn a little apart,
     each shifted right and up by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`),
-    so that a curve lying on another (a profile's risers at τ = 1) still shows.  Each method
+    so that a curve lying on another (a profile's risers at τ = 1) still shows; with
+    ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
+    lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1).  Each method
     has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
@@ -4277,6 +4288,11 @@ def plot_ecdf(
                        if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
+        if anchor and shift[label]:  # the first level where it is, not where it is drawn
+            ax.plot([xs[0]], [ecdf_first_level(xs, ys)], ls="none", marker=sty[label].marker,
+                    markersize=5, color=sty[label].color, markeredgecolor="black",
+                    markeredgewidth=0.5, zorder=3.5, clip_on=False, gid="ecdf-anchor",
+                    label="_anchor " + label)
     if ecdf_zoom(iterations) is None:
         handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
                                   label=f"{ylabel} = 1"))
