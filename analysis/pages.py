@@ -599,8 +599,8 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 def inline_math(expr: Any) -> str:
     """A SymPy expression as one line of running text: integer powers as superscripts,
     ``*`` as ``·`` and minus as ``−`` (``1 - tanh(4)**2`` → ``1 − tanh(4)²``); other powers
-    keep ``^`` (``x^(1/3)``)."""
-    text = _sstr(expr)
+    keep ``^`` (``x^(1/3)``); the constant ``pi`` as ``π``."""
+    text = re.sub(r"\bpi\b", "π", _sstr(expr))
     text = re.sub(r"\*\*(?:\((-\d+)\)|(\d+))",
                   lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), text)
     text = text.replace("**", "^").replace("*", "·")

@@ -42,6 +42,7 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
+from analysis.empirical import default_floor
 from landscape.numfmt import fmt, fmt_rate, percent_shares
 
 FigureLike = Figure | SubFigure
@@ -2391,11 +2392,12 @@ def label_theory_lines(ax: Any, texts: Sequence[tuple[float, str, Any]],
                 path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
 
 
-def rounding_floor(errors: ArrayLike) -> float:
-    """The error below which ratios are rounding noise: 10³·ε·max(e₀, 1) (ε = 2.2·10⁻¹⁶)."""
-    e = np.asarray(errors, dtype=float).ravel()
-    e0 = float(e[0]) if e.size and np.isfinite(e[0]) else 1.0
-    return 1e3 * float(np.finfo(float).eps) * max(e0, 1.0)
+def study_floor(study: Any) -> float:
+    """The rounding floor of a rate study's errors, the one its measurement uses
+    (:func:`analysis.empirical.default_floor`): 10³·ε·max(1, ‖x*‖), x* the point its errors
+    are measured to (:func:`study_reference`; ‖x*‖ = 0 without one)."""
+    ref = study_reference(study)
+    return default_floor(0.0 if ref is None else float(np.linalg.norm(ref)))
 
 
 def window_steps(k: ArrayLike, window: Sequence[int]) -> NDArray[np.bool_]:
@@ -2410,13 +2412,14 @@ def error_ratios(errors: ArrayLike, order: float = 1.0, floor: float | None = No
                  ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Iterations k and ratios rₖ = e_(k+1) / e_k^q (Nocedal & Wright's table columns).
 
-    Only the k with e_k and e_(k+1) both finite and above ``floor`` (default
-    :func:`rounding_floor`) are kept: below it the errors are rounding noise.  For linear
+    Only the k with e_k and e_(k+1) both finite and above ``floor`` (the measurement's
+    :func:`analysis.empirical.default_floor`; by default that of an x* of norm ≤ 1, a rate
+    study's is :func:`study_floor`) are kept: below it the errors are rounding noise.  For linear
     convergence (q = 1) rₖ → ρ; for order q, rₖ → C of e_(k+1) ≈ C e_k^q."""
     e = np.asarray(errors, dtype=float).ravel()
     if e.size < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    fl = rounding_floor(e) if floor is None else float(floor)
+    fl = default_floor() if floor is None else float(floor)
     a, b = e[:-1], e[1:]
     ok = np.isfinite(a) & np.isfinite(b) & (a > fl) & (b > fl)
     k = np.nonzero(ok)[0]
@@ -2552,9 +2555,11 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                  rates: Mapping[str, float | None] | None = None,
                  windows: Mapping[str, tuple[int, int] | None] | None = None,
                  ratios: bool = True, ratio_series: Iterable[str] | None = None,
-                 finite: Mapping[str, int] | None = None) -> ErrorPanels:
+                 finite: Mapping[str, int] | None = None,
+                 floors: Mapping[str, float] | None = None) -> ErrorPanels:
     """The :class:`ErrorPanels` of :func:`plot_error` for these arguments (``finite``:
-    label → iteration of a run's finite termination; such a label has no fit window)."""
+    label → iteration of a run's finite termination; such a label has no fit window;
+    ``floors``: label → its rounding floor, :func:`error_ratios`)."""
     rates, finite = rates or {}, dict(finite or {})
     windows = {k: (None if k in finite else w) for k, w in (windows or {}).items()}
     series = _as_series(errors)
@@ -2571,7 +2576,7 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                 and np.isfinite(e[a]) and e[a] > 0):
             theory.append(label)
         if ratios and label in in_ratios and len(e) > 1:
-            kr, _ = error_ratios(e)
+            kr, _ = error_ratios(e, floor=(floors or {}).get(label))
             if win is not None:
                 kr = kr[window_steps(kr, win)]
             if kr.size:
@@ -2798,6 +2803,7 @@ def plot_error(
     ratios: bool = True,
     ratio_series: Iterable[str] | None = None,
     finite: Mapping[str, int] | None = None,
+    floors: Mapping[str, float] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -2810,7 +2816,8 @@ def plot_error(
     label → (first, last) iteration of the window where the measured rate was fitted, shaded
     along the curve as far as the series is drawn (a window that runs past it is said in the
     legend).  Right (when
-    ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios`, over the fit window
+    ``ratios``): the measured ratios e_(k+1)/e_k (:func:`error_ratios` clear of each label's
+    rounding floor in ``floors``, over the fit window
     when there is one; hollow markers drawn over the line, a long run thinned by
     :func:`thin_indices` to its first steps, its extremes and every j-th step, about
     :data:`RATIO_MARKERS` in all; the x limits are those of the points drawn there)
@@ -2839,7 +2846,7 @@ def plot_error(
     windows = windows or {}
     series = _as_series(errors)
     plan = error_panels(series, rates=rates, windows=windows, ratios=ratios,
-                        ratio_series=ratio_series, finite=finite)
+                        ratio_series=ratio_series, finite=finite, floors=floors)
     windows = {k: (None if k in plan.finite else w) for k, w in windows.items()}
     sty = series_styles(series)
     axes, axr = _error_axes(fig, list(series), plan)
@@ -2873,7 +2880,7 @@ def plot_error(
         if label in plan.windows:
             cut += _shade_window(ax, e, win, c, label)
         if axr is not None and label in plan.ratios:
-            kr, r = error_ratios(e)
+            kr, r = error_ratios(e, floor=(floors or {}).get(label))
             if win is not None:  # the asymptotic phase: transients would set the scale
                 inwin = window_steps(kr, win)
                 kr, r = kr[inwin], r[inwin]
@@ -4215,23 +4222,31 @@ def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
     return [j * s_ for j in range(n)]
 
 
+def ecdf_first_level(xs: ArrayLike, ys: ArrayLike) -> float:
+    """An ECDF's level at its first (smallest) value: the share of all points at that value
+    (a performance profile's ρ(1) when the first value is τ = 1)."""
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    return float(y[np.searchsorted(x, x[0], side="right") - 1])
+
+
 def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
     """The methods :func:`plot_ecdf` draws a curve for: those that solved a start (a flat
     line at 0 would hide under the axis and under the others)."""
     return [label for label, v in iterations.items() if ecdf_points(v)[0].size]
 
 
-def ecdf_shift_text(iterations: Mapping[str, ArrayLike]) -> str:
+def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -> str:
     """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
     :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
-    shifted)."""
+    shifted), and with ``anchor`` for the markers of their first levels on a profile."""
     n = len(ecdf_drawn(iterations))
     if n < 2:
         return ""
     sh = curve_shifts(n)
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
-            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it).")
+            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
+            + ("; a black-edged marker shows its ρ(1) at τ = 1." if anchor else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
@@ -4270,6 +4285,7 @@ def plot_ecdf(
     solved: str = "solved",
     title: str | None = None,
     apart: bool = False,
+    anchor: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -4292,7 +4308,9 @@ def plot_ecdf(
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers; with ``apart`` the curves themselves are drawn a little apart,
     each shifted right and up by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`),
-    so that a curve lying on another (a profile's risers at τ = 1) still shows.  Each method
+    so that a curve lying on another (a profile's risers at τ = 1) still shows; with
+    ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
+    lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1).  Each method
     has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
@@ -4329,6 +4347,11 @@ def plot_ecdf(
                        if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
+        if anchor and shift[label]:  # the first level where it is, not where it is drawn
+            ax.plot([xs[0]], [ecdf_first_level(xs, ys)], ls="none", marker=sty[label].marker,
+                    markersize=5, color=sty[label].color, markeredgecolor="black",
+                    markeredgewidth=0.5, zorder=3.5, clip_on=False, gid="ecdf-anchor",
+                    label="_anchor " + label)
     if ecdf_zoom(iterations) is None:
         handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
                                   label=f"{ylabel} = 1"))
@@ -4407,12 +4430,14 @@ def study_rate(study: Any) -> float | None:
     return r if np.isfinite(r) and r > 0 else None
 
 
-def above_floor(errors: ArrayLike) -> NDArray[np.float64]:
-    """The errors up to and including the first one below the rounding floor
-    (:func:`rounding_floor`): past it a run sits at x* to machine precision, and on x* = 0
-    the errors would shrink through hundreds of decades of exact zeros in all but name."""
+def above_floor(errors: ArrayLike, floor: float | None = None) -> NDArray[np.float64]:
+    """The errors up to and including the first one below the rounding ``floor`` (default as
+    in :func:`error_ratios`; a rate study's: :func:`study_floor`): past it a run sits at x*
+    to machine precision, and on x* = 0 the errors would shrink through hundreds of decades
+    of exact zeros in all but name."""
     e = np.asarray(errors, dtype=float).ravel()
-    below = np.nonzero(np.isfinite(e) & (e < rounding_floor(e)))[0]
+    fl = default_floor() if floor is None else float(floor)
+    below = np.nonzero(np.isfinite(e) & (e < fl))[0]
     return e if below.size == 0 else e[: int(below[0]) + 1]
 
 
@@ -4421,8 +4446,8 @@ def rate_study_groups(studies: Mapping[str, Any]) -> list[list[str]]:
     (:func:`length_groups` with spread :data:`RATE_SPREAD`, at most :data:`RATE_ROWS`
     groups; :func:`above_floor`): one figure row per group, each with a linear iteration
     axis."""
-    return length_groups({k: len(above_floor(study_errors(s))) for k, s in studies.items()},
-                         spread=RATE_SPREAD, most=RATE_ROWS)
+    return length_groups({k: len(above_floor(study_errors(s), study_floor(s)))
+                          for k, s in studies.items()}, spread=RATE_SPREAD, most=RATE_ROWS)
 
 
 def finite_at(measurement: Any, n: int) -> int | None:
@@ -4437,11 +4462,11 @@ def finite_at(measurement: Any, n: int) -> int | None:
 
 def _rate_study_args(studies: Mapping[str, Any]
                      ) -> tuple[dict, dict, dict, dict, list[str], dict]:
-    """Errors (to the rounding floor), predicted rates, fit windows, rate labels, the
-    labels theory promises something about and the runs that terminated (label → the
-    iteration x* was reached: measured kind "finite", no rate fitted, no window), of each
-    rate study (:func:`plot_rate_studies`)."""
-    errs = {k: above_floor(study_errors(s)) for k, s in studies.items()}
+    """Errors (to the rounding floor, :func:`study_floor`), predicted rates, fit windows,
+    rate labels, the labels theory promises something about and the runs that terminated
+    (label → the iteration x* was reached: measured kind "finite", no rate fitted, no
+    window), of each rate study (:func:`plot_rate_studies`)."""
+    errs = {k: above_floor(study_errors(s), study_floor(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
     wins, finite = {}, {}
     for k, s in studies.items():
@@ -4466,8 +4491,9 @@ def _rate_study_args(studies: Mapping[str, Any]
 def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
     """What :func:`plot_rate_studies` draws, one :class:`ErrorPanels` per row."""
     errs, rates, wins, _, promised, finite = _rate_study_args(studies)
+    floors = {k: study_floor(s) for k, s in studies.items()}
     return [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
-                         ratio_series=promised, finite=finite)
+                         ratio_series=promised, finite=finite, floors=floors)
             for group in rate_study_groups(studies)]
 
 
@@ -4490,23 +4516,26 @@ def plot_rate_studies(
     """:func:`plot_error` for rate studies (:mod:`analysis.rates`): measured error, the
     predicted rate line and the fitted window, per label, with the ratios e_(k+1)/e_k
     against ρ (for the runs theory promises something about).  Errors are drawn down to the
-    first one below the rounding floor (:func:`above_floor`).  Runs of very different
-    lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
-    iteration axis (:func:`error_rows_height`: the height a page gives the figure)."""
+    first one below the rounding floor (:func:`above_floor`, :func:`study_floor`).  Runs of
+    very different lengths (:func:`rate_study_groups`) go to separate rows, each with its
+    own linear iteration axis (:func:`error_rows_height`: the height a page gives the
+    figure)."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
+    floors = {k: study_floor(s) for k, s in studies.items()}
     groups = rate_study_groups(studies)
     ylabel = error_ylabel(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
                                       rate_labels=labels, ratio_series=promised,
-                                      finite=finite, ylabel=ylabel, fig=fig, figsize=figsize)
+                                      finite=finite, floors=floors, ylabel=ylabel, fig=fig,
+                                      figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
     for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
-                               ylabel=ylabel, fig=sub,
+                               floors=floors, ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(up to {n} iterations)")
     return fig

@@ -2669,7 +2669,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         return False
     p = study.prediction
     q = convergence_order(p)
-    ks, r1 = plots.error_ratios(e)
+    floor = plots.study_floor(study)
+    ks, r1 = plots.error_ratios(e, floor=floor)
     kinds = nw_rows(study)
     if ks.size == 0 and "reached" not in kinds:
         return False
@@ -2678,7 +2679,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     win = study.measurement.window if at is None else None
     chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None))
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
-    kq, rq = plots.error_ratios(e, q) if q is not None else (ks, r1)
+    kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     two = two_step_ratios(study, e, ratio)
     body = []
@@ -2701,7 +2702,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                             rate_digits(float(two[k]))) if k in two else "—")
         body.append(row)
     if "reached" in kinds and at is not None:
-        body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None)
+        body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
+                              floor)
     notes: list[str] = []
     if outside:
         notes.append(OUTSIDE_NOTE)
@@ -2827,14 +2829,12 @@ def reached_text(e: float, floor: float) -> str:
 
 
 def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, shown: int,
-                  ordered: bool) -> list[list[str]]:
+                  ordered: bool, floor: float) -> list[list[str]]:
     """The per-step table's last rows of a run that reached x* at step ``at`` (its error at
     the rounding floor, so no ratio of it is kept): the steps after the last one ``shown``
     with their errors, then step ``at`` (:func:`reached_text`); ``ordered``: the table has
-    the column e_(k+1)/e_k^q, left blank here."""
-    from analysis import plots
-
-    floor = plots.rounding_floor(e)
+    the column e_(k+1)/e_k^q, left blank here; ``floor``: the run's rounding floor
+    (:func:`analysis.plots.study_floor`)."""
     tail = [""] if ordered else []
     rows = [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
                           rounded=True), "x* at the next step", *tail]
@@ -2858,7 +2858,7 @@ def nw_rows(study: Any) -> frozenset[str]:
         return frozenset()
     at = plots.finite_at(study.measurement, len(e))
     if at is not None:
-        ks, _ = plots.error_ratios(e)
+        ks, _ = plots.error_ratios(e, floor=plots.study_floor(study))
         return frozenset({"reached"} if 0 <= at < len(e) and at not in set(ks.tolist())
                          else ())
     win = getattr(study.measurement, "window", None)
@@ -2870,6 +2870,25 @@ def nw_rows(study: Any) -> frozenset[str]:
         # ratio is 1, over any other window it only says where the window's ends fell
         return frozenset()
     return frozenset({"mean", "fit"} if has_fit_row(study) else {"mean"})
+
+
+#: the rounding floor of a run's errors (:func:`analysis.empirical.default_floor`), as the
+#: pages write it
+FLOOR_RULE = "10³·ε·max(1, ‖x*‖)"
+
+
+def floor_value_text(studies: Sequence[Any]) -> str:
+    """The rounding floor of these rate studies' errors with its value
+    (:func:`analysis.plots.study_floor`), said once where the per-step tables are introduced:
+    ``Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = 2.2e−13``, its range over the
+    runs when their x* differ in norm."""
+    from analysis import plots
+
+    vals = sorted({float(f"{plots.study_floor(st):.2g}") for st in studies})
+    value = "" if not vals else (f" = {fmt_num(vals[0], 2)}" if len(vals) == 1 else
+                                 f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over "
+                                 "these runs)")
+    return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 
 
 def nw_text(studies: Sequence[Any]) -> str:
@@ -2912,8 +2931,7 @@ def nw_text(studies: Sequence[Any]) -> str:
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
             + f" at a few iterations, as in Nocedal & Wright's tables{rows}.  "
-            "Iterations whose errors are within 10³ machine epsilons of the floor are left "
-            "out (rounding noise)"
+            + floor_value_text(studies) + " are left out (rounding noise)"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
 
@@ -3443,7 +3461,7 @@ def float_exact(x: Any, bits: int = 20) -> bool:
 def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     """A caption sentence naming the rate studies whose drawn error curve stops before the
     end of their fit window: the curve is drawn until the error first falls below the
-    rounding floor 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`), while the fit may
+    rounding floor 10³·ε·max(1, ‖x*‖) (:func:`analysis.plots.study_floor`), while the fit may
     use the errors past it (when x* is exactly representable, :func:`float_exact`, the
     subtraction xₖ − x* is exact and the errors carry only the iterates' own rounding; the
     caption says so); empty when every window lies inside the drawn data (a run that
@@ -3458,7 +3476,7 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
         m = getattr(st, "measurement", None)
         win = None if getattr(m, "kind", None) == "finite" else getattr(m, "window", None)
         try:
-            drawn = len(plots.above_floor(plots.study_errors(st))) - 1
+            drawn = len(plots.above_floor(plots.study_errors(st), plots.study_floor(st))) - 1
         except ValueError:
             continue
         if win is not None and int(win[1]) > drawn:
@@ -3479,25 +3497,27 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
             f"regular{why}; the legend gives where each curve ends and its window.")
     if not rule:
         return "  " + text
-    return ("  Each curve is drawn down to the rounding floor 10³·ε·max(e₀, 1), below which "
+    return (f"  Each curve is drawn down to the rounding floor {FLOOR_RULE}, below which "
             "ratios are rounding noise when x* is not exact.  " + text)
 
 
-def floor_cut_text(errors: Mapping[str, Any], ends: bool = False) -> str:
+def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
+                   floors: Mapping[str, float] | None = None) -> str:
     """The caption sentence on the curves cut at the rounding floor: those of the runs whose
-    error falls below 10³·ε·max(e₀, 1) (:func:`analysis.plots.above_floor`) are drawn until
+    error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
+    :func:`analysis.plots.study_floor`; :func:`analysis.plots.above_floor`) are drawn until
     it first does; '' when no run reaches it (then no curve is cut and the rule applies to
     none).  ``ends``: also where each cut curve ends against its run's last iteration (a
     caption that gives the runs' iteration counts): ``… so they end before their runs' last
     iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the names)."""
     from analysis import plots
 
-    drawn = {k: len(plots.above_floor(e)) - 1 for k, e in errors.items()}
+    drawn = {k: len(plots.above_floor(e, (floors or {}).get(k))) - 1 for k, e in errors.items()}
     total = {k: np.asarray(e, float).size - 1 for k, e in errors.items()}
     cut = [k for k in errors if drawn[k] < total[k]]
     if not cut:
         return ""
-    rule = ("drawn until the error first falls below 10³·ε·max(e₀, 1), where the ratios "
+    rule = (f"drawn until the error first falls below {FLOOR_RULE}, where the ratios "
             "become rounding noise")
     if ends:
         rule += (", so " + ("they end before their runs' last iterations" if len(cut) > 1
@@ -3592,10 +3612,12 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=plots.error_rows_height(len(panels)),
                 caption=error_caption(panels) + continued_text(group)
                         + floor_cut_text({r.shown: plots.study_errors(r.study)
-                                          for r in group})
+                                          for r in group},
+                                         floors={r.shown: plots.study_floor(r.study)
+                                                 for r in group})
                         + window_cut_text(st, rule=False)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
-                            r.study)) for r in group}, "errors")
+                            r.study), plots.study_floor(r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
                 label=f"error {name}")
     if runs:

@@ -1521,7 +1521,8 @@ def section_rosenbrock(S: Study) -> None:
                "no theorem, only the rate to expect near (1, 1), where f is close to that "
                "quadratic")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
-                                ends=True)
+                                ends=True,
+                                floors={k: plots.study_floor(v) for k, v in studies.items()})
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after
@@ -1725,7 +1726,7 @@ def section_newton_nonconvex(S: Study) -> None:
     for name, st in (("pure Newton", pure), ("saddle-free Newton", free)):
         xe = float(st.result.x[0])
         f2, f3 = (float(sp.diff(obj.expr, x_, m).subs(x_, xe)) for m in (2, 3))
-        ks, r2 = plots.error_ratios(plots.study_errors(st), 2.0)
+        ks, r2 = plots.error_ratios(plots.study_errors(st), 2.0, plots.study_floor(st))
         if ks.size:
             e_k = float(plots.study_errors(st)[ks[-1]])
             S.numeric_check(f"{name}: e_(k+1)/e_k² at its last step clear of rounding "

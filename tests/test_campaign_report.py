@@ -393,7 +393,7 @@ def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
             texts += [blk.title or "", *(str(v) for row in blk.rows for v in row)]
         elif isinstance(blk, FigureBlock):
             texts.append(blk.caption)
-    first = {w: next(t for t in texts if w in t) for w in ("aRT", "nfev", "njev", "nhev")}
+    first = {w: next(t for t in texts if w in t) for w in ("aRT", "evaluations of f")}
     assert "aRT (average running time, as in COCO/BBOB" in first["aRT"]
     assert "expected cost" in first["aRT"] and "to reach the target" in first["aRT"]
     # campaign p. 1: "Newton is best" rests on the weights: said in the same sentence
@@ -403,8 +403,10 @@ def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
     assert cr.weights_text({"f": 1, "g": 2, "h": 1}) == (
         " with c_f = 1, c_g = 2, c_h = 1, so that a Hessian costs as much as one f")
     assert cr.weights_text({"f": 1, "g": 2, "h": 5}) == " with c_f = 1, c_g = 2, c_h = 5"
-    for w in ("nfev", "njev", "nhev"):
-        assert "count the evaluations of f, of its gradient and of its Hessian" in first[w], w
+    # campaign p. 1: the cost in words, not in SciPy's field names nfev, njev, nhev
+    assert ("weighted evaluations c_f·(evaluations of f) + c_g·(evaluations of ∇f) + "
+            "c_h·(evaluations of ∇²f)") in first["evaluations of f"]
+    assert not [t for t in texts if any(w in t for w in ("nfev", "njev", "nhev"))]
     # the profiles' definition of aRT is one sentence
     (para,) = [t for t in texts if t.startswith("Dolan–Moré profiles")]
     (art,) = [sent for sent in para.split(". ") if "average running time" in sent]
@@ -473,7 +475,8 @@ def test_a_one_colour_grid_is_left_out_and_said_so(no_f_store):
     assert "grid-tanh-momentum" not in labels
     text = " ".join(getattr(blk, "text", "") for blk in b.doc.blocks
                     if isinstance(getattr(blk, "text", None), str))
-    assert "momentum on tanh, all 6 cells 1 (share of starts not diverged, measured)" in text
+    assert camp.label("tanh") == "tanh x"
+    assert "momentum on tanh x, all 6 cells 1 (share of starts not diverged, measured)" in text
 
 
 def test_grid_is_flat_by_hand():
@@ -518,7 +521,7 @@ def test_best_cells_and_methods_read_in_the_pages_symbols_and_labels(camp):
     b = cr.campaign_builder(camp)
     best = next(t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE)
     bests = cr.best_cells(camp, cr.reference_index(camp.targets))
-    want = {(o, label(m)): cr.cell_words(s.cell) if s.cell else "(no grid)"
+    want = {(camp.label(o), label(m)): cr.cell_words(s.cell) if s.cell else "(no grid)"
             for (o, m), s in bests.items()}
     got = {(row[0], row[1]): row[2].split(" (first of")[0] for row in best.rows}
     assert got == want and any("η = " in v for v in got.values())
@@ -530,7 +533,8 @@ def test_best_cells_and_methods_read_in_the_pages_symbols_and_labels(camp):
     assert "(a cell: one combination of the grid's values" in methods
     assert all(f"{label(m)} (" in methods for m in camp.methods())
     cost = next(t for t in paras if t.startswith("Cost of a run"))
-    assert "cost·k/nit" in cost and cost.endswith("nit is the run's number of iterations.")
+    assert "nit" not in cost and "the run's cost × k/K, k the first of the run's K iterations " \
+        "that reached the target" in cost
 
 
 def test_figures_and_their_captions_name_the_methods_by_their_labels(camp):
@@ -557,8 +561,8 @@ def test_figures_and_their_captions_name_the_methods_by_their_labels(camp):
             assert all(any(t.startswith(label(m)) for t in texts) for m in METHODS)
         elif block.label.startswith("grid-"):
             o, m = block.label.removeprefix("grid-").split("-", 1)
-            assert f"{o}: {label(m)}" in texts
-            assert block.caption.startswith(f"{label(m)} on {o}: ")
+            assert f"{camp.label(o)}: {label(m)}" in texts
+            assert block.caption.startswith(f"{label(m)} on {camp.label(o)}: ")
     assert {f.label for f in figs} >= {"ecdf-cost", "profile", "grid-quadratic-gd"}
 
 
@@ -606,14 +610,19 @@ def test_costs_to_a_target_are_marked_estimated(camp):
     b = cr.campaign_builder(camp)
     how = {(n.quantity, n.item): n.how for n in b.ledger}
     for q in ("cost where half the pairs are solved", "seconds where half the pairs are solved",
-              "aRT to the reference target", "median cost to the reference target",
-              "rho(tau=1)", "rho(tau=10)"):
+              "median cost to the reference target", "rho(tau=1)", "rho(tau=10)"):
         got = {h for (qq, _), h in how.items() if qq == q}
         assert got == {"estimated"}, (q, got)
+    # campaign p. 4: an aRT of ∞ (no start reached the target) is exact, not estimated
+    art = {n.item: (n.value, n.how) for n in b.ledger
+           if n.quantity == "aRT to the reference target"}
+    assert {h for v, h in art.values() if math.isfinite(v)} == {"estimated"}
+    assert {h for v, h in art.values() if math.isinf(v)} == {"measured"}
+    assert any(math.isinf(v) for v, _ in art.values())
     assert {h for (q, _), h in how.items() if q == "rho(tau=inf)"} == {"measured"}
     assert {h for (q, _), h in how.items() if q == "share of pairs solved"} == {"measured"}
     line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
-    assert "(estimated: the run's cost · k/nit)" in line and "measured" not in line
+    assert "(estimated: the run's cost × k/K)" in line and "measured" not in line
     assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}
     # the title page explains the markers the numbers carry, and only those
     legend = [blk.text for blk in b.doc.blocks if getattr(blk, "bullet", False)
@@ -643,12 +652,16 @@ def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):
     b = cr.campaign_builder(camp)
     text = " ".join(blk.text for blk in b.doc.blocks if isinstance(getattr(blk, "text", None),
                                                                     str))
-    assert f"xcos ({reason})" in text and "tanh (no minimum)" in text
+    # tanh is the lecture suite's tanh x; this x·cos(0.15πx) has no parameter c, so it is
+    # not the suite's x·cos(cx) (c = 0.15π) by formula and keeps the spec's label
+    xcos = camp.label("xcos")
+    assert xcos == "xcos" and camp.label("tanh") == "tanh x"
+    assert f"{xcos} ({reason})" in text and "tanh x (no minimum)" in text
     minima = next(t for t in b.doc.blocks if isinstance(t, Table)
                   and t.title.startswith("Known minima"))
-    row = next(r for r in minima.rows if r[0] == "xcos")
+    row = next(r for r in minima.rows if r[0] == xcos)
     assert row[3] == "— (local only)"
-    assert any("xcos: no global minimum (f unbounded below)" in n for n in minima.notes)
+    assert any(f"{xcos}: no global minimum (f unbounded below)" in n for n in minima.notes)
     cap = cr._grid_caption("xcos", "momentum", cr._grid_of(camp, "xcos", "momentum", 7, None),
                            None, True)
     assert "no f*: the known minimum is local only, so no target" in cap
@@ -725,21 +738,21 @@ def test_an_objective_without_known_minima_is_not_counted_as_ending_at_none(no_f
     camp = cr.load(no_f_store)
     b = cr.campaign_builder(camp)
     tables = {t.title: t for t in b.doc.blocks if isinstance(t, Table)}
-    minima = tables["Known minima (as listed in campaign.json)"]
+    minima = tables[cr.MINIMA_TABLE]
     by_obj = {r[0]: r for r in minima.rows if r[0]}
     # tanh and saddle list no minima (NO_F_STAR above); xcos lists one
     for o in ("tanh", "saddle"):
-        assert by_obj[o][2] == "no known minima; not counted"
-    assert by_obj["xcos"][1] == "x*₀"
+        assert by_obj[camp.label(o)][2] == "no known minima; not counted"
+    assert by_obj[camp.label("xcos")][1] == "x*₀"
     ended = next(t for title, t in tables.items() if title.startswith("Where the starts"))
     div: dict = {}
     for r in _rows(no_f_store):
         if r["method"] == "momentum":
-            div.setdefault((r["objective_id"], cr.cell_words(r["cell"])), []).append(
+            div.setdefault((camp.label(r["objective_id"]), cr.cell_words(r["cell"])), []).append(
                 r["status"] == "diverged" or not math.isfinite(r["fun"]))
     for row in ended.rows:
         o, cell = row[0], row[2].split(" (first of")[0]
-        if o == "xcos":
+        if o == camp.label("xcos"):
             assert row[5] != "n/a" and not row[4].startswith("n/a")
             continue
         assert row[4].startswith("n/a") and row[5] == "n/a"
@@ -813,11 +826,12 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     starts = {o: real(camp, cr.reference_index(camp.targets))[o, "bfgs"].starts
               for o in per_obj}
     qual = (f"but on all {n} its best cell diverged on most starts ("
-            + ", ".join(f"{o}: {starts[o]} of {starts[o]}" for o in sorted(per_obj))
+            + ", ".join(f"{camp.label(o)}: {starts[o]} of {starts[o]}" for o in sorted(per_obj))
             + "; a diverged run stops early and costs little, which lowers the aRT)")
     caption = next(f.caption for f in b.doc.figures() if f.label == "profile")
     assert f"ρ(1) of BFGS counts the {n} problems where it is best, {qual}." in caption
-    assert f"BFGS: best on {n}, {qual}, solves" in cr.summary_lines(b.data)[0]
+    labels = {o: camp.label(o) for o in camp.objectives()}
+    assert f"BFGS: best on {n}, {qual}, solves" in cr.summary_lines(b.data, labels)[0]
     blocks = b.doc.blocks
     table = next(t for t in blocks if isinstance(t, Table) and t.title.startswith("Profile"))
     rho1 = {row[0]: row[1] for row in table.rows}
@@ -830,11 +844,12 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     i = next(i for i, t in enumerate(blocks) if isinstance(t, Table) and t.title == cr.BEST_TABLE)
     art = {(row[0], row[1]): row[6] for row in blocks[i].rows}
     marked = {key for key, v in art.items() if v.endswith("†")}
-    assert marked == {(o, "BFGS") for o in per_obj}
+    assert marked == {(camp.label(o), "BFGS") for o in per_obj}
     lead = " ".join(p.text for p in blocks[:i] if isinstance(p, Paragraph))
     T = len(camp.targets)
     assert "†\u00a0The smallest aRT, yet most starts diverged (diverging is cheap): " + "; ".join(
-        f"BFGS on {o} ({per_obj[o]} of {T} targets; {starts[o]} of {starts[o]} diverged)"
+        f"BFGS on {camp.label(o)} ({per_obj[o]} of {T} targets; {starts[o]} of {starts[o]} "
+        "diverged)"
         for o in per_obj) + "." in lead
     # the same rule as the summary's: a cell where half the starts diverged is not qualified
     assert not cr.diverged_best([("a", 1.0)], ["A"], [[1.0]], {("a", "A"): (5, 10)}).any()
@@ -852,8 +867,9 @@ def test_a_share_reads_the_same_in_a_grid_and_in_the_best_cell_table(camp):
     ref = cr.reference_index(camp.targets)
     best = cr.best_cells(camp, ref)
     seen = 0
+    ids = {camp.label(o): o for o in camp.objectives()}
     for row in table.rows:
-        o, m = row[0], row[1]
+        o, m = ids[row[0]], row[1]
         if m != "momentum" or not cr.has_f_star(camp, o):
             continue
         g = cr._grid_of(camp, o, m, ref, None)
@@ -949,7 +965,7 @@ def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(ca
         box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o["box"])
         # the formula as running text: powers raised, · for *, − for -
         shown = (o["formula"].replace("**2", "²").replace("*", "·"))
-        assert f"{name}: f = {shown}" in text, name
+        assert f"{camp.label(name)}: f = {shown}" in text, name
         assert f"{shown} on {box}" in text, (name, box)
     n = meta["starts"]
     assert f"Starts: {n} starts per seed (seed" in text
@@ -982,3 +998,99 @@ def test_a_fixed_step_cell_shows_no_share_converged(tmp_path):
     bfgs = [r["status"] == "converged" for r in rows if r["method"] == "bfgs"]
     assert by["BFGS"] == fmt_num(sum(bfgs) / len(bfgs), SHARE_DIGITS) + "ᵐ"
     assert cr.FIXED_NOTE in table.notes and cr.FIXED_NOTE.startswith(cr.FIXED_MARK + " ")
+
+
+def test_objectives_are_named_in_words_and_pi_is_typeset():
+    """Campaign p. 1: "beale", "himmelblau" and "xcos" (code names) named the objectives and
+    "c = 0.15·pi" printed SymPy's name of π.  A built-in function reads by its name, also
+    under a spec's own label when its formula and parameters are the built-in's; any other
+    objective by the spec's label."""
+    from analysis.campaign.suites import SUITES
+    from analysis.pages import inline_math
+
+    beale = SUITES["classic"]["beale"].record()
+    assert cr.objective_label("beale", beale) == "Beale"
+    assert cr.objective_label("hb", SUITES["classic"]["himmelblau"].record()) == "Himmelblau"
+    xcos = {"formula": "x * cos(c*x)", "params": {"c": "0.15*pi"}, "box": [[-20, 20]]}
+    assert cr.objective_label("xcos", xcos) == "x·cos(cx)"
+    assert cr.objective_label("xcos", {**xcos, "params": {"c": "0.2"}}) == "xcos"
+    assert cr.objective_label("mine", {"formula": "x**2 + 3*y**2"}) == "mine"
+    assert cr.objective_text("x·cos(cx)", {**xcos, "formula": "x*cos(c*x)"}).startswith(
+        "x·cos(cx): f = x·cos(c·x), c = 0.15·π on ")
+    assert inline_math("2*pi*x") == "2·π·x" and inline_math("spin") == "spin"
+
+
+def test_the_title_page_defines_f_star_and_says_which_objectives_have_no_target(no_f_store,
+                                                                                  camp):
+    """Campaign p. 1: "on 16 of 30 problems" while 4 objectives × 10 targets are listed, and
+    f* used undefined: the targets' line defines f*, names the objectives without one and
+    counts the problems that remain."""
+    t = len(camp.targets)
+    assert cr.targets_text(camp).startswith(
+        "Targets Δ on f − f*, f* the objective's known global minimum value: ")
+    assert "left out" not in cr.targets_text(camp)
+    mixed = cr.load(no_f_store)
+    # give one of the three objectives an f*: two are left out, one remains
+    mixed.meta["objectives"]["saddle"] = {**mixed.meta["objectives"]["saddle"], "f_star": 0.0}
+    text = cr.targets_text(mixed)
+    n = len(mixed.targets)
+    assert (f"  Without a known f*, left out of the targets: {cr.no_f_star_sentence(mixed)}; "
+            f"the 1 objective with f* give 1 × {n} = {n} problems (objective, target).") in text
+    assert "tanh x" in cr.no_f_star_sentence(mixed) and "saddle" not in \
+        cr.no_f_star_sentence(mixed)
+    assert t == n
+
+
+def test_a_grid_caption_gives_the_symbols_values_and_the_cells_predicted_unstable(camp):
+    """Campaign p. 5: the Rosenbrock caption neither said which cells are predicted unstable
+    nor gave the boundary within the cells, and no caption gave δ's value.  On the quadratic
+    (L = 10) the momentum threshold is 2(1 + β)/((1 − δ)·10) with δ = 0: the cells at or
+    above it are listed, and δ's value where it is the same in every cell."""
+    from analysis.campaign.figures import boundary_note
+
+    ref = cr.reference_index(camp.targets)
+    curv = cr.minimum_curvatures("0.5*x**2 + 5*y**2", None, [[0.0, 0.0]], None)
+    chk = cr.stability_check(camp, "quadratic", "momentum", curv)
+    cap = cr._grid_caption(camp.label("quadratic"), "momentum",
+                           cr._grid_of(camp, "quadratic", "momentum", ref, chk), chk)
+    unstable = []
+    for cell in camp.cells("quadratic", "momentum"):
+        a = cr._cell_axes(cell)
+        if a["lr"] >= 2 * (1 + a["momentum"]) / 10:
+            unstable.append(f"η = {a['lr']:g}, β = {a['momentum']:g}")
+    assert unstable and len(unstable) < len(camp.cells("quadratic", "momentum"))
+    assert f" Predicted unstable: {'; '.join(unstable)}." in cap
+    hyp = dict(chk.hypers[0])
+    assert cr.formula_symbols_text(replace(chk, hypers=[{**h, "dampening": 0.0}
+                                                          for h in chk.hypers])) == \
+        "β = momentum, δ = dampening = 0 in every cell"
+    assert "momentum" in hyp
+    # a boundary that lies within the cells: its values at the first and last rows are said
+    g = Grid("lr", np.array([0.001, 0.01]), np.zeros((2, 2)), np.ones((2, 2), bool),
+             "momentum", np.array([0.0, 0.9]), lambda b: 2 * (1 + b) / 1001.6, "η")
+    assert boundary_note(g) == (f"The boundary is at η = {2 / 1001.6:.3g} for β = 0 and "
+                                f"η = {3.8 / 1001.6:.3g} for β = 0.9.")
+
+
+def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
+    """Campaign p. 3: the curves drawn apart put each ρ(1) step at τ ≈ 1.03–1.07, hiding the
+    value the table leads with: with ``anchor`` a marker of each shifted curve sits at τ = 1,
+    at its ρ(1) (the share of ratios equal to 1), on the data."""
+    r = {"a": np.array([1.0, 1.0, 2.0, 3.0, np.inf]), "b": np.array([1.0, 2.0, 2.0, 1.0, 1.0]),
+         "c": np.array([1.0, 5.0, np.inf, np.inf, 1.0])}
+    fig = plots.plot_ecdf(r, apart=True, anchor=True,
+                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    marks = {ln.get_label().removeprefix("_anchor "): ln.get_xydata()[0]
+             for ln in ax.lines if ln.get_gid() == "ecdf-anchor"}
+    assert set(marks) == {"b", "c"}  # the first curve is drawn on the data
+    for lab, (x, y) in marks.items():
+        assert x == 1.0 and y == pytest.approx(np.mean(r[lab] == 1.0))
+        ln = next(ln for ln in ax.lines if ln.get_gid() == "ecdf-anchor"
+                  and ln.get_label().endswith(lab))
+        assert ln.get_transform() == ax.transData
+    fig = plots.plot_ecdf(r, apart=True, fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-anchor"]
+    assert plots.ecdf_shift_text(r, anchor=True).endswith(
+        "; a black-edged marker shows its ρ(1) at τ = 1.")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import plots, report
+from analysis import empirical, plots, report
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -137,8 +137,11 @@ def test_error_ratios_are_nocedal_wright_columns_clear_of_the_floor():
     e = 2.0 * 0.5 ** np.arange(80)  # exact halving down to 1e-24
     k, r = plots.error_ratios(e)
     np.testing.assert_allclose(r, 0.5)
-    floor = plots.rounding_floor(e)
+    floor = 1e3 * np.finfo(float).eps  # the measurement's floor, ‖x*‖ ≤ 1 by default
     assert np.all(e[k + 1] > floor) and e[k[-1] + 2] <= floor
+    # with the floor of an x* of norm 4: 10³·ε·4, four times higher, so fewer steps
+    k4, _ = plots.error_ratios(e, floor=empirical.default_floor(4.0))
+    assert e[k4[-1] + 1] > 4 * floor >= e[k4[-1] + 2] and k4[-1] < k[-1]
     q = np.array([1e-1, 1e-2, 1e-4, 1e-8, 1e-16])  # quadratic: e_(k+1) = e_k²
     kq, rq = plots.error_ratios(q, 2.0, floor=0.0)
     np.testing.assert_allclose(rq, 1.0)
@@ -693,9 +696,10 @@ def test_a_fit_window_beyond_the_drawn_curve_is_said():
     fit window ran to 298, unsaid: the caption now names the study whose window runs past the
     cut (the legend gives both ends, computed from the same cut)."""
     e = 10.0 * 0.9 ** np.arange(320)  # x* = 0: the errors stay exact down to 1e-14
-    cut = int(np.argmax(e < 1e3 * np.finfo(float).eps * 10.0))  # first below the floor
+    # first below the floor 10³·ε·max(1, ‖x*‖) of x* = 0 (the measurement's)
+    cut = int(np.argmax(e < 1e3 * np.finfo(float).eps))
     inside = _study(e, "linear", 0.9, window=(0, cut - 5))
-    beyond = _study(e, "linear", 0.9, window=(0, 298))
+    beyond = _study(e, "linear", 0.9, window=(0, cut + 10))
     assert report.window_cut_text({"gd η = 0.05": inside}) == ""
     text = report.window_cut_text({"gd η = 0.05": beyond, "gd η = 0.2": inside})
     assert text.startswith("  Each curve is drawn down to the rounding floor")
@@ -729,3 +733,28 @@ def test_the_slow_first_steps_of_a_superlinear_window_are_no_stall():
     assert report.stall_steps(e, range(5), (0, 5)) == []
     grow = np.array([6.66, 4.36, 4.49, 4.0, 1e-3, 1e-6])  # heavy ball's first steps
     assert report.stall_steps(grow, range(5), (0, 5)) == [1]
+
+
+def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurements_floor():
+    """Study pp. 23–26: "of 0–188 (fit window k = 41–200)": the tables cut the errors at
+    10³·ε·max(e₀, 1) while the measurement's floor is 10³·ε·max(1, ‖x*‖), so the fit used
+    steps the table dropped as noise.  With the one floor (x* = 0: 10³·ε ≈ 2.2e−13) the
+    table's steps run to the last e_k with e_(k+1) above it, past the window's last step, and
+    the tables' lead-in gives the floor with its value."""
+    e = 10.0 * 0.9 ** np.arange(320)  # e₀ = 10: the old cut was ten times higher
+    floor = 1e3 * np.finfo(float).eps
+    last = int(np.flatnonzero(e[1:] > floor)[-1])  # the last k with e_(k+1) above it
+    old_last = int(np.flatnonzero(e[1:] > floor * e[0])[-1])
+    win = (41, last)
+    assert old_last < win[1] - 1
+    st = _study(e, "linear", 0.9, window=win)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd", st, "s")
+    title = b.doc.blocks[-1].title
+    assert f" of 0–{last} (fit window k = 41–{last})" in title, title
+    assert plots.study_floor(st) == floor
+    assert plots.study_floor(NS(reference=np.array([3.0, 4.0]), minimizer=None)) == 5 * floor
+    text = report.nw_text([st])
+    assert ("Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = "
+            f"{report.fmt_num(float(f'{floor:.2g}'), 2)} are left out (rounding noise)") in text
+    assert "machine epsilons" not in text

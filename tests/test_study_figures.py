@@ -343,19 +343,20 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
             "with that Hessian") in cap, cap
     # p. 35: the linear-CG bound is no theorem for the nonlinear CG run on Rosenbrock
     assert "for the nonlinear CG run here it is no theorem" in cap
-    # each curve stops at its first error below 10³·ε·max(e₀, 1): those that stop before
+    # each curve stops at its first error below 10³·ε·max(1, ‖x*‖), x* = (1, 1), the
+    # measurement's floor: those that stop before
     # their run's last iteration are named, with both numbers in the same order
     names, ends = [], []
     for label in ("Newton", "BFGS", "L-BFGS", "CG", "GD with η = 0.001"):
         st = rosenbrock.studies[f"{rosenbrock.section} / {label}"]
         e = np.linalg.norm(st.result.path - np.array([1.0, 1.0]), axis=1)
-        below = np.nonzero(e < 1e3 * np.finfo(float).eps * max(e[0], 1.0))[0]
+        below = np.nonzero(e < 1e3 * np.finfo(float).eps * np.sqrt(2.0))[0]
         if below.size and below[0] < len(e) - 1:
             names.append(label)
             ends.append(f"{below[0]} of {len(e) - 1}")
     assert len(ends) >= 2
     assert (f"The curves of {', '.join(names[:-1])} and {names[-1]} are drawn until the error "
-            "first falls below 10³·ε·max(e₀, 1), where the ratios become rounding noise, so "
+            "first falls below 10³·ε·max(1, ‖x*‖), where the ratios become rounding noise, so "
             f"they end before their runs' last iterations: at k = {', '.join(ends[:-1])} and "
             f"{ends[-1]}.") in cap, cap
 

@@ -222,8 +222,9 @@ def boundary_note(g: Grid) -> str:
     extreme x there), and then the boundary's values at its first and last rows, which the
     axes (ticked at the cells only) do not show, e.g. ``The η axis runs on past the last column
     (same spacing) to hold the boundary; for β = 0.31 … 0.99 it lies right of the axes (η up
-    to 0.47); the boundary is at η = 0.02 for β = 0 and η = 0.038 for β = 0.9.``  Empty when
-    the boundary lies within the cells."""
+    to 0.47); the boundary is at η = 0.02 for β = 0 and η = 0.038 for β = 0.9.``  Within the
+    cells only its values: ``The boundary is at η = 0.002 for β = 0 and …``.  Empty for a 1-D
+    grid or no boundary."""
     if g.y is None or g.boundary is None:
         return ""
     px, _, xs, ys = boundary_points(g, samples=2000)  # the ends to about 1/1000 of the axis
@@ -244,7 +245,7 @@ def boundary_note(g: Grid) -> str:
                          f"it lies {side} of the axes ({xn} {word} "
                          f"{fmt(float(far(xs[out])), 2)})")
     rows = [(y, b) for y in g.y if (b := g.boundary(float(y))) is not None and math.isfinite(b)]
-    if rows and parts:  # past the ticked cells the boundary's values are read here, at its ends
+    if rows:  # between or past the ticked cells the boundary's values are read here, at its ends
         ends = [rows[0]] if len(rows) == 1 else [rows[0], rows[-1]]
         parts.append("the boundary is at " + " and ".join(
             f"{xn} = {fmt(b, 3)} for {yn} = {fmt(float(y), 3)}" for y, b in ends))

@@ -43,7 +43,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,10 @@ class Campaign:
 
     def cells(self, objective: str, method: str) -> list[str]:
         return [k[2] for k in self.groups if k[0] == objective and k[1] == method]
+
+    def label(self, objective: str) -> str:
+        """How the pages name an objective (:func:`objective_label`)."""
+        return objective_label(objective, self.meta.get("objectives", {}).get(objective))
 
 
 def read_meta(root: Path) -> dict[str, Any]:
@@ -366,9 +370,10 @@ def no_f_star_reason(info: Mapping[str, Any]) -> str:
     return "no f* given in the spec"
 
 
-def suite_twin(info: Mapping[str, Any]) -> tuple[str, str, float] | None:
-    """(suite, id, f*) of a built-in objective with a known f* that has the same formula
-    (spaces aside) and parameters as this one, else None."""
+def suite_twin(info: Mapping[str, Any], *, known_f_star: bool = True
+               ) -> tuple[str, str, float | None] | None:
+    """(suite, id, f*) of a built-in objective that has the same formula (spaces aside) and
+    parameters as this one, else None; with ``known_f_star`` only one with a known f*."""
     from analysis.campaign.suites import SUITES
 
     formula = "".join(str(info.get("formula") or "").split())
@@ -377,10 +382,22 @@ def suite_twin(info: Mapping[str, Any]) -> tuple[str, str, float] | None:
     params = info.get("params") or {}
     for suite, objs in SUITES.items():
         for oid, o in objs.items():
-            if o.f_star is not None and "".join(o.formula.split()) == formula and \
-                    dict(o.params) == dict(params):
-                return suite, oid, float(o.f_star)
+            if (o.f_star is not None or not known_f_star) and \
+                    "".join(o.formula.split()) == formula and dict(o.params) == dict(params):
+                return suite, oid, None if o.f_star is None else float(o.f_star)
     return None
+
+
+def objective_label(name: str, info: Mapping[str, Any] | None) -> str:
+    """How the pages name an objective: a built-in function by its name in words
+    (:data:`analysis.campaign.suites.TITLES`: ``beale`` → ``Beale``), also under a label of
+    the spec's own when its formula and parameters are the built-in's (``xcos`` →
+    ``x·cos(cx)``); any other objective by the spec's label.  campaign.json, the store and
+    the report's data keep the label."""
+    from analysis.campaign.suites import TITLES
+
+    twin = suite_twin(info or {}, known_f_star=False)
+    return TITLES.get(twin[1], name) if twin is not None else name
 
 
 def no_f_star_sentence(c: Campaign) -> str:
@@ -389,7 +406,8 @@ def no_f_star_sentence(c: Campaign) -> str:
     groups: dict[str, list[str]] = {}
     for o in c.objectives():
         if not has_f_star(c, o):
-            groups.setdefault(no_f_star_reason(c.meta["objectives"].get(o, {})), []).append(o)
+            groups.setdefault(no_f_star_reason(c.meta["objectives"].get(o, {})),
+                              []).append(c.label(o))
     return "; ".join(f"{', '.join(os_)} ({why})" for why, os_ in groups.items())
 
 
@@ -502,7 +520,7 @@ def minimum_curvatures(formula: str, dim: int | None, minima: Sequence[Sequence[
         out.append(MinimumCurvature([float(v) for v in x],
                                     [float(v) for v in sp.eigenvalues], sp.hessian,
                                     "numeric: eigenvalues of the compiled Hessian at the "
-                                    "known minimum of campaign.json"))
+                                    "objective's known minimum"))
     return out
 
 
@@ -534,6 +552,8 @@ class StabilityCheck:
     formula: str
     curvatures: list[MinimumCurvature]
     notes: list[str] = field(default_factory=list)
+    #: each cell's hyperparameters as run (grid values and defaults)
+    hypers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def agree(self) -> NDArray[np.bool_]:
@@ -561,7 +581,7 @@ def stability_check(c: Campaign, objective: str, method: str,
                     curvatures: Sequence[MinimumCurvature]) -> StabilityCheck | None:
     """The check on every cell with an ``lr`` (None when the theory has no threshold for any
     cell, or the grid has no lr)."""
-    cells, lrs, thrs, meas, formula = [], [], [], [], ""
+    cells, lrs, thrs, meas, formula, hypers = [], [], [], [], "", []
     for cell in c.cells(objective, method):
         m = c.rows(objective, method, cell)
         hyper = json.loads(c.cols["hyper"][m][0])
@@ -571,6 +591,7 @@ def stability_check(c: Campaign, objective: str, method: str,
         if thr is None:
             continue
         cells.append(cell)
+        hypers.append(hyper)
         lrs.append(float(hyper["lr"]))
         thrs.append(thr)
         meas.append(not diverged(c.cols["status"][m], c.cols["fun"][m]).any())
@@ -578,7 +599,7 @@ def stability_check(c: Campaign, objective: str, method: str,
         return None
     lr, thr = np.asarray(lrs), np.asarray(thrs)
     return StabilityCheck(objective, method, cells, lr, thr, lr < thr, np.asarray(meas),
-                          formula, list(curvatures))
+                          formula, list(curvatures), hypers=hypers)
 
 
 # ============================================================================ where starts end
@@ -624,13 +645,22 @@ def hit_how(meta: Mapping[str, Any]) -> str:
     return "measured" if how.startswith(("exact", "measured")) else "estimated"
 
 
+def art_how(art: float, meta: Mapping[str, Any]) -> str:
+    """The provenance of an aRT: that of the costs to a target (:func:`hit_how`), except an aRT
+    of ∞, which is exact whatever the costs were: no start reached the target (measured)."""
+    return "measured" if math.isinf(art) else hit_how(meta)
+
+
 def mostly_diverged(diverged: int, starts: int) -> bool:
     """More than half of a cell's starts diverged."""
     return 2 * int(diverged) > int(starts)
 
 
-#: defines the ``nit`` of the store's estimate ``cost·k/nit`` where the report first gives it
-NIT_WORDS = "; nit is the run's number of iterations"
+#: the store's estimate of the cost to a target (campaign.json: ``cost·k/nit``) as the pages
+#: write it, after :data:`ESTIMATE_DEFINED` on the title page
+ESTIMATE_WORDS = "the run's cost × k/K"
+#: where the title page defines k and K of :data:`ESTIMATE_WORDS`
+ESTIMATE_DEFINED = ", k the first of the run's K iterations that reached the target"
 #: marks a best aRT whose cell diverged on most starts (:func:`diverged_best`)
 DIVERGED_MARK = "†"
 #: why a best aRT from a cell where most starts diverged is qualified
@@ -679,12 +709,12 @@ def diverged_best_targets(profile: Mapping[str, Any] | None,
 
 
 def diverged_best_text(k: int, problems: Sequence[tuple[str, float]], methods: Sequence[str],
-                       ratios: ArrayLike, counts: Mapping[tuple[str, str], tuple[int, int]]
-                       ) -> str:
+                       ratios: ArrayLike, counts: Mapping[tuple[str, str], tuple[int, int]],
+                       labels: Mapping[str, str] | None = None) -> str:
     """The qualification of method k's problems where it is best (:func:`diverged_best`):
     ``but on all 9 its best cell diverged on most starts (beale: 168 of 200; a diverged run
     stops early and costs little, which lowers the aRT)``, ``on 3 of them`` when not all;
-    empty when there is none."""
+    empty when there is none.  ``labels``: objective → how the page names it."""
     R = np.asarray(ratios, dtype=float).reshape(len(problems), len(methods))
     hit = diverged_best(problems, methods, R, counts)[:, k]
     n, best = int(hit.sum()), int((R[:, k] <= 1.0).sum())
@@ -694,7 +724,8 @@ def diverged_best_text(k: int, problems: Sequence[tuple[str, float]], methods: S
     which = f"on all {n}" if n == best else f"on {n} of them"
     m = methods[k]
     return (f"but {which} its best cell diverged on most starts ("
-            + ", ".join(f"{o}: {counts[o, m][0]} of {counts[o, m][1]}" for o in objs)
+            + ", ".join(f"{(labels or {}).get(o, o)}: {counts[o, m][0]} of {counts[o, m][1]}"
+                        for o in objs)
             + f"; {DIVERGED_ART_WHY})")
 
 
@@ -717,8 +748,10 @@ def weights_text(weights: Mapping[str, float] | None) -> str:
     return f" with {text}"
 
 
-def summary_lines(data: Mapping[str, Any]) -> list[str]:
-    """The title page's findings, from the numbers the sections put in the report's data."""
+def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = None
+                  ) -> list[str]:
+    """The title page's findings, from the numbers the sections put in the report's data;
+    ``labels``: objective → how the page names it (:meth:`Campaign.label`)."""
     from analysis.report import fmt_num, plural
 
     out = []
@@ -736,7 +769,7 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         i = max(range(len(methods)), key=lambda k: (best[k] - best_bad[k], best[k]))
 
         def qualified(k: int) -> str:
-            text = diverged_best_text(k, problems, methods, R, counts)
+            text = diverged_best_text(k, problems, methods, R, counts, labels)
             return f", {text}" if text else ""
 
         out.append(f"{method_label(methods[i])} has the smallest aRT (average running time, as in "
@@ -759,7 +792,7 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
             out.append(f"The ECDF over cost reaches ½ soonest for {method_label(m)}: half of its "
                        "(objective, start, target) pairs are solved within a weighted cost of "
                        f"{fmt_num(half[m])} ({how}"
-                       + (": the run's cost · k/nit" if how == "estimated" else "") + ").")
+                       + (f": {ESTIMATE_WORDS}" if how == "estimated" else "") + ").")
     st = data.get("stability")
     if st:
         agree = sum(int(np.sum(np.asarray(k["predicted_stable"]) ==
@@ -785,6 +818,25 @@ def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
     return f"{name}: f = {inline_math(o['formula'])}{params}{box}"
 
 
+def targets_text(c: Campaign) -> str:
+    """The title page's targets, with f* defined and the objectives without one said, so that
+    the count of problems (objective, target) that follows reads: ``Targets Δ on f − f*, f*
+    the objective's known global minimum value: 10, 1, …; the reference target is Δ_ref =
+    1e−06.  x·cos(cx) has no known f* (local minima only, …) and is left out of the targets:
+    3 objectives × 10 targets = 30 problems.``"""
+    with_f = [o for o in c.objectives() if has_f_star(c, o)]
+    t = len(c.targets)
+    text = ("Targets Δ on f − f*, f* the objective's known global minimum value: "
+            + ", ".join(f"{v:g}" for v in c.targets)
+            + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.")
+    if len(with_f) < len(c.objectives()):
+        text += (f"  Without a known f*, left out of the targets: {no_f_star_sentence(c)}"
+                 f"; the {plural(len(with_f), 'objective')} with f* give "
+                 f"{len(with_f)} × {t} = {plural(len(with_f) * t, 'problem')} "
+                 "(objective, target).")
+    return text
+
+
 def starts_text(meta: Mapping[str, Any]) -> str:
     """How the starts were drawn: the same ``starts`` points per seed for every (objective,
     method, cell), uniform in the objective's box (:mod:`analysis.campaign.tasks`)."""
@@ -808,23 +860,24 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
         f"Store: {c.root.name}/ — {c.n} rows (one per start) in {c.parts} part files; "
         f"spec hash {str(meta.get('spec_hash', '—'))[:16]}.",
         f"Objectives ({len(c.objectives())}): "
-        + "; ".join(objective_text(o, meta.get("objectives", {}).get(o)) for o in c.objectives())
+        + "; ".join(objective_text(c.label(o), meta.get("objectives", {}).get(o))
+                    for o in c.objectives())
         + ".",
         starts_text(meta),
         f"Methods ({len(c.methods())}), each run on every cell of its hyperparameter grid "
         "(a cell: one combination of the grid's values, all starts run with it): " + ", ".join(
             f"{method_label(m)} ({plural(max(len(c.cells(o, m)) for o in c.objectives()), 'cell')})"
             for m in c.methods()) + ".",
-        "Targets Δ on f − f*: " + ", ".join(f"{t:g}" for t in c.targets)
-        + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.",
-        "Cost of a run: weighted evaluations nfev·c_f + njev·c_g + nhev·c_h, where nfev, "
-        "njev and nhev count the evaluations of f, of its gradient and of its Hessian, "
-        f"with c_f = {w.get('f', '—')}, c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}"
-        + (f"; cost to a target: {_hit_how(meta)}" + NIT_WORDS * ("nit" in _hit_how(meta))
-           + "." if _hit_how(meta) else "."),
+        targets_text(c),
+        "Cost of a run: weighted evaluations c_f·(evaluations of f) + c_g·(evaluations of "
+        f"∇f) + c_h·(evaluations of ∇²f), with c_f = {w.get('f', '—')}, "
+        f"c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}; cost to a target: "
+        + (f"estimated, {ESTIMATE_WORDS}{ESTIMATE_DEFINED} (the "
+           "counts per iteration are not recorded)." if hit_how(meta) == "estimated" else
+           "measured."),
     ]
     d.bullets(facts, size=SMALL + 0.5)
-    found = summary_lines(b.data)
+    found = summary_lines(b.data, {o: c.label(o) for o in c.objectives()})
     if found:
         d.paragraph("In short", weight="bold", size=SMALL + 0.5, after=2.0, before=4.0)
         d.bullets(found, size=SMALL + 0.5)
@@ -865,8 +918,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                  fig=fig)),
              height=300, half=True, label="ecdf-cost",
              caption="Weighted evaluations to the target: "
-                     + ("the run's measured weighted count × k/nit, k the first iteration at "
-                        "the target (estimated: the counts per iteration are not recorded)."
+                     + (f"{ESTIMATE_WORDS}{ESTIMATE_DEFINED} "
+                        "(estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
                         "measured counts, weights as set.") + ecdf_shift_text(cost)
                      + ECDF_END_TEXT)
@@ -924,22 +977,23 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     counts = best_counts(best)
     # a method credited at ρ(1) with problems where its best cell diverged on most starts
     qualified = {k: (m, int((R[:, k] <= 1.0).sum()), text) for k, m in enumerate(methods)
-                 if (text := diverged_best_text(k, problems, methods, R, counts))}
+                 if (text := diverged_best_text(k, problems, methods, R, counts,
+                                                {o: c.label(o) for o in c.objectives()}))}
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  by_label(ratios), budget=profile_limit(R), solved="solves",
                  xlabel="performance ratio τ (aRT / best aRT, log scale)",
                  ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
-                 apart=True, fig=fig)),
+                 apart=True, anchor=True, fig=fig)),
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
                      f"{len(c.targets)} targets); aRT {hit_how(c.meta)}"
-                     + (" (from the cost to each target, cost·k/nit)." if
+                     + (f" (from the cost to each target, {ESTIMATE_WORDS})." if
                         hit_how(c.meta) == "estimated" else ".")
                      + "".join(f" ρ(1) of {method_label(m)} counts the {n} problems where "
                                "it is best, "
                                f"{text}." for m, n, text in qualified.values())
-                     + ecdf_shift_text(ratios)
+                     + ecdf_shift_text(ratios, anchor=True)
                      + ECDF_END_TEXT)
     taus = np.array([1.0, 2.0, 10.0, np.inf])
     rho = performance_profile(R, taus)
@@ -975,14 +1029,15 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, more converged, fewer diverged, "
         "the smaller median cost of the converged). Median cost over the starts that reached "
         "it"
-        + (" (estimated: the run's cost · k/nit)" if hit_how(c.meta) == "estimated" else "")
+        + (f" (estimated: {ESTIMATE_WORDS})" if hit_how(c.meta) == "estimated" else "")
         + "; aRT as in the profiles; converged: status converged (the run met its gradient "
         "tolerance; a run of a fixed number of steps used its budget and is not counted)."
         + ("  Without f* (no target): the best cell is the one where most starts converge, "
            "and the median cost is that of the converged starts."
            if any(not has_f_star(c, o) for o, _ in best) else "")
         + (f"  {tie_note(best.values())}" if any(s.ties > 1 for s in best.values()) else "")
-        + (f"  {diverged_best_note(credited, best, len(c.targets))}" if credited else "")
+        + (f"  {diverged_best_note(credited, best, len(c.targets), c.label)}" if credited
+           else "")
         + symbols_note(s.cell for s in best.values()))
     rows = []
     sec = "best cells"
@@ -991,17 +1046,18 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         conv = (f"—{FIXED_MARK}" if s.fixed_steps else
                 cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS))
         if not has_f_star(c, o):
-            rows.append([o, method_label(m), cell_label(s), "—", conv,
+            rows.append([c.label(o), method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
                               s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
             continue
-        rows.append([o, method_label(m), cell_label(s),
+        rows.append([c.label(o), method_label(m), cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", SHARE_DIGITS), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
                           hit_how(c.meta)),
                      cell(b, sec, item, "aRT to the reference target", s.art,
-                          hit_how(c.meta)) + (DIVERGED_MARK if (o, m) in credited else ""),
+                          art_how(s.art, c.meta)) + (DIVERGED_MARK if (o, m) in credited
+                                                     else ""),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
              Column("share at Δ_ref", "r"), Column("converged", "r"),
@@ -1011,6 +1067,8 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     b.data["best_cells"] = {f"{o}/{m}": vars(s) for (o, m), s in best.items()}
 
 
+#: The title of the table of known minima.
+MINIMA_TABLE = "Known minima (from the objective's suite or the spec)"
 #: The title of the table of best cells, by which later text refers to it.
 BEST_TABLE = "Best cell of each method per objective"
 #: the note on :data:`FIXED_MARK`
@@ -1027,14 +1085,16 @@ def tie_note(stats: Any) -> str:
 
 
 def diverged_best_note(credited: Mapping[tuple[str, str], int],
-                       best: Mapping[tuple[str, str], CellStats], targets: int) -> str:
+                       best: Mapping[tuple[str, str], CellStats], targets: int,
+                       label: Callable[[str], str] = str) -> str:
     """What :data:`DIVERGED_MARK` on an aRT of the best-cell table means
     (:func:`diverged_best_targets`), said in the paragraph before the table, as the tie note
     is: ``† The smallest aRT, yet most starts diverged (diverging is cheap): momentum on beale
-    (9 of 10 targets; 168 of 200 diverged).``"""
+    (9 of 10 targets; 168 of 200 diverged).``; ``label`` names an objective."""
     return (f"{DIVERGED_MARK}\u00a0The smallest aRT, yet most starts diverged (diverging is "
             "cheap): " + "; ".join(
-                f"{method_label(m)} on {o} ({n} of {targets} targets; {best[o, m].diverged} of "
+                f"{method_label(m)} on {label(o)} ({n} of {targets} targets; "
+                f"{best[o, m].diverged} of "
                 f"{best[o, m].starts} diverged)" for (o, m), n in credited.items()) + ".")
 
 
@@ -1090,8 +1150,8 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
         "outlined (measured unstable), and the theory's stability boundary of the step size "
         "at the known minima (η below it: the iteration contracts near the minimum with the "
         "largest threshold). L is the largest eigenvalue of the Hessian at each known "
-        "minimum, evaluated numerically from the compiled Hessian at the minimum listed in "
-        "campaign.json.")
+        "minimum (listed under “Where starts ended”), evaluated numerically from the compiled "
+        "Hessian.")
     checks: list[StabilityCheck] = []
     curv: dict[str, list[MinimumCurvature]] = {}
     drawn = skipped = 0
@@ -1115,16 +1175,16 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 if g is None:
                     continue
                 if grid_is_flat(g):
-                    flat.append(flat_grid_sentence(o, m, g))
+                    flat.append(flat_grid_sentence(c.label(o), m, g))
                     continue
                 if drawn >= MAX_GRID_FIGURES:
                     skipped += 1
                     continue
                 drawn += 1
                 figs.append((lambda fig, g=g, o=o, m=m: plot_grid(
-                                 g, title=f"{o}: {method_label(m)}", fig=fig),
+                                 g, title=f"{c.label(o)}: {method_label(m)}", fig=fig),
                              f"grid-{o}-{m}",
-                             _grid_caption(o, m, g, chk, bool(info.get("minima")))))
+                             _grid_caption(c.label(o), m, g, chk, bool(info.get("minima")))))
     if flat:  # said before the figures, which the pages may move on
         d.paragraph("Grids not drawn (one colour, nothing to compare): " + "; ".join(flat)
                     + ".")
@@ -1137,11 +1197,12 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
         d.paragraph("No method of the campaign has a step-size threshold in the theory on an "
                     "objective with known minima: nothing to check against the grid.")
         return checks
-    _stability_table(b, checks)
+    _stability_table(b, checks, c.label)
     return checks
 
 
-def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
+def _stability_table(b: Any, checks: Sequence[StabilityCheck],
+                     label: Callable[[str], str] = str) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
     from analysis.report import Column, cell
 
@@ -1156,7 +1217,7 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck]) -> None:
         if len(chk.curvatures) > 4:
             Ls += f", … ({len(chk.curvatures)} minima)"
         away = chk.away
-        rows.append([chk.objective, method_label(chk.method),
+        rows.append([label(chk.objective), method_label(chk.method),
                      f"η < {short_formula(chk.formula)}", Ls,
                      f"{int(chk.agree.sum())}/{chk.agree.size}",
                      cell(b, sec, item, "share of cells that agree", chk.share(), "measured",
@@ -1224,6 +1285,26 @@ def short_formula(formula: str) -> str:
     return _OPERATOR_MINUS.sub(MINUS, short)
 
 
+def formula_symbols_text(chk: StabilityCheck) -> str:
+    """What the symbols of the threshold's formula stand for, with the value of each that is
+    not a grid axis (the same in every cell), so that the boundary can be recomputed from the
+    page: ``β = momentum, δ = dampening = 0 in every cell`` (empty when the formula has
+    neither)."""
+    from analysis.report import fmt_num
+
+    short = short_formula(chk.formula)
+    parts = []
+    for name in ("momentum", "dampening"):
+        sym = GRID_SYMBOLS[name]
+        if sym not in short:
+            continue
+        vals = {float(h[name]) for h in chk.hypers if h.get(name) is not None}
+        text = f"{sym} = {HYPER_WORDS.get(name, name)}"
+        parts.append(text + (f" = {fmt_num(vals.pop())} in every cell" if len(vals) == 1
+                             else ""))
+    return ", ".join(parts)
+
+
 def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                   known_min: bool = True) -> str:
     from analysis.campaign.figures import boundary_note
@@ -1242,14 +1323,18 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
     s = f"{method_label(m)} on {o}: {what}; boundary from theory (L numeric): " \
         f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree." \
         f" {CELL_CENTRE_TEXT}"
-    if "β" in short_formula(chk.formula):
-        s += " β = momentum" + (", δ = dampening." if "δ" in short_formula(chk.formula)
-                                else ".")
+    said = formula_symbols_text(chk)
+    if said:
+        s += f" {said}."
     if chk.predicted.all():
         s += " Every cell is predicted stable (η below the threshold)."
     elif not chk.predicted.any():
         s += f" Every cell is predicted unstable (threshold ≤ {fmt_num(chk.threshold.max())} " \
              f"< the smallest η {fmt_num(chk.lr.min())})."
+    else:
+        s += " Predicted unstable: " + "; ".join(
+            cell_words(cell) for cell, ok in zip(chk.cells, chk.predicted, strict=True)
+            if not ok) + "."
     note = boundary_note(g)
     return s + (" " + note if note else "")
 
@@ -1263,7 +1348,7 @@ def minima_note(c: Campaign) -> str:
         if has_f_star(c, o) or not info.get("minima"):
             continue
         why = str(info.get("note") or no_f_star_reason(info))
-        parts.append(f"{o}: {why}")
+        parts.append(f"{c.label(o)}: {why}")
     if not parts:
         return ""
     return ("Listed without f*, so no targets (no ECDF, profile or share at Δ_ref): "
@@ -1287,7 +1372,8 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     d = b.doc
     d.heading("Where starts ended")
     tol = c.meta.get("minimum_tol")
-    d.paragraph("Known minima of each objective (campaign.json), then, for each method's best "
+    d.paragraph("Known minima of each objective (from its suite or the spec), then, for each "
+                "method's best "
                 "cell, how many starts ended at each ("
                 + (f"‖x − x*‖∞ ≤ {tol:g}" if isinstance(tol, (int, float)) else
                    "within the store's matching tolerance")
@@ -1300,17 +1386,17 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         if not info.get("minima"):
-            rows.append([o, "—", NO_MINIMA, "—", str(info.get("source") or "—")])
+            rows.append([c.label(o), "—", NO_MINIMA, "—", str(info.get("source") or "—")])
         for k, p in enumerate(info.get("minima") or []):
             f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
-            rows.append([o if k == 0 else "", minimum_label(k), fmt_point(p),
+            rows.append([c.label(o) if k == 0 else "", minimum_label(k), fmt_point(p),
                          f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
     if rows:
         d.table([Column("objective"), Column("minimum", share=0.7),
                  Column("point", share=1.5), Column("f* (best known)", "r"),
                  Column("source", share=3.0)], rows,
-                title="Known minima (as listed in campaign.json)",
+                title=MINIMA_TABLE,
                 notes=[minima_note(c)] if minima_note(c) else ())
     if any(s.ties > 1 for s in best.values()):
         d.paragraph("In the table below, ‘first of n tied’ in the cell column means what it "
@@ -1325,7 +1411,8 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
             text, none_text = text or "—", str(none)
         else:  # nothing to reach: every start would read "none", which says nothing
             text, none_text = "n/a (no known minima)", "n/a"
-        rows.append([o, method_label(m), cell_label(s), str(int(mk.size)), text, none_text,
+        rows.append([c.label(o), method_label(m), cell_label(s), str(int(mk.size)), text,
+                     none_text,
                      str(div)])
     d.table([Column("objective"), Column("method"), Column("cell", share=2.1),
              Column("starts", "r"), Column("known minimum reached", share=1.3),

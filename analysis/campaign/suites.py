@@ -98,3 +98,13 @@ SUITES: dict[str, dict[str, ObjectiveDef]] = {
     "lecture": {o.id: o for o in _LECTURE},
     "classic": {o.id: o for o in _CLASSIC},
 }
+
+#: objective id → how documents name it in prose and tables (campaign.json keeps the id)
+TITLES: dict[str, str] = {
+    "parabola": "x²", "cubic": "x³", "saddle": "x² − y²", "tanh": "tanh x",
+    "xcos": "x·cos(cx)", "illcond": "ill-conditioned quadratic", "rosenbrock": "Rosenbrock",
+    "himmelblau": "Himmelblau", "beale": "Beale", "rosenbrock10": "Rosenbrock (n = 10)",
+    "goldstein_price": "Goldstein–Price", "six_hump_camel": "six-hump camel",
+    "rastrigin": "Rastrigin", "styblinski_tang": "Styblinski–Tang", "booth": "Booth",
+    "three_hump_camel": "three-hump camel", "matyas": "Matyas",
+}
