@@ -508,16 +508,19 @@ def _method_list(methods: Any) -> list[tuple[str, str, dict[str, Any]]]:
 
 def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
                   minimizer: np.ndarray | None = None, seed: int = 0, tries: int = 500,
-                  minimizer_is: str = "the minimizer of lowest f"
-                  ) -> tuple[np.ndarray, str]:
+                  minimizer_is: str | None = None) -> tuple[np.ndarray, str]:
     """The default start: uniform draws (seeded) from the box, rounded to 2 decimals, until
     one is at least :data:`START_CLEARANCE` × the box diagonal from the minimizer (when there
     is one), at least 5 % of the diagonal from every other critical point, and has a finite
     f and ∇f.  Returns the point and a sentence saying how it was chosen, the minimizer
-    described by ``minimizer_is`` (:func:`start_minimizer_words` when minima tie)."""
+    named by ``minimizer_is`` (:func:`start_minimizer_words`; default ``(0, 0), the
+    minimizer of lowest f``).  The 5 % clause is said only when there is another critical
+    point for it to speak of."""
     rng = np.random.default_rng(seed)
     lo, hi = box[:, 0], box[:, 1]
     diag = float(np.linalg.norm(hi - lo))
+    others = [p for p in points
+              if minimizer is None or float(np.linalg.norm(p - minimizer)) > 0.0]
     best, best_score = None, -math.inf
     for _ in range(tries):
         x = np.round(lo + rng.random(lo.size) * (hi - lo), 2)
@@ -530,12 +533,14 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         d_min = math.inf if minimizer is None else float(np.linalg.norm(x - minimizer))
         d_any = min((float(np.linalg.norm(x - p)) for p in points), default=math.inf)
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
-            far = ("" if minimizer is None else
-                   f"{START_CLEARANCE:g} × the box diagonal from {fmt_point(minimizer)}, "
-                   f"{minimizer_is}, and ")
-            return x, (f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at "
-                       f"least {far}5% of the diagonal from every "
-                       f"{'other ' if far else ''}critical point")
+            how = f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at least "
+            if minimizer is None:
+                return x, how + "5% of the box diagonal from every critical point"
+            who = minimizer_is or f"{fmt_point(minimizer)}, the minimizer of lowest f"
+            how += f"{START_CLEARANCE:g} × the box diagonal from {who}"
+            if others:
+                how += ", and at least 5% of it from every other critical point"
+            return x, how
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
             best, best_score = x, score
@@ -785,8 +790,9 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
             A.x0_how = "given"
         else:
             xm = None if A.minimum is None else np.asarray(A.minimum.point, float)
-            A.x0, A.x0_how = default_start(obj, box, points, xm, seed,
-                                           minimizer_is=start_minimizer_words(A))
+            A.x0, A.x0_how = default_start(
+                obj, box, points, xm, seed,
+                minimizer_is=None if xm is None else start_minimizer_words(A))
     L_box = None if A.convexity is None else A.convexity.L
     A.tuned = tuning_minimum(A)
     if A.tuned is not None:
@@ -1124,22 +1130,24 @@ def tie_words(ties: Sequence[tuple[str, Any]]) -> str:
 
 
 def start_minimizer_words(A: Any) -> str:
-    """What the default start's minimizer (``A.minimum``, the first of the lowest values in
-    the critical-point table) is, in :func:`default_start`'s sentence: ``the minimizer of
-    lowest f``, or, when minima tie for it (:func:`lowest_minima`), which of them and why:
-    ``P1, the first in the critical-point table of the 4 minima tied for the lowest f
-    (exactly equal values)``."""
+    """The default start's minimizer (``A.minimum``, the first of the lowest values in the
+    critical-point table), named in :func:`default_start`'s sentence: ``(0, 0), the minimizer
+    of lowest f``, or, when minima tie for it (:func:`lowest_minima`), which of them:
+    ``P1 = (−3.779, −3.283), the first of the 4 minima tied for the lowest f`` (how they tie
+    is the Summary's to say)."""
     ties = lowest_minima(A)
-    if len(ties) < 2 or A.minimum is None:
-        return "the minimizer of lowest f"
+    plain = f"{fmt_point(A.minimum.point)}, the minimizer of lowest f"
+    if len(ties) < 2:
+        return plain
     name = next((n for n, cp in ties if cp is A.minimum), "")
     if not name:
-        return "the minimizer of lowest f"
+        return plain
     if ties_exact(ties) or all(float(cp.value) == float(A.minimum.value) for _, cp in ties):
-        which = "the first in the critical-point table"
+        which = "the first"
     else:
         which = "the one of lowest computed value"
-    return f"{name}, {which} of the {len(ties)} minima tied for the lowest f ({tie_words(ties)})"
+    return (f"{name} = {fmt_point(A.minimum.point)}, {which} of the {len(ties)} minima tied "
+            "for the lowest f")
 
 
 def _cp_name(A: Any, m: Any) -> str:

@@ -1565,8 +1565,8 @@ def test_minima_tied_exactly_name_the_one_the_start_rule_measures_from():
     A = NS(cps=cps, minimum=min(cps, key=lambda c: c.value), tuned=cps[2])
     assert A.minimum is cps[0]
     words = report.start_minimizer_words(A)
-    assert words == ("P1, the first in the critical-point table of the 3 minima tied for "
-                     "the lowest f (exactly equal values)")
+    assert words == (f"P1 = {report.fmt_point(cps[0].point)}, the first of the 3 minima tied "
+                     "for the lowest f")
     text = report._minimum_sentence(A)
     assert "taken at 3 minima (exactly equal values)" in text and "1e" not in text
     assert "κ = 2 (numeric)" in text
@@ -1575,13 +1575,12 @@ def test_minima_tied_exactly_name_the_one_the_start_rule_measures_from():
     cps[0] = cp((-3.779, -3.283), 2e-12, exact=False)
     A = NS(cps=cps, minimum=min(cps, key=lambda c: c.value), tuned=cps[2])
     words = report.start_minimizer_words(A)
-    assert words.startswith("P3, the one of lowest computed value of the 3 minima tied")
-    assert words.endswith(f"(values equal within {report.fmt_num(report.TIE_RTOL)} "
-                          "× max(1, |f|))")
+    assert words == (f"P3 = {report.fmt_point(cps[2].point)}, the one of lowest computed "
+                     "value of the 3 minima tied for the lowest f")
     # one lowest minimum: the plain words
     A = NS(cps=[cp((0.0, 0.0), 0.0), cp((1.0, 1.0), 3.0)], minimum=None, tuned=None)
     A.minimum = A.cps[0]
-    assert report.start_minimizer_words(A) == "the minimizer of lowest f"
+    assert report.start_minimizer_words(A) == "(0, 0), the minimizer of lowest f"
 
 
 def test_an_incomplete_critical_point_list_is_said_once():
@@ -1620,14 +1619,21 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     minima = [np.array([3.0, 2.0]), np.array([3.584428, -1.848126])]
     x0, how = report.default_start(obj, box, minima, minima[0], seed=0)
-    assert "from (3, 2), the minimizer of lowest f," in how
+    assert how.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
+                        "lowest f, and at least 5% of it from every other critical point")
     _, tied = report.default_start(obj, box, minima, minima[0], seed=0,
-                                   minimizer_is="P7, the first of the 4 tied minima")
-    assert "from (3, 2), P7, the first of the 4 tied minima, and 5% of the diagonal" in tied
+                                   minimizer_is="P7 = (3, 2), the first of the 4 tied minima")
+    assert tied.endswith("from P7 = (3, 2), the first of the 4 tied minima, and at least 5% "
+                         "of it from every other critical point")
+    # quadratic p.1: with the minimizer the only critical point, no clause on 'every other'
+    _, alone = report.default_start(obj, box, minima[:1], minima[0], seed=0)
+    assert alone.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
+                          "lowest f") and "other" not in alone
     assert np.linalg.norm(x0 - minima[0]) >= 0.25 * np.hypot(10.0, 10.0)
     assert min(np.linalg.norm(x0 - p) for p in minima) >= 0.05 * np.hypot(10.0, 10.0)
     _, none = report.default_start(obj, box, [], None, seed=0)
-    assert "minimizer" not in none and "5% of the diagonal from every critical point" in none
+    assert none.endswith("at least 5% of the box diagonal from every critical point")
+    assert "minimizer" not in none
 
 
 def test_per_step_lead_in_sets_off_the_runs_it_speaks_of_with_commas():
