@@ -3052,6 +3052,17 @@ ERROR_POINTS = {
 }
 
 
+#: what a run of each outcome (:func:`run_outcome`) did at x* when every run's errors are
+#: measured to the same point: a run that converged to it and one whose error fell to the
+#: rounding floor both reached it
+SHARED_POINT_VERBS = {
+    "converged": "reached it",
+    "reached": "reached it",
+    "near": "ended near it, its error still above the rounding floor",
+    "stopped": "ended near it, with no rate measured",
+}
+
+
 def _shared_minimizer(studies: Any) -> tuple[np.ndarray, str] | None:
     """The point x* and how it was obtained (``exact`` / ``numeric``) when every study in
     ``studies`` measures its errors to the same one, else None."""
@@ -3070,19 +3081,25 @@ def _shared_minimizer(studies: Any) -> tuple[np.ndarray, str] | None:
 def error_point_text(runs: Mapping[str, Any]) -> str:
     """The sentence saying what the errors of the rate studies ``runs`` (label → study) are
     measured to, by what each run did (:func:`run_outcome`): the point a run converged to
-    only for the runs that converged; the point itself, and how it was obtained, when every
-    run measures to the same one ("the exact x* = (0, 0)")."""
+    only for the runs that converged; when every run measures to the same point, that point
+    and how it was obtained, and what each run did there (:data:`SHARED_POINT_VERBS`): "the
+    exact x* = (0, 0), which every run reached"."""
     outcomes = {label: run_outcome(st) for label, st in runs.items()}
     kinds = [k for k in ERROR_POINTS if k in outcomes.values()]
-    head = "x*"
     shared = _shared_minimizer(runs.values())
-    if shared is not None and set(kinds) <= {"converged", "reached", "near", "stopped"}:
-        head = f"the {shared[1]} x* = {fmt_point(shared[0])}"
+    if shared is not None and set(kinds) <= set(SHARED_POINT_VERBS):
+        # one point for every run: name it, and say what each run did there
+        head = f"Each run's error is measured to the {shared[1]} x* = {fmt_point(shared[0])}"
+        verbs = {label: SHARED_POINT_VERBS[o] for label, o in outcomes.items()}
+        said = list(dict.fromkeys(verbs.values()))
+        if said == [SHARED_POINT_VERBS["reached"]]:
+            return f"{head}, which {'every run' if len(verbs) > 1 else 'the run'} reached."
+        return f"{head}: " + "; ".join(
+            f"{', '.join(lab for lab, v in verbs.items() if v == verb)} {verb}"
+            for verb in said) + "."
     if len(kinds) == 1:
-        point = ERROR_POINTS[kinds[0]]
-        return (f"Each run's error is measured to {point}." if head == "x*"
-                else f"Each run's error is measured to {head}, {point}.")
-    return f"Each run's error is measured to {head}: " + "; ".join(
+        return f"Each run's error is measured to {ERROR_POINTS[kinds[0]]}."
+    return "Each run's error is measured to x*: " + "; ".join(
         f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {ERROR_POINTS[k]}"
         for k in kinds) + "."
 

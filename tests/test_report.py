@@ -1280,7 +1280,14 @@ def test_theory_lead_in_says_what_the_runs_did():
                     how="none: the run ended far from every critical point (…)")
     conv.result.status = "converged"
     assert report.error_point_text({"a": conv}) == (
-        "Each run's error is measured to the exact x* = 0, the point the run converged to.")
+        "Each run's error is measured to the exact x* = 0, which the run reached.")
+    # quadratic p.5: 'for CG the point the run converged to; for GD, … the point the run
+    # reached', both the exact x* = (0, 0): one point, which every run reached
+    floor = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    floor.measurement.floor_index = 35
+    assert report.run_outcome(floor) == "reached"
+    assert report.error_point_text({"CG": conv, "GD": floor}) == (
+        "Each run's error is measured to the exact x* = 0, which every run reached.")
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
@@ -1304,10 +1311,9 @@ def test_the_verb_of_a_run_follows_its_status():
     assert report.run_outcome(floor) == "reached"
     text = report.error_point_text({"gd": capped, "nesterov": floor})
     assert "converged" not in text
-    assert "for gd the point the run ended near" in text
-    assert "for nesterov the point the run reached" in text
     # quadratic p. 4: both measure to the same exact minimizer, which the sentence names
-    assert text.startswith("Each run's error is measured to the exact x* = (0, 0): for ")
+    assert text == ("Each run's error is measured to the exact x* = (0, 0): gd ended near "
+                    "it, its error still above the rounding floor; nesterov reached it.")
 
 
 def test_the_kink_report_defines_theta_and_says_statuses_in_words():
