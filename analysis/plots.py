@@ -3053,14 +3053,15 @@ def plot_grad_norm(
             ax.axhline(gtol, color="black", ls=":", lw=1.0)
             _fit_log_axis(ax)
             own.append(Line2D([], [], color="black", ls=":", lw=1.0,
-                              label=f"gtol = {fmt(gtol, 3)}"))
+                              label=f"gradient tolerance {_power_text(gtol)}"))
         else:
             below = below or gtol is not None
             if lim is not None:
                 ax.set_ylim(*lim)
             if gtol is not None:
                 own.append(Line2D([], [], color="none",
-                                  label=f"gtol = {fmt(gtol, 3)} (below the axis)"))
+                                  label=f"gradient tolerance {_power_text(gtol)} "
+                                        "(below the axis)"))
         panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
         if early_runs([series[k] for k in group]):
@@ -3075,7 +3076,7 @@ def plot_grad_norm(
     axes[0].set_ylabel(ylabel)
     if gtol is not None:
         handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
-                              label=f"tolerance gtol = {fmt(gtol, 3)}"
+                              label=f"gradient tolerance {_power_text(gtol)}"
                                     + (" (below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)

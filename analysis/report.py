@@ -67,6 +67,7 @@ from analysis.pages import (
     Document,
     block_hows,
     how_lines,
+    inline_math,
     legend_text,
     mark,
     page_ref,
@@ -1260,11 +1261,30 @@ def _runs_sentences(A: Analysis) -> list[str]:
     return items
 
 
+def power_text(v: float) -> str:
+    """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
+    exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
+    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
+    import sympy as sp
+
+    text = fmt_num(v)
+    k = round(math.log10(v)) if v > 0 else 0
+    if "e" in text and v == 10.0 ** k:
+        return inline_math(sp.Pow(10, k, evaluate=False))
+    return text
+
+
+def gtol_words(values: Iterable[float]) -> str:
+    """``the gradient tolerance 10⁻⁶``: the tolerance on ‖∇f‖∞ that runs stop on, in words
+    and as running text (:func:`power_text`), each value once, in order, when runs differ
+    (``gtol`` is the name of the option, not the reader's word)."""
+    return "the gradient tolerance " + " or ".join(
+        dict.fromkeys(power_text(float(v)) for v in values))
+
+
 def gtol_text(runs: Sequence[MethodRun]) -> str:
-    """``gtol = 1e-06``: the gradient tolerance the comparison runs ``runs`` stopped on, with
-    its value (each value once, in order, when the runs differ)."""
-    values = [c.threshold for r in runs for c in r.result.criteria if c.name == "gtol"]
-    return "gtol = " + " or ".join(dict.fromkeys(fmt_num(v) for v in values))
+    """:func:`gtol_words` of the tolerance the comparison runs ``runs`` stopped on."""
+    return gtol_words(c.threshold for r in runs for c in r.result.criteria if c.name == "gtol")
 
 
 def _agreement_sentence(A: Analysis) -> str | None:
@@ -3621,7 +3641,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
                      caption="Gradient norm along the comparison runs (log scale; an "
-                             "exact 0 is left out); dotted: the stopping tolerance gtol, "
+                             "exact 0 is left out); dotted: "
+                             + (gtol_words([gtol]) if gtol is not None
+                                else "the gradient tolerance") + ", "
                              "where the norms come within 100× of it (else the legend says "
                              "it is below the axis)."
                              + ("  Runs of very different lengths are in separate "
@@ -3965,7 +3987,7 @@ STOP_CAUSES = {"converged": "the gradient tolerance", "maxiter": "the iteration 
 def _gtol_value(runs: Mapping[str, Any]) -> str:
     """The gradient tolerance of many-starts runs, each value once (``1e-06``, or
     ``1e-06 or 1e-08`` when they differ); "" when none is known."""
-    values = dict.fromkeys(fmt_num(r.gtol) for r in runs.values()
+    values = dict.fromkeys(power_text(float(r.gtol)) for r in runs.values()
                            if getattr(r, "gtol", None) is not None)
     return " or ".join(values)
 

@@ -72,6 +72,7 @@ from analysis.report import (
     nw_text,
     percent,
     plural,
+    power_text,
     starts_body,
     theory_notes,
     theory_row,
@@ -289,19 +290,6 @@ def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
     start = fmt_point(x0)
     return (f"{lrs.size} {spacing}η in [{fmt_num(lrs[0])}, {fmt_num(lrs[-1])}], "
             f"{sweep.steps} steps each from {start if start.startswith('(') else 'x₀ = ' + start}")
-
-
-def power_text(v: float) -> str:
-    """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
-    exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
-    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
-    import sympy as sp
-
-    text = fmt_num(v)
-    k = round(math.log10(v)) if v > 0 else 0
-    if "e" in text and v == 10.0 ** k:
-        return inline_math(sp.Pow(10, k, evaluate=False))
-    return text
 
 
 def bracket_decided(lo: float, p: float, hi: float, ok: bool) -> str:

@@ -1796,9 +1796,16 @@ def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
     A = NS(runs=[report.MethodRun("bfgs", "bfgs", {}, "defaults", result=res)], cps=None,
            minimum=None)
     (sentence,) = report._runs_sentences(A)
-    assert sentence.startswith(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = "
-                               f"{report.fmt_num(gtol)}): BFGS in ")
-    assert report.gtol_text(A.runs) == f"gtol = {report.fmt_num(gtol)}"
+    # Summary, comparison lead-in, gradient-norm caption: the option's code name 'gtol' is
+    # no word of the prose; its value is a power of ten, written as one
+    k = round(np.log10(gtol))
+    assert gtol == 10.0 ** k
+    power = "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    assert sentence.startswith(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient "
+                               f"tolerance {power}): BFGS in ")
+    assert report.gtol_text(A.runs) == f"the gradient tolerance {power}"
+    assert report.gtol_words([1e-6, 2.5e-7, 1e-6]) == (
+        f"the gradient tolerance 10⁻⁶ or {report.fmt_num(2.5e-7)}")
 
 
 def test_a_small_gradient_region_of_zero_width_is_said_to_lie_on_a_line():
@@ -1892,7 +1899,7 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
     nit = data["runs"]["adam"]["nit"]
-    assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = " in text
+    assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶" in text
     assert f"Adam in {nit} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
 
@@ -1942,8 +1949,8 @@ def test_the_stopping_rule_lists_only_the_causes_met():
     only, and the ECDF caption only the gradient tolerance."""
     study = _stopping_starts_study(["converged"] * 4, [True] * 4)
     assert report.stop_rule_text(study.runs) == (
-        "A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance) or at its iteration limit")
-    assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 1e-06"]
+        "A run stops at ‖∇f‖∞ ≤ 10⁻⁶ (the gradient tolerance) or at its iteration limit")
+    assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 10⁻⁶"]
 
 
 def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table():

@@ -658,7 +658,8 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): Newton in 24 "
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶): "
+                    "Newton in 24 "
                     "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
                     "x*: L-BFGS in 49 iterations, BFGS in 67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
