@@ -4441,7 +4441,8 @@ def plot_rate_studies(
     against ρ (for the runs theory promises something about).  Errors are drawn down to the
     first one below the rounding floor (:func:`above_floor`).  Runs of very different
     lengths (:func:`rate_study_groups`) go to separate rows, each with its own linear
-    iteration axis (:func:`error_rows_height`: the height a page gives the figure)."""
+    iteration axis (:func:`error_rows_height`: the height a page gives the figure) and a
+    title saying how far its runs are drawn (the runs themselves may go on past the floor)."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     groups = rate_study_groups(studies)
     ylabel = error_ylabel(studies)
@@ -4457,7 +4458,7 @@ def plot_rate_studies(
                                rate_labels=labels, ratio_series=promised, finite=finite,
                                ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
-                                     f"(up to {n} iterations)")
+                                     f"(drawn up to {n} iterations)")
     return fig
 
 

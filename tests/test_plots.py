@@ -724,7 +724,7 @@ def test_audit_flags_a_label_on_a_marker():
 @pytest.mark.parametrize("title", [
     "GD on x³ from x₀ = 1",  # the study's x³ panel wrapped "= 1" alone
     "Adam (1000 it.)",  # "it.)" alone
-    "Error: first-order and adaptive methods: short runs (up to 81 iterations)",
+    "Error: first-order and adaptive methods: short runs (drawn up to 81 iterations)",
 ])
 def test_wrapped_titles_end_without_a_lone_fragment(title):
     size = 9.0
