@@ -683,7 +683,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
         return ({"lr": lr, "momentum": mom},
                 f"η = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
-        lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
+        # to the reports' 4 significant digits (fmt_num): the η printed is the one used
+        lr = float(f"{max(distance, 1e-3) / 100.0:.4g}")
         return {"lr": lr}, (f"η = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
                             "η cross the distance")
     return {}, "defaults"
@@ -1287,8 +1288,9 @@ def gtol_text(runs: Sequence[MethodRun]) -> str:
     return gtol_words(c.threshold for r in runs for c in r.result.criteria if c.name == "gtol")
 
 
-def _agreement_sentence(A: Analysis) -> str | None:
-    """For how many methods theory and measurement agree, disagree (why), are not comparable."""
+def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None:
+    """For how many methods theory and measurement agree, disagree (why), are not comparable
+    (the reasons under the section titled ``section``, :func:`failed_heading`)."""
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         return None
@@ -1301,7 +1303,7 @@ def _agreement_sentence(A: Analysis) -> str | None:
         text += " They disagree for " + "; ".join(
             f"{r.shown} ({r.study.comparison.reason})" for r in dis) + "."
     if nc:
-        text += (" Not comparable (reasons under “What failed”): "
+        text += (f" Not comparable (reasons under “{section}”): "
                  + ", ".join(r.shown for r in nc) + ".")
     return text
 
@@ -1378,7 +1380,8 @@ def _summary(b: Builder, A: Analysis) -> None:
               if t is not None]
     items += _runs_sentences(A)
     define = gd is None or STEP_SIZE not in gd  # η is defined where first used
-    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A, define),
+    items += [t for t in (_agreement_sentence(A, failed_heading(b, A)),
+                          _threshold_sentence(A, define),
                           _plateau_sentence(A)) if t is not None]
     d.bullets(items)
 
@@ -1503,10 +1506,10 @@ def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
             "The critical-point list is not proved complete (numeric search)."]
 
 
-def _what_failed(b: Builder, A: Analysis) -> list[str]:
-    """The “What failed” section; returns the findings listed (besides exceptions)."""
-    d = b.doc
-    d.heading("What failed")
+def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
+    """What the “What failed” section lists: the analyses that came back empty or
+    incomplete and the comparison runs that did not converge, and the rate studies whose
+    theory and measurement were not compared or disagree."""
     findings: list[str] = []
     theory: list[str] = []
     if A.cps is not None:
@@ -1527,6 +1530,33 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
             theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
                           f"{comparison_reason(c)}"
                           + study_end(A, r.study))
+    return findings, theory
+
+
+def only_not_compared(b: Builder, A: Analysis) -> bool:
+    """Whether all the “What failed” section would list is methods whose theory and
+    measurement were not compared (no error, no empty analysis, no run that failed to
+    converge, no disagreement): the section is then named by what it lists."""
+    findings, theory = _failure_lists(A)
+    return (not b.failures and not findings and bool(theory)
+            and all(r.study.comparison.verdict == "not comparable"
+                    for r in A.runs if r.study is not None
+                    and r.study.comparison.verdict != "agrees"))
+
+
+def failed_heading(b: Builder, A: Analysis) -> str:
+    """The title of the section on what failed: “Not compared” when it lists only methods
+    that theory and measurement were not compared for (:func:`only_not_compared`; such a
+    method may have converged), else “What failed”."""
+    return "Not compared" if only_not_compared(b, A) else "What failed"
+
+
+def _what_failed(b: Builder, A: Analysis) -> list[str]:
+    """The “What failed” section (:func:`failed_heading`); returns the findings listed
+    (besides exceptions)."""
+    d = b.doc
+    d.heading(failed_heading(b, A))
+    findings, theory = _failure_lists(A)
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
                     "unaffected):", weight="bold", after=2.0)
@@ -1536,8 +1566,10 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
                     "converge:", weight="bold", after=2.0)
         d.bullets(findings)
     if theory:
-        d.paragraph("Theory and measurement not compared, or disagreeing (details in the "
-                    "theory section):", weight="bold", after=2.0)
+        what = ("not compared" if only_not_compared(b, A)
+                else "not compared, or disagreeing")
+        d.paragraph(f"Theory and measurement {what} (details in the theory section):",
+                    weight="bold", after=2.0)
         d.bullets(theory)
     findings += [f"Theory vs measurement, {t}" for t in theory]
     if not b.failures and not findings:

@@ -573,6 +573,14 @@ def test_momentum_defaults_state_the_kappa_they_use():
     assert hyper["momentum"] == pytest.approx(1 / 9)
     assert curv.text(kappa=True).endswith(
         "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")
+    # Himmelblau p.4: 'Adam η = ‖x₀ − x*‖/100 = 0.023' with ‖x₀ − x*‖ = 2.2600: the step
+    # is the formula's value to the 4 significant digits printed everywhere else
+    distance = float(np.hypot(3.584428 - 2.12, -1.848126 - 3.77 + 5.5))
+    hyper, why = report.default_hyper("adam", curv, distance)
+    assert hyper["lr"] == float(f"{distance / 100:.4g}") != float(f"{distance / 100:.2g}")
+    assert why == (f"η = ‖x₀ − x*‖/100 = {report.fmt_num(distance / 100)}: about 100 steps "
+                   "of length η cross the distance")
+    assert abs(hyper["lr"] - distance / 100) <= 5e-4 * distance / 100
     # kink p. 4: 'momentum = 0.5' stood in its cell with no reason; no minimizer Hessian, no κ
     curv = report.default_curvature(None, 1.0)
     hyper, _ = report.default_hyper("momentum", curv, 1.0)
@@ -1902,6 +1910,13 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶" in text
     assert f"Adam in {nit} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
+    # Himmelblau p.2: the section listing only Adam, which converged and has no rate to
+    # compare, was headed "What failed": it is named by what it lists, and so is its reference
+    assert data["runs"]["adam"]["status"] == "converged"
+    assert "Not comparable (reasons under “Not compared”): Adam." in text
+    assert "2 Not compared Theory and measurement not compared (details in the theory " \
+           "section): • Adam" in text
+    assert "What failed" not in text and "disagreeing" not in text
 
 
 def _stopping_starts_study(statuses, reached, gtol=1e-6):
