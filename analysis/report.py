@@ -1676,6 +1676,25 @@ def kink_note(grad: Iterable[Any]) -> str:
             "gradient or Hessian.")
 
 
+def kink_gradient_text(grad: Iterable[Any]) -> str:
+    """What ‖∇f‖ means on the kinks of f (:func:`kink_sets`), where f has no gradient: the
+    norm of the subgradient the derivative formulas ``grad`` give there, each kink's
+    derivative the mean of its one-sided ones (sign(0) = 0, θ(0) = ½, the convention of
+    :mod:`landscape.derive`); empty for a smooth f."""
+    import sympy as sp
+
+    grad = [sp.sympify(g) for g in grad]
+    kinks = kink_sets(grad)
+    if not kinks:
+        return ""
+    conv = [text for cls, text in ((sp.sign, "sign(0) = 0"), (sp.Heaviside, "θ(0) = ½"))
+            if any(g.atoms(cls) for g in grad)]
+    return (f"On the kinks of f, {_names(kinks)}, where f has no gradient, ‖∇f‖₂ is the norm "
+            "of the subgradient the formulas of ∇f give there, each kink's derivative the mean "
+            f"of its one-sided ones ({', '.join(conv)}): a region on a kink holds the points "
+            "where that subgradient is shorter than t.")
+
+
 def how_found(cp: Any, cps: Any) -> str:
     """How a critical point was found, true to the search that ran: ``exact`` from a
     completed exact solve; ``numeric root snapped to exact values (∇f = 0 verified by
@@ -1873,7 +1892,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
-                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box.")
+                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
+                + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown = {"roots": False, "ellipse": False, "zero": False, "kink": False,
              "measured": False}

@@ -2023,3 +2023,28 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
     assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
            "point itself; for the others an iterate equals the point" in text
     assert "kink" not in text and "λ" not in text
+
+
+def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(four_reports):
+    """Kink p.3: 'Regions of the box where ‖∇f‖₂ < t' listed R1 on x = 0, where f has no
+    gradient: the page says which subgradient ‖∇f‖₂ stands for there."""
+    import sympy as sp
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    text = report.kink_gradient_text(obj.gradient_list)
+    assert text == ("On the kinks of f, x = 0 and y = 1, where f has no gradient, ‖∇f‖₂ is the "
+                    "norm of the subgradient the formulas of ∇f give there, each kink's "
+                    "derivative the mean of its one-sided ones (sign(0) = 0, θ(0) = ½): a "
+                    "region on a kink holds the points where that subgradient is shorter "
+                    "than t.")
+    # the convention stated is the one the formulas evaluate to: at (0, 1) the one-sided
+    # derivatives of |x| are ∓1 and of relu(y − 1) are 0 and 1
+    x, y = obj.variables
+    at = {x: 0, y: 1}
+    g = [sp.sympify(e).subs(at) for e in obj.gradient_list]
+    assert g == [(-1 + 1) / sp.S(2), y.subs(at) + (0 + 1) / sp.S(2)]
+    assert report.kink_gradient_text(Objective.parse("x**2 + y**2").gradient_list) == ""
+    pdf = squash(pdf_text(four_reports["kink"][0].pdf))
+    assert "on the box. On the kinks of f, x = 0 and y = 1, where f has no gradient" in pdf
