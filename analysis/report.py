@@ -2138,7 +2138,14 @@ def curvature_text(A: Analysis, runs: Sequence[MethodRun]) -> str:
     if A.curvature is None or not tuned:
         return ""
     kappa = any(r.method in ("momentum", "nesterov") for r in tuned)
-    return f"  The default steps use {A.curvature.text(kappa)}."
+    text = f"  The default steps use {A.curvature.text(kappa)}."
+    obj = getattr(A, "obj", None)
+    kinks = kink_sets(obj.gradient_list) if obj is not None else []
+    if kinks:
+        text += (f"  That L is the smooth part's: across the kinks of f, {_names(kinks)}, "
+                 "∇f jumps, so f is not L-smooth for any L, and η = 1/L is sized from the "
+                 "smooth part only.")
+    return text
 
 
 def _near_index(A: Analysis, x: Any) -> int | None:

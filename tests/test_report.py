@@ -2048,3 +2048,27 @@ def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(fou
     assert report.kink_gradient_text(Objective.parse("x**2 + y**2").gradient_list) == ""
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
     assert "on the box. On the kinks of f, x = 0 and y = 1, where f has no gradient" in pdf
+
+
+def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():
+    """Kink p.4: 'η = 1/L, L = 1, the largest Hessian eigenvalue on the segment' read as
+    a smoothness constant, but ∇f of |x| jumps by 2 across x = 0: no L bounds it there."""
+    from types import SimpleNamespace as NS
+
+    import sympy as sp
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    x, _ = obj.variables
+    dfdx = sp.sympify(obj.gradient_list[0])
+    h = sp.Rational(1, 10 ** 9)
+    assert dfdx.subs(x, h) - dfdx.subs(x, -h) == 2  # the jump: |Δ∇f|/|Δx| is unbounded
+    A = NS(obj=obj, curvature=report.default_curvature(None, 1.0))
+    runs = [report.MethodRun("gd", "gd", {"lr": 1.0}, "η = 1/L = 1")]
+    text = report.curvature_text(A, runs)
+    assert text.endswith("  That L is the smooth part's: across the kinks of f, x = 0 and "
+                         "y = 1, ∇f jumps, so f is not L-smooth for any L, and η = 1/L is "
+                         "sized from the smooth part only.")
+    A.obj = Objective.parse("0.1*x**2 + 2*y**2")
+    assert "smooth part" not in report.curvature_text(A, runs)
