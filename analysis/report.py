@@ -2433,9 +2433,10 @@ THEORY_RULES = {
              "of its points) is no larger than the predicted 2ηG/(1 − β), G the largest "
              "gradient norm of the pieces of f at the kink: near the kink a step has length "
              "at most ηG, so an iterate that crossed the kink lies within one step of it on "
-             "either side (2ηG), and momentum β sums a geometric series of gradients, an "
-             "effective step η/(1 − β) (subgradient method with a constant step: Nesterov "
-             "2018, §3.2.3; Boyd & Mutapcic, Subgradient methods, §3)"),
+             "either side (2ηG; the subgradient method with a constant step: Nesterov 2018, "
+             "§3.2.3; Boyd & Mutapcic, Subgradient methods, §3); for momentum β > 0 the "
+             "bound is a heuristic, not from these sources: β sums a geometric series of "
+             "gradients, an effective step η/(1 − β)"),
     "exponent": "a sublinear exponent a of k^−a within 10%",
     "level": f"a stochastic level within 5% or {SE_RULE}",
     "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",

@@ -1241,7 +1241,8 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     # kink p.5: the cycle bound comes with its size's meaning, derivation and source
     assert "its diameter: the largest distance between two of its points" in note
-    assert "within one step of it on either side (2ηG)" in note and "η/(1 − β)" in note
+    assert "within one step of it on either side (2ηG; the subgradient method" in note
+    assert "η/(1 − β)" in note
     assert "Nesterov 2018, §3.2.3" in note
     assert "[0.9 q, 1.3 q]" not in note
     assert report.theory_notes([none]) == []  # nothing compared, no rate shown
