@@ -4331,8 +4331,9 @@ def study_reference(study: Any) -> NDArray[np.float64] | None:
     return None if ref is None else np.asarray(ref, dtype=float).ravel()
 
 
-#: The error axis of rate studies whose runs converged to different points.
-ERROR_LABEL_PER_RUN = "error ‖xₖ − own x*‖ (log)"
+#: The error axis of rate studies whose runs converged to different points (the caption
+#: names each run's x*, :func:`analysis.report.error_points_text`).
+ERROR_LABEL_PER_RUN = "error ‖xₖ − x*‖₂ (log), x* per run"
 
 
 def error_ylabel(studies: Mapping[str, Any]) -> str:

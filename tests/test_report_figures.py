@@ -728,7 +728,10 @@ def test_errors_measured_to_different_points_are_named_in_label_caption_and_tabl
            _NS(point=p3, kind="minimum")]
     st = {"newton": _NS(reference=p3), "bfgs": _NS(reference=p1),
           "lbfgs": _NS(reference=None, minimizer=p1)}
-    assert plots.error_ylabel(st) == plots.ERROR_LABEL_PER_RUN
+    # Rosenbrock p.11: 'error ‖xₖ − own x*‖' read awkwardly: the norm as on the other axes,
+    # then that x* is each run's own (the caption names them)
+    assert plots.error_ylabel(st) == plots.ERROR_LABEL_PER_RUN == \
+        "error ‖xₖ − x*‖₂ (log), x* per run"
     assert plots.error_ylabel({"a": _NS(reference=p3), "b": _NS(reference=p3 + 1e-12)}) \
         == "error ‖xₖ − x*‖₂ (log)"
     text = report.error_points_text(st, cps)
