@@ -3651,6 +3651,19 @@ def error_caption(panels: Sequence[Any]) -> str:
     return text + multiples_text(panels)
 
 
+def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
+    """The caption's sentence on ratio markers drawn larger and hollow around an equal one
+    of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
+    figure): which series, at which k; empty when there are none."""
+    parts = [f"{name} at k = {_names([str(k) for k in around])}"
+             for name, (_, around) in marks.items() if around]
+    if not parts:
+        return ""
+    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal or nearly "
+            "equal to one of a series drawn before it at the same k, drawn around that one so "
+            "that both show.")
+
+
 def multiples_text(panels: Sequence[Any]) -> str:
     """The caption's sentence for error figures drawn as small multiples (a row of
     :func:`analysis.plots.rate_studies_panels` with ``multiples``), else ''."""
@@ -3683,9 +3696,18 @@ def _figures(b: Builder, A: Analysis) -> None:
             st = {r.shown: r.study for r in group}
             panels = plots.rate_studies_panels(st)
             title = error_title(name, len(panels))
-            d.figure(lambda fig, st=st, title=title: plots.plot_rate_studies(
-                st, title=title, fig=fig),
-                height=plots.error_rows_height(len(panels)),
+            marks: dict[str, tuple[list[int], list[int]]] = {}
+
+            def draw(fig: Any, st: Any = st, title: str = title, marks: Any = marks) -> Any:
+                from analysis.plots_lecture import ratio_marks
+
+                out = plots.plot_rate_studies(st, title=title, fig=fig)
+                marks.clear()
+                marks.update(ratio_marks(fig))
+                return out
+
+            block = d.figure(
+                draw, height=plots.error_rows_height(len(panels)),
                 caption=error_caption(panels) + continued_text(group)
                         + floor_cut_text({r.shown: plots.study_errors(r.study)
                                           for r in group})
@@ -3694,6 +3716,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                             r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
                 label=f"error {name}")
+            block.caption += around_text(marks)
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.shown: r.result.grad_norm_path for r in runs}

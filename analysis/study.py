@@ -58,6 +58,7 @@ from analysis.report import (
     Column,
     ReportResult,
     _names,
+    around_text,
     cell,
     comparison_reason,
     convergence_table,
@@ -1179,19 +1180,6 @@ def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
     return ("Open markers, spaced so that none overlaps another and that the theory line "
             "they lie on shows between them" + (" (" + "; ".join(per) + ")" if per else "")
             + ".")
-
-
-def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
-    """The caption's sentence on ratio markers drawn larger and hollow around an equal one
-    of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
-    figure): which series, at which k; empty when there are none."""
-    parts = [f"{name} at k = {_names([str(k) for k in around])}"
-             for name, (_, around) in marks.items() if around]
-    if not parts:
-        return ""
-    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal or nearly "
-            "equal to one of a series drawn before it at the same k, drawn around that one so "
-            "that both show.")
 
 
 def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, Any]]:

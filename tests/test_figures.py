@@ -4,6 +4,7 @@ of the quick study passes it."""
 
 import json
 import math
+import re
 from types import SimpleNamespace as NS
 
 import numpy as np
@@ -699,3 +700,33 @@ def test_the_slow_first_steps_of_a_superlinear_window_are_no_stall():
     assert report.stall_steps(e, range(5), (0, 5)) == []
     grow = np.array([6.66, 4.36, 4.49, 4.0, 1e-3, 1e-6])  # heavy ball's first steps
     assert report.stall_steps(grow, range(5), (0, 5)) == [1]
+
+
+def test_enlarged_ratio_markers_are_explained_in_the_caption(four_reports):
+    """Quadratic p.10: outlined ✕ markers at k = 5 and 6, larger than the others, with no
+    word on them: L-BFGS's ratios there equal BFGS's and are drawn around them.  The
+    caption of an error figure names every series and k drawn so (read off the drawing)."""
+    import matplotlib as mpl
+
+    from analysis import pages
+
+    seen = 0
+    for name in ("ellipse", "himmelblau", "kink", "rosenbrock5"):
+        for blk in four_reports[name][1].figures():
+            if not blk.label.startswith("error"):
+                continue
+            with mpl.rc_context(pages._rc()):
+                fig = Figure(figsize=(blk.width / 72.0, blk.fig_height / 72.0),
+                             layout="constrained")
+                blk.draw_fn(fig)
+            around = sorted({int(round(x)) for sub in [fig, *fig.subfigs] for ax in sub.axes
+                             for ln in ax.get_lines() if ln.get_gid() == "ratios-around"
+                             for x in ln.get_xdata()})
+            if not around:
+                assert "larger hollow marker" not in blk.caption, (name, blk.label)
+                continue
+            seen += 1
+            assert "A larger hollow marker (" in blk.caption, (name, blk.caption)
+            said = blk.caption.split("A larger hollow marker (")[1].split(")")[0]
+            assert all(re.search(rf"\b{k}\b", said) for k in around), (said, around)
+    assert seen >= 1  # the quadratic's L-BFGS at k = 5, 6
