@@ -2283,7 +2283,8 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
         rate = "—"
     else:
         rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
-                                                "theory", digits or rate_digits(p.rate))
+                                                prediction_how(p),
+                                                digits or rate_digits(p.rate))
     order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
                                              "theory", 3)
     return kind, rate, order
@@ -2519,14 +2520,30 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
             + cg_bound_notes(studies or []))
 
 
+def prediction_how(p: Any) -> str:
+    """The provenance marker of a predicted rate: ``yardstick`` for the linear-CG bound set
+    beside a nonlinear CG run (:data:`analysis.theory.cg.CG_BASIS`, a theorem for linear CG
+    on a quadratic only, :func:`cg_bound_notes`), else ``theory``."""
+    from analysis.theory.cg import CG_BASIS
+
+    return "yardstick" if getattr(p, "basis", "") == CG_BASIS else "theory"
+
+
+def theory_legend(studies: Sequence[Any]) -> str:
+    """The markers' legend of a theory table of ``studies``: theory and fit, and the
+    yardstick when a row's prediction is one (:func:`prediction_how`)."""
+    return legend_text(["theory", "fit", *(["yardstick"] if any(
+        prediction_how(st.prediction) == "yardstick" for st in studies) else [])])
+
+
 def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     """The note beside a theory table whose CG row's prediction is the linear-CG bound
     (:data:`analysis.theory.cg.CG_BASIS`): what that bound is and that for the nonlinear CG
     run it is a yardstick, not a theorem; none without such a row."""
-    from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
+    from analysis.theory.cg import CG_BOUND_TEXT
 
     names = list(dict.fromkeys(registry.label(st.method) for st in studies
-                               if getattr(st.prediction, "basis", "") == CG_BASIS))
+                               if prediction_how(st.prediction) == "yardstick"))
     if not names:
         return []
     return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
@@ -2870,7 +2887,7 @@ def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -
     that x* came first)."""
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 "theory", rate_digits(p.rate))
+                                                 prediction_how(p), rate_digits(p.rate))
         return limit + ("" if p.exact else " (asymptotic)")
     if p.kind == "finite":
         return finite_text(p.finite_steps, p.exact)
@@ -3197,7 +3214,8 @@ def _theory(b: Builder, A: Analysis) -> None:
                 "visible.  " + error_point_text({r.shown: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
-            notes=[legend_text(["theory", "fit"]), *theory_notes([r.study for r in studies])])
+            notes=[theory_legend([r.study for r in studies]),
+                   *theory_notes([r.study for r in studies])])
     where = reference_text(studies)
     if where:
         d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",

@@ -75,6 +75,7 @@ from analysis.report import (
     plural,
     power_text,
     starts_body,
+    theory_legend,
     theory_notes,
     theory_row,
     verdict_tally,
@@ -222,7 +223,7 @@ class Study:
         """The rate-study rows of this section as a table."""
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
-                           notes=[legend_text(["theory", "fit"]),
+                           notes=[theory_legend([st for _, st in self.section_studies]),
                                   *theory_notes([st for _, st in self.section_studies])])
         self.convergence_tables()
 

@@ -2073,3 +2073,31 @@ def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():
                          "sized from the smooth part only.")
     A.obj = Objective.parse("0.1*x**2 + 2*y**2")
     assert "smooth part" not in report.curvature_text(A, runs)
+
+
+def test_the_linear_cg_bound_beside_nonlinear_cg_is_marked_a_yardstick():
+    """Himmelblau p.5: CG's 'linear (bound) ≤ 0.31433ᵗ' was marked as theory while the note
+    under the table calls the linear-CG bound a yardstick for nonlinear CG, no theorem: the
+    cell, the per-step table's theory row and the legend carry the yardstick's marker."""
+    from analysis.rates import rate_study
+    from analysis.theory.cg import CG_BASIS
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    cg = rate_study(obj, "cg", [-4.59, -4.83])
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=0.25)
+    assert cg.prediction.basis == CG_BASIS and not cg.prediction.exact
+    kappa = 2.0 * 2 / (0.1 * 2)
+    bound = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    assert cg.prediction.rate == pytest.approx(bound)
+    b = report.Builder("t")
+    _, rate, _ = report._pred_cells(b, "cg", cg.prediction)
+    assert rate == f"≤ {report.fmt_num(bound, report.rate_digits(bound))}ʸ"
+    assert report.theory_limit(b, "cg", "s", cg.prediction, None).startswith(
+        f"≤ {report.fmt_num(bound, report.rate_digits(bound))}ʸ")
+    _, gd_rate, _ = report._pred_cells(b, "gd", gd.prediction)
+    assert gd_rate.endswith("ᵗ")  # a closed form for GD stays theory
+    legend = report.theory_legend([gd, cg])
+    assert legend.endswith("ʸ " + report.HOW["yardstick"][1]) and "ᵗ theory" in legend
+    assert "ʸ" not in report.theory_legend([gd])
+    assert "yardstick for nonlinear CG" in report.cg_bound_notes([cg])[0]
