@@ -3060,7 +3060,7 @@ def plot_grad_norm(
                 ax.set_ylim(*lim)
             if gtol is not None:
                 own.append(Line2D([], [], color="none",
-                                  label=f"gradient tolerance {_power_text(gtol)} "
+                                  label=f"gradient tolerance {_power_text(gtol)}\n"
                                         "(below the axis)"))
         panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
@@ -3077,7 +3077,7 @@ def plot_grad_norm(
     if gtol is not None:
         handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
                               label=f"gradient tolerance {_power_text(gtol)}"
-                                    + (" (below the axis where not drawn)" if below else "")))
+                                    + ("\n(below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
         for ax, own in zip(axes, panel_handles, strict=True):  # each panel names its runs

@@ -415,7 +415,7 @@ def test_grad_norm_plot_splits_short_runs_and_fits_y_to_the_norms():
     # each panel's legend names its own runs (and says where gtol is)
     own = [[t.get_text() for t in a.get_legend().get_texts()] for a in (short, long_)]
     assert own[0] == ["newton (4 it.)", "gradient tolerance $10^{-6}$"]
-    assert own[1] == ["gd (400 it.)", "gradient tolerance $10^{-6}$ (below the axis)"]
+    assert own[1] == ["gd (400 it.)", "gradient tolerance $10^{-6}$\n(below the axis)"]
     assert short.get_ylim()[0] < 1e-6  # drawn where the norms reach it
     assert plots.audit(fig) == []
 
