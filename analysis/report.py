@@ -3669,17 +3669,19 @@ def error_caption(panels: Sequence[Any]) -> str:
     return text + multiples_text(panels)
 
 
-def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
+def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
+                ks: bool = True) -> str:
     """The caption's sentence on ratio markers drawn larger and hollow around an equal one
     of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
-    figure): which series, at which k; empty when there are none."""
-    parts = [f"{name} at k = {_names([str(k) for k in around])}"
+    figure): which series, at which k (``ks=False``: the series only, for a figure the page
+    may draw at another size, where markers close in k may overlap differently); empty when
+    there are none."""
+    parts = [f"{name} at k = {_names([str(k) for k in around])}" if ks else name
              for name, (_, around) in marks.items() if around]
     if not parts:
         return ""
-    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal or nearly "
-            "equal to one of a series drawn before it at the same k, drawn around that one so "
-            "that both show.")
+    return ("  A larger hollow marker (" + "; ".join(parts) + ") rings an equal or nearly "
+            "equal ratio drawn before it at that k.")
 
 
 def multiples_text(panels: Sequence[Any]) -> str:
@@ -3734,7 +3736,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                             r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
                 label=f"error {name}")
-            block.caption += around_text(marks)
+            block.caption += around_text(marks, ks=False)
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.shown: r.result.grad_norm_path for r in runs}

@@ -1949,14 +1949,14 @@ def test_the_many_starts_stopping_rule_names_a_failed_line_search():
     report.starts_body(b, "many starts", study, f_star_how="known",
                        names={"bfgs": "BFGS"})
     text = squash(" ".join(str(getattr(blk, "text", "")) for blk in b.doc.blocks))
-    assert ("A run stops at ‖∇f‖∞ ≤ 1e-07 (the gradient tolerance), at its iteration limit "
+    assert ("A run stops at ‖∇f‖∞ ≤ 10⁻⁷ (the gradient tolerance), at its iteration limit "
             "or when its line search fails (BFGS 3/5)") in text, text
     assert "gtol" not in text
     (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
     cap = squash(fig.caption)
     # the starts at the target ended on a failed line search (2) and the gradient tolerance (1)
     assert ("its whole run, which ends at or after its first iterate below the target, on the "
-            "gradient tolerance ‖∇f‖∞ ≤ 1e-07 or a failed line search: an upper bound") in cap
+            "gradient tolerance ‖∇f‖∞ ≤ 10⁻⁷ or a failed line search: an upper bound") in cap
     assert "stops on the gradient tolerance" not in cap
 
 
