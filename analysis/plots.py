@@ -3112,14 +3112,15 @@ def plot_grad_norm(
             ax.axhline(gtol, color="black", ls=":", lw=1.0)
             _fit_log_axis(ax)
             own.append(Line2D([], [], color="black", ls=":", lw=1.0,
-                              label=f"gtol = {fmt(gtol, 3)}"))
+                              label=f"gradient tolerance {_power_text(gtol)}"))
         else:
             below = below or gtol is not None
             if lim is not None:
                 ax.set_ylim(*lim)
             if gtol is not None:
                 own.append(Line2D([], [], color="none",
-                                  label=f"gtol = {fmt(gtol, 3)} (below the axis)"))
+                                  label=f"gradient tolerance {_power_text(gtol)}\n"
+                                        "(below the axis)"))
         panel_handles.append(own)
         n = max(len(series[k]) for k in group) - 1
         if early_runs([series[k] for k in group]):
@@ -3134,8 +3135,8 @@ def plot_grad_norm(
     axes[0].set_ylabel(ylabel)
     if gtol is not None:
         handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
-                              label=f"tolerance gtol = {fmt(gtol, 3)}"
-                                    + (" (below the axis where not drawn)" if below else "")))
+                              label=f"gradient tolerance {_power_text(gtol)}"
+                                    + ("\n(below the axis where not drawn)" if below else "")))
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
         for ax, own in zip(axes, panel_handles, strict=True):  # each panel names its runs
@@ -4405,8 +4406,9 @@ def study_reference(study: Any) -> NDArray[np.float64] | None:
     return None if ref is None else np.asarray(ref, dtype=float).ravel()
 
 
-#: The error axis of rate studies whose runs converged to different points.
-ERROR_LABEL_PER_RUN = "error ‖xₖ − own x*‖ (log)"
+#: The error axis of rate studies whose runs converged to different points (the caption
+#: names each run's x*, :func:`analysis.report.error_points_text`).
+ERROR_LABEL_PER_RUN = "error ‖xₖ − x*‖₂ (log), x* per run"
 
 
 def error_ylabel(studies: Mapping[str, Any]) -> str:
@@ -4519,7 +4521,8 @@ def plot_rate_studies(
     first one below the rounding floor (:func:`above_floor`, :func:`study_floor`).  Runs of
     very different lengths (:func:`rate_study_groups`) go to separate rows, each with its
     own linear iteration axis (:func:`error_rows_height`: the height a page gives the
-    figure)."""
+    figure) and a title saying how far its runs are drawn (the runs themselves may go on
+    past the floor)."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     groups = rate_study_groups(studies)
@@ -4537,7 +4540,7 @@ def plot_rate_studies(
                                rate_labels=labels, ratio_series=promised, finite=finite,
                                floors=floors, ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
-                                     f"(up to {n} iterations)")
+                                     f"(drawn up to {n} iterations)")
     return fig
 
 

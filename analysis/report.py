@@ -67,6 +67,7 @@ from analysis.pages import (
     Document,
     block_hows,
     how_lines,
+    inline_math,
     legend_text,
     mark,
     page_ref,
@@ -508,16 +509,19 @@ def _method_list(methods: Any) -> list[tuple[str, str, dict[str, Any]]]:
 
 def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
                   minimizer: np.ndarray | None = None, seed: int = 0, tries: int = 500,
-                  minimizer_is: str = "the minimizer of lowest f"
-                  ) -> tuple[np.ndarray, str]:
+                  minimizer_is: str | None = None) -> tuple[np.ndarray, str]:
     """The default start: uniform draws (seeded) from the box, rounded to 2 decimals, until
     one is at least :data:`START_CLEARANCE` × the box diagonal from the minimizer (when there
     is one), at least 5 % of the diagonal from every other critical point, and has a finite
     f and ∇f.  Returns the point and a sentence saying how it was chosen, the minimizer
-    described by ``minimizer_is`` (:func:`start_minimizer_words` when minima tie)."""
+    named by ``minimizer_is`` (:func:`start_minimizer_words`; default ``(0, 0), the
+    minimizer of lowest f``).  The 5 % clause is said only when there is another critical
+    point for it to speak of."""
     rng = np.random.default_rng(seed)
     lo, hi = box[:, 0], box[:, 1]
     diag = float(np.linalg.norm(hi - lo))
+    others = [p for p in points
+              if minimizer is None or float(np.linalg.norm(p - minimizer)) > 0.0]
     best, best_score = None, -math.inf
     for _ in range(tries):
         x = np.round(lo + rng.random(lo.size) * (hi - lo), 2)
@@ -530,12 +534,14 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
         d_min = math.inf if minimizer is None else float(np.linalg.norm(x - minimizer))
         d_any = min((float(np.linalg.norm(x - p)) for p in points), default=math.inf)
         if d_min >= START_CLEARANCE * diag and d_any >= 0.05 * diag:
-            far = ("" if minimizer is None else
-                   f"{START_CLEARANCE:g} × the box diagonal from {fmt_point(minimizer)}, "
-                   f"{minimizer_is}, and ")
-            return x, (f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at "
-                       f"least {far}5% of the diagonal from every "
-                       f"{'other ' if far else ''}critical point")
+            how = f"a uniform draw from the box with seed {seed}, rounded to 2 decimals, at least "
+            if minimizer is None:
+                return x, how + "5% of the box diagonal from every critical point"
+            who = minimizer_is or f"{fmt_point(minimizer)}, the minimizer of lowest f"
+            how += f"{START_CLEARANCE:g} × the box diagonal from {who}"
+            if others:
+                how += ", and at least 5% of it from every other critical point"
+            return x, how
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
             best, best_score = x, score
@@ -677,7 +683,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
         return ({"lr": lr, "momentum": mom},
                 f"η = 1/L = {fmt_num(lr)}, momentum = (√κ−1)/(√κ+1) = {fmt_num(mom)}")
     if method in ("adam", "adamw", "rmsprop", "adagrad"):
-        lr = float(f"{max(distance, 1e-3) / 100.0:.2g}")
+        # to the reports' 4 significant digits (fmt_num): the η printed is the one used
+        lr = float(f"{max(distance, 1e-3) / 100.0:.4g}")
         return {"lr": lr}, (f"η = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
                             "η cross the distance")
     return {}, "defaults"
@@ -785,8 +792,9 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
             A.x0_how = "given"
         else:
             xm = None if A.minimum is None else np.asarray(A.minimum.point, float)
-            A.x0, A.x0_how = default_start(obj, box, points, xm, seed,
-                                           minimizer_is=start_minimizer_words(A))
+            A.x0, A.x0_how = default_start(
+                obj, box, points, xm, seed,
+                minimizer_is=None if xm is None else start_minimizer_words(A))
     L_box = None if A.convexity is None else A.convexity.L
     A.tuned = tuning_minimum(A)
     if A.tuned is not None:
@@ -1128,22 +1136,24 @@ def tie_words(ties: Sequence[tuple[str, Any]]) -> str:
 
 
 def start_minimizer_words(A: Any) -> str:
-    """What the default start's minimizer (``A.minimum``, the first of the lowest values in
-    the critical-point table) is, in :func:`default_start`'s sentence: ``the minimizer of
-    lowest f``, or, when minima tie for it (:func:`lowest_minima`), which of them and why:
-    ``P1, the first in the critical-point table of the 4 minima tied for the lowest f
-    (exactly equal values)``."""
+    """The default start's minimizer (``A.minimum``, the first of the lowest values in the
+    critical-point table), named in :func:`default_start`'s sentence: ``(0, 0), the minimizer
+    of lowest f``, or, when minima tie for it (:func:`lowest_minima`), which of them:
+    ``P1 = (−3.779, −3.283), the first of the 4 minima tied for the lowest f`` (how they tie
+    is the Summary's to say)."""
     ties = lowest_minima(A)
-    if len(ties) < 2 or A.minimum is None:
-        return "the minimizer of lowest f"
+    plain = f"{fmt_point(A.minimum.point)}, the minimizer of lowest f"
+    if len(ties) < 2:
+        return plain
     name = next((n for n, cp in ties if cp is A.minimum), "")
     if not name:
-        return "the minimizer of lowest f"
+        return plain
     if ties_exact(ties) or all(float(cp.value) == float(A.minimum.value) for _, cp in ties):
-        which = "the first in the critical-point table"
+        which = "the first"
     else:
         which = "the one of lowest computed value"
-    return f"{name}, {which} of the {len(ties)} minima tied for the lowest f ({tie_words(ties)})"
+    return (f"{name} = {fmt_point(A.minimum.point)}, {which} of the {len(ties)} minima tied "
+            "for the lowest f")
 
 
 def _cp_name(A: Any, m: Any) -> str:
@@ -1256,15 +1266,35 @@ def _runs_sentences(A: Analysis) -> list[str]:
     return items
 
 
+def power_text(v: float) -> str:
+    """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
+    exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
+    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
+    import sympy as sp
+
+    text = fmt_num(v)
+    k = round(math.log10(v)) if v > 0 else 0
+    if "e" in text and v == 10.0 ** k:
+        return inline_math(sp.Pow(10, k, evaluate=False))
+    return text
+
+
+def gtol_words(values: Iterable[float]) -> str:
+    """``the gradient tolerance 10⁻⁶``: the tolerance on ‖∇f‖∞ that runs stop on, in words
+    and as running text (:func:`power_text`), each value once, in order, when runs differ
+    (``gtol`` is the name of the option, not the reader's word)."""
+    return "the gradient tolerance " + " or ".join(
+        dict.fromkeys(power_text(float(v)) for v in values))
+
+
 def gtol_text(runs: Sequence[MethodRun]) -> str:
-    """``gtol = 1e-06``: the gradient tolerance the comparison runs ``runs`` stopped on, with
-    its value (each value once, in order, when the runs differ)."""
-    values = [c.threshold for r in runs for c in r.result.criteria if c.name == "gtol"]
-    return "gtol = " + " or ".join(dict.fromkeys(fmt_num(v) for v in values))
+    """:func:`gtol_words` of the tolerance the comparison runs ``runs`` stopped on."""
+    return gtol_words(c.threshold for r in runs for c in r.result.criteria if c.name == "gtol")
 
 
-def _agreement_sentence(A: Analysis) -> str | None:
-    """For how many methods theory and measurement agree, disagree (why), are not comparable."""
+def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None:
+    """For how many methods theory and measurement agree, disagree (why), are not comparable
+    (the reasons under the section titled ``section``, :func:`failed_heading`)."""
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         return None
@@ -1277,7 +1307,7 @@ def _agreement_sentence(A: Analysis) -> str | None:
         text += " They disagree for " + "; ".join(
             f"{r.shown} ({r.study.comparison.reason})" for r in dis) + "."
     if nc:
-        text += (" Not comparable (reasons under “What failed”): "
+        text += (f" Not comparable (reasons under “{section}”): "
                  + ", ".join(r.shown for r in nc) + ".")
     return text
 
@@ -1354,7 +1384,8 @@ def _summary(b: Builder, A: Analysis) -> None:
               if t is not None]
     items += _runs_sentences(A)
     define = gd is None or STEP_SIZE not in gd  # η is defined where first used
-    items += [t for t in (_agreement_sentence(A), _threshold_sentence(A, define),
+    items += [t for t in (_agreement_sentence(A, failed_heading(b, A)),
+                          _threshold_sentence(A, define),
                           _plateau_sentence(A)) if t is not None]
     d.bullets(items)
 
@@ -1479,10 +1510,10 @@ def critical_findings(complete: bool, notes: Sequence[str]) -> list[str]:
             "The critical-point list is not proved complete (numeric search)."]
 
 
-def _what_failed(b: Builder, A: Analysis) -> list[str]:
-    """The “What failed” section; returns the findings listed (besides exceptions)."""
-    d = b.doc
-    d.heading("What failed")
+def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
+    """What the “What failed” section lists: the analyses that came back empty or
+    incomplete and the comparison runs that did not converge, and the rate studies whose
+    theory and measurement were not compared or disagree."""
     findings: list[str] = []
     theory: list[str] = []
     if A.cps is not None:
@@ -1503,6 +1534,33 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
             theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
                           f"{comparison_reason(c)}"
                           + study_end(A, r.study))
+    return findings, theory
+
+
+def only_not_compared(b: Builder, A: Analysis) -> bool:
+    """Whether all the “What failed” section would list is methods whose theory and
+    measurement were not compared (no error, no empty analysis, no run that failed to
+    converge, no disagreement): the section is then named by what it lists."""
+    findings, theory = _failure_lists(A)
+    return (not b.failures and not findings and bool(theory)
+            and all(r.study.comparison.verdict == "not comparable"
+                    for r in A.runs if r.study is not None
+                    and r.study.comparison.verdict != "agrees"))
+
+
+def failed_heading(b: Builder, A: Analysis) -> str:
+    """The title of the section on what failed: “Not compared” when it lists only methods
+    that theory and measurement were not compared for (:func:`only_not_compared`; such a
+    method may have converged), else “What failed”."""
+    return "Not compared" if only_not_compared(b, A) else "What failed"
+
+
+def _what_failed(b: Builder, A: Analysis) -> list[str]:
+    """The “What failed” section (:func:`failed_heading`); returns the findings listed
+    (besides exceptions)."""
+    d = b.doc
+    d.heading(failed_heading(b, A))
+    findings, theory = _failure_lists(A)
     if b.failures:
         d.paragraph("Parts of the analysis that raised an error (the rest of the report is "
                     "unaffected):", weight="bold", after=2.0)
@@ -1512,8 +1570,10 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
                     "converge:", weight="bold", after=2.0)
         d.bullets(findings)
     if theory:
-        d.paragraph("Theory and measurement not compared, or disagreeing (details in the "
-                    "theory section):", weight="bold", after=2.0)
+        what = ("not compared" if only_not_compared(b, A)
+                else "not compared, or disagreeing")
+        d.paragraph(f"Theory and measurement {what} (details in the theory section):",
+                    weight="bold", after=2.0)
         d.bullets(theory)
     findings += [f"Theory vs measurement, {t}" for t in theory]
     if not b.failures and not findings:
@@ -1618,6 +1678,25 @@ def kink_note(grad: Iterable[Any]) -> str:
         return ""
     return (f"The derivatives hold off the kinks of f, {_names(kinks)}, where f has no "
             "gradient or Hessian.")
+
+
+def kink_gradient_text(grad: Iterable[Any]) -> str:
+    """What ‖∇f‖ means on the kinks of f (:func:`kink_sets`), where f has no gradient: the
+    norm of the subgradient the derivative formulas ``grad`` give there, each kink's
+    derivative the mean of its one-sided ones (sign(0) = 0, θ(0) = ½, the convention of
+    :mod:`landscape.derive`); empty for a smooth f."""
+    import sympy as sp
+
+    grad = [sp.sympify(g) for g in grad]
+    kinks = kink_sets(grad)
+    if not kinks:
+        return ""
+    conv = [text for cls, text in ((sp.sign, "sign(0) = 0"), (sp.Heaviside, "θ(0) = ½"))
+            if any(g.atoms(cls) for g in grad)]
+    return (f"On the kinks of f, {_names(kinks)}, where f has no gradient, ‖∇f‖₂ is the norm "
+            "of the subgradient the formulas of ∇f give there, each kink's derivative the mean "
+            f"of its one-sided ones ({', '.join(conv)}): a region on a kink holds the points "
+            "where that subgradient is shorter than t.")
 
 
 def how_found(cp: Any, cps: Any) -> str:
@@ -1817,7 +1896,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
-                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box.")
+                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
+                + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown = {"roots": False, "ellipse": False, "zero": False, "kink": False,
              "measured": False}
@@ -2062,7 +2142,14 @@ def curvature_text(A: Analysis, runs: Sequence[MethodRun]) -> str:
     if A.curvature is None or not tuned:
         return ""
     kappa = any(r.method in ("momentum", "nesterov") for r in tuned)
-    return f"  The default steps use {A.curvature.text(kappa)}."
+    text = f"  The default steps use {A.curvature.text(kappa)}."
+    obj = getattr(A, "obj", None)
+    kinks = kink_sets(obj.gradient_list) if obj is not None else []
+    if kinks:
+        text += (f"  That L is the smooth part's: across the kinks of f, {_names(kinks)}, "
+                 "∇f jumps, so f is not L-smooth for any L, and η = 1/L is sized from the "
+                 "smooth part only.")
+    return text
 
 
 def _near_index(A: Analysis, x: Any) -> int | None:
@@ -2200,7 +2287,8 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
         rate = "—"
     else:
         rate = ("" if p.exact else "≤ ") + cell(b, sec, label, "predicted rate", p.rate,
-                                                "theory", digits or rate_digits(p.rate))
+                                                prediction_how(p),
+                                                digits or rate_digits(p.rate))
     order = "—" if p.order is None else cell(b, sec, label, "predicted order", p.order,
                                              "theory", 3)
     return kind, rate, order
@@ -2350,9 +2438,10 @@ THEORY_RULES = {
              "of its points) is no larger than the predicted 2ηG/(1 − β), G the largest "
              "gradient norm of the pieces of f at the kink: near the kink a step has length "
              "at most ηG, so an iterate that crossed the kink lies within one step of it on "
-             "either side (2ηG), and momentum β sums a geometric series of gradients, an "
-             "effective step η/(1 − β) (subgradient method with a constant step: Nesterov "
-             "2018, §3.2.3; Boyd & Mutapcic, Subgradient methods, §3)"),
+             "either side (2ηG; the subgradient method with a constant step: Nesterov 2018, "
+             "§3.2.3; Boyd & Mutapcic, Subgradient methods, §3); for momentum β > 0 the "
+             "bound is a heuristic, not from these sources: β sums a geometric series of "
+             "gradients, an effective step η/(1 − β)"),
     "exponent": "a sublinear exponent a of k^−a within 10%",
     "level": f"a stochastic level within 5% or {SE_RULE}",
     "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",
@@ -2435,14 +2524,30 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
             + cg_bound_notes(studies or []))
 
 
+def prediction_how(p: Any) -> str:
+    """The provenance marker of a predicted rate: ``yardstick`` for the linear-CG bound set
+    beside a nonlinear CG run (:data:`analysis.theory.cg.CG_BASIS`, a theorem for linear CG
+    on a quadratic only, :func:`cg_bound_notes`), else ``theory``."""
+    from analysis.theory.cg import CG_BASIS
+
+    return "yardstick" if getattr(p, "basis", "") == CG_BASIS else "theory"
+
+
+def theory_legend(studies: Sequence[Any]) -> str:
+    """The markers' legend of a theory table of ``studies``: theory and fit, and the
+    yardstick when a row's prediction is one (:func:`prediction_how`)."""
+    return legend_text(["theory", "fit", *(["yardstick"] if any(
+        prediction_how(st.prediction) == "yardstick" for st in studies) else [])])
+
+
 def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     """The note beside a theory table whose CG row's prediction is the linear-CG bound
     (:data:`analysis.theory.cg.CG_BASIS`): what that bound is and that for the nonlinear CG
     run it is a yardstick, not a theorem; none without such a row."""
-    from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
+    from analysis.theory.cg import CG_BOUND_TEXT
 
     names = list(dict.fromkeys(registry.label(st.method) for st in studies
-                               if getattr(st.prediction, "basis", "") == CG_BASIS))
+                               if prediction_how(st.prediction) == "yardstick"))
     if not names:
         return []
     return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
@@ -2793,7 +2898,7 @@ def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -
     that x* came first)."""
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 "theory", rate_digits(p.rate))
+                                                 prediction_how(p), rate_digits(p.rate))
         return limit + ("" if p.exact else " (asymptotic)")
     if p.kind == "finite":
         return finite_text(p.finite_steps, p.exact)
@@ -3071,6 +3176,17 @@ ERROR_POINTS = {
 }
 
 
+#: what a run of each outcome (:func:`run_outcome`) did at x* when every run's errors are
+#: measured to the same point: a run that converged to it and one whose error fell to the
+#: rounding floor both reached it
+SHARED_POINT_VERBS = {
+    "converged": "reached it",
+    "reached": "reached it",
+    "near": "ended near it, its error still above the rounding floor",
+    "stopped": "ended near it, with no rate measured",
+}
+
+
 def _shared_minimizer(studies: Any) -> tuple[np.ndarray, str] | None:
     """The point x* and how it was obtained (``exact`` / ``numeric``) when every study in
     ``studies`` measures its errors to the same one, else None."""
@@ -3089,19 +3205,25 @@ def _shared_minimizer(studies: Any) -> tuple[np.ndarray, str] | None:
 def error_point_text(runs: Mapping[str, Any]) -> str:
     """The sentence saying what the errors of the rate studies ``runs`` (label → study) are
     measured to, by what each run did (:func:`run_outcome`): the point a run converged to
-    only for the runs that converged; the point itself, and how it was obtained, when every
-    run measures to the same one ("the exact x* = (0, 0)")."""
+    only for the runs that converged; when every run measures to the same point, that point
+    and how it was obtained, and what each run did there (:data:`SHARED_POINT_VERBS`): "the
+    exact x* = (0, 0), which every run reached"."""
     outcomes = {label: run_outcome(st) for label, st in runs.items()}
     kinds = [k for k in ERROR_POINTS if k in outcomes.values()]
-    head = "x*"
     shared = _shared_minimizer(runs.values())
-    if shared is not None and set(kinds) <= {"converged", "reached", "near", "stopped"}:
-        head = f"the {shared[1]} x* = {fmt_point(shared[0])}"
+    if shared is not None and set(kinds) <= set(SHARED_POINT_VERBS):
+        # one point for every run: name it, and say what each run did there
+        head = f"Each run's error is measured to the {shared[1]} x* = {fmt_point(shared[0])}"
+        verbs = {label: SHARED_POINT_VERBS[o] for label, o in outcomes.items()}
+        said = list(dict.fromkeys(verbs.values()))
+        if said == [SHARED_POINT_VERBS["reached"]]:
+            return f"{head}, which {'every run' if len(verbs) > 1 else 'the run'} reached."
+        return f"{head}: " + "; ".join(
+            f"{', '.join(lab for lab, v in verbs.items() if v == verb)} {verb}"
+            for verb in said) + "."
     if len(kinds) == 1:
-        point = ERROR_POINTS[kinds[0]]
-        return (f"Each run's error is measured to {point}." if head == "x*"
-                else f"Each run's error is measured to {head}, {point}.")
-    return f"Each run's error is measured to {head}: " + "; ".join(
+        return f"Each run's error is measured to {ERROR_POINTS[kinds[0]]}."
+    return "Each run's error is measured to x*: " + "; ".join(
         f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {ERROR_POINTS[k]}"
         for k in kinds) + "."
 
@@ -3119,7 +3241,8 @@ def _theory(b: Builder, A: Analysis) -> None:
                 "visible.  " + error_point_text({r.shown: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
-            notes=[legend_text(["theory", "fit"]), *theory_notes([r.study for r in studies])])
+            notes=[theory_legend([r.study for r in studies]),
+                   *theory_notes([r.study for r in studies])])
     where = reference_text(studies)
     if where:
         d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",
@@ -3575,6 +3698,21 @@ def error_caption(panels: Sequence[Any]) -> str:
     return text + multiples_text(panels)
 
 
+def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
+                ks: bool = True) -> str:
+    """The caption's sentence on ratio markers drawn larger and hollow around an equal one
+    of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
+    figure): which series, at which k (``ks=False``: the series only, for a figure the page
+    may draw at another size, where markers close in k may overlap differently); empty when
+    there are none."""
+    parts = [f"{name} at k = {_names([str(k) for k in around])}" if ks else name
+             for name, (_, around) in marks.items() if around]
+    if not parts:
+        return ""
+    return ("  A larger hollow marker (" + "; ".join(parts) + ") rings an equal or nearly "
+            "equal ratio drawn before it at that k.")
+
+
 def multiples_text(panels: Sequence[Any]) -> str:
     """The caption's sentence for error figures drawn as small multiples (a row of
     :func:`analysis.plots.rate_studies_panels` with ``multiples``), else ''."""
@@ -3607,9 +3745,18 @@ def _figures(b: Builder, A: Analysis) -> None:
             st = {r.shown: r.study for r in group}
             panels = plots.rate_studies_panels(st)
             title = error_title(name, len(panels))
-            d.figure(lambda fig, st=st, title=title: plots.plot_rate_studies(
-                st, title=title, fig=fig),
-                height=plots.error_rows_height(len(panels)),
+            marks: dict[str, tuple[list[int], list[int]]] = {}
+
+            def draw(fig: Any, st: Any = st, title: str = title, marks: Any = marks) -> Any:
+                from analysis.plots_lecture import ratio_marks
+
+                out = plots.plot_rate_studies(st, title=title, fig=fig)
+                marks.clear()
+                marks.update(ratio_marks(fig))
+                return out
+
+            block = d.figure(
+                draw, height=plots.error_rows_height(len(panels)),
                 caption=error_caption(panels) + continued_text(group)
                         + floor_cut_text({r.shown: plots.study_errors(r.study)
                                           for r in group},
@@ -3620,6 +3767,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                             r.study), plots.study_floor(r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
                 label=f"error {name}")
+            block.caption += around_text(marks, ks=False)
     if runs:
         with b.guard("gradient-norm figure"):
             norms = {r.shown: r.result.grad_norm_path for r in runs}
@@ -3627,7 +3775,9 @@ def _figures(b: Builder, A: Analysis) -> None:
                         None)
             d.figure(lambda fig: plots.plot_grad_norm(norms, gtol=gtol, fig=fig), height=270.0,
                      caption="Gradient norm along the comparison runs (log scale; an "
-                             "exact 0 is left out); dotted: the stopping tolerance gtol, "
+                             "exact 0 is left out); dotted: "
+                             + (gtol_words([gtol]) if gtol is not None
+                                else "the gradient tolerance") + ", "
                              "where the norms come within 100× of it (else the legend says "
                              "it is below the axis)."
                              + ("  Runs of very different lengths are in separate "
@@ -3971,7 +4121,7 @@ STOP_CAUSES = {"converged": "the gradient tolerance", "maxiter": "the iteration 
 def _gtol_value(runs: Mapping[str, Any]) -> str:
     """The gradient tolerance of many-starts runs, each value once (``1e-06``, or
     ``1e-06 or 1e-08`` when they differ); "" when none is known."""
-    values = dict.fromkeys(fmt_num(r.gtol) for r in runs.values()
+    values = dict.fromkeys(power_text(float(r.gtol)) for r in runs.values()
                            if getattr(r, "gtol", None) is not None)
     return " or ".join(values)
 

@@ -58,6 +58,7 @@ from analysis.report import (
     Column,
     ReportResult,
     _names,
+    around_text,
     cell,
     comparison_reason,
     convergence_table,
@@ -72,7 +73,9 @@ from analysis.report import (
     nw_text,
     percent,
     plural,
+    power_text,
     starts_body,
+    theory_legend,
     theory_notes,
     theory_row,
     verdict_tally,
@@ -220,7 +223,7 @@ class Study:
         """The rate-study rows of this section as a table."""
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
-                           notes=[legend_text(["theory", "fit"]),
+                           notes=[theory_legend([st for _, st in self.section_studies]),
                                   *theory_notes([st for _, st in self.section_studies])])
         self.convergence_tables()
 
@@ -289,19 +292,6 @@ def sweep_grid_text(sweep: Any, x0: Sequence[float]) -> str:
     start = fmt_point(x0)
     return (f"{lrs.size} {spacing}η in [{fmt_num(lrs[0])}, {fmt_num(lrs[-1])}], "
             f"{sweep.steps} steps each from {start if start.startswith('(') else 'x₀ = ' + start}")
-
-
-def power_text(v: float) -> str:
-    """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
-    exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
-    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
-    import sympy as sp
-
-    text = fmt_num(v)
-    k = round(math.log10(v)) if v > 0 else 0
-    if "e" in text and v == 10.0 ** k:
-        return inline_math(sp.Pow(10, k, evaluate=False))
-    return text
 
 
 def bracket_decided(lo: float, p: float, hi: float, ok: bool) -> str:
@@ -1191,19 +1181,6 @@ def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
     return ("Open markers, spaced so that none overlaps another and that the theory line "
             "they lie on shows between them" + (" (" + "; ".join(per) + ")" if per else "")
             + ".")
-
-
-def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
-    """The caption's sentence on ratio markers drawn larger and hollow around an equal one
-    of a series drawn before (:func:`analysis.plots_lecture.ratio_marks` of the drawn
-    figure): which series, at which k; empty when there are none."""
-    parts = [f"{name} at k = {_names([str(k) for k in around])}"
-             for name, (_, around) in marks.items() if around]
-    if not parts:
-        return ""
-    return ("  A larger hollow marker (" + "; ".join(parts) + ") is a ratio equal or nearly "
-            "equal to one of a series drawn before it at the same k, drawn around that one so "
-            "that both show.")
 
 
 def no_rate_cells(obj: Any, x0: Sequence[float], smap: Any) -> list[dict[str, Any]]:

@@ -27,3 +27,25 @@ def test_rate_diff_is_the_larger_of_rate_and_log_rate_differences():
     assert math.isclose(rate_diff(m, p), abs(math.log(m / p)) / -math.log(p), rel_tol=1e-12)
     assert 0.0105 < rate_diff(m, p) < 0.011
     assert rate_diff(0.5, 0.5) == 0.0
+
+
+def test_the_momentum_band_at_a_kink_is_called_a_heuristic():
+    """Kink p.5: the cycle bound 2ηG/(1 − β) for momentum and Nesterov stood as a cited
+    theorem; the sources bound the plain subgradient method (β = 0) only, and the momentum
+    version rests on the effective step η/(1 − β)."""
+    from analysis import report
+    from analysis.compare import band_formula
+    from analysis.theory import predict_kink, subgradient_band
+
+    gd = predict_kink("gd", {"lr": 1.0}, 1.0)
+    heavy = predict_kink("momentum", {"lr": 1.0, "momentum": 0.5}, 1.0)
+    nest = predict_kink("nesterov", {"lr": 1.0, "momentum": 0.5}, 1.0)
+    g = "; G = 1 is the largest gradient norm of the pieces of f at the kink"
+    assert band_formula(gd) == f"2ηG/(1 − β) = {subgradient_band(1.0, 1.0):g}{g}"
+    for p in (heavy, nest):
+        assert band_formula(p) == (f"2ηG/(1 − β) = {2 * 1.0 * 1.0 / (1 - 0.5):g}{g}; a "
+                                   "heuristic bound for β > 0 (effective step η/(1 − β))")
+    rule = report.THEORY_RULES["band"]
+    cited = rule.index("Nesterov 2018")
+    assert cited < rule.index("for momentum β > 0 the bound is a heuristic, not from these "
+                              "sources")

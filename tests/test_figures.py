@@ -758,3 +758,36 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
     assert ("Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = "
             f"{report.fmt_num(float(f'{floor:.2g}'), 2)} are left out (rounding noise)") in text
     assert "machine epsilons" not in text
+
+
+def test_enlarged_ratio_markers_are_explained_in_the_caption(four_reports):
+    """Quadratic p.10: outlined ✕ markers at k = 5 and 6, larger than the others, with no
+    word on them: L-BFGS's ratios there equal BFGS's and are drawn around them.  The
+    caption of an error figure names every series and k drawn so (read off the drawing)."""
+    import matplotlib as mpl
+
+    from analysis import pages
+
+    seen = 0
+    for name in ("ellipse", "himmelblau", "kink", "rosenbrock5"):
+        for blk in four_reports[name][1].figures():
+            if not blk.label.startswith("error"):
+                continue
+            with mpl.rc_context(pages._rc()):
+                fig = Figure(figsize=(blk.width / 72.0, blk.fig_height / 72.0),
+                             layout="constrained")
+                blk.draw_fn(fig)
+            around = sorted({int(round(x)) for sub in [fig, *fig.subfigs] for ax in sub.axes
+                             for ln in ax.get_lines() if ln.get_gid() == "ratios-around"
+                             for x in ln.get_xdata()})
+            if not around:
+                assert "larger hollow marker" not in blk.caption, (name, blk.label)
+                continue
+            seen += 1
+            assert "A larger hollow marker (" in blk.caption, (name, blk.caption)
+            said = blk.caption.split("A larger hollow marker (")[1].split(")")[0]
+            assert "k = " not in said  # the page may draw the figure at another size
+            names = {t.get_text() for sub in [fig, *fig.subfigs] for lg in sub.legends
+                     for t in lg.get_texts()}
+            assert all(n in names for n in said.split("; ")), (said, names)
+    assert seen >= 1  # the quadratic's L-BFGS at k = 5, 6

@@ -107,7 +107,9 @@ def test_grad_norm_plot_is_log_with_tolerance_line():
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
     assert len([ln for ln in ax.lines if ln.get_label() in ("a (29 it.)", "b (29 it.)")]) == 2
-    assert any("gtol" in t for t in _legend_texts(fig))
+    # the legend says what the line is in words, not by the option's code name 'gtol'
+    assert "gradient tolerance $10^{-6}$" in _legend_texts(fig)
+    assert not any("gtol" in t for t in _legend_texts(fig))
 
 
 def test_hessian_eigenvalues_coloured_by_sign_with_symlog():
@@ -412,8 +414,8 @@ def test_grad_norm_plot_splits_short_runs_and_fits_y_to_the_norms():
     assert lo > 1e-2 and hi < 100  # fitted to 0.1 … 1.1, gtol far below is not drawn there
     # each panel's legend names its own runs (and says where gtol is)
     own = [[t.get_text() for t in a.get_legend().get_texts()] for a in (short, long_)]
-    assert own[0] == ["newton (4 it.)", "gtol = 1e-06"]
-    assert own[1] == ["gd (400 it.)", "gtol = 1e-06 (below the axis)"]
+    assert own[0] == ["newton (4 it.)", "gradient tolerance $10^{-6}$"]
+    assert own[1] == ["gd (400 it.)", "gradient tolerance $10^{-6}$\n(below the axis)"]
     assert short.get_ylim()[0] < 1e-6  # drawn where the norms reach it
     assert plots.audit(fig) == []
 
@@ -722,7 +724,7 @@ def test_audit_flags_a_label_on_a_marker():
 @pytest.mark.parametrize("title", [
     "GD on x³ from x₀ = 1",  # the study's x³ panel wrapped "= 1" alone
     "Adam (1000 it.)",  # "it.)" alone
-    "Error: first-order and adaptive methods: short runs (up to 81 iterations)",
+    "Error: first-order and adaptive methods: short runs (drawn up to 81 iterations)",
 ])
 def test_wrapped_titles_end_without_a_lone_fragment(title):
     size = 9.0

@@ -573,6 +573,14 @@ def test_momentum_defaults_state_the_kappa_they_use():
     assert hyper["momentum"] == pytest.approx(1 / 9)
     assert curv.text(kappa=True).endswith(
         "; κ = L/μ = 4/1 = 4, μ the smallest Hessian eigenvalue there")
+    # Himmelblau p.4: 'Adam η = ‖x₀ − x*‖/100 = 0.023' with ‖x₀ − x*‖ = 2.2600: the step
+    # is the formula's value to the 4 significant digits printed everywhere else
+    distance = float(np.hypot(3.584428 - 2.12, -1.848126 - 3.77 + 5.5))
+    hyper, why = report.default_hyper("adam", curv, distance)
+    assert hyper["lr"] == float(f"{distance / 100:.4g}") != float(f"{distance / 100:.2g}")
+    assert why == (f"η = ‖x₀ − x*‖/100 = {report.fmt_num(distance / 100)}: about 100 steps "
+                   "of length η cross the distance")
+    assert abs(hyper["lr"] - distance / 100) <= 5e-4 * distance / 100
     # kink p. 4: 'momentum = 0.5' stood in its cell with no reason; no minimizer Hessian, no κ
     curv = report.default_curvature(None, 1.0)
     hyper, _ = report.default_hyper("momentum", curv, 1.0)
@@ -1233,7 +1241,8 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     # kink p.5: the cycle bound comes with its size's meaning, derivation and source
     assert "its diameter: the largest distance between two of its points" in note
-    assert "within one step of it on either side (2ηG)" in note and "η/(1 − β)" in note
+    assert "within one step of it on either side (2ηG; the subgradient method" in note
+    assert "η/(1 − β)" in note
     assert "Nesterov 2018, §3.2.3" in note
     assert "[0.9 q, 1.3 q]" not in note
     assert report.theory_notes([none]) == []  # nothing compared, no rate shown
@@ -1280,7 +1289,14 @@ def test_theory_lead_in_says_what_the_runs_did():
                     how="none: the run ended far from every critical point (…)")
     conv.result.status = "converged"
     assert report.error_point_text({"a": conv}) == (
-        "Each run's error is measured to the exact x* = 0, the point the run converged to.")
+        "Each run's error is measured to the exact x* = 0, which the run reached.")
+    # quadratic p.5: 'for CG the point the run converged to; for GD, … the point the run
+    # reached', both the exact x* = (0, 0): one point, which every run reached
+    floor = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    floor.measurement.floor_index = 35
+    assert report.run_outcome(floor) == "reached"
+    assert report.error_point_text({"CG": conv, "GD": floor}) == (
+        "Each run's error is measured to the exact x* = 0, which every run reached.")
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
@@ -1304,10 +1320,9 @@ def test_the_verb_of_a_run_follows_its_status():
     assert report.run_outcome(floor) == "reached"
     text = report.error_point_text({"gd": capped, "nesterov": floor})
     assert "converged" not in text
-    assert "for gd the point the run ended near" in text
-    assert "for nesterov the point the run reached" in text
     # quadratic p. 4: both measure to the same exact minimizer, which the sentence names
-    assert text.startswith("Each run's error is measured to the exact x* = (0, 0): for ")
+    assert text == ("Each run's error is measured to the exact x* = (0, 0): gd ended near "
+                    "it, its error still above the rounding floor; nesterov reached it.")
 
 
 def test_the_kink_report_defines_theta_and_says_statuses_in_words():
@@ -1565,8 +1580,8 @@ def test_minima_tied_exactly_name_the_one_the_start_rule_measures_from():
     A = NS(cps=cps, minimum=min(cps, key=lambda c: c.value), tuned=cps[2])
     assert A.minimum is cps[0]
     words = report.start_minimizer_words(A)
-    assert words == ("P1, the first in the critical-point table of the 3 minima tied for "
-                     "the lowest f (exactly equal values)")
+    assert words == (f"P1 = {report.fmt_point(cps[0].point)}, the first of the 3 minima tied "
+                     "for the lowest f")
     text = report._minimum_sentence(A)
     assert "taken at 3 minima (exactly equal values)" in text and "1e" not in text
     assert "κ = 2 (numeric)" in text
@@ -1575,13 +1590,12 @@ def test_minima_tied_exactly_name_the_one_the_start_rule_measures_from():
     cps[0] = cp((-3.779, -3.283), 2e-12, exact=False)
     A = NS(cps=cps, minimum=min(cps, key=lambda c: c.value), tuned=cps[2])
     words = report.start_minimizer_words(A)
-    assert words.startswith("P3, the one of lowest computed value of the 3 minima tied")
-    assert words.endswith(f"(values equal within {report.fmt_num(report.TIE_RTOL)} "
-                          "× max(1, |f|))")
+    assert words == (f"P3 = {report.fmt_point(cps[2].point)}, the one of lowest computed "
+                     "value of the 3 minima tied for the lowest f")
     # one lowest minimum: the plain words
     A = NS(cps=[cp((0.0, 0.0), 0.0), cp((1.0, 1.0), 3.0)], minimum=None, tuned=None)
     A.minimum = A.cps[0]
-    assert report.start_minimizer_words(A) == "the minimizer of lowest f"
+    assert report.start_minimizer_words(A) == "(0, 0), the minimizer of lowest f"
 
 
 def test_an_incomplete_critical_point_list_is_said_once():
@@ -1620,14 +1634,21 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     minima = [np.array([3.0, 2.0]), np.array([3.584428, -1.848126])]
     x0, how = report.default_start(obj, box, minima, minima[0], seed=0)
-    assert "from (3, 2), the minimizer of lowest f," in how
+    assert how.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
+                        "lowest f, and at least 5% of it from every other critical point")
     _, tied = report.default_start(obj, box, minima, minima[0], seed=0,
-                                   minimizer_is="P7, the first of the 4 tied minima")
-    assert "from (3, 2), P7, the first of the 4 tied minima, and 5% of the diagonal" in tied
+                                   minimizer_is="P7 = (3, 2), the first of the 4 tied minima")
+    assert tied.endswith("from P7 = (3, 2), the first of the 4 tied minima, and at least 5% "
+                         "of it from every other critical point")
+    # quadratic p.1: with the minimizer the only critical point, no clause on 'every other'
+    _, alone = report.default_start(obj, box, minima[:1], minima[0], seed=0)
+    assert alone.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
+                          "lowest f") and "other" not in alone
     assert np.linalg.norm(x0 - minima[0]) >= 0.25 * np.hypot(10.0, 10.0)
     assert min(np.linalg.norm(x0 - p) for p in minima) >= 0.05 * np.hypot(10.0, 10.0)
     _, none = report.default_start(obj, box, [], None, seed=0)
-    assert "minimizer" not in none and "5% of the diagonal from every critical point" in none
+    assert none.endswith("at least 5% of the box diagonal from every critical point")
+    assert "minimizer" not in none
 
 
 def test_per_step_lead_in_sets_off_the_runs_it_speaks_of_with_commas():
@@ -1784,9 +1805,16 @@ def test_the_summary_gives_gtol_with_its_value_where_it_first_uses_it():
     A = NS(runs=[report.MethodRun("bfgs", "bfgs", {}, "defaults", result=res)], cps=None,
            minimum=None)
     (sentence,) = report._runs_sentences(A)
-    assert sentence.startswith(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = "
-                               f"{report.fmt_num(gtol)}): BFGS in ")
-    assert report.gtol_text(A.runs) == f"gtol = {report.fmt_num(gtol)}"
+    # Summary, comparison lead-in, gradient-norm caption: the option's code name 'gtol' is
+    # no word of the prose; its value is a power of ten, written as one
+    k = round(np.log10(gtol))
+    assert gtol == 10.0 ** k
+    power = "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    assert sentence.startswith(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient "
+                               f"tolerance {power}): BFGS in ")
+    assert report.gtol_text(A.runs) == f"the gradient tolerance {power}"
+    assert report.gtol_words([1e-6, 2.5e-7, 1e-6]) == (
+        f"the gradient tolerance 10⁻⁶ or {report.fmt_num(2.5e-7)}")
 
 
 def test_a_small_gradient_region_of_zero_width_is_said_to_lie_on_a_line():
@@ -1880,9 +1908,16 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     data = json.loads(himmelblau_report.json.read_text())
     text = squash(pdf_text(himmelblau_report.pdf))
     nit = data["runs"]["adam"]["nit"]
-    assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = " in text
+    assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶" in text
     assert f"Adam in {nit} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
+    # Himmelblau p.2: the section listing only Adam, which converged and has no rate to
+    # compare, was headed "What failed": it is named by what it lists, and so is its reference
+    assert data["runs"]["adam"]["status"] == "converged"
+    assert "Not comparable (reasons under “Not compared”): Adam." in text
+    assert "2 Not compared Theory and measurement not compared (details in the theory " \
+           "section): • Adam" in text
+    assert "What failed" not in text and "disagreeing" not in text
 
 
 def _stopping_starts_study(statuses, reached, gtol=1e-6):
@@ -1914,14 +1949,14 @@ def test_the_many_starts_stopping_rule_names_a_failed_line_search():
     report.starts_body(b, "many starts", study, f_star_how="known",
                        names={"bfgs": "BFGS"})
     text = squash(" ".join(str(getattr(blk, "text", "")) for blk in b.doc.blocks))
-    assert ("A run stops at ‖∇f‖∞ ≤ 1e-07 (the gradient tolerance), at its iteration limit "
+    assert ("A run stops at ‖∇f‖∞ ≤ 10⁻⁷ (the gradient tolerance), at its iteration limit "
             "or when its line search fails (BFGS 3/5)") in text, text
     assert "gtol" not in text
     (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
     cap = squash(fig.caption)
     # the starts at the target ended on a failed line search (2) and the gradient tolerance (1)
     assert ("its whole run, which ends at or after its first iterate below the target, on the "
-            "gradient tolerance ‖∇f‖∞ ≤ 1e-07 or a failed line search: an upper bound") in cap
+            "gradient tolerance ‖∇f‖∞ ≤ 10⁻⁷ or a failed line search: an upper bound") in cap
     assert "stops on the gradient tolerance" not in cap
 
 
@@ -1930,8 +1965,8 @@ def test_the_stopping_rule_lists_only_the_causes_met():
     only, and the ECDF caption only the gradient tolerance."""
     study = _stopping_starts_study(["converged"] * 4, [True] * 4)
     assert report.stop_rule_text(study.runs) == (
-        "A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance) or at its iteration limit")
-    assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 1e-06"]
+        "A run stops at ‖∇f‖∞ ≤ 10⁻⁶ (the gradient tolerance) or at its iteration limit")
+    assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 10⁻⁶"]
 
 
 def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table():
@@ -1989,3 +2024,80 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
     assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
            "point itself; for the others an iterate equals the point" in text
     assert "kink" not in text and "λ" not in text
+
+
+def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(four_reports):
+    """Kink p.3: 'Regions of the box where ‖∇f‖₂ < t' listed R1 on x = 0, where f has no
+    gradient: the page says which subgradient ‖∇f‖₂ stands for there."""
+    import sympy as sp
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    text = report.kink_gradient_text(obj.gradient_list)
+    assert text == ("On the kinks of f, x = 0 and y = 1, where f has no gradient, ‖∇f‖₂ is the "
+                    "norm of the subgradient the formulas of ∇f give there, each kink's "
+                    "derivative the mean of its one-sided ones (sign(0) = 0, θ(0) = ½): a "
+                    "region on a kink holds the points where that subgradient is shorter "
+                    "than t.")
+    # the convention stated is the one the formulas evaluate to: at (0, 1) the one-sided
+    # derivatives of |x| are ∓1 and of relu(y − 1) are 0 and 1
+    x, y = obj.variables
+    at = {x: 0, y: 1}
+    g = [sp.sympify(e).subs(at) for e in obj.gradient_list]
+    assert g == [(-1 + 1) / sp.S(2), y.subs(at) + (0 + 1) / sp.S(2)]
+    assert report.kink_gradient_text(Objective.parse("x**2 + y**2").gradient_list) == ""
+    pdf = squash(pdf_text(four_reports["kink"][0].pdf))
+    assert "on the box. On the kinks of f, x = 0 and y = 1, where f has no gradient" in pdf
+
+
+def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():
+    """Kink p.4: 'η = 1/L, L = 1, the largest Hessian eigenvalue on the segment' read as
+    a smoothness constant, but ∇f of |x| jumps by 2 across x = 0: no L bounds it there."""
+    from types import SimpleNamespace as NS
+
+    import sympy as sp
+
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    x, _ = obj.variables
+    dfdx = sp.sympify(obj.gradient_list[0])
+    h = sp.Rational(1, 10 ** 9)
+    assert dfdx.subs(x, h) - dfdx.subs(x, -h) == 2  # the jump: |Δ∇f|/|Δx| is unbounded
+    A = NS(obj=obj, curvature=report.default_curvature(None, 1.0))
+    runs = [report.MethodRun("gd", "gd", {"lr": 1.0}, "η = 1/L = 1")]
+    text = report.curvature_text(A, runs)
+    assert text.endswith("  That L is the smooth part's: across the kinks of f, x = 0 and "
+                         "y = 1, ∇f jumps, so f is not L-smooth for any L, and η = 1/L is "
+                         "sized from the smooth part only.")
+    A.obj = Objective.parse("0.1*x**2 + 2*y**2")
+    assert "smooth part" not in report.curvature_text(A, runs)
+
+
+def test_the_linear_cg_bound_beside_nonlinear_cg_is_marked_a_yardstick():
+    """Himmelblau p.5: CG's 'linear (bound) ≤ 0.31433ᵗ' was marked as theory while the note
+    under the table calls the linear-CG bound a yardstick for nonlinear CG, no theorem: the
+    cell, the per-step table's theory row and the legend carry the yardstick's marker."""
+    from analysis.rates import rate_study
+    from analysis.theory.cg import CG_BASIS
+    from landscape import Objective
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    cg = rate_study(obj, "cg", [-4.59, -4.83])
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=0.25)
+    assert cg.prediction.basis == CG_BASIS and not cg.prediction.exact
+    kappa = 2.0 * 2 / (0.1 * 2)
+    bound = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    assert cg.prediction.rate == pytest.approx(bound)
+    b = report.Builder("t")
+    _, rate, _ = report._pred_cells(b, "cg", cg.prediction)
+    assert rate == f"≤ {report.fmt_num(bound, report.rate_digits(bound))}ʸ"
+    assert report.theory_limit(b, "cg", "s", cg.prediction, None).startswith(
+        f"≤ {report.fmt_num(bound, report.rate_digits(bound))}ʸ")
+    _, gd_rate, _ = report._pred_cells(b, "gd", gd.prediction)
+    assert gd_rate.endswith("ᵗ")  # a closed form for GD stays theory
+    legend = report.theory_legend([gd, cg])
+    assert legend.endswith("ʸ " + report.HOW["yardstick"][1]) and "ᵗ theory" in legend
+    assert "ʸ" not in report.theory_legend([gd])
+    assert "yardstick for nonlinear CG" in report.cg_bound_notes([cg])[0]

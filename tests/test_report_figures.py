@@ -535,6 +535,34 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
     assert report.window_cut_text(studies) == ""
 
 
+def test_split_error_figure_titles_say_how_far_the_runs_are_drawn():
+    """Himmelblau p.10: titles 'short runs (up to 81 iterations)' beside the caption's 'GD
+    89 iterations': the errors are drawn down to the rounding floor, the runs go on past it,
+    so each row's title says how far its runs are drawn."""
+    from matplotlib.figure import Figure
+
+    from analysis import plots
+
+    def study(errors, rate):
+        return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+                  reference=np.zeros(1), minimizer=np.zeros(1),
+                  prediction=NS(kind="linear", rate=rate, order=None, exact=True),
+                  measurement=NS(kind="linear", window=(2, 20), finite_steps=None))
+
+    # each run sits on the floor (1e-17) for its last 10 steps
+    studies = {"a": study(np.r_[0.5 ** np.arange(30), np.full(10, 1e-17)], 0.5),
+               "b": study(np.r_[0.99 ** np.arange(3000), np.full(10, 1e-17)], 0.99)}
+    assert len(plots.rate_study_groups(studies)) == 2
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    titles = [sf.get_suptitle() or " ".join(ax.get_title() for ax in sf.axes)
+              for sf in fig.subfigs]
+    drawn = {k: len(plots.above_floor(plots.study_errors(st))) - 1 for k, st in studies.items()}
+    assert drawn["a"] < 39 and drawn["b"] < 3009  # the cut at the floor
+    assert any(f"short runs (drawn up to {drawn['a']} iterations)" in t for t in titles), titles
+    assert any(f"long runs (drawn up to {drawn['b']} iterations)" in t for t in titles), titles
+
+
 def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
     # Newton-type runs of 1–4 iterations, first-order runs of 1000: two panels; each
     # panel's horizontal line is told for that panel, with the series drawn on top there
@@ -658,7 +686,8 @@ def test_converged_summary_says_which_minimum_a_run_reached():
     A.runs = [run("bfgs", [-0.962, 0.936], 67), run("newton", [1.0, 1.0], 24),
               run("lbfgs", [-0.962, 0.936], 49)]
     text = report._runs_sentences(A)[0]
-    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ gtol = 1e-06): Newton in 24 "
+    assert text == ("Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶): "
+                    "Newton in 24 "
                     "iterations; at P1 (a minimum with f = 3.931, above f(x*) = 0), not at "
                     "x*: L-BFGS in 49 iterations, BFGS in 67 iterations.")
     p1.value = 0.0  # a minimum tied with x* (Himmelblau's four): nothing to add
@@ -699,7 +728,10 @@ def test_errors_measured_to_different_points_are_named_in_label_caption_and_tabl
            _NS(point=p3, kind="minimum")]
     st = {"newton": _NS(reference=p3), "bfgs": _NS(reference=p1),
           "lbfgs": _NS(reference=None, minimizer=p1)}
-    assert plots.error_ylabel(st) == plots.ERROR_LABEL_PER_RUN
+    # Rosenbrock p.11: 'error ‖xₖ − own x*‖' read awkwardly: the norm as on the other axes,
+    # then that x* is each run's own (the caption names them)
+    assert plots.error_ylabel(st) == plots.ERROR_LABEL_PER_RUN == \
+        "error ‖xₖ − x*‖₂ (log), x* per run"
     assert plots.error_ylabel({"a": _NS(reference=p3), "b": _NS(reference=p3 + 1e-12)}) \
         == "error ‖xₖ − x*‖₂ (log)"
     text = report.error_points_text(st, cps)

@@ -824,9 +824,8 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
     assert 0 in around
     ks = ", ".join(str(k) for k in around[:-1]) + (" and " if len(around) > 1 else "") + \
         str(around[-1])
-    assert (f"A larger hollow marker (momentum with η = 0.6, β = 0.5 at k = {ks}) is a ratio "
-            "equal or nearly equal to one of a series drawn before it at the same k"
-            ) in block.caption
+    assert (f"A larger hollow marker (momentum with η = 0.6, β = 0.5 at k = {ks}) rings an "
+            "equal or nearly equal ratio drawn before it at that k.") in block.caption
 
 
 def test_coloured_cells_that_cannot_settle_are_explained():

@@ -77,7 +77,9 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
     if sched.note:
         notes.append(sched.note)
     common["valid_from"] = sched.valid_from
-    details: dict[str, Any] = {"G": float(G)}
+    # β > 0: the band rests on the effective step η/(1 − β), a heuristic (the subgradient
+    # sources treat β = 0 only); the documents say so by this entry
+    details: dict[str, Any] = {"G": float(G), "momentum": b}
     if sched.regime == "constant":
         step = sched.lr_final * (1.0 - damp)
         band = subgradient_band(step, G, b)
