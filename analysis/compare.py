@@ -327,6 +327,21 @@ def _measured_none(m: Measurement) -> Comparison:
     return _not_comparable(f"measured kind none: {why}")
 
 
+def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
+    """A run too fast to tell superlinear from fast linear (``m.fast_ratio``: its error fell to
+    the rounding floor, the last ratios ``e_(k+1)/e_k`` all <= it) against a linear bound
+    (``exact`` false): either kind meets the bound when ``fast_ratio`` <= the bound's rate
+    (or the bound has none), so the verdict agrees; else None (not comparable)."""
+    r = m.fast_ratio
+    if r is None or p.exact or p.kind != "linear" or (p.rate is not None and r > p.rate):
+        return None
+    under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
+    return _agrees(quantity="kind",
+                   note=f"measured superlinear or fast linear (too few ratios above the floor "
+                        f"to tell; the last ≤ {r:.3g}): either is at least as fast as the "
+                        f"predicted linear bound{under}")
+
+
 def _limit_set_text(m: Measurement) -> str:
     """``a 2-cycle of size 0.8`` / ``a band of size 0.03`` (period and band of a ``bounded``
     measurement)."""
@@ -479,7 +494,7 @@ def compare(
     if p.kind == "bounded":
         return _compare_bounded(p, m, rtol)
     if m.kind == "none":
-        return _measured_none(m)
+        return _fast_against_bound(p, m) or _measured_none(m)
     if p.stochastic:
         return _not_comparable(STOCHASTIC)
     if m.kind in ("diverges", "bounded"):

@@ -814,7 +814,10 @@ class Measurement:
     the two-step ratios ``e_(k+2)/e_k`` do; ``band_from`` (kind ``superlinear`` by rule C):
     the iteration where the jump landed within ``FLOOR_BAND`` floors, the error staying in that
     band after it (the window ends there); ``evidence`` (kinds ``quadratic``/``superlinear``):
-    what the rule that decided the kind saw, in words and numbers (one of the ``notes``).
+    what the rule that decided the kind saw, in words and numbers (one of the ``notes``);
+    ``fast_ratio`` (kind ``none`` only): the error fell to the rounding floor at the end of an
+    accelerating stretch too short to tell superlinear from fast linear, its last ratios
+    ``e_(k+1)/e_k`` all <= ``fast_ratio`` < 1 -- at least linear either way.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -846,6 +849,7 @@ class Measurement:
     ratio_step: int | None = None
     band_from: int | None = None
     evidence: str | None = None
+    fast_ratio: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1247,9 +1251,27 @@ def measure(
 
     l = np.log(e[:n])
     d = -np.diff(l)
+    seen = len(notes)
     fast = _falling_tail(e, d, n, fl, notes, base)
     if fast is not None:
         return fast
+    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base)
+    if m.kind == "none" and floor_index is not None and any(
+            note.startswith(UNBORNE) for note in notes[seen:]):
+        top = float(np.max(e[max(1, n - 3):n] / e[max(0, n - 4):n - 1]))
+        if top < 1.0:
+            m = replace(m, fast_ratio=top)
+    return m
+
+
+def _slower_kinds(
+    p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64],
+    l: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, settle_rtol: float,
+    notes: list[str], base: dict[str, Any],
+) -> Measurement:
+    """The kinds :func:`measure` tries once the ratios do not decide a fast one: sublinear,
+    rule C (a jump of the error envelope), rule D (accelerating thirds), else linear or
+    none."""
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)

@@ -3153,7 +3153,7 @@ def run_outcome(study: Any) -> str:
         return "cycles"
     elif kind == "diverges":
         return "diverged"
-    elif run_converges(m) is False:
+    elif run_converges(m) is False and getattr(m, "floor_index", None) is None:
         return "stopped"
     status = getattr(getattr(study, "result", None), "status", None)
     if status == "converged":

@@ -1,3 +1,4 @@
+import pytest
 
 
 def test_stochastic_tolerance_is_one_rule_used_by_check_and_text():
@@ -49,3 +50,33 @@ def test_the_momentum_band_at_a_kink_is_called_a_heuristic():
     cited = rule.index("Nesterov 2018")
     assert cited < rule.index("for momentum β > 0 the bound is a heuristic, not from these "
                               "sources")
+
+
+def test_a_run_too_fast_for_a_kind_meets_a_linear_bound_and_nothing_more():
+    """Quadratic report pp. 2, 5: L-BFGS, predicted 'linear (bound, no rate)', measured kind
+    none because its error reached the floor after ratios 0.00059, 0.0037, 0.0032 (too few to
+    tell superlinear from fast linear), was 'not comparable'.  Either kind is at least as fast
+    as a linear bound whose rate is at least the last ratios, so the verdict agrees; against
+    a superlinear prediction, or a bound below those ratios, it stays not comparable."""
+    import numpy as np
+
+    from analysis.compare import compare
+    from analysis.empirical import measure
+    from analysis.theory.prediction import Prediction
+
+    ratios = [0.89082, 0.69774, 0.89889, 0.0023718, 0.00059031, 0.0037369, 0.0031816, 1e-6]
+    e = 6.66 * np.cumprod([1.0, *ratios])  # the report's per-step table, then the floor
+    m = measure(np.column_stack([e, np.zeros_like(e)]), [0.0, 0.0])
+    assert m.kind == "none" and m.floor_index == 8
+    assert m.fast_ratio == pytest.approx(max(ratios[4:7]), rel=1e-12)  # the last three
+    bound = compare(Prediction(kind="linear", exact=False), m)
+    assert bound.agree and bound.verdict == "agrees" and bound.quantity == "kind"
+    assert "superlinear or fast linear" in bound.note and "0.00374" in bound.note
+    assert compare(Prediction(kind="linear", rate=0.5, exact=False), m).agree
+    for p in (Prediction(kind="linear", rate=0.001, exact=False),
+              Prediction(kind="superlinear", exact=False)):
+        c = compare(p, m)
+        assert not c.agree and c.verdict == "not comparable", p
+    # a run whose ratios settle at a linear rate decides its kind: no fast ratio
+    slow = measure(np.column_stack([0.5 ** np.arange(60), np.zeros(60)]), [0.0, 0.0])
+    assert slow.kind == "linear" and slow.fast_ratio is None

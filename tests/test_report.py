@@ -1297,6 +1297,13 @@ def test_theory_lead_in_says_what_the_runs_did():
     assert report.run_outcome(floor) == "reached"
     assert report.error_point_text({"CG": conv, "GD": floor}) == (
         "Each run's error is measured to the exact x* = 0, which every run reached.")
+    # quadratic p.4: 'BFGS, L-BFGS ended near it, with no rate measured' for runs whose error
+    # fell to the rounding floor too fast for a kind (measured none): they reached x*
+    fast = _nw_study(e, "linear", 0.5, window=None, kind="none", rate=None)
+    fast.measurement.floor_index = 8
+    assert report.run_outcome(fast) == "reached"
+    fast.measurement.floor_index = None
+    assert report.run_outcome(fast) == "stopped"
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
