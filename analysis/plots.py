@@ -4247,7 +4247,7 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
-            + ("; a black-edged marker shows its ρ(1) at τ = 1." if anchor else "."))
+            + ("; a black-edged marker shows each curve's ρ(1) at τ = 1." if anchor else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
@@ -4348,10 +4348,11 @@ def plot_ecdf(
                        if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
-        if anchor and shift[label]:  # the first level where it is, not where it is drawn
+        if anchor:  # the first level where it is (not where a shifted curve draws it), on
+            # top of every curve: the unshifted first curve's own marker lies under the others
             ax.plot([xs[0]], [ecdf_first_level(xs, ys)], ls="none", marker=sty[label].marker,
                     markersize=5, color=sty[label].color, markeredgecolor="black",
-                    markeredgewidth=0.5, zorder=3.5, clip_on=False, gid="ecdf-anchor",
+                    markeredgewidth=0.5, zorder=4.5, clip_on=False, gid="ecdf-anchor",
                     label="_anchor " + label)
     if ecdf_zoom(iterations) is None:
         handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",

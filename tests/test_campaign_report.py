@@ -1074,8 +1074,8 @@ def test_a_grid_caption_gives_the_symbols_values_and_the_cells_predicted_unstabl
 
 def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
     """Campaign p. 3: the curves drawn apart put each ρ(1) step at τ ≈ 1.03–1.07, hiding the
-    value the table leads with: with ``anchor`` a marker of each shifted curve sits at τ = 1,
-    at its ρ(1) (the share of ratios equal to 1), on the data."""
+    value the table leads with: with ``anchor`` a marker of each curve sits at τ = 1, above
+    the curves, at its ρ(1) (the share of ratios equal to 1), on the data."""
     r = {"a": np.array([1.0, 1.0, 2.0, 3.0, np.inf]), "b": np.array([1.0, 2.0, 2.0, 1.0, 1.0]),
          "c": np.array([1.0, 5.0, np.inf, np.inf, 1.0])}
     fig = plots.plot_ecdf(r, apart=True, anchor=True,
@@ -1084,7 +1084,11 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
     ax = fig.axes[0]
     marks = {ln.get_label().removeprefix("_anchor "): ln.get_xydata()[0]
              for ln in ax.lines if ln.get_gid() == "ecdf-anchor"}
-    assert set(marks) == {"b", "c"}  # the first curve is drawn on the data
+    # every curve, the first (drawn on the data) too: its own marker at τ = 1 lies under the
+    # shifted curves (campaign p. 3: BFGS's ρ(1) = 0.167 under momentum's squares)
+    assert set(marks) == {"a", "b", "c"}
+    top = max(ln.get_zorder() for ln in ax.lines if ln.get_gid() != "ecdf-anchor")
+    assert all(ln.get_zorder() > top for ln in ax.lines if ln.get_gid() == "ecdf-anchor")
     for lab, (x, y) in marks.items():
         assert x == 1.0 and y == pytest.approx(np.mean(r[lab] == 1.0))
         ln = next(ln for ln in ax.lines if ln.get_gid() == "ecdf-anchor"
@@ -1093,4 +1097,4 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
     fig = plots.plot_ecdf(r, apart=True, fig=Figure(figsize=(6.8, 4), layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-anchor"]
     assert plots.ecdf_shift_text(r, anchor=True).endswith(
-        "; a black-edged marker shows its ρ(1) at τ = 1.")
+        "; a black-edged marker shows each curve's ρ(1) at τ = 1.")
