@@ -81,6 +81,7 @@ from analysis.report import (
     verdict_tally,
     versions,
     window_cut_text,
+    yardstick_case,
 )
 from landscape.numfmt import fmt_rate
 from landscape.progress import Progress
@@ -214,7 +215,8 @@ class Study:
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_cell(*row[1:4]),
             _kind_cell(_measured_kind(m), *row[5:7]), decisive_diff(c), c.verdict,
-            comparison_reason(c), decided=decided_by(c, p, m)))
+            "; ".join(filter(None, (comparison_reason(c), yardstick_case(st)))),
+            decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
         self.section_studies.append((label, st))
         return st
