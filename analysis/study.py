@@ -1989,8 +1989,10 @@ def section_sgd(S: Study) -> None:
                     rtol=STOCHASTIC_SE * slope_se, how_p="theory", how_m="fit", digits=3,
                     reason=f"least squares over B = {', '.join(str(int(b)) for b in Bs)}; "
                     f"{SE_RULE} of the slope ({STOCHASTIC_SE}·{fmt_num(slope_se, 2)}), its "
-                    "standard error from each variance's s_d/(√M·V) through the least-squares "
-                    "weights, the batch sizes taken as independent")
+                    "standard error from each variance's s_d/(√M·V) (V the measured variance "
+                    f"at B, s_d the standard deviation of the M = {M} runs' ‖g_B − ḡ_B‖², ḡ_B "
+                    "their mean gradient) through the least-squares weights, the batch sizes "
+                    "taken as independent")
     i10 = sizes.index(10)
     # the measured variance is the mean of the runs' squared deviations ‖g_B − ḡ_B‖²: its
     # standard error is s_d/√M, s_d their standard deviation
@@ -2064,7 +2066,7 @@ def section_sgd(S: Study) -> None:
     dec_m, dec_se = final[labels[1]]
     S.numeric_check(f"decaying step η_k = η₀/(1 + γk), η₀ = {a0:g}, γ = {gam:g}: "
                     f"E(x_K − x*)² at the last step K = {K}", dec_th, dec_m,
-                    rtol=STOCHASTIC_SE * dec_se / dec_th,
+                    rtol=STOCHASTIC_SE * dec_se / dec_th, how_p="numeric",
                     reason=f"exact recursion (asymptote a²σ²/((2aL − 1)K) = "
                     f"{fmt_num((a0 / gam) ** 2 / (2 * a0 / gam - 1) / K, 3)}, a = η₀/γ = "
                     f"{fmt_num(a0 / gam)}, L = {L_:g}, σ = {sigma:g}); measured "
@@ -2146,6 +2148,15 @@ SCHEDULE_FORMS = ("step: η₀·γ to the power ⌊k/s⌋ (γ every s steps); ex
                   "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W")
 
 
+def _schedule_form(name: str, p: Mapping[str, Any]) -> str:
+    """The closed form of schedule ``name`` as :data:`SCHEDULE_FORMS` states it (with the
+    warm-up's when ``p`` has one); ``η = η₀`` for the constant step."""
+    parts = SCHEDULE_FORMS.split("; ")
+    form = next((t for t in parts if t.startswith(f"{name.replace('_', ' ')}: ")),
+                "constant: η = η₀")
+    return form + (f"; {parts[-1]}" if p.get("warmup") else "")
+
+
 def _schedule_label(name: str, p: Mapping[str, Any]) -> str:
     """``step (s = 25, γ = 0.5)``: a schedule with its parameters in the notation of the
     text (:data:`SCHEDULE_SYMBOLS`), warm-up as ``+ warm-up W``."""
@@ -2209,8 +2220,10 @@ def section_schedules(S: Study) -> None:
             schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[1:]
         exact[lab] = float(curves_t[lab][-1])
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
-                            finals[lab], rtol=STOCHASTIC_SE * se / exact[lab], how_p="theory",
-                            reason=f"exact recursion; measured {_pm(finals[lab], se)} (mean ± "
+                            finals[lab], rtol=STOCHASTIC_SE * se / exact[lab], how_p="numeric",
+                            reason="exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² on x²/2 "
+                            f"(L = 1), σ = {sigma:g}, s₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
+                            f"{_schedule_form(name, p)}; measured {_pm(finals[lab], se)} (mean ± "
                             f"standard error over {R} runs); agree within {SE_RULE}")
         rows.append([lab, c.theory, c.measured, c.verdict])
     S.text(f"Effect on a run: SGD on x²/2 with gradient noise σ = {sigma:g} from x₀ = "
