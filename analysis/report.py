@@ -2377,8 +2377,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     x % off band ≤ tol`` (the larger of its distances outside the band on ρ and on −ln ρ, the
     number the band rule tests; the band's numbers are in the row's reason); a
     bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
-    against 2ηG/(1 − β); finite termination by the iteration reached; ``kind`` when only the
-    kinds were compared (``not compared`` when nothing was)."""
+    against 2ηG/(1 − β); finite termination by the iteration reached; a bound compared by kind
+    only by ``bound: superlinear ≥ linear``; ``kind`` when only the kinds were compared
+    (``not compared`` when nothing was)."""
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
@@ -2401,6 +2402,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
         return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
+    mk, pk = getattr(meas, "kind", None), getattr(p, "kind", None)
+    if q is not None and p is not None and not getattr(p, "exact", True) and mk and pk:
+        return f"bound: {mk} {'≥' if c.agree else '<'} {pk} (at least as fast)"
     return "kind" if q is not None else "not compared"
 
 
@@ -2459,6 +2463,8 @@ THEORY_READINGS = {
     "exponent": "Δexponent/exponent: the relative difference of the exponents",
     "level": "ΔE‖e‖²/E‖e‖² or ΔC/C: the relative difference of the levels",
     "finite": "x* at k: the step the run reached x* at, against that bound",
+    "bound kind": ("bound: the measured kind against the bound's kind (a run at least as "
+                   "fast as a linear bound agrees with it)"),
     "kind": "kind: only the kinds were compared",
 }
 
@@ -2474,7 +2480,7 @@ def theory_criterion(study: Any) -> tuple[str | None, str | None]:
     if q is None:
         return None, None
     if q == "kind" or (q in RELATIVE_RULES and c.rel_diff is None):
-        return ("bound" if bound else "kind"), "kind"
+        return ("bound", "bound kind") if bound else ("kind", "kind")
     if q == "rate":
         if bound:
             return "bound", "bound"
@@ -2538,6 +2544,19 @@ def theory_legend(studies: Sequence[Any]) -> str:
     yardstick when a row's prediction is one (:func:`prediction_how`)."""
     return legend_text(["theory", "fit", *(["yardstick"] if any(
         prediction_how(st.prediction) == "yardstick" for st in studies) else [])])
+
+
+def yardstick_case(study: Any) -> str:
+    """Which case the yardstick bound of rate study ``study`` (:func:`prediction_how`) comes
+    from: CG's rate on the quadratic with the Hessian at the reference point, and its κ;
+    '' when its prediction is no yardstick."""
+    if prediction_how(study.prediction) != "yardstick":
+        return ""
+    lam = np.abs(np.asarray(study.eigenvalues, float))
+    where = getattr(study, "reference", None)
+    at = "" if where is None else f" at {fmt_point(where)}"
+    return (f"ʸ the bound is CG's rate (√κ − 1)/(√κ + 1) on a quadratic with the Hessian"
+            f"{at}, κ = {fmt_num(lam.max() / lam.min())}")
 
 
 def cg_bound_notes(studies: Sequence[Any]) -> list[str]:

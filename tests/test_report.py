@@ -2108,3 +2108,48 @@ def test_the_linear_cg_bound_beside_nonlinear_cg_is_marked_a_yardstick():
     assert legend.endswith("ʸ " + report.HOW["yardstick"][1]) and "ᵗ theory" in legend
     assert "ʸ" not in report.theory_legend([gd])
     assert "yardstick for nonlinear CG" in report.cg_bound_notes([cg])[0]
+
+
+def test_bound_compared_by_kind_names_the_bound_test():
+    """Study p. 8 and p. 39: L-BFGS's and CG's rows read 'decided by: kind, verdict: agrees'
+    beside a linear bound and a measured superlinear kind, the kinds differing; the test
+    applied is the bound's (at least as fast), and the cell and the note say so."""
+    from analysis.compare import compare
+    from analysis.empirical import Measurement
+    from analysis.theory import Prediction
+    from analysis.theory.cg import CG_BASIS, cg_rate
+
+    p = Prediction(kind="linear", rate=cg_rate([1.0, 2508.0]), basis=CG_BASIS, exact=False)
+    m = Measurement(kind="superlinear", rate=None, order=None, window=(43, 45))
+    c = compare(p, m)
+    assert c.agree
+    assert report.decided_by(c, p, m) == "bound: superlinear ≥ linear (at least as fast)"
+    from types import SimpleNamespace as NS
+
+    st = NS(comparison=c, prediction=p, measurement=m, method="cg")
+    assert report.theory_criterion(st) == ("bound", "bound kind")
+    note = "  ".join(report.theory_notes([st]))
+    assert "bound: the measured kind against the bound's kind" in note
+    assert "kind: only the kinds were compared" not in note
+
+
+def test_yardstick_note_says_which_case_the_bound_comes_from():
+    """Study p. 8: the ʸ legend promised that the note says which case CG's bound was proved
+    for, but the note said only 'at least as fast as the predicted linear bound'."""
+    from types import SimpleNamespace as NS
+
+    from analysis.theory import Prediction
+    from analysis.theory.cg import CG_BASIS
+
+    hess = np.array([[802.0, -400.0], [-400.0, 200.0]])  # Rosenbrock's Hessian at (1, 1)
+    lam = np.linalg.eigvalsh(hess)
+    kappa = lam.max() / lam.min()
+    assert 2507 < kappa < 2509
+    p = Prediction(kind="linear", rate=0.96085, basis=CG_BASIS, exact=False)
+    st = NS(prediction=p, eigenvalues=list(lam), reference=np.array([1.0, 1.0]))
+    assert report.yardstick_case(st) == (
+        "ʸ the bound is CG's rate (√κ − 1)/(√κ + 1) on a quadratic with the Hessian at "
+        f"(1, 1), κ = {kappa:.0f}")
+    exact = NS(prediction=Prediction(kind="linear", rate=0.5), eigenvalues=[1.0, 2.0],
+               reference=np.array([0.0, 0.0]))
+    assert report.yardstick_case(exact) == ""

@@ -1413,3 +1413,32 @@ def test_the_cubic_hessian_check_is_on_the_surface_the_section_draws(saddle_and_
     (kind,) = [c for c in saddle_and_surfaces.checks
                if c.what.startswith("x³") and "kind" in c.what]
     assert kind.verdict == "agrees" and kind.measured.startswith("degenerate saddle")
+
+
+def test_the_chain_slope_says_it_is_descriptive():
+    """Study p. 41: the slope −1.42 stood beside the d^(−3/2) claim with no tolerance or
+    verdict and no word that h_d² ≈ 3/(2d) holds only as d → ∞."""
+    from analysis.pages import Paragraph
+
+    s = built(study.section_chain)
+    (text,) = [b.text for b in s.doc.blocks if isinstance(b, Paragraph)
+               and b.text.startswith("A deep network")]
+    h, p, prod = 1.0, 1.0, {}
+    for d in range(1, 51):  # Π tanh′(h_(k−1)), h₀ = 1
+        p *= 1.0 - math.tanh(h) ** 2
+        h = math.tanh(h)
+        prod[d] = p
+    slope = math.log(prod[50] / prod[20]) / math.log(50 / 20)
+    assert slope > -1.5
+    assert (f"from d = 20 to 50: {study.fmt_num(slope, 3)}, descriptive, not a test: −3/2 is "
+            "the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at d ≤ 50 the measured slope "
+            "is still short of it)") in text
+
+
+def test_the_momentum_map_names_its_function_and_l(conditioning):
+    """Study p. 23: the heat map's caption named neither its function nor L, while the next
+    page's GD table is on x₁² + 2x₂²."""
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
+    L = max(np.linalg.eigvalsh(np.diag([0.2, 4.0])))  # the Hessian of 0.1x₁² + 2x₂²
+    assert block.caption.startswith(
+        f"Measured rate of heavy ball on 0.1x₁² + 2x₂² (L = {L:g}) over a grid of ")
