@@ -966,7 +966,10 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
     d.paragraph("The objective", weight="bold", after=2.0)
     lhs, plain = lhs_latex(obj)
     d.formula(lhs, obj.expr, plain_lhs=plain, sizes=(15.0, 13.0, 11.0, 9.5, 8.0))
-    facts = [f"Formula as given: {obj.text}", f"Box: {_box_text(obj, A.box)}"]
+    given = f"Formula as given: {obj.text}"
+    if getattr(obj, "dim", None) is not None and re.search(r"\bn\b", obj.text):
+        given += f", with n = {obj.dim}"
+    facts = [given, f"Box: {_box_text(obj, A.box)}"]
     if obj.parameters:
         facts.append("Parameters: " + ", ".join(
             f"{k} = {v} ≈ {fmt_num(float(v), 6)}" for k, v in obj.parameters.items()))

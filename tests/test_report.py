@@ -2108,3 +2108,22 @@ def test_the_linear_cg_bound_beside_nonlinear_cg_is_marked_a_yardstick():
     assert legend.endswith("ʸ " + report.HOW["yardstick"][1]) and "ᵗ theory" in legend
     assert "ʸ" not in report.theory_legend([gd])
     assert "yardstick for nonlinear CG" in report.cg_bound_notes([cg])[0]
+
+
+def test_front_page_states_the_dimension_a_formula_in_n_was_read_with(tmp_path):
+    """A formula written in ``n`` is read with the dimension given: the front page says which
+    n it was, once, after the formula as given; a formula without ``n`` gets no such note."""
+    from landscape.objective import Objective
+
+    text = "sum((x[i] - 1)**2, i, 1, n)"
+    obj = Objective.parse(text, dim=3)
+    assert obj.dim == 3 and len(obj.variables) == 3
+    path = tmp_path / "sumsq.pdf"
+    report.build_report(obj, path, methods=["newton"])
+    page = squash(pdf_text(path))
+    assert f"Formula as given: {text}, with n = {len(obj.variables)}" in page
+    plain = Objective.parse("x**2 + y**2", dim=2)
+    assert plain.dim == 2
+    path2 = tmp_path / "plain.pdf"
+    report.build_report(plain, path2, methods=["newton"])
+    assert "with n =" not in squash(pdf_text(path2))
