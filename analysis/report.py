@@ -3091,13 +3091,15 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     return out
 
 
-def landings_text(bm: Any) -> str:
+def landings_text(bm: Any, names: Sequence[str] | None = None) -> str:
     """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
     point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
     relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did.  It
     names the points they landed on and says only the causes that apply: a start that is the
     point itself, or an iterate that equals it (from a start a whole number of steps from it
-    when the point is a kink of f)."""
+    when the point is a kink of f).  Where those other starts all share the point's value of
+    some grid variables (``names``: the objective's variable names; a grid line through the
+    point), it says so: only the other variables had to reach the point exactly."""
     n = int(getattr(bm, "exact_landings", 0) or 0)
     if not n:
         return ""
@@ -3120,6 +3122,9 @@ def landings_text(bm: Any) -> str:
         kinks = list(getattr(bm, "kinks", []) or [])
         kink = any(i < len(kinks) and kinks[i] for i in np.asarray(labels, int)[~on])
         moved = why + (" (a start a whole number of steps from a kink)" if kink else "")
+        line = _landing_line(bm, np.asarray(starts, float)[~on], pts[~on], names)
+        if line:
+            moved = "an iterate equals the point in floating point: " + line
         if on.all():
             why = ("it is that point itself" if n == 1
                    else "each is the point it landed on")
@@ -3131,6 +3136,27 @@ def landings_text(bm: Any) -> str:
             why = moved
     return (f"  {who} landed exactly on {where}: {why}; {again} run again from a start "
             "moved by 10⁻⁶ of the box, and is counted by where that run ended.")
+
+
+def _landing_line(bm: Any, starts: np.ndarray, pts: np.ndarray,
+                  names: Sequence[str] | None) -> str:
+    """The grid line (or plane) through the landing point that the grid starts ``starts``
+    (landed on ``pts``, not starting on them) all lie on, in words — "all 60 start on the line
+    x = 0 through it, so only y had to reach it exactly" — or "" when they share no grid
+    variable's value with their point, or every one of them, or ``names`` is not given."""
+    if names is None or not len(starts) or len({tuple(p) for p in pts}) != 1:
+        return ""
+    axes = [int(a) for a in getattr(bm, "axes", range(starts.shape[1]))]
+    fixed = [a for a in axes if np.all(starts[:, a] == pts[0, a])]
+    free = [a for a in axes if a not in fixed]
+    if not fixed or not free:
+        return ""
+    eqs = _names([f"{page_name(names[a])} = {fmt_num(float(pts[0, a]), 6)}" for a in fixed])
+    shape = "line" if len(free) == 1 else "plane"
+    n = len(starts)
+    who = "it starts" if n == 1 else ("both start" if n == 2 else f"all {n} start")
+    return (f"{who} on the {shape} {eqs} through it, so only "
+            f"{_names([page_name(names[a]) for a in free])} had to reach it exactly")
 
 
 def run_outcome(study: Any) -> str:
@@ -3806,7 +3832,7 @@ def _figures(b: Builder, A: Analysis) -> None:
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
                     f"the box, with {registry.label(A.basin_method)}, {outcome}; a map of one "
                     "colour would "
-                    "show nothing." + landings_text(bm), style="italic")
+                    "show nothing." + landings_text(bm, A.obj.names), style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:
@@ -3821,7 +3847,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Each start of a grid over the box is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
                         "outside the box)" + basin_greys_text(bm.labels) + "."
-                        + landings_text(bm),
+                        + landings_text(bm, A.obj.names),
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):

@@ -2031,6 +2031,16 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
     assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
            "point itself; for the others an iterate equals the point" in text
     assert "kink" not in text and "λ" not in text
+    # the cause, with the variables named: the 61 are the grid column x = 0, where η·∂²f/∂y²
+    # = 0.25·4 = 1 puts y on 0 in one step and x stays 0 — not "whole multiples of a step"
+    starts = np.asarray(bm.landed_starts, float)
+    assert np.all(starts[:, 0] == 0.0) and len(starts) == 61
+    y = starts[:, 1] - 0.25 * 4.0 * starts[:, 1]
+    assert np.all(y == 0.0)
+    text = report.landings_text(bm, obj.names)
+    assert "for the others an iterate equals the point in floating point: all 60 start on " \
+           "the line x = 0 through it, so only y had to reach it exactly;" in text
+    assert "whole multiples" not in text
 
 
 def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(four_reports):
