@@ -2524,7 +2524,7 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
     return (([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
-            + cg_bound_notes(studies or []))
+            + cg_bound_notes(studies or []) + qn_source_notes(studies or []))
 
 
 def prediction_how(p: Any) -> str:
@@ -2554,6 +2554,24 @@ def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     if not names:
         return []
     return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
+
+
+def qn_source_notes(studies: Sequence[Any]) -> list[str]:
+    """The notes beside a theory table on where its BFGS and L-BFGS rows' predicted kinds come
+    from (:data:`analysis.theory.quasi_newton.QN_SOURCE_TEXT`, by the prediction's basis),
+    one per basis, naming the methods; none without such a row."""
+    from analysis.theory.quasi_newton import QN_SOURCE_TEXT
+
+    by_basis: dict[str, list[str]] = {}
+    for st in studies:
+        basis = getattr(st.prediction, "basis", "")
+        if basis in QN_SOURCE_TEXT:
+            by_basis.setdefault(basis, [])
+            label = registry.label(st.method)
+            if label not in by_basis[basis]:
+                by_basis[basis].append(label)
+    return [f"{_names(names)}: the predicted kind comes from {QN_SOURCE_TEXT[basis]}."
+            for basis, names in by_basis.items()]
 
 
 #: The full notes of a theory table: every criterion.

@@ -2137,3 +2137,31 @@ def test_front_page_states_the_dimension_a_formula_in_n_was_read_with(tmp_path):
     path2 = tmp_path / "plain.pdf"
     report.build_report(plain, path2, methods=["newton"])
     assert "with n =" not in squash(pdf_text(path2))
+
+
+def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
+    """The predicted kinds of BFGS (superlinear) and L-BFGS (linear, no rate) cite their
+    theorems beside the table, as CG's bound cites N&W Eq. 5.36; a row without such a
+    prediction adds no note."""
+    from types import SimpleNamespace as NS
+
+    from analysis.theory.dispatch import predict
+
+    lam = [2.0, 50.0]
+    meas = NS(kind="superlinear", rate=None, window=(0, 9))
+    agree = NS(quantity="kind", agree=True, verdict="agrees")
+    rows = [NS(method=m, prediction=predict(m, {"lr": 0.01} if m == "gd" else {}, lam),
+               measurement=meas, comparison=agree) for m in ("gd", "bfgs", "lbfgs")]
+    assert [r.prediction.kind for r in rows[1:]] == ["superlinear", "linear"]
+    notes = report.qn_source_notes(rows)
+    assert len(notes) == 2
+    assert notes[0].startswith("BFGS: the predicted kind comes from the theorem that BFGS")
+    assert "Dennis–Moré condition, N&W Thm 6.6" in notes[0]
+    assert notes[1].startswith("L-BFGS: the predicted kind comes from the theorem that L-BFGS "
+                               "converges R-linearly")
+    assert "Liu & Nocedal 1989, Thm 7.1" in notes[1]
+    assert notes == report.theory_notes(rows)[-2:]
+    assert report.qn_source_notes(rows[:1]) == []
+    # at a saddle no rate is promised: no source to cite
+    assert report.qn_source_notes([NS(method="bfgs", prediction=predict("bfgs", {}, [-1.0, 2.0]),
+                                      measurement=meas, comparison=agree)]) == []
