@@ -1306,6 +1306,18 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
     nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
     text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
     text += f" ({', '.join(agree)})." if agree else "."
+    longer = [r for r in studies if r.study.comparison.verdict == "agrees"
+              and r.result.status != "converged"]
+    if longer:
+        who = _names([r.shown for r in longer])
+        text += (f" {who[:1].upper() + who[1:]}, which did not converge in "
+                 f"{'its comparison run' if len(longer) == 1 else 'their comparison runs'} ("
+                 + ", ".join(plural(int(r.result.nit), "iteration") for r in longer)
+                 + f"), agree{'s' if len(longer) == 1 else ''} in "
+                 f"{'its' if len(longer) == 1 else 'their'} longer rate-study "
+                 f"run{'' if len(longer) == 1 else 's'} ("
+                 + ", ".join(plural(int(r.study.result.nit), "iteration") for r in longer)
+                 + "), which the verdicts rest on.")
     if dis:
         text += " They disagree for " + "; ".join(
             f"{r.shown} ({r.study.comparison.reason})" for r in dis) + "."

@@ -2165,3 +2165,29 @@ def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
     # at a saddle no rate is promised: no source to cite
     assert report.qn_source_notes([NS(method="bfgs", prediction=predict("bfgs", {}, [-1.0, 2.0]),
                                       measurement=meas, comparison=agree)]) == []
+
+
+def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_study_run():
+    """Rosenbrock p. 2: momentum and Nesterov "did not converge" (comparison runs of 1000
+    iterations), then "agree" with no word that the verdict comes from the longer rate-study
+    runs (20000 and 8526 iterations)."""
+    from types import SimpleNamespace as NS
+
+    def run(shown, status, nit, study_nit, verdict):
+        return NS(shown=shown, result=NS(status=status, nit=nit),
+                  study=NS(result=NS(nit=study_nit), comparison=NS(verdict=verdict)))
+
+    runs = [run("GD", "converged", 900, 950, "agrees"),
+            run("momentum", "iteration limit", 1000, 20000, "agrees"),
+            run("Nesterov", "iteration limit", 1000, 8526, "agrees"),
+            run("Adam", "iteration limit", 1000, 1000, "not comparable")]
+    text = report._agreement_sentence(NS(runs=runs))
+    assert text.startswith("Theory and measurement agree for 3 of 4 methods (GD, momentum, "
+                           "Nesterov).")
+    assert (" Momentum and Nesterov, which did not converge in their comparison runs (1000 "
+            "iterations, 1000 iterations), agree in their longer rate-study runs (20000 "
+            "iterations, 8526 iterations), which the verdicts rest on.") in text
+    one = report._agreement_sentence(NS(runs=runs[:2]))
+    assert (" Momentum, which did not converge in its comparison run (1000 iterations), agrees "
+            "in its longer rate-study run (20000 iterations)") in one
+    assert "rate-study" not in report._agreement_sentence(NS(runs=runs[:1]))
