@@ -409,6 +409,30 @@ SHOWN_HYPER = {
 HYPER_SYMBOLS = {"lr": "η", "beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
                  "gamma": "γ", "tau": "τ", "eta": "η", "eta_min": "ηₘᵢₙ"}
 
+#: What a hyperparameter named by a word means, said in the notes of a table that shows it
+#: (its name alone is the optimizers' option, taken from PyTorch)
+HYPER_MEANINGS = {
+    "dampening": ("dampening: the gradient enters the momentum buffer b scaled by "
+                  "1 − dampening, b ← momentum·b + (1 − dampening)∇f (0: all of it)"),
+    "damping": "damping: Newton's step size α, the first step its line search tries",
+}
+
+#: Newton's default Hessian modification in words (N&W Alg. 3.3)
+EIGENVALUE_SHIFT = ("eigenvalue shift: τI is added to ∇²f, τ raised until the sum is positive "
+                    "definite, so every eigenvalue is shifted by τ")
+
+
+def hyper_meanings(runs: Sequence[MethodRun]) -> str:
+    """The meanings (:data:`HYPER_MEANINGS`) of the word-named hyperparameters that the
+    table's cells of ``runs`` show (:data:`SHOWN_HYPER`), each once, as a sentence; '' when
+    none is shown."""
+    shown = dict.fromkeys(k for r in runs
+                          for k in SHOWN_HYPER.get(r.method, ())
+                          if k in HYPER_MEANINGS and (r.result.hyper if r.result is not None
+                                                      else r.hyper).get(k) is not None)
+    return "; ".join(HYPER_MEANINGS[k] for k in shown) + "." if shown else ""
+
+
 #: The step size's symbol defined in words, where a page first uses it
 STEP_SIZE = "step size (learning rate) η"
 
@@ -686,7 +710,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
         # to the reports' 4 significant digits (fmt_num): the η printed is the one used
         lr = float(f"{max(distance, 1e-3) / 100.0:.4g}")
         return {"lr": lr}, (f"η = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
-                            "η cross the distance")
+                            "η cross the distance (set from x*, known here: a user who does "
+                            "not know x* cannot choose η this way)")
     return {}, "defaults"
 
 
@@ -2250,10 +2275,11 @@ def _optimizers(b: Builder, A: Analysis) -> None:
             title="Runs from the same start",
             notes=[legend_text(["measured"]) + ".  Hyperparameters not listed keep the "
                    "optimizers' defaults (PyTorch conventions; Newton: Wolfe line search and "
-                   "eigenvalue shift)"
+                   f"{EIGENVALUE_SHIFT})"
                    + (f"; η is the {STEP_SIZE.removesuffix(' η')}" if any(
                        "lr" in (r.result.hyper if r.result is not None else r.hyper)
-                       for r in runs) else "") + "."])
+                       for r in runs) else "") + "."
+                   + (f"  {meanings}" if (meanings := hyper_meanings(runs)) else "")])
     b.data["runs"] = {r.label: {"method": r.method, "why": r.why, **r.result.to_json()}
                       for r in runs}
 

@@ -579,7 +579,8 @@ def test_momentum_defaults_state_the_kappa_they_use():
     hyper, why = report.default_hyper("adam", curv, distance)
     assert hyper["lr"] == float(f"{distance / 100:.4g}") != float(f"{distance / 100:.2g}")
     assert why == (f"η = ‖x₀ − x*‖/100 = {report.fmt_num(distance / 100)}: about 100 steps "
-                   "of length η cross the distance")
+                   "of length η cross the distance (set from x*, known here: a user who does "
+                   "not know x* cannot choose η this way)")
     assert abs(hyper["lr"] - distance / 100) <= 5e-4 * distance / 100
     # kink p. 4: 'momentum = 0.5' stood in its cell with no reason; no minimizer Hessian, no κ
     curv = report.default_curvature(None, 1.0)
@@ -2191,3 +2192,22 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     assert (" Momentum, which did not converge in its comparison run (1000 iterations), agrees "
             "in its longer rate-study run (20000 iterations)") in one
     assert "rate-study" not in report._agreement_sentence(NS(runs=runs[:1]))
+
+
+def test_word_named_hyperparameters_are_defined_in_the_table_notes():
+    """Himmelblau p. 4: "dampening = 0" (momentum), "damping = 1" and "eigenvalue shift"
+    (Newton) stood undefined, the footnote saying only "PyTorch conventions"."""
+    from types import SimpleNamespace as NS
+
+    mom = report.MethodRun("momentum", "momentum", {"lr": 0.1, "momentum": 0.5}, "given",
+                           result=NS(hyper={"lr": 0.1, "momentum": 0.5, "dampening": 0.0}))
+    newton = report.MethodRun("newton", "newton", {}, "defaults",
+                              result=NS(hyper={"damping": 1.0, "modification": "shift"}))
+    gd = report.MethodRun("gd", "gd", {"lr": 0.1}, "given", result=NS(hyper={"lr": 0.1}))
+    assert "dampening = 0" in report.hyper_cell(mom) and "damping = 1" in report.hyper_cell(newton)
+    text = report.hyper_meanings([gd, mom, newton])
+    assert text == ("dampening: the gradient enters the momentum buffer b scaled by "
+                    "1 − dampening, b ← momentum·b + (1 − dampening)∇f (0: all of it); "
+                    "damping: Newton's step size α, the first step its line search tries.")
+    assert report.hyper_meanings([gd]) == ""
+    assert report.EIGENVALUE_SHIFT.startswith("eigenvalue shift: τI is added to ∇²f")
