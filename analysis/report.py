@@ -3253,8 +3253,8 @@ ERROR_POINTS = {
     "converged": "the point the run converged to",
     "reached": "the point the run reached (its error fell to the rounding floor)",
     "near": "the point the run ended near, its error still above the rounding floor",
-    "cycles": ("the point the run's cycle settles around (the run does not converge: it "
-               "cycles)"),
+    "cycles": ("the critical point the run's cycle lies around, not the cycle's midpoint "
+               "(the run does not converge: it cycles)"),
     "stopped": "the critical point the run ended near, with no rate measured",
     "diverged": "the minimum nearest to x₀ (the run diverged)",
     "elsewhere": "the minimum nearest to x₀ (the run ended far from every critical point)",
@@ -3269,6 +3269,8 @@ SHARED_POINT_VERBS = {
     "reached": "reached it",
     "near": "ended near it, its error still above the rounding floor",
     "stopped": "ended near it, with no rate measured",
+    "cycles": "settled on a cycle around it, its errors distances to it, not to the cycle's "
+              "midpoint",
 }
 
 

@@ -1284,6 +1284,14 @@ def test_theory_lead_in_says_what_the_runs_did():
     assert report.run_outcome(st) == "cycles"
     text = report.error_point_text({"gd": st})
     assert "converged to" not in text and "cycle" in text
+    # kink p.5: "measured to the point the cycle settles around", while the errors are
+    # distances to the kink (0, 0), which is not the midpoint of the cycle
+    err = np.linalg.norm(np.asarray(st.result.path, float) - np.asarray(st.minimizer), axis=1)
+    assert np.allclose(np.asarray(st.minimizer, float), 0.0) and err[-1] > 0
+    assert text == ("Each run's error is measured to the exact x* = (0, 0): gd settled on a "
+                    "cycle around it, its errors distances to it, not to the cycle's "
+                    "midpoint.")
+    assert "settles around" not in text
     e = 3.0 * 0.5 ** np.arange(40)
     conv = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     far = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.99,
@@ -1308,7 +1316,8 @@ def test_theory_lead_in_says_what_the_runs_did():
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
-    assert "for b the point the run's cycle settles around" in mixed
+    assert "for b the critical point the run's cycle lies around, not the cycle's midpoint" \
+        in mixed
 
 
 def test_the_verb_of_a_run_follows_its_status():
