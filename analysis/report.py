@@ -2215,6 +2215,18 @@ def _match_text(A: Analysis) -> str:
     return basin_tolerance_text(A.box, np.array(pts, float).reshape(-1, A.obj.n))
 
 
+def near_radii_text() -> str:
+    """The clause that sets the comparison tables' ‘ended near’ radius apart from the one the
+    rate studies use (:func:`analysis.rates.converged_radius`), so that a reader who meets
+    both knows which applies where."""
+    from analysis.rates import CONVERGED_FRACTION
+
+    return ("; the rate studies (“Theory against measurement”) use their own radius, "
+            f"{CONVERGED_FRACTION:g} × a run's distance from x₀ to the point (or to the "
+            "nearest other critical point, when that is closer), to decide whether a run "
+            "converged to a point and so which point its errors are measured to")
+
+
 def _ended_near(A: Analysis, x: Any) -> str:
     if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
         return "—"
@@ -2250,7 +2262,7 @@ def _optimizers(b: Builder, A: Analysis) -> None:
         f"optimizers' default rules: ‖∇f‖∞ ≤ {gtol_text(runs)}, or the "
         f"iteration limit ({limit_text(runs)}).  ‘Ended near’ names the critical point "
         "(table of section 3) within "
-        f"{_match_text(A)} of the final iterate." + curvature_text(A, runs))
+        f"{_match_text(A)} of the final iterate{near_radii_text()}." + curvature_text(A, runs))
     sec = "optimizer comparison"
     rows = []
     for r in runs:

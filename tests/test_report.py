@@ -2220,3 +2220,21 @@ def test_word_named_hyperparameters_are_defined_in_the_table_notes():
                     "damping: Newton's step size α, the first step its line search tries.")
     assert report.hyper_meanings([gd]) == ""
     assert report.EIGENVALUE_SHIFT.startswith("eigenvalue shift: τI is added to ∇²f")
+
+
+def test_comparison_lead_in_sets_the_two_near_radii_apart(small_report):
+    """Kink p. 2 and p. 4: a rate-study run counted as converged within "the radius 0.666 …
+    0.1 × its distance from x₀", the tables' ‘ended near’ within "0.141 (1% of the box
+    diagonal)", with nothing saying which applies where."""
+    from analysis.rates import CONVERGED_FRACTION, converged_radius
+
+    p, x0 = np.zeros(2), np.array([3.0, 4.0])
+    assert converged_radius(p, x0) == pytest.approx(CONVERGED_FRACTION * 5.0)
+    clause = report.near_radii_text()
+    assert f"{CONVERGED_FRACTION:g} × a run's distance from x₀ to the point" in clause
+    path, _ = small_report
+    text = squash(pdf_text(path))
+    assert ("of the final iterate; the rate studies (“Theory against measurement”) use their "
+            "own radius, 0.1 × a run's distance from x₀ to the point (or to the nearest other "
+            "critical point, when that is closer), to decide whether a run converged to a "
+            "point and so which point its errors are measured to.") in text
