@@ -3322,8 +3322,16 @@ def error_point_text(runs: Mapping[str, Any]) -> str:
             for verb in said) + "."
     if len(kinds) == 1:
         return f"Each run's error is measured to {ERROR_POINTS[kinds[0]]}."
+    def point(k: str) -> str:
+        # the cycling runs' point named, when they share one: the kink, not a cycle's midpoint
+        if k != "cycles":
+            return ERROR_POINTS[k]
+        common = _shared_minimizer([runs[lab] for lab, o in outcomes.items() if o == k])
+        return ERROR_POINTS[k] + ("" if common is None else
+                                  f", the {common[1]} x* = {fmt_point(common[0])}")
+
     return "Each run's error is measured to x*: " + "; ".join(
-        f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {ERROR_POINTS[k]}"
+        f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {point(k)}"
         for k in kinds) + "."
 
 

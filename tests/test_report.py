@@ -1318,6 +1318,9 @@ def test_theory_lead_in_says_what_the_runs_did():
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
     assert "for b the critical point the run's cycle lies around, not the cycle's midpoint" \
         in mixed
+    # kink p.5: the cycling runs' point is named, when they share one (here st's, the kink)
+    pt = report.fmt_point(st.minimizer)
+    assert f"(the run does not converge: it cycles), the exact x* = {pt}" in mixed
 
 
 def test_the_verb_of_a_run_follows_its_status():
