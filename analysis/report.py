@@ -2449,7 +2449,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     if q == "order" and m is not None and pv is not None:
         return order_decided(m, pv, c.agree, getattr(c, "measured_se", None))
     if q == "band" and m is not None and pv is not None:
-        return f"cycle {fmt_num(m, 3)} {'≤' if m <= pv * 1.01 else '>'} {fmt_num(pv, 3)}"
+        # the measured cycle size against the bound, each with its provenance marker
+        return (f"cycle {mark(fmt_num(m, 3), 'measured')} {'≤' if m <= pv * 1.01 else '>'} "
+                f"{mark(fmt_num(pv, 3), 'theory' if p is None else prediction_how(p))}")
     if q == "band":
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
@@ -2583,24 +2585,33 @@ def prediction_how(p: Any) -> str:
     on a quadratic only, :func:`cg_bound_notes`), else ``theory``."""
     from analysis.theory.cg import CG_BASIS
 
-    return "yardstick" if getattr(p, "basis", "") == CG_BASIS else "theory"
+    if getattr(p, "basis", "") == CG_BASIS:
+        return "yardstick"
+    # the cycle bound at a kink with momentum β > 0 rests on the effective step η/(1 − β):
+    # a heuristic, not the subgradient theorem (β = 0) it extends
+    momentum = (getattr(p, "details", None) or {}).get("momentum") or 0.0
+    return "yardstick" if getattr(p, "kind", "") == "bounded" and momentum > 0 else "theory"
 
 
 def theory_legend(studies: Sequence[Any]) -> str:
     """The markers' legend of a theory table of ``studies``: theory and fit, and the
     yardstick when a row's prediction is one (:func:`prediction_how`)."""
-    return legend_text(["theory", "fit", *(["yardstick"] if any(
-        prediction_how(st.prediction) == "yardstick" for st in studies) else [])])
+    cycles = any(getattr(st.comparison, "quantity", None) == "band"
+                 and getattr(st.comparison, "measured", None) is not None for st in studies)
+    return legend_text(["theory", "fit", *(["measured"] if cycles else []),
+                        *(["yardstick"] if any(
+                            prediction_how(st.prediction) == "yardstick" for st in studies)
+                          else [])])
 
 
 def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     """The note beside a theory table whose CG row's prediction is the linear-CG bound
     (:data:`analysis.theory.cg.CG_BASIS`): what that bound is and that for the nonlinear CG
     run it is a yardstick, not a theorem; none without such a row."""
-    from analysis.theory.cg import CG_BOUND_TEXT
+    from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
 
     names = list(dict.fromkeys(registry.label(st.method) for st in studies
-                               if prediction_how(st.prediction) == "yardstick"))
+                               if getattr(st.prediction, "basis", "") == CG_BASIS))
     if not names:
         return []
     return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]

@@ -2241,3 +2241,30 @@ def test_comparison_lead_in_sets_the_two_near_radii_apart(small_report):
             "own radius, 0.1 × a run's distance from x₀ to the point (or to the nearest other "
             "critical point, when that is closer), to decide whether a run converged to a "
             "point and so which point its errors are measured to.") in text
+
+
+def test_cycle_verdict_marks_its_numbers_and_the_momentum_bound_as_a_yardstick():
+    """Kink p. 5: "cycle 1.9 ≤ 4" carried no markers, though 1.9 is measured and the bound
+    for momentum (β > 0) is declared a heuristic, "not from these sources": a yardstick."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+    from analysis.theory.kink import predict_kink, subgradient_band
+
+    G, lr, beta = 1.0, 1.0, 0.5
+    hb = predict_kink("momentum", {"lr": lr, "momentum": beta}, G)
+    gd = predict_kink("gd", {"lr": lr}, G)
+    assert hb.kind == gd.kind == "bounded"
+    assert hb.band == pytest.approx(subgradient_band(lr, G, beta)) == pytest.approx(4.0)
+    assert report.prediction_how(hb) == "yardstick" and report.prediction_how(gd) == "theory"
+    c = Comparison(True, "agrees", rel_diff=0.5, quantity="band", predicted=hb.band,
+                   measured=1.905, tolerance=0.01)
+    assert report.decided_by(c, hb) == "cycle 1.91ᵐ ≤ 4ʸ"
+    c0 = Comparison(True, "agrees", rel_diff=0.5, quantity="band", predicted=gd.band,
+                    measured=1.0, tolerance=0.01)
+    assert report.decided_by(c0, gd) == "cycle 1ᵐ ≤ 2ᵗ"
+    legend = report.theory_legend([NS(prediction=hb, comparison=c), NS(prediction=gd,
+                                                                       comparison=c0)])
+    assert "ᵐ measured in an optimizer run" in legend and "ʸ yardstick" in legend
+    # the CG bound's note is for CG only, not for every yardstick
+    assert report.cg_bound_notes([NS(method="momentum", prediction=hb)]) == []
