@@ -1332,7 +1332,8 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
     text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
     text += f" ({', '.join(agree)})." if agree else "."
     longer = [r for r in studies if r.study.comparison.verdict == "agrees"
-              and r.result.status != "converged"]
+              and r.result.status != "converged"
+              and int(r.study.result.nit) > int(r.result.nit)]
     if longer:
         who = _names([r.shown for r in longer])
         text += (f" {who[:1].upper() + who[1:]}, which did not converge in "

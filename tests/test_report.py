@@ -2204,6 +2204,10 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     assert (" Momentum, which did not converge in its comparison run (1000 iterations), agrees "
             "in its longer rate-study run (20000 iterations)") in one
     assert "rate-study" not in report._agreement_sentence(NS(runs=runs[:1]))
+    # kink p.2: runs that cycle agree in rate-study runs no longer than their comparison runs:
+    # nothing to set apart
+    cycles = [run("GD", "iteration limit", 1000, 1000, "agrees")]
+    assert "rate-study" not in report._agreement_sentence(NS(runs=cycles))
 
 
 def test_word_named_hyperparameters_are_defined_in_the_table_notes():
