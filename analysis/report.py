@@ -409,6 +409,30 @@ SHOWN_HYPER = {
 HYPER_SYMBOLS = {"lr": "η", "beta1": "β₁", "beta2": "β₂", "alpha": "α", "rho": "ρ", "eps": "ε",
                  "gamma": "γ", "tau": "τ", "eta": "η", "eta_min": "ηₘᵢₙ"}
 
+#: What a hyperparameter named by a word means, said in the notes of a table that shows it
+#: (its name alone is the optimizers' option, taken from PyTorch)
+HYPER_MEANINGS = {
+    "dampening": ("dampening: the gradient enters the momentum buffer b scaled by "
+                  "1 − dampening, b ← momentum·b + (1 − dampening)∇f (0: all of it)"),
+    "damping": "damping: Newton's step size α, the first step its line search tries",
+}
+
+#: Newton's default Hessian modification in words (N&W Alg. 3.3)
+EIGENVALUE_SHIFT = ("eigenvalue shift: τI is added to ∇²f, τ raised until the sum is positive "
+                    "definite, so every eigenvalue is shifted by τ")
+
+
+def hyper_meanings(runs: Sequence[MethodRun]) -> str:
+    """The meanings (:data:`HYPER_MEANINGS`) of the word-named hyperparameters that the
+    table's cells of ``runs`` show (:data:`SHOWN_HYPER`), each once, as a sentence; '' when
+    none is shown."""
+    shown = dict.fromkeys(k for r in runs
+                          for k in SHOWN_HYPER.get(r.method, ())
+                          if k in HYPER_MEANINGS and (r.result.hyper if r.result is not None
+                                                      else r.hyper).get(k) is not None)
+    return "; ".join(HYPER_MEANINGS[k] for k in shown) + "." if shown else ""
+
+
 #: The step size's symbol defined in words, where a page first uses it
 STEP_SIZE = "step size (learning rate) η"
 
@@ -686,7 +710,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
         # to the reports' 4 significant digits (fmt_num): the η printed is the one used
         lr = float(f"{max(distance, 1e-3) / 100.0:.4g}")
         return {"lr": lr}, (f"η = ‖x₀ − x*‖/100 = {fmt_num(lr)}: about 100 steps of length "
-                            "η cross the distance")
+                            "η cross the distance (set from x*, known here: a user who does "
+                            "not know x* cannot choose η this way)")
     return {}, "defaults"
 
 
@@ -966,7 +991,10 @@ def _front_matter(b: Builder, A: Analysis, title: str | None, params: Mapping | 
     d.paragraph("The objective", weight="bold", after=2.0)
     lhs, plain = lhs_latex(obj)
     d.formula(lhs, obj.expr, plain_lhs=plain, sizes=(15.0, 13.0, 11.0, 9.5, 8.0))
-    facts = [f"Formula as given: {obj.text}", f"Box: {_box_text(obj, A.box)}"]
+    given = f"Formula as given: {obj.text}"
+    if getattr(obj, "dim", None) is not None and re.search(r"\bn\b", obj.text):
+        given += f", with n = {obj.dim}"
+    facts = [given, f"Box: {_box_text(obj, A.box)}"]
     if obj.parameters:
         facts.append("Parameters: " + ", ".join(
             f"{k} = {v} ≈ {fmt_num(float(v), 6)}" for k, v in obj.parameters.items()))
@@ -1303,6 +1331,19 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
     nc = [r for r in studies if r.study.comparison.verdict == "not comparable"]
     text = f"Theory and measurement agree for {len(agree)} of {len(studies)} methods"
     text += f" ({', '.join(agree)})." if agree else "."
+    longer = [r for r in studies if r.study.comparison.verdict == "agrees"
+              and r.result.status != "converged"
+              and int(r.study.result.nit) > int(r.result.nit)]
+    if longer:
+        who = _names([r.shown for r in longer])
+        text += (f" {who[:1].upper() + who[1:]}, which did not converge in "
+                 f"{'its comparison run' if len(longer) == 1 else 'their comparison runs'} ("
+                 + ", ".join(plural(int(r.result.nit), "iteration") for r in longer)
+                 + f"), agree{'s' if len(longer) == 1 else ''} in "
+                 f"{'its' if len(longer) == 1 else 'their'} longer rate-study "
+                 f"run{'' if len(longer) == 1 else 's'} ("
+                 + ", ".join(plural(int(r.study.result.nit), "iteration") for r in longer)
+                 + "), which the verdicts rest on.")
     if dis:
         text += " They disagree for " + "; ".join(
             f"{r.shown} ({r.study.comparison.reason})" for r in dis) + "."
@@ -2175,6 +2216,18 @@ def _match_text(A: Analysis) -> str:
     return basin_tolerance_text(A.box, np.array(pts, float).reshape(-1, A.obj.n))
 
 
+def near_radii_text() -> str:
+    """The clause that sets the comparison tables' ‘ended near’ radius apart from the one the
+    rate studies use (:func:`analysis.rates.converged_radius`), so that a reader who meets
+    both knows which applies where."""
+    from analysis.rates import CONVERGED_FRACTION
+
+    return ("; the rate studies (“Theory against measurement”) use their own radius, "
+            f"{CONVERGED_FRACTION:g} × a run's distance from x₀ to the point (or to the "
+            "nearest other critical point, when that is closer), to decide whether a run "
+            "converged to a point and so which point its errors are measured to")
+
+
 def _ended_near(A: Analysis, x: Any) -> str:
     if A.cps is None or not len(A.cps) or not np.all(np.isfinite(x)):
         return "—"
@@ -2210,7 +2263,7 @@ def _optimizers(b: Builder, A: Analysis) -> None:
         f"optimizers' default rules: ‖∇f‖∞ ≤ {gtol_text(runs)}, or the "
         f"iteration limit ({limit_text(runs)}).  ‘Ended near’ names the critical point "
         "(table of section 3) within "
-        f"{_match_text(A)} of the final iterate." + curvature_text(A, runs))
+        f"{_match_text(A)} of the final iterate{near_radii_text()}." + curvature_text(A, runs))
     sec = "optimizer comparison"
     rows = []
     for r in runs:
@@ -2235,10 +2288,11 @@ def _optimizers(b: Builder, A: Analysis) -> None:
             title="Runs from the same start",
             notes=[legend_text(["measured"]) + ".  Hyperparameters not listed keep the "
                    "optimizers' defaults (PyTorch conventions; Newton: Wolfe line search and "
-                   "eigenvalue shift)"
+                   f"{EIGENVALUE_SHIFT})"
                    + (f"; η is the {STEP_SIZE.removesuffix(' η')}" if any(
                        "lr" in (r.result.hyper if r.result is not None else r.hyper)
-                       for r in runs) else "") + "."])
+                       for r in runs) else "") + "."
+                   + (f"  {meanings}" if (meanings := hyper_meanings(runs)) else "")])
     b.data["runs"] = {r.label: {"method": r.method, "why": r.why, **r.result.to_json()}
                       for r in runs}
 
@@ -2397,7 +2451,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     if q == "order" and m is not None and pv is not None:
         return order_decided(m, pv, c.agree, getattr(c, "measured_se", None))
     if q == "band" and m is not None and pv is not None:
-        return f"cycle {fmt_num(m, 3)} {'≤' if m <= pv * 1.01 else '>'} {fmt_num(pv, 3)}"
+        # the measured cycle size against the bound, each with its provenance marker
+        return (f"cycle {mark(fmt_num(m, 3), 'measured')} {'≤' if m <= pv * 1.01 else '>'} "
+                f"{mark(fmt_num(pv, 3), 'theory' if p is None else prediction_how(p))}")
     if q == "band":
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
@@ -2527,7 +2583,7 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
     return (([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
-            + cg_bound_notes(studies or []))
+            + cg_bound_notes(studies or []) + qn_source_notes(studies or []))
 
 
 def prediction_how(p: Any) -> str:
@@ -2536,14 +2592,23 @@ def prediction_how(p: Any) -> str:
     on a quadratic only, :func:`cg_bound_notes`), else ``theory``."""
     from analysis.theory.cg import CG_BASIS
 
-    return "yardstick" if getattr(p, "basis", "") == CG_BASIS else "theory"
+    if getattr(p, "basis", "") == CG_BASIS:
+        return "yardstick"
+    # the cycle bound at a kink with momentum β > 0 rests on the effective step η/(1 − β):
+    # a heuristic, not the subgradient theorem (β = 0) it extends
+    momentum = (getattr(p, "details", None) or {}).get("momentum") or 0.0
+    return "yardstick" if getattr(p, "kind", "") == "bounded" and momentum > 0 else "theory"
 
 
 def theory_legend(studies: Sequence[Any]) -> str:
     """The markers' legend of a theory table of ``studies``: theory and fit, and the
     yardstick when a row's prediction is one (:func:`prediction_how`)."""
-    return legend_text(["theory", "fit", *(["yardstick"] if any(
-        prediction_how(st.prediction) == "yardstick" for st in studies) else [])])
+    cycles = any(getattr(st.comparison, "quantity", None) == "band"
+                 and getattr(st.comparison, "measured", None) is not None for st in studies)
+    return legend_text(["theory", "fit", *(["measured"] if cycles else []),
+                        *(["yardstick"] if any(
+                            prediction_how(st.prediction) == "yardstick" for st in studies)
+                          else [])])
 
 
 def yardstick_case(study: Any) -> str:
@@ -2563,13 +2628,31 @@ def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     """The note beside a theory table whose CG row's prediction is the linear-CG bound
     (:data:`analysis.theory.cg.CG_BASIS`): what that bound is and that for the nonlinear CG
     run it is a yardstick, not a theorem; none without such a row."""
-    from analysis.theory.cg import CG_BOUND_TEXT
+    from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
 
     names = list(dict.fromkeys(registry.label(st.method) for st in studies
-                               if prediction_how(st.prediction) == "yardstick"))
+                               if getattr(st.prediction, "basis", "") == CG_BASIS))
     if not names:
         return []
     return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
+
+
+def qn_source_notes(studies: Sequence[Any]) -> list[str]:
+    """The notes beside a theory table on where its BFGS and L-BFGS rows' predicted kinds come
+    from (:data:`analysis.theory.quasi_newton.QN_SOURCE_TEXT`, by the prediction's basis),
+    one per basis, naming the methods; none without such a row."""
+    from analysis.theory.quasi_newton import QN_SOURCE_TEXT
+
+    by_basis: dict[str, list[str]] = {}
+    for st in studies:
+        basis = getattr(st.prediction, "basis", "")
+        if basis in QN_SOURCE_TEXT:
+            by_basis.setdefault(basis, [])
+            label = registry.label(st.method)
+            if label not in by_basis[basis]:
+                by_basis[basis].append(label)
+    return [f"{_names(names)}: the predicted kind comes from {QN_SOURCE_TEXT[basis]}."
+            for basis, names in by_basis.items()]
 
 
 #: The full notes of a theory table: every criterion.
@@ -3107,13 +3190,15 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     return out
 
 
-def landings_text(bm: Any) -> str:
+def landings_text(bm: Any, names: Sequence[str] | None = None) -> str:
     """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
     point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
     relative 10⁻⁶ of the box, whose outcome they are counted by; empty when none did.  It
     names the points they landed on and says only the causes that apply: a start that is the
     point itself, or an iterate that equals it (from a start a whole number of steps from it
-    when the point is a kink of f)."""
+    when the point is a kink of f).  Where those other starts all share the point's value of
+    some grid variables (``names``: the objective's variable names; a grid line through the
+    point), it says so: only the other variables had to reach the point exactly."""
     n = int(getattr(bm, "exact_landings", 0) or 0)
     if not n:
         return ""
@@ -3136,6 +3221,9 @@ def landings_text(bm: Any) -> str:
         kinks = list(getattr(bm, "kinks", []) or [])
         kink = any(i < len(kinks) and kinks[i] for i in np.asarray(labels, int)[~on])
         moved = why + (" (a start a whole number of steps from a kink)" if kink else "")
+        line = _landing_line(bm, np.asarray(starts, float)[~on], pts[~on], names)
+        if line:
+            moved = "an iterate equals the point in floating point: " + line
         if on.all():
             why = ("it is that point itself" if n == 1
                    else "each is the point it landed on")
@@ -3147,6 +3235,27 @@ def landings_text(bm: Any) -> str:
             why = moved
     return (f"  {who} landed exactly on {where}: {why}; {again} run again from a start "
             "moved by 10⁻⁶ of the box, and is counted by where that run ended.")
+
+
+def _landing_line(bm: Any, starts: np.ndarray, pts: np.ndarray,
+                  names: Sequence[str] | None) -> str:
+    """The grid line (or plane) through the landing point that the grid starts ``starts``
+    (landed on ``pts``, not starting on them) all lie on, in words — "all 60 start on the line
+    x = 0 through it, so only y had to reach it exactly" — or "" when they share no grid
+    variable's value with their point, or every one of them, or ``names`` is not given."""
+    if names is None or not len(starts) or len({tuple(p) for p in pts}) != 1:
+        return ""
+    axes = [int(a) for a in getattr(bm, "axes", range(starts.shape[1]))]
+    fixed = [a for a in axes if np.all(starts[:, a] == pts[0, a])]
+    free = [a for a in axes if a not in fixed]
+    if not fixed or not free:
+        return ""
+    eqs = _names([f"{page_name(names[a])} = {fmt_num(float(pts[0, a]), 6)}" for a in fixed])
+    shape = "line" if len(free) == 1 else "plane"
+    n = len(starts)
+    who = "it starts" if n == 1 else ("both start" if n == 2 else f"all {n} start")
+    return (f"{who} on the {shape} {eqs} through it, so only "
+            f"{_names([page_name(names[a]) for a in free])} had to reach it exactly")
 
 
 def run_outcome(study: Any) -> str:
@@ -3187,8 +3296,8 @@ ERROR_POINTS = {
     "converged": "the point the run converged to",
     "reached": "the point the run reached (its error fell to the rounding floor)",
     "near": "the point the run ended near, its error still above the rounding floor",
-    "cycles": ("the point the run's cycle settles around (the run does not converge: it "
-               "cycles)"),
+    "cycles": ("the critical point the run's cycle lies around, not the cycle's midpoint "
+               "(the run does not converge: it cycles)"),
     "stopped": "the critical point the run ended near, with no rate measured",
     "diverged": "the minimum nearest to x₀ (the run diverged)",
     "elsewhere": "the minimum nearest to x₀ (the run ended far from every critical point)",
@@ -3203,6 +3312,8 @@ SHARED_POINT_VERBS = {
     "reached": "reached it",
     "near": "ended near it, its error still above the rounding floor",
     "stopped": "ended near it, with no rate measured",
+    "cycles": "settled on a cycle around it, its errors distances to it, not to the cycle's "
+              "midpoint",
 }
 
 
@@ -3242,8 +3353,16 @@ def error_point_text(runs: Mapping[str, Any]) -> str:
             for verb in said) + "."
     if len(kinds) == 1:
         return f"Each run's error is measured to {ERROR_POINTS[kinds[0]]}."
+    def point(k: str) -> str:
+        # the cycling runs' point named, when they share one: the kink, not a cycle's midpoint
+        if k != "cycles":
+            return ERROR_POINTS[k]
+        common = _shared_minimizer([runs[lab] for lab, o in outcomes.items() if o == k])
+        return ERROR_POINTS[k] + ("" if common is None else
+                                  f", the {common[1]} x* = {fmt_point(common[0])}")
+
     return "Each run's error is measured to x*: " + "; ".join(
-        f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {ERROR_POINTS[k]}"
+        f"for {', '.join(lab for lab, o in outcomes.items() if o == k)} {point(k)}"
         for k in kinds) + "."
 
 
@@ -3822,7 +3941,7 @@ def _figures(b: Builder, A: Analysis) -> None:
         d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
                     f"the box, with {registry.label(A.basin_method)}, {outcome}; a map of one "
                     "colour would "
-                    "show nothing." + landings_text(bm), style="italic")
+                    "show nothing." + landings_text(bm, A.obj.names), style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:
@@ -3837,7 +3956,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption="Each start of a grid over the box is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
                         "outside the box)" + basin_greys_text(bm.labels) + "."
-                        + landings_text(bm),
+                        + landings_text(bm, A.obj.names),
                 label="basins")
     if A.lr_sweep is not None:
         with b.guard("learning-rate figure"):

@@ -54,8 +54,11 @@ class Objective:
         data_symbols: Sequence[sp.Symbol] = (),
         text: str | None = None,
         key: str | None = None,
+        dim: int | None = None,
     ):
         self.expr = expr
+        #: the dimension ``n`` the formula text was parsed with (``None`` when it had none)
+        self.dim = dim
         self.variables: tuple[sp.Symbol, ...] = tuple(variables)
         self.parameters: dict[str, sp.Expr] = dict(parameters or {})
         self.data_symbols: tuple[sp.Symbol, ...] = tuple(data_symbols)
@@ -91,6 +94,7 @@ class Objective:
             data_symbols=pf.data_symbols,
             text=text,
             key=key,
+            dim=dim,
         )
 
     @classmethod

@@ -579,7 +579,8 @@ def test_momentum_defaults_state_the_kappa_they_use():
     hyper, why = report.default_hyper("adam", curv, distance)
     assert hyper["lr"] == float(f"{distance / 100:.4g}") != float(f"{distance / 100:.2g}")
     assert why == (f"η = ‖x₀ − x*‖/100 = {report.fmt_num(distance / 100)}: about 100 steps "
-                   "of length η cross the distance")
+                   "of length η cross the distance (set from x*, known here: a user who does "
+                   "not know x* cannot choose η this way)")
     assert abs(hyper["lr"] - distance / 100) <= 5e-4 * distance / 100
     # kink p. 4: 'momentum = 0.5' stood in its cell with no reason; no minimizer Hessian, no κ
     curv = report.default_curvature(None, 1.0)
@@ -1283,6 +1284,14 @@ def test_theory_lead_in_says_what_the_runs_did():
     assert report.run_outcome(st) == "cycles"
     text = report.error_point_text({"gd": st})
     assert "converged to" not in text and "cycle" in text
+    # kink p.5: "measured to the point the cycle settles around", while the errors are
+    # distances to the kink (0, 0), which is not the midpoint of the cycle
+    err = np.linalg.norm(np.asarray(st.result.path, float) - np.asarray(st.minimizer), axis=1)
+    assert np.allclose(np.asarray(st.minimizer, float), 0.0) and err[-1] > 0
+    assert text == ("Each run's error is measured to the exact x* = (0, 0): gd settled on a "
+                    "cycle around it, its errors distances to it, not to the cycle's "
+                    "midpoint.")
+    assert "settles around" not in text
     e = 3.0 * 0.5 ** np.arange(40)
     conv = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     far = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.99,
@@ -1307,7 +1316,11 @@ def test_theory_lead_in_says_what_the_runs_did():
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
     assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
-    assert "for b the point the run's cycle settles around" in mixed
+    assert "for b the critical point the run's cycle lies around, not the cycle's midpoint" \
+        in mixed
+    # kink p.5: the cycling runs' point is named, when they share one (here st's, the kink)
+    pt = report.fmt_point(st.minimizer)
+    assert f"(the run does not converge: it cycles), the exact x* = {pt}" in mixed
 
 
 def test_the_verb_of_a_run_follows_its_status():
@@ -2031,6 +2044,16 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
     assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
            "point itself; for the others an iterate equals the point" in text
     assert "kink" not in text and "λ" not in text
+    # the cause, with the variables named: the 61 are the grid column x = 0, where η·∂²f/∂y²
+    # = 0.25·4 = 1 puts y on 0 in one step and x stays 0 — not "whole multiples of a step"
+    starts = np.asarray(bm.landed_starts, float)
+    assert np.all(starts[:, 0] == 0.0) and len(starts) == 61
+    y = starts[:, 1] - 0.25 * 4.0 * starts[:, 1]
+    assert np.all(y == 0.0)
+    text = report.landings_text(bm, obj.names)
+    assert "for the others an iterate equals the point in floating point: all 60 start on " \
+           "the line x = 0 through it, so only y had to reach it exactly;" in text
+    assert "whole multiples" not in text
 
 
 def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(four_reports):
@@ -2153,3 +2176,144 @@ def test_yardstick_note_says_which_case_the_bound_comes_from():
     exact = NS(prediction=Prediction(kind="linear", rate=0.5), eigenvalues=[1.0, 2.0],
                reference=np.array([0.0, 0.0]))
     assert report.yardstick_case(exact) == ""
+
+
+def test_front_page_states_the_dimension_a_formula_in_n_was_read_with(tmp_path):
+    """A formula written in ``n`` is read with the dimension given: the front page says which
+    n it was, once, after the formula as given; a formula without ``n`` gets no such note."""
+    from landscape.objective import Objective
+
+    text = "sum((x[i] - 1)**2, i, 1, n)"
+    obj = Objective.parse(text, dim=3)
+    assert obj.dim == 3 and len(obj.variables) == 3
+    path = tmp_path / "sumsq.pdf"
+    report.build_report(obj, path, methods=["newton"])
+    page = squash(pdf_text(path))
+    assert f"Formula as given: {text}, with n = {len(obj.variables)}" in page
+    plain = Objective.parse("x**2 + y**2", dim=2)
+    assert plain.dim == 2
+    path2 = tmp_path / "plain.pdf"
+    report.build_report(plain, path2, methods=["newton"])
+    assert "with n =" not in squash(pdf_text(path2))
+
+
+def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
+    """The predicted kinds of BFGS (superlinear) and L-BFGS (linear, no rate) cite their
+    theorems beside the table, as CG's bound cites N&W Eq. 5.36; a row without such a
+    prediction adds no note."""
+    from types import SimpleNamespace as NS
+
+    from analysis.theory.dispatch import predict
+
+    lam = [2.0, 50.0]
+    meas = NS(kind="superlinear", rate=None, window=(0, 9))
+    agree = NS(quantity="kind", agree=True, verdict="agrees")
+    rows = [NS(method=m, prediction=predict(m, {"lr": 0.01} if m == "gd" else {}, lam),
+               measurement=meas, comparison=agree) for m in ("gd", "bfgs", "lbfgs")]
+    assert [r.prediction.kind for r in rows[1:]] == ["superlinear", "linear"]
+    notes = report.qn_source_notes(rows)
+    assert len(notes) == 2
+    assert notes[0].startswith("BFGS: the predicted kind comes from the theorem that BFGS")
+    assert "Dennis–Moré condition, N&W Thm 6.6" in notes[0]
+    assert notes[1].startswith("L-BFGS: the predicted kind comes from the theorem that L-BFGS "
+                               "converges R-linearly")
+    assert "Liu & Nocedal 1989, Thm 7.1" in notes[1]
+    assert notes == report.theory_notes(rows)[-2:]
+    assert report.qn_source_notes(rows[:1]) == []
+    # at a saddle no rate is promised: no source to cite
+    assert report.qn_source_notes([NS(method="bfgs", prediction=predict("bfgs", {}, [-1.0, 2.0]),
+                                      measurement=meas, comparison=agree)]) == []
+
+
+def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_study_run():
+    """Rosenbrock p. 2: momentum and Nesterov "did not converge" (comparison runs of 1000
+    iterations), then "agree" with no word that the verdict comes from the longer rate-study
+    runs (20000 and 8526 iterations)."""
+    from types import SimpleNamespace as NS
+
+    def run(shown, status, nit, study_nit, verdict):
+        return NS(shown=shown, result=NS(status=status, nit=nit),
+                  study=NS(result=NS(nit=study_nit), comparison=NS(verdict=verdict)))
+
+    runs = [run("GD", "converged", 900, 950, "agrees"),
+            run("momentum", "iteration limit", 1000, 20000, "agrees"),
+            run("Nesterov", "iteration limit", 1000, 8526, "agrees"),
+            run("Adam", "iteration limit", 1000, 1000, "not comparable")]
+    text = report._agreement_sentence(NS(runs=runs))
+    assert text.startswith("Theory and measurement agree for 3 of 4 methods (GD, momentum, "
+                           "Nesterov).")
+    assert (" Momentum and Nesterov, which did not converge in their comparison runs (1000 "
+            "iterations, 1000 iterations), agree in their longer rate-study runs (20000 "
+            "iterations, 8526 iterations), which the verdicts rest on.") in text
+    one = report._agreement_sentence(NS(runs=runs[:2]))
+    assert (" Momentum, which did not converge in its comparison run (1000 iterations), agrees "
+            "in its longer rate-study run (20000 iterations)") in one
+    assert "rate-study" not in report._agreement_sentence(NS(runs=runs[:1]))
+    # kink p.2: runs that cycle agree in rate-study runs no longer than their comparison runs:
+    # nothing to set apart
+    cycles = [run("GD", "iteration limit", 1000, 1000, "agrees")]
+    assert "rate-study" not in report._agreement_sentence(NS(runs=cycles))
+
+
+def test_word_named_hyperparameters_are_defined_in_the_table_notes():
+    """Himmelblau p. 4: "dampening = 0" (momentum), "damping = 1" and "eigenvalue shift"
+    (Newton) stood undefined, the footnote saying only "PyTorch conventions"."""
+    from types import SimpleNamespace as NS
+
+    mom = report.MethodRun("momentum", "momentum", {"lr": 0.1, "momentum": 0.5}, "given",
+                           result=NS(hyper={"lr": 0.1, "momentum": 0.5, "dampening": 0.0}))
+    newton = report.MethodRun("newton", "newton", {}, "defaults",
+                              result=NS(hyper={"damping": 1.0, "modification": "shift"}))
+    gd = report.MethodRun("gd", "gd", {"lr": 0.1}, "given", result=NS(hyper={"lr": 0.1}))
+    assert "dampening = 0" in report.hyper_cell(mom) and "damping = 1" in report.hyper_cell(newton)
+    text = report.hyper_meanings([gd, mom, newton])
+    assert text == ("dampening: the gradient enters the momentum buffer b scaled by "
+                    "1 − dampening, b ← momentum·b + (1 − dampening)∇f (0: all of it); "
+                    "damping: Newton's step size α, the first step its line search tries.")
+    assert report.hyper_meanings([gd]) == ""
+    assert report.EIGENVALUE_SHIFT.startswith("eigenvalue shift: τI is added to ∇²f")
+
+
+def test_comparison_lead_in_sets_the_two_near_radii_apart(small_report):
+    """Kink p. 2 and p. 4: a rate-study run counted as converged within "the radius 0.666 …
+    0.1 × its distance from x₀", the tables' ‘ended near’ within "0.141 (1% of the box
+    diagonal)", with nothing saying which applies where."""
+    from analysis.rates import CONVERGED_FRACTION, converged_radius
+
+    p, x0 = np.zeros(2), np.array([3.0, 4.0])
+    assert converged_radius(p, x0) == pytest.approx(CONVERGED_FRACTION * 5.0)
+    clause = report.near_radii_text()
+    assert f"{CONVERGED_FRACTION:g} × a run's distance from x₀ to the point" in clause
+    path, _ = small_report
+    text = squash(pdf_text(path))
+    assert ("of the final iterate; the rate studies (“Theory against measurement”) use their "
+            "own radius, 0.1 × a run's distance from x₀ to the point (or to the nearest other "
+            "critical point, when that is closer), to decide whether a run converged to a "
+            "point and so which point its errors are measured to.") in text
+
+
+def test_cycle_verdict_marks_its_numbers_and_the_momentum_bound_as_a_yardstick():
+    """Kink p. 5: "cycle 1.9 ≤ 4" carried no markers, though 1.9 is measured and the bound
+    for momentum (β > 0) is declared a heuristic, "not from these sources": a yardstick."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+    from analysis.theory.kink import predict_kink, subgradient_band
+
+    G, lr, beta = 1.0, 1.0, 0.5
+    hb = predict_kink("momentum", {"lr": lr, "momentum": beta}, G)
+    gd = predict_kink("gd", {"lr": lr}, G)
+    assert hb.kind == gd.kind == "bounded"
+    assert hb.band == pytest.approx(subgradient_band(lr, G, beta)) == pytest.approx(4.0)
+    assert report.prediction_how(hb) == "yardstick" and report.prediction_how(gd) == "theory"
+    c = Comparison(True, "agrees", rel_diff=0.5, quantity="band", predicted=hb.band,
+                   measured=1.905, tolerance=0.01)
+    assert report.decided_by(c, hb) == "cycle 1.91ᵐ ≤ 4ʸ"
+    c0 = Comparison(True, "agrees", rel_diff=0.5, quantity="band", predicted=gd.band,
+                    measured=1.0, tolerance=0.01)
+    assert report.decided_by(c0, gd) == "cycle 1ᵐ ≤ 2ᵗ"
+    legend = report.theory_legend([NS(prediction=hb, comparison=c), NS(prediction=gd,
+                                                                       comparison=c0)])
+    assert "ᵐ measured in an optimizer run" in legend and "ʸ yardstick" in legend
+    # the CG bound's note is for CG only, not for every yardstick
+    assert report.cg_bound_notes([NS(method="momentum", prediction=hb)]) == []

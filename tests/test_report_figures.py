@@ -220,9 +220,9 @@ def test_the_vanishing_table_uses_the_exact_minimum_value():
 
 @pytest.mark.parametrize("c, p, want", [
     (Comparison(True, "agrees", rel_diff=0.5, quantity="band", predicted=2.0, measured=1.0,
-                tolerance=0.01), None, "cycle 1 ≤ 2"),
+                tolerance=0.01), None, "cycle 1ᵐ ≤ 2ᵗ"),
     (Comparison(False, "disagrees", rel_diff=0.5, quantity="band", predicted=2.0,
-                measured=3.0, tolerance=0.01), None, "cycle 3 > 2"),
+                measured=3.0, tolerance=0.01), None, "cycle 3ᵐ > 2ᵗ"),
     (Comparison(True, "agrees", rel_diff=0.015, quantity="order", predicted=2.0,
                 measured=1.97), None, "q = 1.97 in [1.8, 2.6]"),
     (Comparison(True, "agrees", rel_diff=0.1, quantity="order", predicted=2.0, measured=1.79,

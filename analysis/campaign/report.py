@@ -777,9 +777,11 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                    f"{weights_text(data.get('cost_weights'))}) "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
-                   f"reaches the target on {_of_all(int(solved[i]), R.shape[0])}"
-                   + (" (named first: the most problems where a method is best without most "
-                      "of its starts diverged)" if best[i] < best.max() else "") + ". "
+                   f"solves {_of_all(int(solved[i]), R.shape[0])} (a problem is solved "
+                   "when some start reaches its target, so that its aRT is finite; not every "
+                   "start need reach it"
+                   + ("; it is named first: the most problems where a method is best without "
+                      "most of its starts diverged" if best[i] < best.max() else "") + "). "
                    + "; ".join(f"{method_label(m)}: best on {int(best[k])}{qualified(k)}, solves "
                                f"{int(solved[k])}" for k, m in enumerate(methods) if k != i)
                    + ".")

@@ -12,6 +12,23 @@ from .dispatch import register
 from .prediction import Prediction
 from .spectrum import ZERO_TOL, _line_search, _zero_mask
 
+#: the ``basis`` of the BFGS prediction (superlinear, no order) and of the L-BFGS one
+#: (linear, no rate)
+BFGS_BASIS = "Dennis-More"
+LBFGS_BASIS = "Liu-Nocedal R-linear"
+
+#: where each quasi-Newton prediction comes from, by its basis, for the documents that print
+#: the predicted kind beside a run
+QN_SOURCE_TEXT = {
+    BFGS_BASIS: ("the theorem that BFGS with a Wolfe line search trying the unit step first "
+                 "converges superlinearly near a minimizer with a Lipschitz ∇²f (the "
+                 "Dennis–Moré condition, N&W Thm 6.6): its ratios eₖ₊₁/eₖ tend to 0, at no "
+                 "predicted order"),
+    LBFGS_BASIS: ("the theorem that L-BFGS converges R-linearly on a uniformly convex f (Liu "
+                  "& Nocedal 1989, Thm 7.1), with a constant not computable from the "
+                  "spectrum: a linear bound with no rate"),
+}
+
 
 def _predict_quasi_newton(
     method: str, hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]
@@ -37,7 +54,7 @@ def _predict_quasi_newton(
             "no order is predicted (only ratios e_(k+1)/e_k -> 0)",
             finite,
         ]
-        return Prediction("superlinear", None, None, "Dennis-More", False, notes, True,
+        return Prediction("superlinear", None, None, BFGS_BASIS, False, notes, True,
                           **common)
     memory = int(hyper.get("memory", 10) or 10)
     notes = [
@@ -49,7 +66,7 @@ def _predict_quasi_newton(
         "runs (common when memory >= n) are faster than the bound and agree",
         finite,
     ]
-    return Prediction("linear", None, None, "Liu-Nocedal R-linear", False, notes, True,
+    return Prediction("linear", None, None, LBFGS_BASIS, False, notes, True,
                       **common)
 
 
