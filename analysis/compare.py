@@ -16,7 +16,10 @@ Agreement rules (``rtol`` default 0.01):
   first-order methods at a degenerate point with several zero eigenvalues or no leading
   order; with one, of order p, the exponent 1/(p − 2) is exact): the measurement agrees
   when it is at least as fast — a faster kind (order ``diverges < sublinear < linear <
-  superlinear < quadratic < finite``) or the same kind with ``r_m <= r_p (1 + rtol)``.
+  superlinear < quadratic < finite``) or the same kind with ``r_m <= r_p (1 + rtol)``. A
+  measured ``none`` whose error fell to the floor too fast to tell superlinear from fast
+  linear (``fast_ratio``: its last ratios) meets a linear bound with no rate or a rate
+  ``>= fast_ratio``: either kind is at least as fast.
 * **finite** (Newton's unit step on a quadratic: 1 step; linear CG: at most the number of
   distinct eigenvalues): the run reached x* (measured kind ``finite``, or the error at the
   rounding floor) by iteration ``finite_steps + 1``.
