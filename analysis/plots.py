@@ -839,20 +839,7 @@ def _numbered_text(steps: int, numbered: Sequence[int], drawn: int) -> str:
     if not numbered or (len(numbered) == steps + 1 and drawn == steps + 1):
         return text
     idx = sorted(numbered)
-    return f"{text}; iterate{'s' if len(idx) > 1 else ''} {index_ranges(idx)} numbered"
-
-
-def index_ranges(indices: Sequence[int]) -> str:
-    """Iterate indices as text, consecutive ones joined: ``0–2, 7`` (a range for three or
-    more, ``3, 4`` for two)."""
-    groups: list[list[int]] = []
-    for j in sorted(indices):
-        if groups and j == groups[-1][-1] + 1:
-            groups[-1].append(j)
-        else:
-            groups.append([j])
-    return ", ".join(f"{g[0]}–{g[-1]}" if len(g) > 2 else ", ".join(map(str, g))
-                     for g in groups)
+    return f"{text}; iterate{'s' if len(idx) > 1 else ''} {int_ranges(idx)} numbered"
 
 
 #: Successive iterates closer than this fraction of both axis ranges coincide on the page
@@ -1142,7 +1129,7 @@ class IterateLabels(mpl.artist.Artist):
             # iterates on one spot: their range "3–6", else (no room) the first one alone
             ok, named = False, js
             for named in ([js, js[:1]] if len(js) > 1 else [js]):
-                ann.set_text(index_ranges(named))
+                ann.set_text(int_ranges(named))
                 ok = self._place(ann, (u0, v0), (close, *_LABEL_RADII), box, placed, marks,
                                  own, discs, same, renderer)
                 if ok:
@@ -1240,7 +1227,7 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
             j = g[0]  # each number off the arrows that meet at its iterate
             u, v = _label_direction(xs, ys, j, span or 1.0, sy)
             r = 8.0 + 5.0 * (i % 2)
-            ann = ax.annotate(index_ranges(g), (xs[j], ys[j]),
+            ann = ax.annotate(int_ranges(g), (xs[j], ys[j]),
                               textcoords="offset points",
                               xytext=(r * u, r * v), fontsize=7, color=c, zorder=4,
                               ha="left" if u > 0.3 else "right" if u < -0.3 else "center",

@@ -1556,4 +1556,4 @@ def test_iterates_on_one_spot_share_one_number_beside_it():
                      max(e.y0 - spot[1], 0.0, spot[1] - e.y1))
     assert gap <= plots.LABEL_REACH
     assert "saddle-free (7 steps)" in _legend_texts(fig)
-    assert plots.index_ranges([0, 1, 2, 7]) == "0–2, 7" and plots.index_ranges([3, 4]) == "3, 4"
+    assert plots.int_ranges([0, 1, 2, 7]) == "0–2, 7" and plots.int_ranges([3, 4]) == "3, 4"
