@@ -582,6 +582,22 @@ def test_bad_options():
         parse("x", data=["x"], variables=["x"])
 
 
+@pytest.mark.parametrize(
+    "y_text, x_text",
+    [("-1", "-tan(sin(1))"), ("1", "-tan(sin(1))"), ("-1", "tan(sin(1))"), ("0.5", "-exp(1)")],
+)
+def test_atan2_of_constants_is_real(y_text, x_text):
+    """atan2 of real constants is real in every quadrant, even where SymPy cannot decide the
+    sign of x and writes the angle as -I*log(...); the value matches math.atan2."""
+    import math
+
+    values = {"-tan(sin(1))": -math.tan(math.sin(1)), "tan(sin(1))": math.tan(math.sin(1)),
+              "-exp(1)": -math.e, "-1": -1.0, "1": 1.0, "0.5": 0.5}
+    value = parse(f"atan2({y_text}, {x_text}) + x").expr.subs(x, 0)
+    assert not value.has(sp.I)
+    assert float(value) == pytest.approx(math.atan2(values[y_text], values[x_text]), rel=1e-15)
+
+
 # ----------------------------------------------------------------------------- parse_constant
 
 

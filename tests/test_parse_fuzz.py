@@ -262,6 +262,11 @@ coords = st.integers(-40, 40).map(lambda k: sp.Rational(k, 16))
 
 @FUZZ
 @given(trees, st.booleans(), st.sampled_from(["", " "]), coords, coords)
+@example(  # atan2(-1, -tan(sin(1))): real, though SymPy evaluates it to a form with I
+    ("fn", "atan2", [("neg", ("pow", ("num", "1"), "0")),
+                     ("neg", ("fn", "tan", [("fn", "sin", [("num", "1")])]))]),
+    False, "", sp.Rational(0), sp.Rational(0),
+)
 def test_valid_trees_parse_and_evaluate_like_math(tree, caret, space, xv, yv):
     text = to_text(tree, caret, space)
     result, seconds = timed(parse, text)

@@ -104,7 +104,13 @@ def _build_max(sp: Any, args: list, evaluate: bool) -> Any:
 
 
 def _build_atan2(sp: Any, args: list, evaluate: bool) -> Any:
-    return sp.atan2(args[0], args[1], evaluate=evaluate)
+    """atan2(y, x) of real y, x is real. When SymPy cannot decide the sign of a constant x
+    (x = -tan(sin(1))), its evaluation returns the complex form -I*log((x + I*y)/|(x, y)|),
+    which is real but would be refused as non-real; the call is then kept unevaluated."""
+    result = sp.atan2(args[0], args[1], evaluate=evaluate)
+    if evaluate and result.has(sp.I) and not any(a.has(sp.I) for a in args):
+        return sp.atan2(args[0], args[1], evaluate=False)
+    return result
 
 
 def _build_sqrt(sp: Any, args: list, evaluate: bool) -> Any:  # parser routes it via its guard
