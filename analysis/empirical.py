@@ -74,7 +74,17 @@ machine epsilon):
   ``e_{k+2}/e_k`` over the last 6 steps do the same, the last <= 1/2 of the two-step ratio
   two steps before it (the window then starts there; ``ratio_step`` 2); if neither, rules
   A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. The note lists
-  the ratios seen. ``quadratic`` when the
+  the ratios seen; when they are only two, ``r1, r2`` (the fewest the rules accept), it says
+  so and gives the order they imply, ``q ~ 1 + ln r2 / ln r1``.
+  *Restarted methods* (``restart`` = m, a method that restarts every m steps: nonlinear CG
+  every n) make their progress per cycle, so per-step ratios and jumps are no evidence of a
+  fast kind there: the ratios read are the m-step ratios ``e_{k+m}/e_k`` of the last 3
+  disjoint blocks of m steps ending where the error comes within ``FLOOR_BAND`` floors to
+  stay (else at the last point above the floor), and the kind is fast when they fall toward
+  0 and the last is <= 1/2 of the one before (the same two tests; ``ratio_step`` m, the
+  window those blocks); otherwise rules A–D do not apply and the run is measured by the
+  rules below (``linear`` or ``none``), a note giving the m-step ratios when a per-step rule
+  saw an acceleration. ``quadratic`` when the
   order is determined
   and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
   secant method's 1.618; two standard errors: the rule of the comparison), else
@@ -154,6 +164,8 @@ RATIO_END_FALL = 0.5
 UNBORNE = "the last steps accelerate on average, but"
 TWO_STEP_SPAN = 6
 FLOOR_BAND = 1e3
+#: How many disjoint blocks of a restart period the restarted methods' reading compares.
+RESTART_BLOCKS = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -478,6 +490,22 @@ def end_fall(ratios: ArrayLike, h: int = 1) -> bool:
     return r.size > h and bool(r[-1] <= RATIO_END_FALL * r[-1 - h])
 
 
+def two_ratios(ratios: ArrayLike) -> str:
+    """What a reading that rests on only two ratios ``r1, r2`` adds to its note, "" for more:
+    that they are the fewest the rules accept, and the order they imply (for an order q each
+    ratio is about the one before to the power q − 1: q ≈ 1 + ln r2 / ln r1), which a reader
+    can set beside the kind (a fast linear rate repeats r1: q ≈ 1)."""
+    r = np.asarray(ratios, dtype=float)
+    if r.size != 2:
+        return ""
+    text = "; two ratios, the fewest the rules accept"
+    if 0.0 < r[1] < r[0] < 1.0:
+        q = 1.0 + math.log(r[1]) / math.log(r[0])
+        text += (f": for an order q each ratio is about the one before to the power q − 1, "
+                 f"and these give q ≈ 1 + ln {r[1]:.3g} / ln {r[0]:.3g} = {q:.3g}")
+    return text
+
+
 def _zigzag(ratios: NDArray[np.float64]) -> bool:
     """Whether the last three ratios alternately rise and fall (slow and fast steps in turn)."""
     return ratios.size >= 3 and bool((ratios[-2] - ratios[-3]) * (ratios[-1] - ratios[-2]) < 0)
@@ -496,7 +524,8 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     how = ratios_fall(r1) if n - s >= 3 else None
     if how is not None and end_fall(r1):
         return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
-                      f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before)")
+                      f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before"
+                      f"{two_ratios(r1)})")
     b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
     r2 = e[b + 2:n] / e[b:n - 2]
     how = ratios_fall(r2) if n - b >= 4 else None
@@ -506,6 +535,54 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"the one two steps before, {r2[-3]:.3g}); the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
+
+
+def band_entry(err: ArrayLike, n: int, fl: float) -> int:
+    """The last point of the errors ``e_0 .. e_(n-1)`` above the floor that a fast reading uses:
+    the first iteration from which the error stays within ``FLOOR_BAND`` floors to ``n - 1``
+    (the band ``finite`` counts as the floor, where line-search methods crawl as ``f`` loses
+    its last digits), else ``n - 1``."""
+    e = np.asarray(err, dtype=float)[:n]
+    out = np.flatnonzero(e > FLOOR_BAND * fl)
+    if out.size == 0:
+        return 0
+    return min(int(out[-1]) + 1, n - 1)
+
+
+def block_ratios(err: ArrayLike, end: int, m: int) -> tuple[int, NDArray[np.float64]]:
+    """``(b, r)``: the ratios ``e_(k+m)/e_k`` of the last ``RESTART_BLOCKS`` disjoint blocks of
+    ``m`` steps ending at iteration ``end`` (``k = b, b + m, ..., end - m``; fewer blocks when
+    the run is shorter): a method restarted every ``m`` steps makes its progress per cycle."""
+    e = np.asarray(err, dtype=float)
+    blocks = min(RESTART_BLOCKS, end // m)
+    b = end - blocks * m
+    ks = b + m * np.arange(blocks)
+    return b, e[ks + m] / e[ks]
+
+
+def steps_name(h: int) -> str:
+    """How text names ratios over ``h`` steps: "two-step", "5-step"."""
+    return f"{'two' if h == 2 else h}-step"
+
+
+def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int, str, bool]:
+    """``(start, end, note, fast)`` of the reading of a method restarted every ``m`` steps
+    (:func:`block_ratios` up to :func:`band_entry`): ``fast`` when its ``m``-step ratios fall
+    toward 0 (:func:`ratios_fall`) and still fall at the end (:func:`end_fall` over the
+    blocks); the note gives the ratios and at which iterations they were read."""
+    e = np.asarray(err, dtype=float)
+    end = band_entry(e, n, fl)
+    b, r = block_ratios(e, end, m)
+    ks = b + m * np.arange(r.size)
+    seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, r, strict=True))
+    what = (f"the {steps_name(m)} ratios e_(k+{m})/e_k over blocks of {m} steps (the restart "
+            f"period) ending at iteration {end}"
+            + (f" ({seen})" if seen else " (none: too few steps)"))
+    how = ratios_fall(r) if r.size >= 2 else None
+    if how is not None and end_fall(r):
+        return b, end, (f"{what} fall toward 0 ({how}; the last ≤ 1/2 of the one before"
+                        f"{two_ratios(r)})"), True
+    return b, end, what, False
 
 
 def log_envelope(err: ArrayLike) -> NDArray[np.float64]:
@@ -614,12 +691,18 @@ def _band_landing(e: NDArray[np.float64], j: int, h: int, n: int, fl: float,
     i = j + 1 + int(hits[0])
     if i >= n - 1 or np.any(e[i:n] > band):
         return None
-    r = e[i + 1:n] / e[i:n - 1]
-    notes.append(f"the jump lands at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND:g} times "
-                 f"the rounding floor {fl:.3g}, and the error stays in that band to iteration "
-                 f"{n - 1} (ratios e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the "
-                 f"run's last steps at the floor, left out of the window {j}–{i}")
+    notes.append(_band_note(e, j, i, n, fl, "the jump lands"))
     return i
+
+
+def _band_note(e: NDArray[np.float64], j: int, i: int, n: int, fl: float, what: str) -> str:
+    """The note of a fast window ``j``–``i`` that ends where the error enters the floor band
+    (``FLOOR_BAND`` floors) and stays there to ``n - 1``: those steps are left out."""
+    r = e[i + 1:n] / e[i:n - 1]
+    return (f"{what} at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND:g} times the rounding "
+            f"floor {fl:.3g}, and the error stays in that band to iteration {n - 1} (ratios "
+            f"e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the run's last steps at "
+            f"the floor, left out of the window {j}–{i}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1190,6 +1273,7 @@ def measure(
     floor: float | None = None,
     stochastic: bool = False,
     settle_rtol: float = 0.01,
+    restart: int | None = None,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).
 
@@ -1197,7 +1281,9 @@ def measure(
     used as the error proxy); ``fun``/``fun_star``: function values along the path and the
     optimal value (adds the rate of ``f - f*``); ``floor``: override of the rounding floor (it
     also disables the switch to the limit point ``x_K``); ``stochastic``: measure the
-    noise-driven error level instead of a rate.
+    noise-driven error level instead of a rate; ``restart``: the method's restart period m (it
+    restarts every m steps, as nonlinear CG every n): a fast kind is then read on its m-step
+    ratios alone (:func:`restart_ratios`).
 
     With an optimizer result pass ``res.path``; for row i of a batch result pass
     ``batch.path[i, :batch.nit[i] + 1]`` — the rows after a start's last iterate are NaN
@@ -1252,10 +1338,14 @@ def measure(
     l = np.log(e[:n])
     d = -np.diff(l)
     seen = len(notes)
-    fast = _falling_tail(e, d, n, fl, notes, base)
+    if restart is not None and restart >= 2:
+        fast = _restart_tail(e, d, n, fl, restart, notes, base)
+    else:
+        fast = _falling_tail(e, d, n, fl, notes, base)
     if fast is not None:
         return fast
-    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base)
+    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base,
+                      fast=restart is None or restart < 2)
     if m.kind == "none" and floor_index is not None and any(
             note.startswith(UNBORNE) for note in notes[seen:]):
         top = float(np.max(e[max(1, n - 3):n] / e[max(0, n - 4):n - 1]))
@@ -1267,14 +1357,16 @@ def measure(
 def _slower_kinds(
     p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64],
     l: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, settle_rtol: float,
-    notes: list[str], base: dict[str, Any],
+    notes: list[str], base: dict[str, Any], fast: bool = True,
 ) -> Measurement:
     """The kinds :func:`measure` tries once the ratios do not decide a fast one: sublinear,
     rule C (a jump of the error envelope), rule D (accelerating thirds), else linear or
-    none."""
+    none; without C and D when not ``fast`` (a restarted method, read on its cycles)."""
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)
+    if not fast:
+        return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
     jump = envelope_jump(e[:n])
     if jump is not None:
         j, h = jump
@@ -1320,6 +1412,29 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
                  "e_(k+2)/e_k fall toward 0 to the end (the last ≤ 1/2 of the one before; "
                  "over two steps, of the one two steps before): too few falling ratios to "
                  "tell superlinear from fast linear")
+    return None
+
+
+def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, m: int,
+                  notes: list[str], base: dict[str, Any]) -> Measurement | None:
+    """A quadratic or superlinear measurement of a method restarted every ``m`` steps when its
+    ``m``-step ratios fall toward 0 to the end (:func:`restart_ratios`; ``ratio_step`` m, the
+    window their blocks); else None, with a note when a per-step rule (A/B/B2, C or D) saw an
+    acceleration those ratios do not bear out."""
+    start, end, note, fast = restart_ratios(e, n, fl, m)
+    if fast:
+        notes.append(note)
+        landed = end < n - 1
+        if landed:
+            notes.append(_band_note(e, start, end, n, fl, "the error enters the band"))
+        return replace(_superlinear(e, end + 1, start, fl, notes, base), ratio_step=m,
+                       evidence=note, band_from=end if landed else None)
+    if (_superlinear_tail(d) is not None or envelope_jump(e[:n]) is not None
+            or accelerating_thirds(e[:n]) is not None):
+        notes.append(f"{UNBORNE} the method restarts every {m} steps and {note} do not fall "
+                     f"toward 0 to the end (the last ≤ 1/2 of the one before, the later "
+                     "ones ≤ 1/4 of the earlier): too few falling ratios to tell superlinear "
+                     "from fast linear")
     return None
 
 
