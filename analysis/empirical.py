@@ -490,19 +490,22 @@ def end_fall(ratios: ArrayLike, h: int = 1) -> bool:
     return r.size > h and bool(r[-1] <= RATIO_END_FALL * r[-1 - h])
 
 
-def two_ratios(ratios: ArrayLike) -> str:
-    """What a reading that rests on only two ratios ``r1, r2`` adds to its note, "" for more:
-    that they are the fewest the rules accept, and the order they imply (for an order q each
-    ratio is about the one before to the power q − 1: q ≈ 1 + ln r2 / ln r1), which a reader
-    can set beside the kind (a fast linear rate repeats r1: q ≈ 1)."""
+def two_ratios(ratios: ArrayLike, every: bool = False) -> str:
+    """What a reading that rests on only two ratios ``r1, r2`` adds to its note: that they are
+    the fewest the rules accept, and the order they imply (for an order q each ratio is about
+    the one before to the power q − 1: q ≈ 1 + ln r2 / ln r1), which a reader can set beside
+    the kind (a fast linear rate repeats r1: q ≈ 1); "" for more ratios, unless ``every``
+    (then the order the last two imply)."""
     r = np.asarray(ratios, dtype=float)
-    if r.size != 2:
+    if r.size < 2 or (r.size > 2 and not every):
         return ""
-    text = "; two ratios, the fewest the rules accept"
-    if 0.0 < r[1] < r[0] < 1.0:
-        q = 1.0 + math.log(r[1]) / math.log(r[0])
-        text += (f": for an order q each ratio is about the one before to the power q − 1, "
-                 f"and these give q ≈ 1 + ln {r[1]:.3g} / ln {r[0]:.3g} = {q:.3g}")
+    text = "; two ratios, the fewest the rules accept" if r.size == 2 else ""
+    a, b = float(r[-2]), float(r[-1])
+    if 0.0 < b < a < 1.0:
+        q = 1.0 + math.log(b) / math.log(a)
+        these = "these" if r.size == 2 else "the last two"
+        text += (f"{':' if text else ';'} for an order q each ratio is about the one before to "
+                 f"the power q − 1, and {these} give q ≈ 1 + ln {b:.3g} / ln {a:.3g} = {q:.3g}")
     return text
 
 
@@ -581,7 +584,7 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
     how = ratios_fall(r) if r.size >= 2 else None
     if how is not None and end_fall(r):
         return b, end, (f"{what} fall toward 0 ({how}; the last ≤ 1/2 of the one before"
-                        f"{two_ratios(r)})"), True
+                        f"{two_ratios(r, every=True)})"), True
     return b, end, what, False
 
 

@@ -433,6 +433,9 @@ def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
     assert m.evidence.startswith("the 5-step ratios e_(k+5)/e_k over blocks of 5 steps")
     for k, v in zip(ks, r, strict=True):
         assert f"{v:.3g} at k = {k}" in m.evidence
+    q = 1.0 + math.log(r[2]) / math.log(r[1])  # the order the last two imply, per block
+    assert m.evidence.endswith(f"the last two give q ≈ 1 + ln {r[2]:.3g} / ln {r[1]:.3g} = "
+                               f"{q:.3g})") and abs(q - 2.33) < 0.01
     x = np.array(CG_ROSENBROCK5)[:, None] + 1.0  # around x* = 1, as the run: a few ulps off
     for path in versions(x, 7, count=20):
         mp = E.measure(path, [1.0], floor=fl, restart=5)
