@@ -62,7 +62,7 @@ machine epsilon):
   rule B: the geometric mean of the last 3 ratios is <= 1/4 of the median of the 3 before
   (all 6 steps decreasing; noisy acceleration); rule B2: the same on two-step blocks of the
   last 8 steps (mean of the last 2 block decays >= twice and >= ``2 ln 4`` more than the 2
-  before; CG restarted every 2 steps). The ratios must then bear the rule out (tolerance
+  before; steps alternating slow and fast). The ratios must then bear the rule out (tolerance
   ``RATIO_FALL`` = 1/4): the ratios ``r_k`` from the rule's start fall toward 0 — each below
   the one before with the last <= 1/4 of the first, or the largest of their later half <= 1/4
   of the largest of their earlier half — and keep falling to the end: the last ratio is
@@ -70,7 +70,7 @@ machine epsilon):
   by ``r^(q-1)`` per step for an order q; a last ratio 0.0033 after 0.0040, the error falling
   300x per step, means q ~ 1.03: a fast linear rate reached a few steps before the floor looks
   the same); or else, when the per-step ratios zigzag at the end (the last three alternately
-  rise and fall: slow and fast steps in turn, as CG's on a 2-D problem), the two-step ratios
+  rise and fall: slow and fast steps in turn, as BFGS's on Himmelblau), the two-step ratios
   ``e_{k+2}/e_k`` over the last 6 steps do the same, the last <= 1/2 of the two-step ratio
   two steps before it (the window then starts there; ``ratio_step`` 2); if neither, rules
   A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. The note lists
@@ -433,7 +433,7 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
     stretch's first ratio, and (with only 2 ratios) the last ratio is <= 0.1.
     Rule B (noisy acceleration, e.g. BFGS): the geometric mean of the last 3 ratios is <= 1/4
     of the median of the 3 ratios before, and these 6 steps all decrease the error.
-    Rule B2 (two-step acceleration, e.g. CG restarted every 2 steps): over the last 8 steps the
+    Rule B2 (two-step acceleration, steps alternating slow and fast): over the last 8 steps the
     decays of the 4 two-step blocks are positive and the mean of the last 2 is >= twice and
     >= ``2 ln 4`` more than the mean of the 2 before.
     """
@@ -519,7 +519,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     (:func:`ratios_fall`) and still fall at the end (:func:`end_fall`): the per-step ratios
     ``e_(k+1)/e_k`` from iteration ``s``, else, when the per-step ratios zigzag at the end, the
     two-step ratios ``e_(k+2)/e_k`` over the last ``TWO_STEP_SPAN`` steps (or from ``s`` if
-    earlier: a method whose steps alternate slow and fast, like CG on a 2-D problem, falls
+    earlier: a method whose steps alternate slow and fast, like BFGS on Himmelblau, falls
     toward 0 over two steps); ``step`` 1 or 2 says which; None when neither does. The note
     gives the ratios seen."""
     e = np.asarray(err, dtype=float)
@@ -897,9 +897,11 @@ class Measurement:
     the limit set (largest distance between two of its points); ``reason`` (kind ``none``):
     why the evidence does not decide; ``ratio_step`` (kinds ``quadratic``/``superlinear``
     decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
-    the two-step ratios ``e_(k+2)/e_k`` do; ``band_from`` (kind ``superlinear`` by rule C):
-    the iteration where the jump landed within ``FLOOR_BAND`` floors, the error staying in that
-    band after it (the window ends there); ``evidence`` (kinds ``quadratic``/``superlinear``):
+    the two-step ratios ``e_(k+2)/e_k`` do, m when a method restarted every m steps is read on
+    its m-step ratios ``e_(k+m)/e_k``; ``band_from`` (kind ``superlinear`` by rule C or by a
+    restarted method's m-step ratios): the iteration where the jump landed (the error came)
+    within ``FLOOR_BAND`` floors, the error staying in that band after it (the window ends
+    there); ``evidence`` (kinds ``quadratic``/``superlinear``):
     what the rule that decided the kind saw, in words and numbers (one of the ``notes``);
     ``fast_ratio`` (kind ``none`` only): the error fell to the rounding floor at the end of an
     accelerating stretch too short to tell superlinear from fast linear, its last ratios
