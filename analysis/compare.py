@@ -59,7 +59,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analysis.empirical import Measurement
+from analysis.empirical import Measurement, steps_name
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, plural
@@ -509,8 +509,8 @@ def compare(
         return _compare_order_or_kind(p, m)
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
-        two = (" (its two-step ratios e_(k+2)/e_k fall toward 0)" if m.ratio_step == 2
-               else "")
+        h = m.ratio_step or 1
+        two = (f" (its {steps_name(h)} ratios e_(k+{h})/e_k fall toward 0)" if h >= 2 else "")
         return _agrees(quantity="kind", note=f"measured {m.kind}{two}: at least as fast as the "
                                              f"predicted {p.kind} bound")
     if p.kind != m.kind:

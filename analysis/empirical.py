@@ -62,7 +62,7 @@ machine epsilon):
   rule B: the geometric mean of the last 3 ratios is <= 1/4 of the median of the 3 before
   (all 6 steps decreasing; noisy acceleration); rule B2: the same on two-step blocks of the
   last 8 steps (mean of the last 2 block decays >= twice and >= ``2 ln 4`` more than the 2
-  before; CG restarted every 2 steps). The ratios must then bear the rule out (tolerance
+  before; steps alternating slow and fast). The ratios must then bear the rule out (tolerance
   ``RATIO_FALL`` = 1/4): the ratios ``r_k`` from the rule's start fall toward 0 — each below
   the one before with the last <= 1/4 of the first, or the largest of their later half <= 1/4
   of the largest of their earlier half — and keep falling to the end: the last ratio is
@@ -70,11 +70,21 @@ machine epsilon):
   by ``r^(q-1)`` per step for an order q; a last ratio 0.0033 after 0.0040, the error falling
   300x per step, means q ~ 1.03: a fast linear rate reached a few steps before the floor looks
   the same); or else, when the per-step ratios zigzag at the end (the last three alternately
-  rise and fall: slow and fast steps in turn, as CG's on a 2-D problem), the two-step ratios
+  rise and fall: slow and fast steps in turn, as BFGS's on Himmelblau), the two-step ratios
   ``e_{k+2}/e_k`` over the last 6 steps do the same, the last <= 1/2 of the two-step ratio
   two steps before it (the window then starts there; ``ratio_step`` 2); if neither, rules
   A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. The note lists
-  the ratios seen. ``quadratic`` when the
+  the ratios seen; when they are only two, ``r1, r2`` (the fewest the rules accept), it says
+  so and gives the order they imply, ``q ~ 1 + ln r2 / ln r1``.
+  *Restarted methods* (``restart`` = m, a method that restarts every m steps: nonlinear CG
+  every n) make their progress per cycle, so per-step ratios and jumps are no evidence of a
+  fast kind there: the ratios read are the m-step ratios ``e_{k+m}/e_k`` of the last 3
+  disjoint blocks of m steps ending where the error comes within ``FLOOR_BAND`` floors to
+  stay (else at the last point above the floor), and the kind is fast when they fall toward
+  0 and the last is <= 1/2 of the one before (the same two tests; ``ratio_step`` m, the
+  window those blocks); otherwise rules A–D do not apply and the run is measured by the
+  rules below (``linear`` or ``none``), a note giving the m-step ratios when a per-step rule
+  saw an acceleration. ``quadratic`` when the
   order is determined
   and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
   secant method's 1.618; two standard errors: the rule of the comparison), else
@@ -154,6 +164,8 @@ RATIO_END_FALL = 0.5
 UNBORNE = "the last steps accelerate on average, but"
 TWO_STEP_SPAN = 6
 FLOOR_BAND = 1e3
+#: How many disjoint blocks of a restart period the restarted methods' reading compares.
+RESTART_BLOCKS = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,7 +433,7 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
     stretch's first ratio, and (with only 2 ratios) the last ratio is <= 0.1.
     Rule B (noisy acceleration, e.g. BFGS): the geometric mean of the last 3 ratios is <= 1/4
     of the median of the 3 ratios before, and these 6 steps all decrease the error.
-    Rule B2 (two-step acceleration, e.g. CG restarted every 2 steps): over the last 8 steps the
+    Rule B2 (two-step acceleration, steps alternating slow and fast): over the last 8 steps the
     decays of the 4 two-step blocks are positive and the mean of the last 2 is >= twice and
     >= ``2 ln 4`` more than the mean of the 2 before.
     """
@@ -478,6 +490,25 @@ def end_fall(ratios: ArrayLike, h: int = 1) -> bool:
     return r.size > h and bool(r[-1] <= RATIO_END_FALL * r[-1 - h])
 
 
+def two_ratios(ratios: ArrayLike, every: bool = False) -> str:
+    """What a reading that rests on only two ratios ``r1, r2`` adds to its note: that they are
+    the fewest the rules accept, and the order they imply (for an order q each ratio is about
+    the one before to the power q − 1: q ≈ 1 + ln r2 / ln r1), which a reader can set beside
+    the kind (a fast linear rate repeats r1: q ≈ 1); "" for more ratios, unless ``every``
+    (then the order the last two imply)."""
+    r = np.asarray(ratios, dtype=float)
+    if r.size < 2 or (r.size > 2 and not every):
+        return ""
+    text = "; two ratios, the fewest the rules accept" if r.size == 2 else ""
+    a, b = float(r[-2]), float(r[-1])
+    if 0.0 < b < a < 1.0:
+        q = 1.0 + math.log(b) / math.log(a)
+        these = "these" if r.size == 2 else "the last two"
+        text += (f"{':' if text else ';'} for an order q each ratio is about the one before to "
+                 f"the power q − 1, and {these} give q ≈ 1 + ln {b:.3g} / ln {a:.3g} = {q:.3g}")
+    return text
+
+
 def _zigzag(ratios: NDArray[np.float64]) -> bool:
     """Whether the last three ratios alternately rise and fall (slow and fast steps in turn)."""
     return ratios.size >= 3 and bool((ratios[-2] - ratios[-3]) * (ratios[-1] - ratios[-2]) < 0)
@@ -488,7 +519,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     (:func:`ratios_fall`) and still fall at the end (:func:`end_fall`): the per-step ratios
     ``e_(k+1)/e_k`` from iteration ``s``, else, when the per-step ratios zigzag at the end, the
     two-step ratios ``e_(k+2)/e_k`` over the last ``TWO_STEP_SPAN`` steps (or from ``s`` if
-    earlier: a method whose steps alternate slow and fast, like CG on a 2-D problem, falls
+    earlier: a method whose steps alternate slow and fast, like BFGS on Himmelblau, falls
     toward 0 over two steps); ``step`` 1 or 2 says which; None when neither does. The note
     gives the ratios seen."""
     e = np.asarray(err, dtype=float)
@@ -496,7 +527,8 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     how = ratios_fall(r1) if n - s >= 3 else None
     if how is not None and end_fall(r1):
         return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
-                      f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before)")
+                      f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before"
+                      f"{two_ratios(r1)})")
     b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
     r2 = e[b + 2:n] / e[b:n - 2]
     how = ratios_fall(r2) if n - b >= 4 else None
@@ -506,6 +538,54 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"the one two steps before, {r2[-3]:.3g}); the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
+
+
+def band_entry(err: ArrayLike, n: int, fl: float) -> int:
+    """The last point of the errors ``e_0 .. e_(n-1)`` above the floor that a fast reading uses:
+    the first iteration from which the error stays within ``FLOOR_BAND`` floors to ``n - 1``
+    (the band ``finite`` counts as the floor, where line-search methods crawl as ``f`` loses
+    its last digits), else ``n - 1``."""
+    e = np.asarray(err, dtype=float)[:n]
+    out = np.flatnonzero(e > FLOOR_BAND * fl)
+    if out.size == 0:
+        return 0
+    return min(int(out[-1]) + 1, n - 1)
+
+
+def block_ratios(err: ArrayLike, end: int, m: int) -> tuple[int, NDArray[np.float64]]:
+    """``(b, r)``: the ratios ``e_(k+m)/e_k`` of the last ``RESTART_BLOCKS`` disjoint blocks of
+    ``m`` steps ending at iteration ``end`` (``k = b, b + m, ..., end - m``; fewer blocks when
+    the run is shorter): a method restarted every ``m`` steps makes its progress per cycle."""
+    e = np.asarray(err, dtype=float)
+    blocks = min(RESTART_BLOCKS, end // m)
+    b = end - blocks * m
+    ks = b + m * np.arange(blocks)
+    return b, e[ks + m] / e[ks]
+
+
+def steps_name(h: int) -> str:
+    """How text names ratios over ``h`` steps: "two-step", "5-step"."""
+    return f"{'two' if h == 2 else h}-step"
+
+
+def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int, str, bool]:
+    """``(start, end, note, fast)`` of the reading of a method restarted every ``m`` steps
+    (:func:`block_ratios` up to :func:`band_entry`): ``fast`` when its ``m``-step ratios fall
+    toward 0 (:func:`ratios_fall`) and still fall at the end (:func:`end_fall` over the
+    blocks); the note gives the ratios and at which iterations they were read."""
+    e = np.asarray(err, dtype=float)
+    end = band_entry(e, n, fl)
+    b, r = block_ratios(e, end, m)
+    ks = b + m * np.arange(r.size)
+    seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, r, strict=True))
+    what = (f"the {steps_name(m)} ratios e_(k+{m})/e_k over blocks of {m} steps (the restart "
+            f"period) ending at iteration {end}"
+            + (f" ({seen})" if seen else " (none: too few steps)"))
+    how = ratios_fall(r) if r.size >= 2 else None
+    if how is not None and end_fall(r):
+        return b, end, (f"{what} fall toward 0 ({how}; the last ≤ 1/2 of the one before"
+                        f"{two_ratios(r, every=True)})"), True
+    return b, end, what, False
 
 
 def log_envelope(err: ArrayLike) -> NDArray[np.float64]:
@@ -614,12 +694,18 @@ def _band_landing(e: NDArray[np.float64], j: int, h: int, n: int, fl: float,
     i = j + 1 + int(hits[0])
     if i >= n - 1 or np.any(e[i:n] > band):
         return None
-    r = e[i + 1:n] / e[i:n - 1]
-    notes.append(f"the jump lands at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND:g} times "
-                 f"the rounding floor {fl:.3g}, and the error stays in that band to iteration "
-                 f"{n - 1} (ratios e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the "
-                 f"run's last steps at the floor, left out of the window {j}–{i}")
+    notes.append(_band_note(e, j, i, n, fl, "the jump lands"))
     return i
+
+
+def _band_note(e: NDArray[np.float64], j: int, i: int, n: int, fl: float, what: str) -> str:
+    """The note of a fast window ``j``–``i`` that ends where the error enters the floor band
+    (``FLOOR_BAND`` floors) and stays there to ``n - 1``: those steps are left out."""
+    r = e[i + 1:n] / e[i:n - 1]
+    return (f"{what} at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND:g} times the rounding "
+            f"floor {fl:.3g}, and the error stays in that band to iteration {n - 1} (ratios "
+            f"e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the run's last steps at "
+            f"the floor, left out of the window {j}–{i}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -811,9 +897,11 @@ class Measurement:
     the limit set (largest distance between two of its points); ``reason`` (kind ``none``):
     why the evidence does not decide; ``ratio_step`` (kinds ``quadratic``/``superlinear``
     decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
-    the two-step ratios ``e_(k+2)/e_k`` do; ``band_from`` (kind ``superlinear`` by rule C):
-    the iteration where the jump landed within ``FLOOR_BAND`` floors, the error staying in that
-    band after it (the window ends there); ``evidence`` (kinds ``quadratic``/``superlinear``):
+    the two-step ratios ``e_(k+2)/e_k`` do, m when a method restarted every m steps is read on
+    its m-step ratios ``e_(k+m)/e_k``; ``band_from`` (kind ``superlinear`` by rule C or by a
+    restarted method's m-step ratios): the iteration where the jump landed (the error came)
+    within ``FLOOR_BAND`` floors, the error staying in that band after it (the window ends
+    there); ``evidence`` (kinds ``quadratic``/``superlinear``):
     what the rule that decided the kind saw, in words and numbers (one of the ``notes``);
     ``fast_ratio`` (kind ``none`` only): the error fell to the rounding floor at the end of an
     accelerating stretch too short to tell superlinear from fast linear, its last ratios
@@ -1190,6 +1278,7 @@ def measure(
     floor: float | None = None,
     stochastic: bool = False,
     settle_rtol: float = 0.01,
+    restart: int | None = None,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).
 
@@ -1197,7 +1286,9 @@ def measure(
     used as the error proxy); ``fun``/``fun_star``: function values along the path and the
     optimal value (adds the rate of ``f - f*``); ``floor``: override of the rounding floor (it
     also disables the switch to the limit point ``x_K``); ``stochastic``: measure the
-    noise-driven error level instead of a rate.
+    noise-driven error level instead of a rate; ``restart``: the method's restart period m (it
+    restarts every m steps, as nonlinear CG every n): a fast kind is then read on its m-step
+    ratios alone (:func:`restart_ratios`).
 
     With an optimizer result pass ``res.path``; for row i of a batch result pass
     ``batch.path[i, :batch.nit[i] + 1]`` — the rows after a start's last iterate are NaN
@@ -1252,10 +1343,14 @@ def measure(
     l = np.log(e[:n])
     d = -np.diff(l)
     seen = len(notes)
-    fast = _falling_tail(e, d, n, fl, notes, base)
+    if restart is not None and restart >= 2:
+        fast = _restart_tail(e, d, n, fl, restart, notes, base)
+    else:
+        fast = _falling_tail(e, d, n, fl, notes, base)
     if fast is not None:
         return fast
-    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base)
+    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base,
+                      fast=restart is None or restart < 2)
     if m.kind == "none" and floor_index is not None and any(
             note.startswith(UNBORNE) for note in notes[seen:]):
         top = float(np.max(e[max(1, n - 3):n] / e[max(0, n - 4):n - 1]))
@@ -1267,14 +1362,16 @@ def measure(
 def _slower_kinds(
     p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64],
     l: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, settle_rtol: float,
-    notes: list[str], base: dict[str, Any],
+    notes: list[str], base: dict[str, Any], fast: bool = True,
 ) -> Measurement:
     """The kinds :func:`measure` tries once the ratios do not decide a fast one: sublinear,
     rule C (a jump of the error envelope), rule D (accelerating thirds), else linear or
-    none."""
+    none; without C and D when not ``fast`` (a restarted method, read on its cycles)."""
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)
+    if not fast:
+        return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
     jump = envelope_jump(e[:n])
     if jump is not None:
         j, h = jump
@@ -1320,6 +1417,29 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
                  "e_(k+2)/e_k fall toward 0 to the end (the last ≤ 1/2 of the one before; "
                  "over two steps, of the one two steps before): too few falling ratios to "
                  "tell superlinear from fast linear")
+    return None
+
+
+def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, m: int,
+                  notes: list[str], base: dict[str, Any]) -> Measurement | None:
+    """A quadratic or superlinear measurement of a method restarted every ``m`` steps when its
+    ``m``-step ratios fall toward 0 to the end (:func:`restart_ratios`; ``ratio_step`` m, the
+    window their blocks); else None, with a note when a per-step rule (A/B/B2, C or D) saw an
+    acceleration those ratios do not bear out."""
+    start, end, note, fast = restart_ratios(e, n, fl, m)
+    if fast:
+        notes.append(note)
+        landed = end < n - 1
+        if landed:
+            notes.append(_band_note(e, start, end, n, fl, "the error enters the band"))
+        return replace(_superlinear(e, end + 1, start, fl, notes, base), ratio_step=m,
+                       evidence=note, band_from=end if landed else None)
+    if (_superlinear_tail(d) is not None or envelope_jump(e[:n]) is not None
+            or accelerating_thirds(e[:n]) is not None):
+        notes.append(f"{UNBORNE} the method restarts every {m} steps and {note} do not fall "
+                     f"toward 0 to the end (the last ≤ 1/2 of the one before, the later "
+                     "ones ≤ 1/4 of the earlier): too few falling ratios to tell superlinear "
+                     "from fast linear")
     return None
 
 

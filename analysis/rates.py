@@ -700,13 +700,16 @@ def _run(obj: Any, x0: np.ndarray, method: str, hyper: Mapping[str, Any], *,
                     seed=seed, **hyper)
 
 
-def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool) -> Measurement:
+def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool,
+             restart: int | None = None) -> Measurement:
     """The run measured against the target point (step lengths when there is none); also a
-    run that ended far from it, so that a cycle or band around x* is measured as such."""
+    run that ended far from it, so that a cycle or band around x* is measured as such;
+    ``restart``: the method's restart period (its fast kinds are read on its cycles)."""
     x_star = target.reference
     fun_star = None if x_star is None else float(obj.compiled.value(x_star))
     meas = measure(res.path, x_star, fun=res.fun_path if x_star is not None else None,
-                   fun_star=fun_star, stochastic=stochastic and x_star is not None)
+                   fun_star=fun_star, stochastic=stochastic and x_star is not None,
+                   restart=restart)
     if res.status == "diverged" and meas.kind != "diverges":
         meas = replace(meas, kind="diverges", notes=[*meas.notes,
                        f"the optimizer stopped the run: {res.message}"])
@@ -849,6 +852,7 @@ def rate_study(
         return cache["cps"]
 
     stochastic = float(eff.get("noise", 0.0) or 0.0) > 0.0 or eff.get("batch_size") is not None
+    restart = spec.restart_period(eff, obj.n)
     auto = steps is None and maxiter is None
     nxt = Budget("first", spec.maxiter, spec.maxiter) if auto else None
     budget = spec.maxiter if auto else maxiter
@@ -857,7 +861,7 @@ def rate_study(
         res = _run(obj, x, method, hyper, steps=steps, maxiter=budget, gtol=gtol, seed=seed)
         rule = nxt  # the budget rule of this run
         target = locate_target(obj, res, x, minimizer=minimizer, points=points)
-        meas = _measure(obj, res, target, stochastic)
+        meas = _measure(obj, res, target, stochastic, restart)
         if not auto:
             break
         nxt, last = next_budget(res, meas, target, stochastic=stochastic, cap=cap)
@@ -868,7 +872,7 @@ def rate_study(
             res = _run(obj, x, method, hyper, steps=None, maxiter=budget, gtol=gtol, seed=seed)
             rule = nxt
             target = locate_target(obj, res, x, minimizer=minimizer, points=points)
-            meas = _measure(obj, res, target, stochastic)
+            meas = _measure(obj, res, target, stochastic, restart)
             break
     kink = target.reference is not None and on_a_kink(obj, target.reference, target)
     model = None if kink else local_model(obj, target)

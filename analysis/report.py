@@ -2670,14 +2670,17 @@ SHORT_WINDOW = 4
 
 
 def table_iterations(ks: Sequence[int], rows: int = 6,
-                     window: Sequence[int] | None = None, kind: str | None = None) -> list[int]:
+                     window: Sequence[int] | None = None, kind: str | None = None,
+                     step: int | None = None) -> list[int]:
     """The iterations ``ks`` a convergence table shows: all of them when at most
     ``max(rows, EVERY_STEP)``, else ``rows`` of them, the first two and the rest evenly
     spaced up to the last one, and every step of a fit window ``window = (i, j)`` (steps
     i … j − 1) of at most :data:`SHORT_WINDOW` steps; for a run measured ``quadratic`` or
     ``superlinear`` (``kind``) also the steps of its window where the ratios that decided the
     kind are: all of them in a window of at most ``TWO_STEP_SPAN`` steps (the span of the
-    ratio rules, :mod:`analysis.empirical`), else its last :data:`FAST_TAIL`."""
+    ratio rules, :mod:`analysis.empirical`), else its last :data:`FAST_TAIL`, and, when the
+    kind rests on ratios over ``step`` >= 2 steps, the first step of each block of ``step``
+    steps of the window (where those ratios are read)."""
     from analysis.empirical import TWO_STEP_SPAN
 
     ks = list(ks)
@@ -2688,7 +2691,9 @@ def table_iterations(ks: Sequence[int], rows: int = 6,
     if window is not None and int(window[1]) - int(window[0]) > SHORT_WINDOW:
         fast = kind in ("quadratic", "superlinear")
         keep = len(inside) if len(inside) <= TWO_STEP_SPAN else FAST_TAIL
-        inside = inside[-keep:] if fast else []
+        blocks = ([k for k in range(int(window[0]), int(window[1]), step) if k in inside]
+                  if fast and step is not None and step >= 2 else [])
+        inside = [*inside[-keep:], *blocks] if fast else []
     return sorted({ks[0], ks[1], *(ks[i] for i in rest), *inside})
 
 
@@ -2884,11 +2889,13 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     steps = [int(k) for k in ks]
     at = plots.finite_at(study.measurement, len(e))  # x* reached: no rate is fitted
     win = study.measurement.window if at is None else None
-    chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None))
+    chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None),
+                              getattr(study.measurement, "ratio_step", None))
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
-    two = two_step_ratios(study, e, ratio)
+    two = block_step_ratios(study, e, ratio)
+    h = int(getattr(study.measurement, "ratio_step", None) or 2)
     body = []
     outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
     stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
@@ -2905,7 +2912,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                             float(ratio_q[k]), "measured", 4))
         if two is not None:
-            row.append(cell(b, section, label, f"e_{k + 2}/e_{k}", float(two[k]), "measured",
+            row.append(cell(b, section, label, f"e_{k + h}/e_{k}", float(two[k]), "measured",
                             rate_digits(float(two[k]))) if k in two else "—")
         body.append(row)
     if "reached" in kinds and at is not None:
@@ -2936,8 +2943,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
     if two is not None:
-        cols.append(Column("e_(k+2)/e_k", "r"))
-        notes.append(TWO_STEP_NOTE)
+        cols.append(Column(f"e_(k+{h})/e_k", "r"))
+        notes.append(TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
                  notes=notes)
@@ -2983,14 +2990,24 @@ TWO_STEP_NOTE = ("e_(k+2)/e_k: the ratio over two steps, shown for a run whose m
                  "— where e_(k+2) lies past the last error above the floor.")
 
 
-def two_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
-                    ) -> dict[int, float] | None:
-    """The two-step ratios e_(k+2)/e_k of a run whose measured kind rests on them
-    (``measurement.ratio_step == 2``), by k, for the steps k and k + 1 both among ``steps``
-    (the per-step ratios of the table, clear of the rounding floor); None for any other run."""
-    if getattr(study.measurement, "ratio_step", None) != 2:
+def restart_step_note(h: int) -> str:
+    """The note under a per-step table with an ``h``-step column (a restarted method measured
+    on e_(k+h)/e_k, h its restart period)."""
+    return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period, shown for a run whose "
+            "measured kind rests on it (the sentence before its table names the blocks read); "
+            f"— where e_(k+{h}) lies past the last error above the floor.")
+
+
+def block_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
+                      ) -> dict[int, float] | None:
+    """The ratios e_(k+h)/e_k over ``h = measurement.ratio_step`` >= 2 steps of a run whose
+    measured kind rests on them (two steps: zigzag; h: a restarted method's period), by k, for
+    the steps k … k + h − 1 all among ``steps`` (the per-step ratios of the table, clear of
+    the rounding floor); None for any other run."""
+    h = getattr(study.measurement, "ratio_step", None)
+    if h is None or h < 2:
         return None
-    return {k: float(e[k + 2] / e[k]) for k in steps if k + 1 in steps}
+    return {k: float(e[k + h] / e[k]) for k in steps if all(k + i in steps for i in range(h))}
 
 
 def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
@@ -3402,8 +3419,8 @@ def _theory(b: Builder, A: Analysis) -> None:
 def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     """The sentence after the per-step table of a run whose superlinear window ends where a
     jump landed in the floor band (``measurement.band_from``, rule C of
-    :mod:`analysis.empirical`): which step jumped, where it landed, and the ratios of the
-    steps after it that the window leaves out; "" for any other run."""
+    :mod:`analysis.empirical`), or where a restarted method's error came into it: where, and
+    the ratios of the steps after it that the window leaves out; "" for any other run."""
     from analysis import empirical as E
     from analysis import plots
 
@@ -3418,8 +3435,11 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     landed = cell(b, section, label, f"e_{i}", float(e[i]), "measured", 3)
     lo = cell(b, section, label, "band ratios min", float(r.min()), "measured", 2)
     hi = cell(b, section, label, "band ratios max", float(r.max()), "measured", 2)
-    return (f"The fit window k = {j}–{i} ends where the jump landed, e_{i} = {landed}, within "
-            f"{E.FLOOR_BAND:g} times the rounding floor; the error stays in that band to k = "
+    where = (f"where the jump landed, e_{i} = {landed}, within {E.FLOOR_BAND:g} times the "
+             "rounding floor" if m.ratio_step is None else
+             f"where the error came within {E.FLOOR_BAND:g} times the rounding floor, e_{i} = "
+             f"{landed}")
+    return (f"The fit window k = {j}–{i} ends {where}; the error stays in that band to k = "
             f"{end}, and those {plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to "
             f"{hi}) are left out of the window, as the steps at the floor are.")
 

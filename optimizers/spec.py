@@ -137,7 +137,8 @@ class MethodSpec:
     ``decoupled_decay`` (``weight_decay`` shrinks x instead of adding λx to the gradient),
     ``module`` (the registry entry holding its step), ``label`` (the method's name as documents
     print it in tables and prose: ``GD``, ``L-BFGS``) and ``title`` (its name in words, for a
-    first mention: ``gradient descent``).
+    first mention: ``gradient descent``), ``restarts_every_n`` (the method restarts every n
+    iterations, n the dimension, under this condition: :meth:`restart_period`).
     """
 
     name: str
@@ -159,6 +160,7 @@ class MethodSpec:
     module: str = ""
     label: str = ""
     title: str = ""
+    restarts_every_n: bool | Cond = False
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -170,6 +172,11 @@ class MethodSpec:
     def per_start(self, eff: Mapping[str, Any]) -> bool:
         """Whether a run with hyperparameters ``eff`` uses the per-start engine."""
         return self.engine == "per-start" or holds(self.per_start_when, eff)
+
+    def restart_period(self, eff: Mapping[str, Any], n: int) -> int | None:
+        """The period m of a run's restarts with hyperparameters ``eff`` in dimension ``n`` (its
+        progress is read on m-step ratios), or None for a method that does not restart."""
+        return n if holds(self.restarts_every_n, eff) and n >= 2 else None
 
     def uses_hessian(self, eff: Mapping[str, Any]) -> bool:
         return holds(self.needs_hessian, eff)

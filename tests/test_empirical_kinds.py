@@ -411,3 +411,87 @@ def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
     m = E.measure(_path_from_errors(e), [0.0])
     assert any("neither the ratios e_(k+1)/e_k" in n for n in m.notes)
     assert not any("fall toward 0 over" in n for n in m.notes)
+
+
+def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
+    """Rosenbrock (n = 5): CG, restarted every 5 steps, was 'superlinear' on one per-step jump
+    (7.4e-5 at k = 85 after ratios ~0.999, rule C). Read on its 5-step ratios e_(k+5)/e_k over
+    the last three blocks up to where the error comes within 1000 floors (k = 86: 0.793,
+    7.5e-4, 7.2e-5), which fall toward 0 to the end: superlinear over 5 steps, the evidence
+    naming each ratio with the k of its row."""
+    from recorded import CG_ROSENBROCK5, CG_ROSENBROCK5_FLOOR
+
+    e, fl = np.array(CG_ROSENBROCK5), CG_ROSENBROCK5_FLOOR  # e[0] is e_60
+    assert E.measure(e[:, None], [0.0], floor=fl).window == (25, 26)  # the single jump
+    m = E.measure(e[:, None], [0.0], floor=fl, restart=5)
+    end = int(np.flatnonzero(e > 1e3 * fl)[-1]) + 1  # in the band from here on
+    ks = np.array([end - 15, end - 10, end - 5])
+    r = e[ks + 5] / e[ks]
+    assert end == 26 and _fall(r) and r[-1] <= r[-2] / 2
+    assert m.kind == "superlinear" and m.ratio_step == 5 and m.window == (11, 26)
+    assert m.band_from == 26 and m.evidence == m.notes[0]
+    assert m.evidence.startswith("the 5-step ratios e_(k+5)/e_k over blocks of 5 steps")
+    for k, v in zip(ks, r, strict=True):
+        assert f"{v:.3g} at k = {k}" in m.evidence
+    q = 1.0 + math.log(r[2]) / math.log(r[1])  # the order the last two imply, per block
+    assert m.evidence.endswith(f"the last two give q ≈ 1 + ln {r[2]:.3g} / ln {r[1]:.3g} = "
+                               f"{q:.3g})") and abs(q - 2.33) < 0.01
+    x = np.array(CG_ROSENBROCK5)[:, None] + 1.0  # around x* = 1, as the run: a few ulps off
+    for path in versions(x, 7, count=20):
+        mp = E.measure(path, [1.0], floor=fl, restart=5)
+        assert (mp.kind, mp.window, mp.ratio_step) == ("superlinear", (11, 26), 5)
+
+
+def test_a_restarted_method_is_not_fast_on_a_jump_its_cycles_do_not_bear_out():
+    """Restart cycles of 5 steps (four at 0.999, one fast step): ratio 0.5 per cycle, one
+    cycle with a step of 1e-4, then cycles of 0.3. Per step that is a jump into a faster phase
+    (rule C: superlinear); its 5-step ratios level off at 0.299, so a method restarted every
+    5 steps is not measured fast, and the note gives those ratios."""
+    steps = []
+    for x in [0.5] * 6 + [1e-4] + [0.3] * 3:
+        steps += [0.999] * 4 + [x]
+    e = np.cumprod([1.0, *steps])
+    assert E.measure(e[:, None], [0.0]).kind == "superlinear"
+    m = E.measure(e[:, None], [0.0], restart=5)
+    r = e[[40, 45, 50]] / e[[35, 40, 45]]
+    assert not r[-1] <= r[-2] / 2
+    assert m.kind not in ("quadratic", "superlinear") and m.ratio_step is None
+    note = next(n for n in m.notes if n.startswith(E.UNBORNE))
+    assert ", ".join(f"{v:.3g} at k = {k}" for k, v in zip((35, 40, 45), r, strict=True)) in note
+
+
+def test_restarted_cg_declares_its_period_and_the_rate_study_reads_it():
+    """The restart period comes from the method's spec (every n iterations, nonlinear
+    variants only), and the rate study passes it to the measurement."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+    from optimizers.methods import get_spec
+
+    assert get_spec("cg").restart_period({"variant": "pr+"}, 5) == 5
+    assert get_spec("cg").restart_period({"variant": "linear"}, 5) is None
+    assert get_spec("bfgs").restart_period({}, 5) is None
+    obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
+    st = rate_study(obj, "cg", [1.37, -2.3, -4.59, -4.83, 3.13], minimizer=[1.0] * 5)
+    assert st.measurement.kind == "superlinear" and st.measurement.ratio_step == 5
+    assert "5-step ratios e_(k+5)/e_k fall toward 0" in st.comparison.note
+
+
+# ||x_k - x*|| of the Himmelblau report's L-BFGS run (x* = (3.58443, -1.84813), floor 8.95e-13)
+HIMMELBLAU_LBFGS = [2.26, 0.322, 0.132, 0.0502, 0.0227, 0.000894, 2.6e-05, 2.65e-07, 6.97e-09,
+                    2.43e-11, 7.29e-14]
+
+
+def test_a_fast_kind_on_two_ratios_says_they_are_the_fewest_and_the_order_they_imply():
+    """Himmelblau, L-BFGS: 'superlinear' on the two ratios 0.0263 and 0.00348. The rules
+    accept two (the last <= 0.1, <= 1/4 and <= 1/2 of the first); the note now says that
+    this is the fewest and gives the order they imply, 1 + ln r2 / ln r1 = 2.56 (a fast
+    linear rate would repeat 0.0263: q ~ 1). Three or more ratios add nothing."""
+    e = np.array(HIMMELBLAU_LBFGS)
+    m = E.measure(_path_from_errors(e), [0.0], floor=8.95e-13)
+    r1, r2 = e[8] / e[7], e[9] / e[8]
+    q = 1.0 + math.log(r2) / math.log(r1)
+    assert m.kind == "superlinear" and m.window == (7, 9) and abs(q - 2.56) < 0.01
+    assert m.evidence.endswith(f"two ratios, the fewest the rules accept: for an order q each "
+                               f"ratio is about the one before to the power q − 1, and these "
+                               f"give q ≈ 1 + ln {r2:.3g} / ln {r1:.3g} = {q:.3g})")
+    assert E.two_ratios([0.5, 0.1, 0.01]) == ""

@@ -791,3 +791,29 @@ def test_enlarged_ratio_markers_are_explained_in_the_caption(four_reports):
                      for t in lg.get_texts()}
             assert all(n in names for n in said.split("; ")), (said, names)
     assert seen >= 1  # the quadratic's L-BFGS at k = 5, 6
+
+
+def test_a_restarted_run_shows_its_restart_period_ratios_where_its_evidence_reads_them():
+    """Rosenbrock (n = 5): CG measured superlinear on its 5-step ratios at k = 71, 76, 81
+    (e_(k+5)/e_k over the restart period) shows those rows and an e_(k+5)/e_k column, so a
+    reader finds in the table each ratio the sentence before it names."""
+    from recorded import CG_ROSENBROCK5, CG_ROSENBROCK5_FLOOR
+
+    from analysis import empirical as E
+
+    e = np.array(CG_ROSENBROCK5)
+    m = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR, restart=5)
+    st = _study(e, "linear", 0.96586, window=m.window)
+    st.prediction.exact = False
+    st.measurement = m
+    b = report.Builder("t")
+    assert report.convergence_table(b, "cg", st, "s")
+    table = b.doc.blocks[-1]
+    assert table.columns[-1].header == "e₍ₖ₊₅₎/eₖ"
+    steps = {int(r[0].rstrip("†")): r for r in table.rows if r[0].rstrip("†").isdigit()}
+    for k in (11, 16, 21):  # the blocks of the window (11, 26)
+        assert f"{e[k + 5] / e[k]:.3g} at k = {k}" in m.evidence
+        assert float(steps[k][-1].rstrip("ᵐ")) == pytest.approx(e[k + 5] / e[k], rel=1e-3)
+    assert any("the ratio over 5 steps, the restart period" in n for n in table.notes)
+    why = report.kind_text(b, "cg", "CG", st)
+    assert "where the error came within 1000 times the rounding floor, e_26 = " in why

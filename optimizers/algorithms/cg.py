@@ -62,6 +62,7 @@ SPEC = method(
      *line_search("wolfe", 0.1), lr(1.0, when=NONE_LS), *average()],
     maxiter=NEWTON_TYPE_MAXITER, needs_hessian=_LINEAR, state=STATE, matrices_when=_LINEAR,
     label="CG", title="nonlinear conjugate gradient",
+    restarts_every_n=("variant", ("fr", "pr+", "hs", "dy")),
 )
 
 
