@@ -58,6 +58,17 @@ OKABE_ITO = {
     "black": "#000000",
     "yellow": "#F0E442",
 }
+#: how a caption names a colour of :data:`OKABE_ITO` where its key is not its look (Okabe
+#: & Ito call #CC79A7 "reddish purple"; on a page it reads pink, not purple)
+COLOUR_WORDS = {"purple": "reddish purple"}
+
+
+def colour_word(key: str) -> str:
+    """The colour ``OKABE_ITO[key]`` in a caption's words (:data:`COLOUR_WORDS`, else the
+    key)."""
+    return COLOUR_WORDS.get(key, key)
+
+
 PALETTE = tuple(OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky",
                                        "black"))
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 2)),
