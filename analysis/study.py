@@ -1822,7 +1822,7 @@ def section_convexity(S: Study) -> None:
                        "chords": chords})
         S.statement_check(
             f"{name}: convex on {where}?",
-            f"{conv.verdict} ({conv.method} analysis)",
+            f"{convexity_words(conv.verdict)} ({conv.method} analysis)",
             f"largest graph-above-chord gap on a {n}-point grid: "
             + S.value(name, "largest graph-above-chord gap", above, "numeric", GAP_DIGITS),
             (conv.verdict == "convex") == chord_convex,

@@ -104,6 +104,9 @@ def test_the_chords_caption_names_the_colour_they_are_drawn_in(S):
     fig.canvas.draw()
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["x²: convex", "cos x: not convex", "eˣ: convex"]  # one line each
+    # the rows below the figure say it as its panel does
+    (cos,) = [c for c in S.checks if c.what == "cos x: convex on [−π, π]?"]
+    assert cos.theory == "not convex (symbolic analysis)"
     assert [ax.get_xlabel() for ax in fig.axes if ax.get_title()] == [
         "x ∈ [−2, 2]", "x ∈ [−π, π]", "x ∈ [−2, 2]"]
 
