@@ -58,6 +58,17 @@ OKABE_ITO = {
     "black": "#000000",
     "yellow": "#F0E442",
 }
+#: how a caption names a colour of :data:`OKABE_ITO` where its key is not its look (Okabe
+#: & Ito call #CC79A7 "reddish purple"; on a page it reads pink, not purple)
+COLOUR_WORDS = {"purple": "reddish purple"}
+
+
+def colour_word(key: str) -> str:
+    """The colour ``OKABE_ITO[key]`` in a caption's words (:data:`COLOUR_WORDS`, else the
+    key)."""
+    return COLOUR_WORDS.get(key, key)
+
+
 PALETTE = tuple(OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky",
                                        "black"))
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 2)),
@@ -2691,6 +2702,8 @@ def _band_or_line(ax: Any, k: NDArray, y: NDArray, st: SeriesStyle, enveloped: b
         return h
     (h,) = ax.plot(k, _positive(y), color=st.color, ls="-", marker=st.marker,
                    ms=ms if len(y) < 80 else 0, label=label, zorder=zorder, lw=lw)
+    if len(y) < 80:  # a filled marker of the line's colour no wider than it does not show
+        open_marks(h, st.marker)
     return h
 
 
@@ -2706,8 +2719,16 @@ def marked_entry(line: Any, marks: Any) -> Any:
     show one marker; returns the line."""
     if line.get_marker() not in ("", "None", None) and line.get_markersize() > 0:
         return line
+    return open_marks(line, marks.get_marker())
+
+
+def open_marks(line: Any, marker: str) -> Any:
+    """Mark an error line so that its markers show on it and match its legend entry:
+    ``marker`` white-filled, edged in the line's colour, 2 pt wider than the line (at least
+    4 pt), on about :data:`ERROR_LINE_MARKS` iterates evenly spaced in k; returns the
+    line."""
     n = len(np.asarray(line.get_xdata()))
-    line.set_marker(marks.get_marker())
+    line.set_marker(marker)
     line.set_markersize(max(4.0, line.get_linewidth() + 2.0))
     line.set_markerfacecolor("white")
     line.set_markeredgecolor(line.get_color())

@@ -57,6 +57,11 @@ __all__ = [
 ]
 
 
+#: the colour (a key of :data:`~analysis.plots.OKABE_ITO`) of the chords of
+#: :func:`plot_chords`, named by captions with :func:`~analysis.plots.colour_word`
+CHORD_COLOUR = "purple"
+
+
 @styled
 def plot_chords(
     panels: Sequence[Mapping[str, Any]],
@@ -67,8 +72,9 @@ def plot_chords(
     """One panel per function: its graph, chords between pairs of points, and where the graph
     rises above a chord (the refutation of convexity: f(αa + (1 − α)b) > αf(a) + (1 − α)f(b)).
 
-    Each panel is a mapping with ``title``, ``x`` (grid), ``f`` (values on the grid) and
-    ``chords`` (list of (a, b) pairs of grid abscissae).
+    Each panel is a mapping with ``title``, ``x`` (grid), ``f`` (values on the grid),
+    ``chords`` (list of (a, b) pairs of grid abscissae) and optionally ``xlabel`` (default
+    ``x``).
     """
     fig = new_figure(fig, figsize)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
@@ -78,7 +84,7 @@ def plot_chords(
         ax.plot(x, f, color=OKABE_ITO["blue"], lw=1.8, zorder=3)
         for j, (a, b) in enumerate(p["chords"]):
             fa, fb = np.interp(a, x, f), np.interp(b, x, f)
-            ax.plot([a, b], [fa, fb], color=OKABE_ITO["purple"], lw=1.2, ls=linestyle(j),
+            ax.plot([a, b], [fa, fb], color=OKABE_ITO[CHORD_COLOUR], lw=1.2, ls=linestyle(j),
                     marker="o", ms=3.5, zorder=4)
             inside = (x >= a) & (x <= b)
             chord = fa + (fb - fa) * (x[inside] - a) / (b - a)
@@ -88,10 +94,10 @@ def plot_chords(
                         zorder=2, solid_capstyle="butt")
                 above_drawn = True
         ax.set_title(p["title"], fontsize=9)
-        ax.set_xlabel("x")
+        ax.set_xlabel(p.get("xlabel", "x"))
     axes[0].set_ylabel("f(x)")
     handles = [Line2D([], [], color=OKABE_ITO["blue"], lw=1.8, label="graph of f"),
-               Line2D([], [], color=OKABE_ITO["purple"], lw=1.2, marker="o", ms=3.5,
+               Line2D([], [], color=OKABE_ITO[CHORD_COLOUR], lw=1.2, marker="o", ms=3.5,
                       label="chords αf(a) + (1 − α)f(b)")]
     if above_drawn:
         handles.append(Line2D([], [], color=OKABE_ITO["green"], lw=4.0, alpha=0.8,

@@ -2329,6 +2329,13 @@ def rate_pair_digits(p: float, m: float, most: int = 12) -> int:
     return least
 
 
+def exponent_text(a: str) -> str:
+    """The rate cell of a sublinear run, its exponent ``a`` (a marked number) named apart from
+    the power, so that the marker does not read as part of it: ``∝ k^−a, a = 1ᵗ`` (not
+    ``∝ k⁻¹ᵗ``, "k to the −1t")."""
+    return f"∝ k^−a, a = {a}"
+
+
 def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
                 ) -> tuple[str, str, str]:
     sec = "theory vs measurement"
@@ -2336,7 +2343,7 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
                  and p.kind not in ("none", "bounded", "sublinear"))
     kind = predicted_kind(p, "no rate" if kind_only else "")  # theory gives the kind only
     if p.kind == "sublinear" and p.exponent is not None:
-        rate = "∝ k^−" + cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4)
+        rate = exponent_text(cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4))
     elif p.rate is None:
         rate = "—"
     else:
@@ -2363,7 +2370,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     sec = "theory vs measurement"
     rate = "—"
     if m.kind == "sublinear" and m.exponent is not None:
-        rate = "∝ k^−" + cell(b, sec, label, "measured exponent", m.exponent, "fit", 4)
+        rate = exponent_text(cell(b, sec, label, "measured exponent", m.exponent, "fit", 4))
     elif m.rate is not None:
         rate = cell(b, sec, label, "measured rate", m.rate, "fit",
                     digits or rate_digits(m.rate), like=like)
@@ -2484,7 +2491,7 @@ def comparison_reason(c: Any) -> str:
 
 THEORY_COLUMNS = ["method", "predicted kind", Column("predicted rate", "r"),
                   Column("order", "r"), "measured kind", Column("measured rate [window]", "r"),
-                  Column("order", "r"), "decided by", "verdict", "reason"]
+                  Column("order", "r"), "decided by", "verdict", "note"]
 
 #: Per rule a verdict of the theory table can rest on (:func:`theory_criterion`): when
 #: theory and measurement agree under it.
@@ -2505,13 +2512,15 @@ THEORY_RULES = {
     "exponent": "a sublinear exponent a of k^−a within 10%",
     "level": f"a stochastic level within 5% or {SE_RULE}",
     "finite": "finite termination when x* is reached by the step theory bounds (+ 1)",
-    "kind": "the kinds alone when theory gives no number to compare",
+    "kind": ("the kinds alone when theory or the run gives no number to compare, when the "
+             "kinds differ, or when theory predicts no convergence to x* (a run that blows up "
+             "agrees whatever its growth factor, which is shown but not compared)"),
 }
 #: How the ‘decided by’ cell of each reading (:func:`decided_by`) reads.
 THEORY_READINGS = {
     "rate": ("Δρ/ρ or Δln ρ/ln ρ: the larger of the relative differences of the rates and of "
              "−ln ρ"),
-    "double root": ("band: a double root's [ρ, the window's average factor] (in the reason); "
+    "double root": ("band: a double root's [ρ, the window's average factor] (in the note); "
                     "ρ in it, or how far off on ρ or −ln ρ (the larger)"),
     "bound": "ρ ≤ bound: the measured rate against theory's bound",
     "order": "q: measured order against the band",
@@ -2840,7 +2849,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
             "Geometric mean and robust fit are two estimators of the rate over the "
             "same fit window i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), "
             "sees only the window's two end errors; the robust fit (the measured rate of "
-            "the theory table) uses every iteration of the window. "
+            f"the table ‘{THEORY_TABLE}’) uses every iteration of the window. "
             " They differ when the window's first steps are still transient.")
     return rows, notes, bool(above)
 
@@ -3126,8 +3135,9 @@ def nw_text(studies: Sequence[Any]) -> str:
     sub = [st for st, k in zip(studies, kinds, strict=True)
            if "mean" in k and getattr(st.measurement, "kind", None) == "sublinear"]
     sub_note = (f" (for {'these sublinear runs' if len(sub) == len(kinds) else 'a sublinear run'}"
-                " the measured rate is the fitted exponent a of e_k ∝ k^−a in the theory "
-                "table; there is no ratio for a robust fit, so no row of one)") if sub else ""
+                " the measured rate is the fitted exponent a of e_k ∝ k^−a in the table "
+                f"‘{THEORY_TABLE}’; there is no ratio for a robust fit, so no row of one)"
+                ) if sub else ""
     fits = [k for k in kinds if "fit" in k]
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"

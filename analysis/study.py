@@ -48,12 +48,13 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
-from analysis.pages import block_hows, how_lines, inline_math
+from analysis.pages import block_hows, how_lines, inline_math, mark
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HYPER_SYMBOLS,
     SMALL,
     THEORY_COLUMNS,
+    THEORY_TABLE,
     Builder,
     Column,
     ReportResult,
@@ -74,6 +75,7 @@ from analysis.report import (
     percent,
     plural,
     power_text,
+    rate_pair_digits,
     starts_body,
     theory_legend,
     theory_notes,
@@ -99,7 +101,7 @@ HALF = 270.0
 RATE_DIFF_NOTE = ("Decided by: the test the verdict rests on, named by what it measures: "
                   "Δρ/ρ or Δln ρ/ln ρ for a rate under the rate rule (the larger of the two, "
                   "both tested); ρ within the band [ρ, average factor over the window] for a "
-                  "double root; Δexponent/exponent (Δq/q for another quantity q: exponent, "
+                  "double root; Δexponent/exponent (Δv/v for another quantity v: exponent, "
                   "E‖e‖², C) its relative difference; |m − p|/|p| for a number checked "
                   "against its formula; a statement by the comparison that decided it, with "
                   "its threshold (a bracket a < p < b, a bound m ≤ b, a count, the kind "
@@ -221,7 +223,7 @@ class Study:
         self.section_studies.append((label, st))
         return st
 
-    def theory_table(self, title: str = "Predicted and measured convergence") -> None:
+    def theory_table(self, title: str = THEORY_TABLE) -> None:
         """The rate-study rows of this section as a table."""
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
@@ -306,11 +308,12 @@ def bracket_decided(lo: float, p: float, hi: float, ok: bool) -> str:
 
 
 def bound_decided(v: float, bound: float, ok: bool, strict: bool = False,
-                  digits: int = 3) -> str:
+                  digits: int = 3, bound_digits: int | None = None) -> str:
     """A bound test as printed: ``2.62 ≤ 3.04`` (``<`` when ``strict``; ``>`` / ``≥`` when
-    it failed)."""
+    it failed); the bound with ``bound_digits`` when given (a value printed elsewhere with
+    ``digits`` beside a tolerance of fewer)."""
     sign = ("<" if ok else "≥") if strict else ("≤" if ok else ">")
-    return f"{fmt_num(v, digits)} {sign} {fmt_num(bound, digits)}"
+    return f"{fmt_num(v, digits)} {sign} {fmt_num(bound, bound_digits or digits)}"
 
 
 def small_share(v: float, unit_of: float | None = None) -> str:
@@ -370,24 +373,28 @@ def _mean_se(samples: Any) -> tuple[float, float]:
     return float(v.mean()), float(v.std(ddof=1) / math.sqrt(v.size))
 
 
-def _pm(mean: float, se: float) -> str:
-    """``0.0558 ± 0.0017``: a mean with its standard error (two significant digits)."""
-    return f"{fmt_num(mean, 3)} ± {fmt_num(se, 2)}"
+def _pm(mean: float, se: float, how: str = "") -> str:
+    """``0.0558 ± 0.0017``: a mean with its standard error (two significant digits); with
+    ``how`` both carry its provenance marker (``0.0558ᵐ ± 0.0017ᵐ``), as in a table cell."""
+    return f"{mark(fmt_num(mean, 3), how) if how else fmt_num(mean, 3)} ± " \
+        f"{mark(fmt_num(se, 2), how) if how else fmt_num(se, 2)}"
 
 
 def _kind_cell(kind: str, rate: str, order: str) -> str:
     """The summary's cell of a convergence row, from the kind, rate and order cells of its
     section's table (:func:`analysis.report.theory_row`, numbers with their markers):
-    ``linear, ρ = 0.6ᵗ``, ``sublinear, ∝ k^−1ᵗ``, ``quadratic, q = 2ᵗ``; a measured
-    rate's fit window is left to the section."""
+    ``linear, ρ = 0.6ᵗ``, ``sublinear, ∝ k^−a, a = 1ᵗ``, ``quadratic (order q = 2ᵗ)``,
+    ``superlinear (order q = 3ᵗ)`` (the order beside the kind it refines: the kinds have no
+    word for q = 3); a measured rate's fit window is left to the section."""
     parts = [kind]
     rate = re.sub(r"\s*\[k = [^\]]*\]$", "", rate)
     if rate != "—":
         parts.append(rate if rate.startswith("∝") else
                      f"ρ {rate}" if rate.startswith("≤") else f"ρ = {rate}")
+    text = ", ".join(parts)
     if order != "—" and kind.split()[0] in ("quadratic", "superlinear"):
-        parts.append(f"q = {order}")
-    return ", ".join(parts)
+        text += f" (order q = {order})"
+    return text
 
 
 def _measured_kind(m: Any) -> str:
@@ -490,6 +497,11 @@ def _formula(S: Study, obj: Any) -> None:
 # ============================================================================ 1. x²
 
 
+#: what a caption says of the iterate numbers of a drawing that numbers only the iterates
+#: with room for one (:class:`analysis.plots.IterateLabels`)
+CROWDED_NUMBERS = "shown where there is room; crowded iterates have none"
+
+
 def section_quadratic(S: Study) -> None:
     """GD on x² from x = 10 with η = 0.2, 0.05, 1.1 and the learning-rate sweep."""
     from analysis.sweeps import lr_sweep
@@ -521,7 +533,7 @@ def section_quadratic(S: Study) -> None:
                                 title=f"η = {eta}: {n_path} steps from x₀ = 10", fig=sub)
 
     S.figure(draw, 190.0, f"GD on x² from x₀ = 10 (circle: start, square: after {n_path} "
-             "steps; numbers: iteration index).", "x² iterates")
+             f"steps; numbers: iteration index, {CROWDED_NUMBERS}).", "x² iterates")
     rows = len(plots.rate_study_groups(studies))
     marks: dict[str, tuple[list[int], list[int]]] = {}
 
@@ -677,7 +689,7 @@ def section_saddle(S: Study) -> None:
         cps = obj.critical_points(box=[(-1.5, 1.5), (-1.5, 1.5)])
         # one panel: the two paths run together until one escapes, which is the point
         plots.plot_contour(obj, [(-1.5, 1.5), (-1.5, 1.5)],
-                           {f"y₀ = {y0:g}": p, "y₀ = 0": stuck.path}, cps, colorbar=False,
+                           {f"y₀ = {power_text(y0)}": p, "y₀ = 0": stuck.path}, cps, colorbar=False,
                            title="GD paths near the saddle", split=False, fig=left)
         plots.plot_error({"|xₖ| (stable)": np.abs(p[:, 0]),
                           "|yₖ| (unstable)": np.abs(p[:, 1])},
@@ -714,7 +726,7 @@ def section_saddle(S: Study) -> None:
     S.numeric_check(f"escape time to |y| ≥ {radius:g} from y₀ = 10^{math.log10(y0):g} (iterations)",
                     float(k_esc),
                     float(measured), rtol=0.0, abs_tol=1.0, digits=6, count=True,
-                    reason=f"ceil(ln(r/|y₀|)/ln(1 + η|λ_min|)), η = {eta:g}, λ_min = "
+                    reason=f"⌈ln(r/|y₀|)/ln(1 + η|λ_min|)⌉, η = {eta:g}, λ_min = "
                     f"{fmt_num(lam[0])} the negative Hessian eigenvalue, r = {radius:g} the "
                     "escape level; agree within one step")
     final = S.value("stable manifold", "final norm", float(np.linalg.norm(stuck.x)),
@@ -805,9 +817,18 @@ def section_tanh(S: Study) -> None:
     plateau = [r for r in van.regions if r.plateau]
     # small |f′| but no plateau by the rule: f within PLATEAU_FRACTION of its lowest value
     low = [r for r in van.regions if not r.plateau and r.critical_point != "nondegenerate"]
-    S.statement_check(f"x₀ = 4 lies in a plateau (|f′| < {threshold:g} and f far above its "
-                      "lowest value)",
-                      f"|f′(4)| = {fmt_num(exact_val, 3)} < {threshold:g}",
+    what = f"x₀ = 4 lies in a plateau (|f′| < {threshold:g} and f far above its lowest value)"
+
+    def edge(e: float, r: Any, side: str) -> str:
+        # an end of the searched interval is given; an end the analysis found is a root of
+        # |f′| = threshold, exact or numeric as the analysis says
+        if e in span:
+            return fmt_num(e, 3)
+        return S.value(what, f"plateau {side} edge", e, "exact" if r.exact else "numeric", 3)
+
+    S.statement_check(what,
+                      f"|f′(4)| = {S.value(what, '|f′(4)|', exact_val, 'exact', 3)} "
+                      f"< {threshold:g}",
                       f"{plural(len(plateau), 'plateau region')}; x₀ = {x0:g} is "
                       + ("inside one" if any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)
                          else "outside them"),
@@ -819,7 +840,8 @@ def section_tanh(S: Study) -> None:
                           f"{'lies' if len(low) == 1 else 'lie'} where f is near its lowest "
                           "value" if low else ""),
                       test="x₀ in a plateau region: "
-                      + next((f"{fmt_num(r.lower[0], 3)} ≤ {x0:g} ≤ {fmt_num(r.upper[0], 3)}"
+                      + next((f"{edge(r.lower[0], r, 'lower')} ≤ {x0:g} ≤ "
+                              f"{edge(r.upper[0], r, 'upper')}"
                               + _edge_text((r.lower[0], r.upper[0]), span)
                               for r in plateau if r.lower[0] <= x0 <= r.upper[0]), "no"))
     S.checks_table(since)
@@ -918,17 +940,23 @@ def section_local_minimum(S: Study) -> None:
     curv = {i: float(obj.hess([m2.points[i][0]])[0, 0]) for i in range(len(m2.points))}
     reached = [i for i, c in m2.counts.items() if i >= 0 and c > 0]
     ok = all(m2.kinds[i] == "minimum" and curv[i] * eta < 2 for i in reached)
+    what = "minima of x·cos(cx), c = 0.15π, that attract GD with η = 2"
+    # the minima are roots of f′ found numerically; a reached one is the minimum the runs
+    # ended at (matched within the basin tolerance), named by that root
+    largest = max((curv[i] * eta for i in reached), default=0.0)
     S.statement_check(
-        "minima of x·cos(cx), c = 0.15π, that attract GD with η = 2",
+        what,
         "only those with f″ < 2/η = 1: x ≈ " + ", ".join(
-            fmt_num(m2.points[i][0]) for i in range(len(m2.points))
+            S.value(what, f"stable minimum {i}", m2.points[i][0], "numeric")
+            for i in range(len(m2.points))
             if m2.kinds[i] == "minimum" and curv[i] * eta < 2),
         f"reached from the grid of {res} starts: x ≈ "
-        + ", ".join(fmt_num(m2.points[i][0]) for i in reached),
+        + ", ".join(S.value(what, f"reached minimum {i}", m2.points[i][0], "numeric")
+                    for i in reached),
         ok, "stability of GD at a minimum: |1 − ηf″| < 1",
         test="largest ηf″ at a reached point "
-        + bound_decided(max((curv[i] * eta for i in reached), default=0.0), 2.0, ok,
-                        strict=True))
+        + S.value(what, "largest ηf″ at a reached minimum", largest, "numeric", 3)
+        + (" < " if largest < 2 else " ≥ ") + "2")
     S.theory_table()
     S.checks_table(since)
 
@@ -1746,6 +1774,21 @@ def chord_gaps(f: np.ndarray, x: np.ndarray) -> tuple[float, float]:
     return float(np.max(f[m] - chord)), float(np.max(chord - f[m]))
 
 
+#: a convexity verdict (:class:`landscape.convexity.Convexity`) in words, where its
+#: code word is not one
+CONVEXITY_WORDS = {"nonconvex": "not convex", "unknown": "undecided"}
+
+
+def convexity_words(verdict: str) -> str:
+    """A convexity verdict in words (:data:`CONVEXITY_WORDS`): ``nonconvex`` → ``not
+    convex``."""
+    return CONVEXITY_WORDS.get(verdict, verdict)
+
+
+#: significant digits of a largest chord gap, the same in its measured cell and its test
+GAP_DIGITS = 3
+
+
 def section_convexity(S: Study) -> None:
     """Convexity by chords: x², cos x and eˣ."""
     S.start("Convexity: chords above the graph")
@@ -1772,16 +1815,20 @@ def section_convexity(S: Study) -> None:
         # rounding allowance: 1e−12 of the largest |f| on the grid (at least 1e−12)
         tol = 1e-12 * max(1.0, float(np.max(np.abs(f))))
         chord_convex = above <= tol
-        panels.append({"title": f"{name} on {where}: {conv.verdict}", "x": x, "f": f,
+        # the interval under the axis, so that every title fits a third of the width on one
+        # line ("cos x on [−π, π]: not convex" wrapped to two lines beside titles of one)
+        panels.append({"title": f"{name}: {convexity_words(conv.verdict)}",
+                       "xlabel": f"x ∈ {where}", "x": x, "f": f,
                        "chords": chords})
         S.statement_check(
             f"{name}: convex on {where}?",
-            f"{conv.verdict} ({conv.method} analysis)",
+            f"{convexity_words(conv.verdict)} ({conv.method} analysis)",
             f"largest graph-above-chord gap on a {n}-point grid: "
-            + S.value(name, "largest graph-above-chord gap", above, "numeric", 3),
+            + S.value(name, "largest graph-above-chord gap", above, "numeric", GAP_DIGITS),
             (conv.verdict == "convex") == chord_convex,
             "convex ⇔ no chord below the graph" + _closest_chord_text(obj, x, above),
-            test="gap " + bound_decided(above, tol, chord_convex, digits=2)
+            test="gap " + bound_decided(above, tol, chord_convex, digits=GAP_DIGITS,
+                                        bound_digits=2)
             + " = 1e−12·max(1, max|f|)" + (": convex" if chord_convex else ": not convex"))
         if text == "x**2":
             S.numeric_check("x²: largest chord-above-graph gap, (b − a)²/4 at α = ½",
@@ -1802,8 +1849,9 @@ def section_convexity(S: Study) -> None:
                             reason="attained at x = ln s, s the chord's slope; the grid "
                             "misses that point by at most half a cell")
     S.figure(lambda fig: plots_lecture.plot_chords(panels, fig=fig), 230.0,
-             "Two chords (purple) between points of each graph: the first solid, the "
-             "second dashed, to tell them apart.  Green: where the graph of cos x "
+             f"Two chords ({plots.colour_word(plots_lecture.CHORD_COLOUR)}) between points "
+             "of each graph: the first solid, the second dashed, to tell them apart.  "
+             "Green: where the graph of cos x "
              "rises above a chord — the witness that cos x is not convex on [−π, π]; near "
              "±π, where cos is convex (f″ > 0), the same chords lie above the graph.  The "
              "chords of x² and eˣ stay above their graphs everywhere.", "convexity chords")
@@ -1818,8 +1866,8 @@ def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
         return ""
     h = float(x[1] - x[0])
     curv = min(float(obj.hess([v])[0, 0]) for v in x)
-    return (f"; the gap {fmt_num(above, 3)} is negative: the graph lies below every chord, "
-            f"and the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
+    return (f"; the gap {fmt_num(above, GAP_DIGITS)} is negative: the graph lies below every "
+            f"chord, and the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
             f"h²·min f″/2 = {fmt_num(h * h * curv / 2, 3)}")
 
 
@@ -1942,7 +1990,8 @@ def section_sgd(S: Study) -> None:
         S.numeric_check(f"noise ball, η = {eta:g}: Var(x{'₁₂'[i]}), λ = {lam[i]:g}",
                         float(var_th[i]),
                         float(var_m[i]), rtol=tol, how_p="theory",
-                        reason=f"ησ²/(λ(2 − ηλ)), σ = {sigma:g} the standard deviation of "
+                        reason=f"ησ²/(λ(2 − ηλ)), where σ = {sigma:g} is the standard "
+                        "deviation of "
                         f"the gradient noise; R = {R} runs: {SE_RULE} "
                         f"({STOCHASTIC_SE}√(2/R) = {percent(tol)})")
     # --- minibatch variance
@@ -2085,7 +2134,8 @@ def section_sgd(S: Study) -> None:
     S.statement_check("decaying steps go below the constant step's noise floor by a "
                       "factor > 10",
                       "Σηₖ = ∞, Σηₖ² < ∞ ⇒ E(xₖ − x*)² → 0, far below the floor",
-                      f"at k = {K}: {_pm(dec_m, dec_se)} against {_pm(const_m, const_se)} "
+                      f"at k = {K}: {_pm(dec_m, dec_se, 'measured')} against "
+                      f"{_pm(const_m, const_se, 'measured')} "
                       f"(mean ± standard error over {R} runs)",
                       dec_m + STOCHASTIC_SE * dec_se < 0.1 * (const_m - STOCHASTIC_SE * const_se),
                       f"the constant step's value is {fmt_num(z, 2)} standard errors from its "
@@ -2266,10 +2316,15 @@ def section_schedules(S: Study) -> None:
                       order_th == order_m, "exact recursion against the mean over the runs",
                       test="same order" if order_th == order_m else "different order")
     floor = exact[_schedule_label("constant", {})]
-    S.statement_check("decaying schedules end below the constant step's noise floor",
-                      f"below {fmt_num(floor, 3)} (floor) by a factor > 10",
-                      "largest decaying-schedule error " + fmt_num(max(
-                          v for k, v in finals.items() if not k.startswith("constant")), 3),
+    what = "decaying schedules end below the constant step's noise floor"
+    # the floor: the exact mean-square recursion, iterated in floating point; the errors:
+    # means over the runs
+    S.statement_check(what,
+                      f"below {S.value(what, 'floor', floor, 'numeric', 3)} (floor) by a "
+                      "factor > 10",
+                      "largest decaying-schedule error " + S.value(what, "largest error", max(
+                          v for k, v in finals.items() if not k.startswith("constant")),
+                          "measured", 3),
                       all(v < 0.1 * floor for k, v in finals.items()
                           if not k.startswith("constant")),
                       test=bound_decided(max(v for k, v in finals.items()
@@ -2365,8 +2420,9 @@ def section_nesterov(S: Study) -> None:
         st = studies[lab]
         m = st.measurement.rate
         if m is not None:
+            # the digits of the section's convergence rows, which print the same rates
             S.numeric_check(f"{lab}: rate vs {form}, κ = {fmt_num(kappa)}", closed,
-                            float(m), rtol=0.02,
+                            float(m), rtol=0.02, digits=rate_pair_digits(closed, float(m)),
                             how_m="fit", reason="fitted over the run's asymptotic window; "
                             "double roots add a factor k to the error, a slight bias")
     S.theory_table()
@@ -2510,7 +2566,8 @@ def section_momentum_weights(S: Study) -> None:
                         f"the window also sees the λ = {modes[0][1]:g} mode "
                         f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
                      "; the same parameters and start as the ill-conditioning section's "
-                     f"heavy-ball row (its first {steps} steps are these), whose run is "
+                     f"‘{run_name('momentum', f'η = {eta:g}, β = {b:g}')}’ row (its first "
+                     f"{steps} steps are these), whose run is "
                      f"{row.result.nit} steps long and whose rate is fitted over k = {a}–{z} "
                      f"with the {percent(row.comparison.tolerance)} rule, hence its slightly "
                      f"different measured rate ({fmt_rate(row.measurement.rate)})")
@@ -2639,10 +2696,13 @@ def section_adaptive(S: Study) -> None:
     start = float(np.linalg.norm(x0))
     ag = runs["AdaGrad η = 0.4"].path[:, 0]
     bound = 0.4 * float(np.sum(1 / np.sqrt(np.arange(1, steps + 1))))
-    S.statement_check("AdaGrad η = 0.4: progress along the flat x₁ is throttled",
-                      f"x₁ moves at most η Σ 1/√k = {fmt_num(bound, 3)} in {steps} steps "
-                      "(steps ≤ η/√k while |g₁| shrinks)",
-                      f"moved {fmt_num(ag[-1] - ag[0], 3)}, to x₁ = {fmt_num(ag[-1], 4)}",
+    what = "AdaGrad η = 0.4: progress along the flat x₁ is throttled"
+    S.statement_check(what,
+                      f"x₁ moves at most η Σ 1/√k = "
+                      f"{S.value(what, 'bound on the move', bound, 'theory', 3)} in {steps} "
+                      "steps (steps ≤ η/√k while |g₁| shrinks)",
+                      f"moved {S.value(what, 'move along x₁', ag[-1] - ag[0], 'measured', 3)}, "
+                      f"to x₁ = {S.value(what, 'x₁ after the run', ag[-1], 'measured', 4)}",
                       0 < ag[-1] - ag[0] <= bound,
                       test=f"0 < {fmt_num(ag[-1] - ag[0], 3)} "
                       f"{'≤' if ag[-1] - ag[0] <= bound else '>'} {fmt_num(bound, 3)}")
@@ -2651,7 +2711,7 @@ def section_adaptive(S: Study) -> None:
                           "‖x₂₀‖ < 1% of ‖x₀‖",
                           "‖x₂₀‖ = " + S.value(lab, f"distance to the minimum after {steps} "
                                                "steps", final[lab], "measured", 3)
-                          + f" (start {fmt_num(start, 3)})",
+                          + f" (start {S.value(lab, '‖x₀‖', start, 'numeric', 3)})",
                           final[lab] < 0.01 * start,
                           test=bound_decided(final[lab], 0.01 * start, final[lab] < 0.01 * start,
                                              strict=True) + " = ‖x₀‖/100")

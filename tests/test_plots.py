@@ -1557,3 +1557,23 @@ def test_iterates_on_one_spot_share_one_number_beside_it():
     assert gap <= plots.LABEL_REACH
     assert "saddle-free (7 steps)" in _legend_texts(fig)
     assert plots.int_ranges([0, 1, 2, 7]) == "0–2, 7" and plots.int_ranges([3, 4]) == "3, 4"
+
+
+def test_a_short_error_line_shows_its_markers_on_a_thick_line():
+    """Study p. 11: GD with η = 0.2 (60 errors, drawn thickest of three) carried filled dots
+    of its own colour 3 pt wide on a 2.9 pt line: none showed, though the legend drew one."""
+    k = np.arange(61.0)
+    errs = {"a": 0.6 ** k, "b": 0.9 ** k[:50], "c": 1.2 ** k[:20]}
+    fig = plots.plot_error(errs, rates={"a": 0.6, "b": 0.9, "c": 1.2})
+    measured = [ln for ax in fig.axes for ln in ax.lines
+                if ln.get_label().endswith(": measured")]
+    assert len(measured) == 3
+    for ax in fig.axes:
+        for ln in ax.lines:
+            if ln in measured:
+                assert ln.get_markerfacecolor() == "white", ln.get_label()
+                assert ln.get_markersize() >= ln.get_linewidth() + 2.0
+                every = ln.get_markevery()
+                assert every is not None and every[1] == -(-len(ln.get_xdata())
+                                                           // plots.ERROR_LINE_MARKS)
+    assert plots.audit(fig) == []

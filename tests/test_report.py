@@ -1026,14 +1026,14 @@ def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_r
     sub.measurement.exponent, sub.measurement.order = 1.0, None
     lin = NS(kind="linear", rate=0.5, exponent=None, order=None, window=(5, 30))
     b = report.Builder("t")
-    assert report._meas_cells(b, "gd", sub.measurement)[1] == "∝ k^−1ᶠ [k = 20–180]"
+    assert report._meas_cells(b, "gd", sub.measurement)[1] == "∝ k^−a, a = 1ᶠ [k = 20–180]"
     assert report._meas_cells(b, "gd", lin)[1] == "0.5ᶠ [k = 5–30]"
     assert report.nw_rows(sub) == {"mean"}
     text = report.nw_text([sub])
     assert "no measured rate" not in text
     assert ("(for these sublinear runs the measured rate is the fitted exponent a of "
-            "e_k ∝ k^−a in the theory table; there is no ratio for a robust fit, so no row "
-            "of one)") in text
+            f"e_k ∝ k^−a in the table ‘{report.THEORY_TABLE}’; there is no ratio for a "
+            "robust fit, so no row of one)") in text
     linear = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
                        kind="linear", rate=0.5)
     assert "for a sublinear run the measured rate is the fitted exponent" in \
@@ -1404,7 +1404,7 @@ def test_columns_of_dashes_only_are_dropped():
                                              "q = 2.94 in [2.7, 3.9]", "agrees", "r"]])
     assert [c.header for c in t.columns] == ["method", "predicted kind", "order",
                                             "measured kind", "order", "decided by",
-                                            "verdict", "reason"]
+                                            "verdict", "note"]
 
 
 def test_decided_by_is_short_and_never_a_bare_dash():
@@ -2317,3 +2317,34 @@ def test_cycle_verdict_marks_its_numbers_and_the_momentum_bound_as_a_yardstick()
     assert "ᵐ measured in an optimizer run" in legend and "ʸ yardstick" in legend
     # the CG bound's note is for CG only, not for every yardstick
     assert report.cg_bound_notes([NS(method="momentum", prediction=hb)]) == []
+
+
+def test_the_robust_fit_note_names_the_table_that_holds_the_measured_rate():
+    """Study p. 13: "the robust fit (the measured rate of the theory table)" named a table
+    no page has; the measured rate is in the table titled by THEORY_TABLE."""
+    from types import SimpleNamespace as NS
+
+    e = 3.0 * 0.5 ** np.arange(40)
+    b = report.Builder("t")
+    _, notes, _ = report._window_rows(b, "gd", "s", e, (5, 30),
+                                      NS(kind="linear", rate=0.5), None, [])
+    (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
+    assert "theory table" not in note
+    assert f"the measured rate of the table ‘{report.THEORY_TABLE}’" in note
+    assert report.THEORY_TABLE == "Predicted and measured convergence"
+
+
+def test_the_kind_rule_covers_a_predicted_divergence_whose_growth_factor_is_shown():
+    """Study p. 12: GD on x² with η = 1.1 printed a theory growth factor 1.2ᵗ and was
+    "decided by: kind", while the note said the kinds decide only when theory gives no
+    number to compare: a predicted blow-up is judged by its kind (compare.py)."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("x**2"), "gd", [10.0], lr=1.1, maxiter=60)
+    assert st.prediction.kind == "diverges" and st.prediction.rate == pytest.approx(1.2)
+    assert report.theory_criterion(st) == ("kind", "kind")
+    assert report.decided_by(st.comparison, st.prediction, st.measurement) == "kind"
+    (rules,) = [n for n in report.theory_notes([st]) if n.startswith("Agreement:")]
+    assert "when theory predicts no convergence to x*" in rules
+    assert "whatever its growth factor" in rules

@@ -923,12 +923,22 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     s = built(study.section_cubic)
     (row,) = [c for c in s.checks if c.what.endswith(": convergence")]
     (st,) = s.studies.values()
-    assert row.theory == "sublinear, ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk): an asymptote, not a bound
-    assert row.measured == f"sublinear, ∝ k^−{fmt_num(st.measurement.exponent, 4)}ᶠ"
+    # xₖ ≈ 1/(3ηk): an asymptote, not a bound; the exponent is named apart from the power,
+    # so that its marker does not read as part of it ("k⁻¹ᵗ", k to the −1t)
+    assert row.theory == "sublinear, ∝ k^−a, a = 1ᵗ"
+    assert row.measured == f"sublinear, ∝ k^−a, a = {fmt_num(st.measurement.exponent, 4)}ᶠ"
     assert row.decided.startswith("Δexponent/exponent")
     assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (
         "quadratic (within 2 s.e.)")
     assert study._measured_kind(NS(kind="quadratic", order=1.97)) == "quadratic"
+
+
+def test_an_order_beside_its_kind_reads_as_one_vocabulary():
+    """Study p. 3: "superlinear, q = 3ᵗ" beside "quadratic, q = 2": the kinds have no word
+    for q = 3, so the order is given in brackets beside the kind it refines, for both."""
+    assert study._kind_cell("superlinear", "—", "3ᵗ") == "superlinear (order q = 3ᵗ)"
+    assert study._kind_cell("quadratic", "—", "2ᵗ") == "quadratic (order q = 2ᵗ)"
+    assert study._kind_cell("linear", "0.6ᵗ", "—") == "linear, ρ = 0.6ᵗ"
 
 
 def test_the_chain_bound_row_says_what_h_d_w_and_d_are():
@@ -961,8 +971,10 @@ def test_the_plateau_row_says_where_its_upper_end_comes_from():
     s = built(study.section_tanh)
     (row,) = [c for c in s.checks if c.what.startswith("x₀ = 4 lies in a plateau")]
     lower = math.acosh(10.0)  # |tanh′| = sech² x < 0.01 ⇔ cosh x > 10
-    assert row.decided == (f"x₀ in a plateau region: {fmt_num(lower, 3)} ≤ 4 ≤ 6 (6: the end "
-                           "of the searched interval [-6, 6])"), row.decided
+    # the edge the analysis found carries its marker (numeric roots of |f′| = 0.01 here);
+    # the 6 is the interval's end, a given
+    assert row.decided == (f"x₀ in a plateau region: {fmt_num(lower, 3)}ⁿ ≤ 4 ≤ 6 (6: the "
+                           "end of the searched interval [-6, 6])"), row.decided
 
 
 def test_a_per_step_table_of_a_short_run_shows_every_step():
@@ -1442,3 +1454,56 @@ def test_the_momentum_map_names_its_function_and_l(conditioning):
     L = max(np.linalg.eigvalsh(np.diag([0.2, 4.0])))  # the Hessian of 0.1x₁² + 2x₂²
     assert block.caption.startswith(
         f"Measured rate of heavy ball on 0.1x₁² + 2x₂² (L = {L:g}) over a grid of ")
+
+
+def test_the_plateau_and_basin_rows_mark_every_number():
+    """Study p. 3: the tanh plateau row printed |f′(4)| = 0.00134 and its plateau edge 2.99
+    unmarked, the x·cos(cx) row its minima x ≈ −1.826 and the largest ηf″ 1.96 unmarked."""
+    s = built(study.section_tanh, study.section_local_minimum)
+    rows = {c.what: c for c in s.checks}
+    (plateau,) = [c for w, c in rows.items() if w.startswith("x₀ = 4 lies in a plateau")]
+    slope = 1.0 - math.tanh(4.0) ** 2  # f′(4) = sech²(4), exact
+    assert plateau.theory == f"|f′(4)| = {fmt_num(slope, 3)}ᵉ < 0.01"
+    # the edge: sech² x = 0.01 ⇔ cosh x = 10; found by the analysis (exact or numeric roots)
+    (region,) = [r for r in s.b.ledger if r.item == plateau.what and r.quantity.startswith(
+        "plateau lower edge")]
+    assert region.value == pytest.approx(math.acosh(10.0), rel=1e-6)
+    assert re.search(rf"{re.escape(fmt_num(math.acosh(10.0), 3))}[ᵉⁿ] ≤ 4 ≤ 6 \(6: the end",
+                     plateau.decided), plateau.decided  # 6: the interval's end, a given
+    (basin,) = [c for w, c in rows.items() if w.startswith("minima of x·cos(cx)")]
+    # the minimum with f″ < 1 reached with η = 2: a root of f′ = cos(cx) − cx sin(cx)
+    c = 0.15 * math.pi
+    x = -1.826
+    for _ in range(50):  # Newton on f′
+        d1 = math.cos(c * x) - c * x * math.sin(c * x)
+        d2 = -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)
+        x -= d1 / d2
+    f2 = -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)
+    assert basin.theory.endswith(f"x ≈ {fmt_num(x)}ⁿ")
+    assert basin.measured.endswith(f"x ≈ {fmt_num(x)}ⁿ")
+    assert basin.decided == f"largest ηf″ at a reached point {fmt_num(2 * f2, 3)}ⁿ < 2"
+
+
+def test_the_saddle_escape_writes_its_ceiling_and_its_start_as_the_text_does(
+        saddle_and_surfaces):
+    """Study p. 15: the note read "ceil(ln(r/|y₀|)/…)" where p. 7 writes ⌊k/s⌋, and the legend
+    "y₀ = 1e−06" where text and caption say 10⁻⁶."""
+    (c,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
+    assert c.reason.startswith("⌈ln(r/|y₀|)/ln(1 + η|λ_min|)⌉, η = 0.1")
+    assert "ceil(" not in c.reason
+    block = next(b for b in saddle_and_surfaces.doc.figures() if b.label == "saddle")
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    legend = [t.get_text() for f in fig.subfigs for ax in f.get_axes()
+              for t in (ax.get_legend().get_texts() if ax.get_legend() else [])]
+    legend += [t.get_text() for f in fig.subfigs for lg in f.legends for t in lg.get_texts()]
+    assert any(t.startswith("y₀ = 10⁻⁶") for t in legend), legend
+    assert not any("1e" in t for t in legend), legend
+
+
+def test_the_x2_iterates_caption_says_crowded_numbers_are_left_out(quadratic):
+    """Study p. 11: "numbers: iteration index" while iterates 5–8 and the last of η = 0.2
+    had none: the drawing numbers only iterates with room for one."""
+    (block,) = [b for b in quadratic.doc.figures() if b.label == "x² iterates"]
+    assert block.caption.endswith("numbers: iteration index, shown where there is room; "
+                                  "crowded iterates have none).")

@@ -74,6 +74,43 @@ def test_the_chords_caption_says_which_chord_is_dashed(S):
     assert "the first solid, the second dashed" in block.caption
 
 
+def test_a_chord_gap_reads_the_same_in_its_measured_and_decided_by_cells(S):
+    """The gap of x² printed −0.0011 in its test and −0.00111 beside it (eˣ: −7.8e−05 against
+    −7.77e−05): one value, one rounding."""
+    rows = [c for c in S.checks if c.what.endswith("?") and "convex on" in c.what]
+    assert len(rows) == 3
+    for c in rows:
+        gap = number(S, c.what.split(":")[0], "largest graph-above-chord gap")
+        shown = fmt_num(gap, 3)
+        assert c.measured.endswith(shown + "ⁿ"), c.measured
+        assert c.decided.startswith(f"gap {shown} "), c.decided
+        if gap < 0:
+            assert f"the gap {shown} is negative" in c.reason
+
+
+def test_the_chords_caption_names_the_colour_they_are_drawn_in(S):
+    """The chords are Okabe–Ito's reddish purple (#CC79A7), which reads pink; the caption
+    called them purple.  The panel of cos x said "nonconvex" and its title wrapped to two
+    lines where the others had one."""
+    from matplotlib.colors import to_hex
+
+    (block,) = [b for b in S.doc.figures() if b.label == "convexity chords"]
+    fig = Figure(figsize=(6.8, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    colours = {to_hex(ln.get_color()) for ax in fig.axes for ln in ax.get_lines()
+               if ln.get_marker() == "o"}
+    assert colours == {"#cc79a7"}
+    assert block.caption.startswith("Two chords (reddish purple) ")
+    fig.canvas.draw()
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["x²: convex", "cos x: not convex", "eˣ: convex"]  # one line each
+    # the rows below the figure say it as its panel does
+    (cos,) = [c for c in S.checks if c.what == "cos x: convex on [−π, π]?"]
+    assert cos.theory == "not convex (symbolic analysis)"
+    assert [ax.get_xlabel() for ax in fig.axes if ax.get_title()] == [
+        "x ∈ [−2, 2]", "x ∈ [−π, π]", "x ∈ [−2, 2]"]
+
+
 def test_the_noise_ball_names_its_runs_r_and_their_steps(S):
     """Study pp. 4, 28: the letter N was both the 20000 runs ("4√(2/N) = 4%") and the data set
     of 100 rows in the rows below it (pp. 27, 29 call the runs R); p. 26: the noise ball did
@@ -184,7 +221,7 @@ def test_the_sgd_rows_define_their_symbols_and_write_out_standard_errors(S):
     abbreviated a standard error as "se"."""
     rows = {c.what.split(":")[0]: c for c in S.checks if c.section.startswith("SGD")}
     ball = rows["noise ball, η = 0.1"].reason
-    assert "σ = 1 the standard deviation of the gradient noise" in ball
+    assert "where σ = 1 is the standard deviation of the gradient noise" in ball
     mini = rows["Var (trace of the covariance) of the minibatch gradient at B = 10"].reason
     assert "s² the variance of the per-sample gradients, N = 100 samples" in mini
     # η_k = 0.5/(1 + 0.25k) ≈ a/k with a = η₀/γ = 2
@@ -229,6 +266,19 @@ def test_nesterov_and_heavy_ball_rates(S):
     rows = [c.what for c in S.checks if ": rate vs " in c.what]
     assert rows == ["heavy ball, Polyak's tuning: rate vs (√κ − 1)/(√κ + 1), κ = 100",
                     "Nesterov, η = 1/L: rate vs 1 − 1/√κ, κ = 100"], rows
+    # p. 5: the rates printed 0.8242ᶠ here and 0.82416ᶠ in the convergence rows beside
+    # them: the rows print the digits of the section's convergence rows
+    from analysis.report import rate_pair_digits
+
+    for lab, closed in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1)),
+                        ("Nesterov, η = 1/L", 1 - 1 / q)):
+        (c,) = [c for c in S.checks if c.what.startswith(f"{lab}: rate vs")]
+        (conv,) = [r for r in S.checks if r.what == f"{lab}: convergence"]
+        m = number(S, f"{lab}: rate vs")
+        n = rate_pair_digits(closed, m)
+        assert n >= 5
+        assert c.measured == f"{m:.{n}g}ᶠ", c.measured
+        assert c.measured in conv.measured, (c.measured, conv.measured)
 
 
 def _heavy_ball(beta: float, steps: int) -> np.ndarray:
@@ -702,8 +752,9 @@ def test_the_heavy_ball_rates_say_they_repeat_the_ill_conditioning_runs(S):
     assert [c.what for c in rows] == ["β = 0.25, η = 0.6: rate per step (fit over steps 30–80)",
                                       "β = 0.5, η = 0.6: rate per step (fit over steps 30–80)"]
     for c in rows:
-        assert "the same parameters and start as the ill-conditioning section's heavy-ball " \
-               "row (its first 80 steps are these)" in c.reason
+        assert "the same parameters and start as the ill-conditioning section's ‘momentum " \
+               "with η = 0.6, β = " in c.reason and "’ row (its first 80 steps are these)" \
+            in c.reason
         assert "hence 2% rather than 1%" in c.reason
 
 
@@ -721,6 +772,9 @@ def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_sectio
         assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} with "
                 "the 1% rule, hence its slightly different measured rate") in c.reason, c.reason
         assert "the same run as" not in c.reason and "settled steps" not in c.reason
+        # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
+        assert (f"the same parameters and start as the ill-conditioning section's "
+                f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
         # the longer run starts as the 80 steps of this section: same parameters and start
         short = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b, steps=80,
                          record=True).path
@@ -936,3 +990,31 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
     eta, L, sigma = 0.5, 1.0, 1.0
     assert float(rows["constant"].theory.rstrip("ⁿᵗ")) == pytest.approx(
         eta * sigma**2 / (L * (2 - eta * L)), rel=1e-3)
+
+
+def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
+    """Study pp. 7–8: "0.000651 ± 2e−05 against 0.0558 ± 0.0018", "below 0.333 (floor)",
+    "largest decaying-schedule error 0.0197", "η Σ 1/√k = 3.04", "moved 2.62, to
+    x₁ = −2.383" and "(start 5.39)" carried no provenance marker."""
+    (dec,) = [c for c in S.checks if c.what.startswith("decaying steps go below")]
+    means = re.findall(r"(\d[\d.e−-]*)(ᵐ?) ± (\d[\d.e−-]*)(ᵐ?)", dec.measured)
+    assert len(means) == 2 and all(m[1] == m[3] == "ᵐ" for m in means), dec.measured
+    (sched,) = [c for c in S.checks if c.what.startswith("decaying schedules end below")]
+    # the constant step's floor η₀σ²/(L(2 − η₀L)) = 0.5/1.5, reached by the exact recursion
+    assert sched.theory == f"below {fmt_num(0.5 / 1.5, 3)}ⁿ (floor) by a factor > 10"
+    largest = number(S, sched.what, "largest error")
+    assert sched.measured == f"largest decaying-schedule error {fmt_num(largest, 3)}ᵐ"
+    (ada,) = [c for c in S.checks if c.what.startswith("AdaGrad η = 0.4: progress")]
+    bound = 0.4 * sum(1 / math.sqrt(k) for k in range(1, 21))
+    assert f"η Σ 1/√k = {fmt_num(bound, 3)}ᵗ in 20 steps" in ada.theory
+    assert re.fullmatch(r"moved [\d.]+ᵐ, to x₁ = [−-][\d.]+ᵐ", ada.measured), ada.measured
+    for lab in ("AdaGrad η = 2", "RMSProp η = 0.4, α = 0.9"):
+        (c,) = [c for c in S.checks if c.what.startswith(f"{lab}: reaches the minimum")]
+        assert c.measured.endswith(f"(start {fmt_num(math.hypot(5.0, 2.0), 3)}ⁿ)")
+
+
+def test_the_decided_by_note_names_another_quantity_by_a_free_letter():
+    """Study p. 9: "Δq/q for another quantity q" under a table whose q is the order of
+    convergence (q = 1.79, q = 1.97)."""
+    assert "Δq/q" not in study.RATE_DIFF_NOTE
+    assert "Δv/v for another quantity v: exponent, E‖e‖², C" in study.RATE_DIFF_NOTE
