@@ -80,6 +80,7 @@ from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
+from analysis.rates import OUTSIDE_EVERY
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
@@ -3266,8 +3267,8 @@ def run_outcome(study: Any) -> str:
     reached x* exactly), ``near`` (it ended near x*, with a measured rate, by its iteration cap
     or a stall above the floor: adam with a constant step), ``cycles`` (ended on a cycle or
     band around x*, its centre: measured kind ``bounded``), ``stopped`` (ended near x* with no
-    rate measured), ``diverged``, or ``elsewhere`` (ended far from every critical point); the
-    last two are measured to the minimum nearest to x₀."""
+    rate measured), ``diverged``, or ``elsewhere`` (ended outside the convergence radius of
+    every critical point); the last two are measured to the minimum nearest to x₀."""
     how = prose(getattr(study, "minimizer_how", "") or "")
     m = study.measurement
     kind = getattr(m, "kind", None)
@@ -3300,7 +3301,7 @@ ERROR_POINTS = {
                "(the run does not converge: it cycles)"),
     "stopped": "the critical point the run ended near, with no rate measured",
     "diverged": "the minimum nearest to x₀ (the run diverged)",
-    "elsewhere": "the minimum nearest to x₀ (the run ended far from every critical point)",
+    "elsewhere": ("the minimum nearest to x₀ (the run ended " + OUTSIDE_EVERY + ")"),
 }
 
 

@@ -1315,7 +1315,8 @@ def test_theory_lead_in_says_what_the_runs_did():
     assert report.run_outcome(fast) == "stopped"
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
-    assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
+    assert ("for gd the minimum nearest to x₀ (the run ended outside the convergence radius "
+            "of every critical point)") in mixed
     assert "for b the critical point the run's cycle lies around, not the cycle's midpoint" \
         in mixed
     # kink p.5: the cycling runs' point is named, when they share one (here st's, the kink)
