@@ -1800,7 +1800,10 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
            "found by a numeric search" + ("" if cps.method == "numeric" else
                                           f" ({cps.method})") + "; there may be others in "
            "the box")
-    d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}.")
+    d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}."
+                + "".join("  " + kink_critical_text(A.obj, f"P{i}", cp)
+                          for i, cp in enumerate(list(cps)[:KINK_POINTS_EXPLAINED], start=1)
+                          if not cp.differentiable))
     rows = []
     sec = "critical points"
     for i, cp in enumerate(list(cps)[:limit], start=1):
@@ -1835,6 +1838,33 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     if cps.notes:
         d.paragraph("Notes from the solver:", weight="bold", after=2.0)
         d.bullets([str(n) for n in cps.notes], size=SMALL)
+
+
+#: the first critical points on a kink whose subdifferential the critical-point section states
+KINK_POINTS_EXPLAINED = 3
+#: the most vertices of a subdifferential printed (more: their count)
+SUBDIFFERENTIAL_VERTICES_SHOWN = 8
+
+
+def kink_critical_text(obj: Any, name: str, cp: Any) -> str:
+    """Why critical point ``cp`` (named ``name``) on a kink of f is critical, where f has no
+    gradient: 0 lies in its subdifferential ∂f, the convex hull of the limits of ∇f at nearby
+    smooth points, whose vertices (:func:`landscape.critical.kinks.subdifferential_vertices`)
+    the sentence lists."""
+    from landscape.critical.kinks import subdifferential_vertices
+
+    coords = tuple(cp.point_exact) if cp.point_exact is not None else tuple(cp.point)
+    vertices = subdifferential_vertices(obj.expr, obj.variables, obj.gradient_list, coords)
+    hull = ""
+    if 0 < vertices.shape[0] <= SUBDIFFERENTIAL_VERTICES_SHOWN:
+        pts = [fmt_point(g) for g in vertices]
+        listed = pts[0] if len(pts) == 1 else ", ".join(pts[:-1]) + " and " + pts[-1]
+        hull = f", here the hull of {listed}, which contains 0"
+    elif vertices.shape[0]:
+        hull = f", here the hull of {vertices.shape[0]} such limits, which contains 0"
+    return (f"{name} lies on a kink of f, where f has no gradient: it is critical because 0 "
+            "lies in its subdifferential ∂f, the convex hull of the limits of ∇f at nearby "
+            f"points where f is smooth{hull}.")
 
 
 def _strict_how(cv: Any) -> str:

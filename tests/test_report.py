@@ -2082,6 +2082,27 @@ def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(fou
     assert "on the box. On the kinks of f, x = 0 and y = 1, where f has no gradient" in pdf
 
 
+def test_a_critical_point_on_a_kink_says_why_it_is_critical(four_reports):
+    """Kink p. 3: '1 critical point … proved' for (0, 0), where f has no gradient, and what
+    makes it critical (0 ∈ ∂f) only in a footnote on the next page: the critical-point section
+    says it at first use, with ∂f(0, 0) = [−1, 1] × {0}, the hull of the one-sided gradients
+    (±1, 0) of |x| (relu(y − 1) and y²/2 are flat in y at y = 0)."""
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    cp = obj.critical_points(box=[(-5, 5), (-5, 5)])[0]
+    text = report.kink_critical_text(obj, "P1", cp)
+    assert text == ("P1 lies on a kink of f, where f has no gradient: it is critical because 0 "
+                    "lies in its subdifferential ∂f, the convex hull of the limits of ∇f at "
+                    "nearby points where f is smooth, here the hull of "
+                    f"{report.fmt_point([-1, 0])} and {report.fmt_point([1, 0])}, which "
+                    "contains 0.")
+    pdf = squash(pdf_text(four_reports["kink"][0].pdf))
+    assert "in the box. P1 lies on a kink of f, where f has no gradient: it is critical" in pdf
+    # a smooth f's section says nothing of the kind
+    assert "lies on a kink" not in squash(pdf_text(four_reports["ellipse"][0].pdf))
+
+
 def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():
     """Kink p.4: 'η = 1/L, L = 1, the largest Hessian eigenvalue on the segment' read as
     a smoothness constant, but ∇f of |x| jumps by 2 across x = 0: no L bounds it there."""
