@@ -613,8 +613,8 @@ L_BOX = "L_box"
 class Curvature:
     """The curvature the default steps are fitted to (:func:`default_curvature`): ``L`` and
     where it is taken (``L_where``); the spectrum ``lam`` whose κ = L/μ the momentum
-    defaults use (None: no κ, momentum 0.5), and where κ comes from when it is not the
-    minimizer's own (``kappa_where``, else '')."""
+    defaults use (None: no κ, momentum :data:`FALLBACK_MOMENTUM`), and where κ comes from
+    when it is not the minimizer's own (``kappa_where``, else '')."""
 
     L: float
     L_where: str
@@ -627,7 +627,10 @@ class Curvature:
         momentum is 0.5)."""
         out = f"L = {fmt_num(self.L)}, {self.L_where}"
         if kappa and self.lam is None:
-            out += "; with no κ = L/μ to tune it, the momentum is 0.5"
+            beta = FALLBACK_MOMENTUM
+            out += (f"; with no κ = L/μ to tune it, the momentum falls back to a fixed "
+                    f"{fmt_num(beta)}, the same for every f (not tuned: its effective step "
+                    f"η/(1 − β) is {fmt_num(1.0 / (1.0 - beta))}η)")
         if kappa and self.lam is not None:
             mu = float(self.lam[0])
             out += (f"; κ = L/μ = {fmt_num(self.L)}/{fmt_num(mu)} = {fmt_num(self.L / mu)}"
@@ -677,6 +680,11 @@ def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
     return Curvature(1.0, "for want of curvature information")
 
 
+#: the momentum of heavy ball and Nesterov when no spectrum gives a κ to tune it (a fixed
+#: fallback, the same for every f)
+FALLBACK_MOMENTUM = 0.5
+
+
 def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why, with the value:
     ``η = 1/L = 0.25`` (η the step size ``lr``; L and κ from ``curv``,
@@ -686,9 +694,10 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     (not Polyak's step ``4/(√L+√μ)²``, above 2/L once κ > (1 + √2)²: tuned to the minimizer's
     spectrum, it diverges where the curvature on the way from x₀ exceeds that L);
     Nesterov ``lr = 1/L``, ``momentum = (√κ−1)/(√κ+1)``; without a spectrum (no κ) momentum
-    0.5.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate,
-    so about 100 steps cross the distance from the start to the minimizer). Newton, CG, BFGS,
-    L-BFGS and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
+    :data:`FALLBACK_MOMENTUM`.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps
+    are ≈ lr per coordinate, so about 100 steps cross the distance from the start to the
+    minimizer). Newton, CG, BFGS, L-BFGS and the rest keep their defaults (Wolfe line search;
+    Newton with eigenvalue shift).
     """
     from analysis import theory
 
@@ -697,7 +706,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     if method in ("gd", "sgd"):
         return {"lr": 1.0 / L}, step
     if method in ("momentum", "nesterov") and lam is None:
-        return {"lr": 1.0 / L, "momentum": 0.5}, f"{step}, momentum = 0.5"
+        return ({"lr": 1.0 / L, "momentum": FALLBACK_MOMENTUM},
+                f"{step}, momentum = {fmt_num(FALLBACK_MOMENTUM)}")
     if method == "momentum":
         polyak_lr, mom, _ = theory.polyak_optimal(lam)
         return ({"lr": 1.0 / L, "momentum": mom},

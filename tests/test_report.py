@@ -586,7 +586,10 @@ def test_momentum_defaults_state_the_kappa_they_use():
     curv = report.default_curvature(None, 1.0)
     hyper, _ = report.default_hyper("momentum", curv, 1.0)
     assert hyper["momentum"] == 0.5 and curv.lam is None
-    assert curv.text(kappa=True).endswith("; with no κ = L/μ to tune it, the momentum is 0.5")
+    # kink p. 4: where the 0.5 comes from: a fixed fallback, not tuned to f
+    assert curv.text(kappa=True).endswith(
+        "; with no κ = L/μ to tune it, the momentum falls back to a fixed 0.5, the same for "
+        f"every f (not tuned: its effective step η/(1 − β) is {1 / (1 - 0.5):g}η)")
     assert "momentum" not in curv.text(kappa=False)
 
 
