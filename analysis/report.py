@@ -3407,6 +3407,35 @@ def error_point_text(runs: Mapping[str, Any]) -> str:
         for k in kinds) + "."
 
 
+def rerun_end(study: Any) -> str:
+    """What ended the run of rate study ``study``: ``the floating-point floor`` when its error
+    fell to the rounding floor, else its status's cause (:data:`STOP_CAUSES`), a cap with its
+    count of iterations, convergence (with no gradient tolerance) an exactly zero gradient."""
+    if getattr(study.measurement, "floor_index", None) is not None:
+        return "the floating-point floor"
+    res = study.result
+    if res.status == "maxiter":
+        return f"the iteration limit of {plural(res.nit, 'iteration')}"
+    if res.status == "steps":
+        return f"a fixed number of {plural(res.nit, 'step')}"
+    if res.status == "converged":  # with no gradient tolerance: the gradient vanished
+        return "an exactly zero gradient"
+    return STOP_CAUSES.get(str(res.status), status_text(res.status))
+
+
+def rerun_text(studies: Mapping[str, Any]) -> str:
+    """The theory section's first sentence: the methods ran again with no gradient tolerance,
+    and what ended each run (:func:`rerun_end`), the methods grouped by it, in order of first
+    appearance — never "the floor" for a run that did not reach it."""
+    ends: dict[str, list[str]] = {}
+    for name, st in studies.items():
+        ends.setdefault(rerun_end(st), []).append(name)
+    said = [f"{end} ({', '.join(names)})" for end, names in ends.items()]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+    return ("Each method ran again from x₀ with no gradient tolerance, so that the asymptotic "
+            f"phase is visible, until {listed}.")
+
+
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
@@ -3415,9 +3444,8 @@ def _theory(b: Builder, A: Analysis) -> None:
     if not studies:
         d.paragraph("No rate study is available; see “What failed”.", style="italic")
         return
-    d.paragraph("Each method ran again from x₀ with no gradient tolerance, long enough to "
-                "reach the floating-point floor (or a cap), so that the asymptotic phase is "
-                "visible.  " + error_point_text({r.shown: r.study for r in studies}))
+    d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
+                + error_point_text({r.shown: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),

@@ -2106,6 +2106,34 @@ def test_a_critical_point_on_a_kink_says_why_it_is_critical(four_reports):
     assert "lies on a kink" not in squash(pdf_text(four_reports["ellipse"][0].pdf))
 
 
+def test_the_theory_section_says_what_ended_each_rerun(four_reports):
+    """Kink p. 5: 'long enough to reach the floating-point floor (or a cap)' where no run
+    reached the floor: the first sentence says what ended each run, the floor only for runs
+    whose error fell to it."""
+    from types import SimpleNamespace as NS
+
+    def study(status, nit, floor=None):
+        return NS(result=NS(status=status, nit=nit), measurement=NS(floor_index=floor))
+
+    text = report.rerun_text({"GD": study("maxiter", 1000), "BFGS": study("stalled", 40, 31),
+                              "CG": study("line_search_failed", 2),
+                              "Newton": study("line_search_failed", 1)})
+    assert text == ("Each method ran again from x₀ with no gradient tolerance, so that the "
+                    "asymptotic phase is visible, until the iteration limit of 1000 "
+                    "iterations (GD), the floating-point floor (BFGS) or a failed line search "
+                    "(CG, Newton).")
+    assert report.rerun_text({"Newton": study("converged", 5)}).endswith(
+        "until an exactly zero gradient (Newton).")
+    kink = four_reports["kink"][0]
+    rates = json.loads(kink.json.read_text())["rates"]
+    # no kink run's error fell to the rounding floor
+    assert all(r["measured"]["floor_index"] is None for r in rates.values())
+    pdf = squash(pdf_text(kink.pdf))
+    assert "reach the floating-point floor" not in pdf
+    assert ("until the iteration limit of 1000 iterations (GD, momentum, Nesterov, Adam) or a "
+            "failed line search (Newton, BFGS, L-BFGS, CG).") in pdf
+
+
 def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():
     """Kink p.4: 'η = 1/L, L = 1, the largest Hessian eigenvalue on the segment' read as
     a smoothness constant, but ∇f of |x| jumps by 2 across x = 0: no L bounds it there."""
