@@ -1479,6 +1479,8 @@ def budget_text(study: Any) -> str | None:
     if b is None or str(study.result.status) != "maxiter":
         return None
     words = BUDGET_WORDS["cap" if b.capped else b.rule]
+    if b.capped and b.rule in BUDGET_BASIS:  # the rule the cap overrode, with its numbers
+        words += ": " + BUDGET_BASIS[b.rule]
     return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
                         margin=b.margin, previous=b.previous,
                         rate=None if b.rate is None else fmt_rate(b.rate))
@@ -1498,6 +1500,16 @@ BUDGET_WORDS = {
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
                 "iterations, with no linear rate to extend"),
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
+}
+
+#: how each rule of :class:`analysis.rates.Budget` came to its number ``wanted``, said after
+#: the cap that overrode it (:data:`BUDGET_WORDS` ``cap``) so that the number can be checked
+BUDGET_BASIS = {
+    "floor": "{margin} steps past iteration {floor_index}, where the error reached the floor",
+    "rate": ("the iteration where the measured linear rate {rate} takes the error to the "
+             "floor, + 10% + {margin} steps"),
+    "tenfold": "10 times the previous run's {previous} iterations, with no linear rate to extend",
+    "stochastic": "the steps for a run with gradient noise",
 }
 
 
