@@ -2369,17 +2369,10 @@ def rate_pair_digits(p: float, m: float, most: int = 12) -> int:
     make 0.25%.  A difference below 0.01% is reproduced by any below it, equal printed
     rates included.  The fewest digits up to ``most`` that do it; the rate digits when
     none does."""
-    from analysis.compare import rate_diff
-
-    def shown(d: float) -> str:  # equal printed rates are a difference below 0.01% too
-        return percent(d) if d >= 1e-4 else "<0.01%"
+    from analysis.compare import rate_diff, reproducing_digits
 
     least = max(rate_digits(p), rate_digits(m))
-    want = shown(rate_diff(m, p))
-    for n in range(least, most + 1):
-        if shown(rate_diff(float(f"{m:.{n}g}"), float(f"{p:.{n}g}"))) == want:
-            return n
-    return least
+    return reproducing_digits(rate_diff, (m, p), least, most) or least
 
 
 def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
