@@ -3864,6 +3864,28 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}."
 
 
+def floor_noise_text(panels: Sequence[Any], errors: Mapping[str, Any],
+                     floors: Mapping[str, float] | None = None) -> str:
+    """The caption sentence on the last ratios before the floor of the series cut there
+    (:func:`floor_cut_text`) that the ratio panel draws: an error eₖ carries a rounding error
+    of about ε·max(1, ‖x*‖), a relative ε·max(1, ‖x*‖)/eₖ that reaches 10⁻³ at the floor
+    (:func:`analysis.empirical.default_floor`), so the last ratios above it scatter by about
+    that much; '' when no such series."""
+    from analysis import plots
+    from analysis.empirical import EPS, default_floor
+
+    shown = {k for p in panels for k in p.ratios}
+    cut = [k for k, e in errors.items() if k in shown
+           and len(plots.above_floor(e, (floors or {}).get(k))) < np.asarray(e, float).size]
+    if not cut:
+        return ""
+    one = len(cut) == 1
+    return (f"  Just above the floor the ratios of {_names(cut)} already carry rounding noise: "
+            "each error is off by about ε·max(1, ‖x*‖), a relative "
+            f"{power_text(EPS / default_floor(0.0))} at the floor, so the last ratios before "
+            f"{'its curve' if one else 'their curves'} end scatter by about that much.")
+
+
 def error_caption(panels: Sequence[Any]) -> str:
     """The caption of an error figure, from what it draws (:func:`analysis.plots.
     rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
@@ -3896,7 +3918,11 @@ def error_caption(panels: Sequence[Any]) -> str:
                  "other series stay visible.")
     if ratios:
         ended = [k for k in ratios if k in finite]
+        cycling = [k for k in ratios if k in env]  # drawn as envelopes there too
         text += (f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
+                 + ("" if not cycling else
+                    " (drawn as the lower and upper envelope of the ratios" + (
+                        ")" if cycling == ratios else f" for {_names(cycling)})"))
                  + (" over the fit window" if wins else "")
                  + (f" ({_names(ended)}: over {'its' if len(ended) == 1 else 'their'} "
                     "steps before x* was reached)" if wins and ended else ""))
@@ -3974,6 +4000,10 @@ def _figures(b: Builder, A: Analysis) -> None:
                                           for r in group},
                                          floors={r.shown: plots.study_floor(r.study)
                                                  for r in group})
+                        + floor_noise_text(panels, {r.shown: plots.study_errors(r.study)
+                                                    for r in group},
+                                           {r.shown: plots.study_floor(r.study)
+                                            for r in group})
                         + window_cut_text(st, rule=False)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                             r.study), plots.study_floor(r.study)) for r in group}, "errors")

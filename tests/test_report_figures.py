@@ -154,6 +154,14 @@ def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
     cap = report.error_caption([panels])
     assert "theoretical slope" not in cap and "predicted ρ" not in cap
     assert "gd and momentum cycle" in cap and "Right:" in cap
+    # kink p. 9: the ratio panel draws gd's ratios as envelopes too, and the caption says so
+    assert ("Right: the measured ratio e_(k+1)/e_k per step of gd (drawn as the lower and "
+            "upper envelope of the ratios)") in cap
+    both = plots.error_panels(errs, ratio_series=["gd", "adam"])
+    assert ("per step of gd and adam (drawn as the lower and upper envelope of the ratios "
+            "for gd)") in report.error_caption([both])
+    assert "envelope of the ratios" not in report.error_caption(
+        [plots.error_panels({"adam": errs["adam"]}, ratio_series=["adam"])])
     assert "solid" not in cap  # envelopes and methods have dashed/dotted styles: the legend
     # with a rate, the theory line and its mention come back
     p2 = plots.error_panels({"adam": errs["adam"]}, rates={"adam": 0.9})
@@ -464,6 +472,29 @@ def test_a_diverging_run_table_has_its_fitted_growth_and_no_stall_mark():
     assert plots.page_script(report.STALL_NOTE) not in table.notes
     fit = [r for r in table.rows if r[1].startswith("robust fit")]
     assert fit and fit[0][0] == "5–58" and fit[0][2].startswith("1.3993")
+
+
+def test_the_last_ratios_before_the_floor_are_said_to_carry_rounding_noise():
+    """Rosenbrock p. 12: Nesterov's last ratios before the floor scatter (0.9959–0.9963 where
+    e_k is within 2× of the floor) with no word on it: each error there is off by about
+    ε·max(1, ‖x*‖), a relative 10⁻³ at the floor 10³·ε·max(1, ‖x*‖)."""
+    from analysis.empirical import default_floor
+
+    k = np.arange(400)
+    errs = {"gd": 0.9 ** k, "adam": 0.99 ** k}
+    floor = default_floor(0.0)
+    assert np.any(errs["gd"] < floor) and not np.any(errs["adam"] < floor)
+    panels = plots.error_panels(errs, ratio_series=["gd", "adam"])
+    text = report.floor_noise_text([panels], errs, {"gd": floor, "adam": floor})
+    eps = np.finfo(float).eps
+    assert text == ("  Just above the floor the ratios of gd already carry rounding noise: "
+                    "each error is off by about ε·max(1, ‖x*‖), a relative "
+                    f"{report.fmt_num(eps / floor)} at the floor, so the last ratios before "
+                    "its curve end scatter by about that much.")
+    assert report.fmt_num(eps / floor) == "0.001"
+    # not in the ratio panel, or not cut: nothing to say
+    assert report.floor_noise_text([plots.error_panels(errs, ratio_series=["adam"])], errs,
+                                   {"gd": floor, "adam": floor}) == ""
 
 
 def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
