@@ -1993,20 +1993,25 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
-    shown = {"roots": False, "ellipse": False, "zero": False, "kink": False,
-             "measured": False}
+    shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,
+                             "measured": False, "on_kink": []}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        kext = (kink_region_extent(A.obj, cp, v.threshold, A.box, r)
+                if cp is not None and ext is None else None)
         inside = region_critical_point(A.cps, r)
         at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
                    and np.allclose(np.asarray(r.point, float),
                                    np.asarray(A.cps[inside].point, float), atol=1e-12))
-        shown["roots"] |= bool(r.exact) and ext is None
+        shown["roots"] |= bool(r.exact) and ext is None and kext is None
         shown["ellipse"] |= ext is not None
         shown["zero"] |= cp is not None and not at_kink
         shown["kink"] |= at_kink
+        if kext is not None:
+            shown["on_kink"].append((item, kext))
+            ext = (kext.lower, kext.upper)
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
         shown["measured"] |= how == "numeric"
@@ -2084,16 +2089,22 @@ MEASURED_BOUNDS_TEXT = (
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
-                measured: bool = False) -> str:
+                measured: bool = False, on_kink: Sequence[tuple[str, Any]] = ()) -> str:
     """The small-gradient table's footnote on the entries it shows: bounds that are roots of
     |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of a
     quadratic (``ellipse``), measured bounds (``measured``, :data:`MEASURED_BOUNDS_TEXT`), a
     smallest ‖∇f‖ of exactly 0 at an exact critical point where f is differentiable
-    (``zero``), a critical point at a kink, where f has no gradient (``kink``); each
-    sentence ends with two spaces."""
+    (``zero``), a critical point at a kink, where f has no gradient (``kink``), exact bounds
+    of regions on a kink (``on_kink``: item and :class:`KinkExtent`); each sentence ends
+    with two spaces."""
     out = MEASURED_BOUNDS_TEXT if measured else ""
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
+    for item, k in on_kink:
+        out += (f"Exact bounds of {item}, on the kink {k.where}: there the formulas of ∇f "
+                f"give {k.gradient}, linear in the other variables, M(u − u*), so the region "
+                "is {‖M(u − u*)‖₂ ≤ t} on the kink: uᵢ* ± t·‖row i of M⁺‖₂ (agreeing with the "
+                "measured extents).  ")
     if ellipse:
         out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
@@ -2163,6 +2174,90 @@ def exact_region_extent(obj: Any, cp: Any, threshold: float, box: Any, r: Any,
     if not np.all(np.abs(np.r_[lower, upper] - meas) <= rtol * span):
         return None
     return lower, upper
+
+
+@dataclass
+class KinkExtent:
+    """Exact bounds of a small-gradient region on a kink (:func:`kink_region_extent`):
+    ``lower``/``upper`` per variable, and the subgradient the formulas of ∇f give on the kink
+    (``where``: the kink, ``gradient``: its formula there), linear in the free variables."""
+
+    lower: list[float]
+    upper: list[float]
+    where: str
+    gradient: str
+
+
+def kink_region_extent(obj: Any, cp: Any, threshold: float, box: Any, r: Any,
+                       rtol: float = 1e-6) -> KinkExtent | None:
+    """Exact per-variable bounds of the region {‖g‖₂ ≤ t} around the exact critical point
+    ``cp`` on a kink of f, where the region lies on the kink (zero width in some variables,
+    :func:`zero_width`), or None.
+
+    On the kink the variables of zero width keep their values at x*; there the formulas of
+    ∇f (sign(0) = 0, θ(0) = ½) give a subgradient g.  Each other sign or unit step in g has
+    an argument of one sign over the region's measured extent (checked at its corners), so
+    it is constant there; when g is then linear in the free variables, g = M(u − u*) with
+    g(x*) = 0, the region on the kink is {‖M(u − u*)‖₂ ≤ t}, and uᵢ ranges over
+    uᵢ* ± t·‖row i of M⁺‖₂ (M of full column rank, M⁺ = (MᵀM)⁻¹Mᵀ; the maximum of eᵢᵀM⁺v
+    over ‖v‖ ≤ t in the range of M).  Evaluated in SymPy with t as the rational it prints as;
+    returned only when every bound agrees with the measured extent of ``r`` within ``rtol``
+    of the region's span, clipped to the box."""
+    import itertools
+
+    import sympy as sp
+
+    if getattr(cp, "differentiable", True) or cp.point_exact is None:
+        return None
+    flat = zero_width(r.lower, r.upper)
+    free = [k for k in range(len(obj.variables)) if k not in flat]
+    if not flat or not free:
+        return None
+    xs = obj.variables
+    star = [sp.sympify(v) for v in cp.point_exact]
+    try:
+        g = [sp.sympify(e).xreplace({xs[k]: star[k] for k in flat}) for e in obj.gradient_list]
+        corners = [dict(zip([xs[k] for k in free], c, strict=True)) for c in itertools.product(
+            *[(sp.nsimplify(r.lower[k]), sp.nsimplify(r.upper[k])) for k in free])]
+        at = dict(zip(xs, star, strict=True))
+        fixed = {}
+        for a in set().union(*(e.atoms(sp.sign, sp.Heaviside) for e in g)):
+            arg = a.args[0]
+            signs = {sp.sign(arg.xreplace(c)) for c in corners} | {sp.sign(arg.xreplace(at))}
+            if len(signs) != 1 or 0 in signs:
+                return None
+            fixed[a] = a.xreplace(at)
+        g = [sp.expand(e.xreplace(fixed)) for e in g]
+        u = [xs[k] for k in free]
+        if any(e.atoms(sp.Function) or not e.is_polynomial(*u)
+               or sp.Poly(e, *u).total_degree() > 1 for e in g):
+            return None
+        if any(sp.simplify(e.xreplace(at)) != 0 for e in g):
+            return None
+        M = sp.Matrix([[sp.diff(e, v) for v in u] for e in g])
+        MtM = M.T * M
+        if MtM.det() == 0:
+            return None
+        P = MtM.inv() * M.T
+        t = sp.nsimplify(str(threshold), rational=True)
+        B = np.asarray(box, float)
+        lower = [float(sp.N(v, 30)) for v in star]
+        upper = list(lower)
+        for i, k in enumerate(free):
+            w = t * sp.sqrt(sum(P[i, j] ** 2 for j in range(P.shape[1])))
+            lower[k] = max(float(sp.N(star[k] - w, 30)), float(B[k, 0]))
+            upper[k] = min(float(sp.N(star[k] + w, 30)), float(B[k, 1]))
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError, sp.SympifyError,
+            sp.PolynomialError):
+        return None
+    span = max(1e-300, float(np.max(np.asarray(r.upper, float) - np.asarray(r.lower, float))))
+    meas = np.r_[np.asarray(r.lower, float), np.asarray(r.upper, float)]
+    if not np.all(np.abs(np.r_[lower, upper] - meas) <= rtol * span):
+        return None
+    names = [page_name(v) for v in obj.names]
+    where = ", ".join(f"{names[k]} = {sp.sstr(star[k])}" for k in flat)
+    grad = "(" + ", ".join(sp.sstr(e).replace("*", "·") for e in g) + ")"
+    return KinkExtent(lower, upper, where, grad)
 
 
 def lowest_value(A: Analysis) -> tuple[float, bool]:

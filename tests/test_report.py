@@ -2141,6 +2141,37 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
             "failed line search (Newton, BFGS, L-BFGS, CG).") in pdf
 
 
+def test_a_region_on_a_kink_has_exact_bounds_where_its_subgradient_is_linear(four_reports):
+    """Kink p. 4: R1 'x = 0ⁿ; y ∈ [−0.001ⁿ, 0.001ⁿ]' was marked numeric, but on x = 0 the
+    formulas of ∇f give (sign(0), y + θ(y − 1)) = (0, y) near y = 0, so the region is |y| ≤ t
+    exactly.  A region on a kink whose subgradient there is not linear keeps measured
+    bounds."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    t, box = 1e-3, [(-5.0, 5.0), (-5.0, 5.0)]
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    cp = obj.critical_points(box=box)[0]
+    r = NS(lower=(0.0, -t * (1 - 1e-14)), upper=(0.0, t * (1 - 1e-14)))
+    ext = report.kink_region_extent(obj, cp, t, box, r)
+    assert ext is not None and ext.lower == [0.0, -t] and ext.upper == [0.0, t]
+    assert (ext.where, ext.gradient) == ("x = 0", "(0, y)")
+    # |x| + y²·(1 + |y|)/2: on x = 0 the subgradient (0, y + 3y|y|/2) is not linear in y
+    curved = Objective.parse("abs(x) + y**2*(1 + abs(y))/2")
+    ccp = curved.critical_points(box=box)[0]
+    assert report.kink_region_extent(curved, ccp, t, box, r) is None
+    # measured bounds far from the exact ones are not replaced
+    assert report.kink_region_extent(obj, cp, t, box, NS(lower=(0.0, -2 * t),
+                                                          upper=(0.0, 2 * t))) is None
+    note = report.region_note(False, False, False, kink=True, on_kink=[("R1", ext)])
+    assert ("Exact bounds of R1, on the kink x = 0: there the formulas of ∇f give (0, y), "
+            "linear in the other variables") in note
+    pdf = squash(pdf_text(four_reports["kink"][0].pdf))
+    assert "Exact bounds of R1, on the kink x = 0" in pdf
+    assert "0.001ⁿ" not in pdf
+
+
 def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():
     """Kink p.4: 'η = 1/L, L = 1, the largest Hessian eigenvalue on the segment' read as
     a smoothness constant, but ∇f of |x| jumps by 2 across x = 0: no L bounds it there."""
