@@ -711,9 +711,9 @@ def seeded_text(from_samples: int, seeded: int) -> str:
     seeds a region of its own, joining a listed one only when it lies in that region's
     measured extent along a segment from its point where ‖∇f‖ < t (:func:`_joined`) — two
     regions closer than the linkage distance are no contradiction."""
-    return (f" ({plural(from_samples, 'such region')}); every critical "
-            "point, and every local minimum of ‖∇f‖ refined below the sample spacing, outside "
-            "those seeds a region of its own, joining a listed one only when it lies in that "
+    return (f" ({plural(from_samples, 'such region')}); every critical point, and every "
+            "local minimum of ‖∇f‖ refined below the sample spacing, that lies outside those "
+            "regions starts one of its own, joining a listed one only when it lies in that "
             "region's measured extent along a segment from its point where ‖∇f‖ < t "
             f"({plural(seeded, 'seeded region')})")
 

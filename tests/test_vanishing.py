@@ -165,9 +165,9 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     assert tiny.method == method + seeded_text(0, 1)
     assert seeded_text(0, 1) == (
         " (0 such regions); every critical point, and every local minimum of ‖∇f‖ refined "
-        "below the sample spacing, outside those seeds a region of its own, joining a listed "
-        "one only when it lies in that region's measured extent along a segment from its point "
-        "where ‖∇f‖ < t (1 seeded region)")
+        "below the sample spacing, that lies outside those regions starts one of its own, "
+        "joining a listed one only when it lies in that region's measured extent along a "
+        "segment from its point where ‖∇f‖ < t (1 seeded region)")
     (grid_note,) = [n for n in regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
                                        threshold=0.02).notes if "first exits" in n]
     assert "along rays from each region's point and along grid edges" in grid_note
