@@ -1569,6 +1569,10 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
+#: the white margin around the box of a contour panel, as a share of each side's span
+BOX_MARGIN = 0.03
+
+
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
                    styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True,
@@ -1661,8 +1665,12 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                                   label=nest_label(lasts, g, span)))
         handles += one
     handles += _critical_handles(ax, critical_points or (), b, 2)
-    ax.set_xlim(*b[0])
-    ax.set_ylim(*b[1])
+    # a white margin around the box, the same share of each side, so that a path along the
+    # box's edge (the kink report's Newton at y = −4.83 of −5) and the start markers there
+    # are not drawn on the spines; the equal scales stay equal
+    pad = BOX_MARGIN * (np.asarray(b, float)[:, 1] - np.asarray(b, float)[:, 0])
+    ax.set_xlim(b[0][0] - pad[0], b[0][1] + pad[0])
+    ax.set_ylim(b[1][0] - pad[1], b[1][1] + pad[1])
     ax.grid(False)
     return handles, cs, lv, geometric
 

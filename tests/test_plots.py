@@ -57,7 +57,11 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
     assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts
-    assert fig.axes[0].get_xlim() == (-2.0, 2.0)
+    # kink p. 8: a margin of the same share on every side of the box, so that a path along
+    # its edge is not drawn on the spine
+    m = plots.BOX_MARGIN * 4.0
+    assert fig.axes[0].get_xlim() == pytest.approx((-2.0 - m, 2.0 + m))
+    assert fig.axes[0].get_ylim() == pytest.approx((-2.0 - m, 2.0 + m))
 
 
 def test_error_plot_theory_line_is_rate_power_k_times_anchor():
