@@ -1825,7 +1825,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}."
                 + "".join("  " + kink_critical_text(A.obj, f"P{i}", cp)
                           for i, cp in enumerate(list(cps)[:KINK_POINTS_EXPLAINED], start=1)
-                          if not cp.differentiable))
+                          if not getattr(cp, "differentiable", True)))
     rows = []
     sec = "critical points"
     for i, cp in enumerate(list(cps)[:limit], start=1):
