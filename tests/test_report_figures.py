@@ -411,8 +411,11 @@ def test_lies_between_is_computed_from_the_numbers():
     assert c.agree and "lies between" not in c.note
     off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
     assert 0.007 < off < 0.008
-    assert (f"lies above the range [0.99587, {eff:.5f}] from ρ to this average factor, by "
+    # the band's end with the digits that give back the percentage (0.99602 gives 0.75%)
+    assert (f"lies above the range [0.99587, {eff:.7g}] from ρ to this average factor, by "
             f"{100 * off:.2g}% on −ln ρ") in c.note and "within the tolerance 1%" in c.note
+    assert f"{100 * (math.log(float(f'{eff:.7g}')) - math.log(0.99605)) / math.log(eff):.2g}" \
+        == f"{100 * off:.2g}"
     # quadratic p. 4: 'lies between the two from ρ = 0.77639 to this average factor' (garbled):
     # inside the range it names the range
     m_in = Measurement(kind="linear", rate=0.99600, order=1.0, window=(a, b))
@@ -993,7 +996,9 @@ def test_zoomed_small_multiples_keep_an_overview_of_the_whole_box():
     panels = [ax for ax in fig.axes if ax.axison]
     whole, own = panels[0], panels[1:]
     assert len(own) == 3
-    assert whole.get_xlim() == (-5.0, 5.0) and whole.get_ylim() == (-5.0, 5.0)
+    m = plots.BOX_MARGIN * 10.0  # the white margin around the box
+    assert whole.get_xlim() == pytest.approx((-5.0 - m, 5.0 + m))
+    assert whole.get_ylim() == pytest.approx((-5.0 - m, 5.0 + m))
     drawn = {ln.get_label() for ln in whole.get_lines() if ln.get_label().endswith(" path")}
     assert drawn == {f"_{k} path" for k in paths}
     dashed = [p for p in whole.patches if isinstance(p, Rectangle) and p.get_linestyle()
@@ -1002,7 +1007,9 @@ def test_zoomed_small_multiples_keep_an_overview_of_the_whole_box():
     assert np.allclose(dashed[0].get_xy(), window[:, 0])
     assert np.isclose(dashed[0].get_width(), np.ptp(window[0]))
     for ax in own:
-        assert np.allclose(ax.get_xlim(), window[0]) and np.allclose(ax.get_ylim(), window[1])
+        pad = plots.BOX_MARGIN * np.ptp(window, axis=1)
+        assert np.allclose(ax.get_xlim(), window[0] + [-pad[0], pad[0]])
+        assert np.allclose(ax.get_ylim(), window[1] + [-pad[1], pad[1]])
         assert ax.get_aspect() == 1.0
     labels = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes
                                                      if a.get_legend()] for t in lg.texts]
