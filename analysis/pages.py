@@ -1388,8 +1388,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     ns.TableFlowable = TableFlowable
 
     class FigureRow(Flowable):
-        """One full-width figure, or two half-width ones side by side, captions under each (a
-        half-width figure alone: its caption beside it, :meth:`_side`);
+        """One full-width figure, or two half-width ones side by side, captions under each;
         shrinks to the rest of the page down to :data:`MIN_SHRINK` of its height (to
         :data:`LAST_SHRINK` when the rest is more than a third of the page), never so far
         that a panel is lower than :data:`MIN_PANEL` (:func:`shrink_floor`)."""
@@ -1407,20 +1406,6 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                                   strict=True) if c),
                        default=0.0)
 
-        def _side(self) -> bool:
-            """A half-width figure alone in its row has its caption beside it, in the other
-            half, not under it as a narrow column beside an empty half."""
-            return len(self.items) == 1 and self.items[0].half and self.caps[0] is not None
-
-        def _below(self) -> float:
-            """The height the captions add under the figures (none beside them)."""
-            return 0.0 if self._side() else self._cap_h() + 4.0
-
-        def _tall(self, fh: float) -> float:
-            """The row's height for figures ``fh`` points tall: a caption beside them may be
-            taller."""
-            return max(fh, self._cap_h()) if self._side() else fh + self._below()
-
         def _fig_h(self) -> float:
             return max(b.fig_height for b in self.items)
 
@@ -1437,10 +1422,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             fills them (down to :data:`MIN_SHRINK`, or :data:`LAST_SHRINK` when ``last`` and
             more than a third of a page is left, never below :meth:`_floor`); 1 when no
             allowed shrink fits."""
-            cap = self._below()
+            cap = self._cap_h() + 4.0
             fh = self._fig_h()
             fit = (aH - cap) / fh
-            if self._tall(fh) > aH and (fit >= MIN_SHRINK or (
+            if fh + cap > aH and (fit >= MIN_SHRINK or (
                     last and aH > self.doc._frame_height / 3.0 and fit >= LAST_SHRINK)) \
                     and fit >= self._floor():
                 return fit
@@ -1449,7 +1434,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         def fits(self, aH: float) -> bool:
             """Whether the row fits ``aH`` points at its size or shrunk to at least
             :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
-            return self._tall(self._fig_h() * self._scale(aH, last=False)) <= aH
+            return self._fig_h() * self._scale(aH, last=False) + self._cap_h() + 4.0 <= aH
 
         def _notes(self) -> list[str]:
             """The legend of the provenance markers the captions use (explained in the
@@ -1458,7 +1443,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return [legend_text(used)] if used else []
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            cap = self._below()
+            cap = self._cap_h() + 4.0
             fh = self._fig_h()
             frame_h = self.doc._frame_height
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
@@ -1467,7 +1452,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
-            self.width, self.height = aW, self._tall(fh * scale) + self._reserve
+            self.width, self.height = aW, fh * scale + cap + self._reserve
             return aW, self.height
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
@@ -1489,8 +1474,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     self.doc._figure_pages.setdefault(b.label, self.canv.getPageNumber())
             n = len(self.items)
             slot = self.items[0].width
-            x0 = 0.0 if n == 2 or not self.items[0].half or self._side() else \
-                (self.width - slot) / 2.0
+            x0 = 0.0 if n == 2 or not self.items[0].half else (self.width - slot) / 2.0
             fh = self._fig_h() * self.scale
             for i, (b, cap) in enumerate(zip(self.items, self.caps, strict=True)):
                 x = x0 + i * (slot + FIGURE_GAP)
@@ -1501,10 +1485,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     renderPDF.draw(drawing, self.canv, x, top - h)
                 else:
                     self._failed(b, x, top - h, slot, h)
-                if cap is not None and self._side():  # beside it, from its top
-                    _, ch = cap.wrap(self.width - slot - FIGURE_GAP, 1e6)
-                    cap.drawOn(self.canv, x + slot + FIGURE_GAP, top - ch)
-                elif cap is not None:
+                if cap is not None:
                     _, ch = cap.wrap(slot, 1e6)
                     cap.drawOn(self.canv, x, top - fh - 4.0 - ch)
 

@@ -419,37 +419,6 @@ def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path
             assert f"Decided by: see the full note on p. {full[0]}." in t, t[-300:]
 
 
-def test_a_half_width_figure_alone_has_its_caption_beside_it(tmp_path):
-    """Rosenbrock p. 14: the half-width step-size figure stood alone, its caption a long
-    narrow column under it and the other half of the page empty: a half-width figure alone
-    in its row has its caption in the other half, beside it from its top."""
-    b = report.Builder("Side")
-
-    def draw(fig):
-        ax = fig.add_subplot()
-        ax.plot([0, 1, 2], [2, 0, 1])
-
-    words = "SIDECAP " + "words of a long caption " * 30
-    b.doc.figure(draw, height=220.0, caption=words, half=True)
-    b.doc.paragraph("AFTERTEXT follows the figure.")
-    page = reader(b.write(tmp_path / "side.pdf").pdf).pages[0]
-    pieces = text_pieces(page)
-    cap = next(p for p in pieces if "SIDECAP" in p[0])
-    after = next(p for p in pieces if "AFTERTEXT" in p[0])
-    left = min(p[1] for p in pieces if "AFTERTEXT" in p[0])
-    half = (pages.CONTENT_W - pages.FIGURE_GAP) / 2.0
-    assert cap[1] >= left + half + pages.FIGURE_GAP - 1.0  # in the right half
-    # the caption starts near the figure's top: well above the text that follows
-    assert cap[2] - after[2] > 150.0
-    # two half figures keep their captions under them
-    pair = report.Builder("Pair")
-    pair.doc.figure(draw, height=220.0, caption="LEFTCAP under it.", half=True)
-    pair.doc.figure(draw, height=220.0, caption="RIGHTCAP under it.", half=True)
-    pieces = text_pieces(reader(pair.write(tmp_path / "pair.pdf").pdf).pages[0])
-    lc = next(p for p in pieces if "LEFTCAP" in p[0])
-    assert lc[1] < left + half
-
-
 def test_a_note_headed_by_a_row_points_only_from_the_pages_holding_that_row():
     """Rosenbrock p. 6: 'BFGS: see the full note on p. 7.' at the foot of a page whose part
     of the table has no BFGS row (it is on p. 7): a note named after a row points to its full
