@@ -55,14 +55,14 @@ otherwise "rate differs: ...".
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from analysis.empirical import Measurement, steps_name
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, plural
+from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
 
 SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
          "finite": 5}
@@ -224,15 +224,38 @@ def double_root_rate(p: Prediction, m: Measurement) -> float | None:
     return p.rate * ((b + 1.0) / (a + 1.0)) ** (1.0 / (b - a))
 
 
-def percent(v: float | None) -> str:
-    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None)."""
+def percent(v: float | None, digits: int = 2) -> str:
+    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None),
+    to ``digits`` significant digits."""
     if v is None or not math.isfinite(v):
         return "—"
     if v == 0:
         return "0%"
     if abs(v) < 1e-4:
         return "<0.01%"
-    return f"{fmt(100 * v, 2)}%"
+    return f"{fmt(100 * v, digits)}%"
+
+
+def reproducing_digits(diff: Callable[..., float], values: Sequence[float], least: int,
+                       most: int = 12, shown_digits: int = 2) -> int | None:
+    """The fewest significant digits, at least ``least`` and up to ``most``, at which
+    ``values`` printed give back the relative difference ``diff(*values)`` as
+    :func:`percent` prints it to ``shown_digits`` (below 0.01% alike, equal printed values
+    included), so that a reader can recompute a percentage from the printed numbers; None
+    when none does."""
+    def shown(d: float) -> str:
+        return percent(d, shown_digits) if d >= 1e-4 else "<0.01%"
+
+    want = shown(diff(*values))
+    for n in range(least, most + 1):
+        if shown(diff(*(float(f"{v:.{n}g}") for v in values))) == want:
+            return n
+    return None
+
+
+#: the most digits beyond a rate's own a printed rate gets so that a percentage worked out
+#: from it is the one printed; past them the percentage gets a digit more instead
+EXTRA_RATE_DIGITS = 2
 
 
 def outside_range(x: float, lo: float, hi: float) -> float:
@@ -280,17 +303,27 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     off = None if eff is None else band_diff(m.rate, p.rate, eff)
     if off is not None and max(off) <= rtol:
         lo, hi = min(p.rate, eff), max(p.rate, eff)
-        rng = f"[{fmt_rate(lo)}, {fmt_rate(hi)}] from ρ to this average factor"
+        # the three rates with the digits that give back the percentage printed (a digit
+        # more of the percentage when it lies on a rounding edge of its two)
+        least = max(rate_digits(v) for v in (m.rate, lo, hi))
+        n, pd = least, 2
+        for shown in (2, 3):
+            got = reproducing_digits(lambda x, a, c: max(band_diff(x, a, c)),
+                                     (m.rate, lo, hi), least, least + EXTRA_RATE_DIGITS, shown)
+            if got is not None:
+                n, pd = got, shown
+                break
+        rng = f"[{fmt_rounded(lo, n)}, {fmt_rounded(hi, n)}] from ρ to this average factor"
         if max(off) == 0:
             where = f"lies in the range {rng}"
         else:
             side = "above" if m.rate > hi else "below"
-            where = (f"lies {side} the range {rng}, by {percent(max(off))} on "
+            where = (f"lies {side} the range {rng}, by {percent(max(off), pd)} on "
                      f"{scale_name(*off)}, within the tolerance {percent(rtol)}")
         kw.update(rel_diff=off[0], speed_diff=off[1])
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ shrinks on average by "
-                       f"{fmt_rate(eff)} per step over the window [{m.window[0]}, "
-                       f"{m.window[1]}]; the measured rate {fmt_rate(m.rate)} {where}",
+                       f"{fmt_rounded(eff, n)} per step over the window [{m.window[0]}, "
+                       f"{m.window[1]}]; the measured rate {fmt_rounded(m.rate, n)} {where}",
                        rate_band=(p.rate, eff), **kw)
     bound = "" if p.exact else " (above the bound)"
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "

@@ -372,16 +372,20 @@ def table_notes(t: Table, rows: Sequence[Sequence[str]] | None = None,
     return out if legend or not used else [legend_text(used), *out]
 
 
-def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = None
-                    ) -> list[str]:
-    """On a page holding a part of table ``t`` that does not end there, a pointer
-    (:func:`note_reference`) to each long headed note ("Decided by: …") of the table, to the
-    page where it is printed in full (``printed``: note → page, of the previous pass; none
-    while unknown, nor on that page itself, ``page``): the key to a column is found from the
-    column's first page."""
+def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = None,
+                    rows: Sequence[Sequence[str]] | None = None) -> list[str]:
+    """On a page holding a part of table ``t`` that does not end there (``rows``, all of
+    them when None), a pointer (:func:`note_reference`) to each long headed note ("Decided
+    by: …") of the table, to the page where it is printed in full (``printed``: note → page,
+    of the previous pass; none while unknown, nor on that page itself, ``page``): the key to
+    a column is found from the column's first page.  A note headed by the name of a row
+    ("BFGS: …") points only from a page that holds that row."""
+    named = {str(row[0]) for row in t.rows if row}
+    here = named if rows is None else {str(row[0]) for row in rows if row}
     return [note_reference(n, printed[n]) for n in t.notes
             if note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
-            and printed.get(n, page) != page]
+            and printed.get(n, page) != page
+            and (note_head(n) not in named or note_head(n) in here)]
 
 
 #: where a paragraph names the page of a figure (:func:`page_ref`): the figure's label
@@ -1276,7 +1280,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return notes
             canv = getattr(self, "canv", None)
             return [*notes, *ending_pointers(self.t, self.doc._notes_before,
-                                             canv.getPageNumber() if canv else None)]
+                                             canv.getPageNumber() if canv else None,
+                                             self.rows)]
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             th = self.table.wrap(aW, 1e6)[1]
@@ -1351,7 +1356,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 marks = [n for n in table_notes(self.t, self.rows[:k], ends=False)
                          if not split_legend(n)[0]]
                 marks += ending_pointers(self.t, self.doc._notes_before,
-                                         canv.getPageNumber())
+                                         canv.getPageNumber(), self.rows[:k])
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)

@@ -31,11 +31,11 @@ Which point the theory is about (``minimizer`` / ``reference``)
    * the run converged to a critical point that is not a minimum (a saddle reached from its
      stable manifold, or pure Newton attracted to a saddle): the theory is evaluated at that
      point (``reference``) and the run is measured against it;
-   * the run diverged, or ended far from every critical point: the theory is evaluated at the
-     minimum nearest to ``x0`` — the minimizer the start was near, the one a stability
-     threshold such as GD's ``lr < 2/L`` refers to — and the run is measured against it, so
-     "predicted diverges, measured diverges" agrees.  A run that neither diverged nor
-     converged is *not comparable* (reason says where it ended).
+   * the run diverged, or ended outside the convergence radius of every critical point: the
+     theory is evaluated at the minimum nearest to ``x0`` — the minimizer the start was
+     near, the one a stability threshold such as GD's ``lr < 2/L`` refers to — and the run
+     is measured against it, so "predicted diverges, measured diverges" agrees.  A run
+     that neither diverged nor converged is *not comparable* (reason says where it ended).
 
 Which theory (:func:`rate_study`)
 ---------------------------------
@@ -99,6 +99,9 @@ REFINE_TOL = 1e-14
 REFINE_MAXITER = 200
 #: a run converged to p when |x_K - p| <= CONVERGED_FRACTION * (its scale), see the docstring
 CONVERGED_FRACTION = 0.1
+#: where a run ended that converged to no critical point: outside the radius
+#: (:func:`converged_radius`) of each
+OUTSIDE_EVERY = "outside the convergence radius of every critical point"
 #: the last iterates whose mean stands for a run that ends on a cycle or band
 TAIL_POINTS = 8
 #: relative eigenvalue tolerance for a zero eigenvalue at a numerically located minimizer
@@ -226,7 +229,8 @@ class Target:
     """The point the theory is about: ``minimizer`` (None when the run did not converge to a
     minimizer), ``reference`` (where the theory is evaluated; None when there is no point),
     ``how`` (the ``minimizer_how`` text), ``critical`` (the critical point record, if any),
-    ``comparable`` (False: the run ended far from every critical point without diverging)."""
+    ``comparable`` (False: the run ended outside the convergence radius of every critical
+    point without diverging)."""
 
     minimizer: np.ndarray | None
     reference: np.ndarray | None
@@ -455,10 +459,11 @@ def _cp_how(cp: Any) -> str:
 
 
 def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[Any]) -> Target:
-    """No minimizer: the run diverged or ended far from every critical point."""
+    """No minimizer: the run diverged or ended outside the convergence radius of every
+    critical point."""
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
-            f"the run ended at {_fmt(res.x)}, far from every critical point ("
+            f"the run ended at {_fmt(res.x)}, {OUTSIDE_EVERY} ("
             + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
             f"{float(np.max(np.abs(res.jac))):.3g})")
     cp = nearest_minimum(points, x0)
@@ -795,9 +800,10 @@ METHODS_FIXED_STEP = {"gd": "max|1 - lr lambda|", "sgd": "max|1 - lr lambda|",
 
 def _comparison(pred: Prediction, meas: Measurement, target: Target,
                 line_search: str | None, start_reason: Callable[[], str | None]) -> Comparison:
-    """:func:`analysis.compare.compare`, or *not comparable* when the run ended far from every
-    critical point (unless theory predicts divergence there), or diverged from the start
-    because the step is unstable for the curvature at x0 (``start_reason``)."""
+    """:func:`analysis.compare.compare`, or *not comparable* when the run ended outside the
+    convergence radius of every critical point (unless theory predicts divergence there), or
+    diverged from the start because the step is unstable for the curvature at x0
+    (``start_reason``)."""
     if target.reference is None:
         return Comparison(False, "not comparable", reason=target.how.removeprefix("none: "))
     if pred.kind == "none" and not pred.stochastic:

@@ -80,6 +80,7 @@ from analysis.pages import Paragraph as Paragraph
 from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
+from analysis.rates import OUTSIDE_EVERY
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
@@ -612,8 +613,8 @@ L_BOX = "L_box"
 class Curvature:
     """The curvature the default steps are fitted to (:func:`default_curvature`): ``L`` and
     where it is taken (``L_where``); the spectrum ``lam`` whose κ = L/μ the momentum
-    defaults use (None: no κ, momentum 0.5), and where κ comes from when it is not the
-    minimizer's own (``kappa_where``, else '')."""
+    defaults use (None: no κ, momentum :data:`FALLBACK_MOMENTUM`), and where κ comes from
+    when it is not the minimizer's own (``kappa_where``, else '')."""
 
     L: float
     L_where: str
@@ -626,7 +627,10 @@ class Curvature:
         momentum is 0.5)."""
         out = f"L = {fmt_num(self.L)}, {self.L_where}"
         if kappa and self.lam is None:
-            out += "; with no κ = L/μ to tune it, the momentum is 0.5"
+            beta = FALLBACK_MOMENTUM
+            out += (f"; with no κ = L/μ to tune it, the momentum falls back to a fixed "
+                    f"{fmt_num(beta)}, the same for every f (not tuned: its effective step "
+                    f"η/(1 − β) is {fmt_num(1.0 / (1.0 - beta))}η)")
         if kappa and self.lam is not None:
             mu = float(self.lam[0])
             out += (f"; κ = L/μ = {fmt_num(self.L)}/{fmt_num(mu)} = {fmt_num(self.L / mu)}"
@@ -676,6 +680,11 @@ def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
     return Curvature(1.0, "for want of curvature information")
 
 
+#: the momentum of heavy ball and Nesterov when no spectrum gives a κ to tune it (a fixed
+#: fallback, the same for every f)
+FALLBACK_MOMENTUM = 0.5
+
+
 def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[str, Any], str]:
     """Hyperparameters of a method in a report when none are given, and why, with the value:
     ``η = 1/L = 0.25`` (η the step size ``lr``; L and κ from ``curv``,
@@ -685,9 +694,10 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     (not Polyak's step ``4/(√L+√μ)²``, above 2/L once κ > (1 + √2)²: tuned to the minimizer's
     spectrum, it diverges where the curvature on the way from x₀ exceeds that L);
     Nesterov ``lr = 1/L``, ``momentum = (√κ−1)/(√κ+1)``; without a spectrum (no κ) momentum
-    0.5.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps are ≈ lr per coordinate,
-    so about 100 steps cross the distance from the start to the minimizer). Newton, CG, BFGS,
-    L-BFGS and the rest keep their defaults (Wolfe line search; Newton with eigenvalue shift).
+    :data:`FALLBACK_MOMENTUM`.  Adam, RMSProp, AdaGrad: ``lr = distance/100`` (their steps
+    are ≈ lr per coordinate, so about 100 steps cross the distance from the start to the
+    minimizer). Newton, CG, BFGS, L-BFGS and the rest keep their defaults (Wolfe line search;
+    Newton with eigenvalue shift).
     """
     from analysis import theory
 
@@ -696,7 +706,8 @@ def default_hyper(method: str, curv: Curvature, distance: float) -> tuple[dict[s
     if method in ("gd", "sgd"):
         return {"lr": 1.0 / L}, step
     if method in ("momentum", "nesterov") and lam is None:
-        return {"lr": 1.0 / L, "momentum": 0.5}, f"{step}, momentum = 0.5"
+        return ({"lr": 1.0 / L, "momentum": FALLBACK_MOMENTUM},
+                f"{step}, momentum = {fmt_num(FALLBACK_MOMENTUM)}")
     if method == "momentum":
         polyak_lr, mom, _ = theory.polyak_optimal(lam)
         return ({"lr": 1.0 / L, "momentum": mom},
@@ -1468,6 +1479,8 @@ def budget_text(study: Any) -> str | None:
     if b is None or str(study.result.status) != "maxiter":
         return None
     words = BUDGET_WORDS["cap" if b.capped else b.rule]
+    if b.capped and b.rule in BUDGET_BASIS:  # the rule the cap overrode, with its numbers
+        words += ": " + BUDGET_BASIS[b.rule]
     return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
                         margin=b.margin, previous=b.previous,
                         rate=None if b.rate is None else fmt_rate(b.rate))
@@ -1487,6 +1500,16 @@ BUDGET_WORDS = {
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
                 "iterations, with no linear rate to extend"),
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
+}
+
+#: how each rule of :class:`analysis.rates.Budget` came to its number ``wanted``, said after
+#: the cap that overrode it (:data:`BUDGET_WORDS` ``cap``) so that the number can be checked
+BUDGET_BASIS = {
+    "floor": "{margin} steps past iteration {floor_index}, where the error reached the floor",
+    "rate": ("the iteration where the measured linear rate {rate} takes the error to the "
+             "floor, + 10% + {margin} steps"),
+    "tenfold": "10 times the previous run's {previous} iterations, with no linear rate to extend",
+    "stochastic": "the steps for a run with gradient noise",
 }
 
 
@@ -1799,7 +1822,10 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
            "found by a numeric search" + ("" if cps.method == "numeric" else
                                           f" ({cps.method})") + "; there may be others in "
            "the box")
-    d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}.")
+    d.paragraph(f"{plural(len(cps), 'critical point')} in the box — {how}."
+                + "".join("  " + kink_critical_text(A.obj, f"P{i}", cp)
+                          for i, cp in enumerate(list(cps)[:KINK_POINTS_EXPLAINED], start=1)
+                          if not getattr(cp, "differentiable", True)))
     rows = []
     sec = "critical points"
     for i, cp in enumerate(list(cps)[:limit], start=1):
@@ -1834,6 +1860,33 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
     if cps.notes:
         d.paragraph("Notes from the solver:", weight="bold", after=2.0)
         d.bullets([str(n) for n in cps.notes], size=SMALL)
+
+
+#: the first critical points on a kink whose subdifferential the critical-point section states
+KINK_POINTS_EXPLAINED = 3
+#: the most vertices of a subdifferential printed (more: their count)
+SUBDIFFERENTIAL_VERTICES_SHOWN = 8
+
+
+def kink_critical_text(obj: Any, name: str, cp: Any) -> str:
+    """Why critical point ``cp`` (named ``name``) on a kink of f is critical, where f has no
+    gradient: 0 lies in its subdifferential ∂f, the convex hull of the limits of ∇f at nearby
+    smooth points, whose vertices (:func:`landscape.critical.kinks.subdifferential_vertices`)
+    the sentence lists."""
+    from landscape.critical.kinks import subdifferential_vertices
+
+    coords = tuple(cp.point_exact) if cp.point_exact is not None else tuple(cp.point)
+    vertices = subdifferential_vertices(obj.expr, obj.variables, obj.gradient_list, coords)
+    hull = ""
+    if 0 < vertices.shape[0] <= SUBDIFFERENTIAL_VERTICES_SHOWN:
+        pts = [fmt_point(g) for g in vertices]
+        listed = pts[0] if len(pts) == 1 else ", ".join(pts[:-1]) + " and " + pts[-1]
+        hull = f", here the hull of {listed}, which contains 0"
+    elif vertices.shape[0]:
+        hull = f", here the hull of {vertices.shape[0]} such limits, which contains 0"
+    return (f"{name} lies on a kink of f, where f has no gradient: it is critical because 0 "
+            "lies in its subdifferential ∂f, the convex hull of the limits of ∇f at nearby "
+            f"points where f is smooth{hull}.")
 
 
 def _strict_how(cv: Any) -> str:
@@ -1940,20 +1993,25 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
-    shown = {"roots": False, "ellipse": False, "zero": False, "kink": False,
-             "measured": False}
+    shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,
+                             "measured": False, "on_kink": []}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
         ext = exact_region_extent(A.obj, cp, v.threshold, A.box, r) if cp is not None else None
+        kext = (kink_region_extent(A.obj, cp, v.threshold, A.box, r)
+                if cp is not None and ext is None else None)
         inside = region_critical_point(A.cps, r)
         at_kink = (inside is not None and not getattr(A.cps[inside], "differentiable", True)
                    and np.allclose(np.asarray(r.point, float),
                                    np.asarray(A.cps[inside].point, float), atol=1e-12))
-        shown["roots"] |= bool(r.exact) and ext is None
+        shown["roots"] |= bool(r.exact) and ext is None and kext is None
         shown["ellipse"] |= ext is not None
         shown["zero"] |= cp is not None and not at_kink
         shown["kink"] |= at_kink
+        if kext is not None:
+            shown["on_kink"].append((item, kext))
+            ext = (kext.lower, kext.upper)
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
         shown["measured"] |= how == "numeric"
@@ -2031,16 +2089,22 @@ MEASURED_BOUNDS_TEXT = (
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
-                measured: bool = False) -> str:
+                measured: bool = False, on_kink: Sequence[tuple[str, Any]] = ()) -> str:
     """The small-gradient table's footnote on the entries it shows: bounds that are roots of
     |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of a
     quadratic (``ellipse``), measured bounds (``measured``, :data:`MEASURED_BOUNDS_TEXT`), a
     smallest ‖∇f‖ of exactly 0 at an exact critical point where f is differentiable
-    (``zero``), a critical point at a kink, where f has no gradient (``kink``); each
-    sentence ends with two spaces."""
+    (``zero``), a critical point at a kink, where f has no gradient (``kink``), exact bounds
+    of regions on a kink (``on_kink``: item and :class:`KinkExtent`); each sentence ends
+    with two spaces."""
     out = MEASURED_BOUNDS_TEXT if measured else ""
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
+    for item, k in on_kink:
+        out += (f"Exact bounds of {item}, on the kink {k.where}: there the formulas of ∇f "
+                f"give {k.gradient}, linear in the other variables, M(u − u*), so the region "
+                "is {‖M(u − u*)‖₂ ≤ t} on the kink: uᵢ* ± t·‖row i of M⁺‖₂ (agreeing with the "
+                "measured extents).  ")
     if ellipse:
         out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
@@ -2110,6 +2174,90 @@ def exact_region_extent(obj: Any, cp: Any, threshold: float, box: Any, r: Any,
     if not np.all(np.abs(np.r_[lower, upper] - meas) <= rtol * span):
         return None
     return lower, upper
+
+
+@dataclass
+class KinkExtent:
+    """Exact bounds of a small-gradient region on a kink (:func:`kink_region_extent`):
+    ``lower``/``upper`` per variable, and the subgradient the formulas of ∇f give on the kink
+    (``where``: the kink, ``gradient``: its formula there), linear in the free variables."""
+
+    lower: list[float]
+    upper: list[float]
+    where: str
+    gradient: str
+
+
+def kink_region_extent(obj: Any, cp: Any, threshold: float, box: Any, r: Any,
+                       rtol: float = 1e-6) -> KinkExtent | None:
+    """Exact per-variable bounds of the region {‖g‖₂ ≤ t} around the exact critical point
+    ``cp`` on a kink of f, where the region lies on the kink (zero width in some variables,
+    :func:`zero_width`), or None.
+
+    On the kink the variables of zero width keep their values at x*; there the formulas of
+    ∇f (sign(0) = 0, θ(0) = ½) give a subgradient g.  Each other sign or unit step in g has
+    an argument of one sign over the region's measured extent (checked at its corners), so
+    it is constant there; when g is then linear in the free variables, g = M(u − u*) with
+    g(x*) = 0, the region on the kink is {‖M(u − u*)‖₂ ≤ t}, and uᵢ ranges over
+    uᵢ* ± t·‖row i of M⁺‖₂ (M of full column rank, M⁺ = (MᵀM)⁻¹Mᵀ; the maximum of eᵢᵀM⁺v
+    over ‖v‖ ≤ t in the range of M).  Evaluated in SymPy with t as the rational it prints as;
+    returned only when every bound agrees with the measured extent of ``r`` within ``rtol``
+    of the region's span, clipped to the box."""
+    import itertools
+
+    import sympy as sp
+
+    if getattr(cp, "differentiable", True) or cp.point_exact is None:
+        return None
+    flat = zero_width(r.lower, r.upper)
+    free = [k for k in range(len(obj.variables)) if k not in flat]
+    if not flat or not free:
+        return None
+    xs = obj.variables
+    star = [sp.sympify(v) for v in cp.point_exact]
+    try:
+        g = [sp.sympify(e).xreplace({xs[k]: star[k] for k in flat}) for e in obj.gradient_list]
+        corners = [dict(zip([xs[k] for k in free], c, strict=True)) for c in itertools.product(
+            *[(sp.nsimplify(r.lower[k]), sp.nsimplify(r.upper[k])) for k in free])]
+        at = dict(zip(xs, star, strict=True))
+        fixed = {}
+        for a in set().union(*(e.atoms(sp.sign, sp.Heaviside) for e in g)):
+            arg = a.args[0]
+            signs = {sp.sign(arg.xreplace(c)) for c in corners} | {sp.sign(arg.xreplace(at))}
+            if len(signs) != 1 or 0 in signs:
+                return None
+            fixed[a] = a.xreplace(at)
+        g = [sp.expand(e.xreplace(fixed)) for e in g]
+        u = [xs[k] for k in free]
+        if any(e.atoms(sp.Function) or not e.is_polynomial(*u)
+               or sp.Poly(e, *u).total_degree() > 1 for e in g):
+            return None
+        if any(sp.simplify(e.xreplace(at)) != 0 for e in g):
+            return None
+        M = sp.Matrix([[sp.diff(e, v) for v in u] for e in g])
+        MtM = M.T * M
+        if MtM.det() == 0:
+            return None
+        P = MtM.inv() * M.T
+        t = sp.nsimplify(str(threshold), rational=True)
+        B = np.asarray(box, float)
+        lower = [float(sp.N(v, 30)) for v in star]
+        upper = list(lower)
+        for i, k in enumerate(free):
+            w = t * sp.sqrt(sum(P[i, j] ** 2 for j in range(P.shape[1])))
+            lower[k] = max(float(sp.N(star[k] - w, 30)), float(B[k, 0]))
+            upper[k] = min(float(sp.N(star[k] + w, 30)), float(B[k, 1]))
+    except (TypeError, ValueError, AttributeError, ZeroDivisionError, sp.SympifyError,
+            sp.PolynomialError):
+        return None
+    span = max(1e-300, float(np.max(np.asarray(r.upper, float) - np.asarray(r.lower, float))))
+    meas = np.r_[np.asarray(r.lower, float), np.asarray(r.upper, float)]
+    if not np.all(np.abs(np.r_[lower, upper] - meas) <= rtol * span):
+        return None
+    names = [page_name(v) for v in obj.names]
+    where = ", ".join(f"{names[k]} = {sp.sstr(star[k])}" for k in flat)
+    grad = "(" + ", ".join(sp.sstr(e).replace("*", "·") for e in g) + ")"
+    return KinkExtent(lower, upper, where, grad)
 
 
 def lowest_value(A: Analysis) -> tuple[float, bool]:
@@ -2316,17 +2464,10 @@ def rate_pair_digits(p: float, m: float, most: int = 12) -> int:
     make 0.25%.  A difference below 0.01% is reproduced by any below it, equal printed
     rates included.  The fewest digits up to ``most`` that do it; the rate digits when
     none does."""
-    from analysis.compare import rate_diff
-
-    def shown(d: float) -> str:  # equal printed rates are a difference below 0.01% too
-        return percent(d) if d >= 1e-4 else "<0.01%"
+    from analysis.compare import rate_diff, reproducing_digits
 
     least = max(rate_digits(p), rate_digits(m))
-    want = shown(rate_diff(m, p))
-    for n in range(least, most + 1):
-        if shown(rate_diff(float(f"{m:.{n}g}"), float(f"{p:.{n}g}"))) == want:
-            return n
-    return least
+    return reproducing_digits(rate_diff, (m, p), least, most) or least
 
 
 def exponent_text(a: str) -> str:
@@ -3293,8 +3434,8 @@ def run_outcome(study: Any) -> str:
     reached x* exactly), ``near`` (it ended near x*, with a measured rate, by its iteration cap
     or a stall above the floor: adam with a constant step), ``cycles`` (ended on a cycle or
     band around x*, its centre: measured kind ``bounded``), ``stopped`` (ended near x* with no
-    rate measured), ``diverged``, or ``elsewhere`` (ended far from every critical point); the
-    last two are measured to the minimum nearest to x₀."""
+    rate measured), ``diverged``, or ``elsewhere`` (ended outside the convergence radius of
+    every critical point); the last two are measured to the minimum nearest to x₀."""
     how = prose(getattr(study, "minimizer_how", "") or "")
     m = study.measurement
     kind = getattr(m, "kind", None)
@@ -3327,7 +3468,7 @@ ERROR_POINTS = {
                "(the run does not converge: it cycles)"),
     "stopped": "the critical point the run ended near, with no rate measured",
     "diverged": "the minimum nearest to x₀ (the run diverged)",
-    "elsewhere": "the minimum nearest to x₀ (the run ended far from every critical point)",
+    "elsewhere": ("the minimum nearest to x₀ (the run ended " + OUTSIDE_EVERY + ")"),
 }
 
 
@@ -3393,6 +3534,35 @@ def error_point_text(runs: Mapping[str, Any]) -> str:
         for k in kinds) + "."
 
 
+def rerun_end(study: Any) -> str:
+    """What ended the run of rate study ``study``: ``the floating-point floor`` when its error
+    fell to the rounding floor, else its status's cause (:data:`STOP_CAUSES`), a cap with its
+    count of iterations, convergence (with no gradient tolerance) an exactly zero gradient."""
+    if getattr(study.measurement, "floor_index", None) is not None:
+        return "the floating-point floor"
+    res = study.result
+    if res.status == "maxiter":
+        return f"the iteration limit of {plural(res.nit, 'iteration')}"
+    if res.status == "steps":
+        return f"a fixed number of {plural(res.nit, 'step')}"
+    if res.status == "converged":  # with no gradient tolerance: the gradient vanished
+        return "an exactly zero gradient"
+    return STOP_CAUSES.get(str(res.status), status_text(res.status))
+
+
+def rerun_text(studies: Mapping[str, Any]) -> str:
+    """The theory section's first sentence: the methods ran again with no gradient tolerance,
+    and what ended each run (:func:`rerun_end`), the methods grouped by it, in order of first
+    appearance — never "the floor" for a run that did not reach it."""
+    ends: dict[str, list[str]] = {}
+    for name, st in studies.items():
+        ends.setdefault(rerun_end(st), []).append(name)
+    said = [f"{end} ({', '.join(names)})" for end, names in ends.items()]
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+    return ("Each method ran again from x₀ with no gradient tolerance, so that the asymptotic "
+            f"phase is visible, until {listed}.")
+
+
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
@@ -3401,9 +3571,8 @@ def _theory(b: Builder, A: Analysis) -> None:
     if not studies:
         d.paragraph("No rate study is available; see “What failed”.", style="italic")
         return
-    d.paragraph("Each method ran again from x₀ with no gradient tolerance, long enough to "
-                "reach the floating-point floor (or a cap), so that the asymptotic phase is "
-                "visible.  " + error_point_text({r.shown: r.study for r in studies}))
+    d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
+                + error_point_text({r.shown: r.study for r in studies}))
     rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),
@@ -3820,6 +3989,28 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}."
 
 
+def floor_noise_text(panels: Sequence[Any], errors: Mapping[str, Any],
+                     floors: Mapping[str, float] | None = None) -> str:
+    """The caption sentence on the last ratios before the floor of the series cut there
+    (:func:`floor_cut_text`) that the ratio panel draws: an error eₖ carries a rounding error
+    of about ε·max(1, ‖x*‖), a relative ε·max(1, ‖x*‖)/eₖ that reaches 10⁻³ at the floor
+    (:func:`analysis.empirical.default_floor`), so the last ratios above it scatter by about
+    that much; '' when no such series."""
+    from analysis import plots
+    from analysis.empirical import EPS, default_floor
+
+    shown = {k for p in panels for k in p.ratios}
+    cut = [k for k, e in errors.items() if k in shown
+           and len(plots.above_floor(e, (floors or {}).get(k))) < np.asarray(e, float).size]
+    if not cut:
+        return ""
+    one = len(cut) == 1
+    return (f"  Just above the floor the ratios of {_names(cut)} already carry rounding noise: "
+            "each error is off by about ε·max(1, ‖x*‖), a relative "
+            f"{power_text(EPS / default_floor(0.0))} at the floor, so the last ratios before "
+            f"{'its curve' if one else 'their curves'} end scatter by about that much.")
+
+
 def error_caption(panels: Sequence[Any]) -> str:
     """The caption of an error figure, from what it draws (:func:`analysis.plots.
     rate_studies_panels`: per row, the series with a theory line, in the ratio panel, drawn as
@@ -3852,7 +4043,11 @@ def error_caption(panels: Sequence[Any]) -> str:
                  "other series stay visible.")
     if ratios:
         ended = [k for k in ratios if k in finite]
+        cycling = [k for k in ratios if k in env]  # drawn as envelopes there too
         text += (f"  Right: the measured ratio e_(k+1)/e_k per step of {_names(ratios)}"
+                 + ("" if not cycling else
+                    " (drawn as the lower and upper envelope of the ratios" + (
+                        ")" if cycling == ratios else f" for {_names(cycling)})"))
                  + (" over the fit window" if wins else "")
                  + (f" ({_names(ended)}: over {'its' if len(ended) == 1 else 'their'} "
                     "steps before x* was reached)" if wins and ended else ""))
@@ -3930,6 +4125,10 @@ def _figures(b: Builder, A: Analysis) -> None:
                                           for r in group},
                                          floors={r.shown: plots.study_floor(r.study)
                                                  for r in group})
+                        + floor_noise_text(panels, {r.shown: plots.study_errors(r.study)
+                                                    for r in group},
+                                           {r.shown: plots.study_floor(r.study)
+                                            for r in group})
                         + window_cut_text(st, rule=False)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                             r.study), plots.study_floor(r.study)) for r in group}, "errors")

@@ -47,6 +47,7 @@ from .budget import budget_seconds, run_with_budget
 from .defaults import VANISHING_THRESHOLD
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
+from .numfmt import plural
 
 #: A region is a plateau when f − min f exceeds this fraction of max f − min f on the box.
 PLATEAU_FRACTION = 0.05
@@ -704,6 +705,19 @@ def _sample_box(
     return X, shape, method, spacing
 
 
+def seeded_text(from_samples: int, seeded: int) -> str:
+    """What a sampled search's method adds to its grouping of samples: how many regions the
+    samples gave, and that every critical point and refined minimum of ‖∇f‖ outside them
+    seeds a region of its own, joining a listed one only when it lies in that region's
+    measured extent along a segment from its point where ‖∇f‖ < t (:func:`_joined`) — two
+    regions closer than the linkage distance are no contradiction."""
+    return (f" ({plural(from_samples, 'such region')}); every critical point, and every "
+            "local minimum of ‖∇f‖ refined below the sample spacing, that lies outside those "
+            "regions starts one of its own, joining a listed one only when it lies in that "
+            "region's measured extent along a segment from its point where ‖∇f‖ < t "
+            f"({plural(seeded, 'seeded region')})")
+
+
 def _curve_through(
     obj: Any, box: np.ndarray, r: VanishingRegion, threshold: float, spacing: float,
     timeout: float, notes: list[str],
@@ -788,6 +802,7 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
         known = X[idx] if shape is None else np.vstack(
             [X[idx], _edge_crossings(obj, X, shape, idx, gn, threshold)])
         add(best, known)
+    from_samples = len(regions)
     # points below the grid's resolution: the critical points already known, and local minima
     # of ‖∇f‖ on the grid refined; each one not in a region yet starts a region of its own
     reach = 0.5 * spacing * math.sqrt(n)  # every point of the box is this close to a node
@@ -809,6 +824,8 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
             continue
         add(p, None)
     found = len(regions)
+    if shape is None:
+        method += seeded_text(from_samples, found - from_samples)
     if len(regions) > max_regions:
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]

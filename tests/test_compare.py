@@ -80,3 +80,33 @@ def test_a_run_too_fast_for_a_kind_meets_a_linear_bound_and_nothing_more():
     # a run whose ratios settle at a linear rate decides its kind: no fast ratio
     slow = measure(np.column_stack([0.5 ** np.arange(60), np.zeros(60)]), [0.0, 0.0])
     assert slow.kind == "linear" and slow.fast_ratio is None
+
+
+def test_a_double_roots_band_note_prints_rates_that_give_back_its_percentage():
+    """Rosenbrock p. 6: '0.99605 lies above the range [0.99587, 0.99602] … by 0.84% on −ln ρ',
+    but those printed rates give 0.75%: the note prints the three rates with the digits that
+    give back the percentage it states."""
+    import math
+    import re
+
+    from analysis.compare import compare
+    from analysis.empirical import Measurement
+    from analysis.theory.prediction import Prediction
+
+    rho, window = 0.9958667981101347, (5112, 8515)
+    p = Prediction(kind="linear", rate=rho, order=1.0, exact=True, details={"double_root": True})
+    m = Measurement(kind="linear", rate=0.9960496979141786, order=1.0, window=window)
+    note = compare(p, m).note
+    found = re.search(r"the measured rate (\S+) lies above the range \[(\S+), (\S+)\] from ρ "
+                      r"to this average factor, by (\S+)% on −ln ρ", note)
+    assert found, note
+    rate, lo, hi = (float(v) for v in found.groups()[:3])
+    eff = rho * ((window[1] + 1) / (window[0] + 1)) ** (1 / (window[1] - window[0]))
+    assert lo == pytest.approx(rho, rel=1e-6) and hi == pytest.approx(eff, rel=1e-6)
+    # recomputed from the printed numbers, the percentage is the one printed
+    off = (math.log(hi) - math.log(rate)) / math.log(hi)
+    shown = found.group(4)
+    assert f"{100 * off:.{len(shown.replace('0.', '').lstrip('0'))}g}" == shown
+    # the exact difference, 0.8449%, lies on a rounding edge of two digits: three are printed
+    exact = (math.log(eff) - math.log(m.rate)) / math.log(eff)
+    assert f"{100 * exact:.3g}" == shown == "0.845"

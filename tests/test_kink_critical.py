@@ -118,6 +118,29 @@ def test_limiting_gradients_span_the_subdifferential():
     assert not clarke_stationary(obj.expr, obj.variables, obj.gradient_list, (0,))
 
 
+def test_subdifferential_vertices_are_the_pieces_gradients_at_the_point():
+    """Kink p. 3: the report says why a point on a kink is critical, ∂f and 0 ∈ ∂f, from the
+    vertices of ∂f.  |x| + |y| + |x − y| at 0: the pieces are s₁x + s₂y + s₃(x − y) for the
+    sign vectors s a point near 0 can have; their gradients (s₁ + s₃, s₂ − s₃) are the six
+    vertices of a hexagon (the midpoint gradients on the kinks, sign(0) = 0, lie inside)."""
+    from landscape.critical.kinks import subdifferential_vertices
+
+    obj = Objective.parse("abs(x) + abs(y) + abs(x - y)")
+    pts = np.random.default_rng(1).standard_normal((400, 2))
+    signs = {(np.sign(a), np.sign(b), np.sign(a - b)) for a, b in pts}
+    expected = {(s1 + s3, s2 - s3) for s1, s2, s3 in signs}
+    V = subdifferential_vertices(obj.expr, obj.variables, obj.gradient_list, (0, 0))
+    assert len(expected) == 6 and {tuple(v) for v in V} == expected
+    # abs(x) + relu(y − 1) + y²/2 at 0: ∂f = [−1, 1] × {0}, its vertices (±1, 0)
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    V = subdifferential_vertices(obj.expr, obj.variables, obj.gradient_list, (0, 0))
+    assert [tuple(v) for v in V] == [(-1.0, 0.0), (1.0, 0.0)]
+    # a smooth point: the one gradient
+    obj = Objective.parse("x**2 + (y - 1)**2")
+    V = subdifferential_vertices(obj.expr, obj.variables, obj.gradient_list, (1, 0))
+    assert [tuple(v) for v in V] == [(2.0, -2.0)]
+
+
 def test_analyze_lists_the_kink_minimizer_and_calls_the_list_complete(capsys):
     code = cli_main(["analyze", "relu(x) + (y-1)**2 + 0.5*x**2", "--json"])
     rec = json.loads(capsys.readouterr().out)

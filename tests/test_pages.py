@@ -419,6 +419,22 @@ def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path
             assert f"Decided by: see the full note on p. {full[0]}." in t, t[-300:]
 
 
+def test_a_note_headed_by_a_row_points_only_from_the_pages_holding_that_row():
+    """Rosenbrock p. 6: 'BFGS: see the full note on p. 7.' at the foot of a page whose part
+    of the table has no BFGS row (it is on p. 7): a note named after a row points to its full
+    text only from a page holding that row; a column's key still points from every page."""
+    key = "Decided by: the test each verdict rests on.  " + "More words of the key. " * 12
+    row_note = "BFGS: the rows of BFGS explained.  " + "More words of the row note. " * 12
+    rows = [["GD", "a"], ["momentum", "b"], ["BFGS", "c"]]
+    t = pages.Table([pages.Column("method"), pages.Column("x")], rows, notes=[key, row_note])
+    printed = {key: 7, row_note: 7}
+    first = pages.ending_pointers(t, printed, 6, rows[:2])
+    assert first == [pages.note_reference(key, 7)]
+    assert pages.ending_pointers(t, printed, 6, rows[1:]) == [
+        pages.note_reference(key, 7), pages.note_reference(row_note, 7)]
+    assert pages.note_reference(row_note, 7) == "BFGS: see the full note on p. 7."
+
+
 def test_long_note_once_per_document_and_legend_lists_the_markers_used(tmp_path):
     """A long note is printed in full on the first page that has it and referred to on later
     pages; each page's legend lists exactly the markers its tables use."""

@@ -57,7 +57,11 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
     assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts
-    assert fig.axes[0].get_xlim() == (-2.0, 2.0)
+    # kink p. 8: a margin of the same share on every side of the box, so that a path along
+    # its edge is not drawn on the spine
+    m = plots.BOX_MARGIN * 4.0
+    assert fig.axes[0].get_xlim() == pytest.approx((-2.0 - m, 2.0 + m))
+    assert fig.axes[0].get_ylim() == pytest.approx((-2.0 - m, 2.0 + m))
 
 
 def test_error_plot_theory_line_is_rate_power_k_times_anchor():
@@ -1321,6 +1325,22 @@ def test_ecdf_curve_and_its_markers_end_at_its_own_last_success():
     # the curve ending last carries its level on to the right edge too
     flat_gd = [ln for ln in ax.lines if ln.get_label() == "_flat gd"]
     assert len(flat_gd) == 1 and list(flat_gd[0].get_xdata()) == pytest.approx([61.0, edge])
+
+
+def test_ecdf_of_a_narrow_cost_range_keeps_its_axis_near_the_data():
+    """Kink p. 7: every curve lay between 52 and 76 evaluations but the axis ran from about
+    21 to 190 (both ends doubled), 40% of it empty on the left: a narrow range is widened
+    evenly to a factor ECDF_MIN_SPAN, then the margins of 1.25."""
+    costs = {"cg": np.array([52.0, 54.0, 55.0, np.nan]),
+             "lbfgs": np.array([60.0, 65.0, 76.0, 70.0])}
+    lo, hi = plots.plot_ecdf(costs).axes[0].get_xlim()
+    g = math.sqrt(plots.ECDF_MIN_SPAN * 52.0 / 76.0)
+    assert (lo, hi) == pytest.approx((52.0 / g / 1.25, 76.0 * g * 1.25))
+    # the empty share left of the data, on the log axis, is under 30% (it was 40%)
+    assert math.log(52.0 / lo) / math.log(hi / lo) < 0.3
+    # a range wider than the factor keeps its margins only
+    wide = {"gd": np.array([10.0, 200.0])}
+    assert plots.plot_ecdf(wide).axes[0].get_xlim() == pytest.approx((8.0, 250.0))
 
 
 def test_ecdf_final_levels_shared_by_several_methods_lie_side_by_side():

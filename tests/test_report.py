@@ -586,7 +586,10 @@ def test_momentum_defaults_state_the_kappa_they_use():
     curv = report.default_curvature(None, 1.0)
     hyper, _ = report.default_hyper("momentum", curv, 1.0)
     assert hyper["momentum"] == 0.5 and curv.lam is None
-    assert curv.text(kappa=True).endswith("; with no κ = L/μ to tune it, the momentum is 0.5")
+    # kink p. 4: where the 0.5 comes from: a fixed fallback, not tuned to f
+    assert curv.text(kappa=True).endswith(
+        "; with no κ = L/μ to tune it, the momentum falls back to a fixed 0.5, the same for "
+        f"every f (not tuned: its effective step η/(1 − β) is {1 / (1 - 0.5):g}η)")
     assert "momentum" not in curv.text(kappa=False)
 
 
@@ -1315,7 +1318,8 @@ def test_theory_lead_in_says_what_the_runs_did():
     assert report.run_outcome(fast) == "stopped"
     mixed = report.error_point_text({"a": conv, "gd": far, "b": st})
     assert "for a the point the run converged to" in mixed
-    assert "for gd the minimum nearest to x₀ (the run ended far" in mixed
+    assert ("for gd the minimum nearest to x₀ (the run ended outside the convergence radius "
+            "of every critical point)") in mixed
     assert "for b the critical point the run's cycle lies around, not the cycle's midpoint" \
         in mixed
     # kink p.5: the cycling runs' point is named, when they share one (here st's, the kink)
@@ -1791,8 +1795,15 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
             f"automatic budget {FLOOR_MARGIN} steps past iteration {fi}, where the error "
             "reached the floor; ‖∇f‖∞ = 1e-12)") in report.study_end(A, st(fi + 10, floor))
     capped = Budget("tenfold", 20000, 50000, previous=5000)
+    # Rosenbrock p. 2: 'below the 23810 its rule asked for' never said the rule: it does,
+    # with the numbers that give 23810 (here 10 × 5000)
     assert ("iteration limit, the automatic budget's cap of 20000 iterations, below the 50000 "
-            "its rule asked for;") in report.study_end(A, st(20000, capped, n=5))
+            "its rule asked for: 10 times the previous run's 5000 iterations, with no linear "
+            "rate to extend;") in report.study_end(A, st(20000, capped, n=5))
+    by_rate = Budget("rate", 20000, 23810, margin=FLOOR_MARGIN, rate=0.9996)
+    assert ("the automatic budget's cap of 20000 iterations, below the 23810 its rule asked "
+            "for: the iteration where the measured linear rate 0.9996 takes the error to the "
+            f"floor, + 10% + {FLOOR_MARGIN} steps;") in report.study_end(A, st(20000, by_rate))
     first = METHODS["adam"].maxiter
     assert (f"iteration limit, the method's default {first}, which the automatic budget "
             "kept;") in report.study_end(A, st(first, Budget("first", first, first)))
@@ -1804,7 +1815,7 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
             "300 iterations, with no linear rate to extend;") in \
         report.study_end(A, st(3000, Budget("tenfold", 3000, 3000, previous=300)))
     # the rule is said inside the status's bracket: no bracket of its own
-    for b in (floor, capped, rate, Budget("first", first, first)):
+    for b in (floor, capped, by_rate, rate, Budget("first", first, first)):
         assert not re.search(r"\([^()]*\(", report.study_end(A, st(b.maxiter, b)))
     # given steps (no record), another status: the status alone
     assert "(status: iteration limit, ‖∇f‖∞" in report.study_end(A, st(first, None))
@@ -1847,9 +1858,10 @@ def test_a_small_gradient_region_of_zero_width_is_said_to_lie_on_a_line():
     report._vanishing_table(b, A)
     (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
     row = table.rows[0]
-    t = report.fmt_num(r.upper[1])
-    lo = report.fmt_num(r.lower[1])
-    assert row[1] == f"x = {report.fmt_num(r.lower[0])}ⁿ; y ∈ [{lo}ⁿ, {t}ⁿ]", row[1]
+    # kink p. 4: on x = 0 the subgradient is (0, y): the bounds are exact, |y| ≤ t
+    t = report.fmt_num(A.vanishing.threshold)
+    lo = report.fmt_num(-A.vanishing.threshold)
+    assert row[1] == f"x = {report.fmt_num(r.lower[0])}ᵉ; y ∈ [{lo}ᵉ, {t}ᵉ]", row[1]
     assert row[5].endswith("; zero width: it lies on the line x = 0"), row[5]
     # in general: the line, the plane, the hyperplane, the point
     assert report.flat_text([1], ["x", "y"], [0.0, 2.0]) == \
@@ -2079,6 +2091,86 @@ def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(fou
     assert report.kink_gradient_text(Objective.parse("x**2 + y**2").gradient_list) == ""
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
     assert "on the box. On the kinks of f, x = 0 and y = 1, where f has no gradient" in pdf
+
+
+def test_a_critical_point_on_a_kink_says_why_it_is_critical(four_reports):
+    """Kink p. 3: '1 critical point … proved' for (0, 0), where f has no gradient, and what
+    makes it critical (0 ∈ ∂f) only in a footnote on the next page: the critical-point section
+    says it at first use, with ∂f(0, 0) = [−1, 1] × {0}, the hull of the one-sided gradients
+    (±1, 0) of |x| (relu(y − 1) and y²/2 are flat in y at y = 0)."""
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    cp = obj.critical_points(box=[(-5, 5), (-5, 5)])[0]
+    text = report.kink_critical_text(obj, "P1", cp)
+    assert text == ("P1 lies on a kink of f, where f has no gradient: it is critical because 0 "
+                    "lies in its subdifferential ∂f, the convex hull of the limits of ∇f at "
+                    "nearby points where f is smooth, here the hull of "
+                    f"{report.fmt_point([-1, 0])} and {report.fmt_point([1, 0])}, which "
+                    "contains 0.")
+    pdf = squash(pdf_text(four_reports["kink"][0].pdf))
+    assert "in the box. P1 lies on a kink of f, where f has no gradient: it is critical" in pdf
+    # a smooth f's section says nothing of the kind
+    assert "lies on a kink" not in squash(pdf_text(four_reports["ellipse"][0].pdf))
+
+
+def test_the_theory_section_says_what_ended_each_rerun(four_reports):
+    """Kink p. 5: 'long enough to reach the floating-point floor (or a cap)' where no run
+    reached the floor: the first sentence says what ended each run, the floor only for runs
+    whose error fell to it."""
+    from types import SimpleNamespace as NS
+
+    def study(status, nit, floor=None):
+        return NS(result=NS(status=status, nit=nit), measurement=NS(floor_index=floor))
+
+    text = report.rerun_text({"GD": study("maxiter", 1000), "BFGS": study("stalled", 40, 31),
+                              "CG": study("line_search_failed", 2),
+                              "Newton": study("line_search_failed", 1)})
+    assert text == ("Each method ran again from x₀ with no gradient tolerance, so that the "
+                    "asymptotic phase is visible, until the iteration limit of 1000 "
+                    "iterations (GD), the floating-point floor (BFGS) or a failed line search "
+                    "(CG, Newton).")
+    assert report.rerun_text({"Newton": study("converged", 5)}).endswith(
+        "until an exactly zero gradient (Newton).")
+    kink = four_reports["kink"][0]
+    rates = json.loads(kink.json.read_text())["rates"]
+    # no kink run's error fell to the rounding floor
+    assert all(r["measured"]["floor_index"] is None for r in rates.values())
+    pdf = squash(pdf_text(kink.pdf))
+    assert "reach the floating-point floor" not in pdf
+    assert ("until the iteration limit of 1000 iterations (GD, momentum, Nesterov, Adam) or a "
+            "failed line search (Newton, BFGS, L-BFGS, CG).") in pdf
+
+
+def test_a_region_on_a_kink_has_exact_bounds_where_its_subgradient_is_linear(four_reports):
+    """Kink p. 4: R1 'x = 0ⁿ; y ∈ [−0.001ⁿ, 0.001ⁿ]' was marked numeric, but on x = 0 the
+    formulas of ∇f give (sign(0), y + θ(y − 1)) = (0, y) near y = 0, so the region is |y| ≤ t
+    exactly.  A region on a kink whose subgradient there is not linear keeps measured
+    bounds."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    t, box = 1e-3, [(-5.0, 5.0), (-5.0, 5.0)]
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    cp = obj.critical_points(box=box)[0]
+    r = NS(lower=(0.0, -t * (1 - 1e-14)), upper=(0.0, t * (1 - 1e-14)))
+    ext = report.kink_region_extent(obj, cp, t, box, r)
+    assert ext is not None and ext.lower == [0.0, -t] and ext.upper == [0.0, t]
+    assert (ext.where, ext.gradient) == ("x = 0", "(0, y)")
+    # |x| + y²·(1 + |y|)/2: on x = 0 the subgradient (0, y + 3y|y|/2) is not linear in y
+    curved = Objective.parse("abs(x) + y**2*(1 + abs(y))/2")
+    ccp = curved.critical_points(box=box)[0]
+    assert report.kink_region_extent(curved, ccp, t, box, r) is None
+    # measured bounds far from the exact ones are not replaced
+    assert report.kink_region_extent(obj, cp, t, box, NS(lower=(0.0, -2 * t),
+                                                          upper=(0.0, 2 * t))) is None
+    note = report.region_note(False, False, False, kink=True, on_kink=[("R1", ext)])
+    assert ("Exact bounds of R1, on the kink x = 0: there the formulas of ∇f give (0, y), "
+            "linear in the other variables") in note
+    pdf = squash(pdf_text(four_reports["kink"][0].pdf))
+    assert "Exact bounds of R1, on the kink x = 0" in pdf
+    assert "0.001ⁿ" not in pdf
 
 
 def test_default_steps_on_an_f_with_kinks_say_l_is_the_smooth_parts():

@@ -154,6 +154,14 @@ def test_cycling_series_are_envelopes_and_the_caption_says_what_is_drawn():
     cap = report.error_caption([panels])
     assert "theoretical slope" not in cap and "predicted ρ" not in cap
     assert "gd and momentum cycle" in cap and "Right:" in cap
+    # kink p. 9: the ratio panel draws gd's ratios as envelopes too, and the caption says so
+    assert ("Right: the measured ratio e_(k+1)/e_k per step of gd (drawn as the lower and "
+            "upper envelope of the ratios)") in cap
+    both = plots.error_panels(errs, ratio_series=["gd", "adam"])
+    assert ("per step of gd and adam (drawn as the lower and upper envelope of the ratios "
+            "for gd)") in report.error_caption([both])
+    assert "envelope of the ratios" not in report.error_caption(
+        [plots.error_panels({"adam": errs["adam"]}, ratio_series=["adam"])])
     assert "solid" not in cap  # envelopes and methods have dashed/dotted styles: the legend
     # with a rate, the theory line and its mention come back
     p2 = plots.error_panels({"adam": errs["adam"]}, rates={"adam": 0.9})
@@ -344,7 +352,8 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20000 iterations (status: "
         "iteration limit, the automatic budget's cap of 20000 iterations, below the 100000 its "
-        "rule asked for; ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
+        "rule asked for: 10 times the previous run's 10000 iterations, with no linear rate to "
+        "extend; ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
     res.x = x_star
     assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
 
@@ -402,8 +411,11 @@ def test_lies_between_is_computed_from_the_numbers():
     assert c.agree and "lies between" not in c.note
     off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
     assert 0.007 < off < 0.008
-    assert (f"lies above the range [0.99587, {eff:.5f}] from ρ to this average factor, by "
+    # the band's end with the digits that give back the percentage (0.99602 gives 0.75%)
+    assert (f"lies above the range [0.99587, {eff:.7g}] from ρ to this average factor, by "
             f"{100 * off:.2g}% on −ln ρ") in c.note and "within the tolerance 1%" in c.note
+    assert f"{100 * (math.log(float(f'{eff:.7g}')) - math.log(0.99605)) / math.log(eff):.2g}" \
+        == f"{100 * off:.2g}"
     # quadratic p. 4: 'lies between the two from ρ = 0.77639 to this average factor' (garbled):
     # inside the range it names the range
     m_in = Measurement(kind="linear", rate=0.99600, order=1.0, window=(a, b))
@@ -464,6 +476,29 @@ def test_a_diverging_run_table_has_its_fitted_growth_and_no_stall_mark():
     assert plots.page_script(report.STALL_NOTE) not in table.notes
     fit = [r for r in table.rows if r[1].startswith("robust fit")]
     assert fit and fit[0][0] == "5–58" and fit[0][2].startswith("1.3993")
+
+
+def test_the_last_ratios_before_the_floor_are_said_to_carry_rounding_noise():
+    """Rosenbrock p. 12: Nesterov's last ratios before the floor scatter (0.9959–0.9963 where
+    e_k is within 2× of the floor) with no word on it: each error there is off by about
+    ε·max(1, ‖x*‖), a relative 10⁻³ at the floor 10³·ε·max(1, ‖x*‖)."""
+    from analysis.empirical import default_floor
+
+    k = np.arange(400)
+    errs = {"gd": 0.9 ** k, "adam": 0.99 ** k}
+    floor = default_floor(0.0)
+    assert np.any(errs["gd"] < floor) and not np.any(errs["adam"] < floor)
+    panels = plots.error_panels(errs, ratio_series=["gd", "adam"])
+    text = report.floor_noise_text([panels], errs, {"gd": floor, "adam": floor})
+    eps = np.finfo(float).eps
+    assert text == ("  Just above the floor the ratios of gd already carry rounding noise: "
+                    "each error is off by about ε·max(1, ‖x*‖), a relative "
+                    f"{report.fmt_num(eps / floor)} at the floor, so the last ratios before "
+                    "its curve end scatter by about that much.")
+    assert report.fmt_num(eps / floor) == "0.001"
+    # not in the ratio panel, or not cut: nothing to say
+    assert report.floor_noise_text([plots.error_panels(errs, ratio_series=["adam"])], errs,
+                                   {"gd": floor, "adam": floor}) == ""
 
 
 def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
@@ -961,7 +996,9 @@ def test_zoomed_small_multiples_keep_an_overview_of_the_whole_box():
     panels = [ax for ax in fig.axes if ax.axison]
     whole, own = panels[0], panels[1:]
     assert len(own) == 3
-    assert whole.get_xlim() == (-5.0, 5.0) and whole.get_ylim() == (-5.0, 5.0)
+    m = plots.BOX_MARGIN * 10.0  # the white margin around the box
+    assert whole.get_xlim() == pytest.approx((-5.0 - m, 5.0 + m))
+    assert whole.get_ylim() == pytest.approx((-5.0 - m, 5.0 + m))
     drawn = {ln.get_label() for ln in whole.get_lines() if ln.get_label().endswith(" path")}
     assert drawn == {f"_{k} path" for k in paths}
     dashed = [p for p in whole.patches if isinstance(p, Rectangle) and p.get_linestyle()
@@ -970,7 +1007,9 @@ def test_zoomed_small_multiples_keep_an_overview_of_the_whole_box():
     assert np.allclose(dashed[0].get_xy(), window[:, 0])
     assert np.isclose(dashed[0].get_width(), np.ptp(window[0]))
     for ax in own:
-        assert np.allclose(ax.get_xlim(), window[0]) and np.allclose(ax.get_ylim(), window[1])
+        pad = plots.BOX_MARGIN * np.ptp(window, axis=1)
+        assert np.allclose(ax.get_xlim(), window[0] + [-pad[0], pad[0]])
+        assert np.allclose(ax.get_ylim(), window[1] + [-pad[1], pad[1]])
         assert ax.get_aspect() == 1.0
     labels = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes
                                                      if a.get_legend()] for t in lg.texts]

@@ -142,7 +142,7 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     """Rosenbrock (n = 5) p. 4: "sampled, not gridded" was followed by extents measured
     "along grid edges", and "single linkage" was not said to mean anything: a sampled search
     names no grid and gives the distance below which two samples join one region."""
-    from landscape.vanishing import _sample_box
+    from landscape.vanishing import _sample_box, seeded_text
 
     box = np.array([[-2.0, 2.0]] * 5)
     X, shape, method, spacing = _sample_box(box, 5, [])
@@ -152,7 +152,22 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
                       f"samples closer than {2 * spacing:.3g} join one region")
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
     (note,) = [n for n in rep.notes if "first exits" in n]
-    assert "grid" not in note and rep.method == method
+    assert "grid" not in note and rep.method.startswith(method)
+    # ‖∇f‖ = 2‖x‖ < 2 holds for samples inside the unit ball: they form the one region
+    wide = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=2.0)
+    assert np.any(2 * np.linalg.norm(X, axis=1) < 2.0) and len(wide.regions) == 1
+    assert wide.method == method + seeded_text(1, 0)
+    # Rosenbrock p. 4: regions 2.02 apart, listed apart though 'closer than 6.17': they were
+    # seeded by critical points, not by samples; the method says how seeded regions join
+    # (here the minimum 0, refined from the samples' smallest ‖∇f‖, where no sample is small)
+    tiny = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=1e-3)
+    assert not np.any(2 * np.linalg.norm(X, axis=1) < 1e-3) and len(tiny.regions) == 1
+    assert tiny.method == method + seeded_text(0, 1)
+    assert seeded_text(0, 1) == (
+        " (0 such regions); every critical point, and every local minimum of ‖∇f‖ refined "
+        "below the sample spacing, that lies outside those regions starts one of its own, "
+        "joining a listed one only when it lies in that region's measured extent along a "
+        "segment from its point where ‖∇f‖ < t (1 seeded region)")
     (grid_note,) = [n for n in regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
                                        threshold=0.02).notes if "first exits" in n]
     assert "along rays from each region's point and along grid edges" in grid_note

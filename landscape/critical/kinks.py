@@ -274,6 +274,24 @@ def clarke_stationary(expr: sp.Expr, variables: tuple[sp.Symbol, ...], grad: lis
     return _simplex_distance(G) <= tol * scale
 
 
+def subdifferential_vertices(expr: sp.Expr, variables: tuple[sp.Symbol, ...],
+                             grad: list[sp.Expr], coords: tuple,
+                             digits: int = 10) -> np.ndarray:
+    """The vertices of ∂f(x*): the limiting gradients (:func:`limiting_gradients`) rounded to
+    ``digits`` digits relative to the largest, deduplicated, keeping those outside the hull of
+    the others (a gradient of the midpoint convention on a kink, sign(0) = 0, is a convex
+    combination of the pieces' and drops out).  Rows sorted; empty when f is not
+    differentiable next to x*."""
+    G = limiting_gradients(expr, variables, grad, coords)
+    if G.shape[0] == 0:
+        return G
+    scale = max(1.0, float(np.max(np.linalg.norm(G, axis=1))))
+    R = np.unique(np.round(G, digits - math.ceil(math.log10(scale))), axis=0) + 0.0
+    keep = [i for i in range(R.shape[0]) if R.shape[0] == 1
+            or _simplex_distance(np.delete(R, i, axis=0) - R[i]) > 10.0 ** -digits * scale]
+    return R[keep]
+
+
 def _positive_forms(conds: list) -> list[sp.Expr] | None:
     """Conditions as g > 0 (or g ≥ 0) forms; None when one is not a single (negated) inequality."""
     out = []
