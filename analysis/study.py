@@ -48,7 +48,7 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
-from analysis.pages import block_hows, how_lines, inline_math
+from analysis.pages import block_hows, how_lines, inline_math, mark
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HYPER_SYMBOLS,
@@ -740,6 +740,54 @@ def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str
     trend = ("on its way back" if d[-1] < d[k0] else "still moving away from the minimum")
     return (f"{name} overshoots along x₁ ({why}) and is {trend} at k = {K} "
             f"(‖xₖ‖ = {fmt_num(d[k0], 2)} at k = {k0}, {fmt_num(d[-1], 2)} at k = {K}).")
+
+
+#: a run's per-step ratio has settled from the step where every later ln(eₖ₊₁/eₖ) lies within
+#: this share of the last one (the rate rule of the fits, on −ln ρ) ...
+RATIO_SETTLE_RTOL = 0.01
+#: ... for at least this many steps
+RATIO_SETTLE_STEPS = 5
+
+
+def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
+                 min_steps: int = RATIO_SETTLE_STEPS) -> dict[str, Any]:
+    """How the per-step ratio rₖ = eₖ₊₁/eₖ of the distances ``dist`` runs: ``settled`` from
+    step ``k`` at ``rate`` (every later |ln rⱼ − ln r_last| ≤ ``rtol``·|ln r_last| over at least
+    ``min_steps`` steps); else ``rising`` / ``falling`` over its last monotone stretch (from
+    ``k``, where the ratio was ``first``, to the last step, ``last``) when that stretch holds
+    at least half the steps or ``min_steps``; else ``mixed`` with its ``low`` and ``high``."""
+    d = np.asarray(dist, float)
+    r = d[1:] / d[:-1]
+    K = r.size
+    lr = np.log(r)
+    off = np.abs(lr - lr[-1]) > rtol * abs(lr[-1])
+    k = int(np.flatnonzero(off)[-1]) + 1 if off.any() else 0
+    if K - k >= min_steps and lr[-1] < 0:
+        return {"course": "settled", "k": k, "rate": float(np.exp(np.mean(lr[k:])))}
+    step = np.sign(np.diff(r))
+    j = K - 1
+    while j > 0 and step[j - 1] == step[-1]:
+        j -= 1
+    if K - 1 - j >= min(min_steps, K // 2):
+        return {"course": "rising" if step[-1] > 0 else "falling", "k": j,
+                "first": float(r[j]), "last": float(r[-1]), "end": K - 1}
+    return {"course": "mixed", "low": float(r.min()), "high": float(r.max())}
+
+
+def ratio_course_text(name: str, dist: Sequence[float]) -> str:
+    """A clause on how ``name``'s per-step ratio eₖ₊₁/eₖ runs (:func:`ratio_course`), its
+    numbers marked as measured: whether it has a fixed linear rate."""
+    c = ratio_course(dist)
+    if c["course"] == "settled":
+        return (f"{name}: settles at {mark(fmt_num(c['rate'], 3), 'measured')} from "
+                f"k = {c['k']} on (a fixed linear rate)")
+    if c["course"] == "mixed":
+        return (f"{name}: rises and falls, between {mark(fmt_num(c['low'], 2), 'measured')} "
+                f"and {mark(fmt_num(c['high'], 2), 'measured')}")
+    verb = "rises" if c["course"] == "rising" else "falls"
+    since = "" if c["k"] == 0 else f" from k = {c['k']}"
+    return (f"{name}: {verb}{since}, {mark(fmt_num(c['first'], 3), 'measured')} → "
+            f"{mark(fmt_num(c['last'], 3), 'measured')} at k = {c['end']}")
 
 
 # ============================================================================ 4. tanh
@@ -2673,12 +2721,29 @@ def section_adaptive(S: Study) -> None:
         ylabel="‖xₖ − x*‖ (log scale)", logy=True, title="Distance to the minimum",
         fig=fig), 300.0,
         f"Distance to the minimum after {steps} steps — " + "; ".join(
-            f"{k}: {fmt_num(v, 2)}" for k, v in final.items()) + ".  No fixed linear rate: "
-        "the step sizes change with the gradient history.  " + _overshoot_text(
+            f"{k}: {mark(fmt_num(v, 2), 'measured')}" for k, v in final.items())
+        + ".  The per-step ratio eₖ₊₁/eₖ — " + "; ".join(
+            ratio_course_text(k, np.linalg.norm(r.path, axis=1))
+            + _accumulator_text(obj, configs[i][1], r.path)
+            for i, (k, r) in enumerate(runs.items())) + ".  " + _overshoot_text(
             "Adam", runs["Adam η = 0.4, β = (0.9, 0.999)"].path,
             "its momentum β₁ = 0.9 averages about 10 steps"),
         "adaptive errors", half=True)
     S.checks_table(since, title="First steps and runs: theory and measurement")
+
+
+def _accumulator_text(obj: Any, method: str, path: np.ndarray) -> str:
+    """For an AdaGrad run whose ratio settles (:func:`ratio_course`): how little its
+    accumulated squared gradients Σ gⱼ² (per coordinate, the denominator of its steps) grow
+    from the settling step on, the reason its steps stop changing; else empty."""
+    c = ratio_course(np.linalg.norm(path, axis=1))
+    if method != "adagrad" or c["course"] != "settled":
+        return ""
+    g2 = np.cumsum(np.array([obj.grad(x) for x in path[:-1]], float) ** 2, axis=0)
+    grow = float(np.max(g2[-1] / g2[c["k"]])) - 1.0
+    return (f" — its accumulated squared gradients grow by only "
+            f"{mark(percent(grow), 'measured')} after k = {c['k']}, so its step sizes stop "
+            "changing")
 
 
 # ============================================================================ the document

@@ -936,3 +936,40 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
     eta, L, sigma = 0.5, 1.0, 1.0
     assert float(rows["constant"].theory.rstrip("ⁿᵗ")) == pytest.approx(
         eta * sigma**2 / (L * (2 - eta * L)), rel=1e-3)
+
+
+def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
+    """Study p. 35: "No fixed linear rate" was said of all four runs, but AdaGrad with η = 2
+    settles at a fixed ratio from about step 5 (its accumulated squared gradients stop
+    growing); RMSProp's ratio keeps falling and Adam's rises and falls."""
+    (block,) = [b for b in S.doc.figures() if b.label == "adaptive errors"]
+    cap = block.caption
+    assert "No fixed linear rate" not in cap
+    # AdaGrad η = 2 re-run with NumPy (torch's rule: x −= η g/(√Σg² + 1e-10))
+    x, G, dist = np.array([-5.0, -2.0]), np.zeros(2), [math.hypot(5.0, 2.0)]
+    for _ in range(20):
+        g = np.array([0.2, 4.0]) * x
+        G += g * g
+        x = x - 2.0 * g / (np.sqrt(G) + 1e-10)
+        dist.append(float(np.linalg.norm(x)))
+    r = np.array(dist[1:]) / np.array(dist[:-1])
+    k = 1 + max(i for i in range(20) if abs(math.log(r[i] / r[-1])) > 0.01 * abs(math.log(r[-1])))
+    assert k == 5  # the review's "from about step 5"
+    rate = math.exp(float(np.mean(np.log(r[k:]))))
+    assert f"AdaGrad η = 2: settles at {fmt_num(rate, 3)}ᵐ from k = 5 on" in cap, cap
+    assert "RMSProp η = 0.4, α = 0.9: falls from k = 3" in cap
+    assert "AdaGrad η = 0.4: rises" in cap
+    assert "Adam η = 0.4, β = (0.9, 0.999): rises and falls" in cap
+    for d in re.findall(r"(?:2\.4|0\.0023|0\.011)(.)", cap.split(".  ")[0]):
+        assert d == "ᵐ"
+
+
+def test_ratio_course_reads_settled_monotone_and_mixed_series():
+    geo = 0.5 ** np.arange(12.0)
+    assert study.ratio_course(geo) == {"course": "settled", "k": 0, "rate": pytest.approx(0.5)}
+    slowing = np.cumprod([1.0] + [0.5 + 0.04 * k for k in range(10)])  # ratios 0.5 → 0.86
+    c = study.ratio_course(slowing)
+    assert c["course"] == "rising" and c["k"] == 0 and c["last"] == pytest.approx(0.86)
+    zig = np.cumprod([1.0, 0.5, 1.2, 0.4, 1.1, 0.6, 0.9, 0.5, 1.3, 0.7])
+    assert study.ratio_course(zig) == {"course": "mixed", "low": pytest.approx(0.4),
+                                       "high": pytest.approx(1.3)}
