@@ -3586,7 +3586,9 @@ def plot_basins(
     for j, i in enumerate(present):
         where = ", ".join(fmt(v, 3) for v in points[i])
         where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
-        out = "" if inside[i] else ", outside the box"
+        out = "" if inside[i] else (  # one variable: the interval of the starts
+            ", outside the box" if ys is not None
+            else f", outside [{fmt(float(xs.min()), 3)}, {fmt(float(xs.max()), 3)}]")
         handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at {where}{out}: "
                                                       f"{pct[j]}% of starts"))
     ncyc = int(np.sum(labels == -2))
@@ -3983,7 +3985,8 @@ def plot_vanishing_1d(
         small_seen |= not plateau
     if plateau_seen:
         handles.append(Patch(color="#cfcfcf", label="plateau (small |f′|, f far above "
-                                                    "its lowest value on the box)"))
+                                                    "its lowest value on "
+                                                    f"[{fmt(b[0], 3)}, {fmt(b[1], 3)}])"))
     if small_seen:
         handles.append(Patch(color="#bfe3d6", label="small |f′|, f near its lowest value"))
     if x0 is not None:

@@ -48,7 +48,7 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
-from analysis.pages import block_hows, how_lines, inline_math, mark
+from analysis.pages import block_hows, how_lines, inline_math, mark, page_ref
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HYPER_SYMBOLS,
@@ -64,6 +64,7 @@ from analysis.report import (
     convergence_table,
     critical_numbering,
     decided_by,
+    diff_digits,
     floor_cut_text,
     fmt_num,
     fmt_point,
@@ -134,6 +135,9 @@ class Study:
     rows: list[list[str]] = field(default_factory=list)
     studies: dict[str, Any] = field(default_factory=dict)
     section_studies: list[tuple[str, Any]] = field(default_factory=list)
+    #: per rate-study label, the limit theory gives for e_(k+1)/e_k^q, as printed in the
+    #: last row of its per-step table (:func:`analysis.report.convergence_table`)
+    q_limits: dict[str, str] = field(default_factory=dict)
 
     @property
     def doc(self) -> Any:
@@ -160,6 +164,8 @@ class Study:
         integer, written as one)."""
         rel = abs(measured - predicted) / abs(predicted) if predicted else None
         ok = abs(measured - predicted) <= max(rtol * abs(predicted), abs_tol)
+        if rel is not None and not count:
+            digits = diff_digits(predicted, measured, digits)
         theory = self.value(what, "theory", predicted, how_p, digits)
         c = Check(self.section, what, theory,
                   self.value(what, "measured", int(measured) if count else measured, how_m,
@@ -239,7 +245,8 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            convergence_table(self.b, label, st, self.section)
+            convergence_table(self.b, label, st, self.section,
+                              q_limit=self.q_limits.get(label, ""))
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
@@ -730,6 +737,13 @@ def section_saddle(S: Study) -> None:
     S.checks_table(since)
 
 
+def thinned_markers_text() -> str:
+    """The clause of a ratio panel's caption saying which steps of a long run carry a
+    marker (:func:`analysis.plots_lecture.plot_error_ratios` thins them)."""
+    return (f"; runs longer than {plots_lecture.MAX_MARKERS} steps show a subset of steps: "
+            "their first steps, extremes and every j-th step")
+
+
 def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str:
     """What a run towards the minimum 0 does along x₁, read from its path: whether x₁ changed
     sign (overshot) and whether ‖xₖ‖ fell or rose over the last ``back`` steps."""
@@ -835,10 +849,12 @@ def section_tanh(S: Study) -> None:
         title="GD from x₀ = 4 crawls across the plateau", fig=fig), HALF,
         "xₖ against k: hundreds of steps to leave the plateau, then the slope is steep and "
         f"the iterates cross 0 quickly; by k = {len(path) - 1} they are at "
-        f"x = {fmt_num(float(path[-1]), 3)}, slowing again in the flat part on the negative "
+        f"x = {mark(fmt_num(float(path[-1]), 3), 'measured')}, slowing again in the flat "
+        "part on the negative "
         "side, where they drift on towards −∞ ever more slowly (tanh has no minimum).",
         "tanh crossing", half=True)
-    S.numeric_check("tanh′(4) compiled kernel vs exact", exact_val, numeric, rtol=1e-12,
+    S.numeric_check("tanh′(4) from the compiled (Numba) derivative vs exact",
+                    exact_val, numeric, rtol=1e-12,
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
         S.statement_check(f"GD (η = {eta:g}) crossing time", f"{predicted:.0f} steps",
@@ -925,7 +941,7 @@ def section_local_minimum(S: Study) -> None:
            f"minimum.  Why that one?  A minimum with curvature f″ attracts GD only if "
            f"η f″ < 2, i.e. f″ < {fmt_num(2 / eta)}, and f″ = {fmt_num(trap.eigenvalues[0])} "
            "there: the steeper minima cannot hold GD with this step, whatever the start "
-           "(basin maps below).")
+           f"(basin maps, p. {page_ref('xcos basins')}).")
     since = len(S.checks)
     st = S.rate(run_name("gd", f"η = {eta:g}"), obj, "gd", [10.0], lr=eta, box=box,
                 critical_points=list(cps))
@@ -959,7 +975,7 @@ def section_local_minimum(S: Study) -> None:
     S.figure(draw, 2 * 250.0, "Basins of attraction (colour strip: start x₀, one of "
              f"{res} evenly spaced starts in [{fmt_num(box[0][0])}, {fmt_num(box[0][1])}]; "
              "legend: limit "
-             "point and share of starts; a colour is the same minimum in both strips).  "
+             "point and measured share of starts; a colour is the same minimum in both strips).  "
              "With η = 2 only minima with f″ < 2/η = 1 can attract GD; with η = 0.2 every "
              "minimum has a basin.", "xcos basins")
     m2 = maps[eta]
@@ -1026,8 +1042,11 @@ def section_newton_cosh(S: Study) -> None:
            "the minimizer (central differences of the Hessian) and predicts order 3 instead "
            "of 2.")
     since = len(S.checks)
-    st = S.rate(f"pure {run_name('newton')}", obj, "newton", [10.0], line_search="none",
+    label = f"pure {run_name('newton')}"
+    st = S.rate(label, obj, "newton", [10.0], line_search="none",
                 modification="none", box=[(-12, 12)])
+    S.q_limits[label] = "c²/3 = " + S.value(label, "limit of e_(k+1)/e_k³", c * c / 3.0,
+                                            "exact", 4)
     path = st.result.path[:, 0]
 
     def draw(fig: Any) -> None:
@@ -1409,14 +1428,22 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
     if not div.any():
         return ""
     lim = heavy_ball_limit(lr, beta)
+
+    def curvatures(x: Any, method: str, **kw: Any) -> list[float]:
+        path = minimize(obj, x, method, lr=lr, steps=steps, record=True, **kw).path
+        return [np.linalg.eigvalsh(obj.hess(p))[-1] if np.all(np.isfinite(p)) else np.inf
+                for p in path[:steps + 1]]
+
     seen = np.zeros((len(div), steps + 1))  # largest λ_max met up to step k
+    above = np.zeros(len(div), int)  # steps at a finite iterate with λ_max above the limit
     for i, x in enumerate(study.X0):
-        path = minimize(obj, x, "momentum", lr=lr, momentum=beta, steps=steps,
-                        record=True).path
-        lam = [np.linalg.eigvalsh(obj.hess(p))[-1] if np.all(np.isfinite(p)) else np.inf
-               for p in path[:steps + 1]]
+        lam = curvatures(x, "momentum", momentum=beta)
+        above[i] = sum(1 for v in lam if np.isfinite(v) and v > lim)
         lam += [lam[-1]] * (steps + 1 - len(lam))
         seen[i] = np.maximum.accumulate(lam)
+    # GD with the same η from the diverged starts, against its own limit 2/η
+    gd_above = [sum(1 for v in curvatures(x, "gd") if v > 2.0 / lr)
+                for x in np.asarray(study.X0)[div]]
     over = seen > lim
     ks = np.flatnonzero(np.all(over[div], axis=0))
     n_div, n_ok = int(div.sum()), int((~div).sum())
@@ -1440,7 +1467,30 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
                  "diverges when the steps it takes there carry it further out.")
     else:
         text += f", and none of the {n_ok} converged starts did within {k} steps."
-    return text
+    return text + gd_contrast_text(lr, steps, gd_above, above[div])
+
+
+def gd_contrast_text(lr: float, steps: int, gd_above: Sequence[int],
+                     hb_above: Sequence[int]) -> str:
+    """Why curvature above the limit undoes heavy ball and not GD, from the counts of steps
+    (of the first ``steps``) at which GD with the same η (``gd_above``, against its own limit
+    2/η) and heavy ball (``hb_above``) stood where λ_max(∇²f) exceeds its limit, over the
+    starts heavy ball diverged from."""
+    g, h = max(gd_above, default=0), min(hb_above, default=0)
+    if not g:
+        return (f"  GD with the same η, from those starts, never meets curvature above its own "
+                f"limit 2/η = {fmt_num(2.0 / lr)} in {steps} steps.")
+    text = (f"  GD with the same η meets curvature above its own, lower, limit 2/η = "
+            f"{fmt_num(2.0 / lr)} from those starts too, but at most at {plural(g, 'step')} "
+            f"of its first {steps}")
+    if h > g:
+        return text + (f", where heavy ball stands above its limit at {h} steps or more "
+                       f"before it diverges: its velocity keeps each overshoot and carries "
+                       "the iterate on into steeper curvature, so the amplification "
+                       "compounds, while a GD step forgets the last one and its next step, "
+                       f"from flatter ground, brings it back.")
+    return text + (f", and heavy ball at least at {plural(h, 'step')}: the counts alone do "
+                   "not tell them apart.")
 
 
 def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
@@ -1587,11 +1637,17 @@ def _chain_panels_text(studies: list[Any]) -> str:
     if len(groups) < 2:
         return ""
     names = [" and ".join(studies[i].activation for i in g) for g in groups]
-    logs = [r.log10_abs_derivative for st in studies for r in st.rows
-            if math.isfinite(r.log10_abs_derivative)]
-    return (f"  The values span {fmt_num(max(logs) - min(logs), 2)} decades, more than the "
-            f"{fmt_num(plots.CHAIN_DECADES, 2)} one log axis shows well: left "
-            f"{names[0]}, right {names[1]}, each on its own log axis.")
+
+    def span(which: Sequence[int]) -> float:
+        logs = [r.log10_abs_derivative for i in which for r in studies[i].rows
+                if math.isfinite(r.log10_abs_derivative)]
+        return max(logs) - min(logs) if logs else 0.0
+
+    return (f"  {names[0]} span {fmt_num(span(groups[0]), 2)} decades, {names[1]} "
+            f"{fmt_num(span(groups[1]), 2)}: on one axis of all "
+            f"{fmt_num(span(range(len(studies))), 2)} decades the first would be flattened "
+            f"into a band at its top, so each has its own log axis (left {names[0]}, right "
+            f"{names[1]}).")
 
 
 def _chain_numeric_note(depths: Sequence[int]) -> str:
@@ -1723,8 +1779,10 @@ def section_newton_nonconvex(S: Study) -> None:
               "saddle-free Newton": free.result.path[:, 0]},
         xlim=(-2, 10), numbered=5, zoom=False, title=f"Newton from x₀ = {x0:g}", fig=fig),
         HALF,
-        f"Pure Newton ends at x = {fmt_num(pure.result.x[0])}; saddle-free Newton at "
-        f"x = {fmt_num(free.result.x[0])} (kinds in the table below).  The paths are the "
+        f"Pure Newton ends at x = {mark(fmt_num(pure.result.x[0]), 'measured')}; "
+        f"saddle-free Newton at x = {mark(fmt_num(free.result.x[0]), 'measured')} "
+        "(maximum or minimum: the last table of this "
+        "section; how fast each converges: the table below).  The paths are the "
         "rate-study runs, without a gradient tolerance: each runs on past the rounding floor "
         f"(up to {FLOOR_MARGIN} steps, to show it stays there): "
         f"{floor_run_text('pure Newton', pure)}; {floor_run_text('saddle-free Newton', free)} "
@@ -2199,10 +2257,12 @@ SCHEDULE_SYMBOLS = HYPER_SYMBOLS | {"step_size": "s", "power": "p", "final_lr": 
                                     "T_max": "Tₘₐₓ"}
 
 #: the schedules' closed forms in that notation, for the text
-SCHEDULE_FORMS = ("step: η₀·γ to the power ⌊k/s⌋ (γ every s steps); exponential: η₀γᵏ; "
+SCHEDULE_FORMS = ("step: η₀γ^(⌊k/s⌋) (γ every s steps); exponential: η₀γᵏ; "
                   "inverse time: η₀/(1 + γk)ᵖ; linear: from η₀ to the final η at k = τ, "
                   "then constant; cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to "
-                  "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W")
+                  "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W for k < W, then "
+                  "the schedule runs on k − W in place of k (cosine: cos(π(k − W)/Tₘₐₓ) for "
+                  "k ≥ W)")
 
 
 def _schedule_form(name: str, p: Mapping[str, Any]) -> str:
@@ -2379,7 +2439,7 @@ def section_nesterov(S: Study) -> None:
     x0 = [1.0, 1.0]
     S.text(f"The three runs below start at x₀ = {fmt_point(x0)}.  Heavy ball is "
            "v ← βv + ∇f, x ← x − ηv with v₀ = ∇f(x₀), so its first step is GD's, −η∇f(x₀).  "
-           "Nesterov is PyTorch's form (torch.optim.SGD with nesterov=True): v ← βv + ∇f, "
+           "Nesterov is PyTorch's form (its SGD with the Nesterov option): v ← βv + ∇f, "
            "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀); the "
            "textbook form (a gradient step from the look-ahead point y, with y₀ = x₀) first "
            "takes a plain gradient step −η∇f(x₀), so its first error differs.")
@@ -2401,9 +2461,9 @@ def section_nesterov(S: Study) -> None:
         "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters"
         + (", one panel per run" if apart else "") + ", "
         "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
-        "Right: per-step ratios over each run's fit window (open markers; runs longer than "
-        f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
-        "step; windows of very different lengths in separate panels, each over its own "
+        "Right: per-step ratios over each run's fit window (open markers"
+        + thinned_markers_text() + "; windows of very different lengths in separate panels, "
+        "each over its own "
         "iterations) against the predicted "
         "rates (thin dashed lines under the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
@@ -2521,7 +2581,8 @@ def section_momentum_weights(S: Study) -> None:
            f"ln 10⁻³/ln ρ ≈ {fmt_num(need, 3)} steps (measured: {reached}).  So the plot in "
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
            "to finish within the 20 steps drawn.  Theory settles the question of convergence "
-           f"(and so do the {steps}-step runs of the figure titled ‘{title}’); the notes "
+           f"(and so do the {steps}-step runs of the figure titled ‘{title}’, "
+           f"p. {page_ref('beta 0.25')}); the notes "
            "describe a 20-step snapshot.")
     errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
@@ -2539,7 +2600,9 @@ def section_momentum_weights(S: Study) -> None:
         "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
         f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
         "line k = 20.  "
-        "Right: per-step ratios (open markers) against the predicted ρ (thin dashed lines "
+        "Right: per-step ratios (open markers"
+        + (thinned_markers_text() if steps > plots_lecture.MAX_MARKERS else "")
+        + ") against the predicted ρ (thin dashed lines "
         "under the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 " + swing
         + f"; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
@@ -2648,7 +2711,7 @@ def section_adaptive(S: Study) -> None:
            f"notes' ({steps} steps, η = 0.4 and 2 for AdaGrad, η = 0.4 with α = 0.9 for "
            "RMSProp, the same η for Adam with its usual β₁ = 0.9, β₂ = 0.999): steps of "
            "the order of the distance to the minimum.  With this library's defaults "
-           f"({'; '.join(default_parts)}, as in torch.optim) the first steps are "
+           f"({'; '.join(default_parts)}, as in PyTorch) the first steps are "
            f"{', '.join(first_parts[:-1])} and {first_parts[-1]} per coordinate (RMSProp's "
            f"is η/√(1 − α)), and in {steps} steps the iterates move {', '.join(moved_parts[:-1])} "
            f"and {moved_parts[-1]} (measured) of the distance {fmt_num(dist0, 3)} to the "
@@ -2676,7 +2739,8 @@ def section_adaptive(S: Study) -> None:
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
         worst = max(worst, float(np.max(np.abs(ref - runs[lab].path))))
-    S.numeric_check(f"all {len(configs)} runs: compiled engine vs the notes' pseudo-code "
+    S.numeric_check(f"all {len(configs)} runs: the library's compiled optimizer "
+                    "vs the notes' pseudo-code "
                     f"(NumPy), largest coordinate difference over {steps} steps", 0.0, worst,
                     rtol=0.0, abs_tol=1e-9, how_p="exact", digits=2,
                     reason="two implementations of the same update rules")
