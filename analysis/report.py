@@ -4312,7 +4312,7 @@ def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = No
     """The many-starts stopping rule, with the causes the runs met beyond the gradient
     tolerance and the iteration limit and how many starts of which method each stopped:
     ``A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance), at its iteration limit or when
-    its line search fails (BFGS 95/100, CG 100/100)``."""
+    its line search fails (BFGS: 95 of 100, CG: 100 of 100)``."""
     tol = _gtol_value(runs)
     parts = [f"at ‖∇f‖∞ ≤ {tol} (the gradient tolerance)" if tol
              else "at the gradient tolerance", "at its iteration limit"]
@@ -4320,8 +4320,9 @@ def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = No
              "stalled": "when an iteration leaves x unchanged", "diverged": "when it diverges"}
     shown = names or {}
     for status, verb in verbs.items():
-        who = [f"{shown.get(lab, lab)} {int(np.sum(np.asarray(r.status).astype(str) == status))}"
-               f"/{r.n}" for lab, r in runs.items()
+        who = [f"{shown.get(lab, lab)}: "
+               f"{int(np.sum(np.asarray(r.status).astype(str) == status))} of {r.n}"
+               for lab, r in runs.items()
                if np.any(np.asarray(r.status).astype(str) == status)]
         if who:
             parts.append(f"{verb} ({', '.join(who)})")

@@ -445,7 +445,7 @@ def _run(obj: Any, x0: Sequence[float], method: str, **kw: Any) -> Any:
 
 
 def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
-    """``newton 21, gd 20000 (stopped at its iteration limit)``: each run's iteration count
+    """``newton: 21, gd: 20 000 (stopped at its iteration limit)``: each run's iteration count
     and, unless it converged, its status; a run that stopped at ``cap`` (the rate studies'
     automatic iteration cap) says so with the number, so the count and the limit agree."""
     why = {"maxiter": "stopped at its iteration limit", "steps": "fixed number of steps",
@@ -454,11 +454,17 @@ def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
 
     def status(r: Any) -> str:
         if r.status == "maxiter" and cap is not None and int(r.nit) == cap:
-            return f"stopped at the automatic iteration cap, {cap} iterations"
+            return f"stopped at the automatic iteration cap, {spaced(cap)} iterations"
         return why.get(r.status, r.status)
 
-    return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged" else f" ({status(r)})")
+    return ", ".join(f"{k}: {spaced(int(r.nit))}"
+                     + ("" if r.status == "converged" else f" ({status(r)})")
                      for k, r in results.items())
+
+
+def spaced(n: int) -> str:
+    """A count with its thousands set apart by a space: ``31 798``, ``50 000``, ``899``."""
+    return f"{n:,}".replace(",", " ")
 
 
 def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
@@ -1539,7 +1545,7 @@ def section_rosenbrock(S: Study) -> None:
     lam = np.linalg.eigvalsh(H)
     gd_lr = 1e-3
     S.text(f"The minimum (1, 1) sits in a long curved valley; the Hessian there has eigenvalues "
-           f"{fmt_num(lam[0])} and {fmt_num(lam[1])} (κ ≈ {fmt_num(lam[1] / lam[0], 3)}).  GD "
+           f"{fmt_num(lam[0])} and {fmt_num(lam[1])} (κ ≈ {round(lam[1] / lam[0])}).  GD "
            f"needs η < 2/L ≈ {fmt_num(2 / lam[1], 3)} and then crawls along the valley "
            f"(with η = {gd_lr:g}: rate 1 − ημ ≈ {fmt_num(1 - gd_lr * lam[0], 5)} near the "
            "minimum).  Newton rescales by the Hessian and converges "
@@ -1550,7 +1556,7 @@ def section_rosenbrock(S: Study) -> None:
     configs = [(run_name(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
     configs.append((run_name("gd", f"η = {gd_lr:g}"), "gd", {"lr": gd_lr}))
     gd_max = 50000
-    gd_max_text = f"{gd_max:,}".replace(",", " ")
+    gd_max_text = spaced(gd_max)
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
             for lab, m, h in configs}
     studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
@@ -1685,7 +1691,7 @@ def section_chain(S: Study) -> None:
     S.text("A deep network multiplies one derivative per layer (chain rule): for "
            "h_d = a(w·h_(d−1)) with h₀ = x, dh_d/dx = Π w·a′(w·h_(k−1)), the product over the "
            "layers k = 1, …, d.  With |w|·sup|a′| < 1 "
-           "the product shrinks geometrically: sigmoid (sup σ′ = 1/4) loses a factor ≥ 4 "
+           "the product shrinks geometrically: sigmoid (sup sigmoid′ = 1/4) loses a factor ≥ 4 "
            "per layer.  tanh has sup tanh′ = 1 (at 0), so its bound is 1 and promises nothing: "
            "here h_d = tanh(h_(d−1)) creeps towards 0 (h_d² ≈ 3/(2d)), each factor "
            "1 − h_d² ≈ 1 − 3/(2d) tends to 1, and the product shrinks only polynomially, "
@@ -2040,7 +2046,7 @@ def section_sgd(S: Study) -> None:
         "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
         "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
         "spread wider.  From the minimum the variance after k steps is "
-        "V(1 − (1 − ηλ)^(2k)): after the "
+        "V·(1 − (1 − ηλ)²ᵏ): after the "
         f"{steps} steps it differs from V by a relative "
         f"{fmt_num((1 - eta * lam.min()) ** (2 * steps), 2)} at most: the end points sample "
         "the stationary distribution.", "noise ball", half=True)
@@ -2699,7 +2705,8 @@ def section_adaptive(S: Study) -> None:
                              + (f", α = {fmt_num(h['alpha'])}" if "alpha" in h else ""))
         first_parts.append(fmt_num(first, 3))
         moved_parts.append(fmt_num(moved, 3))
-    S.text(f"The ellipse of the momentum section, from x₀ = (−5, −2), where the gradient "
+    S.text(f"The ellipse {CONDITIONED} of the section on ill-conditioning and momentum, from "
+           "x₀ = (−5, −2), where the gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "
            "(AdaGrad: the sum of all squares, Duchi, Hazan & Singer 2011; RMSProp: an "
@@ -2725,7 +2732,7 @@ def section_adaptive(S: Study) -> None:
         rel = float(np.max(np.abs(step - pred) / np.abs(pred)))
         sign = h["lr"] / (math.sqrt(1 - h["alpha"]) if m == "rmsprop" else 1.0)
         S.checks.append(Check(
-            S.section, f"{lab}: first step x₁ − x₀",
+            S.section, f"{lab}: first step",
             "(" + ", ".join(S.value(lab, f"first step[{i}] theory", v, "theory", 5)
                             for i, v in enumerate(pred)) + ")",
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
@@ -2752,9 +2759,10 @@ def section_adaptive(S: Study) -> None:
     ag = runs["AdaGrad η = 0.4"].path[:, 0]
     bound = 0.4 * float(np.sum(1 / np.sqrt(np.arange(1, steps + 1))))
     S.statement_check("AdaGrad η = 0.4: progress along the flat x₁ is throttled",
-                      f"x₁ moves at most η Σ 1/√k = {fmt_num(bound, 3)} in {steps} steps "
-                      "(steps ≤ η/√k while |g₁| shrinks)",
-                      f"moved {fmt_num(ag[-1] - ag[0], 3)}, to x₁ = {fmt_num(ag[-1], 4)}",
+                      f"x₁ moves at most η Σ 1/√k = {mark(fmt_num(bound, 3), 'theory')} in "
+                      f"{steps} steps (steps ≤ η/√k while |g₁| shrinks)",
+                      f"moved {mark(fmt_num(ag[-1] - ag[0], 3), 'measured')}, to x₁ = "
+                      f"{mark(fmt_num(ag[-1], 4), 'measured')}",
                       0 < ag[-1] - ag[0] <= bound,
                       test=f"0 < {fmt_num(ag[-1] - ag[0], 3)} "
                       f"{'≤' if ag[-1] - ag[0] <= bound else '>'} {fmt_num(bound, 3)}")

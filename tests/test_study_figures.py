@@ -292,7 +292,8 @@ def test_run_lengths_are_stated_with_their_stopping_reason():
     text = study._iterations_text({"newton": R(nit=21, status="converged"),
                                    "gd": R(nit=20000, status="maxiter"),
                                    "cg": R(nit=46, status="line_search_failed")})
-    assert text == ("newton 21, gd 20000 (stopped at its iteration limit), cg 46 (stopped "
+    # study p. 37: "GD with η = 0.001 31798" ran the name's number into the count
+    assert text == ("newton: 21, gd: 20 000 (stopped at its iteration limit), cg: 46 (stopped "
                     "when its line search found no decrease)")
 
 
@@ -303,8 +304,8 @@ def test_a_run_at_the_automatic_cap_says_the_cap():
 
     text = study._iterations_text({"gd": R(nit=20000, status="maxiter"),
                                    "adam": R(nit=900, status="maxiter")}, 20000)
-    assert text == ("gd 20000 (stopped at the automatic iteration cap, 20000 iterations), "
-                    "adam 900 (stopped at its iteration limit)")
+    assert text == ("gd: 20 000 (stopped at the automatic iteration cap, 20 000 iterations), "
+                    "adam: 900 (stopped at its iteration limit)")
 
 
 @pytest.fixture(scope="module")
@@ -1006,7 +1007,7 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
     assert "the first step is ≈ −η·sign(g) in every coordinate (RMSProp: −η·sign(g)/√(1 − α))" \
         in text
-    reasons = [c.reason for c in s.checks if c.what.endswith("first step x₁ − x₀")]
+    reasons = [c.reason for c in s.checks if c.what.endswith(": first step")]
     assert reasons and all("≈ −" in r for r in reasons)
     # the library defaults: RMSProp's first step is η/√(1 − α) = 0.1, not "0.01 or less";
     # the distances moved in 20 steps recomputed here with torch.optim's update rules
@@ -1169,7 +1170,7 @@ def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
 
     names = ("newton", "bfgs", "lbfgs", "cg")
     (paths,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
-    assert f"with iterations: {registry.label('newton')} " in paths.caption
+    assert f"with iterations: {registry.label('newton')}: " in paths.caption
     for m in names:
         assert re.search(rf"(?<![\w-]){m}\b", paths.caption) is None, (m, paths.caption)
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
@@ -1528,3 +1529,50 @@ def test_one_variable_legends_name_their_interval_not_a_box():
     assert re.search(r"they are at x = [-−]?[\d.]+ᵐ, slowing", cross.caption), cross.caption
     assert any("its lowest value on [−6, 6])" in t for t in texts), texts
     assert any("outside [−20, 20]" in t for t in texts), texts
+
+
+def test_the_rosenbrock_condition_number_is_a_whole_number(rosenbrock):
+    """Study p. 36: "κ ≈ 2.51e+03" where p. 39 writes 2508."""
+    from analysis.pages import Paragraph
+
+    lam = np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]]))  # ∇²f(1, 1)
+    text = " ".join(b.text for b in rosenbrock.doc.blocks if isinstance(b, Paragraph))
+    assert f"(κ ≈ {round(lam[1] / lam[0])})" in text and "e+03" not in text
+
+
+def test_the_chain_text_does_not_reuse_sigma_for_the_sigmoid():
+    """Study p. 42: σ, the noise level of the SGD sections, named the sigmoid here."""
+    from analysis.pages import Paragraph
+
+    s = built(study.section_chain)
+    text = " ".join(b.text for b in s.doc.blocks if isinstance(b, Paragraph))
+    assert "σ′" not in text and "sigmoid (sup sigmoid′ = 1/4)" in text
+
+
+def test_errors_below_the_rounding_floor_are_drawn_hollow():
+    """Study p. 20: the middle panel plotted e₈ = 2.1e−22, far below the rounding floor
+    2.2e−13 the text names, like any other error."""
+    s = built(study.section_newton_cosh)
+    (block,) = [b for b in s.doc.figures() if b.label == "cosh"]
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+
+    def walk(f):
+        return list(f.axes) + [a for sub in getattr(f, "subfigs", ()) for a in walk(sub)]
+
+    x = [10.0]
+    for _ in range(9):
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    floor = 1e3 * np.finfo(float).eps * 10.0  # 10³·ε·e₀
+    below = [(k, abs(v)) for k, v in enumerate(x) if 0 < abs(v) < floor]
+    assert below, x
+    axes = list(dict.fromkeys(walk(fig)))  # a subfigure's axes are also the figure's
+    hollow = [ln for ax in axes for ln in ax.get_lines() if ln.get_label() == "_below floor"]
+    assert len(hollow) == 1 and hollow[0].get_markerfacecolor() == "white"
+    ks, ys = hollow[0].get_data()
+    assert int(ks[0]) == below[0][0] and ys[0] == pytest.approx(below[0][1], rel=1e-6)
+    texts = [t.get_text() for f in [fig, *getattr(fig, "subfigs", ())] for leg in f.legends
+             for t in leg.get_texts()]
+    texts += [t.get_text() for ax in axes if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("below the rounding floor") for t in texts), texts

@@ -1029,3 +1029,28 @@ def test_ratio_captions_say_a_long_run_shows_a_subset_of_steps(S):
     assert "runs longer than 60 steps show a subset of steps" in nest.caption
     text = _paragraph(S, "The notes (momentum on")
     assert page_refs(text) == ["beta 0.25"]
+
+
+def test_the_adagrad_throttle_row_marks_its_numbers(S):
+    """Study p. 36: "3.04" and "moved 2.62, to x₁ = −2.383" had no provenance marks, unlike
+    every other row; "first step x₁ − x₀" used x₁ for the first iterate beside the
+    coordinate x₁ of the same table."""
+    (c,) = [c for c in S.checks if c.what.startswith("AdaGrad η = 0.4: progress")]
+    bound = 0.4 * sum(1 / math.sqrt(k) for k in range(1, 21))
+    assert f"= {fmt_num(bound, 3)}ᵗ in 20 steps" in c.theory
+    assert re.fullmatch(r"moved [\d.]+ᵐ, to x₁ = [−-][\d.]+ᵐ", c.measured), c.measured
+    assert not [c for c in S.checks if "x₁ − x₀" in c.what]
+    assert len([c for c in S.checks if c.what.endswith(": first step")]) == 4
+
+
+def test_the_noise_ball_caption_writes_its_exponent_as_a_power(S):
+    """Study p. 30: "V(1 − (1 − ηλ)⁽²ᵏ⁾)" printed the exponent's brackets raised."""
+    (block,) = [b for b in S.doc.figures() if b.label == "noise ball"]
+    assert "V·(1 − (1 − ηλ)²ᵏ)" in block.caption and "^(2k)" not in block.caption
+
+
+def test_the_adaptive_section_names_the_section_of_its_ellipse(S):
+    """Study p. 34: "The ellipse of the momentum section" named no section that exists."""
+    text = _paragraph(S, "The ellipse")
+    assert text.startswith("The ellipse 0.1x₁² + 2x₂² of the section on ill-conditioning and "
+                           "momentum, from x₀ = (−5, −2)")
