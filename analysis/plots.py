@@ -2936,7 +2936,7 @@ def mark_below_floor(ax: Any, e: ArrayLike, floor: float | None, color: Any) -> 
     low = np.flatnonzero(np.isfinite(e) & (e > 0) & (e < floor))
     if low.size:
         ax.plot(low, e[low], ls="none", marker="o", ms=7, mfc="white", mec=color, mew=1.3,
-                zorder=6, label="_below floor")
+                zorder=6, clip_on=False, label="_below floor")  # whole at the axes' end
     return [float(floor)] if low.size else []
 
 

@@ -135,8 +135,8 @@ class Study:
     rows: list[list[str]] = field(default_factory=list)
     studies: dict[str, Any] = field(default_factory=dict)
     section_studies: list[tuple[str, Any]] = field(default_factory=list)
-    #: per rate-study label, the limit theory gives for e_(k+1)/e_k^q, as printed in the
-    #: last row of its per-step table (:func:`analysis.report.convergence_table`)
+    #: per rate-study label of this section, the limit theory gives for e_(k+1)/e_k^q, as
+    #: printed in the last row of its per-step table (:func:`analysis.report.convergence_table`)
     q_limits: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -148,6 +148,7 @@ class Study:
         self.section = title
         self.rows = []
         self.section_studies = []
+        self.q_limits = {}
         self.doc.heading(title)
 
     def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4,
@@ -1495,8 +1496,8 @@ def gd_contrast_text(lr: float, steps: int, gd_above: Sequence[int],
                        "the iterate on into steeper curvature, so the amplification "
                        "compounds, while a GD step forgets the last one and its next step, "
                        f"from flatter ground, brings it back.")
-    return text + (f", and heavy ball at least at {plural(h, 'step')}: the counts alone do "
-                   "not tell them apart.")
+    return text + (f", and heavy ball at least at {plural(h, 'step')}: standing above the "
+                   "limit for a while does not by itself decide which starts diverge.")
 
 
 def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
