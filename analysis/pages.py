@@ -2133,11 +2133,18 @@ _FORWARD_REFERENCE = re.compile(
 def lead_in(text: str, nxt: Any) -> bool:
     """Whether a paragraph of ``text`` followed by block ``nxt`` introduces it: it ends with
     a colon ("…as follows:"), or ``nxt`` is a table or figure and the text announces one
-    (:data:`_FORWARD_REFERENCE`: "below", "the following", "tables", "figure", …)."""
+    (:data:`_FORWARD_REFERENCE`: "below", "the following", "tables", "figure", …; a text
+    that names a figure's page, :func:`page_ref`, points at it: its nouns do not count)."""
     t = text.rstrip()
     if t.endswith(":"):
         return True
+    if page_refs(t):  # it names a figure by its page: a pointer, not an announcement
+        t = _NOUN_REFERENCE.sub("", t)
     return isinstance(nxt, (Table, FigureBlock)) and bool(_FORWARD_REFERENCE.search(t))
+
+
+#: the nouns among :data:`_FORWARD_REFERENCE`'s words
+_NOUN_REFERENCE = re.compile(r"\b(?:tables?|figures?|panels?)\b", re.IGNORECASE)
 
 
 def _held(b: Paragraph | Formula, f: Any, heads: bool, intro: bool, nxt: Sequence[Any]
@@ -2199,7 +2206,9 @@ def _formula_flowables(f: Formula) -> list[Any]:
 
 #: words of running text that point back to what precedes it: a figure waiting for the next
 #: page never floats past them (they might mean that figure)
-_BACK_REFERENCE = re.compile(r"\b(above|preceding|previous)\b", re.IGNORECASE)
+#: (not "from above", "bounded above": a bound, not a place on the page)
+_BACK_REFERENCE = re.compile(r"\b(?<!from )(?<!bounded )(above|preceding|previous)\b",
+                             re.IGNORECASE)
 
 
 def _floats_past(f: Any, ns: Any) -> bool:

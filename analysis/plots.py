@@ -2873,6 +2873,7 @@ def plot_error(
     single = len(series) == 1
     kmax = 1
     cut: list[str] = []  # fit windows that run past the drawn series
+    below_floor: list[float] = []  # the floors of the series drawn below theirs
     ratio_k: list[int] = []  # first and last iteration drawn in the ratio panel, per label
     ratio_vals: list[float] = []
     ratio_texts: list[tuple[float, str, Any]] = []  # (ρ, its legend text, colour)
@@ -2895,6 +2896,7 @@ def plot_error(
                         if label in plan.finite else ""))
         if label in plan.windows:
             cut += _shade_window(ax, e, win, c, label)
+        below_floor += mark_below_floor(ax, e, None if env else (floors or {}).get(label), c)
         if axr is not None and label in plan.ratios:
             kr, r = error_ratios(e, floor=(floors or {}).get(label))
             if win is not None:  # the asymptotic phase: transients would set the scale
@@ -2933,6 +2935,10 @@ def plot_error(
         handles.append(bands[0] if len(bands) == 1 else bands)
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
+    for fl in sorted(below_floor)[-1:]:  # one legend entry for the hollow circles
+        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec="0.3",
+                              mew=1.3))
+        names.append(f"below the rounding floor {fmt(fl, 2)} (hollow)")
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
@@ -2947,6 +2953,20 @@ def plot_error(
         space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
     return fig
+
+
+def mark_below_floor(ax: Any, e: ArrayLike, floor: float | None, color: Any) -> list[float]:
+    """Draw the errors of ``e`` below the rounding ``floor`` as hollow circles over the line
+    (they take no part in the rate: past the floor a run sits at x* to machine precision);
+    ``[floor]`` when there was one, else ``[]`` (also without a floor)."""
+    if floor is None:
+        return []
+    e = np.asarray(e, dtype=float)
+    low = np.flatnonzero(np.isfinite(e) & (e > 0) & (e < floor))
+    if low.size:
+        ax.plot(low, e[low], ls="none", marker="o", ms=7, mfc="white", mec=color, mew=1.3,
+                zorder=6, clip_on=False, label="_below floor")  # whole at the axes' end
+    return [float(floor)] if low.size else []
 
 
 def _fit_ratio_axis(axr: Any, values: Sequence[float],
@@ -3615,7 +3635,9 @@ def plot_basins(
     for j, i in enumerate(present):
         where = ", ".join(fmt(v, 3) for v in points[i])
         where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
-        out = "" if inside[i] else ", outside the box"
+        out = "" if inside[i] else (  # one variable: the interval of the starts
+            ", outside the box" if ys is not None
+            else f", outside [{fmt(float(xs.min()), 3)}, {fmt(float(xs.max()), 3)}]")
         handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at {where}{out}: "
                                                       f"{pct[j]}% of starts"))
     ncyc = int(np.sum(labels == -2))
@@ -4012,7 +4034,8 @@ def plot_vanishing_1d(
         small_seen |= not plateau
     if plateau_seen:
         handles.append(Patch(color="#cfcfcf", label="plateau (small |f′|, f far above "
-                                                    "its lowest value on the box)"))
+                                                    "its lowest value on "
+                                                    f"[{fmt(b[0], 3)}, {fmt(b[1], 3)}])"))
     if small_seen:
         handles.append(Patch(color="#bfe3d6", label="small |f′|, f near its lowest value"))
     if x0 is not None:

@@ -943,6 +943,25 @@ def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
     return f"{x:#.{want}g}".rstrip(".")
 
 
+def diff_digits(p: float, m: float, digits: int = 4, most: int = 12) -> int:
+    """The fewest significant digits, at least ``digits``, at which two numbers compared by
+    their relative difference |m − p|/|p| print so that the difference of the printed values
+    is the stated one to its two significant digits (theory 0.015625 beside measured
+    0.015655 for 0.19%, not 0.01562 beside 0.01566, which differ by 0.26%); ``digits`` when
+    p is 0 or no count up to ``most`` does it."""
+    def two(v: float) -> float:
+        return float(f"{v:.2g}")
+
+    if not (p and math.isfinite(p) and math.isfinite(m)):
+        return digits
+    want = two(abs(m - p) / abs(p))
+    for d in range(digits, most + 1):
+        pp, mm = float(f"{p:.{d}g}"), float(f"{m:.{d}g}")
+        if pp and two(abs(mm - pp) / abs(pp)) == want:
+            return d
+    return digits
+
+
 def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
                     inside: float | None = None) -> int:
     """The fewest significant digits, at least ``digits``, at which the two ends of the
@@ -2518,6 +2537,11 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     if rate != "—" and m.window is not None:
         rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
+    if order != "—":  # its standard error and the window it was fitted over, as a rate's
+        if getattr(m, "order_se", None):
+            order += f" ± {fmt_num(m.order_se, 2)}"
+        if m.window is not None and rate == "—":
+            order += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     return m.kind, rate, order
 
 
@@ -3014,11 +3038,12 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
 
 
 def convergence_table(b: Builder, label: str, study: Any, section: str, rows: int = 6,
-                      to: str = "", name: str | None = None) -> bool:
+                      to: str = "", name: str | None = None, q_limit: str = "") -> bool:
     """Nocedal & Wright's table for one run: k, e_k, e_(k+1)/e_k and e_(k+1)/e_k^q at a few
     iterations clear of the rounding floor, with the theory's limit in the last row
     (ρ for linear convergence, 0 for superlinear, 1 for sublinear; with the order q of a
-    quadratic or higher-order method, e_(k+1)/e_k^q stays bounded).  For a linear rate the
+    quadratic or higher-order method, e_(k+1)/e_k^q stays bounded, or tends to ``q_limit``,
+    the limit theory gives as printed: ``c²/3 = 0.08333ᵉ``).  For a linear rate the
     rows before it are the geometric mean (e_b/e_a)^(1/(b−a)) over the fit window [a, b] (the
     per-step ratio of an oscillating mode, heavy ball or complex roots, fluctuates around ρ),
     then the robust fit's rate when the run measured one (:func:`_window_rows`).  Returns
@@ -3084,7 +3109,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     last = ["theory", "", theory_limit(b, label, section, p, at)]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
-        last.append(f"bounded (order q = {order})")
+        last.append(f"→ {q_limit}" if q_limit else f"bounded (order q = {order})")
     if two is not None:
         last.append("")
         body = [row + [""] * (len(last) - len(row)) for row in body]
@@ -4516,7 +4541,7 @@ def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = No
     """The many-starts stopping rule, with the causes the runs met beyond the gradient
     tolerance and the iteration limit and how many starts of which method each stopped:
     ``A run stops at ‖∇f‖∞ ≤ 1e-06 (the gradient tolerance), at its iteration limit or when
-    its line search fails (BFGS 95/100, CG 100/100)``."""
+    its line search fails (BFGS: 95 of 100, CG: 100 of 100)``."""
     tol = _gtol_value(runs)
     parts = [f"at ‖∇f‖∞ ≤ {tol} (the gradient tolerance)" if tol
              else "at the gradient tolerance", "at its iteration limit"]
@@ -4524,8 +4549,9 @@ def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = No
              "stalled": "when an iteration leaves x unchanged", "diverged": "when it diverges"}
     shown = names or {}
     for status, verb in verbs.items():
-        who = [f"{shown.get(lab, lab)} {int(np.sum(np.asarray(r.status).astype(str) == status))}"
-               f"/{r.n}" for lab, r in runs.items()
+        who = [f"{shown.get(lab, lab)}: "
+               f"{int(np.sum(np.asarray(r.status).astype(str) == status))} of {r.n}"
+               for lab, r in runs.items()
                if np.any(np.asarray(r.status).astype(str) == status)]
         if who:
             parts.append(f"{verb} ({', '.join(who)})")

@@ -48,7 +48,7 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
-from analysis.pages import block_hows, how_lines, inline_math, mark
+from analysis.pages import block_hows, how_lines, inline_math, mark, page_ref
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HYPER_SYMBOLS,
@@ -65,6 +65,7 @@ from analysis.report import (
     convergence_table,
     critical_numbering,
     decided_by,
+    diff_digits,
     floor_cut_text,
     fmt_num,
     fmt_point,
@@ -136,6 +137,9 @@ class Study:
     rows: list[list[str]] = field(default_factory=list)
     studies: dict[str, Any] = field(default_factory=dict)
     section_studies: list[tuple[str, Any]] = field(default_factory=list)
+    #: per rate-study label of this section, the limit theory gives for e_(k+1)/e_k^q, as
+    #: printed in the last row of its per-step table (:func:`analysis.report.convergence_table`)
+    q_limits: dict[str, str] = field(default_factory=dict)
 
     @property
     def doc(self) -> Any:
@@ -146,6 +150,7 @@ class Study:
         self.section = title
         self.rows = []
         self.section_studies = []
+        self.q_limits = {}
         self.doc.heading(title)
 
     def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4,
@@ -162,6 +167,8 @@ class Study:
         integer, written as one)."""
         rel = abs(measured - predicted) / abs(predicted) if predicted else None
         ok = abs(measured - predicted) <= max(rtol * abs(predicted), abs_tol)
+        if rel is not None and not count:
+            digits = diff_digits(predicted, measured, digits)
         theory = self.value(what, "theory", predicted, how_p, digits)
         c = Check(self.section, what, theory,
                   self.value(what, "measured", int(measured) if count else measured, how_m,
@@ -241,7 +248,8 @@ class Study:
             return
         self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
         for label, st in todo:
-            convergence_table(self.b, label, st, self.section)
+            convergence_table(self.b, label, st, self.section,
+                              q_limit=self.q_limits.get(label, ""))
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
@@ -445,7 +453,7 @@ def _run(obj: Any, x0: Sequence[float], method: str, **kw: Any) -> Any:
 
 
 def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
-    """``newton 21, gd 20000 (stopped at its iteration limit)``: each run's iteration count
+    """``newton: 21, gd: 20 000 (stopped at its iteration limit)``: each run's iteration count
     and, unless it converged, its status; a run that stopped at ``cap`` (the rate studies'
     automatic iteration cap) says so with the number, so the count and the limit agree."""
     why = {"maxiter": "stopped at its iteration limit", "steps": "fixed number of steps",
@@ -454,11 +462,17 @@ def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
 
     def status(r: Any) -> str:
         if r.status == "maxiter" and cap is not None and int(r.nit) == cap:
-            return f"stopped at the automatic iteration cap, {cap} iterations"
+            return f"stopped at the automatic iteration cap, {spaced(cap)} iterations"
         return why.get(r.status, r.status)
 
-    return ", ".join(f"{k} {r.nit}" + ("" if r.status == "converged" else f" ({status(r)})")
+    return ", ".join(f"{k}: {spaced(int(r.nit))}"
+                     + ("" if r.status == "converged" else f" ({status(r)})")
                      for k, r in results.items())
+
+
+def spaced(n: int) -> str:
+    """A count with its thousands set apart by a space: ``31 798``, ``50 000``, ``899``."""
+    return f"{n:,}".replace(",", " ")
 
 
 def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
@@ -742,6 +756,13 @@ def section_saddle(S: Study) -> None:
     S.checks_table(since)
 
 
+def thinned_markers_text() -> str:
+    """The clause of a ratio panel's caption saying which steps of a long run carry a
+    marker (:func:`analysis.plots_lecture.plot_error_ratios` thins them)."""
+    return (f"; runs longer than {plots_lecture.MAX_MARKERS} steps show a subset of steps: "
+            "their first steps, extremes and every j-th step")
+
+
 def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str:
     """What a run towards the minimum 0 does along x₁, read from its path: whether x₁ changed
     sign (overshot) and whether ‖xₖ‖ fell or rose over the last ``back`` steps."""
@@ -752,6 +773,54 @@ def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str
     trend = ("on its way back" if d[-1] < d[k0] else "still moving away from the minimum")
     return (f"{name} overshoots along x₁ ({why}) and is {trend} at k = {K} "
             f"(‖xₖ‖ = {fmt_num(d[k0], 2)} at k = {k0}, {fmt_num(d[-1], 2)} at k = {K}).")
+
+
+#: a run's per-step ratio has settled from the step where every later ln(eₖ₊₁/eₖ) lies within
+#: this share of the last one (the rate rule of the fits, on −ln ρ) ...
+RATIO_SETTLE_RTOL = 0.01
+#: ... for at least this many steps
+RATIO_SETTLE_STEPS = 5
+
+
+def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
+                 min_steps: int = RATIO_SETTLE_STEPS) -> dict[str, Any]:
+    """How the per-step ratio rₖ = eₖ₊₁/eₖ of the distances ``dist`` runs: ``settled`` from
+    step ``k`` at ``rate`` (every later |ln rⱼ − ln r_last| ≤ ``rtol``·|ln r_last| over at least
+    ``min_steps`` steps); else ``rising`` / ``falling`` over its last monotone stretch (from
+    ``k``, where the ratio was ``first``, to the last step, ``last``) when that stretch holds
+    at least half the steps or ``min_steps``; else ``mixed`` with its ``low`` and ``high``."""
+    d = np.asarray(dist, float)
+    r = d[1:] / d[:-1]
+    K = r.size
+    lr = np.log(r)
+    off = np.abs(lr - lr[-1]) > rtol * abs(lr[-1])
+    k = int(np.flatnonzero(off)[-1]) + 1 if off.any() else 0
+    if K - k >= min_steps and lr[-1] < 0:
+        return {"course": "settled", "k": k, "rate": float(np.exp(np.mean(lr[k:])))}
+    step = np.sign(np.diff(r))
+    j = K - 1
+    while j > 0 and step[j - 1] == step[-1]:
+        j -= 1
+    if K - 1 - j >= min(min_steps, K // 2):
+        return {"course": "rising" if step[-1] > 0 else "falling", "k": j,
+                "first": float(r[j]), "last": float(r[-1]), "end": K - 1}
+    return {"course": "mixed", "low": float(r.min()), "high": float(r.max())}
+
+
+def ratio_course_text(name: str, dist: Sequence[float]) -> str:
+    """A clause on how ``name``'s per-step ratio eₖ₊₁/eₖ runs (:func:`ratio_course`), its
+    numbers marked as measured: whether it has a fixed linear rate."""
+    c = ratio_course(dist)
+    if c["course"] == "settled":
+        return (f"{name}: settles at {mark(fmt_num(c['rate'], 3), 'measured')} from "
+                f"k = {c['k']} on (a fixed linear rate)")
+    if c["course"] == "mixed":
+        return (f"{name}: rises and falls, between {mark(fmt_num(c['low'], 2), 'measured')} "
+                f"and {mark(fmt_num(c['high'], 2), 'measured')}")
+    verb = "rises" if c["course"] == "rising" else "falls"
+    since = "" if c["k"] == 0 else f" from k = {c['k']}"
+    return (f"{name}: {verb}{since}, {mark(fmt_num(c['first'], 3), 'measured')} → "
+            f"{mark(fmt_num(c['last'], 3), 'measured')} at k = {c['end']}")
 
 
 # ============================================================================ 4. tanh
@@ -799,10 +868,12 @@ def section_tanh(S: Study) -> None:
         title="GD from x₀ = 4 crawls across the plateau", fig=fig), HALF,
         "xₖ against k: hundreds of steps to leave the plateau, then the slope is steep and "
         f"the iterates cross 0 quickly; by k = {len(path) - 1} they are at "
-        f"x = {fmt_num(float(path[-1]), 3)}, slowing again in the flat part on the negative "
+        f"x = {mark(fmt_num(float(path[-1]), 3), 'measured')}, slowing again in the flat "
+        "part on the negative "
         "side, where they drift on towards −∞ ever more slowly (tanh has no minimum).",
         "tanh crossing", half=True)
-    S.numeric_check("tanh′(4) compiled kernel vs exact", exact_val, numeric, rtol=1e-12,
+    S.numeric_check("tanh′(4) from the compiled (Numba) derivative vs exact",
+                    exact_val, numeric, rtol=1e-12,
                     how_p="exact", how_m="numeric", digits=6, reason="1 − tanh²(4) = sech²(4)")
     if crossed is None:
         S.statement_check(f"GD (η = {eta:g}) crossing time", f"{predicted:.0f} steps",
@@ -899,7 +970,7 @@ def section_local_minimum(S: Study) -> None:
            f"minimum.  Why that one?  A minimum with curvature f″ attracts GD only if "
            f"η f″ < 2, i.e. f″ < {fmt_num(2 / eta)}, and f″ = {fmt_num(trap.eigenvalues[0])} "
            "there: the steeper minima cannot hold GD with this step, whatever the start "
-           "(basin maps below).")
+           f"(basin maps, p. {page_ref('xcos basins')}).")
     since = len(S.checks)
     st = S.rate(run_name("gd", f"η = {eta:g}"), obj, "gd", [10.0], lr=eta, box=box,
                 critical_points=list(cps))
@@ -933,7 +1004,7 @@ def section_local_minimum(S: Study) -> None:
     S.figure(draw, 2 * 250.0, "Basins of attraction (colour strip: start x₀, one of "
              f"{res} evenly spaced starts in [{fmt_num(box[0][0])}, {fmt_num(box[0][1])}]; "
              "legend: limit "
-             "point and share of starts; a colour is the same minimum in both strips).  "
+             "point and measured share of starts; a colour is the same minimum in both strips).  "
              "With η = 2 only minima with f″ < 2/η = 1 can attract GD; with η = 0.2 every "
              "minimum has a basin.", "xcos basins")
     m2 = maps[eta]
@@ -1006,8 +1077,11 @@ def section_newton_cosh(S: Study) -> None:
            "the minimizer (central differences of the Hessian) and predicts order 3 instead "
            "of 2.")
     since = len(S.checks)
-    st = S.rate(f"pure {run_name('newton')}", obj, "newton", [10.0], line_search="none",
+    label = f"pure {run_name('newton')}"
+    st = S.rate(label, obj, "newton", [10.0], line_search="none",
                 modification="none", box=[(-12, 12)])
+    S.q_limits[label] = "c²/3 = " + S.value(label, "limit of e_(k+1)/e_k³", c * c / 3.0,
+                                            "exact", 4)
     path = st.result.path[:, 0]
 
     def draw(fig: Any) -> None:
@@ -1389,14 +1463,22 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
     if not div.any():
         return ""
     lim = heavy_ball_limit(lr, beta)
+
+    def curvatures(x: Any, method: str, **kw: Any) -> list[float]:
+        path = minimize(obj, x, method, lr=lr, steps=steps, record=True, **kw).path
+        return [np.linalg.eigvalsh(obj.hess(p))[-1] if np.all(np.isfinite(p)) else np.inf
+                for p in path[:steps + 1]]
+
     seen = np.zeros((len(div), steps + 1))  # largest λ_max met up to step k
+    above = np.zeros(len(div), int)  # steps at a finite iterate with λ_max above the limit
     for i, x in enumerate(study.X0):
-        path = minimize(obj, x, "momentum", lr=lr, momentum=beta, steps=steps,
-                        record=True).path
-        lam = [np.linalg.eigvalsh(obj.hess(p))[-1] if np.all(np.isfinite(p)) else np.inf
-               for p in path[:steps + 1]]
+        lam = curvatures(x, "momentum", momentum=beta)
+        above[i] = sum(1 for v in lam if np.isfinite(v) and v > lim)
         lam += [lam[-1]] * (steps + 1 - len(lam))
         seen[i] = np.maximum.accumulate(lam)
+    # GD with the same η from the diverged starts, against its own limit 2/η
+    gd_above = [sum(1 for v in curvatures(x, "gd") if v > 2.0 / lr)
+                for x in np.asarray(study.X0)[div]]
     over = seen > lim
     ks = np.flatnonzero(np.all(over[div], axis=0))
     n_div, n_ok = int(div.sum()), int((~div).sum())
@@ -1420,7 +1502,30 @@ def divergence_curvature_text(obj: Any, study: Any, label: str, lr: float, beta:
                  "diverges when the steps it takes there carry it further out.")
     else:
         text += f", and none of the {n_ok} converged starts did within {k} steps."
-    return text
+    return text + gd_contrast_text(lr, steps, gd_above, above[div])
+
+
+def gd_contrast_text(lr: float, steps: int, gd_above: Sequence[int],
+                     hb_above: Sequence[int]) -> str:
+    """Why curvature above the limit undoes heavy ball and not GD, from the counts of steps
+    (of the first ``steps``) at which GD with the same η (``gd_above``, against its own limit
+    2/η) and heavy ball (``hb_above``) stood where λ_max(∇²f) exceeds its limit, over the
+    starts heavy ball diverged from."""
+    g, h = max(gd_above, default=0), min(hb_above, default=0)
+    if not g:
+        return (f"  GD with the same η, from those starts, never meets curvature above its own "
+                f"limit 2/η = {fmt_num(2.0 / lr)} in {steps} steps.")
+    text = (f"  GD with the same η meets curvature above its own, lower, limit 2/η = "
+            f"{fmt_num(2.0 / lr)} from those starts too, but at most at {plural(g, 'step')} "
+            f"of its first {steps}")
+    if h > g:
+        return text + (f", where heavy ball stands above its limit at {h} steps or more "
+                       f"before it diverges: its velocity keeps each overshoot and carries "
+                       "the iterate on into steeper curvature, so the amplification "
+                       "compounds, while a GD step forgets the last one and its next step, "
+                       f"from flatter ground, brings it back.")
+    return text + (f", and heavy ball at least at {plural(h, 'step')}: standing above the "
+                   "limit for a while does not by itself decide which starts diverge.")
 
 
 def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
@@ -1469,7 +1574,7 @@ def section_rosenbrock(S: Study) -> None:
     lam = np.linalg.eigvalsh(H)
     gd_lr = 1e-3
     S.text(f"The minimum (1, 1) sits in a long curved valley; the Hessian there has eigenvalues "
-           f"{fmt_num(lam[0])} and {fmt_num(lam[1])} (κ ≈ {fmt_num(lam[1] / lam[0], 3)}).  GD "
+           f"{fmt_num(lam[0])} and {fmt_num(lam[1])} (κ ≈ {round(lam[1] / lam[0])}).  GD "
            f"needs η < 2/L ≈ {fmt_num(2 / lam[1], 3)} and then crawls along the valley "
            f"(with η = {gd_lr:g}: rate 1 − ημ ≈ {fmt_num(1 - gd_lr * lam[0], 5)} near the "
            "minimum).  Newton rescales by the Hessian and converges "
@@ -1480,7 +1585,7 @@ def section_rosenbrock(S: Study) -> None:
     configs = [(run_name(m), m, {}) for m in ("newton", "bfgs", "lbfgs", "cg")]
     configs.append((run_name("gd", f"η = {gd_lr:g}"), "gd", {"lr": gd_lr}))
     gd_max = 50000
-    gd_max_text = f"{gd_max:,}".replace(",", " ")
+    gd_max_text = spaced(gd_max)
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
             for lab, m, h in configs}
     studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
@@ -1567,11 +1672,17 @@ def _chain_panels_text(studies: list[Any]) -> str:
     if len(groups) < 2:
         return ""
     names = [" and ".join(studies[i].activation for i in g) for g in groups]
-    logs = [r.log10_abs_derivative for st in studies for r in st.rows
-            if math.isfinite(r.log10_abs_derivative)]
-    return (f"  The values span {fmt_num(max(logs) - min(logs), 2)} decades, more than the "
-            f"{fmt_num(plots.CHAIN_DECADES, 2)} one log axis shows well: left "
-            f"{names[0]}, right {names[1]}, each on its own log axis.")
+
+    def span(which: Sequence[int]) -> float:
+        logs = [r.log10_abs_derivative for i in which for r in studies[i].rows
+                if math.isfinite(r.log10_abs_derivative)]
+        return max(logs) - min(logs) if logs else 0.0
+
+    return (f"  {names[0]} span {fmt_num(span(groups[0]), 2)} decades, {names[1]} "
+            f"{fmt_num(span(groups[1]), 2)}: on one axis of all "
+            f"{fmt_num(span(range(len(studies))), 2)} decades the first would be flattened "
+            f"into a band at its top, so each has its own log axis (left {names[0]}, right "
+            f"{names[1]}).")
 
 
 def _chain_numeric_note(depths: Sequence[int]) -> str:
@@ -1609,7 +1720,7 @@ def section_chain(S: Study) -> None:
     S.text("A deep network multiplies one derivative per layer (chain rule): for "
            "h_d = a(w·h_(d−1)) with h₀ = x, dh_d/dx = Π w·a′(w·h_(k−1)), the product over the "
            "layers k = 1, …, d.  With |w|·sup|a′| < 1 "
-           "the product shrinks geometrically: sigmoid (sup σ′ = 1/4) loses a factor ≥ 4 "
+           "the product shrinks geometrically: sigmoid (sup sigmoid′ = 1/4) loses a factor ≥ 4 "
            "per layer.  tanh has sup tanh′ = 1 (at 0), so its bound is 1 and promises nothing: "
            "here h_d = tanh(h_(d−1)) creeps towards 0 (h_d² ≈ 3/(2d)), each factor "
            "1 − h_d² ≈ 1 − 3/(2d) tends to 1, and the product shrinks only polynomially, "
@@ -1703,8 +1814,10 @@ def section_newton_nonconvex(S: Study) -> None:
               "saddle-free Newton": free.result.path[:, 0]},
         xlim=(-2, 10), numbered=5, zoom=False, title=f"Newton from x₀ = {x0:g}", fig=fig),
         HALF,
-        f"Pure Newton ends at x = {fmt_num(pure.result.x[0])}; saddle-free Newton at "
-        f"x = {fmt_num(free.result.x[0])} (kinds in the table below).  The paths are the "
+        f"Pure Newton ends at x = {mark(fmt_num(pure.result.x[0]), 'measured')}; "
+        f"saddle-free Newton at x = {mark(fmt_num(free.result.x[0]), 'measured')} "
+        "(maximum or minimum: the last table of this "
+        "section; how fast each converges: the table below).  The paths are the "
         "rate-study runs, without a gradient tolerance: each runs on past the rounding floor "
         f"(up to {FLOOR_MARGIN} steps, to show it stays there): "
         f"{floor_run_text('pure Newton', pure)}; {floor_run_text('saddle-free Newton', free)} "
@@ -1982,7 +2095,7 @@ def section_sgd(S: Study) -> None:
         "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
         "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
         "spread wider.  From the minimum the variance after k steps is "
-        "V(1 − (1 − ηλ)^(2k)): after the "
+        "V·(1 − (1 − ηλ)²ᵏ): after the "
         f"{steps} steps it differs from V by a relative "
         f"{fmt_num((1 - eta * lam.min()) ** (2 * steps), 2)} at most: the end points sample "
         "the stationary distribution.", "noise ball", half=True)
@@ -2201,10 +2314,12 @@ SCHEDULE_SYMBOLS = HYPER_SYMBOLS | {"step_size": "s", "power": "p", "final_lr": 
                                     "T_max": "Tₘₐₓ"}
 
 #: the schedules' closed forms in that notation, for the text
-SCHEDULE_FORMS = ("step: η₀·γ to the power ⌊k/s⌋ (γ every s steps); exponential: η₀γᵏ; "
+SCHEDULE_FORMS = ("step: η₀γ^(⌊k/s⌋) (γ every s steps); exponential: η₀γᵏ; "
                   "inverse time: η₀/(1 + γk)ᵖ; linear: from η₀ to the final η at k = τ, "
                   "then constant; cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to "
-                  "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W")
+                  "k = Tₘₐₓ; a warm-up of W steps first ramps η₀(k + 1)/W for k < W, then "
+                  "the schedule runs on k − W in place of k (cosine: cos(π(k − W)/Tₘₐₓ) for "
+                  "k ≥ W)")
 
 
 def _schedule_form(name: str, p: Mapping[str, Any]) -> str:
@@ -2386,7 +2501,7 @@ def section_nesterov(S: Study) -> None:
     x0 = [1.0, 1.0]
     S.text(f"The three runs below start at x₀ = {fmt_point(x0)}.  Heavy ball is "
            "v ← βv + ∇f, x ← x − ηv with v₀ = ∇f(x₀), so its first step is GD's, −η∇f(x₀).  "
-           "Nesterov is PyTorch's form (torch.optim.SGD with nesterov=True): v ← βv + ∇f, "
+           "Nesterov is PyTorch's form (its SGD with the Nesterov option): v ← βv + ∇f, "
            "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀); the "
            "textbook form (a gradient step from the look-ahead point y, with y₀ = x₀) first "
            "takes a plain gradient step −η∇f(x₀), so its first error differs.")
@@ -2408,9 +2523,9 @@ def section_nesterov(S: Study) -> None:
         "Left: errors (log scale) of GD, heavy ball and Nesterov at their tuned parameters"
         + (", one panel per run" if apart else "") + ", "
         "with theory's slope ρᵏ over each fit window (dashed, drawn at least ×10 above).  "
-        "Right: per-step ratios over each run's fit window (open markers; runs longer than "
-        f"{plots_lecture.MAX_MARKERS} steps show their first steps, extremes and every j-th "
-        "step; windows of very different lengths in separate panels, each over its own "
+        "Right: per-step ratios over each run's fit window (open markers"
+        + thinned_markers_text() + "; windows of very different lengths in separate panels, "
+        "each over its own "
         "iterations) against the predicted "
         "rates (thin dashed lines under the markers); the tuned momentum methods sit at "
         "a double root, so their ratios approach ρ from above like ρ(1 + 1/k).", "nesterov")
@@ -2529,7 +2644,8 @@ def section_momentum_weights(S: Study) -> None:
            f"ln 10⁻³/ln ρ ≈ {fmt_num(need, 3)} steps (measured: {reached}).  So the plot in "
            "the notes is right and the sentence is wrong: β = 0.25 converges, only too slowly "
            "to finish within the 20 steps drawn.  Theory settles the question of convergence "
-           f"(and so do the {steps}-step runs of the figure titled ‘{title}’); the notes "
+           f"(and so do the {steps}-step runs of the figure titled ‘{title}’, "
+           f"p. {page_ref('beta 0.25')}); the notes "
            "describe a 20-step snapshot.")
     errs = {f"β = {b:g}": err[b] for b in (0.5, 0.25)} | {"GD (β = 0)": err[0.0]}
     rates = {"β = 0.5": rho[0.5], "β = 0.25": rho[0.25], "GD (β = 0)": abs(1 - eta * lam[-1])}
@@ -2547,7 +2663,9 @@ def section_momentum_weights(S: Study) -> None:
         "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
         f"diverges ({len(err[0.0]) - 1} steps shown); the notes' figure ends at the dotted "
         "line k = 20.  "
-        "Right: per-step ratios (open markers) against the predicted ρ (thin dashed lines "
+        "Right: per-step ratios (open markers"
+        + (thinned_markers_text() if steps > plots_lecture.MAX_MARKERS else "")
+        + ") against the predicted ρ (thin dashed lines "
         "under the markers).  For β = 0.25 and GD the "
         "dominant root is real and the ratio settles on ρ; for β = 0.5 " + swing
         + f"; the rate in the table is a least-squares fit of ln‖xₖ‖ against k over steps "
@@ -2645,7 +2763,8 @@ def section_adaptive(S: Study) -> None:
                              + (f", α = {fmt_num(h['alpha'])}" if "alpha" in h else ""))
         first_parts.append(fmt_num(first, 3))
         moved_parts.append(fmt_num(moved, 3))
-    S.text(f"The ellipse of the momentum section, from x₀ = (−5, −2), where the gradient "
+    S.text(f"The ellipse {CONDITIONED} of the section on ill-conditioning and momentum, from "
+           "x₀ = (−5, −2), where the gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "
            "(AdaGrad: the sum of all squares, Duchi, Hazan & Singer 2011; RMSProp: an "
@@ -2657,7 +2776,7 @@ def section_adaptive(S: Study) -> None:
            f"notes' ({steps} steps, η = 0.4 and 2 for AdaGrad, η = 0.4 with α = 0.9 for "
            "RMSProp, the same η for Adam with its usual β₁ = 0.9, β₂ = 0.999): steps of "
            "the order of the distance to the minimum.  With this library's defaults "
-           f"({'; '.join(default_parts)}, as in torch.optim) the first steps are "
+           f"({'; '.join(default_parts)}, as in PyTorch) the first steps are "
            f"{', '.join(first_parts[:-1])} and {first_parts[-1]} per coordinate (RMSProp's "
            f"is η/√(1 − α)), and in {steps} steps the iterates move {', '.join(moved_parts[:-1])} "
            f"and {moved_parts[-1]} (measured) of the distance {fmt_num(dist0, 3)} to the "
@@ -2671,7 +2790,7 @@ def section_adaptive(S: Study) -> None:
         rel = float(np.max(np.abs(step - pred) / np.abs(pred)))
         sign = h["lr"] / (math.sqrt(1 - h["alpha"]) if m == "rmsprop" else 1.0)
         S.checks.append(Check(
-            S.section, f"{lab}: first step x₁ − x₀",
+            S.section, f"{lab}: first step",
             "(" + ", ".join(S.value(lab, f"first step[{i}] theory", v, "theory", 5)
                             for i, v in enumerate(pred)) + ")",
             "(" + ", ".join(S.value(lab, f"first step[{i}] measured", v, "measured", 5)
@@ -2685,7 +2804,8 @@ def section_adaptive(S: Study) -> None:
     for lab, m, h in configs:
         ref = notes_adaptive_path(m, x0, obj.grad, steps, h)
         worst = max(worst, float(np.max(np.abs(ref - runs[lab].path))))
-    S.numeric_check(f"all {len(configs)} runs: compiled engine vs the notes' pseudo-code "
+    S.numeric_check(f"all {len(configs)} runs: the library's compiled optimizer "
+                    "vs the notes' pseudo-code "
                     f"(NumPy), largest coordinate difference over {steps} steps", 0.0, worst,
                     rtol=0.0, abs_tol=1e-9, how_p="exact", digits=2,
                     reason="two implementations of the same update rules")
@@ -2733,12 +2853,29 @@ def section_adaptive(S: Study) -> None:
         ylabel="‖xₖ − x*‖ (log scale)", logy=True, title="Distance to the minimum",
         fig=fig), 300.0,
         f"Distance to the minimum after {steps} steps — " + "; ".join(
-            f"{k}: {fmt_num(v, 2)}" for k, v in final.items()) + ".  No fixed linear rate: "
-        "the step sizes change with the gradient history.  " + _overshoot_text(
+            f"{k}: {mark(fmt_num(v, 2), 'measured')}" for k, v in final.items())
+        + ".  The per-step ratio eₖ₊₁/eₖ — " + "; ".join(
+            ratio_course_text(k, np.linalg.norm(r.path, axis=1))
+            + _accumulator_text(obj, configs[i][1], r.path)
+            for i, (k, r) in enumerate(runs.items())) + ".  " + _overshoot_text(
             "Adam", runs["Adam η = 0.4, β = (0.9, 0.999)"].path,
             "its momentum β₁ = 0.9 averages about 10 steps"),
         "adaptive errors", half=True)
     S.checks_table(since, title="First steps and runs: theory and measurement")
+
+
+def _accumulator_text(obj: Any, method: str, path: np.ndarray) -> str:
+    """For an AdaGrad run whose ratio settles (:func:`ratio_course`): how little its
+    accumulated squared gradients Σ gⱼ² (per coordinate, the denominator of its steps) grow
+    from the settling step on, the reason its steps stop changing; else empty."""
+    c = ratio_course(np.linalg.norm(path, axis=1))
+    if method != "adagrad" or c["course"] != "settled":
+        return ""
+    g2 = np.cumsum(np.array([obj.grad(x) for x in path[:-1]], float) ** 2, axis=0)
+    grow = float(np.max(g2[-1] / g2[c["k"]])) - 1.0
+    return (f" — its accumulated squared gradients grow by only "
+            f"{mark(percent(grow), 'measured')} after k = {c['k']}, so its step sizes stop "
+            "changing")
 
 
 # ============================================================================ the document

@@ -594,6 +594,28 @@ def test_floating_figures_keep_their_order_and_never_pass_a_back_reference(tmp_p
     assert "AFTER-0" in texts[0] and "CAPTION-0" not in texts[0]
 
 
+def test_a_bound_from_above_is_no_back_reference(tmp_path):
+    """Study p. 36: the Rosenbrock paths figure did not float past the text of the batch of
+    starts, which says a cost "bounds the cost of first reaching it from above", and left
+    40% of the page blank."""
+    after = ["AFTER-0: the cost of a start bounds the cost of reaching it from above; "
+             + "text that fills the page " * 10, "AFTER-1: " + "more words " * 20]
+    res, texts, doc = _float_document(tmp_path, after)
+    assert "AFTER-0" in texts[0] and "CAPTION-0" in texts[1]
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    assert pages._BACK_REFERENCE.search("as the figure above shows")
+
+
+def test_a_paragraph_naming_a_figure_s_page_is_no_lead_in():
+    """Study p. 28: §13.1's paragraph names "the figure titled ‘‖xₖ‖ with η = 0.6’", and was
+    kept with that figure as its lead-in, under the heading: neither could float, and 37% of
+    the page stayed blank.  With the figure's page named it points at it."""
+    fig = pages.FigureBlock(lambda f: None, 100.0, "c", "beta 0.25")
+    assert pages.lead_in("the runs of the figure titled ‘x’", fig)
+    assert not pages.lead_in(f"the runs of the figure titled ‘x’, p. {pages.page_ref('b')}", fig)
+    assert pages.lead_in(f"as the figure below shows (p. {pages.page_ref('b')})", fig)
+
+
 def test_a_figure_floats_no_further_than_its_section(tmp_path):
     b = report.Builder("Floats")
     b.doc.heading("First")

@@ -1484,8 +1484,9 @@ def test_no_report_text_half_subscripts_a_double_index():
 
 def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
     """Study p.16: "→ minimum at (20.2) (outside the box)": a coordinate in brackets, then a
-    second bracket; and "12 %" beside "44%".  A point of R is a number, the box is named
-    after a comma, and every share is written "n% of starts"."""
+    second bracket; and "12 %" beside "44%".  A point of R is a number, the interval of the
+    starts is named after a comma (p. 19: not "the box"), and every share is written "n% of
+    starts"."""
     xs = np.linspace(-1, 1, 10)
     labels = np.zeros((1, 10), dtype=int)
     labels[0, 6:] = 1
@@ -1494,7 +1495,7 @@ def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
             kinds=["minimum", "minimum"], counts={}, inside=[True, False])
     texts = _legend_texts(plots.plot_basins(bm, lambda x: x ** 2))
     assert "→ minimum at -0.5: 60% of starts" in texts
-    assert "→ minimum at 20.2, outside the box: 30% of starts" in texts
+    assert "→ minimum at 20.2, outside [-1, 1]: 30% of starts" in texts
     assert "diverged / not converged: 10% of starts" in texts
 
 

@@ -1982,7 +1982,7 @@ def test_the_many_starts_stopping_rule_names_a_failed_line_search():
                        names={"bfgs": "BFGS"})
     text = squash(" ".join(str(getattr(blk, "text", "")) for blk in b.doc.blocks))
     assert ("A run stops at ‖∇f‖∞ ≤ 10⁻⁷ (the gradient tolerance), at its iteration limit "
-            "or when its line search fails (BFGS 3/5)") in text, text
+            "or when its line search fails (BFGS: 3 of 5)") in text, text
     assert "gtol" not in text
     (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
     cap = squash(fig.caption)
@@ -1999,6 +1999,16 @@ def test_the_stopping_rule_lists_only_the_causes_met():
     assert report.stop_rule_text(study.runs) == (
         "A run stops at ‖∇f‖∞ ≤ 10⁻⁶ (the gradient tolerance) or at its iteration limit")
     assert report.ended_by(study.runs, reached=True) == ["the gradient tolerance ‖∇f‖∞ ≤ 10⁻⁶"]
+
+
+def test_the_stopping_rule_counts_do_not_run_into_a_method_s_settings():
+    """Study p. 37: "(momentum η = 0.001, β = 0.9 35/200)" ran the count into the setting."""
+    from types import SimpleNamespace
+
+    runs = {"momentum η = 0.001, β = 0.9": SimpleNamespace(
+        status=np.array(["diverged"] * 35 + ["converged"] * 165), n=200)}
+    assert report.stop_rule_text(runs).endswith(
+        "when it diverges (momentum η = 0.001, β = 0.9: 35 of 200)")
 
 
 def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table():

@@ -292,7 +292,8 @@ def test_run_lengths_are_stated_with_their_stopping_reason():
     text = study._iterations_text({"newton": R(nit=21, status="converged"),
                                    "gd": R(nit=20000, status="maxiter"),
                                    "cg": R(nit=46, status="line_search_failed")})
-    assert text == ("newton 21, gd 20000 (stopped at its iteration limit), cg 46 (stopped "
+    # study p. 37: "GD with η = 0.001 31798" ran the name's number into the count
+    assert text == ("newton: 21, gd: 20 000 (stopped at its iteration limit), cg: 46 (stopped "
                     "when its line search found no decrease)")
 
 
@@ -303,8 +304,8 @@ def test_a_run_at_the_automatic_cap_says_the_cap():
 
     text = study._iterations_text({"gd": R(nit=20000, status="maxiter"),
                                    "adam": R(nit=900, status="maxiter")}, 20000)
-    assert text == ("gd 20000 (stopped at the automatic iteration cap, 20000 iterations), "
-                    "adam 900 (stopped at its iteration limit)")
+    assert text == ("gd: 20 000 (stopped at the automatic iteration cap, 20 000 iterations), "
+                    "adam: 900 (stopped at its iteration limit)")
 
 
 @pytest.fixture(scope="module")
@@ -327,7 +328,7 @@ def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
     # markers that would overlap are left out); the caption describes the thinning instead
     assert "about 60" not in errors[0] and "in all" not in errors[0]
     assert "a marker that would overlap one already drawn is left out" in errors[0]
-    assert "GD with η = 0.001 20000 (stopped at the automatic iteration cap" in errors[0]
+    assert "GD with η = 0.001: 20 000 (stopped at the automatic iteration cap" in errors[0]
 
 
 def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenbrock):
@@ -1018,7 +1019,7 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
     assert "the first step is ≈ −η·sign(g) in every coordinate (RMSProp: −η·sign(g)/√(1 − α))" \
         in text
-    reasons = [c.reason for c in s.checks if c.what.endswith("first step x₁ − x₀")]
+    reasons = [c.reason for c in s.checks if c.what.endswith(": first step")]
     assert reasons and all("≈ −" in r for r in reasons)
     # the library defaults: RMSProp's first step is η/√(1 − α) = 0.1, not "0.01 or less";
     # the distances moved in 20 steps recomputed here with torch.optim's update rules
@@ -1041,7 +1042,7 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
         x = x - 0.001 * (m / (1 - 0.9**k)) / (np.sqrt(v / (1 - 0.999**k)) + 1e-8)
     moved.append(np.linalg.norm(x - x0))
     assert ("With this library's defaults (AdaGrad η = 0.01; RMSProp η = 0.01, α = 0.99; Adam "
-            "η = 0.001, as in torch.optim) the first steps are 0.01, 0.1 and 0.001 per "
+            "η = 0.001, as in PyTorch) the first steps are 0.01, 0.1 and 0.001 per "
             "coordinate") in text
     three = [study.fmt_num(d, 3) for d in moved]
     assert (f"in 20 steps the iterates move {three[0]}, {three[1]} and {three[2]} (measured) of "
@@ -1081,7 +1082,7 @@ def test_the_rosenbrock_paths_caption_gives_the_gradient_tolerance(rosenbrock):
     assert "gtol" not in block.caption
     obj = Objective.parse("(1 - x)**2 + 100*(y - x**2)**2")
     r = minimize(obj, [-1.2, 1.0], "newton")
-    n = re.search(r"(?:newton|Newton) (\d+)", block.caption)
+    n = re.search(r"(?:newton|Newton): (\d+)", block.caption)
     assert r.status == "converged" and int(n.group(1)) == r.nit
     assert np.max(np.abs(obj.grad(r.x))) <= gtol
 
@@ -1181,7 +1182,7 @@ def test_the_rosenbrock_section_prints_method_labels_not_code_names(rosenbrock):
 
     names = ("newton", "bfgs", "lbfgs", "cg")
     (paths,) = [b for b in rosenbrock.doc.figures() if b.label == "rosenbrock paths"]
-    assert f"with iterations: {registry.label('newton')} " in paths.caption
+    assert f"with iterations: {registry.label('newton')}: " in paths.caption
     for m in names:
         assert re.search(rf"(?<![\w-]){m}\b", paths.caption) is None, (m, paths.caption)
     tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
@@ -1200,8 +1201,13 @@ def test_the_split_chain_figure_says_how_many_decades_its_values_span():
         p, h = p * sig * (1.0 - sig), sig
     span = 0.0 - math.log10(p)  # relu's derivative 1 is the largest value
     assert 32 < span < 33
-    assert f"The values span {study.fmt_num(span, 2)} decades, more than the 12" in \
-        block.caption, block.caption
+    # study p. 43: the sigmoid panel alone spans those decades, so the reason for two axes
+    # is the flat traces' few decades, which one 32-decade axis would flatten
+    assert f"on one axis of all {study.fmt_num(span, 2)} decades the first would be " \
+        "flattened" in block.caption, block.caption
+    assert "more than the 12" not in block.caption
+    m = re.search(r"tanh and relu span ([\d.]+) decades, sigmoid ([\d.]+):", block.caption)
+    assert m and float(m.group(1)) < 12 < float(m.group(2))
 
 
 def test_newton_s_error_constants_are_checked_against_f3_over_2f2():
@@ -1294,6 +1300,14 @@ def test_the_newton_end_points_carry_their_marker():
     assert pure.measured == f"ended at x = {fmt_num(brentq(d1, 1.0, 3.0))}ᵐ: maximum"
     (free,) = [k for k in s.checks if k.what == "saddle-free Newton from the same point"]
     assert free.measured == f"ended at x = {fmt_num(brentq(d1, 6.0, 8.0))}ᵐ: minimum"
+    # study p. 44: the caption sent the reader to "the table below" for the kinds of the end
+    # points, but the table below gives convergence kinds; the last table has max / min
+    (block,) = [b for b in s.doc.figures() if b.label == "newton nonconvex"]
+    assert (f"Pure Newton ends at x = {fmt_num(brentq(d1, 1.0, 3.0))}ᵐ; saddle-free Newton at "
+            f"x = {fmt_num(brentq(d1, 6.0, 8.0))}ᵐ (maximum or minimum: the last table of this "
+            "section; how fast each converges: the table below)") in block.caption
+    last = [b for b in s.doc.blocks if hasattr(b, "rows")][-1]
+    assert any(r[0] == "pure Newton from a point with f″ < 0" for r in last.rows)
 
 
 def test_momentum_weights_axis_ticks_are_the_ages_j():
@@ -1406,11 +1420,12 @@ def test_the_cubic_newton_constant_is_marked_as_the_single_ratio_it_is():
     while len(x) < k + 2:
         x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
     ratio = abs(x[k + 1]) / abs(x[k]) ** 3
-    assert c.measured == f"{fmt_num(ratio)}ᵐ", c.measured
+    # printed with the digits its 0.0014% from c²/3 needs: the table's number, extended
+    assert c.measured.endswith("ᵐ") and float(c.measured[:-1]) == pytest.approx(ratio, rel=1e-6)
     (t,) = [b for b in s.doc.blocks if getattr(b, "title", None)
             and ": errors and ratios" in b.title]
     (step,) = [r for r in t.rows if r[0].rstrip("†") == str(k)]
-    assert c.measured in step  # the same number with the same marker
+    assert f"{fmt_num(ratio)}ᵐ" in step  # the same number with the same marker
     text = " ".join(str(getattr(b, "text", "")) for b in s.doc.blocks)
     assert "e₍ₖ₊₁₎ = (c²/3) eₖ³ + O(eₖ⁵)" in text
 
@@ -1507,3 +1522,125 @@ def test_the_x2_iterates_caption_says_crowded_numbers_are_left_out(quadratic):
     (block,) = [b for b in quadratic.doc.figures() if b.label == "x² iterates"]
     assert block.caption.endswith("numbers: iteration index, shown where there is room; "
                                   "crowded iterates have none).")
+def test_the_cubic_newton_table_gives_the_limit_of_its_cubed_ratio():
+    """Study p. 21: the theory row of the e_(k+1)/e_k³ column read "bounded (order q = 3)"
+    though theory gives its limit exactly, c²/3, which the caption above announces."""
+    s = built(study.section_newton_cosh)
+    (t,) = [b for b in s.doc.blocks if getattr(b, "title", None)
+            and ": errors and ratios" in b.title]
+    last = t.rows[-1]
+    assert last[0] == "theory"
+    assert last[3] == f"→ c²/3 = {fmt_num(0.5 ** 2 / 3)}ᵉ", last
+    # the limit is this section's: a later section's run of the same name keeps its own row
+    study.section_newton_nonconvex(s)
+    later = [b for b in s.doc.blocks if getattr(b, "title", None)
+             and ": errors and ratios" in b.title][-1]
+    assert "c²/3" not in later.rows[-1][3] and later.rows[-1][3].startswith("bounded (order q")
+
+
+def test_the_momentum_divergences_are_told_apart_from_gd_by_the_steps_above_the_limit():
+    """Study p. 38: heavy ball's 35 divergences were put down to curvature above
+    2(1 + β)/η = 3800, but GD's own limit 2/η = 2000 is lower and the same starts pass it, yet
+    GD converged from all of them: the curvature alone predicted GD should diverge too."""
+    text = study.gd_contrast_text(1e-3, 30, [2, 1, 1], [5, 4, 9])
+    assert "its own, lower, limit 2/η = 2000 from those starts too, but at most at 2 steps " \
+           "of its first 30, where heavy ball stands above its limit at 4 steps or more" in text
+    assert "velocity keeps each overshoot" in text
+    same = study.gd_contrast_text(1e-3, 30, [3], [3])
+    assert "does not by itself decide which starts diverge" in same and "velocity" not in same
+    assert "never meets" in study.gd_contrast_text(1e-3, 30, [0, 0], [4])
+
+
+def test_a_measured_order_gives_its_standard_error_and_window():
+    """Study p. 40: BFGS's "order 1.32ᶠ" had neither a standard error nor its fit window,
+    while Newton's order was given with "± 0.025"."""
+    from types import SimpleNamespace
+
+    from analysis.report import _meas_cells
+
+    m = SimpleNamespace(kind="superlinear", exponent=None, rate=None, order=1.3214,
+                        order_se=0.0412, window=(30, 36))
+    assert _meas_cells(Builder("order"), "BFGS", m)[2] == "1.32ᶠ ± 0.041 [k = 30–36]"
+    lin = SimpleNamespace(kind="linear", exponent=None, rate=0.5, order=1.0, order_se=None,
+                          window=(3, 9))
+    assert _meas_cells(Builder("order"), "GD", lin)[2] == "1ᶠ"  # the window is the rate's
+
+
+def test_one_variable_legends_name_their_interval_not_a_box():
+    """Study pp. 17, 19: the legends of the tanh plateau and of the x·cos(cx) basins said "on
+    the box" and "outside the box" of a function of one variable, on an interval."""
+    s = built(study.section_tanh, study.section_local_minimum)
+    texts = []
+
+    def legends(f) -> list[str]:
+        out = [t.get_text() for ax in f.get_axes() if ax.get_legend()
+               for t in ax.get_legend().get_texts()]
+        out += [t.get_text() for leg in f.legends for t in leg.get_texts()]
+        return out + [t for sub in getattr(f, "subfigs", ()) for t in legends(sub)]
+
+    for block in s.doc.figures():
+        fig = _fig(block.fig_height / 72.0)
+        block.draw_fn(fig)
+        texts += legends(fig)
+    assert not [t for t in texts if "box" in t], texts
+    assert any(c.what == "tanh′(4) from the compiled (Numba) derivative vs exact"
+               for c in s.checks)
+    texts = [t.replace("-", "−") for t in texts]  # the figures print signed numbers with −
+    # p. 18: "(basin maps below)" named the maps a page later; p. 19: their shares unmarked
+    from analysis.pages import Paragraph, page_refs
+
+    why = [b.text for b in s.doc.blocks if isinstance(b, Paragraph) and "Why that one?" in b.text]
+    assert len(why) == 1 and page_refs(why[0]) == ["xcos basins"]
+    (maps,) = [b for b in s.doc.figures() if b.label == "xcos basins"]
+    assert "legend: limit point and measured share of starts" in maps.caption
+    (cross,) = [b for b in s.doc.figures() if b.label == "tanh crossing"]  # p. 17: run's x
+    assert re.search(r"they are at x = [-−]?[\d.]+ᵐ, slowing", cross.caption), cross.caption
+    assert any("its lowest value on [−6, 6])" in t for t in texts), texts
+    assert any("outside [−20, 20]" in t for t in texts), texts
+
+
+def test_the_rosenbrock_condition_number_is_a_whole_number(rosenbrock):
+    """Study p. 36: "κ ≈ 2.51e+03" where p. 39 writes 2508."""
+    from analysis.pages import Paragraph
+
+    lam = np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]]))  # ∇²f(1, 1)
+    text = " ".join(b.text for b in rosenbrock.doc.blocks if isinstance(b, Paragraph))
+    assert f"(κ ≈ {round(lam[1] / lam[0])})" in text and "e+03" not in text
+
+
+def test_the_chain_text_does_not_reuse_sigma_for_the_sigmoid():
+    """Study p. 42: σ, the noise level of the SGD sections, named the sigmoid here."""
+    from analysis.pages import Paragraph
+
+    s = built(study.section_chain)
+    text = " ".join(b.text for b in s.doc.blocks if isinstance(b, Paragraph))
+    assert "σ′" not in text and "sigmoid (sup sigmoid′ = 1/4)" in text
+
+
+def test_errors_below_the_rounding_floor_are_drawn_hollow():
+    """Study p. 20: the middle panel plotted e₈ = 2.1e−22, far below the rounding floor
+    2.2e−13 the text names, like any other error."""
+    s = built(study.section_newton_cosh)
+    (block,) = [b for b in s.doc.figures() if b.label == "cosh"]
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+
+    def walk(f):
+        return list(f.axes) + [a for sub in getattr(f, "subfigs", ()) for a in walk(sub)]
+
+    x = [10.0]
+    for _ in range(9):
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    floor = 1e3 * np.finfo(float).eps * 10.0  # 10³·ε·e₀
+    below = [(k, abs(v)) for k, v in enumerate(x) if 0 < abs(v) < floor]
+    assert below, x
+    axes = list(dict.fromkeys(walk(fig)))  # a subfigure's axes are also the figure's
+    hollow = [ln for ax in axes for ln in ax.get_lines() if ln.get_label() == "_below floor"]
+    assert len(hollow) == 1 and hollow[0].get_markerfacecolor() == "white"
+    ks, ys = hollow[0].get_data()
+    assert int(ks[0]) == below[0][0] and ys[0] == pytest.approx(below[0][1], rel=1e-6)
+    texts = [t.get_text() for f in [fig, *getattr(fig, "subfigs", ())] for leg in f.legends
+             for t in leg.get_texts()]
+    texts += [t.get_text() for ax in axes if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("below the rounding floor") for t in texts), texts

@@ -311,7 +311,7 @@ def test_the_beta_quarter_text_names_the_figure_of_the_longer_runs(S):
     (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
                and "Theory settles the question of convergence" in b.text]
     assert "run below" not in text
-    m = re.search(r"\(and so do the (\d+)-step runs of the figure titled ‘([^’]+)’\)", text)
+    m = re.search(r"\(and so do the (\d+)-step runs of the figure titled ‘([^’]+)’, p\. ", text)
     assert m, text
     (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
     fig = Figure(figsize=(6.8, 4.0), layout="constrained")
@@ -836,7 +836,7 @@ def test_the_nesterov_section_states_its_start_and_its_variant(S):
     textbook form, y₀ = x₀, first takes −η∇f(x₀), e₁ = 0.99)."""
     text = _paragraph(S, "The three runs below start at")
     assert text.startswith("The three runs below start at x₀ = (1, 1).")
-    assert ("Nesterov is PyTorch's form (torch.optim.SGD with nesterov=True): v ← βv + ∇f, "
+    assert ("Nesterov is PyTorch's form (its SGD with the Nesterov option): v ← βv + ∇f, "
             "x ← x − η(∇f + βv), v₀ = ∇f(x₀), whose first step is −η(1 + β)∇f(x₀)") in text
     assert "its first step is GD's, −η∇f(x₀)" in text
     # κ = 100 on ½(x₁² + 100x₂²): η = 1/L = 0.01, β = (√κ − 1)/(√κ + 1) = 9/11, ∇f(1, 1) =
@@ -983,10 +983,14 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
     for c in rows.values():
         assert "(L = 1), σ = 1, s₀ = x₀² = 9, η₀ = 0.5" in c.reason, c.reason
     assert "constant: η = η₀" in rows["constant"].reason
-    assert "η₀·γ to the power ⌊k/s⌋ (γ every s steps)" in rows["step (s = 50, γ = 0.3)"].reason
+    assert "η₀γ^(⌊k/s⌋) (γ every s steps)" in rows["step (s = 50, γ = 0.3)"].reason
     cos = [c for lab, c in rows.items() if lab.startswith("cosine")]
     assert all("cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ" in c.reason for c in cos)
     assert sum("a warm-up of W steps" in c.reason for c in cos) == 1
+    # study pp. 32-33: after the warm-up the cosine runs on k − W (0.01977 holds only so)
+    (warm,) = [c for c in cos if "warm-up" in c.what]
+    assert ("then the schedule runs on k − W in place of k (cosine: cos(π(k − W)/Tₘₐₓ) for "
+            "k ≥ W)") in warm.reason, warm.reason
     eta, L, sigma = 0.5, 1.0, 1.0
     assert float(rows["constant"].theory.rstrip("ⁿᵗ")) == pytest.approx(
         eta * sigma**2 / (L * (2 - eta * L)), rel=1e-3)
@@ -1018,3 +1022,115 @@ def test_the_decided_by_note_names_another_quantity_by_a_free_letter():
     convergence (q = 1.79, q = 1.97)."""
     assert "Δq/q" not in study.RATE_DIFF_NOTE
     assert "Δv/v for another quantity v: exponent, E‖e‖², C" in study.RATE_DIFF_NOTE
+def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
+    """Study p. 35: "No fixed linear rate" was said of all four runs, but AdaGrad with η = 2
+    settles at a fixed ratio from about step 5 (its accumulated squared gradients stop
+    growing); RMSProp's ratio keeps falling and Adam's rises and falls."""
+    (block,) = [b for b in S.doc.figures() if b.label == "adaptive errors"]
+    cap = block.caption
+    assert "No fixed linear rate" not in cap
+    # AdaGrad η = 2 re-run with NumPy (torch's rule: x −= η g/(√Σg² + 1e-10))
+    x, G, dist = np.array([-5.0, -2.0]), np.zeros(2), [math.hypot(5.0, 2.0)]
+    for _ in range(20):
+        g = np.array([0.2, 4.0]) * x
+        G += g * g
+        x = x - 2.0 * g / (np.sqrt(G) + 1e-10)
+        dist.append(float(np.linalg.norm(x)))
+    r = np.array(dist[1:]) / np.array(dist[:-1])
+    k = 1 + max(i for i in range(20) if abs(math.log(r[i] / r[-1])) > 0.01 * abs(math.log(r[-1])))
+    assert k == 5  # the review's "from about step 5"
+    rate = math.exp(float(np.mean(np.log(r[k:]))))
+    assert f"AdaGrad η = 2: settles at {fmt_num(rate, 3)}ᵐ from k = 5 on" in cap, cap
+    assert "RMSProp η = 0.4, α = 0.9: falls from k = 3" in cap
+    assert "AdaGrad η = 0.4: rises" in cap
+    assert "Adam η = 0.4, β = (0.9, 0.999): rises and falls" in cap
+    for d in re.findall(r"(?:2\.4|0\.0023|0\.011)(.)", cap.split(".  ")[0]):
+        assert d == "ᵐ"
+
+
+def test_ratio_course_reads_settled_monotone_and_mixed_series():
+    geo = 0.5 ** np.arange(12.0)
+    assert study.ratio_course(geo) == {"course": "settled", "k": 0, "rate": pytest.approx(0.5)}
+    slowing = np.cumprod([1.0] + [0.5 + 0.04 * k for k in range(10)])  # ratios 0.5 → 0.86
+    c = study.ratio_course(slowing)
+    assert c["course"] == "rising" and c["k"] == 0 and c["last"] == pytest.approx(0.86)
+    zig = np.cumprod([1.0, 0.5, 1.2, 0.4, 1.1, 0.6, 0.9, 0.5, 1.3, 0.7])
+    assert study.ratio_course(zig) == {"course": "mixed", "low": pytest.approx(0.4),
+                                       "high": pytest.approx(1.3)}
+
+
+def _printed(text: str) -> float | None:
+    """The one number of a cell (markers dropped), None when it holds another count."""
+    nums = re.findall(r"−?\d[\d.]*(?:e[−+]?\d+)?", text)
+    if len(nums) != 1:
+        return None
+    return float(nums[0].replace("−", "-"))
+
+
+def test_printed_values_reproduce_their_stated_relative_difference(S):
+    """Study p. 32: theory 0.01562 and measured 0.01566 differ by 0.26%, but the row said
+    0.19% (the theory is 1/64 = 0.015625); p. 45: 0.148 beside 0.1479 for 0.0098%."""
+    seen = 0
+    for c in S.checks:
+        m = re.match(r"\|m − p\|/\|p\| ([\d.]+)% ", c.decided)
+        p, v = _printed(c.theory), _printed(c.measured)
+        if not m or p is None or v is None or not p:
+            continue
+        seen += 1
+        stated = float(m.group(1))
+        assert float(f"{100 * abs(v - p) / abs(p):.2g}") == stated, (c.what, c.theory,
+                                                                      c.measured, c.decided)
+    assert seen >= 5
+
+
+def test_prose_names_library_options_in_words(S):
+    """Study p. 26: "torch.optim.SGD with nesterov=True" put code in the prose; p. 36: the
+    "compiled engine" was jargon."""
+    from analysis.pages import Paragraph
+
+    text = " ".join(b.text for b in S.doc.blocks if isinstance(b, Paragraph))
+    text += " ".join(c.what for c in S.checks)
+    for code in ("nesterov=True", "torch.optim", "compiled engine"):
+        assert code not in text
+    assert "Nesterov is PyTorch's form (its SGD with the Nesterov option)" in text
+    assert "runs: the library's compiled optimizer vs the notes' pseudo-code" in text
+
+
+def test_ratio_captions_say_a_long_run_shows_a_subset_of_steps(S):
+    """Study p. 29: "per-step ratios (open markers)" while β = 0.25's 80-step run carries a
+    marker at about every 8th step only (p. 26's caption said so, this one did not); p. 28:
+    the figure named by its title had no page."""
+    from analysis.pages import page_refs
+
+    (beta,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    assert ("per-step ratios (open markers; runs longer than 60 steps show a subset of steps: "
+            "their first steps, extremes and every j-th step)") in beta.caption
+    (nest,) = [b for b in S.doc.figures() if b.label == "nesterov"]
+    assert "runs longer than 60 steps show a subset of steps" in nest.caption
+    text = _paragraph(S, "The notes (momentum on")
+    assert page_refs(text) == ["beta 0.25"]
+
+
+def test_the_adagrad_throttle_row_marks_its_numbers(S):
+    """Study p. 36: "3.04" and "moved 2.62, to x₁ = −2.383" had no provenance marks, unlike
+    every other row; "first step x₁ − x₀" used x₁ for the first iterate beside the
+    coordinate x₁ of the same table."""
+    (c,) = [c for c in S.checks if c.what.startswith("AdaGrad η = 0.4: progress")]
+    bound = 0.4 * sum(1 / math.sqrt(k) for k in range(1, 21))
+    assert f"= {fmt_num(bound, 3)}ᵗ in 20 steps" in c.theory
+    assert re.fullmatch(r"moved [\d.]+ᵐ, to x₁ = [−-][\d.]+ᵐ", c.measured), c.measured
+    assert not [c for c in S.checks if "x₁ − x₀" in c.what]
+    assert len([c for c in S.checks if c.what.endswith(": first step")]) == 4
+
+
+def test_the_noise_ball_caption_writes_its_exponent_as_a_power(S):
+    """Study p. 30: "V(1 − (1 − ηλ)⁽²ᵏ⁾)" printed the exponent's brackets raised."""
+    (block,) = [b for b in S.doc.figures() if b.label == "noise ball"]
+    assert "V·(1 − (1 − ηλ)²ᵏ)" in block.caption and "^(2k)" not in block.caption
+
+
+def test_the_adaptive_section_names_the_section_of_its_ellipse(S):
+    """Study p. 34: "The ellipse of the momentum section" named no section that exists."""
+    text = _paragraph(S, "The ellipse")
+    assert text.startswith("The ellipse 0.1x₁² + 2x₂² of the section on ill-conditioning and "
+                           "momentum, from x₀ = (−5, −2)")
