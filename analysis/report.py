@@ -54,6 +54,7 @@ import numpy as np
 from analysis.compare import (
     SE_RULE,
     decisive_diff,
+    kind_words,
     percent,
     scale_name,
 )
@@ -1264,7 +1265,7 @@ def _gd_sentence(A: Analysis) -> str | None:
     elif m.kind == "bounded" and not defined:
         said += f"; the run measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; the run measured: {m.kind}"
+        said += f"; the run measured: {kind_words(m)}"
     return said + f" ({st.comparison.verdict})."
 
 
@@ -2370,7 +2371,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     if rate != "—" and m.window is not None:
         rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
-    return m.kind, rate, order
+    return kind_words(m), rate, order
 
 
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
@@ -2458,7 +2459,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
         return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
-    mk, pk = getattr(meas, "kind", None), getattr(p, "kind", None)
+    mk, pk = kind_words(meas, short=True) if meas is not None else None, getattr(p, "kind", None)
     if q is not None and p is not None and not getattr(p, "exact", True) and mk and pk:
         return f"bound: {mk} {'≥' if c.agree else '<'} {pk} (at least as fast)"
     return "kind" if q is not None else "not compared"

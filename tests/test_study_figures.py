@@ -926,9 +926,11 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     assert row.theory == "sublinear, ∝ k^−1ᵗ"  # xₖ ≈ 1/(3ηk): an asymptote, not a bound
     assert row.measured == f"sublinear, ∝ k^−{fmt_num(st.measurement.exponent, 4)}ᶠ"
     assert row.decided.startswith("Δexponent/exponent")
-    assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (
+    from analysis.compare import kind_words
+
+    assert kind_words(NS(kind="quadratic", order=1.79)) == (
         "quadratic (within 2 s.e.)")
-    assert study._measured_kind(NS(kind="quadratic", order=1.97)) == "quadratic"
+    assert kind_words(NS(kind="quadratic", order=1.97)) == "quadratic"
 
 
 def test_the_chain_bound_row_says_what_h_d_w_and_d_are():
