@@ -4172,6 +4172,16 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
     return solved, frac
 
 
+#: The terms of the cost pages, defined where a document first uses them: the empirical
+#: cumulative distribution function, the benchmarking platform it is drawn as on, and the
+#: spread of a median.
+ECDF_WORDS = "empirical cumulative distribution function (ECDF)"
+COCO_WORDS = "the COCO benchmarking platform (COmparing Continuous Optimisers)"
+BBOB_WORDS = ("COCO/BBOB (the COmparing Continuous Optimisers platform and its Black-Box "
+              "Optimization Benchmarking suite)")
+IQR_WORDS = "interquartile range (IQR: from the 25th to the 75th percentile)"
+
+
 #: Bottom of an ECDF's y axis: below 0, so that a method that solved no start draws its flat
 #: curve visibly above the axis line instead of on it.
 ECDF_FLOOR = -0.06
@@ -5010,6 +5020,10 @@ __all__ = [
     "page_script",
     "page_tags",
     "ECDF_END_TEXT",
+    "ECDF_WORDS",
+    "COCO_WORDS",
+    "BBOB_WORDS",
+    "IQR_WORDS",
     "ecdf_shift_text",
     "ecdf_points",
     "ecdf_zoom",

@@ -4318,7 +4318,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
               f"|f*|)) over {N} starts",
         fig=fig), height=280.0,
-        caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
+        caption="ECDF over the starts (as on COCO): the fraction of all starts that "
                 "reached the target within a given weighted cost, each start's cost being "
                 "that of its whole run, which ends at or after its first iterate below the "
                 f"target, on {_names(ended_by(study.runs, reached=True), 'or')}: an upper bound on "
@@ -4396,6 +4396,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
     tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
     itself when missing)."""
+    from analysis import plots
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -4403,6 +4404,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     N = int(study.X0.shape[0])
     costs = study.costs
     target = study.target
+    drawn = any(np.any(r.reached) for r in runs.values())
     d.paragraph(
         f"Each method ran from the same {N} starts drawn uniformly from the box "
         f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
@@ -4414,14 +4416,18 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
         f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
         + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
-        "cost of a start that ends below it bounds the cost of first reaching it from above.")
+        "cost of a start that ends below it bounds the cost of first reaching it from above.  "
+        + (f"The figure is the {plots.ECDF_WORDS} of that cost over the starts, as drawn on "
+           f"{plots.COCO_WORDS}; the table" if drawn else "The table")
+        + f" gives the median cost and its {plots.IQR_WORDS} over the starts that reached "
+        "the target.")
     for k, w in costs.weights.items():
         b.ledger.add(section, "kernel costs", f"seconds per {k} call", costs.seconds[k],
                      "measured")
         b.ledger.add(section, "kernel costs", f"weight of {k}", w, "measured")
     shown = names or {}
     ecdf = {shown.get(lab, lab): r.cost_to_target() for lab, r in runs.items()}
-    if not any(np.any(r.reached) for r in runs.values()):
+    if not drawn:
         d.paragraph("No start of any method reached the target, so there is no distribution "
                     "of cost to draw; the tables say where the starts ended.")
     else:

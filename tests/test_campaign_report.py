@@ -366,7 +366,7 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     lines = cr.summary_lines(b.data)
     rho1 = {n.item: n.value for n in b.ledger if n.quantity == "rho(tau=1)"}
     problems = len(b.data["profile"]["problems"])
-    m = re.match(r"(\S+) has the smallest aRT \([^)]*\) on (\d+) of (\d+) problems", lines[0])
+    m = re.match(r"(\S+) has the smallest aRT \(.*?\) on (\d+) of (\d+) problems", lines[0])
     assert m and int(m[3]) == problems
     by_label = {cr.method_label(k): v for k, v in rho1.items()}  # the ledger keeps the names
     assert int(m[2]) == round(by_label[m[1]] * problems) == round(max(rho1.values()) * problems)
@@ -377,6 +377,17 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
     assert f"reaches ½ soonest for {cr.method_label(best)}:" in lines[1]
+
+
+def test_the_title_page_defines_ecdf_and_coco_bbob_at_first_use(camp):
+    """Campaign p. 1: "The ECDF over cost" and "as in COCO/BBOB" came before any definition
+    (the ECDF's was on p. 2, COCO/BBOB's nowhere)."""
+    lines = cr.summary_lines(cr.campaign_builder(camp).data)
+    assert lines[0].index("aRT (average running time, as in COCO/BBOB (the COmparing "
+                          "Continuous Optimisers platform and its Black-Box Optimization "
+                          "Benchmarking suite): ") > 0
+    assert lines[1].startswith("The empirical cumulative distribution function (ECDF) over "
+                               "cost reaches ½ soonest for ")
 
 
 def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):

@@ -716,6 +716,13 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
 def _one_method_starts_table(title: str, outcomes, cost):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
+    b = _one_method_starts(outcomes, cost)
+    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
+    return table
+
+
+def _one_method_starts(outcomes, cost):
+    """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`)."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -732,8 +739,28 @@ def _one_method_starts_table(title: str, outcomes, cost):
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
-    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
-    return table
+    return b
+
+
+def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
+    """Quadratic p. 8, Himmelblau p. 8, kink pp. 6–7, Rosenbrock p. 10: "COCO-style", "ECDF"
+    and "IQR" were used undefined; the section's lead-in defines them before the figure, its
+    caption and the table use them (the figure's sentence only when a figure is drawn)."""
+    from analysis import plots
+
+    b = _one_method_starts(["", ""], [3.0, 4.0])
+    lead = b.doc.blocks[0].text
+    assert ("The figure is the empirical cumulative distribution function (ECDF) of that cost "
+            "over the starts, as drawn on the COCO benchmarking platform (COmparing Continuous "
+            "Optimisers); the table gives the median cost and its interquartile range (IQR: "
+            "from the 25th to the 75th percentile) over the starts that reached the "
+            "target.") in lead
+    (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
+    assert fig.caption.startswith("ECDF over the starts (as on COCO): ")
+    assert "COCO-style" not in fig.caption
+    none = _one_method_starts(["diverged", "diverged"], [3.0, 4.0]).doc.blocks[0].text
+    assert plots.ECDF_WORDS not in none
+    assert f"The table gives the median cost and its {plots.IQR_WORDS}" in none
 
 
 def test_many_starts_median_and_quartiles_read_alike():
@@ -1972,7 +1999,8 @@ def test_the_many_starts_stopping_rule_names_a_failed_line_search():
     assert ("A run stops at ‖∇f‖∞ ≤ 10⁻⁷ (the gradient tolerance), at its iteration limit "
             "or when its line search fails (BFGS 3/5)") in text, text
     assert "gtol" not in text
-    (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
+    (fig,) = [blk for blk in b.doc.blocks
+              if "ECDF over the starts" in str(getattr(blk, "caption", ""))]
     cap = squash(fig.caption)
     # the starts at the target ended on a failed line search (2) and the gradient tolerance (1)
     assert ("its whole run, which ends at or after its first iterate below the target, on the "

@@ -751,7 +751,9 @@ def weights_text(weights: Mapping[str, float] | None) -> str:
 def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = None
                   ) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data;
-    ``labels``: objective → how the page names it (:meth:`Campaign.label`)."""
+    ``labels``: objective → how the page names it (:meth:`Campaign.label`).  The first
+    use of ECDF and COCO/BBOB in the document defines them."""
+    from analysis.plots import BBOB_WORDS, ECDF_WORDS
     from analysis.report import fmt_num, plural
 
     out = []
@@ -773,7 +775,7 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
             return f", {text}" if text else ""
 
         out.append(f"{method_label(methods[i])} has the smallest aRT (average running time, as in "
-                   "COCO/BBOB: the expected cost to reach the target, in weighted evaluations"
+                   f"{BBOB_WORDS}: the expected cost to reach the target, in weighted evaluations"
                    f"{weights_text(data.get('cost_weights'))}) "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
@@ -791,7 +793,8 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
         if half:
             m = min(half, key=half.get)
             how = data.get("hit_how", "estimated")
-            out.append(f"The ECDF over cost reaches ½ soonest for {method_label(m)}: half of its "
+            out.append(f"The {ECDF_WORDS} over cost reaches ½ soonest for {method_label(m)}: "
+                       "half of its "
                        "(objective, start, target) pairs are solved within a weighted cost of "
                        f"{fmt_num(half[m])} ({how}"
                        + (f": {ESTIMATE_WORDS}" if how == "estimated" else "") + ").")
@@ -906,7 +909,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.paragraph(
         "For each method, every (objective, start, target) pair of its best cell on each "
         f"objective ({len(c.targets)} targets Δ = {c.targets[0]:g} … {c.targets[-1]:g} on "
-        "f − f*): the fraction of pairs solved within a cost (COCO-style empirical CDF). "
+        "f − f*): the fraction of pairs solved within a cost, the empirical cumulative "
+        "distribution function (ECDF) of the cost as drawn on the COCO platform. "
         "A pair is solved at the first iterate with f − f* ≤ Δ; unsolved pairs never count, "
         "so a curve that ends below 1 left pairs unsolved."
         + (f" Objectives without a known f* have no targets and are left out: "
