@@ -3089,14 +3089,19 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     """The rounding floor of these rate studies' errors with its value
     (:func:`analysis.plots.study_floor`), said once where the per-step tables are introduced:
     ``Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = 2.2e−13``, its range over the
-    runs when their x* differ in norm."""
+    runs when their x* differ in norm, with ε defined (:data:`EPS_TEXT`)."""
     from analysis import plots
 
     vals = sorted({float(f"{plots.study_floor(st):.2g}") for st in studies})
-    value = "" if not vals else (f" = {fmt_num(vals[0], 2)}" if len(vals) == 1 else
-                                 f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over "
-                                 "these runs)")
+    value = (f" = {fmt_num(vals[0], 2)} ({EPS_TEXT})" if len(vals) == 1 else
+             f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over these runs; {EPS_TEXT})"
+             if vals else f" ({EPS_TEXT})")
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
+
+
+#: the ε of :data:`FLOOR_RULE`, defined where the floor is introduced
+EPS_TEXT = (f"ε = {fmt_num(float(np.finfo(float).eps), 2)}, the double-precision machine "
+            "epsilon")
 
 
 def nw_text(studies: Sequence[Any]) -> str:

@@ -2246,6 +2246,13 @@ def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
     assert notes[1].startswith("L-BFGS: the predicted kind comes from the theorem that L-BFGS "
                                "converges R-linearly")
     assert "Liu & Nocedal 1989, Thm 7.1" in notes[1]
+    # Himmelblau p. 5, Rosenbrock p. 7: f is nonconvex, so the uniformly convex hypothesis
+    # holds only near x*, where ∇²f is positive definite (the only place a kind is predicted)
+    local = ("Thm 7.1), applied near the minimizer x*, where ∇²f is positive definite (so f "
+             "is uniformly convex there, whether or not it is convex elsewhere), with a "
+             "constant")
+    assert local in notes[1]
+    assert local.removeprefix("Thm 7.1)") in rows[2].prediction.notes[0]
     assert notes == report.theory_notes(rows)[-2:]
     assert report.qn_source_notes(rows[:1]) == []
     # at a saddle no rate is promised: no source to cite
