@@ -565,7 +565,8 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
             who = minimizer_is or f"{fmt_point(minimizer)}, the minimizer of lowest f"
             how += f"{START_CLEARANCE:g} × the box diagonal from {who}"
             if others:
-                how += ", and at least 5% of it from every other critical point"
+                how += (f", and at least 5% of the box diagonal ({fmt_num(0.05 * diag, 2)}) "
+                        "from every other critical point")
             return x, how
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
@@ -1645,10 +1646,8 @@ def _symbolic(b: Builder, A: Analysis) -> None:
         kinks = kink_note(grad)
         if symbols or kinks:
             d.paragraph(" ".join(filter(None, (symbols, kinks))), after=2.0)
-        d.paragraph(f"Hessian: {len(entries)} nonzero "
-                    f"entr{'y' if len(entries) == 1 else 'ies'} on or above the diagonal "
-                    f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
-                    after=2.0)
+        d.paragraph(f"Hessian: {hessian_count_text(len(entries), obj.n)}; derived term by "
+                    "term with SymPy.", after=2.0)
         n_shown = len(entries) if len(entries) <= 12 else 8
         for (i, j), h in entries[:n_shown]:
             vi, vj = obj.variables[i], obj.variables[j]
@@ -2024,7 +2023,7 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
 #: what numeric (measured) bounds of a small-gradient region are, and to what tolerance
 #: (:func:`landscape.vanishing.measured_extent`)
 MEASURED_BOUNDS_TEXT = (
-    "Numeric region bounds are measured: the bounding box of points checked inside the region "
+    "Numeric region bounds are computed: the bounding box of points checked inside the region "
     "(‖∇f‖₂ ≤ t to a relative 10⁻⁶), found by bisection along rays from the region's point "
     f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']}; the region reaches at "
     "least that far, and "
@@ -3097,6 +3096,20 @@ def floor_value_text(studies: Sequence[Any]) -> str:
              f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over these runs; {EPS_TEXT})"
              if vals else f" ({EPS_TEXT})")
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
+
+
+def hessian_count_text(nonzero: int, n: int) -> str:
+    """How many of the n(n + 1)/2 distinct entries of an n × n Hessian (those on and above
+    the diagonal) are nonzero: ``all 3 distinct entries (on and above the diagonal) are
+    nonzero``, ``9 of its 15 distinct entries (…) are nonzero``, ``its one entry is
+    nonzero``."""
+    total = n * (n + 1) // 2
+    if total == 1:
+        return f"its one entry is {'nonzero' if nonzero else 'zero'}"
+    where = "distinct entries (on and above the diagonal)"
+    if nonzero == total:
+        return f"all {total} {where} are nonzero"
+    return f"{nonzero} of its {total} {where} {'is' if nonzero == 1 else 'are'} nonzero"
 
 
 #: the ε of :data:`FLOOR_RULE`, defined where the floor is introduced

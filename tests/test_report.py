@@ -405,12 +405,32 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
 
+def test_the_hessian_count_says_which_entries_it_counts():
+    """Himmelblau p. 2: "Hessian: 3 nonzero entries on or above the diagonal (of 3)" read
+    awkwardly: all 3 distinct entries are nonzero."""
+    assert report.hessian_count_text(3, 2) == ("all 3 distinct entries (on and above the "
+                                               "diagonal) are nonzero")
+    assert report.hessian_count_text(9, 5) == ("9 of its 15 distinct entries (on and above "
+                                               "the diagonal) are nonzero")
+    assert report.hessian_count_text(1, 2).startswith("1 of its 3 distinct") and \
+        report.hessian_count_text(1, 2).endswith(" is nonzero")
+    assert report.hessian_count_text(1, 1) == "its one entry is nonzero"
+
+
+def test_numeric_region_bounds_are_computed_not_measured():
+    """Himmelblau p. 3: the footnote called the ⁿ bounds "measured", the word the legend keeps
+    for ᵐ (optimizer runs)."""
+    assert report.MEASURED_BOUNDS_TEXT.startswith("Numeric region bounds are computed: ")
+    assert "are measured" not in report.MEASURED_BOUNDS_TEXT
+
+
 def test_short_hessian_lists_are_shown_whole(four_reports):
     """Chained Rosenbrock in 5 variables has 9 Hessian entries on or above the diagonal; the
     report used to show 8 and end with "… 1 more entries"."""
     res = four_reports["rosenbrock5"][0]
     text = squash(pdf_text(res.pdf))
-    assert "Hessian: 9 nonzero entries" in text
+    assert ("Hessian: 9 of its 15 distinct entries (on and above the diagonal) are "
+            "nonzero") in text
     assert "more entries" not in text and "entries are in the JSON" not in text
     assert "…" not in text
 
@@ -1681,12 +1701,15 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     minima = [np.array([3.0, 2.0]), np.array([3.584428, -1.848126])]
     x0, how = report.default_start(obj, box, minima, minima[0], seed=0)
+    # Himmelblau p. 1: "5% of it" could be read as of the distance to the minimizer
+    five = report.fmt_num(0.05 * 10 * math.sqrt(2), 2)
     assert how.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
-                        "lowest f, and at least 5% of it from every other critical point")
+                        f"lowest f, and at least 5% of the box diagonal ({five}) from every "
+                        "other critical point")
     _, tied = report.default_start(obj, box, minima, minima[0], seed=0,
                                    minimizer_is="P7 = (3, 2), the first of the 4 tied minima")
     assert tied.endswith("from P7 = (3, 2), the first of the 4 tied minima, and at least 5% "
-                         "of it from every other critical point")
+                         f"of the box diagonal ({five}) from every other critical point")
     # quadratic p.1: with the minimizer the only critical point, no clause on 'every other'
     _, alone = report.default_start(obj, box, minima[:1], minima[0], seed=0)
     assert alone.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
