@@ -1818,7 +1818,8 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
             item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric",
                               F_DIGITS),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
-            cell(b, sec, item, "condition number", cp.condition_number, ehow),
+            # a κ its digits round keeps them (3.19976 is 3.200, not 3.2: exact 16/5)
+            cell(b, sec, item, "condition number", cp.condition_number, ehow, rounded=True),
             TEST_NAMES.get(cp.test, cp.test), how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",

@@ -1047,6 +1047,22 @@ def test_critical_point_note_explains_only_what_the_table_shows():
         "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (Hessian: eigenvalue signs).")
 
 
+def test_a_rounded_condition_number_keeps_its_digits():
+    """Himmelblau p. 3: κ = 3.19976 printed "3.2ᵉ", which beside the exact marker reads as
+    16/5; a κ its four digits round prints 3.200."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("0.5*x**2 + 1.59988*y**2")  # eigenvalues 1 and 3.19976
+    box = np.array([[-3.0, 3.0], [-3.0, 3.0]])
+    b = report.Builder("κ")
+    report._critical_table(b, NS(obj=obj, box=box, cps=obj.critical_points(box=box)))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    kappa = table.rows[0][5]
+    assert kappa[:-1] == f"{3.19976:#.4g}" == "3.200", kappa
+
+
 def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     """Kink p. 6: the lead-in promised a row with 'the rate the robust fit measured', but
     the bounded runs' tables had only the geometric-mean row."""
