@@ -1374,9 +1374,10 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
     eta = f"the {STEP_SIZE}" if define else "η"
     return (f"GD step-size threshold: theory says {eta} < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
-            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps and the bracket they give "
-                    f"on the threshold: figure “{sweep_title(s)}” on p. "
-                    f"{page_ref(SWEEP_FIGURE)}") + ".")
+            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps"
+                    + ("" if s.brackets_prediction() and _sweep_bracket(s) else
+                       " and the bracket they give on the threshold")
+                    + f": figure “{sweep_title(s)}” on p. {page_ref(SWEEP_FIGURE)}") + ".")
 
 
 #: the label of the figure of GD's step-size sweep, by which the summary names its page
@@ -4160,13 +4161,28 @@ def sweep_local_text(A: Any, sw: Any) -> str:
                 else ", and the step lies above it")) + ".")
 
 
+def _sweep_bracket(sw: Any) -> str:
+    """The bracket the η sweep ``sw`` gives on the threshold, ``(0.01755, 0.02107]``
+    (:attr:`analysis.sweeps.LRSweep.bracket`; an open end is 0 or ∞), "" when it has none."""
+    lo, hi = getattr(sw, "bracket", None) or (None, None)
+    if lo is None and hi is None:
+        return ""
+    return (f"({'0' if lo is None else fmt_num(lo)}, "
+            + ("∞)" if hi is None else f"{fmt_num(hi)}]"))
+
+
 def _sweep_verdict(A: Any, sw: Any) -> str:
     """``consistent`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
     (``λ₀ > L``): the local prediction does not cover the start; else inconsistent.  A
-    clause, without brackets (:func:`aside` sets it)."""
+    clause, without brackets (:func:`aside` sets it); ``consistent`` gives the bracket
+    (:attr:`analysis.sweeps.LRSweep.bracket`) that contains the prediction."""
     if sw.brackets_prediction():
-        return "consistent"
+        span = _sweep_bracket(sw)
+        if not span:
+            return "consistent"
+        return (f"consistent: the bracket {span} the tested steps give on the threshold "
+                f"contains {sw.threshold_basis} = {fmt_num(sw.predicted_threshold)}")
     obs, thr = sw.observed_threshold, sw.predicted_threshold
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
         lam0 = start_curvature(A)

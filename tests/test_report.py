@@ -93,8 +93,14 @@ def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
     text = squash(pdf_text(path))
     data = json.loads(result.json.read_text())
     steps = data["lr_sweep"]["steps"]
-    assert ("the tested steps and the bracket they give on the threshold: figure “GD from "
-            f"x₀: final error after {steps} steps against η” on p. ") in text
+    sweep = data["lr_sweep"]
+    told = ("the tested steps: figure “GD" if sweep["brackets_prediction"] else
+            "the tested steps and the bracket they give on the threshold: figure “GD")
+    assert (f"{told} from x₀: final error after {steps} steps against η” on p. ") in text
+    if sweep["brackets_prediction"]:
+        lo, hi = sweep["bracket"]
+        assert (f"consistent: the bracket ({report.fmt_num(lo)}, {report.fmt_num(hi)}] the "
+                "tested steps give on the threshold contains 2/L = ") in text
     assert "Regions of the box where ‖∇f‖₂ < t = " in text
     assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4
     rows = list(csv.DictReader(result.csv.open()))
@@ -522,6 +528,12 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
                   threshold_basis="2/L", brackets_prediction=lambda: False,
                   minimizer=np.array([0.0]))
 
+    # Himmelblau p. 2: "consistent" said not with what; the bracket it rests on is given
+    ok = NS(observed_threshold=0.02107, predicted_threshold=0.018973, threshold_basis="2/L",
+            bracket=(0.017554, 0.021067), brackets_prediction=lambda: True)
+    assert report._sweep_verdict(A, ok) == (
+        f"consistent: the bracket ({report.fmt_num(0.017554)}, {report.fmt_num(0.021067)}] "
+        f"the tested steps give on the threshold contains 2/L = {report.fmt_num(0.018973)}")
     between = report._sweep_verdict(A, sweep(0.5))  # 2/13 = 0.1538 <= 0.5 < 2
     assert "outside the region" in between and "0.1538" in between and "13" in between
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
