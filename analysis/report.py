@@ -2934,6 +2934,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         last.append("")
         body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
+    body += band_rows(b, label, section, study, win, len(last))
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
@@ -2993,6 +2994,28 @@ def two_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
     if getattr(study.measurement, "ratio_step", None) != 2:
         return None
     return {k: float(e[k + 2] / e[k]) for k in steps if k + 1 in steps}
+
+
+def study_band(st: Any) -> tuple[float, float] | None:
+    """The band [ρ, the window's average factor] the verdict of rate study ``st`` tested (a
+    double root: :func:`double_root_band`), else None."""
+    c = getattr(st, "comparison", None)
+    return None if c is None else double_root_band(c, st.prediction, st.measurement)
+
+
+def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,
+              width: int) -> list[list[str]]:
+    """The row ``theory band`` of a per-step table ``width`` cells wide, after its theory
+    row, when the verdict of ``study`` tested a double root's band (:func:`study_band`), so
+    that the measured rates above it are read against the band the verdict used:
+    ``0.47831ᵗ–0.49354ᵗ (double root, window 24–39)``; none otherwise."""
+    band = study_band(study)
+    if band is None:
+        return []
+    lo, hi = (cell(b, section, label, f"rate band {end}", v, "theory", rate_digits(v))
+              for end, v in (("low", band[0]), ("high", band[1])))
+    where = "" if win is None else f", window {int(win[0])}–{int(win[1])}"
+    return [["theory band", "", f"{lo}–{hi} (double root{where})"] + [""] * (width - 3)]
 
 
 def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
@@ -3138,6 +3161,9 @@ def nw_text(studies: Sequence[Any]) -> str:
     theory = "what theory says the ratio tends to"
     if any(getattr(st.prediction, "kind", None) == "finite" for st in studies):
         theory += " or, for a method it says terminates, after how many steps it is exact"
+    if any(study_band(st) is not None for st in studies):
+        theory += (" (for a double root, a row ‘theory band’ after it gives the band "
+                   "[ρ, the window's average factor] its verdict tests)")
     if not means:
         rows = f"; the last row is {theory}"
     else:
@@ -3146,7 +3172,10 @@ def nw_text(studies: Sequence[Any]) -> str:
         if len(fits) == len(kinds):
             then = f" and {fit}"
         elif fits:
-            then = f", then, for a run with a measured rate or growth factor, {fit}{sub_note}"
+            grows = any(has_fit_row(st) and st.measurement.kind == "diverges"
+                        for st in studies)
+            then = (f", then, for a run with a measured rate{' or growth factor' * grows}, "
+                    f"{fit}{sub_note}")
         elif sub_note:
             then = sub_note
         elif len(means) == len(kinds):

@@ -1089,6 +1089,39 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
     assert "the rate the robust fit measured there," in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, nofit])
+    # Himmelblau p. 6: no run of the page had a growth factor
+    assert "growth factor" not in report.nw_text([linear, nofit])
+    grows = _nw_study(3.0 * 2.0 ** np.arange(40), "diverges", 2.0, window=(5, 30),
+                      kind="diverges", rate=2.0)
+    assert "for a run with a measured rate or growth factor, " in report.nw_text([grows, nofit])
+
+
+def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
+    """Himmelblau p. 6: Nesterov's table ended "theory 0.47831" under measured 0.4949, 0.49822
+    and 0.49167 (3.5% off) while p. 5 said "agrees": the verdict tested the band from ρ to
+    the window's average factor, which the table now gives after its theory row."""
+    from types import SimpleNamespace as NS
+
+    from landscape.numfmt import rate_digits
+
+    e = 3.0 * 0.51 ** np.arange(40)
+    st = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
+    lo, hi = 0.5, 0.5 * (31 / 6) ** (1 / 25)
+    st.comparison = NS(quantity="rate", rate_band=(lo, hi))
+    b = report.Builder("t")
+    assert report.convergence_table(b, "Nesterov", st, "s")
+    table = b.doc.blocks[-1]
+    assert table.rows[-2][0] == "theory"
+    assert table.rows[-1] == ["theory band", "",
+                              f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
+                              f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
+                              "5–30)"]
+    assert "a row ‘theory band’ after it gives the band" in report.nw_text([st])
+    st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", st, "s")
+    assert b.doc.blocks[-1].rows[-1][0] == "theory"
+    assert "theory band" not in report.nw_text([st])
 
 
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
