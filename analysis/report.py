@@ -3876,7 +3876,12 @@ def error_caption(panels: Sequence[Any]) -> str:
                  + (" over the fit window" if wins else "")
                  + (f" ({_names(ended)}: over {'its' if len(ended) == 1 else 'their'} "
                     "steps before x* was reached)" if wins and ended else ""))
-        text += (" against the predicted ρ (dashed horizontal line)." if theory else
+        lined = [k for k in ratios if k in theory]
+        rest = [k for k in ratios if k not in theory]
+        text += (" against the predicted ρ (dashed horizontal line)." if lined and not rest
+                 else f" against the predicted ρ of {_names(lined)} (dashed horizontal line; "
+                      f"{_names(rest)} {'has' if len(rest) == 1 else 'have'} no predicted "
+                      "rate)." if lined else
                  "; no method here has a predicted linear rate to draw beside it.")
     else:
         text += "  No ratio panel: theory promises no rate for these methods."
