@@ -3240,6 +3240,12 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
     return out
 
 
+def grid_size_text(labels: Any) -> str:
+    """The size of a grid of starts from its array of labels: ``61 × 61``, ``61-point``."""
+    shape = np.shape(labels)
+    return f"{shape[0]}-point" if len(shape) == 1 else " × ".join(str(n) for n in shape)
+
+
 def landings_text(bm: Any, names: Sequence[str] | None = None) -> str:
     """The sentence on the grid starts of basin map ``bm`` that landed exactly on a critical
     point (:func:`analysis.sweeps.exact_landings`) and were re-run from a start moved by a
@@ -4008,7 +4014,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 title=f"Basins of attraction of {registry.label(A.basin_method)} "
                       f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
                 height=330.0 if A.obj.n == 2 else 290.0,
-                caption="Each start of a grid over the box is coloured by the critical point "
+                caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
+                        "basin borders are steps of that grid) is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
                         "outside the box)" + basin_greys_text(bm.labels) + "."
                         + landings_text(bm, A.obj.names),

@@ -423,6 +423,13 @@ def test_the_hessian_count_says_which_entries_it_counts():
     assert report.hessian_count_text(1, 1) == "its one entry is nonzero"
 
 
+def test_the_basin_grid_says_its_size():
+    """Himmelblau p. 12: the basin borders are staircases of the start grid, whose size the
+    caption did not give."""
+    assert report.grid_size_text(np.zeros((61, 61), int)) == "61 × 61"
+    assert report.grid_size_text(np.zeros(41, int)) == "41-point"
+
+
 def test_numeric_region_bounds_are_computed_not_measured():
     """Himmelblau p. 3: the footnote called the ⁿ bounds "measured", the word the legend keeps
     for ᵐ (optimizer runs)."""
