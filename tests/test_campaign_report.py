@@ -373,6 +373,11 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     agree = sum(int(chk["agree"] * len(chk["cells"]) + 0.5) for chk in b.data["stability"])
     cells = sum(len(chk["cells"]) for chk in b.data["stability"])
     assert f"in {agree} of {cells} cells" in lines[-1]
+    # campaign p. 1: "(3 method grids)" did not say which grids, nor why others are missing
+    grids = {(k["method"], k["objective"]) for k in b.data["stability"]}
+    assert len(grids) == len(b.data["stability"])
+    assert f"({len(grids)} method grids: " in lines[-1]
+    assert "the objectives with known minima (L is taken there))." in lines[-1]
     half = {n.item: n.value for n in b.ledger
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
@@ -411,9 +416,12 @@ def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
     w = camp.meta["cost_weights"]
     said = f"c_f = {w['f']:g}, c_g = {w['g']:g}, c_h = {w['h']:g}"
     assert f"in weighted evaluations with {said}" in first["aRT"]
+    # campaign p. 1: "Newton has the smallest aRT" rests on weights the spec assumes
     assert cr.weights_text({"f": 1, "g": 2, "h": 1}) == (
-        " with c_f = 1, c_g = 2, c_h = 1, so that a Hessian costs as much as one f")
-    assert cr.weights_text({"f": 1, "g": 2, "h": 5}) == " with c_f = 1, c_g = 2, c_h = 5"
+        " with c_f = 1, c_g = 2, c_h = 1, so that a Hessian costs as much as one f (weights "
+        "set in the spec: assumed, not measured)")
+    assert cr.weights_text({"f": 1, "g": 2, "h": 5}) == (
+        " with c_f = 1, c_g = 2, c_h = 5 (weights set in the spec: assumed, not measured)")
     # campaign p. 1: the cost in words, not in SciPy's field names nfev, njev, nhev
     assert ("weighted evaluations c_f·(evaluations of f) + c_g·(evaluations of ∇f) + "
             "c_h·(evaluations of ∇²f)") in first["evaluations of f"]

@@ -737,7 +737,7 @@ def _of_all(n: int, total: int) -> str:
 def weights_text(weights: Mapping[str, float] | None) -> str:
     """The cost weights a ranking by cost rests on, said where the ranking is:
     `` with c_f = 1, c_g = 1, c_h = 1, so that a gradient or a Hessian costs as much as one
-    f`` (empty without weights)."""
+    f (weights set in the spec: assumed, not measured)`` (empty without weights)."""
     if not weights:
         return ""
     w = {k: float(weights.get(k, 1.0)) for k in ("f", "g", "h")}
@@ -745,7 +745,11 @@ def weights_text(weights: Mapping[str, float] | None) -> str:
     same = [name for k, name in (("g", "a gradient"), ("h", "a Hessian")) if w[k] == w["f"]]
     if same:
         text += f", so that {' or '.join(same)} costs as much as one f"
-    return f" with {text}"
+    return f" with {text} ({ASSUMED_WEIGHTS})"
+
+
+#: where a campaign's cost weights come from: its spec, not a timing of the kernels
+ASSUMED_WEIGHTS = "weights set in the spec: assumed, not measured"
 
 
 def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = None
@@ -804,8 +808,24 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                                np.asarray(k["measured_stable"]))) for k in st)
         cells = sum(len(k["cells"]) for k in st)
         out.append(f"The theory's step-size boundary agrees with the measured stability in "
-                   f"{agree} of {plural(cells, 'cell')} ({len(st)} method grids).")
+                   f"{agree} of {plural(cells, 'cell')} ({grids_text(st, labels)}).")
     return out
+
+
+def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | None = None
+               ) -> str:
+    """The method grids a stability count rests on, by method: ``3 method grids: momentum on
+    Beale, Himmelblau and Rosenbrock, the objectives with known minima (L is taken there)``
+    (``checks``: the report's data ``stability``; ``labels``: objective → its name)."""
+    from analysis.report import _names, plural
+
+    by: dict[str, list[str]] = {}
+    for k in checks:
+        by.setdefault(str(k["method"]), []).append(
+            (labels or {}).get(k["objective"], k["objective"]))
+    which = "; ".join(f"{method_label(m)} on {_names(objs)}" for m, objs in by.items())
+    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima "
+            "(L is taken there)")
 
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
