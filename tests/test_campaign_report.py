@@ -384,6 +384,22 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     assert f"reaches ½ soonest for {cr.method_label(best)}:" in lines[1]
 
 
+def test_the_stability_table_says_what_its_shares_are_of(camp):
+    """Campaign p. 6: the headers "share" and "away from boundary" did not say share of what
+    (the entries are shares of the cells that agree)."""
+    from analysis.pages import Table
+
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and str(t.title).startswith("Stability cell by cell")]
+    heads = [c.header for c in table.columns]
+    assert heads[5:7] == ["share agreeing", "share agreeing away from boundary (cells)"]
+    for row, chk in zip(table.rows, b.data["stability"], strict=True):
+        assert row[4] == f"{round(chk['agree'] * len(chk['cells']))}/{len(chk['cells'])}"
+    assert table.notes[0].startswith("‘Share agreeing’: of the grid's cells, those where "
+                                     "theory and measurement agree")
+
+
 def test_the_title_page_defines_ecdf_and_coco_bbob_at_first_use(camp):
     """Campaign p. 1: "The ECDF over cost" and "as in COCO/BBOB" came before any definition
     (the ECDF's was on p. 2, COCO/BBOB's nowhere)."""

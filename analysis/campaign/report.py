@@ -1254,12 +1254,15 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      str(int(np.sum(~chk.predicted & chk.measured)))])
     d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
              Column("L at the minima", share=1.3), Column("cells agree", "r"),
-             Column("share", "r"), Column("away from boundary", "r"),
+             Column("share agreeing", "r"),
+             Column("share agreeing away from boundary (cells)", "r"),
              Column("stable, diverged", "r"), Column("unstable, none diverged", "r")], rows,
             title="Stability cell by cell: predicted (η below the threshold at some known "
                   "minimum) against measured (no start diverged)",
-            notes=[f"‘Away from the boundary’: cells with |η/threshold − 1| > "
-                   f"{BOUNDARY_BAND:g}, their number in brackets; β = momentum, "
+            notes=[f"‘Share agreeing’: of the grid's cells, those where theory and "
+                   f"measurement agree; ‘away from the boundary’: of the cells with "
+                   f"|η/threshold − 1| > {BOUNDARY_BAND:g}, their number in brackets; "
+                   "β = momentum, "
                    "δ = dampening. ‘Stable, diverged’: "
                    "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
                    "predicted unstable, yet no start diverged."])
