@@ -4244,7 +4244,9 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
-            + ("; a black-edged marker shows each curve's ρ(1) at τ = 1." if anchor else "."))
+            + ("; a black-edged marker shows each curve's ρ(1) at τ = 1: read ρ(1) from the "
+               "markers, not from the shifted curves, whose first rise at τ = 1 can end "
+               "above it." if anchor else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,

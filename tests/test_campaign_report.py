@@ -1135,5 +1135,7 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
         assert ln.get_transform() == ax.transData
     fig = plots.plot_ecdf(r, apart=True, fig=Figure(figsize=(6.8, 4), layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-anchor"]
+    # campaign p. 3: the shifted curves rise at τ = 1 above the true ρ(1)
     assert plots.ecdf_shift_text(r, anchor=True).endswith(
-        "; a black-edged marker shows each curve's ρ(1) at τ = 1.")
+        "; a black-edged marker shows each curve's ρ(1) at τ = 1: read ρ(1) from the markers, "
+        "not from the shifted curves, whose first rise at τ = 1 can end above it.")
