@@ -656,6 +656,13 @@ def test_costs_to_a_target_are_marked_estimated(camp):
     assert any(math.isinf(v) for v, _ in art.values())
     assert {h for (q, _), h in how.items() if q == "rho(tau=inf)"} == {"measured"}
     assert {h for (q, _), h in how.items() if q == "share of pairs solved"} == {"measured"}
+    # campaign p. 2: "pairs solved 5098/6000" had no marker beside "share 0.85ᵐ"
+    from analysis.pages import Table
+
+    (ecdf,) = [t for t in b.doc.blocks if isinstance(t, Table)
+               and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    assert all(r[1].endswith(HOW["measured"][0]) and r[1][:-1].replace("/", "").isdigit()
+               for r in ecdf.rows)
     line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
     assert "(estimated: the run's cost × k/K)" in line and "measured" not in line
     assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}

@@ -919,7 +919,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell
+    from analysis.report import Column, cell, mark
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -964,7 +964,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     sec = "ECDF"
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
-        rows.append([method_label(m), f"{solved}/{v.size}",
+        rows.append([method_label(m), mark(f"{solved}/{v.size}", "measured"),
                      cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
                           SHARE_DIGITS),
                      cell(b, sec, m, "cost where half the pairs are solved",
