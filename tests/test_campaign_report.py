@@ -384,6 +384,21 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     assert f"reaches ½ soonest for {cr.method_label(best)}:" in lines[1]
 
 
+def test_the_time_ecdf_caption_does_not_repeat_the_cost_captions_drawing_rules(camp):
+    """Campaign p. 2: both captions repeated the same sentences on the shift and the pale
+    lines; the time panel's refers to the cost panel's when the two are drawn alike."""
+    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text
+
+    b = cr.campaign_builder(camp)
+    caps = {blk.label: blk.caption for blk in b.doc.blocks if getattr(blk, "caption", "")}
+    best = cr.best_cells(camp, cr.reference_index(camp.targets))
+    shift = ecdf_shift_text(cr.ecdf_costs(camp, best))
+    assert shift and shift in caps["ecdf-cost"] and ECDF_END_TEXT in caps["ecdf-cost"]
+    assert shift not in caps["ecdf-time"] and ECDF_END_TEXT not in caps["ecdf-time"]
+    assert caps["ecdf-time"].endswith("  Curves shifted apart and continued by pale lines as "
+                                      "in the cost panel.")
+
+
 def test_the_stability_table_says_what_its_shares_are_of(camp):
     """Campaign p. 6: the headers "share" and "away from boundary" did not say share of what
     (the entries are shares of the cells that agree)."""

@@ -958,8 +958,10 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      "starts) × the fraction of its weighted evaluations spent up to the "
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
-                     "slow here: rank methods by the cost panel." + ecdf_shift_text(secs)
-                     + ECDF_END_TEXT)
+                     "slow here: rank methods by the cost panel."
+                     + ("  Curves shifted apart and continued by pale lines as in the cost "
+                        "panel." if ecdf_shift_text(secs) == ecdf_shift_text(cost) else
+                        ecdf_shift_text(secs) + ECDF_END_TEXT))
     rows = []
     sec = "ECDF"
     for m, v in cost.items():
