@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt
+from landscape.numfmt import fmt, fmt_rounded
 
 #: default relative tolerance of the target f ≤ f* + tol·max(1, |f*|)
 TARGET_TOL = 1e-6
@@ -202,7 +202,8 @@ class KernelCosts:
         Hessian's (``h``) does not include f or ∇f, which a Newton step also evaluates and is
         charged for apart."""
         names = {"f": "f", "fg": "f and ∇f together", "g": "∇f alone", "h": "∇²f alone"}
-        w = ", ".join(f"{names[k]} {fmt(v, WEIGHT_DIGITS)}" for k, v in self.weights.items())
+        w = ", ".join(f"{names[k]} {fmt_rounded(v, WEIGHT_DIGITS)}"
+                      for k, v in self.weights.items())
         return f"one f evaluation t_f = {fmt(self.seconds['f'] * 1e9, 3)} ns; weights {w}"
 
     def to_json(self) -> dict[str, Any]:

@@ -231,6 +231,9 @@ def test_the_printed_weights_recompute_a_newton_cost():
     assert fmt(2 * shown[0] + shown[1], COST_DIGITS) == table == "4.58"
     two = KernelCosts({"f": 1e-9, "fg": 1.464e-9, "h": 1.457e-9}, points=1, repeat=1).text()
     assert "together 1.464, ∇²f alone 1.457" in two
+    # Himmelblau: 1.46996 printed "1.47" beside "1.469": a rounded weight keeps its digits
+    three = KernelCosts({"f": 1e-9, "fg": 1.46996e-9, "h": 1.469e-9}, points=1, repeat=1)
+    assert three.text().endswith("together 1.470, ∇²f alone 1.469")
 
 
 def test_kernel_costs_are_measured_per_call():
