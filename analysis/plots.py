@@ -3549,6 +3549,7 @@ def plot_basins(
     xlabel: str = "x",
     ylabel: str = "y",
     colors: Sequence[tuple[ArrayLike, str]] | None = None,
+    names: Sequence[tuple[ArrayLike, str]] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.0),
 ) -> FigureLike:
@@ -3562,6 +3563,8 @@ def plot_basins(
     the starts (all critical points are marked on the plot by kind).  ``colors``: (point,
     colour) pairs from :func:`basin_colors` over several maps drawn side by side, so that a
     colour means the same limit point in each (default: the map's own points in turn).
+    ``names``: (point, name) pairs, the document's names of critical points (``P1``): a limit
+    point named there is called by its name in the legend, ``→ P1, minimum at (3, 2)``.
     """
     fig = new_figure(fig, figsize)
     xs = np.asarray(_attr(basins, "xs"), dtype=float)
@@ -3587,7 +3590,9 @@ def plot_basins(
         where = ", ".join(fmt(v, 3) for v in points[i])
         where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
         out = "" if inside[i] else ", outside the box"
-        handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at {where}{out}: "
+        name = next((f"{n}, " for q, n in names or ()
+                     if _same_point(points[i], np.atleast_1d(np.asarray(q, dtype=float)))), "")
+        handles.append(Patch(color=fills[j], label=f"→ {name}{kinds[i]} at {where}{out}: "
                                                       f"{pct[j]}% of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
@@ -4177,8 +4182,8 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
 #: spread of a median.
 ECDF_WORDS = "empirical cumulative distribution function (ECDF)"
 COCO_WORDS = "the COCO benchmarking platform (COmparing Continuous Optimisers)"
-BBOB_WORDS = ("COCO/BBOB (the COmparing Continuous Optimisers platform and its Black-Box "
-              "Optimization Benchmarking suite)")
+BBOB_WORDS = ("the Black-Box Optimization Benchmarking suite of the COmparing Continuous "
+              "Optimisers platform, COCO/BBOB")
 IQR_WORDS = "interquartile range (IQR: from the 25th to the 75th percentile)"
 
 
@@ -4244,9 +4249,8 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
-            + ("; a black-edged marker shows each curve's ρ(1) at τ = 1: read ρ(1) from the "
-               "markers, not from the shifted curves, whose first rise at τ = 1 can end "
-               "above it." if anchor else "."))
+            + ("; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the "
+               "shifted curve." if anchor else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,

@@ -4012,7 +4012,10 @@ def _figures(b: Builder, A: Analysis) -> None:
                 bm, A.obj, xlabel=A.obj.names[0],
                 ylabel=A.obj.names[1] if A.obj.n > 1 else "y",
                 title=f"Basins of attraction of {registry.label(A.basin_method)} "
-                      f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
+                      f"({_hyper_text(A.basin_method, bm.hyper)})",
+                names=[(cp.point, f"P{i}") for i, cp in enumerate(
+                    list(A.cps) if A.cps is not None else [], start=1)],
+                fig=fig),
                 height=330.0 if A.obj.n == 2 else 290.0,
                 caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
                         "basin borders are steps of that grid) is coloured by the critical point "

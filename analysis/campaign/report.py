@@ -815,7 +815,7 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
 def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | None = None
                ) -> str:
     """The method grids a stability count rests on, by method: ``3 method grids: momentum on
-    Beale, Himmelblau and Rosenbrock, the objectives with known minima (L is taken there)``
+    Beale, Himmelblau and Rosenbrock, the objectives with known minima, where L is taken``
     (``checks``: the report's data ``stability``; ``labels``: objective → its name)."""
     from analysis.report import _names, plural
 
@@ -824,8 +824,8 @@ def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | 
         by.setdefault(str(k["method"]), []).append(
             (labels or {}).get(k["objective"], k["objective"]))
     which = "; ".join(f"{method_label(m)} on {_names(objs)}" for m, objs in by.items())
-    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima "
-            "(L is taken there)")
+    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima, "
+            "where L is taken")
 
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
