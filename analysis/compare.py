@@ -59,7 +59,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analysis.empirical import Measurement, steps_name
+from analysis.empirical import QUADRATIC_ORDER, Measurement, steps_name
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
@@ -355,12 +355,35 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     return _disagree(p, m, f"order differs: predicted {p.order:.3g}, measured {got}", **kw)
 
 
+#: How documents name a measurement of kind ``none`` that has a ``fast_ratio``: its error
+#: fell to the floor after ratios too few to tell superlinear from fast linear.
+FAST_UNDECIDED = "superlinear or fast linear, not decided"
+
+
+def kind_words(m: Any, short: bool = False) -> str:
+    """A measurement's kind as documents name it (the JSON keeps ``m.kind``): a kind
+    ``none`` with a ``fast_ratio`` is ``fast (superlinear or fast linear, not decided)``
+    (``short``: ``fast``), not ``none``; ``quadratic (within 2 s.e.)`` when the fitted order
+    lies outside the quadratic band and only its two standard errors reach it (the rule of
+    :func:`analysis.empirical._superlinear`; ``short``: ``quadratic``); else the kind."""
+    kind = getattr(m, "kind", None)
+    if kind == "none" and getattr(m, "fast_ratio", None) is not None:
+        return "fast" if short else f"fast ({FAST_UNDECIDED})"
+    order = getattr(m, "order", None)
+    lo, hi = QUADRATIC_ORDER
+    if kind == "quadratic" and order is not None and not lo <= order <= hi and not short:
+        return "quadratic (within 2 s.e.)"
+    return str(kind)
+
+
 def _measured_none(m: Measurement) -> Comparison:
-    """Too little evidence in the run: *not comparable*, with the measurement's own reason."""
+    """Too little evidence in the run: *not comparable*, with the measurement's own reason
+    (its kind named by :func:`kind_words`)."""
     why = m.reason
     if not why:
         why = FLOOR_EARLY if m.floor_index is not None else NOT_ASYMPTOTIC
-    return _not_comparable(f"measured kind none: {why}")
+    kind = "kind none" if m.fast_ratio is None else kind_words(m)
+    return _not_comparable(f"measured {kind}: {why}")
 
 
 def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
@@ -373,9 +396,9 @@ def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
         return None
     under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
     return _agrees(quantity="kind",
-                   note=f"measured superlinear or fast linear (too few ratios above the floor "
-                        f"to tell; the last ≤ {r:.3g}): either is at least as fast as the "
-                        f"predicted linear bound{under}")
+                   note=f"measured {kind_words(m)}: too few ratios above the floor to tell, "
+                        f"each of its last ratios before the floor ≤ {r:.3g}; either kind is "
+                        f"at least as fast as the predicted linear bound{under}")
 
 
 def _limit_set_text(m: Measurement) -> str:

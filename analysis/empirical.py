@@ -1411,12 +1411,16 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
         return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step,
                        evidence=note)
     r = e[n - 2] / e[n - 3] if n >= 3 else math.nan
+    last = e[n - 1] / e[n - 2]
+    half = RATIO_END_FALL * r
+    here = (f"the last ratio, {last:.3g}, is not ≤ 1/2 × {r:.3g} = {half:.3g}" if last > half
+            else f"the last ratio is {last:.3g}, after {r:.3g}")
     notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
-                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}; the last, "
-                 f"{e[n - 1] / e[n - 2]:.3g}, after {r:.3g}) nor the two-step ratios "
-                 "e_(k+2)/e_k fall toward 0 to the end (the last ≤ 1/2 of the one before; "
-                 "over two steps, of the one two steps before): too few falling ratios to "
-                 "tell superlinear from fast linear")
+                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
+                 "e_(k+2)/e_k fall toward 0 to the end (falling to the end needs the last "
+                 "ratio ≤ 1/2 of the one before it, or the last two-step ratio ≤ 1/2 of the "
+                 f"one two steps before it; here {here}): too few falling ratios to tell "
+                 "superlinear from fast linear")
     return None
 
 

@@ -3598,6 +3598,7 @@ def plot_basins(
     xlabel: str = "x",
     ylabel: str = "y",
     colors: Sequence[tuple[ArrayLike, str]] | None = None,
+    names: Sequence[tuple[ArrayLike, str]] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = (6.8, 5.0),
 ) -> FigureLike:
@@ -3611,6 +3612,8 @@ def plot_basins(
     the starts (all critical points are marked on the plot by kind).  ``colors``: (point,
     colour) pairs from :func:`basin_colors` over several maps drawn side by side, so that a
     colour means the same limit point in each (default: the map's own points in turn).
+    ``names``: (point, name) pairs, the document's names of critical points (``P1``): a limit
+    point named there is called by its name in the legend, ``→ P1, minimum at (3, 2)``.
     """
     fig = new_figure(fig, figsize)
     xs = np.asarray(_attr(basins, "xs"), dtype=float)
@@ -3638,7 +3641,9 @@ def plot_basins(
         out = "" if inside[i] else (  # one variable: the interval of the starts
             ", outside the box" if ys is not None
             else f", outside [{fmt(float(xs.min()), 3)}, {fmt(float(xs.max()), 3)}]")
-        handles.append(Patch(color=fills[j], label=f"→ {kinds[i]} at {where}{out}: "
+        name = next((f"{n}, " for q, n in names or ()
+                     if _same_point(points[i], np.atleast_1d(np.asarray(q, dtype=float)))), "")
+        handles.append(Patch(color=fills[j], label=f"→ {name}{kinds[i]} at {where}{out}: "
                                                       f"{pct[j]}% of starts"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
@@ -4224,6 +4229,16 @@ def ecdf_points(values: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.floa
     return solved, frac
 
 
+#: The terms of the cost pages, defined where a document first uses them: the empirical
+#: cumulative distribution function, the benchmarking platform it is drawn as on, and the
+#: spread of a median.
+ECDF_WORDS = "empirical cumulative distribution function (ECDF)"
+COCO_WORDS = "the COCO benchmarking platform (COmparing Continuous Optimisers)"
+BBOB_WORDS = ("the Black-Box Optimization Benchmarking suite of the COmparing Continuous "
+              "Optimisers platform, COCO/BBOB")
+IQR_WORDS = "interquartile range (IQR: from the 25th to the 75th percentile)"
+
+
 #: Bottom of an ECDF's y axis: below 0, so that a method that solved no start draws its flat
 #: curve visibly above the axis line instead of on it.
 ECDF_FLOOR = -0.06
@@ -4286,7 +4301,8 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -
     return ("  So that curves lying on one another all show, each is drawn shifted right and "
             f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
-            + ("; a black-edged marker shows each curve's ρ(1) at τ = 1." if anchor else "."))
+            + ("; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the "
+               "shifted curve." if anchor else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
@@ -5068,6 +5084,10 @@ __all__ = [
     "page_script",
     "page_tags",
     "ECDF_END_TEXT",
+    "ECDF_WORDS",
+    "COCO_WORDS",
+    "BBOB_WORDS",
+    "IQR_WORDS",
     "ecdf_shift_text",
     "ecdf_points",
     "ecdf_zoom",

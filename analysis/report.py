@@ -54,6 +54,7 @@ import numpy as np
 from analysis.compare import (
     SE_RULE,
     decisive_diff,
+    kind_words,
     percent,
     scale_name,
 )
@@ -565,7 +566,8 @@ def default_start(obj: Any, box: np.ndarray, points: Sequence[np.ndarray],
             who = minimizer_is or f"{fmt_point(minimizer)}, the minimizer of lowest f"
             how += f"{START_CLEARANCE:g} × the box diagonal from {who}"
             if others:
-                how += ", and at least 5% of it from every other critical point"
+                how += (f", and at least 5% of the box diagonal ({fmt_num(0.05 * diag, 2)}) "
+                        "from every other critical point")
             return x, how
         score = min(d_min / START_CLEARANCE, d_any / 0.05)
         if score > best_score:
@@ -1294,7 +1296,7 @@ def _gd_sentence(A: Analysis) -> str | None:
     elif m.kind == "bounded" and not defined:
         said += f"; the run measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; the run measured: {m.kind}"
+        said += f"; the run measured: {kind_words(m)}"
     return said + f" ({st.comparison.verdict})."
 
 
@@ -1402,9 +1404,10 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
     eta = f"the {STEP_SIZE}" if define else "η"
     return (f"GD step-size threshold: theory says {eta} < {s.threshold_basis} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
-            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps and the bracket they give "
-                    f"on the threshold: figure “{sweep_title(s)}” on p. "
-                    f"{page_ref(SWEEP_FIGURE)}") + ".")
+            + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps"
+                    + ("" if s.brackets_prediction() and _sweep_bracket(s) else
+                       " and the bracket they give on the threshold")
+                    + f": figure “{sweep_title(s)}” on p. {page_ref(SWEEP_FIGURE)}") + ".")
 
 
 #: the label of the figure of GD's step-size sweep, by which the summary names its page
@@ -1686,10 +1689,8 @@ def _symbolic(b: Builder, A: Analysis) -> None:
         kinks = kink_note(grad)
         if symbols or kinks:
             d.paragraph(" ".join(filter(None, (symbols, kinks))), after=2.0)
-        d.paragraph(f"Hessian: {len(entries)} nonzero "
-                    f"entr{'y' if len(entries) == 1 else 'ies'} on or above the diagonal "
-                    f"(of {obj.n * (obj.n + 1) // 2}); derived term by term with SymPy.",
-                    after=2.0)
+        d.paragraph(f"Hessian: {hessian_count_text(len(entries), obj.n)}; derived term by "
+                    "term with SymPy.", after=2.0)
         n_shown = len(entries) if len(entries) <= 12 else 8
         for (i, j), h in entries[:n_shown]:
             vi, vj = obj.variables[i], obj.variables[j]
@@ -1863,7 +1864,8 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
             item, point, cell(b, sec, item, "f", cp.value, "exact" if cp.exact else "numeric",
                               F_DIGITS),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
-            cell(b, sec, item, "condition number", cp.condition_number, ehow),
+            # a κ its digits round keeps them (3.19976 is 3.200, not 3.2: exact 16/5)
+            cell(b, sec, item, "condition number", cp.condition_number, ehow, rounded=True),
             TEST_NAMES.get(cp.test, cp.test), how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
@@ -2100,7 +2102,7 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
 #: what numeric (measured) bounds of a small-gradient region are, and to what tolerance
 #: (:func:`landscape.vanishing.measured_extent`)
 MEASURED_BOUNDS_TEXT = (
-    "Numeric region bounds are measured: the bounding box of points checked inside the region "
+    "Numeric region bounds are computed: the bounding box of points checked inside the region "
     "(‖∇f‖₂ ≤ t to a relative 10⁻⁶), found by bisection along rays from the region's point "
     f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']}; the region reaches at "
     "least that far, and "
@@ -2542,7 +2544,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
             order += f" ± {fmt_num(m.order_se, 2)}"
         if m.window is not None and rate == "—":
             order += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
-    return m.kind, rate, order
+    return kind_words(m), rate, order
 
 
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
@@ -2630,7 +2632,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
         return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
-    mk, pk = getattr(meas, "kind", None), getattr(p, "kind", None)
+    mk, pk = kind_words(meas, short=True) if meas is not None else None, getattr(p, "kind", None)
     if q is not None and p is not None and not getattr(p, "exact", True) and mk and pk:
         return f"bound: {mk} {'≥' if c.agree else '<'} {pk} (at least as fast)"
     return "kind" if q is not None else "not compared"
@@ -3114,6 +3116,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         last.append("")
         body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
+    body += band_rows(b, label, section, study, win, len(last))
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
@@ -3183,6 +3186,28 @@ def block_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
     if h is None or h < 2:
         return None
     return {k: float(e[k + h] / e[k]) for k in steps if all(k + i in steps for i in range(h))}
+
+
+def study_band(st: Any) -> tuple[float, float] | None:
+    """The band [ρ, the window's average factor] the verdict of rate study ``st`` tested (a
+    double root: :func:`double_root_band`), else None."""
+    c = getattr(st, "comparison", None)
+    return None if c is None else double_root_band(c, st.prediction, st.measurement)
+
+
+def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,
+              width: int) -> list[list[str]]:
+    """The row ``theory band`` of a per-step table ``width`` cells wide, after its theory
+    row, when the verdict of ``study`` tested a double root's band (:func:`study_band`), so
+    that the measured rates above it are read against the band the verdict used:
+    ``0.47831ᵗ–0.49354ᵗ (double root, window 24–39)``; none otherwise."""
+    band = study_band(study)
+    if band is None:
+        return []
+    lo, hi = (cell(b, section, label, f"rate band {end}", v, "theory", rate_digits(v))
+              for end, v in (("low", band[0]), ("high", band[1])))
+    where = "" if win is None else f", window {int(win[0])}–{int(win[1])}"
+    return [["theory band", "", f"{lo}–{hi} (double root{where})"] + [""] * (width - 3)]
 
 
 def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
@@ -3280,14 +3305,33 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     """The rounding floor of these rate studies' errors with its value
     (:func:`analysis.plots.study_floor`), said once where the per-step tables are introduced:
     ``Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = 2.2e−13``, its range over the
-    runs when their x* differ in norm."""
+    runs when their x* differ in norm, with ε defined (:data:`EPS_TEXT`)."""
     from analysis import plots
 
     vals = sorted({float(f"{plots.study_floor(st):.2g}") for st in studies})
-    value = "" if not vals else (f" = {fmt_num(vals[0], 2)}" if len(vals) == 1 else
-                                 f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over "
-                                 "these runs)")
+    value = (f" = {fmt_num(vals[0], 2)} ({EPS_TEXT})" if len(vals) == 1 else
+             f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over these runs; {EPS_TEXT})"
+             if vals else f" ({EPS_TEXT})")
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
+
+
+def hessian_count_text(nonzero: int, n: int) -> str:
+    """How many of the n(n + 1)/2 distinct entries of an n × n Hessian (those on and above
+    the diagonal) are nonzero: ``all 3 distinct entries (on and above the diagonal) are
+    nonzero``, ``9 of its 15 distinct entries (…) are nonzero``, ``its one entry is
+    nonzero``."""
+    total = n * (n + 1) // 2
+    if total == 1:
+        return f"its one entry is {'nonzero' if nonzero else 'zero'}"
+    where = "distinct entries (on and above the diagonal)"
+    if nonzero == total:
+        return f"all {total} {where} are nonzero"
+    return f"{nonzero} of its {total} {where} {'is' if nonzero == 1 else 'are'} nonzero"
+
+
+#: the ε of :data:`FLOOR_RULE`, defined where the floor is introduced
+EPS_TEXT = (f"ε = {fmt_num(float(np.finfo(float).eps), 2)}, the double-precision machine "
+            "epsilon")
 
 
 def nw_text(studies: Sequence[Any]) -> str:
@@ -3310,6 +3354,9 @@ def nw_text(studies: Sequence[Any]) -> str:
     theory = "what theory says the ratio tends to"
     if any(getattr(st.prediction, "kind", None) == "finite" for st in studies):
         theory += " or, for a method it says terminates, after how many steps it is exact"
+    if any(study_band(st) is not None for st in studies):
+        theory += (" (for a double root, a row ‘theory band’ after it gives the band "
+                   "[ρ, the window's average factor] its verdict tests)")
     if not means:
         rows = f"; the last row is {theory}"
     else:
@@ -3318,7 +3365,10 @@ def nw_text(studies: Sequence[Any]) -> str:
         if len(fits) == len(kinds):
             then = f" and {fit}"
         elif fits:
-            then = f", then, for a run with a measured rate or growth factor, {fit}{sub_note}"
+            grows = any(has_fit_row(st) and st.measurement.kind == "diverges"
+                        for st in studies)
+            then = (f", then, for a run with a measured rate{' or growth factor' * grows}, "
+                    f"{fit}{sub_note}")
         elif sub_note:
             then = sub_note
         elif len(means) == len(kinds):
@@ -3381,6 +3431,12 @@ def reference_text(runs: Sequence[MethodRun]) -> list[str]:
         out.append(f"no rate evaluated for {', '.join(silent)}: theory promises none "
                    f"(reasons in the table “{THEORY_TABLE}”)")
     return out
+
+
+def grid_size_text(labels: Any) -> str:
+    """The size of a grid of starts from its array of labels: ``61 × 61``, ``61-point``."""
+    shape = np.shape(labels)
+    return f"{shape[0]}-point" if len(shape) == 1 else " × ".join(str(n) for n in shape)
 
 
 def landings_text(bm: Any, names: Sequence[str] | None = None) -> str:
@@ -4076,7 +4132,12 @@ def error_caption(panels: Sequence[Any]) -> str:
                  + (" over the fit window" if wins else "")
                  + (f" ({_names(ended)}: over {'its' if len(ended) == 1 else 'their'} "
                     "steps before x* was reached)" if wins and ended else ""))
-        text += (" against the predicted ρ (dashed horizontal line)." if theory else
+        lined = [k for k in ratios if k in theory]
+        rest = [k for k in ratios if k not in theory]
+        text += (" against the predicted ρ (dashed horizontal line)." if lined and not rest
+                 else f" against the predicted ρ of {_names(lined)} (dashed horizontal line; "
+                      f"{_names(rest)} {'has' if len(rest) == 1 else 'have'} no predicted "
+                      "rate)." if lined else
                  "; no method here has a predicted linear rate to draw beside it.")
     else:
         text += "  No ratio panel: theory promises no rate for these methods."
@@ -4205,9 +4266,13 @@ def _figures(b: Builder, A: Analysis) -> None:
                 bm, A.obj, xlabel=A.obj.names[0],
                 ylabel=A.obj.names[1] if A.obj.n > 1 else "y",
                 title=f"Basins of attraction of {registry.label(A.basin_method)} "
-                      f"({_hyper_text(A.basin_method, bm.hyper)})", fig=fig),
+                      f"({_hyper_text(A.basin_method, bm.hyper)})",
+                names=[(cp.point, f"P{i}") for i, cp in enumerate(
+                    list(A.cps) if A.cps is not None else [], start=1)],
+                fig=fig),
                 height=330.0 if A.obj.n == 2 else 290.0,
-                caption="Each start of a grid over the box is coloured by the critical point "
+                caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
+                        "basin borders are steps of that grid) is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
                         "outside the box)" + basin_greys_text(bm.labels) + "."
                         + landings_text(bm, A.obj.names),
@@ -4394,13 +4459,28 @@ def sweep_local_text(A: Any, sw: Any) -> str:
                 else ", and the step lies above it")) + ".")
 
 
+def _sweep_bracket(sw: Any) -> str:
+    """The bracket the η sweep ``sw`` gives on the threshold, ``(0.01755, 0.02107]``
+    (:attr:`analysis.sweeps.LRSweep.bracket`; an open end is 0 or ∞), "" when it has none."""
+    lo, hi = getattr(sw, "bracket", None) or (None, None)
+    if lo is None and hi is None:
+        return ""
+    return (f"({'0' if lo is None else fmt_num(lo)}, "
+            + ("∞)" if hi is None else f"{fmt_num(hi)}]"))
+
+
 def _sweep_verdict(A: Any, sw: Any) -> str:
     """``consistent`` when the observed threshold brackets the prediction; when it falls
     below it but not below ``2/λ_max(∇²f(x₀))``, the run met larger curvature than at x*
     (``λ₀ > L``): the local prediction does not cover the start; else inconsistent.  A
-    clause, without brackets (:func:`aside` sets it)."""
+    clause, without brackets (:func:`aside` sets it); ``consistent`` gives the bracket
+    (:attr:`analysis.sweeps.LRSweep.bracket`) that contains the prediction."""
     if sw.brackets_prediction():
-        return "consistent"
+        span = _sweep_bracket(sw)
+        if not span:
+            return "consistent"
+        return (f"consistent: the bracket {span} the tested steps give on the threshold "
+                f"contains {sw.threshold_basis} = {fmt_num(sw.predicted_threshold)}")
     obs, thr = sw.observed_threshold, sw.predicted_threshold
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
         lam0 = start_curvature(A)
@@ -4572,7 +4652,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
               f"|f*|)) over {N} starts",
         fig=fig), height=280.0,
-        caption="Empirical CDF over the starts (COCO-style): the fraction of all starts that "
+        caption="ECDF over the starts (as on COCO): the fraction of all starts that "
                 "reached the target within a given weighted cost, each start's cost being "
                 "that of its whole run, which ends at or after its first iterate below the "
                 f"target, on {_names(ended_by(study.runs, reached=True), 'or')}: an upper bound on "
@@ -4650,6 +4730,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     critical-point table lists the points: :func:`critical_numbering`); ``names``: how the
     tables and the figure's legend print each run's key (:attr:`MethodRun.shown`; the key
     itself when missing)."""
+    from analysis import plots
     from analysis.starts import outcome_order, quartiles
 
     d = b.doc
@@ -4657,6 +4738,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     N = int(study.X0.shape[0])
     costs = study.costs
     target = study.target
+    drawn = any(np.any(r.reached) for r in runs.values())
     d.paragraph(
         f"Each method ran from the same {N} starts drawn uniformly from the box "
         f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
@@ -4668,14 +4750,18 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
         f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
         + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
-        "cost of a start that ends below it bounds the cost of first reaching it from above.")
+        "cost of a start that ends below it bounds the cost of first reaching it from above.  "
+        + (f"The figure is the {plots.ECDF_WORDS} of that cost over the starts, as drawn on "
+           f"{plots.COCO_WORDS}; the table" if drawn else "The table")
+        + f" gives the median cost and its {plots.IQR_WORDS} over the starts that reached "
+        "the target.")
     for k, w in costs.weights.items():
         b.ledger.add(section, "kernel costs", f"seconds per {k} call", costs.seconds[k],
                      "measured")
         b.ledger.add(section, "kernel costs", f"weight of {k}", w, "measured")
     shown = names or {}
     ecdf = {shown.get(lab, lab): r.cost_to_target() for lab, r in runs.items()}
-    if not any(np.any(r.reached) for r in runs.values()):
+    if not drawn:
         d.paragraph("No start of any method reached the target, so there is no distribution "
                     "of cost to draw; the tables say where the starts ended.")
     else:

@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt
+from landscape.numfmt import fmt, fmt_rounded
 
 #: default relative tolerance of the target f ≤ f* + tol·max(1, |f*|)
 TARGET_TOL = 1e-6
@@ -173,6 +173,12 @@ def _timing_loops() -> dict[str, Any]:
     return _LOOPS
 
 
+#: Significant digits of a printed kernel weight: one more than a cost column's, so that the
+#: cost of a few kernel calls recomputes from the printed weights (Newton's 2 (f, ∇f) calls
+#: and one Hessian: 2·1.496 + 1.591 = 4.58 as the table prints it, where 2·1.5 + 1.59 = 4.59).
+WEIGHT_DIGITS = 4
+
+
 @dataclass(frozen=True)
 class KernelCosts:
     """Measured seconds per call of the compiled kernels (None: not measured) and the
@@ -191,11 +197,13 @@ class KernelCosts:
         return {k: v / self.seconds["f"] for k, v in self.seconds.items()}
 
     def text(self) -> str:
-        """``one f evaluation t_f = 12 ns; weights f 1, f and ∇f together 1.9, ∇²f alone 2.4``
-        (measured): each weight is one kernel's call, so the Hessian's (``h``) does not
-        include f or ∇f, which a Newton step also evaluates and is charged for apart."""
+        """``one f evaluation t_f = 12 ns; weights f 1, f and ∇f together 1.912, ∇²f alone
+        2.4`` (measured; :data:`WEIGHT_DIGITS`): each weight is one kernel's call, so the
+        Hessian's (``h``) does not include f or ∇f, which a Newton step also evaluates and is
+        charged for apart."""
         names = {"f": "f", "fg": "f and ∇f together", "g": "∇f alone", "h": "∇²f alone"}
-        w = ", ".join(f"{names[k]} {fmt(v, 3)}" for k, v in self.weights.items())
+        w = ", ".join(f"{names[k]} {fmt_rounded(v, WEIGHT_DIGITS)}"
+                      for k, v in self.weights.items())
         return f"one f evaluation t_f = {fmt(self.seconds['f'] * 1e9, 3)} ns; weights {w}"
 
     def to_json(self) -> dict[str, Any]:

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from analysis import plots, plots_lecture
-from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, rate_diff
+from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, kind_words, rate_diff
 from analysis.pages import block_hows, how_lines, inline_math, mark, page_ref
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
@@ -223,7 +223,7 @@ class Study:
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_cell(*row[1:4]),
-            _kind_cell(_measured_kind(m), *row[5:7]), decisive_diff(c), c.verdict,
+            _kind_cell(kind_words(m), *row[5:7]), decisive_diff(c), c.verdict,
             "; ".join(filter(None, (comparison_reason(c), yardstick_case(st)))),
             decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
@@ -403,18 +403,6 @@ def _kind_cell(kind: str, rate: str, order: str) -> str:
     if order != "—" and kind.split()[0] in ("quadratic", "superlinear"):
         text += f" (order q = {order})"
     return text
-
-
-def _measured_kind(m: Any) -> str:
-    """A measurement's kind as the summary says it: ``quadratic (within 2 s.e.)`` when the
-    fitted order lies outside the quadratic band and only its two standard errors reach it
-    (the rule of :func:`analysis.empirical._superlinear`), else the kind."""
-    from analysis.empirical import QUADRATIC_ORDER
-
-    lo, hi = QUADRATIC_ORDER
-    if m.kind == "quadratic" and m.order is not None and not lo <= m.order <= hi:
-        return "quadratic (within 2 s.e.)"
-    return m.kind
 
 
 def run_name(method: str, settings: str = "") -> str:

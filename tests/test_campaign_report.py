@@ -366,17 +366,64 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     lines = cr.summary_lines(b.data)
     rho1 = {n.item: n.value for n in b.ledger if n.quantity == "rho(tau=1)"}
     problems = len(b.data["profile"]["problems"])
-    m = re.match(r"(\S+) has the smallest aRT \([^)]*\) on (\d+) of (\d+) problems", lines[0])
+    m = re.match(r"(\S+) has the smallest aRT \(.*?\) on (\d+) of (\d+) problems", lines[0])
     assert m and int(m[3]) == problems
     by_label = {cr.method_label(k): v for k, v in rho1.items()}  # the ledger keeps the names
     assert int(m[2]) == round(by_label[m[1]] * problems) == round(max(rho1.values()) * problems)
     agree = sum(int(chk["agree"] * len(chk["cells"]) + 0.5) for chk in b.data["stability"])
     cells = sum(len(chk["cells"]) for chk in b.data["stability"])
     assert f"in {agree} of {cells} cells" in lines[-1]
+    # campaign p. 1: "(3 method grids)" did not say which grids, nor why others are missing
+    grids = {(k["method"], k["objective"]) for k in b.data["stability"]}
+    assert len(grids) == len(b.data["stability"])
+    assert f"({len(grids)} method grids: " in lines[-1]
+    assert "the objectives with known minima, where L is taken)." in lines[-1]
     half = {n.item: n.value for n in b.ledger
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
     assert f"reaches ½ soonest for {cr.method_label(best)}:" in lines[1]
+
+
+def test_the_time_ecdf_caption_does_not_repeat_the_cost_captions_drawing_rules(camp):
+    """Campaign p. 2: both captions repeated the same sentences on the shift and the pale
+    lines; the time panel's refers to the cost panel's when the two are drawn alike."""
+    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text
+
+    b = cr.campaign_builder(camp)
+    caps = {blk.label: blk.caption for blk in b.doc.blocks if getattr(blk, "caption", "")}
+    best = cr.best_cells(camp, cr.reference_index(camp.targets))
+    shift = ecdf_shift_text(cr.ecdf_costs(camp, best))
+    assert shift and shift in caps["ecdf-cost"] and ECDF_END_TEXT in caps["ecdf-cost"]
+    assert shift not in caps["ecdf-time"] and ECDF_END_TEXT not in caps["ecdf-time"]
+    assert caps["ecdf-time"].endswith("  Curves shifted apart and continued by pale lines as "
+                                      "in the cost panel.")
+
+
+def test_the_stability_table_says_what_its_shares_are_of(camp):
+    """Campaign p. 6: the headers "share" and "away from boundary" did not say share of what
+    (the entries are shares of the cells that agree)."""
+    from analysis.pages import Table
+
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and str(t.title).startswith("Stability cell by cell")]
+    heads = [c.header for c in table.columns]
+    assert heads[5:7] == ["share agreeing", "share agreeing away from boundary (cells)"]
+    for row, chk in zip(table.rows, b.data["stability"], strict=True):
+        assert row[4] == f"{round(chk['agree'] * len(chk['cells']))}/{len(chk['cells'])}"
+    assert table.notes[0].startswith("‘Share agreeing’: of the grid's cells, those where "
+                                     "theory and measurement agree")
+
+
+def test_the_title_page_defines_ecdf_and_coco_bbob_at_first_use(camp):
+    """Campaign p. 1: "The ECDF over cost" and "as in COCO/BBOB" came before any definition
+    (the ECDF's was on p. 2, COCO/BBOB's nowhere)."""
+    lines = cr.summary_lines(cr.campaign_builder(camp).data)
+    assert lines[0].index("aRT (average running time, as in the Black-Box Optimization "
+                          "Benchmarking suite of the COmparing Continuous Optimisers platform, "
+                          "COCO/BBOB: ") > 0
+    assert lines[1].startswith("The empirical cumulative distribution function (ECDF) over "
+                               "cost reaches ½ soonest for ")
 
 
 def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
@@ -394,15 +441,18 @@ def test_art_and_nfev_are_defined_where_the_report_first_uses_them(camp):
         elif isinstance(blk, FigureBlock):
             texts.append(blk.caption)
     first = {w: next(t for t in texts if w in t) for w in ("aRT", "evaluations of f")}
-    assert "aRT (average running time, as in COCO/BBOB" in first["aRT"]
+    assert "aRT (average running time, as in the Black-Box Optimization" in first["aRT"]
     assert "expected cost" in first["aRT"] and "to reach the target" in first["aRT"]
     # campaign p. 1: "Newton is best" rests on the weights: said in the same sentence
     w = camp.meta["cost_weights"]
     said = f"c_f = {w['f']:g}, c_g = {w['g']:g}, c_h = {w['h']:g}"
     assert f"in weighted evaluations with {said}" in first["aRT"]
+    # campaign p. 1: "Newton has the smallest aRT" rests on weights the spec assumes
     assert cr.weights_text({"f": 1, "g": 2, "h": 1}) == (
-        " with c_f = 1, c_g = 2, c_h = 1, so that a Hessian costs as much as one f")
-    assert cr.weights_text({"f": 1, "g": 2, "h": 5}) == " with c_f = 1, c_g = 2, c_h = 5"
+        " with c_f = 1, c_g = 2, c_h = 1, so that a Hessian costs as much as one f (weights "
+        "set in the spec: assumed, not measured)")
+    assert cr.weights_text({"f": 1, "g": 2, "h": 5}) == (
+        " with c_f = 1, c_g = 2, c_h = 5 (weights set in the spec: assumed, not measured)")
     # campaign p. 1: the cost in words, not in SciPy's field names nfev, njev, nhev
     assert ("weighted evaluations c_f·(evaluations of f) + c_g·(evaluations of ∇f) + "
             "c_h·(evaluations of ∇²f)") in first["evaluations of f"]
@@ -621,6 +671,13 @@ def test_costs_to_a_target_are_marked_estimated(camp):
     assert any(math.isinf(v) for v, _ in art.values())
     assert {h for (q, _), h in how.items() if q == "rho(tau=inf)"} == {"measured"}
     assert {h for (q, _), h in how.items() if q == "share of pairs solved"} == {"measured"}
+    # campaign p. 2: "pairs solved 5098/6000" had no marker beside "share 0.85ᵐ"
+    from analysis.pages import Table
+
+    (ecdf,) = [t for t in b.doc.blocks if isinstance(t, Table)
+               and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    assert all(r[1].endswith(HOW["measured"][0]) and r[1][:-1].replace("/", "").isdigit()
+               for r in ecdf.rows)
     line = next(s for s in cr.summary_lines(b.data) if "ECDF" in s)
     assert "(estimated: the run's cost × k/K)" in line and "measured" not in line
     assert HOW["estimated"][0] not in {v[0] for k, v in HOW.items() if k != "estimated"}
@@ -939,6 +996,9 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
     for block in b.doc.figures():
         if block.label not in ("profile", "ecdf-cost", "ecdf-time"):
             continue
+        if block.label == "ecdf-time":  # drawn alike: it refers to the cost panel's caption
+            assert block.caption.endswith("as in the cost panel."), block.caption
+            continue
         assert "each is drawn shifted right and up" in block.caption, block.label
         fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
                      layout="constrained")
@@ -1100,5 +1160,7 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
         assert ln.get_transform() == ax.transData
     fig = plots.plot_ecdf(r, apart=True, fig=Figure(figsize=(6.8, 4), layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-anchor"]
+    # campaign p. 3: the shifted curves rise at τ = 1 above the true ρ(1)
     assert plots.ecdf_shift_text(r, anchor=True).endswith(
-        "; a black-edged marker shows each curve's ρ(1) at τ = 1.")
+        "; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the shifted "
+        "curve.")

@@ -110,3 +110,37 @@ def test_a_double_roots_band_note_prints_rates_that_give_back_its_percentage():
     # the exact difference, 0.8449%, lies on a rounding edge of two digits: three are printed
     exact = (math.log(eff) - math.log(m.rate)) / math.log(eff)
     assert f"{100 * exact:.3g}" == shown == "0.845"
+
+
+def test_a_run_too_fast_for_a_kind_is_named_fast_in_documents():
+    """Quadratic report pp. 2, 5: the L-BFGS row printed "measured kind none" and "decided by:
+    bound: none ≥ linear" beside a reason saying "superlinear or fast linear", and "the last
+    ≤ 0.00374" read as the last ratio (0.00318); BFGS's reason said "measured kind none".
+    Documents name such a run's kind "fast (superlinear or fast linear, not decided)"; the
+    measurement (and the JSON) keep kind none."""
+    import numpy as np
+
+    from analysis import report
+    from analysis.compare import compare, kind_words
+    from analysis.empirical import measure
+    from analysis.theory.prediction import Prediction
+
+    ratios = [0.89082, 0.69774, 0.89889, 0.0023718, 0.00059031, 0.0037369, 0.0031816, 1e-6]
+    e = 6.66 * np.cumprod([1.0, *ratios])
+    m = measure(np.column_stack([e, np.zeros_like(e)]), [0.0, 0.0])
+    assert m.kind == "none" and m.to_json()["kind"] == "none"
+    words = "fast (superlinear or fast linear, not decided)"
+    assert kind_words(m) == words and kind_words(m, short=True) == "fast"
+    bound = Prediction(kind="linear", exact=False)
+    c = compare(bound, m)
+    assert report.decided_by(c, bound, m) == "bound: fast ≥ linear (at least as fast)"
+    top = max(ratios[4:7])
+    assert c.note == (f"measured {words}: too few ratios above the floor to tell, each of its "
+                      f"last ratios before the floor ≤ {top:.3g}; either kind is at least as "
+                      "fast as the predicted linear bound")
+    sup = compare(Prediction(kind="superlinear", exact=False), m)
+    assert sup.verdict == "not comparable" and sup.reason == f"measured {words}: {m.reason}"
+    # a measurement of kind none without a fast ratio keeps its name
+    short = measure(np.column_stack([e[:3], np.zeros(3)]), [0.0, 0.0])
+    assert short.fast_ratio is None and kind_words(short) == "none"
+    assert compare(bound, short).reason.startswith("measured kind none: ")

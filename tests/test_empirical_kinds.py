@@ -366,9 +366,11 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     assert n == 8 and not r1[-1] <= r1[-2] / 2 and not (zigzag and r2[-1] <= r2[-3] / 2)
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "none" and m.evidence is None
-    assert f"({', '.join(f'{v:.3g}' for v in r1)}; the last, {r1[-1]:.3g}, after" in m.reason
-    assert ("fall toward 0 to the end (the last ≤ 1/2 of the one before; over two steps, of "
-            "the one two steps before): too few falling ratios to tell superlinear from fast "
+    assert f"({', '.join(f'{v:.3g}' for v in r1)}) nor the two-step" in m.reason
+    assert ("fall toward 0 to the end (falling to the end needs the last ratio ≤ 1/2 of the "
+            "one before it, or the last two-step ratio ≤ 1/2 of the one two steps before it; "
+            f"here the last ratio, {r1[-1]:.3g}, is not ≤ 1/2 × {r1[-2]:.3g} = "
+            f"{r1[-2] / 2:.3g}): too few falling ratios to tell superlinear from fast "
             "linear") in m.reason
     assert "fewer than 5 points" in m.reason
 

@@ -755,8 +755,11 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
     assert plots.study_floor(st) == floor
     assert plots.study_floor(NS(reference=np.array([3.0, 4.0]), minimizer=None)) == 5 * floor
     text = report.nw_text([st])
+    # Rosenbrock p. 7: ε was not defined anywhere in the report
+    eps = report.fmt_num(float(np.finfo(float).eps), 2)
     assert ("Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = "
-            f"{report.fmt_num(float(f'{floor:.2g}'), 2)} are left out (rounding noise)") in text
+            f"{report.fmt_num(float(f'{floor:.2g}'), 2)} (ε = {eps}, the double-precision "
+            "machine epsilon) are left out (rounding noise)") in text
     assert "machine epsilons" not in text
 
 

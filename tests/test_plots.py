@@ -181,6 +181,11 @@ def test_basins_2d_image_and_legend_shares():
     assert any("minimum at (-0.5, 0)" in t and "44%" in t for t in texts)
     assert any("diverged" in t and "12%" in t for t in texts)
     assert not any("saddle at" in t for t in texts)  # attracts no start
+    # Himmelblau p. 12: the legend named the minima by coordinates, not by the P1, P3, …
+    # of the critical-point table
+    named = _legend_texts(plots.plot_basins(bm, names=[((0.5, 0.0), "P2"), ((0, 0.9), "P3")]))
+    assert any(t.startswith("→ P2, minimum at (0.5, 0): ") for t in named)
+    assert any(t.startswith("→ minimum at (-0.5, 0): ") for t in named)  # not named: as before
 
 
 def test_basins_1d_strip_under_curve():
@@ -1598,3 +1603,4 @@ def test_a_short_error_line_shows_its_markers_on_a_thick_line():
                 assert every is not None and every[1] == -(-len(ln.get_xdata())
                                                            // plots.ERROR_LINE_MARKS)
     assert plots.audit(fig) == []
+

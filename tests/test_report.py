@@ -93,8 +93,14 @@ def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
     text = squash(pdf_text(path))
     data = json.loads(result.json.read_text())
     steps = data["lr_sweep"]["steps"]
-    assert ("the tested steps and the bracket they give on the threshold: figure “GD from "
-            f"x₀: final error after {steps} steps against η” on p. ") in text
+    sweep = data["lr_sweep"]
+    told = ("the tested steps: figure “GD" if sweep["brackets_prediction"] else
+            "the tested steps and the bracket they give on the threshold: figure “GD")
+    assert (f"{told} from x₀: final error after {steps} steps against η” on p. ") in text
+    if sweep["brackets_prediction"]:
+        lo, hi = sweep["bracket"]
+        assert (f"consistent: the bracket ({report.fmt_num(lo)}, {report.fmt_num(hi)}] the "
+                "tested steps give on the threshold contains 2/L = ") in text
     assert "Regions of the box where ‖∇f‖₂ < t = " in text
     assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4
     rows = list(csv.DictReader(result.csv.open()))
@@ -405,12 +411,39 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
 
+def test_the_hessian_count_says_which_entries_it_counts():
+    """Himmelblau p. 2: "Hessian: 3 nonzero entries on or above the diagonal (of 3)" read
+    awkwardly: all 3 distinct entries are nonzero."""
+    assert report.hessian_count_text(3, 2) == ("all 3 distinct entries (on and above the "
+                                               "diagonal) are nonzero")
+    assert report.hessian_count_text(9, 5) == ("9 of its 15 distinct entries (on and above "
+                                               "the diagonal) are nonzero")
+    assert report.hessian_count_text(1, 2).startswith("1 of its 3 distinct") and \
+        report.hessian_count_text(1, 2).endswith(" is nonzero")
+    assert report.hessian_count_text(1, 1) == "its one entry is nonzero"
+
+
+def test_the_basin_grid_says_its_size():
+    """Himmelblau p. 12: the basin borders are staircases of the start grid, whose size the
+    caption did not give."""
+    assert report.grid_size_text(np.zeros((61, 61), int)) == "61 × 61"
+    assert report.grid_size_text(np.zeros(41, int)) == "41-point"
+
+
+def test_numeric_region_bounds_are_computed_not_measured():
+    """Himmelblau p. 3: the footnote called the ⁿ bounds "measured", the word the legend keeps
+    for ᵐ (optimizer runs)."""
+    assert report.MEASURED_BOUNDS_TEXT.startswith("Numeric region bounds are computed: ")
+    assert "are measured" not in report.MEASURED_BOUNDS_TEXT
+
+
 def test_short_hessian_lists_are_shown_whole(four_reports):
     """Chained Rosenbrock in 5 variables has 9 Hessian entries on or above the diagonal; the
     report used to show 8 and end with "… 1 more entries"."""
     res = four_reports["rosenbrock5"][0]
     text = squash(pdf_text(res.pdf))
-    assert "Hessian: 9 nonzero entries" in text
+    assert ("Hessian: 9 of its 15 distinct entries (on and above the diagonal) are "
+            "nonzero") in text
     assert "more entries" not in text and "entries are in the JSON" not in text
     assert "…" not in text
 
@@ -502,6 +535,12 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
                   threshold_basis="2/L", brackets_prediction=lambda: False,
                   minimizer=np.array([0.0]))
 
+    # Himmelblau p. 2: "consistent" said not with what; the bracket it rests on is given
+    ok = NS(observed_threshold=0.02107, predicted_threshold=0.018973, threshold_basis="2/L",
+            bracket=(0.017554, 0.021067), brackets_prediction=lambda: True)
+    assert report._sweep_verdict(A, ok) == (
+        f"consistent: the bracket ({report.fmt_num(0.017554)}, {report.fmt_num(0.021067)}] "
+        f"the tested steps give on the threshold contains 2/L = {report.fmt_num(0.018973)}")
     between = report._sweep_verdict(A, sweep(0.5))  # 2/13 = 0.1538 <= 0.5 < 2
     assert "outside the region" in between and "0.1538" in between and "13" in between
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
@@ -719,6 +758,13 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
 def _one_method_starts_table(title: str, outcomes, cost):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
+    b = _one_method_starts(outcomes, cost)
+    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
+    return table
+
+
+def _one_method_starts(outcomes, cost):
+    """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`)."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -735,8 +781,28 @@ def _one_method_starts_table(title: str, outcomes, cost):
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
-    (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
-    return table
+    return b
+
+
+def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
+    """Quadratic p. 8, Himmelblau p. 8, kink pp. 6–7, Rosenbrock p. 10: "COCO-style", "ECDF"
+    and "IQR" were used undefined; the section's lead-in defines them before the figure, its
+    caption and the table use them (the figure's sentence only when a figure is drawn)."""
+    from analysis import plots
+
+    b = _one_method_starts(["", ""], [3.0, 4.0])
+    lead = b.doc.blocks[0].text
+    assert ("The figure is the empirical cumulative distribution function (ECDF) of that cost "
+            "over the starts, as drawn on the COCO benchmarking platform (COmparing Continuous "
+            "Optimisers); the table gives the median cost and its interquartile range (IQR: "
+            "from the 25th to the 75th percentile) over the starts that reached the "
+            "target.") in lead
+    (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
+    assert fig.caption.startswith("ECDF over the starts (as on COCO): ")
+    assert "COCO-style" not in fig.caption
+    none = _one_method_starts(["diverged", "diverged"], [3.0, 4.0]).doc.blocks[0].text
+    assert plots.ECDF_WORDS not in none
+    assert f"The table gives the median cost and its {plots.IQR_WORDS}" in none
 
 
 def test_many_starts_median_and_quartiles_read_alike():
@@ -1003,6 +1069,22 @@ def test_critical_point_note_explains_only_what_the_table_shows():
         "κ = max|λ| / min|λ|; ‘test’ says how the kind was decided (Hessian: eigenvalue signs).")
 
 
+def test_a_rounded_condition_number_keeps_its_digits():
+    """Himmelblau p. 3: κ = 3.19976 printed "3.2ᵉ", which beside the exact marker reads as
+    16/5; a κ its four digits round prints 3.200."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    obj = Objective.parse("0.5*x**2 + 1.59988*y**2")  # eigenvalues 1 and 3.19976
+    box = np.array([[-3.0, 3.0], [-3.0, 3.0]])
+    b = report.Builder("κ")
+    report._critical_table(b, NS(obj=obj, box=box, cps=obj.critical_points(box=box)))
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    kappa = table.rows[0][5]
+    assert kappa[:-1] == f"{3.19976:#.4g}" == "3.200", kappa
+
+
 def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     """Kink p. 6: the lead-in promised a row with 'the rate the robust fit measured', but
     the bounded runs' tables had only the geometric-mean row."""
@@ -1017,6 +1099,39 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
     assert "the rate the robust fit measured there," in report.nw_text([linear])
     assert "for a run with a measured rate" in report.nw_text([linear, nofit])
+    # Himmelblau p. 6: no run of the page had a growth factor
+    assert "growth factor" not in report.nw_text([linear, nofit])
+    grows = _nw_study(3.0 * 2.0 ** np.arange(40), "diverges", 2.0, window=(5, 30),
+                      kind="diverges", rate=2.0)
+    assert "for a run with a measured rate or growth factor, " in report.nw_text([grows, nofit])
+
+
+def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
+    """Himmelblau p. 6: Nesterov's table ended "theory 0.47831" under measured 0.4949, 0.49822
+    and 0.49167 (3.5% off) while p. 5 said "agrees": the verdict tested the band from ρ to
+    the window's average factor, which the table now gives after its theory row."""
+    from types import SimpleNamespace as NS
+
+    from landscape.numfmt import rate_digits
+
+    e = 3.0 * 0.51 ** np.arange(40)
+    st = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
+    lo, hi = 0.5, 0.5 * (31 / 6) ** (1 / 25)
+    st.comparison = NS(quantity="rate", rate_band=(lo, hi))
+    b = report.Builder("t")
+    assert report.convergence_table(b, "Nesterov", st, "s")
+    table = b.doc.blocks[-1]
+    assert table.rows[-2][0] == "theory"
+    assert table.rows[-1] == ["theory band", "",
+                              f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
+                              f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
+                              "5–30)"]
+    assert "a row ‘theory band’ after it gives the band" in report.nw_text([st])
+    st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", st, "s")
+    assert b.doc.blocks[-1].rows[-1][0] == "theory"
+    assert "theory band" not in report.nw_text([st])
 
 
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
@@ -1658,12 +1773,15 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     minima = [np.array([3.0, 2.0]), np.array([3.584428, -1.848126])]
     x0, how = report.default_start(obj, box, minima, minima[0], seed=0)
+    # Himmelblau p. 1: "5% of it" could be read as of the distance to the minimizer
+    five = report.fmt_num(0.05 * 10 * math.sqrt(2), 2)
     assert how.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
-                        "lowest f, and at least 5% of it from every other critical point")
+                        f"lowest f, and at least 5% of the box diagonal ({five}) from every "
+                        "other critical point")
     _, tied = report.default_start(obj, box, minima, minima[0], seed=0,
                                    minimizer_is="P7 = (3, 2), the first of the 4 tied minima")
     assert tied.endswith("from P7 = (3, 2), the first of the 4 tied minima, and at least 5% "
-                         "of it from every other critical point")
+                         f"of the box diagonal ({five}) from every other critical point")
     # quadratic p.1: with the minimizer the only critical point, no clause on 'every other'
     _, alone = report.default_start(obj, box, minima[:1], minima[0], seed=0)
     assert alone.endswith("at least 0.25 × the box diagonal from (3, 2), the minimizer of "
@@ -1984,7 +2102,8 @@ def test_the_many_starts_stopping_rule_names_a_failed_line_search():
     assert ("A run stops at ‖∇f‖∞ ≤ 10⁻⁷ (the gradient tolerance), at its iteration limit "
             "or when its line search fails (BFGS: 3 of 5)") in text, text
     assert "gtol" not in text
-    (fig,) = [blk for blk in b.doc.blocks if "Empirical CDF" in str(getattr(blk, "caption", ""))]
+    (fig,) = [blk for blk in b.doc.blocks
+              if "ECDF over the starts" in str(getattr(blk, "caption", ""))]
     cap = squash(fig.caption)
     # the starts at the target ended on a failed line search (2) and the gradient tolerance (1)
     assert ("its whole run, which ends at or after its first iterate below the target, on the "
@@ -2320,6 +2439,13 @@ def test_theory_notes_give_the_source_of_the_quasi_newton_predicted_kinds():
     assert notes[1].startswith("L-BFGS: the predicted kind comes from the theorem that L-BFGS "
                                "converges R-linearly")
     assert "Liu & Nocedal 1989, Thm 7.1" in notes[1]
+    # Himmelblau p. 5, Rosenbrock p. 7: f is nonconvex, so the uniformly convex hypothesis
+    # holds only near x*, where ∇²f is positive definite (the only place a kind is predicted)
+    local = ("Thm 7.1), applied near the minimizer x*, where ∇²f is positive definite (so f "
+             "is uniformly convex there, whether or not it is convex elsewhere), with a "
+             "constant")
+    assert local in notes[1]
+    assert local.removeprefix("Thm 7.1)") in rows[2].prediction.notes[0]
     assert notes == report.theory_notes(rows)[-2:]
     assert report.qn_source_notes(rows[:1]) == []
     # at a saddle no rate is promised: no source to cite

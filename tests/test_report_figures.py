@@ -513,6 +513,21 @@ def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
     assert report.error_caption([with_ratio]).startswith("Left: measured error")
 
 
+def test_the_ratio_panel_caption_names_whose_predicted_rate_is_drawn():
+    """Himmelblau p. 11: the caption set the ratios of Newton, BFGS, L-BFGS and CG "against
+    the predicted ρ", but only CG had one (the one dashed line)."""
+    k = np.arange(30)
+    errs = {"newton": 6.0 * 0.1 ** k, "cg": 6.0 * 0.3 ** k}
+    panels = plots.error_panels(errs, rates={"cg": 0.31}, ratio_series=["newton", "cg"])
+    assert panels.ratios == ["newton", "cg"] and panels.theory == ["cg"]
+    assert report.error_caption([panels]).split("Right: ")[1].startswith(
+        "the measured ratio e_(k+1)/e_k per step of newton and cg against the predicted ρ of "
+        "cg (dashed horizontal line; newton has no predicted rate).")
+    both = plots.error_panels(errs, rates={"cg": 0.31, "newton": 0.1},
+                              ratio_series=["newton", "cg"])
+    assert "against the predicted ρ (dashed horizontal line)." in report.error_caption([both])
+
+
 def test_the_outside_mark_explains_the_window_end():
     """Himmelblau's table marked "39†" inside the window "24–39" without saying why: the
     step k = j uses e_(j+1), past the window; the note says so."""

@@ -215,6 +215,27 @@ def test_the_weights_say_which_kernel_each_one_times():
     np.testing.assert_allclose(weighted_cost([1], [1], [1], costs), [1.5 + 2])
 
 
+def test_the_printed_weights_recompute_a_newton_cost():
+    """Quadratic p. 8: "f and ∇f together 1.5, ∇²f alone 1.59" gave Newton's cost of 2 (f, ∇f)
+    calls and one Hessian as 4.59, where the table printed 4.58 (weight 1.4956); Himmelblau
+    p. 8 printed 1.464 and 1.457 both as 1.46."""
+    from analysis.report import COST_DIGITS
+    from landscape.numfmt import fmt
+
+    costs = KernelCosts({"f": 1e-9, "fg": 1.4956e-9, "h": 1.5906e-9}, points=1, repeat=1)
+    text = costs.text()
+    assert text.endswith("weights f 1, f and ∇f together 1.496, ∇²f alone 1.591")
+    shown = [float(v) for v in text.removeprefix(
+        "one f evaluation t_f = 1 ns; weights f 1, f and ∇f together ").split(", ∇²f alone ")]
+    table = fmt(float(weighted_cost([2], [2], [1], costs)[0]), COST_DIGITS)
+    assert fmt(2 * shown[0] + shown[1], COST_DIGITS) == table == "4.58"
+    two = KernelCosts({"f": 1e-9, "fg": 1.464e-9, "h": 1.457e-9}, points=1, repeat=1).text()
+    assert "together 1.464, ∇²f alone 1.457" in two
+    # Himmelblau: 1.46996 printed "1.47" beside "1.469": a rounded weight keeps its digits
+    three = KernelCosts({"f": 1e-9, "fg": 1.46996e-9, "h": 1.469e-9}, points=1, repeat=1)
+    assert three.text().endswith("together 1.470, ∇²f alone 1.469")
+
+
 def test_kernel_costs_are_measured_per_call():
     obj = Objective.parse("sum(100*(x[i+1] - x[i]**2)**2 + (1 - x[i])**2, i, 1, n-1)", dim=30)
     X0 = uniform_starts(obj.box(), 32, 0)

@@ -929,9 +929,11 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     assert row.theory == "sublinear, ∝ k^−a, a = 1ᵗ"
     assert row.measured == f"sublinear, ∝ k^−a, a = {fmt_num(st.measurement.exponent, 4)}ᶠ"
     assert row.decided.startswith("Δexponent/exponent")
-    assert study._measured_kind(NS(kind="quadratic", order=1.79)) == (
+    from analysis.compare import kind_words
+
+    assert kind_words(NS(kind="quadratic", order=1.79)) == (
         "quadratic (within 2 s.e.)")
-    assert study._measured_kind(NS(kind="quadratic", order=1.97)) == "quadratic"
+    assert kind_words(NS(kind="quadratic", order=1.97)) == "quadratic"
 
 
 def test_an_order_beside_its_kind_reads_as_one_vocabulary():

@@ -737,7 +737,7 @@ def _of_all(n: int, total: int) -> str:
 def weights_text(weights: Mapping[str, float] | None) -> str:
     """The cost weights a ranking by cost rests on, said where the ranking is:
     `` with c_f = 1, c_g = 1, c_h = 1, so that a gradient or a Hessian costs as much as one
-    f`` (empty without weights)."""
+    f (weights set in the spec: assumed, not measured)`` (empty without weights)."""
     if not weights:
         return ""
     w = {k: float(weights.get(k, 1.0)) for k in ("f", "g", "h")}
@@ -745,13 +745,19 @@ def weights_text(weights: Mapping[str, float] | None) -> str:
     same = [name for k, name in (("g", "a gradient"), ("h", "a Hessian")) if w[k] == w["f"]]
     if same:
         text += f", so that {' or '.join(same)} costs as much as one f"
-    return f" with {text}"
+    return f" with {text} ({ASSUMED_WEIGHTS})"
+
+
+#: where a campaign's cost weights come from: its spec, not a timing of the kernels
+ASSUMED_WEIGHTS = "weights set in the spec: assumed, not measured"
 
 
 def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = None
                   ) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data;
-    ``labels``: objective → how the page names it (:meth:`Campaign.label`)."""
+    ``labels``: objective → how the page names it (:meth:`Campaign.label`).  The first
+    use of ECDF and COCO/BBOB in the document defines them."""
+    from analysis.plots import BBOB_WORDS, ECDF_WORDS
     from analysis.report import fmt_num, plural
 
     out = []
@@ -773,7 +779,7 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
             return f", {text}" if text else ""
 
         out.append(f"{method_label(methods[i])} has the smallest aRT (average running time, as in "
-                   "COCO/BBOB: the expected cost to reach the target, in weighted evaluations"
+                   f"{BBOB_WORDS}: the expected cost to reach the target, in weighted evaluations"
                    f"{weights_text(data.get('cost_weights'))}) "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
@@ -791,7 +797,8 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
         if half:
             m = min(half, key=half.get)
             how = data.get("hit_how", "estimated")
-            out.append(f"The ECDF over cost reaches ½ soonest for {method_label(m)}: half of its "
+            out.append(f"The {ECDF_WORDS} over cost reaches ½ soonest for {method_label(m)}: "
+                       "half of its "
                        "(objective, start, target) pairs are solved within a weighted cost of "
                        f"{fmt_num(half[m])} ({how}"
                        + (f": {ESTIMATE_WORDS}" if how == "estimated" else "") + ").")
@@ -801,8 +808,24 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                                np.asarray(k["measured_stable"]))) for k in st)
         cells = sum(len(k["cells"]) for k in st)
         out.append(f"The theory's step-size boundary agrees with the measured stability in "
-                   f"{agree} of {plural(cells, 'cell')} ({len(st)} method grids).")
+                   f"{agree} of {plural(cells, 'cell')} ({grids_text(st, labels)}).")
     return out
+
+
+def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | None = None
+               ) -> str:
+    """The method grids a stability count rests on, by method: ``3 method grids: momentum on
+    Beale, Himmelblau and Rosenbrock, the objectives with known minima, where L is taken``
+    (``checks``: the report's data ``stability``; ``labels``: objective → its name)."""
+    from analysis.report import _names, plural
+
+    by: dict[str, list[str]] = {}
+    for k in checks:
+        by.setdefault(str(k["method"]), []).append(
+            (labels or {}).get(k["objective"], k["objective"]))
+    which = "; ".join(f"{method_label(m)} on {_names(objs)}" for m, objs in by.items())
+    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima, "
+            "where L is taken")
 
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
@@ -896,7 +919,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell
+    from analysis.report import Column, cell, mark
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -906,7 +929,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.paragraph(
         "For each method, every (objective, start, target) pair of its best cell on each "
         f"objective ({len(c.targets)} targets Δ = {c.targets[0]:g} … {c.targets[-1]:g} on "
-        "f − f*): the fraction of pairs solved within a cost (COCO-style empirical CDF). "
+        "f − f*): the fraction of pairs solved within a cost, the empirical cumulative "
+        "distribution function (ECDF) of the cost as drawn on the COCO platform. "
         "A pair is solved at the first iterate with f − f* ≤ Δ; unsolved pairs never count, "
         "so a curve that ends below 1 left pairs unsolved."
         + (f" Objectives without a known f* have no targets and are left out: "
@@ -934,13 +958,15 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      "starts) × the fraction of its weighted evaluations spent up to the "
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
-                     "slow here: rank methods by the cost panel." + ecdf_shift_text(secs)
-                     + ECDF_END_TEXT)
+                     "slow here: rank methods by the cost panel."
+                     + ("  Curves shifted apart and continued by pale lines as in the cost "
+                        "panel." if ecdf_shift_text(secs) == ecdf_shift_text(cost) else
+                        ecdf_shift_text(secs) + ECDF_END_TEXT))
     rows = []
     sec = "ECDF"
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
-        rows.append([method_label(m), f"{solved}/{v.size}",
+        rows.append([method_label(m), mark(f"{solved}/{v.size}", "measured"),
                      cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
                           SHARE_DIGITS),
                      cell(b, sec, m, "cost where half the pairs are solved",
@@ -1230,12 +1256,15 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      str(int(np.sum(~chk.predicted & chk.measured)))])
     d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
              Column("L at the minima", share=1.3), Column("cells agree", "r"),
-             Column("share", "r"), Column("away from boundary", "r"),
+             Column("share agreeing", "r"),
+             Column("share agreeing away from boundary (cells)", "r"),
              Column("stable, diverged", "r"), Column("unstable, none diverged", "r")], rows,
             title="Stability cell by cell: predicted (η below the threshold at some known "
                   "minimum) against measured (no start diverged)",
-            notes=[f"‘Away from the boundary’: cells with |η/threshold − 1| > "
-                   f"{BOUNDARY_BAND:g}, their number in brackets; β = momentum, "
+            notes=[f"‘Share agreeing’: of the grid's cells, those where theory and "
+                   f"measurement agree; ‘away from the boundary’: of the cells with "
+                   f"|η/threshold − 1| > {BOUNDARY_BAND:g}, their number in brackets; "
+                   "β = momentum, "
                    "δ = dampening. ‘Stable, diverged’: "
                    "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
                    "predicted unstable, yet no start diverged."])

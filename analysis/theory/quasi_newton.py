@@ -17,6 +17,12 @@ from .spectrum import ZERO_TOL, _line_search, _zero_mask
 BFGS_BASIS = "Dennis-More"
 LBFGS_BASIS = "Liu-Nocedal R-linear"
 
+#: how the uniformly convex hypothesis of the L-BFGS theorem is met: only near x*, where the
+#: prediction is made (at a degenerate or non-minimizing x* none is), whether or not f is
+#: convex elsewhere
+LOCALLY = ("applied near the minimizer x*, where ∇²f is positive definite (so f is uniformly "
+           "convex there, whether or not it is convex elsewhere)")
+
 #: where each quasi-Newton prediction comes from, by its basis, for the documents that print
 #: the predicted kind beside a run
 QN_SOURCE_TEXT = {
@@ -25,8 +31,8 @@ QN_SOURCE_TEXT = {
                  "Dennis–Moré condition, N&W Thm 6.6): its ratios eₖ₊₁/eₖ tend to 0, at no "
                  "predicted order"),
     LBFGS_BASIS: ("the theorem that L-BFGS converges R-linearly on a uniformly convex f (Liu "
-                  "& Nocedal 1989, Thm 7.1), with a constant not computable from the "
-                  "spectrum: a linear bound with no rate"),
+                  f"& Nocedal 1989, Thm 7.1), {LOCALLY}, with a constant not computable from "
+                  "the spectrum: a linear bound with no rate"),
 }
 
 
@@ -59,8 +65,9 @@ def _predict_quasi_newton(
     memory = int(hyper.get("memory", 10) or 10)
     notes = [
         f"L-BFGS (memory {memory}, n = {lam.size}): what is proved is R-linear convergence on "
-        "uniformly convex functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2), with a constant "
-        "not computable from the spectrum: a linear bound without a rate and no order",
+        "uniformly convex functions (Liu & Nocedal 1989, Thm 7.1; N&W §7.2), "
+        f"{LOCALLY}, with a constant not computable from the spectrum: a linear bound "
+        "without a rate and no order",
         "the matrix is rebuilt each step from H0 = gamma_k I and the last pairs, not the BFGS "
         "sequence, so the Dennis-More superlinear theorem does not carry over; superlinear "
         "runs (common when memory >= n) are faster than the bound and agree",
