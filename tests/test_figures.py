@@ -347,7 +347,8 @@ def test_small_multiples_share_equal_axes():
     fig = CASES["small multiples"]()
     axes = fig.axes
     assert len(axes) == 4
-    assert {ax.get_xlim() for ax in axes} == {(-6.0, 6.0)}
+    pad = plots.BOX_MARGIN * 12.0  # the box [-6, 6] and its white margin, the same in each
+    assert {ax.get_xlim() for ax in axes} == {(-6.0 - pad, 6.0 + pad)}
     assert all(ax.get_aspect() == 1.0 for ax in axes)
 
 
