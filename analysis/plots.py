@@ -2917,8 +2917,9 @@ def plot_error(
             tc = "black" if single else c
             ax.plot(kk, yy, color=tc, ls=(0, (4, 2)), lw=1.5,
                     label=f"{label}: {text} (slope ρᵏ, drawn ≥ ×10 above)", zorder=5)
-            theory_names[label] = (f"theory for {label}: {text.removeprefix('theory ')} "
-                                   "(slope ρᵏ, ≥ ×10 above)")
+            # the caption says where the line is drawn (≥ ×10 above): the entry stays short,
+            # so that the legend keeps two columns beside the series
+            theory_names[label] = f"theory for {label}: slope ρᵏ, {text.removeprefix('theory ')}"
             if axr is not None:
                 ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
