@@ -214,6 +214,15 @@ def _rate_study(errors, rate, window):
               measurement=NS(window=window))
 
 
+def _measured(errors, m, kind, rate=None, exact=True):
+    """:func:`_study` of ``errors`` carrying the measurement ``m`` (its window) and a
+    prediction of ``kind`` (``exact=False``: a bound)."""
+    st = _study(errors, kind, rate, window=m.window)
+    st.prediction.exact = exact
+    st.measurement = m
+    return st
+
+
 def _quadratic(points):
     p = np.atleast_2d(points)
     return 0.1 * p[:, 0] ** 2 + 2.0 * p[:, 1] ** 2
@@ -506,9 +515,7 @@ def test_a_run_measured_on_two_step_ratios_shows_them_in_its_table():
     e = np.array(HIMMELBLAU_CG)
     m = E.measure(e[:, None], [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
-    st = _study(e, "linear", window=m.window)
-    st.prediction.exact = False
-    st.measurement = m
+    st = _measured(e, m, "linear", exact=False)
     b = report.Builder("t")
     assert report.convergence_table(b, "cg", st, "s")
     table = b.doc.blocks[-1]
@@ -541,9 +548,7 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
     e = np.array(CG_ROSENBROCK5)
     m = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
     assert m.band_from == 26 and m.window == (25, 26) and m.to_json()["band_from"] == 26
-    st = _study(e, "linear", 0.96586, window=m.window)
-    st.prediction.exact = False
-    st.measurement = m
+    st = _measured(e, m, "linear", 0.96586, exact=False)
     b = report.Builder("t")
     text = report.band_text(b, "cg", "CG", st)
     end = m.floor_index - 1  # the last error above the floor: e_58 = 5.446e-13 > 4.97e-13
@@ -580,8 +585,7 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     e = np.array(BFGS_ROSENBROCK5)
     m = E.measure(e[:, None], [0.0], floor=BFGS_ROSENBROCK5_FLOOR)
     assert m.kind == "superlinear" and m.window == (47, 69)
-    st = _study(e, "superlinear", window=m.window)
-    st.measurement = m
+    st = _measured(e, m, "superlinear")
     b = report.Builder("t")
     assert report.convergence_table(b, "bfgs", st, "s")
     steps = [int(r[0].rstrip("†")) for r in b.doc.blocks[-1].rows if r[0].rstrip("†").isdigit()]
@@ -807,9 +811,7 @@ def test_a_restarted_run_shows_its_restart_period_ratios_where_its_evidence_read
 
     e = np.array(CG_ROSENBROCK5)
     m = E.measure(e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR, restart=5)
-    st = _study(e, "linear", 0.96586, window=m.window)
-    st.prediction.exact = False
-    st.measurement = m
+    st = _measured(e, m, "linear", 0.96586, exact=False)
     b = report.Builder("t")
     assert report.convergence_table(b, "cg", st, "s")
     table = b.doc.blocks[-1]
