@@ -2466,13 +2466,22 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                       for r in runs}
 
 
+#: Orders above 2 that documents name in words (order 2 is the kind ``quadratic``).
+ORDER_WORDS = {3.0: "cubic"}
+
+
 def predicted_kind(p: Any, extra: str = "") -> str:
     """A prediction's kind as a cell says it: ``linear (bound)`` when the theory gives a bound
     (the slowest kind it allows), with ``extra`` joined inside the brackets, ``linear (bound,
     no rate)``; a kind that is itself a bound, ``bounded``, or ``none`` says it once:
-    ``bounded, no rate``, never ``bounded (bound)``."""
+    ``bounded, no rate``, never ``bounded (bound)``.  An exact superlinear prediction of a
+    named order says its word, ``cubic`` for q = 3, as order 2 is ``quadratic`` (the JSON
+    kind stays ``superlinear`` with its order)."""
+    kind = p.kind
+    if kind == "superlinear" and p.exact and getattr(p, "order", None) is not None:
+        kind = ORDER_WORDS.get(float(p.order), kind)
     if p.exact or p.kind in ("none", "bounded"):
-        return p.kind + (f", {extra}" if extra else "")
+        return kind + (f", {extra}" if extra else "")
     return f"{p.kind} (bound{', ' + extra if extra else ''})"
 
 

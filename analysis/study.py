@@ -392,15 +392,16 @@ def _kind_cell(kind: str, rate: str, order: str) -> str:
     """The summary's cell of a convergence row, from the kind, rate and order cells of its
     section's table (:func:`analysis.report.theory_row`, numbers with their markers):
     ``linear, ρ = 0.6ᵗ``, ``sublinear, ∝ k^−a, a = 1ᵗ``, ``quadratic (order q = 2ᵗ)``,
-    ``superlinear (order q = 3ᵗ)`` (the order beside the kind it refines: the kinds have no
-    word for q = 3); a measured rate's fit window is left to the section."""
+    ``cubic (order q = 3ᵗ)`` (the order beside the kind it refines, for a prediction of order
+    3 named as :func:`analysis.report.predicted_kind` names it); a measured rate's fit window
+    is left to the section."""
     parts = [kind]
     rate = re.sub(r"\s*\[k = [^\]]*\]$", "", rate)
     if rate != "—":
         parts.append(rate if rate.startswith("∝") else
                      f"ρ {rate}" if rate.startswith("≤") else f"ρ = {rate}")
     text = ", ".join(parts)
-    if order != "—" and kind.split()[0] in ("quadratic", "superlinear"):
+    if order != "—" and kind.split()[0] in ("quadratic", "superlinear", "cubic"):
         text += f" (order q = {order})"
     return text
 

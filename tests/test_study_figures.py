@@ -940,6 +940,20 @@ def test_an_order_beside_its_kind_reads_as_one_vocabulary():
     """Study p. 3: "superlinear, q = 3ᵗ" beside "quadratic, q = 2": the kinds have no word
     for q = 3, so the order is given in brackets beside the kind it refines, for both."""
     assert study._kind_cell("superlinear", "—", "3ᵗ") == "superlinear (order q = 3ᵗ)"
+    assert study._kind_cell("cubic", "—", "3ᵗ") == "cubic (order q = 3ᵗ)"
+
+
+def test_an_exact_prediction_of_order_three_is_named_cubic():
+    """Study pp. 3, 21: pure Newton on tanh(cx)-like f with f‴(x*) = 0 was predicted
+    "superlinear" of order 3 beside rows that call order 2 "quadratic"; documents name it
+    "cubic" (the JSON kind stays superlinear), a bound or another order keeps its kind."""
+    from analysis.report import predicted_kind
+
+    assert predicted_kind(NS(kind="superlinear", exact=True, order=3.0)) == "cubic"
+    assert predicted_kind(NS(kind="superlinear", exact=True, order=2.5)) == "superlinear"
+    assert predicted_kind(NS(kind="superlinear", exact=False, order=None)) == (
+        "superlinear (bound)")
+    assert predicted_kind(NS(kind="quadratic", exact=True, order=2.0)) == "quadratic"
     assert study._kind_cell("quadratic", "—", "2ᵗ") == "quadratic (order q = 2ᵗ)"
     assert study._kind_cell("linear", "0.6ᵗ", "—") == "linear, ρ = 0.6ᵗ"
 
