@@ -123,7 +123,11 @@ class Budget:
     ``rate`` (where the measured linear ``rate`` takes the error to the floor, +10 %, +
     ``margin``), ``tenfold`` (10 times the ``previous`` run's iterations: no linear rate to
     extrapolate), ``stochastic`` (:data:`STOCHASTIC_STEPS` for a run with gradient noise).
-    ``wanted`` is the rule's number, ``maxiter`` that number under the cap (``capped``)."""
+    ``wanted`` is the rule's number, ``maxiter`` that number under the cap (``capped``).
+    The ``rate`` rule also keeps what it extrapolated from, so that a reader can redo it: the
+    ``previous`` run's iterations, the end ``window_end`` of that run's fit window, its error
+    ``error`` there and the rounding ``floor``: ``wanted = ⌈1.1 (window_end + ln(floor/error)
+    / ln rate)⌉ + margin``."""
 
     rule: str
     maxiter: int
@@ -132,6 +136,9 @@ class Budget:
     margin: int | None = None
     rate: float | None = None
     previous: int | None = None
+    window_end: int | None = None
+    error: float | None = None
+    floor: float | None = None
 
     @property
     def capped(self) -> bool:
@@ -754,7 +761,8 @@ def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stoch
             want = int(math.ceil(1.1 * need)) + FLOOR_MARGIN
             if want > K:
                 return Budget("rate", min(cap, want), want, margin=FLOOR_MARGIN,
-                              rate=float(meas.rate)), False
+                              rate=float(meas.rate), previous=K, window_end=int(b),
+                              error=max(float(e[b]), floor), floor=floor), False
     return Budget("tenfold", min(cap, 10 * K), 10 * K, previous=K), False
 
 

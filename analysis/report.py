@@ -1504,9 +1504,17 @@ def budget_text(study: Any) -> str | None:
     if b.capped and b.rule in BUDGET_BASIS:  # the rule the cap overrode, with its numbers
         words += ": " + BUDGET_BASIS[b.rule]
     return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
-                        margin=b.margin, previous=b.previous,
-                        rate=None if b.rate is None else fmt_rate(b.rate))
+                        margin=b.margin, previous=b.previous, window_end=b.window_end,
+                        error=None if b.error is None else fmt_num(b.error, 4),
+                        floor=None if b.floor is None else fmt_num(b.floor, 3),
+                        rate=None if b.rate is None else fmt_num(b.rate, 7))
 
+
+#: the ``rate`` rule of :class:`analysis.rates.Budget` with the numbers it extrapolated from
+RATE_BUDGET = ("the iteration where the linear rate {rate}, measured on the previous run of "
+               "{previous} iterations, takes that run's error {error} at iteration "
+               "{window_end}, the end of its fit window, to the floor {floor}, + 10% + {margin} "
+               "steps")
 
 #: :class:`analysis.rates.Budget`'s rules in words, where a run's status 'iteration limit' is
 #: given, inside its bracket: no bracket of their own (``cap``: the cap, not the rule's
@@ -1517,8 +1525,7 @@ BUDGET_WORDS = {
     "cap": ("the automatic budget's cap of {maxiter} iterations, below the {wanted} its rule "
             "asked for"),
     "first": "the method's default {maxiter}, which the automatic budget kept",
-    "rate": ("set by the automatic budget where the measured linear rate {rate} takes the "
-             "error to the floor, + 10% + {margin} steps"),
+    "rate": "set by the automatic budget at " + RATE_BUDGET,
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
                 "iterations, with no linear rate to extend"),
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
@@ -1528,8 +1535,7 @@ BUDGET_WORDS = {
 #: the cap that overrode it (:data:`BUDGET_WORDS` ``cap``) so that the number can be checked
 BUDGET_BASIS = {
     "floor": "{margin} steps past iteration {floor_index}, where the error reached the floor",
-    "rate": ("the iteration where the measured linear rate {rate} takes the error to the "
-             "floor, + 10% + {margin} steps"),
+    "rate": RATE_BUDGET,
     "tenfold": "10 times the previous run's {previous} iterations, with no linear rate to extend",
     "stochastic": "the steps for a run with gradient noise",
 }

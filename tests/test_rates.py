@@ -252,6 +252,10 @@ def test_the_rate_study_records_the_rule_that_set_its_iteration_budget(quadratic
     assert b.rule == "rate" and b.rate == pytest.approx(0.9995, rel=1e-3)
     assert b.capped and b.maxiter == auto_cap(2) == slow.result.nit < b.wanted
     assert b.wanted > math.log(1e-12) / math.log(0.9995)  # past 1e-12, below any floor here
+    # what the rule extrapolated from is kept, and gives back the number it asked for
+    assert b.previous == METHODS["gd"].maxiter and 0 < b.window_end <= b.previous
+    assert b.wanted == math.ceil(1.1 * (b.window_end + math.log(b.floor / b.error)
+                                        / math.log(b.rate))) + FLOOR_MARGIN
     # sublinear (x⁴): ten times the previous run, 1000 -> 10000 -> capped 100000
     quartic = rate_study(Objective.parse("x**4"), "gd", [1.0], lr=0.1)
     b = quartic.budget

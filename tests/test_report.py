@@ -1918,17 +1918,32 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     assert ("iteration limit, the automatic budget's cap of 20000 iterations, below the 50000 "
             "its rule asked for: 10 times the previous run's 5000 iterations, with no linear "
             "rate to extend;") in report.study_end(A, st(20000, capped, n=5))
-    by_rate = Budget("rate", 20000, 23810, margin=FLOOR_MARGIN, rate=0.9996)
-    assert ("the automatic budget's cap of 20000 iterations, below the 23810 its rule asked "
-            "for: the iteration where the measured linear rate 0.9996 takes the error to the "
-            f"floor, + 10% + {FLOOR_MARGIN} steps;") in report.study_end(A, st(20000, by_rate))
+    # Rosenbrock p. 2: "the measured linear rate 0.99823" named no run (the final run
+    # measured none): the rule names the previous run and gives what it extrapolated from,
+    # so that the number asked for is recomputed from the printed numbers
+    want = math.ceil(1.1 * (950 + math.log(4.97e-13 / 0.01234) / math.log(0.9988123))) \
+        + FLOOR_MARGIN
+    by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.9988123, previous=1000,
+                     window_end=950, error=0.01234, floor=4.97e-13)
+    text = report.study_end(A, st(20000, by_rate))
+    found = re.search(r"below the (\d+) its rule asked for: the iteration where the linear rate "
+                      r"(\S+), measured on the previous run of 1000 iterations, takes that "
+                      r"run's error (\S+) at iteration (\d+), the end of its fit window, to the "
+                      r"floor (\S+), \+ 10% \+ (\d+) steps;", text)
+    assert found, text
+    wanted, rate_, err, end, fl, margin = found.groups()
+    num = lambda v: float(v.replace("e−", "e-"))  # noqa: E731
+    assert int(wanted) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
+                                            / math.log(num(rate_)))) + int(margin)
     first = METHODS["adam"].maxiter
     assert (f"iteration limit, the method's default {first}, which the automatic budget "
             "kept;") in report.study_end(A, st(first, Budget("first", first, first)))
-    rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605)
-    assert ("iteration limit, set by the automatic budget where the measured linear rate "
-            f"0.99605 takes the error to the floor, + 10% + {FLOOR_MARGIN} steps;") in \
-        report.study_end(A, st(first, rate))
+    rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605, previous=300,
+                  window_end=290, error=0.5, floor=2.2e-13)
+    assert ("iteration limit, set by the automatic budget at the iteration where the linear "
+            "rate 0.99605, measured on the previous run of 300 iterations, takes that run's "
+            "error 0.5 at iteration 290, the end of its fit window, to the floor 2.2e-13, + 10% + "
+            f"{FLOOR_MARGIN} steps;") in report.study_end(A, st(first, rate))
     assert ("iteration limit, set by the automatic budget at 10 times the previous run's "
             "300 iterations, with no linear rate to extend;") in \
         report.study_end(A, st(3000, Budget("tenfold", 3000, 3000, previous=300)))
