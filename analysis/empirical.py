@@ -75,7 +75,8 @@ machine epsilon):
   two steps before it (the window then starts there; ``ratio_step`` 2); if neither, rules
   A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. The note lists
   the ratios seen; when they are only two, ``r1, r2`` (the fewest the rules accept), it says
-  so and gives the order they imply, ``q ~ 1 + ln r2 / ln r1``.
+  so and gives the order they imply, ``q ~ ln r2 / ln r1`` (``e_{k+1} ~ C e_k^q`` makes each
+  ratio the one before to the power q, whatever C).
   *Restarted methods* (``restart`` = m, a method that restarts every m steps: nonlinear CG
   every n) make their progress per cycle, so per-step ratios and jumps are no evidence of a
   fast kind there: the ratios read are the m-step ratios ``e_{k+m}/e_k`` of the last 3
@@ -492,20 +493,21 @@ def end_fall(ratios: ArrayLike, h: int = 1) -> bool:
 
 def two_ratios(ratios: ArrayLike, every: bool = False) -> str:
     """What a reading that rests on only two ratios ``r1, r2`` adds to its note: that they are
-    the fewest the rules accept, and the order they imply (for an order q each ratio is about
-    the one before to the power q − 1: q ≈ 1 + ln r2 / ln r1), which a reader can set beside
-    the kind (a fast linear rate repeats r1: q ≈ 1); "" for more ratios, unless ``every``
-    (then the order the last two imply)."""
+    the fewest the rules accept, and the order they imply (for an order q, ``e_(k+1) ≈ C e_k^q``
+    gives ``r_(k+1) / r_k = (e_(k+1)/e_k)^(q−1)``, so each ratio is about the one before to the
+    power q, whatever C: q ≈ ln r2 / ln r1; errors 0.1, 0.01, 1e-4 give 2), which a reader can
+    set beside the kind (a fast linear rate repeats r1: q ≈ 1); "" for more ratios, unless
+    ``every`` (then the order the last two imply)."""
     r = np.asarray(ratios, dtype=float)
     if r.size < 2 or (r.size > 2 and not every):
         return ""
     text = "; two ratios, the fewest the rules accept" if r.size == 2 else ""
     a, b = float(r[-2]), float(r[-1])
     if 0.0 < b < a < 1.0:
-        q = 1.0 + math.log(b) / math.log(a)
+        q = math.log(b) / math.log(a)
         these = "these" if r.size == 2 else "the last two"
         text += (f"{':' if text else ';'} for an order q each ratio is about the one before to "
-                 f"the power q − 1, and {these} give q ≈ 1 + ln {b:.3g} / ln {a:.3g} = {q:.3g}")
+                 f"the power q, and {these} give q ≈ ln {b:.3g} / ln {a:.3g} = {q:.3g}")
     return text
 
 
