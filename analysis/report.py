@@ -1289,14 +1289,17 @@ def _gd_sentence(A: Analysis) -> str | None:
         defined = True
     else:
         said += f": {p.kind}"
+    # the measurement is the rate study's, a run of another length than the comparison run
+    # the next bullet counts (it runs on past the gradient tolerance): named with its length
+    run = f"the {RATE_STUDY_RUN} ({plural(int(st.result.nit), 'iteration')})"
     if m.rate is not None and m.kind == "linear":
-        said += f"; the run measured {fmt_rate(m.rate)}"
+        said += f"; {run} measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     elif m.kind == "bounded" and not defined:
-        said += f"; the run measured: bounded ({BOUNDED_MEANING})"
+        said += f"; {run} measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; the run measured: {kind_words(m)}"
+        said += f"; {run} measured: {kind_words(m)}"
     return said + f" ({st.comparison.verdict})."
 
 

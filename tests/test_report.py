@@ -339,8 +339,15 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
         m = gd["measured"]
         if m["kind"] == "linear":
             w = m["window"]
-            assert (f"the run measured {report.fmt_rate(m['rate'])} by a fit over k = "
-                    f"{w[0]}–{w[1]} (") in text
+            # Himmelblau p.2: the fit window ran past the comparison run's length ("GD in 46
+            # iterations"): the bullet names the run the fit comes from, and its length, which
+            # holds the window
+            found = re.search(
+                rf"the {re.escape(report.RATE_STUDY_RUN)} \((\d+) iterations\) measured "
+                rf"{re.escape(report.fmt_rate(m['rate']))} by a fit over k = {w[0]}–{w[1]} \(",
+                text)
+            assert found, text
+            assert int(found.group(1)) > w[1]
 
 
 def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
@@ -405,8 +412,9 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     assert "did not converge" in text
     # not "x = (0, 0) (x*)"; "bounded" defined where the document first uses it (kink p. 2),
     # not pages later in a table note, and theory named once, not "theory … where theory"
-    assert ("at x* = (0, 0) theory predicts a bounded run (" + report.BOUNDED_MEANING
-            + "); the run measured: bounded") in text
+    assert re.search(re.escape("at x* = (0, 0) theory predicts a bounded run ("
+                               + report.BOUNDED_MEANING + "); the " + report.RATE_STUDY_RUN)
+                     + r" \(\d+ iterations\) measured: bounded", text), text
     assert "theory is evaluated" not in text
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
