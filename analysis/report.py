@@ -58,6 +58,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
+from analysis.empirical import one_se
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2559,7 +2560,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
     if order != "—":  # its standard error and the window it was fitted over, as a rate's
         if getattr(m, "order_se", None):
-            order += f" ± {fmt_num(m.order_se, 2)}"
+            order += one_se(fmt_num(m.order_se, 2))
         if m.window is not None and rate == "—":
             order += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     return kind_words(m), rate, order
@@ -2599,7 +2600,7 @@ def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> s
     band = f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}]"
     inside = 0.9 * q <= m <= 1.3 * q
     if agree and not inside and se:
-        return f"q = {fmt_num(m, 3)} ± {fmt_num(se, 2)} reaches {band} within 2 s.e."
+        return f"q = {fmt_num(m, 3)}{one_se(fmt_num(se, 2))} reaches {band} within 2 s.e."
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
 
 

@@ -350,6 +350,20 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
             assert int(found.group(1)) > w[1]
 
 
+def test_a_measured_order_says_its_plus_minus_is_one_standard_error(himmelblau_report):
+    """Himmelblau p.5: Newton's "1.97ᶠ ± 0.019" was one standard error of the fit, while the
+    footnote's rule allows two: every measured order's ± says "(1 s.e.)", in the table cell
+    and in the verdict's reason."""
+    data = json.loads(himmelblau_report.json.read_text())
+    text = squash(pdf_text(himmelblau_report.pdf))
+    orders = [(name, r) for name, r in data["rates"].items() if r["measured"].get("order_se")]
+    assert orders  # Newton's quadratic order
+    for name, r in orders:
+        se = r["measured"]["order_se"]
+        assert f"± {report.fmt_num(se, 2)} (1 s.e.)" in text, name
+        assert f"± {se:.2g} (1 s.e.)" in r["reason"], name
+
+
 def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
     """Himmelblau p.13: the y label "final error ‖x_K − x*‖₂" used K, defined nowhere (the
     title says 200 steps): the label names the step, x₂₀₀."""
