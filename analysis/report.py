@@ -2855,8 +2855,9 @@ THEORY_NOTES = "  ".join(theory_notes())
 
 
 #: a per-step table shows every step of a run with at most this many steps clear of rounding
-#: (leaving one or two out of so few would hide steps for no room gained)
-EVERY_STEP = 8
+#: (leaving a few out of so few would hide steps for little room gained: a fast kind resting
+#: on its last two ratios is judged from the whole short sequence)
+EVERY_STEP = 10
 
 
 #: a fit window of at most this many steps has every step shown (its geometric mean can
