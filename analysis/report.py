@@ -2133,9 +2133,10 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
     for item, k in on_kink:
         out += (f"Exact bounds of {item}, on the kink {k.where}: there the formulas of ∇f "
-                f"give {k.gradient}, linear in the other variables, M(u − u*), so the region "
-                "is {‖M(u − u*)‖₂ ≤ t} on the kink: uᵢ* ± t·‖row i of M⁺‖₂ (agreeing with the "
-                "measured extents).  ")
+                f"give {k.gradient}, linear in the variables the kink leaves free, so the "
+                f"region is the part of the kink where ‖{k.gradient}‖₂ < t, and its bounds "
+                "are the extremes of each free variable there (agreeing with the measured "
+                "extents).  ")
     if ellipse:
         out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "

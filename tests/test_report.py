@@ -2332,8 +2332,12 @@ def test_a_region_on_a_kink_has_exact_bounds_where_its_subgradient_is_linear(fou
     assert report.kink_region_extent(obj, cp, t, box, NS(lower=(0.0, -2 * t),
                                                           upper=(0.0, 2 * t))) is None
     note = report.region_note(False, False, False, kink=True, on_kink=[("R1", ext)])
+    # Kink p.4: the note used M, u, u* and M⁺, defined nowhere: plain words
     assert ("Exact bounds of R1, on the kink x = 0: there the formulas of ∇f give (0, y), "
-            "linear in the other variables") in note
+            "linear in the variables the kink leaves free, so the region is the part of the "
+            "kink where ‖(0, y)‖₂ < t, and its bounds are the extremes of each free variable "
+            "there (agreeing with the measured extents).") in note
+    assert not any(s in note for s in ("M⁺", "u*", "M(u"))
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
     assert "Exact bounds of R1, on the kink x = 0" in pdf
     assert "0.001ⁿ" not in pdf
