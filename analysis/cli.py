@@ -624,7 +624,8 @@ def _kind_details(d: dict[str, Any], predicted: bool) -> str:
             return "ratios e_(k+1)/e_k → 0; order " + ("not predicted" if predicted else
                                                       "not determined by the data")
         se = d.get("order_se")
-        return f"order {fmt(d['order'], 3)}" + ("" if se is None else f" ± {fmt(se, 2)}")
+        from analysis.empirical import one_se
+        return f"order {fmt(d['order'], 3)}" + ("" if se is None else one_se(fmt(se, 2)))
     if kind == "sublinear":
         p = d.get("exponent")
         return "e_k ∝ k^-p, p " + ("not predicted" if p is None else

@@ -59,7 +59,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analysis.empirical import QUADRATIC_ORDER, Measurement, steps_name
+from analysis.empirical import QUADRATIC_ORDER, Measurement, one_se, steps_name
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
@@ -344,7 +344,7 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
             m.order - 2 * se <= 1.3 * p.order:
         inside = 0.9 * p.order <= m.order <= 1.3 * p.order
-        unc = f" ± {se:.2g}" if se else ""
+        unc = one_se(f"{se:.2g}") if se else ""
         how = ("within" if inside else "within two standard errors of")
         return _agrees(note=f"measured order {m.order:.3g}{unc} {how} [0.9, 1.3] × the "
                             f"predicted {p.order:.3g}", **kw)

@@ -147,6 +147,13 @@ EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
          "none")
 QUADRATIC_ORDER = (1.8, 2.6)
+
+
+def one_se(se: str) -> str:
+    """`` ± se (1 s.e.)``: a fitted order's uncertainty, one standard error ``se`` (text),
+    said as such wherever it is printed, since the rules that test an order allow two."""
+    return f" ± {se} (1 s.e.)"
+
 DIVERGENCE_GROWTH = 100.0
 MIN_WINDOW = 5
 ORDER_MAX_POINTS = 6
@@ -1495,16 +1502,17 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
     if fit is not None and fit.determined:
         order, se = fit.order, fit.se
     elif fit is not None:
-        notes.append(f"order not determined by the data (fit {fit.order:.3g} ± {fit.se:.2g} "
-                     f"over iterations {fit.window[0]}-{fit.window[1]})")
+        notes.append(f"order not determined by the data (fit {fit.order:.3g}"
+                     f"{one_se(f'{fit.se:.2g}')}, over iterations "
+                     f"{fit.window[0]}-{fit.window[1]})")
     else:
         notes.append("order not determined by the data (fewer than 4 points in the fast phase)")
     se2 = 2.0 * (se or 0.0)
     kind = ("quadratic" if order is not None and lo <= order + se2 and order - se2 <= hi
             else "superlinear")
     if kind == "quadratic" and not lo <= order <= hi:
-        notes.append(f"order {order:.3g} ± {se:.2g} lies within two standard errors of the "
-                     f"quadratic band [{lo}, {hi}]: quadratic")
+        notes.append(f"order {order:.3g}{one_se(f'{se:.2g}')} lies within two standard errors "
+                     f"of the quadratic band [{lo}, {hi}]: quadratic")
     return Measurement(kind, None, order, (s, n - 1), oscillating=False, notes=notes,
                        settled=n - s >= 4, order_se=se, **base)
 

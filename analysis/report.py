@@ -58,6 +58,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
+from analysis.empirical import one_se
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -1289,14 +1290,17 @@ def _gd_sentence(A: Analysis) -> str | None:
         defined = True
     else:
         said += f": {p.kind}"
+    # the measurement is the rate study's, a run of another length than the comparison run
+    # the next bullet counts (it runs on past the gradient tolerance): named with its length
+    run = f"the {RATE_STUDY_RUN} ({plural(int(st.result.nit), 'iteration')})"
     if m.rate is not None and m.kind == "linear":
-        said += f"; the run measured {fmt_rate(m.rate)}"
+        said += f"; {run} measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     elif m.kind == "bounded" and not defined:
-        said += f"; the run measured: bounded ({BOUNDED_MEANING})"
+        said += f"; {run} measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; the run measured: {kind_words(m)}"
+        said += f"; {run} measured: {kind_words(m)}"
     return said + f" ({st.comparison.verdict})."
 
 
@@ -2129,9 +2133,10 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
     for item, k in on_kink:
         out += (f"Exact bounds of {item}, on the kink {k.where}: there the formulas of ∇f "
-                f"give {k.gradient}, linear in the other variables, M(u − u*), so the region "
-                "is {‖M(u − u*)‖₂ ≤ t} on the kink: uᵢ* ± t·‖row i of M⁺‖₂ (agreeing with the "
-                "measured extents).  ")
+                f"give {k.gradient}, linear in the variables the kink leaves free, so the "
+                f"region is the part of the kink where ‖{k.gradient}‖₂ < t, and its bounds "
+                "are the extremes of each free variable there (agreeing with the measured "
+                "extents).  ")
     if ellipse:
         out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
@@ -2556,7 +2561,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
     if order != "—":  # its standard error and the window it was fitted over, as a rate's
         if getattr(m, "order_se", None):
-            order += f" ± {fmt_num(m.order_se, 2)}"
+            order += one_se(fmt_num(m.order_se, 2))
         if m.window is not None and rate == "—":
             order += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     return kind_words(m), rate, order
@@ -2596,7 +2601,7 @@ def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> s
     band = f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}]"
     inside = 0.9 * q <= m <= 1.3 * q
     if agree and not inside and se:
-        return f"q = {fmt_num(m, 3)} ± {fmt_num(se, 2)} reaches {band} within 2 s.e."
+        return f"q = {fmt_num(m, 3)}{one_se(fmt_num(se, 2))} reaches {band} within 2 s.e."
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
 
 
@@ -2851,8 +2856,9 @@ THEORY_NOTES = "  ".join(theory_notes())
 
 
 #: a per-step table shows every step of a run with at most this many steps clear of rounding
-#: (leaving one or two out of so few would hide steps for no room gained)
-EVERY_STEP = 8
+#: (leaving a few out of so few would hide steps for little room gained: a fast kind resting
+#: on its last two ratios is judged from the whole short sequence)
+EVERY_STEP = 10
 
 
 #: a fit window of at most this many steps has every step shown (its geometric mean can

@@ -697,11 +697,15 @@ def _sample_box(
         X = box[:, 0] + U * (box[:, 1] - box[:, 0])
         shape = None
         notes.append("sampled, not gridded: regions are indicative only")
+    diagonal = float(np.linalg.norm(box[:, 1] - box[:, 0]))
     spacing = (float(np.max((box[:, 1] - box[:, 0]) / (shape[0] - 1))) if shape else
-               float(np.linalg.norm(box[:, 1] - box[:, 0]) * X.shape[0] ** (-1.0 / n)))
-    if shape is None:
+               diagonal * X.shape[0] ** (-1.0 / n))
+    if shape is None:  # the linkage distance with the spacing it doubles, and where that is
+        # from (one digit more, so that doubling the spacing reproduces the distance printed)
         method = (f"{count:,} Halton samples, grouped by single linkage: small-gradient "
-                  f"samples closer than {2 * spacing:.3g} join one region")
+                  f"samples closer than {2 * spacing:.3g}, twice the sample spacing "
+                  f"{spacing:.4g} = box diagonal {diagonal:.4g} × {count:,}^(−1/{n}), "
+                  "join one region")
     return X, shape, method, spacing
 
 

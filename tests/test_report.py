@@ -339,8 +339,29 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
         m = gd["measured"]
         if m["kind"] == "linear":
             w = m["window"]
-            assert (f"the run measured {report.fmt_rate(m['rate'])} by a fit over k = "
-                    f"{w[0]}–{w[1]} (") in text
+            # Himmelblau p.2: the fit window ran past the comparison run's length ("GD in 46
+            # iterations"): the bullet names the run the fit comes from, and its length, which
+            # holds the window
+            found = re.search(
+                rf"the {re.escape(report.RATE_STUDY_RUN)} \((\d+) iterations\) measured "
+                rf"{re.escape(report.fmt_rate(m['rate']))} by a fit over k = {w[0]}–{w[1]} \(",
+                text)
+            assert found, text
+            assert int(found.group(1)) > w[1]
+
+
+def test_a_measured_order_says_its_plus_minus_is_one_standard_error(himmelblau_report):
+    """Himmelblau p.5: Newton's "1.97ᶠ ± 0.019" was one standard error of the fit, while the
+    footnote's rule allows two: every measured order's ± says "(1 s.e.)", in the table cell
+    and in the verdict's reason."""
+    data = json.loads(himmelblau_report.json.read_text())
+    text = squash(pdf_text(himmelblau_report.pdf))
+    orders = [(name, r) for name, r in data["rates"].items() if r["measured"].get("order_se")]
+    assert orders  # Newton's quadratic order
+    for name, r in orders:
+        se = r["measured"]["order_se"]
+        assert f"± {report.fmt_num(se, 2)} (1 s.e.)" in text, name
+        assert f"± {se:.2g} (1 s.e.)" in r["reason"], name
 
 
 def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
@@ -405,8 +426,9 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     assert "did not converge" in text
     # not "x = (0, 0) (x*)"; "bounded" defined where the document first uses it (kink p. 2),
     # not pages later in a table note, and theory named once, not "theory … where theory"
-    assert ("at x* = (0, 0) theory predicts a bounded run (" + report.BOUNDED_MEANING
-            + "); the run measured: bounded") in text
+    assert re.search(re.escape("at x* = (0, 0) theory predicts a bounded run ("
+                               + report.BOUNDED_MEANING + "); the " + report.RATE_STUDY_RUN)
+                     + r" \(\d+ iterations\) measured: bounded", text), text
     assert "theory is evaluated" not in text
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
@@ -2310,8 +2332,12 @@ def test_a_region_on_a_kink_has_exact_bounds_where_its_subgradient_is_linear(fou
     assert report.kink_region_extent(obj, cp, t, box, NS(lower=(0.0, -2 * t),
                                                           upper=(0.0, 2 * t))) is None
     note = report.region_note(False, False, False, kink=True, on_kink=[("R1", ext)])
+    # Kink p.4: the note used M, u, u* and M⁺, defined nowhere: plain words
     assert ("Exact bounds of R1, on the kink x = 0: there the formulas of ∇f give (0, y), "
-            "linear in the other variables") in note
+            "linear in the variables the kink leaves free, so the region is the part of the "
+            "kink where ‖(0, y)‖₂ < t, and its bounds are the extremes of each free variable "
+            "there (agreeing with the measured extents).") in note
+    assert not any(s in note for s in ("M⁺", "u*", "M(u"))
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
     assert "Exact bounds of R1, on the kink x = 0" in pdf
     assert "0.001ⁿ" not in pdf

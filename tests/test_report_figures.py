@@ -235,7 +235,7 @@ def test_the_vanishing_table_uses_the_exact_minimum_value():
                 measured=1.97), None, "q = 1.97 in [1.8, 2.6]"),
     (Comparison(True, "agrees", rel_diff=0.1, quantity="order", predicted=2.0, measured=1.79,
                 measured_se=0.16), None,
-     "q = 1.79 ± 0.16 reaches [1.8, 2.6] within 2 s.e."),
+     "q = 1.79 ± 0.16 (1 s.e.) reaches [1.8, 2.6] within 2 s.e."),
     (Comparison(False, "disagrees", rel_diff=0.3, quantity="order", predicted=2.0,
                 measured=1.4), None, "q = 1.4 outside [1.8, 2.6]"),
     (Comparison(True, "agrees", rel_diff=2e-5, quantity="rate", predicted=0.78555,

@@ -1576,7 +1576,7 @@ def test_a_measured_order_gives_its_standard_error_and_window():
 
     m = SimpleNamespace(kind="superlinear", exponent=None, rate=None, order=1.3214,
                         order_se=0.0412, window=(30, 36))
-    assert _meas_cells(Builder("order"), "BFGS", m)[2] == "1.32ᶠ ± 0.041 [k = 30–36]"
+    assert _meas_cells(Builder("order"), "BFGS", m)[2] == "1.32ᶠ ± 0.041 (1 s.e.) [k = 30–36]"
     lin = SimpleNamespace(kind="linear", exponent=None, rate=0.5, order=1.0, order_se=None,
                           window=(3, 9))
     assert _meas_cells(Builder("order"), "GD", lin)[2] == "1ᶠ"  # the window is the rate's

@@ -633,9 +633,16 @@ def test_kink_predictions():
     assert p.kind == "sublinear" and p.exponent == 0.5 and "O(1/sqrt k)" in " ".join(p.notes)
     p = T.predict_kink("gd", {"lr": 0.1, "schedule": "exponential", "gamma": 0.9}, 2.0)
     assert p.kind == "none" and "finite distance" in p.reason
-    for method in ("newton", "cg", "bfgs", "lbfgs", "coordinate"):
+    for method in ("newton", "bfgs", "lbfgs", "coordinate"):
         p = T.predict_kink(method, {}, 2.0)
         assert p.kind == "none" and "twice differentiable" in p.reason
+    # Kink p.5: nonlinear CG has no Hessian model; its convergence theory needs a Lipschitz
+    # gradient, which the kink breaks
+    p = T.predict_kink("cg", {}, 2.0)
+    assert p.kind == "none" and "Hessian model" not in p.reason
+    assert p.reason == ("CG needs a Lipschitz-continuous gradient for its convergence theory, "
+                        "which a kink breaks, and ∇²f at x* for its rate results: no rate is "
+                        "promised at a kink")
     assert "no convergence theory" in T.predict_kink("adam", {"lr": 0.1}, 2.0).reason
     assert "line search" in T.predict_kink("gd", {"line_search": "armijo"}, 2.0).reason
 

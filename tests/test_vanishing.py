@@ -148,8 +148,13 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     X, shape, method, spacing = _sample_box(box, 5, [])
     assert shape is None and X.shape == (20_000, 5)
     assert spacing == pytest.approx(math.sqrt(5 * 4.0 ** 2) * 20_000 ** (-1 / 5))
+    # Rosenbrock p. 4: "closer than 6.17" said not where 6.17 comes from: twice the spacing,
+    # the box diagonal times count^(-1/n)
+    diagonal = math.sqrt(5 * 4.0 ** 2)
     assert method == ("20,000 Halton samples, grouped by single linkage: small-gradient "
-                      f"samples closer than {2 * spacing:.3g} join one region")
+                      f"samples closer than {2 * spacing:.3g}, twice the sample spacing "
+                      f"{spacing:.4g} = box diagonal {diagonal:.4g} × 20,000^(−1/5), "
+                      "join one region")
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
     (note,) = [n for n in rep.notes if "first exits" in n]
     assert "grid" not in note and rep.method.startswith(method)

@@ -46,8 +46,11 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
     infinite) they converge: ``min_j f(x_j) - f* = O(1/sqrt k)`` for ``p = 1/2`` (Shor 1985;
     Nesterov 2018 Thm 3.2.2) and, at a sharp minimizer (``f - f* >= alpha |x - x*|``), every
     iterate past the kink stays within one step ``lr_k G`` of it: ``|e_k| = O(k^-p)`` (kind
-    ``sublinear``, exponent p, a bound). Newton, CG, (L-)BFGS and coordinate descent assume f
-    twice differentiable at x*, and the adaptive methods have no theory here: kind ``none``.
+    ``sublinear``, exponent p, a bound). Newton, (L-)BFGS and coordinate descent assume f
+    twice differentiable at x*; nonlinear CG has no Hessian model, but its convergence
+    theory needs a Lipschitz-continuous gradient (Nocedal & Wright Assumption 5.1), which a
+    kink breaks, and its rate results ∇²f at x*; the adaptive methods have no theory here:
+    kind ``none``.
     """
     method = str(method).lower()
     hyper = dict(hyper)
@@ -56,6 +59,9 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
     fam = method_family(method, strict=False)
     if fam != "first-order":
         what = ("has no convergence theory at a kink" if fam == "adaptive" else
+                "needs a Lipschitz-continuous gradient for its convergence theory, which a "
+                "kink breaks, and ∇²f at x* for its rate results: no rate is promised at a "
+                "kink" if fam == "cg" else
                 "rests on f being twice differentiable at x* (Hessian model, curvature "
                 "condition of the line search): no rate is promised at a kink")
         return Prediction("none", None, None, "none", False, notes, True,
