@@ -504,11 +504,38 @@ def two_ratios(ratios: ArrayLike, every: bool = False) -> str:
     text = "; two ratios, the fewest the rules accept" if r.size == 2 else ""
     a, b = float(r[-2]), float(r[-1])
     if 0.0 < b < a < 1.0:
-        q = math.log(b) / math.log(a)
         these = "these" if r.size == 2 else "the last two"
         text += (f"{':' if text else ';'} for an order q each ratio is about the one before to "
-                 f"the power q, and {these} give q ≈ ln {b:.3g} / ln {a:.3g} = {q:.3g}")
+                 f"the power q, and {these} give {implied_order(a, b)}")
     return text
+
+
+def implied_order(a: float, b: float) -> str:
+    """The order two consecutive ratios ``a, b`` (both in (0, 1)) imply, as printed:
+    "q ≈ ln b / ln a = …" (see :func:`two_ratios`)."""
+    return f"q ≈ ln {b:.3g} / ln {a:.3g} = {math.log(b) / math.log(a):.3g}"
+
+
+def pair_falls(ratios: ArrayLike) -> str:
+    """Each consecutive pair of ``ratios`` with the factor by which it falls and, when both lie
+    in (0, 1), the order it implies (:func:`implied_order`), then which pairs fall to at most
+    ``RATIO_END_FALL`` of the one before: every pair, or only the last (the earlier ones are
+    about equal: the fall rests on the last block alone), or some."""
+    r = np.asarray(ratios, dtype=float)
+    pairs = []
+    for a, b in zip(r[:-1], r[1:], strict=True):
+        order = f", {implied_order(a, b)}" if 0.0 < b < 1.0 and 0.0 < a < 1.0 and a != b else ""
+        pairs.append(f"{a:.3g} → {b:.3g} (× {b / a:.3g}{order})")
+    half = r[1:] <= RATIO_END_FALL * r[:-1]
+    if np.all(half):
+        which = "each ≤ 1/2 of the one before"
+    elif half[-1] and not np.any(half[:-1]):
+        which = ("only the last ≤ 1/2 of the one before: the earlier "
+                 + ("two are" if r.size == 3 else "ones are") + " about equal (each more than "
+                 "1/2 of the one before), so the fall rests on the last block alone")
+    else:
+        which = "the last ≤ 1/2 of the one before"
+    return f"{'; '.join(pairs)}: {which}"
 
 
 def _zigzag(ratios: NDArray[np.float64]) -> bool:
@@ -535,9 +562,13 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     r2 = e[b + 2:n] / e[b:n - 2]
     how = ratios_fall(r2) if n - b >= 4 else None
     if how is not None and _zigzag(e[b + 1:n] / e[b:n - 1]) and end_fall(r2, 2):
-        return b, 2, (f"two-step ratios e_(k+2)/e_k fall toward 0 over iterations {b}–{n - 1} "
-                      f"({_ratio_list(e, b, n, 2)}: {how}; the last, {r2[-1]:.3g}, ≤ 1/2 of "
-                      f"the one two steps before, {r2[-3]:.3g}); the per-step ratios "
+        ks = np.arange(b + (r2.size - 1) % 2, n - 2, 2)
+        chain = r2[ks - b]
+        seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, chain, strict=True))
+        return b, 2, (f"two-step ratios e_(k+2)/e_k over iterations {b}–{n - 1} "
+                      f"({_ratio_list(e, b, n, 2)}) are read as falling toward 0: {how}; "
+                      f"and over the disjoint blocks of two steps ending at the last step "
+                      f"({seen}) {pair_falls(chain)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
 
@@ -585,8 +616,7 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r) if r.size >= 2 else None
     if how is not None and end_fall(r):
-        return b, end, (f"{what} fall toward 0 ({how}; the last ≤ 1/2 of the one before"
-                        f"{two_ratios(r, every=True)})"), True
+        return b, end, (f"{what} are read as falling toward 0 ({how}; {pair_falls(r)})"), True
     return b, end, what, False
 
 
