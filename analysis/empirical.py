@@ -558,10 +558,8 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
                       f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before"
                       f"{two_ratios(r1)})")
-    b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
-    r2 = e[b + 2:n] / e[b:n - 2]
-    how = ratios_fall(r2) if n - b >= 4 else None
-    if how is not None and _zigzag(e[b + 1:n] / e[b:n - 1]) and end_fall(r2, 2):
+    b, r2, how, why_not = two_step_test(e, s, n)
+    if why_not is None:
         ks = np.arange(b + (r2.size - 1) % 2, n - 2, 2)
         chain = r2[ks - b]
         seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, chain, strict=True))
@@ -571,6 +569,38 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"({seen}) {pair_falls(chain)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
+
+
+def two_step_test(err: ArrayLike, s: int, n: int
+                  ) -> tuple[int, NDArray[np.float64], str | None, str | None]:
+    """``(b, r2, how, why_not)``: the two-step reading of :func:`falling_ratios` for a rule
+    that saw the errors ``e_0 .. e_(n-1)`` accelerate from iteration ``s`` — its start ``b``
+    (the last ``TWO_STEP_SPAN`` steps, or ``s`` if earlier), its ratios ``e_(k+2)/e_k`` for
+    ``k = b .. n-3``, how they fall (:func:`ratios_fall`) and, when the reading fails, why
+    (``why_not``, a clause giving the numbers), else None."""
+    e = np.asarray(err, dtype=float)
+    b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
+    r2 = e[b + 2:n] / e[b:n - 2] if n - b >= 3 else np.empty(0)
+    how = ratios_fall(r2) if n - b >= 4 else None
+    r1 = e[b + 1:n] / e[b:n - 1]
+    if r2.size < 2:
+        return b, r2, how, "fewer than two of them: too few to read"
+    if how is None:
+        return b, r2, how, ("they do not fall toward 0 (neither each below the one before "
+                            "with the last ≤ 1/4 of the first, nor the later half's largest "
+                            "≤ 1/4 of the earlier half's)")
+    if not _zigzag(r1):
+        last = ", ".join(f"{v:.3g}" for v in r1[-3:])
+        return b, r2, how, (f"the per-step ratios do not alternate slow and fast at the end "
+                            f"(the last three, {last}, do not rise and fall in turn), which "
+                            "a two-step reading needs")
+    if not end_fall(r2, 2):
+        if r2.size <= 2:
+            return b, r2, how, ("too few to compare the last with the one two steps before "
+                                "it")
+        return b, r2, how, (f"the last, {r2[-1]:.3g}, is not ≤ 1/2 of the one two steps "
+                            f"before, {r2[-3]:.3g}")
+    return b, r2, how, None
 
 
 def band_entry(err: ArrayLike, n: int, fl: float) -> int:
@@ -1447,12 +1477,14 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     half = RATIO_END_FALL * r
     here = (f"the last ratio, {last:.3g}, is not ≤ 1/2 × {r:.3g} = {half:.3g}" if last > half
             else f"the last ratio is {last:.3g}, after {r:.3g}")
+    b, _, _, why_not = two_step_test(e, s, n)
     notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
                  f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
-                 "e_(k+2)/e_k fall toward 0 to the end (falling to the end needs the last "
+                 f"e_(k+2)/e_k from iteration {b} ({_ratio_list(e, b, n, 2) or 'none'}) fall "
+                 "toward 0 to the end (falling to the end needs the last "
                  "ratio ≤ 1/2 of the one before it, or the last two-step ratio ≤ 1/2 of the "
-                 f"one two steps before it; here {here}): too few falling ratios to tell "
-                 "superlinear from fast linear")
+                 f"one two steps before it; here {here}; and for the two-step ratios "
+                 f"{why_not}): too few falling ratios to tell superlinear from fast linear")
     return None
 
 

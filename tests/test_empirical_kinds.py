@@ -370,9 +370,18 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     assert ("fall toward 0 to the end (falling to the end needs the last ratio ≤ 1/2 of the "
             "one before it, or the last two-step ratio ≤ 1/2 of the one two steps before it; "
             f"here the last ratio, {r1[-1]:.3g}, is not ≤ 1/2 × {r1[-2]:.3g} = "
-            f"{r1[-2] / 2:.3g}): too few falling ratios to tell superlinear from fast "
-            "linear") in m.reason
+            f"{r1[-2] / 2:.3g}; and for the two-step ratios ") in m.reason
+    assert "): too few falling ratios to tell superlinear from fast linear" in m.reason
     assert "fewer than 5 points" in m.reason
+    # the two-step ratios are printed, from the iteration their reading starts, and the
+    # reason that reading fails is the one recomputed here
+    assert (f"two-step ratios e_(k+2)/e_k from iteration 1 "
+            f"({', '.join(f'{v:.3g}' for v in r2)}) fall toward 0") in m.reason
+    last = ", ".join(f"{v:.3g}" for v in rb[-3:])
+    why = (f"the per-step ratios do not alternate slow and fast at the end (the last three, "
+           f"{last}, do not rise and fall in turn)" if not zigzag else
+           f"the last, {r2[-1]:.3g}, is not ≤ 1/2 of the one two steps before, {r2[-3]:.3g}")
+    assert f"and for the two-step ratios {why}" in m.reason
 
 
 def test_order_one_and_a_half_is_superlinear_per_step():
