@@ -566,7 +566,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         return b, 2, (f"two-step ratios e_(k+2)/e_k over iterations {b}–{n - 1} "
                       f"({_ratio_list(e, b, n, 2)}) are read as falling toward 0: {how}; "
                       f"and over the disjoint blocks of two steps ending at the last step "
-                      f"({seen}) {pair_falls(chain)}; the per-step ratios "
+                      f"({seen}): {pair_falls(chain)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
 

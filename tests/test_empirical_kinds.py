@@ -531,7 +531,7 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     assert "fall toward 0 over" not in text
     chain = [r2[0], r2[2], r2[4]]
     seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip((0, 2, 4), chain, strict=True))
-    assert f"disjoint blocks of two steps ending at the last step ({seen})" in text
+    assert f"disjoint blocks of two steps ending at the last step ({seen}): " in text
     q = math.log(chain[2]) / math.log(chain[1])
     assert (f"{chain[1]:.3g} → {chain[2]:.3g} (× {chain[2] / chain[1]:.3g}, "
             f"q ≈ ln {chain[2]:.3g} / ln {chain[1]:.3g} = {q:.3g})") in text
