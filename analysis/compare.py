@@ -566,7 +566,8 @@ def compare(
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
         h = m.ratio_step or 1
-        two = (f" (its {steps_name(h)} ratios e_(k+{h})/e_k fall toward 0)" if h >= 2 else "")
+        two = (f" (read from its {steps_name(h)} ratios e_(k+{h})/e_k; its evidence gives the "
+               "test they pass and on which numbers)" if h >= 2 else "")
         return _agrees(quantity="kind", note=f"measured {m.kind}{two}: at least as fast as the "
                                              f"predicted {p.kind} bound")
     if p.kind != m.kind:

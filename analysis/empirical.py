@@ -511,11 +511,38 @@ def two_ratios(ratios: ArrayLike, every: bool = False) -> str:
     text = "; two ratios, the fewest the rules accept" if r.size == 2 else ""
     a, b = float(r[-2]), float(r[-1])
     if 0.0 < b < a < 1.0:
-        q = math.log(b) / math.log(a)
         these = "these" if r.size == 2 else "the last two"
         text += (f"{':' if text else ';'} for an order q each ratio is about the one before to "
-                 f"the power q, and {these} give q ≈ ln {b:.3g} / ln {a:.3g} = {q:.3g}")
+                 f"the power q, and {these} give {implied_order(a, b)}")
     return text
+
+
+def implied_order(a: float, b: float) -> str:
+    """The order two consecutive ratios ``a, b`` (both in (0, 1)) imply, as printed:
+    "q ≈ ln b / ln a = …" (see :func:`two_ratios`)."""
+    return f"q ≈ ln {b:.3g} / ln {a:.3g} = {math.log(b) / math.log(a):.3g}"
+
+
+def pair_falls(ratios: ArrayLike) -> str:
+    """Each consecutive pair of ``ratios`` with the factor by which it falls and, when both lie
+    in (0, 1), the order it implies (:func:`implied_order`), then which pairs fall to at most
+    ``RATIO_END_FALL`` of the one before: every pair, or only the last (the earlier ones are
+    about equal: the fall rests on the last block alone), or some."""
+    r = np.asarray(ratios, dtype=float)
+    pairs = []
+    for a, b in zip(r[:-1], r[1:], strict=True):
+        order = f", {implied_order(a, b)}" if 0.0 < b < 1.0 and 0.0 < a < 1.0 and a != b else ""
+        pairs.append(f"{a:.3g} → {b:.3g} (× {b / a:.3g}{order})")
+    half = r[1:] <= RATIO_END_FALL * r[:-1]
+    if np.all(half):
+        which = "each ≤ 1/2 of the one before"
+    elif half[-1] and not np.any(half[:-1]):
+        which = ("only the last ≤ 1/2 of the one before: the earlier "
+                 + ("two are" if r.size == 3 else "ones are") + " about equal (each more than "
+                 "1/2 of the one before), so the fall rests on the last block alone")
+    else:
+        which = "the last ≤ 1/2 of the one before"
+    return f"{'; '.join(pairs)}: {which}"
 
 
 def _zigzag(ratios: NDArray[np.float64]) -> bool:
@@ -538,15 +565,49 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
                       f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before"
                       f"{two_ratios(r1)})")
-    b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
-    r2 = e[b + 2:n] / e[b:n - 2]
-    how = ratios_fall(r2) if n - b >= 4 else None
-    if how is not None and _zigzag(e[b + 1:n] / e[b:n - 1]) and end_fall(r2, 2):
-        return b, 2, (f"two-step ratios e_(k+2)/e_k fall toward 0 over iterations {b}–{n - 1} "
-                      f"({_ratio_list(e, b, n, 2)}: {how}; the last, {r2[-1]:.3g}, ≤ 1/2 of "
-                      f"the one two steps before, {r2[-3]:.3g}); the per-step ratios "
+    b, r2, how, why_not = two_step_test(e, s, n)
+    if why_not is None:
+        ks = np.arange(b + (r2.size - 1) % 2, n - 2, 2)
+        chain = r2[ks - b]
+        seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, chain, strict=True))
+        return b, 2, (f"two-step ratios e_(k+2)/e_k over iterations {b}–{n - 1} "
+                      f"({_ratio_list(e, b, n, 2)}) are read as falling toward 0: {how}; "
+                      f"and over the disjoint blocks of two steps ending at the last step "
+                      f"({seen}): {pair_falls(chain)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
+
+
+def two_step_test(err: ArrayLike, s: int, n: int
+                  ) -> tuple[int, NDArray[np.float64], str | None, str | None]:
+    """``(b, r2, how, why_not)``: the two-step reading of :func:`falling_ratios` for a rule
+    that saw the errors ``e_0 .. e_(n-1)`` accelerate from iteration ``s`` — its start ``b``
+    (the last ``TWO_STEP_SPAN`` steps, or ``s`` if earlier), its ratios ``e_(k+2)/e_k`` for
+    ``k = b .. n-3``, how they fall (:func:`ratios_fall`) and, when the reading fails, why
+    (``why_not``, a clause giving the numbers), else None."""
+    e = np.asarray(err, dtype=float)
+    b = min(s, max(0, n - 1 - TWO_STEP_SPAN))
+    r2 = e[b + 2:n] / e[b:n - 2] if n - b >= 3 else np.empty(0)
+    how = ratios_fall(r2) if n - b >= 4 else None
+    r1 = e[b + 1:n] / e[b:n - 1]
+    if r2.size < 2:
+        return b, r2, how, "fewer than two of them: too few to read"
+    if how is None:
+        return b, r2, how, ("they do not fall toward 0 (neither each below the one before "
+                            "with the last ≤ 1/4 of the first, nor the later half's largest "
+                            "≤ 1/4 of the earlier half's)")
+    if not _zigzag(r1):
+        last = ", ".join(f"{v:.3g}" for v in r1[-3:])
+        return b, r2, how, (f"the per-step ratios do not alternate slow and fast at the end "
+                            f"(the last three, {last}, do not rise and fall in turn), which "
+                            "a two-step reading needs")
+    if not end_fall(r2, 2):
+        if r2.size <= 2:
+            return b, r2, how, ("too few to compare the last with the one two steps before "
+                                "it")
+        return b, r2, how, (f"the last, {r2[-1]:.3g}, is not ≤ 1/2 of the one two steps "
+                            f"before, {r2[-3]:.3g}")
+    return b, r2, how, None
 
 
 def band_entry(err: ArrayLike, n: int, fl: float) -> int:
@@ -592,8 +653,7 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r) if r.size >= 2 else None
     if how is not None and end_fall(r):
-        return b, end, (f"{what} fall toward 0 ({how}; the last ≤ 1/2 of the one before"
-                        f"{two_ratios(r, every=True)})"), True
+        return b, end, (f"{what} are read as falling toward 0 ({how}; {pair_falls(r)})"), True
     return b, end, what, False
 
 
@@ -1424,12 +1484,14 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     half = RATIO_END_FALL * r
     here = (f"the last ratio, {last:.3g}, is not ≤ 1/2 × {r:.3g} = {half:.3g}" if last > half
             else f"the last ratio is {last:.3g}, after {r:.3g}")
+    b, _, _, why_not = two_step_test(e, s, n)
     notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
                  f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
-                 "e_(k+2)/e_k fall toward 0 to the end (falling to the end needs the last "
+                 f"e_(k+2)/e_k from iteration {b} ({_ratio_list(e, b, n, 2) or 'none'}) fall "
+                 "toward 0 to the end (falling to the end needs the last "
                  "ratio ≤ 1/2 of the one before it, or the last two-step ratio ≤ 1/2 of the "
-                 f"one two steps before it; here {here}): too few falling ratios to tell "
-                 "superlinear from fast linear")
+                 f"one two steps before it; here {here}; and for the two-step ratios "
+                 f"{why_not}): too few falling ratios to tell superlinear from fast linear")
     return None
 
 

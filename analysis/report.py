@@ -2927,6 +2927,12 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table
                 "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
+#: The same mark under the table of a run that stays bounded (a cycle or a band): its window
+#: is where it settled, nothing is fitted on it.
+BOUNDED_OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step before the iterations the table's title names "
+                        "(where the run settled on its cycle or band): the measured kind and "
+                        "the verdict rest on those iterations, not single steps; nothing is "
+                        "fitted on them.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the row 'window geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
@@ -3043,16 +3049,22 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
 
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
-             shown: Sequence[int] | None = None, steps: Sequence[int] | None = None) -> str:
+             shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
+             settled: str = "") -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
     are measured to, named when runs converged to different points.  ``shown`` of the
     ``steps`` clear of rounding (:func:`table_iterations`): when some are left out the
-    title names the rows it shows rather than saying "per step"."""
+    title names the rows it shows rather than saying "per step".  ``settled``: for a run
+    that stays bounded (:func:`bounded_where`), where its window lies, "around the cycle"
+    or "in the band": nothing is fitted there, so the window is not called a fit window."""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
     title = f"{label}: {what}" + (f" to x* = {to}" if to else "")
+    if win is not None and settled:
+        return title + (f" (iterations k = {int(win[0])}–{int(win[1])} {settled}, "
+                        "nothing fitted)")
     if win is not None:
         return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
     if at is not None:
@@ -3117,8 +3129,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
                               floor)
     notes: list[str] = []
+    settled = bounded_where(study.measurement)
     if outside:
-        notes.append(OUTSIDE_NOTE)
+        notes.append(BOUNDED_OUTSIDE_NOTE if settled else OUTSIDE_NOTE)
     if stalls:
         notes.append(STALL_NOTE)
     if "mean" in kinds and win is not None:
@@ -3145,7 +3158,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         cols.append(Column(f"e_(k+{h})/e_k", "r"))
         notes.append(TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
-    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps),
+    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled),
                  notes=notes)
     return True
 
@@ -3229,6 +3242,22 @@ def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[in
               for end, v in (("low", band[0]), ("high", band[1])))
     where = "" if win is None else f", window {int(win[0])}–{int(win[1])}"
     return [["theory band", "", f"{lo}–{hi} (double root{where})"] + [""] * (width - 3)]
+
+
+def bounded_where(m: Any) -> str:
+    """Where the window of a measurement that stays bounded lies, as a title says it:
+    "around the cycle" (a cycle of some period) or "in the band"; "" for any other kind."""
+    if getattr(m, "kind", None) != "bounded":
+        return ""
+    return "around the cycle" if getattr(m, "period", None) is not None else "in the band"
+
+
+def gives_limit(p: Any) -> bool:
+    """Whether theory gives the ratio e_(k+1)/e_k of prediction ``p`` a limit, or a step
+    count, for the theory row (:func:`theory_limit`); else that row only names the kind
+    (``bounded, no rate``)."""
+    return ((p.kind in ("linear", "diverges") and p.rate is not None)
+            or p.kind in ("finite", "quadratic", "superlinear", "sublinear"))
 
 
 def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
@@ -3372,9 +3401,17 @@ def nw_text(studies: Sequence[Any]) -> str:
     fits = [k for k in kinds if "fit" in k]
     mean = "the geometric mean of the ratio over the fit window"
     fit = "the rate the robust fit measured there"
-    theory = "what theory says the ratio tends to"
+    bare = list(dict.fromkeys(predicted_kind(st.prediction, "no rate") for st in studies
+                              if not gives_limit(st.prediction)))
+    here = f"‘{'’, ‘'.join(bare)}’"
+    if len(bare) and all(not gives_limit(st.prediction) for st in studies):
+        theory = f"what theory says of the ratio, here {here}: it gives no limit"
+    else:
+        theory = "what theory says the ratio tends to"
     if any(getattr(st.prediction, "kind", None) == "finite" for st in studies):
         theory += " or, for a method it says terminates, after how many steps it is exact"
+    if bare and any(gives_limit(st.prediction) for st in studies):
+        theory += f" (or, for a run it gives no limit, what it says: {here})"
     if any(study_band(st) is not None for st in studies):
         theory += (" (for a double root, a row ‘theory band’ after it gives the band "
                    "[ρ, the window's average factor] its verdict tests)")

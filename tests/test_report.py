@@ -1354,6 +1354,38 @@ def test_a_bounded_run_has_no_fit_mark_and_says_bound_once():
         "linear (bound, no rate)")
 
 
+def test_a_cycling_runs_table_names_its_window_for_what_it_is_and_the_lead_in_is_true():
+    """Kink p. 6: the table of a run that cycles said 'fit window k = 4–1000' though nothing
+    is fitted, and the lead-in promised 'what theory says the ratio tends to' above a last
+    row reading 'bounded, no rate'.  The title names the iterations around the cycle (or in
+    the band), the † note says what they are, and the lead-in says what theory says here."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("abs(x) + relu(y-1) + 0.5*y**2"), "gd", [-4.59, -4.83],
+                    lr=1.0)
+    m = st.measurement
+    assert m.kind == "bounded"
+    where = "around the cycle" if m.period is not None else "in the band"
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd", st, "s")
+    table = b.doc.blocks[-1]
+    a, z = m.window
+    assert table.title.endswith(f" (iterations k = {a}–{z} {where}, nothing fitted)")
+    assert "fit window" not in table.title
+    if any(str(r[0]).endswith(report.OUTSIDE_MARK) for r in table.rows):
+        assert report.OUTSIDE_NOTE not in table.notes
+        assert report.BOUNDED_OUTSIDE_NOTE in table.notes
+    text = report.nw_text([st])
+    assert "tends to" not in text
+    assert "what theory says of the ratio, here ‘bounded, no rate’: it gives no limit" in text
+    e = 3.0 * 0.5 ** np.arange(40)
+    linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    both = report.nw_text([linear, st])
+    assert ("what theory says the ratio tends to (or, for a run it gives no limit, what it "
+            "says: ‘bounded, no rate’)") in both
+
+
 def _compared(quantity, exact=True, **kw):
     from types import SimpleNamespace as NS
 
