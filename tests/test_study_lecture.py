@@ -1169,3 +1169,28 @@ def test_a_rate_check_prints_its_rates_as_the_theory_tables_do():
         tp, tm = c.theory[:-1], c.measured[:-1]
         assert len(tp) >= len(fmt_rate(pred)) and len(tp) == len(tm)
         assert percent(rate_diff(float(tm), float(tp))) == percent(c.rel_diff)
+
+
+def test_the_tuned_rate_checks_say_why_they_test_rho_alone(S):
+    """Study p. 27: the tuned heavy-ball and Nesterov rates were checked on ρ alone within 2%
+    with no word on why, while the rate rule (on ρ and on −ln ρ) would fail them: the note
+    now gives the double root's lift of the window's average factor on ρ, the larger miss on
+    −ln ρ, and the band the theory table's verdict tests, each recomputed here."""
+    from landscape.numfmt import fmt_rate
+
+    q = math.sqrt(100.0)
+    for lab, closed in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1)),
+                        ("Nesterov, η = 1/L", 1 - 1 / q)):
+        (c,) = [c for c in S.checks if c.what.startswith(f"{lab}: rate vs")]
+        (st,) = [v for k, v in S.studies.items() if k.endswith(f"/ {lab}")]
+        m = st.measurement.rate
+        on_log = abs(math.log(m) - math.log(closed)) / abs(math.log(closed))
+        assert on_log > 0.02 >= abs(m - closed) / closed  # why the row needs its words
+        lo, hi = st.comparison.rate_band
+        assert lo == pytest.approx(closed, rel=1e-6)  # ρ of the 2 × 2 matrix, numerically
+        assert "on ρ alone" in c.reason
+        assert f"lifts the window's average factor to {fmt_rate(hi)}, " \
+               f"{percent(hi / closed - 1)} above ρ, inside the 2%" in c.reason
+        assert f"on −ln ρ the fit is {percent(on_log)} off" in c.reason
+        band = f"[{fmt_rate(lo)}, {fmt_rate(hi)}]"
+        assert f"tests the band {band} instead ({st.comparison.verdict})" in c.reason
