@@ -1174,7 +1174,7 @@ def section_conditioning(S: Study) -> None:
            f"growing amplitude (|1 − 0.6·L| = {fmt_num(abs(1 - 0.6 * L))}).  Heavy-ball "
            "momentum (v ← βv + ∇f, x ← x − ηv) with η = 0.6 and β = 0.5 is stable again: "
            "the velocity averages the alternating x₂ gradients and damps the oscillation "
-           f"(spectral radius {fmt_num(theory.heavy_ball_radius(0.6, 0.5, lam))}).")
+           f"(spectral radius {fmt_rate(theory.heavy_ball_radius(0.6, 0.5, lam))}).")
     since = len(S.checks)
     configs = [(run_name("gd", "η = 0.4"), "gd", {"lr": 0.4}),
                (run_name("gd", "η = 0.6"), "gd", {"lr": 0.6}),
@@ -1396,7 +1396,7 @@ def oscillation_text(lr: float, beta: float, lam: Sequence[float]) -> str:
         return "the roots are real, and the ratio settles on ρ"
     which = ("for every coordinate" if len(turns) == len(lam) else
              "for " + _names([t[0] for t in turns]))
-    return (f"the roots are complex {which} (modulus √β = {fmt_num(math.sqrt(beta), 4)}): "
+    return (f"the roots are complex {which} (modulus √β = {fmt_rate(math.sqrt(beta))}): "
             "each coordinate is ρᵏ times its own cosine, cos(θk + φ), with θ = "
             + _names([f"{fmt_num(t, 3)} rad for {n} (λ = {fmt_num(l_)})" for n, l_, t in turns])
             + " per step; the coordinates do not exchange error, but their cosines pass near "

@@ -1722,3 +1722,13 @@ def test_the_floor_legend_names_the_ring_among_open_markers():
     assert plots.floor_mark_name([ax, None]) == "large ring"
     ax.lines[0].set_markersize(plots.FLOOR_MS + 2)
     assert plots.floor_mark_name([ax]) == "ring"
+
+
+def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(conditioning):
+    """Study p. 22: the text gave the heavy-ball radius at η = 0.6, β = 0.5 as 0.7071 while
+    the tables and legends print 0.70711: the prose uses the same rate digits."""
+    from analysis.pages import Paragraph
+
+    text = " ".join(b.text for b in conditioning.doc.blocks if isinstance(b, Paragraph))
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.5 - 0.6 * lam), 0.5]))) for lam in (0.2, 4.0))
+    assert f"(spectral radius {rho:.5g})." in text
