@@ -2939,10 +2939,9 @@ def plot_error(
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
     for fl in sorted(below_floor)[-1:]:  # one legend entry for the hollow circles
-        handles.append(Line2D([], [], ls="none", marker="o", ms=FLOOR_MS, mfc="white",
-                              mec="0.3", mew=1.3))
-        ring = floor_mark_name([*axes.values(), axr])
-        names.append(f"below the rounding floor {fmt(fl, 2)} ({ring})")
+        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec="0.3",
+                              mew=1.3))
+        names.append(f"below the rounding floor {fmt(fl, 2)} (hollow)")
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
@@ -2959,24 +2958,6 @@ def plot_error(
     return fig
 
 
-#: marker size of an error below the rounding floor (:func:`mark_below_floor`)
-FLOOR_MS = 7.0
-
-
-def floor_mark_name(axes: Sequence[Any]) -> str:
-    """How a legend tells the below-floor circles (:func:`mark_below_floor`) from the other
-    markers of ``axes``: ``hollow`` among filled markers, ``large ring`` when every marker is
-    open but smaller, else ``ring``."""
-    others = [ln for ax in axes if ax is not None for ln in ax.get_lines()
-              if ln.get_label() != "_below floor" and ln.get_marker() not in (None, "", "None",
-                                                                               " ", "none")]
-    if any(not isinstance(ln.get_markerfacecolor(), str)
-           or ln.get_markerfacecolor() not in ("none", "white", "w")
-           for ln in others):
-        return "hollow"
-    return "large ring" if all(ln.get_markersize() < FLOOR_MS for ln in others) else "ring"
-
-
 def mark_below_floor(ax: Any, e: ArrayLike, floor: float | None, color: Any) -> list[float]:
     """Draw the errors of ``e`` below the rounding ``floor`` as hollow circles over the line
     (they take no part in the rate: past the floor a run sits at x* to machine precision);
@@ -2986,8 +2967,7 @@ def mark_below_floor(ax: Any, e: ArrayLike, floor: float | None, color: Any) -> 
     e = np.asarray(e, dtype=float)
     low = np.flatnonzero(np.isfinite(e) & (e > 0) & (e < floor))
     if low.size:
-        ax.plot(low, e[low], ls="none", marker="o", ms=FLOOR_MS, mfc="white", mec=color,
-                mew=1.3,
+        ax.plot(low, e[low], ls="none", marker="o", ms=7, mfc="white", mec=color, mew=1.3,
                 zorder=6, clip_on=False, label="_below floor")  # whole at the axes' end
     return [float(floor)] if low.size else []
 

@@ -1685,45 +1685,6 @@ def test_errors_below_the_rounding_floor_are_drawn_hollow():
     assert any(t.startswith("below the rounding floor") for t in texts), texts
 
 
-def test_the_floor_legend_names_the_ring_among_open_markers():
-    """Study p. 11: the legend called the below-floor points "hollow" while every marker of
-    the figure is open; among open markers smaller than it, the floor circle is named by
-    what sets it apart, its size ("large ring")."""
-    s = built(study.section_quadratic)
-    (block,) = [b for b in s.doc.figures() if b.label == "x² errors"]
-    fig = _fig(block.fig_height / 72.0)
-    block.draw_fn(fig)
-
-    def walk(f):
-        return list(f.axes) + [a for sub in getattr(f, "subfigs", ()) for a in walk(sub)]
-
-    axes = list(dict.fromkeys(walk(fig)))
-    lines = [ln for ax in axes for ln in ax.get_lines()]
-    rings = [ln for ln in lines if ln.get_label() == "_below floor"]
-    assert rings
-    marked = [ln for ln in lines if ln.get_label() != "_below floor"
-              and ln.get_marker() not in (None, "", "None", " ", "none")]
-    assert marked and all(ln.get_markerfacecolor() in ("none", "white") for ln in marked)
-    assert all(ln.get_markersize() < r.get_markersize() for ln in marked for r in rings)
-    texts = [t.get_text() for f in [fig, *getattr(fig, "subfigs", ())] for leg in f.legends
-             for t in leg.get_texts()]
-    texts += [t.get_text() for ax in axes if ax.get_legend()
-              for t in ax.get_legend().get_texts()]
-    (entry,) = [t for t in texts if t.startswith("below the rounding floor")]
-    assert entry.endswith("(large ring)"), entry
-    # among filled markers the circles are told apart as hollow
-    from analysis import plots
-
-    fig = _fig(3.0)
-    ax = fig.add_subplot()
-    ax.plot([0, 1], [1, 2], marker="o", ms=4)
-    assert plots.floor_mark_name([ax]) == "hollow"
-    ax.lines[0].set_markerfacecolor("none")
-    assert plots.floor_mark_name([ax, None]) == "large ring"
-    ax.lines[0].set_markersize(plots.FLOOR_MS + 2)
-    assert plots.floor_mark_name([ax]) == "ring"
-
-
 def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(conditioning):
     """Study p. 22: the text gave the heavy-ball radius at η = 0.6, β = 0.5 as 0.7071 while
     the tables and legends print 0.70711: the prose uses the same rate digits."""
