@@ -1327,9 +1327,11 @@ def plot_curve_1d(
         ax, az = fig.subplots(1, 2, width_ratios=[1.2, 1.0])
         record: dict[str, list[int]] = {}
         numbering: dict[str, dict[str, Any]] = {}
-        handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m + 1),
-                               arrows=min(arrows, m), ylabel=ylabel, last=m, record=record,
-                               numbering=numbering)
+        # the zoom numbers iterates m on: a number ≥ m in the full panel would sit in the
+        # crowd by the last iterate's square and read as its number
+        handles = _curve_panel(ax, values, runs, lo, hi, numbered=min(numbered, m),
+                               arrows=min(arrows, m), ylabel=ylabel, last=m - 1,
+                               record=record, numbering=numbering)
         _curve_panel(az, values, runs, zlo, zhi, numbered=numbered, arrows=arrows,
                      ylabel=ylabel, first=m, record=record, numbering=numbering)
         for h, (label, p) in zip(handles[1:], runs.items(), strict=False):

@@ -286,6 +286,29 @@ def test_zoomed_curve_legend_counts_the_numbers_of_both_panels():
     assert len(drawn) > 3
 
 
+def test_the_full_panel_numbers_no_iterate_of_the_zoom():
+    """Study p. 14: GD on x³ from 1 (η = 0.1), 11 steps: the full panel printed "6" beside
+    the last iterate's square (iterate 11) in the crowd the zoom shows from iterate 6 on; the
+    numbers from the zoom's first iterate on are the zoom's alone."""
+    from landscape import Objective
+
+    x = [1.0]
+    for _ in range(11):
+        x.append(x[-1] - 0.1 * 3 * x[-1] ** 2)
+    path = np.array(x)
+    obj = Objective.parse("x**3")
+    m = plots.cluster_window(path, 2.4 + 2 * 0.08 * 2.4)[0]
+    fig = plots.plot_curve_1d(obj, {"gd": path.reshape(-1, 1)}, xlim=(-1.2, 1.2), numbered=6,
+                              legend=False, fig=_fig())
+    full, zoom = fig.get_axes()
+    fig.canvas.draw()
+    shown = [t for t in full.texts if t.get_text()[:1].isdigit() and t.get_visible()]
+    assert shown and all(int(n) < m for t in shown
+                         for n in t.get_text().replace("–", ",").split(","))
+    assert any(t.get_text().startswith(str(m)) for t in zoom.texts)
+    assert zoom.get_title().startswith(f"zoom (grey band): iterates {m}–")
+
+
 def test_run_lengths_are_stated_with_their_stopping_reason():
     from types import SimpleNamespace as R
 
@@ -1660,3 +1683,13 @@ def test_errors_below_the_rounding_floor_are_drawn_hollow():
     texts += [t.get_text() for ax in axes if ax.get_legend()
               for t in ax.get_legend().get_texts()]
     assert any(t.startswith("below the rounding floor") for t in texts), texts
+
+
+def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(conditioning):
+    """Study p. 22: the text gave the heavy-ball radius at η = 0.6, β = 0.5 as 0.7071 while
+    the tables and legends print 0.70711: the prose uses the same rate digits."""
+    from analysis.pages import Paragraph
+
+    text = " ".join(b.text for b in conditioning.doc.blocks if isinstance(b, Paragraph))
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.5 - 0.6 * lam), 0.5]))) for lam in (0.2, 4.0))
+    assert f"(spectral radius {rho:.5g})." in text

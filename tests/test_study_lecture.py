@@ -638,7 +638,8 @@ def test_the_beta_half_caption_says_what_the_coordinates_do(S):
     for lam, name in ((0.2, "x₁"), (4.0, "x₂")):
         theta = math.acos((1 + 0.5 - 0.6 * lam) / (2 * math.sqrt(0.5)))
         assert f"{fmt_num(theta, 3)} rad for {name} (λ = {lam:g})" in block.caption
-    assert "modulus √β = 0.7071" in block.caption
+    # the radius as every table and legend prints it (fmt_rate), not 0.7071
+    assert f"modulus √β = {math.sqrt(0.5):.5g}" in block.caption
     assert "(the velocity starts at 0)" not in block.caption and "v₀ = g₀" in block.caption
 
 
@@ -1017,11 +1018,24 @@ def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
         assert c.measured.endswith(f"(start {fmt_num(math.hypot(5.0, 2.0), 3)}ⁿ)")
 
 
-def test_the_decided_by_note_names_another_quantity_by_a_free_letter():
-    """Study p. 9: "Δq/q for another quantity q" under a table whose q is the order of
-    convergence (q = 1.79, q = 1.97)."""
-    assert "Δq/q" not in study.RATE_DIFF_NOTE
-    assert "Δv/v for another quantity v: exponent, E‖e‖², C" in study.RATE_DIFF_NOTE
+def test_the_decided_by_note_names_only_the_forms_its_rows_use():
+    """Study p. 9: the note described a "Δv/v for another quantity v" form no row of the
+    document printed: it now lists the forms found in the "decided by" cells it stands under
+    (and no "Δq/q", whose q would read as the order of convergence)."""
+    s = study.Study(Builder("note"), quick=True)
+    num = s.numeric_check("a number", 2.0, 2.001, rtol=0.01)
+    rate = s.rate_check("a rate", 0.5, 0.501, rtol=0.02, reason="r")
+    cells = [study.check_decided(num), study.check_decided(rate)]
+    note = study.decided_note(cells)
+    assert "|m − p|/|p| for a number" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
+    for absent in ("Δv/v", "Δq/q", "Δexponent/exponent", "double root", "a statement",
+                   "bare percentage"):
+        assert absent not in note
+    only = study.decided_note(cells[:1])
+    assert "|m − p|/|p|" in only and "Δρ/ρ" not in only
+    assert "ΔC/C: the relative difference" in study.decided_note(["ΔC/C 0.5% ≤ 5%"])
+    statement = study.decided_note(["0.47 < 0.5 < 0.54", "1.2%"])
+    assert "a statement" in statement and "bare percentage" in statement
 def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
     """Study p. 35: "No fixed linear rate" was said of all four runs, but AdaGrad with η = 2
     settles at a fixed ratio from about step 5 (its accumulated squared gradients stop
@@ -1134,3 +1148,50 @@ def test_the_adaptive_section_names_the_section_of_its_ellipse(S):
     text = _paragraph(S, "The ellipse")
     assert text.startswith("The ellipse 0.1x₁² + 2x₂² of the section on ill-conditioning and "
                            "momentum, from x₀ = (−5, −2)")
+
+
+def test_a_rate_check_prints_its_rates_as_the_theory_tables_do():
+    """A rate check printed ρ = √0.5 as 0.7071 while the tables and legends printed 0.70711
+    (:func:`fmt_rate`): both rates of a check now have the digits of a theory table's pair,
+    at least the rate digits, more when the relative difference needs them."""
+    from analysis.compare import rate_diff
+    from landscape.numfmt import fmt_rate
+
+    s = study.Study(Builder("rate digits"), quick=True)
+    p = math.sqrt(0.5)
+    c = s.rate_check("hb", p, 0.72, rtol=0.1, reason="r")
+    assert fmt_rate(p) == "0.70711" and c.theory == "0.70711ᵗ"
+    assert c.measured == "0.72000ᶠ"
+    # pairs whose difference needs more digits get them on both sides, and the printed
+    # rates give back the printed difference
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
+    for pred, meas in ((p, 0.70730), (rho, 0.858916), (rho, 0.8575)):
+        c = s.rate_check("hb 2", pred, meas, rtol=0.02, reason="r")
+        tp, tm = c.theory[:-1], c.measured[:-1]
+        assert len(tp) >= len(fmt_rate(pred)) and len(tp) == len(tm)
+        assert percent(rate_diff(float(tm), float(tp))) == percent(c.rel_diff)
+
+
+def test_the_tuned_rate_checks_say_why_they_test_rho_alone(S):
+    """Study p. 27: the tuned heavy-ball and Nesterov rates were checked on ρ alone within 2%
+    with no word on why, while the rate rule (on ρ and on −ln ρ) would fail them: the note
+    now gives the double root's lift of the window's average factor on ρ, the larger miss on
+    −ln ρ, and the band the theory table's verdict tests, each recomputed here."""
+    from landscape.numfmt import fmt_rate
+
+    q = math.sqrt(100.0)
+    for lab, closed in (("heavy ball, Polyak's tuning", (q - 1) / (q + 1)),
+                        ("Nesterov, η = 1/L", 1 - 1 / q)):
+        (c,) = [c for c in S.checks if c.what.startswith(f"{lab}: rate vs")]
+        (st,) = [v for k, v in S.studies.items() if k.endswith(f"/ {lab}")]
+        m = st.measurement.rate
+        on_log = abs(math.log(m) - math.log(closed)) / abs(math.log(closed))
+        assert on_log > 0.02 >= abs(m - closed) / closed  # why the row needs its words
+        lo, hi = st.comparison.rate_band
+        assert lo == pytest.approx(closed, rel=1e-6)  # ρ of the 2 × 2 matrix, numerically
+        assert "on ρ alone" in c.reason
+        assert f"lifts the window's average factor to {fmt_rate(hi)}, " \
+               f"{percent(hi / closed - 1)} above ρ, inside the 2%" in c.reason
+        assert f"on −ln ρ the fit is {percent(on_log)} off" in c.reason
+        band = f"[{fmt_rate(lo)}, {fmt_rate(hi)}]"
+        assert f"tests the band {band} instead ({st.comparison.verdict})" in c.reason
