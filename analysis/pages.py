@@ -445,14 +445,18 @@ def merge_headed(notes: Sequence[str], note: str) -> list[str]:
     plain: list[str] = []
     refs: list[str] = []
     for n in (notes[at], note):
-        for part in re.split(r"(?<=\.)\s+(?=See also the full note)", n[len(head) + 1:].strip()):
+        # sentences apart (two spaces after the full stop), so that one two notes share is
+        # printed once
+        for part in re.split(r"(?<=\.)\s+(?=See also the full note)|(?<=\.)  +(?=\S)",
+                             n[len(head) + 1:].strip()):
             m = pointer.fullmatch(part.strip())
             group = refs if m else plain
             text = m.group(1) if m else part.strip()
             if text not in group:
                 group.append(text)
     if plain:  # each body a sentence of its own
-        text = "  ".join([plain[0], *(b[:1].upper() + b[1:] for b in plain[1:]),
+        text = "  ".join([plain[0], *(b[:1].upper() + b[1:] if b[:1].isascii() else b
+                                      for b in plain[1:]),
                           *("See also " + r for r in refs)])
     else:
         text = "  ".join(["see " + refs[0], *("See also " + r for r in refs[1:])])

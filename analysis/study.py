@@ -140,8 +140,10 @@ def decided_note(decided: Sequence[str]) -> str:
         forms.append("a bare percentage is a relative difference")
     if not forms:
         return ""
-    note = "Decided by: the test the verdict rests on, named by what it measures: "
-    note += "; ".join(forms) + "."
+    # a sentence per form: two tables' notes merged on one page print a shared form once
+    # (:func:`analysis.pages.merge_headed`)
+    note = "Decided by: the test the verdict rests on, named by what it measures.  "
+    note += "  ".join((f[:1].upper() + f[1:] if f[:1].isascii() else f) + "." for f in forms)
     if rate and (numeric or band):
         note += "  The same two rates can be judged by two of these in different rows."
     return note

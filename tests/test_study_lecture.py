@@ -1028,14 +1028,16 @@ def test_the_decided_by_note_names_only_the_forms_its_rows_use():
     cells = [study.check_decided(num), study.check_decided(rate)]
     note = study.decided_note(cells)
     assert "|m − p|/|p| for a number" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
-    for absent in ("Δv/v", "Δq/q", "Δexponent/exponent", "double root", "a statement",
+    for absent in ("Δv/v", "Δq/q", "Δexponent/exponent", "double root", "A statement",
                    "bare percentage"):
         assert absent not in note
     only = study.decided_note(cells[:1])
     assert "|m − p|/|p|" in only and "Δρ/ρ" not in only
     assert "ΔC/C: the relative difference" in study.decided_note(["ΔC/C 0.5% ≤ 5%"])
     statement = study.decided_note(["0.47 < 0.5 < 0.54", "1.2%"])
-    assert "a statement" in statement and "bare percentage" in statement
+    assert "A statement" in statement and "A bare percentage" in statement
+
+
 def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
     """Study p. 35: "No fixed linear rate" was said of all four runs, but AdaGrad with η = 2
     settles at a fixed ratio from about step 5 (its accumulated squared gradients stop
@@ -1195,3 +1197,19 @@ def test_the_tuned_rate_checks_say_why_they_test_rho_alone(S):
         assert f"on −ln ρ the fit is {percent(on_log)} off" in c.reason
         band = f"[{fmt_rate(lo)}, {fmt_rate(hi)}]"
         assert f"tests the band {band} instead ({st.comparison.verdict})" in c.reason
+
+
+def test_two_decided_by_notes_on_one_page_print_a_shared_form_once():
+    """Study p. 28: two tables' "Decided by" notes merged on one page repeated the shared
+    opening and the |m − p|/|p| form; each form is a sentence of its own, printed once, and a
+    form opening with ρ keeps its letter (not "Ρ")."""
+    from analysis.pages import merge_headed
+
+    one = study.decided_note(["|m − p|/|p| 0.73% ≤ 2%"])
+    two = study.decided_note(["|m − p|/|p| 4.4e−15 ≤ 1e−12", "|m − p| 3.6e−15 ≤ 1e−12"])
+    (merged,) = merge_headed([one], two)
+    assert merged.count("named by what it measures") == 1
+    assert merged.count("|m − p|/|p| for a number checked against its formula") == 1
+    assert "|m − p| against an absolute tolerance" in merged
+    (merged,) = merge_headed([one], study.decided_note(["ρ in band"]))
+    assert "ρ within the band" in merged and "Ρ" not in merged
