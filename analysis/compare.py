@@ -237,13 +237,16 @@ def percent(v: float | None, digits: int = 2) -> str:
 
 
 def reproducing_digits(diff: Callable[..., float], values: Sequence[float], least: int,
-                       most: int = 12, shown_digits: int = 2) -> int | None:
+                       most: int = 12, shown_digits: int = 2,
+                       show: Callable[[float], str] | None = None) -> int | None:
     """The fewest significant digits, at least ``least`` and up to ``most``, at which
     ``values`` printed give back the relative difference ``diff(*values)`` as
     :func:`percent` prints it to ``shown_digits`` (below 0.01% alike, equal printed values
-    included), so that a reader can recompute a percentage from the printed numbers; None
-    when none does."""
+    included), or as ``show`` prints it, so that a reader can recompute a percentage from the
+    printed numbers; None when none does."""
     def shown(d: float) -> str:
+        if show is not None:
+            return show(d)
         return percent(d, shown_digits) if d >= 1e-4 else "<0.01%"
 
     want = shown(diff(*values))

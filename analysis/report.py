@@ -951,18 +951,15 @@ def diff_digits(p: float, m: float, digits: int = 4, most: int = 12) -> int:
     their relative difference |m − p|/|p| print so that the difference of the printed values
     is the stated one to its two significant digits (theory 0.015625 beside measured
     0.015655 for 0.19%, not 0.01562 beside 0.01566, which differ by 0.26%); ``digits`` when
-    p is 0 or no count up to ``most`` does it."""
-    def two(v: float) -> float:
-        return float(f"{v:.2g}")
+    p is 0 or no count up to ``most`` does it (:func:`analysis.compare.reproducing_digits`,
+    the difference to two significant digits however small)."""
+    from analysis.compare import reproducing_digits
 
     if not (p and math.isfinite(p) and math.isfinite(m)):
         return digits
-    want = two(abs(m - p) / abs(p))
-    for d in range(digits, most + 1):
-        pp, mm = float(f"{p:.{d}g}"), float(f"{m:.{d}g}")
-        if pp and two(abs(mm - pp) / abs(pp)) == want:
-            return d
-    return digits
+    n = reproducing_digits(lambda a, b: abs(b - a) / abs(a) if a else math.inf, [p, m],
+                           digits, most, show=lambda v: f"{v:.2g}")
+    return digits if n is None else n
 
 
 def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
