@@ -1506,8 +1506,8 @@ def budget_text(study: Any) -> str | None:
         words += ": " + BUDGET_BASIS[b.rule]
     return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
                         margin=b.margin, previous=b.previous, window_end=b.window_end,
-                        error=None if b.error is None else fmt_num(b.error, 4),
-                        floor=None if b.floor is None else fmt_num(b.floor, 3),
+                        error=None if b.error is None else fmt_num(b.error, 5),
+                        floor=None if b.floor is None else fmt_num(b.floor, 4),
                         rate=None if b.rate is None else fmt_num(b.rate, 7))
 
 

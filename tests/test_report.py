@@ -1975,13 +1975,16 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     # Rosenbrock p. 2: "the measured linear rate 0.99823" named no run (the final run
     # measured none): the rule names the previous run and gives what it extrapolated from,
     # so that the number asked for is recomputed from the printed numbers
-    want = math.ceil(1.1 * (950 + math.log(4.97e-13 / 0.01234) / math.log(0.9988123))) \
+    # (the numbers of the Rosenbrock n = 5 report: its floor 10³·ε·√5 printed to 3 digits,
+    # 4.97e-13, gave back 23809)
+    fl = 1e3 * np.finfo(float).eps * math.sqrt(5)
+    want = math.ceil(1.1 * (10000 + math.log(fl / 0.00044738) / math.log(0.99822951))) \
         + FLOOR_MARGIN
-    by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.9988123, previous=1000,
-                     window_end=950, error=0.01234, floor=4.97e-13)
+    by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.99822951,
+                     previous=10000, window_end=10000, error=0.00044738, floor=fl)
     text = report.study_end(A, st(20000, by_rate))
     found = re.search(r"below the (\d+) its rule asked for: the iteration where the linear rate "
-                      r"(\S+), measured on the previous run of 1000 iterations, takes that "
+                      r"(\S+), measured on the previous run of 10000 iterations, takes that "
                       r"run's error (\S+) at iteration (\d+), the end of its fit window, to the "
                       r"floor (\S+), \+ 10% \+ (\d+) steps;", text)
     assert found, text
