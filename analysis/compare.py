@@ -18,7 +18,8 @@ Agreement rules (``rtol`` default 0.01):
   when it is at least as fast — a faster kind (order ``diverges < sublinear < linear <
   superlinear < quadratic < finite``) or the same kind with ``r_m <= r_p (1 + rtol)``. A
   measured ``none`` whose error fell to the floor too fast to tell superlinear from fast
-  linear (``fast_ratio``: its last ratios) meets a linear bound with no rate or a rate
+  linear (``fast_ratio``: its last ratios; a restarted method's: the largest per-step mean
+  ``r^(1/m)`` of its last m-step block ratios) meets a linear bound with no rate or a rate
   ``>= fast_ratio``: either kind is at least as fast.
 * **finite** (Newton's unit step on a quadratic: 1 step; linear CG: at most the number of
   distinct eigenvalues): the run reached x* (measured kind ``finite``, or the error at the
@@ -391,17 +392,23 @@ def _measured_none(m: Measurement) -> Comparison:
 
 def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
     """A run too fast to tell superlinear from fast linear (``m.fast_ratio``: its error fell to
-    the rounding floor, the last ratios ``e_(k+1)/e_k`` all <= it) against a linear bound
+    the rounding floor, the last ratios ``e_(k+1)/e_k`` all <= it, or for a method restarted
+    every ``m.ratio_step`` = h steps its last h-step ratios, each read per step as
+    ``r^(1/h)``) against a linear bound
     (``exact`` false): either kind meets the bound when ``fast_ratio`` <= the bound's rate
     (or the bound has none), so the verdict agrees; else None (not comparable)."""
     r = m.fast_ratio
     if r is None or p.exact or p.kind != "linear" or (p.rate is not None and r > p.rate):
         return None
     under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
+    h = m.ratio_step or 1
+    last = (f"each of its last {steps_name(h)} ratios e_(k+{h})/e_k before the floor (blocks "
+            f"of the restart period), read per step as r^(1/{h}), ≤ {r:.3g}" if h >= 2 else
+            f"each of its last ratios before the floor ≤ {r:.3g}")
     return _agrees(quantity="kind",
                    note=f"measured {kind_words(m)}: too few ratios above the floor to tell, "
-                        f"each of its last ratios before the floor ≤ {r:.3g}; either kind is "
-                        f"at least as fast as the predicted linear bound{under}")
+                        f"{last}; either kind is at least as fast as the predicted linear "
+                        f"bound{under}")
 
 
 def _limit_set_text(m: Measurement) -> str:

@@ -82,10 +82,13 @@ machine epsilon):
   fast kind there: the ratios read are the m-step ratios ``e_{k+m}/e_k`` of the last 3
   disjoint blocks of m steps ending where the error comes within ``FLOOR_BAND`` floors to
   stay (else at the last point above the floor), and the kind is fast when they fall toward
-  0 and the last is <= 1/2 of the one before (the same two tests; ``ratio_step`` m, the
-  window those blocks); otherwise rules A–D do not apply and the run is measured by the
-  rules below (``linear`` or ``none``), a note giving the m-step ratios when a per-step rule
-  saw an acceleration. ``quadratic`` when the
+  0 and fall at every block, each <= 1/2 of the one before (``ratio_step`` m, the window
+  those blocks; blocks about equal and then one drop, 0.0799, 0.0776, 5.8e-06, are a linear
+  rate, 0.28 per step, and one sudden fall, no evidence of an order > 1); otherwise rules
+  A–D do not apply and the run is measured by the rules below (``linear`` or ``none``), a
+  note giving the m-step ratios when a per-step rule saw an acceleration; a ``none`` whose
+  error reached the floor takes as ``fast_ratio`` the largest per-step mean ``r^(1/m)`` of
+  those block ratios, all < 1 (``ratio_step`` m). ``quadratic`` when the
   order is determined
   and ``[q - 2 se, q + 2 se]`` meets ``[1.8, 2.6]`` (1.8 separates Newton's 2 from the
   secant method's 1.618; two standard errors: the rule of the comparison), else
@@ -641,8 +644,9 @@ def steps_name(h: int) -> str:
 def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int, str, bool]:
     """``(start, end, note, fast)`` of the reading of a method restarted every ``m`` steps
     (:func:`block_ratios` up to :func:`band_entry`): ``fast`` when its ``m``-step ratios fall
-    toward 0 (:func:`ratios_fall`) and still fall at the end (:func:`end_fall` over the
-    blocks); the note gives the ratios and at which iterations they were read."""
+    toward 0 (:func:`ratios_fall`) and fall at every block, each <= 1/2 of the one before
+    (:func:`every_half`; a fall at the last block alone after blocks about equal is a linear
+    rate and one drop); the note gives the ratios and at which iterations they were read."""
     e = np.asarray(err, dtype=float)
     end = band_entry(e, n, fl)
     b, r = block_ratios(e, end, m)
@@ -652,9 +656,18 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
             f"period) ending at iteration {end}"
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r) if r.size >= 2 else None
-    if how is not None and end_fall(r):
+    if how is not None and every_half(r):
         return b, end, (f"{what} are read as falling toward 0 ({how}; {pair_falls(r)})"), True
     return b, end, what, False
+
+
+def every_half(ratios: ArrayLike) -> bool:
+    """Whether each of (at least 2) ``ratios`` is <= ``RATIO_END_FALL`` = 1/2 of the one before:
+    the blocks of a restarted method fall at every block, not only at the last (blocks 0.0799,
+    0.0776, 5.8e-06 are a linear rate, about 0.28 per step, then one sudden drop, which is no
+    evidence of an order > 1)."""
+    r = np.asarray(ratios, dtype=float)
+    return r.size >= 2 and bool(np.all(r[1:] <= RATIO_END_FALL * r[:-1]))
 
 
 def log_envelope(err: ArrayLike) -> NDArray[np.float64]:
@@ -967,14 +980,17 @@ class Measurement:
     why the evidence does not decide; ``ratio_step`` (kinds ``quadratic``/``superlinear``
     decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
     the two-step ratios ``e_(k+2)/e_k`` do, m when a method restarted every m steps is read on
-    its m-step ratios ``e_(k+m)/e_k``; ``band_from`` (kind ``superlinear`` by rule C or by a
+    its m-step ratios ``e_(k+m)/e_k`` (also on a ``none`` whose ``fast_ratio`` they give);
+    ``band_from`` (kind ``superlinear`` by rule C or by a
     restarted method's m-step ratios): the iteration where the jump landed (the error came)
     within ``FLOOR_BAND`` floors, the error staying in that band after it (the window ends
     there); ``evidence`` (kinds ``quadratic``/``superlinear``):
     what the rule that decided the kind saw, in words and numbers (one of the ``notes``);
     ``fast_ratio`` (kind ``none`` only): the error fell to the rounding floor at the end of an
     accelerating stretch too short to tell superlinear from fast linear, its last ratios
-    ``e_(k+1)/e_k`` all <= ``fast_ratio`` < 1 -- at least linear either way.
+    ``e_(k+1)/e_k`` all <= ``fast_ratio`` < 1 -- at least linear either way; for a method
+    restarted every m steps (``ratio_step`` m) the largest per-step mean ``r^(1/m)`` of the
+    m-step ratios of its last blocks.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1420,12 +1436,48 @@ def measure(
         return fast
     m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base,
                       fast=restart is None or restart < 2)
-    if m.kind == "none" and floor_index is not None and any(
-            note.startswith(UNBORNE) for note in notes[seen:]):
+    if m.kind != "none" or floor_index is None:
+        return m
+    return _fast_undecided(m, e, n, fl, restart, notes[seen:])
+
+
+def _fast_undecided(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
+                    restart: int | None, seen: list[str]) -> Measurement:
+    """A measurement ``m`` of kind ``none`` whose error reached the rounding floor, with its
+    ``fast_ratio`` when it has one: for a method restarted every ``restart`` steps, read on
+    its restart cycles (:func:`_restart_fast`); else, when a per-step rule saw the last
+    steps accelerate (a note of ``seen`` begins with ``UNBORNE``), the largest of its last
+    three ratios ``e_(k+1)/e_k``, if < 1."""
+    if restart is not None and restart >= 2:
+        return _restart_fast(m, e, n, fl, restart)
+    if any(note.startswith(UNBORNE) for note in seen):
         top = float(np.max(e[max(1, n - 3):n] / e[max(0, n - 4):n - 1]))
         if top < 1.0:
-            m = replace(m, fast_ratio=top)
+            return replace(m, fast_ratio=top)
     return m
+
+
+def _restart_fast(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
+                  h: int) -> Measurement:
+    """A measurement ``m`` of kind ``none`` of a method restarted every ``h`` steps whose error
+    reached the rounding floor, with its ``fast_ratio`` read on its restart cycles: the
+    largest per-step mean ``r_i^(1/h)`` of the ``h``-step ratios ``r_i`` of its last blocks
+    (:func:`restart_ratios`), when all are < 1 (``ratio_step`` h, and a note that gives them);
+    its per-step ratios, slow and fast steps in turn within a cycle, are no measure of it.
+    Else ``m`` unchanged."""
+    b, r = block_ratios(e, band_entry(e, n, fl), h)
+    if r.size < 2 or not np.all((r > 0) & (r < 1)):
+        return m
+    per = r ** (1.0 / h)
+    top = float(np.max(per))
+    ks = b + h * np.arange(r.size)
+    seen = ", ".join(f"{v:.3g}^(1/{h}) = {w:.3g} at k = {k}"
+                     for k, v, w in zip(ks, r, per, strict=True))
+    m.notes.append(f"the error reached the rounding floor after the {steps_name(h)} ratios "
+                   f"e_(k+{h})/e_k of its last blocks of {h} steps (the restart period), read "
+                   f"per step as r^(1/{h}): {seen}; the fast ratio is the largest, {top:.3g}: "
+                   "at least linear at that rate per step, superlinear or not")
+    return replace(m, fast_ratio=top, ratio_step=h)
 
 
 def _slower_kinds(
@@ -1498,7 +1550,7 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
 def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, m: int,
                   notes: list[str], base: dict[str, Any]) -> Measurement | None:
     """A quadratic or superlinear measurement of a method restarted every ``m`` steps when its
-    ``m``-step ratios fall toward 0 to the end (:func:`restart_ratios`; ``ratio_step`` m, the
+    ``m``-step ratios fall toward 0 at every block (:func:`restart_ratios`; ``ratio_step`` m, the
     window their blocks); else None, with a note when a per-step rule (A/B/B2, C or D) saw an
     acceleration those ratios do not bear out."""
     start, end, note, fast = restart_ratios(e, n, fl, m)
@@ -1511,10 +1563,12 @@ def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
                        evidence=note, band_from=end if landed else None)
     if (_superlinear_tail(d) is not None or envelope_jump(e[:n]) is not None
             or accelerating_thirds(e[:n]) is not None):
+        _, r = block_ratios(e, end, m)
+        falls = f"; {pair_falls(r)}" if r.size >= 2 else ""
         notes.append(f"{UNBORNE} the method restarts every {m} steps and {note} do not fall "
-                     f"toward 0 to the end (the last ≤ 1/2 of the one before, the later "
-                     "ones ≤ 1/4 of the earlier): too few falling ratios to tell superlinear "
-                     "from fast linear")
+                     f"toward 0 at every block (each ≤ 1/2 of the one before, the later "
+                     f"ones ≤ 1/4 of the earlier{falls}): too few falling ratios to tell "
+                     "superlinear from fast linear")
     return None
 
 

@@ -538,17 +538,62 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     assert text.count("q ≈") == 2 and ": each ≤ 1/2 of the one before" in text
 
 
-def test_restart_blocks_of_which_only_the_last_falls_say_so_with_each_pairs_order():
-    """The study's CG blocks 0.0799, 0.0776, 5.8e-06 were said to 'fall toward 0' with the
-    order of the last pair alone: the note now gives each pair's fall and order and says the
-    first two are about equal, so the fall rests on the last block."""
+def test_restart_blocks_of_which_only_the_last_falls_are_not_superlinear():
+    """The study's CG blocks 0.0799, 0.0776, 5.8e-06 were read as superlinear on the fall of
+    the last block alone: the first two are about equal (a linear rate, about 0.28 per step),
+    then one sudden drop, no evidence of an order > 1. A restarted method is now fast only
+    when every block is <= 1/2 of the one before; the note of the failed reading gives each
+    pair's fall and order and says the fall rests on the last block."""
     r = [0.0799, 0.0776, 5.8e-06]
     e = [1.0]
     for v in r:
         e += [e[-1] * math.sqrt(v), e[-1] * v]
     _, _, note, fast = E.restart_ratios(np.array(e), len(e), 1e-30, 2)
-    assert fast
+    assert not fast and r[1] > r[0] / 2 and r[2] <= r[1] / 2
+    assert not E.every_half(r) and E.every_half([0.0931, 0.0321, 9.3e-05])
+    e_floor = np.array([*e, e[-1] * 1e-9])  # then the floor
+    m = E.measure(e_floor[:, None], [0.0], floor=1e-12, restart=2)
+    assert m.kind not in ("quadratic", "superlinear")
+    why = next(n for n in m.notes if n.startswith(E.UNBORNE))
+    assert "do not fall toward 0 at every block (each ≤ 1/2 of the one before" in why
     for a, b in ((r[0], r[1]), (r[1], r[2])):
-        assert f"q ≈ ln {b:.3g} / ln {a:.3g} = {math.log(b) / math.log(a):.3g}" in note
-    assert "only the last ≤ 1/2 of the one before: the earlier two are about equal" in note
-    assert "fall toward 0 (" not in note
+        assert f"q ≈ ln {b:.3g} / ln {a:.3g} = {math.log(b) / math.log(a):.3g}" in why
+    assert "only the last ≤ 1/2 of the one before: the earlier two are about equal" in why
+    # blocks that fall at every block, each <= 1/2 of the one before, are still superlinear
+    r2 = [0.0931, 0.0321, 9.3e-05]
+    e2 = [1.0]
+    for v in r2:
+        e2 += [e2[-1] * math.sqrt(v), e2[-1] * v]
+    _, _, note2, fast2 = E.restart_ratios(np.array(e2), len(e2), 1e-30, 2)
+    assert fast2 and "each ≤ 1/2 of the one before)" in note2
+
+
+def test_a_restarted_run_too_fast_for_a_kind_takes_its_fast_ratio_from_its_blocks():
+    """Himmelblau, CG from (0, 0): blocks 0.0353, 0.0292, 3.06e-05 (not every one <= 1/2 of
+    the one before) and then the floor, too few points for a linear rate. Its per-step
+    ratios alternate slow and fast within a cycle (the last ones up to 0.4997), so their
+    largest is no measure of the run: the fast ratio is the largest per-step mean of its
+    blocks, max r_i^(1/2) = 0.0353^(1/2) = 0.188, which meets the bound 0.283 (the verdict
+    agrees) where the largest per-step ratio would not; the note says what it is and where
+    from."""
+    from analysis.compare import compare
+    from analysis.theory.prediction import Prediction
+
+    r = [0.0353, 0.0292, 3.06e-05]
+    e = [1.0]
+    for v in r:
+        e += [e[-1] * 0.4997, e[-1] * v]  # a slow step, then the rest of the cycle
+    e = np.array([*e, e[-1] * 1e-12])
+    m = E.measure(e[:, None], [0.0], floor=1e-12, restart=2)
+    top = math.sqrt(max(r))
+    assert m.kind == "none" and m.ratio_step == 2
+    assert m.fast_ratio == pytest.approx(top, rel=1e-12) and abs(top - 0.188) < 5e-4
+    note = next(n for n in m.notes if n.startswith("the error reached the rounding floor"))
+    assert f"{r[0]:.3g}^(1/2) = {math.sqrt(r[0]):.3g} at k = 0" in note
+    assert f"the fast ratio is the largest, {top:.3g}" in note
+    c = compare(Prediction(kind="linear", rate=0.28284, exact=False), m)
+    assert c.verdict == "agrees" and 0.4997 > 0.28284
+    assert (f"each of its last two-step ratios e_(k+2)/e_k before the floor (blocks of the "
+            f"restart period), read per step as r^(1/2), ≤ {top:.3g}") in c.note
+    assert compare(Prediction(kind="linear", rate=0.1, exact=False), m).verdict == (
+        "not comparable")

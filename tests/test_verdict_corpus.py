@@ -69,6 +69,24 @@ class Case:
 # ------------------------------------------------------------------ independent reproductions
 
 
+def _restart_fast_check(s: RateStudy) -> None:
+    """A restarted run too fast for a kind: its fast ratio is the largest of its last
+    two-step block ratios e_(k+2)/e_k (up to where the error stays within 1000 floors, at
+    most the last error above the floor) read per step, sqrt(e_(k+2)/e_k), and the verdict
+    rests on it being below the bound."""
+    from analysis import plots
+    from analysis.empirical import default_floor
+
+    m = s.measurement
+    e = plots.study_errors(s)
+    fl = default_floor(float(np.linalg.norm(plots.study_reference(s))))
+    end = min(int(np.flatnonzero(e > 1e3 * fl)[-1]) + 1, int(np.flatnonzero(e > fl)[-1]))
+    blocks = [e[k + 2] / e[k] for k in range(end - 6, end, 2)]
+    assert m.ratio_step == 2 and m.fast_ratio == pytest.approx(math.sqrt(max(blocks)))
+    assert not all(b <= a / 2 for a, b in zip(blocks[:-1], blocks[1:], strict=True))
+    assert m.fast_ratio < s.prediction.rate
+
+
 def gd_path(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, steps: int) -> np.ndarray:
     """Plain-float GD x <- x - lr grad(x)."""
     x = np.array(x0, dtype=float)
@@ -364,19 +382,24 @@ SMOOTH = [
     Case("bfgs-himmelblau-issue", HIMMELBLAU, "bfgs", (1, -2), {}, "superlinear", FAST, AGREE,
          "BFGS: superlinear, no order predicted; never an order <= 1 under a superlinear label",
          check=lambda s: s.measurement.order is None or s.measurement.order > 1, issue=True),
-    Case("cg-himmelblau-issue", HIMMELBLAU, "cg", (1, -2), {}, "linear", FAST, AGREE,
+    Case("cg-himmelblau-issue", HIMMELBLAU, "cg", (1, -2), {}, "linear", ("none",), AGREE,
          "PR+ with restarts every n = 2 steps is n-step quadratic (N&W §5.2): faster than the "
-         "linear bound; never an order <= 1 under a superlinear label",
-         check=lambda s: (s.measurement.order is None or s.measurement.order > 1)
-         and s.measurement.ratio_step == 2, issue=True),
+         "linear bound. Its two-step blocks 0.00139, 0.018, 0.00323 rise and then fall (not "
+         "each <= 1/2 of the one before: no evidence of superlinear) and the error then "
+         "reaches the floor, too soon for a linear rate: fast, not decided, at <= the largest "
+         "block read per step, sqrt(0.018) = 0.134, below the bound",
+         check=_restart_fast_check, issue=True),
     Case("bfgs-rosenbrock", ROSENBROCK, "bfgs", (-1.2, 1), {}, "superlinear", FAST, AGREE,
          "BFGS at a minimizer with Lipschitz Hessian and Wolfe steps trying 1 first: "
          "superlinear (N&W Thm 6.6)"),
     Case("lbfgs-rosenbrock", ROSENBROCK, "lbfgs", (-1.2, 1), {}, "linear", FAST, AGREE,
          "R-linear bound (Liu & Nocedal); the run's last ratios before the floor fall to "
          "1.4e-2, 0.14, 8e-3, 3e-4: faster than linear"),
-    Case("cg-rosenbrock", ROSENBROCK, "cg", (-1.2, 1), {}, "linear", FAST, AGREE,
-         "nonlinear CG with restarts: n-step quadratic (N&W §5.2), faster than the bound"),
+    Case("cg-rosenbrock", ROSENBROCK, "cg", (-1.2, 1), {}, "linear", ("linear",), AGREE,
+         "nonlinear CG with restarts: its two-step blocks 0.0799, 0.0776, 5.8e-06 are a "
+         "linear rate (about 0.28 per step) and one sudden drop, not a fall at every block: "
+         "measured linear, faster than the bound",
+         check=lambda s: s.measurement.rate < s.prediction.rate),
     Case("momentum-smooth", "x**2 + exp(y) - y", "momentum", (1, 1),
          {"lr": 0.1, "momentum": 0.5}, "linear", ("linear",), AGREE,
          "Hessian diag(2, 1) at 0: heavy-ball roots by numpy",
