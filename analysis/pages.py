@@ -567,7 +567,11 @@ class _ReadingOrderMixin:
         return terms
 
 
-def _latex_printer() -> Any:
+def math_latex(expr: Any) -> str:
+    """:func:`sympy.latex` of ``expr`` for mathtext, sums in :func:`reading_order`, with
+    absolute values of flat content between plain bars, ``|x|``: mathtext sizes ``\\left| …
+    \\right|`` (SymPy's form) to the content, and around a lowercase letter draws bars of half
+    its height; content taller than a line (a fraction, a root, a sum) keeps the sized bars."""
     from sympy.printing.latex import LatexPrinter
 
     class _Printer(_ReadingOrderMixin, LatexPrinter):
@@ -578,15 +582,7 @@ def _latex_printer() -> Any:
             tex = rf"|{inner}|"
             return rf"{tex}^{{{exp}}}" if exp is not None else tex
 
-    return _Printer()
-
-
-def math_latex(expr: Any) -> str:
-    """:func:`sympy.latex` of ``expr`` for mathtext, sums in :func:`reading_order`, with
-    absolute values of flat content between plain bars, ``|x|``: mathtext sizes ``\\left| …
-    \\right|`` (SymPy's form) to the content, and around a lowercase letter draws bars of half
-    its height; content taller than a line (a fraction, a root, a sum) keeps the sized bars."""
-    return _latex_printer().doprint(expr)
+    return _Printer().doprint(expr)
 
 
 def ordered_terms(expr: Any) -> list[Any]:
