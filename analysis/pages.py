@@ -503,14 +503,78 @@ def math_width(s: str, size: float) -> float:
 _TALL_LATEX = re.compile(r"\\(?:frac|dfrac|sqrt|sum|prod|int|begin|binom)\b")
 
 
+def _degree(expr: Any, v: Any) -> float:
+    """Degree of ``expr`` in the symbol ``v`` read off its tree without expanding: a sum takes
+    its largest term's, a product adds its factors', a numeric power multiplies; inside any
+    other function ``v`` counts 0."""
+    if expr == v:
+        return 1.0
+    if expr.is_Add:
+        return max(_degree(a, v) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree(a, v) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_number and expr.exp.is_real:
+        return _degree(expr.base, v) * float(expr.exp)
+    return 0.0
+
+
+def reading_order(terms: Sequence[Any]) -> list[Any]:
+    """The terms of a sum in the order a teacher writes them (SymPy's canonical order puts
+    ``-x**2 + y`` and ``x2**2 + x1**2/10``, an order chosen for fast comparison, not for
+    reading).  A stable sort of ``terms`` (given in SymPy's order, which breaks ties) by:
+
+    1. terms with a symbol before constants: a polynomial ends with its constant
+       (``x**2 + y - 11``, ``2*x1 - 2``);
+    2. the term's first symbol in the parser's variable order (:func:`landscape.parse.
+       natural_key`: x, y, z, then x1 < x2 < x10): x₁ terms before x₂ terms, so a function
+       of x₁, x₂ reads in the order of its variables (``x1**2/10 + 2*x2**2``);
+    3. descending degree in that symbol, counted through brackets and powers without
+       expanding (``(x**2 + y - 11)**2`` has degree 4 in x, ``x*(y - x**2)`` 3, ``|x|`` 0):
+       the convention of polynomials (``1200*x1**2 - 400*x2 + 2``, Himmelblau's
+       ``(x**2 + y - 11)**2 + (x + y**2 - 7)**2``, Rosenbrock's ``100*(x2 - x1**2)**2 +
+       (1 - x1)**2 + ...``, each index's pair together).
+
+    Then a difference of two terms opens with the positive one: ``-a + b`` reads ``b - a``
+    (``x2 - x1**2``, ``1 - x``, ``y - x**2``), as a difference is written.  Longer sums keep
+    the order above even when it opens with a minus (``-x**2 + 2*x + 3`` stays): moving a
+    positive term first there would break the descending powers.  Only the order changes:
+    the terms are the same objects, so the sum is the same expression."""
+    from landscape.parse import natural_key
+
+    def key(item: tuple[int, Any]) -> tuple:
+        i, t = item
+        free = getattr(t, "free_symbols", set())
+        if not free:
+            return (1, (), 0.0, i)
+        lead = min(free, key=lambda v: natural_key(str(v)))
+        return (0, natural_key(str(lead)), -_degree(t, lead), i)
+
+    out = [t for _, t in sorted(enumerate(terms), key=key)]
+    if (len(out) == 2 and out[0].could_extract_minus_sign()
+            and not out[1].could_extract_minus_sign()):
+        out.reverse()
+    return out
+
+
+class _ReadingOrderMixin:
+    """Sums printed in :func:`reading_order` (SymPy's printers order an ``Add`` through
+    ``_as_ordered_terms``); an explicit ``order=`` setting is left to SymPy."""
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
+        terms = super()._as_ordered_terms(expr, order=order)  # type: ignore[misc]
+        if (order or self._settings.get("order")) is None:  # type: ignore[attr-defined]
+            return reading_order(terms)
+        return terms
+
+
 def math_latex(expr: Any) -> str:
-    """:func:`sympy.latex` of ``expr`` for mathtext, with absolute values of flat content
-    between plain bars, ``|x|``: mathtext sizes ``\\left| … \\right|`` (SymPy's form) to the
-    content, and around a lowercase letter draws bars of half its height; content taller
-    than a line (a fraction, a root, a sum) keeps the sized bars."""
+    """:func:`sympy.latex` of ``expr`` for mathtext, sums in :func:`reading_order`, with
+    absolute values of flat content between plain bars, ``|x|``: mathtext sizes ``\\left| …
+    \\right|`` (SymPy's form) to the content, and around a lowercase letter draws bars of half
+    its height; content taller than a line (a fraction, a root, a sum) keeps the sized bars."""
     from sympy.printing.latex import LatexPrinter
 
-    class _Printer(LatexPrinter):
+    class _Printer(_ReadingOrderMixin, LatexPrinter):
         def _print_Abs(self, e: Any, exp: Any = None) -> str:
             inner = self._print(e.args[0])
             if _TALL_LATEX.search(inner):
@@ -521,12 +585,19 @@ def math_latex(expr: Any) -> str:
     return _Printer().doprint(expr)
 
 
-def _signed_terms(expr: Any) -> list[str]:
-    """LaTeX of the terms of a sum, each with its sign (``+ a``, ``- b``)."""
+def ordered_terms(expr: Any) -> list[Any]:
+    """The terms of the sum ``expr`` in the order the formulas print them
+    (:func:`reading_order` of SymPy's order)."""
     import sympy as sp
 
+    return reading_order(expr.as_ordered_terms()) if isinstance(expr, sp.Add) else [expr]
+
+
+def _signed_terms(expr: Any) -> list[str]:
+    """LaTeX of the terms of a sum, each with its sign (``+ a``, ``- b``), in the order
+    :func:`math_latex` prints them."""
     out = []
-    for i, t in enumerate(sp.Add.make_args(expr)):
+    for i, t in enumerate(ordered_terms(expr)):
         neg = t.could_extract_minus_sign()
         body = math_latex(-t if neg else t)
         if i == 0:
@@ -594,11 +665,20 @@ def typeset(lhs: str, expr: Any, *, plain_lhs: str | None = None, width: float =
     return plain_formula(f"{plain_lhs or lhs} = {_sstr(expr)}")
 
 
+def plain_math(expr: Any) -> str:
+    """:func:`sympy.sstr` of ``expr`` (text the formula parser reads back), sums in
+    :func:`reading_order`, as :func:`math_latex` prints them."""
+    from sympy.printing.str import StrPrinter
+
+    class _Printer(_ReadingOrderMixin, StrPrinter):
+        pass
+
+    return _Printer().doprint(expr)
+
+
 def _sstr(expr: Any) -> str:
     try:
-        import sympy as sp
-
-        return sp.sstr(expr)
+        return plain_math(expr)
     except Exception:  # noqa: BLE001
         return str(expr)
 
