@@ -918,7 +918,8 @@ LABEL_GAP = 2.5
 _LABEL_RADII = (8.0, 13.0, 19.0)
 #: Gap (points) between an iterate's marker and its number on the innermost ring.
 LABEL_PAD = 2.5
-_LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
+_LABEL_TURNS = (0.0, 22.5, -22.5, 45.0, -45.0, 67.5, -67.5, 90.0, -90.0, 135.0, -135.0,
+                180.0)
 
 
 def marked_points(d: NDArray[np.float64], every: Any) -> NDArray[np.float64]:
@@ -1024,6 +1025,9 @@ def box_distance(ext: Any, p: NDArray[np.float64]) -> NDArray[np.float64]:
 
 #: A point label farther than this (px) from its own point is not placed.
 LABEL_REACH = 22.0
+#: From the middle of a point's label, every other marker lies at least this many times as
+#: far (edge to edge) as its own point's, so that the label is not read as the other's.
+LABEL_CLEAR = 1.5
 
 
 def nearest_is_own(ext: Any, own: ArrayLike,
@@ -1033,7 +1037,10 @@ def nearest_is_own(ext: Any, own: ArrayLike,
     within ``reach`` px of it, and no other marker (:func:`marker_discs`, centre farther
     than ``same`` px from ``own``: 1 px, or the spread of the iterates one number names)
     nearer to the box, edge to edge, than the largest marker drawn at ``own`` (a large
-    start circle beside a small iterate draws the eye: its edge counts, not its centre)."""
+    start circle beside a small iterate draws the eye: its edge counts, not its centre);
+    and, seen from the middle of the box, every other marker :data:`LABEL_CLEAR` times as
+    far as the nearest marker at ``own`` (a number tucked between two markers reads as
+    either's)."""
     own = np.asarray(own, dtype=float).ravel()
     d_own = float(box_distance(ext, own[None, :])[0])
     if d_own > reach:
@@ -1042,7 +1049,15 @@ def nearest_is_own(ext: Any, own: ArrayLike,
     c, r = np.asarray(c, dtype=float).reshape(-1, 2), np.asarray(r, dtype=float).ravel()
     here = np.hypot(*(c - own).T) <= same
     gap = d_own - float(r[here].max(initial=0.0))
-    return not (~here).any() or bool(np.all(box_distance(ext, c[~here]) - r[~here] >= gap))
+    if not (~here).any():
+        return True
+    if not np.all(box_distance(ext, c[~here]) - r[~here] >= gap):
+        return False
+    # the eye pairs a number with the marker nearest its middle: that one must be its own,
+    # clearly (every other marker LABEL_CLEAR times as far, edge to edge)
+    mid = np.array([[0.5 * (ext.x0 + ext.x1), 0.5 * (ext.y0 + ext.y1)]])
+    d = np.hypot(*(c - mid).T) - r
+    return bool(np.all(d[~here] >= LABEL_CLEAR * max(float(d[here].min()), 0.0)))
 
 
 class ClearLabel(mpl.artist.Artist):
