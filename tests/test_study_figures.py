@@ -217,6 +217,24 @@ def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
     assert not any("red path" in t for t in texts)
 
 
+def test_surface_panels_name_the_height_and_keep_few_corner_ticks(saddle_and_surfaces):
+    """The 3-D panels had no height label, and the x³ panel's x and y tick labels
+    (−1.5 … 1.5 in steps of 0.5) ran together at its front corner: each panel's z axis now
+    reads "f", and x and y carry the ticks −1, 0, 1 of the grid [−1.5, 1.5]."""
+    block = next(b for b in saddle_and_surfaces.doc.figures() if b.label == "surfaces")
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    fig.canvas.draw()
+    panels = [ax for ax in fig.axes if ax.name == "3d"]
+    assert len(panels) == 2
+    for ax in panels:
+        assert ax.get_zlabel() == "f"
+        for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            assert lo < -1.5 and hi > 1.5
+            shown = [float(t) for t in axis.get_majorticklocs() if lo <= t <= hi]
+            assert shown == [-1.0, 0.0, 1.0], shown
+
+
 def test_no_rate_cells_are_the_white_cells_and_say_why():
     from analysis.sweeps import momentum_stability_map
     from landscape import Objective
