@@ -1304,6 +1304,7 @@ def plot_curve_1d(
     arrows: int = 25,
     legend: bool = True,
     zoom: bool | None = None,
+    cut: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -1317,7 +1318,9 @@ def plot_curve_1d(
     the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
     into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
     with their own numbers (``zoom`` forces it on or off).  ``legend=False`` leaves the legend
-    out (for small multiples).
+    out (for small multiples).  ``cut``: the paths are the first steps of runs that went on,
+    so the legend names the square by its index, "iterate K (last drawn)"
+    (:func:`last_square_label`), not as the run's last iterate.
     """
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 1)
@@ -1372,9 +1375,20 @@ def plot_curve_1d(
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
     if legend:
-        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]] + ["last iterate"]
+        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]]
+                        + [last_square_label([len(p) - 1 for p in runs.values()], cut)]
                         if squares else None)
     return fig
+
+
+def last_square_label(steps: Sequence[int], cut: bool = False) -> str:
+    """The legend name of the square on the last iterate drawn of runs of ``steps`` steps:
+    "last iterate", or, when the drawing stops before the runs do (``cut``), "iterate K
+    (last drawn)" (K the steps drawn, when all runs share it; else "last iterate drawn")."""
+    if not cut:
+        return "last iterate"
+    ks = set(int(k) for k in steps)
+    return f"iterate {ks.pop()} (last drawn)" if len(ks) == 1 else "last iterate drawn"
 
 
 # ============================================================================ contours

@@ -1013,7 +1013,7 @@ def section_local_minimum(S: Study) -> None:
         plots.plot_curve_1d(
             obj, {run_name("gd", f"η = {eta:g}"): run.path[:, 0]}, xlim=box[0], numbered=6,
             title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local "
-                  "minimum", fig=fig)
+                  "minimum", cut=len(st.result.path) > len(run.path), fig=fig)
         for edge in box[0]:  # the curve is drawn a little beyond the interval searched
             fig.axes[0].axvline(edge, color="0.4", ls=":", lw=1.1, zorder=1)
 

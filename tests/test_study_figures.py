@@ -807,6 +807,14 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
     win = st.measurement.window
     assert win[1] > 25  # the rate study runs past the 25 steps drawn
     assert f"window k = {win[0]}–{win[1]}" in fig.caption
+    # the legend called the square on iterate 25 "last iterate", while the run it begins
+    # ends at k = 636: it names the square by its index
+    drawn.canvas.draw()
+    entries = [text for text, _ in _legend_entries(drawn)]
+    assert len(st.result.path) - 1 > 25
+    assert "iterate 25 (last drawn)" in entries and "last iterate" not in entries, entries
+    assert plots.last_square_label([12]) == "last iterate"
+    assert plots.last_square_label([12, 12], cut=True) == "iterate 12 (last drawn)"
 
 
 def test_the_last_triple_order_says_why_it_differs_from_the_table():
