@@ -1122,7 +1122,7 @@ def section_newton_cosh(S: Study) -> None:
         plots.plot_curve_1d(obj, {run_name("newton"): path}, numbered=7, legend=False,
                             zoom=False,
                             title="Newton iterates from x₀ = 10", fig=left)
-        plots.plot_rate_studies({run_name("newton"): st}, title="Error |xₖ| (log scale)",
+        plots.plot_rate_studies({run_name("newton"): st}, title="Error",
                                 fig=right)
 
     S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "

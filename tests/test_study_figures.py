@@ -1709,6 +1709,11 @@ def test_errors_below_the_rounding_floor_are_drawn_hollow():
     texts += [t.get_text() for ax in axes if ax.get_legend()
               for t in ax.get_legend().get_texts()]
     assert any(t.startswith("below the rounding floor") for t in texts), texts
+    # the title "Error |xₖ| (log scale)" said again what the axis "error ‖xₖ − x*‖₂ (log)"
+    # says: the axis names the quantity and its scale, the title only the panel
+    (err,) = [ax for ax in axes if ax.get_ylabel().startswith("error ‖xₖ − x*‖")]
+    assert "(log)" in err.get_ylabel()
+    assert err.get_title() == "Error"
 
 
 def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(conditioning):
