@@ -448,7 +448,8 @@ def plot_error_ratios(
     (early transients and a long tail would set the scale), the panel's title says so, and
     its x limits are those of the ratios drawn; series whose iterations differ much in
     length (:func:`analysis.plots.ratio_groups`) get ratio panels of their own, stacked,
-    each over its own iterations (a short window on a long axis kept two markers).
+    each over its own iterations (a short window on a long axis kept two markers) and each
+    with its x axis named.
     ``mark``: an iteration to mark (dotted).
     Runs of very different lengths (:func:`analysis.plots.length_groups`, spread
     :data:`STEEP_SPREAD`) or a theory line lost among the other series
@@ -520,8 +521,8 @@ def plot_error_ratios(
                        "iteration k", "error ‖xₖ − x*‖ (log scale)")
     if not multiples:
         next(iter(lefts.values())).title.set_fontsize(9)
-    rights[-1].set_xlabel("iteration k")
     for axr, members in zip(rights, groups, strict=True):
+        axr.set_xlabel("iteration k")  # stacked panels each run over iterations of their own
         axr.set_ylabel("ratio e_(k+1)/e_k" if len(rights) == 1 else "e_(k+1)/e_k")
         drawn = [v for k in members for v in spans.get(k, ())]
         if drawn:  # the iterations of its own ratios

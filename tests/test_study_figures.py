@@ -716,6 +716,11 @@ def test_short_fit_windows_get_a_ratio_panel_of_their_own_iterations():
         [["gd"], ["hb", "nest"]]
     assert plots.ratio_groups({"a": (0, 99), "b": (10, 60)}) == [["a", "b"]]
     assert plots.audit(fig) == []
+    # each stacked ratio panel has iterations of its own (GD's 0–1500 on top): each names
+    # its x axis, not only the bottom one
+    rights = plots_lecture.ratio_axes(fig)
+    assert len(rights) == 2
+    assert [ax.get_xlabel() for ax in rights] == ["iteration k"] * 2
 
 
 def test_a_marked_iteration_is_drawn_only_in_ratio_panels_that_reach_it():
