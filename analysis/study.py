@@ -2310,6 +2310,14 @@ _SCHEDULE_CASES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("cosine", {"T_max": 100, "eta_min": 0.0}),
     ("cosine", {"T_max": 90, "eta_min": 0.0, "warmup": 10}),
 )
+#: The noisy SGD runs of the schedule section: their steps and schedules.
+_EFFECT_STEPS = 200
+_SCHEDULE_EFFECT: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("constant", {}),
+    ("step", {"step_size": 50, "gamma": 0.3}),
+    ("cosine", {"T_max": _EFFECT_STEPS, "eta_min": 0.0}),
+    ("cosine", {"T_max": _EFFECT_STEPS - 20, "eta_min": 0.0, "warmup": 20}),
+)
 
 
 def schedule_closed_form(name: str, k: np.ndarray, lr0: float, p: Mapping[str, Any]
@@ -2373,6 +2381,22 @@ def _schedule_label(name: str, p: Mapping[str, Any]) -> str:
     return f"{name.replace('_', ' ')}{warm}" + (f" ({extra})" if extra else "")
 
 
+def other_settings_text(drawn: Sequence[tuple[str, Mapping[str, Any]]], steps_drawn: int,
+                        runs: Sequence[tuple[str, Mapping[str, Any]]], steps_run: int) -> str:
+    """A caption sentence for a drawing of the schedules ``drawn`` over ``steps_drawn`` steps
+    when the runs measured after it use other settings: the schedules of ``runs`` not drawn
+    (:func:`_schedule_label`) and their number of steps; empty when they are the same."""
+    shown = {_schedule_label(n, p) for n, p in drawn}
+    other = [_schedule_label(n, p) for n, p in runs if _schedule_label(n, p) not in shown]
+    if not other and steps_run == steps_drawn:
+        return ""
+    if not other:
+        return f"  Illustrative settings: the runs below take {steps_run} steps."
+    names = other[0] if len(other) == 1 else ", ".join(other[:-1]) + " and " + other[-1]
+    return (f"  Illustrative settings: the runs below use {names}, over {steps_run} "
+            "steps.")
+
+
 def section_schedules(S: Study) -> None:
     """Learning-rate schedules and warm-up: the curves, and their effect on noisy SGD."""
     from analysis import theory
@@ -2402,7 +2426,8 @@ def section_schedules(S: Study) -> None:
     S.figure(lambda fig: plots_lecture.plot_schedules(
         curves, recovered=recovered, title=f"η₀ = {lr0:g}, {K} steps", fig=fig), 300.0,
         "Learning rate against step: closed forms (lines) and the steps the optimizer took "
-        "(markers).  Warm-up ramps linearly from η₀/W to η₀, then the cosine runs.",
+        "(markers).  Warm-up ramps linearly from η₀/W to η₀, then the cosine runs."
+        + other_settings_text(_SCHEDULE_CASES, K, _SCHEDULE_EFFECT, _EFFECT_STEPS),
         "schedules", half=True)
     S.numeric_check(f"schedules: η_k read from runs vs closed form ({len(curves)} schedules × "
                     f"{K} steps, worst relative difference)", 0.0, worst, rtol=0.0,
@@ -2410,13 +2435,11 @@ def section_schedules(S: Study) -> None:
                     reason="rounding of 1 − x_(k+1)/x_k only")
     # effect on noisy SGD
     sigma, x0, R = 1.0, 3.0, (1000 if S.quick else 4000)
-    Ks = 200
+    Ks = _EFFECT_STEPS
     finals, exact, rows = {}, {}, []
     curves_m: dict[str, np.ndarray] = {}
     curves_t: dict[str, np.ndarray] = {}
-    effect = [("constant", {}), ("step", {"step_size": 50, "gamma": 0.3}),
-              ("cosine", {"T_max": Ks, "eta_min": 0.0}),
-              ("cosine", {"T_max": Ks - 20, "eta_min": 0.0, "warmup": 20})]
+    effect = _SCHEDULE_EFFECT
     for name, p in effect:
         lab = _schedule_label(name, p)
         b = minimize_batch(obj, np.full((R, 1), x0), "sgd", lr=lr0, noise=sigma, steps=Ks,

@@ -254,6 +254,29 @@ def test_schedules_read_back_from_runs(S):
         0.5 / 1.5, rel=4 * math.sqrt(2 / 1000))
 
 
+def test_the_schedule_drawing_says_its_settings_are_not_the_runs(S):
+    """Study p. 33: the drawing shows step (s = 25, γ = 0.5), warm-up 10 and 100 steps, the
+    runs after it step (s = 50, γ = 0.3), warm-up 20 and 200 steps, and the caption did not
+    say so: it names the runs' schedules that are not drawn and their steps, as the checks
+    of those runs name them."""
+    (block,) = [b for b in S.doc.figures() if b.label == "schedules"]
+    runs = [re.fullmatch(r"E\(x_K − x\*\)² after (\d+) noisy steps: (.+)", c.what)
+            for c in S.checks]
+    runs = [m for m in runs if m]
+    assert len(runs) == 4
+    steps = {m.group(1) for m in runs}
+    assert steps == {"200"}
+    drawn = [study._schedule_label(n, p) for n, p in study._SCHEDULE_CASES]
+    other = [m.group(2) for m in runs if m.group(2) not in drawn]
+    assert other == ["step (s = 50, γ = 0.3)", "cosine (Tₘₐₓ = 200, ηₘᵢₙ = 0)",
+                     "cosine + warm-up 20 (Tₘₐₓ = 180, ηₘᵢₙ = 0)"]
+    assert block.caption.endswith(
+        f"  Illustrative settings: the runs below use {other[0]}, {other[1]} and {other[2]}, "
+        "over 200 steps.")
+    assert study.other_settings_text(study._SCHEDULE_CASES, 100, study._SCHEDULE_CASES,
+                                     100) == ""
+
+
 def test_nesterov_and_heavy_ball_rates(S):
     kappa = 100.0
     q = math.sqrt(kappa)
