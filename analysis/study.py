@@ -413,6 +413,33 @@ def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: i
             f"k ≤ {upto}) and cannot be told apart there.")
 
 
+def equal_ratio_stretches(measured: Mapping[str, Any], exact: Mapping[str, Any]
+                          ) -> list[tuple[str, str, int]]:
+    """Pairs of series (in drawing order: ``a`` drawn before ``b``) whose ratios
+    measured/theory are equal (to 1e−12, relative) over their first n ≥ 2 steps: (a, b, n).
+    Series run with the same step sizes and the same noise draws: on a plot of the ratios,
+    b lies exactly on a over those steps and hides it."""
+    r = {k: np.asarray(measured[k], float) / np.asarray(exact[k], float) for k in measured}
+    labels, out = list(r), []
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            m = min(r[a].size, r[b].size)
+            same = np.isclose(r[a][:m], r[b][:m], rtol=1e-12, atol=0.0)
+            n = m if same.all() else int(np.argmin(same))
+            if n >= 2:
+                out.append((a, b, n))
+    return out
+
+
+def covered_text(measured: Mapping[str, Any], exact: Mapping[str, Any]) -> str:
+    """The caption's sentences on ratio series hidden under a later one
+    (:func:`equal_ratio_stretches`; step k = i + 1 for the i-th value)."""
+    return "".join(
+        f"  For k ≤ {n}, {b} takes the same steps as {a} with the same draws: its ratio line "
+        f"lies exactly on {a}'s and hides it there."
+        for a, b, n in equal_ratio_stretches(measured, exact))
+
+
 def check_decided(c: Check) -> str:
     """The summary cell of a check: the test that decided it (:attr:`Check.decided`), else
     its bare relative difference."""
@@ -2478,7 +2505,8 @@ def section_schedules(S: Study) -> None:
         "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
         + warmup_dip_text(_schedule_label(*effect[-1]), curves_t[_schedule_label(*effect[-1])],
                           int(effect[-1][1]["warmup"]), floor=lr0 / (2 - lr0))
-        + together_text(curves_m, curves_t, Ks // 2), "schedule effect")
+        + together_text(curves_m, curves_t, Ks // 2) + covered_text(curves_m, curves_t),
+        "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
     S.statement_check("ranking of the schedules by final error",
