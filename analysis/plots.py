@@ -918,7 +918,8 @@ LABEL_GAP = 2.5
 _LABEL_RADII = (8.0, 13.0, 19.0)
 #: Gap (points) between an iterate's marker and its number on the innermost ring.
 LABEL_PAD = 2.5
-_LABEL_TURNS = (0.0, 45.0, -45.0, 90.0, -90.0, 135.0, -135.0, 180.0)
+_LABEL_TURNS = (0.0, 22.5, -22.5, 45.0, -45.0, 67.5, -67.5, 90.0, -90.0, 135.0, -135.0,
+                180.0)
 
 
 def marked_points(d: NDArray[np.float64], every: Any) -> NDArray[np.float64]:
@@ -1024,6 +1025,9 @@ def box_distance(ext: Any, p: NDArray[np.float64]) -> NDArray[np.float64]:
 
 #: A point label farther than this (px) from its own point is not placed.
 LABEL_REACH = 22.0
+#: From the middle of a point's label, every other marker lies at least this many times as
+#: far (edge to edge) as its own point's, so that the label is not read as the other's.
+LABEL_CLEAR = 1.5
 
 
 def nearest_is_own(ext: Any, own: ArrayLike,
@@ -1033,7 +1037,10 @@ def nearest_is_own(ext: Any, own: ArrayLike,
     within ``reach`` px of it, and no other marker (:func:`marker_discs`, centre farther
     than ``same`` px from ``own``: 1 px, or the spread of the iterates one number names)
     nearer to the box, edge to edge, than the largest marker drawn at ``own`` (a large
-    start circle beside a small iterate draws the eye: its edge counts, not its centre)."""
+    start circle beside a small iterate draws the eye: its edge counts, not its centre);
+    and, seen from the middle of the box, every other marker :data:`LABEL_CLEAR` times as
+    far as the nearest marker at ``own`` (a number tucked between two markers reads as
+    either's)."""
     own = np.asarray(own, dtype=float).ravel()
     d_own = float(box_distance(ext, own[None, :])[0])
     if d_own > reach:
@@ -1042,7 +1049,15 @@ def nearest_is_own(ext: Any, own: ArrayLike,
     c, r = np.asarray(c, dtype=float).reshape(-1, 2), np.asarray(r, dtype=float).ravel()
     here = np.hypot(*(c - own).T) <= same
     gap = d_own - float(r[here].max(initial=0.0))
-    return not (~here).any() or bool(np.all(box_distance(ext, c[~here]) - r[~here] >= gap))
+    if not (~here).any():
+        return True
+    if not np.all(box_distance(ext, c[~here]) - r[~here] >= gap):
+        return False
+    # the eye pairs a number with the marker nearest its middle: that one must be its own,
+    # clearly (every other marker LABEL_CLEAR times as far, edge to edge)
+    mid = np.array([[0.5 * (ext.x0 + ext.x1), 0.5 * (ext.y0 + ext.y1)]])
+    d = np.hypot(*(c - mid).T) - r
+    return bool(np.all(d[~here] >= LABEL_CLEAR * max(float(d[here].min()), 0.0)))
 
 
 class ClearLabel(mpl.artist.Artist):
@@ -1289,6 +1304,7 @@ def plot_curve_1d(
     arrows: int = 25,
     legend: bool = True,
     zoom: bool | None = None,
+    cut: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -1302,7 +1318,9 @@ def plot_curve_1d(
     the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
     into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
     with their own numbers (``zoom`` forces it on or off).  ``legend=False`` leaves the legend
-    out (for small multiples).
+    out (for small multiples).  ``cut``: the paths are the first steps of runs that went on,
+    so the legend names the square by its index, "iterate K (last drawn)"
+    (:func:`last_square_label`), not as the run's last iterate.
     """
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 1)
@@ -1357,9 +1375,20 @@ def plot_curve_1d(
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
     if legend:
-        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]] + ["last iterate"]
+        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]]
+                        + [last_square_label([len(p) - 1 for p in runs.values()], cut)]
                         if squares else None)
     return fig
+
+
+def last_square_label(steps: Sequence[int], cut: bool = False) -> str:
+    """The legend name of the square on the last iterate drawn of runs of ``steps`` steps:
+    "last iterate", or, when the drawing stops before the runs do (``cut``), "iterate K
+    (last drawn)" (K the steps drawn, when all runs share it; else "last iterate drawn")."""
+    if not cut:
+        return "last iterate"
+    ks = set(int(k) for k in steps)
+    return f"iterate {ks.pop()} (last drawn)" if len(ks) == 1 else "last iterate drawn"
 
 
 # ============================================================================ contours

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 from numpy.typing import ArrayLike
 
 from analysis.plots import (
@@ -106,6 +106,11 @@ def plot_chords(
     return fig
 
 
+#: At most this many intervals between the x (and the y) ticks of a 3-D surface panel: the two
+#: axes' tick labels meet at the panel's front corner, where more would run together.
+SURFACE_TICKS = 2
+
+
 @styled
 def plot_surfaces(
     panels: Sequence[Mapping[str, Any]],
@@ -116,7 +121,9 @@ def plot_surfaces(
     """3-D surfaces z = f(x, y), one panel each, with an optional optimizer path on the surface.
 
     Each panel: ``title``, ``X``, ``Y``, ``Z`` (meshgrids), optionally ``path`` ((K, 3): x, y,
-    f), ``path_label`` and ``points`` (list of (x, y, z, kind) critical points).
+    f), ``path_label``, ``points`` (list of (x, y, z, kind) critical points) and ``zlabel``
+    (the height axis, "f" unless given).  The x and y axes carry few ticks
+    (:data:`SURFACE_TICKS`).
     """
     fig = new_figure(fig, figsize)
     handles: list[Any] = []
@@ -146,6 +153,9 @@ def plot_surfaces(
         ax.set_title(p["title"], fontsize=9)
         ax.set_xlabel("x", labelpad=-2)
         ax.set_ylabel("y", labelpad=-2)
+        ax.set_zlabel(p.get("zlabel", "f"), labelpad=-2)
+        for axis in (ax.xaxis, ax.yaxis):  # few ticks: the x and y labels meet at a corner
+            axis.set_major_locator(MaxNLocator(SURFACE_TICKS, steps=[1, 2, 5, 10]))
         ax.tick_params(labelsize=7, pad=0)
         ax.view_init(elev=p.get("elev", 28), azim=p.get("azim", -58))
     _outside_legend(fig, handles)
@@ -438,7 +448,8 @@ def plot_error_ratios(
     (early transients and a long tail would set the scale), the panel's title says so, and
     its x limits are those of the ratios drawn; series whose iterations differ much in
     length (:func:`analysis.plots.ratio_groups`) get ratio panels of their own, stacked,
-    each over its own iterations (a short window on a long axis kept two markers).
+    each over its own iterations (a short window on a long axis kept two markers) and each
+    with its x axis named.
     ``mark``: an iteration to mark (dotted).
     Runs of very different lengths (:func:`analysis.plots.length_groups`, spread
     :data:`STEEP_SPREAD`) or a theory line lost among the other series
@@ -510,8 +521,8 @@ def plot_error_ratios(
                        "iteration k", "error ‖xₖ − x*‖ (log scale)")
     if not multiples:
         next(iter(lefts.values())).title.set_fontsize(9)
-    rights[-1].set_xlabel("iteration k")
     for axr, members in zip(rights, groups, strict=True):
+        axr.set_xlabel("iteration k")  # stacked panels each run over iterations of their own
         axr.set_ylabel("ratio e_(k+1)/e_k" if len(rights) == 1 else "e_(k+1)/e_k")
         drawn = [v for k in members for v in spans.get(k, ())]
         if drawn:  # the iterations of its own ratios

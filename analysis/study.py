@@ -413,6 +413,33 @@ def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: i
             f"k ≤ {upto}) and cannot be told apart there.")
 
 
+def equal_ratio_stretches(measured: Mapping[str, Any], exact: Mapping[str, Any]
+                          ) -> list[tuple[str, str, int]]:
+    """Pairs of series (in drawing order: ``a`` drawn before ``b``) whose ratios
+    measured/theory are equal (to 1e−12, relative) over their first n ≥ 2 steps: (a, b, n).
+    Series run with the same step sizes and the same noise draws: on a plot of the ratios,
+    b lies exactly on a over those steps and hides it."""
+    r = {k: np.asarray(measured[k], float) / np.asarray(exact[k], float) for k in measured}
+    labels, out = list(r), []
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            m = min(r[a].size, r[b].size)
+            same = np.isclose(r[a][:m], r[b][:m], rtol=1e-12, atol=0.0)
+            n = m if same.all() else int(np.argmin(same))
+            if n >= 2:
+                out.append((a, b, n))
+    return out
+
+
+def covered_text(measured: Mapping[str, Any], exact: Mapping[str, Any]) -> str:
+    """The caption's sentences on ratio series hidden under a later one
+    (:func:`equal_ratio_stretches`; step k = i + 1 for the i-th value)."""
+    return "".join(
+        f"  For k ≤ {n}, {b} takes the same steps as {a} with the same draws: its ratio line "
+        f"lies exactly on {a}'s and hides it there."
+        for a, b, n in equal_ratio_stretches(measured, exact))
+
+
 def check_decided(c: Check) -> str:
     """The summary cell of a check: the test that decided it (:attr:`Check.decided`), else
     its bare relative difference."""
@@ -1013,7 +1040,7 @@ def section_local_minimum(S: Study) -> None:
         plots.plot_curve_1d(
             obj, {run_name("gd", f"η = {eta:g}"): run.path[:, 0]}, xlim=box[0], numbered=6,
             title=f"GD with η = 2 from x₀ = 10, its first {steps} steps: into the local "
-                  "minimum", fig=fig)
+                  "minimum", cut=len(st.result.path) > len(run.path), fig=fig)
         for edge in box[0]:  # the curve is drawn a little beyond the interval searched
             fig.axes[0].axvline(edge, color="0.4", ls=":", lw=1.1, zorder=1)
 
@@ -1122,7 +1149,7 @@ def section_newton_cosh(S: Study) -> None:
         plots.plot_curve_1d(obj, {run_name("newton"): path}, numbered=7, legend=False,
                             zoom=False,
                             title="Newton iterates from x₀ = 10", fig=left)
-        plots.plot_rate_studies({run_name("newton"): st}, title="Error |xₖ| (log scale)",
+        plots.plot_rate_studies({run_name("newton"): st}, title="Error",
                                 fig=right)
 
     S.figure(draw, FULL, "Left: iterates on the curve.  Middle: the error falls by steps of "
@@ -2310,6 +2337,14 @@ _SCHEDULE_CASES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("cosine", {"T_max": 100, "eta_min": 0.0}),
     ("cosine", {"T_max": 90, "eta_min": 0.0, "warmup": 10}),
 )
+#: The noisy SGD runs of the schedule section: their steps and schedules.
+_EFFECT_STEPS = 200
+_SCHEDULE_EFFECT: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("constant", {}),
+    ("step", {"step_size": 50, "gamma": 0.3}),
+    ("cosine", {"T_max": _EFFECT_STEPS, "eta_min": 0.0}),
+    ("cosine", {"T_max": _EFFECT_STEPS - 20, "eta_min": 0.0, "warmup": 20}),
+)
 
 
 def schedule_closed_form(name: str, k: np.ndarray, lr0: float, p: Mapping[str, Any]
@@ -2373,6 +2408,22 @@ def _schedule_label(name: str, p: Mapping[str, Any]) -> str:
     return f"{name.replace('_', ' ')}{warm}" + (f" ({extra})" if extra else "")
 
 
+def other_settings_text(drawn: Sequence[tuple[str, Mapping[str, Any]]], steps_drawn: int,
+                        runs: Sequence[tuple[str, Mapping[str, Any]]], steps_run: int) -> str:
+    """A caption sentence for a drawing of the schedules ``drawn`` over ``steps_drawn`` steps
+    when the runs measured after it use other settings: the schedules of ``runs`` not drawn
+    (:func:`_schedule_label`) and their number of steps; empty when they are the same."""
+    shown = {_schedule_label(n, p) for n, p in drawn}
+    other = [_schedule_label(n, p) for n, p in runs if _schedule_label(n, p) not in shown]
+    if not other and steps_run == steps_drawn:
+        return ""
+    if not other:
+        return f"  Illustrative settings: the runs below take {steps_run} steps."
+    names = other[0] if len(other) == 1 else ", ".join(other[:-1]) + " and " + other[-1]
+    return (f"  Illustrative settings: the runs below use {names}, over {steps_run} "
+            "steps.")
+
+
 def section_schedules(S: Study) -> None:
     """Learning-rate schedules and warm-up: the curves, and their effect on noisy SGD."""
     from analysis import theory
@@ -2402,7 +2453,8 @@ def section_schedules(S: Study) -> None:
     S.figure(lambda fig: plots_lecture.plot_schedules(
         curves, recovered=recovered, title=f"η₀ = {lr0:g}, {K} steps", fig=fig), 300.0,
         "Learning rate against step: closed forms (lines) and the steps the optimizer took "
-        "(markers).  Warm-up ramps linearly from η₀/W to η₀, then the cosine runs.",
+        "(markers).  Warm-up ramps linearly from η₀/W to η₀, then the cosine runs."
+        + other_settings_text(_SCHEDULE_CASES, K, _SCHEDULE_EFFECT, _EFFECT_STEPS),
         "schedules", half=True)
     S.numeric_check(f"schedules: η_k read from runs vs closed form ({len(curves)} schedules × "
                     f"{K} steps, worst relative difference)", 0.0, worst, rtol=0.0,
@@ -2410,13 +2462,11 @@ def section_schedules(S: Study) -> None:
                     reason="rounding of 1 − x_(k+1)/x_k only")
     # effect on noisy SGD
     sigma, x0, R = 1.0, 3.0, (1000 if S.quick else 4000)
-    Ks = 200
+    Ks = _EFFECT_STEPS
     finals, exact, rows = {}, {}, []
     curves_m: dict[str, np.ndarray] = {}
     curves_t: dict[str, np.ndarray] = {}
-    effect = [("constant", {}), ("step", {"step_size": 50, "gamma": 0.3}),
-              ("cosine", {"T_max": Ks, "eta_min": 0.0}),
-              ("cosine", {"T_max": Ks - 20, "eta_min": 0.0, "warmup": 20})]
+    effect = _SCHEDULE_EFFECT
     for name, p in effect:
         lab = _schedule_label(name, p)
         b = minimize_batch(obj, np.full((R, 1), x0), "sgd", lr=lr0, noise=sigma, steps=Ks,
@@ -2455,7 +2505,8 @@ def section_schedules(S: Study) -> None:
         "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
         + warmup_dip_text(_schedule_label(*effect[-1]), curves_t[_schedule_label(*effect[-1])],
                           int(effect[-1][1]["warmup"]), floor=lr0 / (2 - lr0))
-        + together_text(curves_m, curves_t, Ks // 2), "schedule effect")
+        + together_text(curves_m, curves_t, Ks // 2) + covered_text(curves_m, curves_t),
+        "schedule effect")
     order_th = sorted(exact, key=exact.get)
     order_m = sorted(finals, key=finals.get)
     S.statement_check("ranking of the schedules by final error",

@@ -925,6 +925,45 @@ def test_each_iterate_number_sits_beside_its_own_marker():
     assert set(range(4, 11)) <= shown, shown
 
 
+def test_an_iterate_number_between_two_markers_is_not_shown():
+    """Study, GD on x² with η = 1.1: the number "3" sat below and left of iterate 3, its
+    middle about as far from iterate 1 (5 px away) as from its own marker, so that it read
+    as either's.  Seen from the middle of every number shown, its own marker is now the
+    nearest by a clear margin (others at least 1.5 times as far, edge to edge); "3", with
+    no such place in the narrow panel, is left out and the others stay."""
+    from analysis import pages
+
+    xs = [10.0]
+    for _ in range(10):
+        xs.append(xs[-1] - 1.1 * 2.0 * xs[-1])
+    fig = Figure(figsize=(pages.CONTENT_W / 72.0, 190 / 72.0), layout="constrained", dpi=72)
+    sub = fig.subfigures(1, 3)[2]
+    plots.plot_curve_1d(lambda v: v**2, {"η = 1.1": np.array(xs)}, legend=False, numbered=6,
+                        zoom=False, fig=sub)
+    renderer = plots._renderer(fig)
+    (ax,) = sub.axes
+    centres, radii = [], []
+    for ln in ax.get_lines():
+        if ln.get_marker() not in ("None", "", None) and ln.get_visible():
+            p = ln.get_transform().transform(np.asarray(ln.get_xydata(), float))
+            centres += list(p)
+            radii += [ln.get_markersize() / 2.0] * len(p)
+    shown = set()
+    for t in ax.texts:
+        if not (t.get_visible() and t.get_text().isdigit()):
+            continue
+        k = int(t.get_text())
+        e = t.get_window_extent(renderer)
+        mid = ((e.x0 + e.x1) / 2, (e.y0 + e.y1) / 2)
+        own = ax.transData.transform((xs[k], xs[k] ** 2))
+        gaps = [(math.hypot(c[0] - mid[0], c[1] - mid[1]) - r, math.hypot(*(c - own)) <= 1.0)
+                for c, r in zip(centres, radii, strict=True)]
+        mine = min(g for g, here in gaps if here)
+        assert all(g >= 1.5 * mine for g, here in gaps if not here), (k, mine, gaps)
+        shown.add(k)
+    assert 3 not in shown and set(range(4, 11)) <= shown, shown
+
+
 def test_small_multiples_show_the_last_marker_whole():
     # three runs whose theory lines crowd one axes: small multiples, narrow; each run's last
     # marker (at k = n) must lie inside its panel by at least its radius

@@ -217,6 +217,24 @@ def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
     assert not any("red path" in t for t in texts)
 
 
+def test_surface_panels_name_the_height_and_keep_few_corner_ticks(saddle_and_surfaces):
+    """The 3-D panels had no height label, and the x³ panel's x and y tick labels
+    (−1.5 … 1.5 in steps of 0.5) ran together at its front corner: each panel's z axis now
+    reads "f", and x and y carry the ticks −1, 0, 1 of the grid [−1.5, 1.5]."""
+    block = next(b for b in saddle_and_surfaces.doc.figures() if b.label == "surfaces")
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    fig.canvas.draw()
+    panels = [ax for ax in fig.axes if ax.name == "3d"]
+    assert len(panels) == 2
+    for ax in panels:
+        assert ax.get_zlabel() == "f"
+        for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            assert lo < -1.5 and hi > 1.5
+            shown = [float(t) for t in axis.get_majorticklocs() if lo <= t <= hi]
+            assert shown == [-1.0, 0.0, 1.0], shown
+
+
 def test_no_rate_cells_are_the_white_cells_and_say_why():
     from analysis.sweeps import momentum_stability_map
     from landscape import Objective
@@ -698,6 +716,11 @@ def test_short_fit_windows_get_a_ratio_panel_of_their_own_iterations():
         [["gd"], ["hb", "nest"]]
     assert plots.ratio_groups({"a": (0, 99), "b": (10, 60)}) == [["a", "b"]]
     assert plots.audit(fig) == []
+    # each stacked ratio panel has iterations of its own (GD's 0–1500 on top): each names
+    # its x axis, not only the bottom one
+    rights = plots_lecture.ratio_axes(fig)
+    assert len(rights) == 2
+    assert [ax.get_xlabel() for ax in rights] == ["iteration k"] * 2
 
 
 def test_a_marked_iteration_is_drawn_only_in_ratio_panels_that_reach_it():
@@ -789,6 +812,14 @@ def test_a_drawing_of_the_first_steps_names_the_fit_window_past_it():
     win = st.measurement.window
     assert win[1] > 25  # the rate study runs past the 25 steps drawn
     assert f"window k = {win[0]}–{win[1]}" in fig.caption
+    # the legend called the square on iterate 25 "last iterate", while the run it begins
+    # ends at k = 636: it names the square by its index
+    drawn.canvas.draw()
+    entries = [text for text, _ in _legend_entries(drawn)]
+    assert len(st.result.path) - 1 > 25
+    assert "iterate 25 (last drawn)" in entries and "last iterate" not in entries, entries
+    assert plots.last_square_label([12]) == "last iterate"
+    assert plots.last_square_label([12, 12], cut=True) == "iterate 12 (last drawn)"
 
 
 def test_the_last_triple_order_says_why_it_differs_from_the_table():
@@ -1683,6 +1714,11 @@ def test_errors_below_the_rounding_floor_are_drawn_hollow():
     texts += [t.get_text() for ax in axes if ax.get_legend()
               for t in ax.get_legend().get_texts()]
     assert any(t.startswith("below the rounding floor") for t in texts), texts
+    # the title "Error |xₖ| (log scale)" said again what the axis "error ‖xₖ − x*‖₂ (log)"
+    # says: the axis names the quantity and its scale, the title only the panel
+    (err,) = [ax for ax in axes if ax.get_ylabel().startswith("error ‖xₖ − x*‖")]
+    assert "(log)" in err.get_ylabel()
+    assert err.get_title() == "Error"
 
 
 def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(conditioning):

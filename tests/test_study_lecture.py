@@ -254,6 +254,29 @@ def test_schedules_read_back_from_runs(S):
         0.5 / 1.5, rel=4 * math.sqrt(2 / 1000))
 
 
+def test_the_schedule_drawing_says_its_settings_are_not_the_runs(S):
+    """Study p. 33: the drawing shows step (s = 25, γ = 0.5), warm-up 10 and 100 steps, the
+    runs after it step (s = 50, γ = 0.3), warm-up 20 and 200 steps, and the caption did not
+    say so: it names the runs' schedules that are not drawn and their steps, as the checks
+    of those runs name them."""
+    (block,) = [b for b in S.doc.figures() if b.label == "schedules"]
+    runs = [re.fullmatch(r"E\(x_K − x\*\)² after (\d+) noisy steps: (.+)", c.what)
+            for c in S.checks]
+    runs = [m for m in runs if m]
+    assert len(runs) == 4
+    steps = {m.group(1) for m in runs}
+    assert steps == {"200"}
+    drawn = [study._schedule_label(n, p) for n, p in study._SCHEDULE_CASES]
+    other = [m.group(2) for m in runs if m.group(2) not in drawn]
+    assert other == ["step (s = 50, γ = 0.3)", "cosine (Tₘₐₓ = 200, ηₘᵢₙ = 0)",
+                     "cosine + warm-up 20 (Tₘₐₓ = 180, ηₘᵢₙ = 0)"]
+    assert block.caption.endswith(
+        f"  Illustrative settings: the runs below use {other[0]}, {other[1]} and {other[2]}, "
+        "over 200 steps.")
+    assert study.other_settings_text(study._SCHEDULE_CASES, 100, study._SCHEDULE_CASES,
+                                     100) == ""
+
+
 def test_nesterov_and_heavy_ball_rates(S):
     kappa = 100.0
     q = math.sqrt(kappa)
@@ -686,6 +709,21 @@ def test_the_momentum_window_share_is_given_per_beta(S):
     block.draw_fn(fig)
     legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
     assert "window 1/(1 − β), in its β's colour" in legend, legend
+
+
+def test_the_caption_says_which_ratio_series_hides_another(S):
+    """Study p. 34: the constant step's ratio series lay hidden under the step schedule's
+    for the first 50 steps (the same η = 0.5 until the step schedule's first decay after
+    s = 50 steps, and the same noise draws), and nothing said so."""
+    (block,) = [b for b in S.doc.figures() if b.label == "schedule effect"]
+    assert ("  For k ≤ 50, step (s = 50, γ = 0.3) takes the same steps as constant with the "
+            "same draws: its ratio line lies exactly on constant's and hides it there.") in \
+        block.caption, block.caption
+    assert block.caption.count("takes the same steps as") == 1
+    a, b = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.5, 4.0])
+    t = np.ones(4)
+    assert study.equal_ratio_stretches({"a": a, "b": b}, {"a": t, "b": t}) == [("a", "b", 2)]
+    assert study.equal_ratio_stretches({"a": a, "b": a + 1}, {"a": t, "b": t}) == []
 
 
 def test_the_warm_up_dip_below_the_constant_floor_is_explained(S):
