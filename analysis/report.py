@@ -4693,8 +4693,7 @@ def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = No
     return "A run stops " + _names(parts, "or")
 
 
-def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
-                 ) -> None:
+def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> None:
     from analysis import plots
 
     N = int(study.X0.shape[0])
@@ -4720,8 +4719,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
                    "the y axis is zoomed to that range (1 is off the axis)."
                    if plots.ecdf_zoom(ecdf) is not None else "")
                 + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
-                                   if k not in none}, "curves")
-                + "  Weights measured: " + costs.text() + ".",
+                                   if k not in none}, "curves"),
         label=label)
 
 
@@ -4820,7 +4818,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         d.paragraph("No start of any method reached the target, so there is no distribution "
                     "of cost to draw; the tables say where the starts ended.")
     else:
-        _ecdf_figure(d, study, ecdf, costs, label)
+        _ecdf_figure(d, study, ecdf, label)
     rows = []
     for lab, r in runs.items():
         q25, med, q75 = quartiles(r.cost_to_target())
