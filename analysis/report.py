@@ -4817,8 +4817,6 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     if not drawn:
         d.paragraph("No start of any method reached the target, so there is no distribution "
                     "of cost to draw; the tables say where the starts ended.")
-    else:
-        _ecdf_figure(d, study, ecdf, label)
     rows = []
     for lab, r in runs.items():
         q25, med, q75 = quartiles(r.cost_to_target())
@@ -4837,7 +4835,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),
         ])
+    # the table before the figure: under the lead-in and the figure a page has no room left
+    # for the whole table, which split there; the figure shrinks to the page or floats
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target)
+    if drawn:
+        _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
     keys += [k for k in outcome_order([k for c in counts.values() for k in c])

@@ -837,6 +837,17 @@ def test_the_many_starts_weights_are_printed_once_in_the_lead_in():
     assert "weights" not in fig.caption.lower() and "t_f" not in fig.caption
 
 
+def test_the_cost_table_comes_before_the_ecdf_figure():
+    """Kink pp. 7–8: under the lead-in and the ECDF figure the page had room for 5 of the
+    cost table's 8 rows, and the 3 with data went to the next page: the table comes right
+    after the lead-in, the figure (which shrinks or floats) after it."""
+    from analysis.pages import FigureBlock, Table
+
+    kinds = [type(blk) for blk in _one_method_starts(["", ""], [3.0, 4.0]).doc.blocks
+             if isinstance(blk, (Table, FigureBlock))]
+    assert kinds == [Table, FigureBlock, Table]  # cost, ECDF, where the starts ended
+
+
 def test_many_starts_median_and_quartiles_read_alike():
     """A quartile equal to the median prints as the same text (the kink report showed the
     median 55.85 beside an IQR top 55.8)."""
