@@ -4344,7 +4344,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
                         "band, or left x*.  " + sweep_dots(sw) + sweep_local_text(A, sw),
-                label=SWEEP_FIGURE, half=True)
+                label=SWEEP_FIGURE)  # full width: no half-width figure to share a row
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing
