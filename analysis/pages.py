@@ -37,7 +37,9 @@ stable).
   blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
-  tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page); a table
+  tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
+  only when they are together :data:`TALL_ROWS` of a page), its rest starting on the next
+  page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
   it.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
@@ -1316,6 +1318,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self._reserve = 0.0
             self._squeeze = 0.0  # points taken from the clear space above the notes
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
+            self.after_page: int | None = None  # a rest: the page of the part before it
 
         def _cell(self, text: str, align: str, width: float, bold: bool = False) -> Any:
             """The paragraph of one cell of a column ``width`` points wide: its bracketed
@@ -1409,6 +1412,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return whole
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
+            canv = getattr(self, "canv", None)
+            if canv is not None and self.after_page == canv.getPageNumber():
+                return []  # the rest of a table split on this page starts on the next one
             whole = self._squeezed(aW, aH)
             if whole is not None:
                 return [whole]
@@ -1417,7 +1423,6 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return []
             self.table.wrap(aW, 1e6)
             rows_h = self.table._rowHeights
-            canv = getattr(self, "canv", None)
 
             def fitting(room: float) -> tuple[int, float]:
                 """The rows that fit ``room`` points under the header, and their height."""
@@ -1444,8 +1449,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
-            if n - k < MIN_ROWS <= n - MIN_ROWS:
-                k = n - MIN_ROWS  # no orphan rows at the top of the next page
+            if n - k < MIN_ROWS <= n - MIN_ROWS and \
+                    sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
+                k = n - MIN_ROWS  # no few short rows alone at the top of the next page
                 used = sum(rows_h[:k + 1])
             if k < MIN_ROWS and not full and (
                     k < 1 or used < max(0.5 * avail, TALL_ROWS * self.doc._frame_height)):
@@ -1455,6 +1461,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                   self.rows[:k], notes=False)
             rest = TableFlowable(self.t, self.doc, self.full_widths, True, self.rows[k:],
                                  notes=self.with_notes)
+            rest.after_page = canv.getPageNumber() if canv is not None else None
             return [first, rest]
 
         def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:

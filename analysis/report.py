@@ -4344,7 +4344,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
                         "band, or left x*.  " + sweep_dots(sw) + sweep_local_text(A, sw),
-                label=SWEEP_FIGURE, half=True)
+                label=SWEEP_FIGURE)  # full width: no half-width figure to share a row
     if A.obj.n == 1 and A.vanishing is not None:
         with b.guard("vanishing-gradient figure"):
             v = A.vanishing
@@ -4693,8 +4693,7 @@ def stop_rule_text(runs: Mapping[str, Any], names: Mapping[str, str] | None = No
     return "A run stops " + _names(parts, "or")
 
 
-def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, label: str
-                 ) -> None:
+def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> None:
     from analysis import plots
 
     N = int(study.X0.shape[0])
@@ -4720,8 +4719,7 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
                    "the y axis is zoomed to that range (1 is off the axis)."
                    if plots.ecdf_zoom(ecdf) is not None else "")
                 + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
-                                   if k not in none}, "curves")
-                + "  Weights measured: " + costs.text() + ".",
+                                   if k not in none}, "curves"),
         label=label)
 
 
@@ -4819,8 +4817,6 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
     if not drawn:
         d.paragraph("No start of any method reached the target, so there is no distribution "
                     "of cost to draw; the tables say where the starts ended.")
-    else:
-        _ecdf_figure(d, study, ecdf, costs, label)
     rows = []
     for lab, r in runs.items():
         q25, med, q75 = quartiles(r.cost_to_target())
@@ -4839,7 +4835,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),
         ])
+    # the table before the figure: under the lead-in and the figure a page has no room left
+    # for the whole table, which split there; the figure shrinks to the page or floats
     _cost_table(d, rows, N, study.threads, [r.timed_calls for r in runs.values()], target)
+    if drawn:
+        _ecdf_figure(d, study, ecdf, label)
     counts = {lab: r.counts() for lab, r in runs.items()}
     keys: list[Any] = sorted({k for c in counts.values() for k in c if isinstance(k, int)})
     keys += [k for k in outcome_order([k for c in counts.values() for k in c])

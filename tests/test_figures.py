@@ -409,6 +409,22 @@ def test_figures_of_the_four_reports_pass_the_audit(four_reports):
     assert problems == [], "\n".join(problems)
 
 
+def test_no_report_figure_is_half_width_alone_on_its_row(four_reports):
+    """Himmelblau and Rosenbrock p. 14: the step-size sweep, the report's one half-width
+    figure, stood alone at 40% of the text width above a long narrow caption: a half-width
+    figure only beside another, so that every figure of a report fills the text width."""
+    from analysis import pages
+
+    for name in ("himmelblau", "rosenbrock5"):
+        assert report.SWEEP_FIGURE in {b.label for b in four_reports[name][1].figures()}
+    for name, (_, doc) in four_reports.items():
+        for i, blk in enumerate(doc.blocks):
+            if isinstance(blk, pages.FigureBlock) and blk.half:
+                beside = doc.blocks[max(i - 1, 0):i] + doc.blocks[i + 1:i + 2]
+                assert any(isinstance(o, pages.FigureBlock) and o.half for o in beside), \
+                    (name, blk.label)
+
+
 def test_report_leaves_out_figures_with_nothing_to_show(four_reports):
     doc = four_reports["ellipse"][1]
     labels = [b.label for b in doc.figures()]

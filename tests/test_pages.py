@@ -1419,3 +1419,25 @@ def test_a_figure_drawn_again_later_shows_the_values_of_the_moment_it_was_added(
     fig = Figure()
     late.draw_fn(fig)
     assert fig.axes[0].get_title() == "drawn"
+
+
+def test_a_split_table_continues_on_the_next_page_not_under_its_first_part(tmp_path):
+    """Quadratic p. 5: the convergence table split before its last 3 rows (no fewer may
+    open the next page), and those, the first of them tall, split again on the same page:
+    a "(continued)" part right under the first one.  Two tall rows may end the table on the
+    next page; a rest never starts on the page of the part before it."""
+    tall = "\n".join(f"line {j} of a tall cell" for j in range(10))
+    rows = [[f"ROW-{i}", "short"] for i in range(5)] + [[f"ROW-{i}", tall] for i in range(5, 8)]
+    table = pages.Table([pages.Column("k"), pages.Column("note")], rows, title="STEPS")
+    probe = pages._flowables().TableFlowable(table, pages.Document("probe"))
+    probe.wrap(pages.CONTENT_W, 1e6)
+    heights = probe.table._rowHeights
+    assert sum(heights[7:]) >= pages.TALL_ROWS * pages.CONTENT_H  # the last two rows: tall
+    # room for the title, the header, the 5 short rows, one tall row and a little more
+    b = report.Builder("Split once a page")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - sum(heights[:7]) - 30.0 - 8.0))
+    b.doc.table(["k", "note"], rows, title="STEPS")
+    texts = page_texts(b.write(tmp_path / "once.pdf").pdf)
+    assert "STEPS (continued)" not in texts[0]
+    assert all(f"ROW-{i} " in texts[0] for i in range(6)), texts[0]
+    assert "STEPS (continued)" in texts[1] and "ROW-6 " in texts[1] and "ROW-7 " in texts[1]

@@ -827,6 +827,27 @@ def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
     assert f"The table gives the median cost and its {plots.IQR_WORDS}" in none
 
 
+def test_the_many_starts_weights_are_printed_once_in_the_lead_in():
+    """Reports' cost sections: the kernel weights stood in the lead-in and again in the ECDF
+    caption; the lead-in gives them (their own text), the caption does not repeat them."""
+    b = _one_method_starts(["", ""], [3.0, 4.0])
+    weights = b.doc.blocks[0].text.split("in units of one evaluation of f: ")[1]
+    assert weights.startswith("one f evaluation t_f = 10 ns; weights: f alone 1; f with ∇f 2 (")
+    (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
+    assert "weights" not in fig.caption.lower() and "t_f" not in fig.caption
+
+
+def test_the_cost_table_comes_before_the_ecdf_figure():
+    """Kink pp. 7–8: under the lead-in and the ECDF figure the page had room for 5 of the
+    cost table's 8 rows, and the 3 with data went to the next page: the table comes right
+    after the lead-in, the figure (which shrinks or floats) after it."""
+    from analysis.pages import FigureBlock, Table
+
+    kinds = [type(blk) for blk in _one_method_starts(["", ""], [3.0, 4.0]).doc.blocks
+             if isinstance(blk, (Table, FigureBlock))]
+    assert kinds == [Table, FigureBlock, Table]  # cost, ECDF, where the starts ended
+
+
 def test_many_starts_median_and_quartiles_read_alike():
     """A quartile equal to the median prints as the same text (the kink report showed the
     median 55.85 beside an IQR top 55.8)."""

@@ -756,7 +756,8 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                   ) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data;
     ``labels``: objective → how the page names it (:meth:`Campaign.label`).  The first
-    use of ECDF and COCO/BBOB in the document defines them."""
+    use of ECDF and COCO/BBOB in the document defines them; aRT and the weights it rests on
+    are defined in a line of their own, before the line that ranks the methods by it."""
     from analysis.plots import BBOB_WORDS, ECDF_WORDS
     from analysis.report import fmt_num, plural
 
@@ -778,9 +779,11 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
             text = diverged_best_text(k, problems, methods, R, counts, labels)
             return f", {text}" if text else ""
 
-        out.append(f"{method_label(methods[i])} has the smallest aRT (average running time, as in "
-                   f"{BBOB_WORDS}: the expected cost to reach the target, in weighted evaluations"
-                   f"{weights_text(data.get('cost_weights'))}) "
+        # the definition its own bullet, so that the finding reads on from its subject
+        out.append(f"aRT (average running time, as in {BBOB_WORDS}): the expected cost to "
+                   "reach the target, in weighted evaluations"
+                   f"{weights_text(data.get('cost_weights'))}.")
+        out.append(f"{method_label(methods[i])} has the smallest aRT "
                    f"on {int(best[i])} of "
                    f"{plural(R.shape[0], 'problem')} (objective, target){qualified(i)}; it "
                    f"solves {_of_all(int(solved[i]), R.shape[0])} (a problem is solved "
