@@ -60,7 +60,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from analysis.empirical import QUADRATIC_ORDER, Measurement, one_se, steps_name
+from analysis.empirical import (
+    QUADRATIC_ORDER,
+    R_LINEAR_SPREAD,
+    Measurement,
+    one_se,
+    steps_name,
+)
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
@@ -190,7 +196,7 @@ def _disagree(p: Prediction, m: Measurement, fallback: str, **kw: Any) -> Compar
 
 
 def _kind_differs(p: Prediction, m: Measurement) -> str:
-    return f"kind differs: predicted {p.kind}, measured {m.kind}"
+    return f"kind differs: predicted {p.kind}, measured {kind_words(m, short=True)}"
 
 
 def _compare_stochastic(p: Prediction, m: Measurement, rtol_level: float) -> Comparison:
@@ -363,16 +369,30 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
 #: fell to the floor after ratios too few to tell superlinear from fast linear.
 FAST_UNDECIDED = "superlinear or fast linear, not decided"
 
+#: How documents name a ``linear`` measurement whose errors swing about the fitted line by
+#: more than :data:`~analysis.empirical.R_LINEAR_SPREAD` decades (its ``spread``): the rate
+#: is the error's shrink factor per iteration only on average.
+ON_AVERAGE = "linear on average"
+
 
 def kind_words(m: Any, short: bool = False) -> str:
     """A measurement's kind as documents name it (the JSON keeps ``m.kind``): a kind
     ``none`` with a ``fast_ratio`` is ``fast (superlinear or fast linear, not decided)``
     (``short``: ``fast``), not ``none``; ``quadratic (within 2 s.e.)`` when the fitted order
     lies outside the quadratic band and only its two standard errors reach it (the rule of
-    :func:`analysis.empirical._superlinear`; ``short``: ``quadratic``); else the kind."""
+    :func:`analysis.empirical._superlinear`; ``short``: ``quadratic``); ``linear on average
+    (R-linear: the error swings up to X decades)`` when the errors of a
+    linear window swing about the fitted line by X = ``m.spread`` >
+    :data:`~analysis.empirical.R_LINEAR_SPREAD` decades (``short``: ``linear on average``);
+    else the kind."""
     kind = getattr(m, "kind", None)
     if kind == "none" and getattr(m, "fast_ratio", None) is not None:
         return "fast" if short else f"fast ({FAST_UNDECIDED})"
+    spread = getattr(m, "spread", None)
+    if kind == "linear" and spread is not None and spread > R_LINEAR_SPREAD:
+        x = fmt(spread, 2)
+        return ON_AVERAGE if short else (f"{ON_AVERAGE} (R-linear: the error swings up to {x} "
+                                         f"{'decade' if x == '1' else 'decades'})")
     order = getattr(m, "order", None)
     lo, hi = QUADRATIC_ORDER
     if kind == "quadratic" and order is not None and not lo <= order <= hi and not short:
@@ -578,8 +598,8 @@ def compare(
         h = m.ratio_step or 1
         two = (f" (read from its {steps_name(h)} ratios e_(k+{h})/e_k; its evidence gives the "
                "test they pass and on which numbers)" if h >= 2 else "")
-        return _agrees(quantity="kind", note=f"measured {m.kind}{two}: at least as fast as the "
-                                             f"predicted {p.kind} bound")
+        return _agrees(quantity="kind", note=f"measured {kind_words(m, short=True)}{two}: at "
+                                             f"least as fast as the predicted {p.kind} bound")
     if p.kind != m.kind:
         return _disagree(p, m, _kind_differs(p, m), quantity="kind")
     if p.kind == "linear":

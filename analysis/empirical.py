@@ -24,7 +24,10 @@ machine epsilon):
   ``max(settle_rtol * |final slope|, 3 * robust noise)`` of it (the transient is what comes
   before). The rate is ``exp(median of (l_{i+h} - l_i)/h)``, ``h`` = half the window — a
   Theil–Sen estimator restricted to long baselines, robust to rounding noise and to periodic
-  modulation (momentum); ordinary least squares is reported beside it as a check.
+  modulation (momentum); ordinary least squares is reported beside it as a check. The
+  ``spread`` is how far ``log10 e_k`` swings about that line in both halves of the window
+  (:func:`line_spread`); above ``R_LINEAR_SPREAD`` = 0.5 decade the rate is a shrink factor
+  per step only on average (R-linear; documents say so, the kind stays ``linear``).
 * **Order.** ``q`` is the least-squares slope of ``l_{k+1} = ln C + q l_k`` over the last
   clean window before the floor: the last ``w`` points, ``4 <= w <= 6``, ``w`` minimising the
   standard error ``se = sqrt(RSS/(w-3)/Sxx)``. The data *determine* q when
@@ -150,6 +153,12 @@ EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
          "none")
 QUADRATIC_ORDER = (1.8, 2.6)
+#: Spread (decades) of a linear window's errors about the fitted line above which the rate
+#: holds only on average (R-linear): 0.5 decade is a factor 10**0.5 ≈ 3.2 either way, more
+#: than the start-up and rounding wobble of a run whose every step shrinks the error by about
+#: ρ (a Q-linear run), so reading ρ as the factor of each step would misplace some error of
+#: the window by more than a factor 3.
+R_LINEAR_SPREAD = 0.5
 
 
 def one_se(se: str) -> str:
@@ -260,6 +269,24 @@ def robust_slope(y: ArrayLike) -> float:
     return float(np.median((y[h:] - y[:-h]) / h))
 
 
+def line_spread(y: ArrayLike) -> float:
+    """How far ``y`` (natural logs of the errors of a fit window) swings about the robust line
+    through it, in decades: the line has the slope :func:`robust_slope` and the Theil–Sen
+    intercept (the median of ``y_k - slope * k``); the spread is the largest
+    ``|y_k - line_k| / ln 10`` that both halves of the window reach (the smaller of the two
+    halves' largest), so a swing that recurs counts and a transient seen once at the window's
+    start does not.  A geometric sequence gives 0; ``e_k = C ρ^k (1 + a cos(2π k/P))`` over
+    whole periods, ``P`` even, gives ``-log10(1 - a)``."""
+    y = np.asarray(y, dtype=float)
+    if y.size < 2:
+        return math.nan
+    s = robust_slope(y)
+    r = y - s * np.arange(y.size, dtype=float)
+    d = np.abs(r - np.median(r)) / math.log(10.0)
+    h = y.size // 2
+    return float(min(np.max(d[:h]), np.max(d[h:])))
+
+
 def lstsq_slope(y: ArrayLike) -> float:
     """Ordinary least-squares slope of ``y`` against its index."""
     y = np.asarray(y, dtype=float)
@@ -323,6 +350,7 @@ class LinearFit:
     window: tuple[int, int]
     rate_lstsq: float
     settled: bool
+    spread: float = math.nan  # :func:`line_spread` of the window's errors, in decades
 
 
 def linear_fit(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0,
@@ -346,6 +374,7 @@ def linear_fit(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0
         window=(a, n - 1),
         rate_lstsq=math.exp(lstsq_slope(seg)),
         settled=settled and seg.size >= 5,
+        spread=line_spread(seg),
     )
 
 
@@ -991,6 +1020,9 @@ class Measurement:
     ``e_(k+1)/e_k`` all <= ``fast_ratio`` < 1 -- at least linear either way; for a method
     restarted every m steps (``ratio_step`` m) the largest per-step mean ``r^(1/m)`` of the
     m-step ratios of its last blocks.
+    ``spread`` (kind ``linear``): the largest distance, in decades, of ``log10 e_k`` from the
+    fitted line over the window (:func:`line_spread`); above :data:`R_LINEAR_SPREAD` the rate
+    holds only on average (R-linear), the error swinging about the line.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1023,6 +1055,7 @@ class Measurement:
     band_from: int | None = None
     evidence: str | None = None
     fast_ratio: float | None = None
+    spread: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1062,6 +1095,7 @@ class Measurement:
                 "ratio_step": self.ratio_step,
                 "band_from": self.band_from,
                 "evidence": self.evidence,
+                "spread": self.spread,
                 "notes": list(self.notes),
             }
         )
@@ -1351,7 +1385,8 @@ def _linear_or_none(
         notes.append("local rate still drifting: the asymptotic phase may not have been reached")
     osc = oscillation(p, xs, window=fit.window).oscillating
     return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
-                       settled=fit.settled, rate_lstsq=fit.rate_lstsq, **base)
+                       settled=fit.settled, rate_lstsq=fit.rate_lstsq, spread=fit.spread,
+                       **base)
 
 
 def measure(

@@ -144,3 +144,33 @@ def test_a_run_too_fast_for_a_kind_is_named_fast_in_documents():
     short = measure(np.column_stack([e[:3], np.zeros(3)]), [0.0, 0.0])
     assert short.fast_ratio is None and kind_words(short) == "none"
     assert compare(bound, short).reason.startswith("measured kind none: ")
+
+
+def test_a_linear_rate_that_holds_only_on_average_is_named_r_linear():
+    """Himmelblau p.5: Adam's row read "measured kind linear, 0.94927" while its error swung
+    by a decade about the fitted line, shrinking by 0.949 per step only on average. A linear
+    measurement whose errors swing about the line by more than R_LINEAR_SPREAD decades is
+    named "linear on average (R-linear: ...)" in documents; the JSON kind and the verdict stay."""
+    import math
+
+    import numpy as np
+
+    from analysis.compare import compare, kind_words
+    from analysis.empirical import R_LINEAR_SPREAD, measure
+    from analysis.theory.prediction import Prediction
+
+    k = np.arange(400)
+    for a, words in ((0.9, "1 decade"), (0.8, f"{-math.log10(0.2):.2g} decades")):
+        e = 0.95**k * (1 + a * np.cos(np.pi * k / 2))  # swings -log10(1 - a) decades
+        m = measure(e[:, None], np.zeros(1))
+        assert m.kind == "linear" and m.spread > R_LINEAR_SPREAD
+        assert kind_words(m) == f"linear on average (R-linear: the error swings up to {words})"
+        assert kind_words(m, short=True) == "linear on average"
+        assert m.to_json()["kind"] == "linear"
+        assert compare(Prediction(kind="linear", rate=0.95), m).verdict == "agrees"
+        c = compare(Prediction(kind="quadratic", order=2.0), m)
+        assert c.verdict == "disagrees"
+        assert c.reason == "kind differs: predicted quadratic, measured linear on average"
+    # a swing of 0.3 decade (a = 0.5) is within the threshold: plain linear
+    m = measure((0.95**k * (1 + 0.5 * np.cos(np.pi * k / 2)))[:, None], np.zeros(1))
+    assert m.spread < R_LINEAR_SPREAD and kind_words(m) == "linear"

@@ -643,3 +643,30 @@ def test_a_line_through_swings_with_rising_peaks_is_no_rate():
     m = E.measure(path, np.ones(5))
     assert m.kind == "none" and m.rate is None
     assert "does not fall over the window" in m.reason
+
+
+@pytest.mark.parametrize("a", [0.2, 0.5, 0.9])
+def test_line_spread_of_a_geometric_sequence_with_a_known_swing(a):
+    """e_k = ρ^k (1 + a cos(πk/2)): the robust line is ρ^k itself (the half-window baseline is
+    whole periods, the residuals' median is ln 1 = 0), so the error swings about it by
+    max(ln(1 + a), -ln(1 - a)) = -ln(1 - a), that is -log10(1 - a) decades, in each half;
+    the measurement carries it (and the JSON its ``spread`` key)."""
+    k = np.arange(400)
+    e = 0.95**k * (1 + a * np.cos(np.pi * k / 2))
+    assert E.line_spread(np.log(e)) == pytest.approx(-math.log10(1 - a), rel=1e-12)
+    m = E.measure(e[:, None], np.zeros(1))
+    lo, hi = m.window
+    assert m.kind == "linear" and m.rate == pytest.approx(0.95, rel=1e-9)
+    assert m.spread == pytest.approx(E.line_spread(np.log(e[lo:hi + 1])), rel=1e-12)
+    assert m.to_json()["spread"] == m.spread and m.to_json()["kind"] == "linear"
+
+
+def test_line_spread_ignores_a_transient_seen_once():
+    """A geometric sequence whose first error lies a decade above the line (a start-up step,
+    as GD on Himmelblau at the start of its window) does not swing: its spread is the second
+    half's, 0."""
+    k = np.arange(60)
+    e = 0.7**k
+    e[0] *= 10.0
+    assert E.line_spread(np.log(e)) == pytest.approx(0.0, abs=1e-12)
+    assert E.line_spread(np.log(0.7**k)) == pytest.approx(0.0, abs=1e-12)

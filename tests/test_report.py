@@ -2673,3 +2673,22 @@ def test_the_kind_rule_covers_a_predicted_divergence_whose_growth_factor_is_show
     (rules,) = [n for n in report.theory_notes([st]) if n.startswith("Agreement:")]
     assert "when theory predicts no convergence to x*" in rules
     assert "whatever its growth factor" in rules
+
+
+def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_report):
+    """Himmelblau p.5: Adam's row read "measured kind linear, 0.94927ᶠ [k = 303–566]" while
+    its error swung by more than a decade inside that window (p.11): the row names the kind
+    "linear on average (R-linear: ...)" with the swing the JSON gives; runs whose error does
+    not swing keep "linear"; the JSON kind stays "linear"."""
+    from analysis.empirical import R_LINEAR_SPREAD
+
+    data = json.loads(himmelblau_report.json.read_text())
+    text = squash(pdf_text(himmelblau_report.pdf))
+    adam = data["rates"]["adam"]["measured"]
+    assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
+    assert (f"Adam none — — linear on average (R-linear: the error swings up to "
+            f"{adam['spread']:.2g} decades) {report.fmt_rate(adam['rate'])}ᶠ") in text
+    for name in ("gd", "momentum", "nesterov"):
+        m = data["rates"][name]["measured"]
+        assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
+    assert text.count("linear on average") == 1
