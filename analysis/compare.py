@@ -398,9 +398,13 @@ def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
     if r is None or p.exact or p.kind != "linear" or (p.rate is not None and r > p.rate):
         return None
     under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
+    last = "each of its last ratios"
+    if m.fast_steps is not None:
+        a, b = m.fast_steps
+        last = f"each of its last {b - a + 1} ratios, k = {a}–{b},"
     return _agrees(quantity="kind",
                    note=f"measured {kind_words(m)}: too few ratios above the floor to tell, "
-                        f"each of its last ratios before the floor ≤ {r:.3g}; either kind is "
+                        f"{last} before the floor ≤ {r:.3g}; either kind is "
                         f"at least as fast as the predicted linear bound{under}")
 
 

@@ -974,7 +974,8 @@ class Measurement:
     what the rule that decided the kind saw, in words and numbers (one of the ``notes``);
     ``fast_ratio`` (kind ``none`` only): the error fell to the rounding floor at the end of an
     accelerating stretch too short to tell superlinear from fast linear, its last ratios
-    ``e_(k+1)/e_k`` all <= ``fast_ratio`` < 1 -- at least linear either way.
+    ``e_(k+1)/e_k`` all <= ``fast_ratio`` < 1 -- at least linear either way; ``fast_steps``
+    the first and last k of those ratios.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1007,6 +1008,7 @@ class Measurement:
     band_from: int | None = None
     evidence: str | None = None
     fast_ratio: float | None = None
+    fast_steps: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1422,9 +1424,10 @@ def measure(
                       fast=restart is None or restart < 2)
     if m.kind == "none" and floor_index is not None and any(
             note.startswith(UNBORNE) for note in notes[seen:]):
-        top = float(np.max(e[max(1, n - 3):n] / e[max(0, n - 4):n - 1]))
+        lo = max(0, n - 4)
+        top = float(np.max(e[lo + 1:n] / e[lo:n - 1]))
         if top < 1.0:
-            m = replace(m, fast_ratio=top)
+            m = replace(m, fast_ratio=top, fast_steps=(lo, n - 2))
     return m
 
 
