@@ -3381,12 +3381,14 @@ EPS_TEXT = (f"ε = {fmt_num(float(np.finfo(float).eps), 2)}, the double-precisio
             "epsilon")
 
 
-def nw_text(studies: Sequence[Any]) -> str:
+def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
     """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
     rows and columns they have (:func:`nw_rows`, :func:`convergence_order`) in the order the
-    tables have them (the steps; the geometric mean, then the robust fit; theory last): a row
-    that every table has as such, one that some have for the runs that have it, none that
-    no table has."""
+    tables have them (the steps; the geometric mean, then the robust fit; theory, then a
+    double root's theory band), one sentence per kind of row: a row that every table has as
+    such, one that only some have with the runs that have it (``names``, as the tables'
+    titles print them; without them, the condition under which a table has the row), none
+    that no table has."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
     sub = [st for st, k in zip(studies, kinds, strict=True)
@@ -3396,8 +3398,16 @@ def nw_text(studies: Sequence[Any]) -> str:
                 f"‘{THEORY_TABLE}’; there is no ratio for a robust fit, so no row of one)"
                 ) if sub else ""
     fits = [k for k in kinds if "fit" in k]
-    mean = "the geometric mean of the ratio over the fit window"
-    fit = "the rate the robust fit measured there"
+    bands = [study_band(st) is not None for st in studies]
+
+    def who(has: Sequence[bool], cond: str) -> str:
+        """Which tables have a row: none said when all do, else their runs (or ``cond``)."""
+        if all(has):
+            return ""
+        if names is None:
+            return f" ({cond})"
+        return f" ({', '.join(n for n, h in zip(names, has, strict=True) if h)})"
+
     bare = list(dict.fromkeys(predicted_kind(st.prediction, "no rate") for st in studies
                               if not gives_limit(st.prediction)))
     here = f"‘{'’, ‘'.join(bare)}’"
@@ -3409,33 +3419,30 @@ def nw_text(studies: Sequence[Any]) -> str:
         theory += " or, for a method it says terminates, after how many steps it is exact"
     if bare and any(gives_limit(st.prediction) for st in studies):
         theory += f" (or, for a run it gives no limit, what it says: {here})"
-    if any(study_band(st) is not None for st in studies):
-        theory += (" (for a double root, a row ‘theory band’ after it gives the band "
-                   "[ρ, the window's average factor] its verdict tests)")
-    if not means:
-        rows = f"; the last row is {theory}"
-    else:
-        first = (f" {mean}" if len(means) == len(kinds)  # give, for a run …, the mean
-                 else f", for a run with a fit window and no order q, {mean}")
-        if len(fits) == len(kinds):
-            then = f" and {fit}"
-        elif fits:
-            grows = any(has_fit_row(st) and st.measurement.kind == "diverges"
-                        for st in studies)
-            then = (f", then, for a run with a measured rate{' or growth factor' * grows}, "
-                    f"{fit}{sub_note}")
-        elif sub_note:
-            then = sub_note
-        elif len(means) == len(kinds):
-            then = " (these runs have no measured rate, so no row of a robust fit)"
-        else:
-            then = ""
-        rows = f"; the rows after them give{first}{then}, and the last row {theory}"
+    rows = []
+    if means:
+        none = ("" if fits or sub_note or len(means) < len(kinds) else
+                " (these runs have no measured rate, so no row of a robust fit)")
+        has = who(["mean" in k for k in kinds],
+                  "a run with a fit window whose theory gives no order q")
+        rows.append(f"Row ‘geometric mean’{has}: the geometric mean of the ratio over the fit "
+                    f"window{none}{'' if fits else sub_note}.")
+    if fits:
+        grows = any(has_fit_row(st) and st.measurement.kind == "diverges" for st in studies)
+        has = who(["fit" in k for k in kinds],
+                  "a run with a measured rate" + " or growth factor" * grows)
+        rows.append(f"Row ‘robust fit’{has}: the rate the robust fit measured over the same "
+                    f"window{sub_note}.")
+    rows.append(f"Row ‘theory’: {theory}.")
+    if any(bands):
+        rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after it: the band "
+                    "[ρ, the window's average factor] a double root's verdict tests.")
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
-            + f" at a few iterations, as in Nocedal & Wright's tables{rows}.  "
+            + " at a few iterations, as in Nocedal & Wright's tables.  "
+            + "  ".join(rows) + "  "
             + floor_value_text(studies) + " are left out (rounding noise)"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
@@ -3721,7 +3728,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.shown for r in studies if r.study.prediction.kind == "none"]
     if promised:
-        d.paragraph(nw_text([r.study for r in promised]))
+        d.paragraph(nw_text([r.study for r in promised], [r.shown for r in promised]))
     to = error_points({r.shown: r.study for r in studies}, A.cps)
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):

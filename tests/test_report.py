@@ -1119,13 +1119,14 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert report.nw_rows(nofit) == {"mean"}
     text = report.nw_text([nofit, nofit])
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
-    assert "the rate the robust fit measured there," in report.nw_text([linear])
-    assert "for a run with a measured rate" in report.nw_text([linear, nofit])
+    assert "Row ‘robust fit’: the rate the robust fit measured over the same window." in \
+        report.nw_text([linear])
+    assert "Row ‘robust fit’ (a run with a measured rate): " in report.nw_text([linear, nofit])
     # Himmelblau p. 6: no run of the page had a growth factor
     assert "growth factor" not in report.nw_text([linear, nofit])
     grows = _nw_study(3.0 * 2.0 ** np.arange(40), "diverges", 2.0, window=(5, 30),
                       kind="diverges", rate=2.0)
-    assert "for a run with a measured rate or growth factor, " in report.nw_text([grows, nofit])
+    assert "(a run with a measured rate or growth factor): " in report.nw_text([grows, nofit])
 
 
 def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
@@ -1148,7 +1149,8 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
                               f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
                               f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
                               "5–30)"]
-    assert "a row ‘theory band’ after it gives the band" in report.nw_text([st])
+    assert ("Row ‘theory band’, after it: the band [ρ, the window's average factor] a double "
+            "root's verdict tests.") in report.nw_text([st])
     st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s")
@@ -1192,10 +1194,10 @@ def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
         assert "e_(k+1)/e_k^q" not in text, text
         assert re.search(r"geometric mean of the ratio over the fit window.*robust fit|"
                          r"geometric mean of the ratio over the fit window \(", text), text
-        assert text.index("geometric mean") < text.index("the last row what theory says")
-    assert ("the rows after them give the geometric mean of the ratio over the fit window "
-            "and the rate the robust fit measured there, and the last row what theory says "
-            "the ratio tends to.") in report.nw_text([linear])
+        assert text.index("geometric mean") < text.index("Row ‘theory’: what theory says")
+    assert ("tables.  Row ‘geometric mean’: the geometric mean of the ratio over the fit "
+            "window.  Row ‘robust fit’: the rate the robust fit measured over the same window."
+            "  Row ‘theory’: what theory says the ratio tends to.") in report.nw_text([linear])
 
 
 def _nw_study(errors, predicted, p_rate=None, order=None, window=None, kind=None, rate=None,
@@ -1236,10 +1238,9 @@ def _check_lead_in(studies) -> str:
     for kind, said in named.items():
         if said:
             assert any(kind in h for h in have), (kind, text, have)
-    if "the rows after them give the geometric mean" in text:  # said of every table
+    if "Row ‘geometric mean’:" in text:  # said of every table
         assert all("mean" in h for h in have), (text, have)
-    if "the rows after them give the geometric mean of the ratio over the fit window and the " \
-            "rate" in text:
+    if "Row ‘robust fit’:" in text:
         assert all("fit" in h for h in have), (text, have)
     order = [text.find(w) for w in ("geometric mean", "robust fit measured", "what theory says")]
     order = [i for i in order if i >= 0]
@@ -1263,7 +1264,7 @@ def test_per_step_lead_in_names_no_row_that_a_newton_table_lacks():
     assert report.nw_rows(newton) == frozenset()
     assert report.nw_rows(linear) == {"mean", "fit"}
     both = _check_lead_in([linear, newton])
-    assert "for a run with a fit window" in both
+    assert "(a run with a fit window whose theory gives no order q)" in both
     _check_lead_in([linear])
     bounded = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
                         kind="bounded")
@@ -1847,15 +1848,27 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     assert "minimizer" not in none
 
 
-def test_per_step_lead_in_sets_off_the_runs_it_speaks_of_with_commas():
-    """Rosenbrock p.7, Himmelblau p.6: "the rows after them give for a run with a fit window
-    and no order q, the geometric mean …": the condition is set off by commas on both sides."""
+def test_per_step_lead_in_gives_each_row_a_sentence_and_names_the_runs_that_have_it():
+    """Quadratic p.6: "the rows after them give, for a run with a fit window and no order q,
+    the geometric mean …, then, for a run with a measured rate, …, and the last row …" ran
+    four rows into one sentence, and "no order q" read against GD's measured order 1ᶠ: one
+    sentence per kind of row, naming the runs whose tables have it when not all do."""
     e = 3.0 * 0.5 ** np.arange(40)
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    nofit = _nw_study(e, "linear", 0.5, window=(5, 30), kind="superlinear")
     newton = _nw_study(e, "quadratic", None, order=2.0, window=(5, 30), kind="quadratic")
-    text = report.nw_text([linear, newton])
-    assert "the rows after them give, for a run with a fit window and no order q, the " \
-           "geometric mean" in text, text
+    studies = [linear, nofit, newton]
+    names = ["GD", "CG", "Newton"]
+    text = report.nw_text(studies, names)
+    have = {n: report.nw_rows(st) for n, st in zip(names, studies, strict=True)}
+    means = ", ".join(n for n in names if "mean" in have[n])
+    fits = ", ".join(n for n in names if "fit" in have[n])
+    assert (means, fits) == ("GD, CG", "GD")
+    assert (f"tables.  Row ‘geometric mean’ ({means}): the geometric mean of the ratio over "
+            f"the fit window.  Row ‘robust fit’ ({fits}): the rate the robust fit measured "
+            "over the same window.  Row ‘theory’: what theory says the ratio tends to.  "
+            "Errors below") in text, text
+    assert "no order q" not in text and "the rows after them" not in text
 
 
 def test_the_critical_point_lead_in_counts_its_words():
