@@ -3125,6 +3125,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if "reached" in kinds and at is not None:
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
                               floor)
+    else:
+        body += _last_error_row(b, label, section, e, steps, chosen, q is not None, floor)
     notes: list[str] = []
     settled = bounded_where(study.measurement)
     if outside:
@@ -3312,6 +3314,26 @@ def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, 
             for k in range(shown + 1, at) if np.isfinite(e[k]) and e[k] > floor]
     return rows + [[str(at), cell(b, section, label, f"e_{at}", float(e[at]), "measured", 3,
                                   rounded=True), reached_text(float(e[at]), floor), *tail]]
+
+
+#: the ratio cell of the last error above the rounding floor, whose successor lies below it
+NEXT_BELOW_FLOOR = "next error below the floor"
+
+
+def _last_error_row(b: Builder, label: str, section: str, e: np.ndarray, steps: Sequence[int],
+                    chosen: Sequence[int], ordered: bool, floor: float) -> list[list[str]]:
+    """The row after the last step of a per-step table that shows every step (``chosen``
+    all of ``steps``): the last error above the rounding ``floor``, e_(k+1) of the last
+    ratio, when the error after it lies below the floor (no ratio of it is kept:
+    :data:`NEXT_BELOW_FLOOR`); none when the run ended there or the table shows no step or
+    only some.  ``ordered``: the table has the column e_(k+1)/e_k^q, left blank here."""
+    if not steps or len(chosen) < len(steps):
+        return []
+    k = int(steps[-1]) + 1
+    if k + 1 >= len(e) or not (np.isfinite(e[k]) and e[k] > floor) or not e[k + 1] <= floor:
+        return []
+    return [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
+                          rounded=True), NEXT_BELOW_FLOOR, *([""] if ordered else [])]]
 
 
 def nw_rows(study: Any) -> frozenset[str]:

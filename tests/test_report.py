@@ -2665,3 +2665,30 @@ def test_the_kind_rule_covers_a_predicted_divergence_whose_growth_factor_is_show
     (rules,) = [n for n in report.theory_notes([st]) if n.startswith("Agreement:")]
     assert "when theory predicts no convergence to x*" in rules
     assert "whatever its growth factor" in rules
+
+
+def test_a_per_step_table_ends_with_the_last_error_above_the_floor():
+    """Quadratic p.7: BFGS's and L-BFGS's tables stopped at k = 6 though e₇ lay above the
+    rounding floor (BFGS's window was [5, 7]); the table shows k = 7 with its error and says
+    why no ratio follows.  A table that shows only some steps (GD's) gets no such row."""
+    from analysis import plots
+
+    ratios = [0.89082, 0.69774, 0.89893, 0.0046529, 0.03768, 0.0040453, 0.0033464, 1e-6]
+    e = 6.66 * np.cumprod([1.0, *ratios])
+    st = _nw_study(e, "superlinear", kind="none")
+    floor = plots.study_floor(st)
+    last = int(np.flatnonzero(e > floor)[-1])
+    assert last == 7 and e[last + 1] <= floor
+    b = report.Builder("t")
+    assert report.convergence_table(b, "BFGS", st, "s")
+    table = b.doc.blocks[-1]
+    assert [r[0] for r in table.rows] == [*map(str, range(last + 1)), "theory"]
+    row = table.rows[-2]
+    assert row[1].startswith(report.fmt_num(float(e[last]), 3))
+    assert row[2] == "next error below the floor"
+    # a long run whose table picks a few steps keeps its rows as they were
+    long = 3.0 * 0.5 ** np.arange(60)
+    lin = _nw_study(long, "linear", 0.5, window=(5, 40), kind="linear", rate=0.5)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", lin, "s")
+    assert not any("next error below" in c for r in b.doc.blocks[-1].rows for c in r)
