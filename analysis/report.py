@@ -1525,7 +1525,7 @@ BUDGET_WORDS = {
               "the error reached the floor"),
     "cap": ("the automatic budget's cap of {maxiter} iterations, below the {wanted} its rule "
             "asked for"),
-    "first": "the method's default {maxiter}, which the automatic budget kept",
+    "first": "the method's default of {maxiter} iterations",
     "rate": "set by the automatic budget at " + RATE_BUDGET,
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
                 "iterations, with no linear rate to extend"),
