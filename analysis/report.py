@@ -2564,6 +2564,21 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     return kind_words(m), rate, order
 
 
+#: run statuses that stop a run before any kind can be measured: the measured-kind cell of a
+#: run of kind ``none`` says the status instead (:func:`stopped_kind`)
+STOPPED_STATUSES = ("line_search_failed", "stalled")
+
+
+def stopped_kind(kind: str, study: Any) -> str:
+    """The measured-kind cell of rate study ``study``: ``kind`` (:func:`kind_words`), but
+    ``— (line search failed)`` for a run of measured kind ``none`` that its status stopped
+    (:data:`STOPPED_STATUSES`): no kind was measured because the run ended there."""
+    status = str(getattr(getattr(study, "result", None), "status", ""))
+    if kind != "none" or status not in STOPPED_STATUSES:
+        return kind
+    return f"— ({status_text(status)})"
+
+
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
     (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``)."""
@@ -2577,6 +2592,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> l
     mk, mr, mo = _meas_cells(b, label, m,
                              predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
                              digits)
+    mk = stopped_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")

@@ -2695,3 +2695,20 @@ def test_a_per_step_table_ends_with_the_last_error_above_the_floor():
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", lin, "s")
     assert not any("next error below" in c for r in b.doc.blocks[-1].rows for c in r)
+
+
+def test_a_run_stopped_by_its_line_search_has_no_measured_kind_but_its_status():
+    """Kink p.5: Newton, BFGS, L-BFGS and CG, whose line searches failed after 1–4
+    iterations, had 'none' as measured kind; the cell says why none was measured."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    st = rate_study(obj, "cg", [-4.59, -4.83])
+    assert st.result.status == "line_search_failed" and st.measurement.kind == "none"
+    row = report.theory_row(report.Builder("t"), "CG", st)
+    assert row[4] == f"— ({report.status_text(st.result.status)})" == "— (line search failed)"
+    # a run that ran to its limit keeps its measured kind
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0)
+    assert gd.result.status == "maxiter"
+    assert report.theory_row(report.Builder("t"), "GD", gd)[4] == gd.measurement.kind
