@@ -820,6 +820,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         A.convexity = obj.convexity(box=box)
     with b.guard("vanishing gradient", note=False):
         A.vanishing = obj.vanishing(box=box, names=SOLVER_NAMES)
+        A.vanishing.regions = regions_in_point_order(A.cps, A.vanishing.regions)
     mins = [cp for cp in (A.cps or []) if cp.kind == "minimum"]
     if mins:
         A.minimum = min(mins, key=lambda cp: cp.value)
@@ -1976,6 +1977,16 @@ def chord_verdict(gap: Any) -> str:
 
 #: the vanishing analysis's word for a critical point without a Hessian, as the table says it
 _KINK_WORD = {"nondifferentiable": "kink"}
+
+
+def regions_in_point_order(cps: Any, regions: Sequence[Any]) -> list[Any]:
+    """Small-gradient regions in the order of the critical points they hold
+    (:func:`region_critical_point`), so that R1, R2, … follow P1, P2, …; the regions that hold
+    none after them, in their given order."""
+    held = [region_critical_point(cps, r) for r in regions]
+    order = sorted(range(len(regions)),
+                   key=lambda i: (held[i] is None, held[i] or 0, i))
+    return [regions[i] for i in order]
 
 
 def region_critical_point(cps: Any, region: Any) -> int | None:

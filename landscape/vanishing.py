@@ -834,7 +834,7 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]
     edges = " and along grid edges" if shape is not None else ""
-    notes.append(f"extents measured: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
+    notes.append(f"extents computed: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
                  f"each region's point{edges}, extremes refined by "
                  f"{names['SLSQP']} on ‖∇f‖ ≤ t")
     return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)

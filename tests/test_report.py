@@ -2712,3 +2712,23 @@ def test_a_run_stopped_by_its_line_search_has_no_measured_kind_but_its_status():
     gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0)
     assert gd.result.status == "maxiter"
     assert report.theory_row(report.Builder("t"), "GD", gd)[4] == gd.measurement.kind
+
+
+def test_small_gradient_regions_come_in_the_order_of_the_points_they_hold(four_reports):
+    """Himmelblau p.3: the rows R1 … R9 held P8, P4, P7, … P1, an order unrelated to the
+    critical-point table's; a region holding Pk now comes in P order (regions holding no
+    listed point after them)."""
+    from types import SimpleNamespace as NS
+
+    _, doc = four_reports["himmelblau"]
+    (table,) = [blk for blk in doc.blocks if isinstance(blk, report.Table)
+                and blk.title == "Small-gradient regions"]
+    held = [int(re.match(r"P(\d+) ", row[-1]).group(1)) for row in table.rows]
+    assert [row[0] for row in table.rows] == [f"R{i}" for i in range(1, len(held) + 1)]
+    assert held == list(range(1, 10))
+    cps = [NS(point=np.array([float(i), 0.0])) for i in range(3)]
+    reg = [NS(critical_point=cp, lower=np.array([x - 0.1, -0.1]),
+              upper=np.array([x + 0.1, 0.1]), point=np.array([x, 0.0]))
+           for cp, x in (("minimum", 2.0), (None, 5.0), ("saddle", 0.0), ("minimum", 1.0))]
+    ordered = report.regions_in_point_order(cps, reg)
+    assert [float(r.point[0]) for r in ordered] == [0.0, 1.0, 2.0, 5.0]

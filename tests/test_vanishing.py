@@ -158,6 +158,8 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
     (note,) = [n for n in rep.notes if "first exits" in n]
     assert "grid" not in note and rep.method.startswith(method)
+    # Himmelblau p.3: 'measured' is kept for optimizer runs (ᵐ); the extents are computed
+    assert note.startswith("extents computed: first exits") and "measured" not in note
     # ‖∇f‖ = 2‖x‖ < 2 holds for samples inside the unit ball: they form the one region
     wide = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=2.0)
     assert np.any(2 * np.linalg.norm(X, axis=1) < 2.0) and len(wide.regions) == 1
