@@ -1490,8 +1490,8 @@ def test_no_report_text_half_subscripts_a_double_index():
 def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
     """Study p.16: "→ minimum at (20.2) (outside the box)": a coordinate in brackets, then a
     second bracket; and "12 %" beside "44%".  A point of R is a number, the interval of the
-    starts is named after a comma (p. 19: not "the box"), and every share is written "n% of
-    starts"."""
+    starts is named after a comma (p. 19: not "the box"), and every share is written alike,
+    "n of N starts, p%"."""
     xs = np.linspace(-1, 1, 10)
     labels = np.zeros((1, 10), dtype=int)
     labels[0, 6:] = 1
@@ -1499,9 +1499,9 @@ def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
     bm = NS(xs=xs, ys=None, labels=labels, points=np.array([[-0.5], [20.2]]),
             kinds=["minimum", "minimum"], counts={}, inside=[True, False])
     texts = _legend_texts(plots.plot_basins(bm, lambda x: x ** 2))
-    assert "→ minimum at -0.5: 60% of starts" in texts
-    assert "→ minimum at 20.2, outside [-1, 1]: 30% of starts" in texts
-    assert "diverged / not converged: 10% of starts" in texts
+    assert "→ minimum at -0.5: 6 of 10 starts, 60.0%" in texts
+    assert "→ minimum at 20.2, outside [-1, 1]: 3 of 10 starts, 30.0%" in texts
+    assert "diverged / not converged: 1 of 10 starts, 10.0%" in texts
 
 
 def _ratio_panels(fig):
