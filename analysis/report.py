@@ -2025,11 +2025,15 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
-    d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)} ({v.method}): "
+    # a method said in sentences (a sampled search's seeding) follows the count, not inside it
+    long = ".  " in v.method
+    d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)}"
+                + ("" if long else f" ({v.method})") + ": "
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
                 f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
+                + (f"  How they were found: {v.method}." if long else "")
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,

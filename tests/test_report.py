@@ -2732,3 +2732,29 @@ def test_small_gradient_regions_come_in_the_order_of_the_points_they_hold(four_r
            for cp, x in (("minimum", 2.0), (None, 5.0), ("saddle", 0.0), ("minimum", 1.0))]
     ordered = report.regions_in_point_order(cps, reg)
     assert [float(r.point[0]) for r in ordered] == [0.0, 1.0, 2.0, 5.0]
+
+
+def test_a_sampled_search_says_how_it_found_its_regions_after_the_count(four_reports):
+    """Rosenbrock p.4: the count of small-gradient regions came after one 70-word sentence
+    with a parenthesis nested in a parenthesis (the sampled search and its seeding); the
+    method follows in sentences of its own, the count first.  A grid search keeps its
+    short bracket (Himmelblau)."""
+    from analysis import pages
+
+    def lead(name):
+        _, doc = four_reports[name]
+        (text,) = [blk.text for blk in doc.blocks if isinstance(blk, pages.Paragraph)
+                   and blk.text.startswith("Regions of the box where")]
+        return text
+
+    text = lead("rosenbrock5")
+    head, how = text.split("  How they were found: ")
+    assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+: \d+, of which", head), head
+    assert how.startswith("20,000 Halton samples") and "seeded region" in how
+    for sentence in re.split(r"\.  ", text):
+        depth = 0
+        for ch in sentence:
+            depth += (ch == "(") - (ch == ")")
+            assert depth <= 1, sentence
+    assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+ \(grid \d+×\d+\): ",
+                    lead("himmelblau"))
