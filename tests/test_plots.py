@@ -178,8 +178,10 @@ def test_basins_2d_image_and_legend_shares():
     assert shown.shape == labels.shape
     assert shown[0, 0] == -1 and shown[3, 0] == 0 and shown[3, 9] == 1
     texts = _legend_texts(fig)
-    assert any("minimum at (-0.5, 0)" in t and "44%" in t for t in texts)
-    assert any("diverged" in t and "12%" in t for t in texts)
+    # 7 rows × 5 columns of the 80 starts; the top row of 10 diverged
+    assert any("minimum at (-0.5, 0)" in t and t.endswith(": 35 of 80 starts, 43.8%")
+               for t in texts)
+    assert any("diverged" in t and t.endswith(": 10 of 80 starts, 12.5%") for t in texts)
     assert not any("saddle at" in t for t in texts)  # attracts no start
     # Himmelblau p. 12: the legend named the minima by coordinates, not by the P1, P3, …
     # of the critical-point table
