@@ -1023,6 +1023,7 @@ class Measurement:
     ``spread`` (kind ``linear``): the largest distance, in decades, of ``log10 e_k`` from the
     fitted line over the window (:func:`line_spread`); above :data:`R_LINEAR_SPREAD` the rate
     holds only on average (R-linear), the error swinging about the line.
+    ``fast_steps`` (per-step fast ratios only): the first and last k of those ratios.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1056,6 +1057,7 @@ class Measurement:
     evidence: str | None = None
     fast_ratio: float | None = None
     spread: float | None = None
+    fast_steps: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1482,13 +1484,14 @@ def _fast_undecided(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
     ``fast_ratio`` when it has one: for a method restarted every ``restart`` steps, read on
     its restart cycles (:func:`_restart_fast`); else, when a per-step rule saw the last
     steps accelerate (a note of ``seen`` begins with ``UNBORNE``), the largest of its last
-    three ratios ``e_(k+1)/e_k``, if < 1."""
+    three ratios ``e_(k+1)/e_k`` (``fast_steps``: their first and last k), if < 1."""
     if restart is not None and restart >= 2:
         return _restart_fast(m, e, n, fl, restart)
     if any(note.startswith(UNBORNE) for note in seen):
-        top = float(np.max(e[max(1, n - 3):n] / e[max(0, n - 4):n - 1]))
+        lo = max(0, n - 4)
+        top = float(np.max(e[lo + 1:n] / e[lo:n - 1]))
         if top < 1.0:
-            return replace(m, fast_ratio=top)
+            return replace(m, fast_ratio=top, fast_steps=(lo, n - 2))
     return m
 
 

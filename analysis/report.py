@@ -820,6 +820,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
         A.convexity = obj.convexity(box=box)
     with b.guard("vanishing gradient", note=False):
         A.vanishing = obj.vanishing(box=box, names=SOLVER_NAMES)
+        A.vanishing.regions = regions_in_point_order(A.cps, A.vanishing.regions)
     mins = [cp for cp in (A.cps or []) if cp.kind == "minimum"]
     if mins:
         A.minimum = min(mins, key=lambda cp: cp.value)
@@ -1525,7 +1526,7 @@ BUDGET_WORDS = {
               "the error reached the floor"),
     "cap": ("the automatic budget's cap of {maxiter} iterations, below the {wanted} its rule "
             "asked for"),
-    "first": "the method's default {maxiter}, which the automatic budget kept",
+    "first": "the method's default of {maxiter} iterations",
     "rate": "set by the automatic budget at " + RATE_BUDGET,
     "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
                 "iterations, with no linear rate to extend"),
@@ -1978,6 +1979,16 @@ def chord_verdict(gap: Any) -> str:
 _KINK_WORD = {"nondifferentiable": "kink"}
 
 
+def regions_in_point_order(cps: Any, regions: Sequence[Any]) -> list[Any]:
+    """Small-gradient regions in the order of the critical points they hold
+    (:func:`region_critical_point`), so that R1, R2, … follow P1, P2, …; the regions that hold
+    none after them, in their given order."""
+    held = [region_critical_point(cps, r) for r in regions]
+    order = sorted(range(len(regions)),
+                   key=lambda i: (held[i] is None, held[i] or 0, i))
+    return [regions[i] for i in order]
+
+
 def region_critical_point(cps: Any, region: Any) -> int | None:
     """The index in the critical-point table of the point a small-gradient region holds
     (``region.critical_point`` set): the listed point inside the region's bounds (widened by
@@ -2014,11 +2025,15 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
-    d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)} ({v.method}): "
+    # a method said in sentences (a sampled search's seeding) follows the count, not inside it
+    long = ".  " in v.method
+    d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)}"
+                + ("" if long else f" ({v.method})") + ": "
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
                 f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
+                + (f"  How they were found: {v.method}." if long else "")
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,
@@ -2564,6 +2579,21 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     return kind_words(m), rate, order
 
 
+#: run statuses that stop a run before any kind can be measured: the measured-kind cell of a
+#: run of kind ``none`` says the status instead (:func:`stopped_kind`)
+STOPPED_STATUSES = ("line_search_failed", "stalled")
+
+
+def stopped_kind(kind: str, study: Any) -> str:
+    """The measured-kind cell of rate study ``study``: ``kind`` (:func:`kind_words`), but
+    ``— (line search failed)`` for a run of measured kind ``none`` that its status stopped
+    (:data:`STOPPED_STATUSES`): no kind was measured because the run ended there."""
+    status = str(getattr(getattr(study, "result", None), "status", ""))
+    if kind != "none" or status not in STOPPED_STATUSES:
+        return kind
+    return f"— ({status_text(status)})"
+
+
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
     (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``)."""
@@ -2577,6 +2607,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> l
     mk, mr, mo = _meas_cells(b, label, m,
                              predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
                              digits)
+    mk = stopped_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
@@ -3125,6 +3156,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if "reached" in kinds and at is not None:
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
                               floor)
+    else:
+        body += _last_error_row(b, label, section, e, steps, chosen, q is not None, floor)
     notes: list[str] = []
     settled = bounded_where(study.measurement)
     if outside:
@@ -3314,6 +3347,26 @@ def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, 
                                   rounded=True), reached_text(float(e[at]), floor), *tail]]
 
 
+#: the ratio cell of the last error above the rounding floor, whose successor lies below it
+NEXT_BELOW_FLOOR = "next error below the floor"
+
+
+def _last_error_row(b: Builder, label: str, section: str, e: np.ndarray, steps: Sequence[int],
+                    chosen: Sequence[int], ordered: bool, floor: float) -> list[list[str]]:
+    """The row after the last step of a per-step table that shows every step (``chosen``
+    all of ``steps``): the last error above the rounding ``floor``, e_(k+1) of the last
+    ratio, when the error after it lies below the floor (no ratio of it is kept:
+    :data:`NEXT_BELOW_FLOOR`); none when the run ended there or the table shows no step or
+    only some.  ``ordered``: the table has the column e_(k+1)/e_k^q, left blank here."""
+    if not steps or len(chosen) < len(steps):
+        return []
+    k = int(steps[-1]) + 1
+    if k + 1 >= len(e) or not (np.isfinite(e[k]) and e[k] > floor) or not e[k + 1] <= floor:
+        return []
+    return [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
+                          rounded=True), NEXT_BELOW_FLOOR, *([""] if ordered else [])]]
+
+
 def nw_rows(study: Any) -> frozenset[str]:
     """The kinds of summary rows the per-step table of rate study ``study`` has
     (:func:`convergence_table`): ``mean``, the geometric mean over the fit window (a run
@@ -3381,12 +3434,14 @@ EPS_TEXT = (f"ε = {fmt_num(float(np.finfo(float).eps), 2)}, the double-precisio
             "epsilon")
 
 
-def nw_text(studies: Sequence[Any]) -> str:
+def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
     """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
     rows and columns they have (:func:`nw_rows`, :func:`convergence_order`) in the order the
-    tables have them (the steps; the geometric mean, then the robust fit; theory last): a row
-    that every table has as such, one that some have for the runs that have it, none that
-    no table has."""
+    tables have them (the steps; the geometric mean, then the robust fit; theory, then a
+    double root's theory band), one sentence per kind of row: a row that every table has as
+    such, one that only some have with the runs that have it (``names``, as the tables'
+    titles print them; without them, the condition under which a table has the row), none
+    that no table has."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
     sub = [st for st, k in zip(studies, kinds, strict=True)
@@ -3396,8 +3451,16 @@ def nw_text(studies: Sequence[Any]) -> str:
                 f"‘{THEORY_TABLE}’; there is no ratio for a robust fit, so no row of one)"
                 ) if sub else ""
     fits = [k for k in kinds if "fit" in k]
-    mean = "the geometric mean of the ratio over the fit window"
-    fit = "the rate the robust fit measured there"
+    bands = [study_band(st) is not None for st in studies]
+
+    def who(has: Sequence[bool], cond: str) -> str:
+        """Which tables have a row: none said when all do, else their runs (or ``cond``)."""
+        if all(has):
+            return ""
+        if names is None:
+            return f" ({cond})"
+        return f" ({', '.join(n for n, h in zip(names, has, strict=True) if h)})"
+
     bare = list(dict.fromkeys(predicted_kind(st.prediction, "no rate") for st in studies
                               if not gives_limit(st.prediction)))
     here = f"‘{'’, ‘'.join(bare)}’"
@@ -3409,33 +3472,30 @@ def nw_text(studies: Sequence[Any]) -> str:
         theory += " or, for a method it says terminates, after how many steps it is exact"
     if bare and any(gives_limit(st.prediction) for st in studies):
         theory += f" (or, for a run it gives no limit, what it says: {here})"
-    if any(study_band(st) is not None for st in studies):
-        theory += (" (for a double root, a row ‘theory band’ after it gives the band "
-                   "[ρ, the window's average factor] its verdict tests)")
-    if not means:
-        rows = f"; the last row is {theory}"
-    else:
-        first = (f" {mean}" if len(means) == len(kinds)  # give, for a run …, the mean
-                 else f", for a run with a fit window and no order q, {mean}")
-        if len(fits) == len(kinds):
-            then = f" and {fit}"
-        elif fits:
-            grows = any(has_fit_row(st) and st.measurement.kind == "diverges"
-                        for st in studies)
-            then = (f", then, for a run with a measured rate{' or growth factor' * grows}, "
-                    f"{fit}{sub_note}")
-        elif sub_note:
-            then = sub_note
-        elif len(means) == len(kinds):
-            then = " (these runs have no measured rate, so no row of a robust fit)"
-        else:
-            then = ""
-        rows = f"; the rows after them give{first}{then}, and the last row {theory}"
+    rows = []
+    if means:
+        none = ("" if fits or sub_note or len(means) < len(kinds) else
+                " (these runs have no measured rate, so no row of a robust fit)")
+        has = who(["mean" in k for k in kinds],
+                  "a run with a fit window whose theory gives no order q")
+        rows.append(f"Row ‘geometric mean’{has}: the geometric mean of the ratio over the fit "
+                    f"window{none}{'' if fits else sub_note}.")
+    if fits:
+        grows = any(has_fit_row(st) and st.measurement.kind == "diverges" for st in studies)
+        has = who(["fit" in k for k in kinds],
+                  "a run with a measured rate" + " or growth factor" * grows)
+        rows.append(f"Row ‘robust fit’{has}: the rate the robust fit measured over the same "
+                    f"window{sub_note}.")
+    rows.append(f"Row ‘theory’: {theory}.")
+    if any(bands):
+        rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after it: the band "
+                    "[ρ, the window's average factor] a double root's verdict tests.")
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
-            + f" at a few iterations, as in Nocedal & Wright's tables{rows}.  "
+            + " at a few iterations, as in Nocedal & Wright's tables.  "
+            + "  ".join(rows) + "  "
             + floor_value_text(studies) + " are left out (rounding noise)"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
@@ -3721,7 +3781,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.shown for r in studies if r.study.prediction.kind == "none"]
     if promised:
-        d.paragraph(nw_text([r.study for r in promised]))
+        d.paragraph(nw_text([r.study for r in promised], [r.shown for r in promised]))
     to = error_points({r.shown: r.study for r in studies}, A.cps)
     for r in promised:
         with b.guard(f"convergence table of {r.shown}", note=False):

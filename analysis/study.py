@@ -289,7 +289,7 @@ class Study:
         self.section_studies = []
         if not todo:
             return
-        self.doc.paragraph(nw_text([st for _, st in todo]), size=SMALL)
+        self.doc.paragraph(nw_text([st for _, st in todo], [lab for lab, _ in todo]), size=SMALL)
         for label, st in todo:
             convergence_table(self.b, label, st, self.section,
                               q_limit=self.q_limits.get(label, ""))

@@ -710,16 +710,16 @@ def _sample_box(
 
 
 def seeded_text(from_samples: int, seeded: int) -> str:
-    """What a sampled search's method adds to its grouping of samples: how many regions the
-    samples gave, and that every critical point and refined minimum of ‖∇f‖ outside them
-    seeds a region of its own, joining a listed one only when it lies in that region's
-    measured extent along a segment from its point where ‖∇f‖ < t (:func:`_joined`) — two
-    regions closer than the linkage distance are no contradiction."""
-    return (f" ({plural(from_samples, 'such region')}); every critical point, and every "
-            "local minimum of ‖∇f‖ refined below the sample spacing, that lies outside those "
-            "regions starts one of its own, joining a listed one only when it lies in that "
-            "region's measured extent along a segment from its point where ‖∇f‖ < t "
-            f"({plural(seeded, 'seeded region')})")
+    """What a sampled search's method adds to its grouping of samples, in sentences of their
+    own: how many regions the samples gave, then that every critical point and refined minimum
+    of ‖∇f‖ outside them seeds a region of its own (how many), joining a listed one only when
+    it lies in that region's measured extent along a segment from its point where ‖∇f‖ < t
+    (:func:`_joined`) — two regions closer than the linkage distance are no contradiction."""
+    return (f", giving {plural(from_samples, 'such region')}.  Every critical point, and "
+            "every local minimum of ‖∇f‖ refined below the sample spacing, that lies outside "
+            f"those regions starts one of its own ({plural(seeded, 'seeded region')}); it "
+            "joins a listed region only when it lies in that region's measured extent along a "
+            "segment from its point where ‖∇f‖ < t")
 
 
 def _curve_through(
@@ -834,7 +834,7 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]
     edges = " and along grid edges" if shape is not None else ""
-    notes.append(f"extents measured: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
+    notes.append(f"extents computed: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
                  f"each region's point{edges}, extremes refined by "
                  f"{names['SLSQP']} on ‖∇f‖ ≤ t")
     return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)

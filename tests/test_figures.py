@@ -458,7 +458,9 @@ def test_a_per_step_table_of_seven_steps_shows_all_seven():
     assert report.convergence_table(b, "newton", _study(e, "linear", 0.1, window=(1, 6)), "s")
     table = b.doc.blocks[-1]
     assert [r[0].rstrip("†") for r in table.rows if r[0].rstrip("†").isdigit()] == \
-        ["0", "1", "2", "3", "4", "5", "6"]
+        ["0", "1", "2", "3", "4", "5", "6", "7"]
+    # e_7, the last error above the floor, ends the steps, with no ratio (e_8 = 0)
+    assert [r[2] for r in table.rows if r[0] == "7"] == [report.NEXT_BELOW_FLOOR]
     assert table.title == "newton: errors and ratios per step (fit window k = 1–6)"
     # Himmelblau p.7: L-BFGS's nine steps printed without k = 3 and 5, the rise before its
     # last two ratios among them: a run of at most ten steps shows every one
@@ -482,7 +484,8 @@ def test_a_per_step_table_of_seven_steps_shows_all_seven():
     assert report.convergence_table(b, "lbfgs", _study(e, "linear", 0.5, window=(7, 9)), "s")
     table = b.doc.blocks[-1]
     ks = [r[0].rstrip("†") for r in table.rows if r[0].rstrip("†").isdigit()]
-    assert ks == [str(k) for k in range(9)]
+    assert ks == [str(k) for k in range(10)]  # the steps, then e_9, the window's end
+    assert table.rows[ks.index("9")][2] == report.NEXT_BELOW_FLOOR
     assert table.title.startswith("lbfgs: errors and ratios per step")
 
 
@@ -541,7 +544,8 @@ def test_a_run_measured_on_two_step_ratios_shows_them_in_its_table():
     table = b.doc.blocks[-1]
     assert table.columns[-1].header == "e₍ₖ₊₂₎/eₖ"
     steps = {int(r[0].rstrip("†")): r for r in table.rows if r[0].rstrip("†").isdigit()}
-    assert sorted(steps) == list(range(8))  # e_0 … e_7 with e_(k+1) above the floor
+    assert sorted(steps) == list(range(9))  # e_0 … e_7 with e_(k+1) above the floor, then e_8
+    assert steps.pop(8)[2] == report.NEXT_BELOW_FLOOR
     for k, r in steps.items():
         if k + 2 <= 8:  # e_8 = 6.6e-9 is the last error above the floor
             assert float(r[-1].rstrip("ᵐ")) == pytest.approx(e[k + 2] / e[k], rel=1e-3)

@@ -178,8 +178,10 @@ def test_basins_2d_image_and_legend_shares():
     assert shown.shape == labels.shape
     assert shown[0, 0] == -1 and shown[3, 0] == 0 and shown[3, 9] == 1
     texts = _legend_texts(fig)
-    assert any("minimum at (-0.5, 0)" in t and "44%" in t for t in texts)
-    assert any("diverged" in t and "12%" in t for t in texts)
+    # 7 rows × 5 columns of the 80 starts; the top row of 10 diverged
+    assert any("minimum at (-0.5, 0)" in t and t.endswith(": 35 of 80 starts, 43.8%")
+               for t in texts)
+    assert any("diverged" in t and t.endswith(": 10 of 80 starts, 12.5%") for t in texts)
     assert not any("saddle at" in t for t in texts)  # attracts no start
     # Himmelblau p. 12: the legend named the minima by coordinates, not by the P1, P3, …
     # of the critical-point table
@@ -1529,8 +1531,8 @@ def test_no_report_text_half_subscripts_a_double_index():
 def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
     """Study p.16: "→ minimum at (20.2) (outside the box)": a coordinate in brackets, then a
     second bracket; and "12 %" beside "44%".  A point of R is a number, the interval of the
-    starts is named after a comma (p. 19: not "the box"), and every share is written "n% of
-    starts"."""
+    starts is named after a comma (p. 19: not "the box"), and every share is written alike,
+    "n of N starts, p%"."""
     xs = np.linspace(-1, 1, 10)
     labels = np.zeros((1, 10), dtype=int)
     labels[0, 6:] = 1
@@ -1538,9 +1540,9 @@ def test_basin_legend_writes_a_point_of_the_line_as_a_number_and_shares_alike():
     bm = NS(xs=xs, ys=None, labels=labels, points=np.array([[-0.5], [20.2]]),
             kinds=["minimum", "minimum"], counts={}, inside=[True, False])
     texts = _legend_texts(plots.plot_basins(bm, lambda x: x ** 2))
-    assert "→ minimum at -0.5: 60% of starts" in texts
-    assert "→ minimum at 20.2, outside [-1, 1]: 30% of starts" in texts
-    assert "diverged / not converged: 10% of starts" in texts
+    assert "→ minimum at -0.5: 6 of 10 starts, 60.0%" in texts
+    assert "→ minimum at 20.2, outside [-1, 1]: 3 of 10 starts, 30.0%" in texts
+    assert "diverged / not converged: 1 of 10 starts, 10.0%" in texts
 
 
 def _ratio_panels(fig):

@@ -277,7 +277,7 @@ def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
     which a run counts as converged to it, 0.1 |x0 − x*| here (one critical point)."""
     from types import SimpleNamespace as NS
 
-    from analysis.rates import _cp_how
+    from analysis.rates import _cp_how, _fmt
 
     obj, x0 = quadratics["diag"]  # λ = 1, 10 at x* = 0
     s = rate_study(obj, "gd", x0, lr=0.001, steps=10)
@@ -287,6 +287,9 @@ def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
     # kink p. 2: 0.727 against a radius 0.666 is just outside it, not "far": the text says
     # outside the radius of every critical point
     assert "far from" not in s.minimizer_how
+    # kink p. 2: the bullet gave no iteration count for such a run (Adam's and CG's had one)
+    assert f"the run ended at {_fmt(end)} after {s.result.nit} iterations, " in s.minimizer_how
+    assert s.result.nit == 10
     assert (f"outside the convergence radius of every critical point ({d:.3g} from the "
             f"nearest, (0, 0), beyond the "
             f"radius {radius:.3g} within which a run counts as converged to it, 0.1 × its "

@@ -1140,13 +1140,14 @@ def test_per_step_lead_in_names_only_the_rows_the_tables_have():
     assert report.nw_rows(nofit) == {"mean"}
     text = report.nw_text([nofit, nofit])
     assert "robust fit measured there" not in text and "no row of a robust fit" in text
-    assert "the rate the robust fit measured there," in report.nw_text([linear])
-    assert "for a run with a measured rate" in report.nw_text([linear, nofit])
+    assert "Row ‘robust fit’: the rate the robust fit measured over the same window." in \
+        report.nw_text([linear])
+    assert "Row ‘robust fit’ (a run with a measured rate): " in report.nw_text([linear, nofit])
     # Himmelblau p. 6: no run of the page had a growth factor
     assert "growth factor" not in report.nw_text([linear, nofit])
     grows = _nw_study(3.0 * 2.0 ** np.arange(40), "diverges", 2.0, window=(5, 30),
                       kind="diverges", rate=2.0)
-    assert "for a run with a measured rate or growth factor, " in report.nw_text([grows, nofit])
+    assert "(a run with a measured rate or growth factor): " in report.nw_text([grows, nofit])
 
 
 def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
@@ -1169,7 +1170,8 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
                               f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
                               f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
                               "5–30)"]
-    assert "a row ‘theory band’ after it gives the band" in report.nw_text([st])
+    assert ("Row ‘theory band’, after it: the band [ρ, the window's average factor] a double "
+            "root's verdict tests.") in report.nw_text([st])
     st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s")
@@ -1213,10 +1215,10 @@ def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
         assert "e_(k+1)/e_k^q" not in text, text
         assert re.search(r"geometric mean of the ratio over the fit window.*robust fit|"
                          r"geometric mean of the ratio over the fit window \(", text), text
-        assert text.index("geometric mean") < text.index("the last row what theory says")
-    assert ("the rows after them give the geometric mean of the ratio over the fit window "
-            "and the rate the robust fit measured there, and the last row what theory says "
-            "the ratio tends to.") in report.nw_text([linear])
+        assert text.index("geometric mean") < text.index("Row ‘theory’: what theory says")
+    assert ("tables.  Row ‘geometric mean’: the geometric mean of the ratio over the fit "
+            "window.  Row ‘robust fit’: the rate the robust fit measured over the same window."
+            "  Row ‘theory’: what theory says the ratio tends to.") in report.nw_text([linear])
 
 
 def _nw_study(errors, predicted, p_rate=None, order=None, window=None, kind=None, rate=None,
@@ -1257,10 +1259,9 @@ def _check_lead_in(studies) -> str:
     for kind, said in named.items():
         if said:
             assert any(kind in h for h in have), (kind, text, have)
-    if "the rows after them give the geometric mean" in text:  # said of every table
+    if "Row ‘geometric mean’:" in text:  # said of every table
         assert all("mean" in h for h in have), (text, have)
-    if "the rows after them give the geometric mean of the ratio over the fit window and the " \
-            "rate" in text:
+    if "Row ‘robust fit’:" in text:
         assert all("fit" in h for h in have), (text, have)
     order = [text.find(w) for w in ("geometric mean", "robust fit measured", "what theory says")]
     order = [i for i in order if i >= 0]
@@ -1284,7 +1285,7 @@ def test_per_step_lead_in_names_no_row_that_a_newton_table_lacks():
     assert report.nw_rows(newton) == frozenset()
     assert report.nw_rows(linear) == {"mean", "fit"}
     both = _check_lead_in([linear, newton])
-    assert "for a run with a fit window" in both
+    assert "(a run with a fit window whose theory gives no order q)" in both
     _check_lead_in([linear])
     bounded = _nw_study(3.0 * 0.5 ** np.arange(40), "linear", 0.5, window=(5, 30),
                         kind="bounded")
@@ -1868,15 +1869,27 @@ def test_the_default_start_names_the_minimizer_it_keeps_clear_of():
     assert "minimizer" not in none
 
 
-def test_per_step_lead_in_sets_off_the_runs_it_speaks_of_with_commas():
-    """Rosenbrock p.7, Himmelblau p.6: "the rows after them give for a run with a fit window
-    and no order q, the geometric mean …": the condition is set off by commas on both sides."""
+def test_per_step_lead_in_gives_each_row_a_sentence_and_names_the_runs_that_have_it():
+    """Quadratic p.6: "the rows after them give, for a run with a fit window and no order q,
+    the geometric mean …, then, for a run with a measured rate, …, and the last row …" ran
+    four rows into one sentence, and "no order q" read against GD's measured order 1ᶠ: one
+    sentence per kind of row, naming the runs whose tables have it when not all do."""
     e = 3.0 * 0.5 ** np.arange(40)
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
+    nofit = _nw_study(e, "linear", 0.5, window=(5, 30), kind="superlinear")
     newton = _nw_study(e, "quadratic", None, order=2.0, window=(5, 30), kind="quadratic")
-    text = report.nw_text([linear, newton])
-    assert "the rows after them give, for a run with a fit window and no order q, the " \
-           "geometric mean" in text, text
+    studies = [linear, nofit, newton]
+    names = ["GD", "CG", "Newton"]
+    text = report.nw_text(studies, names)
+    have = {n: report.nw_rows(st) for n, st in zip(names, studies, strict=True)}
+    means = ", ".join(n for n in names if "mean" in have[n])
+    fits = ", ".join(n for n in names if "fit" in have[n])
+    assert (means, fits) == ("GD, CG", "GD")
+    assert (f"tables.  Row ‘geometric mean’ ({means}): the geometric mean of the ratio over "
+            f"the fit window.  Row ‘robust fit’ ({fits}): the rate the robust fit measured "
+            "over the same window.  Row ‘theory’: what theory says the ratio tends to.  "
+            "Errors below") in text, text
+    assert "no order q" not in text and "the rows after them" not in text
 
 
 def test_the_critical_point_lead_in_counts_its_words():
@@ -2014,8 +2027,11 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     assert int(wanted) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
                                             / math.log(num(rate_)))) + int(margin)
     first = METHODS["adam"].maxiter
-    assert (f"iteration limit, the method's default {first}, which the automatic budget "
-            "kept;") in report.study_end(A, st(first, Budget("first", first, first)))
+    # kink p.2: "the method's default 1000, which the automatic budget kept" named a budget
+    # the page never defines: the limit says what it is
+    kept = report.study_end(A, st(first, Budget("first", first, first)))
+    assert f"iteration limit, the method's default of {first} iterations;" in kept
+    assert "budget" not in kept
     rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605, previous=300,
                   window_end=290, error=0.5, floor=2.2e-13)
     assert ("iteration limit, set by the automatic budget at the iteration where the linear "
@@ -2692,3 +2708,93 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
     assert text.count("linear on average") == 1
+
+
+def test_a_per_step_table_ends_with_the_last_error_above_the_floor():
+    """Quadratic p.7: BFGS's and L-BFGS's tables stopped at k = 6 though e₇ lay above the
+    rounding floor (BFGS's window was [5, 7]); the table shows k = 7 with its error and says
+    why no ratio follows.  A table that shows only some steps (GD's) gets no such row."""
+    from analysis import plots
+
+    ratios = [0.89082, 0.69774, 0.89893, 0.0046529, 0.03768, 0.0040453, 0.0033464, 1e-6]
+    e = 6.66 * np.cumprod([1.0, *ratios])
+    st = _nw_study(e, "superlinear", kind="none")
+    floor = plots.study_floor(st)
+    last = int(np.flatnonzero(e > floor)[-1])
+    assert last == 7 and e[last + 1] <= floor
+    b = report.Builder("t")
+    assert report.convergence_table(b, "BFGS", st, "s")
+    table = b.doc.blocks[-1]
+    assert [r[0] for r in table.rows] == [*map(str, range(last + 1)), "theory"]
+    row = table.rows[-2]
+    assert row[1].startswith(report.fmt_num(float(e[last]), 3))
+    assert row[2] == "next error below the floor"
+    # a long run whose table picks a few steps keeps its rows as they were
+    long = 3.0 * 0.5 ** np.arange(60)
+    lin = _nw_study(long, "linear", 0.5, window=(5, 40), kind="linear", rate=0.5)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "GD", lin, "s")
+    assert not any("next error below" in c for r in b.doc.blocks[-1].rows for c in r)
+
+
+def test_a_run_stopped_by_its_line_search_has_no_measured_kind_but_its_status():
+    """Kink p.5: Newton, BFGS, L-BFGS and CG, whose line searches failed after 1–4
+    iterations, had 'none' as measured kind; the cell says why none was measured."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    st = rate_study(obj, "cg", [-4.59, -4.83])
+    assert st.result.status == "line_search_failed" and st.measurement.kind == "none"
+    row = report.theory_row(report.Builder("t"), "CG", st)
+    assert row[4] == f"— ({report.status_text(st.result.status)})" == "— (line search failed)"
+    # a run that ran to its limit keeps its measured kind
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0)
+    assert gd.result.status == "maxiter"
+    assert report.theory_row(report.Builder("t"), "GD", gd)[4] == gd.measurement.kind
+
+
+def test_small_gradient_regions_come_in_the_order_of_the_points_they_hold(four_reports):
+    """Himmelblau p.3: the rows R1 … R9 held P8, P4, P7, … P1, an order unrelated to the
+    critical-point table's; a region holding Pk now comes in P order (regions holding no
+    listed point after them)."""
+    from types import SimpleNamespace as NS
+
+    _, doc = four_reports["himmelblau"]
+    (table,) = [blk for blk in doc.blocks if isinstance(blk, report.Table)
+                and blk.title == "Small-gradient regions"]
+    held = [int(re.match(r"P(\d+) ", row[-1]).group(1)) for row in table.rows]
+    assert [row[0] for row in table.rows] == [f"R{i}" for i in range(1, len(held) + 1)]
+    assert held == list(range(1, 10))
+    cps = [NS(point=np.array([float(i), 0.0])) for i in range(3)]
+    reg = [NS(critical_point=cp, lower=np.array([x - 0.1, -0.1]),
+              upper=np.array([x + 0.1, 0.1]), point=np.array([x, 0.0]))
+           for cp, x in (("minimum", 2.0), (None, 5.0), ("saddle", 0.0), ("minimum", 1.0))]
+    ordered = report.regions_in_point_order(cps, reg)
+    assert [float(r.point[0]) for r in ordered] == [0.0, 1.0, 2.0, 5.0]
+
+
+def test_a_sampled_search_says_how_it_found_its_regions_after_the_count(four_reports):
+    """Rosenbrock p.4: the count of small-gradient regions came after one 70-word sentence
+    with a parenthesis nested in a parenthesis (the sampled search and its seeding); the
+    method follows in sentences of its own, the count first.  A grid search keeps its
+    short bracket (Himmelblau)."""
+    from analysis import pages
+
+    def lead(name):
+        _, doc = four_reports[name]
+        (text,) = [blk.text for blk in doc.blocks if isinstance(blk, pages.Paragraph)
+                   and blk.text.startswith("Regions of the box where")]
+        return text
+
+    text = lead("rosenbrock5")
+    head, how = text.split("  How they were found: ")
+    assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+: \d+, of which", head), head
+    assert how.startswith("20,000 Halton samples") and "seeded region" in how
+    for sentence in re.split(r"\.  ", text):
+        depth = 0
+        for ch in sentence:
+            depth += (ch == "(") - (ch == ")")
+            assert depth <= 1, sentence
+    assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+ \(grid \d+×\d+\): ",
+                    lead("himmelblau"))

@@ -426,9 +426,10 @@ def test_lies_between_is_computed_from_the_numbers():
     assert (0.9963 - eff) / eff < 0.01 and not compare.compare(p, far).agree
 
 
-def test_basin_legend_shares_sum_to_100():
-    """Himmelblau's basin legend read 24 + 26 + 26 + 25 = 101 %: shares of one whole are
-    rounded by largest remainder (three equal thirds: 34 + 33 + 33, not 33 × 3)."""
+def test_basin_legend_gives_each_share_with_its_counts():
+    """Himmelblau's basin legend read 24 + 26 + 26 + 25 = 101 %, then, rounded by largest
+    remainder, "24% / 26% / 25% / 25%" for 885, 967, 950, 919 of 3721 starts (25.5% and 24.7%
+    both shown as 25%): each share gives its count of the starts and one decimal."""
     import re as _re
 
     labels = np.repeat(np.array([0, 1, 2]), 10).reshape(3, 10)
@@ -438,8 +439,13 @@ def test_basin_legend_shares_sum_to_100():
     fig = plots.plot_basins(bm)
     texts = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes if
                                                      a.get_legend()] for t in lg.get_texts()]
-    shares = [int(m.group(1)) for t in texts if (m := _re.search(r"(\d+)% of starts", t))]
-    assert sorted(shares) == [33, 33, 34]
+    shares = [m.groups() for t in texts
+              if (m := _re.search(r": (\d+) of (\d+) starts, (\d+\.\d)%$", t))]
+    assert len(shares) == 3
+    for n, total, pct in shares:
+        assert (int(n), int(total)) == (10, labels.size)
+        assert pct == f"{100 * int(n) / int(total):.1f}" == "33.3"
+    assert plots.starts_share(950, 3721) == "950 of 3721 starts, 25.5%"
 
 
 def test_a_run_that_does_not_converge_has_no_stalls():

@@ -158,6 +158,8 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
     (note,) = [n for n in rep.notes if "first exits" in n]
     assert "grid" not in note and rep.method.startswith(method)
+    # Himmelblau p.3: 'measured' is kept for optimizer runs (ᵐ); the extents are computed
+    assert note.startswith("extents computed: first exits") and "measured" not in note
     # ‖∇f‖ = 2‖x‖ < 2 holds for samples inside the unit ball: they form the one region
     wide = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=2.0)
     assert np.any(2 * np.linalg.norm(X, axis=1) < 2.0) and len(wide.regions) == 1
@@ -168,11 +170,13 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     tiny = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=1e-3)
     assert not np.any(2 * np.linalg.norm(X, axis=1) < 1e-3) and len(tiny.regions) == 1
     assert tiny.method == method + seeded_text(0, 1)
+    # Rosenbrock p.4: the seeding was one 70-word parenthesis nested in the count's
+    # sentence: it is said in sentences of their own
     assert seeded_text(0, 1) == (
-        " (0 such regions); every critical point, and every local minimum of ‖∇f‖ refined "
-        "below the sample spacing, that lies outside those regions starts one of its own, "
-        "joining a listed one only when it lies in that region's measured extent along a "
-        "segment from its point where ‖∇f‖ < t (1 seeded region)")
+        ", giving 0 such regions.  Every critical point, and every local minimum of ‖∇f‖ "
+        "refined below the sample spacing, that lies outside those regions starts one of its "
+        "own (1 seeded region); it joins a listed region only when it lies in that region's "
+        "measured extent along a segment from its point where ‖∇f‖ < t")
     (grid_note,) = [n for n in regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
                                        threshold=0.02).notes if "first exits" in n]
     assert "along rays from each region's point and along grid edges" in grid_note
