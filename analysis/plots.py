@@ -23,6 +23,7 @@ the sweeps of :mod:`analysis.sweeps` and the rate studies of :mod:`analysis.rate
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import textwrap
@@ -38,6 +39,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
@@ -190,7 +192,8 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a plotting function under :data:`STYLE` (read when the artists are created), then
-    wrap every title to the width of its axes (:func:`fit_titles`)."""
+    wrap every title to the width of its axes (:func:`fit_titles`) and, in the final
+    layout, place the theory values written by their lines (:func:`place_theory_values`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -201,6 +204,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 fit_titles(out)
                 room_for_markers(out)
                 top_decade_ticks(out)
+                place_theory_values(out)
             return out
 
     return wrapper
@@ -2382,22 +2386,100 @@ def clear_theory_lines(ax: Any, share: float = REF_CLEAR) -> None:
     ax.set_ylim(back(lo), back(hi))
 
 
+#: Where a theory line's value may be written along its line, in order of preference:
+#: (x in axes fraction, horizontal alignment): its right end, its left end, its middle.
+LABEL_SPOTS = ((0.99, "right"), (0.01, "left"), (0.5, "center"))
+
+
+def _drawn_paths(ax: Any) -> list[tuple[Any, float]]:
+    """What the visible lines of ``ax`` draw, in display coordinates: (a path, half its
+    width or marker size in pixels) for each line stroke and each marker."""
+    px = _root(ax.figure).dpi / 72.0
+    out: list[tuple[Any, float]] = []
+    for ln in ax.get_lines():
+        if not ln.get_visible():
+            continue
+        x = np.asarray(ln.get_xdata(), float)
+        y = np.asarray(ln.get_ydata(), float)
+        if x.size == 0:
+            continue
+        xy = ln.get_transform().transform(np.c_[x, y])
+        if ln.get_linestyle() not in ("None", "none", "", " ") and x.size > 1:
+            out.append((Path(xy).cleaned(remove_nans=True),
+                        0.5 * ln.get_linewidth() * px))
+        r = _marker_radius_px(ln, px)
+        if r > 0:
+            every = ln.get_markevery()
+            idx = np.arange(x.size) if every is None else np.asarray(every, int)
+            for i in idx:
+                if np.all(np.isfinite(xy[i])):
+                    out.append((Path(xy[i][None, :]), r))
+    return out
+
+
+def _crosses(bbox: Any, paths: Sequence[tuple[Any, float]]) -> bool:
+    """Whether any of ``paths`` (:func:`_drawn_paths`) passes through ``bbox`` (display
+    coordinates), each widened by its half width."""
+    for path, r in paths:
+        box = bbox.expanded(1.0, 1.0).padded(r)
+        if len(path.vertices) == 1:
+            if box.contains(*path.vertices[0]):
+                return True
+        elif path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
 def label_theory_lines(ax: Any, texts: Sequence[tuple[float, str, Any]],
                        size: float = 7.0) -> None:
-    """Write each theory line's value (``texts``: (ρ, text, colour)) just above its right end
-    inside ``ax``: on a log ratio axis over decades, ρ = 0.966 cannot be told from 1 by the
-    ticks.  A label that would overprint the one below it is left out (the legend gives
-    every value)."""
-    last = -np.inf
+    """Write each theory line's value (``texts``: (ρ, text, colour)) by its line inside
+    ``ax``: on a log ratio axis over decades, ρ = 0.966 cannot be told from 1 by the ticks.
+    The values are made here hidden and placed when the figure is final
+    (:func:`place_theory_values`, run by :func:`styled`): where no series passes, or not
+    at all."""
     trans = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     for rho, text, color in sorted(texts, key=lambda t: t[0]):
-        y_px = ax.transData.transform((0.0, rho))[1]
-        if y_px - last < 1.4 * size * _root(ax.figure).dpi / 72.0:
-            continue
-        last = y_px
-        ax.text(0.99, rho, text, transform=trans, ha="right", va="bottom", fontsize=size,
-                color=color, zorder=RATIO_ZORDER + 1, gid="theory-value",
+        ax.text(LABEL_SPOTS[0][0], rho, text, transform=trans, ha=LABEL_SPOTS[0][1],
+                va="bottom", fontsize=size, color=color, zorder=RATIO_ZORDER + 1,
+                gid="theory-value", visible=False,
                 path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+
+
+def place_theory_values(fig: FigureLike, gap: float = 2.0) -> None:
+    """Place the theory values of :func:`label_theory_lines` in the laid-out ``fig``: each
+    ``gap`` points above or below its line, at its right end, its left end or its middle
+    (:data:`LABEL_SPOTS`), in the first of these spots that lies inside its axes and where
+    no drawn line or marker (the measured ratios, any theory line, its own too) nor a value
+    placed before passes through it; a value with no such spot is left out (the legend
+    gives every value)."""
+    waiting = [(ax, [t for t in ax.texts if t.get_gid() == "theory-value"
+                     and not t.get_visible()]) for ax in fig.get_axes()]
+    waiting = [(ax, ts) for ax, ts in waiting if ts]
+    if not waiting:
+        return
+    root = _root(fig)
+    renderer = _renderer(root)  # the laid-out axes the spots are measured in
+    for ax, texts in waiting:
+        trans = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+        paths = _drawn_paths(ax)
+        frame = ax.get_window_extent(renderer)
+        for t in texts:
+            rho = t.get_position()[1]
+            t.set_visible(True)  # a hidden text has no extent
+            for (x, ha), up in itertools.product(LABEL_SPOTS, (True, False)):
+                t.set_transform(offset_copy(trans, fig=root, y=gap if up else -gap,
+                                            units="points"))
+                t.set_position((x, rho))
+                t.set_horizontalalignment(ha)
+                t.set_verticalalignment("bottom" if up else "top")
+                box = t.get_window_extent(renderer)
+                if (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                        and box.y1 <= frame.y1 and not _crosses(box, paths)):
+                    paths.append((Path([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1],
+                                        [box.x0, box.y1], [box.x0, box.y0]]), 1.0))
+                    break
+            else:
+                t.remove()
 
 
 def study_floor(study: Any) -> float:

@@ -1622,3 +1622,55 @@ def test_error_legend_keeps_two_columns_with_a_below_floor_entry():
     texts = [t.get_text() for t in leg.get_texts()]
     assert any(t.startswith("below the rounding floor") for t in texts), texts
     assert len(texts) == 9 and leg._ncols >= 2, (leg._ncols, texts)
+
+
+def _points_drawn(ax, skip=("theory-value",)):
+    """Display points of what the lines of ``ax`` draw (segments sampled every ~0.5 px,
+    markers as their centres) with their half size in pixels."""
+    px = ax.figure.dpi / 72.0
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() in skip or not ln.get_visible():
+            continue
+        xy = ln.get_transform().transform(np.c_[np.asarray(ln.get_xdata(), float),
+                                                np.asarray(ln.get_ydata(), float)])
+        if ln.get_linestyle() not in ("None", "none", "", " "):
+            for a, b in zip(xy[:-1], xy[1:], strict=True):
+                if np.all(np.isfinite([a, b])):
+                    n = int(np.hypot(*(b - a)) * 2) + 2
+                    for t in np.linspace(0, 1, n):
+                        out.append((a + t * (b - a), 0.5 * ln.get_linewidth() * px))
+        if ln.get_marker() not in (None, "None", "none", ""):
+            every = ln.get_markevery()
+            for i in (range(len(xy)) if every is None else every):
+                out.append((xy[i], 0.5 * ln.get_markersize() * px))
+    return out
+
+
+def test_a_theory_value_is_written_where_no_series_and_no_line_passes():
+    """Himmelblau report p. 12: 'bound ρ = 0.31433' sat at the right end of its dashed line,
+    where CG's last ratios (0.6, 0.5) and their joining line ran through it.  Every value
+    written in a ratio panel lies clear of every marker, series line and theory line (its
+    own dashes too), or is left out for the legend to give."""
+    rho = 0.31433
+    r_cg = [0.31, 0.31, 0.05, 0.6, 2e-4, 0.5]  # ratios e_(k+1)/e_k, ending just above ρ
+    r_bfgs = [0.1, 0.06, 0.04, 0.11, 6e-4, 4e-3]
+    e_cg = np.r_[1.0, np.cumprod(r_cg)]
+    e_bfgs = np.r_[1.0, np.cumprod(r_bfgs)]
+    fig = plots.plot_error({"BFGS": e_bfgs, "CG": e_cg}, rates={"CG": rho},
+                           windows={"CG": (1, 7), "BFGS": (1, 7)},
+                           rate_labels={"CG": f"bound ρ = {rho}"}, ratio_series=["BFGS", "CG"],
+                           fig=Figure(figsize=(7.0, 4.0), layout="constrained"))
+    renderer = plots._renderer(fig)
+    (ax,) = _ratio_panels(fig)
+    assert ax.get_yscale() == "log"
+    labels = [t for t in ax.texts if t.get_text() == f"bound ρ = {rho}"]
+    drawn = _points_drawn(ax)
+    assert any(abs(ax.transData.transform((0, rho))[1] - p[1]) < 1 for p, _ in drawn)
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        hits = [tuple(np.round(p)) for p, r in drawn
+                if box.x0 - r <= p[0] <= box.x1 + r and box.y0 - r <= p[1] <= box.y1 + r]
+        assert not hits, (t.get_position(), t.get_horizontalalignment(), hits[:5])
+    assert labels  # this panel has an empty spot by the line: the value is written
+
