@@ -412,14 +412,25 @@ class TopDecadeLocator(mpl.ticker.LogLocator):
 DECADE_STRIDES = (1, 2, 3, 4, 5, 10, 20, 50, 100)
 
 
+#: A log axis spanning more than this many decades is ticked at least :data:`LEAST_DECADE_TICKS`
+#: times: 10² and 10⁻⁸ alone do not tell where 10⁻¹² lies on a short panel over 16 decades.
+MANY_DECADES = 10.0
+LEAST_DECADE_TICKS = 5
+
+
 def decade_stride(stride: int, span: float, most: int = 12) -> int:
     """A readable decade stride for a log axis spanning ``span`` decades, from matplotlib's
     ``stride`` (which may be 19): the smallest of :data:`DECADE_STRIDES` ≥ ``stride``, but
     10 instead of a larger one when that gives at most ``most`` ticks, so that a step is at
-    most 10 decades whenever the ticks fit."""
+    most 10 decades whenever the ticks fit; over more than :data:`MANY_DECADES` decades at
+    most the largest stride that still gives :data:`LEAST_DECADE_TICKS` ticks (16 decades:
+    every 10⁴, not every 10¹⁰)."""
     nice = next((s for s in DECADE_STRIDES if s >= stride), stride)
     if nice > 10 and span / 10 + 1 <= most:
-        return 10
+        nice = 10
+    if span > MANY_DECADES and span / nice + 1 < LEAST_DECADE_TICKS:
+        nice = max((s for s in DECADE_STRIDES if span / s + 1 >= LEAST_DECADE_TICKS),
+                   default=1)
     return nice
 
 

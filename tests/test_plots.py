@@ -1674,3 +1674,19 @@ def test_a_theory_value_is_written_where_no_series_and_no_line_passes():
         assert not hits, (t.get_position(), t.get_horizontalalignment(), hits[:5])
     assert labels  # this panel has an empty spot by the line: the value is written
 
+
+def test_a_log_axis_over_many_decades_has_ticks_every_few_decades():
+    """Rosenbrock report p. 12: a short error panel over 16 decades (10⁻¹⁴ to 10²) was
+    ticked at 10² and 10⁻⁸ only; it is ticked every 10⁴ (at least five ticks)."""
+    assert plots.decade_stride(10, 16) == 4
+    assert plots.decade_stride(10, 12) == 3
+    assert plots.decade_stride(2, 6) == 2  # a few decades keep matplotlib's choice
+    fig = Figure(figsize=(3.0, 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.semilogy(np.arange(17), np.logspace(2, -14, 17))
+    plots.top_decade_ticks(fig)
+    plots._renderer(fig)
+    lo, hi = ax.get_ylim()
+    ks = [round(math.log10(v)) for v in ax.get_yticks() if lo <= v <= hi]
+    assert len(ks) >= plots.LEAST_DECADE_TICKS - 1, ks
+    assert set(np.diff(ks)) <= {3, 4}, ks
