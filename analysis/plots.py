@@ -452,12 +452,13 @@ def _marker_radius_px(line: Any, px: float) -> float:
     return 0.5 * (line.get_markersize() + line.get_markeredgewidth()) * px
 
 
-def _marked_lines(ax: Any) -> list[Any]:
-    """The visible, clipped 2-D lines of ``ax`` drawn with markers."""
+def _marked_lines(ax: Any, clipped: bool = True) -> list[Any]:
+    """The visible 2-D lines of ``ax`` drawn with markers: the clipped ones, or all of
+    them (``clipped=False``)."""
     if hasattr(ax, "get_zlim"):
         return []
-    return [ln for ln in ax.get_lines() if ln.get_visible() and ln.get_clip_on()
-            and _marker_radius_px(ln, 1.0) > 0]
+    return [ln for ln in ax.get_lines() if ln.get_visible()
+            and (ln.get_clip_on() or not clipped) and _marker_radius_px(ln, 1.0) > 0]
 
 
 def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
@@ -465,17 +466,19 @@ def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
     them: with the axes H px tall, a marker of radius r px (:func:`_marker_radius_px`) at
     axes fraction u needs (r + pad)/H ≤ u ≤ 1 − (r + pad)/H.  In the axis scale (log10 on
     a log axis) with limits [a, b] and a marker at t: b' = a + (t − a)/(1 − m) when it
-    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H."""
+    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H.
+    Markers drawn unclipped count too (a ring on the bottom spine shows half below it); those
+    outside the limits (a row drawn above the data) are left where they are."""
     px = fig.dpi / 72.0
     root = _root(fig)
     engine = root.get_layout_engine()
-    if engine is not None and any(_marked_lines(a) for a in fig.get_axes()):
+    if engine is not None and any(_marked_lines(a, clipped=False) for a in fig.get_axes()):
         engine.execute(root)  # the axes' laid-out height, which the margin is a share of
     for ax in fig.get_axes():
-        lines = _marked_lines(ax)
+        lines = _marked_lines(ax, clipped=False)
         if not lines:
             continue
-        h = ax.get_position().height * root.get_figheight() * fig.dpi
+        h = ax.bbox.height  # px (the position of a subfigure's axes is a share of it)
         if h <= 0:
             continue
         scale = ax.yaxis.get_transform()

@@ -1690,3 +1690,30 @@ def test_a_log_axis_over_many_decades_has_ticks_every_few_decades():
     ks = [round(math.log10(v)) for v in ax.get_yticks() if lo <= v <= hi]
     assert len(ks) >= plots.LEAST_DECADE_TICKS - 1, ks
     assert set(np.diff(ks)) <= {3, 4}, ks
+
+
+def test_a_hollow_floor_marker_at_the_lowest_error_lies_whole_inside_its_panel():
+    """Study p. 40: CG's hollow circle at k = 46 (its last error, below the rounding floor,
+    the lowest value of the panel; drawn unclipped) sat on the bottom spine of the upper of
+    two rows, half below it.  Every marker of an error panel, drawn unclipped or not, lies
+    whole inside the y limits, also in a row of a figure (a subfigure)."""
+    k = np.arange(47)
+    e_cg = 2.0 * 0.55 ** k  # down to 2·0.55⁴⁵ ≈ 4e−12, then one error below the floor
+    e_cg[-1] = 1e-14
+    e_gd = 2.0 * 0.8 ** k[:30]
+    fig = Figure(figsize=(6.0, 5.0), layout="constrained")
+    top, bottom = fig.subfigures(2, 1)
+    plots.plot_error({"GD": e_gd, "CG": e_cg}, floors={"CG": 3e-13, "GD": 3e-13},
+                     ratios=False, fig=top)
+    plots.plot_error({"GD": e_gd}, ratios=False, fig=bottom)
+    renderer = plots._renderer(fig)
+    ax = top.axes[0]
+    (ring,) = [ln for ln in ax.get_lines() if ln.get_label() == "_below floor"]
+    assert not ring.get_clip_on()
+    box = ax.get_window_extent(renderer)
+    r = 0.5 * (ring.get_markersize() + ring.get_markeredgewidth()) \
+        * renderer.points_to_pixels(1.0)
+    y = ax.transData.transform(ring.get_xydata())[:, 1]
+    assert y.min() - r >= box.y0, (y.min() - r, box.y0)
+    assert y.max() + r <= box.y1
+
