@@ -3835,7 +3835,7 @@ def plot_lr_sweep(
     data (their error is not finite or huge); the axis keeps headroom so that no marker
     touches the frame or the title.  The predicted threshold (2/L for GD) is a solid vertical
     line, the observed one (smallest η that does not converge) dashed; both lie under the
-    markers, and each ✕ has a white disc under it, so a ✕ on a line stays visible.
+    markers, and a ✕ has no white halo, so that a line it lies on shows through it.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
@@ -3895,15 +3895,10 @@ def plot_lr_sweep(
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
         ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
-        # a white disc under each cross cuts a threshold line through it (the first cross
-        # sits on the dashed line of the first η that diverged, in the same colour)
-        ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="o",
-                ms=ms + 3.0, mfc="white", mec="none", transform=ax.get_xaxis_transform(),
-                zorder=THRESHOLD_ZORDER + 0.5, label="_cross backing")
+        # no white halo: it would blank the threshold lines a cross lies on
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
                        color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
                        transform=ax.get_xaxis_transform(), zorder=THRESHOLD_ZORDER + 1.0,
-                       path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")],
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
         handles.append(h)

@@ -1717,3 +1717,29 @@ def test_a_hollow_floor_marker_at_the_lowest_error_lies_whole_inside_its_panel()
     assert y.min() - r >= box.y0, (y.min() - r, box.y0)
     assert y.max() + r <= box.y1
 
+
+def test_a_diverged_cross_does_not_blank_the_threshold_line_it_lies_on():
+    """Study p. 13 (GD on x²): each ✕ of a diverged run had a white halo that blanked part
+    of the black 'predicted threshold η = 1' line (and of the dashed one of the first η that
+    diverged).  The black line shows, dark, over its whole height at the crosses' row."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    lrs = np.geomspace(0.01, 1.5, 31)
+    div = lrs > 1.0
+    sweep = NS(lrs=lrs, final_error=np.where(div, np.inf, np.abs(1 - 2 * lrs) ** 50 * 10),
+               diverged=div, predicted_threshold=1.0, observed_threshold=float(lrs[div][0]),
+               bracket=(float(lrs[~div][-1]), float(lrs[div][0])))
+    fig = plots.plot_lr_sweep(sweep, fig=Figure(figsize=(4.0, 4.0), layout="constrained"))
+    FigureCanvasAgg(fig).draw()
+    img = np.asarray(fig.canvas.buffer_rgba(), float)[..., :3] / 255.0
+    ax = fig.axes[0]
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    h = img.shape[0]
+    x_px = ax.transData.transform((1.0, 1.0))[0]
+    y_px = ax.transAxes.transform((0.0, 0.91))[1]
+    half = cross.get_markersize() * fig.dpi / 72.0  # a whole marker size above and below
+    rows = np.arange(int(h - y_px - half), int(h - y_px + half) + 1)
+    col = int(round(x_px - 0.5))
+    darkest = img[rows][:, col - 1:col + 2].min(axis=(1, 2))  # the line's ~2 px
+    assert np.all(darkest < 0.5), darkest
+
