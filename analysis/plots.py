@@ -3107,16 +3107,21 @@ def same_tick_step(axes: Sequence[Any]) -> None:
         a.xaxis.set_major_locator(MultipleLocator(step))
 
 
-def log_limits(values: Iterable[ArrayLike], margin: float = 2.5) -> tuple[float, float] | None:
+def log_limits(values: Iterable[ArrayLike], margin: float = 2.5, share: float = 0.03
+               ) -> tuple[float, float] | None:
     """Limits of a log axis holding every positive finite value of ``values``:
-    (min/margin, max·margin), or None when there is none.  Nothing is cut off: a series
-    that reaches 10⁻³⁰⁰ widens the axis to 10⁻³⁰⁰."""
+    (min/m, max·m) with m the larger of ``margin`` and ``share`` of the span in decades
+    (a line ending at the lowest value of 32 decades is not drawn on the spine), the lower
+    limit no smaller than the smallest normal double; None when there is no value.
+    Nothing is cut off: a series that reaches 10⁻³⁰⁰ widens the axis to 10⁻³⁰⁰."""
     vals = [np.asarray(v, dtype=float).ravel() for v in values]
     y = np.concatenate(vals) if vals else np.zeros(0)
     y = y[np.isfinite(y) & (y > 0)]
     if y.size == 0:
         return None
-    return float(y.min()) / margin, float(y.max()) * margin
+    lo, hi = float(y.min()), float(y.max())
+    m = max(margin, 10.0 ** (share * math.log10(hi / lo)))
+    return max(lo / m, float(np.finfo(float).tiny)), hi * m
 
 
 def _line_ys(ax: Any) -> list[NDArray[np.float64]]:

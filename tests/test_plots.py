@@ -1743,3 +1743,23 @@ def test_a_diverged_cross_does_not_blank_the_threshold_line_it_lies_on():
     darkest = img[rows][:, col - 1:col + 2].min(axis=(1, 2))  # the line's ~2 px
     assert np.all(darkest < 0.5), darkest
 
+
+def test_a_line_ending_at_the_lowest_value_of_a_log_panel_is_off_the_spine():
+    """Study p. 44: sigmoid's chain-rule line fell to 3.2e−33 at d = 50 and ended on the
+    bottom spine (a margin of ×2.5 is 1 % of 32 decades).  A log axis leaves 3 % of its
+    span beyond its extreme values."""
+    from landscape.vanishing import chain_study
+
+    fig = plots.plot_chain_depth([chain_study("sigmoid", depths=tuple(range(1, 51)))])
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_linestyle() != "None"
+               and "numeric" in ln.get_label()]
+    lo, hi = (math.log10(v) for v in ax.get_ylim())
+    y = np.log10(np.asarray(line.get_ydata(), float))
+    assert y.min() == pytest.approx(math.log10(3.2e-33), abs=0.01)
+    assert (y.min() - lo) / (hi - lo) >= 0.025, (y.min(), lo, hi)
+    assert (hi - y.max()) / (hi - lo) >= 0.025
+    assert plots.log_limits([[1e-32, 1.0]]) == pytest.approx((10 ** -32.96, 10 ** 0.96))
+    assert plots.log_limits([[1e-3, 1.0]]) == pytest.approx((1e-3 / 2.5, 2.5))
+

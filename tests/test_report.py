@@ -2652,3 +2652,20 @@ def test_the_kind_rule_covers_a_predicted_divergence_whose_growth_factor_is_show
     (rules,) = [n for n in report.theory_notes([st]) if n.startswith("Agreement:")]
     assert "when theory predicts no convergence to x*" in rules
     assert "whatever its growth factor" in rules
+
+
+def test_study_chain_lines_are_drawn_through_every_depth(tmp_path, monkeypatch):
+    """Study p. 44: the tanh line was computed at d = 1–8, 10, 15, 20, 30, 40, 50 only and
+    drawn as corners; the chain section computes every depth from 1 to 50."""
+    from analysis import plots, study
+
+    drawn = []
+    original = plots.plot_chain_depth
+
+    def spy(studies, **kw):
+        drawn.append([[r.depth for r in st.rows] for st in studies])
+        return original(studies, **kw)
+
+    monkeypatch.setattr(plots, "plot_chain_depth", spy)
+    study.build_study(tmp_path, quick=True, sections=[study.section_chain])
+    assert drawn and all(d == list(range(1, 51)) for d in drawn[0]), drawn
