@@ -3034,10 +3034,9 @@ def plot_error(
         handles.append(bands[0] if len(bands) == 1 else bands)
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
-    for fl in sorted(below_floor)[-1:]:  # one legend entry for the hollow circles
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec="0.3",
-                              mew=1.3))
-        names.append(f"below the rounding floor {fmt(fl, 2)} (hollow)")
+    for fl in sorted(below_floor)[-1:]:  # one legend entry for the filled discs
+        handles.append(Line2D([], [], ls="none", mfc="0.55", **FLOOR_MARK))
+        names.append(f"below the rounding floor {fmt(fl, 2)} (filled)")
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
@@ -3054,17 +3053,24 @@ def plot_error(
     return fig
 
 
+#: How an error below the rounding floor is drawn (:func:`mark_below_floor`): a large disc
+#: filled in its series' colour with a black rim, unlike the series' own markers, which
+#: are white-filled (a CG curve's hollow circles).
+FLOOR_MARK = {"marker": "o", "ms": 7.0, "mec": "black", "mew": 1.0}
+
+
 def mark_below_floor(ax: Any, e: ArrayLike, floor: float | None, color: Any) -> list[float]:
-    """Draw the errors of ``e`` below the rounding ``floor`` as hollow circles over the line
-    (they take no part in the rate: past the floor a run sits at x* to machine precision);
-    ``[floor]`` when there was one, else ``[]`` (also without a floor)."""
+    """Draw the errors of ``e`` below the rounding ``floor`` as filled discs over the line
+    (:data:`FLOOR_MARK`; they take no part in the rate: past the floor a run sits at x* to
+    machine precision); ``[floor]`` when there was one, else ``[]`` (also without a
+    floor)."""
     if floor is None:
         return []
     e = np.asarray(e, dtype=float)
     low = np.flatnonzero(np.isfinite(e) & (e > 0) & (e < floor))
     if low.size:
-        ax.plot(low, e[low], ls="none", marker="o", ms=7, mfc="white", mec=color, mew=1.3,
-                zorder=6, clip_on=False, label="_below floor")  # whole at the axes' end
+        ax.plot(low, e[low], ls="none", mfc=color, **FLOOR_MARK, zorder=6, clip_on=False,
+                label="_below floor")  # whole at the axes' end
     return [float(floor)] if low.size else []
 
 

@@ -1763,3 +1763,38 @@ def test_a_line_ending_at_the_lowest_value_of_a_log_panel_is_off_the_spine():
     assert plots.log_limits([[1e-32, 1.0]]) == pytest.approx((10 ** -32.96, 10 ** 0.96))
     assert plots.log_limits([[1e-3, 1.0]]) == pytest.approx((1e-3 / 2.5, 2.5))
 
+
+def test_floor_marks_differ_from_every_series_marker_and_the_legend_says_how():
+    """Quadratic report p. 11: CG's own markers are hollow circles, and the floor points
+    were hollow circles too, named '(hollow)' in the legend.  A floor point has a marker no
+    series of the figure is drawn with (shape and fill), its legend entry shows it and names
+    that fill, in an entry no longer than before (a longer legend pushed a figure to the
+    next page)."""
+    from matplotlib.colors import to_rgba
+
+    def fill(c):
+        rgba = to_rgba(c)
+        return "hollow" if rgba[3] == 0 or rgba[:3] == (1.0, 1.0, 1.0) else "filled"
+
+    k = np.arange(12)
+    errs = {"BFGS": 10.0 * 0.08 ** k, "L-BFGS": 10.0 * 0.07 ** k,
+            "CG": np.r_[10.0, 1.0, 1e-15]}
+    fig = plots.plot_error(errs, floors={k: 2.2e-13 for k in errs}, ratios=False,
+                           fig=Figure(figsize=(6.0, 4.0), layout="constrained"))
+    ax = fig.axes[0]
+    floor = [ln for ln in ax.get_lines() if ln.get_label() == "_below floor"]
+    series = [ln for ln in ax.get_lines() if ln.get_label() != "_below floor"
+              and ln.get_marker() not in (None, "None", "none", "")]
+    assert floor and series
+    fills = {fill(ln.get_markerfacecolor()) for ln in series}  # a small hexagon and a
+    for ln in floor:  # circle of one fill are hard to tell apart: the fill differs
+        assert fill(ln.get_markerfacecolor()) not in fills, fills
+    (leg,) = fig.legends
+    (entry,) = [(h, t.get_text()) for h, t in zip(leg.legend_handles, leg.get_texts(),
+                                                  strict=True)
+                if t.get_text().startswith("below the rounding floor")]
+    handle, text = entry
+    word = fill(floor[0].get_markerfacecolor())
+    assert text == f"below the rounding floor {plots.fmt(2.2e-13, 2)} ({word})"
+    assert fill(handle.get_markerfacecolor()) == word
+    assert len(text) <= len(f"below the rounding floor {plots.fmt(2.2e-13, 2)} (hollow)")
