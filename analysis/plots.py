@@ -23,6 +23,7 @@ the sweeps of :mod:`analysis.sweeps` and the rate studies of :mod:`analysis.rate
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import textwrap
@@ -38,6 +39,7 @@ from matplotlib.figure import Figure, SubFigure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
@@ -190,7 +192,8 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a plotting function under :data:`STYLE` (read when the artists are created), then
-    wrap every title to the width of its axes (:func:`fit_titles`)."""
+    wrap every title to the width of its axes (:func:`fit_titles`) and, in the final
+    layout, place the theory values written by their lines (:func:`place_theory_values`)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -201,6 +204,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 fit_titles(out)
                 room_for_markers(out)
                 top_decade_ticks(out)
+                place_theory_values(out)
             return out
 
     return wrapper
@@ -408,14 +412,25 @@ class TopDecadeLocator(mpl.ticker.LogLocator):
 DECADE_STRIDES = (1, 2, 3, 4, 5, 10, 20, 50, 100)
 
 
+#: A log axis spanning more than this many decades is ticked at least :data:`LEAST_DECADE_TICKS`
+#: times: 10² and 10⁻⁸ alone do not tell where 10⁻¹² lies on a short panel over 16 decades.
+MANY_DECADES = 10.0
+LEAST_DECADE_TICKS = 5
+
+
 def decade_stride(stride: int, span: float, most: int = 12) -> int:
     """A readable decade stride for a log axis spanning ``span`` decades, from matplotlib's
     ``stride`` (which may be 19): the smallest of :data:`DECADE_STRIDES` ≥ ``stride``, but
     10 instead of a larger one when that gives at most ``most`` ticks, so that a step is at
-    most 10 decades whenever the ticks fit."""
+    most 10 decades whenever the ticks fit; over more than :data:`MANY_DECADES` decades at
+    most the largest stride that still gives :data:`LEAST_DECADE_TICKS` ticks (16 decades:
+    every 10⁴, not every 10¹⁰)."""
     nice = next((s for s in DECADE_STRIDES if s >= stride), stride)
     if nice > 10 and span / 10 + 1 <= most:
-        return 10
+        nice = 10
+    if span > MANY_DECADES and span / nice + 1 < LEAST_DECADE_TICKS:
+        nice = max((s for s in DECADE_STRIDES if span / s + 1 >= LEAST_DECADE_TICKS),
+                   default=1)
     return nice
 
 
@@ -437,12 +452,13 @@ def _marker_radius_px(line: Any, px: float) -> float:
     return 0.5 * (line.get_markersize() + line.get_markeredgewidth()) * px
 
 
-def _marked_lines(ax: Any) -> list[Any]:
-    """The visible, clipped 2-D lines of ``ax`` drawn with markers."""
+def _marked_lines(ax: Any, clipped: bool = True) -> list[Any]:
+    """The visible 2-D lines of ``ax`` drawn with markers: the clipped ones, or all of
+    them (``clipped=False``)."""
     if hasattr(ax, "get_zlim"):
         return []
-    return [ln for ln in ax.get_lines() if ln.get_visible() and ln.get_clip_on()
-            and _marker_radius_px(ln, 1.0) > 0]
+    return [ln for ln in ax.get_lines() if ln.get_visible()
+            and (ln.get_clip_on() or not clipped) and _marker_radius_px(ln, 1.0) > 0]
 
 
 def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
@@ -450,17 +466,19 @@ def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
     them: with the axes H px tall, a marker of radius r px (:func:`_marker_radius_px`) at
     axes fraction u needs (r + pad)/H ≤ u ≤ 1 − (r + pad)/H.  In the axis scale (log10 on
     a log axis) with limits [a, b] and a marker at t: b' = a + (t − a)/(1 − m) when it
-    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H."""
+    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H.
+    Markers drawn unclipped count too (a ring on the bottom spine shows half below it); those
+    outside the limits (a row drawn above the data) are left where they are."""
     px = fig.dpi / 72.0
     root = _root(fig)
     engine = root.get_layout_engine()
-    if engine is not None and any(_marked_lines(a) for a in fig.get_axes()):
+    if engine is not None and any(_marked_lines(a, clipped=False) for a in fig.get_axes()):
         engine.execute(root)  # the axes' laid-out height, which the margin is a share of
     for ax in fig.get_axes():
-        lines = _marked_lines(ax)
+        lines = _marked_lines(ax, clipped=False)
         if not lines:
             continue
-        h = ax.get_position().height * root.get_figheight() * fig.dpi
+        h = ax.bbox.height  # px (the position of a subfigure's axes is a share of it)
         if h <= 0:
             continue
         scale = ax.yaxis.get_transform()
@@ -2411,22 +2429,100 @@ def clear_theory_lines(ax: Any, share: float = REF_CLEAR) -> None:
     ax.set_ylim(back(lo), back(hi))
 
 
+#: Where a theory line's value may be written along its line, in order of preference:
+#: (x in axes fraction, horizontal alignment): its right end, its left end, its middle.
+LABEL_SPOTS = ((0.99, "right"), (0.01, "left"), (0.5, "center"))
+
+
+def _drawn_paths(ax: Any) -> list[tuple[Any, float]]:
+    """What the visible lines of ``ax`` draw, in display coordinates: (a path, half its
+    width or marker size in pixels) for each line stroke and each marker."""
+    px = _root(ax.figure).dpi / 72.0
+    out: list[tuple[Any, float]] = []
+    for ln in ax.get_lines():
+        if not ln.get_visible():
+            continue
+        x = np.asarray(ln.get_xdata(), float)
+        y = np.asarray(ln.get_ydata(), float)
+        if x.size == 0:
+            continue
+        xy = ln.get_transform().transform(np.c_[x, y])
+        if ln.get_linestyle() not in ("None", "none", "", " ") and x.size > 1:
+            out.append((Path(xy).cleaned(remove_nans=True),
+                        0.5 * ln.get_linewidth() * px))
+        r = _marker_radius_px(ln, px)
+        if r > 0:
+            every = ln.get_markevery()
+            idx = np.arange(x.size) if every is None else np.asarray(every, int)
+            for i in idx:
+                if np.all(np.isfinite(xy[i])):
+                    out.append((Path(xy[i][None, :]), r))
+    return out
+
+
+def _crosses(bbox: Any, paths: Sequence[tuple[Any, float]]) -> bool:
+    """Whether any of ``paths`` (:func:`_drawn_paths`) passes through ``bbox`` (display
+    coordinates), each widened by its half width."""
+    for path, r in paths:
+        box = bbox.expanded(1.0, 1.0).padded(r)
+        if len(path.vertices) == 1:
+            if box.contains(*path.vertices[0]):
+                return True
+        elif path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
 def label_theory_lines(ax: Any, texts: Sequence[tuple[float, str, Any]],
                        size: float = 7.0) -> None:
-    """Write each theory line's value (``texts``: (ρ, text, colour)) just above its right end
-    inside ``ax``: on a log ratio axis over decades, ρ = 0.966 cannot be told from 1 by the
-    ticks.  A label that would overprint the one below it is left out (the legend gives
-    every value)."""
-    last = -np.inf
+    """Write each theory line's value (``texts``: (ρ, text, colour)) by its line inside
+    ``ax``: on a log ratio axis over decades, ρ = 0.966 cannot be told from 1 by the ticks.
+    The values are made here hidden and placed when the figure is final
+    (:func:`place_theory_values`, run by :func:`styled`): where no series passes, or not
+    at all."""
     trans = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
     for rho, text, color in sorted(texts, key=lambda t: t[0]):
-        y_px = ax.transData.transform((0.0, rho))[1]
-        if y_px - last < 1.4 * size * _root(ax.figure).dpi / 72.0:
-            continue
-        last = y_px
-        ax.text(0.99, rho, text, transform=trans, ha="right", va="bottom", fontsize=size,
-                color=color, zorder=RATIO_ZORDER + 1, gid="theory-value",
+        ax.text(LABEL_SPOTS[0][0], rho, text, transform=trans, ha=LABEL_SPOTS[0][1],
+                va="bottom", fontsize=size, color=color, zorder=RATIO_ZORDER + 1,
+                gid="theory-value", visible=False,
                 path_effects=[patheffects.withStroke(linewidth=2.0, foreground="white")])
+
+
+def place_theory_values(fig: FigureLike, gap: float = 2.0) -> None:
+    """Place the theory values of :func:`label_theory_lines` in the laid-out ``fig``: each
+    ``gap`` points above or below its line, at its right end, its left end or its middle
+    (:data:`LABEL_SPOTS`), in the first of these spots that lies inside its axes and where
+    no drawn line or marker (the measured ratios, any theory line, its own too) nor a value
+    placed before passes through it; a value with no such spot is left out (the legend
+    gives every value)."""
+    waiting = [(ax, [t for t in ax.texts if t.get_gid() == "theory-value"
+                     and not t.get_visible()]) for ax in fig.get_axes()]
+    waiting = [(ax, ts) for ax, ts in waiting if ts]
+    if not waiting:
+        return
+    root = _root(fig)
+    renderer = _renderer(root)  # the laid-out axes the spots are measured in
+    for ax, texts in waiting:
+        trans = mpl.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+        paths = _drawn_paths(ax)
+        frame = ax.get_window_extent(renderer)
+        for t in texts:
+            rho = t.get_position()[1]
+            t.set_visible(True)  # a hidden text has no extent
+            for (x, ha), up in itertools.product(LABEL_SPOTS, (True, False)):
+                t.set_transform(offset_copy(trans, fig=root, y=gap if up else -gap,
+                                            units="points"))
+                t.set_position((x, rho))
+                t.set_horizontalalignment(ha)
+                t.set_verticalalignment("bottom" if up else "top")
+                box = t.get_window_extent(renderer)
+                if (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                        and box.y1 <= frame.y1 and not _crosses(box, paths)):
+                    paths.append((Path([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1],
+                                        [box.x0, box.y1], [box.x0, box.y0]]), 1.0))
+                    break
+            else:
+                t.remove()
 
 
 def study_floor(study: Any) -> float:
@@ -2967,10 +3063,9 @@ def plot_error(
         handles.append(bands[0] if len(bands) == 1 else bands)
         names.append("window of the rate fit" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
-    for fl in sorted(below_floor)[-1:]:  # one legend entry for the hollow circles
-        handles.append(Line2D([], [], ls="none", marker="o", ms=7, mfc="white", mec="0.3",
-                              mew=1.3))
-        names.append(f"below the rounding floor {fmt(fl, 2)} (hollow)")
+    for fl in sorted(below_floor)[-1:]:  # one legend entry for the filled discs
+        handles.append(Line2D([], [], ls="none", mfc="0.55", **FLOOR_MARK))
+        names.append(f"below the rounding floor {fmt(fl, 2)} (filled)")
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel
@@ -2987,17 +3082,24 @@ def plot_error(
     return fig
 
 
+#: How an error below the rounding floor is drawn (:func:`mark_below_floor`): a large disc
+#: filled in its series' colour with a black rim, unlike the series' own markers, which
+#: are white-filled (a CG curve's hollow circles).
+FLOOR_MARK = {"marker": "o", "ms": 7.0, "mec": "black", "mew": 1.0}
+
+
 def mark_below_floor(ax: Any, e: ArrayLike, floor: float | None, color: Any) -> list[float]:
-    """Draw the errors of ``e`` below the rounding ``floor`` as hollow circles over the line
-    (they take no part in the rate: past the floor a run sits at x* to machine precision);
-    ``[floor]`` when there was one, else ``[]`` (also without a floor)."""
+    """Draw the errors of ``e`` below the rounding ``floor`` as filled discs over the line
+    (:data:`FLOOR_MARK`; they take no part in the rate: past the floor a run sits at x* to
+    machine precision); ``[floor]`` when there was one, else ``[]`` (also without a
+    floor)."""
     if floor is None:
         return []
     e = np.asarray(e, dtype=float)
     low = np.flatnonzero(np.isfinite(e) & (e > 0) & (e < floor))
     if low.size:
-        ax.plot(low, e[low], ls="none", marker="o", ms=7, mfc="white", mec=color, mew=1.3,
-                zorder=6, clip_on=False, label="_below floor")  # whole at the axes' end
+        ax.plot(low, e[low], ls="none", mfc=color, **FLOOR_MARK, zorder=6, clip_on=False,
+                label="_below floor")  # whole at the axes' end
     return [float(floor)] if low.size else []
 
 
@@ -3040,16 +3142,21 @@ def same_tick_step(axes: Sequence[Any]) -> None:
         a.xaxis.set_major_locator(MultipleLocator(step))
 
 
-def log_limits(values: Iterable[ArrayLike], margin: float = 2.5) -> tuple[float, float] | None:
+def log_limits(values: Iterable[ArrayLike], margin: float = 2.5, share: float = 0.03
+               ) -> tuple[float, float] | None:
     """Limits of a log axis holding every positive finite value of ``values``:
-    (min/margin, max·margin), or None when there is none.  Nothing is cut off: a series
-    that reaches 10⁻³⁰⁰ widens the axis to 10⁻³⁰⁰."""
+    (min/m, max·m) with m the larger of ``margin`` and ``share`` of the span in decades
+    (a line ending at the lowest value of 32 decades is not drawn on the spine), the lower
+    limit no smaller than the smallest normal double; None when there is no value.
+    Nothing is cut off: a series that reaches 10⁻³⁰⁰ widens the axis to 10⁻³⁰⁰."""
     vals = [np.asarray(v, dtype=float).ravel() for v in values]
     y = np.concatenate(vals) if vals else np.zeros(0)
     y = y[np.isfinite(y) & (y > 0)]
     if y.size == 0:
         return None
-    return float(y.min()) / margin, float(y.max()) * margin
+    lo, hi = float(y.min()), float(y.max())
+    m = max(margin, 10.0 ** (share * math.log10(hi / lo)))
+    return max(lo / m, float(np.finfo(float).tiny)), hi * m
 
 
 def _line_ys(ax: Any) -> list[NDArray[np.float64]]:
@@ -3775,7 +3882,7 @@ def plot_lr_sweep(
     data (their error is not finite or huge); the axis keeps headroom so that no marker
     touches the frame or the title.  The predicted threshold (2/L for GD) is a solid vertical
     line, the observed one (smallest η that does not converge) dashed; both lie under the
-    markers, and each ✕ has a white disc under it, so a ✕ on a line stays visible.
+    markers, and a ✕ has no white halo, so that a line it lies on shows through it.
     """
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
@@ -3835,15 +3942,10 @@ def plot_lr_sweep(
         ax.set_xlim(lrs.min() / span, lrs.max() * span)
     if div.any():
         ms = grid_marker_size(lrs, ax.get_xlim(), _axes_width_pt(fig))
-        # a white disc under each cross cuts a threshold line through it (the first cross
-        # sits on the dashed line of the first η that diverged, in the same colour)
-        ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="o",
-                ms=ms + 3.0, mfc="white", mec="none", transform=ax.get_xaxis_transform(),
-                zorder=THRESHOLD_ZORDER + 0.5, label="_cross backing")
+        # no white halo: it would blank the threshold lines a cross lies on
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
                        color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
                        transform=ax.get_xaxis_transform(), zorder=THRESHOLD_ZORDER + 1.0,
-                       path_effects=[patheffects.withStroke(linewidth=3.0, foreground="white")],
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
         handles.append(h)

@@ -1760,6 +1760,10 @@ def _chain_numeric_note(depths: Sequence[int]) -> str:
             f"factors is good to about d·ε ≤ {fmt_num(deep[-1] * eps, 2)} relative.")
 
 
+#: The depths of the chain section: every d from 1 to 50, so that its lines are drawn
+#: through every layer (not corners between d = 10, 15, 20, 30 …).
+CHAIN_DEPTHS = tuple(range(1, 51))
+
 #: Relative tolerance of the chain-rule product against the exact SymPy derivative (and of
 #: the bound): rounding of a product of ≤ 50 factors stays far below it.
 CHAIN_RTOL = 1e-12
@@ -1770,7 +1774,7 @@ def section_chain(S: Study) -> None:
     from landscape.vanishing import SUP_DERIVATIVE, SYMBOLIC_MAX_DEPTH, chain_study
 
     S.start("Deep chains of activations: the derivative vanishes with depth")
-    depths = (*range(1, SYMBOLIC_MAX_DEPTH + 1), 10, 15, 20, 30, 40, 50)
+    depths = CHAIN_DEPTHS
     at = 1.0  # the input x at which every chain is evaluated
     studies = [chain_study(a, depths=depths, weight=1, x=at) for a in ("tanh", "sigmoid",
                                                                      "relu")]

@@ -128,8 +128,12 @@ def test_audit_walks_subfigures():
 
 
 def test_log_limits_hold_every_value_and_reference():
+    # over 303 decades the margin is 3 % of them, 10^9.09, the bottom held at the smallest
+    # normal double
     assert plots.log_limits([np.array([1e-300, 1.0, 0.0, np.nan]), [1e3]]) == pytest.approx(
-        (1e-300 / 2.5, 1e3 * 2.5))
+        (np.finfo(float).tiny, 1e3 * 10 ** (0.03 * 303)))
+    assert plots.log_limits([np.array([1e-6, 1.0, 0.0, np.nan]), [1e3]]) == pytest.approx(
+        (1e-6 / 2.5, 1e3 * 2.5))
     assert plots.log_limits([np.zeros(3)]) is None
 
 

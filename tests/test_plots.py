@@ -1663,3 +1663,179 @@ def test_error_legend_keeps_two_columns_with_a_below_floor_entry():
     texts = [t.get_text() for t in leg.get_texts()]
     assert any(t.startswith("below the rounding floor") for t in texts), texts
     assert len(texts) == 9 and leg._ncols >= 2, (leg._ncols, texts)
+
+
+def _points_drawn(ax, skip=("theory-value",)):
+    """Display points of what the lines of ``ax`` draw (segments sampled every ~0.5 px,
+    markers as their centres) with their half size in pixels."""
+    px = ax.figure.dpi / 72.0
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() in skip or not ln.get_visible():
+            continue
+        xy = ln.get_transform().transform(np.c_[np.asarray(ln.get_xdata(), float),
+                                                np.asarray(ln.get_ydata(), float)])
+        if ln.get_linestyle() not in ("None", "none", "", " "):
+            for a, b in zip(xy[:-1], xy[1:], strict=True):
+                if np.all(np.isfinite([a, b])):
+                    n = int(np.hypot(*(b - a)) * 2) + 2
+                    for t in np.linspace(0, 1, n):
+                        out.append((a + t * (b - a), 0.5 * ln.get_linewidth() * px))
+        if ln.get_marker() not in (None, "None", "none", ""):
+            every = ln.get_markevery()
+            for i in (range(len(xy)) if every is None else every):
+                out.append((xy[i], 0.5 * ln.get_markersize() * px))
+    return out
+
+
+def test_a_theory_value_is_written_where_no_series_and_no_line_passes():
+    """Himmelblau report p. 12: 'bound ρ = 0.31433' sat at the right end of its dashed line,
+    where CG's last ratios (0.6, 0.5) and their joining line ran through it.  Every value
+    written in a ratio panel lies clear of every marker, series line and theory line (its
+    own dashes too), or is left out for the legend to give."""
+    rho = 0.31433
+    r_cg = [0.31, 0.31, 0.05, 0.6, 2e-4, 0.5]  # ratios e_(k+1)/e_k, ending just above ρ
+    r_bfgs = [0.1, 0.06, 0.04, 0.11, 6e-4, 4e-3]
+    e_cg = np.r_[1.0, np.cumprod(r_cg)]
+    e_bfgs = np.r_[1.0, np.cumprod(r_bfgs)]
+    fig = plots.plot_error({"BFGS": e_bfgs, "CG": e_cg}, rates={"CG": rho},
+                           windows={"CG": (1, 7), "BFGS": (1, 7)},
+                           rate_labels={"CG": f"bound ρ = {rho}"}, ratio_series=["BFGS", "CG"],
+                           fig=Figure(figsize=(7.0, 4.0), layout="constrained"))
+    renderer = plots._renderer(fig)
+    (ax,) = _ratio_panels(fig)
+    assert ax.get_yscale() == "log"
+    labels = [t for t in ax.texts if t.get_text() == f"bound ρ = {rho}"]
+    drawn = _points_drawn(ax)
+    assert any(abs(ax.transData.transform((0, rho))[1] - p[1]) < 1 for p, _ in drawn)
+    for t in labels:
+        box = t.get_window_extent(renderer)
+        hits = [tuple(np.round(p)) for p, r in drawn
+                if box.x0 - r <= p[0] <= box.x1 + r and box.y0 - r <= p[1] <= box.y1 + r]
+        assert not hits, (t.get_position(), t.get_horizontalalignment(), hits[:5])
+    assert labels  # this panel has an empty spot by the line: the value is written
+
+
+def test_a_log_axis_over_many_decades_has_ticks_every_few_decades():
+    """Rosenbrock report p. 12: a short error panel over 16 decades (10⁻¹⁴ to 10²) was
+    ticked at 10² and 10⁻⁸ only; it is ticked every 10⁴ (at least five ticks)."""
+    assert plots.decade_stride(10, 16) == 4
+    assert plots.decade_stride(10, 12) == 3
+    assert plots.decade_stride(2, 6) == 2  # a few decades keep matplotlib's choice
+    fig = Figure(figsize=(3.0, 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.semilogy(np.arange(17), np.logspace(2, -14, 17))
+    plots.top_decade_ticks(fig)
+    plots._renderer(fig)
+    lo, hi = ax.get_ylim()
+    ks = [round(math.log10(v)) for v in ax.get_yticks() if lo <= v <= hi]
+    assert len(ks) >= plots.LEAST_DECADE_TICKS - 1, ks
+    assert set(np.diff(ks)) <= {3, 4}, ks
+
+
+def test_a_hollow_floor_marker_at_the_lowest_error_lies_whole_inside_its_panel():
+    """Study p. 40: CG's hollow circle at k = 46 (its last error, below the rounding floor,
+    the lowest value of the panel; drawn unclipped) sat on the bottom spine of the upper of
+    two rows, half below it.  Every marker of an error panel, drawn unclipped or not, lies
+    whole inside the y limits, also in a row of a figure (a subfigure)."""
+    k = np.arange(47)
+    e_cg = 2.0 * 0.55 ** k  # down to 2·0.55⁴⁵ ≈ 4e−12, then one error below the floor
+    e_cg[-1] = 1e-14
+    e_gd = 2.0 * 0.8 ** k[:30]
+    fig = Figure(figsize=(6.0, 5.0), layout="constrained")
+    top, bottom = fig.subfigures(2, 1)
+    plots.plot_error({"GD": e_gd, "CG": e_cg}, floors={"CG": 3e-13, "GD": 3e-13},
+                     ratios=False, fig=top)
+    plots.plot_error({"GD": e_gd}, ratios=False, fig=bottom)
+    renderer = plots._renderer(fig)
+    ax = top.axes[0]
+    (ring,) = [ln for ln in ax.get_lines() if ln.get_label() == "_below floor"]
+    assert not ring.get_clip_on()
+    box = ax.get_window_extent(renderer)
+    r = 0.5 * (ring.get_markersize() + ring.get_markeredgewidth()) \
+        * renderer.points_to_pixels(1.0)
+    y = ax.transData.transform(ring.get_xydata())[:, 1]
+    assert y.min() - r >= box.y0, (y.min() - r, box.y0)
+    assert y.max() + r <= box.y1
+
+
+def test_a_diverged_cross_does_not_blank_the_threshold_line_it_lies_on():
+    """Study p. 13 (GD on x²): each ✕ of a diverged run had a white halo that blanked part
+    of the black 'predicted threshold η = 1' line (and of the dashed one of the first η that
+    diverged).  The black line shows, dark, over its whole height at the crosses' row."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    lrs = np.geomspace(0.01, 1.5, 31)
+    div = lrs > 1.0
+    sweep = NS(lrs=lrs, final_error=np.where(div, np.inf, np.abs(1 - 2 * lrs) ** 50 * 10),
+               diverged=div, predicted_threshold=1.0, observed_threshold=float(lrs[div][0]),
+               bracket=(float(lrs[~div][-1]), float(lrs[div][0])))
+    fig = plots.plot_lr_sweep(sweep, fig=Figure(figsize=(4.0, 4.0), layout="constrained"))
+    FigureCanvasAgg(fig).draw()
+    img = np.asarray(fig.canvas.buffer_rgba(), float)[..., :3] / 255.0
+    ax = fig.axes[0]
+    (cross,) = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    h = img.shape[0]
+    x_px = ax.transData.transform((1.0, 1.0))[0]
+    y_px = ax.transAxes.transform((0.0, 0.91))[1]
+    half = cross.get_markersize() * fig.dpi / 72.0  # a whole marker size above and below
+    rows = np.arange(int(h - y_px - half), int(h - y_px + half) + 1)
+    col = int(round(x_px - 0.5))
+    darkest = img[rows][:, col - 1:col + 2].min(axis=(1, 2))  # the line's ~2 px
+    assert np.all(darkest < 0.5), darkest
+
+
+def test_a_line_ending_at_the_lowest_value_of_a_log_panel_is_off_the_spine():
+    """Study p. 44: sigmoid's chain-rule line fell to 3.2e−33 at d = 50 and ended on the
+    bottom spine (a margin of ×2.5 is 1 % of 32 decades).  A log axis leaves 3 % of its
+    span beyond its extreme values."""
+    from landscape.vanishing import chain_study
+
+    fig = plots.plot_chain_depth([chain_study("sigmoid", depths=tuple(range(1, 51)))])
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    (line,) = [ln for ln in ax.get_lines() if ln.get_linestyle() != "None"
+               and "numeric" in ln.get_label()]
+    lo, hi = (math.log10(v) for v in ax.get_ylim())
+    y = np.log10(np.asarray(line.get_ydata(), float))
+    assert y.min() == pytest.approx(math.log10(3.2e-33), abs=0.01)
+    assert (y.min() - lo) / (hi - lo) >= 0.025, (y.min(), lo, hi)
+    assert (hi - y.max()) / (hi - lo) >= 0.025
+    assert plots.log_limits([[1e-32, 1.0]]) == pytest.approx((10 ** -32.96, 10 ** 0.96))
+    assert plots.log_limits([[1e-3, 1.0]]) == pytest.approx((1e-3 / 2.5, 2.5))
+
+
+def test_floor_marks_differ_from_every_series_marker_and_the_legend_says_how():
+    """Quadratic report p. 11: CG's own markers are hollow circles, and the floor points
+    were hollow circles too, named '(hollow)' in the legend.  A floor point has a marker no
+    series of the figure is drawn with (shape and fill), its legend entry shows it and names
+    that fill, in an entry no longer than before (a longer legend pushed a figure to the
+    next page)."""
+    from matplotlib.colors import to_rgba
+
+    def fill(c):
+        rgba = to_rgba(c)
+        return "hollow" if rgba[3] == 0 or rgba[:3] == (1.0, 1.0, 1.0) else "filled"
+
+    k = np.arange(12)
+    errs = {"BFGS": 10.0 * 0.08 ** k, "L-BFGS": 10.0 * 0.07 ** k,
+            "CG": np.r_[10.0, 1.0, 1e-15]}
+    fig = plots.plot_error(errs, floors={k: 2.2e-13 for k in errs}, ratios=False,
+                           fig=Figure(figsize=(6.0, 4.0), layout="constrained"))
+    ax = fig.axes[0]
+    floor = [ln for ln in ax.get_lines() if ln.get_label() == "_below floor"]
+    series = [ln for ln in ax.get_lines() if ln.get_label() != "_below floor"
+              and ln.get_marker() not in (None, "None", "none", "")]
+    assert floor and series
+    fills = {fill(ln.get_markerfacecolor()) for ln in series}  # a small hexagon and a
+    for ln in floor:  # circle of one fill are hard to tell apart: the fill differs
+        assert fill(ln.get_markerfacecolor()) not in fills, fills
+    (leg,) = fig.legends
+    (entry,) = [(h, t.get_text()) for h, t in zip(leg.legend_handles, leg.get_texts(),
+                                                  strict=True)
+                if t.get_text().startswith("below the rounding floor")]
+    handle, text = entry
+    word = fill(floor[0].get_markerfacecolor())
+    assert text == f"below the rounding floor {plots.fmt(2.2e-13, 2)} ({word})"
+    assert fill(handle.get_markerfacecolor()) == word
+    assert len(text) <= len(f"below the rounding floor {plots.fmt(2.2e-13, 2)} (hollow)")

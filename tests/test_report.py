@@ -2798,3 +2798,20 @@ def test_a_sampled_search_says_how_it_found_its_regions_after_the_count(four_rep
             assert depth <= 1, sentence
     assert re.match(r"Regions of the box where ‖∇f‖₂ < t = \S+ \(grid \d+×\d+\): ",
                     lead("himmelblau"))
+
+
+def test_study_chain_lines_are_drawn_through_every_depth(tmp_path, monkeypatch):
+    """Study p. 44: the tanh line was computed at d = 1–8, 10, 15, 20, 30, 40, 50 only and
+    drawn as corners; the chain section computes every depth from 1 to 50."""
+    from analysis import plots, study
+
+    drawn = []
+    original = plots.plot_chain_depth
+
+    def spy(studies, **kw):
+        drawn.append([[r.depth for r in st.rows] for st in studies])
+        return original(studies, **kw)
+
+    monkeypatch.setattr(plots, "plot_chain_depth", spy)
+    study.build_study(tmp_path, quick=True, sections=[study.section_chain])
+    assert drawn and all(d == list(range(1, 51)) for d in drawn[0]), drawn
