@@ -962,6 +962,14 @@ def diff_digits(p: float, m: float, digits: int = 4, most: int = 12) -> int:
     return digits if n is None else n
 
 
+def column_digits(pairs: Iterable[tuple[float, float]], digits: int = 4) -> int:
+    """The significant digits of a column of (predicted, measured) pairs, one table's rows
+    compared by their relative difference: the most any pair needs (:func:`diff_digits`),
+    so that one column prints every value alike (theory 0.333333, 0.0111121, 0.0184373,
+    not 0.3333 and 0.01111 above 0.0184373)."""
+    return max((diff_digits(p, m, digits) for p, m in pairs), default=digits)
+
+
 def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
                     inside: float | None = None) -> int:
     """The fewest significant digits, at least ``digits``, at which the two ends of the
@@ -4736,6 +4744,17 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
             "parallel call, which on busy cores waits for a descheduled thread)")
 
 
+#: the significant digits of a cluster's lowest final f: enough to tell clusters apart
+FINAL_F_DIGITS = 6
+
+
+def final_f_digits(f: float) -> int:
+    """The digits a cluster's lowest final f prints to: :data:`FINAL_F_DIGITS`, but 2 for a
+    value within machine epsilon of 0 (a minimum's 0 reached to rounding: ``7.1e−30``, not
+    ``7.09975e−30``, whose further digits are rounding noise)."""
+    return 2 if abs(f) <= np.finfo(float).eps else FINAL_F_DIGITS
+
+
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                 calls: Sequence[int], target: float | None = None) -> None:
     """The cost table; its title defines the target and the starts, so that it reads alone
@@ -4851,7 +4870,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             name = c.name() or f"cluster {k + 1}"
             item = f"cluster {k + 1}"
             point = "(" + ", ".join(fmt_num(v, 5) for v in c.point) + ")"
-            fval = cell(b, section, item, "lowest final f", c.fun, "measured", 6)
+            fval = cell(b, section, item, "lowest final f", c.fun, "measured",
+                        final_f_digits(c.fun))
         else:
             name, item, point, fval = k, k, "—", "—"
         rows.append([name, point, fval] + [

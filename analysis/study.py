@@ -61,6 +61,7 @@ from analysis.report import (
     _names,
     around_text,
     cell,
+    column_digits,
     comparison_reason,
     convergence_table,
     critical_numbering,
@@ -86,7 +87,7 @@ from analysis.report import (
     window_cut_text,
     yardstick_case,
 )
-from landscape.numfmt import fmt_rate
+from landscape.numfmt import fmt_rate, fmt_rounded
 from landscape.progress import Progress
 from landscape.vanishing import PLATEAU_FRACTION
 
@@ -426,10 +427,12 @@ def _mean_se(samples: Any) -> tuple[float, float]:
 
 
 def _pm(mean: float, se: float, how: str = "") -> str:
-    """``0.0558 ± 0.0017``: a mean with its standard error (two significant digits); with
+    """``0.0558 ± 0.0017``: a mean with its standard error (two significant digits, a
+    rounded zero kept: ``± 2.0e−05``, not ``± 2e−05``, which reads as one digit); with
     ``how`` both carry its provenance marker (``0.0558ᵐ ± 0.0017ᵐ``), as in a table cell."""
+    se_text = fmt_rounded(se, 2)
     return f"{mark(fmt_num(mean, 3), how) if how else fmt_num(mean, 3)} ± " \
-        f"{mark(fmt_num(se, 2), how) if how else fmt_num(se, 2)}"
+        f"{mark(se_text, how) if how else se_text}"
 
 
 def _kind_cell(kind: str, rate: str, order: str) -> str:
@@ -2417,17 +2420,23 @@ def section_schedules(S: Study) -> None:
     effect = [("constant", {}), ("step", {"step_size": 50, "gamma": 0.3}),
               ("cosine", {"T_max": Ks, "eta_min": 0.0}),
               ("cosine", {"T_max": Ks - 20, "eta_min": 0.0, "warmup": 20})]
+    ses = {}
     for name, p in effect:
         lab = _schedule_label(name, p)
         b = minimize_batch(obj, np.full((R, 1), x0), "sgd", lr=lr0, noise=sigma, steps=Ks,
                            seed=3, schedule=name, record=True, **p)
-        finals[lab], se = _mean_se(b.x[:, 0] ** 2)
+        finals[lab], ses[lab] = _mean_se(b.x[:, 0] ** 2)
         curves_m[lab] = np.mean(b.path[:, 1:, 0] ** 2, axis=0)
         curves_t[lab] = theory.sgd_mean_square_path(
             schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[1:]
         exact[lab] = float(curves_t[lab][-1])
+    # one column, one precision: every row at the digits the closest pair needs
+    digits = column_digits([(exact[lab], finals[lab]) for lab in exact])
+    for name, p in effect:
+        lab, se = _schedule_label(name, p), ses[_schedule_label(name, p)]
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
                             finals[lab], rtol=STOCHASTIC_SE * se / exact[lab], how_p="numeric",
+                            digits=digits,
                             reason="exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² on x²/2 "
                             f"(L = 1), σ = {sigma:g}, s₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
                             f"{_schedule_form(name, p)}; measured {_pm(finals[lab], se)} (mean ± "
@@ -2784,6 +2793,10 @@ def notes_adaptive_path(method: str, x0: Sequence[float], grad: Callable[[np.nda
     return np.array(out)
 
 
+#: the adaptive runs' distances to the minimum, in the checks and in the caption alike
+DISTANCE_DIGITS = 3
+
+
 def section_adaptive(S: Study) -> None:
     """AdaGrad, RMSProp and Adam at the notes' settings on the ill-conditioned ellipse."""
     from analysis import theory
@@ -2882,7 +2895,8 @@ def section_adaptive(S: Study) -> None:
         S.statement_check(f"{lab}: reaches the minimum in {steps} steps",
                           "‖x₂₀‖ < 1% of ‖x₀‖",
                           "‖x₂₀‖ = " + S.value(lab, f"distance to the minimum after {steps} "
-                                               "steps", final[lab], "measured", 3)
+                                               "steps", final[lab], "measured",
+                                               DISTANCE_DIGITS)
                           + f" (start {S.value(lab, '‖x₀‖', start, 'numeric', 3)})",
                           final[lab] < 0.01 * start,
                           test=bound_decided(final[lab], 0.01 * start, final[lab] < 0.01 * start,
@@ -2905,7 +2919,7 @@ def section_adaptive(S: Study) -> None:
         ylabel="‖xₖ − x*‖ (log scale)", logy=True, title="Distance to the minimum",
         fig=fig), 300.0,
         f"Distance to the minimum after {steps} steps — " + "; ".join(
-            f"{k}: {mark(fmt_num(v, 2), 'measured')}" for k, v in final.items())
+            f"{k}: {mark(fmt_num(v, DISTANCE_DIGITS), 'measured')}" for k, v in final.items())
         + ".  The per-step ratio eₖ₊₁/eₖ — " + "; ".join(
             ratio_course_text(k, np.linalg.norm(r.path, axis=1))
             + _accumulator_text(obj, configs[i][1], r.path)

@@ -777,16 +777,17 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def _one_method_starts_table(title: str, outcomes, cost):
+def _one_method_starts_table(title: str, outcomes, cost, fun=0.0):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
-    b = _one_method_starts(outcomes, cost)
+    b = _one_method_starts(outcomes, cost, fun)
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
     return table
 
 
-def _one_method_starts(outcomes, cost):
-    """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`)."""
+def _one_method_starts(outcomes, cost, fun=0.0):
+    """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`),
+    its one cluster's lowest final f ``fun``."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -798,12 +799,22 @@ def _one_method_starts(outcomes, cost):
                     reached=conv, outcome=np.array(outcomes, dtype=object),
                     cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
-                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), fun, 0.0)],
                         tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
     return b
+
+
+def test_a_final_f_at_rounding_prints_two_digits_and_any_other_six():
+    """Study p. 39: Rosenbrock's lowest final f read "7.09975e−30": six digits of a minimum's 0
+    reached to rounding.  Such a value prints to two digits; a value telling clusters apart
+    keeps six."""
+    for fun, want in [(7.09975e-30, "7.1e-30ᵐ"), (3.7015944, "3.70159ᵐ"),
+                      (-2.2e-17, "-2.2e-17ᵐ")]:
+        table = _one_method_starts_table("Where the", [""], [3.0], fun=fun)
+        assert table.rows[0][2] == want, table.rows[0]
 
 
 def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():

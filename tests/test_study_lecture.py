@@ -997,6 +997,33 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
         eta * sigma**2 / (L * (2 - eta * L)), rel=1e-3)
 
 
+def test_a_standard_error_prints_two_significant_digits():
+    """Study p. 32: "0.000651 ± 2e−05" read as one digit, and 0.000651 + 4·2e−05 = 0.000731
+    beside the 0.000733 the test printed; the error keeps its second digit, a rounded 0."""
+    se = 2.04e-5
+    assert study._pm(0.0006508, se) == f"0.000651 ± {se:.1e}" == "0.000651 ± 2.0e-05"
+    assert study._pm(0.0558, 0.00176, "measured") == "0.0558ᵐ ± 0.0018ᵐ"
+    assert study._pm(0.5, 0.25) == "0.5 ± 0.25"
+
+
+def test_the_schedule_rows_print_one_precision_per_column(S):
+    """Study p. 33: theory "0.3333" and "0.01111" stood above "0.0184373" in one column.  Every
+    row takes the digits the closest pair needs, and each theory value is the exact
+    recursion's, computed here."""
+    from analysis.report import significant_digits
+
+    rows = [c for c in S.checks if c.what.startswith("E(x_K − x*)² after")]
+    assert len(rows) == 4
+    assert len({significant_digits(c.theory) for c in rows}) == 1, [c.theory for c in rows]
+    assert len({significant_digits(c.measured) for c in rows}) == 1, [c.measured for c in rows]
+    s, eta = 9.0, 0.5  # constant step: s_(k+1) = (1 − η)² s_k + η² (L = σ = 1), 200 steps
+    for _ in range(200):
+        s = (1 - eta) ** 2 * s + eta**2
+    (const,) = [c for c in rows if c.what.endswith(": constant")]
+    n = significant_digits(const.theory)
+    assert n > 4 and const.theory == f"{s:.{n}g}ⁿ", const.theory
+
+
 def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
     """Study pp. 7–8: "0.000651 ± 2e−05 against 0.0558 ± 0.0018", "below 0.333 (floor)",
     "largest decaying-schedule error 0.0197", "η Σ 1/√k = 3.04", "moved 2.62, to
@@ -1060,8 +1087,22 @@ def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
     assert "RMSProp η = 0.4, α = 0.9: falls from k = 3" in cap
     assert "AdaGrad η = 0.4: rises" in cap
     assert "Adam η = 0.4, β = (0.9, 0.999): rises and falls" in cap
-    for d in re.findall(r"(?:2\.4|0\.0023|0\.011)(.)", cap.split(".  ")[0]):
+    for d in re.findall(r"(?:2\.43|0\.0023|0\.0106|1\.02)(.)", cap.split(".  ")[0]):
         assert d == "ᵐ"
+
+
+def test_an_adaptive_distance_reads_the_same_in_the_caption_and_the_checks(S):
+    """Study pp. 36-37: the caption gave RMSProp's distance as "0.011" and Adam's 1.0185 as
+    "1", the checks as "0.0106": each distance prints to the checks' three digits."""
+    (block,) = [b for b in S.doc.figures() if b.label == "adaptive errors"]
+    head = block.caption.split(".  ")[0]
+    for c in S.checks:
+        if c.what.endswith("reaches the minimum in 20 steps"):
+            lab = c.what.split(": reaches")[0]
+            shown = re.match(r"‖x₂₀‖ = ([0-9.e−]+)ᵐ", c.measured).group(1)
+            assert f"{lab}: {shown}ᵐ" in head, (lab, shown, head)
+    adam = number(S, "Adam η = 0.4, β = (0.9, 0.999)", "x after 20 steps")
+    assert f"Adam η = 0.4, β = (0.9, 0.999): {fmt_num(math.hypot(*adam), 3)}ᵐ" in head
 
 
 def test_ratio_course_reads_settled_monotone_and_mixed_series():
