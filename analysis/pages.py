@@ -518,7 +518,14 @@ def math_latex(expr: Any) -> str:
             tex = rf"|{inner}|"
             return rf"{tex}^{{{exp}}}" if exp is not None else tex
 
-    return _Printer().doprint(expr)
+    return _FACTOR_BEFORE_NAME.sub(r"\\,", _Printer().doprint(expr))
+
+
+#: the space between a factor and a function name that follows it (``x \cos``): LaTeX sets a
+#: thin space there, mathtext none (``xcos``); :func:`math_latex` writes it out (``\,``)
+_FACTOR_BEFORE_NAME = re.compile(
+    r"(?<=[\w}|)])\s+(?=\\(?:operatorname|a?sin|a?cos|a?tan|cot|sec|csc|sinh|cosh|tanh|"
+    r"coth|arcsin|arccos|arctan|log|ln|exp)\b)")
 
 
 def _signed_terms(expr: Any) -> list[str]:

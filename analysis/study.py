@@ -936,9 +936,8 @@ def section_tanh(S: Study) -> None:
     S.statement_check(what,
                       f"|f′(4)| = {S.value(what, '|f′(4)|', exact_val, 'exact', 3)} "
                       f"< {threshold:g}",
-                      f"{plural(len(plateau), 'plateau region')}; x₀ = {x0:g} is "
-                      + ("inside one" if any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)
-                         else "outside them"),
+                      plateau_place(x0, len(plateau),
+                                    any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)),
                       any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
                       f"plateau: |f′| < {threshold:g} and f − min f > "
                       f"{percent(PLATEAU_FRACTION)} of max f − min f on "
@@ -952,6 +951,19 @@ def section_tanh(S: Study) -> None:
                               + _edge_text((r.lower[0], r.upper[0]), span)
                               for r in plateau if r.lower[0] <= x0 <= r.upper[0]), "no"))
     S.checks_table(since)
+
+
+def plateau_place(x0: float, n: int, inside: bool) -> str:
+    """Where the start lies among the ``n`` plateau regions found: ``x₀ = 4 lies in the one
+    plateau region found``, ``… in one of the 2 plateau regions found``, ``… outside the
+    plateau region found``, ``no plateau region found``."""
+    if n == 0:
+        return "no plateau region found"
+    if inside:
+        where = "in the one plateau region" if n == 1 else f"in one of the {n} plateau regions"
+    else:
+        where = "outside the plateau region" if n == 1 else f"outside the {n} plateau regions"
+    return f"x₀ = {x0:g} lies {where} found"
 
 
 def _edge_text(region: tuple[float, float], span: tuple[float, float]) -> str:

@@ -1442,7 +1442,8 @@ def test_the_plateau_row_states_both_conditions_of_a_plateau():
     f = np.tanh(x)
     far = [r for r in runs if np.tanh(r).mean() - f.min() > PLATEAU_FRACTION * np.ptp(f)]
     assert (len(runs), len(far)) == (2, 1)
-    assert row.measured.startswith("1 plateau region;")
+    # study p. 18: "1 plateau region; x₀ = 4 is inside one" said the same region twice
+    assert row.measured == "x₀ = 4 lies in the one plateau region found", row.measured
     assert row.reason == (f"plateau: |f′| < 0.01 and f − min f > {100 * PLATEAU_FRACTION:g}% "
                           "of max f − min f on [-6, 6]; 1 other region with |f′| < 0.01 lies "
                           "where f is near its lowest value"), row.reason
