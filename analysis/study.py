@@ -48,7 +48,15 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, kind_words, rate_diff
-from analysis.pages import block_hows, how_lines, inline_math, mark, page_ref
+from analysis.pages import (
+    block_hows,
+    how_lines,
+    inline_math,
+    mark,
+    page_ref,
+    section_ref,
+    unbroken,
+)
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HYPER_SYMBOLS,
@@ -87,7 +95,7 @@ from analysis.report import (
     window_cut_text,
     yardstick_case,
 )
-from landscape.numfmt import fmt_rate, fmt_rounded
+from landscape.numfmt import fmt_rate, fmt_rounded, spaced
 from landscape.progress import Progress
 from landscape.vanishing import PLATEAU_FRACTION
 
@@ -504,11 +512,6 @@ def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
     return ", ".join(f"{k}: {spaced(int(r.nit))}"
                      + ("" if r.status == "converged" else f" ({status(r)})")
                      for k, r in results.items())
-
-
-def spaced(n: int) -> str:
-    """A count with its thousands set apart by a space: ``31 798``, ``50 000``, ``899``."""
-    return f"{n:,}".replace(",", " ")
 
 
 def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
@@ -1169,6 +1172,8 @@ def section_newton_cosh(S: Study) -> None:
 
 #: the ill-conditioned quadratic of the conditioning section, as the text writes it
 CONDITIONED = "0.1x₁² + 2x₂²"
+#: the opening words of the ill-conditioning section's title, by which later sections name it
+CONDITIONING = "Ill-conditioning"
 
 
 def section_conditioning(S: Study) -> None:
@@ -1177,7 +1182,7 @@ def section_conditioning(S: Study) -> None:
     from analysis.sweeps import lr_sweep, momentum_stability_map
     from optimizers.registry import title
 
-    S.start(f"Ill-conditioning: {CONDITIONED}, momentum to the rescue")
+    S.start(f"{CONDITIONING}: {CONDITIONED}, momentum to the rescue")
     obj = _parse("0.1*x1**2 + 2*x2**2")
     _formula(S, obj)
     lam = np.linalg.eigvalsh(obj.hess([0.0, 0.0]))
@@ -1596,7 +1601,7 @@ def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
         since = int(far[-1]) + 1 if far.size else 0
         close = int(np.sum(np.linalg.norm(marks - x, axis=1) < near))
         parts.append(
-            f"{name}'s panel marks one iterate in {stride} ({plural(len(marks), 'marker')}): "
+            f"the panel of {name} marks one iterate in {stride} ({plural(len(marks), 'marker')}): "
             f"{close} of them lie within {fmt_num(near)} of {where}, inside its last-iterate "
             f"square, where {name} stays from iteration {since} on "
             f"({percent(1.0 - since / (len(p) - 1))} of its steps), so its line shows only a "
@@ -2061,8 +2066,8 @@ def section_surfaces(S: Study) -> None:
            "derivatives vanish at 0 (f″(0) = 0): the Hessian test is silent and the third "
            "derivative f‴ = 6 ≠ 0 decides — an odd-order first nonzero derivative means f "
            "changes sign, a degenerate saddle.  The notes draw x³ as a curve; here it is the "
-           "surface z = x³ over (x, y), flat along y.  On the saddle, the path with dots is "
-           f"GD (legend: ‘{path_label}’): it slides down towards the saddle, then leaves "
+           "surface z = x³ over (x, y), flat along y.  On the saddle, the dotted path is "
+           f"{path_label}: it slides down towards the saddle, then leaves "
            "along y, where f = −y² falls.")
     since = len(S.checks)
     run = _run(saddle, x0, "gd", lr=eta, steps=steps)
@@ -2094,8 +2099,8 @@ def section_surfaces(S: Study) -> None:
                             for i, v in enumerate(ex)) + ")",
             "(" + ", ".join(S.value(name, f"eigenvalue {i} finite differences", v, "numeric")
                             for i, v in enumerate(fd)) + ") by finite differences",
-            bool(np.allclose(ex, fd, atol=1e-6)), "central differences of the compiled "
-            "gradient, h = 10⁻⁵",
+            bool(np.allclose(ex, fd, atol=1e-6)), "each Hessian column is the difference of "
+            "the gradient at 0 ± h along one axis, divided by 2h, with h = 10⁻⁵",
             test=f"max |Δλ| {fmt_num(float(np.max(np.abs(ex - fd))), 2)} "
             f"{'≤' if np.allclose(ex, fd, atol=1e-6) else '>'} 1e−06 + 1e−05·|λ|")
         expected = "nondegenerate saddle" if name == "x² − y²" else "degenerate saddle"
@@ -2143,7 +2148,7 @@ def section_sgd(S: Study) -> None:
         "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
         "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
         "spread wider.  From the minimum the variance after k steps is "
-        "V·(1 − (1 − ηλ)²ᵏ): after the "
+        + unbroken("V·(1 − (1 − ηλ)²ᵏ)") + ": after the "
         f"{steps} steps it differs from V by a relative "
         f"{fmt_num((1 - eta * lam.min()) ** (2 * steps), 2)} at most: the end points sample "
         "the stationary distribution.", "noise ball", half=True)
@@ -2748,20 +2753,24 @@ def section_momentum_weights(S: Study) -> None:
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)
         row = rate_study(obj, "momentum", [-5.0, -2.0], lr=eta, momentum=b)  # that section's
         a, z = row.measurement.window
+        mode = (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
+                if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
+                f"the window also sees the λ = {modes[0][1]:g} mode "
+                f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
+        other = (f"‘{run_name('momentum', f'η = {eta:g}, β = {b:g}')}’ row")
+        # the explanation is the first row's; the second says only what differs
+        reason = ("spectral radius of the 2 × 2 heavy-ball matrix, max over λ ∈ "
+                  f"{{{', '.join(f'{v:g}' for v in lam)}}}; {mode}; the same parameters and "
+                  f"start as the ill-conditioning section's {other} (its first {steps} steps "
+                  f"are these), whose run is {row.result.nit} steps long and whose rate is "
+                  f"fitted over k = {a}–{z} with the {percent(row.comparison.tolerance)} rule, "
+                  "hence its slightly different measured rate "
+                  f"({fmt_rate(row.measurement.rate)})") if b == 0.25 else (
+                  f"as for β = 0.25; {mode}; the ill-conditioning section's {other}: "
+                  f"{row.result.nit} steps, fitted over k = {a}–{z}, measured rate "
+                  f"{fmt_rate(row.measurement.rate)}")
         S.rate_check(f"β = {b:g}, η = {eta:g}: rate per step (fit over steps {lo}–{hi})",
-                     rho[b], fit[b],
-                     rtol=0.02, reason="spectral radius of the 2 × 2 heavy-ball matrix, max "
-                     f"over λ ∈ {{{', '.join(f'{v:g}' for v in lam)}}}; "
-                     + (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
-                        if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
-                        f"the window also sees the λ = {modes[0][1]:g} mode "
-                        f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
-                     "; the same parameters and start as the ill-conditioning section's "
-                     f"‘{run_name('momentum', f'η = {eta:g}, β = {b:g}')}’ row (its first "
-                     f"{steps} steps are these), whose run is "
-                     f"{row.result.nit} steps long and whose rate is fitted over k = {a}–{z} "
-                     f"with the {percent(row.comparison.tolerance)} rule, hence its slightly "
-                     f"different measured rate ({fmt_rate(row.measurement.rate)})")
+                     rho[b], fit[b], rtol=0.02, reason=reason)
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")
@@ -2840,8 +2849,9 @@ def section_adaptive(S: Study) -> None:
                              + (f", α = {fmt_num(h['alpha'])}" if "alpha" in h else ""))
         first_parts.append(fmt_num(first, 3))
         moved_parts.append(fmt_num(moved, 3))
-    S.text(f"The ellipse {CONDITIONED} of the section on ill-conditioning and momentum, from "
-           "x₀ = (−5, −2), where the gradient "
+    S.text(f"The ellipse {CONDITIONED} of §{section_ref(CONDITIONING)} (ill-conditioning and "
+           f"momentum, p. {page_ref('conditioning paths')}), from x₀ = (−5, −2), where the "
+           "gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "
            "(AdaGrad: the sum of all squares, Duchi, Hazan & Singer 2011; RMSProp: an "

@@ -401,6 +401,18 @@ def test_absolute_values_are_typeset_with_bars_of_full_height():
     assert pages.math_latex(sp.Abs(x / y)).startswith(r"\left|")
 
 
+def test_a_section_reference_prints_the_number_its_heading_gets():
+    """Study p. 35: a section named by its subject ("the section on ill-conditioning") is
+    named by its number, set when the headings are numbered."""
+    d = pages.Document("t")
+    d.heading("Summary")
+    d.heading("Ill-conditioning: an ellipse")
+    d.paragraph(f"as in §{pages.section_ref('Ill-conditioning')} and §{pages.section_ref('No')}")
+    d.number_headings()
+    flow = pages._paragraph(d.blocks[-1], d)
+    assert "as in §2 and §?" in flow.text
+
+
 def test_a_factor_before_a_function_name_is_set_apart():
     """Study p. 18: f(x) = x cos(3πx/20) was typeset "xcos(3πx/20)": mathtext, unlike LaTeX,
     sets no space between a factor and a function name; a sum's terms are left alone."""

@@ -751,8 +751,10 @@ def test_the_rosenbrock_caption_says_how_a_long_path_is_marked():
     long = np.c_[1.0 + d, np.ones_like(d)]
     short = np.array([[-1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
     text = study._marked_iterates_text({"newton": short, "gd": long}, (1.0, 1.0))
-    # 401 iterates, ⌊401/40⌋ = 10: k = 0, 10, …, 400 are marked (41), those from 100 on close
-    assert text == ("The panels of newton mark every iterate; gd's panel marks one iterate in "
+    # 401 iterates, ⌊401/40⌋ = 10: k = 0, 10, …, 400 are marked (41), those from 100 on close;
+    # study p. 37: the panel is named without a possessive ("GD with η = 0.001's panel")
+    assert text == ("The panels of newton mark every iterate; the panel of gd marks one "
+                    "iterate in "
                     "10 (41 markers): 31 of them lie within 0.1 of (1, 1), inside its "
                     "last-iterate square, where gd stays from iteration 100 on (75% of its "
                     "steps), so its line shows only a few markers along the valley.")

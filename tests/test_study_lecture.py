@@ -752,10 +752,14 @@ def test_the_heavy_ball_rates_say_they_repeat_the_ill_conditioning_runs(S):
     rows = [c for c in S.checks if "rate per step" in c.what]
     assert [c.what for c in rows] == ["β = 0.25, η = 0.6: rate per step (fit over steps 30–80)",
                                       "β = 0.5, η = 0.6: rate per step (fit over steps 30–80)"]
+    first, second = rows
+    assert "the same parameters and start as the ill-conditioning section's ‘momentum " \
+           "with η = 0.6, β = 0.25’ row (its first 80 steps are these)" in first.reason
+    # study p. 29: the second row repeated the first's note word for word
+    assert second.reason.startswith("as for β = 0.25; "), second.reason
+    assert "the ill-conditioning section's ‘momentum with η = 0.6, β = 0.5’ row" in second.reason
+    assert "spectral radius" not in second.reason and "same parameters" not in second.reason
     for c in rows:
-        assert "the same parameters and start as the ill-conditioning section's ‘momentum " \
-               "with η = 0.6, β = " in c.reason and "’ row (its first 80 steps are these)" \
-            in c.reason
         assert "hence 2% rather than 1%" in c.reason
 
 
@@ -770,12 +774,16 @@ def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_sectio
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     for b, (n, a, z) in ((0.25, (211, 41, 200)), (0.5, (101, 0, 90))):
         (c,) = [c for c in S.checks if c.what.startswith(f"β = {b:g}, η = 0.6: rate per step")]
-        assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} with "
-                "the 1% rule, hence its slightly different measured rate") in c.reason, c.reason
+        if b == 0.25:
+            assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} "
+                    "with the 1% rule, hence its slightly different measured rate") in c.reason
+            # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
+            assert (f"the same parameters and start as the ill-conditioning section's "
+                    f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
+        else:  # the second row says only what differs from the first
+            assert (f"the ill-conditioning section's ‘momentum with η = 0.6, β = {b:g}’ row: "
+                    f"{n} steps, fitted over k = {a}–{z}, measured rate") in c.reason, c.reason
         assert "the same run as" not in c.reason and "settled steps" not in c.reason
-        # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
-        assert (f"the same parameters and start as the ill-conditioning section's "
-                f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
         # the longer run starts as the 80 steps of this section: same parameters and start
         short = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b, steps=80,
                          record=True).path
@@ -997,6 +1005,31 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
         eta * sigma**2 / (L * (2 - eta * L)), rel=1e-3)
 
 
+def test_the_surfaces_text_names_its_path_and_its_differences_in_words(S):
+    """Study p. 16: the lead-in quoted the legend back ("the path with dots is GD (legend:
+    ‘…’)") and the Hessian rows read "central differences of the compiled gradient"."""
+    text = _paragraph(S, "A critical point (∇f = 0) is a saddle")
+    assert ("the dotted path is GD with η = 0.1, 22 steps from (1.4, 0.02): it slides "
+            "down") in text, text
+    assert "legend" not in text
+    rows = [c for c in S.checks if c.what.endswith(": Hessian eigenvalues at 0")]
+    assert len(rows) == 2
+    for c in rows:
+        assert "compiled" not in c.reason
+        assert c.reason == ("each Hessian column is the difference of the gradient at 0 ± h "
+                            "along one axis, divided by 2h, with h = 10⁻⁵"), c.reason
+
+
+def test_the_noise_ball_caption_keeps_its_variance_formula_on_one_line(S):
+    """Study p. 30: the caption broke "V·(1" from "− (1 − ηλ)²ᵏ)" over two lines; the formula
+    is one unbroken piece of the caption (non-breaking spaces, which a line never ends at)."""
+    from reportlab.platypus.paragraph import _wsc_re_split
+
+    (block,) = [b for b in S.doc.figures() if b.label == "noise ball"]
+    words = _wsc_re_split(block.caption)
+    assert "V·(1\u00a0−\u00a0(1\u00a0−\u00a0ηλ)²ᵏ):" in words, block.caption
+
+
 def test_a_standard_error_prints_two_significant_digits():
     """Study p. 32: "0.000651 ± 2e−05" read as one digit, and 0.000651 + 4·2e−05 = 0.000731
     beside the 0.000733 the test printed; the error keeps its second digit, a rounded 0."""
@@ -1188,9 +1221,19 @@ def test_the_noise_ball_caption_writes_its_exponent_as_a_power(S):
 
 def test_the_adaptive_section_names_the_section_of_its_ellipse(S):
     """Study p. 34: "The ellipse of the momentum section" named no section that exists."""
+    from analysis.pages import Heading, page_ref, resolve_section_refs, section_ref
+
     text = _paragraph(S, "The ellipse")
-    assert text.startswith("The ellipse 0.1x₁² + 2x₂² of the section on ill-conditioning and "
-                           "momentum, from x₀ = (−5, −2)")
+    # study p. 35: "the section on ill-conditioning and momentum" gave neither number nor page
+    assert text.startswith(f"The ellipse 0.1x₁² + 2x₂² of §{section_ref('Ill-conditioning')} "
+                           "(ill-conditioning and momentum, p. "
+                           f"{page_ref('conditioning paths')}), from x₀ = (−5, −2)"), text
+    conditioning = study.Study(Builder("conditioning heading"), quick=True)
+    conditioning.start(f"{study.CONDITIONING}: {study.CONDITIONED}, momentum to the rescue")
+    (h,) = conditioning.doc.headings
+    h.number = "11"
+    assert resolve_section_refs(text, [Heading("Momentum", number="13"), h]).startswith(
+        "The ellipse 0.1x₁² + 2x₂² of §11 (ill-conditioning")
 
 
 def test_a_rate_check_prints_its_rates_as_the_theory_tables_do():
