@@ -1335,13 +1335,13 @@ def _runs_sentences(A: Analysis) -> list[str]:
     return items
 
 
-def power_text(v: float) -> str:
+def power_text(v: float, digits: int = 4) -> str:
     """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
     exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
-    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
+    :func:`fmt_num` writes it to ``digits`` (``0.001``, ``2.5e−07``)."""
     import sympy as sp
 
-    text = fmt_num(v)
+    text = fmt_num(v, digits)
     k = round(math.log10(v)) if v > 0 else 0
     if "e" in text and v == 10.0 ** k:
         return inline_math(sp.Pow(10, k, evaluate=False))
@@ -4712,8 +4712,8 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], costs: Any, labe
         ecdf, xlabel="weighted evaluations of the whole run (units of one f evaluation, "
                      "log scale)", ylabel="fraction of starts at the target",
         solved="at target",
-        title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
-              f"|f*|)) over {N} starts",
+        title=f"Cost to reach f ≤ {power_text(target, 6)} (f* + "
+              f"{power_text(study.target_tol)}·max(1, |f*|)) over {N} starts",
         fig=fig), height=280.0,
         caption="ECDF over the starts (as on COCO): the fraction of all starts that "
                 "reached the target within a given weighted cost, each start's cost being "
@@ -4759,7 +4759,7 @@ def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                 calls: Sequence[int], target: float | None = None) -> None:
     """The cost table; its title defines the target and the starts, so that it reads alone
     wherever the pages place it."""
-    goal = "the target" if target is None else f"the target f ≤ {fmt_num(target, 6)}"
+    goal = "the target" if target is None else f"the target f ≤ {power_text(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
@@ -4818,7 +4818,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
         "hyperparameters and stopping rules of its single run.  A start reaches the target "
         "when its final value is "
-        f"f ≤ f* + {study.target_tol:g}·max(1, |f*|) = {fmt_num(target, 6)}, where f* = "
+        f"f ≤ f* + {power_text(study.target_tol)}·max(1, |f*|) = {power_text(target, 6)}, "
+        "where f* = "
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "
         f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "

@@ -817,6 +817,27 @@ def test_a_final_f_at_rounding_prints_two_digits_and_any_other_six():
         assert table.rows[0][2] == want, table.rows[0]
 
 
+def test_the_many_starts_target_writes_a_power_of_ten_as_the_gradient_tolerance_does():
+    """Study p. 38: "f ≤ f* + 1e−06·max(1, |f*|) = 1e−06" two lines above "‖∇f‖∞ ≤ 10⁻⁶": the
+    target and its tolerance are written 10⁻⁶ in the lead-in, the figure title and the table."""
+    from analysis.report import power_text
+
+    b = _one_method_starts(["", ""], [3.0, 4.0])
+    tol = power_text(1e-6)
+    assert tol == "10⁻⁶"
+    lead = b.doc.blocks[0].text
+    assert f"f ≤ f* + {tol}·max(1, |f*|) = {tol}, where f* = 0" in lead, lead
+    assert "1e-06" not in lead and "1e−06" not in lead
+    (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    drawn = fig.draw_fn(Figure(figsize=(6.9, 3.9)))
+    texts = [t.get_text() for t in drawn.findobj(Text)]
+    want = f"Cost to reach f ≤ {tol} (f* + {tol}·max(1, |f*|))"
+    assert any(t.replace("\n", " ").startswith(want) for t in texts), texts
+
+
 def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
     """Quadratic p. 8, Himmelblau p. 8, kink pp. 6–7, Rosenbrock p. 10: "COCO-style", "ECDF"
     and "IQR" were used undefined; the section's lead-in defines them before the figure, its
@@ -1014,7 +1035,7 @@ def test_many_starts_tables_name_their_target_and_points():
     report.starts_body(b, "many starts", study, f_star_how="the value at (1, 1)",
                        numbering=report.critical_numbering(cps))
     titles = [str(getattr(t, "title", "")) for t in b.doc.blocks]
-    assert f"Cost to reach the target f ≤ 1e-06 from {n} starts drawn uniformly from the box" \
+    assert f"Cost to reach the target f ≤ 10⁻⁶ from {n} starts drawn uniformly from the box" \
         in squash(" ".join(titles))
     (where,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
     assert where.rows[0][0] == "P1 (minimum)"
