@@ -1569,16 +1569,17 @@ def gd_contrast_text(lr: float, steps: int, gd_above: Sequence[int],
         return (f"  GD with the same η, from those starts, never meets curvature above its own "
                 f"limit 2/η = {fmt_num(2.0 / lr)} in {steps} steps.")
     text = (f"  GD with the same η meets curvature above its own, lower, limit 2/η = "
-            f"{fmt_num(2.0 / lr)} from those starts too, but at most at {plural(g, 'step')} "
-            f"of its first {steps}")
+            f"{fmt_num(2.0 / lr)} from those starts too, but spends at most {g} of its first "
+            f"{plural(steps, 'step')} above it")
     if h > g:
-        return text + (f", where heavy ball stands above its limit at {h} steps or more "
-                       f"before it diverges: its velocity keeps each overshoot and carries "
+        return text + (f", while a diverging heavy-ball run spends at least {h} steps above "
+                       f"its limit: its velocity keeps each overshoot and carries "
                        "the iterate on into steeper curvature, so the amplification "
                        "compounds, while a GD step forgets the last one and its next step, "
                        f"from flatter ground, brings it back.")
-    return text + (f", and heavy ball at least at {plural(h, 'step')}: standing above the "
-                   "limit for a while does not by itself decide which starts diverge.")
+    return text + (f", while a diverging heavy-ball run can spend as few as "
+                   f"{plural(h, 'step')} above its limit: standing above the limit for a while "
+                   "does not by itself decide which starts diverge.")
 
 
 def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
