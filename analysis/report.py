@@ -2940,7 +2940,7 @@ BOUNDED_OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step before the iterations the table's 
                         "fitted on them.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
-              "(the row 'window geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
+              "(the row 'geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
               "when that is faster than linear), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
@@ -3015,23 +3015,24 @@ def window_span(e: np.ndarray, win: Sequence[int]) -> tuple[int, int] | None:
 
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
                  measurement: Any, bound: float | None, above: Sequence[int], like: str = ""
-                 ) -> tuple[list[list[str]], list[str], bool]:
+                 ) -> tuple[list[list[str]], list[str], bool, str]:
     """The per-step table's rows of the fit window [a, z]: the geometric mean
-    (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit,
-    each with at least the digits of ``like`` (the predicted rate of the theory row);
-    their notes; whether the steps ``above`` the bound got their note."""
+    (e_z/e_a)^(1/(z−a)) and the robust fit, each with at least the digits of ``like`` (the
+    predicted rate of the theory row); their notes; whether the steps ``above`` the bound
+    got their note; and, when the theory gives a bound ρ̄, the mean against it as the theory
+    row says it (``met by the geometric mean``: the comparison belongs to the bound's row,
+    not to the errors' column); else ""."""
 
     span = window_span(e, win)
     if span is None:
-        return [], [], False
+        return [], [], False, ""
     a, z = span
     rows: list[list[str]] = []
     notes: list[str] = []
     mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
     what = "geometric mean"
-    if bound is not None:
-        what = (f"window geometric mean {'≤' if mean <= bound else '>'} bound "
-                f"{fmt_rate(bound)}")
+    against = "" if bound is None else (
+        "met by the geometric mean" if mean <= bound else "exceeded by the geometric mean")
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
                                         "measured", rate_digits(mean), like=like)])
@@ -3050,7 +3051,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
             "sees only the window's two end errors; the robust fit (the measured rate of "
             f"the table ‘{THEORY_TABLE}’) uses every iteration of the window. "
             " They differ when the window's first steps are still transient.")
-    return rows, notes, bool(above)
+    return rows, notes, bool(above), against
 
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
@@ -3139,15 +3140,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(BOUNDED_OUTSIDE_NOTE if settled else OUTSIDE_NOTE)
     if stalls:
         notes.append(STALL_NOTE)
+    against = ""
     if "mean" in kinds and win is not None:
-        rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
-                                                 bound, above, predicted_rate_text(p))
+        rows_w, notes_w, compared, against = _window_rows(
+            b, label, section, e, win, study.measurement, bound, above, predicted_rate_text(p))
         body += rows_w
         notes += notes_w
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    last = ["theory", "", theory_limit(b, label, section, p, at)]
+    last = ["theory", "", theory_limit(b, label, section, p, at) + (f", {against}" if against
+                                                                   else "")]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
         last.append(f"→ {q_limit}" if q_limit else f"bounded (order q = {order})")

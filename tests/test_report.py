@@ -2662,8 +2662,8 @@ def test_the_robust_fit_note_names_the_table_that_holds_the_measured_rate():
 
     e = 3.0 * 0.5 ** np.arange(40)
     b = report.Builder("t")
-    _, notes, _ = report._window_rows(b, "gd", "s", e, (5, 30),
-                                      NS(kind="linear", rate=0.5), None, [])
+    _, notes, _, _ = report._window_rows(b, "gd", "s", e, (5, 30),
+                                         NS(kind="linear", rate=0.5), None, [])
     (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
     assert "theory table" not in note
     assert f"the measured rate of the table ‘{report.THEORY_TABLE}’" in note

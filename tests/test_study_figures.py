@@ -1484,7 +1484,7 @@ def test_the_cubic_hessian_check_is_on_the_surface_the_section_draws(saddle_and_
     assert kind.verdict == "agrees" and kind.measured.startswith("degenerate saddle")
 
 
-def test_the_chain_slope_says_it_is_descriptive():
+def test_the_chain_slope_says_it_describes_in_a_sentence_of_its_own():
     """Study p. 41: the slope −1.42 stood beside the d^(−3/2) claim with no tolerance or
     verdict and no word that h_d² ≈ 3/(2d) holds only as d → ∞."""
     from analysis.pages import Paragraph
@@ -1499,9 +1499,13 @@ def test_the_chain_slope_says_it_is_descriptive():
         prod[d] = p
     slope = math.log(prod[50] / prod[20]) / math.log(50 / 20)
     assert slope > -1.5
-    assert (f"from d = 20 to 50: {study.fmt_num(slope, 3)}, descriptive, not a test: −3/2 is "
-            "the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at d ≤ 50 the measured slope "
-            "is still short of it)") in text
+    # study p. 42: the slope was a 40-word parenthetical inside the main sentence; it is a
+    # sentence of its own after it
+    assert "like d^(−3/2), not geometrically.  The slope of log|dh_d/dx| against log d " \
+           "from d = 20 to 50 is " in text, text
+    assert (f"from d = 20 to 50 is {study.fmt_num(slope, 3)}; it describes, it does not test: "
+            "−3/2 is the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at d ≤ 50 the measured "
+            "slope is still short of it.  relu") in text
 
 
 def test_the_momentum_map_names_its_function_and_l(conditioning):
