@@ -3186,6 +3186,7 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
     followed by :func:`band_text` when the window ends at a landing in the floor band; ""
     for other kinds."""
     from analysis import empirical as E
+    from analysis import plots
 
     m = study.measurement
     evidence = getattr(m, "evidence", None)
@@ -3197,11 +3198,29 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
         where = ("in" if lo <= m.order <= hi else
                  f"within two standard errors (2 × {fmt_num(m.order_se or 0.0, 2)}) of")
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
-                 f"band [{lo:g}, {hi:g}]")
+                 f"band [{lo:g}, {hi:g}]") + few_points_text(plots.study_errors(study),
+                                                              m.window)
     text = (f"{name} is measured {m.kind} (per-step table below): "
             f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")
+
+
+def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
+    """For an order fitted on the fewest points a fit takes (three pairs (eₖ, eₖ₊₁), the
+    window k = a–a + 3 of :func:`analysis.empirical.fit_order`): which point is the first,
+    and the order the last pair of ratios alone gives, q = ln(r₂)/ln(r₁) with rₖ the ratios
+    e₍ₖ₊₁₎/eₖ (e₂/e₁ = (e₁/e₀)^q); "" for a longer fit or without a window."""
+    if window is None:
+        return ""
+    a, z = int(window[0]), int(window[1])
+    if z - a != 3 or z >= len(e) or not np.all(e[a:z + 1] > 0):
+        return ""
+    r1, r2 = e[z - 1] / e[z - 2], e[z] / e[z - 1]
+    q = math.log(r2) / math.log(r1)
+    return (f", a fit on three points (e_k, e_(k+1)), k = {a}–{z - 1}, the first from "
+            f"e_{a} = {fmt_num(e[a], 3)}; the last pair of ratios alone gives "
+            f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt_rounded(q, 2)}")
 
 
 #: The note under a per-step table with a two-step column (a run measured on e_(k+2)/e_k).
