@@ -1205,7 +1205,7 @@ def test_the_chain_text_says_what_tanh_does_and_no_exact_depth_is_skipped():
 
     slope = math.log(tanh_chain(50) / tanh_chain(20)) / math.log(50 / 20)
     assert -1.5 < slope < -1.3  # polynomial, approaching d^(−3/2)
-    assert (f"slope of log|dh_d/dx| against log d from d = 20 to 50: "
+    assert (f"slope of log|dh_d/dx| against log d from d = 20 to 50 is "
             f"{study.fmt_num(slope, 3)}") in text
     assert "depths 1–8" in text
     (block,) = [b for b in s.doc.figures() if b.label == "chains"]
