@@ -403,6 +403,25 @@ def page_ref(label: str) -> str:
     return f"\ue000{label}\ue001"
 
 
+_SECTION_REF = re.compile("\ue002([^\ue003]*)\ue003")
+
+
+def section_ref(title: str) -> str:
+    """The number of the section whose heading starts with ``title``, in the text of a
+    paragraph: ``f"§{section_ref('Ill-conditioning')}"`` prints "§11".  Headings are
+    numbered when the PDF is made, in the order the document then has; the number is set
+    in then (``?`` for a heading the document does not have)."""
+    return f"\ue002{title}\ue003"
+
+
+def resolve_section_refs(text: str, headings: Sequence[Heading]) -> str:
+    """``text`` with each :func:`section_ref` replaced by the number of the first numbered
+    heading whose text starts with its title (``?`` when none does)."""
+    return _SECTION_REF.sub(lambda m: next(
+        (h.number for h in headings if h.number and h.text.startswith(m.group(1))), "?"),
+        text)
+
+
 def page_refs(text: str) -> list[str]:
     """The labels of the figures whose pages ``text`` names (:func:`page_ref`)."""
     return _PAGE_REF.findall(text)
@@ -584,7 +603,14 @@ def math_latex(expr: Any) -> str:
             tex = rf"|{inner}|"
             return rf"{tex}^{{{exp}}}" if exp is not None else tex
 
-    return _Printer().doprint(expr)
+    return _FACTOR_BEFORE_NAME.sub(r"\\,", _Printer().doprint(expr))
+
+
+#: the space between a factor and a function name that follows it (``x \cos``): LaTeX sets a
+#: thin space there, mathtext none (``xcos``); :func:`math_latex` writes it out (``\,``)
+_FACTOR_BEFORE_NAME = re.compile(
+    r"(?<=[\w}|)])\s+(?=\\(?:operatorname|a?sin|a?cos|a?tan|cot|sec|csc|sinh|cosh|tanh|"
+    r"coth|arcsin|arccos|arctan|log|ln|exp)\b)")
 
 
 def ordered_terms(expr: Any) -> list[Any]:
@@ -1631,6 +1657,13 @@ _LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†�
 NBSP = "\u00a0"
 
 
+def unbroken(text: str) -> str:
+    """``text`` with its spaces non-breaking, so that a line of prose never ends inside it
+    (a formula: ``V·(1 − (1 − ηλ)²ᵏ)``, not ``V·(1`` at the end of one line and ``− (1 −
+    ηλ)²ᵏ)`` at the start of the next)."""
+    return text.replace(" ", NBSP)
+
+
 def cell_words(text: str) -> list[str]:
     """The pieces of one line of a table cell that never break over lines where their
     column can hold them: its words, each bracketed group with a number of at most
@@ -2268,7 +2301,7 @@ def _paragraph(p: Paragraph, doc: Document | None = None) -> Any:
     st = ns.style(p.size, weight=p.weight, slant="italic" if p.style == "italic" else "normal",
                   color=p.color, family=p.family if p.family in (FONT, MONO) else FONT,
                   indent=p.indent, hang=hang, before=p.before, after=p.after)
-    text = markup(p.text)
+    text = markup(resolve_section_refs(p.text, doc.headings if doc is not None else []))
     if not page_refs(text):
         return ns.BodyParagraph(text, st, bulletText=p.bullet)
     f = ns.RefParagraph(resolve_page_refs(text, {}), st, bulletText=p.bullet)

@@ -45,7 +45,7 @@ from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.empirical import default_floor
-from landscape.numfmt import fmt, fmt_rate
+from landscape.numfmt import fmt, fmt_rate, spaced
 
 FigureLike = Figure | SubFigure
 
@@ -1667,7 +1667,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         # a path that leaves the box for good is drawn up to where it leaves: the rest would
         # be segments crossing the box, cut at its edges, again and again
         gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
-        name = f"{label} ({len(p) - 1} it." + (
+        name = f"{label} ({spaced(len(p) - 1)} it." + (
             f"; leaves the box at k = {gone})" if gone < len(p) else
             "; leaves the box)" if leaves else ")")
         shown = clip_to_box(p[:gone + 1], b)

@@ -963,6 +963,14 @@ def diff_digits(p: float, m: float, digits: int = 4, most: int = 12) -> int:
     return digits if n is None else n
 
 
+def column_digits(pairs: Iterable[tuple[float, float]], digits: int = 4) -> int:
+    """The significant digits of a column of (predicted, measured) pairs, one table's rows
+    compared by their relative difference: the most any pair needs (:func:`diff_digits`),
+    so that one column prints every value alike (theory 0.333333, 0.0111121, 0.0184373,
+    not 0.3333 and 0.01111 above 0.0184373)."""
+    return max((diff_digits(p, m, digits) for p, m in pairs), default=digits)
+
+
 def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
                     inside: float | None = None) -> int:
     """The fewest significant digits, at least ``digits``, at which the two ends of the
@@ -1328,13 +1336,13 @@ def _runs_sentences(A: Analysis) -> list[str]:
     return items
 
 
-def power_text(v: float) -> str:
+def power_text(v: float, digits: int = 4) -> str:
     """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
     exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
-    :func:`fmt_num` writes it (``0.001``, ``2.5e−07``)."""
+    :func:`fmt_num` writes it to ``digits`` (``0.001``, ``2.5e−07``)."""
     import sympy as sp
 
-    text = fmt_num(v)
+    text = fmt_num(v, digits)
     k = round(math.log10(v)) if v > 0 else 0
     if "e" in text and v == 10.0 ** k:
         return inline_math(sp.Pow(10, k, evaluate=False))
@@ -2963,7 +2971,7 @@ BOUNDED_OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step before the iterations the table's 
                         "fitted on them.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
-              "(the row 'window geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
+              "(the row 'geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
               "when that is faster than linear), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
@@ -3038,23 +3046,24 @@ def window_span(e: np.ndarray, win: Sequence[int]) -> tuple[int, int] | None:
 
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
                  measurement: Any, bound: float | None, above: Sequence[int], like: str = ""
-                 ) -> tuple[list[list[str]], list[str], bool]:
+                 ) -> tuple[list[list[str]], list[str], bool, str]:
     """The per-step table's rows of the fit window [a, z]: the geometric mean
-    (e_z/e_a)^(1/(z−a)) (against the bound ρ̄ when the theory gives one) and the robust fit,
-    each with at least the digits of ``like`` (the predicted rate of the theory row);
-    their notes; whether the steps ``above`` the bound got their note."""
+    (e_z/e_a)^(1/(z−a)) and the robust fit, each with at least the digits of ``like`` (the
+    predicted rate of the theory row); their notes; whether the steps ``above`` the bound
+    got their note; and, when the theory gives a bound ρ̄, the mean against it as the theory
+    row says it (``met by the geometric mean``: the comparison belongs to the bound's row,
+    not to the errors' column); else ""."""
 
     span = window_span(e, win)
     if span is None:
-        return [], [], False
+        return [], [], False, ""
     a, z = span
     rows: list[list[str]] = []
     notes: list[str] = []
     mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
     what = "geometric mean"
-    if bound is not None:
-        what = (f"window geometric mean {'≤' if mean <= bound else '>'} bound "
-                f"{fmt_rate(bound)}")
+    against = "" if bound is None else (
+        "met by the geometric mean" if mean <= bound else "exceeded by the geometric mean")
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
                                         "measured", rate_digits(mean), like=like)])
@@ -3073,7 +3082,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
             "sees only the window's two end errors; the robust fit (the measured rate of "
             f"the table ‘{THEORY_TABLE}’) uses every iteration of the window. "
             " They differ when the window's first steps are still transient.")
-    return rows, notes, bool(above)
+    return rows, notes, bool(above), against
 
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
@@ -3164,15 +3173,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(BOUNDED_OUTSIDE_NOTE if settled else OUTSIDE_NOTE)
     if stalls:
         notes.append(STALL_NOTE)
+    against = ""
     if "mean" in kinds and win is not None:
-        rows_w, notes_w, compared = _window_rows(b, label, section, e, win, study.measurement,
-                                                 bound, above, predicted_rate_text(p))
+        rows_w, notes_w, compared, against = _window_rows(
+            b, label, section, e, win, study.measurement, bound, above, predicted_rate_text(p))
         body += rows_w
         notes += notes_w
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    last = ["theory", "", theory_limit(b, label, section, p, at)]
+    last = ["theory", "", theory_limit(b, label, section, p, at) + (f", {against}" if against
+                                                                   else "")]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
         last.append(f"→ {q_limit}" if q_limit else f"bounded (order q = {order})")
@@ -3208,6 +3219,7 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
     followed by :func:`band_text` when the window ends at a landing in the floor band; ""
     for other kinds."""
     from analysis import empirical as E
+    from analysis import plots
 
     m = study.measurement
     evidence = getattr(m, "evidence", None)
@@ -3219,11 +3231,29 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
         where = ("in" if lo <= m.order <= hi else
                  f"within two standard errors (2 × {fmt_num(m.order_se or 0.0, 2)}) of")
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
-                 f"band [{lo:g}, {hi:g}]")
+                 f"band [{lo:g}, {hi:g}]") + few_points_text(plots.study_errors(study),
+                                                              m.window)
     text = (f"{name} is measured {m.kind} (per-step table below): "
             f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")
+
+
+def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
+    """For an order fitted on the fewest points a fit takes (three pairs (eₖ, eₖ₊₁), the
+    window k = a–a + 3 of :func:`analysis.empirical.fit_order`): which point is the first,
+    and the order the last pair of ratios alone gives, q = ln(r₂)/ln(r₁) with rₖ the ratios
+    e₍ₖ₊₁₎/eₖ (e₂/e₁ = (e₁/e₀)^q); "" for a longer fit or without a window."""
+    if window is None:
+        return ""
+    a, z = int(window[0]), int(window[1])
+    if z - a != 3 or z >= len(e) or not np.all(e[a:z + 1] > 0):
+        return ""
+    r1, r2 = e[z - 1] / e[z - 2], e[z] / e[z - 1]
+    q = math.log(r2) / math.log(r1)
+    return (f", a fit on three points (e_k, e_(k+1)), k = {a}–{z - 1}, the first from "
+            f"e_{a} = {fmt_num(e[a], 3)}; the last pair of ratios alone gives "
+            f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt_rounded(q, 2)}")
 
 
 #: The note under a per-step table with a two-step column (a run measured on e_(k+2)/e_k).
@@ -4763,8 +4793,8 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
         ecdf, xlabel="weighted evaluations of the whole run (units of one f evaluation, "
                      "log scale)", ylabel="fraction of starts at the target",
         solved="at target",
-        title=f"Cost to reach f ≤ {fmt_num(target, 6)} (f* + {study.target_tol:g}·max(1, "
-              f"|f*|)) over {N} starts",
+        title=f"Cost to reach f ≤ {power_text(target, 6)} (f* + "
+              f"{power_text(study.target_tol)}·max(1, |f*|)) over {N} starts",
         fig=fig), height=280.0,
         caption="ECDF over the starts (as on COCO): the fraction of all starts that "
                 "reached the target within a given weighted cost, each start's cost being "
@@ -4794,11 +4824,22 @@ def batch_time_text(calls: Sequence[int], N: int, threads: int) -> str:
             "parallel call, which on busy cores waits for a descheduled thread)")
 
 
+#: the significant digits of a cluster's lowest final f: enough to tell clusters apart
+FINAL_F_DIGITS = 6
+
+
+def final_f_digits(f: float) -> int:
+    """The digits a cluster's lowest final f prints to: :data:`FINAL_F_DIGITS`, but 2 for a
+    value within machine epsilon of 0 (a minimum's 0 reached to rounding: ``7.1e−30``, not
+    ``7.09975e−30``, whose further digits are rounding noise)."""
+    return 2 if abs(f) <= np.finfo(float).eps else FINAL_F_DIGITS
+
+
 def _cost_table(d: Document, rows: list[list[str]], N: int, threads: int,
                 calls: Sequence[int], target: float | None = None) -> None:
     """The cost table; its title defines the target and the starts, so that it reads alone
     wherever the pages place it."""
-    goal = "the target" if target is None else f"the target f ≤ {fmt_num(target, 6)}"
+    goal = "the target" if target is None else f"the target f ≤ {power_text(target, 6)}"
     d.table(["method", Column("at target", "r"), Column("converged", "r"),
              Column("median cost", "r"), Column("IQR cost", "r"),
              Column("median kernel µs", "r"), Column("IQR kernel µs", "r"),
@@ -4857,7 +4898,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"{box_product(study.box)} (seed {study.seed}) with one batch call, with the "
         "hyperparameters and stopping rules of its single run.  A start reaches the target "
         "when its final value is "
-        f"f ≤ f* + {study.target_tol:g}·max(1, |f*|) = {fmt_num(target, 6)}, where f* = "
+        f"f ≤ f* + {power_text(study.target_tol)}·max(1, |f*|) = {power_text(target, 6)}, "
+        "where f* = "
         f"{fmt_num(study.f_star, 6)} is {f_star_how}.  The cost of a start is its "
         "evaluations weighted by the measured cost of the compiled kernels, in units of one "
         f"evaluation of f: {costs.text()} (best of {costs.repeat} timed loops over "
@@ -4911,7 +4953,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             name = c.name() or f"cluster {k + 1}"
             item = f"cluster {k + 1}"
             point = "(" + ", ".join(fmt_num(v, 5) for v in c.point) + ")"
-            fval = cell(b, section, item, "lowest final f", c.fun, "measured", 6)
+            fval = cell(b, section, item, "lowest final f", c.fun, "measured",
+                        final_f_digits(c.fun))
         else:
             name, item, point, fval = k, k, "—", "—"
         rows.append([name, point, fval] + [

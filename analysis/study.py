@@ -48,7 +48,15 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, kind_words, rate_diff
-from analysis.pages import block_hows, how_lines, inline_math, mark, page_ref
+from analysis.pages import (
+    block_hows,
+    how_lines,
+    inline_math,
+    mark,
+    page_ref,
+    section_ref,
+    unbroken,
+)
 from analysis.rates import FLOOR_MARGIN, auto_cap
 from analysis.report import (
     HYPER_SYMBOLS,
@@ -61,6 +69,7 @@ from analysis.report import (
     _names,
     around_text,
     cell,
+    column_digits,
     comparison_reason,
     convergence_table,
     critical_numbering,
@@ -86,7 +95,7 @@ from analysis.report import (
     window_cut_text,
     yardstick_case,
 )
-from landscape.numfmt import fmt_rate
+from landscape.numfmt import fmt_rate, fmt_rounded, spaced
 from landscape.progress import Progress
 from landscape.vanishing import PLATEAU_FRACTION
 
@@ -453,10 +462,12 @@ def _mean_se(samples: Any) -> tuple[float, float]:
 
 
 def _pm(mean: float, se: float, how: str = "") -> str:
-    """``0.0558 ± 0.0017``: a mean with its standard error (two significant digits); with
+    """``0.0558 ± 0.0017``: a mean with its standard error (two significant digits, a
+    rounded zero kept: ``± 2.0e−05``, not ``± 2e−05``, which reads as one digit); with
     ``how`` both carry its provenance marker (``0.0558ᵐ ± 0.0017ᵐ``), as in a table cell."""
+    se_text = fmt_rounded(se, 2)
     return f"{mark(fmt_num(mean, 3), how) if how else fmt_num(mean, 3)} ± " \
-        f"{mark(fmt_num(se, 2), how) if how else fmt_num(se, 2)}"
+        f"{mark(se_text, how) if how else se_text}"
 
 
 def _kind_cell(kind: str, rate: str, order: str) -> str:
@@ -528,11 +539,6 @@ def _iterations_text(results: Mapping[str, Any], cap: int | None = None) -> str:
     return ", ".join(f"{k}: {spaced(int(r.nit))}"
                      + ("" if r.status == "converged" else f" ({status(r)})")
                      for k, r in results.items())
-
-
-def spaced(n: int) -> str:
-    """A count with its thousands set apart by a space: ``31 798``, ``50 000``, ``899``."""
-    return f"{n:,}".replace(",", " ")
 
 
 def max_excursion(measured: Mapping[str, Any], theory: Mapping[str, Any], runs: int) -> float:
@@ -960,9 +966,8 @@ def section_tanh(S: Study) -> None:
     S.statement_check(what,
                       f"|f′(4)| = {S.value(what, '|f′(4)|', exact_val, 'exact', 3)} "
                       f"< {threshold:g}",
-                      f"{plural(len(plateau), 'plateau region')}; x₀ = {x0:g} is "
-                      + ("inside one" if any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)
-                         else "outside them"),
+                      plateau_place(x0, len(plateau),
+                                    any(r.lower[0] <= x0 <= r.upper[0] for r in plateau)),
                       any(r.lower[0] <= x0 <= r.upper[0] for r in plateau),
                       f"plateau: |f′| < {threshold:g} and f − min f > "
                       f"{percent(PLATEAU_FRACTION)} of max f − min f on "
@@ -976,6 +981,19 @@ def section_tanh(S: Study) -> None:
                               + _edge_text((r.lower[0], r.upper[0]), span)
                               for r in plateau if r.lower[0] <= x0 <= r.upper[0]), "no"))
     S.checks_table(since)
+
+
+def plateau_place(x0: float, n: int, inside: bool) -> str:
+    """Where the start lies among the ``n`` plateau regions found: ``x₀ = 4 lies in the one
+    plateau region found``, ``… in one of the 2 plateau regions found``, ``… outside the
+    plateau region found``, ``no plateau region found``."""
+    if n == 0:
+        return "no plateau region found"
+    if inside:
+        where = "in the one plateau region" if n == 1 else f"in one of the {n} plateau regions"
+    else:
+        where = "outside the plateau region" if n == 1 else f"outside the {n} plateau regions"
+    return f"x₀ = {x0:g} lies {where} found"
 
 
 def _edge_text(region: tuple[float, float], span: tuple[float, float]) -> str:
@@ -1181,6 +1199,8 @@ def section_newton_cosh(S: Study) -> None:
 
 #: the ill-conditioned quadratic of the conditioning section, as the text writes it
 CONDITIONED = "0.1x₁² + 2x₂²"
+#: the opening words of the ill-conditioning section's title, by which later sections name it
+CONDITIONING = "Ill-conditioning"
 
 
 def section_conditioning(S: Study) -> None:
@@ -1189,7 +1209,7 @@ def section_conditioning(S: Study) -> None:
     from analysis.sweeps import lr_sweep, momentum_stability_map
     from optimizers.registry import title
 
-    S.start(f"Ill-conditioning: {CONDITIONED}, momentum to the rescue")
+    S.start(f"{CONDITIONING}: {CONDITIONED}, momentum to the rescue")
     obj = _parse("0.1*x1**2 + 2*x2**2")
     _formula(S, obj)
     lam = np.linalg.eigvalsh(obj.hess([0.0, 0.0]))
@@ -1576,16 +1596,17 @@ def gd_contrast_text(lr: float, steps: int, gd_above: Sequence[int],
         return (f"  GD with the same η, from those starts, never meets curvature above its own "
                 f"limit 2/η = {fmt_num(2.0 / lr)} in {steps} steps.")
     text = (f"  GD with the same η meets curvature above its own, lower, limit 2/η = "
-            f"{fmt_num(2.0 / lr)} from those starts too, but at most at {plural(g, 'step')} "
-            f"of its first {steps}")
+            f"{fmt_num(2.0 / lr)} from those starts too, but spends at most {g} of its first "
+            f"{plural(steps, 'step')} above it")
     if h > g:
-        return text + (f", where heavy ball stands above its limit at {h} steps or more "
-                       f"before it diverges: its velocity keeps each overshoot and carries "
+        return text + (f", while a diverging heavy-ball run spends at least {h} steps above "
+                       f"its limit: its velocity keeps each overshoot and carries "
                        "the iterate on into steeper curvature, so the amplification "
                        "compounds, while a GD step forgets the last one and its next step, "
                        f"from flatter ground, brings it back.")
-    return text + (f", and heavy ball at least at {plural(h, 'step')}: standing above the "
-                   "limit for a while does not by itself decide which starts diverge.")
+    return text + (f", while a diverging heavy-ball run can spend as few as "
+                   f"{plural(h, 'step')} above its limit: standing above the limit for a while "
+                   "does not by itself decide which starts diverge.")
 
 
 def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
@@ -1608,7 +1629,7 @@ def _marked_iterates_text(paths: Mapping[str, Any], xstar: Sequence[float],
         since = int(far[-1]) + 1 if far.size else 0
         close = int(np.sum(np.linalg.norm(marks - x, axis=1) < near))
         parts.append(
-            f"{name}'s panel marks one iterate in {stride} ({plural(len(marks), 'marker')}): "
+            f"the panel of {name} marks one iterate in {stride} ({plural(len(marks), 'marker')}): "
             f"{close} of them lie within {fmt_num(near)} of {where}, inside its last-iterate "
             f"square, where {name} stays from iteration {since} on "
             f"({percent(1.0 - since / (len(p) - 1))} of its steps), so its line shows only a "
@@ -1788,11 +1809,11 @@ def section_chain(S: Study) -> None:
            "per layer.  tanh has sup tanh′ = 1 (at 0), so its bound is 1 and promises nothing: "
            "here h_d = tanh(h_(d−1)) creeps towards 0 (h_d² ≈ 3/(2d)), each factor "
            "1 − h_d² ≈ 1 − 3/(2d) tends to 1, and the product shrinks only polynomially, "
-           f"like d^(−3/2) (slope of log|dh_d/dx| against log d from d = {d1} to {d2}: "
-           f"{fmt_num(slope, 3)}, descriptive, "
-           "not a test: −3/2 is the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at "
+           "like d^(−3/2), not geometrically.  The slope of log|dh_d/dx| against log d from "
+           f"d = {d1} to {d2} is {fmt_num(slope, 3)}; it describes, it does not test: −3/2 "
+           "is the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at "
            f"d ≤ {d2} the measured slope is still {'short of' if slope > -1.5 else 'past'} "
-           "it), not geometrically.  relu "
+           "it.  relu "
            "passes derivative 1 where it is active.  Exact SymPy "
            f"derivatives (depths 1–{SYMBOLIC_MAX_DEPTH}) and the numeric chain-rule product "
            "are compared below (w = 1, x = 1).")
@@ -2077,8 +2098,8 @@ def section_surfaces(S: Study) -> None:
            "derivatives vanish at 0 (f″(0) = 0): the Hessian test is silent and the third "
            "derivative f‴ = 6 ≠ 0 decides — an odd-order first nonzero derivative means f "
            "changes sign, a degenerate saddle.  The notes draw x³ as a curve; here it is the "
-           "surface z = x³ over (x, y), flat along y.  On the saddle, the path with dots is "
-           f"GD (legend: ‘{path_label}’): it slides down towards the saddle, then leaves "
+           "surface z = x³ over (x, y), flat along y.  On the saddle, the dotted path is "
+           f"{path_label}: it slides down towards the saddle, then leaves "
            "along y, where f = −y² falls.")
     since = len(S.checks)
     run = _run(saddle, x0, "gd", lr=eta, steps=steps)
@@ -2110,8 +2131,8 @@ def section_surfaces(S: Study) -> None:
                             for i, v in enumerate(ex)) + ")",
             "(" + ", ".join(S.value(name, f"eigenvalue {i} finite differences", v, "numeric")
                             for i, v in enumerate(fd)) + ") by finite differences",
-            bool(np.allclose(ex, fd, atol=1e-6)), "central differences of the compiled "
-            "gradient, h = 10⁻⁵",
+            bool(np.allclose(ex, fd, atol=1e-6)), "each Hessian column is the difference of "
+            "the gradient at 0 ± h along one axis, divided by 2h, with h = 10⁻⁵",
             test=f"max |Δλ| {fmt_num(float(np.max(np.abs(ex - fd))), 2)} "
             f"{'≤' if np.allclose(ex, fd, atol=1e-6) else '>'} 1e−06 + 1e−05·|λ|")
         expected = "nondegenerate saddle" if name == "x² − y²" else "degenerate saddle"
@@ -2159,7 +2180,7 @@ def section_sgd(S: Study) -> None:
         "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
         "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
         "spread wider.  From the minimum the variance after k steps is "
-        "V·(1 − (1 − ηλ)²ᵏ): after the "
+        + unbroken("V·(1 − (1 − ηλ)²ᵏ)") + ": after the "
         f"{steps} steps it differs from V by a relative "
         f"{fmt_num((1 - eta * lam.min()) ** (2 * steps), 2)} at most: the end points sample "
         "the stationary distribution.", "noise ball", half=True)
@@ -2471,17 +2492,23 @@ def section_schedules(S: Study) -> None:
     curves_m: dict[str, np.ndarray] = {}
     curves_t: dict[str, np.ndarray] = {}
     effect = _SCHEDULE_EFFECT
+    ses = {}
     for name, p in effect:
         lab = _schedule_label(name, p)
         b = minimize_batch(obj, np.full((R, 1), x0), "sgd", lr=lr0, noise=sigma, steps=Ks,
                            seed=3, schedule=name, record=True, **p)
-        finals[lab], se = _mean_se(b.x[:, 0] ** 2)
+        finals[lab], ses[lab] = _mean_se(b.x[:, 0] ** 2)
         curves_m[lab] = np.mean(b.path[:, 1:, 0] ** 2, axis=0)
         curves_t[lab] = theory.sgd_mean_square_path(
             schedule_closed_form(name, np.arange(Ks), lr0, p), 1.0, sigma, x0)[1:]
         exact[lab] = float(curves_t[lab][-1])
+    # one column, one precision: every row at the digits the closest pair needs
+    digits = column_digits([(exact[lab], finals[lab]) for lab in exact])
+    for name, p in effect:
+        lab, se = _schedule_label(name, p), ses[_schedule_label(name, p)]
         c = S.numeric_check(f"E(x_K − x*)² after {Ks} noisy steps: {lab}", exact[lab],
                             finals[lab], rtol=STOCHASTIC_SE * se / exact[lab], how_p="numeric",
+                            digits=digits,
                             reason="exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² on x²/2 "
                             f"(L = 1), σ = {sigma:g}, s₀ = x₀² = {x0**2:g}, η₀ = {lr0:g}, "
                             f"{_schedule_form(name, p)}; measured {_pm(finals[lab], se)} (mean ± "
@@ -2782,20 +2809,24 @@ def section_momentum_weights(S: Study) -> None:
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)
         row = rate_study(obj, "momentum", [-5.0, -2.0], lr=eta, momentum=b)  # that section's
         a, z = row.measurement.window
+        mode = (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
+                if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
+                f"the window also sees the λ = {modes[0][1]:g} mode "
+                f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
+        other = (f"‘{run_name('momentum', f'η = {eta:g}, β = {b:g}')}’ row")
+        # the explanation is the first row's; the second says only what differs
+        reason = ("spectral radius of the 2 × 2 heavy-ball matrix, max over λ ∈ "
+                  f"{{{', '.join(f'{v:g}' for v in lam)}}}; {mode}; the same parameters and "
+                  f"start as the ill-conditioning section's {other} (its first {steps} steps "
+                  f"are these), whose run is {row.result.nit} steps long and whose rate is "
+                  f"fitted over k = {a}–{z} with the {percent(row.comparison.tolerance)} rule, "
+                  "hence its slightly different measured rate "
+                  f"({fmt_rate(row.measurement.rate)})") if b == 0.25 else (
+                  f"as for β = 0.25; {mode}; the ill-conditioning section's {other}: "
+                  f"{row.result.nit} steps, fitted over k = {a}–{z}, measured rate "
+                  f"{fmt_rate(row.measurement.rate)}")
         S.rate_check(f"β = {b:g}, η = {eta:g}: rate per step (fit over steps {lo}–{hi})",
-                     rho[b], fit[b],
-                     rtol=0.02, reason="spectral radius of the 2 × 2 heavy-ball matrix, max "
-                     f"over λ ∈ {{{', '.join(f'{v:g}' for v in lam)}}}; "
-                     + (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
-                        if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
-                        f"the window also sees the λ = {modes[0][1]:g} mode "
-                        f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
-                     "; the same parameters and start as the ill-conditioning section's "
-                     f"‘{run_name('momentum', f'η = {eta:g}, β = {b:g}')}’ row (its first "
-                     f"{steps} steps are these), whose run is "
-                     f"{row.result.nit} steps long and whose rate is fitted over k = {a}–{z} "
-                     f"with the {percent(row.comparison.tolerance)} rule, hence its slightly "
-                     f"different measured rate ({fmt_rate(row.measurement.rate)})")
+                     rho[b], fit[b], rtol=0.02, reason=reason)
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")
@@ -2839,6 +2870,10 @@ def notes_adaptive_path(method: str, x0: Sequence[float], grad: Callable[[np.nda
     return np.array(out)
 
 
+#: the adaptive runs' distances to the minimum, in the checks and in the caption alike
+DISTANCE_DIGITS = 3
+
+
 def section_adaptive(S: Study) -> None:
     """AdaGrad, RMSProp and Adam at the notes' settings on the ill-conditioned ellipse."""
     from analysis import theory
@@ -2870,8 +2905,9 @@ def section_adaptive(S: Study) -> None:
                              + (f", α = {fmt_num(h['alpha'])}" if "alpha" in h else ""))
         first_parts.append(fmt_num(first, 3))
         moved_parts.append(fmt_num(moved, 3))
-    S.text(f"The ellipse {CONDITIONED} of the section on ill-conditioning and momentum, from "
-           "x₀ = (−5, −2), where the gradient "
+    S.text(f"The ellipse {CONDITIONED} of §{section_ref(CONDITIONING)} (ill-conditioning and "
+           f"momentum, p. {page_ref('conditioning paths')}), from x₀ = (−5, −2), where the "
+           "gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "
            "(AdaGrad: the sum of all squares, Duchi, Hazan & Singer 2011; RMSProp: an "
@@ -2937,7 +2973,8 @@ def section_adaptive(S: Study) -> None:
         S.statement_check(f"{lab}: reaches the minimum in {steps} steps",
                           "‖x₂₀‖ < 1% of ‖x₀‖",
                           "‖x₂₀‖ = " + S.value(lab, f"distance to the minimum after {steps} "
-                                               "steps", final[lab], "measured", 3)
+                                               "steps", final[lab], "measured",
+                                               DISTANCE_DIGITS)
                           + f" (start {S.value(lab, '‖x₀‖', start, 'numeric', 3)})",
                           final[lab] < 0.01 * start,
                           test=bound_decided(final[lab], 0.01 * start, final[lab] < 0.01 * start,
@@ -2960,7 +2997,7 @@ def section_adaptive(S: Study) -> None:
         ylabel="‖xₖ − x*‖ (log scale)", logy=True, title="Distance to the minimum",
         fig=fig), 300.0,
         f"Distance to the minimum after {steps} steps — " + "; ".join(
-            f"{k}: {mark(fmt_num(v, 2), 'measured')}" for k, v in final.items())
+            f"{k}: {mark(fmt_num(v, DISTANCE_DIGITS), 'measured')}" for k, v in final.items())
         + ".  The per-step ratio eₖ₊₁/eₖ — " + "; ".join(
             ratio_course_text(k, np.linalg.norm(r.path, axis=1))
             + _accumulator_text(obj, configs[i][1], r.path)

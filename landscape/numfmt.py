@@ -46,6 +46,12 @@ def plural(n: int, word: str, grouped: bool = False, count: bool = True) -> str:
     return f"{n:,} {noun}" if grouped else f"{n} {noun}"
 
 
+def spaced(n: int) -> str:
+    """A count with its thousands set apart by a space: ``31 798``, ``50 000``, ``899`` (the
+    one form of a count of iterations, in prose and in figure titles alike)."""
+    return f"{n:,}".replace(",", " ")
+
+
 def fmt(v: Any, digits: int = 6) -> str:
     """``v`` as text by the rules of this module (``%.{digits}g`` for reals)."""
     if v is None:

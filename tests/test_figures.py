@@ -654,6 +654,23 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     assert st.measurement.kind == "linear" and report.kind_text(b, "gd", "GD", st) == ""
 
 
+def test_an_order_fitted_on_three_points_says_so_and_what_its_last_pair_gives():
+    """Study p. 44: pure Newton's order 1.79 ± 0.16 rests on three points, the first from
+    the far start; the last pair of ratios alone gives about 2."""
+    from analysis import empirical as E
+
+    e = [1.17, 0.0235, 8.42e-05, 1.0484e-09]  # the study's pure Newton errors, then the floor
+    st = _study(e + [0.0] * 3, "quadratic", order=2.0)
+    st.measurement = E.measure(np.array(e + [0.0] * 3)[:, None], [0.0])
+    assert st.measurement.kind == "quadratic" and tuple(st.measurement.window) == (0, 3)
+    q = math.log(e[3] / e[2]) / math.log(e[2] / e[1])
+    assert 1.95 < q < 2.05
+    text = report.kind_text(report.Builder("t"), "newton", "pure Newton", st)
+    assert text.endswith(", a fit on three points (e_k, e_(k+1)), k = 0–2, the first from "
+                         "e_0 = 1.17; the last pair of ratios alone gives "
+                         f"q = ln(e_3/e_2)/ln(e_2/e_1) ≈ {q:.1f}."), text
+
+
 def test_convergence_table_marks_the_steps_outside_the_window_of_a_bound():
     # a transient at ratio 0.6 for 5 steps, then the bound's asymptotic rate 0.3 (window 5-29)
     e = np.cumprod([1.0] + [0.6] * 5 + [0.3] * 24)
@@ -693,7 +710,12 @@ def test_convergence_table_marks_ratios_above_a_bound_and_shows_the_window_mean(
     assert steps[4][2].endswith("‡") and steps[7][2].endswith("‡")
     mean = (0.61 * 1e-4 * 0.2 * 0.49) ** (1 / 4)
     (row,) = [r for r in table.rows if r[0] == "4–8"]
-    assert row[1] == "window geometric mean ≤ bound 0.3143"
+    # study p. 42: the comparison with the bound stood in the errors' column; the row is the
+    # geometric mean, as in the other tables, and the theory row says the bound is met
+    assert row[1] == "geometric mean"
+    assert mean <= 0.3143 and table.rows[-1][0] == "theory"
+    assert table.rows[-1][2] == "≤ 0.3143ᵗ (asymptotic), met by the geometric mean", \
+        table.rows[-1]
     assert float(row[2].rstrip("ᵐ")) == pytest.approx(mean, rel=1e-3)
     assert [n for n in table.notes if n.startswith("‡")] == [plots.page_script(report.ABOVE_NOTE)]
     assert table.title.endswith("(fit window k = 4–8)")

@@ -497,6 +497,32 @@ def test_absolute_values_are_typeset_with_bars_of_full_height():
     assert pages.math_latex(sp.Abs(x / y)).startswith(r"\left|")
 
 
+def test_a_section_reference_prints_the_number_its_heading_gets():
+    """Study p. 35: a section named by its subject ("the section on ill-conditioning") is
+    named by its number, set when the headings are numbered."""
+    d = pages.Document("t")
+    d.heading("Summary")
+    d.heading("Ill-conditioning: an ellipse")
+    d.paragraph(f"as in §{pages.section_ref('Ill-conditioning')} and §{pages.section_ref('No')}")
+    d.number_headings()
+    flow = pages._paragraph(d.blocks[-1], d)
+    assert "as in §2 and §?" in flow.text
+
+
+def test_a_factor_before_a_function_name_is_set_apart():
+    """Study p. 18: f(x) = x cos(3πx/20) was typeset "xcos(3πx/20)": mathtext, unlike LaTeX,
+    sets no space between a factor and a function name; a sum's terms are left alone."""
+    import sympy as sp
+
+    x, y = sp.symbols("x y")
+    assert pages.math_latex(x * sp.cos(3 * sp.pi * x / 20)).startswith(r"x\,\cos{")
+    assert pages.math_latex(sp.exp(y) * sp.log(x)) == r"e^{y}\,\log{\left(x \right)}"
+    assert pages.math_latex(x + sp.cos(x)) == r"x + \cos{\left(x \right)}"
+    (line,) = pages.typeset("f(x)", x * sp.cos(3 * sp.pi * x / 20))
+    bare = pages._math_extent10(r"$f(x) = x\cos{\left(\frac{3 \pi x}{20} \right)}$")[0]
+    assert pages._math_extent10(line.text)[0] > bare
+
+
 def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path):
     """Study p. 2: the summary table's 'decided by' column began there, but its key was
     printed only where the table ends, on p. 7, and nothing on pp. 2–6 said where."""

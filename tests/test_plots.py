@@ -54,6 +54,10 @@ def test_contour_marks_paths_start_and_critical_points_by_kind():
     assert any(t.startswith("gd (2 it.)") for t in texts)
     assert "far (1 it.; leaves the box at k = 1)" in texts  # one bracket, not two in a row
     assert "back (2 it.; leaves the box)" in texts  # and comes back into it
+    # study p. 37: "31798 it." in a panel title beside "31 798" in its caption: one form
+    t = np.linspace(0.0, 1.0, 1235)[:, None]
+    long = plots.plot_contour(f, [(-2, 2), (-2, 2)], {"gd": np.hstack([1 - t, 0.1 * t])}, cps)
+    assert any(s.startswith("gd (1 234 it.)") for s in _legend_texts(long))
     assert "saddle" in texts  # one saddle: no count that reads as a numbering "(1)"
     assert not any(t.startswith("minimum") for t in texts)  # outside the box
     assert "start" in texts

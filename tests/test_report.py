@@ -777,16 +777,17 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def _one_method_starts_table(title: str, outcomes, cost):
+def _one_method_starts_table(title: str, outcomes, cost, fun=0.0):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
-    b = _one_method_starts(outcomes, cost)
+    b = _one_method_starts(outcomes, cost, fun)
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
     return table
 
 
-def _one_method_starts(outcomes, cost):
-    """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`)."""
+def _one_method_starts(outcomes, cost, fun=0.0):
+    """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`),
+    its one cluster's lowest final f ``fun``."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -798,12 +799,43 @@ def _one_method_starts(outcomes, cost):
                     reached=conv, outcome=np.array(outcomes, dtype=object),
                     cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
-                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), 0.0, 0.0)],
+                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), fun, 0.0)],
                         tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
     return b
+
+
+def test_a_final_f_at_rounding_prints_two_digits_and_any_other_six():
+    """Study p. 39: Rosenbrock's lowest final f read "7.09975e−30": six digits of a minimum's 0
+    reached to rounding.  Such a value prints to two digits; a value telling clusters apart
+    keeps six."""
+    for fun, want in [(7.09975e-30, "7.1e-30ᵐ"), (3.7015944, "3.70159ᵐ"),
+                      (-2.2e-17, "-2.2e-17ᵐ")]:
+        table = _one_method_starts_table("Where the", [""], [3.0], fun=fun)
+        assert table.rows[0][2] == want, table.rows[0]
+
+
+def test_the_many_starts_target_writes_a_power_of_ten_as_the_gradient_tolerance_does():
+    """Study p. 38: "f ≤ f* + 1e−06·max(1, |f*|) = 1e−06" two lines above "‖∇f‖∞ ≤ 10⁻⁶": the
+    target and its tolerance are written 10⁻⁶ in the lead-in, the figure title and the table."""
+    from analysis.report import power_text
+
+    b = _one_method_starts(["", ""], [3.0, 4.0])
+    tol = power_text(1e-6)
+    assert tol == "10⁻⁶"
+    lead = b.doc.blocks[0].text
+    assert f"f ≤ f* + {tol}·max(1, |f*|) = {tol}, where f* = 0" in lead, lead
+    assert "1e-06" not in lead and "1e−06" not in lead
+    (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    drawn = fig.draw_fn(Figure(figsize=(6.9, 3.9)))
+    texts = [t.get_text() for t in drawn.findobj(Text)]
+    want = f"Cost to reach f ≤ {tol} (f* + {tol}·max(1, |f*|))"
+    assert any(t.replace("\n", " ").startswith(want) for t in texts), texts
 
 
 def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
@@ -1024,7 +1056,7 @@ def test_many_starts_tables_name_their_target_and_points():
     report.starts_body(b, "many starts", study, f_star_how="the value at (1, 1)",
                        numbering=report.critical_numbering(cps))
     titles = [str(getattr(t, "title", "")) for t in b.doc.blocks]
-    assert f"Cost to reach the target f ≤ 1e-06 from {n} starts drawn uniformly from the box" \
+    assert f"Cost to reach the target f ≤ 10⁻⁶ from {n} starts drawn uniformly from the box" \
         in squash(" ".join(titles))
     (where,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
     assert where.rows[0][0] == "P1 (minimum)"
@@ -2667,8 +2699,8 @@ def test_the_robust_fit_note_names_the_table_that_holds_the_measured_rate():
 
     e = 3.0 * 0.5 ** np.arange(40)
     b = report.Builder("t")
-    _, notes, _ = report._window_rows(b, "gd", "s", e, (5, 30),
-                                      NS(kind="linear", rate=0.5), None, [])
+    _, notes, _, _ = report._window_rows(b, "gd", "s", e, (5, 30),
+                                         NS(kind="linear", rate=0.5), None, [])
     (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
     assert "theory table" not in note
     assert f"the measured rate of the table ‘{report.THEORY_TABLE}’" in note

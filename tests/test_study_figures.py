@@ -779,8 +779,10 @@ def test_the_rosenbrock_caption_says_how_a_long_path_is_marked():
     long = np.c_[1.0 + d, np.ones_like(d)]
     short = np.array([[-1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
     text = study._marked_iterates_text({"newton": short, "gd": long}, (1.0, 1.0))
-    # 401 iterates, ⌊401/40⌋ = 10: k = 0, 10, …, 400 are marked (41), those from 100 on close
-    assert text == ("The panels of newton mark every iterate; gd's panel marks one iterate in "
+    # 401 iterates, ⌊401/40⌋ = 10: k = 0, 10, …, 400 are marked (41), those from 100 on close;
+    # study p. 37: the panel is named without a possessive ("GD with η = 0.001's panel")
+    assert text == ("The panels of newton mark every iterate; the panel of gd marks one "
+                    "iterate in "
                     "10 (41 markers): 31 of them lie within 0.1 of (1, 1), inside its "
                     "last-iterate square, where gd stays from iteration 100 on (75% of its "
                     "steps), so its line shows only a few markers along the valley.")
@@ -1239,7 +1241,7 @@ def test_the_chain_text_says_what_tanh_does_and_no_exact_depth_is_skipped():
 
     slope = math.log(tanh_chain(50) / tanh_chain(20)) / math.log(50 / 20)
     assert -1.5 < slope < -1.3  # polynomial, approaching d^(−3/2)
-    assert (f"slope of log|dh_d/dx| against log d from d = 20 to 50: "
+    assert (f"slope of log|dh_d/dx| against log d from d = 20 to 50 is "
             f"{study.fmt_num(slope, 3)}") in text
     assert "depths 1–8" in text
     (block,) = [b for b in s.doc.figures() if b.label == "chains"]
@@ -1480,7 +1482,8 @@ def test_the_plateau_row_states_both_conditions_of_a_plateau():
     f = np.tanh(x)
     far = [r for r in runs if np.tanh(r).mean() - f.min() > PLATEAU_FRACTION * np.ptp(f)]
     assert (len(runs), len(far)) == (2, 1)
-    assert row.measured.startswith("1 plateau region;")
+    # study p. 18: "1 plateau region; x₀ = 4 is inside one" said the same region twice
+    assert row.measured == "x₀ = 4 lies in the one plateau region found", row.measured
     assert row.reason == (f"plateau: |f′| < 0.01 and f − min f > {100 * PLATEAU_FRACTION:g}% "
                           "of max f − min f on [-6, 6]; 1 other region with |f′| < 0.01 lies "
                           "where f is near its lowest value"), row.reason
@@ -1519,7 +1522,7 @@ def test_the_cubic_hessian_check_is_on_the_surface_the_section_draws(saddle_and_
     assert kind.verdict == "agrees" and kind.measured.startswith("degenerate saddle")
 
 
-def test_the_chain_slope_says_it_is_descriptive():
+def test_the_chain_slope_says_it_describes_in_a_sentence_of_its_own():
     """Study p. 41: the slope −1.42 stood beside the d^(−3/2) claim with no tolerance or
     verdict and no word that h_d² ≈ 3/(2d) holds only as d → ∞."""
     from analysis.pages import Paragraph
@@ -1534,9 +1537,13 @@ def test_the_chain_slope_says_it_is_descriptive():
         prod[d] = p
     slope = math.log(prod[50] / prod[20]) / math.log(50 / 20)
     assert slope > -1.5
-    assert (f"from d = 20 to 50: {study.fmt_num(slope, 3)}, descriptive, not a test: −3/2 is "
-            "the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at d ≤ 50 the measured slope "
-            "is still short of it)") in text
+    # study p. 42: the slope was a 40-word parenthetical inside the main sentence; it is a
+    # sentence of its own after it
+    assert "like d^(−3/2), not geometrically.  The slope of log|dh_d/dx| against log d " \
+           "from d = 20 to 50 is " in text, text
+    assert (f"from d = 20 to 50 is {study.fmt_num(slope, 3)}; it describes, it does not test: "
+            "−3/2 is the slope as d → ∞, where h_d² ≈ 3/(2d) holds, and at d ≤ 50 the measured "
+            "slope is still short of it.  relu") in text
 
 
 def test_the_momentum_map_names_its_function_and_l(conditioning):
@@ -1620,11 +1627,17 @@ def test_the_momentum_divergences_are_told_apart_from_gd_by_the_steps_above_the_
     2(1 + β)/η = 3800, but GD's own limit 2/η = 2000 is lower and the same starts pass it, yet
     GD converged from all of them: the curvature alone predicted GD should diverge too."""
     text = study.gd_contrast_text(1e-3, 30, [2, 1, 1], [5, 4, 9])
-    assert "its own, lower, limit 2/η = 2000 from those starts too, but at most at 2 steps " \
-           "of its first 30, where heavy ball stands above its limit at 4 steps or more" in text
+    # study p. 39: "but at most at 2 steps of its first 30, and heavy ball at least at 4
+    # steps" was hard to parse: the counts are said as steps spent above each limit
+    assert "its own, lower, limit 2/η = 2000 from those starts too, but spends at most 2 of " \
+           "its first 30 steps above it, while a diverging heavy-ball run spends at least 4 " \
+           "steps above its limit" in text, text
+    assert "at most at" not in text and "at least at" not in text
     assert "velocity keeps each overshoot" in text
     same = study.gd_contrast_text(1e-3, 30, [3], [3])
     assert "does not by itself decide which starts diverge" in same and "velocity" not in same
+    assert ("spends at most 3 of its first 30 steps above it, while a diverging heavy-ball run "
+            "can spend as few as 3 steps above its limit") in same, same
     assert "never meets" in study.gd_contrast_text(1e-3, 30, [0, 0], [4])
 
 

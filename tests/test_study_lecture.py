@@ -790,10 +790,14 @@ def test_the_heavy_ball_rates_say_they_repeat_the_ill_conditioning_runs(S):
     rows = [c for c in S.checks if "rate per step" in c.what]
     assert [c.what for c in rows] == ["β = 0.25, η = 0.6: rate per step (fit over steps 30–80)",
                                       "β = 0.5, η = 0.6: rate per step (fit over steps 30–80)"]
+    first, second = rows
+    assert "the same parameters and start as the ill-conditioning section's ‘momentum " \
+           "with η = 0.6, β = 0.25’ row (its first 80 steps are these)" in first.reason
+    # study p. 29: the second row repeated the first's note word for word
+    assert second.reason.startswith("as for β = 0.25; "), second.reason
+    assert "the ill-conditioning section's ‘momentum with η = 0.6, β = 0.5’ row" in second.reason
+    assert "spectral radius" not in second.reason and "same parameters" not in second.reason
     for c in rows:
-        assert "the same parameters and start as the ill-conditioning section's ‘momentum " \
-               "with η = 0.6, β = " in c.reason and "’ row (its first 80 steps are these)" \
-            in c.reason
         assert "hence 2% rather than 1%" in c.reason
 
 
@@ -808,12 +812,16 @@ def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_sectio
     obj = Objective.parse("0.1*x1**2 + 2*x2**2")
     for b, (n, a, z) in ((0.25, (211, 41, 200)), (0.5, (101, 0, 90))):
         (c,) = [c for c in S.checks if c.what.startswith(f"β = {b:g}, η = 0.6: rate per step")]
-        assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} with "
-                "the 1% rule, hence its slightly different measured rate") in c.reason, c.reason
+        if b == 0.25:
+            assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} "
+                    "with the 1% rule, hence its slightly different measured rate") in c.reason
+            # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
+            assert (f"the same parameters and start as the ill-conditioning section's "
+                    f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
+        else:  # the second row says only what differs from the first
+            assert (f"the ill-conditioning section's ‘momentum with η = 0.6, β = {b:g}’ row: "
+                    f"{n} steps, fitted over k = {a}–{z}, measured rate") in c.reason, c.reason
         assert "the same run as" not in c.reason and "settled steps" not in c.reason
-        # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
-        assert (f"the same parameters and start as the ill-conditioning section's "
-                f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
         # the longer run starts as the 80 steps of this section: same parameters and start
         short = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b, steps=80,
                          record=True).path
@@ -1035,6 +1043,58 @@ def test_the_schedule_rows_give_their_settings_and_forms(S):
         eta * sigma**2 / (L * (2 - eta * L)), rel=1e-3)
 
 
+def test_the_surfaces_text_names_its_path_and_its_differences_in_words(S):
+    """Study p. 16: the lead-in quoted the legend back ("the path with dots is GD (legend:
+    ‘…’)") and the Hessian rows read "central differences of the compiled gradient"."""
+    text = _paragraph(S, "A critical point (∇f = 0) is a saddle")
+    assert ("the dotted path is GD with η = 0.1, 22 steps from (1.4, 0.02): it slides "
+            "down") in text, text
+    assert "legend" not in text
+    rows = [c for c in S.checks if c.what.endswith(": Hessian eigenvalues at 0")]
+    assert len(rows) == 2
+    for c in rows:
+        assert "compiled" not in c.reason
+        assert c.reason == ("each Hessian column is the difference of the gradient at 0 ± h "
+                            "along one axis, divided by 2h, with h = 10⁻⁵"), c.reason
+
+
+def test_the_noise_ball_caption_keeps_its_variance_formula_on_one_line(S):
+    """Study p. 30: the caption broke "V·(1" from "− (1 − ηλ)²ᵏ)" over two lines; the formula
+    is one unbroken piece of the caption (non-breaking spaces, which a line never ends at)."""
+    from reportlab.platypus.paragraph import _wsc_re_split
+
+    (block,) = [b for b in S.doc.figures() if b.label == "noise ball"]
+    words = _wsc_re_split(block.caption)
+    assert "V·(1\u00a0−\u00a0(1\u00a0−\u00a0ηλ)²ᵏ):" in words, block.caption
+
+
+def test_a_standard_error_prints_two_significant_digits():
+    """Study p. 32: "0.000651 ± 2e−05" read as one digit, and 0.000651 + 4·2e−05 = 0.000731
+    beside the 0.000733 the test printed; the error keeps its second digit, a rounded 0."""
+    se = 2.04e-5
+    assert study._pm(0.0006508, se) == f"0.000651 ± {se:.1e}" == "0.000651 ± 2.0e-05"
+    assert study._pm(0.0558, 0.00176, "measured") == "0.0558ᵐ ± 0.0018ᵐ"
+    assert study._pm(0.5, 0.25) == "0.5 ± 0.25"
+
+
+def test_the_schedule_rows_print_one_precision_per_column(S):
+    """Study p. 33: theory "0.3333" and "0.01111" stood above "0.0184373" in one column.  Every
+    row takes the digits the closest pair needs, and each theory value is the exact
+    recursion's, computed here."""
+    from analysis.report import significant_digits
+
+    rows = [c for c in S.checks if c.what.startswith("E(x_K − x*)² after")]
+    assert len(rows) == 4
+    assert len({significant_digits(c.theory) for c in rows}) == 1, [c.theory for c in rows]
+    assert len({significant_digits(c.measured) for c in rows}) == 1, [c.measured for c in rows]
+    s, eta = 9.0, 0.5  # constant step: s_(k+1) = (1 − η)² s_k + η² (L = σ = 1), 200 steps
+    for _ in range(200):
+        s = (1 - eta) ** 2 * s + eta**2
+    (const,) = [c for c in rows if c.what.endswith(": constant")]
+    n = significant_digits(const.theory)
+    assert n > 4 and const.theory == f"{s:.{n}g}ⁿ", const.theory
+
+
 def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
     """Study pp. 7–8: "0.000651 ± 2e−05 against 0.0558 ± 0.0018", "below 0.333 (floor)",
     "largest decaying-schedule error 0.0197", "η Σ 1/√k = 3.04", "moved 2.62, to
@@ -1098,8 +1158,22 @@ def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
     assert "RMSProp η = 0.4, α = 0.9: falls from k = 3" in cap
     assert "AdaGrad η = 0.4: rises" in cap
     assert "Adam η = 0.4, β = (0.9, 0.999): rises and falls" in cap
-    for d in re.findall(r"(?:2\.4|0\.0023|0\.011)(.)", cap.split(".  ")[0]):
+    for d in re.findall(r"(?:2\.43|0\.0023|0\.0106|1\.02)(.)", cap.split(".  ")[0]):
         assert d == "ᵐ"
+
+
+def test_an_adaptive_distance_reads_the_same_in_the_caption_and_the_checks(S):
+    """Study pp. 36-37: the caption gave RMSProp's distance as "0.011" and Adam's 1.0185 as
+    "1", the checks as "0.0106": each distance prints to the checks' three digits."""
+    (block,) = [b for b in S.doc.figures() if b.label == "adaptive errors"]
+    head = block.caption.split(".  ")[0]
+    for c in S.checks:
+        if c.what.endswith("reaches the minimum in 20 steps"):
+            lab = c.what.split(": reaches")[0]
+            shown = re.match(r"‖x₂₀‖ = ([0-9.e−]+)ᵐ", c.measured).group(1)
+            assert f"{lab}: {shown}ᵐ" in head, (lab, shown, head)
+    adam = number(S, "Adam η = 0.4, β = (0.9, 0.999)", "x after 20 steps")
+    assert f"Adam η = 0.4, β = (0.9, 0.999): {fmt_num(math.hypot(*adam), 3)}ᵐ" in head
 
 
 def test_ratio_course_reads_settled_monotone_and_mixed_series():
@@ -1180,14 +1254,25 @@ def test_the_adagrad_throttle_row_marks_its_numbers(S):
 def test_the_noise_ball_caption_writes_its_exponent_as_a_power(S):
     """Study p. 30: "V(1 − (1 − ηλ)⁽²ᵏ⁾)" printed the exponent's brackets raised."""
     (block,) = [b for b in S.doc.figures() if b.label == "noise ball"]
-    assert "V·(1 − (1 − ηλ)²ᵏ)" in block.caption and "^(2k)" not in block.caption
+    caption = block.caption.replace("\u00a0", " ")  # the formula's spaces do not break
+    assert "V·(1 − (1 − ηλ)²ᵏ)" in caption and "^(2k)" not in caption
 
 
 def test_the_adaptive_section_names_the_section_of_its_ellipse(S):
     """Study p. 34: "The ellipse of the momentum section" named no section that exists."""
+    from analysis.pages import Heading, page_ref, resolve_section_refs, section_ref
+
     text = _paragraph(S, "The ellipse")
-    assert text.startswith("The ellipse 0.1x₁² + 2x₂² of the section on ill-conditioning and "
-                           "momentum, from x₀ = (−5, −2)")
+    # study p. 35: "the section on ill-conditioning and momentum" gave neither number nor page
+    assert text.startswith(f"The ellipse 0.1x₁² + 2x₂² of §{section_ref('Ill-conditioning')} "
+                           "(ill-conditioning and momentum, p. "
+                           f"{page_ref('conditioning paths')}), from x₀ = (−5, −2)"), text
+    conditioning = study.Study(Builder("conditioning heading"), quick=True)
+    conditioning.start(f"{study.CONDITIONING}: {study.CONDITIONED}, momentum to the rescue")
+    (h,) = conditioning.doc.headings
+    h.number = "11"
+    assert resolve_section_refs(text, [Heading("Momentum", number="13"), h]).startswith(
+        "The ellipse 0.1x₁² + 2x₂² of §11 (ill-conditioning")
 
 
 def test_a_rate_check_prints_its_rates_as_the_theory_tables_do():
