@@ -3728,7 +3728,6 @@ def basin_colors(*maps: Any) -> list[tuple[NDArray[np.float64], str]]:
     return out
 
 
-@styled
 def starts_share(n: int, total: int) -> str:
     """A basin's share of the starts as a legend gives it, with the counts it comes from and
     one decimal, so that the reader can check it: ``950 of 3721 starts, 25.5%``."""
@@ -3736,6 +3735,7 @@ def starts_share(n: int, total: int) -> str:
     return f"{n} of {total} {'start' if total == 1 else 'starts'}, {pct:.1f}%"
 
 
+@styled
 def plot_basins(
     basins: Any,
     f: Any | None = None,
