@@ -3163,7 +3163,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
     if two is not None:
         cols.append(Column(f"e_(k+{h})/e_k", "r"))
-        notes.append(TWO_STEP_NOTE if h == 2 else restart_step_note(h))
+        linear = getattr(study.measurement, "kind", None) == "linear"
+        notes.append(cycle_step_note(h) if linear else
+                     TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled),
                  notes=notes)
@@ -3214,6 +3216,15 @@ def restart_step_note(h: int) -> str:
     on e_(k+h)/e_k, h its restart period)."""
     return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period, shown for a run whose "
             "measured kind rests on it (the sentence before its table names the blocks read); "
+            f"— where e_(k+{h}) lies past the last error above the floor.")
+
+
+def cycle_step_note(h: int) -> str:
+    """The note under a per-step table with an ``h``-step column of a restarted method whose
+    linear rate is read on its cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`)."""
+    return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period: at the rows of the "
+            f"fit window i–j that start a cycle (k = i, i + {h}, …) the cycle factors the "
+            f"robust fit reads, its rate per step being their fitted value to the power 1/{h}; "
             f"— where e_(k+{h}) lies past the last error above the floor.")
 
 

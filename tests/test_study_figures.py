@@ -1726,3 +1726,7 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     assert fit[0] == f"{a}–{z}"
     assert float(fit[2].split("ᶠ")[0]) == pytest.approx(m.rate, rel=1e-4)
     assert st.comparison.verdict == "agrees"
+    notes = " ".join(per_step.notes)
+    assert ("the restart period: at the rows of the fit window i–j that start a cycle (k = i, "
+            "i + 2, …) the cycle factors the robust fit reads") in notes
+    assert "the sentence before its table" not in notes  # no kind rests on the column
