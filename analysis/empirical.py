@@ -1009,7 +1009,8 @@ class Measurement:
     why the evidence does not decide; ``ratio_step`` (kinds ``quadratic``/``superlinear``
     decided from the ratios): 1 when the ratios ``e_(k+1)/e_k`` fall toward 0, 2 when only
     the two-step ratios ``e_(k+2)/e_k`` do, m when a method restarted every m steps is read on
-    its m-step ratios ``e_(k+m)/e_k`` (also on a ``none`` whose ``fast_ratio`` they give);
+    its m-step ratios ``e_(k+m)/e_k`` (also on a ``none`` whose ``fast_ratio`` they give, and
+    on a ``linear`` whose rate is read on its cycles, :func:`cycle_fit`);
     ``band_from`` (kind ``superlinear`` by rule C or by a
     restarted method's m-step ratios): the iteration where the jump landed (the error came)
     within ``FLOOR_BAND`` floors, the error staying in that band after it (the window ends
@@ -1348,14 +1349,36 @@ def _peaks_rising(e: NDArray[np.float64], window: tuple[int, int]) -> str | None
             f"between {float(np.min(seg)):.3g} and {float(np.max(seg)):.3g}): no rate")
 
 
+def cycle_fit(err: ArrayLike, m: int, *, floor: float, settle_rtol: float = 0.01
+              ) -> LinearFit | None:
+    """The linear fit of a method restarted every ``m`` steps, read on its cycles: its window
+    ends where :func:`linear_fit`'s does, at ``z``, and holds the errors once per cycle that
+    window spans, ``e_b, e_(b+m), …, e_z`` (at least two); its rates (robust and least
+    squares) are their fitted cycle factor to the power ``1/m``, per step.  Within a cycle
+    slow and fast steps alternate, and a fit through every step misreads the cycle.  None
+    when :func:`linear_fit` finds no window."""
+    e = np.asarray(err, dtype=float)
+    fit = linear_fit(e, floor=floor, settle_rtol=settle_rtol)
+    if fit is None:
+        return None
+    a, z = fit.window
+    b = max(z - m * max(1, (z - a) // m), z % m)
+    seg = np.log(e[b:z + 1:m])
+    return LinearFit(rate=math.exp(robust_slope(seg) / m), window=(b, z),
+                     rate_lstsq=math.exp(lstsq_slope(seg) / m), settled=fit.settled,
+                     spread=line_spread(seg))
+
+
 def _linear_measurement(
     p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64], fl: float,
-    settle_rtol: float, notes: list[str], base: dict[str, Any],
+    settle_rtol: float, notes: list[str], base: dict[str, Any], restart: int | None = None,
 ) -> Measurement:
-    """The linear rate of the errors ``e`` above the floor (:func:`linear_fit`); none when the
-    fitted rate is not below 1 or the window has fewer than ``MIN_WINDOW`` points (after the
-    ratios seen by :func:`_falling_tail`, when it saw an acceleration they did not bear out)."""
-    m = _linear_or_none(p, xs, e, fl, settle_rtol, notes, base)
+    """The linear rate of the errors ``e`` above the floor (:func:`linear_fit`; for a method
+    restarted every ``restart`` steps, :func:`cycle_fit`, ``ratio_step`` the period); none
+    when the fitted rate is not below 1 or the window has fewer than ``MIN_WINDOW`` points
+    (after the ratios seen by :func:`_falling_tail`, when it saw an acceleration they did not
+    bear out)."""
+    m = _linear_or_none(p, xs, e, fl, settle_rtol, notes, base, restart)
     unborne = next((x for x in notes if x.startswith(UNBORNE)), None)
     if m.kind == "none" and unborne is not None:  # the reason says what was seen, and why
         return replace(m, reason=f"{unborne}; {m.reason}")
@@ -1364,10 +1387,11 @@ def _linear_measurement(
 
 def _linear_or_none(
     p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64], fl: float,
-    settle_rtol: float, notes: list[str], base: dict[str, Any],
+    settle_rtol: float, notes: list[str], base: dict[str, Any], restart: int | None = None,
 ) -> Measurement:
     """:func:`_linear_measurement` before its reason is completed."""
-    fit = linear_fit(e, floor=fl, settle_rtol=settle_rtol)
+    fit = (linear_fit(e, floor=fl, settle_rtol=settle_rtol) if restart is None
+           else cycle_fit(e, restart, floor=fl, settle_rtol=settle_rtol))
     long_window = fit is not None and fit.window[1] - fit.window[0] + 1 >= MIN_WINDOW
     if fit is None or not fit.rate < 1.0:
         return _none("no decrease of the error over the asymptotic window", notes, **base)
@@ -1385,9 +1409,15 @@ def _linear_or_none(
         return _none(rising, notes, **base)
     if not fit.settled:
         notes.append("local rate still drifting: the asymptotic phase may not have been reached")
+    if restart is not None:
+        a, z = fit.window
+        notes.append(f"the linear rate is read per step on its {steps_name(restart)} restart "
+                     f"cycles: fitted on the errors once per cycle, e_{a}, e_{a + restart}, …, "
+                     f"e_{z}, as (cycle factor)^(1/{restart}) = {fit.rate:.6g}")
     osc = oscillation(p, xs, window=fit.window).oscillating
     return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
                        settled=fit.settled, rate_lstsq=fit.rate_lstsq, spread=fit.spread,
+                       ratio_step=restart,
                        **base)
 
 
@@ -1471,8 +1501,9 @@ def measure(
         fast = _falling_tail(e, d, n, fl, notes, base)
     if fast is not None:
         return fast
-    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base,
-                      fast=restart is None or restart < 2)
+    cyclic = restart is not None and restart >= 2
+    m = _slower_kinds(p, xs, e, l, d, n, fl, settle_rtol, notes, base, fast=not cyclic,
+                      restart=restart if cyclic else None)
     if m.kind != "none" or floor_index is None:
         return m
     return _fast_undecided(m, e, n, fl, restart, notes[seen:])
@@ -1521,16 +1552,17 @@ def _restart_fast(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
 def _slower_kinds(
     p: NDArray[np.float64], xs: NDArray[np.float64] | None, e: NDArray[np.float64],
     l: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, settle_rtol: float,
-    notes: list[str], base: dict[str, Any], fast: bool = True,
+    notes: list[str], base: dict[str, Any], fast: bool = True, restart: int | None = None,
 ) -> Measurement:
     """The kinds :func:`measure` tries once the ratios do not decide a fast one: sublinear,
     rule C (a jump of the error envelope), rule D (accelerating thirds), else linear or
-    none; without C and D when not ``fast`` (a restarted method, read on its cycles)."""
+    none; without C and D when not ``fast`` (a method restarted every ``restart`` steps, its
+    linear rate read on its cycles: :func:`cycle_fit`)."""
     sub = _sublinear_fit(e, l, d, n, notes)
     if sub is not None:
         return _sublinear_measurement(p, xs, n, sub, notes, base)
     if not fast:
-        return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base)
+        return _linear_measurement(p, xs, e[:n], fl, settle_rtol, notes, base, restart)
     jump = envelope_jump(e[:n])
     if jump is not None:
         j, h = jump

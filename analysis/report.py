@@ -58,7 +58,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import one_se
+from analysis.empirical import one_se, steps_name
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2913,7 +2913,9 @@ def table_iterations(ks: Sequence[int], rows: int = 6,
     kind are: all of them in a window of at most ``TWO_STEP_SPAN`` steps (the span of the
     ratio rules, :mod:`analysis.empirical`), else its last :data:`FAST_TAIL`, and, when the
     kind rests on ratios over ``step`` >= 2 steps, the first step of each block of ``step``
-    steps of the window (where those ratios are read)."""
+    steps of the window (where those ratios are read); for a run measured ``linear`` on its
+    restart cycles of ``step`` steps, the first step of each cycle of its window (the errors
+    its rate is fitted on)."""
     from analysis.empirical import TWO_STEP_SPAN
 
     ks = list(ks)
@@ -2924,9 +2926,10 @@ def table_iterations(ks: Sequence[int], rows: int = 6,
     if window is not None and int(window[1]) - int(window[0]) > SHORT_WINDOW:
         fast = kind in ("quadratic", "superlinear")
         keep = len(inside) if len(inside) <= TWO_STEP_SPAN else FAST_TAIL
+        cycles = fast or kind == "linear"
         blocks = ([k for k in range(int(window[0]), int(window[1]), step) if k in inside]
-                  if fast and step is not None and step >= 2 else [])
-        inside = [*inside[-keep:], *blocks] if fast else []
+                  if cycles and step is not None and step >= 2 else [])
+        inside = [*inside[-keep:], *blocks] if fast else blocks
     return sorted({ks[0], ks[1], *(ks[i] for i in rest), *inside})
 
 
@@ -3072,15 +3075,22 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
         notes.append(ABOVE_NOTE)
     fitted = getattr(measurement, "rate", None)
     if fitted is not None and kind in ("linear", "diverges"):
+        h = getattr(measurement, "ratio_step", None) if kind == "linear" else None
         what = "robust fit (measured rate)" if kind == "linear" else "robust fit (measured growth)"
+        if h is not None:
+            what = f"robust fit on the {steps_name(h)} cycles (measured rate)"
         rows.append([f"{win[0]}–{win[1]}", what,
                      cell(b, section, label, "measured rate", fitted, "fit",
                           rate_digits(fitted), like=like)])
+        uses = ("uses every iteration of the window" if h is None else
+                f"reads the method on its {steps_name(h)} restart cycles: it is fitted on the "
+                f"errors once per cycle, e_i, e_(i+{h}), …, e_j (the rows of the column "
+                f"e_(k+{h})/e_k), and read per step as (cycle factor)^(1/{h})")
         notes.append(
             "Geometric mean and robust fit are two estimators of the rate over the "
             "same fit window i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), "
             "sees only the window's two end errors; the robust fit (the measured rate of "
-            f"the table ‘{THEORY_TABLE}’) uses every iteration of the window. "
+            f"the table ‘{THEORY_TABLE}’) {uses}. "
             " They differ when the window's first steps are still transient.")
     return rows, notes, bool(above), against
 
@@ -3197,7 +3207,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
     if two is not None:
         cols.append(Column(f"e_(k+{h})/e_k", "r"))
-        notes.append(TWO_STEP_NOTE if h == 2 else restart_step_note(h))
+        linear = getattr(study.measurement, "kind", None) == "linear"
+        notes.append(cycle_step_note(h) if linear else
+                     TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled),
                  notes=notes)
@@ -3267,6 +3279,15 @@ def restart_step_note(h: int) -> str:
     on e_(k+h)/e_k, h its restart period)."""
     return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period, shown for a run whose "
             "measured kind rests on it (the sentence before its table names the blocks read); "
+            f"— where e_(k+{h}) lies past the last error above the floor.")
+
+
+def cycle_step_note(h: int) -> str:
+    """The note under a per-step table with an ``h``-step column of a restarted method whose
+    linear rate is read on its cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`)."""
+    return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period: at the rows of the "
+            f"fit window i–j that start a cycle (k = i, i + {h}, …) the cycle factors the "
+            f"robust fit reads, its rate per step being their fitted value to the power 1/{h}; "
             f"— where e_(k+{h}) lies past the last error above the floor.")
 
 

@@ -873,3 +873,23 @@ def test_a_restarted_run_shows_its_restart_period_ratios_where_its_evidence_read
     assert any("the ratio over 5 steps, the restart period" in n for n in table.notes)
     why = report.kind_text(b, "cg", "CG", st)
     assert "where the error came within 1000 times the rounding floor, e_26 = " in why
+
+
+def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
+    """Study p. 43: CG's rate, read on its restart cycles of 2 steps over the window k =
+    25–45, must show the rows it is read on: the first step of each cycle of the window."""
+    rows = report.table_iterations(range(45), window=(25, 45), kind="linear", step=2)
+    assert set(range(25, 45, 2)) <= set(rows)
+    assert report.table_iterations(range(45), window=(25, 45), kind="linear") == \
+        report.table_iterations(range(45))  # a per-step linear fit keeps the six rows
+    from types import SimpleNamespace as NS
+
+    e = 3.0 * 0.5 ** np.arange(40)
+    b = report.Builder("t")
+    rows, notes, _ = report._window_rows(b, "cg", "s", e, (5, 29),
+                                         NS(kind="linear", rate=0.5, ratio_step=2), None, [])
+    assert [r[1] for r in rows] == ["geometric mean",
+                                    "robust fit on the two-step cycles (measured rate)"]
+    (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
+    assert ("reads the method on its two-step restart cycles: it is fitted on the errors "
+            "once per cycle, e_i, e_(i+2), …, e_j") in note

@@ -1750,3 +1750,40 @@ def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(con
     text = " ".join(b.text for b in conditioning.doc.blocks if isinstance(b, Paragraph))
     rho = max(max(abs(np.roots([1.0, -(1 + 0.5 - 0.6 * lam), 0.5]))) for lam in (0.2, 4.0))
     assert f"(spectral radius {rho:.5g})." in text
+
+
+def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
+    """Study pp. 9, 42–43: CG, restarted every 2 steps, read 'linear, ρ = 0.55485' by a
+    per-step fit through slow and fast steps in turn, while its per-step table's rows said
+    something else.  Its rate is now fitted on its cycles, e_a, e_(a+2), …, e_z (the
+    long-baseline median slope of their logs, per step the cycle factor's square root);
+    its per-step table shows those rows with their two-step ratios, and its robust fit
+    row is the rate the verdict uses."""
+    st = rosenbrock.studies[f"{rosenbrock.section} / CG"]
+    m = st.measurement
+    assert m.kind == "linear" and m.ratio_step == 2
+    a, z = m.window
+    e = plots.study_errors(st)
+    logs = np.log(e[a:z + 1:2])
+    h = len(logs) // 2
+    slope = float(np.median((logs[h:] - logs[:-h]) / h))  # per cycle of 2 steps
+    assert m.rate == pytest.approx(math.exp(slope / 2), rel=1e-12)
+    assert any("read per step on its two-step restart cycles" in n for n in m.notes)
+    tables = [b for b in rosenbrock.doc.blocks if hasattr(b, "rows")]
+    (per_step,) = [t for t in tables if str(t.title).startswith("CG: errors")]
+    shown = [int(r[0].rstrip("†*‡")) for r in per_step.rows if r[0].rstrip("†*‡").isdigit()]
+    assert set(range(a, z, 2)) <= set(shown)
+    for r in per_step.rows:
+        if r[0].rstrip("†*‡").isdigit() and int(r[0].rstrip("†*‡")) in range(a, z, 2):
+            k = int(r[0].rstrip("†*‡"))
+            assert float(re.match(r"[\d.e−-]+", r[3]).group(0).replace("−", "-")) == \
+                pytest.approx(e[k + 2] / e[k], rel=1e-3)
+    (fit,) = [r for r in per_step.rows if r[1] == "robust fit on the two-step cycles "
+              "(measured rate)"]
+    assert fit[0] == f"{a}–{z}"
+    assert float(fit[2].split("ᶠ")[0]) == pytest.approx(m.rate, rel=1e-4)
+    assert st.comparison.verdict == "agrees"
+    notes = " ".join(per_step.notes)
+    assert ("the restart period: at the rows of the fit window i–j that start a cycle (k = i, "
+            "i + 2, …) the cycle factors the robust fit reads") in notes
+    assert "the sentence before its table" not in notes  # no kind rests on the column
