@@ -626,8 +626,8 @@ def test_himmelblau_adam_rate_holds_only_on_average():
         spreads[method] = (m, st.comparison.verdict, st)
     adam, verdict, _ = spreads["adam"]
     assert adam.kind == "linear" and adam.spread > 1.0 and verdict == "not comparable"
-    assert kind_words(adam) == (f"linear on average (R-linear: the error swings up to "
-                                f"{adam.spread:.2g} decades)")
+    assert kind_words(adam) == (f"linear on average (R-linear: up to {adam.spread:.2g} "
+                                "decades off the fitted line)")
     gd, verdict, _ = spreads["gd"]
     a = gd.window[0]  # its first step falls half a decade more than the rate says
     assert np.log10(e[a] / e[a + 1]) + np.log10(gd.rate) > 0.5
@@ -645,6 +645,7 @@ def test_a_restarted_method_reads_its_linear_rate_on_its_cycles():
         meas = E.measure(e[:, None], [0.0], floor=1e-60, restart=m)
         assert meas.kind == "linear" and meas.ratio_step == m
         assert meas.rate == pytest.approx(c ** (1.0 / m), rel=1e-12)
+        assert meas.spread == pytest.approx(0.0, abs=1e-9)  # on its cycles, on the line
         a, z = meas.window
         assert z == len(e) - 1 and (z - a) % m == 0
         assert (f"the linear rate is read per step on its {E.steps_name(m)} restart cycles: "

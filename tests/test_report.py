@@ -2734,8 +2734,8 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     text = squash(pdf_text(himmelblau_report.pdf))
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
-    assert (f"Adam none — — linear on average (R-linear: the error swings up to "
-            f"{adam['spread']:.2g} decades) {report.fmt_rate(adam['rate'])}ᶠ") in text
+    assert (f"Adam none — — linear on average (R-linear: up to {adam['spread']:.2g} decades "
+            f"off the fitted line) {report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
