@@ -886,8 +886,8 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
 
     e = 3.0 * 0.5 ** np.arange(40)
     b = report.Builder("t")
-    rows, notes, _ = report._window_rows(b, "cg", "s", e, (5, 29),
-                                         NS(kind="linear", rate=0.5, ratio_step=2), None, [])
+    rows, notes, _, _ = report._window_rows(b, "cg", "s", e, (5, 29),
+                                            NS(kind="linear", rate=0.5, ratio_step=2), None, [])
     assert [r[1] for r in rows] == ["geometric mean",
                                     "robust fit on the two-step cycles (measured rate)"]
     (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]

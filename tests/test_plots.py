@@ -893,17 +893,15 @@ def test_iterate_numbers_sit_nearest_their_own_point_or_are_dropped():
     assert checked >= 8
 
 
-def test_each_iterate_number_sits_beside_its_own_marker():
-    """Study p. 9, GD on x² with η = 1.1: the number "4" sat 8 pt below and right of its
-    iterate, level with the large start circle, so it read as the start's number.  Laid out
-    as on the page (one of three panels, 72 dpi), every number shown lies within a few
-    points of its own marker's edge, nearer it than any other marker and over none, and
-    the iterates on the outer arms of the zigzag (k = 4 … 10) are all numbered."""
+def _numbered_zigzag():
+    """GD on x² with η = 1.1 from x₀ = 10 (f' = 2x, 10 steps), drawn as on the study's page
+    (one of three panels, 72 dpi) with numbered iterates: ``(xs, ax, renderer, centres,
+    radii)``, the centres and radii (px) of every visible marker."""
     from analysis import pages
 
     xs = [10.0]
     for _ in range(10):
-        xs.append(xs[-1] - 1.1 * 2.0 * xs[-1])  # GD on x², f' = 2x
+        xs.append(xs[-1] - 1.1 * 2.0 * xs[-1])
     fig = Figure(figsize=(pages.CONTENT_W / 72.0, 190 / 72.0), layout="constrained", dpi=72)
     sub = fig.subfigures(1, 3)[2]
     plots.plot_curve_1d(lambda v: v**2, {"η = 1.1": np.array(xs)}, legend=False, numbered=6,
@@ -916,6 +914,16 @@ def test_each_iterate_number_sits_beside_its_own_marker():
             p = ln.get_transform().transform(np.asarray(ln.get_xydata(), float))
             centres += list(p)
             radii += [ln.get_markersize() / 2.0] * len(p)  # points = px at 72 dpi
+    return xs, ax, renderer, centres, radii
+
+
+def test_each_iterate_number_sits_beside_its_own_marker():
+    """Study p. 9, GD on x² with η = 1.1: the number "4" sat 8 pt below and right of its
+    iterate, level with the large start circle, so it read as the start's number.  Laid out
+    as on the page (one of three panels, 72 dpi), every number shown lies within a few
+    points of its own marker's edge, nearer it than any other marker and over none, and
+    the iterates on the outer arms of the zigzag (k = 4 … 10) are all numbered."""
+    xs, ax, renderer, centres, radii = _numbered_zigzag()
     shown = set()
     for t in ax.texts:
         if not (t.get_visible() and t.get_text().isdigit()):
@@ -937,23 +945,7 @@ def test_an_iterate_number_between_two_markers_is_not_shown():
     as either's.  Seen from the middle of every number shown, its own marker is now the
     nearest by a clear margin (others at least 1.5 times as far, edge to edge); "3", with
     no such place in the narrow panel, is left out and the others stay."""
-    from analysis import pages
-
-    xs = [10.0]
-    for _ in range(10):
-        xs.append(xs[-1] - 1.1 * 2.0 * xs[-1])
-    fig = Figure(figsize=(pages.CONTENT_W / 72.0, 190 / 72.0), layout="constrained", dpi=72)
-    sub = fig.subfigures(1, 3)[2]
-    plots.plot_curve_1d(lambda v: v**2, {"η = 1.1": np.array(xs)}, legend=False, numbered=6,
-                        zoom=False, fig=sub)
-    renderer = plots._renderer(fig)
-    (ax,) = sub.axes
-    centres, radii = [], []
-    for ln in ax.get_lines():
-        if ln.get_marker() not in ("None", "", None) and ln.get_visible():
-            p = ln.get_transform().transform(np.asarray(ln.get_xydata(), float))
-            centres += list(p)
-            radii += [ln.get_markersize() / 2.0] * len(p)
+    xs, ax, renderer, centres, radii = _numbered_zigzag()
     shown = set()
     for t in ax.texts:
         if not (t.get_visible() and t.get_text().isdigit()):

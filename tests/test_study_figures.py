@@ -1071,7 +1071,12 @@ def test_a_per_step_table_of_a_short_run_shows_every_step():
     e = np.abs(x)
     floor = 1e3 * np.finfo(float).eps * max(e[0], 1.0)
     clear = [k for k in range(len(e) - 1) if e[k] > floor and e[k + 1] > floor]
-    assert ks == clear == list(range(len(clear)))
+    assert clear == list(range(len(clear)))
+    # ... and the last error above the floor, e_7, whose ratio cell says why none follows
+    last = int(np.flatnonzero(e > floor)[-1])
+    assert last == len(clear) and e[last + 1] <= floor
+    assert ks == [*clear, last]
+    assert t.rows[ks.index(last)][2] == "next error below the floor"
 
 
 def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces):
