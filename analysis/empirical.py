@@ -549,29 +549,48 @@ def two_ratios(ratios: ArrayLike, every: bool = False) -> str:
     return text
 
 
-def implied_order(a: float, b: float) -> str:
-    """The order two consecutive ratios ``a, b`` (both in (0, 1)) imply, as printed:
-    "q ≈ ln b / ln a = …" (see :func:`two_ratios`)."""
-    return f"q ≈ ln {b:.3g} / ln {a:.3g} = {math.log(b) / math.log(a):.3g}"
+def implied_order(a: float, b: float, h: int = 1, cycle: bool = False) -> str:
+    """The order two consecutive ratios ``a, b`` (both in (0, 1)) over blocks of ``h`` steps
+    imply, as printed. Per step (``h`` 1): "q ≈ ln b / ln a = …" (see :func:`two_ratios`).
+    For ``e_(k+1) = C e_k^q`` a block of ``h`` steps has order ``q^h`` (``e_(k+2) =
+    C^(1+q) e_k^(q²)``), so ``ln b / ln a`` estimates ``q^h`` and the per-step order is its
+    ``h``-th root: "per-step q ≈ (ln b / ln a)^(1/2) = …" (errors 0.5, 0.25, 0.0625, …, each
+    the square of the one before, give two-step blocks 0.125, 0.000244 and back q = 2). A method
+    restarted every ``h`` steps (``cycle``) makes its progress per restart cycle, so its order
+    is the one of the cycle (as CG's n-step quadratic convergence): "order per 5-step cycle
+    ≈ ln b / ln a = …"."""
+    x = math.log(b) / math.log(a)
+    if h == 1:
+        return f"q ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}"
+    if cycle:
+        return f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}"
+    return f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h}) = {x ** (1 / h):.3g}"
 
 
-def pair_falls(ratios: ArrayLike) -> str:
-    """Each consecutive pair of ``ratios`` with the factor by which it falls and, when both lie
-    in (0, 1), the order it implies (:func:`implied_order`), then which pairs fall to at most
-    ``RATIO_END_FALL`` of the one before: every pair, or only the last (the earlier ones are
-    about equal: the fall rests on the last block alone), or some."""
+def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
+    """Each consecutive pair of ``ratios`` (over blocks of ``h`` steps; ``cycle`` when a block
+    is a restart cycle) with the factor by which it falls and, when both lie in (0, 1) and the
+    earlier is already in the fast phase (<= ``RATIO_END_FALL`` = 1/2: a block in which the
+    error barely moved implies no order), the order it implies (:func:`implied_order`), then
+    which pairs fall to at most ``RATIO_END_FALL`` of the one before: every pair, or only the
+    last (each earlier one is more than 1/2 of the one before it: the fall rests on the last
+    block alone), or some."""
     r = np.asarray(ratios, dtype=float)
     pairs = []
     for a, b in zip(r[:-1], r[1:], strict=True):
-        order = f", {implied_order(a, b)}" if 0.0 < b < 1.0 and 0.0 < a < 1.0 and a != b else ""
+        order = ""
+        if 0.0 < b < 1.0 and 0.0 < a < 1.0 and a != b:
+            order = (f", {implied_order(a, b, h, cycle)}" if a <= RATIO_END_FALL else
+                     f"; no order: {a:.3g} > 1/2, not yet in the fast phase")
         pairs.append(f"{a:.3g} → {b:.3g} (× {b / a:.3g}{order})")
     half = r[1:] <= RATIO_END_FALL * r[:-1]
     if np.all(half):
         which = "each ≤ 1/2 of the one before"
     elif half[-1] and not np.any(half[:-1]):
-        which = ("only the last ≤ 1/2 of the one before: the earlier "
-                 + ("two are" if r.size == 3 else "ones are") + " about equal (each more than "
-                 "1/2 of the one before), so the fall rests on the last block alone")
+        more = ", ".join(f"{b:.3g} is more than 1/2 of {a:.3g}"
+                         for a, b in zip(r[:-2], r[1:-1], strict=True))
+        which = (f"only the last ≤ 1/2 of the one before: {more}, so the fall rests on the "
+                 "last block alone")
     else:
         which = "the last ≤ 1/2 of the one before"
     return f"{'; '.join(pairs)}: {which}"
@@ -605,7 +624,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
         return b, 2, (f"two-step ratios e_(k+2)/e_k over iterations {b}–{n - 1} "
                       f"({_ratio_list(e, b, n, 2)}) are read as falling toward 0: {how}; "
                       f"and over the disjoint blocks of two steps ending at the last step "
-                      f"({seen}): {pair_falls(chain)}; the per-step ratios "
+                      f"({seen}): {pair_falls(chain, 2)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
 
@@ -686,7 +705,8 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
             + (f" ({seen})" if seen else " (none: too few steps)"))
     how = ratios_fall(r) if r.size >= 2 else None
     if how is not None and every_half(r):
-        return b, end, (f"{what} are read as falling toward 0 ({how}; {pair_falls(r)})"), True
+        return b, end, (f"{what} are read as falling toward 0 ({how}; "
+                        f"{pair_falls(r, m, True)})"), True
     return b, end, what, False
 
 
@@ -1634,7 +1654,7 @@ def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     if (_superlinear_tail(d) is not None or envelope_jump(e[:n]) is not None
             or accelerating_thirds(e[:n]) is not None):
         _, r = block_ratios(e, end, m)
-        falls = f"; {pair_falls(r)}" if r.size >= 2 else ""
+        falls = f"; {pair_falls(r, m, True)}" if r.size >= 2 else ""
         notes.append(f"{UNBORNE} the method restarts every {m} steps and {note} do not fall "
                      f"toward 0 at every block (each ≤ 1/2 of the one before, the later "
                      f"ones ≤ 1/4 of the earlier{falls}): too few falling ratios to tell "
