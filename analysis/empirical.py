@@ -601,6 +601,16 @@ def _zigzag(ratios: NDArray[np.float64]) -> bool:
     return ratios.size >= 3 and bool((ratios[-2] - ratios[-3]) * (ratios[-1] - ratios[-2]) < 0)
 
 
+def no_alternation(ratios: ArrayLike) -> str | None:
+    """Why (at least 3) per-step ratios admit no two-step reading, which applies only when they
+    alternate slow and fast at the end (:func:`_zigzag`): "the last three, 0.0377, 0.00405,
+    0.00335, do not rise and fall in turn"; None when they alternate (or are fewer than 3)."""
+    r = np.asarray(ratios, dtype=float)
+    if r.size < 3 or _zigzag(r):
+        return None
+    return f"the last three, {', '.join(f'{v:.3g}' for v in r[-3:])}, do not rise and fall in turn"
+
+
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
     """``(start, step, note)`` when the ratios of the errors ``e_0 .. e_(n-1)`` fall toward 0
     (:func:`ratios_fall`) and still fall at the end (:func:`end_fall`): the per-step ratios
@@ -643,15 +653,14 @@ def two_step_test(err: ArrayLike, s: int, n: int
     r1 = e[b + 1:n] / e[b:n - 1]
     if r2.size < 2:
         return b, r2, how, "fewer than two of them: too few to read"
+    unlike = no_alternation(r1)
+    if unlike is not None:
+        return b, r2, how, (f"the per-step ratios do not alternate slow and fast at the end "
+                            f"({unlike}), which a two-step reading needs")
     if how is None:
         return b, r2, how, ("they do not fall toward 0 (neither each below the one before "
                             "with the last ≤ 1/4 of the first, nor the later half's largest "
                             "≤ 1/4 of the earlier half's)")
-    if not _zigzag(r1):
-        last = ", ".join(f"{v:.3g}" for v in r1[-3:])
-        return b, r2, how, (f"the per-step ratios do not alternate slow and fast at the end "
-                            f"(the last three, {last}, do not rise and fall in turn), which "
-                            "a two-step reading needs")
     if not end_fall(r2, 2):
         if r2.size <= 2:
             return b, r2, how, ("too few to compare the last with the one two steps before "
@@ -1627,13 +1636,23 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     here = (f"the last ratio, {last:.3g}, is not ≤ 1/2 × {r:.3g} = {half:.3g}" if last > half
             else f"the last ratio is {last:.3g}, after {r:.3g}")
     b, _, _, why_not = two_step_test(e, s, n)
+    unlike = no_alternation(e[b + 1:n] / e[b:n - 1]) if n - b >= 4 else None
+    if unlike is not None:  # no two-step reading: only the per-step test applies
+        notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k from iteration {s} "
+                     f"({_ratio_list(e, s, n, 1)}) do not fall toward 0 to the end (that "
+                     f"needs the last ratio ≤ 1/2 of the one before it; here {here}); a "
+                     "reading of the two-step ratios e_(k+2)/e_k applies only when the per-step "
+                     f"ratios alternate slow and fast, and here they do not ({unlike}): too few "
+                     "falling ratios to tell superlinear from fast linear")
+        return None
     notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
                  f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
                  f"e_(k+2)/e_k from iteration {b} ({_ratio_list(e, b, n, 2) or 'none'}) fall "
                  "toward 0 to the end (falling to the end needs the last "
-                 "ratio ≤ 1/2 of the one before it, or the last two-step ratio ≤ 1/2 of the "
-                 f"one two steps before it; here {here}; and for the two-step ratios "
-                 f"{why_not}): too few falling ratios to tell superlinear from fast linear")
+                 "ratio ≤ 1/2 of the one before it, or, when the per-step ratios alternate "
+                 "slow and fast, the last two-step ratio ≤ 1/2 of the one two steps before "
+                 f"it; here {here}; and for the two-step ratios {why_not}): too few falling "
+                 "ratios to tell superlinear from fast linear")
     return None
 
 
