@@ -1289,6 +1289,7 @@ def section_conditioning(S: Study) -> None:
                  f"geometric mean that follows √β (over the {len(x2) - 1} steps: "
                  f"{fmt_num(gmean, 4)}).")
     x2_marks: dict[str, tuple[list[int], list[int]]] = {}
+    x2_lines: list[tuple[bool, list[int]]] = []
 
     def draw_x2(fig: Any) -> Any:
         out = plots.plot_error(
@@ -1299,17 +1300,20 @@ def section_conditioning(S: Study) -> None:
             ax.set_ylabel(X2_RATIO)
         x2_marks.clear()
         x2_marks.update(plots_lecture.ratio_marks(fig))
+        x2_lines[:] = plots_lecture.error_marks(fig)
         return out
 
     block = S.figure(
         draw_x2, HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
-        "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
+        "drawn at least ×10 above on the left).", "x2 errors")
+    # the markers' words from the drawn figure: their fill and the steps that carry one
+    block.caption += (
+        f"  {error_marks_text(x2_lines, '|x₂| (left)')}; "
         f"open markers: the ratio {X2_RATIO} per step (right), over thin dashed lines at the "
         "predicted ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its "
         "line (the line joining the markers is left out there); heavy ball's markers are "
-        "joined by a thin solid line." + swing, "x2 errors")
-    block.caption += around_text(x2_marks)
+        "joined by a thin solid line." + swing + around_text(x2_marks))
     n_sweep, sweep_steps = (14 if S.quick else 25), 100
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, n_sweep), steps=sweep_steps)
     lo, hi = sweep.bracket
@@ -1383,6 +1387,32 @@ def section_conditioning(S: Study) -> None:
 
 #: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
 X2_RATIO = "|(xₖ₊₁)₂| / |(xₖ)₂|"  # the second coordinate of x_(k+1) over that of x_k
+
+
+def error_marks_text(marks: Sequence[tuple[bool, Sequence[int]]], what: str) -> str:
+    """The caption's words on the markers of a figure's error lines
+    (:func:`analysis.plots_lecture.error_marks`), their fill and the steps that carry one:
+    ``Open markers on the lines of |x₂| (left), every third step (k = 0, 3, 6, …)``; ``what``
+    names the lines and their panel."""
+    nth = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+    def steps(ks: Sequence[int]) -> str:
+        gaps = set(np.diff(ks).tolist())
+        if len(ks) > 2 and len(gaps) == 1:
+            (s,) = gaps
+            if s == 1:
+                return "at every step"
+            return (f"every {nth.get(s, f'{s}th')} step (k = {ks[0]}, {ks[1]}, {ks[2]}, …)")
+        return "at k = " + ", ".join(str(k) for k in ks)
+
+    kinds = list(dict.fromkeys((filled, steps(ks)) for filled, ks in marks if ks))
+    if not kinds:
+        return ""
+    fills = {filled for filled, _ in kinds}
+    fill = ("Filled" if fills == {True} else "Open" if fills == {False}
+            else "Filled and open")
+    return f"{fill} markers on the lines of {what}, " + "; ".join(
+        dict.fromkeys(s for _, s in kinds))
 
 
 def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
