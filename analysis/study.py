@@ -54,6 +54,7 @@ from analysis.pages import (
     inline_math,
     mark,
     page_ref,
+    section_page_ref,
     section_ref,
     unbroken,
 )
@@ -257,7 +258,6 @@ class Study:
         at most ``rtol`` on ρ and on −ln ρ (:func:`analysis.compare.band_diff`, the rule of
         the theory table's verdict); the theory cell is the band."""
         from analysis.compare import band_diff
-        from analysis.pages import mark
         from analysis.report import band_decided
 
         on_rho, on_log = band_diff(measured, lo, hi)
@@ -2960,7 +2960,7 @@ def section_adaptive(S: Study) -> None:
         first_parts.append(fmt_num(first, 3))
         moved_parts.append(fmt_num(moved, 3))
     S.text(f"The ellipse {CONDITIONED} of §{section_ref(CONDITIONING)} (ill-conditioning and "
-           f"momentum, p. {page_ref('conditioning paths')}), from x₀ = (−5, −2), where the "
+           f"momentum, p. {section_page_ref(CONDITIONING)}), from x₀ = (−5, −2), where the "
            "gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "

@@ -1272,13 +1272,14 @@ def test_the_noise_ball_caption_writes_its_exponent_as_a_power(S):
 
 def test_the_adaptive_section_names_the_section_of_its_ellipse(S):
     """Study p. 34: "The ellipse of the momentum section" named no section that exists."""
-    from analysis.pages import Heading, page_ref, resolve_section_refs, section_ref
+    from analysis.pages import Heading, resolve_section_refs, section_page_ref, section_ref
 
     text = _paragraph(S, "The ellipse")
-    # study p. 35: "the section on ill-conditioning and momentum" gave neither number nor page
+    # study p. 35: "the section on ill-conditioning and momentum" gave neither number nor page;
+    # p. 36: the page was that of a figure of the section, not the page the section starts on
     assert text.startswith(f"The ellipse 0.1x₁² + 2x₂² of §{section_ref('Ill-conditioning')} "
                            "(ill-conditioning and momentum, p. "
-                           f"{page_ref('conditioning paths')}), from x₀ = (−5, −2)"), text
+                           f"{section_page_ref('Ill-conditioning')}), from x₀ = (−5, −2)"), text
     conditioning = study.Study(Builder("conditioning heading"), quick=True)
     conditioning.start(f"{study.CONDITIONING}: {study.CONDITIONED}, momentum to the rescue")
     (h,) = conditioning.doc.headings
