@@ -898,6 +898,16 @@ def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
     return {"course": "mixed", "low": float(r.min()), "high": float(r.max())}
 
 
+def curvature_text(obj: Any, i: int) -> str:
+    """The curvature of ``obj`` along its ``i``-th variable, ∂²f/∂xᵢ² (the Hessian's
+    (i + 1, i + 1) entry), expanded, as running text: ``1200·x² − 400·y + 2`` for
+    Rosenbrock's x."""
+    import sympy as sp
+
+    v = obj.variables[i]
+    return inline_math(sp.expand(sp.diff(obj.expr, v, 2)))
+
+
 def ratio_course_text(name: str, dist: Sequence[float]) -> str:
     """A clause on how ``name``'s per-step ratio eₖ₊₁/eₖ runs (:func:`ratio_course`), its
     numbers marked as measured: whether it has a fixed linear rate."""
@@ -1758,7 +1768,8 @@ def section_rosenbrock(S: Study) -> None:
                 label="rosenbrock ecdf", numbering=critical_numbering(cps))
     why = divergence_curvature_text(
         obj, study, "momentum η = 0.001, β = 0.9", 1e-3, 0.9,
-        where="; Rosenbrock's curvature λ_max ≈ 1200x² − 400y grows away from the valley, and "
+        where=f"; Rosenbrock's curvature along x, ∂²f/∂x² = {curvature_text(obj, 0)} (the "
+              "Hessian's (1, 1) entry, which drives λ_max), grows away from the valley, and "
               "the first steps −η∇f from a steep start are long")
     if why:
         S.text(why)

@@ -1351,3 +1351,18 @@ def test_two_decided_by_notes_on_one_page_print_a_shared_form_once():
     assert "|m − p| against an absolute tolerance" in merged
     (merged,) = merge_headed([one], study.decided_note(["ρ in band"]))
     assert "ρ within the band" in merged and "Ρ" not in merged
+
+
+def test_the_rosenbrock_curvature_is_named_as_the_hessian_entry_it_is():
+    """Study p. 41: "λₘₐₓ ≈ 1200x² − 400y" gave 802 at (1, 1), where λₘₐₓ is 1001.6: the
+    formula is the Hessian's (1, 1) entry without its + 2; the text now derives that entry
+    and says what it is."""
+    import sympy as sp
+
+    obj = study._parse("100*(y - x**2)**2 + (1 - x)**2")
+    text = study.curvature_text(obj, 0)
+    assert text == "1200·x² − 400·y + 2", text
+    x, y = obj.variables
+    entry = float(sp.diff(obj.expr, x, 2).subs({x: 1, y: 1}))
+    assert entry == pytest.approx(float(obj.hess([1.0, 1.0])[0, 0])) == 802.0
+    assert float(np.linalg.eigvalsh(obj.hess([1.0, 1.0]))[-1]) > 1000 > entry
