@@ -895,7 +895,9 @@ def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
     if K - 1 - j >= min(min_steps, K // 2):
         return {"course": "rising" if step[-1] > 0 else "falling", "k": j,
                 "first": float(r[j]), "last": float(r[-1]), "end": K - 1}
-    return {"course": "mixed", "low": float(r.min()), "high": float(r.max())}
+    return {"course": "mixed", "low": float(r.min()), "high": float(r.max()),
+            "k_low": int(np.argmin(r)), "k_high": int(np.argmax(r)), "last": float(r[-1]),
+            "end": K - 1}
 
 
 def curvature_text(obj: Any, i: int) -> str:
@@ -915,9 +917,12 @@ def ratio_course_text(name: str, dist: Sequence[float]) -> str:
     if c["course"] == "settled":
         return (f"{name}: settles at {mark(fmt_num(c['rate'], 3), 'measured')} from "
                 f"k = {c['k']} on (a fixed linear rate)")
-    if c["course"] == "mixed":
-        return (f"{name}: rises and falls, between {mark(fmt_num(c['low'], 2), 'measured')} "
-                f"and {mark(fmt_num(c['high'], 2), 'measured')}")
+    if c["course"] == "mixed":  # its extremes in the order they come, then its end
+        turns = sorted([(c["k_low"], "falls to", c["low"]), (c["k_high"], "rises to",
+                                                             c["high"])])
+        return (f"{name}: " + ", ".join(f"{verb} {mark(fmt_num(v, 3), 'measured')} (k = {k})"
+                                        for k, verb, v in turns)
+                + f", ends at {mark(fmt_num(c['last'], 3), 'measured')} (k = {c['end']})")
     verb = "rises" if c["course"] == "rising" else "falls"
     since = "" if c["k"] == 0 else f" from k = {c['k']}"
     return (f"{name}: {verb}{since}, {mark(fmt_num(c['first'], 3), 'measured')} → "
