@@ -427,10 +427,34 @@ def page_refs(text: str) -> list[str]:
     return _PAGE_REF.findall(text)
 
 
+#: the head of the label under which a heading's page is recorded (:func:`section_page_ref`)
+SECTION_PAGE = "§"
+
+
+def section_page_ref(title: str) -> str:
+    """The page on which the section whose heading starts with ``title`` begins, in the text
+    of a paragraph: ``f"§{section_ref('Ill-conditioning')} (p. {section_page_ref(
+    'Ill-conditioning')})"`` prints "§11 (p. 22)", the page the contents give.  Set as a
+    figure's page is (:func:`page_ref`), from the page the heading was drawn on."""
+    return page_ref(SECTION_PAGE + title)
+
+
+def labelled_page(pages: Mapping[str, int], label: str) -> int | None:
+    """The page of ``label`` in ``pages`` (label → page, :func:`page_ref`): a figure's label
+    exactly, a section's (:func:`section_page_ref`) as the first heading starting with its
+    title; None when there is none."""
+    if label in pages:
+        return pages[label]
+    if label.startswith(SECTION_PAGE):
+        return next((v for k, v in pages.items()
+                     if k.startswith(SECTION_PAGE) and k.startswith(label)), None)
+    return None
+
+
 def resolve_page_refs(text: str, pages: Mapping[str, int]) -> str:
-    """``text`` with each :func:`page_ref` replaced by its figure's page in ``pages``
-    (label → page; ``?`` when it is not there)."""
-    return _PAGE_REF.sub(lambda m: str(pages.get(m.group(1), "?")), text)
+    """``text`` with each :func:`page_ref` (or :func:`section_page_ref`) replaced by its
+    page in ``pages`` (:func:`labelled_page`; ``?`` when it is not there)."""
+    return _PAGE_REF.sub(lambda m: str(labelled_page(pages, m.group(1)) or "?"), text)
 
 
 def note_reference(note: str, page: int) -> str:
@@ -1149,20 +1173,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def isSatisfied(self) -> bool:
             d = self.doc
-            return all(d._figure_pages.get(k) == d._figures_before.get(k) for k in self.labels)
+            return all(labelled_page(d._figure_pages, k) == labelled_page(d._figures_before, k)
+                       for k in self.labels)
 
     ns.PageRefCheck = PageRefCheck
 
     class HeadingFlowable(RLParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
 
-        def __init__(self, h: Heading, key: str):
+        def __init__(self, h: Heading, key: str, document: Any = None):
             size = HEADING_SIZES.get(h.level, 10.0)
             super().__init__(markup(h.title), style(size, weight="bold", leading=size * 1.25,
                                                     before=HEADING_BEFORE.get(h.level, 5.0),
                                                     after=6.0))
             self.heading = h
             self.key = key
+            self.document = document  # the Document whose pages it records
             self.starts_section = h.level <= 1
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
@@ -1177,6 +1203,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 self.canv.line(0, -1.5, self.width, -1.5)
             doc = getattr(self.canv, "_doctemplate", None)
             page = self.canv.getPageNumber()
+            if self.document is not None:  # the page a paragraph names for it
+                self.document._figure_pages.setdefault(SECTION_PAGE + h.text, page)
             self.canv.bookmarkPage(self.key)
             # outline levels: title and chapters 0, sections 1, …; never deeper than one
             # below the previous entry (a PDF outline cannot skip a level)
@@ -2145,7 +2173,7 @@ class Document:
             i += 1
             flow: list[Any]
             if isinstance(b, Heading):
-                heads.append(ns.HeadingFlowable(b, f"h{i}"))
+                heads.append(ns.HeadingFlowable(b, f"h{i}", self))
                 intro = _intro_before_table(blocks, i)
                 continue
             if isinstance(b, PageBreak):

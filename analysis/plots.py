@@ -710,6 +710,13 @@ def legend_size() -> float:
 _NO_MARKER = (None, "None", "none", "", " ")
 
 
+def iterations_text(n: int) -> str:
+    """A count of iterations as figure titles and legends print it: ``1 000 it.`` (its
+    thousands set apart, :func:`landscape.numfmt.spaced`, as in prose), one form in every
+    figure."""
+    return f"{spaced(n)} it."
+
+
 def drawn_marker_shapes(fig: FigureLike) -> set[str] | None:
     """The marker shapes the visible lines of ``fig`` (and its subfigures) draw at a
     visible size; None when it also draws a scatter (its shapes are not compared)."""
@@ -1667,7 +1674,7 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         # a path that leaves the box for good is drawn up to where it leaves: the rest would
         # be segments crossing the box, cut at its edges, again and again
         gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
-        name = f"{label} ({spaced(len(p) - 1)} it." + (
+        name = f"{label} ({iterations_text(len(p) - 1)}" + (
             f"; leaves the box at k = {gone})" if gone < len(p) else
             "; leaves the box)" if leaves else ")")
         shown = clip_to_box(p[:gone + 1], b)
@@ -3278,7 +3285,8 @@ def plot_grad_norm(
             g = series[label]
             (h,) = ax.plot(np.arange(len(g)), _positive(g), color=sty[label].color,
                            ls=sty[label].linestyle, marker=sty[label].marker,
-                           ms=3 if len(g) < 40 else 0, label=f"{label} ({len(g) - 1} it.)")
+                           ms=3 if len(g) < 40 else 0,
+                           label=f"{label} ({iterations_text(len(g) - 1)})")
             own.append(h)
         handles += own
         ax.set_yscale("log")
@@ -3306,7 +3314,7 @@ def plot_grad_norm(
             ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
             ax.set_xlabel(xlabel)
         if len(axes) > 1:
-            ax.set_title(f"runs up to {n} it.", fontsize=9)
+            ax.set_title(f"runs up to {iterations_text(n)}", fontsize=9)
     axes[0].set_ylabel(ylabel)
     if gtol is not None:
         handles.append(Line2D([], [], color="black", ls=":", lw=1.0,
@@ -3397,13 +3405,13 @@ def _iterates_panels(fig: FigureLike, data: Mapping[str, NDArray], groups: list[
             (h,) = ax.plot(np.arange(len(y)), _positive(np.abs(y)) if logy else y,
                            color=sty[label].color, ls=sty[label].linestyle,
                            marker=sty[label].marker, ms=3 if len(y) < 40 else 0,
-                           label=f"{label} ({len(y) - 1} it.)")
+                           label=f"{label} ({iterations_text(len(y) - 1)})")
             own.append(h)
         n = max(len(data[k]) for k in group) - 1
         ax.set_xlim(-0.03 * max(n, 1), 1.03 * max(n, 1))
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         ax.set_xlabel(xlabel)
-        ax.set_title(f"runs up to {n} it.", fontsize=9)
+        ax.set_title(f"runs up to {iterations_text(n)}", fontsize=9)
         ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
                   borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
     if logy:  # shared: fitted to every panel's values

@@ -593,3 +593,28 @@ def ratio_marks(fig: FigureLike) -> dict[str, tuple[list[int], list[int]]]:
             if gid == "ratios-around":
                 around += ks
     return {k: (sorted(d), sorted(a)) for k, (d, a) in out.items()}
+
+
+def error_marks(fig: FigureLike) -> list[tuple[bool, list[int]]]:
+    """What the marked lines of a drawn figure's panels other than its ratio panels
+    (:func:`ratio_axes`) mark, per visible line that draws markers: (whether its markers are
+    filled, not white or hollow, the iterations k that carry one, read from the line's
+    ``markevery``).  For a caption that says what is drawn."""
+    from matplotlib.colors import same_color
+
+    from analysis.plots import _NO_MARKER, _containers, marked_points
+
+    ratios = ratio_axes(fig)
+    out = []
+    for ax in (ax for sub in _containers(fig) for ax in sub.axes if ax not in ratios):
+        for ln in ax.get_lines():
+            if (not ln.get_visible() or ln.get_marker() in _NO_MARKER
+                    or ln.get_markersize() <= 0):
+                continue
+            xy = np.column_stack([np.asarray(ln.get_xdata(), float),
+                                  np.asarray(ln.get_ydata(), float)])
+            ks = [int(round(k)) for k in marked_points(xy, ln.get_markevery())[:, 0]]
+            face = ln.get_markerfacecolor()
+            filled = not (str(face).lower() == "none" or same_color(face, "white"))
+            out.append((filled, ks))
+    return out

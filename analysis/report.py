@@ -2652,6 +2652,17 @@ def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, fl
     return float(band[0]), float(band[1])
 
 
+def band_decided(on_rho: float, on_log: float, tol: float) -> str:
+    """The band rule's test of a rate as printed: ``ρ in band``, or the larger of its
+    distances outside the band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`)
+    against the tolerance, ``−ln ρ 0.4% off band ≤ 1%``."""
+    diff = max(on_rho, on_log)
+    if diff == 0:
+        return "ρ in band"
+    return (f"{scale_name(on_rho, on_log)} {percent(diff)} off band "
+            f"{'≤' if diff <= tol else '>'} {percent(tol)}")
+
+
 def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
@@ -2672,10 +2683,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
         if double_root_band(c, p, meas) is not None and tol is not None:
-            scale = scale_name(c.rel_diff, c.speed_diff or 0.0)
-            return ("ρ in band" if diff == 0 else
-                    f"{scale} {percent(diff)} off band {'≤' if diff <= tol else '>'} "
-                    f"{percent(tol)}")
+            return band_decided(c.rel_diff, c.speed_diff or 0.0, tol)
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:

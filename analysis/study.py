@@ -54,6 +54,7 @@ from analysis.pages import (
     inline_math,
     mark,
     page_ref,
+    section_page_ref,
     section_ref,
     unbroken,
 )
@@ -75,6 +76,7 @@ from analysis.report import (
     critical_numbering,
     decided_by,
     diff_digits,
+    double_root_band,
     floor_cut_text,
     fmt_num,
     fmt_point,
@@ -246,6 +248,29 @@ class Study:
                   f"{percent(d)})",
                   decided=f"{rate_measure(measured, predicted)} {percent(d)} "
                           f"{'≤' if d <= rtol else '>'} {percent(rtol)}")
+        self.checks.append(c)
+        return c
+
+    def band_rate_check(self, what: str, lo: float, hi: float, measured: float, *,
+                        rtol: float, reason: str, how_m: str = "fit") -> Check:
+        """Compare a linear rate with the band of rates ``[lo, hi]`` of a double root (ρ and
+        the window's average factor): agree when the rate lies in the band, or outside it by
+        at most ``rtol`` on ρ and on −ln ρ (:func:`analysis.compare.band_diff`, the rule of
+        the theory table's verdict); the theory cell is the band."""
+        from analysis.compare import band_diff
+        from analysis.report import band_decided
+
+        on_rho, on_log = band_diff(measured, lo, hi)
+        ok = max(on_rho, on_log) <= rtol
+        digits = rate_pair_digits(lo, measured)
+        self.b.ledger.add(self.section, what, "theory", lo, "theory", "")
+        self.b.ledger.add(self.section, what, "theory band top", hi, "theory", "")
+        theory = mark(f"[{fmt_rounded(lo, digits)}, {fmt_rounded(hi, digits)}]", "theory")
+        c = Check(self.section, what, theory,
+                  self.value(what, "measured", measured, how_m, digits), max(on_rho, on_log),
+                  "agrees" if ok else "disagrees",
+                  f"{reason}; rule: in the band, or within {percent(rtol)} of it on ρ and on "
+                  "−ln ρ", decided=band_decided(on_rho, on_log, rtol))
         self.checks.append(c)
         return c
 
@@ -870,7 +895,19 @@ def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
     if K - 1 - j >= min(min_steps, K // 2):
         return {"course": "rising" if step[-1] > 0 else "falling", "k": j,
                 "first": float(r[j]), "last": float(r[-1]), "end": K - 1}
-    return {"course": "mixed", "low": float(r.min()), "high": float(r.max())}
+    return {"course": "mixed", "low": float(r.min()), "high": float(r.max()),
+            "k_low": int(np.argmin(r)), "k_high": int(np.argmax(r)), "last": float(r[-1]),
+            "end": K - 1}
+
+
+def curvature_text(obj: Any, i: int) -> str:
+    """The curvature of ``obj`` along its ``i``-th variable, ∂²f/∂xᵢ² (the Hessian's
+    (i + 1, i + 1) entry), expanded, as running text: ``1200·x² − 400·y + 2`` for
+    Rosenbrock's x."""
+    import sympy as sp
+
+    v = obj.variables[i]
+    return inline_math(sp.expand(sp.diff(obj.expr, v, 2)))
 
 
 def ratio_course_text(name: str, dist: Sequence[float]) -> str:
@@ -880,9 +917,12 @@ def ratio_course_text(name: str, dist: Sequence[float]) -> str:
     if c["course"] == "settled":
         return (f"{name}: settles at {mark(fmt_num(c['rate'], 3), 'measured')} from "
                 f"k = {c['k']} on (a fixed linear rate)")
-    if c["course"] == "mixed":
-        return (f"{name}: rises and falls, between {mark(fmt_num(c['low'], 2), 'measured')} "
-                f"and {mark(fmt_num(c['high'], 2), 'measured')}")
+    if c["course"] == "mixed":  # its extremes in the order they come, then its end
+        turns = sorted([(c["k_low"], "falls to", c["low"]), (c["k_high"], "rises to",
+                                                             c["high"])])
+        return (f"{name}: " + ", ".join(f"{verb} {mark(fmt_num(v, 3), 'measured')} (k = {k})"
+                                        for k, verb, v in turns)
+                + f", ends at {mark(fmt_num(c['last'], 3), 'measured')} (k = {c['end']})")
     verb = "rises" if c["course"] == "rising" else "falls"
     since = "" if c["k"] == 0 else f" from k = {c['k']}"
     return (f"{name}: {verb}{since}, {mark(fmt_num(c['first'], 3), 'measured')} → "
@@ -1264,6 +1304,7 @@ def section_conditioning(S: Study) -> None:
                  f"geometric mean that follows √β (over the {len(x2) - 1} steps: "
                  f"{fmt_num(gmean, 4)}).")
     x2_marks: dict[str, tuple[list[int], list[int]]] = {}
+    x2_lines: list[tuple[bool, list[int]]] = []
 
     def draw_x2(fig: Any) -> Any:
         out = plots.plot_error(
@@ -1274,17 +1315,20 @@ def section_conditioning(S: Study) -> None:
             ax.set_ylabel(X2_RATIO)
         x2_marks.clear()
         x2_marks.update(plots_lecture.ratio_marks(fig))
+        x2_lines[:] = plots_lecture.error_marks(fig)
         return out
 
     block = S.figure(
         draw_x2, HALF, "Along x₂ (λ = L = 4) GD multiplies the error by |1 − ηL| per step; "
         "heavy ball by the spectral radius of its 2×2 iteration matrix (dashed: theory, "
-        "drawn at least ×10 above on the left).  Filled markers: |x₂| at each step (left); "
+        "drawn at least ×10 above on the left).", "x2 errors")
+    # the markers' words from the drawn figure: their fill and the steps that carry one
+    block.caption += (
+        f"  {error_marks_text(x2_lines, '|x₂| (left)')}; "
         f"open markers: the ratio {X2_RATIO} per step (right), over thin dashed lines at the "
         "predicted ratio.  GD's ratio is |1 − ηL| at every step, so its markers sit on its "
         "line (the line joining the markers is left out there); heavy ball's markers are "
-        "joined by a thin solid line." + swing, "x2 errors")
-    block.caption += around_text(x2_marks)
+        "joined by a thin solid line." + swing + around_text(x2_marks))
     n_sweep, sweep_steps = (14 if S.quick else 25), 100
     sweep = lr_sweep(obj, "gd", x0, np.geomspace(0.05, 1.0, n_sweep), steps=sweep_steps)
     lo, hi = sweep.bracket
@@ -1358,6 +1402,32 @@ def section_conditioning(S: Study) -> None:
 
 #: the per-step ratio of the coordinate x₂ (the conditioning section's ratio panel)
 X2_RATIO = "|(xₖ₊₁)₂| / |(xₖ)₂|"  # the second coordinate of x_(k+1) over that of x_k
+
+
+def error_marks_text(marks: Sequence[tuple[bool, Sequence[int]]], what: str) -> str:
+    """The caption's words on the markers of a figure's error lines
+    (:func:`analysis.plots_lecture.error_marks`), their fill and the steps that carry one:
+    ``Open markers on the lines of |x₂| (left), every third step (k = 0, 3, 6, …)``; ``what``
+    names the lines and their panel."""
+    nth = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+    def steps(ks: Sequence[int]) -> str:
+        gaps = set(np.diff(ks).tolist())
+        if len(ks) > 2 and len(gaps) == 1:
+            (s,) = gaps
+            if s == 1:
+                return "at every step"
+            return (f"every {nth.get(s, f'{s}th')} step (k = {ks[0]}, {ks[1]}, {ks[2]}, …)")
+        return "at k = " + ", ".join(str(k) for k in ks)
+
+    kinds = list(dict.fromkeys((filled, steps(ks)) for filled, ks in marks if ks))
+    if not kinds:
+        return ""
+    fills = {filled for filled, _ in kinds}
+    fill = ("Filled" if fills == {True} else "Open" if fills == {False}
+            else "Filled and open")
+    return f"{fill} markers on the lines of {what}, " + "; ".join(
+        dict.fromkeys(s for _, s in kinds))
 
 
 def marks_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
@@ -1703,7 +1773,8 @@ def section_rosenbrock(S: Study) -> None:
                 label="rosenbrock ecdf", numbering=critical_numbering(cps))
     why = divergence_curvature_text(
         obj, study, "momentum η = 0.001, β = 0.9", 1e-3, 0.9,
-        where="; Rosenbrock's curvature λ_max ≈ 1200x² − 400y grows away from the valley, and "
+        where=f"; Rosenbrock's curvature along x, ∂²f/∂x² = {curvature_text(obj, 0)} (the "
+              "Hessian's (1, 1) entry, which drives λ_max), grows away from the valley, and "
               "the first steps −η∇f from a steep start are long")
     if why:
         S.text(why)
@@ -2649,33 +2720,32 @@ def section_nesterov(S: Study) -> None:
                               ("Nesterov, η = 1/L", 1 - 1 / q, "1 − 1/√κ")):
         st = studies[lab]
         m = st.measurement.rate
-        if m is not None:
-            # the digits of the section's convergence rows, which print the same rates
-            S.numeric_check(f"{lab}: rate vs {form}, κ = {fmt_num(kappa)}", closed,
-                            float(m), rtol=0.02, digits=rate_pair_digits(closed, float(m)),
-                            how_m="fit", reason=tuned_rate_reason(st, closed, float(m)))
+        if m is None:
+            continue
+        what = f"{lab}: rate vs {form}, κ = {fmt_num(kappa)}"
+        band = double_root_band(st.comparison)
+        tol = st.comparison.tolerance
+        if band is None or tol is None:
+            S.rate_check(what, closed, float(m), rtol=0.02 if tol is None else tol,
+                         reason="the closed form against the rate fitted over the run's "
+                                "asymptotic window")
+        else:
+            # decided as the theory table decides the run's rate: by the band from the
+            # closed form to the window's average factor
+            S.band_rate_check(what, closed, band[1], float(m), rtol=tol,
+                              reason=tuned_rate_reason(closed, band[1]))
     S.theory_table()
     S.checks_table(since)
 
 
-def tuned_rate_reason(st: Any, closed: float, m: float) -> str:
-    """Why a tuned momentum method's fitted rate ``m`` is checked against its closed form
-    ``closed`` on ρ alone within 2%: the double root's factor k lifts the window's average
-    factor (the top of the band its theory-table verdict tests, ``st`` its rate study) above ρ
-    by a share the 2% covers, while on −ln ρ the same lift is several times larger."""
-    from analysis.report import double_root_band
-
-    on_log = abs(math.log(m) - math.log(closed)) / abs(math.log(closed))
-    text = ("the closed form against the rate fitted over the run's asymptotic window, on ρ "
-            "alone: a double root adds a factor k to the error (‖eₖ‖ ≈ C(k + 1)ρᵏ)")
-    band = double_root_band(st.comparison)
-    if band is None:
-        return text
-    lo, hi = band
-    return (f"{text}, which lifts the window's average factor to {fmt_rate(hi)}, "
-            f"{percent(hi / lo - 1)} above ρ, inside the 2%; on −ln ρ the fit is "
-            f"{percent(on_log)} off, so the theory table's rate verdict tests the band "
-            f"[{fmt_rate(lo)}, {fmt_rate(hi)}] instead ({st.comparison.verdict})")
+def tuned_rate_reason(closed: float, hi: float) -> str:
+    """Why a tuned momentum method's fitted rate is checked against the band from its closed
+    form ``closed`` to the window's average factor ``hi``: a double root adds a factor k to
+    the error, which lifts the average factor over the fit window above ρ."""
+    return ("the closed form against the rate fitted over the run's asymptotic window: a "
+            "double root adds a factor k to the error (‖eₖ‖ ≈ C(k + 1)ρᵏ), which lifts the "
+            f"window's average factor to {fmt_rate(hi)}, {percent(hi / closed - 1)} above ρ; "
+            "the band runs from ρ to that factor, as in the theory table's verdict")
 
 
 # ============================================================================ 17. momentum weights
@@ -2906,7 +2976,7 @@ def section_adaptive(S: Study) -> None:
         first_parts.append(fmt_num(first, 3))
         moved_parts.append(fmt_num(moved, 3))
     S.text(f"The ellipse {CONDITIONED} of §{section_ref(CONDITIONING)} (ill-conditioning and "
-           f"momentum, p. {page_ref('conditioning paths')}), from x₀ = (−5, −2), where the "
+           f"momentum, p. {section_page_ref(CONDITIONING)}), from x₀ = (−5, −2), where the "
            "gradient "
            f"{fmt_point(g0)} is {fmt_num(ratio, 3)} times larger along x₂.  Adaptive methods "
            "divide each coordinate by a running root mean square of its own gradients "

@@ -1420,6 +1420,38 @@ def test_a_paragraph_names_the_page_a_figure_is_drawn_on(tmp_path):
     assert "\ue000" not in "".join(texts)
 
 
+def test_a_paragraph_names_the_page_a_section_starts_on_as_the_contents_do(tmp_path):
+    """Study p. 36: "§11 (ill-conditioning and momentum, p. 23)" gave the page of a figure of
+    §11, while §11 starts on p. 22: a section's page (pages.section_page_ref) is the page its
+    heading is drawn on, the page the contents give."""
+    import re
+
+    b = report.Builder("Section pages")
+    d = b.doc
+    d.contents()
+    d.heading("Text")
+    d.paragraph(f"As in §{pages.section_ref('Ill-conditioning')} (the ellipse, "
+                f"p. {pages.section_page_ref('Ill-conditioning')}) and §"
+                f"{pages.section_ref('Missing')} (p. {pages.section_page_ref('Missing')}).")
+    filler(d, 30)
+    d.heading("Ill-conditioning: an ellipse")
+    filler(d, 30)  # the section runs on to a later page, where its figure is
+
+    def draw(fig):
+        fig.add_subplot().plot([0, 1], [1, 0])
+
+    d.figure(draw, height=200.0, caption="ELLIPSE-FIGURE caption.", label="ellipse")
+    res = b.write(tmp_path / "sections.pdf")
+    texts = page_texts(res.pdf)
+    starts = [k + 1 for k, t in enumerate(texts) if "2 Ill-conditioning: an ellipse" in t
+              and k > 0]
+    figure = [k + 1 for k, t in enumerate(texts) if "ELLIPSE-FIGURE" in t]
+    assert starts and figure and figure[0] > starts[0]
+    refs = re.findall(r"§(\d+) \(the ellipse, p\. (\d+)\)", " ".join(texts))
+    assert refs == [("2", str(starts[0]))], refs
+    assert "§? (p. ?)" in " ".join(texts)
+
+
 def _titled(fig, title):
     fig.add_subplot().set_title(title)
     return fig

@@ -1835,3 +1835,20 @@ def test_floor_marks_differ_from_every_series_marker_and_the_legend_says_how():
     assert text == f"below the rounding floor {plots.fmt(2.2e-13, 2)} ({word})"
     assert fill(handle.get_markerfacecolor()) == word
     assert len(text) <= len(f"below the rounding floor {plots.fmt(2.2e-13, 2)} (hollow)")
+
+
+def test_iteration_counts_in_titles_and_legends_have_one_form():
+    """Kink report p. 8: the path panels' titles read "GD (1 000 it.)" while the gradient
+    panels of pp. 9–10 read "1000 it.": every figure sets a count's thousands apart, as
+    prose does (landscape.numfmt.spaced)."""
+    from landscape.numfmt import spaced
+
+    n = 1000
+    fig = plots.plot_grad_norm({"GD": np.geomspace(1.0, 1e-3, n + 1),
+                                "Newton": np.array([1.0, 1e-4, 1e-12])})
+    texts = [t.get_text() for ax in fig.axes for lg in [ax.get_legend()] if lg
+             for t in lg.get_texts()] + [ax.get_title() for ax in fig.axes]
+    words = " ".join(" ".join(t.split()) for t in texts)
+    assert f"GD ({spaced(n)} it.)" in words and spaced(n) == "1 000", words
+    assert f"runs up to {spaced(n)} it." in words, words
+    assert "1000 it." not in words

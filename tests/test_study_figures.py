@@ -890,6 +890,31 @@ def test_the_x2_ratio_panel_says_it_is_the_ratio_of_x2_and_explains_larger_marke
             "equal or nearly equal ratio drawn before it at that k.") in block.caption
 
 
+def test_the_x2_caption_names_the_left_markers_as_drawn(conditioning):
+    """Study p. 23: the caption read "Filled markers: |x₂| at each step (left)" while the
+    left panels draw open (white) markers on every third iterate: the caption's words come
+    from the markers drawn."""
+    from matplotlib.colors import same_color
+
+    (block,) = [b for b in conditioning.doc.figures() if b.label == "x2 errors"]
+    fig = _drawn(block)
+    lines = [ln for ax in fig.axes
+             if not any(ln.get_gid() == "ratios" for ln in ax.get_lines())
+             for ln in ax.get_lines() if ln.get_marker() not in ("", "None", None)]
+    assert lines
+    spacing = set()
+    for ln in lines:
+        assert same_color(ln.get_markerfacecolor(), "white")
+        start, every = ln.get_markevery()
+        n = len(ln.get_xdata())
+        spacing.add(tuple(int(k) for k in np.asarray(ln.get_xdata())[start:n:every][:3]))
+    (ks,) = spacing
+    assert ks[1] - ks[0] == ks[2] - ks[1] == 3
+    assert "Filled markers" not in block.caption
+    assert (f"Open markers on the lines of |x₂| (left), every third step (k = {ks[0]}, "
+            f"{ks[1]}, {ks[2]}, …); open markers: the ratio") in block.caption, block.caption
+
+
 def test_coloured_cells_that_cannot_settle_are_explained():
     """Study p. 20: cells at β = 0.95 that cannot settle in 200 steps (ρ = √0.95, ρ²⁰⁰ =
     0.0058 > 10⁻³) showed a colour with no word; the caption counts them and says how far
