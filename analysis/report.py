@@ -83,6 +83,7 @@ from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from analysis.rates import OUTSIDE_EVERY
+from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
@@ -611,6 +612,11 @@ def path_curvature(obj: Any, x0: np.ndarray, xstar: np.ndarray | None,
 #: differs from L, the largest Hessian eigenvalue at the minimizer that sets η = 1/L.
 L_BOX = "L_box"
 
+#: The name of λ_max(∇²f(x*)), the largest Hessian eigenvalue at the minimizer, on which the
+#: step-size threshold 2/L* is predicted; the default steps' L (η = 1/L) is larger when the
+#: run meets more curvature on its way in (:class:`Curvature`).
+L_STAR = "L*"
+
 
 @dataclass
 class Curvature:
@@ -666,7 +672,7 @@ def default_curvature(eigenvalues: np.ndarray | None, L_box: float | None,
             L = float(L_path)
             return Curvature(
                 L, f"the largest Hessian eigenvalue on the segment from x₀ to the minimizer"
-                f"{at}, above {fmt_num(top)} at the minimizer", np.append(lam, L),
+                f"{at}, above {L_STAR} = {fmt_num(top)} at the minimizer", np.append(lam, L),
                 f"μ the smallest Hessian eigenvalue at the minimizer; not the minimizer's own "
                 f"κ = {fmt_num(top / float(lam[0]))}")
         if top <= lam[0] * (1 + 1e-9):
@@ -1412,7 +1418,7 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
                     + (f"{n_away} left x* for another point, " if n_away else "")
                     + f"{n_div} diverged")
     eta = f"the {STEP_SIZE}" if define else "η"
-    return (f"GD step-size threshold: theory says {eta} < {s.threshold_basis} = "
+    return (f"GD step-size threshold: theory says {eta} < {sweep_basis(s)} = "
             f"{fmt_num(s.predicted_threshold)}{_sweep_L_text(s)}; "
             + aside(obs, f"{_sweep_verdict(A, s)}; the tested steps"
                     + ("" if s.brackets_prediction() and _sweep_bracket(s) else
@@ -2045,7 +2051,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,
-                             "measured": False, "on_kink": []}
+                             "measured": False, "on_kink": [], "refined": []}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
@@ -2060,6 +2066,11 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         shown["ellipse"] |= ext is not None
         shown["zero"] |= cp is not None and not at_kink
         shown["kink"] |= at_kink
+        if cp is None and inside is not None and not at_kink:
+            c = A.cps[inside]  # its ‖∇f‖₂ from the refinement, below double precision's
+            g64 = float(np.linalg.norm(A.obj.compiled.gradient(np.asarray(c.point, float))))
+            if c.gradient_norm < g64:
+                shown["refined"].append((f"P{inside + 1}", c.gradient_norm))
         if kext is not None:
             shown["on_kink"].append((item, kext))
             ext = (kext.lower, kext.upper)
@@ -2140,14 +2151,17 @@ MEASURED_BOUNDS_TEXT = (
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
-                measured: bool = False, on_kink: Sequence[tuple[str, Any]] = ()) -> str:
+                measured: bool = False, on_kink: Sequence[tuple[str, Any]] = (),
+                refined: Sequence[tuple[str, float]] = ()) -> str:
     """The small-gradient table's footnote on the entries it shows: bounds that are roots of
     |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of a
     quadratic (``ellipse``), measured bounds (``measured``, :data:`MEASURED_BOUNDS_TEXT`), a
     smallest ‖∇f‖ of exactly 0 at an exact critical point where f is differentiable
     (``zero``), a critical point at a kink, where f has no gradient (``kink``), exact bounds
-    of regions on a kink (``on_kink``: item and :class:`KinkExtent`); each sentence ends
-    with two spaces."""
+    of regions on a kink (``on_kink``: item and :class:`KinkExtent`), numeric critical points
+    inside regions whose ‖∇f‖₂ in the critical-point table is the residual of their
+    refinement, below the double-precision value at the rounded point (``refined``: name and
+    that residual); each sentence ends with two spaces."""
     out = MEASURED_BOUNDS_TEXT if measured else ""
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
@@ -2166,6 +2180,12 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
                 "smallest ‖∇f‖₂ = 0 there, exactly.  " if kink else
                 "A region holding an exact critical point has its smallest ‖∇f‖₂ = 0 there, "
                 "exactly.  ")
+    if refined:
+        pts = ", ".join(f"{p} ({fmt_num(g, 2)})" for p, g in refined)
+        out += ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point "
+                f"shown; the ‖∇f‖₂ of the critical-point table at {pts} is evaluated at "
+                f"{REFINE_DPS} digits at the point refined to {REFINE_DPS} digits (shown "
+                "rounded there), below what double precision resolves.  ")
     if kink:
         out += ("No gradient (kink): the region's critical point is a kink of f, where f has "
                 "no gradient (0 lies in its subdifferential).  ")
@@ -4460,7 +4480,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 height=270.0 + 25.0 * _sweep_band_kinds(sw),
                 caption="Learning-rate sensitivity of gradient descent: theory predicts "
                         "no convergence to x* (a blow-up, or a cycle such as a 2-cycle) above "
-                        f"{sw.threshold_basis}{_sweep_L_text(sw)}; the dashed line is the "
+                        f"{sweep_basis(sw)}{_sweep_L_text(sw)}; the dashed line is the "
                         "smallest tested step whose run diverged, settled on a cycle or "
                         "band, or left x*.  " + sweep_dots(sw) + sweep_local_text(A, sw),
                 label=SWEEP_FIGURE)  # full width: no half-width figure to share a row
@@ -4578,20 +4598,26 @@ def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
     return "; ".join(f"{', '.join(v)} iterations ({end})" for end, v in groups.items())
 
 
+def sweep_basis(sw: Any) -> str:
+    """The sweep's threshold formula (:attr:`analysis.sweeps.LRSweep.threshold_basis`, e.g.
+    ``2/L``) with its L, the largest Hessian eigenvalue at the minimizer, named
+    :data:`L_STAR` (``2/L*``): the L of the default steps (η = 1/L) may be another number."""
+    return re.sub(r"\bL\b", L_STAR, sw.threshold_basis or "")
+
+
 def _sweep_L_text(sw: Any) -> str:
-    """Where the sweep's L is taken: `` with L = λ_max(∇²f) = … at the minimizer x*`` and how
-    far the prediction reaches — near x* only, the minimizer nearest to x₀ (a local
+    """Where the sweep's L* is taken: `` with L* = λ_max(∇²f(x*)) = … at the minimizer x*``
+    and how far the prediction reaches — near x* only, the minimizer nearest to x₀ (a local
     prediction, from the Hessian at x*),
     or everywhere when f is quadratic (its Hessian is constant, ∇²f ≡ ∇²f(x*))."""
     if not sw.eigenvalues or "L" not in (sw.threshold_basis or ""):
         return ""
     where = "" if sw.minimizer is None else f" = {fmt_point(sw.minimizer)}"
+    name = f"{L_STAR} = λ_max(∇²f(x*)) = {fmt_num(max(sw.eigenvalues))}"
     if getattr(sw, "hessian_constant", False):
-        return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))}, the same at every "
-                "point (f is quadratic, its Hessian constant: the prediction is exact from "
-                "any start)")
-    return (f" with L = λ_max(∇²f) = {fmt_num(max(sw.eigenvalues))} at the minimizer x*{where} "
-            "nearest to x₀ (a local prediction)")
+        return (f" with {name}, the same at every point (f is quadratic, its Hessian "
+                "constant: the prediction is exact from any start)")
+    return f" with {name} at the minimizer x*{where} nearest to x₀ (a local prediction)"
 
 
 def start_curvature(A: Any) -> float:
@@ -4605,7 +4631,7 @@ def start_curvature(A: Any) -> float:
 
 def sweep_local_text(A: Any, sw: Any) -> str:
     """The η-sweep caption's clause on the steps that did not converge to x* although they lie
-    below the predicted threshold 2/L (L at x*): the prediction is local, and at x₀ the
+    below the predicted threshold 2/L* (L* at x*): the prediction is local, and at x₀ the
     largest curvature λ₀ gives the smaller 2/λ₀ (the Summary's verdict, :func:`_sweep_verdict`,
     rests on the same values); '' when no such step was tested."""
     thr = getattr(sw, "predicted_threshold", None)
@@ -4654,7 +4680,7 @@ def _sweep_verdict(A: Any, sw: Any) -> str:
         if not span:
             return "consistent"
         return (f"consistent: the bracket {span} the tested steps give on the threshold "
-                f"contains {sw.threshold_basis} = {fmt_num(sw.predicted_threshold)}")
+                f"contains {sweep_basis(sw)} = {fmt_num(sw.predicted_threshold)}")
     obs, thr = sw.observed_threshold, sw.predicted_threshold
     if obs is not None and thr is not None and obs < thr and A.x0 is not None:
         lam0 = start_curvature(A)

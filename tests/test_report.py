@@ -100,7 +100,7 @@ def test_summary_and_tables_name_their_norms_counts_and_sources(small_report):
     if sweep["brackets_prediction"]:
         lo, hi = sweep["bracket"]
         assert (f"consistent: the bracket ({report.fmt_num(lo)}, {report.fmt_num(hi)}] the "
-                "tested steps give on the threshold contains 2/L = ") in text
+                "tested steps give on the threshold contains 2/L* = ") in text
     assert "Regions of the box where ‖∇f‖₂ < t = " in text
     assert "condition number κ = 2 (exact)." in text  # x² + 2y²: eigenvalues 2, 4
     rows = list(csv.DictReader(result.csv.open()))
@@ -562,19 +562,19 @@ def test_sweep_verdict_judges_against_the_curvature_along_the_run():
             bracket=(0.017554, 0.021067), brackets_prediction=lambda: True)
     assert report._sweep_verdict(A, ok) == (
         f"consistent: the bracket ({report.fmt_num(0.017554)}, {report.fmt_num(0.021067)}] "
-        f"the tested steps give on the threshold contains 2/L = {report.fmt_num(0.018973)}")
+        f"the tested steps give on the threshold contains 2/L* = {report.fmt_num(0.018973)}")
     between = report._sweep_verdict(A, sweep(0.5))  # 2/13 = 0.1538 <= 0.5 < 2
     assert "outside the region" in between and "0.1538" in between and "13" in between
     below = report._sweep_verdict(A, sweep(0.1))  # below 2/13 too: inconsistent
     assert below.startswith("inconsistent") and "0.1538" in below
-    assert report._sweep_L_text(sweep(0.5)) == (" with L = λ_max(∇²f) = 1 at the minimizer x* "
-                                                "= 0 nearest to x₀ (a local prediction)")
+    assert report._sweep_L_text(sweep(0.5)) == (" with L* = λ_max(∇²f(x*)) = 1 at the minimizer "
+                                                "x* = 0 nearest to x₀ (a local prediction)")
     # a quadratic's Hessian is constant: the same L everywhere, the prediction is global
     quad = sweep(0.5)
     quad.hessian_constant = True
     text = report._sweep_L_text(quad)
     assert "local" not in text and "nearest to x₀" not in text
-    assert "L = λ_max(∇²f) = 1, the same at every point" in text and "exact" in text
+    assert "L* = λ_max(∇²f(x*)) = 1, the same at every point" in text and "exact" in text
 
 
 def test_single_point_note_does_not_promise_eigenvalues_at_a_kink():
@@ -601,11 +601,33 @@ def test_every_default_step_says_where_its_L_is_taken():
     assert report.default_hyper("gd", curv, 1.0) == ({"lr": 1.0 / 30.0}, "η = 1/L = 0.03333")
     curv = report.default_curvature([1.0, 4.0], 30.0, L_path=9.0, at="P1 = (3, 2)")
     assert curv.text() == ("L = 9, the largest Hessian eigenvalue on the segment from x₀ to the "
-                           "minimizer P1 = (3, 2), above 4 at the minimizer")
+                           "minimizer P1 = (3, 2), above L* = 4 at the minimizer")
     # κ = 1: twice the eigenvalue, so that the step is no exact Newton step
     curv = report.default_curvature([2.0], None, at="P1 = 0", exact=True)
     assert curv.L == 4.0 and curv.text().startswith(
         "L = 4, twice the Hessian eigenvalue 2 at the minimizer P1 = 0, exact: with κ = 1")
+
+
+def test_the_curvature_at_the_minimizer_and_the_default_steps_L_have_two_names():
+    """Chained Rosenbrock: the step-size threshold read "2/L = 0.001213 with L = 1649" (the
+    largest Hessian eigenvalue at x*) and the default steps "η = 1/L = 3.435e−05" with
+    L = 2.911e4 (the segment from x₀): one letter for two numbers.  The threshold's curvature
+    at x* is L*, in its formula, where it is defined, and where the default L is compared."""
+    from types import SimpleNamespace as NS
+
+    lam = np.array([0.4973, 354.6, 754.6, 1249.0, 1649.0])
+    sw = NS(eigenvalues=list(lam), threshold_basis="2/L", minimizer=np.ones(5),
+            predicted_threshold=2.0 / 1649.0)
+    assert report.sweep_basis(sw) == "2/L*"
+    assert report.sweep_basis(NS(threshold_basis="2(1+momentum)/((1-dampening) L)")) == (
+        "2(1+momentum)/((1-dampening) L*)")
+    text = report._sweep_L_text(sw)
+    assert text.startswith(f" with L* = λ_max(∇²f(x*)) = {report.fmt_num(lam.max())} at the "
+                           "minimizer x*")
+    assert "L =" not in text
+    curv = report.default_curvature(lam, 3.5e4, L_path=2.911e4, at="P3 = (1, 1, 1, 1, 1)")
+    assert curv.L == 2.911e4 and f"above L* = {report.fmt_num(lam.max())} at the minimizer" \
+        in curv.text()
 
 
 def test_momentum_defaults_state_the_kappa_they_use():
@@ -2847,3 +2869,20 @@ def test_study_chain_lines_are_drawn_through_every_depth(tmp_path, monkeypatch):
     monkeypatch.setattr(plots, "plot_chain_depth", spy)
     study.build_study(tmp_path, quick=True, sections=[study.section_chain])
     assert drawn and all(d == list(range(1, 51)) for d in drawn[0]), drawn
+
+
+def test_region_note_says_where_each_smallest_gradient_norm_is_evaluated():
+    """Rosenbrock p. 4: the regions R1, R2 gave smallest ‖∇f‖₂ = 8.7e−14, 9.2e−15 while p. 3
+    gave 3e−23, 1.6e−24 at the critical points P1, P2 inside them, with nothing to say why:
+    the region's value is evaluated in double precision at its rounded point, the critical
+    point's at the point refined to REFINE_DPS digits.  The note says so, with the values."""
+    from landscape.critical import REFINE_DPS
+
+    assert "double precision" not in report.region_note(False, False, False, measured=True)
+    note = report.region_note(False, False, False, measured=True,
+                              refined=[("P1", 3e-23), ("P2", 1.6e-24)])
+    assert note.startswith(report.MEASURED_BOUNDS_TEXT)
+    assert ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point shown; "
+            f"the ‖∇f‖₂ of the critical-point table at P1 ({report.fmt_num(3e-23, 2)}), "
+            f"P2 ({report.fmt_num(1.6e-24, 2)}) is evaluated at {REFINE_DPS} digits at the "
+            f"point refined to {REFINE_DPS} digits") in note
