@@ -1545,11 +1545,19 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                               color="#222222"))
                          if b.caption else None for b in items]
             self.scale = 1.0
+            self.wide = False  # the caption takes the text width (:meth:`_layout`)
 
-        def _cap_h(self) -> float:
-            return max((c.wrap(b.width, 1e6)[1] for b, c in zip(self.items, self.caps,
-                                                                  strict=True) if c),
+        def _cap_h(self, wide: bool = False) -> float:
+            """The height of the tallest caption, each at its figure's width (``wide``: the
+            caption of a lone half-width figure at the text width)."""
+            return max((c.wrap(CONTENT_W if wide else b.width, 1e6)[1]
+                        for b, c in zip(self.items, self.caps, strict=True) if c),
                        default=0.0)
+
+        def _may_widen(self) -> bool:
+            """Whether the caption may take the text width: the row is one half-width
+            figure (centred, with room on either side of it)."""
+            return len(self.items) == 1 and self.items[0].half and self.caps[0] is not None
 
         def _fig_h(self) -> float:
             return max(b.fig_height for b in self.items)
@@ -1562,12 +1570,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     self.doc._figure(b, b.width, b.fig_height)
             return max((b.min_scale or 0.0) for b in self.items)
 
-        def _scale(self, aH: float, last: bool = True) -> float:
+        def _scale(self, aH: float, last: bool = True, wide: bool = False) -> float:
             """The scale of the row in ``aH`` points: 1 when it fits, else the shrink that
             fills them (down to :data:`MIN_SHRINK`, or :data:`LAST_SHRINK` when ``last`` and
             more than a third of a page is left, never below :meth:`_floor`); 1 when no
             allowed shrink fits."""
-            cap = self._cap_h() + 4.0
+            cap = self._cap_h(wide) + 4.0
             fh = self._fig_h()
             fit = (aH - cap) / fh
             if fh + cap > aH and (fit >= MIN_SHRINK or (
@@ -1576,10 +1584,23 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return fit
             return 1.0
 
+        def _layout(self, aH: float, last: bool = True) -> tuple[float, bool]:
+            """The scale of the row in ``aH`` points and whether its caption takes the text
+            width: a lone half-width figure that fits no allowed shrink under its narrow
+            caption (a long one is tall there) may fit with the caption spread under it."""
+            scale = self._scale(aH, last)
+            if self._fig_h() * scale + self._cap_h() + 4.0 <= aH or not self._may_widen():
+                return scale, False
+            wide = self._scale(aH, last, wide=True)
+            if self._fig_h() * wide + self._cap_h(wide=True) + 4.0 <= aH:
+                return wide, True
+            return scale, False
+
         def fits(self, aH: float) -> bool:
             """Whether the row fits ``aH`` points at its size or shrunk to at least
             :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
-            return self._fig_h() * self._scale(aH, last=False) + self._cap_h() + 4.0 <= aH
+            scale, wide = self._layout(aH, last=False)
+            return self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
 
         def _notes(self) -> list[str]:
             """The legend of the provenance markers the captions use (explained in the
@@ -1588,12 +1609,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return [legend_text(used)] if used else []
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            cap = self._cap_h() + 4.0
             fh = self._fig_h()
             frame_h = self.doc._frame_height
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
-            scale = self._scale(aH - self._reserve)
+            scale, self.wide = self._layout(aH - self._reserve)
+            cap = self._cap_h(self.wide) + 4.0
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
@@ -1631,8 +1652,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 else:
                     self._failed(b, x, top - h, slot, h)
                 if cap is not None:
-                    _, ch = cap.wrap(slot, 1e6)
-                    cap.drawOn(self.canv, x, top - fh - 4.0 - ch)
+                    cw, cx = (self.width, 0.0) if self.wide else (slot, x)
+                    _, ch = cap.wrap(cw, 1e6)
+                    cap.drawOn(self.canv, cx, top - fh - 4.0 - ch)
 
         def _failed(self, b: FigureBlock, x: float, y: float, w: float, h: float) -> None:
             c = self.canv

@@ -1499,3 +1499,34 @@ def test_a_split_table_continues_on_the_next_page_not_under_its_first_part(tmp_p
     assert "STEPS (continued)" not in texts[0]
     assert all(f"ROW-{i} " in texts[0] for i in range(6)), texts[0]
     assert "STEPS (continued)" in texts[1] and "ROW-6 " in texts[1] and "ROW-7 " in texts[1]
+
+
+def test_a_lone_half_figure_spreads_its_long_caption_to_fill_the_page(tmp_path):
+    """A half-width figure with a long caption (the study's distance-to-the-minimum figure):
+    at the figure's width the caption is so tall that no allowed shrink fits the rest of the
+    page, and with a heading after it nothing could fill the page, so it stayed more than a
+    third blank mid-section.  The caption now takes the text width there and the figure
+    fits under the text."""
+    def draw(fig):
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [2, 0, 1], label="η = 0.1")
+        ax.set_xlabel("iteration k")
+        ax.legend()
+
+    b = report.Builder("Wide caption")
+    b.doc.heading("One")
+    filler(b.doc, 7)
+    b.doc.paragraph("LAST: " + "words that take up room " * 18)
+    caption = "CAPTION-0 of a half-width figure: " + "a caption that explains every line " * 22
+    b.doc.figure(draw, height=300.0, caption=caption, half=True)
+    b.doc.heading("Two")
+    b.doc.paragraph("AFTER: the next section.")
+    res = b.write(tmp_path / "wide.pdf")
+    texts = page_texts(res.pdf)
+    assert "CAPTION-0" in texts[0] and texts[1].startswith("2 Two"), texts
+    check_fill(res)
+    slot = (pages.CONTENT_W - pages.FIGURE_GAP) / 2.0
+    right = pages.MARGIN_X + (pages.CONTENT_W + slot) / 2.0  # the right edge of the figure
+    lines = [p for p in text_pieces(reader(res.pdf).pages[0]) if "caption that" in p[0]]
+    assert max(x + pages.string_width(t, size, pages.FONT) for t, x, _, _, size, _ in lines) \
+        > right + 20.0  # the caption reaches past the figure
