@@ -375,6 +375,18 @@ FAST_UNDECIDED = "superlinear or fast linear, not decided"
 ON_AVERAGE = "linear on average"
 
 
+def block_evidence(m: Any) -> str:
+    """Where a fast kind read on ``h``-step ratios (``m.ratio_step`` = h >= 2) comes from, as a
+    table note gives it: the ratios over its disjoint blocks (``m.blocks``) and where the test
+    they pass is printed (the paragraph above the method's per-step table)."""
+    h = m.ratio_step
+    blocks = m.blocks or ()
+    seen = (f": {', '.join(fmt(v, 3) for _, v in blocks)} at k = "
+            f"{', '.join(str(k) for k, _ in blocks)}" if blocks else "")
+    return (f"{steps_name(h)} ratios e_(k+{h})/e_k{seen}; the test they pass: the paragraph "
+            "above the method's table “errors and ratios”")
+
+
 def kind_words(m: Any, short: bool = False) -> str:
     """A measurement's kind as documents name it (the JSON keeps ``m.kind``): a kind
     ``none`` with a ``fast_ratio`` is ``fast (superlinear or fast linear, not decided)``
@@ -603,8 +615,7 @@ def compare(
     faster = SPEED[m.kind] > SPEED[p.kind]
     if not p.exact and faster:
         h = m.ratio_step or 1
-        two = (f" (read from its {steps_name(h)} ratios e_(k+{h})/e_k; its evidence gives the "
-               "test they pass and on which numbers)" if h >= 2 else "")
+        two = f" ({block_evidence(m)})" if h >= 2 else ""
         return _agrees(quantity="kind", note=f"measured {kind_words(m, short=True)}{two}: at "
                                              f"least as fast as the predicted {p.kind} bound")
     if p.kind != m.kind:

@@ -628,8 +628,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"{two_ratios(r1)})")
     b, r2, how, why_not = two_step_test(e, s, n)
     if why_not is None:
-        ks = np.arange(b + (r2.size - 1) % 2, n - 2, 2)
-        chain = r2[ks - b]
+        ks, chain = two_step_blocks(b, r2, n)
         seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, chain, strict=True))
         return b, 2, (f"two-step ratios e_(k+2)/e_k over iterations {b}–{n - 1} "
                       f"({_ratio_list(e, b, n, 2)}) are read as falling toward 0: {how}; "
@@ -637,6 +636,14 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
                       f"({seen}): {pair_falls(chain, 2)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")
     return None
+
+
+def two_step_blocks(b: int, r2: NDArray[np.float64], n: int
+                    ) -> tuple[NDArray[np.int_], NDArray[np.float64]]:
+    """``(ks, chain)``: of the two-step ratios ``r2`` (``e_(k+2)/e_k`` for ``k = b .. n-3``),
+    those over the disjoint blocks of two steps ending at the last step, and their k."""
+    ks = np.arange(b + (r2.size - 1) % 2, n - 2, 2)
+    return ks, r2[ks - b]
 
 
 def two_step_test(err: ArrayLike, s: int, n: int
@@ -1054,6 +1061,8 @@ class Measurement:
     fitted line over the window (:func:`line_spread`); above :data:`R_LINEAR_SPREAD` the rate
     holds only on average (R-linear), the error swinging about the line.
     ``fast_steps`` (per-step fast ratios only): the first and last k of those ratios.
+    ``blocks`` (a fast kind read on ``ratio_step`` >= 2): the ``(k, e_(k+h)/e_k)`` over the
+    disjoint blocks of ``h = ratio_step`` steps the kind rests on.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1088,6 +1097,7 @@ class Measurement:
     fast_ratio: float | None = None
     spread: float | None = None
     fast_steps: tuple[int, int] | None = None
+    blocks: tuple[tuple[int, float], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1628,8 +1638,12 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     if seen is not None:
         start, step, note = seen
         notes.append(note)
+        blocks = None
+        if step == 2:
+            ks, chain = two_step_blocks(start, e[start + 2:n] / e[start:n - 2], n)
+            blocks = tuple((int(k), float(v)) for k, v in zip(ks, chain, strict=True))
         return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step,
-                       evidence=note)
+                       evidence=note, blocks=blocks)
     r = e[n - 2] / e[n - 3] if n >= 3 else math.nan
     last = e[n - 1] / e[n - 2]
     half = RATIO_END_FALL * r
@@ -1668,8 +1682,10 @@ def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
         landed = end < n - 1
         if landed:
             notes.append(_band_note(e, start, end, n, fl, "the error enters the band"))
+        b, r = block_ratios(e, end, m)
+        blocks = tuple((int(b + m * i), float(v)) for i, v in enumerate(r))
         return replace(_superlinear(e, end + 1, start, fl, notes, base), ratio_step=m,
-                       evidence=note, band_from=end if landed else None)
+                       evidence=note, band_from=end if landed else None, blocks=blocks)
     if (_superlinear_tail(d) is not None or envelope_jump(e[:n]) is not None
             or accelerating_thirds(e[:n]) is not None):
         _, r = block_ratios(e, end, m)

@@ -1306,7 +1306,7 @@ def _gd_sentence(A: Analysis) -> str | None:
     # the next bullet counts (it runs on past the gradient tolerance): named with its length
     run = f"the {RATE_STUDY_RUN} ({plural(int(st.result.nit), 'iteration')})"
     if m.rate is not None and m.kind == "linear":
-        said += f"; {run} measured {fmt_rate(m.rate)}"
+        said += f"; {run}, measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     elif m.kind == "bounded" and not defined:
@@ -1519,11 +1519,28 @@ def budget_text(study: Any) -> str | None:
     words = BUDGET_WORDS["cap" if b.capped else b.rule]
     if b.capped and b.rule in BUDGET_BASIS:  # the rule the cap overrode, with its numbers
         words += ": " + BUDGET_BASIS[b.rule]
+    if b.rule == "floor":
+        words += floor_after(study)
     return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
                         margin=b.margin, previous=b.previous, window_end=b.window_end,
                         error=None if b.error is None else fmt_num(b.error, 5),
                         floor=None if b.floor is None else fmt_num(b.floor, 4),
                         rate=None if b.rate is None else fmt_num(b.rate, 7))
+
+
+def floor_after(study: Any) -> str:
+    """After "where the error reached the floor": the floor (:func:`analysis.plots.study_floor`)
+    and, when the run's last error lies above it again (the error oscillates: Adam), that it
+    rose again after reaching it."""
+    from analysis import plots
+
+    if plots.study_reference(study) is None:
+        return ""
+    fl = plots.study_floor(study)
+    e = plots.study_errors(study)
+    rose = (" (the error oscillates: it rose again above the floor after reaching it)"
+            if e.size and e[-1] > fl else "")
+    return f" {fmt_num(fl, 2)}{rose}"
 
 
 #: the ``rate`` rule of :class:`analysis.rates.Budget` with the numbers it extrapolated from
@@ -3002,8 +3019,8 @@ BOUNDED_OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step before the iterations the table's 
                         "fitted on them.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
-              "(the row 'geometric mean', (e_j/e_i)^(1/(j−i)), or the measured kind "
-              "when that is faster than linear), not single steps.")
+              "(the measured rate, the row 'robust fit', or the measured kind when that is "
+              "faster than linear), not single steps.")
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
@@ -3110,16 +3127,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
         rows.append([f"{win[0]}–{win[1]}", what,
                      cell(b, section, label, "measured rate", fitted, "fit",
                           rate_digits(fitted), like=like)])
-        uses = ("uses every iteration of the window" if h is None else
-                f"reads the method on its {steps_name(h)} restart cycles: it is fitted on the "
-                f"errors once per cycle, e_i, e_(i+{h}), …, e_j (the rows of the column "
-                f"e_(k+{h})/e_k), and read per step as (cycle factor)^(1/{h})")
-        notes.append(
-            "Geometric mean and robust fit are two estimators of the rate over the "
-            "same fit window i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), "
-            "sees only the window's two end errors; the robust fit (the measured rate of "
-            f"the table ‘{THEORY_TABLE}’) {uses}. "
-            " They differ when the window's first steps are still transient.")
+        notes.append(ESTIMATORS_NOTE)
     return rows, notes, bool(above), against
 
 
@@ -3811,11 +3819,15 @@ def error_point_text(runs: Mapping[str, Any]) -> str:
 
 def rerun_end(study: Any) -> str:
     """What ended the run of rate study ``study``: ``the floating-point floor`` when its error
-    fell to the rounding floor, else its status's cause (:data:`STOP_CAUSES`), a cap with its
-    count of iterations, convergence (with no gradient tolerance) an exactly zero gradient."""
-    if getattr(study.measurement, "floor_index", None) is not None:
-        return "the floating-point floor"
+    fell to the rounding floor (``a failed line search at the floating-point floor`` when its
+    status says a failed line search or a stalled iteration stopped it there, as the run's
+    end says), else its status's cause (:data:`STOP_CAUSES`), a cap with its count of
+    iterations, convergence (with no gradient tolerance) an exactly zero gradient."""
     res = study.result
+    if getattr(study.measurement, "floor_index", None) is not None:
+        if str(res.status) in ("line_search_failed", "stalled"):
+            return f"{STOP_CAUSES[str(res.status)]} at the floating-point floor"
+        return "the floating-point floor"
     if res.status == "maxiter":
         return f"the iteration limit of {plural(res.nit, 'iteration')}"
     if res.status == "steps":
@@ -3900,6 +3912,18 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
 
 #: The title of the table of predicted and measured convergence, by which text refers to it.
 THEORY_TABLE = "Predicted and measured convergence"
+#: Under a per-step table with both rows: one text for every run (so printed once per page),
+#: a method read on its restart cycles included.
+ESTIMATORS_NOTE = (
+    "Geometric mean and robust fit are two estimators of the rate over the same fit window "
+    "i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
+    f"end errors; the robust fit (the measured rate of the table ‘{THEORY_TABLE}’, which the "
+    "verdict compares with the theory) uses every iteration of the window, or, for a method "
+    "restarted every m steps, reads it on its cycles: it is fitted on the errors once per "
+    "cycle, e_i, e_(i+m), …, e_j (the rows of the column e_(k+m)/e_k), and read per step as "
+    "(cycle factor)^(1/m). They differ when the errors do not fall along one line (on a log "
+    "scale) through the window: transient first steps, or a run that speeds up or slows "
+    "down through it.")
 
 
 def no_ratio_table_text(silent: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis import empirical as E
+from landscape.numfmt import fmt
 
 EPS = np.finfo(float).eps
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
@@ -504,8 +505,17 @@ def test_restarted_cg_declares_its_period_and_the_rate_study_reads_it():
     obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
     st = rate_study(obj, "cg", [1.37, -2.3, -4.59, -4.83, 3.13], minimizer=[1.0] * 5)
     assert st.measurement.kind == "superlinear" and st.measurement.ratio_step == 5
-    assert "read from its 5-step ratios e_(k+5)/e_k" in st.comparison.note
     assert "fall toward 0" not in st.comparison.note
+    # the note gives the 5-step ratios over the blocks the kind rests on, read here from the
+    # run's errors, and where the test they pass is printed
+    e = np.linalg.norm(np.asarray(st.result.path) - 1.0, axis=1)
+    ks = [k for k, _ in st.measurement.blocks]
+    assert len(ks) >= 2 and all(b - a == 5 for a, b in zip(ks, ks[1:], strict=False))
+    vals = ", ".join(fmt(e[k + 5] / e[k], 3) for k in ks)
+    assert (f"5-step ratios e_(k+5)/e_k: {vals} at k = {', '.join(map(str, ks))}; the test "
+            "they pass: the paragraph above the method's table “errors and ratios”"
+            in st.comparison.note)
+    assert "its evidence" not in st.comparison.note
 
 
 # ||x_k - x*|| of the Himmelblau report's L-BFGS run (x* = (3.58443, -1.84813), floor 8.95e-13)
@@ -696,3 +706,23 @@ def test_a_restarted_method_reads_its_linear_rate_on_its_cycles():
         assert (f"the linear rate is read per step on its {E.steps_name(m)} restart cycles: "
                 f"fitted on the errors once per cycle, e_{a}, e_{a + m}, …, e_{z}") in " ".join(
                     meas.notes)
+
+
+def test_a_two_step_kind_against_a_bound_gives_its_block_ratios_and_where_the_test_is():
+    """The study's L-BFGS row said only 'its evidence gives the test they pass and on which
+    numbers'. The note now gives the two-step ratios over the disjoint blocks the kind rests
+    on (0.065, 0.0011, 1.18e-05 at k = 30, 32, 34 here) and where the test is printed."""
+    from analysis.compare import compare
+    from analysis.theory import Prediction
+
+    e = np.cumprod([2.2] + [0.9] * 30 + [0.014, 4.64, 0.136, 0.0081, 0.000332, 0.0354])
+    m = E.measure(e[:, None], [0.0])
+    assert m.kind == "superlinear" and m.ratio_step == 2
+    ks = (30, 32, 34)
+    assert [k for k, _ in m.blocks] == list(ks)
+    c = compare(Prediction(kind="linear", exact=False, basis="bound"), m)
+    vals = ", ".join(fmt(e[k + 2] / e[k], 3) for k in ks)
+    assert c.agree
+    assert (f"measured superlinear (two-step ratios e_(k+2)/e_k: {vals} at k = 30, 32, 34; the "
+            "test they pass: the paragraph above the method's table “errors and ratios”): at "
+            "least as fast as the predicted linear bound") == c.note

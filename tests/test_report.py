@@ -341,9 +341,9 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
             w = m["window"]
             # Himmelblau p.2: the fit window ran past the comparison run's length ("GD in 46
             # iterations"): the bullet names the run the fit comes from, and its length, which
-            # holds the window
+            # holds the window (set off by commas, as the clause it closes opened)
             found = re.search(
-                rf"the {re.escape(report.RATE_STUDY_RUN)} \((\d+) iterations\) measured "
+                rf"the {re.escape(report.RATE_STUDY_RUN)} \((\d+) iterations\), measured "
                 rf"{re.escape(report.fmt_rate(m['rate']))} by a fit over k = {w[0]}–{w[1]} \(",
                 text)
             assert found, text
@@ -2417,11 +2417,16 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
 
     text = report.rerun_text({"GD": study("maxiter", 1000), "BFGS": study("stalled", 40, 31),
                               "CG": study("line_search_failed", 2),
-                              "Newton": study("line_search_failed", 1)})
+                              "Newton": study("line_search_failed", 1),
+                              "Nesterov": study("maxiter", 900, 880),
+                              "L-BFGS": study("line_search_failed", 30, 28)})
+    # Rosenbrock p. 6 said Newton and CG ended at 'the floating-point floor' where p. 12 said
+    # their line search failed there: a run stopped at the floor by its status says both
     assert text == ("Each method ran again from x₀ with no gradient tolerance, so that the "
                     "asymptotic phase is visible, until the iteration limit of 1000 "
-                    "iterations (GD), the floating-point floor (BFGS) or a failed line search "
-                    "(CG, Newton).")
+                    "iterations (GD), a stalled iteration at the floating-point floor (BFGS), "
+                    "a failed line search (CG, Newton), the floating-point floor (Nesterov) or "
+                    "a failed line search at the floating-point floor (L-BFGS).")
     assert report.rerun_text({"Newton": study("converged", 5)}).endswith(
         "until an exactly zero gradient (Newton).")
     kink = four_reports["kink"][0]
