@@ -247,9 +247,23 @@ def _near_a_kink(node, env) -> bool:
 GRID = [k / 16 for k in (-40, -17, -16, -8, -1, 0, 1, 8, 16, 17, 40)]
 
 
+def _constants(tree) -> set[float]:
+    """The numbers written in ``tree`` (its ``num`` leaves)."""
+    if isinstance(tree, tuple) and tree and tree[0] == "num":
+        return {float(tree[1])}
+    items = tree if isinstance(tree, (list, tuple)) else ()
+    return set().union(*(_constants(t) for t in items if isinstance(t, (list, tuple))))
+
+
 def _undefined_somewhere(tree) -> bool:
-    for u in GRID:
-        for v in GRID:
+    """Whether the float reference is undefined at some point of a grid that also holds each
+    number written in the tree, on either side and negated, so that a branch switched beyond
+    the fixed grid (``0 if x > 3 else 1``) is seen."""
+    near = {s * (c + d) for c in _constants(tree) for d in (-1 / 16, 0.0, 1 / 16)
+            for s in (1, -1)}
+    grid = sorted(set(GRID) | near)
+    for u in grid:
+        for v in grid:
             try:
                 reference(tree, {"x": u, "y": v}, [])
             except Undefined:
@@ -265,6 +279,11 @@ coords = st.integers(-40, 40).map(lambda k: sp.Rational(k, 16))
 @example(  # atan2(-1, -tan(sin(1))): real, though SymPy evaluates it to a form with I
     ("fn", "atan2", [("neg", ("pow", ("num", "1"), "0")),
                      ("neg", ("fn", "tan", [("fn", "sin", [("num", "1")])]))]),
+    False, "", sp.Rational(0), sp.Rational(0),
+)
+@example(  # -(1/(0 if x > 3 else 1)): undefined for x > 3, beyond the fixed grid
+    ("neg", ("bin", "/", ("num", "1"),
+             ("if", ("var", "x"), ">", ("num", "3"), ("num", "0"), ("num", "1")))),
     False, "", sp.Rational(0), sp.Rational(0),
 )
 def test_valid_trees_parse_and_evaluate_like_math(tree, caret, space, xv, yv):
