@@ -3242,7 +3242,13 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
                  f"band [{lo:g}, {hi:g}]") + few_points_text(plots.study_errors(study),
                                                               m.window)
-    text = (f"{name} is measured {m.kind} (per-step table below): "
+    kind = kind_words(m, short=True, predicted=getattr(study, "prediction", None))
+    if kind != m.kind and m.order is not None:  # named by the predicted order's band
+        q = study.prediction.order
+        order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies in the band "
+                 f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}] of the predicted order "
+                 f"{fmt_num(q, 3)}")
+    text = (f"{name} is measured {kind} (per-step table below): "
             f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")
