@@ -387,7 +387,27 @@ def block_evidence(m: Any) -> str:
             "above the method's table “errors and ratios”")
 
 
-def kind_words(m: Any, short: bool = False) -> str:
+#: Orders above 2 that documents name in words (order 2 is the kind ``quadratic``); the JSON
+#: kind stays ``superlinear`` with its order.
+ORDER_WORDS = {3.0: "cubic"}
+
+
+def order_word(p: Any, m: Any = None) -> str | None:
+    """The word for the exact order q of prediction ``p`` (:data:`ORDER_WORDS`), or None; with
+    a measurement ``m``, only when its order lies in the band ``[0.9 q, 1.3 q]`` the order
+    verdict uses (:func:`_compare_order`), as a measured order in ``QUADRATIC_ORDER`` is
+    ``quadratic``."""
+    q = getattr(p, "order", None)
+    if getattr(p, "kind", None) != "superlinear" or not getattr(p, "exact", False) or q is None:
+        return None
+    word = ORDER_WORDS.get(float(q))
+    if word is None or m is None:
+        return word
+    qm = getattr(m, "order", None)
+    return word if qm is not None and 0.9 * q <= qm <= 1.3 * q else None
+
+
+def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     """A measurement's kind as documents name it (the JSON keeps ``m.kind``): a kind
     ``none`` with a ``fast_ratio`` is ``fast (superlinear or fast linear, not decided)``
     (``short``: ``fast``), not ``none``; ``quadratic (within 2 s.e.)`` when the fitted order
@@ -396,7 +416,8 @@ def kind_words(m: Any, short: bool = False) -> str:
     (R-linear: up to X decades off the fitted line)`` when the errors of a linear window
     stray from the fitted line (they swing about it, or the run speeds up or slows down
     through the window) by X = ``m.spread`` > :data:`~analysis.empirical.R_LINEAR_SPREAD`
-    decades (``short``: ``linear on average``);
+    decades (``short``: ``linear on average``); a ``superlinear`` order in the band of the
+    exact order of prediction ``predicted`` that has a word, ``cubic`` (:func:`order_word`);
     else the kind."""
     kind = getattr(m, "kind", None)
     if kind == "none" and getattr(m, "fast_ratio", None) is not None:
@@ -411,6 +432,8 @@ def kind_words(m: Any, short: bool = False) -> str:
     lo, hi = QUADRATIC_ORDER
     if kind == "quadratic" and order is not None and not lo <= order <= hi and not short:
         return "quadratic (within 2 s.e.)"
+    if kind == "superlinear" and (word := order_word(predicted, m)):
+        return word
     return str(kind)
 
 

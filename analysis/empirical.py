@@ -1063,6 +1063,9 @@ class Measurement:
     ``fast_steps`` (per-step fast ratios only): the first and last k of those ratios.
     ``blocks`` (a fast kind read on ``ratio_step`` >= 2): the ``(k, e_(k+h)/e_k)`` over the
     disjoint blocks of ``h = ratio_step`` steps the kind rests on.
+    ``order_window`` (with a fitted ``order``): the first and last k of the errors the order
+    was fitted on (:attr:`OrderFit.window`), the end of ``window`` without its pre-asymptotic
+    start when the fit drops it.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1098,6 +1101,7 @@ class Measurement:
     spread: float | None = None
     fast_steps: tuple[int, int] | None = None
     blocks: tuple[tuple[int, float], ...] | None = None
+    order_window: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1125,6 +1129,7 @@ class Measurement:
                 "band": self.band,
                 "reason": self.reason,
                 "order_se": self.order_se,
+                "order_window": None if self.order_window is None else list(self.order_window),
                 "oscillating": self.oscillating,
                 "error_level": self.error_level,
                 "error_level_se": self.error_level_se,
@@ -1739,9 +1744,9 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
     comparison with a predicted order 2 uses)."""
     fit = fit_order(e[:n], floor=fl, start=s)
     lo, hi = QUADRATIC_ORDER
-    order = se = None
+    order = se = window = None
     if fit is not None and fit.determined:
-        order, se = fit.order, fit.se
+        order, se, window = fit.order, fit.se, fit.window
     elif fit is not None:
         notes.append(f"order not determined by the data (fit {fit.order:.3g}"
                      f"{one_se(f'{fit.se:.2g}')}, over iterations "
@@ -1755,7 +1760,7 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
         notes.append(f"order {order:.3g}{one_se(f'{se:.2g}')} lies within two standard errors "
                      f"of the quadratic band [{lo}, {hi}]: quadratic")
     return Measurement(kind, None, order, (s, n - 1), oscillating=False, notes=notes,
-                       settled=n - s >= 4, order_se=se, **base)
+                       settled=n - s >= 4, order_se=se, order_window=window, **base)
 
 
 def _bounded(b: Bounded, e: NDArray, K: int, notes: list[str]) -> Measurement:

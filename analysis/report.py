@@ -55,6 +55,7 @@ from analysis.compare import (
     SE_RULE,
     decisive_diff,
     kind_words,
+    order_word,
     percent,
     scale_name,
 )
@@ -1312,7 +1313,7 @@ def _gd_sentence(A: Analysis) -> str | None:
     elif m.kind == "bounded" and not defined:
         said += f"; {run} measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; {run} measured: {kind_words(m)}"
+        said += f"; {run} measured: {kind_words(m, predicted=p)}"
     return said + f" ({st.comparison.verdict})."
 
 
@@ -2534,10 +2535,6 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                       for r in runs}
 
 
-#: Orders above 2 that documents name in words (order 2 is the kind ``quadratic``).
-ORDER_WORDS = {3.0: "cubic"}
-
-
 def predicted_kind(p: Any, extra: str = "") -> str:
     """A prediction's kind as a cell says it: ``linear (bound)`` when the theory gives a bound
     (the slowest kind it allows), with ``extra`` joined inside the brackets, ``linear (bound,
@@ -2545,9 +2542,7 @@ def predicted_kind(p: Any, extra: str = "") -> str:
     ``bounded, no rate``, never ``bounded (bound)``.  An exact superlinear prediction of a
     named order says its word, ``cubic`` for q = 3, as order 2 is ``quadratic`` (the JSON
     kind stays ``superlinear`` with its order)."""
-    kind = p.kind
-    if kind == "superlinear" and p.exact and getattr(p, "order", None) is not None:
-        kind = ORDER_WORDS.get(float(p.order), kind)
+    kind = order_word(p) or p.kind
     if p.exact or p.kind in ("none", "bounded"):
         return kind + (f", {extra}" if extra else "")
     return f"{p.kind} (bound{', ' + extra if extra else ''})"
@@ -2604,8 +2599,8 @@ def predicted_rate_text(p: Any) -> str:
     return ""
 
 
-def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | None = None
-                ) -> tuple[str, str, str]:
+def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | None = None,
+                p: Any = None) -> tuple[str, str, str]:
     sec = "theory vs measurement"
     rate = "—"
     if m.kind == "sublinear" and m.exponent is not None:
@@ -2619,9 +2614,10 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     if order != "—":  # its standard error and the window it was fitted over, as a rate's
         if getattr(m, "order_se", None):
             order += one_se(fmt_num(m.order_se, 2))
-        if m.window is not None and rate == "—":
-            order += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
-    return kind_words(m), rate, order
+        win = getattr(m, "order_window", None) or m.window
+        if win is not None and rate == "—":
+            order += f" [k = {int(win[0])}–{int(win[1])}]"
+    return kind_words(m, predicted=p), rate, order
 
 
 #: run statuses that stop a run before any kind can be measured: the measured-kind cell of a
@@ -2651,7 +2647,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> l
     pk, pr, po = _pred_cells(b, label, p, digits)
     mk, mr, mo = _meas_cells(b, label, m,
                              predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
-                             digits)
+                             digits, p)
     mk = stopped_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
@@ -2733,7 +2729,8 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         return "landed on the kink" if c.agree and m is None else "kind"
     if q == "finite_termination" and m is not None and pv is not None:
         return f"x* at k = {fmt_num(m)} (≤ {fmt_num(pv)} + 1)"
-    mk, pk = kind_words(meas, short=True) if meas is not None else None, getattr(p, "kind", None)
+    mk = kind_words(meas, short=True, predicted=p) if meas is not None else None
+    pk = getattr(p, "kind", None)
     if q is not None and p is not None and not getattr(p, "exact", True) and mk and pk:
         return f"bound: {mk} {'≥' if c.agree else '<'} {pk} (at least as fast)"
     return "kind" if q is not None else "not compared"
@@ -3281,7 +3278,13 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
                  f"band [{lo:g}, {hi:g}]") + few_points_text(plots.study_errors(study),
                                                               m.window)
-    text = (f"{name} is measured {m.kind} (per-step table below): "
+    kind = kind_words(m, short=True, predicted=getattr(study, "prediction", None))
+    if kind != m.kind and m.order is not None:  # named by the predicted order's band
+        q = study.prediction.order
+        order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies in the band "
+                 f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}] of the predicted order "
+                 f"{fmt_num(q, 3)}")
+    text = (f"{name} is measured {kind} (per-step table below): "
             f"{evidence.removesuffix(': superlinear')}{order}.")
     band = band_text(b, label, name, study)
     return text + (" " + band if band else "")

@@ -300,7 +300,7 @@ class Study:
         p, m, c = st.prediction, st.measurement, st.comparison
         self.checks.append(Check(
             self.section, f"{label}: convergence", _kind_cell(*row[1:4]),
-            _kind_cell(kind_words(m), *row[5:7]), decisive_diff(c), c.verdict,
+            _kind_cell(kind_words(m, predicted=p), *row[5:7]), decisive_diff(c), c.verdict,
             "; ".join(filter(None, (comparison_reason(c), yardstick_case(st)))),
             decided=decided_by(c, p, m)))
         self.studies[f"{self.section} / {label}"] = st
@@ -1168,14 +1168,19 @@ def _order_estimate(err: np.ndarray) -> tuple[float, float, int] | None:
 
 def _fit_window_aside(m: Any) -> str:
     """Why an order read off the last triple of errors differs from the measured order of
-    the theory table: the table's order is a fit over its whole window; empty when the
-    measurement has no window or no order."""
+    the theory table: the table's order is a least-squares fit over the errors it names
+    (``m.order_window``, the measurement's window less any pre-asymptotic steps the fit
+    drops); empty when the measurement has no window or no order."""
     win, q = getattr(m, "window", None), getattr(m, "order", None)
     if win is None or q is None:
         return ""
+    fit = getattr(m, "order_window", None) or win
+    a, b = int(fit[0]), int(fit[1])
+    early = f"step {a - 1}" if a - 1 == int(win[0]) else f"steps {int(win[0])}–{a - 1}"
+    dropped = (f" (the fit drops the pre-asymptotic {early})" if a > int(win[0])
+               else ", its whole window")
     return (f", the last three clear of rounding; the convergence table of the Newton-on-cosh(cx) "
-            f"section fits its whole window "
-            f"k = {int(win[0])}–{int(win[1])}, earlier steps included: "
+            f"section fits the errors of k = {a}–{b}{dropped} by least squares: "
             f"{fmt_num(float(q), 3)}")
 
 
@@ -1222,7 +1227,8 @@ def section_newton_cosh(S: Study) -> None:
         order = st.prediction.order
         S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)",
                         3.0 if order is None else float(order), q, rtol=0.05,
-                        how_p="exact" if order is None else "theory", how_m="fit", digits=3,
+                        how_p="exact" if order is None else "theory", how_m="measured",
+                        digits=3,
                         reason=f"from the errors at iterations {k - 1}–{k + 1}"
                         + _fit_window_aside(st.measurement))
         S.numeric_check(f"constant C = e_(k+1)/e_k³ vs c²/3 (c = {c:g})", c * c / 3.0, C, rtol=0.05,

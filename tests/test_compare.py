@@ -181,3 +181,33 @@ def test_a_linear_rate_that_holds_only_on_average_is_named_r_linear():
     # a swing of 0.3 decade (a = 0.5) is within the threshold: plain linear
     m = measure((0.95**k * (1 + 0.5 * np.cos(np.pi * k / 2)))[:, None], np.zeros(1))
     assert m.spread < R_LINEAR_SPREAD and kind_words(m) == "linear"
+
+
+@pytest.mark.parametrize("order, exact, pq, words", [
+    (2.94, True, 3.0, "cubic"),        # in [0.9, 1.3] × 3 = [2.7, 3.9]: named as predicted
+    (3.9, True, 3.0, "cubic"),
+    (2.69, True, 3.0, "superlinear"),  # outside the band the order verdict uses
+    (4.0, True, 3.0, "superlinear"),
+    (2.94, False, 3.0, "superlinear"),  # a bound names no exact order
+    (2.94, True, None, "superlinear"),
+])
+def test_a_measured_order_in_the_band_of_a_predicted_cubic_order_is_named_cubic(
+        order, exact, pq, words):
+    """Newton on cosh(cx): theory predicts order 3 ("cubic"), the run measured order 2.94
+    and the verdict agrees, yet the measured kind read "superlinear", two kinds in one row.
+    A measured superlinear order in the band [0.9 q, 1.3 q] of the exact predicted order
+    q = 3 is named "cubic", as a measured order in [1.8, 2.6] is "quadratic"; the JSON kind
+    stays superlinear."""
+    from analysis.compare import compare, kind_words
+    from analysis.empirical import Measurement
+    from analysis.report import predicted_kind
+    from analysis.theory.prediction import Prediction
+
+    m = Measurement("superlinear", None, order, (0, 7), order_se=0.05, order_window=(4, 7))
+    p = Prediction(kind="superlinear", order=pq, exact=exact)
+    assert kind_words(m) == "superlinear"  # without a prediction: the measured kind
+    assert kind_words(m, predicted=p) == words
+    assert kind_words(m, short=True, predicted=p) == words
+    if words == "cubic":
+        assert predicted_kind(p) == "cubic" and compare(p, m).agree
+    assert m.to_json()["kind"] == "superlinear" and m.to_json()["order_window"] == [4, 7]

@@ -847,13 +847,38 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
     ks = [k for k in range(1, len(e) - 1) if e[k - 1] > e[k] > e[k + 1] > 0
           and e[k + 1] >= 1e3 * np.finfo(float).eps * e[k] and e[k] < 1]
     k = ks[-1]
-    w0, w1 = st.measurement.window
+    m = st.measurement
+    w0, w1 = m.window
+    a, b = m.order_window
+    # the printed range is the one the order was fitted on: the least-squares slope of
+    # ln e_(k+1) on ln e_k over e_a..e_b is the measured order, over the whole window not
+    l = np.log(e[a:b + 1])
+    assert np.polyfit(l[:-1], l[1:], 1)[0] == pytest.approx(m.order, rel=1e-9)
+    whole = np.log(e[w0:w1 + 1])
+    assert abs(np.polyfit(whole[:-1], whole[1:], 1)[0] - m.order) > 0.1
+    assert w0 < a and b == w1
+    early = f"step {w0}" if a - 1 == w0 else f"steps {w0}–{a - 1}"
     assert c.reason.startswith(f"from the errors at iterations {k - 1}–{k + 1}, the last three "
                                "clear of rounding; the convergence table of the "
-                               "Newton-on-cosh(cx) section fits its whole window "
-                               f"k = {w0}–{w1}, earlier steps included: "
-                               f"{plots.fmt(st.measurement.order, 3)}"), c.reason
+                               f"Newton-on-cosh(cx) section fits the errors of k = {a}–{b} "
+                               f"(the fit drops the pre-asymptotic {early}) by least squares: "
+                               f"{plots.fmt(m.order, 3)}"), c.reason
     assert w0 < k - 1  # the window does reach further back than the triple
+    # the order of the last triple is computed from three errors, not fitted
+    assert c.measured.endswith("ᵐ") and "ᶠ" not in c.measured, c.measured
+    # the theory table prints the order with the range it was fitted on, and names the
+    # measured order, in the band of the predicted order 3, as the prediction does: cubic
+    (row,) = [r for r in s.rows if r[0] == "pure Newton"]
+    assert row[1] == row[4] == "cubic", row
+    assert row[6].endswith(f"[k = {a}–{b}]"), row[6]
+    (conv,) = [c for c in s.checks if c.what.endswith(": convergence")]
+    assert conv.measured.startswith("cubic (order q = "), conv.measured
+    assert conv.theory.startswith("cubic (order q = "), conv.theory
+    # the sentence over the per-step table names the kind as the table does, and why
+    assert ("pure Newton is measured cubic (per-step table below)" in text
+            and "is measured superlinear" not in text), text
+    assert (f"its fitted order q = {plots.fmt(m.order, 3)} lies in the band [2.7, 3.9] of the "
+            "predicted order 3." in text), text
 
 
 def _drawn(block) -> Figure:
