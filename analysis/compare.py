@@ -383,8 +383,7 @@ def block_evidence(m: Any) -> str:
     blocks = m.blocks or ()
     seen = (f": {', '.join(fmt(v, 3) for _, v in blocks)} at k = "
             f"{', '.join(str(k) for k, _ in blocks)}" if blocks else "")
-    return (f"{steps_name(h)} ratios e_(k+{h})/e_k{seen}; the test they pass: the paragraph "
-            "above the method's table “errors and ratios”")
+    return f"{steps_name(h)} ratios e_(k+{h})/e_k{seen}; their test: above its per-step table"
 
 
 #: Orders above 2 that documents name in words (order 2 is the kind ``quadratic``); the JSON

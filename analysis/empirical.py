@@ -1455,9 +1455,12 @@ def _linear_or_none(
         notes.append("local rate still drifting: the asymptotic phase may not have been reached")
     if restart is not None:
         a, z = fit.window
+        ks = list(range(a, z + 1, restart))
+        seen = (", ".join(f"e_{k}" for k in ks) if len(ks) <= 4 else
+                f"e_{ks[0]}, e_{ks[1]}, e_{ks[2]} and so on to e_{z}")
         notes.append(f"the linear rate is read per step on its {steps_name(restart)} restart "
-                     f"cycles: fitted on the errors once per cycle, e_{a}, e_{a + restart}, …, "
-                     f"e_{z}, as (cycle factor)^(1/{restart}) = {fit.rate:.6g}")
+                     f"cycles: fitted on the errors once per cycle, {seen}, as (cycle "
+                     f"factor)^(1/{restart}) = {fit.rate:.6g}")
     osc = oscillation(p, xs, window=fit.window).oscillating
     return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
                        settled=fit.settled, rate_lstsq=fit.rate_lstsq, spread=fit.spread,

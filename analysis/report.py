@@ -1539,7 +1539,7 @@ def floor_after(study: Any) -> str:
         return ""
     fl = plots.study_floor(study)
     e = plots.study_errors(study)
-    rose = (" (the error oscillates: it rose again above the floor after reaching it)"
+    rose = (", after which the error, oscillating, rose above it again"
             if e.size and e[-1] > fl else "")
     return f" {fmt_num(fl, 2)}{rose}"
 
@@ -2635,9 +2635,31 @@ def stopped_kind(kind: str, study: Any) -> str:
     return f"— ({status_text(status)})"
 
 
-def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> list[str]:
+#: The longest note a theory table's row prints in full when a section prints it whole.
+ROW_NOTE_CHARS = 240
+
+
+def row_note(reason: str, full_in: str | None = None) -> str:
+    """A theory table's note: ``reason`` itself, or, when ``full_in`` names a section that
+    prints it whole and it is longer than :data:`ROW_NOTE_CHARS`, its head (up to the
+    first ": " outside brackets, where the measurement's kind is named) and where the rest
+    is: a note tens of lines tall in a narrow column pushes the table to the next page."""
+    if full_in is None or len(reason) <= ROW_NOTE_CHARS:
+        return reason
+    depth = 0
+    for i, ch in enumerate(reason):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and reason.startswith(": ", i):
+            return f"{reason[:i]} (reasons in full under “{full_in}”)"
+    return reason
+
+
+def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
+               full_in: str | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
-    (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``)."""
+    (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``;
+    ``full_in``: the section that prints a not-comparable run's reasons whole, where the
+    row's note then points, :func:`row_note`)."""
     c, p, m = study.comparison, study.prediction, study.measurement
     # both rates with the digits that reproduce their relative difference, when it decides
     digits = (rate_pair_digits(p.rate, m.rate)
@@ -2655,7 +2677,8 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None) -> l
     return [name or label, pk, pr, po, mk, mr, mo,
             decided_by(c, study.prediction, study.measurement),
             c.verdict,
-            comparison_reason(c)]
+            row_note(comparison_reason(c),
+                     full_in if c.verdict == "not comparable" else None)]
 
 
 #: Quantities whose verdict is a relative difference against a tolerance.
@@ -3863,7 +3886,8 @@ def _theory(b: Builder, A: Analysis) -> None:
         return
     d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
                 + error_point_text({r.shown: r.study for r in studies}))
-    rows = [theory_row(b, r.label, r.study, r.shown) for r in studies]
+    full_in = failed_heading(b, A)
+    rows = [theory_row(b, r.label, r.study, r.shown, full_in) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),
                    *theory_notes([r.study for r in studies])])
@@ -3923,7 +3947,8 @@ ESTIMATORS_NOTE = (
     f"end errors; the robust fit (the measured rate of the table ‘{THEORY_TABLE}’, which the "
     "verdict compares with the theory) uses every iteration of the window, or, for a method "
     "restarted every m steps, reads it on its cycles: it is fitted on the errors once per "
-    "cycle, e_i, e_(i+m), …, e_j (the rows of the column e_(k+m)/e_k), and read per step as "
+    "cycle, e_i, e_(i+m), e_(i+2m) and so on to e_j (the rows of the column e_(k+m)/e_k), and "
+    "read per step as "
     "(cycle factor)^(1/m). They differ when the errors do not fall along one line (on a log "
     "scale) through the window: transient first steps, or a run that speeds up or slows "
     "down through it.")

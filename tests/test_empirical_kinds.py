@@ -512,9 +512,8 @@ def test_restarted_cg_declares_its_period_and_the_rate_study_reads_it():
     ks = [k for k, _ in st.measurement.blocks]
     assert len(ks) >= 2 and all(b - a == 5 for a, b in zip(ks, ks[1:], strict=False))
     vals = ", ".join(fmt(e[k + 5] / e[k], 3) for k in ks)
-    assert (f"5-step ratios e_(k+5)/e_k: {vals} at k = {', '.join(map(str, ks))}; the test "
-            "they pass: the paragraph above the method's table “errors and ratios”"
-            in st.comparison.note)
+    assert (f"5-step ratios e_(k+5)/e_k: {vals} at k = {', '.join(map(str, ks))}; their "
+            "test: above its per-step table" in st.comparison.note)
     assert "its evidence" not in st.comparison.note
 
 
@@ -704,8 +703,8 @@ def test_a_restarted_method_reads_its_linear_rate_on_its_cycles():
         a, z = meas.window
         assert z == len(e) - 1 and (z - a) % m == 0
         assert (f"the linear rate is read per step on its {E.steps_name(m)} restart cycles: "
-                f"fitted on the errors once per cycle, e_{a}, e_{a + m}, …, e_{z}") in " ".join(
-                    meas.notes)
+                f"fitted on the errors once per cycle, e_{a}, e_{a + m}, e_{a + 2 * m} and so "
+                f"on to e_{z}, as (cycle factor)^(1/{m})") in " ".join(meas.notes)
 
 
 def test_a_two_step_kind_against_a_bound_gives_its_block_ratios_and_where_the_test_is():
@@ -723,6 +722,6 @@ def test_a_two_step_kind_against_a_bound_gives_its_block_ratios_and_where_the_te
     c = compare(Prediction(kind="linear", exact=False, basis="bound"), m)
     vals = ", ".join(fmt(e[k + 2] / e[k], 3) for k in ks)
     assert c.agree
-    assert (f"measured superlinear (two-step ratios e_(k+2)/e_k: {vals} at k = 30, 32, 34; the "
-            "test they pass: the paragraph above the method's table “errors and ratios”): at "
-            "least as fast as the predicted linear bound") == c.note
+    assert (f"measured superlinear (two-step ratios e_(k+2)/e_k: {vals} at k = 30, 32, 34; "
+            "their test: above its per-step table): at least as fast as the predicted linear "
+            "bound") == c.note

@@ -896,7 +896,7 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
                                     "robust fit on the two-step cycles (measured rate)"]
     (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
     assert ("for a method restarted every m steps, reads it on its cycles: it is fitted on the "
-            "errors once per cycle, e_i, e_(i+m), …, e_j") in note
+            "errors once per cycle, e_i, e_(i+m), e_(i+2m) and so on to e_j") in note
     # study p. 44: a per-step run's table and a restarted one's on the same page printed the
     # note twice (in full, then as a pointer to itself): it is one text for both
     _, notes1, _, _ = report._window_rows(b, "gd", "s", e, (5, 29),
@@ -927,5 +927,5 @@ def test_a_floor_budget_says_the_floor_and_an_error_that_rose_again_after_it():
         said = ("set by the automatic budget 2 steps past iteration 3, where the error reached "
                 f"the floor {report.fmt_num(fl, 2)}")
         assert text.startswith(said), text
-        assert text.endswith(" (the error oscillates: it rose again above the floor after "
-                             "reaching it)") == rose, text
+        assert text.endswith(", after which the error, oscillating, rose above it "
+                             "again") == rose, text

@@ -2891,3 +2891,17 @@ def test_region_note_says_where_each_smallest_gradient_norm_is_evaluated():
             f"the ‖∇f‖₂ of the critical-point table at P1 ({report.fmt_num(3e-23, 2)}), "
             f"P2 ({report.fmt_num(1.6e-24, 2)}) is evaluated at {REFINE_DPS} digits at the "
             f"point refined to {REFINE_DPS} digits") in note
+
+
+def test_a_long_not_comparable_note_points_to_where_it_is_printed_whole():
+    """Quadratic p. 5–6: BFGS's row printed its whole not-comparable reason (30 lines in the
+    narrow note column), which pushed the convergence table over a page and left p. 5 half
+    blank; the row keeps the reason's head and says where the rest is, short notes stay."""
+    long = ("measured fast (superlinear or fast linear, not decided): the last steps "
+            "accelerate (0.0377, 0.00405: ratios) " + "x" * 300)
+    assert report.row_note(long, "Not compared") == (
+        "measured fast (superlinear or fast linear, not decided) (reasons in full under "
+        "“Not compared”)")
+    assert report.row_note(long) == long  # no section prints it whole: all of it
+    short = "Adam with a constant step size η promises no rate: see Reddi et al."
+    assert report.row_note(short, "Not compared") == short
