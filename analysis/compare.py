@@ -25,11 +25,11 @@ Agreement rules (``rtol`` default 0.01):
   distinct eigenvalues): the run reached x* (measured kind ``finite``, or the error at the
   rounding floor) by iteration ``finite_steps + 1``.
 * **order** (predicted order q >= 2: Newton's 2, or 3 when the third derivatives vanish):
-  measured kind quadratic or superlinear with ``0.9 q <= q_m <= 1.3 q`` (widened by two
-  standard errors of q_m; ``rel_diff`` = ``|q_m - q|/q``); outside that band with fewer than 5
-  points before the rounding floor: ``not comparable`` (pre-asymptotic estimate). A fast
-  measurement without an order (the data do not determine one) or a floor reached in one jump
-  agrees on the kind.
+  measured kind quadratic or superlinear with q_m in ``order_band(q)`` = ``[0.9 q, 1.3 q]``
+  (widened by two standard errors of q_m; ``rel_diff`` = ``|q_m - q|/q``); outside that band
+  with fewer than 5 points before the rounding floor: ``not comparable`` (pre-asymptotic
+  estimate). A fast measurement without an order (the data do not determine one) or a floor
+  reached in one jump agrees on the kind.
 * **sublinear**: measured kind sublinear and, when both exponents exist, relative exponent
   difference <= ``exponent_rtol`` (default 0.1; sublinear exponents converge slowly; a bound
   also accepts a larger exponent).
@@ -61,10 +61,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from analysis.empirical import (
+    ORDER_BAND,
     QUADRATIC_ORDER,
     R_LINEAR_SPREAD,
     Measurement,
     one_se,
+    order_band,
     steps_name,
 )
 from analysis.theory import Prediction
@@ -344,19 +346,21 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
 
 
 def _compare_order(p: Prediction, m: Measurement) -> Comparison:
-    """Predicted order q >= 2 against the measured one: agree when ``0.9 q <= q_m <= 1.3 q``
-    (for q = 2 the empirical quadratic band 1.8..2.6).  A measured order outside the band
+    """Predicted order q >= 2 against the measured one: agree when q_m lies in
+    :func:`~analysis.empirical.order_band` ``(q)`` = ``[0.9 q, 1.3 q]`` (for q = 2 the
+    empirical quadratic band 1.8..2.6).  A measured order outside the band
     with fewer than :data:`MIN_WINDOW` points before the rounding floor cannot decide:
     'not comparable'."""
     kw = dict(quantity="order", predicted=p.order, measured=m.order,
               rel_diff=_rel(m.order, p.order), measured_se=m.order_se)
     se = m.order_se or 0.0
-    if m.order is not None and 0.9 * p.order <= m.order + 2 * se and \
-            m.order - 2 * se <= 1.3 * p.order:
-        inside = 0.9 * p.order <= m.order <= 1.3 * p.order
+    lo, hi = order_band(p.order)
+    if m.order is not None and lo <= m.order + 2 * se and m.order - 2 * se <= hi:
+        inside = lo <= m.order <= hi
         unc = one_se(f"{se:.2g}") if se else ""
         how = ("within" if inside else "within two standard errors of")
-        return _agrees(note=f"measured order {m.order:.3g}{unc} {how} [0.9, 1.3] × the "
+        return _agrees(note=f"measured order {m.order:.3g}{unc} {how} "
+                            f"[{ORDER_BAND[0]:g}, {ORDER_BAND[1]:g}] × the "
                             f"predicted {p.order:.3g}", **kw)
     if m.floor_index is not None and m.window_length < MIN_WINDOW:
         return _not_comparable(FLOOR_EARLY + f" (only {m.window_length} iterations in the "
@@ -393,7 +397,7 @@ ORDER_WORDS = {3.0: "cubic"}
 
 def order_word(p: Any, m: Any = None) -> str | None:
     """The word for the exact order q of prediction ``p`` (:data:`ORDER_WORDS`), or None; with
-    a measurement ``m``, only when its order lies in the band ``[0.9 q, 1.3 q]`` the order
+    a measurement ``m``, only when its order lies in the band ``order_band(q)`` the order
     verdict uses (:func:`_compare_order`), as a measured order in ``QUADRATIC_ORDER`` is
     ``quadratic``."""
     q = getattr(p, "order", None)
@@ -403,7 +407,8 @@ def order_word(p: Any, m: Any = None) -> str | None:
     if word is None or m is None:
         return word
     qm = getattr(m, "order", None)
-    return word if qm is not None and 0.9 * q <= qm <= 1.3 * q else None
+    lo, hi = order_band(q)
+    return word if qm is not None and lo <= qm <= hi else None
 
 
 def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:

@@ -152,7 +152,23 @@ from landscape.numfmt import plural
 EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
          "none")
-QUADRATIC_ORDER = (1.8, 2.6)
+#: Factors (lo, hi) of the band about a predicted exact order q in which a measured order q_m
+#: agrees with it: ``lo q <= q_m <= hi q`` (:func:`order_band`).
+ORDER_BAND = (0.9, 1.3)
+
+
+def order_band(q: float) -> tuple[float, float]:
+    """The band ``[0.9 q, 1.3 q]`` (factors :data:`ORDER_BAND`) in which a measured order
+    q_m agrees with a predicted exact order ``q`` (the comparison also lets two standard
+    errors of q_m reach it); at q = 2 it is the quadratic band :data:`QUADRATIC_ORDER`
+    [1.8, 2.6], whose 1.8 separates Newton's 2 from the secant method's 1.618; at q = 3
+    (Newton where the third derivatives vanish) [2.7, 3.9]."""
+    lo, hi = ORDER_BAND
+    return lo * q, hi * q
+
+
+#: The measured orders that read ``quadratic``: the band of :func:`order_band` at q = 2.
+QUADRATIC_ORDER = order_band(2.0)
 #: Spread (decades) of a linear window's errors about the fitted line above which the rate
 #: holds only on average (R-linear): 0.5 decade is a factor 10**0.5 ≈ 3.2 either way, more
 #: than the start-up and rounding wobble of a run whose every step shrinks the error by about

@@ -59,7 +59,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import one_se, steps_name
+from analysis.empirical import ORDER_BAND, one_se, order_band, steps_name
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2687,11 +2687,13 @@ RELATIVE_RULES = {"rate": "ρ", "exponent": "exponent", "error_level": "E‖e‖
 
 
 def order_decided(m: float, q: float, agree: bool, se: float | None = None) -> str:
-    """A measured order q_m against the band [0.9 q, 1.3 q], saying how it decided: ``in``
+    """A measured order q_m against the band [0.9 q, 1.3 q]
+    (:func:`analysis.empirical.order_band`), saying how it decided: ``in``
     the band; ``± se reaches`` it when only the tolerance of two standard errors ``se`` of the
     fit (:attr:`analysis.compare.Comparison.measured_se`) brought it in; ``outside`` it."""
-    band = f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}]"
-    inside = 0.9 * q <= m <= 1.3 * q
+    lo, hi = order_band(q)
+    band = f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}]"
+    inside = lo <= m <= hi
     if agree and not inside and se:
         return f"q = {fmt_num(m, 3)}{one_se(fmt_num(se, 2))} reaches {band} within 2 s.e."
     return f"q = {fmt_num(m, 3)} {'in' if inside else 'outside'} {band}"
@@ -2788,7 +2790,8 @@ THEORY_RULES = {
     "double root": ("the rate of a double root within 1% of [ρ, the window's average factor] "
                     "(the window's k-bias) on ρ and on −ln ρ"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
-    "order": "an order q when the measured order lies in [0.9 q, 1.3 q] (± 2 standard errors)",
+    "order": (f"an order q when the measured order lies in [{ORDER_BAND[0]:g} q, "
+              f"{ORDER_BAND[1]:g} q] (± 2 standard errors)"),
     "band": ("a cycle at a kink when its size (its diameter: the largest distance between two "
              "of its points) is no larger than the predicted 2ηG/(1 − β), G the largest "
              "gradient norm of the pieces of f at the kink: near the kink a step has length "
@@ -3304,8 +3307,9 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
     kind = kind_words(m, short=True, predicted=getattr(study, "prediction", None))
     if kind != m.kind and m.order is not None:  # named by the predicted order's band
         q = study.prediction.order
+        lo, hi = E.order_band(q)
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies in the band "
-                 f"[{fmt_num(0.9 * q, 3)}, {fmt_num(1.3 * q, 3)}] of the predicted order "
+                 f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}] of the predicted order "
                  f"{fmt_num(q, 3)}")
     text = (f"{name} is measured {kind} (per-step table below): "
             f"{evidence.removesuffix(': superlinear')}{order}.")

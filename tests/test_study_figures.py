@@ -881,6 +881,28 @@ def test_the_last_triple_order_says_why_it_differs_from_the_table():
             "predicted order 3." in text), text
 
 
+def test_the_order_band_printed_for_newton_on_cosh_is_the_one_the_verdict_uses():
+    """The band [0.9 q, 1.3 q] about a predicted exact order was written out in each place
+    that tests or prints it: Newton on cosh(cx) (predicted order 3) prints order_band(3),
+    in its theory-table row and in the sentence over its per-step table, and the quadratic
+    band is the same rule at q = 2."""
+    from analysis import empirical as E
+    from analysis.compare import compare
+
+    assert E.QUADRATIC_ORDER == E.order_band(2.0) == (1.8, 2.6)
+    s = built(study.section_newton_cosh)
+    (st,) = s.studies.values()
+    q, m = st.prediction.order, st.measurement
+    lo, hi = E.order_band(q)
+    band = f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}]"
+    assert q == 3 and band == "[2.7, 3.9]" and lo <= m.order <= hi
+    assert compare(st.prediction, m).agree
+    (row,) = [r for r in s.rows if r[0] == "pure Newton"]
+    assert row[7] == f"q = {fmt_num(m.order, 3)} in {band}", row
+    text = " ".join(str(getattr(b, "text", "")) for b in s.b.doc.blocks)
+    assert (f"lies in the band {band} of the predicted order {fmt_num(q, 3)}." in text), text
+
+
 def _drawn(block) -> Figure:
     fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0), layout="constrained")
     block.draw_fn(fig)
