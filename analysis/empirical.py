@@ -589,8 +589,8 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
     earlier is already in the fast phase (<= ``RATIO_END_FALL`` = 1/2: a block in which the
     error barely moved implies no order), the order it implies (:func:`implied_order`), then
     which pairs fall to at most ``RATIO_END_FALL`` of the one before: every pair, or only the
-    last (each earlier one is more than 1/2 of the one before it: the fall rests on the last
-    block alone), or some."""
+    last (each earlier block, by its numbers, is more than 1/2 of the one before it, so the
+    fall rests on the last block alone, whose numbers follow), or some."""
     r = np.asarray(ratios, dtype=float)
     pairs = []
     for a, b in zip(r[:-1], r[1:], strict=True):
@@ -605,8 +605,8 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
     elif half[-1] and not np.any(half[:-1]):
         more = ", ".join(f"{b:.3g} is more than 1/2 of {a:.3g}"
                          for a, b in zip(r[:-2], r[1:-1], strict=True))
-        which = (f"only the last ≤ 1/2 of the one before: {more}, so the fall rests on the "
-                 "last block alone")
+        which = (f"{more}, so the fall rests on the last block alone ({r[-1]:.3g} ≤ 1/2 of "
+                 f"{r[-2]:.3g})")
     else:
         which = "the last ≤ 1/2 of the one before"
     return f"{'; '.join(pairs)}: {which}"

@@ -345,6 +345,32 @@ def test_himmelblau_bfgs_per_step_rebound_is_read_over_two_steps():
     assert m.evidence == m.notes[0]
 
 
+def test_himmelblau_bfgs_blocks_whose_fall_rests_on_the_last_say_so_with_their_numbers():
+    """Himmelblau p. 7, BFGS: 'only the last ≤ 1/2 of the one before: the earlier two are
+    about equal (each more than 1/2 of the one before)' left 'each … of the one before' with
+    no referent for the first block. The run itself, as the report makes it: the sentence
+    gives the numbers of each comparison, the earlier block against the one before it and
+    the last against its predecessor."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    st = rate_study(obj, "bfgs", [1.37, -2.3])
+    m = st.measurement
+    e = E.errors(st.result.path, st.minimizer)
+    ks = [k for k, _ in m.blocks]
+    assert m.ratio_step == 2 and len(ks) == 3
+    b0, b1, b2 = (e[k + 2] / e[k] for k in ks)
+    assert b1 > b0 / 2 and b2 <= b1 / 2  # the earlier pair does not halve, the last does
+    assert (f"{b0:.3g} → {b1:.3g} (× {b1 / b0:.3g}, per-step q ≈ (ln {b1:.3g} / ln {b0:.3g})"
+            f"^(1/2) = {(math.log(b1) / math.log(b0)) ** 0.5:.3g}); {b1:.3g} → {b2:.3g} "
+            f"(× {b2 / b1:.3g}, per-step q ≈ (ln {b2:.3g} / ln {b1:.3g})^(1/2) = "
+            f"{(math.log(b2) / math.log(b1)) ** 0.5:.3g}): {b1:.3g} is more than 1/2 of "
+            f"{b0:.3g}, so the fall rests on the last block alone ({b2:.3g} ≤ 1/2 of "
+            f"{b1:.3g}); ") in m.evidence, m.evidence
+    assert "only the last" not in m.evidence
+
+
 # ||x_k - x*|| (3 digits) of the quadratic report's BFGS and L-BFGS runs on 0.1 x^2 + 2 y^2
 # from (-4.59, -4.83) (x* = 0: the floor is 1e3 eps), down to the first error below the floor.
 QUADRATIC_BFGS = [6.66, 5.94, 4.14, 3.72, 0.0173, 0.000653, 2.64e-06, 8.84e-09, 1.66e-13]
@@ -612,8 +638,9 @@ def test_restart_blocks_of_which_only_the_last_falls_are_not_superlinear():
     for a, b in ((r[0], r[1]), (r[1], r[2])):
         assert (f"order per 2-step cycle ≈ ln {b:.3g} / ln {a:.3g} = "
                 f"{math.log(b) / math.log(a):.3g}") in why
-    assert (f"only the last ≤ 1/2 of the one before: {r[1]:.3g} is more than 1/2 of "
-            f"{r[0]:.3g}, so the fall rests on the last block alone") in why
+    assert (f"{r[1]:.3g} is more than 1/2 of {r[0]:.3g}, so the fall rests on the last block "
+            f"alone ({r[2]:.3g} ≤ 1/2 of {r[1]:.3g})") in why
+    assert "only the last ≤ 1/2 of the one before" not in why
     # blocks that fall at every block, each <= 1/2 of the one before, are still superlinear
     r2 = [0.0931, 0.0321, 9.3e-05]
     e2 = [1.0]
