@@ -65,6 +65,7 @@ from analysis.empirical import (
     QUADRATIC_ORDER,
     R_LINEAR_SPREAD,
     Measurement,
+    halving,
     one_se,
     order_band,
     steps_name,
@@ -381,13 +382,17 @@ ON_AVERAGE = "linear on average"
 
 def block_evidence(m: Any) -> str:
     """Where a fast kind read on ``h``-step ratios (``m.ratio_step`` = h >= 2) comes from, as a
-    table note gives it: the ratios over its disjoint blocks (``m.blocks``) and where the test
-    they pass is printed (the paragraph above the method's per-step table)."""
+    table note gives it: the ratios over its disjoint blocks (``m.blocks``) and which of them
+    fall to at most 1/2 of the one before (:func:`~analysis.empirical.halving`), the test
+    they pass, so that the note can be checked where it stands."""
     h = m.ratio_step
     blocks = m.blocks or ()
-    seen = (f": {', '.join(fmt(v, 3) for _, v in blocks)} at k = "
-            f"{', '.join(str(k) for k, _ in blocks)}" if blocks else "")
-    return f"{steps_name(h)} ratios e_(k+{h})/e_k{seen}; their test: above its per-step table"
+    if not blocks:
+        return f"{steps_name(h)} ratios e_(k+{h})/e_k"
+    values = [v for _, v in blocks]
+    return (f"{steps_name(h)} ratios e_(k+{h})/e_k: {', '.join(fmt(v, 3) for v in values)} at "
+            f"k = {', '.join(str(k) for k, _ in blocks)}"
+            + (f", {halving(values)}" if len(values) >= 2 else ""))
 
 
 #: Orders above 2 that documents name in words (order 2 is the kind ``quadratic``); the JSON

@@ -583,6 +583,27 @@ def implied_order(a: float, b: float, h: int = 1, cycle: bool = False) -> str:
     return f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h}) = {x ** (1 / h):.3g}"
 
 
+def halving(ratios: ArrayLike) -> str:
+    """Which consecutive ``ratios`` fall to at most ``RATIO_END_FALL`` = 1/2 of the one before,
+    the test a fast kind read on ratios passes: "each ≤ 1/2 of the one before"; when only the
+    last does, each earlier one by its numbers ("0.00464 is more than 1/2 of 0.0063, so the
+    fall rests on the last block alone (2.59e−06 ≤ 1/2 of 0.00464)"); else "the last ≤ 1/2
+    of the one before" (and "none ≤ 1/2 of the one before" when not even the last is)."""
+    r = np.asarray(ratios, dtype=float)
+    half = r[1:] <= RATIO_END_FALL * r[:-1]
+    if np.all(half):
+        return "each ≤ 1/2 of the one before"
+    if not half[-1]:
+        return "none ≤ 1/2 of the one before" if not np.any(half) else \
+            "the last more than 1/2 of the one before"
+    if not np.any(half[:-1]):
+        more = ", ".join(f"{b:.3g} is more than 1/2 of {a:.3g}"
+                         for a, b in zip(r[:-2], r[1:-1], strict=True))
+        return (f"{more}, so the fall rests on the last block alone ({r[-1]:.3g} ≤ 1/2 of "
+                f"{r[-2]:.3g})")
+    return "the last ≤ 1/2 of the one before"
+
+
 def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
     """Each consecutive pair of ``ratios`` (over blocks of ``h`` steps; ``cycle`` when a block
     is a restart cycle) with the factor by which it falls and, when both lie in (0, 1) and the
@@ -599,17 +620,7 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
             order = (f", {implied_order(a, b, h, cycle)}" if a <= RATIO_END_FALL else
                      f"; no order: {a:.3g} > 1/2, not yet in the fast phase")
         pairs.append(f"{a:.3g} → {b:.3g} (× {b / a:.3g}{order})")
-    half = r[1:] <= RATIO_END_FALL * r[:-1]
-    if np.all(half):
-        which = "each ≤ 1/2 of the one before"
-    elif half[-1] and not np.any(half[:-1]):
-        more = ", ".join(f"{b:.3g} is more than 1/2 of {a:.3g}"
-                         for a, b in zip(r[:-2], r[1:-1], strict=True))
-        which = (f"{more}, so the fall rests on the last block alone ({r[-1]:.3g} ≤ 1/2 of "
-                 f"{r[-2]:.3g})")
-    else:
-        which = "the last ≤ 1/2 of the one before"
-    return f"{'; '.join(pairs)}: {which}"
+    return f"{'; '.join(pairs)}: {halving(r)}"
 
 
 def _zigzag(ratios: NDArray[np.float64]) -> bool:

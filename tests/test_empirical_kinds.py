@@ -533,13 +533,16 @@ def test_restarted_cg_declares_its_period_and_the_rate_study_reads_it():
     assert st.measurement.kind == "superlinear" and st.measurement.ratio_step == 5
     assert "fall toward 0" not in st.comparison.note
     # the note gives the 5-step ratios over the blocks the kind rests on, read here from the
-    # run's errors, and where the test they pass is printed
+    # run's errors, and the test they pass (each at most half the one before, checked here)
     e = np.linalg.norm(np.asarray(st.result.path) - 1.0, axis=1)
     ks = [k for k, _ in st.measurement.blocks]
     assert len(ks) >= 2 and all(b - a == 5 for a, b in zip(ks, ks[1:], strict=False))
-    vals = ", ".join(fmt(e[k + 5] / e[k], 3) for k in ks)
-    assert (f"5-step ratios e_(k+5)/e_k: {vals} at k = {', '.join(map(str, ks))}; their "
-            "test: above its per-step table" in st.comparison.note)
+    r = [e[k + 5] / e[k] for k in ks]
+    assert all(b <= a / 2 for a, b in zip(r, r[1:], strict=False))
+    vals = ", ".join(fmt(v, 3) for v in r)
+    assert (f"5-step ratios e_(k+5)/e_k: {vals} at k = {', '.join(map(str, ks))}, each ≤ 1/2 "
+            "of the one before" in st.comparison.note)
+    assert "per-step table" not in st.comparison.note
     assert "its evidence" not in st.comparison.note
 
 
@@ -734,10 +737,10 @@ def test_a_restarted_method_reads_its_linear_rate_on_its_cycles():
                 f"on to e_{z}, as (cycle factor)^(1/{m})") in " ".join(meas.notes)
 
 
-def test_a_two_step_kind_against_a_bound_gives_its_block_ratios_and_where_the_test_is():
+def test_a_two_step_kind_against_a_bound_gives_its_block_ratios_and_their_test():
     """The study's L-BFGS row said only 'its evidence gives the test they pass and on which
     numbers'. The note now gives the two-step ratios over the disjoint blocks the kind rests
-    on (0.065, 0.0011, 1.18e-05 at k = 30, 32, 34 here) and where the test is printed."""
+    on (0.065, 0.0011, 1.18e-05 at k = 30, 32, 34 here) and the test they pass."""
     from analysis.compare import compare
     from analysis.theory import Prediction
 
@@ -749,6 +752,21 @@ def test_a_two_step_kind_against_a_bound_gives_its_block_ratios_and_where_the_te
     c = compare(Prediction(kind="linear", exact=False, basis="bound"), m)
     vals = ", ".join(fmt(e[k + 2] / e[k], 3) for k in ks)
     assert c.agree
-    assert (f"measured superlinear (two-step ratios e_(k+2)/e_k: {vals} at k = 30, 32, 34; "
-            "their test: above its per-step table): at least as fast as the predicted linear "
+    r = [e[k + 2] / e[k] for k in ks]
+    assert r[1] <= r[0] / 2 and r[2] <= r[1] / 2
+    assert (f"measured superlinear (two-step ratios e_(k+2)/e_k: {vals} at k = 30, 32, 34, "
+            "each ≤ 1/2 of the one before): at least as fast as the predicted linear "
             "bound") == c.note
+
+
+def test_halving_names_which_ratios_fall_to_half_the_one_before():
+    """The test a fast kind read on ratios passes, in words a reader checks on the numbers:
+    every pair, only the last (each earlier one by its numbers), or the last not at all (it
+    once said 'the last ≤ 1/2 of the one before' for ratios 0.1, 0.01, 0.009)."""
+    assert E.halving([0.1, 0.04, 0.001]) == "each ≤ 1/2 of the one before"
+    assert E.halving([0.0063, 0.00464, 2.59e-06]) == (
+        "0.00464 is more than 1/2 of 0.0063, so the fall rests on the last block alone "
+        "(2.59e-06 ≤ 1/2 of 0.00464)")
+    assert E.halving([0.1, 0.01, 0.009]) == "the last more than 1/2 of the one before"
+    assert E.halving([0.1, 0.09, 0.085]) == "none ≤ 1/2 of the one before"
+    assert E.halving([0.1, 0.09, 0.01, 0.004]) == "the last ≤ 1/2 of the one before"
