@@ -2890,11 +2890,13 @@ def section_momentum_weights(S: Study) -> None:
                 f"the window also sees the λ = {modes[0][1]:g} mode "
                 f"(|z| = {fmt_num(modes[0][0], 3)})") + ", hence 2% rather than 1%"
         other = (f"‘{run_name('momentum', f'η = {eta:g}, β = {b:g}')}’ row")
+        floor_part = above_floor_text(row)
         # the explanation is the first row's; the second says only what differs
         reason = ("spectral radius of the 2 × 2 heavy-ball matrix, max over λ ∈ "
                   f"{{{', '.join(f'{v:g}' for v in lam)}}}; {mode}; the same parameters and "
                   f"start as the ill-conditioning section's {other} (its first {steps} steps "
-                  f"are these), whose run is {row.result.nit} steps long and whose rate is "
+                  f"are these), whose run is {row.result.nit} steps"
+                  + (f", {floor_part}, and" if floor_part else " long and") + " whose rate is "
                   f"fitted over k = {a}–{z} with the {percent(row.comparison.tolerance)} rule, "
                   "hence its slightly different measured rate "
                   f"({fmt_rate(row.measurement.rate)})") if b == 0.25 else (
@@ -2910,6 +2912,20 @@ def section_momentum_weights(S: Study) -> None:
                     rtol=0.0, abs_tol=8.0, digits=3, count=True, reason="ln 10⁻³/ln ρ ignores the "
                     "transient; within 8 steps")
     S.checks_table(since)
+
+
+def above_floor_text(study: Any) -> str:
+    """``of which k = 0–200 lie above the rounding floor`` for a rate study whose errors
+    lie above their rounding floor (:func:`analysis.plots.study_floor`) from the start up
+    to a step k and below it after: the steps its per-step table and fit can use, where the
+    run itself may go on below the floor; empty when the errors never fall below it or
+    cross it more than once."""
+    e = plots.study_errors(study)
+    above = np.isfinite(e) & (e > plots.study_floor(study))
+    last = int(np.argmin(above)) - 1  # the step before the first error at or below the floor
+    if above.all() or last < 0 or above[last + 1:].any():
+        return ""
+    return f"of which k = 0–{last} lie above the rounding floor"
 
 
 # ============================================================================ 18. adaptive

@@ -825,8 +825,15 @@ def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_sectio
     for b, (n, a, z) in ((0.25, (211, 41, 200)), (0.5, (101, 0, 90))):
         (c,) = [c for c in S.checks if c.what.startswith(f"β = {b:g}, η = 0.6: rate per step")]
         if b == 0.25:
-            assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} "
-                    "with the 1% rule, hence its slightly different measured rate") in c.reason
+            # p. 29: "211 steps long" beside a per-step table "of 0–199": the note says which
+            # of the run's errors lie above the rounding floor 10³·ε (x* = 0)
+            e = np.linalg.norm(minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b,
+                                        steps=n, record=True).path, axis=1)
+            last = int(np.flatnonzero(e > 1e3 * np.finfo(float).eps)[-1])
+            assert last == z and np.all(e[: last + 1] > 1e3 * np.finfo(float).eps)
+            assert (f"whose run is {n} steps, of which k = 0–{last} lie above the rounding "
+                    f"floor, and whose rate is fitted over k = {a}–{z} with the 1% rule, "
+                    "hence its slightly different measured rate") in c.reason, c.reason
             # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
             assert (f"the same parameters and start as the ill-conditioning section's "
                     f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
