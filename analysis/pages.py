@@ -1693,15 +1693,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 CELL_PAD = 6.0
 
 
-#: A bracketed group of numbers in a table cell ("[k = 3–78]", "(1, 2)ᵉ", "[0.9, 1.3]") of at
-#: most this many characters reads as one unit: it breaks over lines only where its column
-#: cannot hold it (words in brackets, "(bound, no rate)", break as prose does).
+#: A bracketed group of numbers in a table cell ("[k = 3–78]", "(1, 2)ᵉ", "[0.9, 1.3]"), a
+#: difference between bars ("|m − p|/|p|"), a setting ("η = 0.001") or a bound ("≤ 0.6345")
+#: of at most this many characters reads as one unit: it breaks over lines only where its
+#: column cannot hold it (words in brackets, "(bound, no rate)", break as prose does).
 GROUP_CHARS = 24
 #: Column widths hold such groups unless that makes the table taller by more than this share
 #: of its lines (and more than one line): a group broken in a short cell costs less than many
 #: more lines of long text.
 GROUP_GROWTH = 0.1
-_GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*")
+_GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
+                    # a difference between bars over another: "|m − p|/|p|"
+                    r"|\|[^|\n]+\|(?:/\|[^|\n]+\|)?\S*"
+                    # a setting, a symbol equal to a number: "η = 0.001", "ρ = 0.6ᵗ"
+                    r"|(?<![^\s(\[])[^\W\d_]\w{0,2} = [−-]?\d\S*"
+                    # a bound, a relation sign before a number: "≤ 0.63451ʸ"
+                    r"|(?<!\S)[≤≥<>] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
 _LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡*]+(?:\s|$))")
 NBSP = "\u00a0"
@@ -1716,9 +1723,10 @@ def unbroken(text: str) -> str:
 
 def cell_words(text: str) -> list[str]:
     """The pieces of one line of a table cell that never break over lines where their
-    column can hold them: its words, each bracketed group with a number of at most
-    :data:`GROUP_CHARS` characters with what sticks to it (``[k = 3–78]``) as one piece, a
-    marker standing alone
+    column can hold them: its words, each bracketed group with a number, difference between
+    bars, setting or bound of at most :data:`GROUP_CHARS` characters with what sticks to it
+    (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, a marker
+    standing alone
     after a value with that value (``0.5 ᵐ``); the pieces join with single spaces."""
     line = _LONE_MARK.sub(NBSP, str(text))
     line = _GROUP.sub(lambda m: m.group(0).replace(" ", NBSP)

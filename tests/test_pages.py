@@ -1530,3 +1530,44 @@ def test_a_lone_half_figure_spreads_its_long_caption_to_fill_the_page(tmp_path):
     lines = [p for p in text_pieces(reader(res.pdf).pages[0]) if "caption that" in p[0]]
     assert max(x + pages.string_width(t, size, pages.FONT) for t, x, _, _, size, _ in lines) \
         > right + 20.0  # the caption reaches past the figure
+
+
+def test_a_difference_between_bars_and_a_setting_stay_on_one_line():
+    """Study pp. 34–35: the schedule checks' "decided by" column broke "|m − p|/|p|" as
+    "|m −" / "p|/|p|" (and its header as "decided" / "by"); p. 39: the method "GD with η =
+    0.001" broke as "GD with η" / "= 0.001".  A difference between bars over another and a
+    setting (a symbol equal to a number) are pieces the column holds where it can."""
+    assert pages.cell_words("max |m − p|/|p| 0.78% ≤ 8.7%") == [
+        "max", "|m − p|/|p|", "0.78%", "≤ 8.7%"]
+    assert pages.cell_words("GD with η = 0.001") == ["GD", "with", "η = 0.001"]
+    assert pages.cell_words("linear, ρ = 0.6ᵗ and a=b") == ["linear,", "ρ = 0.6ᵗ", "and", "a=b"]
+    # quadratic report p. 5: a bound kept its relation sign apart from its number
+    assert pages.cell_words("≤ 0.63451ʸ, 0 < 2.62") == ["≤ 0.63451ʸ,", "0", "< 2.62"]
+    note = ("exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² on x²/2 (L = 1), σ = 1, s₀ = x₀² = 9, "
+            "η₀ = 0.5, cosine: ηmin + (η₀ − ηmin)(1 + cos(πk/Tmax))/2 up to k = Tmax; "
+            "measured 0.0182 ± 0.00041 (mean ± standard error over 4000 runs); agree within "
+            "4 standard errors")
+    rows = [[f"E(xK − x*)² after 200 noisy steps: {lab}", f"{p}ⁿ", f"{m}ᵐ",
+             f"|m − p|/|p| {d} ≤ {t}", "agrees", note]
+            for lab, p, m, d, t in (("constant", "0.333333", "0.330730", "0.78%", "8.6%"),
+                                    ("step (s = 50, γ = 0.3)", "0.011112", "0.0106852", "3.8%",
+                                     "8.6%"),
+                                    ("cosine (Tmax = 200, ηmin = 0)", "0.0184373", "0.0182251",
+                                     "1.2%", "8.9%"))]
+    t = pages.Table([pages.Column(h) for h in ["what", "theory", "measured", "decided by",
+                                               "verdict", "note"]], rows)
+    lines = _laid_out(t, pages.column_widths(t, pages.CONTENT_W))
+    assert lines[0][3] == ["decided by"], lines[0][3]
+    for row in lines[1:]:
+        assert row[3][0] == "|m − p|/|p|", row[3]
+    method = pages.Table([pages.Column(h) for h in [
+        "method", "predicted kind", "predicted rate", "order", "measured kind",
+        "measured rate [window]", "order", "decided by", "verdict", "note"]],
+        [["Newton", "quadratic", "—", "2ᵗ", "quadratic", "—", "1.97ᶠ ± 0.025 (1 s.e.) "
+          "[k = 18–21]", "q = 1.97 in [1.8, 2.6]", "agrees", "measured order 1.97 ± 0.025 "
+          "(1 s.e.) within [0.9, 1.3] × the predicted 2"],
+         ["GD with η = 0.001", "linear", "0.99960064ᵗ", "1ᵗ", "linear",
+          "0.99959980ᶠ [k = 8428–20000]", "1ᶠ", "Δln ρ/ln ρ 0.21% ≤ 1%", "agrees", ""]])
+    lines = _laid_out(method, pages.column_widths(method, pages.CONTENT_W))
+    assert "η = 0.001" in lines[2][0], lines[2][0]
+    assert "[k = 8428–20000]" in lines[2][5], lines[2][5]

@@ -122,7 +122,8 @@ def test_the_noise_ball_names_its_runs_r_and_their_steps(S):
     rows = [c for c in S.checks if c.what.startswith("noise ball, η = 0.1: Var")]
     assert len(rows) == 2
     for c in rows:
-        assert "R = 4000 runs" in c.reason and "√(2/R)" in c.reason
+        # the sample variance (divisor R − 1) has relative standard error √(2/(R − 1))
+        assert "R = 4000 runs" in c.reason and "√(2/(R − 1))" in c.reason
         assert "2/N" not in c.reason
 
 
@@ -825,8 +826,15 @@ def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_sectio
     for b, (n, a, z) in ((0.25, (211, 41, 200)), (0.5, (101, 0, 90))):
         (c,) = [c for c in S.checks if c.what.startswith(f"β = {b:g}, η = 0.6: rate per step")]
         if b == 0.25:
-            assert (f"whose run is {n} steps long and whose rate is fitted over k = {a}–{z} "
-                    "with the 1% rule, hence its slightly different measured rate") in c.reason
+            # p. 29: "211 steps long" beside a per-step table "of 0–199": the note says which
+            # of the run's errors lie above the rounding floor 10³·ε (x* = 0)
+            e = np.linalg.norm(minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b,
+                                        steps=n, record=True).path, axis=1)
+            last = int(np.flatnonzero(e > 1e3 * np.finfo(float).eps)[-1])
+            assert last == z and np.all(e[: last + 1] > 1e3 * np.finfo(float).eps)
+            assert (f"whose run is {n} steps, of which k = 0–{last} lie above the rounding "
+                    f"floor, and whose rate is fitted over k = {a}–{z} with the 1% rule, "
+                    "hence its slightly different measured rate") in c.reason, c.reason
             # p. 5: "the heavy-ball row" named no row of that section: its row is labelled so
             assert (f"the same parameters and start as the ill-conditioning section's "
                     f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
@@ -1115,8 +1123,8 @@ def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
     means = re.findall(r"(\d[\d.e−-]*)(ᵐ?) ± (\d[\d.e−-]*)(ᵐ?)", dec.measured)
     assert len(means) == 2 and all(m[1] == m[3] == "ᵐ" for m in means), dec.measured
     (sched,) = [c for c in S.checks if c.what.startswith("decaying schedules end below")]
-    # the constant step's floor η₀σ²/(L(2 − η₀L)) = 0.5/1.5, reached by the exact recursion
-    assert sched.theory == f"below {fmt_num(0.5 / 1.5, 3)}ⁿ (floor) by a factor > 10"
+    # the constant step's floor η₀σ²/(L(2 − η₀L)) = 0.5/1.5, a closed form
+    assert sched.theory == f"below {fmt_num(0.5 / 1.5, 3)}ᵗ (floor) by a factor > 10"
     largest = number(S, sched.what, "largest error")
     assert sched.measured == f"largest decaying-schedule error {fmt_num(largest, 3)}ᵐ"
     (ada,) = [c for c in S.checks if c.what.startswith("AdaGrad η = 0.4: progress")]
@@ -1380,3 +1388,70 @@ def test_the_rosenbrock_curvature_is_named_as_the_hessian_entry_it_is():
     entry = float(sp.diff(obj.expr, x, 2).subs({x: 1, y: 1}))
     assert entry == pytest.approx(float(obj.hess([1.0, 1.0])[0, 0])) == 802.0
     assert float(np.linalg.eigvalsh(obj.hess([1.0, 1.0]))[-1]) > 1000 > entry
+
+
+def test_the_schedules_floor_row_gives_its_closed_form():
+    """Study p. 35: "below 0.333ⁿ (floor)" with an empty note; the floor η₀σ²/(2 − η₀) (L = 1)
+    is a closed form: a theory value, with its formula and settings in the note."""
+    s = study.Study(Builder("floor"), quick=True)
+    study.section_schedules(s)
+    (c,) = [c for c in s.checks if c.what.startswith("decaying schedules end below")]
+    eta0, sigma = 0.5, 1.0
+    assert c.theory.startswith(f"below {fmt_num(eta0 * sigma**2 / (2 - eta0), 3)}ᵗ (floor)")
+    assert c.reason == "η₀σ²/(2 − η₀), η₀ = 0.5, σ = 1", c.reason
+    assert c.decided.endswith(f"< {fmt_num(0.1 * eta0 / (2 - eta0), 3)} = floor/10")
+
+
+#: a number as the checks print it (ASCII or page minus)
+_NUM = r"\d[\d.]*(?:e[−+-]?\d+)?"
+
+
+def _num(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def test_standard_error_bounds_are_computed_from_the_printed_numbers():
+    """Study pp. 7, 32–35: "0.000733 < 0.00487" could not be had from the printed 0.000651 ±
+    2.0e−05 and 0.0558 ± 0.0018 (0.000731, 0.00486), nor "8.7%" from 4·0.0072/0.333 (8.6%):
+    the bounds are computed from the means and standard errors as printed."""
+    assert percent(study.se_tolerance(0.00724, 1 / 3)) == percent(4 * 0.0072 * 3) == "8.6%"
+    ok, text = study.below_tenth(0.00065134, 2.047e-5, 0.05583, 0.00182)
+    assert ok and text == f"{0.000651 + 4 * 2.0e-5:.3g} < {(0.0558 - 4 * 0.0018) / 10:.3g}"
+    assert text == "0.000731 < 0.00486"
+
+
+def test_every_standard_error_bound_reproduces_from_its_printed_numbers(S):
+    """Each tolerance or bound of the SGD and schedule checks, recomputed here from the
+    numbers its row prints, is the one the row prints."""
+    seen = 0
+    for c in S.checks:
+        pm = re.search(rf"measured ({_NUM}) ± ({_NUM})", c.reason)
+        tol = re.search(r"≤ ([\d.]+)%$", c.decided)
+        if pm and tol:
+            p = _num(re.match(_NUM, c.theory).group(0))
+            assert percent(4 * _num(pm.group(2)) / p) == f"{tol.group(1)}%", (c.what, c.reason)
+            seen += 1
+        ball = re.search(r"R = (\d+) runs: 4 standard errors \(4√\(2/\(R − 1\)\) = ([\d.]+%)\)",
+                         c.reason)
+        if ball:
+            assert percent(4 * math.sqrt(2 / (int(ball.group(1)) - 1))) == ball.group(2)
+            assert c.decided.endswith(f"≤ {ball.group(2)}")
+            seen += 1
+        slope = re.search(rf"4 standard errors of the slope \(4·({_NUM})\)", c.reason)
+        if slope:
+            assert c.decided.endswith(f"≤ {percent(4 * _num(slope.group(1)))}"), c.decided
+            seen += 1
+        mini = re.search(rf"= 4·({_NUM})/\(√(\d+)·({_NUM})\) = ([\d.]+%)", c.reason)
+        if mini:
+            sd, m, v = _num(mini.group(1)), int(mini.group(2)), _num(mini.group(3))
+            assert percent(4 * sd / (math.sqrt(m) * v)) == mini.group(4), c.reason
+            assert c.decided.endswith(f"≤ {mini.group(4)}")
+            seen += 1
+    # the noise floor, the decaying step, 4 schedules, 2 noise-ball rows, slope, minibatch
+    assert seen == 1 + 1 + 4 + 2 + 1 + 1, seen
+    (dec,) = [c for c in S.checks if c.what.startswith("decaying steps go below")]
+    (m, se), (cm, cse) = [(_num(a), _num(b)) for a, b in re.findall(
+        rf"({_NUM})ᵐ ± ({_NUM})ᵐ", dec.measured)]
+    assert f"{m + 4 * se:.3g} < {(cm - 4 * cse) / 10:.3g}".replace("-", "−") in \
+        dec.decided.replace("-", "−"), dec.decided
+
