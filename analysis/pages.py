@@ -41,7 +41,8 @@ stable).
   only when they are together :data:`TALL_ROWS` of a page), its rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
-  it.
+  it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it fits
+  under it rather than move whole and leave more than :data:`FILL_GAP` of the page blank.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends, and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
@@ -107,6 +108,10 @@ LAST_SHRINK = 0.5
 #: ... but never so far that a panel (axes) of the figure ends up lower than this many points:
 #: such a figure goes to the next page whole instead of being squashed to a strip.
 MIN_PANEL = 90.0
+#: A figure shrinks (down to :data:`MIN_SHRINK`) so that the short table after it, which would
+#: otherwise move whole to the next page, fits under it, when the table would leave more than
+#: this share of the page blank.
+FILL_GAP = 0.25
 #: Tables with at most this many rows (and at most a third of a page tall) are not split,
 #: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
 #: it has at least 2 × :data:`MIN_ROWS` rows.
@@ -1546,6 +1551,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                          if b.caption else None for b in items]
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
+            self.then: Flowable | None = None  # the block after the row (:meth:`_room_for`)
 
         def _cap_h(self, wide: bool = False) -> float:
             """The height of the tallest caption, each at its figure's width (``wide``: the
@@ -1608,12 +1614,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             used = used_hows(b.caption for b in self.items)
             return [legend_text(used)] if used else []
 
+        def _room_for(self, aW: float, aH: float, scale: float) -> float:
+            """The scale of the row in ``aH`` points (at ``scale`` it fits them) that leaves
+            room under it for the block after it (:attr:`then`) when that block moves whole
+            (:func:`_moves_whole`): a block that misses the rest of the page would go to the
+            next one and leave more than :data:`FILL_GAP` of this page blank in the middle of
+            a section; the row shrinks for it when it may (down to :data:`MIN_SHRINK`,
+            never below :meth:`_floor`), else keeps ``scale``."""
+            nxt = self.then
+            if nxt is None or not _moves_whole(nxt, ns):
+                return scale
+            cap = self._cap_h(self.wide) + 4.0
+            fh = self._fig_h()
+            nxt.canv = getattr(self, "canv", None)
+            need = nxt.wrap(aW, 1e6)[1] + nxt.getSpaceBefore() + 8.0
+            left = aH - fh * scale - cap
+            if need <= left or left <= FILL_GAP * self.doc._frame_height:
+                return scale
+            fit = (aH - cap - need - 1.0) / fh
+            return fit if max(MIN_SHRINK, self._floor()) <= fit < scale else scale
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             fh = self._fig_h()
             frame_h = self.doc._frame_height
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
             scale, self.wide = self._layout(aH - self._reserve)
+            scale = self._room_for(aW, aH - self._reserve, scale)
             cap = self._cap_h(self.wide) + 4.0
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
@@ -2239,6 +2266,7 @@ class Document:
             out.extend(flow)
         if heads:
             out.append(ns.KeepWithNext(heads, None))
+        _link_figures(out, ns)
         out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
         if refs:
             out.append(ns.PageRefCheck(self, list(dict.fromkeys(refs))))
@@ -2408,6 +2436,25 @@ def _floats_past(f: Any, ns: Any) -> bool:
     return isinstance(f, (ns.MathFlowable, RLSpacer))
 
 
+def _link_figures(flowables: Sequence[Any], ns: Any) -> None:
+    """Tell each figure row (alone or kept with its lead-in) the flowable after it: it makes
+    room for that block when it may (:meth:`FigureRow._room_for`)."""
+    for f, nxt in zip(flowables[:-1], flowables[1:], strict=True):
+        row = f.nxt if isinstance(f, ns.KeepWithNext) else f
+        if isinstance(row, ns.FigureRow):
+            row.then = nxt
+
+
+def _moves_whole(f: Any, ns: Any) -> bool:
+    """Whether flowable ``f`` goes whole to the next page when it misses the rest of this
+    one: a short table (:meth:`TableFlowable.short`), alone or with a lead-in kept with it
+    (not a heading: a section's opening may begin the next page)."""
+    if isinstance(f, ns.KeepWithNext):
+        return (not any(isinstance(h, ns.HeadingFlowable) for h in f.heads)
+                and f.nxt is not None and _moves_whole(f.nxt, ns))
+    return isinstance(f, ns.TableFlowable) and f.short()
+
+
 def _is_action(f: Any, ns: Any) -> bool:
     """Whether ``f`` is one of platypus's actions (a page beginning, …), not the end of the
     story."""
@@ -2494,6 +2541,8 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             if ns.floating(f) and (self._floats or self._may_float(f, flowables)):
                 if not self._floats:
                     d.deferred.append((self.page, [b.label or b.caption for b in f.items]))
+                # placed elsewhere, it no longer makes room for the block after it here
+                (f.nxt if isinstance(f, ns.KeepWithNext) else f).then = None
                 self._floats.append(flowables.pop(0))
                 return
             super().handle_flowable(flowables)
