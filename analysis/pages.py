@@ -33,12 +33,14 @@ stable).
   "[k = 3–78]" never split where the column holds them; the room goes where it takes most
   lines off); a
   table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
-  unless moving it (with a lead-in kept with it) would leave more than 15% of the page
+  unless moving it (with a lead-in kept with it) would leave more than a third of the page
   blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
-  only when they are together :data:`TALL_ROWS` of a page), its rest starting on the next
+  only when they are together :data:`TALL_ROWS` of a page; its summary rows, a per-step
+  table's mean, fit and theory, never without :data:`SUMMARY_WITH` rows above them), its
+  rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
   it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it fits
@@ -116,13 +118,17 @@ FILL_GAP = 0.25
 #: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
 #: it has at least 2 × :data:`MIN_ROWS` rows.
 SHORT_ROWS = 12
-#: The share of a page left blank above which a short table splits rather than move whole.
-SHORT_SPLIT_GAP = 0.15
+#: The share of a page left blank above which a short table splits rather than move whole
+#: (the most a page in the middle of a section may stay blank).
+SHORT_SPLIT_GAP = 1.0 / 3.0
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
 #: A split table leaves at least this many rows on each side of the break.
 MIN_ROWS = 3
+#: A table's summary rows (:attr:`Table.summary`) go to the next page with at least this
+#: many of the rows they sum up.
+SUMMARY_WITH = 2
 
 #: Fewer than :data:`MIN_ROWS` rows may open a split table only when they are tall: at least
 #: this fraction of the frame's height (two one-line rows at the foot of a page are not).
@@ -825,13 +831,17 @@ class Column:
 class Table:
     """A table with a bold header row, zebra stripes and wrapped cells; ``notes`` become
     footnotes of the page where the table ends, a note explaining a mark of the cells those
-    of the pages showing the mark (each distinct note once per page; :func:`table_notes`)."""
+    of the pages showing the mark (each distinct note once per page; :func:`table_notes`).
+    ``summary``: how many of the last rows sum up the rows above them (a per-step table's
+    geometric mean, fit and theory): a split never leaves them without
+    :data:`SUMMARY_WITH` rows above them."""
 
     columns: list[Column]
     rows: list[list[str]]
     title: str | None = None
     notes: list[str] = field(default_factory=list)
     size: float = TABLE
+    summary: int = 0
 
 
 @dataclass
@@ -1508,7 +1518,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
-            if n - k < MIN_ROWS <= n - MIN_ROWS and \
+            tail = self.t.summary + SUMMARY_WITH if self.t.summary else 0
+            if n - k < tail:
+                k = n - tail  # summary rows go with rows they sum up (or the table moves)
+                used = sum(rows_h[:k + 1])
+            elif n - k < MIN_ROWS <= n - MIN_ROWS and \
                     sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
                 k = n - MIN_ROWS  # no few short rows alone at the top of the next page
                 used = sum(rows_h[:k + 1])
@@ -2080,15 +2094,15 @@ class Document:
         return self.add(Formula(lines, indent))
 
     def table(self, columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
-              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE
-              ) -> Table:
+              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE,
+              summary: int = 0) -> Table:
         cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
         body = [[str(v) for v in r] for r in rows]
         if body:
             cols, body = drop_empty_columns(cols, body)
         if not body:
             body = [["(none)"] + [""] * (len(cols) - 1)]
-        return self.add(Table(cols, body, title, list(notes), size))
+        return self.add(Table(cols, body, title, list(notes), size, summary))
 
     def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
                label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
