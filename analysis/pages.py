@@ -33,15 +33,18 @@ stable).
   "[k = 3–78]" never split where the column holds them; the room goes where it takes most
   lines off); a
   table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
-  unless moving it (with a lead-in kept with it) would leave more than 15% of the page
+  unless moving it (with a lead-in kept with it) would leave more than a third of the page
   blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
-  only when they are together :data:`TALL_ROWS` of a page), its rest starting on the next
+  only when they are together :data:`TALL_ROWS` of a page; its summary rows, a per-step
+  table's mean, fit and theory, never without :data:`SUMMARY_WITH` rows above them), its
+  rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
-  it.
+  it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it fits
+  under it rather than move whole and leave more than :data:`FILL_GAP` of the page blank.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends, and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
@@ -107,17 +110,25 @@ LAST_SHRINK = 0.5
 #: ... but never so far that a panel (axes) of the figure ends up lower than this many points:
 #: such a figure goes to the next page whole instead of being squashed to a strip.
 MIN_PANEL = 90.0
+#: A figure shrinks (down to :data:`MIN_SHRINK`) so that the short table after it, which would
+#: otherwise move whole to the next page, fits under it, when the table would leave more than
+#: this share of the page blank.
+FILL_GAP = 0.25
 #: Tables with at most this many rows (and at most a third of a page tall) are not split,
 #: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
 #: it has at least 2 × :data:`MIN_ROWS` rows.
 SHORT_ROWS = 12
-#: The share of a page left blank above which a short table splits rather than move whole.
-SHORT_SPLIT_GAP = 0.15
+#: The share of a page left blank above which a short table splits rather than move whole
+#: (the most a page in the middle of a section may stay blank).
+SHORT_SPLIT_GAP = 1.0 / 3.0
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
 #: A split table leaves at least this many rows on each side of the break.
 MIN_ROWS = 3
+#: A table's summary rows (:attr:`Table.summary`) go to the next page with at least this
+#: many of the rows they sum up.
+SUMMARY_WITH = 2
 
 #: Fewer than :data:`MIN_ROWS` rows may open a split table only when they are tall: at least
 #: this fraction of the frame's height (two one-line rows at the foot of a page are not).
@@ -820,13 +831,17 @@ class Column:
 class Table:
     """A table with a bold header row, zebra stripes and wrapped cells; ``notes`` become
     footnotes of the page where the table ends, a note explaining a mark of the cells those
-    of the pages showing the mark (each distinct note once per page; :func:`table_notes`)."""
+    of the pages showing the mark (each distinct note once per page; :func:`table_notes`).
+    ``summary``: how many of the last rows sum up the rows above them (a per-step table's
+    geometric mean, fit and theory): a split never leaves them without
+    :data:`SUMMARY_WITH` rows above them."""
 
     columns: list[Column]
     rows: list[list[str]]
     title: str | None = None
     notes: list[str] = field(default_factory=list)
     size: float = TABLE
+    summary: int = 0
 
 
 @dataclass
@@ -1503,7 +1518,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
-            if n - k < MIN_ROWS <= n - MIN_ROWS and \
+            tail = self.t.summary + SUMMARY_WITH if self.t.summary else 0
+            if n - k < tail:
+                k = n - tail  # summary rows go with rows they sum up (or the table moves)
+                used = sum(rows_h[:k + 1])
+            elif n - k < MIN_ROWS <= n - MIN_ROWS and \
                     sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
                 k = n - MIN_ROWS  # no few short rows alone at the top of the next page
                 used = sum(rows_h[:k + 1])
@@ -1546,6 +1565,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                          if b.caption else None for b in items]
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
+            self.then: Flowable | None = None  # the block after the row (:meth:`_room_for`)
 
         def _cap_h(self, wide: bool = False) -> float:
             """The height of the tallest caption, each at its figure's width (``wide``: the
@@ -1608,12 +1628,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             used = used_hows(b.caption for b in self.items)
             return [legend_text(used)] if used else []
 
+        def _room_for(self, aW: float, aH: float, scale: float) -> float:
+            """The scale of the row in ``aH`` points (at ``scale`` it fits them) that leaves
+            room under it for the block after it (:attr:`then`) when that block moves whole
+            (:func:`_moves_whole`): a block that misses the rest of the page would go to the
+            next one and leave more than :data:`FILL_GAP` of this page blank in the middle of
+            a section; the row shrinks for it when it may (down to :data:`MIN_SHRINK`,
+            never below :meth:`_floor`), else keeps ``scale``."""
+            nxt = self.then
+            if nxt is None or not _moves_whole(nxt, ns):
+                return scale
+            cap = self._cap_h(self.wide) + 4.0
+            fh = self._fig_h()
+            nxt.canv = getattr(self, "canv", None)
+            need = nxt.wrap(aW, 1e6)[1] + nxt.getSpaceBefore() + 8.0
+            left = aH - fh * scale - cap
+            if need <= left or left <= FILL_GAP * self.doc._frame_height:
+                return scale
+            fit = (aH - cap - need - 1.0) / fh
+            return fit if max(MIN_SHRINK, self._floor()) <= fit < scale else scale
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             fh = self._fig_h()
             frame_h = self.doc._frame_height
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
             scale, self.wide = self._layout(aH - self._reserve)
+            scale = self._room_for(aW, aH - self._reserve, scale)
             cap = self._cap_h(self.wide) + 4.0
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
@@ -2061,15 +2102,15 @@ class Document:
         return self.add(Formula(lines, indent))
 
     def table(self, columns: Sequence[Column | str], rows: Sequence[Sequence[Any]], *,
-              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE
-              ) -> Table:
+              title: str | None = None, notes: Sequence[str] = (), size: float = TABLE,
+              summary: int = 0) -> Table:
         cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
         body = [[str(v) for v in r] for r in rows]
         if body:
             cols, body = drop_empty_columns(cols, body)
         if not body:
             body = [["(none)"] + [""] * (len(cols) - 1)]
-        return self.add(Table(cols, body, title, list(notes), size))
+        return self.add(Table(cols, body, title, list(notes), size, summary))
 
     def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
                label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
@@ -2247,6 +2288,7 @@ class Document:
             out.extend(flow)
         if heads:
             out.append(ns.KeepWithNext(heads, None))
+        _link_figures(out, ns)
         out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
         if refs:
             out.append(ns.PageRefCheck(self, list(dict.fromkeys(refs))))
@@ -2416,6 +2458,25 @@ def _floats_past(f: Any, ns: Any) -> bool:
     return isinstance(f, (ns.MathFlowable, RLSpacer))
 
 
+def _link_figures(flowables: Sequence[Any], ns: Any) -> None:
+    """Tell each figure row (alone or kept with its lead-in) the flowable after it: it makes
+    room for that block when it may (:meth:`FigureRow._room_for`)."""
+    for f, nxt in zip(flowables[:-1], flowables[1:], strict=True):
+        row = f.nxt if isinstance(f, ns.KeepWithNext) else f
+        if isinstance(row, ns.FigureRow):
+            row.then = nxt
+
+
+def _moves_whole(f: Any, ns: Any) -> bool:
+    """Whether flowable ``f`` goes whole to the next page when it misses the rest of this
+    one: a short table (:meth:`TableFlowable.short`), alone or with a lead-in kept with it
+    (not a heading: a section's opening may begin the next page)."""
+    if isinstance(f, ns.KeepWithNext):
+        return (not any(isinstance(h, ns.HeadingFlowable) for h in f.heads)
+                and f.nxt is not None and _moves_whole(f.nxt, ns))
+    return isinstance(f, ns.TableFlowable) and f.short()
+
+
 def _is_action(f: Any, ns: Any) -> bool:
     """Whether ``f`` is one of platypus's actions (a page beginning, …), not the end of the
     story."""
@@ -2502,6 +2563,8 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             if ns.floating(f) and (self._floats or self._may_float(f, flowables)):
                 if not self._floats:
                     d.deferred.append((self.page, [b.label or b.caption for b in f.items]))
+                # placed elsewhere, it no longer makes room for the block after it here
+                (f.nxt if isinstance(f, ns.KeepWithNext) else f).then = None
                 self._floats.append(flowables.pop(0))
                 return
             super().handle_flowable(flowables)

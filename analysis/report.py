@@ -3236,6 +3236,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                               floor)
     else:
         body += _last_error_row(b, label, section, e, steps, chosen, q is not None, floor)
+    data = len(body)  # the rows of steps; those after them sum them up
     notes: list[str] = []
     settled = bounded_where(study.measurement)
     if outside:
@@ -3271,7 +3272,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                      TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled),
-                 notes=notes)
+                 notes=notes, summary=len(body) - data)
     return True
 
 
