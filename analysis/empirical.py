@@ -611,6 +611,19 @@ def no_alternation(ratios: ArrayLike) -> str | None:
     return f"the last three, {', '.join(f'{v:.3g}' for v in r[-3:])}, do not rise and fall in turn"
 
 
+def too_few_ratios(steps: tuple[int, int] | None = None) -> str:
+    """What a run whose last steps accelerate lacks to tell superlinear from fast linear when
+    its error reaches the rounding floor before its ratios show whether they fall toward 0:
+    more ratios above the floor; ``steps``, the first and last k of the ratios
+    ``e_(k+1)/e_k`` it has there, says how many. One wording for the measurement's reason and
+    for the comparison's note on such a run."""
+    words = "too few ratios above the floor to tell superlinear from fast linear"
+    if steps is None:
+        return words
+    a, b = steps
+    return f"{words} (only {b - a + 1}, k = {a}–{b})"
+
+
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
     """``(start, step, note)`` when the ratios of the errors ``e_0 .. e_(n-1)`` fall toward 0
     (:func:`ratios_fall`) and still fall at the end (:func:`end_fall`): the per-step ratios
@@ -1659,13 +1672,15 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
             else f"the last ratio is {last:.3g}, after {r:.3g}")
     b, _, _, why_not = two_step_test(e, s, n)
     unlike = no_alternation(e[b + 1:n] / e[b:n - 1]) if n - b >= 4 else None
+    lacks = (too_few_ratios((s, n - 2)) if base.get("floor_index") == n
+             else "too few falling ratios to tell superlinear from fast linear")
     if unlike is not None:  # no two-step reading: only the per-step test applies
         notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k from iteration {s} "
                      f"({_ratio_list(e, s, n, 1)}) do not fall toward 0 to the end (that "
                      f"needs the last ratio ≤ 1/2 of the one before it; here {here}); a "
                      "reading of the two-step ratios e_(k+2)/e_k applies only when the per-step "
-                     f"ratios alternate slow and fast, and here they do not ({unlike}): too few "
-                     "falling ratios to tell superlinear from fast linear")
+                     f"ratios alternate slow and fast, and here they do not ({unlike}): "
+                     f"{lacks}")
         return None
     notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
                  f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
@@ -1673,8 +1688,7 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
                  "toward 0 to the end (falling to the end needs the last "
                  "ratio ≤ 1/2 of the one before it, or, when the per-step ratios alternate "
                  "slow and fast, the last two-step ratio ≤ 1/2 of the one two steps before "
-                 f"it; here {here}; and for the two-step ratios {why_not}): too few falling "
-                 "ratios to tell superlinear from fast linear")
+                 f"it; here {here}; and for the two-step ratios {why_not}): {lacks}")
     return None
 
 

@@ -369,7 +369,9 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     assert m.kind == "none" and m.evidence is None
     here = (f"here the last ratio, {r1[-1]:.3g}, is not ≤ 1/2 × {r1[-2]:.3g} = "
             f"{r1[-2] / 2:.3g}")
-    assert "): too few falling ratios to tell superlinear from fast linear" in m.reason
+    # what the test lacks: ratios above the floor, of which the run has those from k = 4
+    assert (f"): too few ratios above the floor to tell superlinear from fast linear (only "
+            f"{n - 1 - 4}, k = 4–{n - 2}); ") in m.reason
     assert "fewer than 5 points" in m.reason
     last = ", ".join(f"{v:.3g}" for v in rb[-3:])
     if not zigzag:
