@@ -503,6 +503,13 @@ def _ratio_list(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
     return ", ".join(f"{v:.3g}" for v in e[a + h:n] / e[a:n - h])
 
 
+def _ratio_span(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
+    """The ``h``-step ratios of :func:`_ratio_list` by k, with the errors they use:
+    "k = 4–6 (0.0377, 0.00405, 0.00335; from the errors e_4–e_7)"."""
+    seen = _ratio_list(e, a, n, h) or "none"
+    return f"k = {a}–{n - 1 - h} ({seen}; from the errors e_{a}–e_{n - 1})"
+
+
 def ratios_fall(ratios: ArrayLike) -> str | None:
     """How a sequence of (at least 2) ratios was seen to fall toward 0, or None when it does
     not, with the tolerance ``RATIO_FALL`` = 1/4: either each ratio is below the one before
@@ -1458,7 +1465,8 @@ def _linear_or_none(
             "more than 1% (oscillation or transient in the window)"
         )
     if not long_window:
-        return _none(f"the asymptotic window [{fit.window[0]}, {fit.window[1]}] has fewer than "
+        return _none(f"a linear fit's window (the last errors over which the local rate "
+                     f"holds constant), e_{fit.window[0]}–e_{fit.window[1]}, has fewer than "
                      f"{MIN_WINDOW} points: no reliable rate (robust fit {fit.rate:.4g})",
                      notes, **base)
     rising = _peaks_rising(e, fit.window)
@@ -1675,16 +1683,15 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     lacks = (too_few_ratios((s, n - 2)) if base.get("floor_index") == n
              else "too few falling ratios to tell superlinear from fast linear")
     if unlike is not None:  # no two-step reading: only the per-step test applies
-        notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k from iteration {s} "
-                     f"({_ratio_list(e, s, n, 1)}) do not fall toward 0 to the end (that "
+        notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, do not "
+                     "fall toward 0 to the end (that "
                      f"needs the last ratio ≤ 1/2 of the one before it; here {here}); a "
                      "reading of the two-step ratios e_(k+2)/e_k applies only when the per-step "
                      f"ratios alternate slow and fast, and here they do not ({unlike}): "
                      f"{lacks}")
         return None
-    notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
-                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
-                 f"e_(k+2)/e_k from iteration {b} ({_ratio_list(e, b, n, 2) or 'none'}) fall "
+    notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, nor "
+                 f"the two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, fall "
                  "toward 0 to the end (falling to the end needs the last "
                  "ratio ≤ 1/2 of the one before it, or, when the per-step ratios alternate "
                  "slow and fast, the last two-step ratio ≤ 1/2 of the one two steps before "
