@@ -179,6 +179,10 @@ BAND_BLOCKS = 8
 BAND_DIAMETER_POINTS = 512
 SUBLINEAR_SPAN = 1.5
 RATIO_FALL = 0.25
+#: How close to the rate over the last third of the errors above the floor the local rate must
+#: come for the linear fit window to start there (:func:`_settled_window`; the noise of the
+#: local rates, when larger, sets it instead).
+SETTLE_RTOL = 0.01
 RATIO_END_FALL = 0.5
 #: How the note of an acceleration that the ratios do not bear out begins.
 UNBORNE = "the last steps accelerate on average, but"
@@ -354,7 +358,7 @@ class LinearFit:
 
 
 def linear_fit(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0,
-               settle_rtol: float = 0.01, min_points: int = 3) -> LinearFit | None:
+               settle_rtol: float = SETTLE_RTOL, min_points: int = 3) -> LinearFit | None:
     """Fit the asymptotic linear rate of ``err`` (see the module docstring); None if fewer than
     ``min_points`` points are above the floor."""
     e = np.asarray(err, dtype=float)
@@ -379,7 +383,8 @@ def linear_fit(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0
 
 
 def fit_linear_rate(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0,
-                    settle_rtol: float = 0.01) -> tuple[float | None, tuple[int, int] | None]:
+                    settle_rtol: float = SETTLE_RTOL
+                    ) -> tuple[float | None, tuple[int, int] | None]:
     """``(rate, (start, end))``: the asymptotic contraction factor of ``err`` and the inclusive
     window it was fitted on (floor, plateau and transient removed; robust estimator)."""
     fit = linear_fit(err, floor=floor, scale=scale, settle_rtol=settle_rtol)
@@ -1413,7 +1418,7 @@ def _peaks_rising(e: NDArray[np.float64], window: tuple[int, int]) -> str | None
             f"between {float(np.min(seg)):.3g} and {float(np.max(seg)):.3g}): no rate")
 
 
-def cycle_fit(err: ArrayLike, m: int, *, floor: float, settle_rtol: float = 0.01
+def cycle_fit(err: ArrayLike, m: int, *, floor: float, settle_rtol: float = SETTLE_RTOL
               ) -> LinearFit | None:
     """The linear fit of a method restarted every ``m`` steps, read on its cycles: its window
     ends where :func:`linear_fit`'s does, at ``z``, and holds the errors once per cycle that
@@ -1497,7 +1502,7 @@ def measure(
     fun_star: float | None = None,
     floor: float | None = None,
     stochastic: bool = False,
-    settle_rtol: float = 0.01,
+    settle_rtol: float = SETTLE_RTOL,
     restart: int | None = None,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).

@@ -59,7 +59,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import one_se, steps_name
+from analysis.empirical import SETTLE_RTOL, one_se, steps_name
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2850,7 +2850,11 @@ THEORY_HEAD = (
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors are measured "
     "to, and the hyperparameters; measured by a robust fit over its fit window, k = a–b "
     "beside each measured rate and in each per-step table's title, which may run past the "
-    "rows a per-step table shows.")
+    "rows a per-step table shows.  A fit window ends at the last error above the floor; it "
+    "holds the last third of those errors and reaches back as far as the local rate (a "
+    "robust slope over a sliding eighth of them, at least 3) stays within "
+    f"{SETTLE_RTOL:.0%} (or the noise) of the rate over that third: the steps before it are "
+    "the transient.")
 
 
 def shows_rate(study: Any) -> bool:
