@@ -51,6 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
+from analysis import empirical as E
 from analysis.compare import (
     SE_RULE,
     decisive_diff,
@@ -59,7 +60,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import SETTLE_RTOL, one_se, steps_name
+from analysis.empirical import one_se, steps_name
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2853,7 +2854,7 @@ THEORY_HEAD = (
     "rows a per-step table shows.  A fit window ends at the last error above the floor; it "
     "holds the last third of those errors and reaches back as far as the local rate (a "
     "robust slope over a sliding eighth of them, at least 3) stays within "
-    f"{SETTLE_RTOL:.0%} (or the noise) of the rate over that third: the steps before it are "
+    f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third: the steps before it are "
     "the transient.")
 
 
