@@ -2930,4 +2930,3 @@ def test_a_long_not_comparable_note_points_to_where_it_is_printed_whole():
     assert report.row_note(long) == long  # no section prints it whole: all of it
     short = "Adam with a constant step size η promises no rate: see Reddi et al."
     assert report.row_note(short, "Not compared") == short
-
