@@ -1470,10 +1470,9 @@ def _linear_or_none(
             "more than 1% (oscillation or transient in the window)"
         )
     if not long_window:
-        return _none(f"a linear fit's window (the last errors over which the local rate "
-                     f"holds constant), e_{fit.window[0]}–e_{fit.window[1]}, has fewer than "
-                     f"{MIN_WINDOW} points: no reliable rate (robust fit {fit.rate:.4g})",
-                     notes, **base)
+        return _none(f"the linear fit's window (past the transient), "
+                     f"e_{fit.window[0]}–e_{fit.window[1]}, has fewer than {MIN_WINDOW} "
+                     f"points: no reliable rate (robust fit {fit.rate:.4g})", notes, **base)
     rising = _peaks_rising(e, fit.window)
     if rising is not None:
         return _none(rising, notes, **base)

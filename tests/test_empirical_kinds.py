@@ -376,9 +376,8 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     # "ratios from iteration 4" beside "the asymptotic window [5, 7]")
     fit = E.linear_fit(e[:n], floor=E.default_floor())
     assert fit.window == (5, 7)
-    assert ("; a linear fit's window (the last errors over which the local rate holds "
-            f"constant), e_5–e_7, has fewer than 5 points: no reliable rate (robust fit "
-            f"{fit.rate:.4g})") in m.reason
+    assert ("; the linear fit's window (past the transient), e_5–e_7, has fewer than 5 "
+            f"points: no reliable rate (robust fit {fit.rate:.4g})") in m.reason
     last = ", ".join(f"{v:.3g}" for v in rb[-3:])
     if not zigzag:
         # BFGS (0.0377, 0.00405, 0.00335): the two-step ratios fall steadily, but a two-step
