@@ -69,6 +69,7 @@ from analysis.empirical import (
     one_se,
     order_band,
     steps_name,
+    too_few_ratios,
 )
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
@@ -469,17 +470,16 @@ def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
     under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
     h = m.ratio_step or 1
     if h >= 2:
-        last = (f"each of its last {steps_name(h)} ratios e_(k+{h})/e_k before the floor "
-                f"(blocks of the restart period), read per step as r^(1/{h}), ≤ {r:.3g}")
+        last = (f"{too_few_ratios()}, each of its last {steps_name(h)} ratios "
+                f"e_(k+{h})/e_k before the floor (blocks of the restart period), read per "
+                f"step as r^(1/{h}), ≤ {r:.3g}")
     elif m.fast_steps is not None:
-        a, b = m.fast_steps
-        last = f"each of its last {b - a + 1} ratios, k = {a}–{b}, before the floor ≤ {r:.3g}"
+        last = f"{too_few_ratios(m.fast_steps)}, each ≤ {r:.3g}"
     else:
-        last = f"each of its last ratios before the floor ≤ {r:.3g}"
+        last = f"{too_few_ratios()}, each of its last ratios before the floor ≤ {r:.3g}"
     return _agrees(quantity="kind",
-                   note=f"measured {kind_words(m)}: too few ratios above the floor to tell, "
-                        f"{last}; either kind is at least as fast as the predicted linear "
-                        f"bound{under}")
+                   note=f"measured {kind_words(m)}: {last}; either kind is at least as fast "
+                        f"as the predicted linear bound{under}")
 
 
 def _limit_set_text(m: Measurement) -> str:

@@ -195,6 +195,10 @@ BAND_BLOCKS = 8
 BAND_DIAMETER_POINTS = 512
 SUBLINEAR_SPAN = 1.5
 RATIO_FALL = 0.25
+#: How close to the rate over the last third of the errors above the floor the local rate must
+#: come for the linear fit window to start there (:func:`_settled_window`; the noise of the
+#: local rates, when larger, sets it instead).
+SETTLE_RTOL = 0.01
 RATIO_END_FALL = 0.5
 #: How the note of an acceleration that the ratios do not bear out begins.
 UNBORNE = "the last steps accelerate on average, but"
@@ -370,7 +374,7 @@ class LinearFit:
 
 
 def linear_fit(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0,
-               settle_rtol: float = 0.01, min_points: int = 3) -> LinearFit | None:
+               settle_rtol: float = SETTLE_RTOL, min_points: int = 3) -> LinearFit | None:
     """Fit the asymptotic linear rate of ``err`` (see the module docstring); None if fewer than
     ``min_points`` points are above the floor."""
     e = np.asarray(err, dtype=float)
@@ -395,7 +399,8 @@ def linear_fit(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0
 
 
 def fit_linear_rate(err: ArrayLike, *, floor: float | None = None, scale: float = 1.0,
-                    settle_rtol: float = 0.01) -> tuple[float | None, tuple[int, int] | None]:
+                    settle_rtol: float = SETTLE_RTOL
+                    ) -> tuple[float | None, tuple[int, int] | None]:
     """``(rate, (start, end))``: the asymptotic contraction factor of ``err`` and the inclusive
     window it was fitted on (floor, plateau and transient removed; robust estimator)."""
     fit = linear_fit(err, floor=floor, scale=scale, settle_rtol=settle_rtol)
@@ -519,6 +524,13 @@ def _ratio_list(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
     return ", ".join(f"{v:.3g}" for v in e[a + h:n] / e[a:n - h])
 
 
+def _ratio_span(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
+    """The ``h``-step ratios of :func:`_ratio_list` by k, with the errors they use:
+    "k = 4–6 (0.0377, 0.00405, 0.00335; from the errors e_4–e_7)"."""
+    seen = _ratio_list(e, a, n, h) or "none"
+    return f"k = {a}–{n - 1 - h} ({seen}; from the errors e_{a}–e_{n - 1})"
+
+
 def ratios_fall(ratios: ArrayLike) -> str | None:
     """How a sequence of (at least 2) ratios was seen to fall toward 0, or None when it does
     not, with the tolerance ``RATIO_FALL`` = 1/4: either each ratio is below the one before
@@ -636,6 +648,19 @@ def no_alternation(ratios: ArrayLike) -> str | None:
     if r.size < 3 or _zigzag(r):
         return None
     return f"the last three, {', '.join(f'{v:.3g}' for v in r[-3:])}, do not rise and fall in turn"
+
+
+def too_few_ratios(steps: tuple[int, int] | None = None) -> str:
+    """What a run whose last steps accelerate lacks to tell superlinear from fast linear when
+    its error reaches the rounding floor before its ratios show whether they fall toward 0:
+    more ratios above the floor; ``steps``, the first and last k of the ratios
+    ``e_(k+1)/e_k`` it has there, says how many. One wording for the measurement's reason and
+    for the comparison's note on such a run."""
+    words = "too few ratios above the floor to tell superlinear from fast linear"
+    if steps is None:
+        return words
+    a, b = steps
+    return f"{words} (only {b - a + 1}, k = {a}–{b})"
 
 
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
@@ -1420,7 +1445,7 @@ def _peaks_rising(e: NDArray[np.float64], window: tuple[int, int]) -> str | None
             f"between {float(np.min(seg)):.3g} and {float(np.max(seg)):.3g}): no rate")
 
 
-def cycle_fit(err: ArrayLike, m: int, *, floor: float, settle_rtol: float = 0.01
+def cycle_fit(err: ArrayLike, m: int, *, floor: float, settle_rtol: float = SETTLE_RTOL
               ) -> LinearFit | None:
     """The linear fit of a method restarted every ``m`` steps, read on its cycles: its window
     ends where :func:`linear_fit`'s does, at ``z``, and holds the errors once per cycle that
@@ -1472,9 +1497,9 @@ def _linear_or_none(
             "more than 1% (oscillation or transient in the window)"
         )
     if not long_window:
-        return _none(f"the asymptotic window [{fit.window[0]}, {fit.window[1]}] has fewer than "
-                     f"{MIN_WINDOW} points: no reliable rate (robust fit {fit.rate:.4g})",
-                     notes, **base)
+        return _none(f"the linear fit's window (past the transient), "
+                     f"e_{fit.window[0]}–e_{fit.window[1]}, has fewer than {MIN_WINDOW} "
+                     f"points: no reliable rate (robust fit {fit.rate:.4g})", notes, **base)
     rising = _peaks_rising(e, fit.window)
     if rising is not None:
         return _none(rising, notes, **base)
@@ -1503,7 +1528,7 @@ def measure(
     fun_star: float | None = None,
     floor: float | None = None,
     stochastic: bool = False,
-    settle_rtol: float = 0.01,
+    settle_rtol: float = SETTLE_RTOL,
     restart: int | None = None,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).
@@ -1686,22 +1711,22 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
             else f"the last ratio is {last:.3g}, after {r:.3g}")
     b, _, _, why_not = two_step_test(e, s, n)
     unlike = no_alternation(e[b + 1:n] / e[b:n - 1]) if n - b >= 4 else None
+    lacks = (too_few_ratios((s, n - 2)) if base.get("floor_index") == n
+             else "too few falling ratios to tell superlinear from fast linear")
     if unlike is not None:  # no two-step reading: only the per-step test applies
-        notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k from iteration {s} "
-                     f"({_ratio_list(e, s, n, 1)}) do not fall toward 0 to the end (that "
+        notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, do not "
+                     "fall toward 0 to the end (that "
                      f"needs the last ratio ≤ 1/2 of the one before it; here {here}); a "
                      "reading of the two-step ratios e_(k+2)/e_k applies only when the per-step "
-                     f"ratios alternate slow and fast, and here they do not ({unlike}): too few "
-                     "falling ratios to tell superlinear from fast linear")
+                     f"ratios alternate slow and fast, and here they do not ({unlike}): "
+                     f"{lacks}")
         return None
-    notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k "
-                 f"from iteration {s} ({_ratio_list(e, s, n, 1)}) nor the two-step ratios "
-                 f"e_(k+2)/e_k from iteration {b} ({_ratio_list(e, b, n, 2) or 'none'}) fall "
+    notes.append(f"{UNBORNE} neither the ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, nor "
+                 f"the two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, fall "
                  "toward 0 to the end (falling to the end needs the last "
                  "ratio ≤ 1/2 of the one before it, or, when the per-step ratios alternate "
                  "slow and fast, the last two-step ratio ≤ 1/2 of the one two steps before "
-                 f"it; here {here}; and for the two-step ratios {why_not}): too few falling "
-                 "ratios to tell superlinear from fast linear")
+                 f"it; here {here}; and for the two-step ratios {why_not}): {lacks}")
     return None
 
 

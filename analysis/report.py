@@ -51,6 +51,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
+from analysis import empirical as E
 from analysis.compare import (
     SE_RULE,
     decisive_diff,
@@ -2853,7 +2854,11 @@ THEORY_HEAD = (
     "e_(k+1) ≈ C e_k^q.  Predicted from the Hessian at x*, the point the errors are measured "
     "to, and the hyperparameters; measured by a robust fit over its fit window, k = a–b "
     "beside each measured rate and in each per-step table's title, which may run past the "
-    "rows a per-step table shows.")
+    "rows a per-step table shows.  A fit window ends at the last error above the floor; it "
+    "holds the last third of those errors and reaches back as far as the local rate (a "
+    "robust slope over a sliding eighth of them, at least 3) stays within "
+    f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third: the steps before it are "
+    "the transient.")
 
 
 def shows_rate(study: Any) -> bool:
@@ -3354,8 +3359,10 @@ def cycle_step_note(h: int) -> str:
     linear rate is read on its cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`)."""
     return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period: at the rows of the "
             f"fit window i–j that start a cycle (k = i, i + {h}, …) the cycle factors the "
-            f"robust fit reads, its rate per step being their fitted value to the power 1/{h}; "
-            f"— where e_(k+{h}) lies past the last error above the floor.")
+            f"robust fit reads, its rate per step being their fitted value to the power 1/{h} "
+            f"(it is fitted on the errors once per cycle, e_i, e_(i+{h}), e_(i+{2 * h}) and so "
+            f"on to e_j, not on every iteration); — where e_(k+{h}) lies past the last error "
+            "above the floor.")
 
 
 def block_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
@@ -3945,18 +3952,15 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
 #: The title of the table of predicted and measured convergence, by which text refers to it.
 THEORY_TABLE = "Predicted and measured convergence"
 #: Under a per-step table with both rows: one text for every run (so printed once per page),
-#: a method read on its restart cycles included.
+#: a method read on its restart cycles included (how that fit reads them is the note on its
+#: column of cycle ratios, :func:`cycle_step_note`, printed only under a table that has one).
 ESTIMATORS_NOTE = (
     "Geometric mean and robust fit are two estimators of the rate over the same fit window "
     "i–j: the geometric mean of the ratios, (e_j/e_i)^(1/(j−i)), sees only the window's two "
     f"end errors; the robust fit (the measured rate of the table ‘{THEORY_TABLE}’, which the "
-    "verdict compares with the theory) uses every iteration of the window, or, for a method "
-    "restarted every m steps, reads it on its cycles: it is fitted on the errors once per "
-    "cycle, e_i, e_(i+m), e_(i+2m) and so on to e_j (the rows of the column e_(k+m)/e_k), and "
-    "read per step as "
-    "(cycle factor)^(1/m). They differ when the errors do not fall along one line (on a log "
-    "scale) through the window: transient first steps, or a run that speeds up or slows "
-    "down through it.")
+    "verdict compares with the theory) uses the errors all through the window. They differ "
+    "when the errors do not fall along one line (on a log scale) through the window: "
+    "transient first steps, or a run that speeds up or slows down through it.")
 
 
 def no_ratio_table_text(silent: Sequence[str]) -> str:

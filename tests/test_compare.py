@@ -82,7 +82,8 @@ def test_a_run_too_fast_for_a_kind_meets_a_linear_bound_and_nothing_more():
     top = int(np.argmax(ratios[4:7])) + 4
     assert ratios[top] == pytest.approx(m.fast_ratio, rel=1e-12) and 4 <= top <= 6
     assert m.fast_steps == (4, 6)
-    assert "each of its last 3 ratios, k = 4–6, before the floor ≤ 0.00374" in bound.note
+    assert ("above the floor to tell superlinear from fast linear (only 3, k = 4–6), each "
+            "≤ 0.00374") in bound.note
     # a run whose ratios settle at a linear rate decides its kind: no fast ratio
     slow = measure(np.column_stack([0.5 ** np.arange(60), np.zeros(60)]), [0.0, 0.0])
     assert slow.kind == "linear" and slow.fast_ratio is None
@@ -141,9 +142,11 @@ def test_a_run_too_fast_for_a_kind_is_named_fast_in_documents():
     c = compare(bound, m)
     assert report.decided_by(c, bound, m) == "bound: fast ≥ linear (at least as fast)"
     top = max(ratios[4:7])
-    assert c.note == (f"measured {words}: too few ratios above the floor to tell, each of its "
-                      f"last 3 ratios, k = 4–6, before the floor ≤ {top:.3g}; either kind "
-                      "is at least as fast as the predicted linear bound")
+    lacks = "too few ratios above the floor to tell superlinear from fast linear (only 3, k = 4–6)"
+    assert c.note == (f"measured {words}: {lacks}, each ≤ {top:.3g}; either kind is at least "
+                      "as fast as the predicted linear bound")
+    # the reason a superlinear prediction is not compared names the same lack the same way
+    assert f"): {lacks}; " in m.reason
     sup = compare(Prediction(kind="superlinear", exact=False), m)
     assert sup.verdict == "not comparable" and sup.reason == f"measured {words}: {m.reason}"
     # a measurement of kind none without a fast ratio keeps its name

@@ -395,31 +395,42 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     assert m.kind == "none" and m.evidence is None
     here = (f"here the last ratio, {r1[-1]:.3g}, is not ≤ 1/2 × {r1[-2]:.3g} = "
             f"{r1[-2] / 2:.3g}")
-    assert "): too few falling ratios to tell superlinear from fast linear" in m.reason
-    assert "fewer than 5 points" in m.reason
+    # what the test lacks: ratios above the floor, of which the run has those from k = 4
+    assert (f"): too few ratios above the floor to tell superlinear from fast linear (only "
+            f"{n - 1 - 4}, k = 4–{n - 2}); ") in m.reason
+    # the ratios and the linear fit's window both name the errors they use (quadratic p. 2:
+    # "ratios from iteration 4" beside "the asymptotic window [5, 7]")
+    fit = E.linear_fit(e[:n], floor=E.default_floor())
+    assert fit.window == (5, 7)
+    assert ("; the linear fit's window (past the transient), e_5–e_7, has fewer than 5 "
+            f"points: no reliable rate (robust fit {fit.rate:.4g})") in m.reason
     last = ", ".join(f"{v:.3g}" for v in rb[-3:])
     if not zigzag:
         # BFGS (0.0377, 0.00405, 0.00335): the two-step ratios fall steadily, but a two-step
         # reading applies only when the per-step ratios alternate, which they do not: the
         # reason says so with their numbers, and why the per-step test fails
         assert _fall(r2) and r2[-1] <= r2[-3] / 2
-        assert (f"the ratios e_(k+1)/e_k from iteration 4 ({', '.join(f'{v:.3g}' for v in r1)})"
-                f" do not fall toward 0 to the end (that needs the last ratio ≤ 1/2 of the "
+        assert (f"the ratios e_(k+1)/e_k, k = 4–{n - 2} ({', '.join(f'{v:.3g}' for v in r1)}; "
+                f"from the errors e_4–e_{n - 1}), do not fall toward 0 to the end (that needs "
+                f"the last ratio ≤ 1/2 of the "
                 f"one before it; {here}); a reading of the two-step ratios e_(k+2)/e_k "
                 f"applies only when the per-step ratios alternate slow and fast, and here "
                 f"they do not (the last three, {last}, do not rise and fall in turn)"
                 ) in m.reason
         assert "neither" not in m.reason and "two-step ratios e_(k+2)/e_k from" not in m.reason
         return
-    assert f"({', '.join(f'{v:.3g}' for v in r1)}) nor the two-step" in m.reason
+    assert (f"neither the ratios e_(k+1)/e_k, k = 4–{n - 2} "
+            f"({', '.join(f'{v:.3g}' for v in r1)}; from the errors e_4–e_{n - 1}), nor the "
+            "two-step") in m.reason
     assert ("fall toward 0 to the end (falling to the end needs the last ratio ≤ 1/2 of the "
             "one before it, or, when the per-step ratios alternate slow and fast, the last "
             f"two-step ratio ≤ 1/2 of the one two steps before it; {here}; and for the "
             "two-step ratios ") in m.reason
     # the two-step ratios are printed, from the iteration their reading starts, and the
     # reason that reading fails is the one recomputed here
-    assert (f"two-step ratios e_(k+2)/e_k from iteration 1 "
-            f"({', '.join(f'{v:.3g}' for v in r2)}) fall toward 0") in m.reason
+    assert (f"two-step ratios e_(k+2)/e_k, k = 1–{n - 3} "
+            f"({', '.join(f'{v:.3g}' for v in r2)}; from the errors e_1–e_{n - 1}), fall "
+            "toward 0") in m.reason
     why = f"the last, {r2[-1]:.3g}, is not ≤ 1/2 of the one two steps before, {r2[-3]:.3g}"
     assert f"and for the two-step ratios {why}" in m.reason
 
@@ -460,7 +471,7 @@ def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
     e = np.cumprod([1.0] + ratios)
     assert not _fall(ratios[-3:]) and not _fall(np.array(ratios[-5:]) * ratios[-6:-1])
     m = E.measure(_path_from_errors(e), [0.0])
-    assert any("the ratios e_(k+1)/e_k from iteration" in n and "do not fall toward 0 to the end"
+    assert any("the ratios e_(k+1)/e_k, k = " in n and "do not fall toward 0 to the end"
                in n and "do not rise and fall in turn" in n for n in m.notes)
     assert not any("fall toward 0 over" in n for n in m.notes)
 

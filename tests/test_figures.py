@@ -895,8 +895,16 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
     assert [r[1] for r in rows] == ["geometric mean",
                                     "robust fit on the two-step cycles (measured rate)"]
     (note,) = [n for n in notes if n.startswith("Geometric mean and robust fit")]
-    assert ("for a method restarted every m steps, reads it on its cycles: it is fitted on the "
-            "errors once per cycle, e_i, e_(i+m), e_(i+2m) and so on to e_j") in note
+    # quadratic p. 6: the note spoke of "the rows of the column e_(k+m)/e_k" of a method
+    # restarted every m steps under tables none of which has that column; how a fit on cycles
+    # reads them is said by the note on that column, printed only under a table that has it
+    assert "restarted" not in note and "e_(k+m)" not in note
+    assert ("robust fit (the measured rate of the table ‘Predicted and measured convergence’, "
+            "which the verdict compares with the theory) uses the errors all through the "
+            "window. They differ") in note
+    assert report.cycle_step_note(2).startswith("e_(k+2)/e_k: the ratio over 2 steps")
+    assert ("(it is fitted on the errors once per cycle, e_i, e_(i+2), e_(i+4) and so on to "
+            "e_j, not on every iteration)") in report.cycle_step_note(2)
     # study p. 44: a per-step run's table and a restarted one's on the same page printed the
     # note twice (in full, then as a pointer to itself): it is one text for both
     _, notes1, _, _ = report._window_rows(b, "gd", "s", e, (5, 29),

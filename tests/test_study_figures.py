@@ -1863,4 +1863,7 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     notes = " ".join(per_step.notes)
     assert ("the restart period: at the rows of the fit window i–j that start a cycle (k = i, "
             "i + 2, …) the cycle factors the robust fit reads") in notes
+    # how the robust fit reads the cycles is said under the table that has their column
+    assert ("(it is fitted on the errors once per cycle, eᵢ, e₍ᵢ₊₂₎, e₍ᵢ₊₄₎ and so on to eⱼ, "
+            "not on every iteration)") in notes
     assert "the sentence before its table" not in notes  # no kind rests on the column
