@@ -1530,3 +1530,18 @@ def test_a_lone_half_figure_spreads_its_long_caption_to_fill_the_page(tmp_path):
     lines = [p for p in text_pieces(reader(res.pdf).pages[0]) if "caption that" in p[0]]
     assert max(x + pages.string_width(t, size, pages.FONT) for t, x, _, _, size, _ in lines) \
         > right + 20.0  # the caption reaches past the figure
+
+
+def test_a_formula_in_running_text_reads_as_its_typeset_formula():
+    """Study p. 21: a heading wrote "0.1x₁² + 2x₂²" above the typeset "x₁²/10 + 2x₂²": text
+    takes the formula printer's order and form, names indexed as typeset."""
+    import sympy as sp
+
+    from analysis.pages import math_latex, text_math
+
+    x1, x2, x, y = sp.symbols("x1 x2 x y")
+    expr = sp.Rational(1, 10) * x1**2 + 2 * x2**2
+    assert math_latex(expr) == r"\frac{x_{1}^{2}}{10} + 2 x_{2}^{2}"
+    assert text_math(expr) == "x₁²/10 + 2x₂²"
+    assert text_math(x**2 - y**2) == "x² − y²"
+    assert text_math(sp.Rational(1, 2) * x1**2 + 50 * x2**2) == "x₁²/2 + 50x₂²"
