@@ -760,6 +760,20 @@ def inline_math(expr: Any) -> str:
     return text.replace("-", "−")
 
 
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def text_math(expr: Any) -> str:
+    """A formula in a heading or a sentence, in the order and form the formula printer
+    prints it (:func:`inline_math`, sums in :func:`reading_order`), with indexed names as
+    typeset (``x1`` → ``x₁``) and a number times a name juxtaposed (``2·x₂`` → ``2x₂``):
+    ``0.1*x1**2 + 2*x2**2`` → ``x₁²/10 + 2x₂²``, as its formula reads."""
+    text = re.sub(r"(?<![\w.])([^\W\d_])(\d+)",
+                  lambda m: m.group(1) + m.group(2).translate(_SUBSCRIPT_DIGITS),
+                  inline_math(expr))
+    return re.sub(r"(\d)·(?=[^\W\d_])", r"\1", text)
+
+
 def plain_formula(text: str, size: float = 8.5) -> list[MathLine]:
     """Plain-text fallback for a formula: one monospace line, wrapped on the page, whole."""
     return [MathLine(text, size, False, MONO)]

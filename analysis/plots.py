@@ -1640,6 +1640,17 @@ def _attr(obj: Any, name: str, default: Any = None) -> Any:
 BOX_MARGIN = 0.03
 
 
+#: the line style of a filled contour panel's lines at levels below 0 (:func:`contour_key`)
+NEGATIVE_CONTOURS = "dashed"
+
+
+def contour_key(negative: bool) -> str:
+    """A caption's key to the shading of :func:`plot_contour`'s panels: grey, darker where f
+    is higher; with ``negative`` (f < 0 somewhere in the panel) its dashed lines."""
+    return ("grey shading: f, darker where higher"
+            + (f"; {NEGATIVE_CONTOURS} contour lines: f < 0" if negative else ""))
+
+
 def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
                    critical_points: Iterable[Any], *, resolution: int, levels: int,
                    styles: Mapping[str, SeriesStyle] | None = None, nest: bool = True,
@@ -1657,7 +1668,8 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     lv, geometric = contour_levels(Z, levels)
     greys = ListedColormap(mpl.colormaps["Greys"](np.linspace(0.0, 0.45, 256)))
     cs = ax.contourf(X, Y, Z, levels=lv, cmap=greys, extend="both")
-    ax.contour(X, Y, Z, levels=lv, colors="0.45", linewidths=0.5)
+    ax.contour(X, Y, Z, levels=lv, colors="0.45", linewidths=0.5,
+               negative_linestyles=NEGATIVE_CONTOURS)
     handles: list[Any] = []
     starts: list[NDArray] = []
 

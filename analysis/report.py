@@ -2655,6 +2655,18 @@ def row_note(reason: str, full_in: str | None = None) -> str:
     return reason
 
 
+def row_rate_digits(study: Any) -> int | None:
+    """The significant digits :func:`theory_row` prints a rate study's predicted and
+    measured rates with: those that reproduce their relative difference
+    (:func:`rate_pair_digits`) when it decides the verdict; None when the row prints each
+    rate with its own digits."""
+    c, p, m = study.comparison, study.prediction, study.measurement
+    return (rate_pair_digits(p.rate, m.rate)
+            if c.quantity == "rate" and c.rel_diff is not None and p.exact
+            and p.kind == m.kind == "linear" and p.rate is not None and m.rate is not None
+            and 0 < p.rate and 0 < m.rate else None)
+
+
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
                full_in: str | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
@@ -2662,11 +2674,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     ``full_in``: the section that prints a not-comparable run's reasons whole, where the
     row's note then points, :func:`row_note`)."""
     c, p, m = study.comparison, study.prediction, study.measurement
-    # both rates with the digits that reproduce their relative difference, when it decides
-    digits = (rate_pair_digits(p.rate, m.rate)
-              if c.quantity == "rate" and c.rel_diff is not None and p.exact
-              and p.kind == m.kind == "linear" and p.rate is not None and m.rate is not None
-              and 0 < p.rate and 0 < m.rate else None)
+    digits = row_rate_digits(study)
     pk, pr, po = _pred_cells(b, label, p, digits)
     mk, mr, mo = _meas_cells(b, label, m,
                              predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
@@ -2791,8 +2799,8 @@ THEORY_RULES = {
     "double root": ("the rate of a double root within 1% of [ρ, the window's average factor] "
                     "(the window's k-bias) on ρ and on −ln ρ"),
     "bound": "a bound (line-search methods, degenerate minima) when the run is at least as fast",
-    "order": (f"an order q when the measured order lies in [{ORDER_BAND[0]:g} q, "
-              f"{ORDER_BAND[1]:g} q] (± 2 standard errors)"),
+    "order": (f"an order q when the measured order lies in [{ORDER_BAND[0]:g}q, "
+              f"{ORDER_BAND[1]:g}q], or reaches it within 2 standard errors"),
     "band": ("a cycle at a kink when its size (its diameter: the largest distance between two "
              "of its points) is no larger than the predicted 2ηG/(1 − β), G the largest "
              "gradient norm of the pieces of f at the kink: near the kink a step has length "

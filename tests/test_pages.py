@@ -1677,3 +1677,18 @@ def test_per_step_tables_name_their_summary_rows(four_reports):
         steps = [r for r in t.rows if re.fullmatch(r"\d+\W?", r[0])]
         assert t.rows[:len(steps)] == steps and t.summary == len(t.rows) - len(steps), t.title
         assert t.rows[-t.summary][0] != "" and t.summary >= 1
+
+
+def test_a_formula_in_running_text_reads_as_its_typeset_formula():
+    """Study p. 21: a heading wrote "0.1x₁² + 2x₂²" above the typeset "x₁²/10 + 2x₂²": text
+    takes the formula printer's order and form, names indexed as typeset."""
+    import sympy as sp
+
+    from analysis.pages import math_latex, text_math
+
+    x1, x2, x, y = sp.symbols("x1 x2 x y")
+    expr = sp.Rational(1, 10) * x1**2 + 2 * x2**2
+    assert math_latex(expr) == r"\frac{x_{1}^{2}}{10} + 2 x_{2}^{2}"
+    assert text_math(expr) == "x₁²/10 + 2x₂²"
+    assert text_math(x**2 - y**2) == "x² − y²"
+    assert text_math(sp.Rational(1, 2) * x1**2 + 50 * x2**2) == "x₁²/2 + 50x₂²"

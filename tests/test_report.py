@@ -1257,6 +1257,26 @@ def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_r
         report.nw_text([linear, sub])
 
 
+def test_the_order_rule_says_the_band_may_be_reached_within_two_standard_errors():
+    """Study p. 21: "lies in [0.9 q, 1.3 q] (± 2 standard errors)" read as a band widened on
+    both sides; the rule is: in the band, or within 2 standard errors of it (p. 9's order
+    1.79 ± 0.16 against [1.8, 2.6] agrees so)."""
+    from analysis import compare
+
+    rule = report.THEORY_RULES["order"]
+    assert rule == ("an order q when the measured order lies in [0.9q, 1.3q], or reaches it "
+                    "within 2 standard errors"), rule
+    assert "(± 2" not in report.THEORY_NOTES
+    from analysis.empirical import Measurement
+    from analysis.theory.prediction import Prediction
+
+    p = Prediction(kind="superlinear", order=2.0, exact=True)
+    for q, se, agree in ((1.79, 0.16, True), (1.79, 0.0, False), (1.5, 0.1, False)):
+        m = Measurement("superlinear", None, q, (0, 7), order_se=se, order_window=(4, 7))
+        assert compare.compare(p, m).agree is agree, (q, se)
+        assert (0.9 * 2.0 <= q + 2 * se and q - 2 * se <= 1.3 * 2.0) is agree
+
+
 def test_per_step_lead_in_reads_the_rows_in_the_tables_order():
     """Himmelblau p. 5, quadratic p. 5: the lead-in said the row before theory's is the
     geometric mean, 'followed' by the robust fit's rate, but the tables run geometric mean,
@@ -1482,7 +1502,7 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     assert report.theory_criterion(none) == (None, None)
     head, note = report.theory_notes([rate, none])
     assert "within 1% on ρ and on −ln ρ" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
-    for unused in ("[0.9 q, 1.3 q]", "2ηG/(1 − β)", "stochastic level", "double root",
+    for unused in ("[0.9q, 1.3q]", "2ηG/(1 − β)", "stochastic level", "double root",
                    "kind: only", "a bound (line-search"):
         assert unused not in note, unused
     cycle = _compared("band", exact=False, predicted=2.0, measured=1.0, rel_diff=0.5)
@@ -1493,7 +1513,7 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     assert "within one step of it on either side (2ηG; the subgradient method" in note
     assert "η/(1 − β)" in note
     assert "Nesterov 2018, §3.2.3" in note
-    assert "[0.9 q, 1.3 q]" not in note
+    assert "[0.9q, 1.3q]" not in note
     assert report.theory_notes([none]) == []  # nothing compared, no rate shown
     assert head == report.THEORY_HEAD  # the same for every table: once per page
     # the full note (every criterion) is still the union

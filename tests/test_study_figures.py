@@ -208,6 +208,29 @@ def test_saddle_escape_is_named_in_the_legend_not_on_the_line(saddle_and_surface
     assert "predicted escape: k = 76" in legend  # ceil(ln(1/10⁻⁶)/ln 1.2) = 76
 
 
+def test_saddle_caption_says_what_the_contour_shading_is(saddle_and_surfaces):
+    """Study p. 15: the grey shading and the solid and dashed contour lines of the saddle's
+    left panel were explained nowhere: the caption says them, as drawn (x² − y² < 0 along y:
+    its lines below 0 are dashed, the others solid)."""
+    from matplotlib.contour import ContourSet
+
+    block = next(b for b in saddle_and_surfaces.doc.figures() if b.label == "saddle")
+    assert ("converges to the saddle (grey shading: f, darker where higher; dashed contour "
+            "lines: f < 0).") in block.caption, block.caption
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    (lines,) = [c for ax in fig.axes for c in ax.collections
+                if isinstance(c, ContourSet) and not c.filled]
+    styles = lines.get_linestyles()
+    assert min(lines.levels) < 0 < max(lines.levels)
+    for level, (_, dashes) in zip(lines.levels, styles, strict=True):
+        assert (dashes is not None) == (level < 0), (level, dashes)
+    (shade,) = [c for ax in fig.axes for c in ax.collections
+                if isinstance(c, ContourSet) and c.filled]
+    low, high = (sum(shade.cmap(v)[:3]) for v in (0.0, 1.0))
+    assert high < low  # darker where f is higher
+
+
 def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
     from analysis.pages import Paragraph
 
@@ -215,6 +238,27 @@ def test_surface_text_names_the_path_by_its_legend_label(saddle_and_surfaces):
     label = "GD with η = 0.1, 22 steps from (1.4, 0.02)"
     assert any(label in t for t in texts)
     assert not any("red path" in t for t in texts)
+
+
+def test_surface_text_draws_the_path_as_it_says(saddle_and_surfaces):
+    """Study p. 16: the text called GD's path on the saddle "the dotted path", drawn as a
+    solid orange line with a dot per iterate (the only broken line is its dashed shadow)."""
+    from matplotlib import colors as mcolors
+
+    from analysis.pages import Paragraph
+
+    (text,) = [b.text for b in saddle_and_surfaces.doc.blocks if isinstance(b, Paragraph)
+               and "On the saddle" in b.text]
+    assert "dotted path" not in text
+    assert "the orange path (a solid line, a dot at each iterate) is GD with η = 0.1" in text
+    block = next(b for b in saddle_and_surfaces.doc.figures() if b.label == "surfaces")
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    (ax, _) = [a for a in fig.axes if a.name == "3d"]
+    (path,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("GD with")]
+    assert path.get_linestyle() == "-" and path.get_marker() == "o"
+    r, g, b_ = mcolors.to_rgb(path.get_color())  # orange: red high, green half, blue low
+    assert r > 0.8 and 0.3 < g < 0.6 and b_ < 0.1
 
 
 def test_surface_panels_name_the_height_and_keep_few_corner_ticks(saddle_and_surfaces):
@@ -1004,6 +1048,16 @@ def quadratic():
     return built(study.section_quadratic)
 
 
+def test_the_x2_error_panel_title_does_not_repeat_its_axis_label(quadratic):
+    """Study p. 11: the title "Error |xₖ − 0| and the rate |1 − ηL|ᵏ" said again what the
+    y-label "error ‖xₖ − x*‖₂ (log)" says: the axis names the error, the title the rest."""
+    (block,) = [b for b in quadratic.doc.figures() if b.label == "x² errors"]
+    fig = _drawn(block)
+    (ax,) = [a for a in fig.axes if a.get_yscale() == "log" and "error" in a.get_ylabel()]
+    title = ax.get_title() or next(t.get_text() for t in fig.texts if t.get_text())
+    assert "error" not in title.lower() and "|1 − ηL|" in title, (title, ax.get_ylabel())
+
+
 def test_the_ratio_markers_sentence_states_what_is_drawn(quadratic):
     """Study p. 9: the caption said a run of more than 60 steps shows its first steps, its
     extremes and every j-th, but gd η = 0.2 showed 3 markers (those on a theory line are
@@ -1629,7 +1683,19 @@ def test_the_momentum_map_names_its_function_and_l(conditioning):
     (block,) = [b for b in conditioning.doc.figures() if b.label == "momentum map"]
     L = max(np.linalg.eigvalsh(np.diag([0.2, 4.0])))  # the Hessian of 0.1x₁² + 2x₂²
     assert block.caption.startswith(
-        f"Measured rate of heavy ball on 0.1x₁² + 2x₂² (L = {L:g}) over a grid of ")
+        f"Measured rate of heavy ball on x₁²/10 + 2x₂² (L = {L:g}) over a grid of ")
+
+
+def test_the_conditioning_heading_writes_its_function_as_its_formula_does(conditioning):
+    """Study p. 21: the heading read "0.1x₁² + 2x₂²" above the typeset formula
+    "x₁²/10 + 2x₂²": the heading takes the formula printer's form and order."""
+    from analysis.pages import Formula
+
+    (head,) = [h for h in conditioning.doc.headings if h.text.startswith("Ill-conditioning")]
+    assert head.text == "Ill-conditioning: x₁²/10 + 2x₂², momentum to the rescue", head.text
+    formula = next(b for b in conditioning.doc.blocks if isinstance(b, Formula))
+    (line,) = formula.lines
+    assert line.text.endswith(r"= \frac{x_{1}^{2}}{10} + 2 x_{2}^{2}$"), line.text
 
 
 def test_the_plateau_and_basin_rows_mark_every_number():
@@ -1782,6 +1848,23 @@ def test_the_chain_text_does_not_reuse_sigma_for_the_sigmoid():
     s = built(study.section_chain)
     text = " ".join(b.text for b in s.doc.blocks if isinstance(b, Paragraph))
     assert "σ′" not in text and "sigmoid (sup sigmoid′ = 1/4)" in text
+
+
+def test_the_newton_caption_says_the_last_iterate_is_the_minimum_exactly():
+    """Study p. 20: the curve numbers the last iterates "6–9", but x₉ = 0 exactly, whose error
+    has no place on the middle panel's log axis (it ends at k = 8): the caption says so."""
+    s = built(study.section_newton_cosh)
+    (block,) = [b for b in s.doc.figures() if b.label == "cosh"]
+    x = [10.0]
+    while x[-1] != 0.0 and len(x) < 50:  # Newton on cosh(x/2): x ← x − tanh(x/2)/(1/2)
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    k = len(x) - 1
+    assert x[-1] == 0.0 and k == 9, x
+    sub = str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    assert block.caption.startswith(
+        f"Left: iterates on the curve (x{sub} = 0 exactly: numbered on the curve, its error 0 "
+        f"has no place on the middle panel's log axis, which ends at k = {k - 1}).  "), \
+        block.caption
 
 
 def test_errors_below_the_rounding_floor_are_drawn_apart():
