@@ -2041,6 +2041,40 @@ def region_critical_point(cps: Any, region: Any) -> int | None:
     return best
 
 
+def points_text(points: Sequence[Sequence[float]]) -> str:
+    """Points as one text: the coordinates of a set that is every combination of its
+    coordinates' values, each a value or ``±a`` (``(±5, 5)``: both signs of the first);
+    else the points one by one (:func:`fmt_point`), joined with "and"."""
+    pts = [tuple(float(c) for c in p) for p in points]
+    per = [sorted(set(c)) for c in zip(*pts, strict=True)] if pts else []
+    if pts and len(set(pts)) == math.prod(len(c) for c in per) and all(
+            len(c) == 1 or (len(c) == 2 and c[0] == -c[1]) for c in per):
+        parts = [fmt_num(c[0]) if len(c) == 1 else f"±{fmt_num(c[1])}" for c in per]
+        return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+    texts = [fmt_point(p) for p in pts]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def box_maximum_text(v: Any, box: Any) -> str:
+    """The largest value of f on the box as the vanishing-gradient analysis found it:
+    ``52.5ᵉ (f at the corners (±5, ±5), where the sampled maximum lies)`` when f there is
+    exact (:func:`landscape.vanishing.exact_box_maximum`: the value at those points is exact;
+    that no point is higher rests on the sampling; "boundary points" when a coordinate lies
+    inside its interval of ``box``), else ``52.5 (sampled)``."""
+    if v.f_max_exact is None or not v.f_max_at:
+        return f"{fmt_num(v.f_max)} (sampled)"
+    corners = all(
+        any(c == float(b) for b in bounds)
+        for p in v.f_max_at for c, bounds in zip(p, box, strict=True))
+    many = len(v.f_max_at) > 1
+    ends = len(v.f_max_at[0]) == 1
+    where = (("the ends" if ends else "the corners") if many
+             else ("the end" if ends else "the corner")) if corners else (
+        "the boundary points" if many else "the boundary point")
+    return (f"{mark(fmt_num(float(v.f_max_exact)), 'exact')} (f at {where} "
+            f"{points_text(v.f_max_at)}, where the sampled maximum lies)")
+
+
 def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     d, v = b.doc, A.vanishing
     if v is None:
@@ -2064,7 +2098,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
-                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
+                f"f ranges over [{low}, {box_maximum_text(v, A.box)}] on the box."
                 + (f"  How they were found: {v.method}." if long else "")
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
