@@ -84,6 +84,7 @@ from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from analysis.rates import OUTSIDE_EVERY
+from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
@@ -2610,6 +2611,8 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
     kind_only = (p.rate is None and not p.exact and p.order is None
                  and p.kind not in ("none", "bounded", "sublinear"))
     kind = predicted_kind(p, "no rate" if kind_only else "")  # theory gives the kind only
+    if p.kind == "none":  # no kind: why, as the measured cell says a stopped run's status
+        kind = f"— ({getattr(p, 'short_reason', None) or NO_RATE_PROMISED})"
     if p.kind == "sublinear" and p.exponent is not None:
         rate = exponent_text(cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4))
     elif p.rate is None:

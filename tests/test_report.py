@@ -2813,6 +2813,30 @@ def test_a_run_stopped_by_its_line_search_has_no_measured_kind_but_its_status():
     assert report.theory_row(report.Builder("t"), "GD", gd)[4] == gd.measurement.kind
 
 
+def test_a_method_theory_gives_no_kind_says_why_in_its_predicted_kind_cell():
+    """Kink p. 5: 'none' as predicted kind of Adam, Newton, BFGS, L-BFGS and CG read like a
+    kind; the cell says why theory gives none, as the measured cell says a stopped run's
+    status.  GD's bounded kind is unchanged; Adam on a smooth f gives no rate either."""
+    from analysis.rates import rate_study
+    from analysis.theory.kink import NO_KINK_THEORY
+    from analysis.theory.prediction import NO_RATE_PROMISED
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    for method in ("adam", "newton", "bfgs", "lbfgs", "cg"):
+        st = rate_study(obj, method, [-4.59, -4.83], maxiter=50)
+        assert st.prediction.kind == "none"
+        row = report.theory_row(report.Builder("t"), method, st)
+        assert row[1] == f"— ({NO_KINK_THEORY})" == "— (no theory at a kink)"
+        assert st.prediction.to_json()["short_reason"] == NO_KINK_THEORY
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0, maxiter=50)
+    assert report.theory_row(report.Builder("t"), "GD", gd)[1] == "bounded"
+    smooth = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "adam", [3.0, 2.0], maxiter=50)
+    assert smooth.prediction.kind == "none"
+    assert report.theory_row(report.Builder("t"), "Adam", smooth)[1] == (
+        f"— ({NO_RATE_PROMISED})")
+
+
 def test_small_gradient_regions_come_in_the_order_of_the_points_they_hold(four_reports):
     """Himmelblau p.3: the rows R1 … R9 held P8, P4, P7, … P1, an order unrelated to the
     critical-point table's; a region holding Pk now comes in P order (regions holding no
