@@ -88,7 +88,15 @@ from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
+from landscape.numfmt import (
+    fmt,
+    fmt_rate,
+    fmt_rounded,
+    iteration_count,
+    plural,
+    rate_digits,
+    spaced,
+)
 from landscape.progress import Progress, Stages
 from optimizers import registry
 from optimizers.driver import DIVERGENCE_BOUND
@@ -1158,13 +1166,13 @@ def grad_text(res: Any) -> str:
 
 def _status_phrase(res: Any) -> str:
     if res.status == "converged":
-        return plural(res.nit, "iteration")
+        return iteration_count(res.nit)
     if res.status == "diverged":
-        return f"diverged after {plural(res.nit, 'iteration')}"
+        return f"diverged after {iteration_count(res.nit)}"
     if res.status == "maxiter":
-        return (f"stopped at the iteration limit of {plural(res.nit, 'iteration')}, "
+        return (f"stopped at the iteration limit of {iteration_count(res.nit)}, "
                 f"{grad_text(res)}")
-    return f"{status_text(res.status)} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
+    return f"{status_text(res.status)} after {iteration_count(res.nit)}, {grad_text(res)}"
 
 
 def _critical_points_sentence(A: Analysis) -> str | None:
@@ -1306,7 +1314,7 @@ def _gd_sentence(A: Analysis) -> str | None:
         said += f": {p.kind}"
     # the measurement is the rate study's, a run of another length than the comparison run
     # the next bullet counts (it runs on past the gradient tolerance): named with its length
-    run = f"the {RATE_STUDY_RUN} ({plural(int(st.result.nit), 'iteration')})"
+    run = f"the {RATE_STUDY_RUN} ({iteration_count(int(st.result.nit))})"
     if m.rate is not None and m.kind == "linear":
         said += f"; {run}, measured {fmt_rate(m.rate)}"
         if m.window is not None:
@@ -1333,7 +1341,7 @@ def _runs_sentences(A: Analysis) -> list[str]:
         where: dict[str, list[str]] = {}
         for r in conv:  # at x* (or a minimum tied with it) first, then per other point
             where.setdefault(_converged_where(A, r.result.x), []).append(
-                f"{r.shown} in {plural(r.result.nit, 'iteration')}")
+                f"{r.shown} in {iteration_count(r.result.nit)}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
         items.append(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
@@ -1388,11 +1396,11 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
         who = _names([r.shown for r in longer])
         text += (f" {who[:1].upper() + who[1:]}, which did not converge in "
                  f"{'its comparison run' if len(longer) == 1 else 'their comparison runs'} ("
-                 + ", ".join(plural(int(r.result.nit), "iteration") for r in longer)
+                 + ", ".join(iteration_count(int(r.result.nit)) for r in longer)
                  + f"), agree{'s' if len(longer) == 1 else ''} in "
                  f"{'its' if len(longer) == 1 else 'their'} longer rate-study "
                  f"run{'' if len(longer) == 1 else 's'} ("
-                 + ", ".join(plural(int(r.study.result.nit), "iteration") for r in longer)
+                 + ", ".join(iteration_count(int(r.study.result.nit)) for r in longer)
                  + "), which the verdicts rest on.")
     if dis:
         text += " They disagree for " + "; ".join(
@@ -1506,7 +1514,7 @@ def study_end(A: Analysis, study: Any) -> str:
                  else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
     rule = budget_text(study)
     status = status_text(res.status) + (f", {rule};" if rule else ",")
-    return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
+    return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")
 
 
@@ -1523,8 +1531,10 @@ def budget_text(study: Any) -> str | None:
         words += ": " + BUDGET_BASIS[b.rule]
     if b.rule == "floor":
         words += floor_after(study)
-    return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
-                        margin=b.margin, previous=b.previous, window_end=b.window_end,
+    return words.format(maxiter=spaced(b.maxiter), wanted=spaced(b.wanted),
+                        floor_index=b.floor_index, margin=b.margin,
+                        previous=None if b.previous is None else spaced(b.previous),
+                        window_end=b.window_end,
                         error=None if b.error is None else fmt_num(b.error, 5),
                         floor=None if b.floor is None else fmt_num(b.floor, 4),
                         rate=None if b.rate is None else fmt_num(b.rate, 7))
@@ -1600,7 +1610,7 @@ _PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
           (re.compile(r"\bstatus (" + "|".join(STATUS_WORDS) + r")\b"),
            lambda m: "status: " + status_text(m.group(1))),
           (re.compile(r"\bmaxiter = (\d+) iterations reached"),
-           r"reached the iteration limit of \1 iterations"),
+           lambda m: f"reached the iteration limit of {iteration_count(int(m.group(1)))}"),
           (re.compile(r"\bthe (wolfe|armijo|strong_wolfe) conditions"),
            lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
                                "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),
@@ -3892,7 +3902,7 @@ def rerun_end(study: Any) -> str:
             return f"{STOP_CAUSES[str(res.status)]} at the floating-point floor"
         return "the floating-point floor"
     if res.status == "maxiter":
-        return f"the iteration limit of {plural(res.nit, 'iteration')}"
+        return f"the iteration limit of {iteration_count(res.nit)}"
     if res.status == "steps":
         return f"a fixed number of {plural(res.nit, 'step')}"
     if res.status == "converged":  # with no gradient tolerance: the gradient vanished
@@ -4217,12 +4227,13 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
 
 def limit_text(runs: Sequence[MethodRun]) -> str:
     """Each run's iteration limit, read from its hyperparameters or its method's registered
-    default, grouped: ``1000 for GD, momentum and Adam; 200 for Newton and BFGS``."""
+    default, grouped: ``1 000 for GD, momentum and Adam; 200 for Newton and BFGS`` (thousands
+    apart, :func:`~landscape.numfmt.spaced`, as everywhere a count of iterations is printed)."""
     by: dict[int, list[str]] = {}
     for r in runs:
         limit = r.hyper.get("maxiter") or registry.METHODS[r.method].maxiter
         by.setdefault(int(limit), []).append(r.shown)
-    return "; ".join(f"{k} for {_names(v)}" for k, v in by.items())
+    return "; ".join(f"{spaced(k)} for {_names(v)}" for k, v in by.items())
 
 
 def _names(labels: Sequence[str], conj: str = "and") -> str:
@@ -4625,7 +4636,7 @@ def study_length_text(label: str, study: Any) -> str:
     """``gd 20000 iterations (iteration budget used up, above the floor)``: a rate-study run's
     length and why it ended — at the rounding floor, at its iteration budget (the automatic
     budget or the cap), or stopped by the optimizer."""
-    return f"{label} {plural(int(study.result.nit), 'iteration')} ({_study_end(study)})"
+    return f"{label} {iteration_count(int(study.result.nit))} ({_study_end(study)})"
 
 
 #: How a family of methods (:func:`optimizers.registry.families`) is written in a figure's
@@ -4680,10 +4691,10 @@ def continued_text(runs: Sequence[MethodRun]) -> str:
 
 def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
     """The lengths of several rate-study runs, grouped by why they ended:
-    ``GD 608, momentum 338 iterations (floor reached); Adam 20000 iterations (…)``."""
+    ``GD 608, momentum 338 iterations (floor reached); Adam 20 000 iterations (…)``."""
     groups: dict[str, list[str]] = {}
     for label, study in runs:
-        groups.setdefault(_study_end(study), []).append(f"{label} {int(study.result.nit)}")
+        groups.setdefault(_study_end(study), []).append(f"{label} {spaced(int(study.result.nit))}")
     return "; ".join(f"{', '.join(v)} iterations ({end})" for end, v in groups.items())
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import report
+from landscape.numfmt import spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -721,7 +722,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     assert report.study_length_text("newton", st(26, "converged", 20)) == \
         "newton 26 iterations (floor reached)"
     assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
-        "adam 20000 iterations (iteration budget used up, above the floor)"
+        "adam 20 000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
     # the measurement reached its floor, the run its budget: both said, not "floor reached"
@@ -730,7 +731,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
     # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
     assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
-        ("nesterov 8526 iterations (10 steps past the iteration where the error reached the "
+        ("nesterov 8 526 iterations (10 steps past the iteration where the error reached the "
          "floor, where the automatic budget ends a run)")
     # runs ended by the automatic budget share one clause, whatever their floor iteration
     assert report.study_lengths_text([("gd", st(608, "maxiter", 598)),
@@ -743,7 +744,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
                                       ("adam", st(20000, "maxiter", None)),
                                       ("momentum", st(338, "converged", 300)),
                                       ("nesterov", st(544, "maxiter", 400))]) == \
-        ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
+        ("gd 608, momentum 338 iterations (floor reached); adam 20 000 iterations (iteration "
          "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
          "run ended at its iteration budget)")
 
@@ -1619,10 +1620,39 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
     far = report.prose("the run ended at (1, 2), far from every critical point (status maxiter)")
     assert "(status: iteration limit)" in far and "maxiter" not in far
     assert report.prose("maxiter = 1000 iterations reached without meeting the tolerances") == (
-        "reached the iteration limit of 1000 iterations without meeting the tolerances")
+        "reached the iteration limit of 1 000 iterations without meeting the tolerances")
     res.status, res.nit = "maxiter", 1000
     assert report._status_phrase(res) == (
-        "stopped at the iteration limit of 1000 iterations, ‖∇f‖∞ = 4.81")
+        "stopped at the iteration limit of 1 000 iterations, ‖∇f‖∞ = 4.81")
+
+
+def test_counts_of_iterations_set_their_thousands_apart_as_the_figures_do():
+    """Kink p. 8's panel titles read "GD (1 000 it.)", p. 9's caption "GD 1000, …
+    iterations": a count of iterations has one form, its thousands apart, in prose, captions
+    and figure titles alike."""
+    from types import SimpleNamespace as NS
+
+    from analysis.plots import iterations_text
+
+    def st(nit):
+        return NS(result=NS(nit=nit, status="maxiter"), measurement=NS(floor_index=None),
+                  budget=None)
+
+    text = report.study_lengths_text([("GD", st(1000)), ("Adam", st(1000))])
+    count = iterations_text(1000).removesuffix(" it.")
+    assert count == "1 000" and text.startswith(f"GD {count}, Adam {count} iterations (")
+    assert report.study_length_text("Adam", st(20000)).startswith("Adam 20 000 iterations")
+    res = NS(status="maxiter", nit=1000, jac=np.array([1.0, 0.0]))
+    assert report._status_phrase(res).startswith(f"stopped at the iteration limit of {count} "
+                                                 "iterations")
+    assert report.prose("maxiter = 1000 iterations reached") == (
+        f"reached the iteration limit of {count} iterations")
+    runs = [NS(hyper={}, method="gd", shown="GD"), NS(hyper={"maxiter": 200}, method="bfgs",
+                                                     shown="BFGS")]
+    from optimizers import registry
+
+    assert report.limit_text(runs) == (
+        f"{spaced(registry.METHODS['gd'].maxiter)} for GD; 200 for BFGS")
 
 
 def test_the_start_is_followed_by_no_second_bracket():
@@ -2057,8 +2087,8 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     capped = Budget("tenfold", 20000, 50000, previous=5000)
     # Rosenbrock p. 2: 'below the 23810 its rule asked for' never said the rule: it does,
     # with the numbers that give 23810 (here 10 × 5000)
-    assert ("iteration limit, the automatic budget's cap of 20000 iterations, below the 50000 "
-            "its rule asked for: 10 times the previous run's 5000 iterations, with no linear "
+    assert ("iteration limit, the automatic budget's cap of 20 000 iterations, below the 50 000 "
+            "its rule asked for: 10 times the previous run's 5 000 iterations, with no linear "
             "rate to extend;") in report.study_end(A, st(20000, capped, n=5))
     # Rosenbrock p. 2: "the measured linear rate 0.99823" named no run (the final run
     # measured none): the rule names the previous run and gives what it extrapolated from,
@@ -2071,20 +2101,20 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.99822951,
                      previous=10000, window_end=10000, error=0.00044738, floor=fl)
     text = report.study_end(A, st(20000, by_rate))
-    found = re.search(r"below the (\d+) its rule asked for: the iteration where the linear rate "
-                      r"(\S+), measured on the previous run of 10000 iterations, takes that "
+    found = re.search(r"below the (\d+ ?\d*) its rule asked for: the iteration where the linear "
+                      r"rate (\S+), measured on the previous run of 10 000 iterations, takes that "
                       r"run's error (\S+) at iteration (\d+), the end of its fit window, to the "
                       r"floor (\S+), \+ 10% \+ (\d+) steps;", text)
     assert found, text
     wanted, rate_, err, end, fl, margin = found.groups()
     num = lambda v: float(v.replace("e−", "e-"))  # noqa: E731
-    assert int(wanted) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
+    assert int(wanted.replace(" ", "")) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
                                             / math.log(num(rate_)))) + int(margin)
     first = METHODS["adam"].maxiter
     # kink p.2: "the method's default 1000, which the automatic budget kept" named a budget
     # the page never defines: the limit says what it is
     kept = report.study_end(A, st(first, Budget("first", first, first)))
-    assert f"iteration limit, the method's default of {first} iterations;" in kept
+    assert f"iteration limit, the method's default of {spaced(first)} iterations;" in kept
     assert "budget" not in kept
     rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605, previous=300,
                   window_end=290, error=0.5, floor=2.2e-13)
@@ -2222,7 +2252,7 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     text = squash(pdf_text(himmelblau_report.pdf))
     nit = data["runs"]["adam"]["nit"]
     assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶" in text
-    assert f"Adam in {nit} iterations" in text
+    assert f"Adam in {spaced(nit)} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
     # Himmelblau p.2: the section listing only Adam, which converged and has no rate to
     # compare, was headed "What failed": it is named by what it lists, and so is its reference
@@ -2435,7 +2465,7 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
     assert all(r["measured"]["floor_index"] is None for r in rates.values())
     pdf = squash(pdf_text(kink.pdf))
     assert "reach the floating-point floor" not in pdf
-    assert ("until the iteration limit of 1000 iterations (GD, momentum, Nesterov, Adam) or a "
+    assert ("until the iteration limit of 1 000 iterations (GD, momentum, Nesterov, Adam) or a "
             "failed line search (Newton, BFGS, L-BFGS, CG).") in pdf
 
 
@@ -2642,12 +2672,12 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     text = report._agreement_sentence(NS(runs=runs))
     assert text.startswith("Theory and measurement agree for 3 of 4 methods (GD, momentum, "
                            "Nesterov).")
-    assert (" Momentum and Nesterov, which did not converge in their comparison runs (1000 "
-            "iterations, 1000 iterations), agree in their longer rate-study runs (20000 "
-            "iterations, 8526 iterations), which the verdicts rest on.") in text
+    assert (" Momentum and Nesterov, which did not converge in their comparison runs (1 000 "
+            "iterations, 1 000 iterations), agree in their longer rate-study runs (20 000 "
+            "iterations, 8 526 iterations), which the verdicts rest on.") in text
     one = report._agreement_sentence(NS(runs=runs[:2]))
-    assert (" Momentum, which did not converge in its comparison run (1000 iterations), agrees "
-            "in its longer rate-study run (20000 iterations)") in one
+    assert (" Momentum, which did not converge in its comparison run (1 000 iterations), "
+            "agrees in its longer rate-study run (20 000 iterations)") in one
     assert "rate-study" not in report._agreement_sentence(NS(runs=runs[:1]))
     # kink p.2: runs that cycle agree in rate-study runs no longer than their comparison runs:
     # nothing to set apart
