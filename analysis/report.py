@@ -2686,11 +2686,12 @@ def stopped_kind(kind: str, study: Any) -> str:
 ROW_NOTE_CHARS = 240
 
 
-def row_note(reason: str, full_in: str | None = None) -> str:
+def row_note(reason: str, full_in: str | None = None, head: str | None = None) -> str:
     """A theory table's note: ``reason`` itself, or, when ``full_in`` names a section that
     prints it whole and it is longer than :data:`ROW_NOTE_CHARS`, its head (up to the
-    first ": " outside brackets, where the measurement's kind is named) and where the rest
-    is: a note tens of lines tall in a narrow column pushes the table to the next page."""
+    first ": " outside brackets, where the measurement's kind is named; else ``head``, the
+    reason in short when its caller has one, :func:`outside_head`) and where the rest is: a
+    note tens of lines tall in a narrow column pushes the table to the next page."""
     if full_in is None or len(reason) <= ROW_NOTE_CHARS:
         return reason
     depth = 0
@@ -2698,15 +2699,32 @@ def row_note(reason: str, full_in: str | None = None) -> str:
         depth += (ch in "([") - (ch in ")]")
         if depth == 0 and reason.startswith(": ", i):
             return f"{reason[:i]} (reasons in full under “{full_in}”)"
-    return reason
+    return reason if head is None else f"{head} (reasons in full under “{full_in}”)"
+
+
+def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
+    """A not-comparable reason in short for a run that ended outside the convergence radius
+    of every critical point (:data:`analysis.rates.OUTSIDE_EVERY`): ``the run ended 1.1 from
+    P3, outside its convergence radius 0.202`` (P3 numbered as in the critical-point table
+    ``cps``, :func:`analysis.rates.nearest_critical`); None for any other run."""
+    from analysis.rates import nearest_critical
+
+    if not cps or OUTSIDE_EVERY not in str(getattr(study, "minimizer_how", "")):
+        return None
+    near = nearest_critical(study.result.x, study.x0, cps)
+    if near is None:
+        return None
+    return (f"the run ended {fmt_num(near.distance, 3)} from P{near.index + 1}, outside its "
+            f"convergence radius {fmt_num(near.radius, 3)}")
 
 
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
-               full_in: str | None = None) -> list[str]:
+               full_in: str | None = None, cps: Sequence[Any] | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
     (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``;
     ``full_in``: the section that prints a not-comparable run's reasons whole, where the
-    row's note then points, :func:`row_note`)."""
+    row's note then points, :func:`row_note`; ``cps``: the critical-point table, which names
+    the point a run ended outside the radius of, :func:`outside_head`)."""
     c, p, m = study.comparison, study.prediction, study.measurement
     # both rates with the digits that reproduce their relative difference, when it decides
     digits = (rate_pair_digits(p.rate, m.rate)
@@ -2725,7 +2743,8 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
             decided_by(c, study.prediction, study.measurement),
             c.verdict,
             row_note(comparison_reason(c),
-                     full_in if c.verdict == "not comparable" else None)]
+                     full_in if c.verdict == "not comparable" else None,
+                     outside_head(study, cps))]
 
 
 #: Quantities whose verdict is a relative difference against a tolerance.
@@ -3934,7 +3953,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
                 + error_point_text({r.shown: r.study for r in studies}))
     full_in = failed_heading(b, A)
-    rows = [theory_row(b, r.label, r.study, r.shown, full_in) for r in studies]
+    rows = [theory_row(b, r.label, r.study, r.shown, full_in, A.cps) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),
                    *theory_notes([r.study for r in studies])])

@@ -1626,6 +1626,37 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
         "stopped at the iteration limit of 1 000 iterations, ‖∇f‖∞ = 4.81")
 
 
+def test_a_long_note_of_a_run_that_ended_outside_every_radius_keeps_its_head():
+    """Rosenbrock (n = 5) p. 6: GD's not-comparable note, the whole of What failed's text
+    (where it ended, the radius and how it is set, its status, where theory was evaluated),
+    was 28 lines in the note column; it says how far from which point the run ended against
+    that point's radius, and points to the section that says the rest."""
+    from types import SimpleNamespace as NS
+
+    from analysis.rates import OUTSIDE_EVERY, _nearest_text
+
+    x0 = np.array([-1.2, 1.0, -1.2, 1.0, -1.2])
+    cps = [NS(point=np.array([-0.7756, 0.6130, 0.3820, 0.1459, 0.0213])),
+           NS(point=np.array([1.0, 1.0, 1.0, 1.0, 1.0]))]
+    end = np.array([0.896524, 0.803748, 0.645922, 0.416671, 0.170476])
+    far = (f"none: the run ended at {tuple(end)} after 20 000 iterations, {OUTSIDE_EVERY} ("
+           + _nearest_text(end, x0, cps) + "status maxiter, ‖∇f‖∞ = 0.752); theory evaluated "
+           "at the minimum (1, 1, 1, 1, 1) nearest to x₀ (exact)")
+    study = NS(minimizer_how=far, result=NS(x=end), x0=x0)
+    d = float(np.linalg.norm(end - cps[1].point))
+    sep = float(np.linalg.norm(cps[1].point - cps[0].point))
+    radius = 0.1 * min(float(np.linalg.norm(x0 - cps[1].point)), sep)
+    head = report.outside_head(study, cps)
+    assert head == (f"the run ended {d:.3g} from P2, outside its convergence radius "
+                    f"{radius:.3g}")
+    reason = far.removeprefix("none: ")
+    assert len(reason) > report.ROW_NOTE_CHARS
+    assert report.row_note(reason, "What failed", head) == (
+        f"{head} (reasons in full under “What failed”)")
+    assert report.row_note(reason, None, head) == reason  # no section prints it: whole
+    assert report.outside_head(NS(minimizer_how="exact", result=NS(x=end), x0=x0), cps) is None
+
+
 def test_counts_of_iterations_set_their_thousands_apart_as_the_figures_do():
     """Kink p. 8's panel titles read "GD (1 000 it.)", p. 9's caption "GD 1000, …
     iterations": a count of iterations has one form, its thousands apart, in prose, captions
