@@ -429,7 +429,7 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     # not pages later in a table note, and theory named once, not "theory … where theory"
     assert re.search(re.escape("at x* = (0, 0) theory predicts a bounded run ("
                                + report.BOUNDED_MEANING + "); the " + report.RATE_STUDY_RUN)
-                     + r" \(\d+ iterations\) measured: bounded", text), text
+                     + r" \(\d[\d ]* iterations\) measured: bounded", text), text
     assert "theory is evaluated" not in text
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
