@@ -2993,11 +2993,35 @@ def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     run it is a yardstick, not a theorem; none without such a row."""
     from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
 
-    names = list(dict.fromkeys(registry.label(st.method) for st in studies
-                               if getattr(st.prediction, "basis", "") == CG_BASIS))
+    cg = [st for st in studies if getattr(st.prediction, "basis", "") == CG_BASIS]
+    names = list(dict.fromkeys(registry.label(st.method) for st in cg))
     if not names:
         return []
-    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
+    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."
+            + "".join(f"  {t}" for st in cg if (t := cg_termination_text(st)))]
+
+
+def cg_termination_text(study: Any) -> str:
+    """Why a CG run on a quadratic is not predicted to terminate: what exact line searches
+    would give (x* in at most n steps, N&W Thm 5.1, or as many as ∇²f has distinct
+    eigenvalues, Thm 5.4; ``details["exact_search_steps"]`` of the prediction), that the run's
+    line search is not exact, and the step at which the run reached the rounding floor (from
+    the measurement); empty for a run the prediction records no such count for."""
+    p, m = study.prediction, study.measurement
+    steps = getattr(p, "details", {}).get("exact_search_steps")
+    if steps is None:
+        return ""
+    n = np.size(study.minimizer if study.minimizer is not None else study.result.x)
+    why = (f"n = {n}, N&W Thm 5.1" if steps == n else
+           f"the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = {n}")
+    search = CHOICE_WORDS.get(("line_search", p.line_search), f"{p.line_search} line search")
+    floor = getattr(m, "floor_index", None)
+    run = ("the run reached the rounding floor at k = "
+           f"{floor} (measured)" if floor is not None else
+           "the run did not reach the rounding floor (measured)")
+    return (f"With exact line searches CG would reach x* of this quadratic in at most "
+            f"{plural(int(steps), 'step')} ({why}); this run's {search} is not exact, so "
+            f"finite termination is not its prediction: {run}.")
 
 
 def qn_source_notes(studies: Sequence[Any]) -> list[str]:
@@ -3650,7 +3674,7 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
     if any(getattr(st.prediction, "kind", None) == "finite" for st in studies):
         theory += " or, for a method it says terminates, after how many steps it is exact"
     if bare and any(gives_limit(st.prediction) for st in studies):
-        theory += f" (or, for a run it gives no limit, what it says: {here})"
+        theory += f" (or, for a method for which it gives no limit, what it says: {here})"
     rows = []
     if means:
         none = ("" if fits or sub_note or len(means) < len(kinds) else

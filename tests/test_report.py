@@ -1459,8 +1459,8 @@ def test_a_cycling_runs_table_names_its_window_for_what_it_is_and_the_lead_in_is
     e = 3.0 * 0.5 ** np.arange(40)
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     both = report.nw_text([linear, st])
-    assert ("what theory says the ratio tends to (or, for a run it gives no limit, what it "
-            "says: ‘bounded, no rate’)") in both
+    assert ("what theory says the ratio tends to (or, for a method for which it gives no "
+            "limit, what it says: ‘bounded, no rate’)") in both
 
 
 def _compared(quantity, exact=True, **kw):
@@ -2380,6 +2380,32 @@ def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table()
     # linear CG on a quadratic terminates: its prediction is no such bound
     assert report.cg_bound_notes([NS(method="cg", prediction=predict(
         "cg", {"variant": "linear"}, lam, extra={"quadratic": True}))]) == []
+
+
+def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
+    """Quadratic p. 6: CG's yardstick was the linear bound only, with no word on the finite
+    termination of CG with exact line searches (N&W Thm 5.1: at most n steps).  The note says
+    what that would give, that the run's Wolfe search is not exact, and where the run reached
+    the floor, read from its measurement; a non-quadratic f gets no such sentence."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "cg", [-4.59, -4.83])
+    assert st.prediction.kind == "linear" and st.prediction.line_search == "wolfe"
+    floor = st.measurement.floor_index
+    assert floor is not None
+    (note,) = report.cg_bound_notes([st])
+    assert note.endswith(
+        "  With exact line searches CG would reach x* of this quadratic in at most 2 steps "
+        "(n = 2, N&W Thm 5.1); this run's Wolfe line search is not exact, so finite "
+        f"termination is not its prediction: the run reached the rounding floor at k = {floor} "
+        "(measured).")
+    # three distinct eigenvalues in four variables: Thm 5.4's count, below n
+    st4 = rate_study(Objective.parse("x**2 + y**2 + 2*z**2 + 3*w**2"), "cg", [1.0, 2.0, 3.0, 4.0])
+    assert "at most 3 steps (the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = 4)" in (
+        report.cg_termination_text(st4))
+    rosen = rate_study(Objective.parse("100*(y - x**2)**2 + (1 - x)**2"), "cg", [-1.2, 1.0])
+    assert report.cg_termination_text(rosen) == ""
 
 
 def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
