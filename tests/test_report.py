@@ -3019,7 +3019,8 @@ def test_a_long_not_comparable_note_points_to_where_it_is_printed_whole():
 
 
 def test_the_box_maximum_is_exact_where_f_is_exact_at_the_corners():
-    """The largest value of f on the box: exact with where at corners, sampled elsewhere."""
+    """The largest value of f on the box: exact with where at corners, sampled elsewhere;
+    where follows the interval, with no bracket in a bracket."""
     from analysis.report import box_maximum_text
     from landscape.objective import Objective
     from landscape.vanishing import find_vanishing_regions
@@ -3031,10 +3032,13 @@ def test_the_box_maximum_is_exact_where_f_is_exact_at_the_corners():
 
     quad = 0.1 * 25 + 2 * 25
     assert text("0.1*x**2 + 2*y**2") == (
-        f"{quad:g}ᵉ (f at the corners (±5, ±5), where the sampled maximum lies)")
+        f"{quad:g}ᵉ", ", the largest value f at the corners (±5, ±5), where the sampled "
+        "maximum lies")
     kink = 5 + max(0, 5 - 1) + 0.5 * 25  # at y = −5 the relu is 0: only y = 5 is the top
     assert text("abs(x) + relu(y-1) + 0.5*y**2") == (
-        f"{kink:g}ᵉ (f at the corners (±5, 5), where the sampled maximum lies)")
+        f"{kink:g}ᵉ", ", the largest value f at the corners (±5, 5), where the sampled "
+        "maximum lies")
     assert text("-x**2 + y**2") == (
-        "25ᵉ (f at the boundary points (0, ±5), where the sampled maximum lies)")
-    assert text("sin(x) + y**2") == "26 (sampled)"
+        "25ᵉ", ", the largest value f at the boundary points (0, ±5), where the sampled "
+        "maximum lies")
+    assert text("sin(x) + y**2") == ("26 (sampled)", "")
