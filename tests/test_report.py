@@ -1799,7 +1799,7 @@ def test_error_caption_says_continued_only_of_runs_that_were():
                                          measurement=NS(floor_index=None)))
 
     same = report.continued_text([run("gd", 1000, 1000), run("adam", 1000, 1000)])
-    assert "continued" not in same and ", as long as the comparison runs: GD 1000" in same
+    assert "continued" not in same and ", as long as the comparison runs: GD 1 000" in same
     longer = report.continued_text([run("gd", 60, 89), run("adam", 300, 569)])
     assert "runs, continued past the comparison runs' stopping rule" in longer
     mixed = report.continued_text([run("gd", 60, 89), run("adam", 1000, 1000)])
@@ -2224,7 +2224,7 @@ def test_the_iteration_limits_are_read_per_run_not_said_per_family():
     runs = [report.MethodRun("gd", "gd", {}, ""), report.MethodRun("lbfgs", "lbfgs", {}, ""),
             report.MethodRun("adam", "adam", {}, ""),
             report.MethodRun("gd (2)", "gd", {"maxiter": 50}, "")]
-    assert report.limit_text(runs) == (f"{FIRST_ORDER_MAXITER} for GD and Adam; "
+    assert report.limit_text(runs) == (f"{spaced(FIRST_ORDER_MAXITER)} for GD and Adam; "
                                        f"{NEWTON_TYPE_MAXITER} for L-BFGS; 50 for GD (2)")
 
 
@@ -2510,7 +2510,7 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
     # Rosenbrock p. 6 said Newton and CG ended at 'the floating-point floor' where p. 12 said
     # their line search failed there: a run stopped at the floor by its status says both
     assert text == ("Each method ran again from x₀ with no gradient tolerance, so that the "
-                    "asymptotic phase is visible, until the iteration limit of 1000 "
+                    "asymptotic phase is visible, until the iteration limit of 1 000 "
                     "iterations (GD), a stalled iteration at the floating-point floor (BFGS), "
                     "a failed line search (CG, Newton), the floating-point floor (Nesterov) or "
                     "a failed line search at the floating-point floor (L-BFGS).")
@@ -2848,8 +2848,9 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     text = squash(pdf_text(himmelblau_report.pdf))
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
-    assert (f"Adam none — — linear on average (R-linear: up to {adam['spread']:.2g} decades "
-            f"off the fitted line) {report.fmt_rate(adam['rate'])}ᶠ") in text
+    assert ("Adam — (no rate promised) — — linear on average (R-linear: up to "
+            f"{adam['spread']:.2g} decades off the fitted line) "
+            f"{report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
