@@ -83,7 +83,7 @@ from analysis.compare import Comparison, compare, rates_record
 from analysis.empirical import Measurement, default_floor, errors, measure
 from analysis.theory import Prediction, inputs_at, predict, predict_kink
 from landscape.errors import AnalysisError, BudgetExceeded, InputError
-from landscape.numfmt import fmt, plural
+from landscape.numfmt import fmt, iteration_count
 from optimizers import RECORD_LIMIT_BYTES, OptimizeResult, minimize, resolve
 
 #: upper bound of the automatic number of steps
@@ -470,7 +470,7 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
     critical point."""
     diverged = res.status == "diverged"
     what = (f"the run diverged ({res.message})" if diverged else
-            f"the run ended at {_fmt(res.x)} after {plural(res.nit, 'iteration')}, "
+            f"the run ended at {_fmt(res.x)} after {iteration_count(res.nit)}, "
             f"{OUTSIDE_EVERY} ("
             + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
             f"{float(np.max(np.abs(res.jac))):.3g})")
@@ -494,20 +494,43 @@ def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
     """``1.1 from the nearest, (1, 1), beyond the radius 0.22 within which a run counts as
     converged to it; ``: how far a run that ended at ``x`` is from the nearest critical point
     of ``points``, against :func:`converged_radius` (empty without points)."""
+    near = nearest_critical(x, x0, points)
+    if near is None:
+        return ""
+    coords = np.asarray(points[near.index].point, dtype=float)
+    scale = (f"its distance from x₀, {near.start:.3g}" if near.start <= near.separation else
+             f"its distance from the nearest other critical point, {near.separation:.3g}")
+    return (f"{near.distance:.3g} from the nearest, {_fmt(coords)}, beyond the radius "
+            f"{near.radius:.3g} within which a run counts as converged to it, "
+            f"{CONVERGED_FRACTION:g} × {scale}; ")
+
+
+@dataclass
+class Nearest:
+    """The critical point nearest to where a run ended (:func:`nearest_critical`): its
+    ``index`` in the list, the run's ``distance`` from it, its convergence ``radius``
+    (:func:`converged_radius`), its ``separation`` from the nearest other critical point and
+    its distance from x₀ (``start``)."""
+
+    index: int
+    distance: float
+    radius: float
+    separation: float
+    start: float
+
+
+def nearest_critical(x: Any, x0: Any, points: Sequence[Any]) -> Nearest | None:
+    """The critical point of ``points`` nearest to ``x`` with the radius within which a run
+    from ``x0`` counts as converged to it; None without points or for a non-finite ``x``."""
     coords = [np.asarray(cp.point, dtype=float) for cp in points]
     xk = np.asarray(x, dtype=float)
     if not coords or not np.all(np.isfinite(xk)):
-        return ""
+        return None
     dist = [float(np.linalg.norm(xk - p)) for p in coords]
     i = int(np.argmin(dist))
     sep = _separation(coords[i], coords)
-    radius = converged_radius(coords[i], x0, sep)
-    start = float(np.linalg.norm(np.asarray(x0, dtype=float) - coords[i]))
-    scale = (f"its distance from x₀, {start:.3g}" if start <= sep else
-             f"its distance from the nearest other critical point, {sep:.3g}")
-    return (f"{dist[i]:.3g} from the nearest, {_fmt(coords[i])}, beyond the radius "
-            f"{radius:.3g} within which a run counts as converged to it, "
-            f"{CONVERGED_FRACTION:g} × {scale}; ")
+    return Nearest(i, dist[i], converged_radius(coords[i], np.asarray(x0, dtype=float), sep),
+                   sep, float(np.linalg.norm(np.asarray(x0, dtype=float) - coords[i])))
 
 
 def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: Any = None,

@@ -85,10 +85,19 @@ from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from analysis.rates import OUTSIDE_EVERY
+from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
+from landscape.numfmt import (
+    fmt,
+    fmt_rate,
+    fmt_rounded,
+    iteration_count,
+    plural,
+    rate_digits,
+    spaced,
+)
 from landscape.progress import Progress, Stages
 from optimizers import registry
 from optimizers.driver import DIVERGENCE_BOUND
@@ -1158,13 +1167,13 @@ def grad_text(res: Any) -> str:
 
 def _status_phrase(res: Any) -> str:
     if res.status == "converged":
-        return plural(res.nit, "iteration")
+        return iteration_count(res.nit)
     if res.status == "diverged":
-        return f"diverged after {plural(res.nit, 'iteration')}"
+        return f"diverged after {iteration_count(res.nit)}"
     if res.status == "maxiter":
-        return (f"stopped at the iteration limit of {plural(res.nit, 'iteration')}, "
+        return (f"stopped at the iteration limit of {iteration_count(res.nit)}, "
                 f"{grad_text(res)}")
-    return f"{status_text(res.status)} after {plural(res.nit, 'iteration')}, {grad_text(res)}"
+    return f"{status_text(res.status)} after {iteration_count(res.nit)}, {grad_text(res)}"
 
 
 def _critical_points_sentence(A: Analysis) -> str | None:
@@ -1306,7 +1315,7 @@ def _gd_sentence(A: Analysis) -> str | None:
         said += f": {p.kind}"
     # the measurement is the rate study's, a run of another length than the comparison run
     # the next bullet counts (it runs on past the gradient tolerance): named with its length
-    run = f"the {RATE_STUDY_RUN} ({plural(int(st.result.nit), 'iteration')})"
+    run = f"the {RATE_STUDY_RUN} ({iteration_count(int(st.result.nit))})"
     if m.rate is not None and m.kind == "linear":
         said += f"; {run}, measured {fmt_rate(m.rate)}"
         if m.window is not None:
@@ -1333,7 +1342,7 @@ def _runs_sentences(A: Analysis) -> list[str]:
         where: dict[str, list[str]] = {}
         for r in conv:  # at x* (or a minimum tied with it) first, then per other point
             where.setdefault(_converged_where(A, r.result.x), []).append(
-                f"{r.shown} in {plural(r.result.nit, 'iteration')}")
+                f"{r.shown} in {iteration_count(r.result.nit)}")
         groups = sorted(where.items(), key=lambda kv: kv[0] != "")
         items.append(f"Converged, comparison runs from x₀ (‖∇f‖∞ ≤ {gtol_text(conv)}): "
                      + "; ".join(
@@ -1388,11 +1397,11 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
         who = _names([r.shown for r in longer])
         text += (f" {who[:1].upper() + who[1:]}, which did not converge in "
                  f"{'its comparison run' if len(longer) == 1 else 'their comparison runs'} ("
-                 + ", ".join(plural(int(r.result.nit), "iteration") for r in longer)
+                 + ", ".join(iteration_count(int(r.result.nit)) for r in longer)
                  + f"), agree{'s' if len(longer) == 1 else ''} in "
                  f"{'its' if len(longer) == 1 else 'their'} longer rate-study "
                  f"run{'' if len(longer) == 1 else 's'} ("
-                 + ", ".join(plural(int(r.study.result.nit), "iteration") for r in longer)
+                 + ", ".join(iteration_count(int(r.study.result.nit)) for r in longer)
                  + "), which the verdicts rest on.")
     if dis:
         text += " They disagree for " + "; ".join(
@@ -1506,7 +1515,7 @@ def study_end(A: Analysis, study: Any) -> str:
                  else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
     rule = budget_text(study)
     status = status_text(res.status) + (f", {rule};" if rule else ",")
-    return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
+    return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")
 
 
@@ -1523,8 +1532,10 @@ def budget_text(study: Any) -> str | None:
         words += ": " + BUDGET_BASIS[b.rule]
     if b.rule == "floor":
         words += floor_after(study)
-    return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
-                        margin=b.margin, previous=b.previous, window_end=b.window_end,
+    return words.format(maxiter=spaced(b.maxiter), wanted=spaced(b.wanted),
+                        floor_index=b.floor_index, margin=b.margin,
+                        previous=None if b.previous is None else spaced(b.previous),
+                        window_end=b.window_end,
                         error=None if b.error is None else fmt_num(b.error, 5),
                         floor=None if b.floor is None else fmt_num(b.floor, 4),
                         rate=None if b.rate is None else fmt_num(b.rate, 7))
@@ -1600,7 +1611,7 @@ _PROSE = ((re.compile(r"(?<![\w₀-₉])x0(?!\w)"), "x₀"),
           (re.compile(r"\bstatus (" + "|".join(STATUS_WORDS) + r")\b"),
            lambda m: "status: " + status_text(m.group(1))),
           (re.compile(r"\bmaxiter = (\d+) iterations reached"),
-           r"reached the iteration limit of \1 iterations"),
+           lambda m: f"reached the iteration limit of {iteration_count(int(m.group(1)))}"),
           (re.compile(r"\bthe (wolfe|armijo|strong_wolfe) conditions"),
            lambda m: "the " + {"wolfe": "Wolfe", "armijo": "Armijo",
                                "strong_wolfe": "strong Wolfe"}[m.group(1)] + " conditions"),
@@ -2042,6 +2053,42 @@ def region_critical_point(cps: Any, region: Any) -> int | None:
     return best
 
 
+def points_text(points: Sequence[Sequence[float]]) -> str:
+    """Points as one text: the coordinates of a set that is every combination of its
+    coordinates' values, each a value or ``±a`` (``(±5, 5)``: both signs of the first);
+    else the points one by one (:func:`fmt_point`), joined with "and"."""
+    pts = [tuple(float(c) for c in p) for p in points]
+    per = [sorted(set(c)) for c in zip(*pts, strict=True)] if pts else []
+    if pts and len(set(pts)) == math.prod(len(c) for c in per) and all(
+            len(c) == 1 or (len(c) == 2 and c[0] == -c[1]) for c in per):
+        parts = [fmt_num(c[0]) if len(c) == 1 else f"±{fmt_num(c[1])}" for c in per]
+        return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+    texts = [fmt_point(p) for p in pts]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def box_maximum_text(v: Any, box: Any) -> tuple[str, str]:
+    """The largest value of f on the box as the vanishing-gradient analysis found it, and
+    where, for the sentence "f ranges over [f*, max] on the box…": ``("52.5ᵉ", ", the
+    largest value f at the corners (±5, ±5), where the sampled maximum lies")`` when f there
+    is exact (:func:`landscape.vanishing.exact_box_maximum`: the value at those points is
+    exact; that no point is higher rests on the sampling; "boundary points" when a
+    coordinate lies inside its interval of ``box``), else ``("52.5 (sampled)", "")``."""
+    if v.f_max_exact is None or not v.f_max_at:
+        return f"{fmt_num(v.f_max)} (sampled)", ""
+    corners = all(
+        any(c == float(b) for b in bounds)
+        for p in v.f_max_at for c, bounds in zip(p, box, strict=True))
+    many = len(v.f_max_at) > 1
+    ends = len(v.f_max_at[0]) == 1
+    where = (("the ends" if ends else "the corners") if many
+             else ("the end" if ends else "the corner")) if corners else (
+        "the boundary points" if many else "the boundary point")
+    return (mark(fmt_num(float(v.f_max_exact)), "exact"),
+            f", the largest value f at {where} {points_text(v.f_max_at)}, where the sampled "
+            "maximum lies")
+
+
 def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     d, v = b.doc, A.vanishing
     if v is None:
@@ -2058,6 +2105,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         rj["above_f_star"] = r.value - f_star
     low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
            if exact else f"{fmt_num(f_star)} (sampled)")
+    high, where = box_maximum_text(v, A.box)
     # a method said in sentences (a sampled search's seeding) follows the count, not inside it
     long = ".  " in v.method
     d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)}"
@@ -2065,7 +2113,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
-                f"f ranges over [{low}, {fmt_num(v.f_max)} (sampled)] on the box."
+                f"f ranges over [{low}, {high}] on the box{where}."
                 + (f"  How they were found: {v.method}." if long else "")
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
@@ -2577,6 +2625,8 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
     kind_only = (p.rate is None and not p.exact and p.order is None
                  and p.kind not in ("none", "bounded", "sublinear"))
     kind = predicted_kind(p, "no rate" if kind_only else "")  # theory gives the kind only
+    if p.kind == "none":  # no kind: why, as the measured cell says a stopped run's status
+        kind = f"— ({getattr(p, 'short_reason', None) or NO_RATE_PROMISED})"
     if p.kind == "sublinear" and p.exponent is not None:
         rate = exponent_text(cell(b, sec, label, "predicted exponent", p.exponent, "theory", 4))
     elif p.rate is None:
@@ -2640,11 +2690,12 @@ def stopped_kind(kind: str, study: Any) -> str:
 ROW_NOTE_CHARS = 240
 
 
-def row_note(reason: str, full_in: str | None = None) -> str:
+def row_note(reason: str, full_in: str | None = None, head: str | None = None) -> str:
     """A theory table's note: ``reason`` itself, or, when ``full_in`` names a section that
     prints it whole and it is longer than :data:`ROW_NOTE_CHARS`, its head (up to the
-    first ": " outside brackets, where the measurement's kind is named) and where the rest
-    is: a note tens of lines tall in a narrow column pushes the table to the next page."""
+    first ": " outside brackets, where the measurement's kind is named; else ``head``, the
+    reason in short when its caller has one, :func:`outside_head`) and where the rest is: a
+    note tens of lines tall in a narrow column pushes the table to the next page."""
     if full_in is None or len(reason) <= ROW_NOTE_CHARS:
         return reason
     depth = 0
@@ -2652,7 +2703,23 @@ def row_note(reason: str, full_in: str | None = None) -> str:
         depth += (ch in "([") - (ch in ")]")
         if depth == 0 and reason.startswith(": ", i):
             return f"{reason[:i]} (reasons in full under “{full_in}”)"
-    return reason
+    return reason if head is None else f"{head} (reasons in full under “{full_in}”)"
+
+
+def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
+    """A not-comparable reason in short for a run that ended outside the convergence radius
+    of every critical point (:data:`analysis.rates.OUTSIDE_EVERY`): ``the run ended 1.1 from
+    P3, outside its convergence radius 0.202`` (P3 numbered as in the critical-point table
+    ``cps``, :func:`analysis.rates.nearest_critical`); None for any other run."""
+    from analysis.rates import nearest_critical
+
+    if not cps or OUTSIDE_EVERY not in str(getattr(study, "minimizer_how", "")):
+        return None
+    near = nearest_critical(study.result.x, study.x0, cps)
+    if near is None:
+        return None
+    return (f"the run ended {fmt_num(near.distance, 3)} from P{near.index + 1}, outside its "
+            f"convergence radius {fmt_num(near.radius, 3)}")
 
 
 def row_rate_digits(study: Any) -> int | None:
@@ -2668,11 +2735,12 @@ def row_rate_digits(study: Any) -> int | None:
 
 
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
-               full_in: str | None = None) -> list[str]:
+               full_in: str | None = None, cps: Sequence[Any] | None = None) -> list[str]:
     """One row of a theory-vs-measurement table from a :class:`~analysis.rates.RateStudy`
     (``label`` its item in the ledger, ``name`` the row's name on the page, else ``label``;
     ``full_in``: the section that prints a not-comparable run's reasons whole, where the
-    row's note then points, :func:`row_note`)."""
+    row's note then points, :func:`row_note`; ``cps``: the critical-point table, which names
+    the point a run ended outside the radius of, :func:`outside_head`)."""
     c, p, m = study.comparison, study.prediction, study.measurement
     digits = row_rate_digits(study)
     pk, pr, po = _pred_cells(b, label, p, digits)
@@ -2687,7 +2755,8 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
             decided_by(c, study.prediction, study.measurement),
             c.verdict,
             row_note(comparison_reason(c),
-                     full_in if c.verdict == "not comparable" else None)]
+                     full_in if c.verdict == "not comparable" else None,
+                     outside_head(study, cps))]
 
 
 #: Quantities whose verdict is a relative difference against a tolerance.
@@ -2943,11 +3012,35 @@ def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     run it is a yardstick, not a theorem; none without such a row."""
     from analysis.theory.cg import CG_BASIS, CG_BOUND_TEXT
 
-    names = list(dict.fromkeys(registry.label(st.method) for st in studies
-                               if getattr(st.prediction, "basis", "") == CG_BASIS))
+    cg = [st for st in studies if getattr(st.prediction, "basis", "") == CG_BASIS]
+    names = list(dict.fromkeys(registry.label(st.method) for st in cg))
     if not names:
         return []
-    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."]
+    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."
+            + "".join(f"  {t}" for st in cg if (t := cg_termination_text(st)))]
+
+
+def cg_termination_text(study: Any) -> str:
+    """Why a CG run on a quadratic is not predicted to terminate: what exact line searches
+    would give (x* in at most n steps, N&W Thm 5.1, or as many as ∇²f has distinct
+    eigenvalues, Thm 5.4; ``details["exact_search_steps"]`` of the prediction), that the run's
+    line search is not exact, and the step at which the run reached the rounding floor (from
+    the measurement); empty for a run the prediction records no such count for."""
+    p, m = study.prediction, study.measurement
+    steps = getattr(p, "details", {}).get("exact_search_steps")
+    if steps is None:
+        return ""
+    n = np.size(study.minimizer if study.minimizer is not None else study.result.x)
+    why = (f"n = {n}, N&W Thm 5.1" if steps == n else
+           f"the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = {n}")
+    search = CHOICE_WORDS.get(("line_search", p.line_search), f"{p.line_search} line search")
+    floor = getattr(m, "floor_index", None)
+    run = ("the run reached the rounding floor at k = "
+           f"{floor} (measured)" if floor is not None else
+           "the run did not reach the rounding floor (measured)")
+    return (f"With exact line searches CG would reach x* of this quadratic in at most "
+            f"{plural(int(steps), 'step')} ({why}); this run's {search} is not exact, so "
+            f"finite termination is not its prediction: {run}.")
 
 
 def qn_source_notes(studies: Sequence[Any]) -> list[str]:
@@ -3604,7 +3697,7 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
     if any(getattr(st.prediction, "kind", None) == "finite" for st in studies):
         theory += " or, for a method it says terminates, after how many steps it is exact"
     if bare and any(gives_limit(st.prediction) for st in studies):
-        theory += f" (or, for a run it gives no limit, what it says: {here})"
+        theory += f" (or, for a method for which it gives no limit, what it says: {here})"
     rows = []
     if means:
         none = ("" if fits or sub_note or len(means) < len(kinds) else
@@ -3875,7 +3968,7 @@ def rerun_end(study: Any) -> str:
             return f"{STOP_CAUSES[str(res.status)]} at the floating-point floor"
         return "the floating-point floor"
     if res.status == "maxiter":
-        return f"the iteration limit of {plural(res.nit, 'iteration')}"
+        return f"the iteration limit of {iteration_count(res.nit)}"
     if res.status == "steps":
         return f"a fixed number of {plural(res.nit, 'step')}"
     if res.status == "converged":  # with no gradient tolerance: the gradient vanished
@@ -3907,7 +4000,7 @@ def _theory(b: Builder, A: Analysis) -> None:
     d.paragraph(rerun_text({r.shown: r.study for r in studies}) + "  "
                 + error_point_text({r.shown: r.study for r in studies}))
     full_in = failed_heading(b, A)
-    rows = [theory_row(b, r.label, r.study, r.shown, full_in) for r in studies]
+    rows = [theory_row(b, r.label, r.study, r.shown, full_in, A.cps) for r in studies]
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),
                    *theory_notes([r.study for r in studies])])
@@ -4197,12 +4290,13 @@ def level_off_text(A: Analysis, runs: Sequence[Any]) -> str:
 
 def limit_text(runs: Sequence[MethodRun]) -> str:
     """Each run's iteration limit, read from its hyperparameters or its method's registered
-    default, grouped: ``1000 for GD, momentum and Adam; 200 for Newton and BFGS``."""
+    default, grouped: ``1 000 for GD, momentum and Adam; 200 for Newton and BFGS`` (thousands
+    apart, :func:`~landscape.numfmt.spaced`, as everywhere a count of iterations is printed)."""
     by: dict[int, list[str]] = {}
     for r in runs:
         limit = r.hyper.get("maxiter") or registry.METHODS[r.method].maxiter
         by.setdefault(int(limit), []).append(r.shown)
-    return "; ".join(f"{k} for {_names(v)}" for k, v in by.items())
+    return "; ".join(f"{spaced(k)} for {_names(v)}" for k, v in by.items())
 
 
 def _names(labels: Sequence[str], conj: str = "and") -> str:
@@ -4605,7 +4699,7 @@ def study_length_text(label: str, study: Any) -> str:
     """``gd 20000 iterations (iteration budget used up, above the floor)``: a rate-study run's
     length and why it ended — at the rounding floor, at its iteration budget (the automatic
     budget or the cap), or stopped by the optimizer."""
-    return f"{label} {plural(int(study.result.nit), 'iteration')} ({_study_end(study)})"
+    return f"{label} {iteration_count(int(study.result.nit))} ({_study_end(study)})"
 
 
 #: How a family of methods (:func:`optimizers.registry.families`) is written in a figure's
@@ -4660,10 +4754,10 @@ def continued_text(runs: Sequence[MethodRun]) -> str:
 
 def study_lengths_text(runs: Sequence[tuple[str, Any]]) -> str:
     """The lengths of several rate-study runs, grouped by why they ended:
-    ``GD 608, momentum 338 iterations (floor reached); Adam 20000 iterations (…)``."""
+    ``GD 608, momentum 338 iterations (floor reached); Adam 20 000 iterations (…)``."""
     groups: dict[str, list[str]] = {}
     for label, study in runs:
-        groups.setdefault(_study_end(study), []).append(f"{label} {int(study.result.nit)}")
+        groups.setdefault(_study_end(study), []).append(f"{label} {spaced(int(study.result.nit))}")
     return "; ".join(f"{', '.join(v)} iterations ({end})" for end, v in groups.items())
 
 

@@ -52,6 +52,12 @@ def spaced(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+def iteration_count(n: int) -> str:
+    """A count of iterations as prose says it: ``1 000 iterations``, ``1 iteration``, its
+    thousands set apart (:func:`spaced`) as in figure titles' ``1 000 it.``."""
+    return f"{spaced(int(n))} {plural(int(n), 'iteration', count=False)}"
+
+
 def fmt(v: Any, digits: int = 6) -> str:
     """``v`` as text by the rules of this module (``%.{digits}g`` for reals)."""
     if v is None:

@@ -136,6 +136,12 @@ class VanishingReport:
     method: str
     notes: list[str] = field(default_factory=list)
     found: int | None = None  # regions found (more than listed when capped)
+    #: where the sampled maximum ``f_max`` was found
+    max_point: tuple[float, ...] | None = None
+    #: f's exact value (SymPy) at the points ``f_max_at`` of the box's boundary where the
+    #: sampled maximum lies (:func:`exact_box_maximum`); None when it is only sampled
+    f_max_exact: Any = None
+    f_max_at: list[tuple[float, ...]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.found is None:
@@ -151,6 +157,9 @@ class VanishingReport:
                 "regions_found": self.found,
                 "f_min": self.f_min,
                 "f_max": self.f_max,
+                "f_max_how": "sampled" if self.f_max_exact is None else "exact",
+                "f_max_exact": None if self.f_max_exact is None else sp.sstr(self.f_max_exact),
+                "f_max_at": [list(p) for p in self.f_max_at],
                 "method": self.method,
                 "notes": list(self.notes),
             }
@@ -160,14 +169,16 @@ class VanishingReport:
 # ============================================================================ box range
 
 
-def _box_range(obj: Any, box: np.ndarray, X: np.ndarray, F: np.ndarray) -> tuple[float, float]:
-    """min f and max f over the box: best grid values refined by bounded L-BFGS-B."""
+def _box_range(obj: Any, box: np.ndarray, X: np.ndarray, F: np.ndarray
+               ) -> tuple[float, float, tuple[float, ...]]:
+    """min f, max f over the box and where the maximum lies: best grid values refined by
+    bounded L-BFGS-B."""
     from scipy.optimize import minimize
 
     finite = np.isfinite(F)
     if not np.any(finite):
         raise AnalysisError("f is not finite anywhere on the sampled box")
-    out = []
+    out, where = [], np.asarray(X[0], float)
     for sign in (1.0, -1.0):
         i = int(np.argmin(np.where(finite, sign * F, np.inf)))
 
@@ -179,8 +190,77 @@ def _box_range(obj: Any, box: np.ndarray, X: np.ndarray, F: np.ndarray) -> tuple
             return sign * obj.compiled.gradient(x)
 
         res = minimize(fun, X[i], jac=jac, method="L-BFGS-B", bounds=[tuple(b) for b in box])
+        refined = float(res.fun) < sign * float(F[i])
         out.append(sign * min(float(res.fun), sign * float(F[i])))
-    return out[0], out[1]
+        where = np.asarray(res.x if refined else X[i], float)
+    return out[0], out[1], tuple(float(c) for c in np.ravel(where))
+
+
+#: at most this many sign choices of a boundary point are evaluated exactly
+EXACT_MAX_POINTS = 64
+
+
+def _snapped(c: float, lo: float, hi: float) -> list[sp.Expr] | None:
+    """The exact values a coordinate ``c`` of a sampled point stands for, with their mirror
+    images: a box bound (both bounds), or a rational of denominator ≤ 12 within 10⁻⁹
+    relative (it and its negative when that lies in the box); None otherwise."""
+    from fractions import Fraction
+
+    tol = 1e-9 * max(1.0, abs(lo), abs(hi))
+    if abs(c - lo) <= tol or abs(c - hi) <= tol:
+        return [_exact_number(lo), _exact_number(hi)] if lo != hi else [_exact_number(lo)]
+    r = Fraction(c).limit_denominator(12)
+    if abs(float(r) - c) > tol:
+        return None
+    v = sp.Rational(r.numerator, r.denominator)
+    return [v, -v] if v != 0 and lo <= -float(r) <= hi else [v]
+
+
+def exact_box_maximum(obj: Any, box: np.ndarray, point: Sequence[float], f_max: float
+                      ) -> tuple[sp.Expr, list[tuple[float, ...]]] | None:
+    """f's exact value where the sampled maximum ``f_max`` of the box lies, when that is on
+    the box's boundary (a corner, or an edge whose other coordinates are short rationals) and
+    SymPy evaluates f there exactly: (value, the points with that value among the point and
+    its mirror images — every corner, ±c of a coordinate c — in order).  None when the point is
+    inside the box, a coordinate is no short rational, f has no exact number there, or that
+    number falls short of the sampled maximum (beyond 10⁻⁹ relative): then the maximum stays
+    sampled.  Only the value at these points is exact; that no other point of the box is
+    higher rests on the sampling."""
+    from itertools import product
+
+    if obj.data_symbols or len(point) != obj.n:
+        return None
+    options = []
+    for c, (lo, hi) in zip(point, box, strict=True):
+        opts = _snapped(float(c), float(lo), float(hi))
+        if opts is None:
+            return None
+        options.append(opts)
+    if not any(abs(float(c) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+               for c, bounds in zip(point, box, strict=True) for b in bounds):
+        return None
+    combos = list(product(*options))
+    if len(combos) > EXACT_MAX_POINTS:
+        combos = [tuple(min(opts, key=lambda v, c=float(c): abs(float(v) - c))
+                        for opts, c in zip(options, point, strict=True))]
+    values = []
+    for combo in combos:
+        try:
+            v = sp.sympify(obj.expr.subs(dict(zip(obj.variables, combo, strict=True))))
+            fv = float(v)
+        except (TypeError, ValueError, AttributeError):
+            return None
+        if not (v.is_number and v.is_real and math.isfinite(fv)):
+            return None
+        values.append((v, fv, combo))
+    best = max(fv for _, fv, _ in values)
+    if best < f_max - 1e-9 * max(1.0, abs(f_max)):
+        return None
+    top = [(v, combo) for v, fv, combo in values if fv == best]
+    value = top[0][0]
+    if any(sp.simplify(v - value) != 0 for v, _ in top):
+        return None
+    return value, [tuple(float(c) for c in combo) for _, combo in top]
 
 
 def _critical_inside(obj, lower, upper, point) -> tuple[np.ndarray, str | None]:
@@ -350,7 +430,7 @@ def _vanishing_1d(obj, box, threshold, timeout, listed, names) -> VanishingRepor
     X = xs[:, None]
     G = np.abs(obj.compiled.gradients(X)[:, 0])
     F = obj.compiled.values(X)
-    f_min, f_max = _box_range(obj, box, X, F)
+    f_min, f_max, at = _box_range(obj, box, X, F)
     notes = []
     breaks = None
     try:
@@ -382,7 +462,7 @@ def _vanishing_1d(obj, box, threshold, timeout, listed, names) -> VanishingRepor
         regions.append(_region(obj, (a,), (b,), (best,), f_min, f_max, exact, box, listed,
                                threshold))
     method = "exact-roots" if exact else "grid+brentq"
-    return VanishingReport(threshold, regions, f_min, f_max, method, notes)
+    return VanishingReport(threshold, regions, f_min, f_max, method, notes, max_point=at)
 
 
 # ============================================================================ n variables
@@ -767,7 +847,7 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
     X, shape, method, spacing = _sample_box(box, n, notes)
     gn = _gradient_norms(obj, X)
     F = obj.compiled.values(X)
-    f_min, f_max = _box_range(obj, box, X, F)
+    f_min, f_max, at = _box_range(obj, box, X, F)
     mask = gn < threshold
     if shape is None and mask.sum() > 5000:
         keep = np.nonzero(mask)[0][5000:]
@@ -837,7 +917,7 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
     notes.append(f"extents computed: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
                  f"each region's point{edges}, extremes refined by "
                  f"{names['SLSQP']} on ‖∇f‖ ≤ t")
-    return VanishingReport(threshold, regions, f_min, f_max, method, notes, found)
+    return VanishingReport(threshold, regions, f_min, f_max, method, notes, found, max_point=at)
 
 
 def find_vanishing_regions(
@@ -865,8 +945,15 @@ def find_vanishing_regions(
     budget = budget_seconds("vanishing") if timeout is None else timeout
     said = {s: (names or {}).get(s, s) for s in SOLVERS}
     if obj.n == 1:
-        return _vanishing_1d(obj, B, threshold, budget, list(critical_points), said)
-    return _vanishing_nd(obj, B, threshold, max_regions, list(critical_points), budget, said)
+        rep = _vanishing_1d(obj, B, threshold, budget, list(critical_points), said)
+    else:
+        rep = _vanishing_nd(obj, B, threshold, max_regions, list(critical_points), budget, said)
+    if rep.max_point is not None:
+        exact = exact_box_maximum(obj, B, rep.max_point, rep.f_max)
+        if exact is not None:
+            rep.f_max_exact, rep.f_max_at = exact
+            rep.f_max = max(rep.f_max, float(exact[0]))
+    return rep
 
 
 # ============================================================================ activation chains

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import report
+from landscape.numfmt import spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -428,7 +429,7 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     # not pages later in a table note, and theory named once, not "theory … where theory"
     assert re.search(re.escape("at x* = (0, 0) theory predicts a bounded run ("
                                + report.BOUNDED_MEANING + "); the " + report.RATE_STUDY_RUN)
-                     + r" \(\d+ iterations\) measured: bounded", text), text
+                     + r" \(\d[\d ]* iterations\) measured: bounded", text), text
     assert "theory is evaluated" not in text
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
@@ -721,7 +722,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     assert report.study_length_text("newton", st(26, "converged", 20)) == \
         "newton 26 iterations (floor reached)"
     assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
-        "adam 20000 iterations (iteration budget used up, above the floor)"
+        "adam 20 000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
         "bfgs 69 iterations (stopped: line search failed, above the floor)"
     # the measurement reached its floor, the run its budget: both said, not "floor reached"
@@ -730,7 +731,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
     # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
     assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
-        ("nesterov 8526 iterations (10 steps past the iteration where the error reached the "
+        ("nesterov 8 526 iterations (10 steps past the iteration where the error reached the "
          "floor, where the automatic budget ends a run)")
     # runs ended by the automatic budget share one clause, whatever their floor iteration
     assert report.study_lengths_text([("gd", st(608, "maxiter", 598)),
@@ -743,7 +744,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
                                       ("adam", st(20000, "maxiter", None)),
                                       ("momentum", st(338, "converged", 300)),
                                       ("nesterov", st(544, "maxiter", 400))]) == \
-        ("gd 608, momentum 338 iterations (floor reached); adam 20000 iterations (iteration "
+        ("gd 608, momentum 338 iterations (floor reached); adam 20 000 iterations (iteration "
          "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
          "run ended at its iteration budget)")
 
@@ -1478,8 +1479,8 @@ def test_a_cycling_runs_table_names_its_window_for_what_it_is_and_the_lead_in_is
     e = 3.0 * 0.5 ** np.arange(40)
     linear = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.5)
     both = report.nw_text([linear, st])
-    assert ("what theory says the ratio tends to (or, for a run it gives no limit, what it "
-            "says: ‘bounded, no rate’)") in both
+    assert ("what theory says the ratio tends to (or, for a method for which it gives no "
+            "limit, what it says: ‘bounded, no rate’)") in both
 
 
 def _compared(quantity, exact=True, **kw):
@@ -1664,10 +1665,70 @@ def test_the_kink_report_defines_theta_and_says_statuses_in_words():
     far = report.prose("the run ended at (1, 2), far from every critical point (status maxiter)")
     assert "(status: iteration limit)" in far and "maxiter" not in far
     assert report.prose("maxiter = 1000 iterations reached without meeting the tolerances") == (
-        "reached the iteration limit of 1000 iterations without meeting the tolerances")
+        "reached the iteration limit of 1 000 iterations without meeting the tolerances")
     res.status, res.nit = "maxiter", 1000
     assert report._status_phrase(res) == (
-        "stopped at the iteration limit of 1000 iterations, ‖∇f‖∞ = 4.81")
+        "stopped at the iteration limit of 1 000 iterations, ‖∇f‖∞ = 4.81")
+
+
+def test_a_long_note_of_a_run_that_ended_outside_every_radius_keeps_its_head():
+    """Rosenbrock (n = 5) p. 6: GD's not-comparable note, the whole of What failed's text
+    (where it ended, the radius and how it is set, its status, where theory was evaluated),
+    was 28 lines in the note column; it says how far from which point the run ended against
+    that point's radius, and points to the section that says the rest."""
+    from types import SimpleNamespace as NS
+
+    from analysis.rates import OUTSIDE_EVERY, _nearest_text
+
+    x0 = np.array([-1.2, 1.0, -1.2, 1.0, -1.2])
+    cps = [NS(point=np.array([-0.7756, 0.6130, 0.3820, 0.1459, 0.0213])),
+           NS(point=np.array([1.0, 1.0, 1.0, 1.0, 1.0]))]
+    end = np.array([0.896524, 0.803748, 0.645922, 0.416671, 0.170476])
+    far = (f"none: the run ended at {tuple(end)} after 20 000 iterations, {OUTSIDE_EVERY} ("
+           + _nearest_text(end, x0, cps) + "status maxiter, ‖∇f‖∞ = 0.752); theory evaluated "
+           "at the minimum (1, 1, 1, 1, 1) nearest to x₀ (exact)")
+    study = NS(minimizer_how=far, result=NS(x=end), x0=x0)
+    d = float(np.linalg.norm(end - cps[1].point))
+    sep = float(np.linalg.norm(cps[1].point - cps[0].point))
+    radius = 0.1 * min(float(np.linalg.norm(x0 - cps[1].point)), sep)
+    head = report.outside_head(study, cps)
+    assert head == (f"the run ended {d:.3g} from P2, outside its convergence radius "
+                    f"{radius:.3g}")
+    reason = far.removeprefix("none: ")
+    assert len(reason) > report.ROW_NOTE_CHARS
+    assert report.row_note(reason, "What failed", head) == (
+        f"{head} (reasons in full under “What failed”)")
+    assert report.row_note(reason, None, head) == reason  # no section prints it: whole
+    assert report.outside_head(NS(minimizer_how="exact", result=NS(x=end), x0=x0), cps) is None
+
+
+def test_counts_of_iterations_set_their_thousands_apart_as_the_figures_do():
+    """Kink p. 8's panel titles read "GD (1 000 it.)", p. 9's caption "GD 1000, …
+    iterations": a count of iterations has one form, its thousands apart, in prose, captions
+    and figure titles alike."""
+    from types import SimpleNamespace as NS
+
+    from analysis.plots import iterations_text
+
+    def st(nit):
+        return NS(result=NS(nit=nit, status="maxiter"), measurement=NS(floor_index=None),
+                  budget=None)
+
+    text = report.study_lengths_text([("GD", st(1000)), ("Adam", st(1000))])
+    count = iterations_text(1000).removesuffix(" it.")
+    assert count == "1 000" and text.startswith(f"GD {count}, Adam {count} iterations (")
+    assert report.study_length_text("Adam", st(20000)).startswith("Adam 20 000 iterations")
+    res = NS(status="maxiter", nit=1000, jac=np.array([1.0, 0.0]))
+    assert report._status_phrase(res).startswith(f"stopped at the iteration limit of {count} "
+                                                 "iterations")
+    assert report.prose("maxiter = 1000 iterations reached") == (
+        f"reached the iteration limit of {count} iterations")
+    runs = [NS(hyper={}, method="gd", shown="GD"), NS(hyper={"maxiter": 200}, method="bfgs",
+                                                     shown="BFGS")]
+    from optimizers import registry
+
+    assert report.limit_text(runs) == (
+        f"{spaced(registry.METHODS['gd'].maxiter)} for GD; 200 for BFGS")
 
 
 def test_the_start_is_followed_by_no_second_bracket():
@@ -1783,7 +1844,7 @@ def test_error_caption_says_continued_only_of_runs_that_were():
                                          measurement=NS(floor_index=None)))
 
     same = report.continued_text([run("gd", 1000, 1000), run("adam", 1000, 1000)])
-    assert "continued" not in same and ", as long as the comparison runs: GD 1000" in same
+    assert "continued" not in same and ", as long as the comparison runs: GD 1 000" in same
     longer = report.continued_text([run("gd", 60, 89), run("adam", 300, 569)])
     assert "runs, continued past the comparison runs' stopping rule" in longer
     mixed = report.continued_text([run("gd", 60, 89), run("adam", 1000, 1000)])
@@ -2102,8 +2163,8 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     capped = Budget("tenfold", 20000, 50000, previous=5000)
     # Rosenbrock p. 2: 'below the 23810 its rule asked for' never said the rule: it does,
     # with the numbers that give 23810 (here 10 × 5000)
-    assert ("iteration limit, the automatic budget's cap of 20000 iterations, below the 50000 "
-            "its rule asked for: 10 times the previous run's 5000 iterations, with no linear "
+    assert ("iteration limit, the automatic budget's cap of 20 000 iterations, below the 50 000 "
+            "its rule asked for: 10 times the previous run's 5 000 iterations, with no linear "
             "rate to extend;") in report.study_end(A, st(20000, capped, n=5))
     # Rosenbrock p. 2: "the measured linear rate 0.99823" named no run (the final run
     # measured none): the rule names the previous run and gives what it extrapolated from,
@@ -2116,20 +2177,20 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.99822951,
                      previous=10000, window_end=10000, error=0.00044738, floor=fl)
     text = report.study_end(A, st(20000, by_rate))
-    found = re.search(r"below the (\d+) its rule asked for: the iteration where the linear rate "
-                      r"(\S+), measured on the previous run of 10000 iterations, takes that "
+    found = re.search(r"below the (\d+ ?\d*) its rule asked for: the iteration where the linear "
+                      r"rate (\S+), measured on the previous run of 10 000 iterations, takes that "
                       r"run's error (\S+) at iteration (\d+), the end of its fit window, to the "
                       r"floor (\S+), \+ 10% \+ (\d+) steps;", text)
     assert found, text
     wanted, rate_, err, end, fl, margin = found.groups()
     num = lambda v: float(v.replace("e−", "e-"))  # noqa: E731
-    assert int(wanted) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
+    assert int(wanted.replace(" ", "")) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
                                             / math.log(num(rate_)))) + int(margin)
     first = METHODS["adam"].maxiter
     # kink p.2: "the method's default 1000, which the automatic budget kept" named a budget
     # the page never defines: the limit says what it is
     kept = report.study_end(A, st(first, Budget("first", first, first)))
-    assert f"iteration limit, the method's default of {first} iterations;" in kept
+    assert f"iteration limit, the method's default of {spaced(first)} iterations;" in kept
     assert "budget" not in kept
     rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605, previous=300,
                   window_end=290, error=0.5, floor=2.2e-13)
@@ -2208,7 +2269,7 @@ def test_the_iteration_limits_are_read_per_run_not_said_per_family():
     runs = [report.MethodRun("gd", "gd", {}, ""), report.MethodRun("lbfgs", "lbfgs", {}, ""),
             report.MethodRun("adam", "adam", {}, ""),
             report.MethodRun("gd (2)", "gd", {"maxiter": 50}, "")]
-    assert report.limit_text(runs) == (f"{FIRST_ORDER_MAXITER} for GD and Adam; "
+    assert report.limit_text(runs) == (f"{spaced(FIRST_ORDER_MAXITER)} for GD and Adam; "
                                        f"{NEWTON_TYPE_MAXITER} for L-BFGS; 50 for GD (2)")
 
 
@@ -2267,7 +2328,7 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     text = squash(pdf_text(himmelblau_report.pdf))
     nit = data["runs"]["adam"]["nit"]
     assert "Converged, comparison runs from x₀ (‖∇f‖∞ ≤ the gradient tolerance 10⁻⁶" in text
-    assert f"Adam in {nit} iterations" in text
+    assert f"Adam in {spaced(nit)} iterations" in text
     assert "Adam (rate-study run, no gradient tolerance): not comparable" in text
     # Himmelblau p.2: the section listing only Adam, which converged and has no rate to
     # compare, was headed "What failed": it is named by what it lists, and so is its reference
@@ -2366,6 +2427,32 @@ def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table()
         "cg", {"variant": "linear"}, lam, extra={"quadratic": True}))]) == []
 
 
+def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
+    """Quadratic p. 6: CG's yardstick was the linear bound only, with no word on the finite
+    termination of CG with exact line searches (N&W Thm 5.1: at most n steps).  The note says
+    what that would give, that the run's Wolfe search is not exact, and where the run reached
+    the floor, read from its measurement; a non-quadratic f gets no such sentence."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "cg", [-4.59, -4.83])
+    assert st.prediction.kind == "linear" and st.prediction.line_search == "wolfe"
+    floor = st.measurement.floor_index
+    assert floor is not None
+    (note,) = report.cg_bound_notes([st])
+    assert note.endswith(
+        "  With exact line searches CG would reach x* of this quadratic in at most 2 steps "
+        "(n = 2, N&W Thm 5.1); this run's Wolfe line search is not exact, so finite "
+        f"termination is not its prediction: the run reached the rounding floor at k = {floor} "
+        "(measured).")
+    # three distinct eigenvalues in four variables: Thm 5.4's count, below n
+    st4 = rate_study(Objective.parse("x**2 + y**2 + 2*z**2 + 3*w**2"), "cg", [1.0, 2.0, 3.0, 4.0])
+    assert "at most 3 steps (the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = 4)" in (
+        report.cg_termination_text(st4))
+    rosen = rate_study(Objective.parse("100*(y - x**2)**2 + (1 - x)**2"), "cg", [-1.2, 1.0])
+    assert report.cg_termination_text(rosen) == ""
+
+
 def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
     """Himmelblau p. 11: the note on a start that landed exactly on a critical point spoke
     of a kink and of an undefined λ on a smooth f; the start was the minimum (3, 2) itself.
@@ -2427,7 +2514,9 @@ def test_small_gradient_regions_on_a_kink_say_which_subgradient_they_measure(fou
     assert g == [(-1 + 1) / sp.S(2), y.subs(at) + (0 + 1) / sp.S(2)]
     assert report.kink_gradient_text(Objective.parse("x**2 + y**2").gradient_list) == ""
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
-    assert "on the box. On the kinks of f, x = 0 and y = 1, where f has no gradient" in pdf
+    # the sentence follows the box's f range (and where its largest value lies)
+    assert re.search(r"on the box(, the largest value [^.]*)?\. On the kinks of f, x = 0 and "
+                     r"y = 1, where f has no gradient", pdf)
 
 
 def test_a_critical_point_on_a_kink_says_why_it_is_critical(four_reports):
@@ -2468,7 +2557,7 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
     # Rosenbrock p. 6 said Newton and CG ended at 'the floating-point floor' where p. 12 said
     # their line search failed there: a run stopped at the floor by its status says both
     assert text == ("Each method ran again from x₀ with no gradient tolerance, so that the "
-                    "asymptotic phase is visible, until the iteration limit of 1000 "
+                    "asymptotic phase is visible, until the iteration limit of 1 000 "
                     "iterations (GD), a stalled iteration at the floating-point floor (BFGS), "
                     "a failed line search (CG, Newton), the floating-point floor (Nesterov) or "
                     "a failed line search at the floating-point floor (L-BFGS).")
@@ -2480,7 +2569,7 @@ def test_the_theory_section_says_what_ended_each_rerun(four_reports):
     assert all(r["measured"]["floor_index"] is None for r in rates.values())
     pdf = squash(pdf_text(kink.pdf))
     assert "reach the floating-point floor" not in pdf
-    assert ("until the iteration limit of 1000 iterations (GD, momentum, Nesterov, Adam) or a "
+    assert ("until the iteration limit of 1 000 iterations (GD, momentum, Nesterov, Adam) or a "
             "failed line search (Newton, BFGS, L-BFGS, CG).") in pdf
 
 
@@ -2687,12 +2776,12 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     text = report._agreement_sentence(NS(runs=runs))
     assert text.startswith("Theory and measurement agree for 3 of 4 methods (GD, momentum, "
                            "Nesterov).")
-    assert (" Momentum and Nesterov, which did not converge in their comparison runs (1000 "
-            "iterations, 1000 iterations), agree in their longer rate-study runs (20000 "
-            "iterations, 8526 iterations), which the verdicts rest on.") in text
+    assert (" Momentum and Nesterov, which did not converge in their comparison runs (1 000 "
+            "iterations, 1 000 iterations), agree in their longer rate-study runs (20 000 "
+            "iterations, 8 526 iterations), which the verdicts rest on.") in text
     one = report._agreement_sentence(NS(runs=runs[:2]))
-    assert (" Momentum, which did not converge in its comparison run (1000 iterations), agrees "
-            "in its longer rate-study run (20000 iterations)") in one
+    assert (" Momentum, which did not converge in its comparison run (1 000 iterations), "
+            "agrees in its longer rate-study run (20 000 iterations)") in one
     assert "rate-study" not in report._agreement_sentence(NS(runs=runs[:1]))
     # kink p.2: runs that cycle agree in rate-study runs no longer than their comparison runs:
     # nothing to set apart
@@ -2806,8 +2895,9 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     text = squash(pdf_text(himmelblau_report.pdf))
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
-    assert (f"Adam none — — linear on average (R-linear: up to {adam['spread']:.2g} decades "
-            f"off the fitted line) {report.fmt_rate(adam['rate'])}ᶠ") in text
+    assert ("Adam — (no rate promised) — — linear on average (R-linear: up to "
+            f"{adam['spread']:.2g} decades off the fitted line) "
+            f"{report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
@@ -2856,6 +2946,30 @@ def test_a_run_stopped_by_its_line_search_has_no_measured_kind_but_its_status():
     gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0)
     assert gd.result.status == "maxiter"
     assert report.theory_row(report.Builder("t"), "GD", gd)[4] == gd.measurement.kind
+
+
+def test_a_method_theory_gives_no_kind_says_why_in_its_predicted_kind_cell():
+    """Kink p. 5: 'none' as predicted kind of Adam, Newton, BFGS, L-BFGS and CG read like a
+    kind; the cell says why theory gives none, as the measured cell says a stopped run's
+    status.  GD's bounded kind is unchanged; Adam on a smooth f gives no rate either."""
+    from analysis.rates import rate_study
+    from analysis.theory.kink import NO_KINK_THEORY
+    from analysis.theory.prediction import NO_RATE_PROMISED
+    from landscape import Objective
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    for method in ("adam", "newton", "bfgs", "lbfgs", "cg"):
+        st = rate_study(obj, method, [-4.59, -4.83], maxiter=50)
+        assert st.prediction.kind == "none"
+        row = report.theory_row(report.Builder("t"), method, st)
+        assert row[1] == f"— ({NO_KINK_THEORY})" == "— (no theory at a kink)"
+        assert st.prediction.to_json()["short_reason"] == NO_KINK_THEORY
+    gd = rate_study(obj, "gd", [-4.59, -4.83], lr=1.0, maxiter=50)
+    assert report.theory_row(report.Builder("t"), "GD", gd)[1] == "bounded"
+    smooth = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "adam", [3.0, 2.0], maxiter=50)
+    assert smooth.prediction.kind == "none"
+    assert report.theory_row(report.Builder("t"), "Adam", smooth)[1] == (
+        f"— ({NO_RATE_PROMISED})")
 
 
 def test_small_gradient_regions_come_in_the_order_of_the_points_they_hold(four_reports):
@@ -2950,3 +3064,29 @@ def test_a_long_not_comparable_note_points_to_where_it_is_printed_whole():
     assert report.row_note(long) == long  # no section prints it whole: all of it
     short = "Adam with a constant step size η promises no rate: see Reddi et al."
     assert report.row_note(short, "Not compared") == short
+
+
+def test_the_box_maximum_is_exact_where_f_is_exact_at_the_corners():
+    """The largest value of f on the box: exact with where at corners, sampled elsewhere;
+    where follows the interval, with no bracket in a bracket."""
+    from analysis.report import box_maximum_text
+    from landscape.objective import Objective
+    from landscape.vanishing import find_vanishing_regions
+
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+
+    def text(formula):
+        return box_maximum_text(find_vanishing_regions(Objective.parse(formula), box), box)
+
+    quad = 0.1 * 25 + 2 * 25
+    assert text("0.1*x**2 + 2*y**2") == (
+        f"{quad:g}ᵉ", ", the largest value f at the corners (±5, ±5), where the sampled "
+        "maximum lies")
+    kink = 5 + max(0, 5 - 1) + 0.5 * 25  # at y = −5 the relu is 0: only y = 5 is the top
+    assert text("abs(x) + relu(y-1) + 0.5*y**2") == (
+        f"{kink:g}ᵉ", ", the largest value f at the corners (±5, 5), where the sampled "
+        "maximum lies")
+    assert text("-x**2 + y**2") == (
+        "25ᵉ", ", the largest value f at the boundary points (0, ±5), where the sampled "
+        "maximum lies")
+    assert text("sin(x) + y**2") == ("26 (sampled)", "")

@@ -180,3 +180,28 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     (grid_note,) = [n for n in regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
                                        threshold=0.02).notes if "first exits" in n]
     assert "along rays from each region's point and along grid edges" in grid_note
+
+
+@pytest.mark.parametrize("text, f", [
+    ("0.1*x**2 + 2*y**2", lambda x, y: 0.1 * x * x + 2 * y * y),
+    ("abs(x) + relu(y-1) + 0.5*y**2", lambda x, y: abs(x) + max(0.0, y - 1) + 0.5 * y * y),
+])
+def test_a_maximum_at_the_box_corners_is_exact_there(text, f):
+    """Both formulas are convex: their maximum over [−5, 5]² is at corners, where SymPy gives
+    f exactly; every corner holding the largest value is named."""
+    rep = regions(text)
+    corners = [(x, y) for x in (-5.0, 5.0) for y in (-5.0, 5.0)]
+    top = max(f(*c) for c in corners)
+    assert rep.f_max_exact is not None and float(rep.f_max_exact) == top
+    assert isinstance(rep.f_max_exact, sp.Rational)
+    assert sorted(rep.f_max_at) == sorted(c for c in corners if f(*c) == top)
+    data = rep.to_json()
+    assert data["f_max_how"] == "exact" and data["f_max_exact"] == sp.sstr(sp.nsimplify(top))
+
+
+def test_a_maximum_inside_an_edge_at_no_short_rational_stays_sampled():
+    """sin(x) + y² is largest at x = π/2, y = ±5: on an edge, at no short rational."""
+    rep = regions("sin(x) + y**2")
+    assert rep.f_max == pytest.approx(26.0, rel=1e-9)
+    assert rep.f_max_exact is None and rep.f_max_at == []
+    assert rep.to_json()["f_max_how"] == "sampled"

@@ -85,13 +85,16 @@ def _predict_cg(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) -> P
         f"variant {variant} with an inexact ({ls}) line search does not terminate finitely "
         f"even on a quadratic (the {m}-step termination of N&W Thm 5.4 needs exact steps)",
     ]
-    if not extra.get("quadratic"):
+    details: dict[str, Any] = {}
+    if extra.get("quadratic"):  # what exact line searches would give: not this run's case
+        details["exact_search_steps"] = m
+    else:
         notes.append("on a non-quadratic f the bound holds only approximately; with restarts "
                      "every n steps CG is n-step quadratic (N&W §5.2), so faster is consistent")
     # the bound is an envelope 2ρᵏ‖e₀‖_A (R-linear), not a per-step e_(k+1) ≤ C e_k: no
     # q-order is predicted, as for L-BFGS's R-linear bound
     return Prediction("linear", rate, None, CG_BASIS, False, notes,
-                      True, **common)
+                      True, details=details, **common)
 
 
 register(

@@ -32,6 +32,9 @@ def subgradient_band(lr: float, G: float, momentum: float = 0.0) -> float:
     return 2.0 * float(lr) * float(G) / (1.0 - float(momentum))
 
 
+#: the predicted-kind cell's reason of a method no theory covers at a kink
+NO_KINK_THEORY = "no theory at a kink"
+
 _KINK_NOTE = ("x* is a kink of f (f is not differentiable there): subgradient theory applies, "
               "not the Hessian-based rates")
 
@@ -65,19 +68,22 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
                 "rests on f being twice differentiable at x* (Hessian model, curvature "
                 "condition of the line search): no rate is promised at a kink")
         return Prediction("none", None, None, "none", False, notes, True,
-                          reason=f"{label(method)} {what}", fixed_step=fam == "adaptive")
+                          reason=f"{label(method)} {what}", short_reason=NO_KINK_THEORY,
+                          fixed_step=fam == "adaptive")
     b = float(hyper.get("momentum", 0.0 if method in ("gd", "sgd") else 0.9) or 0.0)
     damp = float(hyper.get("dampening", 0.0) or 0.0)
     if float(hyper.get("noise", 0.0) or 0.0) > 0 or hyper.get("batch_size") is not None:
         return Prediction("none", None, None, "none", False, notes, True, stochastic=True,
-                          reason="stochastic subgradients at a kink: no rate is compared")
+                          reason="stochastic subgradients at a kink: no rate is compared",
+                          short_reason="stochastic subgradients")
     if float(hyper.get("weight_decay", 0.0) or 0.0):
         return Prediction("none", None, None, "none", False, notes, True,
-                          reason="weight decay moves the minimizer off the kink x*")
+                          reason="weight decay moves the minimizer off the kink x*",
+                          short_reason="x* moved off the kink")
     if _line_search(hyper, None) is not None:
         return Prediction("none", None, None, "none", False, notes, True, fixed_step=False,
                           reason="a line search at a kink has no rate theory (the Armijo "
-                                 "steps shrink to zero near x*)")
+                                 "steps shrink to zero near x*)", short_reason=NO_KINK_THEORY)
     lr = _flt(hyper, "lr")
     sched = schedule_asymptotics({**hyper, "lr": lr})
     if sched.note:
@@ -109,4 +115,4 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
                           details=details, **common)
     return Prediction("none", None, None, "none", False, notes, True, details=details,
                       reason="the steps are summable: the iterates stop at a finite distance "
-                             "from x*", **common)
+                             "from x*", short_reason="summable steps", **common)

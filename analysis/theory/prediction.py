@@ -15,6 +15,10 @@ from landscape.jsonutil import jsonable
 # --------------------------------------------------------------------------------------------
 
 
+#: the predicted-kind cell's reason of a ``none`` prediction that names no shorter one
+NO_RATE_PROMISED = "no rate promised"
+
+
 @dataclass
 class Prediction:
     """What theory predicts for the local behaviour of one method at one critical point.
@@ -38,7 +42,8 @@ class Prediction:
     * ``band``: for ``bounded``, the predicted diameter of the set the iterates settle in
       (constant-step subgradient method at a kink: ``2 lr G``); ``period`` a predicted cycle
       length (None: not predicted);
-    * ``reason``: for ``none``, why theory promises nothing here;
+    * ``reason``: for ``none``, why theory promises nothing here; ``short_reason`` the same in
+      a few words, as a table's predicted-kind cell says it (``no theory at a kink``);
     * ``valid_from``: first iteration the prediction applies to (end of warm-up / schedule);
     * ``degenerate``: a zero eigenvalue; ``fixed_step``: theory assumes the step set by the
       hyperparameters is taken as is; ``line_search``: the line search of the run;
@@ -66,12 +71,15 @@ class Prediction:
     band: float | None = None
     period: int | None = None
     reason: str | None = None
+    short_reason: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
         if self.kind == "none" and self.reason is None:
             self.reason = self.notes[-1] if self.notes else "theory promises no rate here"
+        if self.kind == "none" and self.short_reason is None:
+            self.short_reason = NO_RATE_PROMISED
 
     def to_json(self) -> dict[str, Any]:
         """The ``predicted`` object: design keys first, then the extra fields (non-finite→null)."""
@@ -86,6 +94,7 @@ class Prediction:
                 "period": self.period,
                 "band": self.band,
                 "reason": self.reason,
+                "short_reason": self.short_reason,
                 "exact": self.exact,
                 "stable": self.stable,
                 "oscillating": self.oscillating,
