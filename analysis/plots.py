@@ -44,7 +44,7 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
-from analysis.empirical import default_floor
+from analysis.empirical import default_floor, printed_window
 from landscape.numfmt import fmt, fmt_rate, spaced
 
 FigureLike = Figure | SubFigure
@@ -4684,8 +4684,7 @@ def _rate_study_args(studies: Mapping[str, Any]
     wins, finite = {}, {}
     for k, s in studies.items():
         m = _attr(s, "measurement")
-        w = _attr(m, "window")
-        wins[k] = None if w is None else (int(w[0]), int(w[1]))
+        wins[k] = printed_window(m)  # a fitted order's own window, as its tables print it
         at = finite_at(m, len(errs[k]))
         if at is not None:
             finite[k] = at

@@ -59,7 +59,7 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import one_se, steps_name
+from analysis.empirical import one_se, printed_window, steps_name
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2614,7 +2614,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     if order != "—":  # its standard error and the window it was fitted over, as a rate's
         if getattr(m, "order_se", None):
             order += one_se(fmt_num(m.order_se, 2))
-        win = getattr(m, "order_window", None) or m.window
+        win = printed_window(m)
         if win is not None and rate == "—":
             order += f" [k = {int(win[0])}–{int(win[1])}]"
     return kind_words(m, predicted=p), rate, order
@@ -3204,14 +3204,18 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     win = study.measurement.window if at is None else None
     chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None),
                               getattr(study.measurement, "ratio_step", None))
+    # the window of the number printed beside the table (a fitted order's own window): its
+    # title names it and its † marks the steps outside it
+    printed = printed_window(study.measurement) if at is None else None
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     two = block_step_ratios(study, e, ratio)
     h = int(getattr(study.measurement, "ratio_step", None) or 2)
     body = []
-    outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
-    stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
+    outside = [] if printed is None else [k for k in chosen
+                                          if not printed[0] <= k < printed[1]]
+    stalls = stall_steps(e, chosen, printed, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -3267,7 +3271,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(cycle_step_note(h) if linear else
                      TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
-    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled),
+    b.doc.table(cols, body, title=nw_title(name or label, printed, at, to, chosen, steps, settled),
                  notes=notes)
     return True
 
@@ -3300,7 +3304,7 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
                  f"within two standard errors (2 × {fmt_num(m.order_se or 0.0, 2)}) of")
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
                  f"band [{lo:g}, {hi:g}]") + few_points_text(plots.study_errors(study),
-                                                              m.window)
+                                                              printed_window(m))
     kind = kind_words(m, short=True, predicted=getattr(study, "prediction", None))
     if kind != m.kind and m.order is not None:  # named by the predicted order's band
         q = study.prediction.order
@@ -3918,11 +3922,11 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     from analysis import plots
 
     m = study.measurement
-    i = getattr(m, "band_from", None)
-    if i is None or m.window is None:
+    i, win = getattr(m, "band_from", None), printed_window(m)
+    if i is None or win is None:
         return ""
     e = plots.study_errors(study)
-    j, end = int(m.window[0]), (len(e) - 1 if m.floor_index is None else int(m.floor_index) - 1)
+    j, end = win[0], (len(e) - 1 if m.floor_index is None else int(m.floor_index) - 1)
     r = e[i + 1:end + 1] / e[i:end]
     section = "theory vs measurement"
     landed = cell(b, section, label, f"e_{i}", float(e[i]), "measured", 3)
@@ -4261,7 +4265,7 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     cut = []
     for label, st in studies.items():
         m = getattr(st, "measurement", None)
-        win = None if getattr(m, "kind", None) == "finite" else getattr(m, "window", None)
+        win = None if getattr(m, "kind", None) == "finite" else printed_window(m)
         try:
             drawn = len(plots.above_floor(plots.study_errors(st), plots.study_floor(st))) - 1
         except ValueError:
