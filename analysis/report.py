@@ -59,7 +59,13 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import one_se, printed_window, steps_name
+from analysis.empirical import (
+    BAND_DIAMETER_POINTS,
+    CYCLE_RTOL,
+    one_se,
+    printed_window,
+    steps_name,
+)
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -3032,11 +3038,18 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
 #: The same mark under the table of a run that stays bounded (a cycle or a band): its window
-#: is where it settled, nothing is fitted on it.
-BOUNDED_OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step before the iterations the table's title names "
-                        "(where the run settled on its cycle or band): the measured kind and "
-                        "the verdict rest on those iterations, not single steps; nothing is "
-                        "fitted on them.")
+#: is where it settled, by the rule of :func:`analysis.empirical.detect_cycle` (a cycle) or
+#: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances, as is
+#: what the size the tables print measures; nothing is fitted on it.
+BOUNDED_OUTSIDE_NOTE = (
+    f"{OUTSIDE_MARK} step before the iterations the table's title names, where the run "
+    "settled: on a cycle of period m, from the first k such that every later m-step move "
+    f"‖x_(j+m) − x_j‖, j ≥ k, is at most {CYCLE_RTOL:g}·s, s the smallest distance between "
+    "two of the last m iterates (the last period); in a band, from k = ⌊K/2⌋, the last half "
+    "of the K iterations.  The measured kind and the verdict rest on those iterations, not "
+    "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
+    "period (the largest distance between two of the last m iterates); of a band, the "
+    f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
