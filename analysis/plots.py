@@ -3068,7 +3068,7 @@ def plot_error(
     if plan.windows:  # the handle is the shading: one band per series in its colour
         bands = tuple(Line2D([], [], **window_style(sty[k].color)) for k in plan.windows)
         handles.append(bands[0] if len(bands) == 1 else bands)
-        names.append("window of the rate fit" + (f" (cut where the drawing ends: "
+        names.append("fit window (of the rate or order)" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
     for fl in sorted(below_floor)[-1:]:  # one legend entry for the filled discs
         handles.append(Line2D([], [], ls="none", mfc="0.55", **FLOOR_MARK))

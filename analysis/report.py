@@ -4372,7 +4372,7 @@ def error_caption(panels: Sequence[Any]) -> str:
                  "run's last third, ×10 above the measurement where the two come closest)")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
-                 + "the window where the rate was fitted")
+                 + "the window where the rate, or the order of a faster kind, was fitted")
     text += "."
     finite = {k: v for p in panels for k, v in getattr(p, "finite", {}).items()}
     if finite:

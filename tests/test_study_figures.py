@@ -1886,6 +1886,9 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
              and ln.get_alpha() == 0.2]
     assert len(bands) == 1
     ks = bands[0].get_xdata()
+    legend = [t.get_text() for f in [fig, *getattr(fig, "subfigs", ())] for lg in f.legends
+              for t in lg.get_texts()]
+    assert "fit window (of the rate or order)" in legend, legend  # no rate is fitted here
     assert (int(ks[0]), int(ks[-1])) == (a, b)
     # the ratio panel plots the steps of that window, as its title says
     (axr,) = [ax for ax in axes if ax.get_title().startswith("Ratio per step")]
