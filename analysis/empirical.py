@@ -140,6 +140,7 @@ perturbed many times.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -1198,6 +1199,22 @@ class Measurement:
                 "notes": list(self.notes),
             }
         )
+
+
+def printed_window(m: Any) -> tuple[int, int] | None:
+    """The window of what a document prints for measurement ``m``: for a fitted order (kinds
+    ``quadratic``/``superlinear`` with ``order_window``) the errors the order was fitted on,
+    which leave out the pre-asymptotic steps the fit drops; else ``window`` (the rate's fit
+    window, or where a kind was read).  Per-step table titles, their † marks and a figure's
+    shaded window name this one, so that they agree with the number printed beside them
+    (``m`` may be a :class:`Measurement` or its JSON object)."""
+    def get(name: str) -> Any:  # a Measurement or its JSON object
+        return m.get(name) if isinstance(m, Mapping) else getattr(m, name, None)
+
+    win, fit = get("window"), get("order_window")
+    if get("kind") in ("quadratic", "superlinear") and get("order") is not None and fit:
+        win = fit
+    return None if win is None else (int(win[0]), int(win[1]))
 
 
 def _contradiction(m: Measurement) -> str | None:

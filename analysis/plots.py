@@ -44,7 +44,7 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
-from analysis.empirical import default_floor
+from analysis.empirical import default_floor, printed_window
 from landscape.numfmt import fmt, fmt_rate, spaced
 
 FigureLike = Figure | SubFigure
@@ -3080,7 +3080,7 @@ def plot_error(
     if plan.windows:  # the handle is the shading: one band per series in its colour
         bands = tuple(Line2D([], [], **window_style(sty[k].color)) for k in plan.windows)
         handles.append(bands[0] if len(bands) == 1 else bands)
-        names.append("window of the rate fit" + (f" (cut where the drawing ends: "
+        names.append("fit window (of the rate or order)" + (f" (cut where the drawing ends: "
                                                  f"{'; '.join(cut)})" if cut else ""))
     for fl in sorted(below_floor)[-1:]:  # one legend entry for the filled discs
         handles.append(Line2D([], [], ls="none", mfc="0.55", **FLOOR_MARK))
@@ -4696,8 +4696,7 @@ def _rate_study_args(studies: Mapping[str, Any]
     wins, finite = {}, {}
     for k, s in studies.items():
         m = _attr(s, "measurement")
-        w = _attr(m, "window")
-        wins[k] = None if w is None else (int(w[0]), int(w[1]))
+        wins[k] = printed_window(m)  # a fitted order's own window, as its tables print it
         at = finite_at(m, len(errs[k]))
         if at is not None:
             finite[k] = at

@@ -60,7 +60,15 @@ from analysis.compare import (
     percent,
     scale_name,
 )
-from analysis.empirical import ORDER_BAND, one_se, order_band, steps_name
+from analysis.empirical import (
+    BAND_DIAMETER_POINTS,
+    CYCLE_RTOL,
+    ORDER_BAND,
+    one_se,
+    order_band,
+    printed_window,
+    steps_name,
+)
 from analysis.pages import (  # re-exported: the Document API of analysis.pages
     CONTENT_W as CONTENT_W,
 )
@@ -2665,7 +2673,7 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     if order != "—":  # its standard error and the window it was fitted over, as a rate's
         if getattr(m, "order_se", None):
             order += one_se(fmt_num(m.order_se, 2))
-        win = getattr(m, "order_window", None) or m.window
+        win = printed_window(m)
         if win is not None and rate == "—":
             order += f" [k = {int(win[0])}–{int(win[1])}]"
     return kind_words(m, predicted=p), rate, order
@@ -3141,11 +3149,18 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
 #: The same mark under the table of a run that stays bounded (a cycle or a band): its window
-#: is where it settled, nothing is fitted on it.
-BOUNDED_OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step before the iterations the table's title names "
-                        "(where the run settled on its cycle or band): the measured kind and "
-                        "the verdict rest on those iterations, not single steps; nothing is "
-                        "fitted on them.")
+#: is where it settled, by the rule of :func:`analysis.empirical.detect_cycle` (a cycle) or
+#: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances, as is
+#: what the size the tables print measures; nothing is fitted on it.
+BOUNDED_OUTSIDE_NOTE = (
+    f"{OUTSIDE_MARK} step before the iterations the table's title names, where the run "
+    "settled: on a cycle of period m, from the first k such that every later m-step move "
+    f"‖x_(j+m) − x_j‖, j ≥ k, is at most {CYCLE_RTOL:g}·s, s the smallest distance between "
+    "two of the last m iterates (the last period); in a band, from k = ⌊K/2⌋, the last half "
+    "of the K iterations.  The measured kind and the verdict rest on those iterations, not "
+    "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
+    "period (the largest distance between two of the last m iterates); of a band, the "
+    f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
@@ -3313,14 +3328,18 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     win = study.measurement.window if at is None else None
     chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None),
                               getattr(study.measurement, "ratio_step", None))
+    # the window of the number printed beside the table (a fitted order's own window): its
+    # title names it and its † marks the steps outside it
+    printed = printed_window(study.measurement) if at is None else None
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     two = block_step_ratios(study, e, ratio)
     h = int(getattr(study.measurement, "ratio_step", None) or 2)
     body = []
-    outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
-    stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
+    outside = [] if printed is None else [k for k in chosen
+                                          if not printed[0] <= k < printed[1]]
+    stalls = stall_steps(e, chosen, printed, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -3377,7 +3396,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(cycle_step_note(h) if linear else
                      TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
-    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled),
+    b.doc.table(cols, body, title=nw_title(name or label, printed, at, to, chosen, steps, settled),
                  notes=notes, summary=len(body) - data)
     return True
 
@@ -3410,7 +3429,7 @@ def kind_text(b: Builder, label: str, name: str, study: Any) -> str:
                  f"within two standard errors (2 × {fmt_num(m.order_se or 0.0, 2)}) of")
         order = (f"; its fitted order q = {fmt_num(m.order, 3)} lies {where} the quadratic "
                  f"band [{lo:g}, {hi:g}]") + few_points_text(plots.study_errors(study),
-                                                              m.window)
+                                                              printed_window(m))
     kind = kind_words(m, short=True, predicted=getattr(study, "prediction", None))
     if kind != m.kind and m.order is not None:  # named by the predicted order's band
         q = study.prediction.order
@@ -4031,11 +4050,11 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     from analysis import plots
 
     m = study.measurement
-    i = getattr(m, "band_from", None)
-    if i is None or m.window is None:
+    i, win = getattr(m, "band_from", None), printed_window(m)
+    if i is None or win is None:
         return ""
     e = plots.study_errors(study)
-    j, end = int(m.window[0]), (len(e) - 1 if m.floor_index is None else int(m.floor_index) - 1)
+    j, end = win[0], (len(e) - 1 if m.floor_index is None else int(m.floor_index) - 1)
     r = e[i + 1:end + 1] / e[i:end]
     section = "theory vs measurement"
     landed = cell(b, section, label, f"e_{i}", float(e[i]), "measured", 3)
@@ -4372,7 +4391,7 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
     cut = []
     for label, st in studies.items():
         m = getattr(st, "measurement", None)
-        win = None if getattr(m, "kind", None) == "finite" else getattr(m, "window", None)
+        win = None if getattr(m, "kind", None) == "finite" else printed_window(m)
         try:
             drawn = len(plots.above_floor(plots.study_errors(st), plots.study_floor(st))) - 1
         except ValueError:
@@ -4466,7 +4485,7 @@ def error_caption(panels: Sequence[Any]) -> str:
                  "run's last third, ×10 above the measurement where the two come closest)")
     if wins:
         text += ("; shaded: " + ("" if wins == every else f"for {_names(wins)}, ")
-                 + "the window where the rate was fitted")
+                 + "the window where the rate, or the order of a faster kind, was fitted")
     text += "."
     finite = {k: v for p in panels for k, v in getattr(p, "finite", {}).items()}
     if finite:

@@ -48,6 +48,7 @@ import numpy as np
 
 from analysis import plots, plots_lecture
 from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, kind_words, rate_diff
+from analysis.empirical import printed_window
 from analysis.pages import (
     block_hows,
     how_lines,
@@ -1193,8 +1194,7 @@ def _fit_window_aside(m: Any) -> str:
     win, q = getattr(m, "window", None), getattr(m, "order", None)
     if win is None or q is None:
         return ""
-    fit = getattr(m, "order_window", None) or win
-    a, b = int(fit[0]), int(fit[1])
+    a, b = printed_window(m)
     early = f"step {a - 1}" if a - 1 == int(win[0]) else f"steps {int(win[0])}–{a - 1}"
     dropped = (f" (the fit drops the pre-asymptotic {early})" if a > int(win[0])
                else ", its whole window")

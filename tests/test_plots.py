@@ -85,7 +85,7 @@ def test_error_plot_theory_line_is_rate_power_k_times_anchor():
     np.testing.assert_allclose(yy, anchor * 0.7**kk)
     band = [ln for ln in ax.lines if ln.get_linewidth() >= 6][0]  # the fit window
     assert band.get_xdata()[0] == window[0] and band.get_xdata()[-1] == window[1]
-    assert any("window of the rate fit" in t for t in _legend_texts(fig))
+    assert any("fit window (of the rate or order)" in t for t in _legend_texts(fig))
     ratio_ax = fig.axes[1]  # measured e_(k+1)/e_k against the predicted ρ
     rho_line = [ln for ln in ratio_ax.lines if list(ln.get_ydata()) == [0.7, 0.7]][0]
     # the measured markers are drawn over the thin dashed ρ line (a marker under a line of

@@ -577,7 +577,7 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
     assert [w for p in panels for w in p.windows] == ["gd"]
     assert {k: v for p in panels for k, v in p.finite.items()} == {"newton": 2}
     cap = report.error_caption(panels)
-    assert "for gd, the window where the rate was fitted" in cap
+    assert "for gd, the window where the rate, or the order of a faster kind, was fitted" in cap
     assert "newton reaches x* in finitely many steps" in cap and "no window is shaded" in cap
     assert "over the fit window (newton: over its steps before x* was reached)" in cap
     fig = Figure(figsize=(8, 4))

@@ -1950,3 +1950,56 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     assert ("(it is fitted on the errors once per cycle, eᵢ, e₍ᵢ₊₂₎, e₍ᵢ₊₄₎ and so on to eⱼ, "
             "not on every iteration)") in notes
     assert "the sentence before its table" not in notes  # no kind rests on the column
+
+
+def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
+    """Study p. 21: the theory table printed Newton's order on cosh(x/2) fitted over k = 4–7,
+    while the per-step table's title said "fit window k = 0–7" with no † on k = 0–3, and the
+    figure (p. 20) shaded the whole run 0–7 as "window of the rate fit"."""
+    s = built(study.section_newton_cosh)
+    (st,) = s.studies.values()
+    m = st.measurement
+    a, b = m.order_window
+    # the order printed is the least-squares slope of ln e_(k+1) on ln e_k over e_a..e_b,
+    # from a plain loop x ← x − tanh(x/2)/(1/2)
+    x = [10.0]
+    for _ in range(12):
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    l = np.log(np.abs(x[a:b + 1]))
+    assert np.polyfit(l[:-1], l[1:], 1)[0] == pytest.approx(m.order, rel=1e-9)
+    assert m.window[0] < a  # the fit dropped pre-asymptotic steps: the two windows differ
+    (row,) = [r for r in s.rows if r[0] == "pure Newton"]
+    assert row[6].endswith(f"[k = {a}–{b}]"), row[6]
+    (t,) = [blk for blk in s.doc.blocks if getattr(blk, "title", None)
+            and ": errors and ratios" in blk.title]
+    assert t.title.endswith(f"(fit window k = {a}–{b})"), t.title
+    # each step k (a row with its ratio e_(k+1)/e_k) outside a–b carries † (the steps of a
+    # window a–b are k = a to b − 1, as the table's note says)
+    marked = {int(r[0].rstrip("†")): r[0].endswith("†") for r in t.rows
+              if r[0].rstrip("†").isdigit() and r[2] != "next error below the floor"}
+    assert marked and all(v == (not a <= k < b) for k, v in marked.items()), marked
+    assert any(marked.values())
+    assert any(n.startswith("† step outside the run's fit window") for n in t.notes), t.notes
+    # the figure's shading spans the same errors e_a..e_b (what plot_rate_studies is given)
+    assert plots._rate_study_args({"Newton": st})[2]["Newton"] == (a, b)
+    (block,) = [blk for blk in s.doc.figures() if blk.label == "cosh"]
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+
+    def walk(f):
+        return list(f.axes) + [ax for sub in getattr(f, "subfigs", ()) for ax in walk(sub)]
+
+    axes = list(dict.fromkeys(walk(fig)))
+    bands = [ln for ax in axes for ln in ax.get_lines() if ln.get_linewidth() == 7
+             and ln.get_alpha() == 0.2]
+    assert len(bands) == 1
+    ks = bands[0].get_xdata()
+    legend = [t.get_text() for f in [fig, *getattr(fig, "subfigs", ())] for lg in f.legends
+              for t in lg.get_texts()]
+    assert "fit window (of the rate or order)" in legend, legend  # no rate is fitted here
+    assert (int(ks[0]), int(ks[-1])) == (a, b)
+    # the ratio panel plots the steps of that window, as its title says
+    (axr,) = [ax for ax in axes if ax.get_title().startswith("Ratio per step")]
+    drawn = sorted({int(k) for ln in axr.get_lines() for k in ln.get_xdata()})
+    assert " ".join(axr.get_title().split()).startswith("Ratio per step in fit window")
+    assert drawn == list(range(a, b)), drawn
