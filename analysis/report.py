@@ -1313,7 +1313,9 @@ def _gd_sentence(A: Analysis) -> str | None:
     elif m.kind == "bounded" and not defined:
         said += f"; {run} measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; {run} measured: {kind_words(m, predicted=p)}"
+        kind = kind_words(m, predicted=p)
+        why = none_why(st) if kind == "none" else None
+        said += f"; {run} measured: {kind}" + (f" ({why})" if why else "")
     return said + f" ({st.comparison.verdict})."
 
 
@@ -2621,18 +2623,39 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
 
 
 #: run statuses that stop a run before any kind can be measured: the measured-kind cell of a
-#: run of kind ``none`` says the status instead (:func:`stopped_kind`)
+#: run of kind ``none`` says the status instead (:func:`none_kind`)
 STOPPED_STATUSES = ("line_search_failed", "stalled")
 
 
-def stopped_kind(kind: str, study: Any) -> str:
-    """The measured-kind cell of rate study ``study``: ``kind`` (:func:`kind_words`), but
-    ``— (line search failed)`` for a run of measured kind ``none`` that its status stopped
-    (:data:`STOPPED_STATUSES`): no kind was measured because the run ended there."""
+def reason_head(reason: str) -> str:
+    """``reason`` up to its first ": " outside brackets, where its detail begins (``the
+    asymptotic window [2, 4] has fewer than 5 points: no reliable rate …``), else whole."""
+    depth = 0
+    for i, ch in enumerate(reason):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and reason.startswith(": ", i):
+            return reason[:i]
+    return reason
+
+
+def none_why(study: Any) -> str | None:
+    """Why rate study ``study`` measured kind ``none``: its status when that stopped the run
+    (:data:`STOPPED_STATUSES`), ``line search failed``; else the head of the measurement's
+    reason (:func:`reason_head`), ``no decrease of the error over the asymptotic window``;
+    None when it names none."""
     status = str(getattr(getattr(study, "result", None), "status", ""))
-    if kind != "none" or status not in STOPPED_STATUSES:
-        return kind
-    return f"— ({status_text(status)})"
+    if status in STOPPED_STATUSES:
+        return status_text(status)
+    why = getattr(getattr(study, "measurement", None), "reason", None)
+    return prose(reason_head(str(why))) if why else None
+
+
+def none_kind(kind: str, study: Any) -> str:
+    """The measured-kind cell of rate study ``study``: ``kind`` (:func:`kind_words`), but
+    ``— (why)`` for a run of measured kind ``none`` (:func:`none_why`), ``— (line search
+    failed)``: the cell says why no kind was measured."""
+    why = none_why(study) if kind == "none" else None
+    return kind if why is None else f"— ({why})"
 
 
 #: The longest note a theory table's row prints in full when a section prints it whole.
@@ -2642,16 +2665,13 @@ ROW_NOTE_CHARS = 240
 def row_note(reason: str, full_in: str | None = None) -> str:
     """A theory table's note: ``reason`` itself, or, when ``full_in`` names a section that
     prints it whole and it is longer than :data:`ROW_NOTE_CHARS`, its head (up to the
-    first ": " outside brackets, where the measurement's kind is named) and where the rest
-    is: a note tens of lines tall in a narrow column pushes the table to the next page."""
+    first ": " outside brackets, where the measurement's kind is named, :func:`reason_head`)
+    and where the rest is: a note tens of lines tall in a narrow column pushes the table to
+    the next page."""
     if full_in is None or len(reason) <= ROW_NOTE_CHARS:
         return reason
-    depth = 0
-    for i, ch in enumerate(reason):
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and reason.startswith(": ", i):
-            return f"{reason[:i]} (reasons in full under “{full_in}”)"
-    return reason
+    head = reason_head(reason)
+    return reason if head == reason else f"{head} (reasons in full under “{full_in}”)"
 
 
 def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
@@ -2670,7 +2690,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     mk, mr, mo = _meas_cells(b, label, m,
                              predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
                              digits, p)
-    mk = stopped_kind(mk, study)
+    mk = none_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")

@@ -2905,3 +2905,31 @@ def test_a_long_not_comparable_note_points_to_where_it_is_printed_whole():
     assert report.row_note(long) == long  # no section prints it whole: all of it
     short = "Adam with a constant step size η promises no rate: see Reddi et al."
     assert report.row_note(short, "Not compared") == short
+
+
+def test_a_run_of_measured_kind_none_says_why_in_its_kind_cell_and_summary():
+    """Rosenbrock p.6: Adam's measured kind read 'none' with no reason, while its measurement
+    had one ('no decrease of the error over the asymptotic window')."""
+    from types import SimpleNamespace as NS
+
+    from analysis import empirical as E
+    from analysis.compare import compare
+    from analysis.theory.prediction import Prediction
+
+    k = np.arange(2000)  # errors that saw with rising peaks: nothing falls to fit
+    path = (np.where(k % 2 == 0, 1e-2, 1e-5) * (1 + k / 4000)).reshape(-1, 1)
+    m = E.measure(path, [0.0])
+    assert m.kind == "none" and m.reason
+    p = Prediction(kind="none", reason="no rate is promised", exact=False)
+    st = NS(result=NS(status="maxiter", path=path, nit=len(k) - 1), prediction=p,
+            measurement=m, comparison=compare(p, m))
+    row = report.theory_row(report.Builder("t"), "Adam", st)
+    head = report.reason_head(m.reason)
+    assert row[4] == f"— ({head})" == "— (no decrease of the error over the asymptotic window)"
+    assert report.none_why(st) == head
+    # a reason with its detail after ": " gives its head; a run its status stopped, the status
+    assert report.reason_head("the window [2, 4: x] has 3 points: no rate") == (
+        "the window [2, 4: x] has 3 points")
+    stopped = NS(result=NS(status="stalled"), measurement=m)
+    assert report.none_kind("none", stopped) == f"— ({report.status_text('stalled')})"
+    assert report.none_kind("linear", st) == "linear"
