@@ -53,6 +53,7 @@ import numpy as np
 
 from analysis.compare import (
     SE_RULE,
+    SPEED,
     decisive_diff,
     kind_words,
     order_word,
@@ -3138,9 +3139,9 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     """The per-step table's rows of the fit window [a, z]: the geometric mean
     (e_z/e_a)^(1/(z−a)) and the robust fit, each with at least the digits of ``like`` (the
     predicted rate of the theory row); their notes; whether the steps ``above`` the bound
-    got their note; and, when the theory gives a bound ρ̄, the mean against it as the theory
-    row says it (``met by the geometric mean``: the comparison belongs to the bound's row,
-    not to the errors' column); else ""."""
+    got their note; and, when the theory gives a bound ρ̄, what meets it as the theory row
+    says it (:func:`bound_met`: the comparison belongs to the bound's row, not to the errors'
+    column); else ""."""
 
     span = window_span(e, win)
     if span is None:
@@ -3150,8 +3151,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     notes: list[str] = []
     mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
     what = "geometric mean"
-    against = "" if bound is None else (
-        "met by the geometric mean" if mean <= bound else "exceeded by the geometric mean")
+    against = "" if bound is None else bound_met(bound, mean, measurement)
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
                                         "measured", rate_digits(mean), like=like)])
@@ -3169,6 +3169,25 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
                           rate_digits(fitted), like=like)])
         notes.append(ESTIMATORS_NOTE)
     return rows, notes, bool(above), against
+
+
+def bound_met(bound: float, mean: float, measurement: Any) -> str:
+    """The theory row's word on bound ρ̄ of a per-step table, naming what the verdict rests
+    on (:data:`ABOVE_NOTE`): the measured rate, the row 'robust fit' (``met by the robust
+    fit, as by the geometric mean``), or a measured kind faster than linear (``met by the
+    measured kind, superlinear``); the geometric mean ``mean`` of the fit window beside it.
+    With neither, the geometric mean alone (``met by the geometric mean``)."""
+    kind = getattr(measurement, "kind", None)
+    fitted = getattr(measurement, "rate", None)
+    met = "met" if mean <= bound else "exceeded"
+    if kind == "linear" and fitted is not None:
+        first = f"{'met' if fitted <= bound else 'exceeded'} by the robust fit"
+    elif SPEED.get(str(kind), 0) > SPEED["linear"]:
+        first = f"met by the measured kind, {kind_words(measurement, short=True)}"
+    else:
+        return f"{met} by the geometric mean"
+    return first + (", as by the geometric mean" if first.startswith(met) else
+                    f"; {met} by the geometric mean")
 
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
