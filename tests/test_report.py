@@ -2933,3 +2933,24 @@ def test_a_run_of_measured_kind_none_says_why_in_its_kind_cell_and_summary():
     stopped = NS(result=NS(status="stalled"), measurement=m)
     assert report.none_kind("none", stopped) == f"— ({report.status_text('stalled')})"
     assert report.none_kind("linear", st) == "linear"
+
+
+def test_a_band_row_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_outside():
+    """Study p. 27: heavy ball's geometric mean 0.82426 printed above the band's end 0.82425
+    while the verdict ('agrees') rests on the robust fit 0.82416, inside it; the band row
+    says which value the verdict tests."""
+    from types import SimpleNamespace as NS
+
+    e = 3.0 * 0.51 ** np.arange(40)
+    st = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.505)
+    mean = (e[30] / e[5]) ** (1 / 25)
+    assert report.window_mean(e, 5, 30) == pytest.approx(mean) == pytest.approx(0.51)
+    for band, side in [((0.5, 0.509), "above"), ((0.511, 0.52), "below"), ((0.5, 0.52), "")]:
+        st.comparison = NS(quantity="rate", rate_band=band)
+        b = report.Builder("t")
+        assert report.convergence_table(b, "heavy ball", st, "s")
+        row = b.doc.blocks[-1].rows[-1]
+        assert row[0] == "theory band"
+        said = ("; the verdict tests the robust fit, not the geometric mean, which lies "
+                f"{side} the band")
+        assert row[2].endswith(f"(double root, window 5–30{said if side else ''})"), row
