@@ -2730,12 +2730,13 @@ def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, fl
 
 
 def band_decided(on_rho: float, on_log: float, tol: float) -> str:
-    """The band rule's test of a rate as printed: ``ρ in band``, or the larger of its
-    distances outside the band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`)
-    against the tolerance, ``−ln ρ 0.4% off band ≤ 1%``."""
+    """The band rule's test of a rate as printed: ``measured rate in band`` (ρ names the
+    theory's rate, the band's own lower end), or the larger of its distances outside the
+    band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`) against the tolerance,
+    ``−ln ρ 0.4% off band ≤ 1%``."""
     diff = max(on_rho, on_log)
     if diff == 0:
-        return "ρ in band"
+        return "measured rate in band"
     return (f"{scale_name(on_rho, on_log)} {percent(diff)} off band "
             f"{'≤' if diff <= tol else '>'} {percent(tol)}")
 
@@ -2745,9 +2746,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
     tolerance; a rate of a double root (theory ‖e_k‖ ≈ C (k + 1) ρᵏ) that the relative test did not
-    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``ρ in band`` or ``−ln ρ
-    x % off band ≤ tol`` (the larger of its distances outside the band on ρ and on −ln ρ, the
-    number the band rule tests; the band's numbers are in the row's reason); a
+    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``measured rate in band``
+    or ``−ln ρ x % off band ≤ tol`` (the larger of its distances outside the band on ρ and
+    on −ln ρ, the number the band rule tests; the band's numbers are in the row's reason); a
     bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
     against 2ηG/(1 − β); finite termination by the iteration reached; a bound compared by kind
     only by ``bound: superlinear ≥ linear``; ``kind`` when only the kinds were compared
@@ -2830,7 +2831,7 @@ THEORY_READINGS = {
     "rate": ("Δρ/ρ or Δln ρ/ln ρ: the larger of the relative differences of the rates and of "
              "−ln ρ"),
     "double root": ("band: a double root's [ρ, the window's average factor] (in the note); "
-                    "ρ in it, or how far off on ρ or −ln ρ (the larger)"),
+                    "the measured rate in it, or how far off on ρ or −ln ρ (the larger)"),
     "bound": "ρ ≤ bound: the measured rate against theory's bound",
     "order": "q: measured order against the band",
     "band": "cycle: its size against 2ηG/(1 − β)",

@@ -310,7 +310,7 @@ def test_nesterov_and_heavy_ball_rates(S):
         assert lo == pytest.approx(closed, rel=1e-4)
         assert lo <= m <= hi
         assert c.theory == f"[{band}]ᵗ", (c.theory, band)
-        assert c.decided == "ρ in band" == conv.decided
+        assert c.decided == "measured rate in band" == conv.decided
         assert c.verdict == conv.verdict == "agrees"
         assert "inside the 2%" not in c.reason and "on ρ alone" not in c.reason, c.reason
         assert abs(math.log(m) / math.log(closed) - 1) > 0.02  # the old rule's blind spot
@@ -1343,7 +1343,7 @@ def test_the_tuned_rate_checks_are_decided_by_the_band(S):
         lo, hi = st.comparison.rate_band
         assert lo == pytest.approx(closed, rel=1e-6)  # ρ of the 2 × 2 matrix, numerically
         assert max(band_diff(m, closed, hi)) == 0 and c.rel_diff == 0
-        assert c.decided == "ρ in band" and c.verdict == "agrees"
+        assert c.decided == "measured rate in band" and c.verdict == "agrees"
         assert f"lifts the window's average factor to {fmt_rate(hi)}, " \
                f"{percent(hi / closed - 1)} above ρ" in c.reason
         tol = st.comparison.tolerance
@@ -1363,8 +1363,9 @@ def test_two_decided_by_notes_on_one_page_print_a_shared_form_once():
     assert merged.count("named by what it measures") == 1
     assert merged.count("|m − p|/|p| for a number checked against its formula") == 1
     assert "|m − p| against an absolute tolerance" in merged
-    (merged,) = merge_headed([one], study.decided_note(["ρ in band"]))
-    assert "ρ within the band" in merged and "Ρ" not in merged
+    (merged,) = merge_headed([one], study.decided_note(["measured rate in band"]))
+    # study pp. 26–27: "ρ within the band [ρ, …]" named the band's own end
+    assert "The measured rate within the band [ρ, " in merged and "Ρ" not in merged
 
 
 def test_the_rosenbrock_curvature_is_named_as_the_hessian_entry_it_is():
