@@ -88,7 +88,7 @@ from analysis.rates import OUTSIDE_EVERY
 from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
+from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits, spaced
 from landscape.progress import Progress, Stages
 from optimizers import registry
 from optimizers.driver import DIVERGENCE_BOUND
@@ -1508,7 +1508,8 @@ def study_end(A: Analysis, study: Any) -> str:
                  else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
     rule = budget_text(study)
     status = status_text(res.status) + (f", {rule};" if rule else ",")
-    return (f"; the run ended at {fmt_point(res.x, 6)} after {plural(res.nit, 'iteration')} "
+    return (f"; the run ended at {fmt_point(res.x, 6)} after {spaced(int(res.nit))} "
+            f"{plural(res.nit, 'iteration', count=False)} "
             f"(status: {status} {grad_text(res)}{where})")
 
 
@@ -1525,8 +1526,12 @@ def budget_text(study: Any) -> str | None:
         words += ": " + BUDGET_BASIS[b.rule]
     if b.rule == "floor":
         words += floor_after(study)
-    return words.format(maxiter=b.maxiter, wanted=b.wanted, floor_index=b.floor_index,
-                        margin=b.margin, previous=b.previous, window_end=b.window_end,
+    def count(n: int | None) -> str | None:  # as the documents print them: 10 000
+        return None if n is None else spaced(int(n))
+
+    return words.format(maxiter=count(b.maxiter), wanted=count(b.wanted),
+                        floor_index=count(b.floor_index), margin=b.margin,
+                        previous=count(b.previous), window_end=count(b.window_end),
                         error=None if b.error is None else fmt_num(b.error, 5),
                         floor=None if b.floor is None else fmt_num(b.floor, 4),
                         rate=None if b.rate is None else fmt_num(b.rate, 7))
@@ -1548,10 +1553,17 @@ def floor_after(study: Any) -> str:
 
 
 #: the ``rate`` rule of :class:`analysis.rates.Budget` with the numbers it extrapolated from
-RATE_BUDGET = ("the iteration where the linear rate {rate}, measured on the previous run of "
-               "{previous} iterations, takes that run's error {error} at iteration "
-               "{window_end}, the end of its fit window, to the floor {floor}, + 10% + {margin} "
-               "steps")
+#: (the budget's previous round ran this run's first iterations alone: runs are
+#: deterministic, so the rate it measured is the one of this run's first ``previous`` steps)
+RATE_BUDGET = ("the iteration where the linear rate {rate}, measured on this run's first "
+               "{previous} iterations, which the budget's previous round ran alone, takes "
+               "their error {error} at iteration {window_end}, the end of that fit window, to "
+               "the floor {floor}, + 10% + {margin} steps")
+
+#: the ``tenfold`` rule of :class:`analysis.rates.Budget`, its previous round named as
+#: :data:`RATE_BUDGET` names it
+TENFOLD_BUDGET = ("10 times this run's first {previous} iterations, which the budget's "
+                  "previous round ran alone, with no linear rate to extend")
 
 #: :class:`analysis.rates.Budget`'s rules in words, where a run's status 'iteration limit' is
 #: given, inside its bracket: no bracket of their own (``cap``: the cap, not the rule's
@@ -1563,8 +1575,7 @@ BUDGET_WORDS = {
             "asked for"),
     "first": "the method's default of {maxiter} iterations",
     "rate": "set by the automatic budget at " + RATE_BUDGET,
-    "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
-                "iterations, with no linear rate to extend"),
+    "tenfold": "set by the automatic budget at " + TENFOLD_BUDGET,
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
 }
 
@@ -1573,7 +1584,7 @@ BUDGET_WORDS = {
 BUDGET_BASIS = {
     "floor": "{margin} steps past iteration {floor_index}, where the error reached the floor",
     "rate": RATE_BUDGET,
-    "tenfold": "10 times the previous run's {previous} iterations, with no linear rate to extend",
+    "tenfold": TENFOLD_BUDGET,
     "stochastic": "the steps for a run with gradient noise",
 }
 

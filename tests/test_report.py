@@ -2038,6 +2038,7 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
 
     from analysis.compare import Comparison
     from analysis.rates import FLOOR_MARGIN, Budget
+    from landscape.numfmt import spaced
     from optimizers import METHODS
 
     A = NS(cps=None)
@@ -2057,11 +2058,14 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     capped = Budget("tenfold", 20000, 50000, previous=5000)
     # Rosenbrock p. 2: 'below the 23810 its rule asked for' never said the rule: it does,
     # with the numbers that give 23810 (here 10 × 5000)
-    assert ("iteration limit, the automatic budget's cap of 20000 iterations, below the 50000 "
-            "its rule asked for: 10 times the previous run's 5000 iterations, with no linear "
-            "rate to extend;") in report.study_end(A, st(20000, capped, n=5))
+    assert ("iteration limit, the automatic budget's cap of 20 000 iterations, below the "
+            "50 000 its rule asked for: 10 times this run's first 5 000 iterations, which the "
+            "budget's previous round ran alone, with no linear rate to extend;"
+            ) in report.study_end(A, st(20000, capped, n=5))
     # Rosenbrock p. 2: "the measured linear rate 0.99823" named no run (the final run
-    # measured none): the rule names the previous run and gives what it extrapolated from,
+    # measured none), then "the previous run of 10000 iterations", shown nowhere: the rule
+    # names the run (this one's first 10 000 iterations, which the budget's previous round
+    # ran alone) and gives what it extrapolated from,
     # so that the number asked for is recomputed from the printed numbers
     # (the numbers of the Rosenbrock n = 5 report: its floor 10³·ε·√5 printed to 3 digits,
     # 4.97e-13, gave back 23809)
@@ -2071,29 +2075,34 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.99822951,
                      previous=10000, window_end=10000, error=0.00044738, floor=fl)
     text = report.study_end(A, st(20000, by_rate))
-    found = re.search(r"below the (\d+) its rule asked for: the iteration where the linear rate "
-                      r"(\S+), measured on the previous run of 10000 iterations, takes that "
-                      r"run's error (\S+) at iteration (\d+), the end of its fit window, to the "
+    assert "after 20 000 iterations (status" in text
+    found = re.search(r"below the (\d+ \d+) its rule asked for: the iteration where the "
+                      r"linear rate (\S+), measured on this run's first 10 000 iterations, which "
+                      r"the budget's previous round ran alone, takes their error "
+                      r"(\S+) at iteration (\d+ \d+), the end of that fit window, to the "
                       r"floor (\S+), \+ 10% \+ (\d+) steps;", text)
     assert found, text
     wanted, rate_, err, end, fl, margin = found.groups()
     num = lambda v: float(v.replace("e−", "e-"))  # noqa: E731
-    assert int(wanted) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
-                                            / math.log(num(rate_)))) + int(margin)
+    wanted, end = (int(v.replace(" ", "")) for v in (wanted, end))
+    assert wanted == math.ceil(1.1 * (end + math.log(num(fl) / num(err))
+                                      / math.log(num(rate_)))) + int(margin)
     first = METHODS["adam"].maxiter
     # kink p.2: "the method's default 1000, which the automatic budget kept" named a budget
     # the page never defines: the limit says what it is
     kept = report.study_end(A, st(first, Budget("first", first, first)))
-    assert f"iteration limit, the method's default of {first} iterations;" in kept
+    assert f"iteration limit, the method's default of {spaced(first)} iterations;" in kept
     assert "budget" not in kept
     rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605, previous=300,
                   window_end=290, error=0.5, floor=2.2e-13)
     assert ("iteration limit, set by the automatic budget at the iteration where the linear "
-            "rate 0.99605, measured on the previous run of 300 iterations, takes that run's "
-            "error 0.5 at iteration 290, the end of its fit window, to the floor 2.2e-13, + 10% + "
-            f"{FLOOR_MARGIN} steps;") in report.study_end(A, st(first, rate))
-    assert ("iteration limit, set by the automatic budget at 10 times the previous run's "
-            "300 iterations, with no linear rate to extend;") in \
+            "rate 0.99605, measured on this run's first 300 iterations, which the budget's "
+            "previous round ran alone, takes their error 0.5 at iteration 290, the end of that "
+            f"fit window, to the floor 2.2e-13, + 10% + {FLOOR_MARGIN} steps;"
+            ) in report.study_end(A, st(first, rate))
+    assert ("iteration limit, set by the automatic budget at 10 times this run's first 300 "
+            "iterations, which the budget's previous round ran alone, with no linear rate to "
+            "extend;") in \
         report.study_end(A, st(3000, Budget("tenfold", 3000, 3000, previous=300)))
     # the rule is said inside the status's bracket: no bracket of its own
     for b in (floor, capped, by_rate, rate, Budget("first", first, first)):
