@@ -75,6 +75,7 @@ from analysis.pages import (
     legend_text,
     mark,
     page_ref,
+    section_ref,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -1306,9 +1307,11 @@ def _gd_sentence(A: Analysis) -> str | None:
         said += f": {p.kind}"
     # the measurement is the rate study's, a run of another length than the comparison run
     # the next bullet counts (it runs on past the gradient tolerance): named with its length
-    run = f"the {RATE_STUDY_RUN} ({plural(int(st.result.nit), 'iteration')})"
+    # and the section that shows it, in one bracket after the run's name
+    run = (f"the {RATE_STUDY} ({NO_GTOL}, {plural(int(st.result.nit), 'iteration')}; "
+           f"section {section_ref(THEORY_SECTION)})")
     if m.rate is not None and m.kind == "linear":
-        said += f"; {run}, measured {fmt_rate(m.rate)}"
+        said += f"; {run} measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     elif m.kind == "bounded" and not defined:
@@ -1434,7 +1437,11 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
 SWEEP_FIGURE = "lr sweep"
 #: the run of a rate study, named where its numbers could be read as the comparison run's
 #: (another length: it runs on past the gradient tolerance the comparison run stopped on)
-RATE_STUDY_RUN = "rate-study run, no gradient tolerance"
+RATE_STUDY = "rate-study run"
+NO_GTOL = "no gradient tolerance"
+RATE_STUDY_RUN = f"{RATE_STUDY}, {NO_GTOL}"
+#: the heading of the section of the rate studies, by which other sections point to it
+THEORY_SECTION = "Theory against measurement"
 
 
 def sweep_title(sw: Any) -> str:
@@ -3946,7 +3953,7 @@ def rerun_text(studies: Mapping[str, Any]) -> str:
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
-    d.heading("Theory against measurement")
+    d.heading(THEORY_SECTION)
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         d.paragraph("No rate study is available; see “What failed”.", style="italic")

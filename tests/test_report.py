@@ -341,13 +341,17 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
             w = m["window"]
             # Himmelblau p.2: the fit window ran past the comparison run's length ("GD in 46
             # iterations"): the bullet names the run the fit comes from, and its length, which
-            # holds the window (set off by commas, as the clause it closes opened)
+            # holds the window; its bracket holds all it says of the run (Himmelblau p.2 read
+            # "the rate-study run, no gradient tolerance (89 iterations), measured …"), with
+            # the section that shows it
             found = re.search(
-                rf"the {re.escape(report.RATE_STUDY_RUN)} \((\d+) iterations\), measured "
+                rf"the rate-study run \(no gradient tolerance, (\d+) iterations; section "
+                rf"(\d+)\) measured "
                 rf"{re.escape(report.fmt_rate(m['rate']))} by a fit over k = {w[0]}–{w[1]} \(",
                 text)
             assert found, text
             assert int(found.group(1)) > w[1]
+            assert f"{found.group(2)} Theory against measurement" in text
 
 
 def test_a_measured_order_says_its_plus_minus_is_one_standard_error(himmelblau_report):
@@ -427,8 +431,9 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     # not "x = (0, 0) (x*)"; "bounded" defined where the document first uses it (kink p. 2),
     # not pages later in a table note, and theory named once, not "theory … where theory"
     assert re.search(re.escape("at x* = (0, 0) theory predicts a bounded run ("
-                               + report.BOUNDED_MEANING + "); the " + report.RATE_STUDY_RUN)
-                     + r" \(\d+ iterations\) measured: bounded", text), text
+                               + report.BOUNDED_MEANING + "); the rate-study run (no gradient "
+                               "tolerance, ") + r"\d+ iterations; section \d+\) measured: bounded",
+                     text), text
     assert "theory is evaluated" not in text
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
