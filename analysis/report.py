@@ -4898,11 +4898,15 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
 def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
           scale: float, digits: int) -> str:
     """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
-    beside it (a quartile equal to the median reads the same); ``—`` when there is none."""
+    beside it (a quartile equal to the median reads the same), trailing zeros kept as the
+    median's (``37.8 – 77.0``, not ``77``: :func:`~landscape.numfmt.fmt_rounded`); ``—`` when
+    there is none."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
-    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
-            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits,
+                 rounded=True) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits,
+                   rounded=True))
 
 
 #: significant digits of the many-starts cost and kernel-time columns (median and IQR alike)
@@ -5110,10 +5114,10 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
-                 COST_DIGITS),
+                 COST_DIGITS, rounded=True),
             _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
-                 "measured", KERNEL_DIGITS),
+                 "measured", KERNEL_DIGITS, rounded=True),
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),

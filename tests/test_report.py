@@ -921,6 +921,16 @@ def test_many_starts_median_and_quartiles_read_alike():
     assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
 
 
+def test_many_starts_costs_keep_the_digits_of_their_column():
+    """Study p. 38: the IQR cell '37.8ᵐ – 77ᵐ' (76.998) dropped the zero every other cost of
+    the column shows to three digits: '77.0ᵐ'; a value three digits hold exactly (49.5)
+    prints as it is."""
+    cost = np.array([30.0, 37.8, 49.5, 76.998, 90.0])  # q25 = 37.8, median 49.5, q75 76.998
+    row = _one_method_starts_table("Cost to", [""] * 5, cost).rows[0]
+    assert row[3] == "49.5ᵐ"
+    assert row[4] == f"37.8ᵐ – {76.998:#.3g}ᵐ" == "37.8ᵐ – 77.0ᵐ"
+
+
 def test_the_end_point_table_defines_its_diverged_row_only_when_it_has_one():
     """Rosenbrock p. 10: the end-point table had a row "diverged" (Nesterov 1) that its note
     did not define; the note now says what counts, by the engine's own divergence test."""
