@@ -3321,7 +3321,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         last.append("")
         body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
-    body += band_rows(b, label, section, study, win, len(last), e)
+    body += band_rows(b, label, section, study, win, len(last))
+    notes += [n for n in (band_note(name or label, study, win, e),) if n]
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
@@ -3437,28 +3438,33 @@ def study_band(st: Any) -> tuple[float, float] | None:
 
 
 def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,
-              width: int, e: np.ndarray | None = None) -> list[list[str]]:
+              width: int) -> list[list[str]]:
     """The row ``theory band`` of a per-step table ``width`` cells wide, after its theory
     row, when the verdict of ``study`` tested a double root's band (:func:`study_band`), so
     that the measured rates above it are read against the band the verdict used:
-    ``0.47831ᵗ–0.49354ᵗ (double root, window 24–39)``; when the geometric mean of the
-    table's errors ``e`` over the window lies outside the band, the row says that the
-    verdict tests the robust fit, not the mean (a mean 0.82426 above the band's end
-    0.82425, the robust fit 0.82416 in it); none otherwise."""
+    ``0.47831ᵗ–0.49354ᵗ (double root, window 24–39)``; none otherwise."""
     band = study_band(study)
     if band is None:
         return []
     lo, hi = (cell(b, section, label, f"rate band {end}", v, "theory", rate_digits(v))
               for end, v in (("low", band[0]), ("high", band[1])))
     where = "" if win is None else f", window {int(win[0])}–{int(win[1])}"
-    span = None if win is None or e is None else window_span(e, win)
-    if span is not None:
-        mean = window_mean(e, *span)
-        side = "above" if mean > band[1] else "below" if mean < band[0] else ""
-        if side:
-            where += (f"; the verdict tests the robust fit, not the geometric mean, which lies "
-                      f"{side} the band")
     return [["theory band", "", f"{lo}–{hi} (double root{where})"] + [""] * (width - 3)]
+
+
+def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray) -> str:
+    """The per-step table's note, when the geometric mean of its errors ``e`` over the fit
+    window lies outside the band of its row ``theory band`` (:func:`band_rows`), that the
+    verdict tests the robust fit, not the mean (a mean 0.82426 above the band's end
+    0.82425, the robust fit 0.82416 in it); "" otherwise."""
+    band = study_band(study)
+    span = None if band is None or win is None else window_span(e, win)
+    if span is None:
+        return ""
+    mean = window_mean(e, *span)
+    side = "above" if mean > band[1] else "below" if mean < band[0] else ""
+    return (f"{label}: the geometric mean lies {side} the theory band; the verdict tests the "
+            "robust fit (the measured rate), not the geometric mean." if side else "")
 
 
 def bounded_where(m: Any) -> str:
