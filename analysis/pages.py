@@ -1746,7 +1746,10 @@ _PIECE_BREAK = re.compile(r" (?![=<>≤≥≈](?: |$))")
 def piece_parts(piece: str) -> list[str]:
     """The parts of a piece of :func:`cell_words` set on lines of their own when its column
     cannot hold it whole: split at its spaces, a relation sign kept with the word before
-    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``."""
+    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; a short formula (:data:`_FORMULA`,
+    not a bracketed group) is never split: its column is made as wide as it."""
+    if _FORMULA.fullmatch(piece) and not _GROUP.fullmatch(piece):
+        return [piece]
     return _PIECE_BREAK.split(piece)
 
 

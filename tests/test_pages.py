@@ -1545,6 +1545,13 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     assert pages.cell_words("GD with η = 2/(μ + L)") == ["GD", "with", "η = 2/(μ + L)"]
     assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-3:] == ["band", "≤", "1%"]
     assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["<0.01%", "≤", "1%"]
+    # a formula is never split, its column as wide as it; a bracketed group still breaks
+    assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ − 1)/(√κ + 1),"]
+    assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
+    t = pages.Table([pages.Column("what"), pages.Column("note")],
+                    [["heavy ball: rate vs (√κ − 1)/(√κ + 1), κ = 100", "words " * 80]])
+    widths = pages.column_widths(t, 300.0)
+    assert widths[0] >= pages.string_width("(√κ − 1)/(√κ + 1),", t.size) + pages.CELL_PAD
     # laid out in a column that holds the formula, it stays on one line
     t = pages.Table([pages.Column("what"), pages.Column("note")],
                     [["momentum with η = 0.6, β = 0.5", "words " * 40]])
