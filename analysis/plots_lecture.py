@@ -277,8 +277,10 @@ def plot_decay_vs_constant(
             ok = np.isfinite(ratio)
             # the series' marker, filled, spaced along the line: with its theory line's style
             # and colour alone the two legend entries differed only by line width
+            # (a few, log-spaced and staggered between the series: the ratios zig-zag)
+            every = _log_spaced(kk[ok], count=8, phase=i / max(len(measured), 1)).tolist()
             ratios += axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
-                               marker=marker(i), ms=3, markevery=0.12, zorder=3,
+                               marker=marker(i), ms=3, markevery=every, zorder=3,
                                label=f"{label}: measured / theory (right)")
         idx = _free_marks(_log_spaced(kk, phase=i / max(len(measured), 1)), m, taken)
         (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
