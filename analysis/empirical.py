@@ -586,13 +586,15 @@ def implied_order(a: float, b: float, h: int = 1, cycle: bool = False) -> str:
     ``h``-th root: "per-step q ≈ (ln b / ln a)^(1/2) = …" (errors 0.5, 0.25, 0.0625, …, each
     the square of the one before, give two-step blocks 0.125, 0.000244 and back q = 2). A method
     restarted every ``h`` steps (``cycle``) makes its progress per restart cycle, so its order
-    is the one of the cycle (as CG's n-step quadratic convergence): "order per 5-step cycle
-    ≈ ln b / ln a = …"."""
+    is the one of the cycle (as CG's n-step quadratic convergence), with its per-step
+    equivalent, its ``h``-th root, on the scale of the per-step q of a method not restarted:
+    "order per 2-step cycle ≈ ln b / ln a = 1.45, per step 1.45^(1/2) = 1.2"."""
     x = math.log(b) / math.log(a)
     if h == 1:
         return f"q ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}"
     if cycle:
-        return f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}"
+        return (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}, per step "
+                f"{x:.3g}^(1/{h}) = {x ** (1 / h):.3g}")
     return f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h}) = {x ** (1 / h):.3g}"
 
 

@@ -1767,6 +1767,14 @@ _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
 #: a marker, dagger or star standing alone after a value goes with it
 _LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡*]+(?:\s|$))")
 NBSP = "\u00a0"
+#: A short formula in a table cell, operands joined by spaced signs ("β = 0.5", "(√κ − 1)/(√κ
+#: + 1)", "1 − 1/√κ,", "η = 2/(μ + L)"), of at most :data:`GROUP_CHARS` characters, reads as
+#: one unit as a bracketed group does: an operand is a run of non-space characters with no
+#: two Latin letters in a row and no percent sign (a symbol or a number, not a word or a
+#: test's figure), the signs those of an expression or a definition, not a test's
+#: inequality ("<0.01% ≤ 1%", "band ≤ 1%" break as prose)
+_OPERAND = r"(?:(?![A-Za-z]{2})[^\s%])+"
+_FORMULA = re.compile(rf"(?<!\S){_OPERAND}(?: [=+−×·] {_OPERAND})+(?!\S)")
 
 
 def unbroken(text: str) -> str:
@@ -1780,12 +1788,15 @@ def cell_words(text: str) -> list[str]:
     """The pieces of one line of a table cell that never break over lines where their
     column can hold them: its words, each bracketed group with a number, difference between
     bars, setting or bound of at most :data:`GROUP_CHARS` characters with what sticks to it
-    (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, a marker
-    standing alone
-    after a value with that value (``0.5 ᵐ``); the pieces join with single spaces."""
+    (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, and each
+    short formula (``β = 0.5``, ``(√κ − 1)/(√κ + 1)``: :data:`_FORMULA`), a marker standing
+    alone after a value with that value (``0.5 ᵐ``); the pieces join with single spaces."""
+    def held(m: re.Match[str]) -> str:
+        return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
+
     line = _LONE_MARK.sub(NBSP, str(text))
-    line = _GROUP.sub(lambda m: m.group(0).replace(" ", NBSP)
-                      if len(m.group(0)) <= GROUP_CHARS else m.group(0), line)
+    line = _GROUP.sub(held, line)
+    line = _FORMULA.sub(held, line)
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
 
 
@@ -1797,7 +1808,10 @@ _PIECE_BREAK = re.compile(r" (?![=<>≤≥≈](?: |$))")
 def piece_parts(piece: str) -> list[str]:
     """The parts of a piece of :func:`cell_words` set on lines of their own when its column
     cannot hold it whole: split at its spaces, a relation sign kept with the word before
-    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``."""
+    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; a short formula (:data:`_FORMULA`,
+    not a bracketed group) is never split: its column is made as wide as it."""
+    if _FORMULA.fullmatch(piece) and not _GROUP.fullmatch(piece):
+        return [piece]
     return _PIECE_BREAK.split(piece)
 
 

@@ -254,7 +254,8 @@ def plot_decay_vs_constant(
     series, :func:`_log_spaced` with a phase, and moved off each other where the means are
     equal, :func:`_free_marks`, so that equal means show side by side).
     Right: the ratio measured/theory against k, each setting in its colour and line style
-    with its own legend entry (thinner than its theory line) — agreement is the ratio
+    with its own legend entry (thinner than its theory line, and with its marker filled at
+    intervals, so the two entries differ by more than width) — agreement is the ratio
     staying near 1; with ``runs`` (R) the band 1 ± 2√(2/R) is two standard errors of a mean
     of R squared Gaussians (the relative standard error of a mean of x² over R runs is at
     most √(2/R) when x is Gaussian)."""
@@ -274,8 +275,13 @@ def plot_decay_vs_constant(
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = m / t
             ok = np.isfinite(ratio)
+            # the series' marker, filled, spaced along the line: with its theory line's style
+            # and colour alone the two legend entries differed only by line width
+            # (a few, log-spaced and staggered between the series: the ratios zig-zag)
+            every = _log_spaced(kk[ok], count=8, phase=i / max(len(measured), 1)).tolist()
             ratios += axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
-                               zorder=3, label=f"{label}: measured / theory (right)")
+                               marker=marker(i), ms=3, markevery=every, zorder=3,
+                               label=f"{label}: measured / theory (right)")
         idx = _free_marks(_log_spaced(kk, phase=i / max(len(measured), 1)), m, taken)
         (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
                        mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")

@@ -54,6 +54,7 @@ import numpy as np
 from analysis import empirical as E
 from analysis.compare import (
     SE_RULE,
+    SPEED,
     decisive_diff,
     kind_words,
     order_word,
@@ -83,6 +84,7 @@ from analysis.pages import (
     legend_text,
     mark,
     page_ref,
+    section_ref,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -1323,15 +1325,19 @@ def _gd_sentence(A: Analysis) -> str | None:
         said += f": {p.kind}"
     # the measurement is the rate study's, a run of another length than the comparison run
     # the next bullet counts (it runs on past the gradient tolerance): named with its length
-    run = f"the {RATE_STUDY_RUN} ({iteration_count(int(st.result.nit))})"
+    # and the section that shows it, in one bracket after the run's name
+    run = (f"the {RATE_STUDY} ({NO_GTOL}, {iteration_count(int(st.result.nit))}; "
+           f"section {section_ref(THEORY_SECTION)})")
     if m.rate is not None and m.kind == "linear":
-        said += f"; {run}, measured {fmt_rate(m.rate)}"
+        said += f"; {run} measured {fmt_rate(m.rate)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     elif m.kind == "bounded" and not defined:
         said += f"; {run} measured: bounded ({BOUNDED_MEANING})"
     else:
-        said += f"; {run} measured: {kind_words(m, predicted=p)}"
+        kind = kind_words(m, predicted=p)
+        why = none_why(st) if kind == "none" else None
+        said += f"; {run} measured: {kind}" + (f" ({why})" if why else "")
     return said + f" ({st.comparison.verdict})."
 
 
@@ -1449,7 +1455,11 @@ def _threshold_sentence(A: Analysis, define: bool = False) -> str | None:
 SWEEP_FIGURE = "lr sweep"
 #: the run of a rate study, named where its numbers could be read as the comparison run's
 #: (another length: it runs on past the gradient tolerance the comparison run stopped on)
-RATE_STUDY_RUN = "rate-study run, no gradient tolerance"
+RATE_STUDY = "rate-study run"
+NO_GTOL = "no gradient tolerance"
+RATE_STUDY_RUN = f"{RATE_STUDY}, {NO_GTOL}"
+#: the heading of the section of the rate studies, by which other sections point to it
+THEORY_SECTION = "Theory against measurement"
 
 
 def sweep_title(sw: Any) -> str:
@@ -1540,10 +1550,12 @@ def budget_text(study: Any) -> str | None:
         words += ": " + BUDGET_BASIS[b.rule]
     if b.rule == "floor":
         words += floor_after(study)
-    return words.format(maxiter=spaced(b.maxiter), wanted=spaced(b.wanted),
-                        floor_index=b.floor_index, margin=b.margin,
-                        previous=None if b.previous is None else spaced(b.previous),
-                        window_end=b.window_end,
+    def count(n: int | None) -> str | None:  # as the documents print them: 10 000
+        return None if n is None else spaced(int(n))
+
+    return words.format(maxiter=count(b.maxiter), wanted=count(b.wanted),
+                        floor_index=count(b.floor_index), margin=b.margin,
+                        previous=count(b.previous), window_end=count(b.window_end),
                         error=None if b.error is None else fmt_num(b.error, 5),
                         floor=None if b.floor is None else fmt_num(b.floor, 4),
                         rate=None if b.rate is None else fmt_num(b.rate, 7))
@@ -1565,10 +1577,17 @@ def floor_after(study: Any) -> str:
 
 
 #: the ``rate`` rule of :class:`analysis.rates.Budget` with the numbers it extrapolated from
-RATE_BUDGET = ("the iteration where the linear rate {rate}, measured on the previous run of "
-               "{previous} iterations, takes that run's error {error} at iteration "
-               "{window_end}, the end of its fit window, to the floor {floor}, + 10% + {margin} "
-               "steps")
+#: (the budget's previous round ran this run's first iterations alone: runs are
+#: deterministic, so the rate it measured is the one of this run's first ``previous`` steps)
+RATE_BUDGET = ("the iteration where the linear rate {rate}, measured on this run's first "
+               "{previous} iterations, which the budget's previous round ran alone, takes "
+               "their error {error} at iteration {window_end}, the end of that fit window, to "
+               "the floor {floor}, + 10% + {margin} steps")
+
+#: the ``tenfold`` rule of :class:`analysis.rates.Budget`, its previous round named as
+#: :data:`RATE_BUDGET` names it
+TENFOLD_BUDGET = ("10 times this run's first {previous} iterations, which the budget's "
+                  "previous round ran alone, with no linear rate to extend")
 
 #: :class:`analysis.rates.Budget`'s rules in words, where a run's status 'iteration limit' is
 #: given, inside its bracket: no bracket of their own (``cap``: the cap, not the rule's
@@ -1580,8 +1599,7 @@ BUDGET_WORDS = {
             "asked for"),
     "first": "the method's default of {maxiter} iterations",
     "rate": "set by the automatic budget at " + RATE_BUDGET,
-    "tenfold": ("set by the automatic budget at 10 times the previous run's {previous} "
-                "iterations, with no linear rate to extend"),
+    "tenfold": "set by the automatic budget at " + TENFOLD_BUDGET,
     "stochastic": "the automatic budget's {wanted} steps for a run with gradient noise",
 }
 
@@ -1590,7 +1608,7 @@ BUDGET_WORDS = {
 BUDGET_BASIS = {
     "floor": "{margin} steps past iteration {floor_index}, where the error reached the floor",
     "rate": RATE_BUDGET,
-    "tenfold": "10 times the previous run's {previous} iterations, with no linear rate to extend",
+    "tenfold": TENFOLD_BUDGET,
     "stochastic": "the steps for a run with gradient noise",
 }
 
@@ -2680,18 +2698,39 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
 
 
 #: run statuses that stop a run before any kind can be measured: the measured-kind cell of a
-#: run of kind ``none`` says the status instead (:func:`stopped_kind`)
+#: run of kind ``none`` says the status instead (:func:`none_kind`)
 STOPPED_STATUSES = ("line_search_failed", "stalled")
 
 
-def stopped_kind(kind: str, study: Any) -> str:
-    """The measured-kind cell of rate study ``study``: ``kind`` (:func:`kind_words`), but
-    ``— (line search failed)`` for a run of measured kind ``none`` that its status stopped
-    (:data:`STOPPED_STATUSES`): no kind was measured because the run ended there."""
+def reason_head(reason: str) -> str:
+    """``reason`` up to its first ": " outside brackets, where its detail begins (``the
+    asymptotic window [2, 4] has fewer than 5 points: no reliable rate …``), else whole."""
+    depth = 0
+    for i, ch in enumerate(reason):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and reason.startswith(": ", i):
+            return reason[:i]
+    return reason
+
+
+def none_why(study: Any) -> str | None:
+    """Why rate study ``study`` measured kind ``none``: its status when that stopped the run
+    (:data:`STOPPED_STATUSES`), ``line search failed``; else the head of the measurement's
+    reason (:func:`reason_head`), ``no decrease of the error over the asymptotic window``;
+    None when it names none."""
     status = str(getattr(getattr(study, "result", None), "status", ""))
-    if kind != "none" or status not in STOPPED_STATUSES:
-        return kind
-    return f"— ({status_text(status)})"
+    if status in STOPPED_STATUSES:
+        return status_text(status)
+    why = getattr(getattr(study, "measurement", None), "reason", None)
+    return prose(reason_head(str(why))) if why else None
+
+
+def none_kind(kind: str, study: Any) -> str:
+    """The measured-kind cell of rate study ``study``: ``kind`` (:func:`kind_words`), but
+    ``— (why)`` for a run of measured kind ``none`` (:func:`none_why`), ``— (line search
+    failed)``: the cell says why no kind was measured."""
+    why = none_why(study) if kind == "none" else None
+    return kind if why is None else f"— ({why})"
 
 
 #: The longest note a theory table's row prints in full when a section prints it whole.
@@ -2701,16 +2740,15 @@ ROW_NOTE_CHARS = 240
 def row_note(reason: str, full_in: str | None = None, head: str | None = None) -> str:
     """A theory table's note: ``reason`` itself, or, when ``full_in`` names a section that
     prints it whole and it is longer than :data:`ROW_NOTE_CHARS`, its head (up to the
-    first ": " outside brackets, where the measurement's kind is named; else ``head``, the
-    reason in short when its caller has one, :func:`outside_head`) and where the rest is: a
-    note tens of lines tall in a narrow column pushes the table to the next page."""
+    first ": " outside brackets, where the measurement's kind is named, :func:`reason_head`;
+    else ``head``, the reason in short when its caller has one, :func:`outside_head`) and
+    where the rest is: a note tens of lines tall in a narrow column pushes the table to the
+    next page."""
     if full_in is None or len(reason) <= ROW_NOTE_CHARS:
         return reason
-    depth = 0
-    for i, ch in enumerate(reason):
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and reason.startswith(": ", i):
-            return f"{reason[:i]} (reasons in full under “{full_in}”)"
+    first = reason_head(reason)
+    if first != reason:
+        return f"{first} (reasons in full under “{full_in}”)"
     return reason if head is None else f"{head} (reasons in full under “{full_in}”)"
 
 
@@ -2755,7 +2793,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     mk, mr, mo = _meas_cells(b, label, m,
                              predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
                              digits, p)
-    mk = stopped_kind(mk, study)
+    mk = none_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
                      "fit")
@@ -2797,12 +2835,13 @@ def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, fl
 
 
 def band_decided(on_rho: float, on_log: float, tol: float) -> str:
-    """The band rule's test of a rate as printed: ``ρ in band``, or the larger of its
-    distances outside the band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`)
-    against the tolerance, ``−ln ρ 0.4% off band ≤ 1%``."""
+    """The band rule's test of a rate as printed: ``measured rate in band`` (ρ names the
+    theory's rate, the band's own lower end), or the larger of its distances outside the
+    band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`) against the tolerance,
+    ``−ln ρ 0.4% off band ≤ 1%``."""
     diff = max(on_rho, on_log)
     if diff == 0:
-        return "ρ in band"
+        return "measured rate in band"
     return (f"{scale_name(on_rho, on_log)} {percent(diff)} off band "
             f"{'≤' if diff <= tol else '>'} {percent(tol)}")
 
@@ -2812,9 +2851,9 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
     tolerance; a rate of a double root (theory ‖e_k‖ ≈ C (k + 1) ρᵏ) that the relative test did not
-    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``ρ in band`` or ``−ln ρ
-    x % off band ≤ tol`` (the larger of its distances outside the band on ρ and on −ln ρ, the
-    number the band rule tests; the band's numbers are in the row's reason); a
+    pass but the band [ρ, ρ_eff] did (:func:`double_root_band`) by ``measured rate in band``
+    or ``−ln ρ x % off band ≤ tol`` (the larger of its distances outside the band on ρ and
+    on −ln ρ, the number the band rule tests; the band's numbers are in the row's reason); a
     bound by ``m ≤ p``; an order q by the band [0.9 q, 1.3 q]; a cycle at a kink by its size
     against 2ηG/(1 − β); finite termination by the iteration reached; a bound compared by kind
     only by ``bound: superlinear ≥ linear``; ``kind`` when only the kinds were compared
@@ -2898,7 +2937,7 @@ THEORY_READINGS = {
     "rate": ("Δρ/ρ or Δln ρ/ln ρ: the larger of the relative differences of the rates and of "
              "−ln ρ"),
     "double root": ("band: a double root's [ρ, the window's average factor] (in the note); "
-                    "ρ in it, or how far off on ρ or −ln ρ (the larger)"),
+                    "the measured rate in it, or how far off on ρ or −ln ρ (the larger)"),
     "bound": "ρ ≤ bound: the measured rate against theory's bound",
     "order": "q: measured order against the band",
     "band": "cycle: its size against 2ηG/(1 − β)",
@@ -3236,15 +3275,21 @@ def window_span(e: np.ndarray, win: Sequence[int]) -> tuple[int, int] | None:
     return a, z
 
 
+def window_mean(e: np.ndarray, a: int, z: int) -> float:
+    """The geometric mean (e_z/e_a)^(1/(z−a)) of the ratios over the steps [a, z]
+    (:func:`window_span`), the row ``geometric mean`` of a per-step table."""
+    return float((e[z] / e[a]) ** (1.0 / (z - a)))
+
+
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
                  measurement: Any, bound: float | None, above: Sequence[int], like: str = ""
                  ) -> tuple[list[list[str]], list[str], bool, str]:
     """The per-step table's rows of the fit window [a, z]: the geometric mean
     (e_z/e_a)^(1/(z−a)) and the robust fit, each with at least the digits of ``like`` (the
     predicted rate of the theory row); their notes; whether the steps ``above`` the bound
-    got their note; and, when the theory gives a bound ρ̄, the mean against it as the theory
-    row says it (``met by the geometric mean``: the comparison belongs to the bound's row,
-    not to the errors' column); else ""."""
+    got their note; and, when the theory gives a bound ρ̄, what meets it as the theory row
+    says it (:func:`bound_met`: the comparison belongs to the bound's row, not to the errors'
+    column); else ""."""
 
     span = window_span(e, win)
     if span is None:
@@ -3252,10 +3297,9 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     a, z = span
     rows: list[list[str]] = []
     notes: list[str] = []
-    mean = float((e[z] / e[a]) ** (1.0 / (z - a)))
+    mean = window_mean(e, a, z)
     what = "geometric mean"
-    against = "" if bound is None else (
-        "met by the geometric mean" if mean <= bound else "exceeded by the geometric mean")
+    against = "" if bound is None else bound_met(bound, mean, measurement)
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
                                         "measured", rate_digits(mean), like=like)])
@@ -3273,6 +3317,25 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
                           rate_digits(fitted), like=like)])
         notes.append(ESTIMATORS_NOTE)
     return rows, notes, bool(above), against
+
+
+def bound_met(bound: float, mean: float, measurement: Any) -> str:
+    """The theory row's word on bound ρ̄ of a per-step table, naming what the verdict rests
+    on (:data:`ABOVE_NOTE`): the measured rate, the row 'robust fit' (``met by the robust
+    fit, as by the geometric mean``), or a measured kind faster than linear (``met by the
+    measured kind, superlinear``); the geometric mean ``mean`` of the fit window beside it.
+    With neither, the geometric mean alone (``met by the geometric mean``)."""
+    kind = getattr(measurement, "kind", None)
+    fitted = getattr(measurement, "rate", None)
+    met = "met" if mean <= bound else "exceeded"
+    if kind == "linear" and fitted is not None:
+        first = f"{'met' if fitted <= bound else 'exceeded'} by the robust fit"
+    elif SPEED.get(str(kind), 0) > SPEED["linear"]:
+        first = f"met by the measured kind, {kind_words(measurement, short=True)}"
+    else:
+        return f"{met} by the geometric mean"
+    return first + (", as by the geometric mean" if first.startswith(met) else
+                    f"; {met} by the geometric mean")
 
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
@@ -3387,6 +3450,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
     body += band_rows(b, label, section, study, win, len(last))
+    notes += [n for n in (band_note(name or label, study, win, e),) if n]
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
@@ -3517,6 +3581,21 @@ def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[in
               for end, v in (("low", band[0]), ("high", band[1])))
     where = "" if win is None else f", window {int(win[0])}–{int(win[1])}"
     return [["theory band", "", f"{lo}–{hi} (double root{where})"] + [""] * (width - 3)]
+
+
+def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray) -> str:
+    """The per-step table's note, when the geometric mean of its errors ``e`` over the fit
+    window lies outside the band of its row ``theory band`` (:func:`band_rows`), that the
+    verdict tests the robust fit, not the mean (a mean 0.82426 above the band's end
+    0.82425, the robust fit 0.82416 in it); "" otherwise."""
+    band = study_band(study)
+    span = None if band is None or win is None else window_span(e, win)
+    if span is None:
+        return ""
+    mean = window_mean(e, *span)
+    side = "above" if mean > band[1] else "below" if mean < band[0] else ""
+    return (f"{label}: the geometric mean lies {side} the theory band; the verdict tests the "
+            "robust fit (the measured rate), not the geometric mean." if side else "")
 
 
 def bounded_where(m: Any) -> str:
@@ -4011,7 +4090,7 @@ def rerun_text(studies: Mapping[str, Any]) -> str:
 def _theory(b: Builder, A: Analysis) -> None:
     """The theory-vs-measurement table of the rate studies."""
     d = b.doc
-    d.heading("Theory against measurement")
+    d.heading(THEORY_SECTION)
     studies = [r for r in A.runs if r.study is not None]
     if not studies:
         d.paragraph("No rate study is available; see “What failed”.", style="italic")
@@ -4954,11 +5033,15 @@ def _share(b: Builder, section: str, item: str, quantity: str, value: float, n: 
 def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: float,
           scale: float, digits: int) -> str:
     """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
-    beside it (a quartile equal to the median reads the same); ``—`` when there is none."""
+    beside it (a quartile equal to the median reads the same), trailing zeros kept as the
+    median's (``37.8 – 77.0``, not ``77``: :func:`~landscape.numfmt.fmt_rounded`); ``—`` when
+    there is none."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
-    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
-            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits,
+                 rounded=True) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits,
+                   rounded=True))
 
 
 #: significant digits of the many-starts cost and kernel-time columns (median and IQR alike)
@@ -5166,10 +5249,10 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
-                 COST_DIGITS),
+                 COST_DIGITS, rounded=True),
             _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
-                 "measured", KERNEL_DIGITS),
+                 "measured", KERNEL_DIGITS, rounded=True),
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
                  "measured", 3),

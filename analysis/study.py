@@ -137,7 +137,8 @@ def decided_note(decided: Sequence[str]) -> str:
         forms.append("Δρ/ρ or Δln ρ/ln ρ for a rate under the rate rule (the larger of the "
                      "two, both tested)")
     if band:
-        forms.append("ρ within the band [ρ, average factor over the window] for a double root")
+        forms.append("the measured rate within the band [ρ, average factor over the window] "
+                     "for a double root")
     if others:
         forms.append(f"{' and '.join(others)}: the relative difference of the measured and "
                      "predicted values")

@@ -1692,3 +1692,32 @@ def test_a_formula_in_running_text_reads_as_its_typeset_formula():
     assert text_math(expr) == "x₁²/10 + 2x₂²"
     assert text_math(x**2 - y**2) == "x² − y²"
     assert text_math(sp.Rational(1, 2) * x1**2 + 50 * x2**2) == "x₁²/2 + 50x₂²"
+
+
+def test_a_short_formula_in_a_table_cell_is_one_piece():
+    """Study pp. 23, 27: method cells broke inside formulas ("β / = 0.5", "(√κ − 1)/(√κ + /
+    1)", "1 / − 1/√κ"): a short formula, operands joined by spaced signs, is one piece, as a
+    bracketed group is; words beside a sign ("band ≤ 1%") still break as prose."""
+    assert pages.cell_words("momentum with η = 0.6, β = 0.5") == [
+        "momentum", "with", "η = 0.6,", "β = 0.5"]
+    assert pages.cell_words("heavy ball: rate vs (√κ − 1)/(√κ + 1), κ = 100")[-2:] == [
+        "(√κ − 1)/(√κ + 1),", "κ = 100"]
+    assert pages.cell_words("Nesterov, η = 1/L: rate vs 1 − 1/√κ, κ = 100") == [
+        "Nesterov,", "η = 1/L:", "rate", "vs", "1 − 1/√κ,", "κ = 100"]
+    assert pages.cell_words("GD with η = 2/(μ + L)") == ["GD", "with", "η = 2/(μ + L)"]
+    assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-3:] == ["band", "≤", "1%"]
+    assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["<0.01%", "≤", "1%"]
+    # a formula is never split, its column as wide as it; a bracketed group still breaks
+    assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ − 1)/(√κ + 1),"]
+    assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
+    t = pages.Table([pages.Column("what"), pages.Column("note")],
+                    [["heavy ball: rate vs (√κ − 1)/(√κ + 1), κ = 100", "words " * 80]])
+    widths = pages.column_widths(t, 300.0)
+    assert widths[0] >= pages.string_width("(√κ − 1)/(√κ + 1),", t.size) + pages.CELL_PAD
+    # laid out in a column that holds the formula, it stays on one line
+    t = pages.Table([pages.Column("what"), pages.Column("note")],
+                    [["momentum with η = 0.6, β = 0.5", "words " * 40]])
+    formula = pages.string_width("β = 0.5", t.size) + pages.CELL_PAD + 1.0
+    widths = [formula, 300.0]
+    lines = _laid_out(t, widths)[1][0]
+    assert "β = 0.5" in lines and all(s not in ("β", "= 0.5", "β =") for s in lines), lines

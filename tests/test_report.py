@@ -342,13 +342,17 @@ def test_summary_quotes_the_rate_of_the_point_gd_reached(himmelblau_report):
             w = m["window"]
             # Himmelblau p.2: the fit window ran past the comparison run's length ("GD in 46
             # iterations"): the bullet names the run the fit comes from, and its length, which
-            # holds the window (set off by commas, as the clause it closes opened)
+            # holds the window; its bracket holds all it says of the run (Himmelblau p.2 read
+            # "the rate-study run, no gradient tolerance (89 iterations), measured …"), with
+            # the section that shows it
             found = re.search(
-                rf"the {re.escape(report.RATE_STUDY_RUN)} \((\d+) iterations\), measured "
+                rf"the rate-study run \(no gradient tolerance, (\d+) iterations; section "
+                rf"(\d+)\) measured "
                 rf"{re.escape(report.fmt_rate(m['rate']))} by a fit over k = {w[0]}–{w[1]} \(",
                 text)
             assert found, text
             assert int(found.group(1)) > w[1]
+            assert f"{found.group(2)} Theory against measurement" in text
 
 
 def test_a_measured_order_says_its_plus_minus_is_one_standard_error(himmelblau_report):
@@ -428,8 +432,10 @@ def test_summary_does_not_say_gd_reached_a_minimum_it_did_not(four_reports):
     # not "x = (0, 0) (x*)"; "bounded" defined where the document first uses it (kink p. 2),
     # not pages later in a table note, and theory named once, not "theory … where theory"
     assert re.search(re.escape("at x* = (0, 0) theory predicts a bounded run ("
-                               + report.BOUNDED_MEANING + "); the " + report.RATE_STUDY_RUN)
-                     + r" \(\d[\d ]* iterations\) measured: bounded", text), text
+                               + report.BOUNDED_MEANING + "); the rate-study run (no gradient "
+                               "tolerance, ")
+                     + r"\d[\d ]* iterations; section \d+\) measured: bounded",
+                     text), text
     assert "theory is evaluated" not in text
     assert text.index("bounded") == text.index("a bounded run (" + report.BOUNDED_MEANING) + 2
 
@@ -915,6 +921,16 @@ def test_many_starts_median_and_quartiles_read_alike():
     assert median == q25 == q75 == fmt(55.85, report.COST_DIGITS) + "ᵐ"
     kmedian, (k25, k75) = row[5], row[6].split(" – ")
     assert kmedian == k25 == k75  # 55.85 × 10 ns = 0.5585 µs, one text
+
+
+def test_many_starts_costs_keep_the_digits_of_their_column():
+    """Study p. 38: the IQR cell '37.8ᵐ – 77ᵐ' (76.998) dropped the zero every other cost of
+    the column shows to three digits: '77.0ᵐ'; a value three digits hold exactly (49.5)
+    prints as it is."""
+    cost = np.array([30.0, 37.8, 49.5, 76.998, 90.0])  # q25 = 37.8, median 49.5, q75 76.998
+    row = _one_method_starts_table("Cost to", [""] * 5, cost).rows[0]
+    assert row[3] == "49.5ᵐ"
+    assert row[4] == f"37.8ᵐ – {76.998:#.3g}ᵐ" == "37.8ᵐ – 77.0ᵐ"
 
 
 def test_the_end_point_table_defines_its_diverged_row_only_when_it_has_one():
@@ -2146,6 +2162,7 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
 
     from analysis.compare import Comparison
     from analysis.rates import FLOOR_MARGIN, Budget
+    from landscape.numfmt import spaced
     from optimizers import METHODS
 
     A = NS(cps=None)
@@ -2165,11 +2182,14 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     capped = Budget("tenfold", 20000, 50000, previous=5000)
     # Rosenbrock p. 2: 'below the 23810 its rule asked for' never said the rule: it does,
     # with the numbers that give 23810 (here 10 × 5000)
-    assert ("iteration limit, the automatic budget's cap of 20 000 iterations, below the 50 000 "
-            "its rule asked for: 10 times the previous run's 5 000 iterations, with no linear "
-            "rate to extend;") in report.study_end(A, st(20000, capped, n=5))
+    assert ("iteration limit, the automatic budget's cap of 20 000 iterations, below the "
+            "50 000 its rule asked for: 10 times this run's first 5 000 iterations, which the "
+            "budget's previous round ran alone, with no linear rate to extend;"
+            ) in report.study_end(A, st(20000, capped, n=5))
     # Rosenbrock p. 2: "the measured linear rate 0.99823" named no run (the final run
-    # measured none): the rule names the previous run and gives what it extrapolated from,
+    # measured none), then "the previous run of 10000 iterations", shown nowhere: the rule
+    # names the run (this one's first 10 000 iterations, which the budget's previous round
+    # ran alone) and gives what it extrapolated from,
     # so that the number asked for is recomputed from the printed numbers
     # (the numbers of the Rosenbrock n = 5 report: its floor 10³·ε·√5 printed to 3 digits,
     # 4.97e-13, gave back 23809)
@@ -2179,15 +2199,18 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     by_rate = Budget("rate", 20000, want, margin=FLOOR_MARGIN, rate=0.99822951,
                      previous=10000, window_end=10000, error=0.00044738, floor=fl)
     text = report.study_end(A, st(20000, by_rate))
-    found = re.search(r"below the (\d+ ?\d*) its rule asked for: the iteration where the linear "
-                      r"rate (\S+), measured on the previous run of 10 000 iterations, takes that "
-                      r"run's error (\S+) at iteration (\d+), the end of its fit window, to the "
+    assert "after 20 000 iterations (status" in text
+    found = re.search(r"below the (\d+ \d+) its rule asked for: the iteration where the "
+                      r"linear rate (\S+), measured on this run's first 10 000 iterations, which "
+                      r"the budget's previous round ran alone, takes their error "
+                      r"(\S+) at iteration (\d+ \d+), the end of that fit window, to the "
                       r"floor (\S+), \+ 10% \+ (\d+) steps;", text)
     assert found, text
     wanted, rate_, err, end, fl, margin = found.groups()
     num = lambda v: float(v.replace("e−", "e-"))  # noqa: E731
-    assert int(wanted.replace(" ", "")) == math.ceil(1.1 * (int(end) + math.log(num(fl) / num(err))
-                                            / math.log(num(rate_)))) + int(margin)
+    wanted, end = (int(v.replace(" ", "")) for v in (wanted, end))
+    assert wanted == math.ceil(1.1 * (end + math.log(num(fl) / num(err))
+                                      / math.log(num(rate_)))) + int(margin)
     first = METHODS["adam"].maxiter
     # kink p.2: "the method's default 1000, which the automatic budget kept" named a budget
     # the page never defines: the limit says what it is
@@ -2197,11 +2220,13 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     rate = Budget("rate", first, first, margin=FLOOR_MARGIN, rate=0.99605, previous=300,
                   window_end=290, error=0.5, floor=2.2e-13)
     assert ("iteration limit, set by the automatic budget at the iteration where the linear "
-            "rate 0.99605, measured on the previous run of 300 iterations, takes that run's "
-            "error 0.5 at iteration 290, the end of its fit window, to the floor 2.2e-13, + 10% + "
-            f"{FLOOR_MARGIN} steps;") in report.study_end(A, st(first, rate))
-    assert ("iteration limit, set by the automatic budget at 10 times the previous run's "
-            "300 iterations, with no linear rate to extend;") in \
+            "rate 0.99605, measured on this run's first 300 iterations, which the budget's "
+            "previous round ran alone, takes their error 0.5 at iteration 290, the end of that "
+            f"fit window, to the floor 2.2e-13, + 10% + {FLOOR_MARGIN} steps;"
+            ) in report.study_end(A, st(first, rate))
+    assert ("iteration limit, set by the automatic budget at 10 times this run's first 300 "
+            "iterations, which the budget's previous round ran alone, with no linear rate to "
+            "extend;") in \
         report.study_end(A, st(3000, Budget("tenfold", 3000, 3000, previous=300)))
     # the rule is said inside the status's bracket: no bracket of its own
     for b in (floor, capped, by_rate, rate, Budget("first", first, first)):
@@ -3154,3 +3179,55 @@ def test_the_settled_note_states_the_cycle_rule_so_that_its_numbers_can_be_redon
     # hence the note's "last period"
     whole, size = literal["nesterov"]
     assert round(whole, 2) != round(size, 2)
+
+
+def test_a_run_of_measured_kind_none_says_why_in_its_kind_cell_and_summary():
+    """Rosenbrock p.6: Adam's measured kind read 'none' with no reason, while its measurement
+    had one ('no decrease of the error over the asymptotic window')."""
+    from types import SimpleNamespace as NS
+
+    from analysis import empirical as E
+    from analysis.compare import compare
+    from analysis.theory.prediction import Prediction
+
+    k = np.arange(2000)  # errors that saw with rising peaks: nothing falls to fit
+    path = (np.where(k % 2 == 0, 1e-2, 1e-5) * (1 + k / 4000)).reshape(-1, 1)
+    m = E.measure(path, [0.0])
+    assert m.kind == "none" and m.reason
+    p = Prediction(kind="none", reason="no rate is promised", exact=False)
+    st = NS(result=NS(status="maxiter", path=path, nit=len(k) - 1), prediction=p,
+            measurement=m, comparison=compare(p, m))
+    row = report.theory_row(report.Builder("t"), "Adam", st)
+    head = report.reason_head(m.reason)
+    assert row[4] == f"— ({head})" == "— (no decrease of the error over the asymptotic window)"
+    assert report.none_why(st) == head
+    # a reason with its detail after ": " gives its head; a run its status stopped, the status
+    assert report.reason_head("the window [2, 4: x] has 3 points: no rate") == (
+        "the window [2, 4: x] has 3 points")
+    stopped = NS(result=NS(status="stalled"), measurement=m)
+    assert report.none_kind("none", stopped) == f"— ({report.status_text('stalled')})"
+    assert report.none_kind("linear", st) == "linear"
+
+
+def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_outside():
+    """Study p. 27: heavy ball's geometric mean 0.82426 printed above the band's end 0.82425
+    while the verdict ('agrees') rests on the robust fit 0.82416, inside it; the table's
+    note says which value the verdict tests (the band row keeps its short text, which sets
+    the column's width)."""
+    from types import SimpleNamespace as NS
+
+    e = 3.0 * 0.51 ** np.arange(40)
+    st = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.505)
+    mean = (e[30] / e[5]) ** (1 / 25)
+    assert report.window_mean(e, 5, 30) == pytest.approx(mean) == pytest.approx(0.51)
+    for band, side in [((0.5, 0.509), "above"), ((0.511, 0.52), "below"), ((0.5, 0.52), "")]:
+        st.comparison = NS(quantity="rate", rate_band=band)
+        b = report.Builder("t")
+        assert report.convergence_table(b, "heavy ball", st, "s")
+        table = b.doc.blocks[-1]
+        assert table.rows[-1][0] == "theory band"
+        assert table.rows[-1][2].endswith("(double root, window 5–30)")
+        said = (f"heavy ball: the geometric mean lies {side} the theory band; the verdict "
+                "tests the robust fit (the measured rate), not the geometric mean.")
+        assert (said in table.notes) == bool(side), table.notes
+        assert any("the verdict tests the robust fit" in n for n in table.notes) == bool(side)

@@ -352,8 +352,9 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20 000 iterations (status: "
         "iteration limit, the automatic budget's cap of 20 000 iterations, below the 100 000 "
-        "its rule asked for: 10 times the previous run's 10 000 iterations, with no linear rate to "
-        "extend; ‖∇f‖∞ = 0.00085, 5e-06 from the minimum P1)")
+        "its rule asked for: 10 times this run's first 10 000 iterations, which the budget's "
+        "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.00085, 5e-06 from "
+        "the minimum P1)")
     res.x = x_star
     assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
 
@@ -384,7 +385,9 @@ def test_a_double_root_rate_shows_the_band_that_decided_it():
     assert compare.fmt_rate(eff) != compare.fmt_rate(0.47831 * (39 / 24) ** (1 / 15))
     inside = Measurement(kind="linear", rate=0.49, order=1.0, window=(24, 39))
     c_in = compare.compare(p, inside)
-    assert report.decided_by(c_in, p, inside) == "ρ in band" and compare.decisive_diff(c_in) == 0
+    # the band's own lower end is ρ: the cell names what lies in the band, the measured rate
+    assert report.decided_by(c_in, p, inside) == "measured rate in band"
+    assert compare.decisive_diff(c_in) == 0
     # a rate the point test passes needs no band
     near = Measurement(kind="linear", rate=0.4785, order=1.0, window=(24, 39))
     assert report.double_root_band(compare.compare(p, near), p, near) is None

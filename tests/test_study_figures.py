@@ -70,6 +70,13 @@ def test_the_ratio_panel_series_have_legend_entries_of_their_own():
         assert np.allclose(line.get_ydata(), m[n] / t[n])
         h = entries[f"{n}: measured / theory (right)"]
         assert (h.get_color(), h.get_linestyle()) == (line.get_color(), line.get_linestyle())
+        # study p. 34: "constant: theory" and "constant: measured / theory (right)" differed
+        # only by line width; the ratio's entry shows its marker, filled, as its line does
+        th = entries[f"{n}: theory"]
+        assert th.get_marker() in ("None", "", None)
+        assert h.get_marker() == line.get_marker() not in ("None", "", None)
+        assert h.get_markerfacecolor() == line.get_color()
+        assert len(line.get_markevery()) <= 10  # a few markers on a zig-zagging line
 
 
 def test_schedule_legend_shows_each_schedules_own_markers():

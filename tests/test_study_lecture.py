@@ -297,7 +297,7 @@ def test_nesterov_and_heavy_ball_rates(S):
         (st,) = [v for k, v in S.studies.items() if k.endswith(f"/ {lab}")]
         assert st.prediction.rate == pytest.approx(rho, rel=1e-6)
         assert st.measurement.rate == pytest.approx(rho, rel=0.02)
-        assert c.verdict == "agrees"
+        assert c.verdict == "agrees" and c.decided == "measured rate in band"
         measured[lab] = st.measurement.rate
     hb, ne, gd = (measured[k] for k in ("heavy ball, Polyak's tuning", "Nesterov, η = 1/L",
                                          "GD with η = 2/(μ + L)"))
@@ -1394,7 +1394,7 @@ def test_the_tuned_rate_checks_are_decided_by_the_band(S):
         lo, hi = st.comparison.rate_band
         assert lo == pytest.approx(closed, rel=1e-6)  # ρ of the 2 × 2 matrix, numerically
         assert max(band_diff(m, closed, hi)) == 0
-        assert c.decided == "ρ in band" and c.verdict == "agrees"
+        assert c.decided == "measured rate in band" and c.verdict == "agrees"
         band = c.reason.split("range [")[1].split("]")[0]
         assert [float(v) for v in band.split(", ")] == pytest.approx([lo, hi], rel=1e-4)
 
@@ -1411,8 +1411,9 @@ def test_two_decided_by_notes_on_one_page_print_a_shared_form_once():
     assert merged.count("named by what it measures") == 1
     assert merged.count("|m − p|/|p| for a number checked against its formula") == 1
     assert "|m − p| against an absolute tolerance" in merged
-    (merged,) = merge_headed([one], study.decided_note(["ρ in band"]))
-    assert "ρ within the band" in merged and "Ρ" not in merged
+    (merged,) = merge_headed([one], study.decided_note(["measured rate in band"]))
+    # study pp. 26–27: "ρ within the band [ρ, …]" named the band's own end
+    assert "The measured rate within the band [ρ, " in merged and "Ρ" not in merged
 
 
 def test_the_rosenbrock_curvature_is_named_as_the_hessian_entry_it_is():
