@@ -3340,14 +3340,18 @@ def bound_met(bound: float, mean: float, measurement: Any) -> str:
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
              shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
-             settled: str = "") -> str:
+             settled: str = "", order_win: Sequence[int] | None = None) -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
     are measured to, named when runs converged to different points.  ``shown`` of the
     ``steps`` clear of rounding (:func:`table_iterations`): when some are left out the
     title names the rows it shows rather than saying "per step".  ``settled``: for a run
     that stays bounded (:func:`bounded_where`), where its window lies, "around the cycle"
-    or "in the band": nothing is fitted there, so the window is not called a fit window."""
+    or "in the band": nothing is fitted there, so the window is not called a fit window.
+    ``order_win``: the errors a fitted order was fitted on (:func:`printed_window`) when they
+    are fewer than the window's, where the kind was read and the geometric mean is taken:
+    "(fit window k = 32–38; order fitted on k = 33–38)", so that each row of the table and
+    the order printed beside it name their own window."""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
@@ -3356,7 +3360,10 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
         return title + (f" (iterations k = {int(win[0])}–{int(win[1])} {settled}, "
                         "nothing fitted)")
     if win is not None:
-        return title + f" (fit window k = {int(win[0])}–{int(win[1])})"
+        own = (f"; order fitted on k = {int(order_win[0])}–{int(order_win[1])}"
+               if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win))
+               else "")
+        return title + f" (fit window k = {int(win[0])}–{int(win[1])}{own})"
     if at is not None:
         return title + f" (x* reached at k = {at}: finite termination, no rate fitted)"
     return title
@@ -3391,8 +3398,9 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     win = study.measurement.window if at is None else None
     chosen = table_iterations(steps, rows, win, getattr(study.measurement, "kind", None),
                               getattr(study.measurement, "ratio_step", None))
-    # the window of the number printed beside the table (a fitted order's own window): its
-    # title names it and its † marks the steps outside it
+    # the window of the number printed beside the table (a fitted order's own window), which
+    # its title names beside the fit window; † marks the steps outside the fit window, over
+    # which the rows' geometric mean is taken
     printed = printed_window(study.measurement) if at is None else None
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
@@ -3400,9 +3408,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     two = block_step_ratios(study, e, ratio)
     h = int(getattr(study.measurement, "ratio_step", None) or 2)
     body = []
-    outside = [] if printed is None else [k for k in chosen
-                                          if not printed[0] <= k < printed[1]]
-    stalls = stall_steps(e, chosen, printed, run_converges(study.measurement))
+    outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
+    stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -3460,7 +3467,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(cycle_step_note(h) if linear else
                      TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
-    b.doc.table(cols, body, title=nw_title(name or label, printed, at, to, chosen, steps, settled),
+    b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
+                                            printed),
                  notes=notes, summary=len(body) - data)
     return True
 

@@ -3231,3 +3231,14 @@ def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_o
                 "tests the robust fit (the measured rate), not the geometric mean.")
         assert (said in table.notes) == bool(side), table.notes
         assert any("the verdict tests the robust fit" in n for n in table.notes) == bool(side)
+
+
+def test_a_per_step_title_names_the_order_window_beside_the_fit_window():
+    """Study p. 42: BFGS's per-step table was titled 'fit window k = 33–38' (the window its
+    order was fitted on) above a geometric mean over k = 32–38 and a † on k = 32: the title
+    names both windows when they differ, and only the fit window when they agree."""
+    assert report.nw_title("BFGS", (32, 38), None, order_win=(33, 38)).endswith(
+        "(fit window k = 32–38; order fitted on k = 33–38)")
+    assert report.nw_title("GD", (3, 78), None, order_win=(3, 78)).endswith(
+        "(fit window k = 3–78)")
+    assert report.nw_title("GD", (3, 78), None).endswith("(fit window k = 3–78)")
