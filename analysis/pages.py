@@ -1800,19 +1800,24 @@ def cell_words(text: str) -> list[str]:
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
 
 
-#: the spaces a piece too wide for its column may break at: not the one before a relation
-#: sign ("[k =" stays together, no line holds a lone "=")
-_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈](?: |$))")
+#: the spaces a piece too wide for its column may break at: not the one before a sign
+#: ("[k =" and "(√κ −" stay together, no line holds a lone "=" or "−")
+_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈+−×·](?: |$))")
 
 
 def piece_parts(piece: str) -> list[str]:
     """The parts of a piece of :func:`cell_words` set on lines of their own when its column
-    cannot hold it whole: split at its spaces, a relation sign kept with the word before
-    it: ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; a short formula (:data:`_FORMULA`,
-    not a bracketed group) is never split: its column is made as wide as it."""
-    if _FORMULA.fullmatch(piece) and not _GROUP.fullmatch(piece):
-        return [piece]
+    cannot hold it whole: split at its spaces, a sign kept with the word before it:
+    ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; ``(√κ − 1)/(√κ + 1)`` → ``(√κ −``,
+    ``1)/(√κ +``, ``1)``.  A word or a number is never split."""
     return _PIECE_BREAK.split(piece)
+
+
+def is_formula(piece: str) -> bool:
+    """Whether a piece of :func:`cell_words` is a short formula (:data:`_FORMULA`, not a
+    bracketed group): :func:`column_widths` makes its column as wide as it where the
+    table's width allows."""
+    return bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
 
 
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
@@ -1882,10 +1887,12 @@ def column_widths(t: Table, width: float) -> list[float]:
 
     With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
-    word, never split, at most a third of ``width``), both plus :data:`CELL_PAD`; the widths
-    are n_j plus an equal share of the room width − Σ n when Σ n ≤ width (a share in
-    proportion to n_j would give most to the column with the longest header, however short
-    its cells), m_j scaled down when Σ m ≥ width.  Else m_j grows to the widest piece of
+    word, never split, or its widest short formula, :func:`is_formula`, at most a third of
+    ``width``, as far as the table's width allows: :func:`_floors`), both plus
+    :data:`CELL_PAD`; the widths are n_j plus an equal share of the room width − Σ n when
+    Σ n ≤ width (a share in proportion to n_j would give most to the column with the longest
+    header, however short its cells), m_j scaled down when even the longest words do not
+    fit (Σ m ≥ width).  Else m_j grows to the widest piece of
     the column that breaks only where the column cannot hold it (a short bracketed group
     such as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
     Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
@@ -1899,18 +1906,24 @@ def column_widths(t: Table, width: float) -> list[float]:
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
     fonts = {True: f"{FONT}-Bold", False: FONT}
-    natural, minimal, groups, cells = [], [], [], []
+    nat_j, words, formulas, groups, cells = [], [], [], [], []
     for j, c in enumerate(cols):
         col = [(c.header, True)] + [(r[j], False) for r in t.rows]
         cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
-        nat = max(max((string_width(line, t.size, fonts[b]) for line in str(s).split("\n")),
-                      default=0.0) for s, b in col) + CELL_PAD
+        nat_j.append(max(max((string_width(line, t.size, fonts[b])
+                              for line in str(s).split("\n")), default=0.0)
+                         for s, b in col) + CELL_PAD)
         mn = max([w for cell in cells[-1] for ps, _ in cell for _, ws in ps for w in ws]
                  or [10.0])
-        minimal.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
-        natural.append(max(nat, minimal[-1]))
+        words.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
+        formula = max([string_width(p, t.size, fonts[b]) for s, b in col
+                       for line in str(s).replace("`", "").split("\n")
+                       for p in cell_words(line) if is_formula(p)] or [0.0])
+        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + 0.5, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
-        groups.append(max(min(group, width / 3.0) + CELL_PAD + 0.5, minimal[-1]))
+        groups.append(max(min(group, width / 3.0) + CELL_PAD + 0.5, formulas[-1]))
+    minimal = _floors(words, formulas, width)
+    natural = [max(n, m) for n, m in zip(nat_j, minimal, strict=True)]
     if sum(natural) <= width:  # the room left over goes to every column alike
         return [w + (width - sum(natural)) / len(natural) for w in natural]
     if sum(minimal) >= width:
@@ -1934,6 +1947,28 @@ def column_widths(t: Table, width: float) -> list[float]:
 
     more = height(grouped) - height(plain)
     return grouped if more <= max(1.0, GROUP_GROWTH * height(plain)) else plain
+
+
+def _floors(words: list[float], formulas: list[float], width: float) -> list[float]:
+    """The least widths of :func:`column_widths`: each column's widest short formula
+    (``formulas``, at least its longest word) where Σ of them fits in ``width``; else the
+    widest formulas give way first, cut down to a common cap c (Σ max(word_j, min(formula_j,
+    c)) = ``width``, found by bisection) and broken at their spaces, while every column
+    keeps its longest word (``words``); only when Σ words ≥ ``width`` do the words shrink,
+    all alike."""
+    if sum(formulas) <= width:
+        return list(formulas)
+    if sum(words) >= width:
+        return list(words)
+
+    def floors(cap: float) -> list[float]:
+        return [max(w, min(f, cap)) for w, f in zip(words, formulas, strict=True)]
+
+    lo, hi = 0.0, max(formulas)
+    while hi - lo > 0.05:
+        mid = (lo + hi) / 2.0
+        lo, hi = (mid, hi) if sum(floors(mid)) <= width else (lo, mid)
+    return floors(lo)
 
 
 def _fit_width(cell: list[CellLine], lines: int, lo: float, hi: float

@@ -1697,7 +1697,7 @@ def test_a_formula_in_running_text_reads_as_its_typeset_formula():
 def test_a_short_formula_in_a_table_cell_is_one_piece():
     """Study pp. 23, 27: method cells broke inside formulas ("β / = 0.5", "(√κ − 1)/(√κ + /
     1)", "1 / − 1/√κ"): a short formula, operands joined by spaced signs, is one piece, as a
-    bracketed group is; words beside a sign ("band ≤ 1%") still break as prose."""
+    bracketed group is; a word beside a sign stays apart ("band", "≤ 1%", a bound)."""
     assert pages.cell_words("momentum with η = 0.6, β = 0.5") == [
         "momentum", "with", "η = 0.6,", "β = 0.5"]
     assert pages.cell_words("heavy ball: rate vs (√κ − 1)/(√κ + 1), κ = 100")[-2:] == [
@@ -1705,10 +1705,12 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     assert pages.cell_words("Nesterov, η = 1/L: rate vs 1 − 1/√κ, κ = 100") == [
         "Nesterov,", "η = 1/L:", "rate", "vs", "1 − 1/√κ,", "κ = 100"]
     assert pages.cell_words("GD with η = 2/(μ + L)") == ["GD", "with", "η = 2/(μ + L)"]
-    assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-3:] == ["band", "≤", "1%"]
-    assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["<0.01%", "≤", "1%"]
-    # a formula is never split, its column as wide as it; a bracketed group still breaks
-    assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ − 1)/(√κ + 1),"]
+    assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-3:] == ["off", "band", "≤ 1%"]
+    assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["ρ", "<0.01%", "≤ 1%"]
+    # a formula is held by its column's width; too wide for it, it breaks at its spaces,
+    # each sign kept with the operand before it, as a bracketed group does
+    assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("[k = 3–78]")
+    assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ −", "1)/(√κ +", "1),"]
     assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
     t = pages.Table([pages.Column("what"), pages.Column("note")],
                     [["heavy ball: rate vs (√κ − 1)/(√κ + 1), κ = 100", "words " * 80]])
@@ -1721,3 +1723,39 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     widths = [formula, 300.0]
     lines = _laid_out(t, widths)[1][0]
     assert "β = 0.5" in lines and all(s not in ("β", "= 0.5", "β =") for s in lines), lines
+
+
+def test_no_column_is_narrower_than_its_longest_word():
+    """Study pp. 2–8: the summary's formula pieces ("ρ = (√κ − 1)/(√κ + 1)", "‖x‖ =
+    7.237e−09ᵐ") made their columns so wide that the table scaled every column down below
+    its longest word: "verdi / ct", "agree / s", "7.237e−0 / 9ᵐ", "graph-ab / ove-chord".
+    Each column is at least as wide as its longest word, and every line of every cell is
+    made of the cell's whole words; formulas are held where the width allows it, and in a
+    narrower table the widest of them break at their spaces first, never a word."""
+    note = "largest graph-above-chord gap on chords over two grid steps, h = 0.0333; " * 2
+    rows = [["convexity", "GD started on the stable manifold", "‖x‖ = 0ⁿ",
+             "‖x‖ = 7.237e−09ᵐ after 84 steps", "|m − p| ≤ 1e−06", "agrees", note],
+            ["ill-conditioning", "heavy ball: rate vs (√κ − 1)/(√κ + 1), κ = 100",
+             "ρ = (√κ − 1)/(√κ + 1) = 0.818182ᵗ", "0.818190ᶠ [k = 3–78]",
+             "Δexponent/exponent 0.1% ≤ 1%", "agrees", "(η, β) = (0.549, 0.45) " * 3],
+            ["plateaus", "tanh plateau: |f′(4)| = 0.00134ᵉ < 0.01", "9.99999999294ᵗ",
+             "1 − 1/√κ = 0.9ᵗ", "q = 2.94 in [2.7, 3.9]", "agrees", "words " * 30]]
+    t = pages.Table([pages.Column(h) for h in ["section", "what", "theory", "measured",
+                                               "decided by", "verdict", "note"]], rows)
+    cells = [[c.header for c in t.columns]] + rows
+    for width, formulas_held in ((pages.CONTENT_W, True), (420.0, False)):
+        widths = pages.column_widths(t, width)
+        assert abs(sum(widths) - width) < 1e-6
+        for j, w in enumerate(widths):
+            longest = max(pages.string_width(word, t.size, pages.FONT + ("-Bold" if i == 0
+                                                                          else ""))
+                          for i, row in enumerate(cells) for word in row[j].split())
+            assert w - pages.CELL_PAD >= longest, (width, t.columns[j].header, w, longest)
+        laid = _laid_out(t, widths)
+        for row, out in zip(cells, laid, strict=True):
+            for text, lines in zip(row, out, strict=True):
+                assert all(word in text.split() for line in lines for word in line.split()), (
+                    width, lines)
+        what = laid[2][1]
+        assert ("(√κ − 1)/(√κ + 1)," in what) is formulas_held, (width, what)
+    assert laid[0][5] == ["verdict"] and all(r[5] == ["agrees"] for r in laid[1:])
