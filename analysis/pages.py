@@ -38,7 +38,9 @@ stable).
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
-  only when they are together :data:`TALL_ROWS` of a page; its summary rows, a per-step
+  only when they are together :data:`TALL_ROWS` of a page, or when the :data:`MIN_ROWS`
+  would leave the page before more than :data:`SHORT_SPLIT_GAP` blank, as when all the rows
+  fit it but the table's footnotes do not; its summary rows, a per-step
   table's mean, fit and theory, never without :data:`SUMMARY_WITH` rows above them), its
   rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
@@ -1538,7 +1540,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 used = sum(rows_h[:k + 1])
             elif n - k < MIN_ROWS <= n - MIN_ROWS and \
                     sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
-                k = n - MIN_ROWS  # no few short rows alone at the top of the next page
+                # no few short rows alone at the top of the next page, unless taking
+                # MIN_ROWS there leaves this page more than SHORT_SPLIT_GAP blank (the
+                # table's notes missed it, not its rows): then the most rows that keep it
+                # filled go, at least one, to end the table over its notes
+                gap = SHORT_SPLIT_GAP * self.doc._frame_height
+                k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
+                          if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
             if k < MIN_ROWS and not full and (
                     k < 1 or used < max(0.5 * avail, TALL_ROWS * self.doc._frame_height)):

@@ -1666,6 +1666,39 @@ def test_summary_rows_go_with_two_rows_they_sum_up(tmp_path):
     assert sum(len(re.findall(r"STEP-\d+ ", t)) for t in texts) == 30
 
 
+def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
+    """Himmelblau p. 5 and the quadratic report's p. 5: every row of 'Predicted and
+    measured convergence' fitted the page but its long footnotes did not, and the split
+    took MIN_ROWS rows to the next page with them, which left the page more than a third
+    blank.  The rows that go are the most (at most MIN_ROWS) that keep it filled."""
+    cols = [pages.Column("what"), pages.Column("note")]
+    rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
+            for i in range(7)]
+    notes = ["NOTE: " + "a footnote explained at length, " * 40]
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL"),
+                                             pages.Document("probe"))
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    heights = probe.table._rowHeights
+    spare = 20.0  # all rows fit under the spacer, their footnotes do not
+    # MIN_ROWS rows moved would leave more than a third of the page blank
+    assert spare + sum(heights[-pages.MIN_ROWS:]) > pages.CONTENT_H / 3.0
+    b = report.Builder("Notes miss the page")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
+    b.doc.table(cols, rows, title="TALL", notes=notes)
+    for k in range(4):
+        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
+    res = b.write(tmp_path / "notes.pdf")
+    texts = page_texts(res.pdf)
+    first = re.findall(r"ROW-(\d+) ", texts[0])
+    rest = re.findall(r"ROW-(\d+) ", texts[1])
+    assert first + rest == [str(i) for i in range(7)], (first, rest)
+    assert 1 <= len(rest) < pages.MIN_ROWS, rest
+    assert "NOTE:" in texts[1] and "TALL (continued)" in texts[1]
+    assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
+
+
 def test_per_step_tables_name_their_summary_rows(four_reports):
     """The reports' per-step tables mark as summary rows the rows after their steps (the
     fit window's geometric mean and fit, theory, theory band): the rows whose k is not one
