@@ -2466,9 +2466,11 @@ def _formula_flowables(f: Formula) -> list[Any]:
 
 #: words of running text that point back to what precedes it: a figure waiting for the next
 #: page never floats past them (they might mean that figure)
-#: (not "from above", "bounded above": a bound, not a place on the page)
-_BACK_REFERENCE = re.compile(r"\b(?<!from )(?<!bounded )(above|preceding|previous)\b",
-                             re.IGNORECASE)
+#: (not "from above", "bounded above": a bound, not a place on the page; nor "above" before
+#: what a value lies above, "above the floor", "above ρ", "above 1": a comparison)
+_BACK_REFERENCE = re.compile(
+    r"\b(?<!from )(?<!bounded )(?:above(?! (?:(?:the|an?|its?|their|this|that|these|those|"
+    r"them|one|each|every|all)\b|[\d−-]|[^\W\d_A-Za-z]))|preceding|previous)\b", re.IGNORECASE)
 
 
 def _floats_past(f: Any, ns: Any) -> bool:

@@ -728,6 +728,22 @@ def test_a_bound_from_above_is_no_back_reference(tmp_path):
     assert pages._BACK_REFERENCE.search("as the figure above shows")
 
 
+def test_a_value_above_another_is_no_back_reference(tmp_path):
+    """Study p. 18: the basin maps of x·cos(cx) did not float past the theory table, whose
+    note on fit windows says a window "ends at the last error above the floor", and left 59%
+    of the page blank.  "Above" before what a value lies above compares; it points back only
+    where nothing it is above follows ("the figure above shows")."""
+    after = ["AFTER-0: a fit window ends at the last error above the floor, a rate above ρ, "
+             "a ratio above 10; " + "text that fills the page " * 10,
+             "AFTER-1: " + "more words " * 20]
+    res, texts, doc = _float_document(tmp_path, after)
+    assert "AFTER-0" in texts[0] and "CAPTION-0" in texts[1]
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    for back in ("as the figure above shows", "the table above (its value)", "see above.",
+                 "the statistics above are taken over the runs"):
+        assert pages._BACK_REFERENCE.search(back), back
+
+
 def test_a_paragraph_naming_a_figure_s_page_is_no_lead_in():
     """Study p. 28: §13.1's paragraph names "the figure titled ‘‖xₖ‖ with η = 0.6’", and was
     kept with that figure as its lead-in, under the heading: neither could float, and 37% of
