@@ -1627,6 +1627,31 @@ def test_a_figure_shrinks_so_that_the_short_table_after_it_fits_the_page(tmp_pat
     assert min(drawn) >= pages.MIN_SHRINK * fig_h - 1e-6, drawn  # within its allowed range
 
 
+def test_a_figure_shrinks_so_that_the_figure_after_it_fits_the_page(tmp_path):
+    """The quadratic report's p. 11: two error figures waited for the next page, the first
+    at its size left 44% under it, which the second missed even shrunk to MIN_SHRINK; with
+    a figure after it, the second could not float and went to the next page.  The first
+    now shrinks so that the second fits under it, as it does for a short table."""
+    cap = "CAPTION of a figure that waits: " + "words of a caption " * 12
+    fig_h = 400.0
+    b = report.Builder("Figure and figure")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 250.0))
+    for k, h in enumerate((fig_h, fig_h, 200.0)):
+        b.doc.figure(_one_panel, height=h, caption=f"FIG-{k} {cap}")
+    b.doc.paragraph("AFTER-0: " + "text of the same section " * 20)
+    b.doc.heading("Next section")
+    b.doc.paragraph("NEXT: " + "text of the next section " * 12)
+    res = b.write(tmp_path / "figure_figure.pdf")
+    texts = page_texts(res.pdf)
+    on = {k: next(i for i, t in enumerate(texts) if f"FIG-{k}" in t) for k in range(3)}
+    assert on[0] == on[1] == 1 and on[2] == 2, on
+    check_fill(res)
+    first = b.doc.figures()[0]
+    drawn = [h for (_, h), d in first._drawings.items() if d is not None]
+    assert min(drawn) >= pages.MIN_SHRINK * fig_h - 1e-6, drawn  # within its allowed range
+
+
 def _step_rows(n: int, summary: int) -> list[list[str]]:
     """A per-step table's rows: ``n`` steps, then ``summary`` rows that sum them up."""
     tail = [["0–60", "geometric mean", "0.6ᵐ"], ["0–60", "robust fit (measured rate)", "0.6ᶠ"],
