@@ -1637,8 +1637,8 @@ def test_a_figure_shrinks_so_that_the_figure_after_it_fits_the_page(tmp_path):
     b = report.Builder("Figure and figure")
     b.doc.heading("Section")
     b.doc.add(pages.Spacer(pages.CONTENT_H - 250.0))
-    for k, h in enumerate((fig_h, fig_h, 200.0)):
-        b.doc.figure(_one_panel, height=h, caption=f"FIG-{k} {cap}")
+    for k, h in enumerate((fig_h, fig_h, 200.0)):  # the second's panels keep MIN_PANEL
+        b.doc.figure(_three_panels if k == 1 else _one_panel, height=h, caption=f"FIG-{k} {cap}")
     b.doc.paragraph("AFTER-0: " + "text of the same section " * 20)
     b.doc.heading("Next section")
     b.doc.paragraph("NEXT: " + "text of the next section " * 12)
