@@ -38,13 +38,16 @@ stable).
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
-  only when they are together :data:`TALL_ROWS` of a page; its summary rows, a per-step
+  only when they are together :data:`TALL_ROWS` of a page, or when the :data:`MIN_ROWS`
+  would leave the page before more than :data:`SHORT_SPLIT_GAP` blank, as when all the rows
+  fit it but the table's footnotes do not; its summary rows, a per-step
   table's mean, fit and theory, never without :data:`SUMMARY_WITH` rows above them), its
   rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
-  it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it fits
-  under it rather than move whole and leave more than :data:`FILL_GAP` of the page blank.
+  it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it, or a
+  figure that may not float (shrunk as far as it may), fits under it rather than move whole
+  and leave more than :data:`FILL_GAP` of the page blank.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends, and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
@@ -1538,7 +1541,13 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 used = sum(rows_h[:k + 1])
             elif n - k < MIN_ROWS <= n - MIN_ROWS and \
                     sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
-                k = n - MIN_ROWS  # no few short rows alone at the top of the next page
+                # no few short rows alone at the top of the next page, unless taking
+                # MIN_ROWS there leaves this page more than SHORT_SPLIT_GAP blank (the
+                # table's notes missed it, not its rows): then the most rows that keep it
+                # filled go, at least one, to end the table over its notes
+                gap = SHORT_SPLIT_GAP * self.doc._frame_height
+                k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
+                          if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
             if k < MIN_ROWS and not full and (
                     k < 1 or used < max(0.5 * avail, TALL_ROWS * self.doc._frame_height)):
@@ -1636,6 +1645,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             scale, wide = self._layout(aH, last=False)
             return self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
 
+        def least(self) -> float:
+            """The height of the row shrunk as far as it may (:data:`MIN_SHRINK`, never
+            below :meth:`_floor`), with its caption and the footnote space it takes."""
+            canv = getattr(self, "canv", None)
+            notes = self.doc._note_space(canv, self._notes()) if canv is not None else 0.0
+            return (self._fig_h() * max(MIN_SHRINK, self._floor()) + self._cap_h() + 4.0
+                    + notes)
+
         def _notes(self) -> list[str]:
             """The legend of the provenance markers the captions use (explained in the
             footnotes of the page, as a table's are)."""
@@ -1644,8 +1661,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def _room_for(self, aW: float, aH: float, scale: float) -> float:
             """The scale of the row in ``aH`` points (at ``scale`` it fits them) that leaves
-            room under it for the block after it (:attr:`then`) when that block moves whole
-            (:func:`_moves_whole`): a block that misses the rest of the page would go to the
+            room under it for the block after it (:attr:`then`; a figure row shrunk as far
+            as it may, :meth:`least`) when that block moves whole (:func:`_moves_whole`): a
+            block that misses the rest of the page would go to the
             next one and leave more than :data:`FILL_GAP` of this page blank in the middle of
             a section; the row shrinks for it when it may (down to :data:`MIN_SHRINK`,
             never below :meth:`_floor`), else keeps ``scale``."""
@@ -1655,7 +1673,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             cap = self._cap_h(self.wide) + 4.0
             fh = self._fig_h()
             nxt.canv = getattr(self, "canv", None)
-            need = nxt.wrap(aW, 1e6)[1] + nxt.getSpaceBefore() + 8.0
+            need = (nxt.least() if isinstance(nxt, FigureRow) else nxt.wrap(aW, 1e6)[1]) \
+                + nxt.getSpaceBefore() + 8.0
             left = aH - fh * scale - cap
             if need <= left or left <= FILL_GAP * self.doc._frame_height:
                 return scale
@@ -2493,9 +2512,11 @@ def _formula_flowables(f: Formula) -> list[Any]:
 
 #: words of running text that point back to what precedes it: a figure waiting for the next
 #: page never floats past them (they might mean that figure)
-#: (not "from above", "bounded above": a bound, not a place on the page)
-_BACK_REFERENCE = re.compile(r"\b(?<!from )(?<!bounded )(above|preceding|previous)\b",
-                             re.IGNORECASE)
+#: (not "from above", "bounded above": a bound, not a place on the page; nor "above" before
+#: what a value lies above, "above the floor", "above ρ", "above 1": a comparison)
+_BACK_REFERENCE = re.compile(
+    r"\b(?<!from )(?<!bounded )(?:above(?! (?:(?:the|an?|its?|their|this|that|these|those|"
+    r"them|one|each|every|all)\b|[\d−-]|[^\W\d_A-Za-z]))|preceding|previous)\b", re.IGNORECASE)
 
 
 def _floats_past(f: Any, ns: Any) -> bool:
@@ -2530,13 +2551,25 @@ def _link_figures(flowables: Sequence[Any], ns: Any) -> None:
             row.then = nxt
 
 
+def _unlink_float(f: Any, ns: Any) -> None:
+    """A figure row ``f`` (alone or with its lead-in) that waits for the next page no longer
+    makes room for the block after it here (that block goes first), unless that block is a
+    figure row, which waits with it (figures keep their order)."""
+    row = f.nxt if isinstance(f, ns.KeepWithNext) else f
+    if row.then is not None and not ns.floating(row.then):
+        row.then = None
+
+
 def _moves_whole(f: Any, ns: Any) -> bool:
     """Whether flowable ``f`` goes whole to the next page when it misses the rest of this
     one: a short table (:meth:`TableFlowable.short`), alone or with a lead-in kept with it
-    (not a heading: a section's opening may begin the next page)."""
+    (not a heading: a section's opening may begin the next page), or a figure row that may
+    not float, the block after it one no figure passes (:func:`_floats_past`: a figure)."""
     if isinstance(f, ns.KeepWithNext):
         return (not any(isinstance(h, ns.HeadingFlowable) for h in f.heads)
                 and f.nxt is not None and _moves_whole(f.nxt, ns))
+    if isinstance(f, ns.FigureRow):
+        return f.then is not None and not _floats_past(f.then, ns)
     return isinstance(f, ns.TableFlowable) and f.short()
 
 
@@ -2626,8 +2659,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
             if ns.floating(f) and (self._floats or self._may_float(f, flowables)):
                 if not self._floats:
                     d.deferred.append((self.page, [b.label or b.caption for b in f.items]))
-                # placed elsewhere, it no longer makes room for the block after it here
-                (f.nxt if isinstance(f, ns.KeepWithNext) else f).then = None
+                _unlink_float(f, ns)
                 self._floats.append(flowables.pop(0))
                 return
             super().handle_flowable(flowables)

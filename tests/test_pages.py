@@ -728,6 +728,22 @@ def test_a_bound_from_above_is_no_back_reference(tmp_path):
     assert pages._BACK_REFERENCE.search("as the figure above shows")
 
 
+def test_a_value_above_another_is_no_back_reference(tmp_path):
+    """Study p. 18: the basin maps of x·cos(cx) did not float past the theory table, whose
+    note on fit windows says a window "ends at the last error above the floor", and left 59%
+    of the page blank.  "Above" before what a value lies above compares; it points back only
+    where nothing it is above follows ("the figure above shows")."""
+    after = ["AFTER-0: a fit window ends at the last error above the floor, a rate above ρ, "
+             "a ratio above 10; " + "text that fills the page " * 10,
+             "AFTER-1: " + "more words " * 20]
+    res, texts, doc = _float_document(tmp_path, after)
+    assert "AFTER-0" in texts[0] and "CAPTION-0" in texts[1]
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    for back in ("as the figure above shows", "the table above (its value)", "see above.",
+                 "the statistics above are taken over the runs"):
+        assert pages._BACK_REFERENCE.search(back), back
+
+
 def test_a_paragraph_naming_a_figure_s_page_is_no_lead_in():
     """Study p. 28: §13.1's paragraph names "the figure titled ‘‖xₖ‖ with η = 0.6’", and was
     kept with that figure as its lead-in, under the heading: neither could float, and 37% of
@@ -1611,6 +1627,31 @@ def test_a_figure_shrinks_so_that_the_short_table_after_it_fits_the_page(tmp_pat
     assert min(drawn) >= pages.MIN_SHRINK * fig_h - 1e-6, drawn  # within its allowed range
 
 
+def test_a_figure_shrinks_so_that_the_figure_after_it_fits_the_page(tmp_path):
+    """The quadratic report's p. 11: two error figures waited for the next page, the first
+    at its size left 44% under it, which the second missed even shrunk to MIN_SHRINK; with
+    a figure after it, the second could not float and went to the next page.  The first
+    now shrinks so that the second fits under it, as it does for a short table."""
+    cap = "CAPTION of a figure that waits: " + "words of a caption " * 12
+    fig_h = 400.0
+    b = report.Builder("Figure and figure")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 250.0))
+    for k, h in enumerate((fig_h, fig_h, 200.0)):  # the second's panels keep MIN_PANEL
+        b.doc.figure(_three_panels if k == 1 else _one_panel, height=h, caption=f"FIG-{k} {cap}")
+    b.doc.paragraph("AFTER-0: " + "text of the same section " * 20)
+    b.doc.heading("Next section")
+    b.doc.paragraph("NEXT: " + "text of the next section " * 12)
+    res = b.write(tmp_path / "figure_figure.pdf")
+    texts = page_texts(res.pdf)
+    on = {k: next(i for i, t in enumerate(texts) if f"FIG-{k}" in t) for k in range(3)}
+    assert on[0] == on[1] == 1 and on[2] == 2, on
+    check_fill(res)
+    first = b.doc.figures()[0]
+    drawn = [h for (_, h), d in first._drawings.items() if d is not None]
+    assert min(drawn) >= pages.MIN_SHRINK * fig_h - 1e-6, drawn  # within its allowed range
+
+
 def _step_rows(n: int, summary: int) -> list[list[str]]:
     """A per-step table's rows: ``n`` steps, then ``summary`` rows that sum them up."""
     tail = [["0–60", "geometric mean", "0.6ᵐ"], ["0–60", "robust fit (measured rate)", "0.6ᶠ"],
@@ -1664,6 +1705,39 @@ def test_summary_rows_go_with_two_rows_they_sum_up(tmp_path):
     assert len(steps) >= 2 and "geometric mean" in nxt, nxt[:300]
     assert steps == [str(k) for k in range(30 - len(steps), 30)]
     assert sum(len(re.findall(r"STEP-\d+ ", t)) for t in texts) == 30
+
+
+def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
+    """Himmelblau p. 5 and the quadratic report's p. 5: every row of 'Predicted and
+    measured convergence' fitted the page but its long footnotes did not, and the split
+    took MIN_ROWS rows to the next page with them, which left the page more than a third
+    blank.  The rows that go are the most (at most MIN_ROWS) that keep it filled."""
+    cols = [pages.Column("what"), pages.Column("note")]
+    rows = [[f"ROW-{i} " + "a tall cell of words " * 26, "and beside it " * 40]
+            for i in range(7)]
+    notes = ["NOTE: " + "a footnote explained at length, " * 40]
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL"),
+                                             pages.Document("probe"))
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    heights = probe.table._rowHeights
+    spare = 20.0  # all rows fit under the spacer, their footnotes do not
+    # MIN_ROWS rows moved would leave more than a third of the page blank
+    assert spare + sum(heights[-pages.MIN_ROWS:]) > pages.CONTENT_H / 3.0
+    b = report.Builder("Notes miss the page")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
+    b.doc.table(cols, rows, title="TALL", notes=notes)
+    for k in range(4):
+        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
+    res = b.write(tmp_path / "notes.pdf")
+    texts = page_texts(res.pdf)
+    first = re.findall(r"ROW-(\d+) ", texts[0])
+    rest = re.findall(r"ROW-(\d+) ", texts[1])
+    assert first + rest == [str(i) for i in range(7)], (first, rest)
+    assert 1 <= len(rest) < pages.MIN_ROWS, rest
+    assert "NOTE:" in texts[1] and "TALL (continued)" in texts[1]
+    assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
 
 
 def test_per_step_tables_name_their_summary_rows(four_reports):
