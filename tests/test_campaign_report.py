@@ -1054,6 +1054,54 @@ def test_each_ecdf_curve_ends_at_the_share_printed_and_its_pale_line_starts_ther
         assert start[1] - end[1] == pytest.approx(dy * fig.dpi / 72.0, abs=1e-6), lab
 
 
+def test_each_kind_of_number_prints_in_one_form(camp, monkeypatch):
+    """Campaign pp. 1–2: the targets read "0.001, 0.0001, 1e−05, 1e−06", the cost weights
+    "c_f = 1.0" in one bullet and "c_f = 1" in the next, and the ECDF table "36" beside
+    "38.08".  Every target below 1 now reads as a power of ten, the weights alike wherever
+    printed, and a column of costs at ½ shows one count of significant digits."""
+    from analysis.pages import HOW, Paragraph, Table
+    from analysis.report import significant_digits
+
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+    def power(v):
+        k = round(math.log10(v))
+        assert v == pytest.approx(10.0 ** k)
+        return str(round(v)) if k >= 0 else "10⁻" + str(-k).translate(sup)
+
+    text = cr.targets_text(camp)
+    listed = text.split("minimum value: ")[1].split(";")[0].split(", ")
+    assert listed == [power(v) for v in camp.targets]
+    assert "0.01" not in text and "e−" not in text and "e-" not in text
+    assert f"Δ_ref = {power(camp.targets[cr.reference_index(camp.targets)])}." in text
+
+    orig, seen = cr.half_solved_cost, []
+
+    def half(v):  # the first cost at ½ a round number, as Newton's 36 on the campaign page
+        x = orig(v)
+        if not seen and np.isfinite(x) and x >= 1:
+            seen.append(x)
+            return float(round(x))
+        return x
+
+    monkeypatch.setattr(cr, "half_solved_cost", half)
+    b = cr.campaign_builder(camp)
+    w = camp.meta["cost_weights"]
+    said = f"c_f = {w['f']:g}, c_g = {w['g']:g}, c_h = {w['h']:g}"
+    bullets = [blk.text for blk in b.doc.blocks if isinstance(blk, Paragraph)]
+    assert any(t.startswith("Cost of a run:") and f"with {said};" in t for t in bullets)
+    assert any(f"in weighted evaluations with {said}" in t for t in bullets)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    costs = [row[3].rstrip(HOW[h][0]) for row in table.rows for h in HOW
+             if row[3].endswith(HOW[h][0])]
+    costs = [c for c in costs if c != "—"]
+    assert seen and len(costs) >= 2
+    assert len({significant_digits(c) for c in costs}) == 1, costs
+    assert f"{seen[0]:.0f}." + "0" * (significant_digits(costs[0]) - len(f"{seen[0]:.0f}")) \
+        in costs
+
+
 def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(camp):
     """Campaign p. 1: "Objectives (4): beale, himmelblau, rosenbrock, xcos" left xcos
     undefined, and neither the boxes nor how the starts were drawn were said, so no count
