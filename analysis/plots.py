@@ -41,7 +41,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
-from matplotlib.transforms import offset_copy
+from matplotlib.transforms import Transform, offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.empirical import default_floor, printed_window
@@ -4418,24 +4418,49 @@ ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale
                  "curves end at one level).")
 
 
-#: How far apart (points) successive ECDF curves are drawn, each shifted right and up by this
-#: much more than the one before (centred on the data), so that curves lying on one another
-#: all show: a performance profile's curves all rise at τ = 1, one riser over another; at
-#: most :data:`ECDF_SHIFT_BAND` from the first curve to the last.
+#: How far apart (points) successive ECDF curves are drawn, each shifted right by this much
+#: more than the one before (the first on the data), so that curves lying on one another all
+#: show: a performance profile's curves all rise at τ = 1, one riser over another; at most
+#: :data:`ECDF_SHIFT_BAND` from the first curve to the last.  Right only, never up: a curve
+#: shifted up ended above its own final share and above the pale line carrying that share
+#: on (Newton's 0.867 drawn at about 0.89), so every level is drawn where it is.
 ECDF_CURVE_SHIFT = 2.4
 ECDF_SHIFT_BAND = 7.2
 
 
 def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
                  band: float = ECDF_SHIFT_BAND) -> list[float]:
-    """Offset (points, right and up alike) of each of ``n`` ECDF curves in drawing order
+    """Offset (points, to the right) of each of ``n`` ECDF curves in drawing order
     (:func:`plot_ecdf`): j·s with s = min(``step``, ``band``/(n − 1)), the first curve on the
-    data and none shifted left or down (a profile's curve left of τ = 1, or an ECDF's below
-    0, would show a value that cannot be); 0 for a single curve."""
+    data and none shifted left (a profile's curve left of τ = 1 would show a ratio that
+    cannot be); 0 for a single curve."""
     if n < 2:
         return [0.0] * n
     s_ = min(step, band / (n - 1))
     return [j * s_ for j in range(n)]
+
+
+class _StartShifted(Transform):
+    """``base`` with the first point of each path moved ``dx`` points to the right: the pale
+    line carrying a curve's final level (:func:`plot_ecdf`) starts where its curve, drawn
+    ``dx`` points right of the data, ends, and still ends at the axes' right edge."""
+
+    input_dims = output_dims = 2
+    is_separable = False
+
+    def __init__(self, base: Transform, fig: Figure, dx: float) -> None:
+        super().__init__()
+        self._base, self._fig, self._dx = base, fig, dx
+        self.set_children(base, fig.dpi_scale_trans)
+
+    def transform_non_affine(self, values: ArrayLike) -> NDArray[np.float64]:
+        out = np.array(self._base.transform(values), dtype=float)
+        if out.ndim == 2 and len(out):
+            out[0, 0] += self._dx * self._fig.dpi / 72.0
+        return out
+
+    def inverted(self) -> Transform:
+        raise NotImplementedError("a start-shifted line has no inverse")
 
 
 def ecdf_first_level(xs: ArrayLike, ys: ArrayLike) -> float:
@@ -4459,8 +4484,8 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -
     if n < 2:
         return ""
     sh = curve_shifts(n)
-    return ("  So that curves lying on one another all show, each is drawn shifted right and "
-            f"up by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
+    return ("  So that curves lying on one another all show, each is drawn shifted right "
+            f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
             + ("; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the "
                "shifted curve." if anchor else "."))
@@ -4528,8 +4553,10 @@ def plot_ecdf(
     low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
     successive curves are staggered along them, so that curves lying on one another still
     show each one's markers; with ``apart`` the curves themselves are drawn a little apart,
-    each shifted right and up by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`),
-    so that a curve lying on another (a profile's risers at τ = 1) still shows; with
+    each shifted right by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`), so
+    that a curve lying on another (a profile's risers at τ = 1) still shows, every level
+    drawn at its value: a curve's last step is at its final share, and its pale line starts
+    where the shifted curve ends; with
     ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
     lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1).  Each method
     has its own
@@ -4564,7 +4591,7 @@ def plot_ecdf(
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}",
                        transform=offset_copy(ax.transData, fig=_root(fig), x=shift[label],
-                                             y=shift[label], units="points")
+                                             y=0.0, units="points")
                        if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
@@ -4591,9 +4618,10 @@ def plot_ecdf(
         ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
-                # from its shifted curve's end (or under it), not past the axes' right edge
-                transform=offset_copy(ax.transData, fig=_root(fig), x=min(shift[label], 0.0),
-                                      y=dy, units="points"))
+                # from its shifted curve's end, at its level, to the axes' right edge
+                transform=_StartShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
+                                                    y=dy, units="points"),
+                                        _root(fig), shift[label]))
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis

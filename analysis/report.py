@@ -1367,16 +1367,20 @@ def _runs_sentences(A: Analysis) -> list[str]:
     return items
 
 
-def power_text(v: float, digits: int = 4) -> str:
+def power_text(v: float, digits: int = 4, small: bool = False) -> str:
     """A tolerance as running text: a power of ten that :func:`fmt_num` would write with an
     exponent (``1e−06``) as ``10⁻⁶`` (:func:`inline_math`), any other value as
-    :func:`fmt_num` writes it to ``digits`` (``0.001``, ``2.5e−07``)."""
+    :func:`fmt_num` writes it to ``digits`` (``0.001``, ``2.5e−07``).  With ``small`` every
+    power of ten below 1 is ``10⁻ᵏ`` (``0.001`` → ``10⁻³``), so that a list of them reads in
+    one form: ``10, 1, 10⁻¹, …, 10⁻⁸``."""
     import sympy as sp
 
     text = fmt_num(v, digits)
     k = round(math.log10(v)) if v > 0 else 0
     if "e" in text and v == 10.0 ** k:
         return inline_math(sp.Pow(10, k, evaluate=False))
+    if small and k < 0 and math.isclose(v, 10.0 ** k, rel_tol=1e-12):
+        return inline_math(f"10**({k})")  # SymPy would print 10**(-1) as 1/10
     return text
 
 

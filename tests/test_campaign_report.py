@@ -955,10 +955,10 @@ def test_a_share_reads_the_same_in_a_grid_and_in_the_best_cell_table(camp):
 
 def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
     """Campaign p. 3: every profile curve rises at τ = 1, and bfgs's riser lay under
-    newton's.  With ``apart`` each curve is shifted right and up by ECDF_CURVE_SHIFT points
-    more than the one before (the first on the data), its pale continuation starting where
-    the data's curve ends; the
-    campaign's ECDF and profile figures draw so and their captions say it."""
+    newton's.  With ``apart`` each curve is shifted right by ECDF_CURVE_SHIFT points more
+    than the one before (the first on the data), never up (campaign p. 2: a curve shifted up
+    ended above its own final share), its pale continuation starting where the shifted curve
+    ends; the campaign's ECDF and profile figures draw so and their captions say it."""
     same = np.array([1.0, 2.0, 4.0, np.nan])
     costs = {"a": same, "b": same.copy(), "c": same.copy(), "none": np.full(4, np.nan)}
     fig = plots.plot_ecdf(costs, apart=True,
@@ -974,19 +974,20 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
 
     at = {lab: page(lab + ":") for lab in "abc"}
     s = plots.ECDF_CURVE_SHIFT
-    np.testing.assert_allclose(at["b"] - at["a"], s, atol=1e-6)
-    np.testing.assert_allclose(at["c"] - at["b"], s, atol=1e-6)
+    np.testing.assert_allclose(at["b"] - at["a"], [[s, 0.0]] * len(at["a"]), atol=1e-6)
+    np.testing.assert_allclose(at["c"] - at["b"], [[s, 0.0]] * len(at["a"]), atol=1e-6)
     data = ax.transData.transform(np.column_stack(
         next(ln for ln in ax.lines if ln.get_label().startswith("a:")).get_data())) * pt
     # the first on the data, none left of it or below it (campaign p. 3: a profile's curve
     # shifted left started at τ ≈ 0.97 < 1, a ratio that cannot be)
     np.testing.assert_allclose(at["a"], data, atol=1e-6)
-    for lab in "abc":  # the pale continuation starts where the data's curve ends (one
-        # shifted right would run past the axes' edge)
-        assert page("_flat " + lab)[0, 0] == pytest.approx(data[-1, 0])
-        assert np.all(at[lab] >= data - 1e-6)
+    for lab in "abc":  # the pale continuation starts where the drawn curve ends, and every
+        # level is drawn where it is
+        assert page("_flat " + lab)[0, 0] == pytest.approx(at[lab][-1, 0])
+        np.testing.assert_allclose(at[lab][:, 1], data[:, 1], atol=1e-6)
+        assert np.all(at[lab][:, 0] >= data[:, 0] - 1e-6)
     assert plots.ecdf_shift_text(costs) == (
-        f"  So that curves lying on one another all show, each is drawn shifted right and up "
+        f"  So that curves lying on one another all show, each is drawn shifted right "
         f"by {s:g} pt more than the one before it in the legend (the first on the data, the "
         f"last {2 * s:g} pt from it).")
     assert plots.ecdf_shift_text({"a": same, "none": costs["none"]}) == ""
@@ -1003,7 +1004,7 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
         if block.label == "ecdf-time":  # drawn alike: it refers to the cost panel's caption
             assert block.caption.endswith("as in the cost panel."), block.caption
             continue
-        assert "each is drawn shifted right and up" in block.caption, block.label
+        assert "each is drawn shifted right by" in block.caption, block.label
         fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
                      layout="constrained")
         block.draw_fn(fig)
@@ -1014,6 +1015,91 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
         x0 = [ln.get_transform().transform(ln.get_xydata()[:1])[0, 0]
               - ax.transData.transform(ln.get_xydata()[:1])[0, 0] for ln in curves]
         np.testing.assert_allclose(np.diff(x0) * 72.0 / fig.dpi, s, atol=1e-6)
+
+
+def test_each_ecdf_curve_ends_at_the_share_printed_and_its_pale_line_starts_there(camp):
+    """Campaign p. 2: the curves drawn apart were shifted up as well as right, so Newton's
+    ended at about 0.89 above its pale line and its printed share 0.867.  On the page (in
+    points) the last step of every drawn curve lies at the share the table prints, and its
+    pale continuation starts at that very point (centred on it with the others ending at
+    that share, side by side: flat_stripes)."""
+    from analysis.pages import HOW, Table
+
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    printed = {}
+    for row in table.rows:
+        solved, total = (int(v) for v in row[1].rstrip(HOW["measured"][0]).split("/"))
+        share = float(row[2].rstrip(HOW["measured"][0]))
+        assert share == pytest.approx(solved / total, abs=0.0005)
+        printed[row[0]] = solved / total
+    (block,) = [blk for blk in b.doc.figures() if blk.label == "ecdf-cost"]
+    fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0), layout="constrained")
+    block.draw_fn(fig)
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    curves = {ln.get_label().split(":")[0]: ln for ln in ax.lines
+              if ":" in ln.get_label() and not ln.get_label().startswith("_")}
+    assert len(curves) >= 2 and set(curves) <= set(printed)
+    stripes = plots.flat_stripes([printed[lab] for lab in curves])
+    for (lab, ln), (dy, _) in zip(curves.items(), stripes, strict=True):
+        end = ln.get_transform().transform(ln.get_xydata()[-1:])[0]
+        share = ax.transData.transform([[1.0, printed[lab]]])[0, 1]
+        assert ln.get_xydata()[-1, 1] == pytest.approx(printed[lab], abs=1e-12)
+        assert end[1] == pytest.approx(share, abs=1e-6), lab
+        flat = next(f for f in ax.lines if f.get_label() == "_flat " + lab)
+        start = flat.get_transform().transform(flat.get_xydata()[:1])[0]
+        assert start[0] == pytest.approx(end[0], abs=1e-6), lab
+        assert start[1] - end[1] == pytest.approx(dy * fig.dpi / 72.0, abs=1e-6), lab
+
+
+def test_each_kind_of_number_prints_in_one_form(camp, monkeypatch):
+    """Campaign pp. 1–2: the targets read "0.001, 0.0001, 1e−05, 1e−06", the cost weights
+    "c_f = 1.0" in one bullet and "c_f = 1" in the next, and the ECDF table "36" beside
+    "38.08".  Every target below 1 now reads as a power of ten, the weights alike wherever
+    printed, and a column of costs at ½ shows one count of significant digits."""
+    from analysis.pages import HOW, Paragraph, Table
+    from analysis.report import significant_digits
+
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+    def power(v):
+        k = round(math.log10(v))
+        assert v == pytest.approx(10.0 ** k)
+        return str(round(v)) if k >= 0 else "10⁻" + str(-k).translate(sup)
+
+    text = cr.targets_text(camp)
+    listed = text.split("minimum value: ")[1].split(";")[0].split(", ")
+    assert listed == [power(v) for v in camp.targets]
+    assert "0.01" not in text and "e−" not in text and "e-" not in text
+    assert f"Δ_ref = {power(camp.targets[cr.reference_index(camp.targets)])}." in text
+
+    orig, seen = cr.half_solved_cost, []
+
+    def half(v):  # the first cost at ½ a round number, as Newton's 36 on the campaign page
+        x = orig(v)
+        if not seen and np.isfinite(x) and x >= 1:
+            seen.append(x)
+            return float(round(x))
+        return x
+
+    monkeypatch.setattr(cr, "half_solved_cost", half)
+    b = cr.campaign_builder(camp)
+    w = camp.meta["cost_weights"]
+    said = f"c_f = {w['f']:g}, c_g = {w['g']:g}, c_h = {w['h']:g}"
+    bullets = [blk.text for blk in b.doc.blocks if isinstance(blk, Paragraph)]
+    assert any(t.startswith("Cost of a run:") and f"with {said};" in t for t in bullets)
+    assert any(f"in weighted evaluations with {said}" in t for t in bullets)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    costs = [row[3].rstrip(HOW[h][0]) for row in table.rows for h in HOW
+             if row[3].endswith(HOW[h][0])]
+    costs = [c for c in costs if c != "—"]
+    assert seen and len(costs) >= 2
+    assert len({significant_digits(c) for c in costs}) == 1, costs
+    assert f"{seen[0]:.0f}." + "0" * (significant_digits(costs[0]) - len(f"{seen[0]:.0f}")) \
+        in costs
 
 
 def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(camp):

@@ -741,11 +741,30 @@ def weights_text(weights: Mapping[str, float] | None) -> str:
     if not weights:
         return ""
     w = {k: float(weights.get(k, 1.0)) for k in ("f", "g", "h")}
-    text = ", ".join(f"c_{k} = {v:g}" for k, v in w.items())
+    text = weights_list(w)
     same = [name for k, name in (("g", "a gradient"), ("h", "a Hessian")) if w[k] == w["f"]]
     if same:
         text += f", so that {' or '.join(same)} costs as much as one f"
     return f" with {text} ({ASSUMED_WEIGHTS})"
+
+
+def weights_list(weights: Mapping[str, Any]) -> str:
+    """``c_f = 1, c_g = 1, c_h = 1``: the cost weights as every page prints them (``—`` for
+    one the store does not give)."""
+    from analysis.report import fmt_num
+
+    return ", ".join(f"c_{k} = " + ("—" if weights.get(k) is None
+                                     else fmt_num(float(weights[k])))
+                     for k in ("f", "g", "h"))
+
+
+def target_text(v: float) -> str:
+    """A target Δ as every page prints it: a power of ten below 1 as ``10⁻⁶``, whatever its
+    size (:func:`~analysis.report.power_text`), so that ``0.0001`` and ``1e−05`` never stand
+    in one list."""
+    from analysis.report import power_text
+
+    return power_text(float(v), small=True)
 
 
 #: where a campaign's cost weights come from: its spec, not a timing of the kernels
@@ -855,8 +874,9 @@ def targets_text(c: Campaign) -> str:
     with_f = [o for o in c.objectives() if has_f_star(c, o)]
     t = len(c.targets)
     text = ("Targets Δ on f − f*, f* the objective's known global minimum value: "
-            + ", ".join(f"{v:g}" for v in c.targets)
-            + f"; the reference target is Δ_ref = {c.targets[reference_index(c.targets)]:g}.")
+            + ", ".join(target_text(v) for v in c.targets)
+            + f"; the reference target is Δ_ref = "
+            f"{target_text(c.targets[reference_index(c.targets)])}.")
     if len(with_f) < len(c.objectives()):
         text += (f"  Without a known f*, left out of the targets: {no_f_star_sentence(c)}"
                  f"; the {plural(len(with_f), 'objective')} with f* give "
@@ -898,8 +918,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
             for m in c.methods()) + ".",
         targets_text(c),
         "Cost of a run: weighted evaluations c_f·(evaluations of f) + c_g·(evaluations of "
-        f"∇f) + c_h·(evaluations of ∇²f), with c_f = {w.get('f', '—')}, "
-        f"c_g = {w.get('g', '—')}, c_h = {w.get('h', '—')}; cost to a target: "
+        f"∇f) + c_h·(evaluations of ∇²f), with {weights_list(w)}; cost to a target: "
         + (f"estimated, {ESTIMATE_WORDS}{ESTIMATE_DEFINED} (the "
            "counts per iteration are not recorded)." if hit_how(meta) == "estimated" else
            "measured."),
@@ -922,7 +941,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell, mark
+    from analysis.report import Column, cell, fmt_num, mark, significant_digits
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -931,7 +950,8 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     no_f = [o for o in c.objectives() if not has_f_star(c, o)]
     d.paragraph(
         "For each method, every (objective, start, target) pair of its best cell on each "
-        f"objective ({len(c.targets)} targets Δ = {c.targets[0]:g} … {c.targets[-1]:g} on "
+        f"objective ({len(c.targets)} targets Δ = {target_text(c.targets[0])} … "
+        f"{target_text(c.targets[-1])} on "
         "f − f*): the fraction of pairs solved within a cost, the empirical cumulative "
         "distribution function (ECDF) of the cost as drawn on the COCO platform. "
         "A pair is solved at the first iterate with f − f* ≤ Δ; unsolved pairs never count, "
@@ -967,15 +987,20 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                         ecdf_shift_text(secs) + ECDF_END_TEXT))
     rows = []
     sec = "ECDF"
+    half = {m: half_solved_cost(v) for m, v in cost.items()}
+    half_s = {m: half_solved_cost(secs[m]) for m in cost}
+    # one form down a column: 36 beside 38.08 prints as 36.00 (fmt_like the longest)
+    like = max((fmt_num(x) for x in half.values()), key=significant_digits)
+    like_s = max((fmt_num(x, 3) for x in half_s.values()), key=significant_digits)
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
         rows.append([method_label(m), mark(f"{solved}/{v.size}", "measured"),
                      cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
                           SHARE_DIGITS),
-                     cell(b, sec, m, "cost where half the pairs are solved",
-                          half_solved_cost(v), hit_how(c.meta)),
-                     cell(b, sec, m, "seconds where half the pairs are solved",
-                          half_solved_cost(secs[m]), "estimated", 3)])
+                     cell(b, sec, m, "cost where half the pairs are solved", half[m],
+                          hit_how(c.meta), like=like),
+                     cell(b, sec, m, "seconds where half the pairs are solved", half_s[m],
+                          "estimated", 3, like=like_s)])
     d.table([Column("method"), Column("pairs solved", "r"), Column("share", "r"),
              Column("cost at ½ solved", "r"), Column("seconds at ½ solved", "r")], rows,
             title="Pairs solved and the cost at which the ECDF reaches ½ (— never)")
@@ -1057,9 +1082,9 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     credited = diverged_best_targets(b.data.get("profile"), best)
     d.paragraph(
         f"For each objective and method, the grid cell where the most starts reach "
-        f"f − f* ≤ Δ_ref = {delta:g} (ties: the smaller aRT, more converged, fewer diverged, "
-        "the smaller median cost of the converged). Median cost over the starts that reached "
-        "it"
+        f"f − f* ≤ Δ_ref = {target_text(delta)} (ties: the smaller aRT, more converged, "
+        "fewer diverged, the smaller median cost of the converged). Median cost over the "
+        "starts that reached it"
         + (f" (estimated: {ESTIMATE_WORDS})" if hit_how(c.meta) == "estimated" else "")
         + "; aRT as in the profiles; converged: status converged (the run met its gradient "
         "tolerance; a run of a fixed number of steps used its budget and is not counted)."
@@ -1175,7 +1200,7 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     d.heading("Hyperparameter grids and the stability boundary")
     delta = c.targets[ref]
     d.paragraph(
-        f"Each grid: the share of starts reaching f − f* ≤ Δ_ref = {delta:g} per cell "
+        f"Each grid: the share of starts reaching f − f* ≤ Δ_ref = {target_text(delta)} per cell "
         "(colour and number; a 1-D grid as a line; on an objective without f*, which has no "
         "target, the share of starts that did not diverge), the cells where some start diverged "
         "outlined (measured unstable), and the theory's stability boundary of the step size "
