@@ -3063,16 +3063,68 @@ def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     names = list(dict.fromkeys(registry.label(st.method) for st in cg))
     if not names:
         return []
-    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."
-            + "".join(f"  {t}" for st in cg if (t := cg_termination_text(st)))]
+    kappas = list(dict.fromkeys(k for st in cg if (k := cg_kappa_text(st))))
+    which = (f", κ* = {kappas[0]}," if len(kappas) == 1 else
+             ", κ* = λ_max/λ_min of each run's ∇²f(x*)," if kappas else "")
+    return [f"{_names(names)}: the predicted ρ = (√κ* − 1)/(√κ* + 1){which} is "
+            f"{CG_BOUND_TEXT}." + "".join(f"  {t}" for st in cg if (t := cg_termination_text(st)))]
+
+
+def cg_kappa_text(study: Any) -> str:
+    """Which κ a CG bound's rate (√κ* − 1)/(√κ* + 1) uses: ``λ_max/λ_min of ∇²f(x*) = 3316``,
+    the condition number of the Hessian at the point the theory was evaluated at (the
+    minimizer x*, else that point), not the L/μ of the step sizes; '' without eigenvalues."""
+    lam = getattr(study, "eigenvalues", None)
+    if lam is None or len(lam) == 0:
+        return ""
+    a = np.abs(np.asarray(lam, float))
+    if a.min() <= 0.0:
+        return ""
+    if getattr(study, "minimizer", None) is not None:
+        at = "∇²f(x*)"
+    else:
+        where = getattr(study, "reference", None)
+        at = "∇²f" if where is None else f"∇²f at {fmt_point(where)}"
+    return f"λ_max/λ_min of {at} = {fmt_num(a.max() / a.min())}"
+
+
+def exact_line_steps(study: Any) -> tuple[float, float, float] | None:
+    """How exact the line searches of a run on a quadratic f were, from its path and the
+    constant Hessian H (``∇f(x) = H(x − x*)``): ``(worst, alpha, exact)``, the largest
+    ``|∇f(x_(k+1))ᵀs_k| / |∇f(x_k)ᵀs_k|`` over its steps ``s_k = x_(k+1) − x_k`` above the
+    rounding floor (0 at the minimum along each line), and its first step's α against the
+    exact one, ``−gᵀd/dᵀHd`` along ``d = −g``; None without a path, Hessian and minimizer."""
+    xs, H = study.minimizer, study.hessian
+    path = getattr(study.result, "path", None)
+    if xs is None or H is None or path is None or len(path) < 2:
+        return None
+    P = np.asarray(path, float)
+    floor = getattr(study.measurement, "floor_index", None)
+    last = len(P) - 1 if floor is None else min(int(floor), len(P) - 1)
+    H = np.asarray(H, float)
+    g = (P[:last + 1] - np.asarray(xs, float)) @ H.T
+    worst = 0.0
+    for k in range(last):
+        s = P[k + 1] - P[k]
+        before = abs(float(g[k] @ s))
+        if before > 0.0:
+            worst = max(worst, abs(float(g[k + 1] @ s)) / before)
+    d = -g[0]
+    exact = float(d @ d) / float(d @ H @ d)
+    alpha = float((P[1] - P[0]) @ d) / float(d @ d)
+    return worst, alpha, exact
 
 
 def cg_termination_text(study: Any) -> str:
-    """Why a CG run on a quadratic is not predicted to terminate: what exact line searches
-    would give (x* in at most n steps, N&W Thm 5.1, or as many as ∇²f has distinct
-    eigenvalues, Thm 5.4; ``details["exact_search_steps"]`` of the prediction), that the run's
-    line search is not exact, and the step at which the run reached the rounding floor (from
-    the measurement); empty for a run the prediction records no such count for."""
+    """What exact line searches would give a CG run on a quadratic (x* in at most n steps,
+    N&W Thm 5.1, or as many as ∇²f has distinct eigenvalues, Thm 5.4;
+    ``details["exact_search_steps"]`` of the prediction), why the prediction stays the bound
+    (a Wolfe search is not exact in general, and the bound needs no exact search), whether
+    this run's searches were exact (:func:`exact_line_steps`: along a line a quadratic f is
+    a parabola, which the zoom step's quadratic interpolation, N&W §3.5, reproduces, so a
+    search that zooms lands on the line minimum), and the step at which the run reached the
+    rounding floor (from the measurement); empty for a run the prediction records no such
+    count for."""
     p, m = study.prediction, study.measurement
     steps = getattr(p, "details", {}).get("exact_search_steps")
     if steps is None:
@@ -3085,9 +3137,21 @@ def cg_termination_text(study: Any) -> str:
     run = ("the run reached the rounding floor at k = "
            f"{floor} (measured)" if floor is not None else
            "the run did not reach the rounding floor (measured)")
-    return (f"With exact line searches CG would reach x* of this quadratic in at most "
-            f"{plural(int(steps), 'step')} ({why}); this run's {search} is not exact, so "
-            f"finite termination is not its prediction: {run}.")
+    text = (f"With exact line searches CG reaches x* of this quadratic in at most "
+            f"{plural(int(steps), 'step')} ({why}). A {search} is not exact in general, so "
+            "the prediction stays the bound, which needs no exact search")
+    seen = exact_line_steps(study)
+    if seen is None:
+        return f"{text}: {run}."
+    worst, alpha, exact = seen
+    first = f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}"
+    if worst <= math.sqrt(np.finfo(float).eps):
+        return (f"{text}. On this f this run's searches were exact: along a line a quadratic "
+                "f is a parabola, and the search's quadratic interpolation (N&W §3.5) lands "
+                "on its minimum (each step ends with ∇f orthogonal to it, to "
+                f"{fmt_num(worst, 2)} relative; {first}); {run}.")
+    return (f"{text}; this run's searches were not exact (∇f at a step's end is orthogonal to "
+            f"it only to {fmt_num(worst, 2)} relative; {first}): {run}.")
 
 
 def qn_source_notes(studies: Sequence[Any]) -> list[str]:

@@ -2444,7 +2444,7 @@ def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table()
             measurement=NS(kind="linear", rate=0.98, window=(0, 9)),
             comparison=NS(quantity="rate", agree=True, verdict="agrees"))
     notes = report.cg_bound_notes([gd, cg])
-    assert notes == ["CG: the predicted ρ = (√κ − 1)/(√κ + 1) is the bound of linear CG on a "
+    assert notes == ["CG: the predicted ρ = (√κ* − 1)/(√κ* + 1) is the bound of linear CG on a "
                      "quadratic with exact line searches (its error in the ∇²f-norm shrinks "
                      "at least like 2ρᵏ, N&W Eq. 5.36), a yardstick for nonlinear CG, for "
                      "which it is no theorem."]
@@ -2455,10 +2455,13 @@ def test_the_cg_bound_is_named_the_linear_cg_yardstick_beside_the_theory_table()
 
 
 def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
-    """Quadratic p. 6: CG's yardstick was the linear bound only, with no word on the finite
-    termination of CG with exact line searches (N&W Thm 5.1: at most n steps).  The note says
-    what that would give, that the run's Wolfe search is not exact, and where the run reached
-    the floor, read from its measurement; a non-quadratic f gets no such sentence."""
+    """Quadratic p. 6: the note said the run's Wolfe search "is not exact, so finite
+    termination is not its prediction", yet CG's first ratio 0.65435 is the exact line
+    search's: along a line a quadratic f is a parabola, and the search's quadratic
+    interpolation lands on its minimum.  The note says what exact searches give (N&W Thm
+    5.1), that the prediction stays the bound (which needs no exact search), that this run's
+    searches were exact, with the first step against −gᵀd/dᵀHd, and where the run reached the
+    floor; a non-quadratic f gets no such sentence."""
     from analysis.rates import rate_study
     from landscape import Objective
 
@@ -2466,12 +2469,27 @@ def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
     assert st.prediction.kind == "linear" and st.prediction.line_search == "wolfe"
     floor = st.measurement.floor_index
     assert floor is not None
+    # the exact step along d = −∇f(x0), computed here from H = diag(0.2, 4)
+    x0 = np.array([-4.59, -4.83])
+    H = np.diag([0.2, 4.0])
+    g = H @ x0
+    exact = float(g @ g) / float(g @ H @ g)
+    x1 = np.asarray(st.result.path[1], float)
+    alpha = float((x1 - x0) @ -g) / float(g @ g)
+    assert alpha == pytest.approx(exact, rel=1e-12)
+    assert (np.linalg.norm(x0 - exact * g) / np.linalg.norm(x0)
+            == pytest.approx(0.65435, abs=5e-6))  # the first ratio of the per-step table
     (note,) = report.cg_bound_notes([st])
-    assert note.endswith(
-        "  With exact line searches CG would reach x* of this quadratic in at most 2 steps "
-        "(n = 2, N&W Thm 5.1); this run's Wolfe line search is not exact, so finite "
-        f"termination is not its prediction: the run reached the rounding floor at k = {floor} "
-        "(measured).")
+    assert ("  With exact line searches CG reaches x* of this quadratic in at most 2 steps "
+            "(n = 2, N&W Thm 5.1). A Wolfe line search is not exact in general, so the "
+            "prediction stays the bound, which needs no exact search. On this f this run's "
+            "searches were exact: along a line a quadratic f is a parabola, and the search's "
+            "quadratic interpolation (N&W §3.5) lands on its minimum") in note
+    assert (f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}); the run reached the "
+            f"rounding floor at k = {floor} (measured).") in note
+    assert "is not exact, so finite termination" not in note
+    worst, _, _ = report.exact_line_steps(st)
+    assert worst < 1e-12
     # three distinct eigenvalues in four variables: Thm 5.4's count, below n
     st4 = rate_study(Objective.parse("x**2 + y**2 + 2*z**2 + 3*w**2"), "cg", [1.0, 2.0, 3.0, 4.0])
     assert "at most 3 steps (the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = 4)" in (
@@ -3231,3 +3249,24 @@ def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_o
                 "tests the robust fit (the measured rate), not the geometric mean.")
         assert (said in table.notes) == bool(side), table.notes
         assert any("the verdict tests the robust fit" in n for n in table.notes) == bool(side)
+
+
+def test_the_cg_note_names_the_kappa_of_its_rate():
+    """Rosenbrock p. 7: the CG note wrote ρ = (√κ − 1)/(√κ + 1) without saying which κ; the
+    only κ the page defines is L/μ = 5.854e4, while the printed 0.96586 uses the condition
+    number 3316 of ∇²f(x*).  The note names κ* and its value, from the run's eigenvalues."""
+    import math
+    from types import SimpleNamespace as NS
+
+    from analysis.theory.dispatch import predict
+
+    lam = [0.4973, 3.1, 17.0, 120.0, 1649.0]  # the P3 spectrum's ends, as on the page
+    p = predict("cg", {}, lam)
+    kappa = max(lam) / min(lam)
+    assert p.rate == pytest.approx((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1))
+    cg = NS(method="cg", prediction=p, eigenvalues=lam, minimizer=np.ones(5),
+            reference=np.ones(5), measurement=NS(kind="linear", rate=0.5, window=(0, 9)))
+    (note,) = report.cg_bound_notes([cg])
+    assert note.startswith(f"CG: the predicted ρ = (√κ* − 1)/(√κ* + 1), κ* = λ_max/λ_min of "
+                           f"∇²f(x*) = {kappa:.4g}, is the bound of linear CG")
+    assert f"{kappa:.4g}" == "3316"
