@@ -4688,6 +4688,39 @@ def error_caption(panels: Sequence[Any]) -> str:
     return text + multiples_text(panels)
 
 
+def uncompared_lines_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
+    """The caption's sentence on the theory lines an error figure draws (``panels``:
+    :func:`analysis.plots.rate_studies_panels` of ``studies``, label → rate study) for runs
+    whose verdict is *not comparable*: the line is the theory's rate, which the run was not
+    held to, and near ρ = 1 the ratio panel's ρ axis hides how far the measured rate is from
+    it (the factor between the two on −ln ρ, the speed); "" when there are none."""
+    drawn = [k for p in panels for k in p.theory]
+    names, parts = [], []
+    for k in drawn:
+        st = studies.get(k)
+        c = getattr(st, "comparison", None)
+        if st is None or getattr(c, "verdict", None) != "not comparable":
+            continue
+        names.append(k)
+        rho = getattr(st.prediction, "rate", None)
+        rate = getattr(st.measurement, "rate", None)
+        if (rho is not None and rate is not None and 0 < rho < 1 and 0 < rate < 1):
+            speed = math.log(rate) / math.log(rho)
+            factor = speed if speed >= 1 else 1 / speed
+            parts.append(f"{k}'s dashed ρ = {fmt_rate(rho)} and measured rate "
+                         f"{fmt_rate(rate)} differ by a factor {fmt_num(factor, 2)} in −ln ρ (the "
+                         "speed), however close they look on the ρ axis")
+        else:
+            parts.append(f"{k}'s dashed line is the theory's rate only")
+    if not parts:
+        return ""
+    one = len(names) == 1
+    return (f"  {_names(names)}: not comparable with the theory (the table ‘{THEORY_TABLE}’), "
+            f"so {'its' if one else 'their'} theory "
+            f"{'line does' if one else 'lines do'} not test {'its' if one else 'their'} "
+            f"{'run' if one else 'runs'}: {'; '.join(parts)}.")
+
+
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
                 ks: bool = True) -> str:
     """The caption's sentence on ratio markers drawn larger and hollow around an equal one
@@ -4757,6 +4790,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                                            {r.shown: plots.study_floor(r.study)
                                             for r in group})
                         + window_cut_text(st, rule=False)
+                        + uncompared_lines_text(st, panels)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                             r.study), plots.study_floor(r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),

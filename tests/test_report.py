@@ -3301,3 +3301,29 @@ def test_the_cg_note_names_the_kappa_of_its_rate():
     assert note.startswith(f"CG: the predicted ρ = (√κ* − 1)/(√κ* + 1), κ* = λ_max/λ_min of "
                            f"∇²f(x*) = {kappa:.4g}, is the bound of linear CG")
     assert f"{kappa:.4g}" == "3316"
+
+
+def test_an_error_figure_says_a_theory_line_of_a_run_not_compared_tests_nothing():
+    """Rosenbrock p. 12: GD's dashed theory line 0.9999829 lay on its measured ratios 0.99996
+    at the ratio panel's scale, reading as agreement, while the theory table calls GD not
+    comparable and the two differ by a factor 2.3 in −ln ρ.  The caption says so, with the
+    factor computed from the two rates; a compared run's line gets no such sentence."""
+    import math
+    from types import SimpleNamespace as NS
+
+    def study(verdict, rho, rate):
+        return NS(prediction=NS(rate=rho), measurement=NS(rate=rate),
+                  comparison=NS(verdict=verdict))
+
+    rho, rate = 0.9999829, 0.9999614  # as the theory table prints them
+    st = {"GD": study("not comparable", rho, rate), "momentum": study("agrees", 0.99888, 0.99888)}
+    panels = [NS(theory=["GD", "momentum"])]
+    factor = math.log(rate) / math.log(rho)
+    assert f"{factor:.2g}" == "2.3"
+    assert report.uncompared_lines_text(st, panels) == (
+        "  GD: not comparable with the theory (the table ‘Predicted and measured convergence’), "
+        "so its theory line does not test its run: GD's dashed ρ = 0.9999829 and measured rate "
+        f"0.9999614 differ by a factor {factor:.2g} in −ln ρ (the speed), however close they "
+        "look on the ρ axis.")
+    st["GD"].comparison.verdict = "agrees"
+    assert report.uncompared_lines_text(st, panels) == ""
