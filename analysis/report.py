@@ -5133,12 +5133,12 @@ def sweep_dots(sw: Any) -> str:
     err = np.asarray(sw.final_error, float)
     other = ~np.asarray(sw.not_convergent, bool) & np.isfinite(err) & (err > 0)
     parts = []
-    rule = f" ({plots.SWEEP_TOL:g}·max(1, ‖x*‖))"
+    rule = f" ({power_text(plots.SWEEP_TOL)}·max(1, ‖x*‖))"
     if np.any(other & (err <= tol)):
-        parts.append(f"filled dots: final error ≤ {fmt_num(tol, 2)}{rule}, converged")
+        parts.append(f"filled dots: final error ≤ {power_text(tol, 2)}{rule}, converged")
         rule = ""
     if np.any(other & (err > tol)):
-        parts.append(f"open dots: final error above {fmt_num(tol, 2)}{rule} after {sw.steps} "
+        parts.append(f"open dots: final error above {power_text(tol, 2)}{rule} after {sw.steps} "
                      "steps, not yet converged")
     parts += unstable_steps_text(sw)
     return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""
@@ -5246,7 +5246,9 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "no legend entry." if none else "")
                 + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
-                   "the y axis is zoomed to that range (1 is off the axis)."
+                   "the y axis is zoomed to "
+                   f"{plots.ecdf_zoom_range(plots.ecdf_zoom(ecdf))}, just above it (1 is off "
+                   "the axis)."
                    if plots.ecdf_zoom(ecdf) is not None else "")
                 + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
                                    if k not in none}, "curves"),
