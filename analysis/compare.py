@@ -474,7 +474,7 @@ def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
                 f"e_(k+{h})/e_k before the floor (blocks of the restart period), read per "
                 f"step as r^(1/{h}), ≤ {r:.3g}")
     elif m.fast_steps is not None:
-        last = f"{too_few_ratios(m.fast_steps)}, each ≤ {r:.3g}"
+        last = f"{too_few_ratios(m.fast_steps, m.fast_from)}, each ≤ {r:.3g}"
     else:
         last = f"{too_few_ratios()}, each of its last ratios before the floor ≤ {r:.3g}"
     return _agrees(quantity="kind",

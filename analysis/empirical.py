@@ -653,17 +653,47 @@ def no_alternation(ratios: ArrayLike) -> str | None:
     return f"the last three, {', '.join(f'{v:.3g}' for v in r[-3:])}, do not rise and fall in turn"
 
 
-def too_few_ratios(steps: tuple[int, int] | None = None) -> str:
+def first_fast_step(err: ArrayLike, a: int, n: int) -> int:
+    """The first k of the fast steps that end a run at the rounding floor (iteration ``n``):
+    going back from ``a``, the first k of the ratios ``e_(k+1)/e_k`` from which every ratio up
+    to the floor is at most the largest of those from ``a`` on (the ratios counted); the
+    ratios before it belong to the approach."""
+    e = np.asarray(err, dtype=float)
+    r = e[1:n] / e[:n - 1]
+    top = float(np.max(r[a:])) if a < r.size else math.inf
+    j = a
+    while j > 0 and r[j - 1] <= top:
+        j -= 1
+    return j
+
+
+def too_few_ratios(steps: tuple[int, int] | None = None, first: int | None = None) -> str:
     """What a run whose last steps accelerate lacks to tell superlinear from fast linear when
     its error reaches the rounding floor before its ratios show whether they fall toward 0:
     more ratios above the floor; ``steps``, the first and last k of the ratios
-    ``e_(k+1)/e_k`` it has there, says how many. One wording for the measurement's reason and
-    for the comparison's note on such a run."""
+    ``e_(k+1)/e_k`` it counts there, says how many, and ``first``, the first fast step
+    (:func:`first_fast_step`), which ratios: the per-step table shows every ratio above the
+    floor, the approach's included, so the words say why only these count. The ratio of the
+    first fast step divides a fast step's error by the approach's last error: it measures the
+    jump, not how the fast steps go on. One wording for the measurement's reason and for the
+    comparison's note on such a run."""
     words = "too few ratios above the floor to tell superlinear from fast linear"
     if steps is None:
         return words
     a, b = steps
-    return f"{words} (only {b - a + 1}, k = {a}–{b})"
+    count = f"only {b - a + 1}"
+    span = f"k = {a}–{b}" if b > a else f"k = {a}"
+    if first is None or first > a:
+        return f"{words} ({count}, {span})"
+    before = "" if first == 0 else f"k = 0–{first - 1}" if first > 1 else "k = 0"
+    if first == a:
+        rest = f"; {before} {'is' if first == 1 else 'are'} the approach" if before else ""
+        return f"{words} ({count}, {span}, all of the fast steps{rest})"
+    if first == a - 1:
+        rest = f", {before}" if before else ""
+        return (f"{words} ({count} after the first fast step, {span}; the ratio at k = {first}, "
+                f"the first, measures the jump from the approach{rest})")
+    return f"{words} ({count}, the last, {span})"
 
 
 def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | None:
@@ -1115,7 +1145,8 @@ class Measurement:
     ``spread`` (kind ``linear``): the largest distance, in decades, of ``log10 e_k`` from the
     fitted line over the window (:func:`line_spread`); above :data:`R_LINEAR_SPREAD` the rate
     holds only on average (R-linear), the error swinging about the line.
-    ``fast_steps`` (per-step fast ratios only): the first and last k of those ratios.
+    ``fast_steps`` (per-step fast ratios only): the first and last k of those ratios;
+    ``fast_from``: the first fast step (:func:`first_fast_step`), the approach before it.
     ``blocks`` (a fast kind read on ``ratio_step`` >= 2): the ``(k, e_(k+h)/e_k)`` over the
     disjoint blocks of ``h = ratio_step`` steps the kind rests on.
     ``order_window`` (with a fitted ``order``): the first and last k of the errors the order
@@ -1155,6 +1186,7 @@ class Measurement:
     fast_ratio: float | None = None
     spread: float | None = None
     fast_steps: tuple[int, int] | None = None
+    fast_from: int | None = None
     blocks: tuple[tuple[int, float], ...] | None = None
     order_window: tuple[int, int] | None = None
 
@@ -1640,7 +1672,8 @@ def _fast_undecided(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
         lo = max(0, n - 4)
         top = float(np.max(e[lo + 1:n] / e[lo:n - 1]))
         if top < 1.0:
-            return replace(m, fast_ratio=top, fast_steps=(lo, n - 2))
+            return replace(m, fast_ratio=top, fast_steps=(lo, n - 2),
+                           fast_from=first_fast_step(e, lo, n))
     return m
 
 
@@ -1730,7 +1763,8 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
             else f"the last ratio is {last:.3g}, after {r:.3g}")
     b, _, _, why_not = two_step_test(e, s, n)
     unlike = no_alternation(e[b + 1:n] / e[b:n - 1]) if n - b >= 4 else None
-    lacks = (too_few_ratios((s, n - 2)) if base.get("floor_index") == n
+    lacks = (too_few_ratios((s, n - 2), first_fast_step(e, s, n))
+             if base.get("floor_index") == n
              else "too few falling ratios to tell superlinear from fast linear")
     if unlike is not None:  # no two-step reading: only the per-step test applies
         notes.append(f"{UNBORNE} the ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, do not "

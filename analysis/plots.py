@@ -3915,11 +3915,12 @@ def plot_lr_sweep(
     tol = sweep_tolerance(sweep) if tol is None else float(tol)
     steps = _attr(sweep, "steps")
     done = ok & (err <= tol)
+    tol_text = _power_text(tol) if "e" in fmt(tol, 2) else fmt(tol, 2)  # 10⁻⁶, not 1e−06
     handles = []
     (h,) = ax.plot(lrs[ok], err[ok], color=color(0), lw=1.0, zorder=2)
     if done.any():
         (h,) = ax.plot(lrs[done], err[done], color=color(0), marker="o", ms=4, ls="none",
-                       label=f"converged: final error ≤ {fmt(tol, 2)} "
+                       label=f"converged: final error ≤ {tol_text} "
                              f"({_runs(int(done.sum()))})", zorder=3)
         handles.append(h)
     away_attr = getattr(sweep, "elsewhere", None)
@@ -3929,7 +3930,7 @@ def plot_lr_sweep(
         after = f" after {steps} steps" if steps else ""
         (h,) = ax.plot(lrs[ok & ~done & ~away], err[ok & ~done & ~away], color=color(0),
                        marker="o", ms=4, mfc="white", ls="none", zorder=3,
-                       label=f"not yet converged{after}: final error > {fmt(tol, 2)}, "
+                       label=f"not yet converged{after}: final error > {tol_text}, "
                              f"not diverging ({_runs(int((ok & ~done & ~away).sum()))})")
         handles.append(h)
     if away.any():
@@ -4517,6 +4518,12 @@ def ecdf_zoom(iterations: Mapping[str, ArrayLike], below: float = 0.5) -> float 
     return 1.15 * h if 0.0 < h < below else None
 
 
+def ecdf_zoom_range(zoom: float) -> str:
+    """The range of a zoomed ECDF y axis (:func:`ecdf_zoom`) as its title and its caption
+    both print it: ``0–0.057``."""
+    return f"0–{fmt(zoom, 2)}"
+
+
 #: the least factor between the ends of an ECDF's cost axis before its margins of 1.25
 ECDF_MIN_SPAN = 1.5
 
@@ -4628,7 +4635,7 @@ def plot_ecdf(
     else:  # every curve low: zoom in (1 is off the axis, and said in the label)
         ax.set_ylim(ECDF_FLOOR * zoom, zoom)
         title = (title or "Cost to reach the target over many starts (ECDF)") + (
-            f" (y zoomed to 0–{fmt(zoom, 2)})")
+            f" (y zoomed to {ecdf_zoom_range(zoom)})")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))

@@ -3067,16 +3067,68 @@ def cg_bound_notes(studies: Sequence[Any]) -> list[str]:
     names = list(dict.fromkeys(registry.label(st.method) for st in cg))
     if not names:
         return []
-    return [f"{_names(names)}: the predicted ρ = (√κ − 1)/(√κ + 1) is {CG_BOUND_TEXT}."
-            + "".join(f"  {t}" for st in cg if (t := cg_termination_text(st)))]
+    kappas = list(dict.fromkeys(k for st in cg if (k := cg_kappa_text(st))))
+    which = (f", κ* = {kappas[0]}," if len(kappas) == 1 else
+             ", κ* = λ_max/λ_min of each run's ∇²f(x*)," if kappas else "")
+    return [f"{_names(names)}: the predicted ρ = (√κ* − 1)/(√κ* + 1){which} is "
+            f"{CG_BOUND_TEXT}." + "".join(f"  {t}" for st in cg if (t := cg_termination_text(st)))]
+
+
+def cg_kappa_text(study: Any) -> str:
+    """Which κ a CG bound's rate (√κ* − 1)/(√κ* + 1) uses: ``λ_max/λ_min of ∇²f(x*) = 3316``,
+    the condition number of the Hessian at the point the theory was evaluated at (the
+    minimizer x*, else that point), not the L/μ of the step sizes; '' without eigenvalues."""
+    lam = getattr(study, "eigenvalues", None)
+    if lam is None or len(lam) == 0:
+        return ""
+    a = np.abs(np.asarray(lam, float))
+    if a.min() <= 0.0:
+        return ""
+    if getattr(study, "minimizer", None) is not None:
+        at = "∇²f(x*)"
+    else:
+        where = getattr(study, "reference", None)
+        at = "∇²f" if where is None else f"∇²f at {fmt_point(where)}"
+    return f"λ_max/λ_min of {at} = {fmt_num(a.max() / a.min())}"
+
+
+def exact_line_steps(study: Any) -> tuple[float, float, float] | None:
+    """How exact the line searches of a run on a quadratic f were, from its path and the
+    constant Hessian H (``∇f(x) = H(x − x*)``): ``(worst, alpha, exact)``, the largest
+    ``|∇f(x_(k+1))ᵀs_k| / |∇f(x_k)ᵀs_k|`` over its steps ``s_k = x_(k+1) − x_k`` above the
+    rounding floor (0 at the minimum along each line), and its first step's α against the
+    exact one, ``−gᵀd/dᵀHd`` along ``d = −g``; None without a path, Hessian and minimizer."""
+    xs, H = study.minimizer, study.hessian
+    path = getattr(study.result, "path", None)
+    if xs is None or H is None or path is None or len(path) < 2:
+        return None
+    P = np.asarray(path, float)
+    floor = getattr(study.measurement, "floor_index", None)
+    last = len(P) - 1 if floor is None else min(int(floor), len(P) - 1)
+    H = np.asarray(H, float)
+    g = (P[:last + 1] - np.asarray(xs, float)) @ H.T
+    worst = 0.0
+    for k in range(last):
+        s = P[k + 1] - P[k]
+        before = abs(float(g[k] @ s))
+        if before > 0.0:
+            worst = max(worst, abs(float(g[k + 1] @ s)) / before)
+    d = -g[0]
+    exact = float(d @ d) / float(d @ H @ d)
+    alpha = float((P[1] - P[0]) @ d) / float(d @ d)
+    return worst, alpha, exact
 
 
 def cg_termination_text(study: Any) -> str:
-    """Why a CG run on a quadratic is not predicted to terminate: what exact line searches
-    would give (x* in at most n steps, N&W Thm 5.1, or as many as ∇²f has distinct
-    eigenvalues, Thm 5.4; ``details["exact_search_steps"]`` of the prediction), that the run's
-    line search is not exact, and the step at which the run reached the rounding floor (from
-    the measurement); empty for a run the prediction records no such count for."""
+    """What exact line searches would give a CG run on a quadratic (x* in at most n steps,
+    N&W Thm 5.1, or as many as ∇²f has distinct eigenvalues, Thm 5.4;
+    ``details["exact_search_steps"]`` of the prediction), why the prediction stays the bound
+    (a Wolfe search is not exact in general, and the bound needs no exact search), whether
+    this run's searches were exact (:func:`exact_line_steps`: along a line a quadratic f is
+    a parabola, which the zoom step's quadratic interpolation, N&W §3.5, reproduces, so a
+    search that zooms lands on the line minimum), and the step at which the run reached the
+    rounding floor (from the measurement); empty for a run the prediction records no such
+    count for."""
     p, m = study.prediction, study.measurement
     steps = getattr(p, "details", {}).get("exact_search_steps")
     if steps is None:
@@ -3089,9 +3141,21 @@ def cg_termination_text(study: Any) -> str:
     run = ("the run reached the rounding floor at k = "
            f"{floor} (measured)" if floor is not None else
            "the run did not reach the rounding floor (measured)")
-    return (f"With exact line searches CG would reach x* of this quadratic in at most "
-            f"{plural(int(steps), 'step')} ({why}); this run's {search} is not exact, so "
-            f"finite termination is not its prediction: {run}.")
+    text = (f"With exact line searches CG reaches x* of this quadratic in at most "
+            f"{plural(int(steps), 'step')} ({why}). A {search} is not exact in general, so "
+            "the prediction stays the bound, which needs no exact search")
+    seen = exact_line_steps(study)
+    if seen is None:
+        return f"{text}: {run}."
+    worst, alpha, exact = seen
+    first = f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}"
+    if worst <= math.sqrt(np.finfo(float).eps):
+        return (f"{text}. On this f this run's searches were exact: along a line a quadratic "
+                "f is a parabola, and the search's quadratic interpolation (N&W §3.5) lands "
+                "on its minimum (each step ends with ∇f orthogonal to it, to "
+                f"{fmt_num(worst, 2)} relative; {first}); {run}.")
+    return (f"{text}; this run's searches were not exact (∇f at a step's end is orthogonal to "
+            f"it only to {fmt_num(worst, 2)} relative; {first}): {run}.")
 
 
 def qn_source_notes(studies: Sequence[Any]) -> list[str]:
@@ -3598,16 +3662,38 @@ def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[in
 def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray) -> str:
     """The per-step table's note, when the geometric mean of its errors ``e`` over the fit
     window lies outside the band of its row ``theory band`` (:func:`band_rows`), that the
-    verdict tests the robust fit, not the mean (a mean 0.82426 above the band's end
-    0.82425, the robust fit 0.82416 in it); "" otherwise."""
+    verdict tests the robust fit, not the mean, and where the robust fit lies: in the band
+    (a mean 0.82426 above the band's end 0.82425, the robust fit 0.82416 in it), or outside
+    it too, then how far off it is, on the scale the band rule reads
+    (:func:`analysis.compare.band_diff`), against the rule's tolerance, beside the mean's
+    distance (Nesterov on Rosenbrock: 0.99605, 0.845% off on −ln ρ, within 1%; the mean
+    1.1% off); "" otherwise."""
+    from analysis.compare import band_diff
+
     band = study_band(study)
     span = None if band is None or win is None else window_span(e, win)
     if span is None:
         return ""
     mean = window_mean(e, *span)
     side = "above" if mean > band[1] else "below" if mean < band[0] else ""
-    return (f"{label}: the geometric mean lies {side} the theory band; the verdict tests the "
-            "robust fit (the measured rate), not the geometric mean." if side else "")
+    if not side:
+        return ""
+    rate = getattr(study.measurement, "rate", None)
+    fit_off = None if rate is None else band_diff(float(rate), *band)
+    if fit_off is None or max(fit_off) == 0:
+        return (f"{label}: the geometric mean lies {side} the theory band; the verdict tests "
+                "the robust fit (the measured rate), which lies in it, not the geometric mean.")
+    fit_side = "above" if rate > band[1] else "below"
+    both_where = (f"both lie {side} the theory band" if fit_side == side
+                  else f"lie {fit_side} and {side} the theory band")
+    mean_off = band_diff(mean, *band)
+    tol = getattr(study.comparison, "tolerance", None)
+    limit = ("" if tol is None else
+             f", {'within' if max(fit_off) <= tol else 'beyond'} the {percent(tol)} tolerance")
+    return (f"{label}: the robust fit {fmt_rate(rate)} and the geometric mean "
+            f"{fmt_rate(mean)} {both_where}; the verdict tests the robust fit (the measured "
+            f"rate), {percent(max(fit_off))} off the band on {scale_name(*fit_off)}{limit}; "
+            f"the geometric mean is {percent(max(mean_off))} off on {scale_name(*mean_off)}.")
 
 
 def bounded_where(m: Any) -> str:
@@ -4614,6 +4700,39 @@ def error_caption(panels: Sequence[Any]) -> str:
     return text + multiples_text(panels)
 
 
+def uncompared_lines_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
+    """The caption's sentence on the theory lines an error figure draws (``panels``:
+    :func:`analysis.plots.rate_studies_panels` of ``studies``, label → rate study) for runs
+    whose verdict is *not comparable*: the line is the theory's rate, which the run was not
+    held to, and near ρ = 1 the ratio panel's ρ axis hides how far the measured rate is from
+    it (the factor between the two on −ln ρ, the speed); "" when there are none."""
+    drawn = [k for p in panels for k in p.theory]
+    names, parts = [], []
+    for k in drawn:
+        st = studies.get(k)
+        c = getattr(st, "comparison", None)
+        if st is None or getattr(c, "verdict", None) != "not comparable":
+            continue
+        names.append(k)
+        rho = getattr(st.prediction, "rate", None)
+        rate = getattr(st.measurement, "rate", None)
+        if (rho is not None and rate is not None and 0 < rho < 1 and 0 < rate < 1):
+            speed = math.log(rate) / math.log(rho)
+            factor = speed if speed >= 1 else 1 / speed
+            parts.append(f"{k}'s dashed ρ = {fmt_rate(rho)} and measured rate "
+                         f"{fmt_rate(rate)} differ by a factor {fmt_num(factor, 2)} in −ln ρ (the "
+                         "speed), however close they look on the ρ axis")
+        else:
+            parts.append(f"{k}'s dashed line is the theory's rate only")
+    if not parts:
+        return ""
+    one = len(names) == 1
+    return (f"  {_names(names)}: not comparable with the theory (the table ‘{THEORY_TABLE}’), "
+            f"so {'its' if one else 'their'} theory "
+            f"{'line does' if one else 'lines do'} not test {'its' if one else 'their'} "
+            f"{'run' if one else 'runs'}: {'; '.join(parts)}.")
+
+
 def around_text(marks: Mapping[str, tuple[Sequence[int], Sequence[int]]],
                 ks: bool = True) -> str:
     """The caption's sentence on ratio markers drawn larger and hollow around an equal one
@@ -4683,6 +4802,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                                            {r.shown: plots.study_floor(r.study)
                                             for r in group})
                         + window_cut_text(st, rule=False)
+                        + uncompared_lines_text(st, panels)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                             r.study), plots.study_floor(r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),
@@ -5025,12 +5145,12 @@ def sweep_dots(sw: Any) -> str:
     err = np.asarray(sw.final_error, float)
     other = ~np.asarray(sw.not_convergent, bool) & np.isfinite(err) & (err > 0)
     parts = []
-    rule = f" ({plots.SWEEP_TOL:g}·max(1, ‖x*‖))"
+    rule = f" ({power_text(plots.SWEEP_TOL)}·max(1, ‖x*‖))"
     if np.any(other & (err <= tol)):
-        parts.append(f"filled dots: final error ≤ {fmt_num(tol, 2)}{rule}, converged")
+        parts.append(f"filled dots: final error ≤ {power_text(tol, 2)}{rule}, converged")
         rule = ""
     if np.any(other & (err > tol)):
-        parts.append(f"open dots: final error above {fmt_num(tol, 2)}{rule} after {sw.steps} "
+        parts.append(f"open dots: final error above {power_text(tol, 2)}{rule} after {sw.steps} "
                      "steps, not yet converged")
     parts += unstable_steps_text(sw)
     return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""
@@ -5138,7 +5258,9 @@ def _ecdf_figure(d: Document, study: Any, ecdf: dict[str, Any], label: str) -> N
                     f"  {_names(none)} reached the target from no start (0/{N}): no curve, "
                     "no legend entry." if none else "")
                 + (f"  No curve rises above {fmt_num(plots.ecdf_zoom(ecdf) / 1.15, 3)}: "
-                   "the y axis is zoomed to that range (1 is off the axis)."
+                   "the y axis is zoomed to "
+                   f"{plots.ecdf_zoom_range(plots.ecdf_zoom(ecdf))}, just above it (1 is off "
+                   "the axis)."
                    if plots.ecdf_zoom(ecdf) is not None else "")
                 + coinciding_text({k: np.sort(np.asarray(v, float)) for k, v in ecdf.items()
                                    if k not in none}, "curves"),

@@ -37,6 +37,7 @@ import sympy as sp
 from .budget import budget_seconds, run_with_budget
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
+from .numfmt import spaced
 
 #: Relative tolerance on eigenvalues (scaled by max(1, L)) below which they count as zero.
 EIG_RTOL = 1e-8
@@ -405,7 +406,7 @@ class _Scan:
 
     def method(self) -> str:
         """How the extremes were found, for the ``how`` notes."""
-        how = f"{self.samples:,} sampled points"
+        how = f"{spaced(self.samples)} sampled points"
         return how + (" + local refinement (L-BFGS-B)" if self.refined
                       else " (no local refinement: over its work budget at this n)")
 
@@ -620,11 +621,11 @@ def _verdict(
                           + ("(exact)" if exact else "with chord witnesses verified exactly"))
     elif lam_min >= -tau:
         verdict, method = "convex", "numeric"
-        how["verdict"] = (f"no refutation found in {scan.samples:,} samples (not a proof); "
+        how["verdict"] = (f"no refutation found in {spaced(scan.samples)} samples (not a proof); "
                           f"{sym.how}")
     elif lam_max <= tau:
         verdict, method = "concave", "numeric"
-        how["verdict"] = (f"no refutation of concavity found in {scan.samples:,} samples "
+        how["verdict"] = (f"no refutation of concavity found in {spaced(scan.samples)} samples "
                           f"(not a proof); {sym.how}")
     else:
         verdict, method = "unknown", "numeric"
@@ -854,15 +855,15 @@ def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0)
             how["verdict"] = "refuted both ways by chord witnesses verified exactly"
         elif concave_w:
             verdict = "convex"
-            how["verdict"] = (f"no chord of {KINK_CHORDS:,} refutes convexity (not a proof); "
+            how["verdict"] = (f"no chord of {spaced(KINK_CHORDS)} refutes convexity (not a proof); "
                               "concavity refuted by a verified chord")
         elif convex_w:
             verdict = "concave"
-            how["verdict"] = (f"no chord of {KINK_CHORDS:,} refutes concavity (not a proof); "
+            how["verdict"] = (f"no chord of {spaced(KINK_CHORDS)} refutes concavity (not a proof); "
                               "convexity refuted by a verified chord")
         else:
             verdict = "unknown"
-            how["verdict"] = f"no chord of {KINK_CHORDS:,} refutes either (f may be affine)"
+            how["verdict"] = f"no chord of {spaced(KINK_CHORDS)} refutes either (f may be affine)"
         if verdict == "nonconvex":
             chord = convex_w
             mid = [0.5 * (a + b) for a, b in zip(chord["x"], chord["y"], strict=True)]

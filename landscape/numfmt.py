@@ -38,12 +38,13 @@ MISSING = "—"
 def plural(n: int, word: str, grouped: bool = False, count: bool = True) -> str:
     """A count with its noun, in the plural unless the count is one: ``1 iteration``,
     ``2 iterations``, ``0 points`` (the one rule for counts in text, progress lines and
-    notes; never ``point(s)``); ``grouped`` writes thousands apart (``10,000 starts``);
-    ``count=False`` gives the noun alone (``columns`` for the columns listed next)."""
+    notes; never ``point(s)``); ``grouped`` writes thousands apart (``10 000 starts``,
+    :func:`spaced`); ``count=False`` gives the noun alone (``columns`` for the columns
+    listed next)."""
     noun = word if n == 1 else f"{word}s"
     if not count:
         return noun
-    return f"{n:,} {noun}" if grouped else f"{n} {noun}"
+    return f"{spaced(n)} {noun}" if grouped else f"{n} {noun}"
 
 
 def spaced(n: int) -> str:

@@ -47,7 +47,7 @@ from .budget import budget_seconds, run_with_budget
 from .defaults import VANISHING_THRESHOLD
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
-from .numfmt import plural
+from .numfmt import plural, spaced
 
 #: A region is a plateau when f − min f exceeds this fraction of max f − min f on the box.
 PLATEAU_FRACTION = 0.05
@@ -441,7 +441,7 @@ def _vanishing_1d(obj, box, threshold, timeout, listed, names) -> VanishingRepor
     exact = breaks is not None
     if not exact:
         breaks = _numeric_breakpoints(obj, xs, G < threshold, threshold)
-        notes.append(f"interval ends from a {GRID_POINTS:,}-point grid refined by "
+        notes.append(f"interval ends from a {spaced(GRID_POINTS)}-point grid refined by "
                      f"{names['brentq']}")
     edges = [lo, *breaks, hi]
     regions = []
@@ -782,9 +782,9 @@ def _sample_box(
                diagonal * X.shape[0] ** (-1.0 / n))
     if shape is None:  # the linkage distance with the spacing it doubles, and where that is
         # from (one digit more, so that doubling the spacing reproduces the distance printed)
-        method = (f"{count:,} Halton samples, grouped by single linkage: small-gradient "
+        method = (f"{spaced(count)} Halton samples, grouped by single linkage: small-gradient "
                   f"samples closer than {2 * spacing:.3g}, twice the sample spacing "
-                  f"{spacing:.4g} = box diagonal {diagonal:.4g} × {count:,}^(−1/{n}), "
+                  f"{spacing:.4g} = box diagonal {diagonal:.4g} × {spaced(count)}^(−1/{n}), "
                   "join one region")
     return X, shape, method, spacing
 

@@ -82,8 +82,14 @@ def test_a_run_too_fast_for_a_kind_meets_a_linear_bound_and_nothing_more():
     top = int(np.argmax(ratios[4:7])) + 4
     assert ratios[top] == pytest.approx(m.fast_ratio, rel=1e-12) and 4 <= top <= 6
     assert m.fast_steps == (4, 6)
-    assert ("above the floor to tell superlinear from fast linear (only 3, k = 4–6), each "
-            "≤ 0.00374") in bound.note
+    # the table shows 7 ratios above the floor (k = 0–6): the note says which 3 it counts
+    # and why; the first fast step is the first k from which every ratio is ≤ the largest
+    # counted one (0.00237 at k = 3; 0.899 at k = 2 is the approach)
+    first = min(k for k in range(7) if max(ratios[k:7]) <= max(ratios[4:7]))
+    assert first == 3 and m.fast_from == first
+    assert ("above the floor to tell superlinear from fast linear (only 3 after the first "
+            f"fast step, k = 4–6; the ratio at k = {first}, the first, measures the jump from "
+            f"the approach, k = 0–{first - 1}), each ≤ 0.00374") in bound.note
     # a run whose ratios settle at a linear rate decides its kind: no fast ratio
     slow = measure(np.column_stack([0.5 ** np.arange(60), np.zeros(60)]), [0.0, 0.0])
     assert slow.kind == "linear" and slow.fast_ratio is None
@@ -142,7 +148,9 @@ def test_a_run_too_fast_for_a_kind_is_named_fast_in_documents():
     c = compare(bound, m)
     assert report.decided_by(c, bound, m) == "bound: fast ≥ linear (at least as fast)"
     top = max(ratios[4:7])
-    lacks = "too few ratios above the floor to tell superlinear from fast linear (only 3, k = 4–6)"
+    lacks = ("too few ratios above the floor to tell superlinear from fast linear (only 3 after "
+             "the first fast step, k = 4–6; the ratio at k = 3, the first, measures the jump "
+             "from the approach, k = 0–2)")
     assert c.note == (f"measured {words}: {lacks}, each ≤ {top:.3g}; either kind is at least "
                       "as fast as the predicted linear bound")
     # the reason a superlinear prediction is not compared names the same lack the same way

@@ -206,3 +206,11 @@ def test_the_progress_line_counts_points_in_words(text, count):
         label))
     assert f"classification of {count}" in labels
     assert not any("(s)" in label for label in labels)
+
+
+def test_the_numeric_search_note_counts_its_starts_as_every_count_is_written():
+    """Rosenbrock p. 2: "numeric search of the box with 1000 starts" beside "1 000
+    iterations": the count of starts sets its thousands apart by a space, as every count."""
+    cps = find_critical_points(Objective.parse("x**2 + y**2"), exact=False, starts=1200)
+    (search,) = [n for n in cps.notes if n.startswith("numeric search of the box with ")]
+    assert search.startswith("numeric search of the box with 1 200 starts ")

@@ -396,8 +396,14 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     here = (f"here the last ratio, {r1[-1]:.3g}, is not ≤ 1/2 × {r1[-2]:.3g} = "
             f"{r1[-2] / 2:.3g}")
     # what the test lacks: ratios above the floor, of which the run has those from k = 4
+    # (the first fast step: the first k from which every ratio is ≤ the largest counted one;
+    # its ratio measures the jump from the approach, and the ratios before it are the approach)
+    r = e[1:n] / e[:n - 1]
+    first = min(k for k in range(4 + 1) if max(r[k:]) <= max(r[4:]))
+    assert first == 3
     assert (f"): too few ratios above the floor to tell superlinear from fast linear (only "
-            f"{n - 1 - 4}, k = 4–{n - 2}); ") in m.reason
+            f"{n - 1 - 4} after the first fast step, k = 4–{n - 2}; the ratio at k = {first}, "
+            f"the first, measures the jump from the approach, k = 0–{first - 1}); ") in m.reason
     # the ratios and the linear fit's window both name the errors they use (quadratic p. 2:
     # "ratios from iteration 4" beside "the asymptotic window [5, 7]")
     fit = E.linear_fit(e[:n], floor=E.default_floor())

@@ -107,7 +107,7 @@ def test_percent_shares_sum_to_100():
 
 def test_counts_take_the_plural_unless_one_and_group_thousands_on_request():
     assert [plural(k, "start") for k in (0, 1, 2)] == ["0 starts", "1 start", "2 starts"]
-    assert plural(10000, "start", grouped=True) == "10,000 starts"
+    assert plural(10000, "start", grouped=True) == "10 000 starts"  # spaced, as everywhere
     assert plural(1, "variable", grouped=True) == "1 variable"
     assert plural(2, "column", count=False) == "columns"
 

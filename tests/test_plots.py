@@ -224,6 +224,10 @@ def test_lr_sweep_log_log_with_threshold_lines():
     labels = [ln.get_label() for ln in plots.plot_lr_sweep(sweep).axes[0].lines]
     assert (f"first η on the grid that diverged = {plots.fmt(first, 4)} (threshold in "
             f"({plots.fmt(sweep.bracket[0], 4)}, {plots.fmt(first, 4)}])") in labels
+    # the threshold of the dots (10⁻⁶ with no minimizer given) is written as a power of ten
+    # in the legend, as the document writes it (quadratic p. 13 printed "1e−06")
+    dots = [lb for lb in labels if lb.startswith(("converged:", "not yet converged"))]
+    assert dots and all("$10^{-6}$" in lb and "1e" not in lb for lb in dots), dots
 
 
 def test_lr_sweep_dashed_line_names_what_happened_there():

@@ -315,12 +315,20 @@ def test_the_sweep_caption_names_only_the_dots_drawn():
     text = report.sweep_dots(sw)
     # the threshold says its rule where it first appears (Rosenbrock p. 13 gave 2.2e-06 bare):
     # 1e-06 · ‖(1, 1, 1, 1, 1)‖ = 1e-06 · √5
-    assert text.startswith("Open dots: final error above 2.2e-06 (1e-06·max(1, ‖x*‖)) after "
+    assert text.startswith("Open dots: final error above 2.2e-06 (10⁻⁶·max(1, ‖x*‖)) after "
                            "200 steps")
     assert "filled" not in text.lower()
     sw.final_error = np.array([1e-9, 2.0, np.nan])
     assert "Filled dots" in report.sweep_dots(sw) and "open dots" in report.sweep_dots(sw)
     assert report.sweep_dots(sw).count("max(1, ‖x*‖)") == 1
+    # quadratic p. 13: x* = 0 gives the threshold 10⁻⁶ itself, written as the rest of the
+    # document writes it (10⁻⁶, not 1e−06), in the caption and in the legend
+    sw = NS(final_error=np.array([1e-9, 2.0, np.nan]), not_convergent=np.array([0, 0, 1], bool),
+            minimizer=np.zeros(2), steps=200, lrs=np.array([0.1, 0.2, 0.3]))
+    text = report.sweep_dots(sw)
+    assert text.startswith("Filled dots: final error ≤ 10⁻⁶ (10⁻⁶·max(1, ‖x*‖)), converged; "
+                           "open dots: final error above 10⁻⁶ after 200 steps")
+    assert "1e-06" not in text and "1e−06" not in text
 
 
 def test_every_rate_study_bullet_says_where_its_run_ended():
@@ -1131,3 +1139,25 @@ def test_sweep_caption_says_why_steps_below_the_threshold_diverged():
     assert report.sweep_local_text(A, sw) == ""
     sw.not_convergent, sw.hessian_constant = diverged, True
     assert report.sweep_local_text(A, sw) == ""
+
+
+def test_a_zoomed_ecdf_gives_one_range_in_its_title_and_its_caption():
+    """Kink p. 7: the title said "y zoomed to 0–0.057" and the caption "the y axis is zoomed
+    to that range" after "No curve rises above 0.05": one range, printed from one place."""
+    from analysis.pages import Document
+
+    low = np.r_[np.arange(1.0, 6.0), np.full(95, np.nan)]  # 5 of 100 starts: 0.05
+    ecdf = {"bfgs": low, "cg": np.r_[np.arange(1.0, 3.0), np.full(98, np.nan)]}
+    zoom = plots.ecdf_zoom(ecdf)
+    assert zoom == pytest.approx(1.15 * 0.05)
+    shown = f"0–{1.15 * 0.05:.2g}"
+    assert shown == "0–0.057"
+    d = Document("t")
+    study = NS(X0=np.zeros((100, 2)), target=1e-6, target_tol=1e-6,
+               runs={"bfgs": NS(status=np.array(["converged"] * 5), reached=None, gtol=1e-6)})
+    report._ecdf_figure(d, study, ecdf, "ecdf")
+    block = d.blocks[-1]
+    assert (f"No curve rises above 0.05: the y axis is zoomed to {shown}, just above it (1 is "
+            "off the axis).") in block.caption
+    fig = plots.plot_ecdf(ecdf)
+    assert f"(y zoomed to {shown})" in fig.axes[0].get_title()

@@ -151,9 +151,9 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     # Rosenbrock p. 4: "closer than 6.17" said not where 6.17 comes from: twice the spacing,
     # the box diagonal times count^(-1/n)
     diagonal = math.sqrt(5 * 4.0 ** 2)
-    assert method == ("20,000 Halton samples, grouped by single linkage: small-gradient "
+    assert method == ("20 000 Halton samples, grouped by single linkage: small-gradient "
                       f"samples closer than {2 * spacing:.3g}, twice the sample spacing "
-                      f"{spacing:.4g} = box diagonal {diagonal:.4g} × 20,000^(−1/5), "
+                      f"{spacing:.4g} = box diagonal {diagonal:.4g} × 20 000^(−1/5), "
                       "join one region")
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
     (note,) = [n for n in rep.notes if "first exits" in n]

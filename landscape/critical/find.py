@@ -14,7 +14,7 @@ import sympy as sp
 from ..box import require_analysis_box
 from ..budget import run_with_budget
 from ..errors import AnalysisError, BudgetExceeded, InputError
-from ..numfmt import plural
+from ..numfmt import plural, spaced
 from ..progress import Progress, Stages
 from .exact import _ExactPoint, _ExactSolution, exact_critical_points
 from .kinks import clarke_stationary, kink_points, limiting_gradients, on_kink
@@ -224,7 +224,8 @@ def _numeric_path(ctx: _Context, starts: Any, seed: int, exact_pts: list[Critica
             points.extend(_kept(_finish_numeric, ctx, x, g, False))
     points.sort(key=lambda p: p.point)
     ctx.notes.append(
-        f"numeric search of the box with {count} starts (Newton/Levenberg–Marquardt on ∇f = 0); "
+        f"numeric search of the box with {spaced(count)} starts "
+        "(Newton/Levenberg–Marquardt on ∇f = 0); "
         + INCOMPLETE
     )
     if len(points) > 20 and sum(p.degenerate for p in points) > 0.8 * len(points):
