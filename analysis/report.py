@@ -2666,13 +2666,13 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
     return kind, rate, order
 
 
-def predicted_rate_text(p: Any) -> str:
-    """The predicted rate ρ as a table prints it (:func:`fmt_rate`) when theory gives one
-    (a linear rate or a growth factor), else empty: the text a measured rate set beside it
-    shows at least the digits of (:func:`fmt_like`), so that 0.999600 is not printed 0.9996
-    beside 0.999601."""
+def predicted_rate_text(p: Any, digits: int | None = None) -> str:
+    """The predicted rate ρ as a table prints it (:func:`fmt_rate`, or to ``digits``
+    significant digits, :func:`row_rate_digits`) when theory gives one (a linear rate or a
+    growth factor), else empty: the text a measured rate set beside it shows at least the
+    digits of (:func:`fmt_like`), so that 0.999600 is not printed 0.9996 beside 0.999601."""
     if p.kind in ("linear", "diverges") and p.rate is not None:
-        return fmt_rate(p.rate)
+        return fmt_rate(p.rate) if digits is None else fmt_num(p.rate, digits)
     return ""
 
 
@@ -2790,9 +2790,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     c, p, m = study.comparison, study.prediction, study.measurement
     digits = row_rate_digits(study)
     pk, pr, po = _pred_cells(b, label, p, digits)
-    mk, mr, mo = _meas_cells(b, label, m,
-                             predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
-                             digits, p)
+    mk, mr, mo = _meas_cells(b, label, m, predicted_rate_text(p, digits), digits, p)
     mk = none_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
@@ -3380,6 +3378,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     except ValueError:
         return False
     p = study.prediction
+    digits = row_rate_digits(study)  # ρ and the fit as the theory-vs-measurement row prints them
     q = convergence_order(p)
     floor = plots.study_floor(study)
     ks, r1 = plots.error_ratios(e, floor=floor)
@@ -3434,14 +3433,15 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     against = ""
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(
-            b, label, section, e, win, study.measurement, bound, above, predicted_rate_text(p))
+            b, label, section, e, win, study.measurement, bound, above,
+            predicted_rate_text(p, digits))
         body += rows_w
         notes += notes_w
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    last = ["theory", "", theory_limit(b, label, section, p, at) + (f", {against}" if against
-                                                                   else "")]
+    last = ["theory", "", theory_limit(b, label, section, p, at, digits)
+            + (f", {against}" if against else "")]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
         last.append(f"→ {q_limit}" if q_limit else f"bounded (order q = {order})")
@@ -3614,14 +3614,17 @@ def gives_limit(p: Any) -> bool:
             or p.kind in ("finite", "quadratic", "superlinear", "sublinear"))
 
 
-def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
+def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None,
+                 digits: int | None = None) -> str:
     """The theory row's cell of a per-step table: the limit of e_(k+1)/e_k (ρ, ≤ ρ for a bound,
     → 0, → 1), or, for a method theory says terminates, after how many steps it is exact
     (:func:`finite_text`); ``at``: the step the run reached x* at (a limit → 0 then says
-    that x* came first)."""
+    that x* came first); ``digits``: those the run's theory-vs-measurement row prints ρ with
+    (:func:`row_rate_digits`), else ρ's own."""
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 prediction_how(p), rate_digits(p.rate))
+                                                 prediction_how(p),
+                                                 digits or rate_digits(p.rate))
         return limit + ("" if p.exact else " (asymptotic)")
     if p.kind == "finite":
         return finite_text(p.finite_steps, p.exact)
