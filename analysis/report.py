@@ -2772,10 +2772,11 @@ def row_rate_digits(study: Any) -> int | None:
     """The significant digits :func:`theory_row` prints a rate study's predicted and
     measured rates with: those that reproduce their relative difference
     (:func:`rate_pair_digits`) when it decides the verdict; None when the row prints each
-    rate with its own digits."""
-    c, p, m = study.comparison, study.prediction, study.measurement
+    rate with its own digits (as when the study has no comparison of rates)."""
+    c, p, m = getattr(study, "comparison", None), study.prediction, study.measurement
     return (rate_pair_digits(p.rate, m.rate)
-            if c.quantity == "rate" and c.rel_diff is not None and p.exact
+            if getattr(c, "quantity", None) == "rate" and getattr(c, "rel_diff", None) is not None
+            and p.exact
             and p.kind == m.kind == "linear" and p.rate is not None and m.rate is not None
             and 0 < p.rate and 0 < m.rate else None)
 
