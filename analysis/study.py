@@ -177,6 +177,10 @@ class Check:
     #: the test that decided the verdict, as printed (what ``rel_diff`` measures, its value
     #: and the criterion: ``|m − p|/|p| 0.73% ≤ 1%``); empty: the bare percentage
     decided: str = ""
+    #: the note as the section's own checks table prints it, which may point at the tables
+    #: above it (``reason`` is the note of the summary, read apart from the section, which
+    #: names them by their section); empty: ``reason``
+    here: str = ""
 
 
 @dataclass
@@ -314,7 +318,7 @@ class Study:
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
-        rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
+        rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.here or c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
             self.doc.table(["what", "theory", "measured", "decided by", "verdict", "note"],
@@ -1194,11 +1198,12 @@ def _order_estimate(err: np.ndarray) -> tuple[float, float, int] | None:
     return best
 
 
-def _fit_window_aside(m: Any) -> str:
+def _fit_window_aside(m: Any, table: str) -> str:
     """Why an order read off the last triple of errors differs from the measured order of
     the theory table: the table's order is a least-squares fit over the errors it names
     (``m.order_window``, the measurement's window less any pre-asymptotic steps the fit
-    drops); empty when the measurement has no window or no order."""
+    drops); ``table``: how the text names the per-step table that prints them (``the
+    convergence table above``); empty when the measurement has no window or no order."""
     win, q = getattr(m, "window", None), getattr(m, "order", None)
     if win is None or q is None:
         return ""
@@ -1206,8 +1211,8 @@ def _fit_window_aside(m: Any) -> str:
     early = f"step {a - 1}" if a - 1 == int(win[0]) else f"steps {int(win[0])}–{a - 1}"
     dropped = (f" (the fit drops the pre-asymptotic {early})" if a > int(win[0])
                else ", its whole window")
-    return (f", the last three clear of rounding; the convergence table of the Newton-on-cosh(cx) "
-            f"section fits the errors of k = {a}–{b}{dropped} by least squares: "
+    return (f", the last three clear of rounding; {table} "
+            f"fits the errors of k = {a}–{b}{dropped} by least squares: "
             f"{fmt_num(float(q), 3)}")
 
 
@@ -1259,12 +1264,14 @@ def section_newton_cosh(S: Study) -> None:
         q, C, k = est
         # the predicted order of the theory table above (its value and its marker)
         order = st.prediction.order
-        S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)",
-                        3.0 if order is None else float(order), q, rtol=0.05,
-                        how_p="exact" if order is None else "theory", how_m="measured",
-                        digits=3,
-                        reason=f"from the errors at iterations {k - 1}–{k + 1}"
-                        + _fit_window_aside(st.measurement))
+        triple = f"from the errors at iterations {k - 1}–{k + 1}"
+        # the summary names the table by its section; this section's checks table has it above
+        check = S.numeric_check(
+            "order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", 3.0 if order is None else float(order),
+            q, rtol=0.05, how_p="exact" if order is None else "theory", how_m="measured",
+            digits=3, reason=triple + _fit_window_aside(
+                st.measurement, "the convergence table of the Newton-on-cosh(cx) section"))
+        check.here = triple + _fit_window_aside(st.measurement, "the convergence table above")
         S.numeric_check(f"constant C = e_(k+1)/e_k³ vs c²/3 (c = {c:g})", c * c / 3.0, C, rtol=0.05,
                         how_p="exact", how_m="measured", digits=4,
                         reason=f"the ratio e_(k+1)/e_k³ at the single step k = {k}, not a "

@@ -1456,6 +1456,17 @@ def test_rows_read_alone_in_the_summary_give_their_parameters():
     assert not any("table above" in c.reason for c in s.checks)
     (order,) = [c for w, c in rows.items() if w.startswith("order q of")]
     assert "the convergence table of the Newton-on-cosh(cx) section fits" in order.reason
+    # the section's own checks table, under that convergence table, calls it the table above
+    (table,) = [t for t in s.doc.blocks if getattr(t, "title", "") == "Theory and measurement"
+                and any(r[0] == order.what for r in t.rows)]
+    (row,) = [r for r in table.rows if r[0] == order.what]
+    assert row[-1] == order.reason.replace(
+        "the convergence table of the Newton-on-cosh(cx) section", "the convergence table above")
+    assert row[-1] != order.reason
+    kinds = [type(t).__name__ for t in s.doc.blocks]
+    per_step = [i for i, t in enumerate(s.doc.blocks) if "pure Newton" in getattr(t, "title", "")
+                and "errors and ratios" in getattr(t, "title", "")]
+    assert per_step and per_step[0] < s.doc.blocks.index(table), kinds
     assert "constant C = e_(k+1)/e_k³ vs c²/3 (c = 0.5)" in rows
     # GD with η = 1 from 4 to 1 on tanh: count the steps independently
     x, k = 4.0, 0
