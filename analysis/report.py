@@ -3782,12 +3782,15 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
     bands = [study_band(st) is not None for st in studies]
 
     def who(has: Sequence[bool], cond: str) -> str:
-        """Which tables have a row: none said when all do, else their runs (or ``cond``)."""
+        """Which tables have a row: none said when all do, else their runs, each quoted as
+        its table's title names it (a name may hold a comma: ``heavy ball, Polyak's
+        tuning``), or ``cond``."""
         if all(has):
             return ""
         if names is None:
             return f" ({cond})"
-        return f" ({', '.join(n for n, h in zip(names, has, strict=True) if h)})"
+        tables = [f"‘{n}’" for n, h in zip(names, has, strict=True) if h]
+        return f" (only in the {'table' if len(tables) == 1 else 'tables'} of {_names(tables)})"
 
     bare = list(dict.fromkeys(predicted_kind(st.prediction, "no rate") for st in studies
                               if not gives_limit(st.prediction)))
@@ -3816,8 +3819,9 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
                     f"window{sub_note}.")
     rows.append(f"Row ‘theory’: {theory}.")
     if any(bands):
-        rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after it: the band "
-                    "[ρ, the window's average factor] a double root's verdict tests.")
+        rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after the row "
+                    "‘theory’: the band [ρ, the window's average factor] a double root's "
+                    "verdict tests.")
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"

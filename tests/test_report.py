@@ -1241,13 +1241,24 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
                               f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
                               f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
                               "5–30)"]
-    assert ("Row ‘theory band’, after it: the band [ρ, the window's average factor] a double "
+    assert ("Row ‘theory band’, after the row ‘theory’: the band [ρ, the window's average "
+            "factor] a double "
             "root's verdict tests.") in report.nw_text([st])
     st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s")
     assert b.doc.blocks[-1].rows[-1][0] == "theory"
     assert "theory band" not in report.nw_text([st])
+    # study p. 27: "(heavy ball, Polyak's tuning, Nesterov, η = 1/L)" read as four runs;
+    # each name is quoted as its table's title gives it
+    both = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
+    both.comparison = NS(quantity="rate", rate_band=(lo, hi))
+    simple = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
+    simple.comparison = NS(quantity="rate", rate_band=None)
+    text = report.nw_text([simple, both, both],
+                          ["GD", "heavy ball, Polyak's tuning", "Nesterov, η = 1/L"])
+    assert ("Row ‘theory band’ (only in the tables of ‘heavy ball, Polyak's tuning’ and "
+            "‘Nesterov, η = 1/L’), after the row ‘theory’: the band") in text, text
 
 
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
@@ -2060,11 +2071,12 @@ def test_per_step_lead_in_gives_each_row_a_sentence_and_names_the_runs_that_have
     names = ["GD", "CG", "Newton"]
     text = report.nw_text(studies, names)
     have = {n: report.nw_rows(st) for n, st in zip(names, studies, strict=True)}
-    means = ", ".join(n for n in names if "mean" in have[n])
-    fits = ", ".join(n for n in names if "fit" in have[n])
-    assert (means, fits) == ("GD, CG", "GD")
-    assert (f"tables.  Row ‘geometric mean’ ({means}): the geometric mean of the ratio over "
-            f"the fit window.  Row ‘robust fit’ ({fits}): the rate the robust fit measured "
+    means = [n for n in names if "mean" in have[n]]
+    fits = [n for n in names if "fit" in have[n]]
+    assert (means, fits) == (["GD", "CG"], ["GD"])
+    assert (f"tables.  Row ‘geometric mean’ (only in the tables of ‘{means[0]}’ and "
+            f"‘{means[1]}’): the geometric mean of the ratio over the fit window.  Row ‘robust "
+            f"fit’ (only in the table of ‘{fits[0]}’): the rate the robust fit measured "
             "over the same window.  Row ‘theory’: what theory says the ratio tends to.  "
             "Errors below") in text, text
     assert "no order q" not in text and "the rows after them" not in text
