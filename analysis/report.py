@@ -5263,7 +5263,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                  "measured", KERNEL_DIGITS, rounded=True),
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
-                 "measured", 3),
+                 "measured", 3, rounded=True),
         ])
     # the table before the figure: under the lead-in and the figure a page has no room left
     # for the whole table, which split there; the figure shrinks to the page or floats

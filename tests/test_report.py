@@ -806,17 +806,17 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def _one_method_starts_table(title: str, outcomes, cost, fun=0.0):
+def _one_method_starts_table(title: str, outcomes, cost, fun=0.0, seconds=1e-3):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
-    b = _one_method_starts(outcomes, cost, fun)
+    b = _one_method_starts(outcomes, cost, fun, seconds)
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
     return table
 
 
-def _one_method_starts(outcomes, cost, fun=0.0):
+def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3):
     """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`),
-    its one cluster's lowest final f ``fun``."""
+    its one cluster's lowest final f ``fun``, its batch time ``seconds``."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -824,7 +824,7 @@ def _one_method_starts(outcomes, cost, fun=0.0):
     run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
                     status=np.where(conv, "converged", "diverged").astype(object),
                     nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
-                    nhev=np.zeros(n, int), seconds=1e-3, cost=np.asarray(cost, float),
+                    nhev=np.zeros(n, int), seconds=seconds, cost=np.asarray(cost, float),
                     reached=conv, outcome=np.array(outcomes, dtype=object),
                     cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
@@ -931,6 +931,16 @@ def test_many_starts_costs_keep_the_digits_of_their_column():
     row = _one_method_starts_table("Cost to", [""] * 5, cost).rows[0]
     assert row[3] == "49.5ᵐ"
     assert row[4] == f"37.8ᵐ – {76.998:#.3g}ᵐ" == "37.8ᵐ – 77.0ᵐ"
+
+
+def test_many_starts_batch_time_keeps_the_digits_of_its_column():
+    """Study p. 38: L-BFGS's batch CPU time printed '1.2ᵐ' (1.1997 ms) where the column
+    prints three digits (0.498, 0.937, 21.2): '1.20ᵐ'; a whole 1 ms prints as it is."""
+    cost = np.ones(3)
+    ms = 1.1997
+    row = _one_method_starts_table("Cost to", [""] * 3, cost, seconds=ms * 1e-3).rows[0]
+    assert row[7] == f"{ms:#.3g}ᵐ" == "1.20ᵐ"
+    assert _one_method_starts_table("Cost to", [""] * 3, cost).rows[0][7] == "1ᵐ"
 
 
 def test_the_end_point_table_defines_its_diverged_row_only_when_it_has_one():
