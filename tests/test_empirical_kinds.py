@@ -732,8 +732,11 @@ def test_himmelblau_adam_rate_holds_only_on_average():
         spreads[method] = (m, st.comparison.verdict, st)
     adam, verdict, _ = spreads["adam"]
     assert adam.kind == "linear" and adam.spread > 1.0 and verdict == "not comparable"
-    assert kind_words(adam) == (f"linear on average (R-linear: up to {adam.spread:.2g} "
-                                "decades off the fitted line)")
+    # study p. 41: "up to X decades off" read as the largest distance; X is the one both
+    # halves of the window reach, on either side of the line (d is two-sided)
+    assert kind_words(adam) == ("linear on average (R-linear: each half of the window "
+                                f"reaches {adam.spread:.2g} decades above or below the "
+                                "fitted line)")
     gd, verdict, _ = spreads["gd"]
     a = gd.window[0]  # its first step falls half a decade more than the rate says
     assert np.log10(e[a] / e[a + 1]) + np.log10(gd.rate) > 0.5
