@@ -2468,11 +2468,13 @@ def section_sgd(S: Study) -> None:
                       "factor > 10",
                       "Σηₖ = ∞, Σηₖ² < ∞ ⇒ E(xₖ − x*)² → 0, far below the floor",
                       f"at k = {K}: {_pm(dec_m, dec_se, 'measured')} against "
-                      f"{_pm(const_m, const_se, 'measured')} "
-                      f"(mean ± standard error over {R} runs; one step, where the noise-floor "
-                      f"row averages each run over k = {K // 2}…{K}: "
-                      f"{mark(fmt_num(floor_m, floor_digits), 'measured')})",
+                      f"{_pm(const_m, const_se, 'measured')}",
                       below[0],
+                      # what the measured values are belongs to the note, not to the
+                      # measured cell
+                      f"measured: mean ± standard error over {R} runs at the one step k = {K}, "
+                      f"where the noise-floor row averages each run over k = {K // 2}…{K} "
+                      f"({mark(fmt_num(floor_m, floor_digits), 'measured')}); "
                       f"the constant step's value is {fmt_num(z, 2)} standard errors from its "
                       f"floor {fmt_num(floor_th, floor_digits)}: "
                       + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
