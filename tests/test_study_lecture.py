@@ -781,9 +781,11 @@ def test_the_noise_floor_prints_one_value_and_names_its_two_measurements(S):
     assert f"measured {fmt_num(m, n)} ± " in row.reason, row.reason
     assert f"from its floor {fmt_num(th, n)}:" in dec.reason, dec.reason
     # study p. 32: the explanation is the note's; the measured cell holds the two values
-    assert ("measured: mean ± standard error over 2000 runs at the one step k = 2000, where "
-            f"the noise-floor row averages each run over k = 1000…2000 ({fmt_num(m, n)}ᵐ); "
-            ) in dec.reason, dec.reason
+    runs = re.search(r"standard error over (\d+) runs of each run's average", row.reason)
+    assert runs, row.reason
+    assert (f"measured: mean ± standard error over {runs.group(1)} runs at the one step "
+            "k = 2000, where the noise-floor row averages each run over k = 1000…2000 "
+            f"({fmt_num(m, n)}ᵐ); ") in dec.reason, dec.reason
     assert re.fullmatch(r"at k = 2000: \S+ ± \S+ against \S+ ± \S+", dec.measured), dec.measured
     (block,) = [b for b in S.doc.figures() if b.label == "sgd decay"]
     assert f"reaches its floor {fmt_num(th, n)} after" in block.caption
