@@ -1271,6 +1271,28 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
             "‘Nesterov, η = 1/L’), after the row ‘theory’: the band") in text, text
 
 
+def test_the_per_step_table_prints_rho_and_the_fit_with_the_theory_rows_digits():
+    """Study p. 24: the heavy-ball β = 0.25 per-step table printed 'robust fit 0.85892ᶠ' and
+    'theory 0.85895ᵗ' where the theory-vs-measurement row of the same run printed 0.858916
+    and 0.858945 (the digits that reproduce its relative difference): one print per number."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "momentum", [-5.0, -2.0], lr=0.6,
+                    momentum=0.25)
+    digits = report.row_rate_digits(st)
+    assert digits is not None and digits > 5  # more than the rates' own 5 digits
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
+    assert st.prediction.rate == pytest.approx(rho, rel=1e-12)
+    row = report.theory_row(report.Builder("t"), "momentum", st)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "momentum", st, "s")
+    rows = {r[1] if r[0] != "theory" else "theory": r[2] for r in b.doc.blocks[-1].rows}
+    theory = f"{report.fmt_num(rho, digits)}ᵗ"
+    assert rows["theory"].startswith(theory) and row[2] == theory
+    fit = f"{report.fmt_num(st.measurement.rate, digits)}ᶠ"
+    assert rows["robust fit (measured rate)"] == fit and row[5].startswith(fit)
+
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
     """Kink: the sublinear '∝ k^−a' cell had no fit window (a linear rate has one), and the
     lead-in said 'these runs have no measured rate' beside it."""
@@ -3253,26 +3275,3 @@ def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_o
                 "tests the robust fit (the measured rate), not the geometric mean.")
         assert (said in table.notes) == bool(side), table.notes
         assert any("the verdict tests the robust fit" in n for n in table.notes) == bool(side)
-
-
-def test_the_per_step_table_prints_rho_and_the_fit_with_the_theory_rows_digits():
-    """Study p. 24: the heavy-ball β = 0.25 per-step table printed 'robust fit 0.85892ᶠ' and
-    'theory 0.85895ᵗ' where the theory-vs-measurement row of the same run printed 0.858916
-    and 0.858945 (the digits that reproduce its relative difference): one print per number."""
-    from analysis.rates import rate_study
-    from landscape import Objective
-
-    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "momentum", [-5.0, -2.0], lr=0.6,
-                    momentum=0.25)
-    digits = report.row_rate_digits(st)
-    assert digits is not None and digits > 5  # more than the rates' own 5 digits
-    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
-    assert st.prediction.rate == pytest.approx(rho, rel=1e-12)
-    row = report.theory_row(report.Builder("t"), "momentum", st)
-    b = report.Builder("t")
-    assert report.convergence_table(b, "momentum", st, "s")
-    rows = {r[1] if r[0] != "theory" else "theory": r[2] for r in b.doc.blocks[-1].rows}
-    theory = f"{report.fmt_num(rho, digits)}ᵗ"
-    assert rows["theory"].startswith(theory) and row[2] == theory
-    fit = f"{report.fmt_num(st.measurement.rate, digits)}ᶠ"
-    assert rows["robust fit (measured rate)"] == fit and row[5].startswith(fit)
