@@ -148,7 +148,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.jsonutil import jsonable
-from landscape.numfmt import plural
+from landscape.numfmt import fmt_rounded, plural
 
 EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
@@ -588,14 +588,17 @@ def implied_order(a: float, b: float, h: int = 1, cycle: bool = False) -> str:
     restarted every ``h`` steps (``cycle``) makes its progress per restart cycle, so its order
     is the one of the cycle (as CG's n-step quadratic convergence), with its per-step
     equivalent, its ``h``-th root, on the scale of the per-step q of a method not restarted:
-    "order per 2-step cycle ≈ ln b / ln a = 1.45, per step 1.45^(1/2) = 1.2"."""
+    "order per 2-step cycle ≈ ln b / ln a = 1.45, per step 1.45^(1/2) = 1.20".  Each order
+    shows three significant digits, trailing zeros kept (:func:`~landscape.numfmt.fmt_rounded`:
+    1.20 beside 1.64, not 1.2)."""
     x = math.log(b) / math.log(a)
+    q, root = fmt_rounded(x, 3), fmt_rounded(x ** (1 / h), 3)
     if h == 1:
-        return f"q ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}"
+        return f"q ≈ ln {b:.3g} / ln {a:.3g} = {q}"
     if cycle:
-        return (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = {x:.3g}, per step "
-                f"{x:.3g}^(1/{h}) = {x ** (1 / h):.3g}")
-    return f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h}) = {x ** (1 / h):.3g}"
+        return (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = {q}, per step "
+                f"{q}^(1/{h}) = {root}")
+    return f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h}) = {root}"
 
 
 def halving(ratios: ArrayLike) -> str:

@@ -441,6 +441,7 @@ def plot_error_ratios(
     title: str | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
+    rate_texts: Mapping[str, str] | None = None,
 ) -> FigureLike:
     """Left: errors e_k against k (log scale) and, for each label with a predicted ρ, its
     slope ρᵏ dashed ≥ ×10 above over the fit window (:func:`analysis.plots.
@@ -456,7 +457,8 @@ def plot_error_ratios(
     length (:func:`analysis.plots.ratio_groups`) get ratio panels of their own, stacked,
     each over its own iterations (a short window on a long axis kept two markers) and each
     with its x axis named.
-    ``mark``: an iteration to mark (dotted).
+    ``mark``: an iteration to mark (dotted).  ``rate_texts``: label → its ρ as the text and
+    tables print it (``0.858945``), else :func:`fmt_rate`'s.
     Runs of very different lengths (:func:`analysis.plots.length_groups`, spread
     :data:`STEEP_SPREAD`) or a theory line lost among the other series
     (:func:`analysis.plots.crowded_theory`) put the errors in small multiples, one panel per
@@ -516,8 +518,9 @@ def plot_error_ratios(
             left.plot(kk, yy, color=color(i), ls=(0, (4, 2)), lw=1.2, zorder=4)
         if rho is not None:
             ratio_theory_line(axr, rho, color(i))
+            shown = (rate_texts or {}).get(label, fmt_rate(rho))
             handles.append(Line2D([], [], color=color(i), ls="--",
-                                  label=f"{label}: theory ρ = {fmt_rate(rho)} (left: slope "
+                                  label=f"{label}: theory ρ = {shown} (left: slope "
                                         "ρᵏ, ≥ ×10 above)"))
     if mark is not None:
         for ax in dict.fromkeys(lefts.values()):

@@ -2670,13 +2670,13 @@ def _pred_cells(b: Builder, label: str, p: Any, digits: int | None = None
     return kind, rate, order
 
 
-def predicted_rate_text(p: Any) -> str:
-    """The predicted rate ρ as a table prints it (:func:`fmt_rate`) when theory gives one
-    (a linear rate or a growth factor), else empty: the text a measured rate set beside it
-    shows at least the digits of (:func:`fmt_like`), so that 0.999600 is not printed 0.9996
-    beside 0.999601."""
+def predicted_rate_text(p: Any, digits: int | None = None) -> str:
+    """The predicted rate ρ as a table prints it (:func:`fmt_rate`, or to ``digits``
+    significant digits, :func:`row_rate_digits`) when theory gives one (a linear rate or a
+    growth factor), else empty: the text a measured rate set beside it shows at least the
+    digits of (:func:`fmt_like`), so that 0.999600 is not printed 0.9996 beside 0.999601."""
     if p.kind in ("linear", "diverges") and p.rate is not None:
-        return fmt_rate(p.rate)
+        return fmt_rate(p.rate) if digits is None else fmt_num(p.rate, digits)
     return ""
 
 
@@ -2776,10 +2776,11 @@ def row_rate_digits(study: Any) -> int | None:
     """The significant digits :func:`theory_row` prints a rate study's predicted and
     measured rates with: those that reproduce their relative difference
     (:func:`rate_pair_digits`) when it decides the verdict; None when the row prints each
-    rate with its own digits."""
-    c, p, m = study.comparison, study.prediction, study.measurement
+    rate with its own digits (as when the study has no comparison of rates)."""
+    c, p, m = getattr(study, "comparison", None), study.prediction, study.measurement
     return (rate_pair_digits(p.rate, m.rate)
-            if c.quantity == "rate" and c.rel_diff is not None and p.exact
+            if getattr(c, "quantity", None) == "rate" and getattr(c, "rel_diff", None) is not None
+            and p.exact
             and p.kind == m.kind == "linear" and p.rate is not None and m.rate is not None
             and 0 < p.rate and 0 < m.rate else None)
 
@@ -2794,9 +2795,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     c, p, m = study.comparison, study.prediction, study.measurement
     digits = row_rate_digits(study)
     pk, pr, po = _pred_cells(b, label, p, digits)
-    mk, mr, mo = _meas_cells(b, label, m,
-                             predicted_rate_text(p) if digits is None else fmt(p.rate, digits),
-                             digits, p)
+    mk, mr, mo = _meas_cells(b, label, m, predicted_rate_text(p, digits), digits, p)
     mk = none_kind(mk, study)
     if c.rel_diff is not None and c.quantity in RELATIVE_RULES:
         b.ledger.add("theory vs measurement", label, "relative difference", decisive_diff(c),
@@ -3455,6 +3454,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     except ValueError:
         return False
     p = study.prediction
+    digits = row_rate_digits(study)  # ρ and the fit as the theory-vs-measurement row prints them
     q = convergence_order(p)
     floor = plots.study_floor(study)
     ks, r1 = plots.error_ratios(e, floor=floor)
@@ -3509,14 +3509,15 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     against = ""
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(
-            b, label, section, e, win, study.measurement, bound, above, predicted_rate_text(p))
+            b, label, section, e, win, study.measurement, bound, above,
+            predicted_rate_text(p, digits))
         body += rows_w
         notes += notes_w
         above = [] if compared else above
     if above:  # no fit window to compare: the bound alone
         notes.append(ABOVE_NOTE_NO_WINDOW)
-    last = ["theory", "", theory_limit(b, label, section, p, at) + (f", {against}" if against
-                                                                   else "")]
+    last = ["theory", "", theory_limit(b, label, section, p, at, digits)
+            + (f", {against}" if against else "")]
     if q is not None:
         order = cell(b, section, label, "predicted order", q, "theory", 3)
         last.append(f"→ {q_limit}" if q_limit else f"bounded (order q = {order})")
@@ -3712,14 +3713,17 @@ def gives_limit(p: Any) -> bool:
             or p.kind in ("finite", "quadratic", "superlinear", "sublinear"))
 
 
-def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None) -> str:
+def theory_limit(b: Builder, label: str, section: str, p: Any, at: int | None,
+                 digits: int | None = None) -> str:
     """The theory row's cell of a per-step table: the limit of e_(k+1)/e_k (ρ, ≤ ρ for a bound,
     → 0, → 1), or, for a method theory says terminates, after how many steps it is exact
     (:func:`finite_text`); ``at``: the step the run reached x* at (a limit → 0 then says
-    that x* came first)."""
+    that x* came first); ``digits``: those the run's theory-vs-measurement row prints ρ with
+    (:func:`row_rate_digits`), else ρ's own."""
     if p.kind in ("linear", "diverges") and p.rate is not None:
         limit = ("" if p.exact else "≤ ") + cell(b, section, label, "predicted rate", p.rate,
-                                                 prediction_how(p), rate_digits(p.rate))
+                                                 prediction_how(p),
+                                                 digits or rate_digits(p.rate))
         return limit + ("" if p.exact else " (asymptotic)")
     if p.kind == "finite":
         return finite_text(p.finite_steps, p.exact)
@@ -3876,12 +3880,15 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
     bands = [study_band(st) is not None for st in studies]
 
     def who(has: Sequence[bool], cond: str) -> str:
-        """Which tables have a row: none said when all do, else their runs (or ``cond``)."""
+        """Which tables have a row: none said when all do, else their runs, each quoted as
+        its table's title names it (a name may hold a comma: ``heavy ball, Polyak's
+        tuning``), or ``cond``."""
         if all(has):
             return ""
         if names is None:
             return f" ({cond})"
-        return f" ({', '.join(n for n, h in zip(names, has, strict=True) if h)})"
+        tables = [f"‘{n}’" for n, h in zip(names, has, strict=True) if h]
+        return f" (only in the {'table' if len(tables) == 1 else 'tables'} of {_names(tables)})"
 
     bare = list(dict.fromkeys(predicted_kind(st.prediction, "no rate") for st in studies
                               if not gives_limit(st.prediction)))
@@ -3910,8 +3917,9 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
                     f"window{sub_note}.")
     rows.append(f"Row ‘theory’: {theory}.")
     if any(bands):
-        rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after it: the band "
-                    "[ρ, the window's average factor] a double root's verdict tests.")
+        rows.append(f"Row ‘theory band’{who(bands, 'a double root')}, after the row "
+                    "‘theory’: the band [ρ, the window's average factor] a double root's "
+                    "verdict tests.")
     ordered = any(convergence_order(st.prediction) is not None for st in studies)
     reached = any("reached" in k for k in kinds)
     return ("Per run, the errors e_k = ‖x_k − x*‖ and the ratios e_(k+1)/e_k"
@@ -5389,7 +5397,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
                  "measured", KERNEL_DIGITS, rounded=True),
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
-                 "measured", 3),
+                 "measured", 3, rounded=True),
         ])
     # the table before the figure: under the lead-in and the figure a page has no room left
     # for the whole table, which split there; the figure shrinks to the page or floats

@@ -11,7 +11,7 @@ atomically, see :func:`analysis.report.write_atomically`).  One section per stud
 6. tanh — a plateau: GD from x = 4 barely moves (crossing time ∫dx/(η|f′|), f′(4));
 7. x·cos(cx), c = 0.15π — a local-minimum trap with η = 2, and basins of attraction;
 8. cosh(cx) — Newton's fast local convergence, and its measured order;
-9. 0.1x₁² + 2x₂² and x₁² + 2x₂² — ill-conditioning, the threshold 2/L, momentum damping,
+9. x₁²/10 + 2x₂² and x₁² + 2x₂² — ill-conditioning, the threshold 2/L, momentum damping,
    the momentum stability map;
 10. Nesterov against heavy ball at tuned parameters — (√κ − 1)/(√κ + 1) and 1 − 1/√κ;
 11. momentum's weights βʲ on past gradients (checked on a run's buffer) and the notes'
@@ -177,6 +177,10 @@ class Check:
     #: the test that decided the verdict, as printed (what ``rel_diff`` measures, its value
     #: and the criterion: ``|m − p|/|p| 0.73% ≤ 1%``); empty: the bare percentage
     decided: str = ""
+    #: the note as the section's own checks table prints it, which may point at the tables
+    #: above it (``reason`` is the note of the summary, read apart from the section, which
+    #: names them by their section); empty: ``reason``
+    here: str = ""
 
 
 @dataclass
@@ -244,7 +248,7 @@ class Study:
         digits, those another row prints the same rate with (0.858945 in both rows, not
         0.85895 in one)."""
         d = rate_diff(measured, predicted)
-        digits = max(rate_pair_digits(predicted, measured), digits or 0)
+        digits = check_rate_digits(predicted, measured, digits)
         theory = self.value(what, "theory", predicted, "theory", digits)
         c = Check(self.section, what, theory,
                   self.value(what, "measured", measured, how_m, digits, like=theory), d,
@@ -314,7 +318,7 @@ class Study:
 
     def checks_table(self, since: int, title: str = "Theory and measurement") -> None:
         """The checks added since index ``since`` as a table."""
-        rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.reason]
+        rows = [[c.what, c.theory, c.measured, check_decided(c), c.verdict, c.here or c.reason]
                 for c in self.checks[since:] if not c.what.endswith(": convergence")]
         if rows:
             self.doc.table(["what", "theory", "measured", "decided by", "verdict", "note"],
@@ -334,6 +338,13 @@ class Study:
 #: the adaptive methods' first step against its closed form: largest relative difference
 #: over the coordinates
 FIRST_STEP_RTOL = 1e-6
+
+
+def check_rate_digits(predicted: float, measured: float, digits: int | None = None) -> int:
+    """The significant digits :meth:`Study.rate_check` prints a predicted and a measured
+    rate with (:func:`~analysis.report.rate_pair_digits`), at least ``digits``: the text that
+    quotes the rate it checks prints it with these."""
+    return max(rate_pair_digits(predicted, measured), digits or 0)
 
 
 def numeric_decided(rel: float | None, rtol: float, ok: bool, diff: float | None = None,
@@ -1187,11 +1198,12 @@ def _order_estimate(err: np.ndarray) -> tuple[float, float, int] | None:
     return best
 
 
-def _fit_window_aside(m: Any) -> str:
+def _fit_window_aside(m: Any, table: str) -> str:
     """Why an order read off the last triple of errors differs from the measured order of
     the theory table: the table's order is a least-squares fit over the errors it names
     (``m.order_window``, the measurement's window less any pre-asymptotic steps the fit
-    drops); empty when the measurement has no window or no order."""
+    drops); ``table``: how the text names the per-step table that prints them (``the
+    convergence table above``); empty when the measurement has no window or no order."""
     win, q = getattr(m, "window", None), getattr(m, "order", None)
     if win is None or q is None:
         return ""
@@ -1199,8 +1211,8 @@ def _fit_window_aside(m: Any) -> str:
     early = f"step {a - 1}" if a - 1 == int(win[0]) else f"steps {int(win[0])}–{a - 1}"
     dropped = (f" (the fit drops the pre-asymptotic {early})" if a > int(win[0])
                else ", its whole window")
-    return (f", the last three clear of rounding; the convergence table of the Newton-on-cosh(cx) "
-            f"section fits the errors of k = {a}–{b}{dropped} by least squares: "
+    return (f", the last three clear of rounding; {table} "
+            f"fits the errors of k = {a}–{b}{dropped} by least squares: "
             f"{fmt_num(float(q), 3)}")
 
 
@@ -1252,12 +1264,14 @@ def section_newton_cosh(S: Study) -> None:
         q, C, k = est
         # the predicted order of the theory table above (its value and its marker)
         order = st.prediction.order
-        S.numeric_check("order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)",
-                        3.0 if order is None else float(order), q, rtol=0.05,
-                        how_p="exact" if order is None else "theory", how_m="measured",
-                        digits=3,
-                        reason=f"from the errors at iterations {k - 1}–{k + 1}"
-                        + _fit_window_aside(st.measurement))
+        triple = f"from the errors at iterations {k - 1}–{k + 1}"
+        # the summary names the table by its section; this section's checks table has it above
+        check = S.numeric_check(
+            "order q of e_(k+1) ≈ C e_k^q (f‴(0) = 0)", 3.0 if order is None else float(order),
+            q, rtol=0.05, how_p="exact" if order is None else "theory", how_m="measured",
+            digits=3, reason=triple + _fit_window_aside(
+                st.measurement, "the convergence table of the Newton-on-cosh(cx) section"))
+        check.here = triple + _fit_window_aside(st.measurement, "the convergence table above")
         S.numeric_check(f"constant C = e_(k+1)/e_k³ vs c²/3 (c = {c:g})", c * c / 3.0, C, rtol=0.05,
                         how_p="exact", how_m="measured", digits=4,
                         reason=f"the ratio e_(k+1)/e_k³ at the single step k = {k}, not a "
@@ -1285,7 +1299,7 @@ CONDITIONING = "Ill-conditioning"
 
 
 def section_conditioning(S: Study) -> None:
-    """GD on 0.1x₁² + 2x₂² (η = 0.4, 0.6), momentum damping, the stability map."""
+    """GD on x₁²/10 + 2x₂² (η = 0.4, 0.6), momentum damping, the stability map."""
     from analysis import theory
     from analysis.sweeps import lr_sweep, momentum_stability_map
     from optimizers.registry import title
@@ -2454,11 +2468,13 @@ def section_sgd(S: Study) -> None:
                       "factor > 10",
                       "Σηₖ = ∞, Σηₖ² < ∞ ⇒ E(xₖ − x*)² → 0, far below the floor",
                       f"at k = {K}: {_pm(dec_m, dec_se, 'measured')} against "
-                      f"{_pm(const_m, const_se, 'measured')} "
-                      f"(mean ± standard error over {R} runs; one step, where the noise-floor "
-                      f"row averages each run over k = {K // 2}…{K}: "
-                      f"{mark(fmt_num(floor_m, floor_digits), 'measured')})",
+                      f"{_pm(const_m, const_se, 'measured')}",
                       below[0],
+                      # what the measured values are belongs to the note, not to the
+                      # measured cell
+                      f"measured: mean ± standard error over {R} runs at the one step k = {K}, "
+                      f"where the noise-floor row averages each run over k = {K // 2}…{K} "
+                      f"({mark(fmt_num(floor_m, floor_digits), 'measured')}); "
                       f"the constant step's value is {fmt_num(z, 2)} standard errors from its "
                       f"floor {fmt_num(floor_th, floor_digits)}: "
                       + (f"within {STOCHASTIC_SE}, sampling noise" if abs(z) <= STOCHASTIC_SE
@@ -2863,10 +2879,16 @@ def section_momentum_weights(S: Study) -> None:
     need = math.log(1e-3) / math.log(rho[0.25])
     title = f"‖xₖ‖ with η = {eta:g}"  # the figure's, named in the text before it
     reached = int(np.argmax(err[0.25] <= 1e-3 * err[0.25][0]))
-    S.text(f"The notes (momentum on 0.1x₁² + 2x₂², η = 0.6, from (−5, −2), 20 steps) say: "
-           "‘when the β value is [changed] to 0.25, we find that convergence is not achieved "
-           "in the end’.  Theory: the heavy-ball spectral radius at η = 0.6 is "
-           f"ρ = {fmt_rate(rho[0.25])} for β = 0.25 (against {fmt_rate(rho[0.5])} for "
+    # the same runs in the ill-conditioning section's table: ρ prints everywhere with the
+    # digits of this section's table, which are at least that table's
+    rows = {b: rate_study(obj, "momentum", [-5.0, -2.0], lr=eta, momentum=b)
+            for b in (0.25, 0.5)}
+    shown = {b: row_rate_digits(rows[b]) for b in rows}
+    rho_text = {b: fmt_num(rho[b], check_rate_digits(rho[b], fit[b], shown[b])) for b in rows}
+    S.text(f"The notes (momentum on {conditioned_text()}, η = 0.6, from (−5, −2), 20 steps) "
+           "say: ‘when the β value is [changed] to 0.25, we find that convergence is not "
+           "achieved in the end’.  Theory: the heavy-ball spectral radius at η = 0.6 is "
+           f"ρ = {rho_text[0.25]} for β = 0.25 (against {rho_text[0.5]} for "
            f"β = 0.5, and |1 − ηL| = {fmt_num(abs(1 - eta * lam[-1]), 3)} > 1 without momentum)"
            f" — below 1, so the iteration converges.  In 20 steps ρ²⁰ = "
            f"{fmt_num(rho[0.25] ** 20, 3)}: the error shrinks only by a factor of about "
@@ -2890,7 +2912,8 @@ def section_momentum_weights(S: Study) -> None:
                   "ratios coincide: β = 0.25's marker is drawn larger, around β = 0.5's."
                   if math.isclose(first[0.5], first[0.25], rel_tol=1e-12) else "")
     S.figure(lambda fig: plots_lecture.plot_error_ratios(
-        errs, rates, mark=20, title=title, fig=fig), 300.0,
+        errs, rates, mark=20, title=title, fig=fig,
+        rate_texts={f"β = {b:g}": rho_text[b] for b in rows}), 300.0,
         f"Left: distance to the minimum (log scale) over {steps} steps"
         + (", one panel per run" if apart else "") + ", with theory's slope "
         "ρᵏ (dashed, drawn at least ×10 above); GD without momentum "
@@ -2906,12 +2929,11 @@ def section_momentum_weights(S: Study) -> None:
         "beta 0.25")
     for b in (0.25, 0.5):
         modes = sorted((theory.heavy_ball_radius(eta, b, [v]), v) for v in lam)
-        row = rate_study(obj, "momentum", [-5.0, -2.0], lr=eta, momentum=b)  # that section's
+        row = rows[b]
         a, z = row.measurement.window
         # ρ and that row's rate print with the digits that section's table gives them
-        shown = row_rate_digits(row)
-        row_rate = (fmt_rate(row.measurement.rate) if shown is None
-                    else fmt_num(row.measurement.rate, shown))
+        row_rate = (fmt_rate(row.measurement.rate) if shown[b] is None
+                    else fmt_num(row.measurement.rate, shown[b]))
         mode = (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
                 if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else
                 f"the window also sees the λ = {modes[0][1]:g} mode "
@@ -2930,7 +2952,7 @@ def section_momentum_weights(S: Study) -> None:
                   f"{row.result.nit} steps, fitted over k = {a}–{z}, measured rate "
                   f"{row_rate}")
         S.rate_check(f"β = {b:g}, η = {eta:g}: rate per step (fit over steps {lo}–{hi})",
-                     rho[b], fit[b], rtol=0.02, reason=reason, digits=shown)
+                     rho[b], fit[b], rtol=0.02, reason=reason, digits=shown[b])
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,
                         how_p="exact", reason="product of the iteration matrices "
                         f"(ρ²⁰ = {fmt_num(rho[b] ** 20, 3)} is only its asymptote)")

@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis import empirical as E
-from landscape.numfmt import fmt
+from landscape.numfmt import fmt, fmt_rounded
 
 EPS = np.finfo(float).eps
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
@@ -504,8 +504,9 @@ def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
         assert f"{v:.3g} at k = {k}" in m.evidence
     q = math.log(r[2]) / math.log(r[1])  # the order the last two imply, per restart cycle
     assert (f"{r[1]:.3g} → {r[2]:.3g} (× {r[2] / r[1]:.3g}, order per 5-step cycle ≈ "
-            f"ln {r[2]:.3g} / ln {r[1]:.3g} = {q:.3g}, per step {q:.3g}^(1/5) = "
-            f"{q ** (1 / 5):.3g}): each ≤ 1/2 of the one before)"
+            f"ln {r[2]:.3g} / ln {r[1]:.3g} = {fmt_rounded(q, 3)}, per step "
+            f"{fmt_rounded(q, 3)}^(1/5) = {fmt_rounded(q ** (1 / 5), 3)}): each ≤ 1/2 of the "
+            "one before)"
             ) in m.evidence and abs(q - 1.33) < 0.01
     # the first block (0.793: the error barely moved) is not yet in the fast phase: no order
     assert r[0] > 0.5 and (f"{r[0]:.3g} → {r[1]:.3g} (× {r[1] / r[0]:.3g}; no order: "
@@ -628,16 +629,21 @@ def test_block_ratios_give_back_the_per_step_order_or_the_order_per_restart_cycl
         a, b = r[0], r[1]
         assert math.log(b) / math.log(a) == pytest.approx(q ** h, rel=1e-9)
         per_step = E.implied_order(a, b, h)
-        assert per_step.endswith(f" = {q:.3g}")
+        # three significant digits, trailing zeros kept (an order computed to rounding
+        # prints 2.00, not 2)
+        x = math.log(b) / math.log(a)
+        assert x ** (1 / h) == pytest.approx(q, rel=1e-9)
+        assert per_step.endswith(f" = {fmt_rounded(x ** (1 / h), 3)}")
         cycle = E.implied_order(a, b, h, cycle=True)
         if h > 1:
             assert per_step.startswith(f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h})")
             # Himmelblau p. 8: CG's order per cycle stood beside BFGS's per-step q on another
             # scale; its per-step equivalent, the h-th root, is q again
             assert cycle == (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = "
-                             f"{q ** h:.3g}, per step {q ** h:.3g}^(1/{h}) = {q:.3g}")
+                             f"{fmt_rounded(x, 3)}, per step {fmt_rounded(x, 3)}^(1/{h}) = "
+                             f"{fmt_rounded(x ** (1 / h), 3)}")
         else:
-            assert cycle.endswith(f" = {q:.3g}")
+            assert cycle.endswith(f" = {fmt_rounded(x, 3)}")
         assert f", {per_step})" in E.pair_falls(r, h)
         assert f", {cycle})" in E.pair_falls(r, h, cycle=True)
 
@@ -732,8 +738,11 @@ def test_himmelblau_adam_rate_holds_only_on_average():
         spreads[method] = (m, st.comparison.verdict, st)
     adam, verdict, _ = spreads["adam"]
     assert adam.kind == "linear" and adam.spread > 1.0 and verdict == "not comparable"
-    assert kind_words(adam) == (f"linear on average (R-linear: up to {adam.spread:.2g} "
-                                "decades off the fitted line)")
+    # study p. 41: "up to X decades off" read as the largest distance; X is the one both
+    # halves of the window reach, on either side of the line (d is two-sided)
+    assert kind_words(adam) == ("linear on average (R-linear: each half of the window "
+                                f"reaches {adam.spread:.2g} decades above or below the "
+                                "fitted line)")
     gd, verdict, _ = spreads["gd"]
     a = gd.window[0]  # its first step falls half a decade more than the rate says
     assert np.log10(e[a] / e[a + 1]) + np.log10(gd.rate) > 0.5
@@ -792,3 +801,17 @@ def test_halving_names_which_ratios_fall_to_half_the_one_before():
     assert E.halving([0.1, 0.01, 0.009]) == "the last more than 1/2 of the one before"
     assert E.halving([0.1, 0.09, 0.085]) == "none ≤ 1/2 of the one before"
     assert E.halving([0.1, 0.09, 0.01, 0.004]) == "the last ≤ 1/2 of the one before"
+
+
+def test_an_order_per_cycle_and_per_step_print_with_three_digits():
+    """Himmelblau p. 9: "per step 1.45^(1/2) = 1.2" beside "2.7^(1/2) = 1.64": the trailing
+    zeros were dropped, so one line printed orders with two and three digits."""
+    a, b = 0.0931, 0.0321
+    x = math.log(b) / math.log(a)
+    assert f"{x:.2f}" == "1.45" and f"{math.sqrt(x):.2f}" == "1.20"
+    assert E.implied_order(a, b, 2, cycle=True).endswith("= 1.45, per step 1.45^(1/2) = 1.20")
+    a, b = 0.0321, 9.3e-05  # ln b / ln a = 2.70
+    x = math.log(b) / math.log(a)
+    assert f"{x:.2f}" == "2.70"
+    assert E.implied_order(a, b, 2, cycle=True).endswith(
+        f"= 2.70, per step 2.70^(1/2) = {math.sqrt(x):.2f}")

@@ -806,17 +806,17 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def _one_method_starts_table(title: str, outcomes, cost, fun=0.0):
+def _one_method_starts_table(title: str, outcomes, cost, fun=0.0, seconds=1e-3):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
-    b = _one_method_starts(outcomes, cost, fun)
+    b = _one_method_starts(outcomes, cost, fun, seconds)
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
     return table
 
 
-def _one_method_starts(outcomes, cost, fun=0.0):
+def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3):
     """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`),
-    its one cluster's lowest final f ``fun``."""
+    its one cluster's lowest final f ``fun``, its batch time ``seconds``."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -824,7 +824,7 @@ def _one_method_starts(outcomes, cost, fun=0.0):
     run = StartsRun(label="gd", method="gd", hyper={}, x=np.zeros((n, 1)), fun=np.zeros(n),
                     status=np.where(conv, "converged", "diverged").astype(object),
                     nit=np.ones(n, int), nfev=np.ones(n, int), njev=np.ones(n, int),
-                    nhev=np.zeros(n, int), seconds=1e-3, cost=np.asarray(cost, float),
+                    nhev=np.zeros(n, int), seconds=seconds, cost=np.asarray(cost, float),
                     reached=conv, outcome=np.array(outcomes, dtype=object),
                     cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
@@ -931,6 +931,16 @@ def test_many_starts_costs_keep_the_digits_of_their_column():
     row = _one_method_starts_table("Cost to", [""] * 5, cost).rows[0]
     assert row[3] == "49.5ᵐ"
     assert row[4] == f"37.8ᵐ – {76.998:#.3g}ᵐ" == "37.8ᵐ – 77.0ᵐ"
+
+
+def test_many_starts_batch_time_keeps_the_digits_of_its_column():
+    """Study p. 38: L-BFGS's batch CPU time printed '1.2ᵐ' (1.1997 ms) where the column
+    prints three digits (0.498, 0.937, 21.2): '1.20ᵐ'; a whole 1 ms prints as it is."""
+    cost = np.ones(3)
+    ms = 1.1997
+    row = _one_method_starts_table("Cost to", [""] * 3, cost, seconds=ms * 1e-3).rows[0]
+    assert row[7] == f"{ms:#.3g}ᵐ" == "1.20ᵐ"
+    assert _one_method_starts_table("Cost to", [""] * 3, cost).rows[0][7] == "1ᵐ"
 
 
 def test_the_end_point_table_defines_its_diverged_row_only_when_it_has_one():
@@ -1241,14 +1251,47 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
                               f"{report.fmt_num(lo, rate_digits(lo))}ᵗ–"
                               f"{report.fmt_num(hi, rate_digits(hi))}ᵗ (double root, window "
                               "5–30)"]
-    assert ("Row ‘theory band’, after it: the band [ρ, the window's average factor] a double "
+    assert ("Row ‘theory band’, after the row ‘theory’: the band [ρ, the window's average "
+            "factor] a double "
             "root's verdict tests.") in report.nw_text([st])
     st.comparison = NS(quantity="rate", rate_band=None)  # a simple root: no band row
     b = report.Builder("t")
     assert report.convergence_table(b, "GD", st, "s")
     assert b.doc.blocks[-1].rows[-1][0] == "theory"
     assert "theory band" not in report.nw_text([st])
+    # study p. 27: "(heavy ball, Polyak's tuning, Nesterov, η = 1/L)" read as four runs;
+    # each name is quoted as its table's title gives it
+    both = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
+    both.comparison = NS(quantity="rate", rate_band=(lo, hi))
+    simple = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
+    simple.comparison = NS(quantity="rate", rate_band=None)
+    text = report.nw_text([simple, both, both],
+                          ["GD", "heavy ball, Polyak's tuning", "Nesterov, η = 1/L"])
+    assert ("Row ‘theory band’ (only in the tables of ‘heavy ball, Polyak's tuning’ and "
+            "‘Nesterov, η = 1/L’), after the row ‘theory’: the band") in text, text
 
+
+def test_the_per_step_table_prints_rho_and_the_fit_with_the_theory_rows_digits():
+    """Study p. 24: the heavy-ball β = 0.25 per-step table printed 'robust fit 0.85892ᶠ' and
+    'theory 0.85895ᵗ' where the theory-vs-measurement row of the same run printed 0.858916
+    and 0.858945 (the digits that reproduce its relative difference): one print per number."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    st = rate_study(Objective.parse("0.1*x**2 + 2*y**2"), "momentum", [-5.0, -2.0], lr=0.6,
+                    momentum=0.25)
+    digits = report.row_rate_digits(st)
+    assert digits is not None and digits > 5  # more than the rates' own 5 digits
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
+    assert st.prediction.rate == pytest.approx(rho, rel=1e-12)
+    row = report.theory_row(report.Builder("t"), "momentum", st)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "momentum", st, "s")
+    rows = {r[1] if r[0] != "theory" else "theory": r[2] for r in b.doc.blocks[-1].rows}
+    theory = f"{report.fmt_num(rho, digits)}ᵗ"
+    assert rows["theory"].startswith(theory) and row[2] == theory
+    fit = f"{report.fmt_num(st.measurement.rate, digits)}ᶠ"
+    assert rows["robust fit (measured rate)"] == fit and row[5].startswith(fit)
 
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
     """Kink: the sublinear '∝ k^−a' cell had no fit window (a linear rate has one), and the
@@ -2060,11 +2103,12 @@ def test_per_step_lead_in_gives_each_row_a_sentence_and_names_the_runs_that_have
     names = ["GD", "CG", "Newton"]
     text = report.nw_text(studies, names)
     have = {n: report.nw_rows(st) for n, st in zip(names, studies, strict=True)}
-    means = ", ".join(n for n in names if "mean" in have[n])
-    fits = ", ".join(n for n in names if "fit" in have[n])
-    assert (means, fits) == ("GD, CG", "GD")
-    assert (f"tables.  Row ‘geometric mean’ ({means}): the geometric mean of the ratio over "
-            f"the fit window.  Row ‘robust fit’ ({fits}): the rate the robust fit measured "
+    means = [n for n in names if "mean" in have[n]]
+    fits = [n for n in names if "fit" in have[n]]
+    assert (means, fits) == (["GD", "CG"], ["GD"])
+    assert (f"tables.  Row ‘geometric mean’ (only in the tables of ‘{means[0]}’ and "
+            f"‘{means[1]}’): the geometric mean of the ratio over the fit window.  Row ‘robust "
+            f"fit’ (only in the table of ‘{fits[0]}’): the rate the robust fit measured "
             "over the same window.  Row ‘theory’: what theory says the ratio tends to.  "
             "Errors below") in text, text
     assert "no order q" not in text and "the rows after them" not in text
@@ -2940,8 +2984,8 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     text = squash(pdf_text(himmelblau_report.pdf))
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
-    assert ("Adam — (no rate promised) — — linear on average (R-linear: up to "
-            f"{adam['spread']:.2g} decades off the fitted line) "
+    assert ("Adam — (no rate promised) — — linear on average (R-linear: each half of the "
+            f"window reaches {adam['spread']:.2g} decades above or below the fitted line) "
             f"{report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]

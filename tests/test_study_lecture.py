@@ -782,8 +782,13 @@ def test_the_noise_floor_prints_one_value_and_names_its_two_measurements(S):
     assert row.theory == f"{fmt_num(th, n)}ᵗ" and row.measured == f"{fmt_num(m, n)}ᵐ"
     assert f"measured {fmt_num(m, n)} ± " in row.reason, row.reason
     assert f"from its floor {fmt_num(th, n)}:" in dec.reason, dec.reason
-    assert (f"one step, where the noise-floor row averages each run over k = 1000…2000: "
-            f"{fmt_num(m, n)}ᵐ)") in dec.measured, dec.measured
+    # study p. 32: the explanation is the note's; the measured cell holds the two values
+    runs = re.search(r"standard error over (\d+) runs of each run's average", row.reason)
+    assert runs, row.reason
+    assert (f"measured: mean ± standard error over {runs.group(1)} runs at the one step "
+            "k = 2000, where the noise-floor row averages each run over k = 1000…2000 "
+            f"({fmt_num(m, n)}ᵐ); ") in dec.reason, dec.reason
+    assert re.fullmatch(r"at k = 2000: \S+ ± \S+ against \S+ ± \S+", dec.measured), dec.measured
     (block,) = [b for b in S.doc.figures() if b.label == "sgd decay"]
     assert f"reaches its floor {fmt_num(th, n)} after" in block.caption
 
@@ -1498,3 +1503,26 @@ def test_every_standard_error_bound_reproduces_from_its_printed_numbers(S):
     assert f"{m + 4 * se:.3g} < {(cm - 4 * cse) / 10:.3g}".replace("-", "−") in \
         dec.decided.replace("-", "−"), dec.decided
 
+
+
+def test_the_beta_quarter_text_and_legend_quote_rho_as_the_tables_print_it(S):
+    """Study pp. 28–29: the text and the legend wrote ρ = 0.85895 where the checks table
+    beside them and the ill-conditioning section's table print 0.858945; and the text wrote
+    the function 0.1x₁² + 2x₂² where the section and its table write x₁²/10 + 2x₂²."""
+    from analysis.pages import Paragraph
+
+    rho = max(max(abs(np.roots([1.0, -(1 + 0.25 - 0.6 * lam), 0.25]))) for lam in (0.2, 4.0))
+    (check,) = [c for c in S.checks if c.what.startswith("β = 0.25, η = 0.6: rate per step")]
+    shown = check.theory.rstrip("ᵗ")
+    assert float(shown) == pytest.approx(rho, abs=10.0 ** -(len(shown) - 2))
+    assert len(shown) == len("0.858945")  # the digits that reproduce the 1.1% difference
+    (text,) = [b.text for b in S.doc.blocks if isinstance(b, Paragraph)
+               and "the heavy-ball spectral radius at η = 0.6" in b.text]
+    assert f"ρ = {shown} for β = 0.25" in text
+    assert "momentum on x₁²/10 + 2x₂²," in text and "0.1x₁²" not in text
+    (block,) = [b for b in S.doc.figures() if b.label == "beta 0.25"]
+    fig = Figure(figsize=(6.8, 4.0), layout="constrained")
+    block.draw_fn(fig)
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + list(fig.legends)
+    legend = [t.get_text() for lg in legends for t in lg.get_texts()]
+    assert any(t.startswith(f"β = 0.25: theory ρ = {shown} (") for t in legend), legend
