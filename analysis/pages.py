@@ -45,9 +45,10 @@ stable).
   rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
-  it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it, or a
-  figure that may not float (shrunk as far as it may), fits under it rather than move whole
-  and leave more than :data:`FILL_GAP` of the page blank.
+  it, and so does a figure row shrunk as far as it may; a figure shrinks (within
+  :data:`MIN_SHRINK`) so that a short table after it, or a figure that may not float
+  (shrunk as far as it may), fits under it rather than move whole and leave more than
+  :data:`FILL_GAP` of the page blank.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends, and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
@@ -145,7 +146,8 @@ NOTE_RULE = 4.0
 NOTE_CLEAR = 9.0
 #: A table that misses the rest of a page with footnotes by at most this many points stays
 #: whole on it, taking them from the clear space above the rule (:data:`NOTE_CLEAR`), rather
-#: than leave its last rows alone on the next page.
+#: than leave its last rows alone on the next page; so does a figure row shrunk as far as it
+#: may (:meth:`FigureRow.least`), rather than leave the rest of the page blank.
 NOTE_SQUEEZE = 5.0
 
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
@@ -1589,6 +1591,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
             self.then: Flowable | None = None  # the block after the row (:meth:`_room_for`)
+            self._squeeze = 0.0  # points taken from the clear space above the notes
 
         def _cap_h(self, wide: bool = False) -> float:
             """The height of the tallest caption, each at its figure's width (``wide``: the
@@ -1641,9 +1644,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def fits(self, aH: float) -> bool:
             """Whether the row fits ``aH`` points at its size or shrunk to at least
-            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
+            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further),
+            or misses them shrunk as far as it may by at most the points it may take above
+            the page's footnotes (:meth:`_spare`)."""
             scale, wide = self._layout(aH, last=False)
-            return self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
+            return (self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
+                    or self._squeezed_scale(aH) is not None)
+
+        def _spare(self) -> float:
+            """The points the row may take from the clear space above the footnotes of its
+            page (:data:`NOTE_SQUEEZE` when the page has footnotes, its own or others'), as a
+            table that misses the page by so little does (:meth:`TableFlowable._squeezed`)."""
+            canv = getattr(self, "canv", None)
+            if canv is None:
+                return 0.0
+            notes = self.doc._merged(canv.getPageNumber(), self._notes())
+            return NOTE_SQUEEZE if self.doc._lines(*notes) else 0.0
+
+        def _squeezed_scale(self, aH: float) -> float | None:
+            """The scale of the row shrunk as far as it may (:data:`MIN_SHRINK`, never below
+            :meth:`_floor`) when at it the row misses ``aH`` points by at most :meth:`_spare`
+            (it then takes those points above the footnotes), else None."""
+            least = max(MIN_SHRINK, self._floor())
+            over = self._fig_h() * least + self._cap_h() + 4.0 - aH
+            return least if 0.0 < over <= self._spare() else None
 
         def least(self) -> float:
             """The height of the row shrunk as far as it may (:data:`MIN_SHRINK`, never
@@ -1687,12 +1711,17 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
             scale, self.wide = self._layout(aH - self._reserve)
+            squeezed = self._squeezed_scale(aH - self._reserve)
+            if fh * scale + self._cap_h(self.wide) + 4.0 > aH - self._reserve and squeezed:
+                scale, self.wide = squeezed, False
             scale = self._room_for(aW, aH - self._reserve, scale)
             cap = self._cap_h(self.wide) + 4.0
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
-            self.width, self.height = aW, fh * scale + cap + self._reserve
+            over = fh * scale + cap + self._reserve - aH
+            self._squeeze = over if squeezed and 0.0 < over <= NOTE_SQUEEZE else 0.0
+            self.width, self.height = aW, fh * scale + cap + self._reserve - self._squeeze
             return aW, self.height
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
@@ -2671,6 +2700,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
                         or isinstance(g, ns.FloatBarrier)), None)  # figures after it wait too
             if frame is None or frame._atTop or nxt is None or not _floats_past(nxt, ns):
                 return False
+            f.canv = self.canv  # the page's footnotes tell what it may take above them
             return not f.fits(frame._y - frame._y1p - f.getSpaceBefore())
 
         def handle_pageEnd(self) -> None:

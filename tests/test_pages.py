@@ -1652,6 +1652,35 @@ def test_a_figure_shrinks_so_that_the_figure_after_it_fits_the_page(tmp_path):
     assert min(drawn) >= pages.MIN_SHRINK * fig_h - 1e-6, drawn  # within its allowed range
 
 
+def _figure_page(tmp_path, over: float):
+    """A figure of three stacked panels (it cannot shrink below its panels' floor) whose
+    caption gives the page a footnote (the legend of its marker), then a second figure (no
+    text may fill the page in its place): the first misses the rest of the page by ``over``
+    points shrunk as far as it may.  Returns the page texts."""
+    caption = "CAPTION-0 of a figure of three panels, ρ = 0.6ᵗ."
+    probe = pages.Document("probe")
+    row = pages._flowables().FigureRow([probe.figure(_three_panels, height=400.0,
+                                                     caption=caption)], probe)
+    assert max(pages.MIN_SHRINK, row._floor()) > pages.MIN_SHRINK  # its panels hold it
+    need = row.least() + probe._notes_height([pages.legend_text(pages.used_hows([caption]))])
+    b = report.Builder("Figure squeeze")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - need + over))
+    b.doc.figure(_three_panels, height=400.0, caption=caption)
+    b.doc.figure(_one_panel, height=200.0, caption="CAPTION-1 of the figure after it.")
+    return page_texts(b.write(tmp_path / "figure_squeeze.pdf").pdf)
+
+
+def test_a_figure_a_few_points_too_tall_stays_above_the_footnotes(tmp_path):
+    """The study's p. 2: the first figure of the x² section missed the rest of the page by
+    4 pt shrunk to its panels' floor (the summary table above it had gained a line), went to
+    the next page with the figures after it and left 23% of the page blank mid-section.  As
+    a table does, a figure takes up to NOTE_SQUEEZE points from the clear space above the
+    footnote rule; more than that, it still goes to the next page."""
+    texts = _figure_page(tmp_path, pages.NOTE_SQUEEZE - 1.0)
+    assert "CAPTION-0" in texts[0] and "CAPTION-1" in texts[1], texts
+    texts = _figure_page(tmp_path, pages.NOTE_SQUEEZE + 3.0)
+    assert "CAPTION-0" not in texts[0] and "CAPTION-0" in texts[1], texts
+
 def _step_rows(n: int, summary: int) -> list[list[str]]:
     """A per-step table's rows: ``n`` steps, then ``summary`` rows that sum them up."""
     tail = [["0–60", "geometric mean", "0.6ᵐ"], ["0–60", "robust fit (measured rate)", "0.6ᶠ"],
