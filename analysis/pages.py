@@ -33,13 +33,16 @@ stable).
   "[k = 3–78]" never split where the column holds them; the room goes where it takes most
   lines off); a
   table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
-  unless moving it (with a lead-in kept with it) would leave more than a third of the page
-  blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
+  unless moving it (with a lead-in kept with it) would leave more than
+  :data:`SHORT_SPLIT_GAP` of the page blank; then it splits only with at least
+  :data:`MIN_ROWS` rows on this page and, on the next, :data:`MIN_ROWS` rows or a per-step
+  table's summary rows with :data:`SUMMARY_WITH` step rows (one too short for that always
+  moves whole), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
   only when they are together :data:`TALL_ROWS` of a page, or when the :data:`MIN_ROWS`
-  would leave the page before more than :data:`SHORT_SPLIT_GAP` blank, as when all the rows
+  would leave the page before more than :data:`MAX_GAP` blank, as when all the rows
   fit it but the table's footnotes do not; its summary rows, a per-step
   table's mean, fit and theory, never without :data:`SUMMARY_WITH` rows above them), its
   rest starting on the next
@@ -120,11 +123,15 @@ MIN_PANEL = 90.0
 FILL_GAP = 0.25
 #: Tables with at most this many rows (and at most a third of a page tall) are not split,
 #: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
-#: it has at least 2 × :data:`MIN_ROWS` rows.
+#: it has rows enough for a split (:meth:`TableFlowable.splits_short`).
 SHORT_ROWS = 12
 #: The share of a page left blank above which a short table splits rather than move whole
-#: (the most a page in the middle of a section may stay blank).
-SHORT_SPLIT_GAP = 1.0 / 3.0
+#: (as a long one would), with at least :data:`MIN_ROWS` rows on this page and no lone row or
+#: summary rows without :data:`SUMMARY_WITH` step rows on the next.
+SHORT_SPLIT_GAP = 0.15
+#: The most of a page a table leaves blank in the middle of a section when its rows fit the
+#: page but its footnotes do not.
+MAX_GAP = 1.0 / 3.0
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
@@ -1478,10 +1485,17 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """Whether this short table splits all the same: moving it whole would leave
             more than :data:`SHORT_SPLIT_GAP` of the page blank (``aH`` points, and the
             room of a lead-in kept with it, :attr:`lead`, which would move with it), and it
-            has rows enough for :data:`MIN_ROWS` on each side (a table of a few rows stays
+            has rows enough for :data:`MIN_ROWS` step rows on this page and the part
+            :meth:`split` leaves on the next (:meth:`_tail`; a table of a few rows stays
             whole)."""
             return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
-                    and len(self.rows) >= 2 * MIN_ROWS)
+                    and len(self.rows) >= MIN_ROWS + self._tail())
+
+        def _tail(self) -> int:
+            """The fewest rows a split leaves for the next page: the summary rows
+            (:attr:`Table.summary`) with :data:`SUMMARY_WITH` rows they sum up, else
+            :data:`MIN_ROWS`."""
+            return self.t.summary + SUMMARY_WITH if self.t.summary else MIN_ROWS
 
         def _squeezed(self, aW: float, aH: float) -> Any:
             """This table whole in ``aH`` points when it misses them by at most
@@ -1507,7 +1521,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if whole is not None:
                 return [whole]
             full = aH >= self.doc._frame_height - 1.0
-            if self.short() and not full and not self.splits_short(aH):
+            short = self.short() and not full
+            if short and not self.splits_short(aH):
                 return []
             self.table.wrap(aW, 1e6)
             rows_h = self.table._rowHeights
@@ -1537,23 +1552,25 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
-            tail = self.t.summary + SUMMARY_WITH if self.t.summary else 0
+            tail = self._tail() if self.t.summary else 0
             if n - k < tail:
                 k = n - tail  # summary rows go with rows they sum up (or the table moves)
                 used = sum(rows_h[:k + 1])
             elif n - k < MIN_ROWS <= n - MIN_ROWS and \
                     sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
                 # no few short rows alone at the top of the next page, unless taking
-                # MIN_ROWS there leaves this page more than SHORT_SPLIT_GAP blank (the
+                # MIN_ROWS there leaves this page more than MAX_GAP blank (the
                 # table's notes missed it, not its rows): then the most rows that keep it
                 # filled go, at least one, to end the table over its notes
-                gap = SHORT_SPLIT_GAP * self.doc._frame_height
+                gap = MAX_GAP * self.doc._frame_height
                 k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
                           if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
-            if k < MIN_ROWS and not full and (
-                    k < 1 or used < max(0.5 * avail, TALL_ROWS * self.doc._frame_height)):
-                return []  # a few tall rows that fill most of the rest may go first
+            if k < MIN_ROWS and not full and (short or k < 1 or used < max(
+                    0.5 * avail, TALL_ROWS * self.doc._frame_height)):
+                # a short table leaves MIN_ROWS rows here; a long one fewer only when tall
+                # rows fill most of the rest
+                return []
             k = max(1, min(k, n - 1))
             first = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
                                   self.rows[:k], notes=False)
