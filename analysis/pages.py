@@ -33,21 +33,25 @@ stable).
   "[k = 3–78]" never split where the column holds them; the room goes where it takes most
   lines off); a
   table of at most :data:`SHORT_ROWS` rows (and at most a third of a page) is kept whole
-  unless moving it (with a lead-in kept with it) would leave more than a third of the page
-  blank (:data:`SHORT_SPLIT_GAP`; one of fewer than 2 × :data:`MIN_ROWS` rows always is), a
+  unless moving it (with a lead-in kept with it) would leave more than
+  :data:`SHORT_SPLIT_GAP` of the page blank; then it splits only with at least
+  :data:`MIN_ROWS` rows on this page and, on the next, :data:`MIN_ROWS` rows or a per-step
+  table's summary rows with :data:`SUMMARY_WITH` step rows (one too short for that always
+  moves whole), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
   only when they are together :data:`TALL_ROWS` of a page, or when the :data:`MIN_ROWS`
-  would leave the page before more than :data:`SHORT_SPLIT_GAP` blank, as when all the rows
+  would leave the page before more than :data:`MAX_GAP` blank, as when all the rows
   fit it but the table's footnotes do not; its summary rows, a per-step
   table's mean, fit and theory, never without :data:`SUMMARY_WITH` rows above them), its
   rest starting on the next
   page (never a "(continued)" part on the page of the part before it); a table
   that misses a page with footnotes by at most :data:`NOTE_SQUEEZE` points stays whole on
-  it; a figure shrinks (within :data:`MIN_SHRINK`) so that a short table after it, or a
-  figure that may not float (shrunk as far as it may), fits under it rather than move whole
-  and leave more than :data:`FILL_GAP` of the page blank.
+  it, and so does a figure row shrunk as far as it may; a figure shrinks (within
+  :data:`MIN_SHRINK`) so that a short table after it, or a figure that may not float
+  (shrunk as far as it may), fits under it rather than move whole and leave more than
+  :data:`FILL_GAP` of the page blank.
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends, and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
@@ -119,11 +123,15 @@ MIN_PANEL = 90.0
 FILL_GAP = 0.25
 #: Tables with at most this many rows (and at most a third of a page tall) are not split,
 #: unless keeping one whole would leave more than :data:`SHORT_SPLIT_GAP` of a page blank and
-#: it has at least 2 × :data:`MIN_ROWS` rows.
+#: it has rows enough for a split (:meth:`TableFlowable.splits_short`).
 SHORT_ROWS = 12
 #: The share of a page left blank above which a short table splits rather than move whole
-#: (the most a page in the middle of a section may stay blank).
-SHORT_SPLIT_GAP = 1.0 / 3.0
+#: (as a long one would), with at least :data:`MIN_ROWS` rows on this page and no lone row or
+#: summary rows without :data:`SUMMARY_WITH` step rows on the next.
+SHORT_SPLIT_GAP = 0.15
+#: The most of a page a table leaves blank in the middle of a section when its rows fit the
+#: page but its footnotes do not.
+MAX_GAP = 1.0 / 3.0
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
@@ -145,7 +153,8 @@ NOTE_RULE = 4.0
 NOTE_CLEAR = 9.0
 #: A table that misses the rest of a page with footnotes by at most this many points stays
 #: whole on it, taking them from the clear space above the rule (:data:`NOTE_CLEAR`), rather
-#: than leave its last rows alone on the next page.
+#: than leave its last rows alone on the next page; so does a figure row shrunk as far as it
+#: may (:meth:`FigureRow.least`), rather than leave the rest of the page blank.
 NOTE_SQUEEZE = 5.0
 
 HEADING_SIZES = {0: 20.0, 1: 14.5, 2: 11.5, 3: 10.0}
@@ -1476,10 +1485,17 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             """Whether this short table splits all the same: moving it whole would leave
             more than :data:`SHORT_SPLIT_GAP` of the page blank (``aH`` points, and the
             room of a lead-in kept with it, :attr:`lead`, which would move with it), and it
-            has rows enough for :data:`MIN_ROWS` on each side (a table of a few rows stays
+            has rows enough for :data:`MIN_ROWS` step rows on this page and the part
+            :meth:`split` leaves on the next (:meth:`_tail`; a table of a few rows stays
             whole)."""
             return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
-                    and len(self.rows) >= 2 * MIN_ROWS)
+                    and len(self.rows) >= MIN_ROWS + self._tail())
+
+        def _tail(self) -> int:
+            """The fewest rows a split leaves for the next page: the summary rows
+            (:attr:`Table.summary`) with :data:`SUMMARY_WITH` rows they sum up, else
+            :data:`MIN_ROWS`."""
+            return self.t.summary + SUMMARY_WITH if self.t.summary else MIN_ROWS
 
         def _squeezed(self, aW: float, aH: float) -> Any:
             """This table whole in ``aH`` points when it misses them by at most
@@ -1505,7 +1521,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if whole is not None:
                 return [whole]
             full = aH >= self.doc._frame_height - 1.0
-            if self.short() and not full and not self.splits_short(aH):
+            short = self.short() and not full
+            if short and not self.splits_short(aH):
                 return []
             self.table.wrap(aW, 1e6)
             rows_h = self.table._rowHeights
@@ -1535,23 +1552,25 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 avail -= self.doc._note_space(canv, legend + marks)
             k, used = fitting(avail)
             n = len(self.rows)
-            tail = self.t.summary + SUMMARY_WITH if self.t.summary else 0
+            tail = self._tail() if self.t.summary else 0
             if n - k < tail:
                 k = n - tail  # summary rows go with rows they sum up (or the table moves)
                 used = sum(rows_h[:k + 1])
             elif n - k < MIN_ROWS <= n - MIN_ROWS and \
                     sum(rows_h[k + 1:]) < TALL_ROWS * self.doc._frame_height:
                 # no few short rows alone at the top of the next page, unless taking
-                # MIN_ROWS there leaves this page more than SHORT_SPLIT_GAP blank (the
+                # MIN_ROWS there leaves this page more than MAX_GAP blank (the
                 # table's notes missed it, not its rows): then the most rows that keep it
                 # filled go, at least one, to end the table over its notes
-                gap = SHORT_SPLIT_GAP * self.doc._frame_height
+                gap = MAX_GAP * self.doc._frame_height
                 k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
                           if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
-            if k < MIN_ROWS and not full and (
-                    k < 1 or used < max(0.5 * avail, TALL_ROWS * self.doc._frame_height)):
-                return []  # a few tall rows that fill most of the rest may go first
+            if k < MIN_ROWS and not full and (short or k < 1 or used < max(
+                    0.5 * avail, TALL_ROWS * self.doc._frame_height)):
+                # a short table leaves MIN_ROWS rows here; a long one fewer only when tall
+                # rows fill most of the rest
+                return []
             k = max(1, min(k, n - 1))
             first = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
                                   self.rows[:k], notes=False)
@@ -1589,6 +1608,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
             self.then: Flowable | None = None  # the block after the row (:meth:`_room_for`)
+            self._squeeze = 0.0  # points taken from the clear space above the notes
 
         def _cap_h(self, wide: bool = False) -> float:
             """The height of the tallest caption, each at its figure's width (``wide``: the
@@ -1641,9 +1661,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def fits(self, aH: float) -> bool:
             """Whether the row fits ``aH`` points at its size or shrunk to at least
-            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further)."""
+            :data:`MIN_SHRINK` (a float goes to the next page rather than shrink further),
+            or misses them shrunk as far as it may by at most the points it may take above
+            the page's footnotes (:meth:`_spare`)."""
             scale, wide = self._layout(aH, last=False)
-            return self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
+            return (self._fig_h() * scale + self._cap_h(wide) + 4.0 <= aH
+                    or self._squeezed_scale(aH) is not None)
+
+        def _spare(self) -> float:
+            """The points the row may take from the clear space above the footnotes of its
+            page (:data:`NOTE_SQUEEZE` when the page has footnotes, its own or others'), as a
+            table that misses the page by so little does (:meth:`TableFlowable._squeezed`)."""
+            canv = getattr(self, "canv", None)
+            if canv is None:
+                return 0.0
+            notes = self.doc._merged(canv.getPageNumber(), self._notes())
+            return NOTE_SQUEEZE if self.doc._lines(*notes) else 0.0
+
+        def _squeezed_scale(self, aH: float) -> float | None:
+            """The scale of the row shrunk as far as it may (:data:`MIN_SHRINK`, never below
+            :meth:`_floor`) when at it the row misses ``aH`` points by at most :meth:`_spare`
+            (it then takes those points above the footnotes), else None."""
+            least = max(MIN_SHRINK, self._floor())
+            over = self._fig_h() * least + self._cap_h() + 4.0 - aH
+            return least if 0.0 < over <= self._spare() else None
 
         def least(self) -> float:
             """The height of the row shrunk as far as it may (:data:`MIN_SHRINK`, never
@@ -1687,12 +1728,17 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self._reserve = self.doc._note_space(self.canv, self._notes()) \
                 if getattr(self, "canv", None) is not None else 0.0
             scale, self.wide = self._layout(aH - self._reserve)
+            squeezed = self._squeezed_scale(aH - self._reserve)
+            if fh * scale + self._cap_h(self.wide) + 4.0 > aH - self._reserve and squeezed:
+                scale, self.wide = squeezed, False
             scale = self._room_for(aW, aH - self._reserve, scale)
             cap = self._cap_h(self.wide) + 4.0
             if fh * scale + cap > frame_h:  # taller than a page: fit the page
                 scale = (frame_h - cap) / fh
             self.scale = scale
-            self.width, self.height = aW, fh * scale + cap + self._reserve
+            over = fh * scale + cap + self._reserve - aH
+            self._squeeze = over if squeezed and 0.0 < over <= NOTE_SQUEEZE else 0.0
+            self.width, self.height = aW, fh * scale + cap + self._reserve - self._squeeze
             return aW, self.height
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
@@ -2671,6 +2717,7 @@ def _doc_template(d: Document, path: str, meta: Mapping[str, str]) -> Any:
                         or isinstance(g, ns.FloatBarrier)), None)  # figures after it wait too
             if frame is None or frame._atTop or nxt is None or not _floats_past(nxt, ns):
                 return False
+            f.canv = self.canv  # the page's footnotes tell what it may take above them
             return not f.fits(frame._y - frame._y1p - f.getSpaceBefore())
 
         def handle_pageEnd(self) -> None:
