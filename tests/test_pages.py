@@ -1292,6 +1292,15 @@ def test_a_lead_in_and_its_table_fill_the_page_a_figure_waits_on(tmp_path):
     assert res.page_fill[0].blank <= 0.15, res.page_fill
 
 
+def _rest_of_section(b, path, paragraphs: int = 4):
+    """Write ``b`` after ``paragraphs`` paragraphs of the same section (text that fills the
+    page a block left): its result and the text of each page."""
+    for k in range(paragraphs):
+        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
+    res = b.write(path)
+    return res, page_texts(res.pdf)
+
+
 def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
     """A lead-in kept with a table of 8 rows, 18% of the page left: moving both whole would
     leave more than SHORT_SPLIT_GAP of the page blank (the quick study's p. 4 was 24% blank
@@ -1300,10 +1309,7 @@ def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
     b.doc.add(pages.Spacer(pages.CONTENT_H * (1 - 0.18)))
     b.doc.paragraph("LEAD-IN: the table below lists the steps.")
     b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
-    for k in range(4):
-        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
-    res = b.write(tmp_path / "split.pdf")
-    texts = page_texts(res.pdf)
+    res, texts = _rest_of_section(b, tmp_path / "split.pdf")
     first = re.findall(r"ROW-(\d+)", texts[0])
     rest = re.findall(r"ROW-(\d+)", texts[1])
     assert "LEAD-IN" in texts[0] and first + rest == [str(k) for k in range(8)], (first, rest)
@@ -1620,10 +1626,7 @@ def test_a_figure_shrinks_so_that_the_short_table_after_it_fits_the_page(tmp_pat
     b.doc.add(pages.Spacer(pages.CONTENT_H - fig_h - 4.0 - 8.0 - left - 30.0))
     b.doc.figure(_one_panel, height=fig_h)
     b.doc.table(cols, rows, title="Theory and measurement")
-    for k in range(6):
-        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
-    res = b.write(tmp_path / "figure_table.pdf")
-    texts = page_texts(res.pdf)
+    res, texts = _rest_of_section(b, tmp_path / "figure_table.pdf", 6)
     assert "TROW-0" in texts[0] and "TROW-4" in texts[0], texts[0][-300:]
     assert not res.page_fill[0].ends_section and res.page_fill[0].blank <= 1 / 3, res.page_fill
     check_fill(res)
@@ -1708,10 +1711,7 @@ def _table_at_foot(tmp_path, rows, room_rows: float, name: str, **kw):
     b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - title - heights[0]
                            - room_rows * heights[1]))
     b.doc.table(cols, rows, title="Per step", **kw)
-    for k in range(4):
-        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
-    res = b.write(tmp_path / name)
-    return res, page_texts(res.pdf), height
+    return (*_rest_of_section(b, tmp_path / name), height)
 
 
 def test_a_short_per_step_table_never_leaves_its_summary_rows_alone(tmp_path):
@@ -1766,10 +1766,7 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     b.doc.heading("Section")
     b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
     b.doc.table(cols, rows, title="TALL", notes=notes)
-    for k in range(4):
-        b.doc.paragraph(f"AFTER-{k}: " + "text of the same section " * 12)
-    res = b.write(tmp_path / "notes.pdf")
-    texts = page_texts(res.pdf)
+    res, texts = _rest_of_section(b, tmp_path / "notes.pdf")
     first = re.findall(r"ROW-(\d+) ", texts[0])
     rest = re.findall(r"ROW-(\d+) ", texts[1])
     assert first + rest == [str(i) for i in range(7)], (first, rest)
