@@ -239,8 +239,11 @@ def exact_box_maximum(obj: Any, box: np.ndarray, point: Sequence[float], f_max: 
     if not any(abs(float(c) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
                for c, bounds in zip(point, box, strict=True) for b in bounds):
         return None
-    combos = list(product(*options))
-    if len(combos) > EXACT_MAX_POINTS:
+    # the mirror images are counted before any is made: 2 per coordinate make 2¹⁵⁰ in 150
+    # variables
+    if math.prod(len(opts) for opts in options) <= EXACT_MAX_POINTS:
+        combos = list(product(*options))
+    else:
         combos = [tuple(min(opts, key=lambda v, c=float(c): abs(float(v) - c))
                         for opts, c in zip(options, point, strict=True))]
     values = []

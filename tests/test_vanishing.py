@@ -205,3 +205,30 @@ def test_a_maximum_inside_an_edge_at_no_short_rational_stays_sampled():
     assert rep.f_max == pytest.approx(26.0, rel=1e-9)
     assert rep.f_max_exact is None and rep.f_max_at == []
     assert rep.to_json()["f_max_how"] == "sampled"
+
+
+def test_the_exact_box_maximum_counts_mirror_images_before_making_them():
+    """A corner of the box in n variables has 2ⁿ mirror images: ``analyze`` of a sum of 150
+    squares made them all (2¹⁵⁰) and ran out of memory. Beyond EXACT_MAX_POINTS only the
+    sampled point itself is evaluated, and the images are never listed."""
+    import tracemalloc
+
+    from landscape.vanishing import EXACT_MAX_POINTS, exact_box_maximum
+
+    n = 20  # 2²⁰ images: about 200 MB listed
+    obj = Objective.parse("sum(x[i]**2, i, 1, n)", dim=n)
+    box = np.array([[-5.0, 5.0]] * n)
+    assert 2 ** n > EXACT_MAX_POINTS
+    tracemalloc.start()
+    found = exact_box_maximum(obj, box, [5.0] * n, 25.0 * n)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert found is not None
+    value, points = found
+    assert value == 25 * n and points == [(5.0,) * n]
+    assert peak < 20e6, peak
+    # in 2 variables the four corners are all listed, each at the maximum
+    obj2 = Objective.parse("x**2 + y**2")
+    value2, points2 = exact_box_maximum(obj2, np.array([[-5.0, 5.0]] * 2), [5.0, -5.0], 50.0)
+    assert value2 == 50 and sorted(points2) == sorted(
+        (a, b) for a in (-5.0, 5.0) for b in (-5.0, 5.0))
