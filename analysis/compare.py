@@ -423,7 +423,8 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     (``short``: ``fast``), not ``none``; ``quadratic (within 2 s.e.)`` when the fitted order
     lies outside the quadratic band and only its two standard errors reach it (the rule of
     :func:`analysis.empirical._superlinear`; ``short``: ``quadratic``); ``linear on average
-    (R-linear: each half of the window reaches X decades above or below the fitted line)``
+    (R-linear: in each half of the window the errors stray at least X decades from the fitted
+    line)``
     when the errors of a linear window stray from the fitted line (they swing about it, or
     the run speeds up or slows down through the window) by X = ``m.spread`` >
     :data:`~analysis.empirical.R_LINEAR_SPREAD` decades, the distance, on either side, that
@@ -438,8 +439,8 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     if kind == "linear" and spread is not None and spread > R_LINEAR_SPREAD:
         x = fmt(spread, 2)
         return ON_AVERAGE if short else (
-            f"{ON_AVERAGE} (R-linear: each half of the window reaches {x} "
-            f"{'decade' if x == '1' else 'decades'} above or below the fitted line)")
+            f"{ON_AVERAGE} (R-linear: in each half of the window the errors stray at least {x} "
+            f"{'decade' if x == '1' else 'decades'} from the fitted line)")
     order = getattr(m, "order", None)
     lo, hi = QUADRATIC_ORDER
     if kind == "quadratic" and order is not None and not lo <= order <= hi and not short:

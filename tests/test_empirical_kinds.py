@@ -738,10 +738,10 @@ def test_himmelblau_adam_rate_holds_only_on_average():
         spreads[method] = (m, st.comparison.verdict, st)
     adam, verdict, _ = spreads["adam"]
     assert adam.kind == "linear" and adam.spread > 1.0 and verdict == "not comparable"
-    # study p. 41: "up to X decades off" read as the largest distance; X is the one both
-    # halves of the window reach, on either side of the line (d is two-sided)
-    assert kind_words(adam) == ("linear on average (R-linear: each half of the window "
-                                f"reaches {adam.spread:.2g} decades above or below the "
+    # "up to X decades off" would read as the largest distance; X is the least of the two
+    # halves' largest distances (asserted above, d two-sided), so each half strays at least X
+    assert kind_words(adam) == ("linear on average (R-linear: in each half of the window the "
+                                f"errors stray at least {adam.spread:.2g} decades from the "
                                 "fitted line)")
     gd, verdict, _ = spreads["gd"]
     a = gd.window[0]  # its first step falls half a decade more than the rate says

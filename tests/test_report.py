@@ -2984,8 +2984,9 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     text = squash(pdf_text(himmelblau_report.pdf))
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
-    assert ("Adam — (no rate promised) — — linear on average (R-linear: each half of the "
-            f"window reaches {adam['spread']:.2g} decades above or below the fitted line) "
+    assert ("Adam — (no rate promised) — — linear on average (R-linear: in each half of the "
+            f"window the errors stray at least {adam['spread']:.2g} decades from the fitted "
+            "line) "
             f"{report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
