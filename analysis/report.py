@@ -3842,6 +3842,22 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 
 
+def floor_why_text(studies: Sequence[Any]) -> str:
+    """Why the errors below the rounding floor are left out of these rate studies' tables:
+    ``rounding noise`` when x* is rounded; where it is exact in floating point
+    (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) they
+    are no noise, and the floor is applied all the same so that every run is fitted by one
+    rule."""
+    refs = [r for st in studies if (r := _reference(st)) is not None]
+    exact = [float_exact(r) for r in refs]
+    one_rule = "the floor is applied all the same so that every run is fitted by one rule"
+    if exact and all(exact):
+        return f"here x* is exact in floating point, so they are no rounding noise; {one_rule}"
+    if any(exact):
+        return f"rounding noise where x* is rounded; where it is exact, {one_rule}"
+    return "rounding noise"
+
+
 def hessian_count_text(nonzero: int, n: int) -> str:
     """How many of the n(n + 1)/2 distinct entries of an n × n Hessian (those on and above
     the diagonal) are nonzero: ``all 3 distinct entries (on and above the diagonal) are
@@ -3927,7 +3943,7 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
             + " at a few iterations, as in Nocedal & Wright's tables.  "
             + "  ".join(rows) + "  "
-            + floor_value_text(studies) + " are left out (rounding noise)"
+            + floor_value_text(studies) + f" are left out ({floor_why_text(studies)})"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
 
