@@ -95,6 +95,7 @@ from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from analysis.rates import OUTSIDE_EVERY
+from analysis.theory.cg import exact_search_text
 from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
@@ -3134,16 +3135,12 @@ def cg_termination_text(study: Any) -> str:
     if steps is None:
         return ""
     n = np.size(study.minimizer if study.minimizer is not None else study.result.x)
-    why = (f"n = {n}, N&W Thm 5.1" if steps == n else
-           f"the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = {n}")
     search = CHOICE_WORDS.get(("line_search", p.line_search), f"{p.line_search} line search")
     floor = getattr(m, "floor_index", None)
     run = ("the run reached the rounding floor at k = "
            f"{floor} (measured)" if floor is not None else
            "the run did not reach the rounding floor (measured)")
-    text = (f"With exact line searches CG reaches x* of this quadratic in at most "
-            f"{plural(int(steps), 'step')} ({why}). A {search} is not exact in general, so "
-            "the prediction stays the bound, which needs no exact search")
+    text = exact_search_text(int(steps), int(n), search)
     seen = exact_line_steps(study)
     if seen is None:
         return f"{text}: {run}."
