@@ -2984,10 +2984,9 @@ THEORY_HEAD = (
     "beside each measured rate and in each per-step table's title, which may run past the "
     "rows a per-step table shows.  A fit window ends at the last error above the floor; it "
     "holds the last third of those errors and reaches back as far as the local rate (a "
-    "robust slope over a sliding eighth of them, at least 3, and the slope from the window's "
-    "first error over half that eighth) stays within "
-    f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third: the steps before it are "
-    "the transient.")
+    "robust slope over a sliding eighth of them, at least 3) stays within "
+    f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third, and starts at the first "
+    "step whose own ratio does too: the steps before it are the transient.")
 
 
 def shows_rate(study: Any) -> bool:

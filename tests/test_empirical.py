@@ -93,9 +93,11 @@ def test_window_skips_transient_and_floor():
 
 def test_window_starts_after_fast_transient_steps_a_median_outvotes():
     # A few fast steps, then a clean geometric phase: the window's median slope outvoted the
-    # steps at its start (fit window from k = 3 with ratios 0.135, 0.28 inside, against 0.8).
-    for pre in ([0.72, 0.56, 0.34, 0.135, 0.28], [0.1, 0.2], [0.9, 0.9, 0.1, 0.3]):
+    # steps at its start (fit window from k = 3 with ratios 0.135, 0.28 inside, against 0.8),
+    # and a slow and a fast step cancel over a baseline (momentum on Himmelblau: 0.834, 0.559)
+    for steps in ([0.72, 0.56, 0.34, 0.135, 0.28], [0.1, 0.2], [0.9, 0.9, 0.1, 0.3], None):
         for rho in (0.5, 0.8, 0.95):
+            pre = [0.3, 1.2 * rho, rho / 1.2] if steps is None else steps
             e = np.cumprod(np.r_[1.0, pre, [rho] * 300])
             fit = E.linear_fit(e)
             a, b = fit.window
