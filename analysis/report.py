@@ -95,6 +95,7 @@ from analysis.pages import Table as Table
 from analysis.pages import drop_empty_columns as drop_empty_columns
 from analysis.pages import typeset as typeset
 from analysis.rates import OUTSIDE_EVERY
+from analysis.theory.cg import exact_search_text
 from analysis.theory.prediction import NO_RATE_PROMISED
 from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
@@ -2984,8 +2985,8 @@ THEORY_HEAD = (
     "rows a per-step table shows.  A fit window ends at the last error above the floor; it "
     "holds the last third of those errors and reaches back as far as the local rate (a "
     "robust slope over a sliding eighth of them, at least 3) stays within "
-    f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third: the steps before it are "
-    "the transient.")
+    f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third, and starts at the first "
+    "step whose own ratio does too: the steps before it are the transient.")
 
 
 def shows_rate(study: Any) -> bool:
@@ -3133,16 +3134,12 @@ def cg_termination_text(study: Any) -> str:
     if steps is None:
         return ""
     n = np.size(study.minimizer if study.minimizer is not None else study.result.x)
-    why = (f"n = {n}, N&W Thm 5.1" if steps == n else
-           f"the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = {n}")
     search = CHOICE_WORDS.get(("line_search", p.line_search), f"{p.line_search} line search")
     floor = getattr(m, "floor_index", None)
     run = ("the run reached the rounding floor at k = "
            f"{floor} (measured)" if floor is not None else
            "the run did not reach the rounding floor (measured)")
-    text = (f"With exact line searches CG reaches x* of this quadratic in at most "
-            f"{plural(int(steps), 'step')} ({why}). A {search} is not exact in general, so "
-            "the prediction stays the bound, which needs no exact search")
+    text = exact_search_text(int(steps), int(n), search)
     seen = exact_line_steps(study)
     if seen is None:
         return f"{text}: {run}."
@@ -3841,6 +3838,22 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 
 
+def floor_why_text(studies: Sequence[Any]) -> str:
+    """Why the errors below the rounding floor are left out of these rate studies' tables:
+    ``rounding noise`` when x* is rounded; where it is exact in floating point
+    (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) they
+    are no noise, and the floor is applied all the same so that every run is fitted by one
+    rule."""
+    refs = [r for st in studies if (r := _reference(st)) is not None]
+    exact = [float_exact(r) for r in refs]
+    one_rule = "the floor is applied all the same so that every run is fitted by one rule"
+    if exact and all(exact):
+        return f"here x* is exact in floating point, so they are no rounding noise; {one_rule}"
+    if any(exact):
+        return f"rounding noise where x* is rounded; where it is exact, {one_rule}"
+    return "rounding noise"
+
+
 def hessian_count_text(nonzero: int, n: int) -> str:
     """How many of the n(n + 1)/2 distinct entries of an n × n Hessian (those on and above
     the diagonal) are nonzero: ``all 3 distinct entries (on and above the diagonal) are
@@ -3926,7 +3939,7 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
             + " at a few iterations, as in Nocedal & Wright's tables.  "
             + "  ".join(rows) + "  "
-            + floor_value_text(studies) + " are left out (rounding noise)"
+            + floor_value_text(studies) + f" are left out ({floor_why_text(studies)})"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
 

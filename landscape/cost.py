@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError, TooLarge
 from .limits import MEMORY_ENV, check_memory, format_bytes, memory_limit_bytes
+from .numfmt import spaced
 
 if TYPE_CHECKING:  # SymPy is imported only where a formula is differentiated
     import sympy as sp
@@ -86,8 +87,8 @@ def check(what: str, amount: float, name: str, unit: str, detail: str, advice: s
     cap = limit(name)
     if amount <= cap:
         return
-    raise TooLarge(f"{what} {amount:,.0f}{unit} ({detail}), above the limit of {cap:,.0f}; "
-                   f"{advice} (or raise the limit: {name}=...)")
+    raise TooLarge(f"{what} {spaced(round(amount))}{unit} ({detail}), above the limit of "
+                   f"{spaced(round(cap))}; {advice} (or raise the limit: {name}=...)")
 
 
 # ------------------------------------------------------------------------------ kernels
@@ -168,8 +169,9 @@ def check_kernels(cost: KernelCost, kinds: Sequence[str]) -> None:
     asked for (Newton-type methods, analyses).
     """
     first = set(kinds) - {"h"}
-    shape = (f"{cost.n} variables, {cost.terms:,} terms, {cost.factors:,} factors in products, "
-             f"{cost.conditionals:,} conditionals, {cost.loops:,} terms as loops")
+    shape = (f"{cost.n} variables, {spaced(cost.terms)} terms, {spaced(cost.factors)} factors "
+             f"in products, {spaced(cost.conditionals)} conditionals, {spaced(cost.loops)} terms "
+             "as loops")
     advice = ("write repeated terms as sum(..., i, 1, n) or prod(..., i, 1, n) over x[i] with "
               "one template (they compile as loops), or split the formula")
     what = "the kernels of f and its gradient would have about"
@@ -213,8 +215,9 @@ def check_analysis(n: int) -> None:
     work = cost.pop("work")
     detail = ", ".join(f"{k} {format_bytes(v)}" for k, v in cost.items())
     starts = _starts(n)
-    advice = (f"the numeric critical-point search runs Newton from {starts:,} starts; "
+    advice = (f"the numeric critical-point search runs Newton from {spaced(starts)} starts; "
               "analyze fewer variables, or study large n with run (lbfgs, cg, gd)")
-    check_memory(f"analyze in {n:,} variables", sum(cost.values()), advice=advice, detail=detail)
-    check(f"analyze in {n:,} variables needs about", work, WORK_ENV, " operations",
-          f"{starts:,} starts × n³ per Newton step", advice)
+    check_memory(f"analyze in {spaced(n)} variables", sum(cost.values()), advice=advice,
+                 detail=detail)
+    check(f"analyze in {spaced(n)} variables needs about", work, WORK_ENV, " operations",
+          f"{spaced(starts)} starts × n³ per Newton step", advice)

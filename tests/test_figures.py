@@ -819,8 +819,26 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
     eps = report.fmt_num(float(np.finfo(float).eps), 2)
     assert ("Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = "
             f"{report.fmt_num(float(f'{floor:.2g}'), 2)} (ε = {eps}, the double-precision "
-            "machine epsilon) are left out (rounding noise)") in text
+            "machine epsilon) are left out (here x* is exact in floating point, so they are "
+            "no rounding noise; the floor is applied all the same so that every run is "
+            "fitted by one rule)") in text
     assert "machine epsilons" not in text
+
+
+def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
+    """Quadratic p. 6: "Errors below the rounding floor … are left out (rounding noise)"
+    where x* = (0, 0) is exact and BFGS's errors reach 9e−83: no noise there."""
+    e = 10.0 * 0.9 ** np.arange(320)
+    exact = _study(e, "linear", 0.9, window=(41, 250))
+    rounded = NS(**{**vars(exact), "reference": np.array([np.sqrt(2.0)]),
+                    "minimizer": np.array([np.sqrt(2.0)])})
+    one_rule = "the floor is applied all the same so that every run is fitted by one rule"
+    assert report.floor_why_text([exact]) == ("here x* is exact in floating point, so they "
+                                              f"are no rounding noise; {one_rule}")
+    assert report.floor_why_text([rounded]) == "rounding noise"
+    assert report.floor_why_text([exact, rounded]) == (
+        f"rounding noise where x* is rounded; where it is exact, {one_rule}")
+    assert "are left out (rounding noise)." in report.nw_text([rounded])
 
 
 def test_enlarged_ratio_markers_are_explained_in_the_caption(four_reports):

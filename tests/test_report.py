@@ -1594,17 +1594,19 @@ def test_theory_note_says_how_a_fit_window_is_chosen():
     assert ("A fit window ends at the last error above the floor; it holds the last third of "
             "those errors and reaches back as far as the local rate (a robust slope over a "
             "sliding eighth of them, at least 3) stays within 1% (or the noise) of the rate "
-            "over that third: the steps before it are the transient.") in head
+            "over that third, and starts at the first step whose own ratio does too: the "
+            "steps before it are the transient.") in head
     e = np.concatenate([0.5 ** np.arange(20), 0.5 ** 19 * 0.9 ** np.arange(1, 300)])
     n = E.valid_length(e, E.default_floor())
     a, z = E.linear_fit(e).window
     assert z == n - 1 and a <= n - n // 3
     w = max(3, n // 8)
     third = E.robust_slope(np.log(e[n - n // 3:n]))
-    local = [E.robust_slope(np.log(e[j:j + w])) for j in range(a - 1, n - n // 3)]
-    assert abs(local[0] - third) > 0.01 * abs(third)  # one step earlier: off by more than 1%
-    assert all(abs(s - third) <= 0.01 * abs(third) for s in local[1:])
-    assert 19 - w < a <= 19  # the transient (rate 0.5 to k = 19) is left out
+    local = [E.robust_slope(np.log(e[j:j + w])) for j in range(a, n - n // 3)]
+    assert all(abs(s - third) <= 0.01 * abs(third) for s in local)
+    l = np.log(e)  # the step before it is off by more than 1%, its own is not
+    assert abs(l[a] - l[a - 1] - third) > 0.01 * abs(third) >= abs(l[a + 1] - l[a] - third)
+    assert a == 19  # the transient (rate 0.5 to k = 19) is left out, all of it
 
 
 def test_theory_notes_define_rates_only_beside_a_rate():

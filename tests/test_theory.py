@@ -215,10 +215,19 @@ def test_cg_termination_and_bound(spectrum):
     # linear CG on a quadratic: finite, in at most the number of distinct eigenvalues
     p = T.predict("cg", {"variant": "linear"}, spectrum, extra={"quadratic": True})
     assert p.kind == "finite" and p.finite_steps == len(set(spectrum)) and not p.exact
-    # nonlinear CG with an inexact (Wolfe) line search does not terminate finitely: the
-    # linear-CG factor is only a bound on its linear rate
+    # nonlinear CG with a Wolfe line search, not exact in general, is predicted the bound on
+    # its linear rate; its note says what exact searches would give, as the documents' CG
+    # note does (it said such a CG "does not terminate finitely even on a quadratic", while a
+    # zoom step that lands on the parabola's minimum makes it terminate)
     p = T.predict("cg", {}, spectrum, extra={"quadratic": True})
     assert p.kind == "linear" and p.finite_steps is None and not p.exact
+    m, n = len(set(spectrum)), len(spectrum)
+    why = (f"n = {n}, N&W Thm 5.1" if m == n else
+           f"the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = {n}")
+    assert (f"With exact line searches CG reaches x* of this quadratic in at most {m} "
+            f"step{'s' * (m > 1)} ({why}). A Wolfe line search is not exact in general, so the "
+            "prediction stays the bound, which needs no exact search (variant pr+)") in p.notes
+    assert not any("terminate finitely" in t for t in p.notes)
     # an R-linear envelope 2ρᵏ‖e₀‖_A, like L-BFGS's bound: no q-order (Rosenbrock p. 6 gave
     # cg the order 1 and lbfgs none, both "linear (bound)")
     assert p.order is None and T.predict("lbfgs", {}, spectrum).order is None

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from landscape.numfmt import plural
+
 from .dispatch import register
 from .prediction import Prediction
 from .spectrum import ZERO_TOL, _eigs, _line_search, _mu_L, _zero_mask
@@ -31,6 +33,20 @@ def cg_rate(eigenvalues: ArrayLike) -> float:
 def cg_bound(eigenvalues: ArrayLike, k: int) -> float:
     """The bound factor ``2 ((sqrt k - 1)/(sqrt k + 1))^k`` on the A-norm error after k steps."""
     return 2.0 * cg_rate(eigenvalues) ** int(k)
+
+
+def exact_search_text(steps: int, n: int, search: str, quadratic: bool = True) -> str:
+    """What exact line searches would give CG, and why the prediction stays the bound: on a
+    quadratic (``quadratic``; else on one with this Hessian) CG with exact line searches
+    reaches x* in at most ``steps`` steps (n, N&W Thm 5.1, or the number of distinct
+    eigenvalues, Thm 5.4); a ``search`` (its words: ``Wolfe line search``) is not exact in
+    general.  The one statement of the prediction's note and of the documents' CG note."""
+    why = (f"n = {n}, N&W Thm 5.1" if steps == n else
+           f"the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = {n}")
+    where = "this quadratic" if quadratic else "a quadratic with this Hessian"
+    return (f"With exact line searches CG reaches x* of {where} in at most "
+            f"{plural(int(steps), 'step')} ({why}). A {search} is not exact in general, so "
+            "the prediction stays the bound, which needs no exact search")
 
 
 def cg_termination_steps(eigenvalues: ArrayLike, tol: float = 1e-8) -> int:
@@ -82,8 +98,9 @@ def _predict_cg(hyper: dict[str, Any], lam: NDArray, extra: dict[str, Any]) -> P
     notes = [
         "bound 2((sqrt k-1)/(sqrt k+1))^k on the A-norm error of CG with exact line searches "
         "(N&W Eq. 5.36); the measured rate should not exceed it",
-        f"variant {variant} with an inexact ({ls}) line search does not terminate finitely "
-        f"even on a quadratic (the {m}-step termination of N&W Thm 5.4 needs exact steps)",
+        exact_search_text(m, lam.size, f"{ls.capitalize()} line search" if ls else "fixed step",
+                          bool(extra.get("quadratic")))
+        + f" (variant {variant})",
     ]
     details: dict[str, Any] = {}
     if extra.get("quadratic"):  # what exact line searches would give: not this run's case
