@@ -2703,6 +2703,19 @@ class ErrorPanels:
     finite: dict[str, int] = field(default_factory=dict)
 
 
+def drawn_ratios(errors: ArrayLike, floor: float | None = None,
+                 window: Sequence[int] | None = None
+                 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The ratios e_(k+1)/e_k a ratio panel draws (:func:`plot_error`): those of
+    :func:`error_ratios` above ``floor``, within the fit ``window`` when there is one (the
+    asymptotic phase: transients would set the scale)."""
+    kr, r = error_ratios(errors, floor=floor)
+    if window is not None:
+        inwin = window_steps(kr, window)
+        kr, r = kr[inwin], r[inwin]
+    return kr, r
+
+
 def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                  rates: Mapping[str, float | None] | None = None,
                  windows: Mapping[str, tuple[int, int] | None] | None = None,
@@ -2728,9 +2741,7 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                 and np.isfinite(e[a]) and e[a] > 0):
             theory.append(label)
         if ratios and label in in_ratios and len(e) > 1:
-            kr, _ = error_ratios(e, floor=(floors or {}).get(label))
-            if win is not None:
-                kr = kr[window_steps(kr, win)]
+            kr, _ = drawn_ratios(e, (floors or {}).get(label), win)
             if kr.size:
                 shown.append(label)
     if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
@@ -3044,10 +3055,7 @@ def plot_error(
             cut += _shade_window(ax, e, win, c, label)
         below_floor += mark_below_floor(ax, e, None if env else (floors or {}).get(label), c)
         if axr is not None and label in plan.ratios:
-            kr, r = error_ratios(e, floor=(floors or {}).get(label))
-            if win is not None:  # the asymptotic phase: transients would set the scale
-                inwin = window_steps(kr, win)
-                kr, r = kr[inwin], r[inwin]
+            kr, r = drawn_ratios(e, (floors or {}).get(label), win)
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
@@ -4745,6 +4753,19 @@ def _rate_study_args(studies: Mapping[str, Any]
     promised = [k for k, s in studies.items()
                 if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
     return errs, rates, wins, labels, promised, finite
+
+
+def study_last_ratio(study: Any) -> tuple[int, float, float] | None:
+    """The last ratio the ratio panel of :func:`plot_rate_studies` draws for a rate study
+    (:func:`drawn_ratios` of its errors to its floor, in its fit window unless it
+    terminated) as (k, e_k, e_(k+1)); None when it draws none."""
+    errs, _, wins, _, _, _ = _rate_study_args({"s": study})
+    e = errs["s"]
+    kr, _ = drawn_ratios(e, study_floor(study), wins["s"])
+    if not kr.size:
+        return None
+    k = int(kr[-1])
+    return k, float(e[k]), float(e[k + 1])
 
 
 def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:

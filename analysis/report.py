@@ -4604,53 +4604,93 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
 
 
 def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
-                   floors: Mapping[str, float] | None = None) -> str:
-    """The caption sentence on the curves cut at the rounding floor: those of the runs whose
-    error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
+                   floors: Mapping[str, float] | None = None,
+                   scales: Mapping[str, float] | None = None) -> str:
+    """The caption sentence on the curves that end at the rounding floor: those of the runs
+    whose error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
     :func:`analysis.plots.study_floor`; :func:`analysis.plots.above_floor`) are drawn until
-    it first does; '' when no run reaches it (then no curve is cut and the rule applies to
-    none).  ``ends``: also where each cut curve ends against its run's last iteration (a
-    caption that gives the runs' iteration counts): ``… so they end before their runs' last
-    iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the names)."""
+    it first does, whether the run stopped there or went on past it (those runs are named);
+    the others end with their runs, above it; '' when no run reaches it (then the rule applies
+    to no curve).  ``ends``: also where each curve cut short ends against its run's last
+    iteration (a caption that gives the runs' iteration counts): ``… so they end before their
+    runs' last iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the
+    names).  ``scales``: label → ‖x*‖; where every run that reaches the floor has x* = 0,
+    its errors carry only a relative rounding ε (:func:`analysis.empirical.error_rounding`)
+    and the floor is said to be a common cut-off, not where the ratios become noise."""
     from analysis import plots
 
-    drawn = {k: len(plots.above_floor(e, (floors or {}).get(k))) - 1 for k, e in errors.items()}
+    drawn = {k: plots.above_floor(e, (floors or {}).get(k)) for k, e in errors.items()}
+    last = {k: len(d) - 1 for k, d in drawn.items()}
     total = {k: np.asarray(e, float).size - 1 for k, e in errors.items()}
-    cut = [k for k in errors if drawn[k] < total[k]]
-    if not cut:
+    floor = {k: plots.default_floor() if (floors or {}).get(k) is None else floors[k]
+             for k in errors}
+    reached = [k for k, d in drawn.items() if len(d) and d[-1] < floor[k]]
+    cut = [k for k in reached if last[k] < total[k]]
+    if not reached:
         return ""
-    rule = (f"drawn until the error first falls below {FLOOR_RULE}, where the ratios "
-            "become rounding noise")
-    if ends:
-        rule += (", so " + ("they end before their runs' last iterations" if len(cut) > 1
-                            else "it ends before its run's last iteration")
-                 + ": at k = " + _names([f"{drawn[k]} of {total[k]}" for k in cut]))
-    if len(cut) == len(errors):
-        return f"  {'Each curve is' if len(cut) > 1 else 'The curve is'} {rule}."
-    one = len(cut) == 1
-    return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}."
+    one, one_cut = len(reached) == 1, len(cut) == 1
+    zero = scales is not None and all(float(scales.get(k, 1.0)) == 0.0 for k in reached)
+    rule = (f"drawn until the error first falls below {FLOOR_RULE}, "
+            + ("a common cut-off: on x* = 0 the errors carry only a relative rounding ε, so "
+               "the ratios stay accurate below it" if zero else
+               "where the ratios become rounding noise"))
+    if cut and cut != reached:
+        rule += (f"; the run{'' if one_cut else 's'} of {_names(cut)} went on past it")
+    elif not cut:
+        rule += ("; the run stopped there" if one else "; every run stopped there")
+    if ends and cut:
+        whose = "" if cut == reached else "their curves " if not one_cut else "its curve "
+        rule += (", so " + (whose or ("they " if not one_cut else "it "))
+                 + ("end before their runs' last iterations" if not one_cut
+                    else "ends before its run's last iteration")
+                 + ": at k = " + _names([f"{last[k]} of {total[k]}" for k in cut]))
+    if len(reached) == len(errors):
+        return f"  {'The curve is' if one else 'Each curve is'} {rule}."
+    rest = [k for k in errors if k not in reached]
+    one_rest = len(rest) == 1
+    return (f"  The curve{'' if one else 's'} of {_names(reached)} {'is' if one else 'are'} "
+            f"{rule}.  The curve{'' if one_rest else 's'} of {_names(rest)} "
+            f"end{'s' if one_rest else ''} with {'its run' if one_rest else 'their runs'}, "
+            "above the floor.")
 
 
-def floor_noise_text(panels: Sequence[Any], errors: Mapping[str, Any],
-                     floors: Mapping[str, float] | None = None) -> str:
-    """The caption sentence on the last ratios before the floor of the series cut there
-    (:func:`floor_cut_text`) that the ratio panel draws: an error eₖ carries a rounding error
-    of about ε·max(1, ‖x*‖), a relative ε·max(1, ‖x*‖)/eₖ that reaches 10⁻³ at the floor
-    (:func:`analysis.empirical.default_floor`), so the last ratios above it scatter by about
-    that much; '' when no such series."""
+#: The relative rounding of a drawn ratio from which it shows in the digits the per-step
+#: tables and the ratio panel print (five significant: a relative 10⁻⁵ moves the fifth).
+NOISE_SHOWN = 1e-5
+
+
+def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
+    """The caption sentence on the rounding in the last ratio e_(k+1)/e_k that the ratio
+    panel draws of each rate study (:func:`analysis.plots.study_last_ratio`): each error
+    carries a relative rounding ε·(‖x*‖/e + 1) (:func:`analysis.empirical.error_rounding`),
+    the ratio the sum of its two errors'; named, with its value, are only the runs where it
+    reaches :data:`NOISE_SHOWN` (an error far above the floor, or on x* = 0 where the rounding
+    is relative at every size, gives a ratio exact to the printed digits); '' when none."""
     from analysis import plots
-    from analysis.empirical import EPS, default_floor
+    from analysis.empirical import error_rounding
 
-    shown = {k for p in panels for k in p.ratios}
-    cut = [k for k, e in errors.items() if k in shown
-           and len(plots.above_floor(e, (floors or {}).get(k))) < np.asarray(e, float).size]
-    if not cut:
+    shown = [k for p in panels for k in p.ratios]
+    noisy = {}
+    for label in shown:
+        last = plots.study_last_ratio(studies[label])
+        if last is None:
+            continue
+        k, a, b = last
+        ref = plots.study_reference(studies[label])
+        scale = 0.0 if ref is None else float(np.linalg.norm(ref))
+        rel = error_rounding(a, scale) + error_rounding(b, scale)
+        if rel >= NOISE_SHOWN:
+            noisy[label] = (k, rel)
+    if not noisy:
         return ""
-    one = len(cut) == 1
-    return (f"  Just above the floor the ratios of {_names(cut)} already carry rounding noise: "
-            "each error is off by about ε·max(1, ‖x*‖), a relative "
-            f"{power_text(EPS / default_floor(0.0))} at the floor, so the last ratios before "
-            f"{'its curve' if one else 'their curves'} end scatter by about that much.")
+    one = len(noisy) == 1
+    vals = _names([f"{fmt_num(rel, 2)} ({label}, k = {k})"
+                   for label, (k, rel) in noisy.items()])
+    return (f"  Rounding reaches the printed digits of the last drawn "
+            f"ratio{'' if one else 's'} of {_names(list(noisy))}: near x* the coordinates of "
+            "the iterate, and of x* when it is not exactly representable, are rounded to about "
+            "ε·‖x*‖, so an error eₖ carries a relative rounding ε·(‖x*‖/eₖ + 1) and the ratio "
+            f"e₍ₖ₊₁₎/eₖ the sum of its two errors', here {vals}.")
 
 
 def error_caption(panels: Sequence[Any]) -> str:
@@ -4804,11 +4844,11 @@ def _figures(b: Builder, A: Analysis) -> None:
                         + floor_cut_text({r.shown: plots.study_errors(r.study)
                                           for r in group},
                                          floors={r.shown: plots.study_floor(r.study)
-                                                 for r in group})
-                        + floor_noise_text(panels, {r.shown: plots.study_errors(r.study)
-                                                    for r in group},
-                                           {r.shown: plots.study_floor(r.study)
-                                            for r in group})
+                                                 for r in group},
+                                         scales={r.shown: float(np.linalg.norm(
+                                             plots.study_reference(r.study)))
+                                             for r in group})
+                        + floor_noise_text(panels, st)
                         + window_cut_text(st, rule=False)
                         + uncompared_lines_text(st, panels)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
