@@ -1106,8 +1106,8 @@ def _convexity_sentence(A: Analysis) -> str:
     how = cv.how.get("verdict", cv.method)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
-        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}" if cv.strong
-                 else "")
+        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}, the smallest and "
+                 "the largest Hessian eigenvalue on the box" if cv.strong else "")
         return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
         return f"f is concave on the box ({how_clause(cv.method, how)})."
@@ -1517,6 +1517,31 @@ def _summary(b: Builder, A: Analysis) -> None:
 KIND_NOUN = {"unknown": "point of unknown kind"}
 
 
+def below_floor_text(study: Any) -> str:
+    """After the reason of a verdict that lacked ratios above the rounding floor
+    (:func:`analysis.empirical.too_few_ratios`): ``; below the floor, which the verdict does
+    not use, the error kept falling to 9e−83 by k = 18 (x* = (0, 0) is exact, so these errors
+    are not rounding noise)`` when x* is exactly representable (:func:`float_exact`) and every
+    error past the first below the floor is smaller than the one before (an x* whose
+    coordinates are not 0 would stop them at a multiple of its rounding); else empty."""
+    from analysis import plots
+    from analysis.empirical import too_few_ratios
+
+    ref = plots.study_reference(study)
+    if ref is None or too_few_ratios() not in comparison_reason(study.comparison):
+        return ""
+    e = plots.study_errors(study)
+    below = np.nonzero(e < plots.study_floor(study))[0]
+    if not below.size or not float_exact(ref):
+        return ""
+    tail = e[int(below[0]):]
+    if tail.size < 2 or not (np.all(tail > 0) and np.all(np.diff(tail) < 0)):
+        return ""
+    return (f"; below the floor, which the verdict does not use, the error kept falling to "
+            f"{fmt_num(tail[-1], 2)} by k = {e.size - 1} (x* = {fmt_point(ref)} is exact, so "
+            "these errors are not rounding noise)")
+
+
 def study_end(A: Analysis, study: Any) -> str:
     """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, 3.2e−06 from the
     minimum P1)``: where a rate study's run ended (6 digits, and its distance from the
@@ -1529,13 +1554,15 @@ def study_end(A: Analysis, study: Any) -> str:
     near = _ended_near(A, res.x)
     i = _near_index(A, res.x) if near.startswith("P") else None
     where = "" if near == "—" else f", {near}"
+    rule = budget_text(study)
     if i is not None:
         kind = KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)
         dist = float(np.linalg.norm(np.asarray(res.x, float)
                                     - np.asarray(A.cps[i].point, float)))
+        # a distance beside the floor that the rule prints, with digits that tell them apart
+        digits = floor_digits(study) if rule and study.budget.rule == "floor" else 2
         where = (f", at the {kind} P{i + 1}" if dist == 0.0
-                 else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
-    rule = budget_text(study)
+                 else f", {fmt_num(dist, digits)} from the {kind} P{i + 1}")
     status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")
@@ -1577,7 +1604,22 @@ def floor_after(study: Any) -> str:
     e = plots.study_errors(study)
     rose = (", after which the error, oscillating, rose above it again"
             if e.size and e[-1] > fl else "")
-    return f" {fmt_num(fl, 2)}{rose}"
+    return f" {fmt_num(fl, floor_digits(study))}{rose}"
+
+
+def floor_digits(study: Any) -> int:
+    """The significant digits of a rate study's floor (:func:`floor_after`) and of its run's
+    last distance from x* printed beside it: 2, or as many as tell the two apart
+    (:func:`interval_digits`: an error 2.23e−13 that rose above the floor 2.22e−13 again,
+    not 2.2e−13 beside 2.2e−13)."""
+    from analysis import plots
+
+    if plots.study_reference(study) is None:
+        return 2
+    fl, e = plots.study_floor(study), plots.study_errors(study)
+    if not e.size or not np.isfinite(e[-1]) or e[-1] == fl:
+        return 2
+    return interval_digits(min(float(e[-1]), fl), max(float(e[-1]), fl), 2)
 
 
 #: the ``rate`` rule of :class:`analysis.rates.Budget` with the numbers it extrapolated from
@@ -1701,7 +1743,7 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
             c = r.study.comparison
             theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
                           f"{comparison_reason(c)}"
-                          + study_end(A, r.study))
+                          + below_floor_text(r.study) + study_end(A, r.study))
     return findings, theory
 
 

@@ -532,7 +532,8 @@ def floor_runs():
     q = {"gd": rate_study(quad, "gd", [-4.59, -4.83], lr=0.25),
          "momentum": rate_study(quad, "momentum", [-4.59, -4.83], lr=0.25,
                                 momentum=0.40260548415522257),
-         **{m: rate_study(quad, m, [-4.59, -4.83]) for m in ("bfgs", "lbfgs")}}
+         **{m: rate_study(quad, m, [-4.59, -4.83]) for m in ("bfgs", "lbfgs")},
+         "adam": rate_study(quad, "adam", [-4.59, -4.83], lr=0.06663)}
     return h, q
 
 
@@ -571,6 +572,52 @@ def test_the_floor_sentence_says_every_curve_ends_at_the_floor(floor_runs):
     assert text.startswith("  Each curve is drawn until the error first falls below")
     assert text.endswith(f"; the run{'s' if len(past) > 1 else ''} of {report._names(past)} "
                          "went on past it."), text
+
+
+def test_an_undecided_verdict_says_the_errors_below_the_floor_kept_falling(floor_runs):
+    """Quadratic p. 2: BFGS "not decided … too few ratios above the floor" while the bullet
+    printed its end point 9e−83: on x* = 0 those errors are exact, and the bullet says so;
+    not where x* is not exact (Himmelblau)."""
+    from landscape import Objective
+
+    h, q = floor_runs
+    st = q["bfgs"]
+    assert "too few ratios above the floor" in report.comparison_reason(st.comparison)
+    e = np.linalg.norm(np.asarray(st.result.path, float), axis=1)  # x* = (0, 0)
+    first = int(np.argmax(e < 1e3 * np.finfo(float).eps))
+    assert np.all(np.diff(e[first:]) < 0) and e[-1] < 1e-40
+    assert report.below_floor_text(st) == (
+        "; below the floor, which the verdict does not use, the error kept falling to "
+        f"{report.fmt_num(e[-1], 2)} by k = {e.size - 1} (x* = (0, 0) is exact, so these "
+        "errors are not rounding noise)")
+    assert all(report.below_floor_text(s) == "" for s in h.values())
+    # the bullet carries it, before where the run ended
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
+           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    line = report.below_floor_text(st) + report.study_end(A, st)
+    assert "are not rounding noise); the run ended at" in line
+
+
+def test_a_distance_beside_the_floor_prints_digits_that_differ_from_it(floor_runs):
+    """Quadratic p. 2: Adam's error "rose above it [the floor 2.2e−13] again; … 2.2e−13 from
+    the minimum P1": the distance printed equal to the floor it rose above."""
+    from landscape import Objective
+
+    _, q = floor_runs
+    st = q["adam"]
+    fl = 1e3 * np.finfo(float).eps
+    dist = float(np.linalg.norm(st.result.x))
+    assert dist > fl and report.fmt_num(dist, 2) == report.fmt_num(fl, 2)
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
+           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    end = report.study_end(A, st)
+    assert "rose above it again" in end
+    d = next(d for d in range(2, 16) if float(f"{dist:.{d}g}") != float(f"{fl:.{d}g}"))
+    assert (f"the floor {report.fmt_num(fl, d)}, after which" in end
+            and f", {report.fmt_num(dist, d)} from the minimum P1)" in end), end
+    assert report.fmt_num(dist, d) != report.fmt_num(fl, d)
 
 
 def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
