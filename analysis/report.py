@@ -3319,8 +3319,9 @@ ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row)
 STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
               "increased the error, or one slower than the step before it with less than a "
               "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
-              "e.g. at the rounding floor; the window's rate rests on its end errors, not on "
-              "this step.")
+              "e.g. at the rounding floor; the robust fit, the window's measured rate, uses "
+              "the errors all through the window and is not moved by this single step (the "
+              "geometric mean uses only the window's end errors).")
 
 #: measured kinds of a run whose error goes to zero (a stall can only interrupt these)
 CONVERGING_KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear")

@@ -633,6 +633,21 @@ def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
         errs, floors=floors, scales={k: 4.2 for k in q})
 
 
+def test_the_stall_note_and_the_estimators_note_agree_on_what_each_estimator_uses():
+    """Quadratic p. 7: the stall note said "the window's rate rests on its end errors", while
+    the note on the two estimators (p. 6) says the robust fit, the window's measured rate,
+    uses the errors all through the window and only the geometric mean its end errors."""
+    stall, est = report.STALL_NOTE, report.ESTIMATORS_NOTE
+    assert "rests on its end errors" not in stall
+    for words in ("uses the errors all through the window", "end errors"):
+        assert words in stall and words in est, words
+    # each claim is made of the estimator the estimators' note makes it of
+    assert stall.index("robust fit") < stall.index("all through") < stall.index(
+        "geometric mean") < stall.index("end errors")
+    assert est.index("the geometric mean") < est.index("end errors") < est.index(
+        "the robust fit") < est.index("all through")
+
+
 def test_an_error_caption_without_ratio_panel_starts_with_a_capital():
     """The kink report's second error caption began "measured error …" (its 'Left: ' was
     dropped with the ratio panel)."""
