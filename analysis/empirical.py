@@ -233,6 +233,15 @@ def default_floor(scale: float = 1.0) -> float:
     return 1e3 * EPS * max(1.0, abs(float(scale)))
 
 
+def error_rounding(error: float, scale: float = 0.0) -> float:
+    """The relative rounding of a measured error e = ‖xₖ − x*‖ with ‖x*‖ = ``scale``:
+    ε·(‖x*‖/e + 1).  Near x* each coordinate of the iterate (and of x* when it is not
+    exactly representable) is rounded to about ε·|x*ᵢ|, an absolute ε·‖x*‖ in e, and the norm
+    adds a relative ε; on x* = 0 only that relative ε remains, at every size of e.  At the
+    floor :func:`default_floor` it is at most 10⁻³ + ε."""
+    return EPS * (abs(float(scale)) / float(error) + 1.0)
+
+
 def errors(path: ArrayLike, x_star: ArrayLike | None) -> NDArray[np.float64]:
     """``e_k = ||x_k - x*||`` (length K+1); with ``x_star=None`` the step lengths
     ``||x_{k+1} - x_k||`` (length K), which contract at the same linear rate."""

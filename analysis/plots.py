@@ -2703,6 +2703,19 @@ class ErrorPanels:
     finite: dict[str, int] = field(default_factory=dict)
 
 
+def drawn_ratios(errors: ArrayLike, floor: float | None = None,
+                 window: Sequence[int] | None = None
+                 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The ratios e_(k+1)/e_k a ratio panel draws (:func:`plot_error`): those of
+    :func:`error_ratios` above ``floor``, within the fit ``window`` when there is one (the
+    asymptotic phase: transients would set the scale)."""
+    kr, r = error_ratios(errors, floor=floor)
+    if window is not None:
+        inwin = window_steps(kr, window)
+        kr, r = kr[inwin], r[inwin]
+    return kr, r
+
+
 def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                  rates: Mapping[str, float | None] | None = None,
                  windows: Mapping[str, tuple[int, int] | None] | None = None,
@@ -2728,9 +2741,7 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                 and np.isfinite(e[a]) and e[a] > 0):
             theory.append(label)
         if ratios and label in in_ratios and len(e) > 1:
-            kr, _ = error_ratios(e, floor=(floors or {}).get(label))
-            if win is not None:
-                kr = kr[window_steps(kr, win)]
+            kr, _ = drawn_ratios(e, (floors or {}).get(label), win)
             if kr.size:
                 shown.append(label)
     if not (ratios and any(len(e) > 2 for k, e in series.items() if k in in_ratios)):
@@ -3044,10 +3055,7 @@ def plot_error(
             cut += _shade_window(ax, e, win, c, label)
         below_floor += mark_below_floor(ax, e, None if env else (floors or {}).get(label), c)
         if axr is not None and label in plan.ratios:
-            kr, r = error_ratios(e, floor=(floors or {}).get(label))
-            if win is not None:  # the asymptotic phase: transients would set the scale
-                inwin = window_steps(kr, win)
-                kr, r = kr[inwin], r[inwin]
+            kr, r = drawn_ratios(e, (floors or {}).get(label), win)
             if env:
                 _band_or_line(axr, kr, r, st, True, None, 3)
             elif kr.size:
@@ -4464,6 +4472,15 @@ class _StartShifted(Transform):
         raise NotImplementedError("a start-shifted line has no inverse")
 
 
+def ecdf_crossing(values: ArrayLike, level: float = 0.5) -> float:
+    """The smallest cost at which the ECDF of ``values`` (:func:`ecdf_points`) reaches
+    ``level``: the ⌈level·N⌉-th smallest solved cost of the N starts; NaN when it never
+    does."""
+    xs, ys = ecdf_points(values)
+    at = np.nonzero(ys >= level - 1e-12)[0]
+    return float(xs[at[0]]) if at.size else math.nan
+
+
 def ecdf_first_level(xs: ArrayLike, ys: ArrayLike) -> float:
     """An ECDF's level at its first (smallest) value: the share of all points at that value
     (a performance profile's ρ(1) when the first value is τ = 1)."""
@@ -4477,19 +4494,27 @@ def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
     return [label for label, v in iterations.items() if ecdf_points(v)[0].size]
 
 
-def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False) -> str:
+def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
+                    half: bool = False) -> str:
     """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
     :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
-    shifted), and with ``anchor`` for the markers of their first levels on a profile."""
-    n = len(ecdf_drawn(iterations))
+    shifted), with ``anchor`` for the markers of their first levels on a profile, with
+    ``half`` for the markers where they reach ½."""
+    drawn = ecdf_drawn(iterations)
+    n = len(drawn)
     if n < 2:
         return ""
     sh = curve_shifts(n)
+    read = []
+    if anchor:
+        read.append("each curve's ρ(1) from its black-edged marker at τ = 1")
+    if half and any(math.isfinite(ecdf_crossing(iterations[k])) for k in drawn):
+        read.append("where each curve reaches ½ (and which reaches it first) from its "
+                    "black-edged marker at ½")
     return ("  So that curves lying on one another all show, each is drawn shifted right "
             f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
-            + ("; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the "
-               "shifted curve." if anchor else "."))
+            + (f"; read {' and '.join(read)}, not from the shifted curve." if read else "."))
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
@@ -4539,6 +4564,7 @@ def plot_ecdf(
     title: str | None = None,
     apart: bool = False,
     anchor: bool = False,
+    half: bool = False,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -4565,7 +4591,9 @@ def plot_ecdf(
     drawn at its value: a curve's last step is at its final share, and its pale line starts
     where the shifted curve ends; with
     ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
-    lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1).  Each method
+    lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half``
+    one at ½ where each curve reaches it on the data (:func:`ecdf_crossing`; shifts of a few
+    points could reverse two curves that reach ½ close together).  Each method
     has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
@@ -4608,6 +4636,12 @@ def plot_ecdf(
                     markersize=5, color=sty[label].color, markeredgecolor="black",
                     markeredgewidth=0.5, zorder=4.5, clip_on=False, gid="ecdf-anchor",
                     label="_anchor " + label)
+        x_half = ecdf_crossing(iterations[label])
+        if half and math.isfinite(x_half):  # where it reaches ½, unshifted, over the curves
+            ax.plot([max(x_half, floor)], [0.5], ls="none", marker=sty[label].marker,
+                    markersize=5, color=sty[label].color, markeredgecolor="black",
+                    markeredgewidth=0.5, zorder=4.5, clip_on=False, gid="ecdf-half",
+                    label="_half " + label)
     if ecdf_zoom(iterations) is None:
         handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
                                   label=f"{ylabel} = 1"))
@@ -4745,6 +4779,19 @@ def _rate_study_args(studies: Mapping[str, Any]
     promised = [k for k, s in studies.items()
                 if _attr(_attr(s, "prediction"), "kind") not in ("none", None)]
     return errs, rates, wins, labels, promised, finite
+
+
+def study_last_ratio(study: Any) -> tuple[int, float, float] | None:
+    """The last ratio the ratio panel of :func:`plot_rate_studies` draws for a rate study
+    (:func:`drawn_ratios` of its errors to its floor, in its fit window unless it
+    terminated) as (k, e_k, e_(k+1)); None when it draws none."""
+    errs, _, wins, _, _, _ = _rate_study_args({"s": study})
+    e = errs["s"]
+    kr, _ = drawn_ratios(e, study_floor(study), wins["s"])
+    if not kr.size:
+        return None
+    k = int(kr[-1])
+    return k, float(e[k]), float(e[k + 1])
 
 
 def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:

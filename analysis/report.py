@@ -1107,8 +1107,8 @@ def _convexity_sentence(A: Analysis) -> str:
     how = cv.how.get("verdict", cv.method)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
-        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}" if cv.strong
-                 else "")
+        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}, the smallest and "
+                 "the largest Hessian eigenvalue on the box" if cv.strong else "")
         return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
         return f"f is concave on the box ({how_clause(cv.method, how)})."
@@ -1518,6 +1518,31 @@ def _summary(b: Builder, A: Analysis) -> None:
 KIND_NOUN = {"unknown": "point of unknown kind"}
 
 
+def below_floor_text(study: Any) -> str:
+    """After the reason of a verdict that lacked ratios above the rounding floor
+    (:func:`analysis.empirical.too_few_ratios`): ``; below the floor, which the verdict does
+    not use, the error kept falling to 9e−83 by k = 18 (x* = (0, 0) is exact, so these errors
+    are not rounding noise)`` when x* is exactly representable (:func:`float_exact`) and every
+    error past the first below the floor is smaller than the one before (an x* whose
+    coordinates are not 0 would stop them at a multiple of its rounding); else empty."""
+    from analysis import plots
+    from analysis.empirical import too_few_ratios
+
+    ref = plots.study_reference(study)
+    if ref is None or too_few_ratios() not in comparison_reason(study.comparison):
+        return ""
+    e = plots.study_errors(study)
+    below = np.nonzero(e < plots.study_floor(study))[0]
+    if not below.size or not float_exact(ref):
+        return ""
+    tail = e[int(below[0]):]
+    if tail.size < 2 or not (np.all(tail > 0) and np.all(np.diff(tail) < 0)):
+        return ""
+    return (f"; below the floor, which the verdict does not use, the error kept falling to "
+            f"{fmt_num(tail[-1], 2)} by k = {e.size - 1} (x* = {fmt_point(ref)} is exact, so "
+            "these errors are not rounding noise)")
+
+
 def study_end(A: Analysis, study: Any) -> str:
     """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, 3.2e−06 from the
     minimum P1)``: where a rate study's run ended (6 digits, and its distance from the
@@ -1530,13 +1555,15 @@ def study_end(A: Analysis, study: Any) -> str:
     near = _ended_near(A, res.x)
     i = _near_index(A, res.x) if near.startswith("P") else None
     where = "" if near == "—" else f", {near}"
+    rule = budget_text(study)
     if i is not None:
         kind = KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)
         dist = float(np.linalg.norm(np.asarray(res.x, float)
                                     - np.asarray(A.cps[i].point, float)))
+        # a distance beside the floor that the rule prints, with digits that tell them apart
+        digits = floor_digits(study) if rule and study.budget.rule == "floor" else 2
         where = (f", at the {kind} P{i + 1}" if dist == 0.0
-                 else f", {fmt_num(dist, 2)} from the {kind} P{i + 1}")
-    rule = budget_text(study)
+                 else f", {fmt_num(dist, digits)} from the {kind} P{i + 1}")
     status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")
@@ -1578,7 +1605,22 @@ def floor_after(study: Any) -> str:
     e = plots.study_errors(study)
     rose = (", after which the error, oscillating, rose above it again"
             if e.size and e[-1] > fl else "")
-    return f" {fmt_num(fl, 2)}{rose}"
+    return f" {fmt_num(fl, floor_digits(study))}{rose}"
+
+
+def floor_digits(study: Any) -> int:
+    """The significant digits of a rate study's floor (:func:`floor_after`) and of its run's
+    last distance from x* printed beside it: 2, or as many as tell the two apart
+    (:func:`interval_digits`: an error 2.23e−13 that rose above the floor 2.22e−13 again,
+    not 2.2e−13 beside 2.2e−13)."""
+    from analysis import plots
+
+    if plots.study_reference(study) is None:
+        return 2
+    fl, e = plots.study_floor(study), plots.study_errors(study)
+    if not e.size or not np.isfinite(e[-1]) or e[-1] == fl:
+        return 2
+    return interval_digits(min(float(e[-1]), fl), max(float(e[-1]), fl), 2)
 
 
 #: the ``rate`` rule of :class:`analysis.rates.Budget` with the numbers it extrapolated from
@@ -1702,7 +1744,7 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
             c = r.study.comparison
             theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
                           f"{comparison_reason(c)}"
-                          + study_end(A, r.study))
+                          + below_floor_text(r.study) + study_end(A, r.study))
     return findings, theory
 
 
@@ -3274,8 +3316,9 @@ ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row)
 STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
               "increased the error, or one slower than the step before it with less than a "
               "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
-              "e.g. at the rounding floor; the window's rate rests on its end errors, not on "
-              "this step.")
+              "e.g. at the rounding floor; the robust fit, the window's measured rate, uses "
+              "the errors all through the window and is not moved by this single step (the "
+              "geometric mean uses only the window's end errors).")
 
 #: measured kinds of a run whose error goes to zero (a stall can only interrupt these)
 CONVERGING_KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear")
@@ -4617,53 +4660,93 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
 
 
 def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
-                   floors: Mapping[str, float] | None = None) -> str:
-    """The caption sentence on the curves cut at the rounding floor: those of the runs whose
-    error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
+                   floors: Mapping[str, float] | None = None,
+                   scales: Mapping[str, float] | None = None) -> str:
+    """The caption sentence on the curves that end at the rounding floor: those of the runs
+    whose error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
     :func:`analysis.plots.study_floor`; :func:`analysis.plots.above_floor`) are drawn until
-    it first does; '' when no run reaches it (then no curve is cut and the rule applies to
-    none).  ``ends``: also where each cut curve ends against its run's last iteration (a
-    caption that gives the runs' iteration counts): ``… so they end before their runs' last
-    iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the names)."""
+    it first does, whether the run stopped there or went on past it (those runs are named);
+    the others end with their runs, above it; '' when no run reaches it (then the rule applies
+    to no curve).  ``ends``: also where each curve cut short ends against its run's last
+    iteration (a caption that gives the runs' iteration counts): ``… so they end before their
+    runs' last iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the
+    names).  ``scales``: label → ‖x*‖; where every run that reaches the floor has x* = 0,
+    its errors carry only a relative rounding ε (:func:`analysis.empirical.error_rounding`)
+    and the floor is said to be a common cut-off, not where the ratios become noise."""
     from analysis import plots
 
-    drawn = {k: len(plots.above_floor(e, (floors or {}).get(k))) - 1 for k, e in errors.items()}
+    drawn = {k: plots.above_floor(e, (floors or {}).get(k)) for k, e in errors.items()}
+    last = {k: len(d) - 1 for k, d in drawn.items()}
     total = {k: np.asarray(e, float).size - 1 for k, e in errors.items()}
-    cut = [k for k in errors if drawn[k] < total[k]]
-    if not cut:
+    floor = {k: plots.default_floor() if (floors or {}).get(k) is None else floors[k]
+             for k in errors}
+    reached = [k for k, d in drawn.items() if len(d) and d[-1] < floor[k]]
+    cut = [k for k in reached if last[k] < total[k]]
+    if not reached:
         return ""
-    rule = (f"drawn until the error first falls below {FLOOR_RULE}, where the ratios "
-            "become rounding noise")
-    if ends:
-        rule += (", so " + ("they end before their runs' last iterations" if len(cut) > 1
-                            else "it ends before its run's last iteration")
-                 + ": at k = " + _names([f"{drawn[k]} of {total[k]}" for k in cut]))
-    if len(cut) == len(errors):
-        return f"  {'Each curve is' if len(cut) > 1 else 'The curve is'} {rule}."
-    one = len(cut) == 1
-    return f"  The curve{'' if one else 's'} of {_names(cut)} {'is' if one else 'are'} {rule}."
+    one, one_cut = len(reached) == 1, len(cut) == 1
+    zero = scales is not None and all(float(scales.get(k, 1.0)) == 0.0 for k in reached)
+    rule = (f"drawn until the error first falls below {FLOOR_RULE}, "
+            + ("a common cut-off: on x* = 0 the errors carry only a relative rounding ε, so "
+               "the ratios stay accurate below it" if zero else
+               "where the ratios become rounding noise"))
+    if cut and cut != reached:
+        rule += (f"; the run{'' if one_cut else 's'} of {_names(cut)} went on past it")
+    elif not cut:
+        rule += ("; the run stopped there" if one else "; every run stopped there")
+    if ends and cut:
+        whose = "" if cut == reached else "their curves " if not one_cut else "its curve "
+        rule += (", so " + (whose or ("they " if not one_cut else "it "))
+                 + ("end before their runs' last iterations" if not one_cut
+                    else "ends before its run's last iteration")
+                 + ": at k = " + _names([f"{last[k]} of {total[k]}" for k in cut]))
+    if len(reached) == len(errors):
+        return f"  {'The curve is' if one else 'Each curve is'} {rule}."
+    rest = [k for k in errors if k not in reached]
+    one_rest = len(rest) == 1
+    return (f"  The curve{'' if one else 's'} of {_names(reached)} {'is' if one else 'are'} "
+            f"{rule}.  The curve{'' if one_rest else 's'} of {_names(rest)} "
+            f"end{'s' if one_rest else ''} with {'its run' if one_rest else 'their runs'}, "
+            "above the floor.")
 
 
-def floor_noise_text(panels: Sequence[Any], errors: Mapping[str, Any],
-                     floors: Mapping[str, float] | None = None) -> str:
-    """The caption sentence on the last ratios before the floor of the series cut there
-    (:func:`floor_cut_text`) that the ratio panel draws: an error eₖ carries a rounding error
-    of about ε·max(1, ‖x*‖), a relative ε·max(1, ‖x*‖)/eₖ that reaches 10⁻³ at the floor
-    (:func:`analysis.empirical.default_floor`), so the last ratios above it scatter by about
-    that much; '' when no such series."""
+#: The relative rounding of a drawn ratio from which it shows in the digits the per-step
+#: tables and the ratio panel print (five significant: a relative 10⁻⁵ moves the fifth).
+NOISE_SHOWN = 1e-5
+
+
+def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
+    """The caption sentence on the rounding in the last ratio e_(k+1)/e_k that the ratio
+    panel draws of each rate study (:func:`analysis.plots.study_last_ratio`): each error
+    carries a relative rounding ε·(‖x*‖/e + 1) (:func:`analysis.empirical.error_rounding`),
+    the ratio the sum of its two errors'; named, with its value, are only the runs where it
+    reaches :data:`NOISE_SHOWN` (an error far above the floor, or on x* = 0 where the rounding
+    is relative at every size, gives a ratio exact to the printed digits); '' when none."""
     from analysis import plots
-    from analysis.empirical import EPS, default_floor
+    from analysis.empirical import error_rounding
 
-    shown = {k for p in panels for k in p.ratios}
-    cut = [k for k, e in errors.items() if k in shown
-           and len(plots.above_floor(e, (floors or {}).get(k))) < np.asarray(e, float).size]
-    if not cut:
+    shown = [k for p in panels for k in p.ratios]
+    noisy = {}
+    for label in shown:
+        last = plots.study_last_ratio(studies[label])
+        if last is None:
+            continue
+        k, a, b = last
+        ref = plots.study_reference(studies[label])
+        scale = 0.0 if ref is None else float(np.linalg.norm(ref))
+        rel = error_rounding(a, scale) + error_rounding(b, scale)
+        if rel >= NOISE_SHOWN:
+            noisy[label] = (k, rel)
+    if not noisy:
         return ""
-    one = len(cut) == 1
-    return (f"  Just above the floor the ratios of {_names(cut)} already carry rounding noise: "
-            "each error is off by about ε·max(1, ‖x*‖), a relative "
-            f"{power_text(EPS / default_floor(0.0))} at the floor, so the last ratios before "
-            f"{'its curve' if one else 'their curves'} end scatter by about that much.")
+    one = len(noisy) == 1
+    vals = _names([f"{fmt_num(rel, 2)} ({label}, k = {k})"
+                   for label, (k, rel) in noisy.items()])
+    return (f"  Rounding reaches the printed digits of the last drawn "
+            f"ratio{'' if one else 's'} of {_names(list(noisy))}: near x* the coordinates of "
+            "the iterate, and of x* when it is not exactly representable, are rounded to about "
+            "ε·‖x*‖, so an error eₖ carries a relative rounding ε·(‖x*‖/eₖ + 1) and the ratio "
+            f"e₍ₖ₊₁₎/eₖ the sum of its two errors', here {vals}.")
 
 
 def error_caption(panels: Sequence[Any]) -> str:
@@ -4817,11 +4900,11 @@ def _figures(b: Builder, A: Analysis) -> None:
                         + floor_cut_text({r.shown: plots.study_errors(r.study)
                                           for r in group},
                                          floors={r.shown: plots.study_floor(r.study)
-                                                 for r in group})
-                        + floor_noise_text(panels, {r.shown: plots.study_errors(r.study)
-                                                    for r in group},
-                                           {r.shown: plots.study_floor(r.study)
-                                            for r in group})
+                                                 for r in group},
+                                         scales={r.shown: float(np.linalg.norm(
+                                             plots.study_reference(r.study)))
+                                             for r in group})
+                        + floor_noise_text(panels, st)
                         + window_cut_text(st, rule=False)
                         + uncompared_lines_text(st, panels)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(

@@ -392,11 +392,11 @@ def test_the_time_ecdf_caption_does_not_repeat_the_cost_captions_drawing_rules(c
     b = cr.campaign_builder(camp)
     caps = {blk.label: blk.caption for blk in b.doc.blocks if getattr(blk, "caption", "")}
     best = cr.best_cells(camp, cr.reference_index(camp.targets))
-    shift = ecdf_shift_text(cr.ecdf_costs(camp, best))
+    shift = ecdf_shift_text(cr.ecdf_costs(camp, best), half=True)
     assert shift and shift in caps["ecdf-cost"] and ECDF_END_TEXT in caps["ecdf-cost"]
     assert shift not in caps["ecdf-time"] and ECDF_END_TEXT not in caps["ecdf-time"]
-    assert caps["ecdf-time"].endswith("  Curves shifted apart and continued by pale lines as "
-                                      "in the cost panel.")
+    assert caps["ecdf-time"].endswith("  Curves shifted apart, marked where they reach ½ and "
+                                      "continued by pale lines as in the cost panel.")
 
 
 def test_the_stability_table_says_what_its_shares_are_of(camp):
@@ -1224,6 +1224,51 @@ def test_a_grid_caption_gives_the_symbols_values_and_the_cells_predicted_unstabl
              "momentum", np.array([0.0, 0.9]), lambda b: 2 * (1 + b) / 1001.6, "η")
     assert boundary_note(g) == (f"The boundary is at η = {2 / 1001.6:.3g} for β = 0 and "
                                 f"η = {3.8 / 1001.6:.3g} for β = 0.9.")
+
+
+def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
+    """Campaign p. 2: Newton reaches ½ at 36.00, BFGS at 38.08 (0.024 decade, about 2 pt),
+    but Newton's curve, drawn 4.8 pt right, crossed ½ right of BFGS's.  With ``half`` a
+    black-edged marker of each curve sits at ½ where it reaches it on the data, so the
+    markers keep the order of the true crossings; the caption says to read them."""
+    rng = np.random.default_rng(3)
+    bfgs = np.concatenate([rng.uniform(5.0, 38.0, 49), [38.08], rng.uniform(40, 200, 50)])
+    mom = np.concatenate([rng.uniform(3.0, 300.0, 40), np.full(60, np.nan)])
+    newton = np.concatenate([rng.uniform(5.0, 35.9, 49), [36.0], rng.uniform(40, 200, 50)])
+    costs = {"BFGS": bfgs, "momentum": mom, "Newton": newton}
+    cross = {k: float(np.sort(v[np.isfinite(v)])[49]) if np.sum(np.isfinite(v)) >= 50
+             else math.nan for k, v in costs.items()}
+    assert cross["Newton"] == 36.0 and cross["BFGS"] == 38.08 and math.isnan(cross["momentum"])
+    fig = plots.plot_ecdf(costs, apart=True, half=True,
+                          fig=Figure(figsize=(3.4, 3.0), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+    marks = {ln.get_label().removeprefix("_half "): ln for ln in ax.lines
+             if ln.get_gid() == "ecdf-half"}
+    assert set(marks) == {"BFGS", "Newton"}  # momentum never reaches ½
+    page_x = {}
+    for k, ln in marks.items():
+        assert ln.get_transform() == ax.transData  # on the data, not shifted
+        (x, y), = ln.get_xydata()
+        assert (x, y) == (cross[k], 0.5)
+        page_x[k] = float(ax.transData.transform((x, y))[0]) * pt
+    assert page_x["Newton"] < page_x["BFGS"]  # the order of the true crossings
+
+    def drawn_crossing(label):  # where the shifted curve itself crosses ½, in points
+        ln = next(ln for ln in ax.lines if ln.get_label().startswith(label + ":"))
+        xy = ln.get_transform().transform(ln.get_xydata()) * pt
+        return float(xy[np.argmax(ln.get_xydata()[:, 1] >= 0.5), 0])
+
+    # the shifted curves alone reverse it: the case the markers are for
+    assert drawn_crossing("Newton") > drawn_crossing("BFGS")
+    assert plots.ecdf_shift_text(costs, half=True).endswith(
+        "; read where each curve reaches ½ (and which reaches it first) from its black-edged "
+        "marker at ½, not from the shifted curve.")
+    fig = plots.plot_ecdf(costs, apart=True, fig=Figure(figsize=(3.4, 3.0),
+                                                        layout="constrained"))
+    assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-half"]
 
 
 def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():

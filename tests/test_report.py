@@ -1997,7 +1997,10 @@ def test_convexity_table_says_how_strictness_follows_and_names_the_box_L_apart()
     # the sentence above the table names it so too (quadratic p.2: "L = 4" for the box's)
     strong = NS(verdict="convex", strict=True, strong=True, mu=0.2, L=4.0, method="symbolic",
                 how={"verdict": "proved: Hessian constant"})
-    assert " with μ = 0.2 and L_box = 4 (" in report._convexity_sentence(NS(convexity=strong))
+    # each defined where the summary first uses it (quadratic p. 2: "μ = 0.2 and Lbox = 4"
+    # with no word on what they are)
+    assert (" with μ = 0.2 and L_box = 4, the smallest and the largest Hessian eigenvalue on "
+            "the box (") in report._convexity_sentence(NS(convexity=strong))
     # where the default step falls back on the box's constant, it is named the same way
     assert "L_box" in report.default_curvature(None, 326.8).text()
 

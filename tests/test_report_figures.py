@@ -495,27 +495,157 @@ def test_a_diverging_run_table_has_its_fitted_growth_and_no_stall_mark():
     assert fit and fit[0][0] == "5–58" and fit[0][2].startswith("1.3993")
 
 
-def test_the_last_ratios_before_the_floor_are_said_to_carry_rounding_noise():
-    """Rosenbrock p. 12: Nesterov's last ratios before the floor scatter (0.9959–0.9963 where
-    e_k is within 2× of the floor) with no word on it: each error there is off by about
-    ε·max(1, ‖x*‖), a relative 10⁻³ at the floor 10³·ε·max(1, ‖x*‖)."""
-    from analysis.empirical import default_floor
-
-    k = np.arange(400)
-    errs = {"gd": 0.9 ** k, "adam": 0.99 ** k}
-    floor = default_floor(0.0)
-    assert np.any(errs["gd"] < floor) and not np.any(errs["adam"] < floor)
-    panels = plots.error_panels(errs, ratio_series=["gd", "adam"])
-    text = report.floor_noise_text([panels], errs, {"gd": floor, "adam": floor})
+def _last_ratio_rounding(study):
+    """The relative rounding of the last ratio e_(k+1)/e_k the ratio panel draws of a rate
+    study, recomputed from its path: the errors to x*, cut at the floor 10³·ε·max(1, ‖x*‖),
+    the ratios of two errors above it, within the fit window (all of them after a finite
+    termination); each error off by ε·‖x*‖ absolute plus ε relative."""
     eps = np.finfo(float).eps
-    assert text == ("  Just above the floor the ratios of gd already carry rounding noise: "
-                    "each error is off by about ε·max(1, ‖x*‖), a relative "
-                    f"{report.fmt_num(eps / floor)} at the floor, so the last ratios before "
-                    "its curve end scatter by about that much.")
-    assert report.fmt_num(eps / floor) == "0.001"
-    # not in the ratio panel, or not cut: nothing to say
-    assert report.floor_noise_text([plots.error_panels(errs, ratio_series=["adam"])], errs,
-                                   {"gd": floor, "adam": floor}) == ""
+    ref = study.reference if study.reference is not None else study.minimizer
+    xs = np.asarray(ref, float).ravel()
+    e = np.linalg.norm(np.asarray(study.result.path, float) - xs, axis=1)
+    floor = 1e3 * eps * max(1.0, np.linalg.norm(xs))
+    n = int(np.argmax(e < floor)) if np.any(e < floor) else e.size
+    ks = [k for k in range(n - 1)]
+    m = study.measurement
+    if m.kind != "finite" and m.window is not None:
+        from analysis.empirical import printed_window
+
+        a, b = printed_window(m)
+        ks = [k for k in ks if a <= k < b]
+    k = ks[-1]
+    s = float(np.linalg.norm(xs))
+    return k, eps * (s / e[k] + 1) + eps * (s / e[k + 1] + 1)
+
+
+@pytest.fixture(scope="module")
+def floor_runs():
+    """The rate studies of Himmelblau's and the quadratic's reports (their starts and default
+    hyperparameters): Newton-type runs on Himmelblau end far above or near the floor at an
+    x* of norm 4.2; on the quadratic x* = 0."""
+    from analysis.rates import rate_study
+    from landscape import Objective
+
+    himmel = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    quad = Objective.parse("0.1*x**2 + 2*y**2")
+    h = {m: rate_study(himmel, m, [1.37, -2.3]) for m in ("newton", "bfgs", "lbfgs", "cg")}
+    q = {"gd": rate_study(quad, "gd", [-4.59, -4.83], lr=0.25),
+         "momentum": rate_study(quad, "momentum", [-4.59, -4.83], lr=0.25,
+                                momentum=0.40260548415522257),
+         **{m: rate_study(quad, m, [-4.59, -4.83]) for m in ("bfgs", "lbfgs")},
+         "adam": rate_study(quad, "adam", [-4.59, -4.83], lr=0.06663)}
+    return h, q
+
+
+def test_the_rounding_of_the_last_ratios_is_named_only_where_it_shows(floor_runs):
+    """Himmelblau p. 12 said "the ratios of Newton and L-BFGS already carry rounding noise …
+    a relative 0.001 at the floor", but Newton's last error above the floor is 6.6e−08
+    (relative rounding ≈ 1e−8); the quadratic p. 11 said it of GD, momentum and the rest,
+    whose x* = 0 leaves only a relative ε.  Named now: the runs whose last drawn ratio has a
+    relative rounding of at least 10⁻⁵, each with its value."""
+    h, q = floor_runs
+    want = {k: _last_ratio_rounding(st) for k, st in h.items()}
+    assert want["newton"][1] < 1e-7  # its last error far above the floor
+    shown = {k: v for k, v in want.items() if v[1] >= 1e-5}
+    assert "newton" not in shown and shown  # BFGS and L-BFGS end near the floor
+    panels = plots.rate_studies_panels(h)
+    text = report.floor_noise_text(panels, h)
+    assert text.startswith("  Rounding reaches the printed digits of the last drawn ratio")
+    for k, (step, rel) in shown.items():
+        assert f"{report.fmt_num(rel, 2)} ({k}, k = {step})" in text, (k, text)
+    assert "newton" not in text and "cg" not in text
+    # x* = 0: each error's rounding is relative, the ratios are exact to the printed digits
+    assert all(_last_ratio_rounding(st)[1] < 1e-15 for st in q.values())
+    assert report.floor_noise_text(plots.rate_studies_panels(q), q) == ""
+
+
+def test_the_floor_sentence_says_every_curve_ends_at_the_floor(floor_runs):
+    """Himmelblau p. 12 named only Newton and L-BFGS as drawn until the floor; BFGS's and
+    CG's curves end there too (their runs stopped at their first error below it)."""
+    h, _ = floor_runs
+    errs = {k: plots.study_errors(st) for k, st in h.items()}
+    floors = {k: plots.study_floor(st) for k, st in h.items()}
+    reached = {k: bool(np.any(e < floors[k])) for k, e in errs.items()}
+    past = [k for k, e in errs.items() if reached[k] and int(np.argmax(e < floors[k])) < e.size - 1]
+    assert all(reached.values()) and 0 < len(past) < len(h)
+    text = report.floor_cut_text(errs, floors=floors)
+    assert text.startswith("  Each curve is drawn until the error first falls below")
+    assert text.endswith(f"; the run{'s' if len(past) > 1 else ''} of {report._names(past)} "
+                         "went on past it."), text
+
+
+def test_an_undecided_verdict_says_the_errors_below_the_floor_kept_falling(floor_runs):
+    """Quadratic p. 2: BFGS "not decided … too few ratios above the floor" while the bullet
+    printed its end point 9e−83: on x* = 0 those errors are exact, and the bullet says so;
+    not where x* is not exact (Himmelblau)."""
+    from landscape import Objective
+
+    h, q = floor_runs
+    st = q["bfgs"]
+    assert "too few ratios above the floor" in report.comparison_reason(st.comparison)
+    e = np.linalg.norm(np.asarray(st.result.path, float), axis=1)  # x* = (0, 0)
+    first = int(np.argmax(e < 1e3 * np.finfo(float).eps))
+    assert np.all(np.diff(e[first:]) < 0) and e[-1] < 1e-40
+    assert report.below_floor_text(st) == (
+        "; below the floor, which the verdict does not use, the error kept falling to "
+        f"{report.fmt_num(e[-1], 2)} by k = {e.size - 1} (x* = (0, 0) is exact, so these "
+        "errors are not rounding noise)")
+    assert all(report.below_floor_text(s) == "" for s in h.values())
+    # the bullet carries it, before where the run ended
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
+           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    line = report.below_floor_text(st) + report.study_end(A, st)
+    assert "are not rounding noise); the run ended at" in line
+
+
+def test_a_distance_beside_the_floor_prints_digits_that_differ_from_it(floor_runs):
+    """Quadratic p. 2: Adam's error "rose above it [the floor 2.2e−13] again; … 2.2e−13 from
+    the minimum P1": the distance printed equal to the floor it rose above."""
+    from landscape import Objective
+
+    _, q = floor_runs
+    st = q["adam"]
+    fl = 1e3 * np.finfo(float).eps
+    dist = float(np.linalg.norm(st.result.x))
+    assert dist > fl and report.fmt_num(dist, 2) == report.fmt_num(fl, 2)
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
+           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    end = report.study_end(A, st)
+    assert "rose above it again" in end
+    d = next(d for d in range(2, 16) if float(f"{dist:.{d}g}") != float(f"{fl:.{d}g}"))
+    assert (f"the floor {report.fmt_num(fl, d)}, after which" in end
+            and f", {report.fmt_num(dist, d)} from the minimum P1)" in end), end
+    assert report.fmt_num(dist, d) != report.fmt_num(fl, d)
+
+
+def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
+    """Quadratic p. 11: "drawn until the error first falls below …, where the ratios become
+    rounding noise", but on x* = 0 the errors keep a relative ε below the floor."""
+    _, q = floor_runs
+    errs = {k: plots.study_errors(st) for k, st in q.items()}
+    floors = {k: plots.study_floor(st) for k, st in q.items()}
+    zero = report.floor_cut_text(errs, floors=floors, scales={k: 0.0 for k in q})
+    assert "a common cut-off: on x* = 0 the errors carry only a relative rounding ε" in zero
+    assert "rounding noise" not in zero
+    assert "where the ratios become rounding noise" in report.floor_cut_text(
+        errs, floors=floors, scales={k: 4.2 for k in q})
+
+
+def test_the_stall_note_and_the_estimators_note_agree_on_what_each_estimator_uses():
+    """Quadratic p. 7: the stall note said "the window's rate rests on its end errors", while
+    the note on the two estimators (p. 6) says the robust fit, the window's measured rate,
+    uses the errors all through the window and only the geometric mean its end errors."""
+    stall, est = report.STALL_NOTE, report.ESTIMATORS_NOTE
+    assert "rests on its end errors" not in stall
+    for words in ("uses the errors all through the window", "end errors"):
+        assert words in stall and words in est, words
+    # each claim is made of the estimator the estimators' note makes it of
+    assert stall.index("robust fit") < stall.index("all through") < stall.index(
+        "geometric mean") < stall.index("end errors")
+    assert est.index("the geometric mean") < est.index("end errors") < est.index(
+        "the robust fit") < est.index("all through")
 
 
 def test_an_error_caption_without_ratio_panel_starts_with_a_capital():

@@ -192,9 +192,18 @@ def test_the_rounding_floor_sentence_names_the_runs_it_applies_to():
     assert report.floor_cut_text({"gd": e_cut, "cg": e_cut}).startswith("  Each curve is drawn")
     assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}).startswith(
         "  The curve of cg is drawn until")
+    # the curve that ends above the floor is said to end with its run
+    assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}).endswith(
+        "  The curve of gd ends with its run, above the floor.")
     # with ends: where each cut curve stops against its run's last iteration
     assert report.floor_cut_text({"gd": e_flat, "cg": e_cut}, ends=True).endswith(
-        "so it ends before its run's last iteration: at k = 13 of 19.")
+        "so it ends before its run's last iteration: at k = 13 of 19.  The curve of gd ends "
+        "with its run, above the floor.")
+    # a run that stopped at its first error below the floor: its curve ends there too
+    stopped = report.floor_cut_text({"gd": e_cut[:14], "cg": e_cut})
+    assert stopped.startswith("  Each curve is drawn until") and stopped.endswith(
+        "; the run of cg went on past it."), stopped
+    assert report.floor_cut_text({"gd": e_cut[:14]}).endswith("; the run stopped there.")
     both = report.floor_cut_text({"gd": e_cut[:15], "cg": e_cut}, ends=True)
     assert both.startswith("  Each curve is drawn until") and both.endswith(
         "so they end before their runs' last iterations: at k = 13 of 14 and 13 of 19."), both

@@ -438,10 +438,11 @@ def ecdf_at(costs: ArrayLike, budget: float) -> float:
 
 
 def half_solved_cost(costs: ArrayLike) -> float:
-    """The smallest cost at which the ECDF reaches 1/2 (NaN when it never does)."""
-    v = np.sort(np.asarray(costs, dtype=float)[np.isfinite(costs)])
-    need = math.ceil(0.5 * np.size(costs))
-    return float(v[need - 1]) if need >= 1 and v.size >= need else math.nan
+    """The smallest cost at which the ECDF reaches 1/2 (NaN when it never does;
+    :func:`analysis.plots.ecdf_crossing`, where the ECDF figures mark it)."""
+    from analysis.plots import ecdf_crossing
+
+    return ecdf_crossing(costs, 0.5)
 
 
 def performance_ratios(t: ArrayLike, floor: float = 1.0) -> NDArray[np.float64]:
@@ -964,27 +965,28 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  by_label(cost), xlabel="weighted evaluations to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over cost", apart=True,
-                 fig=fig)),
+                 half=True, fig=fig)),
              height=300, half=True, label="ecdf-cost",
              caption="Weighted evaluations to the target: "
                      + (f"{ESTIMATE_WORDS}{ESTIMATE_DEFINED} "
                         "(estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
-                        "measured counts, weights as set.") + ecdf_shift_text(cost)
+                        "measured counts, weights as set.") + ecdf_shift_text(cost, half=True)
                      + ECDF_END_TEXT)
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  by_label(secs), xlabel="wall seconds to the target (log)",
                  ylabel="fraction of pairs solved", title="ECDF over time", apart=True,
-                 fig=fig)),
+                 half=True, fig=fig)),
              height=300, half=True, label="ecdf-time",
              caption="Wall seconds to the target: a start's measured seconds (task time / "
                      "starts) × the fraction of its weighted evaluations spent up to the "
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
                      "slow here: rank methods by the cost panel."
-                     + ("  Curves shifted apart and continued by pale lines as in the cost "
-                        "panel." if ecdf_shift_text(secs) == ecdf_shift_text(cost) else
-                        ecdf_shift_text(secs) + ECDF_END_TEXT))
+                     + ("  Curves shifted apart, marked where they reach ½ and continued "
+                        "by pale lines as in the cost panel."
+                        if ecdf_shift_text(secs, half=True) == ecdf_shift_text(cost, half=True)
+                        else ecdf_shift_text(secs, half=True) + ECDF_END_TEXT))
     rows = []
     sec = "ECDF"
     half = {m: half_solved_cost(v) for m, v in cost.items()}
