@@ -937,14 +937,18 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "", like: str = "", rounded: bool = False) -> str:
+         digits: int = 4, note: str = "", like: str = "", rounded: bool = False,
+         zeros: bool = False) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; with ``like`` (the cell it is compared with) at least as many significant digits
     as that cell shows (:func:`fmt_like`); ``rounded``: a value its digits round shows all of
     them (:func:`~landscape.numfmt.fmt_rounded`, ``1.00e+06`` in a column of three-digit
-    errors)."""
+    errors); ``zeros``: every value shows all its digits, trailing zeros kept (a column of
+    measured values printed to ``digits`` significant digits: ``2.20`` and ``1.0120`` beside
+    ``1.94`` and ``1.0121``; :func:`~landscape.numfmt.fmt`)."""
     b.ledger.add(section, item, quantity, value, how, note)
-    text = (fmt_like(value, like, digits) if like
+    text = (fmt_like(value, like, digits, zeros) if like
+            else fmt(value, digits, zeros=True) if zeros
             else fmt_rounded(value, digits) if rounded else fmt_num(value, digits))
     return mark(text, how)
 
@@ -959,11 +963,12 @@ def significant_digits(text: str) -> int:
     return len(body)
 
 
-def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
-    """``v`` to ``digits`` significant digits (:func:`fmt_num`), but showing at least the
-    significant digits of ``ref``, the text it is set beside (trailing zeros kept): measured
-    0.96003 beside theory ``0.9634`` is ``0.9600``, not ``0.96``."""
-    text = fmt_num(v, digits)
+def fmt_like(v: Any, ref: str, digits: int = 4, zeros: bool = False) -> str:
+    """``v`` to ``digits`` significant digits (:func:`fmt_num`; ``zeros``: trailing zeros
+    kept, :func:`~landscape.numfmt.fmt`), but showing at least the significant digits of
+    ``ref``, the text it is set beside (trailing zeros kept): measured 0.96003 beside theory
+    ``0.9634`` is ``0.9600``, not ``0.96``."""
+    text = fmt(v, digits, zeros)
     want = significant_digits(ref)
     try:
         x = float(v)
@@ -971,7 +976,7 @@ def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
         return text
     if not math.isfinite(x) or x == 0 or significant_digits(text) >= want:
         return text
-    return f"{x:#.{want}g}".rstrip(".")
+    return fmt(x, want, zeros=True)
 
 
 def diff_digits(p: float, m: float, digits: int = 4, most: int = 12) -> int:
@@ -2594,7 +2599,8 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                      cell(b, sec, r.label, "Hessian evaluations", res.nhev, "measured")
                      if getattr(res, "nhev", 0) else "—",
                      cell(b, sec, r.label, "final f", res.fun, "measured", 6),
-                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3),
+                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3,
+                          zeros=True),
                      _ended_near(A, res.x)])
         for k, v in res.hyper.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -3369,7 +3375,8 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     against = "" if bound is None else bound_met(bound, mean, measurement)
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
-                                        "measured", rate_digits(mean), like=like)])
+                                        "measured", rate_digits(mean), like=like,
+                                        zeros=True)])
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(ABOVE_NOTE)
@@ -3381,7 +3388,7 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
             what = f"robust fit on the {steps_name(h)} cycles (measured rate)"
         rows.append([f"{win[0]}–{win[1]}", what,
                      cell(b, section, label, "measured rate", fitted, "fit",
-                          rate_digits(fitted), like=like)])
+                          rate_digits(fitted), like=like, zeros=True)])
         notes.append(ESTIMATORS_NOTE)
     return rows, notes, bool(above), against
 
@@ -3483,16 +3490,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
     for k in chosen:
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
-               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, rounded=True),
+               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, zeros=True),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")
+                    rate_digits(float(ratio[k])), zeros=True)
+               + (ABOVE_MARK if k in above else "")
                + (STALL_MARK if k in stalls else "")]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
-                            float(ratio_q[k]), "measured", 4))
+                            float(ratio_q[k]), "measured", 4, zeros=True))
         if two is not None:
             row.append(cell(b, section, label, f"e_{k + h}/e_{k}", float(two[k]), "measured",
-                            rate_digits(float(two[k]))) if k in two else "—")
+                            rate_digits(float(two[k])), zeros=True) if k in two else "—")
         body.append(row)
     if "reached" in kinds and at is not None:
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
@@ -3767,10 +3775,10 @@ def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, 
     (:func:`analysis.plots.study_floor`)."""
     tail = [""] if ordered else []
     rows = [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
-                          rounded=True), "x* at the next step", *tail]
+                          zeros=True), "x* at the next step", *tail]
             for k in range(shown + 1, at) if np.isfinite(e[k]) and e[k] > floor]
     return rows + [[str(at), cell(b, section, label, f"e_{at}", float(e[at]), "measured", 3,
-                                  rounded=True), reached_text(float(e[at]), floor), *tail]]
+                                  zeros=True), reached_text(float(e[at]), floor), *tail]]
 
 
 #: the ratio cell of the last error above the rounding floor, whose successor lies below it
@@ -3790,7 +3798,7 @@ def _last_error_row(b: Builder, label: str, section: str, e: np.ndarray, steps: 
     if k + 1 >= len(e) or not (np.isfinite(e[k]) and e[k] > floor) or not e[k + 1] <= floor:
         return []
     return [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
-                          rounded=True), NEXT_BELOW_FLOOR, *([""] if ordered else [])]]
+                          zeros=True), NEXT_BELOW_FLOOR, *([""] if ordered else [])]]
 
 
 def nw_rows(study: Any) -> frozenset[str]:

@@ -211,10 +211,12 @@ class Study:
         self.doc.heading(title)
 
     def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4,
-              like: str = "") -> str:
+              like: str = "", zeros: bool = False) -> str:
         """A number of this section, formatted with its marker and recorded (with at least
-        the significant digits of ``like``, the value it is compared with)."""
-        return cell(self.b, self.section, what, quantity, v, how, digits, like=like)
+        the significant digits of ``like``, the value it is compared with; ``zeros``: trailing
+        zeros kept, a value of a column printed to ``digits`` significant digits)."""
+        return cell(self.b, self.section, what, quantity, v, how, digits, like=like,
+                    zeros=zeros)
 
     def numeric_check(self, what: str, predicted: float, measured: float, *, rtol: float,
                       how_p: str = "theory", how_m: str = "measured", digits: int = 4,
@@ -1986,7 +1988,8 @@ def section_chain(S: Study) -> None:
         by_depth = {r.depth: r for r in st.rows}
         rows.append([st.activation] + [
             S.value(st.activation, f"derivative at depth {d}", by_depth[d].derivative,
-                    "exact" if by_depth[d].derivative_exact is not None else "numeric", 3)
+                    "exact" if by_depth[d].derivative_exact is not None else "numeric", 3,
+                    zeros=True)
             for d in (1, 5, 10, 20, 50)])
     S.doc.table(["activation", Column("d = 1", "r"), Column("d = 5", "r"),
                  Column("d = 10", "r"), Column("d = 20", "r"), Column("d = 50", "r")], rows,

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import report
-from landscape.numfmt import spaced
+from landscape.numfmt import rate_digits, spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -1236,8 +1236,6 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
     and 0.49167 (3.5% off) while p. 5 said "agrees": the verdict tested the band from ρ to
     the window's average factor, which the table now gives after its theory row."""
     from types import SimpleNamespace as NS
-
-    from landscape.numfmt import rate_digits
 
     e = 3.0 * 0.51 ** np.arange(40)
     st = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
@@ -3383,3 +3381,24 @@ def test_an_error_figure_says_a_theory_line_of_a_run_not_compared_tests_nothing(
         "look on the ρ axis.")
     st["GD"].comparison.verdict = "agrees"
     assert report.uncompared_lines_text(st, panels) == ""
+
+
+def test_a_per_step_table_keeps_the_trailing_zeros_of_its_columns():
+    """Study pp. 43–47: the per-step columns dropped trailing zeros, e₀ "2.2ᵐ" beside
+    "2.00ᵐ", the ratio "1.012ᵐ" among five-digit ratios, "0.152ᵐ" among four-digit
+    e₍ₖ₊₁₎/eₖ²: every value of a column shows the column's significant digits."""
+    ratios = [1.012, 0.5, 0.25, 0.152, 0.08, 0.04, 0.02, 0.01]
+    e = 2.2 * np.cumprod([1.0, *ratios])
+    b = report.Builder("t")
+    assert report.convergence_table(b, "BFGS", _nw_study(e, "superlinear", order=2.0,
+                                                         kind="none"), "s")
+    rows = [r for r in b.doc.blocks[-1].rows if r[0].rstrip("†").isdigit()]
+    cells = {int(r[0].rstrip("†")): r for r in rows}
+    assert cells[0][1] == "2.20ᵐ" and cells[0][2] == "1.0120ᵐ"
+    for r in rows:
+        k = int(r[0].rstrip("†"))
+        assert report.significant_digits(r[1]) == 3, r
+        if k + 1 < len(e):
+            assert report.significant_digits(r[2]) == rate_digits(e[k + 1] / e[k]), r
+            assert float(r[2].rstrip("ᵐ*‡")) == pytest.approx(e[k + 1] / e[k], rel=1e-4)
+            assert report.significant_digits(r[3]) == 4, r
