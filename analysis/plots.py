@@ -3491,6 +3491,22 @@ def _power_text(v: float, digits: int = 2, decimals: int | None = None) -> str:
     return (f"${sign}10^{{{k}}}$" if mant == "1" else f"${sign}{mant}{{\\times}}10^{{{k}}}$")
 
 
+def tolerance_text(tol: float, page: bool = False) -> str:
+    """A tolerance as the η-sweep's legend writes it: m×10ᵏ when :func:`fmt` would write it
+    with an exponent (``4×10⁻⁶``, ``10⁻⁶``; :func:`_power_text`), else :func:`fmt` to 2
+    digits (``0.001``); mathtext for the figure, or with ``page`` the same text in Unicode
+    for a page (``4×10⁻⁶``), so that the caption writes the legend's number as it does."""
+    if "e" not in fmt(tol, 2):
+        return fmt(tol, 2)
+    text = _power_text(tol)
+    if not page:
+        return text
+    from analysis.pages import _SUPERSCRIPT
+
+    text = re.sub(r"\^\{(-?\d+)\}", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    return text.strip("$").replace("{\\times}", "×").replace("-", "−")
+
+
 def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
     """A tick formatter writing every tick of an axis in one format (no ``1e+04`` beside
     ``1`` and ``0.5``): plain decimals (:func:`landscape.numfmt.fmt`) when every nonzero
@@ -3923,7 +3939,7 @@ def plot_lr_sweep(
     tol = sweep_tolerance(sweep) if tol is None else float(tol)
     steps = _attr(sweep, "steps")
     done = ok & (err <= tol)
-    tol_text = _power_text(tol) if "e" in fmt(tol, 2) else fmt(tol, 2)  # 10⁻⁶, not 1e−06
+    tol_text = tolerance_text(tol)  # 10⁻⁶, not 1e−06
     handles = []
     (h,) = ax.plot(lrs[ok], err[ok], color=color(0), lw=1.0, zorder=2)
     if done.any():

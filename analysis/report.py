@@ -55,6 +55,7 @@ from analysis import empirical as E
 from analysis.compare import (
     SE_RULE,
     SPEED,
+    band_digits,
     decisive_diff,
     kind_words,
     order_word,
@@ -938,14 +939,18 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "", like: str = "", rounded: bool = False) -> str:
+         digits: int = 4, note: str = "", like: str = "", rounded: bool = False,
+         zeros: bool = False) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; with ``like`` (the cell it is compared with) at least as many significant digits
     as that cell shows (:func:`fmt_like`); ``rounded``: a value its digits round shows all of
     them (:func:`~landscape.numfmt.fmt_rounded`, ``1.00e+06`` in a column of three-digit
-    errors)."""
+    errors); ``zeros``: every value shows all its digits, trailing zeros kept (a column of
+    measured values printed to ``digits`` significant digits: ``2.20`` and ``1.0120`` beside
+    ``1.94`` and ``1.0121``; :func:`~landscape.numfmt.fmt`)."""
     b.ledger.add(section, item, quantity, value, how, note)
-    text = (fmt_like(value, like, digits) if like
+    text = (fmt_like(value, like, digits, zeros) if like
+            else fmt(value, digits, zeros=True) if zeros
             else fmt_rounded(value, digits) if rounded else fmt_num(value, digits))
     return mark(text, how)
 
@@ -960,11 +965,12 @@ def significant_digits(text: str) -> int:
     return len(body)
 
 
-def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
-    """``v`` to ``digits`` significant digits (:func:`fmt_num`), but showing at least the
-    significant digits of ``ref``, the text it is set beside (trailing zeros kept): measured
-    0.96003 beside theory ``0.9634`` is ``0.9600``, not ``0.96``."""
-    text = fmt_num(v, digits)
+def fmt_like(v: Any, ref: str, digits: int = 4, zeros: bool = False) -> str:
+    """``v`` to ``digits`` significant digits (:func:`fmt_num`; ``zeros``: trailing zeros
+    kept, :func:`~landscape.numfmt.fmt`), but showing at least the significant digits of
+    ``ref``, the text it is set beside (trailing zeros kept): measured 0.96003 beside theory
+    ``0.9634`` is ``0.9600``, not ``0.96``."""
+    text = fmt(v, digits, zeros)
     want = significant_digits(ref)
     try:
         x = float(v)
@@ -972,7 +978,7 @@ def fmt_like(v: Any, ref: str, digits: int = 4) -> str:
         return text
     if not math.isfinite(x) or x == 0 or significant_digits(text) >= want:
         return text
-    return f"{x:#.{want}g}".rstrip(".")
+    return fmt(x, want, zeros=True)
 
 
 def diff_digits(p: float, m: float, digits: int = 4, most: int = 12) -> int:
@@ -2637,7 +2643,8 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                      cell(b, sec, r.label, "Hessian evaluations", res.nhev, "measured")
                      if getattr(res, "nhev", 0) else "—",
                      cell(b, sec, r.label, "final f", res.fun, "measured", 6),
-                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3),
+                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3,
+                          zeros=True),
                      _ended_near(A, res.x)])
         for k, v in res.hyper.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -2880,15 +2887,16 @@ def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, fl
     return float(band[0]), float(band[1])
 
 
-def band_decided(on_rho: float, on_log: float, tol: float) -> str:
+def band_decided(on_rho: float, on_log: float, tol: float, digits: int = 2) -> str:
     """The band rule's test of a rate as printed: ``measured rate in band`` (ρ names the
     theory's rate, the band's own lower end), or the larger of its distances outside the
     band on ρ and on −ln ρ (:func:`analysis.compare.band_diff`) against the tolerance,
-    ``−ln ρ 0.4% off band ≤ 1%``."""
+    ``−ln ρ 0.4% off band ≤ 1%``, the percentage to ``digits`` significant digits (those
+    of :func:`analysis.compare.band_digits`, as the comparison's note prints it)."""
     diff = max(on_rho, on_log)
     if diff == 0:
         return "measured rate in band"
-    return (f"{scale_name(on_rho, on_log)} {percent(diff)} off band "
+    return (f"{scale_name(on_rho, on_log)} {percent(diff, digits)} off band "
             f"{'≤' if diff <= tol else '>'} {percent(tol)}")
 
 
@@ -2911,8 +2919,10 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
-        if double_root_band(c, p, meas) is not None and tol is not None:
-            return band_decided(c.rel_diff, c.speed_diff or 0.0, tol)
+        band = double_root_band(c, p, meas)
+        if band is not None and tol is not None:
+            return band_decided(c.rel_diff, c.speed_diff or 0.0, tol,
+                                band_digits(float(m), *band)[1])
         limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
         return f"{name} {percent(diff)}{limit}"
     if q == "order" and m is not None and pv is not None:
@@ -3408,8 +3418,8 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     what = "geometric mean"
     against = "" if bound is None else bound_met(bound, mean, measurement)
     # computed from two measured errors, as the per-step ratios above it: no fit
-    rows.append([f"{a}–{z}", what, cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})", mean,
-                                        "measured", rate_digits(mean), like=like)])
+    rows.append([f"{a}–{z}", what, window_cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})",
+                                               mean, "measured", like)])
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(ABOVE_NOTE)
@@ -3420,10 +3430,24 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
         if h is not None:
             what = f"robust fit on the {steps_name(h)} cycles (measured rate)"
         rows.append([f"{win[0]}–{win[1]}", what,
-                     cell(b, section, label, "measured rate", fitted, "fit",
-                          rate_digits(fitted), like=like)])
+                     window_cell(b, section, label, "measured rate", fitted, "fit", like)])
         notes.append(ESTIMATORS_NOTE)
     return rows, notes, bool(above), against
+
+
+def window_rate_text(v: float, like: str = "") -> str:
+    """A rate as a per-step table's window rows (geometric mean, robust fit) print it: its
+    rate digits (:func:`~landscape.numfmt.rate_digits`), at least those of ``like`` (the
+    theory's ρ beside it, :func:`fmt_like`), trailing zeros kept; a note that names those
+    rows prints them so too (0.49490, not 0.4949 in the note under the table)."""
+    return fmt_like(v, like, rate_digits(v), zeros=True)
+
+
+def window_cell(b: Builder, section: str, item: str, quantity: str, v: float, how: str,
+                like: str = "") -> str:
+    """A window row's rate cell (:func:`window_rate_text`) with its marker, recorded."""
+    b.ledger.add(section, item, quantity, v, how, "")
+    return mark(window_rate_text(v, like), how)
 
 
 def bound_met(bound: float, mean: float, measurement: Any) -> str:
@@ -3523,16 +3547,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
     for k in chosen:
         row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
-               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, rounded=True),
+               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, zeros=True),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    rate_digits(float(ratio[k]))) + (ABOVE_MARK if k in above else "")
+                    rate_digits(float(ratio[k])), zeros=True)
+               + (ABOVE_MARK if k in above else "")
                + (STALL_MARK if k in stalls else "")]
         if q is not None:
             row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
-                            float(ratio_q[k]), "measured", 4))
+                            float(ratio_q[k]), "measured", 4, zeros=True))
         if two is not None:
             row.append(cell(b, section, label, f"e_{k + h}/e_{k}", float(two[k]), "measured",
-                            rate_digits(float(two[k]))) if k in two else "—")
+                            rate_digits(float(two[k])), zeros=True) if k in two else "—")
         body.append(row)
     if "reached" in kinds and at is not None:
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
@@ -3566,7 +3591,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         body = [row + [""] * (len(last) - len(row)) for row in body]
     body.append(last)
     body += band_rows(b, label, section, study, win, len(last))
-    notes += [n for n in (band_note(name or label, study, win, e),) if n]
+    notes += [n for n in (band_note(name or label, study, win, e,
+                                    predicted_rate_text(p, digits)),) if n]
     cols = [Column("k", "r"), Column("e_k = ‖x_k − x*‖", "r"), Column("e_(k+1)/e_k", "r")]
     if q is not None:
         cols.append(Column(f"e_(k+1)/e_k^{fmt_num(q, 2)}", "r"))
@@ -3700,7 +3726,8 @@ def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[in
     return [["theory band", "", f"{lo}–{hi} (double root{where})"] + [""] * (width - 3)]
 
 
-def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray) -> str:
+def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray,
+              like: str = "") -> str:
     """The per-step table's note, when the geometric mean of its errors ``e`` over the fit
     window lies outside the band of its row ``theory band`` (:func:`band_rows`), that the
     verdict tests the robust fit, not the mean, and where the robust fit lies: in the band
@@ -3708,7 +3735,10 @@ def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray) 
     it too, then how far off it is, on the scale the band rule reads
     (:func:`analysis.compare.band_diff`), against the rule's tolerance, beside the mean's
     distance (Nesterov on Rosenbrock: 0.99605, 0.845% off on −ln ρ, within 1%; the mean
-    1.1% off); "" otherwise."""
+    1.1% off); "" otherwise.  The two rates print as the table's rows print them
+    (:func:`window_rate_text`, at least the digits of ``like``, the theory's ρ), the robust
+    fit's distance as the verdict's note and decided-by cell print it
+    (:func:`analysis.compare.band_digits`)."""
     from analysis.compare import band_diff
 
     band = study_band(study)
@@ -3731,9 +3761,10 @@ def band_note(label: str, study: Any, win: Sequence[int] | None, e: np.ndarray) 
     tol = getattr(study.comparison, "tolerance", None)
     limit = ("" if tol is None else
              f", {'within' if max(fit_off) <= tol else 'beyond'} the {percent(tol)} tolerance")
-    return (f"{label}: the robust fit {fmt_rate(rate)} and the geometric mean "
-            f"{fmt_rate(mean)} {both_where}; the verdict tests the robust fit (the measured "
-            f"rate), {percent(max(fit_off))} off the band on {scale_name(*fit_off)}{limit}; "
+    return (f"{label}: the robust fit {window_rate_text(rate, like)} and the geometric mean "
+            f"{window_rate_text(mean, like)} {both_where}; the verdict tests the robust fit "
+            f"(the measured rate), {percent(max(fit_off), band_digits(float(rate), *band)[1])} "
+            f"off the band on {scale_name(*fit_off)}{limit}; "
             f"the geometric mean is {percent(max(mean_off))} off on {scale_name(*mean_off)}.")
 
 
@@ -3807,10 +3838,10 @@ def _reached_rows(b: Builder, label: str, section: str, e: np.ndarray, at: int, 
     (:func:`analysis.plots.study_floor`)."""
     tail = [""] if ordered else []
     rows = [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
-                          rounded=True), "x* at the next step", *tail]
+                          zeros=True), "x* at the next step", *tail]
             for k in range(shown + 1, at) if np.isfinite(e[k]) and e[k] > floor]
     return rows + [[str(at), cell(b, section, label, f"e_{at}", float(e[at]), "measured", 3,
-                                  rounded=True), reached_text(float(e[at]), floor), *tail]]
+                                  zeros=True), reached_text(float(e[at]), floor), *tail]]
 
 
 #: the ratio cell of the last error above the rounding floor, whose successor lies below it
@@ -3830,7 +3861,7 @@ def _last_error_row(b: Builder, label: str, section: str, e: np.ndarray, steps: 
     if k + 1 >= len(e) or not (np.isfinite(e[k]) and e[k] > floor) or not e[k + 1] <= floor:
         return []
     return [[str(k), cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3,
-                          rounded=True), NEXT_BELOW_FLOOR, *([""] if ordered else [])]]
+                          zeros=True), NEXT_BELOW_FLOOR, *([""] if ordered else [])]]
 
 
 def nw_rows(study: Any) -> frozenset[str]:
@@ -5240,7 +5271,8 @@ def _sweep_band_kinds(sw: Any) -> int:
 
 def sweep_dots(sw: Any) -> str:
     """What the dots of the η-sweep figure are, for the kinds of dot it draws: filled =
-    final error ≤ :func:`analysis.plots.sweep_tolerance` (converged), open = above it after
+    final error ≤ :func:`analysis.plots.sweep_tolerance` (converged; written as the legend
+    writes it, :func:`analysis.plots.tolerance_text`), open = above it after
     the sweep's steps without diverging or cycling; the threshold's rule is said at its first
     mention."""
     from analysis import plots
@@ -5250,11 +5282,12 @@ def sweep_dots(sw: Any) -> str:
     other = ~np.asarray(sw.not_convergent, bool) & np.isfinite(err) & (err > 0)
     parts = []
     rule = f" ({power_text(plots.SWEEP_TOL)}·max(1, ‖x*‖))"
+    shown = plots.tolerance_text(tol, page=True)  # as the figure's legend writes it
     if np.any(other & (err <= tol)):
-        parts.append(f"filled dots: final error ≤ {power_text(tol, 2)}{rule}, converged")
+        parts.append(f"filled dots: final error ≤ {shown}{rule}, converged")
         rule = ""
     if np.any(other & (err > tol)):
-        parts.append(f"open dots: final error above {power_text(tol, 2)}{rule} after {sw.steps} "
+        parts.append(f"open dots: final error above {shown}{rule} after {sw.steps} "
                      "steps, not yet converged")
     parts += unstable_steps_text(sw)
     return (parts[0][0].upper() + "; ".join(parts)[1:] + ".") if parts else ""

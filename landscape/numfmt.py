@@ -11,6 +11,11 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
   each entry by these rules (a 0-d array is its scalar);
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
+With ``zeros=True`` a nonzero real keeps its trailing zeros (the ``#`` flag of ``%g``, without
+a bare trailing point): every value of a column printed to ``digits`` significant digits shows
+that many, ``2.2`` → ``2.20`` and ``6.698e-07`` → ``6.70e-07`` at 3 digits (``1.012`` beside
+``1.0121`` reads as one digit fewer); integers and 0 print as without it.
+
 On a page (PDF text, tables, captions) a negative number carries the minus sign "−"
 (U+2212), not the hyphen-minus: :func:`page_minus` rewrites formatted text for printing
 (:func:`figure_minus` the text drawn inside figures); JSON and CSV keep the ASCII "-" of
@@ -59,8 +64,9 @@ def iteration_count(n: int) -> str:
     return f"{spaced(int(n))} {plural(int(n), 'iteration', count=False)}"
 
 
-def fmt(v: Any, digits: int = 6) -> str:
-    """``v`` as text by the rules of this module (``%.{digits}g`` for reals)."""
+def fmt(v: Any, digits: int = 6, zeros: bool = False) -> str:
+    """``v`` as text by the rules of this module (``%.{digits}g`` for reals; ``zeros``: a
+    nonzero real keeps its trailing zeros, ``%#.{digits}g``)."""
     if v is None:
         return MISSING
     if isinstance(v, bool):
@@ -73,12 +79,14 @@ def fmt(v: Any, digits: int = 6) -> str:
             return MISSING
         if math.isinf(x):
             return "∞" if x > 0 else "−∞"
+        if zeros and x != 0:
+            return f"{x:#.{digits}g}".replace(".e", "e").rstrip(".")
         return f"{x:.{digits}g}"
     if hasattr(v, "ndim") and hasattr(v, "tolist"):  # a NumPy array (or scalar)
         flat = v.tolist() if v.ndim == 0 else v.ravel().tolist()
-        return fmt(flat, digits) if v.ndim == 0 else _tuple(flat, digits)
+        return fmt(flat, digits, zeros) if v.ndim == 0 else _tuple(flat, digits, zeros)
     if isinstance(v, list | tuple):
-        return _tuple(v, digits)
+        return _tuple(v, digits, zeros)
     return str(v)
 
 
@@ -93,12 +101,12 @@ def fmt_rounded(v: Any, digits: int = 6) -> str:
     x = float(v)
     if not math.isfinite(x) or float(text) == x:
         return text
-    return f"{x:#.{digits}g}".rstrip(".")
+    return fmt(x, digits, zeros=True)
 
 
-def _tuple(values: list | tuple, digits: int) -> str:
+def _tuple(values: list | tuple, digits: int, zeros: bool = False) -> str:
     """``(a, b, …)``: each entry by :func:`fmt`."""
-    return "(" + ", ".join(fmt(x, digits) for x in values) + ")"
+    return "(" + ", ".join(fmt(x, digits, zeros) for x in values) + ")"
 
 
 #: significant digits of a rate not within 10⁻³ of 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -148,3 +149,21 @@ def test_a_rounded_value_keeps_its_significant_digits():
     assert fmt_rounded(5.3851648, 3) == fmt(5.3851648, 3) == "5.39"
     assert [fmt_rounded(v, 3) for v in (1.0, 0.5, 2.5e-12, 7, None)] == \
         ["1", "0.5", "2.5e-12", "7", MISSING]
+
+
+def test_a_column_value_keeps_its_trailing_zeros():
+    """Study pp. 43–47: per-step columns printed to k significant digits dropped trailing
+    zeros, "1.012" among five-digit ratios, "2.2" beside "2.00", "0.9996" beside 0.999586,
+    and Himmelblau p. 4 "6.7e-07" among three-digit gradients: with ``zeros`` every nonzero
+    real shows its ``digits`` digits; integers and 0 stay as they are."""
+    for v, digits in ((2.2, 3), (1.0120001, 5), (0.9996, 6), (6.698e-07, 3),
+                      (0.0011050, 5), (0.42, 3), (1e5, 1), (100.0, 3)):
+        text = fmt(v, digits, zeros=True)
+        body = re.sub(r"e[+-]\d+$", "", text).replace(".", "").lstrip("0")
+        assert len(body) == digits, (v, text)
+        assert float(text) == float(fmt(v, digits)), (v, text)  # the same number
+        assert not text.endswith(".") and ".e" not in text
+    assert fmt(2.2, 3) == "2.2" and fmt(2.2, 3, zeros=True) == "2.20"
+    assert fmt(6.698e-07, 3, zeros=True) == "6.70e-07"
+    assert [fmt(v, 3, zeros=True) for v in (0.0, 7, None)] == ["0", "7", MISSING]
+    assert fmt([2.2, 0.5], 3, zeros=True) == "(2.20, 0.500)"

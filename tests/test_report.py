@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from analysis import report
-from landscape.numfmt import spaced
+from landscape.numfmt import rate_digits, spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -1236,8 +1236,6 @@ def test_a_double_roots_per_step_table_gives_the_band_its_verdict_tests():
     and 0.49167 (3.5% off) while p. 5 said "agrees": the verdict tested the band from ρ to
     the window's average factor, which the table now gives after its theory row."""
     from types import SimpleNamespace as NS
-
-    from landscape.numfmt import rate_digits
 
     e = 3.0 * 0.51 ** np.arange(40)
     st = _nw_study(e, "linear", 0.5, window=(5, 30), kind="linear", rate=0.51)
@@ -3337,10 +3335,58 @@ def test_a_band_note_says_when_the_robust_fit_lies_outside_the_band_too():
     off = (math.log(hi) - math.log(fit)) / math.log(hi)  # on −ln ρ, relative to the end
     off_mean = (math.log(hi) - math.log(mean)) / math.log(hi)
     assert off < 0.01 < off_mean  # the fit within the tolerance, the mean beyond it
+    # the robust fit's distance to the digits that give it back from the printed rates, as
+    # the comparison's note prints it (0.845% here, on a rounding edge of two digits)
+    from analysis.compare import band_digits
+
+    shown = f"{100 * off:.{band_digits(fit, rho, hi)[1]}g}"
     assert note == ("Nesterov: the robust fit 0.99605 and the geometric mean 0.99606 both lie "
                     "above the theory band; the verdict tests the robust fit (the measured "
-                    f"rate), {100 * off:.2g}% off the band on −ln ρ, within the 1% tolerance; "
+                    f"rate), {shown}% off the band on −ln ρ, within the 1% tolerance; "
                     f"the geometric mean is {100 * off_mean:.2g}% off on −ln ρ.")
+
+
+def test_a_double_roots_distance_off_its_band_reads_alike_everywhere():
+    """Rosenbrock p. 6: Nesterov's robust fit lay "0.84% off band" in the decided-by cell, "by
+    0.845% on −ln ρ" in the verdict's note and "0.84%" in the per-step table's note (p. 8);
+    Himmelblau p. 7: the note named "the robust fit 0.4949" beside the table's row 0.49490.
+    One value, one rounding: the cell and the table's note print the note's percentage, and
+    the table's note prints the rates as its rows do."""
+    import re
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import compare
+    from analysis.empirical import Measurement
+    from analysis.theory.prediction import Prediction
+
+    rho, window, fit = 0.9958667981101347, (5112, 8515), 0.9960496979141786
+    p = Prediction(kind="linear", rate=rho, order=1.0, exact=True, details={"double_root": True})
+    m = Measurement(kind="linear", rate=fit, order=1.0, window=window)
+    c = compare(p, m)
+    pct = re.search(r"by (\S+%) on −ln ρ", c.note).group(1)
+    assert report.decided_by(c, p, m) == f"−ln ρ {pct} off band ≤ 1%"
+    e = 1e3 * 0.99606 ** np.arange(window[1] + 40)  # the mean above the band too
+    st = _nw_study(e, "linear", rho, window=window, kind="linear", rate=fit)
+    st.comparison = c
+    b = report.Builder("t")
+    assert report.convergence_table(b, "Nesterov", st, "s")
+    table = b.doc.blocks[-1]
+    (note,) = [n for n in table.notes if n.startswith("Nesterov: ")]
+    assert f"(the measured rate), {pct} off the band on −ln ρ" in note, note
+    # the rates as the rows print them, trailing zeros kept: 0.49490, not 0.4949
+    st = _nw_study(1e3 * 0.495 ** np.arange(40), "linear", 0.4947, window=(5, 30),
+                   kind="linear", rate=0.4949)
+    st.comparison = NS(quantity="rate", rate_band=(0.4947, 0.4948), tolerance=0.01)
+    b = report.Builder("t")
+    assert report.convergence_table(b, "Nesterov", st, "s")
+    table = b.doc.blocks[-1]
+    rows = {r[1]: r[2] for r in table.rows}
+    fit_text = rows["robust fit (measured rate)"].rstrip("ᶠ")
+    mean_text = rows["geometric mean"].rstrip("ᵐ")
+    assert fit_text == "0.49490"
+    (note,) = [n for n in table.notes if n.startswith("Nesterov: ")]
+    assert note.startswith(f"Nesterov: the robust fit {fit_text} and the geometric mean "
+                           f"{mean_text} both lie above the theory band"), note
 
 
 def test_the_cg_note_names_the_kappa_of_its_rate():
@@ -3388,3 +3434,24 @@ def test_an_error_figure_says_a_theory_line_of_a_run_not_compared_tests_nothing(
         "look on the ρ axis.")
     st["GD"].comparison.verdict = "agrees"
     assert report.uncompared_lines_text(st, panels) == ""
+
+
+def test_a_per_step_table_keeps_the_trailing_zeros_of_its_columns():
+    """Study pp. 43–47: the per-step columns dropped trailing zeros, e₀ "2.2ᵐ" beside
+    "2.00ᵐ", the ratio "1.012ᵐ" among five-digit ratios, "0.152ᵐ" among four-digit
+    e₍ₖ₊₁₎/eₖ²: every value of a column shows the column's significant digits."""
+    ratios = [1.012, 0.5, 0.25, 0.152, 0.08, 0.04, 0.02, 0.01]
+    e = 2.2 * np.cumprod([1.0, *ratios])
+    b = report.Builder("t")
+    assert report.convergence_table(b, "BFGS", _nw_study(e, "superlinear", order=2.0,
+                                                         kind="none"), "s")
+    rows = [r for r in b.doc.blocks[-1].rows if r[0].rstrip("†").isdigit()]
+    cells = {int(r[0].rstrip("†")): r for r in rows}
+    assert cells[0][1] == "2.20ᵐ" and cells[0][2] == "1.0120ᵐ"
+    for r in rows:
+        k = int(r[0].rstrip("†"))
+        assert report.significant_digits(r[1]) == 3, r
+        if k + 1 < len(e):
+            assert report.significant_digits(r[2]) == rate_digits(e[k + 1] / e[k]), r
+            assert float(r[2].rstrip("ᵐ*‡")) == pytest.approx(e[k + 1] / e[k], rel=1e-4)
+            assert report.significant_digits(r[3]) == 4, r

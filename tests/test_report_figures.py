@@ -314,8 +314,9 @@ def test_the_sweep_caption_names_only_the_dots_drawn():
             minimizer=np.ones(5), steps=200)
     text = report.sweep_dots(sw)
     # the threshold says its rule where it first appears (Rosenbrock p. 13 gave 2.2e-06 bare):
-    # 1e-06 · ‖(1, 1, 1, 1, 1)‖ = 1e-06 · √5
-    assert text.startswith("Open dots: final error above 2.2e-06 (10⁻⁶·max(1, ‖x*‖)) after "
+    # 1e-06 · ‖(1, 1, 1, 1, 1)‖ = 1e-06 · √5, written as the legend writes it (Himmelblau
+    # p. 14 read "4×10⁻⁶" in the legend and "4e−06" in the caption)
+    assert text.startswith("Open dots: final error above 2.2×10⁻⁶ (10⁻⁶·max(1, ‖x*‖)) after "
                            "200 steps")
     assert "filled" not in text.lower()
     sw.final_error = np.array([1e-9, 2.0, np.nan])
@@ -329,6 +330,29 @@ def test_the_sweep_caption_names_only_the_dots_drawn():
     assert text.startswith("Filled dots: final error ≤ 10⁻⁶ (10⁻⁶·max(1, ‖x*‖)), converged; "
                            "open dots: final error above 10⁻⁶ after 200 steps")
     assert "1e-06" not in text and "1e−06" not in text
+
+
+def test_the_sweep_caption_writes_the_tolerance_as_its_legend_does():
+    """Himmelblau p. 14: the legend read "final error ≤ 4×10⁻⁶" and the caption "final error
+    ≤ 4e−06" for the same tolerance 10⁻⁶·‖x*‖ = 4.03e−06: the caption writes the legend's
+    number, its mathtext read as page text."""
+    import re
+
+    xs = np.array([3.584428, -1.848126])
+    lrs = np.array([0.001, 0.002, 0.003])
+    sw = NS(lrs=lrs, final_error=np.array([1e-9, 2.0, 1.0]), not_convergent=np.zeros(3, bool),
+            diverged=np.zeros(3, bool), minimizer=xs, steps=200)
+    tol = plots.sweep_tolerance(sw)
+    assert tol == pytest.approx(1e-6 * np.linalg.norm(xs))
+    fig = plots.plot_lr_sweep(sw)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    (legend,) = [re.search(r"final error ≤ (\S+)", t).group(1) for t in labels
+                 if t.startswith("converged")]
+    assert legend == "$4{\\times}10^{-6}$"  # mathtext: 4×10⁻⁶
+    text = report.sweep_dots(sw)
+    assert "final error ≤ 4×10⁻⁶ (10⁻⁶·max(1, ‖x*‖))" in text
+    assert "final error above 4×10⁻⁶ after 200 steps" in text
+    assert "e−06" not in text and "e-06" not in text
 
 
 def test_every_rate_study_bullet_says_where_its_run_ended():

@@ -1446,8 +1446,30 @@ def test_the_schedules_floor_row_gives_its_closed_form():
     (c,) = [c for c in s.checks if c.what.startswith("decaying schedules end below")]
     eta0, sigma = 0.5, 1.0
     assert c.theory.startswith(f"below {fmt_num(eta0 * sigma**2 / (2 - eta0), 3)}ᵗ (floor)")
-    assert c.reason == "η₀σ²/(2 − η₀), η₀ = 0.5, σ = 1", c.reason
+    assert c.reason.startswith("η₀σ²/(2 − η₀), η₀ = 0.5, σ = 1; measured: mean ± standard "
+                               "error over "), c.reason
     assert c.decided.endswith(f"< {fmt_num(0.1 * eta0 / (2 - eta0), 3)} = floor/10")
+
+
+def test_the_schedules_floor_row_tests_the_mean_with_its_standard_errors():
+    """Study p. 36: "0.0197 < 0.0333 = floor/10" compared a bare mean where its twin on
+    p. 34 adds 4 standard errors: the row prints the largest decaying-schedule mean with its
+    standard error and tests mean + 4 standard errors, recomputed here from the printed
+    numbers."""
+    s = study.Study(Builder("floor"), quick=True)
+    study.section_schedules(s)
+    (c,) = [c for c in s.checks if c.what.startswith("decaying schedules end below")]
+    (m, se), = [(_num(a), _num(b)) for a, b in re.findall(rf"({_NUM})ᵐ ± ({_NUM})ᵐ",
+                                                          c.measured)]
+    floor = _num(re.search(rf"below ({_NUM})ᵗ", c.theory).group(1))
+    assert c.decided == (f"mean + 4 standard errors {m + 4 * se:.3g} < {floor / 10:.3g} "
+                         "= floor/10"), c.decided
+    assert c.verdict == "agrees"
+    # a mean whose standard errors reach the tenth fails, where the bare mean would pass
+    ok, worst, text = study.below_floor_tenth({"a": (0.0300, 0.0010), "b": (0.0100, 0.0001)},
+                                              1 / 3)
+    assert not ok and worst == "a" and 0.03 < 0.1 / 3
+    assert text == "mean + 4 standard errors 0.034 ≥ 0.0333 = floor/10", text
 
 
 #: a number as the checks print it (ASCII or page minus)
