@@ -407,9 +407,9 @@ def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = Non
     ("BFGS: …") points only from a page that holds that row."""
     named = {str(row[0]) for row in t.rows if row}
     here = named if rows is None else {str(row[0]) for row in rows if row}
-    return [note_reference(n, printed[n]) for n in t.notes
+    return [note_reference(n, at) for n in t.notes
             if note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
-            and printed.get(n, page) != page
+            and (at := full_note_page(n, printed)) is not None and at != page
             and (note_head(n) not in named or note_head(n) in here)]
 
 
@@ -489,6 +489,33 @@ def note_reference(note: str, page: int) -> str:
     return f"{head}: see the full note on p. {page}."
 
 
+#: where one sentence of a note's body ends and the next begins (two spaces after the full
+#: stop, as :func:`merge_headed` joins them)
+_SENTENCE_GAP = r"(?<=\.)  +(?=\S)"
+
+
+def note_sentences(note: str) -> frozenset[str]:
+    """The sentences of the body of ``note`` (after its head, :func:`note_head`), each with
+    its first letter in lower case (a sentence merged after another is capitalised)."""
+    head = note_head(note)
+    body = note[len(head) + 1:] if head else note
+    return frozenset(p[:1].lower() + p[1:] for p in
+                     (s.strip() for s in re.split(_SENTENCE_GAP, body.strip())) if p)
+
+
+def full_note_page(note: str, printed: Mapping[str, int]) -> int | None:
+    """The page a pointer to long note ``note`` names: the first page of ``printed`` (note
+    → page where it was printed in full) that holds ``note`` or a note with its head whose
+    sentences include all of its own (:func:`note_sentences`): a note that gives only some
+    of another's sentences ("Decided by" under a table whose tests are fewer) is read in
+    full where the longer one is, and is not called the full note itself; None when
+    neither was printed."""
+    head, mine = note_head(note), note_sentences(note)
+    return min((p for n, p in printed.items()
+                if n == note or head and note_head(n) == head and mine <= note_sentences(n)),
+               default=None)
+
+
 #: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …"): a
 #: capitalised word or two before the colon, no formula
 _NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?: [\w‘’]+){0,2}):\s+")
@@ -515,7 +542,7 @@ def merge_headed(notes: Sequence[str], note: str) -> list[str]:
     for n in (notes[at], note):
         # sentences apart (two spaces after the full stop), so that one two notes share is
         # printed once
-        for part in re.split(r"(?<=\.)\s+(?=See also the full note)|(?<=\.)  +(?=\S)",
+        for part in re.split(r"(?<=\.)\s+(?=See also the full note)|" + _SENTENCE_GAP,
                              n[len(head) + 1:].strip()):
             m = pointer.fullmatch(part.strip())
             group = refs if m else plain
@@ -2301,17 +2328,19 @@ class Document:
     def _merged(self, page: int, notes: Sequence[str],
                 register: bool = False) -> tuple[set[str], list[str]]:
         """The footnotes of ``page`` with ``notes`` added: legends merged, each note once, a
-        long note (:data:`LONG_NOTE`) in full only on the first page that has it (recorded
-        when ``register``) and as a :func:`note_reference` on later pages."""
+        long note (:data:`LONG_NOTE`) in full only on the first page that has it or a note
+        that includes it (:func:`full_note_page`; recorded when ``register``) and as a
+        :func:`note_reference` to that page on later pages."""
         keys, rest = self._foot.get(page, (set(), []))
         keys, rest = set(keys), list(rest)
         for n in notes:
             k, r = split_legend(n)
             keys |= k
             if r and len(r) >= LONG_NOTE:
-                first = (self._note_pages.setdefault(r, page) if register
-                         else self._note_pages.get(r, page))
-                r = r if first == page else note_reference(r, first)
+                first = full_note_page(r, self._note_pages)
+                if first is None and register:
+                    self._note_pages[r] = page
+                r = r if first in (None, page) else note_reference(r, first)
             if r and r not in rest:
                 rest = merge_headed(rest, r)
         return keys, rest

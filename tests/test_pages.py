@@ -541,6 +541,42 @@ def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path
             assert f"Decided by: see the full note on p. {full[0]}." in t, t[-300:]
 
 
+def test_a_note_with_some_of_a_full_notes_sentences_points_to_the_full_note(tmp_path):
+    """Study pp. 10, 19, 46, 47: 'Decided by: see the full note on p. 11', where p. 11 held
+    only two of the tests of the note printed in full on p. 10 (a table whose tests are
+    fewer), and p. 10 itself ended with 'See also the full note on p. 11': a note whose
+    sentences another note holds points to that note's page, and the page printing it points
+    nowhere for it."""
+    tests = [f"Test {c}{c}{c} measures the {w} with care, against its own threshold, "
+             "as the comparison that decided the verdict recorded it."
+             for c, w in zip("ABCDEF", ("rate", "order", "number", "bound", "count", "kind"),
+                             strict=True)]
+    full = "Decided by: the test the verdict rests on.  " + "  ".join(tests)
+    part = "Decided by: the test the verdict rests on.  " + "  ".join(tests[2:4])
+    assert len(part) >= pages.LONG_NOTE and pages.note_sentences(part) < \
+        pages.note_sentences(full)
+    assert pages.full_note_page(part, {full: 3, part: 4}) == 3
+    assert pages.full_note_page(full, {part: 2}) is None
+    b = report.Builder("Subset")
+    b.doc.contents()  # two passes: the first finds where each note is printed
+    b.doc.heading("Tests")
+    b.doc.table(["#", "decided by"], [["all", "Test AAA"]], title="Every test", notes=[full])
+    # a table of fewer tests that begins below the first and ends on a later page
+    b.doc.table(["#", "decided by"], [[f"row {i}", "Test CCC"] for i in range(80)],
+                title="Fewer tests", notes=[part])
+    b.doc.page_break()
+    b.doc.table(["#", "decided by"], [["one", "Test DDD"]], title="Fewer again", notes=[part])
+    texts = page_texts(b.write(tmp_path / "s.pdf").pdf)
+    first = next(i for i, t in enumerate(texts) if "Every test" in t) + 1
+    assert [i + 1 for i, t in enumerate(texts) if tests[0] in t] == [first], texts
+    for i, t in enumerate(texts, 1):
+        pointers = re.findall(r"full note on p\. (\d+)", t)
+        assert set(pointers) <= ({str(first)} if i != first else set()), (i, t[-400:])
+        if i != first and "Test " in t and tests[2] not in t:
+            assert f"Decided by: see the full note on p. {first}." in t, (i, t[-400:])
+    assert sum("Fewer" in t for t in texts[first:]) >= 1  # later pages hold the fewer tests
+
+
 def test_a_note_headed_by_a_row_points_only_from_the_pages_holding_that_row():
     """Rosenbrock p. 6: 'BFGS: see the full note on p. 7.' at the foot of a page whose part
     of the table has no BFGS row (it is on p. 7): a note named after a row points to its full
