@@ -2034,3 +2034,22 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     assert " ".join(axr.get_title().split()).startswith("Ratio per step in fit window")
     assert drawn == list(range(a, b)), drawn
 
+
+def test_the_summary_defines_the_curvature_symbols_its_rows_use():
+    """Study pp. 2 and 4: the summary table's "η < 2/L" and "ρ = (κ − 1)/(κ + 1), κ = 100"
+    used L, μ and κ before any section defined them: the summary's introduction defines the
+    ones its rows use."""
+    s = built(study.section_quadratic)
+    study._summary(s)
+    (table,) = [b for b in s.doc.blocks if getattr(b, "title", None)
+                == "Theory against measurement, all sections"]
+    cells = "\n".join(str(v) for row in table.rows for v in row)
+    assert "2/L" in cells  # the threshold row of GD on x²
+    intro = s.doc.blocks[s.doc.blocks.index(table) - 1].text
+    assert "L and μ: the largest and smallest eigenvalue of the Hessian" in intro
+    assert ("κ = L/μ" in intro) == ("κ" in cells)
+    assert study.curvature_symbols_text(["η < 2/(μ + L), κ = 100"]).endswith(
+        "; κ = L/μ, the condition number.")
+    assert study.curvature_symbols_text(["L-BFGS: superlinear", "ηL < 2"]).endswith(
+        "(f″ there in one dimension).")
+    assert study.curvature_symbols_text(["L-BFGS: superlinear"]) == ""
