@@ -1125,17 +1125,49 @@ def math_drawing(text: str, size: float) -> Any:
         return _svg_drawing(fig)
 
 
-def markup(text: str) -> str:
+#: a bracketed group or one between bars ("(√κ + 1)", "(η, β)", "|1 − ηL|") with at most
+#: this many characters inside is never broken over two lines of prose (:func:`bound_groups`)
+SHORT_GROUP = 12
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+#: a group between bars or double bars, its ends no spaces ("|1 − ηL|", "‖x − y‖")
+_BARRED = re.compile(r"([|‖])(\S(?:[^|‖\n]*\S)?)\1")
+
+
+def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
+    """``text`` with the spaces inside each bracketed group, matched with its nesting, and
+    each group between bars of at most ``chars`` characters inside made non-breaking, so
+    that a line never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|"); a longer group
+    breaks as words do."""
+    out, stack = list(text), []
+    for i, c in enumerate(text):
+        if c in _CLOSING:
+            stack.append(i)
+        elif c in _CLOSING.values():
+            while stack and _CLOSING[text[stack[-1]]] != c:
+                stack.pop()  # an unmatched opening bracket: no group
+            if stack and i - (j := stack.pop()) - 1 <= chars:
+                out[j + 1:i] = [NBSP if x == " " else x for x in out[j + 1:i]]
+    for m in _BARRED.finditer(text):
+        if len(m.group(2)) <= chars:
+            a, b = m.span(2)
+            out[a:b] = [NBSP if x == " " else x for x in out[a:b]]
+    return "".join(out)
+
+
+def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
-    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); code spans
+    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``), short groups bound
+    (:func:`bound_groups`; ``groups=False`` for a table cell, whose groups
+    :func:`unbroken_groups` binds as its column allows); code spans
     (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
     newlines become line breaks."""
     from analysis.plots import CODE_SPAN, page_tags
 
     parts = CODE_SPAN.split(str(text))
     return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
-                   else page_tags(escape(page_minus(p)))
+                   else page_tags(escape(page_minus(bound_groups(p) if groups else p)))
                    for i, p in enumerate(parts)).replace("\n", "<br/>")
 
 
@@ -1449,7 +1481,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
             font = f"{FONT}-Bold" if bold else FONT
             text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
-            return RLParagraph(markup(text), style(self.t.size, weight="bold" if bold
+            return RLParagraph(markup(text, groups=False), style(self.t.size, weight="bold" if bold
                                                    else "normal", align=a,
                                                    leading=self.t.size * 1.25))
 

@@ -1072,7 +1072,8 @@ def test_scripts_with_no_unicode_form_are_typeset_as_paragraph_tags(tmp_path):
              "line_search": "line_search", "−log ρ_window": "−log ρ<sub>window</sub>",
              "a_b_c": "a_b_c"}
     for raw, want in cases.items():
-        assert re.sub(r"<(sub|super) [^>]*>", r"<\1>", markup(plots_page_script(raw))) == want, raw
+        got = markup(plots_page_script(raw)).replace(pages.NBSP, " ")  # short groups bound
+        assert re.sub(r"<(sub|super) [^>]*>", r"<\1>", got) == want, raw
     assert [report.page_name(v) for v in ("x1", "x12", "y", "w_1", "ab3")] == [
         "x_1", "x_12", "y", "w_1", "ab3"]
     b = report.Builder("Scripts")
@@ -1905,3 +1906,33 @@ def test_no_column_is_narrower_than_its_longest_word():
         what = laid[2][1]
         assert ("(√κ − 1)/(√κ + 1)," in what) is formulas_held, (width, what)
     assert laid[0][5] == ["verdict"] and all(r[5] == ["agrees"] for r in laid[1:])
+
+
+def test_a_short_bracketed_group_in_prose_is_never_broken_over_two_lines():
+    """Study pp. 3–12: "(√κ +" / "1)", "(η," / "β)", "(N −" / "1)", "|1 −" / "ηL|" at line
+    ends: a group between brackets or bars with at most SHORT_GROUP characters inside stays
+    on one line at every width; a longer group still wraps as words do."""
+    short = ["(√κ + 1)", "(η, β)", "(N − 1)", "|1 − ηL|", "[k = 4–7]", "‖x − y‖"]
+    assert all(len(g) - 2 <= pages.SHORT_GROUP for g in short)
+    long = "(a group of many more words than a short one holds)"
+    assert len(long) - 2 > pages.SHORT_GROUP
+    text = ("The iterates converge when " + ", then ".join(short) + " hold, at ρ = "
+            "(√κ − 1)/(√κ + 1), and " + long + " wraps.")
+    for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
+        broken_long = False
+        # from the width of the widest word on (a narrower line splits words themselves)
+        for width in range(90, 460, 7):
+            f = pages._paragraph(p)
+            f.wrap(width, 1e6)
+            bl = f.blPara
+            lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+                     for x in bl.lines]
+            lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+            assert " ".join(lines) == " ".join(text.split()), lines
+            for g in short:
+                assert any(g in ln for ln in lines), (width, g, lines)
+            broken_long |= not any(long in ln for ln in lines)
+        assert broken_long
+    # the spaces inside are the ones bound; nested groups are bound as a whole when short
+    assert pages.bound_groups("(B(N − 1)) and (x)") == f"(B(N{pages.NBSP}−{pages.NBSP}1)) and (x)"
+    assert pages.bound_groups(long) == long
