@@ -1263,6 +1263,19 @@ class Measurement:
         )
 
 
+def _field(m: Any, name: str) -> Any:
+    """Field ``name`` of a :class:`Measurement` or of its JSON object."""
+    return m.get(name) if isinstance(m, Mapping) else getattr(m, name, None)
+
+
+def order_printed(m: Any) -> bool:
+    """Whether what a document prints for measurement ``m`` is a fitted order (kinds
+    ``quadratic``/``superlinear`` with ``order`` and ``order_window``), whose window
+    :func:`printed_window` gives."""
+    return (_field(m, "kind") in ("quadratic", "superlinear")
+            and _field(m, "order") is not None and bool(_field(m, "order_window")))
+
+
 def printed_window(m: Any) -> tuple[int, int] | None:
     """The window of what a document prints for measurement ``m``: for a fitted order (kinds
     ``quadratic``/``superlinear`` with ``order_window``) the errors the order was fitted on,
@@ -1270,12 +1283,7 @@ def printed_window(m: Any) -> tuple[int, int] | None:
     window, or where a kind was read).  Per-step table titles, their † marks and a figure's
     shaded window name this one, so that they agree with the number printed beside them
     (``m`` may be a :class:`Measurement` or its JSON object)."""
-    def get(name: str) -> Any:  # a Measurement or its JSON object
-        return m.get(name) if isinstance(m, Mapping) else getattr(m, name, None)
-
-    win, fit = get("window"), get("order_window")
-    if get("kind") in ("quadratic", "superlinear") and get("order") is not None and fit:
-        win = fit
+    win = _field(m, "order_window") if order_printed(m) else _field(m, "window")
     return None if win is None else (int(win[0]), int(win[1]))
 
 

@@ -407,9 +407,9 @@ def ending_pointers(t: Table, printed: Mapping[str, int], page: int | None = Non
     ("BFGS: …") points only from a page that holds that row."""
     named = {str(row[0]) for row in t.rows if row}
     here = named if rows is None else {str(row[0]) for row in rows if row}
-    return [note_reference(n, printed[n]) for n in t.notes
+    return [note_reference(n, at) for n in t.notes
             if note_head(n) and len(n) >= LONG_NOTE and not note_mark(n)
-            and printed.get(n, page) != page
+            and (at := full_note_page(n, printed)) is not None and at != page
             and (note_head(n) not in named or note_head(n) in here)]
 
 
@@ -489,6 +489,33 @@ def note_reference(note: str, page: int) -> str:
     return f"{head}: see the full note on p. {page}."
 
 
+#: where one sentence of a note's body ends and the next begins (two spaces after the full
+#: stop, as :func:`merge_headed` joins them)
+_SENTENCE_GAP = r"(?<=\.)  +(?=\S)"
+
+
+def note_sentences(note: str) -> frozenset[str]:
+    """The sentences of the body of ``note`` (after its head, :func:`note_head`), each with
+    its first letter in lower case (a sentence merged after another is capitalised)."""
+    head = note_head(note)
+    body = note[len(head) + 1:] if head else note
+    return frozenset(p[:1].lower() + p[1:] for p in
+                     (s.strip() for s in re.split(_SENTENCE_GAP, body.strip())) if p)
+
+
+def full_note_page(note: str, printed: Mapping[str, int]) -> int | None:
+    """The page a pointer to long note ``note`` names: the first page of ``printed`` (note
+    → page where it was printed in full) that holds ``note`` or a note with its head whose
+    sentences include all of its own (:func:`note_sentences`): a note that gives only some
+    of another's sentences ("Decided by" under a table whose tests are fewer) is read in
+    full where the longer one is, and is not called the full note itself; None when
+    neither was printed."""
+    head, mine = note_head(note), note_sentences(note)
+    return min((p for n, p in printed.items()
+                if n == note or head and note_head(n) == head and mine <= note_sentences(n)),
+               default=None)
+
+
 #: the head of a footnote that names what it explains ("Agreement: …", "Decided by: …"): a
 #: capitalised word or two before the colon, no formula
 _NOTE_HEAD = re.compile(r"^([A-Z‘][\w‘’]*(?: [\w‘’]+){0,2}):\s+")
@@ -515,7 +542,7 @@ def merge_headed(notes: Sequence[str], note: str) -> list[str]:
     for n in (notes[at], note):
         # sentences apart (two spaces after the full stop), so that one two notes share is
         # printed once
-        for part in re.split(r"(?<=\.)\s+(?=See also the full note)|(?<=\.)  +(?=\S)",
+        for part in re.split(r"(?<=\.)\s+(?=See also the full note)|" + _SENTENCE_GAP,
                              n[len(head) + 1:].strip()):
             m = pointer.fullmatch(part.strip())
             group = refs if m else plain
@@ -1098,17 +1125,49 @@ def math_drawing(text: str, size: float) -> Any:
         return _svg_drawing(fig)
 
 
-def markup(text: str) -> str:
+#: a bracketed group or one between bars ("(√κ + 1)", "(η, β)", "|1 − ηL|") with at most
+#: this many characters inside is never broken over two lines of prose (:func:`bound_groups`)
+SHORT_GROUP = 12
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+#: a group between bars or double bars, its ends no spaces ("|1 − ηL|", "‖x − y‖")
+_BARRED = re.compile(r"([|‖])(\S(?:[^|‖\n]*\S)?)\1")
+
+
+def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
+    """``text`` with the spaces inside each bracketed group, matched with its nesting, and
+    each group between bars of at most ``chars`` characters inside made non-breaking, so
+    that a line never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|"); a longer group
+    breaks as words do."""
+    out, stack = list(text), []
+    for i, c in enumerate(text):
+        if c in _CLOSING:
+            stack.append(i)
+        elif c in _CLOSING.values():
+            while stack and _CLOSING[text[stack[-1]]] != c:
+                stack.pop()  # an unmatched opening bracket: no group
+            if stack and i - (j := stack.pop()) - 1 <= chars:
+                out[j + 1:i] = [NBSP if x == " " else x for x in out[j + 1:i]]
+    for m in _BARRED.finditer(text):
+        if len(m.group(2)) <= chars:
+            a, b = m.span(2)
+            out[a:b] = [NBSP if x == " " else x for x in out[a:b]]
+    return "".join(out)
+
+
+def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
-    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``); code spans
+    (:func:`analysis.plots.page_tags`: ``x_K`` → ``x<sub>K</sub>``), short groups bound
+    (:func:`bound_groups`; ``groups=False`` for a table cell, whose groups
+    :func:`unbroken_groups` binds as its column allows); code spans
     (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
     newlines become line breaks."""
     from analysis.plots import CODE_SPAN, page_tags
 
     parts = CODE_SPAN.split(str(text))
     return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
-                   else page_tags(escape(page_minus(p)))
+                   else page_tags(escape(page_minus(bound_groups(p) if groups else p)))
                    for i, p in enumerate(parts)).replace("\n", "<br/>")
 
 
@@ -1422,7 +1481,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
             font = f"{FONT}-Bold" if bold else FONT
             text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
-            return RLParagraph(markup(text), style(self.t.size, weight="bold" if bold
+            return RLParagraph(markup(text, groups=False), style(self.t.size, weight="bold" if bold
                                                    else "normal", align=a,
                                                    leading=self.t.size * 1.25))
 
@@ -2301,17 +2360,19 @@ class Document:
     def _merged(self, page: int, notes: Sequence[str],
                 register: bool = False) -> tuple[set[str], list[str]]:
         """The footnotes of ``page`` with ``notes`` added: legends merged, each note once, a
-        long note (:data:`LONG_NOTE`) in full only on the first page that has it (recorded
-        when ``register``) and as a :func:`note_reference` on later pages."""
+        long note (:data:`LONG_NOTE`) in full only on the first page that has it or a note
+        that includes it (:func:`full_note_page`; recorded when ``register``) and as a
+        :func:`note_reference` to that page on later pages."""
         keys, rest = self._foot.get(page, (set(), []))
         keys, rest = set(keys), list(rest)
         for n in notes:
             k, r = split_legend(n)
             keys |= k
             if r and len(r) >= LONG_NOTE:
-                first = (self._note_pages.setdefault(r, page) if register
-                         else self._note_pages.get(r, page))
-                r = r if first == page else note_reference(r, first)
+                first = full_note_page(r, self._note_pages)
+                if first is None and register:
+                    self._note_pages[r] = page
+                r = r if first in (None, page) else note_reference(r, first)
             if r and r not in rest:
                 rest = merge_headed(rest, r)
         return keys, rest

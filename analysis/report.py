@@ -68,6 +68,7 @@ from analysis.empirical import (
     ORDER_BAND,
     one_se,
     order_band,
+    order_printed,
     printed_window,
     steps_name,
 )
@@ -3303,6 +3304,15 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table
                 "kind and the verdict rest on that window, comparing its rate "
                 "or kind, not single steps, and the theory's limit is asymptotic (a bound "
                 "need not hold at every step).")
+#: The same mark under the table of a run whose printed number is a fitted order
+#: (:func:`analysis.empirical.order_printed`): its title names the window the order was
+#: fitted on, which leaves out the run's first steps
+ORDER_OUTSIDE_NOTE = (
+    f"{OUTSIDE_MARK} step outside the window the run's order is fitted on (in the table's "
+    "title): a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1 (the "
+    "step k = j, ratio e_(j+1)/e_j, already lies past it); the fit leaves out the "
+    "pre-asymptotic steps before the window, and the order and its verdict rest on the "
+    "window as a whole, not on single steps (the theory's limit is asymptotic).")
 #: The same mark under the table of a run that stays bounded (a cycle or a band): its window
 #: is where it settled, by the rule of :func:`analysis.empirical.detect_cycle` (a cycle) or
 #: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances, as is
@@ -3471,7 +3481,8 @@ def bound_met(bound: float, mean: float, measurement: Any) -> str:
 
 def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = "",
              shown: Sequence[int] | None = None, steps: Sequence[int] | None = None,
-             settled: str = "", order_win: Sequence[int] | None = None) -> str:
+             settled: str = "", order_win: Sequence[int] | None = None,
+             order_only: bool = False) -> str:
     """Title of a per-step table: its fit window, or the step a run reached x* (finite
     termination: no rate fitted, as the error figure says); ``to``: the point x* the errors
     are measured to, named when runs converged to different points.  ``shown`` of the
@@ -3482,7 +3493,10 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     ``order_win``: the errors a fitted order was fitted on (:func:`printed_window`) when they
     are fewer than the window's, where the kind was read and the geometric mean is taken:
     "(fit window k = 32–38; order fitted on k = 33–38)", so that each row of the table and
-    the order printed beside it name their own window."""
+    the order printed beside it name their own window.  ``order_only``: for a run whose
+    printed number is that order, and whose table has no row over the fit window (a method
+    of predicted order q: no geometric mean), the title names the order's window alone,
+    "(order fitted on k = 4–7)", the window its † marks refer to."""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
@@ -3490,6 +3504,8 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     if win is not None and settled:
         return title + (f" (iterations k = {int(win[0])}–{int(win[1])} {settled}, "
                         "nothing fitted)")
+    if order_only and order_win is not None:
+        return title + f" (order fitted on k = {int(order_win[0])}–{int(order_win[1])})"
     if win is not None:
         own = (f"; order fitted on k = {int(order_win[0])}–{int(order_win[1])}"
                if order_win is not None and tuple(map(int, order_win)) != tuple(map(int, win))
@@ -3532,16 +3548,20 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                               getattr(study.measurement, "ratio_step", None))
     # the window of the number printed beside the table (a fitted order's own window), which
     # its title names beside the fit window; † marks the steps outside the fit window, over
-    # which the rows' geometric mean is taken
+    # which the rows' geometric mean is taken; for a method of predicted order (no such
+    # mean) whose printed number is the fitted order, the title names only the order's
+    # window, and † marks the steps outside it
     printed = printed_window(study.measurement) if at is None else None
+    order_only = q is not None and printed is not None and order_printed(study.measurement)
+    marked = printed if order_only else win
     ratio = dict(zip((int(k) for k in ks), r1, strict=True))
     kq, rq = plots.error_ratios(e, q, floor) if q is not None else (ks, r1)
     ratio_q = dict(zip((int(k) for k in kq), rq, strict=True))
     two = block_step_ratios(study, e, ratio)
     h = int(getattr(study.measurement, "ratio_step", None) or 2)
     body = []
-    outside = [] if win is None else [k for k in chosen if not win[0] <= k < win[1]]
-    stalls = stall_steps(e, chosen, win, run_converges(study.measurement))
+    outside = [] if marked is None else [k for k in chosen if not marked[0] <= k < marked[1]]
+    stalls = stall_steps(e, chosen, marked, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
@@ -3568,7 +3588,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     notes: list[str] = []
     settled = bounded_where(study.measurement)
     if outside:
-        notes.append(BOUNDED_OUTSIDE_NOTE if settled else OUTSIDE_NOTE)
+        notes.append(BOUNDED_OUTSIDE_NOTE if settled else
+                     ORDER_OUTSIDE_NOTE if order_only else OUTSIDE_NOTE)
     if stalls:
         notes.append(STALL_NOTE)
     against = ""
@@ -3603,7 +3624,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
                      TWO_STEP_NOTE if h == 2 else restart_step_note(h))
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
-                                            printed),
+                                            printed, order_only),
                  notes=notes, summary=len(body) - data)
     return True
 

@@ -39,7 +39,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -3233,17 +3233,38 @@ def _front(S: Study, seconds: float, hows: Sequence[str] | None = None) -> None:
     d.page_break()
 
 
+#: the curvature symbol L in a text: a capital L standing alone or after a factor ("2/L",
+#: "ηL"), not a letter of a word or a name ("L-BFGS")
+_SYMBOL_L = re.compile(r"(?<![A-Za-z0-9_])L(?![A-Za-z0-9_-])")
+
+
+def curvature_symbols_text(texts: Iterable[str]) -> str:
+    """The sentence that defines the curvature symbols ``texts`` use before the sections
+    that define them (the summary table's "η < 2/L", "(κ − 1)/(κ + 1)"): L and μ, the
+    largest and smallest eigenvalue of the Hessian ∇²f at the minimum, and κ = L/μ when κ
+    is used; "" when none is."""
+    text = "\n".join(texts)
+    kappa = "κ" in text
+    if not (kappa or "μ" in text or _SYMBOL_L.search(text)):
+        return ""
+    return ("L and μ: the largest and smallest eigenvalue of the Hessian ∇²f at the minimum "
+            "(f″ there in one dimension)" + ("; κ = L/μ, the condition number." if kappa
+                                              else "."))
+
+
 def _summary(S: Study) -> None:
     """Summary table of all checks, and what failed."""
     d = S.doc
     d.heading("Summary of all checks")
+    rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
+             c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
+    symbols = curvature_symbols_text(str(v) for row in rows for v in row)
     d.paragraph("One row per comparison of theory with measurement.  ‘Convergence’ rows "
                 "compare the predicted kind and rate (or order) of convergence with the ones "
                 "fitted to a run (details in each section); the other rows compare specific "
                 "predictions — thresholds, escape and crossing times, first steps — with "
-                "what the runs did.  A disagreement is explained in its row.")
-    rows = [[SECTION_TITLES.get(_section_fn(c.section), c.section), c.what, c.theory,
-             c.measured, check_decided(c), c.verdict, c.reason] for c in S.checks]
+                "what the runs did.  A disagreement is explained in its row."
+                + (f"  {symbols}" if symbols else ""))
     d.table(["section", "what", "theory", "measured", "decided by", "verdict", "note"],
             rows, title="Theory against measurement, all sections",
             notes=[legend_text(), decided_note([r[4] for r in rows])])

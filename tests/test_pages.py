@@ -541,6 +541,42 @@ def test_a_split_table_points_to_its_key_from_every_page_before_its_end(tmp_path
             assert f"Decided by: see the full note on p. {full[0]}." in t, t[-300:]
 
 
+def test_a_note_with_some_of_a_full_notes_sentences_points_to_the_full_note(tmp_path):
+    """Study pp. 10, 19, 46, 47: 'Decided by: see the full note on p. 11', where p. 11 held
+    only two of the tests of the note printed in full on p. 10 (a table whose tests are
+    fewer), and p. 10 itself ended with 'See also the full note on p. 11': a note whose
+    sentences another note holds points to that note's page, and the page printing it points
+    nowhere for it."""
+    tests = [f"Test {c}{c}{c} measures the {w} with care, against its own threshold, "
+             "as the comparison that decided the verdict recorded it."
+             for c, w in zip("ABCDEF", ("rate", "order", "number", "bound", "count", "kind"),
+                             strict=True)]
+    full = "Decided by: the test the verdict rests on.  " + "  ".join(tests)
+    part = "Decided by: the test the verdict rests on.  " + "  ".join(tests[2:4])
+    assert len(part) >= pages.LONG_NOTE and pages.note_sentences(part) < \
+        pages.note_sentences(full)
+    assert pages.full_note_page(part, {full: 3, part: 4}) == 3
+    assert pages.full_note_page(full, {part: 2}) is None
+    b = report.Builder("Subset")
+    b.doc.contents()  # two passes: the first finds where each note is printed
+    b.doc.heading("Tests")
+    b.doc.table(["#", "decided by"], [["all", "Test AAA"]], title="Every test", notes=[full])
+    # a table of fewer tests that begins below the first and ends on a later page
+    b.doc.table(["#", "decided by"], [[f"row {i}", "Test CCC"] for i in range(80)],
+                title="Fewer tests", notes=[part])
+    b.doc.page_break()
+    b.doc.table(["#", "decided by"], [["one", "Test DDD"]], title="Fewer again", notes=[part])
+    texts = page_texts(b.write(tmp_path / "s.pdf").pdf)
+    first = next(i for i, t in enumerate(texts) if "Every test" in t) + 1
+    assert [i + 1 for i, t in enumerate(texts) if tests[0] in t] == [first], texts
+    for i, t in enumerate(texts, 1):
+        pointers = re.findall(r"full note on p\. (\d+)", t)
+        assert set(pointers) <= ({str(first)} if i != first else set()), (i, t[-400:])
+        if i != first and "Test " in t and tests[2] not in t:
+            assert f"Decided by: see the full note on p. {first}." in t, (i, t[-400:])
+    assert sum("Fewer" in t for t in texts[first:]) >= 1  # later pages hold the fewer tests
+
+
 def test_a_note_headed_by_a_row_points_only_from_the_pages_holding_that_row():
     """Rosenbrock p. 6: 'BFGS: see the full note on p. 7.' at the foot of a page whose part
     of the table has no BFGS row (it is on p. 7): a note named after a row points to its full
@@ -1036,7 +1072,8 @@ def test_scripts_with_no_unicode_form_are_typeset_as_paragraph_tags(tmp_path):
              "line_search": "line_search", "−log ρ_window": "−log ρ<sub>window</sub>",
              "a_b_c": "a_b_c"}
     for raw, want in cases.items():
-        assert re.sub(r"<(sub|super) [^>]*>", r"<\1>", markup(plots_page_script(raw))) == want, raw
+        got = markup(plots_page_script(raw)).replace(pages.NBSP, " ")  # short groups bound
+        assert re.sub(r"<(sub|super) [^>]*>", r"<\1>", got) == want, raw
     assert [report.page_name(v) for v in ("x1", "x12", "y", "w_1", "ab3")] == [
         "x_1", "x_12", "y", "w_1", "ab3"]
     b = report.Builder("Scripts")
@@ -1869,3 +1906,33 @@ def test_no_column_is_narrower_than_its_longest_word():
         what = laid[2][1]
         assert ("(√κ − 1)/(√κ + 1)," in what) is formulas_held, (width, what)
     assert laid[0][5] == ["verdict"] and all(r[5] == ["agrees"] for r in laid[1:])
+
+
+def test_a_short_bracketed_group_in_prose_is_never_broken_over_two_lines():
+    """Study pp. 3–12: "(√κ +" / "1)", "(η," / "β)", "(N −" / "1)", "|1 −" / "ηL|" at line
+    ends: a group between brackets or bars with at most SHORT_GROUP characters inside stays
+    on one line at every width; a longer group still wraps as words do."""
+    short = ["(√κ + 1)", "(η, β)", "(N − 1)", "|1 − ηL|", "[k = 4–7]", "‖x − y‖"]
+    assert all(len(g) - 2 <= pages.SHORT_GROUP for g in short)
+    long = "(a group of many more words than a short one holds)"
+    assert len(long) - 2 > pages.SHORT_GROUP
+    text = ("The iterates converge when " + ", then ".join(short) + " hold, at ρ = "
+            "(√κ − 1)/(√κ + 1), and " + long + " wraps.")
+    for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
+        broken_long = False
+        # from the width of the widest word on (a narrower line splits words themselves)
+        for width in range(90, 460, 7):
+            f = pages._paragraph(p)
+            f.wrap(width, 1e6)
+            bl = f.blPara
+            lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+                     for x in bl.lines]
+            lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+            assert " ".join(lines) == " ".join(text.split()), lines
+            for g in short:
+                assert any(g in ln for ln in lines), (width, g, lines)
+            broken_long |= not any(long in ln for ln in lines)
+        assert broken_long
+    # the spaces inside are the ones bound; nested groups are bound as a whole when short
+    assert pages.bound_groups("(B(N − 1)) and (x)") == f"(B(N{pages.NBSP}−{pages.NBSP}1)) and (x)"
+    assert pages.bound_groups(long) == long

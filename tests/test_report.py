@@ -3313,6 +3313,10 @@ def test_a_per_step_title_names_the_order_window_beside_the_fit_window():
     assert report.nw_title("GD", (3, 78), None, order_win=(3, 78)).endswith(
         "(fit window k = 3–78)")
     assert report.nw_title("GD", (3, 78), None).endswith("(fit window k = 3–78)")
+    # a run whose printed number is the order, with no row over the fit window: its window
+    # alone, under one name (study p. 22: 'fit window k = 0–7; order fitted on k = 4–7')
+    assert report.nw_title("Newton", (0, 7), None, order_win=(4, 7), order_only=True
+                           ).endswith(": errors and ratios per step (order fitted on k = 4–7)")
 
 
 def test_a_band_note_says_when_the_robust_fit_lies_outside_the_band_too():

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import plots, plots_lecture, study
+from analysis import plots, plots_lecture, report, study
 from analysis.report import Builder, fmt_num
 
 
@@ -2002,20 +2002,21 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     assert row[6].endswith(f"[k = {a}–{b}]"), row[6]
     (t,) = [blk for blk in s.doc.blocks if getattr(blk, "title", None)
             and ": errors and ratios" in blk.title]
-    # the title names both windows: the fit window, over which its rows' geometric mean is
-    # taken (study p. 42: BFGS's title named only the order's 33–38 above a geometric mean
-    # over 32–38), and the order's
-    w0, w1 = m.window
-    assert t.title.endswith(f"(fit window k = {w0}–{w1}; order fitted on k = {a}–{b})"), \
-        t.title
-    # each step k (a row with its ratio e_(k+1)/e_k) outside the fit window carries † (the
-    # steps of a window a–b are k = a to b − 1, as the table's note says)
+    # the printed number is the order, and no row of the table is taken over the kind's
+    # window (no geometric mean under a column e_(k+1)/e_k^q): the title names the order's
+    # window alone (study p. 22 read "fit window k = 0–7; order fitted on k = 4–7" beside
+    # a convergence table and a figure that give the window as 4–7)
+    assert not [r for r in t.rows if r[1] == "geometric mean"]
+    assert t.title.endswith(f"(order fitted on k = {a}–{b})"), t.title
+    assert "fit window" not in t.title
+    # each step k (a row with its ratio e_(k+1)/e_k) outside it carries † (the steps of a
+    # window a–b are k = a to b − 1, as the table's note says), and the note says what † marks
     marked = {int(r[0].rstrip("†")): r[0].endswith("†") for r in t.rows
               if r[0].rstrip("†").isdigit() and r[2] != "next error below the floor"}
-    assert marked and all(v == (not w0 <= k < w1) for k, v in marked.items()), marked
-    mean = [r for r in t.rows if r[1] == "geometric mean"]
-    if mean:  # over the fit window the title names first
-        assert mean[0][0] == f"{w0}–{w1}", mean
+    assert marked and all(v == (not a <= k < b) for k, v in marked.items()), marked
+    assert any(marked.values())
+    assert plots.page_script(report.ORDER_OUTSIDE_NOTE) in t.notes, t.notes
+    assert plots.page_script(report.OUTSIDE_NOTE) not in t.notes
     # the figure's shading spans the same errors e_a..e_b (what plot_rate_studies is given)
     assert plots._rate_study_args({"Newton": st})[2]["Newton"] == (a, b)
     (block,) = [blk for blk in s.doc.figures() if blk.label == "cosh"]
@@ -2039,3 +2040,23 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     drawn = sorted({int(k) for ln in axr.get_lines() for k in ln.get_xdata()})
     assert " ".join(axr.get_title().split()).startswith("Ratio per step in fit window")
     assert drawn == list(range(a, b)), drawn
+
+
+def test_the_summary_defines_the_curvature_symbols_its_rows_use():
+    """Study pp. 2 and 4: the summary table's "η < 2/L" and "ρ = (κ − 1)/(κ + 1), κ = 100"
+    used L, μ and κ before any section defined them: the summary's introduction defines the
+    ones its rows use."""
+    s = built(study.section_quadratic)
+    study._summary(s)
+    (table,) = [b for b in s.doc.blocks if getattr(b, "title", None)
+                == "Theory against measurement, all sections"]
+    cells = "\n".join(str(v) for row in table.rows for v in row)
+    assert "2/L" in cells  # the threshold row of GD on x²
+    intro = s.doc.blocks[s.doc.blocks.index(table) - 1].text
+    assert "L and μ: the largest and smallest eigenvalue of the Hessian" in intro
+    assert ("κ = L/μ" in intro) == ("κ" in cells)
+    assert study.curvature_symbols_text(["η < 2/(μ + L), κ = 100"]).endswith(
+        "; κ = L/μ, the condition number.")
+    assert study.curvature_symbols_text(["L-BFGS: superlinear", "ηL < 2"]).endswith(
+        "(f″ there in one dimension).")
+    assert study.curvature_symbols_text(["L-BFGS: superlinear"]) == ""
