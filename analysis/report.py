@@ -85,6 +85,7 @@ from analysis.pages import (
     mark,
     page_ref,
     section_ref,
+    text_math,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -1099,11 +1100,76 @@ def how_clause(method: str, how: str) -> str:
             else f"{method}: {how}")
 
 
+def _said(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def term_text(e: Any) -> str:
+    """A term of f as a sentence prints it: |u| for Abs(u), max(…)/min(…) for Max/Min,
+    else :func:`analysis.pages.text_math`."""
+    import sympy as sp
+
+    if isinstance(e, sp.Abs):
+        return f"|{term_text(e.args[0])}|"
+    if isinstance(e, (sp.Max, sp.Min)):
+        args = sorted(e.args, key=lambda a: (bool(a.free_symbols), sp.default_sort_key(a)))
+        return f"{type(e).__name__.lower()}({', '.join(term_text(a) for a in args)})"
+    return text_math(e)
+
+
+def matrix_text(H: Any) -> str:
+    """A small matrix in a sentence: ``diag(0, 1)`` when diagonal, else its rows
+    ``[[a, b], [b, c]]``."""
+    n = H.shape[0]
+    if all(H[i, j] == 0 for i in range(n) for j in range(n) if i != j):
+        return f"diag({', '.join(text_math(H[i, i]) for i in range(n))})"
+    return "[" + ", ".join("[" + ", ".join(text_math(v) for v in H.row(i)) + "]"
+                           for i in range(n)) + "]"
+
+
+def kink_proof_text(cv: Any) -> str:
+    """The proof of a convex (concave) verdict on an f with kinks
+    (:attr:`landscape.convexity.Convexity.proof`), in words: the smooth part, its constant
+    Hessian and that Hessian's exact eigenvalues, then each kink term with the composition
+    rule that makes it convex (concave); empty without such a proof."""
+    from landscape.convexity import COMPOSITION_RULES
+
+    proof = getattr(cv, "proof", None)
+    if not proof or cv.verdict not in ("convex", "concave"):
+        return ""
+    sign = "≥ 0" if cv.verdict == "convex" else "≤ 0"
+    smooth = proof["smooth"]
+    parts = []
+    if not smooth.free_symbols:
+        parts.append("f has no smooth part")
+    elif proof.get("eigenvalues") is not None:
+        evs = [text_math(e) for e in dict.fromkeys(proof["eigenvalues"])]
+        word = "eigenvalue" if len(evs) == 1 else "eigenvalues"
+        parts.append(f"the smooth part {term_text(smooth)} has the constant Hessian "
+                     f"{matrix_text(proof['hessian'])}, {word} {_said(evs)} {sign} (exact)")
+    else:
+        how = cv.how.get("verdict", "")
+        parts.append(f"the smooth part {term_text(smooth)}: "
+                     + how.removeprefix("proved: smooth part ").split(";")[0])
+    kinks = [f"{term_text(t)} ({COMPOSITION_RULES[r]})" for t, r in proof["kinks"]]
+    if kinks:
+        parts.append(f"{_said(kinks)} {'is' if len(kinks) == 1 else 'are'} {cv.verdict}")
+    return "; ".join(parts)
+
+
+def _verdict_how(cv: Any) -> str:
+    """How the convexity verdict was reached: the proof of an f with kinks in words
+    (:func:`kink_proof_text`), else the analysis's own account."""
+    text = kink_proof_text(cv)
+    return f"proved: {text}" if text else str(cv.how.get("verdict", cv.method))
+
+
 def _convexity_sentence(A: Analysis) -> str:
     cv = A.convexity
     if cv is None:
         return "Convexity could not be decided (the analysis failed)."
-    how = cv.how.get("verdict", cv.method)
+    how = _verdict_how(cv)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
         extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}" if cv.strong
@@ -1994,10 +2060,13 @@ def kink_critical_text(obj: Any, name: str, cp: Any) -> str:
 
 def _strict_how(cv: Any) -> str:
     """How the strict/strong convexity answer was obtained: a nonconvex verdict settles both
-    ("no" follows from it, as exact as the verdict), otherwise the analysis's method."""
+    ("no" follows from it, as exact as the verdict), otherwise the analysis's reason
+    (``how["strict"]``: "implied by μ > 0", "not decided for a non-smooth f …"), or its
+    method where that reason is "exact"."""
     if cv.verdict == "nonconvex" and not cv.strict and not cv.strong:
         return "follows from the verdict: a nonconvex f is neither"
-    return str(cv.method)
+    why = (getattr(cv, "how", None) or {}).get("strict", "exact")
+    return str(cv.method) if why == "exact" else str(why)
 
 
 def _convexity_table(b: Builder, A: Analysis) -> None:
@@ -2013,7 +2082,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         text = str(cv.how.get(key, cv.method))
         return "exact" if text.startswith(("exact", "proved")) else "numeric"
 
-    rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
+    rows = [["verdict", cv.verdict, _verdict_how(cv)],
             ["strictly / strongly convex", f"{yes_no(cv.strict)} / {yes_no(cv.strong)}",
              _strict_how(cv)]]
     for key, label in (("mu", "μ (strong convexity, min over the box)"),
