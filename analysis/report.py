@@ -938,16 +938,39 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "", like: str = "", rounded: bool = False) -> str:
+         digits: int = 4, note: str = "", like: str = "", rounded: bool = False,
+         decimals: int | None = None) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; with ``like`` (the cell it is compared with) at least as many significant digits
     as that cell shows (:func:`fmt_like`); ``rounded``: a value its digits round shows all of
     them (:func:`~landscape.numfmt.fmt_rounded`, ``1.00e+06`` in a column of three-digit
-    errors)."""
+    errors); ``decimals``: that many decimals, the column's (:func:`column_decimals`)."""
     b.ledger.add(section, item, quantity, value, how, note)
     text = (fmt_like(value, like, digits) if like
             else fmt_rounded(value, digits) if rounded else fmt_num(value, digits))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        text = spaced(int(value))  # a count: its thousands set apart, as in prose
+    if decimals is not None and _finite(value):
+        text = f"{float(value):.{decimals}f}"
     return mark(text, how)
+
+
+def _finite(v: Any) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def column_decimals(values: Iterable[Any], digits: int = 4) -> int | None:
+    """The decimals a column of numbers prints all its values with, so that they align
+    (0.850 beside 0.418, not 0.85): the most that any finite value shows at ``digits``
+    significant digits (:func:`fmt_num`); None when one of them prints with an exponent
+    (then each keeps its own form)."""
+    texts = [fmt_num(v, digits) for v in values if _finite(v)]
+    if not texts or any(re.search(r"[eE]", t) for t in texts):
+        return None
+    return max(len(t.partition(".")[2]) for t in texts)
 
 
 def significant_digits(text: str) -> int:
@@ -4067,9 +4090,9 @@ def landings_text(bm: Any, names: Sequence[str] | None = None) -> str:
         return ""
     total = int(np.size(bm.labels))
     if n == total:
-        who = "The only grid start" if n == 1 else f"All {n} grid starts"
+        who = "The only grid start" if n == 1 else f"All {spaced(n)} grid starts"
     else:
-        who = f"{n} of the {total} grid starts"
+        who = f"{spaced(n)} of the {spaced(total)} grid starts"
     again = "it was" if n == 1 else "each was"
     starts, labels = getattr(bm, "landed_starts", None), getattr(bm, "landed_labels", None)
     where, why = "a critical point", ("an iterate equals the point in floating point, as "
@@ -4917,10 +4940,10 @@ def _figures(b: Builder, A: Analysis) -> None:
     outcome = None if A.basins is None else plots.single_outcome(A.basins)
     if outcome is not None:
         bm = A.basins
-        d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
-                    f"the box, with {registry.label(A.basin_method)}, {outcome}; a map of one "
-                    "colour would "
-                    "show nothing." + landings_text(bm, A.obj.names), style="italic")
+        d.paragraph(f"No basin map: every start of the {spaced(int(np.size(bm.labels)))}-point "
+                    f"grid over the box, with {registry.label(A.basin_method)}, {outcome}; a "
+                    "map of one colour would show nothing." + landings_text(bm, A.obj.names),
+                    style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:
