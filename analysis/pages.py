@@ -36,8 +36,9 @@ stable).
   unless moving it (with a lead-in kept with it) would leave more than
   :data:`SHORT_SPLIT_GAP` of the page blank; then it splits only with at least
   :data:`MIN_ROWS` rows on this page and, on the next, :data:`MIN_ROWS` rows or a per-step
-  table's summary rows with :data:`SUMMARY_WITH` step rows (one too short for that always
-  moves whole), a
+  table's summary rows with :data:`SUMMARY_WITH` step rows, or :data:`GAP_ROWS` rows (no
+  lone row) when moving it whole would leave more than :data:`MAX_GAP` of the page blank
+  (one too short for that always moves whole), a
   longer one splits between rows with its header row repeated, never leaving fewer
   than :data:`MIN_ROWS` rows on either side (fewer first only when those rows are
   tall: at least half of the rest of the page and :data:`TALL_ROWS` of a page; fewer last
@@ -51,7 +52,8 @@ stable).
   it, and so does a figure row shrunk as far as it may; a figure shrinks (within
   :data:`MIN_SHRINK`) so that a short table after it, or a figure that may not float
   (shrunk as far as it may), fits under it rather than move whole and leave more than
-  :data:`FILL_GAP` of the page blank.
+  :data:`FILL_GAP` of the page blank (a figure that waited for its page, too, for the
+  block that follows it there).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends, and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
@@ -59,6 +61,8 @@ stable).
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
   begin notes (:func:`legend_text`) merge into one legend line per page, and every page that
   holds a part of a split table carries the legend of the markers that part uses.
+* The formulas of one display (consecutive formulas), each with all its lines, are kept
+  together, and with a short paragraph right before them.
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
@@ -137,6 +141,9 @@ MAX_GAP = 1.0 / 3.0
 SHORT_CELL = 0.25
 #: A split table leaves at least this many rows on each side of the break.
 MIN_ROWS = 3
+#: ... or at least this many on the next page when the table has fewer than twice
+#: :data:`MIN_ROWS` rows and moving it whole would leave more than :data:`MAX_GAP` blank.
+GAP_ROWS = 2
 #: A table's summary rows (:attr:`Table.summary`) go to the next page with at least this
 #: many of the rows they sum up.
 SUMMARY_WITH = 2
@@ -1548,13 +1555,19 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             :meth:`split` leaves on the next (:meth:`_tail`; a table of a few rows stays
             whole)."""
             return (aH + self.lead > SHORT_SPLIT_GAP * CONTENT_H
-                    and len(self.rows) >= MIN_ROWS + self._tail())
+                    and len(self.rows) >= MIN_ROWS + self._tail(aH))
 
-        def _tail(self) -> int:
+        def _tail(self, aH: float | None = None) -> int:
             """The fewest rows a split leaves for the next page: the summary rows
             (:attr:`Table.summary`) with :data:`SUMMARY_WITH` rows they sum up, else
-            :data:`MIN_ROWS`."""
-            return self.t.summary + SUMMARY_WITH if self.t.summary else MIN_ROWS
+            :data:`MIN_ROWS`, or :data:`GAP_ROWS` when moving the table whole would leave
+            more than :data:`MAX_GAP` of the page blank (``aH`` points and its lead-in's
+            room)."""
+            if self.t.summary:
+                return self.t.summary + SUMMARY_WITH
+            if aH is not None and aH + self.lead > MAX_GAP * self.doc._frame_height:
+                return GAP_ROWS
+            return MIN_ROWS
 
         def _squeezed(self, aW: float, aH: float) -> Any:
             """This table whole in ``aH`` points when it misses them by at most
@@ -1624,6 +1637,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 gap = MAX_GAP * self.doc._frame_height
                 k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
                           if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
+                used = sum(rows_h[:k + 1])
+            if short and n < 2 * MIN_ROWS and not self.t.summary:
+                # a table of a few rows split to fill a page that moving it would leave
+                # more than MAX_GAP blank: no lone row on the next page
+                k = min(k, n - self._tail(aH))
                 used = sum(rows_h[:k + 1])
             if k < MIN_ROWS and not full and (short or k < 1 or used < max(
                     0.5 * avail, TALL_ROWS * self.doc._frame_height)):
@@ -2444,9 +2462,12 @@ class Document:
                 flow = [_paragraph(b, self)] if isinstance(b, Paragraph) else \
                     _formula_flowables(b)
                 refs += page_refs(b.text) if isinstance(b, Paragraph) else []
-                if _held(b, flow[0], bool(heads), intro > 0, blocks[i:i + 1]):
-                    intro -= isinstance(b, Paragraph)
-                    heads.extend(flow)
+                under = bool(heads) and isinstance(heads[-1], ns.HeadingFlowable)
+                held = _held(b, flow[0], under, intro > 0, blocks[i:i + 1])
+                intro -= held and isinstance(b, Paragraph)
+                kept, flow = _kept(b, flow, held)
+                heads.extend(kept)
+                if not flow:
                     continue
             elif isinstance(b, Table):
                 flow = [ns.TableFlowable(b, self)]
@@ -2563,17 +2584,28 @@ _NOUN_REFERENCE = re.compile(r"\b(?:tables?|figures?|panels?)\b", re.IGNORECASE)
 def _held(b: Paragraph | Formula, f: Any, heads: bool, intro: bool, nxt: Sequence[Any]
           ) -> bool:
     """Whether block ``b`` (first flowable ``f``) is kept with the block ``nxt`` after it
-    (keep-with-next): a formula right under a heading (``heads``); a paragraph that is the
-    ``intro`` of a heading's table, or a short :func:`lead_in` of what follows (a paragraph
-    ending with a colon, or one announcing the table or figure after it).  Never at the
-    end; a paragraph never with a heading or a page break."""
+    (keep-with-next): a formula right under a heading (``heads``), or followed by another
+    (the formulas of one display stay together); a paragraph that is the ``intro`` of a
+    heading's table, or a short :func:`lead_in` of what follows (a paragraph ending with a
+    colon, or one announcing the table or figure after it), or a short paragraph right
+    before a display (no page break just before a display).  Never at the end; a paragraph
+    never with a heading or a page break."""
     if not nxt:
         return False
     if isinstance(b, Formula):
-        return heads
+        return heads or isinstance(nxt[0], Formula)
     if isinstance(nxt[0], (Heading, PageBreak)):
         return False
-    return intro or (lead_in(b.text, nxt[0]) and _short(f))
+    return intro or ((lead_in(b.text, nxt[0]) or isinstance(nxt[0], Formula)) and _short(f))
+
+
+def _kept(b: Paragraph | Formula, flow: list[Any], held: bool
+          ) -> tuple[list[Any], list[Any]]:
+    """The flowables of block ``b`` kept with what follows, and the rest: all of them when
+    the block is held (:func:`_held`), else a formula's lines but its last (a formula's
+    lines stay together)."""
+    k = len(flow) if held else len(flow) - 1 if isinstance(b, Formula) else 0
+    return flow[:k], flow[k:]
 
 
 def _rl_paragraph(text: str, st: Any) -> Any:
@@ -2707,24 +2739,30 @@ def _rest_of_paragraph_first(t: Any, flowables: list[Any], ns: Any) -> bool:
         t._fresh, t._after_rest = False, True
         return True
     if t._floats and _place_before(first, t._fresh or t._after_rest, ns):
-        _place_floats(t._floats, flowables, t._fresh)
+        _place_floats(t._floats, flowables, t._fresh, ns)
         t._floats = []
     if not _is_action(first, ns):  # (the page's beginning is an action: it sets ``_fresh``)
         t._fresh, t._after_rest = False, False
     return False
 
 
-def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool) -> None:
+def _place_floats(floats: list[Any], flowables: list[Any], fresh: bool, ns: Any) -> None:
     """Put the waiting figures ``floats`` at the front of ``flowables`` (at the top of a
     fresh page, or before a flowable they may not pass).  A flowable that platypus already
     moved to this page (marked ``_postponed``) now follows them: it is replaced by a copy
     without the mark, or not fitting under them would be taken for a flowable too large for
-    any page (platypus removes the mark from the original after the pass)."""
+    any page (platypus removes the mark from the original after the pass).  The last of
+    them makes room for that flowable (:meth:`FigureRow._room_for`), as it did for the
+    block after it before it began to wait."""
     first = flowables[0]
     if fresh and hasattr(first, "_postponed"):
         first = copy.copy(first)
         del first._postponed
         flowables[0] = first
+    last = floats[-1]
+    row = last.nxt if isinstance(last, ns.KeepWithNext) else last
+    if row.then is None:  # unlinked when it began to wait (:func:`_unlink_float`)
+        row.then = first  # it now makes room for the block that follows it here
     flowables[0:0] = floats
 
 

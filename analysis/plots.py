@@ -461,12 +461,19 @@ def _marked_lines(ax: Any, clipped: bool = True) -> list[Any]:
             and (ln.get_clip_on() or not clipped) and _marker_radius_px(ln, 1.0) > 0]
 
 
-def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
+#: Clear space (points) kept between a marker's drawn edge and the frame of its axes.
+MARKER_CLEAR = 1.5
+
+
+def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
     """Widen the y limits of every axes of ``fig`` so that each marker lies whole inside
-    them: with the axes H px tall, a marker of radius r px (:func:`_marker_radius_px`) at
-    axes fraction u needs (r + pad)/H ≤ u ≤ 1 − (r + pad)/H.  In the axis scale (log10 on
-    a log axis) with limits [a, b] and a marker at t: b' = a + (t − a)/(1 − m) when it
-    sticks out at the top, a' = b − (b − t)/(1 − m) at the bottom, m = (r + pad)/H.
+    them, ``pad`` points clear of the frame: with the axes H px tall and p px to a point, a
+    marker of radius r px (:func:`_marker_radius_px`) and edge width w points at axes
+    fraction u needs (r + (w + pad)·p)/H ≤ u ≤ 1 − (r + (w + pad)·p)/H (the stroke at a
+    sharp vertex, a triangle's apex, reaches up to a whole edge width past the radius).
+    In the axis scale (log10 on a log axis) with limits [a, b] and a marker at t:
+    b' = a + (t − a)/(1 − m) when it sticks out at the top, a' = b − (b − t)/(1 − m) at
+    the bottom, m = (r + (w + pad)·p)/H.
     Markers drawn unclipped count too (a ring on the bottom spine shows half below it); those
     outside the limits (a row drawn above the data) are left where they are."""
     px = fig.dpi / 72.0
@@ -496,7 +503,7 @@ def room_for_markers(fig: FigureLike, pad: float = 1.5) -> None:
                 t = t[np.isfinite(t) & (t >= a) & (t <= b)]
                 if not t.size:
                     continue
-                m = (_marker_radius_px(ln, px) + pad) / h
+                m = (_marker_radius_px(ln, px) + (ln.get_markeredgewidth() + pad) * px) / h
                 if m >= 0.25:
                     continue
                 top, bot = float(t.max()), float(t.min())
@@ -943,6 +950,9 @@ LABEL_GAP = 2.5
 _LABEL_RADII = (8.0, 13.0, 19.0)
 #: Gap (points) between an iterate's marker and its number on the innermost ring.
 LABEL_PAD = 2.5
+#: Turns (degrees) from an iterate number's preferred direction below this keep it on the
+#: preferred side of its marker (:meth:`IterateLabels._place`).
+NEAR_SIDE = 90.0
 _LABEL_TURNS = (0.0, 22.5, -22.5, 45.0, -45.0, 67.5, -67.5, 90.0, -90.0, 135.0, -135.0,
                 180.0)
 
@@ -1118,7 +1128,9 @@ class IterateLabels(mpl.artist.Artist):
     marker (:func:`marker_discs`), then at the radii :data:`_LABEL_RADII`) whose box
     lies inside the axes, clear of the numbers already placed and of the markers and lines
     of the axes (:func:`data_marks`, :func:`covers`), and nearer its own point than any
-    other marker, edge to edge, and within :data:`LABEL_REACH` (:func:`nearest_is_own`); a
+    other marker, edge to edge, and within :data:`LABEL_REACH` (:func:`nearest_is_own`),
+    on the far side of its marker (turns of :data:`NEAR_SIDE` or more) only while no place
+    on the near side was refused solely for reading as another marker's; a
     number with no such place
     is hidden, and the legend entry of its run then names only the numbers shown.  The
     iterates of one spot (:func:`coinciding_groups`) share one number, ``3–6``, all their
@@ -1151,16 +1163,26 @@ class IterateLabels(mpl.artist.Artist):
         """Move ``ann`` to the first offset that satisfies the rules of the class; whether
         one did."""
         u0, v0 = direction
+        # a number goes to the far side of its marker (turns of NEAR_SIDE or more) only
+        # while no place on the near side was kept off solely by another marker nearer its
+        # middle: flipped there while the others of its run sit on the near side, it would
+        # read as that neighbour's (it is not shown)
+        crowded = False
         for r in radii:
             for turn in _LABEL_TURNS:
+                near = abs(turn) < NEAR_SIDE
+                if crowded and not near:
+                    continue
                 c, s = math.cos(math.radians(turn)), math.sin(math.radians(turn))
                 self._offset(ann, c * u0 - s * v0, s * u0 + c * v0, r)
                 ext = ann.get_window_extent(renderer)
-                if (_inside(ext, box, -0.5)
+                if not (_inside(ext, box, -0.5)
                         and not any(_overlap(ext, e, -LABEL_GAP) for e in placed)
-                        and not covers(ext, marks)
-                        and nearest_is_own(ext, own, discs, same=same)):
+                        and not covers(ext, marks)):
+                    continue
+                if nearest_is_own(ext, own, discs, same=same):
                     return True
+                crowded = crowded or near
         return False
 
     def draw(self, renderer: Any) -> None:

@@ -87,6 +87,7 @@ from analysis.pages import (
     mark,
     page_ref,
     section_ref,
+    text_math,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -941,19 +942,42 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
          digits: int = 4, note: str = "", like: str = "", rounded: bool = False,
-         zeros: bool = False) -> str:
+         zeros: bool = False, decimals: int | None = None) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; with ``like`` (the cell it is compared with) at least as many significant digits
     as that cell shows (:func:`fmt_like`); ``rounded``: a value its digits round shows all of
     them (:func:`~landscape.numfmt.fmt_rounded`, ``1.00e+06`` in a column of three-digit
     errors); ``zeros``: every value shows all its digits, trailing zeros kept (a column of
     measured values printed to ``digits`` significant digits: ``2.20`` and ``1.0120`` beside
-    ``1.94`` and ``1.0121``; :func:`~landscape.numfmt.fmt`)."""
+    ``1.94`` and ``1.0121``; :func:`~landscape.numfmt.fmt`); ``decimals``: that many
+    decimals, the column's (:func:`column_decimals`)."""
     b.ledger.add(section, item, quantity, value, how, note)
     text = (fmt_like(value, like, digits, zeros) if like
             else fmt(value, digits, zeros=True) if zeros
             else fmt_rounded(value, digits) if rounded else fmt_num(value, digits))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        text = spaced(int(value))  # a count: its thousands set apart, as in prose
+    if decimals is not None and _finite(value):
+        text = f"{float(value):.{decimals}f}"
     return mark(text, how)
+
+
+def _finite(v: Any) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def column_decimals(values: Iterable[Any], digits: int = 4) -> int | None:
+    """The decimals a column of numbers prints all its values with, so that they align
+    (0.850 beside 0.418, not 0.85): the most that any finite value shows at ``digits``
+    significant digits (:func:`fmt_num`); None when one of them prints with an exponent
+    (then each keeps its own form)."""
+    texts = [fmt_num(v, digits) for v in values if _finite(v)]
+    if not texts or any(re.search(r"[eE]", t) for t in texts):
+        return None
+    return max(len(t.partition(".")[2]) for t in texts)
 
 
 def significant_digits(text: str) -> int:
@@ -1107,11 +1131,76 @@ def how_clause(method: str, how: str) -> str:
             else f"{method}: {how}")
 
 
+def _said(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def term_text(e: Any) -> str:
+    """A term of f as a sentence prints it: |u| for Abs(u), max(…)/min(…) for Max/Min,
+    else :func:`analysis.pages.text_math`."""
+    import sympy as sp
+
+    if isinstance(e, sp.Abs):
+        return f"|{term_text(e.args[0])}|"
+    if isinstance(e, (sp.Max, sp.Min)):
+        args = sorted(e.args, key=lambda a: (bool(a.free_symbols), sp.default_sort_key(a)))
+        return f"{type(e).__name__.lower()}({', '.join(term_text(a) for a in args)})"
+    return text_math(e)
+
+
+def matrix_text(H: Any) -> str:
+    """A small matrix in a sentence: ``diag(0, 1)`` when diagonal, else its rows
+    ``[[a, b], [b, c]]``."""
+    n = H.shape[0]
+    if all(H[i, j] == 0 for i in range(n) for j in range(n) if i != j):
+        return f"diag({', '.join(text_math(H[i, i]) for i in range(n))})"
+    return "[" + ", ".join("[" + ", ".join(text_math(v) for v in H.row(i)) + "]"
+                           for i in range(n)) + "]"
+
+
+def kink_proof_text(cv: Any) -> str:
+    """The proof of a convex (concave) verdict on an f with kinks
+    (:attr:`landscape.convexity.Convexity.proof`), in words: the smooth part, its constant
+    Hessian and that Hessian's exact eigenvalues, then each kink term with the composition
+    rule that makes it convex (concave); empty without such a proof."""
+    from landscape.convexity import COMPOSITION_RULES
+
+    proof = getattr(cv, "proof", None)
+    if not proof or cv.verdict not in ("convex", "concave"):
+        return ""
+    sign = "≥ 0" if cv.verdict == "convex" else "≤ 0"
+    smooth = proof["smooth"]
+    parts = []
+    if not smooth.free_symbols:
+        parts.append("f has no smooth part")
+    elif proof.get("eigenvalues") is not None:
+        evs = [text_math(e) for e in dict.fromkeys(proof["eigenvalues"])]
+        word = "eigenvalue" if len(evs) == 1 else "eigenvalues"
+        parts.append(f"the smooth part {term_text(smooth)} has the constant Hessian "
+                     f"{matrix_text(proof['hessian'])}, {word} {_said(evs)} {sign} (exact)")
+    else:
+        how = cv.how.get("verdict", "")
+        parts.append(f"the smooth part {term_text(smooth)}: "
+                     + how.removeprefix("proved: smooth part ").split(";")[0])
+    kinks = [f"{term_text(t)} ({COMPOSITION_RULES[r]})" for t, r in proof["kinks"]]
+    if kinks:
+        parts.append(f"{_said(kinks)} {'is' if len(kinks) == 1 else 'are'} {cv.verdict}")
+    return "; ".join(parts)
+
+
+def _verdict_how(cv: Any) -> str:
+    """How the convexity verdict was reached: the proof of an f with kinks in words
+    (:func:`kink_proof_text`), else the analysis's own account."""
+    text = kink_proof_text(cv)
+    return f"proved: {text}" if text else str(cv.how.get("verdict", cv.method))
+
+
 def _convexity_sentence(A: Analysis) -> str:
     cv = A.convexity
     if cv is None:
         return "Convexity could not be decided (the analysis failed)."
-    how = cv.how.get("verdict", cv.method)
+    how = _verdict_how(cv)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
         extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}, the smallest and "
@@ -2044,10 +2133,13 @@ def kink_critical_text(obj: Any, name: str, cp: Any) -> str:
 
 def _strict_how(cv: Any) -> str:
     """How the strict/strong convexity answer was obtained: a nonconvex verdict settles both
-    ("no" follows from it, as exact as the verdict), otherwise the analysis's method."""
+    ("no" follows from it, as exact as the verdict), otherwise the analysis's reason
+    (``how["strict"]``: "implied by μ > 0", "not decided for a non-smooth f …"), or its
+    method where that reason is "exact"."""
     if cv.verdict == "nonconvex" and not cv.strict and not cv.strong:
         return "follows from the verdict: a nonconvex f is neither"
-    return str(cv.method)
+    why = (getattr(cv, "how", None) or {}).get("strict", "exact")
+    return str(cv.method) if why == "exact" else str(why)
 
 
 def _convexity_table(b: Builder, A: Analysis) -> None:
@@ -2063,7 +2155,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         text = str(cv.how.get(key, cv.method))
         return "exact" if text.startswith(("exact", "proved")) else "numeric"
 
-    rows = [["verdict", cv.verdict, str(cv.how.get("verdict", cv.method))],
+    rows = [["verdict", cv.verdict, _verdict_how(cv)],
             ["strictly / strongly convex", f"{yes_no(cv.strict)} / {yes_no(cv.strong)}",
              _strict_how(cv)]]
     for key, label in (("mu", "μ (strong convexity, min over the box)"),
@@ -4106,9 +4198,9 @@ def landings_text(bm: Any, names: Sequence[str] | None = None) -> str:
         return ""
     total = int(np.size(bm.labels))
     if n == total:
-        who = "The only grid start" if n == 1 else f"All {n} grid starts"
+        who = "The only grid start" if n == 1 else f"All {spaced(n)} grid starts"
     else:
-        who = f"{n} of the {total} grid starts"
+        who = f"{spaced(n)} of the {spaced(total)} grid starts"
     again = "it was" if n == 1 else "each was"
     starts, labels = getattr(bm, "landed_starts", None), getattr(bm, "landed_labels", None)
     where, why = "a critical point", ("an iterate equals the point in floating point, as "
@@ -4996,10 +5088,10 @@ def _figures(b: Builder, A: Analysis) -> None:
     outcome = None if A.basins is None else plots.single_outcome(A.basins)
     if outcome is not None:
         bm = A.basins
-        d.paragraph(f"No basin map: every start of the {np.size(bm.labels)}-point grid over "
-                    f"the box, with {registry.label(A.basin_method)}, {outcome}; a map of one "
-                    "colour would "
-                    "show nothing." + landings_text(bm, A.obj.names), style="italic")
+        d.paragraph(f"No basin map: every start of the {spaced(int(np.size(bm.labels)))}-point "
+                    f"grid over the box, with {registry.label(A.basin_method)}, {outcome}; a "
+                    "map of one colour would show nothing." + landings_text(bm, A.obj.names),
+                    style="italic")
         b.ledger.add("figures", "basins", "starts sharing the single outcome",
                      int(np.size(bm.labels)), "measured")
     elif A.basins is not None:

@@ -87,6 +87,12 @@ class Convexity:
     how: dict[str, str] = field(default_factory=dict)
     mu_exact: sp.Expr | None = None
     L_exact: sp.Expr | None = None
+    #: the proof of a verdict on an f with kinks (:func:`nonsmooth_convexity`): ``smooth``
+    #: (the smooth part), ``hessian`` (its Hessian when constant, else None),
+    #: ``eigenvalues`` (their exact values, else None) and ``kinks``, a list of
+    #: (term, rule) with the composition rule (:data:`COMPOSITION_RULES`) that makes it
+    #: convex (concave)
+    proof: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The design.md shape plus ``how``."""
@@ -270,6 +276,7 @@ class _Symbolic:
     argmin: tuple[sp.Expr, ...] | None = None
     argmax: tuple[sp.Expr, ...] | None = None
     eigvec_min: tuple[float, ...] | None = None
+    eigenvalues: tuple[sp.Expr, ...] | None = None  # exact, of a constant Hessian
     strict_convex: bool = False
     strict_concave: bool = False
     strict_known: bool = False  # strictness decided exactly
@@ -289,7 +296,8 @@ def _constant_hessian(H: sp.Matrix, n: int, box: np.ndarray) -> _Symbolic:
         lo, hi = sp.simplify(evs[0]), sp.simplify(evs[-1])
         vec = np.linalg.eigh(np.array(H.evalf(30), dtype=float))[1][:, 0]
         out = _Symbolic(lam_min=lo, lam_max=hi, argmin=centre, argmax=centre,
-                        eigvec_min=tuple(vec), how="Hessian constant; exact eigenvalues")
+                        eigvec_min=tuple(vec), how="Hessian constant; exact eigenvalues",
+                        eigenvalues=tuple(sp.simplify(e) for e in evs))
         out.psd, out.nsd = bool(sp.N(lo, 30) >= 0), bool(sp.N(hi, 30) <= 0)
         out.pd, out.nd = bool(sp.N(lo, 30) > 0), bool(sp.N(hi, 30) < 0)
     else:
@@ -744,6 +752,36 @@ def _is_affine(e: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
     return e.is_polynomial(*variables) and sp.Poly(e, *variables).total_degree() <= 1
 
 
+#: The composition rules of :func:`composition_curvature`, in words, by the kind of term.
+COMPOSITION_RULES = {
+    "affine": "affine",
+    "abs": "absolute value of an affine function",
+    "max": "maximum of convex functions",
+    "min": "minimum of concave functions",
+    "power": "power p ≥ 1 of |affine| or max(0, affine)",
+    "sum": "sum of terms of one curvature",
+    "scaled": "a constant times a term of known curvature",
+}
+
+
+def composition_rule(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> str:
+    """The key of :data:`COMPOSITION_RULES` by which :func:`composition_curvature` decides
+    ``expr`` (its outermost operation; a positive constant factor is looked through)."""
+    if not expr.free_symbols & set(variables) or _is_affine(expr, variables):
+        return "affine"
+    if isinstance(expr, sp.Mul):
+        coeff, rest = expr.as_coeff_Mul()
+        if coeff != 1 and coeff.is_real:
+            return composition_rule(rest, variables) if coeff > 0 else "scaled"
+    if isinstance(expr, sp.Abs):
+        return "abs"
+    if isinstance(expr, (sp.Max, sp.Min)):
+        return "max" if isinstance(expr, sp.Max) else "min"
+    if isinstance(expr, sp.Pow):
+        return "power"
+    return "sum"
+
+
 def composition_curvature(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> int | None:
     """Curvature by composition rules (as in disciplined convex programming): +1 convex,
     −1 concave, 0 affine, None undecided.
@@ -872,4 +910,11 @@ def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0)
     strong = mu is not None and mu > 0
     how["strict"] = ("implied by μ > 0" if strong
                      else "not decided for a non-smooth f (reported false)")
-    return Convexity(verdict, strong, strong, mu, None, method, None, how)
+    proof = None
+    if method == "symbolic":
+        constant = sym.eigenvalues is not None
+        proof = {"smooth": smooth_expr,
+                 "hessian": sp.hessian(smooth_expr, variables) if constant else None,
+                 "eigenvalues": list(sym.eigenvalues) if constant else None,
+                 "kinks": [(t, composition_rule(t, variables)) for t in kinky]}
+    return Convexity(verdict, strong, strong, mu, None, method, None, how, proof=proof)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -689,6 +690,39 @@ def test_costs_to_a_target_are_marked_estimated(camp):
     legend = [blk.text for blk in b.doc.blocks if getattr(blk, "bullet", False)
               and any(blk.text.startswith(v[0] + " ") for v in HOW.values())]
     assert {t.split()[0] for t in legend} == {HOW[n.how][0] for n in b.ledger}
+
+
+def test_share_columns_print_their_values_with_one_number_of_decimals(camp):
+    """Campaign p. 2: the share column printed "0.85" beside "0.418" and "0.867": every
+    share column prints its values with the same number of decimals (0.850)."""
+    from analysis.pages import HOW, Table
+
+    b = cr.campaign_builder(camp)
+    marks = "".join(v[0] for v in HOW.values()) + "†‡§"
+    checked = 0
+    for t in b.doc.blocks:
+        if not isinstance(t, Table):
+            continue
+        for j, col in enumerate(t.columns):
+            if not (col.header == "share" or col.header.startswith(("ρ(", "share at"))
+                    or col.header == "converged"):
+                continue
+            nums = [str(r[j]).rstrip(marks) for r in t.rows]
+            nums = [v for v in nums if re.fullmatch(r"\d+(\.\d+)?", v)]
+            if len(nums) < 2:
+                continue
+            checked += 1
+            assert len({len(v.partition(".")[2]) for v in nums}) == 1, (t.title, col.header,
+                                                                     nums)
+    assert checked >= 3
+    # the share of pairs solved is the count over the pairs, at the column's decimals
+    (ecdf,) = [t for t in b.doc.blocks if isinstance(t, Table)
+               and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    for r in ecdf.rows:
+        solved, pairs = (int(v) for v in r[1].rstrip(marks).split("/"))
+        share = r[2].rstrip(marks)
+        assert float(share) == pytest.approx(solved / pairs, abs=0.5 * 10.0 ** -len(
+            share.partition(".")[2]))
 
 
 def test_a_local_minimum_without_f_star_is_said_to_be_local(no_f_store):

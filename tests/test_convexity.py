@@ -141,6 +141,31 @@ def test_kinks_proved_by_composition(text, verdict):
     assert c.L is None and c.witness is None  # ∇f jumps at the kink: no Lipschitz constant
 
 
+def test_a_kink_proof_names_the_smooth_hessian_its_eigenvalues_and_each_rule():
+    """The kink report's p. 2: "symbolic proof: smooth part Hessian constant; exact
+    eigenvalues; kink terms convex by composition rules (|affine|, max of convex)" named
+    no eigenvalue and no term.  The proof object carries the smooth part, its Hessian and
+    exact eigenvalues and each kink term with its rule; the report says them."""
+    from analysis import report
+
+    obj = Objective.parse("abs(x) + relu(y-1) + 0.5*y**2")
+    x, y = obj.variables
+    c = obj.convexity()
+    assert (c.verdict, c.method) == ("convex", "symbolic")
+    smooth = y**2 / 2
+    H = sp.hessian(smooth, (x, y))
+    assert sp.simplify(c.proof["smooth"] - smooth) == 0 and c.proof["hessian"] == H
+    assert sorted(c.proof["eigenvalues"]) == sorted(H.eigenvals(multiple=True))  # 0, 1
+    assert dict(c.proof["kinks"]) == {sp.Abs(x): "abs", sp.Max(0, y - 1): "max"}
+    text = report._verdict_how(c)
+    assert text.startswith("proved: the smooth part y²/2 has the constant Hessian "
+                           "diag(0, 1), eigenvalues 0 and 1 ≥ 0 (exact); "), text
+    assert "|x| (absolute value of an affine function)" in text
+    assert "max(0, y − 1) (maximum of convex functions)" in text and text.endswith("convex")
+    # not strictly convex: the analysis's reason, not the bare method
+    assert not c.strict and report._strict_how(c) == c.how["strict"] != c.method
+
+
 @pytest.mark.parametrize("text", ["x**2 - abs(x)", "abs(x*y)", "sign(x)*x**2"])
 def test_kinks_refuted_by_a_chord_that_really_violates_convexity(text):
     obj = Objective.parse(text)

@@ -8,7 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from analysis import plots
+from analysis import plots, plots_lecture
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -726,6 +726,32 @@ def test_iterate_numbers_keep_clear_of_markers_lines_and_each_other():
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
             assert not plots._overlap(boxes[i], boxes[j], -plots.LABEL_GAP + 0.5)
+
+
+def test_iterate_numbers_of_a_run_sit_on_one_side_of_its_path():
+    """The study's GD on x², η = 0.05, in a third of the text width: numbers 1–7 sat
+    above-left of their iterates and "8", kept off that side only by x₉'s marker nearer
+    its middle, flipped below-right of x₈, where it read as x₉'s.  Every number shown
+    lies on one side of the path (the sign of the cross product of the path's direction
+    at the iterate and the number's offset, in display pixels)."""
+    x = 10.0 * 0.9 ** np.arange(11)
+    fig = Figure(figsize=(495 / 72, 190 / 72), layout="constrained")
+    sub = fig.subfigures(1, 3)[1]
+    plots.plot_curve_1d(lambda v: v ** 2, {"η = 0.05": x}, legend=False, numbered=6,
+                        zoom=False, title="η = 0.05: 10 steps from x₀ = 10", fig=sub)
+    assert plots.audit(fig) == []
+    renderer = fig.canvas.get_renderer()
+    ax = sub.axes[0]
+    pts = ax.transData.transform(np.column_stack([x, x ** 2]))
+    sides = {}
+    for t in ax.texts:
+        if t.get_visible() and t.get_text().isdigit() and 0 < int(t.get_text()) < len(x) - 1:
+            j = int(t.get_text())
+            e = t.get_window_extent(renderer)
+            off = np.array([0.5 * (e.x0 + e.x1), 0.5 * (e.y0 + e.y1)]) - pts[j]
+            tangent = pts[j + 1] - pts[j - 1]
+            sides[j] = float(np.sign(tangent[0] * off[1] - tangent[1] * off[0]))
+    assert len(sides) >= 5 and len(set(sides.values())) == 1, sides
 
 
 def test_audit_flags_a_label_on_a_marker():
@@ -1757,6 +1783,44 @@ def test_a_hollow_floor_marker_at_the_lowest_error_lies_whole_inside_its_panel()
     y = ax.transData.transform(ring.get_xydata())[:, 1]
     assert y.min() - r >= box.y0, (y.min() - r, box.y0)
     assert y.max() + r <= box.y1
+
+
+def test_ratio_markers_at_the_top_of_their_panel_keep_clear_of_its_frame():
+    """Study p. 28: in the lower ratio panel of 'Error ‖xₖ‖ on κ = 100' Nesterov's first
+    open triangles (ratio ≈ 0.905) touched the top of the frame: the limits kept 1.5 device
+    pixels past a marker's radius, less than the stroke at a triangle's apex reaches.
+    Every marker's drawn extent (its path at its size, plus a whole edge width for the
+    stroke at a sharp vertex) lies at least a point inside its axes."""
+    from matplotlib.markers import MarkerStyle
+
+    k = np.arange(1475)
+    errs = {"GD with η = 2/(μ + L)": 1.41 * 0.9802 ** k,
+            "heavy ball, Polyak's tuning": 2.0 * (k[:175] + 1) * 0.81818 ** k[:175],
+            "Nesterov, η = 1/L": 2.0 * (k[:310] + 1) * 0.9 ** k[:310]}
+    rates = dict(zip(errs, (0.9802, 0.81818, 0.9), strict=True))
+    wins = dict(zip(errs, ((0, 1474), (102, 173), (181, 308)), strict=True))
+    fig = Figure(figsize=(495 / 72, 300 / 72), layout="constrained")
+    plots_lecture.plot_error_ratios(errs, rates, windows=wins, title="Error", fig=fig)
+    renderer = plots._renderer(fig)
+    px = renderer.points_to_pixels(1.0)
+    checked = 0
+    for ax in fig.axes:
+        box = ax.get_window_extent(renderer)
+        for ln in ax.get_lines():
+            if not ln.get_visible() or ln.get_marker() in (None, "None", "none", "", " "):
+                continue
+            style = MarkerStyle(ln.get_marker())
+            ext = style.get_path().transformed(style.get_transform()).get_extents()
+            grow = ln.get_markeredgewidth() * px
+            ms = ln.get_markersize() * px
+            xy = plots.marked_points(ax.transData.transform(ln.get_xydata()),
+                                     ln.get_markevery())
+            if not len(xy):
+                continue
+            checked += len(xy)
+            assert xy[:, 1].max() + ext.y1 * ms + grow <= box.y1 - px, ln.get_label()
+            assert xy[:, 1].min() + ext.y0 * ms - grow >= box.y0 + px, ln.get_label()
+    assert checked > 20
 
 
 def test_a_diverged_cross_does_not_blank_the_threshold_line_it_lies_on():

@@ -2569,7 +2569,7 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
                 critical_points=list(obj.critical_points(box=box)))
     text = report.landings_text(bm)
     assert bm.exact_landings == 61
-    assert "61 of the 3721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
+    assert "61 of the 3 721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
            "point itself; for the others an iterate equals the point" in text
     assert "kink" not in text and "λ" not in text
     # the cause, with the variables named: the 61 are the grid column x = 0, where η·∂²f/∂y²
@@ -3459,3 +3459,17 @@ def test_a_per_step_table_keeps_the_trailing_zeros_of_its_columns():
             assert report.significant_digits(r[2]) == rate_digits(e[k + 1] / e[k]), r
             assert float(r[2].rstrip("ᵐ*‡")) == pytest.approx(e[k + 1] / e[k], rel=1e-4)
             assert report.significant_digits(r[3]) == 4, r
+
+
+def test_counts_in_table_cells_set_their_thousands_apart():
+    """The kink report's comparison table printed "1000ᵐ" iterations and its basin note a
+    "3721-point grid" where prose writes "1 000 iterations": a count of four digits or more
+    is set apart by thousands wherever a document prints it (:func:`spaced`)."""
+    from landscape.numfmt import spaced
+
+    b = report.Builder("t")
+    for n in (999, 1000, 3721, 123456, np.int64(5098)):
+        text = report.cell(b, "s", "i", "iterations", n, "measured")
+        assert text == spaced(int(n)) + report.HOW["measured"][0], text
+    assert report.cell(b, "s", "i", "f", 1234.5, "measured") == "1234ᵐ" or \
+        " " not in report.cell(b, "s", "i", "f", 1234.5, "measured")  # not a count

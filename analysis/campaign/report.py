@@ -942,7 +942,7 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell, fmt_num, mark, significant_digits
+    from analysis.report import Column, cell, column_decimals, fmt_num, mark, significant_digits
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -994,11 +994,13 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     # one form down a column: 36 beside 38.08 prints as 36.00 (fmt_like the longest)
     like = max((fmt_num(x) for x in half.values()), key=significant_digits)
     like_s = max((fmt_num(x, 3) for x in half_s.values()), key=significant_digits)
+    shares = {m: np.count_nonzero(np.isfinite(v)) / v.size for m, v in cost.items()}
+    places = column_decimals(shares.values(), SHARE_DIGITS)
     for m, v in cost.items():
         solved = int(np.count_nonzero(np.isfinite(v)))
         rows.append([method_label(m), mark(f"{solved}/{v.size}", "measured"),
-                     cell(b, sec, m, "share of pairs solved", solved / v.size, "measured",
-                          SHARE_DIGITS),
+                     cell(b, sec, m, "share of pairs solved", shares[m], "measured",
+                          SHARE_DIGITS, decimals=places),
                      cell(b, sec, m, "cost where half the pairs are solved", half[m],
                           hit_how(c.meta), like=like),
                      cell(b, sec, m, "seconds where half the pairs are solved", half_s[m],
@@ -1013,7 +1015,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, profile_limit, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell
+    from analysis.report import Column, cell, column_decimals
 
     d = b.doc
     d.heading("Performance profiles")
@@ -1057,9 +1059,10 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     rho = performance_profile(R, taus)
     sec = "performance profile"
     # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
+    places = [column_decimals(rho[:, k], SHARE_DIGITS) for k in range(len(taus))]
     rows = [[method_label(m)] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
                                       "measured" if np.isinf(t) else hit_how(c.meta),
-                                      SHARE_DIGITS)
+                                      SHARE_DIGITS, decimals=places[k])
                                  + (DIVERGED_MARK if t == 1.0 and i in qualified else "")
                                  for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
@@ -1076,7 +1079,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
 def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats],
                   ref: int) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
-    from analysis.report import Column, cell
+    from analysis.report import Column, cell, column_decimals
 
     d = b.doc
     d.heading("Best hyperparameters per objective")
@@ -1099,10 +1102,15 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         + symbols_note(s.cell for s in best.values()))
     rows = []
     sec = "best cells"
+    at_ref = column_decimals([s.solved for (o, _), s in best.items() if has_f_star(c, o)],
+                             SHARE_DIGITS)
+    converged = column_decimals([s.converged for s in best.values() if not s.fixed_steps],
+                                SHARE_DIGITS)
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         conv = (f"—{FIXED_MARK}" if s.fixed_steps else
-                cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS))
+                cell(b, sec, item, "share converged", s.converged, "measured", SHARE_DIGITS,
+                     decimals=converged))
         if not has_f_star(c, o):
             rows.append([c.label(o), method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
@@ -1110,7 +1118,7 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
             continue
         rows.append([c.label(o), method_label(m), cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
-                          "measured", SHARE_DIGITS), conv,
+                          "measured", SHARE_DIGITS, decimals=at_ref), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
                           hit_how(c.meta)),
                      cell(b, sec, item, "aRT to the reference target", s.art,
