@@ -152,7 +152,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt_rounded, plural
+from landscape.numfmt import fmt_rounded, plural, spaced
 
 EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
@@ -209,6 +209,8 @@ RATIO_END_FALL = 0.5
 UNBORNE = "the last steps accelerate on average, but"
 TWO_STEP_SPAN = 6
 FLOOR_BAND = 1e3
+#: FLOOR_BAND as documents write it, a count ("1 000")
+FLOOR_BAND_TEXT = spaced(int(FLOOR_BAND))
 #: How many disjoint blocks of a restart period the restarted methods' reading compares.
 RESTART_BLOCKS = 3
 
@@ -962,7 +964,7 @@ def _band_note(e: NDArray[np.float64], j: int, i: int, n: int, fl: float, what: 
     """The note of a fast window ``j``–``i`` that ends where the error enters the floor band
     (``FLOOR_BAND`` floors) and stays there to ``n - 1``: those steps are left out."""
     r = e[i + 1:n] / e[i:n - 1]
-    return (f"{what} at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND:g} times the rounding "
+    return (f"{what} at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND_TEXT} times the rounding "
             f"floor {fl:.3g}, and the error stays in that band to iteration {n - 1} (ratios "
             f"e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the run's last steps at "
             f"the floor, left out of the window {j}–{i}")

@@ -1162,6 +1162,16 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
     return "".join(out)
 
 
+#: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def bound_thousands(text: str) -> str:
+    """``text`` with the spaces that set a count's thousands apart made non-breaking, so
+    that a line never ends inside a number ("1" / "000 iterations")."""
+    return _THOUSANDS.sub(NBSP, text)
+
+
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1169,12 +1179,14 @@ def markup(text: str, groups: bool = True) -> str:
     (:func:`bound_groups`; ``groups=False`` for a table cell, whose groups
     :func:`unbroken_groups` binds as its column allows); code spans
     (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
-    newlines become line breaks."""
+    a count's thousands kept on one line (:func:`bound_thousands`); newlines become line
+    breaks."""
     from analysis.plots import CODE_SPAN, page_tags
 
     parts = CODE_SPAN.split(str(text))
+    bound = (lambda p: bound_thousands(bound_groups(p))) if groups else bound_thousands
     return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
-                   else page_tags(escape(page_minus(bound_groups(p) if groups else p)))
+                   else page_tags(escape(page_minus(bound(p))))
                    for i, p in enumerate(parts)).replace("\n", "<br/>")
 
 

@@ -4445,9 +4445,9 @@ def band_text(b: Builder, label: str, name: str, study: Any) -> str:
     landed = cell(b, section, label, f"e_{i}", float(e[i]), "measured", 3)
     lo = cell(b, section, label, "band ratios min", float(r.min()), "measured", 2)
     hi = cell(b, section, label, "band ratios max", float(r.max()), "measured", 2)
-    where = (f"where the jump landed, e_{i} = {landed}, within {E.FLOOR_BAND:g} times the "
+    where = (f"where the jump landed, e_{i} = {landed}, within {E.FLOOR_BAND_TEXT} times the "
              "rounding floor" if m.ratio_step is None else
-             f"where the error came within {E.FLOOR_BAND:g} times the rounding floor, e_{i} = "
+             f"where the error came within {E.FLOOR_BAND_TEXT} times the rounding floor, e_{i} = "
              f"{landed}")
     return (f"The fit window k = {j}–{i} ends {where}; the error stays in that band to k = "
             f"{end}, and those {plural(end - i, 'step')} (ratios e_(k+1)/e_k from {lo} to "

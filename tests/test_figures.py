@@ -503,7 +503,8 @@ def test_the_error_column_shows_three_digits_also_where_they_round_to_a_power_of
     rows = {r[0].rstrip("†"): r for r in b.doc.blocks[-1].rows}
     assert rows["39"][1] == "1.00e+06ᵐ"
     shown = {int(k): r[1].removesuffix("ᵐ") for k, r in rows.items() if k.isdigit()}
-    assert shown[0] == "2" and shown[1] == "2.8"  # exact values print bare
+    # the column's three digits, trailing zeros kept, exact values too
+    assert shown[0] == "2.00" and shown[1] == "2.80"
     rounded = [t for k, t in shown.items() if float(t.replace("−", "-")) != e[k]]
     assert len(rounded) == 4 and all(report.significant_digits(t) == 3 for t in rounded)
 
@@ -522,12 +523,12 @@ def test_convergence_table_columns_are_the_ratios_of_the_errors():
     assert body[-2][:2] == ["5–30", "geometric mean"]
     assert body[-1][2] == "0.5ᵗ"
     k3 = [r for r in body if r[0] == "1†"][0]
-    assert k3[1] == "1.5ᵐ"  # e_1 = 3/2
+    assert k3[1] == "1.50ᵐ"  # e_1 = 3/2, to the column's three digits
     q = np.array([0.5, 0.25, 0.0625, 0.00390625, 1.52587890625e-05])  # e_(k+1) = e_k²
     b2 = report.Builder("t")
     assert report.convergence_table(b2, "newton", _study(q, "quadratic", order=2.0), "s")
     rows = b2.doc.blocks[-1].rows
-    assert [r[3] for r in rows[:-1]] == ["1ᵐ"] * (len(rows) - 1)  # e_(k+1)/e_k² = 1
+    assert [r[3] for r in rows[:-1]] == ["1.000ᵐ"] * (len(rows) - 1)  # e_(k+1)/e_k² = 1, 4 digits
     assert rows[-1][2] == "→ 0" and "q = 2" in rows[-1][3]
 
 
@@ -583,7 +584,7 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
     assert end == 58
     r = e[27:end + 1] / e[26:end]
     assert text == (f"The fit window k = 25–26 ends where the jump landed, e_26 = {e[26]:.3g}ᵐ, "
-                    f"within 1000 times the rounding floor; the error stays in that band to "
+                    f"within 1 000 times the rounding floor; the error stays in that band to "
                     f"k = {end}, and those {end - 26} steps (ratios e_(k+1)/e_k from "
                     f"{r.min():.2g}ᵐ to {r.max():.2g}ᵐ) are left out of the window, as the "
                     "steps at the floor are.")
@@ -895,7 +896,7 @@ def test_a_restarted_run_shows_its_restart_period_ratios_where_its_evidence_read
         assert float(steps[k][-1].rstrip("ᵐ")) == pytest.approx(e[k + 5] / e[k], rel=1e-3)
     assert any("the ratio over 5 steps, the restart period" in n for n in table.notes)
     why = report.kind_text(b, "cg", "CG", st)
-    assert "where the error came within 1000 times the rounding floor, e_26 = " in why
+    assert "where the error came within 1 000 times the rounding floor, e_26 = " in why
 
 
 def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():

@@ -2018,3 +2018,26 @@ def test_the_formulas_of_a_display_stay_together_with_their_lead_in(tmp_path):
     assert all(len(v) == 1 for v in on.values()), on
     assert len({v[0] for v in on.values()}) == 1, on
     assert on["INTRO"] == [1], on  # they did not fit the rest of the first page together
+
+
+def test_a_count_is_never_broken_between_its_thousands():
+    """"1" / "000 iterations" at a line end: the space a count's thousands are set apart by
+    (:func:`landscape.numfmt.spaced`) is bound, at every width; other spaces still break."""
+    from landscape.numfmt import spaced
+
+    counts = [spaced(n) for n in (1000, 60000, 1620000)]
+    assert counts == ["1 000", "60 000", "1 620 000"]
+    text = " ".join(f"then {c} iterations and 3 more" for c in counts * 3)
+    assert pages.bound_thousands("1 000 and 3 100s, 12 3456") == (
+        f"1{pages.NBSP}000 and 3{pages.NBSP}100s, 12 3456")
+    for width in range(60, 300, 9):
+        f = pages._paragraph(pages.Paragraph(text))
+        f.wrap(width, 1e6)
+        bl = f.blPara
+        lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+                 for x in bl.lines]
+        lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+        assert " ".join(lines) == " ".join(text.split())
+        assert all(c in " ".join(lines) for c in counts)
+        assert not any(re.search(r"\d$", ln) and re.match(r"\d{3}\b", nxt)
+                       for ln, nxt in zip(lines, lines[1:], strict=False)), (width, lines)
