@@ -3523,9 +3523,7 @@ def tolerance_text(tol: float, page: bool = False) -> str:
     text = _power_text(tol)
     if not page:
         return text
-    from analysis.pages import _SUPERSCRIPT
-
-    text = re.sub(r"\^\{(-?\d+)\}", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    text = re.sub(r"\^\{(-?\d+)\}", lambda m: m.group(1).translate(_SUP), text)
     return text.strip("$").replace("{\\times}", "×").replace("-", "−")
 
 

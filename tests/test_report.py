@@ -3298,7 +3298,7 @@ def test_a_band_table_says_the_verdict_tests_the_robust_fit_when_the_mean_lies_o
                     "tests the robust fit (the measured rate), which lies in it, not the "
                     "geometric mean.")
         else:  # below the band, like the mean: both, with how far off
-            said = ("heavy ball: the robust fit 0.505 and the geometric mean 0.51 both lie "
+            said = ("heavy ball: the robust fit 0.50500 and the geometric mean 0.51000 both lie "
                     "below the theory band; the verdict tests the robust fit")
         assert any(said in n for n in table.notes) == bool(side), table.notes
         assert any("the verdict tests the robust fit" in n for n in table.notes) == bool(side)

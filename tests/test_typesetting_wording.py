@@ -215,10 +215,10 @@ def test_the_rounding_floor_sentence_names_the_runs_it_applies_to():
 def test_one_relanded_start_takes_the_singular():
     """Himmelblau p. 11: "1 of the 3721 grid starts landed …; each was run again"."""
     one = report.landings_text(NS(exact_landings=1, labels=np.zeros((61, 61))))
-    assert "1 of the 3721 grid starts" in one and "it was run again" in one
+    assert "1 of the 3 721 grid starts" in one and "it was run again" in one
     assert "each" not in one
     many = report.landings_text(NS(exact_landings=61, labels=np.zeros((61, 61))))
-    assert "61 of the 3721 grid starts" in many and "each was run again" in many
+    assert "61 of the 3 721 grid starts" in many and "each was run again" in many
 
 
 def test_the_theory_table_is_named_not_placed_above(four_reports):
