@@ -4689,16 +4689,18 @@ def plot_ecdf(
         lo, hi = lo / g, hi * g
     ax.set_xlim(lo / 1.25, hi * 1.25)
     stripes = flat_stripes([level for _, _, level in flats])
+    pale = []
     for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
         # each final level carried on to the right edge (the last curve's too): wide and
         # pale, no markers; levels shared by several side by side, each in its colour
-        ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
+        (ln,) = ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
                 # from its shifted curve's end, at its level, to the axes' right edge
                 transform=_StartShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
                                                     y=dy, units="points"),
                                         _root(fig), shift[label]))
+        pale.append(ln)
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
@@ -4710,7 +4712,43 @@ def plot_ecdf(
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
     _outside_legend(fig, handles, ncols=2)
+    if apart and flats:
+        room_for_shifted_ends(fig, ax, [x for _, x, _ in flats],
+                              [shift[label] for label, _, _ in flats], pale)
     return fig
+
+
+#: Room (points) kept between a shifted ECDF curve's end and the right edge of its axes: its
+#: last marker (4 pt) and a piece of the pale line carrying its final level on.
+ECDF_END_ROOM = 8.0
+
+
+def room_for_shifted_ends(fig: FigureLike, ax: Any, ends: Sequence[float],
+                          shifts: Sequence[float], pale: Sequence[Any],
+                          room: float = ECDF_END_ROOM) -> None:
+    """Widen the right x limit of ``ax`` (a log axis) so that each curve, drawn ``shifts``
+    points right of the data, ends ``room`` points inside the laid-out axes, W points wide:
+    in log10 with limits [a, b], a curve ending at t needs (t − a)/(b − a) ≤ 1 − m with
+    m = (s + room)/W, so b' = max(b, a + (t − a)/(1 − m)).  Without it the curve ending last
+    (the time ECDF's Newton, shifted 7.2 pt) ran off the right edge, its final level and its
+    pale line (``pale``, moved to end at the new edge) never drawn."""
+    root = _root(fig)
+    engine = root.get_layout_engine()
+    if engine is not None:
+        engine.execute(root)  # the axes' laid-out width, which the shifts are a share of
+    width = ax.bbox.width * 72.0 / root.dpi
+    lo, hi = ax.get_xlim()
+    a, b = math.log10(lo), math.log10(hi)
+    need = b
+    for t, s in zip(ends, shifts, strict=True):
+        m = (s + room) / width if width > 0 else 0.0
+        if 0.0 < m < 0.5 and t > 0:
+            need = max(need, a + (math.log10(t) - a) / (1.0 - m))
+    if need > b:
+        edge = 10.0 ** need
+        ax.set_xlim(lo, edge)
+        for ln in pale:
+            ln.set_xdata([ln.get_xdata()[0], edge])
 
 
 # ============================================================================ rate studies

@@ -1920,3 +1920,38 @@ def test_iteration_counts_in_titles_and_legends_have_one_form():
     assert f"GD ({spaced(n)} it.)" in words and spaced(n) == "1 000", words
     assert f"runs up to {spaced(n)} it." in words, words
     assert "1000 it." not in words
+
+
+def test_every_shifted_ecdf_curve_reaches_its_final_level_inside_the_axes():
+    """Campaign p. 2, ECDF over time: Newton's curve ended last (1.04e−4 s, the axis running
+    to 1.25 × that) and, drawn 7.2 pt right of the data in a half-width panel, ran off the
+    right edge at about 0.67: its final level 0.900 and its pale line never showed.  Every
+    line's last point (and every pale line's first, where its shifted curve ends) now lies
+    inside the axes, each curve's end ECDF_END_ROOM points clear of the edge, and every pale
+    line runs to the edge."""
+    rng = np.random.default_rng(3)
+    costs = {name: np.concatenate([10.0 ** rng.uniform(-7.5, top, 90), np.full(10, np.nan)])
+             for name, top in (("bfgs", -4.4), ("gd", -4.7), ("momentum", -4.3),
+                               ("newton", -4.0))}
+    fig = plots.plot_ecdf(costs, apart=True, half=True,
+                          fig=Figure(figsize=(270 / 72, 300 / 72), layout="constrained"))
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    to_axes = ax.transAxes.inverted()
+    width_pt = ax.bbox.width * 72.0 / fig.dpi
+    curves = 0
+    for ln in ax.lines:
+        if ln.get_gid() in ("ecdf-half",) or ln.get_label().endswith("= 1"):
+            continue
+        xy = to_axes.transform(ln.get_transform().transform(ln.get_xydata()))
+        assert np.all((xy >= -1e-9) & (xy <= 1 + 1e-9)), (ln.get_label(), xy[[0, -1]])
+        if ln.get_label().startswith("_flat"):
+            assert xy[-1, 0] == pytest.approx(1.0)
+        else:
+            curves += 1
+            room = (1.0 - xy[-1, 0]) * width_pt
+            assert room >= plots.ECDF_END_ROOM - 1e-6, ln.get_label()
+            # the final level is drawn where the legend's count puts it
+            assert ln.get_ydata()[-1] == pytest.approx(0.9)
+    assert curves == 4
+    assert plots.audit(fig) == []
