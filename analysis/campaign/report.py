@@ -445,12 +445,24 @@ def half_solved_cost(costs: ArrayLike) -> float:
     return ecdf_crossing(costs, 0.5)
 
 
+def f_cost(meta: Mapping[str, Any]) -> float:
+    """The weight of one evaluation of f (``cost_weights.f`` of the spec; 1 when unset)."""
+    return float((meta.get("cost_weights") or {}).get("f") or 1.0)
+
+
+def floored_measure(t: ArrayLike, floor: float = 1.0) -> NDArray[np.float64]:
+    """A profile's measure ``t' = max(t, floor)``: a target met at the start costs nothing
+    (an aRT estimated as the run's cost × k/K averages to under one evaluation when some
+    starts meet it at k = 0), yet the ratio needs a positive measure: ``floor`` is one
+    evaluation of f, the cost of seeing that a start already meets the target."""
+    return np.maximum(np.asarray(t, dtype=float), floor)
+
+
 def performance_ratios(t: ArrayLike, floor: float = 1.0) -> NDArray[np.float64]:
     """Dolan–Moré ratios of a P × S table of measures (∞ = failed): ``r = t' / min_s t'``
-    with ``t' = max(t, floor)`` (a target met at the start costs nothing, yet the ratio needs
-    a positive measure: ``floor`` is one evaluation of f); a problem no method solved has
-    r = ∞ for every method."""
-    T = np.maximum(np.asarray(t, dtype=float), floor)
+    with ``t'`` the :func:`floored_measure`; a problem no method solved has r = ∞ for every
+    method."""
+    T = floored_measure(t, floor)
     best = np.min(np.where(np.isfinite(T), T, np.inf), axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(np.isfinite(T) & np.isfinite(best), T / best, np.inf)
@@ -467,7 +479,9 @@ def performance_profile(ratios: ArrayLike, taus: ArrayLike) -> NDArray[np.float6
 
 def profile_table(c: Campaign, best: Mapping[tuple[str, str], CellStats]
                   ) -> tuple[list[tuple[str, float]], list[str], NDArray[np.float64]]:
-    """(problems (objective, Δ), methods, P × S aRT table) for the performance profile."""
+    """(problems (objective, Δ), methods, P × S table of measures) for the performance
+    profile: each method's aRT in its best cell, never below one evaluation of f
+    (:func:`floored_measure` with :func:`f_cost`), as the profiles' page says."""
     methods = c.methods()
     problems, rows = [], []
     for o in c.objectives():
@@ -484,7 +498,8 @@ def profile_table(c: Campaign, best: Mapping[tuple[str, str], CellStats]
                 row.append(average_running_time(c.hit[m, j], c.cols["cost"][m]))
             problems.append((o, float(delta)))
             rows.append(row)
-    return problems, methods, np.asarray(rows, dtype=float).reshape(len(rows), len(methods))
+    T = np.asarray(rows, dtype=float).reshape(len(rows), len(methods))
+    return problems, methods, floored_measure(T, f_cost(c.meta))
 
 
 # ============================================================================ stability
@@ -1032,7 +1047,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     if T.size == 0:
         d.paragraph("No problem with a known f*: no profile.")
         return
-    R = performance_ratios(T, float(c.meta.get("cost_weights", {}).get("f") or 1.0))
+    R = performance_ratios(T, f_cost(c.meta))
     ratios = {m: R[:, i] for i, m in enumerate(methods)}  # ρ_s is the ECDF of r_{p,s}
     counts = best_counts(best)
     # a method credited at ρ(1) with problems where its best cell diverged on most starts
