@@ -1361,3 +1361,43 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
     assert plots.ecdf_shift_text(r, anchor=True).endswith(
         "; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the shifted "
         "curve.")
+
+
+#: the quadratic with f* = 0 and no minimizers listed, and with its minimizer listed
+F_STAR_ONLY = {"quad_f": ("0.5*x**2 + 5*y**2", [[-2.0, 2.0], [-2.0, 2.0]], 0.0, []),
+               "quad_m": ("0.5*x**2 + 5*y**2", [[-2.0, 2.0], [-2.0, 2.0]], 0.0, [[0.0, 0.0]])}
+
+
+@pytest.fixture(scope="module")
+def f_only_store(tmp_path_factory) -> Path:
+    # η = 0.3 > 2/L = 0.2: every start diverges, so none reaches the listed minimum
+    return write_store(tmp_path_factory.mktemp("fonly"), starts=4, maxiter=100,
+                       objectives=F_STAR_ONLY, methods={"gd": ({"lr": [0.3]}, {}),
+                                                        "bfgs": ({}, {})})
+
+
+def test_known_minima_print_f_star_without_minimizers_and_say_none_reached(f_only_store):
+    """Campaign p. 7: the quadratic (f_star = 0 in the spec, no minimizers) read "—" under
+    f* though the report uses its f* (targets, profiles); and Beale GD's "—" under "known
+    minimum reached" could mean no minima or none reached.  f* now prints wherever it is
+    known, and a cell where minima are listed but no start ended at one reads "none
+    reached" (its starts counted under none or diverged)."""
+    from analysis.report import Table
+
+    camp = cr.load(f_only_store)
+    b = cr.campaign_builder(camp)
+    tables = {t.title: t for t in b.doc.blocks if isinstance(t, Table)}
+    by_obj = {r[0]: r for r in tables[cr.MINIMA_TABLE].rows if r[0]}
+    assert by_obj[camp.label("quad_f")][2] == cr.NO_MINIMA
+    assert by_obj[camp.label("quad_f")][3] == "0"
+    assert by_obj[camp.label("quad_m")][3] == "0"
+    ended = next(t for title, t in tables.items() if title.startswith("Where the starts"))
+    rows = {(r[0], r[1]): r for r in ended.rows}
+    div = {o: sum(r["status"] == "diverged" or not math.isfinite(r["fun"])
+                  for r in _rows(f_only_store) if r["objective_id"] == o and r["method"] == "gd")
+           for o in F_STAR_ONLY}
+    gd_m = rows[(camp.label("quad_m"), cr.method_label("gd"))]
+    assert div["quad_m"] == 4 and gd_m[4] == "none reached" and gd_m[6] == "4"
+    assert rows[(camp.label("quad_f"), cr.method_label("gd"))][4] == "n/a (no known minima)"
+    assert rows[(camp.label("quad_m"), cr.method_label("bfgs"))][4] == "x*₀: 4"
+    assert cr.reached_text({1: 3, 0: 2}, True) == "x*₀: 2, x*₁: 3"

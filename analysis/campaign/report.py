@@ -1450,6 +1450,17 @@ def minimum_label(k: int) -> str:
     return "x*" + str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+def reached_text(reached: Mapping[int, int], listed: bool) -> str:
+    """The "known minimum reached" cell: the count at each minimum reached (``x*₀: 29``);
+    ``none reached`` when the objective lists minima and no start ended at one;
+    ``n/a (no known minima)`` when it lists none (every start would read "none", which says
+    nothing)."""
+    if not listed:
+        return "n/a (no known minima)"
+    return ", ".join(f"{minimum_label(k)}: {n}" for k, n in sorted(reached.items())
+                     ) or "none reached"
+
+
 def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.report import Column, fmt_num, fmt_point
 
@@ -1469,10 +1480,12 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     rows = []
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
+        # f* where it is known, whether or not minimizers are listed
+        f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
         if not info.get("minima"):
-            rows.append([c.label(o), "—", NO_MINIMA, "—", str(info.get("source") or "—")])
+            rows.append([c.label(o), "—", NO_MINIMA, f_star if has_f_star(c, o) else "—",
+                         str(info.get("source") or "—")])
         for k, p in enumerate(info.get("minima") or []):
-            f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
             rows.append([c.label(o) if k == 0 else "", minimum_label(k), fmt_point(p),
                          f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
@@ -1490,11 +1503,9 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
         mk = c.rows(o, m, s.cell)
         reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
                                           c.cols["fun"][mk])
-        if c.meta["objectives"].get(o, {}).get("minima"):
-            text = ", ".join(f"{minimum_label(k)}: {n}" for k, n in sorted(reached.items()))
-            text, none_text = text or "—", str(none)
-        else:  # nothing to reach: every start would read "none", which says nothing
-            text, none_text = "n/a (no known minima)", "n/a"
+        listed = bool(c.meta["objectives"].get(o, {}).get("minima"))
+        text = reached_text(reached, listed)
+        none_text = str(none) if listed else "n/a"
         rows.append([c.label(o), method_label(m), cell_label(s), str(int(mk.size)), text,
                      none_text,
                      str(div)])
