@@ -1401,3 +1401,22 @@ def test_known_minima_print_f_star_without_minimizers_and_say_none_reached(f_onl
     assert rows[(camp.label("quad_f"), cr.method_label("gd"))][4] == "n/a (no known minima)"
     assert rows[(camp.label("quad_m"), cr.method_label("bfgs"))][4] == "x*₀: 4"
     assert cr.reached_text({1: 3, 0: 2}, True) == "x*₀: 2, x*₁: 3"
+
+
+def test_predicted_unstable_cells_are_listed_in_the_grids_order(camp):
+    """Campaign pp. 4–5: "Predicted unstable: η = 0.19; η = 0.1; η = 0.21; η = 0.15;
+    η = 0.05", the store's order (the order its tasks finished).  With the store read in
+    reverse, the check and the caption list the cells by η, then β, ascending."""
+    rev = replace(camp, groups=dict(reversed(list(camp.groups.items()))))
+    curv = cr.minimum_curvatures("0.5*x**2 + 5*y**2", 2, [[0.0, 0.0]])
+    for m, names in (("gd", ["lr"]), ("momentum", ["lr", "momentum"])):
+        chk = cr.stability_check(rev, "quadratic", m, curv)
+        want = sorted(chk.cells, key=lambda cell: tuple(
+            float(dict(kv.split("=") for kv in cell.split(","))[n]) for n in names))
+        assert chk.cells == want and rev.cells("quadratic", m) != want
+        g = cr._grid_of(rev, "quadratic", m, 7, chk)
+        caption = cr._grid_caption("quadratic", m, g, chk, True)
+        rest = caption.split("Predicted unstable: ")[1]
+        unstable = [cr.cell_words(cell) for cell, ok in zip(want, chk.predicted, strict=True)
+                    if not ok]
+        assert unstable and rest.startswith("; ".join(unstable) + "."), caption

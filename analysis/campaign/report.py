@@ -598,7 +598,7 @@ def stability_check(c: Campaign, objective: str, method: str,
     """The check on every cell with an ``lr`` (None when the theory has no threshold for any
     cell, or the grid has no lr)."""
     cells, lrs, thrs, meas, formula, hypers = [], [], [], [], "", []
-    for cell in c.cells(objective, method):
+    for cell in grid_sorted(c.cells(objective, method)):
         m = c.rows(objective, method, cell)
         hyper = json.loads(c.cols["hyper"][m][0])
         if "lr" not in hyper:
@@ -645,6 +645,13 @@ def _cell_axes(cell: str) -> dict[str, float]:
         except ValueError:
             continue
     return out
+
+
+def grid_sorted(cells: Iterable[str]) -> list[str]:
+    """Cells in the grid's order: by their values in the order the cell writes them
+    (``lr=0.05,momentum=0`` before ``lr=0.1,momentum=0`` before ``lr=0.1,momentum=0.5``),
+    not the store's order (the order its tasks finished)."""
+    return sorted(cells, key=lambda cell: tuple(_cell_axes(cell).values()))
 
 
 def _hit_how(meta: Mapping[str, Any]) -> str | None:
