@@ -1420,3 +1420,21 @@ def test_predicted_unstable_cells_are_listed_in_the_grids_order(camp):
         unstable = [cr.cell_words(cell) for cell, ok in zip(want, chk.predicted, strict=True)
                     if not ok]
         assert unstable and rest.startswith("; ".join(unstable) + "."), caption
+
+
+def test_the_summary_says_why_the_best_on_counts_exceed_the_problems():
+    """Campaign p. 1: "best on" 17 + 12 + 1 + 11 = 41 of 40 problems, because GD and
+    momentum tie on (quadratic, Δ = 10).  A hand-made profile with one tie (A and B on
+    (a, 10)): the counts printed add to 4 of 3, and the line says where the tie is; without
+    a tie nothing is added."""
+    problems = [("a", 10.0), ("a", 0.1), ("b", 10.0)]
+    R = [[1.0, 1.0, 2.0], [2.0, 1.0, 3.0], [1.5, 2.0, 1.0]]
+    data = {"profile": {"problems": problems, "methods": ["A", "B", "C"], "ratios": R},
+            "best_cells": {}}
+    line = cr.summary_lines(data, {"a": "Alpha", "b": "Beta"})[1]
+    counts = [int(n) for n in re.findall(r"(?:smallest aRT on|best on) (\d+)", line)]
+    assert sorted(counts) == [1, 1, 2] and sum(counts) == 4
+    assert line.endswith(" The best-on counts add to 4 of 3 problems: on (Alpha, Δ = 10) "
+                         "A and B tie (equal aRT), and each counts as best."), line
+    data["profile"]["ratios"] = [[1.0, 1.5, 2.0], [2.0, 1.0, 3.0], [1.5, 2.0, 1.0]]
+    assert "best-on counts" not in cr.summary_lines(data)[1]

@@ -794,6 +794,34 @@ def target_text(v: float) -> str:
 ASSUMED_WEIGHTS = "weights set in the spec: assumed, not measured"
 
 
+def tied_best_text(problems: Sequence[tuple[str, float]], methods: Sequence[str],
+                   ratios: ArrayLike, labels: Mapping[str, str] | None = None) -> str:
+    """Why the "best on" counts add to more than the problems: on a problem where several
+    methods have r = 1 (equal smallest aRT) each counts as best, so Σ_s #{p : r_{p,s} ≤ 1}
+    exceeds #P by Σ_p (#{s : r_{p,s} ≤ 1} − 1).  Empty when there is no tie, e.g.
+    `` The best-on counts add to 41 of 40 problems: on (quadratic, Δ = 10) GD and momentum
+    tie (equal aRT), and each counts as best.`` (at most three problems named)."""
+    from analysis.report import _names
+
+    R = np.asarray(ratios, dtype=float)
+    if R.size == 0:
+        return ""
+    best = R <= 1.0
+    tied = [p for p in range(R.shape[0]) if best[p].sum() > 1]
+    if not tied:
+        return ""
+    total = int(best.sum())
+    shown = [f"({(labels or {}).get(problems[p][0], problems[p][0])}, "
+             f"Δ = {target_text(problems[p][1])}) "
+             f"{_names([method_label(methods[k]) for k in np.flatnonzero(best[p])])}"
+             for p in tied[:3]]
+    more = f"; and {len(tied) - 3} more" if len(tied) > 3 else ""
+    return (f" The best-on counts add to {total} of {R.shape[0]} problems: on "
+            + "; on ".join(shown) + more
+            + " tie"
+            + " (equal aRT), and each counts as best.")
+
+
 def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = None
                   ) -> list[str]:
     """The title page's findings, from the numbers the sections put in the report's data;
@@ -835,7 +863,7 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                       "most of its starts diverged" if best[i] < best.max() else "") + "). "
                    + "; ".join(f"{method_label(m)}: best on {int(best[k])}{qualified(k)}, solves "
                                f"{int(solved[k])}" for k, m in enumerate(methods) if k != i)
-                   + ".")
+                   + "." + tied_best_text(problems, methods, R, labels))
     ecdf = data.get("ecdf")
     if ecdf:
         half = {m: v["half_cost"] for m, v in ecdf.items() if math.isfinite(v["half_cost"])}
