@@ -1438,3 +1438,39 @@ def test_the_summary_says_why_the_best_on_counts_exceed_the_problems():
                          "A and B tie (equal aRT), and each counts as best."), line
     data["profile"]["ratios"] = [[1.0, 1.5, 2.0], [2.0, 1.0, 3.0], [1.5, 2.0, 1.0]]
     assert "best-on counts" not in cr.summary_lines(data)[1]
+
+
+def test_a_minimizer_the_spec_does_not_list_is_solved_for_its_threshold(f_only_store):
+    """Campaign p. 6: 0.5x² + 5y² (f_star = 0, no minimizers in the spec) had "no known
+    minimum, so no threshold".  ∇f = (x, 10y) vanishes only at (0, 0), where ∇²f =
+    diag(1, 10): L = 10 and gd's threshold 2/L = 0.2 (closed form); the exact solve finds that
+    minimum, the check uses it (η = 0.3 predicted unstable, and every start diverged), and the
+    caption and the title page say where the minimum comes from.  A gradient that is not
+    polynomial is not solved, and the caption says exactly why there is no threshold."""
+    camp = cr.load(f_only_store)
+    info = camp.meta["objectives"]["quad_f"]
+    assert cr.solved_minima(info) == [[0.0, 0.0]]
+    assert cr.solved_minima(camp.meta["objectives"]["quad_m"]) == []  # listed: not solved
+    b = cr.campaign_builder(camp)
+    (chk,) = [k for k in b.data["stability"] if k["objective"] == "quad_f"]
+    assert chk["minima"] == [[0.0, 0.0]] and chk["minima_solved"] is True
+    assert chk["L"] == [pytest.approx(10.0, rel=1e-12)]
+    assert list(chk["threshold"]) == [pytest.approx(0.2, rel=1e-12)]
+    assert list(chk["predicted_stable"]) == [False] and list(chk["measured_stable"]) == [False]
+    (other,) = [k for k in b.data["stability"] if k["objective"] == "quad_m"]
+    assert other["minima_solved"] is False
+    assert (f"{camp.label('quad_f')}: {cr.SOLVED_MINIMA}" in
+            cr.grids_text(b.data["stability"], {o: camp.label(o) for o in camp.objectives()}))
+    curv = cr.minimum_curvatures(info["formula"], 2, [[0.0, 0.0]])
+    check = replace(cr.stability_check(camp, "quad_f", "gd", curv), solved=True)
+    g = cr._grid_of(camp, "quad_f", "gd", 7, check)
+    cap = cr._grid_caption("quadratic", "gd", g, check, False, [[0.0, 0.0]])
+    assert ("boundary from theory (L numeric): η < 2/L; L taken at the minimum (0, 0) found "
+            "by the exact solve of ∇f = 0, as the spec lists none; 1/1 cells agree.") in cap
+    root = {"formula": "sqrt(1 + x**2) + y**2", "dim": 2, "params": {}, "f_star": 1.0,
+            "minima": [], "box": [[-2.0, 2.0], [-2.0, 2.0]]}
+    assert cr.solved_minima(root) == []
+    g = cr._grid_of(camp, "quad_f", "gd", 7, None)
+    assert cr._grid_caption("root", "gd", g, None, False, []).endswith(
+        "no minimizer listed in the spec and none found by the exact solve of ∇f = 0, so no "
+        "threshold.")

@@ -519,11 +519,41 @@ class MinimumCurvature:
         return float(max(self.eigenvalues))
 
 
+#: where the minima of an objective whose spec lists none but gives f* come from
+SOLVED_MINIMA = "found by the exact solve of ∇f = 0"
+
+
+def solved_minima(info: Mapping[str, Any], rel: float = 1e-9) -> list[list[float]]:
+    """The global minimizers of an objective that lists no minima but gives f*: the critical
+    points in its box from the project's exact solve of ∇f = 0
+    (:func:`landscape.critical.find_critical_points`, a polynomial gradient only) that are
+    minima with |f − f*| ≤ ``rel``·max(1, |f*|); empty when ∇f is not polynomial, the
+    solve is not exact or finds no such point."""
+    from landscape import Objective
+
+    f_star = info.get("f_star")
+    if f_star is None or info.get("minima") or not info.get("formula"):
+        return []
+    dim = info.get("dim")
+    obj = Objective.parse(info["formula"], params=dict(info.get("params") or {}),
+                          dim=None if dim is None else int(dim))
+    if not all(g.is_polynomial(*obj.variables) for g in obj.gradient_list):
+        return []
+    pts = obj.critical_points(box=info.get("box"))
+    if pts.method != "exact":
+        return []
+    tol = rel * max(1.0, abs(float(f_star)))
+    return [[float(v) for v in p.point] for p in pts
+            if p.kind == "minimum" and abs(p.value - float(f_star)) <= tol]
+
+
 def minimum_curvatures(formula: str, dim: int | None, minima: Sequence[Sequence[float]],
-                       params: Mapping[str, Any] | None = None) -> list[MinimumCurvature]:
+                       params: Mapping[str, Any] | None = None,
+                       where: str = "the objective's known minimum") -> list[MinimumCurvature]:
     """Eigenvalues of ∇²f at each known minimum (compiled Hessian, through
     :func:`analysis.sweeps.sweep_minimizer` with the minimum given); the formula is parsed by
-    the project's parser with its ``params`` and ``dim`` as campaign.json lists them."""
+    the project's parser with its ``params`` and ``dim`` as campaign.json lists them;
+    ``where`` says where the minima come from."""
     from analysis.sweeps import sweep_minimizer
     from landscape import Objective
 
@@ -535,8 +565,7 @@ def minimum_curvatures(formula: str, dim: int | None, minima: Sequence[Sequence[
         sp = sweep_minimizer(obj, x, minimizer=x)
         out.append(MinimumCurvature([float(v) for v in x],
                                     [float(v) for v in sp.eigenvalues], sp.hessian,
-                                    "numeric: eigenvalues of the compiled Hessian at the "
-                                    "objective's known minimum"))
+                                    f"numeric: eigenvalues of the compiled Hessian at {where}"))
     return out
 
 
@@ -570,6 +599,8 @@ class StabilityCheck:
     notes: list[str] = field(default_factory=list)
     #: each cell's hyperparameters as run (grid values and defaults)
     hypers: list[dict[str, Any]] = field(default_factory=list)
+    #: the minima are not listed in the spec but found by the exact solve (:func:`solved_minima`)
+    solved: bool = False
 
     @property
     def agree(self) -> NDArray[np.bool_]:
@@ -590,7 +621,8 @@ class StabilityCheck:
                 "measured_stable": self.measured, "formula": self.formula,
                 "agree": self.share(), "agree_away_from_boundary": self.share(self.away),
                 "L": [mc.L for mc in self.curvatures],
-                "minima": [mc.point for mc in self.curvatures]}
+                "minima": [mc.point for mc in self.curvatures],
+                "minima_solved": self.solved}
 
 
 def stability_check(c: Campaign, objective: str, method: str,
@@ -897,8 +929,11 @@ def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | 
         by.setdefault(str(k["method"]), []).append(
             (labels or {}).get(k["objective"], k["objective"]))
     which = "; ".join(f"{method_label(m)} on {_names(objs)}" for m, objs in by.items())
-    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima, "
-            "where L is taken")
+    solved = list(dict.fromkeys((labels or {}).get(k["objective"], k["objective"])
+                                for k in checks if k.get("minima_solved")))
+    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima"
+            + (f" ({_names(solved)}: {SOLVED_MINIMA})" if solved else "")
+            + ", where L is taken")
 
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
@@ -1253,12 +1288,25 @@ def _grid_of(c: Campaign, objective: str, method: str, ref: int,
                 "share reaching the target" if known else NO_F_STAR_SHARE)
 
 
+def _solved_minima_of(b: Any, c: Campaign) -> dict[str, list[list[float]]]:
+    """objective → its minima :func:`solved_minima` found, for each objective whose spec
+    gives f* and lists no minimizer (a failed solve is reported and leaves it out)."""
+    solved: dict[str, list[list[float]]] = {}
+    for o in c.objectives():
+        info = c.meta["objectives"].get(o, {})
+        if has_f_star(c, o) and not info.get("minima"):
+            with b.guard(f"minima of {o}"):
+                solved[o] = solved_minima(info)
+    return solved
+
+
 def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     from analysis.campaign.figures import grid_is_flat, plot_grid
 
     d = b.doc
     d.heading("Hyperparameter grids and the stability boundary")
     delta = c.targets[ref]
+    solved = _solved_minima_of(b, c)
     d.paragraph(
         f"Each grid: the share of starts reaching f − f* ≤ Δ_ref = {target_text(delta)} per cell "
         "(colour and number; a 1-D grid as a line; on an objective without f*, which has no "
@@ -1266,8 +1314,11 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
         "outlined (measured unstable), and the theory's stability boundary of the step size "
         "at the known minima (η below it: the iteration contracts near the minimum with the "
         "largest threshold). L is the largest eigenvalue of the Hessian at each known "
-        "minimum (listed under “Where starts ended”), evaluated numerically from the compiled "
-        "Hessian.")
+        "minimum (listed under “Where starts ended”"
+        + (f"; or, where the spec gives f* but lists no minimizer, at the minima "
+           f"{SOLVED_MINIMA} (a polynomial gradient), named in the grid's caption"
+           if any(solved.values()) else "")
+        + "), evaluated numerically from the compiled Hessian.")
     checks: list[StabilityCheck] = []
     curv: dict[str, list[MinimumCurvature]] = {}
     drawn = skipped = 0
@@ -1280,12 +1331,16 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 continue
             with b.guard(f"grid {o} / {m}"):
                 chk = None
-                if info.get("minima"):
-                    if o not in curv:
-                        curv[o] = minimum_curvatures(info["formula"], info.get("dim"),
-                                                     info["minima"], info.get("params"))
+                minima = info.get("minima") or solved.get(o)
+                if minima and o not in curv:
+                    curv[o] = minimum_curvatures(
+                        info["formula"], info.get("dim"), minima, info.get("params"),
+                        where=(f"its minimum {SOLVED_MINIMA}" if solved.get(o)
+                               else "the objective's known minimum"))
+                if minima:
                     chk = stability_check(c, o, m, curv[o])
                 if chk is not None:
+                    chk.solved = bool(solved.get(o))
                     checks.append(chk)
                 g = _grid_of(c, o, m, ref, chk)
                 if g is None:
@@ -1300,7 +1355,8 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
                 figs.append((lambda fig, g=g, o=o, m=m: plot_grid(
                                  g, title=f"{c.label(o)}: {method_label(m)}", fig=fig),
                              f"grid-{o}-{m}",
-                             _grid_caption(c.label(o), m, g, chk, bool(info.get("minima")))))
+                             _grid_caption(c.label(o), m, g, chk, bool(info.get("minima")),
+                                           solved.get(o))))
     if flat:  # said before the figures, which the pages may move on
         d.paragraph("Grids not drawn (one colour, nothing to compare): " + "; ".join(flat)
                     + ".")
@@ -1425,9 +1481,12 @@ def formula_symbols_text(chk: StabilityCheck) -> str:
 
 
 def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
-                  known_min: bool = True) -> str:
+                  known_min: bool = True,
+                  solved: Sequence[Sequence[float]] | None = None) -> str:
+    """A grid's caption; ``solved``: the minima :func:`solved_minima` found (None: not
+    sought, the spec lists minima or gives no f*; empty: sought, none found)."""
     from analysis.campaign.figures import boundary_note
-    from analysis.report import fmt_num
+    from analysis.report import fmt_num, fmt_point
 
     what = ("share of starts reaching Δ_ref (measured)"
             if g.share_label.startswith("share reaching")
@@ -1436,12 +1495,19 @@ def _grid_caption(o: str, m: str, g: Any, chk: StabilityCheck | None,
                  + ", so no target; runs of fixed steps never count as converged, so that "
                    "share would say nothing)")
     if chk is None:
-        why = ("no known minimum, so no threshold" if g.boundary is None and not known_min
+        why = ("no minimizer listed in the spec"
+               + (f" and none {SOLVED_MINIMA}" if solved is not None else "")
+               + ", so no threshold" if g.boundary is None and not known_min
                else f"the theory has no step-size threshold for {method_label(m)}")
         return f"{method_label(m)} on {o}: {what}; {why}."
+    at = ""
+    if solved:
+        pts = " and ".join(fmt_point(p) for p in solved)
+        at = (f"; L taken at the {'minimum' if len(solved) == 1 else 'minima'} {pts} "
+              f"{SOLVED_MINIMA}, as the spec lists none")
     s = f"{method_label(m)} on {o}: {what}; boundary from theory (L numeric): " \
-        f"η < {short_formula(chk.formula)}; {int(chk.agree.sum())}/{chk.agree.size} cells agree." \
-        f" {CELL_CENTRE_TEXT}"
+        f"η < {short_formula(chk.formula)}{at}; {int(chk.agree.sum())}/{chk.agree.size} cells " \
+        f"agree. {CELL_CENTRE_TEXT}"
     said = formula_symbols_text(chk)
     if said:
         s += f" {said}."
