@@ -2142,6 +2142,16 @@ def _strict_how(cv: Any) -> str:
     return str(cv.method) if why == "exact" else str(why)
 
 
+def _strict_value(cv: Any) -> bool | None:
+    """Whether f is strictly convex as the page says it: None (``undecided``) where the
+    analysis did not decide it and its flag is only a default
+    (:data:`landscape.convexity.STRICT_UNDECIDED`), not a proof of ``no``."""
+    from landscape.convexity import STRICT_UNDECIDED
+
+    undecided = (getattr(cv, "how", None) or {}).get("strict") == STRICT_UNDECIDED
+    return None if undecided and not cv.strict else cv.strict
+
+
 def _convexity_table(b: Builder, A: Analysis) -> None:
     d, cv = b.doc, A.convexity
     if cv is None:
@@ -2156,7 +2166,7 @@ def _convexity_table(b: Builder, A: Analysis) -> None:
         return "exact" if text.startswith(("exact", "proved")) else "numeric"
 
     rows = [["verdict", cv.verdict, _verdict_how(cv)],
-            ["strictly / strongly convex", f"{yes_no(cv.strict)} / {yes_no(cv.strong)}",
+            ["strictly / strongly convex", f"{yes_no(_strict_value(cv))} / {yes_no(cv.strong)}",
              _strict_how(cv)]]
     for key, label in (("mu", "μ (strong convexity, min over the box)"),
                        ("L", f"{L_BOX} (smoothness, max over the box)")):

@@ -51,6 +51,11 @@ SCAN_FLOPS = 2e9
 REFINE_FLOPS = 1e9
 
 
+#: the reason given for ``strict`` of a convex f with kinks and no μ > 0: the flag is
+#: False in the result, which is no proof that f is not strictly convex
+STRICT_UNDECIDED = "not decided for a non-smooth f (reported false, not refuted)"
+
+
 def scan_samples(n: int) -> int:
     """Default number of scan samples: 1000·n, at most 8000 and at most SCAN_FLOPS / n³ (but
     at least 200)."""
@@ -908,8 +913,7 @@ def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0)
             witness = {"point": mid, "min_eigenvalue": None, "chord": chord}
             return Convexity(verdict, False, False, None, None, method, witness, how)
     strong = mu is not None and mu > 0
-    how["strict"] = ("implied by μ > 0" if strong
-                     else "not decided for a non-smooth f (reported false)")
+    how["strict"] = "implied by μ > 0" if strong else STRICT_UNDECIDED
     proof = None
     if method == "symbolic":
         constant = sym.eigenvalues is not None

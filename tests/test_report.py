@@ -3473,3 +3473,26 @@ def test_counts_in_table_cells_set_their_thousands_apart():
         assert text == spaced(int(n)) + report.HOW["measured"][0], text
     assert report.cell(b, "s", "i", "f", 1234.5, "measured") == "1234ᵐ" or \
         " " not in report.cell(b, "s", "i", "f", 1234.5, "measured")  # not a count
+
+
+def test_strictness_of_a_convex_f_with_kinks_is_undecided_not_no():
+    """Kink report p. 3: "strictly / strongly convex — no / no — not decided for a non-smooth
+    f (reported false)": the value said no where its reason said the analysis never decided.
+    f = |x| + relu(y − 1) + 0.5y² is convex (a sum of convex terms) and μ = 0: the page says
+    undecided; with μ > 0 (strong, so strict) it says yes."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+    from landscape.convexity import STRICT_UNDECIDED
+
+    for formula, want in (("abs(x) + relu(y-1) + 0.5*y**2", "undecided / no"),
+                          ("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)", "yes / yes")):
+        obj = Objective.parse(formula)
+        cv = obj.convexity()
+        assert cv.verdict == "convex"
+        assert (cv.how["strict"] == STRICT_UNDECIDED) is (want == "undecided / no")
+        b = report.Builder("t")
+        report._convexity_table(b, NS(convexity=cv, obj=obj))
+        (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+        rows = {r[0]: r for r in table.rows}
+        assert rows["strictly / strongly convex"][1] == want, rows
