@@ -1944,11 +1944,12 @@ def cell_words(text: str) -> list[str]:
     bars, setting or bound of at most :data:`GROUP_CHARS` characters with what sticks to it
     (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, and each
     short formula (``β = 0.5``, ``(√κ − 1)/(√κ + 1)``: :data:`_FORMULA`), a marker standing
-    alone after a value with that value (``0.5 ᵐ``); the pieces join with single spaces."""
+    alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
+    :func:`bound_thousands`); the pieces join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
-    line = _LONE_MARK.sub(NBSP, str(text))
+    line = bound_thousands(_LONE_MARK.sub(NBSP, str(text)))  # "1 001ᵐ" is one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]

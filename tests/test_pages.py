@@ -2041,3 +2041,19 @@ def test_a_count_is_never_broken_between_its_thousands():
         assert all(c in " ".join(lines) for c in counts)
         assert not any(re.search(r"\d$", ln) and re.match(r"\d{3}\b", nxt)
                        for ln, nxt in zip(lines, lines[1:], strict=False)), (width, lines)
+
+
+def test_a_count_in_a_table_cell_is_one_piece_with_its_marker():
+    """Kink and Rosenbrock reports p. 5: the evals columns printed "1 001" with the marker
+    "ᵐ" alone on the next line: the column was made as wide as "001ᵐ" while the page binds
+    the count whole. The count is one piece of the cell, and its column holds it."""
+    assert pages.cell_words("1 001ᵐ evals") == ["1 001ᵐ", "evals"]
+    assert pages.cell_words("12 345 678ᵐ") == ["12 345 678ᵐ"]
+    assert pages.cell_words("3 100s") == ["3 100s"]
+    assert pages.cell_words("12 3456") == ["12", "3456"]
+    cols = [pages.Column("method"), pages.Column("f evals"), pages.Column("∇f evals")]
+    rows = [["GD", "1 001ᵐ", "1 001ᵐ"], ["Newton", "7ᵐ", "7ᵐ"]]
+    t = pages.Table(cols, rows, "evals")
+    need = pages.string_width("1 001ᵐ", t.size, pages.FONT)
+    widths = pages.column_widths(t, 120.0)  # too narrow for every cell on one line
+    assert min(widths[1:]) >= need - 1e-9, (widths, need)
