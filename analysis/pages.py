@@ -1163,13 +1163,15 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
 
 
 #: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
-_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+#: or after a page reference's "p." / "pp." ("p. 15", "pp. 5–6")
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)")
 
 
-def bound_thousands(text: str) -> str:
-    """``text`` with the spaces that set a count's thousands apart made non-breaking, so
-    that a line never ends inside a number ("1" / "000 iterations")."""
-    return _THOUSANDS.sub(NBSP, text)
+def bound_numbers(text: str) -> str:
+    """``text`` with the spaces that set a count's thousands apart, and the one after a
+    page reference's ``p.``, made non-breaking, so that a line never ends inside a number
+    ("1" / "000 iterations") or a reference ("on p." / "15")."""
+    return _NUMBER_SPACE.sub(NBSP, text)
 
 
 def markup(text: str, groups: bool = True) -> str:
@@ -1179,12 +1181,12 @@ def markup(text: str, groups: bool = True) -> str:
     (:func:`bound_groups`; ``groups=False`` for a table cell, whose groups
     :func:`unbroken_groups` binds as its column allows); code spans
     (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
-    a count's thousands kept on one line (:func:`bound_thousands`); newlines become line
+    a count's thousands kept on one line (:func:`bound_numbers`); newlines become line
     breaks."""
     from analysis.plots import CODE_SPAN, page_tags
 
     parts = CODE_SPAN.split(str(text))
-    bound = (lambda p: bound_thousands(bound_groups(p))) if groups else bound_thousands
+    bound = (lambda p: bound_numbers(bound_groups(p))) if groups else bound_numbers
     return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
                    else page_tags(escape(page_minus(bound(p))))
                    for i, p in enumerate(parts)).replace("\n", "<br/>")
@@ -1945,11 +1947,11 @@ def cell_words(text: str) -> list[str]:
     (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, and each
     short formula (``β = 0.5``, ``(√κ − 1)/(√κ + 1)``: :data:`_FORMULA`), a marker standing
     alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
-    :func:`bound_thousands`); the pieces join with single spaces."""
+    :func:`bound_numbers`); the pieces join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
-    line = bound_thousands(_LONE_MARK.sub(NBSP, str(text)))  # "1 001ᵐ" is one piece
+    line = bound_numbers(_LONE_MARK.sub(NBSP, str(text)))  # "1 001ᵐ" is one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]

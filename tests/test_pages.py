@@ -2028,8 +2028,11 @@ def test_a_count_is_never_broken_between_its_thousands():
     counts = [spaced(n) for n in (1000, 60000, 1620000)]
     assert counts == ["1 000", "60 000", "1 620 000"]
     text = " ".join(f"then {c} iterations and 3 more" for c in counts * 3)
-    assert pages.bound_thousands("1 000 and 3 100s, 12 3456") == (
+    assert pages.bound_numbers("1 000 and 3 100s, 12 3456") == (
         f"1{pages.NBSP}000 and 3{pages.NBSP}100s, 12 3456")
+    # a page reference stays with its number; "top. 5" is no reference
+    assert pages.bound_numbers("see p. 15 and pp. 5–6, top. 5") == (
+        f"see p.{pages.NBSP}15 and pp.{pages.NBSP}5–6, top. 5")
     for width in range(60, 300, 9):
         f = pages._paragraph(pages.Paragraph(text))
         f.wrap(width, 1e6)
