@@ -5109,7 +5109,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
                         "basin borders are steps of that grid) is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
-                        "outside the box)" + basin_greys_text(bm.labels) + "."
+                        "outside the box)" + basin_near_text(bm, _match_text(A))
+                        + basin_greys_text(bm.labels, plots.basin_converged(bm)) + "."
                         + landings_text(bm, A.obj.names),
                 label="basins")
     if A.lr_sweep is not None:
@@ -5565,17 +5566,37 @@ def critical_numbering(critical_points: Sequence[Any]) -> str:
                      for i, cp in enumerate(critical_points))
 
 
-def basin_greys_text(labels: Any) -> str:
+def basin_greys_text(labels: Any, converged: Any = None) -> str:
     """The caption's clause on the grey starts of a basin map, only for those present:
     labels −2 (ended on a cycle, dark grey) and −1 (diverged or not converged, light
-    grey); "" when every start converged to a critical point."""
-    present = set(np.unique(np.asarray(labels, dtype=int)).tolist())
+    grey); "" when every start converged to a critical point.  ``converged``
+    (:func:`analysis.plots.basin_converged`): when some start ended near a point without
+    converging (drawn paler in that point's colour), the light grey ones are those that
+    diverged or ended near no critical point."""
+    labels = np.asarray(labels, dtype=int)
+    present = set(np.unique(labels).tolist())
+    near = converged is not None and bool(np.any((labels >= 0) & ~np.asarray(converged, bool)))
+    light = "diverged or ended near no critical point" if near else \
+        "diverged or did not converge"
     parts = [text for v, text in ((-2, "dark grey starts ended on a cycle"),
-                                  (-1, "light grey ones diverged or did not converge"))
+                                  (-1, f"light grey ones {light}"))
              if v in present]
-    if parts == ["light grey ones diverged or did not converge"]:
-        parts = ["light grey starts diverged or did not converge"]
+    if parts == [f"light grey ones {light}"]:
+        parts = [f"light grey starts {light}"]
     return "; " + ", ".join(parts) if parts else ""
+
+
+def basin_near_text(bm: Any, match: str) -> str:
+    """The caption's clause on the starts of basin map ``bm`` that ended within the matching
+    tolerance ``match`` (:func:`_match_text`) of a point without converging, drawn in its
+    colour paler (the starts table's "not converged, near P"); "" when there are none."""
+    from analysis import plots
+
+    near = (np.asarray(bm.labels) >= 0) & ~plots.basin_converged(bm)
+    if not np.any(near):
+        return ""
+    return (f", in a paler shade where the run ended within {match} of that point without "
+            "converging (not converged, near it)")
 
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,

@@ -1124,6 +1124,24 @@ def test_basin_caption_names_only_the_grey_starts_present():
     assert "dark grey" in both and "light grey" in both
 
 
+def test_basin_caption_says_which_starts_ended_near_without_converging():
+    """Rosenbrock p. 14: 60 starts that stopped at the iteration limit within 0.141 of P1
+    were coloured as converged to it; drawn paler, the caption says what the shade counts,
+    and the grey ones are then those near no critical point."""
+    from types import SimpleNamespace as NS
+
+    labels, conv = np.array([0, 0, -1]), np.array([True, False, False])
+    assert report.basin_greys_text(labels, conv) == \
+        "; light grey starts diverged or ended near no critical point"
+    assert report.basin_greys_text(labels, np.array([True, True, False])) == \
+        "; light grey starts diverged or did not converge"
+    bm = NS(labels=labels, converged=conv)
+    assert report.basin_near_text(bm, "0.141 (1% of the box diagonal 14.1)") == (
+        ", in a paler shade where the run ended within 0.141 (1% of the box diagonal 14.1) "
+        "of that point without converging (not converged, near it)")
+    assert report.basin_near_text(NS(labels=labels, converged=None), "0.1") == ""
+
+
 def test_finite_termination_table_fits_no_window():
     """CG on 0.1x² + 2y² reaches x* in two steps: its per-step table said "fit window
     k = 0–2" with a window mean while the error figure said no rate is fitted."""
