@@ -60,6 +60,7 @@ from analysis.compare import (
     kind_words,
     order_word,
     percent,
+    rule_text,
     scale_name,
 )
 from analysis.empirical import (
@@ -3016,8 +3017,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         if band is not None and tol is not None:
             return band_decided(c.rel_diff, c.speed_diff or 0.0, tol,
                                 band_digits(float(m), *band)[1])
-        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
-        return f"{name} {percent(diff)}{limit}"
+        return rule_text(name, diff, tol)
     if q == "order" and m is not None and pv is not None:
         return order_decided(m, pv, c.agree, getattr(c, "measured_se", None))
     if q == "band" and m is not None and pv is not None:
