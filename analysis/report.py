@@ -1643,24 +1643,38 @@ def below_floor_text(study: Any) -> str:
 def study_end(A: Analysis, study: Any) -> str:
     """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, 3.2e−06 from the
     minimum P1)``: where a rate study's run ended (6 digits, and its distance from the
-    critical point it ended near, which the digits may not show), unless its reason already
-    says so (empty)."""
+    critical point nearest to it, which the digits may not show), unless its reason already
+    says so (empty).  Near or not is the rate study's own rule, the one that chose the point
+    its errors are measured to (:func:`analysis.rates.nearest_critical`: within the
+    convergence radius); a run inside it but beyond the comparison tables' matching
+    tolerance (:func:`_near_index`) gets the radius beside its distance, and one outside
+    every radius says so, as :func:`outside_head` does."""
+    from analysis.rates import nearest_critical
+
     res = getattr(study, "result", None)
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
-    near = _ended_near(A, res.x)
-    i = _near_index(A, res.x) if near.startswith("P") else None
-    where = "" if near == "—" else f", {near}"
+    cps = list(A.cps) if A.cps is not None else []
+    near = nearest_critical(res.x, study.x0, cps) if cps else None
     rule = budget_text(study)
-    if i is not None:
-        kind = KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)
-        dist = float(np.linalg.norm(np.asarray(res.x, float)
-                                    - np.asarray(A.cps[i].point, float)))
+    where = ""
+    if near is not None:
+        i = near.index
+        kind = KIND_NOUN.get(cps[i].kind, cps[i].kind)
         # a distance beside the floor that the rule prints, with digits that tell them apart
         digits = floor_digits(study) if rule and study.budget.rule == "floor" else 2
-        where = (f", at the {kind} P{i + 1}" if dist == 0.0
-                 else f", {fmt_num(dist, digits)} from the {kind} P{i + 1}")
+        if near.distance > near.radius:
+            where = (f", {fmt_num(near.distance, 3)} from the nearest critical point, the "
+                     f"{kind} P{i + 1}, outside its convergence radius "
+                     f"{fmt_num(near.radius, 3)}")
+        elif near.distance == 0.0:
+            where = f", at the {kind} P{i + 1}"
+        else:
+            where = f", {fmt_num(near.distance, digits)} from the {kind} P{i + 1}"
+            if _near_index(A, res.x) is None:
+                where += (f", inside the radius {fmt_num(near.radius, 3)} within which a "
+                          "rate study counts a run as converged to it")
     status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")

@@ -3491,3 +3491,37 @@ def test_counts_in_table_cells_set_their_thousands_apart():
         assert text == spaced(int(n)) + report.HOW["measured"][0], text
     assert report.cell(b, "s", "i", "f", 1234.5, "measured") == "1234ᵐ" or \
         " " not in report.cell(b, "s", "i", "f", 1234.5, "measured")  # not a count
+
+
+def test_a_rate_study_run_is_near_a_point_by_the_rule_that_measured_it():
+    """Rosenbrock p. 2 said GD's rate-study run, ended at (0.595468, 0.352586), was near "no
+    critical point" (the comparison tables' 0.141), while its errors were measured to P1 and
+    its table gave e = 0.763: inside the rate study's radius 0.1 × |x₀ − P1| = 0.808.
+    Independent numbers: both distances by hand from x₀ = (−4.59, −4.83)."""
+    import math
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    p1 = NS(point=np.array([1.0, 1.0]), kind="minimum")
+    A = NS(cps=[p1], box=np.array([[-5.0, 5.0], [-5.0, 5.0]]), obj=NS(n=2))
+    x0, x = np.array([-4.59, -4.83]), np.array([0.595468, 0.352586])
+    dist = math.hypot(1 - x[0], 1 - x[1])
+    radius = 0.1 * math.hypot(1 - x0[0], 1 - x0[1])
+    assert 0.141 < dist < radius  # beyond the tables' tolerance, inside the rate study's
+    res = NS(x=x, jac=np.array([0.399, 0.1]), nit=20000, status="maxiter")
+    study = NS(result=res, x0=x0, budget=None, measurement=NS(floor_index=None),
+               comparison=Comparison(False, "disagrees", reason="rate differs"))
+    text = report.study_end(A, study)
+    assert "no critical point" not in text
+    assert text.endswith(f"{dist:.2f} from the minimum P1, inside the radius {radius:.3f} "
+                         "within which a rate study counts a run as converged to it)")
+    # a run outside that radius is said to be, with the nearest point and its radius
+    res.x = np.array([-3.55893, 12.6722])
+    far = math.hypot(1 + 3.55893, 1 - 12.6722)
+    assert report.study_end(A, study).endswith(
+        f"{far:.3g} from the nearest critical point, the minimum P1, outside its convergence "
+        f"radius {radius:.3f})")
+    # within the tables' tolerance: the distance alone
+    res.x = np.array([1.0, 1.0 + 2.6e-13])
+    assert report.study_end(A, study).endswith("2.6e-13 from the minimum P1)")
