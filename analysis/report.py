@@ -3251,12 +3251,25 @@ def cg_kappa_text(study: Any) -> str:
     return f"λ_max/λ_min of {at} = {fmt_num(a.max() / a.min())}"
 
 
-def exact_line_steps(study: Any) -> tuple[float, float, float] | None:
+@dataclass
+class LineSteps:
+    """How exact the line searches of a run on a quadratic f were (:func:`exact_line_steps`):
+    ``worst`` = max over steps of ``|∇f(x_(k+1))ᵀs_k| / |∇f(x_k)ᵀs_k|`` (0 for an exact
+    search), at step ``step``, whose ``reach`` = ``s_kᵀHs_k / (−∇f(x_k)ᵀs_k)`` is the share
+    of the way to the minimum along its line that it went (1 exact; ``worst = |1 − reach|``);
+    the first step's ``alpha`` against the exact ``−gᵀd/dᵀHd`` along ``d = −g``."""
+
+    worst: float
+    alpha: float
+    exact: float
+    step: int
+    reach: float
+
+
+def exact_line_steps(study: Any) -> LineSteps | None:
     """How exact the line searches of a run on a quadratic f were, from its path and the
-    constant Hessian H (``∇f(x) = H(x − x*)``): ``(worst, alpha, exact)``, the largest
-    ``|∇f(x_(k+1))ᵀs_k| / |∇f(x_k)ᵀs_k|`` over its steps ``s_k = x_(k+1) − x_k`` above the
-    rounding floor (0 at the minimum along each line), and its first step's α against the
-    exact one, ``−gᵀd/dᵀHd`` along ``d = −g``; None without a path, Hessian and minimizer."""
+    constant Hessian H (``∇f(x) = H(x − x*)``), over its steps ``s_k = x_(k+1) − x_k`` above
+    the rounding floor (:class:`LineSteps`); None without a path, Hessian and minimizer."""
     xs, H = study.minimizer, study.hessian
     path = getattr(study.result, "path", None)
     if xs is None or H is None or path is None or len(path) < 2:
@@ -3266,16 +3279,17 @@ def exact_line_steps(study: Any) -> tuple[float, float, float] | None:
     last = len(P) - 1 if floor is None else min(int(floor), len(P) - 1)
     H = np.asarray(H, float)
     g = (P[:last + 1] - np.asarray(xs, float)) @ H.T
-    worst = 0.0
+    worst, step, reach = 0.0, 0, 1.0
     for k in range(last):
         s = P[k + 1] - P[k]
         before = abs(float(g[k] @ s))
-        if before > 0.0:
-            worst = max(worst, abs(float(g[k + 1] @ s)) / before)
+        if before > 0.0 and abs(float(g[k + 1] @ s)) / before > worst:
+            worst, step = abs(float(g[k + 1] @ s)) / before, k
+            reach = float(s @ H @ s) / -float(g[k] @ s)
     d = -g[0]
     exact = float(d @ d) / float(d @ H @ d)
     alpha = float((P[1] - P[0]) @ d) / float(d @ d)
-    return worst, alpha, exact
+    return LineSteps(worst, alpha, exact, step, reach)
 
 
 def cg_termination_text(study: Any) -> str:
@@ -3302,15 +3316,22 @@ def cg_termination_text(study: Any) -> str:
     seen = exact_line_steps(study)
     if seen is None:
         return f"{text}: {run}."
-    worst, alpha, exact = seen
-    first = f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}"
-    if worst <= math.sqrt(np.finfo(float).eps):
+    if seen.worst <= math.sqrt(np.finfo(float).eps):
+        first = f"first step α = {seen.alpha:.5g}, exact −gᵀd/dᵀHd = {seen.exact:.5g}"
         return (f"{text}. On this f this run's searches were exact: along a line a quadratic "
                 "f is a parabola, and the search's quadratic interpolation (N&W §3.5) lands "
                 "on its minimum (each step ends with ∇f orthogonal to it, to "
-                f"{fmt_num(worst, 2)} relative; {first}); {run}.")
-    return (f"{text}; this run's searches were not exact (∇f at a step's end is orthogonal to "
-            f"it only to {fmt_num(worst, 2)} relative; {first}): {run}.")
+                f"{fmt_num(seen.worst, 2)} relative; {first}); {run}.")
+    # the evidence: the least exact step, and the error after the steps exact searches need
+    k, ref = int(steps), np.asarray(study.minimizer, float)
+    path = np.asarray(study.result.path, float)
+    after = (f"; after {k} steps the error is e_{k} = "
+             f"{fmt_num(float(np.linalg.norm(path[k] - ref)), 3)}, not 0"
+             if len(path) > k else "")
+    return (f"{text}; this run's searches were not exact (step k = {seen.step} went "
+            f"{fmt_num(seen.reach, 3)} × the way to the minimum along its line, 1 for an exact "
+            f"search, so ∇f at its end is orthogonal to it only to {fmt_num(seen.worst, 2)} "
+            f"relative{after}): {run}.")
 
 
 def qn_source_notes(studies: Sequence[Any]) -> list[str]:

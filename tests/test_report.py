@@ -2553,8 +2553,7 @@ def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
     assert (f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}); the run reached the "
             f"rounding floor at k = {floor} (measured).") in note
     assert "is not exact, so finite termination" not in note
-    worst, _, _ = report.exact_line_steps(st)
-    assert worst < 1e-12
+    assert report.exact_line_steps(st).worst < 1e-12
     # three distinct eigenvalues in four variables: Thm 5.4's count, below n
     st4 = rate_study(Objective.parse("x**2 + y**2 + 2*z**2 + 3*w**2"), "cg", [1.0, 2.0, 3.0, 4.0])
     assert "at most 3 steps (the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = 4)" in (
@@ -3525,3 +3524,35 @@ def test_a_rate_study_run_is_near_a_point_by_the_rule_that_measured_it():
     # within the tables' tolerance: the distance alone
     res.x = np.array([1.0, 1.0 + 2.6e-13])
     assert report.study_end(A, study).endswith("2.6e-13 from the minimum P1)")
+
+
+def test_the_cg_note_quotes_evidence_that_a_search_was_not_exact():
+    """Quadratic p. 6: "this run's searches were not exact (… first step α = 0.10081, exact
+    −gᵀd/dᵀHd = 0.10081)" quoted a first step exact to 5 digits as its evidence.  The note
+    now names the least exact step, how far along its line it went (1 exact), and the error
+    after the n steps exact searches need.  A path built here on H = diag(1, 10): an exact
+    first step along −g, then a step along −g 1.2 × past its line minimum."""
+    from types import SimpleNamespace as NS
+
+    H = np.diag([1.0, 10.0])
+    x0 = np.array([1.0, 1.0])
+    g0 = H @ x0
+    x1 = x0 - float(g0 @ g0) / float(g0 @ H @ g0) * g0  # exact: τ = gᵀg/gᵀHg
+    g1 = H @ x1
+    x2 = x1 - 1.2 * float(g1 @ g1) / float(g1 @ H @ g1) * g1
+    x3 = x2 - float((H @ x2) @ (H @ x2)) / float((H @ x2) @ H @ (H @ x2)) * (H @ x2)
+    st = NS(minimizer=np.zeros(2), hessian=H, result=NS(path=np.array([x0, x1, x2, x3])),
+            measurement=NS(floor_index=None),
+            prediction=NS(details={"exact_search_steps": 2}, line_search="wolfe"))
+    seen = report.exact_line_steps(st)
+    # along its line the step went 1.2 × the way: ∇f(x₂)ᵀs = (1 − 1.2) ∇f(x₁)ᵀs
+    assert seen.step == 1 and seen.reach == pytest.approx(1.2, rel=1e-12)
+    assert seen.worst == pytest.approx(0.2, rel=1e-9)
+    assert seen.alpha == pytest.approx(seen.exact, rel=1e-12)  # the first step is exact
+    text = report.cg_termination_text(st)
+    e2 = float(np.linalg.norm(x2))
+    assert e2 > 0.01
+    assert ("this run's searches were not exact (step k = 1 went 1.2 × the way to the minimum "
+            "along its line, 1 for an exact search, so ∇f at its end is orthogonal to it only "
+            f"to 0.2 relative; after 2 steps the error is e_2 = {e2:.3g}, not 0)") in text
+    assert "first step" not in text  # an exact first step is no evidence of inexact ones
