@@ -3328,8 +3328,10 @@ def cg_termination_text(study: Any) -> str:
     after = (f"; after {k} steps the error is e_{k} = "
              f"{fmt_num(float(np.linalg.norm(path[k] - ref)), 3)}, not 0"
              if len(path) > k else "")
+    # digits of the share that give back its distance from 1 (1.081 for 0.081, not 1.08)
+    shown = max(3, 2 + math.ceil(-math.log10(seen.worst)))
     return (f"{text}; this run's searches were not exact (step k = {seen.step} went "
-            f"{fmt_num(seen.reach, 3)} × the way to the minimum along its line, 1 for an exact "
+            f"{fmt_num(seen.reach, shown)} × the way to the minimum along its line, 1 for an exact "
             f"search, so ∇f at its end is orthogonal to it only to {fmt_num(seen.worst, 2)} "
             f"relative{after}): {run}.")
 

@@ -3556,3 +3556,7 @@ def test_the_cg_note_quotes_evidence_that_a_search_was_not_exact():
             "along its line, 1 for an exact search, so ∇f at its end is orthogonal to it only "
             f"to 0.2 relative; after 2 steps the error is e_2 = {e2:.3g}, not 0)") in text
     assert "first step" not in text  # an exact first step is no evidence of inexact ones
+    # the share printed gives back its distance from 1: 1.081 beside 0.081, not 1.08
+    x2 = x1 - 1.081 * float(g1 @ g1) / float(g1 @ H @ g1) * g1
+    st.result.path = np.array([x0, x1, x2])
+    assert "went 1.081 × the way" in report.cg_termination_text(st)
