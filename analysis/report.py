@@ -1670,11 +1670,12 @@ def study_end(A: Analysis, study: Any) -> str:
                      f"{fmt_num(near.radius, 3)}")
         elif near.distance == 0.0:
             where = f", at the {kind} P{i + 1}"
-        else:
+        elif _near_index(A, res.x) is not None:
             where = f", {fmt_num(near.distance, digits)} from the {kind} P{i + 1}"
-            if _near_index(A, res.x) is None:
-                where += (f", inside the radius {fmt_num(near.radius, 3)} within which a "
-                          "rate study counts a run as converged to it")
+        else:  # beside the radius, to as many digits (the per-step table's e = 0.763)
+            where = f", {fmt_num(near.distance, max(digits, 3))} from the {kind} P{i + 1}"
+            where += (f", inside the radius {fmt_num(near.radius, 3)} within which a rate "
+                      "study counts a run as converged to it")
     status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")

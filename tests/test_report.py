@@ -3513,7 +3513,7 @@ def test_a_rate_study_run_is_near_a_point_by_the_rule_that_measured_it():
                comparison=Comparison(False, "disagrees", reason="rate differs"))
     text = report.study_end(A, study)
     assert "no critical point" not in text
-    assert text.endswith(f"{dist:.2f} from the minimum P1, inside the radius {radius:.3f} "
+    assert text.endswith(f"{dist:.3f} from the minimum P1, inside the radius {radius:.3f} "
                          "within which a rate study counts a run as converged to it)")
     # a run outside that radius is said to be, with the nearest point and its radius
     res.x = np.array([-3.55893, 12.6722])
