@@ -247,6 +247,22 @@ def percent(v: float | None, digits: int = 2) -> str:
     return f"{fmt(100 * v, digits)}%"
 
 
+def rule_text(name: str, diff: float, tol: float | None) -> str:
+    """A relative difference with the threshold it was tested against, as the 'decided by'
+    cells print it: ``Δln ρ/ln ρ 83% > 1%`` (no threshold when ``tol`` is None)."""
+    limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
+    return f"{name} {percent(diff)}{limit}"
+
+
+def rate_rule_text(rel_diff: float, speed_diff: float | None, tol: float | None) -> str:
+    """The test of the linear-rate rule that decided, named, with its threshold: the larger
+    of ``|Δρ|/ρ`` and ``|Δln ρ|/|ln ρ|`` (:func:`rate_diff`; both are tested), so that the
+    number given is never one that passed when the verdict failed."""
+    if speed_diff is not None and speed_diff > rel_diff:
+        return rule_text("Δln ρ/ln ρ", speed_diff, tol)
+    return rule_text("Δρ/ρ", rel_diff, tol)
+
+
 def reproducing_digits(diff: Callable[..., float], values: Sequence[float], least: int,
                        most: int = 12, shown_digits: int = 2,
                        show: Callable[[float], str] | None = None) -> int | None:
@@ -349,8 +365,11 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
                        f"{m.window[1]}]; the measured rate {fmt_rounded(m.rate, n)} {where}",
                        rate_band=(p.rate, eff), **kw)
     bound = "" if p.exact else " (above the bound)"
+    # the number the rule tested, with its threshold (a bound: m ≤ p (1 + rtol))
+    test = (rate_rule_text(kw["rel_diff"], kw["speed_diff"], rtol) if p.exact
+            else rule_text("Δρ/ρ", kw["rel_diff"], rtol))
     fallback = (f"rate differs{bound}: predicted {fmt_rate(p.rate)}, measured "
-                f"{fmt_rate(m.rate)} (rel. diff {fmt(kw['rel_diff'], 3)})")
+                f"{fmt_rate(m.rate)} ({test})")
     if p.details.get("double_root") and m.rate > p.rate:
         fallback = DOUBLE_ROOT
     return _disagree(p, m, fallback, **kw)

@@ -34,7 +34,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib import patheffects
-from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize
+from matplotlib.colors import BoundaryNorm, ListedColormap, Normalize, to_hex, to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
@@ -3746,20 +3746,35 @@ def plot_hessian_eigenvalues(
 # ============================================================================ basins
 
 
+def basin_converged(basins: Any) -> NDArray[np.bool_]:
+    """Per start of a basin map, whether its run met the tolerances (``basins.converged``,
+    same shape as ``labels``; every start when the map has no such grid).  A start labelled
+    with a point that did not is "not converged, near" it."""
+    labels = np.asarray(_attr(basins, "labels"), dtype=int)
+    conv = getattr(basins, "converged", None)
+    return np.ones(labels.shape, bool) if conv is None else np.asarray(conv, bool)
+
+
 def single_outcome(basins: Any) -> str | None:
     """What every start of a basin map did, when they all did the same (a map of one colour
-    would show nothing): ``converged to the same point (0, 0) (minimum)``, ``ended on a
-    cycle (period 2)`` or ``diverged or did not converge``; None when the starts differ.
+    would show nothing): ``converged to the same point (0, 0) (minimum)``, ``did not
+    converge, ended near the same point (0, 0) (minimum)``, ``ended on a cycle (period 2)``
+    or ``diverged or did not converge``; None when the starts differ.
     Labels (``basins.labels``): index into ``points`` (kinds ``kinds``), −2 a cycle
-    (periods in ``cycles``), −1 diverged or not converged."""
+    (periods in ``cycles``), −1 diverged or not converged; :func:`basin_converged` says
+    which starts converged."""
     labels = np.unique(np.asarray(_attr(basins, "labels"), dtype=int))
     if labels.size != 1:
         return None
     v = int(labels[0])
     if v >= 0:
+        conv = np.unique(basin_converged(basins))
+        if conv.size != 1:
+            return None
         where = ", ".join(fmt(x, 3) for x in np.atleast_1d(
             np.asarray(_attr(basins, "points")[v], dtype=float)))
-        return f"converged to the same point ({where}) ({_attr(basins, 'kinds')[v]})"
+        did = "converged to" if conv[0] else "did not converge, ended near"
+        return f"{did} the same point ({where}) ({_attr(basins, 'kinds')[v]})"
     if v == -2:
         periods = ", ".join(f"period {p}" for p in sorted(dict(_attr(basins, "cycles") or {})))
         return f"ended on a cycle ({periods or 'no fixed period'})"
@@ -3790,6 +3805,12 @@ def basin_colors(*maps: Any) -> list[tuple[NDArray[np.float64], str]]:
             if not any(_same_point(p, q) for q, _ in out):
                 out.append((p, BASIN_PALETTE[len(out) % len(BASIN_PALETTE)]))
     return out
+
+
+def paler(color: str, white: float = 0.6) -> str:
+    """``color`` mixed with ``white`` parts of white (hex): the fill of the starts that ended
+    near a point without converging, beside the point's own fill."""
+    return to_hex([(1.0 - white) * c + white for c in to_rgb(color)])
 
 
 def starts_share(n: int, total: int) -> str:
@@ -3838,13 +3859,15 @@ def plot_basins(
         (np.atleast_1d(np.asarray(p, dtype=float)), c) for p, c in colors]
     fills = [next((c for q, c in table if _same_point(points[i], q)),
                   BASIN_PALETTE[j % len(BASIN_PALETTE)]) for j, i in enumerate(present)]
-    cmap = ListedColormap([CYCLE_COLOR, GREY, *fills])
-    norm = BoundaryNorm(np.arange(-2.5, len(present) + 0.5, 1.0), cmap.N)
+    # a start near a point whose run did not converge: the point's colour, paler
+    near = (labels >= 0) & ~basin_converged(basins)
+    cmap = ListedColormap([CYCLE_COLOR, GREY, *fills, *(paler(c) for c in fills)])
+    norm = BoundaryNorm(np.arange(-2.5, 2 * len(present) + 0.5, 1.0), cmap.N)
     compact = {i: j for j, i in enumerate(present)}
     shown = np.vectorize(lambda v: compact.get(int(v), -2 if v == -2 else -1),
                          otypes=[int])(labels) if labels.size else labels
+    shown = np.where(near, shown + len(present), shown)
     handles: list[Any] = []
-    share = [starts_share(int(np.sum(labels == v)), labels.size) for v in (*present, -2, -1)]
     for j, i in enumerate(present):
         where = ", ".join(fmt(v, 3) for v in points[i])
         where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
@@ -3853,17 +3876,22 @@ def plot_basins(
             else f", outside [{fmt(float(xs.min()), 3)}, {fmt(float(xs.max()), 3)}]")
         name = next((f"{n}, " for q, n in names or ()
                      if _same_point(points[i], np.atleast_1d(np.asarray(q, dtype=float)))), "")
-        handles.append(Patch(color=fills[j], label=f"→ {name}{kinds[i]} at {where}{out}: "
-                                                      f"{share[j]}"))
+        for lead, fill, mask in (("→ ", fills[j], (labels == i) & ~near),
+                                 ("not converged, near ", paler(fills[j]), (labels == i) & near)):
+            if np.any(mask):
+                share = starts_share(int(np.sum(mask)), labels.size)
+                handles.append(Patch(color=fill,
+                                     label=f"{lead}{name}{kinds[i]} at {where}{out}: {share}"))
     ncyc = int(np.sum(labels == -2))
     if ncyc:
         periods = ", ".join(f"period {p}" for p in sorted(cycles)) or "cycle"
         handles.append(Patch(color=CYCLE_COLOR, label=f"end on a cycle ({periods}): "
-                                                      f"{share[-2]}"))
+                                                      f"{starts_share(ncyc, labels.size)}"))
     ndiv = int(np.sum(labels == -1))
     if ndiv:
-        handles.append(Patch(color=GREY, label=f"diverged / not converged: "
-                                               f"{share[-1]}"))
+        elsewhere = ", near no critical point" if np.any(near) else ""
+        handles.append(Patch(color=GREY, label=f"diverged / not converged{elsewhere}: "
+                                               f"{starts_share(ndiv, labels.size)}"))
     points = [p for p, keep in zip(points, inside, strict=True) if keep]
     kinds = [k for k, keep in zip(kinds, inside, strict=True) if keep]
     if ys is None or labels.ndim == 1:
@@ -5408,7 +5436,7 @@ __all__ = [
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",
-    "basin_colors",
+    "basin_colors", "basin_converged", "paler",
     "plot_basins",
     "ratio_groups",
     "single_outcome",

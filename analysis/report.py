@@ -60,6 +60,7 @@ from analysis.compare import (
     kind_words,
     order_word,
     percent,
+    rule_text,
     scale_name,
 )
 from analysis.empirical import (
@@ -1642,24 +1643,39 @@ def below_floor_text(study: Any) -> str:
 def study_end(A: Analysis, study: Any) -> str:
     """``; the run ended at (…) after N iterations (status, ‖∇f‖∞ = g, 3.2e−06 from the
     minimum P1)``: where a rate study's run ended (6 digits, and its distance from the
-    critical point it ended near, which the digits may not show), unless its reason already
-    says so (empty)."""
+    critical point nearest to it, which the digits may not show), unless its reason already
+    says so (empty).  Near or not is the rate study's own rule, the one that chose the point
+    its errors are measured to (:func:`analysis.rates.nearest_critical`: within the
+    convergence radius); a run inside it but beyond the comparison tables' matching
+    tolerance (:func:`_near_index`) gets the radius beside its distance, and one outside
+    every radius says so, as :func:`outside_head` does."""
+    from analysis.rates import nearest_critical
+
     res = getattr(study, "result", None)
     reason = comparison_reason(study.comparison)
     if res is None or "run ended" in reason:
         return ""
-    near = _ended_near(A, res.x)
-    i = _near_index(A, res.x) if near.startswith("P") else None
-    where = "" if near == "—" else f", {near}"
+    cps = list(A.cps) if A.cps is not None else []
+    near = nearest_critical(res.x, study.x0, cps) if cps else None
     rule = budget_text(study)
-    if i is not None:
-        kind = KIND_NOUN.get(A.cps[i].kind, A.cps[i].kind)
-        dist = float(np.linalg.norm(np.asarray(res.x, float)
-                                    - np.asarray(A.cps[i].point, float)))
+    where = ""
+    if near is not None:
+        i = near.index
+        kind = KIND_NOUN.get(cps[i].kind, cps[i].kind)
         # a distance beside the floor that the rule prints, with digits that tell them apart
         digits = floor_digits(study) if rule and study.budget.rule == "floor" else 2
-        where = (f", at the {kind} P{i + 1}" if dist == 0.0
-                 else f", {fmt_num(dist, digits)} from the {kind} P{i + 1}")
+        if near.distance > near.radius:
+            where = (f", {fmt_num(near.distance, 3)} from the nearest critical point, the "
+                     f"{kind} P{i + 1}, outside its convergence radius "
+                     f"{fmt_num(near.radius, 3)}")
+        elif near.distance == 0.0:
+            where = f", at the {kind} P{i + 1}"
+        elif _near_index(A, res.x) is not None:
+            where = f", {fmt_num(near.distance, digits)} from the {kind} P{i + 1}"
+        else:  # beside the radius, to as many digits (the per-step table's e = 0.763)
+            where = f", {fmt_num(near.distance, max(digits, 3))} from the {kind} P{i + 1}"
+            where += (f", inside the radius {fmt_num(near.radius, 3)} within which a rate "
+                      "study counts a run as converged to it")
     status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")
@@ -3026,8 +3042,7 @@ def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
         if band is not None and tol is not None:
             return band_decided(c.rel_diff, c.speed_diff or 0.0, tol,
                                 band_digits(float(m), *band)[1])
-        limit = "" if tol is None else f" {'≤' if diff <= tol else '>'} {percent(tol)}"
-        return f"{name} {percent(diff)}{limit}"
+        return rule_text(name, diff, tol)
     if q == "order" and m is not None and pv is not None:
         return order_decided(m, pv, c.agree, getattr(c, "measured_se", None))
     if q == "band" and m is not None and pv is not None:
@@ -3247,12 +3262,25 @@ def cg_kappa_text(study: Any) -> str:
     return f"λ_max/λ_min of {at} = {fmt_num(a.max() / a.min())}"
 
 
-def exact_line_steps(study: Any) -> tuple[float, float, float] | None:
+@dataclass
+class LineSteps:
+    """How exact the line searches of a run on a quadratic f were (:func:`exact_line_steps`):
+    ``worst`` = max over steps of ``|∇f(x_(k+1))ᵀs_k| / |∇f(x_k)ᵀs_k|`` (0 for an exact
+    search), at step ``step``, whose ``reach`` = ``s_kᵀHs_k / (−∇f(x_k)ᵀs_k)`` is the share
+    of the way to the minimum along its line that it went (1 exact; ``worst = |1 − reach|``);
+    the first step's ``alpha`` against the exact ``−gᵀd/dᵀHd`` along ``d = −g``."""
+
+    worst: float
+    alpha: float
+    exact: float
+    step: int
+    reach: float
+
+
+def exact_line_steps(study: Any) -> LineSteps | None:
     """How exact the line searches of a run on a quadratic f were, from its path and the
-    constant Hessian H (``∇f(x) = H(x − x*)``): ``(worst, alpha, exact)``, the largest
-    ``|∇f(x_(k+1))ᵀs_k| / |∇f(x_k)ᵀs_k|`` over its steps ``s_k = x_(k+1) − x_k`` above the
-    rounding floor (0 at the minimum along each line), and its first step's α against the
-    exact one, ``−gᵀd/dᵀHd`` along ``d = −g``; None without a path, Hessian and minimizer."""
+    constant Hessian H (``∇f(x) = H(x − x*)``), over its steps ``s_k = x_(k+1) − x_k`` above
+    the rounding floor (:class:`LineSteps`); None without a path, Hessian and minimizer."""
     xs, H = study.minimizer, study.hessian
     path = getattr(study.result, "path", None)
     if xs is None or H is None or path is None or len(path) < 2:
@@ -3262,16 +3290,17 @@ def exact_line_steps(study: Any) -> tuple[float, float, float] | None:
     last = len(P) - 1 if floor is None else min(int(floor), len(P) - 1)
     H = np.asarray(H, float)
     g = (P[:last + 1] - np.asarray(xs, float)) @ H.T
-    worst = 0.0
+    worst, step, reach = 0.0, 0, 1.0
     for k in range(last):
         s = P[k + 1] - P[k]
         before = abs(float(g[k] @ s))
-        if before > 0.0:
-            worst = max(worst, abs(float(g[k + 1] @ s)) / before)
+        if before > 0.0 and abs(float(g[k + 1] @ s)) / before > worst:
+            worst, step = abs(float(g[k + 1] @ s)) / before, k
+            reach = float(s @ H @ s) / -float(g[k] @ s)
     d = -g[0]
     exact = float(d @ d) / float(d @ H @ d)
     alpha = float((P[1] - P[0]) @ d) / float(d @ d)
-    return worst, alpha, exact
+    return LineSteps(worst, alpha, exact, step, reach)
 
 
 def cg_termination_text(study: Any) -> str:
@@ -3298,15 +3327,24 @@ def cg_termination_text(study: Any) -> str:
     seen = exact_line_steps(study)
     if seen is None:
         return f"{text}: {run}."
-    worst, alpha, exact = seen
-    first = f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}"
-    if worst <= math.sqrt(np.finfo(float).eps):
+    if seen.worst <= math.sqrt(np.finfo(float).eps):
+        first = f"first step α = {seen.alpha:.5g}, exact −gᵀd/dᵀHd = {seen.exact:.5g}"
         return (f"{text}. On this f this run's searches were exact: along a line a quadratic "
                 "f is a parabola, and the search's quadratic interpolation (N&W §3.5) lands "
                 "on its minimum (each step ends with ∇f orthogonal to it, to "
-                f"{fmt_num(worst, 2)} relative; {first}); {run}.")
-    return (f"{text}; this run's searches were not exact (∇f at a step's end is orthogonal to "
-            f"it only to {fmt_num(worst, 2)} relative; {first}): {run}.")
+                f"{fmt_num(seen.worst, 2)} relative; {first}); {run}.")
+    # the evidence: the least exact step, and the error after the steps exact searches need
+    k, ref = int(steps), np.asarray(study.minimizer, float)
+    path = np.asarray(study.result.path, float)
+    after = (f"; after {k} steps the error is e_{k} = "
+             f"{fmt_num(float(np.linalg.norm(path[k] - ref)), 3)}, not 0"
+             if len(path) > k else "")
+    # digits of the share that give back its distance from 1 (1.081 for 0.081, not 1.08)
+    shown = max(3, 2 + math.ceil(-math.log10(seen.worst)))
+    return (f"{text}; this run's searches were not exact (step k = {seen.step} went "
+            f"{fmt_num(seen.reach, shown)} × the way to the minimum along its line, 1 for an exact "
+            f"search, so ∇f at its end is orthogonal to it only to {fmt_num(seen.worst, 2)} "
+            f"relative{after}): {run}.")
 
 
 def qn_source_notes(studies: Sequence[Any]) -> list[str]:
@@ -5119,7 +5157,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                 caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
                         "basin borders are steps of that grid) is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
-                        "outside the box)" + basin_greys_text(bm.labels) + "."
+                        "outside the box)" + basin_near_text(bm, _match_text(A))
+                        + basin_greys_text(bm.labels, plots.basin_converged(bm)) + "."
                         + landings_text(bm, A.obj.names),
                 label="basins")
     if A.lr_sweep is not None:
@@ -5575,17 +5614,37 @@ def critical_numbering(critical_points: Sequence[Any]) -> str:
                      for i, cp in enumerate(critical_points))
 
 
-def basin_greys_text(labels: Any) -> str:
+def basin_greys_text(labels: Any, converged: Any = None) -> str:
     """The caption's clause on the grey starts of a basin map, only for those present:
     labels −2 (ended on a cycle, dark grey) and −1 (diverged or not converged, light
-    grey); "" when every start converged to a critical point."""
-    present = set(np.unique(np.asarray(labels, dtype=int)).tolist())
+    grey); "" when every start converged to a critical point.  ``converged``
+    (:func:`analysis.plots.basin_converged`): when some start ended near a point without
+    converging (drawn paler in that point's colour), the light grey ones are those that
+    diverged or ended near no critical point."""
+    labels = np.asarray(labels, dtype=int)
+    present = set(np.unique(labels).tolist())
+    near = converged is not None and bool(np.any((labels >= 0) & ~np.asarray(converged, bool)))
+    light = "diverged or ended near no critical point" if near else \
+        "diverged or did not converge"
     parts = [text for v, text in ((-2, "dark grey starts ended on a cycle"),
-                                  (-1, "light grey ones diverged or did not converge"))
+                                  (-1, f"light grey ones {light}"))
              if v in present]
-    if parts == ["light grey ones diverged or did not converge"]:
-        parts = ["light grey starts diverged or did not converge"]
+    if parts == [f"light grey ones {light}"]:
+        parts = [f"light grey starts {light}"]
     return "; " + ", ".join(parts) if parts else ""
+
+
+def basin_near_text(bm: Any, match: str) -> str:
+    """The caption's clause on the starts of basin map ``bm`` that ended within the matching
+    tolerance ``match`` (:func:`_match_text`) of a point without converging, drawn in its
+    colour paler (the starts table's "not converged, near P"); "" when there are none."""
+    from analysis import plots
+
+    near = (np.asarray(bm.labels) >= 0) & ~plots.basin_converged(bm)
+    if not np.any(near):
+        return ""
+    return (f", in a paler shade where the run ended within {match} of that point without "
+            "converging (not converged, near it)")
 
 
 def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,

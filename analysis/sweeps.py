@@ -43,6 +43,7 @@ from analysis.rates import (
     refine_critical_point,
     symmetric,
 )
+from analysis.starts import SETTLED
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
 from landscape.progress import Progress
@@ -609,11 +610,16 @@ class BasinMap:
     ``xs`` (and ``ys`` for 2-D grids; None for 1-D objectives) are the grid axes; ``labels``
     has shape ``(len(xs),)`` in 1-D and ``(len(ys), len(xs))`` in 2-D (row = y, as
     ``np.meshgrid``/``imshow``): the index into ``points`` of the critical point each start
-    converged to, :data:`CYCLE` when it ended on a cycle (``cycles`` maps period -> starts),
-    -1 when it diverged or did not converge.  ``kinds[i]`` is the kind of ``points[i]`` and
-    ``inside[i]`` whether it lies in the box: the given critical points come first, then the
-    limits the runs found that were not among them (outside the box, or missed by the
-    search).  ``counts`` maps label -> number of starts (summing to the grid size).
+    ended within ``tolerance`` of, :data:`CYCLE` when it ended on a cycle (``cycles`` maps
+    period -> starts), -1 when it diverged or ended near none.  ``converged`` (same shape)
+    says whether each run met the tolerances (status ``converged``, or ``steps`` for a fixed
+    number of steps: :data:`analysis.starts.SETTLED`); a labelled start that did not is "not
+    converged, near" its point, as in the starts table.  ``kinds[i]`` is the kind of
+    ``points[i]`` and ``inside[i]`` whether it lies in the box: the given critical points
+    come first, then the limits the runs found that were not among them (outside the box, or
+    missed by the search).  ``counts`` maps label -> number of starts (summing to the grid
+    size), converged or not; :meth:`near_counts` a point's label -> its starts that did not
+    converge.
     ``exact_landings``: starts that ended exactly on a critical point (see
     :func:`exact_landings`); they are labelled by the run from a start moved by a relative
     1e-6, so a grid aligned with the step does not fake a basin.  For
@@ -642,6 +648,18 @@ class BasinMap:
     landed_labels: np.ndarray | None = None
     #: whether each of ``points`` is a kink of f (not differentiable there)
     kinks: list[bool] = field(default_factory=list)
+    #: whether each start's run met the tolerances (None: every labelled start did)
+    converged: np.ndarray | None = None
+
+    def near_counts(self) -> dict[int, int]:
+        """Label -> the starts that ended within the tolerance of that point without
+        converging (only labels that have some)."""
+        if self.converged is None:
+            return {}
+        lab = np.asarray(self.labels)[(np.asarray(self.labels) >= 0)
+                                      & ~np.asarray(self.converged, dtype=bool)]
+        uniq, cnt = np.unique(lab, return_counts=True)
+        return {int(u): int(c) for u, c in zip(uniq, cnt, strict=True)}
 
     def to_json(self) -> dict[str, Any]:
         return jsonable({
@@ -652,7 +670,8 @@ class BasinMap:
             "tolerance": self.tolerance, "box": self.box, "axes": list(self.axes),
             "slice_at": self.slice_at, "status_counts": self.status_counts,
             "n_starts": int(self.labels.size), "time": self.time,
-            "exact_landings": self.exact_landings,
+            "exact_landings": self.exact_landings, "converged": self.converged,
+            "near_counts": {str(k): v for k, v in self.near_counts().items()},
         })
 
 
@@ -862,6 +881,7 @@ def basins(obj: Any, method: str, box: Any = None, *, resolution: int = 101,
         time=time.perf_counter() - t0, inside=inside, cycles=cycles,
         exact_landings=int(np.sum(landed)), landed_starts=landed_starts,
         landed_labels=landed_labels, kinks=kinks,
+        converged=np.isin(batch.status.astype(str), SETTLED).reshape(shape),
     )
 
 

@@ -714,3 +714,26 @@ def test_line_spread_ignores_a_transient_seen_once():
     e[0] *= 10.0
     assert E.line_spread(np.log(e)) == pytest.approx(0.0, abs=1e-12)
     assert E.line_spread(np.log(0.7**k)) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_rate_disagreement_gives_the_number_its_rule_tested():
+    """Rosenbrock pp. 2, 6: GD's reason read "predicted 0.9999854, measured 0.9999732 (rel.
+    diff 1.22e−05)", a difference under the 1% tolerance, while the verdict failed on
+    Δln ρ/ln ρ = 83%.  Here GD with η = 0.001 on eigenvalues 1, 10: ρ = 1 − 0.001 = 0.999
+    (closed form), measured 0.998: Δρ/ρ = 0.1% passes, Δln ρ/ln ρ = ln 0.998/ln 0.999 − 1
+    = 100% fails, and the reason must give the latter with its threshold."""
+    import math
+
+    slow = T.predict("gd", {"lr": 0.001}, [1.0, 10.0])
+    assert slow.rate == pytest.approx(0.999, rel=1e-12)
+    m = E.Measurement("linear", 0.998, 1.0, (10, 1000), 1000, settled=True)
+    c = C.compare(slow, m)
+    on_log = abs(math.log(0.998) - math.log(0.999)) / abs(math.log(0.999))
+    assert not c.agree and "rel. diff" not in c.reason
+    assert c.reason.endswith(f"(Δln ρ/ln ρ {C.percent(on_log)} > 1%)")
+    assert C.percent(on_log) == "100%"
+    # far from 1 the test on ρ decides: predicted 1 − 0.9 = 0.1 (η = 0.9, eigenvalue 1),
+    # measured 0.2: Δρ/ρ = 100% against Δln ρ/ln ρ = ln 2/ln 10 = 30%
+    fast = T.predict("gd", {"lr": 0.9}, [1.0, 1.0])
+    c = C.compare(fast, E.Measurement("linear", 0.2, 1.0, (10, 30), 40, settled=True))
+    assert fast.rate == pytest.approx(0.1) and c.reason.endswith("(Δρ/ρ 100% > 1%)")

@@ -685,6 +685,14 @@ def test_single_outcome_names_what_every_start_did():
                                    cycles={})) == "diverged or did not converge"
     mixed = NS(labels=np.array([[0, -2], [0, 0]]), points=pts, kinds=kinds, cycles={2: 1})
     assert plots.single_outcome(mixed) is None
+    # every start ended near (0, 0), none converged (status iteration limit): not "converged"
+    near = NS(labels=np.zeros((2, 2), int), converged=np.zeros((2, 2), bool), points=pts,
+              kinds=kinds, cycles={})
+    assert plots.single_outcome(near) == \
+        "did not converge, ended near the same point (0, 0) (minimum)"
+    part = NS(labels=np.zeros((2, 2), int), converged=np.eye(2, dtype=bool), points=pts,
+              kinds=kinds, cycles={})
+    assert plots.single_outcome(part) is None
 
 
 # ------------------------------------------------------------ one tick format per axis

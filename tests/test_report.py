@@ -1124,6 +1124,24 @@ def test_basin_caption_names_only_the_grey_starts_present():
     assert "dark grey" in both and "light grey" in both
 
 
+def test_basin_caption_says_which_starts_ended_near_without_converging():
+    """Rosenbrock p. 14: 60 starts that stopped at the iteration limit within 0.141 of P1
+    were coloured as converged to it; drawn paler, the caption says what the shade counts,
+    and the grey ones are then those near no critical point."""
+    from types import SimpleNamespace as NS
+
+    labels, conv = np.array([0, 0, -1]), np.array([True, False, False])
+    assert report.basin_greys_text(labels, conv) == \
+        "; light grey starts diverged or ended near no critical point"
+    assert report.basin_greys_text(labels, np.array([True, True, False])) == \
+        "; light grey starts diverged or did not converge"
+    bm = NS(labels=labels, converged=conv)
+    assert report.basin_near_text(bm, "0.141 (1% of the box diagonal 14.1)") == (
+        ", in a paler shade where the run ended within 0.141 (1% of the box diagonal 14.1) "
+        "of that point without converging (not converged, near it)")
+    assert report.basin_near_text(NS(labels=labels, converged=None), "0.1") == ""
+
+
 def test_finite_termination_table_fits_no_window():
     """CG on 0.1x² + 2y² reaches x* in two steps: its per-step table said "fit window
     k = 0–2" with a window mean while the error figure said no rate is fitted."""
@@ -2535,8 +2553,7 @@ def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
     assert (f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}); the run reached the "
             f"rounding floor at k = {floor} (measured).") in note
     assert "is not exact, so finite termination" not in note
-    worst, _, _ = report.exact_line_steps(st)
-    assert worst < 1e-12
+    assert report.exact_line_steps(st).worst < 1e-12
     # three distinct eigenvalues in four variables: Thm 5.4's count, below n
     st4 = rate_study(Objective.parse("x**2 + y**2 + 2*z**2 + 3*w**2"), "cg", [1.0, 2.0, 3.0, 4.0])
     assert "at most 3 steps (the number of distinct eigenvalues of ∇²f, N&W Thm 5.4; n = 4)" in (
@@ -3496,3 +3513,73 @@ def test_strictness_of_a_convex_f_with_kinks_is_undecided_not_no():
         (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
         rows = {r[0]: r for r in table.rows}
         assert rows["strictly / strongly convex"][1] == want, rows
+
+
+def test_a_rate_study_run_is_near_a_point_by_the_rule_that_measured_it():
+    """Rosenbrock p. 2 said GD's rate-study run, ended at (0.595468, 0.352586), was near "no
+    critical point" (the comparison tables' 0.141), while its errors were measured to P1 and
+    its table gave e = 0.763: inside the rate study's radius 0.1 × |x₀ − P1| = 0.808.
+    Independent numbers: both distances by hand from x₀ = (−4.59, −4.83)."""
+    import math
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    p1 = NS(point=np.array([1.0, 1.0]), kind="minimum")
+    A = NS(cps=[p1], box=np.array([[-5.0, 5.0], [-5.0, 5.0]]), obj=NS(n=2))
+    x0, x = np.array([-4.59, -4.83]), np.array([0.595468, 0.352586])
+    dist = math.hypot(1 - x[0], 1 - x[1])
+    radius = 0.1 * math.hypot(1 - x0[0], 1 - x0[1])
+    assert 0.141 < dist < radius  # beyond the tables' tolerance, inside the rate study's
+    res = NS(x=x, jac=np.array([0.399, 0.1]), nit=20000, status="maxiter")
+    study = NS(result=res, x0=x0, budget=None, measurement=NS(floor_index=None),
+               comparison=Comparison(False, "disagrees", reason="rate differs"))
+    text = report.study_end(A, study)
+    assert "no critical point" not in text
+    assert text.endswith(f"{dist:.3f} from the minimum P1, inside the radius {radius:.3f} "
+                         "within which a rate study counts a run as converged to it)")
+    # a run outside that radius is said to be, with the nearest point and its radius
+    res.x = np.array([-3.55893, 12.6722])
+    far = math.hypot(1 + 3.55893, 1 - 12.6722)
+    assert report.study_end(A, study).endswith(
+        f"{far:.3g} from the nearest critical point, the minimum P1, outside its convergence "
+        f"radius {radius:.3f})")
+    # within the tables' tolerance: the distance alone
+    res.x = np.array([1.0, 1.0 + 2.6e-13])
+    assert report.study_end(A, study).endswith("2.6e-13 from the minimum P1)")
+
+
+def test_the_cg_note_quotes_evidence_that_a_search_was_not_exact():
+    """Quadratic p. 6: "this run's searches were not exact (… first step α = 0.10081, exact
+    −gᵀd/dᵀHd = 0.10081)" quoted a first step exact to 5 digits as its evidence.  The note
+    now names the least exact step, how far along its line it went (1 exact), and the error
+    after the n steps exact searches need.  A path built here on H = diag(1, 10): an exact
+    first step along −g, then a step along −g 1.2 × past its line minimum."""
+    from types import SimpleNamespace as NS
+
+    H = np.diag([1.0, 10.0])
+    x0 = np.array([1.0, 1.0])
+    g0 = H @ x0
+    x1 = x0 - float(g0 @ g0) / float(g0 @ H @ g0) * g0  # exact: τ = gᵀg/gᵀHg
+    g1 = H @ x1
+    x2 = x1 - 1.2 * float(g1 @ g1) / float(g1 @ H @ g1) * g1
+    x3 = x2 - float((H @ x2) @ (H @ x2)) / float((H @ x2) @ H @ (H @ x2)) * (H @ x2)
+    st = NS(minimizer=np.zeros(2), hessian=H, result=NS(path=np.array([x0, x1, x2, x3])),
+            measurement=NS(floor_index=None),
+            prediction=NS(details={"exact_search_steps": 2}, line_search="wolfe"))
+    seen = report.exact_line_steps(st)
+    # along its line the step went 1.2 × the way: ∇f(x₂)ᵀs = (1 − 1.2) ∇f(x₁)ᵀs
+    assert seen.step == 1 and seen.reach == pytest.approx(1.2, rel=1e-12)
+    assert seen.worst == pytest.approx(0.2, rel=1e-9)
+    assert seen.alpha == pytest.approx(seen.exact, rel=1e-12)  # the first step is exact
+    text = report.cg_termination_text(st)
+    e2 = float(np.linalg.norm(x2))
+    assert e2 > 0.01
+    assert ("this run's searches were not exact (step k = 1 went 1.2 × the way to the minimum "
+            "along its line, 1 for an exact search, so ∇f at its end is orthogonal to it only "
+            f"to 0.2 relative; after 2 steps the error is e_2 = {e2:.3g}, not 0)") in text
+    assert "first step" not in text  # an exact first step is no evidence of inexact ones
+    # the share printed gives back its distance from 1: 1.081 beside 0.081, not 1.08
+    x2 = x1 - 1.081 * float(g1 @ g1) / float(g1 @ H @ g1) * g1
+    st.result.path = np.array([x0, x1, x2])
+    assert "went 1.081 × the way" in report.cg_termination_text(st)

@@ -317,3 +317,43 @@ def test_a_band_with_x_star_near_its_rim_or_wider_than_the_way_to_another_minimu
     assert band_around(centred, [0.0, 0.0])
     assert band_around(centred, [0.0, 0.0], others=[[5.0, 0.0]])
     assert not band_around(centred, [0.0, 0.0], others=[[1.5, 0.0], [9.0, 9.0]])
+
+
+def test_basin_map_counts_converged_apart_from_ended_near():
+    """Rosenbrock report p. 14: GD with η = 3.658e−05 met the gradient tolerance from no start
+    in 1 000 iterations (0 of 100 in the starts table), yet the map said 60 of 3 721 starts
+    "converged" to P1: those ended within 0.141 of (1, 1) at the iteration limit.  Independent
+    count: one batch of the same grid starts, by status and by distance to (1, 1); and the
+    starts table's classification of that batch ("not converged, near P1 (minimum)")."""
+    from types import SimpleNamespace
+
+    from analysis import plots
+    from analysis.starts import classify, from_batch
+    from optimizers import minimize_batch
+
+    obj = Objective.parse("100*(y - x**2)**2 + (1 - x)**2")
+    box, lr = [[-5.0, 5.0], [-5.0, 5.0]], 3.658e-05
+    # 20 points per axis: no grid start is (1, 1) itself (the map moves such a start)
+    bm = basins(obj, "gd", box, resolution=20, critical_points=[[1.0, 1.0]], lr=lr)
+    g = np.linspace(-5.0, 5.0, 20)
+    XX, YY = np.meshgrid(g, g)
+    batch = minimize_batch(obj, np.column_stack([XX.ravel(), YY.ravel()]), "gd", lr=lr)
+    status = np.asarray(batch.status).astype(str)
+    near = np.linalg.norm(batch.x - [1.0, 1.0], axis=1) <= 0.01 * np.hypot(10.0, 10.0)
+    converged = int(np.sum(near & (status == "converged")))
+    ended_near = int(np.sum(near & (status != "converged")))
+    assert converged == 0 and ended_near > 0
+    assert int(np.sum((bm.labels == 0) & bm.converged)) == converged
+    assert bm.near_counts() == {0: ended_near}
+    run = from_batch("GD", batch)
+    cp = SimpleNamespace(point=np.array([1.0, 1.0]), kind="minimum", value=0.0)
+    classify([run], box, [cp])
+    assert int(np.sum(run.outcome == "not converged, near P1 (minimum)")) == ended_near
+    texts = [t.get_text() for leg in plots.plot_basins(bm, names=[((1, 1), "P1")]).legends
+             for t in leg.get_texts()]
+    share = plots.starts_share(ended_near, 400)
+    assert f"not converged, near P1, minimum at (1, 1): {share}" in texts
+    assert not any(t.startswith("→") for t in texts)  # no start converged
+    assert f"diverged / not converged, near no critical point: " \
+           f"{plots.starts_share(400 - ended_near, 400)}" in texts
+    assert json.loads(json.dumps(bm.to_json()))["near_counts"] == {"0": ended_near}
