@@ -1172,6 +1172,37 @@ def bound_thousands(text: str) -> str:
     return _THOUSANDS.sub(NBSP, text)
 
 
+#: the relation signs of prose mathematics: a line never starts with one (the space before
+#: it is bound to the word before), though a line may end after one, as typeset mathematics
+#: breaks (:func:`bound_relations`)
+RELATIONS = "=≠<>≤≥≈∝"
+#: an operand of at most this many characters after a relation sign ("< ∞", "= 6", "≠ 0",
+#: "= 0.1") stays on the line of the sign
+SHORT_OPERAND = 3
+_RELATION_SPACE = re.compile(
+    rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
+    # before a short operand, its length counted to the next breakable space
+    rf"|(?<=\s[{RELATIONS}]) (?=[^ \n]{{1,{SHORT_OPERAND}}}(?:[ \n]|$))")
+
+
+def bound_relations(text: str) -> str:
+    """``text`` with the space before each spaced relation sign (:data:`RELATIONS`) made
+    non-breaking, and the space after one when a short operand (at most
+    :data:`SHORT_OPERAND` characters) follows, so that no line of prose begins with a
+    relation ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞"); a line may still end after a sign
+    followed by a longer operand."""
+    return _RELATION_SPACE.sub(NBSP, text)
+
+
+def bound_spaces(text: str, groups: bool = True) -> str:
+    """``text`` with the spaces prose must not break at made non-breaking: a count's
+    thousands (:func:`bound_thousands`) and, with ``groups`` (prose, not a table cell,
+    whose pieces :func:`unbroken_groups` binds as its column allows), the spaces inside
+    short groups (:func:`bound_groups`) and around relation signs (:func:`bound_relations`)."""
+    text = bound_thousands(text)
+    return bound_relations(bound_groups(text)) if groups else text
+
+
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1179,14 +1210,13 @@ def markup(text: str, groups: bool = True) -> str:
     (:func:`bound_groups`; ``groups=False`` for a table cell, whose groups
     :func:`unbroken_groups` binds as its column allows); code spans
     (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
-    a count's thousands kept on one line (:func:`bound_thousands`); newlines become line
-    breaks."""
+    a count's thousands kept on one line and, in prose, no line begun with a relation sign
+    (:func:`bound_spaces`); newlines become line breaks."""
     from analysis.plots import CODE_SPAN, page_tags
 
     parts = CODE_SPAN.split(str(text))
-    bound = (lambda p: bound_thousands(bound_groups(p))) if groups else bound_thousands
     return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
-                   else page_tags(escape(page_minus(bound(p))))
+                   else page_tags(escape(page_minus(bound_spaces(p, groups))))
                    for i, p in enumerate(parts)).replace("\n", "<br/>")
 
 

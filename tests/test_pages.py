@@ -2041,3 +2041,44 @@ def test_a_count_is_never_broken_between_its_thousands():
         assert all(c in " ".join(lines) for c in counts)
         assert not any(re.search(r"\d$", ln) and re.match(r"\d{3}\b", nxt)
                        for ln, nxt in zip(lines, lines[1:], strict=False)), (width, lines)
+
+
+def test_a_line_of_prose_never_begins_with_a_relation_sign():
+    """Study p. 17 "the third derivative f‴" / "= 6 ≠ 0 decides" and p. 32 "and Σηₖ²" /
+    "< ∞": the space before a spaced relation sign is bound to the word before it, and a
+    short operand after one ("< ∞", "= 6") stays with the sign, at every width; a line may
+    still end after a sign followed by a longer operand, as typeset mathematics breaks."""
+    text = ("For x³ the Hessian test is silent and the third derivative f‴ = 6 ≠ 0 decides; "
+            "the sums Σηₖ = ∞ and Σηₖ² < ∞ hold, E(xₖ − x*)² ≈ a²σ²/k ∝ 1/k, and "
+            "the step η ≤ 2/(μ + L) with ρ ≥ 0.123456789 when κ > 1 and "
+            "the long ratio = 0.987654 holds.")
+    rel = "[" + pages.RELATIONS + "]"
+    short = re.compile(rf"{rel} (\S{{1,{pages.SHORT_OPERAND}}})(?:\s|$)")
+    after_long = False
+    for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
+        for width in range(80, 460, 5):
+            f = pages._paragraph(p)
+            f.wrap(width, 1e6)
+            bl = f.blPara
+            lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+                     for x in bl.lines]
+            lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+            assert " ".join(lines) == " ".join(text.split()), lines
+            assert not any(re.match(rel + r"(?:\s|$)", ln) for ln in lines[1:]), (width, lines)
+            # a sign ends a line only before an operand longer than SHORT_OPERAND
+            for ln, nxt in zip(lines, lines[1:], strict=False):
+                if re.search(rf"\s{rel}$", ln):
+                    assert len(nxt.split()[0]) > pages.SHORT_OPERAND, (width, ln, nxt)
+                    after_long = True
+            assert all(m.group(0).strip() in " ".join(lines) for m in short.finditer(text))
+    assert after_long  # the long operand did move to the next line at some width
+    nb = pages.NBSP
+    assert pages.bound_relations("f‴ = 6 ≠ 0 decides, Σηₖ² < ∞ (the") == (
+        f"f‴{nb}={nb}6{nb}≠{nb}0 decides, Σηₖ²{nb}<{nb}∞ (the")
+    assert pages.bound_relations("η = 0.001 and <0.01% of a, a => b") == (
+        f"η{nb}= 0.001 and <0.01% of a, a => b")
+    # a long operand joined by a bound group is long: the line may end after its sign
+    assert pages.bound_spaces("ρ = (√κ − 1)/(√κ + 1)") == (
+        f"ρ{nb}= (√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
+    # prose only: a table cell's pieces are bound as its column allows
+    assert pages.markup("a < b", groups=False) == "a &lt; b"
