@@ -1949,7 +1949,7 @@ _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
                     # a bound, a relation sign before a number: "≤ 0.63451ʸ"
                     r"|(?<!\S)[≤≥<>] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
-_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡*]+(?:\s|$))")
+_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊*]+(?:\s|$))")
 NBSP = "\u00a0"
 #: A short formula in a table cell, operands joined by spaced signs ("β = 0.5", "(√κ − 1)/(√κ
 #: + 1)", "1 − 1/√κ,", "η = 2/(μ + L)"), of at most :data:`GROUP_CHARS` characters, reads as
