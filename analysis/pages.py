@@ -1203,6 +1203,30 @@ def bound_spaces(text: str, groups: bool = True) -> str:
     return bound_relations(bound_groups(text)) if groups else text
 
 
+#: the precision, in points, of the width a heading's lines are balanced in
+BALANCE_TOL = 0.5
+
+
+def balanced_width(lines: Callable[[float], int], width: float,
+                   tol: float = BALANCE_TOL) -> float:
+    """The width, within ``tol`` points, a text that takes n = ``lines(width)`` lines in
+    ``width`` points is set in so that its lines are balanced: the narrowest width at which
+    it still takes n lines (found by bisection; the greedy line count never falls as the
+    width narrows), so that the longest line is as short as n lines allow and a wrapped
+    heading leaves no lone word on its last line ("… vanishes with" / "depth" becomes two
+    lines of about half the text each); ``width`` itself for a single line."""
+    n = lines(width)
+    if n <= 1:
+        return width
+    lo, hi = width / (2.0 * n), width
+    if lines(lo) <= n:
+        return lo
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if lines(mid) <= n else (mid, hi)
+    return hi
+
+
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1340,16 +1364,24 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.document = document  # the Document whose pages it records
             self.starts_section = h.level <= 1
 
+        full_width = CONTENT_W  # the column's width (the rule under a chapter spans it)
+
+        def _lines(self, width: float) -> int:
+            RLParagraph.wrap(self, width, 1e6)
+            return len(self.blPara.lines)
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            w, h = super().wrap(aW, aH)
-            return w, h + (3.0 if self.heading.level == 1 else 0.0)
+            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            self.full_width = aW
+            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            return aW, h + (3.0 if self.heading.level == 1 else 0.0)
 
         def draw(self) -> None:
             super().draw()
             h = self.heading
             if h.level == 1:
                 self.canv.setLineWidth(0.8)
-                self.canv.line(0, -1.5, self.width, -1.5)
+                self.canv.line(0, -1.5, self.full_width, -1.5)
             doc = getattr(self.canv, "_doctemplate", None)
             page = self.canv.getPageNumber()
             if self.document is not None:  # the page a paragraph names for it

@@ -2082,3 +2082,48 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
         f"ρ{nb}= (√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
     # prose only: a table cell's pieces are bound as its column allows
     assert pages.markup("a < b", groups=False) == "a &lt; b"
+
+
+def _heading_lines(f) -> list[str]:
+    bl = f.blPara
+    lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+             for x in bl.lines]
+    return [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+
+
+def test_a_wrapped_heading_balances_its_lines():
+    """Study p. 44: "18  Deep chains of activations: the derivative vanishes with depth"
+    wrapped leaving "depth" alone on its second line.  A heading that wraps takes as many
+    lines as greedy breaking gives it, each no longer than they must be: set 1 point
+    narrower than its longest line, it would take one line more; it reports the column's
+    width, and its chapter rule spans it."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    ns = pages._flowables()
+    title = "Deep chains of activations: the derivative vanishes with depth"
+    h = pages.Heading(title, level=1, number="18")
+    f = ns.HeadingFlowable(h, "k")
+    w, _ = f.wrap(pages.CONTENT_W, 1e6)
+    assert w == pages.CONTENT_W
+    lines = _heading_lines(f)
+    assert len(lines) == 2 and len(lines[-1].split()) > 1, lines
+    font = f"{pages.FONT}-Bold"
+    for level in (1, 2):
+        for width in range(160, 520, 11):
+            f = ns.HeadingFlowable(pages.Heading(title, level=level, number="18"), "k")
+            f.wrap(width, 1e6)
+            lines = _heading_lines(f)
+            assert " ".join(lines) == " ".join(h.title.split()), lines
+            greedy = RLParagraph(f.text, f.style)
+            greedy.wrap(width, 1e6)
+            assert len(lines) == len(greedy.blPara.lines), (width, lines)
+            if len(lines) > 1:  # no shorter longest line gives as few lines
+                size = pages.HEADING_SIZES[level]
+                longest = max(pages.string_width(ln, size, font) for ln in lines)
+                tighter = RLParagraph(f.text, f.style)
+                tighter.wrap(longest - 1.0, 1e6)
+                assert len(tighter.blPara.lines) > len(lines), (width, lines)
+    # a heading of one line is set as before
+    f = ns.HeadingFlowable(pages.Heading("Short", level=1), "k")
+    f.wrap(pages.CONTENT_W, 1e6)
+    assert f.width == pages.CONTENT_W
