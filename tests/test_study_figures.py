@@ -2021,7 +2021,7 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     # how the robust fit reads the cycles is said under the table that has their column
     assert ("(it is fitted on the errors once per cycle, eᵢ, e₍ᵢ₊₂₎, e₍ᵢ₊₄₎ and so on to eⱼ, "
             "not on every iteration)") in notes
-    assert "the sentence before its table" not in notes  # no kind rests on the column
+    assert plots.page_script(report.STEP_KIND_NOTE) not in per_step.notes  # no kind rests on it
 
 
 def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
