@@ -63,6 +63,8 @@ stable).
   holds a part of a split table carries the legend of the markers that part uses.
 * The formulas of one display (consecutive formulas), each with all its lines, are kept
   together, and with a short paragraph right before them.
+* Prose never breaks inside a short group, a count's thousands, or before a relation sign
+  (:func:`bound_spaces`); a heading that wraps balances its lines (:func:`balanced_width`).
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
