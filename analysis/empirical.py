@@ -1282,7 +1282,7 @@ def printed_window(m: Any) -> tuple[int, int] | None:
     """The window of what a document prints for measurement ``m``: for a fitted order (kinds
     ``quadratic``/``superlinear`` with ``order_window``) the errors the order was fitted on,
     which leave out the pre-asymptotic steps the fit drops; else ``window`` (the rate's fit
-    window, or where a kind was read).  Per-step table titles, their † marks and a figure's
+    window, or where a kind was read).  Per-step table titles, their row marks and a figure's
     shaded window name this one, so that they agree with the number printed beside them
     (``m`` may be a :class:`Measurement` or its JSON object)."""
     win = _field(m, "order_window") if order_printed(m) else _field(m, "window")

@@ -63,6 +63,8 @@ stable).
   holds a part of a split table carries the legend of the markers that part uses.
 * The formulas of one display (consecutive formulas), each with all its lines, are kept
   together, and with a short paragraph right before them.
+* Prose never breaks inside a short group, a count's thousands, or before a relation sign
+  (:func:`bound_spaces`); a heading that wraps balances its lines (:func:`balanced_width`).
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
@@ -1174,6 +1176,61 @@ def bound_numbers(text: str) -> str:
     return _NUMBER_SPACE.sub(NBSP, text)
 
 
+#: the relation signs of prose mathematics: a line never starts with one (the space before
+#: it is bound to the word before), though a line may end after one, as typeset mathematics
+#: breaks (:func:`bound_relations`)
+RELATIONS = "=≠<>≤≥≈∝"
+#: an operand of at most this many characters after a relation sign ("< ∞", "= 6", "≠ 0",
+#: "= 0.1") stays on the line of the sign
+SHORT_OPERAND = 3
+_RELATION_SPACE = re.compile(
+    rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
+    # before a short operand, its length counted to the next breakable space
+    rf"|(?<=\s[{RELATIONS}]) (?=[^ \n]{{1,{SHORT_OPERAND}}}(?:[ \n]|$))")
+
+
+def bound_relations(text: str) -> str:
+    """``text`` with the space before each spaced relation sign (:data:`RELATIONS`) made
+    non-breaking, and the space after one when a short operand (at most
+    :data:`SHORT_OPERAND` characters) follows, so that no line of prose begins with a
+    relation ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞"); a line may still end after a sign
+    followed by a longer operand."""
+    return _RELATION_SPACE.sub(NBSP, text)
+
+
+def bound_spaces(text: str, groups: bool = True) -> str:
+    """``text`` with the spaces prose must not break at made non-breaking: a count's
+    thousands (:func:`bound_numbers`) and, with ``groups`` (prose, not a table cell,
+    whose pieces :func:`unbroken_groups` binds as its column allows), the spaces inside
+    short groups (:func:`bound_groups`) and around relation signs (:func:`bound_relations`)."""
+    text = bound_numbers(text)
+    return bound_relations(bound_groups(text)) if groups else text
+
+
+#: the precision, in points, of the width a heading's lines are balanced in
+BALANCE_TOL = 0.5
+
+
+def balanced_width(lines: Callable[[float], int], width: float,
+                   tol: float = BALANCE_TOL) -> float:
+    """The width, within ``tol`` points, a text that takes n = ``lines(width)`` lines in
+    ``width`` points is set in so that its lines are balanced: the narrowest width at which
+    it still takes n lines (found by bisection; the greedy line count never falls as the
+    width narrows), so that the longest line is as short as n lines allow and a wrapped
+    heading leaves no lone word on its last line ("… vanishes with" / "depth" becomes two
+    lines of about half the text each); ``width`` itself for a single line."""
+    n = lines(width)
+    if n <= 1:
+        return width
+    lo, hi = width / (2.0 * n), width
+    if lines(lo) <= n:
+        return lo
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if lines(mid) <= n else (mid, hi)
+    return hi
+
+
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1181,14 +1238,13 @@ def markup(text: str, groups: bool = True) -> str:
     (:func:`bound_groups`; ``groups=False`` for a table cell, whose groups
     :func:`unbroken_groups` binds as its column allows); code spans
     (:data:`analysis.plots.CODE_SPAN`, between backticks) literally in the monospace font;
-    a count's thousands kept on one line (:func:`bound_numbers`); newlines become line
-    breaks."""
+    a count's thousands and a page reference kept on one line and, in prose, no line begun
+    with a relation sign (:func:`bound_spaces`); newlines become line breaks."""
     from analysis.plots import CODE_SPAN, page_tags
 
     parts = CODE_SPAN.split(str(text))
-    bound = (lambda p: bound_numbers(bound_groups(p))) if groups else bound_numbers
     return "".join(f'<font face="{MONO}">{escape(p)}</font>' if i % 2
-                   else page_tags(escape(page_minus(bound(p))))
+                   else page_tags(escape(page_minus(bound_spaces(p, groups))))
                    for i, p in enumerate(parts)).replace("\n", "<br/>")
 
 
@@ -1312,16 +1368,24 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.document = document  # the Document whose pages it records
             self.starts_section = h.level <= 1
 
+        full_width = CONTENT_W  # the column's width (the rule under a chapter spans it)
+
+        def _lines(self, width: float) -> int:
+            RLParagraph.wrap(self, width, 1e6)
+            return len(self.blPara.lines)
+
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            w, h = super().wrap(aW, aH)
-            return w, h + (3.0 if self.heading.level == 1 else 0.0)
+            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            self.full_width = aW
+            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            return aW, h + (3.0 if self.heading.level == 1 else 0.0)
 
         def draw(self) -> None:
             super().draw()
             h = self.heading
             if h.level == 1:
                 self.canv.setLineWidth(0.8)
-                self.canv.line(0, -1.5, self.width, -1.5)
+                self.canv.line(0, -1.5, self.full_width, -1.5)
             doc = getattr(self.canv, "_doctemplate", None)
             page = self.canv.getPageNumber()
             if self.document is not None:  # the page a paragraph names for it
@@ -1921,7 +1985,7 @@ _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
                     # a bound, a relation sign before a number: "≤ 0.63451ʸ"
                     r"|(?<!\S)[≤≥<>] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
-_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡*]+(?:\s|$))")
+_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊*]+(?:\s|$))")
 NBSP = "\u00a0"
 #: A short formula in a table cell, operands joined by spaced signs ("β = 0.5", "(√κ − 1)/(√κ
 #: + 1)", "1 − 1/√κ,", "η = 2/(μ + L)"), of at most :data:`GROUP_CHARS` characters, reads as

@@ -3424,8 +3424,14 @@ def convergence_order(p: Any) -> float | None:
     return None
 
 
-#: marks a row of the per-step table outside the measurement's asymptotic window
+#: marks a row of the per-step table outside the measurement's fit window
 OUTSIDE_MARK = "†"
+#: marks a row outside the window a run's printed order is fitted on, another window than
+#: the fit window, so another mark: one page may hold both tables and their notes, and a
+#: mark means one thing on a page
+ORDER_OUTSIDE_MARK = "¶"
+#: marks a row before the iterations where a bounded run settled (nothing is fitted there)
+SETTLED_MARK = "◊"
 #: marks a per-step ratio above the predicted bound on the rate
 ABOVE_MARK = "‡"
 
@@ -3448,7 +3454,7 @@ OUTSIDE_NOTE = (f"{OUTSIDE_MARK} step outside the run's fit window (in the table
 #: (:func:`analysis.empirical.order_printed`): its title names the window the order was
 #: fitted on, which leaves out the run's first steps
 ORDER_OUTSIDE_NOTE = (
-    f"{OUTSIDE_MARK} step outside the window the run's order is fitted on (in the table's "
+    f"{ORDER_OUTSIDE_MARK} step outside the window the run's order is fitted on (in the table's "
     "title): a window i–j spans the errors e_i to e_j, so its steps are k = i to j − 1 (the "
     "step k = j, ratio e_(j+1)/e_j, already lies past it); the fit leaves out the "
     "pre-asymptotic steps before the window, and the order and its verdict rest on the "
@@ -3458,7 +3464,7 @@ ORDER_OUTSIDE_NOTE = (
 #: :func:`analysis.empirical.detect_band` (a band), said here with their tolerances, as is
 #: what the size the tables print measures; nothing is fitted on it.
 BOUNDED_OUTSIDE_NOTE = (
-    f"{OUTSIDE_MARK} step before the iterations the table's title names, where the run "
+    f"{SETTLED_MARK} step before the iterations the table's title names, where the run "
     "settled: on a cycle of period m, from the first k such that every later m-step move "
     f"‖x_(j+m) − x_j‖, j ≥ k, is at most {CYCLE_RTOL:g}·s, s the smallest distance between "
     "two of the last m iterates (the last period); in a band, from k = ⌊K/2⌋, the last half "
@@ -3479,6 +3485,21 @@ STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a 
               "e.g. at the rounding floor; the robust fit, the window's measured rate, uses "
               "the errors all through the window and is not moved by this single step (the "
               "geometric mean uses only the window's end errors).")
+
+
+
+def outside_marking(settled: bool, order_only: bool) -> tuple[str, str]:
+    """The mark of a per-step table's rows outside the window its title names, and the note
+    that explains it: ◊ before the iterations a bounded run settled on
+    (:data:`BOUNDED_OUTSIDE_NOTE`), ¶ outside the window a printed order is fitted on
+    (:data:`ORDER_OUTSIDE_NOTE`), else † outside the fit window (:data:`OUTSIDE_NOTE`):
+    one mark for each window, so that a page with two such tables never gives a mark
+    two meanings."""
+    if settled:
+        return SETTLED_MARK, BOUNDED_OUTSIDE_NOTE
+    return (ORDER_OUTSIDE_MARK, ORDER_OUTSIDE_NOTE) if order_only else (OUTSIDE_MARK,
+                                                                         OUTSIDE_NOTE)
+
 
 #: measured kinds of a run whose error goes to zero (a stall can only interrupt these)
 CONVERGING_KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear")
@@ -3636,7 +3657,7 @@ def nw_title(label: str, win: Sequence[int] | None, at: int | None, to: str = ""
     the order printed beside it name their own window.  ``order_only``: for a run whose
     printed number is that order, and whose table has no row over the fit window (a method
     of predicted order q: no geometric mean), the title names the order's window alone,
-    "(order fitted on k = 4–7)", the window its † marks refer to."""
+    "(order fitted on k = 4–7)", the window its ¶ marks refer to."""
     skipped = shown is not None and steps is not None and len(shown) < len(steps)
     what = (f"errors and ratios at k = {', '.join(str(int(k)) for k in shown)} of "
             f"{int(steps[0])}–{int(steps[-1])}" if skipped else "errors and ratios per step")
@@ -3690,7 +3711,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     # its title names beside the fit window; † marks the steps outside the fit window, over
     # which the rows' geometric mean is taken; for a method of predicted order (no such
     # mean) whose printed number is the fitted order, the title names only the order's
-    # window, and † marks the steps outside it
+    # window, and ¶ marks the steps outside it (◊ those before a bounded run settled)
     printed = printed_window(study.measurement) if at is None else None
     order_only = q is not None and printed is not None and order_printed(study.measurement)
     marked = printed if order_only else win
@@ -3701,12 +3722,14 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     h = int(getattr(study.measurement, "ratio_step", None) or 2)
     body = []
     outside = [] if marked is None else [k for k in chosen if not marked[0] <= k < marked[1]]
+    settled = bounded_where(study.measurement)
+    mark, outside_note = outside_marking(bool(settled), order_only)
     stalls = stall_steps(e, chosen, marked, run_converges(study.measurement))
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
     for k in chosen:
-        row = [f"{k}{OUTSIDE_MARK if k in outside else ''}",
+        row = [f"{k}{mark if k in outside else ''}",
                cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, zeros=True),
                cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
                     rate_digits(float(ratio[k])), zeros=True)
@@ -3726,10 +3749,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         body += _last_error_row(b, label, section, e, steps, chosen, q is not None, floor)
     data = len(body)  # the rows of steps; those after them sum them up
     notes: list[str] = []
-    settled = bounded_where(study.measurement)
     if outside:
-        notes.append(BOUNDED_OUTSIDE_NOTE if settled else
-                     ORDER_OUTSIDE_NOTE if order_only else OUTSIDE_NOTE)
+        notes.append(outside_note)
     if stalls:
         notes.append(STALL_NOTE)
     against = ""
@@ -3760,8 +3781,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if two is not None:
         cols.append(Column(f"e_(k+{h})/e_k", "r"))
         linear = getattr(study.measurement, "kind", None) == "linear"
-        notes.append(cycle_step_note(h) if linear else
-                     TWO_STEP_NOTE if h == 2 else restart_step_note(h))
+        notes += [step_ratio_note(h), cycle_step_note(h) if linear else STEP_KIND_NOTE]
     kind_paragraph(b, label, study, name)
     b.doc.table(cols, body, title=nw_title(name or label, win, at, to, chosen, steps, settled,
                                             printed, order_only),
@@ -3828,29 +3848,30 @@ def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
             f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt_rounded(q, 2)}")
 
 
-#: The note under a per-step table with a two-step column (a run measured on e_(k+2)/e_k).
-TWO_STEP_NOTE = ("e_(k+2)/e_k: the ratio over two steps, shown for a run whose measured kind "
-                 "rests on it (the sentence before its table says which test they passed); "
-                 "— where e_(k+2) lies past the last error above the floor.")
+def step_ratio_note(h: int) -> str:
+    """The definition of the column e_(k+h)/e_k under a per-step table, in the same words
+    under every table that has the column (a zigzag's two-step ratios, a restarted method's
+    period), so that a page never defines the symbol twice in two wordings; what a run
+    reads on it is said apart (:data:`STEP_KIND_NOTE`, :func:`cycle_step_note`)."""
+    return (f"e_(k+{h})/e_k: the ratio over {h} steps, shown for a run whose measured kind or "
+            f"rate rests on it; — where e_(k+{h}) lies past the last error above the floor.")
 
 
-def restart_step_note(h: int) -> str:
-    """The note under a per-step table with an ``h``-step column (a restarted method measured
-    on e_(k+h)/e_k, h its restart period)."""
-    return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period, shown for a run whose "
-            "measured kind rests on it (the sentence before its table names the blocks read); "
-            f"— where e_(k+{h}) lies past the last error above the floor.")
+#: Under a per-step table whose run's measured kind rests on its ratios over several steps:
+#: the sentence before the table gives the ratios and the test they passed
+STEP_KIND_NOTE = ("Kind read on ratios over several steps: the sentence before the table names "
+                  "the ratios read and the test they passed.")
 
 
 def cycle_step_note(h: int) -> str:
-    """The note under a per-step table with an ``h``-step column of a restarted method whose
-    linear rate is read on its cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`)."""
-    return (f"e_(k+{h})/e_k: the ratio over {h} steps, the restart period: at the rows of the "
-            f"fit window i–j that start a cycle (k = i, i + {h}, …) the cycle factors the "
-            f"robust fit reads, its rate per step being their fitted value to the power 1/{h} "
-            f"(it is fitted on the errors once per cycle, e_i, e_(i+{h}), e_(i+{2 * h}) and so "
-            f"on to e_j, not on every iteration); — where e_(k+{h}) lies past the last error "
-            "above the floor.")
+    """The note under a per-step table of a restarted method whose linear rate is read on its
+    cycles of ``h`` steps (:func:`analysis.empirical.cycle_fit`): which rows of the column
+    e_(k+h)/e_k (:func:`step_ratio_note`) are the cycle factors the fit reads."""
+    return (f"Rate read on restart cycles: the restart period is {h} steps; at the rows of the "
+            f"fit window i–j that start a cycle (k = i, i + {h}, …), e_(k+{h})/e_k is the "
+            f"cycle factor the robust fit reads, its rate per step being their fitted value "
+            f"to the power 1/{h} (it is fitted on the errors once per cycle, e_i, "
+            f"e_(i+{h}), e_(i+{2 * h}) and so on to e_j, not on every iteration).")
 
 
 def block_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]

@@ -556,7 +556,7 @@ def test_a_run_measured_on_two_step_ratios_shows_them_in_its_table():
             assert float(r[-1].rstrip("ᵐ")) == pytest.approx(e[k + 2] / e[k], rel=1e-3)
         else:
             assert r[-1] == "—"
-    assert any("the ratio over two steps" in n for n in table.notes)
+    assert any("the ratio over 2 steps" in n for n in table.notes)
     # a run measured per step keeps the three columns
     m1 = E.measure(np.cumprod([1.0] + [0.5] * 30)[:, None], [0.0])
     b1 = report.Builder("t")
@@ -894,7 +894,8 @@ def test_a_restarted_run_shows_its_restart_period_ratios_where_its_evidence_read
     for k in (11, 16, 21):  # the blocks of the window (11, 26)
         assert f"{e[k + 5] / e[k]:.3g} at k = {k}" in m.evidence
         assert float(steps[k][-1].rstrip("ᵐ")) == pytest.approx(e[k + 5] / e[k], rel=1e-3)
-    assert any("the ratio over 5 steps, the restart period" in n for n in table.notes)
+    assert any(n.startswith("e₍ₖ₊₅₎/eₖ: the ratio over 5 steps") for n in table.notes)
+    assert plots.page_script(report.STEP_KIND_NOTE) in table.notes
     why = report.kind_text(b, "cg", "CG", st)
     assert "where the error came within 1 000 times the rounding floor, e_26 = " in why
 
@@ -922,7 +923,8 @@ def test_a_restarted_method_s_linear_window_shows_its_cycle_rows():
     assert ("robust fit (the measured rate of the table ‘Predicted and measured convergence’, "
             "which the verdict compares with the theory) uses the errors all through the "
             "window. They differ") in note
-    assert report.cycle_step_note(2).startswith("e_(k+2)/e_k: the ratio over 2 steps")
+    assert report.step_ratio_note(2).startswith("e_(k+2)/e_k: the ratio over 2 steps")
+    assert "restart period is 2 steps" in report.cycle_step_note(2)
     assert ("(it is fitted on the errors once per cycle, e_i, e_(i+2), e_(i+4) and so on to "
             "e_j, not on every iteration)") in report.cycle_step_note(2)
     # study p. 44: a per-step run's table and a restarted one's on the same page printed the

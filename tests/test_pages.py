@@ -2060,3 +2060,89 @@ def test_a_count_in_a_table_cell_is_one_piece_with_its_marker():
     need = pages.string_width("1 001ᵐ", t.size, pages.FONT)
     widths = pages.column_widths(t, 120.0)  # too narrow for every cell on one line
     assert min(widths[1:]) >= need - 1e-9, (widths, need)
+
+
+def test_a_line_of_prose_never_begins_with_a_relation_sign():
+    """Study p. 17 "the third derivative f‴" / "= 6 ≠ 0 decides" and p. 32 "and Σηₖ²" /
+    "< ∞": the space before a spaced relation sign is bound to the word before it, and a
+    short operand after one ("< ∞", "= 6") stays with the sign, at every width; a line may
+    still end after a sign followed by a longer operand, as typeset mathematics breaks."""
+    text = ("For x³ the Hessian test is silent and the third derivative f‴ = 6 ≠ 0 decides; "
+            "the sums Σηₖ = ∞ and Σηₖ² < ∞ hold, E(xₖ − x*)² ≈ a²σ²/k ∝ 1/k, and "
+            "the step η ≤ 2/(μ + L) with ρ ≥ 0.123456789 when κ > 1 and "
+            "the long ratio = 0.987654 holds.")
+    rel = "[" + pages.RELATIONS + "]"
+    short = re.compile(rf"{rel} (\S{{1,{pages.SHORT_OPERAND}}})(?:\s|$)")
+    after_long = False
+    for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
+        for width in range(80, 460, 5):
+            f = pages._paragraph(p)
+            f.wrap(width, 1e6)
+            bl = f.blPara
+            lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+                     for x in bl.lines]
+            lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+            assert " ".join(lines) == " ".join(text.split()), lines
+            assert not any(re.match(rel + r"(?:\s|$)", ln) for ln in lines[1:]), (width, lines)
+            # a sign ends a line only before an operand longer than SHORT_OPERAND
+            for ln, nxt in zip(lines, lines[1:], strict=False):
+                if re.search(rf"\s{rel}$", ln):
+                    assert len(nxt.split()[0]) > pages.SHORT_OPERAND, (width, ln, nxt)
+                    after_long = True
+            assert all(m.group(0).strip() in " ".join(lines) for m in short.finditer(text))
+    assert after_long  # the long operand did move to the next line at some width
+    nb = pages.NBSP
+    assert pages.bound_relations("f‴ = 6 ≠ 0 decides, Σηₖ² < ∞ (the") == (
+        f"f‴{nb}={nb}6{nb}≠{nb}0 decides, Σηₖ²{nb}<{nb}∞ (the")
+    assert pages.bound_relations("η = 0.001 and <0.01% of a, a => b") == (
+        f"η{nb}= 0.001 and <0.01% of a, a => b")
+    # a long operand joined by a bound group is long: the line may end after its sign
+    assert pages.bound_spaces("ρ = (√κ − 1)/(√κ + 1)") == (
+        f"ρ{nb}= (√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
+    # prose only: a table cell's pieces are bound as its column allows
+    assert pages.markup("a < b", groups=False) == "a &lt; b"
+
+
+def _heading_lines(f) -> list[str]:
+    bl = f.blPara
+    lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+             for x in bl.lines]
+    return [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+
+
+def test_a_wrapped_heading_balances_its_lines():
+    """Study p. 44: "18  Deep chains of activations: the derivative vanishes with depth"
+    wrapped leaving "depth" alone on its second line.  A heading that wraps takes as many
+    lines as greedy breaking gives it, each no longer than they must be: set 1 point
+    narrower than its longest line, it would take one line more; it reports the column's
+    width, and its chapter rule spans it."""
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    ns = pages._flowables()
+    title = "Deep chains of activations: the derivative vanishes with depth"
+    h = pages.Heading(title, level=1, number="18")
+    f = ns.HeadingFlowable(h, "k")
+    w, _ = f.wrap(pages.CONTENT_W, 1e6)
+    assert w == pages.CONTENT_W
+    lines = _heading_lines(f)
+    assert len(lines) == 2 and len(lines[-1].split()) > 1, lines
+    font = f"{pages.FONT}-Bold"
+    for level in (1, 2):
+        for width in range(160, 520, 11):
+            f = ns.HeadingFlowable(pages.Heading(title, level=level, number="18"), "k")
+            f.wrap(width, 1e6)
+            lines = _heading_lines(f)
+            assert " ".join(lines) == " ".join(h.title.split()), lines
+            greedy = RLParagraph(f.text, f.style)
+            greedy.wrap(width, 1e6)
+            assert len(lines) == len(greedy.blPara.lines), (width, lines)
+            if len(lines) > 1:  # no shorter longest line gives as few lines
+                size = pages.HEADING_SIZES[level]
+                longest = max(pages.string_width(ln, size, font) for ln in lines)
+                tighter = RLParagraph(f.text, f.style)
+                tighter.wrap(longest - 1.0, 1e6)
+                assert len(tighter.blPara.lines) > len(lines), (width, lines)
+    # a heading of one line is set as before
+    f = ns.HeadingFlowable(pages.Heading("Short", level=1), "k")
+    f.wrap(pages.CONTENT_W, 1e6)
+    assert f.width == pages.CONTENT_W

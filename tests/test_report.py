@@ -1546,7 +1546,7 @@ def test_a_cycling_runs_table_names_its_window_for_what_it_is_and_the_lead_in_is
     a, z = m.window
     assert table.title.endswith(f" (iterations k = {a}–{z} {where}, nothing fitted)")
     assert "fit window" not in table.title
-    if any(str(r[0]).endswith(report.OUTSIDE_MARK) for r in table.rows):
+    if any(str(r[0]).endswith(report.SETTLED_MARK) for r in table.rows):
         assert report.OUTSIDE_NOTE not in table.notes
         # the page prints the note with its subscripts set (x_j → xⱼ)
         assert plots.page_script(report.BOUNDED_OUTSIDE_NOTE) in table.notes
@@ -3228,7 +3228,7 @@ def test_the_settled_note_states_the_cycle_rule_so_that_its_numbers_can_be_redon
         b = report.Builder("t")
         assert report.convergence_table(b, method, st, "s")
         table = b.doc.blocks[-1]
-        (note,) = [n for n in table.notes if n.startswith(report.OUTSIDE_MARK)]
+        (note,) = [n for n in table.notes if n.startswith(report.SETTLED_MARK)]
         words = " ".join(note.split())
         hit = re.search(r"from the first k such that every later m-step move "
                         r"‖x₍ⱼ₊ₘ₎ − xⱼ‖, j ≥ k, is at most ([0-9.]+)·s, s the smallest "
@@ -3466,11 +3466,11 @@ def test_a_per_step_table_keeps_the_trailing_zeros_of_its_columns():
     b = report.Builder("t")
     assert report.convergence_table(b, "BFGS", _nw_study(e, "superlinear", order=2.0,
                                                          kind="none"), "s")
-    rows = [r for r in b.doc.blocks[-1].rows if r[0].rstrip("†").isdigit()]
-    cells = {int(r[0].rstrip("†")): r for r in rows}
+    rows = [r for r in b.doc.blocks[-1].rows if r[0].rstrip("†¶").isdigit()]
+    cells = {int(r[0].rstrip("†¶")): r for r in rows}
     assert cells[0][1] == "2.20ᵐ" and cells[0][2] == "1.0120ᵐ"
     for r in rows:
-        k = int(r[0].rstrip("†"))
+        k = int(r[0].rstrip("†¶"))
         assert report.significant_digits(r[1]) == 3, r
         if k + 1 < len(e):
             assert report.significant_digits(r[2]) == rate_digits(e[k + 1] / e[k]), r

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import plots, plots_lecture, report, study
+from analysis import pages, plots, plots_lecture, report, study
 from analysis.report import Builder, fmt_num
 
 
@@ -403,6 +403,48 @@ def test_a_run_at_the_automatic_cap_says_the_cap():
 @pytest.fixture(scope="module")
 def rosenbrock():
     return built(study.section_rosenbrock)
+
+
+def test_a_mark_or_a_symbol_has_one_meaning_and_one_wording_in_a_section(rosenbrock):
+    """Study pp. 42–43 (the Rosenbrock report's pp. 9–10): one page carried two different
+    "†" notes ("step outside the window the run's order is fitted on …" under BFGS's
+    table, "step outside the run's fit window …" under GD's), and defined e₍ₖ₊₂₎/eₖ twice
+    ("the ratio over two steps, shown for a run whose measured kind rests on it …" under
+    L-BFGS's table, "the ratio over 2 steps, the restart period: …" under CG's).  Over
+    all the per-step tables of the section (so over any page of it), the notes that
+    explain one mark, or define one symbol, are one text, and the rows each mark is put
+    on are the rows outside the window its note names."""
+    tables = [t for t in rosenbrock.doc.blocks
+              if hasattr(t, "rows") and ": errors and ratios" in str(t.title)]
+    meanings: dict[str, set[str]] = {}
+    for t in tables:
+        for n in t.notes:
+            head = pages.note_mark(n) or (n.split(": ", 1)[0] if n.startswith("e") else "")
+            if head:
+                meanings.setdefault(head, set()).add(n)
+    twice = {k: v for k, v in meanings.items() if len(v) > 1}
+    assert not twice, twice
+    # both windows and both reasons for a two-step column are in the section
+    assert {report.OUTSIDE_MARK, report.ORDER_OUTSIDE_MARK} <= set(meanings), meanings.keys()
+    assert "e₍ₖ₊₂₎/eₖ" in meanings
+    notes = " ".join(n for t in tables for n in t.notes)
+    assert plots.page_script(report.STEP_KIND_NOTE) in notes
+    assert plots.page_script(report.cycle_step_note(2)) in notes
+    for t in tables:  # a table's rows carry the marks its notes explain, and no other
+        rows = [r[0] for r in t.rows if r[0][:1].isdigit() and "–" not in r[0]]
+        used = {c for r in rows for c in r.lstrip("0123456789")}
+        own = {pages.note_mark(n) for n in t.notes} - {""}
+        assert used <= own, (t.title, used, own)
+        # the title's first window is the one its marks refer to
+        window = re.search(r"\((fit window|order fitted on) k = (\d+)–(\d+)", t.title)
+        if window is not None:
+            a, b = map(int, window.groups()[1:])
+            mark = (report.OUTSIDE_MARK if window.group(1) == "fit window"
+                    else report.ORDER_OUTSIDE_MARK)
+            for r in rows:
+                k = int(r.rstrip("".join(used)))
+                assert r.rstrip(report.STALL_MARK + report.ABOVE_MARK).endswith(mark) == (
+                    not a <= k < b), (t.title, r)
 
 
 def test_rosenbrock_budgets_sit_in_their_paragraph(rosenbrock):
@@ -1974,12 +2016,12 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     assert float(fit[2].split("ᶠ")[0]) == pytest.approx(m.rate, rel=1e-4)
     assert st.comparison.verdict == "agrees"
     notes = " ".join(per_step.notes)
-    assert ("the restart period: at the rows of the fit window i–j that start a cycle (k = i, "
-            "i + 2, …) the cycle factors the robust fit reads") in notes
+    assert ("the restart period is 2 steps; at the rows of the fit window i–j that start a "
+            "cycle (k = i, i + 2, …), e₍ₖ₊₂₎/eₖ is the cycle factor the robust fit reads") in notes
     # how the robust fit reads the cycles is said under the table that has their column
     assert ("(it is fitted on the errors once per cycle, eᵢ, e₍ᵢ₊₂₎, e₍ᵢ₊₄₎ and so on to eⱼ, "
             "not on every iteration)") in notes
-    assert "the sentence before its table" not in notes  # no kind rests on the column
+    assert plots.page_script(report.STEP_KIND_NOTE) not in per_step.notes  # no kind rests on it
 
 
 def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
@@ -2009,10 +2051,12 @@ def test_the_cosh_table_and_figure_name_the_window_the_order_was_fitted_on():
     assert not [r for r in t.rows if r[1] == "geometric mean"]
     assert t.title.endswith(f"(order fitted on k = {a}–{b})"), t.title
     assert "fit window" not in t.title
-    # each step k (a row with its ratio e_(k+1)/e_k) outside it carries † (the steps of a
-    # window a–b are k = a to b − 1, as the table's note says), and the note says what † marks
-    marked = {int(r[0].rstrip("†")): r[0].endswith("†") for r in t.rows
-              if r[0].rstrip("†").isdigit() and r[2] != "next error below the floor"}
+    # each step k (a row with its ratio e_(k+1)/e_k) outside it carries ¶ (the steps of a
+    # window a–b are k = a to b − 1, as the table's note says), and the note says what ¶
+    # marks: another window than a fit window's †, so another mark
+    mark = report.ORDER_OUTSIDE_MARK
+    marked = {int(r[0].rstrip(mark)): r[0].endswith(mark) for r in t.rows
+              if r[0].rstrip(mark).isdigit() and r[2] != "next error below the floor"}
     assert marked and all(v == (not a <= k < b) for k, v in marked.items()), marked
     assert any(marked.values())
     assert plots.page_script(report.ORDER_OUTSIDE_NOTE) in t.notes, t.notes
