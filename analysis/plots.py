@@ -3815,9 +3815,10 @@ def paler(color: str, white: float = 0.6) -> str:
 
 def starts_share(n: int, total: int) -> str:
     """A basin's share of the starts as a legend gives it, with the counts it comes from and
-    one decimal, so that the reader can check it: ``950 of 3721 starts, 25.5%``."""
+    one decimal, so that the reader can check it: ``950 of 3 721 starts, 25.5%`` (counts
+    spaced as the caption writes them, :func:`~landscape.numfmt.spaced`)."""
     pct = 100.0 * n / total if total else 0.0
-    return f"{n} of {total} {'start' if total == 1 else 'starts'}, {pct:.1f}%"
+    return f"{spaced(n)} of {spaced(total)} {'start' if total == 1 else 'starts'}, {pct:.1f}%"
 
 
 @styled

@@ -480,7 +480,7 @@ def test_basin_legend_gives_each_share_with_its_counts():
     for n, total, pct in shares:
         assert (int(n), int(total)) == (10, labels.size)
         assert pct == f"{100 * int(n) / int(total):.1f}" == "33.3"
-    assert plots.starts_share(950, 3721) == "950 of 3721 starts, 25.5%"
+    assert plots.starts_share(950, 3721) == "950 of 3 721 starts, 25.5%"  # spaced as prose
 
 
 def test_a_run_that_does_not_converge_has_no_stalls():
