@@ -4025,17 +4025,37 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 
 
+def exact_floor_text(refs: Sequence[Any]) -> str | None:
+    """Why the rounding floor :data:`FLOOR_RULE` is only a common cut-off where every x* in
+    ``refs`` is exact in floating point (:func:`float_exact`), said alike by the figure's
+    caption (:func:`floor_cut_text`) and the tables' note (:func:`floor_why_text`): on
+    x* = 0 ``the errors carry only a relative rounding ε, so the ratios stay accurate below
+    it``; on another exact x* the subtraction xₖ − x* adds no rounding, but the iterates'
+    own rounding, about ε·‖x*‖ in absolute terms, still limits the errors.  None when some
+    x* is rounded (or none is known): below the floor the errors are rounding noise."""
+    if not refs or any(r is None for r in refs):
+        return None
+    pts = [np.asarray(r, float).ravel() for r in refs]
+    if not all(float_exact(r) for r in pts):
+        return None
+    if all(not np.any(r) for r in pts):
+        return ("on x* = 0 the errors carry only a relative rounding ε, so the ratios stay "
+                "accurate below it")
+    return ("x* is exact in floating point, so xₖ − x* adds no rounding, but the iterates' "
+            "own rounding, about ε·‖x*‖, still limits the errors")
+
+
 def floor_why_text(studies: Sequence[Any]) -> str:
     """Why the errors below the rounding floor are left out of these rate studies' tables:
-    ``rounding noise`` when x* is rounded; where it is exact in floating point
-    (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) they
-    are no noise, and the floor is applied all the same so that every run is fitted by one
-    rule."""
+    ``rounding noise`` when x* is rounded; where every x* is exact in floating point
+    (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) the
+    floor is a common cut-off applied so that every run is fitted by one rule, with the
+    reason the caption gives (:func:`exact_floor_text`)."""
     refs = [r for st in studies if (r := _reference(st)) is not None]
     exact = [float_exact(r) for r in refs]
-    one_rule = "the floor is applied all the same so that every run is fitted by one rule"
+    one_rule = "a common cut-off, applied so that every run is fitted by one rule"
     if exact and all(exact):
-        return f"here x* is exact in floating point, so they are no rounding noise; {one_rule}"
+        return f"{one_rule}: {exact_floor_text(refs)}"
     if any(exact):
         return f"rounding noise where x* is rounded; where it is exact, {one_rule}"
     return "rounding noise"
@@ -4805,7 +4825,7 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
 
 def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
                    floors: Mapping[str, float] | None = None,
-                   scales: Mapping[str, float] | None = None) -> str:
+                   refs: Mapping[str, Any] | None = None) -> str:
     """The caption sentence on the curves that end at the rounding floor: those of the runs
     whose error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
     :func:`analysis.plots.study_floor`; :func:`analysis.plots.above_floor`) are drawn until
@@ -4814,9 +4834,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     to no curve).  ``ends``: also where each curve cut short ends against its run's last
     iteration (a caption that gives the runs' iteration counts): ``… so they end before their
     runs' last iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the
-    names).  ``scales``: label → ‖x*‖; where every run that reaches the floor has x* = 0,
-    its errors carry only a relative rounding ε (:func:`analysis.empirical.error_rounding`)
-    and the floor is said to be a common cut-off, not where the ratios become noise."""
+    names).  ``refs``: label → x*; where every run that reaches the floor has an x* exact in
+    floating point the floor is said to be a common cut-off, with why
+    (:func:`exact_floor_text`, as the tables' note says it), not where the ratios become
+    noise."""
     from analysis import plots
 
     drawn = {k: plots.above_floor(e, (floors or {}).get(k)) for k, e in errors.items()}
@@ -4829,11 +4850,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     if not reached:
         return ""
     one, one_cut = len(reached) == 1, len(cut) == 1
-    zero = scales is not None and all(float(scales.get(k, 1.0)) == 0.0 for k in reached)
+    exact = None if refs is None else exact_floor_text([refs.get(k) for k in reached])
     rule = (f"drawn until the error first falls below {FLOOR_RULE}, "
-            + ("a common cut-off: on x* = 0 the errors carry only a relative rounding ε, so "
-               "the ratios stay accurate below it" if zero else
-               "where the ratios become rounding noise"))
+            + ("where the ratios become rounding noise" if exact is None
+               else f"a common cut-off: {exact}"))
     if cut and cut != reached:
         rule += (f"; the run{'' if one_cut else 's'} of {_names(cut)} went on past it")
     elif not cut:
@@ -5045,9 +5065,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                                           for r in group},
                                          floors={r.shown: plots.study_floor(r.study)
                                                  for r in group},
-                                         scales={r.shown: float(np.linalg.norm(
-                                             plots.study_reference(r.study)))
-                                             for r in group})
+                                         refs={r.shown: plots.study_reference(r.study)
+                                               for r in group})
                         + floor_noise_text(panels, st)
                         + window_cut_text(st, rule=False)
                         + uncompared_lines_text(st, panels)

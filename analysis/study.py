@@ -1864,7 +1864,8 @@ def section_rosenbrock(S: Study) -> None:
                "quadratic")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True,
-                                floors={k: plots.study_floor(v) for k, v in studies.items()})
+                                floors={k: plots.study_floor(v) for k, v in studies.items()},
+                                refs={k: plots.study_reference(v) for k, v in studies.items()})
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after
