@@ -1137,12 +1137,10 @@ def _said(items: Sequence[str]) -> str:
 
 
 def term_text(e: Any) -> str:
-    """A term of f as a sentence prints it: |u| for Abs(u), max(…)/min(…) for Max/Min,
-    else :func:`analysis.pages.text_math`."""
+    """A term of f as a sentence prints it: max(…)/min(…) for Max/Min, else
+    :func:`analysis.pages.text_math` (which prints Abs(u) as |u|)."""
     import sympy as sp
 
-    if isinstance(e, sp.Abs):
-        return f"|{term_text(e.args[0])}|"
     if isinstance(e, (sp.Max, sp.Min)):
         args = sorted(e.args, key=lambda a: (bool(a.free_symbols), sp.default_sort_key(a)))
         return f"{type(e).__name__.lower()}({', '.join(term_text(a) for a in args)})"
@@ -1196,6 +1194,20 @@ def _verdict_how(cv: Any) -> str:
     return f"proved: {text}" if text else str(cv.how.get("verdict", cv.method))
 
 
+def box_curvature_text(cv: Any) -> str:
+    """The curvature bounds of a strongly convex verdict: `` with μ = 1 and L_box = 4, the
+    smallest and the largest Hessian eigenvalue on the box``; where there is no L_box (an f
+    with kinks, whose gradient jumps) the reason the analysis gives, never a dash:
+    `` with μ = 0.2, the smallest Hessian eigenvalue on the box; L_box, the largest, is not
+    defined: ∇f jumps across the kinks of f``."""
+    mu = f" with μ = {fmt_num(cv.mu)}"
+    if cv.L is not None and math.isfinite(float(cv.L)):
+        return (f"{mu} and {L_BOX} = {fmt_num(cv.L)}, the smallest and the largest Hessian "
+                "eigenvalue on the box")
+    why = cv.how.get("L", "not known")
+    return f"{mu}, the smallest Hessian eigenvalue on the box; {L_BOX}, the largest, is {why}"
+
+
 def _convexity_sentence(A: Analysis) -> str:
     cv = A.convexity
     if cv is None:
@@ -1203,8 +1215,7 @@ def _convexity_sentence(A: Analysis) -> str:
     how = _verdict_how(cv)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
-        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}, the smallest and "
-                 "the largest Hessian eigenvalue on the box" if cv.strong else "")
+        extra = box_curvature_text(cv) if cv.strong else ""
         return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
         return f"f is concave on the box ({how_clause(cv.method, how)})."

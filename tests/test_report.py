@@ -3473,3 +3473,30 @@ def test_counts_in_table_cells_set_their_thousands_apart():
         assert text == spaced(int(n)) + report.HOW["measured"][0], text
     assert report.cell(b, "s", "i", "f", 1234.5, "measured") == "1234ᵐ" or \
         " " not in report.cell(b, "s", "i", "f", 1234.5, "measured")  # not a count
+
+
+def test_a_kinked_f_has_no_l_box_and_its_terms_print_abs_as_bars():
+    """Kink p. 2: "μ = 0.2 and L_box = —, the smallest and the largest Hessian eigenvalue on
+    the box" defined a value that does not exist (∇f jumps across the kinks), and the proof
+    printed SymPy's "2Abs(y + 1/2)" beside "|x − 1|"."""
+    from types import SimpleNamespace
+
+    import sympy as sp
+
+    from landscape import Objective
+    from landscape.convexity import analyze_convexity
+
+    obj = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    cv = analyze_convexity(obj, [[-10.0, 10.0], [-10.0, 10.0]])
+    assert cv.verdict == "convex" and cv.strong and cv.L is None
+    text = report._convexity_sentence(SimpleNamespace(convexity=cv))
+    # the smooth part's Hessian is diag(1/5, 1/5): μ = 1/5, and no largest eigenvalue
+    assert (" with μ = 0.2, the smallest Hessian eigenvalue on the box; L_box, the largest, "
+            "is not defined: ∇f jumps across the kinks of f (") in text, text
+    assert "—" not in text and "Abs" not in text
+    assert "2|y + 1/2|" in text and "|x − 1|" in text
+    y = sp.Symbol("y")
+    assert report.text_math(3 * sp.Abs(y) ** 2) == "3|y|²"
+    from analysis.pages import plain_math
+
+    assert plain_math(2 * sp.Abs(y)) == "2*Abs(y)"  # read back by the parser
