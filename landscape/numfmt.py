@@ -90,6 +90,21 @@ def fmt(v: Any, digits: int = 6, zeros: bool = False) -> str:
     return str(v)
 
 
+def round_out(v: float, digits: int, up: bool) -> float:
+    """``v`` rounded to ``digits`` significant digits away from the values it bounds: up for
+    an upper bound (``0.0070406`` → ``0.00705``, so that "each ≤ 0.00705" holds), down for a
+    lower bound (``0.998883`` → ``0.9988``); a value those digits hold (its shortest decimal,
+    ``1.001``) stays.  Non-finite values and 0 are returned as they are."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+    x = float(v)
+    if not math.isfinite(x) or x == 0:
+        return x
+    d = Decimal(repr(x))
+    q = Decimal(1).scaleb(d.adjusted() - digits + 1)
+    return float(d.quantize(q, rounding=ROUND_CEILING if up else ROUND_FLOOR))
+
+
 def fmt_rounded(v: Any, digits: int = 6) -> str:
     """:func:`fmt`, but a value that ``digits`` significant digits round keeps all of them,
     trailing zeros included: 999,600 to 3 digits is ``1.00e+06``, not ``1e+06`` (which reads

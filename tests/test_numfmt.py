@@ -185,3 +185,15 @@ def test_a_ratio_the_digits_cannot_tell_from_1_prints_as_1_does():
     text = fmt(told, rate_digits(told), zeros=True)
     assert text == "0.999999999990" and float(text) != 1.0
     assert fmt(0.99998, rate_digits(0.99998)) == "0.99998"
+
+
+def test_a_bound_is_rounded_away_from_what_it_bounds():
+    """An upper bound rounds up, a lower bound down: the printed number still bounds."""
+    from landscape.numfmt import round_out
+
+    assert round_out(0.0070406, 3, up=True) == 0.00705
+    assert round_out(0.9988830, 4, up=False) == 0.9988
+    assert round_out(1.0011190, 4, up=True) == 1.002
+    assert round_out(1.001, 4, up=True) == 1.001  # already held by four digits
+    assert round_out(-0.0070406, 3, up=False) == -0.00705
+    assert round_out(0.0, 3, up=True) == 0.0
