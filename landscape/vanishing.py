@@ -705,10 +705,11 @@ def _preimage_extent(obj, box, p, threshold, axis, sign, rounds: int = 12,
     x ↦ ∇f(x), and x_axis(u) has gradient H(x)⁻¹e_axis in u, so its largest value on the
     sphere is at u = sign·t·H⁻¹e_axis/‖H⁻¹e_axis‖ (with H at that point: iterated from p).
     Each x solves ∇f(x) = u (Newton) along the path u(s) = (1 − s)∇f(p) + s·u, s = 1/8, …, 1,
-    whose gradients all have norm ≤ t: the point is reached inside the region, connected to
-    p.  On a thin, bent region (Rosenbrock around (1, 1), t = 0.001: x down to 0.998883) rays
-    from p stop short of it (0.999).  None where the Hessian is singular, Newton fails or the
-    point leaves the box."""
+    whose gradients all have norm ≤ t, each move between them checked to stay in the region:
+    the point is reached inside the region, connected to p.  On a thin, bent region
+    (Rosenbrock around (1, 1), t = 0.001: x down to 0.998883) rays from p stop short of it
+    (0.999).  None where the Hessian is singular, Newton fails or jumps out of the region, or
+    the point leaves the box."""
     p = np.asarray(p, float)
     g0 = np.asarray(obj.compiled.gradient(p), float)
     tol = 1e-9 * threshold
@@ -723,9 +724,13 @@ def _preimage_extent(obj, box, p, threshold, axis, sign, rounds: int = 12,
         u = sign * threshold * (1 - 1e-9) * w / np.linalg.norm(w)
         y = p
         for s in np.arange(1, pieces + 1) / pieces:
-            y = _solve_gradient(obj, y, (1 - s) * g0 + s * u, tol)
-            if y is None:
+            z = _solve_gradient(obj, y, (1 - s) * g0 + s * u, tol)
+            if z is None:  # or a jump: Newton may land on another part of the preimage
                 return None
+            seg = y + np.linspace(0.0, 1.0, 17)[:, None] * (z - y)
+            if not np.all(_gradient_norms(obj, seg) <= threshold):
+                return None
+            y = z
         done = np.allclose(y, x, rtol=0.0, atol=1e-12 * max(1.0, float(np.max(np.abs(y)))))
         x = y
         if done:
