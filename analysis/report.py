@@ -110,6 +110,7 @@ from landscape.numfmt import (
     iteration_count,
     plural,
     rate_digits,
+    round_out,
     spaced,
 )
 from landscape.progress import Progress, Stages
@@ -2333,8 +2334,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         ends = [(f"{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}",
                  f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}")
                 for k, (lo, hi, d) in enumerate(
-                    (lo, hi, interval_digits(lo, hi, inside=float(at)))
-                    for lo, hi, at in zip(lower, upper, np.ravel(r.point), strict=True))]
+                    region_ends(lo, hi, float(at), j in flat) for j, (lo, hi, at) in
+                    enumerate(zip(lower, upper, np.ravel(r.point), strict=True)))]
         names = [page_name(v) for v in A.obj.names]
         span = "; ".join(
             (f"{names[k]} = {lo}" if k in flat else f"{names[k]} ∈ [{lo}, {hi}]") if flat
@@ -2363,6 +2364,19 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                           if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def region_ends(lo: float, hi: float, at: float, flat: bool) -> tuple[float, float, int]:
+    """A region's interval in one variable as its table prints it, with the digits that tell
+    its ends apart and from the point ``at`` inside (:func:`interval_digits`): the lower end
+    rounded down and the upper end up (:func:`~landscape.numfmt.round_out`), so that the
+    printed interval contains the region ([0.9988, 1.002] for [0.998883, 1.001119], not
+    [0.9989, 1.001]); a variable of zero width (``flat``) keeps its one value rounded to
+    nearest."""
+    d = interval_digits(lo, hi, inside=at)
+    if flat:
+        return lo, hi, d
+    return round_out(lo, d, up=False), round_out(hi, d, up=True), d
 
 
 def zero_width(lower: Sequence[float], upper: Sequence[float]) -> list[int]:
