@@ -2409,9 +2409,10 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
 MEASURED_BOUNDS_TEXT = (
     "Numeric region bounds are computed: the bounding box of points checked inside the region "
     "(‖∇f‖₂ ≤ t to a relative 10⁻⁶), found by bisection along rays from the region's point "
-    f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']}; the region reaches at "
-    "least that far, and "
-    "may reach farther in a direction not probed.  ")
+    f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']} and, where the Hessian at "
+    "that point is invertible, by Newton's method on the boundary ∇f(x) = u, ‖u‖₂ = t; the "
+    "region reaches at least that far, and may reach farther in a direction not probed.  "
+    "Printed bounds are rounded outward (a lower end down, an upper end up).  ")
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
