@@ -73,7 +73,7 @@ from analysis.empirical import (
 )
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits
+from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits, round_out
 
 SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
          "finite": 5}
@@ -500,14 +500,15 @@ def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
         return None
     under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
     h = m.ratio_step or 1
+    most = f"{round_out(r, 3, up=True):.3g}"  # rounded up: a bound every ratio stays under
     if h >= 2:
         last = (f"{too_few_ratios()}, each of its last {steps_name(h)} ratios "
                 f"e_(k+{h})/e_k before the floor (blocks of the restart period), read per "
-                f"step as r^(1/{h}), ≤ {r:.3g}")
+                f"step as r^(1/{h}), ≤ {most}")
     elif m.fast_steps is not None:
-        last = f"{too_few_ratios(m.fast_steps, m.fast_from)}, each ≤ {r:.3g}"
+        last = f"{too_few_ratios(m.fast_steps, m.fast_from)}, each ≤ {most}"
     else:
-        last = f"{too_few_ratios()}, each of its last ratios before the floor ≤ {r:.3g}"
+        last = f"{too_few_ratios()}, each of its last ratios before the floor ≤ {most}"
     return _agrees(quantity="kind",
                    note=f"measured {kind_words(m)}: {last}; either kind is at least as fast "
                         f"as the predicted linear bound{under}")

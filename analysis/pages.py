@@ -776,20 +776,24 @@ def typeset(lhs: str, expr: Any, *, plain_lhs: str | None = None, width: float =
     return plain_formula(f"{plain_lhs or lhs} = {_sstr(expr)}")
 
 
-def plain_math(expr: Any) -> str:
+def plain_math(expr: Any, bars: bool = False) -> str:
     """:func:`sympy.sstr` of ``expr`` (text the formula parser reads back), sums in
-    :func:`reading_order`, as :func:`math_latex` prints them."""
+    :func:`reading_order`, as :func:`math_latex` prints them; with ``bars``, Abs(u) as |u|,
+    the absolute value as the typeset formulas show it (running text, not read back)."""
     from sympy.printing.str import StrPrinter
 
     class _Printer(_ReadingOrderMixin, StrPrinter):
-        pass
+        def _print_Abs(self, e: Any) -> str:
+            if not bars:
+                return super()._print_Function(e)
+            return f"|{self._print(e.args[0])}|"
 
     return _Printer().doprint(expr)
 
 
-def _sstr(expr: Any) -> str:
+def _sstr(expr: Any, bars: bool = False) -> str:
     try:
-        return plain_math(expr)
+        return plain_math(expr, bars)
     except Exception:  # noqa: BLE001
         return str(expr)
 
@@ -800,8 +804,9 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 def inline_math(expr: Any) -> str:
     """A SymPy expression as one line of running text: integer powers as superscripts,
     ``*`` as ``·`` and minus as ``−`` (``1 - tanh(4)**2`` → ``1 − tanh(4)²``); other powers
-    keep ``^`` (``x^(1/3)``); the constant ``pi`` as ``π``."""
-    text = re.sub(r"\bpi\b", "π", _sstr(expr))
+    keep ``^`` (``x^(1/3)``); the constant ``pi`` as ``π``; Abs(u) as |u|, as the typeset
+    formulas print it (``2*Abs(y + 1/2)`` → ``2·|y + 1/2|``)."""
+    text = re.sub(r"\bpi\b", "π", _sstr(expr, bars=True))
     text = re.sub(r"\*\*(?:\((-\d+)\)|(\d+))",
                   lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), text)
     text = text.replace("**", "^").replace("*", "·")
@@ -814,12 +819,13 @@ _SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"
 def text_math(expr: Any) -> str:
     """A formula in a heading or a sentence, in the order and form the formula printer
     prints it (:func:`inline_math`, sums in :func:`reading_order`), with indexed names as
-    typeset (``x1`` → ``x₁``) and a number times a name juxtaposed (``2·x₂`` → ``2x₂``):
-    ``0.1*x1**2 + 2*x2**2`` → ``x₁²/10 + 2x₂²``, as its formula reads."""
+    typeset (``x1`` → ``x₁``) and a number times a name or an absolute value juxtaposed
+    (``2·x₂`` → ``2x₂``, ``2·|y|`` → ``2|y|``): ``0.1*x1**2 + 2*x2**2`` → ``x₁²/10 + 2x₂²``,
+    as its formula reads."""
     text = re.sub(r"(?<![\w.])([^\W\d_])(\d+)",
                   lambda m: m.group(1) + m.group(2).translate(_SUBSCRIPT_DIGITS),
                   inline_math(expr))
-    return re.sub(r"(\d)·(?=[^\W\d_])", r"\1", text)
+    return re.sub(r"(\d)·(?=[^\W\d_]|\|)", r"\1", text)
 
 
 def plain_formula(text: str, size: float = 8.5) -> list[MathLine]:

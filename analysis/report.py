@@ -111,6 +111,7 @@ from landscape.numfmt import (
     iteration_count,
     plural,
     rate_digits,
+    round_out,
     spaced,
 )
 from landscape.progress import Progress, Stages
@@ -1138,12 +1139,10 @@ def _said(items: Sequence[str]) -> str:
 
 
 def term_text(e: Any) -> str:
-    """A term of f as a sentence prints it: |u| for Abs(u), max(…)/min(…) for Max/Min,
-    else :func:`analysis.pages.text_math`."""
+    """A term of f as a sentence prints it: max(…)/min(…) for Max/Min, else
+    :func:`analysis.pages.text_math` (which prints Abs(u) as |u|)."""
     import sympy as sp
 
-    if isinstance(e, sp.Abs):
-        return f"|{term_text(e.args[0])}|"
     if isinstance(e, (sp.Max, sp.Min)):
         args = sorted(e.args, key=lambda a: (bool(a.free_symbols), sp.default_sort_key(a)))
         return f"{type(e).__name__.lower()}({', '.join(term_text(a) for a in args)})"
@@ -1197,6 +1196,20 @@ def _verdict_how(cv: Any) -> str:
     return f"proved: {text}" if text else str(cv.how.get("verdict", cv.method))
 
 
+def box_curvature_text(cv: Any) -> str:
+    """The curvature bounds of a strongly convex verdict: `` with μ = 1 and L_box = 4, the
+    smallest and the largest Hessian eigenvalue on the box``; where there is no L_box (an f
+    with kinks, whose gradient jumps) the reason the analysis gives, never a dash:
+    `` with μ = 0.2, the smallest Hessian eigenvalue on the box; L_box, the largest, is not
+    defined: ∇f jumps across the kinks of f``."""
+    mu = f" with μ = {fmt_num(cv.mu)}"
+    if cv.L is not None and math.isfinite(float(cv.L)):
+        return (f"{mu} and {L_BOX} = {fmt_num(cv.L)}, the smallest and the largest Hessian "
+                "eigenvalue on the box")
+    why = cv.how.get("L", "not known")
+    return f"{mu}, the smallest Hessian eigenvalue on the box; {L_BOX}, the largest, is {why}"
+
+
 def _convexity_sentence(A: Analysis) -> str:
     cv = A.convexity
     if cv is None:
@@ -1204,8 +1217,7 @@ def _convexity_sentence(A: Analysis) -> str:
     how = _verdict_how(cv)
     if cv.verdict == "convex":
         kind = "strongly convex" if cv.strong else ("strictly convex" if cv.strict else "convex")
-        extra = (f" with μ = {fmt_num(cv.mu)} and {L_BOX} = {fmt_num(cv.L)}, the smallest and "
-                 "the largest Hessian eigenvalue on the box" if cv.strong else "")
+        extra = box_curvature_text(cv) if cv.strong else ""
         return f"f is {kind} on the box{extra} ({how_clause(cv.method, how)})."
     if cv.verdict == "concave":
         return f"f is concave on the box ({how_clause(cv.method, how)})."
@@ -2348,8 +2360,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
         ends = [(f"{cell(b, sec, item, f'lower[{k}]', lo, how, d, like=fmt_num(hi, d))}",
                  f"{cell(b, sec, item, f'upper[{k}]', hi, how, d, like=fmt_num(lo, d))}")
                 for k, (lo, hi, d) in enumerate(
-                    (lo, hi, interval_digits(lo, hi, inside=float(at)))
-                    for lo, hi, at in zip(lower, upper, np.ravel(r.point), strict=True))]
+                    region_ends(lo, hi, float(at), j in flat) for j, (lo, hi, at) in
+                    enumerate(zip(lower, upper, np.ravel(r.point), strict=True)))]
         names = [page_name(v) for v in A.obj.names]
         span = "; ".join(
             (f"{names[k]} = {lo}" if k in flat else f"{names[k]} ∈ [{lo}, {hi}]") if flat
@@ -2378,6 +2390,19 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                           if exact else "min f: the smallest value sampled on the box.")])
     for n in v.notes:
         d.paragraph(str(n), style="italic", size=SMALL)
+
+
+def region_ends(lo: float, hi: float, at: float, flat: bool) -> tuple[float, float, int]:
+    """A region's interval in one variable as its table prints it, with the digits that tell
+    its ends apart and from the point ``at`` inside (:func:`interval_digits`): the lower end
+    rounded down and the upper end up (:func:`~landscape.numfmt.round_out`), so that the
+    printed interval contains the region ([0.9988, 1.002] for [0.998883, 1.001119], not
+    [0.9989, 1.001]); a variable of zero width (``flat``) keeps its one value rounded to
+    nearest."""
+    d = interval_digits(lo, hi, inside=at)
+    if flat:
+        return lo, hi, d
+    return round_out(lo, d, up=False), round_out(hi, d, up=True), d
 
 
 def zero_width(lower: Sequence[float], upper: Sequence[float]) -> list[int]:
@@ -2410,9 +2435,10 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
 MEASURED_BOUNDS_TEXT = (
     "Numeric region bounds are computed: the bounding box of points checked inside the region "
     "(‖∇f‖₂ ≤ t to a relative 10⁻⁶), found by bisection along rays from the region's point "
-    f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']}; the region reaches at "
-    "least that far, and "
-    "may reach farther in a direction not probed.  ")
+    f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']} and, where the Hessian at "
+    "that point is invertible, by Newton's method on the boundary ∇f(x) = u, ‖u‖₂ = t; the "
+    "region reaches at least that far, and may reach farther in a direction not probed.  "
+    "Printed bounds are rounded outward (a lower end down, an upper end up).  ")
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
@@ -4094,17 +4120,37 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 
 
+def exact_floor_text(refs: Sequence[Any]) -> str | None:
+    """Why the rounding floor :data:`FLOOR_RULE` is only a common cut-off where every x* in
+    ``refs`` is exact in floating point (:func:`float_exact`), said alike by the figure's
+    caption (:func:`floor_cut_text`) and the tables' note (:func:`floor_why_text`): on
+    x* = 0 ``the errors carry only a relative rounding ε, so the ratios stay accurate below
+    it``; on another exact x* the subtraction xₖ − x* adds no rounding, but the iterates'
+    own rounding, about ε·‖x*‖ in absolute terms, still limits the errors.  None when some
+    x* is rounded (or none is known): below the floor the errors are rounding noise."""
+    if not refs or any(r is None for r in refs):
+        return None
+    pts = [np.asarray(r, float).ravel() for r in refs]
+    if not all(float_exact(r) for r in pts):
+        return None
+    if all(not np.any(r) for r in pts):
+        return ("on x* = 0 the errors carry only a relative rounding ε, so the ratios stay "
+                "accurate below it")
+    return ("x* is exact in floating point, so xₖ − x* adds no rounding, but the iterates' "
+            "own rounding, about ε·‖x*‖, still limits the errors")
+
+
 def floor_why_text(studies: Sequence[Any]) -> str:
     """Why the errors below the rounding floor are left out of these rate studies' tables:
-    ``rounding noise`` when x* is rounded; where it is exact in floating point
-    (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) they
-    are no noise, and the floor is applied all the same so that every run is fitted by one
-    rule."""
+    ``rounding noise`` when x* is rounded; where every x* is exact in floating point
+    (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) the
+    floor is a common cut-off applied so that every run is fitted by one rule, with the
+    reason the caption gives (:func:`exact_floor_text`)."""
     refs = [r for st in studies if (r := _reference(st)) is not None]
     exact = [float_exact(r) for r in refs]
-    one_rule = "the floor is applied all the same so that every run is fitted by one rule"
+    one_rule = "a common cut-off, applied so that every run is fitted by one rule"
     if exact and all(exact):
-        return f"here x* is exact in floating point, so they are no rounding noise; {one_rule}"
+        return f"{one_rule}: {exact_floor_text(refs)}"
     if any(exact):
         return f"rounding noise where x* is rounded; where it is exact, {one_rule}"
     return "rounding noise"
@@ -4874,7 +4920,7 @@ def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:
 
 def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
                    floors: Mapping[str, float] | None = None,
-                   scales: Mapping[str, float] | None = None) -> str:
+                   refs: Mapping[str, Any] | None = None) -> str:
     """The caption sentence on the curves that end at the rounding floor: those of the runs
     whose error falls below :data:`FLOOR_RULE` (``floors``: label → its value,
     :func:`analysis.plots.study_floor`; :func:`analysis.plots.above_floor`) are drawn until
@@ -4883,9 +4929,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     to no curve).  ``ends``: also where each curve cut short ends against its run's last
     iteration (a caption that gives the runs' iteration counts): ``… so they end before their
     runs' last iterations: at k = 22 of 23, 39 of 40 and 41 of 45`` (in the order of the
-    names).  ``scales``: label → ‖x*‖; where every run that reaches the floor has x* = 0,
-    its errors carry only a relative rounding ε (:func:`analysis.empirical.error_rounding`)
-    and the floor is said to be a common cut-off, not where the ratios become noise."""
+    names).  ``refs``: label → x*; where every run that reaches the floor has an x* exact in
+    floating point the floor is said to be a common cut-off, with why
+    (:func:`exact_floor_text`, as the tables' note says it), not where the ratios become
+    noise."""
     from analysis import plots
 
     drawn = {k: plots.above_floor(e, (floors or {}).get(k)) for k, e in errors.items()}
@@ -4898,11 +4945,10 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
     if not reached:
         return ""
     one, one_cut = len(reached) == 1, len(cut) == 1
-    zero = scales is not None and all(float(scales.get(k, 1.0)) == 0.0 for k in reached)
+    exact = None if refs is None else exact_floor_text([refs.get(k) for k in reached])
     rule = (f"drawn until the error first falls below {FLOOR_RULE}, "
-            + ("a common cut-off: on x* = 0 the errors carry only a relative rounding ε, so "
-               "the ratios stay accurate below it" if zero else
-               "where the ratios become rounding noise"))
+            + ("where the ratios become rounding noise" if exact is None
+               else f"a common cut-off: {exact}"))
     if cut and cut != reached:
         rule += (f"; the run{'' if one_cut else 's'} of {_names(cut)} went on past it")
     elif not cut:
@@ -5114,9 +5160,8 @@ def _figures(b: Builder, A: Analysis) -> None:
                                           for r in group},
                                          floors={r.shown: plots.study_floor(r.study)
                                                  for r in group},
-                                         scales={r.shown: float(np.linalg.norm(
-                                             plots.study_reference(r.study)))
-                                             for r in group})
+                                         refs={r.shown: plots.study_reference(r.study)
+                                               for r in group})
                         + floor_noise_text(panels, st)
                         + window_cut_text(st, rule=False)
                         + uncompared_lines_text(st, panels)

@@ -920,15 +920,32 @@ def _overshoot_text(name: str, path: np.ndarray, why: str, back: int = 5) -> str
 RATIO_SETTLE_RTOL = 0.01
 #: ... for at least this many steps
 RATIO_SETTLE_STEPS = 5
+#: the significant digits a ratio course prints its ratios with
+RATIO_DIGITS = 3
+
+
+def printed_settle(r: Sequence[float], k: int, digits: int = RATIO_DIGITS) -> int:
+    """The first step j ≥ ``k`` from which every later ratio rᵢ (i ≥ j) prints, to
+    ``digits`` significant digits, as the rate said, the geometric mean of rⱼ, rⱼ₊₁, …:
+    ``settles at 0.688 from k = 6 on`` where r₅ = 0.6872 prints 0.687 (the last step always
+    qualifies, its mean being itself)."""
+    r = np.asarray(r, float)
+    for j in range(k, r.size):
+        rate = fmt_num(float(np.exp(np.mean(np.log(r[j:])))), digits)
+        if all(fmt_num(float(v), digits) == rate for v in r[j:]):
+            return j
+    return k
 
 
 def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
                  min_steps: int = RATIO_SETTLE_STEPS) -> dict[str, Any]:
-    """How the per-step ratio rₖ = eₖ₊₁/eₖ of the distances ``dist`` runs: ``settled`` from
-    step ``k`` at ``rate`` (every later |ln rⱼ − ln r_last| ≤ ``rtol``·|ln r_last| over at least
-    ``min_steps`` steps); else ``rising`` / ``falling`` over its last monotone stretch (from
-    ``k``, where the ratio was ``first``, to the last step, ``last``) when that stretch holds
-    at least half the steps or ``min_steps``; else ``mixed`` with its ``low`` and ``high``."""
+    """How the per-step ratio rₖ = eₖ₊₁/eₖ of the distances ``dist`` runs: ``settled`` at
+    ``rate`` when every later |ln rⱼ − ln r_last| ≤ ``rtol``·|ln r_last| over at least
+    ``min_steps`` steps, from the first step ``k`` whose printed ratios all read as the
+    printed rate (:func:`printed_settle`); else ``rising`` / ``falling`` over its last
+    monotone stretch (from ``k``, where the ratio was ``first``, to the last step, ``last``)
+    when that stretch holds at least half the steps or ``min_steps``; else ``mixed`` with
+    its ``low`` and ``high``."""
     d = np.asarray(dist, float)
     r = d[1:] / d[:-1]
     K = r.size
@@ -936,6 +953,7 @@ def ratio_course(dist: Sequence[float], rtol: float = RATIO_SETTLE_RTOL,
     off = np.abs(lr - lr[-1]) > rtol * abs(lr[-1])
     k = int(np.flatnonzero(off)[-1]) + 1 if off.any() else 0
     if K - k >= min_steps and lr[-1] < 0:
+        k = printed_settle(r, k)
         return {"course": "settled", "k": k, "rate": float(np.exp(np.mean(lr[k:])))}
     step = np.sign(np.diff(r))
     j = K - 1
@@ -964,7 +982,7 @@ def ratio_course_text(name: str, dist: Sequence[float]) -> str:
     numbers marked as measured: whether it has a fixed linear rate."""
     c = ratio_course(dist)
     if c["course"] == "settled":
-        return (f"{name}: settles at {mark(fmt_num(c['rate'], 3), 'measured')} from "
+        return (f"{name}: settles at {mark(fmt_num(c['rate'], RATIO_DIGITS), 'measured')} from "
                 f"k = {c['k']} on (a fixed linear rate)")
     if c["course"] == "mixed":  # its extremes in the order they come, then its end
         turns = sorted([(c["k_low"], "falls to", c["low"]), (c["k_high"], "rises to",
@@ -1864,7 +1882,8 @@ def section_rosenbrock(S: Study) -> None:
                "quadratic")
     floor_text = floor_cut_text({k: plots.study_errors(v) for k, v in studies.items()},
                                 ends=True,
-                                floors={k: plots.study_floor(v) for k, v in studies.items()})
+                                floors={k: plots.study_floor(v) for k, v in studies.items()},
+                                refs={k: plots.study_reference(v) for k, v in studies.items()})
     S.figure(lambda fig: plots.plot_rate_studies(
         studies, title="Error ‖xₖ − (1, 1)‖ against iteration", fig=fig),
         # rows a little lower than elsewhere: the long caption and the theory table after

@@ -90,6 +90,21 @@ def fmt(v: Any, digits: int = 6, zeros: bool = False) -> str:
     return str(v)
 
 
+def round_out(v: float, digits: int, up: bool) -> float:
+    """``v`` rounded to ``digits`` significant digits away from the values it bounds: up for
+    an upper bound (``0.0070406`` → ``0.00705``, so that "each ≤ 0.00705" holds), down for a
+    lower bound (``0.998883`` → ``0.9988``); a value those digits hold (its shortest decimal,
+    ``1.001``) stays.  Non-finite values and 0 are returned as they are."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+    x = float(v)
+    if not math.isfinite(x) or x == 0:
+        return x
+    d = Decimal(repr(x))
+    q = Decimal(1).scaleb(d.adjusted() - digits + 1)
+    return float(d.quantize(q, rounding=ROUND_CEILING if up else ROUND_FLOOR))
+
+
 def fmt_rounded(v: Any, digits: int = 6) -> str:
     """:func:`fmt`, but a value that ``digits`` significant digits round keeps all of them,
     trailing zeros included: 999,600 to 3 digits is ``1.00e+06``, not ``1e+06`` (which reads
@@ -113,10 +128,16 @@ def _tuple(values: list | tuple, digits: int, zeros: bool = False) -> str:
 RATE_DIGITS = 5
 
 
+#: the most significant digits a rate near 1 is printed with
+RATE_DIGITS_MAX = 12
+
+
 def rate_digits(r: Any) -> int:
     """Significant digits that tell a rate from 1 and from a neighbouring rate:
-    :data:`RATE_DIGITS`, or ``⌊−log10|1 − r|⌋ + 3`` (at most 12) when r is within 10⁻³ of
-    1 (0.99998, not 1)."""
+    :data:`RATE_DIGITS`, or ``⌊−log10|1 − r|⌋ + 3`` (at most :data:`RATE_DIGITS_MAX`) when
+    r is within 10⁻³ of 1 (0.99998, not 1).  A rate those digits cannot tell from 1
+    (|1 − r| below about 5·10⁻¹², such as the rounding of two equal errors of a cycle) prints
+    as 1 does, with :data:`RATE_DIGITS` (``1.0000``, not ``1.00000000000``)."""
     try:
         x = float(r)
     except (TypeError, ValueError):
@@ -124,7 +145,9 @@ def rate_digits(r: Any) -> int:
     if not math.isfinite(x):
         return RATE_DIGITS
     gap = abs(1.0 - x)
-    return RATE_DIGITS if gap == 0 or gap >= 1e-3 else min(12, int(-math.log10(gap)) + 3)
+    if gap == 0 or gap >= 1e-3 or float(f"{x:.{RATE_DIGITS_MAX}g}") == 1.0:
+        return RATE_DIGITS
+    return min(RATE_DIGITS_MAX, int(-math.log10(gap)) + 3)
 
 
 def fmt_rate(r: Any) -> str:

@@ -151,7 +151,8 @@ def test_a_run_too_fast_for_a_kind_is_named_fast_in_documents():
     lacks = ("too few ratios above the floor to tell superlinear from fast linear (only 3 after "
              "the first fast step, k = 4–6; the ratio at k = 3, the first, measures the jump "
              "from the approach, k = 0–2)")
-    assert c.note == (f"measured {words}: {lacks}, each ≤ {top:.3g}; either kind is at least "
+    assert top == 0.0037369  # three digits hold it rounded up: 0.00374
+    assert c.note == (f"measured {words}: {lacks}, each ≤ 0.00374; either kind is at least "
                       "as fast as the predicted linear bound")
     # the reason a superlinear prediction is not compared names the same lack the same way
     assert f"): {lacks}; " in m.reason
@@ -222,3 +223,24 @@ def test_a_measured_order_in_the_band_of_a_predicted_cubic_order_is_named_cubic(
     if words == "cubic":
         assert predicted_kind(p) == "cubic" and compare(p, m).agree
     assert m.to_json()["kind"] == "superlinear" and m.to_json()["order_window"] == [4, 7]
+
+
+def test_a_fast_run_s_bound_on_its_ratios_is_rounded_up():
+    """Quadratic p. 5: the L-BFGS note said "each ≤ 0.00704" while p. 8 gives the largest
+    ratio as 0.0070406: rounded to nearest, the bound lay below the value it bounds.  It is
+    rounded up (0.00705), and every ratio lies under the printed number."""
+    import re
+
+    import numpy as np
+
+    from analysis.compare import compare
+    from analysis.empirical import measure
+    from analysis.theory.prediction import Prediction
+
+    ratios = [0.89082, 0.69774, 0.89889, 0.0023718, 0.00059031, 0.0070406, 0.0031816, 1e-6]
+    e = 6.66 * np.cumprod([1.0, *ratios])
+    m = measure(np.column_stack([e, np.zeros_like(e)]), [0.0, 0.0])
+    assert m.fast_ratio == pytest.approx(0.0070406, rel=1e-9)
+    note = compare(Prediction(kind="linear", exact=False), m).note
+    (shown,) = re.findall(r"each ≤ ([0-9.]+)", note)
+    assert shown == "0.00705" and all(r <= float(shown) for r in ratios[3:7])

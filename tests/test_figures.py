@@ -820,9 +820,9 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
     eps = report.fmt_num(float(np.finfo(float).eps), 2)
     assert ("Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = "
             f"{report.fmt_num(float(f'{floor:.2g}'), 2)} (ε = {eps}, the double-precision "
-            "machine epsilon) are left out (here x* is exact in floating point, so they are "
-            "no rounding noise; the floor is applied all the same so that every run is "
-            "fitted by one rule)") in text
+            "machine epsilon) are left out (a common cut-off, applied so that every run is "
+            "fitted by one rule: on x* = 0 the errors carry only a relative rounding ε, so "
+            "the ratios stay accurate below it)") in text
     assert "machine epsilons" not in text
 
 
@@ -833,9 +833,17 @@ def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
     exact = _study(e, "linear", 0.9, window=(41, 250))
     rounded = NS(**{**vars(exact), "reference": np.array([np.sqrt(2.0)]),
                     "minimizer": np.array([np.sqrt(2.0)])})
-    one_rule = "the floor is applied all the same so that every run is fitted by one rule"
-    assert report.floor_why_text([exact]) == ("here x* is exact in floating point, so they "
-                                              f"are no rounding noise; {one_rule}")
+    one_rule = "a common cut-off, applied so that every run is fitted by one rule"
+    assert report.floor_why_text([exact]) == (f"{one_rule}: on x* = 0 the errors carry only "
+                                              "a relative rounding ε, so the ratios stay "
+                                              "accurate below it")
+    # study p. 41: on x* = (1, 1), exact but not 0, the iterates' own rounding (ε·‖x*‖)
+    # still limits the errors; the note says so, not "no rounding noise"
+    one = NS(**{**vars(exact), "reference": np.array([1.0, 1.0]),
+                "minimizer": np.array([1.0, 1.0])})
+    assert report.floor_why_text([one]) == (
+        f"{one_rule}: x* is exact in floating point, so xₖ − x* adds no rounding, but the "
+        "iterates' own rounding, about ε·‖x*‖, still limits the errors")
     assert report.floor_why_text([rounded]) == "rounding noise"
     assert report.floor_why_text([exact, rounded]) == (
         f"rounding noise where x* is rounded; where it is exact, {one_rule}")

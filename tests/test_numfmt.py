@@ -167,3 +167,33 @@ def test_a_column_value_keeps_its_trailing_zeros():
     assert fmt(6.698e-07, 3, zeros=True) == "6.70e-07"
     assert [fmt(v, 3, zeros=True) for v in (0.0, 7, None)] == ["0", "7", MISSING]
     assert fmt([2.2, 0.5], 3, zeros=True) == "(2.20, 0.500)"
+
+
+def test_a_ratio_the_digits_cannot_tell_from_1_prints_as_1_does():
+    """Kink p. 7: a cycle's ratios e₍ₖ₊₁₎/eₖ = 1 ± a few ε printed "1.00000000000" (twelve
+    digits, the bound, which still round to 1) while the Nesterov table's exact 1 printed
+    "1.0000": one rule, and a ratio that does differ from 1 at twelve digits keeps them."""
+    from landscape.numfmt import RATE_DIGITS_MAX, rate_digits
+
+    eps = float(np.finfo(float).eps)
+    one = fmt(1.0, rate_digits(1.0), zeros=True)
+    assert one == "1.0000"
+    for x in (1.0 - eps, 1.0 + 2 * eps, 1.0 - 4e-13):
+        assert float(f"{x:.{RATE_DIGITS_MAX}g}") == 1.0  # twelve digits show no gap
+        assert fmt(x, rate_digits(x), zeros=True) == one
+    told = 1.0 - 1e-11
+    text = fmt(told, rate_digits(told), zeros=True)
+    assert text == "0.999999999990" and float(text) != 1.0
+    assert fmt(0.99998, rate_digits(0.99998)) == "0.99998"
+
+
+def test_a_bound_is_rounded_away_from_what_it_bounds():
+    """An upper bound rounds up, a lower bound down: the printed number still bounds."""
+    from landscape.numfmt import round_out
+
+    assert round_out(0.0070406, 3, up=True) == 0.00705
+    assert round_out(0.9988830, 4, up=False) == 0.9988
+    assert round_out(1.0011190, 4, up=True) == 1.002
+    assert round_out(1.001, 4, up=True) == 1.001  # already held by four digits
+    assert round_out(-0.0070406, 3, up=False) == -0.00705
+    assert round_out(0.0, 3, up=True) == 0.0

@@ -3583,3 +3583,65 @@ def test_the_cg_note_quotes_evidence_that_a_search_was_not_exact():
     x2 = x1 - 1.081 * float(g1 @ g1) / float(g1 @ H @ g1) * g1
     st.result.path = np.array([x0, x1, x2])
     assert "went 1.081 × the way" in report.cg_termination_text(st)
+
+
+def test_a_kinked_f_has_no_l_box_and_its_terms_print_abs_as_bars():
+    """Kink p. 2: "μ = 0.2 and L_box = —, the smallest and the largest Hessian eigenvalue on
+    the box" defined a value that does not exist (∇f jumps across the kinks), and the proof
+    printed SymPy's "2Abs(y + 1/2)" beside "|x − 1|"."""
+    from types import SimpleNamespace
+
+    import sympy as sp
+
+    from landscape import Objective
+    from landscape.convexity import analyze_convexity
+
+    obj = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    cv = analyze_convexity(obj, [[-10.0, 10.0], [-10.0, 10.0]])
+    assert cv.verdict == "convex" and cv.strong and cv.L is None
+    text = report._convexity_sentence(SimpleNamespace(convexity=cv))
+    # the smooth part's Hessian is diag(1/5, 1/5): μ = 1/5, and no largest eigenvalue
+    assert (" with μ = 0.2, the smallest Hessian eigenvalue on the box; L_box, the largest, "
+            "is not defined: ∇f jumps across the kinks of f (") in text, text
+    assert "—" not in text and "Abs" not in text
+    assert "2|y + 1/2|" in text and "|x − 1|" in text
+    y = sp.Symbol("y")
+    assert report.text_math(3 * sp.Abs(y) ** 2) == "3|y|²"
+    from analysis.pages import plain_math
+
+    assert plain_math(2 * sp.Abs(y)) == "2*Abs(y)"  # read back by the parser
+
+
+def test_printed_region_bounds_contain_the_region():
+    """Rosenbrock p. 4: the region ‖∇f‖ < 0.001 around (1, 1) printed [0.9990, 1.001] ×
+    [0.9980, 1.002] while its boundary (∇f(x) = u, ‖u‖ = 0.001, sampled over 2 000 angles by
+    Newton from (1, 1)) reaches 0.998883–1.001119 × 0.997763–1.002244: printed lower ends
+    round down and upper ends up, so the printed box holds every boundary point."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+
+    assert report.region_ends(0.998883, 1.001119, 1.0, False) == (0.9988, 1.002, 4)
+    assert report.region_ends(0.5, 0.5, 0.5, True) == (0.5, 0.5, 4)  # a value, not a bound
+    obj = Objective.parse("100*(y - x**2)**2 + (1 - x)**2")
+    box = np.array([[-2.0, 2.0], [-1.0, 3.0]])
+    t = 1e-3
+    pts = []
+    for a in np.linspace(0.0, 2 * np.pi, 2000, endpoint=False):
+        u, x = t * np.array([np.cos(a), np.sin(a)]), np.array([1.0, 1.0])
+        for _ in range(40):
+            x = x - np.linalg.solve(obj.compiled.hessian(x), obj.compiled.gradient(x) - u)
+        pts.append(x)
+    P = np.array(pts)
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box, threshold=t)
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=min(cps, key=lambda c: c.value))
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
+    (row,) = [r for r in table.rows if "P1" in r[-1]]
+    ends = [(float(lo.rstrip("ⁿᵉ")), float(hi.rstrip("ⁿᵉ")))
+            for lo, hi in re.findall(r"\[([^,\]]+), ([^\]]+)\]", row[1])]
+    assert len(ends) == 2, row[1]
+    for k, (lo, hi) in enumerate(ends):
+        assert lo <= P[:, k].min() and hi >= P[:, k].max(), (row[1], P.min(0), P.max(0))

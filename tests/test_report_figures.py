@@ -650,11 +650,17 @@ def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
     _, q = floor_runs
     errs = {k: plots.study_errors(st) for k, st in q.items()}
     floors = {k: plots.study_floor(st) for k, st in q.items()}
-    zero = report.floor_cut_text(errs, floors=floors, scales={k: 0.0 for k in q})
+    zero = report.floor_cut_text(errs, floors=floors, refs={k: np.zeros(2) for k in q})
     assert "a common cut-off: on x* = 0 the errors carry only a relative rounding ε" in zero
     assert "rounding noise" not in zero
+    # study p. 41: x* = (1, 1) is exact too: a common cut-off, as the tables' note says,
+    # where the iterates' own rounding still limits the errors
+    one = report.floor_cut_text(errs, floors=floors, refs={k: np.ones(2) for k in q})
+    assert ("a common cut-off: x* is exact in floating point, so xₖ − x* adds no rounding, "
+            "but the iterates' own rounding, about ε·‖x*‖, still limits the errors") in one
+    assert "rounding noise" not in one
     assert "where the ratios become rounding noise" in report.floor_cut_text(
-        errs, floors=floors, scales={k: 4.2 for k in q})
+        errs, floors=floors, refs={k: np.array([np.sqrt(2.0), 1.0]) for k in q})
 
 
 def test_the_stall_note_and_the_estimators_note_agree_on_what_each_estimator_uses():

@@ -497,7 +497,9 @@ def test_rosenbrock_errors_caption_gives_the_cg_bound_and_where_lines_end(rosenb
         return f"{', '.join(xs[:-1])} and {xs[-1]}"
 
     assert (f"The curves of {listed(reached)} are drawn until the error first falls below "
-            "10³·ε·max(1, ‖x*‖), where the ratios become rounding noise; the runs of "
+            "10³·ε·max(1, ‖x*‖), a common cut-off: x* is exact in floating point, so "
+            "xₖ − x* adds no rounding, but the iterates' own rounding, about ε·‖x*‖, still "
+            "limits the errors; the runs of "
             f"{listed(names)} went on past it, so their curves end before their runs' last "
             f"iterations: at k = {listed(ends)}.  The curve of {rest[0]} ends with its run, "
             "above the floor.") in cap, cap

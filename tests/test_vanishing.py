@@ -129,10 +129,12 @@ def test_notes_name_the_numerical_methods_as_the_caller_prints_them():
     f = "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"
     (note,) = [n for n in regions(f, threshold=0.02, names=SOLVER_NAMES).notes
                if "first exits" in n]
-    assert note.endswith(f"extremes refined by {SOLVER_NAMES['SLSQP']} on ‖∇f‖ ≤ t")
+    newton = (" and, where the Hessian at the point is invertible, by Newton's method on the "
+              "boundary ∇f(x) = u, ‖u‖ = t")
+    assert note.endswith(f"extremes refined by {SOLVER_NAMES['SLSQP']} on ‖∇f‖ ≤ t{newton}")
     assert SOLVER_NAMES["SLSQP"] != "SLSQP"
     (plain,) = [n for n in regions(f, threshold=0.02).notes if "first exits" in n]
-    assert plain.endswith("extremes refined by SLSQP on ‖∇f‖ ≤ t")
+    assert plain.endswith(f"extremes refined by SLSQP on ‖∇f‖ ≤ t{newton}")
     # one variable, not a polynomial: the interval ends are refined numerically
     one = regions("tanh(x)", [[-6.0, 6.0]], threshold=1e-3, names=SOLVER_NAMES).notes
     assert any(n.endswith(f"grid refined by {SOLVER_NAMES['brentq']}") for n in one), one
@@ -232,3 +234,30 @@ def test_the_exact_box_maximum_counts_mirror_images_before_making_them():
     value2, points2 = exact_box_maximum(obj2, np.array([[-5.0, 5.0]] * 2), [5.0, -5.0], 50.0)
     assert value2 == 50 and sorted(points2) == sorted(
         (a, b) for a in (-5.0, 5.0) for b in (-5.0, 5.0))
+
+
+def test_the_extent_of_a_thin_bent_region_reaches_its_boundary():
+    """Rosenbrock p. 4: the region ‖∇f‖ < 0.001 around (1, 1) printed [0.9990, 1.001] ×
+    [0.9980, 1.002]: rays from (1, 1), even along the quadratic model's farthest directions,
+    leave the thin, bent region early (x = 0.999), and SLSQP failed to move along it.  The
+    boundary, sampled independently as ∇f(x) = u over 4 000 angles of ‖u‖ = 0.001 (Newton
+    from (1, 1) for each u), reaches x = 0.998883, y = 0.997763: the extent holds it."""
+    from landscape import Objective
+    from landscape.vanishing import measured_extent
+
+    obj = Objective.parse("100*(y - x**2)**2 + (1 - x)**2")
+    box = np.array([[-2.0, 2.0], [-1.0, 3.0]])
+    t = 1e-3
+    pts = []
+    for a in np.linspace(0.0, 2 * np.pi, 4000, endpoint=False):
+        u, x = t * np.array([np.cos(a), np.sin(a)]), np.array([1.0, 1.0])
+        for _ in range(40):
+            x = x - np.linalg.solve(obj.compiled.hessian(x), obj.compiled.gradient(x) - u)
+        pts.append(x)
+    P = np.array(pts)
+    assert np.allclose(np.linalg.norm([obj.compiled.gradient(q) for q in P], axis=1), t)
+    lo, hi = measured_extent(obj, box, np.array([1.0, 1.0]), t)
+    assert np.all(lo <= P.min(axis=0) + 1e-9) and np.all(hi >= P.max(axis=0) - 1e-9)
+    assert np.allclose(lo, P.min(axis=0), atol=1e-7) and np.allclose(hi, P.max(axis=0),
+                                                                         atol=1e-7)
+    assert lo[0] < 0.99889 and lo[1] < 0.99777  # not 0.999, 0.998
