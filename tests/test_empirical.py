@@ -714,3 +714,25 @@ def test_line_spread_ignores_a_transient_seen_once():
     e[0] *= 10.0
     assert E.line_spread(np.log(e)) == pytest.approx(0.0, abs=1e-12)
     assert E.line_spread(np.log(0.7**k)) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_run_stalled_near_an_exact_isolated_minimizer_is_measured_to_it():
+    """Kink p. 6: Newton ended 4.3e-4 from the exact, isolated minimum (1, -0.5); the errors
+    were measured to its final iterate (the rule for an inexact x* or a valley) and fitted
+    'linear 0.475'.  With ``isolated`` the errors stay measured to x*: they level off at
+    ||x_K - x*||, the run stalled there, no kind, no rate.  The same path without
+    ``isolated`` (an x* that may be inexact) still switches to the final iterate."""
+    A = np.diag([1.0, 4.0])
+    x_hat = np.array([1.0 - 4.3e-4, -0.5])  # where the iterates converge
+    path = gd_path(A, [-4.0, 2.0], x_hat, 0.2, 200)
+    x_star = [1.0, -0.5]
+    gap = float(np.linalg.norm(path[-1] - x_star))  # 4.3e-4, computed from the path
+    m = E.measure(path, x_star, isolated=True)
+    assert m.kind == "none" and m.rate is None and m.window is None
+    assert m.stalled == pytest.approx(gap, rel=1e-12) and gap == pytest.approx(4.3e-4, rel=1e-9)
+    assert m.reason.startswith("stalled 0.00043 from x*")
+    assert m.to_json()["stalled"] == m.stalled
+    m = E.measure(path, x_star)
+    assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6) and m.stalled is None
+    with pytest.raises(ValueError, match="stalled"):
+        E.Measurement("linear", 0.5, 1.0, stalled=1e-3)
