@@ -65,7 +65,11 @@ machine epsilon):
   the error stays within ``1e3 floor`` afterwards. Newton on a quadratic: 1; linear CG: the
   number of distinct eigenvalues.
   ``none``: fewer than 3 points above the floor (or the plateau), or a run that stops above
-  the floor after fewer than 3 iterations (too short to measure).
+  the floor after fewer than 3 iterations (too short to measure), or a run its method stopped
+  (``stopped``: a failed line search, a stall) with its last error still above
+  ``FLOOR_BAND`` floors and no plateau: its errors did not converge, whatever its last ratios
+  (BFGS on a kink: 0.993 then 0.00512, its line search failing 0.0012 from x*, is no
+  superlinear run), and no kind describes them.
   ``quadratic`` / ``superlinear``: the ratios ``r_k`` fall toward 0 at the end — rule A: they
   decrease strictly over a final stretch of >= 2 ratios (monotone errors from 3 steps before)
   down to <= 1/4 of the stretch's first ratio (and <= 0.1 if the stretch has only 2 ratios);
@@ -1496,6 +1500,22 @@ def _limit_or_stall(
     return _usable_limit_point(p, found, notes), None
 
 
+def _unfinished(e: NDArray[np.float64], n: int, fl: float, stopped: str | None,
+                to_point: bool) -> str | None:
+    """Why a run whose ``n`` errors all lie above the floor ``fl`` (no plateau) has no kind:
+    too short (fewer than 4 errors: at least 3 ratios are needed to tell a kind), or its
+    method ``stopped`` it with the last error to x* (``to_point``: not the step-length proxy)
+    above ``FLOOR_BAND`` floors -- the errors did not converge, so no convergence kind
+    describes them.  None when neither."""
+    if n < 4:
+        return (f"too short to measure: the run stopped after {n - 1} iterations, above the "
+                "floor (at least 3 ratios are needed to tell a kind)")
+    if stopped is not None and to_point and e[n - 1] > FLOOR_BAND * fl:
+        return (f"the run stopped ({stopped}) {e[n - 1]:.2g} from x*, above the rounding floor "
+                f"{fl:.2g}: its errors did not converge, no convergence kind")
+    return None
+
+
 def _stall(d_lim: float, notes: list[str], **kw: Any) -> Measurement:
     """Kind ``none`` of a run whose iterates converge to a point ``d_lim`` from x*, an exact,
     isolated critical point: neither an inexact x* nor a valley of minimizers explains the
@@ -1662,6 +1682,7 @@ def measure(
     settle_rtol: float = SETTLE_RTOL,
     restart: int | None = None,
     isolated: bool = False,
+    stopped: str | None = None,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).
 
@@ -1673,7 +1694,9 @@ def measure(
     restarts every m steps, as nonlinear CG every n): a fast kind is then read on its m-step
     ratios alone (:func:`restart_ratios`); ``isolated``: ``x_star`` is an exact, isolated
     critical point (not rounded, not one point of a continuum), so iterates that converge to
-    another point stalled there (:func:`_stall`) and errors stay measured to ``x_star``.
+    another point stalled there (:func:`_stall`) and errors stay measured to ``x_star``;
+    ``stopped``: why the method stopped the run before its iteration limit, in words (``its
+    line search failed``), None when it did not (:func:`_unfinished`).
 
     With an optimizer result pass ``res.path``; for row i of a batch result pass
     ``batch.path[i, :batch.nit[i] + 1]`` — the rows after a start's last iterate are NaN
@@ -1719,9 +1742,10 @@ def measure(
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
         return _none(f"only {plural(n, 'point')} above {where}: no asymptotic phase", notes, **base)
-    if n < 4 and floor_index is None and pl is None:
-        return _none(f"too short to measure: the run stopped after {n - 1} iterations, above "
-                     "the floor (at least 3 ratios are needed to tell a kind)", notes, **base)
+    if floor_index is None and pl is None:
+        why = _unfinished(e, n, fl, stopped, xs is not None)
+        if why is not None:
+            return _none(why, notes, **base)
 
     l = np.log(e[:n])
     d = -np.diff(l)

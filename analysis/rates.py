@@ -762,11 +762,17 @@ def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool,
     fun_star = None if x_star is None else float(obj.compiled.value(x_star))
     meas = measure(res.path, x_star, fun=res.fun_path if x_star is not None else None,
                    fun_star=fun_star, stochastic=stochastic and x_star is not None,
-                   restart=restart, isolated=target.isolated)
+                   restart=restart, isolated=target.isolated,
+                   stopped=STOPPED_WORDS.get(str(res.status)))
     if res.status == "diverged" and meas.kind != "diverges":
         meas = replace(meas, kind="diverges", notes=[*meas.notes,
                        f"the optimizer stopped the run: {res.message}"])
     return meas
+
+
+#: the statuses of a run its method stopped before the iteration limit, in words
+#: (:func:`analysis.empirical.measure`, ``stopped``)
+STOPPED_WORDS = {"line_search_failed": "its line search failed", "stalled": "it stalled"}
 
 
 def auto_cap(n: int) -> int:

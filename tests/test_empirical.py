@@ -736,3 +736,23 @@ def test_a_run_stalled_near_an_exact_isolated_minimizer_is_measured_to_it():
     assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6) and m.stalled is None
     with pytest.raises(ValueError, match="stalled"):
         E.Measurement("linear", 0.5, 1.0, stalled=1e-3)
+
+
+def test_a_run_its_method_stopped_above_the_floor_has_no_kind():
+    """Kink p. 6: BFGS's errors 0.501, 0.232, 0.230, 0.00118, then its line search failed,
+    0.0012 from x*: 'superlinear' on the two ratios 0.993, 0.00512.  A run its method stopped
+    with the error nine decades above the floor did not converge: no kind.  The same errors
+    without a stop (a truncated run, extended by the caller) keep the reading of the ratio
+    rules, and a run stopped within FLOOR_BAND floors keeps its kind."""
+    e = np.array([7.071, 5.208, 2.393, 1.289, 0.5007, 0.2318, 0.2302, 1.179e-3])
+    path = np.column_stack([e, np.zeros_like(e)])  # errors to x* = 0 are e itself
+    m = E.measure(path, [0.0, 0.0], stopped="its line search failed")
+    assert m.kind == "none" and m.rate is None and m.window is None
+    assert m.reason.startswith("the run stopped (its line search failed) 0.0012 from x*")
+    assert E.measure(path, [0.0, 0.0]).kind == "superlinear"
+    fl = E.default_floor(0.0)
+    A = np.diag([1.0, 4.0])
+    path = gd_path(A, [1.0, 1.0], np.zeros(2), 0.2, 300)  # linear 0.8, stopped just above fl
+    last = int(np.flatnonzero(np.linalg.norm(path, axis=1) <= 100 * fl)[0])
+    m = E.measure(path[:last + 1], [0.0, 0.0], stopped="its line search failed")
+    assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6)

@@ -485,3 +485,20 @@ def test_newton_stalled_on_the_kink_is_measured_to_the_exact_minimum():
     pts = critical_points_of(valley)
     assert not pts.complete and pts and all(p.exact for p in pts)
     assert not any(isolated_exact(p, pts.complete) for p in pts)
+
+
+def test_bfgs_stopped_on_the_kink_has_no_convergence_kind():
+    """Kink p. 6: BFGS on |x - 1| + 2|y + 0.5| + 0.1(x^2 + y^2) from (-4.59, -4.83) stops when
+    its line search fails about 0.0012 from the minimum (1, -0.5); it was labelled
+    'superlinear' on two ratios.  Its errors did not converge: kind none, the reason gives
+    where it stopped, ||x_K - x*|| computed here."""
+    from analysis.rates import critical_points_of
+
+    obj = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    s = rate_study(obj, "bfgs", [-4.59, -4.83], critical_points=critical_points_of(obj))
+    assert s.result.status == "line_search_failed"
+    gap = float(np.linalg.norm(s.result.x - np.array([1.0, -0.5])))
+    assert 1e-3 < gap < 1.3e-3
+    m = s.measurement
+    assert m.kind == "none" and m.window is None
+    assert m.reason.startswith(f"the run stopped (its line search failed) {gap:.2g} from x*")
