@@ -237,13 +237,16 @@ def double_root_rate(p: Prediction, m: Measurement) -> float | None:
 
 def percent(v: float | None, digits: int = 2) -> str:
     """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None),
-    to ``digits`` significant digits."""
+    to ``digits`` significant digits, or in whole percent from ``10**digits`` % on (``100%``,
+    ``8300%``, not ``1e+02%``)."""
     if v is None or not math.isfinite(v):
         return "—"
     if v == 0:
         return "0%"
     if abs(v) < 1e-4:
         return "<0.01%"
+    if abs(100 * v) >= 10**digits:  # whole percent, never 1e+02%
+        return f"{100 * v:.0f}%"
     return f"{fmt(100 * v, digits)}%"
 
 

@@ -16,8 +16,11 @@ machine epsilon):
   that still move are not at a rounding floor); the analysis stops where the error first
   comes within 10x of the plateau's maximum.
   When the iterates converge to a point ``x_hat`` visibly different from the given ``x*`` (the
-  geometric tail of the steps is < 10% of ``||x_K - x*||``: an inexact ``x*`` or a valley of
-  minimizers), errors are measured to ``x_hat = x_K`` and a note says so.
+  geometric tail of the steps is < 10% of ``||x_K - x*||``), either ``x*`` is inexact or lies
+  in a valley of minimizers -- errors are then measured to ``x_hat = x_K`` and a note says so
+  -- or, when ``x*`` is an exact, isolated critical point (``isolated``), neither: the run
+  *stalled* at ``x_hat``, its errors to ``x*`` level off at ``||x_K - x*||``; kind ``none``,
+  ``stalled`` that distance, nothing fitted.
 * **Asymptotic window (linear phase).** Local slopes of ``l`` over sliding windows of
   ``w = max(3, n/8)`` points (:func:`robust_slope`) are compared with the slope of the final
   third; the window starts at the earliest point after which every local slope is within
@@ -62,7 +65,11 @@ machine epsilon):
   the error stays within ``1e3 floor`` afterwards. Newton on a quadratic: 1; linear CG: the
   number of distinct eigenvalues.
   ``none``: fewer than 3 points above the floor (or the plateau), or a run that stops above
-  the floor after fewer than 3 iterations (too short to measure).
+  the floor after fewer than 3 iterations (too short to measure), or a run its method stopped
+  (``stopped``: a failed line search, a stall) with its last error still above
+  ``FLOOR_BAND`` floors and no plateau: its errors did not converge, whatever its last ratios
+  (BFGS on a kink: 0.993 then 0.00512, its line search failing 0.0012 from x*, is no
+  superlinear run), and no kind describes them.
   ``quadratic`` / ``superlinear``: the ratios ``r_k`` fall toward 0 at the end — rule A: they
   decrease strictly over a final stretch of >= 2 ratios (monotone errors from 3 steps before)
   down to <= 1/4 of the stretch's first ratio (and <= 0.1 if the stretch has only 2 ratios);
@@ -1182,6 +1189,8 @@ class Measurement:
     ``order_window`` (with a fitted ``order``): the first and last k of the errors the order
     was fitted on (:attr:`OrderFit.window`), the end of ``window`` without its pre-asymptotic
     start when the fit drops it.
+    ``stalled`` (kind ``none`` only): the iterates converge to a point this far from an exact,
+    isolated x*: the run stalled there (:func:`_stall`).
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1219,6 +1228,7 @@ class Measurement:
     fast_from: int | None = None
     blocks: tuple[tuple[int, float], ...] | None = None
     order_window: tuple[int, int] | None = None
+    stalled: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1260,6 +1270,7 @@ class Measurement:
                 "band_from": self.band_from,
                 "evidence": self.evidence,
                 "spread": self.spread,
+                "stalled": self.stalled,
                 "notes": list(self.notes),
             }
         )
@@ -1302,6 +1313,8 @@ def _contradiction(m: Measurement) -> str | None:
             return "an order <= 1 is not superlinear"
     if m.kind == "finite" and m.finite_steps is None:
         return "finite_steps is required"
+    if m.kind != "none" and m.stalled is not None:
+        return "a run that stalled has no convergence kind"
     if m.kind == "bounded" and m.band is None:
         return "band is required"
     if m.kind not in ("linear", "diverges") and m.rate is not None:
@@ -1462,6 +1475,55 @@ def _to_limit_point(
     return xs, e, fl
 
 
+def _errors_and_floor(p: NDArray[np.float64], xs: NDArray[np.float64] | None,
+                      floor: float | None, notes: list[str]) -> tuple[NDArray[np.float64], float]:
+    """The errors ``|x_k - x*|`` (step lengths when there is no x*, a note says so) and the
+    floor: ``floor``, else :func:`default_floor` of ``|x*|``."""
+    scale = 0.0 if xs is None else float(np.linalg.norm(xs))
+    if xs is None:
+        notes.append("no x*: step lengths |x_(k+1)-x_k| used as the error proxy")
+    return errors(p, xs), default_floor(scale) if floor is None else float(floor)
+
+
+def _limit_or_stall(
+    p: NDArray[np.float64], xs: NDArray[np.float64], fl: float, isolated: bool,
+    notes: list[str],
+) -> tuple[tuple[float, float] | None, float | None]:
+    """``(lim, stalled)`` for iterates converging to a point visibly different from x*
+    (:func:`_limit_point`): the limit point to measure the errors to (``lim``, when x* may be
+    inexact or lie in a valley: :func:`_usable_limit_point`), or, when x* is exact and
+    ``isolated``, the distance at which the run stalled (``stalled``); ``(None, None)`` when
+    the iterates do not converge to another point."""
+    found = _limit_point(p, xs, fl)
+    if isolated:
+        return None, None if found is None else found[0]
+    return _usable_limit_point(p, found, notes), None
+
+
+def _unfinished(e: NDArray[np.float64], n: int, fl: float, stopped: str | None,
+                to_point: bool) -> str | None:
+    """Why a run whose ``n`` errors all lie above the floor ``fl`` (no plateau) has no kind:
+    too short (fewer than 4 errors: at least 3 ratios are needed to tell a kind), or its
+    method ``stopped`` it with the last error to x* (``to_point``: not the step-length proxy)
+    above ``FLOOR_BAND`` floors -- the errors did not converge, so no convergence kind
+    describes them.  None when neither."""
+    if n < 4:
+        return (f"too short to measure: the run stopped after {n - 1} iterations, above the "
+                "floor (at least 3 ratios are needed to tell a kind)")
+    if stopped is not None and to_point and e[n - 1] > FLOOR_BAND * fl:
+        return (f"the run stopped ({stopped}) {e[n - 1]:.2g} from x*, above the rounding floor "
+                f"{fl:.2g}: its errors did not converge, no convergence kind")
+    return None
+
+
+def _stall(d_lim: float, notes: list[str], **kw: Any) -> Measurement:
+    """Kind ``none`` of a run whose iterates converge to a point ``d_lim`` from x*, an exact,
+    isolated critical point: neither an inexact x* nor a valley of minimizers explains the
+    gap, so the run stalled there; its errors to x* level off at ``d_lim``, no rate is fitted."""
+    return _none(f"stalled {d_lim:.2g} from x*: the iterates converge to a point there, not to "
+                 "x* (an exact, isolated critical point); no rate", notes, stalled=d_lim, **kw)
+
+
 def _cut_plateau(
     p: NDArray[np.float64], e: NDArray[np.float64], n: int, notes: list[str]
 ) -> tuple[int, int | None]:
@@ -1619,6 +1681,8 @@ def measure(
     stochastic: bool = False,
     settle_rtol: float = SETTLE_RTOL,
     restart: int | None = None,
+    isolated: bool = False,
+    stopped: str | None = None,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).
 
@@ -1628,7 +1692,11 @@ def measure(
     also disables the switch to the limit point ``x_K``); ``stochastic``: measure the
     noise-driven error level instead of a rate; ``restart``: the method's restart period m (it
     restarts every m steps, as nonlinear CG every n): a fast kind is then read on its m-step
-    ratios alone (:func:`restart_ratios`).
+    ratios alone (:func:`restart_ratios`); ``isolated``: ``x_star`` is an exact, isolated
+    critical point (not rounded, not one point of a continuum), so iterates that converge to
+    another point stalled there (:func:`_stall`) and errors stay measured to ``x_star``;
+    ``stopped``: why the method stopped the run before its iteration limit, in words (``its
+    line search failed``), None when it did not (:func:`_unfinished`).
 
     With an optimizer result pass ``res.path``; for row i of a batch result pass
     ``batch.path[i, :batch.nit[i] + 1]`` — the rows after a start's last iterate are NaN
@@ -1639,11 +1707,7 @@ def measure(
     notes: list[str] = []
     xs = None if x_star is None else np.broadcast_to(
         np.asarray(x_star, dtype=float).ravel(), (p.shape[1],))
-    scale = 0.0 if xs is None else float(np.linalg.norm(xs))
-    fl = default_floor(scale) if floor is None else float(floor)
-    e = errors(p, xs)
-    if xs is None:
-        notes.append("no x*: step lengths |x_(k+1)-x_k| used as the error proxy")
+    e, fl = _errors_and_floor(p, xs, floor, notes)
     if K == 0:
         return _none("a single iterate: no iterations to measure", notes, iterations=0)
 
@@ -1653,7 +1717,9 @@ def measure(
 
     lim = None
     if xs is not None and floor is None:
-        lim = _usable_limit_point(p, _limit_point(p, xs, fl), notes)
+        lim, stalled = _limit_or_stall(p, xs, fl, isolated, notes)
+        if stalled is not None:
+            return _stall(stalled, notes, iterations=K, fun_rate=_fun_rate(fun, fun_star))
         if lim is not None:
             xs, e, fl = _to_limit_point(p, lim, notes)
 
@@ -1676,9 +1742,10 @@ def measure(
     if n < 3:
         where = "the plateau" if pl is not None else "the floor"
         return _none(f"only {plural(n, 'point')} above {where}: no asymptotic phase", notes, **base)
-    if n < 4 and floor_index is None and pl is None:
-        return _none(f"too short to measure: the run stopped after {n - 1} iterations, above "
-                     "the floor (at least 3 ratios are needed to tell a kind)", notes, **base)
+    if floor_index is None and pl is None:
+        why = _unfinished(e, n, fl, stopped, xs is not None)
+        if why is not None:
+            return _none(why, notes, **base)
 
     l = np.log(e[:n])
     d = -np.diff(l)

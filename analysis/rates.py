@@ -61,7 +61,8 @@ divergence stops it early).  Then, at most :data:`AUTO_ROUNDS` times:
   (the path ends just past the floor; prefixes are identical, runs are deterministic);
 * still above the floor at a linear rate r: extend to the step where ``r^k`` reaches the floor
   (+10%); sublinear, no rate yet, or far from any minimizer: 10x the steps; a ``bounded`` or
-  ``finite`` measurement: keep the run;
+  ``finite`` measurement, or a run that stalled near an exact, isolated x* (its iterates
+  converge to another point, ``Measurement.stalled``): keep the run;
 * stochastic runs (gradient noise): at least :data:`STOCHASTIC_STEPS` steps for the level;
 
 capped by :data:`AUTO_CAP` steps and by the recording memory guard.  The rule that set the
@@ -237,13 +238,27 @@ class Target:
     minimizer), ``reference`` (where the theory is evaluated; None when there is no point),
     ``how`` (the ``minimizer_how`` text), ``critical`` (the critical point record, if any),
     ``comparable`` (False: the run ended outside the convergence radius of every critical
-    point without diverging)."""
+    point without diverging), ``isolated`` (the point is exact and isolated:
+    :func:`isolated_exact`)."""
 
     minimizer: np.ndarray | None
     reference: np.ndarray | None
     how: str
     critical: Any = None
     comparable: bool = True
+    isolated: bool = False
+
+
+def isolated_exact(cp: Any, complete: bool) -> bool:
+    """Whether critical point ``cp`` is exact and isolated, so that a run's errors are measured
+    to it and never to a nearby point the run ends at (:func:`analysis.empirical.measure`,
+    ``isolated``): exact (SymPy) and either one of a list an exact solve proved ``complete``
+    (finitely many points: no continuum) or smooth with a nondegenerate Hessian (isolated by
+    the inverse function theorem).  The sampled points of a continuum are exact but neither."""
+    if cp is None or not getattr(cp, "exact", False):
+        return False
+    smooth = getattr(cp, "differentiable", True)
+    return bool(complete) or (smooth and not getattr(cp, "degenerate", True))
 
 
 # ============================================================================ small helpers
@@ -273,7 +288,7 @@ def critical_points_of(obj: Any, box: Any = None) -> list[Any]:
     if key not in _CP_CACHE:
         if len(_CP_CACHE) >= 64:
             _CP_CACHE.pop(next(iter(_CP_CACHE)))
-        _CP_CACHE[key] = list(obj.critical_points(box=B))
+        _CP_CACHE[key] = obj.critical_points(box=B)  # a list that says if it is complete
     return _CP_CACHE[key]
 
 
@@ -440,7 +455,7 @@ def _given_target(obj: Any, minimizer: Any) -> Target:
     if hasattr(minimizer, "point") and hasattr(minimizer, "kind"):
         p = np.asarray(minimizer.point, dtype=float)
         how = "exact" if minimizer.exact else "given (numeric critical point)"
-        return Target(p, p, how, minimizer)
+        return Target(p, p, how, minimizer, isolated=isolated_exact(minimizer, False))
     p = as_start(obj, minimizer)
     return Target(p, p, "given")
 
@@ -479,7 +494,8 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
         p = np.asarray(cp.point, dtype=float)
         how = (f"none: {what}; {THEORY_AT} the minimum {_fmt(p)} nearest to x0 "
                f"({'exact' if cp.exact else 'numeric'})")
-        return Target(None, p, how, cp, comparable=diverged)
+        return Target(None, p, how, cp, comparable=diverged,
+                      isolated=isolated_exact(cp, getattr(points, "complete", False)))
     ref = refine_critical_point(obj, x0)
     if ref.converged:
         lam = np.linalg.eigvalsh(symmetric(obj.compiled.hessian(ref.point)))
@@ -557,11 +573,12 @@ def locate_target(obj: Any, res: OptimizeResult, x0: np.ndarray, *, minimizer: A
             if converged_to(xk, p, x0, _separation(p, coords)) or i == j and \
                     converged_to(centre, p, x0, _separation(p, coords)):
                 cp = cps[i]
+                iso = isolated_exact(cp, getattr(cps, "complete", False))
                 if cp.kind == "minimum" or (cp.kind == "unknown" and is_psd(cp.eigenvalues)):
-                    return Target(p, p, _cp_how(cp), cp)
+                    return Target(p, p, _cp_how(cp), cp, isolated=iso)
                 how = (f"none: the run converged to a critical point of kind {cp.kind} at "
                        f"{_fmt(p)}, not a minimizer; theory evaluated there")
-                return Target(None, p, how, cp)
+                return Target(None, p, how, cp, isolated=iso)
         ref = refine_critical_point(obj, xk)
         q = ref.point
         if ref.converged and converged_to(xk, q, x0):
@@ -745,11 +762,17 @@ def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool,
     fun_star = None if x_star is None else float(obj.compiled.value(x_star))
     meas = measure(res.path, x_star, fun=res.fun_path if x_star is not None else None,
                    fun_star=fun_star, stochastic=stochastic and x_star is not None,
-                   restart=restart)
+                   restart=restart, isolated=target.isolated,
+                   stopped=STOPPED_WORDS.get(str(res.status)))
     if res.status == "diverged" and meas.kind != "diverges":
         meas = replace(meas, kind="diverges", notes=[*meas.notes,
                        f"the optimizer stopped the run: {res.message}"])
     return meas
+
+
+#: the statuses of a run its method stopped before the iteration limit, in words
+#: (:func:`analysis.empirical.measure`, ``stopped``)
+STOPPED_WORDS = {"line_search_failed": "its line search failed", "stalled": "it stalled"}
 
 
 def auto_cap(n: int) -> int:
@@ -773,7 +796,8 @@ def next_budget(res: OptimizeResult, meas: Measurement, target: Target, *, stoch
         k = meas.floor_index + FLOOR_MARGIN
         return ((Budget("floor", k, k, floor_index=int(meas.floor_index), margin=FLOOR_MARGIN),
                  True) if k < K else (None, True))
-    if res.status != "maxiter" or K >= cap or meas.kind in ("bounded", "finite"):
+    if (res.status != "maxiter" or K >= cap or meas.kind in ("bounded", "finite")
+            or meas.stalled is not None):
         return None, True
     if meas.kind == "linear" and meas.rate is not None and 0 < meas.rate < 1 and meas.window:
         x_star = target.reference
@@ -878,8 +902,9 @@ def rate_study(
     spec, eff = resolve(method, hyper)
     x = as_start(obj, x0)
     cache: dict[str, Sequence[Any]] = {}
-    if critical_points is not None:
-        cache["cps"] = list(critical_points)
+    if critical_points is not None:  # a CriticalPoints list keeps ``complete``
+        cache["cps"] = (critical_points if hasattr(critical_points, "complete")
+                        else list(critical_points))
 
     def points() -> Sequence[Any]:
         if "cps" not in cache:

@@ -907,7 +907,7 @@ def _analyse(b: Builder, obj: Any, box: np.ndarray, methods: list[tuple[str, str
                             "larger step")
         with b.guard(f"rate study of {label}", note=False):
             run.study = rate_study(obj, method, A.x0, box=box,
-                                   critical_points=list(A.cps) if A.cps is not None else None,
+                                   critical_points=A.cps,  # its complete flag: isolated_exact
                                    **run.hyper)
     _sweeps(b, A, seed)
     return A
@@ -1688,6 +1688,10 @@ def study_end(A: Analysis, study: Any) -> str:
             where = f", {fmt_num(near.distance, max(digits, 3))} from the {kind} P{i + 1}"
             where += (f", inside the radius {fmt_num(near.radius, 3)} within which a rate "
                       "study counts a run as converged to it")
+        if getattr(study.measurement, "stalled", None) is not None:  # measured to P_i itself
+            where = (f", stalled {fmt_num(near.distance, digits)} from the {kind} P{i + 1}: its "
+                     f"iterates converge to a point there, not to P{i + 1}, and its errors "
+                     "level off")
     status = status_text(res.status) + (f", {rule};" if rule else ",")
     return (f"; the run ended at {fmt_point(res.x, 6)} after {iteration_count(res.nit)} "
             f"(status: {status} {grad_text(res)}{where})")
@@ -4374,9 +4378,11 @@ def run_outcome(study: Any) -> str:
     critical point it ended at), ``reached`` (its error fell to the rounding floor, or it
     reached x* exactly), ``near`` (it ended near x*, with a measured rate, by its iteration cap
     or a stall above the floor: adam with a constant step), ``cycles`` (ended on a cycle or
-    band around x*, its centre: measured kind ``bounded``), ``stopped`` (ended near x* with no
-    rate measured), ``diverged``, or ``elsewhere`` (ended outside the convergence radius of
-    every critical point); the last two are measured to the minimum nearest to x₀."""
+    band around x*, its centre: measured kind ``bounded``), ``stalled`` (its iterates converge
+    to a point near an exact, isolated x*, not to it: ``Measurement.stalled``), ``stopped``
+    (ended near x* with no rate measured), ``diverged``, or ``elsewhere`` (ended outside the
+    convergence radius of every critical point); the last two are measured to the minimum
+    nearest to x₀."""
     how = prose(getattr(study, "minimizer_how", "") or "")
     m = study.measurement
     kind = getattr(m, "kind", None)
@@ -4390,6 +4396,8 @@ def run_outcome(study: Any) -> str:
         return "cycles"
     elif kind == "diverges":
         return "diverged"
+    elif getattr(m, "stalled", None) is not None:
+        return "stalled"
     elif run_converges(m) is False and getattr(m, "floor_index", None) is None:
         return "stopped"
     status = getattr(getattr(study, "result", None), "status", None)
@@ -4407,6 +4415,9 @@ ERROR_POINTS = {
     "near": "the point the run ended near, its error still above the rounding floor",
     "cycles": ("the critical point the run's cycle lies around, not the cycle's midpoint "
                "(the run does not converge: it cycles)"),
+    "stalled": ("the exact critical point the run stalled near (its iterates converge to "
+                "another point, its errors level off above the rounding floor: no rate "
+                "measured)"),
     "stopped": "the critical point the run ended near, with no rate measured",
     "diverged": "the minimum nearest to x₀ (the run diverged)",
     "elsewhere": ("the minimum nearest to x₀ (the run ended " + OUTSIDE_EVERY + ")"),
@@ -4420,6 +4431,7 @@ SHARED_POINT_VERBS = {
     "converged": "reached it",
     "reached": "reached it",
     "near": "ended near it, its error still above the rounding floor",
+    "stalled": "stalled near it, its errors levelling off above the rounding floor",
     "stopped": "ended near it, with no rate measured",
     "cycles": "settled on a cycle around it, its errors distances to it, not to the cycle's "
               "midpoint",
@@ -5274,6 +5286,8 @@ def _study_end(study: Any) -> str:
     res, m = study.result, study.measurement
     status = str(res.status)
     floor = getattr(m, "floor_index", None) is not None
+    if getattr(m, "stalled", None) is not None:
+        return f"stalled {fmt_num(m.stalled, 2)} from x*, above the floor: {status_text(status)}"
     if status in ("converged", "steps"):
         return "floor reached" if floor else f"{status_text(status)}, above the floor"
     if status == "maxiter":

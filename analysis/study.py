@@ -1830,7 +1830,7 @@ def section_rosenbrock(S: Study) -> None:
     gd_max_text = spaced(gd_max)
     runs = {lab: _run(obj, x0, m, maxiter=gd_max if m == "gd" else None, **h)
             for lab, m, h in configs}
-    studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=list(cps), **h)
+    studies = {lab: S.rate(lab, obj, m, x0, box=box, critical_points=cps, **h)
                for lab, m, h in configs}
     gtol = " or ".join(dict.fromkeys(power_text(c.threshold) for r in runs.values()
                                      for c in r.criteria if c.name == "gtol"))
@@ -2054,10 +2054,10 @@ def section_newton_nonconvex(S: Study) -> None:
            "reason.)")
     since = len(S.checks)
     pure = S.rate(f"pure {run_name('newton')}", obj, "newton", [x0], line_search="none",
-                  modification="none", box=box, critical_points=list(cps))
+                  modification="none", box=box, critical_points=cps)
     free = S.rate(f"saddle-free {run_name('newton')}", obj, "newton", [x0],
                   line_search="none",
-                  modification="saddle-free", box=box, critical_points=list(cps))
+                  modification="saddle-free", box=box, critical_points=cps)
     S.figure(lambda fig: plots.plot_curve_1d(
         obj, {"pure Newton": pure.result.path[:, 0],
               "saddle-free Newton": free.result.path[:, 0]},

@@ -737,3 +737,45 @@ def test_a_rate_disagreement_gives_the_number_its_rule_tested():
     fast = T.predict("gd", {"lr": 0.9}, [1.0, 1.0])
     c = C.compare(fast, E.Measurement("linear", 0.2, 1.0, (10, 30), 40, settled=True))
     assert fast.rate == pytest.approx(0.1) and c.reason.endswith("(Δρ/ρ 100% > 1%)")
+
+
+def test_a_run_stalled_near_an_exact_isolated_minimizer_is_measured_to_it():
+    """Kink p. 6: Newton ended 4.3e-4 from the exact, isolated minimum (1, -0.5); the errors
+    were measured to its final iterate (the rule for an inexact x* or a valley) and fitted
+    'linear 0.475'.  With ``isolated`` the errors stay measured to x*: they level off at
+    ||x_K - x*||, the run stalled there, no kind, no rate.  The same path without
+    ``isolated`` (an x* that may be inexact) still switches to the final iterate."""
+    A = np.diag([1.0, 4.0])
+    x_hat = np.array([1.0 - 4.3e-4, -0.5])  # where the iterates converge
+    path = gd_path(A, [-4.0, 2.0], x_hat, 0.2, 200)
+    x_star = [1.0, -0.5]
+    gap = float(np.linalg.norm(path[-1] - x_star))  # 4.3e-4, computed from the path
+    m = E.measure(path, x_star, isolated=True)
+    assert m.kind == "none" and m.rate is None and m.window is None
+    assert m.stalled == pytest.approx(gap, rel=1e-12) and gap == pytest.approx(4.3e-4, rel=1e-9)
+    assert m.reason.startswith("stalled 0.00043 from x*")
+    assert m.to_json()["stalled"] == m.stalled
+    m = E.measure(path, x_star)
+    assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6) and m.stalled is None
+    with pytest.raises(ValueError, match="stalled"):
+        E.Measurement("linear", 0.5, 1.0, stalled=1e-3)
+
+
+def test_a_run_its_method_stopped_above_the_floor_has_no_kind():
+    """Kink p. 6: BFGS's errors 0.501, 0.232, 0.230, 0.00118, then its line search failed,
+    0.0012 from x*: 'superlinear' on the two ratios 0.993, 0.00512.  A run its method stopped
+    with the error nine decades above the floor did not converge: no kind.  The same errors
+    without a stop (a truncated run, extended by the caller) keep the reading of the ratio
+    rules, and a run stopped within FLOOR_BAND floors keeps its kind."""
+    e = np.array([7.071, 5.208, 2.393, 1.289, 0.5007, 0.2318, 0.2302, 1.179e-3])
+    path = np.column_stack([e, np.zeros_like(e)])  # errors to x* = 0 are e itself
+    m = E.measure(path, [0.0, 0.0], stopped="its line search failed")
+    assert m.kind == "none" and m.rate is None and m.window is None
+    assert m.reason.startswith("the run stopped (its line search failed) 0.0012 from x*")
+    assert E.measure(path, [0.0, 0.0]).kind == "superlinear"
+    fl = E.default_floor(0.0)
+    A = np.diag([1.0, 4.0])
+    path = gd_path(A, [1.0, 1.0], np.zeros(2), 0.2, 300)  # linear 0.8, stopped just above fl
+    last = int(np.flatnonzero(np.linalg.norm(path, axis=1) <= 100 * fl)[0])
+    m = E.measure(path[:last + 1], [0.0, 0.0], stopped="its line search failed")
+    assert m.kind == "linear" and m.rate == pytest.approx(0.8, rel=1e-6)

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from analysis.cli import main as cli_main
 from landscape import Objective
@@ -170,3 +171,20 @@ def test_convex_kink_minimizer_is_found_without_the_search_by_strata():
     assert [p.point for p in cps] == [pytest.approx((1.0, -0.5), abs=1e-9)]
     assert cps[0].kind == "minimum" and cps[0].differentiable is False
     assert cps.complete is False
+
+
+def test_subdifferential_vertices_leave_out_the_midpoint_gradients_on_a_kink():
+    """Kink p. 3: |x − 1| + 2|y + 1/2| + (x² + y²)/10 at (1, −1/2).  The pieces' gradients
+    there are (±1 + 2·1/10, ±2 + 2·(−1/2)/10) = (1.2 or −0.8, 1.9 or −2.1): ∂f is that
+    rectangle, its four corners the vertices.  The midpoint-convention gradient on the kink
+    x = 1 (sign(0) = 0), (0.2, −2.1), is the midpoint of two corners: no vertex (the hull
+    distance used to come out 8.6e-10 and listed it)."""
+    from landscape.critical.kinks import _simplex_distance, subdifferential_vertices
+
+    obj = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    V = subdifferential_vertices(obj.expr, obj.variables, obj.gradient_list,
+                                 (1, sp.Rational(-1, 2)))
+    corners = {(round(sx + 0.2, 12), round(2 * sy - 0.1, 12)) for sx in (1, -1) for sy in (1, -1)}
+    assert {(round(float(a), 12), round(float(b), 12)) for a, b in V} == corners
+    # the distance from 0 to the hull of (−1, 0), (1, 0), (0, 4): 0, the midpoint of the first two
+    assert _simplex_distance(np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 4.0]])) <= 1e-15

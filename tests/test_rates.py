@@ -459,3 +459,46 @@ def test_kink_critical_point_record_and_cycle_centre():
     assert s.measurement.band == pytest.approx(1.0) and s.comparison.agree
     r = refine_critical_point(obj, [0.37, 0.0])
     assert not r.converged and r.gradient_norm == pytest.approx(1.0)
+
+
+def test_newton_stalled_on_the_kink_is_measured_to_the_exact_minimum():
+    """Kink pp. 3, 6, 11: Newton on |x - 1| + 2|y + 0.5| + 0.1(x^2 + y^2) from (-4.59, -4.83)
+    ends about 4.3e-4 from the exact minimum (1, -0.5), the only critical point in the box
+    (an exact solve proved the list complete: it is isolated).  Its errors are measured to it,
+    not to the final iterate: they level off at ||x_K - x*||, the measurement says the run
+    stalled there (no rate, no floor), and the automatic budget keeps the pilot run (more
+    iterations would not move it)."""
+    from analysis.rates import critical_points_of, isolated_exact
+
+    obj = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    cps = critical_points_of(obj)
+    assert cps.complete and len(cps) == 1 and isolated_exact(cps[0], cps.complete)
+    s = rate_study(obj, "newton", [-4.59, -4.83], critical_points=cps)
+    m = s.measurement
+    gap = float(np.linalg.norm(s.result.x - np.array([1.0, -0.5])))
+    assert 4e-4 < gap < 4.5e-4
+    assert m.kind == "none" and m.stalled == pytest.approx(gap, rel=1e-9)
+    assert m.rate is None and m.window is None and m.floor_index is None
+    assert s.budget is not None and s.budget.rule == "first"
+    # the sampled points of a continuum are exact but not isolated: (x + y)^2 vanishes on x = -y
+    valley = Objective.parse("(x + y)**2")
+    pts = critical_points_of(valley)
+    assert not pts.complete and pts and all(p.exact for p in pts)
+    assert not any(isolated_exact(p, pts.complete) for p in pts)
+
+
+def test_bfgs_stopped_on_the_kink_has_no_convergence_kind():
+    """Kink p. 6: BFGS on |x - 1| + 2|y + 0.5| + 0.1(x^2 + y^2) from (-4.59, -4.83) stops when
+    its line search fails about 0.0012 from the minimum (1, -0.5); it was labelled
+    'superlinear' on two ratios.  Its errors did not converge: kind none, the reason gives
+    where it stopped, ||x_K - x*|| computed here."""
+    from analysis.rates import critical_points_of
+
+    obj = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    s = rate_study(obj, "bfgs", [-4.59, -4.83], critical_points=critical_points_of(obj))
+    assert s.result.status == "line_search_failed"
+    gap = float(np.linalg.norm(s.result.x - np.array([1.0, -0.5])))
+    assert 1e-3 < gap < 1.3e-3
+    m = s.measurement
+    assert m.kind == "none" and m.window is None
+    assert m.reason.startswith(f"the run stopped (its line search failed) {gap:.2g} from x*")

@@ -3645,3 +3645,22 @@ def test_printed_region_bounds_contain_the_region():
     assert len(ends) == 2, row[1]
     for k, (lo, hi) in enumerate(ends):
         assert lo <= P[:, k].min() and hi >= P[:, k].max(), (row[1], P.min(0), P.max(0))
+
+
+def test_a_stalled_run_is_said_to_stall_where_it_does():
+    """Kink pp. 3, 6, 11: Newton's errors to the exact, isolated minimum P1 level off at
+    4.3e-4 (its iterates converge to another point); the documents said it 'reached the
+    floor 2.5e-13' and shaded a fit window.  Its length, its outcome and the point its errors
+    are measured to now say that it stalled there."""
+    from types import SimpleNamespace as NS
+
+    m = NS(kind="none", floor_index=None, stalled=4.3e-4, rate=None, order=None,
+           exponent=None, window=None)
+    st = NS(result=NS(nit=200, status="maxiter"), measurement=m, budget=None,
+            minimizer_how="exact", minimizer=np.array([1.0, -0.5]))
+    assert report.study_length_text("Newton", st) == (
+        "Newton 200 iterations (stalled 0.00043 from x*, above the floor: iteration limit)")
+    assert report.run_outcome(st) == "stalled"
+    assert report.error_point_text({"Newton": st}) == (
+        "Each run's error is measured to the exact x* = (1, -0.5): Newton stalled near it, "
+        "its errors levelling off above the rounding floor.")
