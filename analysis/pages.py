@@ -91,7 +91,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from landscape.numfmt import figure_minus, page_minus
+from landscape.numfmt import THOUSANDS_SPACE, figure_minus, page_minus
 
 # ============================================================================ page geometry
 
@@ -1162,14 +1162,12 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
     return "".join(out)
 
 
-#: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
-_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 
 
 def bound_thousands(text: str) -> str:
     """``text`` with the spaces that set a count's thousands apart made non-breaking, so
     that a line never ends inside a number ("1" / "000 iterations")."""
-    return _THOUSANDS.sub(NBSP, text)
+    return THOUSANDS_SPACE.sub(NBSP, text)
 
 
 def markup(text: str, groups: bool = True) -> str:

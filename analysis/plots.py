@@ -45,7 +45,7 @@ from matplotlib.transforms import Transform, offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.empirical import default_floor, printed_window
-from landscape.numfmt import fmt, fmt_rate, spaced
+from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, spaced
 
 FigureLike = Figure | SubFigure
 
@@ -524,10 +524,11 @@ RELATIONS = frozenset({"=", "≈", "≤", "≥", "<", ">", "≠", "→", "×"})
 def bound_words(para: str) -> list[str]:
     """The words of ``para`` (split at spaces) with every relation of :data:`RELATIONS`
     (``η = 0.6``) joined to the words before and after it, so that a line never breaks next
-    to ``=``."""
+    to ``=``; a count's thousands (``1 000``, :data:`landscape.numfmt.THOUSANDS_SPACE`)
+    stay one word, so that a title never breaks inside a number (``1`` / ``000 it.``)."""
     out: list[str] = []
     glue = False
-    for word in para.split(" "):
+    for word in (w.replace("\0", " ") for w in THOUSANDS_SPACE.sub("\0", para).split(" ")):
         if word in RELATIONS and out:
             out[-1] += " " + word
             glue = True

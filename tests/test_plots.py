@@ -890,6 +890,17 @@ def test_wrapped_titles_never_break_next_to_a_relation(title):
     assert plots.bound_words("a η = 0.6, b") == ["a", "η = 0.6,", "b"]
 
 
+@pytest.mark.parametrize("count", [1000, 20000, 1234567])
+def test_wrapped_titles_never_break_inside_a_count(count):
+    # the kink page's momentum panel: "momentum (1" / "000 it.; leaves ..." at 8.5 pt
+    title = f"momentum ({plots.iterations_text(count)}; leaves the box at k = {count})"
+    number = f"{count:,}".replace(",", " ")  # the count as a title writes it, whole
+    for width in (40.0, 50.0, 60.0, 75.0, 90.0, 120.0):
+        wrapped = plots.wrap_words(title, width, 8.5)
+        assert any(number in line for line in wrapped.split("\n")), (width, wrapped)
+    assert plots.bound_words("(1 000 it.)") == ["(1 000", "it.)"]
+
+
 def _box_point(e, p):
     return math.hypot(max(e.x0 - p[0], 0, p[0] - e.x1), max(e.y0 - p[1], 0, p[1] - e.y1))
 
