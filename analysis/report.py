@@ -61,6 +61,7 @@ from analysis.compare import (
     order_word,
     percent,
     scale_name,
+    verdict_band,
 )
 from analysis.empirical import (
     BAND_DIAMETER_POINTS,
@@ -2974,10 +2975,7 @@ def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, fl
     (theory ‖e_k‖ ≈ C (k + 1) ρᵏ; ρ_eff the window's average factor,
     :func:`analysis.compare.double_root_rate`), as the comparison recorded it
     (:attr:`analysis.compare.Comparison.rate_band`); else None."""
-    band = getattr(c, "rate_band", None)
-    if c.quantity != "rate" or band is None:
-        return None
-    return float(band[0]), float(band[1])
+    return verdict_band(c)
 
 
 def band_decided(on_rho: float, on_log: float, tol: float, digits: int = 2) -> str:
@@ -3819,9 +3817,11 @@ def block_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
 
 def study_band(st: Any) -> tuple[float, float] | None:
     """The band [ρ, the window's average factor] the verdict of rate study ``st`` tested (a
-    double root: :func:`double_root_band`), else None."""
-    c = getattr(st, "comparison", None)
-    return None if c is None else double_root_band(c, st.prediction, st.measurement)
+    double root: :func:`analysis.plots.study_band`, the band the error figure shades), else
+    None."""
+    from analysis import plots
+
+    return plots.study_band(st)
 
 
 def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,
@@ -4940,12 +4940,26 @@ def error_caption(panels: Sequence[Any]) -> str:
                       f"{_names(rest)} {'has' if len(rest) == 1 else 'have'} no predicted "
                       "rate)." if lined else
                  "; no method here has a predicted linear rate to draw beside it.")
+        text += band_caption([k for p in panels for k in getattr(p, "bands", [])])
     else:
         text += "  No ratio panel: theory promises no rate for these methods."
     if len(panels) > 1:
         text += ("  Runs of very different lengths are in separate rows, each with a linear "
                  "iteration axis.")
     return text + multiples_text(panels)
+
+
+def band_caption(labels: Sequence[str]) -> str:
+    """The caption's sentence on the theory bands a ratio panel shades
+    (:func:`analysis.plots.ratio_band`) for ``labels``, whose verdict tested a double
+    root's band rather than ρ alone; '' when there are none."""
+    if not labels:
+        return ""
+    one = len(labels) == 1
+    return (f"  Shaded across it for {_names(list(labels))}: the band from ρ to the fit "
+            f"window's average factor that {'its' if one else 'their'} verdict tested (a "
+            "double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ, whose ratios approach ρ only like "
+            "ρ(1 + 1/k)), its ends in the legend.")
 
 
 def uncompared_lines_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:

@@ -1931,3 +1931,31 @@ def test_iteration_counts_in_titles_and_legends_have_one_form():
     assert f"GD ({spaced(n)} it.)" in words and spaced(n) == "1 000", words
     assert f"runs up to {spaced(n)} it." in words, words
     assert "1000 it." not in words
+
+
+def test_iteration_tick_labels_of_narrow_panels_stay_apart():
+    # the Rosenbrock page's small multiples over 20 000 iterations: "8000" and "16000" drawn
+    # with no space between them read "800016000"; every pair of neighbouring x tick labels
+    # in view must be at least 2 pt apart, measured on the rendered label boxes
+    rates = {"gd": 0.99999, "momentum": 0.99897, "nesterov": 0.99888, "adam": None}
+    n = {"gd": 20000, "momentum": 20000, "nesterov": 20000, "adam": 12881}
+    errors = {k: (rates[k] or 0.997) ** np.arange(n[k] + 1.0) for k in rates}
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    plots.plot_error(errors, rates=rates, fig=fig,
+                     windows={k: (n[k] // 2, n[k]) for k in rates if rates[k]})
+    renderer = plots._renderer(fig)
+    pt = fig.dpi / 72.0
+    for ax in fig.axes:
+        lo, hi = ax.get_xlim()
+        boxes = sorted((t.get_window_extent(renderer) for t, x in
+                        zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+                        if t.get_text() and lo <= x <= hi), key=lambda e: e.x0)
+        assert len(boxes) >= 2, ax.get_title()
+        for a, b in zip(boxes, boxes[1:], strict=False):
+            assert b.x0 - a.x1 >= 2.0 * pt, (ax.get_title(), a, b)
+    assert not [p for p in plots.audit(fig) if "tick" in p]
+    bare = Figure(figsize=(1.2, 1.5))
+    ax = bare.add_subplot()
+    ax.plot([0, 20000], [1, 2])
+    ax.set_xticks([0, 8000, 16000])
+    assert any("tick labels" in p for p in plots.audit(bare))
