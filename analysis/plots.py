@@ -2802,6 +2802,9 @@ class ErrorPanels:
     #: labels of the ratio panel drawn beside the theory band their verdict tested (a double
     #: root's [ρ, the window's average factor], :func:`study_band`), shaded across it
     bands: list[str] = field(default_factory=list)
+    #: labels of the ratio panel with no fit window (none fitted, and no finite
+    #: termination): their ratios are drawn over all their steps clear of the floor
+    unwindowed: list[str] = field(default_factory=list)
 
 
 def drawn_ratios(errors: ArrayLike, floor: float | None = None,
@@ -2852,7 +2855,9 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
     crowded = crowded_theory(series, {k: rates[k] for k in theory}, windows)
     return ErrorPanels(theory, shown, env, wins, list(series), multiples=bool(crowded),
                        finite={k: int(v) for k, v in finite.items() if k in series},
-                       bands=[k for k in shown if k in (bands or {})])
+                       bands=[k for k in shown if k in (bands or {})],
+                       unwindowed=[k for k in shown
+                                   if windows.get(k) is None and k not in finite])
 
 
 #: A theory line closer than this many decades to another series is taken to be lost in
@@ -3217,7 +3222,8 @@ def plot_error(
         if not plan.multiples:
             same_tick_step([ax, axr])
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
+        axr.set_title("Ratio per step" + (" in fit window" if plan.windows
+                                          and not plan.unwindowed else "")
                       + (" vs ρ" if plan.theory else ""))
         space_ratio_markers(axr)
     _outside_legend(fig, handles, names)

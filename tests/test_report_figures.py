@@ -796,6 +796,43 @@ def test_a_double_roots_theory_band_is_drawn_in_the_ratio_panel_and_captioned():
     assert "Shaded across it" not in report.error_caption(plots.rate_studies_panels(studies))
 
 
+def test_ratio_caption_says_how_runs_without_a_window_are_drawn_and_cgs_two_steps():
+    """Quadratic p.12: the ratio panel's title and caption said the ratios are drawn "in/over
+    the fit window", but L-BFGS and CG have none and are drawn over all their steps; CG's
+    ratios per step lie above its dashed bound while its verdict "agrees": the verdict reads
+    its two-step ratios e_(k+2)/e_k (per step, their square root)."""
+    def study(errors, kind, rate=None, window=None, step=None):
+        return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+                  reference=np.zeros(1), minimizer=np.zeros(1),
+                  prediction=NS(kind="linear", rate=rate, order=None, exact=rate is None),
+                  measurement=NS(kind=kind, window=window, finite_steps=None,
+                                 ratio_step=step))
+
+    zigzag = 10.0 * np.cumprod(np.r_[1.0, np.tile([0.9, 0.01], 5)])  # slow, fast, slow, …
+    two = zigzag[2:] / zigzag[:-2]
+    assert np.sqrt(two).max() < 0.52 < (zigzag[1:] / zigzag[:-1]).max()  # off the bound
+    studies = {"bfgs": study(10.0 * 0.1 ** np.arange(9), "superlinear", window=(2, 7)),
+               "cg": study(zigzag, "none", rate=0.51949, step=2)}
+    panels = plots.rate_studies_panels(studies)
+    assert [k for p in panels for k in p.unwindowed] == ["cg"]
+    cap = report.error_caption(panels)
+    assert ("over the fit window (cg, with no fit window: over its steps above the rounding "
+            "floor)") in cap, cap
+    text = report.two_step_text(studies, panels)
+    assert text == ("  The verdict compares cg's dashed line with its ratios over 2 steps, "
+                    "e_(k+2)/e_k, read per step as (e_(k+2)/e_k)^(1/2), not with the ratios "
+                    "per step drawn, which may lie above it.")
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    assert " ".join(fig.axes[-1].get_title().split()) == "Ratio per step vs ρ"
+    # every run with a window: the title and caption say the window alone
+    studies["cg"].measurement.window = (1, 8)
+    panels = plots.rate_studies_panels(studies)
+    assert "over the fit window against" in report.error_caption(panels)
+    assert report.two_step_text({"bfgs": studies["bfgs"]},
+                                plots.rate_studies_panels({"bfgs": studies["bfgs"]})) == ""
+
+
 def test_a_run_that_stays_bounded_has_no_shaded_window_nor_one_in_the_caption():
     """Kink p.10: the caption said the rate was fitted in shaded windows "for GD and
     Nesterov", whose runs settle on a 2-cycle (kind "bounded") and whose tables say "nothing
