@@ -1598,12 +1598,69 @@ def path_mark_stride(n: int, most: int = PATH_MARKS) -> int:
     return max(1, n // most)
 
 
+#: A coordinate within this many units of rounding, EDGE_ULPS·ε·max(|lo|, |hi|), outside a
+#: box's side [lo, hi] lies on its edge: the kink's momentum run cycles between (2.5, 5) and
+#: (−2.5, −5), the latter computed as −5.000000000000001.
+EDGE_ULPS = 4.0
+
+
+def _edge_tolerance(b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per coordinate of box ``b`` (rows [lo, hi]), EDGE_ULPS·ε·max(|lo|, |hi|)."""
+    return EDGE_ULPS * float(np.finfo(float).eps) * np.max(np.abs(b), axis=1)
+
+
 def box_inside(path: ArrayLike, box: ArrayLike) -> NDArray[np.bool_]:
     """Per iterate of ``path`` (rows; one point alone is a path of one), whether it is
-    finite and inside ``box`` (rows: [lo, hi] per coordinate, edges included)."""
+    finite and inside ``box`` (rows: [lo, hi] per coordinate, edges included to their
+    rounding: lo − t ≤ x ≤ hi + t with t = :data:`EDGE_ULPS`·ε·max(|lo|, |hi|))."""
     p = np.atleast_2d(np.asarray(path, dtype=float))
     b = np.asarray(box, dtype=float).reshape(-1, 2)
-    return np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0]) & (p <= b[:, 1]), axis=1)
+    t = _edge_tolerance(b)
+    return np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0] - t) & (p <= b[:, 1] + t),
+                                                   axis=1)
+
+
+def on_box_edge(point: ArrayLike, box: ArrayLike) -> bool:
+    """Whether ``point`` lies inside ``box`` (:func:`box_inside`) and on one of its edges:
+    some coordinate within t = :data:`EDGE_ULPS`·ε·max(|lo|, |hi|) of lo or hi."""
+    q = np.asarray(point, dtype=float).ravel()
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    t = _edge_tolerance(b)
+    return bool(box_inside(q, b)[0]) and bool(np.any((np.abs(q - b[:, 0]) <= t)
+                                                     | (np.abs(q - b[:, 1]) <= t)))
+
+
+#: A path's last iterates repeat with period m (a cycle) when each lies within this share of
+#: the box's side of the one m steps before it.
+CYCLE_SHARE = 1e-9
+
+
+def end_cycle(path: ArrayLike, box: ArrayLike, most: int = 4) -> int | None:
+    """The period m (2 ≤ m ≤ ``most``) of the cycle the finite ``path`` ends on: the
+    smallest m whose last 2m iterates repeat, |p_(K−j) − p_(K−j−m)| ≤ CYCLE_SHARE·span on
+    every axis for j < m, while the last two iterates differ (a run standing still has no
+    cycle); None when there is none."""
+    p = np.asarray(path, dtype=float).reshape(-1, 2)
+    p = p[np.all(np.isfinite(p), axis=1)]
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    tol = CYCLE_SHARE * (b[:, 1] - b[:, 0])
+    if len(p) < 2 or np.all(np.abs(p[-1] - p[-2]) <= tol):
+        return None
+    return next((m for m in range(2, most + 1) if len(p) >= 2 * m and np.all(
+        np.abs(p[-m:] - p[-2 * m:-m]) <= tol)), None)
+
+
+def path_end_text(path: ArrayLike, box: ArrayLike) -> str:
+    """How a path that stays in its box ends, for its title: "; ends on a 2-cycle on the
+    box's edge", "; ends on a 3-cycle", "; ends on the box's edge" (:func:`end_cycle`,
+    :func:`on_box_edge` of the last finite iterate), or ""."""
+    p = np.asarray(path, dtype=float).reshape(-1, 2)
+    p = p[np.all(np.isfinite(p), axis=1)]
+    if not len(p):
+        return ""
+    m = end_cycle(p, box)
+    edge = " on the box's edge" if on_box_edge(p[-1], box) else ""
+    return f"; ends on a {m}-cycle{edge}" if m else ("; ends" + edge if edge else "")
 
 
 def box_exits(path: ArrayLike, box: ArrayLike) -> str:
@@ -1748,7 +1805,8 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
         name = f"{label} ({iterations_text(len(p) - 1)}" + (
             f"; leaves the box at k = {gone})" if gone < len(p) else
-            "; leaves the box)" if leaves else ")")
+            "; leaves the box" + path_end_text(p, b) + ")" if leaves else
+            path_end_text(p, b) + ")")
         shown = clip_to_box(p[:gone + 1], b)
         ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
                 label=f"_{label} path")

@@ -1959,3 +1959,31 @@ def test_iteration_tick_labels_of_narrow_panels_stay_apart():
     ax.plot([0, 20000], [1, 2])
     ax.set_xticks([0, 8000, 16000])
     assert any("tick labels" in p for p in plots.audit(bare))
+
+
+def test_a_path_cycling_on_the_box_edge_ends_there_marked_not_leaving():
+    # kink p.9: momentum settles on a 2-cycle (2.5, 5) ↔ (−2.5, −5) on the box's edge, the
+    # latter computed one unit of rounding outside it (−5.000000000000001): the title said
+    # "leaves the box at k = 1000" and no last iterate was marked
+    below = np.nextafter(-5.0, -np.inf)
+    assert below < -5.0  # outside [−5, 5] by the comparison alone
+    cycle = np.tile([[2.5, 5.0], [-2.5, below]], (5, 1))
+    path = np.vstack([[[-4.59, -4.83], [5.0, 10.0]], cycle])  # out at k = 1, then back
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    assert plots.box_inside(path, box).tolist() == [True, False] + [True] * 10
+    assert plots.end_cycle(path, box) == 2
+    assert plots.path_end_text(path, box) == "; ends on a 2-cycle on the box's edge"
+    inner = np.vstack([path[:2], [[-0.205, -2.585]]])
+    assert plots.path_end_text(inner, box) == ""  # no cycle, not on an edge
+    assert plots.path_end_text(path[:3], box) == "; ends on the box's edge"  # at (2.5, 5)
+
+    def f(p):
+        return np.abs(p[:, 0] - 1) + 2 * np.abs(p[:, 1] + 0.5)
+
+    fig = plots.plot_contour(f, box, {"momentum": path}, [])
+    assert "momentum (11 it.; leaves the box; ends on a 2-cycle on the box's edge)" in \
+        _legend_texts(fig)
+    squares = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_marker() == "s"
+               and len(ln.get_xdata()) == 1]
+    assert [(float(s.get_xdata()[0]), float(s.get_ydata()[0])) for s in squares] == [
+        (-2.5, below)]  # the last iterate, marked
