@@ -4991,8 +4991,8 @@ def band_caption(labels: Sequence[str]) -> str:
     if not labels:
         return ""
     one = len(labels) == 1
-    return (f"  Shaded across it for {_names(list(labels))}: the band from ρ to the fit "
-            f"window's average factor that {'its' if one else 'their'} verdict tested (a "
+    return (f"  Shaded across the ratio panel for {_names(list(labels))}: the band from ρ to "
+            f"the fit window's average factor that {'its' if one else 'their'} verdict tested (a "
             "double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ, whose ratios approach ρ only like "
             "ρ(1 + 1/k)), its ends in the legend.")
 

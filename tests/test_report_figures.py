@@ -775,8 +775,8 @@ def test_a_double_roots_theory_band_is_drawn_in_the_ratio_panel_and_captioned():
     panels = plots.rate_studies_panels(studies)
     assert [k for p in panels for k in p.bands] == ["nesterov"]
     cap = report.error_caption(panels)
-    assert "Shaded across it for nesterov: the band from ρ to the fit window's average " \
-           "factor that its verdict tested" in cap
+    assert "Shaded across the ratio panel for nesterov: the band from ρ to the fit window's " \
+           "average factor that its verdict tested" in cap
     fig = Figure(figsize=(8, 4))
     plots.plot_rate_studies(studies, fig=fig)
     axr = fig.axes[-1]
@@ -793,7 +793,7 @@ def test_a_double_roots_theory_band_is_drawn_in_the_ratio_panel_and_captioned():
     assert not [p for p in plots.audit(fig) if "band" in p]
     # without a band verdict, nothing is shaded there and the caption says nothing of it
     study.comparison = NS(quantity="rate", rate_band=None, verdict="agrees")
-    assert "Shaded across it" not in report.error_caption(plots.rate_studies_panels(studies))
+    assert "Shaded across" not in report.error_caption(plots.rate_studies_panels(studies))
 
 
 def test_ratio_caption_says_how_runs_without_a_window_are_drawn_and_cgs_two_steps():
