@@ -141,6 +141,18 @@ class Comparison:
         )
 
 
+def verdict_band(c: Any) -> tuple[float, float] | None:
+    """The band [ρ, ρ_eff] that decided the rate verdict ``c`` (a :class:`Comparison` or
+    its JSON object) of a double root (theory ‖e_k‖ ≈ C (k + 1) ρᵏ; ρ_eff the window's
+    average factor, :func:`double_root_rate`): its ``rate_band`` when the quantity compared
+    is the rate, else None."""
+    get = c.get if isinstance(c, dict) else (lambda k: getattr(c, k, None))
+    band = get("rate_band")
+    if get("quantity") != "rate" or band is None:
+        return None
+    return float(band[0]), float(band[1])
+
+
 def _rel(m: float | None, p: float | None) -> float | None:
     if m is None or p is None or not (math.isfinite(m) and math.isfinite(p)):
         return None

@@ -1300,6 +1300,14 @@ def printed_window(m: Any) -> tuple[int, int] | None:
     return None if win is None else (int(win[0]), int(win[1]))
 
 
+def fitted_window(m: Any) -> tuple[int, int] | None:
+    """The window a figure shades as where a rate or an order was fitted: that of
+    :func:`printed_window`, but None for a run that stays bounded (kind ``bounded``): its
+    window is where it settled on a cycle or in a band, and nothing is fitted there (its
+    per-step table says "nothing fitted")."""
+    return None if _field(m, "kind") == "bounded" else printed_window(m)
+
+
 def _contradiction(m: Measurement) -> str | None:
     """What makes kind, rate, order and the kind's own fields contradict each other."""
     if m.kind == "linear" and not (m.rate is not None and 0.0 < m.rate < 1.0):

@@ -93,7 +93,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from landscape.numfmt import figure_minus, page_minus
+from landscape.numfmt import THOUSANDS_SPACE, figure_minus, page_minus
 
 # ============================================================================ page geometry
 
@@ -1172,7 +1172,7 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
 
 #: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
 #: or after a page reference's "p." / "pp." ("p. 15", "pp. 5–6")
-_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)")
+_NUMBER_SPACE = re.compile(THOUSANDS_SPACE.pattern + r"|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)")
 
 
 def bound_numbers(text: str) -> str:

@@ -44,8 +44,9 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Transform, offset_copy
 from numpy.typing import ArrayLike, NDArray
 
-from analysis.empirical import default_floor, printed_window
-from landscape.numfmt import fmt, fmt_rate, spaced
+from analysis.compare import verdict_band
+from analysis.empirical import default_floor, fitted_window
+from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, iteration_count, spaced
 
 FigureLike = Figure | SubFigure
 
@@ -204,6 +205,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 fit_titles(out)
                 room_for_markers(out)
                 top_decade_ticks(out)
+                spread_ticks(out)
                 place_theory_values(out)
             return out
 
@@ -444,6 +446,41 @@ def top_decade_ticks(fig: FigureLike) -> None:
             ax.yaxis.set_major_locator(TopDecadeLocator(base=10.0, numticks=loc.numticks))
 
 
+#: Clear space (points) kept between neighbouring tick labels of an x axis: "8000" and
+#: "16000" with none between them read "800016000".
+TICK_GAP = 2.0
+
+
+def tick_label_gap(axis: Any, renderer: Any) -> float:
+    """The smallest clear space (display pixels) between neighbouring drawn tick labels of
+    an x ``axis``, min over i of x0ᵢ₊₁ − x1ᵢ with the label boxes in order of x0 (negative:
+    they overlap); +∞ with fewer than two labels."""
+    boxes = sorted((t.get_window_extent(renderer) for t in _drawn_tick_labels(axis)),
+                   key=lambda e: e.x0)
+    return min((b.x0 - a.x1 for a, b in itertools.pairwise(boxes)), default=math.inf)
+
+
+def spread_ticks(fig: FigureLike, gap: float = TICK_GAP) -> None:
+    """Thin the x ticks of every axes of the laid-out ``fig`` ticked by a
+    :class:`~matplotlib.ticker.MaxNLocator` until neighbouring tick labels are at least
+    ``gap`` points apart (:func:`tick_label_gap`): its ``nbins`` lowered to n − 2 with n
+    labels drawn, so at least one tick fewer each time, down to the two ends."""
+    axes = [ax for ax in fig.get_axes()
+            if isinstance(ax.xaxis.get_major_locator(), mpl.ticker.MaxNLocator)]
+    if not axes:
+        return
+    root = _root(fig)
+    px = root.dpi / 72.0
+    for _ in range(4):
+        renderer = _renderer(root)
+        crowded = [ax for ax in axes if tick_label_gap(ax.xaxis, renderer) < gap * px]
+        if not crowded:
+            return
+        for ax in crowded:
+            n = len(_drawn_tick_labels(ax.xaxis))
+            ax.xaxis.get_major_locator().set_params(nbins=max(1, n - 2))
+
+
 def _marker_radius_px(line: Any, px: float) -> float:
     """Half the drawn size of a line's markers in display pixels, r = (ms + mew)/2 · px
     (0 for a line without markers)."""
@@ -524,10 +561,11 @@ RELATIONS = frozenset({"=", "≈", "≤", "≥", "<", ">", "≠", "→", "×"})
 def bound_words(para: str) -> list[str]:
     """The words of ``para`` (split at spaces) with every relation of :data:`RELATIONS`
     (``η = 0.6``) joined to the words before and after it, so that a line never breaks next
-    to ``=``."""
+    to ``=``; a count's thousands (``1 000``, :data:`landscape.numfmt.THOUSANDS_SPACE`)
+    stay one word, so that a title never breaks inside a number (``1`` / ``000 it.``)."""
     out: list[str] = []
     glue = False
-    for word in para.split(" "):
+    for word in (w.replace("\0", " ") for w in THOUSANDS_SPACE.sub("\0", para).split(" ")):
         if word in RELATIONS and out:
             out[-1] += " " + word
             glue = True
@@ -1560,12 +1598,69 @@ def path_mark_stride(n: int, most: int = PATH_MARKS) -> int:
     return max(1, n // most)
 
 
+#: A coordinate within this many units of rounding, EDGE_ULPS·ε·max(|lo|, |hi|), outside a
+#: box's side [lo, hi] lies on its edge: the kink's momentum run cycles between (2.5, 5) and
+#: (−2.5, −5), the latter computed as −5.000000000000001.
+EDGE_ULPS = 4.0
+
+
+def _edge_tolerance(b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per coordinate of box ``b`` (rows [lo, hi]), EDGE_ULPS·ε·max(|lo|, |hi|)."""
+    return EDGE_ULPS * float(np.finfo(float).eps) * np.max(np.abs(b), axis=1)
+
+
 def box_inside(path: ArrayLike, box: ArrayLike) -> NDArray[np.bool_]:
     """Per iterate of ``path`` (rows; one point alone is a path of one), whether it is
-    finite and inside ``box`` (rows: [lo, hi] per coordinate, edges included)."""
+    finite and inside ``box`` (rows: [lo, hi] per coordinate, edges included to their
+    rounding: lo − t ≤ x ≤ hi + t with t = :data:`EDGE_ULPS`·ε·max(|lo|, |hi|))."""
     p = np.atleast_2d(np.asarray(path, dtype=float))
     b = np.asarray(box, dtype=float).reshape(-1, 2)
-    return np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0]) & (p <= b[:, 1]), axis=1)
+    t = _edge_tolerance(b)
+    return np.all(np.isfinite(p), axis=1) & np.all((p >= b[:, 0] - t) & (p <= b[:, 1] + t),
+                                                   axis=1)
+
+
+def on_box_edge(point: ArrayLike, box: ArrayLike) -> bool:
+    """Whether ``point`` lies inside ``box`` (:func:`box_inside`) and on one of its edges:
+    some coordinate within t = :data:`EDGE_ULPS`·ε·max(|lo|, |hi|) of lo or hi."""
+    q = np.asarray(point, dtype=float).ravel()
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    t = _edge_tolerance(b)
+    return bool(box_inside(q, b)[0]) and bool(np.any((np.abs(q - b[:, 0]) <= t)
+                                                     | (np.abs(q - b[:, 1]) <= t)))
+
+
+#: A path's last iterates repeat with period m (a cycle) when each lies within this share of
+#: the box's side of the one m steps before it.
+CYCLE_SHARE = 1e-9
+
+
+def end_cycle(path: ArrayLike, box: ArrayLike, most: int = 4) -> int | None:
+    """The period m (2 ≤ m ≤ ``most``) of the cycle the finite ``path`` ends on: the
+    smallest m whose last 2m iterates repeat, |p_(K−j) − p_(K−j−m)| ≤ CYCLE_SHARE·span on
+    every axis for j < m, while the last two iterates differ (a run standing still has no
+    cycle); None when there is none."""
+    p = np.asarray(path, dtype=float).reshape(-1, 2)
+    p = p[np.all(np.isfinite(p), axis=1)]
+    b = np.asarray(box, dtype=float).reshape(-1, 2)
+    tol = CYCLE_SHARE * (b[:, 1] - b[:, 0])
+    if len(p) < 2 or np.all(np.abs(p[-1] - p[-2]) <= tol):
+        return None
+    return next((m for m in range(2, most + 1) if len(p) >= 2 * m and np.all(
+        np.abs(p[-m:] - p[-2 * m:-m]) <= tol)), None)
+
+
+def path_end_text(path: ArrayLike, box: ArrayLike) -> str:
+    """How a path that stays in its box ends, for its title: "; ends on a 2-cycle on the
+    box's edge", "; ends on a 3-cycle", "; ends on the box's edge" (:func:`end_cycle`,
+    :func:`on_box_edge` of the last finite iterate), or ""."""
+    p = np.asarray(path, dtype=float).reshape(-1, 2)
+    p = p[np.all(np.isfinite(p), axis=1)]
+    if not len(p):
+        return ""
+    m = end_cycle(p, box)
+    edge = " on the box's edge" if on_box_edge(p[-1], box) else ""
+    return f"; ends on a {m}-cycle{edge}" if m else ("; ends" + edge if edge else "")
 
 
 def box_exits(path: ArrayLike, box: ArrayLike) -> str:
@@ -1710,7 +1805,8 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
         gone = int(np.flatnonzero(ins)[-1]) + 1 if ins.any() and leaves else len(p)
         name = f"{label} ({iterations_text(len(p) - 1)}" + (
             f"; leaves the box at k = {gone})" if gone < len(p) else
-            "; leaves the box)" if leaves else ")")
+            "; leaves the box" + path_end_text(p, b) + ")" if leaves else
+            path_end_text(p, b) + ")")
         shown = clip_to_box(p[:gone + 1], b)
         ax.plot(shown[:, 0], shown[:, 1], color=st.color, ls=st.linestyle, lw=1.4, zorder=4,
                 label=f"_{label} path")
@@ -2443,6 +2539,44 @@ def ratio_theory_line(ax: Any, rho: float, color: Any, lw: float = THEORY_WIDTH)
                                                            foreground="white")])
 
 
+def _draw_bands(axr: Any, bands: Mapping[str, tuple[float, float]],
+                colors: Mapping[str, Any], values: list[float]) -> dict[str, str]:
+    """Draw each label's theory band in the ratio panel ``axr`` (:func:`ratio_band`), its
+    ends added to the panel's ``values``; label → its legend text ("theory band for
+    nesterov: ρ to the window's average factor, 0.68377–0.69369")."""
+    names = {}
+    for label, band in bands.items():
+        if axr is None:
+            break
+        lo, hi = sorted(band)
+        ratio_band(axr, lo, hi, colors[label])
+        values += [lo, hi]
+        names[label] = (f"theory band for {label}: ρ to the window's average factor, "
+                        f"{fmt_rate(lo)}–{fmt_rate(hi)}")
+    return names
+
+
+def ratio_band(ax: Any, lo: float, hi: float, color: Any) -> None:
+    """The theory band [``lo``, ``hi``] a verdict tested the measured rate against (a double
+    root: ρ to the window's average factor), shaded across a ratio panel in ``color``
+    (:func:`band_handle`) under the markers, its two edges thin solid lines (which the
+    panel's y limits hold, :func:`_fit_linear_axis`)."""
+    ax.axhspan(lo, hi, zorder=THEORY_ZORDER - 0.5, label="_theory band", **BAND_STYLE,
+               color=color)
+    for y in (lo, hi):
+        ax.axhline(y, color=color, lw=0.6, alpha=0.6, zorder=THEORY_ZORDER - 0.5,
+                   gid="theory-band", label="_theory band edge")
+
+
+#: How a ratio panel shades a theory band (:func:`ratio_band`).
+BAND_STYLE = {"alpha": 0.15, "lw": 0}
+
+
+def band_handle(color: Any) -> Any:
+    """The legend handle of a theory band of :func:`ratio_band`: its shading, edged."""
+    return mpl.patches.Patch(facecolor=color, edgecolor=color, lw=0.6, alpha=0.3)
+
+
 #: A theory line of a ratio panel lies at least this share of the panel's height inside its
 #: y limits: on the frame, a dashed line reads as the axis.
 REF_CLEAR = 0.1
@@ -2710,7 +2844,7 @@ class ErrorPanels:
     """What :func:`plot_error` draws, decided before drawing (captions say what is drawn):
     labels with a theory line, labels in the ratio panel (empty: no ratio panel), labels
     drawn as envelopes (:func:`oscillates`), labels with a shaded fit window, all labels,
-    runs that terminated."""
+    runs that terminated, labels whose ratios are drawn beside a theory band."""
 
     theory: list[str]
     ratios: list[str]
@@ -2723,6 +2857,12 @@ class ErrorPanels:
     #: labels whose run terminated (finite termination: x* reached in finitely many steps):
     #: no rate was fitted, so no window is shaded; label → the iteration x* was reached at
     finite: dict[str, int] = field(default_factory=dict)
+    #: labels of the ratio panel drawn beside the theory band their verdict tested (a double
+    #: root's [ρ, the window's average factor], :func:`study_band`), shaded across it
+    bands: list[str] = field(default_factory=list)
+    #: labels of the ratio panel with no fit window (none fitted, and no finite
+    #: termination): their ratios are drawn over all their steps clear of the floor
+    unwindowed: list[str] = field(default_factory=list)
 
 
 def drawn_ratios(errors: ArrayLike, floor: float | None = None,
@@ -2743,10 +2883,12 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
                  windows: Mapping[str, tuple[int, int] | None] | None = None,
                  ratios: bool = True, ratio_series: Iterable[str] | None = None,
                  finite: Mapping[str, int] | None = None,
-                 floors: Mapping[str, float] | None = None) -> ErrorPanels:
+                 floors: Mapping[str, float] | None = None,
+                 bands: Mapping[str, tuple[float, float]] | None = None) -> ErrorPanels:
     """The :class:`ErrorPanels` of :func:`plot_error` for these arguments (``finite``:
     label → iteration of a run's finite termination; such a label has no fit window;
-    ``floors``: label → its rounding floor, :func:`error_ratios`)."""
+    ``floors``: label → its rounding floor, :func:`error_ratios`; ``bands``: label → the
+    theory band its verdict tested, drawn in the ratio panel)."""
     rates, finite = rates or {}, dict(finite or {})
     windows = {k: (None if k in finite else w) for k, w in (windows or {}).items()}
     series = _as_series(errors)
@@ -2770,7 +2912,10 @@ def error_panels(errors: ArrayLike | Mapping[str, ArrayLike], *,
         shown = []
     crowded = crowded_theory(series, {k: rates[k] for k in theory}, windows)
     return ErrorPanels(theory, shown, env, wins, list(series), multiples=bool(crowded),
-                       finite={k: int(v) for k, v in finite.items() if k in series})
+                       finite={k: int(v) for k, v in finite.items() if k in series},
+                       bands=[k for k in shown if k in (bands or {})],
+                       unwindowed=[k for k in shown
+                                   if windows.get(k) is None and k not in finite])
 
 
 #: A theory line closer than this many decades to another series is taken to be lost in
@@ -2999,6 +3144,7 @@ def plot_error(
     ratio_series: Iterable[str] | None = None,
     finite: Mapping[str, int] | None = None,
     floors: Mapping[str, float] | None = None,
+    bands: Mapping[str, tuple[float, float]] | None = None,
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -3020,6 +3166,9 @@ def plot_error(
     on the frame (:func:`clear_theory_lines`) and, on a log axis, its value written by its
     right end (:func:`label_theory_lines`) — agreement is the points settling on the line;
     ``ratio_series`` limits that panel to some labels (those theory says something about).
+    ``bands``: label → the theory band [lo, hi] its verdict tested (a double root's
+    [ρ, the window's average factor]), shaded across the ratio panel with its edges drawn
+    (:func:`ratio_band`) and given in the legend, since its ratios may lie off the ρ line.
     The legend has one entry per label (its measured line), one per dashed theory line
     (``theory for gd: ρ = 0.9``: the predicted value belongs to the dashes, not to the
     measurement) and one for the windows.  A series
@@ -3041,7 +3190,7 @@ def plot_error(
     windows = windows or {}
     series = _as_series(errors)
     plan = error_panels(series, rates=rates, windows=windows, ratios=ratios,
-                        ratio_series=ratio_series, finite=finite, floors=floors)
+                        ratio_series=ratio_series, finite=finite, floors=floors, bands=bands)
     windows = {k: (None if k in plan.finite else w) for k, w in windows.items()}
     sty = series_styles(series)
     axes, axr = _error_axes(fig, list(series), plan)
@@ -3100,12 +3249,19 @@ def plot_error(
                 ratio_theory_line(axr, rho, tc)
                 ratio_vals.append(float(rho))
                 ratio_texts.append((float(rho), text.removeprefix("theory "), tc))
+
+    band_names = _draw_bands(axr, {k: (bands or {})[k] for k in plan.bands},
+                             {k: "black" if single else sty[k].color for k in plan.bands},
+                             ratio_vals)
     heading = title or ("Error against iteration: measured"
                         + (" and theory (dashed, ≥ ×10 above)" if plan.theory else ""))
     _finish_error_axes(fig, axes, series, plan, heading, xlabel, ylabel)
     for k, text in theory_names.items():  # the theory value on its dashed line's entry
         handles.append(Line2D([], [], color="black" if single else sty[k].color,
                               ls=(0, (4, 2)), lw=1.5))
+        names.append(text)
+    for k, text in band_names.items():
+        handles.append(band_handle("black" if single else sty[k].color))
         names.append(text)
     if plan.windows:  # the handle is the shading: one band per series in its colour
         bands = tuple(Line2D([], [], **window_style(sty[k].color)) for k in plan.windows)
@@ -3124,7 +3280,8 @@ def plot_error(
         if not plan.multiples:
             same_tick_step([ax, axr])
         axr.set_ylabel("e₍ₖ₊₁₎ / eₖ")
-        axr.set_title("Ratio per step" + (" in fit window" if plan.windows else "")
+        axr.set_title("Ratio per step" + (" in fit window" if plan.windows
+                                          and not plan.unwindowed else "")
                       + (" vs ρ" if plan.theory else ""))
         space_ratio_markers(axr)
     _outside_legend(fig, handles, names)
@@ -4862,13 +5019,15 @@ def _rate_study_args(studies: Mapping[str, Any]
     """Errors (to the rounding floor, :func:`study_floor`), predicted rates, fit windows,
     rate labels, the labels theory promises something about and the runs that terminated
     (label → the iteration x* was reached: measured kind "finite", no rate fitted, no
-    window), of each rate study (:func:`plot_rate_studies`)."""
+    window; a run that stays bounded has no window either, :func:`fitted_window`), of each
+    rate study (:func:`plot_rate_studies`)."""
     errs = {k: above_floor(study_errors(s), study_floor(s)) for k, s in studies.items()}
     rates = {k: study_rate(s) for k, s in studies.items()}
     wins, finite = {}, {}
     for k, s in studies.items():
         m = _attr(s, "measurement")
-        wins[k] = printed_window(m)  # a fitted order's own window, as its tables print it
+        wins[k] = fitted_window(m)  # a fitted order's own window, as its tables print it;
+        # none for a run that stays bounded: nothing is fitted there
         at = finite_at(m, len(errs[k]))
         if at is not None:
             finite[k] = at
@@ -4897,12 +5056,26 @@ def study_last_ratio(study: Any) -> tuple[int, float, float] | None:
     return k, float(e[k]), float(e[k + 1])
 
 
+def study_band(study: Any) -> tuple[float, float] | None:
+    """The band [ρ, the window's average factor] the verdict of rate study ``study`` tested
+    (a double root: :func:`analysis.compare.verdict_band`), else None."""
+    c = _attr(study, "comparison")
+    return None if c is None else verdict_band(c)
+
+
+def study_bands(studies: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Label → the theory band of each rate study whose verdict tested one
+    (:func:`study_band`)."""
+    return {k: b for k, s in studies.items() if (b := study_band(s)) is not None}
+
+
 def rate_studies_panels(studies: Mapping[str, Any]) -> list[ErrorPanels]:
     """What :func:`plot_rate_studies` draws, one :class:`ErrorPanels` per row."""
     errs, rates, wins, _, promised, finite = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
     return [error_panels({k: errs[k] for k in group}, rates=rates, windows=wins,
-                         ratio_series=promised, finite=finite, floors=floors)
+                         ratio_series=promised, finite=finite, floors=floors,
+                         bands=study_bands(studies))
             for group in rate_study_groups(studies)]
 
 
@@ -4932,12 +5105,14 @@ def plot_rate_studies(
     past the floor)."""
     errs, rates, wins, labels, promised, finite = _rate_study_args(studies)
     floors = {k: study_floor(s) for k, s in studies.items()}
+    bands = study_bands(studies)
     groups = rate_study_groups(studies)
     ylabel = error_ylabel(studies)
     if len(groups) == 1:
         return plot_error.__wrapped__(errs, rates=rates, windows=wins, title=title,
                                       rate_labels=labels, ratio_series=promised,
-                                      finite=finite, floors=floors, ylabel=ylabel, fig=fig,
+                                      finite=finite, floors=floors, bands=bands,
+                                      ylabel=ylabel, fig=fig,
                                       figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
@@ -4945,9 +5120,9 @@ def plot_rate_studies(
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
-                               floors=floors, ylabel=ylabel, fig=sub,
+                               floors=floors, bands=bands, ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
-                                     f"(drawn up to {n} iterations)")
+                                     f"(drawn up to {iteration_count(n)})")
     return fig
 
 
@@ -5143,8 +5318,13 @@ def _drawn_tick_labels(axis: Any) -> list[Any]:
 
 
 def _tick_overlaps(ax: Any, renderer: Any) -> list[str]:
-    """Pairs of neighbouring tick labels of ``ax`` whose boxes overlap."""
-    problems = []
+    """Pairs of neighbouring tick labels of ``ax`` whose boxes overlap, and x tick labels
+    closer than :data:`TICK_GAP` points (:func:`tick_label_gap`: they read as one number)."""
+    px = _root(ax.figure).dpi / 72.0
+    close = tick_label_gap(ax.xaxis, renderer)
+    problems = [] if close >= TICK_GAP * px or close < -0.5 else [
+        f"axes {ax.get_title()!r}: x tick labels less than {TICK_GAP:g} pt apart "
+        f"({close / px:.2g} pt)"]
     for axis_name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         boxes = [(t.get_text(), t.get_window_extent(renderer))
                  for t in _drawn_tick_labels(axis)]

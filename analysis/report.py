@@ -62,6 +62,7 @@ from analysis.compare import (
     percent,
     rule_text,
     scale_name,
+    verdict_band,
 )
 from analysis.empirical import (
     BAND_DIAMETER_POINTS,
@@ -3030,10 +3031,7 @@ def double_root_band(c: Any, p: Any = None, meas: Any = None) -> tuple[float, fl
     (theory ‖e_k‖ ≈ C (k + 1) ρᵏ; ρ_eff the window's average factor,
     :func:`analysis.compare.double_root_rate`), as the comparison recorded it
     (:attr:`analysis.compare.Comparison.rate_band`); else None."""
-    band = getattr(c, "rate_band", None)
-    if c.quantity != "rate" or band is None:
-        return None
-    return float(band[0]), float(band[1])
+    return verdict_band(c)
 
 
 def band_decided(on_rho: float, on_log: float, tol: float, digits: int = 2) -> str:
@@ -3918,9 +3916,11 @@ def block_step_ratios(study: Any, e: np.ndarray, steps: Mapping[int, float]
 
 def study_band(st: Any) -> tuple[float, float] | None:
     """The band [ρ, the window's average factor] the verdict of rate study ``st`` tested (a
-    double root: :func:`double_root_band`), else None."""
-    c = getattr(st, "comparison", None)
-    return None if c is None else double_root_band(c, st.prediction, st.measurement)
+    double root: :func:`analysis.plots.study_band`, the band the error figure shades), else
+    None."""
+    from analysis import plots
+
+    return plots.study_band(st)
 
 
 def band_rows(b: Builder, label: str, section: str, study: Any, win: Sequence[int] | None,
@@ -5057,9 +5057,8 @@ def error_caption(panels: Sequence[Any]) -> str:
                  + ("" if not cycling else
                     " (drawn as the lower and upper envelope of the ratios" + (
                         ")" if cycling == ratios else f" for {_names(cycling)})"))
-                 + (" over the fit window" if wins else "")
-                 + (f" ({_names(ended)}: over {'its' if len(ended) == 1 else 'their'} "
-                    "steps before x* was reached)" if wins and ended else ""))
+                 + ratio_span_text(ratios, wins, ended,
+                                   [k for p in panels for k in getattr(p, "unwindowed", [])]))
         lined = [k for k in ratios if k in theory]
         rest = [k for k in ratios if k not in theory]
         text += (" against the predicted ρ (dashed horizontal line)." if lined and not rest
@@ -5067,12 +5066,62 @@ def error_caption(panels: Sequence[Any]) -> str:
                       f"{_names(rest)} {'has' if len(rest) == 1 else 'have'} no predicted "
                       "rate)." if lined else
                  "; no method here has a predicted linear rate to draw beside it.")
+        text += band_caption([k for p in panels for k in getattr(p, "bands", [])])
     else:
         text += "  No ratio panel: theory promises no rate for these methods."
     if len(panels) > 1:
         text += ("  Runs of very different lengths are in separate rows, each with a linear "
                  "iteration axis.")
     return text + multiples_text(panels)
+
+
+def ratio_span_text(ratios: Sequence[str], wins: Sequence[str], ended: Sequence[str],
+                    bare: Sequence[str]) -> str:
+    """The steps a ratio panel draws of each run, as its caption says them: " over the fit
+    window" when some runs have one, then which runs are drawn otherwise: ``ended``, those
+    that reached x* (over the steps before), ``bare``, those with no fit window (over all
+    their steps above the rounding floor); '' when no run has a window (all are drawn over
+    their steps above the floor)."""
+    if not (wins and set(wins) & set(ratios)):
+        return ""
+    notes = [f"{_names(list(ks))}{extra}: over {'its' if len(ks) == 1 else 'their'} {steps}"
+             for ks, extra, steps in ((ended, "", "steps before x* was reached"),
+                                      (bare, ", with no fit window",
+                                       "steps above the rounding floor")) if ks]
+    return " over the fit window" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def two_step_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
+    """The caption's sentence on runs of the ratio panel drawn beside a theory line whose
+    measured kind was read on ratios over h ≥ 2 steps, e_(k+h)/e_k (zigzag, or a method
+    restarted every h steps: ``measurement.ratio_step``): the verdict compares those,
+    per step as (e_(k+h)/e_k)^(1/h), with the line, not the one-step ratios drawn; '' when
+    there are none."""
+    lined = [k for p in panels for k in p.ratios if k in p.theory]
+    steps = {k: int(h) for k in lined
+             if (h := getattr(getattr(studies.get(k), "measurement", None), "ratio_step",
+                              None)) is not None and h >= 2}
+    if not steps:
+        return ""
+    parts = [f"{k}'s dashed line with its ratios over {h} steps, e_(k+{h})/e_k, read per "
+             f"step as (e_(k+{h})/e_k)^(1/{h})" for k, h in steps.items()]
+    one = len(steps) == 1
+    return (f"  The {'verdict compares' if one else 'verdicts compare'} {'; '.join(parts)}, "
+            f"not with the ratios per step drawn, which may lie above "
+            f"{'it' if one else 'them'}.")
+
+
+def band_caption(labels: Sequence[str]) -> str:
+    """The caption's sentence on the theory bands a ratio panel shades
+    (:func:`analysis.plots.ratio_band`) for ``labels``, whose verdict tested a double
+    root's band rather than ρ alone; '' when there are none."""
+    if not labels:
+        return ""
+    one = len(labels) == 1
+    return (f"  Shaded across the ratio panel for {_names(list(labels))}: the band from ρ to "
+            f"the fit window's average factor that {'its' if one else 'their'} verdict tested (a "
+            "double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ, whose ratios approach ρ only like "
+            "ρ(1 + 1/k)), its ends in the legend.")
 
 
 def uncompared_lines_text(studies: Mapping[str, Any], panels: Sequence[Any]) -> str:
@@ -5177,6 +5226,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                         + floor_noise_text(panels, st)
                         + window_cut_text(st, rule=False)
                         + uncompared_lines_text(st, panels)
+                        + two_step_text(st, panels)
                         + coinciding_text({r.shown: plots.above_floor(plots.study_errors(
                             r.study), plots.study_floor(r.study)) for r in group}, "errors")
                         + error_points_text(st, A.cps),

@@ -58,6 +58,11 @@ def spaced(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+#: The space that sets a count's thousands apart (:func:`spaced`: "1 000", "60 000"): a line
+#: of text or a wrapped figure title never breaks there ("1" / "000 it.").
+THOUSANDS_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
 def iteration_count(n: int) -> str:
     """A count of iterations as prose says it: ``1 000 iterations``, ``1 iteration``, its
     thousands set apart (:func:`spaced`) as in figure titles' ``1 000 it.``."""

@@ -898,6 +898,17 @@ def test_wrapped_titles_never_break_next_to_a_relation(title):
     assert plots.bound_words("a η = 0.6, b") == ["a", "η = 0.6,", "b"]
 
 
+@pytest.mark.parametrize("count", [1000, 20000, 1234567])
+def test_wrapped_titles_never_break_inside_a_count(count):
+    # the kink page's momentum panel: "momentum (1" / "000 it.; leaves ..." at 8.5 pt
+    title = f"momentum ({plots.iterations_text(count)}; leaves the box at k = {count})"
+    number = f"{count:,}".replace(",", " ")  # the count as a title writes it, whole
+    for width in (40.0, 50.0, 60.0, 75.0, 90.0, 120.0):
+        wrapped = plots.wrap_words(title, width, 8.5)
+        assert any(number in line for line in wrapped.split("\n")), (width, wrapped)
+    assert plots.bound_words("(1 000 it.)") == ["(1 000", "it.)"]
+
+
 def _box_point(e, p):
     return math.hypot(max(e.x0 - p[0], 0, p[0] - e.x1), max(e.y0 - p[1], 0, p[1] - e.y1))
 
@@ -1963,3 +1974,59 @@ def test_every_shifted_ecdf_curve_reaches_its_final_level_inside_the_axes():
             assert ln.get_ydata()[-1] == pytest.approx(0.9)
     assert curves == 4
     assert plots.audit(fig) == []
+
+
+def test_iteration_tick_labels_of_narrow_panels_stay_apart():
+    # the Rosenbrock page's small multiples over 20 000 iterations: "8000" and "16000" drawn
+    # with no space between them read "800016000"; every pair of neighbouring x tick labels
+    # in view must be at least 2 pt apart, measured on the rendered label boxes
+    rates = {"gd": 0.99999, "momentum": 0.99897, "nesterov": 0.99888, "adam": None}
+    n = {"gd": 20000, "momentum": 20000, "nesterov": 20000, "adam": 12881}
+    errors = {k: (rates[k] or 0.997) ** np.arange(n[k] + 1.0) for k in rates}
+    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    plots.plot_error(errors, rates=rates, fig=fig,
+                     windows={k: (n[k] // 2, n[k]) for k in rates if rates[k]})
+    renderer = plots._renderer(fig)
+    pt = fig.dpi / 72.0
+    for ax in fig.axes:
+        lo, hi = ax.get_xlim()
+        boxes = sorted((t.get_window_extent(renderer) for t, x in
+                        zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+                        if t.get_text() and lo <= x <= hi), key=lambda e: e.x0)
+        assert len(boxes) >= 2, ax.get_title()
+        for a, b in zip(boxes, boxes[1:], strict=False):
+            assert b.x0 - a.x1 >= 2.0 * pt, (ax.get_title(), a, b)
+    assert not [p for p in plots.audit(fig) if "tick" in p]
+    bare = Figure(figsize=(1.2, 1.5))
+    ax = bare.add_subplot()
+    ax.plot([0, 20000], [1, 2])
+    ax.set_xticks([0, 8000, 16000])
+    assert any("tick labels" in p for p in plots.audit(bare))
+
+
+def test_a_path_cycling_on_the_box_edge_ends_there_marked_not_leaving():
+    # kink p.9: momentum settles on a 2-cycle (2.5, 5) ↔ (−2.5, −5) on the box's edge, the
+    # latter computed one unit of rounding outside it (−5.000000000000001): the title said
+    # "leaves the box at k = 1000" and no last iterate was marked
+    below = np.nextafter(-5.0, -np.inf)
+    assert below < -5.0  # outside [−5, 5] by the comparison alone
+    cycle = np.tile([[2.5, 5.0], [-2.5, below]], (5, 1))
+    path = np.vstack([[[-4.59, -4.83], [5.0, 10.0]], cycle])  # out at k = 1, then back
+    box = [(-5.0, 5.0), (-5.0, 5.0)]
+    assert plots.box_inside(path, box).tolist() == [True, False] + [True] * 10
+    assert plots.end_cycle(path, box) == 2
+    assert plots.path_end_text(path, box) == "; ends on a 2-cycle on the box's edge"
+    inner = np.vstack([path[:2], [[-0.205, -2.585]]])
+    assert plots.path_end_text(inner, box) == ""  # no cycle, not on an edge
+    assert plots.path_end_text(path[:3], box) == "; ends on the box's edge"  # at (2.5, 5)
+
+    def f(p):
+        return np.abs(p[:, 0] - 1) + 2 * np.abs(p[:, 1] + 0.5)
+
+    fig = plots.plot_contour(f, box, {"momentum": path}, [])
+    assert "momentum (11 it.; leaves the box; ends on a 2-cycle on the box's edge)" in \
+        _legend_texts(fig)
+    squares = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_marker() == "s"
+               and len(ln.get_xdata()) == 1]
+    assert [(float(s.get_xdata()[0]), float(s.get_ydata()[0])) for s in squares] == [
+        (-2.5, below)]  # the last iterate, marked

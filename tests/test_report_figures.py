@@ -762,6 +762,110 @@ def test_a_run_that_terminates_has_no_shaded_window_and_the_legend_says_so():
     assert report.window_cut_text(studies) == ""
 
 
+def test_a_double_roots_theory_band_is_drawn_in_the_ratio_panel_and_captioned():
+    """Quadratic p.11: Nesterov's measured ratios (0.6912–0.6960) all lie above the one
+    reference line ρ = 0.68377, while its verdict "agrees" rests on the double root's band
+    [ρ, the window's average factor] = [0.68377, 0.69369], which was neither drawn nor said."""
+    rho, a, b = 0.68377, 20, 40
+    k = np.arange(61.0)
+    e = (k + 1) * rho ** k  # a double root: ‖e_k‖ ≈ C (k + 1) ρᵏ
+    eff = (e[b] / e[a]) ** (1.0 / (b - a))  # the window's average factor
+    ratios = e[a + 1:b + 1] / e[a:b]
+    assert (ratios > rho).all() and (ratios.min() < eff)  # off the ρ line, in the band
+    study = NS(result=NS(path=e.reshape(-1, 1)), reference=np.zeros(1),
+               minimizer=np.zeros(1),
+               prediction=NS(kind="linear", rate=rho, order=None, exact=True),
+               measurement=NS(kind="linear", window=(a, b), finite_steps=None),
+               comparison=NS(quantity="rate", rate_band=(rho, eff), verdict="agrees"))
+    studies = {"nesterov": study}
+    panels = plots.rate_studies_panels(studies)
+    assert [k for p in panels for k in p.bands] == ["nesterov"]
+    cap = report.error_caption(panels)
+    assert "Shaded across the ratio panel for nesterov: the band from ρ to the fit window's " \
+           "average factor that its verdict tested" in cap
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    axr = fig.axes[-1]
+    spans = [p for p in axr.patches if p.get_label() == "_theory band"]
+    assert len(spans) == 1
+    box = spans[0].get_transform().transform(spans[0].get_path().vertices)
+    y = axr.transData.inverted().transform(box)[:, 1]  # its corners in data coordinates
+    assert (y.min(), y.max()) == pytest.approx((rho, eff), rel=1e-9)
+    y0, y1 = axr.get_ylim()
+    assert y0 < rho and eff < y1  # the whole band in view
+    texts = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    assert any(t.startswith("theory band for nesterov: ρ to the window's average factor, "
+                            f"{plots.fmt_rate(rho)}–{plots.fmt_rate(eff)}") for t in texts), texts
+    assert not [p for p in plots.audit(fig) if "band" in p]
+    # without a band verdict, nothing is shaded there and the caption says nothing of it
+    study.comparison = NS(quantity="rate", rate_band=None, verdict="agrees")
+    assert "Shaded across" not in report.error_caption(plots.rate_studies_panels(studies))
+
+
+def test_ratio_caption_says_how_runs_without_a_window_are_drawn_and_cgs_two_steps():
+    """Quadratic p.12: the ratio panel's title and caption said the ratios are drawn "in/over
+    the fit window", but L-BFGS and CG have none and are drawn over all their steps; CG's
+    ratios per step lie above its dashed bound while its verdict "agrees": the verdict reads
+    its two-step ratios e_(k+2)/e_k (per step, their square root)."""
+    def study(errors, kind, rate=None, window=None, step=None):
+        return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+                  reference=np.zeros(1), minimizer=np.zeros(1),
+                  prediction=NS(kind="linear", rate=rate, order=None, exact=rate is None),
+                  measurement=NS(kind=kind, window=window, finite_steps=None,
+                                 ratio_step=step))
+
+    zigzag = 10.0 * np.cumprod(np.r_[1.0, np.tile([0.9, 0.01], 5)])  # slow, fast, slow, …
+    two = zigzag[2:] / zigzag[:-2]
+    assert np.sqrt(two).max() < 0.52 < (zigzag[1:] / zigzag[:-1]).max()  # off the bound
+    studies = {"bfgs": study(10.0 * 0.1 ** np.arange(9), "superlinear", window=(2, 7)),
+               "cg": study(zigzag, "none", rate=0.51949, step=2)}
+    panels = plots.rate_studies_panels(studies)
+    assert [k for p in panels for k in p.unwindowed] == ["cg"]
+    cap = report.error_caption(panels)
+    assert ("over the fit window (cg, with no fit window: over its steps above the rounding "
+            "floor)") in cap, cap
+    text = report.two_step_text(studies, panels)
+    assert text == ("  The verdict compares cg's dashed line with its ratios over 2 steps, "
+                    "e_(k+2)/e_k, read per step as (e_(k+2)/e_k)^(1/2), not with the ratios "
+                    "per step drawn, which may lie above it.")
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    assert " ".join(fig.axes[-1].get_title().split()) == "Ratio per step vs ρ"
+    # every run with a window: the title and caption say the window alone
+    studies["cg"].measurement.window = (1, 8)
+    panels = plots.rate_studies_panels(studies)
+    assert "over the fit window against" in report.error_caption(panels)
+    assert report.two_step_text({"bfgs": studies["bfgs"]},
+                                plots.rate_studies_panels({"bfgs": studies["bfgs"]})) == ""
+
+
+def test_a_run_that_stays_bounded_has_no_shaded_window_nor_one_in_the_caption():
+    """Kink p.10: the caption said the rate was fitted in shaded windows "for GD and
+    Nesterov", whose runs settle on a 2-cycle (kind "bounded") and whose tables say "nothing
+    fitted": their window (where they settled) was shaded as a fit window."""
+    from matplotlib.figure import Figure
+
+    def study(errors, kind, rate=None, window=None):
+        return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+                  reference=np.zeros(1), minimizer=np.zeros(1),
+                  prediction=NS(kind="linear" if rate else kind, rate=rate, order=None,
+                                exact=True),
+                  measurement=NS(kind=kind, window=window, finite_steps=None, period=2))
+
+    cycle = np.r_[5.0, np.tile([10.0, 11.0], 6)]  # settles on a 2-cycle from k = 1
+    studies = {"gd": study(cycle, "bounded", window=(1, 12)),
+               "cg": study(6.0 * 0.5 ** np.arange(13), "linear", 0.5, window=(2, 9))}
+    panels = plots.rate_studies_panels(studies)
+    assert [w for p in panels for w in p.windows] == ["cg"]
+    cap = report.error_caption(panels)
+    assert "shaded: for cg, the window where the rate" in cap and "for gd and" not in cap
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(studies, fig=fig)
+    shaded = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_linewidth() == 7]
+    assert len(shaded) == 1 and shaded[0].get_color() != plots.series_styles(
+        studies)["gd"].color  # cg's window only
+
+
 def test_split_error_figure_titles_say_how_far_the_runs_are_drawn():
     """Himmelblau p.10: titles 'short runs (up to 81 iterations)' beside the caption's 'GD
     89 iterations': the errors are drawn down to the rounding floor, the runs go on past it,
@@ -786,8 +890,17 @@ def test_split_error_figure_titles_say_how_far_the_runs_are_drawn():
               for sf in fig.subfigs]
     drawn = {k: len(plots.above_floor(plots.study_errors(st))) - 1 for k, st in studies.items()}
     assert drawn["a"] < 39 and drawn["b"] < 3009  # the cut at the floor
+    titles = [" ".join(t.split()) for t in titles]
+    long = f"{drawn['b']:,}".replace(",", " ")  # a count's thousands set apart, as in prose
     assert any(f"short runs (drawn up to {drawn['a']} iterations)" in t for t in titles), titles
-    assert any(f"long runs (drawn up to {drawn['b']} iterations)" in t for t in titles), titles
+    assert any(f"long runs (drawn up to {long} iterations)" in t for t in titles), titles
+    # quadratic p.12: Newton's row, one step to x*, said "drawn up to 1 iterations"
+    one = {"newton": study([6.0, 4e-15], None), "b": studies["b"]}
+    fig = Figure(figsize=(8, 4))
+    plots.plot_rate_studies(one, fig=fig)
+    titles = [" ".join((sf.get_suptitle() or " ".join(ax.get_title() for ax in sf.axes)).split())
+              for sf in fig.subfigs]
+    assert any("short runs (drawn up to 1 iteration)" in t for t in titles), titles
 
 
 def test_coinciding_text_of_a_split_gradient_figure_names_each_panel():
