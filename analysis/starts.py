@@ -58,8 +58,6 @@ from landscape.numfmt import fmt, fmt_rounded
 TARGET_TOL = 1e-6
 #: default number of starts of a report's or study's many-starts section
 DEFAULT_STARTS = 100
-#: statuses whose end point counts as converged
-SETTLED = ("converged", "steps")
 #: outcome classes of starts that are not in a cluster of converged end points
 NOT_CONVERGED = "not converged"
 DIVERGED = "diverged"
@@ -295,6 +293,8 @@ def outcome_classes(X: ArrayLike, fun: ArrayLike, status: ArrayLike, box: ArrayL
     """Per start: ``diverged`` (status diverged, or x or f not finite), ``outside the box``
     (finite end point outside it), ``not converged`` (inside, status not converged/steps),
     else ``""`` (a converged end point, to be clustered)."""
+    from analysis.sweeps import SETTLED
+
     X = np.asarray(X, dtype=float)
     st = np.asarray(status).astype(str)
     finite = np.all(np.isfinite(X), axis=1) & np.isfinite(np.asarray(fun, dtype=float))

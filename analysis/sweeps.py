@@ -43,11 +43,13 @@ from analysis.rates import (
     refine_critical_point,
     symmetric,
 )
-from analysis.starts import SETTLED
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
 from landscape.progress import Progress
 from optimizers import minimize, minimize_batch, resolve
+
+#: statuses whose end point counts as converged (a basin map's and the starts tables' rule)
+SETTLED = ("converged", "steps")
 
 #: a run diverges when log|e_k| grows faster than this per step over its second half
 GROWTH_TOL = 1e-6
@@ -613,7 +615,7 @@ class BasinMap:
     ended within ``tolerance`` of, :data:`CYCLE` when it ended on a cycle (``cycles`` maps
     period -> starts), -1 when it diverged or ended near none.  ``converged`` (same shape)
     says whether each run met the tolerances (status ``converged``, or ``steps`` for a fixed
-    number of steps: :data:`analysis.starts.SETTLED`); a labelled start that did not is "not
+    number of steps: :data:`SETTLED`); a labelled start that did not is "not
     converged, near" its point, as in the starts table.  ``kinds[i]`` is the kind of
     ``points[i]`` and ``inside[i]`` whether it lies in the box: the given critical points
     come first, then the limits the runs found that were not among them (outside the box, or

@@ -380,7 +380,8 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
     res = NS(x=x, jac=np.full(5, 8.5e-4), nit=20000, status="maxiter")
     st = NS(result=res, comparison=Comparison(False, "not comparable",
                                               reason="adam promises no rate"),
-            budget=Budget("tenfold", 20000, 100000, previous=10000))
+            budget=Budget("tenfold", 20000, 100000, previous=10000),
+            x0=np.full(5, -1.5), measurement=NS(stalled=None))
     assert report.study_end(A, st) == (
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20 000 iterations (status: "
         "iteration limit, the automatic budget's cap of 20 000 iterations, below the 100 000 "

@@ -1248,7 +1248,7 @@ def test_a_per_step_table_of_a_short_run_shows_every_step():
     (t,) = [b for b in s.doc.blocks if getattr(b, "title", None)
             and ": errors and ratios" in b.title]
     assert "per step" in t.title  # every step shown
-    ks = [int(r[0].rstrip("†")) for r in t.rows if r[0].rstrip("†").isdigit()]
+    ks = [int(r[0].rstrip("†¶◊")) for r in t.rows if r[0].rstrip("†¶◊").isdigit()]
     # x ← x − tanh(x/2)/(1/2) from 10: the steps k with e_k and e_(k+1) above 10³·ε·e₀
     x = [10.0]
     for _ in range(12):
