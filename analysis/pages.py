@@ -1621,19 +1621,27 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     k += 1
                 return k, used
 
-            avail = aH - self._title_h(aW)
-            if canv is not None:
-                # room for the part's notes: the legend of every marker the table uses, then
-                # also the notes of the marks in the rows that fit with it; the rows that fit
-                # with both are no more, and bring no notes beyond these
-                used_all = used_hows(v for row in self.rows for v in row)
-                legend = [legend_text(used_all)] if used_all else []
-                k = fitting(avail - self.doc._note_space(canv, legend))[0]
-                marks = [n for n in table_notes(self.t, self.rows[:k], ends=False)
+            top = aH - self._title_h(aW)
+            used_all = used_hows(v for row in self.rows for v in row)
+            legend = [legend_text(used_all)] if used_all else []
+
+            def room(j: int) -> float:
+                """The points under the title for a first part of ``j`` rows: ``aH`` less
+                the title and the notes that part brings to this page (the legend of every
+                marker the table uses, the notes of the marks in its rows and the pointers
+                to the full notes of its rows, :func:`ending_pointers`)."""
+                if canv is None:
+                    return top
+                marks = [n for n in table_notes(self.t, self.rows[:j], ends=False)
                          if not split_legend(n)[0]]
                 marks += ending_pointers(self.t, self.doc._notes_before,
-                                         canv.getPageNumber(), self.rows[:k])
-                avail -= self.doc._note_space(canv, legend + marks)
+                                         canv.getPageNumber(), self.rows[:j])
+                return top - self.doc._note_space(canv, legend + marks)
+
+            # the rows that fit with the legend, then with the notes of those rows too: the
+            # rows that fit with both are no more, and bring no notes beyond these
+            k = fitting(top - (self.doc._note_space(canv, legend) if canv else 0.0))[0]
+            avail = room(k)
             k, used = fitting(avail)
             n = len(self.rows)
             tail = self._tail() if self.t.summary else 0
@@ -1648,7 +1656,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 # filled go, at least one, to end the table over its notes
                 gap = MAX_GAP * self.doc._frame_height
                 k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
-                          if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
+                          if room(j) - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
             if short and n < 2 * MIN_ROWS and not self.t.summary:
                 # a table of a few rows split to fill a page that moving it would leave

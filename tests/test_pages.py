@@ -1814,6 +1814,41 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     assert res.page_fill[0].blank <= 1 / 3, res.page_fill
 
 
+def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):
+    """Himmelblau p. 5: every row of 'Predicted and measured convergence' fitted the page,
+    its footnotes did not; the split weighed the blank it leaves with the notes of all the
+    rows (those of the last rows too), so MIN_ROWS rows went and their notes with them, and
+    the page was 0.38 blank.  The blank of each split is weighed with the notes of the rows
+    that stay: here a mark of the last MIN_ROWS rows explained in a long note."""
+    cols = [pages.Column("what"), pages.Column("note")]
+    n, marked = 7, range(7 - pages.MIN_ROWS, 7)
+    rows = [[f"ROW-{i}{'†' if i in marked else ''} " + "a cell of words " * 10,
+             "and beside it " * 12] for i in range(n)]
+    dagger = "† " + "a mark explained at length in its own footnote, " * 22
+    notes = ["NOTE: " + "a footnote explained at length, " * 80, dagger]
+    doc = pages.Document("probe")
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL", notes=notes), doc)
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    moved = sum(probe.table._rowHeights[-pages.MIN_ROWS:])
+    mark_room = doc._notes_height([dagger])
+    gap = pages.CONTENT_H / 3.0
+    # the room under the rows: MIN_ROWS rows moved leave more than a third of the page blank
+    # (by half the dagger's note), less than a third if that note stayed on the page
+    spare = gap - moved + mark_room / 2.0
+    assert mark_room / 2.0 > 0.04 * pages.CONTENT_H and spare > mark_room
+    b = report.Builder("Notes of marks")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
+    b.doc.table(cols, rows, title="TALL", notes=notes)
+    res, texts = _rest_of_section(b, tmp_path / "marks.pdf")
+    first = re.findall(r"ROW-(\d+)", texts[0])
+    rest = re.findall(r"ROW-(\d+)", texts[1])
+    assert first + rest == [str(i) for i in range(n)], (first, rest)
+    assert 1 <= len(rest) < pages.MIN_ROWS, rest
+    assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
+
+
 def test_per_step_tables_name_their_summary_rows(four_reports):
     """The reports' per-step tables mark as summary rows the rows after their steps (the
     fit window's geometric mean and fit, theory, theory band): the rows whose k is not one
