@@ -1409,7 +1409,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             follows on its own (:meth:`_release`), rather than leave the page that blank."""
             hh = self._heads_h(aW)
             if isinstance(self.nxt, FigureRow):
-                return self._release(aH)
+                return self._release(aW, aH)
             if self.nxt is None or hh >= aH:
                 return []
             self.nxt.canv = self.canv
@@ -1424,23 +1424,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
 
         def _whole_on_next(self, aW: float) -> bool:
-            """Whether a section's opening, with the table of at most :data:`SHORT_ROWS`
-            rows it introduces, goes whole to the next page instead of splitting: the page
-            it leaves then ends the previous section (its blank is allowed), and the
-            block fits one page."""
-            if not (self.starts_section and isinstance(self.nxt, TableFlowable)
-                    and len(self.nxt.rows) <= SHORT_ROWS):
+            """Whether a section's opening goes whole to the next page instead of splitting:
+            with the table of at most :data:`SHORT_ROWS` rows it introduces, or with the
+            figure row it introduces when nothing after that row may float past it
+            (:func:`_floats_past`; its text alone would leave the rest of the page blank in
+            the middle of the section).  The page it leaves then ends the previous section
+            (its blank is allowed), and the block fits one page."""
+            if isinstance(self.nxt, TableFlowable):
+                whole = len(self.nxt.rows) <= SHORT_ROWS
+            elif isinstance(self.nxt, FigureRow):
+                then = self.nxt.then
+                whole = then is None or not _floats_past(then, ns)
+            else:
+                whole = False
+            if not (self.starts_section and whole):
                 return False
             _, nh = self.nxt.wrap(aW, 1e6)
             return self._heads_h(aW) + self.nxt.getSpaceBefore() + nh <= self._frame_h()
 
-        def _release(self, aH: float) -> list[Flowable]:
+        def _release(self, aW: float, aH: float) -> list[Flowable]:
             """Headings and the text under them, then the figure row on its own (it may
             float), when more than a third of the page (``aH``) is left and the headings
-            hold text; else nothing (all of it goes to the next page)."""
+            hold text, unless the block goes whole to the next page
+            (:meth:`_whole_on_next`); else nothing (all of it goes to the next page)."""
             k = max((i + 1 for i, f in enumerate(self.heads)
                      if isinstance(f, HeadingFlowable)), default=0)
-            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0:
+            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0 \
+                    or self._whole_on_next(aW):
                 return []
             return [KeepWithNext(self.heads[:k], self.heads[k]), *self.heads[k + 1:], self.nxt]
 

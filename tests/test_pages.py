@@ -1147,6 +1147,30 @@ def test_a_subsection_whose_figure_does_not_fit_leaves_no_half_empty_page(tmp_pa
     assert text.index("1.1 Sub") < text.index("LEAD") < text.index("SUB-FIG")
 
 
+def test_a_section_opening_whose_figure_nothing_can_float_past_moves_whole(tmp_path):
+    """The quick study's p. 2: section 3 opened (heading, formula, a lead-in) at the foot of
+    the page, its figure did not fit the rest even shrunk and went to the next page, and
+    the figure after it could not float past it: the page stayed 0.22 blank in the middle
+    of section 3.  Such an opening goes whole to the next page; the page it leaves ends
+    the section before (its blank is allowed)."""
+    b = report.Builder("Sections")
+    d = b.doc
+    d.heading("First")
+    d.add(pages.Spacer(pages.CONTENT_H / 2.0))
+    d.paragraph("END-OF-FIRST")
+    d.heading("Second")
+    d.paragraph("OPENING: " + "text of the opening paragraph of the section " * 4
+                + "The panels below show the runs.")  # a lead-in, kept with its figure
+    d.figure(_three_panels, height=500.0, caption="SECOND-FIG of a tall figure.")
+    d.figure(_three_panels, height=200.0, caption="THIRD-FIG after it.")
+    res = b.write(tmp_path / "opening.pdf")
+    texts = page_texts(res.pdf)
+    (fig,) = [t for t in texts if "SECOND-FIG" in t]
+    assert "2 Second" in fig and "OPENING" in fig, fig
+    assert "END-OF-FIRST" in texts[0] and "OPENING" not in texts[0]
+    check_fill(res)
+
+
 def test_a_lead_in_whose_below_is_followed_by_a_word_starting_like_an_article(tmp_path):
     """Study pp. 29–31: "The lines below are …" and "The curves below are …" were not taken
     for lead-ins ("are" begins like "a"), so the paragraph stayed while its figure floated
