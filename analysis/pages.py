@@ -69,7 +69,9 @@ stable).
   with what it introduces (keep-with-next), except that a heading and its text never wait
   for a figure that does not fit more than a third of a page left (the figure follows);
   a section's opening with a table of at most :data:`SHORT_ROWS` rows goes whole to the
-  next page rather than split that table (the page it leaves ends a section);
+  next page rather than split that table, and so does one with a figure that nothing
+  after it may float past rather than leave its text alone above a gap (the page it
+  leaves ends a section);
   the contents list levels 1 and 2
   with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
