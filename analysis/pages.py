@@ -1435,8 +1435,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             if isinstance(self.nxt, TableFlowable):
                 whole = len(self.nxt.rows) <= SHORT_ROWS
             elif isinstance(self.nxt, FigureRow):
-                then = self.nxt.then
-                whole = then is None or not _floats_past(then, ns)
+                after = self.nxt.after
+                whole = after is None or not _floats_past(after, ns)
             else:
                 whole = False
             if not (self.starts_section and whole):
@@ -1717,6 +1717,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
             self.then: Flowable | None = None  # the block after the row (:meth:`_room_for`)
+            self.after: Flowable | None = None  # the block after it in the story (kept)
             self._squeeze = 0.0  # points taken from the clear space above the notes
 
         def _cap_h(self, wide: bool = False) -> float:
@@ -2715,11 +2716,14 @@ def _floats_past(f: Any, ns: Any) -> bool:
 
 def _link_figures(flowables: Sequence[Any], ns: Any) -> None:
     """Tell each figure row (alone or kept with its lead-in) the flowable after it: it makes
-    room for that block when it may (:meth:`FigureRow._room_for`)."""
+    room for that block when it may (:attr:`FigureRow.then`, :meth:`FigureRow._room_for`;
+    a float changes it to the block it lands before), and whether that block may float
+    past it (:attr:`FigureRow.after`, kept for every pass of the layout:
+    :meth:`KeepWithNext._whole_on_next`)."""
     for f, nxt in zip(flowables[:-1], flowables[1:], strict=True):
         row = f.nxt if isinstance(f, ns.KeepWithNext) else f
         if isinstance(row, ns.FigureRow):
-            row.then = nxt
+            row.then = row.after = nxt
 
 
 def _unlink_float(f: Any, ns: Any) -> None:
