@@ -95,7 +95,7 @@ def synthetic(tmp_path_factory):
     b = report.Builder("Engine test ᵉ α")
     d = b.doc
     d.heading("Engine test", level=0, numbered=False)
-    # d.contents()
+    d.contents()
     d.heading("Markers and symbols")
     d.paragraph("Markers " + " ".join(f"1.5{m}" for m in MARKERS)
                 + " Greek αβγηκλμρ ‖∇f‖ ≤ x² − 1 <tag> & done")
