@@ -1541,7 +1541,7 @@ def test_a_paragraph_names_the_page_a_section_starts_on_as_the_contents_do(tmp_p
 
     b = report.Builder("Section pages")
     d = b.doc
-    # d.contents()
+    d.contents()
     d.heading("Text")
     d.paragraph(f"As in §{pages.section_ref('Ill-conditioning')} (the ellipse, "
                 f"p. {pages.section_page_ref('Ill-conditioning')}) and §"
