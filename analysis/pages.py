@@ -71,7 +71,9 @@ stable).
   with what it introduces (keep-with-next), except that a heading and its text never wait
   for a figure that does not fit more than a third of a page left (the figure follows);
   a section's opening with a table of at most :data:`SHORT_ROWS` rows goes whole to the
-  next page rather than split that table (the page it leaves ends a section);
+  next page rather than split that table, and so does one with a figure that nothing
+  after it may float past rather than leave its text alone above a gap (the page it
+  leaves ends a section);
   the contents list levels 1 and 2
   with page numbers; every page has the footer "footer · page k of n".
 * :attr:`Document.page_fill` records per page the blank fraction of the text area and
@@ -1481,7 +1483,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             follows on its own (:meth:`_release`), rather than leave the page that blank."""
             hh = self._heads_h(aW)
             if isinstance(self.nxt, FigureRow):
-                return self._release(aH)
+                return self._release(aW, aH)
             if self.nxt is None or hh >= aH:
                 return []
             self.nxt.canv = self.canv
@@ -1496,23 +1498,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
 
         def _whole_on_next(self, aW: float) -> bool:
-            """Whether a section's opening, with the table of at most :data:`SHORT_ROWS`
-            rows it introduces, goes whole to the next page instead of splitting: the page
-            it leaves then ends the previous section (its blank is allowed), and the
-            block fits one page."""
-            if not (self.starts_section and isinstance(self.nxt, TableFlowable)
-                    and len(self.nxt.rows) <= SHORT_ROWS):
+            """Whether a section's opening goes whole to the next page instead of splitting:
+            with the table of at most :data:`SHORT_ROWS` rows it introduces, or with the
+            figure row it introduces when nothing after that row may float past it
+            (:func:`_floats_past`; its text alone would leave the rest of the page blank in
+            the middle of the section).  The page it leaves then ends the previous section
+            (its blank is allowed), and the block fits one page."""
+            if isinstance(self.nxt, TableFlowable):
+                whole = len(self.nxt.rows) <= SHORT_ROWS
+            elif isinstance(self.nxt, FigureRow):
+                after = self.nxt.after
+                whole = after is None or not _floats_past(after, ns)
+            else:
+                whole = False
+            if not (self.starts_section and whole):
                 return False
             _, nh = self.nxt.wrap(aW, 1e6)
             return self._heads_h(aW) + self.nxt.getSpaceBefore() + nh <= self._frame_h()
 
-        def _release(self, aH: float) -> list[Flowable]:
+        def _release(self, aW: float, aH: float) -> list[Flowable]:
             """Headings and the text under them, then the figure row on its own (it may
             float), when more than a third of the page (``aH``) is left and the headings
-            hold text; else nothing (all of it goes to the next page)."""
+            hold text, unless the block goes whole to the next page
+            (:meth:`_whole_on_next`); else nothing (all of it goes to the next page)."""
             k = max((i + 1 for i, f in enumerate(self.heads)
                      if isinstance(f, HeadingFlowable)), default=0)
-            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0:
+            if k == 0 or k == len(self.heads) or aH <= self._frame_h() / 3.0 \
+                    or self._whole_on_next(aW):
                 return []
             return [KeepWithNext(self.heads[:k], self.heads[k]), *self.heads[k + 1:], self.nxt]
 
@@ -1693,19 +1705,27 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                     k += 1
                 return k, used
 
-            avail = aH - self._title_h(aW)
-            if canv is not None:
-                # room for the part's notes: the legend of every marker the table uses, then
-                # also the notes of the marks in the rows that fit with it; the rows that fit
-                # with both are no more, and bring no notes beyond these
-                used_all = used_hows(v for row in self.rows for v in row)
-                legend = [legend_text(used_all)] if used_all else []
-                k = fitting(avail - self.doc._note_space(canv, legend))[0]
-                marks = [n for n in table_notes(self.t, self.rows[:k], ends=False)
+            top = aH - self._title_h(aW)
+            used_all = used_hows(v for row in self.rows for v in row)
+            legend = [legend_text(used_all)] if used_all else []
+
+            def room(j: int) -> float:
+                """The points under the title for a first part of ``j`` rows: ``aH`` less
+                the title and the notes that part brings to this page (the legend of every
+                marker the table uses, the notes of the marks in its rows and the pointers
+                to the full notes of its rows, :func:`ending_pointers`)."""
+                if canv is None:
+                    return top
+                marks = [n for n in table_notes(self.t, self.rows[:j], ends=False)
                          if not split_legend(n)[0]]
                 marks += ending_pointers(self.t, self.doc._notes_before,
-                                         canv.getPageNumber(), self.rows[:k])
-                avail -= self.doc._note_space(canv, legend + marks)
+                                         canv.getPageNumber(), self.rows[:j])
+                return top - self.doc._note_space(canv, legend + marks)
+
+            # the rows that fit with the legend, then with the notes of those rows too: the
+            # rows that fit with both are no more, and bring no notes beyond these
+            k = fitting(top - (self.doc._note_space(canv, legend) if canv else 0.0))[0]
+            avail = room(k)
             k, used = fitting(avail)
             n = len(self.rows)
             tail = self._tail() if self.t.summary else 0
@@ -1720,7 +1740,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 # filled go, at least one, to end the table over its notes
                 gap = MAX_GAP * self.doc._frame_height
                 k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
-                          if avail - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
+                          if room(j) - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
             if short and n < 2 * MIN_ROWS and not self.t.summary:
                 # a table of a few rows split to fill a page that moving it would leave
@@ -1769,6 +1789,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.scale = 1.0
             self.wide = False  # the caption takes the text width (:meth:`_layout`)
             self.then: Flowable | None = None  # the block after the row (:meth:`_room_for`)
+            self.after: Flowable | None = None  # the block after it in the story (kept)
             self._squeeze = 0.0  # points taken from the clear space above the notes
 
         def _cap_h(self, wide: bool = False) -> float:
@@ -2768,11 +2789,14 @@ def _floats_past(f: Any, ns: Any) -> bool:
 
 def _link_figures(flowables: Sequence[Any], ns: Any) -> None:
     """Tell each figure row (alone or kept with its lead-in) the flowable after it: it makes
-    room for that block when it may (:meth:`FigureRow._room_for`)."""
+    room for that block when it may (:attr:`FigureRow.then`, :meth:`FigureRow._room_for`;
+    a float changes it to the block it lands before), and whether that block may float
+    past it (:attr:`FigureRow.after`, kept for every pass of the layout:
+    :meth:`KeepWithNext._whole_on_next`)."""
     for f, nxt in zip(flowables[:-1], flowables[1:], strict=True):
         row = f.nxt if isinstance(f, ns.KeepWithNext) else f
         if isinstance(row, ns.FigureRow):
-            row.then = nxt
+            row.then = row.after = nxt
 
 
 def _unlink_float(f: Any, ns: Any) -> None:

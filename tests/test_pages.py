@@ -1147,6 +1147,54 @@ def test_a_subsection_whose_figure_does_not_fit_leaves_no_half_empty_page(tmp_pa
     assert text.index("1.1 Sub") < text.index("LEAD") < text.index("SUB-FIG")
 
 
+def test_a_section_opening_whose_figure_nothing_can_float_past_moves_whole(tmp_path):
+    """The quick study's p. 2: section 3 opened (heading, formula, a lead-in) at the foot of
+    the page, its figure did not fit the rest even shrunk and went to the next page, and
+    the figure after it could not float past it: the page stayed 0.22 blank in the middle
+    of section 3.  Such an opening goes whole to the next page; the page it leaves ends
+    the section before (its blank is allowed)."""
+    b = report.Builder("Sections")
+    d = b.doc
+    d.heading("First")
+    d.add(pages.Spacer(pages.CONTENT_H / 2.0))
+    d.paragraph("END-OF-FIRST")
+    d.heading("Second")
+    d.paragraph("OPENING: " + "text of the opening paragraph of the section " * 4
+                + "The panels below show the runs.")  # a lead-in, kept with its figure
+    d.figure(_three_panels, height=500.0, caption="SECOND-FIG of a tall figure.")
+    d.figure(_three_panels, height=200.0, caption="THIRD-FIG after it.")
+    res = b.write(tmp_path / "opening.pdf")
+    texts = page_texts(res.pdf)
+    (fig,) = [t for t in texts if "SECOND-FIG" in t]
+    assert "2 Second" in fig and "OPENING" in fig, fig
+    assert "END-OF-FIRST" in texts[0] and "OPENING" not in texts[0]
+    check_fill(res)
+
+
+def test_a_section_opening_whose_figure_text_floats_past_stays_on_its_page(tmp_path):
+    """Study p. 33: section 15 opened (heading, a lead-in) with half a page left, its
+    figure did not fit and floated, and the paragraph after it filled the page; a later
+    pass of the layout read the block the float had landed before (the end of the story)
+    for the block after the figure, nothing to float past it, and moved the whole opening
+    to the next page, 0.42 of the page blank.
+    The opening stays and the text after the figure fills the page, on every pass (the
+    contents make the layout run more than one)."""
+    b = report.Builder("Sections")
+    d = b.doc
+    d.contents()
+    d.heading("First")
+    d.add(pages.Spacer(pages.CONTENT_H * 0.39))
+    d.paragraph("END-OF-FIRST")
+    d.heading("Second")
+    d.paragraph("OPENING: " + "text of the opening paragraph of the section " * 4
+                + "The panels below show the runs.")
+    d.figure(_three_panels, height=500.0, caption="SECOND-FIG of a tall figure.")
+    res, texts = _rest_of_section(b, tmp_path / "opening.pdf")
+    (first,) = [t for t in texts if "END-OF-FIRST" in t]
+    assert "2 Second" in first and "OPENING" in first and "AFTER-0" in first, first
+    check_fill(res)
+
+
 def test_a_lead_in_whose_below_is_followed_by_a_word_starting_like_an_article(tmp_path):
     """Study pp. 29–31: "The lines below are …" and "The curves below are …" were not taken
     for lead-ins ("are" begins like "a"), so the paragraph stayed while its figure floated
@@ -1810,6 +1858,41 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     assert first + rest == [str(i) for i in range(7)], (first, rest)
     assert 1 <= len(rest) < pages.MIN_ROWS, rest
     assert "NOTE:" in texts[1] and "TALL (continued)" in texts[1]
+    assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
+
+
+def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):
+    """Himmelblau p. 5: every row of 'Predicted and measured convergence' fitted the page,
+    its footnotes did not; the split weighed the blank it leaves with the notes of all the
+    rows (those of the last rows too), so MIN_ROWS rows went and their notes with them, and
+    the page was 0.38 blank.  The blank of each split is weighed with the notes of the rows
+    that stay: here a mark of the last MIN_ROWS rows explained in a long note."""
+    cols = [pages.Column("what"), pages.Column("note")]
+    n, marked = 7, range(7 - pages.MIN_ROWS, 7)
+    rows = [[f"ROW-{i}{'†' if i in marked else ''} " + "a cell of words " * 10,
+             "and beside it " * 12] for i in range(n)]
+    dagger = "† " + "a mark explained at length in its own footnote, " * 22
+    notes = ["NOTE: " + "a footnote explained at length, " * 80, dagger]
+    doc = pages.Document("probe")
+    probe = pages._flowables().TableFlowable(pages.Table(cols, rows, "TALL", notes=notes), doc)
+    _, height = probe.wrap(pages.CONTENT_W, 1e6)
+    moved = sum(probe.table._rowHeights[-pages.MIN_ROWS:])
+    mark_room = doc._notes_height([dagger])
+    gap = pages.CONTENT_H / 3.0
+    # the room under the rows: MIN_ROWS rows moved leave more than a third of the page blank
+    # (by half the dagger's note), less than a third if that note stayed on the page
+    spare = gap - moved + mark_room / 2.0
+    assert mark_room / 2.0 > 0.04 * pages.CONTENT_H and spare > mark_room
+    b = report.Builder("Notes of marks")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
+    b.doc.table(cols, rows, title="TALL", notes=notes)
+    res, texts = _rest_of_section(b, tmp_path / "marks.pdf")
+    first = re.findall(r"ROW-(\d+)", texts[0])
+    rest = re.findall(r"ROW-(\d+)", texts[1])
+    assert first + rest == [str(i) for i in range(n)], (first, rest)
+    assert 1 <= len(rest) < pages.MIN_ROWS, rest
     assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
     assert res.page_fill[0].blank <= 1 / 3, res.page_fill
 
