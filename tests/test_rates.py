@@ -502,3 +502,27 @@ def test_bfgs_stopped_on_the_kink_has_no_convergence_kind():
     m = s.measurement
     assert m.kind == "none" and m.window is None
     assert m.reason.startswith(f"the run stopped (its line search failed) {gap:.2g} from x*")
+
+
+def test_a_run_stopped_by_rounding_keeps_its_convergence_kind():
+    """Chained Rosenbrock (n = 5) from (1.37, −2.3, −4.59, −4.83, 3.13): BFGS's line search
+    fails 4.9e−10 from the local minimum near (−0.96, 0.94, 0.88, 0.78, 0.61) with
+    ‖∇f‖∞ = 8e−09, where a step along −g can lower f by no more than f's rounding; it was
+    read 'stopped above the floor, no convergence kind'.  Its stop is rounding's: the kind
+    stays measured (superlinear, as the theory says), while BFGS at the kink (‖∇f‖ = 1)
+    stays 'stopped'.  The level √(2ε|f|λ_max) is computed here from the Hessian."""
+    from analysis.rates import ROUNDING_STOP_FACTOR, critical_points_of, rounding_stop
+
+    obj = Objective.parse("sum(100*(x[i+1]-x[i]**2)**2 + (1-x[i])**2, i, 1, n-1)", dim=5)
+    s = rate_study(obj, "bfgs", [1.37, -2.3, -4.59, -4.83, 3.13],
+                   critical_points=critical_points_of(obj))
+    assert s.result.status == "line_search_failed"
+    x = np.asarray(s.result.x)
+    g, H = obj.compiled.gradient(x), obj.compiled.hessian(x)
+    level = math.sqrt(2 * np.finfo(float).eps * max(1.0, abs(float(obj.compiled.value(x))))
+                      * float(np.max(np.abs(np.linalg.eigvalsh(H)))))
+    assert np.linalg.norm(g) <= ROUNDING_STOP_FACTOR * level and rounding_stop(obj, s.result)
+    assert s.measurement.kind == "superlinear" and s.comparison.agree, s.measurement.reason
+    kink = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
+    k = rate_study(kink, "bfgs", [-4.59, -4.83], critical_points=critical_points_of(kink))
+    assert not rounding_stop(kink, k.result) and k.measurement.kind == "none"
