@@ -1992,6 +1992,15 @@ def test_no_column_is_narrower_than_its_longest_word():
     assert laid[0][5] == ["verdict"] and all(r[5] == ["agrees"] for r in laid[1:])
 
 
+def _set_lines(f) -> list[str]:
+    """The lines a wrapped paragraph flowable ``f`` was set in, as text (its non-breaking
+    spaces read as spaces, runs of spaces as one)."""
+    bl = f.blPara
+    lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
+             for x in bl.lines]
+    return [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+
+
 def test_a_short_bracketed_group_in_prose_is_never_broken_over_two_lines():
     """Study pp. 3–12: "(√κ +" / "1)", "(η," / "β)", "(N −" / "1)", "|1 −" / "ηL|" at line
     ends: a group between brackets or bars with at most SHORT_GROUP characters inside stays
@@ -2008,10 +2017,7 @@ def test_a_short_bracketed_group_in_prose_is_never_broken_over_two_lines():
         for width in range(90, 460, 7):
             f = pages._paragraph(p)
             f.wrap(width, 1e6)
-            bl = f.blPara
-            lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
-                     for x in bl.lines]
-            lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+            lines = _set_lines(f)
             assert " ".join(lines) == " ".join(text.split()), lines
             for g in short:
                 assert any(g in ln for ln in lines), (width, g, lines)
@@ -2119,10 +2125,7 @@ def test_a_count_is_never_broken_between_its_thousands():
     for width in range(60, 300, 9):
         f = pages._paragraph(pages.Paragraph(text))
         f.wrap(width, 1e6)
-        bl = f.blPara
-        lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
-                 for x in bl.lines]
-        lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+        lines = _set_lines(f)
         assert " ".join(lines) == " ".join(text.split())
         assert all(c in " ".join(lines) for c in counts)
         assert not any(re.search(r"\d$", ln) and re.match(r"\d{3}\b", nxt)
@@ -2161,10 +2164,7 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
         for width in range(80, 460, 5):
             f = pages._paragraph(p)
             f.wrap(width, 1e6)
-            bl = f.blPara
-            lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
-                     for x in bl.lines]
-            lines = [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
+            lines = _set_lines(f)
             assert " ".join(lines) == " ".join(text.split()), lines
             assert not any(re.match(rel + r"(?:\s|$)", ln) for ln in lines[1:]), (width, lines)
             # a sign ends a line only before an operand longer than SHORT_OPERAND
@@ -2186,13 +2186,6 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
     assert pages.markup("a < b", groups=False) == "a &lt; b"
 
 
-def _heading_lines(f) -> list[str]:
-    bl = f.blPara
-    lines = [" ".join(x[1]) if bl.kind == 0 else "".join(w.text for w in x.words)
-             for x in bl.lines]
-    return [" ".join(ln.replace(pages.NBSP, " ").split()) for ln in lines]
-
-
 def test_a_wrapped_heading_balances_its_lines():
     """Study p. 44: "18  Deep chains of activations: the derivative vanishes with depth"
     wrapped leaving "depth" alone on its second line.  A heading that wraps takes as many
@@ -2207,14 +2200,14 @@ def test_a_wrapped_heading_balances_its_lines():
     f = ns.HeadingFlowable(h, "k")
     w, _ = f.wrap(pages.CONTENT_W, 1e6)
     assert w == pages.CONTENT_W
-    lines = _heading_lines(f)
+    lines = _set_lines(f)
     assert len(lines) == 2 and len(lines[-1].split()) > 1, lines
     font = f"{pages.FONT}-Bold"
     for level in (1, 2):
         for width in range(160, 520, 11):
             f = ns.HeadingFlowable(pages.Heading(title, level=level, number="18"), "k")
             f.wrap(width, 1e6)
-            lines = _heading_lines(f)
+            lines = _set_lines(f)
             assert " ".join(lines) == " ".join(h.title.split()), lines
             greedy = RLParagraph(f.text, f.style)
             greedy.wrap(width, 1e6)

@@ -9,6 +9,7 @@ import shutil
 
 import numpy as np
 import pytest
+from level_sets import gradient_level_points
 
 from analysis import report
 from landscape.numfmt import rate_digits, spaced
@@ -3626,13 +3627,7 @@ def test_printed_region_bounds_contain_the_region():
     obj = Objective.parse("100*(y - x**2)**2 + (1 - x)**2")
     box = np.array([[-2.0, 2.0], [-1.0, 3.0]])
     t = 1e-3
-    pts = []
-    for a in np.linspace(0.0, 2 * np.pi, 2000, endpoint=False):
-        u, x = t * np.array([np.cos(a), np.sin(a)]), np.array([1.0, 1.0])
-        for _ in range(40):
-            x = x - np.linalg.solve(obj.compiled.hessian(x), obj.compiled.gradient(x) - u)
-        pts.append(x)
-    P = np.array(pts)
+    P = gradient_level_points(obj, t, [1.0, 1.0], 2000)
     cps = obj.critical_points(box=box)
     v = obj.vanishing(box=box, threshold=t)
     A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=min(cps, key=lambda c: c.value))

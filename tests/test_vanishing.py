@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
+from level_sets import gradient_level_points
 
 from landscape.errors import InputError
 from landscape.objective import Objective
@@ -248,13 +249,7 @@ def test_the_extent_of_a_thin_bent_region_reaches_its_boundary():
     obj = Objective.parse("100*(y - x**2)**2 + (1 - x)**2")
     box = np.array([[-2.0, 2.0], [-1.0, 3.0]])
     t = 1e-3
-    pts = []
-    for a in np.linspace(0.0, 2 * np.pi, 4000, endpoint=False):
-        u, x = t * np.array([np.cos(a), np.sin(a)]), np.array([1.0, 1.0])
-        for _ in range(40):
-            x = x - np.linalg.solve(obj.compiled.hessian(x), obj.compiled.gradient(x) - u)
-        pts.append(x)
-    P = np.array(pts)
+    P = gradient_level_points(obj, t, [1.0, 1.0], 4000)
     assert np.allclose(np.linalg.norm([obj.compiled.gradient(q) for q in P], axis=1), t)
     lo, hi = measured_extent(obj, box, np.array([1.0, 1.0]), t)
     assert np.all(lo <= P.min(axis=0) + 1e-9) and np.all(hi >= P.max(axis=0) - 1e-9)
