@@ -28,6 +28,7 @@ convexity and no proof was found, the verdict is ``convex`` with ``method: "nume
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,8 @@ REFINE_FLOPS = 1e9
 
 #: the reason given for ``strict`` of a convex f with kinks and no μ > 0: the flag is
 #: False in the result, which is no proof that f is not strictly convex
-STRICT_UNDECIDED = "not decided for a non-smooth f (reported false, not refuted)"
+STRICT_UNDECIDED = ("not decided: no proof (μ = 0) and no chord along which f is affine "
+                    "was found (reported false)")
 
 
 def scan_samples(n: int) -> int:
@@ -849,6 +851,60 @@ def _chord_search(obj: Any, box: np.ndarray, count: int, seed: int, sign: float,
     return None
 
 
+#: points tried per direction by :func:`_flat_chord`
+FLAT_CHORD_POINTS = 64
+
+
+def _null_directions(smooth: Any, variables: Sequence[Any]) -> list[np.ndarray]:
+    """The coordinate axes and, when the smooth part's Hessian is constant, its null vectors:
+    the directions along which a convex f with kinks may be affine (:func:`_flat_chord`)."""
+    n = len(variables)
+    dirs = [np.eye(n)[i] for i in range(n)]
+    H = sp.hessian(smooth, variables) if smooth.free_symbols & set(variables) else sp.zeros(n)
+    if not H.free_symbols:
+        for v in H.nullspace():
+            d = np.array([float(c) for c in v], dtype=float)
+            if np.all(np.isfinite(d)) and np.linalg.norm(d) > 0:
+                dirs.append(d / np.linalg.norm(d))
+    return dirs
+
+
+def _flat_chord(obj: Any, box: np.ndarray, directions: Sequence[np.ndarray], seed: int,
+                timeout: float) -> str | None:
+    """Why a convex f is not strictly convex, or None: a chord [x, y] of the box with
+    f((x+y)/2) = (f(x) + f(y))/2 exactly (:func:`_chord_gap_exact`) -- a convex f that meets
+    its chord at the midpoint is affine on the whole chord.  Tried along ``directions``, short
+    chords p ± h·d (h = 1% of the box's narrowest side) about :data:`FLAT_CHORD_POINTS`
+    points p per direction; those whose float gap is within rounding are verified exactly."""
+    width = box[:, 1] - box[:, 0]
+    h = 0.01 * float(np.min(width))
+    P = _samples(box, FLAT_CHORD_POINTS, seed)[:FLAT_CHORD_POINTS]
+    values = obj.compiled.values
+    for d in directions:
+        X, Y = P - h * d, P + h * d
+        inside = np.all((X >= box[:, 0]) & (X <= box[:, 1]) & (Y >= box[:, 0])
+                        & (Y <= box[:, 1]), axis=1)
+        if not np.any(inside):
+            continue
+        X, Y = X[inside], Y[inside]
+        with np.errstate(invalid="ignore"):
+            fm, fx, fy = values(0.5 * (X + Y)), values(X), values(Y)
+        gap = np.abs(fm - 0.5 * (fx + fy))
+        scale = 1e-12 * np.maximum(1.0, np.abs(fm))
+        for i in np.flatnonzero(np.isfinite(gap) & (gap <= scale))[:3]:
+            try:
+                exact = run_with_budget(_chord_gap_exact, obj.expr, obj.variables, X[i], Y[i],
+                                        timeout=timeout)
+            except (BudgetExceeded, AnalysisError):
+                continue
+            if exact == 0.0:
+                ends = [tuple(float(f"{t:.6g}") for t in z) for z in (X[i], Y[i])]
+                return (f"refuted: f is affine on the chord from {ends[0]} to {ends[1]} (f at its "
+                        "midpoint equals the mean of its ends, exactly; a convex f that meets "
+                        f"its chord at the midpoint is affine on it)")
+    return None
+
+
 def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0) -> Convexity:
     """Convexity of an f with kinks (|u|, max/min, sign, Heaviside, Piecewise) on the box.
 
@@ -914,6 +970,10 @@ def nonsmooth_convexity(obj: Any, box: np.ndarray, budget: float, seed: int = 0)
             return Convexity(verdict, False, False, None, None, method, witness, how)
     strong = mu is not None and mu > 0
     how["strict"] = "implied by μ > 0" if strong else STRICT_UNDECIDED
+    if verdict == "convex" and method == "symbolic" and not strong:
+        flat = _flat_chord(obj, box, _null_directions(smooth_expr, variables), seed, verify)
+        if flat is not None:
+            how["strict"] = flat
     proof = None
     if method == "symbolic":
         constant = sym.eigenvalues is not None

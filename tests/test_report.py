@@ -3493,22 +3493,32 @@ def test_counts_in_table_cells_set_their_thousands_apart():
         " " not in report.cell(b, "s", "i", "f", 1234.5, "measured")  # not a count
 
 
-def test_strictness_of_a_convex_f_with_kinks_is_undecided_not_no():
+def test_strictness_of_a_convex_f_with_kinks_is_refuted_by_a_flat_chord_or_undecided():
     """Kink report p. 3: "strictly / strongly convex — no / no — not decided for a non-smooth
     f (reported false)": the value said no where its reason said the analysis never decided.
-    f = |x| + relu(y − 1) + 0.5y² is convex (a sum of convex terms) and μ = 0: the page says
-    undecided; with μ > 0 (strong, so strict) it says yes."""
+    f = |x| + relu(y − 1) + 0.5y² is convex and affine in x on x < 0: a chord there, checked
+    here exactly in rationals, refutes strictness ("no", with the chord); |x| + x⁴ + y⁴ is
+    strictly convex but μ = 0 and no chord is flat: "undecided"; with μ > 0 "yes"."""
     from types import SimpleNamespace as NS
+
+    import sympy as sp
 
     from landscape import Objective
     from landscape.convexity import STRICT_UNDECIDED
 
-    for formula, want in (("abs(x) + relu(y-1) + 0.5*y**2", "undecided / no"),
+    for formula, want in (("abs(x) + relu(y-1) + 0.5*y**2", "no / no"),
+                          ("abs(x) + x**4 + y**4", "undecided / no"),
                           ("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)", "yes / yes")):
         obj = Objective.parse(formula)
         cv = obj.convexity()
         assert cv.verdict == "convex"
         assert (cv.how["strict"] == STRICT_UNDECIDED) is (want == "undecided / no")
+        if want == "no / no":  # the chord it names: f at the midpoint is the mean, exactly
+            ends = re.search(r"from \(([^)]*)\) to \(([^)]*)\)", cv.how["strict"])
+            a, c = ([sp.Rational(t) for t in g.split(", ")] for g in ends.groups())
+            f = sp.lambdify(obj.variables, obj.expr, "sympy")
+            mid = [(u + v) / 2 for u, v in zip(a, c, strict=True)]
+            assert a != c and f(*mid) - (f(*a) + f(*c)) / 2 == 0
         b = report.Builder("t")
         report._convexity_table(b, NS(convexity=cv, obj=obj))
         (table,) = [blk for blk in b.doc.blocks if isinstance(blk, report.Table)]
