@@ -2167,8 +2167,8 @@ def kink_critical_text(obj: Any, name: str, cp: Any) -> str:
 def _strict_how(cv: Any) -> str:
     """How the strict/strong convexity answer was obtained: a nonconvex verdict settles both
     ("no" follows from it, as exact as the verdict), otherwise the analysis's reason
-    (``how["strict"]``: "implied by μ > 0", "not decided for a non-smooth f …"), or its
-    method where that reason is "exact"."""
+    (``how["strict"]``: "implied by μ > 0", "not decided: no proof …", "refuted: f is affine
+    on the chord …"), or its method where that reason is "exact"."""
     if cv.verdict == "nonconvex" and not cv.strict and not cv.strong:
         return "follows from the verdict: a nonconvex f is neither"
     why = (getattr(cv, "how", None) or {}).get("strict", "exact")

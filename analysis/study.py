@@ -2738,9 +2738,10 @@ def section_schedules(S: Study) -> None:
 
 def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float) -> str:
     """Why a warm-up run's expected error (``expected[i]`` at step i + 1) dips below the
-    constant step's noise ``floor`` and climbs back: the small steps of the warm-up have a
-    lower floor ηₖσ²/(2 − ηₖ), and the error falls towards it until η reaches η₀.  Empty when
-    it does not dip below the floor within twice the warm-up."""
+    constant step's noise ``floor`` and climbs back: by sₖ₊₁ − sₖ = (ηₖ² − 2ηₖ)sₖ + ηₖ²σ²
+    (L = 1) the error falls exactly while it lies above its step's floor ηₖσ²/(2 − ηₖ), which
+    rises with ηₖ during the warm-up, and climbs once that rising floor has passed it.
+    Empty when it does not dip below the floor within twice the warm-up."""
     head = np.asarray(expected[: 2 * warmup], float)
     i = int(np.argmin(head))
     if head[i] >= floor or i + 1 >= len(head):
@@ -2749,8 +2750,10 @@ def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float)
     return (f"The expected error of {label} dips below the constant step's floor "
             f"{fmt_num(floor, 3)} (to "
             f"{fmt_num(head[i], 3)} at k = {i + 1}) and climbs back to {fmt_num(head[j], 3)} "
-            f"at k = {j + 1}: the small steps of the warm-up have a lower floor "
-            "ηₖσ²/(2 − ηₖ), and the error falls towards it until η reaches η₀.  ")
+            f"at k = {j + 1}: each step ηₖ has its own floor ηₖσ²/(2 − ηₖ), lower for the "
+            "warm-up's small steps and rising with them; the error falls while it lies above "
+            f"its step's floor and climbs once the rising floor has passed it (after k = "
+            f"{i + 1}), while η ramps up to η₀.  ")
 
 
 # ============================================================================ 16. Nesterov

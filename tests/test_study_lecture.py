@@ -1561,3 +1561,25 @@ def test_the_beta_quarter_text_and_legend_quote_rho_as_the_tables_print_it(S):
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + list(fig.legends)
     legend = [t.get_text() for lg in legends for t in lg.get_texts()]
     assert any(t.startswith(f"β = 0.25: theory ρ = {shown} (") for t in legend), legend
+
+
+def test_the_warmup_dip_is_explained_by_each_steps_own_floor():
+    """Study p. 35: the caption said the warm-up's error "falls towards [the lower floor]
+    until η reaches η₀", while its lowest value came at k = 14 and it rose from 0.219 to
+    0.303 over k = 14–19 with η still ramping.  By the recursion s_(k+1) = (1 − ηₖ)²sₖ +
+    ηₖ²σ², the error falls exactly while sₖ lies above ηₖσ²/(2 − ηₖ): checked here step by
+    step on the closed-form schedule, and the caption names the step after which it climbs."""
+    from analysis.study import schedule_closed_form, warmup_dip_text
+    from analysis.theory import sgd_mean_square_path
+
+    lr0, sigma, x0, K = 0.5, 1.0, 3.0, 200
+    p = {"T_max": K - 20, "eta_min": 0.0, "warmup": 20}
+    eta = schedule_closed_form("cosine", np.arange(K), lr0, p)
+    s = sgd_mean_square_path(eta, 1.0, sigma, x0)
+    own = eta * sigma**2 / (2 - eta)  # the floor of step k's size
+    assert np.all(np.sign(s[1:] - s[:-1]) == np.sign(own - s[:-1]))
+    text = warmup_dip_text("warm-up", s[1:], 20, floor=lr0 / (2 - lr0))
+    low = int(np.argmin(s[1:41])) + 1  # the lowest expected error in twice the warm-up
+    assert f"at k = {low})" in text and f"(after k = {low})" in text
+    assert s[low + 1] > s[low] and own[low] > s[low] and own[low - 1] <= s[low - 1]
+    assert "until η reaches η₀" not in text and "while η ramps up to η₀" in text
