@@ -1545,6 +1545,17 @@ def minima_note(c: Campaign) -> str:
 NO_MINIMA = "no known minima; not counted"
 
 
+def no_minima_text(solved: Sequence[Sequence[float]] | None, point: Any) -> str:
+    """The known-minima row of an objective whose spec lists no minimizer: :data:`NO_MINIMA`,
+    and the minima the exact solve of ∇f = 0 found for its stability threshold when it found
+    some (``point`` prints one), so that the table and the threshold's caption agree."""
+    if not solved:
+        return NO_MINIMA
+    pts = ", ".join(point(p) for p in solved)
+    return (f"none listed in the spec; not counted (the exact solve of ∇f = 0 finds {pts}, "
+            "used for the stability threshold only)")
+
+
 def minimum_label(k: int) -> str:
     """The label of an objective's k-th known minimum as the page prints it: ``x*₀``,
     ``x*₁``, … (Unicode subscript digits)."""
@@ -1579,13 +1590,15 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
                    if any(not c.meta["objectives"].get(o, {}).get("minima")
                           for o in c.objectives()) else ""))
     rows = []
+    unlisted = [o for o in c.objectives() if not c.meta["objectives"].get(o, {}).get("minima")]
+    solved = _solved_minima_of(b, c) if unlisted else {}
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         # f* where it is known, whether or not minimizers are listed
         f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
         if not info.get("minima"):
-            rows.append([c.label(o), "—", NO_MINIMA, f_star if has_f_star(c, o) else "—",
-                         str(info.get("source") or "—")])
+            rows.append([c.label(o), "—", no_minima_text(solved.get(o), fmt_point),
+                         f_star if has_f_star(c, o) else "—", str(info.get("source") or "—")])
         for k, p in enumerate(info.get("minima") or []):
             rows.append([c.label(o) if k == 0 else "", minimum_label(k), fmt_point(p),
                          f_star if k == 0 else "",
