@@ -45,7 +45,7 @@ from matplotlib.transforms import Transform, offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.compare import verdict_band
-from analysis.empirical import default_floor, fitted_window
+from analysis.empirical import CYCLE_MAX_PERIOD, default_floor, fitted_window
 from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, iteration_count, spaced
 
 FigureLike = Figure | SubFigure
@@ -1635,8 +1635,9 @@ def on_box_edge(point: ArrayLike, box: ArrayLike) -> bool:
 CYCLE_SHARE = 1e-9
 
 
-def end_cycle(path: ArrayLike, box: ArrayLike, most: int = 4) -> int | None:
-    """The period m (2 ≤ m ≤ ``most``) of the cycle the finite ``path`` ends on: the
+def end_cycle(path: ArrayLike, box: ArrayLike, most: int = CYCLE_MAX_PERIOD) -> int | None:
+    """The period m (2 ≤ m ≤ ``most``, the rate study's longest cycle,
+    :data:`analysis.empirical.CYCLE_MAX_PERIOD`) of the cycle the finite ``path`` ends on: the
     smallest m whose last 2m iterates repeat, |p_(K−j) − p_(K−j−m)| ≤ CYCLE_SHARE·span on
     every axis for j < m, while the last two iterates differ (a run standing still has no
     cycle); None when there is none."""

@@ -2019,6 +2019,12 @@ def test_a_path_cycling_on_the_box_edge_ends_there_marked_not_leaving():
     inner = np.vstack([path[:2], [[-0.205, -2.585]]])
     assert plots.path_end_text(inner, box) == ""  # no cycle, not on an edge
     assert plots.path_end_text(path[:3], box) == "; ends on the box's edge"  # at (2.5, 5)
+    # kink p. 9: momentum's 6-cycle of size 1.9 (p. 6) went unnamed, the title looked for
+    # cycles of at most 4 points; a 6-cycle inside the box, drawn here on a hexagon
+    hexagon = [[np.cos(a), np.sin(a)] for a in np.arange(6) * np.pi / 3]
+    six = np.vstack([[[-4.0, -4.0]], np.tile(hexagon, (4, 1))])
+    assert plots.end_cycle(six, box) == 6 and plots.path_end_text(six, box) == (
+        "; ends on a 6-cycle")
 
     def f(p):
         return np.abs(p[:, 0] - 1) + 2 * np.abs(p[:, 1] + 0.5)
