@@ -2753,7 +2753,7 @@ def warmup_dip_text(label: str, expected: np.ndarray, warmup: int, floor: float)
             f"at k = {j + 1}: each step ηₖ has its own floor ηₖσ²/(2 − ηₖ), lower for the "
             "warm-up's small steps and rising with them; the error falls while it lies above "
             f"its step's floor and climbs once the rising floor has passed it (after k = "
-            f"{i + 1}), while η ramps up to η₀.  ")
+            f"{i + 1}), towards the constant step's floor as η reaches η₀.  ")
 
 
 # ============================================================================ 16. Nesterov

@@ -1582,4 +1582,4 @@ def test_the_warmup_dip_is_explained_by_each_steps_own_floor():
     low = int(np.argmin(s[1:41])) + 1  # the lowest expected error in twice the warm-up
     assert f"at k = {low})" in text and f"(after k = {low})" in text
     assert s[low + 1] > s[low] and own[low] > s[low] and own[low - 1] <= s[low - 1]
-    assert "until η reaches η₀" not in text and "while η ramps up to η₀" in text
+    assert "until η reaches η₀" not in text and "towards the constant step's floor" in text
