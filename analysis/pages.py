@@ -140,6 +140,9 @@ SHORT_SPLIT_GAP = 0.15
 #: The most of a page a table leaves blank in the middle of a section when its rows fit the
 #: page but its footnotes do not.
 MAX_GAP = 1.0 / 3.0
+#: how much more of a page may read blank on the printed PDF than the layout's estimate of
+#: it (the footnotes' rule and spacing): the splits aim that much under :data:`MAX_GAP`
+PRINTED_SLACK = 0.03
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
@@ -1722,11 +1725,14 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                          canv.getPageNumber(), self.rows[:j])
                 return top - self.doc._note_space(canv, legend + marks)
 
-            # the rows that fit with the legend, then with the notes of those rows too: the
-            # rows that fit with both are no more, and bring no notes beyond these
+            # the rows that fit with the legend, then the most of them that fit with the
+            # notes they bring (fewer rows bring fewer notes: try each count down, not only
+            # the count the notes of all of them left)
             k = fitting(top - (self.doc._note_space(canv, legend) if canv else 0.0))[0]
+            while k > 0 and sum(rows_h[:k + 1]) > room(k):
+                k -= 1
             avail = room(k)
-            k, used = fitting(avail)
+            used = sum(rows_h[:k + 1])
             n = len(self.rows)
             tail = self._tail() if self.t.summary else 0
             if n - k < tail:
@@ -1738,7 +1744,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 # MIN_ROWS there leaves this page more than MAX_GAP blank (the
                 # table's notes missed it, not its rows): then the most rows that keep it
                 # filled go, at least one, to end the table over its notes
-                gap = MAX_GAP * self.doc._frame_height
+                # (less PRINTED_SLACK: the page as printed shows a little more blank than
+                # this estimate of it)
+                gap = (MAX_GAP - PRINTED_SLACK) * self.doc._frame_height
                 k = next((j for j in range(n - MIN_ROWS, min(k, n - 1) + 1)
                           if room(j) - sum(rows_h[:j + 1]) <= gap), n - MIN_ROWS)
                 used = sum(rows_h[:k + 1])
