@@ -1386,6 +1386,14 @@ def _rest_of_section(b, path, paragraphs: int = 4):
     return res, page_texts(res.pdf)
 
 
+def _split_rows(texts: list[str], n: int, row: str = r"ROW-(\d+)") -> tuple[list, list]:
+    """The row numbers on the first and on the second page of a table of ``n`` rows named
+    ``ROW-i``, checked to be all of them, in order, each once."""
+    first, rest = re.findall(row, texts[0]), re.findall(row, texts[1])
+    assert first + rest == [str(i) for i in range(n)], (first, rest)
+    return first, rest
+
+
 def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
     """A lead-in kept with a table of 8 rows, 18% of the page left: moving both whole would
     leave more than SHORT_SPLIT_GAP of the page blank (the quick study's p. 4 was 24% blank
@@ -1395,9 +1403,8 @@ def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
     b.doc.paragraph("LEAD-IN: the table below lists the steps.")
     b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(8)], title="STEPS")
     res, texts = _rest_of_section(b, tmp_path / "split.pdf")
-    first = re.findall(r"ROW-(\d+)", texts[0])
-    rest = re.findall(r"ROW-(\d+)", texts[1])
-    assert "LEAD-IN" in texts[0] and first + rest == [str(k) for k in range(8)], (first, rest)
+    first, rest = _split_rows(texts, 8)
+    assert "LEAD-IN" in texts[0]
     assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.MIN_ROWS, (first, rest)
     assert "STEPS (continued)" in texts[1]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
@@ -1853,9 +1860,7 @@ def test_a_table_whose_notes_miss_the_page_leaves_it_filled(tmp_path):
     b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
     b.doc.table(cols, rows, title="TALL", notes=notes)
     res, texts = _rest_of_section(b, tmp_path / "notes.pdf")
-    first = re.findall(r"ROW-(\d+) ", texts[0])
-    rest = re.findall(r"ROW-(\d+) ", texts[1])
-    assert first + rest == [str(i) for i in range(7)], (first, rest)
+    first, rest = _split_rows(texts, 7, r"ROW-(\d+) ")
     assert 1 <= len(rest) < pages.MIN_ROWS, rest
     assert "NOTE:" in texts[1] and "TALL (continued)" in texts[1]
     assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
@@ -1889,9 +1894,7 @@ def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):
     b.doc.add(pages.Spacer(pages.CONTENT_H - 30.0 - height - spare))
     b.doc.table(cols, rows, title="TALL", notes=notes)
     res, texts = _rest_of_section(b, tmp_path / "marks.pdf")
-    first = re.findall(r"ROW-(\d+)", texts[0])
-    rest = re.findall(r"ROW-(\d+)", texts[1])
-    assert first + rest == [str(i) for i in range(n)], (first, rest)
+    first, rest = _split_rows(texts, n)
     assert 1 <= len(rest) < pages.MIN_ROWS, rest
     assert blank_share(reader(res.pdf).pages[0]) <= 1 / 3
     assert res.page_fill[0].blank <= 1 / 3, res.page_fill
