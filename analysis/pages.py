@@ -55,7 +55,9 @@ stable).
   :data:`FILL_GAP` of the page blank (a figure that waited for its page, too, for the
   block that follows it there).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
-  on the page where the table (or the table's last part) ends, and a note that explains a
+  on the page where the table (or the table's last part) ends (on the next page when the
+  rows fit the page and the notes do not: the rows stay, their page points to the long
+  notes), and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
   (and where the table ends only when the mark is there); notes with one head
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
@@ -1571,9 +1573,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.cols = [t.columns[j] for j in keep]
             self.cells = [[r[j] for j in keep] for r in self.rows]
             self.widths = [self.full_widths[j] * scale for j in keep]
+            # the notes of a table whose rows all fit the page before: no title, no rows
+            self.notes_only = rows is not None and not rows
             title = t.title and (f"{t.title} (continued)" if continued else t.title)
             self.title = RLParagraph(markup(title), style(t.size + 1.0, weight="bold",
-                                                          after=3.0)) if title else None
+                                                          after=3.0)) \
+                if title and not self.notes_only else None
             self.table = self._table(self.cells)
             self._reserve = 0.0
             self._squeeze = 0.0  # points taken from the clear space above the notes
@@ -1631,11 +1636,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                              self.rows)]
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            th = self.table.wrap(aW, 1e6)[1]
-            self._reserve = self.doc._note_space(self.canv, self._notes()) \
-                if getattr(self, "canv", None) is not None else 0.0
+            th = 0.0 if self.notes_only else self.table.wrap(aW, 1e6)[1]
+            canv = getattr(self, "canv", None)
+            self._reserve = self.doc._note_space(canv, self._notes()) \
+                if canv is not None else 0.0
             self.width = aW
             self.height = self._title_h(aW) + th + self._reserve - self._squeeze
+            if self.notes_only and canv is not None \
+                    and self.after_page == canv.getPageNumber():
+                self.height = max(self.height, aH + 1.0)  # the notes go to the next page
             return aW, self.height
 
         def getSpaceAfter(self) -> float:
@@ -1686,7 +1695,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def split(self, aW: float, aH: float) -> list[Flowable]:
             canv = getattr(self, "canv", None)
-            if canv is not None and self.after_page == canv.getPageNumber():
+            if self.notes_only or (canv is not None
+                                   and self.after_page == canv.getPageNumber()):
                 return []  # the rest of a table split on this page starts on the next one
             whole = self._squeezed(aW, aH)
             if whole is not None:
@@ -1734,6 +1744,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             avail = room(k)
             used = sum(rows_h[:k + 1])
             n = len(self.rows)
+            if k == n and self.with_notes and table_notes(self.t, self.rows):
+                return self._rows_here_notes_next()
             tail = self._tail() if self.t.summary else 0
             if n - k < tail:
                 k = n - tail  # summary rows go with rows they sum up (or the table moves)
@@ -1768,7 +1780,28 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             rest.after_page = canv.getPageNumber() if canv is not None else None
             return [first, rest]
 
+        def _rows_here_notes_next(self) -> list[Flowable]:
+            """Every row on this page, the table's notes at the foot of the next (this page
+            points to the long ones there, :func:`ending_pointers`): the rows fit the page
+            but the notes of the whole table do not.  Moving rows to the next page for the
+            notes' sake would leave this page blank in the middle of a section (himmelblau
+            p. 5 kept two rows that fitted for the next page, and the page was 0.30 blank),
+            or a row or two alone under a repeated header."""
+            rows = TableFlowable(self.t, self.doc, self.full_widths, self.continued,
+                                 self.rows, notes=False)
+            notes = TableFlowable(self.t, self.doc, self.full_widths, True, [],
+                                  notes=self.with_notes)
+            canv = getattr(self, "canv", None)
+            notes.after_page = canv.getPageNumber() if canv is not None else None
+            return [rows, notes]
+
         def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+            if self.notes_only:
+                self.width = getattr(self, "width", CONTENT_W)
+                if self._notes():
+                    self.doc._add_notes(canv, self._notes(), getattr(self, "_frame", None),
+                                        self._reserve)
+                return
             top = y + self.height
             if self.title is not None:
                 _, h = self.title.wrap(self.width, 1e6)
