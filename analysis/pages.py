@@ -154,8 +154,10 @@ MIN_ROWS = 3
 #: :data:`MIN_ROWS` rows and moving it whole would leave more than :data:`MAX_GAP` blank.
 GAP_ROWS = 2
 #: A table's summary rows (:attr:`Table.summary`) go to the next page with at least this
-#: many of the rows they sum up.
-SUMMARY_WITH = 2
+#: many of the rows they sum up: as many as any split leaves on a side, since a mean, a fit
+#: and a theory row are no rows of data (with two, the study's 'GD with η = 0.2' table split
+#: 4 + 5 and read as a stub of 2 steps under a repeated title).
+SUMMARY_WITH = MIN_ROWS
 
 #: Fewer than :data:`MIN_ROWS` rows may open a split table only when they are tall: at least
 #: this fraction of the frame's height (two one-line rows at the foot of a page are not).

@@ -1405,7 +1405,7 @@ def test_a_short_table_with_its_lead_in_splits_when_a_sixth_is_left(tmp_path):
     res, texts = _rest_of_section(b, tmp_path / "split.pdf")
     first, rest = _split_rows(texts, 8)
     assert "LEAD-IN" in texts[0]
-    assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.SUMMARY_WITH, (first, rest)
+    assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.MIN_ROWS, (first, rest)
     assert "STEPS (continued)" in texts[1]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
 
@@ -1811,7 +1811,7 @@ def test_a_short_per_step_table_never_leaves_its_summary_rows_alone(tmp_path):
     """Study p. 12: 'GD with η = 0.2', six steps and three summary rows, split with its
     summary rows alone at the top of the next page (moving it whole would have left 18 % of
     the page blank).  A short table that splits leaves MIN_ROWS step rows at least on this
-    page and takes SUMMARY_WITH step rows to the next with its summary rows; with room for
+    page and takes as many (SUMMARY_WITH) to the next with its summary rows; with room for
     fewer than MIN_ROWS step rows it moves whole."""
     rows = _step_rows(6, 3)
     res, texts, height = _table_at_foot(tmp_path, rows, 6.5, "short.pdf", summary=3)
@@ -1819,14 +1819,14 @@ def test_a_short_per_step_table_never_leaves_its_summary_rows_alone(tmp_path):
     first = re.findall(r"STEP-(\d+) ", texts[0])
     rest = re.findall(r"STEP-(\d+) ", texts[1])
     assert first + rest == [str(k) for k in range(6)], (first, rest)
-    assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.SUMMARY_WITH, (first, rest)
+    assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.MIN_ROWS, (first, rest)
     assert "geometric mean" in texts[1] and "geometric mean" not in texts[0]
     assert res.page_fill[0].blank <= pages.SHORT_SPLIT_GAP, res.page_fill
     res, texts, _ = _table_at_foot(tmp_path, rows, 2.5, "whole.pdf", summary=3)
     assert "STEP-" not in texts[0] and "(continued)" not in " ".join(texts), texts
 
 
-def test_summary_rows_go_with_two_rows_they_sum_up(tmp_path):
+def test_summary_rows_go_with_summary_with_rows_they_sum_up(tmp_path):
     """A long per-step table split right above its three summary rows (geometric mean,
     robust fit, theory) left them alone at the top of the next page; they now take the last
     SUMMARY_WITH step rows with them."""
@@ -1834,7 +1834,7 @@ def test_summary_rows_go_with_two_rows_they_sum_up(tmp_path):
     res, texts, _ = _table_at_foot(tmp_path, rows, 32.3, "long.pdf", summary=3)
     nxt = next(t for t in texts if "Per step (continued)" in t)
     steps = re.findall(r"STEP-(\d+) ", nxt)
-    assert len(steps) >= 2 and "geometric mean" in nxt, nxt[:300]
+    assert len(steps) >= pages.SUMMARY_WITH and "geometric mean" in nxt, nxt[:300]
     assert steps == [str(k) for k in range(30 - len(steps), 30)]
     assert sum(len(re.findall(r"STEP-\d+ ", t)) for t in texts) == 30
 
