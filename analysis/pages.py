@@ -145,6 +145,13 @@ MAX_GAP = 1.0 / 3.0
 #: how much more of a page may read blank on the printed PDF than the layout's estimate of
 #: it (the footnotes' rule and spacing): the splits aim that much under :data:`MAX_GAP`
 PRINTED_SLACK = 0.03
+#: A table whose rows all fit the page but whose notes do not keeps its rows there and
+#: prints its notes at the foot of the next page when the split that would take rows to
+#: the notes (:meth:`TableFlowable._tail` of them) leaves more than this share of the page
+#: blank: moving rows for the notes' sake emptied himmelblau p. 5 (0.30) and the quadratic
+#: report's p. 5 (a quarter) in the middle of a section; a split that leaves less (a few
+#: one-line rows) keeps the notes beside the table's end.
+NOTES_NEXT_GAP = SHORT_SPLIT_GAP
 #: A cell at most this share of the table's width on one line is short: room left after
 #: the widths that shorten the table goes first to putting such cells on one line.
 SHORT_CELL = 0.25
@@ -1746,7 +1753,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             avail = room(k)
             used = sum(rows_h[:k + 1])
             n = len(self.rows)
-            if k == n and self.with_notes and table_notes(self.t, self.rows):
+            if k == n and self._notes_go_next(aH, room, rows_h):
                 return self._rows_here_notes_next()
             tail = self._tail() if self.t.summary else 0
             if n - k < tail:
@@ -1781,6 +1788,19 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                  notes=self.with_notes)
             rest.after_page = canv.getPageNumber() if canv is not None else None
             return [first, rest]
+
+        def _notes_go_next(self, aH: float, room: Callable[[int], float],
+                           rows_h: Sequence[float]) -> bool:
+            """Whether the notes of this table, whose rows all fit ``aH`` points and whose
+            notes do not, go to the next page: the split that keeps them with rows (the
+            fewest rows it takes, :meth:`_tail`; ``room(j)``: the points under the title
+            for ``j`` rows) would leave more than :data:`NOTES_NEXT_GAP` of the page blank
+            (moving it whole, the room all of it)."""
+            if not (self.with_notes and table_notes(self.t, self.rows)):
+                return False
+            j = len(self.rows) - self._tail(aH)
+            blank = room(j) - sum(rows_h[:j + 1]) if j >= MIN_ROWS else aH
+            return blank > NOTES_NEXT_GAP * self.doc._frame_height
 
         def _rows_here_notes_next(self) -> list[Flowable]:
             """Every row on this page, the table's notes at the foot of the next (this page
