@@ -1593,6 +1593,9 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self._squeeze = 0.0  # points taken from the clear space above the notes
             self.lead = 0.0  # points of a lead-in kept with it (:class:`KeepWithNext`)
             self.after_page: int | None = None  # a rest: the page of the part before it
+            #: a rest goes to the top of the next page before the figures waiting for it
+            #: (as the rest of a paragraph does): no figure between the parts of a table
+            self.continues = False
 
         def _cell(self, text: str, align: str, width: float, bold: bool = False) -> Any:
             """The paragraph of one cell of a column ``width`` points wide: its bracketed
@@ -1787,6 +1790,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             rest = TableFlowable(self.t, self.doc, self.full_widths, True, self.rows[k:],
                                  notes=self.with_notes)
             rest.after_page = canv.getPageNumber() if canv is not None else None
+            rest.continues = True  # a figure waiting meanwhile goes after it
             return [first, rest]
 
         def _notes_go_next(self, aH: float, room: Callable[[int], float],
@@ -1815,6 +1819,7 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                   notes=self.with_notes)
             canv = getattr(self, "canv", None)
             notes.after_page = canv.getPageNumber() if canv is not None else None
+            notes.continues = True
             return [rows, notes]
 
         def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:

@@ -1906,6 +1906,23 @@ def test_the_rows_that_go_take_the_notes_of_their_marks_with_them(tmp_path):
     assert res.page_fill[0].blank <= 1 / 3, res.page_fill
 
 
+def test_a_figure_waiting_goes_after_the_rest_of_a_split_table(tmp_path):
+    """Study p. 11: section 3's table split 3 + 3 over a page with the figure that waited
+    for the top of the next page between its halves.  The rest of a split table goes first
+    on the next page, the figure after it, as after the rest of a split paragraph."""
+    b = report.Builder("Figure and split table")
+    b.doc.heading("Section")
+    b.doc.add(pages.Spacer(pages.CONTENT_H - 330.0))
+    b.doc.paragraph("BEFORE-IT: a paragraph of plain text.")
+    b.doc.figure(_three_panels, height=500.0, caption="CAPTION of a tall figure.")
+    b.doc.table(["k", "e_k"], [[f"ROW-{k}", f"{0.5 ** k:g}"] for k in range(40)],
+                title="STEPS")
+    res, texts = _rest_of_section(b, tmp_path / "figure_rest.pdf")
+    first, rest = _split_rows(texts, 40)
+    assert len(first) >= pages.MIN_ROWS and len(rest) >= pages.MIN_ROWS, (first, rest)
+    assert texts[1].index("STEPS (continued)") < texts[1].index("CAPTION"), texts[1][:400]
+
+
 def test_per_step_tables_name_their_summary_rows(four_reports):
     """The reports' per-step tables mark as summary rows the rows after their steps (the
     fit window's geometric mean and fit, theory, theory band): the rows whose k is not one
