@@ -21,8 +21,8 @@ stable).
   page while the paragraphs, formulas and tables after it (also a lead-in kept with the
   table it announces) fill this one; figures keep their order, and a figure never floats
   past a heading, a page break or text that points back ("above", "preceding",
-  "previous"), so such wording stays true, nor into a paragraph split across the page (it
-  waits for the paragraph's end)
+  "previous"), so such wording stays true, nor into a paragraph or a table split across
+  the page (it waits for the paragraph's or the table's end)
   (:attr:`Document.deferred` lists the figures that floated).
 * Formulas: matplotlib mathtext (from :func:`sympy.latex`, with full-height bars around
   absolute values: :func:`math_latex`), one line per Drawing, broken between the terms of
