@@ -1366,7 +1366,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
     ns.PageRefCheck = PageRefCheck
 
-    class HeadingFlowable(RLParagraph):
+    class BalancedParagraph(RLParagraph):
+        """A paragraph whose lines, when it wraps, are balanced (:func:`balanced_width`): a
+        heading or a table's title, whose last line is never a lone fragment of it."""
+
+        def _lines(self, width: float) -> int:
+            RLParagraph.wrap(self, width, 1e6)
+            return len(self.blPara.lines)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            return aW, h
+
+    ns.BalancedParagraph = BalancedParagraph
+
+    class HeadingFlowable(BalancedParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
 
         def __init__(self, h: Heading, key: str, document: Any = None):
@@ -1381,14 +1396,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         full_width = CONTENT_W  # the column's width (the rule under a chapter spans it)
 
-        def _lines(self, width: float) -> int:
-            RLParagraph.wrap(self, width, 1e6)
-            return len(self.blPara.lines)
-
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            """Set in ``aW`` points, its lines balanced (:class:`BalancedParagraph`)."""
             self.full_width = aW
-            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            _, h = super().wrap(aW, aH)
             return aW, h + (3.0 if self.heading.level == 1 else 0.0)
 
         def draw(self) -> None:
@@ -1571,9 +1582,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.cols = [t.columns[j] for j in keep]
             self.cells = [[r[j] for j in keep] for r in self.rows]
             self.widths = [self.full_widths[j] * scale for j in keep]
+            # the table's summary rows this part holds: its last ones, where the table ends
+            ends = bool(self.rows) and self.rows[-1] is t.rows[-1]
+            self.summary = min(t.summary, len(self.rows)) if ends else 0
             title = t.title and (f"{t.title} (continued)" if continued else t.title)
-            self.title = RLParagraph(markup(title), style(t.size + 1.0, weight="bold",
-                                                          after=3.0)) if title else None
+            self.title = BalancedParagraph(markup(title), style(
+                t.size + 1.0, weight="bold", after=3.0)) if title else None
             self.table = self._table(self.cells)
             self._reserve = 0.0
             self._squeeze = 0.0  # points taken from the clear space above the notes
@@ -1591,14 +1605,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                    else "normal", align=a,
                                                    leading=self.t.size * 1.25))
 
+        def _summary_row(self, row: list[str], i: int) -> tuple[list[Any], list[Any]]:
+            """The cells of summary row ``row`` (row ``i`` of the ReportLab table), each set
+            across the columns it spans (:func:`summary_spans`), and their SPAN commands."""
+            cols, ws = self.cols, self.widths
+            out: list[Any] = [""] * len(row)
+            spans = []
+            for a, z in summary_spans(row, [c.align for c in cols]):
+                j = next((k for k in range(a, z + 1) if str(row[k]).strip()), a)
+                out[a] = self._cell(row[j], cols[j].align, sum(ws[a:z + 1]))
+                if z > a:
+                    spans.append(("SPAN", (a, i), (z, i)))
+            return out, spans
+
         def _table(self, rows: list[list[str]]) -> Any:
             cols, ws = self.cols, self.widths
             data = [[self._cell(c.header, c.align, w, True)
                      for c, w in zip(cols, ws, strict=True)]]
+            first = len(rows) - self.summary  # the summary rows span their blank cells
             data += [[self._cell(v, c.align, w) for v, c, w in zip(r, cols, ws, strict=True)]
-                     for r in rows]
+                     for r in rows[:first]]
+            spans: list[Any] = []
+            for i, r in enumerate(rows[first:], start=first + 1):
+                cells, sp = self._summary_row(r, i)
+                data.append(cells)
+                spans += sp
             tab = RLTable(data, colWidths=self.widths, repeatRows=1, splitByRow=1)
-            tab.setStyle(TableStyle([
+            tab.setStyle(TableStyle([*spans,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3.0),
@@ -2138,6 +2171,43 @@ def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
     return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
 
 
+def summary_spans(row: Sequence[str], aligns: Sequence[str]) -> list[tuple[int, int]]:
+    """The columns (first, last) each cell of a table's summary row (:attr:`Table.summary`)
+    is set across: a cell with text takes the blank cells next to it on the side its text
+    starts from, those before it in a right-aligned column (its text still ends where the
+    column's values end), those after it otherwise, up to the next cell with text; a blank
+    cell no such cell takes stays alone.  ``["theory", "", "≤ 0.6ʸ, met by …", ""]``, all
+    right-aligned: (0, 0), (1, 2), (3, 3), so that the long words of a summary row do not
+    widen one column of the steps' numbers (:func:`column_widths`)."""
+    n = len(row)
+    blank = [not str(v).strip() for v in row]
+    owner = list(range(n))  # the column whose cell each column's space goes to
+    for j in range(n):
+        if blank[j]:
+            continue
+        step = -1 if aligns[j] == "r" else 1
+        i = j + step
+        while 0 <= i < n and blank[i] and owner[i] == i:
+            owner[i] = j
+            i += step
+    spans: dict[int, list[int]] = {}
+    for i, j in enumerate(owner):
+        spans.setdefault(j, []).append(i)
+    return sorted((min(c), max(c)) for c in spans.values())
+
+
+def _summary_words(t: Table) -> list[list[str]]:
+    """Per column of table ``t``, the text of its summary rows' cells that are set in that
+    column alone (:func:`summary_spans`): their words must fit it, not their whole text."""
+    out: list[list[str]] = [[] for _ in t.columns]
+    aligns = [c.align for c in t.columns]
+    for r in t.rows[len(t.rows) - t.summary:] if t.summary else []:
+        for a, z in summary_spans(r, aligns):
+            if a == z:
+                out[a].append(r[a])
+    return out
+
+
 def column_widths(t: Table, width: float) -> list[float]:
     """Column widths of table ``t`` that add up to ``width``.
 
@@ -2156,21 +2226,30 @@ def column_widths(t: Table, width: float) -> list[float]:
     the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
     most per point, the table's height counted in lines, H = Σ_rows max_j lines(cell, w_j)
     (:func:`_cell_lines`), then to putting short cells on one line
-    (:func:`_unwrap_short_cells`)."""
+    (:func:`_unwrap_short_cells`).
+
+    The summary rows (:attr:`Table.summary`: a per-step table's geometric mean, fit and
+    theory) are set across the blank cells beside their text (:func:`summary_spans`) and
+    do not set the widths: only their words count, each in the column it lies in alone
+    (a long label such as "robust fit on the two-step cycles (measured rate)" wraps rather
+    than squeezing the columns of the steps' numbers)."""
     cols = t.columns
+    steps = t.rows[:len(t.rows) - t.summary]
+    extra = _summary_words(t)
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
     fonts = {True: f"{FONT}-Bold", False: FONT}
     nat_j, words, formulas, groups, cells = [], [], [], [], []
     for j, c in enumerate(cols):
-        col = [(c.header, True)] + [(r[j], False) for r in t.rows]
+        col = [(c.header, True)] + [(r[j], False) for r in steps]
         cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat_j.append(max(max((string_width(line, t.size, fonts[b])
                               for line in str(s).split("\n")), default=0.0)
                          for s, b in col) + CELL_PAD)
-        mn = max([w for cell in cells[-1] for ps, _ in cell for _, ws in ps for w in ws]
-                 or [10.0])
+        alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
+        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, ws in ps
+                  for w in ws] or [10.0])
         words.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
         formula = max([string_width(p, t.size, fonts[b]) for s, b in col
                        for line in str(s).replace("`", "").split("\n")
