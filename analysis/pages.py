@@ -368,8 +368,9 @@ def how_lines(hows: Iterable[str] | None = None) -> list[str]:
 
 
 #: a note that explains a mark of the cells begins with it and a space ("† step outside the
-#: run's fit window …", "* stall …"): one character that is no letter, digit or bracket
-_NOTE_MARK = re.compile(r"^([^\w\s(\[{‘'\"])\s")
+#: run's fit window …", "* stall …"): one character that is no letter, digit or bracket, or
+#: the reference of a long cell set under its table ("[1] note: …", :func:`long_cell_notes`)
+_NOTE_MARK = re.compile(r"^([^\w\s(\[{‘'\"]|\[\d+\])\s")
 
 
 def note_mark(note: str) -> str:
@@ -915,6 +916,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
     size: float = TABLE
     summary: int = 0
+    #: the cells (row, column) set under the table as its first notes, in their order
+    #: (:func:`long_cell_notes`; :func:`number_cell_notes` numbers their references)
+    long_cells: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -2208,6 +2212,59 @@ def _summary_words(t: Table) -> list[list[str]]:
     return out
 
 
+#: a table cell taller than this many points (its lines at the table's leading, in the
+#: column :func:`column_widths` gives it) is set under its table as a footnote
+#: (:func:`long_cell_notes`): a fifth of the text area, some 14 lines of a table
+LONG_CELL = CONTENT_H / 5.0
+
+
+def cell_height(text: str, width: float, size: float) -> float:
+    """Points a cell of ``text`` takes in a column ``width`` points wide: its lines
+    (:func:`_cell_lines`) at the leading 1.25 × ``size`` of a table's cells."""
+    return _cell_lines(_cell_words(text, size, FONT), width) * size * 1.25
+
+
+def long_cell_notes(t: Table) -> Table:
+    """Table ``t`` with each cell taller than :data:`LONG_CELL` in its column
+    (:func:`cell_height`) replaced by a reference ``see [n] below`` and given under the
+    table as a note ``[n] header: text``, before its other notes (a mark of the cells,
+    :func:`note_mark`: each is printed at the foot of the page that holds its row; n
+    counts the table's long cells, :func:`number_cell_notes` numbers them through the
+    document); :attr:`Table.long_cells` lists those cells.  The tallest cell goes first
+    and the widths are worked out again without it, as the column it widened may narrow:
+    a note column of a wide table, too narrow for a long note, no longer sets one note
+    down a page in a column of a few words per line."""
+    rows = [list(r) for r in t.rows]
+    notes: list[str] = []
+    cells: list[tuple[int, int]] = []
+    while True:
+        cur = replace(t, rows=rows)
+        widths = column_widths(cur, CONTENT_W)
+        tall = max(((cell_height(v, widths[j], t.size), i, j) for i, r in enumerate(rows)
+                    for j, v in enumerate(r) if str(v).strip()), default=None)
+        if tall is None or tall[0] <= LONG_CELL:
+            return replace(cur, notes=[*notes, *t.notes], long_cells=cells)
+        _, i, j = tall
+        cells.append((i, j))
+        notes.append(f"[{len(cells)}] {t.columns[j].header}: {rows[i][j]}")
+        rows[i][j] = f"see [{len(cells)}] below"
+
+
+_CELL_REFERENCE = re.compile(r"\[\d+\]")
+
+
+def number_cell_notes(tables: Iterable[Table]) -> None:
+    """Number the long cells set under ``tables`` (:func:`long_cell_notes`) 1, 2, … in
+    the order of the tables, so that the references read in order through a document
+    whose tables were built in another order than they are printed."""
+    n = 0
+    for t in tables:
+        for m, (i, j) in enumerate(t.long_cells):
+            n += 1
+            t.rows[i][j] = _CELL_REFERENCE.sub(f"[{n}]", t.rows[i][j], count=1)
+            t.notes[m] = _CELL_REFERENCE.sub(f"[{n}]", t.notes[m], count=1)
+
+
 def column_widths(t: Table, width: float) -> list[float]:
     """Column widths of table ``t`` that add up to ``width``.
 
@@ -2508,7 +2565,8 @@ class Document:
             cols, body = drop_empty_columns(cols, body)
         if not body:
             body = [["(none)"] + [""] * (len(cols) - 1)]
-        return self.add(Table(cols, body, title, list(notes), size, summary))
+        return self.add(long_cell_notes(Table(cols, body, title, list(notes), size,
+                                              summary)))
 
     def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
                label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
@@ -2633,6 +2691,7 @@ class Document:
 
         ns = _flowables()
         self.number_headings()
+        number_cell_notes(b for b in self.blocks if isinstance(b, Table))
         out: list[Any] = []
         heads: list[Any] = []
         blocks = list(self.blocks)
