@@ -2255,11 +2255,12 @@ _CELL_REFERENCE = re.compile(r"\[\d+\]")
 
 def number_cell_notes(tables: Iterable[Table]) -> None:
     """Number the long cells set under ``tables`` (:func:`long_cell_notes`) 1, 2, … in
-    the order of the tables, so that the references read in order through a document
+    the order of the tables and, in a table, of its rows (not the order the cells were
+    found in, the tallest first), so that the references read in order through a document
     whose tables were built in another order than they are printed."""
     n = 0
     for t in tables:
-        for m, (i, j) in enumerate(t.long_cells):
+        for m, (i, j) in sorted(enumerate(t.long_cells), key=lambda c: c[1]):
             n += 1
             t.rows[i][j] = _CELL_REFERENCE.sub(f"[{n}]", t.rows[i][j], count=1)
             t.notes[m] = _CELL_REFERENCE.sub(f"[{n}]", t.notes[m], count=1)

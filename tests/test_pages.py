@@ -2373,3 +2373,18 @@ def test_the_long_cells_under_tables_are_numbered_in_the_order_they_are_printed(
     assert built_first.notes[0].startswith("[2] note: spectral radius")
     d.story()  # laid out again (a document is built in several passes): the same numbers
     assert built_first.rows[1][6] == "see [2] below" and built_first.notes[0][:4] == "[2] "
+
+
+def test_the_long_cells_of_one_table_are_numbered_down_its_rows():
+    """Study pp. 4–5: the summary table referred to [2] on p. 4 and [1] on p. 5 (its long
+    cells were numbered tallest first).  They are numbered in the order of the rows."""
+    cols, rows = _summary_table_rows()
+    longer = [*rows[1][:6], rows[1][6] + " " + rows[1][6]]
+    d = pages.Document("probe")
+    t = d.table(cols, [rows[1], rows[0], longer], title="Two long notes")
+    assert t.rows[0][6] == "see [2] below" and t.rows[2][6] == "see [1] below"  # tallest
+    d.story()
+    assert t.rows[0][6] == "see [1] below" and t.rows[2][6] == "see [2] below"
+    notes = {n[:3]: n for n in t.notes[:2]}
+    assert notes["[1]"] == f"[1] note: {rows[1][6]}"
+    assert notes["[2]"] == f"[2] note: {longer[6]}"
