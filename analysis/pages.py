@@ -379,8 +379,9 @@ def how_lines(hows: Iterable[str] | None = None) -> list[str]:
 
 
 #: a note that explains a mark of the cells begins with it and a space ("† step outside the
-#: run's fit window …", "* stall …"): one character that is no letter, digit or bracket
-_NOTE_MARK = re.compile(r"^([^\w\s(\[{‘'\"])\s")
+#: run's fit window …", "* stall …"): one character that is no letter, digit or bracket, or
+#: the reference of a long cell set under its table ("[1] note: …", :func:`long_cell_notes`)
+_NOTE_MARK = re.compile(r"^([^\w\s(\[{‘'\"]|\[\d+\])\s")
 
 
 def note_mark(note: str) -> str:
@@ -926,6 +927,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
     size: float = TABLE
     summary: int = 0
+    #: the cells (row, column) set under the table as its first notes, in their order
+    #: (:func:`long_cell_notes`; :func:`number_cell_notes` numbers their references)
+    long_cells: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -1377,7 +1381,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
     ns.PageRefCheck = PageRefCheck
 
-    class HeadingFlowable(RLParagraph):
+    class BalancedParagraph(RLParagraph):
+        """A paragraph whose lines, when it wraps, are balanced (:func:`balanced_width`): a
+        heading or a table's title, whose last line is never a lone fragment of it."""
+
+        def _lines(self, width: float) -> int:
+            RLParagraph.wrap(self, width, 1e6)
+            return len(self.blPara.lines)
+
+        def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            return aW, h
+
+    ns.BalancedParagraph = BalancedParagraph
+
+    class HeadingFlowable(BalancedParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
 
         def __init__(self, h: Heading, key: str, document: Any = None):
@@ -1392,14 +1411,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         full_width = CONTENT_W  # the column's width (the rule under a chapter spans it)
 
-        def _lines(self, width: float) -> int:
-            RLParagraph.wrap(self, width, 1e6)
-            return len(self.blPara.lines)
-
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            """Set in ``aW`` points, its lines balanced (:class:`BalancedParagraph`)."""
             self.full_width = aW
-            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            _, h = super().wrap(aW, aH)
             return aW, h + (3.0 if self.heading.level == 1 else 0.0)
 
         def draw(self) -> None:
@@ -1584,9 +1599,12 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             self.widths = [self.full_widths[j] * scale for j in keep]
             # the notes of a table whose rows all fit the page before: no title, no rows
             self.notes_only = rows is not None and not rows
+            # the table's summary rows this part holds: its last ones, where the table ends
+            ends = bool(self.rows) and self.rows[-1] is t.rows[-1]
+            self.summary = min(t.summary, len(self.rows)) if ends else 0
             title = t.title and (f"{t.title} (continued)" if continued else t.title)
-            self.title = RLParagraph(markup(title), style(t.size + 1.0, weight="bold",
-                                                          after=3.0)) \
+            self.title = BalancedParagraph(markup(title), style(
+                t.size + 1.0, weight="bold", after=3.0)) \
                 if title and not self.notes_only else None
             self.table = self._table(self.cells)
             self._reserve = 0.0
@@ -1608,14 +1626,33 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                                                    else "normal", align=a,
                                                    leading=self.t.size * 1.25))
 
+        def _summary_row(self, row: list[str], i: int) -> tuple[list[Any], list[Any]]:
+            """The cells of summary row ``row`` (row ``i`` of the ReportLab table), each set
+            across the columns it spans (:func:`summary_spans`), and their SPAN commands."""
+            cols, ws = self.cols, self.widths
+            out: list[Any] = [""] * len(row)
+            spans = []
+            for a, z in summary_spans(row, [c.align for c in cols]):
+                j = next((k for k in range(a, z + 1) if str(row[k]).strip()), a)
+                out[a] = self._cell(row[j], cols[j].align, sum(ws[a:z + 1]))
+                if z > a:
+                    spans.append(("SPAN", (a, i), (z, i)))
+            return out, spans
+
         def _table(self, rows: list[list[str]]) -> Any:
             cols, ws = self.cols, self.widths
             data = [[self._cell(c.header, c.align, w, True)
                      for c, w in zip(cols, ws, strict=True)]]
+            first = len(rows) - self.summary  # the summary rows span their blank cells
             data += [[self._cell(v, c.align, w) for v, c, w in zip(r, cols, ws, strict=True)]
-                     for r in rows]
+                     for r in rows[:first]]
+            spans: list[Any] = []
+            for i, r in enumerate(rows[first:], start=first + 1):
+                cells, sp = self._summary_row(r, i)
+                data.append(cells)
+                spans += sp
             tab = RLTable(data, colWidths=self.widths, repeatRows=1, splitByRow=1)
-            tab.setStyle(TableStyle([
+            tab.setStyle(TableStyle([*spans,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3.0),
@@ -2198,6 +2235,97 @@ def drop_empty_columns(columns: Sequence[Any], rows: Sequence[Sequence[str]]
     return [columns[j] for j in keep], [[r[j] for j in keep] for r in rows]
 
 
+def summary_spans(row: Sequence[str], aligns: Sequence[str]) -> list[tuple[int, int]]:
+    """The columns (first, last) each cell of a table's summary row (:attr:`Table.summary`)
+    is set across: a cell with text takes the blank cells next to it on the side its text
+    starts from, those before it in a right-aligned column (its text still ends where the
+    column's values end), those after it otherwise, up to the next cell with text; a blank
+    cell no such cell takes stays alone.  ``["theory", "", "≤ 0.6ʸ, met by …", ""]``, all
+    right-aligned: (0, 0), (1, 2), (3, 3), so that the long words of a summary row do not
+    widen one column of the steps' numbers (:func:`column_widths`)."""
+    n = len(row)
+    blank = [not str(v).strip() for v in row]
+    owner = list(range(n))  # the column whose cell each column's space goes to
+    for j in range(n):
+        if blank[j]:
+            continue
+        step = -1 if aligns[j] == "r" else 1
+        i = j + step
+        while 0 <= i < n and blank[i] and owner[i] == i:
+            owner[i] = j
+            i += step
+    spans: dict[int, list[int]] = {}
+    for i, j in enumerate(owner):
+        spans.setdefault(j, []).append(i)
+    return sorted((min(c), max(c)) for c in spans.values())
+
+
+def _summary_words(t: Table) -> list[list[str]]:
+    """Per column of table ``t``, the text of its summary rows' cells that are set in that
+    column alone (:func:`summary_spans`): their words must fit it, not their whole text."""
+    out: list[list[str]] = [[] for _ in t.columns]
+    aligns = [c.align for c in t.columns]
+    for r in t.rows[len(t.rows) - t.summary:] if t.summary else []:
+        for a, z in summary_spans(r, aligns):
+            if a == z:
+                out[a].append(r[a])
+    return out
+
+
+#: a table cell taller than this many points (its lines at the table's leading, in the
+#: column :func:`column_widths` gives it) is set under its table as a footnote
+#: (:func:`long_cell_notes`): a fifth of the text area, some 14 lines of a table
+LONG_CELL = CONTENT_H / 5.0
+
+
+def cell_height(text: str, width: float, size: float) -> float:
+    """Points a cell of ``text`` takes in a column ``width`` points wide: its lines
+    (:func:`_cell_lines`) at the leading 1.25 × ``size`` of a table's cells."""
+    return _cell_lines(_cell_words(text, size, FONT), width) * size * 1.25
+
+
+def long_cell_notes(t: Table) -> Table:
+    """Table ``t`` with each cell taller than :data:`LONG_CELL` in its column
+    (:func:`cell_height`) replaced by a reference ``see [n] below`` and given under the
+    table as a note ``[n] header: text``, before its other notes (a mark of the cells,
+    :func:`note_mark`: each is printed at the foot of the page that holds its row; n
+    counts the table's long cells, :func:`number_cell_notes` numbers them through the
+    document); :attr:`Table.long_cells` lists those cells.  The tallest cell goes first
+    and the widths are worked out again without it, as the column it widened may narrow:
+    a note column of a wide table, too narrow for a long note, no longer sets one note
+    down a page in a column of a few words per line."""
+    rows = [list(r) for r in t.rows]
+    notes: list[str] = []
+    cells: list[tuple[int, int]] = []
+    while True:
+        cur = replace(t, rows=rows)
+        widths = column_widths(cur, CONTENT_W)
+        tall = max(((cell_height(v, widths[j], t.size), i, j) for i, r in enumerate(rows)
+                    for j, v in enumerate(r) if str(v).strip()), default=None)
+        if tall is None or tall[0] <= LONG_CELL:
+            return replace(cur, notes=[*notes, *t.notes], long_cells=cells)
+        _, i, j = tall
+        cells.append((i, j))
+        notes.append(f"[{len(cells)}] {t.columns[j].header}: {rows[i][j]}")
+        rows[i][j] = f"see [{len(cells)}] below"
+
+
+_CELL_REFERENCE = re.compile(r"\[\d+\]")
+
+
+def number_cell_notes(tables: Iterable[Table]) -> None:
+    """Number the long cells set under ``tables`` (:func:`long_cell_notes`) 1, 2, … in
+    the order of the tables and, in a table, of its rows (not the order the cells were
+    found in, the tallest first), so that the references read in order through a document
+    whose tables were built in another order than they are printed."""
+    n = 0
+    for t in tables:
+        for m, (i, j) in sorted(enumerate(t.long_cells), key=lambda c: c[1]):
+            n += 1
+            t.rows[i][j] = _CELL_REFERENCE.sub(f"[{n}]", t.rows[i][j], count=1)
+            t.notes[m] = _CELL_REFERENCE.sub(f"[{n}]", t.notes[m], count=1)
+
+
 def column_widths(t: Table, width: float) -> list[float]:
     """Column widths of table ``t`` that add up to ``width``.
 
@@ -2216,21 +2344,30 @@ def column_widths(t: Table, width: float) -> list[float]:
     the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
     most per point, the table's height counted in lines, H = Σ_rows max_j lines(cell, w_j)
     (:func:`_cell_lines`), then to putting short cells on one line
-    (:func:`_unwrap_short_cells`)."""
+    (:func:`_unwrap_short_cells`).
+
+    The summary rows (:attr:`Table.summary`: a per-step table's geometric mean, fit and
+    theory) are set across the blank cells beside their text (:func:`summary_spans`) and
+    do not set the widths: only their words count, each in the column it lies in alone
+    (a long label such as "robust fit on the two-step cycles (measured rate)" wraps rather
+    than squeezing the columns of the steps' numbers)."""
     cols = t.columns
+    steps = t.rows[:len(t.rows) - t.summary]
+    extra = _summary_words(t)
     if all(c.share for c in cols):
         tot = sum(c.share for c in cols)  # type: ignore[misc]
         return [width * c.share / tot for c in cols]  # type: ignore[operator]
     fonts = {True: f"{FONT}-Bold", False: FONT}
     nat_j, words, formulas, groups, cells = [], [], [], [], []
     for j, c in enumerate(cols):
-        col = [(c.header, True)] + [(r[j], False) for r in t.rows]
+        col = [(c.header, True)] + [(r[j], False) for r in steps]
         cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat_j.append(max(max((string_width(line, t.size, fonts[b])
                               for line in str(s).split("\n")), default=0.0)
                          for s, b in col) + CELL_PAD)
-        mn = max([w for cell in cells[-1] for ps, _ in cell for _, ws in ps for w in ws]
-                 or [10.0])
+        alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
+        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, ws in ps
+                  for w in ws] or [10.0])
         words.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
         formula = max([string_width(p, t.size, fonts[b]) for s, b in col
                        for line in str(s).replace("`", "").split("\n")
@@ -2489,7 +2626,8 @@ class Document:
             cols, body = drop_empty_columns(cols, body)
         if not body:
             body = [["(none)"] + [""] * (len(cols) - 1)]
-        return self.add(Table(cols, body, title, list(notes), size, summary))
+        return self.add(long_cell_notes(Table(cols, body, title, list(notes), size,
+                                              summary)))
 
     def figure(self, draw: Callable[[Any], Any], *, height: float = 300.0, caption: str = "",
                label: str = "", trial: bool = True, half: bool = False) -> FigureBlock:
@@ -2614,6 +2752,7 @@ class Document:
 
         ns = _flowables()
         self.number_headings()
+        number_cell_notes(b for b in self.blocks if isinstance(b, Table))
         out: list[Any] = []
         heads: list[Any] = []
         blocks = list(self.blocks)

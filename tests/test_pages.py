@@ -2248,3 +2248,166 @@ def test_a_wrapped_heading_balances_its_lines():
     f = ns.HeadingFlowable(pages.Heading("Short", level=1), "k")
     f.wrap(pages.CONTENT_W, 1e6)
     assert f.width == pages.CONTENT_W
+
+
+def _cg_table() -> pages.Table:
+    """Study p. 43's CG table, short: steps, then its geometric mean, robust fit and theory
+    rows, whose labels are far longer than the steps' numbers."""
+    cols = [pages.Column("k", "r"), pages.Column("e_k = ‖x_k − x*‖", "r"),
+            pages.Column("e_(k+1)/e_k", "r"), pages.Column("e_(k+2)/e_k", "r")]
+    steps = [[f"{k}", f"{2.2 / (k + 1):.3g}ᵐ", "0.92249ᵐ", "0.92328ᵐ"] for k in range(6)]
+    tail = [["25–45", "geometric mean", "0.25365ᵐ", ""],
+            ["25–45", "robust fit on the two-step cycles (measured rate)", "0.47147ᶠ", ""],
+            ["theory", "", "≤ 0.96085ʸ (asymptotic), met by the robust fit, as by the "
+             "geometric mean", ""]]
+    return pages.Table(cols, steps + tail, "CG: errors and ratios per step", summary=3)
+
+
+def test_summary_rows_span_their_blank_cells():
+    """A summary row's text takes the blank cells on the side it starts from: the theory
+    row's bound, right-aligned in the ratio column, spans the blank e_k cell before it (not
+    the blank two-step cell after it, where its end would leave the ratio column); a left-
+    aligned cell takes the blanks after it."""
+    r = ["r"] * 4
+    assert pages.summary_spans(["theory", "", "≤ 0.9ʸ, met", ""], r) == [
+        (0, 0), (1, 2), (3, 3)]
+    assert pages.summary_spans(["2–8", "geometric mean", "0.08ᵐ", ""], r) == [
+        (0, 0), (1, 1), (2, 2), (3, 3)]
+    assert pages.summary_spans(["note", "", "", "x"], ["l", "r", "r", "r"]) == [
+        (0, 2), (3, 3)]
+
+
+def test_summary_rows_do_not_set_the_column_widths():
+    """Himmelblau p. 8, Rosenbrock p. 10, study p. 43: the long labels of a per-step table's
+    theory and robust-fit rows set its column widths (k and e_k squeezed at the left, a wide
+    gap, the ratios at the right margin).  The widths are now those of the steps alone
+    (their summary rows' words fit them), and the built table spans the theory row's bound
+    over the e_k and ratio columns, as wide as those two columns."""
+    t = _cg_table()
+    # the steps, and the words of the summary cells set in one column, a word per row
+    words = [[w, "", "", ""] for w in ("25–45", "theory")] + [
+        ["", w, "", ""] for w in "geometric mean robust fit on the two-step cycles "
+                                 "(measured rate)".split()] + [["", "", "0.47147ᶠ", ""]]
+    steps = pages.Table(t.columns, t.rows[:-t.summary] + words, t.title)
+    widths = pages.column_widths(t, pages.CONTENT_W)
+    assert widths == pytest.approx(pages.column_widths(steps, pages.CONTENT_W))
+    assert widths != pytest.approx(pages.column_widths(
+        pages.Table(t.columns, t.rows, t.title), pages.CONTENT_W))
+    # the steps' natural widths plus an equal share of the room: k is the narrowest
+    assert widths[0] == min(widths) and max(widths) - min(widths) < 0.2 * pages.CONTENT_W
+    flow = pages._flowables().TableFlowable(t, pages.Document("probe"))
+    spans = [(c[1], c[2]) for c in flow.table._spanCmds]
+    theory = len(t.rows)  # its row in the ReportLab table (the header is row 0)
+    assert spans == [((1, theory), (2, theory))]
+    flow.wrap(pages.CONTENT_W, 1e6)
+    cell = flow.table._cellvalues[theory][1][0]  # set in the span, less its padding
+    assert cell.width == pytest.approx(widths[1] + widths[2] - 6.0)
+    assert "0.96085" in cell.text and flow.table._cellvalues[theory][2] == ""
+
+
+def test_a_part_of_a_split_table_spans_only_the_summary_rows_it_holds():
+    """A split table's first part holds steps only (no span); the rest, which ends the
+    table, spans its theory row."""
+    t = _cg_table()
+    ns, doc = pages._flowables(), pages.Document("probe")
+    first = ns.TableFlowable(t, doc, rows=t.rows[:4], notes=False)
+    rest = ns.TableFlowable(t, doc, continued=True, rows=t.rows[4:])
+    assert first.summary == 0 and first.table._spanCmds == []
+    assert rest.summary == 3 and [(c[1], c[2]) for c in rest.table._spanCmds] == [
+        ((1, 5), (2, 5))]
+
+
+def test_a_wrapped_table_title_balances_its_lines():
+    """Rosenbrock p. 10: the title of CG's per-step table wrapped with "1) (fit window k =
+    71–86)" alone on its second line.  Its lines are now balanced: as many as at the full
+    width, the last at least half as long as the first."""
+    title = ("CG: errors and ratios at k = 0, 1, 2, 40, 71, 76, 79, 81, 82, 83, 84, 85, 117 "
+             "of 0–117 to x* = P3 = (1, 1, 1, 1, 1) (fit window k = 71–86)")
+    t = pages.Table([pages.Column("k", "r"), pages.Column("e_k", "r")], [["0", "1.0"]], title)
+    para = pages._flowables().TableFlowable(t, pages.Document("probe")).title
+    para.wrap(pages.CONTENT_W, 1e6)
+    lines = para.blPara.lines
+    width = [pages.string_width(" ".join(w for w in ln[1]), t.size + 1.0, pages.FONT + "-Bold")
+             for ln in lines]
+    assert len(lines) == 2 and width[1] >= 0.5 * width[0]
+
+
+def _summary_table_rows() -> tuple[list[str], list[list[str]]]:
+    """Study p. 5: the summary table of seven columns, rows with notes of a few lines and
+    one note of some 110 words (the heavy-ball row β = 0.25, η = 0.6)."""
+    cols = ["section", "what", "theory", "measured", "decided by", "verdict", "note"]
+    short = ("double root: theory's ‖eₖ‖ ≤ C (k + 1) ρᵏ shrinks on average by 0.82425 per "
+             "step over the window [102, 173]")
+    long = ("spectral radius of the 2 × 2 heavy-ball matrix, max over λ ∈ {0.2, 4}; the window "
+            "also sees the λ = 0.2 mode (|z| = 0.828), hence 2% rather than 1%; the same "
+            "parameters and start as the ill-conditioning section's 'momentum with η = 0.6, "
+            "β = 0.25' row (its first 80 steps are these), whose run is 211 steps, of which "
+            "k = 0–200 lie above the rounding floor, and whose rate is fitted over k = 52–200 "
+            "with the 1% rule, hence its slightly different measured rate (0.858928); rule: "
+            "within 2% on ρ and on −ln ρ (here 1.1%); " * 2)
+    row = ["Nesterov vs heavy ball", "heavy ball, Polyak's tuning, ρ = (√κ − 1)/(√κ + 1), "
+           "κ = 100: convergence", "linear, ρ = 0.81818ᵗ", "linear, ρ = 0.82424ᶠ",
+           "measured rate in band", "agrees"]
+    return cols, [[*row, short], [*row, long], [*row, short]]
+
+
+def test_a_cell_taller_than_a_fifth_of_the_page_goes_under_its_table():
+    """Study p. 5: the note of the row "β = 0.25, η = 0.6: rate per step" ran down some 33
+    lines of a narrow note column.  A cell taller than LONG_CELL in the column the widths
+    give it is now set under the table as a note "[1] note: …", the cell saying "see [1]
+    below"; the other cells stay; the references count on through the document."""
+    cols, rows = _summary_table_rows()
+    ns = pages._flowables()
+    # as built before: the long note's row, wrapped by ReportLab, is taller than LONG_CELL
+    raw = ns.TableFlowable(pages.Table([pages.Column(c) for c in cols], rows),
+                           pages.Document("p"))
+    raw.wrap(pages.CONTENT_W, 1e6)
+    assert raw.table._rowHeights[2] > pages.LONG_CELL >= max(raw.table._rowHeights[1::2])
+    d = pages.Document("probe")
+    t = d.table(cols, rows, title="Theory against measurement", notes=["Decided by: …"])
+    assert [r[6] for r in t.rows] == [rows[0][6], "see [1] below", rows[2][6]]
+    assert t.notes[0] == f"[1] note: {rows[1][6]}" and t.notes[1] == "Decided by: …"
+    assert pages.note_mark(t.notes[0]) == "[1]"
+    # its note is at the foot of the page that holds its row, not of the others
+    assert t.notes[0] in pages.table_notes(t, t.rows[1:2], ends=False)
+    assert t.notes[0] not in pages.table_notes(t, t.rows[:1], ends=False)
+    flow = ns.TableFlowable(t, d)
+    flow.wrap(pages.CONTENT_W, 1e6)
+    assert max(flow.table._rowHeights[1:]) <= pages.LONG_CELL
+
+
+
+def test_the_long_cells_under_tables_are_numbered_in_the_order_they_are_printed():
+    """Study pp. 4–5: the summary table, built last but printed first, referred to [2] on
+    p. 4 and [1] on p. 5.  The references are numbered when the document is laid out, in
+    the order of its tables."""
+    cols, rows = _summary_table_rows()
+    d = pages.Document("probe")
+    built_first = d.table(cols, rows, title="Built first")
+    later = d.take()
+    d.heading("Summary")
+    printed_first = d.table(cols, rows, title="Built last, printed first")
+    d.extend(later)
+    assert built_first.rows[1][6] == printed_first.rows[1][6] == "see [1] below"
+    d.story()
+    assert printed_first.rows[1][6] == "see [1] below"
+    assert printed_first.notes[0].startswith("[1] note: spectral radius")
+    assert built_first.rows[1][6] == "see [2] below"
+    assert built_first.notes[0].startswith("[2] note: spectral radius")
+    d.story()  # laid out again (a document is built in several passes): the same numbers
+    assert built_first.rows[1][6] == "see [2] below" and built_first.notes[0][:4] == "[2] "
+
+
+def test_the_long_cells_of_one_table_are_numbered_down_its_rows():
+    """Study pp. 4–5: the summary table referred to [2] on p. 4 and [1] on p. 5 (its long
+    cells were numbered tallest first).  They are numbered in the order of the rows."""
+    cols, rows = _summary_table_rows()
+    longer = [*rows[1][:6], rows[1][6] + " " + rows[1][6]]
+    d = pages.Document("probe")
+    t = d.table(cols, [rows[1], rows[0], longer], title="Two long notes")
+    assert t.rows[0][6] == "see [2] below" and t.rows[2][6] == "see [1] below"  # tallest
+    d.story()
+    assert t.rows[0][6] == "see [1] below" and t.rows[2][6] == "see [2] below"
+    notes = {n[:3]: n for n in t.notes[:2]}
+    assert notes["[1]"] == f"[1] note: {rows[1][6]}"
+    assert notes["[2]"] == f"[2] note: {longer[6]}"
