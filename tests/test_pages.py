@@ -2163,8 +2163,11 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
     rel = "[" + pages.RELATIONS + "]"
     short = re.compile(rf"{rel} (\S{{1,{pages.SHORT_OPERAND}}})(?:\s|$)")
     after_long = False
+    # from the width that holds the widest unbreakable piece ("ρ ≥ 0.123456789")
+    widest = max(pages.string_width(w, pages.BODY, f"{pages.FONT}-Oblique")
+                 for w in pages.bound_spaces(text).split(" "))
     for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
-        for width in range(80, 460, 5):
+        for width in range(int(widest) + 15, 460, 5):
             f = pages._paragraph(p)
             f.wrap(width, 1e6)
             lines = _set_lines(f)
@@ -2181,12 +2184,36 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
     assert pages.bound_relations("f‴ = 6 ≠ 0 decides, Σηₖ² < ∞ (the") == (
         f"f‴{nb}={nb}6{nb}≠{nb}0 decides, Σηₖ²{nb}<{nb}∞ (the")
     assert pages.bound_relations("η = 0.001 and <0.01% of a, a => b") == (
-        f"η{nb}= 0.001 and <0.01% of a, a => b")
+        f"η{nb}={nb}0.001 and <0.01% of a, a => b")
     # a long operand joined by a bound group is long: the line may end after its sign
     assert pages.bound_spaces("ρ = (√κ − 1)/(√κ + 1)") == (
         f"ρ{nb}= (√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
     # prose only: a table cell's pieces are bound as its column allows
     assert pages.markup("a < b", groups=False) == "a &lt; b"
+
+
+def test_a_setting_or_bound_with_a_number_in_prose_stays_on_one_line():
+    """Study pp. 15, 25: bold table titles broke "(fit window k =" / "10000–20000)": a
+    relation sign followed by a number, of any length, keeps the number on its line, as it
+    keeps a short operand; the title wraps elsewhere, between words."""
+    nb = pages.NBSP
+    assert pages.bound_spaces("(fit window k = 10000–20000)") == (
+        f"(fit window k{nb}={nb}10000–20000)")
+    assert pages.bound_relations("x ≤ 1, f ≈ 2.2e−16, ρ = 0.95773ᵗ.") == (
+        f"x{nb}≤{nb}1, f{nb}≈{nb}2.2e−16, ρ{nb}={nb}0.95773ᵗ.")
+    title = ("GD with η = 0.1: errors and ratios at k = 0, 1, 2, 6668, 13333, 19999 of "
+             "0–19999 (fit window k = 10000–20000)")
+    seen = set()
+    unit = pages.string_width("(fit window k = 10000–20000)", pages.BODY)
+    for width in range(int(unit) + 2, 400, 3):
+        f = pages._paragraph(pages.Paragraph(title))
+        f.wrap(width, 1e6)
+        lines = _set_lines(f)
+        assert " ".join(lines) == " ".join(title.split()), lines
+        assert not any(ln.endswith(("=", "≤", "k")) for ln in lines[:-1]), (width, lines)
+        assert any("k = 10000–20000)" in ln for ln in lines), (width, lines)
+        seen.add(len(lines))
+    assert len(seen) > 2  # the title did wrap, at several widths
 
 
 def test_a_wrapped_heading_balances_its_lines():
