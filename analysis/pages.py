@@ -2021,10 +2021,12 @@ GROUP_GROWTH = 0.1
 _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
                     # a difference between bars over another: "|m − p|/|p|"
                     r"|\|[^|\n]+\|(?:/\|[^|\n]+\|)?\S*"
-                    # a setting, a symbol equal to a number: "η = 0.001", "ρ = 0.6ᵗ"
-                    r"|(?<![^\s(\[])[^\W\d_]\w{0,2} = [−-]?\d\S*"
-                    # a bound, a relation sign before a number: "≤ 0.63451ʸ"
-                    r"|(?<!\S)[≤≥<>] [−-]?\d\S*")
+                    # a setting, a name equal to a number: "η = 0.001", "ρ = 0.6ᵗ",
+                    # "damping = 1"
+                    r"|(?<![^\s(\[])[^\W\d_]\w* = [−-]?\d\S*"
+                    # a bound, a relation sign before a number, with the symbol it bounds:
+                    # "≤ 0.63451ʸ", "x ≤ 1", "f″ < 2/η" (not a word: "band ≤ 1%")
+                    r"|(?<!\S)(?:[^\W\d_][^\s\d%]{0,2} )?[≤≥<>≈] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
 _LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊*]+(?:\s|$))")
 NBSP = "\u00a0"
@@ -2075,11 +2077,19 @@ def piece_parts(piece: str) -> list[str]:
     return _PIECE_BREAK.split(piece)
 
 
+#: a piece that states a relation, a spaced sign with an operand after it and a word or
+#: nothing before it: a setting ("η = 0.001", "damping = 1"), a bound ("x ≤ 1", "≤ 0.6ʸ"),
+#: a window ("[k = 102–173]")
+_RELATION_PIECE = re.compile(rf"(?:^|\S )[{RELATIONS}] \S")
+
+
 def is_formula(piece: str) -> bool:
     """Whether a piece of :func:`cell_words` is a short formula (:data:`_FORMULA`, not a
-    bracketed group): :func:`column_widths` makes its column as wide as it where the
-    table's width allows."""
-    return bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
+    bracketed group) or states a relation (:data:`_RELATION_PIECE`): :func:`column_widths`
+    makes its column as wide as it where the table's width allows, so that "[k =" /
+    "102–173]" and "η =" / "0.001" do not break."""
+    return (bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
+            or bool(_RELATION_PIECE.search(piece)))
 
 
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:

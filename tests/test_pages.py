@@ -1943,7 +1943,8 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["ρ", "<0.01%", "≤ 1%"]
     # a formula is held by its column's width; too wide for it, it breaks at its spaces,
     # each sign kept with the operand before it, as a bracketed group does
-    assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("[k = 3–78]")
+    assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("(k from 3)")
+    assert pages.is_formula("[k = 3–78]")  # a window states a relation: it is held too
     assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ −", "1)/(√κ +", "1),"]
     assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
     t = pages.Table([pages.Column("what"), pages.Column("note")],
@@ -1957,6 +1958,30 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     widths = [formula, 300.0]
     lines = _laid_out(t, widths)[1][0]
     assert "β = 0.5" in lines and all(s not in ("β", "= 0.5", "β =") for s in lines), lines
+
+
+def test_a_setting_bound_or_window_in_a_table_cell_is_held_whole():
+    """Study p. 27 "0.9802ᶠ [k =" / "0–1474]", p. 40 "GD with" / "η =" / "0.001", p. 3 "to
+    x" / "≤ 1", kink p. 5 "damping" / "= 1", "memory =" / "10": a piece stating a relation
+    (a setting of any name, a bound with the symbol it bounds, a window) is one piece and
+    sets its column's least width, so it stays on one line; a word beside a bound
+    ("band") still stands apart."""
+    assert pages.cell_words("GD (η = 1) steps from x = 4 to x ≤ 1")[-2:] == ["to", "x ≤ 1"]
+    assert pages.cell_words("damping = 1") == ["damping = 1"]
+    assert pages.cell_words("memory = 10") == ["memory = 10"]
+    assert pages.cell_words("off band ≤ 1%") == ["off", "band", "≤ 1%"]
+    pieces = ["η = 0.001", "[k = 0–1474]", "memory = 10", "x ≤ 1"]
+    assert all(pages.is_formula(p) for p in pieces)
+    t = pages.Table([pages.Column("method"), pages.Column("measured rate [window]"),
+                     pages.Column("settings"), pages.Column("what"), pages.Column("note")],
+                    [["GD with η = 0.001", "0.9802ᶠ [k = 0–1474]", "memory = 10",
+                      "steps from x = 4 to x ≤ 1", "words " * 60]])
+    widths = pages.column_widths(t, 300.0)
+    for piece, w in zip(pieces, widths, strict=False):
+        assert w >= pages.string_width(piece, t.size) + pages.CELL_PAD, (piece, widths)
+    cells = _laid_out(t, widths)[1]
+    for piece, lines in zip(pieces, cells, strict=False):
+        assert any(piece in ln for ln in lines), (piece, lines)
 
 
 def test_no_column_is_narrower_than_its_longest_word():
