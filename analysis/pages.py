@@ -2166,7 +2166,7 @@ def column_widths(t: Table, width: float) -> list[float]:
     header, however short its cells), m_j scaled down when even the longest words do not
     fit (Σ m ≥ width).  Else m_j grows to the widest piece of
     the column that breaks only where the column cannot hold it (a short bracketed group
-    such as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
+    such as "|m − p|/|p|", :func:`cell_words`), the columns that need least first, while
     Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
     line and more than :data:`GROUP_GROWTH` of its lines; the widths start at these m_j and
     the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
