@@ -1209,18 +1209,24 @@ RELATIONS = "=≠<>≤≥≈∝"
 #: an operand of at most this many characters after a relation sign ("< ∞", "= 6", "≠ 0",
 #: "= 0.1") stays on the line of the sign
 SHORT_OPERAND = 3
+#: a number after a relation sign, which stays on the line of the sign whatever its length
+#: ("= 0.001", "= 10000–20000)", "≈ 2.2e−16,", "= 1 000"): digits with their point,
+#: thousands spaces, range dash and exponent, then at most two marks ("ᵗ", ")", ",");
+#: not an expression that goes on ("2/(μ + L)")
+NUMBER_OPERAND = r"[−-]?\d[\d.,–−e\u00a0]*[^\s/(]{0,2}"
 _RELATION_SPACE = re.compile(
     rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
-    # before a short operand, its length counted to the next breakable space
-    rf"|(?<=\s[{RELATIONS}]) (?=[^ \n]{{1,{SHORT_OPERAND}}}(?:[ \n]|$))")
+    # before a short operand, its length counted to the next breakable space, or a number
+    rf"|(?<=\s[{RELATIONS}]) (?=(?:[^ \n]{{1,{SHORT_OPERAND}}}|{NUMBER_OPERAND})(?:[ \n]|$))")
 
 
 def bound_relations(text: str) -> str:
     """``text`` with the space before each spaced relation sign (:data:`RELATIONS`) made
     non-breaking, and the space after one when a short operand (at most
-    :data:`SHORT_OPERAND` characters) follows, so that no line of prose begins with a
-    relation ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞"); a line may still end after a sign
-    followed by a longer operand."""
+    :data:`SHORT_OPERAND` characters) or a number (:data:`NUMBER_OPERAND`) follows, so
+    that no line of prose begins with a relation ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞") and a
+    setting or a bound stays whole ("k =" / "10000–20000)"); a line may still end after a
+    sign followed by a longer expression ("η ≤" / "2/(μ + L)")."""
     return _RELATION_SPACE.sub(NBSP, text)
 
 
@@ -2112,10 +2118,12 @@ GROUP_GROWTH = 0.1
 _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
                     # a difference between bars over another: "|m − p|/|p|"
                     r"|\|[^|\n]+\|(?:/\|[^|\n]+\|)?\S*"
-                    # a setting, a symbol equal to a number: "η = 0.001", "ρ = 0.6ᵗ"
-                    r"|(?<![^\s(\[])[^\W\d_]\w{0,2} = [−-]?\d\S*"
-                    # a bound, a relation sign before a number: "≤ 0.63451ʸ"
-                    r"|(?<!\S)[≤≥<>] [−-]?\d\S*")
+                    # a setting, a name equal to a number: "η = 0.001", "ρ = 0.6ᵗ",
+                    # "damping = 1"
+                    r"|(?<![^\s(\[])[^\W\d_]\w* = [−-]?\d\S*"
+                    # a bound, a relation sign before a number, with the symbol it bounds:
+                    # "≤ 0.63451ʸ", "x ≤ 1", "f″ < 2/η" (not a word: "band ≤ 1%")
+                    r"|(?<!\S)(?:[^\W\d_][^\s\d%]{0,2} )?[≤≥<>≈] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
 _LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊*]+(?:\s|$))")
 NBSP = "\u00a0"
@@ -2166,11 +2174,19 @@ def piece_parts(piece: str) -> list[str]:
     return _PIECE_BREAK.split(piece)
 
 
+#: a piece that states a relation, a spaced sign with an operand after it and a word or
+#: nothing before it: a setting ("η = 0.001", "damping = 1"), a bound ("x ≤ 1", "≤ 0.6ʸ"),
+#: a window ("[k = 102–173]")
+_RELATION_PIECE = re.compile(rf"(?:^|\S )[{RELATIONS}] \S")
+
+
 def is_formula(piece: str) -> bool:
     """Whether a piece of :func:`cell_words` is a short formula (:data:`_FORMULA`, not a
-    bracketed group): :func:`column_widths` makes its column as wide as it where the
-    table's width allows."""
-    return bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
+    bracketed group) or states a relation (:data:`_RELATION_PIECE`): :func:`column_widths`
+    makes its column as wide as it where the table's width allows, so that "[k =" /
+    "102–173]" and "η =" / "0.001" do not break."""
+    return (bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
+            or bool(_RELATION_PIECE.search(piece)))
 
 
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
@@ -2338,7 +2354,7 @@ def column_widths(t: Table, width: float) -> list[float]:
     header, however short its cells), m_j scaled down when even the longest words do not
     fit (Σ m ≥ width).  Else m_j grows to the widest piece of
     the column that breaks only where the column cannot hold it (a short bracketed group
-    such as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
+    such as "|m − p|/|p|", :func:`cell_words`), the columns that need least first, while
     Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
     line and more than :data:`GROUP_GROWTH` of its lines; the widths start at these m_j and
     the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table

@@ -1153,7 +1153,7 @@ def section_local_minimum(S: Study) -> None:
            f"from x₀ = 10 overshoots into the shallow minimum at x = "
            f"{fmt_num(trap.point[0])} (f = {fmt_num(trap.value)}) and stays there: a local "
            f"minimum.  Why that one?  A minimum with curvature f″ attracts GD only if "
-           f"η f″ < 2, i.e. f″ < {fmt_num(2 / eta)}, and f″ = {fmt_num(trap.eigenvalues[0])} "
+           f"ηf″ < 2, i.e. f″ < {fmt_num(2 / eta)}, and f″ = {fmt_num(trap.eigenvalues[0])} "
            "there: the steeper minima cannot hold GD with this step, whatever the start "
            f"(basin maps, p. {page_ref('xcos basins')}).")
     since = len(S.checks)

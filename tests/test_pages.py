@@ -1966,7 +1966,8 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["ρ", "<0.01%", "≤ 1%"]
     # a formula is held by its column's width; too wide for it, it breaks at its spaces,
     # each sign kept with the operand before it, as a bracketed group does
-    assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("[k = 3–78]")
+    assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("(k from 3)")
+    assert pages.is_formula("[k = 3–78]")  # a window states a relation: it is held too
     assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ −", "1)/(√κ +", "1),"]
     assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
     t = pages.Table([pages.Column("what"), pages.Column("note")],
@@ -1980,6 +1981,30 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     widths = [formula, 300.0]
     lines = _laid_out(t, widths)[1][0]
     assert "β = 0.5" in lines and all(s not in ("β", "= 0.5", "β =") for s in lines), lines
+
+
+def test_a_setting_bound_or_window_in_a_table_cell_is_held_whole():
+    """Study p. 27 "0.9802ᶠ [k =" / "0–1474]", p. 40 "GD with" / "η =" / "0.001", p. 3 "to
+    x" / "≤ 1", kink p. 5 "damping" / "= 1", "memory =" / "10": a piece stating a relation
+    (a setting of any name, a bound with the symbol it bounds, a window) is one piece and
+    sets its column's least width, so it stays on one line; a word beside a bound
+    ("band") still stands apart."""
+    assert pages.cell_words("GD (η = 1) steps from x = 4 to x ≤ 1")[-2:] == ["to", "x ≤ 1"]
+    assert pages.cell_words("damping = 1") == ["damping = 1"]
+    assert pages.cell_words("memory = 10") == ["memory = 10"]
+    assert pages.cell_words("off band ≤ 1%") == ["off", "band", "≤ 1%"]
+    pieces = ["η = 0.001", "[k = 0–1474]", "memory = 10", "x ≤ 1"]
+    assert all(pages.is_formula(p) for p in pieces)
+    t = pages.Table([pages.Column("method"), pages.Column("measured rate [window]"),
+                     pages.Column("settings"), pages.Column("what"), pages.Column("note")],
+                    [["GD with η = 0.001", "0.9802ᶠ [k = 0–1474]", "memory = 10",
+                      "steps from x = 4 to x ≤ 1", "words " * 60]])
+    widths = pages.column_widths(t, 300.0)
+    for piece, w in zip(pieces, widths, strict=False):
+        assert w >= pages.string_width(piece, t.size) + pages.CELL_PAD, (piece, widths)
+    cells = _laid_out(t, widths)[1]
+    for piece, lines in zip(pieces, cells, strict=False):
+        assert any(piece in ln for ln in lines), (piece, lines)
 
 
 def test_no_column_is_narrower_than_its_longest_word():
@@ -2186,8 +2211,11 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
     rel = "[" + pages.RELATIONS + "]"
     short = re.compile(rf"{rel} (\S{{1,{pages.SHORT_OPERAND}}})(?:\s|$)")
     after_long = False
+    # from the width that holds the widest unbreakable piece ("ρ ≥ 0.123456789")
+    widest = max(pages.string_width(w, pages.BODY, f"{pages.FONT}-Oblique")
+                 for w in pages.bound_spaces(text).split(" "))
     for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
-        for width in range(80, 460, 5):
+        for width in range(int(widest) + 15, 460, 5):
             f = pages._paragraph(p)
             f.wrap(width, 1e6)
             lines = _set_lines(f)
@@ -2204,12 +2232,36 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
     assert pages.bound_relations("f‴ = 6 ≠ 0 decides, Σηₖ² < ∞ (the") == (
         f"f‴{nb}={nb}6{nb}≠{nb}0 decides, Σηₖ²{nb}<{nb}∞ (the")
     assert pages.bound_relations("η = 0.001 and <0.01% of a, a => b") == (
-        f"η{nb}= 0.001 and <0.01% of a, a => b")
+        f"η{nb}={nb}0.001 and <0.01% of a, a => b")
     # a long operand joined by a bound group is long: the line may end after its sign
     assert pages.bound_spaces("ρ = (√κ − 1)/(√κ + 1)") == (
         f"ρ{nb}= (√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
     # prose only: a table cell's pieces are bound as its column allows
     assert pages.markup("a < b", groups=False) == "a &lt; b"
+
+
+def test_a_setting_or_bound_with_a_number_in_prose_stays_on_one_line():
+    """Study pp. 15, 25: bold table titles broke "(fit window k =" / "10000–20000)": a
+    relation sign followed by a number, of any length, keeps the number on its line, as it
+    keeps a short operand; the title wraps elsewhere, between words."""
+    nb = pages.NBSP
+    assert pages.bound_spaces("(fit window k = 10000–20000)") == (
+        f"(fit window k{nb}={nb}10000–20000)")
+    assert pages.bound_relations("x ≤ 1, f ≈ 2.2e−16, ρ = 0.95773ᵗ.") == (
+        f"x{nb}≤{nb}1, f{nb}≈{nb}2.2e−16, ρ{nb}={nb}0.95773ᵗ.")
+    title = ("GD with η = 0.1: errors and ratios at k = 0, 1, 2, 6668, 13333, 19999 of "
+             "0–19999 (fit window k = 10000–20000)")
+    seen = set()
+    unit = pages.string_width("(fit window k = 10000–20000)", pages.BODY)
+    for width in range(int(unit) + 2, 400, 3):
+        f = pages._paragraph(pages.Paragraph(title))
+        f.wrap(width, 1e6)
+        lines = _set_lines(f)
+        assert " ".join(lines) == " ".join(title.split()), lines
+        assert not any(ln.endswith(("=", "≤", "k")) for ln in lines[:-1]), (width, lines)
+        assert any("k = 10000–20000)" in ln for ln in lines), (width, lines)
+        seen.add(len(lines))
+    assert len(seen) > 2  # the title did wrap, at several widths
 
 
 def test_a_wrapped_heading_balances_its_lines():
