@@ -2001,6 +2001,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
 #: padding of a table cell, left plus right, in points
 CELL_PAD = 6.0
+#: points a column is given beyond the text it must hold on one line: platypus sums a line's
+#: word widths in another order than :func:`string_width` measures them, and at exactly the
+#: line's width it may break it ("smallest ‖∇f‖₂ at" in 66.009375 pt: "at" alone below)
+FIT_SLACK = 0.5
 
 
 #: A bracketed group of numbers in a table cell ("[k = 3–78]", "(1, 2)ᵉ", "[0.9, 1.3]"), a
@@ -2116,10 +2120,11 @@ def _cell_words(text: str, size: float, font: str) -> list[CellLine]:
 
 
 def _cell_lines(cell: Sequence[CellLine], width: float) -> int:
-    """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included):
-    Σ over its text lines of :func:`wrapped_lines`, each piece whole where the column holds
-    it, else broken at its spaces (as :func:`unbroken_groups` sets it)."""
-    inner = width - CELL_PAD
+    """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included, and
+    :data:`FIT_SLACK` kept spare on every line): Σ over its text lines of
+    :func:`wrapped_lines`, each piece whole where the column holds it, else broken at its
+    spaces (as :func:`unbroken_groups` sets it)."""
+    inner = width - CELL_PAD - FIT_SLACK
     return sum(wrapped_lines([v for w, ws in pieces for v in ((w,) if w <= inner else ws)],
                              sp, inner) for pieces, sp in cell)
 
@@ -2145,12 +2150,12 @@ def column_widths(t: Table, width: float) -> list[float]:
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
     word, never split, or its widest short formula, :func:`is_formula`, at most a third of
     ``width``, as far as the table's width allows: :func:`_floors`), both plus
-    :data:`CELL_PAD`; the widths are n_j plus an equal share of the room width − Σ n when
-    Σ n ≤ width (a share in proportion to n_j would give most to the column with the longest
-    header, however short its cells), m_j scaled down when even the longest words do not
-    fit (Σ m ≥ width).  Else m_j grows to the widest piece of
-    the column that breaks only where the column cannot hold it (a short bracketed group
-    such as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
+    :data:`CELL_PAD` and :data:`FIT_SLACK`; the widths are n_j plus an equal share of the
+    room width − Σ n when Σ n ≤ width (a share in proportion to n_j would give most to the
+    column with the longest header, however short its cells), m_j scaled down when even the
+    longest words do not fit (Σ m ≥ width).  Else m_j grows to the widest piece of the
+    column that breaks only where the column cannot hold it (a short bracketed group such
+    as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
     Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
     line and more than :data:`GROUP_GROWTH` of its lines; the widths start at these m_j and
     the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
@@ -2168,16 +2173,16 @@ def column_widths(t: Table, width: float) -> list[float]:
         cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat_j.append(max(max((string_width(line, t.size, fonts[b])
                               for line in str(s).split("\n")), default=0.0)
-                         for s, b in col) + CELL_PAD)
+                         for s, b in col) + CELL_PAD + FIT_SLACK)
         mn = max([w for cell in cells[-1] for ps, _ in cell for _, ws in ps for w in ws]
                  or [10.0])
-        words.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
+        words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
         formula = max([string_width(p, t.size, fonts[b]) for s, b in col
                        for line in str(s).replace("`", "").split("\n")
                        for p in cell_words(line) if is_formula(p)] or [0.0])
-        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + 0.5, words[-1]))
+        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
-        groups.append(max(min(group, width / 3.0) + CELL_PAD + 0.5, formulas[-1]))
+        groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))
     minimal = _floors(words, formulas, width)
     natural = [max(n, m) for n, m in zip(nat_j, minimal, strict=True)]
     if sum(natural) <= width:  # the room left over goes to every column alike

@@ -2225,3 +2225,21 @@ def test_a_wrapped_heading_balances_its_lines():
     f = ns.HeadingFlowable(pages.Heading("Short", level=1), "k")
     f.wrap(pages.CONTENT_W, 1e6)
     assert f.width == pages.CONTENT_W
+
+
+def test_a_header_given_its_one_line_width_is_laid_out_on_one_line():
+    """Kink p. 4: the column "smallest ‖∇f‖₂ at" got exactly its one-line width, 66.009375
+    pt inside the padding, and platypus, summing the words in its own order, broke the line
+    there: "at" sat alone below.  A column holds the text it must keep on one line with
+    :data:`FIT_SLACK` to spare."""
+    heads = ["#", "region (per variable)", "smallest ‖∇f‖₂ at", "‖∇f‖₂", "f − f*", "type",
+             "critical point inside"]
+    row = ["R1", "x = 0ᵉ; y ∈ [−0.001ᵉ, 0.001ᵉ]", "(0, 0)ᵉ", "no gradient (kink)", "0ᵉ",
+           "around a minimum on a kink of f; zero width: it lies on the line x = 0",
+           "P1 (kink)"]
+    table = pages.Table([pages.Column(h) for h in heads], [row])
+    widths = pages.column_widths(table, pages.CONTENT_W)
+    one_line = pages.string_width(heads[2], table.size, f"{pages.FONT}-Bold") + pages.CELL_PAD
+    assert widths[2] >= one_line + pages.FIT_SLACK - 1e-6  # the model's own tolerance
+    header = _laid_out(table)[0]
+    assert header == [[h] for h in heads], header
