@@ -1896,18 +1896,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             as it may, :meth:`least`) when that block moves whole (:func:`_moves_whole`): a
             block that misses the rest of the page would go to the
             next one and leave more than :data:`FILL_GAP` of this page blank in the middle of
-            a section; the row shrinks for it when it may (down to :data:`MIN_SHRINK`,
-            never below :meth:`_floor`), else keeps ``scale``."""
+            a section, or the closing notes of the document (:class:`ClosingNotes`) would
+            sit alone on its last page, however little they leave blank here; the row
+            shrinks for it when it may (down to :data:`MIN_SHRINK`, never below
+            :meth:`_floor`), else keeps ``scale``."""
             nxt = self.then
             if nxt is None or not _moves_whole(nxt, ns):
                 return scale
             cap = self._cap_h(self.wide) + 4.0
             fh = self._fig_h()
             nxt.canv = getattr(self, "canv", None)
-            need = (nxt.least() if isinstance(nxt, FigureRow) else nxt.wrap(aW, 1e6)[1]) \
+            need = (nxt.least() if isinstance(nxt, FigureRow) else nxt.whole(aW)
+                    if isinstance(nxt, ns.ClosingNotes) else nxt.wrap(aW, 1e6)[1]) \
                 + nxt.getSpaceBefore() + 8.0
             left = aH - fh * scale - cap
-            if need <= left or left <= FILL_GAP * self.doc._frame_height:
+            closing = isinstance(nxt, ns.ClosingNotes)  # else they begin a page of their own
+            if need <= left or (left <= FILL_GAP * self.doc._frame_height and not closing):
                 return scale
             fit = (aH - cap - need - 1.0) / fh
             return fit if max(MIN_SHRINK, self._floor()) <= fit < scale else scale
@@ -1996,6 +2000,21 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return None
 
     ns.FloatBarrier = FloatBarrier
+
+    from reportlab.platypus import KeepTogether
+
+    class ClosingNotes(KeepTogether):
+        """The short paragraphs that end a document (:func:`_closing`), kept together: they
+        move whole, and the figure row before them shrinks to keep them on its page
+        (:meth:`FigureRow._room_for`) rather than let them sit alone on a last page."""
+
+        def whole(self, aW: float) -> float:
+            """Their height together in ``aW`` points (:meth:`wrap` answers a height no
+            page holds, so that platypus always asks for the split)."""
+            self.wrap(aW, 1e6)
+            return float(self._H)
+
+    ns.ClosingNotes = ClosingNotes
     return ns
 
 
@@ -2617,6 +2636,7 @@ class Document:
             out.extend(flow)
         if heads:
             out.append(ns.KeepWithNext(heads, None))
+        out = _closing(out, ns)
         _link_figures(out, ns)
         out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
         if refs:
@@ -2831,7 +2851,32 @@ def _moves_whole(f: Any, ns: Any) -> bool:
                 and f.nxt is not None and _moves_whole(f.nxt, ns))
     if isinstance(f, ns.FigureRow):
         return f.then is not None and not _floats_past(f.then, ns)
-    return isinstance(f, ns.TableFlowable) and f.short()
+    return isinstance(f, ns.ClosingNotes) or (isinstance(f, ns.TableFlowable) and f.short())
+
+
+#: the paragraphs that end a document stay together (:func:`_closing`) when they take at
+#: most this share of the text area
+CLOSING_SHARE = 1.0 / 6.0
+
+
+def _closing(flowables: list[Any], ns: Any) -> list[Any]:
+    """``flowables`` with the paragraphs at their end (plain text, after the last heading,
+    table, figure or formula) joined into one :class:`ClosingNotes` when something precedes
+    them and together they take at most :data:`CLOSING_SHARE` of the text area (the kink
+    report's "No eigenvalue figure" and "No basin map" notes, 7 lines: the last of them sat
+    alone on the last page)."""
+    n = 0
+    while n < len(flowables) and type(flowables[-1 - n]) in (ns.BodyParagraph,
+                                                            ns.RefParagraph):
+        n += 1
+    if n == 0 or n == len(flowables):
+        return flowables
+    tail = flowables[-n:]
+    height = sum(f.wrap(CONTENT_W, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                 for f in tail)
+    if height > CLOSING_SHARE * CONTENT_H:
+        return flowables
+    return [*flowables[:-n], ns.ClosingNotes(tail)]
 
 
 def _is_action(f: Any, ns: Any) -> bool:

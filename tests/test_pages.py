@@ -2243,3 +2243,38 @@ def test_a_header_given_its_one_line_width_is_laid_out_on_one_line():
     assert widths[2] >= one_line + pages.FIT_SLACK - 1e-6  # the model's own tolerance
     header = _laid_out(table)[0]
     assert header == [[h] for h in heads], header
+
+
+def test_a_figure_shrinks_so_that_the_closing_notes_share_its_page(tmp_path):
+    """Kink p. 11: the report ended with two short notes ("No eigenvalue figure", "No basin
+    map", 7 lines) after a figure that filled its page; the last note sat alone on an
+    otherwise blank last page.  The closing notes stay together, and the figure before them
+    shrinks (within :data:`MIN_SHRINK`) so that they share its page."""
+    notes = ["FIRST-NOTE: " + "words of a closing note " * 6,
+             "LAST-NOTE: " + "words of a closing note " * 18]
+    ns = pages._flowables()
+    paras = [pages._paragraph(pages.Paragraph(t)) for t in notes]
+    need = sum(p.wrap(pages.CONTENT_W, 1e6)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+               for p in paras)
+    assert need <= pages.CLOSING_SHARE * pages.CONTENT_H
+    fig_h = 400.0
+    b = report.Builder("Figure and closing notes")
+    # the figure fits the page at its size (4 pt to its caption, 8 pt after it); the notes
+    # miss the rest by 30 pt
+    b.doc.add(pages.Spacer(pages.CONTENT_H - (fig_h + 12.0 + need - 30.0)))
+    b.doc.figure(_one_panel, height=fig_h)
+    for t in notes:
+        b.doc.paragraph(t)
+    res = b.write(tmp_path / "closing.pdf")
+    texts = page_texts(res.pdf)
+    assert len(texts) == 1 and "LAST-NOTE" in texts[0], [t[-200:] for t in texts]
+    fig = b.doc.figures()[0]
+    drawn = [h for (_, h), d in fig._drawings.items() if d is not None]
+    assert pages.MIN_SHRINK * fig_h - 1e-6 <= min(drawn) < fig_h, drawn
+    before = ns.FigureRow([fig], b.doc)
+    closed = pages._closing([before, *paras], ns)
+    assert closed[0] is before and isinstance(closed[1], ns.ClosingNotes) and len(closed) == 2
+    assert pages._closing(paras, ns) == paras  # a document of text alone: nothing to keep
+    # notes longer than CLOSING_SHARE of a page are left to flow as text does
+    long = pages._paragraph(pages.Paragraph("LONG " + "words " * 400))
+    assert pages._closing([before, long], ns) == [before, long]
