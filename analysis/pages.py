@@ -1587,9 +1587,29 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
             font = f"{FONT}-Bold" if bold else FONT
             text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
-            return RLParagraph(markup(text, groups=False), style(self.t.size, weight="bold" if bold
-                                                   else "normal", align=a,
-                                                   leading=self.t.size * 1.25))
+            st = style(self.t.size, weight="bold" if bold else "normal", align=a,
+                       leading=self.t.size * 1.25)
+            cell = RLParagraph(markup(text, groups=False), st)
+            return self._balanced(cell, width - CELL_PAD, a) if bold else cell
+
+        @staticmethod
+        def _balanced(cell: Any, inner: float, align: int) -> Any:
+            """A header ``cell`` that wraps in ``inner`` points, its lines balanced
+            (:func:`balanced_width`: "smallest ‖∇f‖₂" / "at" becomes two lines of about half
+            the text each): the room it leaves goes to its indents, on the side away from
+            the column's alignment (both sides, halved, when centred)."""
+            def lines(w: float) -> int:
+                cell.wrap(w, 1e6)
+                return len(cell.blPara.lines)
+
+            room = inner - balanced_width(lines, inner)
+            if room <= 0.0:
+                return cell
+            left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)
+            cell.style = ParagraphStyle(f"{cell.style.name}-b{room:.1f}", parent=cell.style,
+                                        leftIndent=cell.style.leftIndent + left,
+                                        rightIndent=cell.style.rightIndent + room - left)
+            return cell
 
         def _table(self, rows: list[list[str]]) -> Any:
             cols, ws = self.cols, self.widths

@@ -2278,3 +2278,20 @@ def test_a_figure_shrinks_so_that_the_closing_notes_share_its_page(tmp_path):
     # notes longer than CLOSING_SHARE of a page are left to flow as text does
     long = pages._paragraph(pages.Paragraph("LONG " + "words " * 400))
     assert pages._closing([before, long], ns) == [before, long]
+
+
+def test_a_header_that_must_wrap_wraps_in_balanced_lines():
+    """Kink p. 4: "smallest ‖∇f‖₂ at" wrapped with "at" alone on its second line.  A header
+    narrower than its text sets its lines balanced, the room left to its indents on the
+    side away from its alignment."""
+    head = "smallest ‖∇f‖₂ at"
+    bold = f"{pages.FONT}-Bold"
+    one = pages.string_width(head, pages.TABLE, bold)
+    for align in ("l", "r", "c"):
+        table = pages.Table([pages.Column(head, align), pages.Column("rest")], [["1", "2"]])
+        width = one + pages.CELL_PAD - 8.0  # 8 pt short of one line
+        lines = _laid_out(table, [width, pages.CONTENT_W - width])[0][0]
+        assert lines == ["smallest", "‖∇f‖₂ at"], (align, lines)
+    # a header that fits its column stays on one line, its indents untouched
+    table = pages.Table([pages.Column(head), pages.Column("rest")], [["1", "2"]])
+    assert _laid_out(table)[0][0] == [head]
