@@ -2821,8 +2821,8 @@ def _floats_past(f: Any, ns: Any) -> bool:
     """Whether a waiting figure may float past flowable ``f`` (``f`` then goes before it):
     paragraphs, formulas, tables and spaces may, unless their text points back
     (:data:`_BACK_REFERENCE`), and so may a lead-in kept with the table it announces (no
-    heading among them); headings, page breaks, figures and the end of the document may
-    not."""
+    heading among them) and the closing paragraphs (:class:`ClosingNotes`); headings, page
+    breaks, figures and the end of the document may not."""
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Spacer as RLSpacer
     from reportlab.platypus.doctemplate import ActionFlowable
@@ -2833,6 +2833,8 @@ def _floats_past(f: Any, ns: Any) -> bool:
         return not _BACK_REFERENCE.search(f.getPlainText())
     if isinstance(f, ns.TableFlowable):
         return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
+    if isinstance(f, ns.ClosingNotes):  # the closing paragraphs: as each of them
+        return all(_floats_past(g, ns) for g in f._content)
     if isinstance(f, ns.KeepWithNext):  # a lead-in and the table it announces: as its parts
         return (f.nxt is not None and not any(isinstance(h, ns.HeadingFlowable)
                                                for h in f.heads)
