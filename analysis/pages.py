@@ -1628,9 +1628,29 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             a = {"r": TA_RIGHT, "c": TA_CENTER}.get(align, TA_LEFT)
             font = f"{FONT}-Bold" if bold else FONT
             text = unbroken_groups(text, width - CELL_PAD, self.t.size, font)
-            return RLParagraph(markup(text, groups=False), style(self.t.size, weight="bold" if bold
-                                                   else "normal", align=a,
-                                                   leading=self.t.size * 1.25))
+            st = style(self.t.size, weight="bold" if bold else "normal", align=a,
+                       leading=self.t.size * 1.25)
+            cell = RLParagraph(markup(text, groups=False), st)
+            return self._balanced(cell, width - CELL_PAD, a) if bold else cell
+
+        @staticmethod
+        def _balanced(cell: Any, inner: float, align: int) -> Any:
+            """A header ``cell`` that wraps in ``inner`` points, its lines balanced
+            (:func:`balanced_width`: "smallest ‖∇f‖₂" / "at" becomes two lines of about half
+            the text each): the room it leaves goes to its indents, on the side away from
+            the column's alignment (both sides, halved, when centred)."""
+            def lines(w: float) -> int:
+                cell.wrap(w, 1e6)
+                return len(cell.blPara.lines)
+
+            room = inner - balanced_width(lines, inner)
+            if room <= 0.0:
+                return cell
+            left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)
+            cell.style = ParagraphStyle(f"{cell.style.name}-b{room:.1f}", parent=cell.style,
+                                        leftIndent=cell.style.leftIndent + left,
+                                        rightIndent=cell.style.rightIndent + room - left)
+            return cell
 
         def _summary_row(self, row: list[str], i: int) -> tuple[list[Any], list[Any]]:
             """The cells of summary row ``row`` (row ``i`` of the ReportLab table), each set
@@ -1999,18 +2019,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             as it may, :meth:`least`) when that block moves whole (:func:`_moves_whole`): a
             block that misses the rest of the page would go to the
             next one and leave more than :data:`FILL_GAP` of this page blank in the middle of
-            a section; the row shrinks for it when it may (down to :data:`MIN_SHRINK`,
-            never below :meth:`_floor`), else keeps ``scale``."""
+            a section, or the closing notes of the document (:class:`ClosingNotes`) would
+            sit alone on its last page, however little they leave blank here; the row
+            shrinks for it when it may (down to :data:`MIN_SHRINK`, never below
+            :meth:`_floor`), else keeps ``scale``."""
             nxt = self.then
             if nxt is None or not _moves_whole(nxt, ns):
                 return scale
             cap = self._cap_h(self.wide) + 4.0
             fh = self._fig_h()
             nxt.canv = getattr(self, "canv", None)
-            need = (nxt.least() if isinstance(nxt, FigureRow) else nxt.wrap(aW, 1e6)[1]) \
+            need = (nxt.least() if isinstance(nxt, FigureRow) else nxt.whole(aW)
+                    if isinstance(nxt, ns.ClosingNotes) else nxt.wrap(aW, 1e6)[1]) \
                 + nxt.getSpaceBefore() + 8.0
             left = aH - fh * scale - cap
-            if need <= left or left <= FILL_GAP * self.doc._frame_height:
+            closing = isinstance(nxt, ns.ClosingNotes)  # else they begin a page of their own
+            if need <= left or (left <= FILL_GAP * self.doc._frame_height and not closing):
                 return scale
             fit = (aH - cap - need - 1.0) / fh
             return fit if max(MIN_SHRINK, self._floor()) <= fit < scale else scale
@@ -2099,11 +2123,30 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             return None
 
     ns.FloatBarrier = FloatBarrier
+
+    from reportlab.platypus import KeepTogether
+
+    class ClosingNotes(KeepTogether):
+        """The short paragraphs that end a document (:func:`_closing`), kept together: they
+        move whole, and the figure row before them shrinks to keep them on its page
+        (:meth:`FigureRow._room_for`) rather than let them sit alone on a last page."""
+
+        def whole(self, aW: float) -> float:
+            """Their height together in ``aW`` points (:meth:`wrap` answers a height no
+            page holds, so that platypus always asks for the split)."""
+            self.wrap(aW, 1e6)
+            return float(self._H)
+
+    ns.ClosingNotes = ClosingNotes
     return ns
 
 
 #: padding of a table cell, left plus right, in points
 CELL_PAD = 6.0
+#: points a column is given beyond the text it must hold on one line: platypus sums a line's
+#: word widths in another order than :func:`string_width` measures them, and at exactly the
+#: line's width it may break it ("smallest ‖∇f‖₂ at" in 66.009375 pt: "at" alone below)
+FIT_SLACK = 0.5
 
 
 #: A bracketed group of numbers in a table cell ("[k = 3–78]", "(1, 2)ᵉ", "[0.9, 1.3]"), a
@@ -2229,10 +2272,11 @@ def _cell_words(text: str, size: float, font: str) -> list[CellLine]:
 
 
 def _cell_lines(cell: Sequence[CellLine], width: float) -> int:
-    """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included):
-    Σ over its text lines of :func:`wrapped_lines`, each piece whole where the column holds
-    it, else broken at its spaces (as :func:`unbroken_groups` sets it)."""
-    inner = width - CELL_PAD
+    """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included, and
+    :data:`FIT_SLACK` kept spare on every line): Σ over its text lines of
+    :func:`wrapped_lines`, each piece whole where the column holds it, else broken at its
+    spaces (as :func:`unbroken_groups` sets it)."""
+    inner = width - CELL_PAD - FIT_SLACK
     return sum(wrapped_lines([v for w, ws in pieces for v in ((w,) if w <= inner else ws)],
                              sp, inner) for pieces, sp in cell)
 
@@ -2349,12 +2393,12 @@ def column_widths(t: Table, width: float) -> list[float]:
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
     word, never split, or its widest short formula, :func:`is_formula`, at most a third of
     ``width``, as far as the table's width allows: :func:`_floors`), both plus
-    :data:`CELL_PAD`; the widths are n_j plus an equal share of the room width − Σ n when
-    Σ n ≤ width (a share in proportion to n_j would give most to the column with the longest
-    header, however short its cells), m_j scaled down when even the longest words do not
-    fit (Σ m ≥ width).  Else m_j grows to the widest piece of
-    the column that breaks only where the column cannot hold it (a short bracketed group
-    such as "|m − p|/|p|", :func:`cell_words`), the columns that need least first, while
+    :data:`CELL_PAD` and :data:`FIT_SLACK`; the widths are n_j plus an equal share of the
+    room width − Σ n when Σ n ≤ width (a share in proportion to n_j would give most to the
+    column with the longest header, however short its cells), m_j scaled down when even the
+    longest words do not fit (Σ m ≥ width).  Else m_j grows to the widest piece of the
+    column that breaks only where the column cannot hold it (a short bracketed group such
+    as "[k = 3–78]", :func:`cell_words`), the columns that need least first, while
     Σ m ≤ width, unless the table ends up taller than with the words' m_j by more than a
     line and more than :data:`GROUP_GROWTH` of its lines; the widths start at these m_j and
     the room width − Σ m goes by content (:func:`_share_room`): where it shortens the table
@@ -2380,17 +2424,17 @@ def column_widths(t: Table, width: float) -> list[float]:
         cells.append([_cell_words(s, t.size, fonts[b]) for s, b in col])
         nat_j.append(max(max((string_width(line, t.size, fonts[b])
                               for line in str(s).split("\n")), default=0.0)
-                         for s, b in col) + CELL_PAD)
+                         for s, b in col) + CELL_PAD + FIT_SLACK)
         alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
         mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, ws in ps
                   for w in ws] or [10.0])
-        words.append(min(mn, width / 3.0) + CELL_PAD + 0.5)
+        words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
         formula = max([string_width(p, t.size, fonts[b]) for s, b in col
                        for line in str(s).replace("`", "").split("\n")
                        for p in cell_words(line) if is_formula(p)] or [0.0])
-        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + 0.5, words[-1]))
+        formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
-        groups.append(max(min(group, width / 3.0) + CELL_PAD + 0.5, formulas[-1]))
+        groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))
     minimal = _floors(words, formulas, width)
     natural = [max(n, m) for n, m in zip(nat_j, minimal, strict=True)]
     if sum(natural) <= width:  # the room left over goes to every column alike
@@ -2827,6 +2871,7 @@ class Document:
             out.extend(flow)
         if heads:
             out.append(ns.KeepWithNext(heads, None))
+        out = _closing(out, ns)
         _link_figures(out, ns)
         out.append(ns.FloatBarrier())  # figures still waiting are placed before the end
         if refs:
@@ -2991,8 +3036,8 @@ def _floats_past(f: Any, ns: Any) -> bool:
     """Whether a waiting figure may float past flowable ``f`` (``f`` then goes before it):
     paragraphs, formulas, tables and spaces may, unless their text points back
     (:data:`_BACK_REFERENCE`), and so may a lead-in kept with the table it announces (no
-    heading among them); headings, page breaks, figures and the end of the document may
-    not."""
+    heading among them) and the closing paragraphs (:class:`ClosingNotes`); headings, page
+    breaks, figures and the end of the document may not."""
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import Spacer as RLSpacer
     from reportlab.platypus.doctemplate import ActionFlowable
@@ -3003,6 +3048,8 @@ def _floats_past(f: Any, ns: Any) -> bool:
         return not _BACK_REFERENCE.search(f.getPlainText())
     if isinstance(f, ns.TableFlowable):
         return not _BACK_REFERENCE.search(" ".join([f.t.title or "", *f.t.notes]))
+    if isinstance(f, ns.ClosingNotes):  # the closing paragraphs: as each of them
+        return all(_floats_past(g, ns) for g in f._content)
     if isinstance(f, ns.KeepWithNext):  # a lead-in and the table it announces: as its parts
         return (f.nxt is not None and not any(isinstance(h, ns.HeadingFlowable)
                                                for h in f.heads)
@@ -3041,7 +3088,32 @@ def _moves_whole(f: Any, ns: Any) -> bool:
                 and f.nxt is not None and _moves_whole(f.nxt, ns))
     if isinstance(f, ns.FigureRow):
         return f.then is not None and not _floats_past(f.then, ns)
-    return isinstance(f, ns.TableFlowable) and f.short()
+    return isinstance(f, ns.ClosingNotes) or (isinstance(f, ns.TableFlowable) and f.short())
+
+
+#: the paragraphs that end a document stay together (:func:`_closing`) when they take at
+#: most this share of the text area
+CLOSING_SHARE = 1.0 / 6.0
+
+
+def _closing(flowables: list[Any], ns: Any) -> list[Any]:
+    """``flowables`` with the paragraphs at their end (plain text, after the last heading,
+    table, figure or formula) joined into one :class:`ClosingNotes` when something precedes
+    them and together they take at most :data:`CLOSING_SHARE` of the text area (the kink
+    report's "No eigenvalue figure" and "No basin map" notes, 7 lines: the last of them sat
+    alone on the last page)."""
+    n = 0
+    while n < len(flowables) and type(flowables[-1 - n]) in (ns.BodyParagraph,
+                                                            ns.RefParagraph):
+        n += 1
+    if n == 0 or n == len(flowables):
+        return flowables
+    tail = flowables[-n:]
+    height = sum(f.wrap(CONTENT_W, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                 for f in tail)
+    if height > CLOSING_SHARE * CONTENT_H:
+        return flowables
+    return [*flowables[:-n], ns.ClosingNotes(tail)]
 
 
 def _is_action(f: Any, ns: Any) -> bool:

@@ -3446,6 +3446,21 @@ def early_k_axis(ax: Any, n: int) -> None:
     ax.xaxis.set_minor_locator(NullLocator())
 
 
+#: points from the bottom of a panel to the top of the legend under it: its tick labels and
+#: axis label take 29 pt; a share of the panel's height (0.2 of it) put the legend over the
+#: label once the figure shrank to fit its page (the kink report's gradient norms at 0.75)
+PANEL_LEGEND_DROP = 36.0
+
+
+def panel_legend(ax: Any, handles: Sequence[Any], ncols: int) -> Any:
+    """The legend of one of side-by-side panels, centred under it, its top
+    :data:`PANEL_LEGEND_DROP` points below the panel (under its axis label at any height
+    of the figure)."""
+    where = offset_copy(ax.transAxes, fig=ax.figure, y=-PANEL_LEGEND_DROP, units="points")
+    return ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                     bbox_transform=where, borderaxespad=0.0, fontsize=7.5, ncols=ncols)
+
+
 @styled
 def plot_grad_norm(
     norms: ArrayLike | Mapping[str, ArrayLike],
@@ -3523,8 +3538,7 @@ def plot_grad_norm(
     if len(axes) > 1:
         fig.suptitle(title or "Gradient norm against iteration", fontsize=10)
         for ax, own in zip(axes, panel_handles, strict=True):  # each panel names its runs
-            ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
-                      borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
+            panel_legend(ax, own, ncols=1 if len(axes) > 2 else 2)
         return fig
     axes[0].set_title(title or "Gradient norm against iteration")
     _outside_legend(fig, handles)
@@ -3612,8 +3626,7 @@ def _iterates_panels(fig: FigureLike, data: Mapping[str, NDArray], groups: list[
         ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         ax.set_xlabel(xlabel)
         ax.set_title(f"runs up to {iterations_text(n)}", fontsize=9)
-        ax.legend(handles=own, loc="upper center", bbox_to_anchor=(0.5, -0.2),
-                  borderaxespad=0.0, fontsize=7.5, ncols=1 if len(axes) > 2 else 2)
+        panel_legend(ax, own, ncols=1 if len(axes) > 2 else 2)
     if logy:  # shared: fitted to every panel's values
         axes[0].set_yscale("log")
         lim = log_limits([_positive(np.abs(v)) for v in data.values()])
@@ -4601,8 +4614,7 @@ def plot_chain_depth(
     for ax, g in zip(axes, groups, strict=True):
         handles = _chain_axes(ax, studies, g, show_bound)
         ax.set_title(", ".join(str(_attr(studies[i], "activation")) for i in g), fontsize=9)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2),
-                  borderaxespad=0.0, fontsize=7.5, ncols=1)
+        panel_legend(ax, handles, ncols=1)
     axes[0].set_ylabel("|dh_d/dx| (log scale)")
     fig.suptitle(heading, fontsize=10)
     return fig

@@ -4149,17 +4149,40 @@ def exact_floor_text(refs: Sequence[Any]) -> str | None:
             "own rounding, about ε·‖x*‖, still limits the errors")
 
 
+def runs_fitted(studies: Sequence[Any]) -> list[bool]:
+    """Per rate study, whether its run is fitted: it has a fit window
+    (:func:`analysis.empirical.fitted_window`)."""
+    return [E.fitted_window(getattr(st, "measurement", None)) is not None for st in studies]
+
+
+def cut_off_text(studies: Sequence[Any]) -> str:
+    """The rounding floor as a common cut-off, said as true of these rate studies' runs: a
+    run is fitted when it has a fit window (:func:`analysis.empirical.fitted_window`; not one
+    that stays bounded, nor one that reached x*).  All fitted: ``applied so that every run
+    is fitted by one rule``; some: ``applied to every run, so that the fitted ones are fitted
+    by one rule``; none (the kink's runs all cycle): ``applied to every run alike, though no
+    run is fitted``."""
+    fitted = runs_fitted(studies)
+    if fitted and all(fitted):
+        return "a common cut-off, applied so that every run is fitted by one rule"
+    if any(fitted):
+        return ("a common cut-off, applied to every run, so that the fitted ones are fitted "
+                "by one rule")
+    return "a common cut-off, applied to every run alike, though no run is fitted"
+
+
 def floor_why_text(studies: Sequence[Any]) -> str:
     """Why the errors below the rounding floor are left out of these rate studies' tables:
     ``rounding noise`` when x* is rounded; where every x* is exact in floating point
     (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) the
-    floor is a common cut-off applied so that every run is fitted by one rule, with the
-    reason the caption gives (:func:`exact_floor_text`)."""
+    floor is a common cut-off (:func:`cut_off_text`), with the reason the caption gives
+    (:func:`exact_floor_text`)."""
     refs = [r for st in studies if (r := _reference(st)) is not None]
     exact = [float_exact(r) for r in refs]
-    one_rule = "a common cut-off, applied so that every run is fitted by one rule"
+    one_rule = cut_off_text(studies)
     if exact and all(exact):
-        return f"{one_rule}: {exact_floor_text(refs)}"
+        sep = ": " if any(runs_fitted(studies)) else "; "  # the reason is not for "no run"
+        return f"{one_rule}{sep}{exact_floor_text(refs)}"
     if any(exact):
         return f"rounding noise where x* is rounded; where it is exact, {one_rule}"
     return "rounding noise"

@@ -866,6 +866,18 @@ def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
     assert report.floor_why_text([exact, rounded]) == (
         f"rounding noise where x* is rounded; where it is exact, {one_rule}")
     assert "are left out (rounding noise)." in report.nw_text([rounded])
+    # kink p. 6: every run cycles at the kink and every table says "nothing fitted", yet the
+    # note said the floor was "applied so that every run is fitted by one rule"
+    cycles = NS(**{**vars(exact), "measurement": NS(kind="bounded", window=(4, 1000))})
+    assert report.floor_why_text([cycles, cycles]) == (
+        "a common cut-off, applied to every run alike, though no run is fitted; on x* = 0 "
+        "the errors carry only a relative rounding ε, so the ratios stay accurate below it")
+    assert report.floor_why_text([exact, cycles]).startswith(
+        "a common cut-off, applied to every run, so that the fitted ones are fitted by one "
+        "rule: on x* = 0")
+    reached = NS(**{**vars(exact), "measurement": NS(kind="linear", window=None)})
+    assert report.floor_why_text([reached]).startswith(
+        "a common cut-off, applied to every run alike, though no run is fitted;")
 
 
 def test_enlarged_ratio_markers_are_explained_in_the_caption(four_reports):

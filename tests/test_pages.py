@@ -2463,3 +2463,71 @@ def test_the_long_cells_of_one_table_are_numbered_down_its_rows():
     notes = {n[:3]: n for n in t.notes[:2]}
     assert notes["[1]"] == f"[1] note: {rows[1][6]}"
     assert notes["[2]"] == f"[2] note: {longer[6]}"
+def test_a_header_given_its_one_line_width_is_laid_out_on_one_line():
+    """Kink p. 4: the column "smallest ‖∇f‖₂ at" got exactly its one-line width, 66.009375
+    pt inside the padding, and platypus, summing the words in its own order, broke the line
+    there: "at" sat alone below.  A column holds the text it must keep on one line with
+    :data:`FIT_SLACK` to spare."""
+    heads = ["#", "region (per variable)", "smallest ‖∇f‖₂ at", "‖∇f‖₂", "f − f*", "type",
+             "critical point inside"]
+    row = ["R1", "x = 0ᵉ; y ∈ [−0.001ᵉ, 0.001ᵉ]", "(0, 0)ᵉ", "no gradient (kink)", "0ᵉ",
+           "around a minimum on a kink of f; zero width: it lies on the line x = 0",
+           "P1 (kink)"]
+    table = pages.Table([pages.Column(h) for h in heads], [row])
+    widths = pages.column_widths(table, pages.CONTENT_W)
+    one_line = pages.string_width(heads[2], table.size, f"{pages.FONT}-Bold") + pages.CELL_PAD
+    assert widths[2] >= one_line + pages.FIT_SLACK - 1e-6  # the model's own tolerance
+    header = _laid_out(table)[0]
+    assert header == [[h] for h in heads], header
+
+
+def test_a_figure_shrinks_so_that_the_closing_notes_share_its_page(tmp_path):
+    """Kink p. 11: the report ended with two short notes ("No eigenvalue figure", "No basin
+    map", 7 lines) after a figure that filled its page; the last note sat alone on an
+    otherwise blank last page.  The closing notes stay together, and the figure before them
+    shrinks (within :data:`MIN_SHRINK`) so that they share its page."""
+    notes = ["FIRST-NOTE: " + "words of a closing note " * 6,
+             "LAST-NOTE: " + "words of a closing note " * 18]
+    ns = pages._flowables()
+    paras = [pages._paragraph(pages.Paragraph(t)) for t in notes]
+    need = sum(p.wrap(pages.CONTENT_W, 1e6)[1] + p.getSpaceBefore() + p.getSpaceAfter()
+               for p in paras)
+    assert need <= pages.CLOSING_SHARE * pages.CONTENT_H
+    fig_h = 400.0
+    b = report.Builder("Figure and closing notes")
+    # the figure fits the page at its size (4 pt to its caption, 8 pt after it); the notes
+    # miss the rest by 30 pt
+    b.doc.add(pages.Spacer(pages.CONTENT_H - (fig_h + 12.0 + need - 30.0)))
+    b.doc.figure(_one_panel, height=fig_h)
+    for t in notes:
+        b.doc.paragraph(t)
+    res = b.write(tmp_path / "closing.pdf")
+    texts = page_texts(res.pdf)
+    assert len(texts) == 1 and "LAST-NOTE" in texts[0], [t[-200:] for t in texts]
+    fig = b.doc.figures()[0]
+    drawn = [h for (_, h), d in fig._drawings.items() if d is not None]
+    assert pages.MIN_SHRINK * fig_h - 1e-6 <= min(drawn) < fig_h, drawn
+    before = ns.FigureRow([fig], b.doc)
+    closed = pages._closing([before, *paras], ns)
+    assert closed[0] is before and isinstance(closed[1], ns.ClosingNotes) and len(closed) == 2
+    assert pages._closing(paras, ns) == paras  # a document of text alone: nothing to keep
+    # notes longer than CLOSING_SHARE of a page are left to flow as text does
+    long = pages._paragraph(pages.Paragraph("LONG " + "words " * 400))
+    assert pages._closing([before, long], ns) == [before, long]
+
+
+def test_a_header_that_must_wrap_wraps_in_balanced_lines():
+    """Kink p. 4: "smallest ‖∇f‖₂ at" wrapped with "at" alone on its second line.  A header
+    narrower than its text sets its lines balanced, the room left to its indents on the
+    side away from its alignment."""
+    head = "smallest ‖∇f‖₂ at"
+    bold = f"{pages.FONT}-Bold"
+    one = pages.string_width(head, pages.TABLE, bold)
+    for align in ("l", "r", "c"):
+        table = pages.Table([pages.Column(head, align), pages.Column("rest")], [["1", "2"]])
+        width = one + pages.CELL_PAD - 8.0  # 8 pt short of one line
+        lines = _laid_out(table, [width, pages.CONTENT_W - width])[0][0]
+        assert lines == ["smallest", "‖∇f‖₂ at"], (align, lines)
+    # a header that fits its column stays on one line, its indents untouched
+    table = pages.Table([pages.Column(head), pages.Column("rest")], [["1", "2"]])
+    assert _laid_out(table)[0][0] == [head]

@@ -1435,3 +1435,21 @@ def test_a_zoomed_ecdf_gives_one_range_in_its_title_and_its_caption():
             "off the axis).") in block.caption
     fig = plots.plot_ecdf(ecdf)
     assert f"(y zoomed to {shown})" in fig.axes[0].get_title()
+
+
+def test_a_panel_legend_stays_under_its_axis_label_when_the_figure_shrinks():
+    """Kink report: the gradient-norm figure shrank to 0.75 to keep the closing notes on its
+    page, and each panel's legend, placed 0.2 of the panel's height below it, then covered
+    the axis label 'iteration k' (3.4 pt of overlap).  The legend now hangs a fixed
+    PANEL_LEGEND_DROP below the panel, under the label at any height."""
+    norms = {"newton": np.r_[4.8, 4.8], "cg": np.r_[4.8, 1.0, 1.0],
+             "gd": np.r_[4.8, np.ones(1000)], "adam": np.r_[np.linspace(4.8, 1.1, 72),
+                                                            np.ones(929)]}
+    for scale in (1.0, 0.75, 0.6):
+        fig = plots.plot_grad_norm(norms, gtol=1e-6, figsize=(plots.FIGSIZE[0],
+                                                              plots.FIGSIZE[1] * scale))
+        r = plots._renderer(fig)
+        for ax in fig.axes:
+            label = ax.xaxis.label.get_window_extent(r)
+            legend = ax.get_legend().get_window_extent(r)
+            assert legend.y1 < label.y0, (scale, legend.y1, label.y0)
