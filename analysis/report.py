@@ -68,6 +68,7 @@ from analysis.empirical import (
     BAND_DIAMETER_POINTS,
     CYCLE_RTOL,
     ORDER_BAND,
+    fmt_floor,
     one_se,
     order_band,
     order_printed,
@@ -1734,14 +1735,15 @@ def floor_after(study: Any) -> str:
     e = plots.study_errors(study)
     rose = (", after which the error, oscillating, rose above it again"
             if e.size and e[-1] > fl else "")
-    return f" {fmt_num(fl, floor_digits(study))}{rose}"
+    return f" {fmt_floor(fl)}{rose}"
 
 
 def floor_digits(study: Any) -> int:
-    """The significant digits of a rate study's floor (:func:`floor_after`) and of its run's
-    last distance from x* printed beside it: 2, or as many as tell the two apart
-    (:func:`interval_digits`: an error 2.23e−13 that rose above the floor 2.22e−13 again,
-    not 2.2e−13 beside 2.2e−13)."""
+    """The significant digits of a rate study's run's last distance from x*, printed beside
+    its floor (:func:`floor_after`), which prints as every floor does
+    (:func:`analysis.empirical.fmt_floor`, 2 digits): 2, or as many as tell the distance from
+    the floor (:func:`interval_digits`: an error 2.23e−13 that rose above the floor 2.2e−13
+    again, not 2.2e−13 beside 2.2e−13)."""
     from analysis import plots
 
     if plots.study_reference(study) is None:
@@ -4117,9 +4119,9 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     runs when their x* differ in norm, with ε defined (:data:`EPS_TEXT`)."""
     from analysis import plots
 
-    vals = sorted({float(f"{plots.study_floor(st):.2g}") for st in studies})
-    value = (f" = {fmt_num(vals[0], 2)} ({EPS_TEXT})" if len(vals) == 1 else
-             f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over these runs; {EPS_TEXT})"
+    vals = sorted({float(fmt_floor(plots.study_floor(st))) for st in studies})
+    value = (f" = {fmt_floor(vals[0])} ({EPS_TEXT})" if len(vals) == 1 else
+             f" ({fmt_floor(vals[0])} to {fmt_floor(vals[-1])} over these runs; {EPS_TEXT})"
              if vals else f" ({EPS_TEXT})")
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 

@@ -4,6 +4,7 @@ tables say what is drawn (the defects found reading the reports page by page).""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from types import SimpleNamespace as NS
 
@@ -640,9 +641,30 @@ def test_a_distance_beside_the_floor_prints_digits_that_differ_from_it(floor_run
     end = report.study_end(A, st)
     assert "rose above it again" in end
     d = next(d for d in range(2, 16) if float(f"{dist:.{d}g}") != float(f"{fl:.{d}g}"))
-    assert (f"the floor {report.fmt_num(fl, d)}, after which" in end
-            and f", {report.fmt_num(dist, d)} from the minimum P1)" in end), end
-    assert report.fmt_num(dist, d) != report.fmt_num(fl, d)
+    assert d == 3  # 2.23e-13 beside 2.22e-13
+    assert (f"the floor {fl:.2g}, after which" in end
+            and f", {dist:.{d}g} from the minimum P1)" in end), end
+    assert f"{dist:.{d}g}" != f"{fl:.2g}"
+
+
+def test_one_floor_prints_one_way_in_every_bullet(floor_runs):
+    """Quadratic p. 2: the floor 10³·ε = 2.220446e−13 read "reached the floor 2.22e−13" in
+    Adam's bullet (its digits raised to tell it from Adam's last error) and "2.2e−13" in BFGS's
+    beside it and on pp. 6 and 11: every run's floor now prints to 2 digits, and only the
+    distance beside it gets the digits that tell the two apart."""
+    from landscape import Objective
+
+    _, q = floor_runs
+    fl = 1e3 * np.finfo(float).eps
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
+           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    ends = {k: report.study_end(A, q[k]) for k in ("adam", "bfgs")}
+    for k, end in ends.items():
+        printed = re.findall(r"reached the floor (\S+?)[,;]", end)
+        assert printed == ["2.2e-13"] == [f"{fl:.2g}"], (k, end)
+    assert report.floor_value_text(list(q.values())).endswith(
+        f"= {fl:.2g} ({report.EPS_TEXT})")
 
 
 def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
