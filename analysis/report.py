@@ -107,7 +107,9 @@ from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import (
+    GRAD_DIGITS,
     fmt,
+    fmt_grad,
     fmt_rate,
     fmt_rounded,
     iteration_count,
@@ -1281,10 +1283,15 @@ def minimum_named(which: str, point: str) -> str:
 
 
 def grad_text(res: Any) -> str:
-    """``‖∇f‖∞ = 4.81``: the final gradient of a run, max |∂f/∂xᵢ| to 3 significant digits
-    (the one format of this number in every sentence)."""
-    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
-    return f"‖∇f‖∞ = {fmt_num(gmax, 3)}"
+    """``‖∇f‖∞ = 4.81``: the final gradient of a run, max |∂f/∂xᵢ| (:func:`grad_max`), as
+    the comparison table's column prints it (:func:`~landscape.numfmt.fmt_grad`: ``1.00``,
+    not ``1`` in the text beside the table's ``1.00``)."""
+    return f"‖∇f‖∞ = {fmt_grad(grad_max(res))}"
+
+
+def grad_max(res: Any) -> float:
+    """A run's final ‖∇f‖∞ = max |∂f/∂xᵢ| (0 without a gradient)."""
+    return float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
 
 
 def _status_phrase(res: Any) -> str:
@@ -2786,7 +2793,7 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     rows = []
     for r in runs:
         res = r.result
-        gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+        gmax = grad_max(res)
         rows.append([r.shown, hyper_cell(r),
                      status_text(res.status),
                      cell(b, sec, r.label, "iterations", res.nit, "measured"),
@@ -2794,9 +2801,9 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                      cell(b, sec, r.label, "gradient evaluations", res.njev, "measured"),
                      cell(b, sec, r.label, "Hessian evaluations", res.nhev, "measured")
                      if getattr(res, "nhev", 0) else "—",
-                     cell(b, sec, r.label, "final f", res.fun, "measured", 6),
-                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3,
-                          zeros=True),
+                     cell(b, sec, r.label, "final f", res.fun, "measured", 6, zeros=True),
+                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured",
+                          GRAD_DIGITS, zeros=True),
                      _ended_near(A, res.x)])
         for k, v in res.hyper.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):

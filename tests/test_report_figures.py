@@ -364,7 +364,7 @@ def test_every_rate_study_bullet_says_where_its_run_ended():
     st = NS(result=res, comparison=Comparison(False, "not comparable",
                                               reason="no rate is promised at a kink"))
     assert report.study_end(A, st) == ("; the run ended at (1, 2) after 7 iterations "
-                                       "(status: iteration limit, ‖∇f‖∞ = 1)")
+                                       "(status: iteration limit, ‖∇f‖∞ = 1.00)")
     st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
                                                                "every critical point (…)")
     assert report.study_end(A, st) == ""
@@ -387,10 +387,10 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20 000 iterations (status: "
         "iteration limit, the automatic budget's cap of 20 000 iterations, below the 100 000 "
         "its rule asked for: 10 times this run's first 10 000 iterations, which the budget's "
-        "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.00085, 5e-06 from "
+        "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.000850, 5e-06 from "
         "the minimum P1)")
     res.x = x_star
-    assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
+    assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.000850, at the minimum P1)")
 
 
 def test_a_double_root_rate_shows_the_band_that_decided_it():
@@ -1457,3 +1457,35 @@ def test_a_zoomed_ecdf_gives_one_range_in_its_title_and_its_caption():
             "off the axis).") in block.caption
     fig = plots.plot_ecdf(ecdf)
     assert f"(y zoomed to {shown})" in fig.axes[0].get_title()
+
+
+def test_the_runs_table_prints_every_final_f_and_gradient_to_its_digits():
+    """Quadratic p. 4: BFGS's final f 7.362599e−13 read "7.3626e−13" and kink p. 5 GD's
+    0.5899999999999999 read "0.59" among six-digit rows (0.177302, 0.256667): the column
+    dropped trailing zeros.  Kink p. 5: the ‖∇f‖∞ column read "1.00" where the text beside it
+    said "‖∇f‖∞ = 1".  Every final f shows 6 significant digits, and the text prints ‖∇f‖∞ as
+    the column does."""
+    from landscape.objective import Objective
+
+    def run(label, fun, jac):
+        res = NS(status="maxiter", nit=1000, nfev=1001, njev=1001, nhev=0, fun=fun,
+                 jac=np.asarray(jac, float), x=np.array([0.3, 2.0]), hyper={}, criteria=[],
+                 to_json=lambda: {})
+        return NS(shown=label, label=label, method="gd", why="defaults", hyper={}, result=res)
+
+    funs = {"GD": 0.5899999999999999, "BFGS": 7.362599e-13, "CG": 0.1773015873015873}
+    runs = [run(k, v, [1.0, -0.25]) for k, v in funs.items()]
+    A = NS(runs=runs, x0=np.array([1.0, 2.0]), x0_how="as given", cps=None, curvature=None,
+           obj=Objective.parse("0.1*x**2 + 2*y**2"), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
+    b = report.Builder("t")
+    report._optimizers(b, A)
+    table = next(t for t in b.doc.blocks if getattr(t, "title", "") == "Runs from the same start")
+    heads = [c.header for c in table.columns]
+    f_col, g_col = heads.index("final f"), heads.index("‖∇f‖∞")
+    m = report.mark("x", "measured").removeprefix("x")  # the marker ᵐ
+    got = {r[0]: (r[f_col].removesuffix(m), r[g_col].removesuffix(m)) for r in table.rows}
+    assert got == {"GD": ("0.590000", "1.00"), "BFGS": ("7.36260e-13", "1.00"),
+                   "CG": ("0.177302", "1.00")}
+    assert all(f"{v:#.6g}" == got[k][0] for k, v in funs.items())
+    text = report._status_phrase(runs[0].result)
+    assert text.endswith(f"‖∇f‖∞ = {got['GD'][1]}"), text
