@@ -1489,3 +1489,19 @@ def test_the_runs_table_prints_every_final_f_and_gradient_to_its_digits():
     assert all(f"{v:#.6g}" == got[k][0] for k, v in funs.items())
     text = report._status_phrase(runs[0].result)
     assert text.endswith(f"‖∇f‖∞ = {got['GD'][1]}"), text
+
+
+def test_a_run_message_prints_the_final_gradient_as_the_runs_table_does():
+    """Kink p. 2: "What failed" read "without meeting the tolerances (‖∇f‖∞ = 1)" (the
+    optimizer's message) beside the table's 1.00: the message prints it as the table."""
+    from optimizers import _layout as L
+    from optimizers import driver
+
+    r = np.zeros(max(L.R_GNORM, L.R_FCHANGE, L.R_XCHANGE) + 1)
+    for g, shown in ((1.0, "1.00"), (4.80785, "4.81"), (8.5e-4, "0.000850")):
+        r[L.R_GNORM] = g
+        assert f"{g:#.3g}" == shown
+        msg = driver._message(L.ST_MAXITER, 0, r, 1000, {"K": 1000})
+        assert msg.endswith(f"(‖∇f‖∞ = {shown})"), msg
+        res = NS(jac=np.array([0.0, -g]), status="maxiter", nit=1000)
+        assert report.grad_text(res) == f"‖∇f‖∞ = {shown}"
