@@ -248,9 +248,11 @@ FLOOR_DIGITS = 2
 
 
 def fmt_floor(floor: float) -> str:
-    """A rounding floor as the documents print it: :data:`FLOOR_DIGITS` significant digits
-    (10³·ε = 2.220446e-13 → ``2.2e-13``, in every sentence, table note and legend)."""
-    return fmt(float(floor), FLOOR_DIGITS)
+    """A rounding floor as the documents print it: :data:`FLOOR_DIGITS` significant digits,
+    a trailing zero kept (10³·ε = 2.220446e-13 → ``2.2e-13``, 10³·ε·√5 = 4.965e-13 →
+    ``5.0e-13``, not ``5e-13`` beside ``4.2e-13``), in every sentence, table note and
+    legend."""
+    return fmt(float(floor), FLOOR_DIGITS, zeros=True)
 
 
 def error_rounding(error: float, scale: float = 0.0) -> float:

@@ -665,6 +665,12 @@ def test_one_floor_prints_one_way_in_every_bullet(floor_runs):
         assert printed == ["2.2e-13"] == [f"{fl:.2g}"], (k, end)
     assert report.floor_value_text(list(q.values())).endswith(
         f"= {fl:.2g} ({report.EPS_TEXT})")
+    # Rosenbrock (n = 5): floors 10³·ε·‖x*‖ of ‖x*‖ = 1.9 and √5 read "4.2e−13 to 5e−13",
+    # the second with one digit: both show two
+    studies = [NS(reference=np.array([1.9, 0.0]), minimizer=None),
+               NS(reference=np.sqrt([1.0, 1.0, 1.0, 1.0, 1.0]), minimizer=None)]
+    assert [f"{fl * r:#.2g}" for r in (1.9, math.sqrt(5.0))] == ["4.2e-13", "5.0e-13"]
+    assert "(4.2e-13 to 5.0e-13 over these runs;" in report.floor_value_text(studies)
 
 
 def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
