@@ -159,7 +159,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt_rounded, plural, spaced
+from landscape.numfmt import fmt, fmt_rounded, plural, spaced
 
 EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
@@ -240,6 +240,19 @@ def as_path(path: ArrayLike) -> NDArray[np.float64]:
 def default_floor(scale: float = 1.0) -> float:
     """Errors at or below ``1e3 * eps * max(1, scale)`` are rounding noise."""
     return 1e3 * EPS * max(1.0, abs(float(scale)))
+
+
+#: The significant digits of a rounding floor (:func:`default_floor`) wherever a document
+#: prints it (:func:`fmt_floor`): one figure, one printed form, ``2.2e-13``.
+FLOOR_DIGITS = 2
+
+
+def fmt_floor(floor: float) -> str:
+    """A rounding floor as the documents print it: :data:`FLOOR_DIGITS` significant digits,
+    a trailing zero kept (10³·ε = 2.220446e-13 → ``2.2e-13``, 10³·ε·√5 = 4.965e-13 →
+    ``5.0e-13``, not ``5e-13`` beside ``4.2e-13``), in every sentence, table note and
+    legend."""
+    return fmt(float(floor), FLOOR_DIGITS, zeros=True)
 
 
 def error_rounding(error: float, scale: float = 0.0) -> float:
@@ -1520,7 +1533,7 @@ def _unfinished(e: NDArray[np.float64], n: int, fl: float, stopped: str | None,
                 "floor (at least 3 ratios are needed to tell a kind)")
     if stopped is not None and to_point and e[n - 1] > FLOOR_BAND * fl:
         return (f"the run stopped ({stopped}) {e[n - 1]:.2g} from x*, above the rounding floor "
-                f"{fl:.2g}: its errors did not converge, no convergence kind")
+                f"{fmt_floor(fl)}: its errors did not converge, no convergence kind")
     return None
 
 

@@ -45,7 +45,7 @@ from matplotlib.transforms import Transform, offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.compare import verdict_band
-from analysis.empirical import CYCLE_MAX_PERIOD, default_floor, fitted_window
+from analysis.empirical import CYCLE_MAX_PERIOD, default_floor, fitted_window, fmt_floor
 from landscape.numfmt import THOUSANDS_SPACE, fmt, fmt_rate, iteration_count, spaced
 
 FigureLike = Figure | SubFigure
@@ -3271,7 +3271,7 @@ def plot_error(
                                                  f"{'; '.join(cut)})" if cut else ""))
     for fl in sorted(below_floor)[-1:]:  # one legend entry for the filled discs
         handles.append(Line2D([], [], ls="none", mfc="0.55", **FLOOR_MARK))
-        names.append(f"below the rounding floor {fmt(fl, 2)} (filled)")
+        names.append(f"below the rounding floor {fmt_floor(fl)} (filled)")
     if axr is not None:
         lo_k, hi_k = (min(ratio_k), max(ratio_k)) if ratio_k else (0, kmax)
         axr.set_xlim(*k_limits(lo_k, hi_k))  # the limits of the points drawn in this panel

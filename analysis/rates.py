@@ -84,7 +84,7 @@ from analysis.compare import Comparison, compare, rates_record
 from analysis.empirical import Measurement, default_floor, errors, measure
 from analysis.theory import Prediction, inputs_at, predict, predict_kink
 from landscape.errors import AnalysisError, BudgetExceeded, InputError
-from landscape.numfmt import fmt, iteration_count
+from landscape.numfmt import fmt, fmt_grad, iteration_count
 from optimizers import RECORD_LIMIT_BYTES, OptimizeResult, minimize, resolve
 
 #: upper bound of the automatic number of steps
@@ -488,7 +488,7 @@ def _far_target(obj: Any, res: OptimizeResult, x0: np.ndarray, points: Sequence[
             f"the run ended at {_fmt(res.x)} after {iteration_count(res.nit)}, "
             f"{OUTSIDE_EVERY} ("
             + _nearest_text(res.x, x0, points) + f"status {res.status}, ‖∇f‖∞ = "
-            f"{float(np.max(np.abs(res.jac))):.3g})")
+            f"{fmt_grad(float(np.max(np.abs(res.jac))))})")
     cp = nearest_minimum(points, x0)
     if cp is not None:
         p = np.asarray(cp.point, dtype=float)

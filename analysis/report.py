@@ -68,6 +68,7 @@ from analysis.empirical import (
     BAND_DIAMETER_POINTS,
     CYCLE_RTOL,
     ORDER_BAND,
+    fmt_floor,
     one_se,
     order_band,
     order_printed,
@@ -106,7 +107,9 @@ from landscape.critical import REFINE_DPS
 from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import (
+    GRAD_DIGITS,
     fmt,
+    fmt_grad,
     fmt_rate,
     fmt_rounded,
     iteration_count,
@@ -1280,10 +1283,15 @@ def minimum_named(which: str, point: str) -> str:
 
 
 def grad_text(res: Any) -> str:
-    """``‖∇f‖∞ = 4.81``: the final gradient of a run, max |∂f/∂xᵢ| to 3 significant digits
-    (the one format of this number in every sentence)."""
-    gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
-    return f"‖∇f‖∞ = {fmt_num(gmax, 3)}"
+    """``‖∇f‖∞ = 4.81``: the final gradient of a run, max |∂f/∂xᵢ| (:func:`grad_max`), as
+    the comparison table's column prints it (:func:`~landscape.numfmt.fmt_grad`: ``1.00``,
+    not ``1`` in the text beside the table's ``1.00``)."""
+    return f"‖∇f‖∞ = {fmt_grad(grad_max(res))}"
+
+
+def grad_max(res: Any) -> float:
+    """A run's final ‖∇f‖∞ = max |∂f/∂xᵢ| (0 without a gradient)."""
+    return float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
 
 
 def _status_phrase(res: Any) -> str:
@@ -1734,14 +1742,15 @@ def floor_after(study: Any) -> str:
     e = plots.study_errors(study)
     rose = (", after which the error, oscillating, rose above it again"
             if e.size and e[-1] > fl else "")
-    return f" {fmt_num(fl, floor_digits(study))}{rose}"
+    return f" {fmt_floor(fl)}{rose}"
 
 
 def floor_digits(study: Any) -> int:
-    """The significant digits of a rate study's floor (:func:`floor_after`) and of its run's
-    last distance from x* printed beside it: 2, or as many as tell the two apart
-    (:func:`interval_digits`: an error 2.23e−13 that rose above the floor 2.22e−13 again,
-    not 2.2e−13 beside 2.2e−13)."""
+    """The significant digits of a rate study's run's last distance from x*, printed beside
+    its floor (:func:`floor_after`), which prints as every floor does
+    (:func:`analysis.empirical.fmt_floor`, 2 digits): 2, or as many as tell the distance from
+    the floor (:func:`interval_digits`: an error 2.23e−13 that rose above the floor 2.2e−13
+    again, not 2.2e−13 beside 2.2e−13)."""
     from analysis import plots
 
     if plots.study_reference(study) is None:
@@ -2784,7 +2793,7 @@ def _optimizers(b: Builder, A: Analysis) -> None:
     rows = []
     for r in runs:
         res = r.result
-        gmax = float(np.max(np.abs(res.jac))) if np.size(res.jac) else 0.0
+        gmax = grad_max(res)
         rows.append([r.shown, hyper_cell(r),
                      status_text(res.status),
                      cell(b, sec, r.label, "iterations", res.nit, "measured"),
@@ -2792,9 +2801,9 @@ def _optimizers(b: Builder, A: Analysis) -> None:
                      cell(b, sec, r.label, "gradient evaluations", res.njev, "measured"),
                      cell(b, sec, r.label, "Hessian evaluations", res.nhev, "measured")
                      if getattr(res, "nhev", 0) else "—",
-                     cell(b, sec, r.label, "final f", res.fun, "measured", 6),
-                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured", 3,
-                          zeros=True),
+                     cell(b, sec, r.label, "final f", res.fun, "measured", 6, zeros=True),
+                     cell(b, sec, r.label, "final max-norm gradient", gmax, "measured",
+                          GRAD_DIGITS, zeros=True),
                      _ended_near(A, res.x)])
         for k, v in res.hyper.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -4122,9 +4131,9 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     runs when their x* differ in norm, with ε defined (:data:`EPS_TEXT`)."""
     from analysis import plots
 
-    vals = sorted({float(f"{plots.study_floor(st):.2g}") for st in studies})
-    value = (f" = {fmt_num(vals[0], 2)} ({EPS_TEXT})" if len(vals) == 1 else
-             f" ({fmt_num(vals[0], 2)} to {fmt_num(vals[-1], 2)} over these runs; {EPS_TEXT})"
+    vals = sorted({float(fmt_floor(plots.study_floor(st))) for st in studies})
+    value = (f" = {fmt_floor(vals[0])} ({EPS_TEXT})" if len(vals) == 1 else
+             f" ({fmt_floor(vals[0])} to {fmt_floor(vals[-1])} over these runs; {EPS_TEXT})"
              if vals else f" ({EPS_TEXT})")
     return f"Errors below the rounding floor {FLOOR_RULE}{value}"
 

@@ -161,6 +161,17 @@ def fmt_rate(r: Any) -> str:
     return fmt(r, rate_digits(r))
 
 
+#: the significant digits of a run's final gradient max-norm ‖∇f‖∞ (:func:`fmt_grad`)
+GRAD_DIGITS = 3
+
+
+def fmt_grad(g: Any) -> str:
+    """A run's final ‖∇f‖∞ as every sentence and table prints it: :data:`GRAD_DIGITS`
+    significant digits, trailing zeros kept (``fmt(g, 3, zeros=True)``): ``4.81``, ``1.00``
+    (an exact 1 reads as the column's ``1.00``, not ``1``), ``0.000850``, ``8.78e-13``."""
+    return fmt(g, GRAD_DIGITS, zeros=True)
+
+
 #: MINUS SIGN (U+2212), the sign of a negative number on a page
 MINUS = "\u2212"
 

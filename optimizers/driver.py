@@ -50,7 +50,7 @@ import numpy as np
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
 from landscape.limits import check_count, check_memory, format_bytes, memory_limit_bytes
-from landscape.numfmt import plural
+from landscape.numfmt import fmt_grad, plural
 
 from . import _layout as L
 from .engine import (
@@ -123,7 +123,7 @@ def _converged_message(detail: int, r: np.ndarray, ctx: Mapping[str, Any]) -> st
                 f"{ctx['ftol']:g}")
     if detail == L.D_XTOL:
         return f"converged: step ‖Δx‖∞ = {r[L.R_XCHANGE]:.3g} ≤ xtol = {ctx['xtol']:g}"
-    return f"converged: ‖∇f‖∞ = {r[L.R_GNORM]:.3g} ≤ gtol = {ctx['gtol']:g}"
+    return f"converged: ‖∇f‖∞ = {fmt_grad(r[L.R_GNORM])} ≤ gtol = {ctx['gtol']:g}"
 
 
 def _diverged_message(detail: int, nit: int) -> str:
@@ -153,7 +153,7 @@ def _ls_failed_message(detail: int, g: float, ctx: Mapping[str, Any]) -> str:
                 if ctx["method"] == "newton" else "")
         return "line search failed: the direction is not a descent direction" + hint
     return (f"line search failed: no step satisfied the {ctx['line_search']} conditions "
-            f"(‖∇f‖∞ = {g:.3g}); keeping the best point found")
+            f"(‖∇f‖∞ = {fmt_grad(g)}); keeping the best point found")
 
 
 def _stalled_message(detail: int, g: float) -> str:
@@ -164,7 +164,7 @@ def _stalled_message(detail: int, g: float) -> str:
     if detail == L.D_NEG_CURVATURE:
         return ("stalled: dᵀAd ≤ 0, linear CG needs a positive definite quadratic; use "
                 "variant 'pr+' for general functions")
-    return f"stalled: the iteration did not change x (‖∇f‖∞ = {g:.3g} > gtol)"
+    return f"stalled: the iteration did not change x (‖∇f‖∞ = {fmt_grad(g)} > gtol)"
 
 
 def _message(status: int, detail: int, r: np.ndarray, nit: int, ctx: Mapping[str, Any]) -> str:
@@ -173,9 +173,9 @@ def _message(status: int, detail: int, r: np.ndarray, nit: int, ctx: Mapping[str
         return _converged_message(detail, r, ctx)
     if status == L.ST_MAXITER:
         return (f"maxiter = {ctx['K']} iterations reached without meeting the tolerances "
-                f"(‖∇f‖∞ = {g:.3g})")
+                f"(‖∇f‖∞ = {fmt_grad(g)})")
     if status == L.ST_STEPS:
-        return f"ran the requested {ctx['K']} steps (‖∇f‖∞ = {g:.3g})"
+        return f"ran the requested {ctx['K']} steps (‖∇f‖∞ = {fmt_grad(g)})"
     if status == L.ST_DIVERGED:
         return _diverged_message(detail, nit)
     if status == L.ST_LS_FAILED:

@@ -2244,7 +2244,7 @@ def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
                    margin=FLOOR_MARGIN)
     assert (f"after {fi + FLOOR_MARGIN} iterations (status: iteration limit, set by the "
             f"automatic budget {FLOOR_MARGIN} steps past iteration {fi}, where the error "
-            "reached the floor; ‖∇f‖∞ = 1e-12)") in report.study_end(A, st(fi + 10, floor))
+            "reached the floor; ‖∇f‖∞ = 1.00e-12)") in report.study_end(A, st(fi + 10, floor))
     capped = Budget("tenfold", 20000, 50000, previous=5000)
     # Rosenbrock p. 2: 'below the 23810 its rule asked for' never said the rule: it does,
     # with the numbers that give 23810 (here 10 × 5000)

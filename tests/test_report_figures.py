@@ -4,6 +4,7 @@ tables say what is drawn (the defects found reading the reports page by page).""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from types import SimpleNamespace as NS
 
@@ -363,7 +364,7 @@ def test_every_rate_study_bullet_says_where_its_run_ended():
     st = NS(result=res, comparison=Comparison(False, "not comparable",
                                               reason="no rate is promised at a kink"))
     assert report.study_end(A, st) == ("; the run ended at (1, 2) after 7 iterations "
-                                       "(status: iteration limit, ‖∇f‖∞ = 1)")
+                                       "(status: iteration limit, ‖∇f‖∞ = 1.00)")
     st.comparison = Comparison(False, "not comparable", reason="x; the run ended far from "
                                                                "every critical point (…)")
     assert report.study_end(A, st) == ""
@@ -386,10 +387,10 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
         "; the run ended at (1, 0.999996, 1, 1, 1) after 20 000 iterations (status: "
         "iteration limit, the automatic budget's cap of 20 000 iterations, below the 100 000 "
         "its rule asked for: 10 times this run's first 10 000 iterations, which the budget's "
-        "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.00085, 5e-06 from "
+        "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.000850, 5e-06 from "
         "the minimum P1)")
     res.x = x_star
-    assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.00085, at the minimum P1)")
+    assert report.study_end(A, st).endswith("‖∇f‖∞ = 0.000850, at the minimum P1)")
 
 
 def test_a_double_root_rate_shows_the_band_that_decided_it():
@@ -640,9 +641,36 @@ def test_a_distance_beside_the_floor_prints_digits_that_differ_from_it(floor_run
     end = report.study_end(A, st)
     assert "rose above it again" in end
     d = next(d for d in range(2, 16) if float(f"{dist:.{d}g}") != float(f"{fl:.{d}g}"))
-    assert (f"the floor {report.fmt_num(fl, d)}, after which" in end
-            and f", {report.fmt_num(dist, d)} from the minimum P1)" in end), end
-    assert report.fmt_num(dist, d) != report.fmt_num(fl, d)
+    assert d == 3  # 2.23e-13 beside 2.22e-13
+    assert (f"the floor {fl:.2g}, after which" in end
+            and f", {dist:.{d}g} from the minimum P1)" in end), end
+    assert f"{dist:.{d}g}" != f"{fl:.2g}"
+
+
+def test_one_floor_prints_one_way_in_every_bullet(floor_runs):
+    """Quadratic p. 2: the floor 10³·ε = 2.220446e−13 read "reached the floor 2.22e−13" in
+    Adam's bullet (its digits raised to tell it from Adam's last error) and "2.2e−13" in BFGS's
+    beside it and on pp. 6 and 11: every run's floor now prints to 2 digits, and only the
+    distance beside it gets the digits that tell the two apart."""
+    from landscape import Objective
+
+    _, q = floor_runs
+    fl = 1e3 * np.finfo(float).eps
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
+           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    ends = {k: report.study_end(A, q[k]) for k in ("adam", "bfgs")}
+    for k, end in ends.items():
+        printed = re.findall(r"reached the floor (\S+?)[,;]", end)
+        assert printed == ["2.2e-13"] == [f"{fl:.2g}"], (k, end)
+    assert report.floor_value_text(list(q.values())).endswith(
+        f"= {fl:.2g} ({report.EPS_TEXT})")
+    # Rosenbrock (n = 5): floors 10³·ε·‖x*‖ of ‖x*‖ = 1.9 and √5 read "4.2e−13 to 5e−13",
+    # the second with one digit: both show two
+    studies = [NS(reference=np.array([1.9, 0.0]), minimizer=None),
+               NS(reference=np.sqrt([1.0, 1.0, 1.0, 1.0, 1.0]), minimizer=None)]
+    assert [f"{fl * r:#.2g}" for r in (1.9, math.sqrt(5.0))] == ["4.2e-13", "5.0e-13"]
+    assert "(4.2e-13 to 5.0e-13 over these runs;" in report.floor_value_text(studies)
 
 
 def test_the_floor_cut_on_x_star_zero_is_a_common_cut_off(floor_runs):
@@ -1453,3 +1481,51 @@ def test_a_panel_legend_stays_under_its_axis_label_when_the_figure_shrinks():
             label = ax.xaxis.label.get_window_extent(r)
             legend = ax.get_legend().get_window_extent(r)
             assert legend.y1 < label.y0, (scale, legend.y1, label.y0)
+
+
+def test_the_runs_table_prints_every_final_f_and_gradient_to_its_digits():
+    """Quadratic p. 4: BFGS's final f 7.362599e−13 read "7.3626e−13" and kink p. 5 GD's
+    0.5899999999999999 read "0.59" among six-digit rows (0.177302, 0.256667): the column
+    dropped trailing zeros.  Kink p. 5: the ‖∇f‖∞ column read "1.00" where the text beside it
+    said "‖∇f‖∞ = 1".  Every final f shows 6 significant digits, and the text prints ‖∇f‖∞ as
+    the column does."""
+    from landscape.objective import Objective
+
+    def run(label, fun, jac):
+        res = NS(status="maxiter", nit=1000, nfev=1001, njev=1001, nhev=0, fun=fun,
+                 jac=np.asarray(jac, float), x=np.array([0.3, 2.0]), hyper={}, criteria=[],
+                 to_json=lambda: {})
+        return NS(shown=label, label=label, method="gd", why="defaults", hyper={}, result=res)
+
+    funs = {"GD": 0.5899999999999999, "BFGS": 7.362599e-13, "CG": 0.1773015873015873}
+    runs = [run(k, v, [1.0, -0.25]) for k, v in funs.items()]
+    A = NS(runs=runs, x0=np.array([1.0, 2.0]), x0_how="as given", cps=None, curvature=None,
+           obj=Objective.parse("0.1*x**2 + 2*y**2"), box=np.array([[-5.0, 5.0], [-5.0, 5.0]]))
+    b = report.Builder("t")
+    report._optimizers(b, A)
+    table = next(t for t in b.doc.blocks if getattr(t, "title", "") == "Runs from the same start")
+    heads = [c.header for c in table.columns]
+    f_col, g_col = heads.index("final f"), heads.index("‖∇f‖∞")
+    m = report.mark("x", "measured").removeprefix("x")  # the marker ᵐ
+    got = {r[0]: (r[f_col].removesuffix(m), r[g_col].removesuffix(m)) for r in table.rows}
+    assert got == {"GD": ("0.590000", "1.00"), "BFGS": ("7.36260e-13", "1.00"),
+                   "CG": ("0.177302", "1.00")}
+    assert all(f"{v:#.6g}" == got[k][0] for k, v in funs.items())
+    text = report._status_phrase(runs[0].result)
+    assert text.endswith(f"‖∇f‖∞ = {got['GD'][1]}"), text
+
+
+def test_a_run_message_prints_the_final_gradient_as_the_runs_table_does():
+    """Kink p. 2: "What failed" read "without meeting the tolerances (‖∇f‖∞ = 1)" (the
+    optimizer's message) beside the table's 1.00: the message prints it as the table."""
+    from optimizers import _layout as L
+    from optimizers import driver
+
+    r = np.zeros(max(L.R_GNORM, L.R_FCHANGE, L.R_XCHANGE) + 1)
+    for g, shown in ((1.0, "1.00"), (4.80785, "4.81"), (8.5e-4, "0.000850")):
+        r[L.R_GNORM] = g
+        assert f"{g:#.3g}" == shown
+        msg = driver._message(L.ST_MAXITER, 0, r, 1000, {"K": 1000})
+        assert msg.endswith(f"(‖∇f‖∞ = {shown})"), msg
+        res = NS(jac=np.array([0.0, -g]), status="maxiter", nit=1000)
+        assert report.grad_text(res) == f"‖∇f‖∞ = {shown}"
