@@ -1387,7 +1387,7 @@ def plot_curve_1d(
     ylabel: str = "f(x)",
     numbered: int = 8,
     arrows: int = 25,
-    legend: bool = True,
+    legend: bool | str = True,
     zoom: bool | None = None,
     cut: bool = False,
     fig: FigureLike | None = None,
@@ -1403,9 +1403,11 @@ def plot_curve_1d(
     the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
     into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
     with their own numbers (``zoom`` forces it on or off).  ``legend=False`` leaves the legend
-    out (for small multiples).  ``cut``: the paths are the first steps of runs that went on,
-    so the legend names the square by its index, "iterate K (last drawn)"
-    (:func:`last_square_label`), not as the run's last iterate.
+    out; ``legend="ends"`` names only the start and last-iterate markers
+    (:func:`end_marker_key`: for panels whose runs another legend or the title names).
+    ``cut``: the paths are the first steps of runs that went on, so the legend names the
+    square by its index, "iterate K (last drawn)" (:func:`last_square_label`), not as the
+    run's last iterate.
     """
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 1)
@@ -1448,22 +1450,33 @@ def plot_curve_1d(
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
                      fontsize=8.5)
         axes = [ax, az]
-    handles.append(Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
-                          ls="none", label="start x₀"))
-    squares = tuple(Line2D([], [], marker="s", ms=7, color=st.color, mec="black", ls="none")
-                    for st in series_styles(runs).values())  # in the colours they are drawn in
-    if squares:
-        handles.append(squares[0] if len(squares) == 1 else squares)
+    ends, names = end_marker_key(runs, cut)
     for a in axes:
         a.set_xlabel(xlabel)
     axes[0].set_ylabel(ylabel)
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
-    if legend:
-        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]]
-                        + [last_square_label([len(p) - 1 for p in runs.values()], cut)]
-                        if squares else None)
+    if legend == "ends":
+        _outside_legend(fig, ends, names)
+    elif legend:
+        _outside_legend(fig, handles + ends, [h.get_label() for h in handles] + names)
     return fig
+
+
+def end_marker_key(runs: Mapping[str, Any], cut: bool = False) -> tuple[list[Any], list[str]]:
+    """The legend entries of the markers that end the iterates on a curve: the start, a
+    black-edged open circle named "start x₀", and the last iterate drawn, a black-edged
+    square in each run's colour (one entry for all runs) named by
+    :func:`last_square_label`.  ``runs``: label → iterates (steps = len − 1)."""
+    handles: list[Any] = [Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
+                                 ls="none", label="start x₀")]
+    names = ["start x₀"]
+    squares = tuple(Line2D([], [], marker="s", ms=7, color=st.color, mec="black", ls="none")
+                    for st in series_styles(runs).values())  # in the colours they are drawn in
+    if squares:
+        handles.append(squares[0] if len(squares) == 1 else squares)
+        names.append(last_square_label([len(p) - 1 for p in runs.values()], cut))
+    return handles, names
 
 
 def last_square_label(steps: Sequence[int], cut: bool = False) -> str:
