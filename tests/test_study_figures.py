@@ -79,6 +79,22 @@ def test_the_ratio_panel_series_have_legend_entries_of_their_own():
         assert len(line.get_markevery()) <= 10  # a few markers on a zig-zagging line
 
 
+def test_the_ratio_panels_reference_line_at_one_is_in_the_legend():
+    """Study p. 15: the black line at 1.00 of the "Measured over theory" panel had no legend
+    entry; it is named, drawn at measured / theory = 1 across the panel."""
+    k = np.arange(1, 201)
+    t = 1.0 / k
+    fig = plots_lecture.plot_decay_vs_constant(k, {"GD": 1.01 * t}, {"GD": t}, fig=_fig())
+    fig.canvas.draw()
+    right = fig.get_axes()[1]
+    (ref,) = [ln for ln in right.get_lines() if ln.get_color() == "black"]
+    assert np.allclose(ref.get_ydata(), 1.0)
+    assert list(ref.get_xdata()) == [0, 1]  # an axhline: x in axes units, the full width
+    entries = dict(_legend_entries(fig))
+    h = entries["measured = theory (ratio 1)"]
+    assert (h.get_color(), h.get_linewidth()) == ("black", ref.get_linewidth())
+
+
 def test_schedule_legend_shows_each_schedules_own_markers():
     """Study p. 32: the entry "read back from a run" showed a black open circle while the
     read-back markers are coloured, one shape per schedule; each schedule's entry now
