@@ -671,26 +671,61 @@ def orphan_line(text: str) -> bool:
         len(ln.split()) > 1 for ln in lines[:-1])
 
 
+#: The smallest size (points) the titles of a grid of panels are set at so that all of them
+#: fit on one line (:func:`grid_title_size`); below it they wrap instead.
+GRID_TITLE_LEAST = 7.0
+
+
+def grid_title_size(texts: Sequence[str], rooms: Sequence[float], size: float,
+                    least: float = GRID_TITLE_LEAST) -> float:
+    """One font size for the titles ``texts`` of a grid of panels, title i having
+    ``rooms[i]`` points: ``size`` when every title fits on one line; else
+    s = size / max_i(w_i / room_i) (w_i the width of title i at ``size``: widths scale with
+    the size; rounded down to 0.1 pt), at which all fit on one line alike, when s ≥
+    ``least``; else ``size`` (then they wrap)."""
+    over = max((text_width_pt(t, size) / r for t, r in zip(texts, rooms, strict=True)),
+               default=0.0)
+    if over <= 1.0:
+        return size
+    fit = math.floor(10.0 * size / over) / 10.0
+    return fit if fit >= least else size
+
+
+def _title_room(ax: Any, width_pt: float) -> float:
+    """Points a title of ``ax`` may span in a container ``width_pt`` points wide: 0.92 of
+    the axes' width (its grid slot before layout) · 1.1, at most twice its centre's distance
+    to the nearer edge less 0.2 of the container."""
+    pos = ax.get_position()  # in the container's fraction, before layout
+    centre = 0.5 * (pos.x0 + pos.x1)
+    return 0.92 * width_pt * min(pos.width * 1.1, 2.0 * min(centre, 1.0 - centre) - 0.2)
+
+
 def fit_titles(fig: FigureLike) -> None:
     """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
-    runs past its panel into the next one or off the figure."""
+    runs past its panel into the next one or off the figure.  The panels of one grid with
+    the same width and title size are titled alike: when one title would wrap, all are set
+    at the size at which each fits on one line (:func:`grid_title_size`)."""
     root = _root(fig)
     for container in _containers(fig):
         width_pt = container.bbox.width / root.dpi * 72.0
+        grids: dict[tuple[Any, ...], list[Any]] = {}
         for ax in _own_axes(container):
-            if getattr(ax, "_colorbar", None) is not None:
+            if getattr(ax, "_colorbar", None) is not None or not ax.title.get_text():
                 continue
-            for t in (ax.title,):
-                text = t.get_text()
-                if not text:
-                    continue
-                pos = ax.get_position()  # in the container's fraction, before layout
-                centre = 0.5 * (pos.x0 + pos.x1)
-                avail = 0.92 * width_pt * min(pos.width * 1.1,
-                                              2.0 * min(centre, 1.0 - centre) - 0.2)
-                flat = " ".join(text.replace("\n", " ").split())
-                t.set_text(wrap_words(flat, avail, float(t.get_fontsize())))
+            spec = ax.get_subplotspec()
+            key = (id(spec.get_gridspec()) if spec is not None else id(ax),
+                   round(ax.get_position().width, 3), float(ax.title.get_fontsize()))
+            grids.setdefault(key, []).append(ax)
+        for group in grids.values():
+            flats = [" ".join(ax.title.get_text().replace("\n", " ").split()) for ax in group]
+            rooms = [_title_room(ax, width_pt) for ax in group]
+            size = float(group[0].title.get_fontsize())
+            if len(group) > 1:
+                size = grid_title_size(flats, rooms, size)
+            for ax, flat, room in zip(group, flats, rooms, strict=True):
+                ax.title.set_fontsize(size)
+                ax.title.set_text(wrap_words(flat, room, size))
         sup = getattr(container, "_suptitle", None)
         if sup is not None and sup.get_text():
             avail = container.bbox.width / root.dpi * 72.0 * 0.95
