@@ -194,7 +194,10 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a plotting function under :data:`STYLE` (read when the artists are created), then
     wrap every title to the width of its axes (:func:`fit_titles`) and, in the final
-    layout, place the theory values written by their lines (:func:`place_theory_values`)."""
+    layout, place the theory values written by their lines (:func:`place_theory_values`);
+    once the titles are wrapped, the rows a figure lists as ``balanced_rows`` get their
+    heights (:func:`balance_rows`: it lays the figure out, which the steps after it
+    measure)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -203,6 +206,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(out, (Figure, SubFigure)):
                 subscript_texts(out)
                 fit_titles(out)
+                balance_rows(getattr(out, "balanced_rows", ()))
                 room_for_markers(out)
                 top_decade_ticks(out)
                 spread_ticks(out)
@@ -5165,14 +5169,47 @@ def plot_rate_studies(
                                       figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
-    for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
+    subs = list(fig.subfigures(len(groups), 1))
+    for sub, group, word in zip(subs, groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
                                floors=floors, bands=bands, ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(drawn up to {iteration_count(n)})")
+    fig.balanced_rows = subs  # balanced once the titles are wrapped (styled)
     return fig
+
+
+def row_weight(sub: Any) -> int:
+    """How much axes height a row of an error figure asks for: 2 for a row with a ratio
+    panel beside its errors (the runs theory promises a rate for, which the verdicts
+    compare), 1 for errors alone."""
+    return min(len([a for a in _own_axes(sub) if getattr(a, "_colorbar", None) is None]), 2)
+
+
+def balance_rows(subs: Sequence[Any]) -> None:
+    """Heights of the stacked subfigures ``subs`` (one column of one grid) by what they hold:
+    row i is given wᵢ·a + oᵢ, oᵢ what its axes leave of it (title, legend, labels, measured
+    in a first layout), wᵢ its :func:`row_weight` and a = (H − Σ oᵢ)/Σ wᵢ for the height H
+    of them all — equal shares gave a row of one run and one legend entry (Adam's short
+    runs) as much as the row of the runs with theory, whose long legend then squeezed its
+    error and ratio panels into a strip."""
+    if len(subs) < 2:
+        return
+    root = _root(subs[0])
+    grid = subs[0]._subplotspec.get_gridspec()  # noqa: SLF001 - no public accessor
+    weights = [row_weight(sub) for sub in subs]
+    for _ in range(2):  # once more: a legend's columns may change with the row's height
+        _renderer(root)
+        heights = [float(sub.bbox.height) for sub in subs]
+        tallest = [max((a.get_window_extent().height for a in _own_axes(sub)), default=0.0)
+                   for sub in subs]
+        other = [h - t for h, t in zip(heights, tallest, strict=True)]
+        unit = (sum(heights) - sum(other)) / sum(weights)
+        if unit <= 0:
+            return
+        grid.set_height_ratios([w * unit + o for w, o in zip(weights, other, strict=True)])
 
 
 # ============================================================================ audit
