@@ -194,7 +194,10 @@ def series_styles(labels: Iterable[str]) -> dict[str, SeriesStyle]:
 def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a plotting function under :data:`STYLE` (read when the artists are created), then
     wrap every title to the width of its axes (:func:`fit_titles`) and, in the final
-    layout, place the theory values written by their lines (:func:`place_theory_values`)."""
+    layout, place the theory values written by their lines (:func:`place_theory_values`);
+    once the titles are wrapped, the rows a figure lists as ``balanced_rows`` get their
+    heights (:func:`balance_rows`: it lays the figure out, which the steps after it
+    measure)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -203,6 +206,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(out, (Figure, SubFigure)):
                 subscript_texts(out)
                 fit_titles(out)
+                balance_rows(getattr(out, "balanced_rows", ()))
                 room_for_markers(out)
                 top_decade_ticks(out)
                 spread_ticks(out)
@@ -671,26 +675,61 @@ def orphan_line(text: str) -> bool:
         len(ln.split()) > 1 for ln in lines[:-1])
 
 
+#: The smallest size (points) the titles of a grid of panels are set at so that all of them
+#: fit on one line (:func:`grid_title_size`); below it they wrap instead.
+GRID_TITLE_LEAST = 7.0
+
+
+def grid_title_size(texts: Sequence[str], rooms: Sequence[float], size: float,
+                    least: float = GRID_TITLE_LEAST) -> float:
+    """One font size for the titles ``texts`` of a grid of panels, title i having
+    ``rooms[i]`` points: ``size`` when every title fits on one line; else
+    s = size / max_i(w_i / room_i) (w_i the width of title i at ``size``: widths scale with
+    the size; rounded down to 0.1 pt), at which all fit on one line alike, when s ≥
+    ``least``; else ``size`` (then they wrap)."""
+    over = max((text_width_pt(t, size) / r for t, r in zip(texts, rooms, strict=True)),
+               default=0.0)
+    if over <= 1.0:
+        return size
+    fit = math.floor(10.0 * size / over) / 10.0
+    return fit if fit >= least else size
+
+
+def _title_room(ax: Any, width_pt: float) -> float:
+    """Points a title of ``ax`` may span in a container ``width_pt`` points wide: 0.92 of
+    the axes' width (its grid slot before layout) · 1.1, at most twice its centre's distance
+    to the nearer edge less 0.2 of the container."""
+    pos = ax.get_position()  # in the container's fraction, before layout
+    centre = 0.5 * (pos.x0 + pos.x1)
+    return 0.92 * width_pt * min(pos.width * 1.1, 2.0 * min(centre, 1.0 - centre) - 0.2)
+
+
 def fit_titles(fig: FigureLike) -> None:
     """Re-wrap the title of every axes of ``fig`` (and subfigure titles) to the width it has:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
-    runs past its panel into the next one or off the figure."""
+    runs past its panel into the next one or off the figure.  The panels of one grid with
+    the same width and title size are titled alike: when one title would wrap, all are set
+    at the size at which each fits on one line (:func:`grid_title_size`)."""
     root = _root(fig)
     for container in _containers(fig):
         width_pt = container.bbox.width / root.dpi * 72.0
+        grids: dict[tuple[Any, ...], list[Any]] = {}
         for ax in _own_axes(container):
-            if getattr(ax, "_colorbar", None) is not None:
+            if getattr(ax, "_colorbar", None) is not None or not ax.title.get_text():
                 continue
-            for t in (ax.title,):
-                text = t.get_text()
-                if not text:
-                    continue
-                pos = ax.get_position()  # in the container's fraction, before layout
-                centre = 0.5 * (pos.x0 + pos.x1)
-                avail = 0.92 * width_pt * min(pos.width * 1.1,
-                                              2.0 * min(centre, 1.0 - centre) - 0.2)
-                flat = " ".join(text.replace("\n", " ").split())
-                t.set_text(wrap_words(flat, avail, float(t.get_fontsize())))
+            spec = ax.get_subplotspec()
+            key = (id(spec.get_gridspec()) if spec is not None else id(ax),
+                   round(ax.get_position().width, 3), float(ax.title.get_fontsize()))
+            grids.setdefault(key, []).append(ax)
+        for group in grids.values():
+            flats = [" ".join(ax.title.get_text().replace("\n", " ").split()) for ax in group]
+            rooms = [_title_room(ax, width_pt) for ax in group]
+            size = float(group[0].title.get_fontsize())
+            if len(group) > 1:
+                size = grid_title_size(flats, rooms, size)
+            for ax, flat, room in zip(group, flats, rooms, strict=True):
+                ax.title.set_fontsize(size)
+                ax.title.set_text(wrap_words(flat, room, size))
         sup = getattr(container, "_suptitle", None)
         if sup is not None and sup.get_text():
             avail = container.bbox.width / root.dpi * 72.0 * 0.95
@@ -1387,7 +1426,7 @@ def plot_curve_1d(
     ylabel: str = "f(x)",
     numbered: int = 8,
     arrows: int = 25,
-    legend: bool = True,
+    legend: bool | str = True,
     zoom: bool | None = None,
     cut: bool = False,
     fig: FigureLike | None = None,
@@ -1403,9 +1442,11 @@ def plot_curve_1d(
     the iterates, padded) and all iterates.  When the later iterates of the (first) run crowd
     into less than 5 % of that range (:func:`cluster_window`), a second panel zooms on them
     with their own numbers (``zoom`` forces it on or off).  ``legend=False`` leaves the legend
-    out (for small multiples).  ``cut``: the paths are the first steps of runs that went on,
-    so the legend names the square by its index, "iterate K (last drawn)"
-    (:func:`last_square_label`), not as the run's last iterate.
+    out; ``legend="ends"`` names only the start and last-iterate markers
+    (:func:`end_marker_key`: for panels whose runs another legend or the title names).
+    ``cut``: the paths are the first steps of runs that went on, so the legend names the
+    square by its index, "iterate K (last drawn)" (:func:`last_square_label`), not as the
+    run's last iterate.
     """
     fig = new_figure(fig, figsize)
     runs = _as_paths(paths, 1)
@@ -1448,22 +1489,33 @@ def plot_curve_1d(
         az.set_title(f"zoom (grey band): iterates {m}–{len(next(iter(runs.values()))) - 1}",
                      fontsize=8.5)
         axes = [ax, az]
-    handles.append(Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
-                          ls="none", label="start x₀"))
-    squares = tuple(Line2D([], [], marker="s", ms=7, color=st.color, mec="black", ls="none")
-                    for st in series_styles(runs).values())  # in the colours they are drawn in
-    if squares:
-        handles.append(squares[0] if len(squares) == 1 else squares)
+    ends, names = end_marker_key(runs, cut)
     for a in axes:
         a.set_xlabel(xlabel)
     axes[0].set_ylabel(ylabel)
     axes[0].set_title(_wrap_title(title or "Iterates on the curve (numbers = iteration index)",
                                   fig, 10.0 * len(axes)))
-    if legend:
-        _outside_legend(fig, handles, [h.get_label() for h in handles[:-1]]
-                        + [last_square_label([len(p) - 1 for p in runs.values()], cut)]
-                        if squares else None)
+    if legend == "ends":
+        _outside_legend(fig, ends, names)
+    elif legend:
+        _outside_legend(fig, handles + ends, [h.get_label() for h in handles] + names)
     return fig
+
+
+def end_marker_key(runs: Mapping[str, Any], cut: bool = False) -> tuple[list[Any], list[str]]:
+    """The legend entries of the markers that end the iterates on a curve: the start, a
+    black-edged open circle named "start x₀", and the last iterate drawn, a black-edged
+    square in each run's colour (one entry for all runs) named by
+    :func:`last_square_label`.  ``runs``: label → iterates (steps = len − 1)."""
+    handles: list[Any] = [Line2D([], [], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
+                                 ls="none", label="start x₀")]
+    names = ["start x₀"]
+    squares = tuple(Line2D([], [], marker="s", ms=7, color=st.color, mec="black", ls="none")
+                    for st in series_styles(runs).values())  # in the colours they are drawn in
+    if squares:
+        handles.append(squares[0] if len(squares) == 1 else squares)
+        names.append(last_square_label([len(p) - 1 for p in runs.values()], cut))
+    return handles, names
 
 
 def last_square_label(steps: Sequence[int], cut: bool = False) -> str:
@@ -5129,14 +5181,47 @@ def plot_rate_studies(
                                       figsize=figsize)
     fig = new_figure(fig, (figsize[0], figsize[1] * (0.8 + len(groups))))
     words = ("short", "long") if len(groups) == 2 else ("short", "middle-length", "long")
-    for sub, group, word in zip(fig.subfigures(len(groups), 1), groups, words, strict=True):
+    subs = list(fig.subfigures(len(groups), 1))
+    for sub, group, word in zip(subs, groups, words, strict=True):
         n = max(len(errs[k]) for k in group) - 1
         plot_error.__wrapped__({k: errs[k] for k in group}, rates=rates, windows=wins,
                                rate_labels=labels, ratio_series=promised, finite=finite,
                                floors=floors, bands=bands, ylabel=ylabel, fig=sub,
                                title=(f"{title}: " if title else "") + f"{word} runs "
                                      f"(drawn up to {iteration_count(n)})")
+    fig.balanced_rows = subs  # balanced once the titles are wrapped (styled)
     return fig
+
+
+def row_weight(sub: Any) -> int:
+    """How much axes height a row of an error figure asks for: 2 for a row with a ratio
+    panel beside its errors (the runs theory promises a rate for, which the verdicts
+    compare), 1 for errors alone."""
+    return min(len([a for a in _own_axes(sub) if getattr(a, "_colorbar", None) is None]), 2)
+
+
+def balance_rows(subs: Sequence[Any]) -> None:
+    """Heights of the stacked subfigures ``subs`` (one column of one grid) by what they hold:
+    row i is given wᵢ·a + oᵢ, oᵢ what its axes leave of it (title, legend, labels, measured
+    in a first layout), wᵢ its :func:`row_weight` and a = (H − Σ oᵢ)/Σ wᵢ for the height H
+    of them all — equal shares gave a row of one run and one legend entry (Adam's short
+    runs) as much as the row of the runs with theory, whose long legend then squeezed its
+    error and ratio panels into a strip."""
+    if len(subs) < 2:
+        return
+    root = _root(subs[0])
+    grid = subs[0]._subplotspec.get_gridspec()  # noqa: SLF001 - no public accessor
+    weights = [row_weight(sub) for sub in subs]
+    for _ in range(2):  # once more: a legend's columns may change with the row's height
+        _renderer(root)
+        heights = [float(sub.bbox.height) for sub in subs]
+        tallest = [max((a.get_window_extent().height for a in _own_axes(sub)), default=0.0)
+                   for sub in subs]
+        other = [h - t for h, t in zip(heights, tallest, strict=True)]
+        unit = (sum(heights) - sum(other)) / sum(weights)
+        if unit <= 0:
+            return
+        grid.set_height_ratios([w * unit + o for w, o in zip(weights, other, strict=True)])
 
 
 # ============================================================================ audit

@@ -256,9 +256,9 @@ def plot_decay_vs_constant(
     Right: the ratio measured/theory against k, each setting in its colour and line style
     with its own legend entry (thinner than its theory line, and with its marker filled at
     intervals, so the two entries differ by more than width) — agreement is the ratio
-    staying near 1; with ``runs`` (R) the band 1 ± 2√(2/R) is two standard errors of a mean
-    of R squared Gaussians (the relative standard error of a mean of x² over R runs is at
-    most √(2/R) when x is Gaussian)."""
+    staying near 1 (the black line, named in the legend); with ``runs`` (R) the band
+    1 ± 2√(2/R) is two standard errors of a mean of R squared Gaussians (the relative
+    standard error of a mean of x² over R runs is at most √(2/R) when x is Gaussian)."""
     fig = new_figure(fig, figsize)
     ax, axr = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
     kk = np.asarray(k, float)
@@ -292,7 +292,8 @@ def plot_decay_vs_constant(
     ax.set_yscale("log")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Constant step: a floor; decaying steps: to the minimum", fontsize=9)
-    axr.axhline(1.0, color="black", lw=0.9, zorder=2)
+    ratios.append(axr.axhline(1.0, color="black", lw=0.9, zorder=2,
+                              label="measured = theory (ratio 1)"))
     if runs:
         band = 2.0 * float(np.sqrt(2.0 / runs))
         axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)

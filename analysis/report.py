@@ -4779,7 +4779,8 @@ def _paths_draw(A: Analysis, runs: list[MethodRun]) -> tuple[Callable[[Any], Any
                 path = r.result.path[:, 0]
                 plots.plot_curve_1d(obj, {r.shown: path}, xlim=tuple(A.box[0]),
                                     title=f"{r.shown}: {_hyper_text(r.method, r.result.hyper)}",
-                                    arrows=15, numbered=6, legend=False, zoom=False, fig=sub)
+                                    arrows=15, numbered=6, legend="ends", zoom=False,
+                                    fig=sub)
 
         cap = ("Iterates of each method on the curve ("
                + (f"the first {len(shown)} of {len(runs)} methods" if len(runs) > len(shown)

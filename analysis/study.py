@@ -678,7 +678,7 @@ def section_quadratic(S: Study) -> None:
 
     def draw(fig: Any) -> None:
         for sub, eta in zip(fig.subfigures(1, 3), etas, strict=True):
-            plots.plot_curve_1d(obj, {f"η = {eta}": paths[eta]}, legend=False, numbered=6,
+            plots.plot_curve_1d(obj, {f"η = {eta}": paths[eta]}, legend="ends", numbered=6,
                                 zoom=False,
                                 title=f"η = {eta}: {n_path} steps from x₀ = 10", fig=sub)
 
@@ -782,8 +782,8 @@ def section_cubic(S: Study) -> None:
     def draw(fig: Any) -> None:
         left, right = fig.subfigures(1, 2, width_ratios=[1.0, 1.6])
         plots.plot_curve_1d(obj, {"gd": path[:first + 1]}, xlim=(-1.2, 1.2), numbered=6,
-                            legend=False, title=f"first {first} GD steps from x₀ = 1",
-                            fig=left)
+                            legend="ends", title=f"first {first} GD steps from x₀ = 1",
+                            cut=path.size > first + 1, fig=left)
         plots_lecture.plot_decay_vs_constant(
             k[1:], {"GD": path[1:]}, {"GD": flow[1:]}, ylabel="xₖ (log scale)",
             title="xₖ against k: a 1/k decay", fig=right)
@@ -1276,7 +1276,7 @@ def section_newton_cosh(S: Study) -> None:
 
     def draw(fig: Any) -> None:
         left, right = fig.subfigures(1, 2, width_ratios=[1.0, 1.6])
-        plots.plot_curve_1d(obj, {run_name("newton"): path}, numbered=7, legend=False,
+        plots.plot_curve_1d(obj, {run_name("newton"): path}, numbered=7, legend="ends",
                             zoom=False,
                             title="Newton iterates from x₀ = 10", fig=left)
         plots.plot_rate_studies({run_name("newton"): st}, title="Error",

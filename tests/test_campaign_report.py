@@ -300,7 +300,9 @@ def test_the_boundary_runs_along_the_cell_edges_from_the_lower_to_the_upper_edge
 def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_where():
     """η = 0.02(1 + 100β) on lr 0.001, 0.01: in the row β = 0 it is 0.02 (index 1.30); the
     axes run one cell past the last column (index 2.5); in the row β = 0.9 it is 1.82, right
-    of the axes, so the line leaves them along the edge between the rows."""
+    of the axes: the line is the row β = 0's segment alone, with no stub along the edge
+    between the rows towards the axes' side (campaign p. 6: a horizontal stub ran from
+    η = 0.2 to the right edge)."""
     from analysis.campaign.figures import BOUNDARY_REACH, boundary_note
 
     g = Grid("lr", np.array([0.001, 0.01]), np.ones((2, 2)), np.zeros((2, 2), bool),
@@ -311,12 +313,31 @@ def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_wher
     assert ax.get_xlim() == pytest.approx((-0.5, 1.5 + BOUNDARY_REACH))
     x, y = (np.asarray(a, float) for a in ax.lines[0].get_data())
     ok = np.isfinite(x)
-    assert x[ok].max() <= 2.5 and x[ok].max() > 2.4
-    assert x[ok].min() == pytest.approx(1 + np.log10(2.0))
+    np.testing.assert_allclose(x[ok], 1 + np.log10(2.0))  # upright: one x, no stub
     assert y[ok].min() == pytest.approx(-0.5) and y[ok].max() == pytest.approx(0.5)
     note = boundary_note(g)
     assert note.startswith("The η axis runs on past the last column")
     assert "for β = 0.9 it lies right of the axes (η up to 1.8)" in note
+
+
+def test_a_boundary_in_the_axes_in_two_rows_keeps_its_join_and_drops_the_third():
+    """η = 2(1 + β)/L with L = 62.5 on lr 0.01, 0.02, 0.03 (linear: index (η − 0.01)/0.01):
+    rows β = 0 and 0.2 at η = 0.032 and 0.0384 (indices 2.2, 2.84) lie within the axes
+    (which run one cell on, to 3.5) and are joined along their common edge; row β = 0.9 at
+    η = 0.0608 (index 5.08) lies beyond, with neither its segment nor a join towards it."""
+    L = 62.5
+    g = Grid("lr", np.array([0.01, 0.02, 0.03]), np.ones((3, 3)), np.zeros((3, 3), bool),
+             "momentum", np.array([0.0, 0.2, 0.9]), lambda b: 2 * (1 + b) / L, "η")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    x, y = (np.asarray(a, float) for a in fig.axes[0].lines[0].get_data())
+    ok = np.isfinite(x)
+    x, y = x[ok], y[ok]
+    r0, r1 = (2 / L - 0.01) / 0.01, (2.4 / L - 0.01) / 0.01
+    assert y.min() == pytest.approx(-0.5) and y.max() == pytest.approx(1.5)
+    edge = np.isclose(y, 0.5)
+    assert x[edge].min() == pytest.approx(r0) and x[edge].max() == pytest.approx(r1)
+    np.testing.assert_allclose(x[np.isclose(y, 1.5)], r1)  # no join along the next edge
+    assert x.max() == pytest.approx(r1)  # nothing towards β = 0.9's 5.08
 
 
 def test_the_profile_drawn_is_rho_of_the_ratios():

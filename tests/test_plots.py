@@ -2036,3 +2036,41 @@ def test_a_path_cycling_on_the_box_edge_ends_there_marked_not_leaving():
                and len(ln.get_xdata()) == 1]
     assert [(float(s.get_xdata()[0]), float(s.get_ydata()[0])) for s in squares] == [
         (-2.5, below)]  # the last iterate, marked
+
+
+def test_the_titles_of_a_grid_of_panels_share_one_size_and_one_line():
+    """Quadratic report p. 10: of the eight trajectory panels one title wrapped onto two
+    lines ("momentum / (148 it.)") while the other seven fit on one.  The titles of a grid
+    now share one size at which each fits its panel on one line."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    def f(p):
+        return 0.1 * p[..., 0] ** 2 + 2 * p[..., 1] ** 2
+
+    steps = {"GD": 268, "momentum": 148, "Nesterov": 65, "Adam": 320, "Newton": 1,
+             "BFGS": 6, "L-BFGS": 6, "CG": 2}
+    start = np.array([-5.0, -5.0])
+    paths = {m: start * np.linspace(1, 0, k + 1)[:, None] for m, k in steps.items()}
+    fig = Figure(figsize=(497 / 72, 330 / 72), layout="constrained", dpi=72)
+    plots.plot_paths_grid(f, [(-5, 5), (-5, 5)], paths, [], fig=fig)
+    FigureCanvasAgg(fig).draw()
+    r = fig.canvas.get_renderer()
+    axes = [a for a in fig.axes if a.get_title()]
+    titles = [a.get_title() for a in axes]
+    assert titles == [f"{m} ({k} it.)" for m, k in steps.items()]  # one line each
+    sizes = {a.title.get_fontsize() for a in axes}
+    assert len(sizes) == 1 and plots.GRID_TITLE_LEAST <= sizes.pop() <= 8.5
+    # drawn, no title runs into its neighbour's in the row
+    for a, b in zip(axes, axes[1:], strict=False):
+        ta, tb = a.title.get_window_extent(r), b.title.get_window_extent(r)
+        if abs(ta.y0 - tb.y0) < 1:
+            assert ta.x1 < tb.x0, (a.get_title(), b.get_title())
+
+
+def test_grid_title_size_is_the_size_at_which_the_widest_share_fits():
+    w = plots.text_width_pt("momentum (148 it.)", 8.5)
+    # room for 9/10 of it: 8.5 · 0.9 = 7.65, rounded down to 7.6
+    assert plots.grid_title_size(["GD (1 it.)", "momentum (148 it.)"], [w, 0.9 * w], 8.5) \
+        == pytest.approx(7.6)
+    assert plots.grid_title_size(["GD"], [w], 8.5) == 8.5  # fits: unchanged
+    assert plots.grid_title_size(["momentum (148 it.)"], [0.5 * w], 8.5) == 8.5  # < 7: wraps

@@ -1529,3 +1529,42 @@ def test_a_run_message_prints_the_final_gradient_as_the_runs_table_does():
         assert msg.endswith(f"(‖∇f‖∞ = {shown})"), msg
         res = NS(jac=np.array([0.0, -g]), status="maxiter", nit=1000)
         assert report.grad_text(res) == f"‖∇f‖∞ = {shown}"
+
+
+def test_rows_of_the_error_figure_get_their_heights_by_what_they_hold():
+    """Chained Rosenbrock p. 13: the short-runs row (Adam alone, one legend entry) took half
+    the figure while the long-runs row, whose ten-entry legend holds the runs the verdicts
+    rest on, had its error and ratio panels squeezed into a strip.  Each row now gets what
+    its title, labels and legend need, and its axes a share by weight: 2 for the row with a
+    ratio panel, 1 for Adam's errors alone, so the long row's axes are twice as tall."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from analysis import plots
+
+    def study(errors, rate):
+        return NS(result=NS(path=np.asarray(errors, float).reshape(-1, 1)),
+                  reference=np.zeros(1), minimizer=np.zeros(1),
+                  prediction=NS(kind="linear" if rate else "none", rate=rate, order=None,
+                                exact=True),
+                  measurement=NS(kind="linear", window=(200, 2000), finite_steps=None))
+
+    k = np.arange(20001)
+    studies = {"adam": study(10.0 / (1 + np.arange(1001)) ** 0.2, None),
+               "gd": study(np.maximum(0.9995 ** k, 1e-17), 0.9995),
+               "momentum": study(np.maximum(0.9988 ** k, 1e-17), 0.9988),
+               "nesterov": study(np.maximum(0.9958 ** k, 1e-17), 0.9958)}
+    assert len(plots.rate_study_groups(studies)) == 2
+    fig = Figure(figsize=(6.8, 500 / 72), layout="constrained", dpi=72)
+    plots.plot_rate_studies(studies, fig=fig)
+    FigureCanvasAgg(fig).draw()
+    short, long = fig.subfigs
+    h_short = max(a.get_window_extent().height for a in short.axes)
+    h_long = max(a.get_window_extent().height for a in long.axes)
+    assert len(short.axes) == 1 and len(long.axes) > 1  # errors alone; errors and ratios
+    assert h_long == pytest.approx(2 * h_short, rel=0.05), (h_short, h_long)
+    assert short.bbox.height < 0.4 * fig.bbox.height  # a third or so, not half
+    # the long row's legend (its runs, their theory lines, the fit window) is the longer
+    legend = {id(sf): sum(len(lg.get_texts()) for lg in sf.legends) for sf in fig.subfigs}
+    assert legend[id(long)] > legend[id(short)]
+    assert long.bbox.height > short.bbox.height

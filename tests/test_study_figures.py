@@ -79,6 +79,22 @@ def test_the_ratio_panel_series_have_legend_entries_of_their_own():
         assert len(line.get_markevery()) <= 10  # a few markers on a zig-zagging line
 
 
+def test_the_ratio_panels_reference_line_at_one_is_in_the_legend():
+    """Study p. 15: the black line at 1.00 of the "Measured over theory" panel had no legend
+    entry; it is named, drawn at measured / theory = 1 across the panel."""
+    k = np.arange(1, 201)
+    t = 1.0 / k
+    fig = plots_lecture.plot_decay_vs_constant(k, {"GD": 1.01 * t}, {"GD": t}, fig=_fig())
+    fig.canvas.draw()
+    right = fig.get_axes()[1]
+    (ref,) = [ln for ln in right.get_lines() if ln.get_color() == "black"]
+    assert np.allclose(ref.get_ydata(), 1.0)
+    assert list(ref.get_xdata()) == [0, 1]  # an axhline: x in axes units, the full width
+    entries = dict(_legend_entries(fig))
+    h = entries["measured = theory (ratio 1)"]
+    assert (h.get_color(), h.get_linewidth()) == ("black", ref.get_linewidth())
+
+
 def test_schedule_legend_shows_each_schedules_own_markers():
     """Study p. 32: the entry "read back from a run" showed a black open circle while the
     read-back markers are coloured, one shape per schedule; each schedule's entry now
@@ -2107,3 +2123,42 @@ def test_the_summary_defines_the_curvature_symbols_its_rows_use():
     assert study.curvature_symbols_text(["L-BFGS: superlinear", "ηL < 2"]).endswith(
         "(f″ there in one dimension).")
     assert study.curvature_symbols_text(["L-BFGS: superlinear"]) == ""
+
+
+def test_newton_on_cosh_names_its_start_and_last_iterate_markers():
+    """Study p. 21: the left panel "Newton iterates from x₀ = 10" drew the start (open circle)
+    and the last iterate (square, at x = 0) with no legend entry, while the GD-on-x·cos(cx)
+    figure named both: every curve figure now names them with one helper."""
+    s = built(study.section_newton_cosh)
+    block = next(b for b in s.doc.figures() if b.label == "cosh")
+    fig = _fig(block.fig_height / 72.0)
+    block.draw_fn(fig)
+    fig.canvas.draw()
+    left = fig.subfigs[0]
+    (leg,) = left.legends
+    names = [t.get_text() for t in leg.get_texts()]
+    assert names == ["start x₀", "last iterate"]
+    # the entries show the markers drawn on the curve: an open circle at x₀ = 10 and a
+    # square on the last iterate, x = 0 (Newton reaches the minimum exactly)
+    ax = left.axes[0]
+    circle = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    square = [ln for ln in ax.get_lines() if ln.get_marker() == "s"]
+    assert [float(ln.get_xdata()[0]) for ln in circle] == [10.0]
+    assert [float(ln.get_xdata()[0]) for ln in square] == [0.0]
+    assert [h.get_marker() for h in leg.legend_handles] == ["o", "s"]
+
+
+def test_curve_figures_name_start_and_last_iterate_alike():
+    """The same entries whether the curve figure draws its full legend or only the markers'
+    (a run cut short names the square by the iterate drawn last: 11 of x³'s steps)."""
+    x = 1.0 / (1.0 + 0.3 * np.arange(30))
+    full = plots.plot_curve_1d(lambda v: v ** 3, {"gd": x[:12]}, zoom=False, cut=True,
+                               fig=_fig())
+    ends = plots.plot_curve_1d(lambda v: v ** 3, {"gd": x[:12]}, zoom=False, cut=True,
+                               legend="ends", fig=_fig())
+    none = plots.plot_curve_1d(lambda v: v ** 3, {"gd": x[:12]}, zoom=False, legend=False,
+                               fig=_fig())
+    last = [t.get_text() for t in full.legends[0].get_texts()][-2:]
+    assert last == ["start x₀", "iterate 11 (last drawn)"]
+    assert [t.get_text() for t in ends.legends[0].get_texts()] == last
+    assert none.legends == []

@@ -208,11 +208,24 @@ def grid_xlim(g: Grid) -> tuple[float, float]:
 
 
 def boundary_curve(g: Grid, samples: int = 200) -> tuple[NDArray, NDArray]:
-    """The boundary x = boundary(y) in cell-index coordinates over the y axis (NaN where it
-    leaves the axes of :func:`grid_xlim`)."""
-    px, py, _, _ = boundary_points(g, samples)
+    """The boundary x = boundary(y) in cell-index coordinates over the y axis as a step line:
+    each row's upright segment where it lies within the axes of :func:`grid_xlim`, and the
+    join along the edge between two rows only when both rows' segments are drawn (NaN
+    elsewhere) — a join towards a row whose boundary lies off the axes would end in a
+    stub along the row edge at the axes' side, standing for no value (the caption gives
+    where that row's boundary lies, :func:`boundary_note`)."""
+    px, py, xs, _ = boundary_points(g, samples)
     lo, hi = grid_xlim(g)
-    px[(px < lo) | (px > hi)] = np.nan
+    out = ~np.isfinite(px) | (px < lo) | (px > hi)
+    row = np.isfinite(xs) | np.isnan(px)  # a row's own points (a join's xs are NaN)
+    # each join lies between the row points before it and those after it
+    before = np.maximum.accumulate(np.where(row, np.arange(px.size), -1))
+    after = np.minimum.accumulate(np.where(row, np.arange(px.size), px.size)[::-1])[::-1]
+    for t in np.flatnonzero(~row):
+        a, b = before[t], after[t]
+        if a < 0 or b >= px.size or out[a] or out[b]:
+            out[t] = True
+    px[out] = np.nan
     return px, py
 
 
