@@ -3516,17 +3516,13 @@ ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the boun
 ABOVE_NOTE_NO_WINDOW = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound "
                         "is on the asymptotic rate and need not hold at every step; this run "
                         "has no fit window to compare with it.")
-def stall_note(n: int) -> str:
-    """The note of the :data:`STALL_MARK` under a per-step table that marks ``n`` stalled
-    steps: what a stall is, and that the robust fit is not moved by it ("this single step"
-    for one, "these single steps" for more: the note speaks of as many as the table marks)."""
-    these = "this single step" if n == 1 else "these single steps"
-    return (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
-            "increased the error, or one slower than the step before it with less than a "
-            "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
-            "e.g. at the rounding floor; the robust fit, the window's measured rate, uses "
-            f"the errors all through the window and is not moved by {these} (the "
-            "geometric mean uses only the window's end errors).")
+STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a step that "
+              "increased the error, or one slower than the step before it with less than a "
+              "tenth of the window's mean progress, −log(e_(k+1)/e_k) < 0.1·(−log ρ_window), "
+              "e.g. at the rounding floor; the robust fit, the window's measured rate, uses "
+              "the errors all through the window and is not moved by a stalled step, however "
+              "many the table marks (the geometric mean uses only the window's end errors).")
+
 
 
 
@@ -3794,7 +3790,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if outside:
         notes.append(outside_note)
     if stalls:
-        notes.append(stall_note(len(stalls)))
+        notes.append(STALL_NOTE)
     against = ""
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(

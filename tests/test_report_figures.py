@@ -696,7 +696,7 @@ def test_the_stall_note_and_the_estimators_note_agree_on_what_each_estimator_use
     """Quadratic p. 7: the stall note said "the window's rate rests on its end errors", while
     the note on the two estimators (p. 6) says the robust fit, the window's measured rate,
     uses the errors all through the window and only the geometric mean its end errors."""
-    stall, est = report.stall_note(1), report.ESTIMATORS_NOTE
+    stall, est = report.STALL_NOTE, report.ESTIMATORS_NOTE
     assert "rests on its end errors" not in stall
     for words in ("uses the errors all through the window", "end errors"):
         assert words in stall and words in est, words
