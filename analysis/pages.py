@@ -1243,18 +1243,33 @@ def bound_spaces(text: str, groups: bool = True) -> str:
 BALANCE_TOL = 0.5
 
 
+def widest_word(text: str, size: float, font: str) -> float:
+    """The width, in points, of the widest word of paragraph markup ``text`` set in ``font``
+    at ``size`` (tags dropped, entities read, words split at ordinary spaces and line breaks,
+    so a group bound by non-breaking spaces counts as one word), plus :data:`FIT_SLACK`: the
+    narrowest width the paragraph can be set in without breaking a word."""
+    from html import unescape
+
+    plain = unescape(re.sub(r"<[^>]*>", " ", re.sub(r"<br\s*/?>", " ", str(text))))
+    return max((string_width(w, size, font) for w in plain.split(" ") if w),
+               default=0.0) + FIT_SLACK
+
+
 def balanced_width(lines: Callable[[float], int], width: float,
-                   tol: float = BALANCE_TOL) -> float:
+                   tol: float = BALANCE_TOL, least: float = 0.0) -> float:
     """The width, within ``tol`` points, a text that takes n = ``lines(width)`` lines in
     ``width`` points is set in so that its lines are balanced: the narrowest width at which
     it still takes n lines (found by bisection; the greedy line count never falls as the
     width narrows), so that the longest line is as short as n lines allow and a wrapped
     heading leaves no lone word on its last line ("… vanishes with" / "depth" becomes two
-    lines of about half the text each); ``width`` itself for a single line."""
+    lines of about half the text each); ``width`` itself for a single line.  Never narrower
+    than ``least`` (the widest word, :func:`widest_word`): ReportLab splits a word longer
+    than its line, keeping the count of lines ("predicted" / "kind" would become "predict" /
+    "ed kind", the same two lines)."""
     n = lines(width)
-    if n <= 1:
+    if n <= 1 or least >= width:
         return width
-    lo, hi = width / (2.0 * n), width
+    lo, hi = max(width / (2.0 * n), least), width
     if lines(lo) <= n:
         return lo
     while hi - lo > tol:
@@ -1397,7 +1412,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
             """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
-            _, h = super().wrap(balanced_width(self._lines, aW), aH)
+            least = widest_word(self.text, self.style.fontSize, self.style.fontName)
+            _, h = super().wrap(balanced_width(self._lines, aW, least=least), aH)
             return aW, h
 
     ns.BalancedParagraph = BalancedParagraph
@@ -1643,7 +1659,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 cell.wrap(w, 1e6)
                 return len(cell.blPara.lines)
 
-            room = inner - balanced_width(lines, inner)
+            least = widest_word(cell.text, cell.style.fontSize, cell.style.fontName)
+            room = inner - balanced_width(lines, inner, least=least)
             if room <= 0.0:
                 return cell
             left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)

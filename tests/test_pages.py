@@ -2531,3 +2531,33 @@ def test_a_header_that_must_wrap_wraps_in_balanced_lines():
     # a header that fits its column stays on one line, its indents untouched
     table = pages.Table([pages.Column(head), pages.Column("rest")], [["1", "2"]])
     assert _laid_out(table)[0][0] == [head]
+
+
+def test_a_balanced_header_or_title_never_breaks_inside_a_word():
+    """Himmelblau p. 5: balancing the headers of "Predicted and measured convergence" set
+    "predicted kind" as "predict" / "ed kind" and "decided by" as "decid" / "ed by":
+    ReportLab splits a word longer than its line, so the narrowest width with two lines
+    fell inside the longest word.  Balanced lines are never narrower than the widest word;
+    each line is made of whole words of the header."""
+    bold = f"{pages.FONT}-Bold"
+    for head in ("predicted kind", "decided by", "measured rate [window]"):
+        one = pages.string_width(head, pages.TABLE, bold)
+        word = max(pages.string_width(w, pages.TABLE, bold) for w in head.split())
+        for short in (2.0, 0.3 * (one - word)):
+            width = one + pages.CELL_PAD - short
+            table = pages.Table([pages.Column(head), pages.Column("rest")], [["1", "2"]])
+            lines = _laid_out(table, [width, pages.CONTENT_W - width])[0][0]
+            assert len(lines) == 2, (head, lines)
+            assert all(w in head.split() for ln in lines for w in ln.split()), (head, lines)
+    assert pages.widest_word("predicted <b>kind</b>", 10.0, bold) == pytest.approx(
+        pages.string_width("predicted", 10.0, bold) + pages.FIT_SLACK)
+    # a heading balanced in its column keeps its words whole too
+    ns = pages._flowables()
+    from reportlab.lib.styles import ParagraphStyle
+
+    para = ns.BalancedParagraph("Anexceptionallylongword short", ParagraphStyle(
+        "t", fontName=pages.FONT, fontSize=12.0, leading=15.0))
+    w = pages.string_width("Anexceptionallylongword", 12.0) + 30.0
+    para.wrap(w, 1e6)
+    assert [" ".join(ln[1]) for ln in para.blPara.lines] == ["Anexceptionallylongword",
+                                                            "short"]
