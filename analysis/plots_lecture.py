@@ -242,7 +242,7 @@ def plot_decay_vs_constant(
     *,
     runs: int | None = None,
     title: str | None = None,
-    ylabel: str = "mean (xₖ − x*)² over runs (log)",
+    ylabel: str = "mean (xₖ − x*)² (log)",
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:

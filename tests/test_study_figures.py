@@ -95,6 +95,24 @@ def test_the_ratio_panels_reference_line_at_one_is_in_the_legend():
     assert (h.get_color(), h.get_linewidth()) == ("black", ref.get_linewidth())
 
 
+def test_the_schedule_effect_figure_keeps_its_labels_inside_at_its_slot_size():
+    """Study p. 34: with the reference line's legend entry the legend under "Noisy SGD on
+    x²/2 under four schedules" grew by a row and the left axes' label "mean (xₖ − x*)² over
+    runs (log)" ran 2 px past the top of its 330-pt slot (the title already says the mean is
+    over the runs).  Drawn with the study's four schedule labels, every text stays inside."""
+    k = np.arange(1, 201)
+    labs = ["constant", "step (s = 50, γ = 0.3)", "cosine (Tₘₐₓ = 200, ηₘᵢₙ = 0)",
+            "cosine + warm-up 20 (Tₘₐₓ = 180, ηₘᵢₙ = 0)"]
+    t = {lab: np.geomspace(1.0, 1e-3 * (i + 1), k.size) for i, lab in enumerate(labs)}
+    m = {lab: v * (1.0 + 0.01 * np.sin(k)) for lab, v in t.items()}
+    fig = Figure(figsize=(report.CONTENT_W / 72.0, 330.0 / 72.0), layout="constrained")
+    plots_lecture.plot_decay_vs_constant(
+        k, m, t, runs=4000, title="Noisy SGD on x²/2 under four schedules, mean over 4000 "
+        "runs", fig=fig)
+    assert plots.audit(fig) == []
+    assert len(dict(_legend_entries(fig))) == 2 * len(labs) + len(labs) + 2
+
+
 def test_schedule_legend_shows_each_schedules_own_markers():
     """Study p. 32: the entry "read back from a run" showed a black open circle while the
     read-back markers are coloured, one shape per schedule; each schedule's entry now
