@@ -1,6 +1,7 @@
 """analysis.report / analysis.study: files written atomically, text searchable, failures said."""
 
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -397,9 +398,11 @@ def test_numeric_region_bounds_say_what_they_are_and_to_what_tolerance(himmelbla
     data = json.loads(himmelblau_report.json.read_text())
     assert data["vanishing_gradient"]["regions"]  # measured: not a quadratic
     text = squash(pdf_text(himmelblau_report.pdf))
-    assert squash(report.MEASURED_BOUNDS_TEXT.strip()) in text
+    extents = data["vanishing_gradient"]["extents"]
+    assert squash(report.measured_bounds_text(extents).strip()) in text
     assert report.region_note(False, False, False) == ""
-    assert report.region_note(False, False, False, measured=True) == report.MEASURED_BOUNDS_TEXT
+    assert report.region_note(False, False, False, measured=extents) == \
+        report.measured_bounds_text(extents)
 
 
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
@@ -463,8 +466,9 @@ def test_the_basin_grid_says_its_size():
 def test_numeric_region_bounds_are_computed_not_measured():
     """Himmelblau p. 3: the footnote called the ⁿ bounds "measured", the word the legend keeps
     for ᵐ (optimizer runs)."""
-    assert report.MEASURED_BOUNDS_TEXT.startswith("Numeric region bounds are computed: ")
-    assert "are measured" not in report.MEASURED_BOUNDS_TEXT
+    text = report.measured_bounds_text("how")
+    assert text.startswith("Numeric region bounds are computed: how.  ")
+    assert "are measured" not in text and report.measured_bounds_text("") == ""
 
 
 def test_short_hessian_lists_are_shown_whole(four_reports):
@@ -1191,6 +1195,45 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     assert "ᵉ" not in "".join(row[1] for row in table.rows)
     assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
     assert "smallest ‖∇f‖₂ = 0 there" in table.notes[0]
+
+
+def test_how_region_bounds_are_computed_is_told_once_in_the_table_notes():
+    """Himmelblau p. 3–4: the small-gradient table's footnote said its numeric bounds were
+    "found by bisection along rays … (50 halvings)", and an italic paragraph after the table,
+    which opened p. 4 alone before the next heading, said "extents computed: first exits …
+    along rays … and along grid edges": two accounts of one computation, the second cut off
+    from its table.  One account, the search's, is in the table's notes, and so is every
+    other note of the search (a sentence); nothing follows the table."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+    from landscape.vanishing import extents_text
+
+    obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box, names=report.SOLVER_NAMES)
+    v.notes.append("sub-grid search stopped by the time budget after 20 of 30 points")
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=min(cps, key=lambda c: c.value))
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    blocks = b.doc.blocks
+    assert isinstance(blocks[-1], report.Table), blocks[-1]
+    table = blocks[-1]
+    account = extents_text(True, report.SOLVER_NAMES["SLSQP"])
+    notes = " ".join(table.notes)
+    assert notes.count("along rays") == 1 and account in table.notes[0]
+    assert "halvings" not in notes
+    assert table.notes[-1] == ("Sub-grid search stopped by the time budget after 20 of 30 "
+                               "points.")
+    said = " ".join(getattr(blk, "text", "") for blk in blocks[:-1])
+    assert "rays" not in said and "sub-grid" not in said
+    # no table: the notes stay paragraphs
+    A.vanishing = dataclasses.replace(v, regions=[])
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    assert [blk.text for blk in b.doc.blocks[1:]] == [
+        "Sub-grid search stopped by the time budget after 20 of 30 points."]
 
 
 def test_critical_point_note_explains_only_what_the_table_shows():
@@ -3153,10 +3196,10 @@ def test_region_note_says_where_each_smallest_gradient_norm_is_evaluated():
     point's at the point refined to REFINE_DPS digits.  The note says so, with the values."""
     from landscape.critical import REFINE_DPS
 
-    assert "double precision" not in report.region_note(False, False, False, measured=True)
-    note = report.region_note(False, False, False, measured=True,
+    assert "double precision" not in report.region_note(False, False, False, measured="how")
+    note = report.region_note(False, False, False, measured="how",
                               refined=[("P1", 3e-23), ("P2", 1.6e-24)])
-    assert note.startswith(report.MEASURED_BOUNDS_TEXT)
+    assert note.startswith(report.measured_bounds_text("how"))
     assert ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point shown; "
             f"the ‖∇f‖₂ of the critical-point table at P1 ({report.fmt_num(3e-23, 2)}), "
             f"P2 ({report.fmt_num(1.6e-24, 2)}) is evaluated at {REFINE_DPS} digits at the "
