@@ -4576,13 +4576,12 @@ def _theory(b: Builder, A: Analysis) -> None:
                 + error_point_text({r.shown: r.study for r in studies}))
     full_in = failed_heading(b, A)
     rows = [theory_row(b, r.label, r.study, r.shown, full_in, A.cps) for r in studies]
+    where = reference_text(studies)  # a note of the table: printed with its other notes
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),
-                   *theory_notes([r.study for r in studies])])
-    where = reference_text(studies)
-    if where:
-        d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",
-                    size=SMALL, style="italic")
+                   *theory_notes([r.study for r in studies]),
+                   *(["Where the theory was evaluated: " + "; ".join(where) + "."]
+                     if where else [])])
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.shown for r in studies if r.study.prediction.kind == "none"]

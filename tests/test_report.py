@@ -2261,6 +2261,38 @@ def test_reference_list_names_every_method_of_the_theory_table():
         assert re.search(rf"\b{r.shown}\b", text)
 
 
+def test_where_the_theory_was_evaluated_is_a_note_of_its_table(monkeypatch):
+    """Quadratic and Himmelblau p. 6: "Where the theory was evaluated: …", an italic
+    paragraph after the table "Predicted and measured convergence" of p. 5, opened p. 6
+    apart from its table (whose long notes went to the foot of p. 6).  It is the table's
+    last note, printed with the table's other notes, and no paragraph of it follows."""
+    from types import SimpleNamespace as NS
+
+    def run(label, kind):
+        return report.MethodRun(label, label, {}, "defaults", study=NS(
+            reference=[0.0, 0.0], minimizer=[0.0, 0.0], minimizer_how="exact",
+            prediction=NS(kind=kind), to_json=dict))
+
+    runs = [run("gd", "none"), run("adam", "none")]
+    width = len(report.THEORY_COLUMNS)
+    monkeypatch.setattr(report, "theory_row",
+                        lambda b, label, st, shown, *a: [shown] + ["x"] * (width - 1))
+    monkeypatch.setattr(report, "theory_legend", lambda studies: "legend")
+    monkeypatch.setattr(report, "theory_notes", lambda studies: ["a note"])
+    monkeypatch.setattr(report, "rerun_text", lambda studies: "Ran.")
+    monkeypatch.setattr(report, "error_point_text", lambda studies: "Measured.")
+    monkeypatch.setattr(report, "error_points", lambda studies, cps: {})
+    monkeypatch.setattr(report, "failed_heading", lambda b, A: "")
+    b = report.Builder("t")
+    report._theory(b, NS(runs=runs, cps=None))
+    blocks = b.doc.blocks
+    (at,) = [i for i, blk in enumerate(blocks) if isinstance(blk, report.Table)]
+    where = "; ".join(report.reference_text(runs))
+    assert blocks[at].notes == ["legend", "a note",
+                                f"Where the theory was evaluated: {where}."]
+    assert not [blk for blk in blocks if "Where the theory" in getattr(blk, "text", "")]
+
+
 def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     """Quadratic p. 2: adam's rate study 'ended … after 627 iterations (status: iteration
     limit …)' — 627 is the automatic budget's floor iteration + 10, which the page did not
