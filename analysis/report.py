@@ -2342,7 +2342,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,
-                             "measured": "", "on_kink": [], "refined": []}
+                             "measured": "", "on_kink": [], "refined": [],
+                             "checked": v.extents}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
@@ -2467,7 +2468,7 @@ def measured_bounds_text(extents: str) -> str:
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
                 measured: str = "", on_kink: Sequence[tuple[str, Any]] = (),
-                refined: Sequence[tuple[str, float]] = ()) -> str:
+                refined: Sequence[tuple[str, float]] = (), checked: str = "") -> str:
     """The small-gradient table's footnote on the entries it shows: bounds that are roots of
     |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of a
     quadratic (``ellipse``), numeric bounds computed as ``measured`` says
@@ -2477,7 +2478,8 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
     of regions on a kink (``on_kink``: item and :class:`KinkExtent`), numeric critical points
     inside regions whose ‖∇f‖₂ in the critical-point table is the residual of their
     refinement, below the double-precision value at the rounded point (``refined``: name and
-    that residual); each sentence ends with two spaces."""
+    that residual), and, when no numeric bounds are shown, how the computed bounds that the
+    exact ones agree with were found (``checked``); each sentence ends with two spaces."""
     out = measured_bounds_text(measured)
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
@@ -2485,12 +2487,14 @@ def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
         out += (f"Exact bounds of {item}, on the kink {k.where}: there the formulas of ∇f "
                 f"give {k.gradient}, linear in the variables the kink leaves free, so the "
                 f"region is the part of the kink where ‖{k.gradient}‖₂ < t, and its bounds "
-                "are the extremes of each free variable there (agreeing with the measured "
-                "extents).  ")
+                "are the extremes of each free variable there (agreeing with the computed "
+                "bounds).  ")
     if ellipse:
         out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
-                "H⁻¹‖₂ (agreeing with the measured extents).  ")
+                "H⁻¹‖₂ (agreeing with the computed bounds).  ")
+    if checked and not measured and (ellipse or on_kink):
+        out += f"Computed bounds: {checked}.  "
     if zero:
         out += ("A region holding an exact critical point where f is differentiable has its "
                 "smallest ‖∇f‖₂ = 0 there, exactly.  " if kink else

@@ -1016,6 +1016,14 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
     assert "ⁿ" not in row[1] + row[2] + row[3] + row[4], row
     assert row[1].count("ᵉ") == 4 and row[3] == "0ᵉ" and row[4] == "0ᵉ"
     assert "ellipse" in table.notes[0] and "solved by SymPy" not in table.notes[0]
+    # Quadratic p. 3: the exact bounds agree 'with the measured extents', which nothing on
+    # the page described once the paragraph on them joined the notes: the notes say how
+    # they were computed (the search's account), and call them computed, not measured
+    assert "(agreeing with the computed bounds).  " in table.notes[0]
+    assert f"Computed bounds: {v.extents}.  " in table.notes[0] and v.extents
+    assert "measured extents" not in table.notes[0]
+    assert "Computed bounds: " not in report.region_note(False, True, False, measured="how",
+                                                         checked="how")
 
 
 def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
@@ -2786,7 +2794,7 @@ def test_a_region_on_a_kink_has_exact_bounds_where_its_subgradient_is_linear(fou
     assert ("Exact bounds of R1, on the kink x = 0: there the formulas of ∇f give (0, y), "
             "linear in the variables the kink leaves free, so the region is the part of the "
             "kink where ‖(0, y)‖₂ < t, and its bounds are the extremes of each free variable "
-            "there (agreeing with the measured extents).") in note
+            "there (agreeing with the computed bounds).") in note
     assert not any(s in note for s in ("M⁺", "u*", "M(u"))
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
     assert "Exact bounds of R1, on the kink x = 0" in pdf
