@@ -2342,7 +2342,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
     shown: dict[str, Any] = {"roots": False, "ellipse": False, "zero": False, "kink": False,
-                             "measured": False, "on_kink": [], "refined": []}
+                             "measured": "", "on_kink": [], "refined": [],
+                             "checked": v.extents}
     for i, r in enumerate(v.regions[:limit], start=1):
         item = f"R{i}"
         cp = exact_critical_inside(A, r)
@@ -2367,7 +2368,8 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
             ext = (kext.lower, kext.upper)
         lower, upper = (r.lower, r.upper) if ext is None else ext
         how = "exact" if r.exact or ext is not None else "numeric"
-        shown["measured"] |= how == "numeric"
+        if how == "numeric":
+            shown["measured"] = v.extents
         # both ends with the digits that tell them apart, trailing zeros kept alike; a
         # region of zero width in some variable lies on a line (plane): its variables named
         flat = zero_width(lower, upper)
@@ -2401,9 +2403,11 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 title="Small-gradient regions",
                 notes=[legend_text(["exact", "numeric"]) + ".  " + region_note(**shown)
                        + (f"f* = {fmt_num(f_star)}: the exact lowest minimum value."
-                          if exact else "min f: the smallest value sampled on the box.")])
-    for n in v.notes:
-        d.paragraph(str(n), style="italic", size=SMALL)
+                          if exact else "min f: the smallest value sampled on the box."),
+                       *(sentence(n) for n in v.notes)])
+    else:
+        for n in v.notes:
+            d.paragraph(sentence(n), style="italic", size=SMALL)
 
 
 def region_ends(lo: float, hi: float, at: float, flat: bool) -> tuple[float, float, int]:
@@ -2444,42 +2448,53 @@ def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]
     return f"; zero width: it lies on {shape}{where}"
 
 
-#: what numeric (measured) bounds of a small-gradient region are, and to what tolerance
-#: (:func:`landscape.vanishing.measured_extent`)
-MEASURED_BOUNDS_TEXT = (
-    "Numeric region bounds are computed: the bounding box of points checked inside the region "
-    "(‖∇f‖₂ ≤ t to a relative 10⁻⁶), found by bisection along rays from the region's point "
-    f"(50 halvings) and pushed outwards by {SOLVER_NAMES['SLSQP']} and, where the Hessian at "
-    "that point is invertible, by Newton's method on the boundary ∇f(x) = u, ‖u‖₂ = t; the "
-    "region reaches at least that far, and may reach farther in a direction not probed.  "
-    "Printed bounds are rounded outward (a lower end down, an upper end up).  ")
+def sentence(clause: str) -> str:
+    """A note written as a clause ("sub-grid search stopped …") as a sentence: its first
+    letter capital, a full stop at its end (one already there kept)."""
+    text = clause.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def measured_bounds_text(extents: str) -> str:
+    """The footnote's sentences on numeric (computed) bounds of small-gradient regions:
+    "Numeric region bounds are computed: " and how (``extents``, the account the search
+    gives, :attr:`landscape.vanishing.VanishingReport.extents`), then that printed bounds
+    are rounded outward; empty without an account."""
+    if not extents:
+        return ""
+    return (f"Numeric region bounds are computed: {extents}.  Printed bounds are rounded "
+            "outward (a lower end down, an upper end up).  ")
 
 
 def region_note(roots: bool, ellipse: bool, zero: bool, kink: bool = False,
-                measured: bool = False, on_kink: Sequence[tuple[str, Any]] = (),
-                refined: Sequence[tuple[str, float]] = ()) -> str:
+                measured: str = "", on_kink: Sequence[tuple[str, Any]] = (),
+                refined: Sequence[tuple[str, float]] = (), checked: str = "") -> str:
     """The small-gradient table's footnote on the entries it shows: bounds that are roots of
     |f′| = t solved by SymPy (``roots``), bounds of the ellipse ‖H(x − x*)‖₂ ≤ t of a
-    quadratic (``ellipse``), measured bounds (``measured``, :data:`MEASURED_BOUNDS_TEXT`), a
+    quadratic (``ellipse``), numeric bounds computed as ``measured`` says
+    (:func:`measured_bounds_text`; empty: none shown), a
     smallest ‖∇f‖ of exactly 0 at an exact critical point where f is differentiable
     (``zero``), a critical point at a kink, where f has no gradient (``kink``), exact bounds
     of regions on a kink (``on_kink``: item and :class:`KinkExtent`), numeric critical points
     inside regions whose ‖∇f‖₂ in the critical-point table is the residual of their
     refinement, below the double-precision value at the rounded point (``refined``: name and
-    that residual); each sentence ends with two spaces."""
-    out = MEASURED_BOUNDS_TEXT if measured else ""
+    that residual), and, when no numeric bounds are shown, how the computed bounds that the
+    exact ones agree with were found (``checked``); each sentence ends with two spaces."""
+    out = measured_bounds_text(measured)
     if roots:
         out += "Exact region bounds are roots of |f′| = threshold solved by SymPy.  "
     for item, k in on_kink:
         out += (f"Exact bounds of {item}, on the kink {k.where}: there the formulas of ∇f "
                 f"give {k.gradient}, linear in the variables the kink leaves free, so the "
                 f"region is the part of the kink where ‖{k.gradient}‖₂ < t, and its bounds "
-                "are the extremes of each free variable there (agreeing with the measured "
-                "extents).  ")
+                "are the extremes of each free variable there (agreeing with the computed "
+                "bounds).  ")
     if ellipse:
         out += ("Exact region bounds of a quadratic f with invertible Hessian H are those of "
                 "the ellipse ‖H(x − x*)‖₂ ≤ t around its exact minimizer: xᵢ* ± t·‖row i of "
-                "H⁻¹‖₂ (agreeing with the measured extents).  ")
+                "H⁻¹‖₂ (agreeing with the computed bounds).  ")
+    if checked and not measured and (ellipse or on_kink):
+        out += f"Computed bounds: {checked}.  "
     if zero:
         out += ("A region holding an exact critical point where f is differentiable has its "
                 "smallest ‖∇f‖₂ = 0 there, exactly.  " if kink else
@@ -4565,13 +4580,12 @@ def _theory(b: Builder, A: Analysis) -> None:
                 + error_point_text({r.shown: r.study for r in studies}))
     full_in = failed_heading(b, A)
     rows = [theory_row(b, r.label, r.study, r.shown, full_in, A.cps) for r in studies]
+    where = reference_text(studies)  # a note of the table: printed with its other notes
     d.table(THEORY_COLUMNS, rows, title=THEORY_TABLE,
             notes=[theory_legend([r.study for r in studies]),
-                   *theory_notes([r.study for r in studies])])
-    where = reference_text(studies)
-    if where:
-        d.paragraph("Where the theory was evaluated: " + "; ".join(where) + ".",
-                    size=SMALL, style="italic")
+                   *theory_notes([r.study for r in studies]),
+                   *(["Where the theory was evaluated: " + "; ".join(where) + "."]
+                     if where else [])])
     b.data["rates"] = {r.label: r.study.to_json() for r in studies}
     promised = [r for r in studies if r.study.prediction.kind != "none"]
     silent = [r.shown for r in studies if r.study.prediction.kind == "none"]

@@ -136,6 +136,9 @@ class VanishingReport:
     method: str
     notes: list[str] = field(default_factory=list)
     found: int | None = None  # regions found (more than listed when capped)
+    #: how the numeric region bounds were computed, one clause without a capital or a full
+    #: stop (:func:`extents_text`, or the 1-D grid refined by brentq); empty when all exact
+    extents: str = ""
     #: where the sampled maximum ``f_max`` was found
     max_point: tuple[float, ...] | None = None
     #: f's exact value (SymPy) at the points ``f_max_at`` of the box's boundary where the
@@ -161,6 +164,7 @@ class VanishingReport:
                 "f_max_exact": None if self.f_max_exact is None else sp.sstr(self.f_max_exact),
                 "f_max_at": [list(p) for p in self.f_max_at],
                 "method": self.method,
+                "extents": self.extents,
                 "notes": list(self.notes),
             }
         )
@@ -444,8 +448,6 @@ def _vanishing_1d(obj, box, threshold, timeout, listed, names) -> VanishingRepor
     exact = breaks is not None
     if not exact:
         breaks = _numeric_breakpoints(obj, xs, G < threshold, threshold)
-        notes.append(f"interval ends from a {spaced(GRID_POINTS)}-point grid refined by "
-                     f"{names['brentq']}")
     edges = [lo, *breaks, hi]
     regions = []
     for a, b in zip(edges[:-1], edges[1:], strict=True):
@@ -465,7 +467,11 @@ def _vanishing_1d(obj, box, threshold, timeout, listed, names) -> VanishingRepor
         regions.append(_region(obj, (a,), (b,), (best,), f_min, f_max, exact, box, listed,
                                threshold))
     method = "exact-roots" if exact else "grid+brentq"
-    return VanishingReport(threshold, regions, f_min, f_max, method, notes, max_point=at)
+    extents = "" if exact else (f"the roots of |f′| = t, where |f′| − t changes sign between "
+                                f"neighbours of a {spaced(GRID_POINTS)}-point grid, refined "
+                                f"by {names['brentq']}")
+    return VanishingReport(threshold, regions, f_min, f_max, method, notes, max_point=at,
+                           extents=extents)
 
 
 # ============================================================================ n variables
@@ -906,6 +912,27 @@ def _on_component(
     return bool(labels[np.ravel_multi_index(tuple(node), shape)] != 0)
 
 
+def extents_text(grid: bool, slsqp: str = "SLSQP") -> str:
+    """How :func:`measured_extent` bounds a region, as one clause: the bounding box of the
+    region's point, the first exits of ‖∇f‖ < t along rays from it (:func:`radial_extent`:
+    48 geometric steps to the box's edge, then 50 bisections) and, for a region of the grid
+    (``grid``), on the grid edges leaving it (:func:`_edge_crossings`, 50 bisections) — of
+    a sampled one, its small-gradient samples — each extreme pushed outwards by SLSQP
+    (spelled ``slsqp``) on ‖∇f‖ ≤ t (kept when ‖∇f‖ ≤ t to a relative 10⁻⁶ along the move,
+    :func:`_polish_extent`) and, where the Hessian at the point is invertible, by Newton's
+    method on the boundary ∇f(x) = u, ‖u‖ = t (:func:`_preimage_extent`)."""
+    found = ("its grid nodes and the exits on the grid edges leaving it (50 bisections)"
+             if grid else "its small-gradient samples")
+    return ("the bounding box of points checked inside the region: its point, the first exits "
+            "of ‖∇f‖₂ < t along rays from that point (a scan of 48 geometric steps to the "
+            "box's edge, then 50 bisections) and, for a region found "
+            f"{'on the grid' if grid else 'among the samples'}, {found}; each extreme is "
+            f"pushed outwards by {slsqp} on ‖∇f‖₂ ≤ t (a move kept when ‖∇f‖₂ ≤ t to a relative "
+            "10⁻⁶ along it) and, where the Hessian at that point is invertible, by Newton's "
+            "method on the boundary ∇f(x) = u, ‖u‖₂ = t; the region reaches at least that "
+            "far, and may reach farther in a direction not probed")
+
+
 def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> VanishingReport:
     import time
 
@@ -980,12 +1007,8 @@ def _vanishing_nd(obj, box, threshold, max_regions, listed, timeout, names) -> V
     if len(regions) > max_regions:
         notes.append(f"{found} regions; the {max_regions} largest (by grid points) are listed")
         regions = regions[:max_regions]
-    edges = " and along grid edges" if shape is not None else ""
-    notes.append(f"extents computed: first exits of ‖∇f‖ < t = {threshold:g} along rays from "
-                 f"each region's point{edges}, extremes refined by "
-                 f"{names['SLSQP']} on ‖∇f‖ ≤ t and, where the Hessian at the point is "
-                 "invertible, by Newton's method on the boundary ∇f(x) = u, ‖u‖ = t")
-    return VanishingReport(threshold, regions, f_min, f_max, method, notes, found, max_point=at)
+    return VanishingReport(threshold, regions, f_min, f_max, method, notes, found, max_point=at,
+                           extents=extents_text(shape is not None, names["SLSQP"]))
 
 
 def find_vanishing_regions(

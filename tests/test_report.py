@@ -1,6 +1,7 @@
 """analysis.report / analysis.study: files written atomically, text searchable, failures said."""
 
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -397,9 +398,11 @@ def test_numeric_region_bounds_say_what_they_are_and_to_what_tolerance(himmelbla
     data = json.loads(himmelblau_report.json.read_text())
     assert data["vanishing_gradient"]["regions"]  # measured: not a quadratic
     text = squash(pdf_text(himmelblau_report.pdf))
-    assert squash(report.MEASURED_BOUNDS_TEXT.strip()) in text
+    extents = data["vanishing_gradient"]["extents"]
+    assert squash(report.measured_bounds_text(extents).strip()) in text
     assert report.region_note(False, False, False) == ""
-    assert report.region_note(False, False, False, measured=True) == report.MEASURED_BOUNDS_TEXT
+    assert report.region_note(False, False, False, measured=extents) == \
+        report.measured_bounds_text(extents)
 
 
 def test_error_figure_caption_counts_the_runs_it_draws(himmelblau_report):
@@ -463,8 +466,9 @@ def test_the_basin_grid_says_its_size():
 def test_numeric_region_bounds_are_computed_not_measured():
     """Himmelblau p. 3: the footnote called the ⁿ bounds "measured", the word the legend keeps
     for ᵐ (optimizer runs)."""
-    assert report.MEASURED_BOUNDS_TEXT.startswith("Numeric region bounds are computed: ")
-    assert "are measured" not in report.MEASURED_BOUNDS_TEXT
+    text = report.measured_bounds_text("how")
+    assert text.startswith("Numeric region bounds are computed: how.  ")
+    assert "are measured" not in text and report.measured_bounds_text("") == ""
 
 
 def test_short_hessian_lists_are_shown_whole(four_reports):
@@ -1012,6 +1016,14 @@ def test_small_gradient_region_of_a_quadratic_is_exact():
     assert "ⁿ" not in row[1] + row[2] + row[3] + row[4], row
     assert row[1].count("ᵉ") == 4 and row[3] == "0ᵉ" and row[4] == "0ᵉ"
     assert "ellipse" in table.notes[0] and "solved by SymPy" not in table.notes[0]
+    # Quadratic p. 3: the exact bounds agree 'with the measured extents', which nothing on
+    # the page described once the paragraph on them joined the notes: the notes say how
+    # they were computed (the search's account), and call them computed, not measured
+    assert "(agreeing with the computed bounds).  " in table.notes[0]
+    assert f"Computed bounds: {v.extents}.  " in table.notes[0] and v.extents
+    assert "measured extents" not in table.notes[0]
+    assert "Computed bounds: " not in report.region_note(False, True, False, measured="how",
+                                                         checked="how")
 
 
 def test_title_page_lists_exactly_the_markers_the_report_uses(small_report):
@@ -1191,6 +1203,45 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     assert "ᵉ" not in "".join(row[1] for row in table.rows)
     assert "ellipse" not in table.notes[0] and "Region bounds" not in table.notes[0]
     assert "smallest ‖∇f‖₂ = 0 there" in table.notes[0]
+
+
+def test_how_region_bounds_are_computed_is_told_once_in_the_table_notes():
+    """Himmelblau p. 3–4: the small-gradient table's footnote said its numeric bounds were
+    "found by bisection along rays … (50 halvings)", and an italic paragraph after the table,
+    which opened p. 4 alone before the next heading, said "extents computed: first exits …
+    along rays … and along grid edges": two accounts of one computation, the second cut off
+    from its table.  One account, the search's, is in the table's notes, and so is every
+    other note of the search (a sentence); nothing follows the table."""
+    from types import SimpleNamespace as NS
+
+    from landscape import Objective
+    from landscape.vanishing import extents_text
+
+    obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
+    cps = obj.critical_points(box=box)
+    v = obj.vanishing(box=box, names=report.SOLVER_NAMES)
+    v.notes.append("sub-grid search stopped by the time budget after 20 of 30 points")
+    A = NS(obj=obj, box=box, cps=cps, vanishing=v, minimum=min(cps, key=lambda c: c.value))
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    blocks = b.doc.blocks
+    assert isinstance(blocks[-1], report.Table), blocks[-1]
+    table = blocks[-1]
+    account = extents_text(True, report.SOLVER_NAMES["SLSQP"])
+    notes = " ".join(table.notes)
+    assert notes.count("along rays") == 1 and account in table.notes[0]
+    assert "halvings" not in notes
+    assert table.notes[-1] == ("Sub-grid search stopped by the time budget after 20 of 30 "
+                               "points.")
+    said = " ".join(getattr(blk, "text", "") for blk in blocks[:-1])
+    assert "rays" not in said and "sub-grid" not in said
+    # no table: the notes stay paragraphs
+    A.vanishing = dataclasses.replace(v, regions=[])
+    b = report.Builder("Regions")
+    report._vanishing_table(b, A)
+    assert [blk.text for blk in b.doc.blocks[1:]] == [
+        "Sub-grid search stopped by the time budget after 20 of 30 points."]
 
 
 def test_critical_point_note_explains_only_what_the_table_shows():
@@ -2218,6 +2269,38 @@ def test_reference_list_names_every_method_of_the_theory_table():
         assert re.search(rf"\b{r.shown}\b", text)
 
 
+def test_where_the_theory_was_evaluated_is_a_note_of_its_table(monkeypatch):
+    """Quadratic and Himmelblau p. 6: "Where the theory was evaluated: …", an italic
+    paragraph after the table "Predicted and measured convergence" of p. 5, opened p. 6
+    apart from its table (whose long notes went to the foot of p. 6).  It is the table's
+    last note, printed with the table's other notes, and no paragraph of it follows."""
+    from types import SimpleNamespace as NS
+
+    def run(label, kind):
+        return report.MethodRun(label, label, {}, "defaults", study=NS(
+            reference=[0.0, 0.0], minimizer=[0.0, 0.0], minimizer_how="exact",
+            prediction=NS(kind=kind), to_json=dict))
+
+    runs = [run("gd", "none"), run("adam", "none")]
+    width = len(report.THEORY_COLUMNS)
+    monkeypatch.setattr(report, "theory_row",
+                        lambda b, label, st, shown, *a: [shown] + ["x"] * (width - 1))
+    monkeypatch.setattr(report, "theory_legend", lambda studies: "legend")
+    monkeypatch.setattr(report, "theory_notes", lambda studies: ["a note"])
+    monkeypatch.setattr(report, "rerun_text", lambda studies: "Ran.")
+    monkeypatch.setattr(report, "error_point_text", lambda studies: "Measured.")
+    monkeypatch.setattr(report, "error_points", lambda studies, cps: {})
+    monkeypatch.setattr(report, "failed_heading", lambda b, A: "")
+    b = report.Builder("t")
+    report._theory(b, NS(runs=runs, cps=None))
+    blocks = b.doc.blocks
+    (at,) = [i for i, blk in enumerate(blocks) if isinstance(blk, report.Table)]
+    where = "; ".join(report.reference_text(runs))
+    assert blocks[at].notes == ["legend", "a note",
+                                f"Where the theory was evaluated: {where}."]
+    assert not [blk for blk in blocks if "Where the theory" in getattr(blk, "text", "")]
+
+
 def test_a_rate_study_at_its_iteration_limit_says_which_budget_rule_set_it():
     """Quadratic p. 2: adam's rate study 'ended … after 627 iterations (status: iteration
     limit …)' — 627 is the automatic budget's floor iteration + 10, which the page did not
@@ -2711,7 +2794,7 @@ def test_a_region_on_a_kink_has_exact_bounds_where_its_subgradient_is_linear(fou
     assert ("Exact bounds of R1, on the kink x = 0: there the formulas of ∇f give (0, y), "
             "linear in the variables the kink leaves free, so the region is the part of the "
             "kink where ‖(0, y)‖₂ < t, and its bounds are the extremes of each free variable "
-            "there (agreeing with the measured extents).") in note
+            "there (agreeing with the computed bounds).") in note
     assert not any(s in note for s in ("M⁺", "u*", "M(u"))
     pdf = squash(pdf_text(four_reports["kink"][0].pdf))
     assert "Exact bounds of R1, on the kink x = 0" in pdf
@@ -3153,10 +3236,10 @@ def test_region_note_says_where_each_smallest_gradient_norm_is_evaluated():
     point's at the point refined to REFINE_DPS digits.  The note says so, with the values."""
     from landscape.critical import REFINE_DPS
 
-    assert "double precision" not in report.region_note(False, False, False, measured=True)
-    note = report.region_note(False, False, False, measured=True,
+    assert "double precision" not in report.region_note(False, False, False, measured="how")
+    note = report.region_note(False, False, False, measured="how",
                               refined=[("P1", 3e-23), ("P2", 1.6e-24)])
-    assert note.startswith(report.MEASURED_BOUNDS_TEXT)
+    assert note.startswith(report.measured_bounds_text("how"))
     assert ("A region's smallest ‖∇f‖₂ is evaluated in double precision at the point shown; "
             f"the ‖∇f‖₂ of the critical-point table at P1 ({report.fmt_num(3e-23, 2)}), "
             f"P2 ({report.fmt_num(1.6e-24, 2)}) is evaluated at {REFINE_DPS} digits at the "

@@ -114,31 +114,35 @@ def test_relu_chain_and_input_checks():
         regions("x**2", threshold=0)
 
 
-def test_extent_note_gives_the_threshold_it_names():
-    """Rosenbrock p. 4, Himmelblau p. 3: the note said 'first exits of ‖∇f‖ < t' without
-    saying what t is."""
-    rep = regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", threshold=0.02)
-    (note,) = [n for n in rep.notes if "first exits" in n]
-    assert "‖∇f‖ < t = 0.02 along rays" in note
-
-
-def test_notes_name_the_numerical_methods_as_the_caller_prints_them():
-    """The report printed SciPy's names in the extent note ("extremes refined by SLSQP");
-    the caller passes the names its pages print, and the API keeps SciPy's spelling."""
+def test_how_extents_are_computed_is_one_account_not_a_note():
+    """Himmelblau p. 3–4: a note "extents computed: first exits … along rays … and along grid
+    edges" told the same computation as the table's footnote ("found by bisection along rays
+    … (50 halvings)", no grid edges), and was printed after the table, alone at the top of
+    the next page.  The search gives one account (``extents``), of what
+    :func:`measured_extent` does; it is no longer among the notes."""
     from analysis.report import SOLVER_NAMES
+    from landscape.vanishing import extents_text
 
     f = "(x**2 + y - 11)**2 + (x + y**2 - 7)**2"
-    (note,) = [n for n in regions(f, threshold=0.02, names=SOLVER_NAMES).notes
-               if "first exits" in n]
-    newton = (" and, where the Hessian at the point is invertible, by Newton's method on the "
-              "boundary ∇f(x) = u, ‖u‖ = t")
-    assert note.endswith(f"extremes refined by {SOLVER_NAMES['SLSQP']} on ‖∇f‖ ≤ t{newton}")
+    rep = regions(f, threshold=0.02, names=SOLVER_NAMES)
+    assert not [n for n in rep.notes if "first exits" in n or "rays" in n], rep.notes
+    assert rep.extents == extents_text(True, SOLVER_NAMES["SLSQP"])
+    assert rep.to_json()["extents"] == rep.extents
+    # rays (48 geometric steps, then 50 bisections), grid nodes and edges (50 bisections),
+    # SLSQP as the caller spells it, Newton on the boundary
+    for part in ("along rays from that point (a scan of 48 geometric steps to the box's "
+                 "edge, then 50 bisections)", "its grid nodes and the exits on the grid edges "
+                 "leaving it (50 bisections)", f"pushed outwards by {SOLVER_NAMES['SLSQP']} on",
+                 "Newton's method on the boundary ∇f(x) = u, ‖u‖₂ = t"):
+        assert part in rep.extents
     assert SOLVER_NAMES["SLSQP"] != "SLSQP"
-    (plain,) = [n for n in regions(f, threshold=0.02).notes if "first exits" in n]
-    assert plain.endswith(f"extremes refined by SLSQP on ‖∇f‖ ≤ t{newton}")
+    assert "by SLSQP on" in regions(f, threshold=0.02).extents
     # one variable, not a polynomial: the interval ends are refined numerically
-    one = regions("tanh(x)", [[-6.0, 6.0]], threshold=1e-3, names=SOLVER_NAMES).notes
-    assert any(n.endswith(f"grid refined by {SOLVER_NAMES['brentq']}") for n in one), one
+    one = regions("tanh(x)", [[-6.0, 6.0]], threshold=1e-3, names=SOLVER_NAMES)
+    assert one.extents.endswith(f"grid, refined by {SOLVER_NAMES['brentq']}"), one.extents
+    assert not one.notes
+    # a polynomial in one variable: exact roots, no account of numeric bounds
+    assert regions("x**3 - x", [[-2.0, 2.0]], threshold=1e-3).extents == ""
 
 
 def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
@@ -159,10 +163,10 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
                       f"{spacing:.4g} = box diagonal {diagonal:.4g} × 20 000^(−1/5), "
                       "join one region")
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
-    (note,) = [n for n in rep.notes if "first exits" in n]
-    assert "grid" not in note and rep.method.startswith(method)
+    assert "grid" not in rep.extents and rep.method.startswith(method)
+    assert "its small-gradient samples" in rep.extents
     # Himmelblau p.3: 'measured' is kept for optimizer runs (ᵐ); the extents are computed
-    assert note.startswith("extents computed: first exits") and "measured" not in note
+    assert "measured" not in rep.extents
     # ‖∇f‖ = 2‖x‖ < 2 holds for samples inside the unit ball: they form the one region
     wide = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=2.0)
     assert np.any(2 * np.linalg.norm(X, axis=1) < 2.0) and len(wide.regions) == 1
@@ -180,9 +184,8 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
         "refined below the sample spacing, that lies outside those regions starts one of its "
         "own (1 seeded region); it joins a listed region only when it lies in that region's "
         "measured extent along a segment from its point where ‖∇f‖ < t")
-    (grid_note,) = [n for n in regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
-                                       threshold=0.02).notes if "first exits" in n]
-    assert "along rays from each region's point and along grid edges" in grid_note
+    grid = regions("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", threshold=0.02).extents
+    assert "on the grid edges leaving it" in grid and "samples" not in grid
 
 
 @pytest.mark.parametrize("text, f", [
