@@ -3190,7 +3190,8 @@ def section_adaptive(S: Study) -> None:
         {k: np.linalg.norm(r.path, axis=1) for k, r in runs.items()},
         ylabel="‖xₖ − x*‖ (log scale)", logy=True, title="Distance to the minimum",
         fig=fig), 300.0,
-        f"Distance to the minimum after {steps} steps — " + "; ".join(
+        f"Distance to the minimum, the error eₖ = ‖xₖ − x*‖, after {steps} steps — "
+        + "; ".join(
             f"{k}: {mark(fmt_num(v, DISTANCE_DIGITS), 'measured')}" for k, v in final.items())
         + ".  The per-step ratio eₖ₊₁/eₖ — " + "; ".join(
             ratio_course_text(k, np.linalg.norm(r.path, axis=1))
