@@ -758,15 +758,14 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     r1 = e[s + 1:n] / e[s:n - 1]
     how = ratios_fall(r1) if n - s >= 3 else None
     if how is not None and end_fall(r1):
-        return s, 1, (f"ratios e_(k+1)/e_k fall toward 0 over iterations {s}–{n - 1} "
-                      f"({_ratio_list(e, s, n, 1)}: {how}; the last ≤ 1/2 of the one before"
-                      f"{two_ratios(r1)})")
+        return s, 1, (f"ratios e_(k+1)/e_k, {_ratio_span(e, s, n, 1)}, fall toward 0: "
+                      f"{how}; the last ≤ 1/2 of the one before{two_ratios(r1)}")
     b, r2, how, why_not = two_step_test(e, s, n)
     if why_not is None:
         ks, chain = two_step_blocks(b, r2, n)
         seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, chain, strict=True))
-        return b, 2, (f"two-step ratios e_(k+2)/e_k over iterations {b}–{n - 1} "
-                      f"({_ratio_list(e, b, n, 2)}) are read as falling toward 0: {how}; "
+        return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, are read "
+                      f"as falling toward 0: {how}; "
                       f"and over the disjoint blocks of two steps ending at the last step "
                       f"({seen}): {pair_falls(chain, 2)}; the per-step ratios "
                       f"({_ratio_list(e, b, n, 1)}) do not keep falling to the end")

@@ -1878,12 +1878,35 @@ def _failure_lists(A: Analysis) -> tuple[list[str], list[str]]:
         res = r.result
         if res is not None and res.status not in ("converged", "steps"):
             findings.append(f"Method {r.shown} (comparison run): {prose(res.message)}")
-        if r.study is not None and r.study.comparison.verdict != "agrees":
-            c = r.study.comparison
-            theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
-                          f"{comparison_reason(c)}"
-                          + below_floor_text(r.study) + study_end(A, r.study))
+    for r in _uncompared_runs(A):
+        c = r.study.comparison
+        theory.append(f"{r.shown} ({RATE_STUDY_RUN}): {c.verdict} — "
+                      f"{comparison_reason(c)}"
+                      + below_floor_text(r.study) + study_end(A, r.study))
     return findings, theory
+
+
+def _uncompared_runs(A: Analysis) -> list[Any]:
+    """The runs whose rate study's theory and measurement were not compared or disagree."""
+    return [r for r in A.runs if r.study is not None and r.study.comparison.verdict != "agrees"]
+
+
+def theory_terms(A: Analysis, items: Sequence[str]) -> str:
+    """The terms the “What failed” section's theory entries ``items`` use before the theory
+    section explains them (the section comes early, after the summary), defined at this first
+    use: a rate-study run (:data:`RATE_STUDY`: the method run again with no gradient
+    tolerance, to measure its rate down to the rounding floor, :func:`floor_rule_value`), and
+    its automatic budget when an entry names it. The lead above them gives the theory
+    section's number."""
+    text = " ".join(items)
+    studies = [r.study for r in _uncompared_runs(A)]
+    words = (f"A {RATE_STUDY} is the method run again from x₀ with {NO_GTOL}, to measure its "
+             f"rate down to the rounding floor {floor_rule_value(studies)}, below which "
+             "rounding limits the errors and the measurement leaves them out")
+    if "automatic budget" in text:
+        words += ("; the automatic budget is the iteration limit such a run is given from its "
+                  "own progress (each entry gives the rule that applied)")
+    return f"{words}."
 
 
 def only_not_compared(b: Builder, A: Analysis) -> bool:
@@ -1921,8 +1944,10 @@ def _what_failed(b: Builder, A: Analysis) -> list[str]:
     if theory:
         what = ("not compared" if only_not_compared(b, A)
                 else "not compared, or disagreeing")
-        d.paragraph(f"Theory and measurement {what} (details in the theory section):",
+        d.paragraph(f"Theory and measurement {what} (details in section "
+                    f"{section_ref(THEORY_SECTION)}):",
                     weight="bold", after=2.0)
+        d.paragraph(theory_terms(A, theory), after=2.0)
         d.bullets(theory)
     findings += [f"Theory vs measurement, {t}" for t in theory]
     if not b.failures and not findings:
@@ -4140,13 +4165,20 @@ def floor_value_text(studies: Sequence[Any]) -> str:
     (:func:`analysis.plots.study_floor`), said once where the per-step tables are introduced:
     ``Errors below the rounding floor 10³·ε·max(1, ‖x*‖) = 2.2e−13``, its range over the
     runs when their x* differ in norm, with ε defined (:data:`EPS_TEXT`)."""
+    return f"Errors below the rounding floor {floor_rule_value(studies)}"
+
+
+def floor_rule_value(studies: Sequence[Any]) -> str:
+    """The rounding floor of these rate studies' errors, its rule and its value
+    (:func:`analysis.plots.study_floor`) with ε defined: ``10³·ε·max(1, ‖x*‖) = 2.2e−13 (ε =
+    2.2e−16, …)``, the value's range over the runs when their x* differ in norm."""
     from analysis import plots
 
     vals = sorted({float(fmt_floor(plots.study_floor(st))) for st in studies})
     value = (f" = {fmt_floor(vals[0])} ({EPS_TEXT})" if len(vals) == 1 else
              f" ({fmt_floor(vals[0])} to {fmt_floor(vals[-1])} over these runs; {EPS_TEXT})"
              if vals else f" ({EPS_TEXT})")
-    return f"Errors below the rounding floor {FLOOR_RULE}{value}"
+    return f"{FLOOR_RULE}{value}"
 
 
 def exact_floor_text(refs: Sequence[Any]) -> str | None:

@@ -2222,15 +2222,24 @@ def section_convexity(S: Study) -> None:
 
 def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
     """Why the largest graph-above-chord gap on the grid ``x`` is negative, when it is: the
-    graph lies below every chord and the chords over two grid steps h come nearest, by about
-    h²·min f″/2 (Taylor); empty when the gap is not negative."""
+    graph lies below every chord and the chords over two grid steps h come nearest. Such a
+    chord, centred at the grid point m, lies above the graph at m by
+    (f(m − h) + f(m + h))/2 − f(m) ≈ h²·f″(m)/2 (Taylor), so the nearest is centred where f″
+    is least among the grid's inner points; the estimate is taken there (not at the interval's
+    end, which is no chord's midpoint). Empty when the gap is not negative."""
     if above >= 0:
         return ""
     h = float(x[1] - x[0])
-    curv = min(float(obj.hess([v])[0, 0]) for v in x)
-    return (f"; the gap {fmt_num(above, GAP_DIGITS)} is negative: the graph lies below every "
-            f"chord, and the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
-            f"h²·min f″/2 = {fmt_num(h * h * curv / 2, 3)}")
+    mids = x[1:-1]
+    curv = np.array([float(obj.hess([v])[0, 0]) for v in mids])
+    i = int(np.argmin(curv))
+    est = fmt_num(h * h * curv[i] / 2, 3)
+    head = (f"; the gap {fmt_num(above, GAP_DIGITS)} is negative: the graph lies below every "
+            f"chord, and the chords over two grid steps h = {fmt_num(h, 3)} come nearest")
+    if np.ptp(curv) <= 1e-12 * max(1.0, float(np.max(np.abs(curv)))):
+        return f"{head}, by about h²·f″/2 = {est} (f″ = {fmt_num(curv[i], 3)} throughout)"
+    return (f"{head}, the nearest centred at m = {fmt_num(float(mids[i]), 3)} (where f″ is "
+            f"least among their midpoints), by about h²·f″(m)/2 = {est}")
 
 
 # ============================================================================ 13. surfaces
@@ -3181,7 +3190,8 @@ def section_adaptive(S: Study) -> None:
         {k: np.linalg.norm(r.path, axis=1) for k, r in runs.items()},
         ylabel="‖xₖ − x*‖ (log scale)", logy=True, title="Distance to the minimum",
         fig=fig), 300.0,
-        f"Distance to the minimum after {steps} steps — " + "; ".join(
+        f"Distance to the minimum, the error eₖ = ‖xₖ − x*‖, after {steps} steps — "
+        + "; ".join(
             f"{k}: {mark(fmt_num(v, DISTANCE_DIGITS), 'measured')}" for k, v in final.items())
         + ".  The per-step ratio eₖ₊₁/eₖ — " + "; ".join(
             ratio_course_text(k, np.linalg.norm(r.path, axis=1))

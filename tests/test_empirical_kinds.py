@@ -307,10 +307,11 @@ def test_himmelblau_cg_is_superlinear_over_two_steps_not_one():
     assert not _fall(e[6:9] / e[5:8]) and not _fall(r1) and _fall(r2)
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
-    assert "two-step ratios e_(k+2)/e_k over iterations 2–8" in m.notes[0]
+    assert "two-step ratios e_(k+2)/e_k, k = 2–6 (" in m.notes[0]  # from e_2–e_8
+    assert "from the errors e_2–e_8), are read as falling toward 0" in m.notes[0]
     assert ", ".join(f"{v:.3g}" for v in r2) in m.notes[0]  # what was observed
     assert ", ".join(f"{v:.3g}" for v in r1) in m.notes[0] and "do not" in m.notes[0]
-    assert not any("e_(k+1)/e_k fall toward 0" in n for n in m.notes)
+    assert not any(", fall toward 0:" in n for n in m.notes)
 
 
 def test_himmelblau_cg_run_is_measured_on_its_two_step_ratios():
@@ -340,8 +341,8 @@ def test_himmelblau_bfgs_per_step_rebound_is_read_over_two_steps():
     assert _fall(r2) and r2[-1] <= r2[-3] / 2
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
-    assert (f"two-step ratios e_(k+2)/e_k over iterations 2–8 "
-            f"({', '.join(f'{v:.3g}' for v in r2)}) are read as falling toward 0: ") in m.notes[0]
+    assert (f"two-step ratios e_(k+2)/e_k, k = 2–6 ({', '.join(f'{v:.3g}' for v in r2)}; "
+            f"from the errors e_2–e_8), are read as falling toward 0: ") in m.notes[0]
     assert m.evidence == m.notes[0]
 
 
@@ -441,6 +442,24 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     assert f"and for the two-step ratios {why}" in m.reason
 
 
+def test_falling_ratios_are_named_by_their_steps_and_the_errors_they_use():
+    """Study p. 21, pure Newton on ln cosh: 'ratios e_(k+1)/e_k fall toward 0 over iterations
+    0–7' listed 7 ratios, those of k = 0–6: the errors e_0–e_7 give 7 ratios, and the note
+    now names both (as the notes of ratios that do not fall already did)."""
+    x = [10.0]
+    for _ in range(8):  # Newton on ln cosh(x/2)·4: x ← x − tanh(x/2)/(1/2)
+        x.append(x[-1] - math.tanh(0.5 * x[-1]) / 0.5)
+    e = np.abs(np.array(x))
+    r = e[1:8] / e[:7]  # k = 0–6
+    assert r.size == 7 and np.all(np.diff(r) < 0) and r[-1] <= r[-2] / 2
+    note = E.falling_ratios(e, 0, 8)
+    assert note is not None and note[:2] == (0, 1)
+    assert note[2].startswith(f"ratios e_(k+1)/e_k, k = 0–6 ({', '.join(f'{v:.3g}' for v in r)}; "
+                              "from the errors e_0–e_7), fall toward 0: each below the one "
+                              "before"), note[2]
+    assert "iterations 0–7" not in note[2]
+
+
 def test_order_one_and_a_half_is_superlinear_per_step():
     # e_(k+1) = e_k^1.5: ratios e_k^0.5 fall every step; order 1.5, outside [1.8, 2.6]
     e = [0.5]
@@ -451,7 +470,7 @@ def test_order_one_and_a_half_is_superlinear_per_step():
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 1
     assert m.order == pytest.approx(1.5, rel=1e-3)
-    assert "ratios e_(k+1)/e_k fall toward 0" in m.notes[0]
+    assert "ratios e_(k+1)/e_k, k = " in m.notes[0] and "), fall toward 0: " in m.notes[0]
 
 
 def test_restarted_cg_like_two_step_sequence():
@@ -466,8 +485,8 @@ def test_restarted_cg_like_two_step_sequence():
     assert not _fall(r1) and _fall(r2)
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (1, 7), m.notes
-    assert ("two-step ratios e_(k+2)/e_k over iterations 1–7 "
-            f"({', '.join(f'{v:.3g}' for v in r2)}") in m.notes[0]
+    assert ("two-step ratios e_(k+2)/e_k, k = 1–5 "
+            f"({', '.join(f'{v:.3g}' for v in r2)}; from the errors e_1–e_7)") in m.notes[0]
 
 
 def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
@@ -479,7 +498,7 @@ def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
     m = E.measure(_path_from_errors(e), [0.0])
     assert any("the ratios e_(k+1)/e_k, k = " in n and "do not fall toward 0 to the end"
                in n and "do not rise and fall in turn" in n for n in m.notes)
-    assert not any("fall toward 0 over" in n for n in m.notes)
+    assert not any(", fall toward 0:" in n for n in m.notes)
 
 
 def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
@@ -583,7 +602,7 @@ def test_a_fast_kind_on_two_ratios_says_they_are_the_fewest_and_the_order_they_i
     assert m.kind == "superlinear" and m.window == (7, 9) and abs(q - 1.56) < 0.01
     assert m.evidence.endswith(f"two ratios, the fewest the rules accept: for an order q each "
                                f"ratio is about the one before to the power q, and these "
-                               f"give q ≈ ln {r2:.3g} / ln {r1:.3g} = {q:.3g})")
+                               f"give q ≈ ln {r2:.3g} / ln {r1:.3g} = {q:.3g}")
     for c in (1.0, 3.0, 0.2):  # e_(k+1) = c e_k²: the ratios give back q = 2
         e2 = [0.1 / c]
         for _ in range(2):
@@ -605,7 +624,7 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     text = note[2]
     assert (f"are read as falling toward 0: the later half's largest, {r2[4]:.3g}, ≤ 1/4 of the "
             f"earlier half's largest, {r2[1]:.3g}") in text
-    assert "fall toward 0 over" not in text
+    assert ", fall toward 0:" not in text
     chain = [r2[0], r2[2], r2[4]]
     seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip((0, 2, 4), chain, strict=True))
     assert f"disjoint blocks of two steps ending at the last step ({seen}): " in text

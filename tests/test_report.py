@@ -2510,8 +2510,14 @@ def test_what_failed_names_the_rate_study_run_apart_from_the_comparison_run(
     # compare, was headed "What failed": it is named by what it lists, and so is its reference
     assert data["runs"]["adam"]["status"] == "converged"
     assert "Not comparable (reasons under “Not compared”): Adam." in text
-    assert "2 Not compared Theory and measurement not compared (details in the theory " \
-           "section): • Adam" in text
+    # the lead points to the theory section by its number, and the terms its entries use
+    # before that section explains them are defined first (theory_terms)
+    lead = re.search(r"2 Not compared Theory and measurement not compared \(details in section "
+                     r"(\d+)\): A rate-study run is the method run "
+                     r"again from x₀ with no gradient tolerance, to measure its rate down to the "
+                     r"rounding floor .*? • Adam", text)
+    assert lead is not None, text[:3000]
+    assert f"{lead.group(1)} Theory against measurement " in text
     assert "What failed" not in text and "disagreeing" not in text
 
 
@@ -3752,3 +3758,26 @@ def test_a_stalled_run_is_said_to_stall_where_it_does():
     assert report.error_point_text({"Newton": st}) == (
         "Each run's error is measured to the exact x* = (1, -0.5): Newton stalled near it, "
         "its errors levelling off above the rounding floor.")
+
+
+def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
+    """Quadratic p. 2, “Not compared”: its entries spoke of a 'rate-study run', of 'the floor
+    2.2e−13' and of 'the automatic budget' four pages before the theory section explains
+    them. The list is now preceded by their definitions, the floor with its rule and value
+    (10³·ε·max(1, ‖x*‖) for x* = (3, 4): 10³·2.22e−16·5 = 1.1e−12)."""
+    from types import SimpleNamespace as NS
+
+    st = NS(comparison=NS(verdict="not comparable"), reference=None, minimizer=[3.0, 4.0])
+    A = NS(runs=[NS(study=st), NS(study=NS(comparison=NS(verdict="agrees")))])
+    floor = 1e3 * np.finfo(float).eps * 5.0
+    assert report.fmt_floor(floor) == "1.1e-12"
+    with_budget = report.theory_terms(A, ["Adam (rate-study run, no gradient tolerance): … "
+                                          "set by the automatic budget 10 steps past …"])
+    assert with_budget.startswith(
+        "A rate-study run is the method run again from x₀ with no gradient tolerance, to "
+        "measure its rate down to the rounding floor 10³·ε·max(1, ‖x*‖) = 1.1e-12 (ε = "
+        "2.2e-16, the double-precision machine epsilon), below which rounding limits the "
+        "errors and the measurement leaves them out; the automatic budget is the iteration "
+        "limit such a run is given from its own progress"), with_budget
+    plain = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
+    assert "automatic budget" not in plain and plain.endswith("leaves them out.")

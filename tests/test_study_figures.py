@@ -1298,6 +1298,27 @@ def test_a_per_step_table_of_a_short_run_shows_every_step():
     assert t.rows[ks.index(last)][2] == "next error below the floor"
 
 
+def test_the_nearest_chord_estimate_is_taken_at_its_midpoint():
+    """Study p. 2 and p. 10: on the 121-point grid of [−2, 2] the eˣ note put the chords over
+    two grid steps nearest 'by about h²·min f″/2 = 7.52e−05' beside the measured gap
+    −7.77e−05: f″ was taken at x = −2, the interval's end, while the nearest chord is centred
+    at −2 + h. Its gap is e^(−2+h)·(cosh h − 1) exactly, e^(−2+h)·h²/2 to leading order."""
+    n, h = 121, 4 / 120
+    x = np.linspace(-2.0, 2.0, n)
+    f = np.exp(x)
+    gap = max(f[i] - (f[i - 1] + f[i + 1]) / 2 for i in range(1, n - 1))  # two-step chords
+    exact = math.exp(-2 + h) * (math.cosh(h) - 1)
+    assert gap == pytest.approx(-exact, rel=1e-9)
+    estimate = math.exp(-2 + h) * h * h / 2
+    assert fmt_num(estimate, 3) == fmt_num(exact, 3) == "7.77e-05"
+    assert fmt_num(math.exp(-2) * h * h / 2, 3) == "7.52e-05"  # the old estimate, at x = −2
+    text = study._closest_chord_text(study._parse("exp(x)"), x, gap)
+    assert f"the gap {fmt_num(gap, 3)} is negative" in text
+    assert (f"the nearest centred at m = {fmt_num(-2 + h, 3)} (where f″ is least among their "
+            f"midpoints), by about h²·f″(m)/2 = {fmt_num(estimate, 3)}") in text, text
+    assert "7.52e-05" not in text
+
+
 def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces):
     """Study p. 2: chord gaps computed on a 121-point grid were marked ᵐ ('measured in an
     optimizer run') though no optimizer runs; the escape-time formula used r, never
@@ -1312,7 +1333,7 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
     (x2,) = [c for c in gaps if c.what == "x²: convex on [−2, 2]?"]
     h = 4 / 60  # the quick grid: 61 points on [−2, 2]; f″ = 2, so the gap is −h²
     assert (f"the chords over two grid steps h = {fmt_num(h, 3)} come nearest, by about "
-            f"h²·min f″/2 = {fmt_num(h * h, 3)}") in x2.reason, x2.reason
+            f"h²·f″/2 = {fmt_num(h * h, 3)} (f″ = 2 throughout)") in x2.reason, x2.reason
     assert f"the gap {fmt_num(-h * h, 3)} is negative" in x2.reason
     (esc,) = [c for c in saddle_and_surfaces.checks if c.what.startswith("escape time")]
     assert "r = 1 the escape level" in esc.reason

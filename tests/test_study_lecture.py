@@ -1253,6 +1253,18 @@ def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
         assert d == "ᵐ"
 
 
+def test_the_adaptive_distance_caption_defines_the_error_before_its_ratios(S):
+    """Study p. 36: the caption spoke of 'the per-step ratio eₖ₊₁/eₖ' with eₖ defined only in
+    a later section (p. 40): it now defines the error at its first use, as the figure's axis
+    reads it (‖xₖ − x*‖)."""
+    (block,) = [b for b in S.doc.figures() if b.label == "adaptive errors"]
+    cap = block.caption
+    define = cap.find("the error eₖ = ‖xₖ − x*‖")
+    assert define >= 0, cap
+    assert define < cap.find("eₖ₊₁/eₖ") and define == cap.find("eₖ") - len("the error "), cap
+    assert cap.startswith("Distance to the minimum, the error eₖ = ‖xₖ − x*‖, after 20 steps — ")
+
+
 def test_an_adaptive_distance_reads_the_same_in_the_caption_and_the_checks(S):
     """Study pp. 36-37: the caption gave RMSProp's distance as "0.011" and Adam's 1.0185 as
     "1", the checks as "0.0106": each distance prints to the checks' three digits."""
