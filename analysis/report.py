@@ -2293,13 +2293,14 @@ def points_text(points: Sequence[Sequence[float]]) -> str:
 
 def box_maximum_text(v: Any, box: Any) -> tuple[str, str]:
     """The largest value of f on the box as the vanishing-gradient analysis found it, and
-    where, for the sentence "f ranges over [f*, max] on the box…": ``("52.5ᵉ", ", the
-    largest value f at the corners (±5, ±5), where the sampled maximum lies")`` when f there
-    is exact (:func:`landscape.vanishing.exact_box_maximum`: the value at those points is
-    exact; that no point is higher rests on the sampling; "boundary points" when a
-    coordinate lies inside its interval of ``box``), else ``("52.5 (sampled)", "")``."""
+    what it is, for the sentence "f ranges over [f*, max] on the box, from … to …" (the
+    range whole, its explanation after it): ``("52.5ᵉ", "f at the corners (±5, ±5), where
+    the sampled maximum lies")`` when f there is exact
+    (:func:`landscape.vanishing.exact_box_maximum`: the value at those points is exact; that
+    no point is higher rests on the sampling; "boundary points" when a coordinate lies
+    inside its interval of ``box``), else ``("52.5", "the largest sampled value")``."""
     if v.f_max_exact is None or not v.f_max_at:
-        return f"{fmt_num(v.f_max)} (sampled)", ""
+        return fmt_num(v.f_max), "the largest sampled value"
     corners = all(
         any(c == float(b) for b in bounds)
         for p in v.f_max_at for c, bounds in zip(p, box, strict=True))
@@ -2309,8 +2310,7 @@ def box_maximum_text(v: Any, box: Any) -> tuple[str, str]:
              else ("the end" if ends else "the corner")) if corners else (
         "the boundary points" if many else "the boundary point")
     return (mark(fmt_num(float(v.f_max_exact)), "exact"),
-            f", the largest value f at {where} {points_text(v.f_max_at)}, where the sampled "
-            "maximum lies")
+            f"f at {where} {points_text(v.f_max_at)}, where the sampled maximum lies")
 
 
 def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
@@ -2327,9 +2327,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     vj.update({"f_star": f_star, "f_star_how": "exact" if exact else "sampled"})
     for rj, r in zip(vj.get("regions", []), v.regions, strict=False):
         rj["above_f_star"] = r.value - f_star
-    low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
-           if exact else f"{fmt_num(f_star)} (sampled)")
-    high, where = box_maximum_text(v, A.box)
+    # the range whole, then what its ends are: a parenthesis inside it broke it after "[0"
+    low = ("the exact minimum value f* of the critical-point table" if exact
+           else "the least sampled value")
+    high, top = box_maximum_text(v, A.box)
     # a method said in sentences (a sampled search's seeding) follows the count, not inside it
     long = ".  " in v.method
     d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)}"
@@ -2337,7 +2338,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
-                f"f ranges over [{low}, {high}] on the box{where}."
+                f"f ranges over [{fmt_num(f_star)}, {high}] on the box, from {low} to {top}."
                 + (f"  How they were found: {v.method}." if long else "")
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
