@@ -1058,8 +1058,11 @@ def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
 
 def cells(b: Builder, section: str, item: str, quantity: str, values: Sequence[Any],
           how: str, digits: int = 4) -> str:
-    """Several numbers in one cell (e.g. eigenvalues), each recorded."""
-    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits)
+    """Several numbers in one cell (e.g. eigenvalues), each recorded and printed to the
+    same ``digits`` significant digits, a value they round keeping its trailing zeros
+    (:func:`~landscape.numfmt.fmt_rounded`: ``169.0, 201.0, 278.6``, not ``169, 201`` one
+    digit shorter than their neighbours); a value they hold exactly prints as it is (``2``)."""
+    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits, rounded=True)
                      for i, v in enumerate(values))
 
 

@@ -3668,3 +3668,15 @@ def test_a_stalled_run_is_said_to_stall_where_it_does():
     assert report.error_point_text({"Newton": st}) == (
         "Each run's error is measured to the exact x* = (1, -0.5): Newton stalled near it, "
         "its errors levelling off above the rounding floor.")
+
+
+def test_the_eigenvalues_of_a_critical_point_keep_their_trailing_zeros():
+    """Rosenbrock p. 3: P2's eigenvalues printed '−2.71, 169, 201, 252, 519' beside P1's
+    '278.6, 605.2': each list is printed to four significant digits, a value they round
+    keeping its zeros; a value they hold exactly (an exact eigenvalue 2) prints as it is."""
+    lam = [-2.7100034, 168.99987, 201.00021, 252.000049, 519.00003, 278.61, 2.0]
+    b = report.Builder("eigenvalues")
+    text = report.cells(b, "critical points", "P2", "eigenvalue", lam, "numeric")
+    assert text.replace("ⁿ", "") == "-2.710, 169.0, 201.0, 252.0, 519.0, 278.6, 2"
+    # four significant digits each: the digits of every value but the exact one
+    assert all(len(re.sub(r"\D", "", t)) == 4 for t in text.replace("ⁿ", "").split(", ")[:-1])
