@@ -2196,7 +2196,7 @@ _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
                     # "≤ 0.63451ʸ", "x ≤ 1", "f″ < 2/η" (not a word: "band ≤ 1%")
                     r"|(?<!\S)(?:[^\W\d_][^\s\d%]{0,2} )?[≤≥<>≈] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
-_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊*]+(?:\s|$))")
+_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊∼*]+(?:\s|$))")
 NBSP = "\u00a0"
 #: A short formula in a table cell, operands joined by spaced signs ("β = 0.5", "(√κ − 1)/(√κ
 #: + 1)", "1 − 1/√κ,", "η = 2/(μ + L)"), of at most :data:`GROUP_CHARS` characters, reads as

@@ -3680,3 +3680,49 @@ def test_the_eigenvalues_of_a_critical_point_keep_their_trailing_zeros():
     assert text.replace("ⁿ", "") == "-2.710, 169.0, 201.0, 252.0, 519.0, 278.6, 2"
     # four significant digits each: the digits of every value but the exact one
     assert all(len(re.sub(r"\D", "", t)) == 4 for t in text.replace("ⁿ", "").split(", ")[:-1])
+
+
+def test_held_digits_cut_a_ratio_to_the_digit_its_rounding_reaches():
+    """A ratio 0.99589 whose relative rounding is 0.002 (u = 0.0020) holds three digits,
+    the last the first u reaches (0.996); one that reaches only the last printed digit
+    leaves all of them (marked), one below it none (unmarked)."""
+    assert report.held_digits(0.9958924, 5, 0.002) == 3
+    assert report.held_digits(0.9958924, 5, 2e-6) is None  # u = 2e-6 < 1e-5: exact
+    assert report.held_digits(0.9958924, 5, 2e-5) == 5  # u = 2e-5: the fifth, ±2
+    assert report.held_digits(0.9958924, 5, 2e-4) == 4  # u = 2e-4: the fourth
+    assert report.held_digits(0.28368, 5, 1e-12) is None
+    assert report.held_digits(0.5, 5, 3.0) == 1  # all noise: one digit, marked
+    b = report.Builder("ratios")
+    text, cut = report.ratio_cell(b, "s", "nesterov", "e_8515/e_8514", 0.9958924, 5, 0.002)
+    assert (text, cut) == ("0.996ᵐ" + report.ROUNDED_MARK, True)
+    assert report.ratio_cell(b, "s", "m", "q", 0.99610, 5, 1e-8) == ("0.99610ᵐ", False)
+
+
+def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_reports):
+    """Rosenbrock p. 8: Nesterov's ratio at k = 8514 was printed '0.99589ᵐ' unflagged, while
+    the error figure's caption says rounding reaches its printed digits (a relative 0.002:
+    0.994–0.998), and a reader took it for a match with theory's 0.99587.  Recomputed from
+    the ledger's e_8514 and ratio, with x* = (1, 1, 1, 1, 1): each error carries a relative
+    rounding ε·(‖x*‖/e + 1), the ratio the sum of its two errors'; the table prints the
+    ratio to the digit that rounding reaches, marked and explained in its notes."""
+    res = four_reports["rosenbrock5"][0]
+    rows = {(r["item"], r["quantity"]): float(r["value"])
+            for r in csv.DictReader(res.csv.open()) if r["section"] == "theory vs measurement"}
+    eps, scale = np.finfo(float).eps, math.sqrt(5.0)
+    text = squash(pdf_text(res.pdf))
+    steps = [int(q[2:]) for (item, q) in rows if item == "nesterov"
+             and re.fullmatch(r"e_\d+", q) and ("nesterov", f"e_{int(q[2:]) + 1}/{q}") in rows]
+    assert 8514 in steps
+    for k in steps:
+        ek, v = rows[("nesterov", f"e_{k}")], rows[("nesterov", f"e_{k + 1}/e_{k}")]
+        rel = eps * (scale / ek + 1) + eps * (scale / (v * ek) + 1)
+        d = rate_digits(v)
+        held = math.floor(math.log10(v)) - math.floor(math.log10(rel * v)) + 1
+        if rel * v >= 10.0 ** (math.floor(math.log10(v)) - d + 1):  # reaches the digits
+            held = min(held, d)
+            assert f"{v:#.{held}g}ᵐ{report.ROUNDED_MARK}" in text, (k, v, rel)
+        else:
+            assert f"{v:#.{d}g}ᵐ" in text, (k, v)
+    assert rows[("nesterov", "e_8515/e_8514")] == pytest.approx(0.99589, abs=1e-5)
+    assert f"0.996ᵐ{report.ROUNDED_MARK}" in text and "0.99589ᵐ" not in text
+    assert report.ROUNDED_NOTE.split(":")[0] in text
