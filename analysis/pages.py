@@ -1169,11 +1169,19 @@ _CLOSING = {"(": ")", "[": "]", "{": "}"}
 _BARRED = re.compile(r"([|‖])(\S(?:[^|‖\n]*\S)?)\1")
 
 
+#: a number as prose prints it, with its sign, exponent and one provenance mark ("3.601e+05ᵉ")
+_PRINTED_NUMBER = r"[−-]?\d[\d.]*(?:e[+−-]?\d+)?[^\s,\d]?"
+#: the inside of an interval or a pair, two numbers ("0, 3.601e+05ᵉ"): bound whatever its
+#: length, as a number is (:func:`bound_groups`)
+_NUMBER_PAIR = re.compile(rf"{_PRINTED_NUMBER}, {_PRINTED_NUMBER}")
+
+
 def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
     """``text`` with the spaces inside each bracketed group, matched with its nesting, and
     each group between bars of at most ``chars`` characters inside made non-breaking, so
     that a line never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|"); a longer group
-    breaks as words do."""
+    breaks as words do, but for an interval or a pair of two numbers (:data:`_NUMBER_PAIR`),
+    which stays whole ("[0," / "3.601e+05ᵉ]" never)."""
     out, stack = list(text), []
     for i, c in enumerate(text):
         if c in _CLOSING:
@@ -1181,7 +1189,8 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
         elif c in _CLOSING.values():
             while stack and _CLOSING[text[stack[-1]]] != c:
                 stack.pop()  # an unmatched opening bracket: no group
-            if stack and i - (j := stack.pop()) - 1 <= chars:
+            if stack and (i - (j := stack.pop()) - 1 <= chars
+                          or _NUMBER_PAIR.fullmatch(text[j + 1:i])):
                 out[j + 1:i] = [NBSP if x == " " else x for x in out[j + 1:i]]
     for m in _BARRED.finditer(text):
         if len(m.group(2)) <= chars:
@@ -1191,8 +1200,10 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
 
 
 #: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
-#: or after a page reference's "p." / "pp." ("p. 15", "pp. 5–6")
-_NUMBER_SPACE = re.compile(THOUSANDS_SPACE.pattern + r"|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)")
+#: or after a page reference's "p." / "pp." ("p. 15", "pp. 5–6"), its number printed or
+#: still the :func:`page_ref` set in when the PDF is laid out
+_NUMBER_SPACE = re.compile(THOUSANDS_SPACE.pattern
+                           + r"|(?<=\bp\.) (?=[\d\ue000])|(?<=\bpp\.) (?=[\d\ue000])")
 
 
 def bound_numbers(text: str) -> str:
@@ -2185,7 +2196,7 @@ _GROUP = re.compile(r"[\[(][^\[\]()\n\d]*\d[^\[\]()\n]*[\])]\S*"
                     # "≤ 0.63451ʸ", "x ≤ 1", "f″ < 2/η" (not a word: "band ≤ 1%")
                     r"|(?<!\S)(?:[^\W\d_][^\s\d%]{0,2} )?[≤≥<>≈] [−-]?\d\S*")
 #: a marker, dagger or star standing alone after a value goes with it
-_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊*]+(?:\s|$))")
+_LONE_MARK = re.compile(r" (?=[" + "".join(v[0] for v in HOW.values()) + r"†‡¶◊∼*]+(?:\s|$))")
 NBSP = "\u00a0"
 #: A short formula in a table cell, operands joined by spaced signs ("β = 0.5", "(√κ − 1)/(√κ
 #: + 1)", "1 − 1/√κ,", "η = 2/(μ + L)"), of at most :data:`GROUP_CHARS` characters, reads as

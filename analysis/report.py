@@ -1058,8 +1058,11 @@ def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
 
 def cells(b: Builder, section: str, item: str, quantity: str, values: Sequence[Any],
           how: str, digits: int = 4) -> str:
-    """Several numbers in one cell (e.g. eigenvalues), each recorded."""
-    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits)
+    """Several numbers in one cell (e.g. eigenvalues), each recorded and printed to the
+    same ``digits`` significant digits, a value they round keeping its trailing zeros
+    (:func:`~landscape.numfmt.fmt_rounded`: ``169.0, 201.0, 278.6``, not ``169, 201`` one
+    digit shorter than their neighbours); a value they hold exactly prints as it is (``2``)."""
+    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits, rounded=True)
                      for i, v in enumerate(values))
 
 
@@ -2318,13 +2321,14 @@ def points_text(points: Sequence[Sequence[float]]) -> str:
 
 def box_maximum_text(v: Any, box: Any) -> tuple[str, str]:
     """The largest value of f on the box as the vanishing-gradient analysis found it, and
-    where, for the sentence "f ranges over [f*, max] on the box…": ``("52.5ᵉ", ", the
-    largest value f at the corners (±5, ±5), where the sampled maximum lies")`` when f there
-    is exact (:func:`landscape.vanishing.exact_box_maximum`: the value at those points is
-    exact; that no point is higher rests on the sampling; "boundary points" when a
-    coordinate lies inside its interval of ``box``), else ``("52.5 (sampled)", "")``."""
+    what it is, for the sentence "f ranges over [f*, max] on the box, from … to …" (the
+    range whole, its explanation after it): ``("52.5ᵉ", "f at the corners (±5, ±5), where
+    the sampled maximum lies")`` when f there is exact
+    (:func:`landscape.vanishing.exact_box_maximum`: the value at those points is exact; that
+    no point is higher rests on the sampling; "boundary points" when a coordinate lies
+    inside its interval of ``box``), else ``("52.5", "the largest sampled value")``."""
     if v.f_max_exact is None or not v.f_max_at:
-        return f"{fmt_num(v.f_max)} (sampled)", ""
+        return fmt_num(v.f_max), "the largest sampled value"
     corners = all(
         any(c == float(b) for b in bounds)
         for p in v.f_max_at for c, bounds in zip(p, box, strict=True))
@@ -2334,8 +2338,7 @@ def box_maximum_text(v: Any, box: Any) -> tuple[str, str]:
              else ("the end" if ends else "the corner")) if corners else (
         "the boundary points" if many else "the boundary point")
     return (mark(fmt_num(float(v.f_max_exact)), "exact"),
-            f", the largest value f at {where} {points_text(v.f_max_at)}, where the sampled "
-            "maximum lies")
+            f"f at {where} {points_text(v.f_max_at)}, where the sampled maximum lies")
 
 
 def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
@@ -2352,9 +2355,10 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
     vj.update({"f_star": f_star, "f_star_how": "exact" if exact else "sampled"})
     for rj, r in zip(vj.get("regions", []), v.regions, strict=False):
         rj["above_f_star"] = r.value - f_star
-    low = (f"{fmt_num(f_star)} (the exact minimum value f* of the critical-point table)"
-           if exact else f"{fmt_num(f_star)} (sampled)")
-    high, where = box_maximum_text(v, A.box)
+    # the range whole, then what its ends are: a parenthesis inside it broke it after "[0"
+    low = ("the exact minimum value f* of the critical-point table" if exact
+           else "the least sampled value")
+    high, top = box_maximum_text(v, A.box)
     # a method said in sentences (a sampled search's seeding) follows the count, not inside it
     long = ".  " in v.method
     d.paragraph(f"Regions of the box where ‖∇f‖₂ < t = {fmt_num(v.threshold)}"
@@ -2362,7 +2366,7 @@ def _vanishing_table(b: Builder, A: Analysis, limit: int = 30) -> None:
                 f"{len(v.regions)}, of which {plural(plateaus, 'plateau')} — flat regions "
                 "whose value is far above the minimum, where gradient steps become tiny "
                 "without being near a solution.  "
-                f"f ranges over [{low}, {high}] on the box{where}."
+                f"f ranges over [{fmt_num(f_star)}, {high}] on the box, from {low} to {top}."
                 + (f"  How they were found: {v.method}." if long else "")
                 + (f"  {kinks}" if (kinks := kink_gradient_text(A.obj.gradient_list)) else ""))
     rows = []
@@ -3513,6 +3517,9 @@ SETTLED_MARK = "◊"
 ABOVE_MARK = "‡"
 
 
+#: marks a per-step ratio whose printed digits the rounding of its errors reaches, printed
+#: down to the first digit it reaches (:func:`held_digits`)
+ROUNDED_MARK = "∼"
 #: marks a per-step ratio inside the fit window that shows far less progress than the window
 STALL_MARK = "*"
 #: a step inside the window is a stall when its progress −log(e_(k+1)/e_k) is below this share
@@ -3549,6 +3556,12 @@ BOUNDED_OUTSIDE_NOTE = (
     "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
     "period (the largest distance between two of the last m iterates); of a band, the "
     f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
+ROUNDED_NOTE = (f"{ROUNDED_MARK} rounding reaches the ratio's printed digits, so it is printed "
+                "only down to the first digit that rounding reaches: near x* the coordinates "
+                "of the iterate, and of x* when it is not exactly representable, are rounded "
+                "to about ε·‖x*‖, so an error e_k carries a relative rounding "
+                "ε·(‖x*‖/e_k + 1) and a ratio e_(k+h)/e_k the sum of its two errors' "
+                "(e_(k+1)/e_k^q: q times e_k's).")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
@@ -3564,6 +3577,68 @@ STALL_NOTE = (f"{STALL_MARK} stall inside the fit window of a converging run: a 
               "many the table marks (the geometric mean uses only the window's end errors).")
 
 
+
+
+def ratio_rounding(e: np.ndarray, k: int, h: int = 1, q: float = 1.0,
+                   scale: float = 0.0) -> float:
+    """The relative rounding of the ratio e_(k+h)/e_k^q of errors measured to an x* of norm
+    ``scale``: rnd(e_(k+h)) + q·rnd(e_k), rnd(e) = ε·(‖x*‖/e + 1) the relative rounding of
+    one error (:func:`analysis.empirical.error_rounding`); the same estimate the error
+    figure's caption gives for the last drawn ratio (:func:`floor_noise_text`)."""
+    from analysis.empirical import error_rounding
+
+    return error_rounding(float(e[k + h]), scale) + q * error_rounding(float(e[k]), scale)
+
+
+def held_digits(v: float, digits: int, rel: float) -> int | None:
+    """The significant digits of ``v``, printed with ``digits``, that a relative rounding
+    ``rel`` leaves it, when the rounding u = rel·|v| reaches them (u at least the unit of
+    the last digit, 10^(⌊log10|v|⌋ − digits + 1)): down to the first digit u reaches,
+    ⌊log10|v|⌋ − ⌊log10 u⌋ + 1, at most ``digits``, at least one (0.99589 with u = 0.0020:
+    3, ``0.996``; with u = 2·10⁻⁵ all five, the last uncertain by 2); None when u stays
+    below the last digit (the printed digits are exact)."""
+    x = abs(float(v))
+    if not (math.isfinite(x) and x > 0 and rel > 0 and math.isfinite(rel)):
+        return None
+    top, u = math.floor(math.log10(x)), rel * x
+    if u < 10.0 ** (top - digits + 1):
+        return None
+    return max(1, min(digits, top - math.floor(math.log10(u)) + 1))
+
+
+def ratio_cell(b: Builder, section: str, label: str, quantity: str, v: float, digits: int,
+               rel: float) -> tuple[str, bool]:
+    """A per-step ratio's cell, recorded: ``v`` to ``digits`` significant digits, trailing
+    zeros kept; when its relative rounding ``rel`` reaches those digits
+    (:func:`held_digits`, :func:`ratio_rounding`), to the digits it leaves, followed by
+    :data:`ROUNDED_MARK`; and whether it was so marked.  One rule for every ratio column of
+    every per-step table, the rule by which the error figure's caption names a ratio
+    (:func:`floor_noise_text`)."""
+    held = held_digits(v, digits, rel)
+    text = cell(b, section, label, quantity, v, "measured", held or digits, zeros=True)
+    return (text + ROUNDED_MARK, True) if held is not None else (text, False)
+
+
+def _step_ratio_cells(b: Builder, section: str, label: str, e: np.ndarray, k: int,
+                      scale: float, ratio: Mapping[int, float], ratio_q: Mapping[int, float],
+                      q: float | None, two: Mapping[int, float] | None, h: int
+                      ) -> tuple[list[str], bool]:
+    """The ratio cells of step k of a per-step table (:func:`convergence_table`):
+    e_(k+1)/e_k to its rate digits, e_(k+1)/e_k^q to four (with a predicted order q), and
+    e_(k+h)/e_k (with ``two``; — past the last error), each by :func:`ratio_cell` with the
+    rounding of its errors measured to an x* of norm ``scale`` (:func:`ratio_rounding`);
+    and whether one was marked."""
+    cells_ = [ratio_cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]),
+                         rate_digits(float(ratio[k])), ratio_rounding(e, k, scale=scale))]
+    if q is not None:
+        cells_.append(ratio_cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
+                                 float(ratio_q[k]), 4, ratio_rounding(e, k, q=q, scale=scale)))
+    if two is not None:
+        cells_.append(ratio_cell(b, section, label, f"e_{k + h}/e_{k}", float(two[k]),
+                                 rate_digits(float(two[k])),
+                                 ratio_rounding(e, k, h=h, scale=scale))
+                      if k in two else ("—", False))
+    return [t for t, _ in cells_], any(c for _, c in cells_)
 
 
 def outside_marking(settled: bool, order_only: bool) -> tuple[str, str]:
@@ -3806,20 +3881,17 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     bound = (float(p.rate) if p.kind == "linear" and p.rate is not None and not p.exact
              else None)
     above = [] if bound is None else [k for k in chosen if float(ratio[k]) > bound]
+    ref = plots.study_reference(study)
+    scale = 0.0 if ref is None else float(np.linalg.norm(ref))
+    rounded = False  # a ratio whose digits its rounding reaches (ROUNDED_MARK)
     for k in chosen:
-        row = [f"{k}{mark if k in outside else ''}",
-               cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, zeros=True),
-               cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]), "measured",
-                    rate_digits(float(ratio[k])), zeros=True)
-               + (ABOVE_MARK if k in above else "")
-               + (STALL_MARK if k in stalls else "")]
-        if q is not None:
-            row.append(cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
-                            float(ratio_q[k]), "measured", 4, zeros=True))
-        if two is not None:
-            row.append(cell(b, section, label, f"e_{k + h}/e_{k}", float(two[k]), "measured",
-                            rate_digits(float(two[k])), zeros=True) if k in two else "—")
-        body.append(row)
+        ratios, cut = _step_ratio_cells(b, section, label, e, k, scale, ratio, ratio_q, q,
+                                        two, h)
+        rounded |= cut
+        ratios[0] += (ABOVE_MARK if k in above else "") + (STALL_MARK if k in stalls else "")
+        body.append([f"{k}{mark if k in outside else ''}",
+                     cell(b, section, label, f"e_{k}", float(e[k]), "measured", 3, zeros=True),
+                     *ratios])
     if "reached" in kinds and at is not None:
         body += _reached_rows(b, label, section, e, at, max(chosen, default=-1), q is not None,
                               floor)
@@ -3831,6 +3903,8 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
         notes.append(outside_note)
     if stalls:
         notes.append(STALL_NOTE)
+    if rounded:
+        notes.append(ROUNDED_NOTE)
     against = ""
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(
@@ -5061,18 +5135,15 @@ def floor_cut_text(errors: Mapping[str, Any], ends: bool = False,
             "above the floor.")
 
 
-#: The relative rounding of a drawn ratio from which it shows in the digits the per-step
-#: tables and the ratio panel print (five significant: a relative 10⁻⁵ moves the fifth).
-NOISE_SHOWN = 1e-5
-
-
 def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
     """The caption sentence on the rounding in the last ratio e_(k+1)/e_k that the ratio
     panel draws of each rate study (:func:`analysis.plots.study_last_ratio`): each error
     carries a relative rounding ε·(‖x*‖/e + 1) (:func:`analysis.empirical.error_rounding`),
     the ratio the sum of its two errors'; named, with its value, are only the runs where it
-    reaches :data:`NOISE_SHOWN` (an error far above the floor, or on x* = 0 where the rounding
-    is relative at every size, gives a ratio exact to the printed digits); '' when none."""
+    reaches the digits the per-step tables print (:func:`held_digits`, the rule that marks a
+    tabled ratio and prints it to the digits it holds; an error far above the floor, or on
+    x* = 0 where the rounding is relative at every size, gives a ratio exact to the printed
+    digits); '' when none."""
     from analysis import plots
     from analysis.empirical import error_rounding
 
@@ -5086,7 +5157,7 @@ def floor_noise_text(panels: Sequence[Any], studies: Mapping[str, Any]) -> str:
         ref = plots.study_reference(studies[label])
         scale = 0.0 if ref is None else float(np.linalg.norm(ref))
         rel = error_rounding(a, scale) + error_rounding(b, scale)
-        if rel >= NOISE_SHOWN:
+        if held_digits(b / a, rate_digits(b / a), rel) is not None:
             noisy[label] = (k, rel)
     if not noisy:
         return ""

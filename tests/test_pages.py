@@ -2561,3 +2561,26 @@ def test_a_balanced_header_or_title_never_breaks_inside_a_word():
     para.wrap(w, 1e6)
     assert [" ".join(ln[1]) for ln in para.blPara.lines] == ["Anexceptionallylongword",
                                                             "short"]
+
+
+def test_a_page_reference_and_an_interval_of_two_numbers_are_never_broken_over_two_lines():
+    """Rosenbrock p. 2: "on p." / "15" (the space after "p." was bound only before a digit,
+    while a paragraph holds the reference as pages.page_ref until the PDF is laid out);
+    p. 4: "[0," / "3.601e+05ᵉ]" (an interval of two numbers, longer than SHORT_GROUP).  At
+    every width each stays on one line."""
+    pair = "[0, 3.601e+05ᵉ]"
+    assert len(pair) - 2 > pages.SHORT_GROUP  # bound as an interval, not as a short group
+    assert pages.bound_numbers(f"on p. {pages.page_ref('late')}") == (
+        f"on p.{pages.NBSP}{pages.page_ref('late')}")
+    text = ("Words before the reference and the range, many of them to set over lines: the "
+            f"figure on p. {pages.page_ref('late')} and f ranges over {pair} on the box, "
+            "with words after them too.")
+    for width in range(90, 460, 7):
+        f = pages._paragraph(pages.Paragraph(text))
+        f.wrap(width, 1e6)
+        lines = _set_lines(f)
+        assert not any(ln.endswith("p.") for ln in lines), (width, lines)
+        assert any(pair in ln for ln in lines), (width, lines)
+    # a group of more than two numbers, or of words, still wraps as words do
+    for group in ("(−0.962051ⁿ, 0.935739ⁿ, 0.880714ⁿ)", "(a few words of text, many)"):
+        assert pages.bound_groups(group) == group

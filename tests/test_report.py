@@ -492,7 +492,9 @@ def test_captions_and_tables_state_what_they_show(himmelblau_report):
     assert n == 9
     assert "first 12" not in text and f"at the critical points (all {n})" in text
     assert data["vanishing_gradient"]["f_min"] > 0.0  # sampled, not the exact 0
-    assert "f ranges over [0 (the exact minimum value f* of the critical-point table)" in text
+    # the range whole, its ends explained after it
+    assert re.search(r"f ranges over \[0, [\d.]+ᵉ?\] on the box, from the exact minimum value "
+                     r"f\* of the critical-point table to ", text), text
     assert "f − f*" in text and "f − min f" not in text
     assert "two estimators of the rate" in text
     assert "robust fit (measured rate)" in text
@@ -3280,16 +3282,13 @@ def test_the_box_maximum_is_exact_where_f_is_exact_at_the_corners():
 
     quad = 0.1 * 25 + 2 * 25
     assert text("0.1*x**2 + 2*y**2") == (
-        f"{quad:g}ᵉ", ", the largest value f at the corners (±5, ±5), where the sampled "
-        "maximum lies")
+        f"{quad:g}ᵉ", "f at the corners (±5, ±5), where the sampled maximum lies")
     kink = 5 + max(0, 5 - 1) + 0.5 * 25  # at y = −5 the relu is 0: only y = 5 is the top
     assert text("abs(x) + relu(y-1) + 0.5*y**2") == (
-        f"{kink:g}ᵉ", ", the largest value f at the corners (±5, 5), where the sampled "
-        "maximum lies")
+        f"{kink:g}ᵉ", "f at the corners (±5, 5), where the sampled maximum lies")
     assert text("-x**2 + y**2") == (
-        "25ᵉ", ", the largest value f at the boundary points (0, ±5), where the sampled "
-        "maximum lies")
-    assert text("sin(x) + y**2") == ("26 (sampled)", "")
+        "25ᵉ", "f at the boundary points (0, ±5), where the sampled maximum lies")
+    assert text("sin(x) + y**2") == ("26", "the largest sampled value")
 
 
 def test_the_settled_note_states_the_cycle_rule_so_that_its_numbers_can_be_redone():
@@ -3781,3 +3780,61 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
         "limit such a run is given from its own progress"), with_budget
     plain = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
     assert "automatic budget" not in plain and plain.endswith("leaves them out.")
+
+
+def test_the_eigenvalues_of_a_critical_point_keep_their_trailing_zeros():
+    """Rosenbrock p. 3: P2's eigenvalues printed '−2.71, 169, 201, 252, 519' beside P1's
+    '278.6, 605.2': each list is printed to four significant digits, a value they round
+    keeping its zeros; a value they hold exactly (an exact eigenvalue 2) prints as it is."""
+    lam = [-2.7100034, 168.99987, 201.00021, 252.000049, 519.00003, 278.61, 2.0]
+    b = report.Builder("eigenvalues")
+    text = report.cells(b, "critical points", "P2", "eigenvalue", lam, "numeric")
+    assert text.replace("ⁿ", "") == "-2.710, 169.0, 201.0, 252.0, 519.0, 278.6, 2"
+    # four significant digits each: the digits of every value but the exact one
+    assert all(len(re.sub(r"\D", "", t)) == 4 for t in text.replace("ⁿ", "").split(", ")[:-1])
+
+
+def test_held_digits_cut_a_ratio_to_the_digit_its_rounding_reaches():
+    """A ratio 0.99589 whose relative rounding is 0.002 (u = 0.0020) holds three digits,
+    the last the first u reaches (0.996); one that reaches only the last printed digit
+    leaves all of them (marked), one below it none (unmarked)."""
+    assert report.held_digits(0.9958924, 5, 0.002) == 3
+    assert report.held_digits(0.9958924, 5, 2e-6) is None  # u = 2e-6 < 1e-5: exact
+    assert report.held_digits(0.9958924, 5, 2e-5) == 5  # u = 2e-5: the fifth, ±2
+    assert report.held_digits(0.9958924, 5, 2e-4) == 4  # u = 2e-4: the fourth
+    assert report.held_digits(0.28368, 5, 1e-12) is None
+    assert report.held_digits(0.5, 5, 3.0) == 1  # all noise: one digit, marked
+    b = report.Builder("ratios")
+    text, cut = report.ratio_cell(b, "s", "nesterov", "e_8515/e_8514", 0.9958924, 5, 0.002)
+    assert (text, cut) == ("0.996ᵐ" + report.ROUNDED_MARK, True)
+    assert report.ratio_cell(b, "s", "m", "q", 0.99610, 5, 1e-8) == ("0.99610ᵐ", False)
+
+
+def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_reports):
+    """Rosenbrock p. 8: Nesterov's ratio at k = 8514 was printed '0.99589ᵐ' unflagged, while
+    the error figure's caption says rounding reaches its printed digits (a relative 0.002:
+    0.994–0.998), and a reader took it for a match with theory's 0.99587.  Recomputed from
+    the ledger's e_8514 and ratio, with x* = (1, 1, 1, 1, 1): each error carries a relative
+    rounding ε·(‖x*‖/e + 1), the ratio the sum of its two errors'; the table prints the
+    ratio to the digit that rounding reaches, marked and explained in its notes."""
+    res = four_reports["rosenbrock5"][0]
+    rows = {(r["item"], r["quantity"]): float(r["value"])
+            for r in csv.DictReader(res.csv.open()) if r["section"] == "theory vs measurement"}
+    eps, scale = np.finfo(float).eps, math.sqrt(5.0)
+    text = squash(pdf_text(res.pdf))
+    steps = [int(q[2:]) for (item, q) in rows if item == "nesterov"
+             and re.fullmatch(r"e_\d+", q) and ("nesterov", f"e_{int(q[2:]) + 1}/{q}") in rows]
+    assert 8514 in steps
+    for k in steps:
+        ek, v = rows[("nesterov", f"e_{k}")], rows[("nesterov", f"e_{k + 1}/e_{k}")]
+        rel = eps * (scale / ek + 1) + eps * (scale / (v * ek) + 1)
+        d = rate_digits(v)
+        held = math.floor(math.log10(v)) - math.floor(math.log10(rel * v)) + 1
+        if rel * v >= 10.0 ** (math.floor(math.log10(v)) - d + 1):  # reaches the digits
+            held = min(held, d)
+            assert f"{v:#.{held}g}ᵐ{report.ROUNDED_MARK}" in text, (k, v, rel)
+        else:
+            assert f"{v:#.{d}g}ᵐ" in text, (k, v)
+    assert rows[("nesterov", "e_8515/e_8514")] == pytest.approx(0.99589, abs=1e-5)
+    assert f"0.996ᵐ{report.ROUNDED_MARK}" in text and "0.99589ᵐ" not in text
+    assert report.ROUNDED_NOTE.split(":")[0] in text

@@ -541,7 +541,17 @@ def _last_ratio_rounding(study):
         ks = [k for k in ks if a <= k < b]
     k = ks[-1]
     s = float(np.linalg.norm(xs))
-    return k, eps * (s / e[k] + 1) + eps * (s / e[k + 1] + 1)
+    return k, eps * (s / e[k] + 1) + eps * (s / e[k + 1] + 1), e[k + 1] / e[k]
+
+
+def _cuts_printed_digits(v, rel):
+    """Whether a relative rounding ``rel`` of a ratio ``v`` reaches the digits a per-step
+    table prints it with (rate_digits d): rel·v ≥ 10^(⌊log10 v⌋ − d + 1), the unit of the
+    last."""
+    from landscape.numfmt import rate_digits
+
+    d = rate_digits(v)
+    return rel * v >= 10.0 ** (math.floor(math.log10(v)) - d + 1)
 
 
 @pytest.fixture(scope="module")
@@ -568,16 +578,17 @@ def test_the_rounding_of_the_last_ratios_is_named_only_where_it_shows(floor_runs
     a relative 0.001 at the floor", but Newton's last error above the floor is 6.6e−08
     (relative rounding ≈ 1e−8); the quadratic p. 11 said it of GD, momentum and the rest,
     whose x* = 0 leaves only a relative ε.  Named now: the runs whose last drawn ratio has a
-    relative rounding of at least 10⁻⁵, each with its value."""
+    relative rounding reaching the last digit the per-step tables print, each with its
+    value."""
     h, q = floor_runs
     want = {k: _last_ratio_rounding(st) for k, st in h.items()}
     assert want["newton"][1] < 1e-7  # its last error far above the floor
-    shown = {k: v for k, v in want.items() if v[1] >= 1e-5}
+    shown = {k: v for k, v in want.items() if _cuts_printed_digits(v[2], v[1])}
     assert "newton" not in shown and shown  # BFGS and L-BFGS end near the floor
     panels = plots.rate_studies_panels(h)
     text = report.floor_noise_text(panels, h)
     assert text.startswith("  Rounding reaches the printed digits of the last drawn ratio")
-    for k, (step, rel) in shown.items():
+    for k, (step, rel, _) in shown.items():
         assert f"{report.fmt_num(rel, 2)} ({k}, k = {step})" in text, (k, text)
     assert "newton" not in text and "cg" not in text
     # x* = 0: each error's rounding is relative, the ratios are exact to the printed digits
