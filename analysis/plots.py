@@ -562,15 +562,20 @@ def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
 RELATIONS = frozenset({"=", "≈", "≤", "≥", "<", ">", "≠", "→", "×"})
 
 
-def bound_words(para: str) -> list[str]:
+def bound_words(para: str, units: bool = True) -> list[str]:
     """The words of ``para`` (split at spaces) with every relation of :data:`RELATIONS`
     (``η = 0.6``) joined to the words before and after it, so that a line never breaks next
     to ``=``; a count's thousands (``1 000``, :data:`landscape.numfmt.THOUSANDS_SPACE`)
-    stay one word, so that a title never breaks inside a number (``1`` / ``000 it.``)."""
+    stay one word, so that a title never breaks inside a number (``1`` / ``000 it.``), and
+    with ``units``, a count stays with its unit (:data:`ITERATIONS_UNIT`: ``1 000 it.``,
+    never ``1 000`` / ``it.``)."""
     out: list[str] = []
     glue = False
     for word in (w.replace("\0", " ") for w in THOUSANDS_SPACE.sub("\0", para).split(" ")):
-        if word in RELATIONS and out:
+        if units and word.startswith(ITERATIONS_UNIT) and out and out[-1][-1:].isdigit():
+            out[-1] += " " + word
+            glue = False
+        elif word in RELATIONS and out:
             out[-1] += " " + word
             glue = True
         elif glue and out:
@@ -629,7 +634,8 @@ def wrap_words(text: str, available: float, size: float) -> str:
     on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
     its own.  A relation stays on one line with both its sides (:func:`bound_words`) unless
     that leaves a lone fragment whatever else is tried; so does a short bracketed group
-    (:func:`bracket_words`) when it fits the width."""
+    (:func:`bracket_words`) when it fits the width, and a count with its unit when that
+    fits."""
     out: list[str] = []
     for para in str(text).split("\n"):
         # short bracketed groups whole (:func:`bracket_words`) when that fits, else as before
@@ -639,6 +645,7 @@ def wrap_words(text: str, available: float, size: float) -> str:
             if orphan_line("\n".join(tries[-1])) and len(words) > 1:  # last word glued to
                 tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])],  # the one
                                              available, size))                   # before it
+        tries.append(_balanced_lines(bound_words(para, units=False), available, size))
         if orphan_line("\n".join(_balanced_lines(bound_words(para), available, size))):
             tries.append(_balanced_lines(para.split(" "), available, size))  # at worst: a
             # break next to a relation
@@ -794,11 +801,16 @@ def legend_size() -> float:
 _NO_MARKER = (None, "None", "none", "", " ")
 
 
+#: The unit of a count of iterations in figure titles and legends (:func:`iterations_text`);
+#: a wrapped title keeps it on the line of its count (:func:`bound_words`).
+ITERATIONS_UNIT = "it."
+
+
 def iterations_text(n: int) -> str:
     """A count of iterations as figure titles and legends print it: ``1 000 it.`` (its
     thousands set apart, :func:`landscape.numfmt.spaced`, as in prose), one form in every
     figure."""
-    return f"{spaced(n)} it."
+    return f"{spaced(n)} {ITERATIONS_UNIT}"
 
 
 def drawn_marker_shapes(fig: FigureLike) -> set[str] | None:

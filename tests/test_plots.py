@@ -906,7 +906,37 @@ def test_wrapped_titles_never_break_inside_a_count(count):
     for width in (40.0, 50.0, 60.0, 75.0, 90.0, 120.0):
         wrapped = plots.wrap_words(title, width, 8.5)
         assert any(number in line for line in wrapped.split("\n")), (width, wrapped)
-    assert plots.bound_words("(1 000 it.)") == ["(1 000", "it.)"]
+    assert plots.bound_words("(1 000 it.)") == ["(1 000 it.)"]
+
+
+def _count_unit_breaks(text):
+    """The places where a wrapped ``text`` ends a line on a count's digit and starts the next
+    with the count's unit "it." (read from the lines, not from the wrapping code)."""
+    lines = text.split("\n")
+    return [(a, b) for a, b in zip(lines, lines[1:], strict=False)
+            if a.rstrip()[-1:].isdigit() and b.lstrip().startswith("it.")]
+
+
+def test_a_grid_title_keeps_a_count_with_its_unit():
+    # kink p. 8: the trajectory grid's Adam panel read "Adam (1 000" / "it.; ends on" /
+    # "a 10-cycle)": the count and its unit on separate lines
+    titles = ["GD (1 000 it.; ends on a 2-cycle)", "momentum (1 000 it.; ends on a 6-cycle)",
+              "Nesterov (1 000 it.; ends on a 2-cycle)", "Adam (1 000 it.; ends on a 10-cycle)",
+              "Newton (1 it.)", "BFGS (4 it.)", "L-BFGS (4 it.)", "CG (2 it.)"]
+    for width in (6.0, 7.0, 8.0):
+        fig = Figure(figsize=(width, 4.0), layout="constrained")
+        axes = fig.subplots(2, 4)
+        for ax, title in zip(axes.flat, titles, strict=True):
+            ax.set_title(title, fontsize=9.0)
+        plots.fit_titles(fig)
+        for ax, title in zip(axes.flat, titles, strict=True):
+            text = ax.title.get_text()
+            assert " ".join(text.split()) == title
+            assert not _count_unit_breaks(text), (width, text)
+    for avail in (50.0, 60.0, 70.0, 80.0):
+        for size in (7.0, 8.0, 9.0, 10.0):
+            text = plots.wrap_words(titles[3], avail, size)
+            assert not _count_unit_breaks(text), (avail, size, text)
 
 
 def _box_point(e, p):
