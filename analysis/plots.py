@@ -1333,6 +1333,23 @@ def _relabel(entry: dict[str, Any]) -> None:
 SHORT_RUN = 12
 
 
+#: The iterates on a curve are drawn over its start circle and last-iterate squares (z 4),
+#: each with a white edge, so that iterates that end on the last one's square (a run that
+#: stays put) show on it rather than under it.
+CURVE_DOT_ZORDER = 4.5
+#: Width (points) of the rim of a last-iterate square left around its run's dot on it: the
+#: square's side is the dot's size plus twice this (7.5 pt around a lone run's 4.5 pt dot).
+CURVE_SQUARE_RIM = 1.5
+
+
+def curve_dot_size(i: int, n: int, least: float = 4.5, most: float = 7.0) -> float:
+    """Marker size (points) of the iterates of run ``i`` of ``n`` on a curve: from ``most``
+    for the first run down to ``least`` for the last, evenly (``least`` for a lone run),
+    so that where runs share an iterate (a common start) each later, smaller dot sits
+    inside the earlier ones and every run shows as a ring around it."""
+    return least if n <= 1 else most - (most - least) * i / (n - 1)
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
                  first: int = 0, last: float = math.inf,
@@ -1342,7 +1359,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
     arrows between successive shown iterates, numbers, start and last iterate.  The numbers
     offered (index ≤ ``last``): every iterate of a run of at most :data:`SHORT_RUN`
     iterates, else the first ``numbered`` spread apart in x (:func:`_declutter`);
-    :class:`IterateLabels` shows those that have room.  ``record``
+    :class:`IterateLabels` shows those that have room.  The iterates lie over the start
+    and last-iterate markers, nested by run (:data:`CURVE_DOT_ZORDER`,
+    :func:`curve_dot_size`).  ``record``
     (optional) receives, per run label, the indices of the iterates that were numbered."""
     grid = np.linspace(lo, hi, 801)
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
@@ -1368,8 +1387,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
         if len(xs) <= SHORT_RUN:  # the legend keeps room for the numbers placed when drawn
             what = widest_numbered_text(len(xs) - 1, int(keep.sum()))
-        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
-                       zorder=3, label=f"{label} ({what})")
+        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c,
+                       ms=curve_dot_size(i, len(runs)), mec="white", mew=0.6,
+                       zorder=CURVE_DOT_ZORDER, label=f"{label} ({what})")
         handles.append(h)
         entry = numbering.setdefault(label, {"label": label, "steps": len(xs) - 1,
                                              "drawn": int(keep.sum()), "panels": {}})
@@ -1399,8 +1419,8 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)
         if keep[-1]:
-            ax.plot(xs[-1:], ys[-1:], marker="s", ms=7, color=c, mec="black", ls="none",
-                    zorder=4)
+            ax.plot(xs[-1:], ys[-1:], marker="s", ms=h.get_markersize() + 2.0 * CURVE_SQUARE_RIM,
+                    color=c, mec="black", ls="none", zorder=4)
     ax.set_xlim(lo, hi)
     return handles
 

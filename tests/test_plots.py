@@ -1701,6 +1701,60 @@ def test_iterates_on_one_spot_share_one_number_beside_it():
     assert plots.int_ranges([0, 1, 2, 7]) == "0–2, 7" and plots.int_ranges([3, 4]) == "3, 4"
 
 
+def _visible_points(ax, line):
+    """The points of ``line`` whose marker no filled marker drawn over it (higher z-order,
+    or equal and added later) hides whole: a marker of size S (diameter or side, points)
+    at distance r hides a dot of size d when r + d/2 ≤ S/2 (its inscribed circle does)."""
+    order = sorted(ax.lines, key=lambda ln: ln.get_zorder())  # stable: draw order
+    above = order[order.index(line) + 1:]
+    scale = 72.0 / ax.figure.dpi
+    mine = ax.transData.transform(np.c_[line.get_xdata(), line.get_ydata()]) * scale
+    d = line.get_markersize()
+    shown = []
+    for p in mine:
+        hidden = False
+        for ln in above:
+            if ln.get_marker() in (None, "None", "none", "") or ln.get_markerfacecolor() == "none":
+                continue
+            pts = ax.transData.transform(np.c_[ln.get_xdata(), ln.get_ydata()]) * scale
+            r = np.hypot(*(pts - p).T)
+            hidden |= bool(np.any(r + 0.5 * d <= 0.5 * ln.get_markersize()))
+        if not hidden:
+            shown.append(tuple(p))
+    return shown
+
+
+def test_every_run_on_a_curve_shows_its_iterates():
+    """Study p. 44: pure Newton from x₀ = 3 on x·cos(0.15πx) goes to the maximum at
+    x ≈ 1.83 in one step and stays: its start lay under saddle-free Newton's dot (same x₀,
+    same size, drawn later) and its iterates 1–14 under its own last-iterate square, so none
+    of the blue dots the legend shows was visible."""
+    c = 0.15 * math.pi
+
+    def run(step, n):
+        xs = [3.0]
+        for _ in range(n):
+            x = xs[-1]
+            d1 = math.cos(c * x) - c * x * math.sin(c * x)
+            d2 = -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)
+            xs.append(x - d1 / step(d2))
+        return np.array(xs)
+
+    pure, free = run(lambda h: h, 14), run(abs, 7)
+    assert abs(pure[1] - pure[14]) < 0.05 and pure[0] == free[0]  # as on the page
+    fig = Figure(figsize=(4.5, 5.0), layout="constrained")
+    plots.plot_curve_1d(lambda v: v * np.cos(c * v), {"pure": pure, "saddle-free": free},
+                        xlim=(-2, 10), numbered=5, zoom=False, fig=fig)
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    dots = [ln for ln in ax.lines if ln.get_label().startswith(("pure (", "saddle-free ("))]
+    assert len(dots) == 2
+    for ln in dots:
+        assert _visible_points(ax, ln), ln.get_label()
+    squares = [ln for ln in ax.lines if ln.get_marker() == "s" and len(ln.get_xdata()) == 1]
+    assert len(squares) == 2 and all(_visible_points(ax, ln) for ln in squares)
+
+
 def test_a_short_error_line_shows_its_markers_on_a_thick_line():
     """Study p. 11: GD with η = 0.2 (60 errors, drawn thickest of three) carried filled dots
     of its own colour 3 pt wide on a 2.9 pt line: none showed, though the legend drew one."""
