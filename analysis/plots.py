@@ -4768,27 +4768,53 @@ def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
     return [j * s_ for j in range(n)]
 
 
-class _StartShifted(Transform):
-    """``base`` with the first point of each path moved ``dx`` points to the right: the pale
-    line carrying a curve's final level (:func:`plot_ecdf`) starts where its curve, drawn
-    ``dx`` points right of the data, ends, and still ends at the axes' right edge."""
+#: Clear space (points) a shifted ECDF step keeps left of a value the page reports the
+#: curves' levels at (:class:`_MarkShifted`).
+ECDF_MARK_GAP = 1.0
+
+
+class _MarkShifted(Transform):
+    """``base`` with each point (only the first of each path with ``first_only``) moved
+    right by d = clip(X(m) − g − X(x), 0, ``dx``) points, X the display position of
+    ``base``, m the smallest of ``marks`` ≥ x (d = ``dx`` when there is none) and g =
+    :data:`ECDF_MARK_GAP`: a step shifted apart from the others (:func:`plot_ecdf`) never
+    moves across a value ``marks`` whose level the page reports (Newton's last step at
+    τ = 9.8 drawn right of τ = 10 read ρ(10) = 0.975 where the table gives 1.000); one
+    lying on a mark stays on it.  x ↦ X(x) + d is non-decreasing, so steps keep their
+    order.  With ``first_only`` it is the pale line carrying a curve's final level on: it
+    starts where its curve, so shifted, ends, and still ends at the axes' right edge."""
 
     input_dims = output_dims = 2
     is_separable = False
 
-    def __init__(self, base: Transform, fig: Figure, dx: float) -> None:
+    def __init__(self, base: Transform, fig: Figure, dx: float, marks: Sequence[float] = (),
+                 first_only: bool = False) -> None:
         super().__init__()
         self._base, self._fig, self._dx = base, fig, dx
+        self._marks = np.sort(np.asarray([m for m in marks if np.isfinite(m)], dtype=float))
+        self._first_only = first_only
         self.set_children(base, fig.dpi_scale_trans)
 
     def transform_non_affine(self, values: ArrayLike) -> NDArray[np.float64]:
-        out = np.array(self._base.transform(values), dtype=float)
-        if out.ndim == 2 and len(out):
-            out[0, 0] += self._dx * self._fig.dpi / 72.0
+        data = np.asarray(values, dtype=float)
+        out = np.array(self._base.transform(data), dtype=float)
+        if out.ndim != 2 or not len(out):
+            return out
+        px = self._dx * self._fig.dpi / 72.0
+        rows = slice(0, 1) if self._first_only else slice(None)
+        shift = np.full(out[rows].shape[0], px)
+        if self._marks.size:
+            at = np.searchsorted(self._marks, data[rows, 0], side="left")
+            has = at < self._marks.size
+            m = self._marks[np.minimum(at, self._marks.size - 1)]
+            mx = self._base.transform(np.column_stack([m, np.zeros_like(m)]))[:, 0]
+            room = mx - ECDF_MARK_GAP * self._fig.dpi / 72.0 - out[rows, 0]
+            shift = np.where(has, np.clip(room, 0.0, px), px)
+        out[rows, 0] += shift
         return out
 
     def inverted(self) -> Transform:
-        raise NotImplementedError("a start-shifted line has no inverse")
+        raise NotImplementedError("a shifted ECDF line has no inverse")
 
 
 def ecdf_crossing(values: ArrayLike, level: float = 0.5) -> float:
@@ -4814,11 +4840,12 @@ def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
 
 
 def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
-                    half: bool = False) -> str:
+                    half: bool = False, marks: Sequence[str] = ()) -> str:
     """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
     :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
     shifted), with ``anchor`` for the markers of their first levels on a profile, with
-    ``half`` for the markers where they reach ½."""
+    ``half`` for the markers where they reach ½, with ``marks`` (the values as the page
+    prints them, "τ = 2") for the values no step is shifted across."""
     drawn = ecdf_drawn(iterations)
     n = len(drawn)
     if n < 2:
@@ -4832,7 +4859,9 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
                     "black-edged marker at ½")
     return ("  So that curves lying on one another all show, each is drawn shifted right "
             f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
-            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
+            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it"
+            + (f"; a step just left of {' or '.join(marks)} is shifted less, so that none is "
+               "drawn across a value the table gives" if marks else "") + ")"
             + (f"; read {' and '.join(read)}, not from the shifted curve." if read else "."))
 
 
@@ -4884,6 +4913,7 @@ def plot_ecdf(
     apart: bool = False,
     anchor: bool = False,
     half: bool = False,
+    marks: Sequence[float] = (),
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -4908,7 +4938,9 @@ def plot_ecdf(
     each shifted right by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`), so
     that a curve lying on another (a profile's risers at τ = 1) still shows, every level
     drawn at its value: a curve's last step is at its final share, and its pale line starts
-    where the shifted curve ends; with
+    where the shifted curve ends; no step is shifted across one of ``marks``, the costs at
+    which the page reports the curves' levels (:class:`_MarkShifted`: a profile's τ = 2
+    and 10); with
     ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
     lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half``
     one at ½ where each curve reaches it on the data (:func:`ecdf_crossing`; shifts of a few
@@ -4944,8 +4976,7 @@ def plot_ecdf(
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}",
-                       transform=offset_copy(ax.transData, fig=_root(fig), x=shift[label],
-                                             y=0.0, units="points")
+                       transform=_MarkShifted(ax.transData, _root(fig), shift[label], marks)
                        if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
@@ -4980,9 +5011,9 @@ def plot_ecdf(
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
                 # from its shifted curve's end, at its level, to the axes' right edge
-                transform=_StartShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
-                                                    y=dy, units="points"),
-                                        _root(fig), shift[label]))
+                transform=_MarkShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
+                                                   y=dy, units="points"),
+                                       _root(fig), shift[label], marks, first_only=True))
         pale.append(ln)
     zoom = ecdf_zoom(iterations)
     if zoom is None:
