@@ -562,15 +562,20 @@ def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
 RELATIONS = frozenset({"=", "≈", "≤", "≥", "<", ">", "≠", "→", "×"})
 
 
-def bound_words(para: str) -> list[str]:
+def bound_words(para: str, units: bool = True) -> list[str]:
     """The words of ``para`` (split at spaces) with every relation of :data:`RELATIONS`
     (``η = 0.6``) joined to the words before and after it, so that a line never breaks next
     to ``=``; a count's thousands (``1 000``, :data:`landscape.numfmt.THOUSANDS_SPACE`)
-    stay one word, so that a title never breaks inside a number (``1`` / ``000 it.``)."""
+    stay one word, so that a title never breaks inside a number (``1`` / ``000 it.``), and
+    with ``units``, a count stays with its unit (:data:`ITERATIONS_UNIT`: ``1 000 it.``,
+    never ``1 000`` / ``it.``)."""
     out: list[str] = []
     glue = False
     for word in (w.replace("\0", " ") for w in THOUSANDS_SPACE.sub("\0", para).split(" ")):
-        if word in RELATIONS and out:
+        if units and word.startswith(ITERATIONS_UNIT) and out and out[-1][-1:].isdigit():
+            out[-1] += " " + word
+            glue = False
+        elif word in RELATIONS and out:
             out[-1] += " " + word
             glue = True
         elif glue and out:
@@ -629,7 +634,8 @@ def wrap_words(text: str, available: float, size: float) -> str:
     on w), so that a title never ends in a lone fragment (``= 1``, ``it.)``) on a line of
     its own.  A relation stays on one line with both its sides (:func:`bound_words`) unless
     that leaves a lone fragment whatever else is tried; so does a short bracketed group
-    (:func:`bracket_words`) when it fits the width."""
+    (:func:`bracket_words`) when it fits the width, and a count with its unit when that
+    fits."""
     out: list[str] = []
     for para in str(text).split("\n"):
         # short bracketed groups whole (:func:`bracket_words`) when that fits, else as before
@@ -639,6 +645,7 @@ def wrap_words(text: str, available: float, size: float) -> str:
             if orphan_line("\n".join(tries[-1])) and len(words) > 1:  # last word glued to
                 tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])],  # the one
                                              available, size))                   # before it
+        tries.append(_balanced_lines(bound_words(para, units=False), available, size))
         if orphan_line("\n".join(_balanced_lines(bound_words(para), available, size))):
             tries.append(_balanced_lines(para.split(" "), available, size))  # at worst: a
             # break next to a relation
@@ -794,11 +801,16 @@ def legend_size() -> float:
 _NO_MARKER = (None, "None", "none", "", " ")
 
 
+#: The unit of a count of iterations in figure titles and legends (:func:`iterations_text`);
+#: a wrapped title keeps it on the line of its count (:func:`bound_words`).
+ITERATIONS_UNIT = "it."
+
+
 def iterations_text(n: int) -> str:
     """A count of iterations as figure titles and legends print it: ``1 000 it.`` (its
     thousands set apart, :func:`landscape.numfmt.spaced`, as in prose), one form in every
     figure."""
-    return f"{spaced(n)} it."
+    return f"{spaced(n)} {ITERATIONS_UNIT}"
 
 
 def drawn_marker_shapes(fig: FigureLike) -> set[str] | None:
@@ -1321,6 +1333,23 @@ def _relabel(entry: dict[str, Any]) -> None:
 SHORT_RUN = 12
 
 
+#: The iterates on a curve are drawn over its start circle and last-iterate squares (z 4),
+#: each with a white edge, so that iterates that end on the last one's square (a run that
+#: stays put) show on it rather than under it.
+CURVE_DOT_ZORDER = 4.5
+#: Width (points) of the rim of a last-iterate square left around its run's dot on it: the
+#: square's side is the dot's size plus twice this (7.5 pt around a lone run's 4.5 pt dot).
+CURVE_SQUARE_RIM = 1.5
+
+
+def curve_dot_size(i: int, n: int, least: float = 4.5, most: float = 7.0) -> float:
+    """Marker size (points) of the iterates of run ``i`` of ``n`` on a curve: from ``most``
+    for the first run down to ``least`` for the last, evenly (``least`` for a lone run),
+    so that where runs share an iterate (a common start) each later, smaller dot sits
+    inside the earlier ones and every run shows as a ring around it."""
+    return least if n <= 1 else most - (most - least) * i / (n - 1)
+
+
 def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[str, NDArray],
                  lo: float, hi: float, *, numbered: int, arrows: int, ylabel: str,
                  first: int = 0, last: float = math.inf,
@@ -1330,7 +1359,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
     arrows between successive shown iterates, numbers, start and last iterate.  The numbers
     offered (index ≤ ``last``): every iterate of a run of at most :data:`SHORT_RUN`
     iterates, else the first ``numbered`` spread apart in x (:func:`_declutter`);
-    :class:`IterateLabels` shows those that have room.  ``record``
+    :class:`IterateLabels` shows those that have room.  The iterates lie over the start
+    and last-iterate markers, nested by run (:data:`CURVE_DOT_ZORDER`,
+    :func:`curve_dot_size`).  ``record``
     (optional) receives, per run label, the indices of the iterates that were numbered."""
     grid = np.linspace(lo, hi, 801)
     ax.plot(grid, values(grid.reshape(-1, 1)), color="0.25", lw=1.3, label=ylabel, zorder=1)
@@ -1356,8 +1387,9 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
         what = _numbered_text(len(xs) - 1, nums, int(keep.sum()))
         if len(xs) <= SHORT_RUN:  # the legend keeps room for the numbers placed when drawn
             what = widest_numbered_text(len(xs) - 1, int(keep.sum()))
-        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c, ms=4.5,
-                       zorder=3, label=f"{label} ({what})")
+        (h,) = ax.plot(xs[keep], ys[keep], ls="none", marker=sty[label].marker, color=c,
+                       ms=curve_dot_size(i, len(runs)), mec="white", mew=0.6,
+                       zorder=CURVE_DOT_ZORDER, label=f"{label} ({what})")
         handles.append(h)
         entry = numbering.setdefault(label, {"label": label, "steps": len(xs) - 1,
                                              "drawn": int(keep.sum()), "panels": {}})
@@ -1387,8 +1419,8 @@ def _curve_panel(ax: Any, values: Callable[[NDArray], NDArray], runs: Mapping[st
             ax.plot(xs[:1], ys[:1], marker="o", ms=9, mfc="none", mec="black", mew=1.4,
                     ls="none", zorder=4)
         if keep[-1]:
-            ax.plot(xs[-1:], ys[-1:], marker="s", ms=7, color=c, mec="black", ls="none",
-                    zorder=4)
+            ax.plot(xs[-1:], ys[-1:], marker="s", ms=h.get_markersize() + 2.0 * CURVE_SQUARE_RIM,
+                    color=c, mec="black", ls="none", zorder=4)
     ax.set_xlim(lo, hi)
     return handles
 
@@ -4736,27 +4768,53 @@ def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
     return [j * s_ for j in range(n)]
 
 
-class _StartShifted(Transform):
-    """``base`` with the first point of each path moved ``dx`` points to the right: the pale
-    line carrying a curve's final level (:func:`plot_ecdf`) starts where its curve, drawn
-    ``dx`` points right of the data, ends, and still ends at the axes' right edge."""
+#: Clear space (points) a shifted ECDF step keeps left of a value the page reports the
+#: curves' levels at (:class:`_MarkShifted`).
+ECDF_MARK_GAP = 1.0
+
+
+class _MarkShifted(Transform):
+    """``base`` with each point (only the first of each path with ``first_only``) moved
+    right by d = clip(X(m) − g − X(x), 0, ``dx``) points, X the display position of
+    ``base``, m the smallest of ``marks`` ≥ x (d = ``dx`` when there is none) and g =
+    :data:`ECDF_MARK_GAP`: a step shifted apart from the others (:func:`plot_ecdf`) never
+    moves across a value ``marks`` whose level the page reports (Newton's last step at
+    τ = 9.8 drawn right of τ = 10 read ρ(10) = 0.975 where the table gives 1.000); one
+    lying on a mark stays on it.  x ↦ X(x) + d is non-decreasing, so steps keep their
+    order.  With ``first_only`` it is the pale line carrying a curve's final level on: it
+    starts where its curve, so shifted, ends, and still ends at the axes' right edge."""
 
     input_dims = output_dims = 2
     is_separable = False
 
-    def __init__(self, base: Transform, fig: Figure, dx: float) -> None:
+    def __init__(self, base: Transform, fig: Figure, dx: float, marks: Sequence[float] = (),
+                 first_only: bool = False) -> None:
         super().__init__()
         self._base, self._fig, self._dx = base, fig, dx
+        self._marks = np.sort(np.asarray([m for m in marks if np.isfinite(m)], dtype=float))
+        self._first_only = first_only
         self.set_children(base, fig.dpi_scale_trans)
 
     def transform_non_affine(self, values: ArrayLike) -> NDArray[np.float64]:
-        out = np.array(self._base.transform(values), dtype=float)
-        if out.ndim == 2 and len(out):
-            out[0, 0] += self._dx * self._fig.dpi / 72.0
+        data = np.asarray(values, dtype=float)
+        out = np.array(self._base.transform(data), dtype=float)
+        if out.ndim != 2 or not len(out):
+            return out
+        px = self._dx * self._fig.dpi / 72.0
+        rows = slice(0, 1) if self._first_only else slice(None)
+        shift = np.full(out[rows].shape[0], px)
+        if self._marks.size:
+            at = np.searchsorted(self._marks, data[rows, 0], side="left")
+            has = at < self._marks.size
+            m = self._marks[np.minimum(at, self._marks.size - 1)]
+            mx = self._base.transform(np.column_stack([m, np.zeros_like(m)]))[:, 0]
+            room = mx - ECDF_MARK_GAP * self._fig.dpi / 72.0 - out[rows, 0]
+            shift = np.where(has, np.clip(room, 0.0, px), px)
+        out[rows, 0] += shift
         return out
 
     def inverted(self) -> Transform:
-        raise NotImplementedError("a start-shifted line has no inverse")
+        raise NotImplementedError("a shifted ECDF line has no inverse")
 
 
 def ecdf_crossing(values: ArrayLike, level: float = 0.5) -> float:
@@ -4782,11 +4840,12 @@ def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
 
 
 def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
-                    half: bool = False) -> str:
+                    half: bool = False, marks: Sequence[str] = ()) -> str:
     """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
     :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
     shifted), with ``anchor`` for the markers of their first levels on a profile, with
-    ``half`` for the markers where they reach ½."""
+    ``half`` for the markers where they reach ½, with ``marks`` (the values as the page
+    prints them, "τ = 2") for the values no step is shifted across."""
     drawn = ecdf_drawn(iterations)
     n = len(drawn)
     if n < 2:
@@ -4800,7 +4859,9 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
                     "black-edged marker at ½")
     return ("  So that curves lying on one another all show, each is drawn shifted right "
             f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
-            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it)"
+            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it"
+            + (f"; a step just left of {' or '.join(marks)} is shifted less, so that none is "
+               "drawn across a value the table gives" if marks else "") + ")"
             + (f"; read {' and '.join(read)}, not from the shifted curve." if read else "."))
 
 
@@ -4852,6 +4913,7 @@ def plot_ecdf(
     apart: bool = False,
     anchor: bool = False,
     half: bool = False,
+    marks: Sequence[float] = (),
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -4876,7 +4938,9 @@ def plot_ecdf(
     each shifted right by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`), so
     that a curve lying on another (a profile's risers at τ = 1) still shows, every level
     drawn at its value: a curve's last step is at its final share, and its pale line starts
-    where the shifted curve ends; with
+    where the shifted curve ends; no step is shifted across one of ``marks``, the costs at
+    which the page reports the curves' levels (:class:`_MarkShifted`: a profile's τ = 2
+    and 10); with
     ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
     lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half``
     one at ½ where each curve reaches it on the data (:func:`ecdf_crossing`; shifts of a few
@@ -4912,8 +4976,7 @@ def plot_ecdf(
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
                        marker=sty[label].marker, markevery=(i % every, every), markersize=4,
                        label=f"{label}: {solved} {xs.size}/{n}",
-                       transform=offset_copy(ax.transData, fig=_root(fig), x=shift[label],
-                                             y=0.0, units="points")
+                       transform=_MarkShifted(ax.transData, _root(fig), shift[label], marks)
                        if apart else ax.transData)
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
@@ -4948,9 +5011,9 @@ def plot_ecdf(
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
                 # from its shifted curve's end, at its level, to the axes' right edge
-                transform=_StartShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
-                                                    y=dy, units="points"),
-                                        _root(fig), shift[label]))
+                transform=_MarkShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
+                                                   y=dy, units="points"),
+                                       _root(fig), shift[label], marks, first_only=True))
         pale.append(ln)
     zoom = ecdf_zoom(iterations)
     if zoom is None:

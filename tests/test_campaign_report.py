@@ -1384,6 +1384,45 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
         "curve.")
 
 
+def test_profile_steps_are_never_shifted_across_a_reported_ratio():
+    """Campaign p. 3: Newton's curve, drawn 7.2 pt right so that the risers at τ = 1 all
+    show, had its last step (τ just below 10) drawn right of the τ = 10 gridline: read off
+    the plot ρ(10) looked like 0.975 where the table gives 1.000.  A step just left of a
+    reported τ (2, 10) is shifted less and stays left of it; one on it stays on it; the
+    others, the risers at τ = 1 among them, keep their full shift."""
+    r = {"a": np.array([1.0, 1.0, 3.0, 4.0]), "b": np.array([1.0, 1.5, 2.0, 5.0]),
+         "c": np.array([1.0, 1.0, 10.0, 20.0]), "d": np.array([1.0, 1.98, 9.8, 9.9])}
+    taus = cr.PROFILE_TAUS[1:-1]
+    assert taus == (2.0, 10.0)
+    fig = plots.plot_ecdf(r, apart=True, anchor=True, marks=taus,
+                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    px = fig.dpi / 72.0
+    grid = {t: ax.transData.transform((t, 0.0))[0] for t in (1.0, *taus)}
+    steps = {ln.get_label().split(":")[0]: ln for ln in ax.lines
+             if ln.get_label()[:2] in ("a:", "b:", "c:", "d:")}
+    assert list(steps) == ["a", "b", "c", "d"]
+    for j, (lab, ln) in enumerate(steps.items()):
+        xy = ln.get_xydata()
+        drawn = ln.get_transform().transform(xy)[:, 0]
+        data = ax.transData.transform(xy)[:, 0]
+        for x, X, D in zip(xy[:, 0], drawn, data, strict=True):
+            for t in taus:
+                if x < t:  # on the data left of τ: drawn left of it
+                    assert X < grid[t], (lab, x, t)
+                elif x == t:  # on τ: drawn on it
+                    assert X == pytest.approx(grid[t])
+            if x == 1.0:  # the risers at τ = 1 apart by 2.4 pt each (the caption's shift)
+                assert X - D == pytest.approx(2.4 * j * px)
+    # without the marks the shift alone would carry d's steps at 1.98 and 9.8 across 2, 10
+    d = ax.transData.transform(np.c_[[1.98, 9.8], [0.0, 0.0]])[:, 0]
+    assert d[0] + 7.2 * px > grid[2.0] and d[1] + 7.2 * px > grid[10.0]
+    assert "; a step just left of τ = 2 or τ = 10 is shifted less, so that none is drawn " \
+        "across a value the table gives)" in plots.ecdf_shift_text(
+            r, anchor=True, marks=["τ = 2", "τ = 10"])
+
+
 #: the quadratic with f* = 0 and no minimizers listed, and with its minimizer listed
 F_STAR_ONLY = {"quad_f": ("0.5*x**2 + 5*y**2", [[-2.0, 2.0], [-2.0, 2.0]], 0.0, []),
                "quad_m": ("0.5*x**2 + 5*y**2", [[-2.0, 2.0], [-2.0, 2.0]], 0.0, [[0.0, 0.0]])}

@@ -906,7 +906,37 @@ def test_wrapped_titles_never_break_inside_a_count(count):
     for width in (40.0, 50.0, 60.0, 75.0, 90.0, 120.0):
         wrapped = plots.wrap_words(title, width, 8.5)
         assert any(number in line for line in wrapped.split("\n")), (width, wrapped)
-    assert plots.bound_words("(1 000 it.)") == ["(1 000", "it.)"]
+    assert plots.bound_words("(1 000 it.)") == ["(1 000 it.)"]
+
+
+def _count_unit_breaks(text):
+    """The places where a wrapped ``text`` ends a line on a count's digit and starts the next
+    with the count's unit "it." (read from the lines, not from the wrapping code)."""
+    lines = text.split("\n")
+    return [(a, b) for a, b in zip(lines, lines[1:], strict=False)
+            if a.rstrip()[-1:].isdigit() and b.lstrip().startswith("it.")]
+
+
+def test_a_grid_title_keeps_a_count_with_its_unit():
+    # kink p. 8: the trajectory grid's Adam panel read "Adam (1 000" / "it.; ends on" /
+    # "a 10-cycle)": the count and its unit on separate lines
+    titles = ["GD (1 000 it.; ends on a 2-cycle)", "momentum (1 000 it.; ends on a 6-cycle)",
+              "Nesterov (1 000 it.; ends on a 2-cycle)", "Adam (1 000 it.; ends on a 10-cycle)",
+              "Newton (1 it.)", "BFGS (4 it.)", "L-BFGS (4 it.)", "CG (2 it.)"]
+    for width in (6.0, 7.0, 8.0):
+        fig = Figure(figsize=(width, 4.0), layout="constrained")
+        axes = fig.subplots(2, 4)
+        for ax, title in zip(axes.flat, titles, strict=True):
+            ax.set_title(title, fontsize=9.0)
+        plots.fit_titles(fig)
+        for ax, title in zip(axes.flat, titles, strict=True):
+            text = ax.title.get_text()
+            assert " ".join(text.split()) == title
+            assert not _count_unit_breaks(text), (width, text)
+    for avail in (50.0, 60.0, 70.0, 80.0):
+        for size in (7.0, 8.0, 9.0, 10.0):
+            text = plots.wrap_words(titles[3], avail, size)
+            assert not _count_unit_breaks(text), (avail, size, text)
 
 
 def _box_point(e, p):
@@ -1669,6 +1699,60 @@ def test_iterates_on_one_spot_share_one_number_beside_it():
     assert gap <= plots.LABEL_REACH
     assert "saddle-free (7 steps)" in _legend_texts(fig)
     assert plots.int_ranges([0, 1, 2, 7]) == "0–2, 7" and plots.int_ranges([3, 4]) == "3, 4"
+
+
+def _visible_points(ax, line):
+    """The points of ``line`` whose marker no filled marker drawn over it (higher z-order,
+    or equal and added later) hides whole: a marker of size S (diameter or side, points)
+    at distance r hides a dot of size d when r + d/2 ≤ S/2 (its inscribed circle does)."""
+    order = sorted(ax.lines, key=lambda ln: ln.get_zorder())  # stable: draw order
+    above = order[order.index(line) + 1:]
+    scale = 72.0 / ax.figure.dpi
+    mine = ax.transData.transform(np.c_[line.get_xdata(), line.get_ydata()]) * scale
+    d = line.get_markersize()
+    shown = []
+    for p in mine:
+        hidden = False
+        for ln in above:
+            if ln.get_marker() in (None, "None", "none", "") or ln.get_markerfacecolor() == "none":
+                continue
+            pts = ax.transData.transform(np.c_[ln.get_xdata(), ln.get_ydata()]) * scale
+            r = np.hypot(*(pts - p).T)
+            hidden |= bool(np.any(r + 0.5 * d <= 0.5 * ln.get_markersize()))
+        if not hidden:
+            shown.append(tuple(p))
+    return shown
+
+
+def test_every_run_on_a_curve_shows_its_iterates():
+    """Study p. 44: pure Newton from x₀ = 3 on x·cos(0.15πx) goes to the maximum at
+    x ≈ 1.83 in one step and stays: its start lay under saddle-free Newton's dot (same x₀,
+    same size, drawn later) and its iterates 1–14 under its own last-iterate square, so none
+    of the blue dots the legend shows was visible."""
+    c = 0.15 * math.pi
+
+    def run(step, n):
+        xs = [3.0]
+        for _ in range(n):
+            x = xs[-1]
+            d1 = math.cos(c * x) - c * x * math.sin(c * x)
+            d2 = -2 * c * math.sin(c * x) - c * c * x * math.cos(c * x)
+            xs.append(x - d1 / step(d2))
+        return np.array(xs)
+
+    pure, free = run(lambda h: h, 14), run(abs, 7)
+    assert abs(pure[1] - pure[14]) < 0.05 and pure[0] == free[0]  # as on the page
+    fig = Figure(figsize=(4.5, 5.0), layout="constrained")
+    plots.plot_curve_1d(lambda v: v * np.cos(c * v), {"pure": pure, "saddle-free": free},
+                        xlim=(-2, 10), numbered=5, zoom=False, fig=fig)
+    plots._renderer(fig)
+    ax = fig.axes[0]
+    dots = [ln for ln in ax.lines if ln.get_label().startswith(("pure (", "saddle-free ("))]
+    assert len(dots) == 2
+    for ln in dots:
+        assert _visible_points(ax, ln), ln.get_label()
+    squares = [ln for ln in ax.lines if ln.get_marker() == "s" and len(ln.get_xdata()) == 1]
+    assert len(squares) == 2 and all(_visible_points(ax, ln) for ln in squares)
 
 
 def test_a_short_error_line_shows_its_markers_on_a_thick_line():

@@ -1097,6 +1097,11 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                           "half_cost": half_solved_cost(v)} for m, v in cost.items()}
 
 
+#: The ratios τ at which the profile table gives each method's ρ(τ); the figure's curves,
+#: shifted apart, are never drawn across those after 1 (ρ(1) is read from its markers).
+PROFILE_TAUS = (1.0, 2.0, 10.0, math.inf)
+
+
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, profile_limit, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
@@ -1128,7 +1133,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                  by_label(ratios), budget=profile_limit(R), solved="solves",
                  xlabel="performance ratio τ (aRT / best aRT, log scale)",
                  ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
-                 apart=True, anchor=True, fig=fig)),
+                 apart=True, anchor=True, marks=PROFILE_TAUS[1:-1], fig=fig)),
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
@@ -1138,9 +1143,10 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                      + "".join(f" ρ(1) of {method_label(m)} counts the {n} problems where "
                                "it is best, "
                                f"{text}." for m, n, text in qualified.values())
-                     + ecdf_shift_text(ratios, anchor=True)
+                     + ecdf_shift_text(ratios, anchor=True,
+                                       marks=[f"τ = {t:g}" for t in PROFILE_TAUS[1:-1]])
                      + ECDF_END_TEXT)
-    taus = np.array([1.0, 2.0, 10.0, np.inf])
+    taus = np.array(PROFILE_TAUS)
     rho = performance_profile(R, taus)
     sec = "performance profile"
     # ρ(∞) counts the problems solved (measured); a finite τ compares aRTs
