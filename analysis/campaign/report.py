@@ -33,8 +33,10 @@ row per start), each a small pure function below:
   non-finite value).  The share of cells where both agree is reported, over all cells and over
   the cells whose η is more than 10 % away from the threshold.
 * **Where starts ended**: per objective and method (best cell), how many starts reached each
-  known minimum (the row's ``minimum``), none of them, or diverged; on an objective with no
-  known minima the first two are n/a (every start would read "none").
+  known minimum (the row's ``minimum``; where the spec gives f* but lists no minimizer, the
+  minima found by the exact solve of ∇f = 0, matched to the final x with the store's
+  tolerance), none of them, or diverged; on an objective with no known minima the first two
+  are n/a (every start would read "none").
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ FIXED_MARK = "§"
 # ============================================================================ the store
 
 #: columns the report reads (a store without one of them is not a campaign store)
-NEEDED = ("objective_id", "method", "cell", "hyper", "start", "fun", "status", "cost",
+NEEDED = ("objective_id", "method", "cell", "hyper", "start", "x", "fun", "status", "cost",
           "seconds", "minimum", "hit_cost", "nfev", "njev", "nhev")
 
 
@@ -1545,15 +1547,27 @@ def minima_note(c: Campaign) -> str:
 NO_MINIMA = "no known minima; not counted"
 
 
-def no_minima_text(solved: Sequence[Sequence[float]] | None, point: Any) -> str:
-    """The known-minima row of an objective whose spec lists no minimizer: :data:`NO_MINIMA`,
-    and the minima the exact solve of ∇f = 0 found for its stability threshold when it found
-    some (``point`` prints one), so that the table and the threshold's caption agree."""
-    if not solved:
-        return NO_MINIMA
-    pts = ", ".join(point(p) for p in solved)
-    return (f"none listed in the spec; not counted (the exact solve of ∇f = 0 finds {pts}, "
-            "used for the stability threshold only)")
+def known_minima(info: Mapping[str, Any], solved: Sequence[Sequence[float]] | None
+                 ) -> list[list[float]]:
+    """An objective's known minima, the same in every table and caption: those its suite or
+    spec lists, else those :func:`solved_minima` found (``solved``), else none."""
+    return [list(p) for p in (info.get("minima") or solved or [])]
+
+
+def ended_minimum(c: Campaign, objective: str, rows: NDArray[np.int64],
+                  solved: Sequence[Sequence[float]] | None) -> NDArray[np.int64]:
+    """The known minimum each of ``rows`` ended at (−1: none): the store's ``minimum`` column
+    when the spec lists minima; for minima :func:`solved_minima` found, the index of the first
+    one with ‖x − x*‖∞ ≤ the campaign's ``minimum_tol`` (the store's rule,
+    :func:`analysis.campaign.tasks.reached_minimum`) from the final points x."""
+    if c.meta["objectives"].get(objective, {}).get("minima") or not solved:
+        return np.asarray(c.cols["minimum"][rows], dtype=int)
+    from analysis.campaign.spec import DEFAULT_MINIMUM_TOL
+    from analysis.campaign.tasks import reached_minimum
+
+    X = np.stack([np.asarray(x, dtype=float) for x in c.cols["x"][rows]])
+    tol = float(c.meta.get("minimum_tol", DEFAULT_MINIMUM_TOL))
+    return reached_minimum(X, solved, tol).astype(int)
 
 
 def minimum_label(k: int) -> str:
@@ -1579,28 +1593,34 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     d = b.doc
     d.heading("Where starts ended")
     tol = c.meta.get("minimum_tol")
+    solved = _solved_minima_of(b, c)
+    minima = {o: known_minima(c.meta["objectives"].get(o, {}), solved.get(o))
+              for o in c.objectives()}
     d.paragraph("Known minima of each objective (from its suite or the spec), then, for each "
                 "method's best "
                 "cell, how many starts ended at each ("
                 + (f"‖x − x*‖∞ ≤ {tol:g}" if isinstance(tol, (int, float)) else
                    "within the store's matching tolerance")
                 + "), at none of them, or diverged (counts, measured)."
+                + (f"  Where the spec gives f* but lists no minimizer, the known minima are "
+                   f"those {SOLVED_MINIMA}, as for the stability threshold."
+                   if any(solved.values()) else "")
                 + ("  An objective with no known minima has nothing to reach: its starts "
                    "are not counted as reaching one or none (n/a), only the diverged ones."
-                   if any(not c.meta["objectives"].get(o, {}).get("minima")
-                          for o in c.objectives()) else ""))
+                   if not all(minima.values()) else ""))
     rows = []
-    unlisted = [o for o in c.objectives() if not c.meta["objectives"].get(o, {}).get("minima")]
-    solved = _solved_minima_of(b, c) if unlisted else {}
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         # f* where it is known, whether or not minimizers are listed
         f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
-        if not info.get("minima"):
-            rows.append([c.label(o), "—", no_minima_text(solved.get(o), fmt_point),
+        if not minima[o]:
+            rows.append([c.label(o), "—", NO_MINIMA,
                          f_star if has_f_star(c, o) else "—", str(info.get("source") or "—")])
-        for k, p in enumerate(info.get("minima") or []):
-            rows.append([c.label(o) if k == 0 else "", minimum_label(k), fmt_point(p),
+        listed = bool(info.get("minima"))
+        for k, p in enumerate(minima[o]):
+            rows.append([c.label(o) if k == 0 else "", minimum_label(k),
+                         fmt_point(p) + ("" if listed else f" ({SOLVED_MINIMA}; none listed "
+                                                           "in the spec)"),
                          f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
     if rows:
@@ -1615,9 +1635,9 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
-        reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
-                                          c.cols["fun"][mk])
-        listed = bool(c.meta["objectives"].get(o, {}).get("minima"))
+        reached, none, div = ended_counts(ended_minimum(c, o, mk, solved.get(o)),
+                                          c.cols["status"][mk], c.cols["fun"][mk])
+        listed = bool(minima[o])
         text = reached_text(reached, listed)
         none_text = str(none) if listed else "n/a"
         rows.append([c.label(o), method_label(m), cell_label(s), str(int(mk.size)), text,
