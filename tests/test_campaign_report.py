@@ -465,6 +465,32 @@ def test_the_stability_table_says_what_its_shares_are_of(camp):
                                      "theory and measurement agree")
 
 
+def test_the_stability_notes_formula_is_never_split_over_lines(camp):
+    """Campaign p. 6: the stability table's note broke "|η/threshold − 1| > 0.1" as
+    "|η/threshold −" / "1| > 0.1".  Set at every width from a third of the text width to
+    all of it, the formula (BOUNDARY_BAND = 0.1) is whole on one line."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from analysis import pages
+
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, pages.Table)
+                and str(t.title).startswith("Stability cell by cell")]
+    formula = f"|η/threshold − 1| > {cr.BOUNDARY_BAND:g}"
+    assert formula == "|η/threshold − 1| > 0.1"
+    assert formula in table.notes[0].replace(pages.NBSP, " ")
+    pages.register_fonts()
+    st = ParagraphStyle("n", fontName=pages.FONT, fontSize=7.0, leading=9.0)
+    para = RLParagraph(pages.markup(table.notes[0]), st)
+    for w in np.arange(pages.CONTENT_W / 3.0, pages.CONTENT_W, 3.0):
+        para.wrap(float(w), 1e6)
+        lines = [(" ".join(ln[1]) if isinstance(ln, tuple)
+                  else "".join(f.text for f in ln.words)).replace(pages.NBSP, " ")
+                 for ln in para.blPara.lines]
+        assert any(formula in ln for ln in lines), (w, lines)
+
+
 def test_the_title_page_defines_ecdf_and_coco_bbob_at_first_use(camp):
     """Campaign p. 1: "The ECDF over cost" and "as in COCO/BBOB" came before any definition
     (the ECDF's was on p. 2, COCO/BBOB's nowhere)."""

@@ -1375,6 +1375,15 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     return checks
 
 
+def away_rule() -> str:
+    """The rule of a cell away from the boundary, ``|η/threshold − 1| > 0.1``
+    (:data:`BOUNDARY_BAND`), its spaces non-breaking (:func:`analysis.pages.unbroken`): a
+    formula, never split over two lines of a note."""
+    from analysis.pages import unbroken
+
+    return unbroken(f"|η/threshold − 1| > {BOUNDARY_BAND:g}")
+
+
 def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      label: Callable[[str], str] = str) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
@@ -1409,7 +1418,7 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                   "minimum) against measured (no start diverged)",
             notes=[f"‘Share agreeing’: of the grid's cells, those where theory and "
                    f"measurement agree; ‘away from the boundary’: of the cells with "
-                   f"|η/threshold − 1| > {BOUNDARY_BAND:g}, their number in brackets; "
+                   f"{away_rule()}, their number in brackets; "
                    "β = momentum, "
                    "δ = dampening. ‘Stable, diverged’: "
                    "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
