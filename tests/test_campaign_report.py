@@ -1559,3 +1559,76 @@ def test_a_minimizer_the_spec_does_not_list_is_solved_for_its_threshold(f_only_s
     assert cr._grid_caption("root", "gd", g, None, False, []).endswith(
         "no minimizer listed in the spec and none found by the exact solve of ∇f = 0, so no "
         "threshold.")
+
+
+def test_a_threshold_prints_in_one_form_in_the_legend_and_the_caption():
+    """Campaign p. 4: Beale's threshold 2/L, L = 48.98, read 0.04083 in the GD legend and
+    0.0408 in the momentum caption (β = 0).  Both now print 2/48.98 to three significant
+    digits."""
+    from analysis.campaign.figures import boundary_note
+
+    want = f"{2 / 48.98:.3g}"
+    assert want == "0.0408"
+    line = Grid("lr", np.array([0.01, 0.05]), np.array([[1.0, 0.0]]),
+                np.array([[False, True]]), boundary=lambda y: 2 / 48.98,
+                boundary_label="predicted boundary η < 2/L")
+    fig = plot_grid(line, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    labels = [h.get_label() for h in fig.axes[0].get_lines()]
+    assert f"predicted boundary η < 2/L: {want}" in labels, labels
+    grid = Grid("lr", np.array([0.01, 0.05]), np.zeros((2, 2)), np.zeros((2, 2), bool),
+                "momentum", np.array([0.0, 0.9]), lambda b: 2 * (1 + b) / 48.98, "η")
+    assert f"η = {want} for β = 0 and η = {3.8 / 48.98:.3g} for β = 0.9" in boundary_note(grid)
+
+
+def test_a_cost_prints_in_one_form_in_every_table(camp):
+    """Campaign pp. 2 and 4: Newton's cost 11 read "11.00ᵃ" in the table of costs at ½ (set
+    like its column's 38.08) but "11ᵃ" in the best-cell table beside "32.28ᵃ".  Each cost
+    column of the best-cell table now shows one count of significant digits too, each value
+    its own to that count."""
+    from analysis.pages import HOW, Table
+    from analysis.report import significant_digits
+
+    b = cr.campaign_builder(camp)
+    (best,) = [t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE]
+    heads = [c.header for c in best.columns]
+    stats = list(b.data["best_cells"].values())
+    marks = "".join(v[0] for v in HOW.values()) + "†"
+    for name, key in (("median cost", "median"), ("aRT", "art")):
+        j = heads.index(name)
+        texts = [r[j].rstrip(marks) for r in best.rows]
+        shown = [(t, s[key]) for t, s in zip(texts, stats, strict=True)
+                 if math.isfinite(s[key])]
+        assert len(shown) >= 2
+        assert len({significant_digits(t) for t, _ in shown}) == 1, texts
+        for t, v in shown:
+            assert float(t) == pytest.approx(v, rel=5e-4), (t, v)
+    # a whole number in a column of four digits shows four: 11 reads 11.00 as on p. 2
+    assert cr.column_like([11.0, 32.28, 116.0]) == "32.28"
+    assert cr.column_like([11.0, 20.0]) == "11"
+
+
+def test_a_box_is_never_split_over_lines_of_prose():
+    """Campaign p. 1: "Beale: f = … on [−4.5, 4.5] ×" / "[−4.5, 4.5]".  A box of two or
+    three intervals is one unbreakable piece; a longer one breaks only after a "×"."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from analysis import pages
+    from analysis.report import box_product
+
+    box = box_product([[-4.5, 4.5], [-4.5, 4.5]])
+    assert box.replace(pages.NBSP, " ") == "[-4.5, 4.5] × [-4.5, 4.5]" and " " not in box
+    five = box_product([[-2.0, 2.0]] * 5)
+    assert five.split(" ") == [f"[-2,{pages.NBSP}2]{pages.NBSP}×"] * 4 + [f"[-2,{pages.NBSP}2]"]
+    pages.register_fonts()
+    st = ParagraphStyle("n", fontName=pages.FONT, fontSize=10.0, leading=12.0)
+    text = "Objectives (4): Beale: f = (1.5 − x + x·y)² + (2.25 − x + x·y²)² on " + box + "."
+    para = RLParagraph(pages.markup(text), st)
+    whole = pages.markup(box).replace(pages.NBSP, " ")
+    least = pages.string_width(whole + ".", 10.0, pages.FONT) + 1.0  # a line holding it
+    for w in np.arange(least, pages.CONTENT_W, 2.0):
+        para.wrap(float(w), 1e6)
+        lines = [(" ".join(ln[1]) if isinstance(ln, tuple)
+                  else "".join(f.text for f in ln.words)).replace(pages.NBSP, " ")
+                 for ln in para.blPara.lines]
+        assert any(whole.replace("-", "−") in ln or whole in ln for ln in lines), (w, lines)

@@ -56,6 +56,9 @@ def log_grid(values: ArrayLike) -> bool:
 #: significant digits of a share of starts wherever the report prints one (a grid's cells,
 #: the tables), so that one number reads the same in both (0.145, not 0.14 in the grid)
 SHARE_DIGITS = 3
+#: significant digits of a stability boundary's η wherever a grid's figure or caption prints
+#: it (the legend of a 1-D grid, :func:`boundary_note`): one form of the same threshold
+BOUNDARY_DIGITS = 3
 
 
 def share_text(v: float) -> str:
@@ -261,7 +264,8 @@ def boundary_note(g: Grid) -> str:
     if rows:  # between or past the ticked cells the boundary's values are read here, at its ends
         ends = [rows[0]] if len(rows) == 1 else [rows[0], rows[-1]]
         parts.append("the boundary is at " + " and ".join(
-            f"{xn} = {fmt(b, 3)} for {yn} = {fmt(float(y), 3)}" for y, b in ends))
+            f"{xn} = {fmt(b, BOUNDARY_DIGITS)} for {yn} = {fmt(float(y), 3)}"
+            for y, b in ends))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "." if parts else ""
 
@@ -405,5 +409,5 @@ def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
     b = g.boundary(0.0) if g.boundary is not None else None
     if b is not None and lo <= b <= hi:
         handles.append(ax.axvline(b, color="black", lw=1.6, ls="--",
-                                  label=f"{g.boundary_label}: {fmt(b, 4)}"))
+                                  label=f"{g.boundary_label}: {fmt(b, BOUNDARY_DIGITS)}"))
     ax.set_ylabel("share of starts")

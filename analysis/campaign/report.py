@@ -1026,10 +1026,21 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
     d.page_break()
 
 
+def column_like(values: Iterable[float], digits: int = 4) -> str:
+    """The text of the number of a column of costs that shows the most significant digits
+    (:func:`analysis.report.fmt_num` to ``digits``; :func:`analysis.report.significant_digits`),
+    which every cell of the column is set like (``like`` of :func:`analysis.report.cell`):
+    one form down a column and for one cost wherever it prints (36 beside 38.08 reads 36.00,
+    in the table of costs at ½ as in the best cells)."""
+    from analysis.report import fmt_num, significant_digits
+
+    return max((fmt_num(x, digits) for x in values), key=significant_digits, default="")
+
+
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell, column_decimals, fmt_num, mark, significant_digits
+    from analysis.report import Column, cell, column_decimals, mark
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -1078,9 +1089,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     sec = "ECDF"
     half = {m: half_solved_cost(v) for m, v in cost.items()}
     half_s = {m: half_solved_cost(secs[m]) for m in cost}
-    # one form down a column: 36 beside 38.08 prints as 36.00 (fmt_like the longest)
-    like = max((fmt_num(x) for x in half.values()), key=significant_digits)
-    like_s = max((fmt_num(x, 3) for x in half_s.values()), key=significant_digits)
+    like, like_s = column_like(half.values()), column_like(half_s.values(), 3)
     shares = {m: np.count_nonzero(np.isfinite(v)) / v.size for m, v in cost.items()}
     places = column_decimals(shares.values(), SHARE_DIGITS)
     for m, v in cost.items():
@@ -1193,6 +1202,9 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                              SHARE_DIGITS)
     converged = column_decimals([s.converged for s in best.values() if not s.fixed_steps],
                                 SHARE_DIGITS)
+    med_like = column_like(s.median if has_f_star(c, o) else s.converged_cost
+                           for (o, _), s in best.items())
+    art_like = column_like(s.art for (o, _), s in best.items() if has_f_star(c, o))
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         conv = (f"—{FIXED_MARK}" if s.fixed_steps else
@@ -1201,15 +1213,17 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         if not has_f_star(c, o):
             rows.append([c.label(o), method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
-                              s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
+                              s.converged_cost, "measured", like=med_like), "—",
+                         f"{s.diverged}/{s.starts}"])
             continue
         rows.append([c.label(o), method_label(m), cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", SHARE_DIGITS, decimals=at_ref), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
-                          hit_how(c.meta)),
+                          hit_how(c.meta), like=med_like),
                      cell(b, sec, item, "aRT to the reference target", s.art,
-                          art_how(s.art, c.meta)) + (DIVERGED_MARK if (o, m) in credited
+                          art_how(s.art, c.meta), like=art_like)
+                     + (DIVERGED_MARK if (o, m) in credited
                                                      else ""),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
