@@ -1632,3 +1632,34 @@ def test_a_box_is_never_split_over_lines_of_prose():
                   else "".join(f.text for f in ln.words)).replace(pages.NBSP, " ")
                  for ln in para.blPara.lines]
         assert any(whole.replace("-", "−") in ln or whole in ln for ln in lines), (w, lines)
+
+
+def test_neighbouring_cells_of_a_1d_grid_have_markers_apart():
+    """Campaign pp. 4–6: GD's diverged cells η = 0.19 and 0.21, about 5 pt apart on the log
+    axis, were drawn as 8-pt squares that overlapped.  Measured on the drawn figure, every
+    two neighbouring squares (outer side: size + edge width) and points now stay apart; on
+    a grid whose cells lie far apart the markers keep their sizes (8-pt squares, 4-pt
+    points)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from analysis.campaign import figures
+
+    def drawn(x):
+        g = Grid("lr", np.asarray(x), np.zeros((1, len(x))), np.ones((1, len(x)), bool),
+                 boundary=lambda y: 0.04, boundary_label="predicted boundary η < 2/L")
+        fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+        FigureCanvasAgg(fig).draw()
+        ax = fig.axes[0]
+        (pts, sq) = [ln for ln in ax.lines if ln.get_marker() in ("o", "s")]
+        px = ax.transData.transform(np.column_stack([x, np.zeros(len(x))]))[:, 0]
+        gap = np.diff(np.sort(px)).min() * 72.0 / fig.dpi  # points between neighbours
+        return gap, pts, sq
+
+    gap, pts, sq = drawn([0.01, 0.05, 0.1, 0.15, 0.19, 0.21])
+    assert gap < 8.0  # the old squares could not fit
+    assert sq.get_markersize() + sq.get_markeredgewidth() < gap
+    assert pts.get_markersize() < sq.get_markersize() - sq.get_markeredgewidth()
+    gap, pts, sq = drawn([0.01, 0.1, 1.0])
+    assert gap > 20.0
+    assert (pts.get_markersize(), sq.get_markersize(), sq.get_markeredgewidth()) == (
+        figures.LINE_MARKER, figures.DIVERGED_MARKER, figures.DIVERGED_EDGE_W) == (4.0, 8.0, 1.5)
