@@ -1223,7 +1223,7 @@ def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(ca
     meta = json.loads((camp.root / "campaign.json").read_text())
     b = cr.campaign_builder(camp)
     text = " ".join(blk.text for blk in b.doc.blocks if isinstance(blk, Paragraph))
-    text = text.replace("−", "-")
+    text = text.replace("−", "-").replace("\u00a0", " ")  # a box's spaces do not break
     for name, o in meta["objectives"].items():
         box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o["box"])
         # the formula as running text: powers raised, · for *, − for -
