@@ -80,6 +80,7 @@ from analysis.pages import (  # re-exported: the Document API of analysis.pages
 )
 from analysis.pages import (
     HOW,
+    NBSP,
     SMALL,
     Column,
     Document,
@@ -91,6 +92,7 @@ from analysis.pages import (
     page_ref,
     section_ref,
     text_math,
+    unbroken,
 )
 from analysis.pages import FigureBlock as FigureBlock
 from analysis.pages import Heading as Heading
@@ -796,10 +798,18 @@ def page_name(name: str) -> str:
     return f"{m.group(1)}_{m.group(2)}" if m else name
 
 
+#: a box of at most this many intervals is kept on one line of prose (:func:`box_product`)
+BOX_WHOLE = 3
+
+
 def box_product(box: Any) -> str:
-    """``[−2, 2] × [−1, 3]``: a box as the product of its intervals."""
-    return " × ".join(f"[{fmt_num(lo)}, {fmt_num(hi)}]"
-                      for lo, hi in np.asarray(box, float).reshape(-1, 2))
+    """``[−2, 2] × [−1, 3]``: a box as the product of its intervals, its spaces non-breaking
+    (:func:`analysis.pages.unbroken`) so that a line of prose never ends inside it ("[−4.5,
+    4.5] ×" / "[−4.5, 4.5]"); a box of more than :data:`BOX_WHOLE` intervals breaks only
+    after a "×", each interval whole."""
+    parts = [unbroken(f"[{fmt_num(lo)}, {fmt_num(hi)}]")
+             for lo, hi in np.asarray(box, float).reshape(-1, 2)]
+    return (f"{NBSP}×{NBSP}" if len(parts) <= BOX_WHOLE else f"{NBSP}× ").join(parts)
 
 
 def _box_text(obj: Any, box: np.ndarray) -> str:

@@ -465,6 +465,32 @@ def test_the_stability_table_says_what_its_shares_are_of(camp):
                                      "theory and measurement agree")
 
 
+def test_the_stability_notes_formula_is_never_split_over_lines(camp):
+    """Campaign p. 6: the stability table's note broke "|η/threshold − 1| > 0.1" as
+    "|η/threshold −" / "1| > 0.1".  Set at every width from a third of the text width to
+    all of it, the formula (BOUNDARY_BAND = 0.1) is whole on one line."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from analysis import pages
+
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, pages.Table)
+                and str(t.title).startswith("Stability cell by cell")]
+    formula = f"|η/threshold − 1| > {cr.BOUNDARY_BAND:g}"
+    assert formula == "|η/threshold − 1| > 0.1"
+    assert formula in table.notes[0].replace(pages.NBSP, " ")
+    pages.register_fonts()
+    st = ParagraphStyle("n", fontName=pages.FONT, fontSize=7.0, leading=9.0)
+    para = RLParagraph(pages.markup(table.notes[0]), st)
+    for w in np.arange(pages.CONTENT_W / 3.0, pages.CONTENT_W, 3.0):
+        para.wrap(float(w), 1e6)
+        lines = [(" ".join(ln[1]) if isinstance(ln, tuple)
+                  else "".join(f.text for f in ln.words)).replace(pages.NBSP, " ")
+                 for ln in para.blPara.lines]
+        assert any(formula in ln for ln in lines), (w, lines)
+
+
 def test_the_title_page_defines_ecdf_and_coco_bbob_at_first_use(camp):
     """Campaign p. 1: "The ECDF over cost" and "as in COCO/BBOB" came before any definition
     (the ECDF's was on p. 2, COCO/BBOB's nowhere)."""
@@ -1197,7 +1223,7 @@ def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(ca
     meta = json.loads((camp.root / "campaign.json").read_text())
     b = cr.campaign_builder(camp)
     text = " ".join(blk.text for blk in b.doc.blocks if isinstance(blk, Paragraph))
-    text = text.replace("−", "-")
+    text = text.replace("−", "-").replace("\u00a0", " ")  # a box's spaces do not break
     for name, o in meta["objectives"].items():
         box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in o["box"])
         # the formula as running text: powers raised, · for *, − for -
@@ -1448,12 +1474,6 @@ def test_known_minima_print_f_star_without_minimizers_and_say_none_reached(f_onl
     b = cr.campaign_builder(camp)
     tables = {t.title: t for t in b.doc.blocks if isinstance(t, Table)}
     by_obj = {r[0]: r for r in tables[cr.MINIMA_TABLE].rows if r[0]}
-    # no minimizer listed: not counted, and the minimum the exact solve found for the
-    # stability threshold is named (campaign p. 7 read "no known minima" beside p. 6's (0, 0))
-    assert by_obj[camp.label("quad_f")][2] == (
-        "none listed in the spec; not counted (the exact solve of ∇f = 0 finds (0, 0), used "
-        "for the stability threshold only)")
-    assert cr.no_minima_text([], str) == cr.no_minima_text(None, str) == cr.NO_MINIMA
     assert by_obj[camp.label("quad_f")][3] == "0"
     assert by_obj[camp.label("quad_m")][3] == "0"
     ended = next(t for title, t in tables.items() if title.startswith("Where the starts"))
@@ -1463,9 +1483,48 @@ def test_known_minima_print_f_star_without_minimizers_and_say_none_reached(f_onl
            for o in F_STAR_ONLY}
     gd_m = rows[(camp.label("quad_m"), cr.method_label("gd"))]
     assert div["quad_m"] == 4 and gd_m[4] == "none reached" and gd_m[6] == "4"
-    assert rows[(camp.label("quad_f"), cr.method_label("gd"))][4] == "n/a (no known minima)"
     assert rows[(camp.label("quad_m"), cr.method_label("bfgs"))][4] == "x*₀: 4"
     assert cr.reached_text({1: 3, 0: 2}, True) == "x*₀: 2, x*₁: 3"
+
+
+def test_a_minimum_found_by_the_exact_solve_is_known_in_every_table(f_only_store):
+    """Campaign p. 7: the quadratic 0.5x² + 5y² (f* = 0, no minimizer in the spec) read "n/a
+    (no known minima)" in the table of where starts ended, while the title page and the
+    stability captions take its minimum (0, 0) from the exact solve of ∇f = 0 and every
+    start reached f*.  ∇f = (x, 10y) vanishes only at (0, 0): the minima table lists it as
+    x*₀ (saying where it comes from), and each best cell counts the starts whose final x lies
+    within the store's tolerance 10⁻³ of it (counted here from the rows' x), the diverged ones
+    apart; the lead no longer says the objective has nothing to reach."""
+    from analysis.report import Paragraph, Table
+
+    camp = cr.load(f_only_store)
+    b = cr.campaign_builder(camp)
+    blocks = b.doc.blocks
+    tables = {t.title: t for t in blocks if isinstance(t, Table)}
+    (row,) = [r for r in tables[cr.MINIMA_TABLE].rows if r[0] == camp.label("quad_f")]
+    assert row[1:4] == ["x*₀", f"(0, 0) ({cr.SOLVED_MINIMA}; none listed in the spec)", "0"]
+    assert cr.NO_MINIMA not in [r[2] for r in tables[cr.MINIMA_TABLE].rows]
+    ended = next(t for title, t in tables.items() if title.startswith("Where the starts"))
+    rows = {(r[0], r[1]): r for r in ended.rows}
+    for m in ("gd", "bfgs"):
+        mine = [r for r in _rows(f_only_store) if r["objective_id"] == "quad_f"
+                and r["method"] == m]
+        div = [r["status"] == "diverged" or not math.isfinite(r["fun"]) for r in mine]
+        at = sum(not d and max(abs(v) for v in r["x"]) <= 1e-3
+                 for r, d in zip(mine, div, strict=True))
+        none = sum(not d for d in div) - at
+        row = rows[(camp.label("quad_f"), cr.method_label(m))]
+        assert row[4] == (f"x*₀: {at}" if at else "none reached"), row
+        assert row[5:] == [str(none), str(sum(div))], row
+    # gd at η = 0.3 > 2/L = 0.2 diverges everywhere; BFGS ends at the minimum from every start
+    assert rows[(camp.label("quad_f"), cr.method_label("gd"))][4:] == ["none reached", "0", "4"]
+    assert rows[(camp.label("quad_f"), cr.method_label("bfgs"))][4:] == ["x*₀: 4", "0", "0"]
+    (lead,) = [p for p in blocks if isinstance(p, Paragraph)
+               and p.text.startswith("Known minima of each objective")]
+    assert "nothing to reach" not in lead.text and cr.SOLVED_MINIMA in lead.text
+    assert cr.known_minima({"minima": [[1.0, 2.0]]}, [[0.0, 0.0]]) == [[1.0, 2.0]]
+    assert cr.known_minima({"minima": []}, [[0.0, 0.0]]) == [[0.0, 0.0]]
+    assert cr.known_minima({}, None) == []
 
 
 def test_predicted_unstable_cells_are_listed_in_the_grids_order(camp):
@@ -1539,3 +1598,107 @@ def test_a_minimizer_the_spec_does_not_list_is_solved_for_its_threshold(f_only_s
     assert cr._grid_caption("root", "gd", g, None, False, []).endswith(
         "no minimizer listed in the spec and none found by the exact solve of ∇f = 0, so no "
         "threshold.")
+
+
+def test_a_threshold_prints_in_one_form_in_the_legend_and_the_caption():
+    """Campaign p. 4: Beale's threshold 2/L, L = 48.98, read 0.04083 in the GD legend and
+    0.0408 in the momentum caption (β = 0).  Both now print 2/48.98 to three significant
+    digits."""
+    from analysis.campaign.figures import boundary_note
+
+    want = f"{2 / 48.98:.3g}"
+    assert want == "0.0408"
+    line = Grid("lr", np.array([0.01, 0.05]), np.array([[1.0, 0.0]]),
+                np.array([[False, True]]), boundary=lambda y: 2 / 48.98,
+                boundary_label="predicted boundary η < 2/L")
+    fig = plot_grid(line, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    labels = [h.get_label() for h in fig.axes[0].get_lines()]
+    assert f"predicted boundary η < 2/L: {want}" in labels, labels
+    grid = Grid("lr", np.array([0.01, 0.05]), np.zeros((2, 2)), np.zeros((2, 2), bool),
+                "momentum", np.array([0.0, 0.9]), lambda b: 2 * (1 + b) / 48.98, "η")
+    assert f"η = {want} for β = 0 and η = {3.8 / 48.98:.3g} for β = 0.9" in boundary_note(grid)
+
+
+def test_a_cost_prints_in_one_form_in_every_table(camp):
+    """Campaign pp. 2 and 4: Newton's cost 11 read "11.00ᵃ" in the table of costs at ½ (set
+    like its column's 38.08) but "11ᵃ" in the best-cell table beside "32.28ᵃ".  Each cost
+    column of the best-cell table now shows one count of significant digits too, each value
+    its own to that count."""
+    from analysis.pages import HOW, Table
+    from analysis.report import significant_digits
+
+    b = cr.campaign_builder(camp)
+    (best,) = [t for t in b.doc.blocks if isinstance(t, Table) and t.title == cr.BEST_TABLE]
+    heads = [c.header for c in best.columns]
+    stats = list(b.data["best_cells"].values())
+    marks = "".join(v[0] for v in HOW.values()) + "†"
+    for name, key in (("median cost", "median"), ("aRT", "art")):
+        j = heads.index(name)
+        texts = [r[j].rstrip(marks) for r in best.rows]
+        shown = [(t, s[key]) for t, s in zip(texts, stats, strict=True)
+                 if math.isfinite(s[key])]
+        assert len(shown) >= 2
+        assert len({significant_digits(t) for t, _ in shown}) == 1, texts
+        for t, v in shown:
+            assert float(t) == pytest.approx(v, rel=5e-4), (t, v)
+    # a whole number in a column of four digits shows four: 11 reads 11.00 as on p. 2
+    assert cr.column_like([11.0, 32.28, 116.0]) == "32.28"
+    assert cr.column_like([11.0, 20.0]) == "11"
+
+
+def test_a_box_is_never_split_over_lines_of_prose():
+    """Campaign p. 1: "Beale: f = … on [−4.5, 4.5] ×" / "[−4.5, 4.5]".  A box of two or
+    three intervals is one unbreakable piece; a longer one breaks only after a "×"."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from analysis import pages
+    from analysis.report import box_product
+
+    box = box_product([[-4.5, 4.5], [-4.5, 4.5]])
+    assert box.replace(pages.NBSP, " ") == "[-4.5, 4.5] × [-4.5, 4.5]" and " " not in box
+    five = box_product([[-2.0, 2.0]] * 5)
+    assert five.split(" ") == [f"[-2,{pages.NBSP}2]{pages.NBSP}×"] * 4 + [f"[-2,{pages.NBSP}2]"]
+    pages.register_fonts()
+    st = ParagraphStyle("n", fontName=pages.FONT, fontSize=10.0, leading=12.0)
+    text = "Objectives (4): Beale: f = (1.5 − x + x·y)² + (2.25 − x + x·y²)² on " + box + "."
+    para = RLParagraph(pages.markup(text), st)
+    whole = pages.markup(box).replace(pages.NBSP, " ")
+    least = pages.string_width(whole + ".", 10.0, pages.FONT) + 1.0  # a line holding it
+    for w in np.arange(least, pages.CONTENT_W, 2.0):
+        para.wrap(float(w), 1e6)
+        lines = [(" ".join(ln[1]) if isinstance(ln, tuple)
+                  else "".join(f.text for f in ln.words)).replace(pages.NBSP, " ")
+                 for ln in para.blPara.lines]
+        assert any(whole.replace("-", "−") in ln or whole in ln for ln in lines), (w, lines)
+
+
+def test_neighbouring_cells_of_a_1d_grid_have_markers_apart():
+    """Campaign pp. 4–6: GD's diverged cells η = 0.19 and 0.21, about 5 pt apart on the log
+    axis, were drawn as 8-pt squares that overlapped.  Measured on the drawn figure, every
+    two neighbouring squares (outer side: size + edge width) and points now stay apart; on
+    a grid whose cells lie far apart the markers keep their sizes (8-pt squares, 4-pt
+    points)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from analysis.campaign import figures
+
+    def drawn(x):
+        g = Grid("lr", np.asarray(x), np.zeros((1, len(x))), np.ones((1, len(x)), bool),
+                 boundary=lambda y: 0.04, boundary_label="predicted boundary η < 2/L")
+        fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+        FigureCanvasAgg(fig).draw()
+        ax = fig.axes[0]
+        (pts, sq) = [ln for ln in ax.lines if ln.get_marker() in ("o", "s")]
+        px = ax.transData.transform(np.column_stack([x, np.zeros(len(x))]))[:, 0]
+        gap = np.diff(np.sort(px)).min() * 72.0 / fig.dpi  # points between neighbours
+        return gap, pts, sq
+
+    gap, pts, sq = drawn([0.01, 0.05, 0.1, 0.15, 0.19, 0.21])
+    assert gap < 8.0  # the old squares could not fit
+    assert sq.get_markersize() + sq.get_markeredgewidth() < gap
+    assert pts.get_markersize() < sq.get_markersize() - sq.get_markeredgewidth()
+    gap, pts, sq = drawn([0.01, 0.1, 1.0])
+    assert gap > 20.0
+    assert (pts.get_markersize(), sq.get_markersize(), sq.get_markeredgewidth()) == (
+        figures.LINE_MARKER, figures.DIVERGED_MARKER, figures.DIVERGED_EDGE_W) == (4.0, 8.0, 1.5)

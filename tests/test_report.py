@@ -502,7 +502,8 @@ def test_captions_and_tables_state_what_they_show(himmelblau_report):
 
 def test_the_starts_say_which_box_they_are_drawn_from(himmelblau_report):
     """Study p. 32: '200 starts drawn uniformly from the box' with the box given nowhere."""
-    assert report.box_product([[-2.0, 2.0], [-1.0, 3.0]]) == "[-2, 2] × [-1, 3]"
+    assert report.box_product([[-2.0, 2.0], [-1.0, 3.0]]).replace("\u00a0", " ") == \
+        "[-2, 2] × [-1, 3]"
     text = squash(pdf_text(himmelblau_report.pdf)).replace("−", "-")
     assert "starts drawn uniformly from the box [-5, 5] × [-5, 5] (seed" in text
 

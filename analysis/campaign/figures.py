@@ -56,6 +56,9 @@ def log_grid(values: ArrayLike) -> bool:
 #: significant digits of a share of starts wherever the report prints one (a grid's cells,
 #: the tables), so that one number reads the same in both (0.145, not 0.14 in the grid)
 SHARE_DIGITS = 3
+#: significant digits of a stability boundary's η wherever a grid's figure or caption prints
+#: it (the legend of a 1-D grid, :func:`boundary_note`): one form of the same threshold
+BOUNDARY_DIGITS = 3
 
 
 def share_text(v: float) -> str:
@@ -261,7 +264,8 @@ def boundary_note(g: Grid) -> str:
     if rows:  # between or past the ticked cells the boundary's values are read here, at its ends
         ends = [rows[0]] if len(rows) == 1 else [rows[0], rows[-1]]
         parts.append("the boundary is at " + " and ".join(
-            f"{xn} = {fmt(b, 3)} for {yn} = {fmt(float(y), 3)}" for y, b in ends))
+            f"{xn} = {fmt(b, BOUNDARY_DIGITS)} for {yn} = {fmt(float(y), 3)}"
+            for y, b in ends))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "." if parts else ""
 
@@ -383,27 +387,60 @@ def plot_grid(g: Grid, *, title: str, fig: Any = None) -> Any:
     return fig
 
 
+#: the sizes, in points, of a 1-D grid's point, of the square around a diverged cell and of
+#: its edge where the cells lie far apart, and the least gap kept between the squares of
+#: neighbouring cells
+LINE_MARKER, DIVERGED_MARKER, DIVERGED_EDGE_W, MARKER_GAP = 4.0, 8.0, 1.5, 1.0
+
+
+def neighbour_spacing(x: ArrayLike, lo: float, hi: float, log: bool, width: float) -> float:
+    """The least distance, in points, between neighbouring cells of a 1-D grid drawn on an
+    axis from ``lo`` to ``hi`` ``width`` points wide (in log10 when ``log``): ``width ·
+    min Δu``, u = (x − lo)/(hi − lo) (of log10 x on a log axis); ∞ for one cell."""
+    t = np.log10(np.asarray(x, float)) if log else np.asarray(x, float)
+    a, b = (math.log10(lo), math.log10(hi)) if log else (lo, hi)
+    u = np.sort((t - a) / (b - a))
+    return float(width * np.diff(u).min()) if u.size > 1 else math.inf
+
+
+def line_marker_sizes(spacing: float) -> tuple[float, float, float]:
+    """(point, square, edge) sizes of a 1-D grid's markers, cells ``spacing`` points apart:
+    :data:`LINE_MARKER`, :data:`DIVERGED_MARKER` and :data:`DIVERGED_EDGE_W` scaled alike
+    by s = min(1, (spacing − :data:`MARKER_GAP`)/(square + edge)), so that neighbouring
+    squares (outer side square + edge) stay a gap apart and each point stays inside its
+    square; the edge at least 0.6 pt.  η = 0.19 and 0.21 on a log axis from 0.0077 to
+    0.27, about 200 pt wide, lie 5.3 pt apart: s = 0.45, squares of 3.6 pt instead of the
+    8 that overlapped."""
+    s = min(1.0, max(spacing - MARKER_GAP, 0.0) / (DIVERGED_MARKER + DIVERGED_EDGE_W))
+    return LINE_MARKER * s, DIVERGED_MARKER * s, max(0.6, DIVERGED_EDGE_W * s)
+
+
 def _line(ax: Any, g: Grid, handles: list[Any]) -> None:
     share = g.share.ravel()
     div = g.diverged.ravel()
-    (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=4,
-                   label=g.share_label)
-    handles.append(h)
-    if div.any():
-        (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=8, mfc="none",
-                       mec=DIVERGED_EDGE, mew=1.5, label="a start diverged (measured unstable)")
-        handles.append(h)
     geo = log_grid(g.x)
     if geo:
-        ax.set_xscale("log")
         lo, hi = g.x.min() / 1.3, g.x.max() * 1.3
     else:
         pad = 0.05 * max(float(np.ptp(g.x)), abs(float(g.x.max())) * 0.1, 1e-12)
         lo, hi = g.x.min() - pad, g.x.max() + pad
+    fig = ax.get_figure()
+    width = fig.get_figwidth() * 72.0 * ax.get_position().width  # before the layout: less
+    point, square, edge = line_marker_sizes(neighbour_spacing(g.x, lo, hi, geo, width))
+    (h,) = ax.plot(g.x, share, marker="o", color=OKABE_ITO["blue"], ms=point,
+                   label=g.share_label)
+    handles.append(h)
+    if div.any():
+        (h,) = ax.plot(g.x[div], share[div], ls="none", marker="s", ms=square, mfc="none",
+                       mec=DIVERGED_EDGE, mew=edge,
+                       label="a start diverged (measured unstable)")
+        handles.append(h)
+    if geo:
+        ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     ax.set_ylim(-0.05, 1.05)
     b = g.boundary(0.0) if g.boundary is not None else None
     if b is not None and lo <= b <= hi:
         handles.append(ax.axvline(b, color="black", lw=1.6, ls="--",
-                                  label=f"{g.boundary_label}: {fmt(b, 4)}"))
+                                  label=f"{g.boundary_label}: {fmt(b, BOUNDARY_DIGITS)}"))
     ax.set_ylabel("share of starts")

@@ -33,8 +33,10 @@ row per start), each a small pure function below:
   non-finite value).  The share of cells where both agree is reported, over all cells and over
   the cells whose η is more than 10 % away from the threshold.
 * **Where starts ended**: per objective and method (best cell), how many starts reached each
-  known minimum (the row's ``minimum``), none of them, or diverged; on an objective with no
-  known minima the first two are n/a (every start would read "none").
+  known minimum (the row's ``minimum``; where the spec gives f* but lists no minimizer, the
+  minima found by the exact solve of ∇f = 0, matched to the final x with the store's
+  tolerance), none of them, or diverged; on an objective with no known minima the first two
+  are n/a (every start would read "none").
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ FIXED_MARK = "§"
 # ============================================================================ the store
 
 #: columns the report reads (a store without one of them is not a campaign store)
-NEEDED = ("objective_id", "method", "cell", "hyper", "start", "fun", "status", "cost",
+NEEDED = ("objective_id", "method", "cell", "hyper", "start", "x", "fun", "status", "cost",
           "seconds", "minimum", "hit_cost", "nfev", "njev", "nhev")
 
 
@@ -1024,10 +1026,21 @@ def _title_page(b: Any, c: Campaign, title: str | None) -> None:
     d.page_break()
 
 
+def column_like(values: Iterable[float], digits: int = 4) -> str:
+    """The text of the number of a column of costs that shows the most significant digits
+    (:func:`analysis.report.fmt_num` to ``digits``; :func:`analysis.report.significant_digits`),
+    which every cell of the column is set like (``like`` of :func:`analysis.report.cell`):
+    one form down a column and for one cost wherever it prints (36 beside 38.08 reads 36.00,
+    in the table of costs at ½ as in the best cells)."""
+    from analysis.report import fmt_num, significant_digits
+
+    return max((fmt_num(x, digits) for x in values), key=significant_digits, default="")
+
+
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell, column_decimals, fmt_num, mark, significant_digits
+    from analysis.report import Column, cell, column_decimals, mark
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -1076,9 +1089,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     sec = "ECDF"
     half = {m: half_solved_cost(v) for m, v in cost.items()}
     half_s = {m: half_solved_cost(secs[m]) for m in cost}
-    # one form down a column: 36 beside 38.08 prints as 36.00 (fmt_like the longest)
-    like = max((fmt_num(x) for x in half.values()), key=significant_digits)
-    like_s = max((fmt_num(x, 3) for x in half_s.values()), key=significant_digits)
+    like, like_s = column_like(half.values()), column_like(half_s.values(), 3)
     shares = {m: np.count_nonzero(np.isfinite(v)) / v.size for m, v in cost.items()}
     places = column_decimals(shares.values(), SHARE_DIGITS)
     for m, v in cost.items():
@@ -1197,6 +1208,9 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                              SHARE_DIGITS)
     converged = column_decimals([s.converged for s in best.values() if not s.fixed_steps],
                                 SHARE_DIGITS)
+    med_like = column_like(s.median if has_f_star(c, o) else s.converged_cost
+                           for (o, _), s in best.items())
+    art_like = column_like(s.art for (o, _), s in best.items() if has_f_star(c, o))
     for (o, m), s in best.items():
         item = f"{o} / {m} / {s.cell or 'defaults'}"
         conv = (f"—{FIXED_MARK}" if s.fixed_steps else
@@ -1205,15 +1219,17 @@ def _best_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
         if not has_f_star(c, o):
             rows.append([c.label(o), method_label(m), cell_label(s), "—", conv,
                          cell(b, sec, item, "median cost of the converged starts",
-                              s.converged_cost, "measured"), "—", f"{s.diverged}/{s.starts}"])
+                              s.converged_cost, "measured", like=med_like), "—",
+                         f"{s.diverged}/{s.starts}"])
             continue
         rows.append([c.label(o), method_label(m), cell_label(s),
                      cell(b, sec, item, "share reaching the reference target", s.solved,
                           "measured", SHARE_DIGITS, decimals=at_ref), conv,
                      cell(b, sec, item, "median cost to the reference target", s.median,
-                          hit_how(c.meta)),
+                          hit_how(c.meta), like=med_like),
                      cell(b, sec, item, "aRT to the reference target", s.art,
-                          art_how(s.art, c.meta)) + (DIVERGED_MARK if (o, m) in credited
+                          art_how(s.art, c.meta), like=art_like)
+                     + (DIVERGED_MARK if (o, m) in credited
                                                      else ""),
                      f"{s.diverged}/{s.starts}"])
     d.table([Column("objective"), Column("method"), Column("best cell", share=1.6),
@@ -1379,6 +1395,15 @@ def _theory_section(b: Any, c: Campaign, ref: int) -> list[StabilityCheck]:
     return checks
 
 
+def away_rule() -> str:
+    """The rule of a cell away from the boundary, ``|η/threshold − 1| > 0.1``
+    (:data:`BOUNDARY_BAND`), its spaces non-breaking (:func:`analysis.pages.unbroken`): a
+    formula, never split over two lines of a note."""
+    from analysis.pages import unbroken
+
+    return unbroken(f"|η/threshold − 1| > {BOUNDARY_BAND:g}")
+
+
 def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      label: Callable[[str], str] = str) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
@@ -1413,7 +1438,7 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                   "minimum) against measured (no start diverged)",
             notes=[f"‘Share agreeing’: of the grid's cells, those where theory and "
                    f"measurement agree; ‘away from the boundary’: of the cells with "
-                   f"|η/threshold − 1| > {BOUNDARY_BAND:g}, their number in brackets; "
+                   f"{away_rule()}, their number in brackets; "
                    "β = momentum, "
                    "δ = dampening. ‘Stable, diverged’: "
                    "predicted stable, yet a start diverged; ‘unstable, none diverged’: "
@@ -1551,15 +1576,27 @@ def minima_note(c: Campaign) -> str:
 NO_MINIMA = "no known minima; not counted"
 
 
-def no_minima_text(solved: Sequence[Sequence[float]] | None, point: Any) -> str:
-    """The known-minima row of an objective whose spec lists no minimizer: :data:`NO_MINIMA`,
-    and the minima the exact solve of ∇f = 0 found for its stability threshold when it found
-    some (``point`` prints one), so that the table and the threshold's caption agree."""
-    if not solved:
-        return NO_MINIMA
-    pts = ", ".join(point(p) for p in solved)
-    return (f"none listed in the spec; not counted (the exact solve of ∇f = 0 finds {pts}, "
-            "used for the stability threshold only)")
+def known_minima(info: Mapping[str, Any], solved: Sequence[Sequence[float]] | None
+                 ) -> list[list[float]]:
+    """An objective's known minima, the same in every table and caption: those its suite or
+    spec lists, else those :func:`solved_minima` found (``solved``), else none."""
+    return [list(p) for p in (info.get("minima") or solved or [])]
+
+
+def ended_minimum(c: Campaign, objective: str, rows: NDArray[np.int64],
+                  solved: Sequence[Sequence[float]] | None) -> NDArray[np.int64]:
+    """The known minimum each of ``rows`` ended at (−1: none): the store's ``minimum`` column
+    when the spec lists minima; for minima :func:`solved_minima` found, the index of the first
+    one with ‖x − x*‖∞ ≤ the campaign's ``minimum_tol`` (the store's rule,
+    :func:`analysis.campaign.tasks.reached_minimum`) from the final points x."""
+    if c.meta["objectives"].get(objective, {}).get("minima") or not solved:
+        return np.asarray(c.cols["minimum"][rows], dtype=int)
+    from analysis.campaign.spec import DEFAULT_MINIMUM_TOL
+    from analysis.campaign.tasks import reached_minimum
+
+    X = np.stack([np.asarray(x, dtype=float) for x in c.cols["x"][rows]])
+    tol = float(c.meta.get("minimum_tol", DEFAULT_MINIMUM_TOL))
+    return reached_minimum(X, solved, tol).astype(int)
 
 
 def minimum_label(k: int) -> str:
@@ -1585,28 +1622,34 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     d = b.doc
     d.heading("Where starts ended")
     tol = c.meta.get("minimum_tol")
+    solved = _solved_minima_of(b, c)
+    minima = {o: known_minima(c.meta["objectives"].get(o, {}), solved.get(o))
+              for o in c.objectives()}
     d.paragraph("Known minima of each objective (from its suite or the spec), then, for each "
                 "method's best "
                 "cell, how many starts ended at each ("
                 + (f"‖x − x*‖∞ ≤ {tol:g}" if isinstance(tol, (int, float)) else
                    "within the store's matching tolerance")
                 + "), at none of them, or diverged (counts, measured)."
+                + (f"  Where the spec gives f* but lists no minimizer, the known minima are "
+                   f"those {SOLVED_MINIMA}, as for the stability threshold."
+                   if any(solved.values()) else "")
                 + ("  An objective with no known minima has nothing to reach: its starts "
                    "are not counted as reaching one or none (n/a), only the diverged ones."
-                   if any(not c.meta["objectives"].get(o, {}).get("minima")
-                          for o in c.objectives()) else ""))
+                   if not all(minima.values()) else ""))
     rows = []
-    unlisted = [o for o in c.objectives() if not c.meta["objectives"].get(o, {}).get("minima")]
-    solved = _solved_minima_of(b, c) if unlisted else {}
     for o in c.objectives():
         info = c.meta["objectives"].get(o, {})
         # f* where it is known, whether or not minimizers are listed
         f_star = fmt_num(info.get("f_star")) if has_f_star(c, o) else "— (local only)"
-        if not info.get("minima"):
-            rows.append([c.label(o), "—", no_minima_text(solved.get(o), fmt_point),
+        if not minima[o]:
+            rows.append([c.label(o), "—", NO_MINIMA,
                          f_star if has_f_star(c, o) else "—", str(info.get("source") or "—")])
-        for k, p in enumerate(info.get("minima") or []):
-            rows.append([c.label(o) if k == 0 else "", minimum_label(k), fmt_point(p),
+        listed = bool(info.get("minima"))
+        for k, p in enumerate(minima[o]):
+            rows.append([c.label(o) if k == 0 else "", minimum_label(k),
+                         fmt_point(p) + ("" if listed else f" ({SOLVED_MINIMA}; none listed "
+                                                           "in the spec)"),
                          f_star if k == 0 else "",
                          str(info.get("source") or "—") if k == 0 else ""])
     if rows:
@@ -1621,9 +1664,9 @@ def _ended_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats
     rows = []
     for (o, m), s in best.items():
         mk = c.rows(o, m, s.cell)
-        reached, none, div = ended_counts(c.cols["minimum"][mk], c.cols["status"][mk],
-                                          c.cols["fun"][mk])
-        listed = bool(c.meta["objectives"].get(o, {}).get("minima"))
+        reached, none, div = ended_counts(ended_minimum(c, o, mk, solved.get(o)),
+                                          c.cols["status"][mk], c.cols["fun"][mk])
+        listed = bool(minima[o])
         text = reached_text(reached, listed)
         none_text = str(none) if listed else "n/a"
         rows.append([c.label(o), method_label(m), cell_label(s), str(int(mk.size)), text,
