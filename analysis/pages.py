@@ -1176,12 +1176,27 @@ _PRINTED_NUMBER = r"[−-]?\d[\d.]*(?:e[+−-]?\d+)?[^\s,\d]?"
 _NUMBER_PAIR = re.compile(rf"{_PRINTED_NUMBER}, {_PRINTED_NUMBER}")
 
 
+#: a tuple of symbols or numbers, items without spaces or words joined by ", " ("−3.779,
+#: −3.283", "0.9, 0.999", "η, β"): a coordinate pair or a pair of settings, never broken
+#: while at most :data:`GROUP_CHARS` characters long (:func:`bound_groups`)
+_TUPLE = re.compile(r"(?:(?![A-Za-z]{2})[^\s,])+(?:, (?:(?![A-Za-z]{2})[^\s,])+)+")
+
+
+def _short_group(inside: str, chars: int) -> bool:
+    """Whether a group with ``inside`` between its brackets or bars is short: at most
+    ``chars`` characters, a pair of two numbers (:data:`_NUMBER_PAIR`, whatever its
+    length), or a tuple (:data:`_TUPLE`) of at most :data:`GROUP_CHARS`."""
+    return (len(inside) <= chars or bool(_NUMBER_PAIR.fullmatch(inside))
+            or (len(inside) <= GROUP_CHARS and bool(_TUPLE.fullmatch(inside))))
+
+
 def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
     """``text`` with the spaces inside each bracketed group, matched with its nesting, and
-    each group between bars of at most ``chars`` characters inside made non-breaking, so
-    that a line never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|"); a longer group
-    breaks as words do, but for an interval or a pair of two numbers (:data:`_NUMBER_PAIR`),
-    which stays whole ("[0," / "3.601e+05ᵉ]" never)."""
+    each group between bars that is short (:func:`_short_group`: at most ``chars``
+    characters inside, a tuple such as a coordinate pair "(−3.779, −3.283)", or an interval
+    or a pair of two numbers, "[0," / "3.601e+05ᵉ]" never) made non-breaking, so that a line
+    never ends inside it ("(√κ +" / "1)", "|1 −" / "ηL|", "(−3.779," / "−3.283)"); a longer
+    group breaks as words do."""
     out, stack = list(text), []
     for i, c in enumerate(text):
         if c in _CLOSING:
@@ -1189,27 +1204,56 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
         elif c in _CLOSING.values():
             while stack and _CLOSING[text[stack[-1]]] != c:
                 stack.pop()  # an unmatched opening bracket: no group
-            if stack and (i - (j := stack.pop()) - 1 <= chars
-                          or _NUMBER_PAIR.fullmatch(text[j + 1:i])):
+            if stack and _short_group(text[(j := stack.pop()) + 1:i], chars):
                 out[j + 1:i] = [NBSP if x == " " else x for x in out[j + 1:i]]
     for m in _BARRED.finditer(text):
-        if len(m.group(2)) <= chars:
+        if _short_group(m.group(2), chars):
             a, b = m.span(2)
             out[a:b] = [NBSP if x == " " else x for x in out[a:b]]
     return "".join(out)
 
 
+#: the binary signs whose spaces :func:`bound_operations` binds between short operands
+OPERATIONS = "+−×"
+#: a signed symbol standing as a factor before the formula it multiplies ("−η g/(|g| + ε)"):
+#: a minus sign and one or two letters, followed by a word that is not a Latin word
+_SIGNED_FACTOR = re.compile(r"(?<!\S)(−[^\W\d_]{1,2}) (?=(?![A-Za-z]{2})\S)")
+
+
+def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:
+    """``text`` with the spaces around each spaced binary sign (:data:`OPERATIONS`) made
+    non-breaking when the operands on both sides are short, at most ``chars`` characters
+    up to the next breakable space, punctuation after it not counted ("1 − ημ", "f − f*",
+    "|η/threshold − 1|", a product of boxes "[−4.5, 4.5] × [−4.5, 4.5]" once
+    :func:`bound_groups` has bound each box), and
+    the space after a signed symbol multiplying what follows ("−η g/(|g| + ε)"), so that a
+    line never ends on the sign or the factor.  The operand before a sign counts what the
+    signs before it bound to it, so a chain binds only while it is short: a long sum
+    ("(x + 2·y − 7)² + (2·x + y − 5)²") still wraps between its terms."""
+    words = _SIGNED_FACTOR.sub(r"\1" + NBSP, text).split(" ")
+    seps, unit = [" "] * len(words), [len(w.rstrip(".,;:")) for w in words]
+    for k in range(1, len(words) - 1):
+        if (len(words[k]) == 1 and words[k] in OPERATIONS
+                and 0 < unit[k - 1] <= chars and 0 < unit[k + 1] <= chars):
+            seps[k - 1] = seps[k] = NBSP
+            unit[k + 1] += unit[k - 1] + 3
+    return "".join(w + sep for w, sep in zip(words, seps, strict=True))[:-1]
+
+
 #: a space between a count's thousands ("1 000", "60 000"; :func:`landscape.numfmt.spaced`)
 #: or after a page reference's "p." / "pp." ("p. 15", "pp. 5–6"), its number printed or
-#: still the :func:`page_ref` set in when the PDF is laid out
+#: still the :func:`page_ref` set in when the PDF is laid out, or before a range of counts
+#: after a two-letter word ("of 0–999", "in 3–5")
 _NUMBER_SPACE = re.compile(THOUSANDS_SPACE.pattern
-                           + r"|(?<=\bp\.) (?=[\d\ue000])|(?<=\bpp\.) (?=[\d\ue000])")
+                           + r"|(?<=\bp\.) (?=[\d\ue000])|(?<=\bpp\.) (?=[\d\ue000])"
+                           r"|(?<=(?<!\S)[^\W\d_]{2}) (?=\d[\d\u00a0]*–\d)")
 
 
 def bound_numbers(text: str) -> str:
     """``text`` with the spaces that set a count's thousands apart, and the one after a
-    page reference's ``p.``, made non-breaking, so that a line never ends inside a number
-    ("1" / "000 iterations") or a reference ("on p." / "15")."""
+    page reference's ``p.``, and the one between a two-letter word and a range of counts
+    after it, made non-breaking, so that a line never ends inside a number ("1" / "000
+    iterations"), a reference ("on p." / "15") or a span ("999 of" / "0–999")."""
     return _NUMBER_SPACE.sub(NBSP, text)
 
 
@@ -1247,7 +1291,13 @@ def bound_spaces(text: str, groups: bool = True) -> str:
     whose pieces :func:`unbroken_groups` binds as its column allows), the spaces inside
     short groups (:func:`bound_groups`) and around relation signs (:func:`bound_relations`)."""
     text = bound_numbers(text)
-    return bound_relations(bound_groups(text)) if groups else text
+    return bound_relations(bound_formulas(text)) if groups else text
+
+
+def bound_formulas(text: str) -> str:
+    """``text`` with its short formulas bound: short groups and tuples
+    (:func:`bound_groups`), then short operations and products (:func:`bound_operations`)."""
+    return bound_operations(bound_groups(text))
 
 
 #: the precision, in points, of the width a heading's lines are balanced in
@@ -2226,7 +2276,7 @@ def cell_words(text: str) -> list[str]:
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
-    line = bound_numbers(_LONE_MARK.sub(NBSP, str(text)))  # "1 001ᵐ" is one piece
+    line = bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(str(text))))  # "1 001ᵐ": one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
@@ -2260,14 +2310,26 @@ def is_formula(piece: str) -> bool:
             or bool(_RELATION_PIECE.search(piece)))
 
 
+def formula_parts(piece: str) -> list[str]:
+    """The parts of a piece of :func:`cell_words` between the spaces its short formulas
+    leave breakable (:func:`bound_formulas`), a sign kept with the word before it:
+    ``−η g/(√(1 − α)·|g| + ε) ≈ −1.26`` → ``−η g/(√(1 − α)·|g| + ε) ≈``, ``−1.26``;
+    ``(η, β) = (0.549, 0.45):`` → ``(η, β) =``, ``(0.549, 0.45):``."""
+    return [p.replace(NBSP, " ") for p in _PIECE_BREAK.split(bound_formulas(piece))]
+
+
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
     """``text`` (a table cell) with the spaces inside each piece of :func:`cell_words` no
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
-    on one line; a wider piece breaks only between its :func:`piece_parts`."""
+    on one line; a wider piece breaks only between its :func:`formula_parts` (its short
+    formulas kept whole), and a part wider still only between its :func:`piece_parts`."""
+    def held(piece: str, levels: tuple[Callable[[str], list[str]], ...]) -> str:
+        if not levels or string_width(piece, size, font) <= width:
+            return piece.replace(" ", NBSP)
+        return " ".join(held(p, levels[1:]) for p in levels[0](piece))
+
     def line(s: str) -> str:
-        return " ".join(w.replace(" ", NBSP) if string_width(w, size, font) <= width
-                        else " ".join(p.replace(" ", NBSP) for p in piece_parts(w))
-                        for w in cell_words(s))
+        return " ".join(held(w, (formula_parts, piece_parts)) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
 

@@ -2584,3 +2584,67 @@ def test_a_page_reference_and_an_interval_of_two_numbers_are_never_broken_over_t
     # a group of more than two numbers, or of words, still wraps as words do
     for group in ("(−0.962051ⁿ, 0.935739ⁿ, 0.880714ⁿ)", "(a few words of text, many)"):
         assert pages.bound_groups(group) == group
+
+
+#: short formulas of the documents that broke over two lines, as "before" / "after"
+_SHORT_FORMULAS = ["1 − ημ ≈ 0.9996",  # study p. 37 "rate 1 −" / "ημ ≈ 0.9996"
+                   "(−3.779, −3.283)",  # Himmelblau p. 2, a coordinate pair
+                   "f − f* ≤ Δ",  # campaign p. 2 "f −" / "f* ≤ Δ"
+                   "|η/threshold − 1| > 0.1",  # campaign p. 6 "|η/threshold −" / "1|"
+                   "[−4.5, 4.5] × [−4.5, 4.5]",  # campaign p. 1, a product of boxes
+                   "(η, β) = (0.549, 0.45)",  # study p. 25 "(η," / "β)"
+                   "of 0–999",  # kink p. 6 "999 of" / "0–999"
+                   "−η g/(|g| + ε)"]  # study p. 36 "−η" / "g/(…)"
+
+
+def test_short_formulas_are_bound_in_the_one_place_that_builds_text():
+    """The helper's output: the spaces of a binary minus, plus or times between two short
+    operands, inside a short tuple or bracketed group, after a signed factor and before a
+    range after a short word are non-breaking; those of words and of a long sum are not."""
+    nb = pages.NBSP
+    assert pages.bound_spaces("rate 1 − ημ ≈ 0.9996 near") == (
+        f"rate 1{nb}−{nb}ημ{nb}≈{nb}0.9996 near")
+    assert pages.bound_spaces("P1 (−3.779, −3.283), P3") == f"P1 (−3.779,{nb}−3.283), P3"
+    assert pages.bound_spaces("with f − f* ≤ Δ; unsolved") == (
+        f"with f{nb}−{nb}f*{nb}≤{nb}Δ; unsolved")
+    assert pages.bound_spaces("|η/threshold − 1| > 0.1") == f"|η/threshold{nb}−{nb}1|{nb}>{nb}0.1"
+    assert pages.bound_spaces("on [−4.5, 4.5] × [−4.5, 4.5]; Booth") == (
+        f"on [−4.5,{nb}4.5]{nb}×{nb}[−4.5,{nb}4.5]; Booth")
+    # an operand is counted without the punctuation after it
+    assert pages.bound_formulas("([−10, 10] × [−10, 10]),") == (
+        f"([−10,{nb}10]{nb}×{nb}[−10,{nb}10]),")
+    assert pages.bound_spaces("at k = 0, 999 of 0–999 (iterations") == (
+        f"at k{nb}={nb}0, 999 of{nb}0–999 (iterations")
+    assert pages.bound_operations("−η g/(|g| + ε) per") == f"−η{nb}g/(|g|{nb}+{nb}ε) per"
+    # a factor is a symbol before a formula, not before a word; a tuple holds symbols or
+    # numbers, not words
+    assert pages.bound_operations("−η and more") == "−η and more"
+    text = "(one of them, another of them)"
+    assert pages.bound_groups(text) == text
+    # a chain binds only while it is short: a long sum still breaks between its terms
+    sum_ = "(x + 2·y − 7)² + (2·x + y − 5)² + (x·y + 1)²"
+    assert pages.bound_formulas(sum_).split(" ") == [
+        f"(x{nb}+{nb}2·y{nb}−{nb}7)²", "+", f"(2·x{nb}+{nb}y{nb}−{nb}5)²", "+", f"(x·y{nb}+{nb}1)²"]
+
+
+def test_short_formulas_never_break_in_prose_or_a_cell_at_any_width():
+    """Prose set at every width from its widest formula on keeps each short formula of
+    the documents on one line while the text still wraps; a table cell (its column as
+    narrow as the formula) keeps it on one line too."""
+    text = "Then " + ", and ".join(_SHORT_FORMULAS) + " hold over the whole box."
+    # (the widest word: a formula with the comma after it; a narrower line splits words)
+    least = max(pages.string_width(f + ",", pages.BODY, pages.FONT) for f in _SHORT_FORMULAS)
+    for width in range(int(least) + 2, 460, 5):
+        f = pages._paragraph(pages.Paragraph(text))
+        f.wrap(width, 1e6)
+        lines = _set_lines(f)
+        assert " ".join(lines) == " ".join(text.split()), lines
+        assert len(lines) > 1
+        for g in _SHORT_FORMULAS:  # a line of prose may end after "=" before a group
+            assert all(any(p in ln for ln in lines) for p in g.split(" = ")), (width, g, lines)
+    for g in _SHORT_FORMULAS:
+        t = pages.Table([pages.Column("what"), pages.Column("note")],
+                        [["a", g + " per coordinate"]])
+        w = pages.string_width(g, t.size) + pages.CELL_PAD + 1.0
+        lines = [" ".join(ln.split()) for ln in _laid_out(t, [60.0, w])[1][1]]
+        assert g in lines, (g, lines)
