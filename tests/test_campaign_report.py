@@ -465,6 +465,26 @@ def test_the_stability_table_says_what_its_shares_are_of(camp):
                                      "theory and measurement agree")
 
 
+def test_the_stability_tables_shares_print_one_count_of_decimals_per_column(camp):
+    """Campaign p. 6: the share column mixed "0.833ᵐ" with "1ᵐ", where section 3 prints the
+    same kind of share "1.000ᵐ"; each share column now prints every share with the decimals
+    its values need at 3 significant digits (5/6 = 0.833 → three), and the paragraph under
+    it no longer calls Beale (degree 8) "a quartic wall"."""
+    from analysis.pages import Table
+
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and str(t.title).startswith("Stability cell by cell")]
+    for col in (5, 6):
+        shares = [re.match(r"[\d.]+", r[col]).group(0) for r in table.rows]
+        values = [float(s) for s in shares]
+        decimals = max(len(f"{v:.3g}".partition(".")[2]) for v in values)
+        assert all(s == f"{v:.{decimals}f}" for s, v in
+                   zip(shares, values, strict=True)), (col, shares)
+    text = " ".join(str(getattr(x, "text", "")) for x in b.doc.blocks)
+    assert "quartic" not in text
+
+
 def test_the_stability_notes_formula_is_never_split_over_lines(camp):
     """Campaign p. 6: the stability table's note broke "|η/threshold − 1| > 0.1" as
     "|η/threshold −" / "1| > 0.1".  Set at every width from a third of the text width to

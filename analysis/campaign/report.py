@@ -1407,12 +1407,15 @@ def away_rule() -> str:
 def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      label: Callable[[str], str] = str) -> None:
     from analysis.campaign.figures import SHARE_DIGITS
-    from analysis.report import Column, cell
+    from analysis.report import Column, cell, column_decimals
 
     d = b.doc
     d.heading("Predicted against measured stability", level=2)
     rows = []
     sec = "stability"
+    # each share column at one count of decimals, as section 3's shares (1.000 beside 0.833)
+    agree_at = column_decimals([k.share() for k in checks], SHARE_DIGITS)
+    away_at = column_decimals([k.share(k.away) for k in checks], SHARE_DIGITS)
     for chk in checks:
         item = f"{chk.objective} / {chk.method}"
         Ls = ", ".join(cell(b, sec, item, f"L at minimum {k}", mc.L, "numeric")
@@ -1424,9 +1427,9 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
                      f"η < {short_formula(chk.formula)}", Ls,
                      f"{int(chk.agree.sum())}/{chk.agree.size}",
                      cell(b, sec, item, "share of cells that agree", chk.share(), "measured",
-                          SHARE_DIGITS),
+                          SHARE_DIGITS, decimals=agree_at),
                      cell(b, sec, item, "share away from the boundary", chk.share(away),
-                          "measured", SHARE_DIGITS) + f" ({int(away.sum())})",
+                          "measured", SHARE_DIGITS, decimals=away_at) + f" ({int(away.sum())})",
                      str(int(np.sum(chk.predicted & ~chk.measured))),
                      str(int(np.sum(~chk.predicted & chk.measured)))])
     d.table([Column("objective"), Column("method"), Column("theory", share=1.7),
@@ -1446,8 +1449,9 @@ def _stability_table(b: Any, checks: Sequence[StabilityCheck],
     if not all(k.agree.all() for k in checks):
         d.paragraph(
             "The threshold is local: it holds near a minimum, where f is close to its quadratic "
-            "model. A start far from every minimum meets other curvatures (larger on a quartic "
-            "wall, so a step below the threshold can still throw it out), and a step above every "
+            "model. A start far from every minimum meets other curvatures (larger where f "
+            "rises faster than that model, so a step below the threshold can still throw it "
+            "out), and a step above every "
             "threshold need not diverge where the gradient stays bounded (the iterates wander "
             "or cycle instead). Cells of the last two columns are such cases.")
     total = sum(int(k.agree.sum()) for k in checks)
