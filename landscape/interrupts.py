@@ -74,13 +74,31 @@ def _unraisable(hook: Callable) -> Callable:
         raised = _state["raised"]
         if raised is not None and unraisable.exc_value is raised[0]:
             _state["raised"] = None
-            # sent again from another thread a moment later, when this callback has ended
-            threading.Thread(target=_resend, args=(raised[1],), daemon=True).start()
+            _resend_later(raised[1])
             return
         hook(unraisable)
 
     redeliver.landscape = True  # type: ignore[attr-defined]
     return redeliver
+
+
+def _resend_later(signum: int) -> None:
+    """Send ``signum`` again from another thread :data:`RESEND_DELAY` seconds from now, when
+    the callback that swallowed it has ended.  While the thread starts, signals are deferred
+    (as in :func:`critical`): on a loaded machine the main thread can wait in
+    ``Thread.start`` longer than the delay, and the re-sent interrupt, raised there, inside
+    the unraisable hook, would only be printed ("Exception ignored in sys.unraisablehook")
+    and lost; a signal deferred so is sent again the same way."""
+    while True:
+        _state["depth"] += 1
+        try:
+            threading.Thread(target=_resend, args=(signum,), daemon=True).start()
+        finally:
+            _state["depth"] -= 1
+        if not _state["pending"]:
+            return
+        signum = _state["pending"][0]
+        _state["pending"].clear()
 
 
 def _resend(signum: int) -> None:

@@ -606,6 +606,55 @@ def test_sigint_in_a_weakref_callback_is_not_lost(monkeypatch):
     assert "Exception ignored" not in err and err.strip() == "landscape: interrupted"
 
 
+def test_an_interrupt_resent_while_its_thread_starts_is_not_lost(monkeypatch):
+    """On a loaded machine the main thread waited in ``Thread.start`` (starting the thread that
+    re-sends an interrupt a weakref callback swallowed) longer than RESEND_DELAY: the re-sent
+    SIGINT was raised inside the unraisable hook, printed as "Exception ignored in
+    sys.unraisablehook" and lost.  Here the first such start is held 20 × RESEND_DELAY: the
+    command still ends with 130 and prints nothing but the interruption."""
+    import threading
+    import weakref
+
+    import analysis.cli as cli
+    from landscape import interrupts
+
+    real_start, held = threading.Thread.start, []
+
+    def slow_start(self):
+        real_start(self)
+        if getattr(self, "_target", None) is interrupts._resend and not held:
+            held.append(True)
+            time.sleep(20 * interrupts.RESEND_DELAY)  # the re-sent signal arrives here
+
+    monkeypatch.setattr(threading.Thread, "start", slow_start)
+    real = cli.analyze_record
+
+    class Thing:
+        pass
+
+    def in_callback(ref):
+        signal.raise_signal(signal.SIGINT)
+        total = 0
+        for i in range(1000):  # the handler runs here, inside the callback
+            total += i
+
+    def collected(*args, **kw):
+        thing = Thing()
+        keep = weakref.ref(thing, in_callback)
+        del thing  # the callback runs now
+        total = 0
+        for i in range(2_000_000):  # a re-sent interrupt is raised here
+            total += i
+        assert keep() is None
+        return real(*args, **kw)
+
+    monkeypatch.setattr(cli, "analyze_record", collected)
+    code, out, err = run_cli("analyze", "x**2")
+    assert held == [True]
+    assert code == 130 and out == "", err
+    assert "Exception ignored" not in err and err.strip() == "landscape: interrupted"
+
+
 def test_timeout_counts_from_the_call():
     """In a process that imported the CLI long ago (this one), --timeout still counts from the
     call of main: a one-second command with a 30 s limit completes."""
