@@ -569,12 +569,10 @@ def test_sigterm_during_report_keeps_the_previous_set(seconds, tmp_path):
     _assert_whole_set(out, prev, proc.returncode)
 
 
-def test_sigint_in_a_weakref_callback_is_not_lost(monkeypatch):
-    """The cause of the lost Ctrl-C in ``study``: SIGINT's KeyboardInterrupt raised while a
-    weakref callback (WeakSet._remove during garbage collection) runs is only printed
-    ("Exception ignored in …"), and the command ran on and exited 0.  Here the signal is sent
-    from inside such a callback, so its handler runs there: the command must still end with
-    130, without "Exception ignored"."""
+def _interrupt_from_a_weakref_callback(monkeypatch, loops: int = 100_000):
+    """Run ``analyze x**2`` with SIGINT sent from inside a weakref callback (WeakSet._remove
+    during garbage collection is such a callback), then ``loops`` steps of Python, where a
+    re-sent interrupt is raised: the command's exit code, stdout and stderr."""
     import weakref
 
     import analysis.cli as cli
@@ -595,13 +593,22 @@ def test_sigint_in_a_weakref_callback_is_not_lost(monkeypatch):
         keep = weakref.ref(thing, in_callback)
         del thing  # the callback runs now
         total = 0
-        for i in range(100_000):  # a re-sent interrupt is raised here
+        for i in range(loops):  # a re-sent interrupt is raised here
             total += i
         assert keep() is None
         return real(*args, **kw)
 
     monkeypatch.setattr(cli, "analyze_record", collected)
-    code, out, err = run_cli("analyze", "x**2")
+    return run_cli("analyze", "x**2")
+
+
+def test_sigint_in_a_weakref_callback_is_not_lost(monkeypatch):
+    """The cause of the lost Ctrl-C in ``study``: SIGINT's KeyboardInterrupt raised while a
+    weakref callback (WeakSet._remove during garbage collection) runs is only printed
+    ("Exception ignored in …"), and the command ran on and exited 0.  Here the signal is sent
+    from inside such a callback, so its handler runs there: the command must still end with
+    130, without "Exception ignored"."""
+    code, out, err = _interrupt_from_a_weakref_callback(monkeypatch)
     assert code == 130 and out == "", err
     assert "Exception ignored" not in err and err.strip() == "landscape: interrupted"
 
@@ -613,9 +620,7 @@ def test_an_interrupt_resent_while_its_thread_starts_is_not_lost(monkeypatch):
     sys.unraisablehook" and lost.  Here the first such start is held 20 × RESEND_DELAY: the
     command still ends with 130 and prints nothing but the interruption."""
     import threading
-    import weakref
 
-    import analysis.cli as cli
     from landscape import interrupts
 
     real_start, held = threading.Thread.start, []
@@ -627,29 +632,7 @@ def test_an_interrupt_resent_while_its_thread_starts_is_not_lost(monkeypatch):
             time.sleep(20 * interrupts.RESEND_DELAY)  # the re-sent signal arrives here
 
     monkeypatch.setattr(threading.Thread, "start", slow_start)
-    real = cli.analyze_record
-
-    class Thing:
-        pass
-
-    def in_callback(ref):
-        signal.raise_signal(signal.SIGINT)
-        total = 0
-        for i in range(1000):  # the handler runs here, inside the callback
-            total += i
-
-    def collected(*args, **kw):
-        thing = Thing()
-        keep = weakref.ref(thing, in_callback)
-        del thing  # the callback runs now
-        total = 0
-        for i in range(2_000_000):  # a re-sent interrupt is raised here
-            total += i
-        assert keep() is None
-        return real(*args, **kw)
-
-    monkeypatch.setattr(cli, "analyze_record", collected)
-    code, out, err = run_cli("analyze", "x**2")
+    code, out, err = _interrupt_from_a_weakref_callback(monkeypatch, loops=2_000_000)
     assert held == [True]
     assert code == 130 and out == "", err
     assert "Exception ignored" not in err and err.strip() == "landscape: interrupted"
