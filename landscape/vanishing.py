@@ -599,16 +599,24 @@ def _small(obj, P: np.ndarray, threshold: float) -> np.ndarray:
     return _gradient_norms(obj, P) < threshold
 
 
+#: geometric steps of the scan along each ray from a region's point (:func:`radial_extent`)
+RAY_STEPS = 48
+#: bisections that refine a crossing of ‖∇f‖ = t, on a ray or a grid edge
+BISECTIONS = 50
+#: relative slack on t within which a polishing move stays in the region (:func:`_polish_extent`)
+POLISH_SLACK = 1e-6
+
+
 def radial_extent(obj, box, p, D, threshold) -> np.ndarray:
     """Distances s(d) from p along each row d of D to where ‖∇f(p + s·d)‖ first reaches t
-    (the box's edge if it never does): a scan over 48 geometric steps up to the edge, then 50
-    bisections (vectorised over the directions)."""
+    (the box's edge if it never does): a scan over :data:`RAY_STEPS` geometric steps up to
+    the edge, then :data:`BISECTIONS` bisections (vectorised over the directions)."""
     p = np.asarray(p, float)
     with np.errstate(divide="ignore", invalid="ignore"):
         to_hi = np.where(D > 0, (box[:, 1] - p) / D, np.inf)
         to_lo = np.where(D < 0, (box[:, 0] - p) / D, np.inf)
     smax = np.maximum(np.min(np.minimum(to_hi, to_lo), axis=1), 0.0)
-    S = smax[:, None] * np.geomspace(1e-12, 1.0, 48)[None, :]
+    S = smax[:, None] * np.geomspace(1e-12, 1.0, RAY_STEPS)[None, :]
     m, k = S.shape
     # the scan's points in blocks of directions: at most SCAN_BLOCK numbers at a time
     block = max(1, SCAN_BLOCK // (k * p.size))
@@ -622,7 +630,7 @@ def radial_extent(obj, box, p, D, threshold) -> np.ndarray:
     rows = np.arange(m)
     lo = np.where(first > 0, S[rows, np.maximum(first - 1, 0)], 0.0)
     hi = S[rows, first]
-    for _ in range(50):
+    for _ in range(BISECTIONS):
         mid = 0.5 * (lo + hi)
         ok = _small(obj, p + mid[:, None] * D, threshold)
         lo = np.where(ok, mid, lo)
@@ -649,7 +657,7 @@ def _edge_crossings(obj, X, shape, members, gn, threshold) -> np.ndarray:
     if a.size == 0:
         return np.zeros((0, n))
     lo, hi = X[a].copy(), X[b].copy()
-    for _ in range(50):
+    for _ in range(BISECTIONS):
         mid = 0.5 * (lo + hi)
         ok = _small(obj, mid, threshold)
         lo = np.where(ok[:, None], mid, lo)
@@ -682,7 +690,7 @@ def _polish_extent(obj, box, start, axis, sign, threshold) -> np.ndarray | None:
     if not np.all(np.isfinite(q)) or sign * (q[axis] - start[axis]) <= 0:
         return None
     seg = start + np.linspace(0.0, 1.0, 33)[:, None] * (q - start)
-    if not np.all(_gradient_norms(obj, seg) <= threshold * (1 + 1e-6)):
+    if not np.all(_gradient_norms(obj, seg) <= threshold * (1 + POLISH_SLACK)):
         return None
     return q
 
@@ -915,20 +923,24 @@ def _on_component(
 def extents_text(grid: bool, slsqp: str = "SLSQP") -> str:
     """How :func:`measured_extent` bounds a region, as one clause: the bounding box of the
     region's point, the first exits of ‖∇f‖ < t along rays from it (:func:`radial_extent`:
-    48 geometric steps to the box's edge, then 50 bisections) and, for a region of the grid
-    (``grid``), on the grid edges leaving it (:func:`_edge_crossings`, 50 bisections) — of
+    :data:`RAY_STEPS` geometric steps to the box's edge, then :data:`BISECTIONS` bisections)
+    and, for a region of the grid (``grid``), on the grid edges leaving it
+    (:func:`_edge_crossings`, :data:`BISECTIONS` bisections) — of
     a sampled one, its small-gradient samples — each extreme pushed outwards by SLSQP
-    (spelled ``slsqp``) on ‖∇f‖ ≤ t (kept when ‖∇f‖ ≤ t to a relative 10⁻⁶ along the move,
+    (spelled ``slsqp``) on ‖∇f‖ ≤ t (kept when ‖∇f‖ ≤ t to a relative
+    :data:`POLISH_SLACK` along the move,
     :func:`_polish_extent`) and, where the Hessian at the point is invertible, by Newton's
     method on the boundary ∇f(x) = u, ‖u‖ = t (:func:`_preimage_extent`)."""
-    found = ("its grid nodes and the exits on the grid edges leaving it (50 bisections)"
-             if grid else "its small-gradient samples")
+    found = (f"its grid nodes and the exits on the grid edges leaving it ({BISECTIONS} "
+             "bisections)" if grid else "its small-gradient samples")
+    slack = "10" + str(round(np.log10(POLISH_SLACK))).translate(str.maketrans("-0123456789",
+                                                                             "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
     return ("the bounding box of points checked inside the region: its point, the first exits "
-            "of ‖∇f‖₂ < t along rays from that point (a scan of 48 geometric steps to the "
-            "box's edge, then 50 bisections) and, for a region found "
+            f"of ‖∇f‖₂ < t along rays from that point (a scan of {RAY_STEPS} geometric steps to "
+            f"the box's edge, then {BISECTIONS} bisections) and, for a region found "
             f"{'on the grid' if grid else 'among the samples'}, {found}; each extreme is "
             f"pushed outwards by {slsqp} on ‖∇f‖₂ ≤ t (a move kept when ‖∇f‖₂ ≤ t to a relative "
-            "10⁻⁶ along it) and, where the Hessian at that point is invertible, by Newton's "
+            f"{slack} along it) and, where the Hessian at that point is invertible, by Newton's "
             "method on the boundary ∇f(x) = u, ‖u‖₂ = t; the region reaches at least that "
             "far, and may reach farther in a direction not probed")
 
