@@ -5500,7 +5500,8 @@ def _study_end(study: Any) -> str:
     if getattr(m, "stalled", None) is not None:
         return f"stalled {fmt_num(m.stalled, 2)} from x*, above the floor: {status_text(status)}"
     if status in ("converged", "steps"):
-        return "floor reached" if floor else f"{status_text(status)}, above the floor"
+        return ("floor reached" + _stop_past_floor(study) if floor
+                else f"{status_text(status)}, above the floor")
     if status == "maxiter":
         from analysis.rates import FLOOR_MARGIN
 
@@ -5511,6 +5512,29 @@ def _study_end(study: Any) -> str:
                 if floor else "iteration budget used up, above the floor")
     stopped = f"stopped: {status_text(status)}"
     return f"error at the floor; the run {stopped}" if floor else f"{stopped}, above the floor"
+
+
+def _stop_past_floor(study: Any) -> str:
+    """After ``floor reached``, for a run that stopped by itself (its gradient tolerance or
+    its fixed steps) at an iteration K past the first k at the floor: `` at k = 2; the run
+    stopped at k = 3, where its iterate is x* exactly (∇f = 0)``, why the run is K long — with the
+    rate studies' gradient tolerance 0 a run stops only where its gradient is exactly 0;
+    empty when it stopped at that k."""
+    from analysis import plots
+
+    res, k = study.result, study.measurement.floor_index
+    K = int(res.nit)
+    if k is None or K <= int(k):
+        return ""
+    if str(res.status) == "steps":
+        why = "its fixed number of steps"
+    elif np.any(np.asarray(res.jac, float)):
+        why = "where its gradient met the tolerance"
+    elif plots.study_reference(study) is not None and plots.study_errors(study)[-1] == 0:
+        why = "where its iterate is x* exactly (∇f = 0)"
+    else:
+        why = "where ∇f = 0 exactly"
+    return f" at k = {k}; the run stopped at k = {K}, {why}"
 
 
 def study_length_text(label: str, study: Any) -> str:

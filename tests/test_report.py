@@ -732,11 +732,15 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         # is the floor iteration + the margin
         budget = (Budget("floor", nit, nit, floor_index=floor_index, margin=FLOOR_MARGIN)
                   if floor_index is not None and nit == floor_index + FLOOR_MARGIN else None)
-        return NS(result=NS(nit=nit, status=status), measurement=NS(floor_index=floor_index),
-                  budget=budget)
+        return NS(result=NS(nit=nit, status=status, jac=np.zeros(2)),
+                  measurement=NS(floor_index=floor_index), budget=budget)
 
-    assert report.study_length_text("newton", st(26, "converged", 20)) == \
+    assert report.study_length_text("newton", st(26, "converged", 26)) == \
         "newton 26 iterations (floor reached)"
+    # a run that went on past the floor says why it stopped where it did
+    assert report.study_length_text("newton", st(26, "converged", 20)) == \
+        ("newton 26 iterations (floor reached at k = 20; the run stopped at k = 26, where "
+         "∇f = 0 exactly)")
     assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
         "adam 20 000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
@@ -756,9 +760,18 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
          "reached the floor, where the automatic budget ends a run)")
     assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
         "cg 40 iterations (error at the floor; the run stopped: line search failed)"
-    assert report.study_lengths_text([("gd", st(608, "converged", 600)),
+    # quadratic p. 11: CG "3 iterations (floor reached)", its error at the floor at k = 2:
+    # the run stops only where the gradient is exactly 0 (gradient tolerance 0), here at
+    # k = 3, where its iterate is x* itself
+    cg = NS(result=NS(nit=3, status="converged", jac=np.zeros(2), path=np.array(
+        [[-4.59, -4.83], [-4.36, 0.0], [8.15e-16, 0.0], [0.0, 0.0]])),
+        measurement=NS(floor_index=2), budget=None, reference=np.zeros(2), minimizer=None)
+    assert report.study_length_text("CG", cg) == (
+        "CG 3 iterations (floor reached at k = 2; the run stopped at k = 3, where its iterate "
+        "is x* exactly (∇f = 0))")
+    assert report.study_lengths_text([("gd", st(608, "converged", 608)),
                                       ("adam", st(20000, "maxiter", None)),
-                                      ("momentum", st(338, "converged", 300)),
+                                      ("momentum", st(338, "converged", 338)),
                                       ("nesterov", st(544, "maxiter", 400))]) == \
         ("gd 608, momentum 338 iterations (floor reached); adam 20 000 iterations (iteration "
          "budget used up, above the floor); nesterov 544 iterations (error at the floor; the "
