@@ -87,7 +87,12 @@ machine epsilon):
   rise and fall: slow and fast steps in turn, as BFGS's on Himmelblau), the two-step ratios
   ``e_{k+2}/e_k`` over the last 6 steps do the same, the last <= 1/2 of the two-step ratio
   two steps before it (the window then starts there; ``ratio_step`` 2); if neither, rules
-  A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. The note lists
+  A/B/B2 decide nothing (a note gives the ratios) and the rules below apply. When that is
+  for too few ratios above the floor and x* is exact and exactly representable (``exact``;
+  its errors below the floor are exact distances, their rounding relative on x* = 0), the
+  same test reads the ratios from the same start on the errors down to ``1e3 * eps *
+  ||x*||`` (:func:`exact_floor`; every positive error on x* = 0); the window stays the fast
+  phase above the floor and the note says which errors were read. The note lists
   the ratios seen; when they are only two, ``r1, r2`` (the fewest the rules accept), it says
   so and gives the order they imply, ``q ~ ln r2 / ln r1`` (``e_{k+1} ~ C e_k^q`` makes each
   ratio the one before to the power q, whatever C).
@@ -253,6 +258,24 @@ def fmt_floor(floor: float) -> str:
     ``5.0e-13``, not ``5e-13`` beside ``4.2e-13``), in every sentence, table note and
     legend."""
     return fmt(float(floor), FLOOR_DIGITS, zeros=True)
+
+
+def float_exact(x: Any, bits: int = 20) -> bool:
+    """Whether every coordinate of ``x`` is a short dyadic number, ``c = j/2^bits`` with
+    ``|c| < 2^bits`` (0, 1, −2.5, …): such a minimizer is represented exactly in floating
+    point, so ‖x_k − x*‖ carries no rounding of x* itself (a point like √2 does)."""
+    v = np.asarray(x, float).ravel()
+    return bool(np.all(np.isfinite(v)) and np.all(np.abs(v) < 2.0 ** bits)
+                and np.all(v * 2.0 ** bits == np.round(v * 2.0 ** bits)))
+
+
+def exact_floor(x_star: ArrayLike) -> float:
+    """The rounding floor of errors to an x* that is exact and exactly representable
+    (:func:`float_exact`): ``1e3 * eps * ||x*||``, the iterates' own rounding (about
+    ``eps * |x*_i|`` per coordinate) with the margin of :func:`default_floor`, whose
+    ``max(1, .)`` covers the rounding of an x* that is not exact; 0 on x* = 0, where an
+    error carries only a relative rounding eps at every size."""
+    return 1e3 * EPS * float(np.linalg.norm(np.asarray(x_star, dtype=float)))
 
 
 def error_rounding(error: float, scale: float = 0.0) -> float:
@@ -1203,6 +1226,8 @@ class Measurement:
     start when the fit drops it.
     ``stalled`` (kind ``none`` only): the iterates converge to a point this far from an exact,
     isolated x*: the run stalled there (:func:`_stall`).
+    ``read_to`` (a fast kind decided also on errors below the floor, x* exact: see
+    :func:`_exact_tail`): the last k of the errors its ratios were read on, past ``window``.
 
     The constructor rejects contradictions: ``linear`` needs a rate in (0, 1) (order 1 or
     None); ``quadratic``/``superlinear`` carry no rate and an order only > 1; ``finite`` needs
@@ -1241,6 +1266,7 @@ class Measurement:
     blocks: tuple[tuple[int, float], ...] | None = None
     order_window: tuple[int, int] | None = None
     stalled: float | None = None
+    read_to: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -1283,6 +1309,7 @@ class Measurement:
                 "evidence": self.evidence,
                 "spread": self.spread,
                 "stalled": self.stalled,
+                "read_to": self.read_to,
                 "notes": list(self.notes),
             }
         )
@@ -1703,6 +1730,7 @@ def measure(
     restart: int | None = None,
     isolated: bool = False,
     stopped: str | None = None,
+    exact: bool = False,
 ) -> Measurement:
     """Measured kind, rate, order and window of a run (rules in the module docstring).
 
@@ -1716,7 +1744,10 @@ def measure(
     critical point (not rounded, not one point of a continuum), so iterates that converge to
     another point stalled there (:func:`_stall`) and errors stay measured to ``x_star``;
     ``stopped``: why the method stopped the run before its iteration limit, in words (``its
-    line search failed``), None when it did not (:func:`_unfinished`).
+    line search failed``), None when it did not (:func:`_unfinished`); ``exact``: ``x_star``
+    is exact and exactly representable in floating point (:func:`float_exact`), so the
+    errors below the floor are exact distances that a too short fast phase may be read on
+    (:func:`_exact_tail`).
 
     With an optimizer result pass ``res.path``; for row i of a batch result pass
     ``batch.path[i, :batch.nit[i] + 1]`` — the rows after a start's last iterate are NaN
@@ -1781,7 +1812,47 @@ def measure(
                       restart=restart if cyclic else None)
     if m.kind != "none" or floor_index is None:
         return m
-    return _fast_undecided(m, e, n, fl, restart, notes[seen:])
+    deep = _exact_tail(e, n, fl, _deep_floor(xs, exact and lim is None and not cyclic),
+                       notes[:seen], notes[seen:], base)
+    return deep if deep is not None else _fast_undecided(m, e, n, fl, restart, notes[seen:])
+
+
+def _deep_floor(xs: NDArray[np.float64] | None, exact: bool) -> float | None:
+    """:func:`exact_floor` of ``xs`` when ``exact`` (x* exact and exactly representable, the
+    errors still measured to it, the method not restarted), else None."""
+    return exact_floor(xs) if exact and xs is not None else None
+
+
+def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | None,
+                notes: list[str], seen: list[str], base: dict[str, Any]
+                ) -> Measurement | None:
+    """A quadratic or superlinear measurement of a run whose last steps accelerate but whose
+    ratios above the rounding floor ``fl`` are too few to tell superlinear from fast linear:
+    its ratios from the start of that acceleration (rules A/B/B2, :func:`_superlinear_tail`)
+    read by the same test (:func:`falling_ratios`) on its errors down to ``exact_fl``
+    (:func:`exact_floor`; x* exact and exactly representable, so these errors are exact
+    distances, not rounding noise); the window stays the fast phase above the floor (to
+    ``e_(n-1)``, as every fast kind's), and the evidence says which errors were read.
+    None when those errors add none or the ratios do not fall toward 0 on them either; or when
+    ``exact_fl`` is None (x* not exact) or no note of ``seen`` (the notes of the reading
+    above the floor) begins with ``UNBORNE``; ``notes``: the notes before that reading."""
+    if exact_fl is None or not any(note.startswith(UNBORNE) for note in seen):
+        return None
+    deep = valid_length(e, exact_fl)
+    s = _superlinear_tail(-np.diff(np.log(e[:n])))
+    if deep <= n or s is None:
+        return None
+    kept = list(notes)
+    m = _ratios_from(e, s, n, fl, kept, base, read=deep)
+    if m is None:
+        return None
+    limit = (f"down to 10³·ε·‖x*‖ = {fmt_floor(exact_fl)}" if exact_fl > 0
+             else "on x* = 0 their rounding is a relative ε")
+    used = (f"read on the errors e_0–e_{deep - 1}, also those below the rounding floor "
+            f"{fmt_floor(fl)} from e_{n} on: x* is exact in floating point, so they are exact "
+            f"distances, not rounding noise ({limit})")
+    kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"
+    return replace(m, evidence=f"{m.evidence}; {used}", notes=kept, read_to=deep - 1)
 
 
 def _fast_undecided(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
@@ -1871,16 +1942,9 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     s = _superlinear_tail(d)
     if s is None:
         return None
-    seen = falling_ratios(e, s, n)
-    if seen is not None:
-        start, step, note = seen
-        notes.append(note)
-        blocks = None
-        if step == 2:
-            ks, chain = two_step_blocks(start, e[start + 2:n] / e[start:n - 2], n)
-            blocks = tuple((int(k), float(v)) for k, v in zip(ks, chain, strict=True))
-        return replace(_superlinear(e, n, start, fl, notes, base), ratio_step=step,
-                       evidence=note, blocks=blocks)
+    fast = _ratios_from(e, s, n, fl, notes, base)
+    if fast is not None:
+        return fast
     r = e[n - 2] / e[n - 3] if n >= 3 else math.nan
     last = e[n - 1] / e[n - 2]
     half = RATIO_END_FALL * r
@@ -1906,6 +1970,28 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
                  "slow and fast, the last two-step ratio ≤ 1/2 of the one two steps before "
                  f"it; here {here}; and for the two-step ratios {why_not}): {lacks}")
     return None
+
+
+def _ratios_from(e: NDArray[np.float64], s: int, n: int, fl: float, notes: list[str],
+                 base: dict[str, Any], read: int | None = None) -> Measurement | None:
+    """A quadratic or superlinear measurement when the ratios of ``e_0 .. e_(read-1)``
+    (``read`` = ``n`` by default) from iteration ``s`` fall toward 0 (:func:`falling_ratios`),
+    its evidence their note; else None.  The window, where the order is fitted, is the fast
+    phase above the floor: from where the ratios are read (per step or over two steps; ``s``
+    when that lies past the floor) to ``e_(n-1)``, the last error above the floor ``fl``."""
+    read = n if read is None else read
+    seen = falling_ratios(e, s, read)
+    if seen is None:
+        return None
+    start, step, note = seen
+    notes.append(note)
+    blocks = None
+    if step == 2:
+        ks, chain = two_step_blocks(start, e[start + 2:read] / e[start:read - 2], read)
+        blocks = tuple((int(k), float(v)) for k, v in zip(ks, chain, strict=True))
+    first = start if start < n - 1 else s
+    return replace(_superlinear(e, n, first, fl, notes, base), ratio_step=step,
+                   evidence=note, blocks=blocks)
 
 
 def _restart_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: float, m: int,

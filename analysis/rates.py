@@ -81,7 +81,7 @@ from typing import Any
 import numpy as np
 
 from analysis.compare import Comparison, compare, rates_record
-from analysis.empirical import Measurement, default_floor, errors, measure
+from analysis.empirical import Measurement, default_floor, errors, float_exact, measure
 from analysis.theory import Prediction, inputs_at, predict, predict_kink
 from landscape.errors import AnalysisError, BudgetExceeded, InputError
 from landscape.numfmt import fmt, fmt_grad, iteration_count
@@ -763,11 +763,21 @@ def _measure(obj: Any, res: OptimizeResult, target: Target, stochastic: bool,
     stopped = None if rounding_stop(obj, res) else STOPPED_WORDS.get(str(res.status))
     meas = measure(res.path, x_star, fun=res.fun_path if x_star is not None else None,
                    fun_star=fun_star, stochastic=stochastic and x_star is not None,
-                   restart=restart, isolated=target.isolated, stopped=stopped)
+                   restart=restart, isolated=target.isolated, stopped=stopped,
+                   exact=exact_target(target))
     if res.status == "diverged" and meas.kind != "diverges":
         meas = replace(meas, kind="diverges", notes=[*meas.notes,
                        f"the optimizer stopped the run: {res.message}"])
     return meas
+
+
+def exact_target(target: Target) -> bool:
+    """Whether the run's errors are measured to an x* that is exact (its critical point is
+    SymPy's) and exactly representable in floating point (:func:`float_exact`): the errors
+    below the rounding floor are then exact distances (:func:`analysis.empirical.measure`,
+    ``exact``).  A numeric or a given x* is not."""
+    return (target.reference is not None and getattr(target.critical, "exact", False)
+            and float_exact(target.reference))
 
 
 #: the statuses of a run its method stopped before the iteration limit, in words

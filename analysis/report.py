@@ -68,6 +68,7 @@ from analysis.empirical import (
     BAND_DIAMETER_POINTS,
     CYCLE_RTOL,
     ORDER_BAND,
+    float_exact,
     fmt_floor,
     one_se,
     order_band,
@@ -3111,6 +3112,22 @@ def band_decided(on_rho: float, on_log: float, tol: float, digits: int = 2) -> s
 
 
 def decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
+    """:func:`_decided_by`, and, for a measured kind read also on the errors below the rounding
+    floor (``read_to``: x* exact, :func:`analysis.empirical.measure`), which errors:
+    ``bound: superlinear ≥ superlinear (at least as fast); ratios read to e₁₈, below the
+    floor from e₈ (x* exact)``."""
+    from analysis.plots import subscripted
+
+    text = _decided_by(c, p, meas)
+    to = getattr(meas, "read_to", None)
+    at = getattr(meas, "floor_index", None)
+    if to is None or at is None:
+        return text
+    return f"{text}; " + subscripted(f"ratios read to e_{to}, below the floor from e_{at} "
+                                     "(x* exact)")
+
+
+def _decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     """The quantity that decided a verdict (:mod:`analysis.compare`) measured against its
     criterion, so that the number beside a verdict never contradicts it: an exact rate (or an
     exponent, a stochastic level) by its relative difference ``|m − p|/p`` against the
@@ -5040,15 +5057,6 @@ def error_points_text(studies: Mapping[str, Any], cps: Sequence[Any] | None = No
     return ("  The runs ended at different points: each error is measured to the point "
             "its own run ended at, x* = " + "; x* = ".join(
                 f"{v} for {_names(ks)}" for v, ks in by.items()) + ".")
-
-
-def float_exact(x: Any, bits: int = 20) -> bool:
-    """Whether every coordinate of ``x`` is a short dyadic number, ``c = j/2^bits`` with
-    ``|c| < 2^bits`` (0, 1, −2.5, …): such a minimizer is represented exactly in floating
-    point, so ‖x_k − x*‖ carries no rounding of x* itself (a point like √2 does)."""
-    v = np.asarray(x, float).ravel()
-    return bool(np.all(np.isfinite(v)) and np.all(np.abs(v) < 2.0 ** bits)
-                and np.all(v * 2.0 ** bits == np.round(v * 2.0 ** bits)))
 
 
 def window_cut_text(studies: Mapping[str, Any], rule: bool = True) -> str:

@@ -526,3 +526,49 @@ def test_a_run_stopped_by_rounding_keeps_its_convergence_kind():
     kink = Objective.parse("abs(x-1) + 2*abs(y+0.5) + 0.1*(x**2+y**2)")
     k = rate_study(kink, "bfgs", [-4.59, -4.83], critical_points=critical_points_of(kink))
     assert not rounding_stop(kink, k.result) and k.measurement.kind == "none"
+
+
+def test_a_fast_phase_on_an_exact_x_star_is_read_below_the_floor_too():
+    """Quadratic 0.1x² + 2y² (x* = (0, 0), exact): BFGS's and L-BFGS's errors reach the
+    rounding floor 10³·ε after 3 fast ratios (BFGS 0.0377, 0.00405, 0.00335), too few to tell
+    superlinear from fast linear, so both were "fast, not decided" while their errors went on
+    falling to 1e−74..1e−83, exact distances on x* = 0.  The same falling-ratios test, read on
+    those errors too, decides superlinear, as theory predicts; with x* given only as numbers
+    (not known exact) the verdict stays as before."""
+    from analysis import report
+    from analysis.empirical import RATIO_END_FALL, RATIO_FALL, default_floor
+
+    obj = Objective.parse("0.1*x**2 + 2*y**2")
+    x0 = [-4.59, -4.83]
+    for method in ("bfgs", "lbfgs"):
+        s = rate_study(obj, method, x0)
+        e = np.linalg.norm(np.asarray(s.result.path, float), axis=1)  # errors to x* = 0
+        fl = default_floor(0.0)
+        n = int(np.argmax(e <= fl))  # the first error at the floor
+        assert n == 8 and e.size == 19 and np.all(e > 0)
+        r = e[1:] / e[:-1]
+        # above the floor: the last ratio is not <= 1/2 of the one before (too few to tell)
+        assert r[n - 2] > RATIO_END_FALL * r[n - 3]
+        # from the first fast ratio (k = 4) to the end: the later half's largest is <= 1/4
+        # of the earlier half's largest, and the last <= 1/2 of the one before
+        tail = r[4:]
+        half = tail.size // 2
+        assert np.max(tail[half:]) <= RATIO_FALL * np.max(tail[:half])
+        assert r[-1] <= RATIO_END_FALL * r[-2]
+        m = s.measurement
+        assert m.kind == "superlinear" and m.floor_index == n, (method, m.notes)
+        assert m.window == (4, n - 1) and m.ratio_step == 1  # the fast phase above the floor
+        assert s.comparison.verdict == "agrees", s.comparison
+        assert (f"read on the errors e_0–e_{e.size - 1}, also those below the rounding floor "
+                f"2.2e-13 from e_{n} on: x* is exact in floating point") in m.evidence
+        assert f"the later half's largest, {np.max(tail[half:]):.3g}" in m.evidence
+        # the 'decided by' cell says which errors the kind was read on
+        assert m.read_to == e.size - 1
+        assert report.decided_by(s.comparison, s.prediction, m).endswith(
+            "; ratios read to e₁₈, below the floor from e₈ (x* exact)")
+        # x* given as numbers, not known exact: the errors below the floor are not read
+        given = rate_study(obj, method, x0, minimizer=[0.0, 0.0])
+        assert given.measurement.kind == "none" and given.measurement.window is None
+        assert given.measurement.fast_ratio == pytest.approx(float(np.max(r[4:n - 1])))
+        assert "too few ratios above the floor" in " ".join(given.measurement.notes)
+        assert given.measurement.read_to is None

@@ -611,29 +611,23 @@ def test_the_floor_sentence_says_every_curve_ends_at_the_floor(floor_runs):
                          "went on past it."), text
 
 
-def test_an_undecided_verdict_says_the_errors_below_the_floor_kept_falling(floor_runs):
-    """Quadratic p. 2: BFGS "not decided … too few ratios above the floor" while the bullet
-    printed its end point 9e−83: on x* = 0 those errors are exact, and the bullet says so;
-    not where x* is not exact (Himmelblau)."""
-    from landscape import Objective
-
+def test_errors_below_the_floor_on_an_exact_x_star_decide_the_verdict(floor_runs):
+    """Quadratic p. 2: BFGS was "not decided … too few ratios above the floor" while the
+    bullet printed its end point 9e−83 and said those errors, on x* = 0, are exact: the
+    measurement now reads them (the verdict agrees, the sentence that the verdict does not
+    use them is gone); on Himmelblau (x* numeric) nothing changes."""
     h, q = floor_runs
     st = q["bfgs"]
-    assert "too few ratios above the floor" in report.comparison_reason(st.comparison)
     e = np.linalg.norm(np.asarray(st.result.path, float), axis=1)  # x* = (0, 0)
     first = int(np.argmax(e < 1e3 * np.finfo(float).eps))
     assert np.all(np.diff(e[first:]) < 0) and e[-1] < 1e-40
-    assert report.below_floor_text(st) == (
-        "; below the floor, which the verdict does not use, the error kept falling to "
-        f"{report.fmt_num(e[-1], 2)} by k = {e.size - 1} (x* = (0, 0) is exact, so these "
-        "errors are not rounding noise)")
-    assert all(report.below_floor_text(s) == "" for s in h.values())
-    # the bullet carries it, before where the run ended
-    obj = Objective.parse("0.1*x**2 + 2*y**2")
-    A = NS(cps=[NS(point=np.zeros(2), kind="minimum")], obj=obj,
-           box=np.array([[-10.0, 10.0], [-10.0, 10.0]]))
-    line = report.below_floor_text(st) + report.study_end(A, st)
-    assert "are not rounding noise); the run ended at" in line
+    assert st.comparison.verdict == "agrees" and st.measurement.kind == "superlinear"
+    assert "too few ratios above the floor" not in report.comparison_reason(st.comparison)
+    assert report.below_floor_text(st) == ""
+    assert f"read on the errors e_0–e_{e.size - 1}" in st.measurement.evidence
+    for s in h.values():
+        assert report.below_floor_text(s) == ""
+        assert "below the rounding floor" not in (s.measurement.evidence or "")
 
 
 def test_a_distance_beside_the_floor_prints_digits_that_differ_from_it(floor_runs):
