@@ -1848,9 +1848,9 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
         return None
     limit = (f"down to 10³·ε·‖x*‖ = {fmt_floor(exact_fl)}" if exact_fl > 0
              else "on x* = 0 their rounding is a relative ε")
-    used = (f"read on the errors e_0–e_{deep - 1}, also those below the rounding floor "
-            f"{fmt_floor(fl)} from e_{n} on: x* is exact in floating point, so they are exact "
-            f"distances, not rounding noise ({limit})")
+    used = (f"the errors below the rounding floor {fmt_floor(fl)}, e_{n}–e_{deep - 1}, "
+            "included: x* is exact in floating point, so they are exact distances, not "
+            f"rounding noise ({limit})")
     kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"
     return replace(m, evidence=f"{m.evidence}; {used}", notes=kept, read_to=deep - 1)
 
