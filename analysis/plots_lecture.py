@@ -325,8 +325,9 @@ def plot_decay_vs_constant(
 def ratio_panels(fig: FigureLike, n: int) -> list[Any]:
     """The axes of :func:`plot_decay_vs_constant`: the left panel over the full height
     (width 1.4) and ``n`` ratio panels on the right (width 1.0 in all), two a row when
-    n > 1, sharing the x and y axes (then about 3 y ticks, steps 1, 2 or 5 × 10ⁿ, which
-    put one at 1 on a ratio axis), x tick labels on the lowest row and y tick labels on the
+    n > 1, sharing the x and y axes (then at most 3 y ticks in steps of 1, 2 or 5 × 10ⁿ,
+    which put one at 1 on a ratio axis, and no closer steps when fewer than two ticks fall
+    in view: the panels are short), x tick labels on the lowest row and y tick labels on the
     first column only."""
     cols = 1 if n == 1 else 2
     rows = -(-n // cols)
@@ -339,7 +340,7 @@ def ratio_panels(fig: FigureLike, n: int) -> list[Any]:
         a = fig.add_subplot(gs[r, 1 + c], sharex=share, sharey=share)
         a.tick_params(labelbottom=r == rows - 1 or j + cols >= n, labelleft=c == 0)
         if n > 1:  # short panels: three y ticks at most, their labels apart
-            a.yaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 5, 10]))
+            a.yaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 5, 10], min_n_ticks=1))
         right.append(a)
     return [left, *right]
 
