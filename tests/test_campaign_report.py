@@ -667,9 +667,10 @@ def test_grid_is_flat_by_hand():
     # the boundary η = 0.1(1 + β) crosses the grid: something to compare
     assert not grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
                                  "momentum", y, lambda b: 0.1 * (1 + b)))
-    # a boundary beyond the grid's right edge draws nothing
+    # a boundary beyond the axes' right edge (BOUNDARY_REACH = 2 cells past the last
+    # column, index 4.5; η = 10⁴ is at index 6) draws nothing
     assert grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
-                             "momentum", y, lambda b: 100.0))
+                             "momentum", y, lambda b: 1e4))
 
 
 def test_a_best_cell_chosen_among_ties_says_so():
