@@ -311,6 +311,10 @@ def plot_decay_vs_constant(
         if band is not None:
             axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)
     ratios.append(one)
+    if band is not None and len(panels) > 2:
+        # short shared panels: ticked at 1 and the band's edges, with the same decimals
+        ticks = [1 - band, 1.0, 1 + band]
+        panels[1].set_yticks(ticks, [f"{t:.3f}" for t in ticks])
     if band is not None:
         ratios.append(Patch(facecolor=GREY, alpha=0.25,
                             label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
@@ -325,10 +329,10 @@ def plot_decay_vs_constant(
 def ratio_panels(fig: FigureLike, n: int) -> list[Any]:
     """The axes of :func:`plot_decay_vs_constant`: the left panel over the full height
     (width 1.4) and ``n`` ratio panels on the right (width 1.0 in all), two a row when
-    n > 1, sharing the x and y axes (then at most 3 y ticks in steps of 1, 2 or 5 × 10ⁿ,
-    which put one at 1 on a ratio axis, and no closer steps when fewer than two ticks fall
-    in view: the panels are short), x tick labels on the lowest row and y tick labels on the
-    first column only."""
+    n > 1, sharing the x and y axes (the panels are short: at most 3 y ticks in steps of 1,
+    2 or 5 × 10ⁿ, which put one at 1 on a ratio axis, no closer steps when fewer than two
+    fall in view; :func:`plot_decay_vs_constant` ticks them at 1 and its band's edges), x
+    tick labels on the lowest row and y tick labels on the first column only."""
     cols = 1 if n == 1 else 2
     rows = -(-n // cols)
     gs = fig.add_gridspec(rows, 1 + cols, width_ratios=[1.4] + [1.0 / cols] * cols)

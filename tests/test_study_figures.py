@@ -105,6 +105,8 @@ def test_ratio_series_run_with_the_same_draws_each_have_a_panel_on_shared_axes()
         (span,) = a.patches
         assert span.get_y() == pytest.approx(1 - band)  # a rectangle, y in data units
         assert span.get_y() + span.get_height() == pytest.approx(1 + band)
+    # the short panels are ticked at the band's edges and at 1: 1 ± 2√(2/4000) = 1 ± 0.0447
+    np.testing.assert_allclose(right[0].get_yticks(), [0.95528, 1.0, 1.04472], atol=1e-5)
 
 
 def test_the_ratio_panels_reference_line_at_one_is_in_the_legend():
