@@ -253,14 +253,18 @@ def plot_decay_vs_constant(
     top of it at log-spaced k, so neither hides the other (staggered between the
     series, :func:`_log_spaced` with a phase, and moved off each other where the means are
     equal, :func:`_free_marks`, so that equal means show side by side).
-    Right: the ratio measured/theory against k, each setting in its colour and line style
+    Right: the ratio measured/theory against k, each setting in a panel of its own (one
+    above the other, sharing both axes: series run with the same noise draws rise and fall
+    together and, on one panel, lie on top of one another), in its colour and line style
     with its own legend entry (thinner than its theory line, and with its marker filled at
     intervals, so the two entries differ by more than width) — agreement is the ratio
     staying near 1 (the black line, named in the legend); with ``runs`` (R) the band
     1 ± 2√(2/R) is two standard errors of a mean of R squared Gaussians (the relative
     standard error of a mean of x² over R runs is at most √(2/R) when x is Gaussian)."""
     fig = new_figure(fig, figsize)
-    ax, axr = fig.subplots(1, 2, width_ratios=[1.4, 1.0])
+    with_ratio = [lab for lab in measured if theory.get(lab) is not None]
+    panels = ratio_panels(fig, max(1, len(with_ratio)))
+    ax = panels[0]
     kk = np.asarray(k, float)
     handles, ratios = [], []
     taken: dict[int, list[float]] = {}
@@ -279,6 +283,11 @@ def plot_decay_vs_constant(
             # and colour alone the two legend entries differed only by line width
             # (a few, log-spaced and staggered between the series: the ratios zig-zag)
             every = _log_spaced(kk[ok], count=8, phase=i / max(len(measured), 1)).tolist()
+            axr = panels[1 + with_ratio.index(label)]
+            if len(with_ratio) > 1:
+                axr.set_title(label.split(" (")[0], fontsize=7, pad=2)
+                if axr.yaxis.get_tick_params().get("labelleft", True):
+                    axr.set_ylabel("ratio", fontsize=7)
             ratios += axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
                                marker=marker(i), ms=3, markevery=every, zorder=3,
                                label=f"{label}: measured / theory (right)")
@@ -286,24 +295,58 @@ def plot_decay_vs_constant(
         (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
                        mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
         handles.append(h)
-    for a, text in ((ax, "iteration k (log scale)"), (axr, "k (log scale)")):
+    for a in panels:
         a.set_xscale("log")
-        a.set_xlabel(text)
+    ax.set_xlabel("iteration k (log scale)")
+    for a in panels[1:]:
+        if a.xaxis.get_tick_params().get("labelbottom", True):
+            a.set_xlabel("k (log scale)")
     ax.set_yscale("log")
     ax.set_ylabel(ylabel)
     ax.set_title(title or "Constant step: a floor; decaying steps: to the minimum", fontsize=9)
-    ratios.append(axr.axhline(1.0, color="black", lw=0.9, zorder=2,
-                              label="measured = theory (ratio 1)"))
-    if runs:
-        band = 2.0 * float(np.sqrt(2.0 / runs))
-        axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)
+    band = 2.0 * float(np.sqrt(2.0 / runs)) if runs else None
+    for axr in panels[1:]:
+        one = axr.axhline(1.0, color="black", lw=0.9, zorder=2,
+                          label="measured = theory (ratio 1)")
+        if band is not None:
+            axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)
+    ratios.append(one)
+    if band is not None and len(panels) > 2:
+        # short shared panels: ticked at 1 and the band's edges, with the same decimals
+        ticks = [1 - band, 1.0, 1 + band]
+        panels[1].set_yticks(ticks, [f"{t:.3f}" for t in ticks])
+    if band is not None:
         ratios.append(Patch(facecolor=GREY, alpha=0.25,
                             label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
     handles += ratios
-    axr.set_ylabel("measured / theory")
-    axr.set_title("Measured over theory", fontsize=9)
+    if len(panels) == 2:
+        panels[1].set_ylabel("measured / theory")
+        panels[1].set_title("Measured over theory", fontsize=9)
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+def ratio_panels(fig: FigureLike, n: int) -> list[Any]:
+    """The axes of :func:`plot_decay_vs_constant`: the left panel over the full height
+    (width 1.4) and ``n`` ratio panels on the right (width 1.0 in all), two a row when
+    n > 1, sharing the x and y axes (the panels are short: at most 3 y ticks in steps of 1,
+    2 or 5 × 10ⁿ, which put one at 1 on a ratio axis, no closer steps when fewer than two
+    fall in view; :func:`plot_decay_vs_constant` ticks them at 1 and its band's edges), x
+    tick labels on the lowest row and y tick labels on the first column only."""
+    cols = 1 if n == 1 else 2
+    rows = -(-n // cols)
+    gs = fig.add_gridspec(rows, 1 + cols, width_ratios=[1.4] + [1.0 / cols] * cols)
+    left = fig.add_subplot(gs[:, 0])
+    right: list[Any] = []
+    for j in range(n):
+        r, c = divmod(j, cols)
+        share = right[0] if right else None
+        a = fig.add_subplot(gs[r, 1 + c], sharex=share, sharey=share)
+        a.tick_params(labelbottom=r == rows - 1 or j + cols >= n, labelleft=c == 0)
+        if n > 1:  # short panels: three y ticks at most, their labels apart
+            a.yaxis.set_major_locator(MaxNLocator(3, steps=[1, 2, 5, 10], min_n_ticks=1))
+        right.append(a)
+    return [left, *right]
 
 
 @styled

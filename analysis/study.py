@@ -441,7 +441,8 @@ def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: i
         f"{fmt_num(lo, 2)}–{fmt_num(hi, 2)}"
     return ("The runs of every schedule use the same noise draws, so their ratios rise and "
             f"fall together step by step (correlation {span} between the series over "
-            f"k ≤ {upto}) and cannot be told apart there.")
+            f"k ≤ {upto}); on one panel they would lie on top of one another, so each is "
+            "drawn in a panel of its own.")
 
 
 def equal_ratio_stretches(measured: Mapping[str, Any], exact: Mapping[str, Any]
@@ -463,11 +464,11 @@ def equal_ratio_stretches(measured: Mapping[str, Any], exact: Mapping[str, Any]
 
 
 def covered_text(measured: Mapping[str, Any], exact: Mapping[str, Any]) -> str:
-    """The caption's sentences on ratio series hidden under a later one
+    """The caption's sentences on ratio series equal to an earlier one
     (:func:`equal_ratio_stretches`; step k = i + 1 for the i-th value)."""
     return "".join(
-        f"  For k ≤ {n}, {b} takes the same steps as {a} with the same draws: its ratio line "
-        f"lies exactly on {a}'s and hides it there."
+        f"  For k ≤ {n}, {b} takes the same steps as {a} with the same draws: its ratio "
+        f"equals {a}'s there."
         for a, b, n in equal_ratio_stretches(measured, exact))
 
 
@@ -2486,8 +2487,9 @@ def section_sgd(S: Study) -> None:
         "mean over the runs as open markers on top (at log-spaced k).  The constant step "
         f"reaches its floor {fmt_num(floor_th, floor_digits)} after a few "
         "dozen steps and stays there; the decaying step keeps going down like 1/k.  Right: "
-        "measured/theory at every recorded step, with the band of two standard errors of one "
-        "step's mean (±2√(2/R)); neighbouring steps are correlated, so over a thousand steps "
+        "measured/theory at every recorded step, one panel per schedule (same axes), with "
+        "the band of two standard errors of one step's mean (±2√(2/R)); neighbouring steps "
+        "are correlated, so over a thousand steps "
         f"excursions beyond two are expected: the largest here is {fmt_num(z, 2)} standard "
         "errors.", "sgd decay")
     # the final squared errors of the R independent runs: mean ± standard error
@@ -2714,7 +2716,8 @@ def section_schedules(S: Study) -> None:
         "instead of covering each other).  The constant step flattens at its floor; the "
         "step schedule drops "
         "to a lower floor at each decay; cosine anneals.  Right: measured/theory at every "
-        "step, with the band of two standard errors of one step's mean (±2√(2/R)).  "
+        "step, one panel per schedule (same axes), with the band of two standard errors of "
+        "one step's mean (±2√(2/R)).  "
         + warmup_dip_text(_schedule_label(*effect[-1]), curves_t[_schedule_label(*effect[-1])],
                           int(effect[-1][1]["warmup"]), floor=lr0 / (2 - lr0))
         + together_text(curves_m, curves_t, Ks // 2) + covered_text(curves_m, curves_t),

@@ -298,15 +298,15 @@ def test_the_boundary_runs_along_the_cell_edges_from_the_lower_to_the_upper_edge
 
 
 def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_where():
-    """η = 0.02(1 + 100β) on lr 0.001, 0.01: in the row β = 0 it is 0.02 (index 1.30); the
-    axes run one cell past the last column (index 2.5); in the row β = 0.9 it is 1.82, right
-    of the axes: the line is the row β = 0's segment alone, with no stub along the edge
-    between the rows towards the axes' side (campaign p. 6: a horizontal stub ran from
-    η = 0.2 to the right edge)."""
+    """η = 0.02(1 + 1000β) on lr 0.001, 0.01: in the row β = 0 it is 0.02 (index 1.30); the
+    axes run BOUNDARY_REACH = 2 cells past the last column (index 3.5); in the row β = 0.9 it
+    is 18.02 (index 4.26), right of the axes: the line is the row β = 0's segment alone,
+    with no stub along the edge between the rows towards the axes' side (campaign p. 6: a
+    horizontal stub ran from η = 0.2 to the right edge)."""
     from analysis.campaign.figures import BOUNDARY_REACH, boundary_note
 
     g = Grid("lr", np.array([0.001, 0.01]), np.ones((2, 2)), np.zeros((2, 2), bool),
-             "momentum", np.array([0.0, 0.9]), lambda b: 0.02 * (1 + 100 * b), "η")
+             "momentum", np.array([0.0, 0.9]), lambda b: 0.02 * (1 + 1000 * b), "η")
     fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
     assert plots.audit(fig) == []
     ax = fig.axes[0]
@@ -317,7 +317,7 @@ def test_a_boundary_reaching_far_past_the_cells_is_cut_and_the_caption_says_wher
     assert y[ok].min() == pytest.approx(-0.5) and y[ok].max() == pytest.approx(0.5)
     note = boundary_note(g)
     assert note.startswith("The η axis runs on past the last column")
-    assert "for β = 0.9 it lies right of the axes (η up to 1.8)" in note
+    assert "for β = 0.9 it lies right of the axes (η up to 18)" in note
 
 
 def test_a_boundary_in_the_axes_in_two_rows_keeps_its_join_and_drops_the_third():
@@ -338,6 +338,31 @@ def test_a_boundary_in_the_axes_in_two_rows_keeps_its_join_and_drops_the_third()
     assert x[edge].min() == pytest.approx(r0) and x[edge].max() == pytest.approx(r1)
     np.testing.assert_allclose(x[np.isclose(y, 1.5)], r1)  # no join along the next edge
     assert x.max() == pytest.approx(r1)  # nothing towards β = 0.9's 5.08
+
+
+def test_every_row_s_momentum_boundary_on_a_quadratic_lies_within_the_axes():
+    """Momentum on a quadratic with Hessian eigenvalue L = 10 is stable for η < 2(1+β)/L:
+    0.2, 0.3, 0.38 for β = 0, 0.5, 0.9.  On the log η axis of 0.01, 0.05, 0.1 (cell 2 at
+    0.1, one cell a factor 2 further on) they lie at 2 + log2(η/0.1) = 3.0, 3.58, 3.93: the
+    axes hold all three upright segments (campaign p. 6 drew only β = 0's, at 0.2, and the
+    caption said the others lay right of the axes)."""
+    from analysis.campaign.figures import boundary_note
+
+    L, betas = 10.0, np.array([0.0, 0.5, 0.9])
+    g = Grid("lr", np.array([0.01, 0.05, 0.1]), np.ones((3, 3)), np.zeros((3, 3), bool),
+             "momentum", betas, lambda b: 2 * (1 + b) / L, "η < 2(1+β)/L")
+    fig = plot_grid(g, title="t", fig=Figure(figsize=(3.4, 3.4), layout="constrained"))
+    assert plots.audit(fig) == []
+    ax = fig.axes[0]
+    x, y = (np.asarray(a, float) for a in ax.lines[0].get_data())
+    lo, hi = ax.get_xlim()
+    for i, b in enumerate(betas):
+        want = 2 + np.log2(2 * (1 + b) / L / 0.1)
+        assert lo < want < hi
+        inrow = np.isfinite(x) & (np.abs(y - i) < 0.5)
+        np.testing.assert_allclose(x[inrow], want, atol=1e-9)
+    assert "right of the axes" not in boundary_note(g)
+    assert boundary_note(g).endswith("η = 0.2 for β = 0 and η = 0.38 for β = 0.9.")
 
 
 def test_the_profile_drawn_is_rho_of_the_ratios():
@@ -642,9 +667,10 @@ def test_grid_is_flat_by_hand():
     # the boundary η = 0.1(1 + β) crosses the grid: something to compare
     assert not grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
                                  "momentum", y, lambda b: 0.1 * (1 + b)))
-    # a boundary beyond the grid's right edge draws nothing
+    # a boundary beyond the axes' right edge (BOUNDARY_REACH = 2 cells past the last
+    # column, index 4.5; η = 10⁴ is at index 6) draws nothing
     assert grid_is_flat(Grid("lr", x, np.zeros((2, 3)), np.zeros((2, 3), bool),
-                             "momentum", y, lambda b: 100.0))
+                             "momentum", y, lambda b: 1e4))
 
 
 def test_a_best_cell_chosen_among_ties_says_so():

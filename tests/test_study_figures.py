@@ -64,9 +64,9 @@ def test_the_ratio_panel_series_have_legend_entries_of_their_own():
     m = {n: v * (1 + 0.01 * np.sin(k)) for n, v in t.items()}
     fig = plots_lecture.plot_decay_vs_constant(k, m, t, runs=2000, fig=_fig())
     fig.canvas.draw()
-    right = fig.get_axes()[1]
+    right = fig.get_axes()[1:]
     entries = dict(_legend_entries(fig))
-    for n, line in zip(t, right.get_lines()[:2], strict=True):
+    for n, line in zip(t, [a.get_lines()[0] for a in right], strict=True):
         assert np.allclose(line.get_ydata(), m[n] / t[n])
         h = entries[f"{n}: measured / theory (right)"]
         assert (h.get_color(), h.get_linestyle()) == (line.get_color(), line.get_linestyle())
@@ -77,6 +77,36 @@ def test_the_ratio_panel_series_have_legend_entries_of_their_own():
         assert h.get_marker() == line.get_marker() not in ("None", "", None)
         assert h.get_markerfacecolor() == line.get_color()
         assert len(line.get_markevery()) <= 10  # a few markers on a zig-zagging line
+
+
+def test_ratio_series_run_with_the_same_draws_each_have_a_panel_on_shared_axes():
+    """Study p. 34: four ratio series run with the same noise draws lay on top of one another
+    in one panel (the step schedule's hid the constant's for k ≤ 50).  Each is drawn in a
+    panel of its own, all panels on the same x and y limits, each with the line at 1 and
+    the band 1 ± 2√(2/R), every point inside its axes."""
+    k = np.arange(1, 201)
+    noise = 1.0 + 0.02 * np.sin(k)
+    t = {n: np.geomspace(1.0, 1e-3 * (i + 1), k.size) for i, n in enumerate("abcd")}
+    m = {n: v * noise for n, v in t.items()}  # equal ratios: one panel would show one line
+    R = 4000
+    fig = plots_lecture.plot_decay_vs_constant(k, m, t, runs=R, fig=Figure(
+        figsize=(report.CONTENT_W / 72.0, 330.0 / 72.0), layout="constrained"))
+    assert plots.audit(fig) == []
+    right = fig.get_axes()[1:]
+    assert len(right) == 4
+    band = 2 * np.sqrt(2 / R)
+    for n, a in zip(t, right, strict=True):
+        (ratio,) = [ln for ln in a.get_lines() if ln.get_color() != "black"]
+        np.testing.assert_allclose(ratio.get_ydata(), noise)
+        assert ratio.get_label().startswith(f"{n}: ")
+        assert a.get_xlim() == right[0].get_xlim() and a.get_ylim() == right[0].get_ylim()
+        lo, hi = a.get_ylim()
+        assert lo < noise.min() and noise.max() < hi
+        (span,) = a.patches
+        assert span.get_y() == pytest.approx(1 - band)  # a rectangle, y in data units
+        assert span.get_y() + span.get_height() == pytest.approx(1 + band)
+    # the short panels are ticked at the band's edges and at 1: 1 ± 2√(2/4000) = 1 ± 0.0447
+    np.testing.assert_allclose(right[0].get_yticks(), [0.95528, 1.0, 1.04472], atol=1e-5)
 
 
 def test_the_ratio_panels_reference_line_at_one_is_in_the_legend():

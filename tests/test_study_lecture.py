@@ -713,13 +713,13 @@ def test_the_momentum_window_share_is_given_per_beta(S):
     assert "window 1/(1 − β), in its β's colour" in legend, legend
 
 
-def test_the_caption_says_which_ratio_series_hides_another(S):
+def test_the_caption_says_which_ratio_series_equals_another(S):
     """Study p. 34: the constant step's ratio series lay hidden under the step schedule's
     for the first 50 steps (the same η = 0.5 until the step schedule's first decay after
     s = 50 steps, and the same noise draws), and nothing said so."""
     (block,) = [b for b in S.doc.figures() if b.label == "schedule effect"]
     assert ("  For k ≤ 50, step (s = 50, γ = 0.3) takes the same steps as constant with the "
-            "same draws: its ratio line lies exactly on constant's and hides it there.") in \
+            "same draws: its ratio equals constant's there.") in \
         block.caption, block.caption
     assert block.caption.count("takes the same steps as") == 1
     a, b = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.5, 4.0])
