@@ -2283,15 +2283,18 @@ def cell_words(text: str) -> list[str]:
 
 
 #: the spaces a piece too wide for its column may break at: not the one before a sign
-#: ("[k =" and "(√κ −" stay together, no line holds a lone "=" or "−")
-_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈+−×·](?: |$))")
+#: ("[k =" and "(√κ −" stay together, no line holds a lone "=" or "−"), nor a count's
+#: thousands space ("1 001ᵐ" is one word: :func:`markup` binds it, so a column narrower
+#: than the whole count splits it letter by letter, "1 001" / "ᵐ")
+_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈+−×·](?: |$))(?!(?<=\d.)\d{3}(?!\d))")
 
 
 def piece_parts(piece: str) -> list[str]:
     """The parts of a piece of :func:`cell_words` set on lines of their own when its column
     cannot hold it whole: split at its spaces, a sign kept with the word before it:
     ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; ``(√κ − 1)/(√κ + 1)`` → ``(√κ −``,
-    ``1)/(√κ +``, ``1)``.  A word or a number is never split."""
+    ``1)/(√κ +``, ``1)``.  A word or a number, with its thousands (``1 001ᵐ``), is never
+    split."""
     return _PIECE_BREAK.split(piece)
 
 

@@ -2648,3 +2648,22 @@ def test_short_formulas_never_break_in_prose_or_a_cell_at_any_width():
         w = pages.string_width(g, t.size) + pages.CELL_PAD + 1.0
         lines = [" ".join(ln.split()) for ln in _laid_out(t, [60.0, w])[1][1]]
         assert g in lines, (g, lines)
+
+
+def test_a_count_with_its_thousands_and_marker_is_one_word_of_its_column():
+    """Rosenbrock p. 5: the "∇f evals" column printed "1 001" with its marker "ᵐ" alone on
+    the line below: the width model split the count at its thousands space ("1", "001ᵐ")
+    while the page binds that space, so the column was narrower than the whole count and
+    ReportLab split the word letter by letter.  The count and its marker are one word: the
+    column is at least as wide as "1 001ᵐ" and each cell is one line."""
+    assert pages.piece_parts("1 001ᵐ") == ["1 001ᵐ"]
+    assert pages.formula_parts("1 001ᵐ") == ["1 001ᵐ"]
+    assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
+    cols = [pages.Column("method"), pages.Column("∇f evals", align="r"),
+            pages.Column("note")]
+    rows = [["GD", "1 001ᵐ", "words " * 60], ["BFGS", "74ᵐ", "words " * 60]]
+    t = pages.Table(cols, rows)
+    widths = pages.column_widths(t, 300.0)
+    assert widths[1] >= pages.string_width("1 001ᵐ", t.size) + pages.CELL_PAD
+    cells = _laid_out(t, widths)
+    assert cells[1][1] == ["1 001ᵐ"], cells[1][1]
