@@ -1257,31 +1257,21 @@ def bound_numbers(text: str) -> str:
     return _NUMBER_SPACE.sub(NBSP, text)
 
 
-#: the relation signs of prose mathematics: a line never starts with one (the space before
-#: it is bound to the word before), though a line may end after one, as typeset mathematics
-#: breaks (:func:`bound_relations`)
+#: the relation signs of prose mathematics: a line never starts or ends with one (the
+#: spaces around it are bound to the words beside it: :func:`bound_relations`)
 RELATIONS = "=≠<>≤≥≈∝"
-#: an operand of at most this many characters after a relation sign ("< ∞", "= 6", "≠ 0",
-#: "= 0.1") stays on the line of the sign
-SHORT_OPERAND = 3
-#: a number after a relation sign, which stays on the line of the sign whatever its length
-#: ("= 0.001", "= 10000–20000)", "≈ 2.2e−16,", "= 1 000"): digits with their point,
-#: thousands spaces, range dash and exponent, then at most two marks ("ᵗ", ")", ",");
-#: not an expression that goes on ("2/(μ + L)")
-NUMBER_OPERAND = r"[−-]?\d[\d.,–−e\u00a0]*[^\s/(]{0,2}"
 _RELATION_SPACE = re.compile(
     rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
-    # before a short operand, its length counted to the next breakable space, or a number
-    rf"|(?<=\s[{RELATIONS}]) (?=(?:[^ \n]{{1,{SHORT_OPERAND}}}|{NUMBER_OPERAND})(?:[ \n]|$))")
+    rf"|(?<=\s[{RELATIONS}]) (?=\S)")  # after one, before its operand
 
 
 def bound_relations(text: str) -> str:
-    """``text`` with the space before each spaced relation sign (:data:`RELATIONS`) made
-    non-breaking, and the space after one when a short operand (at most
-    :data:`SHORT_OPERAND` characters) or a number (:data:`NUMBER_OPERAND`) follows, so
-    that no line of prose begins with a relation ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞") and a
-    setting or a bound stays whole ("k =" / "10000–20000)"); a line may still end after a
-    sign followed by a longer expression ("η ≤" / "2/(μ + L)")."""
+    """``text`` with the spaces on both sides of each spaced relation sign
+    (:data:`RELATIONS`) made non-breaking, so that no line of prose begins with a relation
+    ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞") or ends with one ("β =" / "((√κ − 1)/(√κ + 1))²",
+    "‖x‖∞ >" / "1e+08·(1 + ‖x₀‖∞)", "f =" / "(x² + y − 11)² + …"): the sign stays with the
+    word before it and the first word of its operand, and a line breaks between the
+    formula's terms or words instead."""
     return _RELATION_SPACE.sub(NBSP, text)
 
 

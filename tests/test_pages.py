@@ -2064,8 +2064,11 @@ def test_a_short_bracketed_group_in_prose_is_never_broken_over_two_lines():
             "(√κ − 1)/(√κ + 1), and " + long + " wraps.")
     for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
         broken_long = False
-        # from the width of the widest word on (a narrower line splits words themselves)
-        for width in range(90, 460, 7):
+        # from the width of the widest word on (a narrower line splits words themselves),
+        # "ρ = (√κ − 1)/(√κ + 1)," one word: a relation sign is bound to its operand
+        widest = max(pages.string_width(w, pages.BODY, f"{pages.FONT}-Oblique")
+                     for w in pages.bound_spaces(text).split(" "))
+        for width in range(int(widest) + 15, 460, 7):
             f = pages._paragraph(p)
             f.wrap(width, 1e6)
             lines = _set_lines(f)
@@ -2199,19 +2202,22 @@ def test_a_count_in_a_table_cell_is_one_piece_with_its_marker():
     assert min(widths[1:]) >= need - 1e-9, (widths, need)
 
 
-def test_a_line_of_prose_never_begins_with_a_relation_sign():
+def test_a_line_of_prose_never_begins_or_ends_with_a_relation_sign():
     """Study p. 17 "the third derivative f‴" / "= 6 ≠ 0 decides" and p. 32 "and Σηₖ²" /
-    "< ∞": the space before a spaced relation sign is bound to the word before it, and a
-    short operand after one ("< ∞", "= 6") stays with the sign, at every width; a line may
-    still end after a sign followed by a longer operand, as typeset mathematics breaks."""
+    "< ∞": the space before a spaced relation sign is bound to the word before it.  Study
+    p. 25 "η = 4/(√L + √μ)², β =" / "((√κ − 1)/(√κ + 1))²", Rosenbrock p. 12 "‖x‖∞ >" /
+    "1e+08·(1 + ‖x₀‖∞)", campaign p. 1 "Himmelblau: f =" / "(x² + y − 11)² + …": the space
+    after a sign is bound to its operand too, at every width; the lines break between the
+    formulas' terms and words."""
     text = ("For x³ the Hessian test is silent and the third derivative f‴ = 6 ≠ 0 decides; "
             "the sums Σηₖ = ∞ and Σηₖ² < ∞ hold, E(xₖ − x*)² ≈ a²σ²/k ∝ 1/k, and "
             "the step η ≤ 2/(μ + L) with ρ ≥ 0.123456789 when κ > 1 and "
-            "the long ratio = 0.987654 holds.")
+            "the long ratio = 0.987654 holds.  Heavy ball with Polyak's tuning "
+            "η = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))², stopped at an iterate with "
+            "‖x‖∞ > 1e+08·(1 + ‖x₀‖∞); Himmelblau: f = (x² + y − 11)² + (x + y² − 7)² "
+            "on the box.")
     rel = "[" + pages.RELATIONS + "]"
-    short = re.compile(rf"{rel} (\S{{1,{pages.SHORT_OPERAND}}})(?:\s|$)")
-    after_long = False
-    # from the width that holds the widest unbreakable piece ("ρ ≥ 0.123456789")
+    # from the width that holds the widest unbreakable piece ("β = ((√κ − 1)/(√κ + 1))²,")
     widest = max(pages.string_width(w, pages.BODY, f"{pages.FONT}-Oblique")
                  for w in pages.bound_spaces(text).split(" "))
     for p in (pages.Paragraph(text), pages.Paragraph(text, style="italic", bullet="•")):
@@ -2221,21 +2227,18 @@ def test_a_line_of_prose_never_begins_with_a_relation_sign():
             lines = _set_lines(f)
             assert " ".join(lines) == " ".join(text.split()), lines
             assert not any(re.match(rel + r"(?:\s|$)", ln) for ln in lines[1:]), (width, lines)
-            # a sign ends a line only before an operand longer than SHORT_OPERAND
-            for ln, nxt in zip(lines, lines[1:], strict=False):
-                if re.search(rf"\s{rel}$", ln):
-                    assert len(nxt.split()[0]) > pages.SHORT_OPERAND, (width, ln, nxt)
-                    after_long = True
-            assert all(m.group(0).strip() in " ".join(lines) for m in short.finditer(text))
-    assert after_long  # the long operand did move to the next line at some width
+            assert not any(re.search(r"(?:^|\s)" + rel + "$", ln) for ln in lines), (
+                width, lines)
     nb = pages.NBSP
     assert pages.bound_relations("f‴ = 6 ≠ 0 decides, Σηₖ² < ∞ (the") == (
         f"f‴{nb}={nb}6{nb}≠{nb}0 decides, Σηₖ²{nb}<{nb}∞ (the")
     assert pages.bound_relations("η = 0.001 and <0.01% of a, a => b") == (
         f"η{nb}={nb}0.001 and <0.01% of a, a => b")
-    # a long operand joined by a bound group is long: the line may end after its sign
+    # a long operand keeps its first word with the sign; it breaks at its own spaces
     assert pages.bound_spaces("ρ = (√κ − 1)/(√κ + 1)") == (
-        f"ρ{nb}= (√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
+        f"ρ{nb}={nb}(√κ{nb}−{nb}1)/(√κ{nb}+{nb}1)")
+    assert pages.bound_spaces("f = (x² + y − 11)² + (x + y² − 7)²") == (
+        f"f{nb}={nb}(x²{nb}+{nb}y{nb}−{nb}11)² + (x{nb}+{nb}y²{nb}−{nb}7)²")
     # prose only: a table cell's pieces are bound as its column allows
     assert pages.markup("a < b", groups=False) == "a &lt; b"
 
