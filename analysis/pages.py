@@ -1329,6 +1329,50 @@ def balanced_width(lines: Callable[[float], int], width: float,
     return hi
 
 
+#: short function words a balanced line never ends with: each is bound to the word after it
+#: ("18 Deep chains of activations: the" / "derivative …" never)
+FUNCTION_WORDS = ("a", "an", "the", "of", "at", "to", "with", "in", "on", "by", "for", "from")
+#: a space after a short function word, or between two items of a list of numbers ("6668,"
+#: / "13333" never), in paragraph markup (the word starts the text or follows a space)
+_HELD_BREAK = re.compile(rf"(?<!\S)((?i:{'|'.join(FUNCTION_WORDS)})) (?=\S)"
+                         r"|(?<=\d,) (?=[−-]?\d)")
+#: a line may end after this punctuation, the end of a clause or a list item
+CLAUSE_END = ":;,"
+#: how much wider than its narrowest balanced width (:func:`balanced_width`) a balanced
+#: paragraph may be set so that its lines end after punctuation (:func:`phrased_width`)
+PHRASE_SLACK = 0.15
+
+
+def held_phrases(text: str) -> str:
+    """Paragraph markup ``text`` with the spaces a balanced line must not end at made
+    non-breaking: after a short function word (:data:`FUNCTION_WORDS`: "the" / "derivative"
+    never) and between the items of a list of numbers ("6668," / "13333" never)."""
+    return _HELD_BREAK.sub(lambda m: (m.group(1) or "") + NBSP, text)
+
+
+def phrased_width(ends: Callable[[float], list[str]], width: float,
+                  least: float = 0.0) -> float:
+    """The width a balanced paragraph (a heading, a table's title, a table cell) is set in:
+    of the widths from its balanced width w₀ (:func:`balanced_width`, the narrowest at
+    which it takes as few lines n as in ``width``) up to min(``width``, w₀·(1 +
+    :data:`PHRASE_SLACK`)), at which it still takes n lines (``ends(w)``: the last word of
+    each line at width w), the one whose lines, the last not counted, most often end after
+    a clause's punctuation (:data:`CLAUSE_END`), the narrowest of those: lines nearly
+    equal, broken where a phrase ends ("18 Deep chains of activations:" / "the derivative
+    vanishes with depth")."""
+    w0 = balanced_width(lambda w: len(ends(w)), width, least=least)
+    n = len(ends(w0))
+    if n <= 1:
+        return w0
+    def score(w: float) -> int:
+        got = ends(w)
+        return -1 if len(got) != n else sum(e[-1:] in CLAUSE_END for e in got[:-1])
+    top = min(width, w0 * (1.0 + PHRASE_SLACK))
+    trials = [w0 + (top - w0) * k / 12.0 for k in range(13)]
+    best = max(trials, key=lambda w: (score(w), -w))
+    return best if score(best) > score(w0) else w0
+
+
 def markup(text: str, groups: bool = True) -> str:
     """``text`` escaped for ReportLab's paragraph markup, signed numbers with the minus sign
     "−" (:func:`landscape.numfmt.page_minus`), the scripts with no Unicode form as tags
@@ -1455,19 +1499,37 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
     class BalancedParagraph(RLParagraph):
         """A paragraph whose lines, when it wraps, are balanced (:func:`balanced_width`): a
-        heading or a table's title, whose last line is never a lone fragment of it."""
+        heading or a table's title, whose last line is never a lone fragment of it; no line
+        ends on a short function word or inside a list of numbers (:func:`held_phrases`),
+        and of nearly equal breaks the one after a clause is taken (:func:`phrased_width`)."""
 
-        def _lines(self, width: float) -> int:
+        def __init__(self, text: str, *args: Any, **kw: Any):
+            super().__init__(held_phrases(text), *args, **kw)
+
+        def _ends(self, width: float) -> list[str]:
             RLParagraph.wrap(self, width, 1e6)
-            return len(self.blPara.lines)
+            return line_ends(self)
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            """Set in ``aW`` points, its lines balanced and broken after a clause where
+            they can be (:func:`phrased_width`)."""
             least = widest_word(self.text, self.style.fontSize, self.style.fontName)
-            _, h = super().wrap(balanced_width(self._lines, aW, least=least), aH)
+            _, h = super().wrap(phrased_width(self._ends, aW, least=least), aH)
             return aW, h
 
     ns.BalancedParagraph = BalancedParagraph
+
+    def line_ends(para: Any) -> list[str]:
+        """The last word of each line of wrapped paragraph ``para`` (its ``blPara``)."""
+        bl = para.blPara
+        out = []
+        for x in bl.lines:
+            words = x[1] if bl.kind == 0 else [w.text for w in x.words]
+            text = "".join(words) if bl.kind else " ".join(words)
+            out.append(text.split()[-1] if text.split() else "")
+        return out
+
+    ns.line_ends = line_ends
 
     class HeadingFlowable(BalancedParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""

@@ -2270,8 +2270,9 @@ def test_a_setting_or_bound_with_a_number_in_prose_stays_on_one_line():
 def test_a_wrapped_heading_balances_its_lines():
     """Study p. 44: "18  Deep chains of activations: the derivative vanishes with depth"
     wrapped leaving "depth" alone on its second line.  A heading that wraps takes as many
-    lines as greedy breaking gives it, each no longer than they must be: set 1 point
-    narrower than its longest line, it would take one line more; it reports the column's
+    lines as greedy breaking gives it, each no longer than they must be but for the slack
+    (PHRASE_SLACK) it may take to end a line after a clause: set 1 point narrower than its
+    longest line less that slack, it would take one line more; it reports the column's
     width, and its chapter rule spans it."""
     from reportlab.platypus import Paragraph as RLParagraph
 
@@ -2293,11 +2294,11 @@ def test_a_wrapped_heading_balances_its_lines():
             greedy = RLParagraph(f.text, f.style)
             greedy.wrap(width, 1e6)
             assert len(lines) == len(greedy.blPara.lines), (width, lines)
-            if len(lines) > 1:  # no shorter longest line gives as few lines
+            if len(lines) > 1:  # lines no longer than PHRASE_SLACK over the least
                 size = pages.HEADING_SIZES[level]
                 longest = max(pages.string_width(ln, size, font) for ln in lines)
                 tighter = RLParagraph(f.text, f.style)
-                tighter.wrap(longest - 1.0, 1e6)
+                tighter.wrap(longest / (1.0 + pages.PHRASE_SLACK) - 1.0, 1e6)
                 assert len(tighter.blPara.lines) > len(lines), (width, lines)
     # a heading of one line is set as before
     f = ns.HeadingFlowable(pages.Heading("Short", level=1), "k")
@@ -2670,3 +2671,38 @@ def test_a_count_with_its_thousands_and_marker_is_one_word_of_its_column():
     assert widths[1] >= pages.string_width("1 001ᵐ", t.size) + pages.CELL_PAD
     cells = _laid_out(t, widths)
     assert cells[1][1] == ["1 001ᵐ"], cells[1][1]
+
+
+def _balanced_lines(text: str, size: float, width: float) -> list[str]:
+    """The lines of ``text`` set as a bold balanced paragraph (a heading, a table's title)
+    ``width`` points wide."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    para = pages._flowables().BalancedParagraph(pages.markup(text), ParagraphStyle(
+        "t", fontName=f"{pages.FONT}-Bold", fontSize=size, leading=1.25 * size))
+    para.wrap(width, 1e6)
+    return _set_lines(para)
+
+
+def test_a_balanced_line_ends_after_a_clause_never_after_a_function_word():
+    """Study p. 43: the heading "18 Deep chains of activations: the" / "derivative vanishes
+    with depth" ended its first line on "the"; p. 14: a table title broke a list of counts,
+    "… k = 0, 1, 2, 6668," / "13333, 19999 of 0–19999 …".  Balanced lines never end on a
+    short function word nor inside a list of numbers, and among nearly equal breaks take
+    the one after a clause's punctuation."""
+    head = "18 Deep chains of activations: the derivative vanishes with depth"
+    assert _balanced_lines(head, 14.5, pages.CONTENT_W) == [
+        "18 Deep chains of activations:", "the derivative vanishes with depth"]
+    title = ("GD with η = 0.1: errors and ratios at k = 0, 1, 2, 6668, 13333, 19999 of "
+             "0–19999 (fit window k = 10000–20000)")
+    counts = "0, 1, 2, 6668, 13333, 19999"
+    for size in (pages.TABLE + 1.0, pages.BODY):
+        for width in range(300, int(pages.CONTENT_W) + 1, 20):
+            lines = _balanced_lines(title, size, width)
+            assert " ".join(lines) == " ".join(title.split()), lines
+            assert any(counts in ln for ln in lines), (size, width, lines)
+            assert not any(ln.split()[-1].lower() in pages.FUNCTION_WORDS
+                           for ln in lines[:-1]), (size, width, lines)
+    nb = pages.NBSP
+    assert pages.held_phrases("of the derivative, 6668, 13333 and x") == (
+        f"of{nb}the{nb}derivative, 6668,{nb}13333 and x")
