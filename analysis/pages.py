@@ -1760,14 +1760,16 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             st = style(self.t.size, weight="bold" if bold else "normal", align=a,
                        leading=self.t.size * 1.25)
             cell = RLParagraph(markup(text, groups=False), st)
-            return self._balanced(cell, width - CELL_PAD, a) if bold else cell
+            return self._balanced(cell, width - CELL_PAD, a)
 
         @staticmethod
         def _balanced(cell: Any, inner: float, align: int) -> Any:
-            """A header ``cell`` that wraps in ``inner`` points, its lines balanced
-            (:func:`balanced_width`: "smallest ‖∇f‖₂" / "at" becomes two lines of about half
-            the text each): the room it leaves goes to its indents, on the side away from
-            the column's alignment (both sides, halved, when centred)."""
+            """A ``cell`` that wraps in ``inner`` points, its lines balanced
+            (:func:`balanced_width`: the header "smallest ‖∇f‖₂" / "at", the cell "…
+            superlinear, as by the" / "geometric mean" become lines of about equal
+            length, no word left alone on the last), as many lines as greedy breaking gives
+            it: the room it leaves goes to its indents, on the side away from the column's
+            alignment (both sides, halved, when centred)."""
             def lines(w: float) -> int:
                 cell.wrap(w, 1e6)
                 return len(cell.blPara.lines)

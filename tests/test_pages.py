@@ -2706,3 +2706,21 @@ def test_a_balanced_line_ends_after_a_clause_never_after_a_function_word():
     nb = pages.NBSP
     assert pages.held_phrases("of the derivative, 6668, 13333 and x") == (
         f"of{nb}the{nb}derivative, 6668,{nb}13333 and x")
+
+
+def test_a_wrapped_table_cell_balances_its_lines():
+    """Study p. 42, Himmelblau p. 8: CG's "theory" cell, right-aligned, wrapped with
+    "mean" (or "geometric mean") alone on its second line.  A wrapped cell balances its
+    lines as a header does: as many lines as greedy breaking gives, the last at least half
+    as long as the first."""
+    text = ("≤ 0.31433ʸ (asymptotic), met by the measured kind, superlinear, as by the "
+            "geometric mean")
+    size = pages.TABLE
+    one = pages.string_width(text, size)
+    for short in (pages.string_width("mean", size), pages.string_width("geometric mean", size)):
+        width = one + pages.CELL_PAD - short + 2.0
+        t = pages.Table([pages.Column("k", "r"), pages.Column("theory", "r")], [["1", text]])
+        lines = _laid_out(t, [pages.CONTENT_W - width, width])[1][1]
+        assert " ".join(lines) == text and len(lines) == 2, lines
+        first, last = (pages.string_width(ln, size) for ln in lines)
+        assert last >= 0.5 * first, lines
