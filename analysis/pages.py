@@ -1343,6 +1343,12 @@ CLAUSE_END = ":;,"
 PHRASE_SLACK = 0.15
 
 
+#: a space after a short function word before a word of two letters or more ("a maximum"),
+#: in a table cell (a symbol or formula after it, "with η = 2/(μ + L)", "to x ≤ 1", is a
+#: piece of its own: :func:`cell_words`)
+_HELD_WORD = re.compile(rf"(?<!\S)((?i:{'|'.join(FUNCTION_WORDS)})) (?=[A-Za-z]{{2}})")
+
+
 def held_phrases(text: str) -> str:
     """Paragraph markup ``text`` with the spaces a balanced line must not end at made
     non-breaking: after a short function word (:data:`FUNCTION_WORDS`: "the" / "derivative"
@@ -1357,16 +1363,20 @@ def phrased_width(ends: Callable[[float], list[str]], width: float,
     which it takes as few lines n as in ``width``) up to min(``width``, w₀·(1 +
     :data:`PHRASE_SLACK`)), at which it still takes n lines (``ends(w)``: the last word of
     each line at width w), the one whose lines, the last not counted, most often end after
-    a clause's punctuation (:data:`CLAUSE_END`), the narrowest of those: lines nearly
-    equal, broken where a phrase ends ("18 Deep chains of activations:" / "the derivative
-    vanishes with depth")."""
+    a clause's punctuation (:data:`CLAUSE_END`) and least often on a short function word
+    (:data:`FUNCTION_WORDS`), the narrowest of those: lines nearly equal, broken where a
+    phrase ends ("18 Deep chains of activations:" / "the derivative vanishes with depth",
+    a cell's "around" / "a maximum", not "around a" / "maximum")."""
     w0 = balanced_width(lambda w: len(ends(w)), width, least=least)
     n = len(ends(w0))
     if n <= 1:
         return w0
     def score(w: float) -> int:
         got = ends(w)
-        return -1 if len(got) != n else sum(e[-1:] in CLAUSE_END for e in got[:-1])
+        if len(got) != n:
+            return -n
+        return sum((e[-1:] != "" and e[-1] in CLAUSE_END) - (e.lower() in FUNCTION_WORDS)
+                   for e in got[:-1])
     top = min(width, w0 * (1.0 + PHRASE_SLACK))
     trials = [w0 + (top - w0) * k / 12.0 for k in range(13)]
     best = max(trials, key=lambda w: (score(w), -w))
@@ -1765,17 +1775,17 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
         @staticmethod
         def _balanced(cell: Any, inner: float, align: int) -> Any:
             """A ``cell`` that wraps in ``inner`` points, its lines balanced
-            (:func:`balanced_width`: the header "smallest ‖∇f‖₂" / "at", the cell "…
+            (:func:`phrased_width`: the header "smallest ‖∇f‖₂" / "at", the cell "…
             superlinear, as by the" / "geometric mean" become lines of about equal
             length, no word left alone on the last), as many lines as greedy breaking gives
             it: the room it leaves goes to its indents, on the side away from the column's
             alignment (both sides, halved, when centred)."""
-            def lines(w: float) -> int:
+            def ends(w: float) -> list[str]:
                 cell.wrap(w, 1e6)
-                return len(cell.blPara.lines)
+                return line_ends(cell)
 
             least = widest_word(cell.text, cell.style.fontSize, cell.style.fontName)
-            room = inner - balanced_width(lines, inner, least=least)
+            room = inner - phrased_width(ends, inner, least=least)
             if room <= 0.0:
                 return cell
             left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)
@@ -2326,11 +2336,13 @@ def cell_words(text: str) -> list[str]:
     (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, and each
     short formula (``β = 0.5``, ``(√κ − 1)/(√κ + 1)``: :data:`_FORMULA`), a marker standing
     alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
-    :func:`bound_numbers`); the pieces join with single spaces."""
+    :func:`bound_numbers`), a short function word with the word after it (``a maximum``,
+    :data:`FUNCTION_WORDS`); the pieces join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
     line = bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(str(text))))  # "1 001ᵐ": one piece
+    line = _HELD_WORD.sub(lambda m: m.group(1) + NBSP, line)  # "a maximum": one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
     return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]

@@ -2724,3 +2724,16 @@ def test_a_wrapped_table_cell_balances_its_lines():
         assert " ".join(lines) == text and len(lines) == 2, lines
         first, last = (pages.string_width(ln, size) for ln in lines)
         assert last >= 0.5 * first, lines
+
+
+def test_a_wrapped_table_cell_does_not_end_a_line_on_a_function_word():
+    """Himmelblau p. 3: the region type "around a maximum" wrapped as "around a" /
+    "maximum".  Of the nearly equal breaks of a wrapped cell, one that ends no line on a
+    short function word is taken: "around" / "a maximum"."""
+    text = "around a maximum"
+    size = pages.TABLE
+    width = pages.string_width("a maximum", size) + pages.CELL_PAD + 4.0
+    assert width < pages.string_width(text, size) + pages.CELL_PAD  # the cell wraps
+    t = pages.Table([pages.Column("#"), pages.Column("type")], [["R4", text]])
+    lines = _laid_out(t, [pages.CONTENT_W - width, width])[1][1]
+    assert lines == ["around", "a maximum"], lines
