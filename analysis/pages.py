@@ -2339,7 +2339,9 @@ def cell_words(text: str) -> list[str]:
     short formula (``β = 0.5``, ``(√κ − 1)/(√κ + 1)``: :data:`_FORMULA`), a marker standing
     alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
     :func:`bound_numbers`), a short function word with the word after it (``a maximum``,
-    :data:`FUNCTION_WORDS`); the pieces join with single spaces."""
+    :data:`FUNCTION_WORDS`), a piece that begins with a relation sign with the operand
+    before it (``|η/threshold − 1| > 0.1``, not a word: ``band``, ``≤ 1%``); the pieces
+    join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
@@ -2347,7 +2349,23 @@ def cell_words(text: str) -> list[str]:
     line = _HELD_WORD.sub(lambda m: m.group(1) + NBSP, line)  # "a maximum": one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
-    return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
+    pieces: list[str] = []
+    for w in (w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w):
+        if (pieces and _RELATION_START.match(w) and not _WORD.fullmatch(pieces[-1])
+                and "%" not in pieces[-1]):
+            pieces[-1] += " " + w
+        else:
+            pieces.append(w)
+    return pieces
+
+
+#: a piece that begins with a spaced relation sign ("> 0.1"): it goes with the operand
+#: before it ("|η/threshold − 1| > 0.1"), so that no line of a cell begins with a relation,
+#: as in prose (:func:`bound_relations`); a word or a test's figure beside a bound stays
+#: apart ("band", "≤ 1%"; "<0.01%", "≤ 1%")
+_RELATION_START = re.compile(rf"[{RELATIONS}] ")
+#: a word of two Latin letters or more, perhaps with punctuation after it
+_WORD = re.compile(r"[A-Za-z]{2,}[^\w\s]?")
 
 
 #: the spaces a piece too wide for its column may break at: not the one before a sign
