@@ -1257,31 +1257,21 @@ def bound_numbers(text: str) -> str:
     return _NUMBER_SPACE.sub(NBSP, text)
 
 
-#: the relation signs of prose mathematics: a line never starts with one (the space before
-#: it is bound to the word before), though a line may end after one, as typeset mathematics
-#: breaks (:func:`bound_relations`)
+#: the relation signs of prose mathematics: a line never starts or ends with one (the
+#: spaces around it are bound to the words beside it: :func:`bound_relations`)
 RELATIONS = "=≠<>≤≥≈∝"
-#: an operand of at most this many characters after a relation sign ("< ∞", "= 6", "≠ 0",
-#: "= 0.1") stays on the line of the sign
-SHORT_OPERAND = 3
-#: a number after a relation sign, which stays on the line of the sign whatever its length
-#: ("= 0.001", "= 10000–20000)", "≈ 2.2e−16,", "= 1 000"): digits with their point,
-#: thousands spaces, range dash and exponent, then at most two marks ("ᵗ", ")", ",");
-#: not an expression that goes on ("2/(μ + L)")
-NUMBER_OPERAND = r"[−-]?\d[\d.,–−e\u00a0]*[^\s/(]{0,2}"
 _RELATION_SPACE = re.compile(
     rf"(?<=\S) (?=[{RELATIONS}](?:\s|$))"  # before a spaced sign
-    # before a short operand, its length counted to the next breakable space, or a number
-    rf"|(?<=\s[{RELATIONS}]) (?=(?:[^ \n]{{1,{SHORT_OPERAND}}}|{NUMBER_OPERAND})(?:[ \n]|$))")
+    rf"|(?<=\s[{RELATIONS}]) (?=\S)")  # after one, before its operand
 
 
 def bound_relations(text: str) -> str:
-    """``text`` with the space before each spaced relation sign (:data:`RELATIONS`) made
-    non-breaking, and the space after one when a short operand (at most
-    :data:`SHORT_OPERAND` characters) or a number (:data:`NUMBER_OPERAND`) follows, so
-    that no line of prose begins with a relation ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞") and a
-    setting or a bound stays whole ("k =" / "10000–20000)"); a line may still end after a
-    sign followed by a longer expression ("η ≤" / "2/(μ + L)")."""
+    """``text`` with the spaces on both sides of each spaced relation sign
+    (:data:`RELATIONS`) made non-breaking, so that no line of prose begins with a relation
+    ("f‴" / "= 6 ≠ 0", "Σηₖ²" / "< ∞") or ends with one ("β =" / "((√κ − 1)/(√κ + 1))²",
+    "‖x‖∞ >" / "1e+08·(1 + ‖x₀‖∞)", "f =" / "(x² + y − 11)² + …"): the sign stays with the
+    word before it and the first word of its operand, and a line breaks between the
+    formula's terms or words instead."""
     return _RELATION_SPACE.sub(NBSP, text)
 
 
@@ -1337,6 +1327,60 @@ def balanced_width(lines: Callable[[float], int], width: float,
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if lines(mid) <= n else (mid, hi)
     return hi
+
+
+#: short function words a balanced line never ends with: each is bound to the word after it
+#: ("18 Deep chains of activations: the" / "derivative …" never)
+FUNCTION_WORDS = ("a", "an", "the", "of", "at", "to", "with", "in", "on", "by", "for", "from")
+#: a space after a short function word, or between two items of a list of numbers ("6668,"
+#: / "13333" never), in paragraph markup (the word starts the text or follows a space)
+_HELD_BREAK = re.compile(rf"(?<!\S)((?i:{'|'.join(FUNCTION_WORDS)})) (?=\S)"
+                         r"|(?<=\d,) (?=[−-]?\d)")
+#: a line may end after this punctuation, the end of a clause or a list item
+CLAUSE_END = ":;,"
+#: how much wider than its narrowest balanced width (:func:`balanced_width`) a balanced
+#: paragraph may be set so that its lines end after punctuation (:func:`phrased_width`)
+PHRASE_SLACK = 0.15
+
+
+#: a space after a short function word before a word of two letters or more ("a maximum"),
+#: in a table cell (a symbol or formula after it, "with η = 2/(μ + L)", "to x ≤ 1", is a
+#: piece of its own: :func:`cell_words`)
+_HELD_WORD = re.compile(rf"(?<!\S)((?i:{'|'.join(FUNCTION_WORDS)})) (?=[A-Za-z]{{2}})")
+
+
+def held_phrases(text: str) -> str:
+    """Paragraph markup ``text`` with the spaces a balanced line must not end at made
+    non-breaking: after a short function word (:data:`FUNCTION_WORDS`: "the" / "derivative"
+    never) and between the items of a list of numbers ("6668," / "13333" never)."""
+    return _HELD_BREAK.sub(lambda m: (m.group(1) or "") + NBSP, text)
+
+
+def phrased_width(ends: Callable[[float], list[str]], width: float,
+                  least: float = 0.0) -> float:
+    """The width a balanced paragraph (a heading, a table's title, a table cell) is set in:
+    of the widths from its balanced width w₀ (:func:`balanced_width`, the narrowest at
+    which it takes as few lines n as in ``width``) up to min(``width``, w₀·(1 +
+    :data:`PHRASE_SLACK`)), at which it still takes n lines (``ends(w)``: the last word of
+    each line at width w), the one whose lines, the last not counted, most often end after
+    a clause's punctuation (:data:`CLAUSE_END`) and least often on a short function word
+    (:data:`FUNCTION_WORDS`), the narrowest of those: lines nearly equal, broken where a
+    phrase ends ("18 Deep chains of activations:" / "the derivative vanishes with depth",
+    a cell's "around" / "a maximum", not "around a" / "maximum")."""
+    w0 = balanced_width(lambda w: len(ends(w)), width, least=least)
+    n = len(ends(w0))
+    if n <= 1:
+        return w0
+    def score(w: float) -> int:
+        got = ends(w)
+        if len(got) != n:
+            return -n
+        return sum((e[-1:] != "" and e[-1] in CLAUSE_END) - (e.lower() in FUNCTION_WORDS)
+                   for e in got[:-1])
+    top = min(width, w0 * (1.0 + PHRASE_SLACK))
+    trials = [w0 + (top - w0) * k / 12.0 for k in range(13)]
+    best = max(trials, key=lambda w: (score(w), -w))
+    return best if score(best) > score(w0) else w0
 
 
 def markup(text: str, groups: bool = True) -> str:
@@ -1465,19 +1509,37 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
 
     class BalancedParagraph(RLParagraph):
         """A paragraph whose lines, when it wraps, are balanced (:func:`balanced_width`): a
-        heading or a table's title, whose last line is never a lone fragment of it."""
+        heading or a table's title, whose last line is never a lone fragment of it; no line
+        ends on a short function word or inside a list of numbers (:func:`held_phrases`),
+        and of nearly equal breaks the one after a clause is taken (:func:`phrased_width`)."""
 
-        def _lines(self, width: float) -> int:
+        def __init__(self, text: str, *args: Any, **kw: Any):
+            super().__init__(held_phrases(text), *args, **kw)
+
+        def _ends(self, width: float) -> list[str]:
             RLParagraph.wrap(self, width, 1e6)
-            return len(self.blPara.lines)
+            return line_ends(self)
 
         def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-            """Set in ``aW`` points, its lines balanced (:func:`balanced_width`)."""
+            """Set in ``aW`` points, its lines balanced and broken after a clause where
+            they can be (:func:`phrased_width`)."""
             least = widest_word(self.text, self.style.fontSize, self.style.fontName)
-            _, h = super().wrap(balanced_width(self._lines, aW, least=least), aH)
+            _, h = super().wrap(phrased_width(self._ends, aW, least=least), aH)
             return aW, h
 
     ns.BalancedParagraph = BalancedParagraph
+
+    def line_ends(para: Any) -> list[str]:
+        """The last word of each line of wrapped paragraph ``para`` (its ``blPara``)."""
+        bl = para.blPara
+        out = []
+        for x in bl.lines:
+            words = x[1] if bl.kind == 0 else [w.text for w in x.words]
+            text = "".join(words) if bl.kind else " ".join(words)
+            out.append(text.split()[-1] if text.split() else "")
+        return out
+
+    ns.line_ends = line_ends
 
     class HeadingFlowable(BalancedParagraph):
         """A heading paragraph that, when drawn, adds its contents entry and bookmark."""
@@ -1708,20 +1770,22 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             st = style(self.t.size, weight="bold" if bold else "normal", align=a,
                        leading=self.t.size * 1.25)
             cell = RLParagraph(markup(text, groups=False), st)
-            return self._balanced(cell, width - CELL_PAD, a) if bold else cell
+            return self._balanced(cell, width - CELL_PAD, a)
 
         @staticmethod
         def _balanced(cell: Any, inner: float, align: int) -> Any:
-            """A header ``cell`` that wraps in ``inner`` points, its lines balanced
-            (:func:`balanced_width`: "smallest ‖∇f‖₂" / "at" becomes two lines of about half
-            the text each): the room it leaves goes to its indents, on the side away from
-            the column's alignment (both sides, halved, when centred)."""
-            def lines(w: float) -> int:
+            """A ``cell`` that wraps in ``inner`` points, its lines balanced
+            (:func:`phrased_width`: the header "smallest ‖∇f‖₂" / "at", the cell "…
+            superlinear, as by the" / "geometric mean" become lines of about equal
+            length, no word left alone on the last), as many lines as greedy breaking gives
+            it: the room it leaves goes to its indents, on the side away from the column's
+            alignment (both sides, halved, when centred)."""
+            def ends(w: float) -> list[str]:
                 cell.wrap(w, 1e6)
-                return len(cell.blPara.lines)
+                return line_ends(cell)
 
             least = widest_word(cell.text, cell.style.fontSize, cell.style.fontName)
-            room = inner - balanced_width(lines, inner, least=least)
+            room = inner - phrased_width(ends, inner, least=least)
             if room <= 0.0:
                 return cell
             left = {TA_RIGHT: room, TA_CENTER: room / 2.0}.get(align, 0.0)
@@ -1759,8 +1823,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             tab.setStyle(TableStyle([*spans,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3.0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3.0),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD / 2.0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD / 2.0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.0),
                 ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
@@ -2219,8 +2283,10 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     return ns
 
 
-#: padding of a table cell, left plus right, in points
-CELL_PAD = 6.0
+#: padding of a table cell, left plus right, in points, half on each side: the least gap
+#: between the texts of two neighbouring columns, over three word spaces of the tables' type
+#: (:data:`TABLE`), so that a right-aligned column never seems to touch the next ("0ᵐ 0ᵐ")
+CELL_PAD = 8.0
 #: points a column is given beyond the text it must hold on one line: platypus sums a line's
 #: word widths in another order than :func:`string_width` measures them, and at exactly the
 #: line's width it may break it ("smallest ‖∇f‖₂ at" in 66.009375 pt: "at" alone below)
@@ -2272,26 +2338,49 @@ def cell_words(text: str) -> list[str]:
     (``[k = 3–78]``, ``|m − p|/|p|``, ``η = 0.001``, ``≤ 0.6345ʸ``) as one piece, and each
     short formula (``β = 0.5``, ``(√κ − 1)/(√κ + 1)``: :data:`_FORMULA`), a marker standing
     alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
-    :func:`bound_numbers`); the pieces join with single spaces."""
+    :func:`bound_numbers`), a short function word with the word after it (``a maximum``,
+    :data:`FUNCTION_WORDS`), a piece that begins with a relation sign with the operand
+    before it (``|η/threshold − 1| > 0.1``, not a word: ``band``, ``≤ 1%``); the pieces
+    join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
     line = bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(str(text))))  # "1 001ᵐ": one piece
+    line = _HELD_WORD.sub(lambda m: m.group(1) + NBSP, line)  # "a maximum": one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
-    return [w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w]
+    pieces: list[str] = []
+    for w in (w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w):
+        if (pieces and _RELATION_START.match(w) and not _WORD.fullmatch(pieces[-1])
+                and "%" not in pieces[-1]):
+            pieces[-1] += " " + w
+        else:
+            pieces.append(w)
+    return pieces
+
+
+#: a piece that begins with a spaced relation sign ("> 0.1"): it goes with the operand
+#: before it ("|η/threshold − 1| > 0.1"), so that no line of a cell begins with a relation,
+#: as in prose (:func:`bound_relations`); a word or a test's figure beside a bound stays
+#: apart ("band", "≤ 1%"; "<0.01%", "≤ 1%")
+_RELATION_START = re.compile(rf"[{RELATIONS}] ")
+#: a word of two Latin letters or more, perhaps with punctuation after it
+_WORD = re.compile(r"[A-Za-z]{2,}[^\w\s]?")
 
 
 #: the spaces a piece too wide for its column may break at: not the one before a sign
-#: ("[k =" and "(√κ −" stay together, no line holds a lone "=" or "−")
-_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈+−×·](?: |$))")
+#: ("[k =" and "(√κ −" stay together, no line holds a lone "=" or "−"), nor a count's
+#: thousands space ("1 001ᵐ" is one word: :func:`markup` binds it, so a column narrower
+#: than the whole count splits it letter by letter, "1 001" / "ᵐ")
+_PIECE_BREAK = re.compile(r" (?![=<>≤≥≈+−×·](?: |$))(?!(?<=\d.)\d{3}(?!\d))")
 
 
 def piece_parts(piece: str) -> list[str]:
     """The parts of a piece of :func:`cell_words` set on lines of their own when its column
     cannot hold it whole: split at its spaces, a sign kept with the word before it:
     ``[k = 3268–20000]`` → ``[k =``, ``3268–20000]``; ``(√κ − 1)/(√κ + 1)`` → ``(√κ −``,
-    ``1)/(√κ +``, ``1)``.  A word or a number is never split."""
+    ``1)/(√κ +``, ``1)``.  A word or a number, with its thousands (``1 001ᵐ``), is never
+    split."""
     return _PIECE_BREAK.split(piece)
 
 
