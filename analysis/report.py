@@ -670,7 +670,9 @@ class Curvature:
         out = f"L = {fmt_num(self.L)}, {self.L_where}"
         if kappa and self.lam is None:
             beta = FALLBACK_MOMENTUM
-            out += (f"; with no κ = L/μ to tune it, the momentum falls back to a fixed "
+            out += (f"; with no κ = L/μ to tune it (μ, the smallest Hessian eigenvalue at "
+                    f"the minimizer, needs a minimizer with a positive definite Hessian, and "
+                    f"there is none here), the momentum falls back to a fixed "
                     f"{fmt_num(beta)}, the same for every f (not tuned: its effective step "
                     f"η/(1 − β) is {fmt_num(1.0 / (1.0 - beta))}η)")
         if kappa and self.lam is not None:

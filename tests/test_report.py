@@ -688,7 +688,9 @@ def test_momentum_defaults_state_the_kappa_they_use():
     assert hyper["momentum"] == 0.5 and curv.lam is None
     # kink p. 4: where the 0.5 comes from: a fixed fallback, not tuned to f
     assert curv.text(kappa=True).endswith(
-        "; with no κ = L/μ to tune it, the momentum falls back to a fixed 0.5, the same for "
+        "; with no κ = L/μ to tune it (μ, the smallest Hessian eigenvalue at the minimizer, "
+        "needs a minimizer with a positive definite Hessian, and there is none here), the "
+        "momentum falls back to a fixed 0.5, the same for "
         f"every f (not tuned: its effective step η/(1 − β) is {1 / (1 - 0.5):g}η)")
     assert "momentum" not in curv.text(kappa=False)
 
