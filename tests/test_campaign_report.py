@@ -996,7 +996,9 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     without the qualification the summary gives.  Here bfgs's best cells are made to diverge
     on every start: the profile caption says so in the summary's words, its ρ(1) and the aRT
     of each best cell it is credited for carry †, and the paragraph before the best-cell
-    table says what † means there (counts taken from the profile's ratios here)."""
+    table says what † means there (counts taken from the profile's ratios here).  Campaign
+    p. 3: † also marked ρ(1) in the profile table with another meaning on the same page; ρ(1)
+    now carries ‡."""
     from analysis.report import Paragraph, Table
 
     real = cr.best_cells
@@ -1029,10 +1031,12 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     blocks = b.doc.blocks
     table = next(t for t in blocks if isinstance(t, Table) and t.title.startswith("Profile"))
     rho1 = {row[0]: row[1] for row in table.rows}
-    assert rho1["BFGS"].endswith("†") and not any(v.endswith("†") for m, v in rho1.items()
-                                                  if m != "BFGS")
+    # the profile's mark is not the best-cell table's † (one mark, one meaning per page)
+    assert rho1["BFGS"].endswith("‡") and not any(v.endswith(("‡", "†"))
+                                                  for m, v in rho1.items() if m != "BFGS")
+    assert not any(v.endswith("†") for v in rho1.values())
     # the note points to the caption's counts rather than repeating them
-    assert table.notes == ["† ρ(1) of BFGS counts problems where its best cell diverged on "
+    assert table.notes == ["‡ ρ(1) of BFGS counts problems where its best cell diverged on "
                            "most starts (the figure's caption above gives how many)."]
     assert qual not in table.notes[0]
     i = next(i for i, t in enumerate(blocks) if isinstance(t, Table) and t.title == cr.BEST_TABLE)

@@ -720,6 +720,10 @@ ESTIMATE_WORDS = "the run's cost × k/K"
 ESTIMATE_DEFINED = ", k the first of the run's K iterations that reached the target"
 #: marks a best aRT whose cell diverged on most starts (:func:`diverged_best`)
 DIVERGED_MARK = "†"
+#: marks a method's ρ(1) in the profile table that counts problems where its best cell
+#: diverged on most starts; not :data:`DIVERGED_MARK`, which on the same page marks the
+#: best-cell table's aRT: one mark, one meaning
+PROFILE_DIVERGED_MARK = "‡"
 #: why a best aRT from a cell where most starts diverged is qualified
 DIVERGED_ART_WHY = "a diverged run stops early and costs little, which lowers the aRT"
 
@@ -1165,12 +1169,13 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     rows = [[method_label(m)] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
                                       "measured" if np.isinf(t) else hit_how(c.meta),
                                       SHARE_DIGITS, decimals=places[k])
-                                 + (DIVERGED_MARK if t == 1.0 and i in qualified else "")
+                                 + (PROFILE_DIVERGED_MARK if t == 1.0 and i in qualified
+                                    else "")
                                  for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
             title="Profile values (share of problems)",
-            notes=[f"{DIVERGED_MARK} ρ(1) of "
+            notes=[f"{PROFILE_DIVERGED_MARK} ρ(1) of "
                    + ", ".join(method_label(m) for m, _, _ in qualified.values())
                    + " counts problems where its best cell diverged on most starts (the "
                      "figure's caption above gives how many)."]
