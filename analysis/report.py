@@ -2985,13 +2985,19 @@ def reason_head(reason: str) -> str:
 def none_why(study: Any) -> str | None:
     """Why rate study ``study`` measured kind ``none``: its status when that stopped the run
     (:data:`STOPPED_STATUSES`), ``line search failed``; else the head of the measurement's
-    reason (:func:`reason_head`), ``no decrease of the error over the asymptotic window``;
+    reason (:func:`reason_head`), ``no decrease of the error over the asymptotic window``,
+    after the status when the run ended on its way to a point other than x*, its error still
+    falling (``Measurement.falling``): ``iteration limit, 2.1 from x*, still decreasing``;
     None when it names none."""
     status = str(getattr(getattr(study, "result", None), "status", ""))
     if status in STOPPED_STATUSES:
         return status_text(status)
-    why = getattr(getattr(study, "measurement", None), "reason", None)
-    return prose(reason_head(str(why))) if why else None
+    m = getattr(study, "measurement", None)
+    why = getattr(m, "reason", None)
+    if not why:
+        return None
+    head = prose(reason_head(str(why)))
+    return f"{status_text(status)}, {head}" if getattr(m, "falling", None) else head
 
 
 def none_kind(kind: str, study: Any) -> str:
@@ -5500,7 +5506,10 @@ def _study_end(study: Any) -> str:
     status = str(res.status)
     floor = getattr(m, "floor_index", None) is not None
     if getattr(m, "stalled", None) is not None:
-        return f"stalled {fmt_num(m.stalled, 2)} from x*, above the floor: {status_text(status)}"
+        gap = fmt_num(m.stalled, 2)
+        where = (f"{gap} from x*, still decreasing" if getattr(m, "falling", None)
+                 else f"stalled {gap} from x*")
+        return f"{where}, above the floor: {status_text(status)}"
     if status in ("converged", "steps"):
         return "floor reached" if floor else f"{status_text(status)}, above the floor"
     if status == "maxiter":

@@ -3764,6 +3764,22 @@ def test_a_stalled_run_is_said_to_stall_where_it_does():
         "its errors levelling off above the rounding floor.")
 
 
+def test_a_run_ended_on_its_way_is_said_to_be_still_decreasing():
+    """Rosenbrock p. 6: Adam's measured kind read '— (stalled 2.1 from x*)' beside the status
+    'iteration limit' while its error still fell; the cell and the run's length now say what
+    happened, from the measurement (x_k = 2 + 0.997^k, x* = 0: 2.6% down over the last
+    quarter)."""
+    from types import SimpleNamespace as NS
+
+    from analysis.empirical import measure
+
+    m = measure((2.0 + 0.997 ** np.arange(1001.0))[:, None], [0.0], isolated=True)
+    st = NS(result=NS(nit=1000, status="maxiter"), measurement=m, budget=None)
+    assert report.none_kind("none", st) == "— (iteration limit, 2 from x*, still decreasing)"
+    assert report.study_length_text("Adam", st) == (
+        "Adam 1 000 iterations (2 from x*, still decreasing, above the floor: iteration limit)")
+
+
 def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
     """Quadratic p. 2, “Not compared”: its entries spoke of a 'rate-study run', of 'the floor
     2.2e−13' and of 'the automatic budget' four pages before the theory section explains
