@@ -426,8 +426,12 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     # campaign p. 1: "(3 method grids)" did not say which grids, nor why others are missing
     grids = {(k["method"], k["objective"]) for k in b.data["stability"]}
     assert len(grids) == len(b.data["stability"])
-    assert f"({len(grids)} method grids: " in lines[-1]
-    assert "the objectives with known minima, where L is taken)." in lines[-1]
+    assert f"cells. They are the cells of {len(grids)} method grids: " in lines[-1]
+    # campaign p. 1: the bullet nested brackets, '(8 method grids: … (quadratic: found by …),
+    # where L is taken)'; it is plain sentences now
+    assert "(" not in lines[-1].partition("cells. ")[2]
+    assert lines[-1].endswith(".")
+    assert ". These objectives have known minima, where L is taken." in lines[-1]
     half = {n.item: n.value for n in b.ledger
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
@@ -1607,7 +1611,7 @@ def test_a_minimizer_the_spec_does_not_list_is_solved_for_its_threshold(f_only_s
     assert list(chk["predicted_stable"]) == [False] and list(chk["measured_stable"]) == [False]
     (other,) = [k for k in b.data["stability"] if k["objective"] == "quad_m"]
     assert other["minima_solved"] is False
-    assert (f"{camp.label('quad_f')}: {cr.SOLVED_MINIMA}" in
+    assert (f" For {camp.label('quad_f')}, the known minima were {cr.SOLVED_MINIMA}." in
             cr.grids_text(b.data["stability"], {o: camp.label(o) for o in camp.objectives()}))
     curv = cr.minimum_curvatures(info["formula"], 2, [[0.0, 0.0]])
     check = replace(cr.stability_check(camp, "quad_f", "gd", curv), solved=True)

@@ -919,14 +919,16 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                                np.asarray(k["measured_stable"]))) for k in st)
         cells = sum(len(k["cells"]) for k in st)
         out.append(f"The theory's step-size boundary agrees with the measured stability in "
-                   f"{agree} of {plural(cells, 'cell')} ({grids_text(st, labels)}).")
+                   f"{agree} of {plural(cells, 'cell')}. {grids_text(st, labels)}")
     return out
 
 
 def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | None = None
                ) -> str:
-    """The method grids a stability count rests on, by method: ``3 method grids: momentum on
-    Beale, Himmelblau and Rosenbrock, the objectives with known minima, where L is taken``
+    """The method grids a stability count rests on, by method, in plain sentences: ``They are
+    the cells of 3 method grids: momentum on Beale, Himmelblau and Rosenbrock. These
+    objectives have known minima, where L is taken.`` and, when some minima were solved for,
+    ``For quadratic, the known minima were found by the exact solve of ∇f = 0.``
     (``checks``: the report's data ``stability``; ``labels``: objective → its name)."""
     from analysis.report import _names, plural
 
@@ -937,9 +939,10 @@ def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | 
     which = "; ".join(f"{method_label(m)} on {_names(objs)}" for m, objs in by.items())
     solved = list(dict.fromkeys((labels or {}).get(k["objective"], k["objective"])
                                 for k in checks if k.get("minima_solved")))
-    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima"
-            + (f" ({_names(solved)}: {SOLVED_MINIMA})" if solved else "")
-            + ", where L is taken")
+    return (f"They are the cells of {plural(len(checks), 'method grid')}: {which}. These "
+            "objectives have known minima, where L is taken."
+            + (f" For {_names(solved)}, the known minima were {SOLVED_MINIMA}." if solved
+               else ""))
 
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
