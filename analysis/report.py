@@ -3255,8 +3255,8 @@ THEORY_HEAD = (
     "holds the last third of those errors and reaches back as far as the local rate (a "
     "robust slope over a sliding eighth of them, at least 3) stays within "
     f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third, and starts at the first "
-    "step whose own ratio does too: the steps before it are the transient.  Each k in this "
-    f"table (of a fit window, of a ratio) is an iteration of the row's {RATE_STUDY}: the "
+    "step whose own ratio does too: the steps before it are the transient.  Every k of a fit "
+    f"window or of a ratio is an iteration of its method's {RATE_STUDY}: the "
     "method run again from x₀ with no gradient tolerance, so it can exceed the iterations "
     "of the same method's run that stopped at its tolerance.")
 

@@ -1674,7 +1674,7 @@ def test_theory_note_says_how_a_fit_window_is_chosen():
     # study p. 39: CG's window [k = 25–45] and L-BFGS's ratios at k = 34, 36, 38 passed the
     # 43 and 39 iterations of those methods' runs two pages before; the note says whose k
     assert head.endswith(
-        "Each k in this table (of a fit window, of a ratio) is an iteration of the row's "
+        "Every k of a fit window or of a ratio is an iteration of its method's "
         f"{report.RATE_STUDY}: the method run again from x₀ with no gradient tolerance, so it "
         "can exceed the iterations of the same method's run that stopped at its tolerance.")
     e = np.concatenate([0.5 ** np.arange(20), 0.5 ** 19 * 0.9 ** np.arange(1, 300)])
