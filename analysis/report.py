@@ -3255,10 +3255,15 @@ THEORY_HEAD = (
     "holds the last third of those errors and reaches back as far as the local rate (a "
     "robust slope over a sliding eighth of them, at least 3) stays within "
     f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third, and starts at the first "
-    "step whose own ratio does too: the steps before it are the transient.  Every k of a fit "
-    f"window or of a ratio is an iteration of its method's {RATE_STUDY}: the "
-    "method run again from x₀ with no gradient tolerance, so it can exceed the iterations "
-    "of the same method's run that stopped at its tolerance.")
+    "step whose own ratio does too: the steps before it are the transient.")
+
+#: Whose iterations the k of a theory table are, a note of its own: short (under
+#: :data:`analysis.pages.LONG_NOTE`) and without a head, so that it is printed in full
+#: under every such table, where the windows are, not as a pointer to an earlier page.
+RATE_STUDY_K = (f"Every k of a fit window or of a ratio is an iteration of its method's "
+                f"{RATE_STUDY}: the method run again from x₀ with no gradient tolerance, so "
+                "it can exceed the iterations of the same method's run that stopped at its "
+                "tolerance.")
 
 
 def shows_rate(study: Any) -> bool:
@@ -3272,7 +3277,8 @@ def shows_rate(study: Any) -> bool:
 def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     """The notes of a theory table whose rows are the rate studies ``studies``: what rate
     and order are and where the prediction and the measurement come from
-    (:data:`THEORY_HEAD`; only when some row shows a rate or an order, :func:`shows_rate`),
+    (:data:`THEORY_HEAD`, and whose iterations its k count, :data:`RATE_STUDY_K`; only when
+    some row shows a rate or an order, :func:`shows_rate`),
     then the agreement rules and ‘decided by’ readings of exactly the criteria its rows use
     (:func:`theory_criterion`; all of them when ``studies`` is None), none when no row
     compared anything."""
@@ -3287,7 +3293,7 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
-    return (([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
+    return (([THEORY_HEAD, RATE_STUDY_K] if head else []) + ([text.strip()] if text else [])
             + cg_bound_notes(studies or []) + qn_source_notes(studies or []))
 
 

@@ -1637,13 +1637,13 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     none = _compared(None, agree=False, verdict="not comparable", reason="no rate")
     assert report.theory_criterion(rate) == ("rate", "rate")
     assert report.theory_criterion(none) == (None, None)
-    head, note = report.theory_notes([rate, none])
+    head, _, note = report.theory_notes([rate, none])
     assert "within 1% on ρ and on −ln ρ" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
     for unused in ("[0.9q, 1.3q]", "2ηG/(1 − β)", "stochastic level", "double root",
                    "kind: only", "a bound (line-search"):
         assert unused not in note, unused
     cycle = _compared("band", exact=False, predicted=2.0, measured=1.0, rel_diff=0.5)
-    head, note = report.theory_notes([cycle])
+    head, _, note = report.theory_notes([cycle])
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     # kink p.5: the cycle bound comes with its size's meaning, derivation and source
     assert "its diameter: the largest distance between two of its points" in note
@@ -1672,11 +1672,18 @@ def test_theory_note_says_how_a_fit_window_is_chosen():
             "over that third, and starts at the first step whose own ratio does too: the "
             "steps before it are the transient.") in head
     # study p. 39: CG's window [k = 25–45] and L-BFGS's ratios at k = 34, 36, 38 passed the
-    # 43 and 39 iterations of those methods' runs two pages before; the note says whose k
-    assert head.endswith(
-        "Every k of a fit window or of a ratio is an iteration of its method's "
-        f"{report.RATE_STUDY}: the method run again from x₀ with no gradient tolerance, so it "
-        "can exceed the iterations of the same method's run that stopped at its tolerance.")
+    # 43 and 39 iterations of those methods' runs two pages before; a note of the table says
+    # whose k they are, short and headless so that every such table prints it in full
+    from analysis.pages import LONG_NOTE, note_head
+
+    k_note = ("Every k of a fit window or of a ratio is an iteration of its method's "
+              f"{report.RATE_STUDY}: the method run again from x₀ with no gradient tolerance, "
+              "so it can exceed the iterations of the same method's run that stopped at its "
+              "tolerance.")
+    rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
+                     tolerance=0.01)
+    assert report.theory_notes([rate])[:2] == [head, k_note]
+    assert len(k_note) < LONG_NOTE and note_head(k_note) == ""
     e = np.concatenate([0.5 ** np.arange(20), 0.5 ** 19 * 0.9 ** np.arange(1, 300)])
     n = E.valid_length(e, E.default_floor())
     a, z = E.linear_fit(e).window
