@@ -671,7 +671,9 @@ class Curvature:
         out = f"L = {fmt_num(self.L)}, {self.L_where}"
         if kappa and self.lam is None:
             beta = FALLBACK_MOMENTUM
-            out += (f"; with no κ = L/μ to tune it, the momentum falls back to a fixed "
+            out += (f"; with no κ = L/μ to tune it (μ, the smallest Hessian eigenvalue at "
+                    f"the minimizer, needs a minimizer with a positive definite Hessian, and "
+                    f"there is none here), the momentum falls back to a fixed "
                     f"{fmt_num(beta)}, the same for every f (not tuned: its effective step "
                     f"η/(1 − β) is {fmt_num(1.0 / (1.0 - beta))}η)")
         if kappa and self.lam is not None:
@@ -2984,13 +2986,19 @@ def reason_head(reason: str) -> str:
 def none_why(study: Any) -> str | None:
     """Why rate study ``study`` measured kind ``none``: its status when that stopped the run
     (:data:`STOPPED_STATUSES`), ``line search failed``; else the head of the measurement's
-    reason (:func:`reason_head`), ``no decrease of the error over the asymptotic window``;
+    reason (:func:`reason_head`), ``no decrease of the error over the asymptotic window``,
+    after the status when the run ended on its way to a point other than x*, its error still
+    falling (``Measurement.falling``): ``iteration limit, 2.1 from x*, still decreasing``;
     None when it names none."""
     status = str(getattr(getattr(study, "result", None), "status", ""))
     if status in STOPPED_STATUSES:
         return status_text(status)
-    why = getattr(getattr(study, "measurement", None), "reason", None)
-    return prose(reason_head(str(why))) if why else None
+    m = getattr(study, "measurement", None)
+    why = getattr(m, "reason", None)
+    if not why:
+        return None
+    head = prose(reason_head(str(why)))
+    return f"{status_text(status)}, {head}" if getattr(m, "falling", None) else head
 
 
 def none_kind(kind: str, study: Any) -> str:
@@ -3266,6 +3274,14 @@ THEORY_HEAD = (
     f"{E.SETTLE_RTOL:.0%} (or the noise) of the rate over that third, and starts at the first "
     "step whose own ratio does too: the steps before it are the transient.")
 
+#: Whose iterations the k of a theory table are, a note of its own: short (under
+#: :data:`analysis.pages.LONG_NOTE`) and without a head, so that it is printed in full
+#: under every such table, where the windows are, not as a pointer to an earlier page.
+RATE_STUDY_K = (f"Every k of a fit window or of a ratio is an iteration of its method's "
+                f"{RATE_STUDY}: the method run again from x₀ with no gradient tolerance, so "
+                "it can exceed the iterations of the same method's run that stopped at its "
+                "tolerance.")
+
 
 def shows_rate(study: Any) -> bool:
     """Whether the theory table's row of rate study ``study`` has a number in a rate or an
@@ -3278,7 +3294,8 @@ def shows_rate(study: Any) -> bool:
 def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
     """The notes of a theory table whose rows are the rate studies ``studies``: what rate
     and order are and where the prediction and the measurement come from
-    (:data:`THEORY_HEAD`; only when some row shows a rate or an order, :func:`shows_rate`),
+    (:data:`THEORY_HEAD`, and whose iterations its k count, :data:`RATE_STUDY_K`; only when
+    some row shows a rate or an order, :func:`shows_rate`),
     then the agreement rules and ‘decided by’ readings of exactly the criteria its rows use
     (:func:`theory_criterion`; all of them when ``studies`` is None), none when no row
     compared anything."""
@@ -3293,7 +3310,7 @@ def theory_notes(studies: Sequence[Any] | None = None) -> list[str]:
         text += ("‘Decided by’ shows that quantity against its criterion ("
                  + "; ".join(THEORY_READINGS[k] for k in readings) + ").")
     head = studies is None or any(shows_rate(st) for st in studies)
-    return (([THEORY_HEAD] if head else []) + ([text.strip()] if text else [])
+    return (([THEORY_HEAD, RATE_STUDY_K] if head else []) + ([text.strip()] if text else [])
             + cg_bound_notes(studies or []) + qn_source_notes(studies or []))
 
 
@@ -5506,7 +5523,10 @@ def _study_end(study: Any) -> str:
     status = str(res.status)
     floor = getattr(m, "floor_index", None) is not None
     if getattr(m, "stalled", None) is not None:
-        return f"stalled {fmt_num(m.stalled, 2)} from x*, above the floor: {status_text(status)}"
+        gap = fmt_num(m.stalled, 2)
+        where = (f"{gap} from x*, still decreasing" if getattr(m, "falling", None)
+                 else f"stalled {gap} from x*")
+        return f"{where}, above the floor: {status_text(status)}"
     if status in ("converged", "steps"):
         return ("floor reached" + _stop_past_floor(study) if floor
                 else f"{status_text(status)}, above the floor")

@@ -244,19 +244,20 @@ class Study:
     def rate_check(self, what: str, predicted: float, measured: float, *, rtol: float,
                    reason: str, how_m: str = "fit", digits: int | None = None) -> Check:
         """Compare two linear rates: agree when max(|Δρ|/ρ, |Δln ρ|/|ln ρ|) ≤ rtol (the
-        rule is stated in the row's note).  Both rates print as a theory table prints a
-        pair (:func:`~analysis.report.rate_pair_digits`): ρ = 0.70711 reads the same here
-        as in the tables and legends, not 0.7071; with at least ``digits`` significant
-        digits, those another row prints the same rate with (0.858945 in both rows, not
-        0.85895 in one)."""
+        rule is stated in the row's note, after ``reason``, as this row's: a reason that
+        speaks of another row's rate is not read as judged by this rule).  Both rates print
+        as a theory table prints a pair (:func:`~analysis.report.rate_pair_digits`):
+        ρ = 0.70711 reads the same here as in the tables and legends, not 0.7071; with at
+        least ``digits`` significant digits, those another row prints the same rate with
+        (0.858945 in both rows, not 0.85895 in one)."""
         d = rate_diff(measured, predicted)
         digits = check_rate_digits(predicted, measured, digits)
         theory = self.value(what, "theory", predicted, "theory", digits)
         c = Check(self.section, what, theory,
                   self.value(what, "measured", measured, how_m, digits, like=theory), d,
                   "agrees" if d <= rtol else "disagrees",
-                  f"{reason}; rule: within {percent(rtol)} on ρ and on −ln ρ (here "
-                  f"{percent(d)})",
+                  f"{reason}; this row's rule: within {percent(rtol)} on ρ and on −ln ρ "
+                  f"(this row's difference: {percent(d)})",
                   decided=f"{rate_measure(measured, predicted)} {percent(d)} "
                           f"{'≤' if d <= rtol else '>'} {percent(rtol)}")
         self.checks.append(c)
@@ -2999,8 +3000,8 @@ def section_momentum_weights(S: Study) -> None:
                   f"fitted over k = {a}–{z} with the {percent(row.comparison.tolerance)} rule, "
                   f"hence its slightly different measured rate ({row_rate})") if b == 0.25 else (
                   f"as for β = 0.25; {mode}; the ill-conditioning section's {other}: "
-                  f"{row.result.nit} steps, fitted over k = {a}–{z}, measured rate "
-                  f"{row_rate}")
+                  f"{row.result.nit} steps, fitted over k = {a}–{z} with the "
+                  f"{percent(row.comparison.tolerance)} rule, measured rate {row_rate}")
         S.rate_check(f"β = {b:g}, η = {eta:g}: rate per step (fit over steps {lo}–{hi})",
                      rho[b], fit[b], rtol=0.02, reason=reason, digits=shown[b])
         S.numeric_check(f"β = {b:g}: ‖x₂₀‖/‖x₀‖", exact_20(b), e20[b], rtol=1e-9,

@@ -451,8 +451,12 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
     # campaign p. 1: "(3 method grids)" did not say which grids, nor why others are missing
     grids = {(k["method"], k["objective"]) for k in b.data["stability"]}
     assert len(grids) == len(b.data["stability"])
-    assert f"({len(grids)} method grids: " in lines[-1]
-    assert "the objectives with known minima, where L is taken)." in lines[-1]
+    assert f"cells. They are the cells of {len(grids)} method grids: " in lines[-1]
+    # campaign p. 1: the bullet nested brackets, '(8 method grids: … (quadratic: found by …),
+    # where L is taken)'; it is plain sentences now
+    assert "(" not in lines[-1].partition("cells. ")[2]
+    assert lines[-1].endswith(".")
+    assert ". These objectives have known minima, where L is taken." in lines[-1]
     half = {n.item: n.value for n in b.ledger
             if n.quantity == "cost where half the pairs are solved"}
     best = min(half, key=half.get)
@@ -1022,7 +1026,9 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     without the qualification the summary gives.  Here bfgs's best cells are made to diverge
     on every start: the profile caption says so in the summary's words, its ρ(1) and the aRT
     of each best cell it is credited for carry †, and the paragraph before the best-cell
-    table says what † means there (counts taken from the profile's ratios here)."""
+    table says what † means there (counts taken from the profile's ratios here).  Campaign
+    p. 3: † also marked ρ(1) in the profile table with another meaning on the same page; ρ(1)
+    now carries ‡."""
     from analysis.report import Paragraph, Table
 
     real = cr.best_cells
@@ -1055,10 +1061,12 @@ def test_a_best_aRT_of_a_mostly_diverged_cell_is_qualified_in_the_profile_and_be
     blocks = b.doc.blocks
     table = next(t for t in blocks if isinstance(t, Table) and t.title.startswith("Profile"))
     rho1 = {row[0]: row[1] for row in table.rows}
-    assert rho1["BFGS"].endswith("†") and not any(v.endswith("†") for m, v in rho1.items()
-                                                  if m != "BFGS")
+    # the profile's mark is not the best-cell table's † (one mark, one meaning per page)
+    assert rho1["BFGS"].endswith("‡") and not any(v.endswith(("‡", "†"))
+                                                  for m, v in rho1.items() if m != "BFGS")
+    assert not any(v.endswith("†") for v in rho1.values())
     # the note points to the caption's counts rather than repeating them
-    assert table.notes == ["† ρ(1) of BFGS counts problems where its best cell diverged on "
+    assert table.notes == ["‡ ρ(1) of BFGS counts problems where its best cell diverged on "
                            "most starts (the figure's caption above gives how many)."]
     assert qual not in table.notes[0]
     i = next(i for i, t in enumerate(blocks) if isinstance(t, Table) and t.title == cr.BEST_TABLE)
@@ -1629,7 +1637,7 @@ def test_a_minimizer_the_spec_does_not_list_is_solved_for_its_threshold(f_only_s
     assert list(chk["predicted_stable"]) == [False] and list(chk["measured_stable"]) == [False]
     (other,) = [k for k in b.data["stability"] if k["objective"] == "quad_m"]
     assert other["minima_solved"] is False
-    assert (f"{camp.label('quad_f')}: {cr.SOLVED_MINIMA}" in
+    assert (f" For {camp.label('quad_f')}, the known minima were {cr.SOLVED_MINIMA}." in
             cr.grids_text(b.data["stability"], {o: camp.label(o) for o in camp.objectives()}))
     curv = cr.minimum_curvatures(info["formula"], 2, [[0.0, 0.0]])
     check = replace(cr.stability_check(camp, "quad_f", "gd", curv), solved=True)

@@ -761,6 +761,26 @@ def test_a_run_stalled_near_an_exact_isolated_minimizer_is_measured_to_it():
         E.Measurement("linear", 0.5, 1.0, stalled=1e-3)
 
 
+def test_a_run_whose_error_still_falls_is_not_said_to_have_stalled():
+    """Rosenbrock p. 6: Adam ended 2.1 from x* at its iteration limit, its error still
+    falling (2.27 at k = 750, 2.06 at k = 1000), and was said to have 'stalled 2.1 from x*'.
+    Here x_k = 2 + 0.997^k in one variable, x* = 0: the steps shrink geometrically toward 2
+    (so a limit point is found), yet over the last quarter the error falls from
+    2 + 0.997^750 to 2 + 0.997^1000, by 2.6%: 'still decreasing', not 'stalled'.  With
+    0.99 per step it falls 0.05% there: stalled."""
+    k = np.arange(1001.0)
+    m = E.measure((2.0 + 0.997 ** k)[:, None], [0.0], isolated=True)
+    e750, e1000 = 2.0 + 0.997 ** 750, 2.0 + 0.997 ** 1000
+    assert (e750 - e1000) / e750 == pytest.approx(0.026, abs=5e-4)
+    assert m.kind == "none" and m.stalled == pytest.approx(e1000, rel=1e-12)
+    assert m.falling == (750, pytest.approx(e750, rel=1e-12), pytest.approx(e1000, rel=1e-12))
+    assert m.reason.startswith(f"2 from x*, still decreasing: the error fell from {e750:.3g} "
+                               f"at k = 750 to {e1000:.3g} at k = 1000")
+    assert "stalled" not in m.reason and m.to_json()["falling"] == list(m.falling)
+    m = E.measure((2.0 + 0.99 ** k)[:, None], [0.0], isolated=True)
+    assert m.falling is None and m.reason.startswith("stalled 2 from x*")
+
+
 def test_a_run_its_method_stopped_above_the_floor_has_no_kind():
     """Kink p. 6: BFGS's errors 0.501, 0.232, 0.230, 0.00118, then its line search failed,
     0.0012 from x*: 'superlinear' on the two ratios 0.993, 0.00512.  A run its method stopped

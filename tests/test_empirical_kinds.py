@@ -622,8 +622,14 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     note = E.falling_ratios(e, 0, e.size)
     assert note is not None and note[1] == 2
     text = note[2]
-    assert (f"are read as falling toward 0: the later half's largest, {r2[4]:.3g}, ≤ 1/4 of the "
-            f"earlier half's largest, {r2[1]:.3g}") in text
+    # himmelblau p. 7: of 5 ratios the note said which form each half (the middle one, k = 2,
+    # is the earlier half's: the first ⌈5/2⌉ = 3)
+    assert (f"are read as falling toward 0: over the halves k = 0–2 and k = 3–4, the later "
+            f"half's largest, {r2[4]:.3g}, ≤ 1/4 of the earlier half's largest, "
+            f"{r2[1]:.3g}") in text
+    assert max(r2[3:]) == r2[4] and max(r2[:3]) == r2[1]
+    assert E.ratios_fall([1.0, 0.9, 0.1, 0.2], [0, 5, 10, 15]).startswith(
+        "over the halves k = 0, 5 and k = 10, 15, ")
     assert ", fall toward 0:" not in text
     chain = [r2[0], r2[2], r2[4]]
     seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip((0, 2, 4), chain, strict=True))

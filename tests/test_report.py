@@ -688,7 +688,9 @@ def test_momentum_defaults_state_the_kappa_they_use():
     assert hyper["momentum"] == 0.5 and curv.lam is None
     # kink p. 4: where the 0.5 comes from: a fixed fallback, not tuned to f
     assert curv.text(kappa=True).endswith(
-        "; with no κ = L/μ to tune it, the momentum falls back to a fixed 0.5, the same for "
+        "; with no κ = L/μ to tune it (μ, the smallest Hessian eigenvalue at the minimizer, "
+        "needs a minimizer with a positive definite Hessian, and there is none here), the "
+        "momentum falls back to a fixed 0.5, the same for "
         f"every f (not tuned: its effective step η/(1 − β) is {1 / (1 - 0.5):g}η)")
     assert "momentum" not in curv.text(kappa=False)
 
@@ -1648,13 +1650,13 @@ def test_theory_note_explains_only_the_criteria_its_rows_use():
     none = _compared(None, agree=False, verdict="not comparable", reason="no rate")
     assert report.theory_criterion(rate) == ("rate", "rate")
     assert report.theory_criterion(none) == (None, None)
-    head, note = report.theory_notes([rate, none])
+    head, _, note = report.theory_notes([rate, none])
     assert "within 1% on ρ and on −ln ρ" in note and "Δρ/ρ or Δln ρ/ln ρ" in note
     for unused in ("[0.9q, 1.3q]", "2ηG/(1 − β)", "stochastic level", "double root",
                    "kind: only", "a bound (line-search"):
         assert unused not in note, unused
     cycle = _compared("band", exact=False, predicted=2.0, measured=1.0, rel_diff=0.5)
-    head, note = report.theory_notes([cycle])
+    head, _, note = report.theory_notes([cycle])
     assert "2ηG/(1 − β)" in note and "Δρ/ρ" not in note and "within 1% on ρ" not in note
     # kink p.5: the cycle bound comes with its size's meaning, derivation and source
     assert "its diameter: the largest distance between two of its points" in note
@@ -1682,6 +1684,19 @@ def test_theory_note_says_how_a_fit_window_is_chosen():
             "sliding eighth of them, at least 3) stays within 1% (or the noise) of the rate "
             "over that third, and starts at the first step whose own ratio does too: the "
             "steps before it are the transient.") in head
+    # study p. 39: CG's window [k = 25–45] and L-BFGS's ratios at k = 34, 36, 38 passed the
+    # 43 and 39 iterations of those methods' runs two pages before; a note of the table says
+    # whose k they are, short and headless so that every such table prints it in full
+    from analysis.pages import LONG_NOTE, note_head
+
+    k_note = ("Every k of a fit window or of a ratio is an iteration of its method's "
+              f"{report.RATE_STUDY}: the method run again from x₀ with no gradient tolerance, "
+              "so it can exceed the iterations of the same method's run that stopped at its "
+              "tolerance.")
+    rate = _compared("rate", rel_diff=0.001, speed_diff=0.002, predicted=0.6, measured=0.6006,
+                     tolerance=0.01)
+    assert report.theory_notes([rate])[:2] == [head, k_note]
+    assert len(k_note) < LONG_NOTE and note_head(k_note) == ""
     e = np.concatenate([0.5 ** np.arange(20), 0.5 ** 19 * 0.9 ** np.arange(1, 300)])
     n = E.valid_length(e, E.default_floor())
     a, z = E.linear_fit(e).window
@@ -3773,6 +3788,22 @@ def test_a_stalled_run_is_said_to_stall_where_it_does():
     assert report.error_point_text({"Newton": st}) == (
         "Each run's error is measured to the exact x* = (1, -0.5): Newton stalled near it, "
         "its errors levelling off above the rounding floor.")
+
+
+def test_a_run_ended_on_its_way_is_said_to_be_still_decreasing():
+    """Rosenbrock p. 6: Adam's measured kind read '— (stalled 2.1 from x*)' beside the status
+    'iteration limit' while its error still fell; the cell and the run's length now say what
+    happened, from the measurement (x_k = 2 + 0.997^k, x* = 0: 2.6% down over the last
+    quarter)."""
+    from types import SimpleNamespace as NS
+
+    from analysis.empirical import measure
+
+    m = measure((2.0 + 0.997 ** np.arange(1001.0))[:, None], [0.0], isolated=True)
+    st = NS(result=NS(nit=1000, status="maxiter"), measurement=m, budget=None)
+    assert report.none_kind("none", st) == "— (iteration limit, 2 from x*, still decreasing)"
+    assert report.study_length_text("Adam", st) == (
+        "Adam 1 000 iterations (2 from x*, still decreasing, above the floor: iteration limit)")
 
 
 def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():

@@ -869,7 +869,22 @@ def test_the_heavy_ball_rate_rows_give_the_length_and_window_of_the_other_sectio
                     f"‘momentum with η = 0.6, β = {b:g}’ row") in c.reason, c.reason
         else:  # the second row says only what differs from the first
             assert (f"the ill-conditioning section's ‘momentum with η = 0.6, β = {b:g}’ row: "
-                    f"{n} steps, fitted over k = {a}–{z}, measured rate") in c.reason, c.reason
+                    f"{n} steps, fitted over k = {a}–{z} with the 1% rule, measured rate"
+                    ) in c.reason, c.reason
+        # p. 5: the 2% rule and its percentage came right after the other row's rate, as if
+        # they were that row's: they are said to be this row's, with the difference
+        # recomputed here: ρ the largest root modulus of z² − (1 + β − ηλ)z + β over
+        # λ ∈ {0.2, 4}, the fit a least-squares slope of ln‖xₖ‖ over the row's steps
+        rho = max(abs(r) for lam in (0.2, 4.0) for r in np.roots([1.0, -(1 + b - 0.6 * lam), b]))
+        lo, hi = map(int, re.search(r"fit over steps (\d+)–(\d+)", c.what).groups())
+        e = np.linalg.norm(minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b,
+                                    steps=hi, record=True).path, axis=1)
+        fit = math.exp(np.polyfit(np.arange(lo, hi + 1), np.log(e[lo:hi + 1]), 1)[0])
+        d = max(abs(fit - rho) / rho, abs(math.log(fit) - math.log(rho)) / abs(math.log(rho)))
+        assert c.reason.endswith(
+            f"; this row's rule: within 2% on ρ and on −ln ρ (this row's difference: "
+            f"{percent(d)})"), c.reason
+        assert "; rule: within" not in c.reason
         assert "the same run as" not in c.reason and "settled steps" not in c.reason
         # the longer run starts as the 80 steps of this section: same parameters and start
         short = minimize(obj, [-5.0, -2.0], "momentum", lr=0.6, momentum=b, steps=80,

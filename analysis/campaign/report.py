@@ -720,6 +720,10 @@ ESTIMATE_WORDS = "the run's cost × k/K"
 ESTIMATE_DEFINED = ", k the first of the run's K iterations that reached the target"
 #: marks a best aRT whose cell diverged on most starts (:func:`diverged_best`)
 DIVERGED_MARK = "†"
+#: marks a method's ρ(1) in the profile table that counts problems where its best cell
+#: diverged on most starts; not :data:`DIVERGED_MARK`, which on the same page marks the
+#: best-cell table's aRT: one mark, one meaning
+PROFILE_DIVERGED_MARK = "‡"
 #: why a best aRT from a cell where most starts diverged is qualified
 DIVERGED_ART_WHY = "a diverged run stops early and costs little, which lowers the aRT"
 
@@ -915,14 +919,16 @@ def summary_lines(data: Mapping[str, Any], labels: Mapping[str, str] | None = No
                                np.asarray(k["measured_stable"]))) for k in st)
         cells = sum(len(k["cells"]) for k in st)
         out.append(f"The theory's step-size boundary agrees with the measured stability in "
-                   f"{agree} of {plural(cells, 'cell')} ({grids_text(st, labels)}).")
+                   f"{agree} of {plural(cells, 'cell')}. {grids_text(st, labels)}")
     return out
 
 
 def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | None = None
                ) -> str:
-    """The method grids a stability count rests on, by method: ``3 method grids: momentum on
-    Beale, Himmelblau and Rosenbrock, the objectives with known minima, where L is taken``
+    """The method grids a stability count rests on, by method, in plain sentences: ``They are
+    the cells of 3 method grids: momentum on Beale, Himmelblau and Rosenbrock. These
+    objectives have known minima, where L is taken.`` and, when some minima were solved for,
+    ``For quadratic, the known minima were found by the exact solve of ∇f = 0.``
     (``checks``: the report's data ``stability``; ``labels``: objective → its name)."""
     from analysis.report import _names, plural
 
@@ -933,9 +939,10 @@ def grids_text(checks: Sequence[Mapping[str, Any]], labels: Mapping[str, str] | 
     which = "; ".join(f"{method_label(m)} on {_names(objs)}" for m, objs in by.items())
     solved = list(dict.fromkeys((labels or {}).get(k["objective"], k["objective"])
                                 for k in checks if k.get("minima_solved")))
-    return (f"{plural(len(checks), 'method grid')}: {which}, the objectives with known minima"
-            + (f" ({_names(solved)}: {SOLVED_MINIMA})" if solved else "")
-            + ", where L is taken")
+    return (f"They are the cells of {plural(len(checks), 'method grid')}: {which}. These "
+            "objectives have known minima, where L is taken."
+            + (f" For {_names(solved)}, the known minima were {SOLVED_MINIMA}." if solved
+               else ""))
 
 
 def objective_text(name: str, o: Mapping[str, Any] | None) -> str:
@@ -1165,12 +1172,13 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
     rows = [[method_label(m)] + [cell(b, sec, m, f"rho(tau={t:g})", rho[i, k],
                                       "measured" if np.isinf(t) else hit_how(c.meta),
                                       SHARE_DIGITS, decimals=places[k])
-                                 + (DIVERGED_MARK if t == 1.0 and i in qualified else "")
+                                 + (PROFILE_DIVERGED_MARK if t == 1.0 and i in qualified
+                                    else "")
                                  for k, t in enumerate(taus)] for i, m in enumerate(methods)]
     d.table([Column("method"), Column("ρ(1): best", "r"), Column("ρ(2)", "r"),
              Column("ρ(10)", "r"), Column("ρ(∞): solved", "r")], rows,
             title="Profile values (share of problems)",
-            notes=[f"{DIVERGED_MARK} ρ(1) of "
+            notes=[f"{PROFILE_DIVERGED_MARK} ρ(1) of "
                    + ", ".join(method_label(m) for m, _, _ in qualified.values())
                    + " counts problems where its best cell diverged on most starts (the "
                      "figure's caption above gives how many)."]
