@@ -716,7 +716,8 @@ def fit_titles(fig: FigureLike) -> None:
     the axes' width (its grid slot before layout) and the subfigure's width, so that no title
     runs past its panel into the next one or off the figure.  The panels of one grid with
     the same width and title size are titled alike: when one title would wrap, all are set
-    at the size at which each fits on one line (:func:`grid_title_size`)."""
+    at the size at which each fits on one line (:func:`grid_title_size`); a lone panel's title
+    too, so a narrow panel keeps the height a second title line would take from it."""
     root = _root(fig)
     for container in _containers(fig):
         width_pt = container.bbox.width / root.dpi * 72.0
@@ -731,9 +732,7 @@ def fit_titles(fig: FigureLike) -> None:
         for group in grids.values():
             flats = [" ".join(ax.title.get_text().replace("\n", " ").split()) for ax in group]
             rooms = [_title_room(ax, width_pt) for ax in group]
-            size = float(group[0].title.get_fontsize())
-            if len(group) > 1:
-                size = grid_title_size(flats, rooms, size)
+            size = grid_title_size(flats, rooms, float(group[0].title.get_fontsize()))
             for ax, flat, room in zip(group, flats, rooms, strict=True):
                 ax.title.set_fontsize(size)
                 ax.title.set_text(wrap_words(flat, room, size))

@@ -5229,8 +5229,8 @@ def error_caption(panels: Sequence[Any]) -> str:
     if finite:
         one = len(finite) == 1
         text += (f"  {_names(list(finite))} {'reaches' if one else 'reach'} x* in finitely many "
-                 f"steps (finite termination, at the k the legend gives): no rate is fitted to "
-                 f"{'its' if one else 'their'} steps and no window is shaded.")
+                 f"steps (finite termination, at the k in the legend): no rate is fitted to "
+                 f"{'its' if one else 'their'} steps, no window shaded.")
     if env:
         text += (f"  {_names(env)} {'cycles' if len(env) == 1 else 'cycle'} up and down at "
                  "almost every step: drawn as the lower and upper envelope of "
@@ -5534,8 +5534,7 @@ def _study_end(study: Any) -> str:
         from analysis.rates import FLOOR_MARGIN
 
         if getattr(getattr(study, "budget", None), "rule", None) == "floor":
-            return (f"{FLOOR_MARGIN} steps past the iteration where the error reached the "
-                    "floor, where the automatic budget ends a run")
+            return f"the automatic budget: {FLOOR_MARGIN} steps past the first error at the floor"
         return ("error at the floor; the run ended at its iteration budget"
                 if floor else "iteration budget used up, above the floor")
     stopped = f"stopped: {status_text(status)}"
@@ -5545,7 +5544,7 @@ def _study_end(study: Any) -> str:
 def _stop_past_floor(study: Any) -> str:
     """After ``floor reached``, for a run that stopped by itself (its gradient tolerance or
     its fixed steps) at an iteration K past the first k at the floor: `` at k = 2; the run
-    stopped at k = 3, where its iterate is x* exactly (∇f = 0)``, why the run is K long — with the
+    stopped at k = 3, on x* exactly (∇f = 0)``, why the run is K long — with the
     rate studies' gradient tolerance 0 a run stops only where its gradient is exactly 0;
     empty when it stopped at that k."""
     from analysis import plots
@@ -5559,10 +5558,10 @@ def _stop_past_floor(study: Any) -> str:
     elif np.any(np.asarray(res.jac, float)):
         why = "where its gradient met the tolerance"
     elif plots.study_reference(study) is not None and plots.study_errors(study)[-1] == 0:
-        why = "where its iterate is x* exactly (∇f = 0)"
+        why = "on x* exactly (∇f = 0)"
     else:
         why = "where ∇f = 0 exactly"
-    return f" at k = {k}; the run stopped at k = {K}, {why}"
+    return f" at k = {k}; stopped at k = {K}, {why}"
 
 
 def study_length_text(label: str, study: Any) -> str:

@@ -741,8 +741,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         "newton 26 iterations (floor reached)"
     # a run that went on past the floor says why it stopped where it did
     assert report.study_length_text("newton", st(26, "converged", 20)) == \
-        ("newton 26 iterations (floor reached at k = 20; the run stopped at k = 26, where "
-         "∇f = 0 exactly)")
+        "newton 26 iterations (floor reached at k = 20; stopped at k = 26, where ∇f = 0 exactly)"
     assert report.study_length_text("adam", st(20000, "maxiter", None)) == \
         "adam 20 000 iterations (iteration budget used up, above the floor)"
     assert report.study_length_text("bfgs", st(69, "line_search_failed", None)) == \
@@ -753,13 +752,13 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
     # chained Rosenbrock's nesterov: 8526 iterations against the others' 20000, unexplained;
     # its error reached the floor at k = 8516 and the automatic budget became 8516 + 10
     assert report.study_length_text("nesterov", st(8526, "maxiter", 8516)) == \
-        ("nesterov 8 526 iterations (10 steps past the iteration where the error reached the "
-         "floor, where the automatic budget ends a run)")
+        ("nesterov 8 526 iterations (the automatic budget: 10 steps past the first error at "
+         "the floor)")
     # runs ended by the automatic budget share one clause, whatever their floor iteration
     assert report.study_lengths_text([("gd", st(608, "maxiter", 598)),
                                       ("momentum", st(338, "maxiter", 328))]) == \
-        ("gd 608, momentum 338 iterations (10 steps past the iteration where the error "
-         "reached the floor, where the automatic budget ends a run)")
+        ("gd 608, momentum 338 iterations (the automatic budget: 10 steps past the first "
+         "error at the floor)")
     assert report.study_length_text("cg", st(40, "line_search_failed", 30)) == \
         "cg 40 iterations (error at the floor; the run stopped: line search failed)"
     # quadratic p. 11: CG "3 iterations (floor reached)", its error at the floor at k = 2:
@@ -769,8 +768,7 @@ def test_rate_study_lengths_say_whether_the_floor_was_reached():
         [[-4.59, -4.83], [-4.36, 0.0], [8.15e-16, 0.0], [0.0, 0.0]])),
         measurement=NS(floor_index=2), budget=None, reference=np.zeros(2), minimizer=None)
     assert report.study_length_text("CG", cg) == (
-        "CG 3 iterations (floor reached at k = 2; the run stopped at k = 3, where its iterate "
-        "is x* exactly (∇f = 0))")
+        "CG 3 iterations (floor reached at k = 2; stopped at k = 3, on x* exactly (∇f = 0))")
     assert report.study_lengths_text([("gd", st(608, "converged", 608)),
                                       ("adam", st(20000, "maxiter", None)),
                                       ("momentum", st(338, "converged", 338)),
