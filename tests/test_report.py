@@ -3813,6 +3813,24 @@ def test_held_digits_cut_a_ratio_to_the_digit_its_rounding_reaches():
     assert report.ratio_cell(b, "s", "m", "q", 0.99610, 5, 1e-8) == ("0.99610ᵐ", False)
 
 
+def test_a_ratio_column_prints_every_entry_to_the_same_significant_digits():
+    """Study p. 14 (GD on a sublinear run): the ratio column printed 0.999850 (six digits)
+    above 0.9999251 and 0.9999500 (seven), each ratio to its own rate digits: a column of
+    ratios takes the most digits any of its entries needs (0.99995 needs seven to be told
+    from 1), and every entry shows them, trailing zeros kept."""
+    e = 1.0 / np.arange(1.0, 20001.0)  # e_(k+1)/e_k = (k + 1)/(k + 2), toward 1
+    st = _nw_study(e, "sublinear", 1.0, window=(10000, 20000), kind="sublinear")
+    st.measurement.exponent, st.measurement.order = 1.0, None
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd", st, "s")
+    steps = [(int(r[0].rstrip("†")), r[2].rstrip("ᵐ")) for r in b.doc.blocks[-1].rows
+             if r[0].rstrip("†").isdigit()]
+    assert len(steps) >= 5 and max(k for k, _ in steps) >= 19000
+    for k, text in steps:
+        assert text == f"{(k + 1) / (k + 2):#.7g}", (k, text)
+    assert {report.significant_digits(t) for _, t in steps} == {7}
+
+
 def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_reports):
     """Rosenbrock p. 8: Nesterov's ratio at k = 8514 was printed '0.99589ᵐ' unflagged, while
     the error figure's caption says rounding reaches its printed digits (a relative 0.002:
@@ -3828,10 +3846,11 @@ def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_report
     steps = [int(q[2:]) for (item, q) in rows if item == "nesterov"
              and re.fullmatch(r"e_\d+", q) and ("nesterov", f"e_{int(q[2:]) + 1}/{q}") in rows]
     assert 8514 in steps
+    # the column's digits: the most any of its ratios needs
+    d = max(rate_digits(rows[("nesterov", f"e_{k + 1}/e_{k}")]) for k in steps)
     for k in steps:
         ek, v = rows[("nesterov", f"e_{k}")], rows[("nesterov", f"e_{k + 1}/e_{k}")]
         rel = eps * (scale / ek + 1) + eps * (scale / (v * ek) + 1)
-        d = rate_digits(v)
         held = math.floor(math.log10(v)) - math.floor(math.log10(rel * v)) + 1
         if rel * v >= 10.0 ** (math.floor(math.log10(v)) - d + 1):  # reaches the digits
             held = min(held, d)
