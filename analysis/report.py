@@ -111,6 +111,7 @@ from landscape.jsonutil import jsonable
 from landscape.numfmt import (
     GRAD_DIGITS,
     RATE_DIGITS,
+    as_printed,
     fmt,
     fmt_grad,
     fmt_rate,
@@ -1055,12 +1056,12 @@ def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
     ``[0.9999, 1.000]``, which puts 1 on the edge); ``digits`` when the ends are equal or no
     count up to ``most`` does it."""
     def apart(a: float, b: float, d: int) -> bool:
-        return float(f"{a:.{d}g}") != float(f"{b:.{d}g}")
+        return as_printed(a, d) != as_printed(b, d)
 
     if lo == hi:
         return digits
     for d in range(digits, most + 1):
-        if fmt_num(lo, d) != fmt_num(hi, d) and (inside is None or all(
+        if apart(lo, hi, d) and (inside is None or all(
                 apart(end, inside, d) for end in (lo, hi) if end != inside)):
             return d
     return digits
@@ -2467,7 +2468,7 @@ def zero_width(lower: Sequence[float], upper: Sequence[float]) -> list[int]:
     print alike to 15 digits (the kink report's R1 spans [0, 0] in x, a segment of the line
     x = 0 on which |x| has its kink)."""
     return [k for k, (lo, hi) in enumerate(zip(lower, upper, strict=True))
-            if fmt_num(lo, 15) == fmt_num(hi, 15)]
+            if as_printed(lo, 15) == as_printed(hi, 15)]
 
 
 def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]) -> str:

@@ -99,7 +99,7 @@ from analysis.report import (
     window_cut_text,
     yardstick_case,
 )
-from landscape.numfmt import fmt, fmt_rate, spaced
+from landscape.numfmt import as_printed, fmt, fmt_rate, spaced
 from landscape.progress import Progress
 from landscape.vanishing import PLATEAU_FRACTION
 
@@ -437,7 +437,7 @@ def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: i
     if len(measured) < 2:
         return ""
     lo, hi = ratio_correlations(measured, exact, upto)
-    span = fmt_num(lo, 2) if fmt_num(lo, 2) == fmt_num(hi, 2) else \
+    span = fmt_num(lo, 2) if as_printed(lo, 2) == as_printed(hi, 2) else \
         f"{fmt_num(lo, 2)}–{fmt_num(hi, 2)}"
     return ("The runs of every schedule use the same noise draws, so their ratios rise and "
             f"fall together step by step (correlation {span} between the series over "
@@ -485,14 +485,6 @@ def _mean_se(samples: Any) -> tuple[float, float]:
 
 #: significant digits of a mean and of its standard error as :func:`_pm` prints them
 MEAN_DIGITS, SE_DIGITS = 3, 2
-
-
-def as_printed(v: float, digits: int) -> float:
-    """``v`` as a page prints it to ``digits`` significant digits
-    (:func:`~landscape.numfmt.fmt`).  A bound or tolerance the reader is asked to check is
-    computed from the numbers as printed beside it, so that it reproduces from them:
-    0.000651 + 4·2.0e−05 = 0.000731, where the unrounded mean and standard error gave 0.000733."""
-    return float(fmt(v, digits))
 
 
 def _pm(mean: float, se: float, how: str = "", digits: int = MEAN_DIGITS) -> str:
@@ -931,8 +923,8 @@ def printed_settle(r: Sequence[float], k: int, digits: int = RATIO_DIGITS) -> in
     qualifies, its mean being itself)."""
     r = np.asarray(r, float)
     for j in range(k, r.size):
-        rate = fmt_num(float(np.exp(np.mean(np.log(r[j:])))), digits)
-        if all(fmt_num(float(v), digits) == rate for v in r[j:]):
+        rate = as_printed(float(np.exp(np.mean(np.log(r[j:])))), digits)
+        if all(as_printed(float(v), digits) == rate for v in r[j:]):
             return j
     return k
 

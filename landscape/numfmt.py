@@ -16,7 +16,7 @@ Trailing zeros (the ``#`` flag of ``%g``, without a bare trailing point): a real
 it carries: 0.011112044 to 6 digits is ``0.0111120``, 104.015 to 4 is ``104.0``, 1.97e-29 to 2
 is ``2.0e-29`` (``0.011112``, ``104`` and ``2e-29`` read as one digit fewer than their
 neighbours).  A real those digits hold (up to the rounding of floating point, a relative
-10⁻¹², so ``0.1 * 3``) is the number it is and prints short: ``0.5``, ``2``, ``0.3`` (a box
+10⁻¹⁴, so ``0.1 * 3``) is the number it is and prints short: ``0.5``, ``2``, ``0.3`` (a box
 [−2, 2], a step η = 0.1, an axis tick).  ``zeros=True`` keeps the zeros of every nonzero real
 (a column of values that all show ``digits`` digits, ``0.5`` → ``0.500`` at 3 digits);
 ``zeros=False`` drops them all (``%g``).  Integers and 0 print as they are.
@@ -103,15 +103,24 @@ def fmt(v: Any, digits: int = 6, zeros: bool | None = None) -> str:
 
 #: relative difference below which a real counts as the number its digits print
 #: (:func:`holds`): the rounding of floating point, ``0.1 * 3`` for 0.3
-HOLD_TOLERANCE = 1e-12
+HOLD_TOLERANCE = 1e-14
 
 
 def holds(x: float, digits: int) -> bool:
-    """Whether ``digits`` significant digits hold the real ``x``: ``|t − x| ≤ 10⁻¹²·|x|`` for
+    """Whether ``digits`` significant digits hold the real ``x``: ``|t − x| ≤ 10⁻¹⁴·|x|`` for
     t the number ``%.{digits}g`` prints (:data:`HOLD_TOLERANCE`): 0.5 and ``0.1 * 3`` at 4
     digits, not 104.015."""
-    t = float(f"{x:.{digits}g}")
-    return abs(t - x) <= HOLD_TOLERANCE * abs(x)
+    return abs(as_printed(x, digits) - x) <= HOLD_TOLERANCE * abs(x)
+
+
+def as_printed(v: Any, digits: int) -> float:
+    """The number ``v`` reads as, printed to ``digits`` significant digits (:func:`fmt`):
+    ``0.000651`` for 0.00065149 at 3 digits; two values print as the same number when
+    these are equal, whatever zeros their texts keep (``2`` and ``2.000``).  A bound or
+    tolerance the reader is asked to check is computed from the numbers as printed beside
+    it, so that it reproduces from them: 0.000651 + 4·2.0e−05 = 0.000731, where the
+    unrounded mean and standard error gave 0.000733."""
+    return float(f"{float(v):.{digits}g}")
 
 
 def round_out(v: float, digits: int, up: bool) -> float:

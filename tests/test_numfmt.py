@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from landscape.numfmt import MISSING, fmt, plural
+from landscape.numfmt import MISSING, as_printed, fmt, plural
 
 
 @pytest.mark.parametrize(
@@ -177,6 +177,9 @@ def test_a_number_its_digits_hold_prints_short():
     assert fmt(5, 4) == "5" and fmt(123456789, 4) == "123456789"
     assert fmt(104.015, 4, zeros=False) == "104"
     assert fmt([104.015, 0.5], 4) == "(104.0, 0.5)"
+    # two texts of one number: compared as the numbers they print
+    assert as_printed(2.0, 4) == as_printed(2.0000001, 4) == 2.0
+    assert as_printed(0.00065149, 3) == 0.000651
 
 
 def test_a_column_value_keeps_its_trailing_zeros():

@@ -1191,6 +1191,10 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     assert report.interval_digits(0.99989645, 1.00010357, inside=1.0) == 5
     assert report.fmt_num(1.00010357, 5) == "1.0001"
     assert report.interval_digits(0.9983, 1.0017, inside=1.0) == 4  # already apart
+    # ends that print as one number with different zeros ("2" and "2.000") are not apart:
+    # 2.0000001 first reads as another number at 8 digits
+    assert report.interval_digits(2.0, 2.0000001) == 8
+    assert (report.fmt_num(2.0, 4), report.fmt_num(2.0000001, 4)) == ("2", "2.000")
     obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     cps = obj.critical_points(box=box)
