@@ -13,7 +13,7 @@ import pytest
 from level_sets import gradient_level_points
 
 from analysis import report
-from landscape.numfmt import rate_digits, spaced
+from landscape.numfmt import fmt, rate_digits, spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -368,7 +368,7 @@ def test_a_measured_order_says_its_plus_minus_is_one_standard_error(himmelblau_r
     for name, r in orders:
         se = r["measured"]["order_se"]
         assert f"± {report.fmt_num(se, 2)} (1 s.e.)" in text, name
-        assert f"± {se:.2g} (1 s.e.)" in r["reason"], name
+        assert f"± {fmt(se, 2)} (1 s.e.)" in r["reason"], name
 
 
 def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
@@ -1832,8 +1832,8 @@ def test_a_long_note_of_a_run_that_ended_outside_every_radius_keeps_its_head():
     sep = float(np.linalg.norm(cps[1].point - cps[0].point))
     radius = 0.1 * min(float(np.linalg.norm(x0 - cps[1].point)), sep)
     head = report.outside_head(study, cps)
-    assert head == (f"the run ended {d:.3g} from P2, outside its convergence radius "
-                    f"{radius:.3g}")
+    assert head == (f"the run ended {fmt(d, 3)} from P2, outside its convergence radius "
+                    f"{fmt(radius, 3)}")
     reason = far.removeprefix("none: ")
     assert len(reason) > report.ROW_NOTE_CHARS
     assert report.row_note(reason, "What failed", head) == (
@@ -1924,7 +1924,7 @@ def test_decided_by_is_short_and_never_a_bare_dash():
     off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
     assert 0.007 < off < 0.008 and (0.99605 - eff) / eff < 1e-4
     got = report.decided_by(c, p, m)
-    assert got == f"−ln ρ {100 * off:.2g}% off band ≤ 1%" and len(got) <= 25  # 3 short lines
+    assert got == f"−ln ρ {fmt(100 * off, 2)}% off band ≤ 1%" and len(got) <= 25  # 3 short lines
 
 
 def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
@@ -2649,8 +2649,8 @@ def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
             "prediction stays the bound, which needs no exact search. On this f this run's "
             "searches were exact: along a line a quadratic f is a parabola, and the search's "
             "quadratic interpolation (N&W §3.5) lands on its minimum") in note
-    assert (f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}); the run reached the "
-            f"rounding floor at k = {floor} (measured).") in note
+    assert (f"first step α = {fmt(alpha, 5)}, exact −gᵀd/dᵀHd = {fmt(exact, 5)}); the run "
+            f"reached the rounding floor at k = {floor} (measured).") in note
     assert "is not exact, so finite termination" not in note
     assert report.exact_line_steps(st).worst < 1e-12
     # three distinct eigenvalues in four variables: Thm 5.4's count, below n
@@ -3104,7 +3104,7 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
     assert ("Adam — (no rate promised) — — linear on average (R-linear: in each half of the "
-            f"window the errors stray at least {adam['spread']:.2g} decades from the fitted "
+            f"window the errors stray at least {fmt(adam['spread'], 2)} decades from the fitted "
             "line) "
             f"{report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
@@ -3460,7 +3460,7 @@ def test_a_band_note_says_when_the_robust_fit_lies_outside_the_band_too():
     assert note == ("Nesterov: the robust fit 0.99605 and the geometric mean 0.99606 both lie "
                     "above the theory band; the verdict tests the robust fit (the measured "
                     f"rate), {shown}% off the band on −ln ρ, within the 1% tolerance; "
-                    f"the geometric mean is {100 * off_mean:.2g}% off on −ln ρ.")
+                    f"the geometric mean is {fmt(100 * off_mean, 2)}% off on −ln ρ.")
 
 
 def test_a_double_roots_distance_off_its_band_reads_alike_everywhere():
@@ -3523,7 +3523,7 @@ def test_the_cg_note_names_the_kappa_of_its_rate():
             reference=np.ones(5), measurement=NS(kind="linear", rate=0.5, window=(0, 9)))
     (note,) = report.cg_bound_notes([cg])
     assert note.startswith(f"CG: the predicted ρ = (√κ* − 1)/(√κ* + 1), κ* = λ_max/λ_min of "
-                           f"∇²f(x*) = {kappa:.4g}, is the bound of linear CG")
+                           f"∇²f(x*) = {fmt(kappa, 4)}, is the bound of linear CG")
     assert f"{kappa:.4g}" == "3316"
 
 
@@ -3547,7 +3547,7 @@ def test_an_error_figure_says_a_theory_line_of_a_run_not_compared_tests_nothing(
     assert report.uncompared_lines_text(st, panels) == (
         "  GD: not comparable with the theory (the table ‘Predicted and measured convergence’), "
         "so its theory line does not test its run: GD's dashed ρ = 0.9999829 and measured rate "
-        f"0.9999614 differ by a factor {factor:.2g} in −ln ρ (the speed), however close they "
+        f"0.9999614 differ by a factor {fmt(factor, 2)} in −ln ρ (the speed), however close they "
         "look on the ρ axis.")
     st["GD"].comparison.verdict = "agrees"
     assert report.uncompared_lines_text(st, panels) == ""
@@ -3648,7 +3648,7 @@ def test_a_rate_study_run_is_near_a_point_by_the_rule_that_measured_it():
     res.x = np.array([-3.55893, 12.6722])
     far = math.hypot(1 + 3.55893, 1 - 12.6722)
     assert report.study_end(A, study).endswith(
-        f"{far:.3g} from the nearest critical point, the minimum P1, outside its convergence "
+        f"{fmt(far, 3)} from the nearest critical point, the minimum P1, outside its convergence "
         f"radius {radius:.3f})")
     # within the tables' tolerance: the distance alone
     res.x = np.array([1.0, 1.0 + 2.6e-13])
@@ -3683,7 +3683,7 @@ def test_the_cg_note_quotes_evidence_that_a_search_was_not_exact():
     assert e2 > 0.01
     assert ("this run's searches were not exact (step k = 1 went 1.2 × the way to the minimum "
             "along its line, 1 for an exact search, so ∇f at its end is orthogonal to it only "
-            f"to 0.2 relative; after 2 steps the error is e_2 = {e2:.3g}, not 0)") in text
+            f"to 0.2 relative; after 2 steps the error is e_2 = {fmt(e2, 3)}, not 0)") in text
     assert "first step" not in text  # an exact first step is no evidence of inexact ones
     # the share printed gives back its distance from 1: 1.081 beside 0.081, not 1.08
     x2 = x1 - 1.081 * float(g1 @ g1) / float(g1 @ H @ g1) * g1

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from analysis import pages, plots, plots_lecture, report, study
 from analysis.report import Builder, fmt_num
+from landscape.numfmt import fmt
 
 
 def _fig(height: float = 4.0) -> Figure:
@@ -1722,7 +1723,7 @@ def test_summary_rows_state_the_start_their_formula_uses():
     (xk,) = [c for c in s.checks if c.what.startswith("x_K after K = ")]
     K = int(re.search(r"K = (\d+)", xk.what).group(1))
     assert xk.what == f"x_K after K = {K} steps from x₀ = 1"
-    assert f"{1 / (1 / 1.0 + 3 * 0.1 * K):.4g}" in xk.theory  # the formula with x₀ = 1
+    assert fmt(1 / (1 / 1.0 + 3 * 0.1 * K), 4) in xk.theory  # the formula with x₀ = 1
     (esc,) = [c for c in s.checks if c.what.startswith("escape time")]
     assert esc.what == "escape time to |y| ≥ 1 from y₀ = 10^-6 (iterations)"
     assert f"{math.ceil(math.log(1 / 1e-6) / math.log(1.2))}ᵗ" == esc.theory
@@ -2039,7 +2040,7 @@ def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(con
 
     text = " ".join(b.text for b in conditioning.doc.blocks if isinstance(b, Paragraph))
     rho = max(max(abs(np.roots([1.0, -(1 + 0.5 - 0.6 * lam), 0.5]))) for lam in (0.2, 4.0))
-    assert f"(spectral radius {rho:.5g})." in text
+    assert f"(spectral radius {fmt(rho, 5)})." in text
 
 
 def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
