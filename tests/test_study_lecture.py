@@ -559,7 +559,7 @@ def test_every_decided_by_cell_names_its_test_and_threshold():
     c = s.numeric_check("engines", 0.0, 4.4e-16, rtol=0.0, abs_tol=1e-9, digits=2)
     assert c.decided == "|m − p| 4.4e-16 ≤ 1e-09"
     c = s.numeric_check("rel", 2.0, 2.01, rtol=0.01, abs_tol=1e-12)
-    assert c.decided == "|m − p|/|p| 0.5% ≤ 1%"  # the relative tolerance decided
+    assert c.decided == "|m − p|/|p| 0.50% ≤ 1%"  # the relative tolerance decided
     for c in s.checks:
         assert re.search(r"[≤>] \S+$", study.check_decided(c)), c.decided
 
@@ -1250,7 +1250,7 @@ def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
     assert (f"Adam η = 0.4, β = (0.9, 0.999): falls to {fmt_num(ra[lo], 3)}ᵐ (k = {lo}), "
             f"rises to {fmt_num(ra[hi], 3)}ᵐ (k = {hi}), ends at {fmt_num(ra[-1], 3)}ᵐ "
             f"(k = {ra.size - 1})") in cap, cap
-    for d in re.findall(r"(?:2\.43|0\.0023|0\.0106|1\.02)(.)", cap.split(".  ")[0]):
+    for d in re.findall(r"(?:2\.43|0\.00230|0\.0106|1\.02)(.)", cap.split(".  ")[0]):
         assert d == "ᵐ"
 
 
