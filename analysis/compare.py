@@ -73,7 +73,7 @@ from analysis.empirical import (
 )
 from analysis.theory import Prediction
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rate, fmt_rounded, plural, rate_digits, round_out
+from landscape.numfmt import fmt, fmt_rate, plural, rate_digits, round_out
 
 SPEED = {"diverges": 0, "sublinear": 1, "linear": 2, "superlinear": 3, "quadratic": 4,
          "finite": 5}
@@ -231,7 +231,7 @@ def _compare_stochastic(p: Prediction, m: Measurement, rtol_level: float) -> Com
         if abs(mv - pv) <= tol:
             return _agrees(**kw)
         reason = DEGENERATE if p.degenerate else (
-            f"{quantity} differs: predicted {pv:.6g}, measured {mv:.6g} ± {se:.2g}")
+            f"{quantity} differs: predicted {fmt(pv, 6)}, measured {fmt(mv, 6)} ± {fmt(se, 2)}")
         return Comparison(False, "disagrees", reason=reason, **kw)
     return _not_comparable(STOCHASTIC)
 
@@ -367,7 +367,7 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
     if off is not None and max(off) <= rtol:
         lo, hi = min(p.rate, eff), max(p.rate, eff)
         n, pd = band_digits(m.rate, lo, hi)
-        rng = f"[{fmt_rounded(lo, n)}, {fmt_rounded(hi, n)}] from ρ to this average factor"
+        rng = f"[{fmt(lo, n)}, {fmt(hi, n)}] from ρ to this average factor"
         if max(off) == 0:
             where = f"lies in the range {rng}"
         else:
@@ -376,8 +376,8 @@ def _compare_linear(p: Prediction, m: Measurement, rtol: float) -> Comparison:
                      f"{scale_name(*off)}, within the tolerance {percent(rtol)}")
         kw.update(rel_diff=off[0], speed_diff=off[1])
         return _agrees(note=f"double root: theory's ‖e_k‖ ≈ C (k + 1) ρᵏ shrinks on average by "
-                       f"{fmt_rounded(eff, n)} per step over the window [{m.window[0]}, "
-                       f"{m.window[1]}]; the measured rate {fmt_rounded(m.rate, n)} {where}",
+                       f"{fmt(eff, n)} per step over the window [{m.window[0]}, "
+                       f"{m.window[1]}]; the measured rate {fmt(m.rate, n)} {where}",
                        rate_band=(p.rate, eff), **kw)
     bound = "" if p.exact else " (above the bound)"
     # the number the rule tested, with its threshold (a bound: m ≤ p (1 + rtol))
@@ -402,16 +402,16 @@ def _compare_order(p: Prediction, m: Measurement) -> Comparison:
     lo, hi = order_band(p.order)
     if m.order is not None and lo <= m.order + 2 * se and m.order - 2 * se <= hi:
         inside = lo <= m.order <= hi
-        unc = one_se(f"{se:.2g}") if se else ""
+        unc = one_se(f"{fmt(se, 2)}") if se else ""
         how = ("within" if inside else "within two standard errors of")
-        return _agrees(note=f"measured order {m.order:.3g}{unc} {how} "
+        return _agrees(note=f"measured order {fmt(m.order, 3)}{unc} {how} "
                             f"[{ORDER_BAND[0]:g}, {ORDER_BAND[1]:g}] × the "
-                            f"predicted {p.order:.3g}", **kw)
+                            f"predicted {fmt(p.order, 3)}", **kw)
     if m.floor_index is not None and m.window_length < MIN_WINDOW:
         return _not_comparable(FLOOR_EARLY + f" (only {m.window_length} iterations in the "
                                "fast phase; the order estimate is pre-asymptotic)", **kw)
-    got = "no order" if m.order is None else f"order {m.order:.3g}"
-    return _disagree(p, m, f"order differs: predicted {p.order:.3g}, measured {got}", **kw)
+    got = "no order" if m.order is None else f"order {fmt(m.order, 3)}"
+    return _disagree(p, m, f"order differs: predicted {fmt(p.order, 3)}, measured {got}", **kw)
 
 
 #: How documents name a measurement of kind ``none`` that has a ``fast_ratio``: its error
@@ -513,9 +513,9 @@ def _fast_against_bound(p: Prediction, m: Measurement) -> Comparison | None:
     r = m.fast_ratio
     if r is None or p.exact or p.kind != "linear" or (p.rate is not None and r > p.rate):
         return None
-    under = "" if p.rate is None else f" ≤ {p.rate:.5g}"
+    under = "" if p.rate is None else f" ≤ {fmt(p.rate, 5)}"
     h = m.ratio_step or 1
-    most = f"{round_out(r, 3, up=True):.3g}"  # rounded up: a bound every ratio stays under
+    most = f"{fmt(round_out(r, 3, up=True), 3)}"  # rounded up: a bound every ratio stays under
     if h >= 2:
         last = (f"{too_few_ratios()}, each of its last {steps_name(h)} ratios "
                 f"e_(k+{h})/e_k before the floor (blocks of the restart period), read per "
@@ -534,7 +534,7 @@ def _limit_set_text(m: Measurement) -> str:
     measurement)."""
     period = m.period
     band = m.band
-    size = "" if band is None else f" of size {band:.3g}"
+    size = "" if band is None else f" of size {fmt(band, 3)}"
     return f"a {period}-cycle{size}" if period else f"a band{size}"
 
 
@@ -570,7 +570,7 @@ def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:
     then says blow-up)."""
     kw = dict(quantity="kind", predicted=p.rate, measured=m.rate)
     if m.kind == "diverges":
-        grow = "" if m.rate is None else f" (growth factor {m.rate:.4g} per step)"
+        grow = "" if m.rate is None else f" (growth factor {fmt(m.rate, 4)} per step)"
         return _agrees(note=f"not convergent to x*: the iterates blow up{grow}", **kw)
     if m.kind == "bounded" and not p.exact:
         return _agrees(note=f"not convergent to x*: the run settled on {_limit_set_text(m)} "
@@ -647,10 +647,10 @@ def _compare_exponent(p: Prediction, m: Measurement, exponent_rtol: float) -> Co
     if rel is not None and rel <= exponent_rtol:
         return _agrees(**kw)
     if not p.exact and m.exponent > p.exponent:
-        return _agrees(note=f"measured exponent {m.exponent:.4g} exceeds the bound "
-                            f"{p.exponent:.4g}: at least as fast", **kw)
-    fallback = (f"exponent differs: predicted k^-{p.exponent:.4g}, "
-                f"measured k^-{m.exponent:.4g}")
+        return _agrees(note=f"measured exponent {fmt(m.exponent, 4)} exceeds the bound "
+                            f"{fmt(p.exponent, 4)}: at least as fast", **kw)
+    fallback = (f"exponent differs: predicted k^-{fmt(p.exponent, 4)}, "
+                f"measured k^-{fmt(m.exponent, 4)}")
     return _disagree(p, m, fallback, **kw)
 
 

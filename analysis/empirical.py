@@ -164,7 +164,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rounded, plural, spaced
+from landscape.numfmt import fmt, plural, spaced
 
 EPS = float(np.finfo(float).eps)
 KINDS = ("finite", "quadratic", "superlinear", "linear", "sublinear", "bounded", "diverges",
@@ -592,7 +592,7 @@ def _superlinear_tail(d: NDArray[np.float64]) -> int | None:
 
 def _ratio_list(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
     """The ``h``-step ratios ``e_(k+h)/e_k`` for ``k = a .. n-1-h``, as printed in a note."""
-    return ", ".join(f"{v:.3g}" for v in e[a + h:n] / e[a:n - h])
+    return ", ".join(f"{fmt(v, 3)}" for v in e[a + h:n] / e[a:n - h])
 
 
 def _ratio_span(e: NDArray[np.float64], a: int, n: int, h: int) -> str:
@@ -631,8 +631,8 @@ def ratios_fall(ratios: ArrayLike, ks: ArrayLike | None = None) -> str | None:
     early, late = float(np.max(r[:h])), float(np.max(r[h:]))
     if late <= RATIO_FALL * early:
         return (f"over the halves k = {k_list(k[:h])} and k = {k_list(k[h:])}, the later "
-                f"half's largest, {late:.3g}, ≤ 1/4 of the earlier half's largest, "
-                f"{early:.3g}")
+                f"half's largest, {fmt(late, 3)}, ≤ 1/4 of the earlier half's largest, "
+                f"{fmt(early, 3)}")
     return None
 
 
@@ -674,16 +674,16 @@ def implied_order(a: float, b: float, h: int = 1, cycle: bool = False) -> str:
     is the one of the cycle (as CG's n-step quadratic convergence), with its per-step
     equivalent, its ``h``-th root, on the scale of the per-step q of a method not restarted:
     "order per 2-step cycle ≈ ln b / ln a = 1.45, per step 1.45^(1/2) = 1.20".  Each order
-    shows three significant digits, trailing zeros kept (:func:`~landscape.numfmt.fmt_rounded`:
+    shows three significant digits, trailing zeros kept (:func:`~landscape.numfmt.fmt`:
     1.20 beside 1.64, not 1.2)."""
     x = math.log(b) / math.log(a)
-    q, root = fmt_rounded(x, 3), fmt_rounded(x ** (1 / h), 3)
+    q, root = fmt(x, 3), fmt(x ** (1 / h), 3)
     if h == 1:
-        return f"q ≈ ln {b:.3g} / ln {a:.3g} = {q}"
+        return f"q ≈ ln {fmt(b, 3)} / ln {fmt(a, 3)} = {q}"
     if cycle:
-        return (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = {q}, per step "
+        return (f"order per {h}-step cycle ≈ ln {fmt(b, 3)} / ln {fmt(a, 3)} = {q}, per step "
                 f"{q}^(1/{h}) = {root}")
-    return f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h}) = {root}"
+    return f"per-step q ≈ (ln {fmt(b, 3)} / ln {fmt(a, 3)})^(1/{h}) = {root}"
 
 
 def halving(ratios: ArrayLike) -> str:
@@ -700,10 +700,10 @@ def halving(ratios: ArrayLike) -> str:
         return "none ≤ 1/2 of the one before" if not np.any(half) else \
             "the last more than 1/2 of the one before"
     if not np.any(half[:-1]):
-        more = ", ".join(f"{b:.3g} is more than 1/2 of {a:.3g}"
+        more = ", ".join(f"{fmt(b, 3)} is more than 1/2 of {fmt(a, 3)}"
                          for a, b in zip(r[:-2], r[1:-1], strict=True))
-        return (f"{more}, so the fall rests on the last block alone ({r[-1]:.3g} ≤ 1/2 of "
-                f"{r[-2]:.3g})")
+        return (f"{more}, so the fall rests on the last block alone ({fmt(r[-1], 3)} ≤ 1/2 of "
+                f"{fmt(r[-2], 3)})")
     return "the last ≤ 1/2 of the one before"
 
 
@@ -721,8 +721,8 @@ def pair_falls(ratios: ArrayLike, h: int = 1, cycle: bool = False) -> str:
         order = ""
         if 0.0 < b < 1.0 and 0.0 < a < 1.0 and a != b:
             order = (f", {implied_order(a, b, h, cycle)}" if a <= RATIO_END_FALL else
-                     f"; no order: {a:.3g} > 1/2, not yet in the fast phase")
-        pairs.append(f"{a:.3g} → {b:.3g} (× {b / a:.3g}{order})")
+                     f"; no order: {fmt(a, 3)} > 1/2, not yet in the fast phase")
+        pairs.append(f"{fmt(a, 3)} → {fmt(b, 3)} (× {fmt(b / a, 3)}{order})")
     return f"{'; '.join(pairs)}: {halving(r)}"
 
 
@@ -738,7 +738,8 @@ def no_alternation(ratios: ArrayLike) -> str | None:
     r = np.asarray(ratios, dtype=float)
     if r.size < 3 or _zigzag(r):
         return None
-    return f"the last three, {', '.join(f'{v:.3g}' for v in r[-3:])}, do not rise and fall in turn"
+    return (f"the last three, {', '.join(fmt(v, 3) for v in r[-3:])}, do not rise and fall "
+            "in turn")
 
 
 def first_fast_step(err: ArrayLike, a: int, n: int) -> int:
@@ -801,7 +802,7 @@ def falling_ratios(err: ArrayLike, s: int, n: int) -> tuple[int, int, str] | Non
     b, r2, how, why_not = two_step_test(e, s, n)
     if why_not is None:
         ks, chain = two_step_blocks(b, r2, n)
-        seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, chain, strict=True))
+        seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip(ks, chain, strict=True))
         return b, 2, (f"two-step ratios e_(k+2)/e_k, {_ratio_span(e, b, n, 2)}, are read "
                       f"as falling toward 0: {how}; "
                       f"and over the disjoint blocks of two steps ending at the last step "
@@ -844,8 +845,8 @@ def two_step_test(err: ArrayLike, s: int, n: int
         if r2.size <= 2:
             return b, r2, how, ("too few to compare the last with the one two steps before "
                                 "it")
-        return b, r2, how, (f"the last, {r2[-1]:.3g}, is not ≤ 1/2 of the one two steps "
-                            f"before, {r2[-3]:.3g}")
+        return b, r2, how, (f"the last, {fmt(r2[-1], 3)}, is not ≤ 1/2 of the one two steps "
+                            f"before, {fmt(r2[-3], 3)}")
     return b, r2, how, None
 
 
@@ -887,7 +888,7 @@ def restart_ratios(err: ArrayLike, n: int, fl: float, m: int) -> tuple[int, int,
     end = band_entry(e, n, fl)
     b, r = block_ratios(e, end, m)
     ks = b + m * np.arange(r.size)
-    seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip(ks, r, strict=True))
+    seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip(ks, r, strict=True))
     what = (f"the {steps_name(m)} ratios e_(k+{m})/e_k over blocks of {m} steps (the restart "
             f"period) ending at iteration {end}"
             + (f" ({seen})" if seen else " (none: too few steps)"))
@@ -986,11 +987,11 @@ def _jump_note(e: NDArray[np.float64], j: int, h: int) -> str:
     before = math.exp(-(c[j] - c[j - w]) / w)
     after = b - j - h
     post = (f"; after it, over iterations {j + h}–{b}, the mean ratio is "
-            f"{math.exp(-(c[b] - c[j + h]) / after):.3g} per step, faster than before"
+            f"{fmt(math.exp(-(c[b] - c[j + h]) / after), 3)} per step, faster than before"
             if after > 0 else "")
     return (f"in {plural(h, 'step')} from iteration {j} the error (its running minimum) falls "
-            f"by the factor {fell:.3g}, while the {w} steps before averaged a ratio of "
-            f"{before:.3g} per step: at least 1000× in {plural(h, 'step')} and at least "
+            f"by the factor {fmt(fell, 3)}, while the {w} steps before averaged a ratio of "
+            f"{fmt(before, 3)} per step: at least 1000× in {plural(h, 'step')} and at least "
             f"{JUMP_FACTOR:g} times their decay per step (on a log scale), which no linear rate "
             f"gives{post}: superlinear")
 
@@ -1021,10 +1022,10 @@ def _band_note(e: NDArray[np.float64], j: int, i: int, n: int, fl: float, what: 
     """The note of a fast window ``j``–``i`` that ends where the error enters the floor band
     (``FLOOR_BAND`` floors) and stays there to ``n - 1``: those steps are left out."""
     r = e[i + 1:n] / e[i:n - 1]
-    return (f"{what} at {e[i]:.3g} (iteration {i}), within {FLOOR_BAND_TEXT} times the rounding "
-            f"floor {fl:.3g}, and the error stays in that band to iteration {n - 1} (ratios "
-            f"e_(k+1)/e_k {np.min(r):.2g} to {np.max(r):.2g} there): the run's last steps at "
-            f"the floor, left out of the window {j}–{i}")
+    return (f"{what} at {fmt(e[i], 3)} (iteration {i}), within {FLOOR_BAND_TEXT} times the "
+            f"rounding floor {fmt(fl, 3)}, and the error stays in that band to iteration "
+            f"{n - 1} (ratios e_(k+1)/e_k {fmt(np.min(r), 2)} to {fmt(np.max(r), 2)} there): "
+            f"the run's last steps at the floor, left out of the window {j}–{i}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1473,7 +1474,8 @@ def _measure_stochastic(e: NDArray, K: int, notes: list[str]) -> Measurement:
         k = np.arange(t0, K + 1, dtype=float)
         c, c_se = _batch_means(e2 * k)
         notes.append(
-            f"stochastic: E|e|^2 decays like k^{slope:.3g} (± {slope_se:.2g}); C = mean(k e_k^2) "
+            f"stochastic: E|e|^2 decays like k^{fmt(slope, 3)} (± {fmt(slope_se, 2)}); "
+            "C = mean(k e_k^2) "
             "over the last half (batch-means SE is optimistic when the correlation time grows)"
         )
         return Measurement("sublinear", None, None, (t0, K), K, None, notes, -slope / 2.0,
@@ -1519,8 +1521,8 @@ def _usable_limit_point(
     floor = max(default_floor(float(np.linalg.norm(p[-1]))), 1e3 * lim[1])
     if valid_length(errors(p, p[-1]), floor) >= 3:
         return lim
-    notes.append(f"the iterates may approach a point at distance {lim[0]:.3g} from x*, but its "
-                 f"estimated remaining distance {lim[1]:.3g} leaves fewer than 3 errors above "
+    notes.append(f"the iterates may approach a point at distance {fmt(lim[0], 3)} from x*, but its "
+                 f"estimated remaining distance {fmt(lim[1], 3)} leaves fewer than 3 errors above "
                  "the resulting floor: errors measured to x*")
     return None
 
@@ -1533,7 +1535,7 @@ def _to_limit_point(
     ``max(default_floor(|x_K|), 1e3 * remaining)``."""
     d_lim, remaining = lim
     notes.append(
-        f"iterates converge to a point at distance {d_lim:.3g} from x* (inexact x* or "
+        f"iterates converge to a point at distance {fmt(d_lim, 3)} from x* (inexact x* or "
         "a valley of minimizers): errors measured to the final iterate"
     )
     xs = p[-1].copy()
@@ -1578,7 +1580,7 @@ def _unfinished(e: NDArray[np.float64], n: int, fl: float, stopped: str | None,
         return (f"too short to measure: the run stopped after {n - 1} iterations, above the "
                 "floor (at least 3 ratios are needed to tell a kind)")
     if stopped is not None and to_point and e[n - 1] > FLOOR_BAND * fl:
-        return (f"the run stopped ({stopped}) {e[n - 1]:.2g} from x*, above the rounding floor "
+        return (f"the run stopped ({stopped}) {fmt(e[n - 1], 2)} from x*, above the rounding floor "
                 f"{fmt_floor(fl)}: its errors did not converge, no convergence kind")
     return None
 
@@ -1609,11 +1611,11 @@ def _stall(d_lim: float, notes: list[str], e: NDArray[np.float64] | None = None,
     falling = None if e is None else still_falling(e)
     if falling is not None:
         k, ek, eK = falling
-        return _none(f"{d_lim:.2g} from x*, still decreasing: the error fell from {ek:.3g} at "
-                     f"k = {k} to {eK:.3g} at k = {e.size - 1}, its steps shrinking toward a "
-                     "point other than x* (an exact, isolated critical point); no rate",
-                     notes, stalled=d_lim, falling=falling, **kw)
-    return _none(f"stalled {d_lim:.2g} from x*: the iterates converge to a point there, not to "
+        return _none(f"{fmt(d_lim, 2)} from x*, still decreasing: the error fell from "
+                     f"{fmt(ek, 3)} at k = {k} to {fmt(eK, 3)} at k = {e.size - 1}, its steps "
+                     "shrinking toward a point other than x* (an exact, isolated critical "
+                     "point); no rate", notes, stalled=d_lim, falling=falling, **kw)
+    return _none(f"stalled {fmt(d_lim, 2)} from x*: the iterates converge to a point there, not to "
                  "x* (an exact, isolated critical point); no rate", notes, stalled=d_lim, **kw)
 
 
@@ -1630,7 +1632,7 @@ def _cut_plateau(
         pl = None
     if pl is not None:
         top = float(np.max(e[(3 * n) // 4:n]))
-        notes.append(f"error stagnates near {top:.3g} from iteration {pl}: treated as a floor")
+        notes.append(f"error stagnates near {fmt(top, 3)} from iteration {pl}: treated as a floor")
         n = int(np.flatnonzero(e[:n] <= 10.0 * top)[0]) if pl > 0 else 0
     return n, pl
 
@@ -1662,8 +1664,8 @@ def _sublinear_measurement(
     span = (n - 1 + k0) / (a + k0) if a + k0 > 0 else math.inf
     notes.append("decay slows like 1/k: sublinear (exponent from the slope of 1/d vs k)")
     if span < SUBLINEAR_SPAN:
-        notes.append(f"exponent not determined: the fitted law (k + {k0:.3g})^-{expo:.3g} "
-                     f"spans only a factor {span:.3g} in k + k0 over the window")
+        notes.append(f"exponent not determined: the fitted law (k + {fmt(k0, 3)})^-{fmt(expo, 3)} "
+                     f"spans only a factor {fmt(span, 3)} in k + k0 over the window")
         expo = None
     osc = oscillation(p, xs, window=(a, n - 1)).oscillating
     return Measurement("sublinear", None, None, (a, n - 1), oscillating=osc,
@@ -1685,8 +1687,8 @@ def _peaks_rising(e: NDArray[np.float64], window: tuple[int, int]) -> str | None
     if last < first:
         return None
     return (f"the error does not fall over the window [{a}, {b}]: its largest value is "
-            f"{first:.3g} in the first quarter and {last:.3g} in the last (it swings "
-            f"between {float(np.min(seg)):.3g} and {float(np.max(seg)):.3g}): no rate")
+            f"{fmt(first, 3)} in the first quarter and {fmt(last, 3)} in the last (it swings "
+            f"between {fmt(float(np.min(seg)), 3)} and {fmt(float(np.max(seg)), 3)}): no rate")
 
 
 def cycle_fit(err: ArrayLike, m: int, *, floor: float, settle_rtol: float = SETTLE_RTOL
@@ -1737,13 +1739,14 @@ def _linear_or_none(
         return _none("no decrease of the error over the asymptotic window", notes, **base)
     if abs(fit.rate_lstsq - fit.rate) > 0.01 * fit.rate:
         notes.append(
-            f"robust rate {fit.rate:.6g} and least-squares rate {fit.rate_lstsq:.6g} differ by "
+            f"robust rate {fmt(fit.rate, 6)} and least-squares rate {fmt(fit.rate_lstsq, 6)} "
+            "differ by "
             "more than 1% (oscillation or transient in the window)"
         )
     if not long_window:
         return _none(f"the linear fit's window (past the transient), "
                      f"e_{fit.window[0]}–e_{fit.window[1]}, has fewer than {MIN_WINDOW} "
-                     f"points: no reliable rate (robust fit {fit.rate:.4g})", notes, **base)
+                     f"points: no reliable rate (robust fit {fmt(fit.rate, 4)})", notes, **base)
     rising = _peaks_rising(e, fit.window)
     if rising is not None:
         return _none(rising, notes, **base)
@@ -1756,7 +1759,7 @@ def _linear_or_none(
                 f"e_{ks[0]}, e_{ks[1]}, e_{ks[2]} and so on to e_{z}")
         notes.append(f"the linear rate is read per step on its {steps_name(restart)} restart "
                      f"cycles: fitted on the errors once per cycle, {seen}, as (cycle "
-                     f"factor)^(1/{restart}) = {fit.rate:.6g}")
+                     f"factor)^(1/{restart}) = {fmt(fit.rate, 6)}")
     osc = oscillation(p, xs, window=fit.window).oscillating
     return Measurement("linear", fit.rate, 1.0, fit.window, oscillating=osc, notes=notes,
                        settled=fit.settled, rate_lstsq=fit.rate_lstsq, spread=fit.spread,
@@ -1827,12 +1830,12 @@ def measure(
     if n == 0:
         where = "the minimizer" if lim is None else "the point the run stays at"
         return _none(f"the first iterate is already at {where} (error at or below the floor "
-                     f"{fl:.3g})", notes, **base)
+                     f"{fmt(fl, 3)})", notes, **base)
     if floor_index is not None:
         k = _finite_steps(e, n, fl)
         if k is not None:
-            notes.append(f"error falls from {e[n - 1]:.3g} to the floor {fl:.3g} in one step at "
-                         f"iteration {k}, far faster than the steps before: terminated")
+            notes.append(f"error falls from {fmt(e[n - 1], 3)} to the floor {fmt(fl, 3)} in "
+                         f"one step at iteration {k}, far faster than the steps before: terminated")
             return Measurement("finite", window=(0, k), notes=notes, finite_steps=k,
                                settled=True, **base)
     n, pl = _cut_plateau(p, e, n, notes)
@@ -1933,11 +1936,11 @@ def _restart_fast(m: Measurement, e: NDArray[np.float64], n: int, fl: float,
     per = r ** (1.0 / h)
     top = float(np.max(per))
     ks = b + h * np.arange(r.size)
-    seen = ", ".join(f"{v:.3g}^(1/{h}) = {w:.3g} at k = {k}"
+    seen = ", ".join(f"{fmt(v, 3)}^(1/{h}) = {fmt(w, 3)} at k = {k}"
                      for k, v, w in zip(ks, r, per, strict=True))
     m.notes.append(f"the error reached the rounding floor after the {steps_name(h)} ratios "
                    f"e_(k+{h})/e_k of its last blocks of {h} steps (the restart period), read "
-                   f"per step as r^(1/{h}): {seen}; the fast ratio is the largest, {top:.3g}: "
+                   f"per step as r^(1/{h}): {seen}; the fast ratio is the largest, {fmt(top, 3)}: "
                    "at least linear at that rate per step, superlinear or not")
     return replace(m, fast_ratio=top, ratio_step=h)
 
@@ -1968,12 +1971,12 @@ def _slower_kinds(
     if thirds is not None:
         j, t, (r1, r2, r3) = thirds
         low = np.minimum.accumulate(e[:n])[j - t::t]  # the running minimum at the block ends
-        notes.append(f"the mean ratio per step keeps falling over the last half: {r1:.3g}, "
-                     f"{r2:.3g} and {r3:.3g} over iterations {j - t}–{j}, {j}–{j + t} and "
+        notes.append(f"the mean ratio per step keeps falling over the last half: {fmt(r1, 3)}, "
+                     f"{fmt(r2, 3)} and {fmt(r3, 3)} over iterations {j - t}–{j}, {j}–{j + t} and "
                      f"{j + t}–{j + 2 * t} (each block at least as fast as the one before, "
                      "the last ≤ the square of the middle one and ≤ 1/2; each mean is "
                      f"(b/a)^(1/{t}) for the smallest errors so far a, b at the block's ends: "
-                     f"{', '.join(f'{v:.3g}' for v in low[:-1])} and {low[-1]:.3g} at "
+                     f"{', '.join(fmt(v, 3) for v in low[:-1])} and {fmt(low[-1], 3)} at "
                      f"iterations {j - t}, {j}, {j + t} and {j + 2 * t}): superlinear")
         note = notes[-1]
         return replace(_superlinear(e, n, j, fl, notes, base), evidence=note)
@@ -1994,8 +1997,9 @@ def _falling_tail(e: NDArray[np.float64], d: NDArray[np.float64], n: int, fl: fl
     r = e[n - 2] / e[n - 3] if n >= 3 else math.nan
     last = e[n - 1] / e[n - 2]
     half = RATIO_END_FALL * r
-    here = (f"the last ratio, {last:.3g}, is not ≤ 1/2 × {r:.3g} = {half:.3g}" if last > half
-            else f"the last ratio is {last:.3g}, after {r:.3g}")
+    here = (f"the last ratio, {fmt(last, 3)}, is not ≤ 1/2 × {fmt(r, 3)} = {fmt(half, 3)}"
+            if last > half
+            else f"the last ratio is {fmt(last, 3)}, after {fmt(r, 3)}")
     b, _, _, why_not = two_step_test(e, s, n)
     unlike = no_alternation(e[b + 1:n] / e[b:n - 1]) if n - b >= 4 else None
     lacks = (too_few_ratios((s, n - 2), first_fast_step(e, s, n))
@@ -2113,8 +2117,8 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
     if fit is not None and fit.determined:
         order, se, window = fit.order, fit.se, fit.window
     elif fit is not None:
-        notes.append(f"order not determined by the data (fit {fit.order:.3g}"
-                     f"{one_se(f'{fit.se:.2g}')}, over iterations "
+        notes.append(f"order not determined by the data (fit {fmt(fit.order, 3)}"
+                     f"{one_se(fmt(fit.se, 2))}, over iterations "
                      f"{fit.window[0]}-{fit.window[1]})")
     else:
         notes.append("order not determined by the data (fewer than 4 points in the fast phase)")
@@ -2122,7 +2126,8 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
     kind = ("quadratic" if order is not None and lo <= order + se2 and order - se2 <= hi
             else "superlinear")
     if kind == "quadratic" and not lo <= order <= hi:
-        notes.append(f"order {order:.3g}{one_se(f'{se:.2g}')} lies within two standard errors "
+        notes.append(f"order {fmt(order, 3)}{one_se(fmt(se, 2))} lies within two standard "
+                     "errors "
                      f"of the quadratic band [{lo}, {hi}]: quadratic")
     return Measurement(kind, None, order, (s, n - 1), oscillating=False, notes=notes,
                        settled=n - s >= 4, order_se=se, order_window=window, **base)
@@ -2131,11 +2136,11 @@ def _superlinear(e: NDArray, n: int, s: int, fl: float, notes: list[str],
 def _bounded(b: Bounded, e: NDArray, K: int, notes: list[str]) -> Measurement:
     if b.period is None:
         notes.append(f"neither converging nor diverging: the iterates stay in a band of "
-                     f"diameter {b.band:.3g} (error between {np.min(e[b.start:]):.3g} and "
-                     f"{np.max(e[b.start:]):.3g})")
+                     f"diameter {fmt(b.band, 3)} (error between {fmt(np.min(e[b.start:]), 3)} and "
+                     f"{fmt(np.max(e[b.start:]), 3)})")
     else:
         notes.append(f"the iterates settle on a cycle of period {b.period} (diameter "
-                     f"{b.band:.3g}) from iteration {b.start}")
+                     f"{fmt(b.band, 3)}) from iteration {b.start}")
     return Measurement("bounded", window=(b.start, K), iterations=K, notes=notes,
                        period=b.period, band=b.band, settled=True)
 

@@ -3763,7 +3763,7 @@ def _power_text(v: float, digits: int = 2, decimals: int | None = None) -> str:
     sign = "-" if v < 0 else ""
     if decimals is not None:
         return f"${sign}{m:.{decimals}f}{{\\times}}10^{{{k}}}$"
-    mant = fmt(m, digits)
+    mant = fmt(m, digits, zeros=False)  # a tick's mantissa: 2, not 2.0
     return (f"${sign}10^{{{k}}}$" if mant == "1" else f"${sign}{mant}{{\\times}}10^{{{k}}}$")
 
 
@@ -3790,7 +3790,7 @@ def one_format(ticks: ArrayLike, digits: int = 2) -> FuncFormatter:
     t = np.abs(t[np.isfinite(t) & (t != 0)])
     plain = bool(np.all((t >= 1e-2) & (t < 1e4))) if t.size else True
     if plain:
-        return FuncFormatter(lambda v, _: fmt(v, digits))
+        return FuncFormatter(lambda v, _: fmt(v, digits, zeros=False))  # 0.5, not 0.50
     # one mantissa style for all: with decimals when any mantissa needs them
     whole = all(abs(m - round(m)) < 1e-9 for m in
                 (round(_mantissa(float(x), digits)[0], digits - 1) for x in t))

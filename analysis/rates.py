@@ -212,8 +212,8 @@ class Refinement:
     def describe(self) -> str:
         """How the point was refined (for ``minimizer_how``)."""
         return (f"final iterate refined by Newton on grad f = 0 with the compiled kernels "
-                f"({self.iterations} steps, last step {self.last_step:.2g}, |grad f| = "
-                f"{self.gradient_norm:.2g}; tolerance {REFINE_TOL:g} max(1, |x|))")
+                f"({self.iterations} steps, last step {fmt(self.last_step, 2)}, |grad f| = "
+                f"{fmt(self.gradient_norm, 2)}; tolerance {REFINE_TOL:g} max(1, |x|))")
 
 
 #: how a Target's ``how`` names the point theory is evaluated at (a point it did not reach)
@@ -514,10 +514,10 @@ def _nearest_text(x: Any, x0: np.ndarray, points: Sequence[Any]) -> str:
     if near is None:
         return ""
     coords = np.asarray(points[near.index].point, dtype=float)
-    scale = (f"its distance from x₀, {near.start:.3g}" if near.start <= near.separation else
-             f"its distance from the nearest other critical point, {near.separation:.3g}")
-    return (f"{near.distance:.3g} from the nearest, {_fmt(coords)}, beyond the radius "
-            f"{near.radius:.3g} within which a run counts as converged to it, "
+    scale = (f"its distance from x₀, {fmt(near.start, 3)}" if near.start <= near.separation else
+             f"its distance from the nearest other critical point, {fmt(near.separation, 3)}")
+    return (f"{fmt(near.distance, 3)} from the nearest, {_fmt(coords)}, beyond the radius "
+            f"{fmt(near.radius, 3)} within which a run counts as converged to it, "
             f"{CONVERGED_FRACTION:g} × {scale}; ")
 
 
@@ -883,8 +883,8 @@ def unstable_at_start(obj: Any, x0: np.ndarray, method: str,
     if at_start.stable:
         return None
     return (f"the run diverged before reaching x*'s neighbourhood: the step is past the "
-            f"stability limit for the curvature at x0 (lambda_max(H(x0)) = {lam:.4g}, "
-            f"{METHODS_FIXED_STEP[method]} = {at_start.rate:.4g} > 1), while stable at x*; "
+            f"stability limit for the curvature at x0 (lambda_max(H(x0)) = {fmt(lam, 4)}, "
+            f"{METHODS_FIXED_STEP[method]} = {fmt(at_start.rate, 4)} > 1), while stable at x*; "
             "the local theory at x* does not describe this path")
 
 
@@ -989,7 +989,7 @@ def rate_study(
         pred = predict(method, eff, model.eigenvalues, hessian=H, extra={"quadratic": False})
     elif probe is not None:
         notes.append(f"x* is a kink of f: largest gradient norm of the pieces there "
-                     f"G = {probe.G:.6g} (one-sided gradients probed around x*)")
+                     f"G = {fmt(probe.G, 6)} (one-sided gradients probed around x*)")
         pred = predict_kink(method, eff, probe.G)
     elif model is None:
         pred = _no_point_prediction(target)

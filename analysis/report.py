@@ -111,10 +111,11 @@ from landscape.defaults import REPORT_METHODS, SEED
 from landscape.jsonutil import jsonable
 from landscape.numfmt import (
     GRAD_DIGITS,
+    RATE_DIGITS,
+    as_printed,
     fmt,
     fmt_grad,
     fmt_rate,
-    fmt_rounded,
     iteration_count,
     plural,
     rate_digits,
@@ -822,7 +823,8 @@ def _box_text(obj: Any, box: np.ndarray) -> str:
 
 def fmt_num(v: Any, digits: int = 4) -> str:
     """:func:`landscape.numfmt.fmt` with the reports' default of 4 significant digits
-    (``%.4g``; '—' for None/NaN, ∞ for infinities, integers exact)."""
+    (``%.4g``, a value they round keeping its trailing zeros, ``104.0``; '—' for None/NaN,
+    ∞ for infinities, integers exact)."""
     return fmt(v, digits)
 
 
@@ -960,20 +962,19 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
-         digits: int = 4, note: str = "", like: str = "", rounded: bool = False,
-         zeros: bool = False, decimals: int | None = None) -> str:
+         digits: int = 4, note: str = "", like: str = "", zeros: bool | None = None,
+         decimals: int | None = None) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
-    ledger; with ``like`` (the cell it is compared with) at least as many significant digits
-    as that cell shows (:func:`fmt_like`); ``rounded``: a value its digits round shows all of
-    them (:func:`~landscape.numfmt.fmt_rounded`, ``1.00e+06`` in a column of three-digit
-    errors); ``zeros``: every value shows all its digits, trailing zeros kept (a column of
-    measured values printed to ``digits`` significant digits: ``2.20`` and ``1.0120`` beside
-    ``1.94`` and ``1.0121``; :func:`~landscape.numfmt.fmt`); ``decimals``: that many
-    decimals, the column's (:func:`column_decimals`)."""
+    ledger; to ``digits`` significant digits, a value they round showing all of them
+    (:func:`fmt_num`: ``1.00e+06`` in a column of three-digit errors, ``0.5`` as it is); with
+    ``like`` (the cell it is compared with) at least as many significant digits as that
+    cell shows (:func:`fmt_like`); ``zeros``: every value shows all its digits, trailing
+    zeros kept even when they hold it exactly (a column of measured values printed to
+    ``digits`` significant digits: ``2.20`` beside ``1.94``; :func:`~landscape.numfmt.fmt`);
+    ``decimals``: that many decimals, the column's (:func:`column_decimals`)."""
     b.ledger.add(section, item, quantity, value, how, note)
     text = (fmt_like(value, like, digits, zeros) if like
-            else fmt(value, digits, zeros=True) if zeros
-            else fmt_rounded(value, digits) if rounded else fmt_num(value, digits))
+            else fmt(value, digits, zeros=True) if zeros else fmt_num(value, digits))
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         text = spaced(int(value))  # a count: its thousands set apart, as in prose
     if decimals is not None and _finite(value):
@@ -1009,7 +1010,7 @@ def significant_digits(text: str) -> int:
     return len(body)
 
 
-def fmt_like(v: Any, ref: str, digits: int = 4, zeros: bool = False) -> str:
+def fmt_like(v: Any, ref: str, digits: int = 4, zeros: bool | None = None) -> str:
     """``v`` to ``digits`` significant digits (:func:`fmt_num`; ``zeros``: trailing zeros
     kept, :func:`~landscape.numfmt.fmt`), but showing at least the significant digits of
     ``ref``, the text it is set beside (trailing zeros kept): measured 0.96003 beside theory
@@ -1058,12 +1059,12 @@ def interval_digits(lo: float, hi: float, digits: int = 4, most: int = 15,
     ``[0.9999, 1.000]``, which puts 1 on the edge); ``digits`` when the ends are equal or no
     count up to ``most`` does it."""
     def apart(a: float, b: float, d: int) -> bool:
-        return float(f"{a:.{d}g}") != float(f"{b:.{d}g}")
+        return as_printed(a, d) != as_printed(b, d)
 
     if lo == hi:
         return digits
     for d in range(digits, most + 1):
-        if fmt_num(lo, d) != fmt_num(hi, d) and (inside is None or all(
+        if apart(lo, hi, d) and (inside is None or all(
                 apart(end, inside, d) for end in (lo, hi) if end != inside)):
             return d
     return digits
@@ -1073,9 +1074,9 @@ def cells(b: Builder, section: str, item: str, quantity: str, values: Sequence[A
           how: str, digits: int = 4) -> str:
     """Several numbers in one cell (e.g. eigenvalues), each recorded and printed to the
     same ``digits`` significant digits, a value they round keeping its trailing zeros
-    (:func:`~landscape.numfmt.fmt_rounded`: ``169.0, 201.0, 278.6``, not ``169, 201`` one
+    (:func:`~landscape.numfmt.fmt`: ``169.0, 201.0, 278.6``, not ``169, 201`` one
     digit shorter than their neighbours); a value they hold exactly prints as it is (``2``)."""
-    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits, rounded=True)
+    return ", ".join(cell(b, section, item, f"{quantity}[{i}]", v, how, digits)
                      for i, v in enumerate(values))
 
 
@@ -2169,7 +2170,7 @@ def _critical_table(b: Builder, A: Analysis, limit: int = 60) -> None:
                               F_DIGITS),
             kind, cells(b, sec, item, "eigenvalue", cp.eigenvalues, ehow),
             # a κ its digits round keeps them (3.19976 is 3.200, not 3.2: exact 16/5)
-            cell(b, sec, item, "condition number", cp.condition_number, ehow, rounded=True),
+            cell(b, sec, item, "condition number", cp.condition_number, ehow),
             TEST_NAMES.get(cp.test, cp.test), how_found(cp, cps),
         ])
     d.table([Column("#", "r"), "point", Column("f", "r"), "kind", "Hessian eigenvalues",
@@ -2470,7 +2471,7 @@ def zero_width(lower: Sequence[float], upper: Sequence[float]) -> list[int]:
     print alike to 15 digits (the kink report's R1 spans [0, 0] in x, a segment of the line
     x = 0 on which |x| has its kink)."""
     return [k for k, (lo, hi) in enumerate(zip(lower, upper, strict=True))
-            if fmt_num(lo, 15) == fmt_num(hi, 15)]
+            if as_printed(lo, 15) == as_printed(hi, 15)]
 
 
 def flat_text(flat: Sequence[int], names: Sequence[str], values: Sequence[float]) -> str:
@@ -3453,7 +3454,7 @@ def cg_termination_text(study: Any) -> str:
     if seen is None:
         return f"{text}: {run}."
     if seen.worst <= math.sqrt(np.finfo(float).eps):
-        first = f"first step α = {seen.alpha:.5g}, exact −gᵀd/dᵀHd = {seen.exact:.5g}"
+        first = f"first step α = {fmt(seen.alpha, 5)}, exact −gᵀd/dᵀHd = {fmt(seen.exact, 5)}"
         return (f"{text}. On this f this run's searches were exact: along a line a quadratic "
                 "f is a parabola, and the search's quadratic interpolation (N&W §3.5) lands "
                 "on its minimum (each step ends with ∇f orthogonal to it, to "
@@ -3665,24 +3666,30 @@ def ratio_cell(b: Builder, section: str, label: str, quantity: str, v: float, di
 
 def _step_ratio_cells(b: Builder, section: str, label: str, e: np.ndarray, k: int,
                       scale: float, ratio: Mapping[int, float], ratio_q: Mapping[int, float],
-                      q: float | None, two: Mapping[int, float] | None, h: int
-                      ) -> tuple[list[str], bool]:
+                      q: float | None, two: Mapping[int, float] | None, h: int,
+                      digits: tuple[int, int]) -> tuple[list[str], bool]:
     """The ratio cells of step k of a per-step table (:func:`convergence_table`):
-    e_(k+1)/e_k to its rate digits, e_(k+1)/e_k^q to four (with a predicted order q), and
-    e_(k+h)/e_k (with ``two``; — past the last error), each by :func:`ratio_cell` with the
-    rounding of its errors measured to an x* of norm ``scale`` (:func:`ratio_rounding`);
-    and whether one was marked."""
+    e_(k+1)/e_k and e_(k+h)/e_k (with ``two``; — past the last error) to their columns'
+    ``digits`` (:func:`ratio_column_digits`), e_(k+1)/e_k^q to four (with a predicted order
+    q), each by :func:`ratio_cell` with the rounding of its errors measured to an x* of
+    norm ``scale`` (:func:`ratio_rounding`); and whether one was marked."""
     cells_ = [ratio_cell(b, section, label, f"e_{k + 1}/e_{k}", float(ratio[k]),
-                         rate_digits(float(ratio[k])), ratio_rounding(e, k, scale=scale))]
+                         digits[0], ratio_rounding(e, k, scale=scale))]
     if q is not None:
         cells_.append(ratio_cell(b, section, label, f"e_{k + 1}/e_{k}^{fmt_num(q, 2)}",
                                  float(ratio_q[k]), 4, ratio_rounding(e, k, q=q, scale=scale)))
     if two is not None:
         cells_.append(ratio_cell(b, section, label, f"e_{k + h}/e_{k}", float(two[k]),
-                                 rate_digits(float(two[k])),
-                                 ratio_rounding(e, k, h=h, scale=scale))
+                                 digits[1], ratio_rounding(e, k, h=h, scale=scale))
                       if k in two else ("—", False))
     return [t for t, _ in cells_], any(c for _, c in cells_)
+
+
+def ratio_column_digits(values: Iterable[float]) -> int:
+    """The significant digits of a per-step table's column of ratios: the most that any of
+    them needs (:func:`~landscape.numfmt.rate_digits`, more near 1), so that the column
+    prints every entry alike: 0.9998500 beside 0.9999251 (seven digits), not 0.999850."""
+    return max((rate_digits(float(v)) for v in values), default=RATE_DIGITS)
 
 
 def outside_marking(settled: bool, order_only: bool) -> tuple[str, str]:
@@ -3928,9 +3935,11 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     ref = plots.study_reference(study)
     scale = 0.0 if ref is None else float(np.linalg.norm(ref))
     rounded = False  # a ratio whose digits its rounding reaches (ROUNDED_MARK)
+    column = (ratio_column_digits(ratio[k] for k in chosen),
+              ratio_column_digits(two[k] for k in chosen if k in two) if two else RATE_DIGITS)
     for k in chosen:
         ratios, cut = _step_ratio_cells(b, section, label, e, k, scale, ratio, ratio_q, q,
-                                        two, h)
+                                        two, h, column)
         rounded |= cut
         ratios[0] += (ABOVE_MARK if k in above else "") + (STALL_MARK if k in stalls else "")
         body.append([f"{k}{mark if k in outside else ''}",
@@ -4041,7 +4050,7 @@ def few_points_text(e: np.ndarray, window: Sequence[int] | None) -> str:
     q = math.log(r2) / math.log(r1)
     return (f", a fit on three points (e_k, e_(k+1)), k = {a}–{z - 1}, the first from "
             f"e_{a} = {fmt_num(e[a], 3)}; the last pair of ratios alone gives "
-            f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt_rounded(q, 2)}")
+            f"q = ln(e_{z}/e_{z - 1})/ln(e_{z - 1}/e_{z - 2}) ≈ {fmt(q, 2)}")
 
 
 def step_ratio_note(h: int) -> str:
@@ -5807,14 +5816,12 @@ def _span(b: Builder, section: str, item: str, quantity: str, lo: float, hi: flo
           scale: float, digits: int) -> str:
     """``q25 – q75`` of a quantity (scaled), each recorded, with the ``digits`` of the median
     beside it (a quartile equal to the median reads the same), trailing zeros kept as the
-    median's (``37.8 – 77.0``, not ``77``: :func:`~landscape.numfmt.fmt_rounded`); ``—`` when
+    median's (``37.8 – 77.0``, not ``77``: :func:`~landscape.numfmt.fmt`); ``—`` when
     there is none."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return "—"
-    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits,
-                 rounded=True) + " – "
-            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits,
-                   rounded=True))
+    return (cell(b, section, item, f"q25 {quantity}", lo * scale, "measured", digits) + " – "
+            + cell(b, section, item, f"q75 {quantity}", hi * scale, "measured", digits))
 
 
 #: significant digits of the many-starts cost and kernel-time columns (median and IQR alike)
@@ -6044,13 +6051,13 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             _share(b, section, lab, "fraction of starts at the target", r.success_rate, N),
             _share(b, section, lab, "fraction of starts converged", conv, N),
             cell(b, section, lab, "median weighted evaluations to target", med, "measured",
-                 COST_DIGITS, rounded=True),
+                 COST_DIGITS),
             _span(b, section, lab, "weighted evaluations", q25, q75, 1.0, COST_DIGITS),
             cell(b, section, lab, "median kernel microseconds to target", med * t_f * 1e6,
-                 "measured", KERNEL_DIGITS, rounded=True),
+                 "measured", KERNEL_DIGITS),
             _span(b, section, lab, "kernel microseconds", q25, q75, t_f * 1e6, KERNEL_DIGITS),
             cell(b, section, lab, "batch CPU milliseconds (one thread)", r.seconds * 1e3,
-                 "measured", 3, rounded=True),
+                 "measured", 3),
         ])
     # the table before the figure: under the lead-in and the figure a page has no room left
     # for the whole table, which split there; the figure shrinks to the page or floats

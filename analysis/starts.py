@@ -52,7 +52,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from landscape.errors import InputError
 from landscape.jsonutil import jsonable
-from landscape.numfmt import fmt, fmt_rounded
+from landscape.numfmt import fmt
 
 #: default relative tolerance of the target f ≤ f* + tol·max(1, |f*|)
 TARGET_TOL = 1e-6
@@ -201,7 +201,7 @@ class KernelCosts:
         charged for apart; the weights are parted by semicolons, each name before its
         number."""
         names = {"f": "f alone", "fg": "f with ∇f", "g": "∇f alone", "h": "∇²f"}
-        w = "; ".join(f"{names[k]} {fmt_rounded(v, WEIGHT_DIGITS)}"
+        w = "; ".join(f"{names[k]} {fmt(v, WEIGHT_DIGITS)}"
                       for k, v in self.weights.items())
         return f"one f evaluation t_f = {fmt(self.seconds['f'] * 1e9, 3)} ns; weights: {w}"
 

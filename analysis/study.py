@@ -99,7 +99,7 @@ from analysis.report import (
     window_cut_text,
     yardstick_case,
 )
-from landscape.numfmt import fmt_rate, fmt_rounded, spaced
+from landscape.numfmt import as_printed, fmt, fmt_rate, spaced
 from landscape.progress import Progress
 from landscape.vanishing import PLATEAU_FRACTION
 
@@ -211,7 +211,7 @@ class Study:
         self.doc.heading(title)
 
     def value(self, what: str, quantity: str, v: Any, how: str, digits: int = 4,
-              like: str = "", zeros: bool = False) -> str:
+              like: str = "", zeros: bool | None = None) -> str:
         """A number of this section, formatted with its marker and recorded (with at least
         the significant digits of ``like``, the value it is compared with; ``zeros``: trailing
         zeros kept, a value of a column printed to ``digits`` significant digits)."""
@@ -438,7 +438,7 @@ def together_text(measured: Mapping[str, Any], exact: Mapping[str, Any], upto: i
     if len(measured) < 2:
         return ""
     lo, hi = ratio_correlations(measured, exact, upto)
-    span = fmt_num(lo, 2) if fmt_num(lo, 2) == fmt_num(hi, 2) else \
+    span = fmt_num(lo, 2) if as_printed(lo, 2) == as_printed(hi, 2) else \
         f"{fmt_num(lo, 2)}–{fmt_num(hi, 2)}"
     return ("The runs of every schedule use the same noise draws, so their ratios rise and "
             f"fall together step by step (correlation {span} between the series over "
@@ -489,20 +489,12 @@ def _mean_se(samples: Any) -> tuple[float, float]:
 MEAN_DIGITS, SE_DIGITS = 3, 2
 
 
-def as_printed(v: float, digits: int) -> float:
-    """``v`` as a page prints it to ``digits`` significant digits (:func:`fmt_rounded`).  A
-    bound or tolerance the reader is asked to check is computed from the numbers as printed
-    beside it, so that it reproduces from them: 0.000651 + 4·2.0e−05 = 0.000731, where the
-    unrounded mean and standard error gave 0.000733."""
-    return float(fmt_rounded(v, digits))
-
-
 def _pm(mean: float, se: float, how: str = "", digits: int = MEAN_DIGITS) -> str:
     """``0.0558 ± 0.0017``: a mean (to ``digits`` significant digits: those of its cell
     where a table prints it too) with its standard error (two significant digits, a
     rounded zero kept: ``± 2.0e−05``, not ``± 2e−05``, which reads as one digit); with
     ``how`` both carry its provenance marker (``0.0558ᵐ ± 0.0017ᵐ``), as in a table cell."""
-    se_text = fmt_rounded(se, SE_DIGITS)
+    se_text = fmt(se, SE_DIGITS)
     mean_text = fmt_num(mean, digits)
     return f"{mark(mean_text, how) if how else mean_text} ± " \
         f"{mark(se_text, how) if how else se_text}"
@@ -933,8 +925,8 @@ def printed_settle(r: Sequence[float], k: int, digits: int = RATIO_DIGITS) -> in
     qualifies, its mean being itself)."""
     r = np.asarray(r, float)
     for j in range(k, r.size):
-        rate = fmt_num(float(np.exp(np.mean(np.log(r[j:])))), digits)
-        if all(fmt_num(float(v), digits) == rate for v in r[j:]):
+        rate = as_printed(float(np.exp(np.mean(np.log(r[j:])))), digits)
+        if all(as_printed(float(v), digits) == rate for v in r[j:]):
             return j
     return k
 
@@ -2422,7 +2414,7 @@ def section_sgd(S: Study) -> None:
                     how_m="fit", digits=3,
                     reason=f"least squares over B = {', '.join(str(int(b)) for b in Bs)}; "
                     f"{SE_RULE} of the slope "
-                    f"({STOCHASTIC_SE}·{fmt_rounded(slope_se, SE_DIGITS)}), its "
+                    f"({STOCHASTIC_SE}·{fmt(slope_se, SE_DIGITS)}), its "
                     "standard error from each variance's s_d/(√M·V) (V the measured variance "
                     f"at B, s_d the standard deviation of the M = {M} runs' ‖g_B − ḡ_B‖², ḡ_B "
                     "their mean gradient) through the least-squares weights, the batch sizes "
@@ -2438,8 +2430,8 @@ def section_sgd(S: Study) -> None:
                     rtol=tol_b, how_p="theory",
                     reason=f"V = s²(N − B)/(B(N − 1)), s² the variance of the per-sample "
                     f"gradients, N = {n_rows} samples; M = {M} runs: {SE_RULE} "
-                    f"({STOCHASTIC_SE}·s_d/(√M·V) = {STOCHASTIC_SE}·{fmt_rounded(sd10, 3)}/"
-                    f"(√{M}·{fmt_rounded(theory_v[i10], 4)}) = {percent(tol_b)}, s_d the "
+                    f"({STOCHASTIC_SE}·s_d/(√M·V) = {STOCHASTIC_SE}·{fmt(sd10, 3)}/"
+                    f"(√{M}·{fmt(theory_v[i10], 4)}) = {percent(tol_b)}, s_d the "
                     "standard deviation of the runs' ‖g_B − ḡ_B‖², ḡ_B the mean of the M "
                     "minibatch gradients)")
     S.numeric_check(f"Var of the gradient at B = N = {n_rows}", 0.0, measured[-1],

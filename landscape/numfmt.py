@@ -11,10 +11,15 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
   each entry by these rules (a 0-d array is its scalar);
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
-With ``zeros=True`` a nonzero real keeps its trailing zeros (the ``#`` flag of ``%g``, without
-a bare trailing point): every value of a column printed to ``digits`` significant digits shows
-that many, ``2.2`` → ``2.20`` and ``6.698e-07`` → ``6.70e-07`` at 3 digits (``1.012`` beside
-``1.0121`` reads as one digit fewer); integers and 0 print as without it.
+Trailing zeros (the ``#`` flag of ``%g``, without a bare trailing point): a real that its
+``digits`` significant digits round keeps all of them, so that the text shows how many digits
+it carries: 0.011112044 to 6 digits is ``0.0111120``, 104.015 to 4 is ``104.0``, 1.97e-29 to 2
+is ``2.0e-29`` (``0.011112``, ``104`` and ``2e-29`` read as one digit fewer than their
+neighbours).  A real those digits hold (up to the rounding of floating point, a relative
+10⁻¹⁴, so ``0.1 * 3``) is the number it is and prints short: ``0.5``, ``2``, ``0.3`` (a box
+[−2, 2], a step η = 0.1, an axis tick).  ``zeros=True`` keeps the zeros of every nonzero real
+(a column of values that all show ``digits`` digits, ``0.5`` → ``0.500`` at 3 digits);
+``zeros=False`` drops them all (``%g``).  Integers and 0 print as they are.
 
 On a page (PDF text, tables, captions) a negative number carries the minus sign "−"
 (U+2212), not the hyphen-minus: :func:`page_minus` rewrites formatted text for printing
@@ -69,9 +74,10 @@ def iteration_count(n: int) -> str:
     return f"{spaced(int(n))} {plural(int(n), 'iteration', count=False)}"
 
 
-def fmt(v: Any, digits: int = 6, zeros: bool = False) -> str:
-    """``v`` as text by the rules of this module (``%.{digits}g`` for reals; ``zeros``: a
-    nonzero real keeps its trailing zeros, ``%#.{digits}g``)."""
+def fmt(v: Any, digits: int = 6, zeros: bool | None = None) -> str:
+    """``v`` as text by the rules of this module (``%.{digits}g`` for reals, ``%#.{digits}g``
+    for a real those digits round (:func:`holds`); ``zeros``: True keeps the trailing zeros of
+    every nonzero real, False of none)."""
     if v is None:
         return MISSING
     if isinstance(v, bool):
@@ -84,7 +90,7 @@ def fmt(v: Any, digits: int = 6, zeros: bool = False) -> str:
             return MISSING
         if math.isinf(x):
             return "∞" if x > 0 else "−∞"
-        if zeros and x != 0:
+        if x != 0 and (zeros or (zeros is None and not holds(x, digits))):
             return f"{x:#.{digits}g}".replace(".e", "e").rstrip(".")
         return f"{x:.{digits}g}"
     if hasattr(v, "ndim") and hasattr(v, "tolist"):  # a NumPy array (or scalar)
@@ -93,6 +99,28 @@ def fmt(v: Any, digits: int = 6, zeros: bool = False) -> str:
     if isinstance(v, list | tuple):
         return _tuple(v, digits, zeros)
     return str(v)
+
+
+#: relative difference below which a real counts as the number its digits print
+#: (:func:`holds`): the rounding of floating point, ``0.1 * 3`` for 0.3
+HOLD_TOLERANCE = 1e-14
+
+
+def holds(x: float, digits: int) -> bool:
+    """Whether ``digits`` significant digits hold the real ``x``: ``|t − x| ≤ 10⁻¹⁴·|x|`` for
+    t the number ``%.{digits}g`` prints (:data:`HOLD_TOLERANCE`): 0.5 and ``0.1 * 3`` at 4
+    digits, not 104.015."""
+    return abs(as_printed(x, digits) - x) <= HOLD_TOLERANCE * abs(x)
+
+
+def as_printed(v: Any, digits: int) -> float:
+    """The number ``v`` reads as, printed to ``digits`` significant digits (:func:`fmt`):
+    ``0.000651`` for 0.00065149 at 3 digits; two values print as the same number when
+    these are equal, whatever zeros their texts keep (``2`` and ``2.000``).  A bound or
+    tolerance the reader is asked to check is computed from the numbers as printed beside
+    it, so that it reproduces from them: 0.000651 + 4·2.0e−05 = 0.000731, where the
+    unrounded mean and standard error gave 0.000733."""
+    return float(f"{float(v):.{digits}g}")
 
 
 def round_out(v: float, digits: int, up: bool) -> float:
@@ -108,20 +136,6 @@ def round_out(v: float, digits: int, up: bool) -> float:
     d = Decimal(repr(x))
     q = Decimal(1).scaleb(d.adjusted() - digits + 1)
     return float(d.quantize(q, rounding=ROUND_CEILING if up else ROUND_FLOOR))
-
-
-def fmt_rounded(v: Any, digits: int = 6) -> str:
-    """:func:`fmt`, but a value that ``digits`` significant digits round keeps all of them,
-    trailing zeros included: 999,600 to 3 digits is ``1.00e+06``, not ``1e+06`` (which reads
-    as one digit beside neighbours that show three); a value those digits hold exactly
-    prints as :func:`fmt` prints it (``1``, ``0.5``)."""
-    text = fmt(v, digits)
-    if not isinstance(v, numbers.Real) or isinstance(v, bool | numbers.Integral):
-        return text
-    x = float(v)
-    if not math.isfinite(x) or float(text) == x:
-        return text
-    return fmt(x, digits, zeros=True)
 
 
 def _tuple(values: list | tuple, digits: int, zeros: bool = False) -> str:

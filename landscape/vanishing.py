@@ -47,7 +47,7 @@ from .budget import budget_seconds, run_with_budget
 from .defaults import VANISHING_THRESHOLD
 from .errors import AnalysisError, BudgetExceeded, InputError
 from .jsonutil import jsonable
-from .numfmt import plural, spaced
+from .numfmt import fmt, plural, spaced
 
 #: A region is a plateau when f − min f exceeds this fraction of max f − min f on the box.
 PLATEAU_FRACTION = 0.05
@@ -864,8 +864,9 @@ def _sample_box(
     if shape is None:  # the linkage distance with the spacing it doubles, and where that is
         # from (one digit more, so that doubling the spacing reproduces the distance printed)
         method = (f"{spaced(count)} Halton samples, grouped by single linkage: small-gradient "
-                  f"samples closer than {2 * spacing:.3g}, twice the sample spacing "
-                  f"{spacing:.4g} = box diagonal {diagonal:.4g} × {spaced(count)}^(−1/{n}), "
+                  f"samples closer than {fmt(2 * spacing, 3)}, twice the sample spacing "
+                  f"{fmt(spacing, 4)} = box diagonal {fmt(diagonal, 4)} × "
+                  f"{spaced(count)}^(−1/{n}), "
                   "join one region")
     return X, shape, method, spacing
 
@@ -898,8 +899,6 @@ def _curve_through(
         return None
     path, finished = traced
     if not finished:
-        from .numfmt import fmt
-
         notes.append(f"the curve of critical points through {fmt(r.point)} "
                      "was traced only in part (time budget): its region is larger")
     r.critical_curve = True

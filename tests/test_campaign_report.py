@@ -20,6 +20,7 @@ from analysis.campaign import report as cr
 from analysis.campaign.figures import Grid, axis_positions, plot_grid
 from analysis.cli import main
 from landscape.errors import InputError
+from landscape.numfmt import fmt
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -270,8 +271,8 @@ def test_the_whole_boundary_is_drawn_within_the_axes_which_run_on_past_the_cells
     assert x[ok].max() == pytest.approx(1 + np.log10(3.8 / 85 / 0.01), abs=0.01)
     # the axes tick only the cells: the boundary's values are given in the caption
     assert boundary_note(g) == ("The η axis runs on past the last column (same spacing) to "
-                                f"hold the boundary; the boundary is at η = {2 / 85:.3g} for "
-                                f"β = 0 and η = {3.8 / 85:.3g} for β = 0.9.")
+                                f"hold the boundary; the boundary is at η = {fmt(2 / 85, 3)} for "
+                                f"β = 0 and η = {fmt(3.8 / 85, 3)} for β = 0.9.")
 
 
 def test_the_boundary_runs_along_the_cell_edges_from_the_lower_to_the_upper_edge():
@@ -507,7 +508,7 @@ def test_the_stability_tables_shares_print_one_count_of_decimals_per_column(camp
     for col in (5, 6):
         shares = [re.match(r"[\d.]+", r[col]).group(0) for r in table.rows]
         values = [float(s) for s in shares]
-        decimals = max(len(f"{v:.3g}".partition(".")[2]) for v in values)
+        decimals = max(len(f"{fmt(v, 3)}".partition(".")[2]) for v in values)
         assert all(s == f"{v:.{decimals}f}" for s, v in
                    zip(shares, values, strict=True)), (col, shares)
     text = " ".join(str(getattr(x, "text", "")) for x in b.doc.blocks)
@@ -1385,8 +1386,8 @@ def test_a_grid_caption_gives_the_symbols_values_and_the_cells_predicted_unstabl
     # a boundary that lies within the cells: its values at the first and last rows are said
     g = Grid("lr", np.array([0.001, 0.01]), np.zeros((2, 2)), np.ones((2, 2), bool),
              "momentum", np.array([0.0, 0.9]), lambda b: 2 * (1 + b) / 1001.6, "η")
-    assert boundary_note(g) == (f"The boundary is at η = {2 / 1001.6:.3g} for β = 0 and "
-                                f"η = {3.8 / 1001.6:.3g} for β = 0.9.")
+    assert boundary_note(g) == (f"The boundary is at η = {fmt(2 / 1001.6, 3)} for β = 0 and "
+                                f"η = {fmt(3.8 / 1001.6, 3)} for β = 0.9.")
 
 
 def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
@@ -1660,7 +1661,7 @@ def test_a_threshold_prints_in_one_form_in_the_legend_and_the_caption():
     digits."""
     from analysis.campaign.figures import boundary_note
 
-    want = f"{2 / 48.98:.3g}"
+    want = fmt(2 / 48.98, 3)
     assert want == "0.0408"
     line = Grid("lr", np.array([0.01, 0.05]), np.array([[1.0, 0.0]]),
                 np.array([[False, True]]), boundary=lambda y: 2 / 48.98,
@@ -1670,7 +1671,7 @@ def test_a_threshold_prints_in_one_form_in_the_legend_and_the_caption():
     assert f"predicted boundary η < 2/L: {want}" in labels, labels
     grid = Grid("lr", np.array([0.01, 0.05]), np.zeros((2, 2)), np.zeros((2, 2), bool),
                 "momentum", np.array([0.0, 0.9]), lambda b: 2 * (1 + b) / 48.98, "η")
-    assert f"η = {want} for β = 0 and η = {3.8 / 48.98:.3g} for β = 0.9" in boundary_note(grid)
+    assert f"η = {want} for β = 0 and η = {fmt(3.8 / 48.98, 3)} for β = 0.9" in boundary_note(grid)
 
 
 def test_a_cost_prints_in_one_form_in_every_table(camp):

@@ -178,7 +178,7 @@ def test_a_linear_rate_that_holds_only_on_average_is_named_r_linear():
     from analysis.theory.prediction import Prediction
 
     k = np.arange(400)
-    for a, words in ((0.9, "1 decade"), (0.8, f"{-math.log10(0.2):.2g} decades")):
+    for a, words in ((0.9, "1 decade"), (0.8, f"{-math.log10(0.2):#.2g} decades")):
         e = 0.95**k * (1 + a * np.cos(np.pi * k / 2))  # swings -log10(1 - a) decades
         m = measure(e[:, None], np.zeros(1))
         assert m.kind == "linear" and m.spread > R_LINEAR_SPREAD

@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis import empirical as E
-from landscape.numfmt import fmt, fmt_rounded
+from landscape.numfmt import fmt
 
 EPS = np.finfo(float).eps
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
@@ -523,8 +523,8 @@ def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
         assert f"{v:.3g} at k = {k}" in m.evidence
     q = math.log(r[2]) / math.log(r[1])  # the order the last two imply, per restart cycle
     assert (f"{r[1]:.3g} → {r[2]:.3g} (× {r[2] / r[1]:.3g}, order per 5-step cycle ≈ "
-            f"ln {r[2]:.3g} / ln {r[1]:.3g} = {fmt_rounded(q, 3)}, per step "
-            f"{fmt_rounded(q, 3)}^(1/5) = {fmt_rounded(q ** (1 / 5), 3)}): each ≤ 1/2 of the "
+            f"ln {r[2]:.3g} / ln {r[1]:.3g} = {fmt(q, 3)}, per step "
+            f"{fmt(q, 3)}^(1/5) = {fmt(q ** (1 / 5), 3)}): each ≤ 1/2 of the "
             "one before)"
             ) in m.evidence and abs(q - 1.33) < 0.01
     # the first block (0.793: the error barely moved) is not yet in the fast phase: no order
@@ -658,17 +658,17 @@ def test_block_ratios_give_back_the_per_step_order_or_the_order_per_restart_cycl
         # prints 2.00, not 2)
         x = math.log(b) / math.log(a)
         assert x ** (1 / h) == pytest.approx(q, rel=1e-9)
-        assert per_step.endswith(f" = {fmt_rounded(x ** (1 / h), 3)}")
+        assert per_step.endswith(f" = {fmt(x ** (1 / h), 3)}")
         cycle = E.implied_order(a, b, h, cycle=True)
         if h > 1:
             assert per_step.startswith(f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h})")
             # Himmelblau p. 8: CG's order per cycle stood beside BFGS's per-step q on another
             # scale; its per-step equivalent, the h-th root, is q again
             assert cycle == (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = "
-                             f"{fmt_rounded(x, 3)}, per step {fmt_rounded(x, 3)}^(1/{h}) = "
-                             f"{fmt_rounded(x ** (1 / h), 3)}")
+                             f"{fmt(x, 3)}, per step {fmt(x, 3)}^(1/{h}) = "
+                             f"{fmt(x ** (1 / h), 3)}")
         else:
-            assert cycle.endswith(f" = {fmt_rounded(x, 3)}")
+            assert cycle.endswith(f" = {fmt(x, 3)}")
         assert f", {per_step})" in E.pair_falls(r, h)
         assert f", {cycle})" in E.pair_falls(r, h, cycle=True)
 

@@ -11,6 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis import empirical, plots, report
+from landscape.numfmt import fmt
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -583,10 +584,11 @@ def test_a_window_ended_by_a_jump_into_the_floor_band_is_explained_after_its_tab
     end = m.floor_index - 1  # the last error above the floor: e_58 = 5.446e-13 > 4.97e-13
     assert end == 58
     r = e[27:end + 1] / e[26:end]
-    assert text == (f"The fit window k = 25–26 ends where the jump landed, e_26 = {e[26]:.3g}ᵐ, "
+    assert text == (f"The fit window k = 25–26 ends where the jump landed, e_26 = "
+                    f"{fmt(e[26], 3)}ᵐ, "
                     f"within 1 000 times the rounding floor; the error stays in that band to "
                     f"k = {end}, and those {end - 26} steps (ratios e_(k+1)/e_k from "
-                    f"{r.min():.2g}ᵐ to {r.max():.2g}ᵐ) are left out of the window, as the "
+                    f"{fmt(r.min(), 2)}ᵐ to {fmt(r.max(), 2)}ᵐ) are left out of the window, as the "
                     "steps at the floor are.")
     st.measurement = E.measure(1e4 * e[:, None], [0.0], floor=CG_ROSENBROCK5_FLOOR)
     assert st.measurement.band_from is None and report.band_text(b, "cg", "CG", st) == ""
@@ -627,11 +629,13 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     means = [(ends[i + 1] / ends[i]) ** (1 / 11) for i in range(3)]
     assert means == pytest.approx([r1, r2, r3])
     assert text == (f"BFGS is measured superlinear (per-step table below): the mean ratio per "
-                    f"step keeps falling over the last half: {r1:.3g}, {r2:.3g} and {r3:.3g} "
+                    f"step keeps falling over the last half: {fmt(r1, 3)}, {fmt(r2, 3)} and "
+                    f"{fmt(r3, 3)} "
                     "over iterations 36–47, 47–58 and 58–69 (each block at least as fast as the "
                     "one before, the last ≤ the square of the middle one and ≤ 1/2; each mean "
                     "is (b/a)^(1/11) for the smallest errors so far a, b at the block's ends: "
-                    f"{ends[0]:.3g}, {ends[1]:.3g}, {ends[2]:.3g} and {ends[3]:.3g} at "
+                    f"{fmt(ends[0], 3)}, {fmt(ends[1], 3)}, {fmt(ends[2], 3)} and "
+                    f"{fmt(ends[3], 3)} at "
                     "iterations 36, 47, 58 and 69).")
     e = np.array(CG_ROSENBROCK5)
     st.result.path = e[:, None]
@@ -641,8 +645,8 @@ def test_a_fast_kind_is_explained_after_its_table_with_the_numbers_that_decided_
     assert fell <= 1e-3 and math.log(fell) <= 8 * math.log(before)  # rule C, recomputed
     assert text.startswith(f"CG is measured superlinear (per-step table below): in 1 step from "
                            f"iteration 25 the error "
-                           f"(its running minimum) falls by the factor {fell:.3g}, while the 3 "
-                           f"steps before averaged a ratio of {before:.3g} per step")
+                           f"(its running minimum) falls by the factor {fmt(fell, 3)}, while the 3 "
+                           f"steps before averaged a ratio of {fmt(before, 3)} per step")
     assert "The fit window k = 25–26 ends where the jump landed" in text  # and what it leaves
     q = [0.5]  # e_(k+1) = 1.3 e_k²: order 2
     while q[-1] > 1e-11:
@@ -931,7 +935,7 @@ def test_a_restarted_run_shows_its_restart_period_ratios_where_its_evidence_read
     assert table.columns[-1].header == "e₍ₖ₊₅₎/eₖ"
     steps = {int(r[0].rstrip("†")): r for r in table.rows if r[0].rstrip("†").isdigit()}
     for k in (11, 16, 21):  # the blocks of the window (11, 26)
-        assert f"{e[k + 5] / e[k]:.3g} at k = {k}" in m.evidence
+        assert f"{fmt(e[k + 5] / e[k], 3)} at k = {k}" in m.evidence
         assert float(steps[k][-1].rstrip("ᵐ")) == pytest.approx(e[k + 5] / e[k], rel=1e-3)
     assert any(n.startswith("e₍ₖ₊₅₎/eₖ: the ratio over 5 steps") for n in table.notes)
     assert plots.page_script(report.STEP_KIND_NOTE) in table.notes

@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from landscape.numfmt import MISSING, fmt, fmt_rounded, plural
+from landscape.numfmt import MISSING, as_printed, fmt, plural
 
 
 @pytest.mark.parametrize(
@@ -143,12 +143,43 @@ def test_a_rounded_value_keeps_its_significant_digits():
     """Study p. 21: e₃₉ = 2·1.4³⁹ = 1,000,054 printed "1e+06" to three digits, one digit
     beside neighbours with three; a value its digits hold exactly stays bare."""
     e39 = 2 * 1.4**39
-    assert 1_000_000 < e39 < 1_000_100 and fmt(e39, 3) == "1e+06"
-    assert fmt_rounded(e39, 3) == "1.00e+06"
-    assert fmt_rounded(0.0999996, 3) == "0.100" and fmt_rounded(9.996, 3) == "10.0"
-    assert fmt_rounded(5.3851648, 3) == fmt(5.3851648, 3) == "5.39"
-    assert [fmt_rounded(v, 3) for v in (1.0, 0.5, 2.5e-12, 7, None)] == \
+    assert 1_000_000 < e39 < 1_000_100 and fmt(e39, 3, zeros=False) == "1e+06"
+    assert fmt(e39, 3) == "1.00e+06"
+    assert fmt(0.0999996, 3) == "0.100" and fmt(9.996, 3) == "10.0"
+    assert fmt(5.3851648, 3) == "5.39"
+    assert [fmt(v, 3) for v in (1.0, 0.5, 2.5e-12, 7, None)] == \
         ["1", "0.5", "2.5e-12", "7", MISSING]
+
+
+def test_every_rounded_number_keeps_its_trailing_zeros():
+    """Study p. 33 printed the step schedule's E(x_K − x*)² = 0.011112044 as "0.011112"
+    (five digits beside six), Himmelblau p. 10 a lowest f of 1.97e−29 as "2e−29" beside
+    "3.2e−30", Himmelblau p. 3 P2's value 104.015 as "104" beside "181.6", study p. 45 a
+    ratio 0.020036 as "0.02" beside "0.00358": a number its digits round keeps them all,
+    its text the ``%#g`` form; the significant digits are counted back from the text."""
+    from analysis.report import significant_digits
+
+    for x, digits, text in ((0.011112044, 6, "0.0111120"), (1.97e-29, 2, "2.0e-29"),
+                            (104.015, 4, "104.0"), (0.020036, 3, "0.0200"),
+                            (0.99985003, 7, "0.9998500"), (-2.99996, 3, "-3.00")):
+        assert fmt(x, digits) == text
+        assert significant_digits(text) == digits
+        assert abs(float(text) - x) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(x)))
+                                                       - digits + 1)
+
+
+def test_a_number_its_digits_hold_prints_short():
+    """A number its digits hold (a box end, a step η = 0.1, an axis tick, also after the
+    rounding of floating point, 0.1·3) has no digits to show beyond its own: 2, 0.5, 0.3;
+    integers (counts) print exactly; ``zeros=False`` drops the zeros of every value."""
+    assert [fmt(v, 4) for v in (2.0, -2.0, 0.5, 0.1 * 3, 1e-3, 0.0)] == \
+        ["2", "-2", "0.5", "0.3", "0.001", "0"]
+    assert fmt(5, 4) == "5" and fmt(123456789, 4) == "123456789"
+    assert fmt(104.015, 4, zeros=False) == "104"
+    assert fmt([104.015, 0.5], 4) == "(104.0, 0.5)"
+    # two texts of one number: compared as the numbers they print
+    assert as_printed(2.0, 4) == as_printed(2.0000001, 4) == 2.0
+    assert as_printed(0.00065149, 3) == 0.000651
 
 
 def test_a_column_value_keeps_its_trailing_zeros():

@@ -13,6 +13,7 @@ from analysis import theory
 from analysis.empirical import errors, fit_linear_rate
 from analysis.rates import RateStudy, rate_study, rate_table, refine_critical_point
 from landscape import Objective
+from landscape.numfmt import fmt
 
 LAM = (1.0, 10.0)
 DIAG = "0.5*x**2 + 5*y**2"
@@ -290,10 +291,10 @@ def test_a_run_called_far_says_how_far_and_from_what_radius(quadratics):
     # kink p. 2: the bullet gave no iteration count for such a run (Adam's and CG's had one)
     assert f"the run ended at {_fmt(end)} after {s.result.nit} iterations, " in s.minimizer_how
     assert s.result.nit == 10
-    assert (f"outside the convergence radius of every critical point ({d:.3g} from the "
+    assert (f"outside the convergence radius of every critical point ({fmt(d, 3)} from the "
             f"nearest, (0, 0), beyond the "
-            f"radius {radius:.3g} within which a run counts as converged to it, 0.1 × its "
-            f"distance from x₀, {math.sqrt(2.0):.3g}; status steps") in s.minimizer_how
+            f"radius {fmt(radius, 3)} within which a run counts as converged to it, 0.1 × its "
+            f"distance from x₀, {fmt(math.sqrt(2.0), 3)}; status steps") in s.minimizer_how
     # a numeric minimizer's provenance has no bracket of its own: the page prints it in one
     assert "(" not in _cp_how(NS(kind="minimum", exact=False))
 
@@ -501,7 +502,7 @@ def test_bfgs_stopped_on_the_kink_has_no_convergence_kind():
     assert 1e-3 < gap < 1.3e-3
     m = s.measurement
     assert m.kind == "none" and m.window is None
-    assert m.reason.startswith(f"the run stopped (its line search failed) {gap:.2g} from x*")
+    assert m.reason.startswith(f"the run stopped (its line search failed) {fmt(gap, 2)} from x*")
 
 
 def test_a_run_stopped_by_rounding_keeps_its_convergence_kind():

@@ -13,7 +13,7 @@ import pytest
 from level_sets import gradient_level_points
 
 from analysis import report
-from landscape.numfmt import rate_digits, spaced
+from landscape.numfmt import fmt, rate_digits, spaced
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -368,7 +368,7 @@ def test_a_measured_order_says_its_plus_minus_is_one_standard_error(himmelblau_r
     for name, r in orders:
         se = r["measured"]["order_se"]
         assert f"± {report.fmt_num(se, 2)} (1 s.e.)" in text, name
-        assert f"± {se:.2g} (1 s.e.)" in r["reason"], name
+        assert f"± {fmt(se, 2)} (1 s.e.)" in r["reason"], name
 
 
 def test_lr_sweep_axis_names_the_iterate_it_plots(himmelblau_report):
@@ -1204,6 +1204,10 @@ def test_region_bounds_keep_the_digits_that_tell_their_ends_apart():
     assert report.interval_digits(0.99989645, 1.00010357, inside=1.0) == 5
     assert report.fmt_num(1.00010357, 5) == "1.0001"
     assert report.interval_digits(0.9983, 1.0017, inside=1.0) == 4  # already apart
+    # ends that print as one number with different zeros ("2" and "2.000") are not apart:
+    # 2.0000001 first reads as another number at 8 digits
+    assert report.interval_digits(2.0, 2.0000001) == 8
+    assert (report.fmt_num(2.0, 4), report.fmt_num(2.0000001, 4)) == ("2", "2.000")
     obj = Objective.parse("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
     box = np.array([[-5.0, 5.0], [-5.0, 5.0]])
     cps = obj.critical_points(box=box)
@@ -1854,8 +1858,8 @@ def test_a_long_note_of_a_run_that_ended_outside_every_radius_keeps_its_head():
     sep = float(np.linalg.norm(cps[1].point - cps[0].point))
     radius = 0.1 * min(float(np.linalg.norm(x0 - cps[1].point)), sep)
     head = report.outside_head(study, cps)
-    assert head == (f"the run ended {d:.3g} from P2, outside its convergence radius "
-                    f"{radius:.3g}")
+    assert head == (f"the run ended {fmt(d, 3)} from P2, outside its convergence radius "
+                    f"{fmt(radius, 3)}")
     reason = far.removeprefix("none: ")
     assert len(reason) > report.ROW_NOTE_CHARS
     assert report.row_note(reason, "What failed", head) == (
@@ -1946,7 +1950,7 @@ def test_decided_by_is_short_and_never_a_bare_dash():
     off = (math.log(eff) - math.log(0.99605)) / math.log(eff)
     assert 0.007 < off < 0.008 and (0.99605 - eff) / eff < 1e-4
     got = report.decided_by(c, p, m)
-    assert got == f"−ln ρ {100 * off:.2g}% off band ≤ 1%" and len(got) <= 25  # 3 short lines
+    assert got == f"−ln ρ {fmt(100 * off, 2)}% off band ≤ 1%" and len(got) <= 25  # 3 short lines
 
 
 def test_basin_note_says_which_starts_landed_exactly_and_were_moved():
@@ -2671,8 +2675,8 @@ def test_the_cg_note_says_why_a_quadratic_gives_no_finite_termination_here():
             "prediction stays the bound, which needs no exact search. On this f this run's "
             "searches were exact: along a line a quadratic f is a parabola, and the search's "
             "quadratic interpolation (N&W §3.5) lands on its minimum") in note
-    assert (f"first step α = {alpha:.5g}, exact −gᵀd/dᵀHd = {exact:.5g}); the run reached the "
-            f"rounding floor at k = {floor} (measured).") in note
+    assert (f"first step α = {fmt(alpha, 5)}, exact −gᵀd/dᵀHd = {fmt(exact, 5)}); the run "
+            f"reached the rounding floor at k = {floor} (measured).") in note
     assert "is not exact, so finite termination" not in note
     assert report.exact_line_steps(st).worst < 1e-12
     # three distinct eigenvalues in four variables: Thm 5.4's count, below n
@@ -3126,7 +3130,7 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     adam = data["rates"]["adam"]["measured"]
     assert adam["kind"] == "linear" and adam["spread"] > R_LINEAR_SPREAD
     assert ("Adam — (no rate promised) — — linear on average (R-linear: in each half of the "
-            f"window the errors stray at least {adam['spread']:.2g} decades from the fitted "
+            f"window the errors stray at least {fmt(adam['spread'], 2)} decades from the fitted "
             "line) "
             f"{report.fmt_rate(adam['rate'])}ᶠ") in text
     for name in ("gd", "momentum", "nesterov"):
@@ -3482,7 +3486,7 @@ def test_a_band_note_says_when_the_robust_fit_lies_outside_the_band_too():
     assert note == ("Nesterov: the robust fit 0.99605 and the geometric mean 0.99606 both lie "
                     "above the theory band; the verdict tests the robust fit (the measured "
                     f"rate), {shown}% off the band on −ln ρ, within the 1% tolerance; "
-                    f"the geometric mean is {100 * off_mean:.2g}% off on −ln ρ.")
+                    f"the geometric mean is {fmt(100 * off_mean, 2)}% off on −ln ρ.")
 
 
 def test_a_double_roots_distance_off_its_band_reads_alike_everywhere():
@@ -3545,7 +3549,7 @@ def test_the_cg_note_names_the_kappa_of_its_rate():
             reference=np.ones(5), measurement=NS(kind="linear", rate=0.5, window=(0, 9)))
     (note,) = report.cg_bound_notes([cg])
     assert note.startswith(f"CG: the predicted ρ = (√κ* − 1)/(√κ* + 1), κ* = λ_max/λ_min of "
-                           f"∇²f(x*) = {kappa:.4g}, is the bound of linear CG")
+                           f"∇²f(x*) = {fmt(kappa, 4)}, is the bound of linear CG")
     assert f"{kappa:.4g}" == "3316"
 
 
@@ -3569,7 +3573,7 @@ def test_an_error_figure_says_a_theory_line_of_a_run_not_compared_tests_nothing(
     assert report.uncompared_lines_text(st, panels) == (
         "  GD: not comparable with the theory (the table ‘Predicted and measured convergence’), "
         "so its theory line does not test its run: GD's dashed ρ = 0.9999829 and measured rate "
-        f"0.9999614 differ by a factor {factor:.2g} in −ln ρ (the speed), however close they "
+        f"0.9999614 differ by a factor {fmt(factor, 2)} in −ln ρ (the speed), however close they "
         "look on the ρ axis.")
     st["GD"].comparison.verdict = "agrees"
     assert report.uncompared_lines_text(st, panels) == ""
@@ -3670,7 +3674,7 @@ def test_a_rate_study_run_is_near_a_point_by_the_rule_that_measured_it():
     res.x = np.array([-3.55893, 12.6722])
     far = math.hypot(1 + 3.55893, 1 - 12.6722)
     assert report.study_end(A, study).endswith(
-        f"{far:.3g} from the nearest critical point, the minimum P1, outside its convergence "
+        f"{fmt(far, 3)} from the nearest critical point, the minimum P1, outside its convergence "
         f"radius {radius:.3f})")
     # within the tables' tolerance: the distance alone
     res.x = np.array([1.0, 1.0 + 2.6e-13])
@@ -3705,7 +3709,7 @@ def test_the_cg_note_quotes_evidence_that_a_search_was_not_exact():
     assert e2 > 0.01
     assert ("this run's searches were not exact (step k = 1 went 1.2 × the way to the minimum "
             "along its line, 1 for an exact search, so ∇f at its end is orthogonal to it only "
-            f"to 0.2 relative; after 2 steps the error is e_2 = {e2:.3g}, not 0)") in text
+            f"to 0.2 relative; after 2 steps the error is e_2 = {fmt(e2, 3)}, not 0)") in text
     assert "first step" not in text  # an exact first step is no evidence of inexact ones
     # the share printed gives back its distance from 1: 1.081 beside 0.081, not 1.08
     x2 = x1 - 1.081 * float(g1 @ g1) / float(g1 @ H @ g1) * g1
@@ -3855,6 +3859,24 @@ def test_held_digits_cut_a_ratio_to_the_digit_its_rounding_reaches():
     assert report.ratio_cell(b, "s", "m", "q", 0.99610, 5, 1e-8) == ("0.99610ᵐ", False)
 
 
+def test_a_ratio_column_prints_every_entry_to_the_same_significant_digits():
+    """Study p. 14 (GD on a sublinear run): the ratio column printed 0.999850 (six digits)
+    above 0.9999251 and 0.9999500 (seven), each ratio to its own rate digits: a column of
+    ratios takes the most digits any of its entries needs (0.99995 needs seven to be told
+    from 1), and every entry shows them, trailing zeros kept."""
+    e = 1.0 / np.arange(1.0, 20001.0)  # e_(k+1)/e_k = (k + 1)/(k + 2), toward 1
+    st = _nw_study(e, "sublinear", 1.0, window=(10000, 20000), kind="sublinear")
+    st.measurement.exponent, st.measurement.order = 1.0, None
+    b = report.Builder("t")
+    assert report.convergence_table(b, "gd", st, "s")
+    steps = [(int(r[0].rstrip("†")), r[2].rstrip("ᵐ")) for r in b.doc.blocks[-1].rows
+             if r[0].rstrip("†").isdigit()]
+    assert len(steps) >= 5 and max(k for k, _ in steps) >= 19000
+    for k, text in steps:
+        assert text == f"{(k + 1) / (k + 2):#.7g}", (k, text)
+    assert {report.significant_digits(t) for _, t in steps} == {7}
+
+
 def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_reports):
     """Rosenbrock p. 8: Nesterov's ratio at k = 8514 was printed '0.99589ᵐ' unflagged, while
     the error figure's caption says rounding reaches its printed digits (a relative 0.002:
@@ -3870,10 +3892,11 @@ def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_report
     steps = [int(q[2:]) for (item, q) in rows if item == "nesterov"
              and re.fullmatch(r"e_\d+", q) and ("nesterov", f"e_{int(q[2:]) + 1}/{q}") in rows]
     assert 8514 in steps
+    # the column's digits: the most any of its ratios needs
+    d = max(rate_digits(rows[("nesterov", f"e_{k + 1}/e_{k}")]) for k in steps)
     for k in steps:
         ek, v = rows[("nesterov", f"e_{k}")], rows[("nesterov", f"e_{k + 1}/e_{k}")]
         rel = eps * (scale / ek + 1) + eps * (scale / (v * ek) + 1)
-        d = rate_digits(v)
         held = math.floor(math.log10(v)) - math.floor(math.log10(rel * v)) + 1
         if rel * v >= 10.0 ** (math.floor(math.log10(v)) - d + 1):  # reaches the digits
             held = min(held, d)

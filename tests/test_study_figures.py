@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from analysis import pages, plots, plots_lecture, report, study
 from analysis.report import Builder, fmt_num
+from landscape.numfmt import fmt
 
 
 def _fig(height: float = 4.0) -> Figure:
@@ -394,7 +395,7 @@ def test_the_white_cells_are_counted_all_together_then_by_reason():
     assert text.startswith(f"  White: {n} stable cells (ρ < 0.99, not diverged) have no "
                            f"measured rate: {n_slow} with ρ^200 > 10⁻³ (ρ "
                            f"{fmt_num(float(rho[slow][0]), 4)}), too slow"), text
-    assert "; the cell η = 0.346, β = 0.75 (marked) does settle (ρ = 0.866 = √β" in text
+    assert "; the cell η = 0.346, β = 0.75 (marked) does settle (ρ = 0.8660 = √β" in text  # √0.75 = 0.866025 to 4 digits
     # only slow cells: the count is theirs, and a single one is not "up to"
     only = study.no_rate_text([c for c in cells if not c["settles"]], 0.99, 200)
     assert only.startswith("  White: the 1 stable cell (ρ < 0.99, not diverged) with no "
@@ -1394,7 +1395,7 @@ def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces
         x = x - 0.001 * (m / (1 - 0.9**k)) / (np.sqrt(v / (1 - 0.999**k)) + 1e-8)
     moved.append(np.linalg.norm(x - x0))
     assert ("With this library's defaults (AdaGrad η = 0.01; RMSProp η = 0.01, α = 0.99; Adam "
-            "η = 0.001, as in PyTorch) the first steps are 0.01, 0.1 and 0.001 per "
+            "η = 0.001, as in PyTorch) the first steps are 0.0100, 0.100 and 0.00100 per "
             "coordinate") in text
     three = [study.fmt_num(d, 3) for d in moved]
     assert (f"in 20 steps the iterates move {three[0]}, {three[1]} and {three[2]} (measured) of "
@@ -1752,7 +1753,7 @@ def test_summary_rows_state_the_start_their_formula_uses():
     (xk,) = [c for c in s.checks if c.what.startswith("x_K after K = ")]
     K = int(re.search(r"K = (\d+)", xk.what).group(1))
     assert xk.what == f"x_K after K = {K} steps from x₀ = 1"
-    assert f"{1 / (1 / 1.0 + 3 * 0.1 * K):.4g}" in xk.theory  # the formula with x₀ = 1
+    assert fmt(1 / (1 / 1.0 + 3 * 0.1 * K), 4) in xk.theory  # the formula with x₀ = 1
     (esc,) = [c for c in s.checks if c.what.startswith("escape time")]
     assert esc.what == "escape time to |y| ≥ 1 from y₀ = 10^-6 (iterations)"
     assert f"{math.ceil(math.log(1 / 1e-6) / math.log(1.2))}ᵗ" == esc.theory
@@ -2069,7 +2070,7 @@ def test_the_conditioning_text_prints_the_heavy_ball_radius_as_the_tables_do(con
 
     text = " ".join(b.text for b in conditioning.doc.blocks if isinstance(b, Paragraph))
     rho = max(max(abs(np.roots([1.0, -(1 + 0.5 - 0.6 * lam), 0.5]))) for lam in (0.2, 4.0))
-    assert f"(spectral radius {rho:.5g})." in text
+    assert f"(spectral radius {fmt(rho, 5)})." in text
 
 
 def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):

@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 
 from analysis import study
 from analysis.report import Builder, fmt_num, percent
+from landscape.numfmt import fmt
 
 LECTURE = (study.section_convexity, study.section_surfaces, study.section_sgd,
            study.section_schedules, study.section_nesterov, study.section_momentum_weights,
@@ -472,8 +473,8 @@ def test_the_beta_quarter_factor_is_worded_from_its_numbers(S):
     path = _heavy_ball(0.25, 20)
     measured = np.linalg.norm(path[20]) / np.linalg.norm(path[0])
     text = " ".join(getattr(blk, "text", "") for blk in S.doc.blocks)
-    assert f"by a factor of about {1 / rho ** 20:.2g} (1/ρ²⁰;" in text
-    assert f"a factor of {1 / measured:.2g};" in text
+    assert f"by a factor of about {fmt(1 / rho ** 20, 2)} (1/ρ²⁰;" in text
+    assert f"a factor of {fmt(1 / measured, 2)};" in text
 
 
 def test_nesterov_step_savings_are_worded_from_the_rates(S):
@@ -481,8 +482,8 @@ def test_nesterov_step_savings_are_worded_from_the_rates(S):
     steps than GD, Nesterov (ρ = 1 − 1/√κ) only ≈ 5.26× (about √κ/2), not √κ."""
     texts = " ".join(str(getattr(b, "text", "")) for b in S.b.doc.blocks)
     gd, hb, ne = 99 / 101, 9 / 11, 0.9
-    assert f"heavy ball needs {math.log(hb) / math.log(gd):.3g}× fewer steps" in texts
-    assert f"Nesterov {math.log(ne) / math.log(gd):.3g}× fewer (about √κ/2)" in texts
+    assert f"heavy ball needs {fmt(math.log(hb) / math.log(gd), 3)}× fewer steps" in texts
+    assert f"Nesterov {fmt(math.log(ne) / math.log(gd), 3)}× fewer (about √κ/2)" in texts
 
 
 def test_the_diverged_heavy_ball_starts_are_explained_by_the_curvature_they_met():
@@ -558,7 +559,7 @@ def test_every_decided_by_cell_names_its_test_and_threshold():
     c = s.numeric_check("engines", 0.0, 4.4e-16, rtol=0.0, abs_tol=1e-9, digits=2)
     assert c.decided == "|m − p| 4.4e-16 ≤ 1e-09"
     c = s.numeric_check("rel", 2.0, 2.01, rtol=0.01, abs_tol=1e-12)
-    assert c.decided == "|m − p|/|p| 0.5% ≤ 1%"  # the relative tolerance decided
+    assert c.decided == "|m − p|/|p| 0.50% ≤ 1%"  # the relative tolerance decided
     for c in s.checks:
         assert re.search(r"[≤>] \S+$", study.check_decided(c)), c.decided
 
@@ -664,7 +665,7 @@ def test_the_beta_half_caption_says_what_the_coordinates_do(S):
         theta = math.acos((1 + 0.5 - 0.6 * lam) / (2 * math.sqrt(0.5)))
         assert f"{fmt_num(theta, 3)} rad for {name} (λ = {lam:g})" in block.caption
     # the radius as every table and legend prints it (fmt_rate), not 0.7071
-    assert f"modulus √β = {math.sqrt(0.5):.5g}" in block.caption
+    assert f"modulus √β = {fmt(math.sqrt(0.5), 5)}" in block.caption
     assert "(the velocity starts at 0)" not in block.caption and "v₀ = g₀" in block.caption
 
 
@@ -1177,7 +1178,7 @@ def test_the_schedule_rows_print_one_precision_per_column(S):
         s = (1 - eta) ** 2 * s + eta**2
     (const,) = [c for c in rows if c.what.endswith(": constant")]
     n = significant_digits(const.theory)
-    assert n > 4 and const.theory == f"{s:.{n}g}ⁿ", const.theory
+    assert n > 4 and const.theory == f"{fmt(s, n)}ⁿ", const.theory
 
 
 def test_the_summary_rows_of_noise_floors_and_adagrad_mark_their_numbers(S):
@@ -1264,7 +1265,7 @@ def test_the_adaptive_distance_caption_names_each_run_s_ratio_course(S):
     assert (f"Adam η = 0.4, β = (0.9, 0.999): falls to {fmt_num(ra[lo], 3)}ᵐ (k = {lo}), "
             f"rises to {fmt_num(ra[hi], 3)}ᵐ (k = {hi}), ends at {fmt_num(ra[-1], 3)}ᵐ "
             f"(k = {ra.size - 1})") in cap, cap
-    for d in re.findall(r"(?:2\.43|0\.0023|0\.0106|1\.02)(.)", cap.split(".  ")[0]):
+    for d in re.findall(r"(?:2\.43|0\.00230|0\.0106|1\.02)(.)", cap.split(".  ")[0]):
         assert d == "ᵐ"
 
 
@@ -1502,7 +1503,7 @@ def test_the_schedules_floor_row_tests_the_mean_with_its_standard_errors():
     (m, se), = [(_num(a), _num(b)) for a, b in re.findall(rf"({_NUM})ᵐ ± ({_NUM})ᵐ",
                                                           c.measured)]
     floor = _num(re.search(rf"below ({_NUM})ᵗ", c.theory).group(1))
-    assert c.decided == (f"mean + 4 standard errors {m + 4 * se:.3g} < {floor / 10:.3g} "
+    assert c.decided == (f"mean + 4 standard errors {fmt(m + 4 * se, 3)} < {fmt(floor / 10, 3)} "
                          "= floor/10"), c.decided
     assert c.verdict == "agrees"
     # a mean whose standard errors reach the tenth fails, where the bare mean would pass
@@ -1526,7 +1527,7 @@ def test_standard_error_bounds_are_computed_from_the_printed_numbers():
     the bounds are computed from the means and standard errors as printed."""
     assert percent(study.se_tolerance(0.00724, 1 / 3)) == percent(4 * 0.0072 * 3) == "8.6%"
     ok, text = study.below_tenth(0.00065134, 2.047e-5, 0.05583, 0.00182)
-    assert ok and text == f"{0.000651 + 4 * 2.0e-5:.3g} < {(0.0558 - 4 * 0.0018) / 10:.3g}"
+    assert ok and text == f"{fmt(0.000651 + 4 * 2.0e-5, 3)} < {fmt((0.0558 - 4 * 0.0018) / 10, 3)}"
     assert text == "0.000731 < 0.00486"
 
 
@@ -1562,7 +1563,7 @@ def test_every_standard_error_bound_reproduces_from_its_printed_numbers(S):
     (dec,) = [c for c in S.checks if c.what.startswith("decaying steps go below")]
     (m, se), (cm, cse) = [(_num(a), _num(b)) for a, b in re.findall(
         rf"({_NUM})ᵐ ± ({_NUM})ᵐ", dec.measured)]
-    assert f"{m + 4 * se:.3g} < {(cm - 4 * cse) / 10:.3g}".replace("-", "−") in \
+    assert f"{fmt(m + 4 * se, 3)} < {fmt((cm - 4 * cse) / 10, 3)}".replace("-", "−") in \
         dec.decided.replace("-", "−"), dec.decided
 
 

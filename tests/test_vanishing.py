@@ -9,6 +9,7 @@ import sympy as sp
 from level_sets import gradient_level_points
 
 from landscape.errors import InputError
+from landscape.numfmt import fmt
 from landscape.objective import Objective
 from landscape.vanishing import activation_chain, chain_study, find_vanishing_regions
 
@@ -159,8 +160,8 @@ def test_sampled_regions_say_how_samples_are_grouped_and_name_no_grid():
     # the box diagonal times count^(-1/n)
     diagonal = math.sqrt(5 * 4.0 ** 2)
     assert method == ("20 000 Halton samples, grouped by single linkage: small-gradient "
-                      f"samples closer than {2 * spacing:.3g}, twice the sample spacing "
-                      f"{spacing:.4g} = box diagonal {diagonal:.4g} × 20 000^(−1/5), "
+                      f"samples closer than {fmt(2 * spacing, 3)}, twice the sample spacing "
+                      f"{fmt(spacing, 4)} = box diagonal {fmt(diagonal, 4)} × 20 000^(−1/5), "
                       "join one region")
     rep = regions("sum(x[i]**2, i, 1, 5)", box.tolist(), threshold=0.5)
     assert "grid" not in rep.extents and rep.method.startswith(method)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from landscape.numfmt import fmt
 from optimizers.registry import label
 
 from .coordinate import spectral_radius
@@ -160,7 +161,7 @@ def _predict_adaptive(
         notes.append(
             "comparable: first step -lr*g/(|g|+eps) ~ -lr*sign(g) per coordinate; if "
             "sqrt(v_hat) << eps Adam is heavy ball with step lr(1-beta1)/eps, stable only for "
-            f"lambda < 2(1+beta1)eps/(lr(1-beta1)) = {thr:.3g}"
+            f"lambda < 2(1+beta1)eps/(lr(1-beta1)) = {fmt(thr, 3)}"
         )
     elif method == "rmsprop":
         notes.append("comparable: first step -lr*g/(sqrt((1-alpha)g^2)+eps) ~ -lr/sqrt(1-alpha)")

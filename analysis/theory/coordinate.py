@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from landscape.numfmt import fmt
+
 from .dispatch import register
 from .prediction import Prediction
 from .spectrum import _eigs, _flt, _zero_mask
@@ -113,7 +115,7 @@ def _predict_coordinate(
         c, r = random_coordinate_rate(lam, n, L_max, lr)
         rate = r if per_coordinate else r**n
         notes.append(
-            f"randomized coordinate descent: E[f-f*] factor <= {c:.6g} per update (Nesterov "
+            f"randomized coordinate descent: E[f-f*] factor <= {fmt(c, 6)} per update (Nesterov "
             f"2012: 1-mu/(n L_max) for exact steps), |e| factor <= its sqrt; rate per {unit}"
         )
         if hessian is None:

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from landscape.numfmt import fmt
+
 from .dispatch import register
 from .momentum import (
     _dominant_sign,
@@ -135,7 +137,7 @@ def _predict_first_order(
         esc = 1.0 + step * abs(float(lam[0]))
         notes.append(
             f"x* is a saddle/maximum (lambda_min = {lam[0]:g}): the iterates leave it, the "
-            f"error growing by the spectral radius {rho:.6g} per step (plain GD along the "
+            f"error growing by the spectral radius {fmt(rho, 6)} per step (plain GD along the "
             f"negative curvature: 1+lr|lambda_min| = {esc:g}; see saddle_escape_steps)"
         )
         details["escape_factor"] = rho
@@ -212,11 +214,11 @@ def _predict_unstable(
     2/L: a period-doubling bifurcation) — or a band (``exact=False``: measured ``bounded`` or
     ``diverges`` both agree).
     """
-    notes.append(f"unstable: spectral radius {rho:.6g} >= 1 (lr beyond the stability "
+    notes.append(f"unstable: spectral radius {fmt(rho, 6)} >= 1 (lr beyond the stability "
                  "threshold): not convergent to x*")
     if extra.get("quadratic"):
         notes.append("f is quadratic, so the linearization is exact: the error grows by "
-                     f"{rho:.6g} per step without bound (blow-up)")
+                     f"{fmt(rho, 6)} per step without bound (blow-up)")
         details["outcome"] = "blow-up"
         return Prediction("diverges", rho, None, basis, True, notes, False, oscillating=osc,
                           details=details, **common)
@@ -270,7 +272,7 @@ def _predict_inverse_time(
     det_exp = a * float(lam[0])
     notes.append(
         f"deterministic part: prod(1 - lr_j lambda) ~ k^-(lr0 lambda_min/(gamma(1-m))) "
-        f"= k^-{det_exp:.4g}"
+        f"= k^-{fmt(det_exp, 4)}"
     )
     exponent, const = det_exp, None
     if sigma > 0:
@@ -279,7 +281,7 @@ def _predict_inverse_time(
         const = C
         if C is not None:
             notes.append(
-                f"noise: E|x_k-x*|^2 ~ {C:.6g}/k since 2 lr0 lambda_min/gamma > 1 (O(1/k), "
+                f"noise: E|x_k-x*|^2 ~ {fmt(C, 6)}/k since 2 lr0 lambda_min/gamma > 1 (O(1/k), "
                 "cf. BCN Thm 4.7)"
             )
         else:
@@ -306,7 +308,7 @@ def _predict_first_order_degenerate(
         "degenerate minimizer (zero eigenvalue): local rate 1. If the zero-curvature direction "
         "is curved by order-p terms (x^p), GD converges sublinearly, |e_k| ~ k^-1/(p-2); if it "
         "is a flat valley of minimizers, GD converges linearly (rate over the nonzero "
-        f"eigenvalues, {rho_nz:.6g}) to another minimizer"
+        f"eigenvalues, {fmt(rho_nz, 6)}) to another minimizer"
     )
     exponent = 1.0 / (p - 2) if p is not None and p > 2 else None
     details["rate_nonzero_eigenvalues"] = rho_nz
@@ -349,7 +351,8 @@ def _predict_noisy(
     details["stationary_error"] = level
     notes.append(
         f"additive gradient noise sigma={sigma:g}: no convergence to x*; E[x_k]-x* contracts "
-        f"at {rho:.6g} per step, E|x_k-x*|^2 -> {level:.6g} (exact for quadratics); compare "
+        f"at {fmt(rho, 6)} per step, E|x_k-x*|^2 -> {fmt(level, 6)} (exact for quadratics); "
+        "compare "
         "error levels, not rates"
     )
     average = str(hyper.get("average", "none")).lower()
@@ -357,7 +360,7 @@ def _predict_noisy(
         c = polyak_ruppert_error(lam, sigma)
         details["polyak_ruppert_constant"] = c
         notes.append(
-            f"x_avg (Polyak-Ruppert): E|xbar_k-x*|^2 ~ tr(H^-1 S H^-1)/k = {c:.6g}/k "
+            f"x_avg (Polyak-Ruppert): E|xbar_k-x*|^2 ~ tr(H^-1 S H^-1)/k = {fmt(c, 6)}/k "
             "(Polyak & Juditsky 1992), independent of lr and momentum; the path holds the raw "
             "iterates"
         )
@@ -365,7 +368,7 @@ def _predict_noisy(
         d = float(hyper.get("ema_decay", 0.9))
         details["ema_stationary_error"] = ema_stationary_error(lam, step, sigma, d)
         notes.append(f"x_avg (EMA, decay {d:g}): E|xbar-x*|^2 -> "
-                     f"{details['ema_stationary_error']:.6g}")
+                     f"{fmt(details['ema_stationary_error'], 6)}")
     basis = "sum lr*sigma^2/(lambda*(2-lr*lambda))" if b == 0.0 else "Lyapunov P[0,0]"
     return Prediction("none", None, None, basis, True, notes, True, error_level=level,
                       details=details, **common)

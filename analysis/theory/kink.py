@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from landscape.numfmt import fmt
 from optimizers.registry import label
 
 from .dispatch import method_family
@@ -98,7 +99,7 @@ def predict_kink(method: str, hyper: Mapping[str, Any], G: float) -> Prediction:
         details["lr_used"] = sched.lr_final
         notes.append(
             f"constant step: the iterates settle in a band of diameter ≤ 2ηG/(1 − β) = "
-            f"{band:.3g} around x* (G = {G:.4g}, the largest gradient norm of the pieces "
+            f"{fmt(band, 3)} around x* (G = {fmt(G, 4)}, the largest gradient norm of the pieces "
             "near x*); they converge only if an iterate lands exactly on the kink"
         )
         return Prediction("bounded", None, None, "2*lr*G/(1-m)", False, notes, True,

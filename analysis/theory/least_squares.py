@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from landscape.numfmt import fmt
 from optimizers.methods import METHODS
 
 from .dispatch import register
@@ -75,7 +76,7 @@ def predict_lm(gauss_newton: ArrayLike, hessian: ArrayLike, residual_sq: float) 
                           **common)
     if rate >= 1.0:
         return Prediction("none", None, None, "rho(I - A^-1 H) >= 1", False,
-                          [f"nonzero residual with rho(I - A^-1 H) = {rate:.4g} >= 1: "
+                          [f"nonzero residual with rho(I - A^-1 H) = {fmt(rate, 4)} >= 1: "
                            "Gauss-Newton is not locally convergent here; LM's damping stays "
                            "active and theory promises no rate"], True, details=details,
                           **common)

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from landscape.numfmt import fmt
+
 from .dispatch import register
 from .prediction import Prediction
 from .spectrum import ZERO_TOL, _leading_order, _line_search, _zero_mask
@@ -213,7 +215,7 @@ def _predict_newton_degenerate(
         rate = max(rate, newton_damped_rate(step))
     notes.append(
         f"degenerate minimizer with leading order p={p}: x_(k+1) = x_k (1 - step/(p-1)) along "
-        f"the degenerate direction (step {step:g}), rate {rate:.6g} ((p-2)/(p-1) for step 1)"
+        f"the degenerate direction (step {step:g}), rate {fmt(rate, 6)} ((p-2)/(p-1) for step 1)"
     )
     return Prediction("linear", rate, 1.0, "|1-damping/(p-1)|", True, notes, True,
                       degenerate=True, oscillating=step > p - 1, details={"step": step},
