@@ -395,7 +395,8 @@ def test_the_white_cells_are_counted_all_together_then_by_reason():
     assert text.startswith(f"  White: {n} stable cells (ρ < 0.99, not diverged) have no "
                            f"measured rate: {n_slow} with ρ^200 > 10⁻³ (ρ "
                            f"{fmt_num(float(rho[slow][0]), 4)}), too slow"), text
-    assert "; the cell η = 0.346, β = 0.75 (marked) does settle (ρ = 0.8660 = √β" in text  # √0.75 = 0.866025 to 4 digits
+    # √0.75 = 0.866025 to 4 digits
+    assert "; the cell η = 0.346, β = 0.75 (marked) does settle (ρ = 0.8660 = √β" in text
     # only slow cells: the count is theirs, and a single one is not "up to"
     only = study.no_rate_text([c for c in cells if not c["settles"]], 0.99, 200)
     assert only.startswith("  White: the 1 stable cell (ρ < 0.99, not diverged) with no "
