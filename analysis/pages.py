@@ -1823,8 +1823,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             tab.setStyle(TableStyle([*spans,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD / 2.0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD / 2.0),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3.0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3.0),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.0),
                 ("LINEABOVE", (0, 0), (-1, 0), 0.9, colors.black),
@@ -2283,10 +2283,8 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
     return ns
 
 
-#: padding of a table cell, left plus right, in points, half on each side: the least gap
-#: between the texts of two neighbouring columns, over three word spaces of the tables' type
-#: (:data:`TABLE`), so that a right-aligned column never seems to touch the next ("0ᵐ 0ᵐ")
-CELL_PAD = 8.0
+#: padding of a table cell, left plus right, in points
+CELL_PAD = 6.0
 #: points a column is given beyond the text it must hold on one line: platypus sums a line's
 #: word widths in another order than :func:`string_width` measures them, and at exactly the
 #: line's width it may break it ("smallest ‖∇f‖₂ at" in 66.009375 pt: "at" alone below)

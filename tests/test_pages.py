@@ -2737,26 +2737,3 @@ def test_a_wrapped_table_cell_does_not_end_a_line_on_a_function_word():
     t = pages.Table([pages.Column("#"), pages.Column("type")], [["R4", text]])
     lines = _laid_out(t, [pages.CONTENT_W - width, width])[1][1]
     assert lines == ["around", "a maximum"], lines
-
-
-def test_neighbouring_columns_are_at_least_three_spaces_apart():
-    """Kink p. 9: the right-aligned "lowest final f" column nearly touched the GD column
-    beside it ("0ᵐ 0ᵐ", "— 10ᵐ": 6 pt apart at 7.2 pt type, under three word spaces).  Set
-    at their natural widths, two right-aligned columns of short counts leave at least three
-    word spaces of the table's type between the end of one cell's text and the start of the
-    next: a gap between columns reads as wider than a space inside a cell."""
-    cols = [pages.Column("lowest final f", "r"), pages.Column("GD", "r")]
-    t = pages.Table(cols, [["0ᵐ", "0ᵐ"], ["—", "10ᵐ"]])
-    natural = [pages.string_width(c.header, t.size, f"{pages.FONT}-Bold") + pages.CELL_PAD
-               + pages.FIT_SLACK for c in cols]
-    widths = pages.column_widths(t, sum(natural))
-    probe = pages._flowables().TableFlowable(t, pages.Document("probe"), widths)
-    probe.wrap(sum(widths), 1e6)
-    styles = probe.table._cellStyles
-    em = 3.0 * pages.string_width(" ", t.size)
-    for r, (a, b) in enumerate([("lowest final f", "GD"), ("0ᵐ", "0ᵐ"), ("—", "10ᵐ")]):
-        font = f"{pages.FONT}-Bold" if r == 0 else pages.FONT
-        left_end = widths[0] - styles[r][0].rightPadding  # right-aligned: ends at the pad
-        right_start = widths[0] + widths[1] - styles[r][1].rightPadding - pages.string_width(
-            b, t.size, font)
-        assert right_start - left_end >= em, (a, b, right_start - left_end, em)
