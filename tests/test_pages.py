@@ -1661,8 +1661,9 @@ def test_a_difference_between_bars_and_a_setting_stay_on_one_line():
         "max", "|m − p|/|p|", "0.78%", "≤ 8.7%"]
     assert pages.cell_words("GD with η = 0.001") == ["GD", "with", "η = 0.001"]
     assert pages.cell_words("linear, ρ = 0.6ᵗ and a=b") == ["linear,", "ρ = 0.6ᵗ", "and", "a=b"]
-    # quadratic report p. 5: a bound kept its relation sign apart from its number
-    assert pages.cell_words("≤ 0.63451ʸ, 0 < 2.62") == ["≤ 0.63451ʸ,", "0", "< 2.62"]
+    # quadratic report p. 5: a bound kept its relation sign apart from its number; the
+    # relation goes with its left operand too ("0" / "< 2.62" would begin a line with "<")
+    assert pages.cell_words("≤ 0.63451ʸ, 0 < 2.62") == ["≤ 0.63451ʸ,", "0 < 2.62"]
     note = ("exact recursion sₖ₊₁ = (1 − ηₖL)²sₖ + ηₖ²σ² on x²/2 (L = 1), σ = 1, s₀ = x₀² = 9, "
             "η₀ = 0.5, cosine: ηmin + (η₀ − ηmin)(1 + cos(πk/Tmax))/2 up to k = Tmax; "
             "measured 0.0182 ± 0.00041 (mean ± standard error over 4000 runs); agree within "
