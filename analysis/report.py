@@ -971,8 +971,12 @@ def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: st
     cell shows (:func:`fmt_like`); ``zeros``: every value shows all its digits, trailing
     zeros kept even when they hold it exactly (a column of measured values printed to
     ``digits`` significant digits: ``2.20`` beside ``1.94``; :func:`~landscape.numfmt.fmt`);
-    ``decimals``: that many decimals, the column's (:func:`column_decimals`)."""
+    ``decimals``: that many decimals, the column's (:func:`column_decimals`).  A fitted value
+    (``how`` "fit") is an estimate, never exact: it always shows its trailing zeros (a rate
+    fitted to 0.92 to the last bit prints ``0.92000``, as the 1.4000 beside it does)."""
     b.ledger.add(section, item, quantity, value, how, note)
+    if how == "fit" and zeros is None:
+        zeros = True
     text = (fmt_like(value, like, digits, zeros) if like
             else fmt(value, digits, zeros=True) if zeros else fmt_num(value, digits))
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):

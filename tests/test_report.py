@@ -3614,6 +3614,21 @@ def test_counts_in_table_cells_set_their_thousands_apart():
         " " not in report.cell(b, "s", "i", "f", 1234.5, "measured")  # not a count
 
 
+def test_a_fitted_value_keeps_its_trailing_zeros_even_when_it_lands_on_a_short_number():
+    """Study pp. 24–25: the measured-rate column read "0.92ᶠ" and "0.6ᶠ" beside "1.4000ᶠ" and
+    "0.70863ᶠ" (a GD rate fitted on a quadratic lands on 0.92 to the last bit, and a number
+    its digits hold exactly prints short), while its own table printed "0.92000ᶠ": a fitted
+    value is an estimate and shows all its digits; an exact value still prints short."""
+    b = report.Builder("t")
+    rho = float(np.exp(np.mean(np.log(np.full(50, 0.92)))))  # a fit of an exact 0.92ⁿ
+    assert report.cell(b, "s", "i", "rate", rho, "fit", 5) == "0.92000ᶠ"
+    assert report.cell(b, "s", "i", "rate", 0.6, "fit", 5) == "0.60000ᶠ"
+    assert report.cell(b, "s", "i", "rate", 1.4000000001, "fit", 5) == "1.4000ᶠ"
+    assert report.cell(b, "s", "i", "rate", 0.92, "theory", 5) == "0.92ᵗ"
+    # beside a theory value with more digits, the fitted one shows at least as many
+    assert report.cell(b, "s", "i", "rate", 0.92, "fit", 3, like="0.91998ᵗ") == "0.92000ᶠ"
+
+
 def test_strictness_of_a_convex_f_with_kinks_is_refuted_by_a_flat_chord_or_undecided():
     """Kink report p. 3: "strictly / strongly convex — no / no — not decided for a non-smooth
     f (reported false)": the value said no where its reason said the analysis never decided.
