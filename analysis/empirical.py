@@ -1872,6 +1872,31 @@ def _deep_floor(xs: NDArray[np.float64] | None, exact: bool) -> float | None:
     return exact_floor(xs) if exact and xs is not None else None
 
 
+def ratio_thirds(ratios: ArrayLike, ks: ArrayLike) -> str:
+    """``k = 4–8, k = 9–13, k = 14–17, 0.0377, 1.58e-05, 6.15e-08``: the ratios ``ratios`` (at
+    iterations ``ks``) split in three runs of consecutive ratios, and the largest of each."""
+    r, k = np.asarray(ratios, dtype=float), np.asarray(ks)
+    parts = np.array_split(np.arange(r.size), 3)
+    return (", ".join(f"k = {k_list(k[p])}" for p in parts) + ", "
+            + ", ".join(fmt(float(np.max(r[p])), 3) for p in parts))
+
+
+def thirds_fall(ratios: ArrayLike, ks: ArrayLike) -> str | None:
+    """How the ratios ``ratios`` (at iterations ``ks``) keep falling through a long run: split
+    in three runs of consecutive ratios (:func:`ratio_thirds`), the largest of each third is
+    at most :data:`RATIO_FALL` of the largest of the third before; None when not (or fewer
+    than 6 ratios).  A fixed tiny rate passes a test of halves when it cycles (L-BFGS on
+    0.1x² + 2y² below the floor: 0.000147, 4.35e−08, 1.06e−05, 3.06e−08, again and again):
+    each third then holds a whole cycle, and their largest do not fall."""
+    r = np.asarray(ratios, dtype=float)
+    if r.size < 6:
+        return None
+    tops = [float(np.max(r[p])) for p in np.array_split(np.arange(r.size), 3)]
+    if not all(b <= RATIO_FALL * a for a, b in zip(tops, tops[1:], strict=False)):
+        return None
+    return f"the largest of the thirds {ratio_thirds(r, ks)}, each ≤ 1/4 of the one before"
+
+
 def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | None,
                 notes: list[str], seen: list[str], base: dict[str, Any]
                 ) -> Measurement | None:
@@ -1882,7 +1907,8 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
     (:func:`exact_floor`; x* exact and exactly representable, so these errors are exact
     distances, not rounding noise); the window stays the fast phase above the floor (to
     ``e_(n-1)``, as every fast kind's), and the evidence says which errors were read.
-    None when those errors add none or the ratios do not fall toward 0 on them either; or when
+    None when those errors add none or the ratios do not fall toward 0 on them either (nor
+    keep falling through the thirds of the tail, :func:`thirds_fall`); or when
     ``exact_fl`` is None (x* not exact) or no note of ``seen`` (the notes of the reading
     above the floor) begins with ``UNBORNE``; ``notes``: the notes before that reading."""
     if exact_fl is None or not any(note.startswith(UNBORNE) for note in seen):
@@ -1895,11 +1921,15 @@ def _exact_tail(e: NDArray[np.float64], n: int, fl: float, exact_fl: float | Non
     m = _ratios_from(e, s, n, fl, kept, base, read=deep)
     if m is None:
         return None
+    ks = np.arange(s, deep - 1)
+    thirds = thirds_fall(e[s + 1:deep] / e[s:deep - 1], ks)
+    if thirds is None:  # a long tail of ratios that level off or cycle: not read as falling
+        return None
     limit = (f"down to 10³·ε·‖x*‖ = {fmt_floor(exact_fl)}" if exact_fl > 0
              else "on x* = 0 their rounding is a relative ε")
-    used = (f"the errors below the rounding floor {fmt_floor(fl)}, e_{n}–e_{deep - 1}, "
-            "included: x* is exact in floating point, so they are exact distances, not "
-            f"rounding noise ({limit})")
+    used = (f"{thirds}; the errors below the rounding floor {fmt_floor(fl)}, "
+            f"e_{n}–e_{deep - 1}, included: x* is exact in floating point, so they are exact "
+            f"distances, not rounding noise ({limit})")
     kept[kept.index(m.evidence)] = f"{m.evidence}; {used}"
     return replace(m, evidence=f"{m.evidence}; {used}", notes=kept, read_to=deep - 1)
 
