@@ -5255,8 +5255,8 @@ def error_caption(panels: Sequence[Any]) -> str:
     if finite:
         one = len(finite) == 1
         text += (f"  {_names(list(finite))} {'reaches' if one else 'reach'} x* in finitely many "
-                 f"steps (finite termination, at the k in the legend): no rate is fitted to "
-                 f"{'its' if one else 'their'} steps, no window shaded.")
+                 f"steps (at the k in the legend): no rate is fitted and no window is "
+                 f"shaded.")
     if env:
         text += (f"  {_names(env)} {'cycles' if len(env) == 1 else 'cycle'} up and down at "
                  "almost every step: drawn as the lower and upper envelope of "
