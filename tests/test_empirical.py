@@ -14,6 +14,7 @@ from recorded import CG_ROSENBROCK5, CG_ROSENBROCK5_FLOOR
 from analysis import compare as C
 from analysis import empirical as E
 from analysis import theory as T
+from landscape.numfmt import fmt
 
 # --------------------------------------------------------------------------------------------
 # plain loops
@@ -774,11 +775,11 @@ def test_a_run_whose_error_still_falls_is_not_said_to_have_stalled():
     assert (e750 - e1000) / e750 == pytest.approx(0.026, abs=5e-4)
     assert m.kind == "none" and m.stalled == pytest.approx(e1000, rel=1e-12)
     assert m.falling == (750, pytest.approx(e750, rel=1e-12), pytest.approx(e1000, rel=1e-12))
-    assert m.reason.startswith(f"2 from x*, still decreasing: the error fell from {e750:.3g} "
-                               f"at k = 750 to {e1000:.3g} at k = 1000")
+    assert m.reason.startswith(f"2.0 from x*, still decreasing: the error fell from "
+                               f"{fmt(e750, 3)} at k = 750 to {fmt(e1000, 3)} at k = 1000")
     assert "stalled" not in m.reason and m.to_json()["falling"] == list(m.falling)
     m = E.measure((2.0 + 0.99 ** k)[:, None], [0.0], isolated=True)
-    assert m.falling is None and m.reason.startswith("stalled 2 from x*")
+    assert m.falling is None and m.reason.startswith("stalled 2.0 from x*")
 
 
 def test_a_run_its_method_stopped_above_the_floor_has_no_kind():

@@ -309,8 +309,8 @@ def test_himmelblau_cg_is_superlinear_over_two_steps_not_one():
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
     assert "two-step ratios e_(k+2)/e_k, k = 2–6 (" in m.notes[0]  # from e_2–e_8
     assert "from the errors e_2–e_8), are read as falling toward 0" in m.notes[0]
-    assert ", ".join(f"{v:.3g}" for v in r2) in m.notes[0]  # what was observed
-    assert ", ".join(f"{v:.3g}" for v in r1) in m.notes[0] and "do not" in m.notes[0]
+    assert ", ".join(f"{fmt(v, 3)}" for v in r2) in m.notes[0]  # what was observed
+    assert ", ".join(f"{fmt(v, 3)}" for v in r1) in m.notes[0] and "do not" in m.notes[0]
     assert not any(", fall toward 0:" in n for n in m.notes)
 
 
@@ -341,7 +341,7 @@ def test_himmelblau_bfgs_per_step_rebound_is_read_over_two_steps():
     assert _fall(r2) and r2[-1] <= r2[-3] / 2
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (2, 8)
-    assert (f"two-step ratios e_(k+2)/e_k, k = 2–6 ({', '.join(f'{v:.3g}' for v in r2)}; "
+    assert (f"two-step ratios e_(k+2)/e_k, k = 2–6 ({', '.join(f'{fmt(v, 3)}' for v in r2)}; "
             f"from the errors e_2–e_8), are read as falling toward 0: ") in m.notes[0]
     assert m.evidence == m.notes[0]
 
@@ -363,12 +363,14 @@ def test_himmelblau_bfgs_blocks_whose_fall_rests_on_the_last_say_so_with_their_n
     assert m.ratio_step == 2 and len(ks) == 3
     b0, b1, b2 = (e[k + 2] / e[k] for k in ks)
     assert b1 > b0 / 2 and b2 <= b1 / 2  # the earlier pair does not halve, the last does
-    assert (f"{b0:.3g} → {b1:.3g} (× {b1 / b0:.3g}, per-step q ≈ (ln {b1:.3g} / ln {b0:.3g})"
-            f"^(1/2) = {(math.log(b1) / math.log(b0)) ** 0.5:.3g}); {b1:.3g} → {b2:.3g} "
-            f"(× {b2 / b1:.3g}, per-step q ≈ (ln {b2:.3g} / ln {b1:.3g})^(1/2) = "
-            f"{(math.log(b2) / math.log(b1)) ** 0.5:.3g}): {b1:.3g} is more than 1/2 of "
-            f"{b0:.3g}, so the fall rests on the last block alone ({b2:.3g} ≤ 1/2 of "
-            f"{b1:.3g}); ") in m.evidence, m.evidence
+    assert (f"{fmt(b0, 3)} → {fmt(b1, 3)} (× {fmt(b1 / b0, 3)}, per-step q ≈ "
+            f"(ln {fmt(b1, 3)} / ln {fmt(b0, 3)})"
+            f"^(1/2) = {fmt((math.log(b1) / math.log(b0)) ** 0.5, 3)}); "
+            f"{fmt(b1, 3)} → {fmt(b2, 3)} "
+            f"(× {fmt(b2 / b1, 3)}, per-step q ≈ (ln {fmt(b2, 3)} / ln {fmt(b1, 3)})^(1/2) = "
+            f"{fmt((math.log(b2) / math.log(b1)) ** 0.5, 3)}): {fmt(b1, 3)} is more than 1/2 of "
+            f"{fmt(b0, 3)}, so the fall rests on the last block alone ({fmt(b2, 3)} ≤ 1/2 of "
+            f"{fmt(b1, 3)}); ") in m.evidence, m.evidence
     assert "only the last" not in m.evidence
 
 
@@ -394,8 +396,8 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     assert n == 8 and not r1[-1] <= r1[-2] / 2 and not (zigzag and r2[-1] <= r2[-3] / 2)
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "none" and m.evidence is None
-    here = (f"here the last ratio, {r1[-1]:.3g}, is not ≤ 1/2 × {r1[-2]:.3g} = "
-            f"{r1[-2] / 2:.3g}")
+    here = (f"here the last ratio, {fmt(r1[-1], 3)}, is not ≤ 1/2 × {fmt(r1[-2], 3)} = "
+            f"{fmt(r1[-2] / 2, 3)}")
     # what the test lacks: ratios above the floor, of which the run has those from k = 4
     # (the first fast step: the first k from which every ratio is ≤ the largest counted one;
     # its ratio measures the jump from the approach, and the ratios before it are the approach)
@@ -410,14 +412,14 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     fit = E.linear_fit(e[:n], floor=E.default_floor())
     assert fit.window == (5, 7)
     assert ("; the linear fit's window (past the transient), e_5–e_7, has fewer than 5 "
-            f"points: no reliable rate (robust fit {fit.rate:.4g})") in m.reason
-    last = ", ".join(f"{v:.3g}" for v in rb[-3:])
+            f"points: no reliable rate (robust fit {fmt(fit.rate, 4)})") in m.reason
+    last = ", ".join(f"{fmt(v, 3)}" for v in rb[-3:])
     if not zigzag:
         # BFGS (0.0377, 0.00405, 0.00335): the two-step ratios fall steadily, but a two-step
         # reading applies only when the per-step ratios alternate, which they do not: the
         # reason says so with their numbers, and why the per-step test fails
         assert _fall(r2) and r2[-1] <= r2[-3] / 2
-        assert (f"the ratios e_(k+1)/e_k, k = 4–{n - 2} ({', '.join(f'{v:.3g}' for v in r1)}; "
+        assert (f"the ratios e_(k+1)/e_k, k = 4–{n - 2} ({', '.join(f'{fmt(v, 3)}' for v in r1)}; "
                 f"from the errors e_4–e_{n - 1}), do not fall toward 0 to the end (that needs "
                 f"the last ratio ≤ 1/2 of the "
                 f"one before it; {here}); a reading of the two-step ratios e_(k+2)/e_k "
@@ -427,7 +429,7 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
         assert "neither" not in m.reason and "two-step ratios e_(k+2)/e_k from" not in m.reason
         return
     assert (f"neither the ratios e_(k+1)/e_k, k = 4–{n - 2} "
-            f"({', '.join(f'{v:.3g}' for v in r1)}; from the errors e_4–e_{n - 1}), nor the "
+            f"({', '.join(f'{fmt(v, 3)}' for v in r1)}; from the errors e_4–e_{n - 1}), nor the "
             "two-step") in m.reason
     assert ("fall toward 0 to the end (falling to the end needs the last ratio ≤ 1/2 of the "
             "one before it, or, when the per-step ratios alternate slow and fast, the last "
@@ -436,9 +438,9 @@ def test_ratios_that_level_off_before_the_floor_establish_no_kind(err):
     # the two-step ratios are printed, from the iteration their reading starts, and the
     # reason that reading fails is the one recomputed here
     assert (f"two-step ratios e_(k+2)/e_k, k = 1–{n - 3} "
-            f"({', '.join(f'{v:.3g}' for v in r2)}; from the errors e_1–e_{n - 1}), fall "
+            f"({', '.join(f'{fmt(v, 3)}' for v in r2)}; from the errors e_1–e_{n - 1}), fall "
             "toward 0") in m.reason
-    why = f"the last, {r2[-1]:.3g}, is not ≤ 1/2 of the one two steps before, {r2[-3]:.3g}"
+    why = f"the last, {fmt(r2[-1], 3)}, is not ≤ 1/2 of the one two steps before, {fmt(r2[-3], 3)}"
     assert f"and for the two-step ratios {why}" in m.reason
 
 
@@ -454,7 +456,7 @@ def test_falling_ratios_are_named_by_their_steps_and_the_errors_they_use():
     assert r.size == 7 and np.all(np.diff(r) < 0) and r[-1] <= r[-2] / 2
     note = E.falling_ratios(e, 0, 8)
     assert note is not None and note[:2] == (0, 1)
-    assert note[2].startswith(f"ratios e_(k+1)/e_k, k = 0–6 ({', '.join(f'{v:.3g}' for v in r)}; "
+    assert note[2].startswith(f"ratios e_(k+1)/e_k, k = 0–6 ({', '.join(fmt(v, 3) for v in r)}; "
                               "from the errors e_0–e_7), fall toward 0: each below the one "
                               "before"), note[2]
     assert "iterations 0–7" not in note[2]
@@ -486,7 +488,7 @@ def test_restarted_cg_like_two_step_sequence():
     m = E.measure(_path_from_errors(e), [0.0])
     assert m.kind == "superlinear" and m.ratio_step == 2 and m.window == (1, 7), m.notes
     assert ("two-step ratios e_(k+2)/e_k, k = 1–5 "
-            f"({', '.join(f'{v:.3g}' for v in r2)}; from the errors e_1–e_7)") in m.notes[0]
+            f"({', '.join(f'{fmt(v, 3)}' for v in r2)}; from the errors e_1–e_7)") in m.notes[0]
 
 
 def test_one_fast_step_then_slow_ones_is_not_superlinear_by_the_ratio_rules():
@@ -520,16 +522,16 @@ def test_a_restarted_method_is_read_on_the_ratios_of_its_restart_cycles():
     assert m.band_from == 26 and m.evidence == m.notes[0]
     assert m.evidence.startswith("the 5-step ratios e_(k+5)/e_k over blocks of 5 steps")
     for k, v in zip(ks, r, strict=True):
-        assert f"{v:.3g} at k = {k}" in m.evidence
+        assert f"{fmt(v, 3)} at k = {k}" in m.evidence
     q = math.log(r[2]) / math.log(r[1])  # the order the last two imply, per restart cycle
-    assert (f"{r[1]:.3g} → {r[2]:.3g} (× {r[2] / r[1]:.3g}, order per 5-step cycle ≈ "
-            f"ln {r[2]:.3g} / ln {r[1]:.3g} = {fmt(q, 3)}, per step "
+    assert (f"{fmt(r[1], 3)} → {fmt(r[2], 3)} (× {fmt(r[2] / r[1], 3)}, order per 5-step cycle ≈ "
+            f"ln {fmt(r[2], 3)} / ln {fmt(r[1], 3)} = {fmt(q, 3)}, per step "
             f"{fmt(q, 3)}^(1/5) = {fmt(q ** (1 / 5), 3)}): each ≤ 1/2 of the "
             "one before)"
             ) in m.evidence and abs(q - 1.33) < 0.01
     # the first block (0.793: the error barely moved) is not yet in the fast phase: no order
-    assert r[0] > 0.5 and (f"{r[0]:.3g} → {r[1]:.3g} (× {r[1] / r[0]:.3g}; no order: "
-                           f"{r[0]:.3g} > 1/2, not yet in the fast phase)") in m.evidence
+    assert r[0] > 0.5 and (f"{fmt(r[0], 3)} → {fmt(r[1], 3)} (× {fmt(r[1] / r[0], 3)}; no order: "
+                           f"{fmt(r[0], 3)} > 1/2, not yet in the fast phase)") in m.evidence
     assert m.evidence.count("≈ ln") == 1
     x = np.array(CG_ROSENBROCK5)[:, None] + 1.0  # around x* = 1, as the run: a few ulps off
     for path in versions(x, 7, count=20):
@@ -553,7 +555,8 @@ def test_a_restarted_method_is_not_fast_on_a_jump_its_cycles_do_not_bear_out():
     assert m.kind == "linear" and m.ratio_step == 5  # its rate read on its cycles
     assert m.rate == pytest.approx(float(r[-1]) ** (1 / 5), rel=1e-12)
     note = next(n for n in m.notes if n.startswith(E.UNBORNE))
-    assert ", ".join(f"{v:.3g} at k = {k}" for k, v in zip((35, 40, 45), r, strict=True)) in note
+    assert ", ".join(f"{fmt(v, 3)} at k = {k}"
+                     for k, v in zip((35, 40, 45), r, strict=True)) in note
 
 
 def test_restarted_cg_declares_its_period_and_the_rate_study_reads_it():
@@ -602,7 +605,7 @@ def test_a_fast_kind_on_two_ratios_says_they_are_the_fewest_and_the_order_they_i
     assert m.kind == "superlinear" and m.window == (7, 9) and abs(q - 1.56) < 0.01
     assert m.evidence.endswith(f"two ratios, the fewest the rules accept: for an order q each "
                                f"ratio is about the one before to the power q, and these "
-                               f"give q ≈ ln {r2:.3g} / ln {r1:.3g} = {q:.3g}")
+                               f"give q ≈ ln {fmt(r2, 3)} / ln {fmt(r1, 3)} = {fmt(q, 3)}")
     for c in (1.0, 3.0, 0.2):  # e_(k+1) = c e_k²: the ratios give back q = 2
         e2 = [0.1 / c]
         for _ in range(2):
@@ -625,18 +628,18 @@ def test_a_two_step_reading_names_the_test_it_passed_and_the_disjoint_blocks_at_
     # himmelblau p. 7: of 5 ratios the note said which form each half (the middle one, k = 2,
     # is the earlier half's: the first ⌈5/2⌉ = 3)
     assert (f"are read as falling toward 0: over the halves k = 0–2 and k = 3–4, the later "
-            f"half's largest, {r2[4]:.3g}, ≤ 1/4 of the earlier half's largest, "
-            f"{r2[1]:.3g}") in text
+            f"half's largest, {fmt(r2[4], 3)}, ≤ 1/4 of the earlier half's largest, "
+            f"{fmt(r2[1], 3)}") in text
     assert max(r2[3:]) == r2[4] and max(r2[:3]) == r2[1]
     assert E.ratios_fall([1.0, 0.9, 0.1, 0.2], [0, 5, 10, 15]).startswith(
         "over the halves k = 0, 5 and k = 10, 15, ")
     assert ", fall toward 0:" not in text
     chain = [r2[0], r2[2], r2[4]]
-    seen = ", ".join(f"{v:.3g} at k = {k}" for k, v in zip((0, 2, 4), chain, strict=True))
+    seen = ", ".join(f"{fmt(v, 3)} at k = {k}" for k, v in zip((0, 2, 4), chain, strict=True))
     assert f"disjoint blocks of two steps ending at the last step ({seen}): " in text
     q = math.sqrt(math.log(chain[2]) / math.log(chain[1]))  # two-step blocks have order q²
-    assert (f"{chain[1]:.3g} → {chain[2]:.3g} (× {chain[2] / chain[1]:.3g}, per-step "
-            f"q ≈ (ln {chain[2]:.3g} / ln {chain[1]:.3g})^(1/2) = {q:.3g})") in text
+    assert (f"{fmt(chain[1], 3)} → {fmt(chain[2], 3)} (× {fmt(chain[2] / chain[1], 3)}, per-step "
+            f"q ≈ (ln {fmt(chain[2], 3)} / ln {fmt(chain[1], 3)})^(1/2) = {fmt(q, 3)})") in text
     assert text.count("q ≈") == 2 and ": each ≤ 1/2 of the one before" in text
 
 
@@ -661,10 +664,10 @@ def test_block_ratios_give_back_the_per_step_order_or_the_order_per_restart_cycl
         assert per_step.endswith(f" = {fmt(x ** (1 / h), 3)}")
         cycle = E.implied_order(a, b, h, cycle=True)
         if h > 1:
-            assert per_step.startswith(f"per-step q ≈ (ln {b:.3g} / ln {a:.3g})^(1/{h})")
+            assert per_step.startswith(f"per-step q ≈ (ln {fmt(b, 3)} / ln {fmt(a, 3)})^(1/{h})")
             # Himmelblau p. 8: CG's order per cycle stood beside BFGS's per-step q on another
             # scale; its per-step equivalent, the h-th root, is q again
-            assert cycle == (f"order per {h}-step cycle ≈ ln {b:.3g} / ln {a:.3g} = "
+            assert cycle == (f"order per {h}-step cycle ≈ ln {fmt(b, 3)} / ln {fmt(a, 3)} = "
                              f"{fmt(x, 3)}, per step {fmt(x, 3)}^(1/{h}) = "
                              f"{fmt(x ** (1 / h), 3)}")
         else:
@@ -692,10 +695,11 @@ def test_restart_blocks_of_which_only_the_last_falls_are_not_superlinear():
     why = next(n for n in m.notes if n.startswith(E.UNBORNE))
     assert "do not fall toward 0 at every block (each ≤ 1/2 of the one before" in why
     for a, b in ((r[0], r[1]), (r[1], r[2])):
-        assert (f"order per 2-step cycle ≈ ln {b:.3g} / ln {a:.3g} = "
-                f"{math.log(b) / math.log(a):.3g}") in why
-    assert (f"{r[1]:.3g} is more than 1/2 of {r[0]:.3g}, so the fall rests on the last block "
-            f"alone ({r[2]:.3g} ≤ 1/2 of {r[1]:.3g})") in why
+        assert (f"order per 2-step cycle ≈ ln {fmt(b, 3)} / ln {fmt(a, 3)} = "
+                f"{fmt(math.log(b) / math.log(a), 3)}") in why
+    assert (f"{fmt(r[1], 3)} is more than 1/2 of {fmt(r[0], 3)}, so the fall rests on the last "
+            "block "
+            f"alone ({fmt(r[2], 3)} ≤ 1/2 of {fmt(r[1], 3)})") in why
     assert "only the last ≤ 1/2 of the one before" not in why
     # blocks that fall at every block, each <= 1/2 of the one before, are still superlinear
     r2 = [0.0931, 0.0321, 9.3e-05]
@@ -727,12 +731,12 @@ def test_a_restarted_run_too_fast_for_a_kind_takes_its_fast_ratio_from_its_block
     assert m.kind == "none" and m.ratio_step == 2
     assert m.fast_ratio == pytest.approx(top, rel=1e-12) and abs(top - 0.188) < 5e-4
     note = next(n for n in m.notes if n.startswith("the error reached the rounding floor"))
-    assert f"{r[0]:.3g}^(1/2) = {math.sqrt(r[0]):.3g} at k = 0" in note
-    assert f"the fast ratio is the largest, {top:.3g}" in note
+    assert f"{fmt(r[0], 3)}^(1/2) = {fmt(math.sqrt(r[0]), 3)} at k = 0" in note
+    assert f"the fast ratio is the largest, {fmt(top, 3)}" in note
     c = compare(Prediction(kind="linear", rate=0.28284, exact=False), m)
     assert c.verdict == "agrees" and 0.4997 > 0.28284
     assert (f"each of its last two-step ratios e_(k+2)/e_k before the floor (blocks of the "
-            f"restart period), read per step as r^(1/2), ≤ {top:.3g}") in c.note
+            f"restart period), read per step as r^(1/2), ≤ {fmt(top, 3)}") in c.note
     assert compare(Prediction(kind="linear", rate=0.1, exact=False), m).verdict == (
         "not comparable")
 
@@ -767,7 +771,7 @@ def test_himmelblau_adam_rate_holds_only_on_average():
     # "up to X decades off" would read as the largest distance; X is the least of the two
     # halves' largest distances (asserted above, d two-sided), so each half strays at least X
     assert kind_words(adam) == ("linear on average (R-linear: in each half of the window the "
-                                f"errors stray at least {adam.spread:.2g} decades from the "
+                                f"errors stray at least {fmt(adam.spread, 2)} decades from the "
                                 "fitted line)")
     gd, verdict, _ = spreads["gd"]
     a = gd.window[0]  # past the start-up steps k = 3, 4 (0.7 and 0.4 decade below the

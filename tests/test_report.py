@@ -3818,9 +3818,9 @@ def test_a_run_ended_on_its_way_is_said_to_be_still_decreasing():
 
     m = measure((2.0 + 0.997 ** np.arange(1001.0))[:, None], [0.0], isolated=True)
     st = NS(result=NS(nit=1000, status="maxiter"), measurement=m, budget=None)
-    assert report.none_kind("none", st) == "— (iteration limit, 2 from x*, still decreasing)"
+    assert report.none_kind("none", st) == "— (iteration limit, 2.0 from x*, still decreasing)"
     assert report.study_length_text("Adam", st) == (
-        "Adam 1 000 iterations (2 from x*, still decreasing, above the floor: iteration limit)")
+        "Adam 1 000 iterations (2.0 from x*, still decreasing, above the floor: iteration limit)")
 
 
 def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
