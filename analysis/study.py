@@ -881,7 +881,7 @@ def section_saddle(S: Study) -> None:
                     "measured")
     S.statement_check("GD started on the stable manifold (y₀ = 0)",
                       "converges to the saddle, never escapes",
-                      f"‖x_K‖ = {final} after {stuck.nit} steps",
+                      f"{final} from the saddle after {stuck.nit} steps",
                       bool(np.linalg.norm(stuck.x) < 1e-6 and stuck.x[1] == 0.0),
                       test=bound_decided(float(np.linalg.norm(stuck.x)), 1e-6,
                                          bool(np.linalg.norm(stuck.x) < 1e-6), strict=True,
