@@ -3093,7 +3093,7 @@ def theory_row(b: Builder, label: str, study: Any, name: str | None = None,
     return [name or label, pk, pr, po, mk, mr, mo,
             decided_by(c, study.prediction, study.measurement),
             c.verdict,
-            row_note(comparison_reason(c),
+            row_note(comparison_reason(c) + below_floor_text(study),
                      full_in if c.verdict == "not comparable" else None,
                      outside_head(study, cps))]
 
