@@ -666,8 +666,11 @@ def test_settled_cells_off_their_rate_are_named():
         assert rho == pytest.approx(math.sqrt(c["momentum"]), rel=1e-9)
         assert (f"(η, β) = ({study.fmt_num(c['lr'], 3)}, {study.fmt_num(c['momentum'], 3)}): "
                 f"rate {study.fmt_rate(c['rate'])}, ρ = {study.fmt_rate(rho)} "
-                f"({study.fmt_num(100 * abs(c['rate'] - rho) / rho, 3)}% off)") in text, text
-    assert "(1.02% off)" in text  # η = 0.0607, β = 0.8: not "1% off", "more than 1%" said
+                f"(Δρ/ρ {study.fmt_num(100 * abs(c['rate'] - rho) / rho, 3)}%, Δln ρ/ln ρ "
+                f"{study.fmt_num(100 * abs(math.log(c['rate'] / rho) / math.log(rho)), 3)}%)"
+                ) in text, text
+    # η = 0.0607, β = 0.8: not "1% off", "more than 1%" said; and its −ln ρ is 9.16% off
+    assert "(Δρ/ρ 1.02%, Δln ρ/ln ρ 9.16%)" in text
     assert study.settled_off_text([c for c in cells if c not in off]) == ""
 
 
