@@ -1393,8 +1393,8 @@ def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_r
     sub.measurement.exponent, sub.measurement.order = 1.0, None
     lin = NS(kind="linear", rate=0.5, exponent=None, order=None, window=(5, 30))
     b = report.Builder("t")
-    assert report._meas_cells(b, "gd", sub.measurement)[1] == "∝ k^−a, a = 1ᶠ [k = 20–180]"
-    assert report._meas_cells(b, "gd", lin)[1] == "0.5ᶠ [k = 5–30]"
+    assert report._meas_cells(b, "gd", sub.measurement)[1] == "∝ k^−a, a = 1.000ᶠ [k = 20–180]"
+    assert report._meas_cells(b, "gd", lin)[1] == "0.50000ᶠ [k = 5–30]"
     assert report.nw_rows(sub) == {"mean"}
     text = report.nw_text([sub])
     assert "no measured rate" not in text

@@ -1235,7 +1235,7 @@ def test_summary_convergence_rows_carry_markers_and_the_exponents_they_compare(q
     q = 1.79" named a kind that only the order's standard errors allow."""
     rows = {c.what: c for c in quadratic.checks}
     row = rows["GD with η = 0.2: convergence"]  # |1 − 0.2·2| = 0.6
-    assert (row.theory, row.measured) == ("linear, ρ = 0.6ᵗ", "linear, ρ = 0.6ᶠ")
+    assert (row.theory, row.measured) == ("linear, ρ = 0.6ᵗ", "linear, ρ = 0.60000ᶠ")
     s = built(study.section_cubic)
     (row,) = [c for c in s.checks if c.what.endswith(": convergence")]
     (st,) = s.studies.values()
@@ -1961,7 +1961,7 @@ def test_a_measured_order_gives_its_standard_error_and_window():
     assert _meas_cells(Builder("order"), "BFGS", m)[2] == "1.32ᶠ ± 0.041 (1 s.e.) [k = 30–36]"
     lin = SimpleNamespace(kind="linear", exponent=None, rate=0.5, order=1.0, order_se=None,
                           window=(3, 9))
-    assert _meas_cells(Builder("order"), "GD", lin)[2] == "1ᶠ"  # the window is the rate's
+    assert _meas_cells(Builder("order"), "GD", lin)[2] == "1.00ᶠ"  # the window is the rate's
 
 
 def test_one_variable_legends_name_their_interval_not_a_box():
