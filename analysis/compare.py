@@ -167,10 +167,17 @@ def _speed_diff(m: float | None, p: float | None) -> float | None:
     return abs(math.log(m) - math.log(p)) / abs(math.log(p))
 
 
+def rate_diffs(m: float, p: float) -> tuple[float, float]:
+    """``(|m − p|/p, |ln m − ln p|/|ln p|)``: the relative differences of a measured linear
+    rate ``m`` from a predicted ``p`` on the two scales of the rate rule (0 where a scale
+    does not apply)."""
+    return _rel(m, p) or 0.0, _speed_diff(m, p) or 0.0
+
+
 def rate_diff(m: float, p: float) -> float:
     """Relative difference of a measured linear rate ``m`` from a predicted ``p`` on both
-    scales of the rate rule: ``max(|m − p|/p, |ln m − ln p|/|ln p|)``."""
-    return max(v for v in (_rel(m, p), _speed_diff(m, p), 0.0) if v is not None)
+    scales of the rate rule: ``max(|m − p|/p, |ln m − ln p|/|ln p|)`` (:func:`rate_diffs`)."""
+    return max(rate_diffs(m, p))
 
 
 def decisive_diff(c: Comparison) -> float | None:

@@ -47,7 +47,14 @@ from typing import Any
 import numpy as np
 
 from analysis import plots, plots_lecture
-from analysis.compare import SE_RULE, STOCHASTIC_SE, decisive_diff, kind_words, rate_diff
+from analysis.compare import (
+    SE_RULE,
+    STOCHASTIC_SE,
+    decisive_diff,
+    kind_words,
+    rate_diff,
+    rate_diffs,
+)
 from analysis.empirical import printed_window
 from analysis.pages import (
     block_hows,
@@ -416,8 +423,7 @@ def small_share(v: float, unit_of: float | None = None) -> str:
 def rate_measure(m: float, p: float) -> str:
     """Which relative difference of two rates the rate rule's ``max(|Δρ|/ρ, |Δln ρ|/|ln ρ|)``
     took: ``Δρ/ρ`` or ``Δln ρ/ln ρ`` (the larger)."""
-    on_rho = abs(m - p) / abs(p)
-    on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p)) if 0 < m and 0 < p != 1 else 0.0
+    on_rho, on_log = rate_diffs(m, p)
     return "Δln ρ/ln ρ" if on_log > on_rho else "Δρ/ρ"
 
 
@@ -1654,10 +1660,8 @@ def off_text(c: Mapping[str, Any]) -> str:
     """``Δρ/ρ 1.02%, Δln ρ/ln ρ 9.2%``: how far a cell's measured rate m is off its ρ on both
     scales of the rate rule, |m − ρ|/ρ (the map's 1% test) and |ln m − ln ρ|/|ln ρ|, three
     digits each (1.02% is not 1%)."""
-    m, p = c["rate"], c["radius"]
-    on_log = abs(math.log(m) - math.log(p)) / abs(math.log(p))
-    return (f"Δρ/ρ {fmt_num(100 * abs(m - p) / p, 3)}%, "
-            f"Δln ρ/ln ρ {fmt_num(100 * on_log, 3)}%")
+    on_rho, on_log = rate_diffs(c["rate"], c["radius"])
+    return f"Δρ/ρ {fmt_num(100 * on_rho, 3)}%, Δln ρ/ln ρ {fmt_num(100 * on_log, 3)}%"
 
 
 def unsettled_text(cells: Sequence[Mapping[str, Any]], steps: int) -> str:
