@@ -1872,13 +1872,20 @@ def _deep_floor(xs: NDArray[np.float64] | None, exact: bool) -> float | None:
     return exact_floor(xs) if exact and xs is not None else None
 
 
+def _thirds(r: NDArray[np.float64]) -> tuple[list[NDArray[np.int_]], list[float]]:
+    """The indices of ``r`` split in three runs of consecutive entries, and the largest of
+    each."""
+    parts = np.array_split(np.arange(r.size), 3)
+    return parts, [float(np.max(r[p])) for p in parts]
+
+
 def ratio_thirds(ratios: ArrayLike, ks: ArrayLike) -> str:
     """``k = 4–8, k = 9–13, k = 14–17, 0.0377, 1.58e-05, 6.15e-08``: the ratios ``ratios`` (at
     iterations ``ks``) split in three runs of consecutive ratios, and the largest of each."""
-    r, k = np.asarray(ratios, dtype=float), np.asarray(ks)
-    parts = np.array_split(np.arange(r.size), 3)
+    k = np.asarray(ks)
+    parts, tops = _thirds(np.asarray(ratios, dtype=float))
     return (", ".join(f"k = {k_list(k[p])}" for p in parts) + ", "
-            + ", ".join(fmt(float(np.max(r[p])), 3) for p in parts))
+            + ", ".join(fmt(t, 3) for t in tops))
 
 
 def thirds_fall(ratios: ArrayLike, ks: ArrayLike) -> str | None:
@@ -1891,7 +1898,7 @@ def thirds_fall(ratios: ArrayLike, ks: ArrayLike) -> str | None:
     r = np.asarray(ratios, dtype=float)
     if r.size < 6:
         return None
-    tops = [float(np.max(r[p])) for p in np.array_split(np.arange(r.size), 3)]
+    _, tops = _thirds(r)
     if not all(b <= RATIO_FALL * a for a, b in zip(tops, tops[1:], strict=False)):
         return None
     return f"the largest of the thirds {ratio_thirds(r, ks)}, each ≤ 1/4 of the one before"

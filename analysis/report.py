@@ -1664,7 +1664,8 @@ def below_floor_text(study: Any) -> str:
     is exactly representable (:func:`float_exact`) and every error past the first below the
     floor is smaller than the one before (an x* whose coordinates are not 0 would stop them at
     a multiple of its rounding), then why the verdict did not read them: their ratios, from
-    the 4 before the floor on, stop falling toward 0 (:func:`~analysis.empirical.thirds_fall`:
+    the measurement's first fast step (``fast_steps``) on, stop falling toward 0
+    (:func:`~analysis.empirical.thirds_fall`:
     L-BFGS on 0.1x² + 2y², a cycle of 0.000147, 4.35e−08, 1.06e−05, 3.06e−08), else
     ``, which the verdict does not use``; empty otherwise."""
     from analysis import plots
@@ -1684,8 +1685,9 @@ def below_floor_text(study: Any) -> str:
     text = (f"; below the floor the error kept falling to {fmt_num(tail[-1], 2)} by "
             f"k = {e.size - 1} (x* = {fmt_point(ref)} is exact, so these errors are not "
             "rounding noise)")
-    k0 = max(first - 4, 0)  # the fast ratios above the floor, then those below it
-    r = e[k0 + 1:] / e[k0:-1]
+    fast = getattr(study.measurement, "fast_steps", None)
+    k0 = None if fast is None else int(fast[0])  # its fast ratios above the floor, then below
+    r = np.empty(0) if k0 is None else e[k0 + 1:] / e[k0:-1]
     if r.size >= 6 and thirds_fall(r, np.arange(k0, e.size - 1)) is None:
         text += (f", but its ratios there stop falling toward 0 (the largest of the thirds "
                  f"{ratio_thirds(r, np.arange(k0, e.size - 1))}), so they do not show the "
