@@ -93,7 +93,7 @@ import re
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -1296,12 +1296,13 @@ BALANCE_TOL = 0.5
 
 def widest_word(text: str, size: float, font: str) -> float:
     """The width, in points, of the widest word of paragraph markup ``text`` set in ``font``
-    at ``size`` (tags dropped, entities read, words split at ordinary spaces and line breaks,
+    at ``size`` (tags dropped, a word's script kept in it: ``|dh<sub>d</sub>/dx|`` is one
+    word; entities read, words split at ordinary spaces and line breaks,
     so a group bound by non-breaking spaces counts as one word), plus :data:`FIT_SLACK`: the
     narrowest width the paragraph can be set in without breaking a word."""
     from html import unescape
 
-    plain = unescape(re.sub(r"<[^>]*>", " ", re.sub(r"<br\s*/?>", " ", str(text))))
+    plain = unescape(re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", str(text))))
     return max((string_width(w, size, font) for w in plain.split(" ") if w),
                default=0.0) + FIT_SLACK
 
@@ -2329,6 +2330,13 @@ def unbroken(text: str) -> str:
     return text.replace(" ", NBSP)
 
 
+def _bound_cell(text: str) -> str:
+    """``text`` with the spaces of its short formulas (:func:`bound_formulas`), of a marker
+    standing alone after a value (``0.5 ᵐ``) and of a count's thousands (``1 001ᵐ``,
+    :func:`bound_numbers`) made non-breaking."""
+    return bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(text)))
+
+
 def cell_words(text: str) -> list[str]:
     """The pieces of one line of a table cell that never break over lines where their
     column can hold them: its words, each bracketed group with a number, difference between
@@ -2343,7 +2351,7 @@ def cell_words(text: str) -> list[str]:
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
-    line = bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(str(text))))  # "1 001ᵐ": one piece
+    line = _bound_cell(str(text))  # "1 001ᵐ": one piece
     line = _HELD_WORD.sub(lambda m: m.group(1) + NBSP, line)  # "a maximum": one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
@@ -2354,7 +2362,29 @@ def cell_words(text: str) -> list[str]:
             pieces[-1] += " " + w
         else:
             pieces.append(w)
-    return pieces
+    return joined_signs(pieces)
+
+
+#: the spaced signs of a formula in a table cell: its relations and its operations
+SIGNS = RELATIONS + OPERATIONS + "·"
+
+
+def joined_signs(pieces: Sequence[str]) -> list[str]:
+    """``pieces`` with each piece that is a lone sign (:data:`SIGNS`) joined to the piece
+    before it and the piece after it, so that no line of a cell begins or ends with a sign
+    standing alone: ``k``, ``≥``, ``W);`` → ``k ≥ W);``; ``superlinear``, ``≥``,
+    ``superlinear`` → ``superlinear ≥ superlinear``; ``(η₀ − ηₘᵢₙ)(1``, ``+``,
+    ``cos(πk/Tₘₐₓ))/2`` → one piece."""
+    out: list[str] = []
+    glue = False
+    for p in pieces:
+        sign = len(p) == 1 and p in SIGNS
+        if out and (sign or glue):
+            out[-1] += " " + p
+        else:
+            out.append(p)
+        glue = sign
+    return out
 
 
 #: a piece that begins with a spaced relation sign ("> 0.1"): it goes with the operand
@@ -2405,18 +2435,89 @@ def formula_parts(piece: str) -> list[str]:
     return [p.replace(NBSP, " ") for p in _PIECE_BREAK.split(bound_formulas(piece))]
 
 
+def _depths(text: str) -> list[int]:
+    """The bracket depth at each character of ``text`` (0 outside every bracket; a closing
+    bracket without its opening one does not go below 0)."""
+    out, depth = [], 0
+    for c in text:
+        if c in _CLOSING.values():
+            depth = max(depth - 1, 0)
+        out.append(depth)
+        if c in _CLOSING:
+            depth += 1
+    return out
+
+
+def _top_signs(piece: str, signs: str = SIGNS) -> list[int]:
+    """The indices of the spaced signs (of ``signs``) of ``piece`` outside its brackets:
+    its operators at the top level (``ρ = (√κ − 1)/(√κ + 1)``: the ``=`` alone)."""
+    d = _depths(piece)
+    return [i for i, c in enumerate(piece)
+            if c in signs and d[i] == 0 and 0 < i < len(piece) - 1
+            and piece[i - 1] == " " and piece[i + 1] == " "]
+
+
+def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS) -> list[str]:
+    """The parts of a piece of :func:`cell_words` a line may end between when its column
+    cannot hold it whole: it breaks only after an operator at its top level
+    (:func:`_top_signs`, of ``signs``), the sign ending the line, and only where the part before the
+    break and one of the sign's two operands each have more than ``chars`` characters, so
+    that a sign stays with a short operand on each side and a short formula stays whole:
+    ``V = s²(N − B)/(B(N − 1)),`` and ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` never break;
+    ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤ 7.4e−12 =``,
+    ``1e−12·max(1, max|f|):``."""
+    at = _top_signs(piece, signs)
+    ends = [0, *(i + 2 for i in at), len(piece) + 1]
+    operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
+                for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
+    parts, start = [], 0
+    for k, i in enumerate(at):
+        if (i + 1 - start > chars
+                and max(len(operands[k]), len(operands[k + 1])) > chars):
+            parts.append(piece[start:i + 1])
+            start = i + 2
+    return [*parts, piece[start:]]
+
+
+def unit_parts(piece: str) -> list[str]:
+    """The least units of a piece of :func:`cell_words` that a line never breaks inside:
+    its :func:`top_parts`, each split further at its spaces outside brackets that are not
+    next to a sign nor bound as a short formula (:func:`bound_formulas`: a signed factor
+    "−η g"), so that prose held with a formula parts from it (``of log(Var·(N − 1)/(N −
+    B))`` → ``of``, ``log(Var·(N − 1)/(N − B))``) while the formula stays whole.  Each
+    is one word of the width model (:func:`column_widths`)."""
+    out: list[str] = []
+    for part in top_parts(piece):
+        bound, d = _bound_cell(part), _depths(part)
+        cut = [i for i, c in enumerate(bound) if c == " " and d[i] == 0
+               and part[i - 1] not in SIGNS and part[i + 1] not in SIGNS]
+        out += [part[a + 1:b] for a, b in zip([-1, *cut], [*cut, len(part)], strict=True)]
+    return [p for p in out if p]
+
+
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
     """``text`` (a table cell) with the spaces inside each piece of :func:`cell_words` no
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
-    on one line; a wider piece breaks only between its :func:`formula_parts` (its short
-    formulas kept whole), and a part wider still only between its :func:`piece_parts`."""
+    on one line; a wider piece breaks only between its :func:`unit_parts` (after an
+    operator at its top level, between words held with a formula), a unit wider still
+    after any relation at its top level, then after any operation there (:func:`top_parts`
+    with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
+    1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), and a part wider still only
+    between its :func:`piece_parts`; a part wider than the column even then keeps its
+    spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
+    as ReportLab splits a bound run wider than its line inside a word ("supe" /
+    "rlinear ≥")."""
     def held(piece: str, levels: tuple[Callable[[str], list[str]], ...]) -> str:
-        if not levels or string_width(piece, size, font) <= width:
+        if string_width(piece, size, font) <= width:
             return piece.replace(" ", NBSP)
+        if not levels:
+            return piece
         return " ".join(held(p, levels[1:]) for p in levels[0](piece))
 
     def line(s: str) -> str:
-        return " ".join(held(w, (formula_parts, piece_parts)) for w in cell_words(s))
+        levels = (unit_parts, partial(top_parts, chars=0, signs=RELATIONS),
+                  partial(top_parts, chars=0), piece_parts)
+        return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
 
@@ -2434,27 +2535,36 @@ def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
     return lines
 
 
-#: One text line of a cell for the width model: its pieces (:func:`cell_words`), each as
-#: (width, widths of its words), and the width of a space.
-CellLine = tuple[list[tuple[float, list[float]]], float]
+#: A piece of a cell for the width model, as (width, its :func:`unit_parts`, each as
+#: (width, widths of its words, :func:`piece_parts`)).
+CellPiece = tuple[float, list[tuple[float, list[float]]]]
+#: One text line of a cell for the width model: its pieces (:func:`cell_words`) as
+#: :data:`CellPiece`, and the width of a space.
+CellLine = tuple[list[CellPiece], float]
 
 
 def _cell_words(text: str, size: float, font: str) -> list[CellLine]:
     """The lines of a cell's text (split at newlines) as :data:`CellLine`."""
-    space = string_width(" ", size, font)
-    return [([(string_width(p, size, font), [string_width(w, size, font)
-                                             for w in piece_parts(p)])
-              for p in cell_words(line)], space)
+    def width(w: str) -> float:
+        return string_width(w, size, font)
+
+    return [([(width(p), [(width(u), [width(w) for w in piece_parts(u)])
+                          for u in unit_parts(p)])
+              for p in cell_words(line)], width(" "))
             for line in str(text).replace("`", "").split("\n")]
 
 
 def _cell_lines(cell: Sequence[CellLine], width: float) -> int:
     """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included, and
     :data:`FIT_SLACK` kept spare on every line): Σ over its text lines of
-    :func:`wrapped_lines`, each piece whole where the column holds it, else broken at its
-    spaces (as :func:`unbroken_groups` sets it)."""
+    :func:`wrapped_lines`, each piece whole where the column holds it, else broken between
+    its units (:func:`unit_parts`), a unit wider than the column at its spaces (as
+    :func:`unbroken_groups` sets it)."""
     inner = width - CELL_PAD - FIT_SLACK
-    return sum(wrapped_lines([v for w, ws in pieces for v in ((w,) if w <= inner else ws)],
+    return sum(wrapped_lines([v for w, us in pieces
+                              for v in ((w,) if w <= inner else
+                                        [x for u, ws in us
+                                         for x in ((u,) if u <= inner else ws)])],
                              sp, inner) for pieces, sp in cell)
 
 
@@ -2603,12 +2713,14 @@ def column_widths(t: Table, width: float) -> list[float]:
                               for line in str(s).split("\n")), default=0.0)
                          for s, b in col) + CELL_PAD + FIT_SLACK)
         alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
-        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, ws in ps
-                  for w in ws] or [10.0])
+        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                  for _, ws in us for w in ws] or [10.0])
         words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
         formula = max([string_width(p, t.size, fonts[b]) for s, b in col
                        for line in str(s).replace("`", "").split("\n")
-                       for p in cell_words(line) if is_formula(p)] or [0.0])
+                       for p in cell_words(line) if is_formula(p)]
+                      + [u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                         for u, _ in us] or [0.0])
         formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
         groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))

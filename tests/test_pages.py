@@ -2738,3 +2738,96 @@ def test_a_wrapped_table_cell_does_not_end_a_line_on_a_function_word():
     t = pages.Table([pages.Column("#"), pages.Column("type")], [["R4", text]])
     lines = _laid_out(t, [pages.CONTENT_W - width, width])[1][1]
     assert lines == ["around", "a maximum"], lines
+
+
+#: cells of the study's tables whose formulas broke over lines (a lone sign on a line, a
+#: line begun or ended inside a short group), each with the unit the column is given room
+#: for, and the lines it is set in then
+_FORMULA_CELLS = [
+    ("cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ",
+     "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up",
+     ["cosine: ηₘᵢₙ +", "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "up to k = Tₘₐₓ"]),
+    ("bound: superlinear ≥ superlinear (at least as fast)", "superlinear ≥ superlinear",
+     ["bound:", "superlinear ≥ superlinear", "(at least as fast)"]),
+    ("largest graph-above-chord gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex",
+     "gap −7.77e−05 ≤ 7.4e−12 =",
+     ["largest graph-above-chord", "gap −7.77e−05 ≤ 7.4e−12 =", "1e−12·max(1, max|f|):",
+      "convex"]),
+    ("gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex", "1e−12·max(1, max|f|):",
+     ["gap −7.77e−05 ≤", "7.4e−12 =", "1e−12·max(1, max|f|):", "convex"]),
+    ("−η g/(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) per coordinate", "−η g/(√(1 − α)·|g| + ε) ≈",
+     ["−η g/(√(1 − α)·|g| + ε) ≈", "−1.26·sign(g) per", "coordinate"]),
+    ("the schedule runs on k − W in place of k (cosine: cos(π(k − W)/Tₘₐₓ) for k ≥ W); "
+     "measured", "the schedule runs on k − W in place of",
+     ["the schedule runs on k − W in place", "of k (cosine: cos(π(k − W)/Tₘₐₓ) for",
+      "k ≥ W); measured"]),
+]
+
+
+@pytest.mark.parametrize(("text", "unit", "want"), _FORMULA_CELLS)
+def test_a_sign_in_a_cell_stays_with_its_operands_and_a_formula_breaks_at_its_top(
+        text, unit, want):
+    """Study pp. 9, 11, 36, 41: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2", "superlinear" /
+    "≥ superlinear", "≤ 7.4e−12" / "=" / "1e−12·max…", "−η g/(√(1 − α)·|g| +" / "ε)",
+    "for k" / "≥ W)".  A relation sign never starts or ends a line alone, it stays with an
+    operand on each side; a formula the column cannot hold breaks after an operator at its
+    top level only, a relation before a sum ("≤" before "+"), never inside its brackets."""
+    t = pages.Table([pages.Column("what"), pages.Column("note")], [[text, "x"]])
+    width = pages.string_width(unit, t.size) + pages.CELL_PAD + 1.0
+    lines = [" ".join(ln.split()) for ln in _laid_out(t, [width, 300.0])[1][0]]
+    assert lines == want
+
+
+def test_the_parts_of_a_formula_a_cell_may_break_between():
+    """A lone sign joins the pieces on both sides (:func:`pages.cell_words`); a formula
+    breaks only after a top-level operator where the part before it and one operand are
+    longer than a short group (:func:`pages.top_parts`): "V =" / "s²(N − B)/(B(N − 1)),"
+    (study p. 6) never; the units of the width model part prose from the formula it is
+    held with (:func:`pages.unit_parts`)."""
+    assert pages.cell_words("bound: superlinear ≥ superlinear (at least as fast)") == [
+        "bound:", "superlinear ≥ superlinear", "(at", "least", "as", "fast)"]
+    assert pages.cell_words("(cos(π(k − W)/Tₘₐₓ) for k ≥ W); measured")[-2:] == [
+        "k ≥ W);", "measured"]
+    assert pages.cell_words("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k")[0] == \
+        "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"
+    for whole in ("V = s²(N − B)/(B(N − 1)),", "ρ = (√κ − 1)/(√κ + 1),",
+                  "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "0.4200ⁿ ≤ 1 + 1e−12",
+                  "superlinear ≥ superlinear"):
+        assert pages.top_parts(whole) == [whole]
+    assert pages.top_parts("−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):") == [
+        "−7.77e−05 ≤ 7.4e−12 =", "1e−12·max(1, max|f|):"]
+    assert pages.top_parts("(x + 2·y − 7)² + (2·x + y − 5)²") == [
+        "(x + 2·y − 7)² +", "(2·x + y − 5)²"]
+    assert pages.top_parts("0.4200ⁿ ≤ 1 + 1e−12", 0, pages.RELATIONS) == [
+        "0.4200ⁿ ≤", "1 + 1e−12"]
+    assert pages.unit_parts("of log(Var·(N − 1)/(N − B))") == [
+        "of", "log(Var·(N − 1)/(N − B))"]
+    assert pages.unit_parts("1 001ᵐ") == ["1 001ᵐ"]
+
+
+@pytest.mark.parametrize("unit", ["log(Var·(N − 1)/(N − B))", "superlinear ≥ superlinear",
+                                  "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"])
+def test_a_column_is_as_wide_as_the_formula_units_of_its_cells(unit):
+    """Study pp. 6, 36, 41: the width model counted "log(Var·(N −", "superlinear" and "(1"
+    as the least words of their columns, which were made narrower than the formulas the
+    page keeps whole: each unit (:func:`pages.unit_parts`) is one word of the model, so a
+    column with room to spare holds it on one line."""
+    text = f"slope of {unit} against log B"
+    t = pages.Table([pages.Column("what"), pages.Column("note")], [[text, "words " * 80]])
+    widths = pages.column_widths(t, pages.CONTENT_W)
+    assert widths[0] >= pages.string_width(unit, t.size) + pages.CELL_PAD
+    assert any(unit in " ".join(ln.split()) for ln in _laid_out(t, widths)[1][0])
+
+
+def test_a_word_with_a_script_is_one_word_of_a_balanced_cell():
+    """Study p. 9: "largest |dh_d/dx|/bound" was set "largest |dhd" / "/dx|/bound": the
+    widest word of the markup was measured with its subscript tag read as a space
+    ("|dh", "d/dx|/bound"), so the cell was balanced narrower than the word and ReportLab
+    split it.  The tag is dropped inside the word."""
+    size = pages.TABLE
+    assert pages.widest_word("largest |dh<sub>d</sub>/dx|/bound", size, pages.FONT) == \
+        pytest.approx(pages.string_width("|dhd/dx|/bound", size) + pages.FIT_SLACK)
+    t = pages.Table([pages.Column("what"), pages.Column("note")],
+                    [["largest |dh_d/dx|/bound 0.4200ⁿ ≤ 1 + 1e-12", "x"]])
+    lines = [ln.replace(" ", "") for ln in _laid_out(t, [81.9, 300.0])[1][0]]
+    assert lines == ["largest", "|dhd/dx|/bound", "0.4200ⁿ≤", "1+1e−12"]
