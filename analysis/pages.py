@@ -2448,16 +2448,18 @@ def _depths(text: str) -> list[int]:
     return out
 
 
-def _top_signs(piece: str, signs: str = SIGNS) -> list[int]:
-    """The indices of the spaced signs (of ``signs``) of ``piece`` outside its brackets:
-    its operators at the top level (``ρ = (√κ − 1)/(√κ + 1)``: the ``=`` alone)."""
+def _top_signs(piece: str, signs: str = SIGNS, depth: int | None = 0) -> list[int]:
+    """The indices of the spaced signs (of ``signs``) of ``piece`` at bracket depth
+    ``depth`` (None: any): at 0 its operators at the top level (``ρ = (√κ − 1)/(√κ + 1)``:
+    the ``=`` alone)."""
     d = _depths(piece)
     return [i for i, c in enumerate(piece)
-            if c in signs and d[i] == 0 and 0 < i < len(piece) - 1
+            if c in signs and depth in (None, d[i]) and 0 < i < len(piece) - 1
             and piece[i - 1] == " " and piece[i + 1] == " "]
 
 
-def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS) -> list[str]:
+def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
+              depth: int = 0) -> list[str]:
     """The parts of a piece of :func:`cell_words` a line may end between when its column
     cannot hold it whole: it breaks only after an operator at its top level
     (:func:`_top_signs`, of ``signs``), the sign ending the line, and only where the part before the
@@ -2466,7 +2468,7 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS) -> list[
     ``V = s²(N − B)/(B(N − 1)),`` and ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` never break;
     ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤ 7.4e−12 =``,
     ``1e−12·max(1, max|f|):``."""
-    at = _top_signs(piece, signs)
+    at = _top_signs(piece, signs, depth)
     ends = [0, *(i + 2 for i in at), len(piece) + 1]
     operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
                 for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
@@ -2477,6 +2479,16 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS) -> list[
             parts.append(piece[start:i + 1])
             start = i + 2
     return [*parts, piece[start:]]
+
+
+def inner_parts(piece: str) -> list[str]:
+    """``piece`` broken after each spaced sign at the shallowest bracket depth that holds
+    one (:func:`top_parts` at that depth, no least length), for a bracketed formula wider
+    than its column: ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` → ``(η₀ −``, ``ηₘᵢₙ)(1 +``,
+    ``cos(πk/Tₘₐₓ))/2``, never inside ``cos(πk/Tₘₐₓ)``'s own terms before those."""
+    d = _depths(piece)
+    at = [d[i] for i in _top_signs(piece, depth=None)]
+    return top_parts(piece, 0, SIGNS, min(at)) if at else [piece]
 
 
 def unit_parts(piece: str) -> list[str]:
@@ -2502,7 +2514,9 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
     operator at its top level, between words held with a formula), a unit wider still
     after any relation at its top level, then after any operation there (:func:`top_parts`
     with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
-    1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), and a part wider still only
+    1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
+    shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
+    and a part wider still only
     between its :func:`piece_parts`; a part wider than the column even then keeps its
     spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
     as ReportLab splits a bound run wider than its line inside a word ("supe" /
@@ -2516,7 +2530,7 @@ def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> s
 
     def line(s: str) -> str:
         levels = (unit_parts, partial(top_parts, chars=0, signs=RELATIONS),
-                  partial(top_parts, chars=0), piece_parts)
+                  partial(top_parts, chars=0), inner_parts, piece_parts)
         return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 

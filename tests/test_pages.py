@@ -2747,6 +2747,10 @@ _FORMULA_CELLS = [
     ("cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ",
      "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up",
      ["cosine: ηₘᵢₙ +", "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "up to k = Tₘₐₓ"]),
+    ("exact recursion, cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ; "
+     "measured", "exact recursion, cosine:",
+     ["exact recursion, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2 up to",
+      "k = Tₘₐₓ; measured"]),
     ("bound: superlinear ≥ superlinear (at least as fast)", "superlinear ≥ superlinear",
      ["bound:", "superlinear ≥ superlinear", "(at least as fast)"]),
     ("largest graph-above-chord gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex",
@@ -2771,7 +2775,8 @@ def test_a_sign_in_a_cell_stays_with_its_operands_and_a_formula_breaks_at_its_to
     "≥ superlinear", "≤ 7.4e−12" / "=" / "1e−12·max…", "−η g/(√(1 − α)·|g| +" / "ε)",
     "for k" / "≥ W)".  A relation sign never starts or ends a line alone, it stays with an
     operand on each side; a formula the column cannot hold breaks after an operator at its
-    top level only, a relation before a sum ("≤" before "+"), never inside its brackets."""
+    top level, a relation before a sum ("≤" before "+"), inside its brackets only where
+    even its top-level parts are too wide, after the signs of its shallowest ones."""
     t = pages.Table([pages.Column("what"), pages.Column("note")], [[text, "x"]])
     width = pages.string_width(unit, t.size) + pages.CELL_PAD + 1.0
     lines = [" ".join(ln.split()) for ln in _laid_out(t, [width, 300.0])[1][0]]
@@ -2803,6 +2808,8 @@ def test_the_parts_of_a_formula_a_cell_may_break_between():
     assert pages.unit_parts("of log(Var·(N − 1)/(N − B))") == [
         "of", "log(Var·(N − 1)/(N − B))"]
     assert pages.unit_parts("1 001ᵐ") == ["1 001ᵐ"]
+    assert pages.inner_parts("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2") == [
+        "(η₀ −", "ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2"]
 
 
 @pytest.mark.parametrize("unit", ["log(Var·(N − 1)/(N − B))", "superlinear ≥ superlinear",
