@@ -1218,6 +1218,10 @@ OPERATIONS = "+−×"
 #: a signed symbol standing as a factor before the formula it multiplies ("−η g/(|g| + ε)"):
 #: a minus sign and one or two letters, followed by a word that is not a Latin word
 _SIGNED_FACTOR = re.compile(r"(?<!\S)(−[^\W\d_]{1,2}) (?=(?![A-Za-z]{2})\S)")
+#: an elementary function applied to a one-letter argument, perhaps signed ("cos x",
+#: "−cos x", "ln y"): one word of prose, never "−cos" / "x"
+_FUNCTION_ARG = re.compile(r"(?<![^\s(\[−])((?:cos|sin|tan|cosh|sinh|tanh|exp|log|ln)) "
+                           r"(?=[^\W\d_](?![\w(]))")
 
 
 def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:
@@ -1226,11 +1230,13 @@ def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:
     up to the next breakable space, punctuation after it not counted ("1 − ημ", "f − f*",
     "|η/threshold − 1|", a product of boxes "[−4.5, 4.5] × [−4.5, 4.5]" once
     :func:`bound_groups` has bound each box), and
-    the space after a signed symbol multiplying what follows ("−η g/(|g| + ε)"), so that a
-    line never ends on the sign or the factor.  The operand before a sign counts what the
-    signs before it bound to it, so a chain binds only while it is short: a long sum
-    ("(x + 2·y − 7)² + (2·x + y − 5)²") still wraps between its terms."""
-    words = _SIGNED_FACTOR.sub(r"\1" + NBSP, text).split(" ")
+    the space after a signed symbol multiplying what follows ("−η g/(|g| + ε)") or after
+    an elementary function applied to a one-letter argument ("−cos x",
+    :data:`_FUNCTION_ARG`), so that a line never ends on the sign or the factor.  The
+    operand before a sign counts what the signs before it bound to it, so a chain binds
+    only while it is short: a long sum ("(x + 2·y − 7)² + (2·x + y − 5)²") still wraps
+    between its terms."""
+    words = _FUNCTION_ARG.sub(r"\1" + NBSP, _SIGNED_FACTOR.sub(r"\1" + NBSP, text)).split(" ")
     seps, unit = [" "] * len(words), [len(w.rstrip(".,;:")) for w in words]
     for k in range(1, len(words) - 1):
         if (len(words[k]) == 1 and words[k] in OPERATIONS

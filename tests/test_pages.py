@@ -2838,3 +2838,14 @@ def test_a_word_with_a_script_is_one_word_of_a_balanced_cell():
                     [["largest |dh_d/dx|/bound 0.4200ⁿ ≤ 1 + 1e-12", "x"]])
     lines = [ln.replace(" ", "") for ln in _laid_out(t, [81.9, 300.0])[1][0]]
     assert lines == ["largest", "|dhd/dx|/bound", "0.4200ⁿ≤", "1+1e−12"]
+
+
+def test_a_function_of_one_letter_is_one_word_of_prose():
+    """Study p. 10: "(f″ = −cos" / "x < 0 near 0)": the function and its argument, and the
+    relations on both sides of them, stay on one line; a word after a function's name
+    ("log file") and a longer argument ("cos xy") are left alone."""
+    nb = pages.NBSP
+    assert pages.bound_spaces("is not (f″ = −cos x < 0 near 0): there") == (
+        f"is not (f″{nb}={nb}−cos{nb}x{nb}<{nb}0 near 0): there")
+    assert pages.bound_spaces("the cost of a log file") == "the cost of a log file"
+    assert pages.bound_spaces("cos xy, ln y") == f"cos xy, ln{nb}y"
