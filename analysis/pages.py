@@ -2442,15 +2442,23 @@ def formula_parts(piece: str) -> list[str]:
 
 
 def _depths(text: str) -> list[int]:
-    """The bracket depth at each character of ``text`` (0 outside every bracket; a closing
-    bracket without its opening one does not go below 0)."""
-    out, depth = [], 0
-    for c in text:
-        if c in _CLOSING.values():
-            depth = max(depth - 1, 0)
-        out.append(depth)
+    """The bracket depth at each character of ``text``: how many matched pairs of brackets
+    enclose it (a bracket itself at the depth outside it; a bracket whose partner is not in
+    ``text``, as in a piece of a longer parenthesis, "(4·s_d/(√M·V) = 4·1.11 = 7.3%,",
+    encloses nothing)."""
+    stack: list[int] = []
+    step = [0] * (len(text) + 1)
+    for i, c in enumerate(text):
         if c in _CLOSING:
-            depth += 1
+            stack.append(i)
+        elif c in _CLOSING.values() and stack and _CLOSING[text[stack[-1]]] == c:
+            a = stack.pop()
+            step[a + 1] += 1
+            step[i] -= 1
+    out, depth = [], 0
+    for k in range(len(text)):
+        depth += step[k]
+        out.append(depth)
     return out
 
 
@@ -2464,24 +2472,35 @@ def _top_signs(piece: str, signs: str = SIGNS, depth: int | None = 0) -> list[in
             and piece[i - 1] == " " and piece[i + 1] == " "]
 
 
+def _enclosed(piece: str) -> int:
+    """1 when ``piece`` is one bracketed group, perhaps with punctuation after it
+    ("(4·s_d/(√M·V) = 4·1.11/(√4000·0.9634) = 7.3%,"): its top level is inside the
+    brackets; else 0."""
+    d = _depths(piece)
+    body = piece.rstrip(".,;:")
+    return int(len(body) > 1 and body[0] in _CLOSING and body[-1] == _CLOSING[body[0]]
+               and all(x >= 1 for x in d[1:len(body) - 1]))
+
+
 def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
               depth: int = 0) -> list[str]:
     """The parts of a piece of :func:`cell_words` a line may end between when its column
     cannot hold it whole: it breaks only after an operator at its top level
-    (:func:`_top_signs`, of ``signs``), the sign ending the line, and only where the part before the
-    break and one of the sign's two operands each have more than ``chars`` characters, so
+    (:func:`_top_signs`, of ``signs``; inside the brackets of a piece that is one group,
+    :func:`_enclosed`), the sign ending the line, and only where the part before the
+    break and the operand after the sign each have more than ``chars`` characters, so
     that a sign stays with a short operand on each side and a short formula stays whole:
     ``V = s²(N − B)/(B(N − 1)),`` and ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` never break;
     ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤ 7.4e−12 =``,
     ``1e−12·max(1, max|f|):``."""
-    at = _top_signs(piece, signs, depth)
+    at = _top_signs(piece, signs, depth + _enclosed(piece))
     ends = [0, *(i + 2 for i in at), len(piece) + 1]
     operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
                 for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
     parts, start = [], 0
     for k, i in enumerate(at):
         if (i + 1 - start > chars
-                and max(len(operands[k]), len(operands[k + 1])) > chars):
+                and len(operands[k + 1]) > chars):
             parts.append(piece[start:i + 1])
             start = i + 2
     return [*parts, piece[start:]]
@@ -2497,17 +2516,25 @@ def inner_parts(piece: str) -> list[str]:
     return top_parts(piece, 0, SIGNS, min(at)) if at else [piece]
 
 
+#: two words in a row, each with two Latin letters in a row: prose, whose spaces break
+#: inside brackets too ("(constant − 4 standard errors)/10")
+_PROSE = re.compile(r"[A-Za-z]{2}\S* \S*[A-Za-z]{2}")
+
+
 def unit_parts(piece: str) -> list[str]:
     """The least units of a piece of :func:`cell_words` that a line never breaks inside:
     its :func:`top_parts`, each split further at its spaces outside brackets that are not
     next to a sign nor bound as a short formula (:func:`bound_formulas`: a signed factor
     "−η g"), so that prose held with a formula parts from it (``of log(Var·(N − 1)/(N −
-    B))`` → ``of``, ``log(Var·(N − 1)/(N − B))``) while the formula stays whole.  Each
+    B))`` → ``of``, ``log(Var·(N − 1)/(N − B))``) while the formula stays whole; in a
+    part with prose (:data:`_PROSE`) inside its brackets too (``(constant − 4 standard
+    errors)/10`` → ``(constant −``, ``4``, ``standard``, ``errors)/10``).  Each
     is one word of the width model (:func:`column_widths`)."""
     out: list[str] = []
     for part in top_parts(piece):
         bound, d = _bound_cell(part), _depths(part)
-        cut = [i for i, c in enumerate(bound) if c == " " and d[i] == 0
+        prose = bool(_PROSE.search(part))
+        cut = [i for i, c in enumerate(bound) if c == " " and (prose or d[i] == 0)
                and part[i - 1] not in SIGNS and part[i + 1] not in SIGNS]
         out += [part[a + 1:b] for a, b in zip([-1, *cut], [*cut, len(part)], strict=True)]
     return [p for p in out if p]

@@ -2808,6 +2808,13 @@ def test_the_parts_of_a_formula_a_cell_may_break_between():
     assert pages.unit_parts("of log(Var·(N − 1)/(N − B))") == [
         "of", "log(Var·(N − 1)/(N − B))"]
     assert pages.unit_parts("1 001ᵐ") == ["1 001ᵐ"]
+    # a piece of a longer parenthesis: its unmatched bracket encloses nothing; a relation
+    # keeps a short operand after it; prose in brackets breaks as prose
+    assert pages.unit_parts("(4·s_d/(√M·V) = 4·1.11/(√4000·0.9634) = 7.3%,") == [
+        "(4·s_d/(√M·V) =", "4·1.11/(√4000·0.9634) = 7.3%,"]
+    assert pages.unit_parts("(4√(2/(R − 1)) = 8.9%)") == ["(4√(2/(R − 1)) = 8.9%)"]
+    assert pages.unit_parts("0.000731 < 0.00486 = (constant − 4 standard errors)/10") == [
+        "0.000731 < 0.00486 =", "(constant − 4", "standard", "errors)/10"]
     assert pages.inner_parts("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2") == [
         "(η₀ −", "ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2"]
 
