@@ -2509,11 +2509,14 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
 def inner_parts(piece: str) -> list[str]:
     """``piece`` broken after each spaced sign at the shallowest bracket depth that holds
     one (:func:`top_parts` at that depth, no least length), for a bracketed formula wider
-    than its column: ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` → ``(η₀ −``, ``ηₘᵢₙ)(1 +``,
-    ``cos(πk/Tₘₐₓ))/2``, never inside ``cos(πk/Tₘₐₓ)``'s own terms before those."""
-    d = _depths(piece)
+    than its column, a short group (:func:`bound_groups`) kept whole: ``(η₀ −
+    ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` → ``(η₀ − ηₘᵢₙ)(1 +``, ``cos(πk/Tₘₐₓ))/2``."""
+    d, bound = _depths(piece), bound_groups(piece)
     at = [d[i] for i in _top_signs(piece, depth=None)]
-    return top_parts(piece, 0, SIGNS, min(at)) if at else [piece]
+    if not at:
+        return [piece]
+    parts = top_parts(bound, 0, SIGNS, min(at))  # a short group kept whole: "(η₀ − ηₘᵢₙ)"
+    return [p.replace(NBSP, " ") for p in parts]
 
 
 #: two words in a row, each with two Latin letters in a row: prose, whose spaces break

@@ -2757,6 +2757,10 @@ _FORMULA_CELLS = [
      "gap −7.77e−05 ≤ 7.4e−12 =",
      ["largest graph-above-chord", "gap −7.77e−05 ≤ 7.4e−12 =", "1e−12·max(1, max|f|):",
       "convex"]),
+    ("η₀ = 0.5, cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ; measured",
+     "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ)",
+     ["η₀ = 0.5, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2 up to",
+      "k = Tₘₐₓ; measured"]),
     ("gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex", "1e−12·max(1, max|f|):",
      ["gap −7.77e−05 ≤", "7.4e−12 =", "1e−12·max(1, max|f|):", "convex"]),
     ("−η g/(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) per coordinate", "−η g/(√(1 − α)·|g| + ε) ≈",
@@ -2816,7 +2820,7 @@ def test_the_parts_of_a_formula_a_cell_may_break_between():
     assert pages.unit_parts("0.000731 < 0.00486 = (constant − 4 standard errors)/10") == [
         "0.000731 < 0.00486 =", "(constant − 4", "standard", "errors)/10"]
     assert pages.inner_parts("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2") == [
-        "(η₀ −", "ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2"]
+        "(η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2"]
 
 
 @pytest.mark.parametrize("unit", ["log(Var·(N − 1)/(N − B))", "superlinear ≥ superlinear",
