@@ -852,13 +852,22 @@ def legend_key(handle: Any, drawn: set[str] | None) -> Any:
     return line
 
 
+#: the largest share of a figure's width a legend beside its axes takes
+#: (:func:`_outside_legend` with ``beside``)
+BESIDE_SHARE = 0.4
+
+
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
-                    ncols: int | None = None, title: str | None = None) -> Any:
+                    ncols: int | None = None, title: str | None = None,
+                    beside: bool = False) -> Any:
     """A legend below the axes of ``fig`` (outside the data area, inside the figure).
 
     The number of columns is the largest (≤ ``ncols``, ≤ 4) whose measured width fits the
     (sub)figure; a label too long for a single column is wrapped.  ``title``: a line above
-    the entries for what no single symbol shows (wrapped to the width likewise)."""
+    the entries for what no single symbol shows (wrapped to the width likewise).
+    ``beside``: one column right of the axes instead, in at most :data:`BESIDE_SHARE` of the
+    width (for an equal-aspect panel, which would leave the sides of a full-width row
+    empty)."""
     if labels is None:
         labels = [h.get_label() for h in handles]
     drawn = drawn_marker_shapes(fig)
@@ -872,11 +881,13 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
         width = fig.get_window_extent().width / fig.dpi * 72.0
     except Exception:  # noqa: BLE001 - unknown container size: assume a full figure
         width = FIGSIZE[0] * 72.0
-    available = 0.96 * width
+    available = (BESIDE_SHARE if beside else 0.96) * width
     labels = [_fit_label(str(s), available, size) for s in labels]
     widths = [text_width_pt(s, size) for s in labels]
-    fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
-    return fig.legend(handles, labels, loc="outside lower center", ncols=fit,
+    fit = 1 if beside else legend_columns(widths, available, size,
+                                          4 if ncols is None else max(1, ncols))
+    return fig.legend(handles, labels, loc="outside right center" if beside
+                      else "outside lower center", ncols=fit,
                       handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
                       title=None if title is None else _fit_label(title, available, size),
                       title_fontsize=size)
@@ -3903,14 +3914,17 @@ class SwarmColumns(mpl.artist.Artist):
     """Spreads the markers of each column of an axes sideways when the figure is drawn
     (after the layout, so with the final heights): ``columns`` maps a column's x to its
     markers (lines of one point each); their offsets are :func:`swarm_offsets` of their
-    heights on the page, within 0.4 of the column spacing."""
+    heights on the page, within 0.4 of the column spacing.  With ``rows`` the columns are
+    rows instead (markers at one y): markers closer than ``size`` along the row are set
+    above and below it, as far as needed."""
 
     zorder = 2.9  # before the markers (zorder 3)
 
-    def __init__(self, columns: Mapping[float, Sequence[Any]], size: float):
+    def __init__(self, columns: Mapping[float, Sequence[Any]], size: float,
+                 rows: bool = False):
         super().__init__()
         self.set_in_layout(False)
-        self.columns, self.size = columns, size
+        self.columns, self.size, self.rows = columns, size, rows
 
     def draw(self, renderer: Any) -> None:
         from matplotlib.transforms import ScaledTranslation
@@ -4155,7 +4169,7 @@ def plot_basins(
         ys = np.asarray(ys, dtype=float)
         ax = fig.add_subplot()
         ax.imshow(shown, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap=cmap,
-                  norm=norm, aspect="auto", interpolation="nearest")
+                  norm=norm, aspect="equal", interpolation="nearest")  # x and y to one scale
         if f is not None:
             X, Y, Z = _grid_values(f, np.array([[xs[0], xs[-1]], [ys[0], ys[-1]]]), 120)
             ax.contour(X, Y, Z, levels=contour_levels(Z, 12)[0], colors="white",
@@ -4164,14 +4178,24 @@ def plot_basins(
         handles += _critical_handles(ax, cps, None, 2)  # the markers are named too
         ax.set_xlim(xs[0], xs[-1])
         ax.set_ylim(ys[0], ys[-1])
+        ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(False)
         ax.set_title(title or "Basins of attraction: colour = where a start converges")
+        _outside_legend(fig, handles, ncols=1 if len(handles) > 3 else None,
+                        beside=legend_beside(xs[-1] - xs[0], ys[-1] - ys[0]))
     if ys is None or labels.ndim == 1:
         fig.axes[0].set_title(title or "Basins of attraction: colour = where a start converges")
-    _outside_legend(fig, handles, ncols=1 if len(handles) > 3 else None)
+        _outside_legend(fig, handles, ncols=1 if len(handles) > 3 else None)
     return fig
+
+
+def legend_beside(width: float, height: float) -> bool:
+    """Whether an equal-aspect panel of a ``width`` × ``height`` box takes its legend beside
+    it rather than below: when the box is at most 1.5 times as wide as tall, a full-width
+    row would leave more of its width empty than a legend column fills."""
+    return bool(width <= 1.5 * height)
 
 
 def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: list[NDArray],

@@ -181,7 +181,7 @@ def test_basins_2d_image_and_legend_shares():
     shown = ax.images[0].get_array()
     assert shown.shape == labels.shape
     assert shown[0, 0] == -1 and shown[3, 0] == 0 and shown[3, 9] == 1
-    texts = _legend_texts(fig)
+    texts = [t.replace("\n", " ") for t in _legend_texts(fig)]  # beside the map: wrapped
     # 7 rows × 5 columns of the 80 starts; the top row of 10 diverged
     assert any("minimum at (-0.5, 0)" in t and t.endswith(": 35 of 80 starts, 43.8%")
                for t in texts)
@@ -189,9 +189,32 @@ def test_basins_2d_image_and_legend_shares():
     assert not any("saddle at" in t for t in texts)  # attracts no start
     # Himmelblau p. 12: the legend named the minima by coordinates, not by the P1, P3, …
     # of the critical-point table
-    named = _legend_texts(plots.plot_basins(bm, names=[((0.5, 0.0), "P2"), ((0, 0.9), "P3")]))
+    named = [t.replace("\n", " ") for t in _legend_texts(
+        plots.plot_basins(bm, names=[((0.5, 0.0), "P2"), ((0, 0.9), "P3")]))]
     assert any(t.startswith("→ P2, minimum at (0.5, 0): ") for t in named)
     assert any(t.startswith("→ minimum at (-0.5, 0): ") for t in named)  # not named: as before
+
+
+def test_basins_2d_map_draws_x_and_y_to_one_scale():
+    """Himmelblau p. 13: the map of the box [−5, 5]² was drawn 2.4 times as wide as tall,
+    so the basins and contours looked stretched; one unit of x is now as long as one of y,
+    and the legend sits beside the square (a row below would leave its sides empty)."""
+    from matplotlib.figure import Figure
+
+    xs, ys = np.linspace(-5, 5, 21), np.linspace(-5, 5, 21)
+    labels = (xs[None, :] > 0).astype(int) + np.zeros((21, 1), dtype=int)
+    bm = NS(xs=xs, ys=ys, labels=labels, points=np.array([[-3.0, 0.0], [3.0, 0.0]]),
+            kinds=["minimum", "minimum"], counts={})
+    fig = plots.plot_basins(bm, fig=Figure(figsize=(480 / 72, 330 / 72),
+                                           layout="constrained"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    box = ax.get_window_extent()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert (box.width / (x1 - x0)) / (box.height / (y1 - y0)) == pytest.approx(1.0, rel=0.01)
+    assert fig.legends[0].get_window_extent().x0 >= box.x1  # beside, not below
+    assert box.height >= 0.6 * fig.bbox.height  # the square is not shrunk to a strip
+    assert not plots.legend_beside(4.0, 1.0) and plots.legend_beside(3.0, 2.0)
 
 
 def test_basins_1d_strip_under_curve():
