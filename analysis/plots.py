@@ -3934,13 +3934,15 @@ class SwarmColumns(mpl.artist.Artist):
         to_pt = 72.0 / _root(fig).dpi
         lo, hi = ax.get_xlim()
         spacing = ax.get_window_extent(renderer).width * to_pt / max(abs(hi - lo), 1e-9)
+        along = 0 if self.rows else 1  # the display coordinate the markers differ in
         for markers in self.columns.values():
-            ys = [ax.transData.transform(np.asarray(m.get_xydata(), float)[0])[1] * to_pt
+            at = [ax.transData.transform(np.asarray(m.get_xydata(), float)[0])[along] * to_pt
                   for m in markers]
-            dx = swarm_offsets(ys, self.size, 0.4 * spacing)
-            for m, d in zip(markers, dx, strict=True):
-                m.set_transform(ax.transData + ScaledTranslation(
-                    d / 72.0, 0.0, _root(fig).dpi_scale_trans))
+            d = swarm_offsets(at, self.size, math.inf if self.rows else 0.4 * spacing)
+            for m, o in zip(markers, d, strict=True):  # one clear of the rest: on its value
+                m.set_transform(ax.transData if o == 0.0 else ax.transData + ScaledTranslation(
+                    *((0.0, o / 72.0) if self.rows else (o / 72.0, 0.0)),
+                    _root(fig).dpi_scale_trans))
 
 
 @styled
@@ -4106,7 +4108,8 @@ def plot_basins(
 
     ``basins`` has ``xs``, ``ys`` (None for one variable), ``labels`` (grid of indices into
     ``points``; negative = diverged or not converged), ``points``, ``kinds`` and ``counts``.
-    Two variables: an image of the labels with the critical points marked.  One variable: the
+    Two variables: an image of the labels with the critical points marked, x and y drawn to
+    one scale (the legend beside it when :func:`legend_beside`).  One variable: the
     curve f (when given) above a coloured strip of the start positions.  Diverged starts are
     grey; the legend lists every limit point that attracts starts, with its kind and share of
     the starts (all critical points are marked on the plot by kind).  ``colors``: (point,
@@ -4879,7 +4882,8 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
         read.append("each curve's ρ(1) from its black-edged marker at τ = 1")
     if half and any(math.isfinite(ecdf_crossing(iterations[k])) for k in drawn):
         read.append("where each curve reaches ½ (and which reaches it first) from its "
-                    "black-edged marker at ½")
+                    "black-edged marker at ½ (markers that would overlap are set just above "
+                    "and below ½)")
     return ("  So that curves lying on one another all show, each is drawn shifted right "
             f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it"
@@ -4919,6 +4923,9 @@ def ecdf_zoom_range(zoom: float) -> str:
     both print it: ``0–0.057``."""
     return f"0–{fmt(zoom, 2)}"
 
+
+#: size (points) of the black-edged markers where ECDF curves reach ½ (:func:`plot_ecdf`)
+ECDF_HALF_MS = 5.0
 
 #: the least factor between the ends of an ECDF's cost axis before its margins of 1.25
 ECDF_MIN_SPAN = 1.5
@@ -4967,7 +4974,9 @@ def plot_ecdf(
     ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
     lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half``
     one at ½ where each curve reaches it on the data (:func:`ecdf_crossing`; shifts of a few
-    points could reverse two curves that reach ½ close together).  Each method
+    points could reverse two curves that reach ½ close together); markers at ½ closer than
+    their size are set just above and below it (:class:`SwarmColumns` with ``rows``), so
+    each shows whole.  Each method
     has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
@@ -4984,6 +4993,7 @@ def plot_ecdf(
     top = max(top, floor)
     handles = []
     flats: list[tuple[str, float, float]] = []  # label, last success, level there
+    halves: list[Line2D] = []  # the markers at ½
     sty = series_styles(pts)
     drawn = ecdf_drawn(iterations)
     shift = dict(zip(drawn, curve_shifts(len(drawn)) if apart else [0.0] * len(drawn),
@@ -5011,10 +5021,12 @@ def plot_ecdf(
                     label="_anchor " + label)
         x_half = ecdf_crossing(iterations[label])
         if half and math.isfinite(x_half):  # where it reaches ½, unshifted, over the curves
-            ax.plot([max(x_half, floor)], [0.5], ls="none", marker=sty[label].marker,
-                    markersize=5, color=sty[label].color, markeredgecolor="black",
-                    markeredgewidth=0.5, zorder=4.5, clip_on=False, gid="ecdf-half",
-                    label="_half " + label)
+            halves += ax.plot([max(x_half, floor)], [0.5], ls="none", marker=sty[label].marker,
+                              markersize=ECDF_HALF_MS, color=sty[label].color,
+                              markeredgecolor="black", markeredgewidth=0.5, zorder=4.5,
+                              clip_on=False, gid="ecdf-half", label="_half " + label)
+    if halves:  # markers at ½ closer than their size: set above and below the level
+        ax.add_artist(SwarmColumns({0.5: halves}, ECDF_HALF_MS + 0.5 + 1.0, rows=True))
     if ecdf_zoom(iterations) is None:
         handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
                                   label=f"{ylabel} = 1"))

@@ -2048,6 +2048,37 @@ def test_iteration_counts_in_titles_and_legends_have_one_form():
     assert "1000 it." not in words
 
 
+def test_ecdf_markers_at_one_half_that_coincide_are_set_apart():
+    """Campaign p. 2, ECDF over time: GD reached ½ at 4.77e−6 s and momentum at 4.85e−6 s,
+    under 1 pt apart on the log axis, and GD's black-edged marker lay under momentum's (only
+    a sliver showed) while the caption said to read them.  Markers closer than their size
+    are now set above and below ½, each whole; one clear of the others stays on ½."""
+    n = 100
+    base = np.linspace(1.0, 2.0, n)
+    costs = {"gd": 4.77e-6 * base / base[49], "momentum": 4.85e-6 * base / base[49],
+             "newton": 4.77e-6 * 3.0 * base / base[49]}
+    assert [plots.ecdf_crossing(v) for v in costs.values()] == pytest.approx(
+        [4.77e-6, 4.85e-6, 1.431e-5])
+    fig = plots.plot_ecdf(costs, apart=True, half=True,
+                          fig=Figure(figsize=(270 / 72, 300 / 72), layout="constrained"))
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+    at = {ln.get_label().removeprefix("_half "): ln.get_transform().transform(
+        ln.get_xydata())[0] * pt for ln in ax.lines if ln.get_gid() == "ecdf-half"}
+    size = plots.ECDF_HALF_MS + 0.5  # the marker and its edge
+    data = {k: float(ax.transData.transform((plots.ecdf_crossing(v), 0.5))[0]) * pt
+            for k, v in costs.items()}
+    assert abs(data["gd"] - data["momentum"]) < 0.5 * size  # on the data: overlapping
+    assert np.hypot(*(at["gd"] - at["momentum"])) >= size
+    for k in costs:
+        assert at[k][0] == pytest.approx(data[k])  # each still at its cost
+    half = float(ax.transData.transform((0.0, 0.5))[1]) * pt
+    assert at["newton"][1] == pytest.approx(half)  # clear of the others: on ½
+    assert abs(at["gd"][1] - half) <= size and abs(at["momentum"][1] - half) <= size
+    assert "set just above and below ½" in plots.ecdf_shift_text(costs, half=True)
+
+
 def test_every_shifted_ecdf_curve_reaches_its_final_level_inside_the_axes():
     """Campaign p. 2, ECDF over time: Newton's curve ended last (1.04e−4 s, the axis running
     to 1.25 × that) and, drawn 7.2 pt right of the data in a half-width panel, ran off the
