@@ -172,32 +172,65 @@ def plot_noise_ball(
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
     """End points of many constant-step SGD runs around the minimum (0, 0) with the
-    theoretical 1σ and 2σ ellipses of the stationary distribution (axes √Var_i, 2√Var_i)."""
+    theoretical 1σ and 2σ ellipses of the stationary distribution (axes √Var_i, 2√Var_i).
+
+    The end points are drawn as their density, so that thousands of them do not merge into
+    one blot: the count in each cell of a :data:`NOISE_BALL_BINS` × :data:`NOISE_BALL_BINS`
+    grid over the square axes, shaded light to dark (colour bar below; white: no end point), under
+    the ellipses (:func:`noise_ball_counts`; say so in the caption)."""
+    from matplotlib import patheffects
+
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     P = np.asarray(points, float)
-    ax.scatter(P[:, 0], P[:, 1], s=2, color=OKABE_ITO["blue"], alpha=0.35, lw=0,
-               label=f"{len(P)} end points", rasterized=True)
     sd = np.sqrt(np.asarray(variances, float))
+    span = 1.05 * max(np.max(np.abs(P), axis=0).max(), 2.2 * sd.max())
+    counts, edges = noise_ball_counts(P, span)
+    import matplotlib as mpl
+
+    light = mpl.colors.ListedColormap(  # from a pale blue: a cell of one end point shows
+        mpl.colormaps["Blues"](np.linspace(0.15, 1.0, 256)))
+    mesh = ax.pcolormesh(edges, edges, np.ma.masked_equal(counts.T, 0), cmap=light,
+                         vmin=0.0, vmax=float(counts.max()), rasterized=True, zorder=1)
+    cb = fig.colorbar(mesh, ax=ax, orientation="horizontal", pad=0.02, shrink=0.8,
+                      aspect=30)  # below: a half-width panel has no width to spare
+    cb.set_label("end points per cell")
+    halo = [patheffects.withStroke(linewidth=3.0, foreground="white")]  # seen on dark cells
     for j, k in enumerate((1, 2)):
         ax.add_patch(Ellipse((0, 0), 2 * k * sd[0], 2 * k * sd[1], fill=False,
-                             color="black", ls=("-", "--")[j], lw=1.3))
-    ax.plot([0], [0], marker="*", ms=12, color=KIND_STYLE["minimum"][1], mec="black", ls="")
-    span = 1.05 * max(np.max(np.abs(P), axis=0).max(), 2.2 * sd.max())
+                             color="black", ls=("-", "--")[j], lw=1.3, path_effects=halo,
+                             zorder=3))
+    ax.plot([0], [0], marker="*", ms=9, color=KIND_STYLE["minimum"][1], mec="black", ls="",
+            zorder=4)
     ax.set_xlim(-span, span)
     ax.set_ylim(-span, span)
     ax.set_aspect("equal")
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title or "Constant-step SGD: the noise ball")
-    handles = [Line2D([], [], ls="", marker="o", ms=3, color=OKABE_ITO["blue"],
-                      label="end points of the runs"),
+    handles = [Patch(color=mesh.cmap(0.6), label=f"end points of the {len(P)} runs, per "
+                                                 "cell (colour bar)"),
                Line2D([], [], color="black", label="theory: 1σ ellipse"),
                Line2D([], [], color="black", ls="--", label="theory: 2σ ellipse"),
                Line2D([], [], ls="", marker="*", ms=9, color=KIND_STYLE["minimum"][1],
                       mec="black", label="minimum")]
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+#: cells per side of the grid :func:`plot_noise_ball` counts the end points in
+NOISE_BALL_BINS = 50
+
+
+def noise_ball_counts(points: ArrayLike, span: float, bins: int = NOISE_BALL_BINS
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """How many of ``points`` (rows (x₁, x₂)) lie in each cell of a ``bins`` × ``bins`` grid
+    over [−``span``, ``span``]² (``counts[i, j]``: x₁ in cell i, x₂ in cell j), and the
+    cells' edges (the same for both axes)."""
+    P = np.asarray(points, float)
+    edges = np.linspace(-span, span, bins + 1)
+    counts, _, _ = np.histogram2d(P[:, 0], P[:, 1], bins=(edges, edges))
+    return counts, edges
 
 
 def _log_spaced(k: np.ndarray, count: int = 24, phase: float = 0.0) -> np.ndarray:

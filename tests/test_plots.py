@@ -2212,3 +2212,37 @@ def test_grid_title_size_is_the_size_at_which_the_widest_share_fits():
         == pytest.approx(7.6)
     assert plots.grid_title_size(["GD"], [w], 8.5) == 8.5  # fits: unchanged
     assert plots.grid_title_size(["momentum (148 it.)"], [0.5 * w], 8.5) == 8.5  # < 7: wraps
+
+
+def test_noise_ball_draws_the_density_of_the_end_points():
+    """Study p. 32: the 20000 SGD end points, drawn as dots, merged into one solid blob, so
+    their density could not be read against the 1σ and 2σ ellipses.  They are now counted in
+    the cells of a grid and shaded by count (a colour bar), darker where more end points
+    lie, with every end point counted once."""
+    from matplotlib.collections import QuadMesh
+
+    from analysis import plots_lecture
+
+    rng = np.random.default_rng(5)
+    var = np.array([0.1 / 1.9, 0.1 / 6.4])
+    P = rng.normal(size=(20000, 2)) * np.sqrt(var)
+    fig = plots_lecture.plot_noise_ball(P, var)
+    ax = fig.axes[0]
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    counts = np.ma.filled(mesh.get_array(), 0).reshape(plots_lecture.NOISE_BALL_BINS, -1)
+    assert counts.sum() == len(P)  # every end point in one cell
+    # an independent count: the cell of the origin holds the points within half a cell of it
+    span = ax.get_xlim()[1]
+    half = span / plots_lecture.NOISE_BALL_BINS
+    mid = plots_lecture.NOISE_BALL_BINS // 2
+    assert counts[mid, mid] == np.sum((P[:, 0] >= 0) & (P[:, 0] < 2 * half)
+                                      & (P[:, 1] >= 0) & (P[:, 1] < 2 * half))
+    # shades: the densest cell darker than one 9 cells out along x₁, a cell of one end point
+    # still tinted
+    rgba = mesh.to_rgba(np.array([counts.max(), counts[mid, mid + 9], 1.0]))
+    lum = rgba[:, :3] @ [0.299, 0.587, 0.114]
+    assert lum[0] < lum[1] < lum[2] < 0.97
+    assert not any(len(c.get_offsets()) >= 100 for c in ax.collections
+                   if not isinstance(c, QuadMesh))  # no cloud of dots
+    assert any(a.get_label() == "end points per cell" or a.xaxis.get_label().get_text()
+               == "end points per cell" for a in fig.axes[1:])
