@@ -5495,7 +5495,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 names=[(cp.point, f"P{i}") for i, cp in enumerate(
                     list(A.cps) if A.cps is not None else [], start=1)],
                 fig=fig),
-                height=330.0 if A.obj.n == 2 else 290.0,
+                height=280.0 if A.obj.n == 2 else 290.0,  # a square map, its legend beside it
                 caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
                         "basin borders are steps of that grid) is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "

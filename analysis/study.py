@@ -2359,7 +2359,10 @@ def section_sgd(S: Study) -> None:
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
         batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {R} runs",
         fig=fig), 280.0, f"End points of {R} SGD runs of {steps} steps each, started at the "
-        "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
+        "minimum of 0.5x₁² + 2x₂² with gradient noise σ, drawn as their density: the number "
+        f"of end points in each cell of a {plots_lecture.NOISE_BALL_BINS} × "
+        f"{plots_lecture.NOISE_BALL_BINS} grid, darker for more (colour bar; white: none).  "
+        "A Gaussian cloud whose 1σ and 2σ "
         "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
         "spread wider.  From the minimum the variance after k steps is "
         + unbroken("V·(1 − (1 − ηλ)²ᵏ)") + ": after the "

@@ -1414,9 +1414,11 @@ def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
     assert set(marks) == {"BFGS", "Newton"}  # momentum never reaches ½
     page_x = {}
     for k, ln in marks.items():
-        assert ln.get_transform() == ax.transData  # on the data, not shifted
         (x, y), = ln.get_xydata()
         assert (x, y) == (cross[k], 0.5)
+        # on the data, not shifted right (set above or below ½ only when on another marker)
+        assert ln.get_transform().transform((x, y))[0] == pytest.approx(
+            ax.transData.transform((x, y))[0])
         page_x[k] = float(ax.transData.transform((x, y))[0]) * pt
     assert page_x["Newton"] < page_x["BFGS"]  # the order of the true crossings
 
@@ -1429,7 +1431,8 @@ def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
     assert drawn_crossing("Newton") > drawn_crossing("BFGS")
     assert plots.ecdf_shift_text(costs, half=True).endswith(
         "; read where each curve reaches ½ (and which reaches it first) from its black-edged "
-        "marker at ½, not from the shifted curve.")
+        "marker at ½ (markers that would overlap are set just above and below ½), not from "
+        "the shifted curve.")
     fig = plots.plot_ecdf(costs, apart=True, fig=Figure(figsize=(3.4, 3.0),
                                                         layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-half"]

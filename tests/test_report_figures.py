@@ -474,8 +474,8 @@ def test_basin_legend_gives_each_share_with_its_counts():
             points=np.array([[-0.5, 0.0], [0.5, 0.0], [0.0, 0.9]]),
             kinds=["minimum", "minimum", "minimum"], counts={})
     fig = plots.plot_basins(bm)
-    texts = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes if
-                                                     a.get_legend()] for t in lg.get_texts()]
+    texts = [t.get_text().replace("\n", " ") for lg in fig.legends + [
+        a.get_legend() for a in fig.axes if a.get_legend()] for t in lg.get_texts()]
     shares = [m.groups() for t in texts
               if (m := _re.search(r": (\d+) of (\d+) starts, (\d+\.\d)%$", t))]
     assert len(shares) == 3

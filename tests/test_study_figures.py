@@ -59,7 +59,11 @@ def _legend_entries(fig):
 
 def test_the_ratio_panel_series_have_legend_entries_of_their_own():
     """Study p. 31: the right panel's two ratio series (blue solid, orange dashed) had no
-    legend entry; the legend listed only the left panel's styles."""
+    legend entry; the legend listed only the left panel's styles.  Study p. 35: three
+    entries per setting (theory, measured, ratio) made a 14-entry legend taller than the
+    panels; each setting now has one entry in its colour, line style and marker, the ratio
+    panels are titled with it, and the legend's title says what lines, open markers and
+    the right panels are."""
     k = np.arange(1, 201)
     t = {"a": 0.05 + 4.0 / k, "b": 1.0 / k}
     m = {n: v * (1 + 0.01 * np.sin(k)) for n, v in t.items()}
@@ -67,17 +71,21 @@ def test_the_ratio_panel_series_have_legend_entries_of_their_own():
     fig.canvas.draw()
     right = fig.get_axes()[1:]
     entries = dict(_legend_entries(fig))
-    for n, line in zip(t, [a.get_lines()[0] for a in right], strict=True):
+    for n, a in zip(t, right, strict=True):
+        line = a.get_lines()[0]
         assert np.allclose(line.get_ydata(), m[n] / t[n])
-        h = entries[f"{n}: measured / theory (right)"]
-        assert (h.get_color(), h.get_linestyle()) == (line.get_color(), line.get_linestyle())
-        # study p. 34: "constant: theory" and "constant: measured / theory (right)" differed
-        # only by line width; the ratio's entry shows its marker, filled, as its line does
-        th = entries[f"{n}: theory"]
-        assert th.get_marker() in ("None", "", None)
-        assert h.get_marker() == line.get_marker() not in ("None", "", None)
-        assert h.get_markerfacecolor() == line.get_color()
+        assert a.get_title() == n
+        h = entries[n]
+        assert (h.get_color(), h.get_linestyle(), h.get_marker()) == (
+            line.get_color(), line.get_linestyle(), line.get_marker())
+        assert h.get_marker() not in ("None", "", None)
         assert len(line.get_markevery()) <= 10  # a few markers on a zig-zagging line
+    assert set(entries) == {"a", "b", "measured = theory (ratio 1)",
+                            "ratio band 1 ± 2√(2/R), R = 2000"}
+    (leg,) = fig.legends
+    assert leg.get_title().get_text().replace("\n", " ") == (
+        "lines: theory; open markers: measured; right: measured / theory (line with filled "
+        "markers, one panel per setting)")
 
 
 def test_ratio_series_run_with_the_same_draws_each_have_a_panel_on_shared_axes():
@@ -141,7 +149,36 @@ def test_the_schedule_effect_figure_keeps_its_labels_inside_at_its_slot_size():
         k, m, t, runs=4000, title="Noisy SGD on x²/2 under four schedules, mean over 4000 "
         "runs", fig=fig)
     assert plots.audit(fig) == []
-    assert len(dict(_legend_entries(fig))) == 2 * len(labs) + len(labs) + 2
+    assert len(dict(_legend_entries(fig))) == len(labs) + 2
+
+
+def test_the_schedule_ratio_panels_are_tall_enough_to_read():
+    """Study p. 35: at its 330-pt slot each of the four per-schedule ratio panels was about
+    17 pt (0.6 cm) tall with "1.0" its only y tick, under a 14-entry legend taller than the
+    plots.  With one legend entry per schedule each panel is at least 2.5 cm (71 pt) tall
+    and its first column labels at least two y ticks in view."""
+    k = np.arange(1, 201)
+    labs = ["constant", "step (s = 50, γ = 0.3)", "cosine (Tₘₐₓ = 200, ηₘᵢₙ = 0)",
+            "cosine + warm-up 20 (Tₘₐₓ = 180, ηₘᵢₙ = 0)"]
+    t = {lab: np.geomspace(9.0, 1e-2 * (i + 1), k.size) for i, lab in enumerate(labs)}
+    rng = np.random.default_rng(0)
+    m = {lab: v * (1.0 + 0.02 * rng.normal(size=k.size)) for lab, v in t.items()}
+    fig = Figure(figsize=(report.CONTENT_W / 72.0, 330.0 / 72.0), layout="constrained")
+    plots_lecture.plot_decay_vs_constant(
+        k, m, t, runs=4000, title="Noisy SGD on x²/2 under four schedules, mean over 4000 "
+        "runs", fig=fig)
+    fig.canvas.draw()
+    right = fig.get_axes()[1:]
+    assert len(right) == 4
+    for a in right:
+        assert a.get_window_extent().height * 72.0 / fig.dpi >= 2.5 / 2.54 * 72.0
+        lo, hi = a.get_ylim()
+        shown = [tk.label1.get_text() for tk in a.yaxis.get_major_ticks()
+                 if lo <= tk.get_loc() <= hi and tk.label1.get_text()
+                 and tk.label1.get_visible()]
+        if a.get_subplotspec().colspan.start == 1:  # the first column of ratio panels
+            assert len(shown) >= 2, shown
+    assert plots.audit(fig) == []
 
 
 def test_schedule_legend_shows_each_schedules_own_markers():
