@@ -3620,12 +3620,12 @@ BOUNDED_OUTSIDE_NOTE = (
     "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
     "period (the largest distance between two of the last m iterates); of a band, the "
     f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
-ROUNDED_NOTE = (f"{ROUNDED_MARK} rounding reaches the ratio's printed digits, so it is printed "
-                "only down to the first digit that rounding reaches: near x* the coordinates "
-                "of the iterate, and of x* when it is not exactly representable, are rounded "
-                "to about ε·‖x*‖, so an error e_k carries a relative rounding "
-                "ε·(‖x*‖/e_k + 1) and a ratio e_(k+h)/e_k the sum of its two errors' "
-                "(e_(k+1)/e_k^q: q times e_k's).")
+ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that rounding "
+                "reaches.  Near x* the coordinates of the iterate (and of x*, when x* is not "
+                "exactly representable) are rounded to about ε·‖x*‖, so an error e_k carries "
+                "a relative rounding of ε·(‖x*‖/e_k + 1), and a ratio of two errors carries "
+                "the sum of their two roundings.  A ratio e_(k+1)/e_k^q, shown for a method "
+                "of order q, carries the rounding of e_(k+1) plus q times that of e_k.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
