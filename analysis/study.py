@@ -85,6 +85,7 @@ from analysis.report import (
     critical_numbering,
     decided_by,
     diff_digits,
+    exact_floor_text,
     floor_cut_text,
     fmt_num,
     fmt_point,
@@ -305,23 +306,27 @@ class Study:
         self.section_studies.append((label, st))
         return st
 
-    def theory_table(self, title: str = THEORY_TABLE) -> None:
-        """The rate-study rows of this section as a table."""
+    def theory_table(self, title: str = THEORY_TABLE, floor_said: bool = False) -> None:
+        """The rate-study rows of this section as a table (``floor_said``: as for
+        :meth:`convergence_tables`)."""
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
                            notes=[theory_legend([st for _, st in self.section_studies]),
                                   *theory_notes([st for _, st in self.section_studies])])
-        self.convergence_tables()
+        self.convergence_tables(floor_said)
 
-    def convergence_tables(self) -> None:
+    def convergence_tables(self, floor_said: bool = False) -> None:
         """Per rate study of this section that theory gives a rate or an order for, the
         table of e_k, e_(k+1)/e_k and e_(k+1)/e_k^q (:func:`analysis.report.convergence_table`)
-        — once per section."""
+        — once per section; ``floor_said``: the caption of the figure just above gave why
+        the rounding floor is a common cut-off, and their lead-in refers to it
+        (:func:`analysis.report.nw_text`)."""
         todo = [(lab, st) for lab, st in self.section_studies if st.prediction.kind != "none"]
         self.section_studies = []
         if not todo:
             return
-        self.doc.paragraph(nw_text([st for _, st in todo], [lab for lab, _ in todo]), size=SMALL)
+        self.doc.paragraph(nw_text([st for _, st in todo], [lab for lab, _ in todo],
+                                   floor_said), size=SMALL)
         for label, st in todo:
             convergence_table(self.b, label, st, self.section,
                               q_limit=self.q_limits.get(label, ""))
@@ -1911,7 +1916,8 @@ def section_rosenbrock(S: Study) -> None:
         + multiples_text(plots.rate_studies_panels(studies))
         + window_cut_text(studies, rule=not floor_text),
         "rosenbrock errors")
-    S.theory_table()
+    reason = exact_floor_text([plots.study_reference(v) for v in studies.values()])
+    S.theory_table(floor_said=reason is not None and reason in floor_text)
     S.checks_table(since)
 
 
