@@ -414,7 +414,7 @@ def bound_decided(v: float, bound: float, ok: bool, strict: bool = False,
 
 def small_share(v: float, unit_of: float | None = None) -> str:
     """A relative difference or tolerance: a percentage (:func:`percent`) from 10⁻⁴ up, a
-    plain number below (``1e−06``, not ``<0.01%``, so a tolerance of 10⁻⁶ is told from the
+    plain number below (``1e−06``, not ``< 0.01%``, so a tolerance of 10⁻⁶ is told from the
     value it bounds).  With ``unit_of`` (the tolerance ``v`` is compared with) ``v`` takes
     that number's unit, so the two sides read alike: ``0 ≤ 1e−06`` (not ``0% ≤ 1e−06``),
     ``0.00069% ≤ 0.2%`` (not ``6.9e−06 ≤ 0.2%``)."""
