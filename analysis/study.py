@@ -2240,8 +2240,8 @@ def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
     chord, centred at the grid point m, lies above the graph at m by
     (f(m − h) + f(m + h))/2 − f(m) ≈ h²·f″(m)/2 (Taylor), so the nearest is centred where f″
     is least among the grid's inner points; the estimate is taken there (not at the interval's
-    end, which is no chord's midpoint), in one plain clause: "the nearest of them is centred
-    at m = −1.97, where f″ is least, and lies about h²·f″(m)/2 = 7.77e−05 above the graph".
+    end, which is no chord's midpoint), in one plain clause: "… come nearest: the one centred
+    at m = −1.97, where f″ is least, lies about h²·f″(m)/2 = 7.77e−05 above the graph".
     Empty when the gap is not negative."""
     if above >= 0:
         return ""
@@ -2254,8 +2254,8 @@ def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
             f"chord, and the chords over two grid steps h = {fmt_num(h, 3)} come nearest")
     if np.ptp(curv) <= 1e-12 * max(1.0, float(np.max(np.abs(curv)))):
         return f"{head}, by about h²·f″/2 = {est} (f″ = {fmt_num(curv[i], 3)} throughout)"
-    return (f"{head}; the nearest of them is centred at m = {fmt_num(float(mids[i]), 3)}, "
-            f"where f″ is least, and lies about h²·f″(m)/2 = {est} above the graph")
+    return (f"{head}: the one centred at m = {fmt_num(float(mids[i]), 3)}, where f″ is "
+            f"least, lies about h²·f″(m)/2 = {est} above the graph")
 
 
 # ============================================================================ 13. surfaces

@@ -1352,8 +1352,8 @@ def test_the_nearest_chord_estimate_is_taken_at_its_midpoint():
     # p. 2: the note went on "come nearest, the nearest centred at m = −1.97 (where f″ is
     # least among their midpoints), by about …", a clause without a verb
     assert text.endswith(
-        f"come nearest; the nearest of them is centred at m = {fmt_num(-2 + h, 3)}, where f″ "
-        f"is least, and lies about h²·f″(m)/2 = {fmt_num(estimate, 3)} above the graph"), text
+        f"come nearest: the one centred at m = {fmt_num(-2 + h, 3)}, where f″ is least, lies "
+        f"about h²·f″(m)/2 = {fmt_num(estimate, 3)} above the graph"), text
     assert "7.52e-05" not in text and "the nearest centred" not in text
 
 
