@@ -508,10 +508,10 @@ def resolve_page_refs(text: str, pages: Mapping[str, int]) -> str:
 
 def note_reference(note: str, page: int) -> str:
     """A later page's pointer to a long note printed in full on ``page``: its first clause
-    (up to the first '.  ', '; ' or ':'; at most 90 characters) and the page."""
+    whole (up to the first '. ', '; ' or ': '), never cut inside it, then the page: "∼ ratio
+    printed only down to the first digit that rounding reaches: see the full note on p. 19."
+    (a clause cut at a length read "… to the first …: see …", a sentence with a hole)."""
     head = re.split(r"\.\s|;\s|:\s", note, maxsplit=1)[0].rstrip(" .")
-    if len(head) > 90:
-        head = head[:88].rsplit(" ", 1)[0] + " …"
     return f"{head}: see the full note on p. {page}."
 
 

@@ -3620,12 +3620,12 @@ BOUNDED_OUTSIDE_NOTE = (
     "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
     "period (the largest distance between two of the last m iterates); of a band, the "
     f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
-ROUNDED_NOTE = (f"{ROUNDED_MARK} rounding reaches the ratio's printed digits, so it is printed "
-                "only down to the first digit that rounding reaches: near x* the coordinates "
-                "of the iterate, and of x* when it is not exactly representable, are rounded "
-                "to about ε·‖x*‖, so an error e_k carries a relative rounding "
-                "ε·(‖x*‖/e_k + 1) and a ratio e_(k+h)/e_k the sum of its two errors' "
-                "(e_(k+1)/e_k^q: q times e_k's).")
+ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that rounding "
+                "reaches.  Near x* the coordinates of the iterate (and of x*, when x* is not "
+                "exactly representable) are rounded to about ε·‖x*‖, so an error e_k carries "
+                "a relative rounding of ε·(‖x*‖/e_k + 1), and a ratio of two errors carries "
+                "the sum of their two roundings.  A ratio e_(k+1)/e_k^q, shown for a method "
+                "of order q, carries the rounding of e_(k+1) plus q times that of e_k.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
@@ -4369,16 +4369,24 @@ def cut_off_text(studies: Sequence[Any]) -> str:
     return "a common cut-off, applied to every run alike, though no run is fitted"
 
 
-def floor_why_text(studies: Sequence[Any]) -> str:
+#: where the caption of the error figure just above a paragraph already gave why the
+#: rounding floor is a common cut-off (:func:`exact_floor_text`), the paragraph points to it
+FLOOR_REASON_ABOVE = "for the reason the caption of the figure above gives"
+
+
+def floor_why_text(studies: Sequence[Any], said: bool = False) -> str:
     """Why the errors below the rounding floor are left out of these rate studies' tables:
     ``rounding noise`` when x* is rounded; where every x* is exact in floating point
     (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) the
     floor is a common cut-off (:func:`cut_off_text`), with the reason the caption gives
-    (:func:`exact_floor_text`)."""
+    (:func:`exact_floor_text`), or, when that caption is just above and gave it
+    (``said``), a pointer to it (:data:`FLOOR_REASON_ABOVE`), so that it is said once."""
     refs = [r for st in studies if (r := _reference(st)) is not None]
     exact = [float_exact(r) for r in refs]
     one_rule = cut_off_text(studies)
     if exact and all(exact):
+        if said:
+            return f"{one_rule}, {FLOOR_REASON_ABOVE}"
         sep = ": " if any(runs_fitted(studies)) else "; "  # the reason is not for "no run"
         return f"{one_rule}{sep}{exact_floor_text(refs)}"
     if any(exact):
@@ -4405,14 +4413,16 @@ EPS_TEXT = (f"ε = {fmt_num(float(np.finfo(float).eps), 2)}, the double-precisio
             "epsilon")
 
 
-def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
+def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
+            floor_said: bool = False) -> str:
     """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
     rows and columns they have (:func:`nw_rows`, :func:`convergence_order`) in the order the
     tables have them (the steps; the geometric mean, then the robust fit; theory, then a
     double root's theory band), one sentence per kind of row: a row that every table has as
     such, one that only some have with the runs that have it (``names``, as the tables'
     titles print them; without them, the condition under which a table has the row), none
-    that no table has."""
+    that no table has.  ``floor_said``: the caption of the figure just above gave why the
+    rounding floor is a common cut-off (:func:`floor_why_text`)."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
     sub = [st for st, k in zip(studies, kinds, strict=True)
@@ -4471,7 +4481,7 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
             + " at a few iterations, as in Nocedal & Wright's tables.  "
             + "  ".join(rows) + "  "
-            + floor_value_text(studies) + f" are left out ({floor_why_text(studies)})"
+            + floor_value_text(studies) + f" are left out ({floor_why_text(studies, floor_said)})"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
 

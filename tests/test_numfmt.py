@@ -228,3 +228,18 @@ def test_a_bound_is_rounded_away_from_what_it_bounds():
     assert round_out(1.001, 4, up=True) == 1.001  # already held by four digits
     assert round_out(-0.0070406, 3, up=False) == -0.00705
     assert round_out(0.0, 3, up=True) == 0.0
+
+
+def test_a_difference_below_the_shown_percent_is_spaced_as_its_relation():
+    """Study p. 19: the 'decided by' cell read "Δln ρ/ln ρ <0.01% ≤ 1%", the relation sign
+    against the number while every other relation of the cells is spaced ("0.9088 < 1 <
+    1.074", "≤ 1%").  A difference below 0.01% prints "< 0.01%", in the cell as in the digits
+    rule that reproduces it."""
+    from analysis import compare
+
+    assert compare.percent(5e-5) == "< 0.01%" and compare.percent(-5e-5) == "< 0.01%"
+    assert compare.percent(1e-4) == "0.01%" and compare.percent(0.0) == "0%"
+    assert compare.rule_text("Δln ρ/ln ρ", 5e-5, 0.01) == "Δln ρ/ln ρ < 0.01% ≤ 1%"
+    # 0.95773 and 0.957731 differ by 1e−6 relative, below 0.01%: three digits give it
+    assert compare.reproducing_digits(lambda a, b: abs(a - b) / b, [0.957731, 0.95773],
+                                      3) == 3

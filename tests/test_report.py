@@ -3920,4 +3920,4 @@ def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_report
             assert f"{v:#.{d}g}ᵐ" in text, (k, v)
     assert rows[("nesterov", "e_8515/e_8514")] == pytest.approx(0.99589, abs=1e-5)
     assert f"0.996ᵐ{report.ROUNDED_MARK}" in text and "0.99589ᵐ" not in text
-    assert report.ROUNDED_NOTE.split(":")[0] in text
+    assert report.ROUNDED_NOTE.split(".  ")[0] in text

@@ -240,7 +240,7 @@ def test_the_vanishing_table_uses_the_exact_minimum_value():
     (Comparison(False, "disagrees", rel_diff=0.3, quantity="order", predicted=2.0,
                 measured=1.4), None, "q = 1.4 outside [1.8, 2.6]"),
     (Comparison(True, "agrees", rel_diff=2e-5, quantity="rate", predicted=0.78555,
-                measured=0.78554, tolerance=0.01), NS(exact=True), "Δρ/ρ <0.01% ≤ 1%"),
+                measured=0.78554, tolerance=0.01), NS(exact=True), "Δρ/ρ < 0.01% ≤ 1%"),
     (Comparison(True, "agrees", rel_diff=0.4, quantity="rate", predicted=0.5,
                 measured=0.3, tolerance=0.01), NS(exact=False), "ρ 0.3 ≤ bound 0.5"),
     (Comparison(True, "agrees", quantity="kind"), None, "kind"),

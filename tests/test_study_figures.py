@@ -1386,9 +1386,12 @@ def test_the_nearest_chord_estimate_is_taken_at_its_midpoint():
     assert fmt_num(math.exp(-2) * h * h / 2, 3) == "7.52e-05"  # the old estimate, at x = −2
     text = study._closest_chord_text(study._parse("exp(x)"), x, gap)
     assert f"the gap {fmt_num(gap, 3)} is negative" in text
-    assert (f"the nearest centred at m = {fmt_num(-2 + h, 3)} (where f″ is least among their "
-            f"midpoints), by about h²·f″(m)/2 = {fmt_num(estimate, 3)}") in text, text
-    assert "7.52e-05" not in text
+    # p. 2: the note went on "come nearest, the nearest centred at m = −1.97 (where f″ is
+    # least among their midpoints), by about …", a clause without a verb
+    assert text.endswith(
+        f"come nearest: the one centred at m = {fmt_num(-2 + h, 3)}, where f″ is least, lies "
+        f"about h²·f″(m)/2 = {fmt_num(estimate, 3)} above the graph"), text
+    assert "7.52e-05" not in text and "the nearest centred" not in text
 
 
 def test_grid_gaps_are_numeric_and_the_escape_level_is_named(saddle_and_surfaces):
