@@ -1686,10 +1686,15 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             it) filling the page and its last lines (at least two: the style allows no
             widow) going to the next page with what it introduces; nothing (all of it goes
             to the next page) when the last head is no paragraph of running text or fewer
-            than two of its lines fit (no orphan).  Moving the block whole left study p. 39
-            0.36 blank in the middle of a section under a paragraph of 10 lines."""
+            than two of its lines fit (no orphan), when moving the block whole leaves at
+            most :data:`SHORT_SPLIT_GAP` of the page blank (as a short table then moves
+            whole), or when the heads hold a heading (a section's opening may begin the
+            next page: the page it leaves ends a section).  Moving the block whole left
+            study p. 39 0.36 blank in the middle of a section under a paragraph of 10
+            lines."""
             last, before = self.heads[-1], self.heads[:-1]
-            if not isinstance(last, BodyParagraph):
+            if not isinstance(last, BodyParagraph) or aH <= SHORT_SPLIT_GAP * self._frame_h() \
+                    or any(isinstance(h, HeadingFlowable) for h in self.heads):
                 return []
             room = aH - (self._heads_h(aW, before) + last.getSpaceBefore() if before else 0.0)
             # (the whole of it may fit: its last two lines go all the same)
