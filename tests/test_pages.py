@@ -2772,3 +2772,57 @@ def test_a_wrapped_table_cell_does_not_end_a_line_on_a_function_word():
     t = pages.Table([pages.Column("#"), pages.Column("type")], [["R4", text]])
     lines = _laid_out(t, [pages.CONTENT_W - width, width])[1][1]
     assert lines == ["around", "a maximum"], lines
+
+
+def test_a_lead_in_splits_rather_than_move_whole_with_its_table(tmp_path):
+    """Study p. 39: a lead-in of 10 lines with the 6-row table it announces did not fit the
+    0.35 of the page left, the table's rows could not begin under the paragraph, and the
+    paragraph moved whole with it: the page stayed 0.36 blank in the middle of a section.
+    Now the paragraph's first lines fill the page and its last lines (at least two) go to
+    the next page with the table."""
+    b = report.Builder("Lead-in split")
+    d = b.doc
+    d.heading("First")
+    lead = ("LEAD-START: each method ran from the same starts; " + "words of the lead-in " * 40
+            + "and the table below gives their costs LEAD-END.")
+    probe = pages._paragraph(pages.Paragraph(lead))
+    lead_h = probe.wrap(pages.CONTENT_W, 1e6)[1]
+    line = probe.style.leading
+    assert lead_h >= 8 * line  # a paragraph of many lines, no longer than a quarter page
+    d.add(pages.Spacer(pages.CONTENT_H - lead_h - 60.0))  # room for the lead-in, not rows
+    d.paragraph(lead)
+    d.table(["method", "cost"], [[f"method {k}", f"{k}.5"] for k in range(6)],
+            title="COST-TABLE")
+    res = b.write(tmp_path / "leadsplit.pdf")
+    texts = page_texts(res.pdf)
+    assert "LEAD-START" in texts[0] and "COST-TABLE" in texts[1], texts
+    assert "LEAD-END" in texts[1]  # its last lines stay with the table
+    # the first page is full to within two lines and the foot's spacing
+    assert res.page_fill[0].blank * pages.CONTENT_H <= 60.0 + 2 * line, res.page_fill
+
+
+def test_a_short_table_whose_notes_miss_the_page_keeps_its_rows_there(tmp_path):
+    """Study p. 27: a 3-row table with 8 lines of notes, under a figure that could shrink no
+    further, missed the rest of the page (0.42 of it) by 9 points; as a short table it moved
+    whole and left that room blank in the middle of a section.  Its rows now stay on the
+    page and its notes go to the foot of the next, as a longer table's do."""
+    rows = [[f"method {k}", f"0.{k}5"] for k in range(3)]
+    notes = [f"NOTE-{k}: " + "an explanation of the table's columns " * 9 for k in range(10)]
+    b = report.Builder("Short table, long notes")
+    d = b.doc
+    probe = pages._flowables().TableFlowable(
+        pages.Table([pages.Column("method"), pages.Column("rate")], rows, "CONVERGENCE"),
+        d)
+    rows_h = probe.wrap(pages.CONTENT_W, 1e6)[1]  # title and rows, no notes
+    room = pages.CONTENT_H * 0.4
+    assert rows_h < room / 2.0
+    d.heading("First")
+    d.add(pages.Spacer(pages.CONTENT_H - room))
+    d.table(["method", "rate"], rows, title="CONVERGENCE", notes=notes)
+    d.paragraph("AFTER: " + "text after the table " * 20)
+    res = b.write(tmp_path / "shortnotes.pdf")
+    texts = page_texts(res.pdf)
+    (here,) = [t for t in texts if "CONVERGENCE" in t]
+    assert texts.index(here) == 0 and "method 2" in texts[0], texts
+    assert "NOTE-9" in " ".join(texts[1:]), texts
+    assert res.page_fill[0].blank * pages.CONTENT_H < room - rows_h + 20.0, res.page_fill
