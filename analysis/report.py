@@ -6093,7 +6093,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             c = study.clusters[k]
             name = c.name() or f"cluster {k + 1}"
             item = f"cluster {k + 1}"
-            point = "(" + ", ".join(fmt_num(v, 5) for v in c.point) + ")"
+            point = fmt_point(c.point, 5)
             fval = cell(b, section, item, "lowest final f", c.fun, "measured",
                         final_f_digits(c.fun))
         else:

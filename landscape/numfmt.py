@@ -8,7 +8,9 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
   carries no rounding to show): ``123456789`` → ``123456789``;
 * ``None`` and NaN → ``—`` (no value); ±∞ → ``∞`` / ``−∞``;
 * a sequence (list, tuple, NumPy array of any shape, read in C order) → ``(a, b, …)`` with
-  each entry by these rules (a 0-d array is its scalar);
+  each entry by these rules (a 0-d array is its scalar), its entries in one format: when the
+  digits round one real entry every real entry keeps its trailing zeros (below), so that a
+  point reads ``(1.0000, 1.0000, 0.99999)``, never ``(1, 1, 0.99999)``;
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
 Trailing zeros (the ``#`` flag of ``%g``, without a bare trailing point): a real that its
@@ -138,9 +140,27 @@ def round_out(v: float, digits: int, up: bool) -> float:
     return float(d.quantize(q, rounding=ROUND_CEILING if up else ROUND_FLOOR))
 
 
-def _tuple(values: list | tuple, digits: int, zeros: bool = False) -> str:
-    """``(a, b, …)``: each entry by :func:`fmt`."""
+def _tuple(values: list | tuple, digits: int, zeros: bool | None = None) -> str:
+    """``(a, b, …)``: each entry by :func:`fmt`, the entries of one tuple in one format
+    (:func:`_shared_zeros`): ``(1.000, 5.000, 2.259)``, not ``(1.000, 5, 2.259)``."""
+    if zeros is None:
+        zeros = _shared_zeros(values, digits)
     return "(" + ", ".join(fmt(x, digits, zeros) for x in values) + ")"
+
+
+def _shared_zeros(values: list | tuple, digits: int) -> bool | None:
+    """The trailing-zeros rule of one tuple's entries: True (every nonzero real keeps its
+    ``digits`` digits) when its digits round any one real entry (not :func:`holds`), so that
+    an entry those digits hold prints like its rounded neighbours: ``(1.0000, 1.0000,
+    0.99999)`` at 5 digits, where each alone prints ``1``, ``1.0000``, ``0.99999``; else
+    None, and entries all held print short: ``(1, 5)``, ``(1, 0.5)``.  Integers (exact
+    counts) and nested sequences keep their own rules."""
+    for x in values:
+        if isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral):
+            v = float(x)
+            if math.isfinite(v) and v != 0 and not holds(v, digits):
+                return True
+    return None
 
 
 #: significant digits of a rate not within 10⁻³ of 1

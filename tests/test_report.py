@@ -829,17 +829,17 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def _one_method_starts_table(title: str, outcomes, cost, fun=0.0, seconds=1e-3):
+def _one_method_starts_table(title: str, outcomes, cost, fun=0.0, seconds=1e-3, point=None):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
-    b = _one_method_starts(outcomes, cost, fun, seconds)
+    b = _one_method_starts(outcomes, cost, fun, seconds, point)
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
     return table
 
 
-def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3):
+def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3, point=None):
     """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`),
-    its one cluster's lowest final f ``fun``, its batch time ``seconds``."""
+    its one cluster's lowest final f ``fun`` at ``point`` (0), its batch time ``seconds``."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -851,12 +851,25 @@ def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3):
                     reached=conv, outcome=np.array(outcomes, dtype=object),
                     cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
-                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), fun, 0.0)],
+                        runs={"gd": run}, clusters=[Cluster(np.zeros(1) if point is None else
+                                          np.asarray(point, float), fun, 0.0)],
                         tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
     return b
+
+
+def test_the_lowest_end_point_prints_its_coordinates_in_one_format():
+    """Rosenbrock p. 12: the lowest end point read "(1, 1, 1, 1.0000, 1.0000)", each
+    coordinate formatted alone (three exactly 1, two 1 ± a rounding); the point prints as
+    every point does (fmt_point), its five coordinates to five digits in one format."""
+    eps = 2.0 ** -40
+    table = _one_method_starts_table("Where the", [""], [3.0],
+                                     point=[1.0, 1.0, 1.0, 1 - eps, 1 + eps])
+    assert table.rows[0][1] == "(1.0000, 1.0000, 1.0000, 1.0000, 1.0000)", table.rows[0]
+    table = _one_method_starts_table("Where the", [""], [3.0], point=[3.0, 2.0])
+    assert table.rows[0][1] == "(3, 2)", table.rows[0]
 
 
 def test_a_final_f_at_rounding_prints_two_digits_and_any_other_six():
