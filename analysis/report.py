@@ -117,6 +117,7 @@ from landscape.numfmt import (
     fmt_grad,
     fmt_rate,
     iteration_count,
+    iteration_counts,
     plural,
     rate_digits,
     round_out,
@@ -1555,11 +1556,11 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
         who = _names([r.shown for r in longer])
         text += (f" {who[:1].upper() + who[1:]}, which did not converge in "
                  f"{'its comparison run' if len(longer) == 1 else 'their comparison runs'} ("
-                 + ", ".join(iteration_count(int(r.result.nit)) for r in longer)
+                 + iteration_counts(r.result.nit for r in longer)
                  + f"), agree{'s' if len(longer) == 1 else ''} in "
                  f"{'its' if len(longer) == 1 else 'their'} longer rate-study "
                  f"run{'' if len(longer) == 1 else 's'} ("
-                 + ", ".join(iteration_count(int(r.study.result.nit)) for r in longer)
+                 + iteration_counts(r.study.result.nit for r in longer)
                  + "), which the verdicts rest on.")
     if dis:
         text += " They disagree for " + "; ".join(

@@ -76,6 +76,17 @@ def iteration_count(n: int) -> str:
     return f"{spaced(int(n))} {plural(int(n), 'iteration', count=False)}"
 
 
+def iteration_counts(ns: Any) -> str:
+    """The iteration counts of several runs, listed in order (:func:`iteration_count`):
+    ``20 000 iterations, 8 526 iterations``; a count shared by them all is said once,
+    ``1 000 iterations each`` (not ``1 000 iterations, 1 000 iterations``); one run's count
+    alone, ``1 000 iterations``."""
+    counts = [int(n) for n in ns]
+    if len(counts) > 1 and len(set(counts)) == 1:
+        return f"{iteration_count(counts[0])} each"
+    return ", ".join(iteration_count(n) for n in counts)
+
+
 def fmt(v: Any, digits: int = 6, zeros: bool | None = None) -> str:
     """``v`` as text by the rules of this module (``%.{digits}g`` for reals, ``%#.{digits}g``
     for a real those digits round (:func:`holds`); ``zeros``: True keeps the trailing zeros of

@@ -3023,9 +3023,15 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     text = report._agreement_sentence(NS(runs=runs))
     assert text.startswith("Theory and measurement agree for 3 of 4 methods (GD, momentum, "
                            "Nesterov).")
+    # p. 2 then read "(1 000 iterations, 1 000 iterations)": a count shared by all is said once
     assert (" Momentum and Nesterov, which did not converge in their comparison runs (1 000 "
-            "iterations, 1 000 iterations), agree in their longer rate-study runs (20 000 "
+            "iterations each), agree in their longer rate-study runs (20 000 "
             "iterations, 8 526 iterations), which the verdicts rest on.") in text
+    same = [run("momentum", "iteration limit", 1000, 5000, "agrees"),
+            run("Nesterov", "iteration limit", 900, 5000, "agrees")]
+    assert ("in their comparison runs (1 000 iterations, 900 iterations), agree in their "
+            "longer rate-study runs (5 000 iterations each)") in report._agreement_sentence(
+                NS(runs=same))
     one = report._agreement_sentence(NS(runs=runs[:2]))
     assert (" Momentum, which did not converge in its comparison run (1 000 iterations), "
             "agrees in its longer rate-study run (20 000 iterations)") in one
