@@ -116,6 +116,7 @@ from landscape.numfmt import (
     fmt,
     fmt_grad,
     fmt_rate,
+    fmt_sci,
     iteration_count,
     iteration_counts,
     plural,
@@ -964,7 +965,7 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
          digits: int = 4, note: str = "", like: str = "", zeros: bool | None = None,
-         decimals: int | None = None) -> str:
+         decimals: int | None = None, sci: bool = False) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; to ``digits`` significant digits, a value they round showing all of them
     (:func:`fmt_num`: ``1.00e+06`` in a column of three-digit errors, ``0.5`` as it is); with
@@ -972,7 +973,9 @@ def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: st
     cell shows (:func:`fmt_like`); ``zeros``: every value shows all its digits, trailing
     zeros kept even when they hold it exactly (a column of measured values printed to
     ``digits`` significant digits: ``2.20`` beside ``1.94``; :func:`~landscape.numfmt.fmt`);
-    ``decimals``: that many decimals, the column's (:func:`column_decimals`).  A fitted value
+    ``decimals``: that many decimals, the column's (:func:`column_decimals`); ``sci``: in
+    scientific notation with the significant digits it shows otherwise, the column's
+    (:func:`column_scientific`: ``1.05e−04`` beside ``3.13e−05``).  A fitted value
     (``how`` "fit") is an estimate, never exact: it always shows its trailing zeros (a rate
     fitted to 0.92 to the last bit prints ``0.92000``, as the 1.4000 beside it does)."""
     b.ledger.add(section, item, quantity, value, how, note)
@@ -984,6 +987,8 @@ def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: st
         text = spaced(int(value))  # a count: its thousands set apart, as in prose
     if decimals is not None and _finite(value):
         text = f"{float(value):.{decimals}f}"
+    if sci and _finite(value):
+        text = fmt_sci(value, significant_digits(text))
     return mark(text, how)
 
 
@@ -1003,6 +1008,14 @@ def column_decimals(values: Iterable[Any], digits: int = 4) -> int | None:
     if not texts or any(re.search(r"[eE]", t) for t in texts):
         return None
     return max(len(t.partition(".")[2]) for t in texts)
+
+
+def column_scientific(values: Iterable[Any], digits: int = 4) -> bool:
+    """Whether a column of numbers prints all its values in scientific notation (``sci`` of
+    :func:`cell`): when any finite value prints with an exponent at ``digits`` significant
+    digits (:func:`fmt_num`), so that ``0.000105`` does not stand in fixed notation beside
+    ``3.13e−05`` (one column, one notation)."""
+    return any(re.search(r"[eE]", fmt_num(v, digits)) for v in values if _finite(v))
 
 
 def significant_digits(text: str) -> int:

@@ -114,6 +114,20 @@ def fmt(v: Any, digits: int = 6, zeros: bool | None = None) -> str:
     return str(v)
 
 
+def fmt_sci(v: Any, digits: int = 6) -> str:
+    """A real in scientific notation with ``digits`` significant digits, trailing zeros kept
+    (``%.{digits-1}e``, the exponent as :func:`fmt` writes it): ``0.000105`` to 3 digits is
+    ``1.05e-04``, ``3.1e-05`` to 3 is ``3.10e-05``; a column whose values do not all print
+    in one notation by :func:`fmt` (``3.13e-05`` beside ``0.000105``) prints them all so.
+    0, non-finite values and anything not a real go to :func:`fmt`."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return fmt(v, digits)
+    x = float(v)
+    if x == 0 or not math.isfinite(x):
+        return fmt(x, digits)
+    return f"{x:.{max(1, digits) - 1}e}"
+
+
 #: relative difference below which a real counts as the number its digits print
 #: (:func:`holds`): the rounding of floating point, ``0.1 * 3`` for 0.3
 HOLD_TOLERANCE = 1e-14

@@ -203,6 +203,17 @@ def test_the_entries_of_one_point_share_one_format():
     assert fmt([1 / 3, 0.5], 3, zeros=False) == "(0.333, 0.5)"
 
 
+def test_scientific_notation_keeps_the_digits_asked_for():
+    """fmt_sci writes a column's values with an exponent each, %g's exponent form: 0.000105
+    to 3 digits is 1.05e-04 (%g wrote it fixed, beside 3.13e-05)."""
+    from landscape.numfmt import fmt_sci
+
+    assert fmt(0.000105, 3) == "0.000105" and fmt_sci(0.000105, 3) == "1.05e-04"
+    assert fmt_sci(3.1e-05, 3) == "3.10e-05" and fmt_sci(-250.0, 2) == "-2.5e+02"
+    assert float(fmt_sci(1 / 3, 4)) == float(fmt(1 / 3, 4)) == 0.3333
+    assert [fmt_sci(v, 3) for v in (0.0, None, math.inf, 7)] == ["0", MISSING, "∞", "7.00e+00"]
+
+
 def test_a_column_value_keeps_its_trailing_zeros():
     """Study pp. 43–47: per-step columns printed to k significant digits dropped trailing
     zeros, "1.012" among five-digit ratios, "2.2" beside "2.00", "0.9996" beside 0.999586,
