@@ -1396,6 +1396,43 @@ def test_the_per_step_table_prints_rho_and_the_fit_with_the_theory_rows_digits()
     fit = f"{report.fmt_num(st.measurement.rate, digits)}ᶠ"
     assert rows["robust fit (measured rate)"] == fit and row[5].startswith(fit)
 
+def test_a_rate_linear_only_on_average_prints_the_digits_its_spread_supports():
+    """Study pp. 41, 44: CG on Rosenbrock measured "0.47147ᶠ", five digits, for a rate its
+    window's errors stray 1.1 decades about (R-linear over k = 25–45): a line that close to
+    the errors at both ends may tilt by 2·1.1/20 decades per step, ρ known only to a factor
+    10^0.11 = 1.29 (±0.14), two digits.  The table's cell, the 'decided by' comparison with
+    the bound and both window rows of the per-step table print it so; a window the line
+    follows (Q-linear) keeps the rate's five digits, and a value next to the bound keeps
+    the digits that leave it on its side."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    rho, mean, bound = 0.4714693145238614, 0.25365, 0.96085
+    u = rho * (10 ** (2 * 1.1226736769118695 / 20) - 1)
+    assert 0.1 < u < 0.2  # the first uncertain digit is ρ's first: ρ to 0.01
+    m = NS(kind="linear", rate=rho, window=(25, 45), spread=1.1226736769118695, order=None,
+           exponent=None, ratio_step=2)
+    p = NS(kind="linear", rate=bound, exact=False, order=None)
+    b = report.Builder("t")
+    assert report._meas_cells(b, "cg", m, "0.96085", None, p)[1] == "0.47ᶠ [k = 25–45]"
+    c = Comparison(True, "agrees", rel_diff=0.5, quantity="rate", predicted=bound,
+                   measured=rho, tolerance=0.01)
+    assert report.decided_by(c, p, m) == "ρ 0.47 ≤ bound 0.96085"
+    # the window rows: geometric mean and robust fit alike, over errors e_k with that mean
+    e = 0.64 * mean ** (np.arange(50) - 25.0)
+    rows, _, _, _ = report._window_rows(b, "cg", "s", e, (25, 45), m, bound, [], "0.96085")
+    assert [r[2] for r in rows] == ["0.25ᵐ", "0.47ᶠ"]
+    # a Q-linear window (errors on the line) keeps the rate's digits
+    q = NS(**{**vars(m), "spread": 1e-3})
+    assert report._meas_cells(b, "cg", q, "0.96085", None, p)[1] == "0.47147ᶠ [k = 25–45]"
+    # beside the bound: 0.9609 > 0.96085 must not print as 0.96 (≤ 0.96085 as printed)
+    near = NS(**{**vars(m), "rate": 0.9609})
+    assert report.measured_rate_text(near) == "0.96"
+    assert report.measured_rate_text(near, bound) == "0.961"
+    assert report.measured_rate_text(NS(**{**vars(m), "rate": 0.9})) == "0.90"
+
+
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
     """Kink: the sublinear '∝ k^−a' cell had no fit window (a linear rate has one), and the
     lead-in said 'these runs have no measured rate' beside it."""
@@ -3151,7 +3188,12 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     assert ("Adam — (no rate promised) — — linear on average (R-linear: in each half of the "
             f"window the errors stray at least {fmt(adam['spread'], 2)} decades from the fitted "
             "line) "
-            f"{report.fmt_rate(adam['rate'])}ᶠ") in text
+            f"{adam['rate']:.3f}ᶠ") in text
+    # its rate to the digits that swing supports: a line within it of the errors at both ends
+    # of the window may tilt by 2·spread/(z − a) decades per step, ρ ± u with u in [0.01, 0.1)
+    a, z = adam["window"]
+    u = adam["rate"] * (10 ** (2 * adam["spread"] / (z - a)) - 1)
+    assert 0.01 <= u < 0.1 and 0.1 <= adam["rate"] < 1  # ρ to 0.001: three digits
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
