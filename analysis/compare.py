@@ -436,6 +436,14 @@ FAST_UNDECIDED = "superlinear or fast linear, not decided"
 ON_AVERAGE = "linear on average"
 
 
+def on_average(m: Any) -> bool:
+    """Whether measurement ``m`` is linear only on average (R-linear, :data:`ON_AVERAGE`): a
+    ``linear`` window whose errors stray ``m.spread`` > :data:`~analysis.empirical.R_LINEAR_SPREAD`
+    decades from the fitted line."""
+    spread = getattr(m, "spread", None)
+    return getattr(m, "kind", None) == "linear" and spread is not None and spread > R_LINEAR_SPREAD
+
+
 def block_evidence(m: Any) -> str:
     """Where a fast kind read on ``h``-step ratios (``m.ratio_step`` = h >= 2) comes from, as a
     table note gives it: the ratios over its disjoint blocks (``m.blocks``) and which of them
@@ -490,9 +498,8 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     kind = getattr(m, "kind", None)
     if kind == "none" and getattr(m, "fast_ratio", None) is not None:
         return "fast" if short else f"fast ({FAST_UNDECIDED})"
-    spread = getattr(m, "spread", None)
-    if kind == "linear" and spread is not None and spread > R_LINEAR_SPREAD:
-        x = fmt(spread, 2)
+    if on_average(m):
+        x = fmt(m.spread, 2)
         return ON_AVERAGE if short else (
             f"{ON_AVERAGE} (R-linear: in each half of the window the errors stray at least {x} "
             f"{'decade' if x == '1' else 'decades'} from the fitted line)")

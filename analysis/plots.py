@@ -3988,9 +3988,9 @@ def plot_hessian_eigenvalues(
             allv.append(0.0 if sign == "zero" else float(v))
         kind = str(_attr(cp, "kind", "?"))
         kappa = _attr(cp, "condition_number")
-        point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
+        point = fmt(np.asarray(_attr(cp, "point", ()), float).ravel(), 3)
         ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
-                     else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa, 3)}")
+                     else f"P{i + 1} {kind}\n{point}\nκ = {fmt(kappa, 3)}")
     ax.add_artist(SwarmColumns(columns, EIGEN_MS + 0.5 + 1.0))  # edge and a 1 pt gap
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
@@ -4041,10 +4041,9 @@ def single_outcome(basins: Any) -> str | None:
         conv = np.unique(basin_converged(basins))
         if conv.size != 1:
             return None
-        where = ", ".join(fmt(x, 3) for x in np.atleast_1d(
-            np.asarray(_attr(basins, "points")[v], dtype=float)))
+        where = fmt(np.atleast_1d(np.asarray(_attr(basins, "points")[v], dtype=float)), 3)
         did = "converged to" if conv[0] else "did not converge, ended near"
-        return f"{did} the same point ({where}) ({_attr(basins, 'kinds')[v]})"
+        return f"{did} the same point {where} ({_attr(basins, 'kinds')[v]})"
     if v == -2:
         periods = ", ".join(f"period {p}" for p in sorted(dict(_attr(basins, "cycles") or {})))
         return f"ended on a cycle ({periods or 'no fixed period'})"
@@ -4141,8 +4140,8 @@ def plot_basins(
     shown = np.where(near, shown + len(present), shown)
     handles: list[Any] = []
     for j, i in enumerate(present):
-        where = ", ".join(fmt(v, 3) for v in points[i])
-        where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
+        p = np.asarray(points[i], float).ravel()
+        where = fmt(p, 3) if p.size > 1 else fmt(p[0], 3)  # a point of R: a number
         out = "" if inside[i] else (  # one variable: the interval of the starts
             ", outside the box" if ys is not None
             else f", outside [{fmt(float(xs.min()), 3)}, {fmt(float(xs.max()), 3)}]")

@@ -91,6 +91,7 @@ from analysis.report import (
     fmt_point,
     legend_text,
     lhs_latex,
+    measured_rate_text,
     multiples_text,
     nw_text,
     percent,
@@ -3000,7 +3001,7 @@ def section_momentum_weights(S: Study) -> None:
         row = rows[b]
         a, z = row.measurement.window
         # ρ and that row's rate print with the digits that section's table gives them
-        row_rate = (fmt_rate(row.measurement.rate) if shown[b] is None
+        row_rate = (measured_rate_text(row.measurement) if shown[b] is None
                     else fmt_num(row.measurement.rate, shown[b]))
         mode = (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
                 if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else

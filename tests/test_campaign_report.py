@@ -1266,6 +1266,28 @@ def test_each_kind_of_number_prints_in_one_form(camp, monkeypatch):
         in costs
 
 
+def test_the_seconds_at_half_solved_print_in_one_notation(camp, monkeypatch):
+    """Campaign p. 2: the column "seconds at ½ solved" read "3.13e−05", "4.77e−06" beside
+    Newton's "0.000105" (%g writes 1.05·10⁻⁴ in fixed notation): when any value of the column
+    needs an exponent, every value is written with one, to the digits it showed."""
+    from analysis.pages import Table
+
+    orig, queue = cr.half_solved_cost, [3.13e-05, 1.05e-04, 4.77e-06]  # one per method
+
+    def half(v):  # costs (≥ 1 evaluation) as measured; the seconds (< 1) as on that page
+        x = orig(v)
+        return queue.pop(0) if np.isfinite(x) and x < 1 and queue else x
+
+    monkeypatch.setattr(cr, "half_solved_cost", half)
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    assert not queue  # the three methods' seconds were all replaced
+    assert [row[4] for row in table.rows] == ["3.13e-05ᵃ", "1.05e-04ᵃ", "4.77e-06ᵃ"]
+    # a column that needs no exponent keeps its fixed notation (the costs beside it)
+    assert not any("e" in row[3] for row in table.rows), [row[3] for row in table.rows]
+
+
 def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(camp):
     """Campaign p. 1: "Objectives (4): beale, himmelblau, rosenbrock, xcos" left xcos
     undefined, and neither the boxes nor how the starts were drawn were said, so no count

@@ -384,7 +384,8 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
             budget=Budget("tenfold", 20000, 100000, previous=10000),
             x0=np.full(5, -1.5), measurement=NS(stalled=None))
     assert report.study_end(A, st) == (
-        "; the run ended at (1.00000, 0.999996, 1, 1, 1) after 20 000 iterations (status: "
+        "; the run ended at (1.00000, 0.999996, 1.00000, 1.00000, 1.00000) after 20 000 "
+        "iterations (status: "
         "iteration limit, the automatic budget's cap of 20 000 iterations, below the 100 000 "
         "its rule asked for: 10 times this run's first 10 000 iterations, which the budget's "
         "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.000850, 5.0e-06 from "

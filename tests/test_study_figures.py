@@ -2146,7 +2146,9 @@ def test_rosenbrock_cg_reads_its_linear_rate_on_its_restart_cycles(rosenbrock):
     (fit,) = [r for r in per_step.rows if r[1] == "robust fit on the two-step cycles "
               "(measured rate)"]
     assert fit[0] == f"{a}–{z}"
-    assert float(fit[2].split("ᶠ")[0]) == pytest.approx(m.rate, rel=1e-4)
+    # R-linear over the 20 steps of its window (errors straying > 1 decade about the line):
+    # ρ is known to a factor 10^(2·spread/20) ≥ 1.26, its first two digits (study p. 44)
+    assert m.spread > 1 and z - a == 20 and fit[2] == f"{m.rate:.2f}ᶠ"
     assert st.comparison.verdict == "agrees"
     notes = " ".join(per_step.notes)
     assert ("the restart period is 2 steps; at the rows of the fit window i–j that start a "
