@@ -254,8 +254,13 @@ def double_root_rate(p: Prediction, m: Measurement) -> float | None:
     return p.rate * ((b + 1.0) / (a + 1.0)) ** (1.0 / (b - a))
 
 
+#: a relative difference below 0.01%, spaced as the relation beside it in a 'decided by'
+#: cell is ("Δln ρ/ln ρ < 0.01% ≤ 1%", as "0.9088 < 1 < 1.074")
+BELOW_PERCENT = "< 0.01%"
+
+
 def percent(v: float | None, digits: int = 2) -> str:
-    """A relative difference as a percentage: ``0%``, ``<0.01%``, ``1.6%`` ('—' for None),
+    """A relative difference as a percentage: ``0%``, ``< 0.01%``, ``1.6%`` ('—' for None),
     to ``digits`` significant digits, or in whole percent from ``10**digits`` % on (``100%``,
     ``8300%``, not ``1e+02%``)."""
     if v is None or not math.isfinite(v):
@@ -263,7 +268,7 @@ def percent(v: float | None, digits: int = 2) -> str:
     if v == 0:
         return "0%"
     if abs(v) < 1e-4:
-        return "<0.01%"
+        return BELOW_PERCENT
     if abs(100 * v) >= 10**digits:  # whole percent, never 1e+02%
         return f"{100 * v:.0f}%"
     return f"{fmt(100 * v, digits)}%"
@@ -296,7 +301,7 @@ def reproducing_digits(diff: Callable[..., float], values: Sequence[float], leas
     def shown(d: float) -> str:
         if show is not None:
             return show(d)
-        return percent(d, shown_digits) if d >= 1e-4 else "<0.01%"
+        return percent(d, shown_digits) if d >= 1e-4 else BELOW_PERCENT
 
     want = shown(diff(*values))
     for n in range(least, most + 1):
@@ -431,6 +436,14 @@ FAST_UNDECIDED = "superlinear or fast linear, not decided"
 ON_AVERAGE = "linear on average"
 
 
+def on_average(m: Any) -> bool:
+    """Whether measurement ``m`` is linear only on average (R-linear, :data:`ON_AVERAGE`): a
+    ``linear`` window whose errors stray ``m.spread`` > :data:`~analysis.empirical.R_LINEAR_SPREAD`
+    decades from the fitted line."""
+    spread = getattr(m, "spread", None)
+    return getattr(m, "kind", None) == "linear" and spread is not None and spread > R_LINEAR_SPREAD
+
+
 def block_evidence(m: Any) -> str:
     """Where a fast kind read on ``h``-step ratios (``m.ratio_step`` = h >= 2) comes from, as a
     table note gives it: the ratios over its disjoint blocks (``m.blocks``) and which of them
@@ -485,9 +498,8 @@ def kind_words(m: Any, short: bool = False, predicted: Any = None) -> str:
     kind = getattr(m, "kind", None)
     if kind == "none" and getattr(m, "fast_ratio", None) is not None:
         return "fast" if short else f"fast ({FAST_UNDECIDED})"
-    spread = getattr(m, "spread", None)
-    if kind == "linear" and spread is not None and spread > R_LINEAR_SPREAD:
-        x = fmt(spread, 2)
+    if on_average(m):
+        x = fmt(m.spread, 2)
         return ON_AVERAGE if short else (
             f"{ON_AVERAGE} (R-linear: in each half of the window the errors stray at least {x} "
             f"{'decade' if x == '1' else 'decades'} from the fitted line)")

@@ -57,7 +57,7 @@ stable).
 * Notes under tables are footnotes: each distinct note is printed once per page, at its foot,
   on the page where the table (or the table's last part) ends (on the next page when the
   rows fit the page and the notes do not: the rows stay, their page points to the long
-  notes), and a note that explains a
+  notes; a short table's too, rather than move whole), and a note that explains a
   mark ("† …", :func:`note_mark`) on every page where a part of the table shows the mark
   (and where the table ends only when the mark is there); notes with one head
   ("Agreement: …") merge into one per page (:func:`merge_headed`); the provenance legends that
@@ -70,7 +70,9 @@ stable).
 * Headings are kept with what follows them, and with up to :data:`INTRO_PARAGRAPHS` short
   paragraphs and the first rows of the table those introduce; a short paragraph ending with
   a colon, or one announcing the table or figure right after it (:func:`lead_in`), is kept
-  with what it introduces (keep-with-next), except that a heading and its text never wait
+  with what it introduces (keep-with-next): when what it introduces cannot begin on the
+  rest of the page, its first lines fill the page and its last lines (at least two) go
+  with it (:meth:`KeepWithNext._split_lead`), except that a heading and its text never wait
   for a figure that does not fit more than a third of a page left (the figure follows);
   a section's opening with a table of at most :data:`SHORT_ROWS` rows goes whole to the
   next page rather than split that table, and so does one with a figure that nothing
@@ -508,10 +510,10 @@ def resolve_page_refs(text: str, pages: Mapping[str, int]) -> str:
 
 def note_reference(note: str, page: int) -> str:
     """A later page's pointer to a long note printed in full on ``page``: its first clause
-    (up to the first '.  ', '; ' or ':'; at most 90 characters) and the page."""
+    whole (up to the first '. ', '; ' or ': '), never cut inside it, then the page: "∼ ratio
+    printed only down to the first digit that rounding reaches: see the full note on p. 19."
+    (a clause cut at a length read "… to the first …: see …", a sentence with a hole)."""
     head = re.split(r"\.\s|;\s|:\s", note, maxsplit=1)[0].rstrip(" .")
-    if len(head) > 90:
-        head = head[:88].rsplit(" ", 1)[0] + " …"
     return f"{head}: see the full note on p. {page}."
 
 
@@ -1616,13 +1618,18 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             super().__init__()
             self.heads, self.nxt = heads, nxt
             self.starts_section = any(getattr(h, "starts_section", False) for h in heads)
+            # the rest of a lead-in split across the page (:meth:`_split_lead`): a waiting
+            # figure goes after it, not between the parts of the paragraph
+            self.continues = bool(heads) and getattr(heads[0], "continues", False)
 
         def _parts(self) -> list[Flowable]:
             return self.heads + ([self.nxt] if self.nxt is not None else [])
 
-        def _heads_h(self, aW: float) -> float:
+        def _heads_h(self, aW: float, heads: Sequence[Flowable] | None = None) -> float:
+            """The height of ``heads`` (all the heads) set one after the other in ``aW``
+            points, with the space after each and between them."""
             total = 0.0
-            for i, f in enumerate(self.heads):
+            for i, f in enumerate(self.heads if heads is None else heads):
                 _, h = f.wrap(aW, 1e6)
                 total += h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0.0)
             return total
@@ -1665,18 +1672,45 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             hh = self._heads_h(aW)
             if isinstance(self.nxt, FigureRow):
                 return self._release(aW, aH)
-            if self.nxt is None or hh >= aH:
+            if self.nxt is None:
                 return []
             self.nxt.canv = self.canv
             self.nxt._frame = getattr(self, "_frame", None)
             if self._whole_on_next(aW):
                 return []
+            if hh >= aH:
+                return self._split_lead(aW, aH)
             # what moving the block whole would leave blank: the lead-in's room too
             self.nxt.lead = hh + self.nxt.getSpaceBefore()
             parts = self.nxt.split(aW, aH - hh - self.nxt.getSpaceBefore())
             if not parts:  # (one part: the block whole, fitted to the rest of the page)
-                return []
+                return self._split_lead(aW, aH)
             return [KeepWithNext(self.heads, parts[0]), *parts[1:]]
+
+        def _split_lead(self, aW: float, aH: float) -> list[Flowable]:
+            """When what the heads introduce cannot begin in ``aH`` points: the lead-in
+            paragraph that ends the heads split, its first lines (with the heads before
+            it) filling the page and its last lines (at least two: the style allows no
+            widow) going to the next page with what it introduces; nothing (all of it goes
+            to the next page) when the last head is no paragraph of running text or fewer
+            than two of its lines fit (no orphan), when moving the block whole leaves at
+            most :data:`SHORT_SPLIT_GAP` of the page blank (as a short table then moves
+            whole), or when the heads hold a heading (a section's opening may begin the
+            next page: the page it leaves ends a section).  Moving the block whole left
+            study p. 39 0.36 blank in the middle of a section under a paragraph of 10
+            lines."""
+            last, before = self.heads[-1], self.heads[:-1]
+            if not isinstance(last, BodyParagraph) or aH <= SHORT_SPLIT_GAP * self._frame_h() \
+                    or any(isinstance(h, HeadingFlowable) for h in self.heads):
+                return []
+            room = aH - (self._heads_h(aW, before) + last.getSpaceBefore() if before else 0.0)
+            # (the whole of it may fit: its last two lines go all the same)
+            whole = last.wrap(aW, 1e6)[1]
+            parts = last.split(aW, min(room, whole - 2.0 * last.style.leading + 0.5))
+            if len(parts) != 2:
+                return []
+            first = KeepWithNext(before, parts[0]) if before else parts[0]
+            return [first, KeepWithNext([parts[1]], self.nxt)]
 
         def _whole_on_next(self, aW: float) -> bool:
             """Whether a section's opening goes whole to the next page instead of splitting:
@@ -1927,8 +1961,6 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
                 return [whole]
             full = aH >= self.doc._frame_height - 1.0
             short = self.short() and not full
-            if short and not self.splits_short(aH):
-                return []
             self.table.wrap(aW, 1e6)
             rows_h = self.table._rowHeights
 
@@ -1969,7 +2001,11 @@ def _define_flowables() -> Any:  # noqa: C901 - one namespace of small classes
             used = sum(rows_h[:k + 1])
             n = len(self.rows)
             if k == n and self._notes_go_next(aH, room, rows_h):
+                # (a short table too: moving it whole for its notes' sake left study p. 27
+                # 0.42 blank, its 3 rows and 8 lines of notes missing the page by 9 points)
                 return self._rows_here_notes_next()
+            if short and not self.splits_short(aH):
+                return []
             tail = self._tail() if self.t.summary else 0
             if n - k < tail:
                 k = n - tail  # summary rows go with rows they sum up (or the table moves)

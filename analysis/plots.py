@@ -870,13 +870,22 @@ def legend_key(handle: Any, drawn: set[str] | None) -> Any:
     return line
 
 
+#: the largest share of a figure's width a legend beside its axes takes
+#: (:func:`_outside_legend` with ``beside``)
+BESIDE_SHARE = 0.4
+
+
 def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[str] | None = None,
-                    ncols: int | None = None, title: str | None = None) -> Any:
+                    ncols: int | None = None, title: str | None = None,
+                    beside: bool = False) -> Any:
     """A legend below the axes of ``fig`` (outside the data area, inside the figure).
 
     The number of columns is the largest (≤ ``ncols``, ≤ 4) whose measured width fits the
     (sub)figure; a label too long for a single column is wrapped.  ``title``: a line above
-    the entries for what no single symbol shows (wrapped to the width likewise)."""
+    the entries for what no single symbol shows (wrapped to the width likewise).
+    ``beside``: one column right of the axes instead, in at most :data:`BESIDE_SHARE` of the
+    width (for an equal-aspect panel, which would leave the sides of a full-width row
+    empty)."""
     if labels is None:
         labels = [h.get_label() for h in handles]
     drawn = drawn_marker_shapes(fig)
@@ -890,11 +899,13 @@ def _outside_legend(fig: FigureLike, handles: Sequence[Any], labels: Sequence[st
         width = fig.get_window_extent().width / fig.dpi * 72.0
     except Exception:  # noqa: BLE001 - unknown container size: assume a full figure
         width = FIGSIZE[0] * 72.0
-    available = 0.96 * width
+    available = (BESIDE_SHARE if beside else 0.96) * width
     labels = [_fit_label(str(s), available, size) for s in labels]
     widths = [text_width_pt(s, size) for s in labels]
-    fit = legend_columns(widths, available, size, 4 if ncols is None else max(1, ncols))
-    return fig.legend(handles, labels, loc="outside lower center", ncols=fit,
+    fit = 1 if beside else legend_columns(widths, available, size,
+                                          4 if ncols is None else max(1, ncols))
+    return fig.legend(handles, labels, loc="outside right center" if beside
+                      else "outside lower center", ncols=fit,
                       handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
                       title=None if title is None else _fit_label(title, available, size),
                       title_fontsize=size)
@@ -3921,14 +3932,17 @@ class SwarmColumns(mpl.artist.Artist):
     """Spreads the markers of each column of an axes sideways when the figure is drawn
     (after the layout, so with the final heights): ``columns`` maps a column's x to its
     markers (lines of one point each); their offsets are :func:`swarm_offsets` of their
-    heights on the page, within 0.4 of the column spacing."""
+    heights on the page, within 0.4 of the column spacing.  With ``rows`` the columns are
+    rows instead (markers at one y): markers closer than ``size`` along the row are set
+    above and below it, as far as needed."""
 
     zorder = 2.9  # before the markers (zorder 3)
 
-    def __init__(self, columns: Mapping[float, Sequence[Any]], size: float):
+    def __init__(self, columns: Mapping[float, Sequence[Any]], size: float,
+                 rows: bool = False):
         super().__init__()
         self.set_in_layout(False)
-        self.columns, self.size = columns, size
+        self.columns, self.size, self.rows = columns, size, rows
 
     def draw(self, renderer: Any) -> None:
         from matplotlib.transforms import ScaledTranslation
@@ -3938,13 +3952,15 @@ class SwarmColumns(mpl.artist.Artist):
         to_pt = 72.0 / _root(fig).dpi
         lo, hi = ax.get_xlim()
         spacing = ax.get_window_extent(renderer).width * to_pt / max(abs(hi - lo), 1e-9)
+        along = 0 if self.rows else 1  # the display coordinate the markers differ in
         for markers in self.columns.values():
-            ys = [ax.transData.transform(np.asarray(m.get_xydata(), float)[0])[1] * to_pt
+            at = [ax.transData.transform(np.asarray(m.get_xydata(), float)[0])[along] * to_pt
                   for m in markers]
-            dx = swarm_offsets(ys, self.size, 0.4 * spacing)
-            for m, d in zip(markers, dx, strict=True):
-                m.set_transform(ax.transData + ScaledTranslation(
-                    d / 72.0, 0.0, _root(fig).dpi_scale_trans))
+            d = swarm_offsets(at, self.size, math.inf if self.rows else 0.4 * spacing)
+            for m, o in zip(markers, d, strict=True):  # one clear of the rest: on its value
+                m.set_transform(ax.transData if o == 0.0 else ax.transData + ScaledTranslation(
+                    *((0.0, o / 72.0) if self.rows else (o / 72.0, 0.0)),
+                    _root(fig).dpi_scale_trans))
 
 
 @styled
@@ -3990,9 +4006,9 @@ def plot_hessian_eigenvalues(
             allv.append(0.0 if sign == "zero" else float(v))
         kind = str(_attr(cp, "kind", "?"))
         kappa = _attr(cp, "condition_number")
-        point = ", ".join(fmt(x, 3) for x in np.asarray(_attr(cp, "point", ()), float).ravel())
+        point = fmt(np.asarray(_attr(cp, "point", ()), float).ravel(), 3)
         ticks.append(f"P{i + 1}\n{KIND_SHORT.get(kind, kind)}" if crowded
-                     else f"P{i + 1} {kind}\n({point})\nκ = {fmt(kappa, 3)}")
+                     else f"P{i + 1} {kind}\n{point}\nκ = {fmt(kappa, 3)}")
     ax.add_artist(SwarmColumns(columns, EIGEN_MS + 0.5 + 1.0))  # edge and a 1 pt gap
     ax.axhline(0.0, color="black", lw=0.8)
     scale, thresh = _eigen_scale(np.asarray(allv))
@@ -4043,10 +4059,9 @@ def single_outcome(basins: Any) -> str | None:
         conv = np.unique(basin_converged(basins))
         if conv.size != 1:
             return None
-        where = ", ".join(fmt(x, 3) for x in np.atleast_1d(
-            np.asarray(_attr(basins, "points")[v], dtype=float)))
+        where = fmt(np.atleast_1d(np.asarray(_attr(basins, "points")[v], dtype=float)), 3)
         did = "converged to" if conv[0] else "did not converge, ended near"
-        return f"{did} the same point ({where}) ({_attr(basins, 'kinds')[v]})"
+        return f"{did} the same point {where} ({_attr(basins, 'kinds')[v]})"
     if v == -2:
         periods = ", ".join(f"period {p}" for p in sorted(dict(_attr(basins, "cycles") or {})))
         return f"ended on a cycle ({periods or 'no fixed period'})"
@@ -4110,7 +4125,8 @@ def plot_basins(
 
     ``basins`` has ``xs``, ``ys`` (None for one variable), ``labels`` (grid of indices into
     ``points``; negative = diverged or not converged), ``points``, ``kinds`` and ``counts``.
-    Two variables: an image of the labels with the critical points marked.  One variable: the
+    Two variables: an image of the labels with the critical points marked, x and y drawn to
+    one scale (the legend beside it when :func:`legend_beside`).  One variable: the
     curve f (when given) above a coloured strip of the start positions.  Diverged starts are
     grey; the legend lists every limit point that attracts starts, with its kind and share of
     the starts (all critical points are marked on the plot by kind).  ``colors``: (point,
@@ -4142,8 +4158,8 @@ def plot_basins(
     shown = np.where(near, shown + len(present), shown)
     handles: list[Any] = []
     for j, i in enumerate(present):
-        where = ", ".join(fmt(v, 3) for v in points[i])
-        where = f"({where})" if len(points[i]) > 1 else where  # a point of R: a number
+        p = np.asarray(points[i], float).ravel()
+        where = fmt(p, 3) if p.size > 1 else fmt(p[0], 3)  # a point of R: a number
         out = "" if inside[i] else (  # one variable: the interval of the starts
             ", outside the box" if ys is not None
             else f", outside [{fmt(float(xs.min()), 3)}, {fmt(float(xs.max()), 3)}]")
@@ -4173,7 +4189,7 @@ def plot_basins(
         ys = np.asarray(ys, dtype=float)
         ax = fig.add_subplot()
         ax.imshow(shown, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap=cmap,
-                  norm=norm, aspect="auto", interpolation="nearest")
+                  norm=norm, aspect="equal", interpolation="nearest")  # x and y to one scale
         if f is not None:
             X, Y, Z = _grid_values(f, np.array([[xs[0], xs[-1]], [ys[0], ys[-1]]]), 120)
             ax.contour(X, Y, Z, levels=contour_levels(Z, 12)[0], colors="white",
@@ -4182,14 +4198,24 @@ def plot_basins(
         handles += _critical_handles(ax, cps, None, 2)  # the markers are named too
         ax.set_xlim(xs[0], xs[-1])
         ax.set_ylim(ys[0], ys[-1])
+        ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(False)
         ax.set_title(title or "Basins of attraction: colour = where a start converges")
+        _outside_legend(fig, handles, ncols=1 if len(handles) > 3 else None,
+                        beside=legend_beside(xs[-1] - xs[0], ys[-1] - ys[0]))
     if ys is None or labels.ndim == 1:
         fig.axes[0].set_title(title or "Basins of attraction: colour = where a start converges")
-    _outside_legend(fig, handles, ncols=1 if len(handles) > 3 else None)
+        _outside_legend(fig, handles, ncols=1 if len(handles) > 3 else None)
     return fig
+
+
+def legend_beside(width: float, height: float) -> bool:
+    """Whether an equal-aspect panel of a ``width`` × ``height`` box takes its legend beside
+    it rather than below: when the box is at most 1.5 times as wide as tall, a full-width
+    row would leave more of its width empty than a legend column fills."""
+    return bool(width <= 1.5 * height)
 
 
 def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: list[NDArray],
@@ -4873,7 +4899,8 @@ def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
         read.append("each curve's ρ(1) from its black-edged marker at τ = 1")
     if half and any(math.isfinite(ecdf_crossing(iterations[k])) for k in drawn):
         read.append("where each curve reaches ½ (and which reaches it first) from its "
-                    "black-edged marker at ½")
+                    "black-edged marker at ½ (markers that would overlap are set just above "
+                    "and below ½)")
     return ("  So that curves lying on one another all show, each is drawn shifted right "
             f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
             f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it"
@@ -4913,6 +4940,9 @@ def ecdf_zoom_range(zoom: float) -> str:
     both print it: ``0–0.057``."""
     return f"0–{fmt(zoom, 2)}"
 
+
+#: size (points) of the black-edged markers where ECDF curves reach ½ (:func:`plot_ecdf`)
+ECDF_HALF_MS = 5.0
 
 #: the least factor between the ends of an ECDF's cost axis before its margins of 1.25
 ECDF_MIN_SPAN = 1.5
@@ -4961,7 +4991,9 @@ def plot_ecdf(
     ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
     lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half``
     one at ½ where each curve reaches it on the data (:func:`ecdf_crossing`; shifts of a few
-    points could reverse two curves that reach ½ close together).  Each method
+    points could reverse two curves that reach ½ close together); markers at ½ closer than
+    their size are set just above and below it (:class:`SwarmColumns` with ``rows``), so
+    each shows whole.  Each method
     has its own
     colour, line style and marker (:func:`series_styles`); the legend sits below the axes,
     inside the figure.
@@ -4978,6 +5010,7 @@ def plot_ecdf(
     top = max(top, floor)
     handles = []
     flats: list[tuple[str, float, float]] = []  # label, last success, level there
+    halves: list[Line2D] = []  # the markers at ½
     sty = series_styles(pts)
     drawn = ecdf_drawn(iterations)
     shift = dict(zip(drawn, curve_shifts(len(drawn)) if apart else [0.0] * len(drawn),
@@ -5005,10 +5038,12 @@ def plot_ecdf(
                     label="_anchor " + label)
         x_half = ecdf_crossing(iterations[label])
         if half and math.isfinite(x_half):  # where it reaches ½, unshifted, over the curves
-            ax.plot([max(x_half, floor)], [0.5], ls="none", marker=sty[label].marker,
-                    markersize=5, color=sty[label].color, markeredgecolor="black",
-                    markeredgewidth=0.5, zorder=4.5, clip_on=False, gid="ecdf-half",
-                    label="_half " + label)
+            halves += ax.plot([max(x_half, floor)], [0.5], ls="none", marker=sty[label].marker,
+                              markersize=ECDF_HALF_MS, color=sty[label].color,
+                              markeredgecolor="black", markeredgewidth=0.5, zorder=4.5,
+                              clip_on=False, gid="ecdf-half", label="_half " + label)
+    if halves:  # markers at ½ closer than their size: set above and below the level
+        ax.add_artist(SwarmColumns({0.5: halves}, ECDF_HALF_MS + 0.5 + 1.0, rows=True))
     if ecdf_zoom(iterations) is None:
         handles.append(ax.axhline(1.0, color="black", lw=0.8, ls=":",
                                   label=f"{ylabel} = 1"))

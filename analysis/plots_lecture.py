@@ -172,32 +172,65 @@ def plot_noise_ball(
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
     """End points of many constant-step SGD runs around the minimum (0, 0) with the
-    theoretical 1σ and 2σ ellipses of the stationary distribution (axes √Var_i, 2√Var_i)."""
+    theoretical 1σ and 2σ ellipses of the stationary distribution (axes √Var_i, 2√Var_i).
+
+    The end points are drawn as their density, so that thousands of them do not merge into
+    one blot: the count in each cell of a :data:`NOISE_BALL_BINS` × :data:`NOISE_BALL_BINS`
+    grid over the square axes, shaded light to dark (colour bar below; white: no end point), under
+    the ellipses (:func:`noise_ball_counts`; say so in the caption)."""
+    from matplotlib import patheffects
+
     fig = new_figure(fig, figsize)
     ax = fig.add_subplot()
     P = np.asarray(points, float)
-    ax.scatter(P[:, 0], P[:, 1], s=2, color=OKABE_ITO["blue"], alpha=0.35, lw=0,
-               label=f"{len(P)} end points", rasterized=True)
     sd = np.sqrt(np.asarray(variances, float))
+    span = 1.05 * max(np.max(np.abs(P), axis=0).max(), 2.2 * sd.max())
+    counts, edges = noise_ball_counts(P, span)
+    import matplotlib as mpl
+
+    light = mpl.colors.ListedColormap(  # from a pale blue: a cell of one end point shows
+        mpl.colormaps["Blues"](np.linspace(0.15, 1.0, 256)))
+    mesh = ax.pcolormesh(edges, edges, np.ma.masked_equal(counts.T, 0), cmap=light,
+                         vmin=0.0, vmax=float(counts.max()), rasterized=True, zorder=1)
+    cb = fig.colorbar(mesh, ax=ax, orientation="horizontal", pad=0.02, shrink=0.8,
+                      aspect=30)  # below: a half-width panel has no width to spare
+    cb.set_label("end points per cell")
+    halo = [patheffects.withStroke(linewidth=3.0, foreground="white")]  # seen on dark cells
     for j, k in enumerate((1, 2)):
         ax.add_patch(Ellipse((0, 0), 2 * k * sd[0], 2 * k * sd[1], fill=False,
-                             color="black", ls=("-", "--")[j], lw=1.3))
-    ax.plot([0], [0], marker="*", ms=12, color=KIND_STYLE["minimum"][1], mec="black", ls="")
-    span = 1.05 * max(np.max(np.abs(P), axis=0).max(), 2.2 * sd.max())
+                             color="black", ls=("-", "--")[j], lw=1.3, path_effects=halo,
+                             zorder=3))
+    ax.plot([0], [0], marker="*", ms=9, color=KIND_STYLE["minimum"][1], mec="black", ls="",
+            zorder=4)
     ax.set_xlim(-span, span)
     ax.set_ylim(-span, span)
     ax.set_aspect("equal")
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title or "Constant-step SGD: the noise ball")
-    handles = [Line2D([], [], ls="", marker="o", ms=3, color=OKABE_ITO["blue"],
-                      label="end points of the runs"),
+    handles = [Patch(color=mesh.cmap(0.6), label=f"end points of the {len(P)} runs, per "
+                                                 "cell (colour bar)"),
                Line2D([], [], color="black", label="theory: 1σ ellipse"),
                Line2D([], [], color="black", ls="--", label="theory: 2σ ellipse"),
                Line2D([], [], ls="", marker="*", ms=9, color=KIND_STYLE["minimum"][1],
                       mec="black", label="minimum")]
     _outside_legend(fig, handles, ncols=2)
     return fig
+
+
+#: cells per side of the grid :func:`plot_noise_ball` counts the end points in
+NOISE_BALL_BINS = 50
+
+
+def noise_ball_counts(points: ArrayLike, span: float, bins: int = NOISE_BALL_BINS
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """How many of ``points`` (rows (x₁, x₂)) lie in each cell of a ``bins`` × ``bins`` grid
+    over [−``span``, ``span``]² (``counts[i, j]``: x₁ in cell i, x₂ in cell j), and the
+    cells' edges (the same for both axes)."""
+    P = np.asarray(points, float)
+    edges = np.linspace(-span, span, bins + 1)
+    counts, _, _ = np.histogram2d(P[:, 0], P[:, 1], bins=(edges, edges))
+    return counts, edges
 
 
 def _log_spaced(k: np.ndarray, count: int = 24, phase: float = 0.0) -> np.ndarray:
@@ -255,10 +288,12 @@ def plot_decay_vs_constant(
     equal, :func:`_free_marks`, so that equal means show side by side).
     Right: the ratio measured/theory against k, each setting in a panel of its own (one
     above the other, sharing both axes: series run with the same noise draws rise and fall
-    together and, on one panel, lie on top of one another), in its colour and line style
-    with its own legend entry (thinner than its theory line, and with its marker filled at
-    intervals, so the two entries differ by more than width) — agreement is the ratio
-    staying near 1 (the black line, named in the legend); with ``runs`` (R) the band
+    together and, on one panel, lie on top of one another), titled with the setting, in its
+    colour and line style (thinner than its theory line, and with its marker filled at
+    intervals) — agreement is the ratio staying near 1 (the black line, named in the
+    legend).  The legend has one entry per setting (its theory line with its open marker),
+    its title saying what lines, open markers and the right panels are, so that it stays
+    short beside panels tall enough to read; with ``runs`` (R) the band
     1 ± 2√(2/R) is two standard errors of a mean of R squared Gaussians (the relative
     standard error of a mean of x² over R runs is at most √(2/R) when x is Gaussian)."""
     fig = new_figure(fig, figsize)
@@ -266,16 +301,15 @@ def plot_decay_vs_constant(
     panels = ratio_panels(fig, max(1, len(with_ratio)))
     ax = panels[0]
     kk = np.asarray(k, float)
-    handles, ratios = [], []
+    handles: list[Any] = []
     taken: dict[int, list[float]] = {}
     for i, (label, m) in enumerate(measured.items()):
         m = np.asarray(m, float)
         t = theory.get(label)
         if t is not None:
             t = np.asarray(t, float)
-            (h2,) = ax.plot(kk, _positive(t), color=color(i), lw=1.2, ls=linestyle(i),
-                            zorder=2, label=f"{label}: theory")
-            handles.append(h2)
+            ax.plot(kk, _positive(t), color=color(i), lw=1.2, ls=linestyle(i), zorder=2,
+                    label=f"{label}: theory")
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = m / t
             ok = np.isfinite(ratio)
@@ -288,13 +322,17 @@ def plot_decay_vs_constant(
                 axr.set_title(label.split(" (")[0], fontsize=7, pad=2)
                 if axr.yaxis.get_tick_params().get("labelleft", True):
                     axr.set_ylabel("ratio", fontsize=7)
-            ratios += axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
-                               marker=marker(i), ms=3, markevery=every, zorder=3,
-                               label=f"{label}: measured / theory (right)")
+            axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
+                     marker=marker(i), ms=3, markevery=every, zorder=3,
+                     label=f"{label}: measured / theory (right)")
         idx = _free_marks(_log_spaced(kk, phase=i / max(len(measured), 1)), m, taken)
-        (h,) = ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
-                       mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
-        handles.append(h)
+        ax.plot(kk[idx], _positive(m[idx]), ls="", marker=marker(i), ms=4, mfc="none",
+                mew=1.0, color=color(i), zorder=4, label=f"{label}: measured")
+        # one entry per setting: its theory line with its open marker on it (the panels of
+        # the ratios are titled with the setting, the legend's title says what is what)
+        handles.append(Line2D([], [], color=color(i), lw=1.2,
+                              ls=linestyle(i) if t is not None else "", marker=marker(i),
+                              ms=4, mfc="none", mew=1.0, label=label))
     for a in panels:
         a.set_xscale("log")
     ax.set_xlabel("iteration k (log scale)")
@@ -310,21 +348,27 @@ def plot_decay_vs_constant(
                           label="measured = theory (ratio 1)")
         if band is not None:
             axr.axhspan(1 - band, 1 + band, color=GREY, alpha=0.25, lw=0, zorder=1)
-    ratios.append(one)
+    handles.append(one)
     if band is not None and len(panels) > 2:
         # short shared panels: ticked at 1 and the band's edges, with the same decimals, when
-        # their labels stand apart (:func:`band_ticks_fit`; else the locator's ticks stay)
-        if band_ticks_fit(panels[1], band):
-            ticks = [1 - band, 1.0, 1 + band]
-            panels[1].set_yticks(ticks, [f"{t:.3f}" for t in ticks])
+        # their labels stand apart (:func:`band_ticks_fit`); when only the edges' labels,
+        # 2·band apart, do, 1 is ticked without one (the black line at 1 is in the legend);
+        # else the locator's ticks stay
+        ticks = [1 - band, 1.0, 1 + band]
+        names = [f"{t:.3f}" for t in ticks]
+        if not band_ticks_fit(panels[1], band):
+            names[1] = ""
+        if band_ticks_fit(panels[1], 2 * band):
+            panels[1].set_yticks(ticks, names)
     if band is not None:
-        ratios.append(Patch(facecolor=GREY, alpha=0.25,
-                            label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
-    handles += ratios
+        handles.append(Patch(facecolor=GREY, alpha=0.25,
+                             label=f"ratio band 1 ± 2√(2/R), R = {runs}"))
     if len(panels) == 2:
         panels[1].set_ylabel("measured / theory")
         panels[1].set_title("Measured over theory", fontsize=9)
-    _outside_legend(fig, handles, ncols=2)
+    _outside_legend(fig, handles, ncols=3, title=(
+        "lines: theory; open markers: measured; right: measured / theory (line with filled "
+        "markers" + (", one panel per setting)" if len(panels) > 2 else ")")))
     return fig
 
 

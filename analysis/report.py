@@ -58,6 +58,7 @@ from analysis.compare import (
     band_digits,
     decisive_diff,
     kind_words,
+    on_average,
     order_word,
     percent,
     rule_text,
@@ -116,7 +117,9 @@ from landscape.numfmt import (
     fmt,
     fmt_grad,
     fmt_rate,
+    fmt_sci,
     iteration_count,
+    iteration_counts,
     plural,
     rate_digits,
     round_out,
@@ -963,7 +966,7 @@ def _sweeps(b: Builder, A: Analysis, seed: int) -> None:
 
 def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: str,
          digits: int = 4, note: str = "", like: str = "", zeros: bool | None = None,
-         decimals: int | None = None) -> str:
+         decimals: int | None = None, sci: bool = False) -> str:
     """A table cell: the number formatted with its provenance marker, recorded in the
     ledger; to ``digits`` significant digits, a value they round showing all of them
     (:func:`fmt_num`: ``1.00e+06`` in a column of three-digit errors, ``0.5`` as it is); with
@@ -971,7 +974,9 @@ def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: st
     cell shows (:func:`fmt_like`); ``zeros``: every value shows all its digits, trailing
     zeros kept even when they hold it exactly (a column of measured values printed to
     ``digits`` significant digits: ``2.20`` beside ``1.94``; :func:`~landscape.numfmt.fmt`);
-    ``decimals``: that many decimals, the column's (:func:`column_decimals`).  A fitted value
+    ``decimals``: that many decimals, the column's (:func:`column_decimals`); ``sci``: in
+    scientific notation with the significant digits it shows otherwise, the column's
+    (:func:`column_scientific`: ``1.05e−04`` beside ``3.13e−05``).  A fitted value
     (``how`` "fit") is an estimate, never exact: it always shows its trailing zeros (a rate
     fitted to 0.92 to the last bit prints ``0.92000``, as the 1.4000 beside it does)."""
     b.ledger.add(section, item, quantity, value, how, note)
@@ -983,6 +988,8 @@ def cell(b: Builder, section: str, item: str, quantity: str, value: Any, how: st
         text = spaced(int(value))  # a count: its thousands set apart, as in prose
     if decimals is not None and _finite(value):
         text = f"{float(value):.{decimals}f}"
+    if sci and _finite(value):
+        text = fmt_sci(value, significant_digits(text))
     return mark(text, how)
 
 
@@ -1002,6 +1009,14 @@ def column_decimals(values: Iterable[Any], digits: int = 4) -> int | None:
     if not texts or any(re.search(r"[eE]", t) for t in texts):
         return None
     return max(len(t.partition(".")[2]) for t in texts)
+
+
+def column_scientific(values: Iterable[Any], digits: int = 4) -> bool:
+    """Whether a column of numbers prints all its values in scientific notation (``sci`` of
+    :func:`cell`): when any finite value prints with an exponent at ``digits`` significant
+    digits (:func:`fmt_num`), so that ``0.000105`` does not stand in fixed notation beside
+    ``3.13e−05`` (one column, one notation)."""
+    return any(re.search(r"[eE]", fmt_num(v, digits)) for v in values if _finite(v))
 
 
 def significant_digits(text: str) -> int:
@@ -1469,7 +1484,7 @@ def _gd_sentence(A: Analysis) -> str | None:
     run = (f"the {RATE_STUDY} ({NO_GTOL}, {iteration_count(int(st.result.nit))}; "
            f"section {section_ref(THEORY_SECTION)})")
     if m.rate is not None and m.kind == "linear":
-        said += f"; {run} measured {fmt_rate(m.rate)}"
+        said += f"; {run} measured {measured_rate_text(m)}"
         if m.window is not None:
             said += f" by a fit over k = {int(m.window[0])}–{int(m.window[1])}"
     elif m.kind == "bounded" and not defined:
@@ -1555,11 +1570,11 @@ def _agreement_sentence(A: Analysis, section: str = "What failed") -> str | None
         who = _names([r.shown for r in longer])
         text += (f" {who[:1].upper() + who[1:]}, which did not converge in "
                  f"{'its comparison run' if len(longer) == 1 else 'their comparison runs'} ("
-                 + ", ".join(iteration_count(int(r.result.nit)) for r in longer)
+                 + iteration_counts(r.result.nit for r in longer)
                  + f"), agree{'s' if len(longer) == 1 else ''} in "
                  f"{'its' if len(longer) == 1 else 'their'} longer rate-study "
                  f"run{'' if len(longer) == 1 else 's'} ("
-                 + ", ".join(iteration_count(int(r.study.result.nit)) for r in longer)
+                 + iteration_counts(r.study.result.nit for r in longer)
                  + "), which the verdicts rest on.")
     if dis:
         text += " They disagree for " + "; ".join(
@@ -2973,8 +2988,11 @@ def _meas_cells(b: Builder, label: str, m: Any, like: str = "", digits: int | No
     if m.kind == "sublinear" and m.exponent is not None:
         rate = exponent_text(cell(b, sec, label, "measured exponent", m.exponent, "fit", 4))
     elif m.rate is not None:
-        rate = cell(b, sec, label, "measured rate", m.rate, "fit",
-                    digits or rate_digits(m.rate), like=like)
+        bound = None if p is None or getattr(p, "exact", True) else getattr(p, "rate", None)
+        own = measured_rate_digits(m, bound=bound)
+        # a rate known only on average prints the digits its spread supports, not the theory's
+        rate = cell(b, sec, label, "measured rate", m.rate, "fit", digits or own,
+                    like="" if digits is None and own < rate_digits(m.rate) else like)
     if rate != "—" and m.window is not None:
         rate += f" [k = {int(m.window[0])}–{int(m.window[1])}]"
     order = "—" if m.order is None else cell(b, sec, label, "measured order", m.order, "fit", 3)
@@ -3062,6 +3080,48 @@ def outside_head(study: Any, cps: Sequence[Any] | None) -> str | None:
         return None
     return (f"the run ended {fmt_num(near.distance, 3)} from P{near.index + 1}, outside its "
             f"convergence radius {fmt_num(near.radius, 3)}")
+
+
+def measured_rate_digits(m: Any, rate: float | None = None, bound: float | None = None) -> int:
+    """Significant digits of a rate measured over the fit window [a, z] of measurement ``m``
+    (``rate``: its robust fit ``m.rate`` unless told, or another estimate over that window,
+    the geometric mean): :func:`~landscape.numfmt.rate_digits`, but for a window linear only
+    on average (:func:`~analysis.compare.on_average`: the errors stray s = ``m.spread``
+    decades from the fitted line) only the digits that spread supports.  A line within s
+    decades of the errors at both ends of the window may tilt by 2s/(z − a) decades per
+    step, so ρ is known to a factor 10^(±2s/(z − a)), an uncertainty u = ρ·(10^(2s/(z − a))
+    − 1): ρ prints down to one decimal place below u's first significant digit (at least 2
+    digits, at most :func:`~landscape.numfmt.rate_digits`), and, beside a bound ``bound``,
+    with as many more as keep it printed on its side of the printed bound.  CG on
+    Rosenbrock: ρ = 0.47147 over k = 25–45, s = 1.1: u = 0.136, ``0.47``."""
+    v = float(m.rate if rate is None else rate)
+    most = rate_digits(v)
+    win = getattr(m, "window", None)
+    if not on_average(m) or win is None or int(win[1]) <= int(win[0]) or not 0 < v:
+        return most
+    u = v * (10.0 ** (2.0 * float(m.spread) / (int(win[1]) - int(win[0]))) - 1.0)
+    digits = min(most, max(2, math.floor(math.log10(v)) - math.floor(math.log10(u)) + 2))
+    return side_digits(v, bound, digits)
+
+
+def side_digits(v: float, bound: float | None, digits: int) -> int:
+    """At least ``digits`` significant digits for ``v``, as many more (up to its
+    :func:`~landscape.numfmt.rate_digits`) as keep it, printed, on its side of ``bound``
+    printed as :func:`~landscape.numfmt.fmt_rate` prints it (``v ≤ bound`` read the same
+    from both texts): 0.9603 beside the bound 0.96085 is not ``0.96``."""
+    if bound is None:
+        return digits
+    most, side, shown = rate_digits(v), v <= bound, as_printed(bound, rate_digits(bound))
+    while digits < most and (as_printed(v, digits) <= shown) != side:
+        digits += 1
+    return digits
+
+
+def measured_rate_text(m: Any, bound: float | None = None) -> str:
+    """The robust fit ``m.rate`` as every table and sentence prints it: to
+    :func:`measured_rate_digits`, trailing zeros kept (a fitted value, ``how="fit"`` of
+    :func:`cell`)."""
+    return fmt(m.rate, measured_rate_digits(m, bound=bound), zeros=True)
 
 
 def row_rate_digits(study: Any) -> int | None:
@@ -3170,7 +3230,9 @@ def _decided_by(c: Any, p: Any = None, meas: Any = None) -> str:
     q, m, pv, tol = c.quantity, c.measured, c.predicted, c.tolerance
     if q in RELATIVE_RULES and c.rel_diff is not None:
         if q == "rate" and p is not None and not getattr(p, "exact", True) and m is not None:
-            return f"ρ {fmt_rate(m)} {'≤' if c.agree else '>'} bound {fmt_rate(pv)}"
+            shown = (measured_rate_text(meas, pv) if getattr(meas, "rate", None) == m
+                     else fmt_rate(m))
+            return f"ρ {shown} {'≤' if c.agree else '>'} bound {fmt_rate(pv)}"
         name, diff = f"Δ{RELATIVE_RULES[q]}/{RELATIVE_RULES[q]}", decisive_diff(c)
         if diff != c.rel_diff:
             name = "Δln ρ/ln ρ"  # the rule's second test decided
@@ -3620,12 +3682,12 @@ BOUNDED_OUTSIDE_NOTE = (
     "single steps; nothing is fitted on them.  Size: of a cycle, the diameter of its last "
     "period (the largest distance between two of the last m iterates); of a band, the "
     f"diameter of the last half (at most its last {BAND_DIAMETER_POINTS} iterates).")
-ROUNDED_NOTE = (f"{ROUNDED_MARK} rounding reaches the ratio's printed digits, so it is printed "
-                "only down to the first digit that rounding reaches: near x* the coordinates "
-                "of the iterate, and of x* when it is not exactly representable, are rounded "
-                "to about ε·‖x*‖, so an error e_k carries a relative rounding "
-                "ε·(‖x*‖/e_k + 1) and a ratio e_(k+h)/e_k the sum of its two errors' "
-                "(e_(k+1)/e_k^q: q times e_k's).")
+ROUNDED_NOTE = (f"{ROUNDED_MARK} ratio printed only down to the first digit that rounding "
+                "reaches.  Near x* the coordinates of the iterate (and of x*, when x* is not "
+                "exactly representable) are rounded to about ε·‖x*‖, so an error e_k carries "
+                "a relative rounding of ε·(‖x*‖/e_k + 1), and a ratio of two errors carries "
+                "the sum of their two roundings.  A ratio e_(k+1)/e_k^q, shown for a method "
+                "of order q, carries the rounding of e_(k+1) plus q times that of e_k.")
 ABOVE_NOTE = (f"{ABOVE_MARK} ratio above the theory's bound (last row): the bound is on the "
               "asymptotic rate, so the verdict compares the fit window as a whole with it "
               "(the measured rate, the row 'robust fit', or the measured kind when that is "
@@ -3793,14 +3855,16 @@ def window_mean(e: np.ndarray, a: int, z: int) -> float:
 
 
 def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Sequence[int],
-                 measurement: Any, bound: float | None, above: Sequence[int], like: str = ""
-                 ) -> tuple[list[list[str]], list[str], bool, str]:
+                 measurement: Any, bound: float | None, above: Sequence[int], like: str = "",
+                 paired: bool = False) -> tuple[list[list[str]], list[str], bool, str]:
     """The per-step table's rows of the fit window [a, z]: the geometric mean
     (e_z/e_a)^(1/(z−a)) and the robust fit, each with at least the digits of ``like`` (the
-    predicted rate of the theory row); their notes; whether the steps ``above`` the bound
-    got their note; and, when the theory gives a bound ρ̄, what meets it as the theory row
-    says it (:func:`bound_met`: the comparison belongs to the bound's row, not to the errors'
-    column); else ""."""
+    predicted rate of the theory row; ``paired``: the digits that reproduce the rates'
+    relative difference, :func:`row_rate_digits`), or, for a window linear only on average
+    and not ``paired``, the digits of :func:`window_digits`; their notes; whether the steps
+    ``above`` the bound got their note; and, when the theory gives a bound ρ̄, what meets it
+    as the theory row says it (:func:`bound_met`: the comparison belongs to the bound's row,
+    not to the errors' column); else ""."""
 
     span = window_span(e, win)
     if span is None:
@@ -3809,11 +3873,13 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     rows: list[list[str]] = []
     notes: list[str] = []
     mean = window_mean(e, a, z)
+    digits = None if paired else window_digits(measurement, mean, bound)
+    like = "" if digits is not None else like
     what = "geometric mean"
     against = "" if bound is None else bound_met(bound, mean, measurement)
     # computed from two measured errors, as the per-step ratios above it: no fit
     rows.append([f"{a}–{z}", what, window_cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})",
-                                               mean, "measured", like)])
+                                               mean, "measured", like, digits)])
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(ABOVE_NOTE)
@@ -3824,24 +3890,41 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
         if h is not None:
             what = f"robust fit on the {steps_name(h)} cycles (measured rate)"
         rows.append([f"{win[0]}–{win[1]}", what,
-                     window_cell(b, section, label, "measured rate", fitted, "fit", like)])
+                     window_cell(b, section, label, "measured rate", fitted, "fit", like,
+                                 digits)])
         notes.append(ESTIMATORS_NOTE)
     return rows, notes, bool(above), against
 
 
-def window_rate_text(v: float, like: str = "") -> str:
+def window_rate_text(v: float, like: str = "", digits: int | None = None) -> str:
     """A rate as a per-step table's window rows (geometric mean, robust fit) print it: its
     rate digits (:func:`~landscape.numfmt.rate_digits`), at least those of ``like`` (the
     theory's ρ beside it, :func:`fmt_like`), trailing zeros kept; a note that names those
-    rows prints them so too (0.49490, not 0.4949 in the note under the table)."""
+    rows prints them so too (0.49490, not 0.4949 in the note under the table); ``digits``:
+    that many (:func:`window_digits`)."""
+    if digits is not None:
+        return fmt(v, digits, zeros=True)
     return fmt_like(v, like, rate_digits(v), zeros=True)
 
 
+def window_digits(measurement: Any, mean: float, bound: float | None = None) -> int | None:
+    """The digits both window rows of a per-step table print with when the window is linear
+    only on average (:func:`~analysis.compare.on_average`): those its spread supports for
+    the robust fit, as the table 'Predicted and measured convergence' prints it
+    (:func:`measured_rate_digits`), more only to keep the geometric mean on its side of the
+    bound (:func:`side_digits`), so that the two estimates of one window read alike (CG on
+    Rosenbrock: 0.47 and 0.25, not 0.47147 and 0.25365); None otherwise (each its own rate
+    digits, :func:`window_rate_text`)."""
+    if not on_average(measurement) or getattr(measurement, "rate", None) is None:
+        return None
+    return side_digits(mean, bound, measured_rate_digits(measurement, bound=bound))
+
+
 def window_cell(b: Builder, section: str, item: str, quantity: str, v: float, how: str,
-                like: str = "") -> str:
+                like: str = "", digits: int | None = None) -> str:
     """A window row's rate cell (:func:`window_rate_text`) with its marker, recorded."""
     b.ledger.add(section, item, quantity, v, how, "")
-    return mark(window_rate_text(v, like), how)
+    return mark(window_rate_text(v, like, digits), how)
 
 
 def bound_met(bound: float, mean: float, measurement: Any) -> str:
@@ -3981,7 +4064,7 @@ def convergence_table(b: Builder, label: str, study: Any, section: str, rows: in
     if "mean" in kinds and win is not None:
         rows_w, notes_w, compared, against = _window_rows(
             b, label, section, e, win, study.measurement, bound, above,
-            predicted_rate_text(p, digits))
+            predicted_rate_text(p, digits), digits is not None)
         body += rows_w
         notes += notes_w
         above = [] if compared else above
@@ -4369,16 +4452,24 @@ def cut_off_text(studies: Sequence[Any]) -> str:
     return "a common cut-off, applied to every run alike, though no run is fitted"
 
 
-def floor_why_text(studies: Sequence[Any]) -> str:
+#: where the caption of the error figure just above a paragraph already gave why the
+#: rounding floor is a common cut-off (:func:`exact_floor_text`), the paragraph points to it
+FLOOR_REASON_ABOVE = "for the reason the caption of the figure above gives"
+
+
+def floor_why_text(studies: Sequence[Any], said: bool = False) -> str:
     """Why the errors below the rounding floor are left out of these rate studies' tables:
     ``rounding noise`` when x* is rounded; where every x* is exact in floating point
     (:func:`float_exact`: the quadratic's x* = (0, 0), whose BFGS errors reach 1e−83) the
     floor is a common cut-off (:func:`cut_off_text`), with the reason the caption gives
-    (:func:`exact_floor_text`)."""
+    (:func:`exact_floor_text`), or, when that caption is just above and gave it
+    (``said``), a pointer to it (:data:`FLOOR_REASON_ABOVE`), so that it is said once."""
     refs = [r for st in studies if (r := _reference(st)) is not None]
     exact = [float_exact(r) for r in refs]
     one_rule = cut_off_text(studies)
     if exact and all(exact):
+        if said:
+            return f"{one_rule}, {FLOOR_REASON_ABOVE}"
         sep = ": " if any(runs_fitted(studies)) else "; "  # the reason is not for "no run"
         return f"{one_rule}{sep}{exact_floor_text(refs)}"
     if any(exact):
@@ -4405,14 +4496,16 @@ EPS_TEXT = (f"ε = {fmt_num(float(np.finfo(float).eps), 2)}, the double-precisio
             "epsilon")
 
 
-def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
+def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None,
+            floor_said: bool = False) -> str:
     """The lead-in of the per-step tables of the rate studies ``studies``, naming only the
     rows and columns they have (:func:`nw_rows`, :func:`convergence_order`) in the order the
     tables have them (the steps; the geometric mean, then the robust fit; theory, then a
     double root's theory band), one sentence per kind of row: a row that every table has as
     such, one that only some have with the runs that have it (``names``, as the tables'
     titles print them; without them, the condition under which a table has the row), none
-    that no table has."""
+    that no table has.  ``floor_said``: the caption of the figure just above gave why the
+    rounding floor is a common cut-off (:func:`floor_why_text`)."""
     kinds = [nw_rows(st) for st in studies]
     means = [k for k in kinds if "mean" in k]
     sub = [st for st, k in zip(studies, kinds, strict=True)
@@ -4471,7 +4564,7 @@ def nw_text(studies: Sequence[Any], names: Sequence[str] | None = None) -> str:
             + (" (and e_(k+1)/e_k^q for a method of order q)" if ordered else "")
             + " at a few iterations, as in Nocedal & Wright's tables.  "
             + "  ".join(rows) + "  "
-            + floor_value_text(studies) + f" are left out ({floor_why_text(studies)})"
+            + floor_value_text(studies) + f" are left out ({floor_why_text(studies, floor_said)})"
             + (", except the step at which a terminating run reached x*" if reached else "")
             + ".")
 
@@ -5495,7 +5588,7 @@ def _figures(b: Builder, A: Analysis) -> None:
                 names=[(cp.point, f"P{i}") for i, cp in enumerate(
                     list(A.cps) if A.cps is not None else [], start=1)],
                 fig=fig),
-                height=330.0 if A.obj.n == 2 else 290.0,
+                height=280.0 if A.obj.n == 2 else 290.0,  # a square map, its legend beside it
                 caption=f"Each start of a {grid_size_text(bm.labels)} grid over the box (its "
                         "basin borders are steps of that grid) is coloured by the critical point "
                         "the method converged to (named in the legend, also when it lies "
@@ -6093,7 +6186,7 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
             c = study.clusters[k]
             name = c.name() or f"cluster {k + 1}"
             item = f"cluster {k + 1}"
-            point = "(" + ", ".join(fmt_num(v, 5) for v in c.point) + ")"
+            point = fmt_point(c.point, 5)
             fval = cell(b, section, item, "lowest final f", c.fun, "measured",
                         final_f_digits(c.fun))
         else:

@@ -760,8 +760,8 @@ def breakdown_text(run: StartsRun, clusters: Sequence[Cluster], *, tolerance: fl
     rows = breakdown_rows(run, clusters)
     groups = [r for r in rows if r["point"] is not None]
     for row in groups[:max_lines]:
-        pt = ", ".join(fmt(float(v)) for v in row["point"])
-        lines.append(f"   {row['count']:>{width}}  at ({pt})  f = {row['fun']:.10g}  "
+        pt = fmt(np.asarray(row["point"], float).ravel())  # one point, one format
+        lines.append(f"   {row['count']:>{width}}  at {pt}  f = {row['fun']:.10g}  "
                      f"{row['outcome']}")
     rest = groups[max_lines:]
     if rest:

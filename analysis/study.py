@@ -85,11 +85,13 @@ from analysis.report import (
     critical_numbering,
     decided_by,
     diff_digits,
+    exact_floor_text,
     floor_cut_text,
     fmt_num,
     fmt_point,
     legend_text,
     lhs_latex,
+    measured_rate_text,
     multiples_text,
     nw_text,
     percent,
@@ -305,23 +307,27 @@ class Study:
         self.section_studies.append((label, st))
         return st
 
-    def theory_table(self, title: str = THEORY_TABLE) -> None:
-        """The rate-study rows of this section as a table."""
+    def theory_table(self, title: str = THEORY_TABLE, floor_said: bool = False) -> None:
+        """The rate-study rows of this section as a table (``floor_said``: as for
+        :meth:`convergence_tables`)."""
         if self.rows:
             self.doc.table(THEORY_COLUMNS, self.rows, title=title,
                            notes=[theory_legend([st for _, st in self.section_studies]),
                                   *theory_notes([st for _, st in self.section_studies])])
-        self.convergence_tables()
+        self.convergence_tables(floor_said)
 
-    def convergence_tables(self) -> None:
+    def convergence_tables(self, floor_said: bool = False) -> None:
         """Per rate study of this section that theory gives a rate or an order for, the
         table of e_k, e_(k+1)/e_k and e_(k+1)/e_k^q (:func:`analysis.report.convergence_table`)
-        — once per section."""
+        — once per section; ``floor_said``: the caption of the figure just above gave why
+        the rounding floor is a common cut-off, and their lead-in refers to it
+        (:func:`analysis.report.nw_text`)."""
         todo = [(lab, st) for lab, st in self.section_studies if st.prediction.kind != "none"]
         self.section_studies = []
         if not todo:
             return
-        self.doc.paragraph(nw_text([st for _, st in todo], [lab for lab, _ in todo]), size=SMALL)
+        self.doc.paragraph(nw_text([st for _, st in todo], [lab for lab, _ in todo],
+                                   floor_said), size=SMALL)
         for label, st in todo:
             convergence_table(self.b, label, st, self.section,
                               q_limit=self.q_limits.get(label, ""))
@@ -409,7 +415,7 @@ def bound_decided(v: float, bound: float, ok: bool, strict: bool = False,
 
 def small_share(v: float, unit_of: float | None = None) -> str:
     """A relative difference or tolerance: a percentage (:func:`percent`) from 10⁻⁴ up, a
-    plain number below (``1e−06``, not ``<0.01%``, so a tolerance of 10⁻⁶ is told from the
+    plain number below (``1e−06``, not ``< 0.01%``, so a tolerance of 10⁻⁶ is told from the
     value it bounds).  With ``unit_of`` (the tolerance ``v`` is compared with) ``v`` takes
     that number's unit, so the two sides read alike: ``0 ≤ 1e−06`` (not ``0% ≤ 1e−06``),
     ``0.00069% ≤ 0.2%`` (not ``6.9e−06 ≤ 0.2%``)."""
@@ -1911,7 +1917,8 @@ def section_rosenbrock(S: Study) -> None:
         + multiples_text(plots.rate_studies_panels(studies))
         + window_cut_text(studies, rule=not floor_text),
         "rosenbrock errors")
-    S.theory_table()
+    reason = exact_floor_text([plots.study_reference(v) for v in studies.values()])
+    S.theory_table(floor_said=reason is not None and reason in floor_text)
     S.checks_table(since)
 
 
@@ -2234,7 +2241,9 @@ def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
     chord, centred at the grid point m, lies above the graph at m by
     (f(m − h) + f(m + h))/2 − f(m) ≈ h²·f″(m)/2 (Taylor), so the nearest is centred where f″
     is least among the grid's inner points; the estimate is taken there (not at the interval's
-    end, which is no chord's midpoint). Empty when the gap is not negative."""
+    end, which is no chord's midpoint), in one plain clause: "… come nearest: the one centred
+    at m = −1.97, where f″ is least, lies about h²·f″(m)/2 = 7.77e−05 above the graph".
+    Empty when the gap is not negative."""
     if above >= 0:
         return ""
     h = float(x[1] - x[0])
@@ -2246,8 +2255,8 @@ def _closest_chord_text(obj: Any, x: np.ndarray, above: float) -> str:
             f"chord, and the chords over two grid steps h = {fmt_num(h, 3)} come nearest")
     if np.ptp(curv) <= 1e-12 * max(1.0, float(np.max(np.abs(curv)))):
         return f"{head}, by about h²·f″/2 = {est} (f″ = {fmt_num(curv[i], 3)} throughout)"
-    return (f"{head}, the nearest centred at m = {fmt_num(float(mids[i]), 3)} (where f″ is "
-            f"least among their midpoints), by about h²·f″(m)/2 = {est}")
+    return (f"{head}: the one centred at m = {fmt_num(float(mids[i]), 3)}, where f″ is "
+            f"least, lies about h²·f″(m)/2 = {est} above the graph")
 
 
 # ============================================================================ 13. surfaces
@@ -2359,7 +2368,10 @@ def section_sgd(S: Study) -> None:
     S.figure(lambda fig: plots_lecture.plot_noise_ball(
         batch.x, var_th, title=f"SGD η = {eta:g}, σ = {sigma:g}: {R} runs",
         fig=fig), 280.0, f"End points of {R} SGD runs of {steps} steps each, started at the "
-        "minimum of 0.5x₁² + 2x₂² with gradient noise σ: a Gaussian cloud whose 1σ and 2σ "
+        "minimum of 0.5x₁² + 2x₂² with gradient noise σ, drawn as their density: the number "
+        f"of end points in each cell of a {plots_lecture.NOISE_BALL_BINS} × "
+        f"{plots_lecture.NOISE_BALL_BINS} grid, darker for more (colour bar; white: none).  "
+        "A Gaussian cloud whose 1σ and 2σ "
         "ellipses (theory, black) have half-axes √(ησ²/(λᵢ(2 − ηλᵢ))); flatter directions "
         "spread wider.  From the minimum the variance after k steps is "
         + unbroken("V·(1 − (1 − ηλ)²ᵏ)") + ": after the "
@@ -2989,7 +3001,7 @@ def section_momentum_weights(S: Study) -> None:
         row = rows[b]
         a, z = row.measurement.window
         # ρ and that row's rate print with the digits that section's table gives them
-        row_rate = (fmt_rate(row.measurement.rate) if shown[b] is None
+        row_rate = (measured_rate_text(row.measurement) if shown[b] is None
                     else fmt_num(row.measurement.rate, shown[b]))
         mode = (f"both modes have |z| = {fmt_num(modes[0][0], 3)} and rotate"
                 if math.isclose(modes[0][0], modes[-1][0], rel_tol=1e-9) else

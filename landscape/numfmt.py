@@ -8,7 +8,9 @@ Rules of :func:`fmt` (``digits`` significant digits, 6 unless told):
   carries no rounding to show): ``123456789`` → ``123456789``;
 * ``None`` and NaN → ``—`` (no value); ±∞ → ``∞`` / ``−∞``;
 * a sequence (list, tuple, NumPy array of any shape, read in C order) → ``(a, b, …)`` with
-  each entry by these rules (a 0-d array is its scalar);
+  each entry by these rules (a 0-d array is its scalar), its entries in one format: when the
+  digits round one real entry every real entry keeps its trailing zeros (below), so that a
+  point reads ``(1.0000, 1.0000, 0.99999)``, never ``(1, 1, 0.99999)``;
 * anything else (a string, a bool, a SymPy number) → ``str(v)``.
 
 Trailing zeros (the ``#`` flag of ``%g``, without a bare trailing point): a real that its
@@ -74,6 +76,17 @@ def iteration_count(n: int) -> str:
     return f"{spaced(int(n))} {plural(int(n), 'iteration', count=False)}"
 
 
+def iteration_counts(ns: Any) -> str:
+    """The iteration counts of several runs, listed in order (:func:`iteration_count`):
+    ``20 000 iterations, 8 526 iterations``; a count shared by them all is said once,
+    ``1 000 iterations each`` (not ``1 000 iterations, 1 000 iterations``); one run's count
+    alone, ``1 000 iterations``."""
+    counts = [int(n) for n in ns]
+    if len(counts) > 1 and len(set(counts)) == 1:
+        return f"{iteration_count(counts[0])} each"
+    return ", ".join(iteration_count(n) for n in counts)
+
+
 def fmt(v: Any, digits: int = 6, zeros: bool | None = None) -> str:
     """``v`` as text by the rules of this module (``%.{digits}g`` for reals, ``%#.{digits}g``
     for a real those digits round (:func:`holds`); ``zeros``: True keeps the trailing zeros of
@@ -99,6 +112,20 @@ def fmt(v: Any, digits: int = 6, zeros: bool | None = None) -> str:
     if isinstance(v, list | tuple):
         return _tuple(v, digits, zeros)
     return str(v)
+
+
+def fmt_sci(v: Any, digits: int = 6) -> str:
+    """A real in scientific notation with ``digits`` significant digits, trailing zeros kept
+    (``%.{digits-1}e``, the exponent as :func:`fmt` writes it): ``0.000105`` to 3 digits is
+    ``1.05e-04``, ``3.1e-05`` to 3 is ``3.10e-05``; a column whose values do not all print
+    in one notation by :func:`fmt` (``3.13e-05`` beside ``0.000105``) prints them all so.
+    0, non-finite values and anything not a real go to :func:`fmt`."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return fmt(v, digits)
+    x = float(v)
+    if x == 0 or not math.isfinite(x):
+        return fmt(x, digits)
+    return f"{x:.{max(1, digits) - 1}e}"
 
 
 #: relative difference below which a real counts as the number its digits print
@@ -138,9 +165,27 @@ def round_out(v: float, digits: int, up: bool) -> float:
     return float(d.quantize(q, rounding=ROUND_CEILING if up else ROUND_FLOOR))
 
 
-def _tuple(values: list | tuple, digits: int, zeros: bool = False) -> str:
-    """``(a, b, …)``: each entry by :func:`fmt`."""
+def _tuple(values: list | tuple, digits: int, zeros: bool | None = None) -> str:
+    """``(a, b, …)``: each entry by :func:`fmt`, the entries of one tuple in one format
+    (:func:`_shared_zeros`): ``(1.000, 5.000, 2.259)``, not ``(1.000, 5, 2.259)``."""
+    if zeros is None:
+        zeros = _shared_zeros(values, digits)
     return "(" + ", ".join(fmt(x, digits, zeros) for x in values) + ")"
+
+
+def _shared_zeros(values: list | tuple, digits: int) -> bool | None:
+    """The trailing-zeros rule of one tuple's entries: True (every nonzero real keeps its
+    ``digits`` digits) when its digits round any one real entry (not :func:`holds`), so that
+    an entry those digits hold prints like its rounded neighbours: ``(1.0000, 1.0000,
+    0.99999)`` at 5 digits, where each alone prints ``1``, ``1.0000``, ``0.99999``; else
+    None, and entries all held print short: ``(1, 5)``, ``(1, 0.5)``.  Integers (exact
+    counts) and nested sequences keep their own rules."""
+    for x in values:
+        if isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral):
+            v = float(x)
+            if math.isfinite(v) and v != 0 and not holds(v, digits):
+                return True
+    return None
 
 
 #: significant digits of a rate not within 10⁻³ of 1

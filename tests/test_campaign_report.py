@@ -1266,6 +1266,28 @@ def test_each_kind_of_number_prints_in_one_form(camp, monkeypatch):
         in costs
 
 
+def test_the_seconds_at_half_solved_print_in_one_notation(camp, monkeypatch):
+    """Campaign p. 2: the column "seconds at ½ solved" read "3.13e−05", "4.77e−06" beside
+    Newton's "0.000105" (%g writes 1.05·10⁻⁴ in fixed notation): when any value of the column
+    needs an exponent, every value is written with one, to the digits it showed."""
+    from analysis.pages import Table
+
+    orig, queue = cr.half_solved_cost, [3.13e-05, 1.05e-04, 4.77e-06]  # one per method
+
+    def half(v):  # costs (≥ 1 evaluation) as measured; the seconds (< 1) as on that page
+        x = orig(v)
+        return queue.pop(0) if np.isfinite(x) and x < 1 and queue else x
+
+    monkeypatch.setattr(cr, "half_solved_cost", half)
+    b = cr.campaign_builder(camp)
+    (table,) = [t for t in b.doc.blocks if isinstance(t, Table)
+                and [c.header for c in t.columns][1:3] == ["pairs solved", "share"]]
+    assert not queue  # the three methods' seconds were all replaced
+    assert [row[4] for row in table.rows] == ["3.13e-05ᵃ", "1.05e-04ᵃ", "4.77e-06ᵃ"]
+    # a column that needs no exponent keeps its fixed notation (the costs beside it)
+    assert not any("e" in row[3] for row in table.rows), [row[3] for row in table.rows]
+
+
 def test_the_title_page_defines_every_objective_and_how_the_starts_were_drawn(camp):
     """Campaign p. 1: "Objectives (4): beale, himmelblau, rosenbrock, xcos" left xcos
     undefined, and neither the boxes nor how the starts were drawn were said, so no count
@@ -1414,9 +1436,11 @@ def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
     assert set(marks) == {"BFGS", "Newton"}  # momentum never reaches ½
     page_x = {}
     for k, ln in marks.items():
-        assert ln.get_transform() == ax.transData  # on the data, not shifted
         (x, y), = ln.get_xydata()
         assert (x, y) == (cross[k], 0.5)
+        # on the data, not shifted right (set above or below ½ only when on another marker)
+        assert ln.get_transform().transform((x, y))[0] == pytest.approx(
+            ax.transData.transform((x, y))[0])
         page_x[k] = float(ax.transData.transform((x, y))[0]) * pt
     assert page_x["Newton"] < page_x["BFGS"]  # the order of the true crossings
 
@@ -1429,7 +1453,8 @@ def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
     assert drawn_crossing("Newton") > drawn_crossing("BFGS")
     assert plots.ecdf_shift_text(costs, half=True).endswith(
         "; read where each curve reaches ½ (and which reaches it first) from its black-edged "
-        "marker at ½, not from the shifted curve.")
+        "marker at ½ (markers that would overlap are set just above and below ½), not from "
+        "the shifted curve.")
     fig = plots.plot_ecdf(costs, apart=True, fig=Figure(figsize=(3.4, 3.0),
                                                         layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-half"]

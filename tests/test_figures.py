@@ -849,6 +849,27 @@ def test_per_step_tables_keep_every_step_of_the_fit_window_above_the_measurement
     assert "machine epsilons" not in text
 
 
+def test_the_floors_reason_is_said_once_when_the_caption_above_gave_it():
+    """Study p. 42: "x* is exact in floating point, so xₖ − x* adds no rounding, but the
+    iterates' own rounding … still limits the errors" was printed in the error figure's
+    caption and again in the tables' lead-in just below it.  Where the caption gave it, the
+    lead-in keeps the cut-off and points to the caption; elsewhere it still gives the
+    reason."""
+    e = 10.0 * 0.9 ** np.arange(320)
+    base = _study(e, "linear", 0.9, window=(41, 250))
+    one = NS(**{**vars(base), "reference": np.array([1.0, 1.0]),
+                "minimizer": np.array([1.0, 1.0])})
+    reason = report.exact_floor_text([np.array([1.0, 1.0])])
+    assert reason is not None and reason.startswith("x* is exact in floating point")
+    caption = report.floor_cut_text({"GD": e}, refs={"GD": np.array([1.0, 1.0])})
+    assert reason in caption  # the caption gives it
+    said = report.nw_text([one], floor_said=True)
+    assert reason not in said and "adds no rounding" not in said
+    assert ("are left out (a common cut-off, applied so that every run is fitted by one "
+            f"rule, {report.FLOOR_REASON_ABOVE})") in said
+    assert reason in report.nw_text([one])  # with no such caption above, the reason itself
+
+
 def test_the_floor_is_called_rounding_noise_only_where_x_star_is_rounded():
     """Quadratic p. 6: "Errors below the rounding floor … are left out (rounding noise)"
     where x* = (0, 0) is exact and BFGS's errors reach 9e−83: no noise there."""

@@ -71,9 +71,9 @@ def test_the_analysis_layer_formats_through_this_module():
     assert report.fmt_num(123456) == "123456"  # an integer is exact (was 1.235e+05)
     assert report.fmt_num(1 / 3) == fmt(1 / 3, 4) == "0.3333"
     assert report.fmt_num(None) == report.fmt_num(math.nan) == MISSING
-    assert report.fmt_point([1 / 3, 2, math.inf]) == "(0.3333, 2, ∞)"
+    assert report.fmt_point([1 / 3, 2, math.inf]) == "(0.3333, 2.000, ∞)"
     assert report.percent(0.0021) == "0.21%" and report.percent(None) == MISSING
-    assert rates._fmt(np.array([[1 / 3], [2.0]])) == "(0.333333, 2)"
+    assert rates._fmt(np.array([[1 / 3], [2.0]])) == "(0.333333, 2.00000)"
 
 
 def test_page_minus_signs_numbers_only():
@@ -176,10 +176,42 @@ def test_a_number_its_digits_hold_prints_short():
         ["2", "-2", "0.5", "0.3", "0.001", "0"]
     assert fmt(5, 4) == "5" and fmt(123456789, 4) == "123456789"
     assert fmt(104.015, 4, zeros=False) == "104"
-    assert fmt([104.015, 0.5], 4) == "(104.0, 0.5)"
+    assert fmt([104.015, 0.5], 4) == "(104.0, 0.5000)"  # one tuple, one format
     # two texts of one number: compared as the numbers they print
     assert as_printed(2.0, 4) == as_printed(2.0000001, 4) == 2.0
     assert as_printed(0.00065149, 3) == 0.000651
+
+
+def test_the_entries_of_one_point_share_one_format():
+    """Rosenbrock p. 4 printed the chord's ends "(1.000, 5.000, 2.259, …)" and "(−1.000, 5,
+    2.259, …)", p. 12 the end point "(1, 1, 1, 1.0000, 1.0000)": an entry its digits hold
+    printed short beside rounded neighbours.  Now the entries of one tuple keep their
+    trailing zeros together when the digits round any of them, and print short together
+    when the digits hold them all."""
+    from analysis.report import fmt_point
+
+    eps = 2.0 ** -30  # within any 4 or 5 significant digits of the number it perturbs
+    # each entry alone: the held ones short, the rounded ones with their zeros
+    assert [fmt(v, 5) for v in (1.0, 1 - eps, 1 + eps)] == ["1", "1.0000", "1.0000"]
+    assert fmt_point([1.0, 1.0, 1.0, 1 - eps, 1 + eps], 5) == \
+        "(1.0000, 1.0000, 1.0000, 1.0000, 1.0000)"
+    assert fmt_point([-1 - eps, 5.0, 2.2588, -2.7771]) == "(-1.000, 5.000, 2.259, -2.777)"
+    # all held: short, also integral entries among non-integral ones
+    assert fmt_point([1.0, 1.0, 1.0]) == "(1, 1, 1)" and fmt((1.0, 0.5, 0.0), 4) == "(1, 0.5, 0)"
+    # zeros and integers (exact counts) keep their own rules; None stays a dash
+    assert fmt([0.0, 7, 1 / 3, None], 3) == "(0, 7, 0.333, —)"
+    assert fmt([1 / 3, 0.5], 3, zeros=False) == "(0.333, 0.5)"
+
+
+def test_scientific_notation_keeps_the_digits_asked_for():
+    """fmt_sci writes a column's values with an exponent each, %g's exponent form: 0.000105
+    to 3 digits is 1.05e-04 (%g wrote it fixed, beside 3.13e-05)."""
+    from landscape.numfmt import fmt_sci
+
+    assert fmt(0.000105, 3) == "0.000105" and fmt_sci(0.000105, 3) == "1.05e-04"
+    assert fmt_sci(3.1e-05, 3) == "3.10e-05" and fmt_sci(-250.0, 2) == "-2.5e+02"
+    assert float(fmt_sci(1 / 3, 4)) == float(fmt(1 / 3, 4)) == 0.3333
+    assert [fmt_sci(v, 3) for v in (0.0, None, math.inf, 7)] == ["0", MISSING, "∞", "7.00e+00"]
 
 
 def test_a_column_value_keeps_its_trailing_zeros():
@@ -228,3 +260,18 @@ def test_a_bound_is_rounded_away_from_what_it_bounds():
     assert round_out(1.001, 4, up=True) == 1.001  # already held by four digits
     assert round_out(-0.0070406, 3, up=False) == -0.00705
     assert round_out(0.0, 3, up=True) == 0.0
+
+
+def test_a_difference_below_the_shown_percent_is_spaced_as_its_relation():
+    """Study p. 19: the 'decided by' cell read "Δln ρ/ln ρ <0.01% ≤ 1%", the relation sign
+    against the number while every other relation of the cells is spaced ("0.9088 < 1 <
+    1.074", "≤ 1%").  A difference below 0.01% prints "< 0.01%", in the cell as in the digits
+    rule that reproduces it."""
+    from analysis import compare
+
+    assert compare.percent(5e-5) == "< 0.01%" and compare.percent(-5e-5) == "< 0.01%"
+    assert compare.percent(1e-4) == "0.01%" and compare.percent(0.0) == "0%"
+    assert compare.rule_text("Δln ρ/ln ρ", 5e-5, 0.01) == "Δln ρ/ln ρ < 0.01% ≤ 1%"
+    # 0.95773 and 0.957731 differ by 1e−6 relative, below 0.01%: three digits give it
+    assert compare.reproducing_digits(lambda a, b: abs(a - b) / b, [0.957731, 0.95773],
+                                      3) == 3

@@ -577,6 +577,40 @@ def test_a_note_with_some_of_a_full_notes_sentences_points_to_the_full_note(tmp_
     assert sum("Fewer" in t for t in texts[first:]) >= 1  # later pages hold the fewer tests
 
 
+def test_a_shortened_note_keeps_its_first_clause_whole_and_ends_with_its_page():
+    """Study p. 44: the repeated ∼ note read "∼ rounding reaches the ratio's printed digits,
+    so it is printed only down to the first …: see the full note on p. 19", its first clause
+    cut at 88 characters.  Every long note of the reports, referred to from a later page, is
+    its first clause whole (the note's text up to its first '. ', '; ' or ': ') and the
+    page, with no ellipsis."""
+    notes = [v for k, v in vars(report).items()
+             if k.endswith("_NOTE") and isinstance(v, str) and len(v) >= pages.LONG_NOTE]
+    assert report.ROUNDED_NOTE in notes and len(notes) >= 5
+    for n in notes:
+        ref = pages.note_reference(n, 19)
+        first = re.split(r"\.\s|;\s|:\s", n, maxsplit=1)[0].rstrip(" .")
+        assert ref == f"{first}: see the full note on p. 19.", ref
+        assert "…" not in ref and n.startswith(first) and len(first) < len(n)
+    long_clause = "∼ " + "word " * 30 + "end: the rest.  " + "More. " * 50
+    assert pages.note_reference(long_clause, 3) == (
+        "∼ " + "word " * 30 + "end: see the full note on p. 3.")
+
+
+def test_the_rounded_ratio_note_defines_the_symbols_it_uses():
+    """Study p. 19: the ∼ note ended "a ratio e_(k+h)/e_k the sum of its two errors'
+    (e_(k+1)/e_k^q: q times e_k's)" under a table of GD (order 1, ratios e_(k+1)/e_k only),
+    h and q defined nowhere.  Every symbol of the note's formulas other than the error e_k,
+    x*, ε and its step index k is defined in the note's words ("order q"); its first
+    sentence, the pointer's text on later pages, is a whole sentence."""
+    note = report.ROUNDED_NOTE
+    assert "e_(k+h)" not in note and "e_k's" not in note
+    for symbol in re.findall(r"\^(\w)", note):
+        assert re.search(rf"\b(order|step|steps) {symbol}\b", note), symbol
+    first = note.split(".  ")[0]
+    assert pages.note_reference(note, 19) == f"{first}: see the full note on p. 19."
+    assert first.startswith(report.ROUNDED_MARK + " ") and "rounding" in first
+
+
 def test_a_note_headed_by_a_row_points_only_from_the_pages_holding_that_row():
     """Rosenbrock p. 6: 'BFGS: see the full note on p. 7.' at the foot of a page whose part
     of the table has no BFGS row (it is on p. 7): a note named after a row points to its full
@@ -1474,7 +1508,7 @@ def test_a_bracketed_window_stays_on_one_line_with_its_rate():
                                                "measured rate [window]", "measured order",
                                                "decided by", "verdict", "reason"]],
                     [["momentum", "linear", "0.99888ᵗ", "1ᵗ", "linear", f"{rate} {window}",
-                      "1ᶠ", "Δln ρ/ln ρ <0.01% ≤ 1%", "agrees", reason]])
+                      "1ᶠ", "Δln ρ/ln ρ < 0.01% ≤ 1%", "agrees", reason]])
     widths = pages.column_widths(t, pages.CONTENT_W)
     col = [c.header for c in t.columns].index("measured rate [window]")
     group_w = pages.string_width(window, t.size)
@@ -1964,7 +1998,7 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
         "Nesterov,", "η = 1/L:", "rate", "vs", "1 − 1/√κ,", "κ = 100"]
     assert pages.cell_words("GD with η = 2/(μ + L)") == ["GD", "with", "η = 2/(μ + L)"]
     assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-3:] == ["off", "band", "≤ 1%"]
-    assert pages.cell_words("Δln ρ/ln ρ <0.01% ≤ 1%")[-3:] == ["ρ", "<0.01%", "≤ 1%"]
+    assert pages.cell_words("Δln ρ/ln ρ < 0.01% ≤ 1%")[-2:] == ["ρ < 0.01%", "≤ 1%"]
     # a formula is held by its column's width; too wide for it, it breaks at its spaces,
     # each sign kept with the operand before it, as a bracketed group does
     assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("(k from 3)")
@@ -2860,3 +2894,57 @@ def test_a_function_of_one_letter_is_one_word_of_prose():
         f"is not (f″{nb}={nb}−cos{nb}x{nb}<{nb}0 near 0): there")
     assert pages.bound_spaces("the cost of a log file") == "the cost of a log file"
     assert pages.bound_spaces("cos xy, ln y") == f"cos xy, ln{nb}y"
+
+
+def test_a_lead_in_splits_rather_than_move_whole_with_its_table(tmp_path):
+    """Study p. 39: a lead-in of 10 lines with the 6-row table it announces did not fit the
+    0.35 of the page left, the table's rows could not begin under the paragraph, and the
+    paragraph moved whole with it: the page stayed 0.36 blank in the middle of a section.
+    Now the paragraph's first lines fill the page and its last lines (at least two) go to
+    the next page with the table."""
+    b = report.Builder("Lead-in split")
+    d = b.doc
+    d.heading("First")
+    lead = ("LEAD-START: each method ran from the same starts; " + "words of the lead-in " * 40
+            + "and the table below gives their costs LEAD-END.")
+    probe = pages._paragraph(pages.Paragraph(lead))
+    lead_h = probe.wrap(pages.CONTENT_W, 1e6)[1]
+    line = probe.style.leading
+    assert lead_h >= 8 * line  # a paragraph of many lines, no longer than a quarter page
+    d.add(pages.Spacer(pages.CONTENT_H - lead_h - 60.0))  # room for the lead-in, not rows
+    d.paragraph(lead)
+    d.table(["method", "cost"], [[f"method {k}", f"{k}.5"] for k in range(6)],
+            title="COST-TABLE")
+    res = b.write(tmp_path / "leadsplit.pdf")
+    texts = page_texts(res.pdf)
+    assert "LEAD-START" in texts[0] and "COST-TABLE" in texts[1], texts
+    assert "LEAD-END" in texts[1]  # its last lines stay with the table
+    # the first page is full to within two lines and the foot's spacing
+    assert res.page_fill[0].blank * pages.CONTENT_H <= 60.0 + 2 * line, res.page_fill
+
+
+def test_a_short_table_whose_notes_miss_the_page_keeps_its_rows_there(tmp_path):
+    """Study p. 27: a 3-row table with 8 lines of notes, under a figure that could shrink no
+    further, missed the rest of the page (0.42 of it) by 9 points; as a short table it moved
+    whole and left that room blank in the middle of a section.  Its rows now stay on the
+    page and its notes go to the foot of the next, as a longer table's do."""
+    rows = [[f"method {k}", f"0.{k}5"] for k in range(3)]
+    notes = [f"NOTE-{k}: " + "an explanation of the table's columns " * 9 for k in range(10)]
+    b = report.Builder("Short table, long notes")
+    d = b.doc
+    probe = pages._flowables().TableFlowable(
+        pages.Table([pages.Column("method"), pages.Column("rate")], rows, "CONVERGENCE"),
+        d)
+    rows_h = probe.wrap(pages.CONTENT_W, 1e6)[1]  # title and rows, no notes
+    room = pages.CONTENT_H * 0.4
+    assert rows_h < room / 2.0
+    d.heading("First")
+    d.add(pages.Spacer(pages.CONTENT_H - room))
+    d.table(["method", "rate"], rows, title="CONVERGENCE", notes=notes)
+    d.paragraph("AFTER: " + "text after the table " * 20)
+    res = b.write(tmp_path / "shortnotes.pdf")
+    texts = page_texts(res.pdf)
+    (here,) = [t for t in texts if "CONVERGENCE" in t]
+    assert texts.index(here) == 0 and "method 2" in texts[0], texts
+    assert "NOTE-9" in " ".join(texts[1:]), texts
+    assert res.page_fill[0].blank * pages.CONTENT_H < room - rows_h + 20.0, res.page_fill

@@ -181,7 +181,7 @@ def test_basins_2d_image_and_legend_shares():
     shown = ax.images[0].get_array()
     assert shown.shape == labels.shape
     assert shown[0, 0] == -1 and shown[3, 0] == 0 and shown[3, 9] == 1
-    texts = _legend_texts(fig)
+    texts = [t.replace("\n", " ") for t in _legend_texts(fig)]  # beside the map: wrapped
     # 7 rows × 5 columns of the 80 starts; the top row of 10 diverged
     assert any("minimum at (-0.5, 0)" in t and t.endswith(": 35 of 80 starts, 43.8%")
                for t in texts)
@@ -189,9 +189,32 @@ def test_basins_2d_image_and_legend_shares():
     assert not any("saddle at" in t for t in texts)  # attracts no start
     # Himmelblau p. 12: the legend named the minima by coordinates, not by the P1, P3, …
     # of the critical-point table
-    named = _legend_texts(plots.plot_basins(bm, names=[((0.5, 0.0), "P2"), ((0, 0.9), "P3")]))
+    named = [t.replace("\n", " ") for t in _legend_texts(
+        plots.plot_basins(bm, names=[((0.5, 0.0), "P2"), ((0, 0.9), "P3")]))]
     assert any(t.startswith("→ P2, minimum at (0.5, 0): ") for t in named)
     assert any(t.startswith("→ minimum at (-0.5, 0): ") for t in named)  # not named: as before
+
+
+def test_basins_2d_map_draws_x_and_y_to_one_scale():
+    """Himmelblau p. 13: the map of the box [−5, 5]² was drawn 2.4 times as wide as tall,
+    so the basins and contours looked stretched; one unit of x is now as long as one of y,
+    and the legend sits beside the square (a row below would leave its sides empty)."""
+    from matplotlib.figure import Figure
+
+    xs, ys = np.linspace(-5, 5, 21), np.linspace(-5, 5, 21)
+    labels = (xs[None, :] > 0).astype(int) + np.zeros((21, 1), dtype=int)
+    bm = NS(xs=xs, ys=ys, labels=labels, points=np.array([[-3.0, 0.0], [3.0, 0.0]]),
+            kinds=["minimum", "minimum"], counts={})
+    fig = plots.plot_basins(bm, fig=Figure(figsize=(480 / 72, 330 / 72),
+                                           layout="constrained"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    box = ax.get_window_extent()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert (box.width / (x1 - x0)) / (box.height / (y1 - y0)) == pytest.approx(1.0, rel=0.01)
+    assert fig.legends[0].get_window_extent().x0 >= box.x1  # beside, not below
+    assert box.height >= 0.6 * fig.bbox.height  # the square is not shrunk to a strip
+    assert not plots.legend_beside(4.0, 1.0) and plots.legend_beside(3.0, 2.0)
 
 
 def test_basins_1d_strip_under_curve():
@@ -2025,6 +2048,37 @@ def test_iteration_counts_in_titles_and_legends_have_one_form():
     assert "1000 it." not in words
 
 
+def test_ecdf_markers_at_one_half_that_coincide_are_set_apart():
+    """Campaign p. 2, ECDF over time: GD reached ½ at 4.77e−6 s and momentum at 4.85e−6 s,
+    under 1 pt apart on the log axis, and GD's black-edged marker lay under momentum's (only
+    a sliver showed) while the caption said to read them.  Markers closer than their size
+    are now set above and below ½, each whole; one clear of the others stays on ½."""
+    n = 100
+    base = np.linspace(1.0, 2.0, n)
+    costs = {"gd": 4.77e-6 * base / base[49], "momentum": 4.85e-6 * base / base[49],
+             "newton": 4.77e-6 * 3.0 * base / base[49]}
+    assert [plots.ecdf_crossing(v) for v in costs.values()] == pytest.approx(
+        [4.77e-6, 4.85e-6, 1.431e-5])
+    fig = plots.plot_ecdf(costs, apart=True, half=True,
+                          fig=Figure(figsize=(270 / 72, 300 / 72), layout="constrained"))
+    ax = fig.axes[0]
+    plots._renderer(fig)
+    pt = 72.0 / fig.dpi
+    at = {ln.get_label().removeprefix("_half "): ln.get_transform().transform(
+        ln.get_xydata())[0] * pt for ln in ax.lines if ln.get_gid() == "ecdf-half"}
+    size = plots.ECDF_HALF_MS + 0.5  # the marker and its edge
+    data = {k: float(ax.transData.transform((plots.ecdf_crossing(v), 0.5))[0]) * pt
+            for k, v in costs.items()}
+    assert abs(data["gd"] - data["momentum"]) < 0.5 * size  # on the data: overlapping
+    assert np.hypot(*(at["gd"] - at["momentum"])) >= size
+    for k in costs:
+        assert at[k][0] == pytest.approx(data[k])  # each still at its cost
+    half = float(ax.transData.transform((0.0, 0.5))[1]) * pt
+    assert at["newton"][1] == pytest.approx(half)  # clear of the others: on ½
+    assert abs(at["gd"][1] - half) <= size and abs(at["momentum"][1] - half) <= size
+    assert "set just above and below ½" in plots.ecdf_shift_text(costs, half=True)
+
+
 def test_every_shifted_ecdf_curve_reaches_its_final_level_inside_the_axes():
     """Campaign p. 2, ECDF over time: Newton's curve ended last (1.04e−4 s, the axis running
     to 1.25 × that) and, drawn 7.2 pt right of the data in a half-width panel, ran off the
@@ -2171,3 +2225,37 @@ def test_a_title_too_narrow_for_a_relation_breaks_after_its_sign_not_in_its_brac
     assert plots.top_words("Adam β = (0.9, 0.999) (20 it.)") == [
         "Adam", "β =", "(0.9, 0.999)", "(20 it.)"]
     assert plots.top_words("momentum η = 0.6, β = 0.5") == ["momentum", "η = 0.6,", "β = 0.5"]
+
+
+def test_noise_ball_draws_the_density_of_the_end_points():
+    """Study p. 32: the 20000 SGD end points, drawn as dots, merged into one solid blob, so
+    their density could not be read against the 1σ and 2σ ellipses.  They are now counted in
+    the cells of a grid and shaded by count (a colour bar), darker where more end points
+    lie, with every end point counted once."""
+    from matplotlib.collections import QuadMesh
+
+    from analysis import plots_lecture
+
+    rng = np.random.default_rng(5)
+    var = np.array([0.1 / 1.9, 0.1 / 6.4])
+    P = rng.normal(size=(20000, 2)) * np.sqrt(var)
+    fig = plots_lecture.plot_noise_ball(P, var)
+    ax = fig.axes[0]
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    counts = np.ma.filled(mesh.get_array(), 0).reshape(plots_lecture.NOISE_BALL_BINS, -1)
+    assert counts.sum() == len(P)  # every end point in one cell
+    # an independent count: the cell of the origin holds the points within half a cell of it
+    span = ax.get_xlim()[1]
+    half = span / plots_lecture.NOISE_BALL_BINS
+    mid = plots_lecture.NOISE_BALL_BINS // 2
+    assert counts[mid, mid] == np.sum((P[:, 0] >= 0) & (P[:, 0] < 2 * half)
+                                      & (P[:, 1] >= 0) & (P[:, 1] < 2 * half))
+    # shades: the densest cell darker than one 9 cells out along x₁, a cell of one end point
+    # still tinted
+    rgba = mesh.to_rgba(np.array([counts.max(), counts[mid, mid + 9], 1.0]))
+    lum = rgba[:, :3] @ [0.299, 0.587, 0.114]
+    assert lum[0] < lum[1] < lum[2] < 0.97
+    assert not any(len(c.get_offsets()) >= 100 for c in ax.collections
+                   if not isinstance(c, QuadMesh))  # no cloud of dots
+    assert any(a.get_label() == "end points per cell" or a.xaxis.get_label().get_text()
+               == "end points per cell" for a in fig.axes[1:])

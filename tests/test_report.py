@@ -829,17 +829,17 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     assert report._which_minimum(A, (1.0, 1.0)) == "another minimum"
 
 
-def _one_method_starts_table(title: str, outcomes, cost, fun=0.0, seconds=1e-3):
+def _one_method_starts_table(title: str, outcomes, cost, fun=0.0, seconds=1e-3, point=None):
     """The table (by the start of its title) of the many-starts section of one GD run from
     len(outcomes) starts: outcome "" converged to the one cluster, else that outcome."""
-    b = _one_method_starts(outcomes, cost, fun, seconds)
+    b = _one_method_starts(outcomes, cost, fun, seconds, point)
     (table,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith(title)]
     return table
 
 
-def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3):
+def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3, point=None):
     """The builder of the many-starts section of one GD run (:func:`_one_method_starts_table`),
-    its one cluster's lowest final f ``fun``, its batch time ``seconds``."""
+    its one cluster's lowest final f ``fun`` at ``point`` (0), its batch time ``seconds``."""
     from analysis.starts import Cluster, KernelCosts, StartsRun, StartsStudy
 
     n = len(outcomes)
@@ -851,12 +851,25 @@ def _one_method_starts(outcomes, cost, fun=0.0, seconds=1e-3):
                     reached=conv, outcome=np.array(outcomes, dtype=object),
                     cluster=np.where(conv, 0, -1))
     study = StartsStudy(X0=np.zeros((n, 1)), box=np.array([[-1.0, 1.0]]), seed=0,
-                        runs={"gd": run}, clusters=[Cluster(np.zeros(1), fun, 0.0)],
+                        runs={"gd": run}, clusters=[Cluster(np.zeros(1) if point is None else
+                                          np.asarray(point, float), fun, 0.0)],
                         tolerance=0.1, costs=KernelCosts({"f": 1e-8, "fg": 2e-8}, 4, 3),
                         f_star=0.0)
     b = report.Builder("t")
     report.starts_body(b, "many starts", study, f_star_how="known")
     return b
+
+
+def test_the_lowest_end_point_prints_its_coordinates_in_one_format():
+    """Rosenbrock p. 12: the lowest end point read "(1, 1, 1, 1.0000, 1.0000)", each
+    coordinate formatted alone (three exactly 1, two 1 ± a rounding); the point prints as
+    every point does (fmt_point), its five coordinates to five digits in one format."""
+    eps = 2.0 ** -40
+    table = _one_method_starts_table("Where the", [""], [3.0],
+                                     point=[1.0, 1.0, 1.0, 1 - eps, 1 + eps])
+    assert table.rows[0][1] == "(1.0000, 1.0000, 1.0000, 1.0000, 1.0000)", table.rows[0]
+    table = _one_method_starts_table("Where the", [""], [3.0], point=[3.0, 2.0])
+    assert table.rows[0][1] == "(3, 2)", table.rows[0]
 
 
 def test_a_final_f_at_rounding_prints_two_digits_and_any_other_six():
@@ -1382,6 +1395,43 @@ def test_the_per_step_table_prints_rho_and_the_fit_with_the_theory_rows_digits()
     assert rows["theory"].startswith(theory) and row[2] == theory
     fit = f"{report.fmt_num(st.measurement.rate, digits)}ᶠ"
     assert rows["robust fit (measured rate)"] == fit and row[5].startswith(fit)
+
+def test_a_rate_linear_only_on_average_prints_the_digits_its_spread_supports():
+    """Study pp. 41, 44: CG on Rosenbrock measured "0.47147ᶠ", five digits, for a rate its
+    window's errors stray 1.1 decades about (R-linear over k = 25–45): a line that close to
+    the errors at both ends may tilt by 2·1.1/20 decades per step, ρ known only to a factor
+    10^0.11 = 1.29 (±0.14), two digits.  The table's cell, the 'decided by' comparison with
+    the bound and both window rows of the per-step table print it so; a window the line
+    follows (Q-linear) keeps the rate's five digits, and a value next to the bound keeps
+    the digits that leave it on its side."""
+    from types import SimpleNamespace as NS
+
+    from analysis.compare import Comparison
+
+    rho, mean, bound = 0.4714693145238614, 0.25365, 0.96085
+    u = rho * (10 ** (2 * 1.1226736769118695 / 20) - 1)
+    assert 0.1 < u < 0.2  # the first uncertain digit is ρ's first: ρ to 0.01
+    m = NS(kind="linear", rate=rho, window=(25, 45), spread=1.1226736769118695, order=None,
+           exponent=None, ratio_step=2)
+    p = NS(kind="linear", rate=bound, exact=False, order=None)
+    b = report.Builder("t")
+    assert report._meas_cells(b, "cg", m, "0.96085", None, p)[1] == "0.47ᶠ [k = 25–45]"
+    c = Comparison(True, "agrees", rel_diff=0.5, quantity="rate", predicted=bound,
+                   measured=rho, tolerance=0.01)
+    assert report.decided_by(c, p, m) == "ρ 0.47 ≤ bound 0.96085"
+    # the window rows: geometric mean and robust fit alike, over errors e_k with that mean
+    e = 0.64 * mean ** (np.arange(50) - 25.0)
+    rows, _, _, _ = report._window_rows(b, "cg", "s", e, (25, 45), m, bound, [], "0.96085")
+    assert [r[2] for r in rows] == ["0.25ᵐ", "0.47ᶠ"]
+    # a Q-linear window (errors on the line) keeps the rate's digits
+    q = NS(**{**vars(m), "spread": 1e-3})
+    assert report._meas_cells(b, "cg", q, "0.96085", None, p)[1] == "0.47147ᶠ [k = 25–45]"
+    # beside the bound: 0.9609 > 0.96085 must not print as 0.96 (≤ 0.96085 as printed)
+    near = NS(**{**vars(m), "rate": 0.9609})
+    assert report.measured_rate_text(near) == "0.96"
+    assert report.measured_rate_text(near, bound) == "0.961"
+    assert report.measured_rate_text(NS(**{**vars(m), "rate": 0.9})) == "0.90"
+
 
 def test_a_sublinear_rate_has_its_window_and_the_lead_in_calls_it_the_measured_rate():
     """Kink: the sublinear '∝ k^−a' cell had no fit window (a linear rate has one), and the
@@ -3010,9 +3060,15 @@ def test_agreement_sentence_says_a_run_that_did_not_converge_agrees_in_its_rate_
     text = report._agreement_sentence(NS(runs=runs))
     assert text.startswith("Theory and measurement agree for 3 of 4 methods (GD, momentum, "
                            "Nesterov).")
+    # p. 2 then read "(1 000 iterations, 1 000 iterations)": a count shared by all is said once
     assert (" Momentum and Nesterov, which did not converge in their comparison runs (1 000 "
-            "iterations, 1 000 iterations), agree in their longer rate-study runs (20 000 "
+            "iterations each), agree in their longer rate-study runs (20 000 "
             "iterations, 8 526 iterations), which the verdicts rest on.") in text
+    same = [run("momentum", "iteration limit", 1000, 5000, "agrees"),
+            run("Nesterov", "iteration limit", 900, 5000, "agrees")]
+    assert ("in their comparison runs (1 000 iterations, 900 iterations), agree in their "
+            "longer rate-study runs (5 000 iterations each)") in report._agreement_sentence(
+                NS(runs=same))
     one = report._agreement_sentence(NS(runs=runs[:2]))
     assert (" Momentum, which did not converge in its comparison run (1 000 iterations), "
             "agrees in its longer rate-study run (20 000 iterations)") in one
@@ -3132,7 +3188,12 @@ def test_a_rate_that_holds_only_on_average_is_named_so_in_the_table(himmelblau_r
     assert ("Adam — (no rate promised) — — linear on average (R-linear: in each half of the "
             f"window the errors stray at least {fmt(adam['spread'], 2)} decades from the fitted "
             "line) "
-            f"{report.fmt_rate(adam['rate'])}ᶠ") in text
+            f"{adam['rate']:.3f}ᶠ") in text
+    # its rate to the digits that swing supports: a line within it of the errors at both ends
+    # of the window may tilt by 2·spread/(z − a) decades per step, ρ ± u with u in [0.01, 0.1)
+    a, z = adam["window"]
+    u = adam["rate"] * (10 ** (2 * adam["spread"] / (z - a)) - 1)
+    assert 0.01 <= u < 0.1 and 0.1 <= adam["rate"] < 1  # ρ to 0.001: three digits
     for name in ("gd", "momentum", "nesterov"):
         m = data["rates"][name]["measured"]
         assert m["kind"] == "linear" and m["spread"] <= R_LINEAR_SPREAD, name
@@ -3920,4 +3981,4 @@ def test_a_tabled_ratio_is_printed_to_the_digits_its_rounding_leaves(four_report
             assert f"{v:#.{d}g}ᵐ" in text, (k, v)
     assert rows[("nesterov", "e_8515/e_8514")] == pytest.approx(0.99589, abs=1e-5)
     assert f"0.996ᵐ{report.ROUNDED_MARK}" in text and "0.99589ᵐ" not in text
-    assert report.ROUNDED_NOTE.split(":")[0] in text
+    assert report.ROUNDED_NOTE.split(".  ")[0] in text

@@ -240,7 +240,7 @@ def test_the_vanishing_table_uses_the_exact_minimum_value():
     (Comparison(False, "disagrees", rel_diff=0.3, quantity="order", predicted=2.0,
                 measured=1.4), None, "q = 1.4 outside [1.8, 2.6]"),
     (Comparison(True, "agrees", rel_diff=2e-5, quantity="rate", predicted=0.78555,
-                measured=0.78554, tolerance=0.01), NS(exact=True), "Δρ/ρ <0.01% ≤ 1%"),
+                measured=0.78554, tolerance=0.01), NS(exact=True), "Δρ/ρ < 0.01% ≤ 1%"),
     (Comparison(True, "agrees", rel_diff=0.4, quantity="rate", predicted=0.5,
                 measured=0.3, tolerance=0.01), NS(exact=False), "ρ 0.3 ≤ bound 0.5"),
     (Comparison(True, "agrees", quantity="kind"), None, "kind"),
@@ -384,7 +384,8 @@ def test_a_run_ending_beside_a_minimum_gives_its_distance_not_the_rounded_minimu
             budget=Budget("tenfold", 20000, 100000, previous=10000),
             x0=np.full(5, -1.5), measurement=NS(stalled=None))
     assert report.study_end(A, st) == (
-        "; the run ended at (1.00000, 0.999996, 1, 1, 1) after 20 000 iterations (status: "
+        "; the run ended at (1.00000, 0.999996, 1.00000, 1.00000, 1.00000) after 20 000 "
+        "iterations (status: "
         "iteration limit, the automatic budget's cap of 20 000 iterations, below the 100 000 "
         "its rule asked for: 10 times this run's first 10 000 iterations, which the budget's "
         "previous round ran alone, with no linear rate to extend; ‖∇f‖∞ = 0.000850, 5.0e-06 from "
@@ -474,8 +475,8 @@ def test_basin_legend_gives_each_share_with_its_counts():
             points=np.array([[-0.5, 0.0], [0.5, 0.0], [0.0, 0.9]]),
             kinds=["minimum", "minimum", "minimum"], counts={})
     fig = plots.plot_basins(bm)
-    texts = [t.get_text() for lg in fig.legends + [a.get_legend() for a in fig.axes if
-                                                     a.get_legend()] for t in lg.get_texts()]
+    texts = [t.get_text().replace("\n", " ") for lg in fig.legends + [
+        a.get_legend() for a in fig.axes if a.get_legend()] for t in lg.get_texts()]
     shares = [m.groups() for t in texts
               if (m := _re.search(r": (\d+) of (\d+) starts, (\d+\.\d)%$", t))]
     assert len(shares) == 3

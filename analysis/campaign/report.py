@@ -1047,7 +1047,7 @@ def column_like(values: Iterable[float], digits: int = 4) -> str:
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
     from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
-    from analysis.report import Column, cell, column_decimals, mark
+    from analysis.report import Column, cell, column_decimals, column_scientific, mark
 
     d = b.doc
     d.heading("Cost to reach a target (ECDF)")
@@ -1097,6 +1097,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
     half = {m: half_solved_cost(v) for m, v in cost.items()}
     half_s = {m: half_solved_cost(secs[m]) for m in cost}
     like, like_s = column_like(half.values()), column_like(half_s.values(), 3)
+    sci, sci_s = column_scientific(half.values()), column_scientific(half_s.values(), 3)
     shares = {m: np.count_nonzero(np.isfinite(v)) / v.size for m, v in cost.items()}
     places = column_decimals(shares.values(), SHARE_DIGITS)
     for m, v in cost.items():
@@ -1105,9 +1106,9 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      cell(b, sec, m, "share of pairs solved", shares[m], "measured",
                           SHARE_DIGITS, decimals=places),
                      cell(b, sec, m, "cost where half the pairs are solved", half[m],
-                          hit_how(c.meta), like=like),
+                          hit_how(c.meta), like=like, sci=sci),
                      cell(b, sec, m, "seconds where half the pairs are solved", half_s[m],
-                          "estimated", 3, like=like_s)])
+                          "estimated", 3, like=like_s, sci=sci_s)])
     d.table([Column("method"), Column("pairs solved", "r"), Column("share", "r"),
              Column("cost at ½ solved", "r"), Column("seconds at ½ solved", "r")], rows,
             title="Pairs solved and the cost at which the ECDF reaches ½ (— never)")
