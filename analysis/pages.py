@@ -2388,7 +2388,7 @@ def cell_words(text: str) -> list[str]:
     alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
     :func:`bound_numbers`), a short function word with the word after it (``a maximum``,
     :data:`FUNCTION_WORDS`), a piece that begins with a relation sign with the operand
-    before it (``|η/threshold − 1| > 0.1``, not a word: ``band``, ``≤ 1%``); the pieces
+    before it (``|η/threshold − 1| > 0.1``, ``band ≤ 1%``); the pieces
     join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
@@ -2399,8 +2399,7 @@ def cell_words(text: str) -> list[str]:
     line = _FORMULA.sub(held, line)
     pieces: list[str] = []
     for w in (w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w):
-        if (pieces and _RELATION_START.match(w) and not _WORD.fullmatch(pieces[-1])
-                and "%" not in pieces[-1]):
+        if pieces and _RELATION_START.match(w):
             pieces[-1] += " " + w
         else:
             pieces.append(w)
@@ -2431,8 +2430,8 @@ def joined_signs(pieces: Sequence[str]) -> list[str]:
 
 #: a piece that begins with a spaced relation sign ("> 0.1"): it goes with the operand
 #: before it ("|η/threshold − 1| > 0.1"), so that no line of a cell begins with a relation,
-#: as in prose (:func:`bound_relations`); a word or a test's figure beside a bound stays
-#: apart ("band", "≤ 1%"; "<0.01%", "≤ 1%")
+#: as in prose (:func:`bound_relations`), and a word or a test's figure too ("band ≤ 1%",
+#: "0.78% ≤ 8.6%"); a long relation still breaks after its sign (:func:`top_parts`)
 _RELATION_START = re.compile(rf"[{RELATIONS}] ")
 #: a word of two Latin letters or more, perhaps with punctuation after it
 _WORD = re.compile(r"[A-Za-z]{2,}[^\w\s]?")
@@ -2452,21 +2451,6 @@ def piece_parts(piece: str) -> list[str]:
     ``1)/(√κ +``, ``1)``.  A word or a number, with its thousands (``1 001ᵐ``), is never
     split."""
     return _PIECE_BREAK.split(piece)
-
-
-#: a piece that states a relation, a spaced sign with an operand after it and a word or
-#: nothing before it: a setting ("η = 0.001", "damping = 1"), a bound ("x ≤ 1", "≤ 0.6ʸ"),
-#: a window ("[k = 102–173]")
-_RELATION_PIECE = re.compile(rf"(?:^|\S )[{RELATIONS}] \S")
-
-
-def is_formula(piece: str) -> bool:
-    """Whether a piece of :func:`cell_words` is a short formula (:data:`_FORMULA`, not a
-    bracketed group) or states a relation (:data:`_RELATION_PIECE`): :func:`column_widths`
-    makes its column as wide as it where the table's width allows, so that "[k =" /
-    "102–173]" and "η =" / "0.001" do not break."""
-    return (bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
-            or bool(_RELATION_PIECE.search(piece)))
 
 
 def formula_parts(piece: str) -> list[str]:
@@ -2523,20 +2507,31 @@ def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
     """The parts of a piece of :func:`cell_words` a line may end between when its column
     cannot hold it whole: it breaks only after an operator at its top level
     (:func:`_top_signs`, of ``signs``; inside the brackets of a piece that is one group,
-    :func:`_enclosed`), the sign ending the line, and only where the part before the
-    break and the operand after the sign each have more than ``chars`` characters, so
-    that a sign stays with a short operand on each side and a short formula stays whole:
-    ``V = s²(N − B)/(B(N − 1)),`` and ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` never break;
-    ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤ 7.4e−12 =``,
+    :func:`_enclosed`), the sign ending the line.  After a relation sign
+    (:data:`RELATIONS`), the conventional break, it breaks unless the relation, from the
+    start of its part to the end of its right side (up to the next relation), is a short
+    group of at most ``chars`` characters ("ρ = 0.5", "k ≥ W"): ``superlinear ≥
+    superlinear`` → ``superlinear ≥``, ``superlinear``.  After an operation it breaks only
+    where the part before the break and the operand after the sign each have more than
+    ``chars`` characters, so that a sign stays with a short operand on each side:
+    ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` and ``ηₘᵢₙ + (η₀ − ηₘᵢₙ)(…)/2`` never break;
+    ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤``, ``7.4e−12 =``,
     ``1e−12·max(1, max|f|):``."""
     at = _top_signs(piece, signs, depth + _enclosed(piece))
     ends = [0, *(i + 2 for i in at), len(piece) + 1]
     operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
                 for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
+    relations = [i for i in at if piece[i] in RELATIONS]
     parts, start = [], 0
     for k, i in enumerate(at):
-        if (i + 1 - start > chars
-                and len(operands[k + 1]) > chars):
+        if _WORD.fullmatch(operands[k + 1].split(" ")[0]):  # prose after the sign
+            cut = True
+        elif piece[i] in RELATIONS:
+            end = next((j - 1 for j in relations if j > i), len(piece))
+            cut = end - start > chars
+        else:
+            cut = i + 1 - start > chars and len(operands[k + 1]) > chars
+        if cut:
             parts.append(piece[start:i + 1])
             start = i + 2
     return [*parts, piece[start:]]
@@ -2568,9 +2563,12 @@ def unit_parts(piece: str) -> list[str]:
     B))`` → ``of``, ``log(Var·(N − 1)/(N − B))``) while the formula stays whole; in a
     part with prose (:data:`_PROSE`) inside its brackets too (``(constant − 4 standard
     errors)/10`` → ``(constant −``, ``4``, ``standard``, ``errors)/10``).  Each
-    is one word of the width model (:func:`column_widths`)."""
+    is one word of the width model (:func:`column_widths`).  A piece that is one bracketed
+    group of at most :data:`GROUP_CHARS` characters with no prose in it (a window "[k =
+    9639–20000]", "(4√(2/(R − 1)) = 8.9%)") is one unit, as :func:`cell_words` holds it."""
     out: list[str] = []
-    for part in top_parts(piece):
+    whole = _enclosed(piece) and len(piece) <= GROUP_CHARS and not _PROSE.search(piece)
+    for part in [piece] if whole else top_parts(piece):
         bound, d = _bound_cell(part), _depths(part)
         prose = bool(_PROSE.search(part))
         cut = [i for i, c in enumerate(bound) if c == " " and (prose or d[i] == 0)
@@ -2764,7 +2762,7 @@ def column_widths(t: Table, width: float) -> list[float]:
 
     With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
-    word, never split, or its widest short formula, :func:`is_formula`, at most a third of
+    word, never split, or its widest unit, :func:`unit_parts`, at most a third of
     ``width``, as far as the table's width allows: :func:`_floors`), both plus
     :data:`CELL_PAD` and :data:`FIT_SLACK`; the widths are n_j plus an equal share of the
     room width − Σ n when Σ n ≤ width (a share in proportion to n_j would give most to the
@@ -2802,11 +2800,8 @@ def column_widths(t: Table, width: float) -> list[float]:
         mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
                   for _, ws in us for w in ws] or [10.0])
         words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
-        formula = max([string_width(p, t.size, fonts[b]) for s, b in col
-                       for line in str(s).replace("`", "").split("\n")
-                       for p in cell_words(line) if is_formula(p)]
-                      + [u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
-                         for u, _ in us] or [0.0])
+        formula = max([u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                       for u, _ in us] or [0.0])
         formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
         groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))
