@@ -95,7 +95,7 @@ import re
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -1220,6 +1220,10 @@ OPERATIONS = "+−×"
 #: a signed symbol standing as a factor before the formula it multiplies ("−η g/(|g| + ε)"):
 #: a minus sign and one or two letters, followed by a word that is not a Latin word
 _SIGNED_FACTOR = re.compile(r"(?<!\S)(−[^\W\d_]{1,2}) (?=(?![A-Za-z]{2})\S)")
+#: an elementary function applied to a one-letter argument, perhaps signed ("cos x",
+#: "−cos x", "ln y"): one word of prose, never "−cos" / "x"
+_FUNCTION_ARG = re.compile(r"(?<![^\s(\[−])((?:cos|sin|tan|cosh|sinh|tanh|exp|log|ln)) "
+                           r"(?=[^\W\d_](?![\w(]))")
 
 
 def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:
@@ -1228,11 +1232,13 @@ def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:
     up to the next breakable space, punctuation after it not counted ("1 − ημ", "f − f*",
     "|η/threshold − 1|", a product of boxes "[−4.5, 4.5] × [−4.5, 4.5]" once
     :func:`bound_groups` has bound each box), and
-    the space after a signed symbol multiplying what follows ("−η g/(|g| + ε)"), so that a
-    line never ends on the sign or the factor.  The operand before a sign counts what the
-    signs before it bound to it, so a chain binds only while it is short: a long sum
-    ("(x + 2·y − 7)² + (2·x + y − 5)²") still wraps between its terms."""
-    words = _SIGNED_FACTOR.sub(r"\1" + NBSP, text).split(" ")
+    the space after a signed symbol multiplying what follows ("−η g/(|g| + ε)") or after
+    an elementary function applied to a one-letter argument ("−cos x",
+    :data:`_FUNCTION_ARG`), so that a line never ends on the sign or the factor.  The
+    operand before a sign counts what the signs before it bound to it, so a chain binds
+    only while it is short: a long sum ("(x + 2·y − 7)² + (2·x + y − 5)²") still wraps
+    between its terms."""
+    words = _FUNCTION_ARG.sub(r"\1" + NBSP, _SIGNED_FACTOR.sub(r"\1" + NBSP, text)).split(" ")
     seps, unit = [" "] * len(words), [len(w.rstrip(".,;:")) for w in words]
     for k in range(1, len(words) - 1):
         if (len(words[k]) == 1 and words[k] in OPERATIONS
@@ -1298,12 +1304,13 @@ BALANCE_TOL = 0.5
 
 def widest_word(text: str, size: float, font: str) -> float:
     """The width, in points, of the widest word of paragraph markup ``text`` set in ``font``
-    at ``size`` (tags dropped, entities read, words split at ordinary spaces and line breaks,
+    at ``size`` (tags dropped, a word's script kept in it: ``|dh<sub>d</sub>/dx|`` is one
+    word; entities read, words split at ordinary spaces and line breaks,
     so a group bound by non-breaking spaces counts as one word), plus :data:`FIT_SLACK`: the
     narrowest width the paragraph can be set in without breaking a word."""
     from html import unescape
 
-    plain = unescape(re.sub(r"<[^>]*>", " ", re.sub(r"<br\s*/?>", " ", str(text))))
+    plain = unescape(re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", str(text))))
     return max((string_width(w, size, font) for w in plain.split(" ") if w),
                default=0.0) + FIT_SLACK
 
@@ -2365,6 +2372,13 @@ def unbroken(text: str) -> str:
     return text.replace(" ", NBSP)
 
 
+def _bound_cell(text: str) -> str:
+    """``text`` with the spaces of its short formulas (:func:`bound_formulas`), of a marker
+    standing alone after a value (``0.5 ᵐ``) and of a count's thousands (``1 001ᵐ``,
+    :func:`bound_numbers`) made non-breaking."""
+    return bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(text)))
+
+
 def cell_words(text: str) -> list[str]:
     """The pieces of one line of a table cell that never break over lines where their
     column can hold them: its words, each bracketed group with a number, difference between
@@ -2374,29 +2388,50 @@ def cell_words(text: str) -> list[str]:
     alone after a value with that value (``0.5 ᵐ``), a count with its thousands (``1 001ᵐ``,
     :func:`bound_numbers`), a short function word with the word after it (``a maximum``,
     :data:`FUNCTION_WORDS`), a piece that begins with a relation sign with the operand
-    before it (``|η/threshold − 1| > 0.1``, not a word: ``band``, ``≤ 1%``); the pieces
+    before it (``|η/threshold − 1| > 0.1``, ``band ≤ 1%``); the pieces
     join with single spaces."""
     def held(m: re.Match[str]) -> str:
         return m.group(0).replace(" ", NBSP) if len(m.group(0)) <= GROUP_CHARS else m.group(0)
 
-    line = bound_numbers(_LONE_MARK.sub(NBSP, bound_formulas(str(text))))  # "1 001ᵐ": one piece
+    line = _bound_cell(str(text))  # "1 001ᵐ": one piece
     line = _HELD_WORD.sub(lambda m: m.group(1) + NBSP, line)  # "a maximum": one piece
     line = _GROUP.sub(held, line)
     line = _FORMULA.sub(held, line)
     pieces: list[str] = []
     for w in (w.replace(NBSP, " ") for w in re.split(r"[ \t]+", line.strip()) if w):
-        if (pieces and _RELATION_START.match(w) and not _WORD.fullmatch(pieces[-1])
-                and "%" not in pieces[-1]):
+        if pieces and _RELATION_START.match(w):
             pieces[-1] += " " + w
         else:
             pieces.append(w)
-    return pieces
+    return joined_signs(pieces)
+
+
+#: the spaced signs of a formula in a table cell: its relations and its operations
+SIGNS = RELATIONS + OPERATIONS + "·"
+
+
+def joined_signs(pieces: Sequence[str]) -> list[str]:
+    """``pieces`` with each piece that is a lone sign (:data:`SIGNS`) joined to the piece
+    before it and the piece after it, so that no line of a cell begins or ends with a sign
+    standing alone: ``k``, ``≥``, ``W);`` → ``k ≥ W);``; ``superlinear``, ``≥``,
+    ``superlinear`` → ``superlinear ≥ superlinear``; ``(η₀ − ηₘᵢₙ)(1``, ``+``,
+    ``cos(πk/Tₘₐₓ))/2`` → one piece."""
+    out: list[str] = []
+    glue = False
+    for p in pieces:
+        sign = len(p) == 1 and p in SIGNS
+        if out and (sign or glue):
+            out[-1] += " " + p
+        else:
+            out.append(p)
+        glue = sign
+    return out
 
 
 #: a piece that begins with a spaced relation sign ("> 0.1"): it goes with the operand
 #: before it ("|η/threshold − 1| > 0.1"), so that no line of a cell begins with a relation,
-#: as in prose (:func:`bound_relations`); a word or a test's figure beside a bound stays
-#: apart ("band", "≤ 1%"; "<0.01%", "≤ 1%")
+#: as in prose (:func:`bound_relations`), and a word or a test's figure too ("band ≤ 1%",
+#: "0.78% ≤ 8.6%"); a long relation still breaks after its sign (:func:`top_parts`)
 _RELATION_START = re.compile(rf"[{RELATIONS}] ")
 #: a word of two Latin letters or more, perhaps with punctuation after it
 _WORD = re.compile(r"[A-Za-z]{2,}[^\w\s]?")
@@ -2418,21 +2453,6 @@ def piece_parts(piece: str) -> list[str]:
     return _PIECE_BREAK.split(piece)
 
 
-#: a piece that states a relation, a spaced sign with an operand after it and a word or
-#: nothing before it: a setting ("η = 0.001", "damping = 1"), a bound ("x ≤ 1", "≤ 0.6ʸ"),
-#: a window ("[k = 102–173]")
-_RELATION_PIECE = re.compile(rf"(?:^|\S )[{RELATIONS}] \S")
-
-
-def is_formula(piece: str) -> bool:
-    """Whether a piece of :func:`cell_words` is a short formula (:data:`_FORMULA`, not a
-    bracketed group) or states a relation (:data:`_RELATION_PIECE`): :func:`column_widths`
-    makes its column as wide as it where the table's width allows, so that "[k =" /
-    "102–173]" and "η =" / "0.001" do not break."""
-    return (bool(_FORMULA.fullmatch(piece)) and not _GROUP.fullmatch(piece)
-            or bool(_RELATION_PIECE.search(piece)))
-
-
 def formula_parts(piece: str) -> list[str]:
     """The parts of a piece of :func:`cell_words` between the spaces its short formulas
     leave breakable (:func:`bound_formulas`), a sign kept with the word before it:
@@ -2441,18 +2461,147 @@ def formula_parts(piece: str) -> list[str]:
     return [p.replace(NBSP, " ") for p in _PIECE_BREAK.split(bound_formulas(piece))]
 
 
+def _depths(text: str) -> list[int]:
+    """The bracket depth at each character of ``text``: how many matched pairs of brackets
+    enclose it (a bracket itself at the depth outside it; a bracket whose partner is not in
+    ``text``, as in a piece of a longer parenthesis, "(4·s_d/(√M·V) = 4·1.11 = 7.3%,",
+    encloses nothing)."""
+    stack: list[int] = []
+    step = [0] * (len(text) + 1)
+    for i, c in enumerate(text):
+        if c in _CLOSING:
+            stack.append(i)
+        elif c in _CLOSING.values() and stack and _CLOSING[text[stack[-1]]] == c:
+            a = stack.pop()
+            step[a + 1] += 1
+            step[i] -= 1
+    out, depth = [], 0
+    for k in range(len(text)):
+        depth += step[k]
+        out.append(depth)
+    return out
+
+
+def _top_signs(piece: str, signs: str = SIGNS, depth: int | None = 0) -> list[int]:
+    """The indices of the spaced signs (of ``signs``) of ``piece`` at bracket depth
+    ``depth`` (None: any): at 0 its operators at the top level (``ρ = (√κ − 1)/(√κ + 1)``:
+    the ``=`` alone)."""
+    d = _depths(piece)
+    return [i for i, c in enumerate(piece)
+            if c in signs and depth in (None, d[i]) and 0 < i < len(piece) - 1
+            and piece[i - 1] == " " and piece[i + 1] == " "]
+
+
+def _enclosed(piece: str) -> int:
+    """1 when ``piece`` is one bracketed group, perhaps with punctuation after it
+    ("(4·s_d/(√M·V) = 4·1.11/(√4000·0.9634) = 7.3%,"): its top level is inside the
+    brackets; else 0."""
+    d = _depths(piece)
+    body = piece.rstrip(".,;:")
+    return int(len(body) > 1 and body[0] in _CLOSING and body[-1] == _CLOSING[body[0]]
+               and all(x >= 1 for x in d[1:len(body) - 1]))
+
+
+def top_parts(piece: str, chars: int = SHORT_GROUP, signs: str = SIGNS,
+              depth: int = 0) -> list[str]:
+    """The parts of a piece of :func:`cell_words` a line may end between when its column
+    cannot hold it whole: it breaks only after an operator at its top level
+    (:func:`_top_signs`, of ``signs``; inside the brackets of a piece that is one group,
+    :func:`_enclosed`), the sign ending the line.  After a relation sign
+    (:data:`RELATIONS`), the conventional break, it breaks unless the relation, from the
+    start of its part to the end of its right side (up to the next relation), is a short
+    group of at most ``chars`` characters ("ρ = 0.5", "k ≥ W"): ``superlinear ≥
+    superlinear`` → ``superlinear ≥``, ``superlinear``.  After an operation it breaks only
+    where the part before the break and the operand after the sign each have more than
+    ``chars`` characters, so that a sign stays with a short operand on each side:
+    ``(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` and ``ηₘᵢₙ + (η₀ − ηₘᵢₙ)(…)/2`` never break;
+    ``−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):`` → ``−7.77e−05 ≤``, ``7.4e−12 =``,
+    ``1e−12·max(1, max|f|):``."""
+    at = _top_signs(piece, signs, depth + _enclosed(piece))
+    ends = [0, *(i + 2 for i in at), len(piece) + 1]
+    operands = [piece[a:b - 3] if k + 1 < len(ends) - 1 else piece[a:]
+                for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))]
+    relations = [i for i in at if piece[i] in RELATIONS]
+    parts, start = [], 0
+    for k, i in enumerate(at):
+        if _WORD.fullmatch(operands[k + 1].split(" ")[0]):  # prose after the sign
+            cut = True
+        elif piece[i] in RELATIONS:
+            end = next((j - 1 for j in relations if j > i), len(piece))
+            cut = end - start > chars
+        else:
+            cut = i + 1 - start > chars and len(operands[k + 1]) > chars
+        if cut:
+            parts.append(piece[start:i + 1])
+            start = i + 2
+    return [*parts, piece[start:]]
+
+
+def inner_parts(piece: str) -> list[str]:
+    """``piece`` broken after each spaced sign at the shallowest bracket depth that holds
+    one (:func:`top_parts` at that depth, no least length), for a bracketed formula wider
+    than its column, a short group (:func:`bound_groups`) kept whole: ``(η₀ −
+    ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2`` → ``(η₀ − ηₘᵢₙ)(1 +``, ``cos(πk/Tₘₐₓ))/2``."""
+    d, bound = _depths(piece), bound_groups(piece)
+    at = [d[i] for i in _top_signs(piece, depth=None)]
+    if not at:
+        return [piece]
+    parts = top_parts(bound, 0, SIGNS, min(at))  # a short group kept whole: "(η₀ − ηₘᵢₙ)"
+    return [p.replace(NBSP, " ") for p in parts]
+
+
+#: two words in a row, each with two Latin letters in a row: prose, whose spaces break
+#: inside brackets too ("(constant − 4 standard errors)/10")
+_PROSE = re.compile(r"[A-Za-z]{2}\S* \S*[A-Za-z]{2}")
+
+
+def unit_parts(piece: str) -> list[str]:
+    """The least units of a piece of :func:`cell_words` that a line never breaks inside:
+    its :func:`top_parts`, each split further at its spaces outside brackets that are not
+    next to a sign nor bound as a short formula (:func:`bound_formulas`: a signed factor
+    "−η g"), so that prose held with a formula parts from it (``of log(Var·(N − 1)/(N −
+    B))`` → ``of``, ``log(Var·(N − 1)/(N − B))``) while the formula stays whole; in a
+    part with prose (:data:`_PROSE`) inside its brackets too (``(constant − 4 standard
+    errors)/10`` → ``(constant −``, ``4``, ``standard``, ``errors)/10``).  Each
+    is one word of the width model (:func:`column_widths`).  A piece that is one bracketed
+    group of at most :data:`GROUP_CHARS` characters with no prose in it (a window "[k =
+    9639–20000]", "(4√(2/(R − 1)) = 8.9%)") is one unit, as :func:`cell_words` holds it."""
+    out: list[str] = []
+    whole = _enclosed(piece) and len(piece) <= GROUP_CHARS and not _PROSE.search(piece)
+    for part in [piece] if whole else top_parts(piece):
+        bound, d = _bound_cell(part), _depths(part)
+        prose = bool(_PROSE.search(part))
+        cut = [i for i, c in enumerate(bound) if c == " " and (prose or d[i] == 0)
+               and part[i - 1] not in SIGNS and part[i + 1] not in SIGNS]
+        out += [part[a + 1:b] for a, b in zip([-1, *cut], [*cut, len(part)], strict=True)]
+    return [p for p in out if p]
+
+
 def unbroken_groups(text: str, width: float, size: float, font: str = FONT) -> str:
     """``text`` (a table cell) with the spaces inside each piece of :func:`cell_words` no
     wider than ``width`` points made non-breaking, so that the paragraph keeps the piece
-    on one line; a wider piece breaks only between its :func:`formula_parts` (its short
-    formulas kept whole), and a part wider still only between its :func:`piece_parts`."""
+    on one line; a wider piece breaks only between its :func:`unit_parts` (after an
+    operator at its top level, between words held with a formula), a unit wider still
+    after any relation at its top level, then after any operation there (:func:`top_parts`
+    with no least length: a relation binds more loosely than a sum, "0.4200ⁿ ≤" / "1 +
+    1e−12", "ηₘᵢₙ +" / "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"), then after the signs of its
+    shallowest brackets (:func:`inner_parts`: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2"),
+    and a part wider still only
+    between its :func:`piece_parts`; a part wider than the column even then keeps its
+    spaces breakable (a line may end next to its sign, "superlinear" / "≥ superlinear"),
+    as ReportLab splits a bound run wider than its line inside a word ("supe" /
+    "rlinear ≥")."""
     def held(piece: str, levels: tuple[Callable[[str], list[str]], ...]) -> str:
-        if not levels or string_width(piece, size, font) <= width:
+        if string_width(piece, size, font) <= width:
             return piece.replace(" ", NBSP)
+        if not levels:
+            return piece
         return " ".join(held(p, levels[1:]) for p in levels[0](piece))
 
     def line(s: str) -> str:
-        return " ".join(held(w, (formula_parts, piece_parts)) for w in cell_words(s))
+        levels = (unit_parts, partial(top_parts, chars=0, signs=RELATIONS),
+                  partial(top_parts, chars=0), inner_parts, piece_parts)
+        return " ".join(held(w, levels) for w in cell_words(s))
     return "\n".join(line(s) for s in str(text).split("\n"))
 
 
@@ -2470,27 +2619,36 @@ def wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
     return lines
 
 
-#: One text line of a cell for the width model: its pieces (:func:`cell_words`), each as
-#: (width, widths of its words), and the width of a space.
-CellLine = tuple[list[tuple[float, list[float]]], float]
+#: A piece of a cell for the width model, as (width, its :func:`unit_parts`, each as
+#: (width, widths of its words, :func:`piece_parts`)).
+CellPiece = tuple[float, list[tuple[float, list[float]]]]
+#: One text line of a cell for the width model: its pieces (:func:`cell_words`) as
+#: :data:`CellPiece`, and the width of a space.
+CellLine = tuple[list[CellPiece], float]
 
 
 def _cell_words(text: str, size: float, font: str) -> list[CellLine]:
     """The lines of a cell's text (split at newlines) as :data:`CellLine`."""
-    space = string_width(" ", size, font)
-    return [([(string_width(p, size, font), [string_width(w, size, font)
-                                             for w in piece_parts(p)])
-              for p in cell_words(line)], space)
+    def width(w: str) -> float:
+        return string_width(w, size, font)
+
+    return [([(width(p), [(width(u), [width(w) for w in piece_parts(u)])
+                          for u in unit_parts(p)])
+              for p in cell_words(line)], width(" "))
             for line in str(text).replace("`", "").split("\n")]
 
 
 def _cell_lines(cell: Sequence[CellLine], width: float) -> int:
     """Lines a cell takes in a column ``width`` points wide (:data:`CELL_PAD` included, and
     :data:`FIT_SLACK` kept spare on every line): Σ over its text lines of
-    :func:`wrapped_lines`, each piece whole where the column holds it, else broken at its
-    spaces (as :func:`unbroken_groups` sets it)."""
+    :func:`wrapped_lines`, each piece whole where the column holds it, else broken between
+    its units (:func:`unit_parts`), a unit wider than the column at its spaces (as
+    :func:`unbroken_groups` sets it)."""
     inner = width - CELL_PAD - FIT_SLACK
-    return sum(wrapped_lines([v for w, ws in pieces for v in ((w,) if w <= inner else ws)],
+    return sum(wrapped_lines([v for w, us in pieces
+                              for v in ((w,) if w <= inner else
+                                        [x for u, ws in us
+                                         for x in ((u,) if u <= inner else ws)])],
                              sp, inner) for pieces, sp in cell)
 
 
@@ -2604,7 +2762,7 @@ def column_widths(t: Table, width: float) -> list[float]:
 
     With every column's ``share`` given: ``width · share_j / Σ share``.  Otherwise each column
     has a natural width n_j (its longest cell on one line) and a minimal one m_j (its longest
-    word, never split, or its widest short formula, :func:`is_formula`, at most a third of
+    word, never split, or its widest unit, :func:`unit_parts`, at most a third of
     ``width``, as far as the table's width allows: :func:`_floors`), both plus
     :data:`CELL_PAD` and :data:`FIT_SLACK`; the widths are n_j plus an equal share of the
     room width − Σ n when Σ n ≤ width (a share in proportion to n_j would give most to the
@@ -2639,12 +2797,11 @@ def column_widths(t: Table, width: float) -> list[float]:
                               for line in str(s).split("\n")), default=0.0)
                          for s, b in col) + CELL_PAD + FIT_SLACK)
         alone = [_cell_words(s, t.size, FONT) for s in extra[j]]
-        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, ws in ps
-                  for w in ws] or [10.0])
+        mn = max([w for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                  for _, ws in us for w in ws] or [10.0])
         words.append(min(mn, width / 3.0) + CELL_PAD + FIT_SLACK)
-        formula = max([string_width(p, t.size, fonts[b]) for s, b in col
-                       for line in str(s).replace("`", "").split("\n")
-                       for p in cell_words(line) if is_formula(p)] or [0.0])
+        formula = max([u for cell in cells[-1] + alone for ps, _ in cell for _, us in ps
+                       for u, _ in us] or [0.0])
         formulas.append(max(min(formula, width / 3.0) + CELL_PAD + FIT_SLACK, words[-1]))
         group = max([w for cell in cells[-1] for ps, _ in cell for w, _ in ps] or [10.0])
         groups.append(max(min(group, width / 3.0) + CELL_PAD + FIT_SLACK, formulas[-1]))

@@ -611,6 +611,24 @@ def bracket_words(words: list[str], most: int = 24) -> list[str]:
     return out
 
 
+def top_words(para: str) -> list[str]:
+    """The words of ``para`` a formula breaks between at its top level: each bracketed
+    group whole whatever its length (:func:`bracket_words`), a relation sign
+    (:data:`RELATIONS`) kept with the word before it and with the word after it unless that
+    is such a group of several words, so that a title too narrow for a whole relation
+    breaks after its sign, not inside its brackets: ``ηₖ =`` / ``0.5/(1 + 0.25k)``, never
+    ``ηₖ = 0.5/(1`` / ``+ 0.25k)``; ``η = 0.6,`` stays whole."""
+    out: list[str] = []
+    glue = False
+    for word in bracket_words(para.split(" "), most=len(para)):
+        if out and (word in RELATIONS or (glue and " " not in word)):
+            out[-1] += " " + word
+        else:
+            out.append(word)
+        glue = word in RELATIONS
+    return out
+
+
 def _greedy_lines(words: list[str], available: float, size: float) -> list[str]:
     """Words (units never broken) put greedily into lines of at most ``available``
     points."""
@@ -640,7 +658,7 @@ def wrap_words(text: str, available: float, size: float) -> str:
     for para in str(text).split("\n"):
         # short bracketed groups whole (:func:`bracket_words`) when that fits, else as before
         tries = []
-        for words in (bracket_words(bound_words(para)), bound_words(para)):
+        for words in (bracket_words(bound_words(para)), top_words(para), bound_words(para)):
             tries.append(_balanced_lines(words, available, size))
             if orphan_line("\n".join(tries[-1])) and len(words) > 1:  # last word glued to
                 tries.append(_balanced_lines([*words[:-2], " ".join(words[-2:])],  # the one

@@ -1692,7 +1692,7 @@ def test_a_difference_between_bars_and_a_setting_stay_on_one_line():
     0.001" broke as "GD with η" / "= 0.001".  A difference between bars over another and a
     setting (a symbol equal to a number) are pieces the column holds where it can."""
     assert pages.cell_words("max |m − p|/|p| 0.78% ≤ 8.7%") == [
-        "max", "|m − p|/|p|", "0.78%", "≤ 8.7%"]
+        "max", "|m − p|/|p|", "0.78% ≤ 8.7%"]
     assert pages.cell_words("GD with η = 0.001") == ["GD", "with", "η = 0.001"]
     assert pages.cell_words("linear, ρ = 0.6ᵗ and a=b") == ["linear,", "ρ = 0.6ᵗ", "and", "a=b"]
     # quadratic report p. 5: a bound kept its relation sign apart from its number; the
@@ -1997,12 +1997,12 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
     assert pages.cell_words("Nesterov, η = 1/L: rate vs 1 − 1/√κ, κ = 100") == [
         "Nesterov,", "η = 1/L:", "rate", "vs", "1 − 1/√κ,", "κ = 100"]
     assert pages.cell_words("GD with η = 2/(μ + L)") == ["GD", "with", "η = 2/(μ + L)"]
-    assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-3:] == ["off", "band", "≤ 1%"]
-    assert pages.cell_words("Δln ρ/ln ρ < 0.01% ≤ 1%")[-2:] == ["ρ < 0.01%", "≤ 1%"]
+    assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-2:] == ["off", "band ≤ 1%"]
+    assert pages.cell_words("Δln ρ/ln ρ < 0.01% ≤ 1%")[-1:] == ["ρ < 0.01% ≤ 1%"]
     # a formula is held by its column's width; too wide for it, it breaks at its spaces,
     # each sign kept with the operand before it, as a bracketed group does
-    assert pages.is_formula("(√κ − 1)/(√κ + 1),") and not pages.is_formula("(k from 3)")
-    assert pages.is_formula("[k = 3–78]")  # a window states a relation: it is held too
+    for unit in ("(√κ − 1)/(√κ + 1),", "[k = 3–78]"):  # a window is held too
+        assert pages.unit_parts(unit) == [unit]
     assert pages.piece_parts("(√κ − 1)/(√κ + 1),") == ["(√κ −", "1)/(√κ +", "1),"]
     assert pages.piece_parts("[k = 3268–20000]") == ["[k =", "3268–20000]"]
     t = pages.Table([pages.Column("what"), pages.Column("note")],
@@ -2022,14 +2022,14 @@ def test_a_setting_bound_or_window_in_a_table_cell_is_held_whole():
     """Study p. 27 "0.9802ᶠ [k =" / "0–1474]", p. 40 "GD with" / "η =" / "0.001", p. 3 "to
     x" / "≤ 1", kink p. 5 "damping" / "= 1", "memory =" / "10": a piece stating a relation
     (a setting of any name, a bound with the symbol it bounds, a window) is one piece and
-    sets its column's least width, so it stays on one line; a word beside a bound
-    ("band") still stands apart."""
+    sets its column's least width, so it stays on one line; a bound goes with the word
+    before it too ("band ≤ 1%"), no line begins with its sign."""
     assert pages.cell_words("GD (η = 1) steps from x = 4 to x ≤ 1")[-2:] == ["to", "x ≤ 1"]
     assert pages.cell_words("damping = 1") == ["damping = 1"]
     assert pages.cell_words("memory = 10") == ["memory = 10"]
-    assert pages.cell_words("off band ≤ 1%") == ["off", "band", "≤ 1%"]
+    assert pages.cell_words("off band ≤ 1%") == ["off", "band ≤ 1%"]
     pieces = ["η = 0.001", "[k = 0–1474]", "memory = 10", "x ≤ 1"]
-    assert all(pages.is_formula(p) for p in pieces)
+    assert all(pages.unit_parts(p) == [p] for p in pieces)
     t = pages.Table([pages.Column("method"), pages.Column("measured rate [window]"),
                      pages.Column("settings"), pages.Column("what"), pages.Column("note")],
                     [["GD with η = 0.001", "0.9802ᶠ [k = 0–1474]", "memory = 10",
@@ -2774,6 +2774,131 @@ def test_a_wrapped_table_cell_does_not_end_a_line_on_a_function_word():
     assert lines == ["around", "a maximum"], lines
 
 
+#: cells of the study's tables whose formulas broke over lines (a lone sign on a line, a
+#: line begun or ended inside a short group), each with the unit the column is given room
+#: for, and the lines it is set in then
+_FORMULA_CELLS = [
+    ("cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ",
+     "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up",
+     ["cosine: ηₘᵢₙ +", "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "up to k = Tₘₐₓ"]),
+    ("exact recursion, cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ; "
+     "measured", "exact recursion, cosine:",
+     ["exact recursion, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2 up to",
+      "k = Tₘₐₓ; measured"]),
+    ("bound: superlinear ≥ superlinear (at least as fast)", "superlinear ≥ superlinear",
+     ["bound:", "superlinear ≥ superlinear", "(at least as fast)"]),
+    ("largest graph-above-chord gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex",
+     "gap −7.77e−05 ≤ 7.4e−12 =",
+     ["largest graph-above-chord", "gap −7.77e−05 ≤ 7.4e−12 =", "1e−12·max(1, max|f|):",
+      "convex"]),
+    ("η₀ = 0.5, cosine: ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k = Tₘₐₓ; measured",
+     "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ)",
+     ["η₀ = 0.5, cosine:", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2 up to",
+      "k = Tₘₐₓ; measured"]),
+    ("gap −7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|): convex", "1e−12·max(1, max|f|):",
+     ["gap −7.77e−05 ≤", "7.4e−12 =", "1e−12·max(1, max|f|):", "convex"]),
+    ("−η g/(√(1 − α)·|g| + ε) ≈ −1.26·sign(g) per coordinate", "−η g/(√(1 − α)·|g| + ε) ≈",
+     ["−η g/(√(1 − α)·|g| + ε) ≈", "−1.26·sign(g) per", "coordinate"]),
+    ("the schedule runs on k − W in place of k (cosine: cos(π(k − W)/Tₘₐₓ) for k ≥ W); "
+     "measured", "the schedule runs on k − W in place of",
+     ["the schedule runs on k − W in place", "of k (cosine: cos(π(k − W)/Tₘₐₓ) for",
+      "k ≥ W); measured"]),
+]
+
+
+@pytest.mark.parametrize(("text", "unit", "want"), _FORMULA_CELLS)
+def test_a_sign_in_a_cell_stays_with_its_operands_and_a_formula_breaks_at_its_top(
+        text, unit, want):
+    """Study pp. 9, 11, 36, 41: "(η₀ − ηₘᵢₙ)(1 +" / "cos(πk/Tₘₐₓ))/2", "superlinear" /
+    "≥ superlinear", "≤ 7.4e−12" / "=" / "1e−12·max…", "−η g/(√(1 − α)·|g| +" / "ε)",
+    "for k" / "≥ W)".  A relation sign never starts or ends a line alone, it stays with an
+    operand on each side; a formula the column cannot hold breaks after an operator at its
+    top level, a relation before a sum ("≤" before "+"), inside its brackets only where
+    even its top-level parts are too wide, after the signs of its shallowest ones."""
+    t = pages.Table([pages.Column("what"), pages.Column("note")], [[text, "x"]])
+    width = pages.string_width(unit, t.size) + pages.CELL_PAD + 1.0
+    lines = [" ".join(ln.split()) for ln in _laid_out(t, [width, 300.0])[1][0]]
+    assert lines == want
+
+
+def test_the_parts_of_a_formula_a_cell_may_break_between():
+    """A lone sign joins the pieces on both sides (:func:`pages.cell_words`); a formula
+    breaks only after a top-level sign (:func:`pages.top_parts`): after a relation unless
+    the relation is a short group ("superlinear ≥" / "superlinear", "ρ = 0.5" never),
+    after an operation only where the part before it and its operand are longer than a
+    short group ("ηₘᵢₙ + (η₀ − ηₘᵢₙ)(…)" never); the units of the width model part prose
+    from the formula it is held with (:func:`pages.unit_parts`)."""
+    assert pages.cell_words("bound: superlinear ≥ superlinear (at least as fast)") == [
+        "bound:", "superlinear ≥ superlinear", "(at", "least", "as", "fast)"]
+    assert pages.cell_words("(cos(π(k − W)/Tₘₐₓ) for k ≥ W); measured")[-2:] == [
+        "k ≥ W);", "measured"]
+    assert pages.cell_words("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2 up to k")[0] == \
+        "(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"
+    for whole in ("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2", "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2",
+                  "ρ = 0.5", "k ≥ W", "0.78% ≤ 8.6%"):
+        assert pages.top_parts(whole) == [whole]
+    assert pages.top_parts("V = s²(N − B)/(B(N − 1)),") == ["V =", "s²(N − B)/(B(N − 1)),"]
+    assert pages.top_parts("0.4200ⁿ ≤ 1 + 1e−12") == ["0.4200ⁿ ≤", "1 + 1e−12"]
+    assert pages.top_parts("superlinear ≥ superlinear") == ["superlinear ≥", "superlinear"]
+    assert pages.top_parts("−7.77e−05 ≤ 7.4e−12 = 1e−12·max(1, max|f|):") == [
+        "−7.77e−05 ≤", "7.4e−12 =", "1e−12·max(1, max|f|):"]
+    assert pages.top_parts("(x + 2·y − 7)² + (2·x + y − 5)²") == [
+        "(x + 2·y − 7)² +", "(2·x + y − 5)²"]
+    assert pages.top_parts("0.4200ⁿ ≤ 1 + 1e−12", 0, pages.RELATIONS) == [
+        "0.4200ⁿ ≤", "1 + 1e−12"]
+    assert pages.unit_parts("of log(Var·(N − 1)/(N − B))") == [
+        "of", "log(Var·(N − 1)/(N − B))"]
+    assert pages.unit_parts("1 001ᵐ") == ["1 001ᵐ"]
+    # a piece of a longer parenthesis: its unmatched bracket encloses nothing; a relation
+    # keeps a short operand after it; prose in brackets breaks as prose
+    assert pages.unit_parts("(4·s_d/(√M·V) = 4·1.11/(√4000·0.9634) = 7.3%,") == [
+        "(4·s_d/(√M·V) =", "4·1.11/(√4000·0.9634) =", "7.3%,"]
+    assert pages.unit_parts("(4√(2/(R − 1)) = 8.9%)") == ["(4√(2/(R − 1)) = 8.9%)"]
+    assert pages.unit_parts("0.000731 < 0.00486 = (constant − 4 standard errors)/10") == [
+        "0.000731 <", "0.00486 =", "(constant − 4", "standard", "errors)/10"]
+    assert pages.inner_parts("(η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2") == [
+        "(η₀ − ηₘᵢₙ)(1 +", "cos(πk/Tₘₐₓ))/2"]
+
+
+@pytest.mark.parametrize("unit", ["log(Var·(N − 1)/(N − B))", "[k = 9639–20000]",
+                                  "ηₘᵢₙ + (η₀ − ηₘᵢₙ)(1 + cos(πk/Tₘₐₓ))/2"])
+def test_a_column_is_as_wide_as_the_formula_units_of_its_cells(unit):
+    """Study pp. 6, 36, 41: the width model counted "log(Var·(N −", "superlinear" and "(1"
+    as the least words of their columns, which were made narrower than the formulas the
+    page keeps whole: each unit (:func:`pages.unit_parts`) is one word of the model, so a
+    column with room to spare holds it on one line."""
+    text = f"slope of {unit} against log B"
+    t = pages.Table([pages.Column("what"), pages.Column("note")], [[text, "words " * 80]])
+    widths = pages.column_widths(t, pages.CONTENT_W)
+    assert widths[0] >= pages.string_width(unit, t.size) + pages.CELL_PAD
+    assert any(unit in " ".join(ln.split()) for ln in _laid_out(t, widths)[1][0])
+
+
+def test_a_word_with_a_script_is_one_word_of_a_balanced_cell():
+    """Study p. 9: "largest |dh_d/dx|/bound" was set "largest |dhd" / "/dx|/bound": the
+    widest word of the markup was measured with its subscript tag read as a space
+    ("|dh", "d/dx|/bound"), so the cell was balanced narrower than the word and ReportLab
+    split it.  The tag is dropped inside the word."""
+    size = pages.TABLE
+    assert pages.widest_word("largest |dh<sub>d</sub>/dx|/bound", size, pages.FONT) == \
+        pytest.approx(pages.string_width("|dhd/dx|/bound", size) + pages.FIT_SLACK)
+    t = pages.Table([pages.Column("what"), pages.Column("note")],
+                    [["largest |dh_d/dx|/bound 0.4200ⁿ ≤ 1 + 1e-12", "x"]])
+    lines = [ln.replace(" ", "") for ln in _laid_out(t, [81.9, 300.0])[1][0]]
+    assert lines == ["largest", "|dhd/dx|/bound", "0.4200ⁿ≤", "1+1e−12"]
+
+
+def test_a_function_of_one_letter_is_one_word_of_prose():
+    """Study p. 10: "(f″ = −cos" / "x < 0 near 0)": the function and its argument, and the
+    relations on both sides of them, stay on one line; a word after a function's name
+    ("log file") and a longer argument ("cos xy") are left alone."""
+    nb = pages.NBSP
+    assert pages.bound_spaces("is not (f″ = −cos x < 0 near 0): there") == (
+        f"is not (f″{nb}={nb}−cos{nb}x{nb}<{nb}0 near 0): there")
+    assert pages.bound_spaces("the cost of a log file") == "the cost of a log file"
+    assert pages.bound_spaces("cos xy, ln y") == f"cos xy, ln{nb}y"
+
+
 def test_a_lead_in_splits_rather_than_move_whole_with_its_table(tmp_path):
     """Study p. 39: a lead-in of 10 lines with the 6-row table it announces did not fit the
     0.35 of the page left, the table's rows could not begin under the paragraph, and the
@@ -2826,3 +2951,61 @@ def test_a_short_table_whose_notes_miss_the_page_keeps_its_rows_there(tmp_path):
     assert texts.index(here) == 0 and "method 2" in texts[0], texts
     assert "NOTE-9" in " ".join(texts[1:]), texts
     assert res.page_fill[0].blank * pages.CONTENT_H < room - rows_h + 20.0, res.page_fill
+
+
+#: the study's Rosenbrock table "Predicted and measured convergence" (p. 42), its header
+#: and rows as the study builds them
+_ROSENBROCK_HEADERS = ["method", "predicted kind", "predicted rate", "order", "measured kind",
+                       "measured rate [window]", "order", "decided by", "verdict", "note"]
+_ROSENBROCK_ROWS = [
+    ["Newton", "quadratic", "—", "2ᵗ", "quadratic", "—", "1.97ᶠ ± 0.025 (1 s.e.) [k = 18–21]",
+     "q = 1.97 in [1.8, 2.6]", "agrees",
+     "measured order 1.97 ± 0.025 (1 s.e.) within [0.9, 1.3] × the predicted 2"],
+    ["BFGS", "superlinear (bound, no rate)", "—", "—", "superlinear", "—",
+     "1.32ᶠ ± 0.093 (1 s.e.) [k = 33–38]",
+     "bound: superlinear ≥ superlinear (at least as fast)", "agrees",
+     "same kind (superlinear); no number to compare"],
+    ["L-BFGS", "linear (bound, no rate)", "—", "—", "superlinear", "—", "—",
+     "bound: superlinear ≥ linear (at least as fast)", "agrees",
+     "measured superlinear (two-step ratios e_(k+2)/e_k: 0.0652, 0.00111, 1.18e-05 at "
+     "k = 34, 36, 38, each ≤ 1/2 of the one before): at least as fast as the predicted "
+     "linear bound"],
+    ["CG", "linear (bound)", "≤ 0.96085ʸ", "—",
+     "linear on average (R-linear: in each half of the window the errors stray at least "
+     "1.1 decades from the fitted line)", "0.47ᶠ [k = 25–45]", "1.00ᶠ",
+     "ρ 0.47 ≤ bound 0.96085", "agrees", ""],
+    ["GD with η = 0.001", "linear", "0.99960064ᵗ", "1ᵗ", "linear",
+     "0.99960001ᶠ [k = 9639–20000]", "1.00ᶠ", "Δln ρ/ln ρ 0.16% ≤ 1%", "agrees", ""],
+]
+
+
+def test_a_relation_floor_is_its_wider_side_and_a_window_stays_whole():
+    """Study p. 42: the decided-by column's least width counted "superlinear ≥ superlinear"
+    as one unit (91.9 pt), so the formulas of the table no longer fitted its width, were cut
+    to a common cap, and the window "[k = 9639–20000]" (65.2 pt) broke as "[k =" /
+    "9639–20000]".  A relation breaks after its sign (as TeX breaks after a relation): its
+    unit is the wider of "superlinear ≥" and "superlinear"; only a short relation ("ρ =
+    0.5", "k ≥ W") and a short bracketed group (the window) are one unit; a relation sign
+    still never starts a line nor stands alone on one."""
+    assert pages.unit_parts("superlinear ≥ superlinear") == ["superlinear ≥", "superlinear"]
+    assert pages.unit_parts("0.47 ≤ bound") == ["0.47 ≤", "bound"]
+    assert pages.unit_parts("[k = 9639–20000]") == ["[k = 9639–20000]"]
+    for short in ("ρ = 0.5", "k ≥ W", "η = 0.001", "0.78% ≤ 8.6%"):
+        assert pages.unit_parts(short) == [short]
+    assert pages.cell_words("|m − p|/|p| 0.78% ≤ 8.6%")[-1] == "0.78% ≤ 8.6%"
+    t = pages.Table([pages.Column(h) for h in _ROSENBROCK_HEADERS],
+                    [list(r) for r in _ROSENBROCK_ROWS])
+    widths = pages.column_widths(t, pages.CONTENT_W)
+    size = t.size
+    window = pages.string_width("[k = 9639–20000]", size) + pages.CELL_PAD
+    assert widths[5] >= window, widths
+    # the decided-by column is narrower than the whole relation: it breaks after "≥"
+    assert widths[7] < pages.string_width("superlinear ≥ superlinear", size) + pages.CELL_PAD
+    cells = _laid_out(t, widths)
+    assert "[k = 9639–20000]" in cells[5][5], cells[5][5]
+    assert "superlinear ≥" in cells[2][7], cells[2][7]
+    signs = tuple(pages.RELATIONS)  # a cell may begin with a bound ("≤ 0.96085ʸ")
+    for row in cells:
+        for lines in row:
+            assert not any(ln.strip().startswith(signs) for ln in lines[1:]), lines
+            assert not any(ln.strip() in signs for ln in lines), lines
