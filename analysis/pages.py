@@ -1216,14 +1216,15 @@ def bound_groups(text: str, chars: int = SHORT_GROUP) -> str:
 
 
 #: the binary signs whose spaces :func:`bound_operations` binds between short operands
-OPERATIONS = "+−×"
+OPERATIONS = "+−×/"
 #: a signed symbol standing as a factor before the formula it multiplies ("−η g/(|g| + ε)"):
 #: a minus sign and one or two letters, followed by a word that is not a Latin word
 _SIGNED_FACTOR = re.compile(r"(?<!\S)(−[^\W\d_]{1,2}) (?=(?![A-Za-z]{2})\S)")
-#: an elementary function applied to a one-letter argument, perhaps signed ("cos x",
-#: "−cos x", "ln y"): one word of prose, never "−cos" / "x"
-_FUNCTION_ARG = re.compile(r"(?<![^\s(\[−])((?:cos|sin|tan|cosh|sinh|tanh|exp|log|ln)) "
-                           r"(?=[^\W\d_](?![\w(]))")
+#: an elementary function or an extremum applied to a one-letter argument or to a number,
+#: perhaps signed or after a slash or a Δ ("cos x", "−cos x", "Δln ρ/ln ρ", "max f − min f",
+#: "ln 0.00111"): one word, never "−cos" / "x", "ρ/ln" / "ρ" or "(ln" / "0.00111"
+_FUNCTION_ARG = re.compile(r"(?<![^\s(\[−/Δ])((?:cos|sin|tan|cosh|sinh|tanh|exp|log|ln|max|min)) "
+                           r"(?=[^\W\d_](?![\w(])|\d)")
 
 
 def bound_operations(text: str, chars: int = SHORT_GROUP) -> str:

@@ -1998,7 +1998,7 @@ def test_a_short_formula_in_a_table_cell_is_one_piece():
         "Nesterov,", "η = 1/L:", "rate", "vs", "1 − 1/√κ,", "κ = 100"]
     assert pages.cell_words("GD with η = 2/(μ + L)") == ["GD", "with", "η = 2/(μ + L)"]
     assert pages.cell_words("−ln ρ 0.84% off band ≤ 1%")[-2:] == ["off", "band ≤ 1%"]
-    assert pages.cell_words("Δln ρ/ln ρ < 0.01% ≤ 1%")[-1:] == ["ρ < 0.01% ≤ 1%"]
+    assert pages.cell_words("Δln ρ/ln ρ < 0.01% ≤ 1%") == ["Δln ρ/ln ρ < 0.01% ≤ 1%"]
     # a formula is held by its column's width; too wide for it, it breaks at its spaces,
     # each sign kept with the operand before it, as a bracketed group does
     for unit in ("(√κ − 1)/(√κ + 1),", "[k = 3–78]"):  # a window is held too
@@ -2897,6 +2897,22 @@ def test_a_function_of_one_letter_is_one_word_of_prose():
         f"is not (f″{nb}={nb}−cos{nb}x{nb}<{nb}0 near 0): there")
     assert pages.bound_spaces("the cost of a log file") == "the cost of a log file"
     assert pages.bound_spaces("cos xy, ln y") == f"cos xy, ln{nb}y"
+
+
+def test_a_function_after_a_slash_or_of_a_number_is_one_word():
+    """Study pp. 3, 4, 24, Himmelblau p. 5: "Δln ρ/ln" / "ρ < 0.01%" broke between the
+    second logarithm and its argument; study p. 43: "(ln" / "0.00111 / ln 0.0652)" and p. 2
+    "max f − min" / "f = 2" did the same. A function's name binds to its argument after a
+    slash or a Δ, an extremum ("max f") binds as the functions do, and so does a numeric
+    argument; a spaced slash between short operands is an operation like "−"."""
+    nb = pages.NBSP
+    assert pages.bound_operations("Δln ρ/ln ρ < 0.01%") == f"Δln{nb}ρ/ln{nb}ρ < 0.01%"
+    assert pages.cell_words("Δln ρ/ln ρ < 0.01% ≤ 1%") == ["Δln ρ/ln ρ < 0.01% ≤ 1%"]
+    assert pages.bound_operations("gap, max f − min f = 2") == (
+        f"gap, max{nb}f{nb}−{nb}min{nb}f = 2")
+    assert f"(ln{nb}0.00111" in pages.bound_operations("q ≈ (ln 0.00111 / ln 0.0652)¹ᐟ²")
+    assert pages.bound_operations("x / y") == f"x{nb}/{nb}y"
+    assert pages.bound_operations("the maximum of a log file") == "the maximum of a log file"
 
 
 def test_a_lead_in_splits_rather_than_move_whole_with_its_table(tmp_path):
