@@ -4229,8 +4229,10 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
 # ============================================================================ sweeps
 
 
-#: The threshold lines of :func:`plot_lr_sweep` lie under its markers.
+#: The threshold lines of :func:`plot_lr_sweep` lie under its markers, which are all drawn
+#: at :data:`SWEEP_MARKER_ZORDER` (a marker on a line stays whole).
 THRESHOLD_ZORDER = 2.5
+SWEEP_MARKER_ZORDER = 3.0
 
 
 @styled
@@ -4274,7 +4276,7 @@ def plot_lr_sweep(
     if done.any():
         (h,) = ax.plot(lrs[done], err[done], color=color(0), marker="o", ms=4, ls="none",
                        label=f"converged: final error ≤ {tol_text} "
-                             f"({_runs(int(done.sum()))})", zorder=3)
+                             f"({_runs(int(done.sum()))})", zorder=SWEEP_MARKER_ZORDER)
         handles.append(h)
     away_attr = getattr(sweep, "elsewhere", None)
     away = (np.zeros_like(div) if away_attr is None else np.asarray(away_attr, dtype=bool)) \
@@ -4282,13 +4284,13 @@ def plot_lr_sweep(
     if (ok & ~done & ~away).any():
         after = f" after {steps} steps" if steps else ""
         (h,) = ax.plot(lrs[ok & ~done & ~away], err[ok & ~done & ~away], color=color(0),
-                       marker="o", ms=4, mfc="white", ls="none", zorder=3,
+                       marker="o", ms=4, mfc="white", ls="none", zorder=SWEEP_MARKER_ZORDER,
                        label=f"not yet converged{after}: final error > {tol_text}, "
                              f"not diverging ({_runs(int((ok & ~done & ~away).sum()))})")
         handles.append(h)
     if away.any():
         (h,) = ax.plot(lrs[away], err[away], ls="none", marker="D", ms=5, color=color(2),
-                       zorder=3, label=f"left x* and stopped at another point "
+                       zorder=SWEEP_MARKER_ZORDER, label=f"left x* and stopped at another point "
                                        f"({_runs(int(away.sum()))})")
         handles.append(h)
     cyc = bnd & np.isfinite(err) & (err > 0)
@@ -4299,7 +4301,7 @@ def plot_lr_sweep(
         if which.any():  # around x*: filled squares; not around x*: open squares
             tell = f" {what}" if far.any() else ""
             (h,) = ax.plot(lrs[which], err[which], ls="none", marker="s", ms=5,
-                           color=color(3), mfc=mfc, mew=1.2,
+                           color=color(3), mfc=mfc, mew=1.2, zorder=SWEEP_MARKER_ZORDER,
                            label=f"bounded: a cycle or band{tell}, not converging "
                                  f"({_runs(int(which.sum()))})")
             handles.append(h)
@@ -4319,7 +4321,7 @@ def plot_lr_sweep(
         # no white halo: it would blank the threshold lines a cross lies on
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
                        color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
-                       transform=ax.get_xaxis_transform(), zorder=THRESHOLD_ZORDER + 1.0,
+                       transform=ax.get_xaxis_transform(), zorder=SWEEP_MARKER_ZORDER,
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
         handles.append(h)
@@ -4327,7 +4329,8 @@ def plot_lr_sweep(
     if zero.any():
         bottom = ax.get_ylim()[0]
         (h,) = ax.plot(lrs[zero], np.full(int(zero.sum()), bottom), ls="none", marker="v",
-                       color=color(2), ms=6, clip_on=False, label="error exactly 0 (at bottom)")
+                       color=color(2), ms=6, clip_on=False, zorder=SWEEP_MARKER_ZORDER,
+                       label="error exactly 0 (at bottom)")
         handles.append(h)
     pred = _attr(sweep, "predicted_threshold")
     obs = _attr(sweep, "observed_threshold")

@@ -2246,3 +2246,27 @@ def test_noise_ball_draws_the_density_of_the_end_points():
                    if not isinstance(c, QuadMesh))  # no cloud of dots
     assert any(a.get_label() == "end points per cell" or a.xaxis.get_label().get_text()
                == "end points per cell" for a in fig.axes[1:])
+
+
+def test_lr_sweep_every_marker_lies_above_the_threshold_lines():
+    # himmelblau p. 14: the filled square at η = 0.02107 lay under the dashed line drawn at
+    # the same η and was half hidden by it
+    lrs = np.geomspace(0.001, 0.1, 12)
+    bnd = lrs >= lrs[8]
+    div = lrs >= lrs[10]
+    err = np.where(lrs < lrs[8], 1e-12, 0.5)
+    err[3] = 0.0
+    away = np.zeros(12, bool)
+    away[7] = True
+    err[7] = 3.0
+    sweep = NS(lrs=lrs, final_error=err, diverged=div, bounded=bnd & ~div, elsewhere=away,
+               predicted_threshold=float(lrs[9]), observed_threshold=float(lrs[8]),
+               steps=100)
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    marked = [ln for ln in ax.lines if ln.get_marker() not in (None, "None", "", " ")]
+    ruled = [ln for ln in ax.lines if ln.get_marker() in (None, "None", "", " ")
+             and len(set(np.atleast_1d(ln.get_xdata()))) == 1]
+    assert len(ruled) == 2 and len(marked) == 5
+    top = max(ln.get_zorder() for ln in ruled)
+    assert all(ln.get_zorder() > top for ln in marked), \
+        [(ln.get_label(), ln.get_zorder()) for ln in marked]
