@@ -1960,11 +1960,57 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     # a white margin around the box, the same share of each side, so that a path along the
     # box's edge (the kink report's Newton at y = −4.83 of −5) and the start markers there
     # are not drawn on the spines; the equal scales stay equal
-    pad = BOX_MARGIN * (np.asarray(b, float)[:, 1] - np.asarray(b, float)[:, 0])
-    ax.set_xlim(b[0][0] - pad[0], b[0][1] + pad[0])
-    ax.set_ylim(b[1][0] - pad[1], b[1][1] + pad[1])
+    xlim, ylim = panel_limits([ax], b)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.grid(False)
     return handles, cs, lv, geometric
+
+
+#: the gap (points) kept between a marker's outer edge and the frame of a contour panel
+MARKER_GAP = 2.0
+
+
+def _marker_reach(line: Line2D) -> float:
+    """How far (points) a line's marker reaches from its data point: half its size, half its
+    edge width and half the width of a stroke path effect (a white halo)."""
+    halo = max((getattr(e, "_gc", {}).get("linewidth", 0.0) for e in line.get_path_effects()),
+               default=0.0)
+    return 0.5 * float(line.get_markersize()) + 0.5 * float(line.get_markeredgewidth()) \
+        + 0.5 * float(halo)
+
+
+def panel_limits(axes: Sequence[Any], b: ArrayLike) -> tuple[tuple[float, float],
+                                                             tuple[float, float]]:
+    """The limits of contour panels ``axes`` drawn on box ``b`` (shared limits: one pair for
+    all): the box with a margin of :data:`BOX_MARGIN` of each side's span, widened so that
+    every marker drawn (start circle, last-iterate square, critical point) lies whole inside
+    the frame with a gap of :data:`MARKER_GAP` points: lower limit = min(b₀ − m·span,
+    min over markers of (x − (reach + gap)/scale)), upper alike, where reach is the marker's
+    half size with its edge and halo (:func:`_marker_reach`) and scale the axes' points per
+    data unit at the box's limits (the smaller of the two axes: equal scales)."""
+    b = np.asarray(b, float).reshape(2, 2)
+    span = b[:, 1] - b[:, 0]
+    pad = BOX_MARGIN * span
+    lo, hi = b[:, 0] - pad, b[:, 1] + pad
+    for ax in axes:
+        box = ax.get_window_extent()
+        pts = np.array([box.width, box.height]) / _root(ax.figure).dpi * 72.0
+        scale = float(np.min(pts / (hi - lo))) if np.all(pts > 0) else 0.0
+        if scale <= 0:
+            continue
+        for line in ax.lines:
+            if line.get_marker() in (None, "None", "", " ") or not line.get_visible():
+                continue
+            xy = np.column_stack([np.atleast_1d(line.get_xdata()).astype(float),
+                                  np.atleast_1d(line.get_ydata()).astype(float)])
+            xy = xy[np.all(np.isfinite(xy), axis=1)]
+            if not xy.size:
+                continue
+            r = (_marker_reach(line) + MARKER_GAP) / scale
+            lo = np.minimum(lo, xy.min(axis=0) - r)
+            hi = np.maximum(hi, xy.max(axis=0) + r)
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
 def _contour_colorbar(fig: FigureLike, cs: Any, ax: Any, lv: NDArray, geometric: bool) -> None:
@@ -2278,6 +2324,11 @@ def plot_paths_grid(
         ax.set_aspect("equal", adjustable="box")
     for ax in axes[first + len(runs):]:
         ax.remove()
+    if len(own):  # shared limits: the union of what every panel's markers need, measured
+        _root(fig).draw_without_rendering()  # on the panels' laid-out sizes
+        xlim, ylim = panel_limits(list(own), b)
+        own[0].set_xlim(*xlim)
+        own[0].set_ylim(*ylim)
     engine = _root(fig).get_layout_engine()
     if rows > 1 and hasattr(engine, "set"):
         # equal scales shrink each axes inside its slot after the layout has measured the

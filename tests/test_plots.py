@@ -2270,3 +2270,29 @@ def test_lr_sweep_every_marker_lies_above_the_threshold_lines():
     top = max(ln.get_zorder() for ln in ruled)
     assert all(ln.get_zorder() > top for ln in marked), \
         [(ln.get_label(), ln.get_zorder()) for ln in marked]
+
+
+def test_paths_grid_keeps_every_marker_inside_its_panel():
+    # kink p. 9: Newton's one step ran along y = −4.83 of the box [−5, 5]², and its start
+    # circle and last-iterate square crossed the panel's lower frame (3 % margin = 0.3,
+    # less than half a 12-point square on a panel 10.6 units across ≈ 80 points)
+    paths = {m: np.array([[-4.8, -4.83], [-1.0, -4.83]]) for m in ("gd", "newton")}
+    paths["adam"] = np.array([[-4.8, -4.83], [0.0, 0.0]])
+    fig = Figure(figsize=(6.8, 3.0), layout="constrained")
+    plots.plot_paths_grid(lambda p: p[:, 0] ** 2 + p[:, 1] ** 2, [[-5, 5], [-5, 5]], paths,
+                          [NS(point=np.array([0.0, 0.0]), kind="minimum", value=0.0)],
+                          fig=fig, ncols=4)
+    plots._renderer(fig)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert len(panels) == 3
+    for ax in panels:
+        frame = ax.get_window_extent()
+        px = fig.dpi / 72.0
+        for line in ax.lines:
+            if line.get_marker() in (None, "None", "", " "):
+                continue
+            reach = 0.5 * (line.get_markersize() + line.get_markeredgewidth()) * px
+            for x, y in ax.transData.transform(np.column_stack(
+                    [np.atleast_1d(line.get_xdata()), np.atleast_1d(line.get_ydata())])):
+                assert frame.x0 < x - reach and x + reach < frame.x1, (ax.get_title(), x)
+                assert frame.y0 < y - reach and y + reach < frame.y1, (ax.get_title(), y)
