@@ -208,6 +208,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 fit_titles(out)
                 balance_rows(getattr(out, "balanced_rows", ()))
                 room_for_markers(out)
+                room_on_equal_axes(out)
                 top_decade_ticks(out)
                 spread_ticks(out)
                 place_theory_values(out)
@@ -556,6 +557,57 @@ def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
                 break
             new = [float(v) for v in scale.inverted().transform([na, nb])]
             ax.set_ylim(*(new[::-1] if flip else new))
+
+
+def _halo_pt(line: Any) -> float:
+    """Half the width (points) of a line's stroke path effect (a white halo round its
+    markers), 0 without one."""
+    return 0.5 * max((float(getattr(e, "_gc", {}).get("linewidth", 0.0))
+                      for e in line.get_path_effects()), default=0.0)
+
+
+def room_on_equal_axes(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
+    """Widen both limits of every equal-aspect axes of ``fig`` (a contour panel) so that
+    each marker, its edge and its halo (:func:`_halo_pt`) lie whole inside the frame, ``pad``
+    points clear of it: with s px per data unit in the laid-out panel (the smaller of the
+    two axes' scales, equal scales) and a marker of radius r px at t, the limits become
+    [min(a, t − (r + (h + pad)·p)/s), max(b, t + (r + (h + pad)·p)/s)].  Widening shrinks
+    the panel's scale, so the layout is run again and the rule repeated (at most 4 times).
+    Shared axes take the union of what their panels need (set on each in turn: limits only
+    grow).  :func:`room_for_markers` widens y alone, at a fixed panel height, which an
+    equal-aspect panel does not keep."""
+    px = fig.dpi / 72.0
+    root = _root(fig)
+    engine = root.get_layout_engine()
+    axes = [a for a in fig.get_axes() if a.get_aspect() == 1.0
+            and _marked_lines(a, clipped=False)]
+    for _ in range(4 if axes else 0):
+        if engine is not None:
+            engine.execute(root)
+        grown = False
+        for ax in axes:
+            ax.apply_aspect()
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            if not (x1 > x0 and y1 > y0 and ax.bbox.width > 0 and ax.bbox.height > 0):
+                continue
+            s = min(ax.bbox.width / (x1 - x0), ax.bbox.height / (y1 - y0))
+            lo, hi = np.array([x0, y0]), np.array([x1, y1])
+            for ln in _marked_lines(ax, clipped=False):
+                xy = np.column_stack([np.atleast_1d(ln.get_xdata()).astype(float),
+                                      np.atleast_1d(ln.get_ydata()).astype(float)])
+                xy = xy[np.all(np.isfinite(xy), axis=1)
+                        & np.all((xy >= [x0, y0]) & (xy <= [x1, y1]), axis=1)]
+                if not xy.size:
+                    continue
+                r = (_marker_radius_px(ln, px) + (_halo_pt(ln) + pad) * px) / s
+                lo = np.minimum(lo, xy.min(axis=0) - r)
+                hi = np.maximum(hi, xy.max(axis=0) + r)
+            if np.any(lo < [x0, y0]) or np.any(hi > [x1, y1]):
+                ax.set_xlim(lo[0], hi[0])
+                ax.set_ylim(lo[1], hi[1])
+                grown = True
+        if not grown:
+            break
 
 
 #: Relations that stay on one line with both their sides in a wrapped title.
@@ -1960,57 +2012,11 @@ def _contour_panel(ax: Any, f: Any, b: NDArray, paths: Mapping[str, NDArray],
     # a white margin around the box, the same share of each side, so that a path along the
     # box's edge (the kink report's Newton at y = −4.83 of −5) and the start markers there
     # are not drawn on the spines; the equal scales stay equal
-    xlim, ylim = panel_limits([ax], b)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
+    pad = BOX_MARGIN * (np.asarray(b, float)[:, 1] - np.asarray(b, float)[:, 0])
+    ax.set_xlim(b[0][0] - pad[0], b[0][1] + pad[0])
+    ax.set_ylim(b[1][0] - pad[1], b[1][1] + pad[1])
     ax.grid(False)
     return handles, cs, lv, geometric
-
-
-#: the gap (points) kept between a marker's outer edge and the frame of a contour panel
-MARKER_GAP = 2.0
-
-
-def _marker_reach(line: Line2D) -> float:
-    """How far (points) a line's marker reaches from its data point: half its size, half its
-    edge width and half the width of a stroke path effect (a white halo)."""
-    halo = max((getattr(e, "_gc", {}).get("linewidth", 0.0) for e in line.get_path_effects()),
-               default=0.0)
-    return 0.5 * float(line.get_markersize()) + 0.5 * float(line.get_markeredgewidth()) \
-        + 0.5 * float(halo)
-
-
-def panel_limits(axes: Sequence[Any], b: ArrayLike) -> tuple[tuple[float, float],
-                                                             tuple[float, float]]:
-    """The limits of contour panels ``axes`` drawn on box ``b`` (shared limits: one pair for
-    all): the box with a margin of :data:`BOX_MARGIN` of each side's span, widened so that
-    every marker drawn (start circle, last-iterate square, critical point) lies whole inside
-    the frame with a gap of :data:`MARKER_GAP` points: lower limit = min(b₀ − m·span,
-    min over markers of (x − (reach + gap)/scale)), upper alike, where reach is the marker's
-    half size with its edge and halo (:func:`_marker_reach`) and scale the axes' points per
-    data unit at the box's limits (the smaller of the two axes: equal scales)."""
-    b = np.asarray(b, float).reshape(2, 2)
-    span = b[:, 1] - b[:, 0]
-    pad = BOX_MARGIN * span
-    lo, hi = b[:, 0] - pad, b[:, 1] + pad
-    for ax in axes:
-        box = ax.get_window_extent()
-        pts = np.array([box.width, box.height]) / _root(ax.figure).dpi * 72.0
-        scale = float(np.min(pts / (hi - lo))) if np.all(pts > 0) else 0.0
-        if scale <= 0:
-            continue
-        for line in ax.lines:
-            if line.get_marker() in (None, "None", "", " ") or not line.get_visible():
-                continue
-            xy = np.column_stack([np.atleast_1d(line.get_xdata()).astype(float),
-                                  np.atleast_1d(line.get_ydata()).astype(float)])
-            xy = xy[np.all(np.isfinite(xy), axis=1)]
-            if not xy.size:
-                continue
-            r = (_marker_reach(line) + MARKER_GAP) / scale
-            lo = np.minimum(lo, xy.min(axis=0) - r)
-            hi = np.maximum(hi, xy.max(axis=0) + r)
-    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
 def _contour_colorbar(fig: FigureLike, cs: Any, ax: Any, lv: NDArray, geometric: bool) -> None:
@@ -2324,11 +2330,6 @@ def plot_paths_grid(
         ax.set_aspect("equal", adjustable="box")
     for ax in axes[first + len(runs):]:
         ax.remove()
-    if len(own):  # shared limits: the union of what every panel's markers need, measured
-        _root(fig).draw_without_rendering()  # on the panels' laid-out sizes
-        xlim, ylim = panel_limits(list(own), b)
-        own[0].set_xlim(*xlim)
-        own[0].set_ylim(*ylim)
     engine = _root(fig).get_layout_engine()
     if rows > 1 and hasattr(engine, "set"):
         # equal scales shrink each axes inside its slot after the layout has measured the
