@@ -6230,8 +6230,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         rows.append([name, point, fval] + [
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
-    d.table(["ended at", "lowest end point", Column("lowest final f", "r")]
-            + [Column((names or {}).get(lab, lab), "r") for lab in runs], rows,
+    # centred, the numbers: right-aligned, a value of f ended against the first count after it
+    # and each count against the next one where the headers are no wider than the numbers
+    # ("3.2e−30ᵐ 29ᵐ" under "lowest final f" and "GD")
+    d.table(["ended at", "lowest end point", Column("lowest final f", "c")]
+            + [Column((names or {}).get(lab, lab), "c") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
                    f"{study.tolerance_how or fmt_num(study.tolerance, 3)} of one another "

@@ -1155,6 +1155,11 @@ def test_many_starts_tables_name_their_target_and_points():
     assert where.rows[0][0] == "P1 (minimum)"
     assert "(P1 = the minimum\u00a0(1, 1))" in " ".join(where.notes)
     assert "critical-point table" not in " ".join(where.notes)
+    # Himmelblau p. 10: "3.2e−30ᵐ 29ᵐ", the lowest f and the GD count both right-aligned in
+    # adjacent columns, ran together; no two right-aligned columns stand side by side
+    aligns = [c.align for c in where.columns]
+    assert aligns[2:] == ["c"] * (len(aligns) - 2), aligns
+    assert not any(a == b == "r" for a, b in zip(aligns, aligns[1:], strict=False))
 
 
 def test_basin_caption_names_only_the_grey_starts_present():
