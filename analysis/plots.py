@@ -208,6 +208,7 @@ def styled(fn: Callable[..., Any]) -> Callable[..., Any]:
                 fit_titles(out)
                 balance_rows(getattr(out, "balanced_rows", ()))
                 room_for_markers(out)
+                room_on_equal_axes(out)
                 top_decade_ticks(out)
                 spread_ticks(out)
                 place_theory_values(out)
@@ -556,6 +557,57 @@ def room_for_markers(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
                 break
             new = [float(v) for v in scale.inverted().transform([na, nb])]
             ax.set_ylim(*(new[::-1] if flip else new))
+
+
+def _halo_pt(line: Any) -> float:
+    """Half the width (points) of a line's stroke path effect (a white halo round its
+    markers), 0 without one."""
+    return 0.5 * max((float(getattr(e, "_gc", {}).get("linewidth", 0.0))
+                      for e in line.get_path_effects()), default=0.0)
+
+
+def room_on_equal_axes(fig: FigureLike, pad: float = MARKER_CLEAR) -> None:
+    """Widen both limits of every equal-aspect axes of ``fig`` (a contour panel) so that
+    each marker, its edge and its halo (:func:`_halo_pt`) lie whole inside the frame, ``pad``
+    points clear of it: with s px per data unit in the laid-out panel (the smaller of the
+    two axes' scales, equal scales) and a marker of radius r px at t, the limits become
+    [min(a, t − (r + (h + pad)·p)/s), max(b, t + (r + (h + pad)·p)/s)].  Widening shrinks
+    the panel's scale, so the layout is run again and the rule repeated (at most 4 times).
+    Shared axes take the union of what their panels need (set on each in turn: limits only
+    grow).  :func:`room_for_markers` widens y alone, at a fixed panel height, which an
+    equal-aspect panel does not keep."""
+    px = fig.dpi / 72.0
+    root = _root(fig)
+    engine = root.get_layout_engine()
+    axes = [a for a in fig.get_axes() if a.get_aspect() == 1.0
+            and _marked_lines(a, clipped=False)]
+    for _ in range(4 if axes else 0):
+        if engine is not None:
+            engine.execute(root)
+        grown = False
+        for ax in axes:
+            ax.apply_aspect()
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            if not (x1 > x0 and y1 > y0 and ax.bbox.width > 0 and ax.bbox.height > 0):
+                continue
+            s = min(ax.bbox.width / (x1 - x0), ax.bbox.height / (y1 - y0))
+            lo, hi = np.array([x0, y0]), np.array([x1, y1])
+            for ln in _marked_lines(ax, clipped=False):
+                xy = np.column_stack([np.atleast_1d(ln.get_xdata()).astype(float),
+                                      np.atleast_1d(ln.get_ydata()).astype(float)])
+                xy = xy[np.all(np.isfinite(xy), axis=1)
+                        & np.all((xy >= [x0, y0]) & (xy <= [x1, y1]), axis=1)]
+                if not xy.size:
+                    continue
+                r = (_marker_radius_px(ln, px) + (_halo_pt(ln) + pad) * px) / s
+                lo = np.minimum(lo, xy.min(axis=0) - r)
+                hi = np.maximum(hi, xy.max(axis=0) + r)
+            if np.any(lo < [x0, y0]) or np.any(hi > [x1, y1]):
+                ax.set_xlim(lo[0], hi[0])
+                ax.set_ylim(lo[1], hi[1])
+                grown = True
+        if not grown:
+            break
 
 
 #: Relations that stay on one line with both their sides in a wrapped title.
@@ -4247,8 +4299,10 @@ def _basins_1d(fig: FigureLike, f: Any, xs: NDArray, labels: NDArray, points: li
 # ============================================================================ sweeps
 
 
-#: The threshold lines of :func:`plot_lr_sweep` lie under its markers.
+#: The threshold lines of :func:`plot_lr_sweep` lie under its markers, which are all drawn
+#: at :data:`SWEEP_MARKER_ZORDER` (a marker on a line stays whole).
 THRESHOLD_ZORDER = 2.5
+SWEEP_MARKER_ZORDER = 3.0
 
 
 @styled
@@ -4292,7 +4346,7 @@ def plot_lr_sweep(
     if done.any():
         (h,) = ax.plot(lrs[done], err[done], color=color(0), marker="o", ms=4, ls="none",
                        label=f"converged: final error ≤ {tol_text} "
-                             f"({_runs(int(done.sum()))})", zorder=3)
+                             f"({_runs(int(done.sum()))})", zorder=SWEEP_MARKER_ZORDER)
         handles.append(h)
     away_attr = getattr(sweep, "elsewhere", None)
     away = (np.zeros_like(div) if away_attr is None else np.asarray(away_attr, dtype=bool)) \
@@ -4300,13 +4354,13 @@ def plot_lr_sweep(
     if (ok & ~done & ~away).any():
         after = f" after {steps} steps" if steps else ""
         (h,) = ax.plot(lrs[ok & ~done & ~away], err[ok & ~done & ~away], color=color(0),
-                       marker="o", ms=4, mfc="white", ls="none", zorder=3,
+                       marker="o", ms=4, mfc="white", ls="none", zorder=SWEEP_MARKER_ZORDER,
                        label=f"not yet converged{after}: final error > {tol_text}, "
                              f"not diverging ({_runs(int((ok & ~done & ~away).sum()))})")
         handles.append(h)
     if away.any():
         (h,) = ax.plot(lrs[away], err[away], ls="none", marker="D", ms=5, color=color(2),
-                       zorder=3, label=f"left x* and stopped at another point "
+                       zorder=SWEEP_MARKER_ZORDER, label=f"left x* and stopped at another point "
                                        f"({_runs(int(away.sum()))})")
         handles.append(h)
     cyc = bnd & np.isfinite(err) & (err > 0)
@@ -4317,7 +4371,7 @@ def plot_lr_sweep(
         if which.any():  # around x*: filled squares; not around x*: open squares
             tell = f" {what}" if far.any() else ""
             (h,) = ax.plot(lrs[which], err[which], ls="none", marker="s", ms=5,
-                           color=color(3), mfc=mfc, mew=1.2,
+                           color=color(3), mfc=mfc, mew=1.2, zorder=SWEEP_MARKER_ZORDER,
                            label=f"bounded: a cycle or band{tell}, not converging "
                                  f"({_runs(int(which.sum()))})")
             handles.append(h)
@@ -4337,7 +4391,7 @@ def plot_lr_sweep(
         # no white halo: it would blank the threshold lines a cross lies on
         (h,) = ax.plot(lrs[div], np.full(int(div.sum()), 0.91), ls="none", marker="x",
                        color=color(1), ms=ms, mew=min(1.8, 0.25 * ms),
-                       transform=ax.get_xaxis_transform(), zorder=THRESHOLD_ZORDER + 1.0,
+                       transform=ax.get_xaxis_transform(), zorder=SWEEP_MARKER_ZORDER,
                        label=f"diverged ({_runs(int(div.sum()))}, drawn on a row above the "
                              "data)")
         handles.append(h)
@@ -4345,7 +4399,8 @@ def plot_lr_sweep(
     if zero.any():
         bottom = ax.get_ylim()[0]
         (h,) = ax.plot(lrs[zero], np.full(int(zero.sum()), bottom), ls="none", marker="v",
-                       color=color(2), ms=6, clip_on=False, label="error exactly 0 (at bottom)")
+                       color=color(2), ms=6, clip_on=False, zorder=SWEEP_MARKER_ZORDER,
+                       label="error exactly 0 (at bottom)")
         handles.append(h)
     pred = _attr(sweep, "predicted_threshold")
     obs = _attr(sweep, "observed_threshold")

@@ -841,8 +841,9 @@ def fmt_point(p: Any, digits: int = 4) -> str:
 
 def named_point(name: str, point: str) -> str:
     """A name and a point's text (:func:`fmt_point`) side by side: ``P3 (3, 2)``, and
-    ``P3 at 0`` for a one-coordinate point, which prints bare."""
-    return f"{name} {point}" if point.startswith("(") else f"{name} at {point}"
+    ``P3 at 0`` for a one-coordinate point, which prints bare.  The name and the point's
+    bracket are joined by a non-breaking space: a line never ends on the name alone."""
+    return f"{name}{NBSP}{point}" if point.startswith("(") else f"{name} at {point}"
 
 
 def _exact_text(values: Sequence[Any] | None, limit: int = 28) -> str | None:
@@ -1406,11 +1407,11 @@ def start_minimizer_words(A: Any) -> str:
 
 
 def _cp_name(A: Any, m: Any) -> str:
-    """``P3 (3, 2)``: a critical point by its table name and point (``P1 = 0`` for one
-    coordinate, which prints bare)."""
+    """``P3 (3, 2)``: a critical point by its table name and point (:func:`named_point`,
+    held together; ``P1 = 0`` for one coordinate, which prints bare)."""
     name = next((f"P{i}" for i, cp in enumerate(A.cps or [], start=1) if cp is m), "")
     pt = fmt_point(m.point)
-    return pt if not name else f"{name} {pt}" if pt.startswith("(") else f"{name} = {pt}"
+    return pt if not name else named_point(name, pt) if pt.startswith("(") else f"{name} = {pt}"
 
 
 def _minimum_sentence(A: Analysis) -> str | None:
@@ -1951,13 +1952,48 @@ def theory_terms(A: Analysis, items: Sequence[str]) -> str:
     section's number."""
     text = " ".join(items)
     studies = [r.study for r in _uncompared_runs(A)]
+    every = [r.study for r in A.runs if r.study is not None]
     words = (f"A {RATE_STUDY} is the method run again from x₀ with {NO_GTOL}, to measure its "
-             f"rate down to the rounding floor {floor_rule_value(studies)}, below which "
-             "rounding limits the errors and the measurement leaves them out")
+             f"rate down to the rounding floor {floor_rule_value(studies)}, "
+             + floor_meaning_text(studies, every))
     if "automatic budget" in text:
         words += ("; the automatic budget is the iteration limit such a run is given from its "
                   "own progress (each entry gives the rule that applied)")
     return f"{words}."
+
+
+def exact_below_floor(study: Any) -> bool | None:
+    """Whether a rate study's errors below its rounding floor 10³·ε·max(1, ‖x*‖)
+    (:func:`analysis.plots.study_floor`) are exact distances: x* is exact in floating point
+    (:func:`float_exact`) and the iterates' own rounding, 10³·ε·‖x*‖
+    (:func:`analysis.empirical.exact_floor`), lies below the floor (‖x*‖ < 1; on x* = 0 an
+    error carries only a relative ε).  None when the study names no x*."""
+    from analysis import plots
+
+    ref = _reference(study)
+    if ref is None:
+        return None
+    return float_exact(ref) and E.exact_floor(ref) < plots.study_floor(study)
+
+
+def floor_meaning_text(studies: Sequence[Any], every: Sequence[Any]) -> str:
+    """What the rounding floor of rate studies ``studies`` is, after its value: where
+    rounding limits the errors below it, ``below which rounding limits the errors and the
+    measurement leaves them out``; where they are exact distances
+    (:func:`exact_below_floor`: the quadratic's x* = (0, 0)), rounding only may limit them
+    and the floor is kept as a common cut-off over the runs ``every``
+    (:func:`cut_off_text`); a mix says each where it holds."""
+    exact = [e for st in studies if (e := exact_below_floor(st)) is not None]
+    if not exact or not any(exact):
+        return "below which rounding limits the errors and the measurement leaves them out"
+    kept = f"the floor is kept as {cut_off_text(every)}"
+    if all(exact):
+        return ("below which rounding may limit the errors and the measurement leaves them "
+                "out; here x* is exact in floating point, so the errors below it are exact "
+                f"distances, and {kept}")
+    return ("below which the measurement leaves the errors out: where x* is rounded, "
+            "rounding limits them; where it is exact, the errors below it are exact "
+            f"distances, and {kept}")
 
 
 def only_not_compared(b: Builder, A: Analysis) -> bool:
@@ -6194,8 +6230,11 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         rows.append([name, point, fval] + [
             cell(b, section, f"{lab}: {item}", "starts", counts[lab].get(k, 0), "measured")
             for lab in runs])
-    d.table(["ended at", "lowest end point", Column("lowest final f", "r")]
-            + [Column((names or {}).get(lab, lab), "r") for lab in runs], rows,
+    # centred, the numbers: right-aligned, a value of f ended against the first count after it
+    # and each count against the next one where the headers are no wider than the numbers
+    # ("3.2e−30ᵐ 29ᵐ" under "lowest final f" and "GD")
+    d.table(["ended at", "lowest end point", Column("lowest final f", "c")]
+            + [Column((names or {}).get(lab, lab), "c") for lab in runs], rows,
             title=f"Where the {N} starts ended (counts per method)",
             notes=[legend_text(["measured"]) + f".  Converged end points within "
                    f"{study.tolerance_how or fmt_num(study.tolerance, 3)} of one another "

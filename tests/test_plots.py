@@ -2259,3 +2259,53 @@ def test_noise_ball_draws_the_density_of_the_end_points():
                    if not isinstance(c, QuadMesh))  # no cloud of dots
     assert any(a.get_label() == "end points per cell" or a.xaxis.get_label().get_text()
                == "end points per cell" for a in fig.axes[1:])
+
+
+def test_lr_sweep_every_marker_lies_above_the_threshold_lines():
+    # himmelblau p. 14: the filled square at η = 0.02107 lay under the dashed line drawn at
+    # the same η and was half hidden by it
+    lrs = np.geomspace(0.001, 0.1, 12)
+    bnd = lrs >= lrs[8]
+    div = lrs >= lrs[10]
+    err = np.where(lrs < lrs[8], 1e-12, 0.5)
+    err[3] = 0.0
+    away = np.zeros(12, bool)
+    away[7] = True
+    err[7] = 3.0
+    sweep = NS(lrs=lrs, final_error=err, diverged=div, bounded=bnd & ~div, elsewhere=away,
+               predicted_threshold=float(lrs[9]), observed_threshold=float(lrs[8]),
+               steps=100)
+    ax = plots.plot_lr_sweep(sweep).axes[0]
+    marked = [ln for ln in ax.lines if ln.get_marker() not in (None, "None", "", " ")]
+    ruled = [ln for ln in ax.lines if ln.get_marker() in (None, "None", "", " ")
+             and len(set(np.atleast_1d(ln.get_xdata()))) == 1]
+    assert len(ruled) == 2 and len(marked) == 5
+    top = max(ln.get_zorder() for ln in ruled)
+    assert all(ln.get_zorder() > top for ln in marked), \
+        [(ln.get_label(), ln.get_zorder()) for ln in marked]
+
+
+def test_paths_grid_keeps_every_marker_inside_its_panel():
+    # kink p. 9: Newton's one step ran along y = −4.83 of the box [−5, 5]², and its start
+    # circle and last-iterate square crossed the panel's lower frame (3 % margin = 0.3,
+    # less than half a 12-point square on a panel 10.6 units across ≈ 80 points)
+    paths = {m: np.array([[-4.8, -4.83], [-1.0, -4.83]]) for m in ("gd", "newton")}
+    paths["adam"] = np.array([[-4.8, -4.83], [0.0, 0.0]])
+    fig = Figure(figsize=(6.8, 3.0), layout="constrained")
+    plots.plot_paths_grid(lambda p: p[:, 0] ** 2 + p[:, 1] ** 2, [[-5, 5], [-5, 5]], paths,
+                          [NS(point=np.array([0.0, 0.0]), kind="minimum", value=0.0)],
+                          fig=fig, ncols=4)
+    plots._renderer(fig)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert len(panels) == 3
+    for ax in panels:
+        frame = ax.get_window_extent()
+        px = fig.dpi / 72.0
+        for line in ax.lines:
+            if line.get_marker() in (None, "None", "", " "):
+                continue
+            reach = 0.5 * (line.get_markersize() + line.get_markeredgewidth()) * px
+            for x, y in ax.transData.transform(np.column_stack(
+                    [np.atleast_1d(line.get_xdata()), np.atleast_1d(line.get_ydata())])):
+                assert frame.x0 < x - reach and x + reach < frame.x1, (ax.get_title(), x)
+                assert frame.y0 < y - reach and y + reach < frame.y1, (ax.get_title(), y)

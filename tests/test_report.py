@@ -821,8 +821,8 @@ def test_minima_tied_for_lowest_are_said_and_x_star_is_the_compared_one():
     A = NS(cps=cps, minimum=cps[0], tuned=cps[4])
     assert [n for n, _ in report.lowest_minima(A)] == ["P1", "P3", "P5"]
     text = report._minimum_sentence(A)
-    assert "taken at 3 minima" in text and "P1 (−3.779, −3.283)" in text.replace("-", "−")
-    assert "x* = P5 (3.584, −1.848), the minimum nearest x₀" in text.replace("-", "−")
+    assert "taken at 3 minima" in text and "P1\u00a0(−3.779, −3.283)" in text.replace("-", "−")
+    assert "x* = P5\u00a0(3.584, −1.848), the minimum nearest x₀" in text.replace("-", "−")
     assert "κ = 2" in text and "lowest minimum in the box is x*" not in text
     assert report._which_minimum(A, (3.584, -1.848)) == "x*"
     assert report._which_minimum(A, (3.0, 2.0)) == "a lowest minimum"
@@ -1153,8 +1153,13 @@ def test_many_starts_tables_name_their_target_and_points():
         in squash(" ".join(titles))
     (where,) = [t for t in b.doc.blocks if str(getattr(t, "title", "")).startswith("Where")]
     assert where.rows[0][0] == "P1 (minimum)"
-    assert "(P1 = the minimum (1, 1))" in " ".join(where.notes)
+    assert "(P1 = the minimum\u00a0(1, 1))" in " ".join(where.notes)
     assert "critical-point table" not in " ".join(where.notes)
+    # Himmelblau p. 10: "3.2e−30ᵐ 29ᵐ", the lowest f and the GD count both right-aligned in
+    # adjacent columns, ran together; no two right-aligned columns stand side by side
+    aligns = [c.align for c in where.columns]
+    assert aligns[2:] == ["c"] * (len(aligns) - 2), aligns
+    assert not any(a == b == "r" for a, b in zip(aligns, aligns[1:], strict=False))
 
 
 def test_basin_caption_names_only_the_grey_starts_present():
@@ -2178,6 +2183,11 @@ def test_minima_tied_exactly_name_the_one_the_start_rule_measures_from():
                      "for the lowest f")
     text = report._minimum_sentence(A)
     assert "taken at 3 minima (exactly equal values)" in text and "1e" not in text
+    # p. 2: "…(exactly equal values): P1" ended a line, "(−3.779, −3.283)" began the next;
+    # each name is held to its point
+    for i, c in enumerate(cps, start=1):
+        assert f"P{i}\u00a0{report.fmt_point(c.point)}" in text
+    assert "P1 (" not in text
     assert "κ = 2 (numeric)" in text
     # ties decided by the tolerance say it, and which one was taken
     cps[1] = cp((3.0, 2.0), 1e-12, exact=False)
@@ -2751,7 +2761,7 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
                 critical_points=list(obj.critical_points(box=box)))
     assert bm.exact_landings == 1 and bm.kinks == [False]
     text = report.landings_text(bm)
-    assert "1 of the 49 grid starts landed exactly on the minimum (1, 2): it is that point " \
+    assert "1 of the 49 grid starts landed exactly on the minimum\u00a0(1, 2): it is that point " \
            "itself; it was run again" in text
     assert "kink" not in text and "λ" not in text
     # a smooth quadratic whose grid column x = 0 reaches (0, 0) in one step of η = 1/4
@@ -2761,8 +2771,8 @@ def test_basin_note_names_the_landing_and_only_the_causes_that_apply():
                 critical_points=list(obj.critical_points(box=box)))
     text = report.landings_text(bm)
     assert bm.exact_landings == 61
-    assert "61 of the 3 721 grid starts landed exactly on the minimum (0, 0): 1 of them is the " \
-           "point itself; for the others an iterate equals the point" in text
+    assert "61 of the 3 721 grid starts landed exactly on the minimum\u00a0(0, 0): 1 of them " \
+           "is the point itself; for the others an iterate equals the point" in text
     assert "kink" not in text and "λ" not in text
     # the cause, with the variables named: the 61 are the grid column x = 0, where η·∂²f/∂y²
     # = 0.25·4 = 1 puts y on 0 in one step and x stays 0 — not "whole multiples of a step"
@@ -3905,6 +3915,18 @@ def test_theory_terms_define_the_rate_study_run_its_floor_and_its_budget():
         "limit such a run is given from its own progress"), with_budget
     plain = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
     assert "automatic budget" not in plain and plain.endswith("leaves them out.")
+    # quadratic p. 2 said rounding limits the errors below the floor, pp. 5 and 7 that on its
+    # x* = (0, 0), exact in floating point, they are exact distances, not rounding noise: the
+    # definition says which holds (x* = (3, 4) above: the iterates' rounding 10³·ε·5 is the
+    # floor itself, so there rounding does limit them)
+    st.minimizer = [0.0, 0.0]
+    zero = report.theory_terms(A, ["BFGS (rate-study run, no gradient tolerance): …"])
+    assert "= 2.2e-13" in zero and "below which rounding limits" not in zero
+    assert ("below which rounding may limit the errors and the measurement leaves them out; "
+            "here x* is exact in floating point, so the errors below it are exact distances, "
+            "and the floor is kept as a common cut-off") in zero, zero
+    st.minimizer = [2 ** 0.5, 0.0]  # rounded: rounding limits them
+    assert "below which rounding limits the errors" in report.theory_terms(A, ["…"])
 
 
 def test_the_eigenvalues_of_a_critical_point_keep_their_trailing_zeros():

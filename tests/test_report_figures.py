@@ -1043,9 +1043,9 @@ def test_a_one_coordinate_point_prints_as_a_number():
         "P1 = the minimum at 0"
     m1, m2 = NS(point=np.zeros(1)), NS(point=np.array([3.0, 2.0]))
     assert report._cp_name(NS(cps=[m1]), m1) == "P1 = 0"  # "x* = P1 = 0", not "x* = P1 at 0"
-    assert report._cp_name(NS(cps=[m2]), m2) == "P1 (3, 2)"
+    assert report._cp_name(NS(cps=[m2]), m2) == "P1\u00a0(3, 2)"
     assert report.critical_numbering([NS(kind="minimum", point=[1.0, 1.0])]) == \
-        "P1 = the minimum (1, 1)"
+        "P1 = the minimum\u00a0(1, 1)"
 
 
 def test_converged_summary_says_which_minimum_a_run_reached():
