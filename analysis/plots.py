@@ -850,14 +850,14 @@ def legend_columns(widths: Sequence[float], available: float, size: float,
 
 
 def _fit_label(label: str, available: float, size: float) -> str:
-    """``label`` wrapped at spaces so that each line fits ``available`` points."""
-    import textwrap
-
-    if text_width_pt(label, size) + 2.8 * size + 1.6 * size <= available:
+    """``label`` wrapped so that each line fits ``available`` points beside its legend
+    handle (2.8 + 1.6 times ``size``), as titles wrap (:func:`wrap_words`: balanced lines,
+    a point "(1, 1)" or a relation never broken), at least 12 average characters a line."""
+    handle = 2.8 * size + 1.6 * size
+    if text_width_pt(label, size) + handle <= available:
         return label
     per_char = max(text_width_pt(label, size) / max(len(label), 1), 1e-6)
-    chars = max(12, int((available - 4.4 * size) / per_char))
-    return "\n".join(textwrap.wrap(label, chars)) or label
+    return wrap_words(label, max(12 * per_char, available - handle), size) or label
 
 
 def legend_size() -> float:

@@ -2309,3 +2309,19 @@ def test_paths_grid_keeps_every_marker_inside_its_panel():
                     [np.atleast_1d(line.get_xdata()), np.atleast_1d(line.get_ydata())])):
                 assert frame.x0 < x - reach and x + reach < frame.x1, (ax.get_title(), x)
                 assert frame.y0 < y - reach and y + reach < frame.y1, (ax.get_title(), y)
+
+
+def test_a_wrapped_legend_label_keeps_a_point_whole():
+    """A basin map's legend beside the map wrapped "minimum at (1," / "1): 6 of 400 starts"
+    (word-count wrapping); legend labels now wrap as titles do: every line fits the room
+    beside the handle, a point is never broken, and no words are lost."""
+    from analysis import plots
+
+    label = "not converged, near P1, minimum at (1, 1): 6 of 400 starts, 1.5%"
+    size = 7.0
+    for available in (100.0, 130.0, 180.0):
+        lines = plots._fit_label(label, available, size).split("\n")
+        assert len(lines) > 1
+        assert " ".join(lines) == label
+        assert any("(1, 1)" in ln for ln in lines), lines
+        assert all(plots.text_width_pt(ln, size) <= available - 4.4 * size for ln in lines)
