@@ -3909,13 +3909,14 @@ def _window_rows(b: Builder, label: str, section: str, e: np.ndarray, win: Seque
     rows: list[list[str]] = []
     notes: list[str] = []
     mean = window_mean(e, a, z)
-    digits = None if paired else window_digits(measurement, mean, bound)
-    like = "" if digits is not None else like
+    digits = None if paired else window_digits(measurement, bound)
     what = "geometric mean"
     against = "" if bound is None else bound_met(bound, mean, measurement)
-    # computed from two measured errors, as the per-step ratios above it: no fit
+    # computed from two measured errors, as the per-step ratios above it: no fit, so it
+    # prints as they do, to its rate digits
     rows.append([f"{a}–{z}", what, window_cell(b, section, label, f"(e_{z}/e_{a})^(1/{z - a})",
-                                               mean, "measured", like, digits)])
+                                               mean, "measured", like)])
+    like = "" if digits is not None else like
     kind = getattr(measurement, "kind", None)
     if above:
         notes.append(ABOVE_NOTE)
@@ -3943,17 +3944,16 @@ def window_rate_text(v: float, like: str = "", digits: int | None = None) -> str
     return fmt_like(v, like, rate_digits(v), zeros=True)
 
 
-def window_digits(measurement: Any, mean: float, bound: float | None = None) -> int | None:
-    """The digits both window rows of a per-step table print with when the window is linear
-    only on average (:func:`~analysis.compare.on_average`): those its spread supports for
-    the robust fit, as the table 'Predicted and measured convergence' prints it
-    (:func:`measured_rate_digits`), more only to keep the geometric mean on its side of the
-    bound (:func:`side_digits`), so that the two estimates of one window read alike (CG on
-    Rosenbrock: 0.47 and 0.25, not 0.47147 and 0.25365); None otherwise (each its own rate
-    digits, :func:`window_rate_text`)."""
+def window_digits(measurement: Any, bound: float | None = None) -> int | None:
+    """The digits the robust-fit row of a per-step table prints with when the window is
+    linear only on average (:func:`~analysis.compare.on_average`): those its spread
+    supports, as the table 'Predicted and measured convergence' prints the fit
+    (:func:`measured_rate_digits`: CG on Rosenbrock 0.47, not 0.47147); None otherwise (its
+    rate digits, :func:`window_rate_text`).  The geometric mean above it is computed from
+    two measured errors, not fitted, and keeps its rate digits (0.25365)."""
     if not on_average(measurement) or getattr(measurement, "rate", None) is None:
         return None
-    return side_digits(mean, bound, measured_rate_digits(measurement, bound=bound))
+    return measured_rate_digits(measurement, bound=bound)
 
 
 def window_cell(b: Builder, section: str, item: str, quantity: str, v: float, how: str,

@@ -1424,10 +1424,11 @@ def test_a_rate_linear_only_on_average_prints_the_digits_its_spread_supports():
     c = Comparison(True, "agrees", rel_diff=0.5, quantity="rate", predicted=bound,
                    measured=rho, tolerance=0.01)
     assert report.decided_by(c, p, m) == "ρ 0.47 ≤ bound 0.96085"
-    # the window rows: geometric mean and robust fit alike, over errors e_k with that mean
+    # the window rows: the robust fit so; the geometric mean, computed from two measured
+    # errors (no fit), to its rate digits as the ratios above it, over errors with that mean
     e = 0.64 * mean ** (np.arange(50) - 25.0)
     rows, _, _, _ = report._window_rows(b, "cg", "s", e, (25, 45), m, bound, [], "0.96085")
-    assert [r[2] for r in rows] == ["0.25ᵐ", "0.47ᶠ"]
+    assert [r[2] for r in rows] == ["0.25365ᵐ", "0.47ᶠ"]
     # a Q-linear window (errors on the line) keeps the rate's digits
     q = NS(**{**vars(m), "spread": 1e-3})
     assert report._meas_cells(b, "cg", q, "0.96085", None, p)[1] == "0.47147ᶠ [k = 25–45]"
