@@ -589,7 +589,7 @@ def _compare_not_convergent(p: Prediction, m: Measurement) -> Comparison:
     then says blow-up)."""
     kw = dict(quantity="kind", predicted=p.rate, measured=m.rate)
     if m.kind == "diverges":
-        grow = "" if m.rate is None else f" (growth factor {fmt(m.rate, 4)} per step)"
+        grow = "" if m.rate is None else f" (growth factor {fmt(m.rate, 4, zeros=True)} per step)"
         return _agrees(note=f"not convergent to x*: the iterates blow up{grow}", **kw)
     if m.kind == "bounded" and not p.exact:
         return _agrees(note=f"not convergent to x*: the run settled on {_limit_set_text(m)} "

@@ -244,3 +244,17 @@ def test_a_fast_run_s_bound_on_its_ratios_is_rounded_up():
     note = compare(Prediction(kind="linear", exact=False), m).note
     (shown,) = re.findall(r"each ≤ ([0-9.]+)", note)
     assert shown == "0.00705" and all(r <= float(shown) for r in ratios[3:7])
+
+
+def test_a_measured_growth_factor_shows_its_digits_whether_or_not_they_round_it():
+    """Study pp. 2 and 4: "growth factor 1.2 per step" (fitted to 1.2 to the last bit) beside
+    "growth factor 1.400 per step" (1.4 up to a rounding): a fitted factor is an estimate,
+    so both show their four digits."""
+    from analysis.compare import compare
+    from analysis.empirical import Measurement
+    from analysis.theory.prediction import Prediction
+
+    p = Prediction("diverges", rate=1.2, exact=True)
+    for rate, shown in ((1.2, "1.200"), (1.4 + 3e-16, "1.400"), (1.23456, "1.235")):
+        c = compare(p, Measurement("diverges", rate=rate))
+        assert f"(growth factor {shown} per step)" in c.note, c.note
