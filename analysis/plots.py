@@ -822,14 +822,26 @@ def new_figure(fig: FigureLike | None = None, figsize: tuple[float, float] = FIG
 
 
 def text_width_pt(s: str, size: float) -> float:
-    """Width in points of the one-line string ``s`` in the default font at ``size`` points
-    (measured on the glyph outlines by :class:`matplotlib.textpath.TextToPath`)."""
+    """Width in points of the widest line of ``s`` in the default font at ``size`` points
+    (measured on the glyph outlines by :class:`matplotlib.textpath.TextToPath`), each line
+    measured once per font (:func:`_line_width_pt`): balanced wrapping measures the same
+    words many times, and a measure costs a font lookup."""
+    font = (tuple(mpl.rcParams["font.family"]), tuple(mpl.rcParams["font.sans-serif"]))
+    return max((_line_width_pt(line, float(size), font) for line in str(s).split("\n")),
+               default=0.0)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _line_width_pt(line: str, size: float, font: tuple[tuple[str, ...], tuple[str, ...]]
+                   ) -> float:
+    """The width of one line at ``size`` points in ``font`` (the rcParams font family and
+    sans-serif list it is measured with, the cache's key: a style that changes them
+    measures anew)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(size=size)
-    return max((TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
-                for line in str(s).split("\n")), default=0.0)
+    prop = FontProperties(family=list(font[0]), size=size)
+    return float(TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0])
 
 
 def legend_columns(widths: Sequence[float], available: float, size: float,

@@ -2325,3 +2325,24 @@ def test_a_wrapped_legend_label_keeps_a_point_whole():
         assert " ".join(lines) == label
         assert any("(1, 1)" in ln for ln in lines), lines
         assert all(plots.text_width_pt(ln, size) <= available - 4.4 * size for ln in lines)
+
+
+def test_text_width_is_measured_once_per_line_and_font():
+    """Balanced wrapping measures the same words many times: a line's width is cached per
+    font, equal to a fresh glyph measure, and a style with another font measures anew."""
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from analysis import plots
+
+    def direct(line: str, size: float) -> float:
+        return TextToPath().get_text_width_height_descent(
+            line, FontProperties(size=size), ismath=False)[0]
+
+    text = "minimum at (1, 1):\n6 of 400 starts, 1.5%"
+    assert plots.text_width_pt(text, 7.0) == max(direct(ln, 7.0) for ln in text.split("\n"))
+    with mpl.rc_context({"font.family": ["serif"]}):
+        serif = plots.text_width_pt("minimum at (1, 1):", 7.0)
+        assert serif == direct("minimum at (1, 1):", 7.0)
+    assert serif != plots.text_width_pt("minimum at (1, 1):", 7.0)
