@@ -25,3 +25,24 @@ def test_every_axis_label_of_the_schedules_figure_has_one_size():
     assert "ratio" in [lab.get_text() for lab in labels]
     assert len(labels) >= 4
     assert {lab.get_fontsize() for lab in labels} == {labels[0].get_fontsize()}
+
+
+def test_a_documents_findings_print_with_the_documents_minus_sign(capsys):
+    """The chained-Rosenbrock report's note read "(-0.557468, 0.324740, …)" where the
+    document prints "(−0.557468, …)": the note is a sentence of the document, its signed
+    numbers take "−" (U+2212); a formula's subtraction keeps its hyphen, JSON its "-"."""
+    import json
+    from types import SimpleNamespace as NS
+
+    from analysis import cli
+
+    finding = ("the run ended at (-0.557468, 0.324740, -1.5e-07) of relu(y-1) "
+               "after 1 000 iterations")
+    result = NS(summary=lambda: "wrote x.pdf", findings=[finding], pdf="x.pdf",
+                json="x.json", csv="x.csv", pages=1, seconds=1.0, failures=[])
+    cli._report_summary(result, False)
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["wrote x.pdf", "note: the run ended at (\u22120.557468, 0.324740, "
+                   "\u22121.5e\u221207) of relu(y-1) after 1 000 iterations"]
+    cli._report_summary(result, True)
+    assert json.loads(capsys.readouterr().out)["findings"] == [finding]
