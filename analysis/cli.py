@@ -27,7 +27,7 @@ from landscape.errors import (
     LandscapeWarning,
     ParseError,
 )
-from landscape.numfmt import fmt, plural
+from landscape.numfmt import fmt, page_minus, plural
 from landscape.progress import Progress, Stages
 
 
@@ -727,6 +727,10 @@ def cmd_rates(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- report, study, bench
 def _report_summary(result: Any, as_json: bool) -> None:
+    """What a document's command prints: its files and, as notes, its findings, their
+    signed numbers with the document's minus sign "−" (:func:`landscape.numfmt.page_minus`:
+    a finding is a sentence of the document, which printed (−0.557468, …) where the note
+    read (-0.557468, …)); JSON keeps the ASCII "-" of its numbers."""
     from landscape.jsonutil import dumps
 
     if as_json:
@@ -737,7 +741,7 @@ def _report_summary(result: Any, as_json: bool) -> None:
         return
     print(result.summary())
     for finding in result.findings:
-        print(f"note: {finding}")
+        print(f"note: {page_minus(finding)}")
 
 
 def _output_directory(path: str) -> None:

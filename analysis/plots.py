@@ -41,7 +41,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
-from matplotlib.transforms import Transform, offset_copy
+from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 
 from analysis.compare import verdict_band
@@ -4856,75 +4856,27 @@ ECDF_END_TEXT = ("  Each curve ends at its own largest solved value; a wide pale
                  "curves end at one level).")
 
 
-#: How far apart (points) successive ECDF curves are drawn, each shifted right by this much
-#: more than the one before (the first on the data), so that curves lying on one another all
-#: show: a performance profile's curves all rise at τ = 1, one riser over another; at most
-#: :data:`ECDF_SHIFT_BAND` from the first curve to the last.  Right only, never up: a curve
-#: shifted up ended above its own final share and above the pale line carrying that share
-#: on (Newton's 0.867 drawn at about 0.89), so every level is drawn where it is.
-ECDF_CURVE_SHIFT = 2.4
-ECDF_SHIFT_BAND = 7.2
+#: Widths (points) of ECDF curves drawn apart (:func:`curve_widths`): the last curve of the
+#: legend the thinnest, each one before it wider by a step and drawn under it, the widths
+#: spanning at most the band.  Curves lying on one another then all show, each a border of
+#: its colour round the next, and every step stays at its value: the curves were shifted
+#: right instead (7.2 pt from the first to the last), which drew Newton's step at ½, tabled
+#: at a cost of 11.00, at about 13 on the cost axis.
+ECDF_THINNEST = 1.0
+ECDF_WIDTH_STEP = 0.8
+ECDF_WIDTH_BAND = 2.4
 
 
-def curve_shifts(n: int, step: float = ECDF_CURVE_SHIFT,
-                 band: float = ECDF_SHIFT_BAND) -> list[float]:
-    """Offset (points, to the right) of each of ``n`` ECDF curves in drawing order
-    (:func:`plot_ecdf`): j·s with s = min(``step``, ``band``/(n − 1)), the first curve on the
-    data and none shifted left (a profile's curve left of τ = 1 would show a ratio that
-    cannot be); 0 for a single curve."""
+def curve_widths(n: int, thinnest: float = ECDF_THINNEST, step: float = ECDF_WIDTH_STEP,
+                 band: float = ECDF_WIDTH_BAND) -> list[float]:
+    """Line width (points) of each of ``n`` ECDF curves in drawing order (:func:`plot_ecdf`):
+    w_j = ``thinnest`` + (n − 1 − j)·s with s = min(``step``, ``band``/(n − 1)), so that each
+    curve, drawn on top of the ones before it, leaves a border of (w_j − w_(j+1))/2 of the
+    one under it on either side; ``thinnest`` for a single curve."""
     if n < 2:
-        return [0.0] * n
+        return [thinnest] * n
     s_ = min(step, band / (n - 1))
-    return [j * s_ for j in range(n)]
-
-
-#: Clear space (points) a shifted ECDF step keeps left of a value the page reports the
-#: curves' levels at (:class:`_MarkShifted`).
-ECDF_MARK_GAP = 1.0
-
-
-class _MarkShifted(Transform):
-    """``base`` with each point (only the first of each path with ``first_only``) moved
-    right by d = clip(X(m) − g − X(x), 0, ``dx``) points, X the display position of
-    ``base``, m the smallest of ``marks`` ≥ x (d = ``dx`` when there is none) and g =
-    :data:`ECDF_MARK_GAP`: a step shifted apart from the others (:func:`plot_ecdf`) never
-    moves across a value ``marks`` whose level the page reports (Newton's last step at
-    τ = 9.8 drawn right of τ = 10 read ρ(10) = 0.975 where the table gives 1.000); one
-    lying on a mark stays on it.  x ↦ X(x) + d is non-decreasing, so steps keep their
-    order.  With ``first_only`` it is the pale line carrying a curve's final level on: it
-    starts where its curve, so shifted, ends, and still ends at the axes' right edge."""
-
-    input_dims = output_dims = 2
-    is_separable = False
-
-    def __init__(self, base: Transform, fig: Figure, dx: float, marks: Sequence[float] = (),
-                 first_only: bool = False) -> None:
-        super().__init__()
-        self._base, self._fig, self._dx = base, fig, dx
-        self._marks = np.sort(np.asarray([m for m in marks if np.isfinite(m)], dtype=float))
-        self._first_only = first_only
-        self.set_children(base, fig.dpi_scale_trans)
-
-    def transform_non_affine(self, values: ArrayLike) -> NDArray[np.float64]:
-        data = np.asarray(values, dtype=float)
-        out = np.array(self._base.transform(data), dtype=float)
-        if out.ndim != 2 or not len(out):
-            return out
-        px = self._dx * self._fig.dpi / 72.0
-        rows = slice(0, 1) if self._first_only else slice(None)
-        shift = np.full(out[rows].shape[0], px)
-        if self._marks.size:
-            at = np.searchsorted(self._marks, data[rows, 0], side="left")
-            has = at < self._marks.size
-            m = self._marks[np.minimum(at, self._marks.size - 1)]
-            mx = self._base.transform(np.column_stack([m, np.zeros_like(m)]))[:, 0]
-            room = mx - ECDF_MARK_GAP * self._fig.dpi / 72.0 - out[rows, 0]
-            shift = np.where(has, np.clip(room, 0.0, px), px)
-        out[rows, 0] += shift
-        return out
-
-    def inverted(self) -> Transform:
-        raise NotImplementedError("a shifted ECDF line has no inverse")
+    return [thinnest + (n - 1 - j) * s_ for j in range(n)]
 
 
 def ecdf_crossing(values: ArrayLike, level: float = 0.5) -> float:
@@ -4949,31 +4901,27 @@ def ecdf_drawn(iterations: Mapping[str, ArrayLike]) -> list[str]:
     return [label for label, v in iterations.items() if ecdf_points(v)[0].size]
 
 
-def ecdf_shift_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
-                    half: bool = False, marks: Sequence[str] = ()) -> str:
-    """The caption sentence for the offsets (:func:`curve_shifts`) of the curves
-    :func:`plot_ecdf` draws for ``iterations`` (empty for fewer than two: nothing is
-    shifted), with ``anchor`` for the markers of their first levels on a profile, with
-    ``half`` for the markers where they reach ½, with ``marks`` (the values as the page
-    prints them, "τ = 2") for the values no step is shifted across."""
+def ecdf_apart_text(iterations: Mapping[str, ArrayLike], anchor: bool = False,
+                    half: bool = False) -> str:
+    """The caption sentence for the widths (:func:`curve_widths`) of the curves
+    :func:`plot_ecdf` draws apart for ``iterations`` (empty for fewer than two: all are
+    drawn alike), with ``anchor`` for the markers of their first levels on a profile, with
+    ``half`` for the markers where they reach ½."""
     drawn = ecdf_drawn(iterations)
     n = len(drawn)
     if n < 2:
         return ""
-    sh = curve_shifts(n)
+    w = curve_widths(n)
     read = []
     if anchor:
-        read.append("each curve's ρ(1) from its black-edged marker at τ = 1")
+        read.append("a black-edged marker at τ = 1 shows each curve's ρ(1)")
     if half and any(math.isfinite(ecdf_crossing(iterations[k])) for k in drawn):
-        read.append("where each curve reaches ½ (and which reaches it first) from its "
-                    "black-edged marker at ½ (markers that would overlap are set just above "
-                    "and below ½)")
-    return ("  So that curves lying on one another all show, each is drawn shifted right "
-            f"by {fmt(sh[1] - sh[0], 2)} pt more than the one before it in the legend "
-            f"(the first on the data, the last {fmt(sh[-1], 2)} pt from it"
-            + (f"; a step just left of {' or '.join(marks)} is shifted less, so that none is "
-               "drawn across a value the table gives" if marks else "") + ")"
-            + (f"; read {' and '.join(read)}, not from the shifted curve." if read else "."))
+        read.append("a black-edged marker at ½ shows where each curve reaches ½ (markers "
+                    "that would overlap are set just above and below ½)")
+    return ("  So that curves lying on one another all show, each is drawn on top of the one "
+            f"before it in the legend and {fmt(w[0] - w[1], 2)} pt narrower (from "
+            f"{fmt(w[0], 2)} pt to {fmt(w[-1], 2)} pt), every step at its value"
+            + "".join(f"; {r}" for r in read) + ".")
 
 
 def flat_stripes(levels: Sequence[float], width: float = ECDF_FLAT_WIDTH,
@@ -5027,7 +4975,6 @@ def plot_ecdf(
     apart: bool = False,
     anchor: bool = False,
     half: bool = False,
-    marks: Sequence[float] = (),
     fig: FigureLike | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> FigureLike:
@@ -5046,19 +4993,16 @@ def plot_ecdf(
     positive cost; 1 when there is none).  A method that solved no start has no curve and
     no legend entry (a legend names only what is drawn: say it in the caption); the y axis
     starts at :data:`ECDF_FLOOR`, below 0.  When every curve stays
-    low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  Markers of the
-    successive curves are staggered along them, so that curves lying on one another still
-    show each one's markers; with ``apart`` the curves themselves are drawn a little apart,
-    each shifted right by :func:`curve_shifts` (say so with :func:`ecdf_shift_text`), so
-    that a curve lying on another (a profile's risers at τ = 1) still shows, every level
-    drawn at its value: a curve's last step is at its final share, and its pale line starts
-    where the shifted curve ends; no step is shifted across one of ``marks``, the costs at
-    which the page reports the curves' levels (:class:`_MarkShifted`: a profile's τ = 2
-    and 10); with
-    ``anchor`` too, a marker with a black edge shows each shifted curve's first level where it
-    lies on the data (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half``
-    one at ½ where each curve reaches it on the data (:func:`ecdf_crossing`; shifts of a few
-    points could reverse two curves that reach ½ close together); markers at ½ closer than
+    low, the y axis is zoomed to 0–:func:`ecdf_zoom` (its title says so).  A curve's markers
+    sit on its data points only, each at the top of its riser (x_k, k/N) (never on the
+    curve's foot at fraction 0, which is no data point), staggered between the curves, so
+    that curves lying on one another still show each one's markers; with ``apart`` the
+    curves are drawn in decreasing widths, each on top of the one before
+    (:func:`curve_widths`, say so with :func:`ecdf_apart_text`), so that a curve lying on
+    another (a profile's risers at τ = 1) still shows, every step drawn at its value; with
+    ``anchor`` a marker with a black edge shows each curve's first level
+    (:func:`ecdf_first_level`: a profile's ρ(1) at τ = 1); with ``half`` one at ½ where each
+    curve reaches it (:func:`ecdf_crossing`: on its riser there); markers at ½ closer than
     their size are set just above and below it (:class:`SwarmColumns` with ``rows``), so
     each shows whole.  Each method
     has its own
@@ -5080,31 +5024,32 @@ def plot_ecdf(
     halves: list[Line2D] = []  # the markers at ½
     sty = series_styles(pts)
     drawn = ecdf_drawn(iterations)
-    shift = dict(zip(drawn, curve_shifts(len(drawn)) if apart else [0.0] * len(drawn),
-                     strict=True))
+    widths = dict(zip(drawn, curve_widths(len(drawn)), strict=True))
     for i, (label, (xs, ys)) in enumerate(pts.items()):
         n = np.size(iterations[label])
-        if label not in shift:
+        if label not in widths:
             continue
         xs = np.maximum(xs, floor)
         sx = np.concatenate([[xs[0]], xs])  # the curve ends at this method's last success
         sy = np.concatenate([[0.0], ys])
-        every = max(1, min(sx.size, max(len(pts), sx.size // 6)))  # curve i: from i on
+        # markers on the data points 1 … m of sx (index 0 is the curve's foot at 0), curve i
+        # from its (i mod every)-th on
+        every = max(1, min(xs.size, max(len(pts), xs.size // 6)))
         (h,) = ax.step(sx, sy, where="post", color=sty[label].color, ls=sty[label].linestyle,
-                       marker=sty[label].marker, markevery=(i % every, every), markersize=4,
-                       label=f"{label}: {solved} {xs.size}/{n}",
-                       transform=_MarkShifted(ax.transData, _root(fig), shift[label], marks)
-                       if apart else ax.transData)
+                       marker=sty[label].marker, markevery=(1 + i % every, every),
+                       markersize=4, label=f"{label}: {solved} {xs.size}/{n}",
+                       **({"lw": widths[label], "zorder": 2.0 + 0.01 * drawn.index(label)}
+                          if apart else {}))
         handles.append(h)
         flats.append((label, float(xs[-1]), float(ys[-1])))
-        if anchor:  # the first level where it is (not where a shifted curve draws it), on
-            # top of every curve: the unshifted first curve's own marker lies under the others
+        if anchor:  # the first level, on top of every curve (a profile's curves all rise
+            # at τ = 1, one riser on another)
             ax.plot([xs[0]], [ecdf_first_level(xs, ys)], ls="none", marker=sty[label].marker,
                     markersize=5, color=sty[label].color, markeredgecolor="black",
                     markeredgewidth=0.5, zorder=4.5, clip_on=False, gid="ecdf-anchor",
                     label="_anchor " + label)
         x_half = ecdf_crossing(iterations[label])
-        if half and math.isfinite(x_half):  # where it reaches ½, unshifted, over the curves
+        if half and math.isfinite(x_half):  # where it reaches ½, on its riser, over the curves
             halves += ax.plot([max(x_half, floor)], [0.5], ls="none", marker=sty[label].marker,
                               markersize=ECDF_HALF_MS, color=sty[label].color,
                               markeredgecolor="black", markeredgewidth=0.5, zorder=4.5,
@@ -5122,18 +5067,15 @@ def plot_ecdf(
         lo, hi = lo / g, hi * g
     ax.set_xlim(lo / 1.25, hi * 1.25)
     stripes = flat_stripes([level for _, _, level in flats])
-    pale = []
     for (label, x_end, level), (dy, lw) in zip(flats, stripes, strict=True):
         # each final level carried on to the right edge (the last curve's too): wide and
         # pale, no markers; levels shared by several side by side, each in its colour
         (ln,) = ax.plot([x_end, hi * 1.25], [level, level], color=sty[label].color,
                 lw=lw, alpha=ECDF_FLAT_ALPHA, ls="-", solid_capstyle="butt",
                 zorder=1.5, label="_flat " + label,
-                # from its shifted curve's end, at its level, to the axes' right edge
-                transform=_MarkShifted(offset_copy(ax.transData, fig=_root(fig), x=0.0,
-                                                   y=dy, units="points"),
-                                       _root(fig), shift[label], marks, first_only=True))
-        pale.append(ln)
+                # from its curve's end, at its level, to the axes' right edge
+                transform=offset_copy(ax.transData, fig=_root(fig), x=0.0, y=dy,
+                                      units="points"))
     zoom = ecdf_zoom(iterations)
     if zoom is None:
         ax.set_ylim(ECDF_FLOOR, 1.05)  # a curve at 0 (no start solved) stays off the x axis
@@ -5145,43 +5087,7 @@ def plot_ecdf(
     ax.set_ylabel(ylabel)
     ax.set_title(_wrap_title(title or "Cost to reach the target over many starts (ECDF)", fig))
     _outside_legend(fig, handles, ncols=2)
-    if apart and flats:
-        room_for_shifted_ends(fig, ax, [x for _, x, _ in flats],
-                              [shift[label] for label, _, _ in flats], pale)
     return fig
-
-
-#: Room (points) kept between a shifted ECDF curve's end and the right edge of its axes: its
-#: last marker (4 pt) and a piece of the pale line carrying its final level on.
-ECDF_END_ROOM = 8.0
-
-
-def room_for_shifted_ends(fig: FigureLike, ax: Any, ends: Sequence[float],
-                          shifts: Sequence[float], pale: Sequence[Any],
-                          room: float = ECDF_END_ROOM) -> None:
-    """Widen the right x limit of ``ax`` (a log axis) so that each curve, drawn ``shifts``
-    points right of the data, ends ``room`` points inside the laid-out axes, W points wide:
-    in log10 with limits [a, b], a curve ending at t needs (t − a)/(b − a) ≤ 1 − m with
-    m = (s + room)/W, so b' = max(b, a + (t − a)/(1 − m)).  Without it the curve ending last
-    (the time ECDF's Newton, shifted 7.2 pt) ran off the right edge, its final level and its
-    pale line (``pale``, moved to end at the new edge) never drawn."""
-    root = _root(fig)
-    engine = root.get_layout_engine()
-    if engine is not None:
-        engine.execute(root)  # the axes' laid-out width, which the shifts are a share of
-    width = ax.bbox.width * 72.0 / root.dpi
-    lo, hi = ax.get_xlim()
-    a, b = math.log10(lo), math.log10(hi)
-    need = b
-    for t, s in zip(ends, shifts, strict=True):
-        m = (s + room) / width if width > 0 else 0.0
-        if 0.0 < m < 0.5 and t > 0:
-            need = max(need, a + (math.log10(t) - a) / (1.0 - m))
-    if need > b:
-        edge = 10.0 ** need
-        ax.set_xlim(lo, edge)
-        for ln in pale:
-            ln.set_xdata([ln.get_xdata()[0], edge])
 
 
 # ============================================================================ rate studies
@@ -5893,7 +5799,7 @@ __all__ = [
     "COCO_WORDS",
     "BBOB_WORDS",
     "IQR_WORDS",
-    "ecdf_shift_text",
+    "ecdf_apart_text",
     "ecdf_points",
     "ecdf_zoom",
     "evaluator",

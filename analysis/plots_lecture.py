@@ -321,7 +321,7 @@ def plot_decay_vs_constant(
             if len(with_ratio) > 1:
                 axr.set_title(label.split(" (")[0], fontsize=7, pad=2)
                 if axr.yaxis.get_tick_params().get("labelleft", True):
-                    axr.set_ylabel("ratio", fontsize=7)
+                    axr.set_ylabel("ratio")  # the size of the figure's other axis labels
             axr.plot(kk[ok], ratio[ok], color=color(i), lw=0.9, ls=linestyle(i),
                      marker=marker(i), ms=3, markevery=every, zorder=3,
                      label=f"{label}: measured / theory (right)")

@@ -465,18 +465,19 @@ def test_the_title_page_summary_agrees_with_the_tables(camp):
 
 
 def test_the_time_ecdf_caption_does_not_repeat_the_cost_captions_drawing_rules(camp):
-    """Campaign p. 2: both captions repeated the same sentences on the shift and the pale
+    """Campaign p. 2: both captions repeated the same sentences on the widths and the pale
     lines; the time panel's refers to the cost panel's when the two are drawn alike."""
-    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text
+    from analysis.plots import ECDF_END_TEXT, ecdf_apart_text
 
     b = cr.campaign_builder(camp)
     caps = {blk.label: blk.caption for blk in b.doc.blocks if getattr(blk, "caption", "")}
     best = cr.best_cells(camp, cr.reference_index(camp.targets))
-    shift = ecdf_shift_text(cr.ecdf_costs(camp, best), half=True)
+    shift = ecdf_apart_text(cr.ecdf_costs(camp, best), half=True)
     assert shift and shift in caps["ecdf-cost"] and ECDF_END_TEXT in caps["ecdf-cost"]
     assert shift not in caps["ecdf-time"] and ECDF_END_TEXT not in caps["ecdf-time"]
-    assert caps["ecdf-time"].endswith("  Curves shifted apart, marked where they reach ½ and "
-                                      "continued by pale lines as in the cost panel.")
+    assert caps["ecdf-time"].endswith("  Curves drawn in decreasing widths, marked where they "
+                                      "reach ½ and continued by pale lines as in the cost "
+                                      "panel.")
 
 
 def test_the_stability_table_says_what_its_shares_are_of(camp):
@@ -1119,10 +1120,11 @@ def test_a_share_reads_the_same_in_a_grid_and_in_the_best_cell_table(camp):
 
 def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
     """Campaign p. 3: every profile curve rises at τ = 1, and bfgs's riser lay under
-    newton's.  With ``apart`` each curve is shifted right by ECDF_CURVE_SHIFT points more
-    than the one before (the first on the data), never up (campaign p. 2: a curve shifted up
-    ended above its own final share), its pale continuation starting where the shifted curve
-    ends; the campaign's ECDF and profile figures draw so and their captions say it."""
+    newton's.  With ``apart`` each curve is drawn on top of the one before it and narrower
+    (curve_widths), every point at its data (campaign p. 2: curves shifted right drew
+    Newton's step at ½, tabled at 11.00, at about 13), its pale continuation starting where
+    the curve ends; the campaign's ECDF and profile figures draw so and their captions say
+    it."""
     same = np.array([1.0, 2.0, 4.0, np.nan])
     costs = {"a": same, "b": same.copy(), "c": same.copy(), "none": np.full(4, np.nan)}
     fig = plots.plot_ecdf(costs, apart=True,
@@ -1130,36 +1132,28 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
     assert plots.audit(fig) == []
     ax = fig.axes[0]
     plots._renderer(fig)
-    pt = 72.0 / fig.dpi
 
-    def page(label):
-        ln = next(ln for ln in ax.lines if ln.get_label().startswith(label))
-        return ln.get_transform().transform(ln.get_xydata()) * pt
+    def line(label):
+        return next(ln for ln in ax.lines if ln.get_label().startswith(label))
 
-    at = {lab: page(lab + ":") for lab in "abc"}
-    s = plots.ECDF_CURVE_SHIFT
-    np.testing.assert_allclose(at["b"] - at["a"], [[s, 0.0]] * len(at["a"]), atol=1e-6)
-    np.testing.assert_allclose(at["c"] - at["b"], [[s, 0.0]] * len(at["a"]), atol=1e-6)
-    data = ax.transData.transform(np.column_stack(
-        next(ln for ln in ax.lines if ln.get_label().startswith("a:")).get_data())) * pt
-    # the first on the data, none left of it or below it (campaign p. 3: a profile's curve
-    # shifted left started at τ ≈ 0.97 < 1, a ratio that cannot be)
-    np.testing.assert_allclose(at["a"], data, atol=1e-6)
-    for lab in "abc":  # the pale continuation starts where the drawn curve ends, and every
-        # level is drawn where it is
-        assert page("_flat " + lab)[0, 0] == pytest.approx(at[lab][-1, 0])
-        np.testing.assert_allclose(at[lab][:, 1], data[:, 1], atol=1e-6)
-        assert np.all(at[lab][:, 0] >= data[:, 0] - 1e-6)
-    assert plots.ecdf_shift_text(costs) == (
-        f"  So that curves lying on one another all show, each is drawn shifted right "
-        f"by {s:g} pt more than the one before it in the legend (the first on the data, the "
-        f"last {2 * s:g} pt from it).")
-    assert plots.ecdf_shift_text({"a": same, "none": costs["none"]}) == ""
-    # without apart the curves lie on one another, as before
+    w = [line(lab + ":").get_linewidth() for lab in "abc"]
+    np.testing.assert_allclose(w, [2.6, 1.8, 1.0])  # 0.8 pt apart, the last 1 pt
+    z = [line(lab + ":").get_zorder() for lab in "abc"]
+    assert z == sorted(z) and len(set(z)) == 3  # each on top of the one before it
+    for lab in "abc":  # on the data; the pale continuation starts where the curve ends
+        ln = line(lab + ":")
+        assert ln.get_transform() == ax.transData
+        assert line("_flat " + lab).get_xydata()[0, 0] == ln.get_xydata()[-1, 0]
+    assert plots.ecdf_apart_text(costs) == (
+        "  So that curves lying on one another all show, each is drawn on top of the one "
+        "before it in the legend and 0.8 pt narrower (from 2.6 pt to 1 pt), every step at "
+        "its value.")
+    assert plots.ecdf_apart_text({"a": same, "none": costs["none"]}) == ""
+    # without apart the curves are drawn alike, as before
     fig = plots.plot_ecdf(costs, fig=Figure(figsize=(6.8, 4), layout="constrained"))
     ax = fig.axes[0]
     lines = [ln for ln in ax.lines if ln.get_label()[:2] in ("a:", "b:")]
-    assert all(ln.get_transform() == ax.transData for ln in lines)
+    assert lines[0].get_linewidth() == lines[1].get_linewidth()
 
     b = cr.campaign_builder(camp)
     for block in b.doc.figures():
@@ -1168,17 +1162,15 @@ def test_ecdf_curves_drawn_apart_show_where_they_coincide(camp):
         if block.label == "ecdf-time":  # drawn alike: it refers to the cost panel's caption
             assert block.caption.endswith("as in the cost panel."), block.caption
             continue
-        assert "each is drawn shifted right by" in block.caption, block.label
+        assert "each is drawn on top of the one before it" in block.caption, block.label
         fig = Figure(figsize=(block.width / 72.0, block.fig_height / 72.0),
                      layout="constrained")
         block.draw_fn(fig)
         ax = fig.axes[0]
-        plots._renderer(fig)
         curves = [ln for ln in ax.lines if ":" in ln.get_label()
                   and not ln.get_label().startswith("_")]
-        x0 = [ln.get_transform().transform(ln.get_xydata()[:1])[0, 0]
-              - ax.transData.transform(ln.get_xydata()[:1])[0, 0] for ln in curves]
-        np.testing.assert_allclose(np.diff(x0) * 72.0 / fig.dpi, s, atol=1e-6)
+        assert [ln.get_linewidth() for ln in curves] == plots.curve_widths(len(curves))
+        assert all(ln.get_transform() == ax.transData for ln in curves)
 
 
 def test_each_ecdf_curve_ends_at_the_share_printed_and_its_pale_line_starts_there(camp):
@@ -1412,11 +1404,11 @@ def test_a_grid_caption_gives_the_symbols_values_and_the_cells_predicted_unstabl
                                 f"η = {fmt(3.8 / 1001.6, 3)} for β = 0.9.")
 
 
-def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
+def test_ecdf_markers_at_one_half_keep_the_order_of_the_crossings():
     """Campaign p. 2: Newton reaches ½ at 36.00, BFGS at 38.08 (0.024 decade, about 2 pt),
     but Newton's curve, drawn 4.8 pt right, crossed ½ right of BFGS's.  With ``half`` a
-    black-edged marker of each curve sits at ½ where it reaches it on the data, so the
-    markers keep the order of the true crossings; the caption says to read them."""
+    black-edged marker of each curve sits at ½ where it reaches it, on its riser (the curves
+    are no longer shifted), so markers and curves keep the order of the true crossings."""
     rng = np.random.default_rng(3)
     bfgs = np.concatenate([rng.uniform(5.0, 38.0, 49), [38.08], rng.uniform(40, 200, 50)])
     mom = np.concatenate([rng.uniform(3.0, 300.0, 40), np.full(60, np.nan)])
@@ -1438,32 +1430,31 @@ def test_ecdf_markers_at_one_half_keep_the_order_the_shifted_curves_reverse():
     for k, ln in marks.items():
         (x, y), = ln.get_xydata()
         assert (x, y) == (cross[k], 0.5)
-        # on the data, not shifted right (set above or below ½ only when on another marker)
+        # on the data (set above or below ½ only when on another marker)
         assert ln.get_transform().transform((x, y))[0] == pytest.approx(
             ax.transData.transform((x, y))[0])
         page_x[k] = float(ax.transData.transform((x, y))[0]) * pt
     assert page_x["Newton"] < page_x["BFGS"]  # the order of the true crossings
 
-    def drawn_crossing(label):  # where the shifted curve itself crosses ½, in points
+    def drawn_crossing(label):  # where the curve itself crosses ½, in points
         ln = next(ln for ln in ax.lines if ln.get_label().startswith(label + ":"))
         xy = ln.get_transform().transform(ln.get_xydata()) * pt
         return float(xy[np.argmax(ln.get_xydata()[:, 1] >= 0.5), 0])
 
-    # the shifted curves alone reverse it: the case the markers are for
-    assert drawn_crossing("Newton") > drawn_crossing("BFGS")
-    assert plots.ecdf_shift_text(costs, half=True).endswith(
-        "; read where each curve reaches ½ (and which reaches it first) from its black-edged "
-        "marker at ½ (markers that would overlap are set just above and below ½), not from "
-        "the shifted curve.")
+    for k in marks:  # each marker on its curve's riser
+        assert drawn_crossing(k) == pytest.approx(page_x[k])
+    assert plots.ecdf_apart_text(costs, half=True).endswith(
+        "; a black-edged marker at ½ shows where each curve reaches ½ (markers that would "
+        "overlap are set just above and below ½).")
     fig = plots.plot_ecdf(costs, apart=True, fig=Figure(figsize=(3.4, 3.0),
                                                         layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-half"]
 
 
-def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
-    """Campaign p. 3: the curves drawn apart put each ρ(1) step at τ ≈ 1.03–1.07, hiding the
-    value the table leads with: with ``anchor`` a marker of each curve sits at τ = 1, above
-    the curves, at its ρ(1) (the share of ratios equal to 1), on the data."""
+def test_profile_markers_show_rho_at_one_above_the_curves():
+    """Campaign p. 3: the profile's curves all rise at τ = 1, one riser on another, hiding
+    the value the table leads with: with ``anchor`` a marker of each curve sits at τ = 1,
+    above the curves, at its ρ(1) (the share of ratios equal to 1), on the data."""
     r = {"a": np.array([1.0, 1.0, 2.0, 3.0, np.inf]), "b": np.array([1.0, 2.0, 2.0, 1.0, 1.0]),
          "c": np.array([1.0, 5.0, np.inf, np.inf, 1.0])}
     fig = plots.plot_ecdf(r, apart=True, anchor=True,
@@ -1472,8 +1463,8 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
     ax = fig.axes[0]
     marks = {ln.get_label().removeprefix("_anchor "): ln.get_xydata()[0]
              for ln in ax.lines if ln.get_gid() == "ecdf-anchor"}
-    # every curve, the first (drawn on the data) too: its own marker at τ = 1 lies under the
-    # shifted curves (campaign p. 3: BFGS's ρ(1) = 0.167 under momentum's squares)
+    # every curve, the first too: its own marker at τ = 1 lies under the later curves
+    # (campaign p. 3: BFGS's ρ(1) = 0.167 under momentum's squares)
     assert set(marks) == {"a", "b", "c"}
     top = max(ln.get_zorder() for ln in ax.lines if ln.get_gid() != "ecdf-anchor")
     assert all(ln.get_zorder() > top for ln in ax.lines if ln.get_gid() == "ecdf-anchor")
@@ -1484,49 +1475,8 @@ def test_profile_markers_show_rho_at_one_where_the_shifted_curves_do_not():
         assert ln.get_transform() == ax.transData
     fig = plots.plot_ecdf(r, apart=True, fig=Figure(figsize=(6.8, 4), layout="constrained"))
     assert not [ln for ln in fig.axes[0].lines if ln.get_gid() == "ecdf-anchor"]
-    # campaign p. 3: the shifted curves rise at τ = 1 above the true ρ(1)
-    assert plots.ecdf_shift_text(r, anchor=True).endswith(
-        "; read each curve's ρ(1) from its black-edged marker at τ = 1, not from the shifted "
-        "curve.")
-
-
-def test_profile_steps_are_never_shifted_across_a_reported_ratio():
-    """Campaign p. 3: Newton's curve, drawn 7.2 pt right so that the risers at τ = 1 all
-    show, had its last step (τ just below 10) drawn right of the τ = 10 gridline: read off
-    the plot ρ(10) looked like 0.975 where the table gives 1.000.  A step just left of a
-    reported τ (2, 10) is shifted less and stays left of it; one on it stays on it; the
-    others, the risers at τ = 1 among them, keep their full shift."""
-    r = {"a": np.array([1.0, 1.0, 3.0, 4.0]), "b": np.array([1.0, 1.5, 2.0, 5.0]),
-         "c": np.array([1.0, 1.0, 10.0, 20.0]), "d": np.array([1.0, 1.98, 9.8, 9.9])}
-    taus = cr.PROFILE_TAUS[1:-1]
-    assert taus == (2.0, 10.0)
-    fig = plots.plot_ecdf(r, apart=True, anchor=True, marks=taus,
-                          fig=Figure(figsize=(6.8, 4), layout="constrained"))
-    plots._renderer(fig)
-    ax = fig.axes[0]
-    px = fig.dpi / 72.0
-    grid = {t: ax.transData.transform((t, 0.0))[0] for t in (1.0, *taus)}
-    steps = {ln.get_label().split(":")[0]: ln for ln in ax.lines
-             if ln.get_label()[:2] in ("a:", "b:", "c:", "d:")}
-    assert list(steps) == ["a", "b", "c", "d"]
-    for j, (lab, ln) in enumerate(steps.items()):
-        xy = ln.get_xydata()
-        drawn = ln.get_transform().transform(xy)[:, 0]
-        data = ax.transData.transform(xy)[:, 0]
-        for x, X, D in zip(xy[:, 0], drawn, data, strict=True):
-            for t in taus:
-                if x < t:  # on the data left of τ: drawn left of it
-                    assert X < grid[t], (lab, x, t)
-                elif x == t:  # on τ: drawn on it
-                    assert X == pytest.approx(grid[t])
-            if x == 1.0:  # the risers at τ = 1 apart by 2.4 pt each (the caption's shift)
-                assert X - D == pytest.approx(2.4 * j * px)
-    # without the marks the shift alone would carry d's steps at 1.98 and 9.8 across 2, 10
-    d = ax.transData.transform(np.c_[[1.98, 9.8], [0.0, 0.0]])[:, 0]
-    assert d[0] + 7.2 * px > grid[2.0] and d[1] + 7.2 * px > grid[10.0]
-    assert "; a step just left of τ = 2 or τ = 10 is shifted less, so that none is drawn " \
-        "across a value the table gives)" in plots.ecdf_shift_text(
-            r, anchor=True, marks=["τ = 2", "τ = 10"])
+    assert plots.ecdf_apart_text(r, anchor=True).endswith(
+        "; a black-edged marker at τ = 1 shows each curve's ρ(1).")
 
 
 #: the quadratic with f* = 0 and no minimizers listed, and with its minimizer listed

@@ -1046,7 +1046,7 @@ def column_like(values: Iterable[float], digits: int = 4) -> str:
 
 def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
+    from analysis.plots import ECDF_END_TEXT, ecdf_apart_text, plot_ecdf
     from analysis.report import Column, cell, column_decimals, column_scientific, mark
 
     d = b.doc
@@ -1076,7 +1076,7 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      + (f"{ESTIMATE_WORDS}{ESTIMATE_DEFINED} "
                         "(estimated: the counts per iteration are not recorded)."
                         if hit_how(c.meta) == "estimated" else
-                        "measured counts, weights as set.") + ecdf_shift_text(cost, half=True)
+                        "measured counts, weights as set.") + ecdf_apart_text(cost, half=True)
                      + ECDF_END_TEXT)
     d.figure(lambda fig: tidy_log_x(plot_ecdf(
                  by_label(secs), xlabel="wall seconds to the target (log)",
@@ -1088,10 +1088,10 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                      "target (estimated).  A task's time includes its fixed "
                      "overhead (set-up, writing its part), so cheap starts in small tasks look "
                      "slow here: rank methods by the cost panel."
-                     + ("  Curves shifted apart, marked where they reach ½ and continued "
-                        "by pale lines as in the cost panel."
-                        if ecdf_shift_text(secs, half=True) == ecdf_shift_text(cost, half=True)
-                        else ecdf_shift_text(secs, half=True) + ECDF_END_TEXT))
+                     + ("  Curves drawn in decreasing widths, marked where they reach ½ "
+                        "and continued by pale lines as in the cost panel."
+                        if ecdf_apart_text(secs, half=True) == ecdf_apart_text(cost, half=True)
+                        else ecdf_apart_text(secs, half=True) + ECDF_END_TEXT))
     rows = []
     sec = "ECDF"
     half = {m: half_solved_cost(v) for m, v in cost.items()}
@@ -1116,14 +1116,13 @@ def _ecdf_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]
                           "half_cost": half_solved_cost(v)} for m, v in cost.items()}
 
 
-#: The ratios τ at which the profile table gives each method's ρ(τ); the figure's curves,
-#: shifted apart, are never drawn across those after 1 (ρ(1) is read from its markers).
+#: The ratios τ at which the profile table gives each method's ρ(τ).
 PROFILE_TAUS = (1.0, 2.0, 10.0, math.inf)
 
 
 def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellStats]) -> None:
     from analysis.campaign.figures import SHARE_DIGITS, profile_limit, tidy_log_x
-    from analysis.plots import ECDF_END_TEXT, ecdf_shift_text, plot_ecdf
+    from analysis.plots import ECDF_END_TEXT, ecdf_apart_text, plot_ecdf
     from analysis.report import Column, cell, column_decimals
 
     d = b.doc
@@ -1152,7 +1151,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                  by_label(ratios), budget=profile_limit(R), solved="solves",
                  xlabel="performance ratio τ (aRT / best aRT, log scale)",
                  ylabel="share of problems ρ(τ)", title="Performance profiles (Dolan–Moré)",
-                 apart=True, anchor=True, marks=PROFILE_TAUS[1:-1], fig=fig)),
+                 apart=True, anchor=True, fig=fig)),
              height=290, label="profile",
              caption=f"Performance profiles over {len(problems)} problems "
                      f"({len(problems) // max(1, len(c.targets))} objectives × "
@@ -1162,8 +1161,7 @@ def _profile_section(b: Any, c: Campaign, best: Mapping[tuple[str, str], CellSta
                      + "".join(f" ρ(1) of {method_label(m)} counts the {n} problems where "
                                "it is best, "
                                f"{text}." for m, n, text in qualified.values())
-                     + ecdf_shift_text(ratios, anchor=True,
-                                       marks=[f"τ = {t:g}" for t in PROFILE_TAUS[1:-1]])
+                     + ecdf_apart_text(ratios, anchor=True)
                      + ECDF_END_TEXT)
     taus = np.array(PROFILE_TAUS)
     rho = performance_profile(R, taus)
