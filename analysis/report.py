@@ -6176,8 +6176,8 @@ def starts_body(b: Builder, section: str, study: Any, *, f_star_how: str,
         f"{costs.points} of the starts; every optimizer evaluates f and ∇f together).  "
         + stop_rule_text(runs, names) + ", not at the first iterate below the target, so the "
         "cost of a start that ends below it bounds the cost of first reaching it from above.  "
-        + (f"The figure is the {plots.ECDF_WORDS} of that cost over the starts, as drawn on "
-           f"{plots.COCO_WORDS}; the table" if drawn else "The table")
+        + (f"A figure further on is the {plots.ECDF_WORDS} of that cost over the starts, as drawn "
+           f"on {plots.COCO_WORDS}; the table" if drawn else "The table")
         + f" gives the median cost and its {plots.IQR_WORDS} over the starts that reached "
         "the target.")
     for k, w in costs.weights.items():

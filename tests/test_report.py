@@ -911,11 +911,11 @@ def test_the_many_starts_lead_in_defines_ecdf_coco_and_iqr():
 
     b = _one_method_starts(["", ""], [3.0, 4.0])
     lead = b.doc.blocks[0].text
-    assert ("The figure is the empirical cumulative distribution function (ECDF) of that cost "
-            "over the starts, as drawn on the COCO benchmarking platform (COmparing Continuous "
-            "Optimisers); the table gives the median cost and its interquartile range (IQR: "
-            "from the 25th to the 75th percentile) over the starts that reached the "
-            "target.") in lead
+    assert ("A figure further on is the empirical cumulative distribution function (ECDF) of "
+            "that cost over the starts, as drawn on the COCO benchmarking platform (COmparing "
+            "Continuous Optimisers); the table gives the median cost and its interquartile "
+            "range (IQR: from the 25th to the 75th percentile) over the starts that reached "
+            "the target.") in lead
     (fig,) = [f for f in b.doc.blocks if getattr(f, "caption", "")]
     assert fig.caption.startswith("ECDF over the starts (as on COCO): ")
     assert "COCO-style" not in fig.caption
