@@ -2,7 +2,7 @@
 announces, and a figure that does not fit lets the text after it fill the page."""
 
 from analysis import pages, report
-from tests.test_pages import _three_panels, page_texts
+from tests.test_pages import _float_document, _three_panels, page_texts
 
 
 def test_a_lead_in_through_the_lead_in_of_its_table_stays_with_it(tmp_path):
@@ -32,3 +32,19 @@ def test_a_lead_in_through_the_lead_in_of_its_table_stays_with_it(tmp_path):
     i, j = joined.index("LEAD-IN"), joined.index("TABLE-TITLE")
     assert "CAPTION-0" not in joined[i:j]
     assert joined.index("CAPTION-0") < i  # the figure keeps its place before them
+
+
+def test_a_figure_that_does_not_fit_lets_text_naming_a_previous_step_fill_the_page(tmp_path):
+    """Study p. 37: the Rosenbrock paths figure did not fit under the §17 intro and went to
+    p. 38, leaving 0.16 of p. 37 blank, because the text after it says "each step adds 0.9 ×
+    the previous one" (a step, not a part of the page); that text now fills the page and
+    the figure heads the next one.  "The previous figure" still points back."""
+    after = ["AFTER-0: heavy-ball momentum, each step adds 0.9 × the previous one; "
+             + "text that fills the page " * 10, "AFTER-1: " + "more words " * 20]
+    res, texts, doc = _float_document(tmp_path, after)
+    assert "AFTER-0" in texts[0] and "CAPTION-0" in texts[1]
+    assert doc.deferred == [(1, ["CAPTION-0 of a tall figure."])]
+    assert res.page_fill[0].blank <= 1 / 3, res.page_fill
+    for back in ("as the previous figure shows", "on the preceding page"):
+        assert pages._BACK_REFERENCE.search(back), back
+    assert not pages._BACK_REFERENCE.search("the previous steps")
